@@ -1,0 +1,339 @@
+"""Changes between two values, direction-of-travel arrows and judgements.
+
+Conventions (see ``docs/methodology.md``):
+
+- A *direction* says which way a number moved (``up``, ``down``, ``no change``)
+  or that it cannot be said (``not measurable``: no baseline or no current value).
+  A baseline of 0 is a baseline: 0 to 7 is ``up``.
+- An *arrow* shows the direction: ▲ up, ▼ down, ► no change, ‡ not measurable,
+  as in Table One of the 2021-24 plan's delivery report.
+- A *judgement* reads the direction with the measure's good direction: a fall in
+  offences is ``improved``, a fall in satisfaction ``deteriorated``.
+- Percentages change in percentage points (pp); other units in per cent.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from pcplib.periods import sum_rolling_12_months
+
+__all__ = [
+    "ARROWS",
+    "DIRECTIONS",
+    "GOOD_DIRECTIONS",
+    "JUDGEMENTS",
+    "UNITS",
+    "Change",
+    "arrow",
+    "direction",
+    "format_change",
+    "judge_change",
+    "pct_change",
+    "pp_change",
+    "sum_rolling_12_months",
+    "summarise_change",
+]
+
+Direction = Literal["up", "down", "no change", "not measurable"]
+Judgement = Literal["improved", "deteriorated", "no change", "not measurable"]
+
+DIRECTIONS: tuple[str, ...] = ("up", "down", "no change", "not measurable")
+ARROWS: dict[str, str] = {"up": "▲", "down": "▼", "no change": "►", "not measurable": "‡"}
+GOOD_DIRECTIONS: tuple[str, ...] = ("higher", "lower", "neutral")
+JUDGEMENTS: tuple[str, ...] = ("improved", "deteriorated", "no change", "not measurable")
+UNITS: tuple[str, ...] = ("count", "percent", "rate_per_1000", "gbp", "hours", "days", "score")
+
+# Values that differ only by floating-point noise (0.1 + 0.2 vs 0.3) are equal.
+_REL_TOL = 1e-9
+_ABS_TOL = 1e-12
+
+
+def _as_number(value: Any, name: str) -> float | None:
+    """Return ``value`` as a float, or None when it is missing (None, NaN, NA)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number or missing (None/NaN), got {value!r}")
+    number = float(value)
+    if math.isnan(number):
+        return None
+    if math.isinf(number):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return number
+
+
+def _is_equal(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=_REL_TOL, abs_tol=_ABS_TOL)
+
+
+def pct_change(baseline: Any, current: Any) -> float | None:
+    """Return the percentage change from ``baseline`` to ``current``.
+
+    Parameters
+    ----------
+    baseline : float or None
+        The earlier value. 0, None or NaN give None: a change from nothing has no
+        percentage.
+    current : float or None
+        The later value; None or NaN give None.
+
+    Returns
+    -------
+    float or None
+        ``(current - baseline) / |baseline| * 100``: 17 to 80 gives 370.588...
+        Dividing by the size of the baseline keeps the sign of the result the
+        sign of the movement when a baseline is negative.
+
+    Raises
+    ------
+    ValueError
+        If a value is neither a number nor missing, or is infinite.
+    """
+    base = _as_number(baseline, "baseline")
+    cur = _as_number(current, "current")
+    if base is None or cur is None or base == 0:
+        return None
+    return (cur - base) / abs(base) * 100.0
+
+
+def pp_change(baseline: Any, current: Any) -> float | None:
+    """Return the change in percentage points between two percentages.
+
+    Parameters
+    ----------
+    baseline : float or None
+        The earlier percentage (85 for 85%).
+    current : float or None
+        The later percentage.
+
+    Returns
+    -------
+    float or None
+        ``current - baseline`` (85 to 79 gives -6.0), or None if either is missing.
+
+    Raises
+    ------
+    ValueError
+        If a value is neither a number nor missing, or is infinite.
+    """
+    base = _as_number(baseline, "baseline")
+    cur = _as_number(current, "current")
+    if base is None or cur is None:
+        return None
+    return cur - base
+
+
+def direction(baseline: Any, current: Any) -> Direction:
+    """Return which way a value moved from its baseline.
+
+    Parameters
+    ----------
+    baseline : float or None
+        The earlier value; 0 is a valid baseline.
+    current : float or None
+        The later value.
+
+    Returns
+    -------
+    {"up", "down", "no change", "not measurable"}
+        ``"not measurable"`` when the baseline or the current value is missing
+        (None or NaN).
+
+    Raises
+    ------
+    ValueError
+        If a value is neither a number nor missing, or is infinite.
+    """
+    base = _as_number(baseline, "baseline")
+    cur = _as_number(current, "current")
+    if base is None or cur is None:
+        return "not measurable"
+    if _is_equal(base, cur):
+        return "no change"
+    return "up" if cur > base else "down"
+
+
+def arrow(direction: str) -> str:
+    """Return the arrow for a direction: ▲ up, ▼ down, ► no change, ‡ not measurable.
+
+    Parameters
+    ----------
+    direction : str
+        One of ``"up"``, ``"down"``, ``"no change"``, ``"not measurable"``.
+
+    Returns
+    -------
+    str
+        A single character.
+
+    Raises
+    ------
+    ValueError
+        If ``direction`` is not one of the four.
+    """
+    try:
+        return ARROWS[direction]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown direction {direction!r}: expected one of {', '.join(map(repr, DIRECTIONS))}"
+        ) from None
+
+
+def _check_good(good: str) -> None:
+    if good not in GOOD_DIRECTIONS:
+        raise ValueError(
+            f"unknown good direction {good!r}: expected one of "
+            f"{', '.join(map(repr, GOOD_DIRECTIONS))}"
+        )
+
+
+def judge_change(baseline: Any, current: Any, good: str) -> Judgement:
+    """Return whether a change is an improvement, reading the measure's good direction.
+
+    Parameters
+    ----------
+    baseline : float or None
+        The earlier value.
+    current : float or None
+        The later value.
+    good : {"higher", "lower", "neutral"}
+        Which direction is good for the measure.
+
+    Returns
+    -------
+    {"improved", "deteriorated", "no change", "not measurable"}
+        ``"not measurable"`` when a value is missing. A ``neutral`` measure has no
+        good direction, so a movement in it can be neither an improvement nor a
+        deterioration: it is ``"not measurable"`` (the arrow still shows which way
+        it moved), and ``"no change"`` when the values are equal.
+
+    Raises
+    ------
+    ValueError
+        If ``good`` is not one of the three directions, or a value is not a number.
+    """
+    _check_good(good)
+    moved = direction(baseline, current)
+    if moved in ("not measurable", "no change"):
+        return moved
+    if good == "neutral":
+        return "not measurable"
+    return "improved" if (moved == "up") == (good == "higher") else "deteriorated"
+
+
+def format_change(baseline: Any, current: Any, unit: str, decimals: int = 1) -> str:
+    """Return a change as text: ``"+370.6%"``, or ``"+3.0 pp"`` for a percentage measure.
+
+    Parameters
+    ----------
+    baseline : float or None
+        The earlier value.
+    current : float or None
+        The later value.
+    unit : str
+        The measure's unit (one of ``UNITS``). ``"percent"`` is described in
+        percentage points; every other unit as a percentage change.
+    decimals : int, default 1
+        Decimal places shown.
+
+    Returns
+    -------
+    str
+        The signed change, ``"0.0%"`` / ``"0.0 pp"`` when there is none, or
+        ``"not measurable"`` when it cannot be computed (a missing value, or a
+        percentage change from a baseline of 0).
+
+    Raises
+    ------
+    ValueError
+        If ``unit`` is unknown or ``decimals`` is negative.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(map(repr, UNITS))}")
+    if decimals < 0:
+        raise ValueError(f"decimals must be 0 or more, got {decimals}")
+    if unit == "percent":
+        change, suffix = pp_change(baseline, current), " pp"
+    else:
+        change, suffix = pct_change(baseline, current), "%"
+    if change is None:
+        return "not measurable"
+    text = f"{abs(change):.{decimals}f}"
+    if float(text) == 0:
+        return f"{text}{suffix}"
+    return f"{'+' if change > 0 else '-'}{text}{suffix}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """Everything a report shows about one change between two values.
+
+    Attributes
+    ----------
+    baseline, current : float or None
+        The two values compared.
+    pct : float or None
+        Percentage change (``pct_change``).
+    pp : float or None
+        Percentage-point change, for percentage measures only.
+    direction : str
+        ``up``, ``down``, ``no change`` or ``not measurable``.
+    arrow : str
+        The direction's arrow.
+    judgement : str
+        ``improved``, ``deteriorated``, ``no change`` or ``not measurable``.
+    text : str
+        The change formatted by ``format_change``.
+    """
+
+    baseline: float | None
+    current: float | None
+    pct: float | None
+    pp: float | None
+    direction: str
+    arrow: str
+    judgement: str
+    text: str
+
+
+def summarise_change(baseline: Any, current: Any, unit: str, good: str) -> Change:
+    """Return the change, its direction, arrow, judgement and text in one record.
+
+    Parameters
+    ----------
+    baseline : float or None
+        The earlier value.
+    current : float or None
+        The later value.
+    unit : str
+        The measure's unit (one of ``UNITS``).
+    good : {"higher", "lower", "neutral"}
+        The measure's good direction.
+
+    Returns
+    -------
+    Change
+        The summary.
+
+    Raises
+    ------
+    ValueError
+        If ``unit`` or ``good`` is unknown, or a value is not a number.
+    """
+    moved = direction(baseline, current)
+    return Change(
+        baseline=_as_number(baseline, "baseline"),
+        current=_as_number(current, "current"),
+        pct=pct_change(baseline, current),
+        pp=pp_change(baseline, current) if unit == "percent" else None,
+        direction=moved,
+        arrow=arrow(moved),
+        judgement=judge_change(baseline, current, good),
+        text=format_change(baseline, current, unit),
+    )

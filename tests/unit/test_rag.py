@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from pcplib import rag as r
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "good", "expected"),
+    [
+        (100, 100, "higher", "Green"),
+        (120, 100, "higher", "Green"),
+        (95, 100, "higher", "Amber"),
+        (94.9, 100, "higher", "Red"),
+        (100, 100, "lower", "Green"),
+        (80, 100, "lower", "Green"),
+        (105, 100, "lower", "Amber"),
+        (105.1, 100, "lower", "Red"),
+        (None, 100, "higher", "Grey"),
+        (np.nan, 100, "lower", "Grey"),
+        (90, None, "higher", "Grey"),
+        (90, float("nan"), "higher", "Grey"),
+        (90, 100, "neutral", "Grey"),
+        (0, 0, "lower", "Green"),
+        (1, 0, "lower", "Red"),
+        (-95, -100, "lower", "Amber"),
+        (0.95 * 0.8, 0.8, "higher", "Amber"),
+    ],
+)
+def test_rag_against_target(value, target, good, expected):
+    assert r.rag_against_target(value, target, good) == expected
+
+
+def test_rag_against_target_tolerance():
+    assert r.rag_against_target(90, 100, "higher", tolerance=0.1) == "Amber"
+    assert r.rag_against_target(99, 100, "higher", tolerance=0) == "Red"
+
+
+def test_rag_against_target_rejects():
+    with pytest.raises(ValueError, match="unknown good direction 'up': expected one of higher"):
+        r.rag_against_target(1, 2, "up")
+    with pytest.raises(ValueError, match="tolerance must be a number, 0 or more"):
+        r.rag_against_target(1, 2, "higher", tolerance=-0.1)
+    with pytest.raises(ValueError, match="value must be a number or missing, got 'high'"):
+        r.rag_against_target("high", 2, "higher")
+    with pytest.raises(ValueError, match="target must be finite"):
+        r.rag_against_target(1, float("inf"), "higher")
+
+
+def _spc(variation, assurance=None, has_limits=True):
+    return SimpleNamespace(variation=variation, assurance=assurance, has_limits=has_limits)
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (_spc("common_cause", "consistent_pass"), "Green"),
+        (_spc("special_cause_concern", "consistent_pass"), "Green"),
+        (_spc("special_cause_improvement", "inconsistent"), "Amber"),
+        (_spc("common_cause", "consistent_fail"), "Red"),
+        (_spc("special_cause_improvement"), "Green"),
+        (_spc("special_cause_concern"), "Red"),
+        (_spc("common_cause"), "Grey"),
+        (_spc("special_cause_neutral_high"), "Grey"),
+        (_spc("special_cause_neutral_low"), "Grey"),
+        (_spc(None, None, has_limits=False), "Grey"),
+        (_spc(None), "Grey"),
+    ],
+)
+def test_rag_from_spc(result, expected):
+    assert r.rag_from_spc(result) == expected
+    assert r.explain_rag_from_spc(result).startswith(f"{expected}: ")
+
+
+def test_rag_from_spc_explanations():
+    assert r.explain_rag_from_spc(_spc("common_cause", "inconsistent")) == (
+        "Amber: the target is hit and missed by chance (it lies within the process limits)."
+    )
+    assert "too few points" in r.explain_rag_from_spc(_spc(None, None, has_limits=False))
+    assert "nothing to judge" in r.explain_rag_from_spc(_spc("common_cause"))
+    assert "no good direction" in r.explain_rag_from_spc(_spc("special_cause_neutral_low"))
+
+
+def test_rag_from_spc_rejects():
+    with pytest.raises(ValueError, match="expected an SPC result .* got dict"):
+        r.rag_from_spc({"variation": "common_cause"})
+    with pytest.raises(ValueError, match="unknown assurance 'pass'"):
+        r.rag_from_spc(_spc("common_cause", "pass"))
+    with pytest.raises(ValueError, match="unknown variation 'improving'"):
+        r.rag_from_spc(_spc("improving"))
+
+
+def test_rag_from_a_real_xmr_result():
+    from pcplib.spc import xmr
+
+    stable = [50, 52, 49, 51, 50, 48, 52, 51, 49, 50, 51, 50, 49, 52, 50, 51]
+    assert r.rag_from_spc(xmr(stable, improvement="increase", target=30)) == "Green"
+    assert r.rag_from_spc(xmr(stable, improvement="increase", target=50)) == "Amber"
+    assert r.rag_from_spc(xmr(stable, improvement="increase", target=80)) == "Red"
+    assert r.rag_from_spc(xmr(stable, improvement="increase")) == "Grey"
+    assert r.rag_from_spc(xmr(stable[:8], improvement="increase", target=30)) == "Grey"
+    rising = stable[:-1] + [90]
+    assert r.rag_from_spc(xmr(rising, improvement="increase")) == "Green"
+    assert r.rag_from_spc(xmr(rising, improvement="decrease")) == "Red"
+
+
+def test_delivery_confidence_thresholds():
+    def rating(complete, other):
+        return r.delivery_confidence(["complete"] * complete + ["at risk"] * other).rating
+
+    assert rating(9, 1) == "Green"
+    assert rating(89, 11) == "Amber/Green"
+    assert rating(3, 1) == "Amber/Green"
+    assert rating(74, 26) == "Amber"
+    assert rating(1, 1) == "Amber"
+    assert rating(49, 51) == "Amber/Red"
+    assert rating(1, 3) == "Amber/Red"
+    assert rating(24, 76) == "Red"
+    assert rating(0, 3) == "Red"
+
+
+def test_delivery_confidence_percent_counts_and_explanation():
+    result = r.delivery_confidence(
+        ["complete", "On Track", "at risk", "off_track", "not started", " complete "]
+    )
+    assert result.percent == pytest.approx(50.0)
+    assert result.rating == "Amber"
+    assert result.counts == {
+        "complete": 2,
+        "on track": 1,
+        "at risk": 1,
+        "off track": 1,
+        "not started": 1,
+    }
+    assert result.explanation == (
+        "Amber: 3 of 6 commitments (50%) are complete or on track "
+        "(1 at risk, 1 off track, 1 not started); Amber means 50% or more."
+    )
+
+
+def test_delivery_confidence_matches_table_one_projected_percentages():
+    # Seed 004's Table One gives 94% for Rural Policing's 17 commitments: 16 of 17.
+    result = r.delivery_confidence(["complete"] * 10 + ["on track"] * 6 + ["at risk"])
+    assert round(result.percent) == 94
+    assert result.rating == "Green"
+
+
+def test_delivery_confidence_with_no_commitments_is_grey():
+    result = r.delivery_confidence([])
+    assert (result.rating, result.percent) == ("Grey", None)
+    assert set(result.counts.values()) == {0}
+    assert "no commitments" in result.explanation
+
+
+def test_delivery_confidence_rejects():
+    with pytest.raises(ValueError) as info:
+        r.delivery_confidence(["complete", "done"])
+    message = str(info.value)
+    assert "unknown commitment status 'done'" in message
+    for status in r.STATUSES:
+        assert repr(status) in message
+    with pytest.raises(ValueError, match="unknown commitment status None"):
+        r.delivery_confidence([None])
+    with pytest.raises(ValueError, match="got a single string"):
+        r.delivery_confidence("complete")
+
+
+def test_roll_up_worst():
+    rating, text = r.roll_up(["Green", "Amber", "Grey", "Red", "Green"])
+    assert rating == "Red"
+    assert text == (
+        "Red: the worst of 4 ratings (2 Green, 1 Amber, 1 Red); "
+        "1 Grey (no target or no data) left out."
+    )
+    assert r.roll_up(["Green", "Green"]) == (
+        "Green",
+        "Green: the worst of 2 ratings (2 Green).",
+    )
+    assert r.roll_up(["Amber/Green", "Green"])[0] == "Amber/Green"
+
+
+def test_roll_up_mean():
+    assert r.roll_up(["Green", "Green", "Red"], method="mean")[0] == "Amber"  # 7/3 = 2.33
+    assert r.roll_up(["Green", "Green", "Amber"], method="mean")[0] == "Green"  # 2.67
+    rating, text = r.roll_up(["Green", "Amber", "Grey"], method="mean")
+    assert rating == "Amber"  # 2.5: a tie goes to the worse
+    assert "is 2.50 on a scale of Red 1, Amber 2, Green 3" in text
+    assert text.endswith("1 Grey (no target or no data) left out.")
+    five, text = r.roll_up(["Green", "Amber/Red"], method="mean")
+    assert five == "Amber"  # (5 + 2) / 2 = 3.5, tie to the worse
+    assert "Red 1 to Green 5" in text
+
+
+def test_roll_up_all_grey_or_empty():
+    assert r.roll_up(["Grey", "grey"]) == (
+        "Grey",
+        "Grey: all 2 ratings are Grey (no target or no data).",
+    )
+    assert r.roll_up(["Grey"])[1] == "Grey: the only rating is Grey (no target or no data)."
+    assert r.roll_up([]) == ("Grey", "Grey: there are no ratings to roll up.")
+
+
+def test_roll_up_rejects():
+    with pytest.raises(ValueError, match="unknown roll-up method 'best': expected 'worst' or"):
+        r.roll_up(["Green"], method="best")
+    with pytest.raises(ValueError, match="unknown RAG rating 'Blue': expected one of Green"):
+        r.roll_up(["Green", "Blue"])
+    with pytest.raises(ValueError, match="got a single string"):
+        r.roll_up("Green")
+
+
+def test_normalise_rating():
+    assert r.normalise_rating("yellow") == "Amber"
+    assert r.normalise_rating(" AMBER/green ") == "Amber/Green"
+    assert r.normalise_rating("Gray") == "Grey"
+    with pytest.raises(ValueError, match="unknown RAG rating 3"):
+        r.normalise_rating(3)
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_rag_colours_have_accessible_contrast():
+    assert set(r.RAG_COLOURS) == set(r.RATINGS)
+    for rating, colours in r.RAG_COLOURS.items():
+        lighter, darker = sorted(
+            (_luminance(colours["background"]), _luminance(colours["text"])), reverse=True
+        )
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, rating
+
+
+def test_format_rag_html():
+    assert r.format_rag_html("Green") == (
+        '<span class="rag rag-green" style="background-color:#00703c;color:#ffffff;'
+        'padding:0 0.3em;border-radius:2px">Green</span>'
+    )
+    badge = r.format_rag_html("amber/red")
+    assert 'class="rag rag-amber-red"' in badge
+    assert re.search(r">Amber/Red</span>$", badge)
+    assert ">Amber</span>" in r.format_rag_html("Yellow")
+    for rating in r.RATINGS:
+        assert f">{rating}</span>" in r.format_rag_html(rating)
+    with pytest.raises(ValueError, match="unknown RAG rating '<b>'"):
+        r.format_rag_html("<b>")
