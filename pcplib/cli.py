@@ -40,10 +40,64 @@ def build_parser() -> argparse.ArgumentParser:
     p_plan = sub.add_parser("plan", help="print the CGB forward plan")
     p_plan.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
 
-    from pcplib import run as run_module
+    p_run = sub.add_parser(
+        "run",
+        help="run reports: a CGB slot's agenda, one strategy, every strategy, or the default job",
+        description=(
+            "Validate the data, execute the reports in parallel and publish "
+            "outputs/<folder>/ only when every report succeeded."
+        ),
+    )
+    p_run.add_argument(
+        "--slot", help="CGB slot: latest, next or YYYY-MM (its agenda plus the plan overview)"
+    )
+    p_run.add_argument(
+        "--strategy", nargs="+", metavar="ID", help="one or more strategy ids, e.g. vawg"
+    )
+    p_run.add_argument("--all", action="store_true", help="every strategy in the forward plan")
+    p_run.add_argument(
+        "--default",
+        action="store_true",
+        help="what 'make report' runs: the latest slot, the plan overview and the public report",
+    )
+    p_run.add_argument(
+        "--period", help="data period end YYYY-MM (a quarter end) for --strategy or --all"
+    )
+    add_common_options(p_run)
 
-    run_module.add_run_arguments(sub)
+    p_public = sub.add_parser(
+        "public",
+        help="the quarterly public monitoring report",
+        description="Run public_quarterly.ipynb into outputs/public-<quarter>/.",
+    )
+    p_public.add_argument("--quarter", required=True, help='financial quarter, e.g. "2026/27 Q2"')
+    add_common_options(p_public)
     return parser
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options ``pcp run`` and ``pcp public`` share.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser.
+    """
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="reports run at once (default: the number of CPUs)"
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data set folder")
+    parser.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    parser.add_argument("--renderer", choices=["nbconvert", "quarto"], default="nbconvert")
+    parser.add_argument("--pdf", action="store_true", help="also print each report to PDF")
+    parser.add_argument(
+        "--timestamp",
+        help="fixed production time (ISO-8601) for byte-identical output; "
+        "SOURCE_DATE_EPOCH works too",
+    )
+    # Testing aid: fixes the date 'latest' and 'next' are resolved against.
+    parser.add_argument("--today", help=argparse.SUPPRESS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,7 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         The process exit code: 0 success, 1 failure (invalid data, a failed report),
         2 usage error.
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.argv = ["pcp", *argv]
     if args.command == "validate":
         from pcplib.data import run_validate
 

@@ -1,0 +1,154 @@
+"""Unit tests of pcplib.render: repository paths, papermill execution, HTML export, Quarto."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from pcplib import render
+
+PARAMETERS = 'strategy = "example"\nperiod_end = ""\n'
+BODY = (
+    "import base64\n"
+    "from IPython.display import HTML, Image, display\n"
+    "secret_code_marker = 1\n"
+    'display(HTML(f"<p>Report for {strategy} to {period_end}</p>"))\n'
+    "PNG = base64.b64decode("
+    '"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="'
+    ")\n"
+    "display(Image(PNG))\n"
+    'if strategy == "broken":\n'
+    '    raise RuntimeError("deliberate failure")\n'
+)
+
+
+def write_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(PARAMETERS)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Example report"),
+        cell,
+        nbformat.v4.new_code_cell(BODY),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "pcp",
+        "display_name": "Python (pcp)",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, nbformat.NotebookNode]:
+    folder = tmp_path_factory.mktemp("render")
+    source = write_notebook(folder / "report.ipynb")
+    nb = render.execute_notebook(
+        source, folder / "out.ipynb", {"strategy": "vawg", "period_end": "2026-09"}
+    )
+    return folder, nb
+
+
+def test_resolve_repo_path_is_relative_to_the_repository_root(
+    repo_root, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # as from JupyterLab in notebooks/, or anywhere else
+    assert render.resolve_repo_path("data") == repo_root / "data"
+    assert render.resolve_repo_path("params/strategies/vawg.yaml") == (
+        repo_root / "params" / "strategies" / "vawg.yaml"
+    )
+    assert render.resolve_repo_path(tmp_path / "x") == tmp_path / "x"
+    assert render.find_repo_root(repo_root / "pcplib") == repo_root
+
+
+def test_find_repo_root_says_what_it_looked_for(tmp_path) -> None:
+    with pytest.raises(FileNotFoundError, match="pyproject.toml and notebooks/"):
+        render.find_repo_root(tmp_path)
+
+
+def test_execute_notebook_injects_parameters_with_the_named_kernel(executed) -> None:
+    folder, nb = executed
+    assert nb.metadata["kernelspec"]["name"] == "pcp"
+    assert nb.metadata["papermill"]["parameters"] == {"strategy": "vawg", "period_end": "2026-09"}
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert any(
+        "Report for vawg to 2026-09" in o.get("data", {}).get("text/html", "") for o in outputs
+    )
+    assert (folder / "out.ipynb").is_file()
+    assert not render._LIVE_KERNELS  # the kernel was shut down and forgotten
+
+
+def test_unknown_parameter_is_an_error_before_anything_runs(tmp_path) -> None:
+    source = write_notebook(tmp_path / "report.ipynb")
+    with pytest.raises(ValueError, match=r"'strategi'.*declares: strategy, period_end"):
+        render.execute_notebook(source, tmp_path / "out.ipynb", {"strategi": "vawg"})
+    assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_failing_notebook_keeps_papermills_error_cells(tmp_path) -> None:
+    source = write_notebook(tmp_path / "report.ipynb")
+    with pytest.raises(PapermillExecutionError) as caught:
+        render.execute_notebook(source, tmp_path / "out.ipynb", {"strategy": "broken"})
+    assert caught.value.ename == "RuntimeError"
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def test_export_html_hides_code_embeds_images_and_is_deterministic(executed) -> None:
+    folder, nb = executed
+    first = render.export_html(nb)
+    second = render.export_html(nbformat.read(folder / "out.ipynb", as_version=4))
+    assert "Report for vawg to 2026-09" in first
+    assert "secret_code_marker" not in first
+    assert "In&nbsp;[" not in first and "Out[" not in first
+    assert "data:image/png;base64,iVBORw0KGgo" in first
+    assert first == render.export_html(nb)
+    assert first.replace("out", "") == second.replace("out", "")
+
+
+def test_render_html_writes_the_page(executed, tmp_path) -> None:
+    _, nb = executed
+    written = render.render_html(nb, tmp_path / "vawg.html")
+    assert written == tmp_path / "vawg.html"
+    assert written.read_text(encoding="utf-8") == render.export_html(nb, name="vawg")
+
+
+def test_the_project_template_is_used_and_a_missing_one_is_announced(tmp_path, monkeypatch) -> None:
+    if (render.TEMPLATE_DIR / "pcp").is_dir():
+        assert render._template_settings("pcp") == ("pcp", [str(render.TEMPLATE_DIR)])
+    monkeypatch.setattr(render, "TEMPLATE_DIR", tmp_path)
+    with pytest.warns(RuntimeWarning, match="template 'pcp' not found"):
+        assert render._template_settings("pcp") == ("lab", [])
+
+
+def test_scrub_notebook_removes_run_dependent_metadata(executed) -> None:
+    _, nb = executed
+    clean = render.scrub_notebook(
+        nbformat.from_dict(nb), input_path="notebooks/x.ipynb", output_path="x.ipynb"
+    )
+    assert not {"start_time", "end_time", "duration"} & set(clean.metadata["papermill"])
+    assert clean.metadata["papermill"]["output_path"] == "x.ipynb"
+    for cell in clean.cells:
+        assert "execution" not in cell.metadata
+        assert not {"start_time", "end_time", "duration"} & set(cell.metadata.get("papermill", {}))
+    injected = [c for c in clean.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert [c.id for c in injected] == ["injected-parameters"]
+
+
+def test_quarto_is_optional_and_its_absence_is_explained(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert render.find_quarto() is None
+    with pytest.raises(render.QuartoNotInstalledError, match="conda install -c conda-forge quarto"):
+        render.render_with_quarto(tmp_path / "x.ipynb", tmp_path / "x.html")
+    fake = tmp_path / "quarto"
+    fake.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    fake.chmod(0o755)
+    assert render.find_quarto() == fake
+
+
+def test_kill_live_kernels_with_none_running() -> None:
+    assert render.kill_live_kernels() == 0

@@ -1,0 +1,468 @@
+"""Unit tests of pcplib.run: planning, atomic publish, interrupts, manifest, reproducibility.
+
+The runs here execute tiny notebooks written to tmp_path (the real notebooks are
+exercised by tests/e2e/test_run.py), with the data set and forward plan replaced
+by small stand-ins, so each run takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from pcplib import cli, render, run
+
+STRATEGY_PARAMETERS = (
+    'strategy = "example"\nslot = ""\nperiod_end = ""\ndata_dir = "data"\n'
+    'spc_rules = "mdc"\naudience = "cgb"\nproduced_at = ""\n'
+)
+STRATEGY_BODY = (
+    'if strategy == "broken":\n'
+    '    raise ValueError("deliberate failure in " + strategy)\n'
+    "from IPython.display import HTML\n"
+    'HTML(f"<h1>{strategy}</h1><p>Slot {slot}, data to {period_end}, produced {produced_at}</p>")'
+)
+OVERVIEW_PARAMETERS = (
+    'slot = ""\nperiod_end = ""\ndata_dir = "data"\nreference_dir = "data/reference"\n'
+    'produced_at = ""\n'
+)
+PUBLIC_PARAMETERS = (
+    'quarter = ""\ndata_dir = "data"\nforward_plan = "params/forward_plan.yaml"\nproduced_at = ""\n'
+)
+
+
+def write_notebook(path: Path, parameters: str, body: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Tiny report"),
+        cell,
+        nbformat.v4.new_code_cell(body),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "pcp",
+        "display_name": "Python (pcp)",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    """Tiny notebooks, a stand-in data set and forward plan, and an output folder."""
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    notebooks = {
+        "delivery_strategy": write_notebook(
+            nbdir / "delivery_strategy.ipynb", STRATEGY_PARAMETERS, STRATEGY_BODY
+        ),
+        "plan_overview": write_notebook(
+            nbdir / "plan_overview.ipynb", OVERVIEW_PARAMETERS, 'print("overview", slot)'
+        ),
+        "public_quarterly": write_notebook(
+            nbdir / "public_quarterly.ipynb", PUBLIC_PARAMETERS, 'print("public", quarter)'
+        ),
+    }
+    monkeypatch.setattr(run, "NOTEBOOKS", notebooks)
+    data = tmp_path / "data"
+    data.mkdir()
+    plan_file = tmp_path / "forward_plan.yaml"
+    plan_file.write_text("slots: []\n", encoding="utf-8")
+    dataset = SimpleNamespace(
+        illustrative=True,
+        description="Illustrative sample for tests.",
+        files={"framework/measures.csv": "ab" * 32},
+        strategies=pd.DataFrame(
+            {"strategy_id": ["vawg", "road-safety"], "strategy_name": ["VAWG", "Road Safety"]}
+        ),
+    )
+    state = SimpleNamespace(problems=[], executed=[])
+    monkeypatch.setattr(run, "load_inputs", lambda options: (dataset, list(state.problems)))
+    monkeypatch.setattr(run, "read_git_commit", lambda: {"commit": "0" * 40, "dirty": False})
+    forward_plan = SimpleNamespace(
+        slots=[
+            SimpleNamespace(
+                slot="2026-09", year="2026/27", strategies=["rural-crime"], period_end="2026-06"
+            ),
+            SimpleNamespace(
+                slot="2026-11",
+                year="2026/27",
+                strategies=["vawg", "road-safety", "vawg"],
+                period_end="2026-09",
+            ),
+            SimpleNamespace(
+                slot="2027-01", year="2026/27", strategies=["resources"], period_end="2026-09"
+            ),
+        ]
+    )
+    resolved: list[tuple[str, object]] = []
+
+    def fake_resolve(plan: object, spec: str, today: object) -> SimpleNamespace:
+        resolved.append((spec, today))
+        lookup = {"latest": "2026-11", "next": "2027-01"}
+        wanted = lookup.get(spec, spec)
+        for slot in forward_plan.slots:
+            if slot.slot == wanted:
+                return slot
+        raise run.RunError(f"--slot {spec}: not in the plan", run.EXIT_USAGE)
+
+    monkeypatch.setattr(run, "load_plan", lambda path: forward_plan)
+    monkeypatch.setattr(run, "resolve_slot_spec", fake_resolve)
+    options = run.RunOptions(
+        out_dir=tmp_path / "outputs",
+        data_dir=data,
+        forward_plan=plan_file,
+        jobs=2,
+        produced_at="2026-11-23T06:00:00+00:00",
+        reproducible=True,
+    )
+    return SimpleNamespace(
+        tmp=tmp_path,
+        options=options,
+        state=state,
+        dataset=dataset,
+        resolved=resolved,
+        out=tmp_path / "outputs",
+        data=data,
+        plan_file=plan_file,
+    )
+
+
+def make_plan(project: SimpleNamespace, strategies: list[str]) -> run.RunPlan:
+    at = project.options.produced_at
+    jobs = [run.plan_strategy_job(s, "2026-11", "2026-09", "data", at) for s in strategies]
+    jobs.append(run.plan_overview_job("2026-11", "2026-09", "data", at))
+    return run.RunPlan("2026-11", "CGB test", tuple(jobs), "2026-11", "2026-09")
+
+
+def run_args(project: SimpleNamespace, *extra: str) -> list[str]:
+    return [
+        "run",
+        *extra,
+        "--out",
+        str(project.out),
+        "--data",
+        str(project.data),
+        "--forward-plan",
+        str(project.plan_file),
+        "--jobs",
+        "2",
+    ]
+
+
+def parse(project: SimpleNamespace, *extra: str) -> object:
+    args = cli.build_parser().parse_args(run_args(project, *extra))
+    args.argv = ["pcp", *extra]
+    return args
+
+
+def quiet() -> Console:
+    return Console(file=open("/dev/null", "w"), width=200)  # noqa: SIM115
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "run.log"
+    }
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+
+def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> None:
+    args = parse(
+        project, "--slot", "latest", "--today", "2026-11-23", "--timestamp", "2026-11-23T06:00Z"
+    )
+    plan = run.build_run_plan(args, run.make_options(args))
+    assert project.resolved == [("latest", run.date(2026, 11, 23))]
+    assert plan.folder == "2026-11" and plan.slot == "2026-11" and plan.period_end == "2026-09"
+    assert [j.name for j in plan.jobs] == ["vawg", "road-safety", "plan-overview"]
+    vawg = plan.jobs[0]
+    assert vawg.notebook == "delivery_strategy"
+    assert vawg.parameters == {
+        "strategy": "vawg",
+        "slot": "2026-11",
+        "period_end": "2026-09",
+        "data_dir": str(project.data.resolve()),
+        "spc_rules": "mdc",
+        "audience": "cgb",
+        "produced_at": "2026-11-23T06:00:00+00:00",
+    }
+    overview = plan.jobs[-1].parameters
+    assert overview["reference_dir"] == f"{project.data.resolve()}/reference"
+
+
+def test_default_plan_adds_the_public_report_for_the_slots_quarter(project) -> None:
+    plan = run.build_run_plan(parse(project, "--default"), project.options)
+    assert plan.folder == "2026-11"
+    assert [j.name for j in plan.jobs][-2:] == ["plan-overview", "public-quarterly"]
+    assert plan.jobs[-1].parameters["quarter"] == "2026/27 Q2"
+    assert project.resolved[0][0] == "latest"
+
+
+def test_strategy_plan_derives_the_first_slot_reporting_that_period(project) -> None:
+    plan = run.build_run_plan(
+        parse(project, "--strategy", "vawg", "--period", "2026-09"), project.options
+    )
+    assert plan.folder == "vawg-2026-09"
+    assert [j.name for j in plan.jobs] == ["vawg"]
+    assert plan.jobs[0].parameters["slot"] == "2026-11"
+    beyond = run.build_run_plan(
+        parse(project, "--strategy", "vawg", "--period", "2027-03"), project.options
+    )
+    assert beyond.jobs[0].parameters["slot"] == "2027-05"
+    pinned = run.build_run_plan(
+        parse(project, "--strategy", "vawg", "--slot", "next"), project.options
+    )
+    assert pinned.jobs[0].parameters["slot"] == "2027-01"
+    assert pinned.period_end == "2026-09"
+
+
+def test_all_plan_covers_every_scheduled_strategy(project) -> None:
+    plan = run.build_run_plan(parse(project, "--all", "--period", "2026-06"), project.options)
+    assert plan.folder == "all-2026-06"
+    assert [j.name for j in plan.jobs] == ["rural-crime", "vawg", "road-safety", "resources"]
+    assert {j.parameters["slot"] for j in plan.jobs} == {"2026-09"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ((), "say what to run"),
+        (("--all", "--default"), "choose one of"),
+        (("--all", "--period", "2026-08"), "not a quarter end"),
+        (("--all", "--period", "Sept"), "not a month"),
+        (("--slot", "latest", "--period", "2026-09"), "--period goes with"),
+    ],
+)
+def test_bad_run_options_are_usage_errors(project, extra, message) -> None:
+    with pytest.raises(run.RunError, match=message) as caught:
+        run.build_run_plan(parse(project, *extra), project.options)
+    assert caught.value.exit_code == run.EXIT_USAGE
+
+
+def test_public_plan_names_its_folder_after_the_quarter(project) -> None:
+    args = cli.build_parser().parse_args(["public", "--quarter", "2026/27 Q2"])
+    plan = run.build_public_plan(args, project.options)
+    assert plan.folder == "public-2026-27-Q2"
+    assert plan.period_end == "2026-09"
+    assert plan.jobs[0].parameters["quarter"] == "2026/27 Q2"
+
+
+def test_produced_at_comes_from_timestamp_or_source_date_epoch() -> None:
+    assert run.resolve_produced_at("2026-11-23T06:00:00", {}) == ("2026-11-23T06:00:00+00:00", True)
+    assert run.resolve_produced_at(None, {"SOURCE_DATE_EPOCH": "0"}) == (
+        "1970-01-01T00:00:00+00:00",
+        True,
+    )
+    _, fixed = run.resolve_produced_at(None, {})
+    assert fixed is False
+    with pytest.raises(run.RunError, match="not an ISO-8601"):
+        run.resolve_produced_at("23/11/2026", {})
+    with pytest.raises(run.RunError, match="SOURCE_DATE_EPOCH"):
+        run.resolve_produced_at(None, {"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_month_helpers() -> None:
+    assert run.shift_month("2026-11", 2) == "2027-01"
+    assert run.shift_month("2026-01", -1) == "2025-12"
+    assert run.format_month("2026-09") == "September 2026"
+    assert run.label_quarter_of("2026-03") == "2025/26 Q4"
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
+    monkeypatch.setattr(
+        run, "summarise_overall", lambda ds, s, p: run.OverallRag("Amber", f"Worst of {s}.")
+    )
+    plan = run.name_jobs(make_plan(project, ["vawg", "road-safety"]), project.dataset)
+    assert run.run_plan(plan, project.options, quiet()) == run.EXIT_OK
+    folder = project.out / "2026-11"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [
+        "index.html",
+        "manifest.json",
+        "plan-overview.html",
+        "plan-overview.ipynb",
+        "road-safety.html",
+        "road-safety.ipynb",
+        "run.log",
+        "vawg.html",
+        "vawg.ipynb",
+    ]
+    assert not [p for p in project.out.iterdir() if p.name.startswith(".")]
+    report = (folder / "vawg.html").read_text(encoding="utf-8")
+    assert "produced 2026-11-23T06:00:00+00:00" in report
+    assert "HTML(" not in report  # no code in the reviewer's page
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert index.count('<p class="marking">OFFICIAL</p>') == 2
+    assert '<a href="vawg.html">VAWG</a>' in index
+    assert '<a href="plan-overview.html">' in index
+    assert "Illustrative sample data" in index
+    assert "background:#ffdd00" in index and ">Amber</span> Worst of vawg." in index
+    assert "September 2026" in index and "2026/27 Q2" in index
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["slot"] == "2026-11" and manifest["period_end"] == "2026-09"
+    assert manifest["produced_at"] == "2026-11-23T06:00:00+00:00"
+    assert manifest["renderer"] == "nbconvert"
+    assert manifest["data"]["files"] == {"framework/measures.csv": "ab" * 32}
+    assert manifest["data"]["illustrative"] is True
+    assert manifest["git"]["commit"] == "0" * 40
+    assert set(manifest["packages"]) >= {"pcplib", "pandas", "numpy", "papermill", "nbconvert"}
+    assert set(manifest["packages"]) >= {"matplotlib", "great_tables", "pandera"}
+    assert [r["name"] for r in manifest["reports"]] == ["vawg", "road-safety", "plan-overview"]
+    assert manifest["reports"][0]["parameters"]["strategy"] == "vawg"
+    assert all(r["status"] == "ok" for r in manifest["reports"])
+    # Reproducible run: durations vary, so they stay in run.log only.
+    assert all("seconds" not in r for r in manifest["reports"])
+    assert "vawg: done in" in (folder / "run.log").read_text(encoding="utf-8")
+    executed = nbformat.read(folder / "vawg.ipynb", as_version=4)
+    assert "start_time" not in executed.metadata["papermill"]
+    assert executed.metadata["papermill"]["output_path"] == "vawg.ipynb"
+
+
+def test_manifest_keeps_timings_when_not_reproducible(project) -> None:
+    options = run.replace(project.options, reproducible=False)
+    results = [run.JobResult(run.plan_overview_job("2026-11", "2026-09", "data", ""), True, 1.234)]
+    plan = run.RunPlan("2026-11", "x", (results[0].job,), "2026-11", "2026-09")
+    manifest = run.build_manifest(plan, results, options, project.dataset, {"commit": None})
+    assert manifest["reports"][0]["seconds"] == 1.23
+    assert manifest["forward_plan"]["sha256"] == run.hash_file(project.plan_file)
+
+
+def test_failed_run_keeps_the_last_good_outputs_and_writes_failed(project) -> None:
+    assert run.run_plan(make_plan(project, ["vawg"]), project.options, quiet()) == run.EXIT_OK
+    folder = project.out / "2026-11"
+    before = folder_bytes(folder)
+    console = Console(record=True, width=200, file=open("/dev/null", "w"))  # noqa: SIM115
+    code = run.run_plan(make_plan(project, ["vawg", "broken"]), project.options, console)
+    assert code == run.EXIT_FAILED
+    after = folder_bytes(folder)
+    assert {k: v for k, v in after.items() if not k.startswith("_failed/")} == before
+    failed = folder / "_failed"
+    assert sorted(p.name for p in failed.iterdir()) == ["broken.ipynb", "manifest.json", "run.log"]
+    executed = nbformat.read(failed / "broken.ipynb", as_version=4)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and errors[0].evalue == "deliberate failure in broken"
+    summary = console.export_text()
+    assert "FAILED" in summary and "ValueError: deliberate failure in broken" in summary
+    assert "cell 4" in summary  # markdown, parameters, injected parameters, then the failing cell
+    assert "broken: FAILED" in (failed / "run.log").read_text(encoding="utf-8")
+    assert not [p for p in project.out.iterdir() if p.name.startswith(".")]
+
+
+def test_failed_first_run_creates_only_failed(project) -> None:
+    code = run.run_plan(make_plan(project, ["broken"]), project.options, quiet())
+    assert code == run.EXIT_FAILED
+    assert [p.name for p in (project.out / "2026-11").iterdir()] == ["_failed"]
+
+
+def test_interrupt_kills_kernels_and_leaves_no_half_written_outputs(project, monkeypatch) -> None:
+    real_execute = run.execute_job
+
+    def interrupted(job, workdir, options):
+        if job.name == "plan-overview":
+            import time
+
+            time.sleep(1.0)  # let the other report's kernel start
+            raise KeyboardInterrupt
+        return real_execute(job, workdir, options)
+
+    monkeypatch.setattr(run, "execute_job", interrupted)
+    old = project.out / "2026-11"
+    old.mkdir(parents=True)
+    (old / "index.html").write_text("last good run", encoding="utf-8")
+    assert run.run_plan(make_plan(project, ["vawg"]), project.options, quiet()) == 130
+    assert sorted(p.name for p in project.out.iterdir()) == ["2026-11"]
+    assert [p.name for p in old.iterdir()] == ["index.html"]
+    assert (old / "index.html").read_text(encoding="utf-8") == "last good run"
+    assert not render._LIVE_KERNELS
+    render.reset_kernel_cancel()
+
+
+def test_invalid_data_stops_the_run_before_anything_executes(project, monkeypatch, capsys) -> None:
+    project.state.problems = ["observations.csv row 7, column value: expected a number, got 'n/a'"]
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a report was executed despite invalid data")
+
+    monkeypatch.setattr(run, "execute_job", must_not_run)
+    code = cli.main(run_args(project, "--slot", "2026-11"))
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "invalid" in out and "row 7, column value" in out
+    assert not project.out.exists() or not any(project.out.iterdir())
+
+
+def test_unknown_parameter_stops_the_run(project, capsys) -> None:
+    job = run.Job(
+        "vawg", "delivery_strategy", {"strategy": "vawg", "colour": "red"}, "VAWG", "vawg"
+    )
+    plan = run.RunPlan("2026-11", "x", (job,), "2026-11", "2026-09")
+    console = Console(record=True, width=200, file=open("/dev/null", "w"))  # noqa: SIM115
+    assert run.run_plan(plan, project.options, console) == run.EXIT_FAILED
+    text = console.export_text()
+    assert "'colour'" in text and "strategy" in text
+    assert not (project.out / "2026-11").exists()
+
+
+def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    args = ["--slot", "2026-11", "--timestamp", "2026-11-23T06:00:00+00:00"]
+    assert cli.main(run_args(project, *args)) == 0
+    first = folder_bytes(project.out / "2026-11")
+    assert cli.main(run_args(project, *args)) == 0
+    second = folder_bytes(project.out / "2026-11")
+    assert sorted(first) == [
+        "index.html",
+        "manifest.json",
+        "plan-overview.html",
+        "plan-overview.ipynb",
+        "road-safety.html",
+        "road-safety.ipynb",
+        "vawg.html",
+        "vawg.ipynb",
+    ]
+    assert first == second
+    assert b"2026-11-23T06:00:00+00:00" in first["index.html"]
+
+
+def test_quarto_renderer_without_quarto_exits_2(project, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(render, "find_quarto", lambda: None)
+    assert cli.main(run_args(project, "--slot", "latest", "--renderer", "quarto")) == 2
+    assert render.QUARTO_MISSING_MESSAGE in capsys.readouterr().out.replace("\n", " ")
+    assert not project.out.exists()
+
+
+def test_stale_temporary_folders_of_dead_runs_are_removed(tmp_path) -> None:
+    dead = tmp_path / ".tmp-2026-11-999999999"
+    alive = tmp_path / f".tmp-2026-11-{run.os.getppid()}"
+    other = tmp_path / ".tmp-2027-01-999999999"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+    assert run.remove_stale_staging(tmp_path, "2026-11") == [dead]
+    assert alive.exists() and other.exists() and not dead.exists()
+
+
+def test_publish_folder_replaces_the_destination_whole(tmp_path) -> None:
+    destination = tmp_path / "2026-11"
+    destination.mkdir()
+    (destination / "old.html").write_text("old", encoding="utf-8")
+    staging = tmp_path / ".tmp-2026-11-1"
+    staging.mkdir()
+    (staging / "new.html").write_text("new", encoding="utf-8")
+    run.publish_folder(staging, destination)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11"]
+    assert [p.name for p in destination.iterdir()] == ["new.html"]
