@@ -1,4 +1,4 @@
-"""The set-up contract: pyproject.toml and environment.yml agree, and the layout is as the README says."""
+"""The set-up contract: pyproject.toml and environment.yml agree; the layout is as documented."""
 
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ def test_environment_yml_names_every_optional_dependency(repo_root: Path) -> Non
     conda, pip = read_conda_names(repo_root)
     assert optional <= conda | pip, f"environment.yml lacks extras: {optional - conda - pip}"
     assert conda | pip <= runtime | optional, (
-        f"environment.yml names packages pyproject.toml does not: {(conda | pip) - runtime - optional}"
+        "environment.yml names packages pyproject.toml does not: "
+        f"{(conda | pip) - runtime - optional}"
     )
 
 
