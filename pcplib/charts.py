@@ -1,0 +1,438 @@
+"""SPC charts in the NHS *Making Data Count* style, with alt text and captions.
+
+Charts are drawn with matplotlib's Agg backend and embedded in reports as PNG
+data URIs inside ``<figure>`` elements, so each report is one self-contained
+file and every chart carries the alt text and caption written here. Colours
+follow Making Data Count: grey for common-cause variation, blue for
+special-cause improvement, orange for special-cause concern and purple for a
+special cause in a measure with no good direction.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import html
+import io
+import math
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+if TYPE_CHECKING:
+    from pcplib.spc import XmrResult
+
+__all__ = [
+    "CHART_DPI",
+    "POINT_COLOURS",
+    "describe_chart",
+    "figure_to_html",
+    "format_value",
+    "plot_spc",
+]
+
+CHART_DPI = 100
+POINT_COLOURS: dict[str, str] = {
+    "common_cause": "#7b7d7d",
+    "special_cause_improvement": "#289de0",
+    "special_cause_concern": "#fab428",
+    "special_cause_neutral_high": "#361475",
+    "special_cause_neutral_low": "#361475",
+    "special_cause_neutral": "#361475",
+}
+POINT_LABELS: dict[str, str] = {
+    "common_cause": "Common cause (normal variation)",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause (neither good nor bad)",
+    "special_cause_neutral_low": "Special cause (neither good nor bad)",
+    "special_cause_neutral": "Special cause (neither good nor bad)",
+}
+LINE_COLOUR = "#505a5f"
+DATA_LINE_COLOUR = "#b1b4b6"
+TARGET_COLOUR = "#d4351c"
+
+UNIT_LABELS: dict[str, str] = {
+    "count": "Number",
+    "percent": "Per cent",
+    "rate_per_1000": "Rate per 1,000",
+    "gbp": "Pounds (£)",
+    "hours": "Hours",
+    "days": "Days",
+    "score": "Score",
+}
+
+_VARIATION_WORDS: dict[str, str] = {
+    "common_cause": "common-cause variation only (no signal)",
+    "special_cause_improvement": "a special cause showing improvement",
+    "special_cause_concern": "a special cause of concern",
+    "special_cause_neutral_high": "a special cause upwards (neither good nor bad)",
+    "special_cause_neutral_low": "a special cause downwards (neither good nor bad)",
+    "special_cause_neutral": "a special cause (neither good nor bad)",
+}
+_ASSURANCE_WORDS: dict[str, str] = {
+    "consistent_pass": "the target is met consistently",
+    "consistent_fail": "the target is missed consistently",
+    "inconsistent": "the target is hit and miss: met or missed by chance",
+}
+
+
+def format_value(value: Any, unit: str) -> str:
+    """Format a measure's value for a reader, in its unit.
+
+    Parameters
+    ----------
+    value : float or None
+        The value; None or NaN is shown as "no data".
+    unit : str
+        The measure's unit: ``count``, ``percent``, ``rate_per_1000``, ``gbp``,
+        ``hours``, ``days`` or ``score``.
+
+    Returns
+    -------
+    str
+        For example ``"1,234"``, ``"45.6%"``, ``"£505,750"``, ``"3.2 per 1,000"``.
+
+    Raises
+    ------
+    ValueError
+        If ``unit`` is not one of the known units.
+    """
+    if unit not in UNIT_LABELS:
+        raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNIT_LABELS)}")
+    if value is None or value is pd.NA:
+        return "no data"
+    number = float(value)
+    if math.isnan(number):
+        return "no data"
+    whole = number == round(number)
+    if unit == "count":
+        return f"{number:,.0f}" if whole else f"{number:,.1f}"
+    if unit == "percent":
+        return f"{number:.1f}%"
+    if unit == "rate_per_1000":
+        return f"{number:,.2f} per 1,000"
+    if unit == "gbp":
+        return f"£{number:,.0f}"
+    if unit in ("hours", "days"):
+        return f"{number:,.1f} {unit}"
+    return f"{number:,.1f}"
+
+
+def _x_values(index: pd.Index) -> list[Any]:
+    """Return x positions for matplotlib: timestamps for a date or period index."""
+    if isinstance(index, pd.PeriodIndex):
+        return list(index.to_timestamp())
+    return list(index)
+
+
+def _segments(column: pd.Series) -> list[tuple[int, int]]:
+    """Return [start, stop) positions of runs of equal, non-missing values in ``column``."""
+    values = column.to_numpy(dtype=float)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, value in enumerate(values):
+        if math.isnan(value):
+            if start is not None:
+                runs.append((start, i))
+                start = None
+            continue
+        if start is None:
+            start = i
+        elif not math.isclose(value, values[i - 1], rel_tol=1e-12, abs_tol=1e-12):
+            runs.append((start, i))
+            start = i
+    if start is not None:
+        runs.append((start, len(values)))
+    return runs
+
+
+def _plot_steps(ax: Any, x: list[Any], column: pd.Series, **style: Any) -> None:
+    """Draw a horizontal line per section where ``column`` is constant (limits, mean)."""
+    for start, stop in _segments(column):
+        last = stop - 1
+        ax.plot([x[start], x[last]], [column.iloc[start], column.iloc[start]], **style)
+        style = {**style, "label": None}
+
+
+def plot_spc(
+    result: XmrResult,
+    *,
+    title: str,
+    unit: str,
+    target: float | None = None,
+) -> Figure:
+    """Draw an XmR chart in Making Data Count colours.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result; ``result.points`` holds ``value``, ``mean``, ``lpl``,
+        ``upl``, ``point_type``, ``ghost`` and ``gap`` indexed by period.
+    title : str
+        The chart title (usually the measure's name).
+    unit : str
+        The measure's unit, used for the y-axis label.
+    target : float, optional
+        A target to draw as a labelled line; ``result.target`` when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure. Missing periods are breaks in the line; when
+        ``result.has_limits`` is False the chart is a run chart (mean, no limits).
+
+    Raises
+    ------
+    ValueError
+        If ``unit`` is unknown or the result has no points.
+    """
+    if unit not in UNIT_LABELS:
+        raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNIT_LABELS)}")
+    points = result.points
+    if points.empty:
+        raise ValueError("cannot draw an SPC chart of a result with no points")
+    if target is None:
+        target = result.target
+    x = _x_values(points.index)
+    values = points["value"].astype(float)
+
+    fig = Figure(figsize=(8.0, 3.8), dpi=CHART_DPI)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.plot(x, values.to_numpy(), color=DATA_LINE_COLOUR, linewidth=1.2, zorder=1)
+
+    _plot_steps(ax, x, points["mean"], color=LINE_COLOUR, linewidth=1.5, label="Mean", zorder=2)
+    if result.has_limits:
+        for column, label in (("upl", "Process limits"), ("lpl", None)):
+            _plot_steps(
+                ax,
+                x,
+                points[column],
+                color=LINE_COLOUR,
+                linewidth=1.2,
+                linestyle="--",
+                label=label,
+                zorder=2,
+            )
+
+    ghost = points["ghost"].fillna(False).astype(bool) if "ghost" in points else None
+    present = ~values.isna()
+    point_types = points["point_type"].fillna("common_cause").astype(str)
+    legend_types: list[str] = []
+    for point_type in dict.fromkeys(point_types[present]):
+        mask = present & (point_types == point_type)
+        if ghost is not None:
+            mask = mask & ~ghost
+        if not mask.any():
+            continue
+        colour = POINT_COLOURS.get(point_type, POINT_COLOURS["common_cause"])
+        ax.scatter(
+            [x[i] for i in range(len(x)) if mask.iloc[i]],
+            values[mask].to_numpy(),
+            color=colour,
+            edgecolors=colour,
+            s=28,
+            zorder=3,
+        )
+        legend_types.append(point_type)
+    if ghost is not None and (ghost & present).any():
+        ax.scatter(
+            [x[i] for i in range(len(x)) if (ghost & present).iloc[i]],
+            values[ghost & present].to_numpy(),
+            facecolors="white",
+            edgecolors=LINE_COLOUR,
+            s=28,
+            zorder=3,
+        )
+
+    if target is not None and not (isinstance(target, float) and math.isnan(target)):
+        ax.axhline(float(target), color=TARGET_COLOUR, linewidth=1.2, linestyle=":", zorder=2)
+        ax.annotate(
+            f"Target {format_value(target, unit)}",
+            xy=(1.0, float(target)),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 4),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=9,
+            color=TARGET_COLOUR,
+        )
+
+    handles = [Line2D([], [], color=LINE_COLOUR, linewidth=1.5, label="Mean")]
+    if result.has_limits:
+        handles.append(
+            Line2D([], [], color=LINE_COLOUR, linewidth=1.2, linestyle="--", label="Process limits")
+        )
+    seen_labels: set[str] = set()
+    for point_type in legend_types:
+        label = POINT_LABELS.get(point_type, point_type)
+        if label in seen_labels:
+            continue
+        seen_labels.add(label)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color=POINT_COLOURS.get(point_type, POINT_COLOURS["common_cause"]),
+                label=label,
+            )
+        )
+    if target is not None:
+        handles.append(Line2D([], [], color=TARGET_COLOUR, linestyle=":", label="Target"))
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18),
+        ncol=3,
+        frameon=False,
+        fontsize=8.5,
+    )
+
+    kind = "XmR chart" if result.has_limits else "Run chart (too few points for limits)"
+    ax.set_title(f"{title}\n{kind}", fontsize=11, loc="left")
+    ax.set_ylabel(UNIT_LABELS[unit], fontsize=9.5)
+    is_dates = len(x) > 0 and isinstance(x[0], datetime.datetime)
+    ax.set_xlabel("Period" if not is_dates else "Month", fontsize=9.5)
+    if is_dates:
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.tick_params(labelsize=8.5)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.86, bottom=0.32)
+    return fig
+
+
+def _label_period(label: Any) -> str:
+    """Return a period label for a reader: ``September 2026`` for dates, else the text."""
+    if isinstance(label, pd.Period):
+        label = label.to_timestamp()
+    if isinstance(label, pd.Timestamp):
+        return f"{label:%B %Y}"
+    return str(label)
+
+
+def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
+    """Write alt text for an SPC chart: what it shows, in words.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result drawn in the chart.
+    measure_name : str
+        The measure's name.
+    unit : str
+        The measure's unit (see :func:`format_value`).
+
+    Returns
+    -------
+    str
+        Sentences stating the period covered, the number of points (and any
+        missing), the latest value, the mean, the process limits (or that there
+        are none), any signal, and the target with its assurance.
+
+    Raises
+    ------
+    ValueError
+        If ``unit`` is unknown or the result has no points.
+    """
+    points = result.points
+    if points.empty:
+        raise ValueError("cannot describe an SPC chart of a result with no points")
+    values = points["value"].astype(float)
+    present = values.dropna()
+    kind = "XmR (SPC) chart" if result.has_limits else "Run chart"
+    first, last = _label_period(points.index[0]), _label_period(points.index[-1])
+    missing = int(values.isna().sum())
+    parts = [
+        f"{kind} of {measure_name}, {first} to {last}: {len(present)} "
+        f"point{'s' if len(present) != 1 else ''}"
+        + (f", {missing} missing (shown as a break in the line)" if missing else "")
+        + "."
+    ]
+    if not present.empty:
+        parts.append(
+            f"Latest value ({_label_period(present.index[-1])}): "
+            f"{format_value(present.iloc[-1], unit)}."
+        )
+    latest = points.loc[present.index[-1]] if not present.empty else points.iloc[-1]
+    parts.append(f"Mean {format_value(latest['mean'], unit)}.")
+    if result.has_limits:
+        parts.append(
+            f"Process limits {format_value(latest['lpl'], unit)} to "
+            f"{format_value(latest['upl'], unit)}."
+        )
+    else:
+        parts.append("Too few points for process limits, so no signals are judged.")
+    if result.has_limits:
+        special = points.loc[present.index, "point_type"].fillna("common_cause")
+        flagged = int((special != "common_cause").sum())
+        variation = result.variation or "common_cause"
+        parts.append(
+            f"The latest point shows {_VARIATION_WORDS.get(variation, variation)}; "
+            f"{flagged} point{'s' if flagged != 1 else ''} in all flagged as special cause."
+        )
+    target = result.target
+    if target is not None and not (isinstance(target, float) and math.isnan(target)):
+        sentence = f"Target {format_value(target, unit)}"
+        if result.assurance:
+            sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
+        parts.append(sentence + ".")
+    return " ".join(parts)
+
+
+def figure_to_html(fig: Figure, alt: str, caption: str) -> str:
+    """Embed a figure as a PNG data URI inside ``<figure>`` with alt text and a caption.
+
+    The PNG is written at a fixed resolution with no software or date metadata, so
+    the same figure always gives the same bytes. The figure is cleared afterwards.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    alt : str
+        Alt text (escaped here); must not be empty.
+    caption : str
+        The visible caption (escaped here); must not be empty.
+
+    Returns
+    -------
+    str
+        ``<figure><img src="data:image/png;base64,..." alt="...">``, then
+        ``<figcaption>...</figcaption></figure>``.
+
+    Raises
+    ------
+    ValueError
+        If ``alt`` or ``caption`` is empty.
+    """
+    if not alt or not alt.strip():
+        raise ValueError("a figure needs alt text: got an empty string")
+    if not caption or not caption.strip():
+        raise ValueError("a figure needs a caption: got an empty string")
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
+    finally:
+        # Figures are built without pyplot, so clearing releases everything they hold.
+        fig.clear()
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'<figure class="chart"><img src="data:image/png;base64,{encoded}" '
+        f'alt="{html.escape(alt, quote=True)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )

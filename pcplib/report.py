@@ -1,0 +1,2087 @@
+"""Report content: what the report notebooks show, built as HTML and tables.
+
+Notebooks stay thin (load, call, show, explain): every number, sentence, table
+and banner they display comes from a function here, so it is tested once and the
+same in every report. Three rules hold throughout:
+
+- **Text from data is untrusted.** Names, narrative and notes are escaped with
+  :func:`html.escape` before they reach HTML; only markup written here is raw.
+- **Restricted measures never reach public output.** ``audience="public"``
+  filters them out here (and narrative that names them), so no notebook has to
+  remember to.
+- **Deterministic.** The only clock read is :func:`format_produced_at` when no
+  time is given; tables carry no random ids.
+
+Like-for-like comparisons: a measure's *current* value is its average per period
+in the reporting quarter (the quarter ending ``period_end``; the latest year for
+annual measures), compared with its average per period in its baseline year and
+in the same quarter a year earlier. Averages per period suit every unit: counts
+of events, headcounts, percentages and rates alike, and targets are set per
+period ("at or below 1,150 a month").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import re
+import subprocess
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pcplib import __version__, metrics, periods, rag
+from pcplib.charts import describe_chart, figure_to_html, format_value, plot_spc
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+    from pcplib.spc import XmrResult
+
+__all__ = [
+    "AUDIENCES",
+    "MARKING",
+    "SPC_RULE_SETS",
+    "StrategySummary",
+    "build_annual_header",
+    "build_header",
+    "build_plan_header",
+    "build_plan_overview",
+    "build_provenance",
+    "build_public_header",
+    "build_spc_charts",
+    "check_parameters",
+    "evaluate_year",
+    "format_annual_evaluation",
+    "format_commitments",
+    "format_data_quality_notes",
+    "format_forward_plan",
+    "format_illustrative_banner",
+    "format_measures_table",
+    "format_narrative",
+    "format_overall_rag",
+    "format_plan_overview",
+    "format_produced_at",
+    "format_public_quarter",
+    "format_table_one",
+    "format_table_one_section",
+    "load_table_one",
+    "list_data_quality_notes",
+    "measures_for_audience",
+    "rebuild_table_one",
+    "summarise_commitments",
+    "summarise_measures",
+    "summarise_strategy",
+]
+
+MARKING = "OFFICIAL"
+AUDIENCES: tuple[str, ...] = ("cgb", "public")
+SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")
+ROLL_UP_METHOD = "worst"
+RAG_TOLERANCE = 0.05
+NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("progress", "Progress and actions"),
+    ("successes", "Successes"),
+    ("challenges", "Challenges"),
+    ("risks", "Risks to delivery"),
+)
+_IMPROVEMENT = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
+_FREQ_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
+_PER_PERIOD = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
+VARIATION_WORDS: dict[str | None, str] = {
+    "common_cause": "Common cause: no signal of real change",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: higher (neither good nor bad)",
+    "special_cause_neutral_low": "Special cause: lower (neither good nor bad)",
+    None: "Too few points to judge",
+}
+ASSURANCE_WORDS: dict[str | None, str] = {
+    "consistent_pass": "Target consistently met",
+    "consistent_fail": "Target consistently missed",
+    "inconsistent": "Target hit and miss",
+}
+AUDIENCE_WORDS = {
+    "cgb": "Corporate Governance Board (may include restricted measures)",
+    "public": "Public (public measures only)",
+}
+METHOD_NOTE = (
+    "Current values are averages per period in the reporting quarter (the latest year for "
+    "annual measures), compared like for like with the baseline year and the same quarter "
+    "a year earlier. Arrows show direction only (▲ up, ▼ down, ► no change, ‡ not "
+    "measurable); the judgement reads the measure's good direction. RAG compares the "
+    "current value with the target: Green met, Amber missed by up to 5%, Red missed by more, "
+    "Grey no target or no data. A strategy's overall RAG is the worst of its headline "
+    "measures' ratings, leaving Grey out. SPC uses XmR charts: limits are the mean ± 2.66 × "
+    "the average moving range; signals are a point outside the limits, a run of points on "
+    "one side of the mean, a trend, or two of three points beyond two sigma; fewer than 13 "
+    "points give a run chart with no judgement. Delivery confidence is the share of "
+    "commitments complete or on track: 90% or more Green, 75% Amber/Green, 50% Amber, 25% "
+    "Amber/Red, under 25% Red."
+)
+
+_ANNUAL_TESTS_NOTE = (
+    "Counts are compared as Poisson rates per month (a rate ratio with its 95% confidence "
+    "interval); survey and outcome percentages with a numerator and denominator are "
+    "compared as two proportions (difference in percentage points with its 95% confidence "
+    "interval, Wilson intervals for each year). A change is called significant when p < 0.05."
+)
+
+
+# --------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------
+
+
+def _esc(value: Any) -> str:
+    """Escape any value for HTML text or attributes."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "table"
+
+
+def _month_words(period: pd.Period) -> str:
+    return f"{period.to_timestamp():%B %Y}"
+
+
+def _date_words(value: Any) -> str:
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts:%B %Y}"
+
+
+def _month_span(first: pd.Period, last: pd.Period) -> str:
+    if first == last:
+        return _month_words(first)
+    if first.year == last.year:
+        return f"{first.to_timestamp():%B} to {_month_words(last)}"
+    return f"{_month_words(first)} to {_month_words(last)}"
+
+
+def _to_month(value: str | pd.Period, name: str) -> pd.Period:
+    if isinstance(value, pd.Period):
+        return value.asfreq("M")
+    try:
+        return periods.parse_month(value)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+
+
+_SERIES_CACHE: weakref.WeakKeyDictionary[Any, dict[str, pd.DataFrame]] = weakref.WeakKeyDictionary()
+
+
+def _series(dataset: Dataset, measure_id: str) -> pd.DataFrame:
+    """Return a measure's observations sorted by period, as ``Dataset.series`` does.
+
+    The observations are split by measure once per data set: reports ask for every
+    measure's series several times, and filtering the whole table each time
+    dominates a report's run time.
+    """
+    try:
+        by_measure = _SERIES_CACHE[dataset]
+    except (KeyError, TypeError):
+        obs = dataset.observations.sort_values(["period_start", "area"], kind="stable")
+        by_measure = {
+            str(key): rows.reset_index(drop=True)
+            for key, rows in obs.groupby("measure_id", sort=False)
+        }
+        try:
+            _SERIES_CACHE[dataset] = by_measure
+        except TypeError:
+            pass
+    if measure_id in by_measure:
+        return by_measure[measure_id]
+    return dataset.series(measure_id)
+
+
+def _check_audience(audience: str) -> None:
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; expected one of: {', '.join(AUDIENCES)}")
+
+
+def _check_strategy(dataset: Dataset, strategy_id: str) -> None:
+    known = list(dataset.strategies["strategy_id"])
+    if strategy_id not in known:
+        raise ValueError(f"unknown strategy {strategy_id!r}; expected one of: {', '.join(known)}")
+
+
+def _data_months(dataset: Dataset) -> tuple[pd.Period, pd.Period]:
+    obs = dataset.observations
+    first = pd.Timestamp(obs["period_start"].min()).to_period("M")
+    last = pd.Timestamp(obs["period_end"].max()).to_period("M")
+    return first, last
+
+
+def _table(
+    head: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    caption: str,
+    *,
+    numeric: Sequence[bool] | None = None,
+    row_headers: bool = True,
+) -> str:
+    """Build an accessible table: caption, scoped headers, in a scrollable region.
+
+    Cells are given as HTML already escaped by the caller.
+    """
+    numeric = list(numeric or [False] * len(head))
+    head_html = "".join(
+        '<th scope="col"' + (' class="num"' if numeric[i] else "") + f">{_esc(h)}</th>"
+        for i, h in enumerate(head)
+    )
+    body: list[str] = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            cls = ' class="num"' if numeric[i] else ""
+            if i == 0 and row_headers:
+                cells.append(f'<th scope="row"{cls}>{cell}</th>')
+            else:
+                cells.append(f"<td{cls}>{cell}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{_esc(caption)}">'
+        f'<table id="{_esc(_slug(caption))}"><caption>{_esc(caption)}</caption>'
+        f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _notice(text_html: str, cls: str = "notice") -> str:
+    return f'<div class="{cls}" role="note">{text_html}</div>'
+
+
+# --------------------------------------------------------------------------------------
+# Parameters, times, banners
+# --------------------------------------------------------------------------------------
+
+
+def format_produced_at(produced_at: str = "") -> str:
+    """Return when a report was produced, as ``"23 November 2026 06:00 UTC"``.
+
+    Parameters
+    ----------
+    produced_at : str, default ""
+        An ISO-8601 timestamp (``"2026-11-23T06:00:00Z"``; a time without a zone is
+        read as UTC). Empty means now, the only clock read in report content.
+
+    Returns
+    -------
+    str
+        The time in UTC, to the minute.
+
+    Raises
+    ------
+    ValueError
+        If ``produced_at`` is not an ISO-8601 timestamp.
+    """
+    if produced_at is None or str(produced_at).strip() == "":
+        stamp = pd.Timestamp(dt.datetime.now(dt.UTC))
+    else:
+        try:
+            stamp = pd.Timestamp(str(produced_at).strip())
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp "
+                "such as '2026-11-23T06:00:00Z', or '' for now"
+            ) from None
+        if pd.isna(stamp):
+            raise ValueError(
+                f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp"
+            )
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return f"{stamp.day} {stamp:%B %Y %H:%M} UTC"
+
+
+def check_parameters(
+    dataset: Dataset | None = None,
+    *,
+    strategy: str | None = None,
+    slot: str | None = None,
+    period_end: str | None = None,
+    quarter: str | None = None,
+    year: str | None = None,
+    audience: str | None = None,
+    spc_rules: str | None = None,
+    produced_at: str | None = None,
+) -> None:
+    """Check a notebook's parameters before any work, naming what was expected.
+
+    Parameters
+    ----------
+    dataset : Dataset, optional
+        The loaded data set; needed to check ``strategy`` and the data's period.
+    strategy : str, optional
+        A strategy id from ``data/framework/strategies.csv``.
+    slot : str, optional
+        The CGB meeting month, ``YYYY-MM``.
+    period_end : str, optional
+        The last month of data, ``YYYY-MM``, within the data set's months.
+    quarter : str, optional
+        A financial quarter such as ``"2026/27 Q2"`` ending within the data.
+    year : str, optional
+        A financial year such as ``"2025/26"`` with data.
+    audience : str, optional
+        ``"cgb"`` or ``"public"``.
+    spc_rules : str, optional
+        ``"mdc"`` or ``"plotthedots"``.
+    produced_at : str, optional
+        ``""`` or an ISO-8601 timestamp.
+
+    Raises
+    ------
+    ValueError
+        Naming the first parameter that is wrong and what was expected.
+    """
+    if audience is not None:
+        _check_audience(audience)
+    if spc_rules is not None and spc_rules not in SPC_RULE_SETS:
+        raise ValueError(
+            f"unknown spc_rules {spc_rules!r}; expected one of: {', '.join(SPC_RULE_SETS)}"
+        )
+    if produced_at is not None:
+        format_produced_at(produced_at)
+    if slot is not None:
+        _to_month(slot, "slot")
+    if strategy is not None:
+        if dataset is None:
+            raise ValueError("checking a strategy id needs the data set")
+        _check_strategy(dataset, strategy)
+    data_span = _data_months(dataset) if dataset is not None else None
+    if period_end is not None:
+        month = _to_month(period_end, "period_end")
+        if data_span is not None and not data_span[0] <= month <= data_span[1]:
+            raise ValueError(
+                f"period_end {period_end!r} is outside the data; expected a month from "
+                f"{data_span[0]} to {data_span[1]}"
+            )
+    if quarter is not None:
+        try:
+            start, end = periods.parse_quarter(quarter)
+        except ValueError as error:
+            raise ValueError(f"quarter: {error}") from None
+        if data_span is not None and not (data_span[0] <= end.to_period("M") <= data_span[1]):
+            raise ValueError(
+                f"quarter {quarter!r} is outside the data; expected a quarter ending "
+                f"between {data_span[0]} and {data_span[1]}"
+            )
+    if year is not None:
+        try:
+            start, end = periods.parse_financial_year(year)
+        except ValueError as error:
+            raise ValueError(f"year: {error}") from None
+        if data_span is not None and not (
+            data_span[0] <= start.to_period("M") and end.to_period("M") <= data_span[1]
+        ):
+            raise ValueError(
+                f"year {year!r} is not covered by the data; expected a financial year "
+                f"within {data_span[0]} to {data_span[1]}"
+            )
+
+
+def format_illustrative_banner(dataset: Dataset) -> str:
+    """Return the banner that labels illustrative data, or ``""`` for real data.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+
+    Returns
+    -------
+    str
+        HTML (a ``role="note"`` panel) when ``dataset.illustrative`` is True.
+    """
+    if not dataset.illustrative:
+        return ""
+    return _notice(
+        "<p><strong>Illustrative data.</strong> The figures in this report come from an "
+        "illustrative sample data set, not real performance data: "
+        f"{_esc(dataset.description)}.</p>",
+        cls="illustrative",
+    )
+
+
+def _header(title: str, facts: Sequence[tuple[str, str]], dataset: Dataset, lead: str) -> str:
+    items = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in facts)
+    lead_html = f'<p class="lead">{_esc(lead)}</p>' if lead else ""
+    return (
+        f"<h1>{_esc(title)}</h1>{lead_html}{format_illustrative_banner(dataset)}"
+        f'<dl class="meta">{items}</dl>'
+    )
+
+
+def measures_for_audience(
+    dataset: Dataset,
+    strategy_id: str | None = None,
+    tier: str | None = None,
+    audience: str = "cgb",
+) -> pd.DataFrame:
+    """Return the measures an audience may see, for one strategy or all.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str, optional
+        One strategy; every strategy when omitted.
+    tier : {"headline", "sub"}, optional
+        One tier; both when omitted.
+    audience : {"cgb", "public"}, default "cgb"
+        ``"public"`` removes restricted measures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of ``dataset.measures`` in catalogue order.
+
+    Raises
+    ------
+    ValueError
+        For an unknown audience, strategy or tier.
+    """
+    _check_audience(audience)
+    if tier is not None and tier not in ("headline", "sub"):
+        raise ValueError(f"unknown tier {tier!r}; expected one of: headline, sub")
+    if strategy_id is not None:
+        _check_strategy(dataset, strategy_id)
+        return dataset.measures_for(strategy_id, tier=tier, public_only=audience == "public")
+    measures = dataset.measures
+    if tier is not None:
+        measures = measures[measures["tier"] == tier]
+    if audience == "public":
+        measures = measures[measures["visibility"] == "public"]
+    return measures
+
+
+def _data_period(dataset: Dataset, measure_ids: Iterable[str], end: pd.Period) -> str:
+    obs = dataset.observations
+    obs = obs[obs["measure_id"].isin(list(measure_ids))]
+    obs = obs[(obs["period_end"] <= end.end_time) & obs["value"].notna()]
+    if obs.empty:
+        return f"no data up to {_month_words(end)}"
+    first = pd.Timestamp(obs["period_start"].min()).to_period("M")
+    last = pd.Timestamp(obs["period_end"].max()).to_period("M")
+    return f"{_month_span(first, last)}"
+
+
+def build_header(
+    dataset: Dataset,
+    strategy_id: str,
+    slot: str,
+    period_end: str,
+    produced_at: str = "",
+    audience: str = "cgb",
+) -> str:
+    """Return the top of a delivery-strategy report.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str
+        The strategy.
+    slot : str
+        The CGB meeting month, ``YYYY-MM``.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    produced_at : str, default ""
+        When the report is produced (see :func:`format_produced_at`).
+    audience : {"cgb", "public"}, default "cgb"
+        Who the report is for.
+
+    Returns
+    -------
+    str
+        HTML: the title, the illustrative-data banner when relevant, and the
+        strategy's mission, objective, owners and single points of contact, the
+        meeting, the data period actually covered, the reporting quarter, when
+        it was produced, the audience and the security marking.
+    """
+    _check_audience(audience)
+    _check_strategy(dataset, strategy_id)
+    end = _to_month(period_end, "period_end")
+    meeting = _to_month(slot, "slot")
+    strategy = dataset.strategy(strategy_id)
+    missions = dataset.missions.set_index("mission_id")["mission_name"]
+    mission = missions.get(strategy["mission_id"], strategy["mission_id"])
+    measures = measures_for_audience(dataset, strategy_id, audience=audience)
+    quarter = periods.label_quarter(end.to_timestamp())
+    facts = [
+        ("Mission", str(mission)),
+        ("Strategic objective", str(strategy["strategic_objective"])),
+        ("Force senior owner", str(strategy["force_senior_owner"])),
+        ("Force single point of contact", str(strategy["force_spoc"])),
+        ("OPCC senior owner", str(strategy["opcc_senior_owner"])),
+        ("OPCC single point of contact", str(strategy["opcc_spoc"])),
+        ("Meeting", f"Corporate Governance Board, {_month_words(meeting)}"),
+        ("Reporting quarter", f"{quarter} (data to the end of {_month_words(end)})"),
+        ("Data period covered", _data_period(dataset, measures["measure_id"], end)),
+        ("Produced", format_produced_at(produced_at)),
+        ("Audience", AUDIENCE_WORDS[audience]),
+        ("Security marking", MARKING),
+    ]
+    return _header(
+        f"{strategy['strategy_name']}: delivery strategy report",
+        facts,
+        dataset,
+        "Police and Crime Plan 2025-29: performance, progress and risks for the "
+        "Corporate Governance Board.",
+    )
+
+
+def build_plan_header(dataset: Dataset, slot: str, period_end: str, produced_at: str = "") -> str:
+    """Return the top of the plan overview.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    slot : str
+        The CGB meeting month, ``YYYY-MM``.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    produced_at : str, default ""
+        When the report is produced.
+
+    Returns
+    -------
+    str
+        HTML: title, illustrative banner, meeting, data period, produced time, marking.
+    """
+    end = _to_month(period_end, "period_end")
+    public = measures_for_audience(dataset, audience="public")
+    facts = [
+        ("Meeting", f"Corporate Governance Board, {_month_words(_to_month(slot, 'slot'))}"),
+        ("Reporting quarter", periods.label_quarter(end.to_timestamp())),
+        ("Data period covered", _data_period(dataset, public["measure_id"], end)),
+        ("Produced", format_produced_at(produced_at)),
+        ("Audience", AUDIENCE_WORDS["public"]),
+        ("Security marking", MARKING),
+    ]
+    return _header(
+        "Police and Crime Plan 2025-29: plan overview",
+        facts,
+        dataset,
+        "Every delivery strategy on one page: commitments, current RAG, headline measures "
+        "and projected delivery.",
+    )
+
+
+def build_public_header(dataset: Dataset, quarter: str, produced_at: str = "") -> str:
+    """Return the top of the quarterly public monitoring report.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    quarter : str
+        The quarter reported, such as ``"2026/27 Q2"``.
+    produced_at : str, default ""
+        When the report is produced.
+
+    Returns
+    -------
+    str
+        HTML: title, illustrative banner, quarter, data period, produced time, marking.
+    """
+    _, end = periods.parse_quarter(quarter)
+    end_month = end.to_period("M")
+    public = measures_for_audience(dataset, audience="public")
+    facts = [
+        ("Quarter", f"{quarter} (to the end of {_month_words(end_month)})"),
+        ("Data period covered", _data_period(dataset, public["measure_id"], end_month)),
+        ("Produced", format_produced_at(produced_at)),
+        ("Audience", AUDIENCE_WORDS["public"]),
+        ("Security marking", MARKING),
+    ]
+    return _header(
+        f"Police and Crime Plan 2025-29: public monitoring report, {quarter}",
+        facts,
+        dataset,
+        "What has been achieved and what still needs attention, strategy by strategy.",
+    )
+
+
+def build_annual_header(dataset: Dataset, year: str, produced_at: str = "") -> str:
+    """Return the top of the annual evaluation.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    year : str
+        The financial year evaluated, such as ``"2025/26"``.
+    produced_at : str, default ""
+        When the report is produced.
+
+    Returns
+    -------
+    str
+        HTML: title, illustrative banner, year, data period, produced time, marking.
+    """
+    _, end = periods.parse_financial_year(year)
+    end_month = end.to_period("M")
+    public = measures_for_audience(dataset, audience="public")
+    facts = [
+        ("Year evaluated", f"{year} (April to March)"),
+        ("Data period covered", _data_period(dataset, public["measure_id"], end_month)),
+        ("Produced", format_produced_at(produced_at)),
+        ("Audience", AUDIENCE_WORDS["public"]),
+        ("Security marking", MARKING),
+    ]
+    return _header(
+        f"Police and Crime Plan 2025-29: annual evaluation, {year}",
+        facts,
+        dataset,
+        "The plan's impact: each public measure against its baseline year, with tests of "
+        "whether the change is more than chance.",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Measures
+# --------------------------------------------------------------------------------------
+
+
+def _period_label(start: Any, frequency: str) -> str:
+    if frequency == "monthly":
+        return f"{pd.Timestamp(start):%B %Y}"
+    if frequency == "quarterly":
+        return periods.label_quarter(start)
+    return periods.label_financial_year(start)
+
+
+def _month_number(period: pd.Period) -> int:
+    return period.year * 12 + period.month - 1
+
+
+def _with_months(series: pd.DataFrame) -> pd.DataFrame:
+    """Add ``end_month``: each row's period-end month as an integer, for fast windows."""
+    ends = pd.DatetimeIndex(series["period_end"])
+    return series.assign(end_month=ends.year * 12 + ends.month - 1)
+
+
+def _window(series: pd.DataFrame, first: pd.Period, last: pd.Period) -> pd.DataFrame:
+    """Rows whose period ends within the months ``first`` to ``last``."""
+    if "end_month" not in series:
+        series = _with_months(series)
+    months = series["end_month"].to_numpy()
+    return series[(months >= _month_number(first)) & (months <= _month_number(last))]
+
+
+def _mean(rows: pd.DataFrame) -> float | None:
+    values = rows["value"].dropna()
+    return float(values.mean()) if not values.empty else None
+
+
+def _spc_series(current: pd.DataFrame, frequency: str) -> pd.Series:
+    """The current-definition series on a regular calendar, absent periods as gaps."""
+    values = current.set_index("period_start")["value"].astype(float)
+    values = values[~values.index.duplicated(keep="last")].sort_index()
+    if values.empty:
+        return values
+    step = _FREQ_MONTHS[frequency]
+    full = pd.date_range(values.index.min(), values.index.max(), freq=f"{step}MS")
+    return values.reindex(full)
+
+
+def _run_spc(series: pd.Series, measure: Mapping[str, Any], spc_rules: str) -> XmrResult | None:
+    from pcplib.spc import xmr
+
+    if series.notna().sum() < 2:
+        return None
+    target = measure.get("target")
+    try:
+        return xmr(
+            series,
+            improvement=_IMPROVEMENT[str(measure["good_direction"])],
+            target=None if _is_missing(target) else float(target),
+            rules=spc_rules,
+        )
+    except ValueError:
+        # A series SPC cannot analyse (e.g. no two adjacent points) is reported as unjudged.
+        return None
+
+
+def _quality_flags(
+    series: pd.DataFrame, current: pd.DataFrame, end: pd.Period, regular: pd.Series
+) -> list[str]:
+    flags = []
+    if (series["definition"] == "previous").any():
+        flags.append("definition changed")
+    recent = _window(current, end - 11, end)
+    if (recent["status"] == "provisional").any():
+        flags.append("provisional figures")
+    if regular.isna().any():
+        flags.append("gaps")
+    return flags
+
+
+def summarise_measures(
+    dataset: Dataset,
+    strategy_id: str | None,
+    period_end: str,
+    tier: str | None = None,
+    audience: str = "cgb",
+    spc_rules: str = "mdc",
+) -> pd.DataFrame:
+    """Summarise a strategy's measures for the reporting quarter.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str or None
+        The strategy; every strategy when None.
+    period_end : str
+        The last month of data, ``YYYY-MM``; the reporting quarter is the quarter
+        ending in (or containing) it.
+    tier : {"headline", "sub"}, optional
+        One tier; both when omitted.
+    audience : {"cgb", "public"}, default "cgb"
+        ``"public"`` leaves restricted measures out.
+    spc_rules : {"mdc", "plotthedots"}, default "mdc"
+        The SPC rule set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure with ``measure_id``, ``measure_name``, ``strategy_id``,
+        ``tier``, ``unit``, ``good_direction``, ``frequency``, ``source``,
+        ``latest_period``, ``latest_value``, ``current_label``, ``current``,
+        ``baseline_label``, ``baseline``, ``change``, ``direction``, ``arrow``,
+        ``judgement``, ``last_year_label``, ``last_year``, ``target``,
+        ``target_note``, ``rag``, ``spc_variation``, ``spc_assurance``,
+        ``spc_summary``, ``spc`` (the :class:`~pcplib.spc.XmrResult` or None),
+        ``quality`` (data-quality flags) and ``has_data``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown strategy, tier, audience or rule set, or a bad month.
+    """
+    if spc_rules not in SPC_RULE_SETS:
+        raise ValueError(
+            f"unknown spc_rules {spc_rules!r}; expected one of: {', '.join(SPC_RULE_SETS)}"
+        )
+    end = _to_month(period_end, "period_end")
+    quarter_first = periods.months_in_quarter(end.to_timestamp())[0]
+    quarter_label = periods.label_quarter(end.to_timestamp())
+    measures = measures_for_audience(dataset, strategy_id, tier=tier, audience=audience)
+    rows = []
+    for measure in measures.to_dict("records"):
+        rows.append(
+            _summarise_measure(dataset, measure, end, quarter_first, quarter_label, spc_rules)
+        )
+    columns = [
+        "measure_id", "measure_name", "strategy_id", "tier", "unit", "good_direction",
+        "frequency", "source", "latest_period", "latest_value", "current_label", "current",
+        "baseline_label", "baseline", "change", "direction", "arrow", "judgement",
+        "last_year_label", "last_year", "target", "target_note", "rag", "spc_variation",
+        "spc_assurance", "spc_summary", "spc", "quality", "has_data",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _summarise_measure(
+    dataset: Dataset,
+    measure: Mapping[str, Any],
+    end: pd.Period,
+    quarter_first: pd.Period,
+    quarter_label: str,
+    spc_rules: str,
+) -> dict[str, Any]:
+    frequency = str(measure["frequency"])
+    unit = str(measure["unit"])
+    good = str(measure["good_direction"])
+    per = _PER_PERIOD[frequency]
+    series = _series(dataset, measure["measure_id"])
+    series = _with_months(series[series["period_end"] <= end.end_time])
+    current_def = series[series["definition"] == "current"]
+    present = current_def[current_def["value"].notna()]
+    regular = _spc_series(current_def, frequency)
+
+    if present.empty:
+        latest_period, latest_value = "no data", None
+    else:
+        last_row = present.iloc[-1]
+        latest_period = _period_label(last_row["period_start"], frequency)
+        latest_value = float(last_row["value"])
+
+    if frequency == "annual":
+        if present.empty:
+            current, current_label, last_year, last_year_label = None, "no data", None, ""
+        else:
+            last_row = present.iloc[-1]
+            current = float(last_row["value"])
+            current_label = periods.label_financial_year(last_row["period_start"])
+            year_before = _window(
+                present,
+                pd.Timestamp(last_row["period_end"]).to_period("M") - 12,
+                pd.Timestamp(last_row["period_end"]).to_period("M") - 12,
+            )
+            last_year = _mean(year_before)
+            last_year_label = periods.shift_year_back(current_label)
+    else:
+        current = _mean(_window(current_def, quarter_first, end))
+        suffix = f" (average {per})" if frequency == "monthly" else ""
+        current_label = f"{quarter_label}{suffix}"
+        last_year = _mean(_window(current_def, quarter_first - 12, end - 12))
+        last_year_label = f"{periods.shift_year_back(quarter_label)}{suffix}"
+
+    baseline_year = str(measure.get("baseline_year") or "")
+    baseline = None
+    baseline_label = "no baseline year"
+    if baseline_year:
+        start, stop = periods.parse_financial_year(baseline_year)
+        in_year = current_def[
+            (current_def["period_start"] >= start) & (current_def["period_end"] <= stop)
+        ]
+        baseline = _mean(in_year)
+        baseline_label = baseline_year + (f" (average {per})" if frequency != "annual" else "")
+
+    change = metrics.summarise_change(baseline, current, unit, good)
+    target = measure.get("target")
+    target = None if _is_missing(target) else float(target)
+    rating = rag.rag_against_target(current, target, good, tolerance=RAG_TOLERANCE)
+    result = _run_spc(regular, measure, spc_rules)
+    if result is None:
+        variation_words, assurance_words, spc_summary = (
+            "Not enough data to judge",
+            "Not assessed",
+            "Not enough data for an SPC chart.",
+        )
+    else:
+        variation_words = VARIATION_WORDS.get(result.variation, str(result.variation))
+        if result.assurance is not None:
+            assurance_words = ASSURANCE_WORDS.get(result.assurance, result.assurance)
+        elif target is None:
+            assurance_words = "No target"
+        else:
+            assurance_words = "Not assessed"
+        spc_summary = result.describe()
+    return {
+        "measure_id": measure["measure_id"],
+        "measure_name": measure["measure_name"],
+        "strategy_id": measure["strategy_id"],
+        "tier": measure["tier"],
+        "unit": unit,
+        "good_direction": good,
+        "frequency": frequency,
+        "source": measure.get("source", ""),
+        "latest_period": latest_period,
+        "latest_value": latest_value,
+        "current_label": current_label,
+        "current": current,
+        "baseline_label": baseline_label,
+        "baseline": baseline,
+        "change": change.text,
+        "direction": change.direction,
+        "arrow": change.arrow,
+        "judgement": change.judgement,
+        "last_year_label": last_year_label,
+        "last_year": last_year,
+        "target": target,
+        "target_note": "" if _is_missing(measure.get("target_note")) else measure["target_note"],
+        "rag": rating,
+        "spc_variation": variation_words,
+        "spc_assurance": assurance_words,
+        "spc_summary": spc_summary,
+        "spc": result,
+        "quality": ", ".join(_quality_flags(series, current_def, end, regular)),
+        "has_data": current is not None,
+    }
+
+
+def format_measures_table(df: pd.DataFrame, caption: str) -> str:
+    """Return a measures summary (from :func:`summarise_measures`) as an HTML table.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Rows from :func:`summarise_measures`.
+    caption : str
+        The table's caption (escaped here).
+
+    Returns
+    -------
+    str
+        An accessible table in a scrollable region: caption, column and row headers
+        with ``scope``, the RAG as a word and a colour, the change with its arrow
+        and judgement, SPC variation and assurance in words. Ids derive from the
+        caption, so output is deterministic.
+    """
+    if df.empty:
+        return f"<p>{_esc(caption)}: no measures of this kind are published for this audience.</p>"
+    if not df["has_data"].any():
+        return _notice(
+            f"<p>{_esc(caption)}: no figures are available for this period, so no table "
+            "is shown.</p>"
+        )
+    head = [
+        "Measure", "Latest", "Current", "Baseline", "Change", "Same period last year",
+        "Target", "RAG", "SPC variation", "SPC assurance", "Data notes",
+    ]  # fmt: skip
+    rows = []
+    for r in df.to_dict("records"):
+        unit = r["unit"]
+        latest = (
+            f"{_esc(format_value(r['latest_value'], unit))}<br>"
+            f'<span class="small">{_esc(r["latest_period"])}</span>'
+        )
+        current = (
+            f"{_esc(format_value(r['current'], unit))}<br>"
+            f'<span class="small">{_esc(r["current_label"])}</span>'
+        )
+        baseline = (
+            f"{_esc(format_value(r['baseline'], unit))}<br>"
+            f'<span class="small">{_esc(r["baseline_label"])}</span>'
+        )
+        change = (
+            f'<span aria-hidden="true">{_esc(r["arrow"])}</span> {_esc(r["change"])}'
+            f'<br><span class="small">{_esc(r["direction"])}; {_esc(r["judgement"])}</span>'
+        )
+        last_year = (
+            f"{_esc(format_value(r['last_year'], unit))}<br>"
+            f'<span class="small">{_esc(r["last_year_label"])}</span>'
+        )
+        if r["target"] is None or _is_missing(r["target"]):
+            target = "No target"
+        else:
+            target = _esc(format_value(r["target"], unit))
+            if r["target_note"]:
+                target += f'<br><span class="small">{_esc(r["target_note"])}</span>'
+        rows.append(
+            [
+                _esc(r["measure_name"]),
+                latest,
+                current,
+                baseline,
+                change,
+                last_year,
+                target,
+                rag.format_rag_html(r["rag"]),
+                _esc(r["spc_variation"]),
+                _esc(r["spc_assurance"]),
+                _esc(r["quality"] or "None"),
+            ]
+        )
+    return _table(head, rows, caption)
+
+
+# --------------------------------------------------------------------------------------
+# Strategy summary, charts, commitments, narrative, data quality
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StrategySummary:
+    """A strategy's state for one reporting period.
+
+    Attributes
+    ----------
+    strategy_id, strategy_name : str
+        Which strategy.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    overall_rag : str
+        The roll-up of the headline measures' RAG.
+    overall_explanation : str
+        One sentence saying how the overall RAG was reached.
+    measures : pandas.DataFrame
+        Headline and sub-measures from :func:`summarise_measures`.
+    delivery : pcplib.rag.DeliveryConfidence
+        Confidence that the commitments will be delivered.
+    has_data : bool
+        Whether any measure has a value in the reporting quarter.
+    """
+
+    strategy_id: str
+    strategy_name: str
+    period_end: str
+    overall_rag: str
+    overall_explanation: str
+    measures: pd.DataFrame = field(repr=False)
+    delivery: rag.DeliveryConfidence
+    has_data: bool
+
+
+def summarise_strategy(
+    dataset: Dataset,
+    strategy_id: str,
+    period_end: str,
+    audience: str = "cgb",
+    spc_rules: str = "mdc",
+) -> StrategySummary:
+    """Summarise a strategy: overall RAG, measures and delivery confidence.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str
+        The strategy.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    audience : {"cgb", "public"}, default "cgb"
+        ``"public"`` leaves restricted measures out of the roll-up and the tables.
+    spc_rules : {"mdc", "plotthedots"}, default "mdc"
+        The SPC rule set.
+
+    Returns
+    -------
+    StrategySummary
+        The overall RAG is the worst of the headline measures' RAG (Grey left out).
+    """
+    _check_strategy(dataset, strategy_id)
+    measures = summarise_measures(
+        dataset, strategy_id, period_end, audience=audience, spc_rules=spc_rules
+    )
+    headline = measures[measures["tier"] == "headline"]
+    rating, sentence = rag.roll_up(list(headline["rag"]), method=ROLL_UP_METHOD)
+    n = len(headline)
+    explanation = (
+        f"The overall RAG is rolled up from the {n} headline measure"
+        f"{'s' if n != 1 else ''}' RAG against target, taking the worst and leaving Grey "
+        f"(no target or no data) out. {sentence}"
+    )
+    commitments = dataset.commitments[dataset.commitments["strategy_id"] == strategy_id]
+    return StrategySummary(
+        strategy_id=strategy_id,
+        strategy_name=str(dataset.strategy(strategy_id)["strategy_name"]),
+        period_end=period_end,
+        overall_rag=rating,
+        overall_explanation=explanation,
+        measures=measures,
+        delivery=rag.delivery_confidence(list(commitments["status"])),
+        has_data=bool(measures["has_data"].any()),
+    )
+
+
+def format_overall_rag(summary: StrategySummary) -> str:
+    """Return the overall RAG badge and the sentence explaining the roll-up.
+
+    Parameters
+    ----------
+    summary : StrategySummary
+        From :func:`summarise_strategy`.
+
+    Returns
+    -------
+    str
+        HTML paragraphs.
+    """
+    no_data = ""
+    if not summary.has_data:
+        no_data = _notice(
+            f"<p><strong>No data for this period.</strong> None of this strategy's measures "
+            f"has a figure for the reporting period ending {_esc(summary.period_end)}, so its "
+            "tables below say so rather than show empty rows.</p>"
+        )
+    return (
+        f"{no_data}<p><strong>Overall RAG:</strong> "
+        f"{rag.format_rag_html(summary.overall_rag)}</p>"
+        f"<p>{_esc(summary.overall_explanation)}</p>"
+    )
+
+
+def build_spc_charts(summary_df: pd.DataFrame) -> str:
+    """Return one SPC chart per measure, each with alt text and a caption.
+
+    Parameters
+    ----------
+    summary_df : pandas.DataFrame
+        Rows from :func:`summarise_measures` (usually the headline measures).
+
+    Returns
+    -------
+    str
+        ``<figure>`` elements; a measure without enough data gets a sentence instead.
+    """
+    if summary_df.empty:
+        return "<p>No measures to chart.</p>"
+    parts = []
+    for r in summary_df.to_dict("records"):
+        result = r["spc"]
+        if result is None:
+            parts.append(
+                f"<p><strong>{_esc(r['measure_name'])}</strong>: not enough data for an "
+                "SPC chart in this period.</p>"
+            )
+            continue
+        fig = plot_spc(result, title=r["measure_name"], unit=r["unit"])
+        alt = describe_chart(result, r["measure_name"], r["unit"])
+        caption = f"{r['measure_name']}: {r['spc_summary']} Source: {r['source']}."
+        if "definition changed" in r["quality"]:
+            caption += " Only figures under the current definition are charted."
+        parts.append(figure_to_html(fig, alt, caption))
+    return "".join(parts)
+
+
+def summarise_commitments(dataset: Dataset, strategy_id: str | None = None) -> pd.DataFrame:
+    """Count commitments by status.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str, optional
+        One strategy; all when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``status`` and ``commitments``, one row per status in
+        :data:`pcplib.rag.STATUSES` order (0 where none).
+    """
+    commitments = dataset.commitments
+    if strategy_id is not None:
+        _check_strategy(dataset, strategy_id)
+        commitments = commitments[commitments["strategy_id"] == strategy_id]
+    counts = rag.delivery_confidence(list(commitments["status"])).counts
+    return pd.DataFrame(
+        {"status": list(rag.STATUSES), "commitments": [counts[s] for s in rag.STATUSES]}
+    )
+
+
+def format_commitments(dataset: Dataset, strategy_id: str, *, list_each: bool = True) -> str:
+    """Return commitments: delivery confidence, counts by status and (optionally) each one.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str
+        The strategy.
+    list_each : bool, default True
+        Also list every commitment with its status, due date and owner.
+
+    Returns
+    -------
+    str
+        HTML.
+    """
+    _check_strategy(dataset, strategy_id)
+    commitments = dataset.commitments[dataset.commitments["strategy_id"] == strategy_id]
+    if commitments.empty:
+        return "<p>No commitments are recorded for this strategy.</p>"
+    confidence = rag.delivery_confidence(list(commitments["status"]))
+    name = dataset.strategy(strategy_id)["strategy_name"]
+    counts = summarise_commitments(dataset, strategy_id)
+    parts = [
+        f"<p><strong>Projected delivery confidence:</strong> "
+        f"{rag.format_rag_html(confidence.rating)} ({confidence.percent:.0f}% complete or "
+        f"on track)</p><p>{_esc(confidence.explanation)}</p>",
+        _table(
+            ["Status", "Commitments"],
+            [[_esc(s.capitalize()), str(c)] for s, c in counts.itertuples(index=False)],
+            f"{name}: commitments by status",
+            numeric=[False, True],
+        ),
+    ]
+    if list_each:
+        rows = [
+            [
+                _esc(c["commitment"]),
+                _esc(str(c["status"]).capitalize()),
+                _esc(_date_words(c["due_date"]) if not _is_missing(c["due_date"]) else ""),
+                _esc(c["owner"]),
+            ]
+            for c in commitments.to_dict("records")
+        ]
+        parts.append(
+            _table(["Commitment", "Status", "Due", "Owner"], rows, f"{name}: each commitment")
+        )
+    return "".join(parts)
+
+
+def _restricted_names(dataset: Dataset) -> list[str]:
+    restricted = dataset.measures[dataset.measures["visibility"] == "restricted"]
+    return [str(n).lower() for n in restricted["measure_name"]]
+
+
+def _narrative_rows(
+    dataset: Dataset, strategy_id: str, quarter: str, audience: str
+) -> tuple[pd.DataFrame, int]:
+    narrative = dataset.narrative
+    rows = narrative[(narrative["strategy_id"] == strategy_id) & (narrative["quarter"] == quarter)]
+    withheld = 0
+    if audience == "public":
+        names = _restricted_names(dataset)
+        keep = [not any(n in str(t).lower() for n in names) for t in rows["text"]]
+        withheld = len(keep) - sum(keep)
+        rows = rows[keep]
+    return rows, withheld
+
+
+def format_narrative(
+    dataset: Dataset,
+    strategy_id: str,
+    quarter: str,
+    audience: str = "cgb",
+    sections: Sequence[str] | None = None,
+    heading_level: int = 3,
+) -> str:
+    """Return a strategy's narrative for a quarter: progress, successes, challenges, risks.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str
+        The strategy.
+    quarter : str
+        The quarter, such as ``"2026/27 Q2"``.
+    audience : {"cgb", "public"}, default "cgb"
+        For ``"public"``, any entry naming a restricted measure is withheld (and
+        the report says how many).
+    sections : sequence of str, optional
+        Which sections, in order; all four when omitted.
+    heading_level : int, default 3
+        The HTML heading level of each section.
+
+    Returns
+    -------
+    str
+        HTML; the narrative text is escaped, never interpreted as markup.
+    """
+    _check_audience(audience)
+    _check_strategy(dataset, strategy_id)
+    periods.parse_quarter(quarter)
+    rows, withheld = _narrative_rows(dataset, strategy_id, quarter, audience)
+    wanted = list(sections) if sections is not None else [s for s, _ in NARRATIVE_SECTIONS]
+    titles = dict(NARRATIVE_SECTIONS)
+    if rows.empty and not withheld:
+        return f"<p>No narrative was submitted for {_esc(quarter)}.</p>"
+    parts = []
+    h = f"h{heading_level}"
+    for section in wanted:
+        texts = list(rows.loc[rows["section"] == section, "text"])
+        parts.append(f"<{h}>{_esc(titles.get(section, section))}</{h}>")
+        if texts:
+            parts.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for t in texts) + "</ul>")
+        else:
+            parts.append(f"<p>None reported for {_esc(quarter)}.</p>")
+    if withheld:
+        parts.append(
+            f"<p>{withheld} entr{'y' if withheld == 1 else 'ies'} about restricted measures "
+            "withheld from this public report.</p>"
+        )
+    return "".join(parts)
+
+
+def _months_text(months: Sequence[pd.Period]) -> str:
+    if not months:
+        return ""
+    months = sorted(months)
+    runs: list[tuple[pd.Period, pd.Period]] = []
+    for m in months:
+        if runs and m == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], m)
+        else:
+            runs.append((m, m))
+    return ", ".join(_month_span(a, b) for a, b in runs)
+
+
+def list_data_quality_notes(
+    dataset: Dataset,
+    strategy_id: str | None,
+    period_end: str,
+    audience: str = "cgb",
+) -> list[str]:
+    """List the caveats a reader needs: definition changes, gaps, provisional figures.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str or None
+        The strategy; every strategy when None.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    audience : {"cgb", "public"}, default "cgb"
+        ``"public"`` leaves restricted measures out.
+
+    Returns
+    -------
+    list of str
+        Plain-text sentences (escape before showing as HTML), in catalogue order,
+        starting with the illustrative-data caveat when it applies.
+    """
+    end = _to_month(period_end, "period_end")
+    notes = []
+    if dataset.illustrative:
+        notes.append(
+            "All figures are illustrative sample data, not real performance data: "
+            f"{dataset.description}."
+        )
+    measures = measures_for_audience(dataset, strategy_id, audience=audience)
+    for m in measures.to_dict("records"):
+        name = m["measure_name"]
+        series = _series(dataset, m["measure_id"])
+        series = series[series["period_end"] <= end.end_time]
+        previous = series[series["definition"] == "previous"]
+        current = series[series["definition"] == "current"]
+        if not previous.empty:
+            changed = (
+                _date_words(m["definition_from"])
+                if not _is_missing(m.get("definition_from"))
+                else "an unrecorded date"
+            )
+            last_prev = previous[previous["value"].notna()]
+            detail = ""
+            if not last_prev.empty:
+                row = last_prev.iloc[-1]
+                detail = (
+                    f" Under the previous definition the last figure was "
+                    f"{format_value(row['value'], m['unit'])} "
+                    f"({_period_label(row['period_start'], m['frequency'])})."
+                )
+            old = m.get("previous_definition")
+            old_text = f" Previous definition: {old}" if not _is_missing(old) and old else ""
+            old_text = old_text.rstrip(".") + "." if old_text else ""
+            notes.append(
+                f"{name}: definition changed on {changed}: earlier figures are shown "
+                f"separately and not joined; charts and comparisons use the current "
+                f"definition only.{old_text}{detail}"
+            )
+        missing = current[current["value"].isna()]
+        gaps = [pd.Timestamp(s).to_period("M") for s in missing["period_start"]]
+        if not current.empty:
+            regular = _spc_series(current, str(m["frequency"]))
+            absent = regular.index.difference(pd.DatetimeIndex(current["period_start"]))
+            gaps += [pd.Timestamp(s).to_period("M") for s in absent]
+        if gaps:
+            notes.append(
+                f"{name}: no figure for {_months_text(gaps)}; shown as a gap, never filled, "
+                "and SPC treats it as missing."
+            )
+        provisional = current[current["status"] == "provisional"]
+        if not provisional.empty:
+            labels = [_period_label(s, m["frequency"]) for s in provisional["period_start"]]
+            notes.append(
+                f"{name}: figures for {', '.join(labels)} are provisional and may be revised."
+            )
+        if current[current["value"].notna()].empty:
+            notes.append(f"{name}: no figures up to {_month_words(end)}.")
+    return notes
+
+
+def format_data_quality_notes(notes: Sequence[str]) -> str:
+    """Return data-quality notes as an HTML list (escaped).
+
+    Parameters
+    ----------
+    notes : sequence of str
+        From :func:`list_data_quality_notes`.
+
+    Returns
+    -------
+    str
+        HTML.
+    """
+    if not notes:
+        return "<p>No data-quality issues affect this report.</p>"
+    return "<ul>" + "".join(f"<li>{_esc(n)}</li>" for n in notes) + "</ul>"
+
+
+# --------------------------------------------------------------------------------------
+# Provenance
+# --------------------------------------------------------------------------------------
+
+
+def _git_commit(root: Path) -> str:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "not recorded (git is not available)"
+    if head.returncode != 0:
+        return "not recorded (not a git checkout)"
+    return head.stdout.strip()
+
+
+def build_provenance(
+    dataset: Dataset,
+    *,
+    spc_rules: str = "mdc",
+    sources: Iterable[str] = (),
+    extra_files: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+) -> str:
+    """Return the report's sources and method: files with checksums, versions, rules.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set; its ``files`` (path to sha256) are listed.
+    spc_rules : str, default "mdc"
+        The SPC rule set used.
+    sources : iterable of str
+        The measures' sources (the organisation or system each figure comes from).
+    extra_files : mapping of str to str, optional
+        Other input files read (path to sha256), such as reference tables.
+    parameters : mapping, optional
+        The parameters the report ran with.
+
+    Returns
+    -------
+    str
+        HTML: the method note, a table of input files with their sha256, the
+        sources, the pcplib version, the git commit and the parameters.
+    """
+    files = dict(dataset.files)
+    files.update(extra_files or {})
+    file_rows = [[_esc(p), f"<code>{_esc(h)}</code>"] for p, h in sorted(files.items())]
+    source_list = sorted({str(s) for s in sources if not _is_missing(s) and str(s)})
+    root = Path(dataset.root)
+    facts = [
+        ("Data set", dataset.description),
+        ("pcplib version", __version__),
+        ("Code version (git commit)", _git_commit(root)),
+        ("SPC rule set", spc_rules),
+    ]
+    if parameters:
+        facts.append(("Parameters", ", ".join(f"{k} = {v!r}" for k, v in parameters.items())))
+    parts = [
+        f"<p>{_esc(METHOD_NOTE)}</p>",
+        '<dl class="meta">'
+        + "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in facts)
+        + "</dl>",
+    ]
+    if source_list:
+        parts.append(
+            "<p><strong>Sources of the figures:</strong></p><ul>"
+            + "".join(f"<li>{_esc(s)}</li>" for s in source_list)
+            + "</ul>"
+        )
+    parts.append(_table(["File", "SHA-256"], file_rows, "Input files and their checksums"))
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# Plan overview and the 2021-24 Table One back test
+# --------------------------------------------------------------------------------------
+
+
+def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc") -> pd.DataFrame:
+    """Build the plan on one page, in the shape of the 2021-24 plan's Table One.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    spc_rules : str, default "mdc"
+        The SPC rule set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per public headline measure: ``strategy_id``, ``strategy_name``,
+        ``commitments``, ``current_rag``, ``measure_name``, ``unit``, ``baseline``,
+        ``baseline_label``, ``current``, ``current_label``, ``arrow``,
+        ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
+        ``delivery_rag``. A strategy with no public headline measure has one row
+        with an empty measure.
+    """
+    rows = []
+    for strategy_id in dataset.strategies["strategy_id"]:
+        summary = summarise_strategy(
+            dataset, strategy_id, period_end, audience="public", spc_rules=spc_rules
+        )
+        headline = summary.measures[summary.measures["tier"] == "headline"]
+        base = {
+            "strategy_id": strategy_id,
+            "strategy_name": summary.strategy_name,
+            "commitments": int(sum(summary.delivery.counts.values())),
+            "current_rag": summary.overall_rag,
+            "projected_delivery": summary.delivery.percent,
+            "delivery_rag": summary.delivery.rating,
+        }
+        if headline.empty:
+            rows.append({**base, "measure_name": "", "unit": "count"})
+        for m in headline.to_dict("records"):
+            rows.append(
+                {
+                    **base,
+                    "measure_name": m["measure_name"],
+                    "unit": m["unit"],
+                    "baseline": m["baseline"],
+                    "baseline_label": m["baseline_label"],
+                    "current": m["current"],
+                    "current_label": m["current_label"],
+                    "arrow": m["arrow"],
+                    "direction": m["direction"],
+                    "judgement": m["judgement"],
+                }
+            )
+    columns = [
+        "strategy_id", "strategy_name", "commitments", "current_rag", "measure_name", "unit",
+        "baseline", "baseline_label", "current", "current_label", "arrow", "direction",
+        "judgement", "projected_delivery", "delivery_rag",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
+    """Return the plan overview as an HTML table, one row group per strategy.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`build_plan_overview`.
+    caption : str
+        The caption.
+
+    Returns
+    -------
+    str
+        HTML: strategy cells span their measures' rows; RAG as word and colour.
+    """
+    head = [
+        "Strategy", "Commitments", "Current RAG", "Headline measure", "Baseline", "Current",
+        "Trend", "Projected delivery",
+    ]  # fmt: skip
+    head_html = "".join(f'<th scope="col">{_esc(h)}</th>' for h in head)
+    body = []
+    for _, group in df.groupby("strategy_id", sort=False):
+        first = group.iloc[0]
+        span = len(group)
+        rs = f' rowspan="{span}"' if span > 1 else ""
+        delivery = (
+            f"{first['projected_delivery']:.0f}% {rag.format_rag_html(first['delivery_rag'])}"
+            if not _is_missing(first["projected_delivery"])
+            else rag.format_rag_html("Grey") + " no commitments"
+        )
+        for i, m in enumerate(group.to_dict("records")):
+            cells = []
+            if i == 0:
+                cells += [
+                    f'<th scope="rowgroup"{rs}>{_esc(m["strategy_name"])}</th>',
+                    f'<td class="num"{rs}>{m["commitments"]}</td>',
+                    f"<td{rs}>{rag.format_rag_html(m['current_rag'])}</td>",
+                ]
+            if m["measure_name"]:
+                unit = m["unit"]
+                cells += [
+                    f"<td>{_esc(m['measure_name'])}</td>",
+                    f'<td class="num">{_esc(format_value(m["baseline"], unit))}<br>'
+                    f'<span class="small">{_esc(m["baseline_label"])}</span></td>',
+                    f'<td class="num">{_esc(format_value(m["current"], unit))}<br>'
+                    f'<span class="small">{_esc(m["current_label"])}</span></td>',
+                    f'<td><span aria-hidden="true">{_esc(m["arrow"])}</span> '
+                    f'{_esc(m["direction"])}<br><span class="small">{_esc(m["judgement"])}'
+                    "</span></td>",
+                ]
+            else:
+                cells.append('<td colspan="4">No public headline measure</td>')
+            if i == 0:
+                cells.append(f"<td{rs}>{delivery}</td>")
+            body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{_esc(caption)}">'
+        f'<table id="{_esc(_slug(caption))}"><caption>{_esc(caption)}</caption>'
+        f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _parse_reference_number(value: Any) -> float | None:
+    if _is_missing(value):
+        return None
+    text = str(value).replace(",", "").replace("%", "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        # Cells such as "Data not Available" mean there is no baseline.
+        return None
+
+
+def rebuild_table_one(reference_df: pd.DataFrame) -> pd.DataFrame:
+    """Recompute Table One's trend arrows from its baselines and current values.
+
+    Parameters
+    ----------
+    reference_df : pandas.DataFrame
+        ``data/reference/table_one_2021_24.csv``: columns ``theme``, ``commitments``,
+        ``current_rag``, ``measure``, ``baseline``, ``current``,
+        ``published_trend``, ``projected_delivery``, ``baseline_note``, ``source``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The reference columns plus ``baseline_value``, ``current_value``,
+        ``direction`` and ``recomputed_trend`` (from :mod:`pcplib.metrics`), and
+        ``matches`` (recomputed equals published).
+
+    Raises
+    ------
+    ValueError
+        If a required column is missing.
+    """
+    required = ["theme", "measure", "baseline", "current", "published_trend"]
+    missing = [c for c in required if c not in reference_df.columns]
+    if missing:
+        raise ValueError(
+            f"Table One reference is missing column(s) {', '.join(missing)}; expected "
+            f"at least: {', '.join(required)}"
+        )
+    out = reference_df.copy()
+    out["baseline_value"] = [_parse_reference_number(v) for v in out["baseline"]]
+    out["current_value"] = [_parse_reference_number(v) for v in out["current"]]
+    out["direction"] = [
+        metrics.direction(b, c)
+        for b, c in zip(out["baseline_value"], out["current_value"], strict=True)
+    ]
+    out["recomputed_trend"] = [metrics.arrow(d) for d in out["direction"]]
+    out["matches"] = out["recomputed_trend"] == out["published_trend"].astype(str).str.strip()
+    return out
+
+
+TABLE_ONE_FILE = "table_one_2021_24.csv"
+
+
+def load_table_one(reference_dir: str | Path) -> pd.DataFrame:
+    """Read the 2021-24 plan's published Table One from the reference folder.
+
+    Parameters
+    ----------
+    reference_dir : str or Path
+        The folder holding ``table_one_2021_24.csv`` (``data/reference``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as published (text cells kept as text); ``attrs["files"]`` maps
+        the file's path (relative to the folder's parent) to its SHA-256, for the
+        provenance section.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is missing, naming where it was expected.
+    """
+    folder = Path(reference_dir)
+    path = folder / TABLE_ONE_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"Table One reference not found: expected {path} (reference_dir={str(reference_dir)!r})"
+        )
+    raw = path.read_bytes()
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    table.attrs["files"] = {f"{folder.name}/{TABLE_ONE_FILE}": hashlib.sha256(raw).hexdigest()}
+    return table
+
+
+def format_table_one_section(reference_df: pd.DataFrame) -> str:
+    """Rebuild Table One and return it as HTML, labelled with its source.
+
+    Parameters
+    ----------
+    reference_df : pandas.DataFrame
+        From :func:`load_table_one`.
+
+    Returns
+    -------
+    str
+        A sentence naming the source, the back-test table and a count of matches.
+    """
+    rebuilt = rebuild_table_one(reference_df)
+    sources = []
+    if "source" in rebuilt.columns:
+        sources = sorted({str(v) for v in rebuilt["source"] if str(v).strip()})
+    source_text = "; ".join(sources) or "source not recorded"
+    intro = f"<p><strong>Source:</strong> {_esc(source_text)}. Real published figures.</p>"
+    return intro + format_table_one(
+        rebuilt, "Table One of the 2021-24 plan (published figures), with trends recomputed"
+    )
+
+
+def format_table_one(rebuilt: pd.DataFrame, caption: str) -> str:
+    """Return the Table One back test as an HTML table.
+
+    Parameters
+    ----------
+    rebuilt : pandas.DataFrame
+        From :func:`rebuild_table_one`.
+    caption : str
+        The caption, which should name the source.
+
+    Returns
+    -------
+    str
+        HTML: theme, commitments, current RAG as published (word and colour),
+        measure, baseline, current, published and recomputed trend, and whether
+        they match; then a sentence counting the matches.
+    """
+    head = [
+        "Theme", "Commitments", "Current RAG (published)", "Measure", "Baseline 2020/21",
+        "Current (end of 2023)", "Published trend", "Recomputed trend", "Match",
+        "Projected delivery",
+    ]  # fmt: skip
+    rows = []
+    for r in rebuilt.to_dict("records"):
+        published_rag = str(r.get("current_rag", "Grey") or "Grey")
+        note = r.get("baseline_note")
+        baseline = (
+            f"{r['baseline_value']:,.0f}"
+            if r["baseline_value"] is not None and not _is_missing(r["baseline_value"])
+            else "not available"
+        )
+        if not _is_missing(note) and note:
+            baseline += f'<br><span class="small">{_esc(note)}</span>'
+        current = (
+            f"{r['current_value']:,.0f}" if not _is_missing(r["current_value"]) else "not available"
+        )
+        rows.append(
+            [
+                _esc(r["theme"]),
+                _esc(r.get("commitments", "")),
+                rag.format_rag_html(published_rag)
+                + (" (published as Yellow)" if published_rag == "Yellow" else ""),
+                _esc(r["measure"]),
+                baseline,
+                _esc(current),
+                f"{_esc(r['published_trend'])} ({_esc(_arrow_words(r['published_trend']))})",
+                f"{_esc(r['recomputed_trend'])} ({_esc(r['direction'])})",
+                "Yes" if r["matches"] else "<strong>No</strong>",
+                _esc(f"{r['projected_delivery']}%" if "projected_delivery" in r else ""),
+            ]
+        )
+    matched = int(rebuilt["matches"].sum())
+    total = len(rebuilt)
+    verdict = (
+        f"All {total} recomputed trends match the published ones."
+        if matched == total
+        else f"{matched} of {total} recomputed trends match the published ones."
+    )
+    return _table(head, rows, caption, row_headers=False) + f"<p>{_esc(verdict)}</p>"
+
+
+def _arrow_words(symbol: Any) -> str:
+    words = {v: k for k, v in metrics.ARROWS.items()}
+    return words.get(str(symbol).strip(), "unknown")
+
+
+# --------------------------------------------------------------------------------------
+# Public quarterly report
+# --------------------------------------------------------------------------------------
+
+
+def _measure_sentence(m: Mapping[str, Any]) -> str:
+    unit = m["unit"]
+    text = (
+        f"{m['measure_name']}: {format_value(m['current'], unit)} in {m['current_label']}, "
+        f"against {format_value(m['baseline'], unit)} in {m['baseline_label']} "
+        f"({m['change']}, {m['judgement']})"
+    )
+    if m["target"] is not None and not _is_missing(m["target"]):
+        text += f"; target {format_value(m['target'], unit)}, RAG {m['rag']}"
+    return text + "."
+
+
+def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc") -> str:
+    """Return the public report's body: per strategy, what was achieved and what needs attention.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    quarter : str
+        The quarter, such as ``"2026/27 Q2"``.
+    spc_rules : str, default "mdc"
+        The SPC rule set.
+
+    Returns
+    -------
+    str
+        HTML with one section per strategy: overall RAG (public measures), a table
+        of public measures, achievements (improved or on-target measures, completed
+        commitments, successes) and what still needs attention (deteriorated or Red
+        measures, commitments at risk or off track, challenges). Public measures only.
+    """
+    _, end = periods.parse_quarter(quarter)
+    period_end = str(end.to_period("M"))
+    parts = []
+    for strategy_id in dataset.strategies["strategy_id"]:
+        summary = summarise_strategy(
+            dataset, strategy_id, period_end, audience="public", spc_rules=spc_rules
+        )
+        m = summary.measures
+        parts.append(f"<h2>{_esc(summary.strategy_name)}</h2>")
+        parts.append(format_overall_rag(summary))
+        if not summary.has_data:
+            parts.append(f"<p>No public measure has data for {_esc(quarter)}.</p>")
+        achieved = [
+            _measure_sentence(r)
+            for r in m.to_dict("records")
+            if r["has_data"] and (r["judgement"] == "improved" or r["rag"] == "Green")
+        ]
+        attention = [
+            _measure_sentence(r)
+            for r in m.to_dict("records")
+            if r["has_data"] and (r["judgement"] == "deteriorated" or r["rag"] == "Red")
+        ]
+        counts = summary.delivery.counts
+        if counts.get("complete"):
+            achieved.append(f"{counts['complete']} commitment(s) complete.")
+        stuck = counts.get("at risk", 0) + counts.get("off track", 0)
+        if stuck:
+            attention.append(f"{stuck} commitment(s) at risk or off track.")
+        parts.append("<h3>What has been achieved</h3>")
+        parts.append(_list_or(achieved, "Nothing to report this quarter."))
+        parts.append(
+            format_narrative(
+                dataset, strategy_id, quarter, audience="public", sections=["successes"],
+                heading_level=4,
+            )
+        )  # fmt: skip
+        parts.append("<h3>What still needs attention</h3>")
+        parts.append(_list_or(attention, "Nothing flagged this quarter."))
+        parts.append(
+            format_narrative(
+                dataset, strategy_id, quarter, audience="public", sections=["challenges"],
+                heading_level=4,
+            )
+        )  # fmt: skip
+    return "".join(parts)
+
+
+def _list_or(items: Sequence[str], empty: str) -> str:
+    if not items:
+        return f"<p>{_esc(empty)}</p>"
+    return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>"
+
+
+def format_forward_plan(
+    dataset: Dataset, slots: Iterable[Any], after: str | None = None, limit: int = 6
+) -> str:
+    """Return the CGB forward plan's upcoming slots as an HTML table.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set (for strategy names).
+    slots : iterable of Slot
+        Forward-plan slots with ``slot`` (``YYYY-MM``), ``strategies`` (ids) and
+        ``period_end``.
+    after : str, optional
+        Only slots after this month (``YYYY-MM``) are listed.
+    limit : int, default 6
+        At most this many slots.
+
+    Returns
+    -------
+    str
+        HTML table: meeting month, strategies, data period.
+    """
+    names = dataset.strategies.set_index("strategy_id")["strategy_name"]
+    cutoff = _to_month(after, "after") if after else None
+    chosen = []
+    for s in sorted(slots, key=lambda s: str(s.slot)):
+        month = _to_month(str(s.slot), "slot")
+        if cutoff is not None and month <= cutoff:
+            continue
+        chosen.append((month, s))
+        if len(chosen) >= limit:
+            break
+    if not chosen:
+        return "<p>No further meetings are scheduled in the forward plan.</p>"
+    rows = [
+        [
+            _esc(_month_words(month)),
+            _esc(", ".join(str(names.get(i, i)) for i in s.strategies)),
+            _esc(f"data to the end of {_month_words(_to_month(str(s.period_end), 'period_end'))}"),
+        ]
+        for month, s in chosen
+    ]
+    return _table(
+        ["Meeting", "Delivery strategies reviewed", "Data period"],
+        rows,
+        "Corporate Governance Board forward plan: the next meetings",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Annual evaluation
+# --------------------------------------------------------------------------------------
+
+
+def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
+    """Compare every public measure's year with its baseline year, with a test of change.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    year : str
+        The financial year evaluated, such as ``"2025/26"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per public measure: ``strategy_name``, ``measure_name``, ``unit``,
+        ``baseline_year``, ``baseline``, ``current`` (totals for counts, averages
+        otherwise), ``change``, ``arrow``, ``judgement``, ``test`` (the kind of
+        test, or why there is none), ``verdict`` and ``finding`` (a sentence with
+        the change, its confidence interval and the verdict).
+    """
+    from pcplib import stats
+
+    start, stop = periods.parse_financial_year(year)
+    names = dataset.strategies.set_index("strategy_id")["strategy_name"]
+    rows = []
+    for m in measures_for_audience(dataset, audience="public").to_dict("records"):
+        series = _series(dataset, m["measure_id"])
+        current_def = series[series["definition"] == "current"]
+        base_year = str(m.get("baseline_year") or "")
+        row = {
+            "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),
+            "measure_name": m["measure_name"],
+            "unit": m["unit"],
+            "baseline_year": base_year,
+        }
+        this = current_def[
+            (current_def["period_start"] >= start) & (current_def["period_end"] <= stop)
+        ]
+        if base_year:
+            b_start, b_stop = periods.parse_financial_year(base_year)
+            base = current_def[
+                (current_def["period_start"] >= b_start) & (current_def["period_end"] <= b_stop)
+            ]
+        else:
+            base = current_def.iloc[0:0]
+        this_v, base_v = this.dropna(subset=["value"]), base.dropna(subset=["value"])
+        is_count = m["unit"] == "count"
+        months = _FREQ_MONTHS[str(m["frequency"])]
+        if is_count:
+            current = float(this_v["value"].sum()) if not this_v.empty else None
+            baseline = float(base_v["value"].sum()) if not base_v.empty else None
+        else:
+            current = _mean(this_v)
+            baseline = _mean(base_v)
+        change = metrics.summarise_change(baseline, current, m["unit"], m["good_direction"])
+        test, verdict, finding = "none", "", ""
+        if base_year == year:
+            test, finding = "none", f"{year} is this measure's baseline year."
+        elif current is None or baseline is None:
+            test, finding = "none", "Not measurable: no figures for one of the two years."
+        elif is_count and _whole(this_v["value"]) and _whole(base_v["value"]):
+            result = stats.compare_counts(
+                int(round(baseline)),
+                int(round(current)),
+                exposure1=len(base_v) * months,
+                exposure2=len(this_v) * months,
+            )
+            test, verdict, finding = (
+                "counts (Poisson rate ratio)",
+                result.verdict,
+                result.describe(),
+            )
+        elif (
+            m["unit"] == "percent"
+            and this_v["numerator"].notna().all()
+            and this_v["denominator"].notna().all()
+            and base_v["numerator"].notna().all()
+            and base_v["denominator"].notna().all()
+        ):
+            x1, n1 = float(base_v["numerator"].sum()), float(base_v["denominator"].sum())
+            x2, n2 = float(this_v["numerator"].sum()), float(this_v["denominator"].sum())
+            result = stats.compare_proportions(x1, n1, x2, n2)
+            interval = stats.wilson_interval(x2, n2)
+            test, verdict = "two proportions", result.verdict
+            finding = f"{result.describe()} {year}: {interval.describe()}."
+        else:
+            test = "none"
+            finding = (
+                f"Change {change.text} ({change.judgement}); no test of change: the figures "
+                "are neither counts nor proportions with a numerator and denominator."
+            )
+        rows.append(
+            {
+                **row,
+                "baseline": baseline,
+                "current": current,
+                "change": change.text,
+                "arrow": change.arrow,
+                "judgement": change.judgement,
+                "test": test,
+                "verdict": verdict,
+                "finding": finding,
+            }
+        )
+    columns = [
+        "strategy_name", "measure_name", "unit", "baseline_year", "baseline", "current",
+        "change", "arrow", "judgement", "test", "verdict", "finding",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _whole(values: pd.Series) -> bool:
+    return bool(((values - values.round()).abs() < 1e-9).all())
+
+
+def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
+    """Return the annual evaluation as an HTML table with a summary sentence.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`evaluate_year`.
+    year : str
+        The year evaluated.
+
+    Returns
+    -------
+    str
+        HTML: a count of significant changes, the method, then the table.
+    """
+    significant = df[df["verdict"].str.startswith("statistically significant")]
+    tested = df[df["verdict"] != ""]
+    summary = (
+        f"Of {len(df)} public measures, {len(tested)} could be tested; "
+        f"{len(significant)} changed by more than chance between the baseline year and {year}."
+    )
+    rows = []
+    for r in df.to_dict("records"):
+        unit = r["unit"]
+        total = " (total)" if unit == "count" else " (average)"
+        rows.append(
+            [
+                _esc(r["measure_name"]),
+                _esc(r["strategy_name"]),
+                _esc(format_value(r["baseline"], unit) + (total if r["baseline"] else ""))
+                + f'<br><span class="small">{_esc(r["baseline_year"])}</span>',
+                _esc(format_value(r["current"], unit) + (total if r["current"] else ""))
+                + f'<br><span class="small">{_esc(year)}</span>',
+                f'<span aria-hidden="true">{_esc(r["arrow"])}</span> {_esc(r["change"])}'
+                f'<br><span class="small">{_esc(r["judgement"])}</span>',
+                _esc(r["verdict"] or "Not tested"),
+                _esc(r["finding"]),
+            ]
+        )
+    table = _table(
+        ["Measure", "Strategy", "Baseline", year, "Change", "Test verdict", "In words"],
+        rows,
+        f"Public measures: {year} against the baseline year",
+    )
+    return f"<p>{_esc(summary)}</p><p>{_esc(_ANNUAL_TESTS_NOTE)}</p>{table}"

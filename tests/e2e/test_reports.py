@@ -1,0 +1,235 @@
+"""End-to-end: every report notebook executed on the sample data and rendered to HTML."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+RAG_WORDS = ("Green", "Amber", "Red", "Grey")
+PRODUCED = "23 November 2026 06:00 UTC"
+
+
+def test_every_report_rendered(rendered_reports):
+    assert len(rendered_reports) == 17
+    for name, path in rendered_reports.items():
+        assert path.is_file() and path.stat().st_size > 5_000, name
+
+
+def test_no_code_reaches_the_reader(rendered_reports, parse_page):
+    for name, path in rendered_reports.items():
+        raw = path.read_text(encoding="utf-8")
+        page = parse_page(path)
+        assert page.pre_blocks == 0, name
+        assert "In [" not in raw and "In&nbsp;[" not in raw, name
+        assert "import " not in page.text, name
+        assert "display(HTML" not in raw, name
+        assert "Traceback" not in raw, name
+        assert not [a for a in page.all("div") if "input_prompt" in a.get("class", "")], name
+
+
+def test_document_structure_marking_and_produced_time(rendered_reports, parse_page):
+    for name, path in rendered_reports.items():
+        raw = path.read_text(encoding="utf-8")
+        page = parse_page(path)
+        assert raw.startswith("<!DOCTYPE html>"), name
+        assert page.all("html")[0].get("lang") == "en-GB", name
+        assert any(m.get("name") == "viewport" for m in page.all("meta")), name
+        assert len(page.all("main")) == 1, name
+        assert page.all("a")[0].get("href") == "#main-content", name
+        text = page.text
+        assert text.count("OFFICIAL") >= 2, name
+        body = raw[raw.index("<body>") :]
+        first = body.index("OFFICIAL")
+        assert first < body.index("<main"), f"{name}: marking not at the top"
+        assert body.rindex("OFFICIAL") > body.rindex("</main>"), f"{name}: marking not at the end"
+        assert '@top-center { content: "OFFICIAL"' in raw, name
+        assert PRODUCED in text, name
+        assert "Illustrative data." in text, name
+        title = re.search(r"<title>(.*?)</title>", raw).group(1)
+        assert title and title != "report", name
+
+
+def test_rag_is_shown_as_words(rendered_reports, parse_page):
+    for name, path in rendered_reports.items():
+        if name == "annual-evaluation":
+            continue  # compares years with tests of change; no targets
+        spans = [a for a in parse_page(path).all("span") if "rag" in a.get("class", "").split()]
+        assert spans, f"{name}: no RAG badge"
+        raw = path.read_text(encoding="utf-8")
+        words = re.findall(r'class="rag rag-[a-z-]+"[^>]*>([^<]+)</span>', raw)
+        assert words and all(w in RAG_WORDS + ("Amber/Green", "Amber/Red") for w in words), name
+
+
+def test_figures_have_alt_text_and_captions(rendered_reports, parse_page):
+    charts_seen = 0
+    for name, path in rendered_reports.items():
+        page = parse_page(path)
+        images = page.all("img")
+        assert all(img.get("alt", "").strip() for img in images), name
+        assert all(img.get("src", "").startswith("data:image/png;base64,") for img in images)
+        assert len(page.all("figure")) == len(page.all("figcaption")), name
+        charts_seen += len(images)
+    assert charts_seen >= 20
+
+
+def test_nothing_is_loaded_from_the_internet(rendered_reports, parse_page):
+    for name, path in rendered_reports.items():
+        page = parse_page(path)
+        assert not [s for s in page.all("script") if s.get("src")], name
+        assert not page.all("script"), name
+        assert not [ln for ln in page.all("link") if ln.get("href")], name
+        for tag in ("img", "iframe", "source", "video", "audio"):
+            assert not [t for t in page.all(tag) if t.get("src", "").startswith("http")], name
+        raw = path.read_text(encoding="utf-8")
+        assert "@import" not in raw and "url(http" not in raw, name
+
+
+def test_tables_are_accessible(rendered_reports, parse_page):
+    for name, path in rendered_reports.items():
+        page = parse_page(path)
+        tables = page.all("table")
+        assert len(page.all("caption")) == len(tables), name
+        wrappers = [d for d in page.all("div") if "table-wrap" in d.get("class", "")]
+        assert len(wrappers) == len(tables), name
+        assert all(w.get("tabindex") == "0" and w.get("aria-label") for w in wrappers), name
+        assert all(th.get("scope") for th in page.all("th")), name
+
+
+def test_no_restricted_measure_in_public_output(
+    rendered_reports, parse_page, public_report_names, restricted_measure_names
+):
+    assert restricted_measure_names
+    for name in public_report_names:
+        text = parse_page(rendered_reports[name]).text.lower()
+        for measure in restricted_measure_names:
+            assert measure.lower() not in text, f"{measure!r} in public report {name}"
+
+
+def test_cgb_report_may_show_restricted_measures(rendered_reports, parse_page):
+    text = parse_page(rendered_reports["neighbourhood-policing"]).text
+    assert "Neighbourhood officer hours abstracted to other duties" in text
+
+
+def test_narrative_text_is_escaped(rendered_reports):
+    raw = rendered_reports["business-crime"].read_text(encoding="utf-8")
+    assert "(&lt;25%) &amp; staff" in raw
+    assert "(<25%)" not in raw
+
+
+def test_delivery_report_sections(rendered_reports, parse_page):
+    text = parse_page(rendered_reports["vawg"]).text
+    for heading in (
+        "Overall RAG",
+        "Headline measures",
+        "Sub-measures",
+        "Commitments and projected delivery",
+        "Progress and actions",
+        "Successes",
+        "Challenges",
+        "Risks to delivery",
+        "Data quality",
+        "Method and provenance",
+        "SHA-256",
+    ):
+        assert heading in text
+    knife = parse_page(rendered_reports["violence-and-vulnerability"]).text
+    assert "definition changed on 1 April 2025: earlier figures are shown separately" in knife
+
+
+def test_plan_overview_back_test(rendered_reports, parse_page):
+    text = parse_page(rendered_reports["plan-overview"]).text
+    assert "All 21 recomputed trends match the published ones." in text
+    assert "Police and Crime Plan Delivery" in text
+    assert "Projected delivery" in text
+
+
+def test_public_quarterly_and_annual_content(rendered_reports, parse_page):
+    public = parse_page(rendered_reports["public-quarterly"]).text
+    assert "What has been achieved" in public and "What still needs attention" in public
+    assert "forward plan" in public.lower() and "January 2027" in public
+    annual = parse_page(rendered_reports["annual-evaluation"]).text
+    assert "confidence interval" in annual
+    assert "statistically significant" in annual
+
+
+def test_rendering_is_deterministic(rendered_reports, repo_root, tmp_path):
+    from pcplib.render import execute_notebook, render_html
+
+    executed = tmp_path / "again.ipynb"
+    execute_notebook(
+        repo_root / "notebooks" / "delivery_strategy.ipynb",
+        executed,
+        {
+            "strategy": "vawg",
+            "slot": "2026-11",
+            "period_end": "2026-09",
+            "produced_at": "2026-11-23T06:00:00Z",
+        },
+        cwd=repo_root,
+    )
+    again = render_html(executed, tmp_path / "vawg.html").read_bytes()
+    assert again == rendered_reports["vawg"].read_bytes()
+
+
+def test_plain_papermill_with_a_parameters_file(repo_root, tmp_path):
+    papermill = Path(sys.executable).parent / "papermill"
+    out = tmp_path / "vawg.ipynb"
+    completed = subprocess.run(
+        [
+            str(papermill),
+            "notebooks/delivery_strategy.ipynb",
+            str(out),
+            "-f",
+            "params/strategies/vawg.yaml",
+            "-k",
+            "pcp",
+            "--no-progress-bar",
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "Violence Against Women and Girls" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"strategy": "vawgx"}, "unknown strategy 'vawgx'; expected one of: police-estate"),
+        ({"period_end": "2026-13"}, "period_end: cannot read month '2026-13'"),
+    ],
+)
+def test_bad_parameters_fail_saying_what_was_expected(repo_root, tmp_path, parameters, message):
+    from papermill.exceptions import PapermillExecutionError
+
+    from pcplib.render import execute_notebook
+
+    with pytest.raises(PapermillExecutionError) as caught:
+        execute_notebook(
+            repo_root / "notebooks" / "delivery_strategy.ipynb",
+            tmp_path / "bad.ipynb",
+            parameters,
+            cwd=repo_root,
+        )
+    assert message in str(caught.value)
+
+
+def test_unknown_parameter_name_is_refused(repo_root, tmp_path):
+    from pcplib.render import execute_notebook
+
+    with pytest.raises(ValueError, match="unknown parameter.*'strategyy'.*it declares: strategy"):
+        execute_notebook(
+            repo_root / "notebooks" / "delivery_strategy.ipynb",
+            tmp_path / "bad.ipynb",
+            {"strategyy": "vawg"},
+            cwd=repo_root,
+        )

@@ -1,0 +1,122 @@
+"""Tests for pcplib.charts: SPC figures, alt text, and deterministic embedding."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from pcplib import charts
+from pcplib.spc import xmr
+
+
+@pytest.fixture()
+def monthly_result():
+    index = pd.date_range("2024-04-01", periods=24, freq="MS")
+    values = np.array([100, 104, 98, 101, 97, 103, 99, 102, 100, 96, 101, 98] * 2, dtype=float)
+    values[-6:] += 30  # a sustained shift upwards
+    values[5] = np.nan  # a missing month
+    return xmr(pd.Series(values, index=index), improvement="decrease", target=110.0)
+
+
+@pytest.fixture()
+def short_result():
+    index = pd.date_range("2026-01-01", periods=6, freq="MS")
+    return xmr(pd.Series([5.0, 6, 7, 5, 6, 8], index=index), improvement="increase")
+
+
+def test_format_value_units():
+    assert charts.format_value(1234, "count") == "1,234"
+    assert charts.format_value(12.5, "count") == "12.5"
+    assert charts.format_value(45.61, "percent") == "45.6%"
+    assert charts.format_value(505750, "gbp") == "£505,750"
+    assert charts.format_value(0.432, "rate_per_1000") == "0.43 per 1,000"
+    assert charts.format_value(9.04, "days") == "9.0 days"
+    assert charts.format_value(None, "count") == "no data"
+    assert charts.format_value(float("nan"), "score") == "no data"
+
+
+def test_format_value_rejects_unknown_unit():
+    with pytest.raises(ValueError, match="unknown unit 'furlongs'"):
+        charts.format_value(1, "furlongs")
+
+
+def test_plot_spc_draws_limits_target_and_labels(monthly_result):
+    fig = charts.plot_spc(monthly_result, title="Burglary", unit="count")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert "Burglary" in ax.get_title(loc="left")
+    assert ax.get_ylabel() == "Number"
+    assert ax.get_xlabel() == "Month"
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert dashed, "process limits are drawn dashed"
+    texts = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("Target 110") for t in texts)
+    # The gap is a break in the data line, not an interpolated point.
+    data_line = ax.get_lines()[0]
+    assert np.isnan(np.asarray(data_line.get_ydata(), dtype=float)).sum() == 1
+    # Special-cause concern points (the shift up, with decrease as good) are orange.
+    colours = {
+        tuple(np.round(c.get_facecolors()[0][:3], 3))
+        for c in ax.collections
+        if len(c.get_offsets())
+    }
+    orange = tuple(np.round([0xFA / 255, 0xB4 / 255, 0x28 / 255], 3))
+    assert orange in colours
+
+
+def test_plot_spc_run_chart_has_no_limits(short_result):
+    assert short_result.has_limits is False
+    fig = charts.plot_spc(short_result, title="Short", unit="percent")
+    ax = fig.axes[0]
+    assert not [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert "Run chart" in ax.get_title(loc="left")
+
+
+def test_plot_spc_rejects_unknown_unit(monthly_result):
+    with pytest.raises(ValueError, match="unknown unit"):
+        charts.plot_spc(monthly_result, title="x", unit="parsecs")
+
+
+def test_describe_chart_states_period_latest_mean_limits_signal_target(monthly_result):
+    text = charts.describe_chart(monthly_result, "Burglary", "count")
+    assert "April 2024 to March 2026" in text
+    assert "1 missing" in text
+    assert "Latest value (March 2026)" in text
+    assert "Mean" in text and "Process limits" in text
+    assert "special cause of concern" in text
+    assert "Target 110" in text
+
+
+def test_describe_chart_run_chart(short_result):
+    text = charts.describe_chart(short_result, "Short", "percent")
+    assert text.startswith("Run chart of Short")
+    assert "Too few points for process limits" in text
+
+
+def test_figure_to_html_escapes_and_is_deterministic(monthly_result):
+    first = charts.figure_to_html(
+        charts.plot_spc(monthly_result, title="B", unit="count"), 'alt "<x>"', "cap <b>&"
+    )
+    second = charts.figure_to_html(
+        charts.plot_spc(monthly_result, title="B", unit="count"), 'alt "<x>"', "cap <b>&"
+    )
+    assert first == second
+    assert 'alt="alt &quot;&lt;x&gt;&quot;"' in first
+    assert "<figcaption>cap &lt;b&gt;&amp;</figcaption>" in first
+    payload = re.search(r'src="data:image/png;base64,([^"]+)"', first).group(1)
+    png = base64.b64decode(payload)
+    assert png.startswith(b"\x89PNG")
+    assert b"Software" not in png
+
+
+def test_figure_to_html_requires_alt_and_caption(monthly_result):
+    fig = charts.plot_spc(monthly_result, title="B", unit="count")
+    with pytest.raises(ValueError, match="alt text"):
+        charts.figure_to_html(fig, " ", "caption")
+    with pytest.raises(ValueError, match="caption"):
+        charts.figure_to_html(fig, "alt", "")

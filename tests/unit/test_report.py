@@ -1,0 +1,471 @@
+"""Tests for pcplib.report on a small hand-made data set and on the shipped sample."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pcplib import report
+from pcplib.data import Dataset, load_dataset
+
+MONTHS = pd.date_range("2024-04-01", "2026-09-01", freq="MS")
+
+
+def _monthly(measure_id, values, definition="current", status="final"):
+    rows = []
+    for start, value in zip(MONTHS, values, strict=True):
+        rows.append(
+            {
+                "measure_id": measure_id,
+                "period_start": start,
+                "period_end": start + pd.offsets.MonthEnd(0),
+                "value": value,
+                "numerator": np.nan,
+                "denominator": np.nan,
+                "area": "LLR",
+                "status": status,
+                "definition": definition,
+                "source": "Test source",
+                "extracted_on": pd.Timestamp("2026-10-12"),
+            }
+        )
+    return rows
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> Dataset:
+    measure_cols = {
+        "strategy_id": "alpha",
+        "unit": "count",
+        "frequency": "monthly",
+        "source": "Test source",
+        "comparable": False,
+        "national_measure": "",
+        "vrn_measure": "",
+        "target_note": "",
+        "baseline_year": "2024/25",
+        "definition": "Counted",
+        "definition_from": pd.Timestamp("2020-04-01"),
+        "previous_definition": "",
+    }
+    measures = pd.DataFrame(
+        [
+            {
+                **measure_cols,
+                "measure_id": "a-offences",
+                "measure_name": "Alpha offences",
+                "tier": "headline",
+                "good_direction": "lower",
+                "target": 100.0,
+                "visibility": "public",
+            },
+            {
+                **measure_cols,
+                "measure_id": "a-secret",
+                "measure_name": "Secret staff morale",
+                "tier": "headline",
+                "good_direction": "higher",
+                "target": np.nan,
+                "visibility": "restricted",
+            },
+            {
+                **measure_cols,
+                "measure_id": "a-redefined",
+                "measure_name": "Redefined thing",
+                "tier": "sub",
+                "good_direction": "lower",
+                "target": np.nan,
+                "visibility": "public",
+                "definition_from": pd.Timestamp("2025-04-01"),
+                "previous_definition": "Old way of counting",
+            },
+        ]
+    )
+    n = len(MONTHS)
+    offences = [120.0] * 12 + [110.0] * (n - 12)
+    offences[20] = np.nan  # a missing month (December 2025)
+    obs = _monthly("a-offences", offences)
+    obs[-1]["status"] = "provisional"
+    obs += _monthly("a-secret", [50.0] * n)
+    redefined = _monthly("a-redefined", [10.0] * n)
+    for row in redefined[:12]:
+        row["definition"] = "previous"
+    obs += redefined
+    strategies = pd.DataFrame(
+        [
+            {
+                "strategy_id": "alpha",
+                "strategy_name": "Alpha & <Omega>",
+                "mission_id": "m1",
+                "strategic_objective": "Less crime",
+                "force_senior_owner": "ACC",
+                "force_spoc": "Supt",
+                "opcc_senior_owner": "Director",
+                "opcc_spoc": "Officer",
+            },
+            {
+                "strategy_id": "empty",
+                "strategy_name": "Empty strategy",
+                "mission_id": "m1",
+                "strategic_objective": "Nothing yet",
+                "force_senior_owner": "ACC",
+                "force_spoc": "Supt",
+                "opcc_senior_owner": "Director",
+                "opcc_spoc": "Officer",
+            },
+        ]
+    )
+    commitments = pd.DataFrame(
+        [
+            {
+                "commitment_id": f"c{i}",
+                "strategy_id": "alpha",
+                "commitment": f"Commitment {i}",
+                "status": s,
+                "due_date": pd.Timestamp("2027-03-31"),
+                "owner": "Owner",
+            }
+            for i, s in enumerate(["complete", "on track", "on track", "at risk"])
+        ]
+    )
+    narrative = pd.DataFrame(
+        [
+            {
+                "strategy_id": "alpha",
+                "quarter": "2026/27 Q2",
+                "section": "progress",
+                "text": "<script>alert(1)</script> went well",
+            },
+            {
+                "strategy_id": "alpha",
+                "quarter": "2026/27 Q2",
+                "section": "risks",
+                "text": "Secret staff morale is falling",
+            },
+        ]
+    )
+    return Dataset(
+        root=tmp_path,
+        missions=pd.DataFrame(
+            [{"mission_id": "m1", "mission_name": "Mission one", "description": "d"}]
+        ),
+        strategies=strategies,
+        measures=measures,
+        observations=pd.DataFrame(obs),
+        commitments=commitments,
+        narrative=narrative,
+        illustrative=True,
+        description="Tiny test data",
+        files={"framework/measures.csv": "ab" * 32},
+    )
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path) -> Dataset:
+    return load_dataset(data_dir)
+
+
+# --- parameters and times ----------------------------------------------------------
+
+
+def test_format_produced_at():
+    assert report.format_produced_at("2026-11-23T06:00:00Z") == "23 November 2026 06:00 UTC"
+    assert report.format_produced_at("2026-11-23T07:30:00+01:00") == "23 November 2026 06:30 UTC"
+    assert report.format_produced_at("2026-11-23 06:00") == "23 November 2026 06:00 UTC"
+    assert report.format_produced_at("").endswith(" UTC")
+    with pytest.raises(ValueError, match="ISO-8601"):
+        report.format_produced_at("next tuesday")
+
+
+def test_check_parameters_accepts_good_values(tiny):
+    report.check_parameters(
+        tiny,
+        strategy="alpha",
+        slot="2026-11",
+        period_end="2026-09",
+        audience="public",
+        spc_rules="mdc",
+        produced_at="",
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"strategy": "vawgx"}, r"unknown strategy 'vawgx'; expected one of: alpha, empty"),
+        ({"period_end": "2026-13"}, r"period_end: cannot read month"),
+        ({"period_end": "Sept 2026"}, r"expected a month like"),
+        ({"period_end": "2030-03"}, r"outside the data; expected a month from 2024-04 to 2026-09"),
+        ({"slot": "26-11"}, r"slot: cannot read month"),
+        ({"audience": "press"}, r"unknown audience 'press'; expected one of: cgb, public"),
+        ({"spc_rules": "nelson"}, r"expected one of: mdc, plotthedots"),
+        ({"quarter": "2026 Q2"}, r"quarter: cannot read quarter"),
+        ({"quarter": "2030/31 Q1"}, r"outside the data"),
+        ({"year": "2025/27"}, r"year: .*not a financial year"),
+        ({"year": "2023/24"}, r"not covered by the data"),
+    ],
+)
+def test_check_parameters_says_what_was_expected(tiny, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        report.check_parameters(tiny, **kwargs)
+
+
+# --- headers and banners -------------------------------------------------------------
+
+
+def test_build_header_escapes_and_labels(tiny):
+    header = report.build_header(tiny, "alpha", "2026-11", "2026-09", "2026-11-23T06:00:00Z", "cgb")
+    assert "<h1>Alpha &amp; &lt;Omega&gt;: delivery strategy report</h1>" in header
+    assert "Illustrative data." in header
+    assert "Corporate Governance Board, November 2026" in header
+    assert "2026/27 Q2" in header
+    assert "April 2024 to September 2026" in header
+    assert "23 November 2026 06:00 UTC" in header
+    assert "OFFICIAL" in header
+    for owner in ("ACC", "Supt", "Director", "Officer", "Mission one", "Less crime"):
+        assert owner in header
+
+
+def test_no_illustrative_banner_for_real_data(tiny):
+    from dataclasses import replace
+
+    real = replace(tiny, illustrative=False)
+    assert report.format_illustrative_banner(real) == ""
+    assert "Illustrative" not in report.build_plan_header(real, "2026-11", "2026-09", "2026-11-23")
+
+
+# --- measures ------------------------------------------------------------------------
+
+
+def test_summarise_measures_like_for_like(tiny):
+    df = report.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index("measure_id")
+    offences = df.loc["a-offences"]
+    assert offences["latest_period"] == "September 2026"
+    assert offences["current"] == pytest.approx(110.0)
+    assert offences["current_label"] == "2026/27 Q2 (average a month)"
+    assert offences["baseline"] == pytest.approx(120.0)
+    assert offences["baseline_label"] == "2024/25 (average a month)"
+    assert offences["last_year"] == pytest.approx(110.0)
+    assert offences["change"] == "-8.3%"
+    assert offences["arrow"] == "▼"
+    assert offences["judgement"] == "improved"
+    assert offences["rag"] == "Red"  # 110 against "at or below 100": missed by 10%
+    assert "gaps" in offences["quality"] and "provisional figures" in offences["quality"]
+    assert offences["spc"] is not None
+    redefined = df.loc["a-redefined"]
+    # The baseline year is under the previous definition: not joined, so not measurable.
+    assert redefined["baseline"] is None or np.isnan(redefined["baseline"])
+    assert redefined["arrow"] == "‡"
+    assert "definition changed" in redefined["quality"]
+
+
+def test_summarise_measures_public_drops_restricted(tiny):
+    cgb = report.summarise_measures(tiny, "alpha", "2026-09", audience="cgb")
+    public = report.summarise_measures(tiny, "alpha", "2026-09", audience="public")
+    assert "a-secret" in set(cgb["measure_id"])
+    assert "a-secret" not in set(public["measure_id"])
+
+
+def test_summarise_measures_before_the_data_has_no_data(tiny):
+    df = report.summarise_measures(tiny, "empty", "2026-09")
+    assert df.empty
+    html = report.format_measures_table(df, "Empty strategy: headline measures")
+    assert "no measures" in html and "<table" not in html
+
+
+def test_summarise_strategy_roll_up_and_delivery(tiny):
+    summary = report.summarise_strategy(tiny, "alpha", "2026-09", audience="public")
+    assert summary.overall_rag == "Red"
+    assert "worst" in summary.overall_explanation
+    assert summary.delivery.rating == "Amber/Green"
+    assert summary.delivery.percent == pytest.approx(75.0)
+    assert summary.has_data
+
+
+def test_strategy_without_data_for_the_period_says_so(tiny):
+    # The tiny data starts in April 2024: nothing falls in a quarter ending before it.
+    summary = report.summarise_strategy(tiny, "alpha", "2024-03")
+    assert not summary.has_data
+    assert summary.overall_rag == "Grey"
+    assert "No data for this period" in report.format_overall_rag(summary)
+    headline = summary.measures[summary.measures["tier"] == "headline"]
+    html = report.format_measures_table(headline, "Alpha: headline measures")
+    assert "no figures are available for this period" in html and "<table" not in html
+
+
+def test_format_measures_table_is_accessible_and_deterministic(tiny):
+    df = report.summarise_measures(tiny, "alpha", "2026-09")
+    first = report.format_measures_table(df, "Alpha: headline <measures>")
+    assert first == report.format_measures_table(df, "Alpha: headline <measures>")
+    assert "<caption>Alpha: headline &lt;measures&gt;</caption>" in first
+    assert 'role="region" tabindex="0" aria-label="Alpha: headline &lt;measures&gt;"' in first
+    assert '<th scope="col">Measure</th>' in first
+    assert '<th scope="row">Alpha offences</th>' in first
+    assert re.search(r'class="rag rag-red"[^>]*>Red</span>', first)
+
+
+def test_build_spc_charts_has_alt_and_caption(tiny):
+    df = report.summarise_measures(tiny, "alpha", "2026-09", tier="headline", audience="public")
+    html = report.build_spc_charts(df)
+    assert html.count("<figure") == 1
+    assert re.search(r'alt="XmR \(SPC\) chart of Alpha offences', html)
+    assert "<figcaption>Alpha offences:" in html
+
+
+# --- commitments, narrative, notes, provenance -----------------------------------------
+
+
+def test_summarise_commitments_counts_every_status(tiny):
+    counts = report.summarise_commitments(tiny, "alpha").set_index("status")["commitments"]
+    assert counts.to_dict() == {
+        "complete": 1,
+        "on track": 2,
+        "at risk": 1,
+        "off track": 0,
+        "not started": 0,
+    }
+    html = report.format_commitments(tiny, "alpha")
+    assert "Amber/Green" in html and "75% complete or on track" in html
+    assert "No commitments" in report.format_commitments(tiny, "empty")
+
+
+def test_format_narrative_escapes_text(tiny):
+    html = report.format_narrative(tiny, "alpha", "2026/27 Q2")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; went well" in html
+    assert "Secret staff morale is falling" in html
+    assert "None reported for 2026/27 Q2" in html  # successes and challenges are empty
+
+
+def test_format_narrative_public_withholds_restricted_names(tiny):
+    html = report.format_narrative(tiny, "alpha", "2026/27 Q2", audience="public")
+    assert "Secret staff morale" not in html
+    assert "1 entry about restricted measures withheld" in html
+
+
+def test_format_narrative_when_none(tiny):
+    assert "No narrative was submitted" in report.format_narrative(tiny, "alpha", "2025/26 Q1")
+
+
+def test_list_data_quality_notes(tiny):
+    notes = report.list_data_quality_notes(tiny, "alpha", "2026-09", audience="public")
+    text = " ".join(notes)
+    assert notes[0].startswith("All figures are illustrative")
+    assert (
+        "Redefined thing: definition changed on 1 April 2025: earlier figures are shown "
+        "separately and not joined" in text
+    )
+    assert "Previous definition: Old way of counting." in text
+    assert "Alpha offences: no figure for December 2025" in text
+    assert "Alpha offences: figures for September 2026 are provisional" in text
+    assert "Secret staff morale" not in text
+
+
+def test_build_provenance_lists_files_and_method(tiny):
+    html = report.build_provenance(
+        tiny, spc_rules="mdc", sources=["Test source", "<b>x</b>"], parameters={"a": "b"}
+    )
+    assert "framework/measures.csv" in html and "ab" * 32 in html
+    assert "pcplib version" in html and "git commit" in html
+    assert "SPC rule set" in html and "mdc" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "worst of its headline" in html
+
+
+# --- Table One back test -------------------------------------------------------------
+
+
+def test_rebuild_table_one_small():
+    ref = pd.DataFrame(
+        {
+            "theme": ["A", "B", "C", "D"],
+            "measure": ["m1", "m2", "m3", "m4"],
+            "baseline": ["30", "14,310,294", "", "29%"],
+            "current": ["109", "10,284,362", "95550", "61%"],
+            "published_trend": ["▲", "▼", "‡", "▼"],
+        }
+    )
+    out = report.rebuild_table_one(ref)
+    assert list(out["recomputed_trend"]) == ["▲", "▼", "‡", "▲"]
+    assert list(out["matches"]) == [True, True, True, False]
+
+
+def test_rebuild_table_one_requires_columns():
+    with pytest.raises(ValueError, match="missing column"):
+        report.rebuild_table_one(pd.DataFrame({"theme": ["A"]}))
+
+
+def test_table_one_reference_all_match(repo_root):
+    ref = report.load_table_one(repo_root / "data" / "reference")
+    out = report.rebuild_table_one(ref)
+    assert len(out) == 21
+    assert out["matches"].all(), out.loc[~out["matches"], ["measure", "published_trend"]]
+    assert list(ref.attrs["files"]) == ["reference/table_one_2021_24.csv"]
+    html = report.format_table_one_section(ref)
+    assert "All 21 recomputed trends match" in html
+    assert "Police and Crime Plan Delivery" in html
+
+
+def test_load_table_one_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match="expected .*table_one_2021_24.csv"):
+        report.load_table_one(tmp_path)
+
+
+# --- the shipped sample ----------------------------------------------------------------
+
+
+def test_every_strategy_summarises_on_the_sample(sample):
+    for strategy_id in sample.strategies["strategy_id"]:
+        summary = report.summarise_strategy(sample, strategy_id, "2026-09")
+        assert summary.overall_rag in {"Green", "Amber", "Red", "Grey"}
+        assert summary.overall_explanation
+        assert not summary.measures.empty
+
+
+def test_plan_overview_is_public_only(sample):
+    overview = report.build_plan_overview(sample, "2026-09")
+    restricted = set(
+        sample.measures.loc[sample.measures["visibility"] == "restricted", "measure_name"]
+    )
+    assert not restricted & set(overview["measure_name"])
+    assert set(overview["strategy_id"]) == set(sample.strategies["strategy_id"])
+    html = report.format_plan_overview(overview, "Plan")
+    assert 'scope="rowgroup"' in html
+    assert html.count("<tr>") == len(overview) + 1
+
+
+def test_public_quarter_has_no_restricted_names(sample):
+    html = report.format_public_quarter(sample, "2026/27 Q2")
+    for name in sample.measures.loc[sample.measures["visibility"] == "restricted", "measure_name"]:
+        assert name not in html
+    assert "What has been achieved" in html and "What still needs attention" in html
+
+
+def test_evaluate_year_tests_counts_and_proportions(sample):
+    evaluation = report.evaluate_year(sample, "2025/26")
+    restricted = set(
+        sample.measures.loc[sample.measures["visibility"] == "restricted", "measure_name"]
+    )
+    assert not restricted & set(evaluation["measure_name"])
+    kinds = set(evaluation["test"])
+    assert "counts (Poisson rate ratio)" in kinds
+    assert "two proportions" in kinds
+    proportion = evaluation[evaluation["test"] == "two proportions"].iloc[0]
+    assert "confidence interval" in proportion["finding"] and "CI" in proportion["finding"]
+    html = report.format_annual_evaluation(evaluation, "2025/26")
+    assert "could be tested" in html
+
+
+def test_forward_plan_table(sample, repo_root):
+    from pcplib.forward_plan import load_forward_plan
+
+    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    html = report.format_forward_plan(sample, plan.slots, after="2026-09", limit=3)
+    assert "November 2026" in html
+    assert "Neighbourhood" in html
+    assert html.count("<tr>") == 4
+    assert "No further meetings" in report.format_forward_plan(sample, plan.slots, after="2099-01")
