@@ -40,7 +40,7 @@ lab: setup
 
 lint: setup
 	$(BIN)/ruff check pcplib tests benchmarks notebooks
-	$(BIN)/ruff format --check pcplib tests benchmarks
+	$(BIN)/ruff format --check pcplib tests benchmarks notebooks
 
 clean:
 	find outputs -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
