@@ -1,6 +1,7 @@
 """SPC charts in the NHS *Making Data Count* style, with alt text and captions.
 
-Charts are drawn with matplotlib's Agg backend and embedded in reports as PNG
+Charts are drawn with matplotlib (figures built without pyplot, so no GUI
+backend; matplotlib is imported only when a chart is drawn) and embedded as PNG
 data URIs inside ``<figure>`` elements, so each report is one self-contained
 file and every chart carries the alt text and caption written here. Colours
 follow Making Data Count: grey for common-cause variation, blue for
@@ -17,16 +18,11 @@ import io
 import math
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+import pandas as pd
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from pcplib.spc import XmrResult
 
 __all__ = [
@@ -120,7 +116,7 @@ def format_value(value: Any, unit: str) -> str:
     if unit == "rate_per_1000":
         return f"{number:,.2f} per 1,000"
     if unit == "gbp":
-        return f"£{number:,.0f}"
+        return f"−£{-number:,.0f}" if number < 0 else f"£{number:,.0f}"
     if unit in ("hours", "days"):
         return f"{number:,.1f} {unit}"
     return f"{number:,.1f}"
@@ -199,6 +195,12 @@ def plot_spc(
     points = result.points
     if points.empty:
         raise ValueError("cannot draw an SPC chart of a result with no points")
+    # matplotlib is imported here, not at module level: reports without charts (plan
+    # overview, public and annual reports) then never pay for it.
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
     if target is None:
         target = result.target
     x = _x_values(points.index)
@@ -325,6 +327,11 @@ def _label_period(label: Any) -> str:
     return str(label)
 
 
+def _flagged_periods(special: pd.Series) -> str:
+    flagged = [_label_period(i) for i in special[special != "common_cause"].index]
+    return "in " + ", ".join(flagged)
+
+
 def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
     """Write alt text for an SPC chart: what it shows, in words.
 
@@ -380,11 +387,21 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
     if result.has_limits:
         special = points.loc[present.index, "point_type"].fillna("common_cause")
         flagged = int((special != "common_cause").sum())
+        flagged_index = special[special != "common_cause"].index
         variation = result.variation or "common_cause"
-        parts.append(
-            f"The latest point shows {_VARIATION_WORDS.get(variation, variation)}; "
-            f"{flagged} point{'s' if flagged != 1 else ''} in all flagged as special cause."
-        )
+        parts.append(f"The latest point shows {_VARIATION_WORDS.get(variation, variation)}.")
+        if flagged:
+            parts.append(
+                f"Across the whole series {flagged} of {len(present)} points are flagged "
+                "as signals (unusual compared with the series' own normal variation)"
+                + (
+                    f", {_flagged_periods(special)}."
+                    if flagged <= 6
+                    else f", the latest in {_label_period(flagged_index[-1])}."
+                )
+            )
+        else:
+            parts.append("No point in the series is flagged as a signal.")
     target = result.target
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
         sentence = f"Target {format_value(target, unit)}"

@@ -12,12 +12,14 @@ same in every report. Three rules hold throughout:
 - **Deterministic.** The only clock read is :func:`format_produced_at` when no
   time is given; tables carry no random ids.
 
-Like-for-like comparisons: a measure's *current* value is its average per period
-in the reporting quarter (the quarter ending ``period_end``; the latest year for
-annual measures), compared with its average per period in its baseline year and
-in the same quarter a year earlier. Averages per period suit every unit: counts
-of events, headcounts, percentages and rates alike, and targets are set per
-period ("at or below 1,150 a month").
+Like-for-like comparisons depend on each measure's ``aggregation``. For a count of
+events (``sum``) the current figure is the reporting quarter's total, compared with
+the baseline year's quarterly average total and the same quarter's total a year
+earlier, and a per-period target is scaled to the quarter. For a level (``mean``:
+headcounts, percentages, rates, average days) it is the quarter's average per
+period, compared with the baseline year's and last year's averages. A report asked
+for a period the data do not yet reach shows the latest quarter available and says
+so at the top (:func:`available_period_end`, :func:`format_data_availability`).
 """
 
 from __future__ import annotations
@@ -43,10 +45,12 @@ if TYPE_CHECKING:
     from pcplib.spc import XmrResult
 
 __all__ = [
+    "AGGREGATIONS",
     "AUDIENCES",
     "MARKING",
     "SPC_RULE_SETS",
     "StrategySummary",
+    "available_period_end",
     "build_annual_header",
     "build_header",
     "build_plan_header",
@@ -58,6 +62,7 @@ __all__ = [
     "evaluate_year",
     "format_annual_evaluation",
     "format_commitments",
+    "format_data_availability",
     "format_data_quality_notes",
     "format_forward_plan",
     "format_illustrative_banner",
@@ -65,6 +70,7 @@ __all__ = [
     "format_narrative",
     "format_overall_rag",
     "format_plan_overview",
+    "format_plan_overview_caption",
     "format_produced_at",
     "format_public_quarter",
     "format_table_one",
@@ -81,6 +87,7 @@ __all__ = [
 MARKING = "OFFICIAL"
 AUDIENCES: tuple[str, ...] = ("cgb", "public")
 SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")
+AGGREGATIONS: tuple[str, ...] = ("sum", "mean")
 ROLL_UP_METHOD = "worst"
 RAG_TOLERANCE = 0.05
 NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
@@ -93,42 +100,52 @@ _IMPROVEMENT = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
 _FREQ_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
 _PER_PERIOD = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
 VARIATION_WORDS: dict[str | None, str] = {
-    "common_cause": "Common cause: no signal of real change",
-    "special_cause_improvement": "Special cause: improvement",
-    "special_cause_concern": "Special cause: concern",
-    "special_cause_neutral_high": "Special cause: higher (neither good nor bad)",
-    "special_cause_neutral_low": "Special cause: lower (neither good nor bad)",
+    "common_cause": "No signal: the latest figure is within normal variation",
+    "special_cause_improvement": "Signal of improvement: a real change for the better",
+    "special_cause_concern": "Signal of concern: a real change for the worse",
+    "special_cause_neutral_high": "Signal: a real rise (neither good nor bad)",
+    "special_cause_neutral_low": "Signal: a real fall (neither good nor bad)",
     None: "Too few points to judge",
 }
 ASSURANCE_WORDS: dict[str | None, str] = {
     "consistent_pass": "Target consistently met",
     "consistent_fail": "Target consistently missed",
-    "inconsistent": "Target hit and miss",
+    "inconsistent": "Target met in some periods and missed in others, by chance",
 }
 AUDIENCE_WORDS = {
     "cgb": "Corporate Governance Board (may include restricted measures)",
     "public": "Public (public measures only)",
 }
 METHOD_NOTE = (
-    "Current values are averages per period in the reporting quarter (the latest year for "
-    "annual measures), compared like for like with the baseline year and the same quarter "
-    "a year earlier. Arrows show direction only (▲ up, ▼ down, ► no change, ‡ not "
-    "measurable); the judgement reads the measure's good direction. RAG compares the "
-    "current value with the target: Green met, Amber missed by up to 5%, Red missed by more, "
-    "Grey no target or no data. A strategy's overall RAG is the worst of its headline "
-    "measures' ratings, leaving Grey out. SPC uses XmR charts: limits are the mean ± 2.66 × "
-    "the average moving range; signals are a point outside the limits, a run of points on "
-    "one side of the mean, a trend, or two of three points beyond two sigma; fewer than 13 "
-    "points give a run chart with no judgement. Delivery confidence is the share of "
-    "commitments complete or on track: 90% or more Green, 75% Amber/Green, 50% Amber, 25% "
-    "Amber/Red, under 25% Red."
+    "Each measure is either a count of events (offences, calls, admissions, money spent) "
+    "or a level (headcounts, percentages, rates, average days). For counts of events, the "
+    "current figure is the reporting quarter's total, compared with the baseline year's "
+    "quarterly average total (the year's total divided by four) and with the same quarter's "
+    "total a year earlier; a monthly target is multiplied by three for the quarter. For "
+    "levels, the current figure is the quarter's average, compared with the baseline "
+    "year's average and the same quarter's average a year earlier. Annual measures compare "
+    "the latest year with the baseline year. Arrows show direction only (▲ up, ▼ down, "
+    "► no change, ‡ not measurable); the judgement reads the measure's good direction. "
+    "RAG compares the current figure with the target: Green met, Amber missed by up to 5%, "
+    "Red missed by more, Grey no target or no data. A strategy's overall RAG is the worst "
+    "of its headline measures' ratings, leaving Grey out. Statistical process control "
+    "(SPC) uses XmR charts: the process limits (mean ± 2.66 × the average month-to-month "
+    "change) show the range normal variation produces; a signal is a point outside the "
+    "limits, a run of points on one side of the mean, a sustained rise or fall, or two of "
+    "three points near a limit; with fewer than 13 points there are no limits and no "
+    "judgement. Delivery confidence is the share of commitments complete or on track: "
+    "90% or more Green, 75% Amber/Green, 50% Amber, 25% Amber/Red, under 25% Red."
 )
 
 _ANNUAL_TESTS_NOTE = (
-    "Counts are compared as Poisson rates per month (a rate ratio with its 95% confidence "
-    "interval); survey and outcome percentages with a numerator and denominator are "
-    "compared as two proportions (difference in percentage points with its 95% confidence "
-    "interval, Wilson intervals for each year). A change is called significant when p < 0.05."
+    "Counts of events (offences, admissions, calls) are compared as the year's totals, "
+    "tested as Poisson rates per month (a rate ratio with its 95% confidence interval). "
+    "Percentages with a numerator and denominator are compared as two proportions "
+    "(difference in percentage points with its 95% confidence interval, and a Wilson "
+    "interval for the year). Levels (headcounts, rates, average days, scores, percentages "
+    "without a numerator and denominator) and amounts of money are compared as averages or "
+    "totals with no test: a test for counts of events does not apply to them. A change is "
+    "called significant when p < 0.05."
 )
 
 
@@ -162,6 +179,12 @@ def _month_words(period: pd.Period) -> str:
 def _date_words(value: Any) -> str:
     ts = pd.Timestamp(value)
     return f"{ts.day} {ts:%B %Y}"
+
+
+def _quarter_words(quarter: str) -> str:
+    """``"2026/27 Q2"`` as ``"July to September 2026"``."""
+    months = periods.months_in_quarter(quarter)
+    return _month_span(months[0], months[-1])
 
 
 def _month_span(first: pd.Period, last: pd.Period) -> str:
@@ -306,6 +329,75 @@ def format_produced_at(produced_at: str = "") -> str:
     return f"{stamp.day} {stamp:%B %Y %H:%M} UTC"
 
 
+def _last_data_month(dataset: Dataset) -> pd.Period:
+    obs = dataset.observations
+    present = obs[obs["value"].notna()]
+    if present.empty:
+        raise ValueError("the data set has no observations with a value")
+    return pd.Timestamp(present["period_end"].max()).to_period("M")
+
+
+def available_period_end(dataset: Dataset, period_end: str) -> str:
+    """Return the last month of data a report can show for a requested period.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    period_end : str
+        The requested last month of data, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        ``period_end`` itself when the data reach it; otherwise the end of the
+        latest financial quarter the data cover (``YYYY-MM``), so a report for a
+        period not yet received shows the latest data available instead.
+    """
+    end = _to_month(period_end, "period_end")
+    last = _last_data_month(dataset)
+    if end <= last:
+        return str(end)
+    quarter_end = periods.quarter_end_month(last.to_timestamp())
+    if quarter_end > last:
+        quarter_end = periods.quarter_end_month((quarter_end - 3).to_timestamp())
+    return str(quarter_end)
+
+
+def format_data_availability(dataset: Dataset, period_end: str) -> str:
+    """Return a warning when no data have yet been received for the requested period.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    period_end : str
+        The requested last month of data, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        HTML warning naming the period requested and the period shown instead, or
+        ``""`` when the data reach ``period_end``.
+    """
+    shown = available_period_end(dataset, period_end)
+    if shown == str(_to_month(period_end, "period_end")):
+        return ""
+    wanted, got = _to_month(period_end, "period_end"), _to_month(shown, "period_end")
+    wanted_q = periods.label_quarter(wanted.to_timestamp())
+    got_q = periods.label_quarter(got.to_timestamp())
+    return _notice(
+        f"<p><strong>No data has yet been received for this period.</strong> This report "
+        f"was asked for data to the end of {_esc(_month_words(wanted))} ({_esc(wanted_q)}), "
+        f"but the data set runs only to {_esc(_month_words(_last_data_month(dataset)))}. "
+        f"It shows the latest data available instead: {_esc(got_q)}, to the end of "
+        f"{_esc(_month_words(got))}. Read every figure, rating and narrative below as "
+        f"{_esc(got_q)}, not {_esc(wanted_q)}; the report will be complete once the "
+        "quarter's data arrive.</p>",
+        cls="notice warning",
+    )
+
+
 def check_parameters(
     dataset: Dataset | None = None,
     *,
@@ -363,20 +455,21 @@ def check_parameters(
     data_span = _data_months(dataset) if dataset is not None else None
     if period_end is not None:
         month = _to_month(period_end, "period_end")
-        if data_span is not None and not data_span[0] <= month <= data_span[1]:
+        # A period beyond the data is allowed: the report says so and shows the latest data.
+        if data_span is not None and month < data_span[0]:
             raise ValueError(
-                f"period_end {period_end!r} is outside the data; expected a month from "
-                f"{data_span[0]} to {data_span[1]}"
+                f"period_end {period_end!r} is before the data; expected a month from "
+                f"{data_span[0]} onwards"
             )
     if quarter is not None:
         try:
             start, end = periods.parse_quarter(quarter)
         except ValueError as error:
             raise ValueError(f"quarter: {error}") from None
-        if data_span is not None and not (data_span[0] <= end.to_period("M") <= data_span[1]):
+        if data_span is not None and end.to_period("M") < data_span[0]:
             raise ValueError(
-                f"quarter {quarter!r} is outside the data; expected a quarter ending "
-                f"between {data_span[0]} and {data_span[1]}"
+                f"quarter {quarter!r} is before the data; expected a quarter ending "
+                f"in {data_span[0]} or later"
             )
     if year is not None:
         try:
@@ -415,13 +508,40 @@ def format_illustrative_banner(dataset: Dataset) -> str:
     )
 
 
-def _header(title: str, facts: Sequence[tuple[str, str]], dataset: Dataset, lead: str) -> str:
+def _header(
+    title: str,
+    facts: Sequence[tuple[str, str]],
+    dataset: Dataset,
+    lead: str,
+    warning: str = "",
+) -> str:
     items = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in facts)
     lead_html = f'<p class="lead">{_esc(lead)}</p>' if lead else ""
     return (
-        f"<h1>{_esc(title)}</h1>{lead_html}{format_illustrative_banner(dataset)}"
+        f"<h1>{_esc(title)}</h1>{lead_html}{warning}{format_illustrative_banner(dataset)}"
         f'<dl class="meta">{items}</dl>'
     )
+
+
+def _period_facts(dataset: Dataset, measure_ids: Iterable[str], period_end: str) -> list:
+    """Header facts on the period: the quarter shown and the data it actually covers."""
+    requested = _to_month(period_end, "period_end")
+    end = _to_month(available_period_end(dataset, period_end), "period_end")
+    quarter = periods.label_quarter(end.to_timestamp())
+    facts = []
+    if end != requested:
+        facts.append(
+            (
+                "Period requested",
+                f"{periods.label_quarter(requested.to_timestamp())} (data to the end of "
+                f"{_month_words(requested)}): no data received yet",
+            )
+        )
+    facts += [
+        ("Reporting quarter", f"{quarter} (data to the end of {_month_words(end)})"),
+        ("Data period covered", _data_period(dataset, measure_ids, end)),
+    ]
+    return facts
 
 
 def measures_for_audience(
@@ -519,7 +639,6 @@ def build_header(
     missions = dataset.missions.set_index("mission_id")["mission_name"]
     mission = missions.get(strategy["mission_id"], strategy["mission_id"])
     measures = measures_for_audience(dataset, strategy_id, audience=audience)
-    quarter = periods.label_quarter(end.to_timestamp())
     facts = [
         ("Mission", str(mission)),
         ("Strategic objective", str(strategy["strategic_objective"])),
@@ -528,8 +647,7 @@ def build_header(
         ("OPCC senior owner", str(strategy["opcc_senior_owner"])),
         ("OPCC single point of contact", str(strategy["opcc_spoc"])),
         ("Meeting", f"Corporate Governance Board, {_month_words(meeting)}"),
-        ("Reporting quarter", f"{quarter} (data to the end of {_month_words(end)})"),
-        ("Data period covered", _data_period(dataset, measures["measure_id"], end)),
+        *_period_facts(dataset, measures["measure_id"], str(end)),
         ("Produced", format_produced_at(produced_at)),
         ("Audience", AUDIENCE_WORDS[audience]),
         ("Security marking", MARKING),
@@ -540,6 +658,7 @@ def build_header(
         dataset,
         "Police and Crime Plan 2025-29: performance, progress and risks for the "
         "Corporate Governance Board.",
+        format_data_availability(dataset, str(end)),
     )
 
 
@@ -566,8 +685,7 @@ def build_plan_header(dataset: Dataset, slot: str, period_end: str, produced_at:
     public = measures_for_audience(dataset, audience="public")
     facts = [
         ("Meeting", f"Corporate Governance Board, {_month_words(_to_month(slot, 'slot'))}"),
-        ("Reporting quarter", periods.label_quarter(end.to_timestamp())),
-        ("Data period covered", _data_period(dataset, public["measure_id"], end)),
+        *_period_facts(dataset, public["measure_id"], str(end)),
         ("Produced", format_produced_at(produced_at)),
         ("Audience", AUDIENCE_WORDS["public"]),
         ("Security marking", MARKING),
@@ -578,6 +696,7 @@ def build_plan_header(dataset: Dataset, slot: str, period_end: str, produced_at:
         dataset,
         "Every delivery strategy on one page: commitments, current RAG, headline measures "
         "and projected delivery.",
+        format_data_availability(dataset, str(end)),
     )
 
 
@@ -602,8 +721,8 @@ def build_public_header(dataset: Dataset, quarter: str, produced_at: str = "") -
     end_month = end.to_period("M")
     public = measures_for_audience(dataset, audience="public")
     facts = [
-        ("Quarter", f"{quarter} (to the end of {_month_words(end_month)})"),
-        ("Data period covered", _data_period(dataset, public["measure_id"], end_month)),
+        ("Quarter", f"{quarter} ({_quarter_words(quarter)})"),
+        *_period_facts(dataset, public["measure_id"], str(end_month)),
         ("Produced", format_produced_at(produced_at)),
         ("Audience", AUDIENCE_WORDS["public"]),
         ("Security marking", MARKING),
@@ -613,6 +732,7 @@ def build_public_header(dataset: Dataset, quarter: str, produced_at: str = "") -
         facts,
         dataset,
         "What has been achieved and what still needs attention, strategy by strategy.",
+        format_data_availability(dataset, str(end_month)),
     )
 
 
@@ -688,6 +808,43 @@ def _mean(rows: pd.DataFrame) -> float | None:
     return float(values.mean()) if not values.empty else None
 
 
+def _aggregation(measure: Mapping[str, Any]) -> str:
+    """The measure's aggregation (``sum`` or ``mean``), checked."""
+    value = str(measure.get("aggregation") or "")
+    if value not in AGGREGATIONS:
+        raise ValueError(
+            f"measure {measure.get('measure_id')!r} has aggregation {value!r}; expected one "
+            f"of: {', '.join(AGGREGATIONS)} (see data/README.md)"
+        )
+    return value
+
+
+def _span_words(n_periods: int, frequency: str) -> str:
+    months = n_periods * _FREQ_MONTHS[frequency]
+    if months == 3:
+        return "quarterly"
+    if months == 12:
+        return "annual"
+    return f"{months}-month"
+
+
+def _period_total(
+    rows: pd.DataFrame, n_periods: int, label: str, frequency: str
+) -> tuple[float | None, str]:
+    """A total over the window, only when every period in it has a figure.
+
+    A missing month would make a total look low, so an incomplete window gives no
+    total and a label saying how many periods were received.
+    """
+    values = rows["value"].dropna()
+    unit_word = "month" if frequency == "monthly" else "quarter"
+    if len(values) < n_periods:
+        return None, f"{label}: incomplete ({len(values)} of {n_periods} {unit_word}s received)"
+    if frequency == "monthly":
+        return float(values.sum()), f"{label} (total of {n_periods} months)"
+    return float(values.sum()), f"{label} (total)"
+
+
 def _spc_series(current: pd.DataFrame, frequency: str) -> pd.Series:
     """The current-definition series on a regular calendar, absent periods as gaps."""
     values = current.set_index("period_start")["value"].astype(float)
@@ -738,8 +895,18 @@ def summarise_measures(
     tier: str | None = None,
     audience: str = "cgb",
     spc_rules: str = "mdc",
+    with_spc: bool = True,
 ) -> pd.DataFrame:
     """Summarise a strategy's measures for the reporting quarter.
+
+    What *current* means depends on the measure's ``aggregation``. For a **sum**
+    measure (events such as offences) it is the reporting quarter's total, compared
+    with the baseline year's quarterly average total (the year's total ÷ 4) and
+    the same quarter's total a year earlier; the target, set per period, is
+    multiplied by the periods in the quarter. For a **mean** measure (levels,
+    percentages, rates) it is the average per period in the quarter, compared
+    with the average per period in the baseline year and in the same quarter a
+    year earlier. Annual measures compare the latest year with the baseline year.
 
     Parameters
     ----------
@@ -756,6 +923,9 @@ def summarise_measures(
         ``"public"`` leaves restricted measures out.
     spc_rules : {"mdc", "plotthedots"}, default "mdc"
         The SPC rule set.
+    with_spc : bool, default True
+        Run the SPC analysis; reports that show no SPC (plan overview, public
+        report) pass False, and the SPC columns then say "Not assessed".
 
     Returns
     -------
@@ -764,9 +934,11 @@ def summarise_measures(
         ``tier``, ``unit``, ``good_direction``, ``frequency``, ``source``,
         ``latest_period``, ``latest_value``, ``current_label``, ``current``,
         ``baseline_label``, ``baseline``, ``change``, ``direction``, ``arrow``,
-        ``judgement``, ``last_year_label``, ``last_year``, ``target``,
-        ``target_note``, ``rag``, ``spc_variation``, ``spc_assurance``,
-        ``spc_summary``, ``spc`` (the :class:`~pcplib.spc.XmrResult` or None),
+        ``judgement``, ``last_year_label``, ``last_year``, ``target`` (for the
+        quarter: the per-period target times the periods for a sum measure),
+        ``target_per_period``, ``target_note``, ``aggregation``, ``visibility``,
+        ``rag``, ``spc_variation``, ``spc_assurance``, ``spc_summary``,
+        ``spc`` (the :class:`~pcplib.spc.XmrResult` or None),
         ``quality`` (data-quality flags) and ``has_data``.
 
     Raises
@@ -785,14 +957,17 @@ def summarise_measures(
     rows = []
     for measure in measures.to_dict("records"):
         rows.append(
-            _summarise_measure(dataset, measure, end, quarter_first, quarter_label, spc_rules)
+            _summarise_measure(
+                dataset, measure, end, quarter_first, quarter_label, spc_rules if with_spc else None
+            )
         )
     columns = [
         "measure_id", "measure_name", "strategy_id", "tier", "unit", "good_direction",
         "frequency", "source", "latest_period", "latest_value", "current_label", "current",
         "baseline_label", "baseline", "change", "direction", "arrow", "judgement",
-        "last_year_label", "last_year", "target", "target_note", "rag", "spc_variation",
-        "spc_assurance", "spc_summary", "spc", "quality", "has_data",
+        "last_year_label", "last_year", "target", "target_per_period", "target_note",
+        "aggregation", "visibility", "rag", "spc_variation", "spc_assurance", "spc_summary",
+        "spc", "quality", "has_data",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -803,7 +978,7 @@ def _summarise_measure(
     end: pd.Period,
     quarter_first: pd.Period,
     quarter_label: str,
-    spc_rules: str,
+    spc_rules: str | None,
 ) -> dict[str, Any]:
     frequency = str(measure["frequency"])
     unit = str(measure["unit"])
@@ -822,7 +997,9 @@ def _summarise_measure(
         latest_period = _period_label(last_row["period_start"], frequency)
         latest_value = float(last_row["value"])
 
+    aggregation = _aggregation(measure)
     if frequency == "annual":
+        n_periods = 1
         if present.empty:
             current, current_label, last_year, last_year_label = None, "no data", None, ""
         else:
@@ -837,11 +1014,25 @@ def _summarise_measure(
             last_year = _mean(year_before)
             last_year_label = periods.shift_year_back(current_label)
     else:
-        current = _mean(_window(current_def, quarter_first, end))
-        suffix = f" (average {per})" if frequency == "monthly" else ""
-        current_label = f"{quarter_label}{suffix}"
-        last_year = _mean(_window(current_def, quarter_first - 12, end - 12))
-        last_year_label = f"{periods.shift_year_back(quarter_label)}{suffix}"
+        step = _FREQ_MONTHS[frequency]
+        n_periods = max(1, (_month_number(end) - _month_number(quarter_first) + 1) // step)
+        last_year_quarter = periods.shift_year_back(quarter_label)
+        if aggregation == "sum":
+            current, current_label = _period_total(
+                _window(current_def, quarter_first, end), n_periods, quarter_label, frequency
+            )
+            last_year, last_year_label = _period_total(
+                _window(current_def, quarter_first - 12, end - 12),
+                n_periods,
+                last_year_quarter,
+                frequency,
+            )
+        else:
+            suffix = f" (average {per})" if frequency == "monthly" else ""
+            current = _mean(_window(current_def, quarter_first, end))
+            current_label = f"{quarter_label}{suffix}"
+            last_year = _mean(_window(current_def, quarter_first - 12, end - 12))
+            last_year_label = f"{last_year_quarter}{suffix}"
 
     baseline_year = str(measure.get("baseline_year") or "")
     baseline = None
@@ -852,14 +1043,43 @@ def _summarise_measure(
             (current_def["period_start"] >= start) & (current_def["period_end"] <= stop)
         ]
         baseline = _mean(in_year)
-        baseline_label = baseline_year + (f" (average {per})" if frequency != "annual" else "")
+        if frequency == "annual":
+            baseline_label = baseline_year
+        elif aggregation == "sum":
+            # A like-for-like total: the baseline year's average per period times the
+            # periods in the reporting quarter (a quarter of the year's total).
+            baseline = None if baseline is None else baseline * n_periods
+            baseline_label = f"{baseline_year} ({_span_words(n_periods, frequency)} average)"
+        else:
+            baseline_label = f"{baseline_year} (average {per})"
+        if baseline is None:
+            earlier = series[
+                (series["period_start"] >= start)
+                & (series["period_end"] <= stop)
+                & (series["definition"] == "previous")
+            ]
+            if not earlier.empty:
+                baseline_label = (
+                    f"{baseline_year}: previous definition, not comparable with current figures"
+                )
 
     change = metrics.summarise_change(baseline, current, unit, good)
     target = measure.get("target")
     target = None if _is_missing(target) else float(target)
-    rating = rag.rag_against_target(current, target, good, tolerance=RAG_TOLERANCE)
-    result = _run_spc(regular, measure, spc_rules)
-    if result is None:
+    # Targets are set per period ("1,150 a month"); a quarter's total meets the
+    # quarter's share of them.
+    period_target = target
+    if target is not None and aggregation == "sum" and frequency != "annual":
+        period_target = target * n_periods
+    rating = rag.rag_against_target(current, period_target, good, tolerance=RAG_TOLERANCE)
+    result = _run_spc(regular, measure, spc_rules) if spc_rules else None
+    if spc_rules is None:
+        variation_words, assurance_words, spc_summary = (
+            "Not assessed",
+            "Not assessed",
+            "SPC not assessed in this report.",
+        )
+    elif result is None:
         variation_words, assurance_words, spc_summary = (
             "Not enough data to judge",
             "Not assessed",
@@ -895,8 +1115,11 @@ def _summarise_measure(
         "judgement": change.judgement,
         "last_year_label": last_year_label,
         "last_year": last_year,
-        "target": target,
+        "target": period_target,
+        "target_per_period": target,
         "target_note": "" if _is_missing(measure.get("target_note")) else measure["target_note"],
+        "aggregation": aggregation,
+        "visibility": str(measure.get("visibility") or "public"),
         "rag": rating,
         "spc_variation": variation_words,
         "spc_assurance": assurance_words,
@@ -963,11 +1186,21 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
             target = "No target"
         else:
             target = _esc(format_value(r["target"], unit))
+            per_period = r.get("target_per_period")
+            if per_period is not None and not _is_missing(per_period) and per_period != r["target"]:
+                target += (
+                    f' for the quarter<br><span class="small">('
+                    f"{_esc(format_value(per_period, unit))} {_esc(_PER_PERIOD[r['frequency']])})"
+                    "</span>"
+                )
             if r["target_note"]:
                 target += f'<br><span class="small">{_esc(r["target_note"])}</span>'
+        name = _esc(r["measure_name"])
+        if r.get("visibility") == "restricted":
+            name += '<br><span class="small"><strong>Restricted:</strong> CGB only</span>'
         rows.append(
             [
-                _esc(r["measure_name"]),
+                name,
                 latest,
                 current,
                 baseline,
@@ -1026,6 +1259,7 @@ def summarise_strategy(
     period_end: str,
     audience: str = "cgb",
     spc_rules: str = "mdc",
+    with_spc: bool = True,
 ) -> StrategySummary:
     """Summarise a strategy: overall RAG, measures and delivery confidence.
 
@@ -1041,6 +1275,8 @@ def summarise_strategy(
         ``"public"`` leaves restricted measures out of the roll-up and the tables.
     spc_rules : {"mdc", "plotthedots"}, default "mdc"
         The SPC rule set.
+    with_spc : bool, default True
+        Run the SPC analysis (see :func:`summarise_measures`).
 
     Returns
     -------
@@ -1049,8 +1285,9 @@ def summarise_strategy(
     """
     _check_strategy(dataset, strategy_id)
     measures = summarise_measures(
-        dataset, strategy_id, period_end, audience=audience, spc_rules=spc_rules
-    )
+        dataset, strategy_id, period_end, audience=audience, spc_rules=spc_rules,
+        with_spc=with_spc,
+    )  # fmt: skip
     headline = measures[measures["tier"] == "headline"]
     rating, sentence = rag.roll_up(list(headline["rag"]), method=ROLL_UP_METHOD)
     n = len(headline)
@@ -1502,19 +1739,29 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         ``delivery_rag``. A strategy with no public headline measure has one row
         with an empty measure.
     """
+    period_end = available_period_end(dataset, period_end)
+    names = dataset.strategies.set_index("strategy_id")["strategy_name"]
+    # Only headline measures feed the overview, and it shows no SPC: summarising
+    # sub-measures or running SPC here would cost time for nothing shown.
+    all_headline = summarise_measures(
+        dataset, None, period_end, tier="headline", audience="public", spc_rules=spc_rules,
+        with_spc=False,
+    )  # fmt: skip
     rows = []
     for strategy_id in dataset.strategies["strategy_id"]:
-        summary = summarise_strategy(
-            dataset, strategy_id, period_end, audience="public", spc_rules=spc_rules
-        )
-        headline = summary.measures[summary.measures["tier"] == "headline"]
+        headline = all_headline[all_headline["strategy_id"] == strategy_id]
+        overall, _ = rag.roll_up(list(headline["rag"]), method=ROLL_UP_METHOD)
+        statuses = dataset.commitments.loc[
+            dataset.commitments["strategy_id"] == strategy_id, "status"
+        ]
+        delivery = rag.delivery_confidence(list(statuses))
         base = {
             "strategy_id": strategy_id,
-            "strategy_name": summary.strategy_name,
-            "commitments": int(sum(summary.delivery.counts.values())),
-            "current_rag": summary.overall_rag,
-            "projected_delivery": summary.delivery.percent,
-            "delivery_rag": summary.delivery.rating,
+            "strategy_name": str(names[strategy_id]),
+            "commitments": len(statuses),
+            "current_rag": overall,
+            "projected_delivery": delivery.percent,
+            "delivery_rag": delivery.rating,
         }
         if headline.empty:
             rows.append({**base, "measure_name": "", "unit": "count"})
@@ -1539,6 +1786,27 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         "judgement", "projected_delivery", "delivery_rag",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
+
+
+def format_plan_overview_caption(period_end: str) -> str:
+    """Return the plan overview table's caption, naming the quarter and last month in words.
+
+    Parameters
+    ----------
+    period_end : str
+        The last month of data shown, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        Such as ``"Police and Crime Plan 2025-29 on one page: 2026/27 Q2, data to the
+        end of September 2026"``.
+    """
+    end = _to_month(period_end, "period_end")
+    return (
+        f"Police and Crime Plan 2025-29 on one page: {periods.label_quarter(end.to_timestamp())}"
+        f", data to the end of {_month_words(end)}"
+    )
 
 
 def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
@@ -1787,16 +2055,78 @@ def _arrow_words(symbol: Any) -> str:
 # --------------------------------------------------------------------------------------
 
 
+_CHANGE_WORDS = {"improved": "better", "deteriorated": "worse"}
+
+
 def _measure_sentence(m: Mapping[str, Any]) -> str:
+    """One plain-English sentence on a measure for residents."""
     unit = m["unit"]
-    text = (
-        f"{m['measure_name']}: {format_value(m['current'], unit)} in {m['current_label']}, "
-        f"against {format_value(m['baseline'], unit)} in {m['baseline_label']} "
-        f"({m['change']}, {m['judgement']})"
-    )
+    current = format_value(m["current"], unit)
+    baseline = format_value(m["baseline"], unit)
+    if m.get("aggregation") == "sum" and m["frequency"] != "annual":
+        text = (
+            f"{m['measure_name']}: {current} in the quarter, against a quarterly average "
+            f"of {baseline} in {str(m['baseline_label']).split(' ')[0]}"
+        )
+    elif m["frequency"] == "annual":
+        text = f"{m['measure_name']}: {current} in {m['current_label']}, against {baseline}"
+        text += f" in {m['baseline_label']}"
+    else:
+        text = (
+            f"{m['measure_name']}: {current} on average in the quarter, against {baseline} "
+            f"in {str(m['baseline_label']).split(' ')[0]}"
+        )
+    change = str(m["change"])
+    if m["direction"] in ("up", "down"):
+        amount = change.lstrip("+-").replace(" pp", " percentage points")
+        text += f" ({m['direction']} {amount}"
+        word = _CHANGE_WORDS.get(str(m["judgement"]))
+        text += f", {word})" if word else ")"
+    elif m["direction"] == "no change":
+        text += " (no change)"
     if m["target"] is not None and not _is_missing(m["target"]):
-        text += f"; target {format_value(m['target'], unit)}, RAG {m['rag']}"
+        met = {"Green": "met", "Amber": "narrowly missed", "Red": "missed"}.get(m["rag"], "")
+        note = str(m.get("target_note") or "").rstrip(".")
+        note = note[:1].lower() + note[1:] if note[:2] != note[:2].upper() else note
+        target = note or f"target {format_value(m['target'], unit)}"
+        if met:
+            text += f"; target ({target}) {met}"
     return text + "."
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _public_lists(summary: StrategySummary) -> tuple[list[str], list[str]]:
+    """Split a strategy's public measures into achieved and needing attention.
+
+    A measure with a target goes by its RAG (Green achieved; Amber or Red needs
+    attention); one without goes by its judgement (improved or deteriorated). Each
+    measure appears at most once.
+    """
+    achieved, attention = [], []
+    for r in summary.measures.to_dict("records"):
+        if not r["has_data"]:
+            continue
+        has_target = r["target"] is not None and not _is_missing(r["target"])
+        if has_target:
+            good = r["rag"] == "Green"
+            bad = r["rag"] in ("Amber", "Red")
+        else:
+            good = r["judgement"] == "improved"
+            bad = r["judgement"] == "deteriorated"
+        if good:
+            achieved.append(_measure_sentence(r))
+        elif bad:
+            attention.append(_measure_sentence(r))
+    counts = summary.delivery.counts
+    if counts.get("complete"):
+        achieved.append(f"{_plural(counts['complete'], 'commitment')} in the plan delivered.")
+    stuck = counts.get("at risk", 0) + counts.get("off track", 0)
+    if stuck:
+        attention.append(f"{_plural(stuck, 'commitment')} at risk of not being delivered on time.")
+    return achieved, attention
 
 
 def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc") -> str:
@@ -1807,51 +2137,41 @@ def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc"
     dataset : Dataset
         The loaded data set.
     quarter : str
-        The quarter, such as ``"2026/27 Q2"``.
+        The quarter, such as ``"2026/27 Q2"``; a quarter beyond the data shows the
+        latest quarter available (the header says so).
     spc_rules : str, default "mdc"
-        The SPC rule set.
+        Kept for a stable signature; the public report shows no SPC, so none is run.
 
     Returns
     -------
     str
-        HTML with one section per strategy: overall RAG (public measures), a table
-        of public measures, achievements (improved or on-target measures, completed
-        commitments, successes) and what still needs attention (deteriorated or Red
-        measures, commitments at risk or off track, challenges). Public measures only.
+        HTML with one section per strategy: overall rating (public measures), then
+        what has been achieved (measures meeting their target, or improving where
+        there is no target, delivered commitments, successes) and what still needs
+        attention (targets missed, measures getting worse, commitments at risk,
+        challenges), in plain English. Public measures only.
     """
     _, end = periods.parse_quarter(quarter)
-    period_end = str(end.to_period("M"))
+    period_end = available_period_end(dataset, str(end.to_period("M")))
+    shown_quarter = periods.label_quarter(_to_month(period_end, "period_end").to_timestamp())
     parts = []
     for strategy_id in dataset.strategies["strategy_id"]:
         summary = summarise_strategy(
-            dataset, strategy_id, period_end, audience="public", spc_rules=spc_rules
-        )
-        m = summary.measures
+            dataset, strategy_id, period_end, audience="public", spc_rules=spc_rules,
+            with_spc=False,
+        )  # fmt: skip
         parts.append(f"<h2>{_esc(summary.strategy_name)}</h2>")
-        parts.append(format_overall_rag(summary))
+        parts.append(
+            f"<p><strong>Overall rating:</strong> {rag.format_rag_html(summary.overall_rag)}</p>"
+        )
         if not summary.has_data:
-            parts.append(f"<p>No public measure has data for {_esc(quarter)}.</p>")
-        achieved = [
-            _measure_sentence(r)
-            for r in m.to_dict("records")
-            if r["has_data"] and (r["judgement"] == "improved" or r["rag"] == "Green")
-        ]
-        attention = [
-            _measure_sentence(r)
-            for r in m.to_dict("records")
-            if r["has_data"] and (r["judgement"] == "deteriorated" or r["rag"] == "Red")
-        ]
-        counts = summary.delivery.counts
-        if counts.get("complete"):
-            achieved.append(f"{counts['complete']} commitment(s) complete.")
-        stuck = counts.get("at risk", 0) + counts.get("off track", 0)
-        if stuck:
-            attention.append(f"{stuck} commitment(s) at risk or off track.")
+            parts.append(f"<p>No published measure has figures for {_esc(shown_quarter)}.</p>")
+        achieved, attention = _public_lists(summary)
         parts.append("<h3>What has been achieved</h3>")
-        parts.append(_list_or(achieved, "Nothing to report this quarter."))
+        parts.append(_list_or(achieved, "No measure met its target or improved this quarter."))
         parts.append(
             format_narrative(
-                dataset, strategy_id, quarter, audience="public", sections=["successes"],
+                dataset, strategy_id, shown_quarter, audience="public", sections=["successes"],
                 heading_level=4,
             )
         )  # fmt: skip
@@ -1859,7 +2179,7 @@ def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc"
         parts.append(_list_or(attention, "Nothing flagged this quarter."))
         parts.append(
             format_narrative(
-                dataset, strategy_id, quarter, audience="public", sections=["challenges"],
+                dataset, strategy_id, shown_quarter, audience="public", sections=["challenges"],
                 heading_level=4,
             )
         )  # fmt: skip
@@ -1940,9 +2260,10 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per public measure: ``strategy_name``, ``measure_name``, ``unit``,
-        ``baseline_year``, ``baseline``, ``current`` (totals for counts, averages
-        otherwise), ``change``, ``arrow``, ``judgement``, ``test`` (the kind of
-        test, or why there is none), ``verdict`` and ``finding`` (a sentence with
+        ``baseline_year``, ``aggregation``, ``baseline``, ``current`` (the year's
+        total for a sum measure, its average per period for a mean measure),
+        ``change``, ``arrow``, ``judgement``, ``test`` (the kind of test, or why
+        there is none), ``verdict`` and ``finding`` (a sentence with
         the change, its confidence interval and the verdict).
     """
     from pcplib import stats
@@ -1959,6 +2280,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
             "measure_name": m["measure_name"],
             "unit": m["unit"],
             "baseline_year": base_year,
+            "aggregation": _aggregation(m),
         }
         this = current_def[
             (current_def["period_start"] >= start) & (current_def["period_end"] <= stop)
@@ -1971,11 +2293,14 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         else:
             base = current_def.iloc[0:0]
         this_v, base_v = this.dropna(subset=["value"]), base.dropna(subset=["value"])
-        is_count = m["unit"] == "count"
+        is_sum = _aggregation(m) == "sum"
         months = _FREQ_MONTHS[str(m["frequency"])]
-        if is_count:
-            current = float(this_v["value"].sum()) if not this_v.empty else None
-            baseline = float(base_v["value"].sum()) if not base_v.empty else None
+        expected = 12 // months
+        incomplete = is_sum and (len(this_v) < expected or len(base_v) < expected)
+        if is_sum:
+            # A year's total needs every period: a missing month would make it look low.
+            current = float(this_v["value"].sum()) if len(this_v) == expected else None
+            baseline = float(base_v["value"].sum()) if len(base_v) == expected else None
         else:
             current = _mean(this_v)
             baseline = _mean(base_v)
@@ -1983,9 +2308,35 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         test, verdict, finding = "none", "", ""
         if base_year == year:
             test, finding = "none", f"{year} is this measure's baseline year."
+        elif (
+            base_year
+            and base_v.empty
+            and not series[
+                (series["definition"] == "previous")
+                & (series["period_start"] >= b_start)
+                & (series["period_end"] <= b_stop)
+            ].empty
+        ):
+            test, finding = (
+                "none",
+                f"Not measurable: the baseline year's figures ({base_year}) were recorded "
+                "under the previous definition, so they are not compared with current ones.",
+            )
+        elif incomplete:
+            test, finding = (
+                "none",
+                "Not measurable: a year's total needs every period, and one of the two years "
+                "has periods missing.",
+            )
         elif current is None or baseline is None:
             test, finding = "none", "Not measurable: no figures for one of the two years."
-        elif is_count and _whole(this_v["value"]) and _whole(base_v["value"]):
+        elif is_sum and m["unit"] != "count":
+            test = "none"
+            finding = (
+                f"Change {change.text} ({change.judgement}); no test: an amount, not a count "
+                "of events, so a test for counts does not apply."
+            )
+        elif is_sum and _whole(this_v["value"]) and _whole(base_v["value"]):
             result = stats.compare_counts(
                 int(round(baseline)),
                 int(round(current)),
@@ -2010,11 +2361,22 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
             interval = stats.wilson_interval(x2, n2)
             test, verdict = "two proportions", result.verdict
             finding = f"{result.describe()} {year}: {interval.describe()}."
+        elif is_sum:
+            test = "none"
+            finding = (
+                f"Change {change.text} ({change.judgement}); no test: the figures are not "
+                "whole counts of events."
+            )
         else:
             test = "none"
             finding = (
-                f"Change {change.text} ({change.judgement}); no test of change: the figures "
-                "are neither counts nor proportions with a numerator and denominator."
+                f"Change {change.text} ({change.judgement}); no test: a level, not a count "
+                "of events"
+                + (
+                    ", and no numerator and denominator to test it as a proportion."
+                    if m["unit"] == "percent"
+                    else "."
+                )
             )
         rows.append(
             {
@@ -2030,8 +2392,8 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
             }
         )
     columns = [
-        "strategy_name", "measure_name", "unit", "baseline_year", "baseline", "current",
-        "change", "arrow", "judgement", "test", "verdict", "finding",
+        "strategy_name", "measure_name", "unit", "baseline_year", "aggregation", "baseline",
+        "current", "change", "arrow", "judgement", "test", "verdict", "finding",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -2064,14 +2426,19 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
     rows = []
     for r in df.to_dict("records"):
         unit = r["unit"]
-        total = " (total)" if unit == "count" else " (average)"
+        total = " (year's total)" if r["aggregation"] == "sum" else " (average)"
         rows.append(
             [
                 _esc(r["measure_name"]),
                 _esc(r["strategy_name"]),
-                _esc(format_value(r["baseline"], unit) + (total if r["baseline"] else ""))
+                _esc(
+                    format_value(r["baseline"], unit)
+                    + ("" if _is_missing(r["baseline"]) else total)
+                )
                 + f'<br><span class="small">{_esc(r["baseline_year"])}</span>',
-                _esc(format_value(r["current"], unit) + (total if r["current"] else ""))
+                _esc(
+                    format_value(r["current"], unit) + ("" if _is_missing(r["current"]) else total)
+                )
                 + f'<br><span class="small">{_esc(year)}</span>',
                 f'<span aria-hidden="true">{_esc(r["arrow"])}</span> {_esc(r["change"])}'
                 f'<br><span class="small">{_esc(r["judgement"])}</span>',

@@ -83,6 +83,7 @@ MEASURE_COLUMNS = [
     "unit",
     "good_direction",
     "frequency",
+    "aggregation",
     "source",
     "comparable",
     "national_measure",
@@ -398,8 +399,16 @@ def _measure(
     definition_from: str = _PLAN_START,
     previous_definition: str = "",
     row_source: str = "",
+    aggregation: str = "",
 ) -> MeasureSpec:
-    """Build one measure's specification (its catalogue row and its generator)."""
+    """Build one measure's specification (its catalogue row and its generator).
+
+    ``aggregation`` defaults to ``sum`` for counts and money (events and flows in a
+    period) and ``mean`` for every other unit (levels, percentages, rates, averages);
+    stocks counted in people, such as headcounts, pass ``aggregation="mean"``.
+    """
+    if not aggregation:
+        aggregation = "sum" if unit in ("count", "gbp") else "mean"
     row = {
         "measure_id": measure_id,
         "measure_name": name,
@@ -408,6 +417,7 @@ def _measure(
         "unit": unit,
         "good_direction": good,
         "frequency": frequency,
+        "aggregation": aggregation,
         "source": source,
         "comparable": "true" if comparable else "false",
         "national_measure": national,
@@ -529,6 +539,7 @@ MEASURES: list[MeasureSpec] = [
         comparable=True,
         target="2300",
         target_note="Maintain at least 2,300 officers (the uplift allocation)",
+        aggregation="mean",
     ),
     _measure(
         "wf-officer-sickness",
@@ -557,6 +568,7 @@ MEASURES: list[MeasureSpec] = [
         "Force HR system",
         "Police staff and PCSOs in post on the last day of the month, full-time equivalent.",
         Gen("level", 1_520, trend=0.01, noise=6, decimals=1),
+        aggregation="mean",
     ),
     _measure(
         "wf-staff-satisfaction",
@@ -583,6 +595,7 @@ MEASURES: list[MeasureSpec] = [
         "Force HR system",
         "Special constables in post at the quarter end (headcount).",
         Gen("level", 35, trend=0.25, trend_until=_d("2024-03-31"), noise=3),
+        aggregation="mean",
     ),
     _measure(
         "wf-minority-officers",
@@ -1075,6 +1088,7 @@ MEASURES: list[MeasureSpec] = [
         Gen("level", 330, steps=((_d("2025-04-01"), 1.12),), noise=4),
         target="360",
         target_note="At least 360 by March 2026 (Neighbourhood Policing Guarantee)",
+        aggregation="mean",
     ),
     _measure(
         "np-abstraction-hours",
@@ -1089,6 +1103,7 @@ MEASURES: list[MeasureSpec] = [
         "duties outside neighbourhood policing in the month.",
         Gen("level", 3_400, trend=-0.03, noise=250, seasonal=0.1, minimum=0),
         visibility="restricted",
+        aggregation="sum",
     ),
     _measure(
         "np-999-answered-10s",
@@ -1190,6 +1205,7 @@ MEASURES: list[MeasureSpec] = [
         "Forecast revenue outturn minus revenue budget for the year to date, in pounds. "
         "Overspend is positive; a large variance either way needs explaining.",
         Gen("level", 0, noise=180_000),
+        aggregation="mean",
     ),
     _measure(
         "res-savings",

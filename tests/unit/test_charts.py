@@ -34,6 +34,7 @@ def test_format_value_units():
     assert charts.format_value(12.5, "count") == "12.5"
     assert charts.format_value(45.61, "percent") == "45.6%"
     assert charts.format_value(505750, "gbp") == "£505,750"
+    assert charts.format_value(-49800, "gbp") == "−£49,800"
     assert charts.format_value(0.432, "rate_per_1000") == "0.43 per 1,000"
     assert charts.format_value(9.04, "days") == "9.0 days"
     assert charts.format_value(None, "count") == "no data"
@@ -90,6 +91,17 @@ def test_describe_chart_states_period_latest_mean_limits_signal_target(monthly_r
     assert "Mean" in text and "Process limits" in text
     assert "special cause of concern" in text
     assert "Target 110" in text
+    # Signals earlier in the series are counted and dated, not left as a bare number.
+    assert re.search(r"Across the whole series \d+ of \d+ points are flagged as signals", text)
+
+
+def test_charts_import_does_not_load_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, pcplib.charts; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_describe_chart_run_chart(short_result):

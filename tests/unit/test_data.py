@@ -398,6 +398,7 @@ def test_previous_observations_need_previous_definition(sample: Path) -> None:
         (MEASURES, "unit", "percentage", "'count', 'percent'"),
         (MEASURES, "good_direction", "up", "'higher', 'lower', 'neutral'"),
         (MEASURES, "frequency", "weekly", "'monthly', 'quarterly', 'annual'"),
+        (MEASURES, "aggregation", "total", "'sum', 'mean'"),
         (MEASURES, "visibility", "private", "'public', 'restricted'"),
         (OBS, "status", "draft", "'provisional', 'final'"),
         (OBS, "definition", "old", "'current', 'previous'"),
@@ -425,6 +426,12 @@ def test_required_text_and_formats(sample: Path) -> None:
         ("quarter", 2): "a quarter written like '2026/27 Q2'",
         ("baseline_year", 2): "a financial year written like 2024/25",
     }
+
+
+def test_aggregation_is_required(sample: Path) -> None:
+    edit_cell(sample, MEASURES, 4, "aggregation", "")
+    found = problems_for(sample, column="aggregation")
+    assert [(p.row, p.expected) for p in found] == [(4, "a value (it is required)")]
 
 
 def test_strategy_without_headline_measure(sample: Path) -> None:

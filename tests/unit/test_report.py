@@ -42,6 +42,7 @@ def tiny(tmp_path: Path) -> Dataset:
         "strategy_id": "alpha",
         "unit": "count",
         "frequency": "monthly",
+        "aggregation": "sum",
         "source": "Test source",
         "comparable": False,
         "national_measure": "",
@@ -71,6 +72,7 @@ def tiny(tmp_path: Path) -> Dataset:
                 "good_direction": "higher",
                 "target": np.nan,
                 "visibility": "restricted",
+                "aggregation": "mean",
             },
             {
                 **measure_cols,
@@ -199,12 +201,12 @@ def test_check_parameters_accepts_good_values(tiny):
         ({"strategy": "vawgx"}, r"unknown strategy 'vawgx'; expected one of: alpha, empty"),
         ({"period_end": "2026-13"}, r"period_end: cannot read month"),
         ({"period_end": "Sept 2026"}, r"expected a month like"),
-        ({"period_end": "2030-03"}, r"outside the data; expected a month from 2024-04 to 2026-09"),
+        ({"period_end": "2020-03"}, r"before the data; expected a month from 2024-04 onwards"),
         ({"slot": "26-11"}, r"slot: cannot read month"),
         ({"audience": "press"}, r"unknown audience 'press'; expected one of: cgb, public"),
         ({"spc_rules": "nelson"}, r"expected one of: mdc, plotthedots"),
         ({"quarter": "2026 Q2"}, r"quarter: cannot read quarter"),
-        ({"quarter": "2030/31 Q1"}, r"outside the data"),
+        ({"quarter": "2020/21 Q1"}, r"before the data"),
         ({"year": "2025/27"}, r"year: .*not a financial year"),
         ({"year": "2023/24"}, r"not covered by the data"),
     ],
@@ -241,26 +243,111 @@ def test_no_illustrative_banner_for_real_data(tiny):
 # --- measures ------------------------------------------------------------------------
 
 
-def test_summarise_measures_like_for_like(tiny):
+def test_summarise_measures_sum_measure_compares_quarter_totals(tiny):
     df = report.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index("measure_id")
     offences = df.loc["a-offences"]
+    assert offences["aggregation"] == "sum"
     assert offences["latest_period"] == "September 2026"
-    assert offences["current"] == pytest.approx(110.0)
-    assert offences["current_label"] == "2026/27 Q2 (average a month)"
-    assert offences["baseline"] == pytest.approx(120.0)
-    assert offences["baseline_label"] == "2024/25 (average a month)"
-    assert offences["last_year"] == pytest.approx(110.0)
+    # The quarter's total against the baseline year's quarterly average total.
+    assert offences["current"] == pytest.approx(330.0)
+    assert offences["current_label"] == "2026/27 Q2 (total of 3 months)"
+    assert offences["baseline"] == pytest.approx(360.0)
+    assert offences["baseline_label"] == "2024/25 (quarterly average)"
+    assert offences["last_year"] == pytest.approx(330.0)
+    assert offences["last_year_label"] == "2025/26 Q2 (total of 3 months)"
     assert offences["change"] == "-8.3%"
     assert offences["arrow"] == "▼"
     assert offences["judgement"] == "improved"
-    assert offences["rag"] == "Red"  # 110 against "at or below 100": missed by 10%
+    # The target of 100 a month is 300 for the quarter: 330 misses it by 10%.
+    assert offences["target"] == pytest.approx(300.0)
+    assert offences["target_per_period"] == pytest.approx(100.0)
+    assert offences["rag"] == "Red"
     assert "gaps" in offences["quality"] and "provisional figures" in offences["quality"]
     assert offences["spc"] is not None
     redefined = df.loc["a-redefined"]
     # The baseline year is under the previous definition: not joined, so not measurable.
     assert redefined["baseline"] is None or np.isnan(redefined["baseline"])
+    assert redefined["baseline_label"].endswith(
+        "previous definition, not comparable with current figures"
+    )
     assert redefined["arrow"] == "‡"
     assert "definition changed" in redefined["quality"]
+
+
+def test_summarise_measures_mean_measure_compares_averages(tiny):
+    df = report.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index("measure_id")
+    level = df.loc["a-secret"]
+    assert level["aggregation"] == "mean"
+    assert level["current"] == pytest.approx(50.0)
+    assert level["current_label"] == "2026/27 Q2 (average a month)"
+    assert level["baseline"] == pytest.approx(50.0)
+    assert level["baseline_label"] == "2024/25 (average a month)"
+    assert level["visibility"] == "restricted"
+
+
+def test_summarise_measures_sum_with_a_missing_month_gives_no_total(tiny):
+    # December 2025 is missing: 2025/26 Q3 has two of three months, so no total.
+    df = report.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
+    offences = df.loc["a-offences"]
+    assert pd.isna(offences["current"])
+    assert offences["current_label"] == "2025/26 Q3: incomplete (2 of 3 months received)"
+    assert offences["rag"] == "Grey"
+
+
+def test_summarise_measures_without_spc(tiny):
+    df = report.summarise_measures(tiny, "alpha", "2026-09", with_spc=False)
+    assert df["spc"].isna().all()
+    assert set(df["spc_variation"]) == {"Not assessed"}
+
+
+def test_summarise_measures_rejects_a_missing_aggregation(tiny):
+    measures = tiny.measures.copy()
+    measures.loc[0, "aggregation"] = "total"
+    bad = type(tiny)(**{**tiny.__dict__, "measures": measures})
+    with pytest.raises(ValueError, match=r"aggregation 'total'; expected one of: sum, mean"):
+        report.summarise_measures(bad, "alpha", "2026-09")
+
+
+def test_available_period_end(tiny):
+    assert report.available_period_end(tiny, "2026-09") == "2026-09"
+    assert report.available_period_end(tiny, "2026-08") == "2026-08"
+    # Beyond the data: the latest quarter the data cover.
+    assert report.available_period_end(tiny, "2026-12") == "2026-09"
+    assert report.available_period_end(tiny, "2027-03") == "2026-09"
+
+
+def test_available_period_end_uses_the_last_complete_quarter(tiny):
+    obs = tiny.observations
+    trimmed = obs[obs["period_end"] <= pd.Timestamp("2026-08-31")]
+    data = type(tiny)(**{**tiny.__dict__, "observations": trimmed})
+    assert report.available_period_end(data, "2026-12") == "2026-06"
+
+
+def test_format_data_availability_warns_beyond_the_data(tiny):
+    assert report.format_data_availability(tiny, "2026-09") == ""
+    warning = report.format_data_availability(tiny, "2026-12")
+    assert "No data has yet been received for this period." in warning
+    assert "December 2026 (2026/27 Q3)" in warning
+    assert "2026/27 Q2, to the end of September 2026" in warning
+    assert 'class="notice warning"' in warning
+
+
+def test_reports_beyond_the_data_show_the_latest_data_with_a_warning(tiny):
+    header = report.build_header(tiny, "alpha", "2027-03", "2026-12", "2026-11-23T06:00:00Z")
+    assert header.index("No data has yet been received") < header.index('<dl class="meta">')
+    assert "Period requested" in header and "no data received yet" in header
+    assert "2026/27 Q2 (data to the end of September 2026)" in header
+    data_end = report.available_period_end(tiny, "2026-12")
+    summary = report.summarise_strategy(tiny, "alpha", data_end)
+    assert summary.has_data
+    table = report.format_measures_table(summary.measures, "Alpha")
+    assert "<table" in table and "330" in table
+    plan = report.build_plan_header(tiny, "2027-03", "2026-12")
+    assert "No data has yet been received" in plan
+    public = report.build_public_header(tiny, "2026/27 Q3")
+    assert "No data has yet been received" in public
+    body = report.format_public_quarter(tiny, "2026/27 Q3")
+    assert "Alpha offences" in body
 
 
 def test_summarise_measures_public_drops_restricted(tiny):
@@ -306,6 +393,11 @@ def test_format_measures_table_is_accessible_and_deterministic(tiny):
     assert '<th scope="col">Measure</th>' in first
     assert '<th scope="row">Alpha offences</th>' in first
     assert re.search(r'class="rag rag-red"[^>]*>Red</span>', first)
+    # The monthly target shown for the quarter, with the per-month figure beside it.
+    assert "300 for the quarter" in first and "(100 a month)" in first
+    assert "Restricted:</strong> CGB only" in first
+    public = report.summarise_measures(tiny, "alpha", "2026-09", audience="public")
+    assert "Restricted" not in report.format_measures_table(public, "Alpha")
 
 
 def test_build_spc_charts_has_alt_and_caption(tiny):
@@ -458,6 +550,41 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     assert "confidence interval" in proportion["finding"] and "CI" in proportion["finding"]
     html = report.format_annual_evaluation(evaluation, "2025/26")
     assert "could be tested" in html
+    assert "year&#x27;s total" in html or "year's total" in html
+    # Poisson only for counts of events; levels get the change and say why there is no test.
+    by_name = evaluation.set_index("measure_name")
+    assert by_name.loc["Homicides", "test"] == "counts (Poisson rate ratio)"
+    headcount = by_name.loc["Police officer headcount"]
+    assert headcount["aggregation"] == "mean" and headcount["test"] == "none"
+    assert "no test: a level, not a count of events" in headcount["finding"]
+    assert (
+        evaluation.loc[evaluation["test"].str.startswith("counts"), "aggregation"] == "sum"
+    ).all()
+    knife = by_name.loc["Knife-enabled serious violence offences"]
+    assert "under the previous definition" in knife["finding"]
+    money = by_name.loc["Savings delivered against the medium-term financial plan"]
+    assert money["test"] == "none" and "an amount, not a count of events" in money["finding"]
+
+
+def test_evaluate_year_sum_totals_need_every_period(tiny):
+    evaluation = report.evaluate_year(tiny, "2025/26").set_index("measure_name")
+    offences = evaluation.loc["Alpha offences"]  # December 2025 is missing
+    assert pd.isna(offences["current"])
+    assert "needs every period" in offences["finding"]
+
+
+def test_format_plan_overview_caption():
+    caption = report.format_plan_overview_caption("2026-09")
+    assert caption == (
+        "Police and Crime Plan 2025-29 on one page: 2026/27 Q2, data to the end of September 2026"
+    )
+
+
+def test_public_quarter_lists_each_measure_once_in_plain_words(sample):
+    body = report.format_public_quarter(sample, "2026/27 Q2")
+    assert body.count("Police officer headcount:") == 1
+    assert " pp" not in body and "commitment(s)" not in body
+    assert "Overall rating:" in body
 
 
 def test_forward_plan_table(sample, repo_root):

@@ -89,6 +89,21 @@ def test_framework_shape(dataset: Dataset) -> None:
         "score",
     }
     assert set(measures["good_direction"]) == {"higher", "lower", "neutral"}
+    # Counts of events add up over a quarter; levels, stocks and rates are averaged.
+    aggregation = measures.set_index("measure_id")["aggregation"]
+    assert set(aggregation) == {"sum", "mean"}
+    assert aggregation["nc-neighbourhood-crime"] == "sum"
+    assert aggregation["wf-officer-headcount"] == "mean"
+    assert aggregation["np-officers"] == "mean"
+    assert aggregation["cj-file-quality"] == "mean"
+    assert (
+        aggregation[
+            measures.set_index("measure_id")["unit"].isin(
+                ["percent", "rate_per_1000", "days", "score"]
+            )
+        ]
+        == "mean"
+    ).all()
     assert set(measures["frequency"]) == {"monthly", "quarterly", "annual"}
     assert (measures["frequency"] == "annual").sum() >= 2
     assert (measures["national_measure"] != "").sum() >= 5
