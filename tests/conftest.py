@@ -1,13 +1,29 @@
-"""Fixtures shared by every test: where the repository and the shared reference material are."""
+"""Fixtures shared by every test: where the repository is, and the sample reports built once.
+
+``sample_outputs`` runs the real runner on the shipped sample data once per test
+session, the way users run it, and every end-to-end and browser test reads the
+reports it published; no test folder builds reports of its own.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
+
+SAMPLE_TODAY = "2026-11-23"
+SAMPLE_TIMESTAMP = "2026-11-23T06:00:00Z"
+SAMPLE_SLOT = "2026-11"
+SAMPLE_PERIOD_END = "2026-09"
+SAMPLE_YEAR = "2025/26"
+# The slot's strategy with a restricted measure, so the public version has one to leave out.
+PUBLIC_STRATEGY = "neighbourhood-policing"
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +44,144 @@ def shared_dir() -> Path:
 def data_dir() -> Path:
     """The shipped illustrative sample data set."""
     return REPO_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class SampleOutputs:
+    """The reports the runner published for the sample data, built once per session.
+
+    Attributes
+    ----------
+    out_dir : Path
+        The ``--out`` folder both runs published into.
+    slot_dir : Path
+        ``<out>/2026-11``: what ``pcp run --default`` published (the slot's two
+        strategy reports, the plan overview, the public quarterly report, the index).
+    all_dir : Path
+        ``<out>/all-2026-09``: every strategy's CGB report (``pcp run --all``), with
+        the annual evaluation and the public version of one strategy report.
+    reports : dict of str to Path
+        Every report's HTML (indexes excluded), by name: the 13 strategy ids (the
+        slot's two from ``slot_dir``), ``<id>-public``, ``plan-overview``,
+        ``public-quarterly`` and ``annual-evaluation``.
+    public_reports : tuple of str
+        Names in ``reports`` meant for the public: they must hold no restricted measure.
+    strategies : tuple of str
+        Every strategy id, in forward-plan order.
+    produced_at : str
+        The fixed production time every report states.
+    """
+
+    out_dir: Path
+    slot_dir: Path
+    all_dir: Path
+    reports: dict[str, Path]
+    public_reports: tuple[str, ...]
+    strategies: tuple[str, ...]
+    produced_at: str
+
+    @property
+    def slot_pages(self) -> dict[str, Path]:
+        """Every HTML page of the slot run and every public report, by name.
+
+        The index (``index``), the slot's reports and the public ones: what a
+        reader opens, so what the browser checks.
+        """
+        pages = {path.stem: path for path in sorted(self.slot_dir.glob("*.html")) if path.is_file()}
+        pages.update({name: self.reports[name] for name in self.public_reports})
+        return pages
+
+
+def build_sample_outputs(out: Path, data: Path) -> SampleOutputs:
+    """Run ``pcp run --default`` and ``pcp run --all`` (plus two reports) on ``data``.
+
+    The second run is ``--all``'s own plan with the annual evaluation and the
+    public strategy report added to it, so both cores stay busy to the end. Both
+    runs use the same fixed timestamp, so the slot's two strategy reports are
+    built twice with the same parameters: that is the determinism check.
+    """
+    from pcplib import cli, run
+
+    common = ["--today", SAMPLE_TODAY, "--timestamp", SAMPLE_TIMESTAMP, "--jobs", "2"]
+    common += ["--out", str(out), "--data", str(data)]
+    common += ["--forward-plan", str(REPO_ROOT / "params" / "forward_plan.yaml")]
+    code = cli.main(["run", "--default", *common])
+    if code != 0:
+        pytest.fail(f"`pcp run --default` on the sample data failed (exit {code}); see above")
+
+    argv = ["run", "--all", *common]
+    args = cli.build_parser().parse_args(argv)
+    args.argv = ["pcp", *argv]
+    options = run.make_options(args)
+    plan = run.build_run_plan(args, options)
+    strategies = tuple(job.strategy for job in plan.jobs if job.strategy)
+    data_param = run.repo_parameter(options.data_dir)
+    public = run.plan_strategy_job(
+        PUBLIC_STRATEGY, SAMPLE_SLOT, SAMPLE_PERIOD_END, data_param, options.produced_at
+    )
+    public = replace(
+        public,
+        name=f"{PUBLIC_STRATEGY}-public",
+        parameters={**public.parameters, "audience": "public"},
+    )
+    annual = run.Job(
+        name="annual-evaluation",
+        notebook="annual_evaluation",
+        parameters={
+            "year": SAMPLE_YEAR,
+            "data_dir": data_param,
+            "produced_at": options.produced_at,
+        },
+        title=f"Annual evaluation {SAMPLE_YEAR}",
+    )
+    # The longest reports first, so the last one to finish is a short one.
+    plan = replace(plan, jobs=(annual, public, *plan.jobs))
+    code = run.run_plan(plan, options)
+    if code != 0:
+        pytest.fail(f"`pcp run --all` (with the extra reports) failed (exit {code}); see above")
+
+    slot_dir = out / SAMPLE_SLOT
+    all_dir = out / plan.folder
+    reports = {s: all_dir / f"{s}.html" for s in strategies}
+    for name in ("annual-evaluation", f"{PUBLIC_STRATEGY}-public"):
+        reports[name] = all_dir / f"{name}.html"
+    for path in slot_dir.glob("*.html"):
+        if path.stem != "index":
+            reports[path.stem] = path
+    missing = sorted(name for name, path in reports.items() if not path.is_file())
+    if missing:
+        pytest.fail(f"the runner reported success but wrote no HTML for: {', '.join(missing)}")
+    return SampleOutputs(
+        out_dir=out,
+        slot_dir=slot_dir,
+        all_dir=all_dir,
+        reports=reports,
+        public_reports=(
+            f"{PUBLIC_STRATEGY}-public",
+            "plan-overview",
+            "public-quarterly",
+            "annual-evaluation",
+        ),
+        strategies=strategies,
+        produced_at=SAMPLE_TIMESTAMP,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> SampleOutputs:
+    """Every sample report, built once per session by the real runner (about a minute).
+
+    ``pcp run --default --today 2026-11-23 --timestamp 2026-11-23T06:00:00Z --jobs 2``
+    publishes slot 2026-11; ``pcp run --all`` with the annual evaluation and the
+    public version of the neighbourhood-policing report publishes ``all-2026-09``.
+    """
+    out = tmp_path_factory.mktemp("outputs")
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return build_sample_outputs(out, data_dir)
+    # A live Playwright session (the browser tests') keeps an asyncio loop running in
+    # this thread, where Playwright cannot start the runner's own Chromium for its
+    # screenshots: build in a thread of its own, as a fresh process would.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sample-outputs") as pool:
+        return pool.submit(build_sample_outputs, out, data_dir).result()

@@ -1,34 +1,53 @@
-"""Browser-test fixtures: one headless Chromium per session, the reports to check, PDF text.
+"""Browser-test fixtures: one headless Chromium per session, the reports to check, PDF pages.
 
-The whole folder is skipped, with the reason, when Chromium is not installed.
+Every test in this folder is skipped, with the reason, when Chromium (or Playwright,
+or axe-playwright-python) is not installed.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import re
 import shutil
-import subprocess
-import sys
-import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pcplib.browser import PageReport, check_page, find_chromium, open_browser
+from pcplib.browser import PDF_MARGINS, PageReport, check_page, find_chromium, open_browser
 
-if find_chromium() is None:
-    pytest.skip(
-        "Chromium not found at /usr/bin/chromium: install it with `apt-get install -y chromium` "
-        "to run the browser tests",
-        allow_module_level=True,
-    )
-pytest.importorskip("playwright", reason="Playwright is not installed: pip install -e '.[browser]'")
-pytest.importorskip(
-    "axe_playwright_python",
-    reason="axe-playwright-python is not installed: pip install -e '.[browser]'",
-)
+
+def find_missing_requirement() -> str | None:
+    """Say what the browser tests lack (Chromium, Playwright, axe), or None when nothing."""
+    if find_chromium() is None:
+        return (
+            "Chromium not found (PCP_CHROMIUM, /usr/bin/chromium or PATH): install it with "
+            "`apt-get install -y chromium` to run the browser tests"
+        )
+    for module, package in (
+        ("playwright", "Playwright"),
+        ("axe_playwright_python", "axe-playwright-python"),
+    ):
+        if importlib.util.find_spec(module) is None:
+            return f"{package} is not installed: pip install -e '.[browser]'"
+    return None
+
+
+MISSING = find_missing_requirement()
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip every test in this folder, saying why, when the browser tests cannot run."""
+    if MISSING is None:
+        return
+    skip = pytest.mark.skip(reason=MISSING)
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(skip)
+
 
 # A one-pixel PNG: enough for a real <img> without a network or a file.
 PIXEL = (
@@ -128,107 +147,45 @@ def _reports_from_dir(folder: Path) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*.html"))}
 
 
-# A fixed production time makes the reports reproducible, like a scheduled run's.
-PRODUCED_AT = "2026-11-23T06:00:00"
-
-# Reports `pcp run --default` does not build: the annual evaluation and a strategy
-# report for the public audience. Rendered in a child process, because nbclient
-# cannot run inside the event loop the session's Playwright keeps in this process.
-EXTRA_REPORTS = f"""
-import sys
-from pathlib import Path
-from pcplib.render import execute_notebook, render_html
-out = Path(sys.argv[1])
-jobs = {{
-    "annual-evaluation": ("notebooks/annual_evaluation.ipynb", {{"year": "2025/26"}}),
-    "vawg-public": (
-        "notebooks/delivery_strategy.ipynb",
-        {{"strategy": "vawg", "slot": "2026-11", "period_end": "2026-09", "audience": "public"}},
-    ),
-}}
-for name, (notebook, parameters) in jobs.items():
-    if not Path(notebook).is_file():
-        continue
-    parameters = {{**parameters, "data_dir": "data", "produced_at": "{PRODUCED_AT}"}}
-    executed = execute_notebook(notebook, out / (name + ".ipynb"), parameters)
-    render_html(executed, out / (name + ".html"))
-"""
-
-
-def _build_reports(repo_root: Path, folder: Path) -> dict[str, Path]:
-    """Build the sample slot's reports, the public ones and the annual evaluation."""
-    if not (repo_root / "notebooks" / "delivery_strategy.ipynb").is_file():
-        pytest.skip("no reports to check: notebooks/delivery_strategy.ipynb does not exist yet")
-    pcp = Path(sys.executable).with_name("pcp")
-    run = [str(pcp)] if pcp.is_file() else [sys.executable, "-m", "pcplib.cli"]
-    run += ["run", "--default", "--out", str(folder / "run"), "--timestamp", PRODUCED_AT]
-    extra_dir = folder / "extra"
-    extra_dir.mkdir()
-    extra = [sys.executable, "-c", EXTRA_REPORTS, str(extra_dir)]
-    # Both at once: each mostly waits on its own kernels.
-    children = [
-        (
-            command,
-            subprocess.Popen(
-                command, cwd=repo_root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-            ),
-        )
-        for command in (run, extra)
-    ]
-    for command, child in children:
-        output, _ = child.communicate(timeout=900)
-        if child.returncode != 0:
-            shown = " ".join(command[:3]) if command is extra else " ".join(command)
-            pytest.fail(f"`{shown}` failed (exit {child.returncode}):\n{output[-4000:]}")
-    found = {
-        name: path for name, path in _reports_from_dir(folder).items() if "_failed" not in name
-    }
-    if not found:
-        pytest.fail(f"building the sample reports wrote no HTML into {folder}")
-    return found
-
-
 @pytest.fixture(scope="session")
-def report_sources(
-    request: pytest.FixtureRequest, repo_root: Path, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
+def report_sources(request: pytest.FixtureRequest) -> dict[str, Path]:
     """Every report to check in the browser: ``{name: html_path}``.
 
-    In order of preference: ``PCP_BROWSER_REPORTS`` (a folder of HTML reports, such
-    as ``outputs/2026-11``); the session fixture ``rendered_reports`` when a parent
-    conftest shares the reports the end-to-end tests build; otherwise
-    ``pcp run --default`` on the sample data, run here once per session.
+    The session's sample run (``sample_outputs``): every page of slot 2026-11
+    (its index, both strategy reports, the plan overview, the public quarterly
+    report) and every public report (the annual evaluation, a public strategy
+    report). ``PCP_BROWSER_REPORTS=<folder>`` checks that folder's reports
+    instead, such as ``outputs/2026-11``, without building anything.
     """
     folder = os.environ.get("PCP_BROWSER_REPORTS", "").strip()
     if folder:
-        found = _reports_from_dir(Path(folder))
+        found = {
+            name: path
+            for name, path in _reports_from_dir(Path(folder)).items()
+            if "_failed" not in Path(name).parts
+        }
         if not found:
             pytest.fail(f"PCP_BROWSER_REPORTS={folder} holds no .html report")
         return found
-    try:
-        rendered = request.getfixturevalue("rendered_reports")
-    except pytest.FixtureLookupError:
-        return _build_reports(repo_root, tmp_path_factory.mktemp("pcp-run"))
-    return {name: Path(path) for name, path in rendered.items()}
+    return request.getfixturevalue("sample_outputs").slot_pages
 
 
 @pytest.fixture(scope="session")
 def reports(
     report_sources: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
-    """Copies of the reports in a scratch folder, so PDFs and PNGs never land in outputs/.
+    """Copies of the reports' folders in a scratch folder, so PDFs never land beside the originals.
 
+    Whole folders are copied, because an index shows its reports' screenshots.
     Copying is itself a check: a self-contained report works wherever it is put.
     """
-    folder = tmp_path_factory.mktemp("reports")
-    copies: dict[str, Path] = {}
-    for index, (name, source) in enumerate(sorted(report_sources.items())):
-        target = folder / f"{index:02d}-{re.sub(r'[^A-Za-z0-9._-]+', '-', name)}"
-        if not target.name.endswith(".html"):
-            target = target.with_name(target.name + ".html")
-        shutil.copyfile(source, target)
-        copies[name] = target
-    return copies
+    scratch = tmp_path_factory.mktemp("reports")
+    folders = sorted({path.parent for path in report_sources.values()})
+    copied = {}
+    for number, folder in enumerate(folders):
+        copied[folder] = scratch / f"{number:02d}-{folder.name}"
+        shutil.copytree(folder, copied[folder], ignore=shutil.ignore_patterns("*.ipynb"))
+    return {name: copied[path.parent] / path.name for name, path in report_sources.items()}
 
 
 @pytest.fixture(scope="session")
@@ -237,70 +194,62 @@ def page_reports(reports: dict[str, Path], browser: object) -> dict[str, PageRep
     return {name: check_page(path, browser=browser) for name, path in reports.items()}
 
 
-_OBJ = re.compile(rb"(\d+)\s+0\s+obj\s*(.*?)\s*endobj", re.S)
-_REF = rb"(\d+)\s+0\s+R"
+def _to_points(length: str) -> float:
+    """A CSS length in mm (as :data:`pcplib.browser.PDF_MARGINS` gives them) in PDF points."""
+    if not length.endswith("mm"):
+        raise ValueError(f"PDF margin {length!r}: expected millimetres such as '18mm'")
+    return float(length[:-2]) * 72 / 25.4
 
 
-def _pdf_stream(body: bytes) -> bytes:
-    match = re.search(rb"stream\r?\n(.*)\r?\nendstream", body, re.S)
-    if match is None:
-        return b""
-    raw = match.group(1)
-    return zlib.decompress(raw) if b"/FlateDecode" in body[: match.start()] else raw
+@dataclass(frozen=True)
+class PdfPage:
+    """One printed page: its size in points, all its text, and the text in each margin."""
+
+    width: float
+    height: float
+    text: str
+    top: str
+    bottom: str
 
 
-def _to_unicode(cmap: bytes) -> dict[int, str]:
-    mapping: dict[int, str] = {}
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
-        for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            mapping[int(src, 16)] = bytes.fromhex(dst.decode()).decode("utf-16-be")
-    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
-        triples = re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block)
-        for low, high, dst in triples:
-            first = int(dst, 16)
-            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
-                mapping[code] = chr(first + offset)
-    return mapping
+def _read_pdf_page(page: Any) -> PdfPage:
+    """Size, text and margin text of one :class:`pypdf.PageObject`."""
+    height = float(page.mediabox.height)
+    header_below = height - _to_points(PDF_MARGINS["top"])
+    footer_above = _to_points(PDF_MARGINS["bottom"])
+    top: list[str] = []
+    bottom: list[str] = []
+
+    def place(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        # The baseline's height on the page: the text matrix's origin through the CTM.
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if y > header_below:
+            top.append(text)
+        elif y < footer_above:
+            bottom.append(text)
+
+    text = page.extract_text(visitor_text=place)
+    return PdfPage(
+        width=float(page.mediabox.width),
+        height=height,
+        text=text,
+        top=" ".join(" ".join(top).split()),
+        bottom=" ".join(" ".join(bottom).split()),
+    )
 
 
-def read_pdf_pages(path: Path) -> list[str]:
-    """Text of each page of a PDF written by Chromium (Skia): Type0 fonts, 2-byte glyph ids.
+def read_pdf_pages(path: Path) -> list[PdfPage]:
+    """Read each page of a PDF with pypdf: size, text, and the text printed in the margins.
 
-    No PDF library is a project dependency, so this reads just what Skia writes:
-    page objects, their fonts' ToUnicode maps and hex-string text operators.
+    Text whose baseline lies within the top (bottom) print margin of
+    :data:`pcplib.browser.PDF_MARGINS` is the page's header (footer).
     """
-    data = path.read_bytes()
-    objects = {int(m.group(1)): m.group(2) for m in _OBJ.finditer(data)}
-    pages = []
-    for _, body in sorted(objects.items()):
-        if not re.search(rb"/Type\s*/Page(?![s\w])", body):
-            continue
-        fonts: dict[bytes, dict[int, str]] = {}
-        font_dict = re.search(rb"/Font\s*<<(.*?)>>", body, re.S)
-        for name, ref in re.findall(rb"/(\w+)\s+" + _REF, font_dict.group(1) if font_dict else b""):
-            unicode_ref = re.search(rb"/ToUnicode\s+" + _REF, objects[int(ref)])
-            fonts[name] = (
-                _to_unicode(_pdf_stream(objects[int(unicode_ref.group(1))])) if unicode_ref else {}
-            )
-        contents = re.search(rb"/Contents\s+(\[.*?\]|" + _REF + rb")", body, re.S)
-        refs = [int(r) for r in re.findall(_REF, contents.group(1))] if contents else []
-        stream = b"\n".join(_pdf_stream(objects[r]) for r in refs)
-        text: list[str] = []
-        font: dict[int, str] = {}
-        for token in re.finditer(rb"/(\w+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f]*)>|\b(ET)\b", stream):
-            if token.group(1):
-                font = fonts.get(token.group(1), {})
-            elif token.group(2) is not None:
-                glyphs = token.group(2)
-                codes = (int(glyphs[i : i + 4], 16) for i in range(0, len(glyphs), 4))
-                text.extend(font.get(code, "") for code in codes)
-            else:
-                text.append("\n")
-        pages.append("".join(text))
-    return pages
+    from pypdf import PdfReader
+
+    return [_read_pdf_page(page) for page in PdfReader(path).pages]
 
 
 @pytest.fixture(scope="session")
-def pdf_pages() -> Callable[[Path], list[str]]:
-    """A function giving the text of each page of a Chromium-printed PDF."""
+def pdf_pages() -> Callable[[Path], list[PdfPage]]:
+    """A function reading each page of a PDF (see :func:`read_pdf_pages`)."""
     return read_pdf_pages

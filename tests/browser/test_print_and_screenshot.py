@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import struct
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,12 +40,6 @@ def pdfs(pages: dict[str, Path], browser: object) -> dict[str, Path]:
     return dict(zip(pages, printed, strict=True))
 
 
-@pytest.fixture(scope="module")
-def screenshots(pages: dict[str, Path], browser: object) -> dict[str, Path]:
-    shots = capture_screenshots(pages.values(), browser=browser)  # type: ignore[arg-type]
-    return dict(zip(pages, shots, strict=True))
-
-
 def png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
@@ -52,57 +48,70 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def test_pdfs_are_a4_and_sit_next_to_their_report(
-    pages: dict[str, Path], pdfs: dict[str, Path]
+    pages: dict[str, Path], pdfs: dict[str, Path], pdf_pages: Callable[[Path], list[Any]]
 ) -> None:
     for name, pdf in pdfs.items():
         assert pdf == pages[name].with_suffix(".pdf")
-        data = pdf.read_bytes()
-        assert data.startswith(b"%PDF-") and len(data) > 1000, name
-        boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
-        assert boxes, f"{name}: no page in the PDF"
-        for width, height in boxes:
-            assert (float(width), float(height)) == pytest.approx(A4_POINTS, abs=1), name
+        printed = pdf_pages(pdf)
+        assert printed, f"{name}: no page in the PDF"
+        for page in printed:
+            assert (page.width, page.height) == pytest.approx(A4_POINTS, abs=1), name
 
 
 def test_every_pdf_page_is_marked_official_in_header_and_footer(
-    pdfs: dict[str, Path], pdf_pages: Callable[[Path], list[str]]
+    pdfs: dict[str, Path], pdf_pages: Callable[[Path], list[Any]]
 ) -> None:
     for name, pdf in pdfs.items():
-        texts = pdf_pages(pdf)
-        assert texts, f"{name}: no page text could be read"
-        total = len(texts)
-        for number, text in enumerate(texts, start=1):
-            words = " ".join(text.split())
-            # Chromium draws the header, then the footer, after the page's content.
-            expected_tail = f"{MARKING} {MARKING} Page {number} of {total}"
-            assert words.endswith(expected_tail), (
-                f"{name} page {number}: ends {words[-80:]!r}, expected {expected_tail!r}"
-            )
+        printed = pdf_pages(pdf)
+        total = len(printed)
+        for number, page in enumerate(printed, start=1):
+            where = f"{name} page {number} of {total}"
+            assert MARKING in page.top.split(), f"{where}: header reads {page.top!r}"
+            assert MARKING in page.bottom.split(), f"{where}: footer reads {page.bottom!r}"
+            assert f"Page {number} of {total}" in page.bottom, f"{where}: footer {page.bottom!r}"
 
 
 def test_pdf_holds_the_report_text(
-    pages: dict[str, Path], pdfs: dict[str, Path], pdf_pages
+    pages: dict[str, Path], pdfs: dict[str, Path], pdf_pages: Callable[[Path], list[Any]]
 ) -> None:
     for name, pdf in pdfs.items():
-        text = " ".join(" ".join(pdf_pages(pdf)).split())
+        text = " ".join(" ".join(page.text for page in pdf_pages(pdf)).split())
         title = re.search(r"<h1[^>]*>(.*?)</h1>", pages[name].read_text(encoding="utf-8"), re.S)
-        if title:
-            heading = " ".join(re.sub(r"<[^>]+>", "", title.group(1)).split())
-            first_words = " ".join(heading.split()[:3])
-            assert first_words in text, f"{name}: heading {heading!r} not in the PDF text"
+        assert title, f"{name}: no <h1>"
+        heading = " ".join(html.unescape(re.sub(r"<[^>]+>", "", title.group(1))).split())
+        first_words = " ".join(heading.split()[:3])
+        assert first_words in text, f"{name}: heading {heading!r} not in the PDF text"
 
 
-def test_screenshots_are_first_screen_pngs_next_to_the_report(
-    pages: dict[str, Path], screenshots: dict[str, Path]
+def test_screenshots_can_be_made_next_to_the_page(
+    sample_pages: dict[str, Path], tmp_path: Path, browser: object
 ) -> None:
-    for name, png in screenshots.items():
-        assert png == pages[name].with_suffix(".png")
+    page = tmp_path / "good.html"
+    shutil.copyfile(sample_pages["good"], page)
+    (png,) = capture_screenshots([page], browser=browser)  # type: ignore[arg-type]
+    assert png == page.with_suffix(".png")
+    assert png_size(png) == (1280, 800)
+    assert png.stat().st_size > 5000, "screenshot looks blank"
+
+
+def test_the_runner_saved_a_first_screen_screenshot_beside_every_report(
+    report_sources: dict[str, Path],
+) -> None:
+    # Indexes are not screenshotted; they show the reports' screenshots as thumbnails.
+    for name, report in report_sources.items():
+        if report.name == "index.html":
+            continue
+        png = report.with_suffix(".png")
+        assert png.is_file(), f"{name}: no {png.name} beside the report (built --no-screenshots?)"
         assert png_size(png) == (1280, 800), name
         assert png.stat().st_size > 5000, f"{name}: screenshot looks blank"
 
 
 def test_single_page_helpers_write_where_asked(
-    sample_pages: dict[str, Path], tmp_path: Path, browser: object
+    sample_pages: dict[str, Path],
+    tmp_path: Path,
+    browser: object,
+    pdf_pages: Callable[[Path], list[Any]],
 ) -> None:
     # No browser passed: the call launches its own, in a worker thread because the
     # session's Playwright already runs an event loop in this one.
@@ -115,3 +124,7 @@ def test_single_page_helpers_write_where_asked(
         browser=browser,  # type: ignore[arg-type]
     )
     assert pdf == tmp_path / "print.pdf" and pdf.read_bytes().startswith(b"%PDF-")
+    printed = pdf_pages(pdf)
+    for number, page in enumerate(printed, start=1):
+        assert page.top == "OFFICIAL-SENSITIVE"
+        assert page.bottom == f"OFFICIAL-SENSITIVE Page {number} of {len(printed)}"

@@ -1,67 +1,17 @@
-"""Fixtures for the end-to-end report tests: every notebook run once on the sample data."""
+"""Fixtures for the end-to-end report tests: the session's sample reports, parsed."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-PRODUCED_AT = "2026-11-23T06:00:00Z"
-STRATEGIES = (
-    "police-estate",
-    "workforce",
-    "violence-and-vulnerability",
-    "vawg",
-    "rural-crime",
-    "business-crime",
-    "neighbourhood-crime",
-    "neighbourhood-policing",
-    "road-safety",
-    "resources",
-    "scrutiny-and-legitimacy",
-    "supporting-victims",
-    "effective-criminal-justice",
-)
-PUBLIC_STRATEGY = "neighbourhood-policing"
-
-
-def _jobs() -> dict[str, tuple[str, dict[str, str]]]:
-    """Report name -> (notebook stem, parameters)."""
-    jobs: dict[str, tuple[str, dict[str, str]]] = {}
-    for strategy in STRATEGIES:
-        jobs[strategy] = (
-            "delivery_strategy",
-            {"strategy": strategy, "slot": "2026-11", "period_end": "2026-09"},
-        )
-    jobs[f"{PUBLIC_STRATEGY}-public"] = (
-        "delivery_strategy",
-        {
-            "strategy": PUBLIC_STRATEGY,
-            "slot": "2026-11",
-            "period_end": "2026-09",
-            "audience": "public",
-        },
-    )
-    jobs["plan-overview"] = ("plan_overview", {"slot": "2026-11", "period_end": "2026-09"})
-    jobs["public-quarterly"] = ("public_quarterly", {"quarter": "2026/27 Q2"})
-    jobs["annual-evaluation"] = ("annual_evaluation", {"year": "2025/26"})
-    return jobs
-
-
-PUBLIC_REPORTS = (
-    f"{PUBLIC_STRATEGY}-public",
-    "plan-overview",
-    "public-quarterly",
-    "annual-evaluation",
-)
-
 
 @pytest.fixture(scope="session")
-def rendered_reports(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Execute every report notebook on the sample data and render its HTML.
+def rendered_reports(sample_outputs) -> dict[str, Path]:
+    """Every report's HTML by name, from the session's one run of the sample data.
 
     Returns
     -------
@@ -69,23 +19,7 @@ def rendered_reports(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) 
         Report name (a strategy id, ``<id>-public``, ``plan-overview``,
         ``public-quarterly``, ``annual-evaluation``) -> its HTML file.
     """
-    from pcplib.render import execute_notebook, render_html
-
-    out = tmp_path_factory.mktemp("reports")
-
-    def run(item: tuple[str, tuple[str, dict[str, str]]]) -> tuple[str, Path]:
-        name, (stem, parameters) = item
-        executed = out / f"{name}.ipynb"
-        execute_notebook(
-            repo_root / "notebooks" / f"{stem}.ipynb",
-            executed,
-            {**parameters, "produced_at": PRODUCED_AT},
-            cwd=repo_root,
-        )
-        return name, render_html(executed, out / f"{name}.html")
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, _jobs().items()))
+    return sample_outputs.reports
 
 
 @dataclass
@@ -142,9 +76,9 @@ def parse_page():
 
 
 @pytest.fixture(scope="session")
-def public_report_names() -> tuple[str, ...]:
+def public_report_names(sample_outputs) -> tuple[str, ...]:
     """Names (keys of ``rendered_reports``) of the reports meant for the public."""
-    return PUBLIC_REPORTS
+    return sample_outputs.public_reports
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,8 @@
-"""End-to-end: every report notebook executed on the sample data and rendered to HTML."""
+"""End-to-end: every report notebook executed on the sample data and rendered to HTML.
+
+The reports come from ``sample_outputs`` (tests/conftest.py): the runner's one
+build of the sample data per session.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -15,10 +20,28 @@ RAG_WORDS = ("Green", "Amber", "Red", "Grey")
 PRODUCED = "23 November 2026 06:00 UTC"
 
 
-def test_every_report_rendered(rendered_reports):
-    assert len(rendered_reports) == 17
+def test_every_notebook_ran_for_every_strategy(sample_outputs, rendered_reports):
+    assert len(sample_outputs.strategies) == 13
+    expected = {*sample_outputs.strategies, *sample_outputs.public_reports}
+    assert set(rendered_reports) == expected and len(rendered_reports) == 17
+    notebooks = set()
     for name, path in rendered_reports.items():
         assert path.is_file() and path.stat().st_size > 5_000, name
+        executed = nbformat.read(path.with_suffix(".ipynb"), as_version=4)
+        notebooks.add(executed.metadata["papermill"]["input_path"])
+        errors = [
+            output
+            for cell in executed.cells
+            for output in cell.get("outputs", [])
+            if output.get("output_type") == "error"
+        ]
+        assert not errors, name
+    assert notebooks == {
+        "notebooks/delivery_strategy.ipynb",
+        "notebooks/plan_overview.ipynb",
+        "notebooks/public_quarterly.ipynb",
+        "notebooks/annual_evaluation.ipynb",
+    }
 
 
 def test_no_code_reaches_the_reader(rendered_reports, parse_page):
@@ -158,23 +181,16 @@ def test_public_quarterly_and_annual_content(rendered_reports, parse_page):
     assert "statistically significant" in annual
 
 
-def test_rendering_is_deterministic(rendered_reports, repo_root, tmp_path):
-    from pcplib.render import execute_notebook, render_html
-
-    executed = tmp_path / "again.ipynb"
-    execute_notebook(
-        repo_root / "notebooks" / "delivery_strategy.ipynb",
-        executed,
-        {
-            "strategy": "vawg",
-            "slot": "2026-11",
-            "period_end": "2026-09",
-            "produced_at": "2026-11-23T06:00:00Z",
-        },
-        cwd=repo_root,
-    )
-    again = render_html(executed, tmp_path / "vawg.html").read_bytes()
-    assert again == rendered_reports["vawg"].read_bytes()
+def test_rendering_is_deterministic(sample_outputs):
+    # `pcp run --default` and `pcp run --all` both build the slot's strategy reports,
+    # in separate kernels at different times, with the same parameters and timestamp.
+    slot_strategies = [p for p in sample_outputs.slot_dir.glob("*.html") if p.stem != "index"]
+    slot_strategies = [p for p in slot_strategies if p.stem in sample_outputs.strategies]
+    assert len(slot_strategies) == 2
+    for first in slot_strategies:
+        second = sample_outputs.all_dir / first.name
+        assert first != second and second.is_file()
+        assert first.read_bytes() == second.read_bytes(), f"{first.name} differs between runs"
 
 
 def test_plain_papermill_with_a_parameters_file(repo_root, tmp_path):
@@ -233,3 +249,15 @@ def test_unknown_parameter_name_is_refused(repo_root, tmp_path):
             {"strategyy": "vawg"},
             cwd=repo_root,
         )
+
+
+def test_each_run_index_links_every_report_and_loads_nothing_external(sample_outputs, parse_page):
+    for folder in (sample_outputs.slot_dir, sample_outputs.all_dir):
+        reports = sorted(p.name for p in folder.glob("*.html") if p.stem != "index")
+        page = parse_page(folder / "index.html")
+        assert {a.get("href") for a in page.all("a")} >= set(reports), folder.name
+        assert page.text.count("OFFICIAL") >= 2, folder.name
+        assert not page.all("script") and not [ln for ln in page.all("link") if ln.get("href")]
+        for img in page.all("img"):
+            assert img.get("alt", "").strip(), f"{folder.name}: thumbnail without alt text"
+            assert (folder / img.get("src", "")).is_file(), f"{folder.name}: {img.get('src')}"
