@@ -46,6 +46,7 @@ __all__ = [
     "find_chromium",
     "guard_page",
     "open_browser",
+    "run_with_browser",
     "open_report",
     "parse_css_color",
     "print_pdf",
@@ -169,12 +170,24 @@ def _loop_running() -> bool:
     return True
 
 
-def _run_with_browser(browser: Browser | None, work: Callable[[Browser], T]) -> T:
+def run_with_browser(browser: Browser | None, work: Callable[[Browser], T]) -> T:
     """Run ``work`` with the given browser, or with one launched for it.
 
     Playwright's synchronous API refuses to start inside a running asyncio loop
     (a Jupyter kernel, or another Playwright session in this thread), so there
     the browser is launched in a worker thread instead.
+
+    Parameters
+    ----------
+    browser : playwright Browser or None
+        A running browser to reuse; ``None`` launches one for this call.
+    work : callable
+        Called with the browser; its result is returned.
+
+    Returns
+    -------
+    object
+        What ``work`` returned.
     """
     if browser is not None:
         return work(browser)
@@ -341,7 +354,7 @@ def capture_screenshot(
     """
     _check_size(width, height)
     source = _existing_file(html_path)
-    return _run_with_browser(
+    return run_with_browser(
         browser, lambda running: _screenshot_with(running, source, png_path, width, height)
     )
 
@@ -374,7 +387,7 @@ def capture_screenshots(
     sources = [_existing_file(path) for path in html_paths]
     if not sources:
         return []
-    return _run_with_browser(
+    return run_with_browser(
         browser,
         lambda running: [_screenshot_with(running, s, None, width, height) for s in sources],
     )
@@ -464,7 +477,7 @@ def print_pdf(
     """
     templates = build_pdf_templates(marking)
     source = _existing_file(html_path)
-    return _run_with_browser(
+    return run_with_browser(
         browser, lambda running: _pdf_with(running, source, pdf_path, templates)
     )
 
@@ -493,7 +506,7 @@ def print_pdfs(
     sources = [_existing_file(path) for path in html_paths]
     if not sources:
         return []
-    return _run_with_browser(
+    return run_with_browser(
         browser, lambda running: [_pdf_with(running, s, None, templates) for s in sources]
     )
 
@@ -816,7 +829,7 @@ def check_page(
         with open_report(running, source) as (page, page_log):
             return _check_loaded_page(page, page_log, str(page_or_html_path), rag_selector)
 
-    return _run_with_browser(browser, check)
+    return run_with_browser(browser, check)
 
 
 def check_reports(
@@ -839,6 +852,6 @@ def check_reports(
     sources = [_existing_file(path) for path in html_paths]
     if not sources:
         return []
-    return _run_with_browser(
+    return run_with_browser(
         browser, lambda running: [check_page(s, browser=running) for s in sources]
     )

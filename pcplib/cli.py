@@ -84,13 +84,22 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         The sub-command's parser.
     """
     parser.add_argument(
-        "--jobs", type=int, default=None, help="reports run at once (default: the number of CPUs)"
+        "--jobs",
+        type=int,
+        default=None,
+        help="reports run at once (default: one more than the number of CPUs)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data set folder")
     parser.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
     parser.add_argument("--renderer", choices=["nbconvert", "quarto"], default="nbconvert")
     parser.add_argument("--pdf", action="store_true", help="also print each report to PDF")
+    parser.add_argument(
+        "--no-screenshots",
+        action="store_true",
+        help="do not save each report's first screen as <report>.png (saved by default "
+        "when Chromium is installed, and shown as thumbnails in index.html)",
+    )
     parser.add_argument(
         "--timestamp",
         help="fixed production time (ISO-8601) for byte-identical output; "
@@ -112,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         The process exit code: 0 success, 1 failure (invalid data, a failed report),
-        2 usage error.
+        2 usage error (or a renderer that is not installed), 130 interrupted (Ctrl-C or
+        SIGTERM).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)

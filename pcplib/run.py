@@ -7,7 +7,12 @@ A run is planned as a list of jobs (one notebook execution each), then:
 2. the jobs run in parallel, each in its own kernel, into a temporary folder
    beside the destination (``outputs/.tmp-<folder>-<pid>``); one failing report
    does not stop the others;
-3. ``index.html``, ``manifest.json`` and ``run.log`` are written beside the reports;
+3. when every report succeeded and Chromium is installed, one browser saves each
+   report's first screen as ``<report>.png`` (``--no-screenshots`` skips it; without
+   Chromium a one-line warning says so and the run goes on) and, with ``--pdf``,
+   prints each report to an A4 PDF (a PDF that cannot be printed fails the run);
+   then ``index.html`` (with the screenshots as thumbnails), ``manifest.json`` and
+   ``run.log`` are written beside the reports;
 4. only when every report succeeded is the folder published: the previous
    ``outputs/<folder>/`` is renamed aside, the new one renamed into place, the
    old one removed. A failed run leaves the last good outputs untouched and
@@ -16,8 +21,13 @@ A run is planned as a list of jobs (one notebook execution each), then:
 5. Ctrl-C or SIGTERM kills the kernels, removes the temporary folder and exits 130.
 
 Reproducible runs (``--timestamp`` or ``SOURCE_DATE_EPOCH``): every report, the
-index and the manifest are byte-identical across runs. Durations vary, so they
-are then left out of the manifest and kept in ``run.log`` only.
+index and the manifest are byte-identical across runs (screenshots and PDFs are
+not: Chromium's PNG and PDF bytes may differ). Durations vary, so they are then
+left out of the manifest and kept in ``run.log`` only.
+
+The data set is validated once, here; each report's kernel is told the digest of
+the validated bytes (``PCP_VALIDATED_SHA256``) so its ``load_dataset`` skips a
+second schema pass when it reads exactly those bytes.
 """
 
 from __future__ import annotations
@@ -64,13 +74,16 @@ PACKAGES = (
     "papermill",
     "nbconvert",
     "matplotlib",
-    "great_tables",
     "pandera",
 )
 RENDERERS = ("nbconvert", "quarto")
 SPC_RULES = "mdc"
 MARKING = "OFFICIAL"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+SCREENSHOTS_SKIPPED = (
+    "screenshots skipped: Chromium not found; install it with apt-get install -y chromium"
+)
+THUMBNAIL_SIZE = (160, 100)  # CSS pixels, the 1280 x 800 screenshot's proportions
 MONTH_NAMES = (
     "January",
     "February",
@@ -207,6 +220,11 @@ class RunOptions:
         The command line, recorded in the manifest.
     today : datetime.date or None
         The date the run treats as today (``--today``); the real date when None.
+    screenshots : bool
+        Save each report's first screen as ``<report>.png`` (thumbnails in the index)
+        when Chromium is installed; ``--no-screenshots`` turns it off.
+    kernel_env : dict
+        Environment variables added to every kernel's (the validated-data digest).
     """
 
     out_dir: Path
@@ -221,6 +239,8 @@ class RunOptions:
     timeout: int = 600
     command: tuple[str, ...] = field(default_factory=tuple)
     today: date | None = None
+    screenshots: bool = True
+    kernel_env: dict[str, str] = field(default_factory=dict)
 
 
 # --- small helpers ------------------------------------------------------------------------
@@ -238,6 +258,21 @@ def count_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def default_jobs() -> int:
+    """Return how many reports run at once by default: one more than the CPUs.
+
+    Each report's kernel spends part of its life starting and stopping rather than
+    computing; one report more than the cores keeps every core busy then, and at
+    the end of a run (13 reports on 2 cores: 28.2 s instead of 30.9 s, measured).
+
+    Returns
+    -------
+    int
+        ``count_cpus() + 1``.
+    """
+    return count_cpus() + 1
 
 
 def resolve_produced_at(
@@ -753,6 +788,7 @@ def execute_job(job: Job, workdir: Path, options: RunOptions) -> JobResult:
             kernel_name=options.kernel_name,
             cwd=render.find_repo_root(),
             timeout=options.timeout,
+            env=options.kernel_env or None,
         )
         render.scrub_notebook(
             nb, input_path=repo_parameter(source), output_path=f"{job.name}.ipynb"
@@ -889,6 +925,48 @@ def summarise_overall(dataset: Any, strategy: str, period_end: str) -> OverallRa
     return OverallRag(rag, explanation)
 
 
+def format_produced(produced_at: str) -> str:
+    """Say when a run was produced in the reports' words: ``"23 November 2026 06:00 UTC"``.
+
+    Parameters
+    ----------
+    produced_at : str
+        ISO-8601 time.
+
+    Returns
+    -------
+    str
+        The time in UTC to the minute; the text as given when it cannot be read.
+    """
+    try:
+        moment = datetime.fromisoformat(produced_at)
+    except ValueError:
+        return produced_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return f"{moment.day} {MONTH_NAMES[moment.month - 1]} {moment:%Y %H:%M} UTC"
+
+
+def summarise_overalls(dataset: Any, plan: RunPlan) -> dict[str, OverallRag]:
+    """Return the overall RAG of every strategy report in a run.
+
+    Parameters
+    ----------
+    dataset : pcplib.data.Dataset
+        The validated data set.
+    plan : RunPlan
+        The run.
+
+    Returns
+    -------
+    dict
+        Strategy id to :class:`OverallRag`.
+    """
+    strategies = dict.fromkeys(job.strategy for job in plan.jobs if job.strategy)
+    return {s: summarise_overall(dataset, s, plan.period_end or "") for s in strategies if s}
+
+
 INDEX_CSS = """
 body { margin: 0; font-family: Arial, "Helvetica Neue", Helvetica, sans-serif;
   font-size: 1.1875rem; line-height: 1.5; color: #0b0c0c; background: #ffffff; }
@@ -904,12 +982,17 @@ a { color: #1d70b8; text-underline-offset: 0.15em; }
 a:visited { color: #4c2c92; }
 a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; }
 .rag { display: inline-block; padding: 0.1rem 0.5rem; font-weight: 700; border-radius: 0.2rem; }
+a.report { display: inline-block; }
+img.thumb { display: block; width: 10rem; max-width: 100%; height: auto;
+  border: 1px solid #b1b4b6; margin-bottom: 0.25rem; }
 dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; }
 dl.facts dt { font-weight: 700; }
 dl.facts dt, dl.facts dd { min-width: 0; overflow-wrap: anywhere; }
 dl.facts dd { margin: 0; }
-@media (max-width: 40rem) { dl.facts { grid-template-columns: minmax(0, 1fr); } }
-@media print { a { color: #0b0c0c; } .marking { border: 1px solid #0b0c0c; } }
+@media (max-width: 40rem) { dl.facts { grid-template-columns: minmax(0, 1fr); }
+  img.thumb { width: 6rem; } }
+@media print { a { color: #0b0c0c; } .marking { border: 1px solid #0b0c0c; }
+  img.thumb { display: none; } }
 """.strip()
 
 
@@ -944,6 +1027,7 @@ def build_index(
     dataset: Any,
     rags: dict[str, OverallRag],
     pdf: bool = False,
+    screenshots: bool = False,
 ) -> str:
     """Build the run's ``index.html``: every report with its overall RAG.
 
@@ -961,6 +1045,9 @@ def build_index(
         Strategy id to overall RAG.
     pdf : bool, default False
         Whether PDFs were printed beside the reports.
+    screenshots : bool, default False
+        Whether ``<report>.png`` first-screen pictures were saved beside the reports;
+        each report's link then shows its picture as a thumbnail.
 
     Returns
     -------
@@ -969,9 +1056,17 @@ def build_index(
     """
     esc = html.escape
     rows = []
+    width, height = THUMBNAIL_SIZE
     for result in results:
         job = result.job
-        link = f'<a href="{esc(job.name)}.html">{esc(job.title)}</a>'
+        if screenshots:
+            link = (
+                f'<a class="report" href="{esc(job.name)}.html">'
+                f'<img class="thumb" src="{esc(job.name)}.png" width="{width}" height="{height}" '
+                f'alt="First screen of {esc(job.title)}">{esc(job.title)}</a>'
+            )
+        else:
+            link = f'<a href="{esc(job.name)}.html">{esc(job.title)}</a>'
         if pdf:
             link += f' (<a href="{esc(job.name)}.pdf">PDF</a>)'
         rag = format_rag_cell(rags[job.strategy]) if job.strategy in rags else "Not applicable"
@@ -984,7 +1079,7 @@ def build_index(
             "These reports are built on generated data, not real performance data."
             f"{' Data set: ' + description if description else ''}</p></div>"
         )
-    facts = [("Produced", esc(produced_at))]
+    facts = [("Produced", esc(format_produced(produced_at)))]
     if plan.slot:
         facts.insert(0, ("Meeting", f"Corporate Governance Board, {format_month(plan.slot)}"))
     if plan.period_end:
@@ -997,6 +1092,12 @@ def build_index(
         )
     facts.append(("Security marking", MARKING))
     facts_html = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
+    thumbnails_note = (
+        "<p>Each report's picture is its first screen as a browser shows it; the picture and "
+        "the name both open the report.</p>"
+        if screenshots
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -1022,6 +1123,7 @@ def build_index(
 </table>
 <p>RAG is written as a word as well as coloured: Green, Amber, Red, or Grey (no target or
 no data). Each report explains how its overall RAG is rolled up from its headline measures.</p>
+{thumbnails_note}
 </main>
 <footer><p class="marking">{MARKING}</p></footer>
 </body>
@@ -1035,6 +1137,7 @@ def build_manifest(
     options: RunOptions,
     dataset: Any,
     git: dict[str, Any],
+    screenshots: bool = False,
 ) -> dict[str, Any]:
     """Build the run's ``manifest.json``: everything needed to reproduce it.
 
@@ -1050,6 +1153,9 @@ def build_manifest(
         The data set (its input file hashes).
     git : dict
         ``{"commit": ..., "dirty": ...}``.
+    screenshots : bool, default False
+        Whether ``<report>.png`` first-screen pictures were saved (their bytes are not
+        reproducible, unlike the HTML, so the manifest records no hash of them).
 
     Returns
     -------
@@ -1068,6 +1174,8 @@ def build_manifest(
         }
         if options.pdf:
             entry["pdf"] = f"{result.job.name}.pdf"
+        if screenshots:
+            entry["screenshot"] = f"{result.job.name}.png"
         if not result.ok:
             entry["error"] = result.error
             entry["cell"] = result.cell
@@ -1080,6 +1188,8 @@ def build_manifest(
         "produced_at": options.produced_at,
         "reproducible": options.reproducible,
         "renderer": options.renderer,
+        "screenshots": screenshots,
+        "pdf": options.pdf,
         "kernel": options.kernel_name,
         "command": list(options.command),
         "data": {
@@ -1276,6 +1386,10 @@ def handle_sigterm() -> Iterator[None]:
 def load_inputs(options: RunOptions) -> tuple[Any, list[str]]:
     """Validate and load the data set and the forward plan.
 
+    The data set is parsed (with each file's SHA-256) before the full validation and
+    its files hashed again after it, so the hashes in ``Dataset.files`` are those of
+    the bytes that were validated: a file changed meanwhile is reported as a problem.
+
     Parameters
     ----------
     options : RunOptions
@@ -1287,20 +1401,122 @@ def load_inputs(options: RunOptions) -> tuple[Any, list[str]]:
         ``(dataset or None, problems)``: every problem as a line of text; the data set
         only when there are none.
     """
-    from pcplib.data import load_dataset, validate_dataset
+    from pcplib.data import DataValidationError, load_dataset, validate_dataset
 
     if not options.data_dir.is_dir():
         return None, [f"{options.data_dir}: data folder not found"]
+    try:
+        # Parsing only: the full check follows (a missing table is reported by it too).
+        dataset = load_dataset(options.data_dir, validate=False, today=options.today)
+    except DataValidationError:
+        dataset = None
     problems = [
         str(p)
         for p in validate_dataset(
             options.data_dir, forward_plan=options.forward_plan, today=options.today
         )
     ]
-    if problems:
-        return None, problems
-    # Just validated in full: load without checking everything a second time.
-    return load_dataset(options.data_dir, validate=False, today=options.today), []
+    if problems or dataset is None:
+        return None, problems or [f"{options.data_dir}: the data set could not be read"]
+    changed = [
+        relative
+        for relative, sha256 in dict(dataset.files).items()
+        if hash_file(options.data_dir / relative) != sha256
+    ]
+    if changed:
+        return None, [
+            f"{options.data_dir / relative}: changed while it was being validated; run again"
+            for relative in changed
+        ]
+    return dataset, []
+
+
+def describe_validated_data(dataset: Any, today: date | None) -> dict[str, str]:
+    """Return the kernels' environment saying which data-set bytes this run validated.
+
+    Each report's ``load_dataset`` then skips its own schema pass when it reads the
+    same bytes (see :func:`pcplib.data.digest_validated_files`), and validates as
+    usual otherwise.
+
+    Parameters
+    ----------
+    dataset : pcplib.data.Dataset
+        The data set loaded by :func:`load_inputs` (its ``files`` hashes were validated).
+    today : datetime.date or None
+        The date the validation was made against (the real date when None).
+
+    Returns
+    -------
+    dict
+        ``{"PCP_VALIDATED_SHA256": digest}``, or empty when the data set lists no files.
+    """
+    from pcplib.data import VALIDATED_DIGEST_ENV, digest_validated_files
+
+    files = dict(getattr(dataset, "files", {}) or {})
+    if not files:
+        return {}
+    return {VALIDATED_DIGEST_ENV: digest_validated_files(files, today or date.today())}
+
+
+def picture_reports(
+    html_paths: Sequence[Path], *, screenshots: bool, pdf: bool
+) -> tuple[bool, str]:
+    """Save first-screen screenshots and/or A4 PDFs of the reports, with one browser.
+
+    Parameters
+    ----------
+    html_paths : sequence of Path
+        The reports; ``<report>.png`` and ``<report>.pdf`` are written beside each.
+    screenshots : bool
+        Save screenshots (skipped, with a warning, when Chromium is missing or fails).
+    pdf : bool
+        Print PDFs (a failure is an error: the user asked for them).
+
+    Returns
+    -------
+    tuple of (bool, str)
+        Whether every screenshot was saved, and a one-line warning when they were skipped.
+
+    Raises
+    ------
+    RuntimeError
+        When PDFs were asked for and could not be printed.
+    """
+    if not html_paths or not (screenshots or pdf):
+        return False, ""
+    from pcplib import browser
+
+    if browser.find_chromium() is None:
+        if pdf:
+            raise RuntimeError(
+                "--pdf needs Chromium, which is not installed: apt-get install -y chromium"
+            )
+        return False, SCREENSHOTS_SKIPPED
+
+    def capture(running: Any) -> tuple[bool, str]:
+        taken, warning = False, ""
+        if screenshots:
+            try:
+                browser.capture_screenshots(html_paths, browser=running)
+                taken = True
+            except Exception as exc:  # pictures are a convenience; the reports stand
+                warning = f"screenshots skipped: {type(exc).__name__}: {exc}"
+        if pdf:
+            browser.print_pdfs(html_paths, marking=MARKING, browser=running)
+        return taken, warning
+
+    try:
+        # run_with_browser moves Playwright to a worker thread when an asyncio loop is
+        # running here (a Jupyter kernel, or a caller's own Playwright session).
+        taken, warning = browser.run_with_browser(None, capture)
+    except Exception as exc:
+        if pdf:
+            raise RuntimeError(f"PDFs could not be printed: {type(exc).__name__}: {exc}") from exc
+        taken, warning = False, f"screenshots skipped: {type(exc).__name__}: {exc}"
+    if not taken:
+        for path in html_paths:
+            path.with_suffix(".png").unlink(missing_ok=True)
+    return taken, warning.splitlines()[0] if warning else ""
 
 
 def load_plan(forward_plan: Path) -> Any:
@@ -1468,6 +1684,9 @@ def execute_with_progress(
 def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None) -> int:
     """Execute a planned run end to end: validate, run in parallel, publish atomically.
 
+    Ctrl-C or SIGTERM at any point kills the kernels, removes the temporary folder,
+    leaves the published outputs as they were and returns 130.
+
     Parameters
     ----------
     plan : RunPlan
@@ -1484,6 +1703,42 @@ def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None)
         or a report failed, 2 for a missing renderer, 130 when interrupted.
     """
     console = console or Console()
+    destination = options.out_dir / plan.folder
+    with handle_sigterm():
+        try:
+            return execute_plan(plan, options, console)
+        except KeyboardInterrupt:
+            render.cancel_kernels()
+            console.print(
+                f"[bold red]Interrupted[/bold red]: nothing was published; {destination} is "
+                "unchanged.",
+                highlight=False,
+            )
+            return EXIT_INTERRUPTED
+
+
+def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
+    """Do the work of :func:`run_plan` (which adds the interrupt handling).
+
+    Parameters
+    ----------
+    plan : RunPlan
+        What to produce.
+    options : RunOptions
+        How.
+    console : rich.console.Console
+        Where messages, progress and the summary go.
+
+    Returns
+    -------
+    int
+        The exit code (see :func:`run_plan`).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C or SIGTERM, after removing the temporary folder.
+    """
     destination = options.out_dir / plan.folder
     try:
         check_renderer(options)
@@ -1502,6 +1757,10 @@ def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None)
         console.print(f"pcp: {exc}", highlight=False, markup=False, soft_wrap=True)
         return exc.exit_code
     plan = name_jobs(plan, dataset)
+    options = replace(
+        options,
+        kernel_env={**options.kernel_env, **describe_validated_data(dataset, options.today)},
+    )
 
     options.out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(options.out_dir, plan.folder)
@@ -1511,75 +1770,104 @@ def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None)
     staging.mkdir()
     handlers = start_log(staging / "run.log", console)
     render.reset_kernel_cancel()
+    warnings: list[str] = []
     try:
-        with handle_sigterm():
-            logger.info(
-                "run %s: %d report(s), %d at once, renderer %s, produced_at %s",
-                plan.folder,
-                len(plan.jobs),
-                options.jobs,
-                options.renderer,
-                options.produced_at,
-            )
-            logger.info("data %s, forward plan %s", options.data_dir, options.forward_plan)
-            started = time.perf_counter()
+        logger.info(
+            "run %s: %d report(s), %d at once, renderer %s, produced_at %s",
+            plan.folder,
+            len(plan.jobs),
+            options.jobs,
+            options.renderer,
+            options.produced_at,
+        )
+        logger.info("data %s, forward plan %s", options.data_dir, options.forward_plan)
+        started = time.perf_counter()
+        # The index's overall RAGs come from the validated data, not from the reports:
+        # worked out while the kernels run, they no longer wait for the last report.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as rag_pool:
+            rag_future = rag_pool.submit(summarise_overalls, dataset, plan)
             results = execute_with_progress(plan.jobs, staging, options, console)
-            failed = [r for r in results if not r.ok]
-            if not failed and options.pdf:
-                from pcplib.browser import print_pdfs
-
-                print_pdfs([staging / f"{r.job.name}.html" for r in results], marking=MARKING)
-            rags = {
-                r.job.strategy: summarise_overall(dataset, r.job.strategy, plan.period_end or "")
-                for r in results
-                if r.job.strategy and r.ok
-            }
-            write_json(
-                staging / "manifest.json",
-                build_manifest(plan, results, options, dataset, read_git_commit()),
-            )
-            logger.info("all reports finished in %.1f s", time.perf_counter() - started)
-            if failed:
-                logger.error(
-                    "%d of %d report(s) failed; %s left untouched",
-                    len(failed),
-                    len(results),
-                    destination,
+            all_rags = rag_future.result()
+        failed = [r for r in results if not r.ok]
+        screenshots = False
+        if not failed and (options.screenshots or options.pdf):
+            pictures_started = time.perf_counter()
+            try:
+                screenshots, warning = picture_reports(
+                    [staging / f"{r.job.name}.html" for r in results],
+                    screenshots=options.screenshots,
+                    pdf=options.pdf,
                 )
+            except RuntimeError as exc:
+                logger.error("%s", exc)
                 stop_log(handlers)
                 handlers = []
-                target = publish_failures(staging, destination, failed)
+                target = publish_failures(staging, destination, [])
                 print_summary(console, results)
                 console.print(
-                    f"[bold red]{len(failed)} report(s) failed.[/bold red] The last good outputs "
-                    f"in {destination} are unchanged; failed notebooks and the log are in {target}",
+                    f"[bold red]{exc}[/bold red] Nothing was published; {destination} is "
+                    f"unchanged; the log is in {target}",
                     highlight=False,
+                    soft_wrap=True,
                 )
                 return EXIT_FAILED
-            (staging / "index.html").write_text(
-                build_index(
-                    plan,
-                    results,
-                    produced_at=options.produced_at,
-                    dataset=dataset,
-                    rags=rags,
-                    pdf=options.pdf,
-                ),
-                encoding="utf-8",
+            if warning:
+                logger.warning("%s", warning)
+                warnings.append(warning)
+            logger.info(
+                "screenshots %s, PDFs %s, in %.1f s",
+                "saved" if screenshots else "not saved",
+                "printed" if options.pdf else "not asked for",
+                time.perf_counter() - pictures_started,
             )
-            logger.info("publishing %s", destination)
+        rags = {
+            r.job.strategy: all_rags[r.job.strategy] for r in results if r.job.strategy and r.ok
+        }
+        write_json(
+            staging / "manifest.json",
+            build_manifest(
+                plan, results, options, dataset, read_git_commit(), screenshots=screenshots
+            ),
+        )
+        logger.info("all reports finished in %.1f s", time.perf_counter() - started)
+        if failed:
+            logger.error(
+                "%d of %d report(s) failed; %s left untouched",
+                len(failed),
+                len(results),
+                destination,
+            )
             stop_log(handlers)
             handlers = []
-            publish_folder(staging, destination)
+            target = publish_failures(staging, destination, failed)
             print_summary(console, results)
-            console.print(f"Reports published: {destination / 'index.html'}", highlight=False)
-            return EXIT_OK
-    except KeyboardInterrupt:
-        render.cancel_kernels()
-        console.print(
-            f"[bold red]Interrupted[/bold red]: nothing was published; {destination} is unchanged."
+            console.print(
+                f"[bold red]{len(failed)} report(s) failed.[/bold red] The last good outputs "
+                f"in {destination} are unchanged; failed notebooks and the log are in {target}",
+                highlight=False,
+            )
+            return EXIT_FAILED
+        (staging / "index.html").write_text(
+            build_index(
+                plan,
+                results,
+                produced_at=options.produced_at,
+                dataset=dataset,
+                rags=rags,
+                pdf=options.pdf,
+                screenshots=screenshots,
+            ),
+            encoding="utf-8",
         )
-        return EXIT_INTERRUPTED
+        logger.info("publishing %s", destination)
+        stop_log(handlers)
+        handlers = []
+        publish_folder(staging, destination)
+        print_summary(console, results)
+        for warning in warnings:
+            console.print(f"Warning: {warning}", highlight=False, markup=False, soft_wrap=True)
+        console.print(f"Reports published: {destination / 'index.html'}", highlight=False)
+        return EXIT_OK
     finally:
         stop_log(handlers)
         if staging.exists():
@@ -1603,7 +1891,7 @@ def make_options(args: Any) -> RunOptions:
         The options.
     """
     produced_at, reproducible = resolve_produced_at(args.timestamp)
-    jobs = args.jobs if args.jobs is not None else count_cpus()
+    jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise RunError(f"--jobs must be 1 or more, got {jobs}", EXIT_USAGE)
     return RunOptions(
@@ -1613,6 +1901,7 @@ def make_options(args: Any) -> RunOptions:
         jobs=jobs,
         renderer=args.renderer,
         pdf=args.pdf,
+        screenshots=not getattr(args, "no_screenshots", False),
         produced_at=produced_at,
         reproducible=reproducible,
         command=tuple(getattr(args, "argv", ()) or ()),

@@ -43,12 +43,12 @@ def test_slot_run_publishes_both_strategies_the_overview_and_the_index(slot_run:
         assert "OFFICIAL" in html and "<html" in html
         assert (slot_run / f"{name}.ipynb").is_file()
     index = (slot_run / "index.html").read_text(encoding="utf-8")
-    assert '<a href="neighbourhood-crime.html">' in index
-    assert '<a href="neighbourhood-policing.html">' in index
-    assert '<a href="plan-overview.html">' in index
+    assert 'href="neighbourhood-crime.html"' in index
+    assert 'href="neighbourhood-policing.html"' in index
+    assert 'href="plan-overview.html"' in index
     assert index.count('<p class="marking">OFFICIAL</p>') == 2
     assert "Illustrative sample data" in index
-    assert TIMESTAMP in index and "September 2026" in index
+    assert "<dd>23 November 2026 06:00 UTC</dd>" in index and "September 2026" in index
     assert any(f">{rag}</span>" in index for rag in run.RAG_COLOURS)
     manifest = json.loads((slot_run / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["slot"] == "2026-11" and manifest["period_end"] == "2026-09"
@@ -59,6 +59,24 @@ def test_slot_run_publishes_both_strategies_the_overview_and_the_index(slot_run:
         "plan-overview",
     ]
     assert (slot_run / "run.log").is_file()
+
+
+def test_slot_run_shows_each_reports_first_screen_when_chromium_is_installed(
+    slot_run: Path,
+) -> None:
+    from pcplib.browser import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is not installed (apt-get install -y chromium): no screenshots")
+    index = (slot_run / "index.html").read_text(encoding="utf-8")
+    manifest = json.loads((slot_run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["screenshots"] is True
+    for report in manifest["reports"]:
+        name = report["name"]
+        assert report["screenshot"] == f"{name}.png"
+        assert (slot_run / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f'<img class="thumb" src="{name}.png"' in index
+    assert 'alt="First screen of Plan overview: every delivery strategy"' in index
 
 
 def test_broken_strategy_fails_the_run_and_keeps_the_last_good_outputs(

@@ -18,6 +18,15 @@ def test_run_options_parse_with_documented_defaults() -> None:
     assert args.jobs is None and args.timestamp is None and args.today is None
 
 
+def test_screenshots_are_on_by_default_and_no_screenshots_turns_them_off() -> None:
+    parser = cli.build_parser()
+    for command in (["run", "--slot", "latest"], ["public", "--quarter", "2026/27 Q2"]):
+        default = run.make_options(parser.parse_args(command))
+        assert default.screenshots is True
+        off = run.make_options(parser.parse_args([*command, "--no-screenshots"]))
+        assert off.screenshots is False
+
+
 def test_strategy_takes_one_or_more_ids() -> None:
     args = cli.build_parser().parse_args(
         ["run", "--strategy", "vawg", "road-safety", "--period", "2026-09"]

@@ -152,3 +152,54 @@ def test_quarto_is_optional_and_its_absence_is_explained(tmp_path, monkeypatch) 
 
 def test_kill_live_kernels_with_none_running() -> None:
     assert render.kill_live_kernels() == 0
+
+
+def test_env_reaches_the_kernel_only(tmp_path, monkeypatch) -> None:
+    import os
+
+    monkeypatch.delenv("PCP_TEST_MARKER", raising=False)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('marker = ""')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        cell,
+        nbformat.v4.new_code_cell('import os\nprint("marker", os.environ.get("PCP_TEST_MARKER"))'),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "pcp",
+        "display_name": "Python (pcp)",
+        "language": "python",
+    }
+    nbformat.write(nb, tmp_path / "env.ipynb")
+    executed = render.execute_notebook(
+        tmp_path / "env.ipynb",
+        tmp_path / "out.ipynb",
+        {},
+        env={"PCP_TEST_MARKER": "set-for-kernel"},
+    )
+    assert executed.cells[-1].outputs[0].text.strip() == "marker set-for-kernel"
+    assert "PCP_TEST_MARKER" not in os.environ
+
+
+def test_importing_resolve_repo_path_stays_light() -> None:
+    # Every report notebook imports it; nbformat and jupyter_client would add over a
+    # second to each report's kernel.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom pcplib.render import resolve_repo_path\n"
+        "print(sorted(m for m in ('nbformat', 'jupyter_client', 'jsonschema') if m in sys.modules))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == "[]"
+    assert render.TrackedKernelManager is render.get_kernel_manager_class()
+
+
+def test_export_html_reuses_its_exporter_and_stays_identical(executed) -> None:
+    _, nb = executed
+    first = render.export_html(nb, name="report")
+    assert render.export_html(nb, name="report") == first
+    assert render._get_exporter(render.TEMPLATE_NAME) is render._get_exporter(render.TEMPLATE_NAME)

@@ -8,6 +8,8 @@ by small stand-ins, so each run takes a few seconds.
 from __future__ import annotations
 
 import json
+import shutil
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,6 +34,7 @@ OVERVIEW_PARAMETERS = (
     'slot = ""\nperiod_end = ""\ndata_dir = "data"\nreference_dir = "data/reference"\n'
     'produced_at = ""\n'
 )
+SAMPLE_TODAY = date(2026, 11, 23)
 PUBLIC_PARAMETERS = (
     'quarter = ""\ndata_dir = "data"\nforward_plan = "params/forward_plan.yaml"\nproduced_at = ""\n'
 )
@@ -123,6 +126,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
         jobs=2,
         produced_at="2026-11-23T06:00:00+00:00",
         reproducible=True,
+        # Screenshots have their own tests below; the others stay browser-free and fast.
+        screenshots=False,
     )
     return SimpleNamespace(
         tmp=tmp_path,
@@ -155,6 +160,7 @@ def run_args(project: SimpleNamespace, *extra: str) -> list[str]:
         str(project.plan_file),
         "--jobs",
         "2",
+        "--no-screenshots",
     ]
 
 
@@ -313,6 +319,8 @@ def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     assert "Illustrative sample data" in index
     assert "background:#ffdd00" in index and ">Amber</span> Worst of vawg." in index
     assert "September 2026" in index and "2026/27 Q2" in index
+    assert "<dt>Produced</dt><dd>23 November 2026 06:00 UTC</dd>" in index
+    assert "<img" not in index  # no screenshots asked for, so no thumbnails
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["slot"] == "2026-11" and manifest["period_end"] == "2026-09"
     assert manifest["produced_at"] == "2026-11-23T06:00:00+00:00"
@@ -321,7 +329,8 @@ def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     assert manifest["data"]["illustrative"] is True
     assert manifest["git"]["commit"] == "0" * 40
     assert set(manifest["packages"]) >= {"pcplib", "pandas", "numpy", "papermill", "nbconvert"}
-    assert set(manifest["packages"]) >= {"matplotlib", "great_tables", "pandera"}
+    assert set(manifest["packages"]) >= {"matplotlib", "pandera"}
+    assert "not installed" not in manifest["packages"].values()
     assert [r["name"] for r in manifest["reports"]] == ["vawg", "road-safety", "plan-overview"]
     assert manifest["reports"][0]["parameters"]["strategy"] == "vawg"
     assert all(r["status"] == "ok" for r in manifest["reports"])
@@ -436,7 +445,7 @@ def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
         "vawg.ipynb",
     ]
     assert first == second
-    assert b"2026-11-23T06:00:00+00:00" in first["index.html"]
+    assert b"23 November 2026 06:00 UTC" in first["index.html"]
 
 
 def test_quarto_renderer_without_quarto_exits_2(project, monkeypatch, capsys) -> None:
@@ -466,3 +475,238 @@ def test_publish_folder_replaces_the_destination_whole(tmp_path) -> None:
     run.publish_folder(staging, destination)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11"]
     assert [p.name for p in destination.iterdir()] == ["new.html"]
+
+
+# --- screenshots --------------------------------------------------------------------------------
+
+
+def test_screenshots_become_thumbnails_in_the_index_and_leave_the_html_alone(project) -> None:
+    from pcplib.browser import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    plan = run.name_jobs(make_plan(project, ["vawg"]), project.dataset)
+    assert run.run_plan(plan, project.options, quiet()) == run.EXIT_OK
+    without = folder_bytes(project.out / "2026-11")
+    options = run.replace(project.options, screenshots=True)
+    assert run.run_plan(plan, options, quiet()) == run.EXIT_OK
+    folder = project.out / "2026-11"
+    for name in ("vawg", "plan-overview"):
+        assert (folder / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        # Screenshots are taken after the HTML is written and never change it.
+        assert (folder / f"{name}.html").read_bytes() == without[f"{name}.html"]
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<a class="report" href="vawg.html"><img class="thumb" src="vawg.png" width="160" '
+        'height="100" alt="First screen of VAWG">VAWG</a>'
+    ) in index
+    assert 'alt="First screen of Plan overview: every delivery strategy"' in index
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["screenshots"] is True
+    assert [r["screenshot"] for r in manifest["reports"]] == ["vawg.png", "plan-overview.png"]
+
+
+def test_without_chromium_screenshots_are_skipped_with_a_warning(project, monkeypatch) -> None:
+    from pcplib import browser
+
+    monkeypatch.setattr(browser, "find_chromium", lambda: None)
+    options = run.replace(project.options, screenshots=True)
+    console = Console(record=True, width=200, file=open("/dev/null", "w"))  # noqa: SIM115
+    assert run.run_plan(make_plan(project, ["vawg"]), options, console) == run.EXIT_OK
+    folder = project.out / "2026-11"
+    assert not list(folder.glob("*.png"))
+    assert "<img" not in (folder / "index.html").read_text(encoding="utf-8")
+    assert run.SCREENSHOTS_SKIPPED in console.export_text()
+    assert run.SCREENSHOTS_SKIPPED in (folder / "run.log").read_text(encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["screenshots"] is False
+    assert all("screenshot" not in r for r in manifest["reports"])
+
+
+def test_a_failing_browser_skips_screenshots_but_fails_a_pdf_run(project, monkeypatch) -> None:
+    from pcplib import browser
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("browser crashed")
+
+    monkeypatch.setattr(browser, "find_chromium", lambda: Path("/usr/bin/chromium"))
+    monkeypatch.setattr(browser, "open_browser", broken)
+    taken, warning = run.picture_reports([project.tmp / "x.html"], screenshots=True, pdf=False)
+    assert (taken, warning) == (False, "screenshots skipped: RuntimeError: browser crashed")
+    with pytest.raises(RuntimeError, match="PDFs could not be printed"):
+        run.picture_reports([project.tmp / "x.html"], screenshots=True, pdf=True)
+    options = run.replace(project.options, pdf=True)
+    monkeypatch.setattr(run, "check_renderer", lambda options: None)
+    before = sorted(project.out.iterdir()) if project.out.exists() else []
+    assert run.run_plan(make_plan(project, ["vawg"]), options, quiet()) == run.EXIT_FAILED
+    folder = project.out / "2026-11"
+    assert [p.name for p in folder.iterdir()] == ["_failed"]
+    assert "PDFs could not be printed" in (folder / "_failed" / "run.log").read_text("utf-8")
+    assert before == []
+
+
+# --- the kernels' environment: data validated once ----------------------------------------------
+
+
+def test_kernels_are_told_which_data_bytes_were_validated(project, monkeypatch) -> None:
+    from pcplib import data
+
+    notebook = write_notebook(
+        project.tmp / "notebooks" / "env.ipynb",
+        OVERVIEW_PARAMETERS,
+        'import os\nprint("digest", os.environ.get("PCP_VALIDATED_SHA256"))',
+    )
+    monkeypatch.setitem(run.NOTEBOOKS, "plan_overview", notebook)
+    assert run.run_plan(make_plan(project, []), project.options, quiet()) == run.EXIT_OK
+    expected = data.digest_validated_files(project.dataset.files, date.today())
+    executed = (project.out / "2026-11" / "plan-overview.ipynb").read_text(encoding="utf-8")
+    assert f"digest {expected}" in executed
+    assert run.describe_validated_data(SimpleNamespace(files={}), None) == {}
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, data_dir: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    return copy
+
+
+def spy_on_validation(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from pcplib import data
+
+    calls: list[str] = []
+    real = data._schema_problems
+
+    def spy(name, *args, **kwargs):
+        calls.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(data, "_schema_problems", spy)
+    return calls
+
+
+def break_first_measure(folder: Path) -> None:
+    measures = folder / "framework" / "measures.csv"
+    frame = pd.read_csv(measures, dtype=str, keep_default_na=False)
+    frame.loc[0, "good_direction"] = "sideways"
+    frame.to_csv(measures, index=False)
+
+
+def test_matching_validated_digest_skips_the_second_validation(data_copy, monkeypatch) -> None:
+    from pcplib import data
+
+    today = SAMPLE_TODAY
+    break_first_measure(data_copy)  # invalid, yet these exact bytes are declared validated
+    files = data.load_dataset(data_copy, validate=False, today=today).files
+    monkeypatch.setenv(data.VALIDATED_DIGEST_ENV, data.digest_validated_files(files, today))
+    calls = spy_on_validation(monkeypatch)
+    dataset = data.load_dataset(data_copy, today=today)
+    assert calls == []
+    assert dataset.files == files
+    assert dataset.measures.loc[0, "good_direction"] == "sideways"
+
+
+def test_mismatching_validated_digest_validates_and_reports_problems(
+    data_copy, monkeypatch
+) -> None:
+    from pcplib import data
+
+    today = SAMPLE_TODAY
+    validated = data.load_dataset(data_copy, validate=False, today=today).files
+    monkeypatch.setenv(data.VALIDATED_DIGEST_ENV, data.digest_validated_files(validated, today))
+    break_first_measure(data_copy)  # changed after the run validated it
+    calls = spy_on_validation(monkeypatch)
+    with pytest.raises(data.DataValidationError) as caught:
+        data.load_dataset(data_copy, today=today)
+    assert "measures" in calls
+    assert any(
+        p.column == "good_direction" and p.file.endswith("measures.csv")
+        for p in caught.value.problems
+    )
+    # The same bytes validated for another day do not count either.
+    calls.clear()
+    files = data.load_dataset(data_copy, validate=False, today=today).files
+    other_day = today.replace(day=today.day - 1)
+    monkeypatch.setenv(data.VALIDATED_DIGEST_ENV, data.digest_validated_files(files, other_day))
+    with pytest.raises(data.DataValidationError):
+        data.load_dataset(data_copy, today=today)
+    assert "measures" in calls
+
+
+# --- SIGTERM --------------------------------------------------------------------------------------
+
+SIGTERM_DRIVER = """
+import json, sys
+from pathlib import Path
+from types import SimpleNamespace
+from pcplib import run
+
+config = json.loads(sys.argv[1])
+run.NOTEBOOKS = {key: Path(value) for key, value in config["notebooks"].items()}
+dataset = SimpleNamespace(illustrative=True, description="", files={}, strategies=None)
+run.load_inputs = lambda options: (dataset, [])
+run.read_git_commit = lambda: {"commit": None, "dirty": None}
+at = "2026-11-23T06:00:00+00:00"
+jobs = (
+    run.plan_strategy_job("slow", "2026-11", "2026-09", "data", at),
+    run.plan_overview_job("2026-11", "2026-09", "data", at),
+)
+plan = run.RunPlan("2026-11", "CGB test", jobs, "2026-11", "2026-09")
+options = run.RunOptions(
+    out_dir=Path(config["out"]), data_dir=Path(config["data"]),
+    forward_plan=Path(config["plan"]), jobs=2, produced_at=at, reproducible=True,
+    screenshots=False,
+)
+sys.exit(run.run_plan(plan, options))
+"""
+
+
+def test_sigterm_stops_a_run_cleanly_with_exit_130(project) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert run.run_plan(make_plan(project, ["vawg"]), project.options, quiet()) == run.EXIT_OK
+    folder = project.out / "2026-11"
+    before = folder_bytes(folder)
+    slow = write_notebook(
+        project.tmp / "notebooks" / "slow.ipynb",
+        STRATEGY_PARAMETERS,
+        "import time\ntime.sleep(120)",
+    )
+    config = {
+        "notebooks": {
+            **{k: str(v) for k, v in run.NOTEBOOKS.items()},
+            "delivery_strategy": str(slow),
+        },
+        "out": str(project.out),
+        "data": str(project.data),
+        "plan": str(project.plan_file),
+    }
+    log = project.tmp / "stderr.txt"
+    with log.open("w", encoding="utf-8") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SIGTERM_DRIVER, json.dumps(config)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "slow: started" not in log.read_text(encoding="utf-8"):
+            assert process.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, "the run did not start within 60 s"
+            time.sleep(0.1)
+        time.sleep(2.0)  # let the slow report's kernel start and begin its cell
+        os.kill(process.pid, signal.SIGTERM)
+        stdout, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == run.EXIT_INTERRUPTED, log.read_text(encoding="utf-8")
+    assert "Interrupted" in stdout
+    assert sorted(p.name for p in project.out.iterdir()) == ["2026-11"]  # no temporary folders
+    assert folder_bytes(folder) == before
