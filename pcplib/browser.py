@@ -202,6 +202,18 @@ def run_with_browser(browser: Browser | None, work: Callable[[Browser], T]) -> T
     return launch_and_work()
 
 
+def _run_each(
+    html_paths: Iterable[Path | str],
+    browser: Browser | None,
+    work: Callable[[Browser, Path], T],
+) -> list[T]:
+    """Run ``work`` on each existing report with one browser; ``[]`` for no reports."""
+    sources = [_existing_file(path) for path in html_paths]
+    if not sources:
+        return []
+    return run_with_browser(browser, lambda running: [work(running, s) for s in sources])
+
+
 @dataclass
 class PageLog:
     """What a page did while it loaded: console errors and blocked requests.
@@ -384,12 +396,10 @@ def capture_screenshots(
         The PNGs written, in the order of ``html_paths``.
     """
     _check_size(width, height)
-    sources = [_existing_file(path) for path in html_paths]
-    if not sources:
-        return []
-    return run_with_browser(
+    return _run_each(
+        html_paths,
         browser,
-        lambda running: [_screenshot_with(running, s, None, width, height) for s in sources],
+        lambda running, source: _screenshot_with(running, source, None, width, height),
     )
 
 
@@ -503,11 +513,8 @@ def print_pdfs(
         The PDFs written, in the order of ``html_paths``.
     """
     templates = build_pdf_templates(marking)
-    sources = [_existing_file(path) for path in html_paths]
-    if not sources:
-        return []
-    return run_with_browser(
-        browser, lambda running: [_pdf_with(running, s, None, templates) for s in sources]
+    return _run_each(
+        html_paths, browser, lambda running, source: _pdf_with(running, source, None, templates)
     )
 
 
@@ -517,6 +524,7 @@ _HEX = re.compile(r"^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$", re.IGNORECASE)
 _RGB = re.compile(r"^rgba?\(\s*([^)]*)\)$", re.IGNORECASE)
 
 Color = tuple[float, float, float, float]
+_WHITE: Color = (255.0, 255.0, 255.0, 1.0)
 
 
 def parse_css_color(value: str | Sequence[float]) -> Color:
@@ -629,8 +637,7 @@ def contrast_ratio(fg: str | Sequence[float], bg: str | Sequence[float]) -> floa
     >>> round(contrast_ratio("#000000", "#ffffff"), 1)
     21.0
     """
-    white: Color = (255.0, 255.0, 255.0, 1.0)
-    background = _blend(parse_css_color(bg), white)
+    background = _blend(parse_css_color(bg), _WHITE)
     text = _blend(parse_css_color(fg), background)
     lighter, darker = sorted(
         (_relative_luminance(text), _relative_luminance(background)), reverse=True
@@ -738,7 +745,7 @@ _JS_RAG_COLOURS = """(selector) => Array.from(document.querySelectorAll(selector
 
 def _effective_background(backgrounds: Sequence[str]) -> Color:
     """Composite a chain of backgrounds (element first, ancestors after) over white."""
-    color: Color = (255.0, 255.0, 255.0, 1.0)
+    color = _WHITE
     for css in reversed(list(backgrounds)):
         color = _blend(parse_css_color(css), color)
     return color
@@ -849,9 +856,6 @@ def check_reports(
     list of PageReport
         One per report, in order.
     """
-    sources = [_existing_file(path) for path in html_paths]
-    if not sources:
-        return []
-    return run_with_browser(
-        browser, lambda running: [check_page(s, browser=running) for s in sources]
+    return _run_each(
+        html_paths, browser, lambda running, source: check_page(source, browser=running)
     )

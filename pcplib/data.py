@@ -35,6 +35,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from pcplib.metrics import GOOD_DIRECTIONS, UNITS
+from pcplib.rag import STATUSES as COMMITMENT_STATUSES
+
 __all__ = [
     "Dataset",
     "DataValidationError",
@@ -47,14 +50,13 @@ __all__ = [
 ]
 
 TIERS = ("headline", "sub")
-UNITS = ("count", "percent", "rate_per_1000", "gbp", "hours", "days", "score")
-GOOD_DIRECTIONS = ("higher", "lower", "neutral")
-FREQUENCIES = ("monthly", "quarterly", "annual")
+# Months in one period of each frequency.
+FREQUENCY_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12}
+FREQUENCIES = tuple(FREQUENCY_MONTHS)
 AGGREGATIONS = ("sum", "mean")
 VISIBILITIES = ("public", "restricted")
 OBSERVATION_STATUSES = ("provisional", "final")
 DEFINITIONS = ("current", "previous")
-COMMITMENT_STATUSES = ("complete", "on track", "at risk", "off track", "not started")
 NARRATIVE_SECTIONS = ("progress", "successes", "challenges", "risks")
 
 _ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -630,6 +632,16 @@ def _rows(mask: pd.Series) -> list[int]:
     return [int(i) for i in mask[mask.fillna(False).astype(bool)].index]
 
 
+def _cell_problems(
+    mask: pd.Series, raw: pd.DataFrame, file: str, column: str, expected: Callable[[int], str]
+) -> list[Problem]:
+    """Report the cell of ``column`` in each row where ``mask`` is true.
+
+    ``expected`` gives, for a frame index, what the cell should have held.
+    """
+    return [Problem(file, i + 2, column, raw.at[i, column], expected(i)) for i in _rows(mask)]
+
+
 def _check_unique(
     frame: pd.DataFrame, raw: pd.DataFrame, keys: list[str], file: str, what: str
 ) -> list[Problem]:
@@ -671,10 +683,7 @@ def _check_known(
     bad = ~frame[column].isin(known_set) & (frame[column] != "")
     listed = sorted(known_set)
     shown = ", ".join(listed) if len(listed) <= 15 else ", ".join(listed[:15]) + ", ..."
-    return [
-        Problem(file, i + 2, column, raw.at[i, column], f"a {column} from {source} ({shown})")
-        for i in _rows(bad)
-    ]
+    return _cell_problems(bad, raw, file, column, lambda _: f"a {column} from {source} ({shown})")
 
 
 def _period_problems(
@@ -706,59 +715,48 @@ def _period_problems(
     }
     for frequency, (start_ok, expected_end, start_text, end_text) in rules.items():
         rows = valid & (freq == frequency)
-        for i in _rows(rows & ~start_ok):
-            problems.append(
-                Problem(
-                    file,
-                    i + 2,
-                    "period_start",
-                    raw.at[i, "period_start"],
-                    f"{start_text}: measure {obs.at[i, 'measure_id']} is {frequency}",
-                )
-            )
-        for i in _rows(rows & start_ok & (end != expected_end)):
-            problems.append(
-                Problem(
-                    file,
-                    i + 2,
-                    "period_end",
-                    raw.at[i, "period_end"],
-                    f"{expected_end[i]:%Y-%m-%d}, {end_text} (measure "
-                    f"{obs.at[i, 'measure_id']} is {frequency})",
-                )
-            )
+        problems += _cell_problems(
+            rows & ~start_ok,
+            raw,
+            file,
+            "period_start",
+            # Defaults bind this iteration's values (the messages are built right away).
+            lambda i, text=start_text, frequency=frequency: (
+                f"{text}: measure {obs.at[i, 'measure_id']} is {frequency}"
+            ),
+        )
+        problems += _cell_problems(
+            rows & start_ok & (end != expected_end),
+            raw,
+            file,
+            "period_end",
+            lambda i, ends=expected_end, text=end_text, frequency=frequency: (
+                f"{ends[i]:%Y-%m-%d}, {text} (measure {obs.at[i, 'measure_id']} is {frequency})"
+            ),
+        )
     now = pd.Timestamp(today)
-    for i in _rows(end > now):
-        problems.append(
-            Problem(
-                file,
-                i + 2,
-                "period_end",
-                raw.at[i, "period_end"],
-                f"a period that has ended by today ({today:%Y-%m-%d}); this one is in the future",
-            )
-        )
+    problems += _cell_problems(
+        end > now,
+        raw,
+        file,
+        "period_end",
+        lambda _: f"a period that has ended by today ({today:%Y-%m-%d}); this one is in the future",
+    )
     extracted = obs["extracted_on"]
-    for i in _rows(extracted > now):
-        problems.append(
-            Problem(
-                file,
-                i + 2,
-                "extracted_on",
-                raw.at[i, "extracted_on"],
-                f"an extraction date no later than today ({today:%Y-%m-%d})",
-            )
-        )
-    for i in _rows(extracted.notna() & end.notna() & (extracted < end) & (end <= now)):
-        problems.append(
-            Problem(
-                file,
-                i + 2,
-                "extracted_on",
-                raw.at[i, "extracted_on"],
-                f"an extraction date on or after the period end ({end[i]:%Y-%m-%d})",
-            )
-        )
+    problems += _cell_problems(
+        extracted > now,
+        raw,
+        file,
+        "extracted_on",
+        lambda _: f"an extraction date no later than today ({today:%Y-%m-%d})",
+    )
+    problems += _cell_problems(
+        extracted.notna() & end.notna() & (extracted < end) & (end <= now),
+        raw,
+        file,
+        "extracted_on",
+        lambda i: f"an extraction date on or after the period end ({end[i]:%Y-%m-%d})",
+    )
     return problems
 
 
@@ -768,43 +766,35 @@ def _value_problems(obs: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Pro
     unit, value = obs["_unit"], obs["value"]
     num, den = obs["numerator"], obs["denominator"]
     percent = unit == "percent"
-    for i in _rows(percent & ((value < 0) | (value > 100))):
-        problems.append(
-            Problem(
-                file,
-                i + 2,
-                "value",
-                raw.at[i, "value"],
-                f"a percentage between 0 and 100 (measure {obs.at[i, 'measure_id']} is in percent)",
-            )
-        )
+    problems += _cell_problems(
+        percent & ((value < 0) | (value > 100)),
+        raw,
+        file,
+        "value",
+        lambda i: (
+            f"a percentage between 0 and 100 (measure {obs.at[i, 'measure_id']} is in percent)"
+        ),
+    )
     non_negative_units = unit.isin(["count", "rate_per_1000", "hours", "days", "score"])
-    for i in _rows(non_negative_units & (value < 0)):
-        problems.append(
-            Problem(
-                file,
-                i + 2,
-                "value",
-                raw.at[i, "value"],
-                f"a value of 0 or more (measure {obs.at[i, 'measure_id']} is in {unit[i]})",
-            )
-        )
+    problems += _cell_problems(
+        non_negative_units & (value < 0),
+        raw,
+        file,
+        "value",
+        lambda i: f"a value of 0 or more (measure {obs.at[i, 'measure_id']} is in {unit[i]})",
+    )
     both = num.notna() & den.notna()
     above = both & (num > den)
-    for i in _rows(above):
-        problems.append(
-            Problem(
-                file,
-                i + 2,
-                "numerator",
-                raw.at[i, "numerator"],
-                f"a numerator no larger than the denominator ({raw.at[i, 'denominator']})",
-            )
-        )
-    for i in _rows(both & (den == 0)):
-        problems.append(
-            Problem(file, i + 2, "denominator", raw.at[i, "denominator"], "a denominator above 0")
-        )
+    problems += _cell_problems(
+        above,
+        raw,
+        file,
+        "numerator",
+        lambda i: f"a numerator no larger than the denominator ({raw.at[i, 'denominator']})",
+    )
+    problems += _cell_problems(
+        both & (den == 0), raw, file, "denominator", lambda _: "a denominator above 0"
+    )
     checkable = both & (den > 0) & ~above & value.notna()
     scale = pd.Series(np.where(percent, 100.0, 1000.0), index=obs.index)
     recomputed = num / den.where(den > 0) * scale
@@ -815,18 +805,16 @@ def _value_problems(obs: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Pro
         & (unit == "rate_per_1000")
         & (gap > np.maximum(_RATE_RELATIVE_TOLERANCE * recomputed.abs(), 0.001))
     )
-    for i in _rows(wrong_percent | wrong_rate):
-        factor = "100" if percent[i] else "1,000"
-        problems.append(
-            Problem(
-                file,
-                i + 2,
-                "value",
-                raw.at[i, "value"],
-                f"numerator / denominator × {factor} = {recomputed[i]:.3f} (the value disagrees "
-                "with its numerator and denominator)",
-            )
-        )
+    problems += _cell_problems(
+        wrong_percent | wrong_rate,
+        raw,
+        file,
+        "value",
+        lambda i: (
+            f"numerator / denominator × {'100' if percent[i] else '1,000'} = "
+            f"{recomputed[i]:.3f} (the value disagrees with its numerator and denominator)"
+        ),
+    )
     return problems
 
 
@@ -843,28 +831,26 @@ def _definition_problems(
     comparable = starts.notna() & since.notna()
     before = comparable & (starts < since) & (obs["definition"] == "current")
     after = comparable & (starts >= since) & (obs["definition"] == "previous")
-    for i in _rows(before):
-        problems.append(
-            Problem(
-                file,
-                i + 2,
-                "definition",
-                raw.at[i, "definition"],
-                f"'previous': the period starts before measure {obs.at[i, 'measure_id']}'s "
-                f"current definition took effect on {since[i]:%Y-%m-%d}",
-            )
-        )
-    for i in _rows(after):
-        problems.append(
-            Problem(
-                file,
-                i + 2,
-                "definition",
-                raw.at[i, "definition"],
-                f"'current': measure {obs.at[i, 'measure_id']}'s current definition took effect "
-                f"on {since[i]:%Y-%m-%d}, before this period",
-            )
-        )
+    problems += _cell_problems(
+        before,
+        raw,
+        file,
+        "definition",
+        lambda i: (
+            f"'previous': the period starts before measure {obs.at[i, 'measure_id']}'s "
+            f"current definition took effect on {since[i]:%Y-%m-%d}"
+        ),
+    )
+    problems += _cell_problems(
+        after,
+        raw,
+        file,
+        "definition",
+        lambda i: (
+            f"'current': measure {obs.at[i, 'measure_id']}'s current definition took "
+            f"effect on {since[i]:%Y-%m-%d}, before this period"
+        ),
+    )
     previous_ids = set(obs.loc[obs["definition"] == "previous", "measure_id"])
     lacking = measures["measure_id"].isin(previous_ids) & (measures["previous_definition"] == "")
     for i in _rows(lacking):
@@ -930,17 +916,16 @@ def _cross_problems(
                 )
         if measures is not None:
             headline = set(measures.loc[measures["tier"] == "headline", "strategy_id"])
-            for i in _rows(~strategies["strategy_id"].isin(headline)):
-                problems.append(
-                    Problem(
-                        shown["strategies"],
-                        i + 2,
-                        "strategy_id",
-                        raw["strategies"].at[i, "strategy_id"],
-                        f"a strategy with at least one headline measure in "
-                        f"{TABLES['measures'].stem} (it has none)",
-                    )
-                )
+            problems += _cell_problems(
+                ~strategies["strategy_id"].isin(headline),
+                raw["strategies"],
+                shown["strategies"],
+                "strategy_id",
+                lambda _: (
+                    f"a strategy with at least one headline measure in "
+                    f"{TABLES['measures'].stem} (it has none)"
+                ),
+            )
     if measures is not None and obs is not None:
         problems += _check_known(
             obs,

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from pcplib import periods
 from pcplib.data import Problem
 
 __all__ = [
@@ -88,25 +89,11 @@ class ForwardPlan:
     lines: dict[str, int] = field(default_factory=dict)
 
 
-def _month_index(text: str) -> int:
-    """Return a ``YYYY-MM`` month as a month count, for arithmetic."""
-    match = _SLOT_RE.match(text)
-    if not match:
+def _check_month(text: str) -> str:
+    """Return ``text`` when it is a ``YYYY-MM`` month, else raise ``ValueError``."""
+    if not _SLOT_RE.match(text):
         raise ValueError(f"month {text!r}: expected YYYY-MM, such as 2026-11")
-    return int(match.group(1)) * 12 + int(match.group(2)) - 1
-
-
-def _month_text(index: int) -> str:
-    """Return a month count as ``YYYY-MM``."""
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def _financial_year(month: str) -> str:
-    """Return the financial year (``2026/27``) that a ``YYYY-MM`` month falls in."""
-    index = _month_index(month)
-    year, month_number = index // 12, index % 12 + 1
-    first = year if month_number >= 4 else year - 1
-    return f"{first}/{(first + 1) % 100:02d}"
+    return text
 
 
 def period_end_for_slot(slot: str) -> str:
@@ -131,9 +118,7 @@ def period_end_for_slot(slot: str) -> str:
     ValueError
         If ``slot`` is not ``YYYY-MM``.
     """
-    latest = _month_index(slot) - 2
-    # Quarter ends are months 3, 6, 9, 12: month index (0-based) 2, 5, 8, 11.
-    return _month_text(latest - (latest + 1) % 3)
+    return str(periods.quarter_end_on_or_before(_check_month(slot), months_before=2))
 
 
 def _line(node: Any) -> int:
@@ -211,7 +196,7 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
                     f"{where}, line {slot_line}, slot: {month!r} — expected YYYY-MM, such as "
                     "2026-11"
                 )
-            if _financial_year(month) != year:
+            if periods.label_financial_year(month) != year:
                 raise ValueError(
                     f"{where}, line {slot_line}, slot: {month!r} — expected a month in the "
                     f"financial year {year} (April {year[:4]} to March "
@@ -250,8 +235,7 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
 
 def _today_month(today: dt.date | None) -> str:
     """Return today's month as ``YYYY-MM``."""
-    day = today or dt.date.today()
-    return f"{day.year:04d}-{day.month:02d}"
+    return periods.label_month(today or dt.date.today())
 
 
 def resolve_slot(plan: ForwardPlan, spec: str, today: dt.date | None = None) -> Slot:
@@ -378,8 +362,7 @@ def validate_forward_plan(plan: ForwardPlan, strategy_ids: list[str]) -> list[Pr
 
 def _month_name(month: str) -> str:
     """Return ``YYYY-MM`` as ``November 2026``."""
-    index = _month_index(month)
-    return f"{dt.date(index // 12, index % 12 + 1, 1):%B %Y}"
+    return f"{periods.parse_month(_check_month(month)).to_timestamp():%B %Y}"
 
 
 def print_plan(path: Path | str, today: dt.date | None = None) -> int:

@@ -68,6 +68,13 @@ def _as_number(value: Any, name: str) -> float | None:
     return number
 
 
+def _as_pair(baseline: Any, current: Any) -> tuple[float, float] | None:
+    """Return both values as floats, or None when either is missing."""
+    base = _as_number(baseline, "baseline")
+    cur = _as_number(current, "current")
+    return None if base is None or cur is None else (base, cur)
+
+
 def _is_equal(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=_REL_TOL, abs_tol=_ABS_TOL)
 
@@ -95,10 +102,10 @@ def pct_change(baseline: Any, current: Any) -> float | None:
     ValueError
         If a value is neither a number nor missing, or is infinite.
     """
-    base = _as_number(baseline, "baseline")
-    cur = _as_number(current, "current")
-    if base is None or cur is None or base == 0:
+    pair = _as_pair(baseline, current)
+    if pair is None or pair[0] == 0:
         return None
+    base, cur = pair
     return (cur - base) / abs(base) * 100.0
 
 
@@ -122,10 +129,10 @@ def pp_change(baseline: Any, current: Any) -> float | None:
     ValueError
         If a value is neither a number nor missing, or is infinite.
     """
-    base = _as_number(baseline, "baseline")
-    cur = _as_number(current, "current")
-    if base is None or cur is None:
+    pair = _as_pair(baseline, current)
+    if pair is None:
         return None
+    base, cur = pair
     return cur - base
 
 
@@ -150,10 +157,10 @@ def direction(baseline: Any, current: Any) -> Direction:
     ValueError
         If a value is neither a number nor missing, or is infinite.
     """
-    base = _as_number(baseline, "baseline")
-    cur = _as_number(current, "current")
-    if base is None or cur is None:
+    pair = _as_pair(baseline, current)
+    if pair is None:
         return "not measurable"
+    base, cur = pair
     if _is_equal(base, cur):
         return "no change"
     return "up" if cur > base else "down"

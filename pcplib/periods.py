@@ -193,6 +193,12 @@ def parse_financial_year(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(start, 4, 1), pd.Timestamp(start + 1, 3, 31)
 
 
+def _match_quarter(text: Any) -> re.Match[str]:
+    if not isinstance(text, str) or not (match := _QUARTER_RE.match(text)):
+        raise ValueError(f"cannot read quarter {text!r}: {_QUARTER_FORM}")
+    return match
+
+
 def parse_quarter(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Return the first and last day of a financial quarter written ``"2026/27 Q2"``.
 
@@ -211,8 +217,7 @@ def parse_quarter(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     ValueError
         If the text is not a quarter label.
     """
-    if not isinstance(text, str) or not (match := _QUARTER_RE.match(text)):
-        raise ValueError(f"cannot read quarter {text!r}: {_QUARTER_FORM}")
+    match = _match_quarter(text)
     start_year = _parse_year_parts(text, match.group(1), match.group(2), _QUARTER_FORM)
     quarter = int(match.group(3))
     first = pd.Period(pd.Timestamp(start_year, 4, 1), freq="M") + 3 * (quarter - 1)
@@ -246,8 +251,13 @@ def parse_month(text: str) -> pd.Period:
     return pd.Period(year=int(match.group(1)), month=month, freq="M")
 
 
+def _is_label(value: Any) -> bool:
+    """Whether ``value`` is a quarter or year label rather than a month or a date."""
+    return isinstance(value, str) and not (_MONTH_RE.match(value) or _DATE_RE.match(value))
+
+
 def _quarter_first_month(quarter: str | DateLike) -> pd.Period:
-    if isinstance(quarter, str) and not (_MONTH_RE.match(quarter) or _DATE_RE.match(quarter)):
+    if _is_label(quarter):
         start, _ = parse_quarter(quarter)
         return pd.Period(start, freq="M")
     ts = _to_timestamp(quarter, what="quarter or date")
@@ -285,7 +295,7 @@ def months_in_financial_year(year: str | DateLike) -> list[pd.Period]:
     list of pd.Period
         Monthly periods from April to March.
     """
-    if isinstance(year, str) and not (_MONTH_RE.match(year) or _DATE_RE.match(year)):
+    if _is_label(year):
         start, _ = parse_financial_year(year)
     else:
         start = pd.Timestamp(financial_year_start(year), 4, 1)
@@ -355,8 +365,7 @@ def shift_quarter(quarter: str, quarters: int) -> str:
     str
         The shifted quarter's label.
     """
-    if not isinstance(quarter, str) or not _QUARTER_RE.match(quarter):
-        raise ValueError(f"cannot read quarter {quarter!r}: {_QUARTER_FORM}")
+    _match_quarter(quarter)
     return label_quarter(_quarter_first_month(quarter) + 3 * quarters)
 
 

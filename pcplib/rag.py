@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pcplib.metrics import GOOD_DIRECTIONS
+
 __all__ = [
     "DELIVERY_SCALE",
     "DELIVERY_THRESHOLDS",
@@ -60,8 +62,6 @@ _ALIASES: dict[str, str] = {r.lower(): r for r in RATINGS}
 # Seed 004's Table One writes "Yellow" where its dashboards say "Amber".
 _ALIASES["yellow"] = "Amber"
 _ALIASES["gray"] = "Grey"
-
-_GOOD_DIRECTIONS = ("higher", "lower", "neutral")
 
 
 def normalise_rating(rating: str) -> str:
@@ -138,9 +138,9 @@ def rag_against_target(value: Any, target: Any, good: str, tolerance: float = 0.
     ValueError
         If ``good`` is unknown, ``tolerance`` is negative, or a value is not a number.
     """
-    if good not in _GOOD_DIRECTIONS:
+    if good not in GOOD_DIRECTIONS:
         raise ValueError(
-            f"unknown good direction {good!r}: expected one of {', '.join(_GOOD_DIRECTIONS)}"
+            f"unknown good direction {good!r}: expected one of {', '.join(GOOD_DIRECTIONS)}"
         )
     if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or tolerance < 0:
         raise ValueError(f"tolerance must be a number, 0 or more (0.05 = 5%), got {tolerance!r}")
@@ -164,6 +164,23 @@ _VARIATION_RAG = {
     "common_cause": "Grey",
     "special_cause_neutral_high": "Grey",
     "special_cause_neutral_low": "Grey",
+}
+_ASSURANCE_REASONS = {
+    "consistent_pass": "the target is consistently met (it lies outside the process limits)",
+    "inconsistent": "the target is hit and missed by chance (it lies within the process limits)",
+    "consistent_fail": "the target will not be met unless the process changes",
+}
+_NEUTRAL_REASON = "no target and the measure has no good direction, so nothing to judge"
+_VARIATION_REASONS = {
+    "special_cause_improvement": (
+        "no target; special-cause improvement, a real change in the good direction"
+    ),
+    "special_cause_concern": (
+        "no target; special-cause concern, a real change in the wrong direction"
+    ),
+    "common_cause": "no target and only common-cause (normal) variation, so nothing to judge",
+    "special_cause_neutral_high": _NEUTRAL_REASON,
+    "special_cause_neutral_low": _NEUTRAL_REASON,
 }
 
 
@@ -244,22 +261,12 @@ def explain_rag_from_spc(result: Any) -> str:
     has_limits, variation, assurance = _read_spc(result)
     if not has_limits:
         reason = "too few points for process limits, so SPC supports no judgement"
-    elif assurance == "consistent_pass":
-        reason = "the target is consistently met (it lies outside the process limits)"
-    elif assurance == "inconsistent":
-        reason = "the target is hit and missed by chance (it lies within the process limits)"
-    elif assurance == "consistent_fail":
-        reason = "the target will not be met unless the process changes"
-    elif variation == "special_cause_improvement":
-        reason = "no target; special-cause improvement, a real change in the good direction"
-    elif variation == "special_cause_concern":
-        reason = "no target; special-cause concern, a real change in the wrong direction"
-    elif variation == "common_cause":
-        reason = "no target and only common-cause (normal) variation, so nothing to judge"
+    elif assurance is not None:
+        reason = _ASSURANCE_REASONS[assurance]
     elif variation is None:
         reason = "no SPC variation to judge"
     else:
-        reason = "no target and the measure has no good direction, so nothing to judge"
+        reason = _VARIATION_REASONS[variation]
     return f"{rating}: {reason}."
 
 

@@ -30,19 +30,23 @@ import html
 import re
 import subprocess
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from pcplib import __version__, metrics, periods, rag
 from pcplib.charts import describe_chart, figure_to_html, format_value, plot_spc
+from pcplib.data import AGGREGATIONS
+from pcplib.data import FREQUENCY_MONTHS as _FREQ_MONTHS
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
     from pcplib.spc import XmrResult
+
+_T = TypeVar("_T")
 
 __all__ = [
     "AGGREGATIONS",
@@ -87,7 +91,6 @@ __all__ = [
 MARKING = "OFFICIAL"
 AUDIENCES: tuple[str, ...] = ("cgb", "public")
 SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")
-AGGREGATIONS: tuple[str, ...] = ("sum", "mean")
 ROLL_UP_METHOD = "worst"
 RAG_TOLERANCE = 0.05
 NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
@@ -97,7 +100,6 @@ NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("risks", "Risks to delivery"),
 )
 _IMPROVEMENT = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
-_FREQ_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
 _PER_PERIOD = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
 VARIATION_WORDS: dict[str | None, str] = {
     "common_cause": "No signal: the latest figure is within normal variation",
@@ -195,13 +197,18 @@ def _month_span(first: pd.Period, last: pd.Period) -> str:
     return f"{_month_words(first)} to {_month_words(last)}"
 
 
+def _parse_named(parse: Callable[[str], _T], value: str, name: str) -> _T:
+    """Parse a parameter, prefixing any error with the parameter's name."""
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+
+
 def _to_month(value: str | pd.Period, name: str) -> pd.Period:
     if isinstance(value, pd.Period):
         return value.asfreq("M")
-    try:
-        return periods.parse_month(value)
-    except ValueError as error:
-        raise ValueError(f"{name}: {error}") from None
+    return _parse_named(periods.parse_month, value, name)
 
 
 _SERIES_CACHE: weakref.WeakKeyDictionary[Any, dict[str, pd.DataFrame]] = weakref.WeakKeyDictionary()
@@ -236,14 +243,21 @@ def _check_audience(audience: str) -> None:
         raise ValueError(f"unknown audience {audience!r}; expected one of: {', '.join(AUDIENCES)}")
 
 
+def _check_spc_rules(spc_rules: str) -> None:
+    if spc_rules not in SPC_RULE_SETS:
+        raise ValueError(
+            f"unknown spc_rules {spc_rules!r}; expected one of: {', '.join(SPC_RULE_SETS)}"
+        )
+
+
 def _check_strategy(dataset: Dataset, strategy_id: str) -> None:
     known = list(dataset.strategies["strategy_id"])
     if strategy_id not in known:
         raise ValueError(f"unknown strategy {strategy_id!r}; expected one of: {', '.join(known)}")
 
 
-def _data_months(dataset: Dataset) -> tuple[pd.Period, pd.Period]:
-    obs = dataset.observations
+def _months_covered(obs: pd.DataFrame) -> tuple[pd.Period, pd.Period]:
+    """The first and last months that observation rows cover."""
     first = pd.Timestamp(obs["period_start"].min()).to_period("M")
     last = pd.Timestamp(obs["period_end"].max()).to_period("M")
     return first, last
@@ -262,10 +276,6 @@ def _table(
     Cells are given as HTML already escaped by the caller.
     """
     numeric = list(numeric or [False] * len(head))
-    head_html = "".join(
-        '<th scope="col"' + (' class="num"' if numeric[i] else "") + f">{_esc(h)}</th>"
-        for i, h in enumerate(head)
-    )
     body: list[str] = []
     for row in rows:
         cells = []
@@ -276,10 +286,54 @@ def _table(
             else:
                 cells.append(f"<td{cls}>{cell}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
+    return _table_region(head, body, caption, numeric)
+
+
+def _table_region(
+    head: Sequence[str], body: Iterable[str], caption: str, numeric: Sequence[bool] | None = None
+) -> str:
+    """Wrap table rows (``<tr>`` HTML) with the caption and column headers in a scrollable region.
+
+    The region is labelled with the caption and the table's id derives from it.
+    """
+    numeric = list(numeric or [False] * len(head))
+    head_html = "".join(
+        '<th scope="col"' + (' class="num"' if numeric[i] else "") + f">{_esc(h)}</th>"
+        for i, h in enumerate(head)
+    )
     return (
         f'<div class="table-wrap" role="region" tabindex="0" aria-label="{_esc(caption)}">'
         f'<table id="{_esc(_slug(caption))}"><caption>{_esc(caption)}</caption>'
         f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _with_note(main_html: str, note: Any) -> str:
+    """Follow a cell's HTML with a small-print line (escaped here)."""
+    return f'{main_html}<br><span class="small">{_esc(note)}</span>'
+
+
+def _value_cell(value: Any, unit: str, label: Any) -> str:
+    """A formatted value with its label (such as the period) in small print."""
+    return _with_note(_esc(format_value(value, unit)), label)
+
+
+def _arrow_cell(arrow: Any, text: Any, note: Any) -> str:
+    """A direction arrow (hidden from screen readers, which read ``text``) and a note."""
+    return _with_note(f'<span aria-hidden="true">{_esc(arrow)}</span> {_esc(text)}', note)
+
+
+def _bullets(items: Iterable[Any]) -> str:
+    """An HTML list of items, each escaped."""
+    return "<ul>" + "".join(f"<li>{_esc(item)}</li>" for item in items) + "</ul>"
+
+
+def _meta_list(facts: Iterable[tuple[str, Any]]) -> str:
+    """A definition list of (term, value) facts, each escaped."""
+    return (
+        '<dl class="meta">'
+        + "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in facts)
+        + "</dl>"
     )
 
 
@@ -358,10 +412,7 @@ def available_period_end(dataset: Dataset, period_end: str) -> str:
     last = _last_data_month(dataset)
     if end <= last:
         return str(end)
-    quarter_end = periods.quarter_end_month(last.to_timestamp())
-    if quarter_end > last:
-        quarter_end = periods.quarter_end_month((quarter_end - 3).to_timestamp())
-    return str(quarter_end)
+    return str(periods.quarter_end_on_or_before(last))
 
 
 def format_data_availability(dataset: Dataset, period_end: str) -> str:
@@ -440,10 +491,8 @@ def check_parameters(
     """
     if audience is not None:
         _check_audience(audience)
-    if spc_rules is not None and spc_rules not in SPC_RULE_SETS:
-        raise ValueError(
-            f"unknown spc_rules {spc_rules!r}; expected one of: {', '.join(SPC_RULE_SETS)}"
-        )
+    if spc_rules is not None:
+        _check_spc_rules(spc_rules)
     if produced_at is not None:
         format_produced_at(produced_at)
     if slot is not None:
@@ -452,7 +501,7 @@ def check_parameters(
         if dataset is None:
             raise ValueError("checking a strategy id needs the data set")
         _check_strategy(dataset, strategy)
-    data_span = _data_months(dataset) if dataset is not None else None
+    data_span = _months_covered(dataset.observations) if dataset is not None else None
     if period_end is not None:
         month = _to_month(period_end, "period_end")
         # A period beyond the data is allowed: the report says so and shows the latest data.
@@ -462,20 +511,14 @@ def check_parameters(
                 f"{data_span[0]} onwards"
             )
     if quarter is not None:
-        try:
-            start, end = periods.parse_quarter(quarter)
-        except ValueError as error:
-            raise ValueError(f"quarter: {error}") from None
+        start, end = _parse_named(periods.parse_quarter, quarter, "quarter")
         if data_span is not None and end.to_period("M") < data_span[0]:
             raise ValueError(
                 f"quarter {quarter!r} is before the data; expected a quarter ending "
                 f"in {data_span[0]} or later"
             )
     if year is not None:
-        try:
-            start, end = periods.parse_financial_year(year)
-        except ValueError as error:
-            raise ValueError(f"year: {error}") from None
+        start, end = _parse_named(periods.parse_financial_year, year, "year")
         if data_span is not None and not (
             data_span[0] <= start.to_period("M") and end.to_period("M") <= data_span[1]
         ):
@@ -515,12 +558,39 @@ def _header(
     lead: str,
     warning: str = "",
 ) -> str:
-    items = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in facts)
     lead_html = f'<p class="lead">{_esc(lead)}</p>' if lead else ""
     return (
         f"<h1>{_esc(title)}</h1>{lead_html}{warning}{format_illustrative_banner(dataset)}"
-        f'<dl class="meta">{items}</dl>'
+        f"{_meta_list(facts)}"
     )
+
+
+def _closing_facts(produced_at: str, audience: str) -> list[tuple[str, str]]:
+    """The facts that end every header: when produced, for whom, the marking."""
+    return [
+        ("Produced", format_produced_at(produced_at)),
+        ("Audience", AUDIENCE_WORDS[audience]),
+        ("Security marking", MARKING),
+    ]
+
+
+def _period_header(
+    dataset: Dataset,
+    title: str,
+    lead: str,
+    leading_facts: Sequence[tuple[str, str]],
+    measure_ids: Iterable[str],
+    end: pd.Period,
+    produced_at: str,
+    audience: str,
+) -> str:
+    """A header for a report on a reporting quarter, warning when the data stop short."""
+    facts = [
+        *leading_facts,
+        *_period_facts(dataset, measure_ids, str(end)),
+        *_closing_facts(produced_at, audience),
+    ]
+    return _header(title, facts, dataset, lead, format_data_availability(dataset, str(end)))
 
 
 def _period_facts(dataset: Dataset, measure_ids: Iterable[str], period_end: str) -> list:
@@ -593,9 +663,7 @@ def _data_period(dataset: Dataset, measure_ids: Iterable[str], end: pd.Period) -
     obs = obs[(obs["period_end"] <= end.end_time) & obs["value"].notna()]
     if obs.empty:
         return f"no data up to {_month_words(end)}"
-    first = pd.Timestamp(obs["period_start"].min()).to_period("M")
-    last = pd.Timestamp(obs["period_end"].max()).to_period("M")
-    return f"{_month_span(first, last)}"
+    return _month_span(*_months_covered(obs))
 
 
 def build_header(
@@ -647,18 +715,17 @@ def build_header(
         ("OPCC senior owner", str(strategy["opcc_senior_owner"])),
         ("OPCC single point of contact", str(strategy["opcc_spoc"])),
         ("Meeting", f"Corporate Governance Board, {_month_words(meeting)}"),
-        *_period_facts(dataset, measures["measure_id"], str(end)),
-        ("Produced", format_produced_at(produced_at)),
-        ("Audience", AUDIENCE_WORDS[audience]),
-        ("Security marking", MARKING),
     ]
-    return _header(
-        f"{strategy['strategy_name']}: delivery strategy report",
-        facts,
+    return _period_header(
         dataset,
+        f"{strategy['strategy_name']}: delivery strategy report",
         "Police and Crime Plan 2025-29: performance, progress and risks for the "
         "Corporate Governance Board.",
-        format_data_availability(dataset, str(end)),
+        facts,
+        measures["measure_id"],
+        end,
+        produced_at,
+        audience,
     )
 
 
@@ -683,20 +750,17 @@ def build_plan_header(dataset: Dataset, slot: str, period_end: str, produced_at:
     """
     end = _to_month(period_end, "period_end")
     public = measures_for_audience(dataset, audience="public")
-    facts = [
-        ("Meeting", f"Corporate Governance Board, {_month_words(_to_month(slot, 'slot'))}"),
-        *_period_facts(dataset, public["measure_id"], str(end)),
-        ("Produced", format_produced_at(produced_at)),
-        ("Audience", AUDIENCE_WORDS["public"]),
-        ("Security marking", MARKING),
-    ]
-    return _header(
-        "Police and Crime Plan 2025-29: plan overview",
-        facts,
+    meeting = ("Meeting", f"Corporate Governance Board, {_month_words(_to_month(slot, 'slot'))}")
+    return _period_header(
         dataset,
+        "Police and Crime Plan 2025-29: plan overview",
         "Every delivery strategy on one page: commitments, current RAG, headline measures "
         "and projected delivery.",
-        format_data_availability(dataset, str(end)),
+        [meeting],
+        public["measure_id"],
+        end,
+        produced_at,
+        "public",
     )
 
 
@@ -718,21 +782,16 @@ def build_public_header(dataset: Dataset, quarter: str, produced_at: str = "") -
         HTML: title, illustrative banner, quarter, data period, produced time, marking.
     """
     _, end = periods.parse_quarter(quarter)
-    end_month = end.to_period("M")
     public = measures_for_audience(dataset, audience="public")
-    facts = [
-        ("Quarter", f"{quarter} ({_quarter_words(quarter)})"),
-        *_period_facts(dataset, public["measure_id"], str(end_month)),
-        ("Produced", format_produced_at(produced_at)),
-        ("Audience", AUDIENCE_WORDS["public"]),
-        ("Security marking", MARKING),
-    ]
-    return _header(
-        f"Police and Crime Plan 2025-29: public monitoring report, {quarter}",
-        facts,
+    return _period_header(
         dataset,
+        f"Police and Crime Plan 2025-29: public monitoring report, {quarter}",
         "What has been achieved and what still needs attention, strategy by strategy.",
-        format_data_availability(dataset, str(end_month)),
+        [("Quarter", f"{quarter} ({_quarter_words(quarter)})")],
+        public["measure_id"],
+        end.to_period("M"),
+        produced_at,
+        "public",
     )
 
 
@@ -759,9 +818,7 @@ def build_annual_header(dataset: Dataset, year: str, produced_at: str = "") -> s
     facts = [
         ("Year evaluated", f"{year} (April to March)"),
         ("Data period covered", _data_period(dataset, public["measure_id"], end_month)),
-        ("Produced", format_produced_at(produced_at)),
-        ("Audience", AUDIENCE_WORDS["public"]),
-        ("Security marking", MARKING),
+        *_closing_facts(produced_at, "public"),
     ]
     return _header(
         f"Police and Crime Plan 2025-29: annual evaluation, {year}",
@@ -801,6 +858,16 @@ def _window(series: pd.DataFrame, first: pd.Period, last: pd.Period) -> pd.DataF
         series = _with_months(series)
     months = series["end_month"].to_numpy()
     return series[(months >= _month_number(first)) & (months <= _month_number(last))]
+
+
+def _in_period(rows: pd.DataFrame, start: pd.Timestamp, stop: pd.Timestamp) -> pd.DataFrame:
+    """Rows whose period lies wholly within ``start`` to ``stop``."""
+    return rows[(rows["period_start"] >= start) & (rows["period_end"] <= stop)]
+
+
+def _has_previous_definition(series: pd.DataFrame, start: pd.Timestamp, stop: pd.Timestamp) -> bool:
+    """Whether a measure has figures under its previous definition within a period."""
+    return not _in_period(series[series["definition"] == "previous"], start, stop).empty
 
 
 def _mean(rows: pd.DataFrame) -> float | None:
@@ -856,17 +923,23 @@ def _spc_series(current: pd.DataFrame, frequency: str) -> pd.Series:
     return values.reindex(full)
 
 
+def _target(measure: Mapping[str, Any]) -> float | None:
+    """The measure's target per period, or None when it has none."""
+    target = measure.get("target")
+    return None if _is_missing(target) else float(target)
+
+
 def _run_spc(series: pd.Series, measure: Mapping[str, Any], spc_rules: str) -> XmrResult | None:
     from pcplib.spc import xmr
 
     if series.notna().sum() < 2:
         return None
-    target = measure.get("target")
+    target = _target(measure)
     try:
         return xmr(
             series,
             improvement=_IMPROVEMENT[str(measure["good_direction"])],
-            target=None if _is_missing(target) else float(target),
+            target=target,
             rules=spc_rules,
         )
     except ValueError:
@@ -946,10 +1019,7 @@ def summarise_measures(
     ValueError
         For an unknown strategy, tier, audience or rule set, or a bad month.
     """
-    if spc_rules not in SPC_RULE_SETS:
-        raise ValueError(
-            f"unknown spc_rules {spc_rules!r}; expected one of: {', '.join(SPC_RULE_SETS)}"
-        )
+    _check_spc_rules(spc_rules)
     end = _to_month(period_end, "period_end")
     quarter_first = periods.months_in_quarter(end.to_timestamp())[0]
     quarter_label = periods.label_quarter(end.to_timestamp())
@@ -1006,12 +1076,8 @@ def _summarise_measure(
             last_row = present.iloc[-1]
             current = float(last_row["value"])
             current_label = periods.label_financial_year(last_row["period_start"])
-            year_before = _window(
-                present,
-                pd.Timestamp(last_row["period_end"]).to_period("M") - 12,
-                pd.Timestamp(last_row["period_end"]).to_period("M") - 12,
-            )
-            last_year = _mean(year_before)
+            year_before = pd.Timestamp(last_row["period_end"]).to_period("M") - 12
+            last_year = _mean(_window(present, year_before, year_before))
             last_year_label = periods.shift_year_back(current_label)
     else:
         step = _FREQ_MONTHS[frequency]
@@ -1039,10 +1105,7 @@ def _summarise_measure(
     baseline_label = "no baseline year"
     if baseline_year:
         start, stop = periods.parse_financial_year(baseline_year)
-        in_year = current_def[
-            (current_def["period_start"] >= start) & (current_def["period_end"] <= stop)
-        ]
-        baseline = _mean(in_year)
+        baseline = _mean(_in_period(current_def, start, stop))
         if frequency == "annual":
             baseline_label = baseline_year
         elif aggregation == "sum":
@@ -1053,19 +1116,13 @@ def _summarise_measure(
         else:
             baseline_label = f"{baseline_year} (average {per})"
         if baseline is None:
-            earlier = series[
-                (series["period_start"] >= start)
-                & (series["period_end"] <= stop)
-                & (series["definition"] == "previous")
-            ]
-            if not earlier.empty:
+            if _has_previous_definition(series, start, stop):
                 baseline_label = (
                     f"{baseline_year}: previous definition, not comparable with current figures"
                 )
 
     change = metrics.summarise_change(baseline, current, unit, good)
-    target = measure.get("target")
-    target = None if _is_missing(target) else float(target)
+    target = _target(measure)
     # Targets are set per period ("1,150 a month"); a quarter's total meets the
     # quarter's share of them.
     period_target = target
@@ -1162,50 +1219,29 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
     rows = []
     for r in df.to_dict("records"):
         unit = r["unit"]
-        latest = (
-            f"{_esc(format_value(r['latest_value'], unit))}<br>"
-            f'<span class="small">{_esc(r["latest_period"])}</span>'
-        )
-        current = (
-            f"{_esc(format_value(r['current'], unit))}<br>"
-            f'<span class="small">{_esc(r["current_label"])}</span>'
-        )
-        baseline = (
-            f"{_esc(format_value(r['baseline'], unit))}<br>"
-            f'<span class="small">{_esc(r["baseline_label"])}</span>'
-        )
-        change = (
-            f'<span aria-hidden="true">{_esc(r["arrow"])}</span> {_esc(r["change"])}'
-            f'<br><span class="small">{_esc(r["direction"])}; {_esc(r["judgement"])}</span>'
-        )
-        last_year = (
-            f"{_esc(format_value(r['last_year'], unit))}<br>"
-            f'<span class="small">{_esc(r["last_year_label"])}</span>'
-        )
-        if r["target"] is None or _is_missing(r["target"]):
+        if _is_missing(r["target"]):
             target = "No target"
         else:
             target = _esc(format_value(r["target"], unit))
             per_period = r.get("target_per_period")
-            if per_period is not None and not _is_missing(per_period) and per_period != r["target"]:
-                target += (
-                    f' for the quarter<br><span class="small">('
-                    f"{_esc(format_value(per_period, unit))} {_esc(_PER_PERIOD[r['frequency']])})"
-                    "</span>"
+            if not _is_missing(per_period) and per_period != r["target"]:
+                target = _with_note(
+                    f"{target} for the quarter",
+                    f"({format_value(per_period, unit)} {_PER_PERIOD[r['frequency']]})",
                 )
             if r["target_note"]:
-                target += f'<br><span class="small">{_esc(r["target_note"])}</span>'
+                target = _with_note(target, r["target_note"])
         name = _esc(r["measure_name"])
         if r.get("visibility") == "restricted":
             name += '<br><span class="small"><strong>Restricted:</strong> CGB only</span>'
         rows.append(
             [
                 name,
-                latest,
-                current,
-                baseline,
-                change,
-                last_year,
+                _value_cell(r["latest_value"], unit, r["latest_period"]),
+                _value_cell(r["current"], unit, r["current_label"]),
+                _value_cell(r["baseline"], unit, r["baseline_label"]),
+                _arrow_cell(r["arrow"], r["change"], f"{r['direction']}; {r['judgement']}"),
+                _value_cell(r["last_year"], unit, r["last_year_label"]),
                 target,
                 rag.format_rag_html(r["rag"]),
                 _esc(r["spc_variation"]),
@@ -1296,7 +1332,7 @@ def summarise_strategy(
         f"{'s' if n != 1 else ''}' RAG against target, taking the worst and leaving Grey "
         f"(no target or no data) out. {sentence}"
     )
-    commitments = dataset.commitments[dataset.commitments["strategy_id"] == strategy_id]
+    commitments = _strategy_commitments(dataset, strategy_id)
     return StrategySummary(
         strategy_id=strategy_id,
         strategy_name=str(dataset.strategy(strategy_id)["strategy_name"]),
@@ -1388,7 +1424,7 @@ def summarise_commitments(dataset: Dataset, strategy_id: str | None = None) -> p
     commitments = dataset.commitments
     if strategy_id is not None:
         _check_strategy(dataset, strategy_id)
-        commitments = commitments[commitments["strategy_id"] == strategy_id]
+        commitments = _strategy_commitments(dataset, strategy_id)
     counts = rag.delivery_confidence(list(commitments["status"])).counts
     return pd.DataFrame(
         {"status": list(rag.STATUSES), "commitments": [counts[s] for s in rag.STATUSES]}
@@ -1413,7 +1449,7 @@ def format_commitments(dataset: Dataset, strategy_id: str, *, list_each: bool = 
         HTML.
     """
     _check_strategy(dataset, strategy_id)
-    commitments = dataset.commitments[dataset.commitments["strategy_id"] == strategy_id]
+    commitments = _strategy_commitments(dataset, strategy_id)
     if commitments.empty:
         return "<p>No commitments are recorded for this strategy.</p>"
     confidence = rag.delivery_confidence(list(commitments["status"]))
@@ -1444,6 +1480,10 @@ def format_commitments(dataset: Dataset, strategy_id: str, *, list_each: bool = 
             _table(["Commitment", "Status", "Due", "Owner"], rows, f"{name}: each commitment")
         )
     return "".join(parts)
+
+
+def _strategy_commitments(dataset: Dataset, strategy_id: str) -> pd.DataFrame:
+    return dataset.commitments[dataset.commitments["strategy_id"] == strategy_id]
 
 
 def _restricted_names(dataset: Dataset) -> list[str]:
@@ -1510,7 +1550,7 @@ def format_narrative(
         texts = list(rows.loc[rows["section"] == section, "text"])
         parts.append(f"<{h}>{_esc(titles.get(section, section))}</{h}>")
         if texts:
-            parts.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for t in texts) + "</ul>")
+            parts.append(_bullets(texts))
         else:
             parts.append(f"<p>None reported for {_esc(quarter)}.</p>")
     if withheld:
@@ -1633,7 +1673,7 @@ def format_data_quality_notes(notes: Sequence[str]) -> str:
     """
     if not notes:
         return "<p>No data-quality issues affect this report.</p>"
-    return "<ul>" + "".join(f"<li>{_esc(n)}</li>" for n in notes) + "</ul>"
+    return _bullets(notes)
 
 
 # --------------------------------------------------------------------------------------
@@ -1696,18 +1736,9 @@ def build_provenance(
     ]
     if parameters:
         facts.append(("Parameters", ", ".join(f"{k} = {v!r}" for k, v in parameters.items())))
-    parts = [
-        f"<p>{_esc(METHOD_NOTE)}</p>",
-        '<dl class="meta">'
-        + "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in facts)
-        + "</dl>",
-    ]
+    parts = [f"<p>{_esc(METHOD_NOTE)}</p>", _meta_list(facts)]
     if source_list:
-        parts.append(
-            "<p><strong>Sources of the figures:</strong></p><ul>"
-            + "".join(f"<li>{_esc(s)}</li>" for s in source_list)
-            + "</ul>"
-        )
+        parts.append("<p><strong>Sources of the figures:</strong></p>" + _bullets(source_list))
     parts.append(_table(["File", "SHA-256"], file_rows, "Input files and their checksums"))
     return "".join(parts)
 
@@ -1751,9 +1782,7 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
     for strategy_id in dataset.strategies["strategy_id"]:
         headline = all_headline[all_headline["strategy_id"] == strategy_id]
         overall, _ = rag.roll_up(list(headline["rag"]), method=ROLL_UP_METHOD)
-        statuses = dataset.commitments.loc[
-            dataset.commitments["strategy_id"] == strategy_id, "status"
-        ]
+        statuses = _strategy_commitments(dataset, strategy_id)["status"]
         delivery = rag.delivery_confidence(list(statuses))
         base = {
             "strategy_id": strategy_id,
@@ -1828,7 +1857,6 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
         "Strategy", "Commitments", "Current RAG", "Headline measure", "Baseline", "Current",
         "Trend", "Projected delivery",
     ]  # fmt: skip
-    head_html = "".join(f'<th scope="col">{_esc(h)}</th>' for h in head)
     body = []
     for _, group in df.groupby("strategy_id", sort=False):
         first = group.iloc[0]
@@ -1851,24 +1879,16 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
                 unit = m["unit"]
                 cells += [
                     f"<td>{_esc(m['measure_name'])}</td>",
-                    f'<td class="num">{_esc(format_value(m["baseline"], unit))}<br>'
-                    f'<span class="small">{_esc(m["baseline_label"])}</span></td>',
-                    f'<td class="num">{_esc(format_value(m["current"], unit))}<br>'
-                    f'<span class="small">{_esc(m["current_label"])}</span></td>',
-                    f'<td><span aria-hidden="true">{_esc(m["arrow"])}</span> '
-                    f'{_esc(m["direction"])}<br><span class="small">{_esc(m["judgement"])}'
-                    "</span></td>",
+                    f'<td class="num">{_value_cell(m["baseline"], unit, m["baseline_label"])}</td>',
+                    f'<td class="num">{_value_cell(m["current"], unit, m["current_label"])}</td>',
+                    f"<td>{_arrow_cell(m['arrow'], m['direction'], m['judgement'])}</td>",
                 ]
             else:
                 cells.append('<td colspan="4">No public headline measure</td>')
             if i == 0:
                 cells.append(f"<td{rs}>{delivery}</td>")
             body.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{_esc(caption)}">'
-        f'<table id="{_esc(_slug(caption))}"><caption>{_esc(caption)}</caption>'
-        f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+    return _table_region(head, body, caption)
 
 
 def _parse_reference_number(value: Any) -> float | None:
@@ -2012,11 +2032,11 @@ def format_table_one(rebuilt: pd.DataFrame, caption: str) -> str:
         note = r.get("baseline_note")
         baseline = (
             f"{r['baseline_value']:,.0f}"
-            if r["baseline_value"] is not None and not _is_missing(r["baseline_value"])
+            if not _is_missing(r["baseline_value"])
             else "not available"
         )
         if not _is_missing(note) and note:
-            baseline += f'<br><span class="small">{_esc(note)}</span>'
+            baseline = _with_note(baseline, note)
         current = (
             f"{r['current_value']:,.0f}" if not _is_missing(r["current_value"]) else "not available"
         )
@@ -2084,7 +2104,7 @@ def _measure_sentence(m: Mapping[str, Any]) -> str:
         text += f", {word})" if word else ")"
     elif m["direction"] == "no change":
         text += " (no change)"
-    if m["target"] is not None and not _is_missing(m["target"]):
+    if not _is_missing(m["target"]):
         met = {"Green": "met", "Amber": "narrowly missed", "Red": "missed"}.get(m["rag"], "")
         note = str(m.get("target_note") or "").rstrip(".")
         note = note[:1].lower() + note[1:] if note[:2] != note[:2].upper() else note
@@ -2109,7 +2129,7 @@ def _public_lists(summary: StrategySummary) -> tuple[list[str], list[str]]:
     for r in summary.measures.to_dict("records"):
         if not r["has_data"]:
             continue
-        has_target = r["target"] is not None and not _is_missing(r["target"])
+        has_target = not _is_missing(r["target"])
         if has_target:
             good = r["rag"] == "Green"
             bad = r["rag"] in ("Amber", "Red")
@@ -2167,29 +2187,35 @@ def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc"
         if not summary.has_data:
             parts.append(f"<p>No published measure has figures for {_esc(shown_quarter)}.</p>")
         achieved, attention = _public_lists(summary)
-        parts.append("<h3>What has been achieved</h3>")
-        parts.append(_list_or(achieved, "No measure met its target or improved this quarter."))
-        parts.append(
-            format_narrative(
-                dataset, strategy_id, shown_quarter, audience="public", sections=["successes"],
-                heading_level=4,
-            )
-        )  # fmt: skip
-        parts.append("<h3>What still needs attention</h3>")
-        parts.append(_list_or(attention, "Nothing flagged this quarter."))
-        parts.append(
-            format_narrative(
-                dataset, strategy_id, shown_quarter, audience="public", sections=["challenges"],
-                heading_level=4,
-            )
-        )  # fmt: skip
+        for heading, items, empty, section in (
+            (
+                "What has been achieved",
+                achieved,
+                "No measure met its target or improved this quarter.",
+                "successes",
+            ),
+            (
+                "What still needs attention",
+                attention,
+                "Nothing flagged this quarter.",
+                "challenges",
+            ),
+        ):
+            parts.append(f"<h3>{heading}</h3>")
+            parts.append(_list_or(items, empty))
+            parts.append(
+                format_narrative(
+                    dataset, strategy_id, shown_quarter, audience="public", sections=[section],
+                    heading_level=4,
+                )
+            )  # fmt: skip
     return "".join(parts)
 
 
 def _list_or(items: Sequence[str], empty: str) -> str:
     if not items:
         return f"<p>{_esc(empty)}</p>"
-    return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>"
+    return _bullets(items)
 
 
 def format_forward_plan(
@@ -2282,14 +2308,10 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
             "baseline_year": base_year,
             "aggregation": _aggregation(m),
         }
-        this = current_def[
-            (current_def["period_start"] >= start) & (current_def["period_end"] <= stop)
-        ]
+        this = _in_period(current_def, start, stop)
         if base_year:
             b_start, b_stop = periods.parse_financial_year(base_year)
-            base = current_def[
-                (current_def["period_start"] >= b_start) & (current_def["period_end"] <= b_stop)
-            ]
+            base = _in_period(current_def, b_start, b_stop)
         else:
             base = current_def.iloc[0:0]
         this_v, base_v = this.dropna(subset=["value"]), base.dropna(subset=["value"])
@@ -2308,15 +2330,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         test, verdict, finding = "none", "", ""
         if base_year == year:
             test, finding = "none", f"{year} is this measure's baseline year."
-        elif (
-            base_year
-            and base_v.empty
-            and not series[
-                (series["definition"] == "previous")
-                & (series["period_start"] >= b_start)
-                & (series["period_end"] <= b_stop)
-            ].empty
-        ):
+        elif base_year and base_v.empty and _has_previous_definition(series, b_start, b_stop):
             test, finding = (
                 "none",
                 f"Not measurable: the baseline year's figures ({base_year}) were recorded "
@@ -2431,17 +2445,21 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
             [
                 _esc(r["measure_name"]),
                 _esc(r["strategy_name"]),
-                _esc(
-                    format_value(r["baseline"], unit)
-                    + ("" if _is_missing(r["baseline"]) else total)
-                )
-                + f'<br><span class="small">{_esc(r["baseline_year"])}</span>',
-                _esc(
-                    format_value(r["current"], unit) + ("" if _is_missing(r["current"]) else total)
-                )
-                + f'<br><span class="small">{_esc(year)}</span>',
-                f'<span aria-hidden="true">{_esc(r["arrow"])}</span> {_esc(r["change"])}'
-                f'<br><span class="small">{_esc(r["judgement"])}</span>',
+                _with_note(
+                    _esc(
+                        format_value(r["baseline"], unit)
+                        + ("" if _is_missing(r["baseline"]) else total)
+                    ),
+                    r["baseline_year"],
+                ),
+                _with_note(
+                    _esc(
+                        format_value(r["current"], unit)
+                        + ("" if _is_missing(r["current"]) else total)
+                    ),
+                    year,
+                ),
+                _arrow_cell(r["arrow"], r["change"], r["judgement"]),
                 _esc(r["verdict"] or "Not tested"),
                 _esc(r["finding"]),
             ]

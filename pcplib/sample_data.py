@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pcplib.data import DATASET_META, FREQUENCY_MONTHS, NARRATIVE_SECTIONS, TABLES
+
 __all__ = [
     "SEED",
     "FIRST_MONTH",
@@ -63,54 +65,6 @@ LOCKDOWN = {
     (2021, 2): 0.82,
     (2021, 3): 0.92,
 }
-
-MISSION_COLUMNS = ["mission_id", "mission_name", "description"]
-STRATEGY_COLUMNS = [
-    "strategy_id",
-    "strategy_name",
-    "mission_id",
-    "strategic_objective",
-    "force_senior_owner",
-    "force_spoc",
-    "opcc_senior_owner",
-    "opcc_spoc",
-]
-MEASURE_COLUMNS = [
-    "measure_id",
-    "measure_name",
-    "strategy_id",
-    "tier",
-    "unit",
-    "good_direction",
-    "frequency",
-    "aggregation",
-    "source",
-    "comparable",
-    "national_measure",
-    "vrn_measure",
-    "target",
-    "target_note",
-    "baseline_year",
-    "visibility",
-    "definition",
-    "definition_from",
-    "previous_definition",
-]
-OBSERVATION_COLUMNS = [
-    "measure_id",
-    "period_start",
-    "period_end",
-    "value",
-    "numerator",
-    "denominator",
-    "area",
-    "status",
-    "definition",
-    "source",
-    "extracted_on",
-]
-COMMITMENT_COLUMNS = ["commitment_id", "strategy_id", "commitment", "status", "due_date", "owner"]
-NARRATIVE_COLUMNS = ["strategy_id", "quarter", "section", "text"]
 
 MISSIONS: list[tuple[str, str, str]] = [
     (
@@ -1974,7 +1928,6 @@ COMMITMENTS: list[tuple[str, str, str, str, str]] = [
     ),
 ]
 
-NARRATIVE_SECTIONS = ("progress", "successes", "challenges", "risks")
 NARRATIVE_QUARTERS = ("2026/27 Q1", "2026/27 Q2")
 
 # strategy -> quarter -> (progress, successes, challenges, risks). Plain text; reports
@@ -2231,7 +2184,7 @@ def list_periods(frequency: str) -> list[tuple[date, date]]:
     ValueError
         If ``frequency`` is not one of the three.
     """
-    step = {"monthly": 1, "quarterly": 3, "annual": 12}.get(frequency)
+    step = FREQUENCY_MONTHS.get(frequency)
     if step is None:
         raise ValueError(f"frequency {frequency!r}: expected monthly, quarterly or annual")
     periods = []
@@ -2414,7 +2367,7 @@ def build_narrative_rows() -> list[dict[str, str]]:
 
 
 def _write_csv(
-    path: Path, columns: list[str], rows: Sequence[Sequence[str] | dict[str, str]]
+    path: Path, columns: Sequence[str], rows: Sequence[Sequence[str] | dict[str, str]]
 ) -> None:
     """Write rows to ``path`` as UTF-8 CSV with Unix (LF) line endings and minimal quoting."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -2457,20 +2410,21 @@ def write_sample(out_dir: Path | str, seed: int = SEED) -> list[Path]:
     """
     root = Path(out_dir)
     rng = np.random.default_rng(seed)
-    files = {
-        "framework/missions.csv": (MISSION_COLUMNS, MISSIONS),
-        "framework/strategies.csv": (STRATEGY_COLUMNS, STRATEGIES),
-        "framework/measures.csv": (MEASURE_COLUMNS, [m.row for m in MEASURES]),
-        "observations/observations.csv": (OBSERVATION_COLUMNS, generate_observations(rng)),
-        "commitments/commitments.csv": (COMMITMENT_COLUMNS, build_commitment_rows()),
-        "narrative/narrative.csv": (NARRATIVE_COLUMNS, build_narrative_rows()),
+    rows = {
+        "missions": MISSIONS,
+        "strategies": STRATEGIES,
+        "measures": [m.row for m in MEASURES],
+        "observations": generate_observations(rng),
+        "commitments": build_commitment_rows(),
+        "narrative": build_narrative_rows(),
     }
     written = []
-    for relative, (columns, rows) in files.items():
-        path = root / relative
-        _write_csv(path, columns, rows)
+    for name, table_rows in rows.items():
+        spec = TABLES[name]
+        path = root / f"{spec.stem}.csv"
+        _write_csv(path, spec.columns, table_rows)
         written.append(path)
-    meta = root / "dataset.yaml"
+    meta = root / DATASET_META
     meta.write_text(_dataset_yaml(), encoding="utf-8", newline="\n")
     written.append(meta)
     return written

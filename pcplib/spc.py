@@ -417,8 +417,13 @@ def _shift_left(a: np.ndarray, fill: Any) -> np.ndarray:
     return out
 
 
+def _group_count(group: np.ndarray, n_groups: int, mask: np.ndarray) -> np.ndarray:
+    """How many points of each group ``mask`` selects."""
+    return np.bincount(group, weights=mask.astype(float), minlength=n_groups).astype(int)
+
+
 def _group_mean(group: np.ndarray, n_groups: int, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    counts = np.bincount(group, weights=mask.astype(float), minlength=n_groups)
+    counts = _group_count(group, n_groups, mask)
     sums = np.bincount(group, weights=np.where(mask, x, 0.0), minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         return sums / counts
@@ -580,29 +585,18 @@ def _compute_core(
         v = np.where(hi & ~lo, 1, np.where(lo & ~hi, -1, 0))
         v = np.where(both, np.where(d == 0, neutral_pick, d * pick), v)
         up, down = v == 1, v == -1
-        code = np.select(
-            [
-                up & above,
-                down & below,
-                up & trend_inc,
-                down & trend_dec,
-                up & two3_hi,
-                down & two3_lo,
-                up & shift_hi,
-                down & shift_lo,
-            ],
-            [
-                _C_ABOVE,
-                _C_BELOW,
-                _C_TREND_UP,
-                _C_TREND_DOWN,
-                _C_TWO3_ABOVE,
-                _C_TWO3_BELOW,
-                _C_SHIFT_ABOVE,
-                _C_SHIFT_BELOW,
-            ],
-            _C_COMMON,
+        # The first signal that holds labels the point.
+        signals = (
+            (up & above, _C_ABOVE),
+            (down & below, _C_BELOW),
+            (up & trend_inc, _C_TREND_UP),
+            (down & trend_dec, _C_TREND_DOWN),
+            (up & two3_hi, _C_TWO3_ABOVE),
+            (down & two3_lo, _C_TWO3_BELOW),
+            (up & shift_hi, _C_SHIFT_ABOVE),
+            (down & shift_lo, _C_SHIFT_BELOW),
         )
+        code = np.select([s for s, _ in signals], [c for _, c in signals], _C_COMMON)
 
     d = direction[group]
     oriented = v * np.where(d == 0, 1, d)
@@ -882,7 +876,7 @@ def xmr(
     starts[rebase_pos] = 1
     group = np.cumsum(starts)
     n_groups = int(group[-1]) + 1
-    per_section = np.bincount(group, weights=valid.astype(float), minlength=n_groups).astype(int)
+    per_section = _group_count(group, n_groups, valid)
     if rules == "mdc" and n_groups > 1:
         short = np.flatnonzero(per_section < _MDC_MIN_SECTION)
         if short.size:
@@ -1205,7 +1199,7 @@ def xmr_frame(
     else:
         screen = scr_col.astype(bool)
 
-    n_valid = np.bincount(group, weights=valid.astype(float), minlength=n_series)
+    n_valid = _group_count(group, n_series, valid)
     few = np.flatnonzero(n_valid < 2)
     if few.size:
         raise ValueError(
@@ -1329,8 +1323,6 @@ def summarise_xmr_frame(points: pd.DataFrame, by: str = "measure_id") -> pd.Data
             "variation": pd.Series(variation, dtype=object),
             "assurance": pd.Series(assurance, dtype=object),
             "has_limits": limits_on,
-            "n_points": np.bincount(series, weights=valid.astype(float), minlength=n_series).astype(
-                int
-            ),
+            "n_points": _group_count(series, n_series, valid),
         }
     )
