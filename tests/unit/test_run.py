@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -710,3 +712,24 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project) -> None:
     assert "Interrupted" in stdout
     assert sorted(p.name for p in project.out.iterdir()) == ["2026-11"]  # no temporary folders
     assert folder_bytes(folder) == before
+
+
+def test_start_up_keeps_rfc3987_syntax_out_and_notebooks_still_validate() -> None:
+    code = """
+import sys
+from pcplib import run
+first = run.skip_unused_imports()
+again = run.skip_unused_imports()
+import nbformat
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+nbformat.validate(nb)
+nb.cells[0]["cell_type"] = "no-such-type"
+try:
+    nbformat.validate(nb)
+    invalid_caught = False
+except nbformat.ValidationError:
+    invalid_caught = True
+print(first, again, sys.modules.get("rfc3987_syntax", "absent"), invalid_caught)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False", "None", "True"]
