@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        The parser with the ``run``, ``public``, ``plan`` and ``validate`` sub-commands.
+        The parser with the ``run``, ``public``, ``annual``, ``plan`` and ``validate`` sub-commands.
     """
     parser = argparse.ArgumentParser(
         prog="pcp",
@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_public.add_argument("--quarter", required=True, help='financial quarter, e.g. "2026/27 Q2"')
     add_common_options(p_public)
+
+    p_annual = sub.add_parser(
+        "annual",
+        help="the annual evaluation of the plan's impact",
+        description="Run annual_evaluation.ipynb into outputs/annual-<year>/.",
+    )
+    p_annual.add_argument("--year", required=True, help='financial year, e.g. "2025/26"')
+    add_common_options(p_annual)
     return parser
 
 

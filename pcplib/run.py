@@ -632,6 +632,31 @@ def plan_public_job(quarter: str, data_param: str, plan_param: str, produced_at:
     )
 
 
+def plan_annual_job(year: str, data_param: str, produced_at: str) -> Job:
+    """Plan the annual evaluation of the plan's impact.
+
+    Parameters
+    ----------
+    year : str
+        Financial year such as ``2025/26``.
+    data_param : str
+        Data folder as a notebook parameter.
+    produced_at : str
+        The time the report says it was produced.
+
+    Returns
+    -------
+    Job
+        The job.
+    """
+    return Job(
+        name="annual-evaluation",
+        notebook="annual_evaluation",
+        parameters={"year": year, "data_dir": data_param, "produced_at": produced_at},
+        title=f"Annual evaluation, {year}",
+    )
+
+
 def name_strategies(dataset: Any, strategies: Sequence[str]) -> dict[str, str]:
     """Look up each strategy's name in the data set (the id where it has none).
 
@@ -2084,6 +2109,38 @@ def build_public_plan(args: Any, options: RunOptions) -> RunPlan:
     return RunPlan(folder, f"Public monitoring report, {quarter}", (job,), None, period_end)
 
 
+def build_annual_plan(args: Any, options: RunOptions) -> RunPlan:
+    """Plan ``pcp annual --year 2025/26``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+    options : RunOptions
+        The run's options.
+
+    Returns
+    -------
+    RunPlan
+        One annual evaluation into ``annual-<year>`` (``annual-2025-26``).
+
+    Raises
+    ------
+    RunError
+        When the year is not a financial year such as ``2025/26`` (exit 2).
+    """
+    from pcplib.periods import parse_financial_year
+
+    year = args.year
+    try:
+        _, end = parse_financial_year(year)
+    except (ValueError, TypeError) as exc:
+        raise RunError(f"--year {year!r}: {exc}", EXIT_USAGE) from exc
+    job = plan_annual_job(year, repo_parameter(options.data_dir), options.produced_at)
+    folder = "annual-" + year.replace("/", "-")
+    return RunPlan(folder, f"Annual evaluation, {year}", (job,), None, end.strftime("%Y-%m"))
+
+
 def skip_unused_imports() -> bool:
     """Keep ``rfc3987_syntax`` out of this process, before nbformat first imports jsonschema.
 
@@ -2113,7 +2170,7 @@ def dispatch(args: Any, console: Console | None = None) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        The parsed options (``args.command`` is ``run`` or ``public``).
+        The parsed options (``args.command`` is ``run``, ``public`` or ``annual``).
     console : rich.console.Console, optional
         Where messages go.
 
@@ -2129,6 +2186,8 @@ def dispatch(args: Any, console: Console | None = None) -> int:
         check_renderer(options)
         if args.command == "public":
             plan = build_public_plan(args, options)
+        elif args.command == "annual":
+            plan = build_annual_plan(args, options)
         else:
             plan = build_run_plan(args, options)
     except RunError as exc:

@@ -48,6 +48,13 @@ def test_public_needs_a_quarter(capsys) -> None:
     assert "--quarter" in capsys.readouterr().err
 
 
+def test_annual_needs_a_year(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["annual"])
+    assert caught.value.code == 2
+    assert "--year" in capsys.readouterr().err
+
+
 def test_unknown_renderer_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as caught:
         cli.main(["run", "--slot", "latest", "--renderer", "word"])
@@ -89,9 +96,11 @@ def test_run_and_public_dispatch_to_the_runner(monkeypatch) -> None:
     monkeypatch.setattr(run, "dispatch", lambda args: seen.append((args.command, args.argv)) or 7)
     assert cli.main(["run", "--all"]) == 7
     assert cli.main(["public", "--quarter", "2026/27 Q2"]) == 7
+    assert cli.main(["annual", "--year", "2025/26"]) == 7
     assert seen == [
         ("run", ["pcp", "run", "--all"]),
         ("public", ["pcp", "public", "--quarter", "2026/27 Q2"]),
+        ("annual", ["pcp", "annual", "--year", "2025/26"]),
     ]
 
 

@@ -267,6 +267,22 @@ def test_public_plan_names_its_folder_after_the_quarter(project) -> None:
     assert plan.jobs[0].parameters["quarter"] == "2026/27 Q2"
 
 
+def test_annual_plan_names_its_folder_after_the_year(project) -> None:
+    args = cli.build_parser().parse_args(["annual", "--year", "2025/26"])
+    plan = run.build_annual_plan(args, project.options)
+    assert plan.folder == "annual-2025-26"
+    assert plan.period_end == "2026-03"
+    assert [job.notebook for job in plan.jobs] == ["annual_evaluation"]
+    assert plan.jobs[0].parameters["year"] == "2025/26"
+
+
+def test_annual_plan_refuses_a_year_that_is_not_a_financial_year(project) -> None:
+    args = cli.build_parser().parse_args(["annual", "--year", "2025-26"])
+    with pytest.raises(run.RunError, match="expected a financial year like '2025/26'") as caught:
+        run.build_annual_plan(args, project.options)
+    assert caught.value.exit_code == run.EXIT_USAGE
+
+
 def test_produced_at_comes_from_timestamp_or_source_date_epoch() -> None:
     assert run.resolve_produced_at("2026-11-23T06:00:00", {}) == ("2026-11-23T06:00:00+00:00", True)
     assert run.resolve_produced_at(None, {"SOURCE_DATE_EPOCH": "0"}) == (
