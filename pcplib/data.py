@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import math
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ __all__ = [
     "validate_dataset",
     "run_validate",
     "build_schemas",
+    "parse_recalculation_dates",
 ]
 
 TIERS = ("headline", "sub")
@@ -67,6 +69,9 @@ _FALSE = {"false", "no", "0"}
 # denominator may differ from the stated value by up to this much before it is a problem.
 _PERCENT_TOLERANCE = 0.5
 _RATE_RELATIVE_TOLERANCE = 0.01
+# Making Data Count: a recalculated section of an XmR chart needs at least 12 points.
+RECALCULATION_MIN_POINTS = 12
+_RECALCULATION_PATTERN = r"^$|^\s*\d{4}-\d{2}-\d{2}\s*(;\s*\d{4}-\d{2}-\d{2}\s*)*$"
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,9 @@ class TableSpec:
     numbers, dates, booleans : tuple of str
         Columns parsed as numbers, ISO dates (``YYYY-MM-DD``) and booleans; the rest
         are text (empty text is ``""``).
+    optional : tuple of str
+        Columns a file may leave out (they then load as empty text); files written
+        before the column existed stay valid.
     """
 
     name: str
@@ -92,6 +100,7 @@ class TableSpec:
     numbers: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     booleans: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
 
 
 TABLES: dict[str, TableSpec] = {
@@ -135,10 +144,13 @@ TABLES: dict[str, TableSpec] = {
                 "definition",
                 "definition_from",
                 "previous_definition",
+                "spc_recalculate_from",
+                "spc_recalculate_note",
             ),
             numbers=("target",),
             dates=("definition_from",),
             booleans=("comparable",),
+            optional=("spc_recalculate_from", "spc_recalculate_note"),
         ),
         TableSpec(
             "observations",
@@ -467,6 +479,45 @@ def _convert(
     return typed
 
 
+def parse_recalculation_dates(text: str) -> list[pd.Timestamp]:
+    """Parse a measure's ``spc_recalculate_from`` cell into dates.
+
+    Parameters
+    ----------
+    text : str
+        Empty, or ISO dates (``YYYY-MM-DD``) separated by ``;``, such as
+        ``"2022-01-01;2025-04-01"``; spaces around the separators are allowed.
+
+    Returns
+    -------
+    list of pandas.Timestamp
+        The dates in the order written; empty for an empty cell.
+
+    Raises
+    ------
+    ValueError
+        If a part is not a real date written ``YYYY-MM-DD``; the message names it.
+    """
+    if not isinstance(text, str):
+        raise ValueError(
+            f"spc_recalculate_from must be text of dates separated by ';', not {text!r}"
+        )
+    if not text.strip():
+        return []
+    dates = []
+    for part in (p.strip() for p in text.split(";")):
+        try:
+            if len(part) != 10:
+                raise ValueError(part)
+            dates.append(pd.Timestamp(dt.date.fromisoformat(part)))
+        except ValueError:
+            raise ValueError(
+                f"spc_recalculate_from: {part!r} is not a date written YYYY-MM-DD "
+                "(such as 2025-04-01); separate several dates with ';'"
+            ) from None
+    return dates
+
+
 # --- schemas -------------------------------------------------------------------------
 
 
@@ -543,6 +594,17 @@ def build_schemas() -> dict[str, Any]:
                 "definition": text(),
                 "definition_from": date(),
                 "previous_definition": text(required=False),
+                "spc_recalculate_from": text(
+                    pa.Check.str_matches(
+                        _RECALCULATION_PATTERN,
+                        error=(
+                            "empty, or dates written YYYY-MM-DD separated by ';' "
+                            "(such as 2022-01-01;2025-04-01)"
+                        ),
+                    ),
+                    required=False,
+                ),
+                "spc_recalculate_note": text(required=False),
             }
         ),
         "observations": pa.DataFrameSchema(
@@ -867,6 +929,105 @@ def _definition_problems(
     return problems
 
 
+def _period_start_rule(frequency: str) -> tuple[Callable[[pd.Timestamp], bool], str]:
+    """Return a test that a date starts a period of ``frequency``, and its words."""
+    rules: dict[str, tuple[Callable[[pd.Timestamp], bool], str]] = {
+        "monthly": (lambda d: d.day == 1, "the 1st of a month"),
+        "quarterly": (
+            lambda d: d.day == 1 and d.month in (1, 4, 7, 10),
+            "the first day of a financial quarter (1 April, 1 July, 1 October or 1 January)",
+        ),
+        "annual": (
+            lambda d: d.day == 1 and d.month == 4,
+            "1 April (the start of a financial year)",
+        ),
+    }
+    return rules.get(frequency, (lambda _: True, ""))
+
+
+def _recalculation_problems(
+    measures: pd.DataFrame, raw: pd.DataFrame, obs: pd.DataFrame | None, file: str
+) -> list[Problem]:
+    """Check each measure's ``spc_recalculate_from`` dates against its observations.
+
+    Every date must be real, start a period of the measure's frequency, come in
+    order, fall after the first and no later than the last period of the measure's
+    current-definition figures, and leave every closed section (all but the latest)
+    with at least :data:`RECALCULATION_MIN_POINTS` figures; the cause must be
+    recorded in ``spc_recalculate_note``. The latest section may still be filling:
+    reports keep one set of limits until it has enough points, and say so.
+    """
+    column = "spc_recalculate_from"
+    problems: list[Problem] = []
+    current = None
+    if obs is not None:
+        current = obs[(obs["definition"] == "current") & obs["period_start"].notna()]
+        current = {str(k): g for k, g in current.groupby("measure_id", sort=False)}
+    for i in measures.index:
+        text = str(measures.at[i, column])
+        if not text.strip() or not re.match(_RECALCULATION_PATTERN, text):
+            continue  # empty, or already reported by the schema
+        measure_id = str(measures.at[i, "measure_id"])
+
+        def report(expected: str, i: int = i) -> None:
+            problems.append(Problem(file, i + 2, column, raw.at[i, column], expected))
+
+        try:
+            dates = parse_recalculation_dates(text)
+        except ValueError:
+            report("real calendar dates written YYYY-MM-DD separated by ';' (such as 2025-04-01)")
+            continue
+        if not str(measures.at[i, "spc_recalculate_note"]).strip():
+            problems.append(
+                Problem(
+                    file,
+                    i + 2,
+                    "spc_recalculate_note",
+                    raw.at[i, "spc_recalculate_note"],
+                    f"the known cause of the change from {text.strip()} (limits are only "
+                    "recalculated for a change with a known cause)",
+                )
+            )
+        if any(later <= earlier for earlier, later in zip(dates, dates[1:], strict=False)):
+            report("dates in increasing order with none repeated")
+            continue
+        frequency = str(measures.at[i, "frequency"])
+        starts_period, start_words = _period_start_rule(frequency)
+        misaligned = [d for d in dates if not starts_period(d)]
+        if misaligned:
+            report(f"{start_words} for each date: measure {measure_id} is {frequency}")
+            continue
+        if current is None:
+            continue
+        rows = current.get(measure_id)
+        if rows is None or rows.empty:
+            report(
+                f"no recalculation dates: measure {measure_id} has no current-definition figures"
+            )
+            continue
+        first, last = rows["period_start"].min(), rows["period_start"].max()
+        outside = [d for d in dates if not first < d <= last]
+        if outside:
+            report(
+                f"dates after the first ({first:%Y-%m-%d}) and no later than the last "
+                f"({last:%Y-%m-%d}) period of measure {measure_id}'s current-definition "
+                f"figures; {outside[0]:%Y-%m-%d} is outside them"
+            )
+            continue
+        present = rows.loc[rows["value"].notna(), "period_start"]
+        bounds = [first, *dates]
+        for start, stop in zip(bounds, bounds[1:], strict=False):
+            n = int(((present >= start) & (present < stop)).sum())
+            if n < RECALCULATION_MIN_POINTS:
+                report(
+                    f"at least {RECALCULATION_MIN_POINTS} figures in each section of the SPC "
+                    f"chart: the section from {start:%Y-%m-%d} to before {stop:%Y-%m-%d} "
+                    f"has {n}"
+                )
+                break
+    return problems
+
+
 def _cross_problems(
     typed: dict[str, pd.DataFrame],
     raw: dict[str, pd.DataFrame],
@@ -947,6 +1108,8 @@ def _cross_problems(
         problems += _definition_problems(
             enriched, raw_obs, measures, shown["observations"], shown["measures"]
         )
+    if measures is not None:
+        problems += _recalculation_problems(measures, raw["measures"], obs, shown["measures"])
     return problems
 
 
@@ -1044,6 +1207,9 @@ def _load(root: Path, check: bool, today: dt.date) -> _Loaded:
             problems.append(Problem(file, None, None, None, f"a readable table ({error})"))
             continue
         raw.columns = [str(c).strip() for c in raw.columns]
+        for column in spec.optional:
+            if column not in raw.columns:
+                raw[column] = ""
         missing_columns = [c for c in spec.columns if c not in raw.columns]
         extra_columns = [c for c in raw.columns if c not in spec.columns]
         for column in missing_columns:

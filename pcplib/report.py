@@ -39,7 +39,7 @@ import pandas as pd
 
 from pcplib import __version__, metrics, periods, rag
 from pcplib.charts import describe_chart, figure_to_html, format_value, plot_spc
-from pcplib.data import AGGREGATIONS
+from pcplib.data import AGGREGATIONS, RECALCULATION_MIN_POINTS, parse_recalculation_dates
 from pcplib.data import FREQUENCY_MONTHS as _FREQ_MONTHS
 
 if TYPE_CHECKING:
@@ -135,7 +135,10 @@ METHOD_NOTE = (
     "change) show the range normal variation produces; a signal is a point outside the "
     "limits, a run of points on one side of the mean, a sustained rise or fall, or two of "
     "three points near a limit; with fewer than 13 points there are no limits and no "
-    "judgement. Delivery confidence is the share of commitments complete or on track: "
+    "judgement. Where a sustained change has a known cause (such as an uplift in officers), "
+    "the limits are recalculated from the date it took effect, once at least 12 points "
+    "follow it: each section has its own mean and limits, and the latest one is judged. "
+    "Delivery confidence is the share of commitments complete or on track: "
     "90% or more Green, 75% Amber/Green, 50% Amber, 25% Amber/Red, under 25% Red."
 )
 
@@ -929,7 +932,90 @@ def _target(measure: Mapping[str, Any]) -> float | None:
     return None if _is_missing(target) else float(target)
 
 
-def _run_spc(series: pd.Series, measure: Mapping[str, Any], spc_rules: str) -> XmrResult | None:
+@dataclass(frozen=True)
+class _Sections:
+    """Where a measure's SPC chart is recalculated, and what the report says about it.
+
+    ``rebase_at`` holds the dates passed to :func:`pcplib.spc.xmr` (empty: one set of
+    limits); ``flag`` is the short data note for the measures table and ``note`` the
+    sentence (without a capital or a full stop) for the SPC summary and the
+    data-quality notes. Both are empty when the measure has no recalculation date
+    within the charted series.
+    """
+
+    rebase_at: tuple[pd.Timestamp, ...] = ()
+    flag: str = ""
+    note: str = ""
+
+
+def _list_words(items: Sequence[str]) -> str:
+    """``["a", "b", "c"]`` as ``"a, b and c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _plan_sections(measure: Mapping[str, Any], regular: pd.Series) -> _Sections:
+    """Decide the SPC sections of a measure's charted series from its recalculation dates.
+
+    Only dates after the series' first period and within it count (a report for an
+    earlier quarter has not reached a later change yet). Every section, the latest
+    included, needs :data:`~pcplib.data.RECALCULATION_MIN_POINTS` figures, as Making
+    Data Count requires; otherwise the chart keeps one set of limits and the note
+    says why, so a change too recent to judge on its own is never hidden.
+    """
+    text = measure.get("spc_recalculate_from")
+    if _is_missing(text) or not str(text).strip() or regular.empty:
+        return _Sections()
+    try:
+        dates = parse_recalculation_dates(str(text))
+    except ValueError:
+        # Unvalidated data: validation reports the bad cell; the chart keeps one section.
+        return _Sections()
+    index = regular.index
+    dates = [d for d in dates if d in index and d > index[0]]
+    if not dates:
+        return _Sections()
+    frequency = str(measure["frequency"])
+    when = _list_words([_period_label(d, frequency) for d in dates])
+    cause = measure.get("spc_recalculate_note")
+    because = "" if _is_missing(cause) or not str(cause).strip() else f" ({str(cause).strip()})"
+    present = index[regular.notna().to_numpy()]
+    bounds = [index[0], *dates, index[-1] + pd.Timedelta(days=1)]
+    for start, stop in zip(bounds, bounds[1:], strict=False):
+        n = int(((present >= start) & (present < stop)).sum())
+        if n < RECALCULATION_MIN_POINTS:
+            return _Sections(
+                flag=f"limits not yet recalculated from {when}",
+                note=(
+                    f"limits are not yet recalculated from {when}{because}; the section "
+                    f"from {_period_label(start, frequency)} has {n} of the "
+                    f"{RECALCULATION_MIN_POINTS} points needed, so one set of limits covers "
+                    "the whole series until it has enough"
+                ),
+            )
+    return _Sections(
+        rebase_at=tuple(dates),
+        flag=f"limits recalculated from {when}",
+        note=(
+            f"limits recalculated from {when}{because}; each section has its own mean and "
+            "limits, and the variation and assurance judge the latest section "
+            f"({_period_label(dates[-1], frequency)} onwards)"
+        ),
+    )
+
+
+def _sentence(text: str) -> str:
+    """Start ``text`` with a capital and end it with a full stop."""
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _run_spc(
+    series: pd.Series,
+    measure: Mapping[str, Any],
+    spc_rules: str,
+    rebase_at: Sequence[pd.Timestamp] = (),
+) -> XmrResult | None:
     from pcplib.spc import xmr
 
     if series.notna().sum() < 2:
@@ -941,6 +1027,7 @@ def _run_spc(series: pd.Series, measure: Mapping[str, Any], spc_rules: str) -> X
             improvement=_IMPROVEMENT[str(measure["good_direction"])],
             target=target,
             rules=spc_rules,
+            rebase_at=list(rebase_at) or None,
         )
     except ValueError:
         # A series SPC cannot analyse (e.g. no two adjacent points) is reported as unjudged.
@@ -948,7 +1035,11 @@ def _run_spc(series: pd.Series, measure: Mapping[str, Any], spc_rules: str) -> X
 
 
 def _quality_flags(
-    series: pd.DataFrame, current: pd.DataFrame, end: pd.Period, regular: pd.Series
+    series: pd.DataFrame,
+    current: pd.DataFrame,
+    end: pd.Period,
+    regular: pd.Series,
+    sections: _Sections | None = None,
 ) -> list[str]:
     flags = []
     if (series["definition"] == "previous").any():
@@ -958,6 +1049,8 @@ def _quality_flags(
         flags.append("provisional figures")
     if regular.isna().any():
         flags.append("gaps")
+    if sections is not None and sections.flag:
+        flags.append(sections.flag)
     return flags
 
 
@@ -1129,7 +1222,8 @@ def _summarise_measure(
     if target is not None and aggregation == "sum" and frequency != "annual":
         period_target = target * n_periods
     rating = rag.rag_against_target(current, period_target, good, tolerance=RAG_TOLERANCE)
-    result = _run_spc(regular, measure, spc_rules) if spc_rules else None
+    sections = _plan_sections(measure, regular) if spc_rules else _Sections()
+    result = _run_spc(regular, measure, spc_rules, sections.rebase_at) if spc_rules else None
     if spc_rules is None:
         variation_words, assurance_words, spc_summary = (
             "Not assessed",
@@ -1151,6 +1245,8 @@ def _summarise_measure(
         else:
             assurance_words = "Not assessed"
         spc_summary = result.describe()
+        if sections.note:
+            spc_summary += " " + _sentence(sections.note)
     return {
         "measure_id": measure["measure_id"],
         "measure_name": measure["measure_name"],
@@ -1182,7 +1278,7 @@ def _summarise_measure(
         "spc_assurance": assurance_words,
         "spc_summary": spc_summary,
         "spc": result,
-        "quality": ", ".join(_quality_flags(series, current_def, end, regular)),
+        "quality": ", ".join(_quality_flags(series, current_def, end, regular, sections)),
         "has_data": current is not None,
     }
 
@@ -1579,6 +1675,7 @@ def list_data_quality_notes(
     strategy_id: str | None,
     period_end: str,
     audience: str = "cgb",
+    with_spc: bool = True,
 ) -> list[str]:
     """List the caveats a reader needs: definition changes, gaps, provisional figures.
 
@@ -1592,6 +1689,10 @@ def list_data_quality_notes(
         The last month of data, ``YYYY-MM``.
     audience : {"cgb", "public"}, default "cgb"
         ``"public"`` leaves restricted measures out.
+    with_spc : bool, default True
+        Include the SPC notes: where a measure's process limits are recalculated
+        from a known change (or are not yet, because the new section is too short).
+        Reports that show no SPC pass False.
 
     Returns
     -------
@@ -1638,10 +1739,13 @@ def list_data_quality_notes(
             )
         missing = current[current["value"].isna()]
         gaps = [pd.Timestamp(s).to_period("M") for s in missing["period_start"]]
+        sections = _Sections()
         if not current.empty:
             regular = _spc_series(current, str(m["frequency"]))
             absent = regular.index.difference(pd.DatetimeIndex(current["period_start"]))
             gaps += [pd.Timestamp(s).to_period("M") for s in absent]
+            if with_spc:
+                sections = _plan_sections(m, regular)
         if gaps:
             notes.append(
                 f"{name}: no figure for {_months_text(gaps)}; shown as a gap, never filled, "
@@ -1653,6 +1757,8 @@ def list_data_quality_notes(
             notes.append(
                 f"{name}: figures for {', '.join(labels)} are provisional and may be revised."
             )
+        if sections.note:
+            notes.append(f"{name}: SPC {sections.note}.")
         if current[current["value"].notna()].empty:
             notes.append(f"{name}: no figures up to {_month_words(end)}.")
     return notes

@@ -18,7 +18,10 @@ officers from April 2025, farm machinery thefts after a tracking scheme in
 October 2024), trends (energy use, burglary), the COVID-19 lockdowns, one
 redefined measure (knife-enabled serious violence from April 2025), missing
 months, provisional recent months, restricted measures, and targets both met
-and missed.
+and missed. Two shifts have a known cause recorded in ``spc_recalculate_from``
+and ``spc_recalculate_note`` (the Neighbourhood Policing Guarantee uplift of
+April 2025, front enquiry offices' longer opening from January 2022), so their
+SPC limits are recalculated from it; the others stay signals.
 """
 
 from __future__ import annotations
@@ -354,12 +357,17 @@ def _measure(
     previous_definition: str = "",
     row_source: str = "",
     aggregation: str = "",
+    recalculate_from: str = "",
+    recalculate_note: str = "",
 ) -> MeasureSpec:
     """Build one measure's specification (its catalogue row and its generator).
 
     ``aggregation`` defaults to ``sum`` for counts and money (events and flows in a
     period) and ``mean`` for every other unit (levels, percentages, rates, averages);
     stocks counted in people, such as headcounts, pass ``aggregation="mean"``.
+    ``recalculate_from`` (with its cause in ``recalculate_note``) is set only where a
+    simulated step has a known cause, so the SPC limits are recalculated from it;
+    other steps stay as real signals for the reports to find.
     """
     if not aggregation:
         aggregation = "sum" if unit in ("count", "gbp") else "mean"
@@ -383,6 +391,8 @@ def _measure(
         "definition": definition,
         "definition_from": definition_from,
         "previous_definition": previous_definition,
+        "spc_recalculate_from": recalculate_from,
+        "spc_recalculate_note": recalculate_note,
     }
     extracted = {
         "monthly": _EXTRACT_MONTHLY,
@@ -461,6 +471,8 @@ MEASURES: list[MeasureSpec] = [
         Gen("level", 310, steps=((_d("2022-01-01"), 1.15),), noise=4),
         target="360",
         target_note="At least 360 public opening hours a week",
+        recalculate_from="2022-01-01",
+        recalculate_note="extended front enquiry office opening schedule",
     ),
     _measure(
         "estate-ev-fleet",
@@ -1043,6 +1055,8 @@ MEASURES: list[MeasureSpec] = [
         target="360",
         target_note="At least 360 by March 2026 (Neighbourhood Policing Guarantee)",
         aggregation="mean",
+        recalculate_from="2025-04-01",
+        recalculate_note="Neighbourhood Policing Guarantee uplift",
     ),
     _measure(
         "np-abstraction-hours",

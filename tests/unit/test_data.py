@@ -17,6 +17,7 @@ from pcplib.data import (
     DataValidationError,
     Problem,
     load_dataset,
+    parse_recalculation_dates,
     run_validate,
     validate_dataset,
 )
@@ -556,3 +557,116 @@ def test_run_validate_problems(sample: Path, capsys) -> None:
     assert code == 1
     assert f"{(sample / OBS).as_posix()}, row 14, column value: 'abc' — expected a number" in lines
     assert lines[-1].startswith("2 problem(s) found")
+
+
+# --- SPC recalculation dates ----------------------------------------------------------------
+
+
+def test_sample_recalculates_only_changes_with_a_known_cause(dataset: Dataset) -> None:
+    measures = dataset.measures.set_index("measure_id")
+    assert measures.at["np-officers", "spc_recalculate_from"] == "2025-04-01"
+    assert "Neighbourhood Policing Guarantee" in measures.at["np-officers", "spc_recalculate_note"]
+    # Shoplifting's rise is a real signal the reports must still show.
+    assert measures.at["bc-shoplifting", "spc_recalculate_from"] == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),
+        ("2025-04-01", [pd.Timestamp("2025-04-01")]),
+        (" 2022-01-01 ; 2025-04-01", [pd.Timestamp("2022-01-01"), pd.Timestamp("2025-04-01")]),
+    ],
+)
+def test_parse_recalculation_dates(text: str, expected: list[pd.Timestamp]) -> None:
+    assert parse_recalculation_dates(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2025-02-30", "2025-4-1", "2025-04-01;", "April 2025"])
+def test_parse_recalculation_dates_rejects_bad_text(text: str) -> None:
+    with pytest.raises(ValueError, match="spc_recalculate_from: .* YYYY-MM-DD"):
+        parse_recalculation_dates(text)
+
+
+def recalculation_problem(sample: Path, measure_id: str, value: str, note: str = "Cause") -> str:
+    """Set a measure's recalculation dates and return the one problem's expected text."""
+    row = find_row(sample, MEASURES, measure_id=measure_id)
+    edit_cell(sample, MEASURES, row, "spc_recalculate_from", value)
+    edit_cell(sample, MEASURES, row, "spc_recalculate_note", note)
+    problem = only_problem(sample)
+    assert problem.file.endswith(MEASURES)
+    assert (problem.row, problem.column, problem.value) == (row, "spc_recalculate_from", value)
+    return problem.expected
+
+
+def test_recalculation_date_written_wrongly(sample: Path) -> None:
+    expected = recalculation_problem(sample, "bc-shoplifting", "April 2023")
+    assert expected.startswith("empty, or dates written YYYY-MM-DD separated by ';'")
+
+
+def test_recalculation_date_that_does_not_exist(sample: Path) -> None:
+    expected = recalculation_problem(sample, "bc-shoplifting", "2023-02-30")
+    assert expected.startswith("real calendar dates written YYYY-MM-DD")
+
+
+@pytest.mark.parametrize(
+    ("measure_id", "value", "start", "frequency"),
+    [
+        ("bc-shoplifting", "2023-01-15", "the 1st of a month", "monthly"),
+        ("vawg-rape-positive-outcome", "2023-08-01", "the first day of a financial", "quarterly"),
+    ],
+)
+def test_recalculation_date_must_start_a_period(
+    sample: Path, measure_id: str, value: str, start: str, frequency: str
+) -> None:
+    expected = recalculation_problem(sample, measure_id, value)
+    assert expected.startswith(start)
+    assert expected.endswith(f"for each date: measure {measure_id} is {frequency}")
+
+
+@pytest.mark.parametrize("value", ["2026-10-01", "2020-04-01", "2019-04-01"])
+def test_recalculation_date_outside_the_series(sample: Path, value: str) -> None:
+    expected = recalculation_problem(sample, "bc-shoplifting", value)
+    assert expected == (
+        "dates after the first (2020-04-01) and no later than the last (2026-09-01) period "
+        f"of measure bc-shoplifting's current-definition figures; {value} is outside them"
+    )
+
+
+def test_recalculation_dates_in_order(sample: Path) -> None:
+    expected = recalculation_problem(sample, "bc-shoplifting", "2024-01-01;2023-01-01")
+    assert expected == "dates in increasing order with none repeated"
+
+
+def test_recalculated_section_needs_twelve_points(sample: Path) -> None:
+    expected = recalculation_problem(sample, "bc-shoplifting", "2023-01-01;2023-07-01")
+    assert expected == (
+        "at least 12 figures in each section of the SPC chart: the section from "
+        "2023-01-01 to before 2023-07-01 has 6"
+    )
+
+
+def test_latest_section_may_still_be_filling(sample: Path) -> None:
+    # Reports keep one set of limits until the new section has 12 points, and say so.
+    row = find_row(sample, MEASURES, measure_id="bc-shoplifting")
+    edit_cell(sample, MEASURES, row, "spc_recalculate_from", "2026-06-01")
+    edit_cell(sample, MEASURES, row, "spc_recalculate_note", "New security scheme")
+    assert problems_for(sample) == []
+
+
+def test_recalculation_needs_its_cause(sample: Path) -> None:
+    row = find_row(sample, MEASURES, measure_id="bc-shoplifting")
+    edit_cell(sample, MEASURES, row, "spc_recalculate_from", "2023-01-01")
+    problem = only_problem(sample)
+    assert (problem.row, problem.column) == (row, "spc_recalculate_note")
+    assert problem.expected.startswith("the known cause of the change from 2023-01-01")
+
+
+def test_recalculation_columns_are_optional(sample: Path) -> None:
+    rows = read_rows(sample / MEASURES)
+    keep = [i for i, c in enumerate(rows[0]) if not c.startswith("spc_recalculate")]
+    write_rows(sample / MEASURES, [[r[i] for i in keep] for r in rows])
+    assert problems_for(sample) == []
+    measures = load_dataset(sample, today=TODAY).measures
+    assert (measures["spc_recalculate_from"] == "").all()
+    assert list(measures.columns) == list(TABLES["measures"].columns)

@@ -596,3 +596,127 @@ def test_forward_plan_table(sample, repo_root):
     assert "Neighbourhood" in html
     assert html.count("<tr>") == 4
     assert "No further meetings" in report.format_forward_plan(sample, plan.slots, after="2099-01")
+
+
+# --- SPC limits recalculated from a known change ---------------------------------------
+
+
+def _stepped(tiny: Dataset, recalculate_from: str = "2025-04-01") -> Dataset:
+    """``tiny`` plus a measure that steps up in April 2025 from a known cause."""
+    from dataclasses import replace
+
+    first = tiny.measures.iloc[0].to_dict()
+    officers = {
+        **first,
+        "measure_id": "a-officers",
+        "measure_name": "Alpha officers",
+        "unit": "count",
+        "aggregation": "mean",
+        "good_direction": "higher",
+        "target": 110.0,
+        "spc_recalculate_from": recalculate_from,
+        "spc_recalculate_note": "Uplift <funded>",
+    }
+    n = len(MONTHS)
+    values = [99.0, 101.0] * 6 + [119.0, 121.0] * ((n - 12) // 2)
+    measures = pd.concat([tiny.measures, pd.DataFrame([officers])], ignore_index=True)
+    measures[["spc_recalculate_from", "spc_recalculate_note"]] = measures[
+        ["spc_recalculate_from", "spc_recalculate_note"]
+    ].fillna("")
+    obs = pd.concat([tiny.observations, pd.DataFrame(_monthly("a-officers", values))])
+    return replace(tiny, measures=measures, observations=obs.reset_index(drop=True))
+
+
+def _officers(dataset: Dataset, period_end: str = "2026-09", **kwargs) -> dict:
+    df = report.summarise_measures(dataset, "alpha", period_end, **kwargs)
+    return df.set_index("measure_id").loc["a-officers"].to_dict()
+
+
+@pytest.mark.parametrize("rules", ["mdc", "plotthedots"])
+def test_recalculation_gives_each_section_its_own_limits(tiny, rules):
+    row = _officers(_stepped(tiny), spc_rules=rules)
+    points = row["spc"].points
+    assert list(points["section"].unique()) == [0, 1]
+    assert points.loc[:"2025-03-01", "mean"].eq(100.0).all()
+    assert points.loc["2025-04-01":, "mean"].eq(120.0).all()
+    # Judged on the new process alone: no signal, and the target of 110 lies below its
+    # lower limit, so it is met every month.
+    assert row["spc"].variation == "common_cause"
+    assert row["spc"].assurance == "consistent_pass"
+    assert row["spc_assurance"] == "Target consistently met"
+    assert (
+        "Limits recalculated from April 2025 (Uplift <funded>); each section has its own "
+        "mean and limits, and the variation and assurance judge the latest section "
+        "(April 2025 onwards)."
+    ) in row["spc_summary"]
+    assert "limits recalculated from April 2025" in row["quality"]
+
+
+def test_without_recalculation_the_step_is_a_signal(tiny):
+    row = _officers(_stepped(tiny, recalculate_from=""))
+    assert row["spc"].points["mean"].nunique() == 1
+    assert row["spc"].variation == "special_cause_improvement"
+    assert "recalculated" not in row["spc_summary"] and "recalculated" not in row["quality"]
+
+
+def test_recalculation_waits_for_twelve_points(tiny):
+    # To September 2025 the new section has only April to September: 6 points.
+    dataset = _stepped(tiny)
+    row = _officers(dataset, "2025-09")
+    assert row["spc"].points["mean"].nunique() == 1
+    assert row["spc"].variation == "special_cause_improvement"
+    note = (
+        "limits are not yet recalculated from April 2025 (Uplift <funded>); the section from "
+        "April 2025 has 6 of the 12 points needed, so one set of limits covers the whole "
+        "series until it has enough"
+    )
+    assert note[0].upper() + note[1:] + "." in row["spc_summary"]
+    assert "limits not yet recalculated from April 2025" in row["quality"]
+    notes = report.list_data_quality_notes(dataset, "alpha", "2025-09")
+    assert f"Alpha officers: SPC {note}." in notes
+
+
+def test_recalculation_after_the_period_is_not_mentioned(tiny):
+    dataset = _stepped(tiny)
+    row = _officers(dataset, "2025-03")
+    assert row["spc"].points["mean"].nunique() == 1
+    assert "recalculated" not in row["spc_summary"]
+    assert not any(
+        "recalculated" in n for n in report.list_data_quality_notes(dataset, "alpha", "2025-03")
+    )
+
+
+def test_recalculation_in_notes_chart_and_not_without_spc(tiny):
+    dataset = _stepped(tiny)
+    notes = report.list_data_quality_notes(dataset, "alpha", "2026-09")
+    assert (
+        "Alpha officers: SPC limits recalculated from April 2025 (Uplift <funded>); each "
+        "section has its own mean and limits, and the variation and assurance judge the "
+        "latest section (April 2025 onwards)."
+    ) in notes
+    assert not any(
+        "recalculated" in n
+        for n in report.list_data_quality_notes(dataset, "alpha", "2026-09", with_spc=False)
+    )
+    no_spc = _officers(dataset, with_spc=False)
+    assert no_spc["spc"] is None and "recalculated" not in no_spc["quality"]
+    df = report.summarise_measures(dataset, "alpha", "2026-09")
+    charts = report.build_spc_charts(df[df["measure_id"] == "a-officers"])
+    assert "Limits recalculated from April 2025 (Uplift &lt;funded&gt;)" in charts
+
+
+def test_sample_neighbourhood_officers_judged_since_the_uplift(sample):
+    df = report.summarise_measures(sample, "neighbourhood-policing", "2026-09")
+    officers = df.set_index("measure_id").loc["np-officers"]
+    points = officers["spc"].points
+    assert points["section"].max() == 1
+    assert points.loc["2025-04-01":, "mean"].nunique() == 1
+    # One set of limits over 2020-2026 would call the new level a signal and the target
+    # unreachable; judged since the uplift the process varies normally around the target.
+    assert officers["spc"].variation == "common_cause"
+    assert officers["spc"].assurance != "consistent_fail"
+    assert "Neighbourhood Policing Guarantee uplift" in officers["spc_summary"]
+    shoplifting = report.summarise_measures(sample, "business-crime", "2026-09")
+    row = shoplifting.set_index("measure_id").loc["bc-shoplifting"]
+    assert row["spc"].points["section"].max() == 0
+    assert "recalculated" not in row["spc_summary"]

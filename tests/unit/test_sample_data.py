@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pcplib.data import Dataset, load_dataset
-from pcplib.sample_data import SEED, list_periods, main, write_sample
+from pcplib.sample_data import MEASURES, SEED, list_periods, main, write_sample
 
 TODAY = dt.date(2026, 11, 23)
 SAMPLE_FILES = [
@@ -177,6 +177,20 @@ def test_shoplifting_shift_and_energy_trend(dataset: Dataset) -> None:
     energy = dataset.series("estate-energy-kwh").set_index("period_start")["value"]
     yearly = energy.groupby(energy.index.year).mean()
     assert yearly.loc[2025] < yearly.loc[2021]
+
+
+def test_limits_recalculated_only_at_steps_with_a_known_cause(dataset: Dataset) -> None:
+    steps = {m.row["measure_id"]: {d for d, _ in m.gen.steps} for m in MEASURES}
+    recalculated = dataset.measures[dataset.measures["spc_recalculate_from"] != ""]
+    assert set(recalculated["measure_id"]) == {"np-officers", "estate-front-counter-hours"}
+    for row in recalculated.to_dict("records"):
+        dates = {dt.date.fromisoformat(d) for d in row["spc_recalculate_from"].split(";")}
+        assert dates <= steps[row["measure_id"]]
+        assert row["spc_recalculate_note"]
+    # Sustained shifts left as signals for the reports to find.
+    stepped = {m for m, d in steps.items() if d}
+    assert {"bc-shoplifting", "rural-machinery-theft"} <= stepped
+    assert "bc-shoplifting" not in set(recalculated["measure_id"])
 
 
 def test_scale_is_realistic(dataset: Dataset) -> None:
