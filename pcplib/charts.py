@@ -97,7 +97,9 @@ def format_value(value: Any, unit: str) -> str:
     Returns
     -------
     str
-        For example ``"1,234"``, ``"45.6%"``, ``"£505,750"``, ``"3.2 per 1,000"``.
+        For example ``"1,234"``, ``"45.6%"``, ``"£505,750"``, ``"3.2 per 1,000"``. A
+        count is a whole number once it reaches 100 (``5135.2`` shows as ``"5,135"``) and
+        keeps one decimal below that (``"2.5"``), so averages of counts read naturally.
 
     Raises
     ------
@@ -111,8 +113,10 @@ def format_value(value: Any, unit: str) -> str:
     number = float(value)
     if math.isnan(number):
         return "no data"
-    whole = number == round(number)
     if unit == "count":
+        # Averages of counts (a quarterly average of 5,135.2 crimes) read as whole numbers once
+        # they reach 100; a decimal still matters for small ones (2.5 homicides a quarter).
+        whole = number == round(number) or abs(number) >= 100
         return f"{number:,.0f}" if whole else f"{number:,.1f}"
     if unit == "percent":
         return f"{number:.1f}%"

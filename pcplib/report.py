@@ -2203,20 +2203,34 @@ def _measure_sentence(m: Mapping[str, Any]) -> str:
             f"in {str(m['baseline_label']).split(' ')[0]}"
         )
     change = str(m["change"])
-    if m["direction"] in ("up", "down"):
-        amount = change.lstrip("+-").replace(" pp", " percentage points")
-        text += f" ({m['direction']} {amount}"
-        word = _CHANGE_WORDS.get(str(m["judgement"]))
-        text += f", {word})" if word else ")"
-    elif m["direction"] == "no change":
-        text += " (no change)"
+    amount = change.lstrip("+-").replace(" pp", " percentage points")
+    moved = m["direction"] in ("up", "down")
+    word = _CHANGE_WORDS.get(str(m["judgement"]))
+    met = ""
     if not _is_missing(m["target"]):
         met = {"Green": "met", "Amber": "narrowly missed", "Red": "missed"}.get(m["rag"], "")
+    # The target decides which list a measure is in, so when the change on the baseline
+    # year points the other way it is told as a qualification of the target, not as a
+    # bare "worse" under "What has been achieved".
+    against_target = bool(moved and met and word) and (word == "better") != (met == "met")
+    if against_target:
+        base_year = str(m["baseline_label"]).split(" ")[0].rstrip(":")
+        change_words = f"{m['direction']} {amount} on {base_year}"
+    elif moved:
+        text += f" ({m['direction']} {amount}" + (f", {word})" if word else ")")
+    elif m["direction"] == "no change":
+        text += " (no change)"
+    if met:
         note = str(m.get("target_note") or "").rstrip(".")
         note = note[:1].lower() + note[1:] if note[:2] != note[:2].upper() else note
         target = note or f"target {format_value(m['target'], unit)}"
-        if met:
-            text += f"; target ({target}) {met}"
+        text += f"; target ({target}) {met}"
+        if against_target:
+            text += (
+                f", although {change_words}"
+                if met == "met"
+                else f", although better: {change_words}"
+            )
     return text + "."
 
 

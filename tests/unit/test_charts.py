@@ -180,3 +180,8 @@ def test_write_png_is_an_opaque_rgb_png_at_the_chart_resolution(monthly_result):
     assert image.size == (round(width * charts.CHART_DPI), round(height * charts.CHART_DPI))
     assert image.getpixel((1, 1)) == (255, 255, 255)
     assert fig.get_dpi() == 72  # the figure's own resolution is left as it was
+
+
+def test_format_value_shows_whole_counts_from_100_and_keeps_small_decimals() -> None:
+    assert charts.format_value(5135.2, "count") == "5,135"
+    assert charts.format_value(2.5, "count") == "2.5"

@@ -720,3 +720,50 @@ def test_sample_neighbourhood_officers_judged_since_the_uplift(sample):
     row = shoplifting.set_index("measure_id").loc["bc-shoplifting"]
     assert row["spc"].points["section"].max() == 0
     assert "recalculated" not in row["spc_summary"]
+
+
+def _public_sections(body: str) -> tuple[list[str], list[str]]:
+    """The list items under every "What has been achieved" and "needs attention" heading."""
+    achieved, attention = [], []
+    for part in body.split("<h3>")[1:]:
+        items = re.findall(r"<li>(.*?)</li>", part.split("<h4>")[0])
+        if part.startswith("What has been achieved"):
+            achieved += items
+        elif part.startswith("What still needs attention"):
+            attention += items
+    return achieved, attention
+
+
+def test_public_quarter_lists_follow_the_target_and_say_so(sample):
+    achieved, attention = _public_sections(report.format_public_quarter(sample, "2026/27 Q2"))
+    assert achieved and attention
+    headcount = [i for i in achieved if i.startswith("Police officer headcount:")]
+    assert len(headcount) == 1
+    assert ") met, although down 0.1% on 2024/25." in headcount[0]
+    # Achieved never reads "worse"; needing attention never reads "target met" or "better)".
+    assert not [i for i in achieved if "worse" in i or "missed" in i]
+    assert not [i for i in attention if ") met" in i or ", better)" in i]
+    assert any("narrowly missed, although better: up" in i for i in attention)
+
+
+def test_public_quarter_shows_averages_of_counts_as_whole_numbers(sample):
+    body = report.format_public_quarter(sample, "2026/27 Q2")
+    assert "quarterly average of 3,257,632 in 2024/25" in body
+    averages = re.findall(r"quarterly average of £?(\d[\d,.]*\d)", body)
+    large = [a for a in averages if float(a.replace(",", "")) >= 100]
+    small = [a for a in averages if float(a.replace(",", "")) < 100]
+    assert large and not [a for a in large if "." in a]
+    assert any("." in a for a in small)  # small averages of counts keep their decimal
+
+
+def test_plan_overview_numbers_and_notes_fit_the_page(sample, repo_root):
+    overview = report.build_plan_overview(sample, "2026-09")
+    html = report.format_plan_overview(overview, "Plan")
+    assert "3,257,632" in html and "3,257,631.5" not in html
+    assert "2,316" in html and "2,315.6" not in html
+    assert ">2.5<" in html  # homicides a quarter: a small average keeps its decimal
+    # Period notes sit in small print inside the number cells, which the style lets wrap.
+    assert '<td class="num">no data<br><span class="small">2024/25: previous definition' in html
+    css = (repo_root / "pcplib" / "templates" / "pcp" / "pcp.css").read_text(encoding="utf-8")
+    rule = re.search(r"td\.num \.small \{([^}]*)\}", css)
+    assert rule and "white-space: normal" in rule.group(1)
