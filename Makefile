@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.pcp-installed
 KERNEL := pcp
 
-.PHONY: setup report test lab lint clean help
+.PHONY: setup report test lab lint clear-outputs clean help
 
 help:
 	@echo "make report  - set up and run the default job (latest CGB slot, plan overview, public report)"
 	@echo "make test    - set up and run the whole test suite"
 	@echo "make lab     - JupyterLab with the 'pcp' kernel"
 	@echo "make lint    - ruff"
+	@echo "make clear-outputs - strip outputs from the notebooks before committing"
 	@echo "make clean   - remove generated outputs and caches (keeps .venv)"
 
 $(BIN)/python:
@@ -41,6 +42,9 @@ lab: setup
 lint: setup
 	$(BIN)/ruff check pcplib tests benchmarks notebooks
 	$(BIN)/ruff format --check pcplib tests benchmarks notebooks
+
+clear-outputs: setup
+	$(BIN)/jupyter nbconvert --clear-output --inplace --log-level WARN notebooks/*.ipynb
 
 clean:
 	find outputs -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
