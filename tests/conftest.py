@@ -8,6 +8,7 @@ reports it published; no test folder builds reports of its own.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -44,6 +45,35 @@ def shared_dir() -> Path:
 def data_dir() -> Path:
     """The shipped illustrative sample data set."""
     return REPO_ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def write_notebook() -> Callable[[Path, str, str], Path]:
+    """A writer of tiny notebooks: a title, a tagged parameters cell and a body cell.
+
+    The writer takes the notebook's path, the parameters cell's source and the body
+    cell's source, writes the notebook for the project's ``pcp`` kernel and returns the path.
+    """
+    import nbformat
+
+    def write(path: Path, parameters: str, body: str) -> Path:
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell(parameters)
+        cell.metadata["tags"] = ["parameters"]
+        nb.cells = [
+            nbformat.v4.new_markdown_cell("# Tiny report"),
+            cell,
+            nbformat.v4.new_code_cell(body),
+        ]
+        nb.metadata["kernelspec"] = {
+            "name": "pcp",
+            "display_name": "Python (pcp)",
+            "language": "python",
+        }
+        nbformat.write(nb, path)
+        return path
+
+    return write
 
 
 @dataclass(frozen=True)

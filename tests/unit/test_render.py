@@ -25,28 +25,12 @@ BODY = (
 )
 
 
-def write_notebook(path: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(PARAMETERS)
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Example report"),
-        cell,
-        nbformat.v4.new_code_cell(BODY),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "pcp",
-        "display_name": "Python (pcp)",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, nbformat.NotebookNode]:
+def executed(
+    tmp_path_factory: pytest.TempPathFactory, write_notebook
+) -> tuple[Path, nbformat.NotebookNode]:
     folder = tmp_path_factory.mktemp("render")
-    source = write_notebook(folder / "report.ipynb")
+    source = write_notebook(folder / "report.ipynb", PARAMETERS, BODY)
     nb = render.execute_notebook(
         source, folder / "out.ipynb", {"strategy": "vawg", "period_end": "2026-09"}
     )
@@ -82,15 +66,15 @@ def test_execute_notebook_injects_parameters_with_the_named_kernel(executed) -> 
     assert not render._LIVE_KERNELS  # the kernel was shut down and forgotten
 
 
-def test_unknown_parameter_is_an_error_before_anything_runs(tmp_path) -> None:
-    source = write_notebook(tmp_path / "report.ipynb")
+def test_unknown_parameter_is_an_error_before_anything_runs(tmp_path, write_notebook) -> None:
+    source = write_notebook(tmp_path / "report.ipynb", PARAMETERS, BODY)
     with pytest.raises(ValueError, match=r"'strategi'.*declares: strategy, period_end"):
         render.execute_notebook(source, tmp_path / "out.ipynb", {"strategi": "vawg"})
     assert not (tmp_path / "out.ipynb").exists()
 
 
-def test_failing_notebook_keeps_papermills_error_cells(tmp_path) -> None:
-    source = write_notebook(tmp_path / "report.ipynb")
+def test_failing_notebook_keeps_papermills_error_cells(tmp_path, write_notebook) -> None:
+    source = write_notebook(tmp_path / "report.ipynb", PARAMETERS, BODY)
     with pytest.raises(PapermillExecutionError) as caught:
         render.execute_notebook(source, tmp_path / "out.ipynb", {"strategy": "broken"})
     assert caught.value.ename == "RuntimeError"

@@ -42,26 +42,8 @@ PUBLIC_PARAMETERS = (
 )
 
 
-def write_notebook(path: Path, parameters: str, body: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(parameters)
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Tiny report"),
-        cell,
-        nbformat.v4.new_code_cell(body),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "pcp",
-        "display_name": "Python (pcp)",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> SimpleNamespace:
     """Tiny notebooks, a stand-in data set and forward plan, and an output folder."""
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
@@ -566,7 +548,9 @@ def test_a_failing_browser_skips_screenshots_but_fails_a_pdf_run(project, monkey
 # --- the kernels' environment: data validated once ----------------------------------------------
 
 
-def test_kernels_are_told_which_data_bytes_were_validated(project, monkeypatch) -> None:
+def test_kernels_are_told_which_data_bytes_were_validated(
+    project, monkeypatch, write_notebook
+) -> None:
     from pcplib import data
 
     notebook = write_notebook(
@@ -679,7 +663,7 @@ sys.exit(run.run_plan(plan, options))
 """
 
 
-def test_sigterm_stops_a_run_cleanly_with_exit_130(project) -> None:
+def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> None:
     import os
     import signal
     import subprocess
