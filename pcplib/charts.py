@@ -437,6 +437,14 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
             f"Process limits {format_value(latest['lpl'], unit)} to "
             f"{format_value(latest['upl'], unit)}."
         )
+        starts = _section_starts(points)
+        if starts:
+            # A sighted reader sees the mean and limits step; the alt text must say so too.
+            parts.append(
+                "The mean and limits are recalculated from "
+                + ", ".join(_label_period(start) for start in starts)
+                + "; the figures above are the latest section's."
+            )
     else:
         parts.append("Too few points for process limits, so no signals are judged.")
     if result.has_limits:
@@ -464,6 +472,15 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
             sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
         parts.append(sentence + ".")
     return " ".join(parts)
+
+
+def _section_starts(points: pd.DataFrame) -> list[Any]:
+    """Return the index labels where a recalculated SPC section begins (none for one section)."""
+    if "section" not in points.columns:
+        return []
+    sections = points["section"]
+    changed = sections.ne(sections.shift()) & sections.shift().notna()
+    return list(points.index[changed.to_numpy()])
 
 
 def write_png(fig: Figure, buffer: io.BytesIO) -> None:

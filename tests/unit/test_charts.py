@@ -185,3 +185,14 @@ def test_write_png_is_an_opaque_rgb_png_at_the_chart_resolution(monthly_result):
 def test_format_value_shows_whole_counts_from_100_and_keeps_small_decimals() -> None:
     assert charts.format_value(5135.2, "count") == "5,135"
     assert charts.format_value(2.5, "count") == "2.5"
+
+
+def test_alt_text_says_where_limits_are_recalculated() -> None:
+    index = pd.date_range("2020-04-01", periods=40, freq="MS")
+    rng = np.random.default_rng(1)
+    values = pd.Series(np.r_[rng.normal(330, 4, 20), rng.normal(370, 4, 20)], index=index)
+    rebased = xmr(values, improvement="increase", target=360, rebase_at=[index[20]])
+    text = charts.describe_chart(rebased, "Officers", "count")
+    assert "recalculated from December 2021" in text
+    single = xmr(values, improvement="increase", target=360)
+    assert "recalculated" not in charts.describe_chart(single, "Officers", "count")
