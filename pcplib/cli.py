@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_run.add_argument("--all", action="store_true", help="every strategy in the forward plan")
     p_run.add_argument(
+        "--audience",
+        choices=["cgb", "public"],
+        default="cgb",
+        help="cgb (default: restricted measures shown) or public (restricted measures removed; "
+        "written to a folder ending -public)",
+    )
+    p_run.add_argument(
         "--default",
         action="store_true",
         help="what 'make report' runs: the latest slot, the plan overview and the public report",

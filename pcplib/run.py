@@ -532,7 +532,13 @@ def read_git_commit() -> dict[str, Any]:
 
 
 def plan_strategy_job(
-    strategy: str, slot: str, period_end: str, data_param: str, produced_at: str, title: str = ""
+    strategy: str,
+    slot: str,
+    period_end: str,
+    data_param: str,
+    produced_at: str,
+    title: str = "",
+    audience: str = "cgb",
 ) -> Job:
     """Plan one CGB delivery-strategy report.
 
@@ -548,6 +554,8 @@ def plan_strategy_job(
         The time the report says it was produced.
     title : str, optional
         The strategy's name for the index (the id when empty).
+    audience : str, default "cgb"
+        ``cgb`` (restricted measures shown) or ``public`` (restricted measures removed).
 
     Returns
     -------
@@ -563,7 +571,7 @@ def plan_strategy_job(
             "period_end": period_end,
             "data_dir": data_param,
             "spc_rules": SPC_RULES,
-            "audience": "cgb",
+            "audience": audience,
             "produced_at": produced_at,
         },
         title=title or strategy,
@@ -917,7 +925,9 @@ class OverallRag:
     explanation: str
 
 
-def summarise_overall(dataset: Any, strategy: str, period_end: str) -> OverallRag:
+def summarise_overall(
+    dataset: Any, strategy: str, period_end: str, audience: str = "cgb"
+) -> OverallRag:
     """Return a strategy's overall RAG from ``pcplib.report.summarise_strategy``.
 
     Parameters
@@ -928,18 +938,18 @@ def summarise_overall(dataset: Any, strategy: str, period_end: str) -> OverallRa
         Strategy id.
     period_end : str
         The data period's last month.
+    audience : str, default "cgb"
+        The report's audience: a public index rolls up public measures only.
 
     Returns
     -------
     OverallRag
         The RAG word and its explanation; Grey, saying why, when it cannot be computed.
     """
+    from pcplib.report import summarise_strategy
+
     try:
-        from pcplib.report import summarise_strategy
-    except ImportError:
-        return OverallRag("Grey", "The overall RAG is not available in this version of pcplib.")
-    try:
-        summary = summarise_strategy(dataset, strategy, period_end, "cgb")
+        summary = summarise_strategy(dataset, strategy, period_end, audience)
         rag = str(summary.overall_rag)
         explanation = str(getattr(summary, "overall_explanation", ""))
     except Exception as exc:  # the index must still list the report
@@ -989,8 +999,13 @@ def summarise_overalls(dataset: Any, plan: RunPlan) -> dict[str, OverallRag]:
     dict
         Strategy id to :class:`OverallRag`.
     """
-    strategies = dict.fromkeys(job.strategy for job in plan.jobs if job.strategy)
-    return {s: summarise_overall(dataset, s, plan.period_end or "") for s in strategies if s}
+    audiences = {
+        job.strategy: job.parameters.get("audience", "cgb") for job in plan.jobs if job.strategy
+    }
+    return {
+        strategy: summarise_overall(dataset, strategy, plan.period_end or "", audience)
+        for strategy, audience in audiences.items()
+    }
 
 
 INDEX_CSS = """
@@ -2025,12 +2040,15 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     at = options.produced_at
     period = check_period(args.period) if args.period else ""
     mode = modes[0] if modes else "slot"
+    audience = getattr(args, "audience", None) or "cgb"
+    # Public versions go to their own folder, so they never mix with the Board's.
+    suffix, versions = ("-public", " (public versions)") if audience == "public" else ("", "")
 
     if mode in ("slot", "default"):
         slot = resolve_slot_spec(forward_plan, args.slot or "latest", today)
         slot_id, period_end = month_text(slot.slot), month_text(slot.period_end)
         jobs: list[Job] = [
-            plan_strategy_job(strategy, slot_id, period_end, data_param, at)
+            plan_strategy_job(strategy, slot_id, period_end, data_param, at, audience=audience)
             # A strategy listed twice in one slot (the plan does so) runs once.
             for strategy in dict.fromkeys(slot.strategies)
         ]
@@ -2041,7 +2059,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
                 plan_public_job(quarter, data_param, repo_parameter(options.forward_plan), at)
             )
         heading = f"Corporate Governance Board, {format_month(slot_id)}: delivery reports"
-        return RunPlan(slot_id, heading, tuple(jobs), slot_id, period_end)
+        return RunPlan(slot_id + suffix, heading + versions, tuple(jobs), slot_id, period_end)
 
     if args.slot:
         slot_id = month_text(resolve_slot_spec(forward_plan, args.slot, today).slot)
@@ -2059,8 +2077,10 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         strategies = list(dict.fromkeys(args.strategy))
         folder = f"{strategies[0]}-{period}" if len(strategies) == 1 else f"strategies-{period}"
         heading = f"Delivery strategy reports, data to {format_month(period)}"
-    jobs = [plan_strategy_job(s, slot_id, period, data_param, at) for s in strategies]
-    return RunPlan(folder, heading, tuple(jobs), slot_id, period)
+    jobs = [
+        plan_strategy_job(s, slot_id, period, data_param, at, audience=audience) for s in strategies
+    ]
+    return RunPlan(folder + suffix, heading + versions, tuple(jobs), slot_id, period)
 
 
 def known_strategies(forward_plan: Any) -> list[str]:

@@ -192,6 +192,33 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
     assert overview["reference_dir"] == f"{project.data.resolve()}/reference"
 
 
+def test_public_audience_goes_to_its_own_folder_with_public_reports(project) -> None:
+    plan = run.build_run_plan(
+        parse(project, "--slot", "latest", "--audience", "public"), project.options
+    )
+    assert plan.folder == "2026-11-public"
+    assert plan.heading.endswith("(public versions)")
+    strategies = [job for job in plan.jobs if job.strategy]
+    assert strategies and all(job.parameters["audience"] == "public" for job in strategies)
+    board = run.build_run_plan(parse(project, "--all"), project.options)
+    assert not board.folder.endswith("-public")
+    assert {job.parameters["audience"] for job in board.jobs} == {"cgb"}
+
+
+def test_overall_rag_is_rolled_up_for_each_reports_audience(project, monkeypatch) -> None:
+    seen = []
+    monkeypatch.setattr(
+        run,
+        "summarise_overall",
+        lambda ds, s, p, audience="cgb": seen.append((s, audience)) or run.OverallRag("Grey", ""),
+    )
+    plan = run.build_run_plan(
+        parse(project, "--slot", "latest", "--audience", "public"), project.options
+    )
+    run.summarise_overalls(project.dataset, plan)
+    assert seen == [("vawg", "public"), ("road-safety", "public")]
+
+
 def test_default_plan_adds_the_public_report_for_the_slots_quarter(project) -> None:
     plan = run.build_run_plan(parse(project, "--default"), project.options)
     assert plan.folder == "2026-11"
@@ -291,7 +318,9 @@ def test_month_helpers() -> None:
 
 def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     monkeypatch.setattr(
-        run, "summarise_overall", lambda ds, s, p: run.OverallRag("Amber", f"Worst of {s}.")
+        run,
+        "summarise_overall",
+        lambda ds, s, p, audience="cgb": run.OverallRag("Amber", f"Worst of {s}."),
     )
     plan = run.name_jobs(make_plan(project, ["vawg", "road-safety"]), project.dataset)
     assert run.run_plan(plan, project.options, quiet()) == run.EXIT_OK
