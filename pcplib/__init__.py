@@ -12,4 +12,11 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+MARKING = "OFFICIAL"
+"""The Government Security Classification marking every report, index page and PDF carries.
+
+The nbconvert template (``pcplib/templates/pcp``) prints the same word at the top and
+bottom of each page and in its print CSS.
+"""
+
+__all__ = ["MARKING", "__version__"]

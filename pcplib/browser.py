@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pcplib import MARKING
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
 
@@ -56,8 +58,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MARKING = "OFFICIAL"
-"""Security marking printed in the header and footer of every PDF page."""
 
 CHROMIUM_FLAGS: tuple[str, ...] = (
     "--no-sandbox",

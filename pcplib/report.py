@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from pcplib import __version__, metrics, periods, rag
+from pcplib import MARKING, __version__, metrics, periods, rag
 from pcplib.charts import describe_chart, figure_to_html, format_value, plot_spc
 from pcplib.data import AGGREGATIONS, RECALCULATION_MIN_POINTS, parse_recalculation_dates
 from pcplib.data import FREQUENCY_MONTHS as _FREQ_MONTHS
@@ -88,7 +88,6 @@ __all__ = [
     "summarise_strategy",
 ]
 
-MARKING = "OFFICIAL"
 AUDIENCES: tuple[str, ...] = ("cgb", "public")
 SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")
 ROLL_UP_METHOD = "worst"

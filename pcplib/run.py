@@ -56,7 +56,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pcplib import render
+from pcplib import MARKING, render
 
 logger = logging.getLogger("pcplib.run")
 
@@ -77,7 +77,6 @@ PACKAGES = (
 )
 RENDERERS = ("nbconvert", "quarto")
 SPC_RULES = "mdc"
-MARKING = "OFFICIAL"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SCREENSHOTS_SKIPPED = (
     "screenshots skipped: Chromium not found; install it with apt-get install -y chromium"
