@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from pcplib import charts
+from pcplib.report import charts
 from pcplib.spc import xmr
 
 

@@ -1,0 +1,187 @@
+"""The plan overview and the rebuild of the 2021-24 Table One.
+
+The plan on one page, in the shape of the 2021-24 delivery report's Table One, and
+that Table One rebuilt from its published figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pcplib import metrics, rag
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+from pcplib.assessment.measures import summarise_measures
+from pcplib.assessment.scope import available_period_end, strategy_commitments
+from pcplib.assessment.thresholds import ROLL_UP_METHOD
+from pcplib.labels import is_missing
+
+
+def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc") -> pd.DataFrame:
+    """Build the plan on one page, in the shape of the 2021-24 plan's Table One.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    spc_rules : str, default "mdc"
+        The SPC rule set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per public headline measure: ``strategy_id``, ``strategy_name``,
+        ``commitments``, ``current_rag``, ``measure_name``, ``unit``, ``baseline``,
+        ``baseline_label``, ``current``, ``current_label``, ``arrow``,
+        ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
+        ``delivery_rag``. A strategy with no public headline measure has one row
+        with an empty measure.
+    """
+    period_end = available_period_end(dataset, period_end)
+    names = dataset.strategies.set_index("strategy_id")["strategy_name"]
+    # Only headline measures feed the overview, and it shows no SPC: summarising
+    # sub-measures or running SPC here would cost time for nothing shown.
+    all_headline = summarise_measures(
+        dataset, None, period_end, tier="headline", audience="public", spc_rules=spc_rules,
+        with_spc=False,
+    )  # fmt: skip
+    rows = []
+    for strategy_id in dataset.strategies["strategy_id"]:
+        headline = all_headline[all_headline["strategy_id"] == strategy_id]
+        overall, _ = rag.roll_up(list(headline["rag"]), method=ROLL_UP_METHOD)
+        statuses = strategy_commitments(dataset, strategy_id)["status"]
+        delivery = rag.delivery_confidence(list(statuses))
+        base = {
+            "strategy_id": strategy_id,
+            "strategy_name": str(names[strategy_id]),
+            "commitments": len(statuses),
+            "current_rag": overall,
+            "projected_delivery": delivery.percent,
+            "delivery_rag": delivery.rating,
+        }
+        if headline.empty:
+            rows.append({**base, "measure_name": "", "unit": "count"})
+        for m in headline.to_dict("records"):
+            rows.append(
+                {
+                    **base,
+                    "measure_name": m["measure_name"],
+                    "unit": m["unit"],
+                    "baseline": m["baseline"],
+                    "baseline_label": m["baseline_label"],
+                    "current": m["current"],
+                    "current_label": m["current_label"],
+                    "arrow": m["arrow"],
+                    "direction": m["direction"],
+                    "judgement": m["judgement"],
+                }
+            )
+    columns = [
+        "strategy_id", "strategy_name", "commitments", "current_rag", "measure_name", "unit",
+        "baseline", "baseline_label", "current", "current_label", "arrow", "direction",
+        "judgement", "projected_delivery", "delivery_rag",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def parse_reference_number(value: Any) -> float | None:
+    """Read a published figure (``"1,234"``, ``"56%"``, ``"n/a"``) as a number, or None."""
+    if is_missing(value):
+        return None
+    text = str(value).replace(",", "").replace("%", "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        # Cells such as "Data not Available" mean there is no baseline.
+        return None
+
+
+def rebuild_table_one(reference_df: pd.DataFrame) -> pd.DataFrame:
+    """Recompute Table One's trend arrows from its baselines and current values.
+
+    Parameters
+    ----------
+    reference_df : pandas.DataFrame
+        ``data/reference/table_one_2021_24.csv``: columns ``theme``, ``commitments``,
+        ``current_rag``, ``measure``, ``baseline``, ``current``,
+        ``published_trend``, ``projected_delivery``, ``baseline_note``, ``source``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The reference columns plus ``baseline_value``, ``current_value``,
+        ``direction`` and ``recomputed_trend`` (from :mod:`pcplib.metrics`), and
+        ``matches`` (recomputed equals published).
+
+    Raises
+    ------
+    ValueError
+        If a required column is missing.
+    """
+    required = ["theme", "measure", "baseline", "current", "published_trend"]
+    missing = [c for c in required if c not in reference_df.columns]
+    if missing:
+        raise ValueError(
+            f"Table One reference is missing column(s) {', '.join(missing)}; expected "
+            f"at least: {', '.join(required)}"
+        )
+    out = reference_df.copy()
+    out["baseline_value"] = [parse_reference_number(v) for v in out["baseline"]]
+    out["current_value"] = [parse_reference_number(v) for v in out["current"]]
+    out["direction"] = [
+        metrics.direction(b, c)
+        for b, c in zip(out["baseline_value"], out["current_value"], strict=True)
+    ]
+    out["recomputed_trend"] = [metrics.arrow(d) for d in out["direction"]]
+    out["matches"] = out["recomputed_trend"] == out["published_trend"].astype(str).str.strip()
+    return out
+
+
+TABLE_ONE_FILE = "table_one_2021_24.csv"
+
+
+def load_table_one(reference_dir: str | Path) -> pd.DataFrame:
+    """Read the 2021-24 plan's published Table One from the reference folder.
+
+    Parameters
+    ----------
+    reference_dir : str or Path
+        The folder holding ``table_one_2021_24.csv`` (``data/reference``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as published (text cells kept as text); ``attrs["files"]`` maps
+        the file's path (relative to the folder's parent) to its SHA-256, for the
+        provenance section.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is missing, naming where it was expected.
+    """
+    folder = Path(reference_dir)
+    path = folder / TABLE_ONE_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"Table One reference not found: expected {path} (reference_dir={str(reference_dir)!r})"
+        )
+    raw = path.read_bytes()
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    table.attrs["files"] = {f"{folder.name}/{TABLE_ONE_FILE}": hashlib.sha256(raw).hexdigest()}
+    return table
+
+
+def arrow_words(symbol: Any) -> str:
+    """The words for a direction arrow (``"▲"`` is ``"up"``)."""
+    words = {v: k for k, v in metrics.ARROWS.items()}
+    return words.get(str(symbol).strip(), "unknown")

@@ -1,0 +1,132 @@
+"""The caveats a reader needs before relying on the figures.
+
+Definition changes, gaps, provisional figures and recalculated SPC limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+from pcplib.assessment.measures import SpcSections, plan_spc_sections, regular_series
+from pcplib.assessment.scope import get_series, measures_for_audience, parse_month_param
+from pcplib.labels import (
+    date_words,
+    format_value,
+    is_missing,
+    label_period_start,
+    month_span,
+    month_words,
+)
+
+
+def months_text(months: Sequence[pd.Period]) -> str:
+    """A list of months in words, runs of consecutive months joined (``"May to July 2026"``)."""
+    if not months:
+        return ""
+    months = sorted(months)
+    runs: list[tuple[pd.Period, pd.Period]] = []
+    for m in months:
+        if runs and m == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], m)
+        else:
+            runs.append((m, m))
+    return ", ".join(month_span(a, b) for a, b in runs)
+
+
+def list_data_quality_notes(
+    dataset: Dataset,
+    strategy_id: str | None,
+    period_end: str,
+    audience: str = "cgb",
+    with_spc: bool = True,
+) -> list[str]:
+    """List the caveats a reader needs: definition changes, gaps, provisional figures.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str or None
+        The strategy; every strategy when None.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    audience : {"cgb", "public"}, default "cgb"
+        ``"public"`` leaves restricted measures out.
+    with_spc : bool, default True
+        Include the SPC notes: where a measure's process limits are recalculated
+        from a known change (or are not yet, because the new section is too short).
+        Reports that show no SPC pass False.
+
+    Returns
+    -------
+    list of str
+        Plain-text sentences (escape before showing as HTML), in catalogue order,
+        starting with the illustrative-data caveat when it applies.
+    """
+    end = parse_month_param(period_end, "period_end")
+    notes = []
+    if dataset.illustrative:
+        notes.append(
+            "All figures are illustrative sample data, not real performance data: "
+            f"{dataset.description}."
+        )
+    measures = measures_for_audience(dataset, strategy_id, audience=audience)
+    for m in measures.to_dict("records"):
+        name = m["measure_name"]
+        series = get_series(dataset, m["measure_id"])
+        series = series[series["period_end"] <= end.end_time]
+        previous = series[series["definition"] == "previous"]
+        current = series[series["definition"] == "current"]
+        if not previous.empty:
+            changed = (
+                date_words(m["definition_from"])
+                if not is_missing(m.get("definition_from"))
+                else "an unrecorded date"
+            )
+            last_prev = previous[previous["value"].notna()]
+            detail = ""
+            if not last_prev.empty:
+                row = last_prev.iloc[-1]
+                detail = (
+                    f" Under the previous definition the last figure was "
+                    f"{format_value(row['value'], m['unit'])} "
+                    f"({label_period_start(row['period_start'], m['frequency'])})."
+                )
+            old = m.get("previous_definition")
+            old_text = f" Previous definition: {old}" if not is_missing(old) and old else ""
+            old_text = old_text.rstrip(".") + "." if old_text else ""
+            notes.append(
+                f"{name}: definition changed on {changed}: earlier figures are shown "
+                f"separately and not joined; charts and comparisons use the current "
+                f"definition only.{old_text}{detail}"
+            )
+        missing = current[current["value"].isna()]
+        gaps = [pd.Timestamp(s).to_period("M") for s in missing["period_start"]]
+        sections = SpcSections()
+        if not current.empty:
+            regular = regular_series(current, str(m["frequency"]))
+            absent = regular.index.difference(pd.DatetimeIndex(current["period_start"]))
+            gaps += [pd.Timestamp(s).to_period("M") for s in absent]
+            if with_spc:
+                sections = plan_spc_sections(m, regular)
+        if gaps:
+            notes.append(
+                f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "
+                "and SPC treats it as missing."
+            )
+        provisional = current[current["status"] == "provisional"]
+        if not provisional.empty:
+            labels = [label_period_start(s, m["frequency"]) for s in provisional["period_start"]]
+            notes.append(
+                f"{name}: figures for {', '.join(labels)} are provisional and may be revised."
+            )
+        if sections.note:
+            notes.append(f"{name}: SPC {sections.note}.")
+        if current[current["value"].notna()].empty:
+            notes.append(f"{name}: no figures up to {month_words(end)}.")
+    return notes

@@ -1,0 +1,312 @@
+"""What a report covers: parameter checks, the audience's measures, the data period.
+
+Every report starts here, so a wrong parameter fails before any work with one
+message naming what was expected, and a period past the data is resolved to the
+latest quarter available in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pandas as pd
+
+from pcplib import periods
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+from pcplib.labels import month_span, month_words
+
+_T = TypeVar("_T")
+
+
+AUDIENCES: tuple[str, ...] = ("cgb", "public")
+
+
+SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")
+
+
+def parse_named_param(parse: Callable[[str], _T], value: str, name: str) -> _T:
+    """Parse a parameter, prefixing any error with the parameter's name."""
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+
+
+def parse_month_param(value: str | pd.Period, name: str) -> pd.Period:
+    """Parse a ``YYYY-MM`` parameter, naming the parameter in any error."""
+    if isinstance(value, pd.Period):
+        return value.asfreq("M")
+    return parse_named_param(periods.parse_month, value, name)
+
+
+_SERIES_CACHE: weakref.WeakKeyDictionary[Any, dict[str, pd.DataFrame]] = weakref.WeakKeyDictionary()
+
+
+def get_series(dataset: Dataset, measure_id: str) -> pd.DataFrame:
+    """Return a measure's observations sorted by period, as ``Dataset.series`` does.
+
+    The observations are split by measure once per data set: reports ask for every
+    measure's series several times, and filtering the whole table each time
+    dominates a report's run time.
+    """
+    try:
+        by_measure = _SERIES_CACHE[dataset]
+    except (KeyError, TypeError):
+        obs = dataset.observations.sort_values(["period_start", "area"], kind="stable")
+        by_measure = {
+            str(key): rows.reset_index(drop=True)
+            for key, rows in obs.groupby("measure_id", sort=False)
+        }
+        try:
+            _SERIES_CACHE[dataset] = by_measure
+        except TypeError:
+            pass
+    if measure_id in by_measure:
+        return by_measure[measure_id]
+    return dataset.series(measure_id)
+
+
+def check_audience(audience: str) -> None:
+    """Raise ValueError unless ``audience`` is a known audience."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; expected one of: {', '.join(AUDIENCES)}")
+
+
+def check_spc_rules(spc_rules: str) -> None:
+    """Raise ValueError unless ``spc_rules`` is a known SPC rule set."""
+    if spc_rules not in SPC_RULE_SETS:
+        raise ValueError(
+            f"unknown spc_rules {spc_rules!r}; expected one of: {', '.join(SPC_RULE_SETS)}"
+        )
+
+
+def check_strategy(dataset: Dataset, strategy_id: str) -> None:
+    """Raise ValueError unless ``strategy_id`` is in the data set, listing the known ids."""
+    known = list(dataset.strategies["strategy_id"])
+    if strategy_id not in known:
+        raise ValueError(f"unknown strategy {strategy_id!r}; expected one of: {', '.join(known)}")
+
+
+def months_covered(obs: pd.DataFrame) -> tuple[pd.Period, pd.Period]:
+    """The first and last months that observation rows cover."""
+    first = pd.Timestamp(obs["period_start"].min()).to_period("M")
+    last = pd.Timestamp(obs["period_end"].max()).to_period("M")
+    return first, last
+
+
+def format_produced_at(produced_at: str = "") -> str:
+    """Return when a report was produced, as ``"23 November 2026 06:00 UTC"``.
+
+    Parameters
+    ----------
+    produced_at : str, default ""
+        An ISO-8601 timestamp (``"2026-11-23T06:00:00Z"``; a time without a zone is
+        read as UTC). Empty means now, the only clock read in report content.
+
+    Returns
+    -------
+    str
+        The time in UTC, to the minute.
+
+    Raises
+    ------
+    ValueError
+        If ``produced_at`` is not an ISO-8601 timestamp.
+    """
+    if produced_at is None or str(produced_at).strip() == "":
+        stamp = pd.Timestamp(dt.datetime.now(dt.UTC))
+    else:
+        try:
+            stamp = pd.Timestamp(str(produced_at).strip())
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp "
+                "such as '2026-11-23T06:00:00Z', or '' for now"
+            ) from None
+        if pd.isna(stamp):
+            raise ValueError(
+                f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp"
+            )
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return f"{stamp.day} {stamp:%B %Y %H:%M} UTC"
+
+
+def last_data_month(dataset: Dataset) -> pd.Period:
+    """The last month any observation with a value covers."""
+    obs = dataset.observations
+    present = obs[obs["value"].notna()]
+    if present.empty:
+        raise ValueError("the data set has no observations with a value")
+    return pd.Timestamp(present["period_end"].max()).to_period("M")
+
+
+def available_period_end(dataset: Dataset, period_end: str) -> str:
+    """Return the last month of data a report can show for a requested period.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    period_end : str
+        The requested last month of data, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        ``period_end`` itself when the data reach it; otherwise the end of the
+        latest financial quarter the data cover (``YYYY-MM``), so a report for a
+        period not yet received shows the latest data available instead.
+    """
+    end = parse_month_param(period_end, "period_end")
+    last = last_data_month(dataset)
+    if end <= last:
+        return str(end)
+    return str(periods.quarter_end_on_or_before(last))
+
+
+def check_parameters(
+    dataset: Dataset | None = None,
+    *,
+    strategy: str | None = None,
+    slot: str | None = None,
+    period_end: str | None = None,
+    quarter: str | None = None,
+    year: str | None = None,
+    audience: str | None = None,
+    spc_rules: str | None = None,
+    produced_at: str | None = None,
+) -> None:
+    """Check a notebook's parameters before any work, naming what was expected.
+
+    Parameters
+    ----------
+    dataset : Dataset, optional
+        The loaded data set; needed to check ``strategy`` and the data's period.
+    strategy : str, optional
+        A strategy id from ``data/framework/strategies.csv``.
+    slot : str, optional
+        The CGB meeting month, ``YYYY-MM``.
+    period_end : str, optional
+        The last month of data, ``YYYY-MM``, within the data set's months.
+    quarter : str, optional
+        A financial quarter such as ``"2026/27 Q2"`` ending within the data.
+    year : str, optional
+        A financial year such as ``"2025/26"`` with data.
+    audience : str, optional
+        ``"cgb"`` or ``"public"``.
+    spc_rules : str, optional
+        ``"mdc"`` or ``"plotthedots"``.
+    produced_at : str, optional
+        ``""`` or an ISO-8601 timestamp.
+
+    Raises
+    ------
+    ValueError
+        Naming the first parameter that is wrong and what was expected.
+    """
+    if audience is not None:
+        check_audience(audience)
+    if spc_rules is not None:
+        check_spc_rules(spc_rules)
+    if produced_at is not None:
+        format_produced_at(produced_at)
+    if slot is not None:
+        parse_month_param(slot, "slot")
+    if strategy is not None:
+        if dataset is None:
+            raise ValueError("checking a strategy id needs the data set")
+        check_strategy(dataset, strategy)
+    data_span = months_covered(dataset.observations) if dataset is not None else None
+    if period_end is not None:
+        month = parse_month_param(period_end, "period_end")
+        # A period beyond the data is allowed: the report says so and shows the latest data.
+        if data_span is not None and month < data_span[0]:
+            raise ValueError(
+                f"period_end {period_end!r} is before the data; expected a month from "
+                f"{data_span[0]} onwards"
+            )
+    if quarter is not None:
+        start, end = parse_named_param(periods.parse_quarter, quarter, "quarter")
+        if data_span is not None and end.to_period("M") < data_span[0]:
+            raise ValueError(
+                f"quarter {quarter!r} is before the data; expected a quarter ending "
+                f"in {data_span[0]} or later"
+            )
+    if year is not None:
+        start, end = parse_named_param(periods.parse_financial_year, year, "year")
+        if data_span is not None and not (
+            data_span[0] <= start.to_period("M") and end.to_period("M") <= data_span[1]
+        ):
+            raise ValueError(
+                f"year {year!r} is not covered by the data; expected a financial year "
+                f"within {data_span[0]} to {data_span[1]}"
+            )
+
+
+def measures_for_audience(
+    dataset: Dataset,
+    strategy_id: str | None = None,
+    tier: str | None = None,
+    audience: str = "cgb",
+) -> pd.DataFrame:
+    """Return the measures an audience may see, for one strategy or all.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str, optional
+        One strategy; every strategy when omitted.
+    tier : {"headline", "sub"}, optional
+        One tier; both when omitted.
+    audience : {"cgb", "public"}, default "cgb"
+        ``"public"`` removes restricted measures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of ``dataset.measures`` in catalogue order.
+
+    Raises
+    ------
+    ValueError
+        For an unknown audience, strategy or tier.
+    """
+    check_audience(audience)
+    if tier is not None and tier not in ("headline", "sub"):
+        raise ValueError(f"unknown tier {tier!r}; expected one of: headline, sub")
+    if strategy_id is not None:
+        check_strategy(dataset, strategy_id)
+        return dataset.measures_for(strategy_id, tier=tier, public_only=audience == "public")
+    measures = dataset.measures
+    if tier is not None:
+        measures = measures[measures["tier"] == tier]
+    if audience == "public":
+        measures = measures[measures["visibility"] == "public"]
+    return measures
+
+
+def describe_data_period(dataset: Dataset, measure_ids: Iterable[str], end: pd.Period) -> str:
+    """The months the measures' data cover up to ``end``, in words."""
+    obs = dataset.observations
+    obs = obs[obs["measure_id"].isin(list(measure_ids))]
+    obs = obs[(obs["period_end"] <= end.end_time) & obs["value"].notna()]
+    if obs.empty:
+        return f"no data up to {month_words(end)}"
+    return month_span(*months_covered(obs))
+
+
+def strategy_commitments(dataset: Dataset, strategy_id: str) -> pd.DataFrame:
+    """The commitments of one strategy."""
+    return dataset.commitments[dataset.commitments["strategy_id"] == strategy_id]
+
+
+def restricted_names(dataset: Dataset) -> list[str]:
+    """The names of the restricted measures, to keep them out of public narrative."""
+    restricted = dataset.measures[dataset.measures["visibility"] == "restricted"]
+    return [str(n).lower() for n in restricted["measure_name"]]

@@ -1,0 +1,502 @@
+"""SPC charts in the NHS *Making Data Count* style, with alt text and captions.
+
+Charts are drawn with matplotlib (figures built without pyplot, so no GUI
+backend; matplotlib is imported only when a chart is drawn) and embedded as PNG
+data URIs inside ``<figure>`` elements, so each report is one self-contained
+file and every chart carries the alt text and caption written here. Colours
+follow Making Data Count: grey for common-cause variation, blue for
+special-cause improvement, orange for special-cause concern and purple for a
+special cause in a measure with no good direction.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import html
+import io
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pcplib.labels import UNIT_LABELS, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from pcplib.spc import XmrResult
+
+__all__ = [
+    "CHART_DPI",
+    "POINT_COLOURS",
+    "describe_chart",
+    "figure_to_html",
+    "format_value",
+    "plot_spc",
+    "write_png",
+]
+
+CHART_DPI = 100
+FIGURE_SIZE = (8.0, 3.8)  # inches
+TICK_FONTSIZE = 8.5
+POINT_COLOURS: dict[str, str] = {
+    "common_cause": "#7b7d7d",
+    "special_cause_improvement": "#289de0",
+    "special_cause_concern": "#fab428",
+    "special_cause_neutral_high": "#361475",
+    "special_cause_neutral_low": "#361475",
+    "special_cause_neutral": "#361475",
+}
+POINT_LABELS: dict[str, str] = {
+    "common_cause": "Common cause (normal variation)",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause (neither good nor bad)",
+    "special_cause_neutral_low": "Special cause (neither good nor bad)",
+    "special_cause_neutral": "Special cause (neither good nor bad)",
+}
+LINE_COLOUR = "#505a5f"
+DATA_LINE_COLOUR = "#b1b4b6"
+TARGET_COLOUR = "#d4351c"
+
+
+_VARIATION_WORDS: dict[str, str] = {
+    "common_cause": "common-cause variation only (no signal)",
+    "special_cause_improvement": "a special cause showing improvement",
+    "special_cause_concern": "a special cause of concern",
+    "special_cause_neutral_high": "a special cause upwards (neither good nor bad)",
+    "special_cause_neutral_low": "a special cause downwards (neither good nor bad)",
+    "special_cause_neutral": "a special cause (neither good nor bad)",
+}
+_ASSURANCE_WORDS: dict[str, str] = {
+    "consistent_pass": "the target is met consistently",
+    "consistent_fail": "the target is missed consistently",
+    "inconsistent": "the target is hit and miss: met or missed by chance",
+}
+
+
+def _x_values(index: pd.Index) -> list[Any]:
+    """Return x positions for matplotlib: timestamps for a date or period index."""
+    if isinstance(index, pd.PeriodIndex):
+        return list(index.to_timestamp())
+    return list(index)
+
+
+def _segments(column: pd.Series) -> list[tuple[int, int]]:
+    """Return [start, stop) positions of runs of equal, non-missing values in ``column``."""
+    values = column.to_numpy(dtype=float)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, value in enumerate(values):
+        if math.isnan(value):
+            if start is not None:
+                runs.append((start, i))
+                start = None
+            continue
+        if start is None:
+            start = i
+        elif not math.isclose(value, values[i - 1], rel_tol=1e-12, abs_tol=1e-12):
+            runs.append((start, i))
+            start = i
+    if start is not None:
+        runs.append((start, len(values)))
+    return runs
+
+
+def _plot_steps(ax: Any, x: list[Any], column: pd.Series, **style: Any) -> None:
+    """Draw a horizontal line per section where ``column`` is constant (limits, mean)."""
+    for start, stop in _segments(column):
+        last = stop - 1
+        ax.plot([x[start], x[last]], [column.iloc[start], column.iloc[start]], **style)
+        style = {**style, "label": None}
+
+
+def _tick_decimals(ticks: Any) -> int:
+    """Return the fewest decimals (up to 6) that write every tick value exactly."""
+    for decimals in range(7):
+        if all(
+            math.isclose(round(float(t), decimals), float(t), rel_tol=1e-9, abs_tol=1e-9)
+            for t in ticks
+        ):
+            return decimals
+    return 6
+
+
+def _format_y_ticks(ax: Any, fontsize: float) -> float:
+    """Write y tick labels in full with thousands separators, as in the report's tables.
+
+    matplotlib's default would write large values as ``1.4`` under a ``1e6`` multiplier
+    (or as offsets from ``+1e5``), which readers should not have to decode, and which
+    would sit under the chart's title.
+
+    Returns the width of the widest label in points, so the margin can make room for it.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+    from matplotlib.ticker import FuncFormatter
+
+    # The locator's ticks for the final data limits: the ones drawn (nothing is added later).
+    low, high = sorted(ax.get_ylim())
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]
+    decimals = _tick_decimals(ticks)
+
+    def label(value: float, _position: int | None = None) -> str:
+        # + 0.0 turns -0.0 into 0.0; U+2212 is the minus sign matplotlib itself uses.
+        return f"{value + 0.0:,.{decimals}f}".replace("-", "\u2212")
+
+    ax.yaxis.set_major_formatter(FuncFormatter(label))
+    font = FontProperties(size=fontsize)
+    widths = [text_to_path.get_text_width_height_descent(label(t), font, False)[0] for t in ticks]
+    return max(widths, default=0.0)
+
+
+def plot_spc(
+    result: XmrResult,
+    *,
+    title: str,
+    unit: str,
+    target: float | None = None,
+) -> Figure:
+    """Draw an XmR chart in Making Data Count colours.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result; ``result.points`` holds ``value``, ``mean``, ``lpl``,
+        ``upl``, ``point_type``, ``ghost`` and ``gap`` indexed by period.
+    title : str
+        The chart title (usually the measure's name).
+    unit : str
+        The measure's unit, used for the y-axis label.
+    target : float, optional
+        A target to draw as a labelled line; ``result.target`` when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure. Missing periods are breaks in the line; when
+        ``result.has_limits`` is False the chart is a run chart (mean, no limits).
+
+    Raises
+    ------
+    ValueError
+        If ``unit`` is unknown or the result has no points.
+    """
+    if unit not in UNIT_LABELS:
+        raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNIT_LABELS)}")
+    points = result.points
+    if points.empty:
+        raise ValueError("cannot draw an SPC chart of a result with no points")
+    # matplotlib is imported here, not at module level: reports without charts (plan
+    # overview, public and annual reports) then never pay for it.
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    if target is None:
+        target = result.target
+    x = _x_values(points.index)
+    values = points["value"].astype(float)
+
+    fig = Figure(figsize=FIGURE_SIZE, dpi=CHART_DPI)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.plot(x, values.to_numpy(), color=DATA_LINE_COLOUR, linewidth=1.2, zorder=1)
+
+    _plot_steps(ax, x, points["mean"], color=LINE_COLOUR, linewidth=1.5, label="Mean", zorder=2)
+    if result.has_limits:
+        for column, label in (("upl", "Process limits"), ("lpl", None)):
+            _plot_steps(
+                ax,
+                x,
+                points[column],
+                color=LINE_COLOUR,
+                linewidth=1.2,
+                linestyle="--",
+                label=label,
+                zorder=2,
+            )
+
+    ghost = points["ghost"].fillna(False).astype(bool) if "ghost" in points else None
+    present = ~values.isna()
+    point_types = points["point_type"].fillna("common_cause").astype(str)
+    legend_types: list[str] = []
+    for point_type in dict.fromkeys(point_types[present]):
+        mask = present & (point_types == point_type)
+        if ghost is not None:
+            mask = mask & ~ghost
+        if not mask.any():
+            continue
+        colour = POINT_COLOURS.get(point_type, POINT_COLOURS["common_cause"])
+        ax.scatter(
+            [x[i] for i in range(len(x)) if mask.iloc[i]],
+            values[mask].to_numpy(),
+            color=colour,
+            edgecolors=colour,
+            s=28,
+            zorder=3,
+        )
+        legend_types.append(point_type)
+    if ghost is not None and (ghost & present).any():
+        ax.scatter(
+            [x[i] for i in range(len(x)) if (ghost & present).iloc[i]],
+            values[ghost & present].to_numpy(),
+            facecolors="white",
+            edgecolors=LINE_COLOUR,
+            s=28,
+            zorder=3,
+        )
+
+    if target is not None and not (isinstance(target, float) and math.isnan(target)):
+        ax.axhline(float(target), color=TARGET_COLOUR, linewidth=1.2, linestyle=":", zorder=2)
+        ax.annotate(
+            f"Target {format_value(target, unit)}",
+            xy=(1.0, float(target)),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 4),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=9,
+            color=TARGET_COLOUR,
+        )
+
+    handles = [Line2D([], [], color=LINE_COLOUR, linewidth=1.5, label="Mean")]
+    if result.has_limits:
+        handles.append(
+            Line2D([], [], color=LINE_COLOUR, linewidth=1.2, linestyle="--", label="Process limits")
+        )
+    seen_labels: set[str] = set()
+    for point_type in legend_types:
+        label = POINT_LABELS.get(point_type, point_type)
+        if label in seen_labels:
+            continue
+        seen_labels.add(label)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color=POINT_COLOURS.get(point_type, POINT_COLOURS["common_cause"]),
+                label=label,
+            )
+        )
+    if target is not None:
+        handles.append(Line2D([], [], color=TARGET_COLOUR, linestyle=":", label="Target"))
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18),
+        ncol=3,
+        frameon=False,
+        fontsize=8.5,
+    )
+
+    kind = "XmR chart" if result.has_limits else "Run chart (too few points for limits)"
+    # An explicit y fixes the title where matplotlib would put it anyway (no ticks or
+    # labels above the axes); left to itself, it measures the axis on every draw to
+    # check, about a fifth of each chart's drawing time (measured).
+    ax.set_title(f"{title}\n{kind}", fontsize=11, loc="left", y=1.0)
+    ax.set_ylabel(UNIT_LABELS[unit], fontsize=9.5)
+    is_dates = len(x) > 0 and isinstance(x[0], datetime.datetime)
+    ax.set_xlabel("Period" if not is_dates else "Month", fontsize=9.5)
+    if is_dates:
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.tick_params(labelsize=TICK_FONTSIZE)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    # A fixed layout (no tight bounding box, which draws every chart twice), with the
+    # left margin widened for long tick labels: tick length and pads, the y label and a
+    # little space beside it add about 30 points to the widest label. The axes' height
+    # is set first, as it decides how many ticks there are.
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.86, bottom=0.32)
+    left_points = _format_y_ticks(ax, TICK_FONTSIZE) + 30.0
+    fig.subplots_adjust(left=max(0.1, left_points / 72.0 / FIGURE_SIZE[0]))
+    return fig
+
+
+def _label_period(label: Any) -> str:
+    """Return a period label for a reader: ``September 2026`` for dates, else the text."""
+    if isinstance(label, pd.Period):
+        label = label.to_timestamp()
+    if isinstance(label, pd.Timestamp):
+        return f"{label:%B %Y}"
+    return str(label)
+
+
+def _flagged_periods(special: pd.Series) -> str:
+    flagged = [_label_period(i) for i in special[special != "common_cause"].index]
+    return "in " + ", ".join(flagged)
+
+
+def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
+    """Write alt text for an SPC chart: what it shows, in words.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result drawn in the chart.
+    measure_name : str
+        The measure's name.
+    unit : str
+        The measure's unit (see :func:`format_value`).
+
+    Returns
+    -------
+    str
+        Sentences stating the period covered, the number of points (and any
+        missing), the latest value, the mean, the process limits (or that there
+        are none), any signal, and the target with its assurance.
+
+    Raises
+    ------
+    ValueError
+        If ``unit`` is unknown or the result has no points.
+    """
+    points = result.points
+    if points.empty:
+        raise ValueError("cannot describe an SPC chart of a result with no points")
+    values = points["value"].astype(float)
+    present = values.dropna()
+    kind = "XmR (SPC) chart" if result.has_limits else "Run chart"
+    first, last = _label_period(points.index[0]), _label_period(points.index[-1])
+    missing = int(values.isna().sum())
+    parts = [
+        f"{kind} of {measure_name}, {first} to {last}: {len(present)} "
+        f"point{'s' if len(present) != 1 else ''}"
+        + (f", {missing} missing (shown as a break in the line)" if missing else "")
+        + "."
+    ]
+    if not present.empty:
+        parts.append(
+            f"Latest value ({_label_period(present.index[-1])}): "
+            f"{format_value(present.iloc[-1], unit)}."
+        )
+    latest = points.loc[present.index[-1]] if not present.empty else points.iloc[-1]
+    parts.append(f"Mean {format_value(latest['mean'], unit)}.")
+    if result.has_limits:
+        parts.append(
+            f"Process limits {format_value(latest['lpl'], unit)} to "
+            f"{format_value(latest['upl'], unit)}."
+        )
+        starts = _section_starts(points)
+        if starts:
+            # A sighted reader sees the mean and limits step; the alt text must say so too.
+            parts.append(
+                "The mean and limits are recalculated from "
+                + ", ".join(_label_period(start) for start in starts)
+                + "; the figures above are the latest section's."
+            )
+    else:
+        parts.append("Too few points for process limits, so no signals are judged.")
+    if result.has_limits:
+        special = points.loc[present.index, "point_type"].fillna("common_cause")
+        flagged = int((special != "common_cause").sum())
+        flagged_index = special[special != "common_cause"].index
+        variation = result.variation or "common_cause"
+        parts.append(f"The latest point shows {_VARIATION_WORDS.get(variation, variation)}.")
+        if flagged:
+            parts.append(
+                f"Across the whole series {flagged} of {len(present)} points are flagged "
+                "as signals (unusual compared with the series' own normal variation)"
+                + (
+                    f", {_flagged_periods(special)}."
+                    if flagged <= 6
+                    else f", the latest in {_label_period(flagged_index[-1])}."
+                )
+            )
+        else:
+            parts.append("No point in the series is flagged as a signal.")
+    target = result.target
+    if target is not None and not (isinstance(target, float) and math.isnan(target)):
+        sentence = f"Target {format_value(target, unit)}"
+        if result.assurance:
+            sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
+        parts.append(sentence + ".")
+    return " ".join(parts)
+
+
+def _section_starts(points: pd.DataFrame) -> list[Any]:
+    """Return the index labels where a recalculated SPC section begins (none for one section)."""
+    if "section" not in points.columns:
+        return []
+    sections = points["section"]
+    changed = sections.ne(sections.shift()) & sections.shift().notna()
+    return list(points.index[changed.to_numpy()])
+
+
+def write_png(fig: Figure, buffer: io.BytesIO) -> None:
+    """Draw a figure once and write it to ``buffer`` as an RGB PNG at :data:`CHART_DPI`.
+
+    Charts are opaque, so the alpha channel ``savefig`` writes carries nothing: RGB at
+    zlib level 3 is both quicker to encode and smaller than RGBA at the default level
+    6 (about 8 ms and 44 KB against 15 ms and 48 KB for a typical chart, measured).
+    Pillow writes no date or software chunk, so the bytes depend on the figure only.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure; its resolution is restored afterwards.
+    buffer : io.BytesIO
+        Where the PNG is written.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    dpi = fig.get_dpi()
+    fig.set_dpi(CHART_DPI)
+    try:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        Image.alpha_composite(background, rgba).convert("RGB").save(
+            buffer, format="png", compress_level=3
+        )
+    finally:
+        fig.set_dpi(dpi)
+
+
+def figure_to_html(fig: Figure, alt: str, caption: str) -> str:
+    """Embed a figure as a PNG data URI inside ``<figure>`` with alt text and a caption.
+
+    The PNG is drawn at :data:`CHART_DPI` on an opaque white background and written
+    as RGB with no metadata, so the same figure always gives the same bytes.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    alt : str
+        Alt text (escaped here); must not be empty.
+    caption : str
+        The visible caption (escaped here); must not be empty.
+
+    Returns
+    -------
+    str
+        ``<figure><img src="data:image/png;base64,..." alt="...">``, then
+        ``<figcaption>...</figcaption></figure>``.
+
+    Raises
+    ------
+    ValueError
+        If ``alt`` or ``caption`` is empty.
+    """
+    if not alt or not alt.strip():
+        raise ValueError("a figure needs alt text: got an empty string")
+    if not caption or not caption.strip():
+        raise ValueError("a figure needs a caption: got an empty string")
+    buffer = io.BytesIO()
+    write_png(fig, buffer)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'<figure class="chart"><img src="data:image/png;base64,{encoded}" '
+        f'alt="{html.escape(alt, quote=True)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )

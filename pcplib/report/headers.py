@@ -1,0 +1,322 @@
+"""The top of every report.
+
+Title, illustrative-data banner, owners, meeting, the data period covered,
+production time, audience and the security marking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from pcplib import MARKING, periods
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+from pcplib.assessment.scope import (
+    available_period_end,
+    check_audience,
+    check_strategy,
+    describe_data_period,
+    format_produced_at,
+    last_data_month,
+    measures_for_audience,
+    parse_month_param,
+)
+from pcplib.labels import month_words, quarter_words
+from pcplib.report.html import esc, meta_list, notice
+from pcplib.report.words import AUDIENCE_WORDS
+
+
+def format_data_availability(dataset: Dataset, period_end: str) -> str:
+    """Return a warning when no data have yet been received for the requested period.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    period_end : str
+        The requested last month of data, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        HTML warning naming the period requested and the period shown instead, or
+        ``""`` when the data reach ``period_end``.
+    """
+    shown = available_period_end(dataset, period_end)
+    if shown == str(parse_month_param(period_end, "period_end")):
+        return ""
+    wanted, got = (
+        parse_month_param(period_end, "period_end"),
+        parse_month_param(shown, "period_end"),
+    )
+    wanted_q = periods.label_quarter(wanted.to_timestamp())
+    got_q = periods.label_quarter(got.to_timestamp())
+    return notice(
+        f"<p><strong>No data has yet been received for this period.</strong> This report "
+        f"was asked for data to the end of {esc(month_words(wanted))} ({esc(wanted_q)}), "
+        f"but the data set runs only to {esc(month_words(last_data_month(dataset)))}. "
+        f"It shows the latest data available instead: {esc(got_q)}, to the end of "
+        f"{esc(month_words(got))}. Read every figure, rating and narrative below as "
+        f"{esc(got_q)}, not {esc(wanted_q)}; the report will be complete once the "
+        "quarter's data arrive.</p>",
+        cls="notice warning",
+    )
+
+
+def format_illustrative_banner(dataset: Dataset) -> str:
+    """Return the banner that labels illustrative data, or ``""`` for real data.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+
+    Returns
+    -------
+    str
+        HTML (a ``role="note"`` panel) when ``dataset.illustrative`` is True.
+    """
+    if not dataset.illustrative:
+        return ""
+    return notice(
+        "<p><strong>Illustrative data.</strong> The figures in this report come from an "
+        "illustrative sample data set, not real performance data: "
+        f"{esc(dataset.description)}.</p>",
+        cls="illustrative",
+    )
+
+
+def build_title_block(
+    title: str,
+    facts: Sequence[tuple[str, str]],
+    dataset: Dataset,
+    lead: str,
+    warning: str = "",
+) -> str:
+    """The title, lead, warning, illustrative banner and facts that open a report."""
+    lead_html = f'<p class="lead">{esc(lead)}</p>' if lead else ""
+    return (
+        f"<h1>{esc(title)}</h1>{lead_html}{warning}{format_illustrative_banner(dataset)}"
+        f"{meta_list(facts)}"
+    )
+
+
+def list_closing_facts(produced_at: str, audience: str) -> list[tuple[str, str]]:
+    """The facts that end every header: when produced, for whom, the marking."""
+    return [
+        ("Produced", format_produced_at(produced_at)),
+        ("Audience", AUDIENCE_WORDS[audience]),
+        ("Security marking", MARKING),
+    ]
+
+
+def build_period_header(
+    dataset: Dataset,
+    title: str,
+    lead: str,
+    leading_facts: Sequence[tuple[str, str]],
+    measure_ids: Iterable[str],
+    end: pd.Period,
+    produced_at: str,
+    audience: str,
+) -> str:
+    """A header for a report on a reporting quarter, warning when the data stop short."""
+    facts = [
+        *leading_facts,
+        *list_period_facts(dataset, measure_ids, str(end)),
+        *list_closing_facts(produced_at, audience),
+    ]
+    return build_title_block(
+        title, facts, dataset, lead, format_data_availability(dataset, str(end))
+    )
+
+
+def list_period_facts(dataset: Dataset, measure_ids: Iterable[str], period_end: str) -> list:
+    """Header facts on the period: the quarter shown and the data it actually covers."""
+    requested = parse_month_param(period_end, "period_end")
+    end = parse_month_param(available_period_end(dataset, period_end), "period_end")
+    quarter = periods.label_quarter(end.to_timestamp())
+    facts = []
+    if end != requested:
+        facts.append(
+            (
+                "Period requested",
+                f"{periods.label_quarter(requested.to_timestamp())} (data to the end of "
+                f"{month_words(requested)}): no data received yet",
+            )
+        )
+    facts += [
+        ("Reporting quarter", f"{quarter} (data to the end of {month_words(end)})"),
+        ("Data period covered", describe_data_period(dataset, measure_ids, end)),
+    ]
+    return facts
+
+
+def build_header(
+    dataset: Dataset,
+    strategy_id: str,
+    slot: str,
+    period_end: str,
+    produced_at: str = "",
+    audience: str = "cgb",
+) -> str:
+    """Return the top of a delivery-strategy report.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str
+        The strategy.
+    slot : str
+        The CGB meeting month, ``YYYY-MM``.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    produced_at : str, default ""
+        When the report is produced (see :func:`format_produced_at`).
+    audience : {"cgb", "public"}, default "cgb"
+        Who the report is for.
+
+    Returns
+    -------
+    str
+        HTML: the title, the illustrative-data banner when relevant, and the
+        strategy's mission, objective, owners and single points of contact, the
+        meeting, the data period actually covered, the reporting quarter, when
+        it was produced, the audience and the security marking.
+    """
+    check_audience(audience)
+    check_strategy(dataset, strategy_id)
+    end = parse_month_param(period_end, "period_end")
+    meeting = parse_month_param(slot, "slot")
+    strategy = dataset.strategy(strategy_id)
+    missions = dataset.missions.set_index("mission_id")["mission_name"]
+    mission = missions.get(strategy["mission_id"], strategy["mission_id"])
+    measures = measures_for_audience(dataset, strategy_id, audience=audience)
+    facts = [
+        ("Mission", str(mission)),
+        ("Strategic objective", str(strategy["strategic_objective"])),
+        ("Force senior owner", str(strategy["force_senior_owner"])),
+        ("Force single point of contact", str(strategy["force_spoc"])),
+        ("OPCC senior owner", str(strategy["opcc_senior_owner"])),
+        ("OPCC single point of contact", str(strategy["opcc_spoc"])),
+        ("Meeting", f"Corporate Governance Board, {month_words(meeting)}"),
+    ]
+    return build_period_header(
+        dataset,
+        f"{strategy['strategy_name']}: delivery strategy report",
+        "Police and Crime Plan 2025-29: performance, progress and risks for the "
+        "Corporate Governance Board.",
+        facts,
+        measures["measure_id"],
+        end,
+        produced_at,
+        audience,
+    )
+
+
+def build_plan_header(dataset: Dataset, slot: str, period_end: str, produced_at: str = "") -> str:
+    """Return the top of the plan overview.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    slot : str
+        The CGB meeting month, ``YYYY-MM``.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    produced_at : str, default ""
+        When the report is produced.
+
+    Returns
+    -------
+    str
+        HTML: title, illustrative banner, meeting, data period, produced time, marking.
+    """
+    end = parse_month_param(period_end, "period_end")
+    public = measures_for_audience(dataset, audience="public")
+    meeting = (
+        "Meeting",
+        f"Corporate Governance Board, {month_words(parse_month_param(slot, 'slot'))}",
+    )
+    return build_period_header(
+        dataset,
+        "Police and Crime Plan 2025-29: plan overview",
+        "Every delivery strategy on one page: commitments, current RAG, headline measures "
+        "and projected delivery.",
+        [meeting],
+        public["measure_id"],
+        end,
+        produced_at,
+        "public",
+    )
+
+
+def build_public_header(dataset: Dataset, quarter: str, produced_at: str = "") -> str:
+    """Return the top of the quarterly public monitoring report.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    quarter : str
+        The quarter reported, such as ``"2026/27 Q2"``.
+    produced_at : str, default ""
+        When the report is produced.
+
+    Returns
+    -------
+    str
+        HTML: title, illustrative banner, quarter, data period, produced time, marking.
+    """
+    _, end = periods.parse_quarter(quarter)
+    public = measures_for_audience(dataset, audience="public")
+    return build_period_header(
+        dataset,
+        f"Police and Crime Plan 2025-29: public monitoring report, {quarter}",
+        "What has been achieved and what still needs attention, strategy by strategy.",
+        [("Quarter", f"{quarter} ({quarter_words(quarter)})")],
+        public["measure_id"],
+        end.to_period("M"),
+        produced_at,
+        "public",
+    )
+
+
+def build_annual_header(dataset: Dataset, year: str, produced_at: str = "") -> str:
+    """Return the top of the annual evaluation.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    year : str
+        The financial year evaluated, such as ``"2025/26"``.
+    produced_at : str, default ""
+        When the report is produced.
+
+    Returns
+    -------
+    str
+        HTML: title, illustrative banner, year, data period, produced time, marking.
+    """
+    _, end = periods.parse_financial_year(year)
+    end_month = end.to_period("M")
+    public = measures_for_audience(dataset, audience="public")
+    facts = [
+        ("Year evaluated", f"{year} (April to March)"),
+        ("Data period covered", describe_data_period(dataset, public["measure_id"], end_month)),
+        *list_closing_facts(produced_at, "public"),
+    ]
+    return build_title_block(
+        f"Police and Crime Plan 2025-29: annual evaluation, {year}",
+        facts,
+        dataset,
+        "The plan's impact: each public measure against its baseline year, with tests of "
+        "whether the change is more than chance.",
+    )

@@ -1,0 +1,90 @@
+"""The owners' narrative for a quarter, escaped.
+
+Restricted content is removed for public audiences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from pcplib import periods
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+from pcplib.assessment.scope import check_audience, check_strategy, restricted_names
+from pcplib.report.html import bullets, esc
+from pcplib.report.words import NARRATIVE_SECTIONS
+
+
+def narrative_rows(
+    dataset: Dataset, strategy_id: str, quarter: str, audience: str
+) -> tuple[pd.DataFrame, int]:
+    """The narrative rows of a strategy and quarter for an audience, and how many were withheld."""
+    narrative = dataset.narrative
+    rows = narrative[(narrative["strategy_id"] == strategy_id) & (narrative["quarter"] == quarter)]
+    withheld = 0
+    if audience == "public":
+        names = restricted_names(dataset)
+        keep = [not any(n in str(t).lower() for n in names) for t in rows["text"]]
+        withheld = len(keep) - sum(keep)
+        rows = rows[keep]
+    return rows, withheld
+
+
+def format_narrative(
+    dataset: Dataset,
+    strategy_id: str,
+    quarter: str,
+    audience: str = "cgb",
+    sections: Sequence[str] | None = None,
+    heading_level: int = 3,
+) -> str:
+    """Return a strategy's narrative for a quarter: progress, successes, challenges, risks.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str
+        The strategy.
+    quarter : str
+        The quarter, such as ``"2026/27 Q2"``.
+    audience : {"cgb", "public"}, default "cgb"
+        For ``"public"``, any entry naming a restricted measure is withheld (and
+        the report says how many).
+    sections : sequence of str, optional
+        Which sections, in order; all four when omitted.
+    heading_level : int, default 3
+        The HTML heading level of each section.
+
+    Returns
+    -------
+    str
+        HTML; the narrative text is escaped, never interpreted as markup.
+    """
+    check_audience(audience)
+    check_strategy(dataset, strategy_id)
+    periods.parse_quarter(quarter)
+    rows, withheld = narrative_rows(dataset, strategy_id, quarter, audience)
+    wanted = list(sections) if sections is not None else [s for s, _ in NARRATIVE_SECTIONS]
+    titles = dict(NARRATIVE_SECTIONS)
+    if rows.empty and not withheld:
+        return f"<p>No narrative was submitted for {esc(quarter)}.</p>"
+    parts = []
+    h = f"h{heading_level}"
+    for section in wanted:
+        texts = list(rows.loc[rows["section"] == section, "text"])
+        parts.append(f"<{h}>{esc(titles.get(section, section))}</{h}>")
+        if texts:
+            parts.append(bullets(texts))
+        else:
+            parts.append(f"<p>None reported for {esc(quarter)}.</p>")
+    if withheld:
+        parts.append(
+            f"<p>{withheld} entr{'y' if withheld == 1 else 'ies'} about restricted measures "
+            "withheld from this public report.</p>"
+        )
+    return "".join(parts)

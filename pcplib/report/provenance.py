@@ -1,0 +1,97 @@
+"""Data-quality notes and provenance: sources, checksums, versions and method."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pcplib import __version__
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+from pcplib.labels import is_missing
+from pcplib.report.html import build_table, bullets, esc, meta_list
+from pcplib.report.words import METHOD_NOTE
+
+
+def format_data_quality_notes(notes: Sequence[str]) -> str:
+    """Return data-quality notes as an HTML list (escaped).
+
+    Parameters
+    ----------
+    notes : sequence of str
+        From :func:`list_data_quality_notes`.
+
+    Returns
+    -------
+    str
+        HTML.
+    """
+    if not notes:
+        return "<p>No data-quality issues affect this report.</p>"
+    return bullets(notes)
+
+
+def read_git_commit(root: Path) -> str:
+    """The git commit of the code, or a sentence saying why it is not recorded."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "not recorded (git is not available)"
+    if head.returncode != 0:
+        return "not recorded (not a git checkout)"
+    return head.stdout.strip()
+
+
+def build_provenance(
+    dataset: Dataset,
+    *,
+    spc_rules: str = "mdc",
+    sources: Iterable[str] = (),
+    extra_files: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+) -> str:
+    """Return the report's sources and method: files with checksums, versions, rules.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set; its ``files`` (path to sha256) are listed.
+    spc_rules : str, default "mdc"
+        The SPC rule set used.
+    sources : iterable of str
+        The measures' sources (the organisation or system each figure comes from).
+    extra_files : mapping of str to str, optional
+        Other input files read (path to sha256), such as reference tables.
+    parameters : mapping, optional
+        The parameters the report ran with.
+
+    Returns
+    -------
+    str
+        HTML: the method note, a table of input files with their sha256, the
+        sources, the pcplib version, the git commit and the parameters.
+    """
+    files = dict(dataset.files)
+    files.update(extra_files or {})
+    file_rows = [[esc(p), f"<code>{esc(h)}</code>"] for p, h in sorted(files.items())]
+    source_list = sorted({str(s) for s in sources if not is_missing(s) and str(s)})
+    root = Path(dataset.root)
+    facts = [
+        ("Data set", dataset.description),
+        ("pcplib version", __version__),
+        ("Code version (git commit)", read_git_commit(root)),
+        ("SPC rule set", spc_rules),
+    ]
+    if parameters:
+        facts.append(("Parameters", ", ".join(f"{k} = {v!r}" for k, v in parameters.items())))
+    parts = [f"<p>{esc(METHOD_NOTE)}</p>", meta_list(facts)]
+    if source_list:
+        parts.append("<p><strong>Sources of the figures:</strong></p>" + bullets(source_list))
+    parts.append(build_table(["File", "SHA-256"], file_rows, "Input files and their checksums"))
+    return "".join(parts)
