@@ -603,7 +603,7 @@ def data_copy(tmp_path: Path, data_dir: Path) -> Path:
 
 
 def spy_on_validation(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    from pcplib import data
+    from pcplib.data import validate as data
 
     calls: list[str] = []
     real = data._schema_problems

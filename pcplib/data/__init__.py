@@ -1,0 +1,70 @@
+"""The data floor: what the plan's data set is, how it is read, checked and scheduled.
+
+Modules, in the order the pipeline uses them:
+
+- :mod:`~pcplib.data.problems`: :class:`Problem` (one located problem with an input)
+  and :class:`DataValidationError`, shared by every check below.
+- :mod:`~pcplib.data.schemas`: the tables' files and columns (:data:`TABLES`), the
+  allowed values, and the pandera schemas.
+- :mod:`~pcplib.data.read`: reading a data folder's ``.csv``/``.xlsx`` tables.
+- :mod:`~pcplib.data.validate`: every check, one table and across tables;
+  :func:`validate_dataset` and ``pcp validate`` (:func:`run_validate`).
+- :mod:`~pcplib.data.dataset`: :class:`Dataset` and :func:`load_dataset`.
+- :mod:`~pcplib.data.forward_plan`: the CGB forward plan (``params/forward_plan.yaml``).
+- :mod:`~pcplib.data.sample`: the generator of the illustrative sample in ``data/``.
+- :mod:`~pcplib.data.sources`: sources that bring data in.
+
+Everything the reports and notebooks use is importable from ``pcplib.data`` itself.
+"""
+
+from pcplib.data.dataset import (
+    VALIDATED_DIGEST_ENV,
+    Dataset,
+    digest_validated_files,
+    load_dataset,
+)
+from pcplib.data.problems import DataValidationError, Problem
+from pcplib.data.schemas import (
+    AGGREGATIONS,
+    COMMITMENT_STATUSES,
+    DATASET_META,
+    DEFINITIONS,
+    FREQUENCIES,
+    FREQUENCY_MONTHS,
+    NARRATIVE_SECTIONS,
+    OBSERVATION_STATUSES,
+    RECALCULATION_MIN_POINTS,
+    TABLES,
+    TIERS,
+    VISIBILITIES,
+    TableSpec,
+    build_schemas,
+    parse_recalculation_dates,
+)
+from pcplib.data.validate import run_validate, validate_dataset
+
+__all__ = [
+    "AGGREGATIONS",
+    "COMMITMENT_STATUSES",
+    "DATASET_META",
+    "DEFINITIONS",
+    "FREQUENCIES",
+    "FREQUENCY_MONTHS",
+    "NARRATIVE_SECTIONS",
+    "OBSERVATION_STATUSES",
+    "RECALCULATION_MIN_POINTS",
+    "TABLES",
+    "TIERS",
+    "VALIDATED_DIGEST_ENV",
+    "VISIBILITIES",
+    "DataValidationError",
+    "Dataset",
+    "Problem",
+    "TableSpec",
+    "build_schemas",
+    "digest_validated_files",
+    "load_dataset",
+    "parse_recalculation_dates",
+    "run_validate",
+    "validate_dataset",
+]

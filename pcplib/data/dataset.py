@@ -1,0 +1,233 @@
+"""The plan's data set (``data/``) as typed tables, and how to load it.
+
+The data set is a folder of tables (see ``data/README.md`` for the dictionary):
+
+- ``framework/missions``, ``framework/strategies``, ``framework/measures``
+- ``observations/observations``
+- ``commitments/commitments``
+- ``narrative/narrative``
+- ``dataset.yaml`` (whether the data is illustrative, and a one-line description)
+
+:func:`load_dataset` reads it (:mod:`pcplib.data.read`), checks it
+(:mod:`pcplib.data.validate`) and returns a :class:`Dataset`; it raises a
+:class:`~pcplib.data.problems.DataValidationError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pcplib.data.problems import DataValidationError
+from pcplib.data.read import read_folder
+from pcplib.data.schemas import TABLES, TIERS
+from pcplib.data.validate import check_folder
+
+__all__ = ["Dataset", "VALIDATED_DIGEST_ENV", "digest_validated_files", "load_dataset"]
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """The plan's data set, typed and validated (see ``data/README.md``).
+
+    Attributes
+    ----------
+    root : Path
+        The data folder.
+    missions, strategies, measures, observations, commitments, narrative : pd.DataFrame
+        The tables. Text columns hold ``""`` when empty; dates are ``datetime64``;
+        ``value``, ``numerator``, ``denominator`` and ``target`` are floats (NaN when
+        empty); ``comparable`` is bool.
+    illustrative : bool
+        True for the shipped sample (from ``dataset.yaml``).
+    description : str
+        One line describing the data set (from ``dataset.yaml``).
+    files : dict of str to str
+        Each input file read, relative to ``root`` (POSIX form) -> its SHA-256.
+    """
+
+    root: Path
+    missions: pd.DataFrame
+    strategies: pd.DataFrame
+    measures: pd.DataFrame
+    observations: pd.DataFrame
+    commitments: pd.DataFrame
+    narrative: pd.DataFrame
+    illustrative: bool
+    description: str
+    files: dict[str, str] = field(default_factory=dict)
+
+    def strategy(self, strategy_id: str) -> pd.Series:
+        """Return one strategy's row.
+
+        Parameters
+        ----------
+        strategy_id : str
+            Such as ``"vawg"``.
+
+        Returns
+        -------
+        pd.Series
+            The strategy's columns (name, mission, objective, owners).
+
+        Raises
+        ------
+        ValueError
+            If the id is unknown; the message lists the valid ids.
+        """
+        match = self.strategies[self.strategies["strategy_id"] == strategy_id]
+        if match.empty:
+            valid = ", ".join(self.strategies["strategy_id"])
+            raise ValueError(f"unknown strategy {strategy_id!r}: expected one of {valid}")
+        return match.iloc[0]
+
+    def measures_for(
+        self, strategy_id: str, tier: str | None = None, public_only: bool = False
+    ) -> pd.DataFrame:
+        """Return a strategy's measures in catalogue order.
+
+        Parameters
+        ----------
+        strategy_id : str
+            The strategy.
+        tier : {"headline", "sub"}, optional
+            Only measures of this tier.
+        public_only : bool, default False
+            Leave out restricted measures (for anything public).
+
+        Returns
+        -------
+        pd.DataFrame
+            Rows of ``measures`` with a fresh index.
+
+        Raises
+        ------
+        ValueError
+            For an unknown strategy or tier.
+        """
+        self.strategy(strategy_id)
+        if tier is not None and tier not in TIERS:
+            raise ValueError(f"unknown tier {tier!r}: expected one of {', '.join(TIERS)}")
+        keep = self.measures["strategy_id"] == strategy_id
+        if tier is not None:
+            keep &= self.measures["tier"] == tier
+        if public_only:
+            keep &= self.measures["visibility"] == "public"
+        return self.measures[keep].reset_index(drop=True)
+
+    def series(self, measure_id: str) -> pd.DataFrame:
+        """Return one measure's observations, oldest period first.
+
+        Parameters
+        ----------
+        measure_id : str
+            The measure.
+
+        Returns
+        -------
+        pd.DataFrame
+            Rows of ``observations`` sorted by ``period_start`` (then area), fresh index.
+
+        Raises
+        ------
+        ValueError
+            If the measure is not in the catalogue.
+        """
+        if not (self.measures["measure_id"] == measure_id).any():
+            raise ValueError(
+                f"unknown measure {measure_id!r}: expected a measure_id from "
+                "framework/measures (see Dataset.measures)"
+            )
+        rows = self.observations[self.observations["measure_id"] == measure_id]
+        return rows.sort_values(["period_start", "area"], kind="stable").reset_index(drop=True)
+
+
+VALIDATED_DIGEST_ENV = "PCP_VALIDATED_SHA256"
+"""Environment variable through which ``pcp run`` tells its kernels which bytes it validated."""
+
+
+def digest_validated_files(files: dict[str, str], today: dt.date) -> str:
+    """Return the digest that identifies one validated state of the data set.
+
+    ``pcp run`` validates the data set once, then sets :data:`VALIDATED_DIGEST_ENV`
+    to this digest for its kernels; :func:`load_dataset` skips its own schema pass
+    only when the files it reads give exactly the same digest.
+
+    Parameters
+    ----------
+    files : dict
+        Each data file's path relative to the data folder, to its SHA-256 (as in
+        ``Dataset.files``).
+    today : datetime.date
+        The date the validation was made against (periods must have ended by then),
+        so a validation made on another day never stands in for today's.
+
+    Returns
+    -------
+    str
+        The SHA-256 hex digest over the date and the sorted ``(path, sha256)`` list.
+    """
+    digest = hashlib.sha256(f"today {today.isoformat()}\n".encode())
+    for relative, sha256 in sorted(files.items()):
+        digest.update(f"{relative}\t{sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def load_dataset(path: Path | str, validate: bool = True, today: dt.date | None = None) -> Dataset:
+    """Load the data set from a folder.
+
+    Parameters
+    ----------
+    path : path-like
+        The data folder (``data`` in the repository).
+    validate : bool, default True
+        Check every table and raise if anything is wrong. With ``False`` the tables are
+        only parsed (unparseable cells become NaN/NaT); a missing table still raises.
+        The check is skipped, as already done, when the environment variable
+        ``PCP_VALIDATED_SHA256`` equals :func:`digest_validated_files` of the files read
+        (``pcp run`` sets it for its kernels after validating those exact bytes).
+    today : datetime.date, optional
+        The date periods must have ended by; ``date.today()`` when omitted.
+
+    Returns
+    -------
+    Dataset
+        The typed tables, with fresh indexes, plus the description and file hashes.
+
+    Raises
+    ------
+    DataValidationError
+        If a table is missing or, with ``validate``, anything is wrong; ``.problems``
+        lists every problem.
+    """
+    root = Path(path)
+    today = today or dt.date.today()
+    folder = read_folder(root)
+    validated = os.environ.get(VALIDATED_DIGEST_ENV, "").strip()
+    if validate and validated:
+        # The file hashes are computed while reading anyway; the checks are skipped
+        # only when these exact bytes were validated (by ``pcp run``) for this date.
+        validate = digest_validated_files(folder.files, today) != validated
+    problems = check_folder(folder, today) if validate else folder.list_problems()
+    blocking = [p for p in problems if validate or p.row is None]
+    missing = [name for name in TABLES if name not in folder.tables]
+    if blocking or missing:
+        raise DataValidationError(blocking or problems, root)
+    tables = {name: table.typed.reset_index(drop=True) for name, table in folder.tables.items()}
+    return Dataset(
+        root=root,
+        missions=tables["missions"],
+        strategies=tables["strategies"],
+        measures=tables["measures"],
+        observations=tables["observations"],
+        commitments=tables["commitments"],
+        narrative=tables["narrative"],
+        illustrative=bool(folder.meta.get("illustrative", False)),
+        description=str(folder.meta.get("description", "")),
+        files=dict(sorted(folder.files.items())),
+    )

@@ -1,0 +1,414 @@
+"""The Corporate Governance Board (CGB) forward plan: which strategies go to which meeting.
+
+``params/forward_plan.yaml`` lists, for each financial year, the CGB meetings
+("slots", written ``YYYY-MM``) and the delivery strategies each one reviews. A
+slot's data period ends at the latest financial-quarter end at least two months
+before the meeting, so that the quarter's data is final enough to report
+(slot ``2026-11`` reports data to ``2026-09``; ``2026-05`` to ``2026-03``).
+
+``resolve_slot`` turns ``latest``, ``next`` or ``YYYY-MM`` into a slot; ``pcp plan``
+prints the plan with :func:`print_plan`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pcplib import periods
+from pcplib.data.problems import Problem
+
+__all__ = [
+    "ForwardPlan",
+    "Slot",
+    "load_forward_plan",
+    "resolve_slot",
+    "period_end_for_slot",
+    "validate_forward_plan",
+    "slot_for_strategy",
+    "print_plan",
+]
+
+_SLOT_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One CGB meeting in the forward plan.
+
+    Attributes
+    ----------
+    slot : str
+        The meeting month, ``YYYY-MM``.
+    year : str
+        The financial year it belongs to, such as ``2026/27``.
+    strategies : tuple of str
+        Strategy ids reviewed at the meeting, in the plan's order.
+    period_end : str
+        The last month of data the meeting's reports cover, ``YYYY-MM``.
+    """
+
+    slot: str
+    year: str
+    strategies: tuple[str, ...]
+    period_end: str
+
+
+@dataclass(frozen=True)
+class ForwardPlan:
+    """The forward plan as loaded from YAML.
+
+    Attributes
+    ----------
+    path : Path
+        The file it was read from.
+    source : str
+        Where the plan comes from (a published paper).
+    notes : tuple of str
+        Corrections and assumptions made in transcribing it.
+    years : tuple of str
+        The financial years covered, in order.
+    slots : tuple of Slot
+        Every meeting, in date order.
+    lines : dict of str to int
+        The line in the file where each slot (keyed ``YYYY-MM``) and each year (keyed
+        ``YYYY/YY``) is declared, for error messages.
+    """
+
+    path: Path
+    source: str
+    notes: tuple[str, ...]
+    years: tuple[str, ...]
+    slots: tuple[Slot, ...]
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def _check_month(text: str) -> str:
+    """Return ``text`` when it is a ``YYYY-MM`` month, else raise ``ValueError``."""
+    if not _SLOT_RE.match(text):
+        raise ValueError(f"month {text!r}: expected YYYY-MM, such as 2026-11")
+    return text
+
+
+def period_end_for_slot(slot: str) -> str:
+    """Return the last month of data a slot reports on.
+
+    It is the latest financial-quarter end (June, September, December, March) at
+    least two months before the meeting month.
+
+    Parameters
+    ----------
+    slot : str
+        The meeting month, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        ``YYYY-MM``: ``"2026-11"`` gives ``"2026-09"``, ``"2027-01"`` gives ``"2026-09"``,
+        ``"2026-05"`` gives ``"2026-03"``.
+
+    Raises
+    ------
+    ValueError
+        If ``slot`` is not ``YYYY-MM``.
+    """
+    return str(periods.quarter_end_on_or_before(_check_month(slot), months_before=2))
+
+
+def _line(node: Any) -> int:
+    """Return a YAML node's 1-based line number."""
+    return int(node.start_mark.line) + 1
+
+
+def _mapping_get(node: Any, key: str) -> Any:
+    """Return the value node for ``key`` in a YAML mapping node, or ``None``."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if key_node.value == key:
+            return value_node
+    return None
+
+
+def load_forward_plan(path: Path | str) -> ForwardPlan:
+    """Read ``params/forward_plan.yaml``.
+
+    Parameters
+    ----------
+    path : path-like
+        The YAML file: ``source``, ``notes`` and ``years``, a list of ``{year, slots}``
+        where each slot is ``{slot: "YYYY-MM", strategies: [ids]}``.
+
+    Returns
+    -------
+    ForwardPlan
+        Slots in date order, each with its data period end.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read.
+    ValueError
+        If the structure is wrong: the message names the line, the key and what was
+        expected (a slot outside its financial year, a repeated slot, a bad month).
+    """
+    file = Path(path)
+    text = file.read_text(encoding="utf-8")
+    where = file.as_posix()
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ValueError(f"{where}: expected valid YAML ({error})") from error
+    if not isinstance(data, dict) or not isinstance(data.get("years"), list):
+        raise ValueError(f"{where}: expected a mapping with 'source', 'notes' and a 'years' list")
+    notes = data.get("notes") or []
+    if isinstance(notes, str):
+        notes = [notes]
+    years_node = _mapping_get(root, "years")
+    lines: dict[str, int] = {}
+    slots: list[Slot] = []
+    years: list[str] = []
+    for year_data, year_node in zip(data["years"], years_node.value, strict=True):
+        line = _line(year_node)
+        year = str(year_data.get("year", "")) if isinstance(year_data, dict) else ""
+        if not _YEAR_RE.match(year) or (int(year[:4]) + 1) % 100 != int(year[5:]):
+            raise ValueError(f"{where}, line {line}, year: {year!r} — expected like '2026/27'")
+        if year in years:
+            raise ValueError(f"{where}, line {line}, year: {year!r} — expected each year once")
+        years.append(year)
+        lines[year] = line
+        slot_list = year_data.get("slots")
+        slot_nodes = _mapping_get(year_node, "slots")
+        if not isinstance(slot_list, list) or not slot_list:
+            raise ValueError(f"{where}, line {line}, slots: expected a list of slots for {year}")
+        for slot_data, slot_node in zip(slot_list, slot_nodes.value, strict=True):
+            slot_line = _line(slot_node)
+            month = str(slot_data.get("slot", "")) if isinstance(slot_data, dict) else ""
+            if not _SLOT_RE.match(month):
+                raise ValueError(
+                    f"{where}, line {slot_line}, slot: {month!r} — expected YYYY-MM, such as "
+                    "2026-11"
+                )
+            if periods.label_financial_year(month) != year:
+                raise ValueError(
+                    f"{where}, line {slot_line}, slot: {month!r} — expected a month in the "
+                    f"financial year {year} (April {year[:4]} to March "
+                    f"{int(year[:4]) + 1})"
+                )
+            if month in lines:
+                raise ValueError(
+                    f"{where}, line {slot_line}, slot: {month!r} — expected each meeting once "
+                    f"(also at line {lines[month]})"
+                )
+            strategies = slot_data.get("strategies")
+            if not isinstance(strategies, list) or not strategies:
+                raise ValueError(
+                    f"{where}, line {slot_line}, strategies: expected a list of strategy ids "
+                    f"for slot {month}"
+                )
+            lines[month] = slot_line
+            slots.append(
+                Slot(
+                    slot=month,
+                    year=year,
+                    strategies=tuple(str(s) for s in strategies),
+                    period_end=period_end_for_slot(month),
+                )
+            )
+    slots.sort(key=lambda s: s.slot)
+    return ForwardPlan(
+        path=file,
+        source=str(data.get("source", "")),
+        notes=tuple(str(n) for n in notes),
+        years=tuple(years),
+        slots=tuple(slots),
+        lines=lines,
+    )
+
+
+def _today_month(today: dt.date | None) -> str:
+    """Return today's month as ``YYYY-MM``."""
+    return periods.label_month(today or dt.date.today())
+
+
+def resolve_slot(plan: ForwardPlan, spec: str, today: dt.date | None = None) -> Slot:
+    """Turn ``latest``, ``next`` or ``YYYY-MM`` into a slot of the plan.
+
+    Parameters
+    ----------
+    plan : ForwardPlan
+        The forward plan.
+    spec : str
+        ``"latest"``: the last meeting on or before today's month; ``"next"``: the first
+        meeting after today's month; or a meeting month ``"YYYY-MM"``.
+    today : datetime.date, optional
+        The reference date; ``date.today()`` when omitted.
+
+    Returns
+    -------
+    Slot
+        The meeting.
+
+    Raises
+    ------
+    ValueError
+        If there is no such meeting; the message lists the plan's slots.
+    """
+    known = ", ".join(s.slot for s in plan.slots)
+    month = _today_month(today)
+    if spec == "latest":
+        earlier = [s for s in plan.slots if s.slot <= month]
+        if not earlier:
+            raise ValueError(f"no slot on or before {month} in the forward plan (slots: {known})")
+        return earlier[-1]
+    if spec == "next":
+        later = [s for s in plan.slots if s.slot > month]
+        if not later:
+            raise ValueError(f"no slot after {month} in the forward plan (slots: {known})")
+        return later[0]
+    for slot in plan.slots:
+        if slot.slot == spec:
+            return slot
+    raise ValueError(f"slot {spec!r}: expected 'latest', 'next' or one of {known}")
+
+
+def slot_for_strategy(plan: ForwardPlan, strategy_id: str, today: dt.date | None = None) -> Slot:
+    """Return the meeting at which a strategy is next reviewed.
+
+    Parameters
+    ----------
+    plan : ForwardPlan
+        The forward plan.
+    strategy_id : str
+        The strategy.
+    today : datetime.date, optional
+        The reference date; ``date.today()`` when omitted.
+
+    Returns
+    -------
+    Slot
+        The first slot in or after today's month that reviews the strategy; when the
+        plan holds none, its most recent slot (the plan has not been rolled forward
+        that far yet).
+
+    Raises
+    ------
+    ValueError
+        If no slot of the plan reviews the strategy.
+    """
+    month = _today_month(today)
+    mine = [s for s in plan.slots if strategy_id in s.strategies]
+    if not mine:
+        raise ValueError(f"strategy {strategy_id!r} is not scheduled in {plan.path.as_posix()}")
+    upcoming = [s for s in mine if s.slot >= month]
+    return upcoming[0] if upcoming else mine[-1]
+
+
+def validate_forward_plan(plan: ForwardPlan, strategy_ids: list[str]) -> list[Problem]:
+    """Check the plan against the data set's strategies.
+
+    Parameters
+    ----------
+    plan : ForwardPlan
+        The forward plan.
+    strategy_ids : list of str
+        The strategies in ``data/framework/strategies``.
+
+    Returns
+    -------
+    list of Problem
+        A slot naming an unknown strategy; a strategy never scheduled in a financial
+        year of the plan. Rows are line numbers in the YAML file.
+    """
+    file = plan.path.as_posix()
+    known = list(strategy_ids)
+    problems = []
+    for slot in plan.slots:
+        for strategy in slot.strategies:
+            if strategy not in known:
+                problems.append(
+                    Problem(
+                        file,
+                        plan.lines.get(slot.slot),
+                        "strategies",
+                        strategy,
+                        f"a strategy_id from framework/strategies ({', '.join(known)}) in "
+                        f"slot {slot.slot}",
+                    )
+                )
+    for year in plan.years:
+        scheduled = {s for slot in plan.slots if slot.year == year for s in slot.strategies}
+        for strategy in known:
+            if strategy not in scheduled:
+                problems.append(
+                    Problem(
+                        file,
+                        plan.lines.get(year),
+                        "strategies",
+                        strategy,
+                        f"every strategy scheduled at least once in {year} ({strategy} is "
+                        "never scheduled that year)",
+                    )
+                )
+    return problems
+
+
+def _month_name(month: str) -> str:
+    """Return ``YYYY-MM`` as ``November 2026``."""
+    return f"{periods.parse_month(_check_month(month)).to_timestamp():%B %Y}"
+
+
+def print_plan(path: Path | str, today: dt.date | None = None) -> int:
+    """Print the forward plan as a table, for ``pcp plan``.
+
+    Parameters
+    ----------
+    path : path-like
+        ``params/forward_plan.yaml``.
+    today : datetime.date, optional
+        Marks the latest and next meetings relative to this date; today when omitted.
+
+    Returns
+    -------
+    int
+        0 when printed; 1 when the plan cannot be read (the reason is printed).
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, width=110)
+    try:
+        plan = load_forward_plan(path)
+    except (OSError, ValueError) as error:
+        console.print(f"Cannot read the forward plan: {error}", markup=False)
+        return 1
+    month = _today_month(today)
+    latest = next((s.slot for s in reversed(plan.slots) if s.slot <= month), None)
+    upcoming = next((s.slot for s in plan.slots if s.slot > month), None)
+    table = Table(title="CGB forward plan", title_justify="left")
+    table.add_column("Meeting")
+    table.add_column("Year")
+    table.add_column("Data to")
+    table.add_column("Strategies")
+    table.add_column("")
+    for slot in plan.slots:
+        mark = "latest" if slot.slot == latest else "next" if slot.slot == upcoming else ""
+        table.add_row(
+            f"{_month_name(slot.slot)} ({slot.slot})",
+            slot.year,
+            _month_name(slot.period_end),
+            ", ".join(slot.strategies),
+            mark,
+        )
+    console.print(table)
+    console.print(f"Source: {plan.source}", markup=False)
+    for note in plan.notes:
+        console.print(f"Note: {note}", markup=False)
+    return 0

@@ -1,0 +1,333 @@
+"""What the data set's tables are: their files, columns and types, and the rules for each value.
+
+:data:`TABLES` says where each table lives (``.csv`` or ``.xlsx``) and which of its
+columns are numbers, dates or booleans; :func:`build_schemas` declares, as pandera
+schemas, the allowed values and ranges checked one table at a time (see
+``data/README.md`` for the dictionary). Checks that span tables are in
+:mod:`pcplib.data.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from pcplib.metrics import GOOD_DIRECTIONS, UNITS
+from pcplib.rag import STATUSES as COMMITMENT_STATUSES
+
+__all__ = [
+    "AGGREGATIONS",
+    "COMMITMENT_STATUSES",
+    "DATASET_META",
+    "DEFINITIONS",
+    "FREQUENCIES",
+    "FREQUENCY_MONTHS",
+    "NARRATIVE_SECTIONS",
+    "OBSERVATION_STATUSES",
+    "RECALCULATION_MIN_POINTS",
+    "RECALCULATION_PATTERN",
+    "TABLES",
+    "TIERS",
+    "VISIBILITIES",
+    "TableSpec",
+    "build_schemas",
+    "parse_recalculation_dates",
+]
+
+TIERS = ("headline", "sub")
+# Months in one period of each frequency.
+FREQUENCY_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12}
+FREQUENCIES = tuple(FREQUENCY_MONTHS)
+AGGREGATIONS = ("sum", "mean")
+VISIBILITIES = ("public", "restricted")
+OBSERVATION_STATUSES = ("provisional", "final")
+DEFINITIONS = ("current", "previous")
+NARRATIVE_SECTIONS = ("progress", "successes", "challenges", "risks")
+
+_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_ID_EXPECTED = "an id of lower-case letters, digits and single hyphens (such as 'road-safety')"
+# Making Data Count: a recalculated section of an XmR chart needs at least 12 points.
+RECALCULATION_MIN_POINTS = 12
+# The shape of a spc_recalculate_from cell; parse_recalculation_dates checks the dates are real.
+RECALCULATION_PATTERN = r"^$|^\s*\d{4}-\d{2}-\d{2}\s*(;\s*\d{4}-\d{2}-\d{2}\s*)*$"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Where a table lives and how its columns are typed.
+
+    Attributes
+    ----------
+    name : str
+        The table's name (the ``Dataset`` attribute).
+    stem : str
+        Path inside the data folder without the suffix (``.csv`` or ``.xlsx``).
+    columns : tuple of str
+        The required columns, in order.
+    numbers, dates, booleans : tuple of str
+        Columns parsed as numbers, ISO dates (``YYYY-MM-DD``) and booleans; the rest
+        are text (empty text is ``""``).
+    optional : tuple of str
+        Columns a file may leave out (they then load as empty text); files written
+        before the column existed stay valid.
+    """
+
+    name: str
+    stem: str
+    columns: tuple[str, ...]
+    numbers: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    booleans: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("missions", "framework/missions", ("mission_id", "mission_name", "description")),
+        TableSpec(
+            "strategies",
+            "framework/strategies",
+            (
+                "strategy_id",
+                "strategy_name",
+                "mission_id",
+                "strategic_objective",
+                "force_senior_owner",
+                "force_spoc",
+                "opcc_senior_owner",
+                "opcc_spoc",
+            ),
+        ),
+        TableSpec(
+            "measures",
+            "framework/measures",
+            (
+                "measure_id",
+                "measure_name",
+                "strategy_id",
+                "tier",
+                "unit",
+                "good_direction",
+                "frequency",
+                "aggregation",
+                "source",
+                "comparable",
+                "national_measure",
+                "vrn_measure",
+                "target",
+                "target_note",
+                "baseline_year",
+                "visibility",
+                "definition",
+                "definition_from",
+                "previous_definition",
+                "spc_recalculate_from",
+                "spc_recalculate_note",
+            ),
+            numbers=("target",),
+            dates=("definition_from",),
+            booleans=("comparable",),
+            optional=("spc_recalculate_from", "spc_recalculate_note"),
+        ),
+        TableSpec(
+            "observations",
+            "observations/observations",
+            (
+                "measure_id",
+                "period_start",
+                "period_end",
+                "value",
+                "numerator",
+                "denominator",
+                "area",
+                "status",
+                "definition",
+                "source",
+                "extracted_on",
+            ),
+            numbers=("value", "numerator", "denominator"),
+            dates=("period_start", "period_end", "extracted_on"),
+        ),
+        TableSpec(
+            "commitments",
+            "commitments/commitments",
+            ("commitment_id", "strategy_id", "commitment", "status", "due_date", "owner"),
+            dates=("due_date",),
+        ),
+        TableSpec(
+            "narrative", "narrative/narrative", ("strategy_id", "quarter", "section", "text")
+        ),
+    )
+}
+# Whether the data set is illustrative, and its one-line description.
+DATASET_META = "dataset.yaml"
+
+
+def parse_recalculation_dates(text: str) -> list[pd.Timestamp]:
+    """Parse a measure's ``spc_recalculate_from`` cell into dates.
+
+    Parameters
+    ----------
+    text : str
+        Empty, or ISO dates (``YYYY-MM-DD``) separated by ``;``, such as
+        ``"2022-01-01;2025-04-01"``; spaces around the separators are allowed.
+
+    Returns
+    -------
+    list of pandas.Timestamp
+        The dates in the order written; empty for an empty cell.
+
+    Raises
+    ------
+    ValueError
+        If a part is not a real date written ``YYYY-MM-DD``; the message names it.
+    """
+    if not isinstance(text, str):
+        raise ValueError(
+            f"spc_recalculate_from must be text of dates separated by ';', not {text!r}"
+        )
+    if not text.strip():
+        return []
+    dates = []
+    for part in (p.strip() for p in text.split(";")):
+        try:
+            if len(part) != 10:
+                raise ValueError(part)
+            dates.append(pd.Timestamp(dt.date.fromisoformat(part)))
+        except ValueError:
+            raise ValueError(
+                f"spc_recalculate_from: {part!r} is not a date written YYYY-MM-DD "
+                "(such as 2025-04-01); separate several dates with ';'"
+            ) from None
+    return dates
+
+
+def build_schemas() -> dict[str, Any]:
+    """Build the pandera schema of each table (column types, allowed values, ranges).
+
+    Each check's ``error`` text is what a :class:`Problem` reports as expected.
+
+    Returns
+    -------
+    dict of str to pandera.DataFrameSchema
+        Keyed by table name; validate typed frames with ``lazy=True``.
+    """
+    import pandera.pandas as pa
+
+    def text(*checks: Any, required: bool = True) -> Any:
+        all_checks = list(checks)
+        if required:
+            all_checks.insert(0, pa.Check.str_length(min_value=1, error="a value (it is required)"))
+        return pa.Column(str, all_checks, nullable=False)
+
+    def ident() -> Any:
+        return text(pa.Check.str_matches(_ID_PATTERN, error=_ID_EXPECTED))
+
+    def one_of(values: Iterable[str]) -> Any:
+        allowed = tuple(values)
+        return text(pa.Check.isin(allowed, error="one of " + ", ".join(repr(v) for v in allowed)))
+
+    def date(required: bool = True) -> Any:
+        return pa.Column("datetime64[ns]", nullable=not required)
+
+    def number(*checks: Any) -> Any:
+        return pa.Column(float, list(checks), nullable=True)
+
+    non_negative = pa.Check.ge(0, error="a number of 0 or more")
+    return {
+        "missions": pa.DataFrameSchema(
+            {"mission_id": ident(), "mission_name": text(), "description": text(required=False)}
+        ),
+        "strategies": pa.DataFrameSchema(
+            {
+                "strategy_id": ident(),
+                "strategy_name": text(),
+                "mission_id": text(),
+                "strategic_objective": text(),
+                "force_senior_owner": text(),
+                "force_spoc": text(),
+                "opcc_senior_owner": text(),
+                "opcc_spoc": text(),
+            }
+        ),
+        "measures": pa.DataFrameSchema(
+            {
+                "measure_id": ident(),
+                "measure_name": text(),
+                "strategy_id": text(),
+                "tier": one_of(TIERS),
+                "unit": one_of(UNITS),
+                "good_direction": one_of(GOOD_DIRECTIONS),
+                "frequency": one_of(FREQUENCIES),
+                "aggregation": one_of(AGGREGATIONS),
+                "source": text(),
+                "comparable": pa.Column(bool),
+                "national_measure": text(required=False),
+                "vrn_measure": text(required=False),
+                "target": number(),
+                "target_note": text(required=False),
+                "baseline_year": text(
+                    pa.Check.str_matches(
+                        r"^\d{4}/\d{2}$", error="a financial year written like 2024/25"
+                    )
+                ),
+                "visibility": one_of(VISIBILITIES),
+                "definition": text(),
+                "definition_from": date(),
+                "previous_definition": text(required=False),
+                "spc_recalculate_from": text(
+                    pa.Check.str_matches(
+                        RECALCULATION_PATTERN,
+                        error=(
+                            "empty, or dates written YYYY-MM-DD separated by ';' "
+                            "(such as 2022-01-01;2025-04-01)"
+                        ),
+                    ),
+                    required=False,
+                ),
+                "spc_recalculate_note": text(required=False),
+            }
+        ),
+        "observations": pa.DataFrameSchema(
+            {
+                "measure_id": text(),
+                "period_start": date(),
+                "period_end": date(),
+                "value": number(),
+                "numerator": number(non_negative),
+                "denominator": number(non_negative),
+                "area": text(),
+                "status": one_of(OBSERVATION_STATUSES),
+                "definition": one_of(DEFINITIONS),
+                "source": text(),
+                "extracted_on": date(),
+            }
+        ),
+        "commitments": pa.DataFrameSchema(
+            {
+                "commitment_id": ident(),
+                "strategy_id": text(),
+                "commitment": text(),
+                "status": one_of(COMMITMENT_STATUSES),
+                "due_date": date(),
+                "owner": text(),
+            }
+        ),
+        "narrative": pa.DataFrameSchema(
+            {
+                "strategy_id": text(),
+                "quarter": text(
+                    pa.Check.str_matches(
+                        r"^\d{4}/\d{2} Q[1-4]$", error="a quarter written like '2026/27 Q2'"
+                    )
+                ),
+                "section": one_of(NARRATIVE_SECTIONS),
+                "text": text(),
+            }
+        ),
+    }

@@ -1,0 +1,632 @@
+"""Validation of the data set: every problem at once, each located precisely enough to fix.
+
+Each problem names the file, the row (as a spreadsheet shows it: the header is
+row 1, the first data row is row 2), the column, the offending value and what was
+expected. Column types, allowed values and ranges are the pandera schemas of
+:mod:`pcplib.data.schemas`, checked lazily one table at a time; checks that span
+tables (unknown ids, periods that do not match a measure's frequency, definition
+changes, recalculated SPC limits, the forward plan) follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pcplib.data.forward_plan import load_forward_plan, validate_forward_plan
+from pcplib.data.problems import DataValidationError, Problem
+from pcplib.data.read import Folder, read_folder
+from pcplib.data.schemas import (
+    RECALCULATION_MIN_POINTS,
+    RECALCULATION_PATTERN,
+    TABLES,
+    build_schemas,
+    parse_recalculation_dates,
+)
+
+__all__ = ["check_folder", "validate_dataset", "run_validate"]
+
+# Reported values are rounded; a percentage or rate recomputed from its numerator and
+# denominator may differ from the stated value by up to this much before it is a problem.
+_PERCENT_TOLERANCE = 0.5
+_RATE_RELATIVE_TOLERANCE = 0.01
+# Built on first use: importing pandera is slow and loading a validated data set skips it.
+_SCHEMAS: dict[str, Any] = {}
+
+
+def _schema_problems(
+    name: str, typed: pd.DataFrame, raw: pd.DataFrame, file: str, seen: set[tuple[int, str]]
+) -> list[Problem]:
+    """Validate a typed frame against its pandera schema and translate the failures."""
+    import pandera.errors as pa_errors
+
+    if not _SCHEMAS:
+        _SCHEMAS.update(build_schemas())
+    try:
+        _SCHEMAS[name].validate(typed, lazy=True)
+    except pa_errors.SchemaErrors as errors:
+        problems = []
+        cases = errors.failure_cases
+        for case in cases.itertuples(index=False):
+            index, column = case.index, case.column
+            if index is None or (isinstance(index, float) and math.isnan(index)):
+                problems.append(Problem(file, None, str(column), None, str(case.check)))
+                continue
+            row = int(index) + 2
+            if (row, str(column)) in seen:
+                continue  # already reported as unparseable
+            seen.add((row, str(column)))
+            expected = str(case.check)
+            if expected == "not_nullable":
+                expected = "a value (it is required)"
+            problems.append(Problem(file, row, str(column), raw.at[int(index), column], expected))
+        return sorted(
+            problems,
+            key=lambda p: (
+                p.row or 0,
+                TABLES[name].columns.index(p.column) if p.column in TABLES[name].columns else 0,
+            ),
+        )
+    return []
+
+
+# --- cross-table checks --------------------------------------------------------------
+
+
+def _rows(mask: pd.Series) -> list[int]:
+    """Return the frame indexes where ``mask`` is true."""
+    return [int(i) for i in mask[mask.fillna(False).astype(bool)].index]
+
+
+def _cell_problems(
+    mask: pd.Series, raw: pd.DataFrame, file: str, column: str, expected: Callable[[int], str]
+) -> list[Problem]:
+    """Report the cell of ``column`` in each row where ``mask`` is true.
+
+    ``expected`` gives, for a frame index, what the cell should have held.
+    """
+    return [Problem(file, i + 2, column, raw.at[i, column], expected(i)) for i in _rows(mask)]
+
+
+def _check_unique(
+    frame: pd.DataFrame, raw: pd.DataFrame, keys: list[str], file: str, what: str
+) -> list[Problem]:
+    """Report rows repeating an earlier row's key columns."""
+    # Keys compare as written in the file, which is also how they are reported.
+    keys_text = raw.loc[frame.index, keys].astype(str).agg(" / ".join, axis=1)
+    duplicated = keys_text.duplicated(keep="first")
+    if not duplicated.any():
+        return []
+    first_rows: dict[str, int] = {}
+    for index, key in keys_text.items():
+        first_rows.setdefault(key, int(index) + 2)
+    problems = []
+    for index in _rows(duplicated):
+        key = keys_text[index]
+        value = raw.at[index, keys[0]] if len(keys) == 1 else " / ".join(raw.loc[index, keys])
+        problems.append(
+            Problem(
+                file,
+                index + 2,
+                keys[0] if len(keys) == 1 else ", ".join(keys),
+                value,
+                f"{what} (the same as row {first_rows[key]})",
+            )
+        )
+    return problems
+
+
+def _check_known(
+    frame: pd.DataFrame,
+    raw: pd.DataFrame,
+    column: str,
+    known: Iterable[str],
+    file: str,
+    source: str,
+) -> list[Problem]:
+    """Report non-empty ids that are not in the table they refer to."""
+    known_set = set(known)
+    bad = ~frame[column].isin(known_set) & (frame[column] != "")
+    listed = sorted(known_set)
+    shown = ", ".join(listed) if len(listed) <= 15 else ", ".join(listed[:15]) + ", ..."
+    return _cell_problems(bad, raw, file, column, lambda _: f"a {column} from {source} ({shown})")
+
+
+def _period_problems(
+    obs: pd.DataFrame, raw: pd.DataFrame, file: str, today: dt.date
+) -> list[Problem]:
+    """Check periods against each measure's frequency, the clock and the extract date."""
+    problems: list[Problem] = []
+    start, end = obs["period_start"], obs["period_end"]
+    valid = start.notna() & end.notna()
+    freq = obs["_frequency"]
+    month_end = start + pd.offsets.MonthEnd(0)
+    quarter_end = start + pd.offsets.MonthEnd(3)
+    year_end = start + pd.DateOffset(months=12) - pd.Timedelta(days=1)
+    first_of_month = start.dt.day == 1
+    rules = {
+        "monthly": (first_of_month, month_end, "the 1st of a month", "the last day of that month"),
+        "quarterly": (
+            first_of_month & start.dt.month.isin([1, 4, 7, 10]),
+            quarter_end,
+            "the first day of a financial quarter (1 April, 1 July, 1 October or 1 January)",
+            "the last day of that quarter",
+        ),
+        "annual": (
+            first_of_month & (start.dt.month == 4),
+            year_end,
+            "1 April (the start of a financial year)",
+            "31 March (the end of that financial year)",
+        ),
+    }
+    for frequency, (start_ok, expected_end, start_text, end_text) in rules.items():
+        rows = valid & (freq == frequency)
+        problems += _cell_problems(
+            rows & ~start_ok,
+            raw,
+            file,
+            "period_start",
+            # Defaults bind this iteration's values (the messages are built right away).
+            lambda i, text=start_text, frequency=frequency: (
+                f"{text}: measure {obs.at[i, 'measure_id']} is {frequency}"
+            ),
+        )
+        problems += _cell_problems(
+            rows & start_ok & (end != expected_end),
+            raw,
+            file,
+            "period_end",
+            lambda i, ends=expected_end, text=end_text, frequency=frequency: (
+                f"{ends[i]:%Y-%m-%d}, {text} (measure {obs.at[i, 'measure_id']} is {frequency})"
+            ),
+        )
+    now = pd.Timestamp(today)
+    problems += _cell_problems(
+        end > now,
+        raw,
+        file,
+        "period_end",
+        lambda _: f"a period that has ended by today ({today:%Y-%m-%d}); this one is in the future",
+    )
+    extracted = obs["extracted_on"]
+    problems += _cell_problems(
+        extracted > now,
+        raw,
+        file,
+        "extracted_on",
+        lambda _: f"an extraction date no later than today ({today:%Y-%m-%d})",
+    )
+    problems += _cell_problems(
+        extracted.notna() & end.notna() & (extracted < end) & (end <= now),
+        raw,
+        file,
+        "extracted_on",
+        lambda i: f"an extraction date on or after the period end ({end[i]:%Y-%m-%d})",
+    )
+    return problems
+
+
+def _value_problems(obs: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Problem]:
+    """Check values against their measure's unit and their numerator and denominator."""
+    problems: list[Problem] = []
+    unit, value = obs["_unit"], obs["value"]
+    num, den = obs["numerator"], obs["denominator"]
+    percent = unit == "percent"
+    problems += _cell_problems(
+        percent & ((value < 0) | (value > 100)),
+        raw,
+        file,
+        "value",
+        lambda i: (
+            f"a percentage between 0 and 100 (measure {obs.at[i, 'measure_id']} is in percent)"
+        ),
+    )
+    non_negative_units = unit.isin(["count", "rate_per_1000", "hours", "days", "score"])
+    problems += _cell_problems(
+        non_negative_units & (value < 0),
+        raw,
+        file,
+        "value",
+        lambda i: f"a value of 0 or more (measure {obs.at[i, 'measure_id']} is in {unit[i]})",
+    )
+    both = num.notna() & den.notna()
+    above = both & (num > den)
+    problems += _cell_problems(
+        above,
+        raw,
+        file,
+        "numerator",
+        lambda i: f"a numerator no larger than the denominator ({raw.at[i, 'denominator']})",
+    )
+    problems += _cell_problems(
+        both & (den == 0), raw, file, "denominator", lambda _: "a denominator above 0"
+    )
+    checkable = both & (den > 0) & ~above & value.notna()
+    scale = pd.Series(np.where(percent, 100.0, 1000.0), index=obs.index)
+    recomputed = num / den.where(den > 0) * scale
+    gap = (value - recomputed).abs()
+    wrong_percent = checkable & percent & (gap > _PERCENT_TOLERANCE)
+    wrong_rate = (
+        checkable
+        & (unit == "rate_per_1000")
+        & (gap > np.maximum(_RATE_RELATIVE_TOLERANCE * recomputed.abs(), 0.001))
+    )
+    problems += _cell_problems(
+        wrong_percent | wrong_rate,
+        raw,
+        file,
+        "value",
+        lambda i: (
+            f"numerator / denominator × {'100' if percent[i] else '1,000'} = "
+            f"{recomputed[i]:.3f} (the value disagrees with its numerator and denominator)"
+        ),
+    )
+    return problems
+
+
+def _definition_problems(
+    obs: pd.DataFrame,
+    raw: pd.DataFrame,
+    measures: pd.DataFrame,
+    file: str,
+    measures_file: str,
+) -> list[Problem]:
+    """Check observations are marked with the definition in force for their period."""
+    problems: list[Problem] = []
+    starts, since = obs["period_start"], obs["_definition_from"]
+    comparable = starts.notna() & since.notna()
+    before = comparable & (starts < since) & (obs["definition"] == "current")
+    after = comparable & (starts >= since) & (obs["definition"] == "previous")
+    problems += _cell_problems(
+        before,
+        raw,
+        file,
+        "definition",
+        lambda i: (
+            f"'previous': the period starts before measure {obs.at[i, 'measure_id']}'s "
+            f"current definition took effect on {since[i]:%Y-%m-%d}"
+        ),
+    )
+    problems += _cell_problems(
+        after,
+        raw,
+        file,
+        "definition",
+        lambda i: (
+            f"'current': measure {obs.at[i, 'measure_id']}'s current definition took "
+            f"effect on {since[i]:%Y-%m-%d}, before this period"
+        ),
+    )
+    previous_ids = set(obs.loc[obs["definition"] == "previous", "measure_id"])
+    lacking = measures["measure_id"].isin(previous_ids) & (measures["previous_definition"] == "")
+    for i in _rows(lacking):
+        problems.append(
+            Problem(
+                measures_file,
+                i + 2,
+                "previous_definition",
+                "",
+                "the earlier definition's text: observations of "
+                f"{measures.at[i, 'measure_id']} are marked definition=previous",
+            )
+        )
+    return problems
+
+
+def _period_start_rule(frequency: str) -> tuple[Callable[[pd.Timestamp], bool], str]:
+    """Return a test that a date starts a period of ``frequency``, and its words."""
+    rules: dict[str, tuple[Callable[[pd.Timestamp], bool], str]] = {
+        "monthly": (lambda d: d.day == 1, "the 1st of a month"),
+        "quarterly": (
+            lambda d: d.day == 1 and d.month in (1, 4, 7, 10),
+            "the first day of a financial quarter (1 April, 1 July, 1 October or 1 January)",
+        ),
+        "annual": (
+            lambda d: d.day == 1 and d.month == 4,
+            "1 April (the start of a financial year)",
+        ),
+    }
+    return rules.get(frequency, (lambda _: True, ""))
+
+
+def _recalculation_problems(
+    measures: pd.DataFrame, raw: pd.DataFrame, obs: pd.DataFrame | None, file: str
+) -> list[Problem]:
+    """Check each measure's ``spc_recalculate_from`` dates against its observations.
+
+    Every date must be real, start a period of the measure's frequency, come in
+    order, fall after the first and no later than the last period of the measure's
+    current-definition figures, and leave every closed section (all but the latest)
+    with at least :data:`RECALCULATION_MIN_POINTS` figures; the cause must be
+    recorded in ``spc_recalculate_note``. The latest section may still be filling:
+    reports keep one set of limits until it has enough points, and say so.
+    """
+    column = "spc_recalculate_from"
+    problems: list[Problem] = []
+    current = None
+    if obs is not None:
+        current = obs[(obs["definition"] == "current") & obs["period_start"].notna()]
+        current = {str(k): g for k, g in current.groupby("measure_id", sort=False)}
+    for i in measures.index:
+        text = str(measures.at[i, column])
+        if not text.strip() or not re.match(RECALCULATION_PATTERN, text):
+            continue  # empty, or already reported by the schema
+        measure_id = str(measures.at[i, "measure_id"])
+
+        def report(expected: str, i: int = i) -> None:
+            problems.append(Problem(file, i + 2, column, raw.at[i, column], expected))
+
+        try:
+            dates = parse_recalculation_dates(text)
+        except ValueError:
+            report("real calendar dates written YYYY-MM-DD separated by ';' (such as 2025-04-01)")
+            continue
+        if not str(measures.at[i, "spc_recalculate_note"]).strip():
+            problems.append(
+                Problem(
+                    file,
+                    i + 2,
+                    "spc_recalculate_note",
+                    raw.at[i, "spc_recalculate_note"],
+                    f"the known cause of the change from {text.strip()} (limits are only "
+                    "recalculated for a change with a known cause)",
+                )
+            )
+        if any(later <= earlier for earlier, later in zip(dates, dates[1:], strict=False)):
+            report("dates in increasing order with none repeated")
+            continue
+        frequency = str(measures.at[i, "frequency"])
+        starts_period, start_words = _period_start_rule(frequency)
+        misaligned = [d for d in dates if not starts_period(d)]
+        if misaligned:
+            report(f"{start_words} for each date: measure {measure_id} is {frequency}")
+            continue
+        if current is None:
+            continue
+        rows = current.get(measure_id)
+        if rows is None or rows.empty:
+            report(
+                f"no recalculation dates: measure {measure_id} has no current-definition figures"
+            )
+            continue
+        first, last = rows["period_start"].min(), rows["period_start"].max()
+        outside = [d for d in dates if not first < d <= last]
+        if outside:
+            report(
+                f"dates after the first ({first:%Y-%m-%d}) and no later than the last "
+                f"({last:%Y-%m-%d}) period of measure {measure_id}'s current-definition "
+                f"figures; {outside[0]:%Y-%m-%d} is outside them"
+            )
+            continue
+        present = rows.loc[rows["value"].notna(), "period_start"]
+        bounds = [first, *dates]
+        for start, stop in zip(bounds, bounds[1:], strict=False):
+            n = int(((present >= start) & (present < stop)).sum())
+            if n < RECALCULATION_MIN_POINTS:
+                report(
+                    f"at least {RECALCULATION_MIN_POINTS} figures in each section of the SPC "
+                    f"chart: the section from {start:%Y-%m-%d} to before {stop:%Y-%m-%d} "
+                    f"has {n}"
+                )
+                break
+    return problems
+
+
+def _cross_problems(
+    typed: dict[str, pd.DataFrame],
+    raw: dict[str, pd.DataFrame],
+    shown: dict[str, str],
+    today: dt.date,
+) -> list[Problem]:
+    """Run the checks that span tables: ids, uniqueness, periods, values, definitions."""
+    problems: list[Problem] = []
+    missions, strategies = typed.get("missions"), typed.get("strategies")
+    measures, obs = typed.get("measures"), typed.get("observations")
+    unique_keys = {
+        "missions": (["mission_id"], "a unique mission_id"),
+        "strategies": (["strategy_id"], "a unique strategy_id"),
+        "measures": (["measure_id"], "a unique measure_id"),
+        "commitments": (["commitment_id"], "a unique commitment_id"),
+        "observations": (
+            ["measure_id", "period_start", "area"],
+            "one row per measure_id, period_start and area",
+        ),
+        "narrative": (
+            ["strategy_id", "quarter", "section"],
+            "one row per strategy_id, quarter and section",
+        ),
+    }
+    for name, (keys, what) in unique_keys.items():
+        if name in typed:
+            problems += _check_unique(typed[name], raw[name], keys, shown[name], what)
+    if missions is not None and strategies is not None:
+        problems += _check_known(
+            strategies,
+            raw["strategies"],
+            "mission_id",
+            missions["mission_id"],
+            shown["strategies"],
+            TABLES["missions"].stem,
+        )
+    if strategies is not None:
+        for name in ("measures", "commitments", "narrative"):
+            if name in typed:
+                problems += _check_known(
+                    typed[name],
+                    raw[name],
+                    "strategy_id",
+                    strategies["strategy_id"],
+                    shown[name],
+                    TABLES["strategies"].stem,
+                )
+        if measures is not None:
+            headline = set(measures.loc[measures["tier"] == "headline", "strategy_id"])
+            problems += _cell_problems(
+                ~strategies["strategy_id"].isin(headline),
+                raw["strategies"],
+                shown["strategies"],
+                "strategy_id",
+                lambda _: (
+                    f"a strategy with at least one headline measure in "
+                    f"{TABLES['measures'].stem} (it has none)"
+                ),
+            )
+    if measures is not None and obs is not None:
+        problems += _check_known(
+            obs,
+            raw["observations"],
+            "measure_id",
+            measures["measure_id"],
+            shown["observations"],
+            TABLES["measures"].stem,
+        )
+        catalogue = measures.drop_duplicates("measure_id").set_index("measure_id")
+        enriched = obs.assign(
+            _frequency=obs["measure_id"].map(catalogue["frequency"]),
+            _unit=obs["measure_id"].map(catalogue["unit"]),
+            _definition_from=obs["measure_id"].map(catalogue["definition_from"]),
+        )
+        raw_obs = raw["observations"]
+        problems += _period_problems(enriched, raw_obs, shown["observations"], today)
+        problems += _value_problems(enriched, raw_obs, shown["observations"])
+        problems += _definition_problems(
+            enriched, raw_obs, measures, shown["observations"], shown["measures"]
+        )
+    if measures is not None:
+        problems += _recalculation_problems(measures, raw["measures"], obs, shown["measures"])
+    return problems
+
+
+# --- the data set as a whole ----------------------------------------------------------
+
+
+def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
+    """Check what was read from a data folder and list every problem, in file order.
+
+    Parameters
+    ----------
+    folder : Folder
+        The data folder as read by :func:`pcplib.data.read.read_folder`.
+    today : datetime.date
+        The date periods must have ended by.
+
+    Returns
+    -------
+    list of Problem
+        ``dataset.yaml``'s problems, then each table's (reading, then its schema),
+        then those spanning tables; empty when everything is valid.
+    """
+    problems = list(folder.meta_problems)
+    for name, found in folder.table_problems.items():
+        problems += found
+        table = folder.tables.get(name)
+        if table is not None:
+            # A cell that did not parse is reported once, not again by its schema.
+            seen = {(p.row, p.column) for p in table.unparsed if p.row is not None}
+            problems += _schema_problems(name, table.typed, table.raw, table.file, seen)
+    tables = folder.tables
+    problems += _cross_problems(
+        {name: t.typed for name, t in tables.items()},
+        {name: t.raw for name, t in tables.items()},
+        {name: t.file for name, t in tables.items()},
+        today,
+    )
+    return problems
+
+
+def validate_dataset(
+    path: Path | str,
+    forward_plan: Path | str | None = None,
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """Check the data set (and optionally the forward plan) and list every problem.
+
+    Parameters
+    ----------
+    path : path-like
+        The data folder.
+    forward_plan : path-like, optional
+        ``params/forward_plan.yaml``: its slots must name known strategies and every
+        strategy must be scheduled in every financial year of the plan.
+    today : datetime.date, optional
+        The date periods must have ended by; ``date.today()`` when omitted.
+
+    Returns
+    -------
+    list of Problem
+        Empty when everything is valid.
+    """
+    try:
+        folder = read_folder(Path(path))
+    except DataValidationError as error:
+        return error.problems
+    problems = check_folder(folder, today or dt.date.today())
+    if forward_plan is not None:
+        try:
+            plan = load_forward_plan(forward_plan)
+        except (OSError, ValueError) as error:
+            problems.append(Problem(Path(forward_plan).as_posix(), None, None, None, str(error)))
+        else:
+            strategies = folder.tables.get("strategies")
+            if strategies is not None:
+                problems += validate_forward_plan(plan, list(strategies.typed["strategy_id"]))
+    return problems
+
+
+def _month_label(stamp: pd.Timestamp) -> str:
+    """Return a month as ``April 2020``."""
+    return f"{stamp:%B %Y}"
+
+
+def run_validate(
+    path: Path | str, forward_plan: Path | str | None = None, today: dt.date | None = None
+) -> int:
+    """Validate the data set for ``pcp validate`` and print the outcome.
+
+    Parameters
+    ----------
+    path : path-like
+        The data folder.
+    forward_plan : path-like, optional
+        The forward plan to check with it.
+    today : datetime.date, optional
+        The date periods must have ended by; ``date.today()`` when omitted.
+
+    Returns
+    -------
+    int
+        0 when valid (a short summary is printed), 1 when there are problems (one line
+        each is printed).
+    """
+    problems = validate_dataset(path, forward_plan=forward_plan, today=today)
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) found; nothing else was checked or changed.")
+        return 1
+    # The summary reads the tables again rather than building a Dataset, so that this
+    # module needs nothing from pcplib.data.dataset (which uses it to validate).
+    folder = read_folder(Path(path))
+    tables = {name: table.typed for name, table in folder.tables.items()}
+    obs, measures = tables["observations"], tables["measures"]
+    restricted = int((measures["visibility"] == "restricted").sum())
+    first, last = obs["period_start"].min(), obs["period_end"].max()
+    period = f"{_month_label(first)} to {_month_label(last)}" if len(obs) else "no periods"
+    print(f"Data set {Path(path).as_posix()} is valid.")
+    print(f"  {len(tables['missions'])} missions, {len(tables['strategies'])} strategies")
+    print(f"  {len(measures)} measures ({restricted} restricted)")
+    print(f"  {len(obs):,} observations covering {period}")
+    commitments, narrative = len(tables["commitments"]), len(tables["narrative"])
+    print(f"  {commitments} commitments, {narrative} narrative entries")
+    if forward_plan is not None:
+        print(f"  forward plan {Path(forward_plan).as_posix()} is valid")
+    if bool(folder.meta.get("illustrative", False)):
+        print(f"  {folder.meta.get('description', '')}")
+    return 0
