@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import metrics, rag
+from pcplib import metrics
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.scope import available_period_end, strategy_commitments
-from pcplib.assessment.thresholds import ROLL_UP_METHOD
+from pcplib.assessment.strategy import assess_delivery, roll_up_strategy
 from pcplib.labels import is_missing
 
 
@@ -50,14 +50,15 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
     # sub-measures or running SPC here would cost time for nothing shown.
     all_headline = summarise_measures(
         dataset, None, period_end, tier="headline", audience="public", spc_rules=spc_rules,
-        with_spc=False,
+        with_spc=True,
     )  # fmt: skip
     rows = []
     for strategy_id in dataset.strategies["strategy_id"]:
         headline = all_headline[all_headline["strategy_id"] == strategy_id]
-        overall, _ = rag.roll_up(list(headline["rag"]), method=ROLL_UP_METHOD)
+        # The same roll-up as the strategy report, so the two never disagree.
+        overall, _ = roll_up_strategy(headline)
         statuses = strategy_commitments(dataset, strategy_id)["status"]
-        delivery = rag.delivery_confidence(list(statuses))
+        delivery = assess_delivery(strategy_commitments(dataset, strategy_id), period_end)
         base = {
             "strategy_id": strategy_id,
             "strategy_name": str(names[strategy_id]),
@@ -74,13 +75,17 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
                     **base,
                     "measure_name": m["measure_name"],
                     "unit": m["unit"],
+                    # Table One's trend is progress since the plan began: the latest
+                    # 12 months against the baseline year, like for like.
                     "baseline": m["baseline"],
                     "baseline_label": m["baseline_label"],
-                    "current": m["current"],
-                    "current_label": m["current_label"],
-                    "arrow": m["arrow"],
-                    "direction": m["direction"],
-                    "judgement": m["judgement"],
+                    "current": m["year_ending"],
+                    "current_label": m["year_ending_label"],
+                    "arrow": m["since_baseline_arrow"],
+                    "direction": m["since_baseline_direction"],
+                    "judgement": m["since_baseline_judgement"],
+                    "rag": m["rag"],
+                    "sentence": m["sentence"],
                 }
             )
     columns = [

@@ -12,7 +12,8 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.assessment.measures import SpcSections, plan_spc_sections, regular_series
+from pcplib.assessment.limits import plan_spc
+from pcplib.assessment.measures import regular_series
 from pcplib.assessment.scope import get_series, measures_for_audience, parse_month_param
 from pcplib.labels import (
     date_words,
@@ -107,13 +108,14 @@ def list_data_quality_notes(
             )
         missing = current[current["value"].isna()]
         gaps = [pd.Timestamp(s).to_period("M") for s in missing["period_start"]]
-        sections = SpcSections()
+        spc_note = ""
         if not current.empty:
             regular = regular_series(current, str(m["frequency"]))
             absent = regular.index.difference(pd.DatetimeIndex(current["period_start"]))
             gaps += [pd.Timestamp(s).to_period("M") for s in absent]
-            if with_spc:
-                sections = plan_spc_sections(m, regular)
+            plan = plan_spc(regular, m) if with_spc else None
+            if plan is not None and plan.flag:
+                spc_note = plan.note
         if gaps:
             notes.append(
                 f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "
@@ -125,8 +127,8 @@ def list_data_quality_notes(
             notes.append(
                 f"{name}: figures for {', '.join(labels)} are provisional and may be revised."
             )
-        if sections.note:
-            notes.append(f"{name}: SPC {sections.note}.")
+        if spc_note:
+            notes.append(f"{name}: SPC {spc_note}.")
         if current[current["value"].notna()].empty:
             notes.append(f"{name}: no figures up to {month_words(end)}.")
     return notes

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -12,7 +13,7 @@ from pcplib import rag
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.measures import summarise_measures
-from pcplib.assessment.scope import check_strategy, strategy_commitments
+from pcplib.assessment.scope import check_strategy, parse_month_param, strategy_commitments
 from pcplib.assessment.thresholds import ROLL_UP_METHOD
 
 
@@ -84,13 +85,7 @@ def summarise_strategy(
         with_spc=with_spc,
     )  # fmt: skip
     headline = measures[measures["tier"] == "headline"]
-    rating, sentence = rag.roll_up(list(headline["rag"]), method=ROLL_UP_METHOD)
-    n = len(headline)
-    explanation = (
-        f"The overall RAG is rolled up from the {n} headline measure"
-        f"{'s' if n != 1 else ''}' RAG against target, taking the worst and leaving Grey "
-        f"(no target or no data) out. {sentence}"
-    )
+    rating, explanation = roll_up_strategy(headline)
     commitments = strategy_commitments(dataset, strategy_id)
     return StrategySummary(
         strategy_id=strategy_id,
@@ -99,9 +94,112 @@ def summarise_strategy(
         overall_rag=rating,
         overall_explanation=explanation,
         measures=measures,
-        delivery=rag.delivery_confidence(list(commitments["status"])),
+        delivery=assess_delivery(commitments, period_end),
         has_data=bool(measures["has_data"].any()),
     )
+
+
+_BASIS_REASONS = {
+    ("target", "Red"): "target missed",
+    ("target", "Amber"): "target narrowly missed",
+    ("trajectory", "Red"): "behind its trajectory",
+    ("trajectory", "Amber"): "slightly behind its trajectory",
+    ("spc", "Red"): "a real deterioration, rated on SPC as it has no target",
+}
+
+
+def _reason(row: Mapping[str, Any]) -> str:
+    if row.get("rag_capped"):
+        return "target met, but a real deterioration (an SPC signal of concern)"
+    return _BASIS_REASONS.get((row["rag_basis"], row["rag"]), row["rag_basis"])
+
+
+def _unrated_reason(row: Mapping[str, Any]) -> str:
+    if not row["has_data"]:
+        return "no data for the period"
+    if row["good_direction"] == "neutral":
+        return "no good direction, reported as a trend"
+    return "too few points for SPC and no target"
+
+
+def roll_up_strategy(headline: pd.DataFrame) -> tuple[str, str]:
+    """Roll a strategy's headline measures up to one rating, saying what drove it.
+
+    Every headline measure with data counts: those with a target or trajectory by it,
+    those without by SPC (see :mod:`pcplib.assessment.targets`). The rating is the worst
+    (:data:`~pcplib.assessment.thresholds.ROLL_UP_METHOD`), so a special-cause concern
+    in any headline measure keeps the strategy from Green.
+
+    Parameters
+    ----------
+    headline : pandas.DataFrame
+        Headline rows of :func:`~pcplib.assessment.measures.summarise_measures`.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The rating and a sentence naming the measures that drove it and those left out.
+    """
+    rows = headline.to_dict("records")
+    rated = [r for r in rows if r["rag"] != "Grey"]
+    unrated = [r for r in rows if r["rag"] == "Grey"]
+    rating, counted = rag.roll_up([r["rag"] for r in rated], method=ROLL_UP_METHOD)
+    left_out = ""
+    if unrated:
+        items = "; ".join(f"{r['measure_name']} ({_unrated_reason(r)})" for r in unrated)
+        left_out = f" Not rated: {items}."
+    if not rated:
+        return "Grey", f"Grey: no headline measure can be rated yet.{left_out}"
+    counts = counted.split("(", 1)[1].split(")", 1)[0] if "(" in counted else ""
+    n = len(rated)
+    lead = f"{rating}: the worst of {n} rated headline measure{'s' if n != 1 else ''}"
+    lead += f" ({counts})" if counts else ""
+    if rating == "Green":
+        by_target = sum(r["rag_basis"] in ("target", "trajectory") for r in rated)
+        by_spc = n - by_target
+        parts = []
+        if by_target:
+            parts.append(f"{by_target} meeting {'its' if by_target == 1 else 'their'} target")
+        if by_spc:
+            parts.append(f"{by_spc} with no target and no sign of deterioration (SPC)")
+        return rating, f"{lead}: {' and '.join(parts)}.{left_out}"
+    drivers = [r for r in rated if r["rag"] == rating]
+    named = "; ".join(f"{r['measure_name']} ({_reason(r)})" for r in drivers)
+    return rating, f"{lead}, driven by {named}.{left_out}"
+
+
+def assess_delivery(commitments: pd.DataFrame, period_end: str) -> rag.DeliveryConfidence:
+    """Return projected delivery: confidence that commitments are delivered when due.
+
+    A commitment not started whose due date is after the reporting period is *not yet
+    due*: it is counted and shown, but not held against delivery, as in the 2021-24
+    plan's delivery report. Every other commitment counts, and the confidence is the
+    share of them complete or on track (:func:`pcplib.rag.delivery_confidence`).
+
+    Parameters
+    ----------
+    commitments : pandas.DataFrame
+        Rows with ``status`` and ``due_date``.
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``.
+
+    Returns
+    -------
+    pcplib.rag.DeliveryConfidence
+        Its ``counts`` include ``"not yet due"``; its explanation gives the count.
+    """
+    end = parse_month_param(period_end, "period_end").end_time
+    status = commitments["status"].astype(str).str.strip().str.lower()
+    due = pd.to_datetime(commitments["due_date"], errors="coerce")
+    not_yet = (status == "not started") & (due > end)
+    confidence = rag.delivery_confidence(list(commitments.loc[~not_yet, "status"]))
+    waiting = int(not_yet.sum())
+    counts = {**confidence.counts, "not yet due": waiting}
+    explanation = confidence.explanation
+    if waiting:
+        noun = "commitment is" if waiting == 1 else "commitments are"
+        explanation += f" {waiting} {noun} not yet due and not started, so not counted."
+    return replace(confidence, counts=counts, explanation=explanation)
 
 
 def summarise_commitments(dataset: Dataset, strategy_id: str | None = None) -> pd.DataFrame:

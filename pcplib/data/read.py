@@ -279,11 +279,12 @@ def _read_table(
     except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError, OSError) as error:
         return None, [Problem(file, None, None, None, f"a readable table ({error})")]
     raw.columns = [str(c).strip() for c in raw.columns]
-    for column in spec.optional:
+    for column in (*spec.optional, *spec.extra):
         if column not in raw.columns:
             raw[column] = ""
+    known = (*spec.columns, *spec.extra)
     missing_columns = [c for c in spec.columns if c not in raw.columns]
-    extra_columns = [c for c in raw.columns if c not in spec.columns]
+    extra_columns = [c for c in raw.columns if c not in known]
     for column in missing_columns:
         problems.append(
             Problem(
@@ -301,12 +302,12 @@ def _read_table(
                 1,
                 column,
                 None,
-                f"only the columns {', '.join(spec.columns)} (remove or rename this one)",
+                f"only the columns {', '.join(known)} (remove or rename this one)",
             )
         )
     if missing_columns:
         return None, problems
-    raw = raw.loc[:, list(spec.columns)]
+    raw = raw.loc[:, list(known)]
     blank = (raw == "").all(axis=1)
     raw = raw[~blank]
     unparsed: list[Problem] = []

@@ -235,7 +235,7 @@ def load_measures() -> tuple[list[MeasureSpec], dict[tuple[int, int], float]]:
         ``(year, month)`` -> the share of normal volume recorded that month.
     """
     framework = read_framework_file("measures.yaml")
-    columns = TABLES["measures"].columns
+    columns = (*TABLES["measures"].columns, *TABLES["measures"].extra)
     defaults = framework["defaults"]
     extracted = framework["extracted_on"]
     measures = []
@@ -595,7 +595,7 @@ def write_sample(out_dir: Path | str, seed: int = SEED) -> list[Path]:
     for name, table_rows in rows.items():
         spec = TABLES[name]
         path = root / f"{spec.stem}.csv"
-        _write_csv(path, spec.columns, table_rows)
+        _write_csv(path, (*spec.columns, *spec.extra), table_rows)
         written.append(path)
     meta = root / DATASET_META
     meta.write_text(_dataset_yaml(), encoding="utf-8", newline="\n")

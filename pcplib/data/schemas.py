@@ -42,7 +42,9 @@ TIERS = ("headline", "sub")
 # Months in one period of each frequency.
 FREQUENCY_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12}
 FREQUENCIES = tuple(FREQUENCY_MONTHS)
-AGGREGATIONS = ("sum", "mean")
+AGGREGATIONS = ("sum", "mean", "last")
+SEASONAL_CHOICES = ("auto", "yes", "no")
+MONTH_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2]))?$"
 VISIBILITIES = ("public", "restricted")
 OBSERVATION_STATUSES = ("provisional", "final")
 DEFINITIONS = ("current", "previous")
@@ -74,6 +76,9 @@ class TableSpec:
     optional : tuple of str
         Columns a file may leave out (they then load as empty text); files written
         before the column existed stay valid.
+    extra : tuple of str
+        Further columns a file may add or leave out (empty text when absent), after
+        ``columns``: settings most measures do not need, such as a target date.
     """
 
     name: str
@@ -83,6 +88,7 @@ class TableSpec:
     dates: tuple[str, ...] = ()
     booleans: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
 
 
 TABLES: dict[str, TableSpec] = {
@@ -133,6 +139,7 @@ TABLES: dict[str, TableSpec] = {
             dates=("definition_from",),
             booleans=("comparable",),
             optional=("spc_recalculate_from", "spc_recalculate_note"),
+            extra=("target_date", "spc_baseline_from", "spc_baseline_to", "seasonal"),
         ),
         TableSpec(
             "observations",
@@ -291,6 +298,23 @@ def build_schemas() -> dict[str, Any]:
                     required=False,
                 ),
                 "spc_recalculate_note": text(required=False),
+                "target_date": text(
+                    pa.Check.str_matches(MONTH_PATTERN, error="empty, or a month written YYYY-MM"),
+                    required=False,
+                ),
+                "spc_baseline_from": text(
+                    pa.Check.str_matches(MONTH_PATTERN, error="empty, or a month written YYYY-MM"),
+                    required=False,
+                ),
+                "spc_baseline_to": text(
+                    pa.Check.str_matches(MONTH_PATTERN, error="empty, or a month written YYYY-MM"),
+                    required=False,
+                ),
+                "seasonal": pa.Column(
+                    str,
+                    pa.Check.isin(("", *SEASONAL_CHOICES), error="empty, auto, yes or no"),
+                    required=False,
+                ),
             }
         ),
         "observations": pa.DataFrameSchema(

@@ -12,9 +12,10 @@ if TYPE_CHECKING:
     pass
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.strategy import StrategySummary
-from pcplib.labels import format_value, is_missing
+from pcplib.labels import as_sentence, format_value, is_missing
 from pcplib.report.charts import describe_chart, figure_to_html, plot_spc
 from pcplib.report.html import arrow_cell, build_table, esc, notice, value_cell, with_note
+from pcplib.report.words import RAG_BASIS_WORDS, describe_assurance, describe_variation
 
 
 def format_measures_table(df: pd.DataFrame, caption: str) -> str:
@@ -43,8 +44,8 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
             "is shown.</p>"
         )
     head = [
-        "Measure", "Latest", "Current", "Baseline", "Change", "Same period last year",
-        "Target", "RAG", "SPC variation", "SPC assurance", "Data notes",
+        "Measure", "Current", "Same period last year", "Year ending", "Since the baseline",
+        "Target for the period", "RAG", "SPC", "Assessment", "Data notes",
     ]  # fmt: skip
     rows = []
     for r in df.to_dict("records"):
@@ -54,7 +55,11 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
         else:
             target = esc(format_value(r["target"], unit))
             per_period = r.get("target_per_period")
-            if not is_missing(per_period) and per_period != r["target"]:
+            if r.get("target_basis") == "trajectory":
+                target = with_note(
+                    f"{target} expected by now", f"on the line to {r['target_date']}"
+                )
+            elif not is_missing(per_period) and per_period != r["target"]:
                 target = with_note(
                     f"{target} for the quarter",
                     f"({format_value(per_period, unit)} {PER_PERIOD[r['frequency']]})",
@@ -64,18 +69,43 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
         name = esc(r["measure_name"])
         if r.get("visibility") == "restricted":
             name += '<br><span class="small"><strong>Restricted:</strong> CGB only</span>'
+        spc_words = describe_variation(r["spc_status"], r["spc_variation"])
+        if r["spc_status"] == "assessed":
+            assurance = describe_assurance(
+                r["spc_status"], r["spc_assurance"], not is_missing(r["target"])
+            )
+            spc_words = f"{spc_words}. {assurance}"
+        spc_cell = esc(spc_words)
+        if r.get("spc_limits_from"):
+            spc_cell = with_note(
+                spc_cell, f"limits from {r['spc_limits_from']} to {r['spc_limits_to']}"
+            )
         rows.append(
             [
                 name,
-                value_cell(r["latest_value"], unit, r["latest_period"]),
                 value_cell(r["current"], unit, r["current_label"]),
-                value_cell(r["baseline"], unit, r["baseline_label"]),
-                arrow_cell(r["arrow"], r["change"], f"{r['direction']}; {r['judgement']}"),
-                value_cell(r["last_year"], unit, r["last_year_label"]),
+                with_note(
+                    arrow_cell(r["arrow"], r["change"], f"{r['direction']}; {r['judgement']}"),
+                    f"{format_value(r['last_year'], unit)}: {r['last_year_label']}",
+                ),
+                with_note(
+                    esc(f"{format_value(r['year_ending'], unit)} ({r['year_ending_change']})"),
+                    f"{r['year_ending_label'] or 'year ending'} against "
+                    f"{format_value(r['previous_year'], unit)} in the 12 months before",
+                ),
+                with_note(
+                    arrow_cell(
+                        r["since_baseline_arrow"],
+                        r["since_baseline_change"],
+                        r["since_baseline_judgement"],
+                    ),
+                    f"latest 12 months against {format_value(r['baseline'], unit)}: "
+                    f"{r['baseline_label']}",
+                ),
                 target,
-                rag.format_rag_html(r["rag"]),
-                esc(r["spc_variation"]),
-                esc(r["spc_assurance"]),
+                with_note(rag.format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
+                spc_cell,
+                esc(r["sentence"]),
                 esc(r["quality"] or "None"),
             ]
         )
@@ -133,8 +163,12 @@ def build_spc_charts(summary_df: pd.DataFrame) -> str:
                 "SPC chart in this period.</p>"
             )
             continue
-        fig = plot_spc(result, title=r["measure_name"], unit=r["unit"])
-        alt = describe_chart(result, r["measure_name"], r["unit"])
+        title = r["measure_name"] + (" (seasonally adjusted)" if r.get("spc_seasonal") else "")
+        fig = plot_spc(result, title=title, unit=r["unit"])
+        alt = describe_chart(result, title, r["unit"])
+        if r.get("spc_note"):
+            # The alt text says which period set the limits, as the caption does.
+            alt = f"{alt} {as_sentence(r['spc_note'])}"
         caption = f"{r['measure_name']}: {r['spc_summary']} Source: {r['source']}."
         if "definition changed" in r["quality"]:
             caption += " Only figures under the current definition are charted."

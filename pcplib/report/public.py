@@ -48,7 +48,7 @@ def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc"
     for strategy_id in dataset.strategies["strategy_id"]:
         summary = summarise_strategy(
             dataset, strategy_id, period_end, audience="public", spc_rules=spc_rules,
-            with_spc=False,
+            with_spc=True,
         )  # fmt: skip
         parts.append(f"<h2>{esc(summary.strategy_name)}</h2>")
         parts.append(

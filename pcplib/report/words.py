@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
-
 NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("progress", "Progress and actions"),
     ("successes", "Successes"),
@@ -23,27 +17,29 @@ AUDIENCE_WORDS = {
 
 
 METHOD_NOTE = (
-    "Each measure is either a count of events (offences, calls, admissions, money spent) "
-    "or a level (headcounts, percentages, rates, average days). For counts of events, the "
-    "current figure is the reporting quarter's total, compared with the baseline year's "
-    "quarterly average total (the year's total divided by four) and with the same quarter's "
-    "total a year earlier; a monthly target is multiplied by three for the quarter. For "
-    "levels, the current figure is the quarter's average, compared with the baseline "
-    "year's average and the same quarter's average a year earlier. Annual measures compare "
-    "the latest year with the baseline year. Arrows show direction only (▲ up, ▼ down, "
-    "► no change, ‡ not measurable); the judgement reads the measure's good direction. "
-    "RAG compares the current figure with the target: Green met, Amber missed by up to 5%, "
-    "Red missed by more, Grey no target or no data. A strategy's overall RAG is the worst "
-    "of its headline measures' ratings, leaving Grey out. Statistical process control "
-    "(SPC) uses XmR charts: the process limits (mean ± 2.66 × the average month-to-month "
-    "change) show the range normal variation produces; a signal is a point outside the "
-    "limits, a run of points on one side of the mean, a sustained rise or fall, or two of "
-    "three points near a limit; with fewer than 13 points there are no limits and no "
-    "judgement. Where a sustained change has a known cause (such as an uplift in officers), "
-    "the limits are recalculated from the date it took effect, once at least 12 points "
-    "follow it: each section has its own mean and limits, and the latest one is judged. "
-    "Delivery confidence is the share of commitments complete or on track: "
-    "90% or more Green, 75% Amber/Green, 50% Amber, 25% Amber/Red, under 25% Red."
+    "Every comparison is like for like. The reporting quarter's figure (a count of events "
+    "is the quarter's total, a level its average, a stock or year-to-date figure its last "
+    "month's) is compared with the same quarter a year earlier; an annual measure's year "
+    "with the year before. The year ending with the quarter (the latest 12 months) is "
+    "compared with the 12 months before it, and progress since the plan began compares "
+    "the latest 12 months with the baseline year. Arrows show direction only (▲ up, ▼ "
+    "down, ► no change, ‡ not measurable); the judgement reads the measure's good "
+    "direction, and a measure with no good direction is reported as a trend. A target with "
+    "a date is judged, until then, against a straight line from the baseline year to the "
+    "target. RAG: Green met, Amber missed by up to 5%, Red missed by more; a measure with "
+    "no target is rated on SPC (a real deterioration Red, otherwise Green), and a real "
+    "deterioration caps a met target at Amber; Grey means no data or no good direction. A "
+    "strategy's overall RAG is the worst of its rated headline measures. Statistical "
+    "process control (SPC) uses XmR charts whose limits (mean ± 2.66 × the average "
+    "period-to-period change) come from a stated baseline period, by default the baseline "
+    "year and the months just before it to make at least 20 points, and are carried "
+    "forward unchanged; they are recalculated only at a documented change to the process. "
+    "Seasonal series are seasonally adjusted before charting, so a seasonal pattern alone "
+    "is not a signal. A signal is a point outside the limits, a run of points on one side "
+    "of the mean, a sustained rise or fall, or two of three points near a limit; with "
+    "fewer than 13 points there are no limits and no judgement. Projected delivery is the "
+    "share of commitments complete or on track, leaving out those not yet due and not "
+    "started: 90% or more Green, 75% Amber/Green, 50% Amber, 25% Amber/Red, under 25% Red."
 )
 
 
@@ -57,3 +53,44 @@ ANNUAL_TESTS_NOTE = (
     "totals with no test: a test for counts of events does not apply to them. A change is "
     "called significant when p < 0.05."
 )
+
+
+VARIATION_WORDS: dict[str | None, str] = {
+    "common_cause": "No signal: within the normal variation of the baseline",
+    "special_cause_improvement": "Signal of improvement: a real change for the better",
+    "special_cause_concern": "Signal of concern: a real change for the worse",
+    "special_cause_neutral_high": "Signal: a real rise (neither good nor bad)",
+    "special_cause_neutral_low": "Signal: a real fall (neither good nor bad)",
+    None: "Too few points to judge",
+}
+
+ASSURANCE_WORDS: dict[str | None, str] = {
+    "consistent_pass": "Target consistently met",
+    "consistent_fail": "Target consistently missed",
+    "inconsistent": "Target met in some periods and missed in others, by chance",
+}
+
+RAG_BASIS_WORDS = {
+    "target": "against target",
+    "trajectory": "against trajectory",
+    "spc": "on SPC (no target)",
+    "none": "not rated",
+}
+
+
+def describe_variation(status: str, variation: str | None) -> str:
+    """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``."""
+    if status == "not assessed":
+        return "Not assessed"
+    if status != "assessed":
+        return "Not enough data to judge"
+    return VARIATION_WORDS.get(variation, str(variation))
+
+
+def describe_assurance(status: str, assurance: str | None, has_target: bool) -> str:
+    """The SPC assurance in words: whether the target will be met if nothing changes."""
+    if status != "assessed":
+        return "Not assessed"
+    if assurance is not None:
+        return ASSURANCE_WORDS.get(assurance, assurance)
+    return "Not assessed" if has_target else "No target"

@@ -1,0 +1,247 @@
+"""Like-for-like figures of a measure: the reporting period and what it is compared with.
+
+Every comparison a reader is shown sets like against like, as ONS and the Home Office
+compare police recorded crime (ONS, *Crime in England and Wales* user guide, section 3:
+"year ending" comparisons and the same period a year earlier):
+
+- **the reporting period against the same period a year earlier** (a quarter with the
+  same quarter last year; an annual measure's year with the year before): the primary
+  comparison, which carries the change and its judgement;
+- **the year ending** with the reporting period (the latest 12 months) against the
+  12 months before it;
+- **progress since the plan began**: the latest 12 months against the baseline year.
+
+No figure is ever compared with an average of all seasons. How a window of periods
+becomes one figure depends on the measure's ``aggregation``: ``sum`` (counts of events:
+the total, only when every period has a figure), ``mean`` (levels: the average of the
+periods present) and ``last`` (stocks and year-to-date figures: the value of the
+window's last period).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pcplib import periods
+from pcplib.labels import is_missing, month_words
+
+FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
+MARCH = 2  # month-of-year index (January 0) of the end of a UK financial year
+
+__all__ = [
+    "Figures",
+    "Window",
+    "compute_figures",
+    "compute_window",
+    "month_number",
+    "month_of",
+]
+
+
+def month_number(value: Any) -> int:
+    """A month (Period, Timestamp or ``YYYY-MM``) as a running integer: year x 12 + month - 1."""
+    if isinstance(value, str):
+        value = periods.parse_month(value)
+    if isinstance(value, pd.Period):
+        value = value.to_timestamp()
+    ts = pd.Timestamp(value)
+    return ts.year * 12 + ts.month - 1
+
+
+def month_of(number: int) -> pd.Period:
+    """The month a running month number stands for (the inverse of :func:`month_number`)."""
+    return pd.Period(year=number // 12, month=number % 12 + 1, freq="M")
+
+
+@dataclass(frozen=True)
+class Window:
+    """One figure of a measure over a window of months, and how it was made.
+
+    Attributes
+    ----------
+    label : str
+        What the window is, for a reader: ``"2026/27 Q2"``, ``"12 months to September
+        2026"``, ``"2024/25"``.
+    first, last : int
+        The window's first and last months (see :func:`month_number`).
+    value : float or None
+        The figure; None when the window cannot give one (no data, or a total with a
+        period missing).
+    expected, present : int
+        Periods the window spans and periods with a figure.
+    numerator, denominator : float or None
+        Totals of the numerator and denominator over the window, when every period
+        present has both (for tests of proportions).
+    """
+
+    label: str
+    first: int
+    last: int
+    value: float | None
+    expected: int
+    present: int
+    numerator: float | None = None
+    denominator: float | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every period of the window has a figure."""
+        return self.present == self.expected
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A measure's like-for-like figures for one reporting period.
+
+    Attributes
+    ----------
+    current : Window
+        The reporting period (the quarter, or the latest financial year of an annual
+        measure).
+    last_year : Window
+        The same period a year earlier.
+    year_ending, previous_year : Window
+        The 12 months ending with the reporting period, and the 12 months before.
+    baseline : Window or None
+        The baseline year (None when the measure has none). For ``last`` measures it
+        is the same month of the baseline year, so a year-to-date figure is compared
+        at the same point of the year.
+    """
+
+    current: Window
+    last_year: Window
+    year_ending: Window
+    previous_year: Window
+    baseline: Window | None
+
+
+def _span_label(first: int, last: int) -> str:
+    return f"12 months to {month_words(month_of(last))}" if last - first == 11 else ""
+
+
+def compute_window(
+    rows: pd.DataFrame,
+    first: int,
+    last: int,
+    frequency: str,
+    aggregation: str,
+    label: str,
+) -> Window:
+    """Make one figure from a measure's rows over the months ``first`` to ``last``.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        The measure's observations under one definition, with ``period_start``,
+        ``period_end``, ``value`` and optionally ``numerator`` and ``denominator``.
+    first, last : int
+        The window's months (see :func:`month_number`), inclusive.
+    frequency : {"monthly", "quarterly", "annual"}
+        The measure's frequency.
+    aggregation : {"sum", "mean", "last"}
+        How periods combine (see the module docstring).
+    label : str
+        The window's label for a reader.
+
+    Returns
+    -------
+    Window
+        The figure and how many periods made it.
+    """
+    step = FREQUENCY_MONTHS[frequency]
+    expected = max(1, (last - first + 1) // step)
+    if rows.empty:
+        return Window(label, first, last, None, expected, 0)
+    starts = pd.DatetimeIndex(rows["period_start"])
+    ends = pd.DatetimeIndex(rows["period_end"])
+    start_n = starts.year * 12 + starts.month - 1
+    end_n = ends.year * 12 + ends.month - 1
+    inside = (start_n >= first) & (end_n <= last) & rows["value"].notna().to_numpy()
+    sel = rows[np.asarray(inside)]
+    present = len(sel)
+    numerator = denominator = None
+    if present and {"numerator", "denominator"} <= set(sel.columns):
+        num, den = sel["numerator"], sel["denominator"]
+        if num.notna().all() and den.notna().all():
+            numerator, denominator = float(num.sum()), float(den.sum())
+    value: float | None
+    if present == 0:
+        value = None
+    elif aggregation == "sum":
+        value = float(sel["value"].sum()) if present >= expected else None
+    elif aggregation == "last":
+        at_end = sel[np.asarray(end_n[np.asarray(inside)] == last)]
+        value = float(at_end["value"].iloc[-1]) if not at_end.empty else None
+    else:
+        value = float(sel["value"].mean())
+    return Window(label, first, last, value, expected, present, numerator, denominator)
+
+
+def _baseline_window(
+    rows: pd.DataFrame, measure: Mapping[str, Any], end: int, frequency: str, aggregation: str
+) -> Window | None:
+    year = measure.get("baseline_year")
+    if is_missing(year) or not str(year).strip():
+        return None
+    year = str(year).strip()
+    start, _ = periods.parse_financial_year(year)
+    first = month_number(start)
+    if aggregation == "last" and frequency != "annual":
+        # A stock or a year-to-date figure is compared at the same point of the year.
+        month = first + (end - first) % 12
+        return compute_window(
+            rows, month - FREQUENCY_MONTHS[frequency] + 1, month, frequency, aggregation,
+            f"{month_words(month_of(month))} ({year})",
+        )  # fmt: skip
+    return compute_window(rows, first, first + 11, frequency, aggregation, year)
+
+
+def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) -> Figures:
+    """Compute a measure's like-for-like figures for the reporting period ending ``end``.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        The measure's observations under its current definition.
+    measure : mapping
+        The measure's row of ``framework/measures.csv`` (``frequency``,
+        ``aggregation``, ``baseline_year``).
+    end : int
+        The last month of the reporting quarter (see :func:`month_number`).
+
+    Returns
+    -------
+    Figures
+        The reporting period, the same period a year earlier, the year ending and the
+        12 months before it, and the baseline year.
+    """
+    frequency = str(measure["frequency"])
+    aggregation = str(measure.get("aggregation") or "sum")
+    if frequency == "annual":
+        # An annual measure's reporting period is the latest financial year ended by then.
+        year_end = end - ((end - MARCH) % 12)
+        first = year_end - 11
+        label = periods.label_financial_year(month_of(first).to_timestamp())
+        current = compute_window(rows, first, year_end, frequency, aggregation, label)
+        before = periods.shift_year_back(label)
+        last_year = compute_window(rows, first - 12, year_end - 12, frequency, aggregation, before)
+        year_ending, previous_year = current, last_year
+    else:
+        quarter = periods.label_quarter(month_of(end).to_timestamp())
+        current = compute_window(rows, end - 2, end, frequency, aggregation, quarter)
+        last_year = compute_window(
+            rows, end - 14, end - 12, frequency, aggregation, periods.shift_year_back(quarter)
+        )
+        year_ending = compute_window(
+            rows, end - 11, end, frequency, aggregation, _span_label(end - 11, end)
+        )
+        previous_year = compute_window(
+            rows, end - 23, end - 12, frequency, aggregation, _span_label(end - 23, end - 12)
+        )
+    baseline = _baseline_window(rows, measure, end, frequency, aggregation)
+    return Figures(current, last_year, year_ending, previous_year, baseline)

@@ -1,0 +1,327 @@
+"""SPC on a stated baseline: which periods set a measure's limits, and seasonal adjustment.
+
+NHS England's *Making Data Count* asks for process limits calculated from a stated
+baseline period, carried forward unchanged, and recalculated only at a known change to
+the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33). Here:
+
+- **The baseline period** is stated in ``framework/measures.csv``
+  (``spc_baseline_from`` and ``spc_baseline_to``, months ``YYYY-MM``); by default it is
+  the measure's baseline year and, where that gives fewer than
+  :data:`BASELINE_MIN_POINTS` points (a monthly year has 12), the periods just before
+  it, as Making Data Count recommends at least 20 points for limits.
+- **The limits are carried forward unchanged** from the baseline, so the signals
+  answer "has anything really changed since the plan began?".
+- **Recalculation only at a documented change** (``spc_recalculate_from``): a change
+  inside the baseline period starts the baseline afresh at the change; a later one
+  starts a new section, limits from its own first points, once it has
+  :data:`~pcplib.data.RECALCULATION_MIN_POINTS`.
+- **Seasonal series compare like seasons.** A monthly or quarterly series whose
+  seasonal pattern is clear in the data up to the end of the baseline (a one-way
+  analysis of variance of the seasonal-irregular ratios across months or quarters,
+  p < :data:`SEASONAL_P_VALUE`; or ``seasonal = yes`` in the catalogue) is charted
+  seasonally adjusted: each figure divided by its season's index, the mean
+  ratio to a centred moving average (classical multiplicative decomposition, the
+  ratio-to-moving-average method: Hyndman and Athanasopoulos, *Forecasting: Principles
+  and Practice*, 3rd ed., section 3.4). A summer peak is then not a signal, while a
+  real change still is. ``seasonal = no`` switches it off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pcplib.assessment.figures import FREQUENCY_MONTHS, month_number
+from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
+from pcplib.labels import is_missing, label_period_start, list_words, month_span
+
+BASELINE_MIN_POINTS = 20
+SEASONAL_P_VALUE = 0.01
+SEASONAL_CHOICES = ("auto", "yes", "no")
+
+__all__ = [
+    "BASELINE_MIN_POINTS",
+    "SEASONAL_CHOICES",
+    "SEASONAL_P_VALUE",
+    "SpcPlan",
+    "estimate_seasonal_indices",
+    "plan_spc",
+]
+
+
+@dataclass(frozen=True)
+class SpcPlan:
+    """How a measure's SPC chart is built: the series charted, its limits' period.
+
+    Attributes
+    ----------
+    series : pandas.Series
+        The values charted (seasonally adjusted when ``seasonal``), indexed by period
+        start, from the first baseline period to the reporting period.
+    limits_from, limits_to : pandas.Timestamp
+        The first and last periods (their starts) whose figures set the limits.
+    baseline_points : int
+        Positions of the chart that set each section's limits.
+    rebase_at : tuple of pandas.Timestamp
+        Where later sections (documented changes to the process) start.
+    seasonal : bool
+        Whether the chart is seasonally adjusted.
+    indices : dict of int to float
+        The seasonal index of each month of the year (1 to 12) when seasonal.
+    note : str
+        A sentence for the chart's caption and alt text: which period set the limits,
+        any recalculation and any seasonal adjustment.
+    flag : str
+        A short data note for the measures table (empty when there is nothing to say).
+    """
+
+    series: pd.Series
+    limits_from: pd.Timestamp
+    limits_to: pd.Timestamp
+    baseline_points: int
+    rebase_at: tuple[pd.Timestamp, ...] = ()
+    seasonal: bool = False
+    indices: dict[int, float] = field(default_factory=dict)
+    note: str = ""
+    flag: str = ""
+
+
+def _month_param(value: Any) -> pd.Timestamp | None:
+    if is_missing(value) or not str(value).strip():
+        return None
+    return pd.Timestamp(str(value).strip()[:7] + "-01")
+
+
+def _season_of(index: pd.DatetimeIndex, frequency: str) -> np.ndarray:
+    """The season of each period: its month (1-12); a quarter is known by its first month."""
+    return np.asarray(index.month)
+
+
+def estimate_seasonal_indices(
+    values: pd.Series, frequency: str
+) -> tuple[dict[int, float], float] | None:
+    """Estimate multiplicative seasonal indices by the ratio-to-moving-average method.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        A regular monthly or quarterly series indexed by period start (gaps as NaN),
+        ending where the estimate should stop (the end of the baseline period).
+    frequency : {"monthly", "quarterly"}
+        The series' frequency.
+
+    Returns
+    -------
+    tuple of (dict, float) or None
+        The index of each season (the month of the period's start, 1-12), averaging 1,
+        and the p-value of a one-way analysis of variance of the seasonal-irregular
+        ratios across seasons; None when the series is too short (fewer than two
+        ratios for every season) or not positive.
+    """
+    from scipy import stats
+
+    per_year = 12 // FREQUENCY_MONTHS[frequency]
+    x = values.astype(float)
+    if len(x) < 3 * per_year or (x.dropna() <= 0).any():
+        return None
+    # A 2 x m centred moving average: half weights on the ends so the window is centred.
+    weights = np.r_[0.5, np.ones(per_year - 1), 0.5] / per_year
+    trend = x.rolling(per_year + 1, center=True, min_periods=per_year + 1).apply(
+        lambda w: float(np.dot(w, weights)), raw=True
+    )
+    ratios = (x / trend).dropna()
+    seasons = _season_of(pd.DatetimeIndex(ratios.index), frequency)
+    groups = [ratios.to_numpy()[seasons == s] for s in np.unique(seasons)]
+    if len(groups) < per_year or min(len(g) for g in groups) < 2:
+        return None
+    raw = {int(s): float(g.mean()) for s, g in zip(np.unique(seasons), groups, strict=True)}
+    scale = float(np.mean(list(raw.values())))
+    indices = {s: v / scale for s, v in raw.items()}
+    spread = np.concatenate([g - g.mean() for g in groups])
+    if not np.any(spread):
+        # Ratios identical within every season: a perfectly regular pattern.
+        return indices, 0.0
+    p_value = float(stats.f_oneway(*groups).pvalue)
+    return indices, p_value
+
+
+def _baseline_span(
+    regular: pd.Series, measure: Mapping[str, Any]
+) -> tuple[pd.Timestamp, pd.Timestamp, bool]:
+    """The baseline's first and last period starts, and whether the catalogue stated them."""
+    index = pd.DatetimeIndex(regular.index)
+    stated_from = _month_param(measure.get("spc_baseline_from"))
+    stated_to = _month_param(measure.get("spc_baseline_to"))
+    if stated_from is not None and stated_to is not None:
+        return stated_from, stated_to, True
+    year = measure.get("baseline_year")
+    if is_missing(year) or not str(year).strip():
+        first = index[0]
+        last = index[min(len(index), BASELINE_MIN_POINTS) - 1]
+        return first, last, False
+    from pcplib import periods
+
+    start, stop = periods.parse_financial_year(str(year).strip())
+    in_year = index[(index >= start) & (index <= stop)]
+    if in_year.empty:
+        return start, stop, False
+    last = in_year[-1]
+    present = regular[(index <= last)].dropna()
+    before_year = present[present.index < start]
+    first = in_year[0]
+    need = BASELINE_MIN_POINTS - int(regular[(index >= first) & (index <= last)].notna().sum())
+    if need > 0 and not before_year.empty:
+        first = before_year.index[max(0, len(before_year) - need)]
+    return first, last, False
+
+
+def _label(ts: pd.Timestamp, frequency: str) -> str:
+    return label_period_start(ts, frequency)
+
+
+def _span_text(first: pd.Timestamp, last: pd.Timestamp, frequency: str) -> str:
+    if frequency == "monthly":
+        return month_span(first.to_period("M"), last.to_period("M"))
+    return f"{_label(first, frequency)} to {_label(last, frequency)}"
+
+
+def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
+    """Decide which periods set a measure's SPC limits, and whether to adjust for season.
+
+    Parameters
+    ----------
+    regular : pandas.Series
+        The measure's current-definition values on a regular calendar (index: period
+        starts; gaps NaN), up to the reporting period.
+    measure : mapping
+        The measure's catalogue row: ``frequency``, ``baseline_year`` and optionally
+        ``spc_baseline_from``, ``spc_baseline_to``, ``spc_recalculate_from``,
+        ``spc_recalculate_note`` and ``seasonal``.
+
+    Returns
+    -------
+    SpcPlan or None
+        None when the series has fewer than two figures.
+    """
+    if regular.notna().sum() < 2:
+        return None
+    frequency = str(measure["frequency"])
+    index = pd.DatetimeIndex(regular.index)
+    first, last, stated = _baseline_span(regular, measure)
+    if last < index[0] or first > index[-1]:
+        # No figures under the current definition in the baseline (a definition changed
+        # after it): the limits come from the first points of the current definition.
+        first, last = index[0], index[min(len(index), BASELINE_MIN_POINTS) - 1]
+    first = max(first, index[0])
+    notes: list[str] = []
+    flags: list[str] = []
+    changes: list[pd.Timestamp] = []
+    text = measure.get("spc_recalculate_from")
+    if not is_missing(text) and str(text).strip():
+        try:
+            changes = [d for d in parse_recalculation_dates(str(text)) if d in index]
+        except ValueError:
+            # Unvalidated data: validation reports the bad cell; the chart keeps one section.
+            changes = []
+    cause = measure.get("spc_recalculate_note")
+    because = "" if is_missing(cause) or not str(cause).strip() else f" ({str(cause).strip()})"
+    inside = [d for d in changes if first < d <= last]
+    if inside:
+        # The process changed within the baseline: the limits start afresh at the change.
+        first = inside[-1]
+        starts = index[index >= first]
+        last = starts[min(len(starts), BASELINE_MIN_POINTS) - 1]
+        notes.append(
+            f"the baseline starts at {_label(first, frequency)}, when the process changed{because}"
+        )
+    chart = regular[index >= first]
+    positions = int(((chart.index >= first) & (chart.index <= last)).sum())
+    later = [d for d in changes if d > last]
+    rebase: list[pd.Timestamp] = []
+    if later:
+        when = list_words([_label(d, frequency) for d in later])
+        present = pd.DatetimeIndex(chart.dropna().index)
+        bounds = [*later, index[-1] + pd.Timedelta(days=1)]
+        short = [
+            (start, int(((present >= start) & (present < stop)).sum()))
+            for start, stop in zip(bounds, bounds[1:], strict=False)
+        ]
+        too_few = [(s, n) for s, n in short if n < RECALCULATION_MIN_POINTS]
+        if too_few:
+            start, n = too_few[0]
+            flags.append(f"limits not yet recalculated from {when}")
+            notes.append(
+                f"limits are not yet recalculated from {when}{because}; the section from "
+                f"{_label(start, frequency)} has {n} of the {RECALCULATION_MIN_POINTS} points "
+                "needed, so the baseline limits still apply"
+            )
+        else:
+            rebase = later
+            flags.append(f"limits recalculated from {when}")
+            notes.append(
+                f"limits recalculated from {when}{because}, each new section's from its own "
+                f"first {positions} points or all it has"
+            )
+    seasonal, indices = False, {}
+    choice = str(measure.get("seasonal") or "auto").strip().lower() or "auto"
+    if frequency in ("monthly", "quarterly") and choice != "no":
+        history = regular[index <= last]
+        estimate = estimate_seasonal_indices(history, frequency)
+        if estimate is not None:
+            found, p_value = estimate
+            if choice == "yes" or p_value < SEASONAL_P_VALUE:
+                seasonal, indices = True, found
+    if seasonal:
+        seasons = _season_of(pd.DatetimeIndex(chart.index), frequency)
+        chart = chart / np.array([indices[int(s)] for s in seasons])
+        unit_word = "month" if frequency == "monthly" else "quarter"
+        notes.append(
+            f"the figures are seasonally adjusted (each {unit_word} divided by its usual "
+            f"share of the year, estimated from the data up to {_label(last, frequency)}), "
+            "so a seasonal pattern alone is not a signal"
+        )
+        flags.append("seasonally adjusted for SPC")
+    span = _span_text(first, last, frequency)
+    lead = f"limits set from {span}{' (as stated in the catalogue)' if stated else ''}"
+    return SpcPlan(
+        series=chart,
+        limits_from=first,
+        limits_to=last,
+        baseline_points=positions,
+        rebase_at=tuple(rebase),
+        seasonal=seasonal,
+        indices=indices,
+        note="; ".join([lead, *notes]),
+        flag=", ".join(flags),
+    )
+
+
+def describe_limits_period(plan: SpcPlan | None, frequency: str) -> tuple[str, str]:
+    """The first and last months whose figures set the latest limits, as ``YYYY-MM``.
+
+    For a chart recalculated at a documented change, the latest section's: its first
+    ``baseline_points`` periods, or as many as it has. Empty strings without SPC.
+    """
+    if plan is None:
+        return "", ""
+    step = FREQUENCY_MONTHS[frequency]
+    first, last = plan.limits_from, plan.limits_to
+    if plan.rebase_at:
+        first = plan.rebase_at[-1]
+        section = pd.DatetimeIndex(plan.series.index)
+        section = section[section >= first]
+        last = section[min(len(section), plan.baseline_points) - 1]
+    last_month = month_number(last) + step - 1
+    return (
+        f"{first:%Y-%m}",
+        f"{last_month // 12:04d}-{last_month % 12 + 1:02d}",
+    )
+
+
+def list_seasons(indices: Mapping[int, float]) -> Sequence[tuple[int, float]]:
+    """The seasonal indices in calendar order, for tables and tests."""
+    return sorted(indices.items())

@@ -1,0 +1,145 @@
+"""One plain-English sentence per measure, and a short assessment, from its judgements.
+
+The sentence joins the like-for-like change, the SPC verdict and the target in one
+statement that cannot contradict itself, because each clause is read off the same
+judgement the table shows: "Up 3.0% on the same quarter last year (1,234 against
+1,198), within normal variation; on track for the March 2029 target (expected 1,180
+by now)."
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pcplib.labels import format_value, month_words
+
+__all__ = ["ASSESSMENTS", "assess_measure", "write_measure_sentence"]
+
+ASSESSMENTS = (
+    "needs attention",
+    "improving",
+    "on track",
+    "stable",
+    "no good direction",
+    "not assessed",
+)
+
+_SPC_CLAUSES = {
+    "common_cause": "within the normal variation of its baseline ({span})",
+    "special_cause_improvement": "better than its baseline ({span}) by more than chance",
+    "special_cause_concern": "worse than its baseline ({span}) by more than chance",
+    "special_cause_neutral_high": "higher than its baseline ({span}) by more than chance",
+    "special_cause_neutral_low": "lower than its baseline ({span}) by more than chance",
+}
+
+
+def _due_words(due: str) -> str:
+    from pcplib import periods
+
+    return month_words(periods.parse_month(due)) if due else ""
+
+
+def _change_clause(row: dict[str, Any]) -> str:
+    unit = row["unit"]
+    basis = row["comparison_basis"]
+    current, before = row["current"], row["comparison_value"]
+    if current is None:
+        return "No figure for the reporting period"
+    if before is None:
+        return f"{format_value(current, unit)}; no figure for the {basis} to compare with"
+    pair = f"({format_value(current, unit)} against {format_value(before, unit)})"
+    text = str(row["change"])
+    if row["direction"] == "no change" or text.lstrip("+-") in ("0.0%", "0.0 pp"):
+        return f"Unchanged on the {basis} {pair}"
+    amount = text.lstrip("+-").replace(" pp", " percentage points")
+    word = "Up" if row["direction"] == "up" else "Down"
+    return f"{word} {amount} on the {basis} {pair}"
+
+
+def _spc_clause(row: dict[str, Any]) -> str:
+    status = row["spc_status"]
+    if status == "not assessed":
+        return ""
+    if status != "assessed":
+        return "too few points yet to tell a real change from chance"
+    clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
+    return clause.format(span=_limits_span(row["spc_limits_from"], row["spc_limits_to"]))
+
+
+def _limits_span(first: str, last: str) -> str:
+    from pcplib import periods
+    from pcplib.labels import month_span
+
+    if not first or not last:
+        return "its first points"
+    return month_span(periods.parse_month(first), periods.parse_month(last))
+
+
+def _target_clause(row: dict[str, Any]) -> str:
+    good = row["good_direction"]
+    if good == "neutral":
+        return "no good direction set, so the change is reported as a trend, not judged"
+    unit = row["unit"]
+    basis, rating = row["rag_basis"], row["rag"]
+    capped = bool(row.get("rag_capped"))
+    met = rating == "Green" or capped
+    amber = ", but rated Amber for the real deterioration" if capped else ""
+    if basis == "trajectory":
+        due = _due_words(row["target_date"])
+        expected = format_value(row["target_for_period"], unit)
+        ok = "on track for" if met else "behind the trajectory to"
+        return f"{ok} the {due} target (expected {expected} by now){amber}"
+    if basis == "target":
+        goal = format_value(row["target_for_period"], unit)
+        if met:
+            return f"target met ({goal}){amber}"
+        closeness = "narrowly missed" if rating == "Amber" else "missed"
+        return f"target {closeness} ({goal})"
+    if basis == "spc":
+        return "no target, so rated on SPC"
+    return "no target" if row["current"] is not None else ""
+
+
+def write_measure_sentence(row: dict[str, Any]) -> str:
+    """Write the one sentence that sums up a measure's assessment.
+
+    Parameters
+    ----------
+    row : dict
+        A measure's judgements: ``unit``, ``good_direction``, ``current``,
+        ``comparison_basis``, ``comparison_value``, ``change`` (text), ``direction``,
+        ``spc_status``, ``spc_variation``, ``rag``, ``rag_basis``, ``rag_capped``,
+        ``target_for_period`` and ``target_date``.
+
+    Returns
+    -------
+    str
+        For example "Up 3.0% on the same quarter last year (1,234 against 1,198),
+        within normal variation; no target, so rated on SPC."
+    """
+    parts = [_change_clause(row), _spc_clause(row), _target_clause(row)]
+    text = "; ".join(p for p in parts if p)
+    return text + "."
+
+
+def assess_measure(row: dict[str, Any]) -> str:
+    """Return the measure's short assessment, one of :data:`ASSESSMENTS`.
+
+    ``needs attention`` for a Red or Amber rating or a special-cause concern;
+    ``improving`` for a special-cause improvement; ``on track`` for a target or
+    trajectory met; ``stable`` for common-cause variation with no target; ``no good
+    direction`` for a measure reported as a trend; ``not assessed`` otherwise.
+    """
+    if row["current"] is None:
+        return "not assessed"
+    if row["good_direction"] == "neutral":
+        return "no good direction"
+    if row["rag"] in ("Red", "Amber") or row["spc_variation"] == "special_cause_concern":
+        return "needs attention"
+    if row["spc_variation"] == "special_cause_improvement":
+        return "improving"
+    if row["rag"] == "Green" and row["rag_basis"] in ("target", "trajectory"):
+        return "on track"
+    if row["rag"] == "Green":
+        return "stable"
+    return "not assessed"
