@@ -26,6 +26,8 @@ UNIT_LABELS: dict[str, str] = {
     "hours": "Hours",
     "days": "Days",
     "score": "Score",
+    "kwh": "Kilowatt hours (kWh)",
+    "tonnes": "Tonnes",
 }
 
 
@@ -38,7 +40,7 @@ def format_value(value: Any, unit: str) -> str:
         The value; None or NaN is shown as "no data".
     unit : str
         The measure's unit: ``count``, ``percent``, ``rate_per_1000``, ``gbp``,
-        ``hours``, ``days`` or ``score``.
+        ``hours``, ``days``, ``score``, ``kwh`` (kilowatt hours) or ``tonnes``.
 
     Returns
     -------
@@ -70,6 +72,10 @@ def format_value(value: Any, unit: str) -> str:
         return f"{number:,.2f} per 1,000"
     if unit == "gbp":
         return f"−£{-number:,.0f}" if number < 0 else f"£{number:,.0f}"
+    if unit == "kwh":
+        return f"{number:,.0f} kWh"
+    if unit == "tonnes":
+        return f"{number:,.0f} tonnes"
     if unit in ("hours", "days"):
         return f"{number:,.1f} {unit}"
     return f"{number:,.1f}"

@@ -47,7 +47,9 @@ DIRECTIONS: tuple[str, ...] = ("up", "down", "no change", "not measurable")
 ARROWS: dict[str, str] = {"up": "▲", "down": "▼", "no change": "►", "not measurable": "‡"}
 GOOD_DIRECTIONS: tuple[str, ...] = ("higher", "lower", "neutral")
 JUDGEMENTS: tuple[str, ...] = ("improved", "deteriorated", "no change", "not measurable")
-UNITS: tuple[str, ...] = ("count", "percent", "rate_per_1000", "gbp", "hours", "days", "score")
+UNITS: tuple[str, ...] = (
+    "count", "percent", "rate_per_1000", "gbp", "hours", "days", "score", "kwh", "tonnes",
+)  # fmt: skip
 
 # Values that differ only by floating-point noise (0.1 + 0.2 vs 0.3) are equal.
 _REL_TOL = 1e-9

@@ -165,8 +165,12 @@ def compute_window(
     sel = rows[np.asarray(inside)]
     present = len(sel)
     numerator = denominator = None
+    # A stock's share or a rolling survey describes the window by its last period alone:
+    # adding the periods' samples would count the same vehicles or respondents again.
+    at_end = sel[np.asarray(end_n[np.asarray(inside)] == last)]
+    sample = at_end if aggregation == "last" else sel
     if present and {"numerator", "denominator"} <= set(sel.columns):
-        num, den = sel["numerator"], sel["denominator"]
+        num, den = sample["numerator"], sample["denominator"]
         if num.notna().all() and den.notna().all():
             numerator, denominator = float(num.sum()), float(den.sum())
     value: float | None
@@ -175,7 +179,6 @@ def compute_window(
     elif aggregation == "sum":
         value = float(sel["value"].sum()) if present >= expected else None
     elif aggregation == "last":
-        at_end = sel[np.asarray(end_n[np.asarray(inside)] == last)]
         value = float(at_end["value"].iloc[-1]) if not at_end.empty else None
     else:
         value = float(sel["value"].mean())

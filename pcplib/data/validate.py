@@ -228,7 +228,9 @@ def _value_problems(obs: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Pro
             f"a percentage between 0 and 100 (measure {obs.at[i, 'measure_id']} is in percent)"
         ),
     )
-    non_negative_units = unit.isin(["count", "rate_per_1000", "hours", "days", "score"])
+    non_negative_units = unit.isin(
+        ["count", "rate_per_1000", "hours", "days", "score", "kwh", "tonnes"]
+    )
     problems += _cell_problems(
         non_negative_units & (value < 0),
         raw,
