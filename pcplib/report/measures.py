@@ -90,8 +90,7 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
                 ),
                 with_note(
                     esc(f"{format_value(r['year_ending'], unit)} ({r['year_ending_change']})"),
-                    f"{r['year_ending_label'] or 'year ending'} against "
-                    f"{format_value(r['previous_year'], unit)} in the 12 months before",
+                    f"against {format_value(r['previous_year'], unit)} in the previous 12 months",
                 ),
                 with_note(
                     arrow_cell(

@@ -82,15 +82,15 @@ def describe_variation(status: str, variation: str | None) -> str:
     """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``."""
     if status == "not assessed":
         return "Not assessed"
-    if status != "assessed":
+    if status != "assessed" or not isinstance(variation, str):
         return "Not enough data to judge"
-    return VARIATION_WORDS.get(variation, str(variation))
+    return VARIATION_WORDS.get(variation, variation)
 
 
 def describe_assurance(status: str, assurance: str | None, has_target: bool) -> str:
     """The SPC assurance in words: whether the target will be met if nothing changes."""
     if status != "assessed":
         return "Not assessed"
-    if assurance is not None:
+    if isinstance(assurance, str) and assurance:
         return ASSURANCE_WORDS.get(assurance, assurance)
     return "Not assessed" if has_target else "No target"
