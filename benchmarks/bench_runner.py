@@ -32,7 +32,8 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import start_new_kernel
 
-from pcplib import render, run
+from pcplib import run
+from pcplib.run import render
 
 REPO = render.find_repo_root()
 BIN = Path(sys.executable).parent

@@ -91,7 +91,9 @@ def test_broken_strategy_fails_the_run_and_keeps_the_last_good_outputs(
         )
     )
     nbformat.write(broken, tmp_path / "delivery_strategy.ipynb")
-    monkeypatch.setitem(run.NOTEBOOKS, "delivery_strategy", tmp_path / "delivery_strategy.ipynb")
+    monkeypatch.setitem(
+        run.jobs.NOTEBOOKS, "delivery_strategy", tmp_path / "delivery_strategy.ipynb"
+    )
     out = slot_run.parent
     code = cli.main(["run", *SLOT_ARGS, "--out", str(out), "--data", str(repo_root / "data")])
     assert code == 1

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from pcplib import browser
 from pcplib.browser import (
     PageReport,
     build_pdf_templates,
@@ -16,6 +15,7 @@ from pcplib.browser import (
     find_chromium,
     parse_css_color,
 )
+from pcplib.run import browser
 
 
 def make_executable(path: Path) -> Path:

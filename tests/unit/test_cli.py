@@ -7,7 +7,8 @@ from types import ModuleType
 
 import pytest
 
-from pcplib import cli, render, run
+from pcplib import cli, run
+from pcplib.run import render
 
 
 def test_run_options_parse_with_documented_defaults() -> None:
@@ -72,9 +73,9 @@ def test_quarto_missing_prints_how_to_install_and_exits_2(monkeypatch, capsys) -
 
 
 def test_pdf_without_chromium_exits_2(monkeypatch, capsys) -> None:
-    import pcplib.browser
+    import pcplib.run.browser
 
-    monkeypatch.setattr(pcplib.browser, "find_chromium", lambda: None)
+    monkeypatch.setattr(pcplib.run.browser, "find_chromium", lambda: None)
     assert cli.main(["run", "--slot", "latest", "--pdf"]) == 2
     assert "--pdf needs Chromium" in capsys.readouterr().out
 

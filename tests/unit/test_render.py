@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from pcplib import render
+from pcplib.run import render
 
 PARAMETERS = 'strategy = "example"\nperiod_end = ""\n'
 BODY = (

@@ -8,9 +8,11 @@ by small stand-ins, so each run takes a few seconds.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,7 +22,8 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from pcplib import cli, render, run
+from pcplib import cli, run
+from pcplib.run import render
 
 STRATEGY_PARAMETERS = (
     'strategy = "example"\nslot = ""\nperiod_end = ""\ndata_dir = "data"\n'
@@ -58,7 +61,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
             nbdir / "public_quarterly.ipynb", PUBLIC_PARAMETERS, 'print("public", quarter)'
         ),
     }
-    monkeypatch.setattr(run, "NOTEBOOKS", notebooks)
+    monkeypatch.setattr(run.jobs, "NOTEBOOKS", notebooks)
     data = tmp_path / "data"
     data.mkdir()
     plan_file = tmp_path / "forward_plan.yaml"
@@ -72,8 +75,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
         ),
     )
     state = SimpleNamespace(problems=[], executed=[])
-    monkeypatch.setattr(run, "load_inputs", lambda options: (dataset, list(state.problems)))
-    monkeypatch.setattr(run, "read_git_commit", lambda: {"commit": "0" * 40, "dirty": False})
+    monkeypatch.setattr(
+        run.validation, "load_inputs", lambda options: (dataset, list(state.problems))
+    )
+    monkeypatch.setattr(
+        run.manifest, "read_git_commit", lambda: {"commit": "0" * 40, "dirty": False}
+    )
     forward_plan = SimpleNamespace(
         slots=[
             SimpleNamespace(
@@ -101,8 +108,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
                 return slot
         raise run.RunError(f"--slot {spec}: not in the plan", run.EXIT_USAGE)
 
-    monkeypatch.setattr(run, "load_plan", lambda path: forward_plan)
-    monkeypatch.setattr(run, "resolve_slot_spec", fake_resolve)
+    monkeypatch.setattr(run.plans, "load_plan", lambda path: forward_plan)
+    monkeypatch.setattr(run.plans, "resolve_slot_spec", fake_resolve)
     options = run.RunOptions(
         out_dir=tmp_path / "outputs",
         data_dir=data,
@@ -174,7 +181,7 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
         project, "--slot", "latest", "--today", "2026-11-23", "--timestamp", "2026-11-23T06:00Z"
     )
     plan = run.build_run_plan(args, run.make_options(args))
-    assert project.resolved == [("latest", run.date(2026, 11, 23))]
+    assert project.resolved == [("latest", date(2026, 11, 23))]
     assert plan.folder == "2026-11" and plan.slot == "2026-11" and plan.period_end == "2026-09"
     assert [j.name for j in plan.jobs] == ["vawg", "road-safety", "plan-overview"]
     vawg = plan.jobs[0]
@@ -208,7 +215,7 @@ def test_public_audience_goes_to_its_own_folder_with_public_reports(project) -> 
 def test_overall_rag_is_rolled_up_for_each_reports_audience(project, monkeypatch) -> None:
     seen = []
     monkeypatch.setattr(
-        run,
+        run.index,
         "summarise_overall",
         lambda ds, s, p, audience="cgb": seen.append((s, audience)) or run.OverallRag("Grey", ""),
     )
@@ -318,7 +325,7 @@ def test_month_helpers() -> None:
 
 def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     monkeypatch.setattr(
-        run,
+        run.index,
         "summarise_overall",
         lambda ds, s, p, audience="cgb": run.OverallRag("Amber", f"Worst of {s}."),
     )
@@ -372,7 +379,7 @@ def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
 
 
 def test_manifest_keeps_timings_when_not_reproducible(project) -> None:
-    options = run.replace(project.options, reproducible=False)
+    options = replace(project.options, reproducible=False)
     results = [run.JobResult(run.plan_overview_job("2026-11", "2026-09", "data", ""), True, 1.234)]
     plan = run.RunPlan("2026-11", "x", (results[0].job,), "2026-11", "2026-09")
     manifest = run.build_manifest(plan, results, options, project.dataset, {"commit": None})
@@ -418,7 +425,7 @@ def test_interrupt_kills_kernels_and_leaves_no_half_written_outputs(project, mon
             raise KeyboardInterrupt
         return real_execute(job, workdir, options)
 
-    monkeypatch.setattr(run, "execute_job", interrupted)
+    monkeypatch.setattr(run.execute, "execute_job", interrupted)
     old = project.out / "2026-11"
     old.mkdir(parents=True)
     (old / "index.html").write_text("last good run", encoding="utf-8")
@@ -436,7 +443,7 @@ def test_invalid_data_stops_the_run_before_anything_executes(project, monkeypatc
     def must_not_run(*args, **kwargs):
         raise AssertionError("a report was executed despite invalid data")
 
-    monkeypatch.setattr(run, "execute_job", must_not_run)
+    monkeypatch.setattr(run.execute, "execute_job", must_not_run)
     code = cli.main(run_args(project, "--slot", "2026-11"))
     assert code == 1
     out = capsys.readouterr().out
@@ -486,7 +493,7 @@ def test_quarto_renderer_without_quarto_exits_2(project, monkeypatch, capsys) ->
 
 def test_stale_temporary_folders_of_dead_runs_are_removed(tmp_path) -> None:
     dead = tmp_path / ".tmp-2026-11-999999999"
-    alive = tmp_path / f".tmp-2026-11-{run.os.getppid()}"
+    alive = tmp_path / f".tmp-2026-11-{os.getppid()}"
     other = tmp_path / ".tmp-2027-01-999999999"
     for folder in (dead, alive, other):
         folder.mkdir()
@@ -517,7 +524,7 @@ def test_screenshots_become_thumbnails_in_the_index_and_leave_the_html_alone(pro
     plan = run.name_jobs(make_plan(project, ["vawg"]), project.dataset)
     assert run.run_plan(plan, project.options, quiet()) == run.EXIT_OK
     without = folder_bytes(project.out / "2026-11")
-    options = run.replace(project.options, screenshots=True)
+    options = replace(project.options, screenshots=True)
     assert run.run_plan(plan, options, quiet()) == run.EXIT_OK
     folder = project.out / "2026-11"
     for name in ("vawg", "plan-overview"):
@@ -536,10 +543,10 @@ def test_screenshots_become_thumbnails_in_the_index_and_leave_the_html_alone(pro
 
 
 def test_without_chromium_screenshots_are_skipped_with_a_warning(project, monkeypatch) -> None:
-    from pcplib import browser
+    from pcplib.run import browser
 
     monkeypatch.setattr(browser, "find_chromium", lambda: None)
-    options = run.replace(project.options, screenshots=True)
+    options = replace(project.options, screenshots=True)
     console = Console(record=True, width=200, file=open("/dev/null", "w"))  # noqa: SIM115
     assert run.run_plan(make_plan(project, ["vawg"]), options, console) == run.EXIT_OK
     folder = project.out / "2026-11"
@@ -553,7 +560,7 @@ def test_without_chromium_screenshots_are_skipped_with_a_warning(project, monkey
 
 
 def test_a_failing_browser_skips_screenshots_but_fails_a_pdf_run(project, monkeypatch) -> None:
-    from pcplib import browser
+    from pcplib.run import browser
 
     def broken(*args, **kwargs):
         raise RuntimeError("browser crashed")
@@ -564,8 +571,8 @@ def test_a_failing_browser_skips_screenshots_but_fails_a_pdf_run(project, monkey
     assert (taken, warning) == (False, "screenshots skipped: RuntimeError: browser crashed")
     with pytest.raises(RuntimeError, match="PDFs could not be printed"):
         run.picture_reports([project.tmp / "x.html"], screenshots=True, pdf=True)
-    options = run.replace(project.options, pdf=True)
-    monkeypatch.setattr(run, "check_renderer", lambda options: None)
+    options = replace(project.options, pdf=True)
+    monkeypatch.setattr(run.validation, "check_renderer", lambda options: None)
     before = sorted(project.out.iterdir()) if project.out.exists() else []
     assert run.run_plan(make_plan(project, ["vawg"]), options, quiet()) == run.EXIT_FAILED
     folder = project.out / "2026-11"
@@ -587,7 +594,7 @@ def test_kernels_are_told_which_data_bytes_were_validated(
         OVERVIEW_PARAMETERS,
         'import os\nprint("digest", os.environ.get("PCP_VALIDATED_SHA256"))',
     )
-    monkeypatch.setitem(run.NOTEBOOKS, "plan_overview", notebook)
+    monkeypatch.setitem(run.jobs.NOTEBOOKS, "plan_overview", notebook)
     assert run.run_plan(make_plan(project, []), project.options, quiet()) == run.EXIT_OK
     expected = data.digest_validated_files(project.dataset.files, date.today())
     executed = (project.out / "2026-11" / "plan-overview.ipynb").read_text(encoding="utf-8")
@@ -673,10 +680,10 @@ from types import SimpleNamespace
 from pcplib import run
 
 config = json.loads(sys.argv[1])
-run.NOTEBOOKS = {key: Path(value) for key, value in config["notebooks"].items()}
+run.jobs.NOTEBOOKS = {key: Path(value) for key, value in config["notebooks"].items()}
 dataset = SimpleNamespace(illustrative=True, description="", files={}, strategies=None)
-run.load_inputs = lambda options: (dataset, [])
-run.read_git_commit = lambda: {"commit": None, "dirty": None}
+run.validation.load_inputs = lambda options: (dataset, [])
+run.manifest.read_git_commit = lambda: {"commit": None, "dirty": None}
 at = "2026-11-23T06:00:00+00:00"
 jobs = (
     run.plan_strategy_job("slow", "2026-11", "2026-09", "data", at),
@@ -709,7 +716,7 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> N
     )
     config = {
         "notebooks": {
-            **{k: str(v) for k, v in run.NOTEBOOKS.items()},
+            **{k: str(v) for k, v in run.jobs.NOTEBOOKS.items()},
             "delivery_strategy": str(slow),
         },
         "out": str(project.out),

@@ -1,0 +1,318 @@
+"""The reports a run produces: one job per notebook execution, and what became of it.
+
+A :class:`Job` names a template notebook (a key of :data:`NOTEBOOKS`), its papermill
+parameters and the report's title; a :class:`RunPlan` lists a run's jobs and the
+folder they are published to; a :class:`JobResult` says how a job went. There is
+one ``plan_*_job`` function per kind of report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pcplib.run import render
+
+NOTEBOOKS: dict[str, Path] = {
+    "delivery_strategy": Path("notebooks/delivery_strategy.ipynb"),
+    "plan_overview": Path("notebooks/plan_overview.ipynb"),
+    "public_quarterly": Path("notebooks/public_quarterly.ipynb"),
+    "annual_evaluation": Path("notebooks/annual_evaluation.ipynb"),
+}
+SPC_RULES = "mdc"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook execution and the report it produces.
+
+    Attributes
+    ----------
+    name : str
+        Output file stem: ``<strategy>``, ``plan-overview`` or ``public-quarterly``.
+    notebook : str
+        Key of :data:`NOTEBOOKS`.
+    parameters : dict
+        Papermill parameters (all strings).
+    title : str
+        What the index calls the report.
+    strategy : str or None
+        The delivery strategy id, for strategy reports.
+    """
+
+    name: str
+    notebook: str
+    parameters: dict[str, str]
+    title: str
+    strategy: str | None = None
+
+
+@dataclass
+class JobResult:
+    """What happened to one job.
+
+    Attributes
+    ----------
+    job : Job
+        The job.
+    ok : bool
+        True when the notebook executed and its HTML was written.
+    seconds : float
+        Wall time of execution and rendering.
+    error : str
+        One line saying what failed (empty on success).
+    cell : int or None
+        The failing cell's position in the executed notebook (1-based).
+    execution_count : int or None
+        The failing cell's ``In [n]`` number.
+    """
+
+    job: Job
+    ok: bool
+    seconds: float = 0.0
+    error: str = ""
+    cell: int | None = None
+    execution_count: int | None = None
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What a run produces and where.
+
+    Attributes
+    ----------
+    folder : str
+        Folder name under the output directory (``2026-11``, ``public-2026-27-Q2``).
+    heading : str
+        The index page's heading.
+    jobs : tuple of Job
+        The reports, in index order.
+    slot : str or None
+        The CGB slot (``YYYY-MM``) when the run is for one.
+    period_end : str or None
+        Last month of the data period (``YYYY-MM``).
+    """
+
+    folder: str
+    heading: str
+    jobs: tuple[Job, ...]
+    slot: str | None
+    period_end: str | None
+
+
+def repo_parameter(path: Path) -> str:
+    """Express a path as a notebook parameter: relative to the repository root when inside it.
+
+    Parameters
+    ----------
+    path : Path
+        The path.
+
+    Returns
+    -------
+    str
+        A repository-relative POSIX path, or the absolute path when outside the repository.
+    """
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(render.find_repo_root()).as_posix()
+    except ValueError:
+        return str(absolute)
+
+
+def notebook_path(key: str) -> Path:
+    """Return the template notebook for a :data:`NOTEBOOKS` key.
+
+    Parameters
+    ----------
+    key : str
+        ``delivery_strategy``, ``plan_overview``, ``public_quarterly`` or ``annual_evaluation``.
+
+    Returns
+    -------
+    Path
+        The absolute path.
+    """
+    return render.resolve_repo_path(NOTEBOOKS[key])
+
+
+def plan_strategy_job(
+    strategy: str,
+    slot: str,
+    period_end: str,
+    data_param: str,
+    produced_at: str,
+    title: str = "",
+    audience: str = "cgb",
+) -> Job:
+    """Plan one CGB delivery-strategy report.
+
+    Parameters
+    ----------
+    strategy : str
+        Strategy id, e.g. ``vawg``.
+    slot, period_end : str
+        The CGB meeting and the data period's last month (``YYYY-MM``).
+    data_param : str
+        The data folder as a notebook parameter.
+    produced_at : str
+        The time the report says it was produced.
+    title : str, optional
+        The strategy's name for the index (the id when empty).
+    audience : str, default "cgb"
+        ``cgb`` (restricted measures shown) or ``public`` (restricted measures removed).
+
+    Returns
+    -------
+    Job
+        The job.
+    """
+    return Job(
+        name=strategy,
+        notebook="delivery_strategy",
+        parameters={
+            "strategy": strategy,
+            "slot": slot,
+            "period_end": period_end,
+            "data_dir": data_param,
+            "spc_rules": SPC_RULES,
+            "audience": audience,
+            "produced_at": produced_at,
+        },
+        title=title or strategy,
+        strategy=strategy,
+    )
+
+
+def plan_overview_job(slot: str, period_end: str, data_param: str, produced_at: str) -> Job:
+    """Plan the plan overview across every strategy.
+
+    Parameters
+    ----------
+    slot, period_end : str
+        The CGB meeting and the data period's last month.
+    data_param : str
+        The data folder as a notebook parameter.
+    produced_at : str
+        The time the report says it was produced.
+
+    Returns
+    -------
+    Job
+        The job.
+    """
+    return Job(
+        name="plan-overview",
+        notebook="plan_overview",
+        parameters={
+            "slot": slot,
+            "period_end": period_end,
+            "data_dir": data_param,
+            "reference_dir": f"{data_param.rstrip('/')}/reference",
+            "produced_at": produced_at,
+        },
+        title="Plan overview: every delivery strategy",
+    )
+
+
+def plan_public_job(quarter: str, data_param: str, plan_param: str, produced_at: str) -> Job:
+    """Plan the quarterly public monitoring report.
+
+    Parameters
+    ----------
+    quarter : str
+        Quarter label such as ``2026/27 Q2``.
+    data_param, plan_param : str
+        Data folder and forward plan as notebook parameters.
+    produced_at : str
+        The time the report says it was produced.
+
+    Returns
+    -------
+    Job
+        The job.
+    """
+    return Job(
+        name="public-quarterly",
+        notebook="public_quarterly",
+        parameters={
+            "quarter": quarter,
+            "data_dir": data_param,
+            "forward_plan": plan_param,
+            "produced_at": produced_at,
+        },
+        title=f"Public monitoring report, {quarter}",
+    )
+
+
+def plan_annual_job(year: str, data_param: str, produced_at: str) -> Job:
+    """Plan the annual evaluation of the plan's impact.
+
+    Parameters
+    ----------
+    year : str
+        Financial year such as ``2025/26``.
+    data_param : str
+        Data folder as a notebook parameter.
+    produced_at : str
+        The time the report says it was produced.
+
+    Returns
+    -------
+    Job
+        The job.
+    """
+    return Job(
+        name="annual-evaluation",
+        notebook="annual_evaluation",
+        parameters={"year": year, "data_dir": data_param, "produced_at": produced_at},
+        title=f"Annual evaluation, {year}",
+    )
+
+
+def name_strategies(dataset: Any, strategies: Sequence[str]) -> dict[str, str]:
+    """Look up each strategy's name in the data set (the id where it has none).
+
+    Parameters
+    ----------
+    dataset : pcplib.data.Dataset or None
+        The loaded data set.
+    strategies : sequence of str
+        Strategy ids.
+
+    Returns
+    -------
+    dict
+        Id to name.
+    """
+    names = {s: s for s in strategies}
+    frame = getattr(dataset, "strategies", None)
+    if frame is not None and {"strategy_id", "strategy_name"} <= set(frame.columns):
+        lookup = dict(zip(frame["strategy_id"], frame["strategy_name"], strict=True))
+        names.update({s: str(lookup[s]) for s in strategies if s in lookup})
+    return names
+
+
+def name_jobs(plan: RunPlan, dataset: Any) -> RunPlan:
+    """Title each strategy report with the strategy's name from the data set.
+
+    Parameters
+    ----------
+    plan : RunPlan
+        The run, its strategy jobs titled by id.
+    dataset : pcplib.data.Dataset
+        The validated data set.
+
+    Returns
+    -------
+    RunPlan
+        The same run with strategy names as titles.
+    """
+    strategies = [job.strategy for job in plan.jobs if job.strategy]
+    names = name_strategies(dataset, strategies)
+    jobs = tuple(
+        replace(job, title=names[job.strategy]) if job.strategy else job for job in plan.jobs
+    )
+    return replace(plan, jobs=jobs)

@@ -1,0 +1,301 @@
+"""Planning a run from the command line: which reports, into which folder.
+
+``pcp run`` plans a CGB slot's strategy reports and the plan overview (``--slot``,
+``--default`` adds the public quarterly report), chosen strategies for a period
+(``--strategy``) or every strategy in the forward plan (``--all``); ``pcp public``
+plans a quarter's public report and ``pcp annual`` a year's evaluation.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pcplib.run.errors import EXIT_USAGE, RunError
+from pcplib.run.jobs import (
+    Job,
+    RunPlan,
+    plan_annual_job,
+    plan_overview_job,
+    plan_public_job,
+    plan_strategy_job,
+    repo_parameter,
+)
+from pcplib.run.months import (
+    format_month,
+    label_quarter_of,
+    month_text,
+    quarter_end_of,
+    shift_month,
+)
+from pcplib.run.options import RunOptions
+
+
+def load_plan(forward_plan: Path) -> Any:
+    """Load the forward plan, turning its errors into a :class:`RunError`.
+
+    Parameters
+    ----------
+    forward_plan : Path
+        ``params/forward_plan.yaml``.
+
+    Returns
+    -------
+    pcplib.forward_plan.ForwardPlan
+        The plan.
+
+    Raises
+    ------
+    RunError
+        When the plan cannot be read or is invalid (exit 1).
+    """
+    from pcplib.forward_plan import load_forward_plan
+
+    try:
+        return load_forward_plan(forward_plan)
+    except (OSError, ValueError) as exc:
+        raise RunError(f"forward plan {forward_plan}: {exc}") from exc
+
+
+def resolve_slot_spec(plan: Any, spec: str, today: date | None) -> Any:
+    """Resolve ``latest``, ``next`` or ``YYYY-MM`` to a slot of the forward plan.
+
+    Parameters
+    ----------
+    plan : pcplib.forward_plan.ForwardPlan
+        The plan.
+    spec : str
+        The ``--slot`` value.
+    today : datetime.date or None
+        The date ``latest`` and ``next`` are relative to.
+
+    Returns
+    -------
+    pcplib.forward_plan.Slot
+        The slot.
+
+    Raises
+    ------
+    RunError
+        If the slot is not in the plan (exit 2).
+    """
+    from pcplib.forward_plan import resolve_slot
+
+    try:
+        return resolve_slot(plan, spec, today=today)
+    except (ValueError, KeyError, LookupError) as exc:
+        raise RunError(f"--slot {spec}: {exc}", EXIT_USAGE) from exc
+
+
+def check_period(period: str) -> str:
+    """Check a ``--period`` value is a quarter-end month ``YYYY-MM``.
+
+    Parameters
+    ----------
+    period : str
+        The value given.
+
+    Returns
+    -------
+    str
+        The same month.
+
+    Raises
+    ------
+    RunError
+        If it is not ``YYYY-MM`` in March, June, September or December (exit 2).
+    """
+    try:
+        parsed = datetime.strptime(period, "%Y-%m")
+    except ValueError as exc:
+        raise RunError(f"--period {period!r} is not a month YYYY-MM", EXIT_USAGE) from exc
+    if parsed.month % 3:
+        raise RunError(
+            f"--period {period} is not a quarter end (expected March, June, September or "
+            "December, e.g. 2026-09)",
+            EXIT_USAGE,
+        )
+    return period
+
+
+def known_strategies(forward_plan: Any) -> list[str]:
+    """Return every strategy the forward plan schedules, in order of first appearance.
+
+    Parameters
+    ----------
+    forward_plan : pcplib.forward_plan.ForwardPlan
+        The plan.
+
+    Returns
+    -------
+    list of str
+        Strategy ids.
+    """
+    ordered: dict[str, None] = {}
+    for slot in forward_plan.slots:
+        ordered.update(dict.fromkeys(slot.strategies))
+    return list(ordered)
+
+
+def derive_slot_for_period(plan: Any, period_end: str) -> str:
+    """Return the first CGB slot that reports data up to ``period_end``.
+
+    Parameters
+    ----------
+    plan : pcplib.forward_plan.ForwardPlan
+        The forward plan.
+    period_end : str
+        The data period's last month.
+
+    Returns
+    -------
+    str
+        The earliest scheduled slot whose period ends then; otherwise the month two
+        months after ``period_end`` (the first meeting that could see that quarter).
+    """
+    matching = sorted(
+        month_text(s.slot) for s in plan.slots if month_text(s.period_end) == period_end
+    )
+    return matching[0] if matching else shift_month(period_end, 2)
+
+
+def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
+    """Plan ``pcp run`` from its options (``--slot``, ``--strategy``, ``--all``, ``--default``).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+    options : RunOptions
+        The run's options (paths, produced_at).
+
+    Returns
+    -------
+    RunPlan
+        The plan.
+
+    Raises
+    ------
+    RunError
+        For conflicting or invalid options (exit 2).
+    """
+    modes = [m for m in ("strategy", "all", "default") if getattr(args, m, None)]
+    if len(modes) > 1:
+        raise RunError(
+            f"choose one of --strategy, --all and --default (got {', '.join(modes)})", EXIT_USAGE
+        )
+    if not modes and not args.slot:
+        raise RunError(
+            "say what to run: --slot latest|next|YYYY-MM, --strategy ID --period YYYY-MM, "
+            "--all or --default",
+            EXIT_USAGE,
+        )
+    if args.period and not modes:
+        raise RunError("--period goes with --strategy or --all", EXIT_USAGE)
+    forward_plan = load_plan(options.forward_plan)
+    today = options.today
+    data_param = repo_parameter(options.data_dir)
+    at = options.produced_at
+    period = check_period(args.period) if args.period else ""
+    mode = modes[0] if modes else "slot"
+    audience = getattr(args, "audience", None) or "cgb"
+    # Public versions go to their own folder, so they never mix with the Board's.
+    suffix, versions = ("-public", " (public versions)") if audience == "public" else ("", "")
+
+    if mode in ("slot", "default"):
+        slot = resolve_slot_spec(forward_plan, args.slot or "latest", today)
+        slot_id, period_end = month_text(slot.slot), month_text(slot.period_end)
+        jobs: list[Job] = [
+            plan_strategy_job(strategy, slot_id, period_end, data_param, at, audience=audience)
+            # A strategy listed twice in one slot (the plan does so) runs once.
+            for strategy in dict.fromkeys(slot.strategies)
+        ]
+        jobs.append(plan_overview_job(slot_id, period_end, data_param, at))
+        if mode == "default":
+            quarter = label_quarter_of(period_end)
+            jobs.append(
+                plan_public_job(quarter, data_param, repo_parameter(options.forward_plan), at)
+            )
+        heading = f"Corporate Governance Board, {format_month(slot_id)}: delivery reports"
+        return RunPlan(slot_id + suffix, heading + versions, tuple(jobs), slot_id, period_end)
+
+    if args.slot:
+        slot_id = month_text(resolve_slot_spec(forward_plan, args.slot, today).slot)
+        if not args.period:
+            period = month_text(resolve_slot_spec(forward_plan, args.slot, today).period_end)
+    else:
+        if not args.period:
+            period = month_text(resolve_slot_spec(forward_plan, "latest", today).period_end)
+        slot_id = derive_slot_for_period(forward_plan, period)
+    if mode == "all":
+        strategies = known_strategies(forward_plan)
+        folder = f"all-{period}"
+        heading = f"Every delivery strategy, data to {format_month(period)}"
+    else:
+        strategies = list(dict.fromkeys(args.strategy))
+        folder = f"{strategies[0]}-{period}" if len(strategies) == 1 else f"strategies-{period}"
+        heading = f"Delivery strategy reports, data to {format_month(period)}"
+    jobs = [
+        plan_strategy_job(s, slot_id, period, data_param, at, audience=audience) for s in strategies
+    ]
+    return RunPlan(folder + suffix, heading + versions, tuple(jobs), slot_id, period)
+
+
+def build_public_plan(args: Any, options: RunOptions) -> RunPlan:
+    """Plan ``pcp public --quarter "2026/27 Q2"``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+    options : RunOptions
+        The run's options.
+
+    Returns
+    -------
+    RunPlan
+        One public quarterly report into ``public-<quarter>`` (``public-2026-27-Q2``).
+    """
+    quarter = args.quarter
+    period_end = quarter_end_of(quarter)
+    folder = "public-" + quarter.replace("/", "-").replace(" ", "-")
+    job = plan_public_job(
+        quarter,
+        repo_parameter(options.data_dir),
+        repo_parameter(options.forward_plan),
+        options.produced_at,
+    )
+    return RunPlan(folder, f"Public monitoring report, {quarter}", (job,), None, period_end)
+
+
+def build_annual_plan(args: Any, options: RunOptions) -> RunPlan:
+    """Plan ``pcp annual --year 2025/26``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+    options : RunOptions
+        The run's options.
+
+    Returns
+    -------
+    RunPlan
+        One annual evaluation into ``annual-<year>`` (``annual-2025-26``).
+
+    Raises
+    ------
+    RunError
+        When the year is not a financial year such as ``2025/26`` (exit 2).
+    """
+    from pcplib.periods import parse_financial_year
+
+    year = args.year
+    try:
+        _, end = parse_financial_year(year)
+    except (ValueError, TypeError) as exc:
+        raise RunError(f"--year {year!r}: {exc}", EXIT_USAGE) from exc
+    job = plan_annual_job(year, repo_parameter(options.data_dir), options.produced_at)
+    folder = "annual-" + year.replace("/", "-")
+    return RunPlan(folder, f"Annual evaluation, {year}", (job,), None, end.strftime("%Y-%m"))
