@@ -282,8 +282,11 @@ def build_index(
 {chr(10).join(rows)}
 </tbody>
 </table>
-<p>RAG is written as a word as well as coloured: Green, Amber, Red, or Grey (no target or
-no data). Each report explains how its overall RAG is rolled up from its headline measures.</p>
+<p>RAG is written as a word as well as coloured: Green, Amber, Red, or Grey (nothing to rate:
+no data or no good direction). Each report explains how its overall RAG is rolled up from its
+headline measures.</p>
+<p>Every judgement these reports show, one row per report and measure, is in
+<a href="judgements.csv">judgements.csv</a> for dashboards and checking.</p>
 {thumbnails_note}
 </main>
 <footer><p class="marking">{MARKING}</p></footer>

@@ -39,6 +39,7 @@ from typing import Any
 from rich.console import Console
 
 from pcplib.run import execute, index, jobs, manifest, pictures, plans, publish, render, validation
+from pcplib.run import judgements as run_judgements
 from pcplib.run.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, RunError
 from pcplib.run.jobs import RunPlan
 from pcplib.run.log import logger, start_log, stop_log
@@ -205,8 +206,12 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
         # reports: worked out while the kernels run, they no longer wait for the last report.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as rag_pool:
             rag_future = rag_pool.submit(index.summarise_overalls, dataset, plan)
+            judgements_future = rag_pool.submit(
+                run_judgements.tabulate_run_judgements, dataset, plan
+            )
             results = execute.execute_with_progress(plan.jobs, staging, options, console)
             all_rags = rag_future.result()
+            judgements_frame = judgements_future.result()
         failed = [r for r in results if not r.ok]
         # Picture: screenshots and PDFs, only of a run whose every report succeeded.
         screenshots = False
@@ -268,7 +273,8 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
                 highlight=False,
             )
             return EXIT_FAILED
-        # Index, then publish.
+        # Judgements, index, then publish.
+        run_judgements.write_judgements(judgements_frame, staging / "judgements.csv")
         (staging / "index.html").write_text(
             index.build_index(
                 plan,

@@ -23,6 +23,7 @@ import pytest
 from rich.console import Console
 
 from pcplib import cli, run
+from pcplib.run import judgements as run_judgements
 from pcplib.run import render
 
 STRATEGY_PARAMETERS = (
@@ -62,6 +63,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
         ),
     }
     monkeypatch.setattr(run.jobs, "NOTEBOOKS", notebooks)
+    # The stand-in data set cannot be assessed: judgements.csv gets one row per report here,
+    # and tests/e2e/test_run.py checks the real rows.
+    monkeypatch.setattr(
+        run_judgements,
+        "tabulate_run_judgements",
+        lambda ds, plan: pd.DataFrame({"report": [j.name for j in plan.jobs]}),
+    )
     data = tmp_path / "data"
     data.mkdir()
     plan_file = tmp_path / "forward_plan.yaml"
@@ -335,6 +343,7 @@ def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
         "index.html",
+        "judgements.csv",
         "manifest.json",
         "plan-overview.html",
         "plan-overview.ipynb",
@@ -472,6 +481,7 @@ def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
     second = folder_bytes(project.out / "2026-11")
     assert sorted(first) == [
         "index.html",
+        "judgements.csv",
         "manifest.json",
         "plan-overview.html",
         "plan-overview.ipynb",

@@ -1,0 +1,79 @@
+"""``judgements.csv``: the judgements of every report in a run, one row per measure shown.
+
+The rows come from the same assessment the notebooks format
+(:func:`pcplib.assessment.judgements.tabulate_judgements`), worked out once from the
+validated data set, so the file and the HTML cannot disagree. Strategy reports give
+their headline and sub-measures (public measures only in a public run), the plan
+overview its public headline measures, and the public report its public measures; each
+strategy's overall rating is a row with ``measure_id`` ``overall``. The annual
+evaluation's findings are tests of change over a year and stay in its own table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pcplib.run.jobs import RunPlan
+
+__all__ = ["tabulate_run_judgements", "write_judgements"]
+
+
+def _summaries(dataset: Any, period_end: str, audience: str, spc_rules: str = "mdc") -> list:
+    from pcplib.assessment.strategy import summarise_strategy
+
+    return [
+        summarise_strategy(dataset, strategy, period_end, audience, spc_rules)
+        for strategy in dataset.strategies["strategy_id"]
+    ]
+
+
+def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
+    """Return the judgements of every report in a run.
+
+    Parameters
+    ----------
+    dataset : pcplib.data.Dataset
+        The validated data set.
+    plan : RunPlan
+        The run's jobs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, reports in
+        the run's order.
+    """
+    from pcplib import periods
+    from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
+    from pcplib.assessment.scope import available_period_end
+    from pcplib.assessment.strategy import summarise_strategy
+
+    frames = []
+    for job in plan.jobs:
+        p = job.parameters
+        if job.notebook == "delivery_strategy" and job.strategy:
+            end = available_period_end(dataset, p["period_end"])
+            summary = summarise_strategy(
+                dataset, job.strategy, end, p.get("audience", "cgb"), p.get("spc_rules", "mdc")
+            )
+            frames.append(tabulate_judgements([summary], job.name))
+        elif job.notebook == "plan_overview":
+            end = available_period_end(dataset, p["period_end"])
+            frames.append(
+                tabulate_judgements(_summaries(dataset, end, "public"), job.name, ("headline",))
+            )
+        elif job.notebook == "public_quarterly":
+            _, stop = periods.parse_quarter(p["quarter"])
+            end = available_period_end(dataset, str(stop.to_period("M")))
+            frames.append(tabulate_judgements(_summaries(dataset, end, "public"), job.name))
+    if not frames:
+        return pd.DataFrame(columns=JUDGEMENT_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_judgements(frame: pd.DataFrame, path: Path) -> None:
+    """Write the judgements as UTF-8 CSV with LF line endings, the same bytes every run."""
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")

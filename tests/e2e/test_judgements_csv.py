@@ -1,0 +1,99 @@
+"""judgements.csv: written by every run, in the documented shape, and true to the HTML."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import pytest
+
+from pcplib.assessment.measures import COMPARISON_BASES, JUDGEMENTS
+
+pytestmark = pytest.mark.e2e
+
+REQUIRED = [
+    "report", "strategy_id", "measure_id", "period_end", "current", "comparison_basis",
+    "comparison_value", "change", "judgement", "spc_variation", "spc_assurance",
+    "spc_limits_from", "spc_limits_to", "target_for_period", "rag", "rag_basis",
+    "assessment", "sentence",
+]  # fmt: skip
+POINT_TYPES = {
+    "common_cause",
+    "special_cause_improvement",
+    "special_cause_concern",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
+}
+
+
+@pytest.fixture(scope="module")
+def judgements(sample_outputs) -> dict[str, pd.DataFrame]:
+    return {
+        folder.name: pd.read_csv(folder / "judgements.csv", keep_default_na=False)
+        for folder in (sample_outputs.slot_dir, sample_outputs.all_dir)
+    }
+
+
+def test_every_run_writes_judgements_with_the_documented_columns(judgements) -> None:
+    for frame in judgements.values():
+        assert list(frame.columns[: len(REQUIRED)]) == REQUIRED
+        assert not frame.empty
+
+
+def test_values_are_from_the_documented_sets(judgements) -> None:
+    for frame in judgements.values():
+        measures = frame[frame["measure_id"] != "overall"]
+        assert set(measures["judgement"]) <= set(JUDGEMENTS)
+        assert set(frame["rag"]) <= {"Green", "Amber", "Red", "Grey"}
+        assert set(measures["rag_basis"]) <= {"target", "trajectory", "spc", "none"}
+        assert set(frame.loc[frame["measure_id"] == "overall", "rag_basis"]) == {"roll-up"}
+        assert set(measures["spc_variation"]) <= POINT_TYPES | {""}
+        assert set(measures["comparison_basis"]) <= set(COMPARISON_BASES)
+        assert measures["period_end"].str.fullmatch(r"\d{4}-\d{2}").all()
+        limits = measures.loc[measures["spc_limits_from"] != "", "spc_limits_from"]
+        assert limits.str.fullmatch(r"\d{4}-\d{2}").all()
+
+
+def test_each_strategy_report_has_an_overall_row_matching_its_measures(judgements) -> None:
+    frame = judgements["all-2026-09"]
+    for report, rows in frame.groupby("report"):
+        overall = rows[rows["measure_id"] == "overall"]
+        assert len(overall) == rows["strategy_id"].nunique(), report
+        if report in ("plan-overview", "public-quarterly"):
+            continue
+        headline = rows[(rows["tier"] == "headline") & (rows["rag"] != "Grey")]
+        order = ["Red", "Amber", "Green"]
+        worst = next((r for r in order if r in set(headline["rag"])), "Grey")
+        assert overall["rag"].iloc[0] == worst, report
+
+
+def test_no_green_strategy_holds_a_special_cause_concern(judgements) -> None:
+    for frame in judgements.values():
+        for (report, strategy), rows in frame.groupby(["report", "strategy_id"]):
+            overall = rows[rows["measure_id"] == "overall"]["rag"].iloc[0]
+            concerns = rows[
+                (rows["tier"] == "headline") & (rows["spc_variation"] == "special_cause_concern")
+            ]
+            if not concerns.empty:
+                assert overall != "Green", (report, strategy, list(concerns["measure_id"]))
+
+
+def test_the_html_shows_each_rows_sentence_and_rating(judgements, sample_outputs) -> None:
+    frame = judgements["all-2026-09"]
+    for report, rows in frame.groupby("report"):
+        if report not in sample_outputs.reports or report == "plan-overview":
+            continue
+        page = html.unescape(sample_outputs.reports[report].read_text(encoding="utf-8"))
+        for row in rows.to_dict("records"):
+            if row["measure_id"] == "overall":
+                assert row["sentence"] in page, (report, "overall")
+            elif report != "public-quarterly":
+                assert row["sentence"] in page, (report, row["measure_id"])
+
+
+def test_a_public_report_has_no_restricted_measure(judgements, restricted_measure_names) -> None:
+    frame = judgements["all-2026-09"]
+    public = frame[frame["report"].str.endswith("-public") | (frame["report"] == "plan-overview")]
+    assert not public.empty
+    assert set(public.loc[public["measure_id"] != "overall", "visibility"]) == {"public"}
+    assert not set(public["measure_name"]) & set(restricted_measure_names)
