@@ -32,6 +32,7 @@ import argparse
 import csv
 import dataclasses
 import math
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ import numpy as np
 import yaml
 
 from pcplib.data.schemas import DATASET_META, FREQUENCY_MONTHS, NARRATIVE_SECTIONS, TABLES
+from pcplib.labels import format_value, list_words
 
 __all__ = [
     "SEED",
@@ -521,22 +523,183 @@ def build_commitment_rows() -> list[dict[str, str]]:
     return rows
 
 
-def build_narrative_rows() -> list[dict[str, str]]:
-    """Return the narrative table: four sections per strategy for 2026/27 Q1 and Q2.
+# A narrative placeholder, {kind:measure:...}; narrative.yaml lists the kinds.
+PLACEHOLDER = re.compile(r"\{(\w+):([^{}]+)\}")
+NUMBER_WORDS = ("none", "one", "two", "three")
+# measure -> period start -> (value, None where missing; status), oldest first.
+Series = dict[str, dict[date, tuple[float | None, str]]]
+Entry = tuple[date, float, str]
+CLAIM_DEFAULTS = {"wording": "", "against": "", "against_value": None}
+
+
+def _label_period(start: date, months: int, code: bool = False) -> str:
+    """Return a month as ``August 2026`` (``2026-08`` for a code) or a quarter as ``2026/27 Q2``."""
+    if months == 1:
+        return f"{start:%Y-%m}" if code else f"{start:%B %Y}"
+    year = start.year if start.month >= 4 else start.year - 1
+    return f"{year}/{(year + 1) % 100:02d} Q{(start.month - 4) % 12 // 3 + 1}"
+
+
+def _name_period(period: str) -> str:
+    """Return ``2026-08`` as ``August 2026``; a quarter, ``2026/27 Q2``, as it is."""
+    return period if " Q" in period else f"{date.fromisoformat(f'{period}-01'):%B %Y}"
+
+
+def _select_entries(series: Series, row: dict[str, str], period: str) -> list[Entry]:
+    """Return the (start, value, status) of a measure's periods in ``2026-08`` or ``2026/27 Q2``."""
+    year, _, number = period.partition(" Q")
+    first = _add_months(date(int(year[:4]), 4, 1), 3 * int(number) - 3) if number else None
+    first, months = (first, 3) if first else (date.fromisoformat(f"{period}-01"), 1)
+    entries = [(d, v, s) for d, (v, s) in series[row["measure_id"]].items()
+               if first <= d < _add_months(first, months)]  # fmt: skip
+    if FREQUENCY_MONTHS[row["frequency"]] > months or not entries:
+        raise ValueError(f"{row['measure_id']} {period}: not a period of the measure")
+    if any(v is None for _, v, _ in entries):
+        raise ValueError(f"{row['measure_id']} {period}: a figure is missing, so none is stated")
+    return entries  # type: ignore[return-value]
+
+
+def _aggregate(entries: list[Entry], aggregation: str) -> float:
+    """Return a period's figure from its months, by the measure's aggregation."""
+    values = [v for _, v, _ in entries]
+    if aggregation == "sum":
+        return sum(values)
+    return values[-1] if aggregation == "last" else sum(values) / len(values)
+
+
+def _render_record(kind: str, row: dict[str, str], period: str, series: Series) -> tuple[str, dict]:
+    """Render ``record_high`` or ``record_low``: how far back the figure is unbeaten."""
+    sign, months = (1 if kind == "record_high" else -1), FREQUENCY_MONTHS[row["frequency"]]
+    # In a quarter of a monthly measure, its peak (or trough) month; max and min return the
+    # first of equal figures, so the run found below never starts inside the quarter.
+    entries = _select_entries(series, row, period)
+    d, value, _ = (max if sign > 0 else min)(entries, key=lambda e: e[1])
+    word, than = ("highest", "no higher than") if sign > 0 else ("lowest", "no lower than")
+    fields = {"period": _label_period(d, months, code=True), "value": value}
+    earlier = [(e, v) for e, (v, _) in series[row["measure_id"]].items() if e < d and v is not None]
+    # The latest earlier figure at least as high (or as low) ends the run this one tops.
+    beaten = [i for i, (_, v) in enumerate(earlier) if sign * v >= sign * value]
+    if not beaten:
+        noun = "month" if months == 1 else "quarter"
+        return f"the {word} {noun} on record", {**fields, "wording": "on record"}
+    start, before = earlier[beaten[-1]]
+    fields.update(against=_label_period(start, months, code=True), against_value=before)
+    if beaten[-1] < len(earlier) - 1:
+        return f"the {word} since {_label_period(start, months)}", {**fields, "wording": "since"}
+    if len(entries) > 1:
+        return f"the {word} month of the quarter", {**fields, "wording": "of the quarter"}
+    return f"{than} in {_label_period(start, months)}", {**fields, "wording": than}
+
+
+def _render_placeholder(kind: str, args: list[str], series: Series) -> tuple[str, dict]:
+    """Return a placeholder's words (``narrative.yaml`` lists the kinds) and its claim's fields."""
+    row = {m.row["measure_id"]: m.row for m in MEASURES}.get(args[0])
+    if row is None:
+        raise ValueError(f"narrative placeholder {kind}: unknown measure {args[0]!r}")
+    unit, claim, rest = row["unit"], {"measure": args[0], "period": ""}, args[1:]
+    if kind == "target":
+        return format_value(float(row["target"]), unit), {**claim, "value": float(row["target"])}
+    if kind == "missing":
+        gaps = [d for d, (v, _) in series[args[0]].items() if v is None]
+        wording = ";".join(f"{d:%Y-%m}" for d in gaps)
+        text = list_words([_label_period(d, 1) for d in gaps]) or "no month"
+        return text, {**claim, "value": None, "wording": wording}
+    if kind in ("record_high", "record_low"):
+        text, fields = _render_record(kind, row, rest[0], series)
+        return text, {**claim, **fields}
+    # The period is the last argument (TO, for change), but compare's ends with a threshold.
+    period = rest[0] if kind == "compare" else rest[-1]
+    entries = _select_entries(series, row, period)
+    figure, values = _aggregate(entries, row["aggregation"]), [v for _, v, _ in entries]
+    claim.update(period=period, value=figure)
+    if kind in ("value", "total", "mean"):
+        value = {"value": figure, "total": sum(values), "mean": sum(values) / len(values)}[kind]
+        return format_value(value, unit), {**claim, "value": value}
+    if kind in ("peak", "trough"):
+        d, value, _ = (max if kind == "peak" else min)(entries, key=lambda e: e[1])
+        text = f"{format_value(value, unit)} in {_label_period(d, 1)}"
+        return text, {**claim, "period": f"{d:%Y-%m}", "value": value, "against": period}
+    if kind == "status":
+        wording = " ".join(sorted({s for _, _, s in entries}))
+        wording = "partly provisional" if " " in wording else wording
+        return wording, {**claim, "value": None, "wording": wording}
+    if kind == "count_meeting_target" and row["good_direction"] in ("higher", "lower"):
+        target, sign = float(row["target"]), 1 if row["good_direction"] == "higher" else -1
+        met = sum(sign * v >= sign * target for v in values)
+        text = f"in {NUMBER_WORDS[met]} of the {NUMBER_WORDS[len(values)]} months"
+        text = "in every month of the quarter" if met == len(values) else text
+        return text, {**claim, "value": met, "against": "target", "against_value": target}
+    if kind == "change":
+        # change:MEASURE:FROM:TO states TO's figure and compares it with FROM's.
+        before = _aggregate(_select_entries(series, row, rest[0]), row["aggregation"])
+        wording = "rose" if figure > before else "fell" if figure < before else "was unchanged"
+        a, b = (
+            f"{format_value(v, unit)} in {_name_period(p)}"
+            for v, p in zip((before, figure), rest, strict=True)
+        )
+        text = f"{wording} from {a} to {b}"
+        return text, {**claim, "wording": wording, "against": rest[0], "against_value": before}
+    if kind == "compare":
+        threshold = float(row["target"] if rest[1] == "target" else rest[1])
+        wording = "above" if figure > threshold else "below" if figure < threshold else "at"
+        name = format_value(threshold, unit)
+        text = f"{wording} {f'the target of {name}' if rest[1] == 'target' else name}"
+        return text, {**claim, "wording": wording, "against": rest[1], "against_value": threshold}
+    raise ValueError(f"placeholder {kind}:{args[0]}: not a kind for it (see narrative.yaml)")
+
+
+def build_narrative_rows(observations: list[dict[str, str]]) -> tuple[list[dict], list[dict]]:
+    """Return the narrative table, four sections per strategy per quarter, and its claims.
+
+    The texts are ``narrative.yaml``'s, where every statement about a measure's figures is
+    a placeholder (such as ``{peak:vawg-dvpo:2026/27 Q2}``; the file lists the kinds)
+    rendered here from the generated observations, wording and all ("the highest month on
+    record" only where it is), so the narrative quotes nothing the data do not hold.
+
+    Parameters
+    ----------
+    observations : list of dict
+        The rows :func:`generate_observations` returned.
 
     Returns
     -------
-    list of dict
+    rows : list of dict
         Rows keyed by the narrative columns.
+    claims : list of dict
+        What each placeholder claimed, in the rows' order, for
+        ``tests/unit/test_sample_narrative.py`` to check against the observations written:
+        ``where`` (strategy, quarter, section), ``kind``, ``measure``, ``text`` and the
+        fields ``narrative.yaml`` gives each kind (``period``, ``value``, ``wording``,
+        ``against``, ``against_value``).
+
+    Raises
+    ------
+    ValueError
+        If a placeholder cannot be rendered, or a brace is left that is not one.
     """
-    rows = []
-    for strategy in (s[0] for s in STRATEGIES):
-        for quarter in NARRATIVE_QUARTERS:
-            for section, text in zip(NARRATIVE_SECTIONS, NARRATIVE[strategy][quarter], strict=True):
-                rows.append(
-                    {"strategy_id": strategy, "quarter": quarter, "section": section, "text": text}
-                )
-    return rows
+    series: Series = {}
+    for obs in observations:
+        value = float(obs["value"]) if obs["value"] else None
+        start = date.fromisoformat(obs["period_start"])
+        series.setdefault(obs["measure_id"], {})[start] = (value, obs["status"])
+    rows, claims = [], []
+    for strategy, quarter in ((s[0], q) for s in STRATEGIES for q in NARRATIVE_QUARTERS):
+        for section, template in zip(NARRATIVE_SECTIONS, NARRATIVE[strategy][quarter], strict=True):
+            # split gives text, kind, arguments, text, ...: each kind and its arguments in
+            # turn become the words rendered and an empty string.
+            parts = PLACEHOLDER.split(template)
+            for n in range(1, len(parts), 3):
+                text, fields = _render_placeholder(parts[n], parts[n + 1].split(":"), series)
+                where = {"where": (strategy, quarter, section), "kind": parts[n], "text": text}
+                claims.append({**CLAIM_DEFAULTS, **where, **fields})
+                parts[n : n + 2] = text, ""
+            text = "".join(parts)
+            if "{" in text or "}" in text:
+                raise ValueError(f"narrative.yaml, {strategy} {quarter} {section}: bad placeholder")
+            rows.append(
+                {"strategy_id": strategy, "quarter": quarter, "section": section, "text": text}
+            )
+    return rows, claims
 
 
 def _write_csv(
@@ -583,13 +746,15 @@ def write_sample(out_dir: Path | str, seed: int = SEED) -> list[Path]:
     """
     root = Path(out_dir)
     rng = np.random.default_rng(seed)
+    # The narrative quotes these observations: its figures are rendered from them.
+    observations = generate_observations(rng)
     rows = {
         "missions": MISSIONS,
         "strategies": STRATEGIES,
         "measures": [m.row for m in MEASURES],
-        "observations": generate_observations(rng),
+        "observations": observations,
         "commitments": build_commitment_rows(),
-        "narrative": build_narrative_rows(),
+        "narrative": build_narrative_rows(observations)[0],
     }
     written = []
     for name, table_rows in rows.items():

@@ -87,23 +87,21 @@ def test_framework_shape(dataset: Dataset) -> None:
         "hours",
         "days",
         "score",
+        "kwh",
+        "tonnes",
     }
     assert set(measures["good_direction"]) == {"higher", "lower", "neutral"}
-    # Counts of events add up over a quarter; levels, stocks and rates are averaged.
+    # Counts of events add up over a quarter; levels and rates are averaged; stocks,
+    # year-to-date and rolling figures take their last period.
     aggregation = measures.set_index("measure_id")["aggregation"]
-    assert set(aggregation) == {"sum", "mean"}
+    assert set(aggregation) == {"sum", "mean", "last"}
     assert aggregation["nc-neighbourhood-crime"] == "sum"
-    assert aggregation["wf-officer-headcount"] == "mean"
-    assert aggregation["np-officers"] == "mean"
+    assert aggregation["estate-energy-kwh"] == "sum"
+    for stock in ("wf-officer-headcount", "np-officers", "res-budget-variance", "np-confidence"):
+        assert aggregation[stock] == "last", stock
     assert aggregation["cj-file-quality"] == "mean"
-    assert (
-        aggregation[
-            measures.set_index("measure_id")["unit"].isin(
-                ["percent", "rate_per_1000", "days", "score"]
-            )
-        ]
-        == "mean"
-    ).all()
+    units = measures.set_index("measure_id")["unit"]
+    assert (aggregation[units.isin(["percent", "rate_per_1000", "days", "score"])] != "sum").all()
     assert set(measures["frequency"]) == {"monthly", "quarterly", "annual"}
     assert (measures["frequency"] == "annual").sum() >= 2
     assert (measures["national_measure"] != "").sum() >= 5
