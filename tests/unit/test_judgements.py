@@ -283,19 +283,10 @@ def test_b_the_harm_keeps_its_strategy_from_green(harm):
     assert harm.overall_rag == "Red"
     assert harm.overall_explanation == (
         "Red: the worst of 2 rated headline measures (1 Green, 1 Red), driven by Serious "
-        "harm (a real deterioration, rated on SPC as it has no target)."
+        "harm (a real deterioration, rated on SPC)."
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "rate_measure returns Grey for a quarter with no figure before it looks at the SPC "
-        "verdict, so a headline harm whose latest point is a special-cause concern drops "
-        "out of the roll-up when one month of the quarter is missing: the strategy is "
-        "Green and the explanation says 'no data for the period'"
-    ),
-)
 def test_b_a_missing_month_does_not_hide_a_real_deterioration(tmp_path):
     values = doubling_harm(missing=["2026-08"])
     values[AT["2026-09"]] = 30.0  # far above the baseline's upper limit
@@ -346,15 +337,6 @@ def test_c_a_step_after_the_baseline_is_judged_on_the_baseline_limits(tmp_path):
     assert row["assessment"] == "improving"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "plan_spc reports a baseline of fewer than 12 points (here 8 quarters, 2023/24 Q1 "
-        "to 2024/25 Q4) as the limits' period, but _run_spc then passes "
-        "baseline_points=None to xmr (it needs at least 12), so the limits come from every "
-        "point while spc_limits_from/to and the note name the baseline"
-    ),
-)
 def test_c_the_limits_period_shown_is_the_one_that_set_the_limits(tmp_path):
     quarters = pd.period_range("2023-04", "2026-07", freq="3M")
     cycle = (103.0, 95.0, 96.0, 97.0, 96.0, 103.0, 104.0, 101.0, 95.0)
@@ -588,14 +570,6 @@ def test_g_the_overall_rating_is_the_worst_rated_headline_measure(sample_summari
         assert summary.overall_rag == worst, summary.strategy_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "rate_measure rates an untargeted measure Red on a special-cause concern even when "
-        "its like-for-like change is an improvement (bc-business-cyber: down 1.0% on the "
-        "same quarter last year, yet Red on SPC)"
-    ),
-)
 def test_g_an_improvement_is_never_red_on_spc(sample_rows):
     conflict = sample_rows[
         (sample_rows["judgement"] == "improved")
@@ -605,14 +579,6 @@ def test_g_an_improvement_is_never_red_on_spc(sample_rows):
     assert conflict.empty, list(conflict["measure_id"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "rate_measure rates an untargeted measure Red on a special-cause concern even when "
-        "its like-for-like change is an improvement: a harm that jumped a year ago and is "
-        "now slightly down on the same quarter last year reads 'Down 1.5% ...' and is Red"
-    ),
-)
 def test_g_an_improvement_is_never_red_on_spc_hand_made(tmp_path):
     values = pattern(STEP_CYCLE)
     values[AT["2025-04"] :] += 30  # a jump a year and a half ago ...

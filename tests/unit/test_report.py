@@ -335,15 +335,6 @@ def test_summarise_measures_sum_with_a_missing_month_gives_no_total(tiny):
     assert offences["sentence"].startswith("No figure for the reporting period")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "summarise_measures appends the SPC plan's note ('limits set from ...') to "
-        "spc_summary whenever a chart was drawn, so a run chart with too few points says "
-        "both 'Too few points for process limits' and 'Limits set from April to December "
-        "2025'"
-    ),
-)
 def test_a_run_chart_does_not_claim_limits(tiny):
     row = report.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
     redefined = row.loc["a-redefined"]  # nine months under the current definition
@@ -717,14 +708,6 @@ def test_evaluate_year_sum_totals_need_every_period(tiny):
     assert "needs every period" in offences["finding"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "pcplib/report/annual.py labels every figure that is not a sum '(average)', but "
-        "evaluate_year now gives a 'last' measure its year-end figure (a stock), so the "
-        "table reads '2,312 (average)' for March 2026's headcount"
-    ),
-)
 def test_annual_evaluation_labels_a_stock_as_its_year_end_figure(sample):
     evaluation = report.evaluate_year(sample, "2025/26")
     html = report.format_annual_evaluation(evaluation, "2025/26")
