@@ -262,22 +262,61 @@ def load_measures() -> tuple[list[MeasureSpec], dict[tuple[int, int], float]]:
     return measures, lockdown
 
 
-def load_commitments() -> list[tuple[str, str, str, str, str]]:
-    """Read ``commitments.yaml``: each strategy's commitments, in order.
+def _numbered_rows(name: str, table: str, prefix: str) -> list[dict[str, str]]:
+    """Read a framework file of strategy -> entries into a table's rows, ids numbered.
+
+    Each entry gives the table's columns other than its id and ``strategy_id``; the id is
+    ``<strategy>-<prefix>NN`` in the file's order within each strategy. Extra columns
+    (``TableSpec.extra``) may be left out and are then empty.
+    """
+    spec = TABLES[table]
+    id_column = spec.columns[0]
+    given = [c for c in (*spec.columns, *spec.extra) if c not in (id_column, "strategy_id")]
+    rows = []
+    for strategy, items in read_framework_file(name).items():
+        for n, item in enumerate(items, start=1):
+            where = f"{FRAMEWORK_FOLDER}/{name}, {strategy} entry {n}"
+            _check_keys(item, given, where)
+            missing = [c for c in given if c not in item and c not in spec.extra]
+            if missing:
+                raise ValueError(f"{where}: missing {', '.join(missing)}")
+            row = {id_column: f"{strategy}-{prefix}{n:02d}", "strategy_id": strategy}
+            row.update({c: _cell(item.get(c, ""), f"{where}, {c}") for c in given})
+            rows.append(row)
+    return rows
+
+
+def load_risks() -> list[dict[str, str]]:
+    """Read ``risks.yaml``: each strategy's risks, one row per risk and quarter reported.
 
     Returns
     -------
-    list of tuple of str
-        ``(strategy, commitment, status, due date, owner)``, strategy by strategy.
+    list of dict
+        Rows keyed by the risks columns, strategy by strategy, then quarter by quarter in
+        the order they first appear, then risk by risk; ids are ``<strategy>-rNN``.
     """
-    keys = ("commitment", "status", "due_date", "owner")
+    keys = ("description", "mitigation", "owner", "quarters")
     rows = []
-    for strategy, items in read_framework_file("commitments.yaml").items():
+    for strategy, items in read_framework_file("risks.yaml").items():
+        by_quarter: dict[str, list[dict[str, str]]] = {}
         for n, item in enumerate(items, start=1):
-            where = f"{FRAMEWORK_FOLDER}/commitments.yaml, {strategy} commitment {n}"
+            where = f"{FRAMEWORK_FOLDER}/risks.yaml, {strategy} risk {n}"
             _check_keys(item, keys, where)
-            text, status, due, owner = (_cell(item[key], f"{where}, {key}") for key in keys)
-            rows.append((strategy, text, status, due, owner))
+            for quarter, (likelihood, impact) in item["quarters"].items():
+                by_quarter.setdefault(quarter, []).append(
+                    {
+                        "risk_id": f"{strategy}-r{n:02d}",
+                        "strategy_id": strategy,
+                        "quarter": quarter,
+                        "description": _cell(item["description"], f"{where}, description"),
+                        "likelihood": str(int(likelihood)),
+                        "impact": str(int(impact)),
+                        "mitigation": _cell(item["mitigation"], f"{where}, mitigation"),
+                        "owner": _cell(item["owner"], f"{where}, owner"),
+                    }
+                )
+        for quarter in sorted(by_quarter):
+            rows += by_quarter[quarter]
     return rows
 
 
@@ -320,8 +359,10 @@ def load_narrative() -> dict[str, dict[str, tuple[str, str, str, str]]]:
 MISSIONS: list[tuple[str, ...]] = _rows_of("missions.yaml", "missions")
 STRATEGIES: list[tuple[str, ...]] = _rows_of("strategies.yaml", "strategies")
 MEASURES, LOCKDOWN = load_measures()
-COMMITMENTS = load_commitments()
+COMMITMENTS = _numbered_rows("commitments.yaml", "commitments", "c")
 NARRATIVE = load_narrative()
+RISKS = load_risks()
+ACTIONS = _numbered_rows("actions.yaml", "actions", "a")
 # The quarters with narrative (load_narrative checks every strategy has the same ones).
 NARRATIVE_QUARTERS = tuple(next(iter(NARRATIVE.values())))
 
@@ -502,23 +543,10 @@ def build_commitment_rows() -> list[dict[str, str]]:
     Returns
     -------
     list of dict
-        Rows keyed by the commitment columns, in strategy order.
+        Rows keyed by the commitment columns (with ``activity_to_date`` and
+        ``next_steps``, empty where ``commitments.yaml`` gives none), in strategy order.
     """
-    numbers: dict[str, int] = {}
-    rows = []
-    for strategy, text, status, due, owner in COMMITMENTS:
-        numbers[strategy] = numbers.get(strategy, 0) + 1
-        rows.append(
-            {
-                "commitment_id": f"{strategy}-c{numbers[strategy]:02d}",
-                "strategy_id": strategy,
-                "commitment": text,
-                "status": status,
-                "due_date": due,
-                "owner": owner,
-            }
-        )
-    return rows
+    return [dict(row) for row in COMMITMENTS]
 
 
 def build_narrative_rows() -> list[dict[str, str]]:
@@ -590,6 +618,8 @@ def write_sample(out_dir: Path | str, seed: int = SEED) -> list[Path]:
         "observations": generate_observations(rng),
         "commitments": build_commitment_rows(),
         "narrative": build_narrative_rows(),
+        "risks": RISKS,
+        "actions": ACTIONS,
     }
     written = []
     for name, table_rows in rows.items():
