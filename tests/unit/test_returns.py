@@ -665,6 +665,35 @@ def test_a_data_set_without_the_returns_tables_loads_with_empty_ones(data: Path)
     assert "returns/risks.csv" not in dataset.files
 
 
+def test_a_return_loads_into_a_data_set_made_before_returns_existed(
+    filled: Path, data: Path
+) -> None:
+    shutil.rmtree(data / "returns")
+    commitments = data / "commitments/commitments.csv"
+    rows = list(csv.reader(commitments.open(encoding="utf-8", newline="")))
+    with commitments.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([r[:6] for r in rows])
+    outcome = load([filled], data)
+    assert outcome.problems == [], problem_lines(outcome)
+    header = commitments.read_text(encoding="utf-8").splitlines()[0]
+    assert header.endswith(",owner,activity_to_date,next_steps")
+    dataset = load_dataset(data, today=TODAY)
+    # Everything the workbook carries arrives, the rows it was pre-filled with included.
+    assert set(dataset.risks["risk_id"]) == {f"{STRATEGY}-r0{n}" for n in (1, 2, 3)}
+    assert set(dataset.actions["action_id"]) == {f"{STRATEGY}-a0{n}" for n in (1, 2, 3, 4)}
+    assert len(dataset.returns_log) == 1
+
+
+def test_a_table_kept_as_a_workbook_is_not_merged_into(filled: Path, data: Path) -> None:
+    frame = pd.read_csv(data / "narrative/narrative.csv", dtype=str, keep_default_na=False)
+    frame.to_excel(data / "narrative/narrative.xlsx", index=False)
+    (data / "narrative/narrative.csv").unlink()
+    before = hashes(data)
+    [line] = problem_lines(load([filled], data))
+    assert "narrative/narrative.xlsx: — expected a CSV table (narrative/narrative.csv)" in line
+    assert hashes(data) == before
+
+
 # --- the report -------------------------------------------------------------------------
 
 

@@ -684,7 +684,11 @@ def read_return(
             f"{IDENTITY_SHEET}!B4", strategy_id, f"a strategy of the data set ({', '.join(known)})"
         )
         return None, reader.problems
-    end = periods.quarter_end_month(quarter).end_time.date()
+    try:
+        end = periods.quarter_end_month(quarter).end_time.date()
+    except ValueError:
+        reader.report(f"{IDENTITY_SHEET}!B5", quarter, "a quarter written like '2026/27 Q3'")
+        return None, reader.problems
     today = today or dt.date.today()
     if end > today:
         reader.report(
