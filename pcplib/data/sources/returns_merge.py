@@ -600,7 +600,12 @@ def _print_outcome(outcome: LoadOutcome, dry_run: bool, echo: Callable[[str], No
     for name, changes in outcome.changes.items():
         counts = {kind: sum(c.kind == kind for c in changes) for kind in ("added", "changed")}
         unchanged = sum(c.kind == "unchanged" for c in changes)
-        echo(f"{name}: {counts['added']} added, {counts['changed']} changed, {unchanged} unchanged")
+        conflicts = sum(c.kind == "conflict" for c in changes)
+        clash = f", {conflicts} in conflict with the data set" if conflicts else ""
+        echo(
+            f"{name}: {counts['added']} added, {counts['changed']} changed, "
+            f"{unchanged} unchanged{clash}"
+        )
         for change in changes:
             if change.kind in ("added", "changed"):
                 echo(f"  {change.kind}: {change}")
