@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        The parser with the ``run``, ``public``, ``annual``, ``plan`` and ``validate`` sub-commands.
+        The parser with the ``run``, ``public``, ``annual``, ``plan``, ``validate`` and
+        ``returns`` sub-commands.
     """
     parser = argparse.ArgumentParser(
         prog="pcp",
@@ -87,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_annual.add_argument("--year", required=True, help='financial year, e.g. "2025/26"')
     add_common_options(p_annual)
+
+    from pcplib.data.sources import add_returns_parser
+
+    add_returns_parser(sub, data=DEFAULT_DATA, forward_plan=DEFAULT_FORWARD_PLAN)
     return parser
 
 
@@ -150,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pcplib.forward_plan import print_plan
 
         return print_plan(args.forward_plan)
+    if args.command == "returns":
+        from pcplib.data.sources import run_returns
+
+        return run_returns(args)
     from pcplib import run as run_module
 
     return run_module.dispatch(args)

@@ -6,6 +6,8 @@ The data set is a folder of tables (see ``data/README.md`` for the dictionary):
 - ``observations/observations``
 - ``commitments/commitments``
 - ``narrative/narrative``
+- optionally, what the owners' quarterly returns carry: ``returns/risks``,
+  ``returns/actions`` and ``returns/returns-log`` (empty frames when absent)
 - ``dataset.yaml`` (whether the data is illustrative, and a one-line description)
 
 :func:`load_dataset` reads it (:mod:`pcplib.data.read`), checks it
@@ -24,11 +26,17 @@ from pathlib import Path
 import pandas as pd
 
 from pcplib.data.problems import DataValidationError
-from pcplib.data.read import read_folder
+from pcplib.data.read import build_empty_table, read_folder
 from pcplib.data.schemas import TABLES, TIERS
 from pcplib.data.validate import check_folder
 
 __all__ = ["Dataset", "VALIDATED_DIGEST_ENV", "digest_validated_files", "load_dataset"]
+
+
+def _empty_frame(name: str) -> pd.DataFrame:
+    """Return an optional table with no rows, its columns typed as loading types them."""
+    spec = TABLES[name]
+    return build_empty_table(spec, f"{spec.stem}.csv").typed
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +57,10 @@ class Dataset:
         One line describing the data set (from ``dataset.yaml``).
     files : dict of str to str
         Each input file read, relative to ``root`` (POSIX form) -> its SHA-256.
+    risks, actions, returns_log : pd.DataFrame
+        The optional tables the owners' quarterly returns fill (see ``data/README.md``):
+        each strategy's risks by quarter, the board's action log, and one row per
+        return loaded. Empty frames, with their columns, when the data set has none.
     """
 
     root: Path
@@ -61,6 +73,9 @@ class Dataset:
     illustrative: bool
     description: str
     files: dict[str, str] = field(default_factory=dict)
+    risks: pd.DataFrame = field(default_factory=lambda: _empty_frame("risks"))
+    actions: pd.DataFrame = field(default_factory=lambda: _empty_frame("actions"))
+    returns_log: pd.DataFrame = field(default_factory=lambda: _empty_frame("returns_log"))
 
     def strategy(self, strategy_id: str) -> pd.Series:
         """Return one strategy's row.
@@ -230,4 +245,7 @@ def load_dataset(path: Path | str, validate: bool = True, today: dt.date | None 
         illustrative=bool(folder.meta.get("illustrative", False)),
         description=str(folder.meta.get("description", "")),
         files=dict(sorted(folder.files.items())),
+        risks=tables["risks"],
+        actions=tables["actions"],
+        returns_log=tables["returns_log"],
     )

@@ -25,7 +25,7 @@ import yaml
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
 
-__all__ = ["Folder", "Table", "read_folder"]
+__all__ = ["Folder", "Table", "build_empty_table", "cell_text", "read_folder"]
 
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
@@ -104,8 +104,20 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _cell_text(value: Any) -> str:
-    """Return a workbook cell as the text a CSV would hold."""
+def cell_text(value: Any) -> str:
+    """Return a workbook cell as the text a CSV would hold.
+
+    Parameters
+    ----------
+    value : Any
+        A cell's value as openpyxl or pandas read it.
+
+    Returns
+    -------
+    str
+        ``""`` for an empty cell, ``true``/``false``, ISO dates, whole numbers without
+        ``.0``, and anything else as its stripped text.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, bool | np.bool_):
@@ -129,8 +141,8 @@ def _read_raw(path: Path) -> pd.DataFrame:
     """
     if path.suffix == ".xlsx":
         frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-        frame.columns = [_cell_text(c) for c in frame.columns]
-        return frame.apply(lambda column: column.map(_cell_text)).astype(str)
+        frame.columns = [cell_text(c) for c in frame.columns]
+        return frame.apply(lambda column: column.map(cell_text)).astype(str)
     return pd.read_csv(
         path,
         dtype=str,
@@ -264,10 +276,38 @@ def _shown_value(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def build_empty_table(spec: TableSpec, file: str) -> Table:
+    """Return a table with no rows and every column typed, as if read from an empty file.
+
+    Parameters
+    ----------
+    spec : TableSpec
+        Which table.
+    file : str
+        The file it would be read from (for messages).
+
+    Returns
+    -------
+    Table
+        No rows; numbers are floats, dates ``datetime64`` and the rest text.
+    """
+    columns = (*spec.columns, *spec.extra)
+    raw = pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+    typed = _convert(raw, spec, file, [])
+    return Table(spec=spec, file=file, raw=raw, typed=typed, unparsed=[])
+
+
 def _read_table(
     root: Path, spec: TableSpec, shown: Callable[[str], str], files: dict[str, str]
 ) -> tuple[Table | None, list[Problem]]:
-    """Read one table, recording its file's hash in ``files``; ``None`` if it cannot be used."""
+    """Read one table, recording its file's hash in ``files``; ``None`` if it cannot be used.
+
+    An optional table (``spec.required`` false) with neither file is an empty table.
+    """
+    if not spec.required and not any(
+        (root / f"{spec.stem}{suffix}").is_file() for suffix in (".csv", ".xlsx")
+    ):
+        return build_empty_table(spec, shown(f"{spec.stem}.csv")), []
     path, problems = _locate_table(root, spec, shown)
     if path is None:
         return None, problems

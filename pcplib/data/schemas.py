@@ -20,6 +20,7 @@ from pcplib.metrics import GOOD_DIRECTIONS, UNITS
 from pcplib.rag import STATUSES as COMMITMENT_STATUSES
 
 __all__ = [
+    "ACTION_STATUSES",
     "AGGREGATIONS",
     "COMMITMENT_STATUSES",
     "DATASET_META",
@@ -28,8 +29,10 @@ __all__ = [
     "FREQUENCY_MONTHS",
     "NARRATIVE_SECTIONS",
     "OBSERVATION_STATUSES",
+    "QUARTER_PATTERN",
     "RECALCULATION_MIN_POINTS",
     "RECALCULATION_PATTERN",
+    "RISK_SCORES",
     "TABLES",
     "TIERS",
     "VISIBILITIES",
@@ -49,6 +52,11 @@ VISIBILITIES = ("public", "restricted")
 OBSERVATION_STATUSES = ("provisional", "final")
 DEFINITIONS = ("current", "previous")
 NARRATIVE_SECTIONS = ("progress", "successes", "challenges", "risks")
+# A financial quarter as the narrative, risks and returns write it: "2026/27 Q3".
+QUARTER_PATTERN = r"^\d{4}/\d{2} Q[1-4]$"
+# Likelihood and impact of a risk, each on the usual five-point scale (1 lowest).
+RISK_SCORES = (1, 2, 3, 4, 5)
+ACTION_STATUSES = ("open", "in progress", "done", "dropped")
 
 _ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID_EXPECTED = "an id of lower-case letters, digits and single hyphens (such as 'road-safety')"
@@ -79,6 +87,10 @@ class TableSpec:
     extra : tuple of str
         Further columns a file may add or leave out (empty text when absent), after
         ``columns``: settings most measures do not need, such as a target date.
+    required : bool
+        Whether the table's file must exist. An optional table (the owners' risks,
+        the action log, the returns log) loads as an empty frame when it has no file,
+        so a data set made before the table existed stays valid.
     """
 
     name: str
@@ -89,6 +101,7 @@ class TableSpec:
     booleans: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    required: bool = True
 
 
 TABLES: dict[str, TableSpec] = {
@@ -165,9 +178,51 @@ TABLES: dict[str, TableSpec] = {
             "commitments/commitments",
             ("commitment_id", "strategy_id", "commitment", "status", "due_date", "owner"),
             dates=("due_date",),
+            # What the owners report each quarter beside a commitment (seed 004's
+            # "Activity to date"); files written before the returns existed lack them.
+            extra=("activity_to_date", "next_steps"),
         ),
         TableSpec(
             "narrative", "narrative/narrative", ("strategy_id", "quarter", "section", "text")
+        ),
+        TableSpec(
+            "risks",
+            "returns/risks",
+            (
+                "risk_id",
+                "strategy_id",
+                "quarter",
+                "description",
+                "likelihood",
+                "impact",
+                "mitigation",
+                "owner",
+            ),
+            numbers=("likelihood", "impact"),
+            required=False,
+        ),
+        TableSpec(
+            "actions",
+            "returns/actions",
+            ("action_id", "strategy_id", "agreed_at", "action", "owner", "due_date", "status"),
+            dates=("due_date",),
+            required=False,
+        ),
+        TableSpec(
+            "returns_log",
+            "returns/returns-log",
+            (
+                "file",
+                "sha256",
+                "strategy_id",
+                "quarter",
+                "loaded_at",
+                "rows_added",
+                "rows_changed",
+                "not_supplied",
+            ),
+            numbers=("rows_added", "rows_changed", "not_supplied"),
+            required=False,
         ),
     )
 }
@@ -246,6 +301,24 @@ def build_schemas() -> dict[str, Any]:
         return pa.Column(float, list(checks), nullable=True)
 
     non_negative = pa.Check.ge(0, error="a number of 0 or more")
+
+    def quarter() -> Any:
+        return text(
+            pa.Check.str_matches(QUARTER_PATTERN, error="a quarter written like '2026/27 Q2'")
+        )
+
+    def score() -> Any:
+        return number(
+            pa.Check.isin(
+                [float(s) for s in RISK_SCORES],
+                error="empty, or a whole number from 1 (lowest) to 5 (highest)",
+            )
+        )
+
+    def count() -> Any:
+        whole = pa.Check(lambda s: (s >= 0) & (s == s.round()), error="a whole number of 0 or more")
+        return pa.Column(float, [whole], nullable=False)
+
     return {
         "missions": pa.DataFrameSchema(
             {"mission_id": ident(), "mission_name": text(), "description": text(required=False)}
@@ -340,18 +413,65 @@ def build_schemas() -> dict[str, Any]:
                 "status": one_of(COMMITMENT_STATUSES),
                 "due_date": date(),
                 "owner": text(),
+                "activity_to_date": text(required=False),
+                "next_steps": text(required=False),
             }
         ),
         "narrative": pa.DataFrameSchema(
             {
                 "strategy_id": text(),
-                "quarter": text(
-                    pa.Check.str_matches(
-                        r"^\d{4}/\d{2} Q[1-4]$", error="a quarter written like '2026/27 Q2'"
-                    )
-                ),
+                "quarter": quarter(),
                 "section": one_of(NARRATIVE_SECTIONS),
                 "text": text(),
+            }
+        ),
+        "risks": pa.DataFrameSchema(
+            {
+                "risk_id": ident(),
+                "strategy_id": text(),
+                "quarter": quarter(),
+                "description": text(),
+                "likelihood": score(),
+                "impact": score(),
+                "mitigation": text(required=False),
+                "owner": text(required=False),
+            }
+        ),
+        "actions": pa.DataFrameSchema(
+            {
+                "action_id": ident(),
+                "strategy_id": text(),
+                "agreed_at": text(
+                    pa.Check.str_matches(
+                        r"^\d{4}-(0[1-9]|1[0-2])$",
+                        error="the month of the meeting that agreed it, written YYYY-MM",
+                    )
+                ),
+                "action": text(),
+                "owner": text(required=False),
+                "due_date": date(required=False),
+                "status": one_of(ACTION_STATUSES),
+            }
+        ),
+        "returns_log": pa.DataFrameSchema(
+            {
+                "file": text(),
+                "sha256": text(
+                    pa.Check.str_matches(
+                        r"^[0-9a-f]{64}$", error="a SHA-256 digest (64 hex digits)"
+                    )
+                ),
+                "strategy_id": text(),
+                "quarter": quarter(),
+                "loaded_at": text(
+                    pa.Check.str_matches(
+                        r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
+                        error="a UTC time written like 2026-12-01T09:30:00Z",
+                    )
+                ),
+                "rows_added": count(),
+                "rows_changed": count(),
+                "not_supplied": count(),
             }
         ),
     }

@@ -31,12 +31,19 @@ from pcplib.data.schemas import (
     parse_recalculation_dates,
 )
 
-__all__ = ["check_folder", "validate_dataset", "run_validate"]
+__all__ = [
+    "PERCENT_TOLERANCE",
+    "RATE_RELATIVE_TOLERANCE",
+    "check_folder",
+    "validate_dataset",
+    "run_validate",
+]
 
 # Reported values are rounded; a percentage or rate recomputed from its numerator and
 # denominator may differ from the stated value by up to this much before it is a problem.
-_PERCENT_TOLERANCE = 0.5
-_RATE_RELATIVE_TOLERANCE = 0.01
+# The owners' returns are checked against the same tolerances, cell by cell.
+PERCENT_TOLERANCE = 0.5
+RATE_RELATIVE_TOLERANCE = 0.01
 # Built on first use: importing pandera is slow and loading a validated data set skips it.
 _SCHEMAS: dict[str, Any] = {}
 
@@ -254,11 +261,11 @@ def _value_problems(obs: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Pro
     scale = pd.Series(np.where(percent, 100.0, 1000.0), index=obs.index)
     recomputed = num / den.where(den > 0) * scale
     gap = (value - recomputed).abs()
-    wrong_percent = checkable & percent & (gap > _PERCENT_TOLERANCE)
+    wrong_percent = checkable & percent & (gap > PERCENT_TOLERANCE)
     wrong_rate = (
         checkable
         & (unit == "rate_per_1000")
-        & (gap > np.maximum(_RATE_RELATIVE_TOLERANCE * recomputed.abs(), 0.001))
+        & (gap > np.maximum(RATE_RELATIVE_TOLERANCE * recomputed.abs(), 0.001))
     )
     problems += _cell_problems(
         wrong_percent | wrong_rate,
@@ -444,6 +451,8 @@ def _cross_problems(
             ["strategy_id", "quarter", "section"],
             "one row per strategy_id, quarter and section",
         ),
+        "risks": (["risk_id", "quarter"], "one row per risk_id and quarter"),
+        "actions": (["action_id"], "a unique action_id"),
     }
     for name, (keys, what) in unique_keys.items():
         if name in typed:
@@ -458,7 +467,7 @@ def _cross_problems(
             TABLES["missions"].stem,
         )
     if strategies is not None:
-        for name in ("measures", "commitments", "narrative"):
+        for name in ("measures", "commitments", "narrative", "risks", "actions", "returns_log"):
             if name in typed:
                 problems += _check_known(
                     typed[name],
@@ -529,7 +538,8 @@ def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
     for name, found in folder.table_problems.items():
         problems += found
         table = folder.tables.get(name)
-        if table is not None:
+        # A table with no rows has no values to check (pandera cannot type its columns).
+        if table is not None and not table.typed.empty:
             # A cell that did not parse is reported once, not again by its schema.
             seen = {(p.row, p.column) for p in table.unparsed if p.row is not None}
             problems += _schema_problems(name, table.typed, table.raw, table.file, seen)
@@ -627,6 +637,9 @@ def run_validate(
     print(f"  {len(obs):,} observations covering {period}")
     commitments, narrative = len(tables["commitments"]), len(tables["narrative"])
     print(f"  {commitments} commitments, {narrative} narrative entries")
+    risks, actions, returns = (len(tables[n]) for n in ("risks", "actions", "returns_log"))
+    if risks or actions or returns:
+        print(f"  {risks} risks, {actions} actions, {returns} returns loaded")
     if forward_plan is not None:
         print(f"  forward plan {Path(forward_plan).as_posix()} is valid")
     if bool(folder.meta.get("illustrative", False)):

@@ -55,6 +55,12 @@ from pcplib.report.overview import (
 )
 from pcplib.report.provenance import build_provenance, format_data_quality_notes
 from pcplib.report.public import format_forward_plan, format_public_quarter
+from pcplib.report.returns import (
+    format_actions,
+    format_return_status,
+    format_returns_log,
+    format_risks,
+)
 
 __all__ = [
     "AGGREGATIONS",
@@ -72,6 +78,7 @@ __all__ = [
     "build_spc_charts",
     "check_parameters",
     "evaluate_year",
+    "format_actions",
     "format_annual_evaluation",
     "format_commitments",
     "format_data_availability",
@@ -85,6 +92,9 @@ __all__ = [
     "format_plan_overview_caption",
     "format_produced_at",
     "format_public_quarter",
+    "format_return_status",
+    "format_returns_log",
+    "format_risks",
     "format_table_one",
     "format_table_one_section",
     "load_table_one",

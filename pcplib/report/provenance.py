@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.labels import is_missing
 from pcplib.report.html import build_table, bullets, esc, meta_list
+from pcplib.report.returns import format_returns_log
 from pcplib.report.words import METHOD_NOTE
 
 
@@ -55,6 +56,7 @@ def build_provenance(
     sources: Iterable[str] = (),
     extra_files: Mapping[str, str] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    strategy_id: str | None = None,
 ) -> str:
     """Return the report's sources and method: files with checksums, versions, rules.
 
@@ -70,12 +72,16 @@ def build_provenance(
         Other input files read (path to sha256), such as reference tables.
     parameters : mapping, optional
         The parameters the report ran with.
+    strategy_id : str, optional
+        For a strategy's report: list only that strategy's returns. Every return in the
+        returns log is listed when omitted (a report across strategies).
 
     Returns
     -------
     str
         HTML: the method note, a table of input files with their sha256, the
-        sources, the pcplib version, the git commit and the parameters.
+        sources, the pcplib version, the git commit, the parameters, and the owners'
+        returns the figures came from (``returns/returns-log.csv``).
     """
     files = dict(dataset.files)
     files.update(extra_files or {})
@@ -94,4 +100,5 @@ def build_provenance(
     if source_list:
         parts.append("<p><strong>Sources of the figures:</strong></p>" + bullets(source_list))
     parts.append(build_table(["File", "SHA-256"], file_rows, "Input files and their checksums"))
+    parts.append(format_returns_log(dataset, strategy_id))
     return "".join(parts)

@@ -119,6 +119,8 @@ def test_files_are_hashed_and_left_unchanged(sample: Path) -> None:
         OBS,
         COMMITMENTS,
         NARRATIVE,
+        "returns/risks.csv",
+        "returns/actions.csv",
     }
     digest = hashlib.sha256((sample / OBS).read_bytes()).hexdigest()
     assert loaded.files[OBS] == digest

@@ -21,6 +21,8 @@ SAMPLE_FILES = [
     "observations/observations.csv",
     "commitments/commitments.csv",
     "narrative/narrative.csv",
+    "returns/risks.csv",
+    "returns/actions.csv",
 ]
 
 
@@ -228,6 +230,23 @@ def test_commitments(dataset: Dataset) -> None:
     }
     assert dataset.commitments["due_date"].max() <= pd.Timestamp("2029-03-31")
     assert (dataset.commitments["owner"] != "").all()
+
+
+def test_returns_tables(dataset: Dataset) -> None:
+    # Every strategy has risks for the latest quarter and actions from its last Board.
+    assert set(dataset.risks["strategy_id"]) == set(dataset.strategies["strategy_id"])
+    assert set(dataset.risks["quarter"]) == {"2026/27 Q1", "2026/27 Q2"}
+    assert dataset.risks["likelihood"].between(1, 5).all()
+    assert dataset.risks["impact"].between(1, 5).all()
+    assert set(dataset.actions["strategy_id"]) == set(dataset.strategies["strategy_id"])
+    assert set(dataset.actions["status"]) == {"open", "in progress", "done", "dropped"}
+    assert dataset.returns_log.empty
+    # Activity to date for the November 2026 meeting's strategies only, so the other
+    # reports show "not supplied".
+    with_activity = dataset.commitments.loc[
+        dataset.commitments["activity_to_date"] != "", "strategy_id"
+    ]
+    assert set(with_activity) == {"neighbourhood-crime", "neighbourhood-policing"}
 
 
 def test_narrative(dataset: Dataset) -> None:
