@@ -319,6 +319,9 @@ def load_narrative() -> dict[str, dict[str, tuple[str, str, str, str]]]:
 # The framework, read once when the generator is imported.
 MISSIONS: list[tuple[str, ...]] = _rows_of("missions.yaml", "missions")
 STRATEGIES: list[tuple[str, ...]] = _rows_of("strategies.yaml", "strategies")
+# The force area and its local authorities with their Census 2021 populations: real
+# published figures (ONS), unlike the rest of the sample.
+AREAS: list[tuple[str, ...]] = _rows_of("areas.yaml", "areas")
 MEASURES, LOCKDOWN = load_measures()
 COMMITMENTS = load_commitments()
 NARRATIVE = load_narrative()
@@ -587,6 +590,7 @@ def write_sample(out_dir: Path | str, seed: int = SEED) -> list[Path]:
         "missions": MISSIONS,
         "strategies": STRATEGIES,
         "measures": [m.row for m in MEASURES],
+        "areas": AREAS,
         "observations": generate_observations(rng),
         "commitments": build_commitment_rows(),
         "narrative": build_narrative_rows(),

@@ -116,6 +116,7 @@ def test_files_are_hashed_and_left_unchanged(sample: Path) -> None:
         "framework/missions.csv",
         "framework/strategies.csv",
         "framework/measures.csv",
+        "framework/areas.csv",
         OBS,
         COMMITMENTS,
         NARRATIVE,
