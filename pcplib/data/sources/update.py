@@ -175,7 +175,15 @@ def _choose_force(counts: pd.DataFrame, areas: pd.DataFrame | None, force: str |
         if wanted and match_force(wanted) != match_force(listed):
             raise UpdateRefusedError(
                 f"--force {wanted!r} is not the data set's force: framework/areas names "
-                f"{listed!r}; leave --force out or give that force"
+                f"{listed!r}; leave --force out, or make framework/areas describe "
+                f"{wanted} (its force row and local authorities)"
+            )
+        if not any(match_force(name) == match_force(listed) for name in found):
+            raise UpdateRefusedError(
+                f"no street-level rows fall within {listed!r}, the force of framework/areas "
+                f"(the files hold {', '.join(found) or 'no rows'}): download that force's "
+                "files, or make framework/areas describe the force downloaded (its force "
+                "row and local authorities)"
             )
         wanted = listed
     if not wanted:
