@@ -230,3 +230,21 @@ def test_same_month_and_force_twice_is_refused(tmp_path: Path, archive: Path, po
     )
     with pytest.raises(PoliceUkError, match="one street file for 2024-06 and leicestershire"):
         list_street_files([archive, other])
+
+
+def test_damaged_member_is_named(tmp_path: Path, police_uk) -> None:
+    rows = [police_uk.row("2024-05", crime_id=f"c{i}", lsoa=f"Melton {i:03d}A") for i in range(400)]
+    path = police_uk.archive(
+        tmp_path / "damaged.zip", {"2024-05/2024-05-leicestershire-street.csv": police_uk.csv(rows)}
+    )
+    with zipfile.ZipFile(path) as handle:
+        info = handle.getinfo("2024-05/2024-05-leicestershire-street.csv")
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + 200, start + 260):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(PoliceUkError) as caught:
+        counted(path)
+    message = str(caught.value)
+    assert "member 2024-05/2024-05-leicestershire-street.csv" in message and "\n" not in message

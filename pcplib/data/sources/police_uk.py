@@ -25,16 +25,13 @@ expected (:class:`PoliceUkError`).
 from __future__ import annotations
 
 import csv
-import gzip
 import os
 import re
-import shutil
-import struct
 import tempfile
-import threading
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +39,7 @@ import pandas as pd
 
 from pcplib.data.problems import Problem
 from pcplib.data.schemas import POLICE_UK_CRIME_TYPES
+from pcplib.data.sources.archives import MEMBER_ERRORS, MemberUnpacker, open_text
 
 __all__ = [
     "BATCH_BYTES",
@@ -379,112 +377,12 @@ def _batches(files: Sequence[StreetFile], limit: int) -> Iterator[list[StreetFil
         yield batch
 
 
-_LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
-_LOCAL_SIGNATURE = 0x04034B50
-# gzip: magic, deflate, no flags, no time, no extra flags, unknown OS.
-_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
-
-
-def _copy_as_gzip(archive: Path, info: zipfile.ZipInfo, target: Path) -> None:
-    """Write a deflated zip member's compressed bytes as a gzip file, without inflating them."""
-    with archive.open("rb") as raw, target.open("wb") as sink:
-        raw.seek(info.header_offset)
-        fields = _LOCAL_HEADER.unpack(raw.read(_LOCAL_HEADER.size))
-        if fields[0] != _LOCAL_SIGNATURE:
-            raise zipfile.BadZipFile(f"no local file header at byte {info.header_offset}")
-        raw.seek(info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10])
-        sink.write(_GZIP_HEADER)
-        remaining = info.compress_size
-        while remaining > 0:
-            chunk = raw.read(min(remaining, 1024 * 1024))
-            if not chunk:
-                raise EOFError("the archive ends inside this member")
-            sink.write(chunk)
-            remaining -= len(chunk)
-        sink.write(struct.pack("<II", info.CRC, info.file_size & 0xFFFFFFFF))
-
-
-def _open_text(path: Path):
-    """Open a street file (plain or gzip) as text for Python's csv module."""
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
-    return path.open(encoding="utf-8-sig", newline="")
-
-
-class _Unpacker:
-    """Unpacks archive members into a folder on worker threads.
-
-    zlib releases the GIL while it inflates, so members unpack in parallel, and the
-    next batch unpacks while DuckDB counts the current one. Each thread keeps its own
-    open ``ZipFile`` per archive.
-    """
-
-    def __init__(self, folder: Path, workers: int) -> None:
-        self.folder = folder
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unpack")
-        self.local = threading.local()
-        self.handles: list[zipfile.ZipFile] = []
-        self.lock = threading.Lock()
-        self.count = 0
-
-    def _open(self, archive: Path) -> zipfile.ZipFile:
-        """Return this thread's open handle on ``archive``."""
-        handles = getattr(self.local, "handles", None)
-        if handles is None:
-            handles = self.local.handles = {}
-        if archive not in handles:
-            handles[archive] = zipfile.ZipFile(archive)
-            with self.lock:
-                self.handles.append(handles[archive])
-        return handles[archive]
-
-    def _unpack(self, file: StreetFile, number: int) -> Path:
-        """Put one member on disk for DuckDB; raise a located error if it cannot be read.
-
-        A deflated member's compressed bytes are copied as they are into a gzip file
-        (a gzip file is the same DEFLATE stream with a small header, and the zip's
-        CRC-32 and size as its trailer), which DuckDB inflates itself, in parallel
-        and outside Python; any other member is unpacked with ``zipfile``.
-        """
-        assert file.archive is not None
-        try:
-            handle = self._open(file.archive)
-            info = handle.getinfo(file.member)
-            if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:
-                target = self.folder / f"{number:06d}.csv.gz"
-                _copy_as_gzip(file.archive, info, target)
-            else:
-                target = self.folder / f"{number:06d}.csv"
-                with handle.open(file.member) as source, target.open("wb") as sink:
-                    shutil.copyfileobj(source, sink, 1024 * 1024)
-        except (zipfile.BadZipFile, OSError, EOFError, KeyError, struct.error) as error:
-            _fail(file.shown, None, None, None, f"a readable archive member ({error})")
-        return target
-
-    def submit(self, batch: Sequence[StreetFile]) -> list[Future[Path] | Path]:
-        """Start unpacking a batch; files on disk are returned as they are."""
-        pending: list[Future[Path] | Path] = []
-        for file in batch:
-            if file.path is not None:
-                pending.append(file.path)
-                continue
-            self.count += 1
-            pending.append(self.pool.submit(self._unpack, file, self.count))
-        return pending
-
-    def close(self) -> None:
-        """Stop the workers and close every archive handle."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        for handle in self.handles:
-            handle.close()
-
-
 def _check_header(path: Path, file: StreetFile) -> None:
     """Check a street file's header row is data.police.uk's street-level columns."""
-    with _open_text(path) as handle:
+    with open_text(path) as handle:
         try:
             header = next(csv.reader(handle), None)
-        except (csv.Error, UnicodeDecodeError, OSError, EOFError) as error:
+        except (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error) as error:
             _fail(file.shown, 1, None, None, f"a CSV header row in UTF-8 ({error})")
     if header is None:
         _fail(file.shown, 1, None, None, "a header row (the file is empty)")
@@ -505,7 +403,7 @@ def _check_header(path: Path, file: StreetFile) -> None:
 
 def _locate_row(path: Path, test) -> tuple[int, list[str]] | None:
     """Return the first data row (numbered as a spreadsheet shows it) failing ``test``."""
-    with _open_text(path) as handle:
+    with open_text(path) as handle:
         reader = csv.reader(handle)
         next(reader, None)
         for number, record in enumerate(reader, start=2):
@@ -520,7 +418,7 @@ def _report_unreadable(paths: Sequence[Path], batch: Sequence[StreetFile], error
     for path, file in zip(paths, batch, strict=True):
         try:
             found = _locate_row(path, lambda record: len(record) != width)
-        except (csv.Error, UnicodeDecodeError, OSError, EOFError) as problem:
+        except (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error) as problem:
             _fail(file.shown, None, None, None, f"a readable CSV file in UTF-8 ({problem})")
         if found is not None:
             number, record = found
@@ -622,13 +520,35 @@ def _check_values(grouped: pd.DataFrame, paths: Sequence[Path], batch: Sequence[
             )
 
 
+def _on_disk(pending: Future[Path] | Path, file: StreetFile) -> Path:
+    """Wait for a member to be on disk; a damaged one stops with its name."""
+    if isinstance(pending, Path):
+        return pending
+    try:
+        return pending.result()
+    except MEMBER_ERRORS as error:
+        _fail(file.shown, None, None, None, f"a readable archive member ({error})")
+
+
+def _submit(unpacker: MemberUnpacker, batch: Sequence[StreetFile]) -> list[Future[Path] | Path]:
+    """Start putting a batch's archive members on disk; files on disk stay where they are."""
+    pending: list[Future[Path] | Path] = []
+    for file in batch:
+        if file.path is not None:
+            pending.append(file.path)
+        else:
+            assert file.archive is not None
+            pending.append(unpacker.submit(file.archive, file.member))
+    return pending
+
+
 def _count_batch(
     con, batch: Sequence[StreetFile], pending: Sequence[Future[Path] | Path], folder: Path
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Count one batch of files: the per-file counts and the repeated Crime IDs."""
     import duckdb
 
-    paths = [item if isinstance(item, Path) else item.result() for item in pending]
+    paths = [_on_disk(item, file) for item, file in zip(pending, batch, strict=True)]
     for path, file in zip(paths, batch, strict=True):
         _check_header(path, file)
     names = [path.as_posix() for path in paths]
@@ -686,7 +606,7 @@ def count_street_crimes(
     with tempfile.TemporaryDirectory(prefix="pcp-police-uk-") as temp:
         folder = Path(temp)
         con = duckdb.connect()
-        unpacker = _Unpacker(folder, workers=threads or os.cpu_count() or 1)
+        unpacker = MemberUnpacker(folder, workers=threads or os.cpu_count() or 1)
         try:
             con.execute(f"SET memory_limit = '{_DUCKDB_MEMORY}'")
             con.execute(f"SET temp_directory = '{(folder / 'spill').as_posix()}'")
@@ -695,12 +615,12 @@ def count_street_crimes(
                 con.execute(f"SET threads = {int(threads)}")
             offset = 0
             batches = list(_batches(files, batch_bytes))
-            pending = unpacker.submit(batches[0]) if batches else []
+            pending = _submit(unpacker, batches[0]) if batches else []
             for number, batch in enumerate(batches):
                 current = pending
                 if number + 1 < len(batches):
                     # Unpack the next batch while DuckDB counts this one.
-                    pending = unpacker.submit(batches[number + 1])
+                    pending = _submit(unpacker, batches[number + 1])
                 counts, repeats = _count_batch(con, batch, current, folder)
                 counts["file_index"] += offset
                 repeats = repeats.assign(file_index=repeats["file_index"] + offset)
