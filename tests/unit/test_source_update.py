@@ -213,10 +213,38 @@ def test_malformed_archive_stops_before_anything_is_written(
     assert digest_folder(dataset) == before and not (tmp_path / "c.csv").exists()
 
 
-def test_force_must_be_the_data_sets(dataset: Path, download: Path, capsys) -> None:
-    code = source(str(download), "--data", str(dataset), "--force", "Nottinghamshire Police")
-    assert code == 1
-    assert "is not the data set's force" in capsys.readouterr().err
+def test_force_must_be_the_data_sets(dataset: Path, tmp_path: Path, capsys, police_uk) -> None:
+    notts = "Nottinghamshire Police"
+    both = police_uk.archive(
+        tmp_path / "both.zip",
+        {
+            "2024-05/2024-05-leicestershire-street.csv": police_uk.csv([police_uk.row("2024-05")]),
+            "2024-05/2024-05-nottinghamshire-street.csv": police_uk.csv(
+                [police_uk.row("2024-05", lsoa="Gedling 001A", force=notts)]
+            ),
+        },
+    )
+    before = digest_folder(dataset)
+    assert source(str(both), "--data", str(dataset), "--force", notts) == 1
+    assert "is not the data set's force: framework/areas names 'Leicestershire Police'" in (
+        capsys.readouterr().err
+    )
+    notts_only = police_uk.archive(
+        tmp_path / "notts.zip",
+        {
+            "2024-05/2024-05-nottinghamshire-street.csv": police_uk.csv(
+                [police_uk.row("2024-05", lsoa="Gedling 001A", force=notts)]
+            )
+        },
+    )
+    assert source(str(notts_only), "--data", str(dataset)) == 1
+    err = capsys.readouterr().err
+    assert "no street-level rows fall within 'Leicestershire Police'" in err
+    assert "make framework/areas describe the force downloaded" in err
+    assert digest_folder(dataset) == before
+    assert source(str(both), "--counts", str(tmp_path / "c.csv"), "--force", "nottinghamshire") == 0
+    counts = pd.read_csv(tmp_path / "c.csv")
+    assert set(counts["force"]) == {notts}
 
 
 def test_rates_per_1000_people_use_the_areas_populations(dataset: Path, download: Path) -> None:

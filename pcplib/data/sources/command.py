@@ -89,7 +89,7 @@ def _print_plan(plan) -> None:
 
 
 def _select_force(counts: pd.DataFrame, files: pd.DataFrame, force: str | None):
-    """Keep only one force's rows when ``--force`` is given without ``--data``."""
+    """Keep only the rows falling within ``--force`` (all of them without it)."""
     from pcplib.data.sources.police_uk import match_force
 
     if not force:
@@ -151,13 +151,11 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
         print("Nothing was written.", file=sys.stderr)
         return 1
     _print_read(result, result.files)
-    counts, files = result.counts, result.files
-    if args.data is None:
-        try:
-            counts, files = _select_force(counts, files, args.force)
-        except ValueError as error:
-            print(f"error: {error}; nothing was written", file=sys.stderr)
-            return 1
+    try:
+        counts, files = _select_force(result.counts, result.files, args.force)
+    except ValueError as error:
+        print(f"error: {error}; nothing was written", file=sys.stderr)
+        return 1
     plan = None
     if args.data is not None:
         try:
