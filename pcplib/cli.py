@@ -24,8 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        The parser with the ``run``, ``public``, ``annual``, ``plan``, ``validate`` and
-        ``returns`` sub-commands.
+        The parser with the ``run``, ``public``, ``annual``, ``plan``, ``validate``,
+        ``returns`` and ``source`` sub-commands.
     """
     parser = argparse.ArgumentParser(
         prog="pcp",
@@ -92,6 +92,29 @@ def build_parser() -> argparse.ArgumentParser:
     from pcplib.data.sources import add_returns_parser
 
     add_returns_parser(sub, data=DEFAULT_DATA, forward_plan=DEFAULT_FORWARD_PLAN)
+    # pcp source police-uk: the handler is pcplib.data.sources.command.run_source.
+    p_source = sub.add_parser("source", help="bring in figures from a published source")
+    sources = p_source.add_subparsers(dest="source", required=True)
+    p_police = sources.add_parser(
+        "police-uk",
+        help="count data.police.uk street-level crime; write counts or update a data set",
+        description=(
+            "Read data.police.uk street-level crime files (zip downloads, folders of them "
+            "unpacked, or single *-street.csv files): write the tidy monthly counts "
+            "(--counts) and/or update the observations of every measure with "
+            "police_uk_crime_types in a data set (--data)."
+        ),
+    )
+    p_police.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p_police.add_argument("--data", type=Path, metavar="DIR", help="the data set to update")
+    p_police.add_argument("--force", metavar="NAME", help="the force, e.g. 'Leicestershire Police'")
+    p_police.add_argument("--counts", type=Path, metavar="FILE", help="write the counts as CSV")
+    p_police.add_argument(
+        "--dry-run", action="store_true", help="print what would change; write nothing"
+    )
+    p_police.add_argument(
+        "--replace", action="store_true", help="overwrite observations from another source"
+    )
     return parser
 
 
@@ -159,6 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pcplib.data.sources import run_returns
 
         return run_returns(args)
+    if args.command == "source":
+        from pcplib.data.sources.command import run_source
+
+        return run_source(args)
     from pcplib import run as run_module
 
     return run_module.dispatch(args)

@@ -314,6 +314,9 @@ def load_narrative() -> dict[str, dict[str, tuple[str, str, str, str]]]:
 # The framework, read once when the generator is imported.
 MISSIONS: list[tuple[str, ...]] = _rows_of("missions.yaml", "missions")
 STRATEGIES: list[tuple[str, ...]] = _rows_of("strategies.yaml", "strategies")
+# The force area and its local authorities with their Census 2021 populations: real
+# published figures (ONS), unlike the rest of the sample.
+AREAS: list[tuple[str, ...]] = _rows_of("areas.yaml", "areas")
 MEASURES, LOCKDOWN = load_measures()
 COMMITMENTS = _numbered_rows("commitments.yaml", "commitments", "c")
 NARRATIVE = load_narrative()

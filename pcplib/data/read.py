@@ -70,7 +70,8 @@ class Folder:
     files : dict of str to str
         Each input file read, relative to ``root`` (POSIX form) -> its SHA-256.
     tables : dict of str to Table
-        The tables that could be read with every required column, in ``TABLES`` order.
+        The tables that could be read with every required column, in ``TABLES`` order
+        (an optional table the folder does not have is simply not there).
     meta_problems : list of Problem
         What is wrong with ``dataset.yaml``.
     table_problems : dict of str to list of Problem
@@ -161,6 +162,8 @@ def _locate_table(
     present = [p for p in candidates if p.is_file()]
     if len(present) == 1:
         return present[0], []
+    if not present and not spec.required:
+        return None, []
     if not present:
         return None, [
             Problem(

@@ -41,6 +41,7 @@ import numpy as np
 
 from pcplib.data.framework_files import (
     ACTIONS,
+    AREAS,
     COMMITMENTS,
     LOCKDOWN,
     MEASURES,
@@ -485,6 +486,7 @@ def write_sample(out_dir: Path | str, seed: int = SEED) -> list[Path]:
         "missions": MISSIONS,
         "strategies": STRATEGIES,
         "measures": [m.row for m in MEASURES],
+        "areas": AREAS,
         "observations": observations,
         "commitments": build_commitment_rows(),
         "narrative": build_narrative_rows(observations)[0],

@@ -22,6 +22,7 @@ from pcplib.rag import STATUSES as COMMITMENT_STATUSES
 __all__ = [
     "ACTION_STATUSES",
     "AGGREGATIONS",
+    "AREA_LEVELS",
     "COMMITMENT_STATUSES",
     "DATASET_META",
     "DEFINITIONS",
@@ -30,6 +31,8 @@ __all__ = [
     "NARRATIVE_SECTIONS",
     "OBSERVATION_STATUSES",
     "QUARTER_PATTERN",
+    "POLICE_UK_CRIME_TYPES",
+    "POLICE_UK_MEASURE_UNITS",
     "RECALCULATION_MIN_POINTS",
     "RECALCULATION_PATTERN",
     "RISK_SCORES",
@@ -38,6 +41,7 @@ __all__ = [
     "VISIBILITIES",
     "TableSpec",
     "build_schemas",
+    "parse_crime_types",
     "parse_recalculation_dates",
 ]
 
@@ -57,6 +61,29 @@ QUARTER_PATTERN = r"^\d{4}/\d{2} Q[1-4]$"
 # Likelihood and impact of a risk, each on the usual five-point scale (1 lowest).
 RISK_SCORES = (1, 2, 3, 4, 5)
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
+# An area of framework/areas: the whole police force area, or one local authority in it.
+AREA_LEVELS = ("force", "local_authority")
+# The crime types of data.police.uk's street-level files since May 2013, as its
+# `Crime type` column writes them (anti-social behaviour is one of them).
+POLICE_UK_CRIME_TYPES = (
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+)
+# Units a measure counted from police.uk rows can have: the count itself, or the
+# count per 1,000 people of the area (populations from framework/areas).
+POLICE_UK_MEASURE_UNITS = ("count", "rate_per_1000")
 
 _ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID_EXPECTED = "an id of lower-case letters, digits and single hyphens (such as 'road-safety')"
@@ -152,7 +179,20 @@ TABLES: dict[str, TableSpec] = {
             dates=("definition_from",),
             booleans=("comparable",),
             optional=("spc_recalculate_from", "spc_recalculate_note"),
-            extra=("target_date", "spc_baseline_from", "spc_baseline_to", "seasonal"),
+            extra=(
+                "target_date",
+                "spc_baseline_from",
+                "spc_baseline_to",
+                "seasonal",
+                "police_uk_crime_types",
+            ),
+        ),
+        TableSpec(
+            "areas",
+            "framework/areas",
+            ("area", "level", "force", "local_authority_code", "population", "population_source"),
+            numbers=("population",),
+            required=False,
         ),
         TableSpec(
             "observations",
@@ -267,6 +307,29 @@ def parse_recalculation_dates(text: str) -> list[pd.Timestamp]:
                 "(such as 2025-04-01); separate several dates with ';'"
             ) from None
     return dates
+
+
+def parse_crime_types(text: str) -> list[str]:
+    """Split a measure's ``police_uk_crime_types`` cell into crime types.
+
+    Parameters
+    ----------
+    text : str
+        Empty, or police.uk crime types separated by ``;``, such as
+        ``"Burglary;Robbery"``; spaces around the separators are allowed.
+
+    Returns
+    -------
+    list of str
+        The types in the order written; empty for an empty cell.
+    """
+    return [part.strip() for part in str(text).split(";") if part.strip()]
+
+
+def _known_crime_types(cells: pd.Series) -> pd.Series:
+    """Whether every crime type listed in each cell is a police.uk crime type."""
+    known = set(POLICE_UK_CRIME_TYPES)
+    return cells.map(lambda text: all(part in known for part in parse_crime_types(text)))
 
 
 def build_schemas() -> dict[str, Any]:
@@ -388,6 +451,34 @@ def build_schemas() -> dict[str, Any]:
                     pa.Check.isin(("", *SEASONAL_CHOICES), error="empty, auto, yes or no"),
                     required=False,
                 ),
+                "police_uk_crime_types": pa.Column(
+                    str,
+                    pa.Check(
+                        _known_crime_types,
+                        error=(
+                            "empty, or data.police.uk crime types separated by ';' ("
+                            + ", ".join(POLICE_UK_CRIME_TYPES)
+                            + ")"
+                        ),
+                    ),
+                    required=False,
+                ),
+            }
+        ),
+        "areas": pa.DataFrameSchema(
+            {
+                "area": text(),
+                "level": one_of(AREA_LEVELS),
+                "force": text(),
+                "local_authority_code": text(
+                    pa.Check.str_matches(
+                        r"^([EWSN]\d{8})?$",
+                        error="empty, or an ONS local authority code such as E06000016",
+                    ),
+                    required=False,
+                ),
+                "population": number(pa.Check.gt(0, error="a population above 0")),
+                "population_source": text(required=False),
             }
         ),
         "observations": pa.DataFrameSchema(

@@ -20,10 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pcplib.data.areas import check_areas
 from pcplib.data.forward_plan import load_forward_plan, validate_forward_plan
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.read import Folder, read_folder
 from pcplib.data.schemas import (
+    DATASET_META,
     RECALCULATION_MIN_POINTS,
     RECALCULATION_PATTERN,
     TABLES,
@@ -447,6 +449,7 @@ def _cross_problems(
             ["measure_id", "period_start", "area"],
             "one row per measure_id, period_start and area",
         ),
+        "areas": (["area"], "a unique area"),
         "narrative": (
             ["strategy_id", "quarter", "section"],
             "one row per strategy_id, quarter and section",
@@ -544,12 +547,11 @@ def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
             seen = {(p.row, p.column) for p in table.unparsed if p.row is not None}
             problems += _schema_problems(name, table.typed, table.raw, table.file, seen)
     tables = folder.tables
-    problems += _cross_problems(
-        {name: t.typed for name, t in tables.items()},
-        {name: t.raw for name, t in tables.items()},
-        {name: t.file for name, t in tables.items()},
-        today,
-    )
+    typed = {name: t.typed for name, t in tables.items()}
+    raw = {name: t.raw for name, t in tables.items()}
+    shown = {name: t.file for name, t in tables.items()}
+    problems += _cross_problems(typed, raw, shown, today)
+    problems += check_areas(typed, raw, shown, folder.meta, (folder.root / DATASET_META).as_posix())
     return problems
 
 
@@ -640,6 +642,11 @@ def run_validate(
     risks, actions, returns = (len(tables[n]) for n in ("risks", "actions", "returns_log"))
     if risks or actions or returns:
         print(f"  {risks} risks, {actions} actions, {returns} returns loaded")
+    if "areas" in tables:
+        areas = tables["areas"]
+        local = int((areas["level"] == "local_authority").sum())
+        force = ", ".join(areas.loc[areas["level"] == "force", "area"])
+        print(f"  force area {force} and {local} local authorities")
     if forward_plan is not None:
         print(f"  forward plan {Path(forward_plan).as_posix()} is valid")
     if bool(folder.meta.get("illustrative", False)):

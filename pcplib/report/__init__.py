@@ -23,6 +23,7 @@ from __future__ import annotations
 from pcplib import MARKING
 from pcplib.assessment.annual import evaluate_year
 from pcplib.assessment.measures import summarise_measures
+from pcplib.assessment.origins import classify_measure_origins
 from pcplib.assessment.overview import build_plan_overview, load_table_one, rebuild_table_one
 from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.assessment.scope import (
@@ -53,7 +54,11 @@ from pcplib.report.overview import (
     format_table_one,
     format_table_one_section,
 )
-from pcplib.report.provenance import build_provenance, format_data_quality_notes
+from pcplib.report.provenance import (
+    build_provenance,
+    format_data_quality_notes,
+    format_measure_origins,
+)
 from pcplib.report.public import format_forward_plan, format_public_quarter
 from pcplib.report.returns import (
     format_actions,
@@ -77,6 +82,7 @@ __all__ = [
     "build_public_header",
     "build_spc_charts",
     "check_parameters",
+    "classify_measure_origins",
     "evaluate_year",
     "format_actions",
     "format_annual_evaluation",
@@ -85,6 +91,7 @@ __all__ = [
     "format_data_quality_notes",
     "format_forward_plan",
     "format_illustrative_banner",
+    "format_measure_origins",
     "format_measures_table",
     "format_narrative",
     "format_overall_rag",

@@ -18,6 +18,7 @@ SAMPLE_FILES = [
     "framework/missions.csv",
     "framework/strategies.csv",
     "framework/measures.csv",
+    "framework/areas.csv",
     "observations/observations.csv",
     "commitments/commitments.csv",
     "narrative/narrative.csv",

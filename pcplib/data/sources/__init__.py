@@ -9,6 +9,14 @@ read them:
   (:mod:`~pcplib.data.sources.returns_template`, ``pcp returns template``), reading and
   checking a return (:mod:`~pcplib.data.sources.returns_load`) and merging it into the
   data set atomically (:mod:`~pcplib.data.sources.returns_merge`, ``pcp returns load``).
+- :mod:`~pcplib.data.sources.police_uk`: data.police.uk street-level crime,
+  read with DuckDB into tidy monthly counts (zip members handed over by
+  :mod:`~pcplib.data.sources.archives`);
+- :mod:`~pcplib.data.sources.update`: those counts merged into a data set's
+  observations, validated and written atomically;
+- :mod:`~pcplib.data.sources.published`: how rows from a real published source
+  are named, so reports can attribute them;
+- :mod:`~pcplib.data.sources.command`: the ``pcp source police-uk`` command.
 """
 
 from __future__ import annotations
