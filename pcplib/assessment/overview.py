@@ -16,10 +16,19 @@ from pcplib import metrics
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.comparisons import compare_areas
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.scope import available_period_end, strategy_commitments
 from pcplib.assessment.strategy import assess_delivery, roll_up_strategy
 from pcplib.labels import is_missing
+
+
+def _areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> str:
+    """``"1 of 9"`` local authorities outside the funnel's 99.8% limits, or ``""``."""
+    found = compare_areas(dataset, measure_id, period_end, "local_authority")
+    if found is None:
+        return ""
+    return f"{len(found.outside)} of {len(found.areas)}"
 
 
 def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc") -> pd.DataFrame:
@@ -86,12 +95,13 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
                     "judgement": m["since_baseline_judgement"],
                     "rag": m["rag"],
                     "sentence": m["sentence"],
+                    "areas_outside": _areas_outside(dataset, m["measure_id"], period_end),
                 }
             )
     columns = [
         "strategy_id", "strategy_name", "commitments", "current_rag", "measure_name", "unit",
         "baseline", "baseline_label", "current", "current_label", "arrow", "direction",
-        "judgement", "projected_delivery", "delivery_rag",
+        "judgement", "projected_delivery", "delivery_rag", "areas_outside",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from pcplib import MARKING
 from pcplib.assessment.annual import evaluate_year
+from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.origins import classify_measure_origins
 from pcplib.assessment.overview import build_plan_overview, load_table_one, rebuild_table_one
@@ -38,6 +39,11 @@ from pcplib.assessment.strategy import StrategySummary, summarise_commitments, s
 from pcplib.data import AGGREGATIONS
 from pcplib.report.annual import format_annual_evaluation
 from pcplib.report.commitments import format_commitments
+from pcplib.report.comparisons import (
+    format_area_comparison,
+    format_area_comparison_words,
+    format_area_comparisons,
+)
 from pcplib.report.headers import (
     build_annual_header,
     build_header,
@@ -68,6 +74,11 @@ from pcplib.report.returns import (
 )
 
 __all__ = [
+    "compare_areas",
+    "compare_strategy_areas",
+    "format_area_comparison",
+    "format_area_comparison_words",
+    "format_area_comparisons",
     "AGGREGATIONS",
     "AUDIENCES",
     "MARKING",

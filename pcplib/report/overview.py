@@ -37,6 +37,13 @@ def format_plan_overview_caption(period_end: str) -> str:
     )
 
 
+def _outside_words(value: object) -> str:
+    """The areas-outside cell: "1 of 9 local authorities", or that there is no comparison."""
+    if is_missing(value) or not str(value):
+        return "no figures by area"
+    return f"{value} local authorities"
+
+
 def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
     """Return the plan overview as an HTML table, one row group per strategy.
 
@@ -54,7 +61,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
     """
     head = [
         "Strategy", "Commitments", "Current RAG", "Headline measure", "Baseline", "Current",
-        "Trend", "Projected delivery",
+        "Trend", "Areas outside the limits", "Projected delivery",
     ]  # fmt: skip
     body = []
     for _, group in df.groupby("strategy_id", sort=False):
@@ -81,9 +88,10 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
                     f'<td class="num">{value_cell(m["baseline"], unit, m["baseline_label"])}</td>',
                     f'<td class="num">{value_cell(m["current"], unit, m["current_label"])}</td>',
                     f"<td>{arrow_cell(m['arrow'], m['direction'], m['judgement'])}</td>",
+                    f"<td>{esc(_outside_words(m.get('areas_outside')))}</td>",
                 ]
             else:
-                cells.append('<td colspan="4">No public headline measure</td>')
+                cells.append('<td colspan="5">No public headline measure</td>')
             if i == 0:
                 cells.append(f"<td{rs}>{delivery}</td>")
             body.append(f"<tr>{''.join(cells)}</tr>")
