@@ -36,6 +36,7 @@ from pcplib.assessment.scope import (
 from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
 from pcplib.data import AGGREGATIONS
 from pcplib.report.annual import format_annual_evaluation
+from pcplib.report.charts import describe_chart, plot_spc
 from pcplib.report.commitments import format_commitments
 from pcplib.report.headers import (
     build_annual_header,
@@ -71,6 +72,7 @@ __all__ = [
     "build_public_header",
     "build_spc_charts",
     "check_parameters",
+    "describe_chart",
     "evaluate_year",
     "format_annual_evaluation",
     "format_commitments",
@@ -90,6 +92,7 @@ __all__ = [
     "load_table_one",
     "list_data_quality_notes",
     "measures_for_audience",
+    "plot_spc",
     "rebuild_table_one",
     "summarise_commitments",
     "summarise_measures",
