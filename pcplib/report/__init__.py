@@ -15,7 +15,9 @@ as a judgement. Three rules hold throughout:
 
 Notebooks call everything through this package (``from pcplib import report``),
 so the names below are its public interface; each lives in the module named for
-what it holds.
+what it holds. The HTML builders are exported wrapped as report fragments
+(:mod:`pcplib.report.fragments`): what a notebook displays carries its own scoped
+layout, so it looks the same in JupyterLab as in the rendered report.
 """
 
 from __future__ import annotations
@@ -35,27 +37,40 @@ from pcplib.assessment.scope import (
 )
 from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
 from pcplib.data import AGGREGATIONS
-from pcplib.report.annual import format_annual_evaluation
+from pcplib.report import (
+    annual,
+    commitments,
+    headers,
+    measures,
+    narrative,
+    overview,
+    provenance,
+    public,
+)
 from pcplib.report.charts import describe_chart, plot_spc
-from pcplib.report.commitments import format_commitments
-from pcplib.report.headers import (
-    build_annual_header,
-    build_header,
-    build_plan_header,
-    build_public_header,
-    format_data_availability,
-    format_illustrative_banner,
-)
-from pcplib.report.measures import build_spc_charts, format_measures_table, format_overall_rag
-from pcplib.report.narrative import format_narrative
-from pcplib.report.overview import (
-    format_plan_overview,
-    format_plan_overview_caption,
-    format_table_one,
-    format_table_one_section,
-)
-from pcplib.report.provenance import build_provenance, format_data_quality_notes
-from pcplib.report.public import format_forward_plan, format_public_quarter
+from pcplib.report.fragments import as_fragment
+from pcplib.report.overview import format_plan_overview_caption
+
+# The HTML builders a notebook displays, each wrapped as a fragment that carries its layout.
+format_annual_evaluation = as_fragment(annual.format_annual_evaluation)
+format_commitments = as_fragment(commitments.format_commitments)
+build_annual_header = as_fragment(headers.build_annual_header)
+build_header = as_fragment(headers.build_header)
+build_plan_header = as_fragment(headers.build_plan_header)
+build_public_header = as_fragment(headers.build_public_header)
+format_data_availability = as_fragment(headers.format_data_availability)
+format_illustrative_banner = as_fragment(headers.format_illustrative_banner)
+build_spc_charts = as_fragment(measures.build_spc_charts)
+format_measures_table = as_fragment(measures.format_measures_table)
+format_overall_rag = as_fragment(measures.format_overall_rag)
+format_narrative = as_fragment(narrative.format_narrative)
+format_plan_overview = as_fragment(overview.format_plan_overview)
+format_table_one = as_fragment(overview.format_table_one)
+format_table_one_section = as_fragment(overview.format_table_one_section)
+build_provenance = as_fragment(provenance.build_provenance)
+format_data_quality_notes = as_fragment(provenance.format_data_quality_notes)
+format_forward_plan = as_fragment(public.format_forward_plan)
+format_public_quarter = as_fragment(public.format_public_quarter)
 
 __all__ = [
     "AGGREGATIONS",

@@ -1,0 +1,99 @@
+"""What an analyst meets in a notebook: report fragments with their own layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pcplib import report
+from pcplib.data import load_dataset
+from pcplib.report import fragments, measures, overview
+from pcplib.run import render
+
+STRATEGY = "neighbourhood-crime"
+PERIOD_END = "2026-09"
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path):
+    return load_dataset(data_dir)
+
+
+@pytest.fixture(scope="module")
+def summary(sample):
+    return report.summarise_strategy(sample, STRATEGY, PERIOD_END)
+
+
+# --- report fragments ---------------------------------------------------------------
+
+
+def list_selectors(css: str) -> list[str]:
+    """Every selector of a stylesheet, at-rule blocks opened up."""
+    selectors = []
+    for head in re.findall(r"([^{}]+)\{", css):
+        head = head.strip()
+        if head.startswith("@"):
+            continue
+        selectors += [part.strip() for part in head.split(",")]
+    return selectors
+
+
+def test_every_fragment_rule_is_scoped_to_the_report_container():
+    selectors = list_selectors(fragments.FRAGMENT_CSS)
+    assert len(selectors) > 20
+    for selector in selectors:
+        scope = selector.removeprefix('[data-jp-theme-light="false"] ')
+        assert scope.startswith(".pcp-report"), f"{selector!r} would reach JupyterLab itself"
+
+
+def test_fragment_layout_pairs_the_header_and_aligns_tables():
+    css = fragments.FRAGMENT_CSS
+    assert ".pcp-report dl.meta { display: grid;" in css
+    assert "float: none" in css  # JupyterLab floats dt and dd
+    assert "text-align: left" in css and "td.num" in css
+    assert "overflow-x: auto; max-width: 100%" in css
+    assert "@media print" in css and "break-inside: avoid" in css
+
+
+def test_wrap_fragment_carries_the_style_and_leaves_empty_html_empty():
+    wrapped = fragments.wrap_fragment("<p>x</p>")
+    assert wrapped == f'<div class="pcp-report">{fragments.FRAGMENT_STYLE}<p>x</p></div>'
+    assert fragments.wrap_fragment("") == ""
+
+
+def test_the_report_package_exports_builders_as_fragments(sample, summary):
+    header = report.build_header(sample, STRATEGY, "2026-11", PERIOD_END, "2026-11-23T06:00:00Z")
+    assert header.startswith('<div class="pcp-report"><style>')
+    assert header.count('class="pcp-report"') == 1
+    # The module's own function stays unwrapped, so builders calling each other do not nest.
+    assert not measures.format_overall_rag(summary).startswith("<div")
+    assert report.format_overall_rag.__doc__ == measures.format_overall_rag.__doc__
+    reference = report.load_table_one(sample.root / "reference")
+    section = report.format_table_one_section(reference)
+    assert section.count('class="pcp-report"') == 1
+    assert overview.format_table_one_section(reference).count("pcp-report") == 0
+    # Plain text stays plain text; a banner that does not apply stays empty.
+    assert "<" not in report.format_plan_overview_caption(PERIOD_END)
+    assert report.format_data_availability(sample, PERIOD_END) == ""
+
+
+def test_the_rendered_page_holds_the_fragment_styles_once_in_its_head(summary):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": report.format_overall_rag(summary)}
+        )
+        for _ in range(3)
+    ]
+    nb.cells = [cell]
+    page = render.export_html(nb, name="x")
+    head, body = page.split("</head>", 1)
+    assert head.count(fragments.FRAGMENT_CSS) == 1
+    assert "<style" not in body
+    assert body.count('class="pcp-report"') == 3
+    # The page's own stylesheet keeps the marking and the printed page.
+    assert "@page" in head and "OFFICIAL" in head
