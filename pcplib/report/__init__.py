@@ -30,6 +30,7 @@ from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.assessment.scope import (
     AUDIENCES,
     SPC_RULE_SETS,
+    ParameterError,
     available_period_end,
     check_parameters,
     format_produced_at,
@@ -77,6 +78,7 @@ __all__ = [
     "AUDIENCES",
     "MARKING",
     "SPC_RULE_SETS",
+    "ParameterError",
     "StrategySummary",
     "available_period_end",
     "build_annual_header",

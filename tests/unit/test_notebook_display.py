@@ -1,4 +1,5 @@
-"""What an analyst meets in a notebook: report fragments with their own layout."""
+"""What an analyst meets in a notebook: report fragments with their own layout, and one-line
+parameter errors."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import nbformat
 import pytest
 
 from pcplib import report
+from pcplib.assessment.scope import ParameterError
 from pcplib.data import load_dataset
 from pcplib.report import fragments, measures, overview
 from pcplib.run import render
@@ -97,3 +99,50 @@ def test_the_rendered_page_holds_the_fragment_styles_once_in_its_head(summary):
     assert body.count('class="pcp-report"') == 3
     # The page's own stylesheet keeps the marking and the printed page.
     assert "@page" in head and "OFFICIAL" in head
+
+
+# --- parameter errors ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"strategy": "no-such"}, "unknown strategy 'no-such'; expected one of: "),
+        ({"slot": "November"}, "slot: "),
+        ({"quarter": "2026 Q2"}, "quarter: "),
+        ({"year": "2099/00"}, "year '2099/00' is not covered by the data"),
+        ({"audience": "press"}, "unknown audience 'press'"),
+        ({"produced_at": "next tuesday"}, "cannot read produced_at"),
+    ],
+)
+def test_check_parameters_raises_parameter_error(sample, parameters, message):
+    with pytest.raises(ParameterError, match=re.escape(message)) as caught:
+        report.check_parameters(sample, **parameters)
+    assert isinstance(caught.value, ValueError)  # callers catching ValueError still do
+    assert caught.value._render_traceback_() == [f"ParameterError: {caught.value}"]
+
+
+def test_a_bad_parameter_is_one_line_in_the_notebook_and_in_pcp_run(tmp_path, repo_root):
+    from papermill.exceptions import PapermillExecutionError
+
+    from pcplib.run.execute import describe_failure
+
+    output = tmp_path / "out.ipynb"
+    parameters = {"strategy": "no-such", "data_dir": "data", "produced_at": "2026-11-23T06:00Z"}
+    with pytest.raises(PapermillExecutionError) as caught:
+        render.execute_notebook(
+            repo_root / "notebooks" / "delivery_strategy.ipynb", output, parameters, timeout=300
+        )
+    line, cell, _ = describe_failure(caught.value)
+    assert line.startswith("ParameterError: unknown strategy 'no-such'; expected one of: ")
+    assert cell is not None
+    errors = [
+        out
+        for c in nbformat.read(output, as_version=4).cells
+        for out in c.get("outputs", [])
+        if out.output_type == "error"
+    ]
+    assert len(errors) == 1
+    # What the analyst sees: the one line pcp run reports, no traceback through pcplib.
+    assert errors[0].traceback == [line]
+    assert errors[0].ename == "ParameterError"
