@@ -24,8 +24,20 @@ from __future__ import annotations
 
 from pcplib import MARKING
 from pcplib.assessment.annual import evaluate_year
+from pcplib.assessment.judgements import (
+    JUDGEMENT_COLUMNS,
+    TABLE_COLUMNS,
+    label_columns,
+    tabulate_judgements,
+)
 from pcplib.assessment.measures import summarise_measures
-from pcplib.assessment.overview import build_plan_overview, load_table_one, rebuild_table_one
+from pcplib.assessment.overview import (
+    build_plan_overview,
+    load_table_one,
+    rebuild_table_one,
+    tabulate_plan_overview,
+)
+from pcplib.assessment.public import tabulate_public_quarter
 from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.assessment.scope import (
     AUDIENCES,
@@ -50,6 +62,7 @@ from pcplib.report import (
 )
 from pcplib.report.charts import describe_chart, plot_spc
 from pcplib.report.fragments import as_fragment
+from pcplib.report.measures import plot_measure
 from pcplib.report.overview import format_plan_overview_caption
 
 # The HTML builders a notebook displays, each wrapped as a fragment that carries its layout.
@@ -76,8 +89,10 @@ format_public_quarter = as_fragment(public.format_public_quarter)
 __all__ = [
     "AGGREGATIONS",
     "AUDIENCES",
+    "JUDGEMENT_COLUMNS",
     "MARKING",
     "SPC_RULE_SETS",
+    "TABLE_COLUMNS",
     "ParameterError",
     "StrategySummary",
     "available_period_end",
@@ -106,12 +121,17 @@ __all__ = [
     "format_public_quarter",
     "format_table_one",
     "format_table_one_section",
+    "label_columns",
     "load_table_one",
     "list_data_quality_notes",
     "measures_for_audience",
+    "plot_measure",
     "plot_spc",
     "rebuild_table_one",
     "summarise_commitments",
     "summarise_measures",
     "summarise_strategy",
+    "tabulate_judgements",
+    "tabulate_plan_overview",
+    "tabulate_public_quarter",
 ]

@@ -1,5 +1,5 @@
-"""What an analyst meets in a notebook: report fragments with their own layout, and one-line
-parameter errors."""
+"""What an analyst meets in a notebook: report fragments with their own layout, one-line
+parameter errors, tidy frames with readable names, and the snippets the notebooks show."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 
 from pcplib import report
+from pcplib.assessment import judgements
 from pcplib.assessment.scope import ParameterError
 from pcplib.data import load_dataset
 from pcplib.report import fragments, measures, overview
@@ -146,3 +149,111 @@ def test_a_bad_parameter_is_one_line_in_the_notebook_and_in_pcp_run(tmp_path, re
     # What the analyst sees: the one line pcp run reports, no traceback through pcplib.
     assert errors[0].traceback == [line]
     assert errors[0].ename == "ParameterError"
+
+
+# --- tidy frames --------------------------------------------------------------------
+
+
+def test_summary_table_is_the_judgements_with_readable_names(summary):
+    table = summary.table
+    assert list(table.columns) == [judgements.label_column(c) for c in judgements.TABLE_COLUMNS]
+    assert len(table.columns) <= 20  # pandas' max_columns in a notebook: shown in full
+    assert {"Measure", "RAG", "SPC variation", "Target for the period"} <= set(table.columns)
+    assert table.iloc[0]["Measure ID"] == "overall"
+    assert all(table[c].dtype != object or table[c].map(judgements._is_plain).all() for c in table)
+    # The rows of judgements.csv, as pcp run writes them for this report.
+    every = summary.to_frame(report.JUDGEMENT_COLUMNS, readable=False)
+    expected = report.tabulate_judgements([summary], STRATEGY)
+    pd.testing.assert_frame_equal(every, expected)
+    assert set(every["report"]) == {STRATEGY}
+
+
+def test_a_public_summary_names_its_report_as_pcp_run_does(sample):
+    public = report.summarise_strategy(sample, STRATEGY, PERIOD_END, "public")
+    assert public.report_name == f"{STRATEGY}-public"
+    assert set(public.to_frame(["report"], readable=False)["report"]) == {f"{STRATEGY}-public"}
+
+
+def test_plan_overview_and_public_tables_are_the_rows_pcp_run_writes(sample):
+    from pcplib.run.jobs import RunPlan, plan_overview_job, plan_public_job
+    from pcplib.run.judgements import tabulate_run_judgements
+
+    jobs = (
+        plan_overview_job("2026-11", PERIOD_END, "data", ""),
+        plan_public_job("2026/27 Q2", "data", "params/forward_plan.yaml", ""),
+    )
+    written = tabulate_run_judgements(sample, RunPlan("x", "x", jobs, None, None))
+    every = {"columns": report.JUDGEMENT_COLUMNS, "readable": False}
+    for frame, name in (
+        (report.tabulate_plan_overview(sample, PERIOD_END, **every), "plan"),
+        (report.tabulate_public_quarter(sample, "2026/27 Q2", **every), "pub"),
+    ):
+        rows = written[written["report"] == frame["report"].iloc[0]].reset_index(drop=True)
+        pd.testing.assert_frame_equal(frame, rows, obj=name)
+    assert "RAG" in report.tabulate_plan_overview(sample, PERIOD_END).columns
+
+
+def test_label_columns_names_columns_and_leaves_out_objects(summary):
+    labelled = report.label_columns(summary.measures)
+    assert "spc" not in labelled.columns and "Measure" in labelled.columns
+    assert judgements.label_column("baseline_year") == "Baseline year"
+    assert judgements.label_column("spc_status") == "SPC status"
+    assert judgements.label_column("rag") == "RAG"
+    with pytest.raises(ValueError, match="unknown judgement column"):
+        summary.to_frame(["nope"])
+
+
+def test_plot_measure_draws_the_reports_chart_and_names_the_measures(summary):
+    assert isinstance(report.plot_measure(summary, "nc-total-crime"), Figure)
+    with pytest.raises(ValueError, match="nc-total-crime"):
+        report.plot_measure(summary, "no-such")
+
+
+def test_a_chart_is_a_picture_in_a_fresh_kernel(tmp_path, write_notebook):
+    body = (
+        "from pcplib import report\n"
+        "from pcplib.data import load_dataset\n"
+        "from pcplib.render import resolve_repo_path\n"
+        f"summary = report.summarise_strategy(load_dataset(resolve_repo_path('data')), "
+        f"{STRATEGY!r}, {PERIOD_END!r})\n"
+        "report.plot_measure(summary, 'nc-total-crime')"
+    )
+    notebook = write_notebook(tmp_path / "chart.ipynb", "x = ''", body)
+    executed = render.execute_notebook(notebook, tmp_path / "out.ipynb", {}, timeout=300)
+    (result,) = executed.cells[-1].outputs
+    assert "image/png" in result.data, "shown as a picture, not as <Figure size ...>"
+
+
+# --- the notebooks' analyst cells ---------------------------------------------------
+
+
+NOTEBOOKS = ("delivery_strategy", "plan_overview", "public_quarterly", "annual_evaluation")
+
+
+def run_line(line: str, namespace: dict[str, object]) -> object:
+    """Run one line of a snippet as a cell would: its value, or None for a statement."""
+    code = line.split("  #")[0].strip()
+    try:
+        compiled = compile(code, "snippet", "eval")
+    except SyntaxError:
+        exec(compile(code, "snippet", "exec"), namespace)  # noqa: S102
+        return None
+    return eval(compiled, namespace)  # noqa: S307
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_the_analyst_cell_shows_code_that_works(repo_root, name, capsys):
+    nb = nbformat.read(repo_root / "notebooks" / f"{name}.ipynb", as_version=4)
+    analyst = [c for c in nb.cells if "For analysts" in c.source]
+    assert len(analyst) == 1 and analyst[0].cell_type == "markdown"
+    assert "remove_cell" in analyst[0].metadata.get("tags", []), "kept out of the report"
+    snippets = re.findall(r"```python\n(.*?)```", analyst[0].source, flags=re.S)
+    assert snippets
+    # Setup only (parameters and the cell that loads and checks); then each line of the snippet.
+    namespace: dict[str, object] = {}
+    for cell in [c for c in nb.cells if c.cell_type == "code"][:2]:
+        exec(compile(cell.source, name, "exec"), namespace)  # noqa: S102
+    results = [run_line(line, namespace) for line in snippets[0].splitlines()]
+    assert any(isinstance(r, pd.DataFrame) and "Measure" in r.columns for r in results)
+    assert isinstance(results[-1], Figure)
+    capsys.readouterr()
