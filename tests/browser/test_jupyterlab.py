@@ -128,6 +128,19 @@ def wait_for_server(lab: Lab) -> None:
     pytest.fail(f"JupyterLab did not answer within {STARTUP_SECONDS} s: {lab.log.read_text()}")
 
 
+def shut_down_kernels(lab: Lab) -> None:
+    """End every notebook's session (and so its kernel), as closing it with Shut Down would."""
+
+    def call(method: str, path: str) -> Any:
+        request = urllib.request.Request(lab.url(path), method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    for session in call("GET", "api/sessions"):
+        call("DELETE", f"api/sessions/{session['id']}")
+
+
 def stop_server(lab: Lab) -> list[int]:
     """Stop JupyterLab (which shuts its kernels down); return any process left running."""
     children = find_children(lab.process.pid)
@@ -408,6 +421,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(
             shots += save_screenshots(page, screenshot_dir, f"{name}-{view.name}")
     finally:
         context.close()
+        shut_down_kernels(lab)  # one kernel at a time: the next notebook gets the CPU
     print(f"\n{name}: opened and ran in {ran:.1f} s, {time.monotonic() - started:.1f} s in all")
     for path in shots:
         print(f"  {path}")
