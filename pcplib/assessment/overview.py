@@ -7,6 +7,7 @@ that Table One rebuilt from its published figures.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +18,10 @@ from pcplib import metrics
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.comparisons import compare_areas
+from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.scope import available_period_end, strategy_commitments
-from pcplib.assessment.strategy import assess_delivery, roll_up_strategy
+from pcplib.assessment.strategy import assess_delivery, roll_up_strategy, summarise_strategy
 from pcplib.labels import is_missing
 
 
@@ -104,6 +106,46 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         "judgement", "projected_delivery", "delivery_rag", "areas_outside",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
+
+
+def tabulate_plan_overview(
+    dataset: Dataset,
+    period_end: str,
+    spc_rules: str = "mdc",
+    *,
+    columns: Sequence[str] | None = None,
+    readable: bool = True,
+) -> pd.DataFrame:
+    """Return the plan overview's judgements as one flat frame, the rows of ``judgements.csv``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    period_end : str
+        The last month of data, ``YYYY-MM`` (a month beyond the data shows the latest
+        quarter available, as the report does).
+    spc_rules : str, default "mdc"
+        The SPC rule set.
+    columns : sequence of str, optional
+        Columns of ``judgements.csv``; by default
+        :data:`~pcplib.assessment.judgements.TABLE_COLUMNS`.
+    readable : bool, default True
+        Readable column names; False keeps those of ``judgements.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        For each strategy, its overall rating then its public headline measures: the
+        rows ``pcp run`` writes for the ``plan-overview`` report.
+    """
+    period_end = available_period_end(dataset, period_end)
+    summaries = [
+        summarise_strategy(dataset, strategy_id, period_end, "public", spc_rules)
+        for strategy_id in dataset.strategies["strategy_id"]
+    ]
+    frame = tabulate_judgements(summaries, "plan-overview", ("headline",))
+    return select_judgements(frame, columns, readable=readable)
 
 
 def parse_reference_number(value: Any) -> float | None:

@@ -26,6 +26,22 @@ _T = TypeVar("_T")
 AUDIENCES: tuple[str, ...] = ("cgb", "public")
 
 
+class ParameterError(ValueError):
+    """A report's parameter is wrong; the message names it and what was expected.
+
+    In a notebook it shows as that one line, ``ParameterError: <message>``, not as a
+    traceback through pcplib, which says nothing more to the analyst who typed the
+    value: IPython asks an exception for ``_render_traceback_`` before formatting one.
+    The cell still fails, so papermill stops there and ``pcp run`` reports the same
+    line for the report, with the cell.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows these lines in place of the traceback (ipykernel sends them as
+        # the error output's traceback; ename and evalue stay those of the exception).
+        return [f"{type(self).__name__}: {self}"]
+
+
 SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")
 
 
@@ -212,9 +228,36 @@ def check_parameters(
 
     Raises
     ------
-    ValueError
-        Naming the first parameter that is wrong and what was expected.
+    ParameterError
+        Naming the first parameter that is wrong and what was expected (a
+        :class:`ValueError`, shown in a notebook as that one line).
     """
+    try:
+        _check_parameters(
+            dataset, strategy=strategy, slot=slot, period_end=period_end, quarter=quarter,
+            year=year, audience=audience, spc_rules=spc_rules, produced_at=produced_at,
+        )  # fmt: skip
+    except ParameterError:
+        raise
+    except ValueError as error:
+        # The checks below are shared with the functions that build reports, which raise
+        # ValueError; here every such error is about a parameter the analyst gave.
+        raise ParameterError(str(error)) from None
+
+
+def _check_parameters(
+    dataset: Dataset | None,
+    *,
+    strategy: str | None,
+    slot: str | None,
+    period_end: str | None,
+    quarter: str | None,
+    year: str | None,
+    audience: str | None,
+    spc_rules: str | None,
+    produced_at: str | None,
+) -> None:
+    """The checks of :func:`check_parameters`, raising ValueError."""
     if audience is not None:
         check_audience(audience)
     if spc_rules is not None:

@@ -3,7 +3,11 @@
 Charts are drawn with matplotlib (figures built without pyplot, so no GUI
 backend; matplotlib is imported only when a chart is drawn) and embedded as PNG
 data URIs inside ``<figure>`` elements, so each report is one self-contained
-file and every chart carries the alt text and caption written here. Colours
+file and every chart carries the alt text and caption written here. In a
+notebook, a figure returned by :func:`plot_spc` shows as a picture wherever it is
+called: importing this module in a Jupyter kernel registers the PNG display that
+the inline backend would only register once something imports pyplot
+(:func:`register_figure_display`). Colours
 follow Making Data Count: grey for common-cause variation, blue for
 special-cause improvement, orange for special-cause concern and purple for a
 special cause in a measure with no good direction.
@@ -16,6 +20,7 @@ import datetime
 import html
 import io
 import math
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -34,12 +39,15 @@ __all__ = [
     "figure_to_html",
     "format_value",
     "plot_spc",
+    "register_figure_display",
     "write_png",
 ]
 
 CHART_DPI = 100
 FIGURE_SIZE = (8.0, 3.8)  # inches
 TICK_FONTSIZE = 8.5
+TARGET_FONTSIZE = 9.0
+TARGET_LABEL_PAD = 4.0  # points between the axes and the target's label
 POINT_COLOURS: dict[str, str] = {
     "common_cause": "#7b7d7d",
     "special_cause_improvement": "#289de0",
@@ -132,8 +140,6 @@ def _format_y_ticks(ax: Any, fontsize: float) -> float:
 
     Returns the width of the widest label in points, so the margin can make room for it.
     """
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import text_to_path
     from matplotlib.ticker import FuncFormatter
 
     # The locator's ticks for the final data limits: the ones drawn (nothing is added later).
@@ -146,9 +152,16 @@ def _format_y_ticks(ax: Any, fontsize: float) -> float:
         return f"{value + 0.0:,.{decimals}f}".replace("-", "\u2212")
 
     ax.yaxis.set_major_formatter(FuncFormatter(label))
+    return max((_text_width(label(t), fontsize) for t in ticks), default=0.0)
+
+
+def _text_width(text: str, fontsize: float) -> float:
+    """Return the width of one line of text in points, as matplotlib will draw it."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
     font = FontProperties(size=fontsize)
-    widths = [text_to_path.get_text_width_height_descent(label(t), font, False)[0] for t in ticks]
-    return max(widths, default=0.0)
+    return float(text_to_path.get_text_width_height_descent(text, font, False)[0])
 
 
 def plot_spc(
@@ -247,18 +260,23 @@ def plot_spc(
             zorder=3,
         )
 
+    target_label = ""
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
         ax.axhline(float(target), color=TARGET_COLOUR, linewidth=1.2, linestyle=":", zorder=2)
+        # The label sits in the right margin, level with the line: inside the axes it
+        # covered the latest points, the ones a reader looks at first.
+        target_label = f"Target\n{format_value(target, unit)}"
         ax.annotate(
-            f"Target {format_value(target, unit)}",
+            target_label,
             xy=(1.0, float(target)),
             xycoords=("axes fraction", "data"),
-            xytext=(-4, 4),
+            xytext=(TARGET_LABEL_PAD, 0),
             textcoords="offset points",
-            ha="right",
-            va="bottom",
-            fontsize=9,
+            ha="left",
+            va="center",
+            fontsize=TARGET_FONTSIZE,
             color=TARGET_COLOUR,
+            annotation_clip=False,
         )
 
     handles = [Line2D([], [], color=LINE_COLOUR, linewidth=1.5, label="Mean")]
@@ -316,7 +334,12 @@ def plot_spc(
     # is set first, as it decides how many ticks there are.
     fig.subplots_adjust(left=0.1, right=0.98, top=0.86, bottom=0.32)
     left_points = _format_y_ticks(ax, TICK_FONTSIZE) + 30.0
-    fig.subplots_adjust(left=max(0.1, left_points / 72.0 / FIGURE_SIZE[0]))
+    right = 0.98
+    if target_label:
+        # Room for the target's label beside the axes: its widest line, the pad and a margin.
+        label_points = max(_text_width(line, TARGET_FONTSIZE) for line in target_label.split("\n"))
+        right = min(right, 1.0 - (label_points + 2 * TARGET_LABEL_PAD) / 72.0 / FIGURE_SIZE[0])
+    fig.subplots_adjust(left=max(0.1, left_points / 72.0 / FIGURE_SIZE[0]), right=right)
     return fig
 
 
@@ -500,3 +523,44 @@ def figure_to_html(fig: Figure, alt: str, caption: str) -> str:
         f'alt="{html.escape(alt, quote=True)}">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )
+
+
+def _figure_png(fig: Figure) -> bytes:
+    """The PNG a notebook shows for a figure: the bytes :func:`write_png` writes."""
+    buffer = io.BytesIO()
+    write_png(fig, buffer)
+    return buffer.getvalue()
+
+
+def register_figure_display() -> bool:
+    """Show matplotlib figures as pictures in the running IPython kernel, if there is one.
+
+    A figure built without pyplot has no display of its own: until something imports
+    pyplot (which sets up the inline backend), a notebook shows only
+    ``<Figure size 800x380 with 1 Axes>``. This registers a PNG display for
+    :class:`matplotlib.figure.Figure` by name, so matplotlib is not imported for it,
+    and leaves alone one already registered (the inline backend's, when pyplot came first).
+
+    Returns
+    -------
+    bool
+        True when registered; False outside IPython or when figures already display.
+    """
+    if "IPython" not in sys.modules:  # not imported: not in a kernel, nothing to do
+        return False
+    # Imported, not read from sys.modules: in `pcp run` another thread may be part-way
+    # through importing IPython, and the import waits for it to finish.
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    formatter = shell.display_formatter.formatters["image/png"]
+    figure_module = sys.modules.get("matplotlib.figure")
+    if figure_module is not None and figure_module.Figure in formatter.type_printers:
+        return False
+    formatter.for_type_by_name("matplotlib.figure", "Figure", _figure_png)
+    return True
+
+
+register_figure_display()

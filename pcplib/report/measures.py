@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pcplib import rag
 
 if TYPE_CHECKING:
-    pass
+    from matplotlib.figure import Figure
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.strategy import StrategySummary
 from pcplib.labels import as_sentence, format_value, is_missing
@@ -145,6 +146,44 @@ def format_overall_rag(summary: StrategySummary) -> str:
     )
 
 
+def _chart_title(row: Mapping[str, Any]) -> str:
+    return row["measure_name"] + (" (seasonally adjusted)" if row.get("spc_seasonal") else "")
+
+
+def plot_measure(summary: StrategySummary, measure_id: str) -> Figure:
+    """Draw one measure's SPC chart as the report draws it, for a notebook.
+
+    Parameters
+    ----------
+    summary : StrategySummary
+        From :func:`summarise_strategy`.
+    measure_id : str
+        One of the summary's measures (the ``Measure ID`` column of ``summary.table``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the report's title, limits and target; shown as a picture
+        when it is a cell's last value.
+
+    Raises
+    ------
+    ValueError
+        If the measure is not in the summary (naming those that are), or has too
+        little data for a chart in this period.
+    """
+    rows = summary.measures[summary.measures["measure_id"] == measure_id].to_dict("records")
+    if not rows:
+        known = ", ".join(summary.measures["measure_id"])
+        raise ValueError(
+            f"unknown measure {measure_id!r} for {summary.strategy_id}; expected one of: {known}"
+        )
+    row = rows[0]
+    if row["spc"] is None:
+        raise ValueError(f"{row['measure_name']}: not enough data for an SPC chart in this period")
+    return plot_spc(row["spc"], title=_chart_title(row), unit=row["unit"])
+
+
 def build_spc_charts(summary_df: pd.DataFrame) -> str:
     """Return one SPC chart per measure, each with alt text and a caption.
 
@@ -169,7 +208,7 @@ def build_spc_charts(summary_df: pd.DataFrame) -> str:
                 "SPC chart in this period.</p>"
             )
             continue
-        title = r["measure_name"] + (" (seasonally adjusted)" if r.get("spc_seasonal") else "")
+        title = _chart_title(r)
         fig = plot_spc(result, title=title, unit=r["unit"])
         alt = describe_chart(result, title, r["unit"])
         if r.get("spc_note"):

@@ -56,7 +56,7 @@ def test_plot_spc_draws_limits_target_and_labels(monthly_result):
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert dashed, "process limits are drawn dashed"
     texts = [t.get_text() for t in ax.texts]
-    assert any(t.startswith("Target 110") for t in texts)
+    assert "Target\n110" in texts
     # The gap is a break in the data line, not an interpolated point.
     data_line = ax.get_lines()[0]
     assert np.isnan(np.asarray(data_line.get_ydata(), dtype=float)).sum() == 1
@@ -196,3 +196,45 @@ def test_alt_text_says_where_limits_are_recalculated() -> None:
     assert "recalculated from December 2021" in text
     single = xmr(values, improvement="increase", target=360)
     assert "recalculated" not in charts.describe_chart(single, "Officers", "count")
+
+
+def test_target_label_sits_in_the_right_margin_clear_of_the_points(monthly_result):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = charts.plot_spc(monthly_result, title="Burglary", unit="count")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    (label,) = [t for t in ax.texts if t.get_text().startswith("Target")]
+    box = label.get_window_extent(renderer)
+    axes_box = ax.get_window_extent(renderer)
+    # Beside the axes (so beside every point), level with the line, and inside the figure.
+    assert box.x0 >= axes_box.x1
+    assert box.x1 <= fig.bbox.x1
+    target_y = ax.transData.transform((0, 110.0))[1]
+    assert box.y0 <= target_y <= box.y1
+
+
+def test_figures_display_as_pictures_in_a_kernel_without_pyplot(monthly_result):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        formatter = shell.display_formatter.formatters["image/png"]
+        formatter.type_printers.pop(Figure, None)
+        assert charts.register_figure_display() is True
+        data, _ = shell.display_formatter.format(
+            charts.plot_spc(monthly_result, title="Burglary", unit="count")
+        )
+        assert data["image/png"].startswith(b"\x89PNG")
+        # A display already registered (the inline backend's, once pyplot is imported) stays.
+        formatter.for_type(Figure, lambda fig: b"theirs")
+        assert charts.register_figure_display() is False
+        assert formatter(Figure()) == b"theirs"
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_no_figure_display_is_registered_outside_a_kernel():
+    assert charts.register_figure_display() is False

@@ -1012,6 +1012,8 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     )
     # Period notes sit in small print inside the number cells, which the style lets wrap.
     assert '<td class="num">no data<br><span class="small">2024/25: previous definition' in html
-    css = (repo_root / "pcplib" / "templates" / "pcp" / "pcp.css").read_text(encoding="utf-8")
-    rule = re.search(r"td\.num \.small \{([^}]*)\}", css)
+    # The layout travels with the report's HTML (pcplib.report.fragments).
+    from pcplib.report.fragments import FRAGMENT_CSS
+
+    rule = re.search(r"td\.num \.small \{([^}]*)\}", FRAGMENT_CSS)
     assert rule and "white-space: normal" in rule.group(1)
