@@ -438,7 +438,7 @@ WITH street AS (
     SELECT
         filename,
         "Month" AS month,
-        coalesce(trim("Falls within"), '') AS force,
+        coalesce("Falls within", '') AS force,
         -- The LSOA name without its last word. Names end in a four-character code
         -- ("Charnwood 012B"), cut by position; any other shape is cut by a regular
         -- expression, which gives the same result and costs more.
@@ -450,9 +450,9 @@ WITH street AS (
                 nullif(regexp_extract(trim("LSOA name"), '^(.*\\S)\\s+\\S+$', 1), ''), '{unknown}'
             )
         END AS local_authority,
-        "LSOA name" IS NULL OR trim("LSOA name") = '' AS no_location,
+        coalesce("LSOA name", '') = '' AS no_location,
         coalesce("Crime type", '') AS crime_type,
-        CASE WHEN trim("Crime ID") <> '' THEN hash("Crime ID") END AS id_hash
+        CASE WHEN "Crime ID" <> '' THEN hash("Crime ID") END AS id_hash
     FROM read_csv(
         $files, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
         columns = {columns}, filename = true
@@ -510,7 +510,7 @@ def _check_values(grouped: pd.DataFrame, paths: Sequence[Path], batch: Sequence[
                 f"a data.police.uk crime type ({known})",
             )
         if (group["force"] == "").any():
-            found = _locate_row(path, lambda r: not r[force_col].strip())
+            found = _locate_row(path, lambda r: not r[force_col])
             _fail(
                 file.shown,
                 found[0] if found else None,
