@@ -254,4 +254,5 @@ def test_parameter_files_match_the_notebook(repo_root: Path) -> None:
     params = yaml.safe_load((repo_root / "params/strategies/vawg.yaml").read_text())
     assert set(params) <= names
     # The rest keep the notebook's defaults.
-    assert names - set(params) == {"audience", "produced_at"}
+    # meeting: empty, the header names the slot's meeting (the runner passes it).
+    assert names - set(params) == {"audience", "produced_at", "meeting"}
