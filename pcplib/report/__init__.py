@@ -21,9 +21,18 @@ what it holds.
 from __future__ import annotations
 
 from pcplib import MARKING
-from pcplib.assessment.annual import evaluate_year
+from pcplib.assessment.annual import (
+    classify_year_changes,
+    describe_comparisons,
+    evaluate_year,
+    list_evidence_limits,
+    summarise_year_by_mission,
+    summarise_year_by_strategy,
+)
+from pcplib.assessment.exceptions import list_exceptions, list_improvements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.overview import build_plan_overview, load_table_one, rebuild_table_one
+from pcplib.assessment.public import summarise_public_quarter
 from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.assessment.scope import (
     AUDIENCES,
@@ -35,17 +44,29 @@ from pcplib.assessment.scope import (
 )
 from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
 from pcplib.data import AGGREGATIONS
-from pcplib.report.annual import format_annual_evaluation
+from pcplib.report.annual import (
+    describe_theory_of_change,
+    format_annual_evaluation,
+    format_annual_summary,
+    format_annual_synthesis,
+    format_evidence_limits,
+)
 from pcplib.report.commitments import format_commitments
 from pcplib.report.headers import (
     build_annual_header,
     build_header,
     build_plan_header,
+    build_public_about_header,
     build_public_header,
     format_data_availability,
     format_illustrative_banner,
 )
-from pcplib.report.measures import build_spc_charts, format_measures_table, format_overall_rag
+from pcplib.report.measures import (
+    build_spc_charts,
+    format_measures_detail,
+    format_measures_table,
+    format_overall_rag,
+)
 from pcplib.report.narrative import format_narrative
 from pcplib.report.overview import (
     format_plan_overview,
@@ -54,7 +75,15 @@ from pcplib.report.overview import (
     format_table_one_section,
 )
 from pcplib.report.provenance import build_provenance, format_data_quality_notes
-from pcplib.report.public import format_forward_plan, format_public_quarter
+from pcplib.report.public import (
+    format_about_link,
+    format_forward_plan,
+    format_next_meetings,
+    format_public_missions,
+    format_public_quarter,
+    format_public_summary,
+)
+from pcplib.report.summary import format_board_summary
 
 __all__ = [
     "AGGREGATIONS",
@@ -68,30 +97,49 @@ __all__ = [
     "build_plan_header",
     "build_plan_overview",
     "build_provenance",
+    "build_public_about_header",
     "build_public_header",
     "build_spc_charts",
     "check_parameters",
+    "classify_year_changes",
+    "describe_comparisons",
+    "describe_theory_of_change",
     "evaluate_year",
+    "format_board_summary",
+    "format_about_link",
     "format_annual_evaluation",
+    "format_annual_summary",
+    "format_annual_synthesis",
+    "format_evidence_limits",
     "format_commitments",
     "format_data_availability",
     "format_data_quality_notes",
     "format_forward_plan",
     "format_illustrative_banner",
+    "format_measures_detail",
     "format_measures_table",
     "format_narrative",
+    "format_next_meetings",
     "format_overall_rag",
     "format_plan_overview",
     "format_plan_overview_caption",
     "format_produced_at",
+    "format_public_missions",
     "format_public_quarter",
+    "format_public_summary",
     "format_table_one",
     "format_table_one_section",
     "load_table_one",
     "list_data_quality_notes",
+    "list_evidence_limits",
+    "list_exceptions",
+    "list_improvements",
     "measures_for_audience",
     "rebuild_table_one",
     "summarise_commitments",
     "summarise_measures",
+    "summarise_public_quarter",
+    "summarise_year_by_mission",
+    "summarise_year_by_strategy",
     "summarise_strategy",
 ]
