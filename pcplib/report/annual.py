@@ -44,8 +44,8 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
         baseline, current = format_figures([r["baseline"], r["current"]], unit)
         rows.append(
             [
-                esc(r["measure_name"]),
-                esc(r["strategy_name"]),
+                # The strategy under the measure's name, so the table fits an A4 page.
+                with_note(esc(r["measure_name"]), r["strategy_name"]),
                 with_note(
                     esc(baseline + ("" if is_missing(r["baseline"]) else total)), r["baseline_year"]
                 ),
@@ -56,7 +56,7 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
             ]
         )
     table = build_table(
-        ["Measure", "Strategy", "Baseline", year, "Change", "Test verdict", "In words"],
+        ["Measure and strategy", "Baseline", year, "Change", "Test verdict", "In words"],
         rows,
         f"Public measures: {year} against the baseline year",
     )
@@ -66,7 +66,7 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
 _COUNT_HEADS = {
     "better": "Better",
     "worse": "Worse",
-    "changed, no good direction": "Changed, no good direction",
+    "changed, no good direction": "Changed, no direction",
     "no real change": "No change beyond chance",
     "not tested": "Not tested",
     "not measurable": "Not measurable",
@@ -143,12 +143,16 @@ def format_annual_synthesis(by_strategy: pd.DataFrame, by_mission: pd.DataFrame,
         direction, with no change beyond chance, not tested and not measurable, and the
         commitments delivered against those due by the year's end.
     """
-    head = ["Mission and strategy", *(_COUNT_HEADS[o] for o in OUTCOMES), "Commitments delivered"]
+    head = [
+        "Mission and strategy",
+        *(_COUNT_HEADS[o] for o in OUTCOMES),
+        "Commitments delivered of due",
+    ]
 
     def cells(r: dict, strong: bool) -> str:
         wrap = (lambda t: f"<strong>{t}</strong>") if strong else (lambda t: t)
         counts = "".join(f'<td class="num">{wrap(int(r[o]))}</td>' for o in OUTCOMES)
-        delivered = wrap(f"{int(r['delivered'])} of {int(r['due'])} due")
+        delivered = wrap(f"{int(r['delivered'])} of {int(r['due'])}")
         return f'{counts}<td class="num">{delivered}</td>'
 
     body = []
@@ -166,10 +170,8 @@ def format_annual_synthesis(by_strategy: pd.DataFrame, by_mission: pd.DataFrame,
             )
     plan = by_mission[by_mission["mission_id"] == "all"].iloc[0].to_dict()
     body.append(f'<tr><th scope="row"><strong>The whole plan</strong></th>{cells(plan, True)}</tr>')
-    numeric = [False] + [True] * (len(head) - 1)
-    return wrap_table_rows(
-        head, body, f"Outcomes and commitments by mission and strategy, {year}", numeric
-    )
+    # The headers wrap (a numeric header would not), so the table fits the page.
+    return wrap_table_rows(head, body, f"Outcomes and commitments by mission and strategy, {year}")
 
 
 def format_evidence_limits(limits: list[str]) -> str:

@@ -179,6 +179,17 @@ def format_measures_detail(df: pd.DataFrame, caption: str) -> str:
     return build_table(head, rows, caption)
 
 
+def format_no_data_notice(summary: StrategySummary) -> str:
+    """Return the notice for a strategy with no figure in the period, or ``""``."""
+    if summary.has_data:
+        return ""
+    return notice(
+        f"<p><strong>No data for this period.</strong> None of this strategy's measures "
+        f"has a figure for the reporting period ending {esc(summary.period_end)}, so its "
+        "tables below say so rather than show empty rows.</p>"
+    )
+
+
 def format_overall_rag(summary: StrategySummary) -> str:
     """Return the overall RAG badge and the sentence explaining the roll-up.
 
@@ -192,15 +203,8 @@ def format_overall_rag(summary: StrategySummary) -> str:
     str
         HTML paragraphs.
     """
-    no_data = ""
-    if not summary.has_data:
-        no_data = notice(
-            f"<p><strong>No data for this period.</strong> None of this strategy's measures "
-            f"has a figure for the reporting period ending {esc(summary.period_end)}, so its "
-            "tables below say so rather than show empty rows.</p>"
-        )
     return (
-        f"{no_data}<p><strong>Overall RAG:</strong> "
+        f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
         f"{rag.format_rag_html(summary.overall_rag)}</p>"
         f"<p>{esc(summary.overall_explanation)}</p>"
     )

@@ -104,7 +104,6 @@ def format_public_summary(public: PublicQuarter) -> str:
         ["Mission", "Achieved", "Needs attention", "Steady", "Trends (not rated)", "Promises kept"],
         rows,
         f"Measures by mission, {public.quarter}",
-        numeric=[False, True, True, True, True, True],
     )
     return f'<div class="reader-summary"><p>{esc(lead)}</p>{table}</div>'
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pcplib import rag
 from pcplib.labels import plural
 from pcplib.report.html import esc
-from pcplib.report.measures import format_overall_rag
+from pcplib.report.measures import format_no_data_notice
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,9 +96,15 @@ def format_board_summary(
     improved = format_summary_items(
         improvements, "No measure shows a real improvement or meets its target this quarter."
     )
+    # The rating and the sentence that explains it in one paragraph, so the first screen
+    # holds the exceptions too; a period with no data says so first.
+    overall = (
+        f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
+        f"{rag.format_rag_html(summary.overall_rag)} {esc(summary.overall_explanation)}</p>"
+    )
     return (
         '<div class="board-summary">'
-        f"{format_overall_rag(summary)}{_delivery_line(summary)}"
+        f"{overall}{_delivery_line(summary)}"
         '<div class="summary-lists">'
         f'<div class="summary-list"><h3>Needs attention ({len(exceptions)})</h3>{attention}</div>'
         f'<div class="summary-list"><h3>What improved ({len(improvements)})</h3>{improved}</div>'
