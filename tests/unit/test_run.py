@@ -816,3 +816,18 @@ print(first, again, sys.modules.get("rfc3987_syntax", "absent"), invalid_caught)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False", "None", "True"]
+
+
+def test_the_index_names_each_reports_meeting() -> None:
+    at = "2026-11-23T06:00:00+00:00"
+    strategy = run.plan_strategy_job("vawg", "2026-11", "2026-09", "data", at)
+    assert run.describe_job_meeting(strategy) == "Corporate Governance Board, November 2026"
+    outside = run.plan_strategy_job(
+        "vawg", "2026-11", "2026-09", "data", at, meeting=run.NO_MEETING
+    )
+    assert run.describe_job_meeting(outside) == "Not prepared for a meeting"
+    public = run.plan_public_job("2026/27 Q2", "data", "params/forward_plan.yaml", at)
+    assert run.describe_job_meeting(public).startswith("None: published for the public")
+    about = run.plan_public_about_job("2026/27 Q2", "data", at)
+    assert about.name == "public-quarterly-about" and about.notebook == "public_quarterly_about"
+    assert run.describe_meeting(None) == run.NO_MEETING
