@@ -8,7 +8,6 @@ import pandas as pd
 
 if TYPE_CHECKING:
     pass
-from pcplib.assessment.annual import OUTCOMES
 from pcplib.labels import format_figures, is_missing, list_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
@@ -63,14 +62,15 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
     return f"<p>{esc(summary)}</p><p>{esc(ANNUAL_TESTS_NOTE)}</p>{table}"
 
 
-_COUNT_HEADS = {
-    "better": "Better",
-    "worse": "Worse",
-    "changed, no good direction": "Changed, no direction",
-    "no real change": "No change beyond chance",
-    "not tested": "Not tested",
-    "not measurable": "Not measurable",
-}
+# The synthesis table's columns: each outcome, with "not tested" and "not measurable"
+# shown together so that the table fits an A4 page (the summary gives them apart).
+_COUNT_COLUMNS = (
+    ("Better", ("better",)),
+    ("Worse", ("worse",)),
+    ("Changed, no good direction", ("changed, no good direction",)),
+    ("No change beyond chance", ("no real change",)),
+    ("Not tested or compared", ("not tested", "not measurable")),
+)
 
 
 def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, year: str) -> str:
@@ -145,13 +145,16 @@ def format_annual_synthesis(by_strategy: pd.DataFrame, by_mission: pd.DataFrame,
     """
     head = [
         "Mission and strategy",
-        *(_COUNT_HEADS[o] for o in OUTCOMES),
+        *(heading for heading, _ in _COUNT_COLUMNS),
         "Commitments delivered of due",
     ]
 
     def cells(r: dict, strong: bool) -> str:
         wrap = (lambda t: f"<strong>{t}</strong>") if strong else (lambda t: t)
-        counts = "".join(f'<td class="num">{wrap(int(r[o]))}</td>' for o in OUTCOMES)
+        counts = "".join(
+            f'<td class="num">{wrap(sum(int(r[o]) for o in outcomes))}</td>'
+            for _, outcomes in _COUNT_COLUMNS
+        )
         delivered = wrap(f"{int(r['delivered'])} of {int(r['due'])}")
         return f'{counts}<td class="num">{delivered}</td>'
 
