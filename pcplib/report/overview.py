@@ -38,14 +38,22 @@ def format_plan_overview_caption(period_end: str) -> str:
 
 
 def _overview_measure(m: dict) -> str:
-    """One headline measure in the overview: its trend since the baseline, figures beneath."""
+    """One headline measure in the overview: its trend since the baseline and the two figures.
+
+    One line where it fits: the column's header says the figures are the latest 12 months
+    (the latest month for a stock) against the baseline year, so only the baseline's
+    period is named.
+    """
     unit = m["unit"]
     baseline, current = format_figures([m["baseline"], m["current"]], unit)
     change = m.get("change") or m["direction"]
     judgement = "" if m["judgement"] == m["direction"] else f", {m['judgement']}"
     trend = f'<span aria-hidden="true">{esc(m["arrow"])}</span> {esc(change)}{esc(judgement)}'
-    figures = f"{current} in {m['current_label']} against {baseline} in {m['baseline_label']}"
-    return f"<li><strong>{esc(m['measure_name'])}</strong>: {with_note(trend, figures)}</li>"
+    figures = esc(f"({current} against {baseline} in {m['baseline_label']})")
+    return (
+        f"<li><strong>{esc(m['measure_name'])}</strong>: {trend} "
+        f'<span class="small">{figures}</span></li>'
+    )
 
 
 def _count_ratings(ratings: list[str]) -> str:
@@ -75,7 +83,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
     head = [
         "Strategy",
         "Overall rating",
-        "Headline measures: since the baseline",
+        "Headline measures: the latest 12 months against the baseline year",
         "Projected delivery",
     ]
     parts = []
@@ -91,7 +99,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
                 delivery = with_note(
                     f"{rag.format_rag_html(first['delivery_rag'])} "
                     f"{first['projected_delivery']:.0f}%",
-                    f"of {plural(int(first['commitments']), 'commitment')} complete or on track",
+                    f"of {plural(int(first['commitments']), 'commitment')}",
                 )
             measures = [m for m in group.to_dict("records") if m["measure_name"]]
             listed = (
@@ -106,12 +114,12 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
                 f"<td>{rag.format_rag_html(first['current_rag'])}</td>"
                 f"<td>{listed}</td><td>{delivery}</td></tr>"
             )
+        # The ratings' count goes in the caption, so a mission takes at most one screen.
         n = len(ratings)
+        counted = f"{n} {'strategy' if n == 1 else 'strategies'}: {_count_ratings(ratings)}"
         parts.append(
             f"<h3>{esc(mission_name)}</h3>"
-            f"<p>{n} delivery {'strategy' if n == 1 else 'strategies'}: "
-            f"{esc(_count_ratings(ratings))}.</p>"
-            + wrap_table_rows(head, rows, f"{caption}: {mission_name}")
+            + wrap_table_rows(head, rows, f"{caption}: {mission_name} ({counted})")
         )
     return "".join(parts)
 

@@ -97,3 +97,22 @@ def test_the_public_report_is_at_most_six_screens(
     assert height <= MAX_PUBLIC_SCREENS * SCREEN[1], (
         f"the public report is {height} px, {height / SCREEN[1]:.1f} screens of 800"
     )
+
+
+def test_the_plan_overview_takes_at_most_a_screen_per_mission(
+    reports: dict[str, Path], browser: object
+) -> None:
+    with open_report(browser, reports["plan-overview"], width=SCREEN[0], height=SCREEN[1]) as (
+        page,
+        _,
+    ):  # type: ignore[arg-type]
+        # From each mission's heading to the end of its table.
+        heights = page.evaluate(
+            """() => [...document.querySelectorAll('main h3')].map(h => {
+                 const wrap = h.nextElementSibling;
+                 return [h.textContent,
+                         wrap.getBoundingClientRect().bottom - h.getBoundingClientRect().top];
+               })"""
+        )
+    assert len(heights) == 3
+    assert all(height <= SCREEN[1] for _, height in heights), heights

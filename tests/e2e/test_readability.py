@@ -6,7 +6,7 @@ illustrative-data banner (which names the generator). The thresholds and why are
 docs/accessibility.md: a Flesch-Kincaid grade of at most 6 (a reading age of about 11)
 and a Flesch reading ease of at least 70 ("fairly easy"); the page scored grade 4.4 and
 ease 76 when they were set, and the old page (strategy by strategy, with the Board's
-sentences) 7.1 and 65.
+sentences) 6.8 and 65.
 """
 
 from __future__ import annotations

@@ -1004,9 +1004,9 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     # Progress since the baseline: the 12 months to September 2026 against 2024/25.
     levels = report.build_plan_overview(_with_levels(tiny), "2026-09")
     html = report.format_plan_overview(levels, "Plan")
-    assert "against 1,001 in 2024/25</span>" in html
+    assert "against 1,001 in 2024/25)</span>" in html
     assert "1,000.7" not in html
-    assert '<span class="small">2.7 in 12 months to September 2026 against' in html
+    assert '<span class="small">(2.7 against' in html
     overview = report.build_plan_overview(sample, "2026-09")
     html = report.format_plan_overview(overview, "Plan")
 
@@ -1016,12 +1016,16 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
         return float(series.loc[inside & (series["definition"] == "current"), "value"].sum())
 
     energy = total("estate-energy-kwh", "2024-04-01", "2025-03-01")
-    assert f"against {energy:,.0f} kWh in 2024/25</span>" in html
+    assert f"against {energy:,.0f} kWh in 2024/25)</span>" in html
     homicides = total("vv-homicide", "2025-10-01", "2026-07-01")
-    assert f'<span class="small">{homicides:,.0f} in 12 months to September 2026' in html
+    homicide_line = (
+        '<strong>Homicides</strong>: <span aria-hidden="true">▲</span> +50.0%, deteriorated '
+        f'<span class="small">({homicides:,.0f} against'
+    )
+    assert homicide_line in html
     # A stock is compared at the same point of the year: September 2024's headcount.
     headcount = total("wf-officer-headcount", "2024-09-01", "2024-09-01")
-    assert f"against {headcount:,.0f} in September 2024 (2024/25)</span>" in html
+    assert f"against {headcount:,.0f} in September 2024 (2024/25))</span>" in html
     # Period notes sit in small print, which the style lets wrap.
     assert "against no data in 2024/25: previous definition" in html
     css = (repo_root / "pcplib" / "templates" / "pcp" / "pcp.css").read_text(encoding="utf-8")
