@@ -726,7 +726,7 @@ def test_evaluate_year_sum_totals_need_every_period(tiny):
 def test_annual_evaluation_labels_a_stock_as_its_year_end_figure(sample):
     evaluation = report.evaluate_year(sample, "2025/26")
     html = report.format_annual_evaluation(evaluation, "2025/26")
-    row = html[html.index('<th scope="row">Police officer headcount</th>') :]
+    row = html[html.index('<th scope="row">Police officer headcount<br>') :]
     row = row[: row.index("</tr>")]
     headcount = evaluation.set_index("measure_name").loc["Police officer headcount"]
     assert headcount["aggregation"] == "last"
