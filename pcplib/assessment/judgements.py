@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pcplib.labels import format_value, is_missing
+from pcplib.labels import format_figure, is_missing
 
 if TYPE_CHECKING:
     from pcplib.assessment.strategy import StrategySummary
@@ -216,7 +216,7 @@ def _measure_rows(summary: StrategySummary, report: str) -> list[dict[str, objec
                 "measure_name": r["measure_name"],
                 "tier": r["tier"],
                 "unit": r["unit"],
-                "current_shown": format_value(r["current"], r["unit"]),
+                "current_shown": format_figure(r["current"], r["unit"]),
                 "current_label": r["current_label"],
                 "comparison_label": r["last_year_label"],
                 "change_shown": r["change"],

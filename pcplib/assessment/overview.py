@@ -48,15 +48,18 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
     Returns
     -------
     pandas.DataFrame
-        One row per public headline measure: ``strategy_id``, ``strategy_name``,
-        ``commitments``, ``current_rag``, ``measure_name``, ``unit``, ``baseline``,
-        ``baseline_label``, ``current``, ``current_label``, ``arrow``,
+        One row per public headline measure: ``mission_id``, ``mission_name``,
+        ``strategy_id``, ``strategy_name``, ``commitments``, ``current_rag``,
+        ``measure_name``, ``unit``, ``baseline``, ``baseline_label``, ``current``,
+        ``current_label``, ``change`` (since the baseline, as text), ``arrow``,
         ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
         ``delivery_rag``. A strategy with no public headline measure has one row
         with an empty measure.
     """
     period_end = available_period_end(dataset, period_end)
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
+    mission_of = dataset.strategies.set_index("strategy_id")["mission_id"]
+    mission_names = dataset.missions.set_index("mission_id")["mission_name"]
     # Only headline measures feed the overview, and it shows no SPC: summarising
     # sub-measures or running SPC here would cost time for nothing shown.
     all_headline = summarise_measures(
@@ -70,7 +73,10 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         overall, _ = roll_up_strategy(headline)
         statuses = strategy_commitments(dataset, strategy_id)["status"]
         delivery = assess_delivery(strategy_commitments(dataset, strategy_id), period_end)
+        mission_id = str(mission_of[strategy_id])
         base = {
+            "mission_id": mission_id,
+            "mission_name": str(mission_names.get(mission_id, mission_id)),
             "strategy_id": strategy_id,
             "strategy_name": str(names[strategy_id]),
             "commitments": len(statuses),
@@ -92,6 +98,7 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
                     "baseline_label": m["baseline_label"],
                     "current": m["year_ending"],
                     "current_label": m["year_ending_label"],
+                    "change": m["since_baseline_change"],
                     "arrow": m["since_baseline_arrow"],
                     "direction": m["since_baseline_direction"],
                     "judgement": m["since_baseline_judgement"],
@@ -101,11 +108,16 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
                 }
             )
     columns = [
-        "strategy_id", "strategy_name", "commitments", "current_rag", "measure_name", "unit",
-        "baseline", "baseline_label", "current", "current_label", "arrow", "direction",
-        "judgement", "projected_delivery", "delivery_rag", "areas_outside",
+        "mission_id", "mission_name", "strategy_id", "strategy_name", "commitments",
+        "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
+        "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
+        "delivery_rag", "areas_outside",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    # Missions in the data set's order (the plan's), strategies in theirs within each.
+    order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}
+    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame.sort_values("mission_id", key=lambda c: c.map(order), kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def tabulate_plan_overview(

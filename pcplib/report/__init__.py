@@ -23,8 +23,16 @@ layout, so it looks the same in JupyterLab as in the rendered report.
 from __future__ import annotations
 
 from pcplib import MARKING
-from pcplib.assessment.annual import evaluate_year
+from pcplib.assessment.annual import (
+    classify_year_changes,
+    describe_comparisons,
+    evaluate_year,
+    list_evidence_limits,
+    summarise_year_by_mission,
+    summarise_year_by_strategy,
+)
 from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
+from pcplib.assessment.exceptions import list_exceptions, list_improvements
 from pcplib.assessment.judgements import (
     JUDGEMENT_COLUMNS,
     TABLE_COLUMNS,
@@ -39,7 +47,7 @@ from pcplib.assessment.overview import (
     rebuild_table_one,
     tabulate_plan_overview,
 )
-from pcplib.assessment.public import tabulate_public_quarter
+from pcplib.assessment.public import summarise_public_quarter, tabulate_public_quarter
 from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.assessment.scope import (
     AUDIENCES,
@@ -63,7 +71,9 @@ from pcplib.report import (
     provenance,
     public,
     returns,
+    summary,
 )
+from pcplib.report.annual import describe_theory_of_change
 from pcplib.report.charts import describe_chart, plot_spc
 from pcplib.report.fragments import as_fragment
 from pcplib.report.measures import plot_measure
@@ -71,6 +81,9 @@ from pcplib.report.overview import format_plan_overview_caption
 
 # The HTML builders a notebook displays, each wrapped as a fragment that carries its layout.
 format_annual_evaluation = as_fragment(annual.format_annual_evaluation)
+format_annual_summary = as_fragment(annual.format_annual_summary)
+format_annual_synthesis = as_fragment(annual.format_annual_synthesis)
+format_evidence_limits = as_fragment(annual.format_evidence_limits)
 format_commitments = as_fragment(commitments.format_commitments)
 format_area_comparison = as_fragment(comparisons.format_area_comparison)
 format_area_comparison_words = as_fragment(comparisons.format_area_comparison_words)
@@ -78,10 +91,12 @@ format_area_comparisons = as_fragment(comparisons.format_area_comparisons)
 build_annual_header = as_fragment(headers.build_annual_header)
 build_header = as_fragment(headers.build_header)
 build_plan_header = as_fragment(headers.build_plan_header)
+build_public_about_header = as_fragment(headers.build_public_about_header)
 build_public_header = as_fragment(headers.build_public_header)
 format_data_availability = as_fragment(headers.format_data_availability)
 format_illustrative_banner = as_fragment(headers.format_illustrative_banner)
 build_spc_charts = as_fragment(measures.build_spc_charts)
+format_measures_detail = as_fragment(measures.format_measures_detail)
 format_measures_table = as_fragment(measures.format_measures_table)
 format_overall_rag = as_fragment(measures.format_overall_rag)
 format_narrative = as_fragment(narrative.format_narrative)
@@ -91,12 +106,17 @@ format_table_one_section = as_fragment(overview.format_table_one_section)
 build_provenance = as_fragment(provenance.build_provenance)
 format_data_quality_notes = as_fragment(provenance.format_data_quality_notes)
 format_measure_origins = as_fragment(provenance.format_measure_origins)
+format_about_link = as_fragment(public.format_about_link)
 format_forward_plan = as_fragment(public.format_forward_plan)
+format_next_meetings = as_fragment(public.format_next_meetings)
+format_public_missions = as_fragment(public.format_public_missions)
 format_public_quarter = as_fragment(public.format_public_quarter)
+format_public_summary = as_fragment(public.format_public_summary)
 format_actions = as_fragment(returns.format_actions)
 format_return_status = as_fragment(returns.format_return_status)
 format_returns_log = as_fragment(returns.format_returns_log)
 format_risks = as_fragment(returns.format_risks)
+format_board_summary = as_fragment(summary.format_board_summary)
 
 __all__ = [
     "compare_areas",
@@ -118,27 +138,40 @@ __all__ = [
     "build_plan_header",
     "build_plan_overview",
     "build_provenance",
+    "build_public_about_header",
     "build_public_header",
     "build_spc_charts",
     "check_parameters",
     "classify_measure_origins",
+    "classify_year_changes",
     "describe_chart",
+    "describe_comparisons",
+    "describe_theory_of_change",
     "evaluate_year",
     "format_actions",
+    "format_board_summary",
+    "format_about_link",
     "format_annual_evaluation",
+    "format_annual_summary",
+    "format_annual_synthesis",
+    "format_evidence_limits",
     "format_commitments",
     "format_data_availability",
     "format_data_quality_notes",
     "format_forward_plan",
     "format_illustrative_banner",
     "format_measure_origins",
+    "format_measures_detail",
     "format_measures_table",
     "format_narrative",
+    "format_next_meetings",
     "format_overall_rag",
     "format_plan_overview",
     "format_plan_overview_caption",
     "format_produced_at",
+    "format_public_missions",
     "format_public_quarter",
+    "format_public_summary",
     "format_return_status",
     "format_returns_log",
     "format_risks",
@@ -147,12 +180,18 @@ __all__ = [
     "label_columns",
     "load_table_one",
     "list_data_quality_notes",
+    "list_evidence_limits",
+    "list_exceptions",
+    "list_improvements",
     "measures_for_audience",
     "plot_measure",
     "plot_spc",
     "rebuild_table_one",
     "summarise_commitments",
     "summarise_measures",
+    "summarise_public_quarter",
+    "summarise_year_by_mission",
+    "summarise_year_by_strategy",
     "summarise_strategy",
     "tabulate_judgements",
     "tabulate_plan_overview",

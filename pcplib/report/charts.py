@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib.labels import UNIT_LABELS, format_value
+from pcplib import periods
+from pcplib.labels import UNIT_LABELS, format_figure, format_value, month_span
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -82,6 +83,45 @@ _ASSURANCE_WORDS: dict[str, str] = {
     "consistent_fail": "the target is missed consistently",
     "inconsistent": "the target is hit and miss: met or missed by chance",
 }
+
+
+FREQUENCIES = ("monthly", "quarterly", "annual")
+AXIS_LABELS = {"monthly": "Month", "quarterly": "Quarter", "annual": "Year"}
+# A quarterly axis has at most this many labelled ticks, so "2025/26 Q2" labels never collide.
+MAX_PERIOD_TICKS = 8
+
+
+def infer_frequency(index: pd.Index) -> str | None:
+    """The frequency of a date index from its spacing: monthly, quarterly or annual.
+
+    Parameters
+    ----------
+    index : pandas.Index
+        Period starts (timestamps or periods), in order.
+
+    Returns
+    -------
+    str or None
+        ``"monthly"``, ``"quarterly"`` or ``"annual"``; None for an index that is not of
+        dates or has fewer than two of them.
+    """
+    x = _x_values(index)
+    if len(x) < 2 or not isinstance(x[0], datetime.datetime):
+        return None
+    stamps = pd.DatetimeIndex(x)
+    months = pd.Series(stamps.year * 12 + stamps.month).diff().dropna()
+    step = int(months.min()) if not months.empty else 1
+    return {3: "quarterly", 12: "annual"}.get(step, "monthly")
+
+
+def _check_frequency(frequency: str | None, index: pd.Index) -> str | None:
+    if frequency is None:
+        return infer_frequency(index)
+    if frequency not in FREQUENCIES:
+        raise ValueError(
+            f"unknown frequency {frequency!r}: expected one of {', '.join(FREQUENCIES)}"
+        )
+    return frequency
 
 
 def _x_values(index: pd.Index) -> list[Any]:
@@ -170,6 +210,7 @@ def plot_spc(
     title: str,
     unit: str,
     target: float | None = None,
+    frequency: str | None = None,
 ) -> Figure:
     """Draw an XmR chart in Making Data Count colours.
 
@@ -184,6 +225,10 @@ def plot_spc(
         The measure's unit, used for the y-axis label.
     target : float, optional
         A target to draw as a labelled line; ``result.target`` when omitted.
+    frequency : {"monthly", "quarterly", "annual"}, optional
+        The measure's frequency, which names the x axis ("Month", "Quarter", "Year")
+        and its ticks (``Sep 2026``, ``2026/27 Q2``, ``2026/27``); inferred from the
+        spacing of the points when omitted.
 
     Returns
     -------
@@ -194,7 +239,7 @@ def plot_spc(
     Raises
     ------
     ValueError
-        If ``unit`` is unknown or the result has no points.
+        If ``unit`` or ``frequency`` is unknown or the result has no points.
     """
     if unit not in UNIT_LABELS:
         raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNIT_LABELS)}")
@@ -265,7 +310,7 @@ def plot_spc(
         ax.axhline(float(target), color=TARGET_COLOUR, linewidth=1.2, linestyle=":", zorder=2)
         # The label sits in the right margin, level with the line: inside the axes it
         # covered the latest points, the ones a reader looks at first.
-        target_label = f"Target\n{format_value(target, unit)}"
+        target_label = f"Target\n{format_figure(target, unit)}"
         ax.annotate(
             target_label,
             xy=(1.0, float(target)),
@@ -318,8 +363,13 @@ def plot_spc(
     ax.set_title(f"{title}\n{kind}", fontsize=11, loc="left", y=1.0)
     ax.set_ylabel(UNIT_LABELS[unit], fontsize=9.5)
     is_dates = len(x) > 0 and isinstance(x[0], datetime.datetime)
-    ax.set_xlabel("Period" if not is_dates else "Month", fontsize=9.5)
-    if is_dates:
+    frequency = _check_frequency(frequency, points.index) if is_dates else None
+    # The axis names the periods the points are: a quarterly series is labelled in
+    # quarters ("2025/26 Q2") and an annual one in financial years, as the tables are.
+    ax.set_xlabel(AXIS_LABELS.get(frequency or "", "Period"), fontsize=9.5)
+    if frequency in ("quarterly", "annual"):
+        _label_period_ticks(ax, x, frequency)
+    elif is_dates:
         locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
@@ -343,21 +393,72 @@ def plot_spc(
     return fig
 
 
-def _label_period(label: Any) -> str:
-    """Return a period label for a reader: ``September 2026`` for dates, else the text."""
+def _label_period_ticks(ax: Any, x: list[Any], frequency: str) -> None:
+    """Label a quarterly or annual axis with its periods, at most :data:`MAX_PERIOD_TICKS`."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    step = max(1, math.ceil(len(x) / MAX_PERIOD_TICKS))
+    if frequency == "quarterly" and step > 1:
+        # Whole years of quarters, so every label is the same quarter of its year.
+        step = 4 * math.ceil(step / 4) if step > 2 else step
+    chosen = x[::step]
+    ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(t) for t in chosen]))
+    ax.xaxis.set_major_formatter(
+        FixedFormatter([_label_period(t, frequency, short=True) for t in chosen])
+    )
+
+
+def _label_period(label: Any, frequency: str | None = None, *, short: bool = False) -> str:
+    """Return a period label for a reader, as the tables write it.
+
+    A monthly point is its month (``September 2026``); a quarterly one its quarter
+    (``2026/27 Q2``, with its months unless ``short``: ``2026/27 Q2 (July to September
+    2026)``); an annual one its financial year (``2025/26``). Anything not a date is
+    its text.
+    """
     if isinstance(label, pd.Period):
         label = label.to_timestamp()
-    if isinstance(label, pd.Timestamp):
-        return f"{label:%B %Y}"
-    return str(label)
+    if not isinstance(label, pd.Timestamp):
+        return str(label)
+    if frequency == "quarterly":
+        quarter = periods.label_quarter(label)
+        if short:
+            return quarter
+        months = periods.months_in_quarter(quarter)
+        return f"{quarter} ({month_span(months[0], months[-1])})"
+    if frequency == "annual":
+        return periods.label_financial_year(label)
+    return f"{label:%B %Y}"
 
 
-def _flagged_periods(special: pd.Series) -> str:
-    flagged = [_label_period(i) for i in special[special != "common_cause"].index]
+def _describe_span(first: Any, last: Any, frequency: str | None) -> str:
+    """The chart's period in words: ``2020/21 Q1 to 2026/27 Q2 (April 2020 to September 2026)``."""
+    if frequency not in ("quarterly", "annual") or not isinstance(first, pd.Timestamp):
+        return f"{_label_period(first)} to {_label_period(last)}"
+    if frequency == "quarterly":
+        start = periods.months_in_quarter(periods.label_quarter(first))[0]
+        stop = periods.months_in_quarter(periods.label_quarter(last))[-1]
+    else:
+        start = periods.months_in_financial_year(periods.label_financial_year(first))[0]
+        stop = periods.months_in_financial_year(periods.label_financial_year(last))[-1]
+    words = (
+        f"{_label_period(first, frequency, short=True)} to "
+        f"{_label_period(last, frequency, short=True)}"
+    )
+    return f"{words} ({month_span(start, stop)})"
+
+
+def _flagged_periods(special: pd.Series, frequency: str | None = None) -> str:
+    flagged = [
+        _label_period(i, frequency, short=True) for i in special[special != "common_cause"].index
+    ]
     return "in " + ", ".join(flagged)
 
 
-def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
+def describe_chart(
+    result: XmrResult, measure_name: str, unit: str, frequency: str | None = None
+) -> str:
     """Write alt text for an SPC chart: what it shows, in words.
 
     Parameters
@@ -368,6 +469,10 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
         The measure's name.
     unit : str
         The measure's unit (see :func:`format_value`).
+    frequency : {"monthly", "quarterly", "annual"}, optional
+        The measure's frequency, so periods are named as the tables name them (a
+        quarterly chart runs "to 2026/27 Q2 (... September 2026)", not to the month its
+        last quarter starts); inferred from the points when omitted.
 
     Returns
     -------
@@ -379,26 +484,30 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
     Raises
     ------
     ValueError
-        If ``unit`` is unknown or the result has no points.
+        If ``unit`` or ``frequency`` is unknown or the result has no points.
     """
     points = result.points
     if points.empty:
         raise ValueError("cannot describe an SPC chart of a result with no points")
+    frequency = _check_frequency(frequency, points.index)
     values = points["value"].astype(float)
     present = values.dropna()
     kind = "XmR (SPC) chart" if result.has_limits else "Run chart"
-    first, last = _label_period(points.index[0]), _label_period(points.index[-1])
+    first, last = points.index[0], points.index[-1]
+    if isinstance(first, pd.Period):
+        first, last = first.to_timestamp(), last.to_timestamp()
+    span = _describe_span(first, last, frequency)
     missing = int(values.isna().sum())
     parts = [
-        f"{kind} of {measure_name}, {first} to {last}: {len(present)} "
+        f"{kind} of {measure_name}, {span}: {len(present)} "
         f"point{'s' if len(present) != 1 else ''}"
         + (f", {missing} missing (shown as a break in the line)" if missing else "")
         + "."
     ]
     if not present.empty:
         parts.append(
-            f"Latest value ({_label_period(present.index[-1])}): "
-            f"{format_value(present.iloc[-1], unit)}."
+            f"Latest value ({_label_period(present.index[-1], frequency, short=True)}): "
+            f"{format_figure(present.iloc[-1], unit)}."
         )
     latest = points.loc[present.index[-1]] if not present.empty else points.iloc[-1]
     parts.append(f"Mean {format_value(latest['mean'], unit)}.")
@@ -412,7 +521,7 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
             # A sighted reader sees the mean and limits step; the alt text must say so too.
             parts.append(
                 "The mean and limits are recalculated from "
-                + ", ".join(_label_period(start) for start in starts)
+                + ", ".join(_label_period(start, frequency, short=True) for start in starts)
                 + "; the figures above are the latest section's."
             )
     else:
@@ -424,20 +533,21 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
         variation = result.variation or "common_cause"
         parts.append(f"The latest point shows {_VARIATION_WORDS.get(variation, variation)}.")
         if flagged:
+            latest_flag = _label_period(flagged_index[-1], frequency, short=True)
             parts.append(
                 f"Across the whole series {flagged} of {len(present)} points are flagged "
                 "as signals (unusual compared with the series' own normal variation)"
                 + (
-                    f", {_flagged_periods(special)}."
+                    f", {_flagged_periods(special, frequency)}."
                     if flagged <= 6
-                    else f", the latest in {_label_period(flagged_index[-1])}."
+                    else f", the latest in {latest_flag}."
                 )
             )
         else:
             parts.append("No point in the series is flagged as a signal.")
     target = result.target
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
-        sentence = f"Target {format_value(target, unit)}"
+        sentence = f"Target {format_figure(target, unit)}"
         if result.assurance:
             sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
         parts.append(sentence + ".")

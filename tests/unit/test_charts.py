@@ -238,3 +238,65 @@ def test_figures_display_as_pictures_in_a_kernel_without_pyplot(monthly_result):
 
 def test_no_figure_display_is_registered_outside_a_kernel():
     assert charts.register_figure_display() is False
+
+
+def _quarterly_result():
+    index = pd.date_range("2020-04-01", periods=26, freq="QS-APR")
+    values = np.random.default_rng(0).normal(100, 5, 26)
+    return xmr(pd.Series(values, index=index), improvement="decrease")
+
+
+def test_a_quarterly_chart_names_quarters_on_its_axis_and_in_its_alt_text() -> None:
+    result = _quarterly_result()
+    fig = charts.plot_spc(result, title="Quarterly", unit="count", frequency="quarterly")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Quarter"
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks and all(re.fullmatch(r"\d{4}/\d{2} Q1", t) for t in ticks), ticks
+    text = charts.describe_chart(result, "Quarterly", "count", "quarterly")
+    # The table calls the last figure 2026/27 Q2, to the end of September: so does the alt.
+    assert "2020/21 Q1 to 2026/27 Q2 (April 2020 to September 2026)" in text
+    assert "Latest value (2026/27 Q2)" in text
+    assert "July 2026" not in text
+    # Inferred from the spacing of the points when the frequency is not given.
+    assert charts.infer_frequency(result.points.index) == "quarterly"
+    assert charts.describe_chart(result, "Quarterly", "count") == text
+
+
+def test_an_annual_chart_names_years() -> None:
+    index = pd.date_range("2016-04-01", periods=10, freq="YS-APR")
+    result = xmr(pd.Series(np.arange(10.0), index=index), improvement="decrease")
+    ax = charts.plot_spc(result, title="Annual", unit="score").axes[0]
+    assert ax.get_xlabel() == "Year"
+    assert all(re.fullmatch(r"\d{4}/\d{2}", t.get_text()) for t in ax.get_xticklabels())
+    assert "2016/17 to 2025/26 (April 2016 to March 2026)" in charts.describe_chart(
+        result, "Annual", "score"
+    )
+    with pytest.raises(ValueError, match="unknown frequency 'weekly'"):
+        charts.plot_spc(result, title="A", unit="score", frequency="weekly")
+
+
+def test_change_chart_labels_every_bar_in_words_and_lists_them_in_its_alt_text() -> None:
+    from pcplib.report.change_charts import build_change_chart, describe_change_chart, plot_changes
+
+    rows = pd.DataFrame(
+        {
+            "measure_name": ["Burglary", "Satisfaction", "Domestic abuse crimes", "Budget"],
+            "unit": ["count", "percent", "count", "gbp"],
+            "change_value": [-7.9, 2.2, 370.6, None],
+            "group": ["achieved", "needs attention", "trend", "steady"],
+        }
+    )
+    ax = plot_changes(rows, "Change on a year ago").axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "Burglary\n(achieved)" and labels[2].endswith("(trend, not rated)")
+    texts = [t.get_text() for t in ax.texts]
+    # A change beyond the axis is drawn to its edge; its label keeps the true figure.
+    assert texts == ["\u22127.9%", "+2.2 points", "+370.6%", "no comparison"]
+    assert ax.get_xlim()[1] < 370
+    alt = describe_change_chart(rows, "headline measures of Safer communities")
+    assert alt.startswith("Bar chart of how each of the 4 headline measures of Safer")
+    assert "Satisfaction, +2.2 points, needs attention" in alt
+    html = build_change_chart(rows, "measures", "Change on a year ago", "Caption.")
+    assert '<figure class="chart chart-public">' in html and "<figcaption>Caption." in html
+    assert build_change_chart(rows.iloc[0:0], "m", "t", "c") == ""
