@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
@@ -212,6 +213,9 @@ class PublicQuarter:
         ``complete`` and ``stuck`` (at risk or off track).
     summaries : tuple of StrategySummary
         The strategies' summaries (public audience), for the judgements file.
+    comparisons : tuple of AreaComparison
+        The public headline counts compared across local authorities, where the data set
+        holds figures by area (:mod:`pcplib.assessment.comparisons`).
     """
 
     quarter: str
@@ -219,6 +223,7 @@ class PublicQuarter:
     measures: pd.DataFrame = field(repr=False)
     strategies: pd.DataFrame = field(repr=False)
     summaries: tuple[StrategySummary, ...] = field(repr=False, default=())
+    comparisons: tuple[AreaComparison, ...] = field(repr=False, default=())
 
 
 def summarise_public_quarter(
@@ -287,7 +292,13 @@ def summarise_public_quarter(
     measures = measures.sort_values(
         "mission_id", key=lambda c: c.map(order), kind="stable"
     ).reset_index(drop=True)
-    return PublicQuarter(shown, period_end, measures, strategies, tuple(summaries))
+    headline = measures[measures["tier"] == "headline"]
+    comparisons = tuple(
+        found
+        for measure_id in headline["measure_id"]
+        if (found := compare_areas(dataset, measure_id, period_end)) is not None
+    )
+    return PublicQuarter(shown, period_end, measures, strategies, tuple(summaries), comparisons)
 
 
 def count_public_groups(public: PublicQuarter) -> pd.DataFrame:

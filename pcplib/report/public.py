@@ -24,6 +24,7 @@ from pcplib.assessment.public import (
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import list_words, month_words, plural
 from pcplib.report.change_charts import build_change_chart
+from pcplib.report.comparisons import format_area_comparison_words
 from pcplib.report.html import build_table, esc
 
 ABOUT_PAGE = "public-quarterly-about.html"
@@ -172,6 +173,12 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     )
     if "trend" in by_group:
         lists += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
+    mine = set(measures["measure_id"])
+    across = [c for c in public.comparisons if c.measure_id in mine]
+    if across:
+        lists += "<h3>Across the area</h3>" + "".join(
+            format_area_comparison_words(c) for c in across
+        )
     beside_chart = ""
     if "steady" in by_group:
         names = list(by_group["steady"]["measure_name"])
