@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_validate = sub.add_parser("validate", help="validate the data set and list every problem")
     p_validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_DATA)
     p_validate.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    p_validate.add_argument(
+        "--all",
+        action="store_true",
+        help="list every problem (by default a long run of one problem is counted in one line)",
+    )
 
     p_plan = sub.add_parser("plan", help="print the CGB forward plan")
     p_plan.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
@@ -145,7 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         from pcplib.data import run_validate
 
-        return run_validate(args.path, forward_plan=args.forward_plan)
+        # Passed only when asked for, so the default call stays run_validate(path, forward_plan).
+        every = {"every": True} if args.all else {}
+        return run_validate(args.path, forward_plan=args.forward_plan, **every)
     if args.command == "plan":
         from pcplib.forward_plan import print_plan
 

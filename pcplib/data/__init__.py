@@ -23,7 +23,7 @@ from pcplib.data.dataset import (
     digest_validated_files,
     load_dataset,
 )
-from pcplib.data.problems import DataValidationError, Problem
+from pcplib.data.problems import DataValidationError, Problem, summarise_problems
 from pcplib.data.schemas import (
     AGGREGATIONS,
     COMMITMENT_STATUSES,
@@ -66,5 +66,6 @@ __all__ = [
     "load_dataset",
     "parse_recalculation_dates",
     "run_validate",
+    "summarise_problems",
     "validate_dataset",
 ]

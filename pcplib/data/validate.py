@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pcplib.data.forward_plan import load_forward_plan, validate_forward_plan
-from pcplib.data.problems import DataValidationError, Problem
-from pcplib.data.read import Folder, read_folder
+from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan, validate_forward_plan
+from pcplib.data.problems import DataValidationError, Problem, summarise_problems
+from pcplib.data.read import Folder, locate_in_workbooks, read_folder
 from pcplib.data.schemas import (
     RECALCULATION_MIN_POINTS,
     RECALCULATION_PATTERN,
@@ -426,11 +426,24 @@ def _cross_problems(
     raw: dict[str, pd.DataFrame],
     shown: dict[str, str],
     today: dt.date,
+    doubtful: dict[str, set[int]] | None = None,
 ) -> list[Problem]:
-    """Run the checks that span tables: ids, uniqueness, periods, values, definitions."""
+    """Run the checks that span tables: ids, uniqueness, periods, values, definitions.
+
+    ``doubtful`` gives, for each table, the frame indexes of rows already reported for
+    a cell; checks that would judge other rows by them are skipped, so one bad cell
+    (a measure's frequency, an observation's date) is not reported again as its
+    consequences elsewhere.
+    """
     problems: list[Problem] = []
+    doubtful = doubtful or {}
     missions, strategies = typed.get("missions"), typed.get("strategies")
     measures, obs = typed.get("measures"), typed.get("observations")
+    doubtful_measures: set[str] = set()
+    if measures is not None:
+        doubtful_measures = set(
+            measures.loc[measures.index.isin(doubtful.get("measures", set())), "measure_id"]
+        )
     unique_keys = {
         "missions": (["mission_id"], "a unique mission_id"),
         "strategies": (["strategy_id"], "a unique strategy_id"),
@@ -470,8 +483,9 @@ def _cross_problems(
                 )
         if measures is not None:
             headline = set(measures.loc[measures["tier"] == "headline", "strategy_id"])
+            unsure = measures.loc[measures["measure_id"].isin(doubtful_measures), "strategy_id"]
             problems += _cell_problems(
-                ~strategies["strategy_id"].isin(headline),
+                ~strategies["strategy_id"].isin(headline | set(unsure)),
                 raw["strategies"],
                 shown["strategies"],
                 "strategy_id",
@@ -490,10 +504,16 @@ def _cross_problems(
             TABLES["measures"].stem,
         )
         catalogue = measures.drop_duplicates("measure_id").set_index("measure_id")
-        enriched = obs.assign(
-            _frequency=obs["measure_id"].map(catalogue["frequency"]),
-            _unit=obs["measure_id"].map(catalogue["unit"]),
-            _definition_from=obs["measure_id"].map(catalogue["definition_from"]),
+        # Rows already reported, and rows of a measure whose catalogue row was, are not
+        # judged against the catalogue again.
+        obs_doubtful = obs.index.isin(doubtful.get("observations", set()))
+        checked_obs = obs[~obs_doubtful & ~obs["measure_id"].isin(doubtful_measures)]
+        # A measure with a doubtful figure has sections of its SPC chart in doubt too.
+        doubtful_measures |= set(obs.loc[obs_doubtful, "measure_id"])
+        enriched = checked_obs.assign(
+            _frequency=checked_obs["measure_id"].map(catalogue["frequency"]),
+            _unit=checked_obs["measure_id"].map(catalogue["unit"]),
+            _definition_from=checked_obs["measure_id"].map(catalogue["definition_from"]),
         )
         raw_obs = raw["observations"]
         problems += _period_problems(enriched, raw_obs, shown["observations"], today)
@@ -502,7 +522,8 @@ def _cross_problems(
             enriched, raw_obs, measures, shown["observations"], shown["measures"]
         )
     if measures is not None:
-        problems += _recalculation_problems(measures, raw["measures"], obs, shown["measures"])
+        checked = measures[~measures["measure_id"].isin(doubtful_measures)]
+        problems += _recalculation_problems(checked, raw["measures"], obs, shown["measures"])
     return problems
 
 
@@ -534,13 +555,19 @@ def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
             seen = {(p.row, p.column) for p in table.unparsed if p.row is not None}
             problems += _schema_problems(name, table.typed, table.raw, table.file, seen)
     tables = folder.tables
+    doubtful: dict[str, set[int]] = {name: set() for name in tables}
+    files = {t.file: name for name, t in tables.items()}
+    for problem in problems:
+        if problem.row is not None and problem.row > 1 and problem.file in files:
+            doubtful[files[problem.file]].add(problem.row - 2)
     problems += _cross_problems(
         {name: t.typed for name, t in tables.items()},
         {name: t.raw for name, t in tables.items()},
         {name: t.file for name, t in tables.items()},
         today,
+        doubtful,
     )
-    return problems
+    return locate_in_workbooks(problems, tables)
 
 
 def validate_dataset(
@@ -573,8 +600,8 @@ def validate_dataset(
     if forward_plan is not None:
         try:
             plan = load_forward_plan(forward_plan)
-        except (OSError, ValueError) as error:
-            problems.append(Problem(Path(forward_plan).as_posix(), None, None, None, str(error)))
+        except ForwardPlanError as error:
+            problems.append(error.problem)
         else:
             strategies = folder.tables.get("strategies")
             if strategies is not None:
@@ -588,7 +615,10 @@ def _month_label(stamp: pd.Timestamp) -> str:
 
 
 def run_validate(
-    path: Path | str, forward_plan: Path | str | None = None, today: dt.date | None = None
+    path: Path | str,
+    forward_plan: Path | str | None = None,
+    today: dt.date | None = None,
+    every: bool = False,
 ) -> int:
     """Validate the data set for ``pcp validate`` and print the outcome.
 
@@ -600,6 +630,9 @@ def run_validate(
         The forward plan to check with it.
     today : datetime.date, optional
         The date periods must have ended by; ``date.today()`` when omitted.
+    every : bool, default False
+        List every problem; by default the fourth and later problems of one kind (same
+        file, column and expected value) are counted in one line.
 
     Returns
     -------
@@ -609,9 +642,11 @@ def run_validate(
     """
     problems = validate_dataset(path, forward_plan=forward_plan, today=today)
     if problems:
-        for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s) found; nothing else was checked or changed.")
+        lines = summarise_problems(problems, per_kind=None if every else 3)
+        for line in lines:
+            print(line)
+        hidden = " (pcp validate --all lists every one)" if len(lines) < len(problems) else ""
+        print(f"{len(problems)} problem(s) found{hidden}; nothing else was checked or changed.")
         return 1
     # The summary reads the tables again rather than building a Dataset, so that this
     # module needs nothing from pcplib.data.dataset (which uses it to validate).

@@ -54,8 +54,9 @@ def load_plan(forward_plan: Path) -> Any:
 
     try:
         return load_forward_plan(forward_plan)
-    except (OSError, ValueError) as exc:
-        raise RunError(f"forward plan {forward_plan}: {exc}") from exc
+    except ValueError as exc:
+        # The message is one line naming the file, the line and what was expected.
+        raise RunError(str(exc)) from exc
 
 
 def resolve_slot_spec(plan: Any, spec: str, today: date | None) -> Any:
