@@ -1,4 +1,4 @@
-"""One test per kind of bad input a new user makes: the data set and the forward plan.
+"""One test per kind of bad input a new user makes: the data set, the forward plan, parameters.
 
 Each kind must give one line per problem naming the file (and the row and column, or
 the sheet and cell), the value and what was expected, and no follow-on errors from
@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pcplib import report
+from pcplib.assessment.scope import ParameterError, check_injected_parameters
 from pcplib.data import (
     DataValidationError,
     Problem,
@@ -35,6 +37,15 @@ MISSIONS = "framework/missions.csv"
 STRATEGIES = "framework/strategies.csv"
 COMMITMENTS = "commitments/commitments.csv"
 NARRATIVE = "narrative/narrative.csv"
+STRATEGY_PARAMETERS = (
+    "strategy",
+    "slot",
+    "period_end",
+    "data_dir",
+    "spc_rules",
+    "audience",
+    "produced_at",
+)
 
 
 @pytest.fixture
@@ -472,3 +483,45 @@ def test_a_forward_plan_that_cannot_be_read(
         load_forward_plan(path)
     assert expected in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+
+def history(*cells: str) -> dict[str, object]:
+    """A notebook namespace whose input history holds ``cells``, as IPython keeps it."""
+    return {"_ih": ["", *cells]}
+
+
+def test_a_misspelt_injected_parameter_is_refused_in_one_line() -> None:
+    namespace = history(
+        'strategy = "neighbourhood-crime"\nslot = "2026-11"\n',
+        '# Parameters\nstratgy = "vawg"\nslot = "2026-11"\n',
+    )
+    with pytest.raises(ParameterError) as caught:
+        check_injected_parameters(namespace, STRATEGY_PARAMETERS)
+    message = str(caught.value)
+    assert message.startswith("unknown parameter 'stratgy' (did you mean 'strategy'?)")
+    assert "expected only strategy, slot, period_end" in message
+    assert caught.value._render_traceback_() == [f"ParameterError: {message}"]
+
+
+def test_declared_injected_parameters_pass() -> None:
+    namespace = history('# Parameters\nstrategy = "vawg"\nslot = "2026-11"\n')
+    check_injected_parameters(namespace, STRATEGY_PARAMETERS)
+
+
+def test_without_papermill_nothing_is_checked() -> None:
+    # Run by hand in JupyterLab: other cells' variables are not parameters.
+    check_injected_parameters(history('colour = "red"\n'), STRATEGY_PARAMETERS)
+    check_injected_parameters({}, STRATEGY_PARAMETERS)
+
+
+def test_parameter_checks_raise_parameter_errors(data_dir: Path) -> None:
+    dataset = load_dataset(data_dir, today=TODAY)
+    with pytest.raises(ParameterError, match=r"unknown strategy 'vawgg' \(did you mean 'vawg'\?\)"):
+        report.check_parameters(dataset, strategy="vawgg")
+    with pytest.raises(ParameterError, match="year '2030/31' is not covered by the data"):
+        report.check_parameters(dataset, year="2030/31")
+    with pytest.raises(ValueError):  # still a ValueError for callers that catch those
+        report.check_parameters(dataset, audience="everyone")
