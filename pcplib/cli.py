@@ -110,6 +110,14 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         help="reports run at once (default: one more than the number of CPUs)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for another run into the same folder to finish before "
+        "refusing (default 10; 0 refuses at once)",
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data set folder")
     parser.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
     parser.add_argument("--renderer", choices=["nbconvert", "quarto"], default="nbconvert")
@@ -140,9 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The process exit code: 0 success, 1 failure (invalid data, a failed report),
-        2 usage error (or a renderer that is not installed), 130 interrupted (Ctrl-C or
-        SIGTERM).
+        The process exit code: 0 published, 1 failure (invalid data, a failed report,
+        outputs that could not be written), 2 nothing was run (a usage error, a missing
+        renderer, an output folder that cannot be used or is held by another run),
+        130 interrupted (Ctrl-C or SIGTERM).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)

@@ -15,6 +15,7 @@ from typing import Any
 
 from pcplib.run import render
 from pcplib.run.errors import EXIT_USAGE, RunError
+from pcplib.run.lock import LOCK_WAIT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class RunOptions:
         when Chromium is installed; ``--no-screenshots`` turns it off.
     kernel_env : dict
         Environment variables added to every kernel's (the validated-data digest).
+    lock_wait : float
+        Seconds to wait for another run of the same folder to finish (``--wait``).
     """
 
     out_dir: Path
@@ -64,6 +67,7 @@ class RunOptions:
     today: date | None = None
     screenshots: bool = True
     kernel_env: dict[str, str] = field(default_factory=dict)
+    lock_wait: float = LOCK_WAIT_SECONDS
 
 
 def count_cpus() -> int:
@@ -161,6 +165,10 @@ def make_options(args: Any) -> RunOptions:
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise RunError(f"--jobs must be 1 or more, got {jobs}", EXIT_USAGE)
+    wait = getattr(args, "wait", None)
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    if not wait >= 0:  # also refuses NaN
+        raise RunError(f"--wait must be 0 or more seconds, got {wait:g}", EXIT_USAGE)
     return RunOptions(
         out_dir=Path(args.out).resolve(),
         data_dir=Path(args.data).resolve(),
@@ -173,6 +181,7 @@ def make_options(args: Any) -> RunOptions:
         reproducible=reproducible,
         command=tuple(getattr(args, "argv", ()) or ()),
         today=read_today(args),
+        lock_wait=float(wait),
     )
 
 
