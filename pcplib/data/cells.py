@@ -22,6 +22,7 @@ import hashlib
 import io
 import math
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -244,6 +245,26 @@ def _shape_problems(
     """
     problems: list[Problem] = []
     width = len(header)
+    widths = Counter(len(r) for r in records[1:] if not _is_blank(r))
+    if sheet is None and widths and widths.most_common(1)[0][0] != width:
+        common, count = widths.most_common(1)[0]
+        if count * 2 > sum(widths.values()):
+            # Most rows disagree with row 1: row 1 is not the header (a title above it?).
+            return (
+                header,
+                [],
+                [
+                    Problem(
+                        file,
+                        1,
+                        None,
+                        None,
+                        f"a header in row 1 as wide as the rows below it: it has {width} "
+                        f"cell(s) but most rows have {common} (a title above the header, or a "
+                        "column name missing?)",
+                    )
+                ],
+            )
     used = [
         i
         for i, name in enumerate(header)
@@ -379,6 +400,18 @@ def _read_csv(data: bytes, file: str) -> Cells:
         strict = False
     records, starts, problems = _split_csv(text, file)
     header = [cell.strip() for cell in records[0]] if records else []
+    if records and not problems and _is_blank(records[0]):
+        return Cells(
+            problems=[
+                Problem(
+                    file,
+                    1,
+                    None,
+                    None,
+                    "the column names in row 1 (it is blank; the header goes in the first row)",
+                )
+            ]
+        )
     if len(header) == 1 and not problems:
         for separator, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if separator in header[0]:

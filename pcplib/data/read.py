@@ -282,6 +282,20 @@ def _column_problems(
 
     missing = [c for c in spec.columns if c not in columns and c not in spec.optional]
     extra = [c for c in columns if c not in known]
+    if missing and not set(spec.columns) & set(columns):
+        # Not one column name: a title row above the header, or another table's file.
+        shown = ", ".join(repr(c) for c in columns[:3] if c) or "nothing"
+        return missing, [
+            Problem(
+                file,
+                1,
+                None,
+                None,
+                f"the {spec.name} table's column names in row 1 ({', '.join(spec.columns)}); "
+                f"row 1 holds {shown}{', ...' if len(columns) > 3 else ''} (a title above "
+                "the header, or another table's file?)",
+            )
+        ]
     problems: list[Problem] = []
     respelt: set[str] = set()
     for column in missing:

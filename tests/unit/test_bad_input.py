@@ -252,10 +252,42 @@ def test_a_row_with_a_missing_cell(sample: Path) -> None:
 
 def test_many_ragged_rows_are_counted_not_listed(sample: Path) -> None:
     path = sample / OBS
-    path.write_text(path.read_text(encoding="utf-8").replace(",LLR,", ",LLR,x,"), "utf-8")
+    rows = path.read_text(encoding="utf-8").split("\n")
+    rows[1:11] = [row.replace(",LLR,", ",LLR,x,") for row in rows[1:11]]
+    path.write_text("\n".join(rows), encoding="utf-8")
     found = lines_for(sample)
     assert len(found) == 4
-    assert found[-1].endswith("more row(s) have a different number")
+    assert found[-1].endswith("7 more row(s) have a different number")
+
+
+@pytest.mark.parametrize(
+    "above", ["Observations for 2026/27 Q2\n", "Observations for 2026/27 Q2,,,\n"]
+)
+def test_a_title_above_the_header_is_one_line(sample: Path, above: str) -> None:
+    path = sample / OBS
+    path.write_text(above + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "(a title above the header, or a column name missing?)" in only_line(sample)
+
+
+def test_a_blank_first_row_is_one_line(sample: Path) -> None:
+    path = sample / OBS
+    path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert only_line(sample).endswith(
+        "row 1: expected the column names in row 1 (it is blank; the header goes in the first row)"
+    )
+
+
+def test_another_tables_file_is_one_line(sample: Path) -> None:
+    shutil.copy(sample / MISSIONS, sample / OBS)
+    line = only_line(sample)
+    assert "expected the observations table's column names in row 1" in line
+    assert "row 1 holds 'mission_id', 'mission_name', 'description'" in line
+
+
+def test_a_long_value_is_shortened_to_keep_one_line(sample: Path) -> None:
+    set_first_value(sample, "9" * 500 + "x")
+    line = only_line(sample)
+    assert "… (501 characters)" in line and len(line) < 400
 
 
 def test_semicolon_separated_values(sample: Path) -> None:
