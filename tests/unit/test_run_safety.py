@@ -616,3 +616,69 @@ def test_kernels_keep_their_files_in_the_runners_own_folder(short_tmp, monkeypat
     assert Path(manager.connection_file).parent == mine
     assert Path(manager.ip).parent == mine
     assert len(f"{manager.ip}-5") < 100  # a socket's path has to fit in about 107 bytes
+
+
+# --- a Chromium that crashes -------------------------------------------------------------------
+
+
+@pytest.fixture
+def crashing_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A 'Chromium' that dies of a segmentation fault as soon as it starts."""
+    crash = tmp_path / "chromium"
+    crash.write_text("#!/bin/sh\nkill -SEGV $$\n", encoding="utf-8")
+    crash.chmod(0o755)
+    monkeypatch.setenv("PCP_CHROMIUM", str(crash))
+    return crash
+
+
+def test_a_crashing_chromium_skips_screenshots_with_one_line(project, crashing_chromium) -> None:
+    code, lines = run_once(project, screenshots=True)
+    assert code == run.EXIT_OK, lines
+    [warning] = [line for line in lines if line.startswith("Warning:")]
+    assert warning.startswith("Warning: screenshots skipped: ")
+    assert (project.out / "2026-11" / "vawg.html").is_file()
+
+
+def test_a_crashing_chromium_fails_a_pdf_run_with_one_line(project, crashing_chromium) -> None:
+    before = publish_good_run(project)
+    code, lines = run_once(project, pdf=True)
+    assert code == run.EXIT_FAILED
+    [message] = [line for line in lines if "PDFs could not be printed" in line]
+    assert message.endswith(
+        f"Nothing was published; {project.out / '2026-11'} is unchanged; "
+        f"the log is in {project.out / '2026-11' / '_failed'}"
+    )
+    assert not [line for line in lines if "--disable-" in line]  # no browser command line
+    assert {
+        k: v
+        for k, v in folder_bytes(project.out / "2026-11").items()
+        if not k.startswith("_failed/")
+    } == before
+
+
+def test_a_missing_notebook_is_one_line_before_anything_runs(project, monkeypatch) -> None:
+    monkeypatch.setitem(run.jobs.NOTEBOOKS, "delivery_strategy", project.tmp / "gone.ipynb")
+    code, lines = run_once(project)
+    assert code == run.EXIT_FAILED
+    assert lines == [
+        f"pcp: notebook {project.tmp / 'gone.ipynb'} not found (needed for report 'vawg')"
+    ]
+    assert not project.out.exists()
+
+
+def press_ctrl_c(seconds: float) -> None:
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_waiting_for_the_lock_leaves_nothing(project, monkeypatch) -> None:
+    project.out.mkdir()
+    holder = lock.hold_folder_lock(project.out, "2026-11", wait=0)
+    holder.__enter__()
+    try:
+        monkeypatch.setattr(lock.time, "sleep", press_ctrl_c)
+        code, lines = run_once(project, lock_wait=30)
+    finally:
+        holder.__exit__(None, None, None)
+    assert code == run.EXIT_INTERRUPTED
+    assert any(line.startswith("Interrupted: nothing was published") for line in lines)
+    assert hidden(project.out) == []
