@@ -16,6 +16,9 @@ from pcplib import __version__
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("outputs")
 DEFAULT_FORWARD_PLAN = Path("params/forward_plan.yaml")
+DEFAULT_PARAMS = Path("params/strategies")
+# The notebook the parameters files are for, relative to the folder above params/.
+STRATEGY_NOTEBOOK = Path("notebooks/delivery_strategy.ipynb")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_validate = sub.add_parser("validate", help="validate the data set and list every problem")
     p_validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_DATA)
     p_validate.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    p_validate.add_argument(
+        "--params",
+        type=Path,
+        default=DEFAULT_PARAMS,
+        help="the papermill parameters files to check too (default params/strategies)",
+    )
     p_validate.add_argument(
         "--all",
         action="store_true",
@@ -157,11 +166,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = ["pcp", *argv]
     if args.command == "validate":
-        from pcplib.data import run_validate
+        from pcplib.data import read_notebook_parameter_names, run_validate
 
-        # Passed only when asked for, so the default call stays run_validate(path, forward_plan).
-        every = {"every": True} if args.all else {}
-        return run_validate(args.path, forward_plan=args.forward_plan, **every)
+        # Passed only when used, so the plain call stays run_validate(path, forward_plan).
+        extra: dict[str, object] = {"every": True} if args.all else {}
+        notebook = args.params.resolve().parent.parent / STRATEGY_NOTEBOOK
+        if args.params.is_dir() and notebook.is_file():
+            extra["parameter_files"] = args.params
+            extra["declared"] = read_notebook_parameter_names(notebook)
+        return run_validate(args.path, forward_plan=args.forward_plan, **extra)
     if args.command == "plan":
         from pcplib.forward_plan import print_plan
 

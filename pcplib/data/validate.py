@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan, validate_forward_plan
+from pcplib.data.parameter_files import check_parameter_files
 from pcplib.data.problems import DataValidationError, Problem, summarise_problems
 from pcplib.data.read import Folder, locate_in_workbooks, read_folder
 from pcplib.data.schemas import (
@@ -574,6 +575,8 @@ def validate_dataset(
     path: Path | str,
     forward_plan: Path | str | None = None,
     today: dt.date | None = None,
+    parameter_files: Path | str | None = None,
+    declared: Sequence[str] = (),
 ) -> list[Problem]:
     """Check the data set (and optionally the forward plan) and list every problem.
 
@@ -586,6 +589,11 @@ def validate_dataset(
         strategy must be scheduled in every financial year of the plan.
     today : datetime.date, optional
         The date periods must have ended by; ``date.today()`` when omitted.
+    parameter_files : path-like, optional
+        ``params/strategies``: each papermill parameters file must be a UTF-8 YAML
+        mapping of text values naming only ``declared`` parameters and a known strategy.
+    declared : sequence of str, optional
+        The parameters the strategy report's notebook declares.
 
     Returns
     -------
@@ -606,6 +614,10 @@ def validate_dataset(
             strategies = folder.tables.get("strategies")
             if strategies is not None:
                 problems += validate_forward_plan(plan, list(strategies.typed["strategy_id"]))
+    if parameter_files is not None and Path(parameter_files).is_dir():
+        table = folder.tables.get("strategies")
+        known = list(table.typed["strategy_id"]) if table is not None else []
+        problems += check_parameter_files(Path(parameter_files), declared, known)
     return problems
 
 
@@ -619,6 +631,8 @@ def run_validate(
     forward_plan: Path | str | None = None,
     today: dt.date | None = None,
     every: bool = False,
+    parameter_files: Path | str | None = None,
+    declared: Sequence[str] = (),
 ) -> int:
     """Validate the data set for ``pcp validate`` and print the outcome.
 
@@ -633,6 +647,8 @@ def run_validate(
     every : bool, default False
         List every problem; by default the fourth and later problems of one kind (same
         file, column and expected value) are counted in one line.
+    parameter_files, declared : optional
+        The papermill parameters files to check too (see :func:`validate_dataset`).
 
     Returns
     -------
@@ -640,7 +656,13 @@ def run_validate(
         0 when valid (a short summary is printed), 1 when there are problems (one line
         each is printed).
     """
-    problems = validate_dataset(path, forward_plan=forward_plan, today=today)
+    problems = validate_dataset(
+        path,
+        forward_plan=forward_plan,
+        today=today,
+        parameter_files=parameter_files,
+        declared=declared,
+    )
     if problems:
         lines = summarise_problems(problems, per_kind=None if every else 3)
         for line in lines:
@@ -664,6 +686,9 @@ def run_validate(
     print(f"  {commitments} commitments, {narrative} narrative entries")
     if forward_plan is not None:
         print(f"  forward plan {Path(forward_plan).as_posix()} is valid")
+    if parameter_files is not None and Path(parameter_files).is_dir():
+        count = len(list(Path(parameter_files).glob("*.yaml")))
+        print(f"  {count} parameters file(s) in {Path(parameter_files).as_posix()} are valid")
     if bool(folder.meta.get("illustrative", False)):
         print(f"  {folder.meta.get('description', '')}")
     return 0

@@ -557,3 +557,76 @@ def test_parameter_checks_raise_parameter_errors(data_dir: Path) -> None:
         report.check_parameters(dataset, year="2030/31")
     with pytest.raises(ValueError):  # still a ValueError for callers that catch those
         report.check_parameters(dataset, audience="everyone")
+
+
+# --- parameters files (params/strategies), checked by pcp validate -----------------------------
+
+
+@pytest.fixture
+def params(tmp_path: Path, repo_root: Path) -> Path:
+    """A writable copy of params/strategies."""
+    target = tmp_path / "strategies"
+    shutil.copytree(repo_root / "params" / "strategies", target)
+    return target
+
+
+def parameter_lines(data_dir: Path, folder: Path) -> list[str]:
+    found = validate_dataset(
+        data_dir, today=TODAY, parameter_files=folder, declared=STRATEGY_PARAMETERS
+    )
+    return [str(p) for p in found]
+
+
+def test_the_shipped_parameters_files_are_valid(data_dir: Path, repo_root: Path) -> None:
+    from pcplib.data import read_notebook_parameter_names
+
+    notebook = repo_root / "notebooks" / "delivery_strategy.ipynb"
+    assert read_notebook_parameter_names(notebook) == list(STRATEGY_PARAMETERS)
+    assert parameter_lines(data_dir, repo_root / "params" / "strategies") == []
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            b'stratgy: "vawg"\nslot: "2026-11"\n',
+            "row 1, column stratgy: expected only the report's parameters (did you mean "
+            "'strategy'?): strategy, slot, period_end",
+        ),
+        (b"- vawg\n- 2026-11\n", "vawg.yaml: 'list' — expected a mapping of parameter names"),
+        ('strategy: "vawg"\nslot: "caf\u00e9"\n'.encode("latin-1"), "row 2: expected UTF-8 text"),
+        (b'strategy: "vawg"\nslot: [\n', "row 3: expected valid YAML"),
+        (
+            b'strategy: "vawg"\nperiod_end: 2026-09-30\n',
+            "row 2, column period_end: '2026-09-30' — expected text in quotes",
+        ),
+        (b'strategy: "vawgg"\n', "row 1, column strategy: 'vawgg' — expected a strategy_id"),
+    ],
+    ids=["misspelt key", "not a mapping", "latin-1", "broken YAML", "unquoted value", "strategy"],
+)
+def test_a_bad_parameters_file_is_one_line(
+    data_dir: Path, params: Path, content: bytes, expected: str
+) -> None:
+    (params / "vawg.yaml").write_bytes(content)
+    [line] = parameter_lines(data_dir, params)
+    assert line.startswith((params / "vawg.yaml").as_posix())
+    assert expected in line
+
+
+def test_pcp_validate_checks_the_parameters_files(
+    tmp_path: Path, repo_root: Path, data_dir: Path, capsys
+) -> None:
+    from pcplib import cli
+
+    root = tmp_path / "repo"
+    shutil.copytree(repo_root / "params", root / "params")
+    shutil.copytree(repo_root / "notebooks", root / "notebooks")
+    (root / "params" / "strategies" / "vawg.yaml").write_text('stratgy: "vawg"\n', "utf-8")
+    argv = ["validate", str(data_dir), "--forward-plan", str(root / "params/forward_plan.yaml")]
+    assert cli.main([*argv, "--params", str(root / "params" / "strategies")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith(
+        "vawg.yaml, row 1, column stratgy: expected only the report's "
+        "parameters (did you mean 'strategy'?): strategy, slot, period_end, "
+        "data_dir, spc_rules, audience, produced_at"
+    )
