@@ -435,6 +435,27 @@ def read_folder(root: Path) -> Folder:
         raise DataValidationError(
             [Problem(root.as_posix(), None, None, None, f"a data folder ({state})")], root
         )
+    expected = [DATASET_META] + [f"{spec.stem}.csv" for spec in TABLES.values()]
+    present = [
+        name
+        for name in expected
+        if (root / name).exists() or (root / name).with_suffix(".xlsx").exists()
+    ]
+    if not present:
+        # Not one of its files: the wrong folder, not a data set with every file missing.
+        raise DataValidationError(
+            [
+                Problem(
+                    root.as_posix(),
+                    None,
+                    None,
+                    None,
+                    f"a data set folder holding {', '.join(expected[:3])}, ... (it holds none "
+                    "of them: is this the right folder?)",
+                )
+            ],
+            root,
+        )
     files: dict[str, str] = {}
     meta, meta_problems = _read_meta(root, shown)
     if (root / DATASET_META).is_file():

@@ -170,9 +170,9 @@ def make_options(args: Any) -> RunOptions:
     if not wait >= 0:  # also refuses NaN
         raise RunError(f"--wait must be 0 or more seconds, got {wait:g}", EXIT_USAGE)
     return RunOptions(
-        out_dir=Path(args.out).resolve(),
-        data_dir=Path(args.data).resolve(),
-        forward_plan=Path(args.forward_plan).resolve(),
+        out_dir=resolve_option_path(args.out, "--out"),
+        data_dir=resolve_option_path(args.data, "--data"),
+        forward_plan=resolve_option_path(args.forward_plan, "--forward-plan"),
         jobs=jobs,
         renderer=args.renderer,
         pdf=args.pdf,
@@ -183,6 +183,36 @@ def make_options(args: Any) -> RunOptions:
         today=read_today(args),
         lock_wait=float(wait),
     )
+
+
+def resolve_option_path(path: Path | str, option: str) -> Path:
+    """Return an option's path made absolute, refusing a link that loops.
+
+    Parameters
+    ----------
+    path : path-like
+        The path given.
+    option : str
+        The option's name, for the message.
+
+    Returns
+    -------
+    Path
+        The absolute path, links followed.
+
+    Raises
+    ------
+    RunError
+        When following its links never ends (exit 2).
+    """
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError on a loop
+        raise RunError(
+            f"{option} {path}: a link that loops (it points, in the end, to itself); expected "
+            "a real folder or file",
+            EXIT_USAGE,
+        ) from exc
 
 
 def read_today(args: Any) -> date | None:

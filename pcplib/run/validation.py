@@ -131,9 +131,42 @@ def check_jobs(jobs: Sequence[Job]) -> None:
         if not path.is_file():
             raise RunError(f"notebook {path} not found (needed for report {job.name!r})")
         try:
-            render.check_parameters(notebook_path(job.notebook), job.parameters)
+            render.read_notebook_parameters(path)
+        except Exception as exc:  # nbformat and papermill raise several kinds; each is one line
+            first = (str(exc).strip().splitlines() or [""])[0][:120]
+            raise RunError(
+                f"notebook {path} cannot be read ({type(exc).__name__}: {first}); expected a "
+                "Jupyter notebook (restore it with git checkout, or resolve a merge conflict)"
+            ) from exc
+        try:
+            render.check_parameters(path, job.parameters)
         except ValueError as exc:
             raise RunError(str(exc)) from exc
+
+
+def check_kernel(options: RunOptions) -> None:
+    """Check the Jupyter kernel the reports run in is installed, before anything runs.
+
+    Parameters
+    ----------
+    options : RunOptions
+        The run's options (``kernel_name``).
+
+    Raises
+    ------
+    RunError
+        When no kernel of that name is installed (exit 2), saying how to install it.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(options.kernel_name)
+    except NoSuchKernel as exc:
+        raise RunError(
+            f"the Jupyter kernel {options.kernel_name!r} is not installed; install it with "
+            "make setup (or: .venv/bin/python -m ipykernel install --sys-prefix --name pcp)",
+            EXIT_USAGE,
+        ) from exc
 
 
 def check_job_parameters(jobs: Sequence[Job], dataset: Any) -> None:

@@ -630,3 +630,11 @@ def test_pcp_validate_checks_the_parameters_files(
         "parameters (did you mean 'strategy'?): strategy, slot, period_end, "
         "data_dir, spc_rules, audience, produced_at"
     )
+
+
+def test_a_folder_holding_none_of_the_data_sets_files(tmp_path: Path, data_dir: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert only_line(tmp_path / "empty").endswith(
+        "(it holds none of them: is this the right folder?)"
+    )
+    assert "is this the right folder?" in only_line(data_dir / "framework")

@@ -682,3 +682,35 @@ def test_ctrl_c_while_waiting_for_the_lock_leaves_nothing(project, monkeypatch) 
     assert code == run.EXIT_INTERRUPTED
     assert any(line.startswith("Interrupted: nothing was published") for line in lines)
     assert hidden(project.out) == []
+
+
+def test_a_link_that_loops_as_out_is_a_usage_error(project, capsys) -> None:
+    loop = project.tmp / "loop"
+    loop.symlink_to(loop)
+    argv = ["run", "--slot", "2026-11", "--out", str(loop), "--data", str(project.data)]
+    assert cli.main([*argv, "--forward-plan", str(project.plan_file)]) == run.EXIT_USAGE
+    assert capsys.readouterr().out.splitlines() == [
+        f"pcp: --out {loop}: a link that loops (it points, in the end, to itself); expected a "
+        "real folder or file"
+    ]
+
+
+def test_a_corrupt_notebook_is_one_line(project, monkeypatch) -> None:
+    broken = project.tmp / "notebooks" / "broken.ipynb"
+    broken.write_text('{"cells": [\n<<<<<<< HEAD\n' + "x" * 5000, encoding="utf-8")
+    monkeypatch.setitem(run.jobs.NOTEBOOKS, "delivery_strategy", broken)
+    code, lines = run_once(project)
+    assert code == run.EXIT_FAILED
+    assert len(lines) == 1 and lines[0].startswith(f"pcp: notebook {broken} cannot be read (")
+    assert len(lines[0]) < 400
+    assert not project.out.exists()
+
+
+def test_a_kernel_that_is_not_installed_is_a_usage_error(project, monkeypatch) -> None:
+    monkeypatch.setattr(run.execute, "execute_job", must_not_run)
+    code, lines = run_once(project, kernel_name="no-such-kernel")
+    assert code == run.EXIT_USAGE
+    assert lines == [
+        "pcp: the Jupyter kernel 'no-such-kernel' is not installed; install it with make setup "
+        "(or: .venv/bin/python -m ipykernel install --sys-prefix --name pcp)"
+    ]
