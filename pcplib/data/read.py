@@ -129,13 +129,29 @@ def _locate_table(
     if len(present) == 1:
         return present[0], []
     if not present:
+        folder = (root / spec.stem).parent
+        name = Path(spec.stem).name.lower()
+        # A file of the same name in another form or case (observations.xls, .CSV, .txt).
+        near = sorted(
+            p.name
+            for p in (folder.iterdir() if folder.is_dir() else [])
+            if p.name.lower().split(".")[0] == name
+        )
+        base = Path(spec.stem).name
+        found = (
+            f"; found {', '.join(near)}: it must be named {base}.csv or {base}.xlsx, exactly "
+            "(save an .xls or .txt file as one of them)"
+            if near
+            else ""
+        )
         return None, [
             Problem(
                 shown(f"{spec.stem}.csv"),
                 None,
                 None,
                 None,
-                f"the {spec.name} table as {spec.stem}.csv or {spec.stem}.xlsx (neither exists)",
+                f"the {spec.name} table as {spec.stem}.csv or {spec.stem}.xlsx (neither "
+                f"exists{found})",
             )
         ]
     return None, [

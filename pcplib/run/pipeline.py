@@ -30,6 +30,7 @@ Each step lives in a module of its own; :func:`execute_plan` calls them in order
 
 from __future__ import annotations
 
+import errno
 import sys
 import time
 import traceback
@@ -265,11 +266,9 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
             say(console, f"pcp: {exc}")
             return exc.exit_code
         except OSError as exc:
-            say(
-                console,
-                f"pcp: {describe_os_error(exc)}; expected an output folder this user can write "
-                f"to; nothing was run",
-            )
+            denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+            wanted = "; expected an output folder this user can write to" if denied else ""
+            say(console, f"pcp: {describe_os_error(exc)}{wanted}; nothing was run")
             return EXIT_USAGE
         try:
             # Tidy: what runs killed outright left (temporary folders, kernel files).

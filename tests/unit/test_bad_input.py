@@ -638,3 +638,12 @@ def test_a_folder_holding_none_of_the_data_sets_files(tmp_path: Path, data_dir: 
         "(it holds none of them: is this the right folder?)"
     )
     assert "is this the right folder?" in only_line(data_dir / "framework")
+
+
+@pytest.mark.parametrize("name", ["missions.xls", "missions.CSV", "Missions.csv", "missions.txt"])
+def test_a_table_saved_under_another_form_or_case_is_named(sample: Path, name: str) -> None:
+    (sample / MISSIONS).rename(sample / "framework" / name)
+    assert only_line(sample).endswith(
+        f"(neither exists; found {name}: it must be named missions.csv or missions.xlsx, "
+        "exactly (save an .xls or .txt file as one of them))"
+    )
