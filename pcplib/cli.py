@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        The parser with the ``run``, ``public``, ``annual``, ``plan`` and ``validate`` sub-commands.
+        The parser with the ``run``, ``public``, ``annual``, ``plan``, ``validate``,
+        ``returns`` and ``source`` sub-commands.
     """
     parser = argparse.ArgumentParser(
         prog="pcp",
@@ -101,6 +102,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_annual.add_argument("--year", required=True, help='financial year, e.g. "2025/26"')
     add_common_options(p_annual)
+
+    from pcplib.data.sources import add_returns_parser
+
+    add_returns_parser(sub, data=DEFAULT_DATA, forward_plan=DEFAULT_FORWARD_PLAN)
+    # pcp source police-uk: the handler is pcplib.data.sources.command.run_source.
+    p_source = sub.add_parser("source", help="bring in figures from a published source")
+    sources = p_source.add_subparsers(dest="source", required=True)
+    p_police = sources.add_parser(
+        "police-uk",
+        help="count data.police.uk street-level crime; write counts or update a data set",
+        description=(
+            "Read data.police.uk street-level crime files (zip downloads, folders of them "
+            "unpacked, or single *-street.csv files): write the tidy monthly counts "
+            "(--counts) and/or update the observations of every measure with "
+            "police_uk_crime_types in a data set (--data)."
+        ),
+    )
+    p_police.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p_police.add_argument("--data", type=Path, metavar="DIR", help="the data set to update")
+    p_police.add_argument("--force", metavar="NAME", help="the force, e.g. 'Leicestershire Police'")
+    p_police.add_argument("--counts", type=Path, metavar="FILE", help="write the counts as CSV")
+    p_police.add_argument(
+        "--dry-run", action="store_true", help="print what would change; write nothing"
+    )
+    p_police.add_argument(
+        "--replace", action="store_true", help="overwrite observations from another source"
+    )
     return parser
 
 
@@ -179,6 +207,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pcplib.forward_plan import print_plan
 
         return print_plan(args.forward_plan)
+    if args.command == "returns":
+        from pcplib.data.sources import run_returns
+
+        return run_returns(args)
+    if args.command == "source":
+        from pcplib.data.sources.command import run_source
+
+        return run_source(args)
     from pcplib import run as run_module
 
     return run_module.dispatch(args)

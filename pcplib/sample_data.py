@@ -6,18 +6,20 @@ records) and ``from pcplib.sample_data import ...`` go on working.
 
 import sys
 
-from pcplib.data.sample import (
+from pcplib.data.framework_files import (
     COMMITMENTS,
-    FIRST_MONTH,
-    LAST_MONTH,
     MEASURES,
     MISSIONS,
     NARRATIVE,
     NARRATIVE_QUARTERS,
-    SEED,
     STRATEGIES,
     Gen,
     MeasureSpec,
+)
+from pcplib.data.sample import (
+    FIRST_MONTH,
+    LAST_MONTH,
+    SEED,
     build_commitment_rows,
     build_narrative_rows,
     generate_observations,

@@ -215,3 +215,22 @@ def sample_outputs(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     # screenshots: build in a thread of its own, as a fresh process would.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sample-outputs") as pool:
         return pool.submit(build_sample_outputs, out, data_dir).result()
+
+
+POLICE_UK_DIR = SHARED_DIR / "open-data" / "police-uk"
+
+
+@pytest.fixture(scope="session")
+def police_uk_archive() -> Path:
+    """The real data.police.uk download in ``../shared`` (read in place, never copied).
+
+    Leicestershire and Nottinghamshire street-level crime, January 2023 to December
+    2024; tests that need it are skipped, saying why, where ``../shared`` lacks it.
+    """
+    archives = sorted(POLICE_UK_DIR.glob("*.zip")) if POLICE_UK_DIR.is_dir() else []
+    if not archives:
+        pytest.skip(
+            f"no data.police.uk archive in {POLICE_UK_DIR}: the real-data tests read "
+            "../shared/open-data/police-uk/*.zip in place"
+        )
+    return archives[0]

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from pcplib import periods
-from pcplib.labels import is_missing, month_words
+from pcplib.labels import is_missing, month_span, month_words
 
 FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
 MARCH = 2  # month-of-year index (January 0) of the end of a UK financial year
@@ -235,16 +235,25 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
         last_year = compute_window(rows, first - 12, year_end - 12, frequency, aggregation, before)
         year_ending, previous_year = current, last_year
     else:
+        # Financial quarters start in January, April, July and October (month indices
+        # divisible by 3): a period ending mid-quarter is the quarter to date.
+        first = end - (end % 3)
         quarter = periods.label_quarter(month_of(end).to_timestamp())
-        current = compute_window(rows, end - 2, end, frequency, aggregation, quarter)
-        last_year = compute_window(
-            rows, end - 14, end - 12, frequency, aggregation, periods.shift_year_back(quarter)
-        )
+        before = periods.shift_year_back(quarter)
+        if end - first < 2:
+            span = month_span(month_of(first), month_of(end))
+            quarter = f"{quarter} to date ({span})"
+            before = f"{before} to date ({month_span(month_of(first - 12), month_of(end - 12))})"
+        current = compute_window(rows, first, end, frequency, aggregation, quarter)
+        last_year = compute_window(rows, first - 12, end - 12, frequency, aggregation, before)
+        ending = month_words(month_of(end)) if aggregation == "last" else ""
         year_ending = compute_window(
-            rows, end - 11, end, frequency, aggregation, _span_label(end - 11, end)
+            rows, end - 11, end, frequency, aggregation, ending or _span_label(end - 11, end)
         )
+        earlier = month_words(month_of(end - 12)) if aggregation == "last" else ""
         previous_year = compute_window(
-            rows, end - 23, end - 12, frequency, aggregation, _span_label(end - 23, end - 12)
-        )
+            rows, end - 23, end - 12, frequency, aggregation,
+            earlier or _span_label(end - 23, end - 12),
+        )  # fmt: skip
     baseline = _baseline_window(rows, measure, end, frequency, aggregation)
     return Figures(current, last_year, year_ending, previous_year, baseline)

@@ -240,6 +240,16 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         )
     chart = regular[index >= first]
     positions = int(((chart.index >= first) & (chart.index <= last)).sum())
+    if positions < RECALCULATION_MIN_POINTS and len(chart) > positions:
+        # Making Data Count's minimum for limits: a baseline shorter than 12 points takes
+        # the points after it too, and the note says so, so the period shown is the one used.
+        starts = pd.DatetimeIndex(chart.index)
+        last = starts[min(len(starts), RECALCULATION_MIN_POINTS) - 1]
+        positions = int(((chart.index >= first) & (chart.index <= last)).sum())
+        notes.append(
+            f"the baseline has fewer than {RECALCULATION_MIN_POINTS} points, so the limits "
+            f"also use the points after it, to {_label(last, frequency)}"
+        )
     later = [d for d in changes if d > last]
     rebase: list[pd.Timestamp] = []
     if later:

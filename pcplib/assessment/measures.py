@@ -254,12 +254,13 @@ def _summarise_measure(
     else:
         status, variation, assurance = "assessed", result.variation, result.assurance
         summary = result.describe()
-    note = as_sentence(plan.note) if plan is not None and result is not None else ""
+    # Only an assessed chart has limits to speak of: a run chart claims none.
+    note = as_sentence(plan.note) if plan is not None and status == "assessed" else ""
     if note:
         summary = f"{summary} {note}"
     assessed_plan = plan if status == "assessed" else None
     limits_from, limits_to = describe_limits_period(assessed_plan, frequency)
-    rating = rate_measure(figures.current.value, target, good, variation)
+    rating = rate_measure(figures.current.value, target, good, variation, change.judgement)
 
     if present.empty:
         latest_period, latest_value = "no data", None

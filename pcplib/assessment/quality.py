@@ -14,12 +14,15 @@ if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series
+from pcplib.assessment.origins import classify_measure_origins, describe_published_measures
 from pcplib.assessment.scope import get_series, measures_for_audience, parse_month_param
+from pcplib.data.schemas import parse_crime_types
 from pcplib.labels import (
     date_words,
     format_value,
     is_missing,
     label_period_start,
+    list_words,
     month_span,
     month_words,
 )
@@ -71,14 +74,24 @@ def list_data_quality_notes(
     """
     end = parse_month_param(period_end, "period_end")
     notes = []
-    if dataset.illustrative:
+    measures = measures_for_audience(dataset, strategy_id, audience=audience)
+    origins = classify_measure_origins(dataset, measures["measure_id"], str(end))
+    real = origins[origins["origin"].isin(["published", "partly published"])]
+    if dataset.illustrative and real.empty:
         notes.append(
             "All figures are illustrative sample data, not real performance data: "
             f"{dataset.description}."
         )
-    measures = measures_for_audience(dataset, strategy_id, audience=audience)
+    elif dataset.illustrative:
+        notes.append(
+            f"Real published data: {describe_published_measures(real)}. Every other figure "
+            f"is illustrative sample data, not real performance data: {dataset.description}."
+        )
+    origin_of = origins.set_index("measure_id")["origin"]
     for m in measures.to_dict("records"):
         name = m["measure_name"]
+        if origin_of.get(m["measure_id"]) in ("published", "partly published"):
+            notes += list_area_notes(dataset, m, end)
         series = get_series(dataset, m["measure_id"])
         series = series[series["period_end"] <= end.end_time]
         previous = series[series["definition"] == "previous"]
@@ -131,4 +144,54 @@ def list_data_quality_notes(
             notes.append(f"{name}: SPC {spc_note}.")
         if current[current["value"].notna()].empty:
             notes.append(f"{name}: no figures up to {month_words(end)}.")
+    return notes
+
+
+def list_area_notes(dataset: Dataset, measure: dict, end: pd.Period) -> list[str]:
+    """Notes on a measure counted from police.uk rows: its crime types, and unallocated crimes.
+
+    Crimes a force recorded with no location, or located outside its own local
+    authorities, are in the force area's figure but in no local authority's; the
+    note counts them for the reporting quarter (the force figure less the sum of the
+    local authorities').
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    measure : dict
+        The measure's row.
+    end : pandas.Period
+        The report's last month.
+
+    Returns
+    -------
+    list of str
+        Plain-text sentences; empty for a measure with no ``police_uk_crime_types``.
+    """
+    types = parse_crime_types(measure.get("police_uk_crime_types", ""))
+    if not types:
+        return []
+    name = measure["measure_name"]
+    notes = [
+        f"{name}: counted from data.police.uk street-level crime, one row one crime, "
+        f"crime types {list_words(types)}; police.uk's categories may be broader or "
+        "narrower than the measure's definition (see docs/assumptions.md)."
+    ]
+    rows = dataset.series_by_area(measure["measure_id"])
+    months = pd.period_range(end - 2, end, freq="M")
+    rows = rows[pd.DatetimeIndex(rows["period_start"]).to_period("M").isin(months)]
+    local = set(dataset.areas.loc[dataset.areas["level"] == "local_authority", "area"])
+    force = rows[rows["area"] == dataset.primary_area]
+    local_rows = rows[rows["area"].isin(local)]
+    if force.empty or local_rows.empty or str(measure.get("unit")) != "count":
+        return notes
+    total = float(force["value"].sum())
+    unallocated = total - float(local_rows["value"].sum())
+    notes.append(
+        f"{name}: of the {format_value(total, 'count')} in the force area's figures for "
+        f"{month_span(months[0], months[-1])}, {format_value(unallocated, 'count')} had no "
+        "location or were located outside the force area's local authorities; they count in "
+        "the force area's figures but in no local authority's."
+    )
     return notes

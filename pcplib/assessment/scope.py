@@ -73,16 +73,22 @@ _SERIES_CACHE: weakref.WeakKeyDictionary[Any, dict[str, pd.DataFrame]] = weakref
 
 
 def get_series(dataset: Dataset, measure_id: str) -> pd.DataFrame:
-    """Return a measure's observations sorted by period, as ``Dataset.series`` does.
+    """Return a measure's force-area observations sorted by period, as ``Dataset.series`` does.
 
-    The observations are split by measure once per data set: reports ask for every
+    Every judgement is made on the force area's figures (``Dataset.primary_area``):
+    a measure with local-authority rows too is never judged on their mixture. The
+    observations are split by measure once per data set: reports ask for every
     measure's series several times, and filtering the whole table each time
     dominates a report's run time.
     """
     try:
         by_measure = _SERIES_CACHE[dataset]
     except (KeyError, TypeError):
-        obs = dataset.observations.sort_values(["period_start", "area"], kind="stable")
+        obs = dataset.observations
+        area = dataset.primary_area
+        if area:
+            obs = obs[obs["area"] == area]
+        obs = obs.sort_values(["period_start", "area"], kind="stable")
         by_measure = {
             str(key): rows.reset_index(drop=True)
             for key, rows in obs.groupby("measure_id", sort=False)

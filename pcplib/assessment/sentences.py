@@ -96,6 +96,8 @@ def _target_clause(row: dict[str, Any]) -> str:
         closeness = "narrowly missed" if rating == "Amber" else "missed"
         return f"target {closeness} ({goal})"
     if basis == "spc":
+        if row.get("target_final") is not None and row["current"] is None:
+            return "no complete figure to compare with the target, so rated on SPC"
         return "no target, so rated on SPC"
     return "no target" if row["current"] is not None else ""
 
@@ -126,7 +128,8 @@ def assess_measure(row: dict[str, Any]) -> str:
     """Return the measure's short assessment, one of :data:`ASSESSMENTS`.
 
     ``needs attention`` for a Red or Amber rating or a special-cause concern;
-    ``improving`` for a special-cause improvement; ``on track`` for a target or
+    ``improving`` for a special-cause improvement not contradicted by a deterioration on
+    a year earlier (``stable`` when it is); ``on track`` for a target or
     trajectory met; ``stable`` for common-cause variation with no target; ``no good
     direction`` for a measure reported as a trend; ``not assessed`` otherwise.
     """
@@ -137,7 +140,8 @@ def assess_measure(row: dict[str, Any]) -> str:
     if row["rag"] in ("Red", "Amber") or row["spc_variation"] == "special_cause_concern":
         return "needs attention"
     if row["spc_variation"] == "special_cause_improvement":
-        return "improving"
+        # Better than the baseline but worse than a year ago is not told as an achievement.
+        return "stable" if row["judgement"] == "deteriorated" else "improving"
     if row["rag"] == "Green" and row["rag_basis"] in ("target", "trajectory"):
         return "on track"
     if row["rag"] == "Green":

@@ -104,7 +104,8 @@ _BASIS_REASONS = {
     ("target", "Amber"): "target narrowly missed",
     ("trajectory", "Red"): "behind its trajectory",
     ("trajectory", "Amber"): "slightly behind its trajectory",
-    ("spc", "Red"): "a real deterioration, rated on SPC as it has no target",
+    ("spc", "Red"): "a real deterioration, rated on SPC",
+    ("spc", "Amber"): "worse than its baseline but better than a year earlier, rated on SPC",
 }
 
 
@@ -116,7 +117,8 @@ def _reason(row: Mapping[str, Any]) -> str:
 
 def _unrated_reason(row: Mapping[str, Any]) -> str:
     if not row["has_data"]:
-        return "no data for the period"
+        label = str(row.get("current_label") or "")
+        return "the period's figures are incomplete" if "incomplete" in label else "no data"
     if row["good_direction"] == "neutral":
         return "no good direction, reported as a trend"
     return "too few points for SPC and no target"

@@ -5,7 +5,9 @@ A target may carry a date (``target_date`` in ``framework/measures.csv``, ``YYYY
 trajectory from its baseline-year figure (at the end of the baseline year) to the
 target (at the target date), the practice of trajectories in NHS operational planning
 and of the Home Office's police uplift tracking; the table shows the value expected for
-the period. A target with no date, or whose date has passed, applies now.
+the period. A target with no date, or whose date has passed, applies now, and so does a
+dated target the baseline already meets (a line towards it would be stricter than the
+target).
 
 The rating of a measure, with its basis (``rag_basis``):
 
@@ -14,9 +16,10 @@ The rating of a measure, with its basis (``rag_basis``):
   special-cause concern caps a Green at Amber, since a real deterioration is under way
   even while the target is met;
 - ``spc``, for a measure with a good direction but no target: a special-cause concern
-  is Red, a special-cause improvement or common-cause variation Green (no evidence of
-  deterioration), so an untargeted harm that really rises cannot sit in a Green
-  strategy;
+  is Red (Amber when the measure is better than a year earlier: recovering from a real
+  deterioration), a special-cause improvement or common-cause variation Green (no
+  evidence of deterioration), so an untargeted harm that really rises cannot sit in a
+  Green strategy; with no figure for the period a special-cause concern is still Red;
 - ``none``: Grey, for no data, no good direction, or a series SPC cannot yet judge.
 """
 
@@ -84,6 +87,14 @@ def _baseline_per_period(figures: Figures, measure: Mapping[str, Any]) -> float 
     return window.value
 
 
+def _meets(value: float, target: float, good: str) -> bool:
+    if good == "higher":
+        return value >= target
+    if good == "lower":
+        return value <= target
+    return False
+
+
 def compute_target_for_period(
     figures: Figures, measure: Mapping[str, Any], end: int
 ) -> TargetForPeriod:
@@ -113,7 +124,18 @@ def compute_target_for_period(
     due_text = "" if due is None else f"{due // 12:04d}-{due % 12 + 1:02d}"
     per_period, basis = final, "target"
     start_value = _baseline_per_period(figures, measure)
-    if due is not None and end < due and start_value is not None and figures.baseline:
+    # A trajectory only where the baseline misses the target: a straight line from a
+    # baseline that already meets it would be stricter than the target itself.
+    already_met = start_value is not None and _meets(
+        start_value, final, str(measure.get("good_direction"))
+    )
+    if (
+        due is not None
+        and end < due
+        and start_value is not None
+        and figures.baseline
+        and not already_met
+    ):
         # The line starts where the baseline figure ends: the end of the baseline year, or
         # for a stock the same month of it that the current figure is compared with.
         baseline_end = figures.baseline.last
@@ -132,26 +154,36 @@ def rate_measure(
     target: TargetForPeriod,
     good: str,
     variation: str | None,
+    judgement: str = "",
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on.
 
     Parameters
     ----------
     current : float or None
-        The reporting period's figure.
+        The reporting period's figure (None when the period is incomplete or empty).
     target : TargetForPeriod
         From :func:`compute_target_for_period`.
     good : {"higher", "lower", "neutral"}
         The measure's good direction.
     variation : str or None
         The SPC point type of the latest point (None when SPC could not judge).
+    judgement : str, default ""
+        The like-for-like judgement (``improved``...), which softens an SPC concern
+        to Amber when the measure is improving on a year earlier.
 
     Returns
     -------
     Rating
-        See the module docstring for the rules.
+        See the module docstring for the rules. A real deterioration is never hidden
+        by a missing month: with no figure for the period, a special-cause concern is
+        still Red on SPC.
     """
-    if current is None or good == "neutral":
+    if good == "neutral":
+        return Rating("Grey", "none")
+    if current is None:
+        if variation == "special_cause_concern":
+            return Rating("Red", "spc")
         return Rating("Grey", "none")
     if target.value is not None:
         rating = rag.rag_against_target(current, target.value, good, tolerance=RAG_TOLERANCE)
@@ -159,7 +191,8 @@ def rate_measure(
             return Rating("Amber", target.basis, capped=True)
         return Rating(rating, target.basis)
     if variation == "special_cause_concern":
-        return Rating("Red", "spc")
+        # Worse than the baseline but better than a year ago: recovering, not yet recovered.
+        return Rating("Amber" if judgement == "improved" else "Red", "spc")
     if variation in ("special_cause_improvement", "common_cause"):
         return Rating("Green", "spc")
     return Rating("Grey", "none")

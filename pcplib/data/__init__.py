@@ -10,11 +10,12 @@ Modules, in the order the pipeline uses them:
 - :mod:`~pcplib.data.read`: reading a data folder's ``.csv``/``.xlsx`` tables.
 - :mod:`~pcplib.data.validate`: every check, one table and across tables;
   :func:`validate_dataset` and ``pcp validate`` (:func:`run_validate`).
+- :mod:`~pcplib.data.areas`: the force area and its local authorities (``framework/areas``).
 - :mod:`~pcplib.data.dataset`: :class:`Dataset` and :func:`load_dataset`.
 - :mod:`~pcplib.data.forward_plan`: the CGB forward plan (``params/forward_plan.yaml``).
 - :mod:`~pcplib.data.parameter_files`: the papermill parameters files (``params/strategies``).
 - :mod:`~pcplib.data.sample`: the generator of the illustrative sample in ``data/``.
-- :mod:`~pcplib.data.sources`: sources that bring data in.
+- :mod:`~pcplib.data.sources`: sources that bring data in (data.police.uk).
 
 Everything the reports and notebooks use is importable from ``pcplib.data`` itself.
 """

@@ -236,7 +236,11 @@ def _is_blank(record: list[str]) -> bool:
 
 
 def _shape_problems(
-    file: str, header: list[str], records: list[list[str]], sheet: str | None
+    file: str,
+    header: list[str],
+    records: list[list[str]],
+    sheet: str | None,
+    allow_empty: bool = False,
 ) -> tuple[list[str], list[list[str]], list[Problem]]:
     """Check the header and that every row has one cell per column; pad the rows.
 
@@ -337,7 +341,7 @@ def _shape_problems(
                     "row(s) have a different number",
                 )
             )
-    if not problems and all(_is_blank(r) for r in rows):
+    if not problems and not allow_empty and all(_is_blank(r) for r in rows):
         problems.append(
             Problem(
                 file,
@@ -353,7 +357,7 @@ def _shape_problems(
     return [header[i] for i in used], [[row[i] for i in used] for row in rows], problems
 
 
-def _read_csv(data: bytes, file: str) -> Cells:
+def _read_csv(data: bytes, file: str, allow_empty: bool = False) -> Cells:
     """Read a CSV file's cells (UTF-8, with or without a byte-order mark)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Cells(
@@ -436,7 +440,7 @@ def _read_csv(data: bytes, file: str) -> Cells:
         problems = _swallowed_rows(file, header, records, starts)
         if problems:
             return Cells(problems=problems)
-    names, rows, problems = _shape_problems(file, header, records, None)
+    names, rows, problems = _shape_problems(file, header, records, None, allow_empty)
     return Cells(header=names, rows=rows, problems=problems)
 
 
@@ -458,7 +462,7 @@ def _describe_workbook_error(data: bytes, error: Exception) -> str:
     return f"{type(error).__name__}: {text[0] if text else 'it could not be read'}"
 
 
-def _read_workbook(data: bytes, file: str) -> Cells:
+def _read_workbook(data: bytes, file: str, allow_empty: bool = False) -> Cells:
     """Read a workbook's first sheet's cells."""
     try:
         workbook = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
@@ -496,11 +500,11 @@ def _read_workbook(data: bytes, file: str) -> Cells:
             ],
         )
     header = [cell.strip() for cell in records[0]]
-    names, rows, problems = _shape_problems(file, header, records, sheet)
+    names, rows, problems = _shape_problems(file, header, records, sheet, allow_empty)
     return Cells(header=names, rows=rows, sheet=sheet, problems=problems)
 
 
-def read_cells(path: Path, file: str) -> Cells:
+def read_cells(path: Path, file: str, allow_empty: bool = False) -> Cells:
     """Read a table file's cells as text, reporting anything that stops it being used.
 
     Parameters
@@ -510,6 +514,8 @@ def read_cells(path: Path, file: str) -> Cells:
         header in row 1) file.
     file : str
         The file as problems name it.
+    allow_empty : bool, default False
+        Accept a header with no rows below it (an optional table with nothing in it yet).
 
     Returns
     -------
@@ -536,6 +542,9 @@ def read_cells(path: Path, file: str) -> Cells:
         return Cells(
             problems=[Problem(file, None, None, None, f"a file that can be read ({reason})")]
         )
-    cells = _read_workbook(data, file) if path.suffix.lower() == ".xlsx" else _read_csv(data, file)
+    if path.suffix.lower() == ".xlsx":
+        cells = _read_workbook(data, file, allow_empty)
+    else:
+        cells = _read_csv(data, file, allow_empty)
     cells.sha256 = hashlib.sha256(data).hexdigest()
     return cells

@@ -3,9 +3,12 @@
 The data set is a folder of tables (see ``data/README.md`` for the dictionary):
 
 - ``framework/missions``, ``framework/strategies``, ``framework/measures``
+- ``framework/areas`` (optional: the force area and its local authorities, with populations)
 - ``observations/observations``
 - ``commitments/commitments``
 - ``narrative/narrative``
+- optionally, what the owners' quarterly returns carry: ``returns/risks``,
+  ``returns/actions`` and ``returns/returns-log`` (empty frames when absent)
 - ``dataset.yaml`` (whether the data is illustrative, and a one-line description)
 
 :func:`load_dataset` reads it (:mod:`pcplib.data.read`), checks it
@@ -23,12 +26,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from pcplib.data.areas import find_primary_area
 from pcplib.data.problems import DataValidationError
-from pcplib.data.read import read_folder
+from pcplib.data.read import build_empty_table, read_folder
 from pcplib.data.schemas import TABLES, TIERS
 from pcplib.data.validate import check_folder
 
 __all__ = ["Dataset", "VALIDATED_DIGEST_ENV", "digest_validated_files", "load_dataset"]
+
+
+def _empty_frame(name: str) -> pd.DataFrame:
+    """Return an optional table with no rows, its columns typed as loading types them."""
+    spec = TABLES[name]
+    return build_empty_table(spec, f"{spec.stem}.csv").typed
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +59,15 @@ class Dataset:
         One line describing the data set (from ``dataset.yaml``).
     files : dict of str to str
         Each input file read, relative to ``root`` (POSIX form) -> its SHA-256.
+    risks, actions, returns_log : pd.DataFrame
+        The optional tables the owners' quarterly returns fill (see ``data/README.md``):
+        each strategy's risks by quarter, the board's action log, and one row per
+        return loaded. Empty frames, with their columns, when the data set has none.
+    areas : pd.DataFrame
+        ``framework/areas``: the force area and its local authorities, with their
+        populations; no rows when the data set has no such table.
+    area : str
+        The force area named by ``dataset.yaml``'s ``area``, if it gives one.
     """
 
     root: Path
@@ -61,6 +80,23 @@ class Dataset:
     illustrative: bool
     description: str
     files: dict[str, str] = field(default_factory=dict)
+    risks: pd.DataFrame = field(default_factory=lambda: _empty_frame("risks"))
+    actions: pd.DataFrame = field(default_factory=lambda: _empty_frame("actions"))
+    returns_log: pd.DataFrame = field(default_factory=lambda: _empty_frame("returns_log"))
+    areas: pd.DataFrame = field(default_factory=lambda: _empty_frame("areas"))
+    area: str = ""
+
+    @property
+    def primary_area(self) -> str:
+        """The area every judgement is made on: the police force area.
+
+        Returns
+        -------
+        str
+            The ``force`` row of ``areas``; without areas, ``dataset.yaml``'s ``area``
+            or else the one area of the observations (``""`` if none settles it).
+        """
+        return find_primary_area(self.areas, self.observations, self.area)
 
     def strategy(self, strategy_id: str) -> pd.Series:
         """Return one strategy's row.
@@ -121,7 +157,11 @@ class Dataset:
         return self.measures[keep].reset_index(drop=True)
 
     def series(self, measure_id: str) -> pd.DataFrame:
-        """Return one measure's observations, oldest period first.
+        """Return one measure's observations for the force area, oldest period first.
+
+        Judgements are made on these: a measure with figures for several areas
+        (the force area and its local authorities) is judged on the force area's
+        alone (:attr:`primary_area`); :meth:`series_by_area` gives every area's.
 
         Parameters
         ----------
@@ -131,7 +171,33 @@ class Dataset:
         Returns
         -------
         pd.DataFrame
-            Rows of ``observations`` sorted by ``period_start`` (then area), fresh index.
+            Rows of ``observations`` for :attr:`primary_area`, sorted by
+            ``period_start``, fresh index.
+
+        Raises
+        ------
+        ValueError
+            If the measure is not in the catalogue.
+        """
+        rows = self.series_by_area(measure_id)
+        area = self.primary_area
+        if area:
+            rows = rows[rows["area"] == area].reset_index(drop=True)
+        return rows
+
+    def series_by_area(self, measure_id: str) -> pd.DataFrame:
+        """Return one measure's observations for every area, oldest period first.
+
+        Parameters
+        ----------
+        measure_id : str
+            The measure.
+
+        Returns
+        -------
+        pd.DataFrame
+            Rows of ``observations`` sorted by ``period_start`` then ``area``, fresh
+            index: the force area's and each local authority's, for comparisons.
 
         Raises
         ------
@@ -215,7 +281,7 @@ def load_dataset(path: Path | str, validate: bool = True, today: dt.date | None 
         validate = digest_validated_files(folder.files, today) != validated
     problems = check_folder(folder, today) if validate else folder.list_problems()
     blocking = [p for p in problems if validate or p.row is None]
-    missing = [name for name in TABLES if name not in folder.tables]
+    missing = [name for name, spec in TABLES.items() if name not in folder.tables and spec.required]
     if blocking or missing:
         raise DataValidationError(blocking or problems, root)
     tables = {name: table.typed.reset_index(drop=True) for name, table in folder.tables.items()}
@@ -230,4 +296,9 @@ def load_dataset(path: Path | str, validate: bool = True, today: dt.date | None 
         illustrative=bool(folder.meta.get("illustrative", False)),
         description=str(folder.meta.get("description", "")),
         files=dict(sorted(folder.files.items())),
+        risks=tables["risks"],
+        actions=tables["actions"],
+        returns_log=tables["returns_log"],
+        areas=tables.get("areas", _empty_frame("areas")),
+        area=str(folder.meta.get("area", "") or ""),
     )

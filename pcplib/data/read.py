@@ -22,17 +22,26 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pcplib.data.cells import UTF8_EXPECTED, column_letter, read_cells
+from pcplib.data.cells import UTF8_EXPECTED, column_letter, format_cell_text, read_cells
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
 
-__all__ = ["Folder", "Table", "locate_in_workbooks", "read_folder"]
+__all__ = [
+    "Folder",
+    "Table",
+    "build_empty_table",
+    "cell_text",
+    "locate_in_workbooks",
+    "read_folder",
+]
 
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
 # A number written with thousands separators, as data/README.md allows: commas only
 # between groups of three digits before the point (so '1,23' is refused, not read as 123).
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# Kept under its earlier name: the returns reader formats workbook cells with it.
+cell_text = format_cell_text
 NUMBER_EXPECTED = "a number such as 1234.5 or 1,234.5 (commas only as thousands separators)"
 
 
@@ -81,7 +90,8 @@ class Folder:
     files : dict of str to str
         Each input file read, relative to ``root`` (POSIX form) -> its SHA-256.
     tables : dict of str to Table
-        The tables that could be read with every required column, in ``TABLES`` order.
+        The tables that could be read with every required column, in ``TABLES`` order
+        (an optional table the folder does not have is simply not there).
     meta_problems : list of Problem
         What is wrong with ``dataset.yaml``.
     table_problems : dict of str to list of Problem
@@ -128,6 +138,8 @@ def _locate_table(
     present = [p for p in candidates if p.exists() or p.is_symlink()]
     if len(present) == 1:
         return present[0], []
+    if not present and not spec.required:
+        return None, []
     if not present:
         folder = (root / spec.stem).parent
         name = Path(spec.stem).name.lower()
@@ -382,16 +394,44 @@ def locate_in_workbooks(problems: list[Problem], tables: dict[str, Table]) -> li
     return located
 
 
+def build_empty_table(spec: TableSpec, file: str) -> Table:
+    """Return a table with no rows and every column typed, as if read from an empty file.
+
+    Parameters
+    ----------
+    spec : TableSpec
+        Which table.
+    file : str
+        The file it would be read from (for messages).
+
+    Returns
+    -------
+    Table
+        No rows; numbers are floats, dates ``datetime64`` and the rest text.
+    """
+    columns = (*spec.columns, *spec.extra)
+    raw = pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+    typed = _convert(raw, spec, file, [])
+    return Table(spec=spec, file=file, raw=raw, typed=typed, unparsed=[])
+
+
 def _read_table(
     root: Path, spec: TableSpec, shown: Callable[[str], str], files: dict[str, str]
 ) -> tuple[Table | None, list[Problem]]:
-    """Read one table, recording its file's hash in ``files``; ``None`` if it cannot be used."""
+    """Read one table, recording its file's hash in ``files``; ``None`` if it cannot be used.
+
+    An optional table (``spec.required`` false) with neither file is an empty table, and
+    so is one whose file holds only its header (no risks or returns yet, say).
+    """
+    candidates = [root / f"{spec.stem}{suffix}" for suffix in (".csv", ".xlsx")]
+    if not spec.required and not any(p.exists() or p.is_symlink() for p in candidates):
+        return build_empty_table(spec, shown(f"{spec.stem}.csv")), []
     path, problems = _locate_table(root, spec, shown)
     if path is None:
         return None, problems
     relative = path.relative_to(root).as_posix()
     file = shown(relative)
-    cells = read_cells(path, file)
+    cells = read_cells(path, file, allow_empty=not spec.required)
     if cells.problems:
         return None, cells.problems
     files[relative] = cells.sha256

@@ -20,7 +20,9 @@ from pcplib.metrics import GOOD_DIRECTIONS, UNITS
 from pcplib.rag import STATUSES as COMMITMENT_STATUSES
 
 __all__ = [
+    "ACTION_STATUSES",
     "AGGREGATIONS",
+    "AREA_LEVELS",
     "COMMITMENT_STATUSES",
     "DATASET_META",
     "DEFINITIONS",
@@ -28,13 +30,18 @@ __all__ = [
     "FREQUENCY_MONTHS",
     "NARRATIVE_SECTIONS",
     "OBSERVATION_STATUSES",
+    "QUARTER_PATTERN",
+    "POLICE_UK_CRIME_TYPES",
+    "POLICE_UK_MEASURE_UNITS",
     "RECALCULATION_MIN_POINTS",
     "RECALCULATION_PATTERN",
+    "RISK_SCORES",
     "TABLES",
     "TIERS",
     "VISIBILITIES",
     "TableSpec",
     "build_schemas",
+    "parse_crime_types",
     "parse_recalculation_dates",
 ]
 
@@ -49,6 +56,34 @@ VISIBILITIES = ("public", "restricted")
 OBSERVATION_STATUSES = ("provisional", "final")
 DEFINITIONS = ("current", "previous")
 NARRATIVE_SECTIONS = ("progress", "successes", "challenges", "risks")
+# A financial quarter as the narrative, risks and returns write it: "2026/27 Q3".
+QUARTER_PATTERN = r"^\d{4}/\d{2} Q[1-4]$"
+# Likelihood and impact of a risk, each on the usual five-point scale (1 lowest).
+RISK_SCORES = (1, 2, 3, 4, 5)
+ACTION_STATUSES = ("open", "in progress", "done", "dropped")
+# An area of framework/areas: the whole police force area, or one local authority in it.
+AREA_LEVELS = ("force", "local_authority")
+# The crime types of data.police.uk's street-level files since May 2013, as its
+# `Crime type` column writes them (anti-social behaviour is one of them).
+POLICE_UK_CRIME_TYPES = (
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+)
+# Units a measure counted from police.uk rows can have: the count itself, or the
+# count per 1,000 people of the area (populations from framework/areas).
+POLICE_UK_MEASURE_UNITS = ("count", "rate_per_1000")
 
 _ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID_EXPECTED = "an id of lower-case letters, digits and single hyphens (such as 'road-safety')"
@@ -79,6 +114,10 @@ class TableSpec:
     extra : tuple of str
         Further columns a file may add or leave out (empty text when absent), after
         ``columns``: settings most measures do not need, such as a target date.
+    required : bool
+        Whether the table's file must exist. An optional table (the owners' risks,
+        the action log, the returns log) loads as an empty frame when it has no file,
+        so a data set made before the table existed stays valid.
     """
 
     name: str
@@ -89,6 +128,7 @@ class TableSpec:
     booleans: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    required: bool = True
 
 
 TABLES: dict[str, TableSpec] = {
@@ -139,7 +179,20 @@ TABLES: dict[str, TableSpec] = {
             dates=("definition_from",),
             booleans=("comparable",),
             optional=("spc_recalculate_from", "spc_recalculate_note"),
-            extra=("target_date", "spc_baseline_from", "spc_baseline_to", "seasonal"),
+            extra=(
+                "target_date",
+                "spc_baseline_from",
+                "spc_baseline_to",
+                "seasonal",
+                "police_uk_crime_types",
+            ),
+        ),
+        TableSpec(
+            "areas",
+            "framework/areas",
+            ("area", "level", "force", "local_authority_code", "population", "population_source"),
+            numbers=("population",),
+            required=False,
         ),
         TableSpec(
             "observations",
@@ -165,9 +218,51 @@ TABLES: dict[str, TableSpec] = {
             "commitments/commitments",
             ("commitment_id", "strategy_id", "commitment", "status", "due_date", "owner"),
             dates=("due_date",),
+            # What the owners report each quarter beside a commitment (seed 004's
+            # "Activity to date"); files written before the returns existed lack them.
+            extra=("activity_to_date", "next_steps"),
         ),
         TableSpec(
             "narrative", "narrative/narrative", ("strategy_id", "quarter", "section", "text")
+        ),
+        TableSpec(
+            "risks",
+            "returns/risks",
+            (
+                "risk_id",
+                "strategy_id",
+                "quarter",
+                "description",
+                "likelihood",
+                "impact",
+                "mitigation",
+                "owner",
+            ),
+            numbers=("likelihood", "impact"),
+            required=False,
+        ),
+        TableSpec(
+            "actions",
+            "returns/actions",
+            ("action_id", "strategy_id", "agreed_at", "action", "owner", "due_date", "status"),
+            dates=("due_date",),
+            required=False,
+        ),
+        TableSpec(
+            "returns_log",
+            "returns/returns-log",
+            (
+                "file",
+                "sha256",
+                "strategy_id",
+                "quarter",
+                "loaded_at",
+                "rows_added",
+                "rows_changed",
+                "not_supplied",
+            ),
+            numbers=("rows_added", "rows_changed", "not_supplied"),
+            required=False,
         ),
     )
 }
@@ -214,6 +309,29 @@ def parse_recalculation_dates(text: str) -> list[pd.Timestamp]:
     return dates
 
 
+def parse_crime_types(text: str) -> list[str]:
+    """Split a measure's ``police_uk_crime_types`` cell into crime types.
+
+    Parameters
+    ----------
+    text : str
+        Empty, or police.uk crime types separated by ``;``, such as
+        ``"Burglary;Robbery"``; spaces around the separators are allowed.
+
+    Returns
+    -------
+    list of str
+        The types in the order written; empty for an empty cell.
+    """
+    return [part.strip() for part in str(text).split(";") if part.strip()]
+
+
+def _known_crime_types(cells: pd.Series) -> pd.Series:
+    """Whether every crime type listed in each cell is a police.uk crime type."""
+    known = set(POLICE_UK_CRIME_TYPES)
+    return cells.map(lambda text: all(part in known for part in parse_crime_types(text)))
+
+
 def build_schemas() -> dict[str, Any]:
     """Build the pandera schema of each table (column types, allowed values, ranges).
 
@@ -246,6 +364,24 @@ def build_schemas() -> dict[str, Any]:
         return pa.Column(float, list(checks), nullable=True)
 
     non_negative = pa.Check.ge(0, error="a number of 0 or more")
+
+    def quarter() -> Any:
+        return text(
+            pa.Check.str_matches(QUARTER_PATTERN, error="a quarter written like '2026/27 Q2'")
+        )
+
+    def score() -> Any:
+        return number(
+            pa.Check.isin(
+                [float(s) for s in RISK_SCORES],
+                error="empty, or a whole number from 1 (lowest) to 5 (highest)",
+            )
+        )
+
+    def count() -> Any:
+        whole = pa.Check(lambda s: (s >= 0) & (s == s.round()), error="a whole number of 0 or more")
+        return pa.Column(float, [whole], nullable=False)
+
     return {
         "missions": pa.DataFrameSchema(
             {"mission_id": ident(), "mission_name": text(), "description": text(required=False)}
@@ -315,6 +451,34 @@ def build_schemas() -> dict[str, Any]:
                     pa.Check.isin(("", *SEASONAL_CHOICES), error="empty, auto, yes or no"),
                     required=False,
                 ),
+                "police_uk_crime_types": pa.Column(
+                    str,
+                    pa.Check(
+                        _known_crime_types,
+                        error=(
+                            "empty, or data.police.uk crime types separated by ';' ("
+                            + ", ".join(POLICE_UK_CRIME_TYPES)
+                            + ")"
+                        ),
+                    ),
+                    required=False,
+                ),
+            }
+        ),
+        "areas": pa.DataFrameSchema(
+            {
+                "area": text(),
+                "level": one_of(AREA_LEVELS),
+                "force": text(),
+                "local_authority_code": text(
+                    pa.Check.str_matches(
+                        r"^([EWSN]\d{8})?$",
+                        error="empty, or an ONS local authority code such as E06000016",
+                    ),
+                    required=False,
+                ),
+                "population": number(pa.Check.gt(0, error="a population above 0")),
+                "population_source": text(required=False),
             }
         ),
         "observations": pa.DataFrameSchema(
@@ -340,18 +504,65 @@ def build_schemas() -> dict[str, Any]:
                 "status": one_of(COMMITMENT_STATUSES),
                 "due_date": date(),
                 "owner": text(),
+                "activity_to_date": text(required=False),
+                "next_steps": text(required=False),
             }
         ),
         "narrative": pa.DataFrameSchema(
             {
                 "strategy_id": text(),
-                "quarter": text(
-                    pa.Check.str_matches(
-                        r"^\d{4}/\d{2} Q[1-4]$", error="a quarter written like '2026/27 Q2'"
-                    )
-                ),
+                "quarter": quarter(),
                 "section": one_of(NARRATIVE_SECTIONS),
                 "text": text(),
+            }
+        ),
+        "risks": pa.DataFrameSchema(
+            {
+                "risk_id": ident(),
+                "strategy_id": text(),
+                "quarter": quarter(),
+                "description": text(),
+                "likelihood": score(),
+                "impact": score(),
+                "mitigation": text(required=False),
+                "owner": text(required=False),
+            }
+        ),
+        "actions": pa.DataFrameSchema(
+            {
+                "action_id": ident(),
+                "strategy_id": text(),
+                "agreed_at": text(
+                    pa.Check.str_matches(
+                        r"^\d{4}-(0[1-9]|1[0-2])$",
+                        error="the month of the meeting that agreed it, written YYYY-MM",
+                    )
+                ),
+                "action": text(),
+                "owner": text(required=False),
+                "due_date": date(required=False),
+                "status": one_of(ACTION_STATUSES),
+            }
+        ),
+        "returns_log": pa.DataFrameSchema(
+            {
+                "file": text(),
+                "sha256": text(
+                    pa.Check.str_matches(
+                        r"^[0-9a-f]{64}$", error="a SHA-256 digest (64 hex digits)"
+                    )
+                ),
+                "strategy_id": text(),
+                "quarter": quarter(),
+                "loaded_at": text(
+                    pa.Check.str_matches(
+                        r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
+                        error="a UTC time written like 2026-12-01T09:30:00Z",
+                    )
+                ),
+                "rows_added": count(),
+                "rows_changed": count(),
+                "not_supplied": count(),
             }
         ),
     }

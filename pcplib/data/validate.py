@@ -20,11 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pcplib.data.areas import check_areas
 from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan, validate_forward_plan
 from pcplib.data.parameter_files import check_parameter_files
 from pcplib.data.problems import DataValidationError, Problem, summarise_problems
 from pcplib.data.read import Folder, locate_in_workbooks, read_folder
 from pcplib.data.schemas import (
+    DATASET_META,
     RECALCULATION_MIN_POINTS,
     RECALCULATION_PATTERN,
     TABLES,
@@ -32,12 +34,19 @@ from pcplib.data.schemas import (
     parse_recalculation_dates,
 )
 
-__all__ = ["check_folder", "validate_dataset", "run_validate"]
+__all__ = [
+    "PERCENT_TOLERANCE",
+    "RATE_RELATIVE_TOLERANCE",
+    "check_folder",
+    "validate_dataset",
+    "run_validate",
+]
 
 # Reported values are rounded; a percentage or rate recomputed from its numerator and
 # denominator may differ from the stated value by up to this much before it is a problem.
-_PERCENT_TOLERANCE = 0.5
-_RATE_RELATIVE_TOLERANCE = 0.01
+# The owners' returns are checked against the same tolerances, cell by cell.
+PERCENT_TOLERANCE = 0.5
+RATE_RELATIVE_TOLERANCE = 0.01
 # Built on first use: importing pandera is slow and loading a validated data set skips it.
 _SCHEMAS: dict[str, Any] = {}
 
@@ -255,11 +264,11 @@ def _value_problems(obs: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Pro
     scale = pd.Series(np.where(percent, 100.0, 1000.0), index=obs.index)
     recomputed = num / den.where(den > 0) * scale
     gap = (value - recomputed).abs()
-    wrong_percent = checkable & percent & (gap > _PERCENT_TOLERANCE)
+    wrong_percent = checkable & percent & (gap > PERCENT_TOLERANCE)
     wrong_rate = (
         checkable
         & (unit == "rate_per_1000")
-        & (gap > np.maximum(_RATE_RELATIVE_TOLERANCE * recomputed.abs(), 0.001))
+        & (gap > np.maximum(RATE_RELATIVE_TOLERANCE * recomputed.abs(), 0.001))
     )
     problems += _cell_problems(
         wrong_percent | wrong_rate,
@@ -454,10 +463,13 @@ def _cross_problems(
             ["measure_id", "period_start", "area"],
             "one row per measure_id, period_start and area",
         ),
+        "areas": (["area"], "a unique area"),
         "narrative": (
             ["strategy_id", "quarter", "section"],
             "one row per strategy_id, quarter and section",
         ),
+        "risks": (["risk_id", "quarter"], "one row per risk_id and quarter"),
+        "actions": (["action_id"], "a unique action_id"),
     }
     for name, (keys, what) in unique_keys.items():
         if name in typed:
@@ -472,7 +484,7 @@ def _cross_problems(
             TABLES["missions"].stem,
         )
     if strategies is not None:
-        for name in ("measures", "commitments", "narrative"):
+        for name in ("measures", "commitments", "narrative", "risks", "actions", "returns_log"):
             if name in typed:
                 problems += _check_known(
                     typed[name],
@@ -551,7 +563,8 @@ def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
     for name, found in folder.table_problems.items():
         problems += found
         table = folder.tables.get(name)
-        if table is not None:
+        # A table with no rows has no values to check (pandera cannot type its columns).
+        if table is not None and not table.typed.empty:
             # A cell that did not parse is reported once, not again by its schema.
             seen = {(p.row, p.column) for p in table.unparsed if p.row is not None}
             problems += _schema_problems(name, table.typed, table.raw, table.file, seen)
@@ -561,13 +574,11 @@ def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
     for problem in problems:
         if problem.row is not None and problem.row > 1 and problem.file in files:
             doubtful[files[problem.file]].add(problem.row - 2)
-    problems += _cross_problems(
-        {name: t.typed for name, t in tables.items()},
-        {name: t.raw for name, t in tables.items()},
-        {name: t.file for name, t in tables.items()},
-        today,
-        doubtful,
-    )
+    typed = {name: t.typed for name, t in tables.items()}
+    raw = {name: t.raw for name, t in tables.items()}
+    shown = {name: t.file for name, t in tables.items()}
+    problems += _cross_problems(typed, raw, shown, today, doubtful)
+    problems += check_areas(typed, raw, shown, folder.meta, (folder.root / DATASET_META).as_posix())
     return locate_in_workbooks(problems, tables)
 
 
@@ -684,6 +695,14 @@ def run_validate(
     print(f"  {len(obs):,} observations covering {period}")
     commitments, narrative = len(tables["commitments"]), len(tables["narrative"])
     print(f"  {commitments} commitments, {narrative} narrative entries")
+    risks, actions, returns = (len(tables[n]) for n in ("risks", "actions", "returns_log"))
+    if risks or actions or returns:
+        print(f"  {risks} risks, {actions} actions, {returns} returns loaded")
+    if "areas" in tables:
+        areas = tables["areas"]
+        local = int((areas["level"] == "local_authority").sum())
+        force = ", ".join(areas.loc[areas["level"] == "force", "area"])
+        print(f"  force area {force} and {local} local authorities")
     if forward_plan is not None:
         print(f"  forward plan {Path(forward_plan).as_posix()} is valid")
     if parameter_files is not None and Path(parameter_files).is_dir():

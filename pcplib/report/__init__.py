@@ -23,6 +23,7 @@ from __future__ import annotations
 from pcplib import MARKING
 from pcplib.assessment.annual import evaluate_year
 from pcplib.assessment.measures import summarise_measures
+from pcplib.assessment.origins import classify_measure_origins
 from pcplib.assessment.overview import build_plan_overview, load_table_one, rebuild_table_one
 from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.assessment.scope import (
@@ -55,8 +56,18 @@ from pcplib.report.overview import (
     format_table_one,
     format_table_one_section,
 )
-from pcplib.report.provenance import build_provenance, format_data_quality_notes
+from pcplib.report.provenance import (
+    build_provenance,
+    format_data_quality_notes,
+    format_measure_origins,
+)
 from pcplib.report.public import format_forward_plan, format_public_quarter
+from pcplib.report.returns import (
+    format_actions,
+    format_return_status,
+    format_returns_log,
+    format_risks,
+)
 
 __all__ = [
     "AGGREGATIONS",
@@ -75,13 +86,16 @@ __all__ = [
     "build_spc_charts",
     "check_injected_parameters",
     "check_parameters",
+    "classify_measure_origins",
     "evaluate_year",
+    "format_actions",
     "format_annual_evaluation",
     "format_commitments",
     "format_data_availability",
     "format_data_quality_notes",
     "format_forward_plan",
     "format_illustrative_banner",
+    "format_measure_origins",
     "format_measures_table",
     "format_narrative",
     "format_overall_rag",
@@ -89,6 +103,9 @@ __all__ = [
     "format_plan_overview_caption",
     "format_produced_at",
     "format_public_quarter",
+    "format_return_status",
+    "format_returns_log",
+    "format_risks",
     "format_table_one",
     "format_table_one_section",
     "load_table_one",

@@ -37,7 +37,9 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
     rows = []
     for r in df.to_dict("records"):
         unit = r["unit"]
-        total = " (year's total)" if r["aggregation"] == "sum" else " (average)"
+        total = {"sum": " (year's total)", "last": " (at the year end)"}.get(
+            r["aggregation"], " (average)"
+        )
         rows.append(
             [
                 esc(r["measure_name"]),

@@ -15,6 +15,11 @@ from pcplib import MARKING, periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.origins import (
+    classify_measure_origins,
+    describe_published_measures,
+    list_attributions,
+)
 from pcplib.assessment.scope import (
     available_period_end,
     check_audience,
@@ -67,13 +72,24 @@ def format_data_availability(dataset: Dataset, period_end: str) -> str:
     )
 
 
-def format_illustrative_banner(dataset: Dataset) -> str:
+def format_illustrative_banner(
+    dataset: Dataset, measure_ids: Iterable[str] | None = None, period_end: str | None = None
+) -> str:
     """Return the banner that labels illustrative data, or ``""`` for real data.
+
+    A data set can be illustrative but hold real published figures for some
+    measures (data.police.uk counts, say): the banner then names those measures and
+    their sources, carries the publisher's attribution, and says that the other
+    figures are illustrative, never that all of them are.
 
     Parameters
     ----------
     dataset : Dataset
         The loaded data set.
+    measure_ids : iterable of str, optional
+        The report's measures (every measure when omitted).
+    period_end : str, optional
+        The report's last month of data, ``YYYY-MM``.
 
     Returns
     -------
@@ -82,10 +98,24 @@ def format_illustrative_banner(dataset: Dataset) -> str:
     """
     if not dataset.illustrative:
         return ""
+    origins = classify_measure_origins(dataset, measure_ids, period_end)
+    real = origins[origins["origin"].isin(["published", "partly published"])]
+    if real.empty:
+        return notice(
+            "<p><strong>Illustrative data.</strong> The figures in this report come from an "
+            "illustrative sample data set, not real performance data: "
+            f"{esc(dataset.description)}.</p>",
+            cls="illustrative",
+        )
+    attribution = " ".join(f"{a}." for a in list_attributions(real))
+    counted = len(origins[origins["origin"] != "no data"])
     return notice(
-        "<p><strong>Illustrative data.</strong> The figures in this report come from an "
-        "illustrative sample data set, not real performance data: "
-        f"{esc(dataset.description)}.</p>",
+        "<p><strong>Real and illustrative data.</strong> Figures for "
+        f"{len(real)} of the {counted} measures in this report are real published data: "
+        f"{esc(describe_published_measures(real))}. {esc(attribution)} Every other figure, "
+        "and the targets, owners, commitments and narrative, come from an illustrative "
+        f"sample data set, not real performance data: {esc(dataset.description)}. "
+        "Method and provenance gives the source of each measure.</p>",
         cls="illustrative",
     )
 
@@ -96,13 +126,13 @@ def build_title_block(
     dataset: Dataset,
     lead: str,
     warning: str = "",
+    measure_ids: Iterable[str] | None = None,
+    period_end: str | None = None,
 ) -> str:
     """The title, lead, warning, illustrative banner and facts that open a report."""
     lead_html = f'<p class="lead">{esc(lead)}</p>' if lead else ""
-    return (
-        f"<h1>{esc(title)}</h1>{lead_html}{warning}{format_illustrative_banner(dataset)}"
-        f"{meta_list(facts)}"
-    )
+    banner = format_illustrative_banner(dataset, measure_ids, period_end)
+    return f"<h1>{esc(title)}</h1>{lead_html}{warning}{banner}{meta_list(facts)}"
 
 
 def list_closing_facts(produced_at: str, audience: str) -> list[tuple[str, str]]:
@@ -125,13 +155,20 @@ def build_period_header(
     audience: str,
 ) -> str:
     """A header for a report on a reporting quarter, warning when the data stop short."""
+    measure_ids = list(measure_ids)
     facts = [
         *leading_facts,
         *list_period_facts(dataset, measure_ids, str(end)),
         *list_closing_facts(produced_at, audience),
     ]
     return build_title_block(
-        title, facts, dataset, lead, format_data_availability(dataset, str(end))
+        title,
+        facts,
+        dataset,
+        lead,
+        format_data_availability(dataset, str(end)),
+        measure_ids,
+        available_period_end(dataset, str(end)),
     )
 
 
@@ -319,4 +356,6 @@ def build_annual_header(dataset: Dataset, year: str, produced_at: str = "") -> s
         dataset,
         "The plan's impact: each public measure against its baseline year, with tests of "
         "whether the change is more than chance.",
+        measure_ids=list(public["measure_id"]),
+        period_end=str(end_month),
     )

@@ -18,6 +18,13 @@ from pcplib.report.html import arrow_cell, build_table, esc, notice, value_cell,
 from pcplib.report.words import RAG_BASIS_WORDS, describe_assurance, describe_variation
 
 
+def _direction_note(r: dict) -> str:
+    """The direction and its judgement, once when they are the same words."""
+    if r["direction"] == r["judgement"]:
+        return str(r["direction"])
+    return f"{r['direction']}; {r['judgement']}"
+
+
 def format_measures_table(df: pd.DataFrame, caption: str) -> str:
     """Return a measures summary (from :func:`summarise_measures`) as an HTML table.
 
@@ -85,7 +92,7 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
                 name,
                 value_cell(r["current"], unit, r["current_label"]),
                 with_note(
-                    arrow_cell(r["arrow"], r["change"], f"{r['direction']}; {r['judgement']}"),
+                    arrow_cell(r["arrow"], r["change"], _direction_note(r)),
                     f"{format_value(r['last_year'], unit)}: {r['last_year_label']}",
                 ),
                 with_note(

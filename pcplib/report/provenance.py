@@ -11,8 +11,10 @@ from pcplib import __version__
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.origins import classify_measure_origins, list_attributions
 from pcplib.labels import is_missing
 from pcplib.report.html import build_table, bullets, esc, meta_list
+from pcplib.report.returns import format_returns_log
 from pcplib.report.words import METHOD_NOTE
 
 
@@ -48,6 +50,59 @@ def read_git_commit(root: Path) -> str:
     return head.stdout.strip()
 
 
+_ORIGIN_WORDS = {
+    "published": "real published data",
+    "partly published": "partly real published data",
+    "illustrative": "illustrative (generated sample)",
+    "own": "the data set's own figures",
+    "no data": "no figures",
+}
+
+
+def format_measure_origins(
+    dataset: Dataset, measure_ids: Iterable[str], period_end: str | None = None
+) -> str:
+    """Return, measure by measure, which figures are real published data and which not.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    measure_ids : iterable of str
+        The report's measures (only those the audience may see).
+    period_end : str, optional
+        The report's last month, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        HTML: the attribution of each published source and a table of the measures
+        with their origin and source; ``""`` when no measure has published figures
+        (an illustrative data set's banner already says every figure is illustrative).
+    """
+    origins = classify_measure_origins(dataset, measure_ids, period_end)
+    real = origins[origins["origin"].isin(["published", "partly published"])]
+    if real.empty:
+        return ""
+    rows = []
+    for row in origins.itertuples(index=False):
+        figures = _ORIGIN_WORDS[row.origin]
+        if row.origin == "partly published":
+            figures += f" ({row.published_months}; {row.other_months} are not)"
+        elif row.origin == "published":
+            figures += f" ({row.published_months})"
+        source = row.sources or ("illustrative sample" if dataset.illustrative else "")
+        rows.append([esc(row.measure_name), esc(figures), esc(source)])
+    attributions = "".join(f"<p>{esc(a)}.</p>" for a in list_attributions(real))
+    return (
+        "<p><strong>Real and illustrative figures, measure by measure:</strong></p>"
+        + attributions
+        + build_table(
+            ["Measure", "Figures", "Source"], rows, "Where each measure's figures come from"
+        )
+    )
+
+
 def build_provenance(
     dataset: Dataset,
     *,
@@ -55,6 +110,9 @@ def build_provenance(
     sources: Iterable[str] = (),
     extra_files: Mapping[str, str] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    strategy_id: str | None = None,
+    measure_ids: Iterable[str] | None = None,
+    period_end: str | None = None,
 ) -> str:
     """Return the report's sources and method: files with checksums, versions, rules.
 
@@ -70,12 +128,23 @@ def build_provenance(
         Other input files read (path to sha256), such as reference tables.
     parameters : mapping, optional
         The parameters the report ran with.
+    strategy_id : str, optional
+        For a strategy's report: list only that strategy's returns. Every return in the
+        returns log is listed when omitted (a report across strategies).
+    measure_ids : iterable of str, optional
+        The report's measures: with them, the provenance says measure by measure
+        which figures are real published data (with the attribution) and which are
+        not. Give only measures the report's audience may see.
+    period_end : str, optional
+        The report's last month of data, ``YYYY-MM``.
 
     Returns
     -------
     str
         HTML: the method note, a table of input files with their sha256, the
-        sources, the pcplib version, the git commit and the parameters.
+        sources, where each measure's figures come from, the pcplib version, the
+        git commit, the parameters, and the owners' returns the figures came from
+        (``returns/returns-log.csv``).
     """
     files = dict(dataset.files)
     files.update(extra_files or {})
@@ -93,5 +162,13 @@ def build_provenance(
     parts = [f"<p>{esc(METHOD_NOTE)}</p>", meta_list(facts)]
     if source_list:
         parts.append("<p><strong>Sources of the figures:</strong></p>" + bullets(source_list))
+    if measure_ids is not None:
+        parts.append(format_measure_origins(dataset, measure_ids, period_end))
+    else:
+        # Without the report's measures no measure is named, but the attribution a
+        # published source asks for is still carried.
+        origins = classify_measure_origins(dataset, None, period_end)
+        parts += [f"<p>{esc(a)}.</p>" for a in list_attributions(origins)]
     parts.append(build_table(["File", "SHA-256"], file_rows, "Input files and their checksums"))
+    parts.append(format_returns_log(dataset, strategy_id))
     return "".join(parts)

@@ -44,14 +44,18 @@ METHOD_NOTE = (
 
 
 ANNUAL_TESTS_NOTE = (
-    "Counts of events (offences, admissions, calls) are compared as the year's totals, "
-    "tested as Poisson rates per month (a rate ratio with its 95% confidence interval). "
-    "Percentages with a numerator and denominator are compared as two proportions "
-    "(difference in percentage points with its 95% confidence interval, and a Wilson "
-    "interval for the year). Levels (headcounts, rates, average days, scores, percentages "
-    "without a numerator and denominator) and amounts of money are compared as averages or "
-    "totals with no test: a test for counts of events does not apply to them. A change is "
-    "called significant when p < 0.05."
+    "Each year is compared with the baseline year like for like: counts of events "
+    "(offences, admissions, calls) as the year's totals, levels (percentages, rates, "
+    "average days) as the year's averages, and stocks or rolling figures (headcounts, fleet "
+    "shares, 12-month survey results) as the year-end figure. Counts of events are tested "
+    "with the exact conditional test for two counts (a rate ratio with its 95% confidence "
+    "interval). Percentages with a numerator and denominator are compared as two "
+    "proportions on the sample of the period each figure describes (difference in "
+    "percentage points with its 95% confidence interval, and a Wilson interval for the "
+    "year); the figure shown is that proportion, so the change and the test agree. "
+    "Continuous quantities (money, energy, tonnes, days, scores, rates) and other levels "
+    "get the change with no test, and the table says why. A change is called significant "
+    "when p < 0.05."
 )
 
 

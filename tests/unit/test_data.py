@@ -117,9 +117,12 @@ def test_files_are_hashed_and_left_unchanged(sample: Path) -> None:
         "framework/missions.csv",
         "framework/strategies.csv",
         "framework/measures.csv",
+        "framework/areas.csv",
         OBS,
         COMMITMENTS,
         NARRATIVE,
+        "returns/risks.csv",
+        "returns/actions.csv",
     }
     digest = hashlib.sha256((sample / OBS).read_bytes()).hexdigest()
     assert loaded.files[OBS] == digest
@@ -672,4 +675,17 @@ def test_recalculation_columns_are_optional(sample: Path) -> None:
     assert problems_for(sample) == []
     measures = load_dataset(sample, today=TODAY).measures
     assert (measures["spc_recalculate_from"] == "").all()
-    assert list(measures.columns) == list(TABLES["measures"].columns)
+    # The optional columns load as empty text, in their place; the settings most measures
+    # do not need (TableSpec.extra: target dates, SPC baselines, seasonality) follow them.
+    spec = TABLES["measures"]
+    assert list(measures.columns) == [*spec.columns, *spec.extra]
+    assert spec.extra[:4] == ("target_date", "spc_baseline_from", "spc_baseline_to", "seasonal")
+    assert "police_uk_crime_types" in spec.extra
+    # The extra columns may be left out too: they then load as empty text.
+    rows = read_rows(sample / MEASURES)
+    keep = [i for i, c in enumerate(rows[0]) if c not in spec.extra]
+    write_rows(sample / MEASURES, [[r[i] for i in keep] for r in rows])
+    assert problems_for(sample) == []
+    measures = load_dataset(sample, today=TODAY).measures
+    assert list(measures.columns) == [*spec.columns, *spec.extra]
+    assert (measures[list(spec.extra)] == "").all().all()

@@ -248,41 +248,78 @@ def test_summarise_measures_sum_measure_compares_quarter_totals(tiny):
     offences = df.loc["a-offences"]
     assert offences["aggregation"] == "sum"
     assert offences["latest_period"] == "September 2026"
-    # The quarter's total against the baseline year's quarterly average total.
+    # The quarter's total against the same quarter's total a year earlier, like for like.
     assert offences["current"] == pytest.approx(330.0)
-    assert offences["current_label"] == "2026/27 Q2 (total of 3 months)"
-    assert offences["baseline"] == pytest.approx(360.0)
-    assert offences["baseline_label"] == "2024/25 (quarterly average)"
+    assert offences["current_label"] == "2026/27 Q2"
+    assert offences["comparison_basis"] == "same quarter last year"
     assert offences["last_year"] == pytest.approx(330.0)
-    assert offences["last_year_label"] == "2025/26 Q2 (total of 3 months)"
-    assert offences["change"] == "-8.3%"
-    assert offences["arrow"] == "▼"
-    assert offences["judgement"] == "improved"
+    assert offences["comparison_value"] == pytest.approx(330.0)
+    assert offences["last_year_label"] == "2025/26 Q2"
+    assert offences["change"] == "0.0%"
+    assert (offences["direction"], offences["arrow"]) == ("no change", "►")
+    assert offences["judgement"] == "no change"
+    # The baseline is the baseline year's total (12 x 120), not a quarterly average.
+    assert offences["baseline"] == pytest.approx(1440.0)
+    assert offences["baseline_label"] == "2024/25"
+    # The 12 months to September 2026 lack December 2025: no total, so no progress shown.
+    assert pd.isna(offences["year_ending"])
+    assert offences["year_ending_label"] == (
+        "12 months to September 2026: incomplete (11 of 12 months)"
+    )
+    assert offences["previous_year"] == pytest.approx(6 * 120.0 + 6 * 110.0)
+    assert offences["since_baseline_arrow"] == "‡"
     # The target of 100 a month is 300 for the quarter: 330 misses it by 10%.
     assert offences["target"] == pytest.approx(300.0)
+    assert offences["target_for_period"] == pytest.approx(300.0)
     assert offences["target_per_period"] == pytest.approx(100.0)
-    assert offences["rag"] == "Red"
+    assert (offences["rag"], offences["rag_basis"]) == ("Red", "target")
     assert "gaps" in offences["quality"] and "provisional figures" in offences["quality"]
     assert offences["spc"] is not None
     redefined = df.loc["a-redefined"]
     # The baseline year is under the previous definition: not joined, so not measurable.
     assert redefined["baseline"] is None or np.isnan(redefined["baseline"])
-    assert redefined["baseline_label"].endswith(
-        "previous definition, not comparable with current figures"
-    )
-    assert redefined["arrow"] == "‡"
+    assert redefined["baseline_label"] == "2024/25: previous definition, not comparable"
+    assert redefined["since_baseline_arrow"] == "‡"
+    assert redefined["since_baseline_direction"] == "not measurable"
     assert "definition changed" in redefined["quality"]
+
+
+def test_summarise_measures_sum_measure_change_on_the_same_quarter(tiny):
+    # 2025/26 Q1 (3 x 110) against 2024/25 Q1 (3 x 120): down 8.3%, an improvement.
+    df = report.summarise_measures(tiny, "alpha", "2025-06").set_index("measure_id")
+    offences = df.loc["a-offences"]
+    assert (offences["current"], offences["last_year"]) == (330.0, 360.0)
+    assert (offences["current_label"], offences["last_year_label"]) == ("2025/26 Q1", "2024/25 Q1")
+    assert offences["change"] == "-8.3%"
+    assert offences["change_value"] == pytest.approx(-100 / 12)
+    assert (offences["arrow"], offences["judgement"]) == ("▼", "improved")
+    # Since the baseline: the 12 months to June 2025 (9 x 120 + 3 x 110) against 2024/25.
+    assert offences["year_ending"] == pytest.approx(1410.0)
+    assert offences["since_baseline_change"] == "-2.1%"
+    assert offences["since_baseline_judgement"] == "improved"
+    assert offences["sentence"].startswith(
+        "Down 8.3% on the same quarter last year (330 against 360)"
+    )
 
 
 def test_summarise_measures_mean_measure_compares_averages(tiny):
     df = report.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index("measure_id")
     level = df.loc["a-secret"]
     assert level["aggregation"] == "mean"
+    # Every window of a level is an average of its months (50), never a total (150, 600).
     assert level["current"] == pytest.approx(50.0)
-    assert level["current_label"] == "2026/27 Q2 (average a month)"
+    assert level["current_label"] == "2026/27 Q2"
+    assert level["last_year"] == pytest.approx(50.0)
+    assert level["year_ending"] == pytest.approx(50.0)
     assert level["baseline"] == pytest.approx(50.0)
-    assert level["baseline_label"] == "2024/25 (average a month)"
+    assert level["baseline_label"] == "2024/25"
     assert level["visibility"] == "restricted"
+    # An average needs only the months present, and says how many there were.
+    early = report.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
+    assert early.loc["a-secret", "previous_year"] == pytest.approx(50.0)
+    assert early.loc["a-secret", "previous_year_label"] == (
+        "12 months to December 2024 (9 of 12 months)"
+    )
 
 
 def test_summarise_measures_sum_with_a_missing_month_gives_no_total(tiny):
@@ -290,21 +327,43 @@ def test_summarise_measures_sum_with_a_missing_month_gives_no_total(tiny):
     df = report.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
     offences = df.loc["a-offences"]
     assert pd.isna(offences["current"])
-    assert offences["current_label"] == "2025/26 Q3: incomplete (2 of 3 months received)"
-    assert offences["rag"] == "Grey"
+    assert offences["current_label"] == "2025/26 Q3: incomplete (2 of 3 months)"
+    assert offences["last_year"] == pytest.approx(360.0)
+    assert offences["direction"] == "not measurable"
+    assert (offences["rag"], offences["rag_basis"]) == ("Grey", "none")
+    assert not offences["has_data"]
+    assert offences["sentence"].startswith("No figure for the reporting period")
+
+
+def test_a_run_chart_does_not_claim_limits(tiny):
+    row = report.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
+    redefined = row.loc["a-redefined"]  # nine months under the current definition
+    assert redefined["spc_status"] == "too few points"
+    assert redefined["spc_summary"].startswith("Too few points for process limits")
+    assert "limits set from" not in redefined["spc_summary"].lower()
 
 
 def test_summarise_measures_without_spc(tiny):
+    from pcplib.report.words import describe_assurance, describe_variation
+
     df = report.summarise_measures(tiny, "alpha", "2026-09", with_spc=False)
     assert df["spc"].isna().all()
-    assert set(df["spc_variation"]) == {"Not assessed"}
+    assert set(df["spc_status"]) == {"not assessed"}
+    assert df["spc_variation"].isna().all() and df["spc_assurance"].isna().all()
+    assert (df["spc_limits_from"] == "").all() and (df["spc_limits_to"] == "").all()
+    pairs = zip(df["spc_status"], df["spc_variation"], strict=True)
+    assert {describe_variation(s, v) for s, v in pairs} == {"Not assessed"}
+    assert describe_assurance("not assessed", None, has_target=True) == "Not assessed"
+    # With no SPC an untargeted measure has nothing to be rated on: Grey.
+    secret = df.set_index("measure_id").loc["a-secret"]
+    assert (secret["rag"], secret["rag_basis"]) == ("Grey", "none")
 
 
 def test_summarise_measures_rejects_a_missing_aggregation(tiny):
     measures = tiny.measures.copy()
     measures.loc[0, "aggregation"] = "total"
     bad = type(tiny)(**{**tiny.__dict__, "measures": measures})
-    with pytest.raises(ValueError, match=r"aggregation 'total'; expected one of: sum, mean"):
+    with pytest.raises(ValueError, match=r"aggregation 'total'; expected one of: sum, mean, last"):
         report.summarise_measures(bad, "alpha", "2026-09")
 
 
@@ -400,6 +459,60 @@ def test_format_measures_table_is_accessible_and_deterministic(tiny):
     assert "Restricted" not in report.format_measures_table(public, "Alpha")
 
 
+def test_format_measures_table_shows_each_comparison_and_its_basis(tiny):
+    df = report.summarise_measures(tiny, "alpha", "2026-09")
+    html = report.format_measures_table(df, "Alpha")
+    heads = re.findall(r'<th scope="col">(.*?)</th>', html)
+    assert heads == [
+        "Measure", "Current", "Same period last year", "Year ending", "Since the baseline",
+        "Target for the period", "RAG", "SPC", "Assessment", "Data notes",
+    ]  # fmt: skip
+    offences = re.search(r'<th scope="row">Alpha offences</th>(.*?)</tr>', html).group(1)
+    assert '<td>330<br><span class="small">2026/27 Q2</span></td>' in offences
+    assert '<span class="small">330: 2025/26 Q2</span>' in offences
+    assert "against 1,380 in the previous 12 months" in offences
+    assert "latest 12 months against 1,440: 2024/25" in offences
+    assert 'Red</span><br><span class="small">against target</span>' in offences
+    spc_words = "Signal of improvement: a real change for the better. Target consistently missed"
+    assert spc_words in offences
+    assert '<span class="small">limits from 2024-04 to 2025-03</span>' in offences
+    assert esc_sentence(df, "a-offences") in offences
+    secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
+    assert 'Green</span><br><span class="small">on SPC (no target)</span>' in secret
+    assert "No signal: within the normal variation of the baseline. No target" in secret
+    # Codes never leak into the page as "nan" or "None" where words belong.
+    assert not re.search(r"\bnan\b", html, flags=re.IGNORECASE)
+    without = report.format_measures_table(
+        report.summarise_measures(tiny, "alpha", "2026-09", with_spc=False), "Alpha"
+    )
+    assert "Not assessed" in without and "limits from" not in without
+    assert not re.search(r"\bnan\b", without, flags=re.IGNORECASE)
+
+
+def esc_sentence(df: pd.DataFrame, measure_id: str) -> str:
+    from pcplib.report.html import esc
+
+    return esc(df.set_index("measure_id").loc[measure_id, "sentence"])
+
+
+def test_spc_words_are_read_from_the_codes():
+    from pcplib.report.words import describe_assurance, describe_variation
+
+    assert describe_variation("assessed", "special_cause_concern") == (
+        "Signal of concern: a real change for the worse"
+    )
+    assert describe_variation("assessed", "common_cause") == (
+        "No signal: within the normal variation of the baseline"
+    )
+    assert describe_variation("assessed", float("nan")) == "Not enough data to judge"
+    assert describe_variation("too few points", None) == "Not enough data to judge"
+    assert describe_variation("not assessed", "common_cause") == "Not assessed"
+    assert describe_assurance("assessed", "consistent_fail", True) == "Target consistently missed"
+    assert describe_assurance("assessed", float("nan"), True) == "Not assessed"
+    assert describe_assurance("assessed", None, False) == "No target"
+    assert describe_assurance("too few points", "consistent_pass", True) == "Not assessed"
+
+
 def test_build_spc_charts_has_alt_and_caption(tiny):
     df = report.summarise_measures(tiny, "alpha", "2026-09", tier="headline", audience="public")
     html = report.build_spc_charts(df)
@@ -465,7 +578,21 @@ def test_build_provenance_lists_files_and_method(tiny):
     assert "pcplib version" in html and "git commit" in html
     assert "SPC rule set" in html and "mdc" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
-    assert "worst of its headline" in html
+    # The method note states the rules the judgements follow, as rebuilt.
+    for phrase in (
+        "Every comparison is like for like.",
+        "is compared with the same quarter a year earlier",
+        "the latest 12 months with the baseline year",
+        "against a straight line from the baseline year to the target",
+        "a measure with no target is rated on SPC (a real deterioration Red, otherwise Green)",
+        "a real deterioration caps a met target at Amber",
+        "worst of its rated headline measures",
+        "by default the baseline year and the months just before it to make at least 20 points",
+        "Seasonal series are seasonally adjusted before charting",
+        "leaving out those not yet due and not started",
+    ):
+        assert phrase in html, phrase
+    assert "quarterly average" not in html
 
 
 # --- Table One back test -------------------------------------------------------------
@@ -544,26 +671,34 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     )
     assert not restricted & set(evaluation["measure_name"])
     kinds = set(evaluation["test"])
-    assert "counts (Poisson rate ratio)" in kinds
-    assert "two proportions" in kinds
+    assert kinds == {"counts (exact conditional)", "two proportions", "none"}
     proportion = evaluation[evaluation["test"] == "two proportions"].iloc[0]
     assert "confidence interval" in proportion["finding"] and "CI" in proportion["finding"]
     html = report.format_annual_evaluation(evaluation, "2025/26")
     assert "could be tested" in html
     assert "year&#x27;s total" in html or "year's total" in html
-    # Poisson only for counts of events; levels get the change and say why there is no test.
+    # Tests of counts only for counts of events; levels and stocks get the change and say
+    # why there is no test.
     by_name = evaluation.set_index("measure_name")
-    assert by_name.loc["Homicides", "test"] == "counts (Poisson rate ratio)"
+    assert by_name.loc["Homicides", "test"] == "counts (exact conditional)"
     headcount = by_name.loc["Police officer headcount"]
-    assert headcount["aggregation"] == "mean" and headcount["test"] == "none"
-    assert "no test: a level, not a count of events" in headcount["finding"]
+    assert headcount["aggregation"] == "last" and headcount["test"] == "none"
+    assert (
+        "no test: a level at the year end (a stock), not a count of events in the year"
+        in headcount["finding"]
+    )
+    # A stock's year is its year-end figure: March 2026 against March 2025.
+    series = sample.series("wf-officer-headcount").set_index("period_start")["value"]
+    assert headcount["current"] == series[pd.Timestamp("2026-03-01")]
+    assert headcount["baseline"] == series[pd.Timestamp("2025-03-01")]
     assert (
         evaluation.loc[evaluation["test"].str.startswith("counts"), "aggregation"] == "sum"
     ).all()
     knife = by_name.loc["Knife-enabled serious violence offences"]
     assert "under the previous definition" in knife["finding"]
     money = by_name.loc["Savings delivered against the medium-term financial plan"]
-    assert money["test"] == "none" and "an amount, not a count of events" in money["finding"]
+    assert money["test"] == "none"
+    assert "no test: an amount of money is a continuous quantity" in money["finding"]
 
 
 def test_evaluate_year_sum_totals_need_every_period(tiny):
@@ -571,6 +706,17 @@ def test_evaluate_year_sum_totals_need_every_period(tiny):
     offences = evaluation.loc["Alpha offences"]  # December 2025 is missing
     assert pd.isna(offences["current"])
     assert "needs every period" in offences["finding"]
+
+
+def test_annual_evaluation_labels_a_stock_as_its_year_end_figure(sample):
+    evaluation = report.evaluate_year(sample, "2025/26")
+    html = report.format_annual_evaluation(evaluation, "2025/26")
+    row = html[html.index('<th scope="row">Police officer headcount</th>') :]
+    row = row[: row.index("</tr>")]
+    headcount = evaluation.set_index("measure_name").loc["Police officer headcount"]
+    assert headcount["aggregation"] == "last"
+    assert f"{headcount['current']:,.0f} (average)" not in row
+    assert f"{headcount['baseline']:,.0f} (average)" not in row
 
 
 def test_format_plan_overview_caption():
@@ -634,6 +780,8 @@ def _officers(dataset: Dataset, period_end: str = "2026-09", **kwargs) -> dict:
 
 @pytest.mark.parametrize("rules", ["mdc", "plotthedots"])
 def test_recalculation_gives_each_section_its_own_limits(tiny, rules):
+    from pcplib.report.words import describe_assurance
+
     row = _officers(_stepped(tiny), spc_rules=rules)
     points = row["spc"].points
     assert list(points["section"].unique()) == [0, 1]
@@ -643,13 +791,24 @@ def test_recalculation_gives_each_section_its_own_limits(tiny, rules):
     # lower limit, so it is met every month.
     assert row["spc"].variation == "common_cause"
     assert row["spc"].assurance == "consistent_pass"
-    assert row["spc_assurance"] == "Target consistently met"
+    # The row carries the codes; the words are applied when the table is written.
+    assert (row["spc_status"], row["spc_variation"], row["spc_assurance"]) == (
+        "assessed",
+        "common_cause",
+        "consistent_pass",
+    )
+    assert describe_assurance(row["spc_status"], row["spc_assurance"], True) == (
+        "Target consistently met"
+    )
+    # The latest limits come from the new section's first 12 points.
+    assert (row["spc_limits_from"], row["spc_limits_to"]) == ("2025-04", "2026-03")
     assert (
-        "Limits recalculated from April 2025 (Uplift <funded>); each section has its own "
-        "mean and limits, and the variation and assurance judge the latest section "
-        "(April 2025 onwards)."
+        "Limits set from April 2024 to March 2025; limits recalculated from April 2025 "
+        "(Uplift <funded>), each new section's from its own first 12 points or all it has."
     ) in row["spc_summary"]
     assert "limits recalculated from April 2025" in row["quality"]
+    normal = "within the normal variation of its baseline (April 2025 to March 2026)"
+    assert normal in row["sentence"]
 
 
 def test_without_recalculation_the_step_is_a_signal(tiny):
@@ -666,12 +825,14 @@ def test_recalculation_waits_for_twelve_points(tiny):
     assert row["spc"].points["mean"].nunique() == 1
     assert row["spc"].variation == "special_cause_improvement"
     note = (
-        "limits are not yet recalculated from April 2025 (Uplift <funded>); the section from "
-        "April 2025 has 6 of the 12 points needed, so one set of limits covers the whole "
-        "series until it has enough"
+        "limits set from April 2024 to March 2025; limits are not yet recalculated from "
+        "April 2025 (Uplift <funded>); the section from April 2025 has 6 of the 12 points "
+        "needed, so the baseline limits still apply"
     )
     assert note[0].upper() + note[1:] + "." in row["spc_summary"]
     assert "limits not yet recalculated from April 2025" in row["quality"]
+    # Until then the baseline's limits judge the new level: a signal against the baseline.
+    assert (row["spc_limits_from"], row["spc_limits_to"]) == ("2024-04", "2025-03")
     notes = report.list_data_quality_notes(dataset, "alpha", "2025-09")
     assert f"Alpha officers: SPC {note}." in notes
 
@@ -690,9 +851,9 @@ def test_recalculation_in_notes_chart_and_not_without_spc(tiny):
     dataset = _stepped(tiny)
     notes = report.list_data_quality_notes(dataset, "alpha", "2026-09")
     assert (
-        "Alpha officers: SPC limits recalculated from April 2025 (Uplift <funded>); each "
-        "section has its own mean and limits, and the variation and assurance judge the "
-        "latest section (April 2025 onwards)."
+        "Alpha officers: SPC limits set from April 2024 to March 2025; limits recalculated "
+        "from April 2025 (Uplift <funded>), each new section's from its own first 12 points "
+        "or all it has."
     ) in notes
     assert not any(
         "recalculated" in n
@@ -702,7 +863,10 @@ def test_recalculation_in_notes_chart_and_not_without_spc(tiny):
     assert no_spc["spc"] is None and "recalculated" not in no_spc["quality"]
     df = report.summarise_measures(dataset, "alpha", "2026-09")
     charts = report.build_spc_charts(df[df["measure_id"] == "a-officers"])
-    assert "Limits recalculated from April 2025 (Uplift &lt;funded&gt;)" in charts
+    assert (
+        "Limits set from April 2024 to March 2025; limits recalculated from April 2025 "
+        "(Uplift &lt;funded&gt;), each new section&#x27;s from its own first 12 points"
+    ) in charts
 
 
 def test_sample_neighbourhood_officers_judged_since_the_uplift(sample):
@@ -734,34 +898,118 @@ def _public_sections(body: str) -> tuple[list[str], list[str]]:
     return achieved, attention
 
 
-def test_public_quarter_lists_follow_the_target_and_say_so(sample):
+def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
+    from pcplib.report.html import esc
+
     achieved, attention = _public_sections(report.format_public_quarter(sample, "2026/27 Q2"))
     assert achieved and attention
     headcount = [i for i in achieved if i.startswith("Police officer headcount:")]
     assert len(headcount) == 1
-    assert ") met, although down 0.1% on 2024/25." in headcount[0]
-    # Achieved never reads "worse"; needing attention never reads "target met" or "better)".
-    assert not [i for i in achieved if "worse" in i or "missed" in i]
-    assert not [i for i in attention if ") met" in i or ", better)" in i]
-    assert any("narrowly missed, although better: up" in i for i in attention)
+    assert "on the same quarter last year (" in headcount[0]
+    assert headcount[0].endswith("; target met (2,300).")
+    # The lists are the measures' own assessments, each named once with its sentence.
+    expected_achieved, expected_attention = [], []
+    for strategy_id in sample.strategies["strategy_id"]:
+        summary = report.summarise_strategy(sample, strategy_id, "2026-09", audience="public")
+        for r in summary.measures.to_dict("records"):
+            item = esc(f"{r['measure_name']}: {r['sentence']}")
+            if r["assessment"] in ("on track", "improving"):
+                expected_achieved.append(item)
+            elif r["assessment"] == "needs attention":
+                expected_attention.append(item)
+    commitment = re.compile(r"\d+ commitments? ")
+    assert [i for i in achieved if not commitment.match(i)] == expected_achieved
+    assert [i for i in attention if not commitment.match(i)] == expected_attention
+    # Achieved never reads as a miss or a deterioration; needing attention always gives why.
+    bad_news = ("missed", "behind the trajectory", "worse than its baseline")
+    assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
+    reasons = (*bad_news, "rated Amber for the real deterioration")
+    assert not [i for i in expected_attention if not any(w in i for w in reasons)]
+    assert not [
+        i
+        for i in expected_attention
+        if "target met (" in i and "rated Amber for the real deterioration" not in i
+    ]
+    # Mixed evidence is read in one sentence: better than the baseline, yet short of target.
+    assert any(
+        "better than its baseline" in i and "target narrowly missed (" in i
+        for i in expected_attention
+    )
 
 
-def test_public_quarter_shows_averages_of_counts_as_whole_numbers(sample):
-    body = report.format_public_quarter(sample, "2026/27 Q2")
-    assert "quarterly average of 3,257,632 in 2024/25" in body
-    averages = re.findall(r"quarterly average of £?(\d[\d,.]*\d)", body)
-    large = [a for a in averages if float(a.replace(",", "")) >= 100]
-    small = [a for a in averages if float(a.replace(",", "")) < 100]
-    assert large and not [a for a in large if "." in a]
-    assert any("." in a for a in small)  # small averages of counts keep their decimal
+def _with_levels(tiny: Dataset) -> Dataset:
+    """``tiny`` plus two public headline levels (averages of counts), one large, one small."""
+    from dataclasses import replace
+
+    first = tiny.measures.iloc[0].to_dict()
+    n = len(MONTHS)
+    levels = {
+        "a-big": ("Big level", [1000.0, 1001.0, 1001.0] * (n // 3), 900.0),
+        "a-small": ("Small level", [2.0, 3.0, 3.0] * (n // 3), 2.0),
+    }
+    rows, obs = [], []
+    for measure_id, (name, values, target) in levels.items():
+        rows.append(
+            {
+                **first,
+                "measure_id": measure_id,
+                "measure_name": name,
+                "aggregation": "mean",
+                "good_direction": "higher",
+                "target": target,
+            }
+        )
+        obs += _monthly(measure_id, values)
+    measures = pd.concat([tiny.measures, pd.DataFrame(rows)], ignore_index=True)
+    observations = pd.concat([tiny.observations, pd.DataFrame(obs)], ignore_index=True)
+    return replace(tiny, measures=measures, observations=observations)
 
 
-def test_plan_overview_numbers_and_notes_fit_the_page(sample, repo_root):
+def test_public_quarter_shows_averages_of_counts_as_whole_numbers(tiny, sample):
+    # Each quarter averages 1000, 1001 and 1001 (1000.67), or 2, 3 and 3 (2.67).
+    body = report.format_public_quarter(_with_levels(tiny), "2026/27 Q2")
+    assert "Big level: Unchanged on the same quarter last year (1,001 against 1,001)" in body
+    assert "1,000.7" not in body
+    assert "Small level: Unchanged on the same quarter last year (2.7 against 2.7)" in body
+    # On the sample, no whole-number figure of a hundred or more shows a decimal.
+    pairs = re.findall(r"\((£?[\d,.]+)(?: kWh| tonnes)? against (£?[\d,.]+)", body)
+    pairs += re.findall(
+        r"\((£?[\d,.]+)(?: kWh| tonnes)? against (£?[\d,.]+)",
+        report.format_public_quarter(sample, "2026/27 Q2"),
+    )
+    numbers = [n.lstrip("£") for pair in pairs for n in pair]
+    large = [n for n in numbers if float(n.replace(",", "")) >= 100]
+    assert len(large) > 10 and not [n for n in large if "." in n]
+    assert any("." in n for n in numbers if float(n.replace(",", "")) < 100)
+
+
+def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
+    # Progress since the baseline: the 12 months to September 2026 against 2024/25.
+    levels = report.build_plan_overview(_with_levels(tiny), "2026-09")
+    html = report.format_plan_overview(levels, "Plan")
+    assert '<td class="num">1,001<br><span class="small">2024/25</span></td>' in html
+    assert "1,000.7" not in html
+    assert '<td class="num">2.7<br><span class="small">12 months to September 2026' in html
     overview = report.build_plan_overview(sample, "2026-09")
     html = report.format_plan_overview(overview, "Plan")
-    assert "3,257,632" in html and "3,257,631.5" not in html
-    assert "2,316" in html and "2,315.6" not in html
-    assert ">2.5<" in html  # homicides a quarter: a small average keeps its decimal
+
+    def total(measure_id: str, first: str, last: str) -> float:
+        series = sample.series(measure_id)
+        inside = (series["period_start"] >= first) & (series["period_start"] <= last)
+        return float(series.loc[inside & (series["definition"] == "current"), "value"].sum())
+
+    energy = total("estate-energy-kwh", "2024-04-01", "2025-03-01")
+    assert f'<td class="num">{energy:,.0f} kWh<br><span class="small">2024/25</span>' in html
+    homicides = total("vv-homicide", "2025-10-01", "2026-07-01")
+    assert (
+        f'<td class="num">{homicides:,.0f}<br><span class="small">12 months to September 2026'
+        in html
+    )
+    # A stock is compared at the same point of the year: September 2024's headcount.
+    headcount = total("wf-officer-headcount", "2024-09-01", "2024-09-01")
+    assert (
+        f'<td class="num">{headcount:,.0f}<br><span class="small">September 2024 (2024/25)' in html
+    )
     # Period notes sit in small print inside the number cells, which the style lets wrap.
     assert '<td class="num">no data<br><span class="small">2024/25: previous definition' in html
     css = (repo_root / "pcplib" / "templates" / "pcp" / "pcp.css").read_text(encoding="utf-8")

@@ -18,9 +18,12 @@ SAMPLE_FILES = [
     "framework/missions.csv",
     "framework/strategies.csv",
     "framework/measures.csv",
+    "framework/areas.csv",
     "observations/observations.csv",
     "commitments/commitments.csv",
     "narrative/narrative.csv",
+    "returns/risks.csv",
+    "returns/actions.csv",
 ]
 
 
@@ -87,23 +90,21 @@ def test_framework_shape(dataset: Dataset) -> None:
         "hours",
         "days",
         "score",
+        "kwh",
+        "tonnes",
     }
     assert set(measures["good_direction"]) == {"higher", "lower", "neutral"}
-    # Counts of events add up over a quarter; levels, stocks and rates are averaged.
+    # Counts of events add up over a quarter; levels and rates are averaged; stocks,
+    # year-to-date and rolling figures take their last period.
     aggregation = measures.set_index("measure_id")["aggregation"]
-    assert set(aggregation) == {"sum", "mean"}
+    assert set(aggregation) == {"sum", "mean", "last"}
     assert aggregation["nc-neighbourhood-crime"] == "sum"
-    assert aggregation["wf-officer-headcount"] == "mean"
-    assert aggregation["np-officers"] == "mean"
+    assert aggregation["estate-energy-kwh"] == "sum"
+    for stock in ("wf-officer-headcount", "np-officers", "res-budget-variance", "np-confidence"):
+        assert aggregation[stock] == "last", stock
     assert aggregation["cj-file-quality"] == "mean"
-    assert (
-        aggregation[
-            measures.set_index("measure_id")["unit"].isin(
-                ["percent", "rate_per_1000", "days", "score"]
-            )
-        ]
-        == "mean"
-    ).all()
+    units = measures.set_index("measure_id")["unit"]
+    assert (aggregation[units.isin(["percent", "rate_per_1000", "days", "score"])] != "sum").all()
     assert set(measures["frequency"]) == {"monthly", "quarterly", "annual"}
     assert (measures["frequency"] == "annual").sum() >= 2
     assert (measures["national_measure"] != "").sum() >= 5
@@ -230,6 +231,23 @@ def test_commitments(dataset: Dataset) -> None:
     }
     assert dataset.commitments["due_date"].max() <= pd.Timestamp("2029-03-31")
     assert (dataset.commitments["owner"] != "").all()
+
+
+def test_returns_tables(dataset: Dataset) -> None:
+    # Every strategy has risks for the latest quarter and actions from its last Board.
+    assert set(dataset.risks["strategy_id"]) == set(dataset.strategies["strategy_id"])
+    assert set(dataset.risks["quarter"]) == {"2026/27 Q1", "2026/27 Q2"}
+    assert dataset.risks["likelihood"].between(1, 5).all()
+    assert dataset.risks["impact"].between(1, 5).all()
+    assert set(dataset.actions["strategy_id"]) == set(dataset.strategies["strategy_id"])
+    assert set(dataset.actions["status"]) == {"open", "in progress", "done", "dropped"}
+    assert dataset.returns_log.empty
+    # Activity to date for the November 2026 meeting's strategies only, so the other
+    # reports show "not supplied".
+    with_activity = dataset.commitments.loc[
+        dataset.commitments["activity_to_date"] != "", "strategy_id"
+    ]
+    assert set(with_activity) == {"neighbourhood-crime", "neighbourhood-policing"}
 
 
 def test_narrative(dataset: Dataset) -> None:

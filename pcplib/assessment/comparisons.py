@@ -1,0 +1,210 @@
+"""Like-for-like comparisons between areas: rates per 1,000 people and funnel plots.
+
+Ranking areas by rate misleads: a small area's rate swings by chance far more than a
+large one's. The field's answer is the funnel plot (Spiegelhalter, "Funnel plots for
+comparing institutional performance", *Statistics in Medicine* 24, 2005), computed
+here as FunnelPlotR 0.6.0 computes it (:mod:`pcplib.funnel`). For a count of events:
+
+- each area's **count** is its total over the 12 months to the reporting period (the
+  year ending, free of season and large enough to compare), and its **rate** that
+  count per 1,000 residents (Census 2021 populations from ``framework/areas``);
+- its **expected** count is its population times the pooled rate of all the areas
+  compared, so the **standardised ratio** observed ÷ expected reads "more (above 1) or
+  fewer (below 1) than expected for its population";
+- an area beyond the 99.8% limits is "higher (or lower) than expected, beyond what
+  chance explains"; one beyond the 95% limits only "possibly higher (lower): worth
+  watching"; the rest "within what chance explains". Overdispersion (areas differing
+  by more than Poisson chance) widens the limits as FunnelPlotR does (SHMI method,
+  10% trimming), so a verdict of "beyond chance" is not an artefact of over-tight
+  limits.
+
+Areas are local authorities (the community safety partnerships of the force area) or,
+where the data set holds other forces' figures, forces: the comparison then says which
+forces are present and never calls them a "most similar group".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from pcplib.assessment.figures import month_number, month_of
+from pcplib.labels import month_words
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+
+LEVELS = ("local_authority", "force")
+MIN_AREAS = 3
+
+__all__ = ["LEVELS", "MIN_AREAS", "AreaComparison", "compare_areas", "describe_outlier"]
+
+_VERDICTS = {
+    ("high", 998): "higher than expected, beyond what chance explains",
+    ("low", 998): "lower than expected, beyond what chance explains",
+    ("high", 95): "possibly higher than expected: worth watching",
+    ("low", 95): "possibly lower than expected: worth watching",
+    ("none", 0): "within what chance explains",
+}
+
+
+@dataclass(frozen=True)
+class AreaComparison:
+    """One measure compared across areas over the 12 months to the reporting period.
+
+    Attributes
+    ----------
+    measure_id, measure_name : str
+        The measure.
+    level : {"local_authority", "force"}
+        What the areas are.
+    period : str
+        The 12 months compared, in words ("12 months to September 2026").
+    areas : pandas.DataFrame
+        One row per area, largest population first: ``area``, ``count``,
+        ``population``, ``rate_per_1000``, ``expected``, ``ratio``, ``lcl95``,
+        ``ucl95``, ``lcl998``, ``ucl998``, ``outlier`` (``high``/``low``/``none`` at
+        99.8%), ``outlier95`` and ``verdict``.
+    funnel : pandas.DataFrame
+        The :func:`pcplib.funnel.funnel` result (its ``attrs`` hold ``phi``,
+        ``tau2`` and whether adjusted limits were used), for the chart.
+    pooled_rate : float
+        All the areas' count per 1,000 residents.
+    note : str
+        What the comparison cannot say (empty when nothing needs saying).
+    """
+
+    measure_id: str
+    measure_name: str
+    level: str
+    period: str
+    areas: pd.DataFrame = field(repr=False)
+    funnel: pd.DataFrame = field(repr=False)
+    pooled_rate: float
+    note: str = ""
+
+    @property
+    def outside(self) -> pd.DataFrame:
+        """The areas beyond the 99.8% limits."""
+        return self.areas[self.areas["outlier"] != "none"]
+
+
+def describe_outlier(outlier: str, outlier95: str) -> str:
+    """The plain-English verdict of an area from its funnel flags at 99.8% and 95%."""
+    if outlier in ("high", "low"):
+        return _VERDICTS[(outlier, 998)]
+    if outlier95 in ("high", "low"):
+        return _VERDICTS[(outlier95, 95)]
+    return _VERDICTS[("none", 0)]
+
+
+def _area_rows(dataset: Dataset, measure_id: str) -> pd.DataFrame:
+    by_area = getattr(dataset, "series_by_area", None)
+    if by_area is not None:
+        return by_area(measure_id)
+    obs = dataset.observations
+    return obs[obs["measure_id"] == measure_id]
+
+
+def compare_areas(
+    dataset: Dataset, measure_id: str, period_end: str, level: str = "local_authority"
+) -> AreaComparison | None:
+    """Compare a count-of-events measure across the data set's areas of one level.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set; its ``areas`` table gives each area's level and population.
+    measure_id : str
+        The measure (a ``count`` with aggregation ``sum``).
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``: the comparison covers the 12
+        months to it.
+    level : {"local_authority", "force"}, default "local_authority"
+        Which areas to compare.
+
+    Returns
+    -------
+    AreaComparison or None
+        None when the measure is not a count of events, or fewer than
+        :data:`MIN_AREAS` areas of that level have a population and all 12 months of
+        figures (a comparison of two areas says nothing a table would not).
+
+    Raises
+    ------
+    ValueError
+        For an unknown level.
+    """
+    from pcplib import periods
+    from pcplib.funnel import compute_expected_counts, funnel
+
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}: expected one of {', '.join(LEVELS)}")
+    areas = getattr(dataset, "areas", None)
+    if areas is None or areas.empty:
+        return None
+    measure = dataset.measures.set_index("measure_id").loc[measure_id]
+    if measure["unit"] != "count" or measure["aggregation"] != "sum":
+        return None
+    chosen = areas[(areas["level"] == level) & (pd.to_numeric(areas["population"]) > 0)]
+    end = month_number(periods.parse_month(period_end))
+    rows = _area_rows(dataset, measure_id)
+    rows = rows[(rows["definition"] == "current") & rows["area"].isin(chosen["area"])]
+    if rows.empty:
+        return None
+    starts = pd.DatetimeIndex(rows["period_start"])
+    ends = pd.DatetimeIndex(rows["period_end"])
+    start_n = starts.year * 12 + starts.month - 1
+    end_n = ends.year * 12 + ends.month - 1
+    window = rows[np.asarray((start_n >= end - 11) & (end_n <= end)) & rows["value"].notna()]
+    expected_periods = 12 // {"monthly": 1, "quarterly": 3, "annual": 12}[measure["frequency"]]
+    grouped = window.groupby("area")["value"].agg(["sum", "count"])
+    complete = grouped[grouped["count"] == expected_periods]
+    table = chosen.set_index("area").join(complete["sum"].rename("count"), how="inner")
+    if len(table) < MIN_AREAS:
+        return None
+    table = table.sort_values("population", ascending=False, kind="stable")
+    counts = table["count"].astype(float)
+    population = pd.to_numeric(table["population"]).astype(float)
+    expected = compute_expected_counts(counts, population)
+    result = funnel(counts, expected, data_type="SR")
+    frame = pd.DataFrame(
+        {
+            "area": table.index,
+            "count": counts.to_numpy(),
+            "population": population.to_numpy(),
+            "rate_per_1000": (counts / population * 1000).to_numpy(),
+            "expected": np.asarray(expected, dtype=float),
+            "ratio": result["ratio"].to_numpy(),
+            "lcl95": result["lcl95"].to_numpy(),
+            "ucl95": result["ucl95"].to_numpy(),
+            "lcl998": result["lcl998"].to_numpy(),
+            "ucl998": result["ucl998"].to_numpy(),
+            "outlier": result["outlier"].to_numpy(),
+            "outlier95": result["outlier95"].to_numpy(),
+        }
+    )
+    frame["verdict"] = [
+        describe_outlier(a, b) for a, b in zip(frame["outlier"], frame["outlier95"], strict=True)
+    ]
+    pooled = float(counts.sum() / population.sum() * 1000)
+    note = ""
+    if level == "force":
+        names = ", ".join(frame["area"])
+        note = (
+            f"The forces compared are those in the data set ({names}); they are not a "
+            "most similar group, and the comparison says nothing about forces not held."
+        )
+    return AreaComparison(
+        measure_id=measure_id,
+        measure_name=str(measure["measure_name"]),
+        level=level,
+        period=f"12 months to {month_words(month_of(end))}",
+        areas=frame,
+        funnel=result,
+        pooled_rate=pooled,
+        note=note,
+    )

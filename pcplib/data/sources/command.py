@@ -1,0 +1,195 @@
+"""``pcp source police-uk``: read data.police.uk files, write counts, update a data set.
+
+The command reads the street-level crime files of the archives, folders or files
+given, prints what it read and skipped, and then
+
+- with ``--counts FILE``, writes the tidy monthly counts (and reads or writes
+  nothing else when ``--data`` is not given);
+- with ``--data DIR``, updates the data set's observations of every measure whose
+  ``police_uk_crime_types`` is set (:mod:`pcplib.data.sources.update`).
+
+``--dry-run`` prints what would change and writes nothing. Exit codes: 0 done,
+1 a malformed input or a refused update (nothing written), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["run_source"]
+
+
+def _number(value: int) -> str:
+    """Return a whole number with thousands separators."""
+    return f"{int(value):,}"
+
+
+def _print_read(result, files: pd.DataFrame) -> None:
+    """Print what was read: files, rows, forces, repeated IDs, rows with no location."""
+    months = sorted(files["month"].unique())
+    span = f", {months[0]} to {months[-1]}" if months else ""
+    paths = files["shown"].nunique()
+    print(
+        f"Read {_number(paths)} street-level crime file(s){span}: "
+        f"{_number(files['rows'].sum())} rows"
+    )
+    for force, group in files.groupby("force"):
+        print(
+            f"  {force}: {_number(group['shown'].nunique())} file(s), "
+            f"{_number(group['rows'].sum())} rows, {_number(group['no_location'].sum())} "
+            "with no location"
+        )
+    repeated = files[files["repeated_rows"] > 0].groupby("force")[["repeated_rows", "repeated_ids"]]
+    if len(repeated):
+        print("Repeated Crime IDs (every row is counted as a crime, as police.uk counts them):")
+        for force, sums in repeated.sum().iterrows():
+            print(
+                f"  {force}: {_number(sums['repeated_rows'])} rows share "
+                f"{_number(sums['repeated_ids'])} Crime IDs"
+            )
+    if result.skipped:
+        print(f"Skipped {len(result.skipped)} file(s), not read:")
+        for skipped in result.skipped:
+            print(f"  {skipped.shown}: {skipped.reason}")
+
+
+def _print_plan(plan) -> None:
+    """Print an update: how rows were allocated to areas, and what changes per measure."""
+    cover = plan.coverage
+    areas = (
+        f" and {len(cover.local_authorities)} local authorities" if cover.local_authorities else ""
+    )
+    print(f"Data set {plan.root.as_posix()}: force area {cover.force_area} ({cover.force}){areas}")
+    if cover.local_authorities:
+        print(
+            f"  of {_number(cover.rows)} rows, {_number(cover.no_location)} with no location and "
+            f"{_number(cover.outside)} located outside the force area's local authorities count "
+            "in the force area's figures only"
+        )
+    for row in plan.tally.itertuples(index=False):
+        print(
+            f"  {row.measure_id}: {_number(row.added)} added, {_number(row.changed)} changed, "
+            f"{_number(row.unchanged)} unchanged"
+        )
+    tally = plan.tally
+    print(
+        f"  in all: {_number(tally['added'].sum())} added, {_number(tally['changed'].sum())} "
+        f"changed, {_number(tally['unchanged'].sum())} unchanged"
+    )
+    if plan.conflicts and plan.replace:
+        print(
+            f"  {_number(len(plan.conflicts))} observation(s) from another source "
+            "replaced (--replace)"
+        )
+
+
+def _select_force(counts: pd.DataFrame, files: pd.DataFrame, force: str | None):
+    """Keep only the rows falling within ``--force`` (all of them without it)."""
+    from pcplib.data.sources.police_uk import match_force
+
+    if not force:
+        return counts, files
+    keep = counts["force"].map(match_force) == match_force(force)
+    if not keep.any():
+        found = ", ".join(sorted(counts["force"].unique())) or "no rows"
+        raise ValueError(f"--force {force!r}: no rows fall within it (the files hold {found})")
+    kept = set(counts.loc[keep, "force"])
+    return counts[keep].reset_index(drop=True), files[files["force"].isin(kept)]
+
+
+def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
+    """Run ``pcp source police-uk`` from parsed arguments.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``paths``, ``data``, ``force``, ``counts``, ``dry_run`` and ``replace``.
+    today : datetime.date, optional
+        The extraction date and validation date (default today; for tests).
+
+    Returns
+    -------
+    int
+        0 done, 1 a malformed input or a refused update (nothing written), 2 neither
+        ``--counts`` nor ``--data`` given.
+    """
+    from pcplib.data.sources.police_uk import (
+        PoliceUkError,
+        count_street_crimes,
+        list_street_files,
+        write_counts,
+    )
+    from pcplib.data.sources.update import (
+        UpdateRefusedError,
+        check_update,
+        plan_police_uk_update,
+        write_update,
+    )
+
+    if args.counts is None and args.data is None:
+        print("pcp source police-uk: give --counts FILE, --data DIR or both", file=sys.stderr)
+        return 2
+    try:
+        street, skipped = list_street_files(args.paths)
+        if not street:
+            print(
+                "error: no data.police.uk street-level crime file (YYYY-MM-<force>-street.csv) "
+                f"in {', '.join(Path(p).as_posix() for p in args.paths)}; nothing was written",
+                file=sys.stderr,
+            )
+            for file in skipped:
+                print(f"  skipped {file.shown}: {file.reason}", file=sys.stderr)
+            return 1
+        result = count_street_crimes(street, skipped)
+    except PoliceUkError as error:
+        print(f"error: {error}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    _print_read(result, result.files)
+    try:
+        counts, files = _select_force(result.counts, result.files, args.force)
+    except ValueError as error:
+        print(f"error: {error}; nothing was written", file=sys.stderr)
+        return 1
+    plan = None
+    if args.data is not None:
+        try:
+            plan = plan_police_uk_update(
+                args.data, counts, files, args.force, args.replace, today=today
+            )
+            _print_plan(plan)
+            # Checked before anything is written, so a refused update writes no counts either.
+            check_update(plan, today=today)
+        except UpdateRefusedError as error:
+            for problem in error.problems:
+                print(f"  {problem}", file=sys.stderr)
+            print(f"Refused: {error}", file=sys.stderr)
+            return 1
+    if args.dry_run:
+        if args.counts is not None:
+            print(f"Would write {_number(len(counts))} rows of counts to {args.counts.as_posix()}")
+        if plan is not None:
+            print("The update is valid.")
+        print("Dry run: nothing was written.")
+        return 0
+    if args.counts is not None:
+        write_counts(counts, args.counts)
+        print(f"Wrote {_number(len(counts))} rows of counts to {args.counts.as_posix()}")
+    if plan is not None:
+        try:
+            written = write_update(plan)
+        except UpdateRefusedError as error:
+            for problem in error.problems:
+                print(f"  {problem}", file=sys.stderr)
+            print(f"Refused: {error}", file=sys.stderr)
+            return 1
+        target = (plan.root / "observations" / "observations.csv").as_posix()
+        print(
+            f"Updated {target}" if written else f"No change: {target} already holds these figures"
+        )
+    return 0

@@ -1,0 +1,723 @@
+"""data.police.uk street-level crime: finding the files, reading them, counting crimes.
+
+A data.police.uk custom download is a zip with one folder per month,
+``YYYY-MM/YYYY-MM-<force>-street.csv`` (plus ``-outcomes.csv`` and
+``-stop-and-search.csv`` when asked for). :func:`list_street_files` finds the
+street-level files in archives, unpacked folders or single files, and lists every
+other file as skipped; :func:`count_street_crimes` reads them with DuckDB and
+returns the tidy monthly counts ``month, force, local_authority, crime_type,
+crimes``: every row counted once (police.uk's convention: one row, one crime),
+``force`` from ``Falls within``, ``local_authority`` the LSOA name without its
+last word, ``unknown`` where a row has no LSOA.
+
+Why DuckDB: it reads many CSV files in parallel straight into a streaming
+aggregation, so memory depends on the number of groups (months x forces x local
+authorities x crime types), not on the number of rows, and a national download of
+tens of millions of rows is counted on one machine. Archives are unpacked to a
+temporary folder in batches of :data:`BATCH_BYTES` (on worker threads, the next batch
+while DuckDB counts the current one), so disk use stays bounded too.
+
+A malformed input stops everything with one line naming the file (or archive
+member), the row as a spreadsheet shows it, the column, the value and what was
+expected (:class:`PoliceUkError`).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pcplib.data.problems import Problem
+from pcplib.data.schemas import POLICE_UK_CRIME_TYPES
+from pcplib.data.sources.archives import MEMBER_ERRORS, MemberUnpacker, open_text
+
+__all__ = [
+    "BATCH_BYTES",
+    "COUNT_COLUMNS",
+    "STREET_COLUMNS",
+    "UNKNOWN_AREA",
+    "PoliceUkError",
+    "SkippedFile",
+    "StreetCounts",
+    "StreetFile",
+    "count_street_crimes",
+    "list_street_files",
+    "match_force",
+    "write_counts",
+]
+
+STREET_COLUMNS = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
+"""The header of every data.police.uk street-level crime file, in order."""
+
+COUNT_COLUMNS = ("month", "force", "local_authority", "crime_type", "crimes")
+"""The columns of the tidy monthly counts, in order."""
+
+UNKNOWN_AREA = "unknown"
+"""The local authority of a row with no LSOA (police.uk could not locate the crime)."""
+
+BATCH_BYTES = 256 * 1024 * 1024
+"""Uncompressed bytes of CSV read in one DuckDB query: bounds temporary disk and memory."""
+
+# Crime types of street-level files before May 2013, still found in old downloads:
+# counted as published, though no measure can list them.
+_EARLIER_CRIME_TYPES = ("Violent crime", "Public disorder and weapons")
+_KNOWN_CRIME_TYPES = frozenset((*POLICE_UK_CRIME_TYPES, *_EARLIER_CRIME_TYPES))
+_MONTH = r"\d{4}-(?:0[1-9]|1[0-2])"
+_STREET_NAME = re.compile(rf"^(?P<month>{_MONTH})-(?P<force>[a-z0-9]+(?:-[a-z0-9]+)*)-street\.csv$")
+_MONTH_FOLDER = re.compile(rf"^{_MONTH}$")
+_MONTH_VALUE = re.compile(rf"^{_MONTH}$")
+_LAYOUT = "YYYY-MM/YYYY-MM-<force>-street.csv"
+# DuckDB's memory for one query; it spills to the temporary folder beyond this.
+_DUCKDB_MEMORY = "512MB"
+
+
+class PoliceUkError(ValueError):
+    """A data.police.uk input that cannot be read; the message is one located line.
+
+    Parameters
+    ----------
+    problem : Problem
+        Where the input is wrong and what was expected; also ``.problem``.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass(frozen=True)
+class StreetFile:
+    """One street-level crime file of a data.police.uk download.
+
+    Attributes
+    ----------
+    month : str
+        The month it covers, ``YYYY-MM`` (from its name).
+    force_slug : str
+        The force as its name writes it (``leicestershire``).
+    layout_path : str
+        Its path in the download's layout: ``YYYY-MM/YYYY-MM-<force>-street.csv``
+        (just the file name for a single file outside a month folder).
+    shown : str
+        How messages name it: the file's path, or ``archive.zip, member <path>``.
+    archive : Path or None
+        The zip archive holding it; ``None`` for a file on disk.
+    member : str
+        Its name inside ``archive`` (empty for a file on disk).
+    path : Path or None
+        The file on disk; ``None`` for an archive member.
+    size : int
+        Its uncompressed size in bytes.
+    """
+
+    month: str
+    force_slug: str
+    layout_path: str
+    shown: str
+    archive: Path | None = None
+    member: str = ""
+    path: Path | None = None
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file found among the inputs that is not read, and why.
+
+    Attributes
+    ----------
+    shown : str
+        The file, as messages name it.
+    reason : str
+        Why it is skipped, in a few words.
+    """
+
+    shown: str
+    reason: str
+
+
+@dataclass
+class StreetCounts:
+    """What reading the street-level files found.
+
+    Attributes
+    ----------
+    counts : pandas.DataFrame
+        ``month, force, local_authority, crime_type, crimes``: one row per month,
+        force (``Falls within``), local authority and crime type with any crime,
+        sorted by those columns.
+    files : pandas.DataFrame
+        One row per file and force found in it: ``month``, ``force``,
+        ``layout_path``, ``shown``, ``rows``, ``no_location`` (rows with no LSOA),
+        ``repeated_rows`` (rows whose Crime ID another row of the file repeats) and
+        ``repeated_ids`` (how many such IDs).
+    skipped : list of SkippedFile
+        Files found but not read.
+    """
+
+    counts: pd.DataFrame
+    files: pd.DataFrame
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        """Every row read (each one crime or anti-social behaviour incident)."""
+        return int(self.files["rows"].sum())
+
+
+def _fail(file: str, row: int | None, column: str | None, value: str | None, expected: str):
+    """Raise a :class:`PoliceUkError` for one located problem."""
+    raise PoliceUkError(Problem(file, row, column, value, expected))
+
+
+def match_force(name: str) -> str:
+    """Return a force's name reduced for matching: ``Leicestershire Police`` -> ``leicestershire``.
+
+    Parameters
+    ----------
+    name : str
+        A force as ``Falls within`` writes it, as a file name writes it
+        (``avon-and-somerset``) or as a user types it.
+
+    Returns
+    -------
+    str
+        Lower case, words joined by hyphens, ``&`` read as ``and``, without the
+        words "police", "constabulary" and "service" around the name.
+    """
+    words = re.sub(r"[^a-z0-9]+", " ", str(name).lower().replace("&", " and ")).split()
+    ignored = {"police", "constabulary", "service", "of"}
+    while words and words[0] in ignored:
+        words.pop(0)
+    while words and words[-1] in ignored:
+        words.pop()
+    return "-".join(words)
+
+
+def _classify(name: str) -> str:
+    """Return why a file that is not a street-level crime file is skipped."""
+    lower = name.lower()
+    if lower.endswith("-outcomes.csv"):
+        return "outcomes file: not read yet (only street-level crime is)"
+    if lower.endswith("-stop-and-search.csv"):
+        return "stop and search file: not read yet (only street-level crime is)"
+    return "not a data.police.uk street-level crime file (YYYY-MM-<force>-street.csv)"
+
+
+def _street_file(
+    name: str, folder: str | None, shown: str, require_folder: bool
+) -> tuple[str, str] | None:
+    """Return ``(month, force)`` of a street file's name, or ``None`` for another file.
+
+    Raises :class:`PoliceUkError` for a street file whose month folder does not match
+    its name, or (``require_folder``, for archive members) that is not in one.
+    """
+    match = _STREET_NAME.match(name)
+    if match is None:
+        if name.endswith("-street.csv"):
+            _fail(shown, None, None, name, f"a street file named as data.police.uk does: {_LAYOUT}")
+        return None
+    month = match["month"]
+    if folder is not None and _MONTH_FOLDER.match(folder):
+        if folder != month:
+            _fail(
+                shown,
+                None,
+                None,
+                f"{folder}/{name}",
+                f"the file's month {month} to match its folder {folder}/ ({_LAYOUT})",
+            )
+    elif require_folder:
+        _fail(shown, None, None, name, f"the data.police.uk layout {_LAYOUT}")
+    return month, match["force"]
+
+
+def _list_archive(archive: Path) -> tuple[list[StreetFile], list[SkippedFile]]:
+    """List the street files of a zip archive and the members it skips."""
+    street, skipped = [], []
+    try:
+        with zipfile.ZipFile(archive) as handle:
+            members = handle.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        _fail(archive.as_posix(), None, None, None, f"a zip archive from data.police.uk ({error})")
+    for info in members:
+        if info.is_dir():
+            continue
+        parts = info.filename.split("/")
+        shown = f"{archive.as_posix()}, member {info.filename}"
+        found = _street_file(parts[-1], parts[-2] if len(parts) > 1 else None, shown, True)
+        if found is None:
+            skipped.append(SkippedFile(shown, _classify(parts[-1])))
+            continue
+        month, force = found
+        street.append(
+            StreetFile(
+                month=month,
+                force_slug=force,
+                layout_path=f"{month}/{parts[-1]}",
+                shown=shown,
+                archive=archive,
+                member=info.filename,
+                size=info.file_size,
+            )
+        )
+    return street, skipped
+
+
+def _list_disk_file(path: Path) -> tuple[list[StreetFile], list[SkippedFile]]:
+    """Classify one file on disk: an archive, a street file, or a skipped file."""
+    if path.suffix.lower() == ".zip":
+        return _list_archive(path)
+    shown = path.as_posix()
+    found = _street_file(path.name, path.parent.name, shown, False)
+    if found is None:
+        return [], [SkippedFile(shown, _classify(path.name))]
+    month, force = found
+    in_folder = path.parent.name == month
+    return [
+        StreetFile(
+            month=month,
+            force_slug=force,
+            layout_path=f"{month}/{path.name}" if in_folder else path.name,
+            shown=shown,
+            path=path,
+            size=path.stat().st_size,
+        )
+    ], []
+
+
+def list_street_files(paths: Iterable[Path | str]) -> tuple[list[StreetFile], list[SkippedFile]]:
+    """Find the street-level crime files among archives, folders and single files.
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+        Zip archives in the data.police.uk layout, folders (searched throughout,
+        archives in them included) or single ``*-street.csv`` files.
+
+    Returns
+    -------
+    street : list of StreetFile
+        Every street-level file, by month then force.
+    skipped : list of SkippedFile
+        Every other file found (outcomes, stop and search, anything else), with why.
+
+    Raises
+    ------
+    PoliceUkError
+        For a path that does not exist, a file that is not a zip archive, a street
+        file outside the layout or in another month's folder, or two files for the
+        same month and force.
+    """
+    street: list[StreetFile] = []
+    skipped: list[SkippedFile] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            found = [path]
+        else:
+            _fail(path.as_posix(), None, None, None, "a zip archive, a folder or a street file")
+        for file in found:
+            more, also = _list_disk_file(file)
+            street += more
+            skipped += also
+    seen: dict[tuple[str, str], StreetFile] = {}
+    for file in street:
+        key = (file.month, file.force_slug)
+        if key in seen:
+            _fail(
+                file.shown,
+                None,
+                None,
+                None,
+                f"one street file for {file.month} and {file.force_slug} "
+                f"(it is also {seen[key].shown}); give each month once",
+            )
+        seen[key] = file
+    street.sort(key=lambda f: (f.month, f.force_slug))
+    return street, skipped
+
+
+def _batches(files: Sequence[StreetFile], limit: int) -> Iterator[list[StreetFile]]:
+    """Split files into runs of at most ``limit`` uncompressed bytes (one file at least)."""
+    batch: list[StreetFile] = []
+    size = 0
+    for file in files:
+        if batch and size + file.size > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(file)
+        size += file.size
+    if batch:
+        yield batch
+
+
+def _check_header(path: Path, file: StreetFile) -> None:
+    """Check a street file's header row is data.police.uk's street-level columns."""
+    with open_text(path) as handle:
+        try:
+            header = next(csv.reader(handle), None)
+        except (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error) as error:
+            _fail(file.shown, 1, None, None, f"a CSV header row in UTF-8 ({error})")
+    if header is None:
+        _fail(file.shown, 1, None, None, "a header row (the file is empty)")
+    found = [column.strip() for column in header]
+    expected = ", ".join(STREET_COLUMNS)
+    for column in STREET_COLUMNS:
+        if column not in found:
+            _fail(file.shown, 1, column, None, f"a column named {column!r} (columns: {expected})")
+    if tuple(found) != STREET_COLUMNS:
+        _fail(
+            file.shown,
+            1,
+            None,
+            ", ".join(found),
+            f"the data.police.uk street-level columns in their order: {expected}",
+        )
+
+
+def _locate_row(path: Path, test) -> tuple[int, list[str]] | None:
+    """Return the first data row (numbered as a spreadsheet shows it) failing ``test``."""
+    with open_text(path) as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for number, record in enumerate(reader, start=2):
+            if test(record):
+                return number, record
+    return None
+
+
+def _report_unreadable(paths: Sequence[Path], batch: Sequence[StreetFile], error: Exception):
+    """Raise a located error for a batch DuckDB could not parse."""
+    width = len(STREET_COLUMNS)
+    for path, file in zip(paths, batch, strict=True):
+        try:
+            found = _locate_row(path, lambda record: len(record) != width)
+        except (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error) as problem:
+            _fail(file.shown, None, None, None, f"a readable CSV file in UTF-8 ({problem})")
+        if found is not None:
+            number, record = found
+            _fail(
+                file.shown,
+                number,
+                None,
+                ",".join(record)[:120],
+                f"{width} fields, as the header has (found {len(record)})",
+            )
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    _fail(batch[0].shown, None, None, None, f"CSV files DuckDB can read ({first_line})")
+
+
+_QUERY = """
+WITH street AS (
+    SELECT
+        filename,
+        "Month" AS month,
+        coalesce(trim("Falls within"), '') AS force,
+        -- The LSOA name without its last word. Names end in a four-character code
+        -- ("Charnwood 012B"), cut by position; any other shape is cut by a regular
+        -- expression, which gives the same result and costs more.
+        CASE
+            WHEN "LSOA name" IS NULL OR "LSOA name" = '' THEN '{unknown}'
+            WHEN "LSOA name"[-5] = ' ' AND NOT contains("LSOA name"[-4:], ' ')
+                THEN rtrim("LSOA name"[:-6])
+            ELSE coalesce(
+                nullif(regexp_extract(trim("LSOA name"), '^(.*\\S)\\s+\\S+$', 1), ''), '{unknown}'
+            )
+        END AS local_authority,
+        "LSOA name" IS NULL OR trim("LSOA name") = '' AS no_location,
+        coalesce("Crime type", '') AS crime_type,
+        CASE WHEN trim("Crime ID") <> '' THEN hash("Crime ID") END AS id_hash
+    FROM read_csv(
+        $files, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
+        columns = {columns}, filename = true
+    )
+)
+-- One scan, two groupings: the counts per file, month, force, local authority and type,
+-- and the Crime IDs a file repeats. IDs are grouped by their 64-bit hashes, so memory
+-- grows with a batch's rows by about 16 bytes a row, not by the IDs' text.
+SELECT
+    filename, month, force, local_authority, crime_type,
+    count(*) AS rows, count(*) FILTER (WHERE no_location) AS no_location,
+    GROUPING(id_hash) AS is_count
+FROM street
+GROUP BY GROUPING SETS (
+    (filename, month, force, local_authority, crime_type),
+    (filename, id_hash)
+)
+HAVING GROUPING(id_hash) = 1 OR (id_hash IS NOT NULL AND count(*) > 1)
+"""
+
+
+def _query() -> str:
+    """Return the counting query with the street-level columns typed as text."""
+    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in STREET_COLUMNS) + "}"
+    return _QUERY.format(columns=columns, unknown=UNKNOWN_AREA)
+
+
+def _check_values(grouped: pd.DataFrame, paths: Sequence[Path], batch: Sequence[StreetFile]):
+    """Check each file's months, forces and crime types; raise at the first bad row."""
+    month_col, type_col, force_col = (
+        STREET_COLUMNS.index(c) for c in ("Month", "Crime type", "Falls within")
+    )
+    known = ", ".join(POLICE_UK_CRIME_TYPES)
+    for index, group in grouped.groupby("file_index", sort=True):
+        file, path = batch[int(index)], paths[int(index)]
+        bad_month = ~group["month"].fillna("").isin([file.month])
+        if bad_month.any():
+            value = str(group.loc[bad_month, "month"].fillna("").iloc[0])
+            found = _locate_row(path, lambda r, month=file.month: r[month_col] != month)
+            expected = (
+                f"{file.month}, the month of the file"
+                if _MONTH_VALUE.match(value.strip())
+                else f"a month written YYYY-MM: this file is for {file.month}"
+            )
+            _fail(file.shown, found[0] if found else None, "Month", value, expected)
+        bad_type = ~group["crime_type"].isin(_KNOWN_CRIME_TYPES)
+        if bad_type.any():
+            found = _locate_row(path, lambda r: r[type_col] not in _KNOWN_CRIME_TYPES)
+            value = str(group.loc[bad_type, "crime_type"].iloc[0])
+            _fail(
+                file.shown,
+                found[0] if found else None,
+                "Crime type",
+                value,
+                f"a data.police.uk crime type ({known})",
+            )
+        if (group["force"] == "").any():
+            found = _locate_row(path, lambda r: not r[force_col].strip())
+            _fail(
+                file.shown,
+                found[0] if found else None,
+                "Falls within",
+                "",
+                "the force whose area the crime falls within (it is required)",
+            )
+
+
+def _on_disk(pending: Future[Path] | Path, file: StreetFile) -> Path:
+    """Wait for a member to be on disk; a damaged one stops with its name."""
+    if isinstance(pending, Path):
+        return pending
+    try:
+        return pending.result()
+    except MEMBER_ERRORS as error:
+        _fail(file.shown, None, None, None, f"a readable archive member ({error})")
+
+
+def _submit(unpacker: MemberUnpacker, batch: Sequence[StreetFile]) -> list[Future[Path] | Path]:
+    """Start putting a batch's archive members on disk; files on disk stay where they are."""
+    pending: list[Future[Path] | Path] = []
+    for file in batch:
+        if file.path is not None:
+            pending.append(file.path)
+        else:
+            assert file.archive is not None
+            pending.append(unpacker.submit(file.archive, file.member))
+    return pending
+
+
+def _count_batch(
+    con, batch: Sequence[StreetFile], pending: Sequence[Future[Path] | Path], folder: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Count one batch of files: the per-file counts and the repeated Crime IDs."""
+    import duckdb
+
+    paths = [_on_disk(item, file) for item, file in zip(pending, batch, strict=True)]
+    for path, file in zip(paths, batch, strict=True):
+        _check_header(path, file)
+    names = [path.as_posix() for path in paths]
+    try:
+        grouped = con.execute(_query(), {"files": names}).df()
+    except duckdb.Error as error:
+        _report_unreadable(paths, batch, error)
+    index_of = {name: i for i, name in enumerate(names)}
+    grouped["file_index"] = grouped["filename"].map(index_of).astype(int)
+    counts = grouped[grouped["is_count"] == 1].drop(columns=["is_count", "filename"])
+    repeats = grouped.loc[grouped["is_count"] == 0, ["file_index", "rows"]]
+    _check_values(counts, paths, batch)
+    for path in paths:
+        if folder in path.parents:
+            path.unlink()
+    return counts, repeats
+
+
+def count_street_crimes(
+    files: Sequence[StreetFile],
+    skipped: Sequence[SkippedFile] = (),
+    batch_bytes: int = BATCH_BYTES,
+    threads: int | None = None,
+) -> StreetCounts:
+    """Count the crimes of street-level files by month, force, local authority and type.
+
+    Parameters
+    ----------
+    files : sequence of StreetFile
+        From :func:`list_street_files`.
+    skipped : sequence of SkippedFile, optional
+        Carried into the result, so one object says what was and was not read.
+    batch_bytes : int, default BATCH_BYTES
+        Uncompressed bytes read per DuckDB query (archive members are unpacked to a
+        temporary folder one batch at a time).
+    threads : int, optional
+        DuckDB's threads (default: one per CPU).
+
+    Returns
+    -------
+    StreetCounts
+        The tidy counts and, per file and force, rows, rows with no location and
+        repeated Crime IDs (each row is still counted as a crime, as police.uk does).
+
+    Raises
+    ------
+    PoliceUkError
+        At the first malformed file: an unreadable member, a header that is not
+        data.police.uk's, a row of the wrong width, a ``Month`` that is not
+        ``YYYY-MM`` or not the file's month, an unknown crime type or no force.
+    """
+    import duckdb
+
+    file_frames, count_frames = [], []
+    with tempfile.TemporaryDirectory(prefix="pcp-police-uk-") as temp:
+        folder = Path(temp)
+        con = duckdb.connect()
+        unpacker = MemberUnpacker(folder, workers=threads or os.cpu_count() or 1)
+        try:
+            con.execute(f"SET memory_limit = '{_DUCKDB_MEMORY}'")
+            con.execute(f"SET temp_directory = '{(folder / 'spill').as_posix()}'")
+            con.execute("SET preserve_insertion_order = false")
+            if threads:
+                con.execute(f"SET threads = {int(threads)}")
+            offset = 0
+            batches = list(_batches(files, batch_bytes))
+            pending = _submit(unpacker, batches[0]) if batches else []
+            for number, batch in enumerate(batches):
+                current = pending
+                if number + 1 < len(batches):
+                    # Unpack the next batch while DuckDB counts this one.
+                    pending = _submit(unpacker, batches[number + 1])
+                counts, repeats = _count_batch(con, batch, current, folder)
+                counts["file_index"] += offset
+                repeats = repeats.assign(file_index=repeats["file_index"] + offset)
+                count_frames.append(counts)
+                file_frames.append(_summarise_files(counts, repeats, batch, offset))
+                offset += len(batch)
+        finally:
+            unpacker.close()
+            con.close()
+    return _assemble(count_frames, file_frames, list(skipped))
+
+
+def _summarise_files(
+    counts: pd.DataFrame, repeats: pd.DataFrame, batch: Sequence[StreetFile], offset: int
+) -> pd.DataFrame:
+    """Return per file and force: rows, rows with no location and repeated Crime IDs."""
+    per_file = counts.groupby(["file_index", "force"], as_index=False)[
+        ["rows", "no_location"]
+    ].sum()
+    repeated = repeats.groupby("file_index")["rows"].agg(["sum", "count"])
+    per_file["repeated_rows"] = per_file["file_index"].map(repeated["sum"]).fillna(0).astype(int)
+    per_file["repeated_ids"] = per_file["file_index"].map(repeated["count"]).fillna(0).astype(int)
+    # A file's repeated IDs are reported once, under the force with most of its rows.
+    order = per_file.sort_values(["file_index", "rows"], ascending=[True, False], kind="stable")
+    later = order.index[order.duplicated("file_index")]
+    per_file.loc[later, ["repeated_rows", "repeated_ids"]] = 0
+    local = per_file["file_index"] - offset
+    per_file["month"] = [batch[i].month for i in local]
+    per_file["layout_path"] = [batch[i].layout_path for i in local]
+    per_file["shown"] = [batch[i].shown for i in local]
+    return per_file
+
+
+def _assemble(
+    count_frames: list[pd.DataFrame], file_frames: list[pd.DataFrame], skipped: list[SkippedFile]
+) -> StreetCounts:
+    """Combine the batches' counts into the tidy table and the per-file summary."""
+    file_columns = ["month", "force", "layout_path", "shown", "rows", "no_location"]
+    file_columns += ["repeated_rows", "repeated_ids"]
+    if not count_frames:
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in COUNT_COLUMNS})
+        return StreetCounts(
+            empty.astype({"crimes": int}), pd.DataFrame(columns=file_columns), skipped
+        )
+    keys = ["month", "force", "local_authority", "crime_type"]
+    counts = (
+        pd.concat(count_frames, ignore_index=True)
+        .groupby(keys, as_index=False)["rows"]
+        .sum()
+        .rename(columns={"rows": "crimes"})
+        .sort_values(keys, kind="stable")
+        .reset_index(drop=True)
+    )
+    counts["crimes"] = counts["crimes"].astype(int)
+    files = pd.concat(file_frames, ignore_index=True).sort_values(["month", "force", "layout_path"])
+    files = files[file_columns].reset_index(drop=True)
+    for column in ("rows", "no_location", "repeated_rows", "repeated_ids"):
+        files[column] = files[column].astype(int)
+    for column in ("month", "force", "layout_path", "shown"):
+        files[column] = files[column].astype(str)
+    for column in keys:
+        counts[column] = counts[column].astype(str)
+    return StreetCounts(counts[list(COUNT_COLUMNS)], files, skipped)
+
+
+def write_counts(counts: pd.DataFrame, path: Path | str) -> Path:
+    """Write the tidy counts as CSV, atomically (a temporary file, then a rename).
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        ``StreetCounts.counts``.
+    path : path-like
+        The CSV file to write; its folder is created if needed.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        "w",
+        encoding="utf-8",
+        newline="",
+        dir=target.parent,
+        prefix=f".{target.name}.",
+        delete=False,
+    )
+    try:
+        with handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(COUNT_COLUMNS)
+            writer.writerows(counts[list(COUNT_COLUMNS)].itertuples(index=False, name=None))
+        Path(handle.name).replace(target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return target

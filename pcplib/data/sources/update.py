@@ -1,0 +1,557 @@
+"""Merging counts from a published source into a data set's observations, safely.
+
+:func:`plan_police_uk_update` turns the tidy counts of
+:mod:`pcplib.data.sources.police_uk` into observations for every measure whose
+``police_uk_crime_types`` is set: one per month for the force area and one per
+local authority of ``framework/areas``. It compares them with the observations
+already there (added, changed, unchanged) and lists every conflict, an
+observation that another source gave, which only ``--replace`` overwrites.
+
+:func:`apply_update` writes the result so that nothing is lost: the new table is
+validated with :func:`pcplib.data.load_dataset` in a copy of the data set first,
+and then replaces ``observations/observations.csv`` atomically (a temporary file
+in the same folder, then ``os.replace``). A refused or failed update leaves the
+data set byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pcplib.data.areas import FORCE_LEVEL, LOCAL_AUTHORITY_LEVEL
+from pcplib.data.problems import DataValidationError, Problem
+from pcplib.data.read import read_folder
+from pcplib.data.schemas import TABLES, parse_crime_types
+from pcplib.data.sources.police_uk import UNKNOWN_AREA, match_force
+from pcplib.data.sources.published import POLICE_UK_SOURCE, describe_police_uk_source
+
+__all__ = [
+    "AreaCoverage",
+    "UpdatePlan",
+    "UpdateRefusedError",
+    "apply_update",
+    "check_update",
+    "plan_police_uk_update",
+    "write_update",
+]
+
+OBSERVATIONS = f"{TABLES['observations'].stem}.csv"
+# The columns that make an observation's figure: a row whose values here are the same
+# is unchanged, whatever its extraction date.
+_COMPARED = ("value", "numerator", "denominator", "status", "definition", "source")
+
+
+class UpdateRefusedError(Exception):
+    """The data set cannot be updated as asked; nothing was written.
+
+    Parameters
+    ----------
+    message : str
+        One line saying why.
+    problems : list of Problem, optional
+        Every located problem (conflicts, or what validation found).
+    """
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        self.problems = list(problems or [])
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    """How a force's rows were shared between the force area and its local authorities.
+
+    Attributes
+    ----------
+    force : str
+        The force (``Falls within``).
+    force_area : str
+        The data set's area for the force (``LLR``).
+    local_authorities : tuple of str
+        The local authorities of ``framework/areas`` (empty without it).
+    rows : int
+        Every row of the force, each one in the force area's figures.
+    no_location : int
+        Rows with no LSOA: in the force figure, in no local authority's.
+    outside : int
+        Rows located in a local authority outside the force area: likewise.
+    """
+
+    force: str
+    force_area: str
+    local_authorities: tuple[str, ...]
+    rows: int
+    no_location: int
+    outside: int
+
+
+@dataclass
+class UpdatePlan:
+    """The observations table after an update, and what changed.
+
+    Attributes
+    ----------
+    root : Path
+        The data folder.
+    coverage : AreaCoverage
+        How the force's rows were allocated to areas.
+    columns : tuple of str
+        The observation columns, in order.
+    rows : list of dict
+        Every observation as text, in file order: existing rows in place (changed ones
+        rewritten), new ones after them.
+    tally : pandas.DataFrame
+        One row per measure: ``measure_id``, ``added``, ``changed``, ``unchanged``.
+    conflicts : list of Problem
+        Observations from another source that the update would overwrite (one per
+        row, located in ``observations.csv``); overwritten only with ``replace``.
+    replace : bool
+        Whether conflicts are overwritten.
+    read_sha256 : str
+        The observations file's SHA-256 when read, so a file changed since is never
+        overwritten.
+    """
+
+    root: Path
+    coverage: AreaCoverage
+    columns: tuple[str, ...]
+    rows: list[dict[str, str]]
+    tally: pd.DataFrame
+    conflicts: list[Problem] = field(default_factory=list)
+    replace: bool = False
+    read_sha256: str = ""
+
+    @property
+    def changes(self) -> int:
+        """Rows added or changed."""
+        return int(self.tally["added"].sum() + self.tally["changed"].sum())
+
+
+def _month_end(month: str) -> str:
+    """Return the last day of a ``YYYY-MM`` month as ``YYYY-MM-DD``."""
+    return (pd.Period(month, "M").end_time.normalize()).strftime("%Y-%m-%d")
+
+
+def _same_number(old: str, new: str) -> bool:
+    """Whether two number cells hold the same number (``1,234`` and ``1234`` do)."""
+    if old.strip() == new.strip():
+        return True
+    try:
+        a, b = float(old.replace(",", "")), float(new.replace(",", ""))
+    except ValueError:
+        return False
+    return math.isclose(a, b, rel_tol=0.0, abs_tol=1e-9)
+
+
+def _unchanged(old: Mapping[str, str], new: Mapping[str, str]) -> bool:
+    """Whether an existing observation already holds a new one's figure."""
+    for column in _COMPARED:
+        if column in ("value", "numerator", "denominator"):
+            if not _same_number(str(old[column]), str(new[column])):
+                return False
+        elif str(old[column]).strip() != str(new[column]).strip():
+            return False
+    return True
+
+
+def _choose_force(counts: pd.DataFrame, areas: pd.DataFrame | None, force: str | None) -> str:
+    """Return the force whose rows make the data set's figures, as ``Falls within`` writes it."""
+    found = sorted(counts["force"].unique())
+    wanted = force
+    if areas is not None and not areas.empty:
+        listed = str(areas.loc[areas["level"] == FORCE_LEVEL, "force"].iloc[0])
+        if wanted and match_force(wanted) != match_force(listed):
+            raise UpdateRefusedError(
+                f"--force {wanted!r} is not the data set's force: framework/areas names "
+                f"{listed!r}; leave --force out, or make framework/areas describe "
+                f"{wanted} (its force row and local authorities)"
+            )
+        if not any(match_force(name) == match_force(listed) for name in found):
+            raise UpdateRefusedError(
+                f"no street-level rows fall within {listed!r}, the force of framework/areas "
+                f"(the files hold {', '.join(found) or 'no rows'}): download that force's "
+                "files, or make framework/areas describe the force downloaded (its force "
+                "row and local authorities)"
+            )
+        wanted = listed
+    if not wanted:
+        if len(found) != 1:
+            raise UpdateRefusedError(
+                f"the files hold several forces ({', '.join(found)}): name the data set's "
+                "with --force, or give it a framework/areas table"
+            )
+        return found[0]
+    matches = [name for name in found if match_force(name) == match_force(wanted)]
+    if not matches:
+        raise UpdateRefusedError(
+            f"no street-level rows fall within {wanted!r}: the files hold "
+            f"{', '.join(found) or 'no rows'}"
+        )
+    return matches[0]
+
+
+def _figure(crimes: int, population: float | None, unit: str) -> dict[str, str]:
+    """Return an observation's value, numerator and denominator cells."""
+    if unit == "rate_per_1000":
+        assert population is not None and population > 0
+        return {
+            "value": f"{1000.0 * crimes / population:.3f}",
+            "numerator": str(crimes),
+            "denominator": str(int(round(population))),
+        }
+    return {"value": str(int(crimes)), "numerator": "", "denominator": ""}
+
+
+def plan_police_uk_update(
+    root: Path | str,
+    counts: pd.DataFrame,
+    files: pd.DataFrame,
+    force: str | None = None,
+    replace: bool = False,
+    today: dt.date | None = None,
+) -> UpdatePlan:
+    """Work out the observations a data set gets from data.police.uk counts.
+
+    Parameters
+    ----------
+    root : path-like
+        The data folder.
+    counts : pandas.DataFrame
+        ``StreetCounts.counts``: ``month, force, local_authority, crime_type, crimes``.
+    files : pandas.DataFrame
+        ``StreetCounts.files``: which file each month and force came from.
+    force : str, optional
+        The force to take (``Falls within``, or its short name); by default the
+        force of ``framework/areas``, or the only force in the files.
+    replace : bool, default False
+        Overwrite observations that came from another source.
+    today : datetime.date, optional
+        The extraction date written on new and changed rows (default today).
+
+    Returns
+    -------
+    UpdatePlan
+        The observations table after the update and what changed.
+
+    Raises
+    ------
+    UpdateRefusedError
+        When no measure has ``police_uk_crime_types``, the data set has no force
+        area, the force is ambiguous or not the data set's, or the observations
+        are not a CSV file; nothing is written.
+    """
+    root = Path(root)
+    today = today or dt.date.today()
+    folder = read_folder(root)
+    blocking = [p for p in folder.list_problems() if p.row is None or p.row == 1]
+    if "measures" not in folder.tables or "observations" not in folder.tables or blocking:
+        raise UpdateRefusedError(
+            f"the data set {root.as_posix()} cannot be read; run `pcp validate` first",
+            blocking,
+        )
+    obs_table = folder.tables["observations"]
+    if not obs_table.file.endswith(".csv"):
+        raise UpdateRefusedError(
+            f"{obs_table.file}: pcp source writes observations.csv; save the observations "
+            "as CSV (UTF-8) first"
+        )
+    measures = folder.tables["measures"].typed
+    chosen = measures[measures["police_uk_crime_types"].astype(str).str.strip() != ""]
+    if chosen.empty:
+        raise UpdateRefusedError(
+            f"no measure of {folder.tables['measures'].file} has police_uk_crime_types set, "
+            "so no observation would come from data.police.uk"
+        )
+    areas = folder.tables["areas"].typed if "areas" in folder.tables else None
+    force_name = _choose_force(counts, areas, force)
+    force_area, locals_, populations = _areas_of(areas, obs_table.typed, folder.meta)
+    mine = counts[counts["force"] == force_name]
+    allocated = mine["local_authority"].isin(locals_)
+    no_location = int(mine.loc[mine["local_authority"] == UNKNOWN_AREA, "crimes"].sum())
+    outside = int(mine.loc[~allocated & (mine["local_authority"] != UNKNOWN_AREA), "crimes"].sum())
+    coverage = AreaCoverage(
+        force_name, force_area, tuple(locals_), int(mine["crimes"].sum()), no_location, outside
+    )
+    sources = _sources_by_month(files, force_name)
+    new_rows = _build_rows(chosen, mine, force_area, locals_, populations, sources, today)
+    return _merge(root, obs_table, new_rows, coverage, replace, force_name)
+
+
+def _areas_of(
+    areas: pd.DataFrame | None, obs: pd.DataFrame, meta: Mapping[str, object]
+) -> tuple[str, list[str], dict[str, float | None]]:
+    """Return the force area, its local authorities and every area's population."""
+    from pcplib.data.areas import find_primary_area
+
+    force_area = find_primary_area(areas, obs, str(meta.get("area", "") or ""))
+    if not force_area:
+        raise UpdateRefusedError(
+            "the data set does not say which area is the force area: add framework/areas "
+            "(or an 'area' in dataset.yaml)"
+        )
+    if areas is None or areas.empty:
+        return force_area, [], {force_area: None}
+    locals_ = list(areas.loc[areas["level"] == LOCAL_AUTHORITY_LEVEL, "area"])
+    populations = {
+        str(a): (None if pd.isna(p) else float(p))
+        for a, p in zip(areas["area"], areas["population"], strict=True)
+    }
+    return force_area, locals_, populations
+
+
+def _sources_by_month(files: pd.DataFrame, force: str) -> dict[str, str]:
+    """Return each month's observation source: data.police.uk, the force and its files."""
+    mine = files[files["force"] == force]
+    return {
+        str(month): describe_police_uk_source(force, sorted(group["layout_path"]))
+        for month, group in mine.groupby("month")
+    }
+
+
+def _build_rows(
+    measures: pd.DataFrame,
+    counts: pd.DataFrame,
+    force_area: str,
+    locals_: list[str],
+    populations: Mapping[str, float | None],
+    sources: Mapping[str, str],
+    today: dt.date,
+) -> list[dict[str, str]]:
+    """Return the new observations: measure by measure, area by area, month by month."""
+    months = sorted(sources)
+    rows = []
+    for measure in measures.to_dict("records"):
+        types = parse_crime_types(measure["police_uk_crime_types"])
+        selected = counts[counts["crime_type"].isin(types)]
+        force_totals = selected.groupby("month")["crimes"].sum()
+        local_totals = selected.groupby(["local_authority", "month"])["crimes"].sum()
+        unit = str(measure["unit"])
+        since = measure["definition_from"]
+        for area in (force_area, *locals_):
+            for month in months:
+                if area == force_area:
+                    crimes = int(force_totals.get(month, 0))
+                else:
+                    crimes = int(local_totals.get((area, month), 0))
+                start = f"{month}-01"
+                previous = pd.notna(since) and pd.Timestamp(start) < since
+                rows.append(
+                    {
+                        "measure_id": str(measure["measure_id"]),
+                        "period_start": start,
+                        "period_end": _month_end(month),
+                        **_figure(crimes, populations.get(area), unit),
+                        "area": area,
+                        # data.police.uk publishes each month's file once: final figures.
+                        "status": "final",
+                        "definition": "previous" if previous else "current",
+                        "source": sources[month],
+                        "extracted_on": today.isoformat(),
+                    }
+                )
+    return rows
+
+
+def _merge(
+    root: Path,
+    table,
+    new_rows: list[dict[str, str]],
+    coverage: AreaCoverage,
+    replace: bool,
+    force: str,
+) -> UpdatePlan:
+    """Merge new observations into the existing ones: add, change, keep, or conflict."""
+    raw = table.raw
+    columns = TABLES["observations"].columns
+    existing = [{c: str(v) for c, v in zip(columns, r, strict=True)} for r in raw.itertuples(False)]
+    rows_of = [int(i) + 2 for i in raw.index]
+    position = {(r["measure_id"], r["period_start"], r["area"]): n for n, r in enumerate(existing)}
+    ours = f"{POLICE_UK_SOURCE}, {force},"
+    tally: dict[str, dict[str, int]] = {}
+    conflicts: list[Problem] = []
+    added: list[dict[str, str]] = []
+    for new in new_rows:
+        counts = tally.setdefault(new["measure_id"], {"added": 0, "changed": 0, "unchanged": 0})
+        n = position.get((new["measure_id"], new["period_start"], new["area"]))
+        if n is None:
+            added.append(new)
+            counts["added"] += 1
+            continue
+        old = existing[n]
+        if _unchanged(old, new):
+            counts["unchanged"] += 1
+            continue
+        if not old["source"].startswith(ours):
+            conflicts.append(
+                Problem(
+                    table.file,
+                    rows_of[n],
+                    "source",
+                    old["source"],
+                    f"{POLICE_UK_SOURCE} for {new['measure_id']}, {new['area']}, "
+                    f"{new['period_start'][:7]}: this row came from another source "
+                    f"(value {old['value'] or 'empty'}; data.police.uk gives "
+                    f"{new['value']}); --replace overwrites it",
+                )
+            )
+            if not replace:
+                continue
+        existing[n] = new
+        counts["changed"] += 1
+    frame = pd.DataFrame(
+        [{"measure_id": k, **v} for k, v in tally.items()],
+        columns=["measure_id", "added", "changed", "unchanged"],
+    )
+    read_sha = hashlib.sha256((root / OBSERVATIONS).read_bytes()).hexdigest()
+    return UpdatePlan(
+        root, coverage, columns, existing + added, frame, conflicts, replace, read_sha
+    )
+
+
+def _write_rows(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
+    """Write observation rows as UTF-8 CSV with Unix line endings, as the sample is written."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row[c] for c in columns])
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _validate_copy(plan: UpdatePlan, today: dt.date) -> None:
+    """Validate the updated data set in a temporary copy; raise with every problem."""
+    from pcplib.data.dataset import load_dataset
+
+    root = plan.root
+    with tempfile.TemporaryDirectory(prefix="pcp-source-check-") as temp:
+        copy = Path(temp) / root.name
+        for relative in read_folder(root).files:
+            target = copy / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / relative, target)
+        _write_rows(copy / OBSERVATIONS, plan.columns, plan.rows)
+        try:
+            load_dataset(copy, today=today)
+        except DataValidationError as error:
+            shown = copy.as_posix()
+            problems = [
+                Problem(
+                    p.file.replace(shown, root.as_posix(), 1), p.row, p.column, p.value, p.expected
+                )
+                for p in error.problems
+            ]
+            raise UpdateRefusedError(
+                f"the updated data set would not be valid ({len(problems)} problem(s)); "
+                "nothing was written",
+                problems,
+            ) from None
+
+
+def check_update(plan: UpdatePlan, today: dt.date | None = None) -> None:
+    """Refuse an update with conflicts (unless ``replace``) or that would not be valid.
+
+    Parameters
+    ----------
+    plan : UpdatePlan
+        From :func:`plan_police_uk_update`.
+    today : datetime.date, optional
+        The date validation checks periods against (default today).
+
+    Raises
+    ------
+    UpdateRefusedError
+        Listing every conflict, or every problem validation found in a copy of the
+        data set with the new observations. Nothing is written either way.
+    """
+    if plan.conflicts and not plan.replace:
+        raise UpdateRefusedError(
+            f"{len(plan.conflicts)} observation(s) came from another source; nothing was "
+            "written (--replace overwrites them)",
+            plan.conflicts,
+        )
+    _validate_copy(plan, today or dt.date.today())
+
+
+def write_update(plan: UpdatePlan) -> bool:
+    """Replace ``observations.csv`` with the plan's rows, atomically.
+
+    Call :func:`check_update` first (:func:`apply_update` does both).
+
+    Parameters
+    ----------
+    plan : UpdatePlan
+        A checked plan.
+
+    Returns
+    -------
+    bool
+        Whether the file was replaced (False when nothing changed).
+
+    Raises
+    ------
+    UpdateRefusedError
+        If the observations file changed since it was read; it is left as it is.
+    """
+    if plan.changes == 0:
+        return False
+    target = plan.root / OBSERVATIONS
+    if hashlib.sha256(target.read_bytes()).hexdigest() != plan.read_sha256:
+        raise UpdateRefusedError(
+            f"{target.as_posix()} changed while the update was prepared; nothing was "
+            "written (run the command again)"
+        )
+    handle = tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=".observations.", suffix=".tmp", delete=False
+    )
+    handle.close()
+    temporary = Path(handle.name)
+    try:
+        _write_rows(temporary, plan.columns, plan.rows)
+        # The temporary file is private (0600); the data set's file keeps its own mode.
+        os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def apply_update(plan: UpdatePlan, today: dt.date | None = None, dry_run: bool = False) -> bool:
+    """Check an update and write it atomically, or refuse and write nothing.
+
+    Parameters
+    ----------
+    plan : UpdatePlan
+        From :func:`plan_police_uk_update`.
+    today : datetime.date, optional
+        The date validation checks periods against (default today).
+    dry_run : bool, default False
+        Check only; write nothing.
+
+    Returns
+    -------
+    bool
+        Whether ``observations.csv`` was replaced (False for a dry run or when
+        nothing changed).
+
+    Raises
+    ------
+    UpdateRefusedError
+        For conflicts without ``replace``, an update that would not be valid, or an
+        observations file changed since it was read. The data set is left as it was.
+    """
+    check_update(plan, today)
+    return False if dry_run else write_update(plan)

@@ -1,0 +1,185 @@
+"""End to end on real data: the sample framework plus Leicestershire's data.police.uk counts.
+
+The data set is built in a temporary folder: the sample's framework, commitments,
+narrative and the other measures' (illustrative) observations, with the measures
+that list ``police_uk_crime_types`` filled by ``pcp source police-uk --replace``
+from the real archive in ``../shared/open-data/police-uk/`` (read in place). The
+neighbourhood crime strategy report and the plan overview for the quarter to
+December 2024 are then run, and their figures checked against an independent
+count of the archive's rows made here with ``zipfile`` and ``csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from pcplib import cli, render
+from pcplib.data.sources.published import POLICE_UK_ATTRIBUTION
+
+pytestmark = pytest.mark.e2e
+
+FORCE = "Leicestershire Police"
+TIMESTAMP = "2026-11-23T06:00:00+00:00"
+QUARTER = ("2024-10", "2024-11", "2024-12")
+SAME_QUARTER_LAST_YEAR = ("2023-10", "2023-11", "2023-12")
+NEIGHBOURHOOD = ("Burglary", "Robbery", "Theft from the person", "Vehicle crime")
+LOCAL_AUTHORITIES = {
+    "Leicester",
+    "Rutland",
+    "Blaby",
+    "Charnwood",
+    "Harborough",
+    "Hinckley and Bosworth",
+    "Melton",
+    "North West Leicestershire",
+    "Oadby and Wigston",
+}
+
+
+def count_leicestershire(archive: Path) -> Counter:
+    """Leicestershire's rows by (month, crime type, in one of its local authorities)."""
+    counts: Counter = Counter()
+    pattern = re.compile(r"^(\d{4}-\d{2})/\1-leicestershire-street\.csv$")
+    with zipfile.ZipFile(archive) as handle:
+        for name in handle.namelist():
+            if not pattern.match(name):
+                continue
+            with handle.open(name) as raw:
+                for row in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig")):
+                    if row["Falls within"] != FORCE:
+                        continue
+                    area = row["LSOA name"].rsplit(" ", 1)[0] if row["LSOA name"] else ""
+                    counts[(row["Month"], row["Crime type"], area in LOCAL_AUTHORITIES)] += 1
+    return counts
+
+
+def total(counts: Counter, months, types, allocated: bool | None = None) -> int:
+    return sum(
+        n
+        for (month, crime_type, inside), n in counts.items()
+        if month in months and crime_type in types and (allocated is None or inside == allocated)
+    )
+
+
+@pytest.fixture(scope="module")
+def independent(police_uk_archive: Path) -> Counter:
+    return count_leicestershire(police_uk_archive)
+
+
+@pytest.fixture(scope="module")
+def real_data(
+    police_uk_archive: Path, repo_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    root = tmp_path_factory.mktemp("real") / "data-real"
+    shutil.copytree(
+        repo_root / "data", root, ignore=shutil.ignore_patterns("reference", "README.md")
+    )
+    with (root / "framework" / "measures.csv").open(encoding="utf-8", newline="") as handle:
+        mapped = {r["measure_id"] for r in csv.DictReader(handle) if r["police_uk_crime_types"]}
+    observations = root / "observations" / "observations.csv"
+    with observations.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with observations.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["measure_id"] not in mapped)
+    code = cli.main(
+        ["source", "police-uk", str(police_uk_archive), "--data", str(root), "--replace"]
+    )
+    assert code == 0, "pcp source police-uk --data failed; see above"
+    return root
+
+
+@pytest.fixture(scope="module")
+def strategy_page(real_data: Path, repo_root: Path, tmp_path_factory) -> BeautifulSoup:
+    out = tmp_path_factory.mktemp("outputs")
+    argv = ["run", "--strategy", "neighbourhood-crime", "--period", "2024-12"]
+    argv += ["--data", str(real_data), "--out", str(out), "--timestamp", TIMESTAMP]
+    argv += ["--no-screenshots", "--jobs", "2"]
+    assert cli.main(argv) == 0, "pcp run --strategy neighbourhood-crime failed; see above"
+    pages = list(out.glob("*/neighbourhood-crime.html"))
+    assert len(pages) == 1
+    return BeautifulSoup(pages[0].read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def overview_page(real_data: Path, repo_root: Path, tmp_path_factory) -> BeautifulSoup:
+    out = tmp_path_factory.mktemp("overview")
+    executed = render.execute_notebook(
+        repo_root / "notebooks" / "plan_overview.ipynb",
+        out / "plan-overview.ipynb",
+        {
+            "slot": "2025-02",
+            "period_end": "2024-12",
+            "data_dir": str(real_data),
+            "reference_dir": str(repo_root / "data" / "reference"),
+            "produced_at": TIMESTAMP,
+        },
+    )
+    html = render.render_html(executed, out / "plan-overview.html")
+    return BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+
+
+def row_text(page: BeautifulSoup, measure_name: str) -> str:
+    """The text of the first table row with a figure that names the measure in a cell."""
+    for row in page.find_all("tr"):
+        cells = [c.get_text(" ", strip=True) for c in row.find_all(["th", "td"])]
+        if any(c.startswith(measure_name) for c in cells) and "data.police.uk" not in cells[-1]:
+            return " ".join(row.get_text(" ", strip=True).split())
+    raise AssertionError(f"no table row for {measure_name!r}")
+
+
+def page_text(page: BeautifulSoup) -> str:
+    return " ".join(page.get_text(" ", strip=True).split())
+
+
+def test_strategy_report_shows_the_real_quarter(strategy_page, independent) -> None:
+    quarter = total(independent, QUARTER, NEIGHBOURHOOD)
+    last_year = total(independent, SAME_QUARTER_LAST_YEAR, NEIGHBOURHOOD)
+    row = row_text(strategy_page, "Neighbourhood crime offences")
+    assert f"{quarter:,} 2024/25 Q3" in row
+    assert f"{last_year:,}: 2023/24 Q3" in row
+    all_crime = [t for t in ("Anti-social behaviour",)]
+    crimes = {t for (_, t, _) in independent} - set(all_crime)
+    row = row_text(strategy_page, "Total recorded crime (excluding fraud)")
+    assert f"{total(independent, QUARTER, crimes):,} 2024/25 Q3" in row
+    row = row_text(strategy_page, "Anti-social behaviour incidents")
+    assert f"{total(independent, QUARTER, ('Anti-social behaviour',)):,} 2024/25 Q3" in row
+
+
+def test_strategy_report_says_which_figures_are_real(strategy_page, independent) -> None:
+    text = page_text(strategy_page)
+    assert "Real and illustrative data." in text and "Illustrative data." not in text
+    assert "Figures for 4 of the 5 measures in this report are real published data" in text
+    assert POLICE_UK_ATTRIBUTION in text
+    assert "Real and illustrative figures, measure by measure" in text
+    assert "All figures are illustrative" not in text
+    quarter = total(independent, QUARTER, NEIGHBOURHOOD)
+    outside = total(independent, QUARTER, NEIGHBOURHOOD, allocated=False)
+    assert (
+        f"Neighbourhood crime offences: of the {quarter:,} in the force area's figures for "
+        f"October to December 2024, {outside:,} had no location or were located outside"
+    ) in text
+
+
+def test_plan_overview_shows_the_real_figures(overview_page, independent) -> None:
+    # The overview's current figure for a count is the 12 months to the period's end.
+    year = [f"2024-{m:02d}" for m in range(1, 13)]
+    neighbourhood = total(independent, year, NEIGHBOURHOOD)
+    row = row_text(overview_page, "Neighbourhood crime offences")
+    assert f"{neighbourhood:,} 12 months to December 2024" in row
+    shoplifting = total(independent, year, ("Shoplifting",))
+    row = row_text(overview_page, "Shoplifting offences recorded")
+    assert f"{shoplifting:,} 12 months to December 2024" in row
+    text = page_text(overview_page)
+    assert "Real and illustrative data." in text and POLICE_UK_ATTRIBUTION in text
+    assert "Shoplifting offences recorded" in text.split("Real and illustrative data.")[1][:2000]

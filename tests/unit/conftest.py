@@ -1,0 +1,56 @@
+"""Fixtures for the unit tests: small data.police.uk downloads written on the fly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from pcplib.data.sources.police_uk import STREET_COLUMNS
+
+LEICS = "Leicestershire Police"
+
+
+def street_row(
+    month: str,
+    crime_type: str = "Burglary",
+    lsoa: str = "Charnwood 001A",
+    crime_id: str | None = None,
+    force: str = LEICS,
+    location: str = "On or near High Street",
+) -> list[str]:
+    """One row of a street-level file, as data.police.uk writes it."""
+    if crime_id is None:
+        crime_id = "" if crime_type == "Anti-social behaviour" else f"id-{month}-{lsoa}"
+    code, lon, lat = ("", "", "") if not lsoa else ("E01000001", "-1.2", "52.7")
+    where = "No Location" if not lsoa else location
+    return [crime_id, month, force, force, lon, lat, where, code, lsoa, crime_type, "", ""]
+
+
+def street_csv(rows: list[list[str]], header: tuple[str, ...] = STREET_COLUMNS) -> str:
+    """A street-level file's text: the header, then the rows (fields quoted as needed)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def make_archive(path: Path, members: dict[str, str]) -> Path:
+    """Write a zip archive with the given members (name -> text), month folders first."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for folder in sorted({name.split("/")[0] for name in members if "/" in name}):
+            archive.writestr(f"{folder}/", "")
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return path
+
+
+@pytest.fixture(scope="session")
+def police_uk() -> SimpleNamespace:
+    """Writers of data.police.uk street-level files: ``row``, ``csv`` and ``archive``."""
+    return SimpleNamespace(row=street_row, csv=street_csv, archive=make_archive, force=LEICS)
