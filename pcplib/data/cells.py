@@ -32,7 +32,15 @@ import pandas as pd
 
 from pcplib.data.problems import Problem
 
-__all__ = ["Cells", "column_letter", "format_cell_text", "read_cells"]
+__all__ = [
+    "UTF8_EXPECTED",
+    "WORKBOOK_EXPECTED",
+    "Cells",
+    "column_letter",
+    "describe_workbook_error",
+    "format_cell_text",
+    "read_cells",
+]
 
 UTF8_EXPECTED = "UTF-8 text (save the file as CSV UTF-8)"
 WORKBOOK_EXPECTED = "an Excel workbook (.xlsx) that opens"
@@ -444,8 +452,22 @@ def _read_csv(data: bytes, file: str, allow_empty: bool = False) -> Cells:
     return Cells(header=names, rows=rows, problems=problems)
 
 
-def _describe_workbook_error(data: bytes, error: Exception) -> str:
-    """Say in words why a workbook did not open."""
+def describe_workbook_error(data: bytes, error: Exception) -> str:
+    """Say in words why a workbook did not open.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    error : Exception
+        What opening it raised.
+
+    Returns
+    -------
+    str
+        Such as ``it is not a zip archive, as every .xlsx is (a truncated copy, or
+        another format renamed .xlsx)``.
+    """
     if data.startswith(_OLE_MAGIC):
         return (
             "this is an old-format .xls workbook or a password-protected one; save it "
@@ -479,7 +501,7 @@ def _read_workbook(data: bytes, file: str, allow_empty: bool = False) -> Cells:
                     None,
                     None,
                     None,
-                    f"{WORKBOOK_EXPECTED}: {_describe_workbook_error(data, error)}",
+                    f"{WORKBOOK_EXPECTED}: {describe_workbook_error(data, error)}",
                 )
             ]
         )

@@ -648,3 +648,134 @@ def test_a_table_saved_under_another_form_or_case_is_named(sample: Path, name: s
         f"(neither exists; found {name}: it must be named missions.csv or missions.xlsx, "
         "exactly (save an .xls or .txt file as one of them))"
     )
+
+
+# --- new inputs: data.police.uk downloads and the owners' quarterly returns ----------------
+
+
+def run_pcp(capsys, *argv: str | Path) -> tuple[int, list[str]]:
+    """Run the pcp command; return its exit code and every line it printed."""
+    from pcplib import cli
+
+    code = cli.main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, [line for line in (captured.out + captured.err).splitlines() if line.strip()]
+
+
+def street_archive(police_uk, path: Path, text: str | bytes) -> Path:
+    member = "2024-05/2024-05-leicestershire-street.csv"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("2024-05/", "")
+        archive.writestr(member, text)
+    return path
+
+
+def test_a_latin1_police_uk_file_names_the_row_not_a_position(
+    tmp_path: Path, police_uk, capsys
+) -> None:
+    rows = [police_uk.row("2024-05"), police_uk.row("2024-05", location="On or near Café Lane")]
+    archive = street_archive(police_uk, tmp_path / "d.zip", police_uk.csv(rows).encode("latin-1"))
+    code, lines = run_pcp(capsys, "source", "police-uk", archive, "--counts", tmp_path / "c.csv")
+    assert code == 1
+    assert lines[0] == (
+        f"error: {archive.as_posix()}, member 2024-05/2024-05-leicestershire-street.csv, row 3: "
+        "expected UTF-8 text (save the file as CSV UTF-8): byte 0xE9 is not UTF-8 (perhaps "
+        "Windows-1252 or Latin-1)"
+    )
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_an_unclosed_quote_in_a_police_uk_file(tmp_path: Path, police_uk, capsys) -> None:
+    text = police_uk.csv([police_uk.row("2024-05")]) + 'x,2024-05,"Leicestershire Police\n'
+    archive = street_archive(police_uk, tmp_path / "d.zip", text)
+    code, lines = run_pcp(capsys, "source", "police-uk", archive, "--counts", tmp_path / "c.csv")
+    assert code == 1
+    assert lines[0].endswith(
+        "row 3: expected a closing quote: an unclosed quote starting in row 3 runs into the rows "
+        "after it; close the quote, or remove it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "make", "expected"),
+    [
+        ("--counts", "folder", "a folder; expected a file to write the counts to"),
+        ("--counts", "under a file", "is a file; expected a folder to write into"),
+        ("--data", "missing", "expected a data set folder (it does not exist)"),
+        ("--data", "file", "expected a data set folder (it is a file)"),
+    ],
+)
+def test_police_uk_destinations_are_checked_before_reading(
+    tmp_path: Path, police_uk, capsys, option: str, make: str, expected: str
+) -> None:
+    archive = street_archive(
+        police_uk, tmp_path / "d.zip", police_uk.csv([police_uk.row("2024-05")])
+    )
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    (tmp_path / "a-folder").mkdir()
+    target = {
+        "folder": tmp_path / "a-folder",
+        "under a file": tmp_path / "a-file" / "c.csv",
+        "missing": tmp_path / "nowhere",
+        "file": tmp_path / "a-file",
+    }[make]
+    code, lines = run_pcp(capsys, "source", "police-uk", archive, option, target)
+    assert code == 2
+    [line] = lines
+    assert line.startswith(f"pcp source police-uk: {option} {target}: ")
+    assert expected in line and line.endswith("; nothing was read or written")
+
+
+def test_a_police_uk_update_of_an_unreadable_data_set_is_one_line_each(
+    tmp_path: Path, police_uk, capsys
+) -> None:
+    archive = street_archive(
+        police_uk, tmp_path / "d.zip", police_uk.csv([police_uk.row("2024-05")])
+    )
+    (tmp_path / "empty").mkdir()
+    code, lines = run_pcp(capsys, "source", "police-uk", archive, "--data", tmp_path / "empty")
+    assert code == 1
+    assert lines[-2].endswith("(it holds none of them: is this the right folder?)")
+    assert (
+        lines[-1]
+        == f"Refused: the data set {tmp_path / 'empty'} cannot be read; nothing was written"
+    )
+
+
+def test_a_truncated_return_names_the_workbook(sample: Path, tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "vawg.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(bad, index=False)
+    bad.write_bytes(bad.read_bytes()[:300])
+    code, lines = run_pcp(
+        capsys, "returns", "load", bad, "--data", sample, "--dry-run", "--today", "2026-11-23"
+    )
+    assert code == 1
+    assert lines[0] == (
+        "vawg.xlsx: expected an Excel workbook (.xlsx) that opens: it is not a zip archive, as "
+        "every .xlsx is (a truncated copy, or another format renamed .xlsx)"
+    )
+
+
+def test_a_folder_given_as_a_return(sample: Path, tmp_path: Path, capsys) -> None:
+    (tmp_path / "vawg.xlsx").mkdir()
+    code, lines = run_pcp(capsys, "returns", "load", tmp_path / "vawg.xlsx", "--data", sample)
+    assert code == 2
+    assert lines == [
+        f"{(tmp_path / 'vawg.xlsx').as_posix()}: a folder; expected a return workbook (.xlsx)"
+    ]
+
+
+def test_a_return_template_under_a_file_is_a_usage_error(
+    sample: Path, tmp_path: Path, capsys
+) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    target = tmp_path / "a-file" / "vawg.xlsx"
+    code, lines = run_pcp(
+        capsys, "returns", "template", "--strategy", "vawg", "--quarter", "2026/27 Q2",
+        "--out", target, "--data", sample, "--today", "2026-11-23",
+    )  # fmt: skip
+    assert code == 2
+    assert lines == [
+        f"--out {target.as_posix()}: {(tmp_path / 'a-file').as_posix()} is a file; expected a "
+        "folder"
+    ]
