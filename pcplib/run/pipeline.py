@@ -262,6 +262,9 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
                     on_wait=tell_waiting,
                 )
             )
+            # The kernels' own folder, made now so a temporary folder that cannot be
+            # written stops the run here rather than failing every report.
+            runtime.process_runtime_dir()
         except RunError as exc:
             say(console, f"pcp: {exc}")
             return exc.exit_code

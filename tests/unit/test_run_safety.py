@@ -714,3 +714,15 @@ def test_a_kernel_that_is_not_installed_is_a_usage_error(project, monkeypatch) -
         "pcp: the Jupyter kernel 'no-such-kernel' is not installed; install it with make setup "
         "(or: .venv/bin/python -m ipykernel install --sys-prefix --name pcp)"
     ]
+
+
+def test_a_runtime_folder_that_cannot_be_made_is_one_line(project, monkeypatch) -> None:
+    blocker = project.runtime_base / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv(runtime.RUNTIME_ENV, str(blocker))
+    monkeypatch.setattr(run.execute, "execute_job", must_not_run)
+    code, lines = run_once(project)
+    assert code == run.EXIT_USAGE
+    assert len(lines) == 1 and lines[0].startswith("pcp: cannot write ")
+    assert lines[0].endswith("; nothing was run")
+    assert hidden(project.out) == []
