@@ -257,10 +257,16 @@ def _shape_problems(
     """
     problems: list[Problem] = []
     width = len(header)
-    widths = Counter(len(r) for r in records[1:] if not _is_blank(r))
-    if sheet is None and widths and widths.most_common(1)[0][0] != width:
+
+    def fits(record: list[str]) -> bool:
+        # Blank cells past the header's last column are a spreadsheet's, not a value.
+        return len(record) == width or (len(record) > width and _is_blank(record[width:]))
+
+    filled = [r for r in records[1:] if not _is_blank(r)]
+    widths = Counter(len(r) for r in filled if not fits(r))
+    if sheet is None and widths:
         common, count = widths.most_common(1)[0]
-        if count * 2 > sum(widths.values()):
+        if sum(widths.values()) * 2 > len(filled):
             # Most rows disagree with row 1: row 1 is not the header (a title above it?).
             return (
                 header,
@@ -322,7 +328,7 @@ def _shape_problems(
         if len(record) == width:
             rows.append(record)
             continue
-        if not (len(record) > width and _is_blank(record[width:])):
+        if not fits(record):
             wrong.append((number, len(record)))
         rows.append((record + [""] * width)[:width])
     # A workbook's rows are always as wide as its widest; only CSV rows can be ragged.

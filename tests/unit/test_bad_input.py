@@ -779,3 +779,10 @@ def test_a_return_template_under_a_file_is_a_usage_error(
         f"--out {target.as_posix()}: {(tmp_path / 'a-file').as_posix()} is a file; expected a "
         "folder"
     ]
+
+
+def test_trailing_empty_cells_on_every_row_are_accepted(sample: Path) -> None:
+    path = sample / MISSIONS
+    rows = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    path.write_text("\n".join([rows[0], *(row + ",," for row in rows[1:])]) + "\n", "utf-8")
+    assert lines_for(sample) == []
