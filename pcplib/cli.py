@@ -16,6 +16,9 @@ from pcplib import __version__
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("outputs")
 DEFAULT_FORWARD_PLAN = Path("params/forward_plan.yaml")
+DEFAULT_PARAMS = Path("params/strategies")
+# The notebook the parameters files are for, relative to the folder above params/.
+STRATEGY_NOTEBOOK = Path("notebooks/delivery_strategy.ipynb")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_validate = sub.add_parser("validate", help="validate the data set and list every problem")
     p_validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_DATA)
     p_validate.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    p_validate.add_argument(
+        "--params",
+        type=Path,
+        default=DEFAULT_PARAMS,
+        help="the papermill parameters files to check too (default params/strategies)",
+    )
+    p_validate.add_argument(
+        "--all",
+        action="store_true",
+        help="list every problem (by default a long run of one problem is counted in one line)",
+    )
 
     p_plan = sub.add_parser("plan", help="print the CGB forward plan")
     p_plan.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
@@ -133,6 +147,14 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         help="reports run at once (default: one more than the number of CPUs)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for another run into the same folder to finish before "
+        "refusing (default 10; 0 refuses at once)",
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data set folder")
     parser.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
     parser.add_argument("--renderer", choices=["nbconvert", "quarto"], default="nbconvert")
@@ -163,17 +185,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The process exit code: 0 success, 1 failure (invalid data, a failed report),
-        2 usage error (or a renderer that is not installed), 130 interrupted (Ctrl-C or
-        SIGTERM).
+        The process exit code: 0 published, 1 failure (invalid data, a failed report,
+        outputs that could not be written), 2 nothing was run (a usage error, a missing
+        renderer, an output folder that cannot be used or is held by another run),
+        130 interrupted (Ctrl-C or SIGTERM).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.argv = ["pcp", *argv]
     if args.command == "validate":
-        from pcplib.data import run_validate
+        from pcplib.data import read_notebook_parameter_names, run_validate
 
-        return run_validate(args.path, forward_plan=args.forward_plan)
+        # Passed only when used, so the plain call stays run_validate(path, forward_plan).
+        extra: dict[str, object] = {"every": True} if args.all else {}
+        notebook = args.params.resolve().parent.parent / STRATEGY_NOTEBOOK
+        if args.params.is_dir() and notebook.is_file():
+            extra["parameter_files"] = args.params
+            extra["declared"] = read_notebook_parameter_names(notebook)
+        return run_validate(args.path, forward_plan=args.forward_plan, **extra)
     if args.command == "plan":
         from pcplib.forward_plan import print_plan
 

@@ -1,15 +1,17 @@
 """What a report covers: parameter checks, the audience's measures, the data period.
 
 Every report starts here, so a wrong parameter fails before any work with one
-message naming what was expected, and a period past the data is resolved to the
-latest quarter available in one place.
+message naming what was expected (a :class:`ParameterError`), and a period past the
+data is resolved to the latest quarter available in one place.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import difflib
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
@@ -25,20 +27,27 @@ _T = TypeVar("_T")
 
 AUDIENCES: tuple[str, ...] = ("cgb", "public")
 
+# The first line of the cell papermill inserts after the ``parameters`` cell (tagged
+# ``injected-parameters``) with the values it was given.
+INJECTED_PARAMETERS_COMMENT = "# Parameters"
+
 
 class ParameterError(ValueError):
-    """A report's parameter is wrong; the message names it and what was expected.
+    """A report's parameter is wrong: the message is one line naming it and what was expected.
 
-    In a notebook it shows as that one line, ``ParameterError: <message>``, not as a
-    traceback through pcplib, which says nothing more to the analyst who typed the
-    value: IPython asks an exception for ``_render_traceback_`` before formatting one.
-    The cell still fails, so papermill stops there and ``pcp run`` reports the same
-    line for the report, with the cell.
+    Raised before any work by :func:`check_parameters` and
+    :func:`check_injected_parameters`. In a notebook it shows as that one line, not as
+    a traceback through the library (IPython shows what ``_render_traceback_`` returns).
     """
 
     def _render_traceback_(self) -> list[str]:
-        # IPython shows these lines in place of the traceback (ipykernel sends them as
-        # the error output's traceback; ename and evalue stay those of the exception).
+        """Return the lines a notebook shows for this error: its name and message.
+
+        Returns
+        -------
+        list of str
+            One line.
+        """
         return [f"{type(self).__name__}: {self}"]
 
 
@@ -50,7 +59,7 @@ def parse_named_param(parse: Callable[[str], _T], value: str, name: str) -> _T:
     try:
         return parse(value)
     except ValueError as error:
-        raise ValueError(f"{name}: {error}") from None
+        raise ParameterError(f"{name}: {error}") from None
 
 
 def parse_month_param(value: str | pd.Period, name: str) -> pd.Period:
@@ -94,24 +103,87 @@ def get_series(dataset: Dataset, measure_id: str) -> pd.DataFrame:
 
 
 def check_audience(audience: str) -> None:
-    """Raise ValueError unless ``audience`` is a known audience."""
+    """Raise ParameterError unless ``audience`` is a known audience."""
     if audience not in AUDIENCES:
-        raise ValueError(f"unknown audience {audience!r}; expected one of: {', '.join(AUDIENCES)}")
+        raise ParameterError(
+            f"unknown audience {audience!r}; expected one of: {', '.join(AUDIENCES)}"
+        )
 
 
 def check_spc_rules(spc_rules: str) -> None:
-    """Raise ValueError unless ``spc_rules`` is a known SPC rule set."""
+    """Raise ParameterError unless ``spc_rules`` is a known SPC rule set."""
     if spc_rules not in SPC_RULE_SETS:
-        raise ValueError(
+        raise ParameterError(
             f"unknown spc_rules {spc_rules!r}; expected one of: {', '.join(SPC_RULE_SETS)}"
         )
 
 
 def check_strategy(dataset: Dataset, strategy_id: str) -> None:
-    """Raise ValueError unless ``strategy_id`` is in the data set, listing the known ids."""
+    """Raise ParameterError unless ``strategy_id`` is in the data set, listing the known ids."""
     known = list(dataset.strategies["strategy_id"])
     if strategy_id not in known:
-        raise ValueError(f"unknown strategy {strategy_id!r}; expected one of: {', '.join(known)}")
+        raise ParameterError(
+            f"unknown strategy {strategy_id!r}{_suggest(strategy_id, known)}; expected one "
+            f"of: {', '.join(known)}"
+        )
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    """Return `` (did you mean 'x'?)`` for a near miss of a known name, else ``""``."""
+    near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def _injected_names(history: Iterable[Any]) -> list[str]:
+    """Return the names assigned by papermill's injected-parameters cells, in order."""
+    names: dict[str, None] = {}
+    for source in history:
+        if not isinstance(source, str):
+            continue
+        if source.lstrip().splitlines()[:1] != [INJECTED_PARAMETERS_COMMENT]:
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            names.update(dict.fromkeys(t.id for t in targets if isinstance(t, ast.Name)))
+    return list(names)
+
+
+def check_injected_parameters(namespace: Mapping[str, Any], declared: Iterable[str]) -> None:
+    """Refuse a parameter papermill was given that the notebook does not declare.
+
+    Papermill only warns ("Passed unknown parameter") and injects it beside the
+    declared ones, so a misspelt key in a parameters file (``stratgy: vawg``) would
+    build the report of the notebook's default instead. A report's first setup cell
+    calls this with ``globals()``: the cells papermill injected are in the kernel's
+    input history, each starting ``# Parameters``. Run by hand in JupyterLab, where
+    nothing is injected, it checks nothing.
+
+    Parameters
+    ----------
+    namespace : mapping
+        The notebook's ``globals()`` (its ``_ih`` input history is read).
+    declared : iterable of str
+        The names in the notebook's cell tagged ``parameters``.
+
+    Raises
+    ------
+    ParameterError
+        Naming the first unknown parameter, a near miss it may be, and every declared
+        parameter, in one line.
+    """
+    known = list(declared)
+    unknown = [n for n in _injected_names(namespace.get("_ih") or ()) if n not in known]
+    if unknown:
+        others = f" (and {', '.join(repr(u) for u in unknown[1:])})" if unknown[1:] else ""
+        raise ParameterError(
+            f"unknown parameter {unknown[0]!r}{_suggest(unknown[0], known)}{others}: "
+            f"expected only {', '.join(known)}; nothing was built (papermill would have "
+            "used the notebook's default instead)"
+        )
 
 
 def months_covered(obs: pd.DataFrame) -> tuple[pd.Period, pd.Period]:
@@ -146,12 +218,12 @@ def format_produced_at(produced_at: str = "") -> str:
         try:
             stamp = pd.Timestamp(str(produced_at).strip())
         except (ValueError, TypeError):
-            raise ValueError(
+            raise ParameterError(
                 f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp "
                 "such as '2026-11-23T06:00:00Z', or '' for now"
             ) from None
         if pd.isna(stamp):
-            raise ValueError(
+            raise ParameterError(
                 f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp"
             )
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
@@ -268,21 +340,21 @@ def _check_parameters(
         parse_month_param(slot, "slot")
     if strategy is not None:
         if dataset is None:
-            raise ValueError("checking a strategy id needs the data set")
+            raise ParameterError("checking a strategy id needs the data set")
         check_strategy(dataset, strategy)
     data_span = months_covered(dataset.observations) if dataset is not None else None
     if period_end is not None:
         month = parse_month_param(period_end, "period_end")
         # A period beyond the data is allowed: the report says so and shows the latest data.
         if data_span is not None and month < data_span[0]:
-            raise ValueError(
+            raise ParameterError(
                 f"period_end {period_end!r} is before the data; expected a month from "
                 f"{data_span[0]} onwards"
             )
     if quarter is not None:
         start, end = parse_named_param(periods.parse_quarter, quarter, "quarter")
         if data_span is not None and end.to_period("M") < data_span[0]:
-            raise ValueError(
+            raise ParameterError(
                 f"quarter {quarter!r} is before the data; expected a quarter ending "
                 f"in {data_span[0]} or later"
             )
@@ -291,7 +363,7 @@ def _check_parameters(
         if data_span is not None and not (
             data_span[0] <= start.to_period("M") and end.to_period("M") <= data_span[1]
         ):
-            raise ValueError(
+            raise ParameterError(
                 f"year {year!r} is not covered by the data; expected a financial year "
                 f"within {data_span[0]} to {data_span[1]}"
             )
@@ -328,7 +400,7 @@ def measures_for_audience(
     """
     check_audience(audience)
     if tier is not None and tier not in ("headline", "sub"):
-        raise ValueError(f"unknown tier {tier!r}; expected one of: headline, sub")
+        raise ParameterError(f"unknown tier {tier!r}; expected one of: headline, sub")
     if strategy_id is not None:
         check_strategy(dataset, strategy_id)
         return dataset.measures_for(strategy_id, tier=tier, public_only=audience == "public")

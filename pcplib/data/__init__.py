@@ -6,12 +6,14 @@ Modules, in the order the pipeline uses them:
   and :class:`DataValidationError`, shared by every check below.
 - :mod:`~pcplib.data.schemas`: the tables' files and columns (:data:`TABLES`), the
   allowed values, and the pandera schemas.
+- :mod:`~pcplib.data.cells`: reading one file's cells, naming what stops it being read.
 - :mod:`~pcplib.data.read`: reading a data folder's ``.csv``/``.xlsx`` tables.
 - :mod:`~pcplib.data.validate`: every check, one table and across tables;
   :func:`validate_dataset` and ``pcp validate`` (:func:`run_validate`).
 - :mod:`~pcplib.data.areas`: the force area and its local authorities (``framework/areas``).
 - :mod:`~pcplib.data.dataset`: :class:`Dataset` and :func:`load_dataset`.
 - :mod:`~pcplib.data.forward_plan`: the CGB forward plan (``params/forward_plan.yaml``).
+- :mod:`~pcplib.data.parameter_files`: the papermill parameters files (``params/strategies``).
 - :mod:`~pcplib.data.sample`: the generator of the illustrative sample in ``data/``.
 - :mod:`~pcplib.data.sources`: sources that bring data in (data.police.uk).
 
@@ -24,7 +26,8 @@ from pcplib.data.dataset import (
     digest_validated_files,
     load_dataset,
 )
-from pcplib.data.problems import DataValidationError, Problem
+from pcplib.data.parameter_files import check_parameter_files, read_notebook_parameter_names
+from pcplib.data.problems import DataValidationError, Problem, summarise_problems
 from pcplib.data.schemas import (
     AGGREGATIONS,
     COMMITMENT_STATUSES,
@@ -63,9 +66,12 @@ __all__ = [
     "Problem",
     "TableSpec",
     "build_schemas",
+    "check_parameter_files",
     "digest_validated_files",
     "load_dataset",
     "parse_recalculation_dates",
+    "read_notebook_parameter_names",
     "run_validate",
+    "summarise_problems",
     "validate_dataset",
 ]

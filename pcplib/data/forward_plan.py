@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from pcplib.data.problems import Problem
 
 __all__ = [
     "ForwardPlan",
+    "ForwardPlanError",
     "Slot",
     "load_forward_plan",
     "resolve_slot",
@@ -37,6 +39,21 @@ __all__ = [
 
 _SLOT_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+class ForwardPlanError(ValueError):
+    """The forward plan cannot be read: its message is the one-line :class:`Problem`.
+
+    Parameters
+    ----------
+    problem : Problem
+        Where in the file (its line as ``row``, the key as ``column``) and what was
+        expected; also available as ``.problem``.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -137,6 +154,29 @@ def _mapping_get(node: Any, key: str) -> Any:
     return None
 
 
+def _read_plan_text(file: Path, fail: Callable[..., ForwardPlanError]) -> str:
+    """Return the plan file's text, or raise a one-line error saying why it cannot be read."""
+    if file.is_dir():
+        raise fail(None, None, None, "a YAML file, not a folder")
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise fail(None, None, None, "a forward plan YAML file (it does not exist)") from None
+    except OSError as error:
+        raise fail(None, None, None, f"a file that can be read ({error.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise fail(
+            line,
+            None,
+            None,
+            f"UTF-8 text (save the file as UTF-8): byte 0x{data[error.start]:02X} on line "
+            f"{line} is not UTF-8",
+        ) from None
+
+
 def load_forward_plan(path: Path | str) -> ForwardPlan:
     """Read ``params/forward_plan.yaml``.
 
@@ -153,22 +193,29 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
 
     Raises
     ------
-    OSError
-        If the file cannot be read.
-    ValueError
-        If the structure is wrong: the message names the line, the key and what was
-        expected (a slot outside its financial year, a repeated slot, a bad month).
+    ForwardPlanError
+        A ``ValueError`` whose message is one line: the file cannot be read, is not
+        UTF-8 or not YAML, or its structure is wrong (a slot outside its financial year,
+        a repeated slot, a bad month); ``.problem`` names the line, the key and what
+        was expected.
     """
     file = Path(path)
-    text = file.read_text(encoding="utf-8")
     where = file.as_posix()
+
+    def fail(line: int | None, key: str | None, value: Any, expected: str) -> ForwardPlanError:
+        shown = None if value is None else str(value)
+        return ForwardPlanError(Problem(where, line, key, shown, expected))
+
+    text = _read_plan_text(file, fail)
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ValueError(f"{where}: expected valid YAML ({error})") from error
+        mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise fail(mark.line + 1 if mark else None, None, None, f"valid YAML ({reason})") from None
     if not isinstance(data, dict) or not isinstance(data.get("years"), list):
-        raise ValueError(f"{where}: expected a mapping with 'source', 'notes' and a 'years' list")
+        raise fail(None, None, None, "a mapping with 'source', 'notes' and a 'years' list")
     notes = data.get("notes") or []
     if isinstance(notes, str):
         notes = [notes]
@@ -180,39 +227,43 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
         line = _line(year_node)
         year = str(year_data.get("year", "")) if isinstance(year_data, dict) else ""
         if not _YEAR_RE.match(year) or (int(year[:4]) + 1) % 100 != int(year[5:]):
-            raise ValueError(f"{where}, line {line}, year: {year!r} — expected like '2026/27'")
+            raise fail(line, "year", year, "a financial year written like '2026/27'")
         if year in years:
-            raise ValueError(f"{where}, line {line}, year: {year!r} — expected each year once")
+            raise fail(line, "year", year, "each year once")
         years.append(year)
         lines[year] = line
         slot_list = year_data.get("slots")
         slot_nodes = _mapping_get(year_node, "slots")
         if not isinstance(slot_list, list) or not slot_list:
-            raise ValueError(f"{where}, line {line}, slots: expected a list of slots for {year}")
+            raise fail(line, "slots", None, f"a list of slots for {year}")
         for slot_data, slot_node in zip(slot_list, slot_nodes.value, strict=True):
             slot_line = _line(slot_node)
             month = str(slot_data.get("slot", "")) if isinstance(slot_data, dict) else ""
             if not _SLOT_RE.match(month):
-                raise ValueError(
-                    f"{where}, line {slot_line}, slot: {month!r} — expected YYYY-MM, such as "
-                    "2026-11"
-                )
+                raise fail(slot_line, "slot", month, "a month written YYYY-MM, such as 2026-11")
             if periods.label_financial_year(month) != year:
-                raise ValueError(
-                    f"{where}, line {slot_line}, slot: {month!r} — expected a month in the "
-                    f"financial year {year} (April {year[:4]} to March "
-                    f"{int(year[:4]) + 1})"
+                raise fail(
+                    slot_line,
+                    "slot",
+                    month,
+                    f"a month in the financial year {year} (April {year[:4]} to March "
+                    f"{int(year[:4]) + 1})",
                 )
             if month in lines:
-                raise ValueError(
-                    f"{where}, line {slot_line}, slot: {month!r} — expected each meeting once "
-                    f"(also at line {lines[month]})"
+                raise fail(
+                    slot_line, "slot", month, f"each meeting once (also at line {lines[month]})"
                 )
             strategies = slot_data.get("strategies")
-            if not isinstance(strategies, list) or not strategies:
-                raise ValueError(
-                    f"{where}, line {slot_line}, strategies: expected a list of strategy ids "
-                    f"for slot {month}"
+            if (
+                not isinstance(strategies, list)
+                or not strategies
+                or not all(isinstance(s, str) and s.strip() for s in strategies)
+            ):
+                raise fail(
+                    slot_line,
+                    "strategies",
+                    None if strategies is None else strategies,
+                    f"a list of strategy ids for slot {month}, such as [vawg, road-safety]",
                 )
             lines[month] = slot_line
             slots.append(
@@ -416,7 +467,7 @@ def print_plan(path: Path | str, today: dt.date | None = None) -> int:
     try:
         plan = load_forward_plan(path)
     except (OSError, ValueError) as error:
-        console.print(f"Cannot read the forward plan: {error}", markup=False)
+        console.print(f"Cannot read the forward plan: {error}", markup=False, soft_wrap=True)
         return 1
     month = _today_month(today)
     latest = next((s.slot for s in reversed(plan.slots) if s.slot <= month), None)

@@ -3,18 +3,18 @@
 A table is a ``.csv`` file or, as Force analysts often send them, an ``.xlsx``
 workbook of the same name (first sheet); exactly one of the two must exist. Inputs
 are only ever read. Reading reports what stops a table being used (a missing or
-unreadable file, missing or extra columns) and every cell that does not parse as
-its column's type; the rules for the values themselves are checked by
-:mod:`pcplib.data.validate`.
+unreadable file, see :mod:`pcplib.data.cells`; missing or extra columns) and every
+cell that does not parse as its column's type; the rules for the values themselves
+are checked by :mod:`pcplib.data.validate`. A table that cannot be used is left out
+of :attr:`Folder.tables`, so no check that needs it runs on what it would have held.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import math
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,27 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from pcplib.data.cells import UTF8_EXPECTED, column_letter, format_cell_text, read_cells
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
 
-__all__ = ["Folder", "Table", "build_empty_table", "cell_text", "read_folder"]
+__all__ = [
+    "Folder",
+    "Table",
+    "build_empty_table",
+    "cell_text",
+    "locate_in_workbooks",
+    "read_folder",
+]
 
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
+# A number written with thousands separators, as data/README.md allows: commas only
+# between groups of three digits before the point (so '1,23' is refused, not read as 123).
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# Kept under its earlier name: the returns reader formats workbook cells with it.
+cell_text = format_cell_text
+NUMBER_EXPECTED = "a number such as 1234.5 or 1,234.5 (commas only as thousands separators)"
 
 
 @dataclass
@@ -48,6 +62,10 @@ class Table:
         does not parse).
     unparsed : list of Problem
         The cells that did not parse as their column's type.
+    sheet : str or None
+        The workbook sheet the table was read from (``None`` for a CSV).
+    letters : dict of str to str
+        For a workbook, each column's letters in the sheet, to name cells.
     """
 
     spec: TableSpec
@@ -55,6 +73,8 @@ class Table:
     raw: pd.DataFrame
     typed: pd.DataFrame
     unparsed: list[Problem]
+    sheet: str | None = None
+    letters: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,61 +117,15 @@ class Folder:
         found = list(self.meta_problems)
         for problems in self.table_problems.values():
             found += problems
-        return found
+        return locate_in_workbooks(found, self.tables)
 
 
 def _sha256(path: Path) -> str:
-    """Return the SHA-256 hex digest of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def cell_text(value: Any) -> str:
-    """Return a workbook cell as the text a CSV would hold.
-
-    Parameters
-    ----------
-    value : Any
-        A cell's value as openpyxl or pandas read it.
-
-    Returns
-    -------
-    str
-        ``""`` for an empty cell, ``true``/``false``, ISO dates, whole numbers without
-        ``.0``, and anything else as its stripped text.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
-            return value.strftime("%Y-%m-%d")
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_raw(path: Path) -> pd.DataFrame:
-    """Read a table's cells as text, one frame row per spreadsheet row.
-
-    Blank rows are kept (as empty strings) so that index ``i`` is spreadsheet row
-    ``i + 2``; the caller drops them afterwards.
-    """
-    if path.suffix == ".xlsx":
-        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-        frame.columns = [cell_text(c) for c in frame.columns]
-        return frame.apply(lambda column: column.map(cell_text)).astype(str)
-    return pd.read_csv(
-        path,
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=False,
-        encoding="utf-8",
-    )
+    """Return the SHA-256 hex digest of a file's bytes (empty when it cannot be read)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""  # reading the file reports why
 
 
 def _locate_table(
@@ -159,19 +133,37 @@ def _locate_table(
 ) -> tuple[Path | None, list[Problem]]:
     """Find a table's ``.csv`` or ``.xlsx`` file; exactly one must exist."""
     candidates = [root / f"{spec.stem}{suffix}" for suffix in (".csv", ".xlsx")]
-    present = [p for p in candidates if p.is_file()]
+    # A folder or a broken link with the table's name counts as present, so reading it
+    # says what it is rather than "neither exists".
+    present = [p for p in candidates if p.exists() or p.is_symlink()]
     if len(present) == 1:
         return present[0], []
     if not present and not spec.required:
         return None, []
     if not present:
+        folder = (root / spec.stem).parent
+        name = Path(spec.stem).name.lower()
+        # A file of the same name in another form or case (observations.xls, .CSV, .txt).
+        near = sorted(
+            p.name
+            for p in (folder.iterdir() if folder.is_dir() else [])
+            if p.name.lower().split(".")[0] == name
+        )
+        base = Path(spec.stem).name
+        found = (
+            f"; found {', '.join(near)}: it must be named {base}.csv or {base}.xlsx, exactly "
+            "(save an .xls or .txt file as one of them)"
+            if near
+            else ""
+        )
         return None, [
             Problem(
                 shown(f"{spec.stem}.csv"),
                 None,
                 None,
                 None,
-                f"the {spec.name} table as {spec.stem}.csv or {spec.stem}.xlsx (neither exists)",
+                f"the {spec.name} table as {spec.stem}.csv or {spec.stem}.xlsx (neither "
+                f"exists{found})",
             )
         ]
     return None, [
@@ -186,8 +178,16 @@ def _locate_table(
 
 
 def _parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse text as floats; return the values and a mask of unparseable cells."""
-    text = raw.str.strip().str.replace(",", "", regex=False)
+    """Parse text as floats; return the values and a mask of unparseable cells.
+
+    Commas are accepted only as thousands separators (``1,234.5``): ``1,23`` is a
+    decimal comma or a typing slip, and reading it as 123 would be silently wrong.
+    """
+    text = raw.str.strip()
+    grouped = text.str.contains(",", regex=False)
+    if grouped.any():
+        shaped = text[grouped].map(lambda t: _GROUPED_NUMBER.fullmatch(t) is not None)
+        text = text.where(~grouped, text.str.replace(",", "", regex=False).where(shaped, "?"))
     values = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
     bad = (text != "") & ~np.isfinite(values.fillna(0.0).to_numpy())
     bad |= (text != "") & values.isna()
@@ -217,7 +217,7 @@ def _convert(
     parsers: list[
         tuple[tuple[str, ...], Callable[[pd.Series], tuple[pd.Series, pd.Series]], str]
     ] = [
-        (spec.numbers, _parse_numbers, "a number"),
+        (spec.numbers, _parse_numbers, NUMBER_EXPECTED),
         (spec.dates, _parse_dates, "a date written YYYY-MM-DD (such as 2026-09-30)"),
         (spec.booleans, _parse_booleans, "true or false"),
     ]
@@ -236,20 +236,35 @@ def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any],
     """Read ``dataset.yaml``: whether the data is illustrative, and its description."""
     path = root / DATASET_META
     file = shown(DATASET_META)
+    wanted = "a dataset.yaml with 'illustrative' (true or false) and 'description' (one line)"
+    if path.is_dir():
+        return {}, [Problem(file, None, None, None, f"{wanted}: this is a folder")]
     if not path.is_file():
+        return {}, [Problem(file, None, None, None, wanted)]
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as error:
+        return {}, [Problem(file, None, None, None, f"a file that can be read ({error.strerror})")]
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
         return {}, [
             Problem(
                 file,
+                line,
                 None,
                 None,
-                None,
-                "a dataset.yaml with 'illustrative' (true or false) and 'description' (one line)",
+                f"{UTF8_EXPECTED.replace('CSV UTF-8', 'UTF-8')}: byte 0x{data[error.start]:02X} "
+                f"on line {line} is not UTF-8",
             )
         ]
     try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+        meta = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        return {}, [Problem(file, None, None, None, f"valid YAML ({error})")]
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return {}, [Problem(file, line, None, None, f"valid YAML ({reason})")]
     if not isinstance(meta, dict):
         return {}, [
             Problem(file, None, None, None, "a YAML mapping with illustrative and description")
@@ -261,13 +276,14 @@ def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any],
                 file, None, "illustrative", _shown_value(meta.get("illustrative")), "true or false"
             )
         )
-    if not isinstance(meta.get("description"), str) or not meta.get("description", "").strip():
+    description = meta.get("description")
+    if not isinstance(description, str) or not description.strip():
         problems.append(
             Problem(
                 file,
                 None,
                 "description",
-                _shown_value(meta.get("description")),
+                _shown_value(description),
                 "one line of text describing the data set",
             )
         )
@@ -277,6 +293,105 @@ def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any],
 def _shown_value(value: Any) -> str | None:
     """Return a YAML value as text for a problem message (``None`` when absent)."""
     return None if value is None else str(value)
+
+
+def _column_problems(
+    spec: TableSpec, file: str, columns: list[str]
+) -> tuple[list[str], list[Problem]]:
+    """Report missing and unknown columns; return the missing ones and the problems.
+
+    A missing column found under another spelling (``Value``, ``period start``) is one
+    problem naming both, not a missing column and an unknown one.
+    """
+    known = (*spec.columns, *spec.extra, *spec.optional)
+
+    def folded(name: str) -> str:
+        return re.sub(r"[\s_-]+", "_", name.strip().lower())
+
+    missing = [c for c in spec.columns if c not in columns and c not in spec.optional]
+    extra = [c for c in columns if c not in known]
+    if missing and not set(spec.columns) & set(columns):
+        # Not one column name: a title row above the header, or another table's file.
+        shown = ", ".join(repr(c) for c in columns[:3] if c) or "nothing"
+        return missing, [
+            Problem(
+                file,
+                1,
+                None,
+                None,
+                f"the {spec.name} table's column names in row 1 ({', '.join(spec.columns)}); "
+                f"row 1 holds {shown}{', ...' if len(columns) > 3 else ''} (a title above "
+                "the header, or another table's file?)",
+            )
+        ]
+    problems: list[Problem] = []
+    respelt: set[str] = set()
+    for column in missing:
+        near = [c for c in extra if folded(c) == folded(column)]
+        if near:
+            respelt.add(near[0])
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    near[0],
+                    None,
+                    f"the column name {column!r} exactly as written (lower case, with underscores)",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    column,
+                    None,
+                    f"a column named {column!r} (columns: {', '.join(spec.columns)})",
+                )
+            )
+    for column in extra:
+        if column not in respelt:
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    column,
+                    None,
+                    f"only the columns {', '.join((*spec.columns, *spec.extra))} (remove or "
+                    "rename this one)",
+                )
+            )
+    return missing, problems
+
+
+def locate_in_workbooks(problems: list[Problem], tables: dict[str, Table]) -> list[Problem]:
+    """Name the sheet and cell of every problem found in a table read from a workbook.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        Problems as the checks report them (file, row and column).
+    tables : dict of str to Table
+        The tables read; those from a workbook know their sheet and column letters.
+
+    Returns
+    -------
+    list of Problem
+        The same problems, those in a workbook with ``sheet`` and ``cell`` (``E14``) set.
+    """
+    workbooks = {t.file: t for t in tables.values() if t.sheet is not None}
+    if not workbooks:
+        return problems
+    located = []
+    for problem in problems:
+        table = workbooks.get(problem.file)
+        if table is None or problem.sheet is not None:
+            located.append(problem)
+            continue
+        letter = table.letters.get(problem.column or "")
+        cell = f"{letter}{problem.row}" if letter and problem.row is not None else None
+        located.append(replace(problem, sheet=table.sheet, cell=cell))
+    return located
 
 
 def build_empty_table(spec: TableSpec, file: str) -> Table:
@@ -305,60 +420,47 @@ def _read_table(
 ) -> tuple[Table | None, list[Problem]]:
     """Read one table, recording its file's hash in ``files``; ``None`` if it cannot be used.
 
-    An optional table (``spec.required`` false) with neither file is an empty table.
+    An optional table (``spec.required`` false) with neither file is an empty table, and
+    so is one whose file holds only its header (no risks or returns yet, say).
     """
-    if not spec.required and not any(
-        (root / f"{spec.stem}{suffix}").is_file() for suffix in (".csv", ".xlsx")
-    ):
+    candidates = [root / f"{spec.stem}{suffix}" for suffix in (".csv", ".xlsx")]
+    if not spec.required and not any(p.exists() or p.is_symlink() for p in candidates):
         return build_empty_table(spec, shown(f"{spec.stem}.csv")), []
     path, problems = _locate_table(root, spec, shown)
     if path is None:
         return None, problems
     relative = path.relative_to(root).as_posix()
     file = shown(relative)
-    files[relative] = _sha256(path)
-    try:
-        raw = _read_raw(path)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError, OSError) as error:
-        return None, [Problem(file, None, None, None, f"a readable table ({error})")]
-    raw.columns = [str(c).strip() for c in raw.columns]
+    cells = read_cells(path, file, allow_empty=not spec.required)
+    if cells.problems:
+        return None, cells.problems
+    files[relative] = cells.sha256
+    raw = pd.DataFrame(cells.rows, columns=cells.header, dtype=str)
+    if raw.columns.empty:
+        raw = pd.DataFrame(index=range(len(cells.rows)))
+    letters = {name: column_letter(i) for i, name in enumerate(cells.header)}
+    missing, problems = _column_problems(spec, file, cells.header)
+    if missing:
+        return None, problems
     for column in (*spec.optional, *spec.extra):
         if column not in raw.columns:
             raw[column] = ""
     known = (*spec.columns, *spec.extra)
-    missing_columns = [c for c in spec.columns if c not in raw.columns]
-    extra_columns = [c for c in raw.columns if c not in known]
-    for column in missing_columns:
-        problems.append(
-            Problem(
-                file,
-                1,
-                column,
-                None,
-                f"a column named {column!r} (columns: {', '.join(spec.columns)})",
-            )
-        )
-    for column in extra_columns:
-        problems.append(
-            Problem(
-                file,
-                1,
-                column,
-                None,
-                f"only the columns {', '.join(known)} (remove or rename this one)",
-            )
-        )
-    if missing_columns:
-        return None, problems
     raw = raw.loc[:, list(known)]
     blank = (raw == "").all(axis=1)
     raw = raw[~blank]
     unparsed: list[Problem] = []
     typed = _convert(raw, spec, file, unparsed)
-    return Table(spec=spec, file=file, raw=raw, typed=typed, unparsed=unparsed), [
-        *problems,
-        *unparsed,
-    ]
+    table = Table(
+        spec=spec,
+        file=file,
+        raw=raw,
+        typed=typed,
+        unparsed=unparsed,
+        sheet=cells.sheet,
+        letters=letters if cells.sheet is not None else {},
+    )
+    return table, [*problems, *unparsed]
 
 
 def read_folder(root: Path) -> Folder:
@@ -385,8 +487,29 @@ def read_folder(root: Path) -> Folder:
         return (root / relative).as_posix()
 
     if not root.is_dir():
+        state = "it is a file" if root.exists() else "it does not exist"
         raise DataValidationError(
-            [Problem(root.as_posix(), None, None, None, "a data folder (it does not exist)")],
+            [Problem(root.as_posix(), None, None, None, f"a data folder ({state})")], root
+        )
+    expected = [DATASET_META] + [f"{spec.stem}.csv" for spec in TABLES.values()]
+    present = [
+        name
+        for name in expected
+        if (root / name).exists() or (root / name).with_suffix(".xlsx").exists()
+    ]
+    if not present:
+        # Not one of its files: the wrong folder, not a data set with every file missing.
+        raise DataValidationError(
+            [
+                Problem(
+                    root.as_posix(),
+                    None,
+                    None,
+                    None,
+                    f"a data set folder holding {', '.join(expected[:3])}, ... (it holds none "
+                    "of them: is this the right folder?)",
+                )
+            ],
             root,
         )
     files: dict[str, str] = {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from pcplib.data.areas import check_areas
-from pcplib.data.forward_plan import load_forward_plan, validate_forward_plan
-from pcplib.data.problems import DataValidationError, Problem
-from pcplib.data.read import Folder, read_folder
+from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan, validate_forward_plan
+from pcplib.data.parameter_files import check_parameter_files
+from pcplib.data.problems import DataValidationError, Problem, summarise_problems
+from pcplib.data.read import Folder, locate_in_workbooks, read_folder
 from pcplib.data.schemas import (
     DATASET_META,
     RECALCULATION_MIN_POINTS,
@@ -435,11 +436,24 @@ def _cross_problems(
     raw: dict[str, pd.DataFrame],
     shown: dict[str, str],
     today: dt.date,
+    doubtful: dict[str, set[int]] | None = None,
 ) -> list[Problem]:
-    """Run the checks that span tables: ids, uniqueness, periods, values, definitions."""
+    """Run the checks that span tables: ids, uniqueness, periods, values, definitions.
+
+    ``doubtful`` gives, for each table, the frame indexes of rows already reported for
+    a cell; checks that would judge other rows by them are skipped, so one bad cell
+    (a measure's frequency, an observation's date) is not reported again as its
+    consequences elsewhere.
+    """
     problems: list[Problem] = []
+    doubtful = doubtful or {}
     missions, strategies = typed.get("missions"), typed.get("strategies")
     measures, obs = typed.get("measures"), typed.get("observations")
+    doubtful_measures: set[str] = set()
+    if measures is not None:
+        doubtful_measures = set(
+            measures.loc[measures.index.isin(doubtful.get("measures", set())), "measure_id"]
+        )
     unique_keys = {
         "missions": (["mission_id"], "a unique mission_id"),
         "strategies": (["strategy_id"], "a unique strategy_id"),
@@ -482,8 +496,9 @@ def _cross_problems(
                 )
         if measures is not None:
             headline = set(measures.loc[measures["tier"] == "headline", "strategy_id"])
+            unsure = measures.loc[measures["measure_id"].isin(doubtful_measures), "strategy_id"]
             problems += _cell_problems(
-                ~strategies["strategy_id"].isin(headline),
+                ~strategies["strategy_id"].isin(headline | set(unsure)),
                 raw["strategies"],
                 shown["strategies"],
                 "strategy_id",
@@ -502,10 +517,16 @@ def _cross_problems(
             TABLES["measures"].stem,
         )
         catalogue = measures.drop_duplicates("measure_id").set_index("measure_id")
-        enriched = obs.assign(
-            _frequency=obs["measure_id"].map(catalogue["frequency"]),
-            _unit=obs["measure_id"].map(catalogue["unit"]),
-            _definition_from=obs["measure_id"].map(catalogue["definition_from"]),
+        # Rows already reported, and rows of a measure whose catalogue row was, are not
+        # judged against the catalogue again.
+        obs_doubtful = obs.index.isin(doubtful.get("observations", set()))
+        checked_obs = obs[~obs_doubtful & ~obs["measure_id"].isin(doubtful_measures)]
+        # A measure with a doubtful figure has sections of its SPC chart in doubt too.
+        doubtful_measures |= set(obs.loc[obs_doubtful, "measure_id"])
+        enriched = checked_obs.assign(
+            _frequency=checked_obs["measure_id"].map(catalogue["frequency"]),
+            _unit=checked_obs["measure_id"].map(catalogue["unit"]),
+            _definition_from=checked_obs["measure_id"].map(catalogue["definition_from"]),
         )
         raw_obs = raw["observations"]
         problems += _period_problems(enriched, raw_obs, shown["observations"], today)
@@ -514,7 +535,8 @@ def _cross_problems(
             enriched, raw_obs, measures, shown["observations"], shown["measures"]
         )
     if measures is not None:
-        problems += _recalculation_problems(measures, raw["measures"], obs, shown["measures"])
+        checked = measures[~measures["measure_id"].isin(doubtful_measures)]
+        problems += _recalculation_problems(checked, raw["measures"], obs, shown["measures"])
     return problems
 
 
@@ -547,18 +569,25 @@ def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
             seen = {(p.row, p.column) for p in table.unparsed if p.row is not None}
             problems += _schema_problems(name, table.typed, table.raw, table.file, seen)
     tables = folder.tables
+    doubtful: dict[str, set[int]] = {name: set() for name in tables}
+    files = {t.file: name for name, t in tables.items()}
+    for problem in problems:
+        if problem.row is not None and problem.row > 1 and problem.file in files:
+            doubtful[files[problem.file]].add(problem.row - 2)
     typed = {name: t.typed for name, t in tables.items()}
     raw = {name: t.raw for name, t in tables.items()}
     shown = {name: t.file for name, t in tables.items()}
-    problems += _cross_problems(typed, raw, shown, today)
+    problems += _cross_problems(typed, raw, shown, today, doubtful)
     problems += check_areas(typed, raw, shown, folder.meta, (folder.root / DATASET_META).as_posix())
-    return problems
+    return locate_in_workbooks(problems, tables)
 
 
 def validate_dataset(
     path: Path | str,
     forward_plan: Path | str | None = None,
     today: dt.date | None = None,
+    parameter_files: Path | str | None = None,
+    declared: Sequence[str] = (),
 ) -> list[Problem]:
     """Check the data set (and optionally the forward plan) and list every problem.
 
@@ -571,6 +600,11 @@ def validate_dataset(
         strategy must be scheduled in every financial year of the plan.
     today : datetime.date, optional
         The date periods must have ended by; ``date.today()`` when omitted.
+    parameter_files : path-like, optional
+        ``params/strategies``: each papermill parameters file must be a UTF-8 YAML
+        mapping of text values naming only ``declared`` parameters and a known strategy.
+    declared : sequence of str, optional
+        The parameters the strategy report's notebook declares.
 
     Returns
     -------
@@ -585,12 +619,16 @@ def validate_dataset(
     if forward_plan is not None:
         try:
             plan = load_forward_plan(forward_plan)
-        except (OSError, ValueError) as error:
-            problems.append(Problem(Path(forward_plan).as_posix(), None, None, None, str(error)))
+        except ForwardPlanError as error:
+            problems.append(error.problem)
         else:
             strategies = folder.tables.get("strategies")
             if strategies is not None:
                 problems += validate_forward_plan(plan, list(strategies.typed["strategy_id"]))
+    if parameter_files is not None and Path(parameter_files).is_dir():
+        table = folder.tables.get("strategies")
+        known = list(table.typed["strategy_id"]) if table is not None else []
+        problems += check_parameter_files(Path(parameter_files), declared, known)
     return problems
 
 
@@ -600,7 +638,12 @@ def _month_label(stamp: pd.Timestamp) -> str:
 
 
 def run_validate(
-    path: Path | str, forward_plan: Path | str | None = None, today: dt.date | None = None
+    path: Path | str,
+    forward_plan: Path | str | None = None,
+    today: dt.date | None = None,
+    every: bool = False,
+    parameter_files: Path | str | None = None,
+    declared: Sequence[str] = (),
 ) -> int:
     """Validate the data set for ``pcp validate`` and print the outcome.
 
@@ -612,6 +655,11 @@ def run_validate(
         The forward plan to check with it.
     today : datetime.date, optional
         The date periods must have ended by; ``date.today()`` when omitted.
+    every : bool, default False
+        List every problem; by default the fourth and later problems of one kind (same
+        file, column and expected value) are counted in one line.
+    parameter_files, declared : optional
+        The papermill parameters files to check too (see :func:`validate_dataset`).
 
     Returns
     -------
@@ -619,11 +667,19 @@ def run_validate(
         0 when valid (a short summary is printed), 1 when there are problems (one line
         each is printed).
     """
-    problems = validate_dataset(path, forward_plan=forward_plan, today=today)
+    problems = validate_dataset(
+        path,
+        forward_plan=forward_plan,
+        today=today,
+        parameter_files=parameter_files,
+        declared=declared,
+    )
     if problems:
-        for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s) found; nothing else was checked or changed.")
+        lines = summarise_problems(problems, per_kind=None if every else 3)
+        for line in lines:
+            print(line)
+        hidden = " (pcp validate --all lists every one)" if len(lines) < len(problems) else ""
+        print(f"{len(problems)} problem(s) found{hidden}; nothing else was checked or changed.")
         return 1
     # The summary reads the tables again rather than building a Dataset, so that this
     # module needs nothing from pcplib.data.dataset (which uses it to validate).
@@ -649,6 +705,9 @@ def run_validate(
         print(f"  force area {force} and {local} local authorities")
     if forward_plan is not None:
         print(f"  forward plan {Path(forward_plan).as_posix()} is valid")
+    if parameter_files is not None and Path(parameter_files).is_dir():
+        count = len(list(Path(parameter_files).glob("*.yaml")))
+        print(f"  {count} parameters file(s) in {Path(parameter_files).as_posix()} are valid")
     if bool(folder.meta.get("illustrative", False)):
         print(f"  {folder.meta.get('description', '')}")
     return 0

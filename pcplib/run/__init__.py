@@ -5,7 +5,10 @@ Each module holds one part of the pipeline, in the order a run goes through them
 - :mod:`~pcplib.run.options`: how a run executes (:class:`RunOptions`);
 - :mod:`~pcplib.run.plans`: which reports a command produces, into which folder;
 - :mod:`~pcplib.run.jobs`: the jobs (one notebook execution each), the plan and the results;
-- :mod:`~pcplib.run.validation`: the checks before anything runs (renderer, parameters, data);
+- :mod:`~pcplib.run.validation`: the checks before anything runs (renderer, output folder,
+  data, notebooks, each report's parameters against the data, the kernel);
+- :mod:`~pcplib.run.lock`: one run at a time into each output folder;
+- :mod:`~pcplib.run.runtime`: the kernels' runtime folder, and what killed runs left there;
 - :mod:`~pcplib.run.execute`: executing the jobs in parallel kernels, progress and summary;
 - :mod:`~pcplib.run.render`: one notebook through papermill and nbconvert (or Quarto) to HTML;
 - :mod:`~pcplib.run.pictures`: screenshots and PDFs of the reports, with
@@ -13,7 +16,8 @@ Each module holds one part of the pipeline, in the order a run goes through them
   pages in it;
 - :mod:`~pcplib.run.index`: ``index.html`` and the overall RAGs it shows;
 - :mod:`~pcplib.run.manifest`: ``manifest.json`` (hashes, versions, git commit);
-- :mod:`~pcplib.run.publish`: the temporary folder, atomic publishing, ``_failed/``, SIGTERM;
+- :mod:`~pcplib.run.publish`: the temporary folder, atomic publishing, ``_failed/``, SIGTERM,
+  tidying up after killed runs;
 - :mod:`~pcplib.run.log`: ``run.log``;
 - :mod:`~pcplib.run.months` and :mod:`~pcplib.run.errors`: month text, exit codes, ``RunError``;
 - :mod:`~pcplib.run.pipeline`: the entry points, calling the steps in order.
@@ -62,6 +66,7 @@ from pcplib.run.jobs import (
     plan_strategy_job,
     repo_parameter,
 )
+from pcplib.run.lock import LOCK_WAIT_SECONDS, LockHolder, hold_folder_lock, read_lock_holder
 from pcplib.run.log import logger, start_log, stop_log
 from pcplib.run.manifest import (
     PACKAGES,
@@ -106,10 +111,15 @@ from pcplib.run.publish import (
     publish_failures,
     publish_folder,
     remove_stale_staging,
+    tidy_output_folder,
 )
+from pcplib.run.runtime import process_runtime_dir, remove_dead_runtime_dirs
 from pcplib.run.validation import (
     RENDERERS,
+    check_job_parameters,
     check_jobs,
+    check_kernel,
+    check_output_location,
     check_renderer,
     describe_validated_data,
     load_inputs,
@@ -121,6 +131,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "INDEX_CSS",
+    "LOCK_WAIT_SECONDS",
     "MONTH_NAMES",
     "NOTEBOOKS",
     "NO_MEETING",
@@ -132,6 +143,7 @@ __all__ = [
     "THUMBNAIL_SIZE",
     "Job",
     "JobResult",
+    "LockHolder",
     "OverallRag",
     "RunError",
     "RunOptions",
@@ -142,7 +154,10 @@ __all__ = [
     "build_manifest",
     "build_public_plan",
     "build_run_plan",
+    "check_job_parameters",
     "check_jobs",
+    "check_kernel",
+    "check_output_location",
     "check_period",
     "check_renderer",
     "count_cpus",
@@ -161,6 +176,7 @@ __all__ = [
     "format_rag_cell",
     "handle_sigterm",
     "hash_file",
+    "hold_folder_lock",
     "known_strategies",
     "label_quarter_of",
     "load_inputs",
@@ -180,12 +196,15 @@ __all__ = [
     "plan_strategy_job",
     "prepare_staging",
     "print_summary",
+    "process_runtime_dir",
     "publish_failures",
     "publish_folder",
     "quarter_end_of",
     "read_git_commit",
+    "read_lock_holder",
     "read_package_versions",
     "read_today",
+    "remove_dead_runtime_dirs",
     "remove_stale_staging",
     "repo_parameter",
     "resolve_produced_at",
@@ -197,5 +216,6 @@ __all__ = [
     "stop_log",
     "summarise_overall",
     "summarise_overalls",
+    "tidy_output_folder",
     "write_json",
 ]

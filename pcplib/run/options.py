@@ -15,6 +15,7 @@ from typing import Any
 
 from pcplib.run import render
 from pcplib.run.errors import EXIT_USAGE, RunError
+from pcplib.run.lock import LOCK_WAIT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class RunOptions:
         when Chromium is installed; ``--no-screenshots`` turns it off.
     kernel_env : dict
         Environment variables added to every kernel's (the validated-data digest).
+    lock_wait : float
+        Seconds to wait for another run of the same folder to finish (``--wait``).
     """
 
     out_dir: Path
@@ -64,6 +67,7 @@ class RunOptions:
     today: date | None = None
     screenshots: bool = True
     kernel_env: dict[str, str] = field(default_factory=dict)
+    lock_wait: float = LOCK_WAIT_SECONDS
 
 
 def count_cpus() -> int:
@@ -161,10 +165,14 @@ def make_options(args: Any) -> RunOptions:
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise RunError(f"--jobs must be 1 or more, got {jobs}", EXIT_USAGE)
+    wait = getattr(args, "wait", None)
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    if not wait >= 0:  # also refuses NaN
+        raise RunError(f"--wait must be 0 or more seconds, got {wait:g}", EXIT_USAGE)
     return RunOptions(
-        out_dir=Path(args.out).resolve(),
-        data_dir=Path(args.data).resolve(),
-        forward_plan=Path(args.forward_plan).resolve(),
+        out_dir=resolve_option_path(args.out, "--out"),
+        data_dir=resolve_option_path(args.data, "--data"),
+        forward_plan=resolve_option_path(args.forward_plan, "--forward-plan"),
         jobs=jobs,
         renderer=args.renderer,
         pdf=args.pdf,
@@ -173,7 +181,38 @@ def make_options(args: Any) -> RunOptions:
         reproducible=reproducible,
         command=tuple(getattr(args, "argv", ()) or ()),
         today=read_today(args),
+        lock_wait=float(wait),
     )
+
+
+def resolve_option_path(path: Path | str, option: str) -> Path:
+    """Return an option's path made absolute, refusing a link that loops.
+
+    Parameters
+    ----------
+    path : path-like
+        The path given.
+    option : str
+        The option's name, for the message.
+
+    Returns
+    -------
+    Path
+        The absolute path, links followed.
+
+    Raises
+    ------
+    RunError
+        When following its links never ends (exit 2).
+    """
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError on a loop
+        raise RunError(
+            f"{option} {path}: a link that loops (it points, in the end, to itself); expected "
+            "a real folder or file",
+            EXIT_USAGE,
+        ) from exc
 
 
 def read_today(args: Any) -> date | None:

@@ -72,7 +72,10 @@ def picture_reports(
         taken, warning = browser.run_with_browser(None, capture)
     except Exception as exc:
         if pdf:
-            raise RuntimeError(f"PDFs could not be printed: {type(exc).__name__}: {exc}") from exc
+            # Playwright's messages run to dozens of lines (the browser's command line and
+            # log); the first says what happened.
+            first = (str(exc).strip().splitlines() or [""])[0]
+            raise RuntimeError(f"PDFs could not be printed: {type(exc).__name__}: {first}") from exc
         taken, warning = False, f"screenshots skipped: {type(exc).__name__}: {exc}"
     if not taken:
         for path in html_paths:

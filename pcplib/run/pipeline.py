@@ -30,17 +30,32 @@ Each step lives in a module of its own; :func:`execute_plan` calls them in order
 
 from __future__ import annotations
 
+import errno
 import sys
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import replace
 from typing import Any
 
 from rich.console import Console
 
-from pcplib.run import execute, index, jobs, manifest, pictures, plans, publish, render, validation
+from pcplib.run import (
+    execute,
+    index,
+    jobs,
+    lock,
+    manifest,
+    pictures,
+    plans,
+    publish,
+    render,
+    runtime,
+    validation,
+)
 from pcplib.run import judgements as run_judgements
-from pcplib.run.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, RunError
+from pcplib.run.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, RunError
 from pcplib.run.jobs import RunPlan
 from pcplib.run.log import logger, start_log, stop_log
 from pcplib.run.options import RunOptions, make_options
@@ -119,8 +134,11 @@ def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None)
     Returns
     -------
     int
-        0 when every report succeeded and was published, 1 when the data was invalid
-        or a report failed, 2 for a missing renderer, 130 when interrupted.
+        0 when every report succeeded and was published; 1 when the data was invalid, a
+        report failed, PDFs could not be printed or the outputs could not be written; 2
+        when nothing was run (a missing renderer, an unknown strategy or a year the data
+        do not cover, an output folder that is a file or cannot be written, another run
+        holding the folder); 130 when interrupted.
     """
     console = console or Console()
     destination = options.out_dir / plan.folder
@@ -137,8 +155,45 @@ def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None)
             return EXIT_INTERRUPTED
 
 
+def say(console: Console, text: str) -> None:
+    """Print one message as one line: no markup, no highlighting, never wrapped.
+
+    Parameters
+    ----------
+    console : rich.console.Console
+        Where to print.
+    text : str
+        The message.
+    """
+    console.print(text, highlight=False, markup=False, soft_wrap=True)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Say in a few words what could not be written, and why.
+
+    Parameters
+    ----------
+    exc : OSError
+        The error (a full disk, a read-only folder, a file in the way).
+
+    Returns
+    -------
+    str
+        Such as ``cannot write outputs/.tmp-2026-11-7/index.html: No space left on device``.
+    """
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"cannot write{where}: {reason}"
+
+
 def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
     """Do the work of :func:`run_plan` (which adds the interrupt handling).
+
+    Everything that can be checked is checked before anything is written: the
+    renderer, the output folder, the data set and the forward plan, the notebooks and
+    each report's parameters. The run then takes the output folder's lock (waiting for
+    another run of the same folder, or refusing), tidies up after killed runs, and
+    builds and publishes.
 
     Parameters
     ----------
@@ -160,22 +215,23 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
         On Ctrl-C or SIGTERM, after removing the temporary folder.
     """
     destination = options.out_dir / plan.folder
-    # Validate: nothing runs on invalid data or with a notebook that would refuse its parameters.
+    # Check: nothing runs on invalid data, and nothing is written before these pass.
     try:
         validation.check_renderer(options)
+        validation.check_output_location(options, plan.folder)
         dataset, problems = validation.load_inputs(options)
         if problems:
             console.print(
-                f"[bold red]The data set is invalid[/bold red] ({len(problems)} problem(s)); "
-                "nothing was run:",
-                highlight=False,
+                "[bold red]The data set is invalid[/bold red]; nothing was run:", highlight=False
             )
             for problem in problems:
-                console.print(f"  - {problem}", highlight=False, markup=False)
+                say(console, f"  - {problem}")
             return EXIT_FAILED
         validation.check_jobs(plan.jobs)
+        validation.check_job_parameters(plan.jobs, dataset)
+        validation.check_kernel(options)
     except RunError as exc:
-        console.print(f"pcp: {exc}", highlight=False, markup=False, soft_wrap=True)
+        say(console, f"pcp: {exc}")
         return exc.exit_code
     # Plan: strategy names for the index, and the validated data's digest for the kernels.
     plan = jobs.name_jobs(plan, dataset)
@@ -186,6 +242,92 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
             **validation.describe_validated_data(dataset, options.today),
         },
     )
+
+    def tell_waiting(holder: lock.LockHolder) -> None:
+        say(
+            console,
+            f"pcp: {destination} is being written by another run ({holder.describe()}); "
+            f"waiting up to {options.lock_wait:g} s for it to finish",
+        )
+
+    with ExitStack() as held:
+        # Lock: one run at a time into the folder, for the whole of the run.
+        try:
+            held.enter_context(
+                lock.hold_folder_lock(
+                    options.out_dir,
+                    plan.folder,
+                    wait=options.lock_wait,
+                    command=options.command,
+                    on_wait=tell_waiting,
+                )
+            )
+            # The kernels' own folder, made now so a temporary folder that cannot be
+            # written stops the run here rather than failing every report.
+            runtime.process_runtime_dir()
+        except RunError as exc:
+            say(console, f"pcp: {exc}")
+            return exc.exit_code
+        except OSError as exc:
+            denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+            wanted = "; expected an output folder this user can write to" if denied else ""
+            say(console, f"pcp: {describe_os_error(exc)}{wanted}; nothing was run")
+            return EXIT_USAGE
+        try:
+            # Tidy: what runs killed outright left (temporary folders, kernel files).
+            for left in publish.tidy_output_folder(options.out_dir, plan.folder):
+                say(console, f"pcp: tidied {left}, left by a run that was killed")
+            killed = runtime.remove_dead_runtime_dirs()
+            if killed:
+                say(console, f"pcp: removed the kernel files of {len(killed)} killed run(s)")
+            return build_and_publish(plan, options, console, dataset)
+        except OSError as exc:
+            say(
+                console,
+                f"pcp: {describe_os_error(exc)}; nothing was published; {destination} is unchanged",
+            )
+            return EXIT_FAILED
+        except Exception as exc:  # a bug: one line saying so, then the traceback to report
+            first = (str(exc).strip().splitlines() or [""])[0]
+            say(
+                console,
+                f"pcp: internal error ({type(exc).__name__}: {first}); nothing was published; "
+                f"{destination} is unchanged; please report this with the traceback below",
+            )
+            traceback.print_exc()
+            return EXIT_FAILED
+        finally:
+            runtime.remove_process_runtime_dir()
+
+
+def build_and_publish(plan: RunPlan, options: RunOptions, console: Console, dataset: Any) -> int:
+    """Build every report in a temporary folder and publish it if every report succeeded.
+
+    Parameters
+    ----------
+    plan : RunPlan
+        What to produce (checked).
+    options : RunOptions
+        How (with the kernels' environment).
+    console : rich.console.Console
+        Where messages, progress and the summary go.
+    dataset : pcplib.data.Dataset
+        The validated data set.
+
+    Returns
+    -------
+    int
+        0 published, 1 a report failed or PDFs could not be printed.
+
+    Raises
+    ------
+    OSError
+        When the outputs cannot be written (a full disk); the temporary folder is removed
+        and nothing is published.
+    KeyboardInterrupt
+        On Ctrl-C or SIGTERM, after removing the temporary folder.
+    """
+    destination = options.out_dir / plan.folder
     # Stage: a temporary folder beside the destination, the run's log in it.
     staging = publish.prepare_staging(options.out_dir, plan.folder)
     handlers = start_log(staging / "run.log", console)
@@ -271,6 +413,7 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
                 f"[bold red]{len(failed)} report(s) failed.[/bold red] The last good outputs "
                 f"in {destination} are unchanged; failed notebooks and the log are in {target}",
                 highlight=False,
+                soft_wrap=True,
             )
             return EXIT_FAILED
         # Judgements, index, then publish.

@@ -57,8 +57,9 @@ def load_plan(forward_plan: Path) -> Any:
 
     try:
         return load_forward_plan(forward_plan)
-    except (OSError, ValueError) as exc:
-        raise RunError(f"forward plan {forward_plan}: {exc}") from exc
+    except ValueError as exc:
+        # The message is one line naming the file, the line and what was expected.
+        raise RunError(str(exc)) from exc
 
 
 def resolve_slot_spec(plan: Any, spec: str, today: date | None) -> Any:
@@ -139,6 +140,37 @@ def known_strategies(forward_plan: Any) -> list[str]:
     for slot in forward_plan.slots:
         ordered.update(dict.fromkeys(slot.strategies))
     return list(ordered)
+
+
+def check_strategies(strategies: list[str], known: list[str]) -> None:
+    """Refuse ``--strategy`` ids the forward plan does not schedule, before anything runs.
+
+    The forward plan is checked against the data set's strategies, so its ids are the
+    ones a report can be built for.
+
+    Parameters
+    ----------
+    strategies : list of str
+        The ids given.
+    known : list of str
+        The forward plan's strategies.
+
+    Raises
+    ------
+    RunError
+        Naming the first unknown id, a near miss and the known ids (exit 2).
+    """
+    import difflib
+
+    for strategy in strategies:
+        if strategy not in known:
+            near = difflib.get_close_matches(strategy, known, n=1, cutoff=0.75)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise RunError(
+                f"--strategy {strategy}: unknown strategy{hint}; expected one of: "
+                f"{', '.join(known)}",
+                EXIT_USAGE,
+            )
 
 
 def derive_slot_for_period(plan: Any, period_end: str) -> str:
@@ -265,6 +297,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         heading = f"Every delivery strategy, data to {format_month(period)}"
     else:
         strategies = list(dict.fromkeys(args.strategy))
+        check_strategies(strategies, known_strategies(forward_plan))
         folder = f"{strategies[0]}-{period}" if len(strategies) == 1 else f"strategies-{period}"
         heading = f"Delivery strategy reports, data to {format_month(period)}"
     # Each report names the meeting that reviews it on this period, or says there is none.

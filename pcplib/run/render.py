@@ -68,6 +68,9 @@ def get_kernel_manager_class() -> type[AsyncKernelManager]:
 
         Kernels talk over local IPC sockets rather than TCP: they never leave the
         machine, and ipykernel does not warn about unencrypted TCP on every start.
+        Their socket and connection files go in this runner process's own runtime
+        folder (:mod:`pcplib.run.runtime`), so that what a killed run leaves behind
+        can be found and removed by the next run.
 
         Attributes
         ----------
@@ -78,13 +81,16 @@ def get_kernel_manager_class() -> type[AsyncKernelManager]:
         extra_env: dict[str, str] = {}
 
         def __init__(self, **kwargs: Any) -> None:
+            from pcplib.run.runtime import process_runtime_dir
+
+            folder = process_runtime_dir()
+            name = f"kernel-{uuid.uuid4().hex[:16]}"
             kwargs.setdefault("transport", "ipc")
             if kwargs["transport"] == "ipc":
                 # IPC sockets are files named after ``ip``; the default ("kernel-ipc" in the
                 # working directory) would be shared by kernels running side by side.
-                kwargs.setdefault(
-                    "ip", os.path.join(tempfile.gettempdir(), f"pcp-kernel-{uuid.uuid4().hex[:16]}")
-                )
+                kwargs.setdefault("ip", str(folder / name))
+            kwargs.setdefault("connection_file", str(folder / f"{name}.json"))
             super().__init__(**kwargs)
 
         async def start_kernel(self, **kw: Any) -> None:

@@ -1,14 +1,17 @@
 """The checks before anything runs.
 
-The chosen renderer (and, with ``--pdf``, Chromium) must be installed, every
-notebook must declare every parameter passed to it, and the data set and the
-forward plan must be valid. The data set is validated once, here; each report's
-kernel is told the digest of the validated bytes (``PCP_VALIDATED_SHA256``) so its
-``load_dataset`` skips a second schema pass when it reads exactly those bytes.
+The chosen renderer (and, with ``--pdf``, Chromium) must be installed, the output
+folder must be a folder the run can publish into, every notebook must declare every
+parameter passed to it, the data set and the forward plan must be valid, and each
+report's parameters must make sense for that data (a known strategy, a year the data
+cover). The data set is validated once, here; each report's kernel is told the digest
+of the validated bytes (``PCP_VALIDATED_SHA256``) so its ``load_dataset`` skips a
+second schema pass when it reads exactly those bytes.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -53,6 +56,63 @@ def check_renderer(options: RunOptions) -> None:
             )
 
 
+def check_output_location(options: RunOptions, folder: str) -> None:
+    """Check the run can publish ``options.out_dir / folder``, before anything is written.
+
+    Parameters
+    ----------
+    options : RunOptions
+        The run's options (``out_dir``, ``data_dir``).
+    folder : str
+        The run's folder name.
+
+    Raises
+    ------
+    RunError
+        When ``--out`` or a folder above it is a file, when the destination is a file
+        or a link (publishing replaces the folder whole), or when ``--out`` is inside
+        the data set, whose files are only ever read (exit 2).
+    """
+    out_dir = options.out_dir
+    for above in [out_dir, *out_dir.parents]:
+        if above.exists() and not above.is_dir():
+            where = "" if above == out_dir else f" ({above} is a file)"
+            raise RunError(
+                f"--out {out_dir}: expected a folder for the reports, but it is not one"
+                f"{where}; remove the file or choose another --out",
+                EXIT_USAGE,
+            )
+        if above.is_dir():
+            break
+    destination = out_dir / folder
+    if destination.is_symlink():
+        raise RunError(
+            f"{destination} is a link (to {destination.readlink()}): expected a folder, which "
+            "a run replaces whole when it publishes; remove the link or choose another --out",
+            EXIT_USAGE,
+        )
+    if destination.exists() and not destination.is_dir():
+        raise RunError(
+            f"{destination} is a file: expected the reports' folder there (or nothing); move "
+            "the file away and run again",
+            EXIT_USAGE,
+        )
+    failed = destination / "_failed"
+    if failed.exists() and not failed.is_dir():
+        raise RunError(
+            f"{failed} is a file: expected the folder where a failed run's notebooks go; "
+            "move the file away and run again",
+            EXIT_USAGE,
+        )
+    data = options.data_dir.resolve()
+    if out_dir.resolve() == data or data in out_dir.resolve().parents:
+        raise RunError(
+            f"--out {out_dir} is inside the data set {data}, whose files are only ever read: "
+            "choose an output folder outside it",
+            EXIT_USAGE,
+        )
+
+
 def check_jobs(jobs: Sequence[Job]) -> None:
     """Check every job's notebook exists and declares every parameter passed to it.
 
@@ -71,9 +131,74 @@ def check_jobs(jobs: Sequence[Job]) -> None:
         if not path.is_file():
             raise RunError(f"notebook {path} not found (needed for report {job.name!r})")
         try:
-            render.check_parameters(notebook_path(job.notebook), job.parameters)
+            render.read_notebook_parameters(path)
+        except Exception as exc:  # nbformat and papermill raise several kinds; each is one line
+            first = (str(exc).strip().splitlines() or [""])[0][:120]
+            raise RunError(
+                f"notebook {path} cannot be read ({type(exc).__name__}: {first}); expected a "
+                "Jupyter notebook (restore it with git checkout, or resolve a merge conflict)"
+            ) from exc
+        try:
+            render.check_parameters(path, job.parameters)
         except ValueError as exc:
             raise RunError(str(exc)) from exc
+
+
+def check_kernel(options: RunOptions) -> None:
+    """Check the Jupyter kernel the reports run in is installed, before anything runs.
+
+    Parameters
+    ----------
+    options : RunOptions
+        The run's options (``kernel_name``).
+
+    Raises
+    ------
+    RunError
+        When no kernel of that name is installed (exit 2), saying how to install it.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(options.kernel_name)
+    except NoSuchKernel as exc:
+        raise RunError(
+            f"the Jupyter kernel {options.kernel_name!r} is not installed; install it with "
+            "make setup (or: .venv/bin/python -m ipykernel install --sys-prefix --name pcp)",
+            EXIT_USAGE,
+        ) from exc
+
+
+def check_job_parameters(jobs: Sequence[Job], dataset: Any) -> None:
+    """Check each report's parameters against the data, as its notebook would, before any kernel.
+
+    A strategy the data set does not have, or a year or quarter before the data, would
+    otherwise start a kernel and fail in the notebook's first cell.
+
+    Parameters
+    ----------
+    jobs : sequence of Job
+        The planned jobs.
+    dataset : pcplib.data.Dataset
+        The validated data set (anything else, such as a test's stand-in, is not checked).
+
+    Raises
+    ------
+    RunError
+        Naming the report and the parameter at fault, with what was expected (exit 2).
+    """
+    from pcplib.assessment.scope import ParameterError, check_parameters
+    from pcplib.data import Dataset
+
+    if not isinstance(dataset, Dataset):
+        return
+    checked = set(inspect.signature(check_parameters).parameters) - {"dataset"}
+    for job in jobs:
+        given = {k: v for k, v in job.parameters.items() if k in checked}
+        try:
+            check_parameters(dataset, **given)
+        except ParameterError as exc:
+            raise RunError(f"report {job.name}: {exc}", EXIT_USAGE) from exc
 
 
 def load_inputs(options: RunOptions) -> tuple[Any, list[str]]:
@@ -91,31 +216,35 @@ def load_inputs(options: RunOptions) -> tuple[Any, list[str]]:
     Returns
     -------
     tuple
-        ``(dataset or None, problems)``: every problem as a line of text; the data set
-        only when there are none.
+        ``(dataset or None, problems)``: every problem as a line of text (a long run of
+        one problem counted in one line); the data set only when there are none.
     """
-    from pcplib.data import DataValidationError, load_dataset, validate_dataset
+    from pcplib.data import (
+        DataValidationError,
+        load_dataset,
+        summarise_problems,
+        validate_dataset,
+    )
 
-    if not options.data_dir.is_dir():
-        return None, [f"{options.data_dir}: data folder not found"]
     try:
         # Parsing only: the full check follows (a missing table is reported by it too).
         dataset = load_dataset(options.data_dir, validate=False, today=options.today)
     except DataValidationError:
         dataset = None
-    problems = [
-        str(p)
-        for p in validate_dataset(
-            options.data_dir, forward_plan=options.forward_plan, today=options.today
-        )
-    ]
+    problems = summarise_problems(
+        validate_dataset(options.data_dir, forward_plan=options.forward_plan, today=options.today)
+    )
     if problems or dataset is None:
         return None, problems or [f"{options.data_dir}: the data set could not be read"]
-    changed = [
-        relative
-        for relative, sha256 in dict(dataset.files).items()
-        if hash_file(options.data_dir / relative) != sha256
-    ]
+
+    def unchanged(relative: str, sha256: str) -> bool:
+        try:
+            return hash_file(options.data_dir / relative) == sha256
+        except OSError:
+            return False
+
+    files = dict(dataset.files)
+    changed = [relative for relative, sha in files.items() if not unchanged(relative, sha)]
     if changed:
         return None, [
             f"{options.data_dir / relative}: changed while it was being validated; run again"

@@ -253,7 +253,10 @@ def test_plain_papermill_with_a_parameters_file(repo_root, tmp_path):
 @pytest.mark.parametrize(
     ("parameters", "message"),
     [
-        ({"strategy": "vawgx"}, "unknown strategy 'vawgx'; expected one of: police-estate"),
+        (
+            {"strategy": "vawgx"},
+            "unknown strategy 'vawgx' (did you mean 'vawg'?); expected one of: police-estate",
+        ),
         ({"period_end": "2026-13"}, "period_end: cannot read month '2026-13'"),
     ],
 )

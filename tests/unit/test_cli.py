@@ -108,7 +108,10 @@ def test_run_and_public_dispatch_to_the_runner(monkeypatch) -> None:
 def test_validate_and_plan_dispatch_to_their_modules(monkeypatch) -> None:
     calls = []
     data = ModuleType("pcplib.data")
-    data.run_validate = lambda path, forward_plan: calls.append(("validate", str(path))) or 1
+    data.run_validate = lambda path, forward_plan, **checks: (
+        calls.append(("validate", str(path))) or 1
+    )
+    data.read_notebook_parameter_names = lambda notebook: []
     plan = ModuleType("pcplib.forward_plan")
     plan.print_plan = lambda path: calls.append(("plan", str(path))) or 0
     monkeypatch.setitem(sys.modules, "pcplib.data", data)

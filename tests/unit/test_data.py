@@ -21,6 +21,7 @@ from pcplib.data import (
     run_validate,
     validate_dataset,
 )
+from pcplib.data.read import NUMBER_EXPECTED
 
 TODAY = dt.date(2026, 11, 23)
 OBS = "observations/observations.csv"
@@ -174,7 +175,7 @@ def test_problem_message_format() -> None:
         "data/observations/observations.csv, row 14, column value: 'abc' — expected a number"
     )
     whole_file = Problem("data/dataset.yaml", None, None, None, "a dataset.yaml")
-    assert str(whole_file) == "data/dataset.yaml: — expected a dataset.yaml"
+    assert str(whole_file) == "data/dataset.yaml: expected a dataset.yaml"
 
 
 def test_load_raises_with_every_problem(sample: Path) -> None:
@@ -199,7 +200,7 @@ def test_non_numeric_value(sample: Path) -> None:
     edit_cell(sample, OBS, 14, "value", "abc")
     problem = only_problem(sample)
     assert str(problem) == (
-        f"{(sample / OBS).as_posix()}, row 14, column value: 'abc' — expected a number"
+        f"{(sample / OBS).as_posix()}, row 14, column value: 'abc' — expected {NUMBER_EXPECTED}"
     )
 
 
@@ -558,7 +559,9 @@ def test_run_validate_problems(sample: Path, capsys) -> None:
     code = run_validate(sample, today=TODAY)
     lines = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert f"{(sample / OBS).as_posix()}, row 14, column value: 'abc' — expected a number" in lines
+    wanted = f"{(sample / OBS).as_posix()}, row 14, column value: 'abc'"
+    wanted += f" — expected {NUMBER_EXPECTED}"
+    assert wanted in lines
     assert lines[-1].startswith("2 problem(s) found")
 
 

@@ -165,11 +165,11 @@ def test_strategy_never_scheduled_in_a_year(tmp_path: Path) -> None:
         ),
         (
             [{"year": "2026/27", "slots": [{"slot": "2026-5", "strategies": ["a"]}]}],
-            "expected YYYY-MM",
+            "expected a month written YYYY-MM",
         ),
         (
             [{"year": "2026/28", "slots": [{"slot": "2026-05", "strategies": ["a"]}]}],
-            "expected like '2026/27'",
+            "expected a financial year written like '2026/27'",
         ),
         (
             [{"year": "2026/27", "slots": [{"slot": "2026-05", "strategies": []}]}],

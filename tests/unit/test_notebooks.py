@@ -85,3 +85,20 @@ def test_notebooks_stay_thin(repo_root, name):
     assert not [n for n in ast.walk(tree) if isinstance(n, banned)]
     assert "resolve_repo_path" in code
     assert "check_parameters" in code
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_first_setup_cell_refuses_parameters_the_notebook_does_not_declare(repo_root, name):
+    nb = nbformat.read(_path(repo_root, name), as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    setup = ast.parse(nb.cells[index + 1].source)
+    calls = [
+        node
+        for node in ast.walk(setup)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "check_injected_parameters"
+    ]
+    assert len(calls) == 1, f"{name}: the setup cell must call report.check_injected_parameters"
+    declared = ast.literal_eval(calls[0].args[1])
+    assert list(declared) == list(NOTEBOOKS[name]), f"{name}: declared names out of date"

@@ -143,7 +143,7 @@ def expect_error(police_uk, tmp_path: Path, members: dict[str, str], *fragments:
 def test_bad_zip_is_named(tmp_path: Path) -> None:
     path = tmp_path / "broken.zip"
     path.write_bytes(b"this is not a zip")
-    with pytest.raises(PoliceUkError, match=r"broken\.zip: — expected a zip archive"):
+    with pytest.raises(PoliceUkError, match=r"broken\.zip: expected a zip archive"):
         list_street_files([path])
 
 

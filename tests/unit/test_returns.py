@@ -512,12 +512,12 @@ def _identity_edited(wb: Any) -> None:
         (_ratio_disagrees, "Measures!E11: '80' — expected numerator / denominator × 100"),
         (_bad_status, "Commitments!E2: 'done' — expected the status chosen from the list"),
         (_bad_score, "Risks!C4: '7' — expected a whole number from 1 (lowest) to 5"),
-        (_risk_without_description, "Risks!B5: — expected a description of the risk"),
+        (_risk_without_description, "Risks!B5: expected a description of the risk"),
         (_bad_month, "Actions!B5: 'Nov 26' — expected the month of the meeting"),
-        (_inserted_row, "Measures!A3: — expected 'np-officers', as the template wrote it"),
+        (_inserted_row, "Measures!A3: expected 'np-officers', as the template wrote it"),
         (_note_outside, "Measures!N4: 'see e-mail' — expected nothing outside the template's"),
-        (_sheet_removed, "Risks: — expected a sheet named 'Risks'"),
-        (_identity_edited, "_return: — expected the identity sheet as the template wrote it"),
+        (_sheet_removed, "Risks: expected a sheet named 'Risks'"),
+        (_identity_edited, "_return: expected the identity sheet as the template wrote it"),
         (_edit_identity("strategy_id", "space-policing"), "_return!B4: 'space-policing' —"),
         (_edit_identity("template_version", "0"), "_return!B3: '0' — expected template version"),
         (_edit_identity("quarter", "2026/27 Q3"), "expected a quarter that has ended"),
@@ -545,8 +545,8 @@ def test_a_file_that_is_not_a_return_is_refused(data: Path, tmp_path: Path) -> N
     before = hashes(data)
     outcome = load([text, plain], data)
     lines = problem_lines(outcome)
-    assert lines[0].startswith("notes.xlsx: — expected an Excel workbook (.xlsx)")
-    assert lines[1].startswith("plain.xlsx: — expected a quarterly return made by pcp returns")
+    assert lines[0].startswith("notes.xlsx: expected an Excel workbook (.xlsx) that opens")
+    assert lines[1].startswith("plain.xlsx: expected a quarterly return made by pcp returns")
     assert hashes(data) == before
 
 
@@ -690,7 +690,7 @@ def test_a_table_kept_as_a_workbook_is_not_merged_into(filled: Path, data: Path)
     (data / "narrative/narrative.csv").unlink()
     before = hashes(data)
     [line] = problem_lines(load([filled], data))
-    assert "narrative/narrative.xlsx: — expected a CSV table (narrative/narrative.csv)" in line
+    assert "narrative/narrative.xlsx: expected a CSV table (narrative/narrative.csv)" in line
     assert hashes(data) == before
 
 

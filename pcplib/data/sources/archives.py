@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
-__all__ = ["MEMBER_ERRORS", "MemberUnpacker", "copy_as_gzip", "open_text"]
+__all__ = ["MEMBER_ERRORS", "MemberUnpacker", "copy_as_gzip", "locate_bad_utf8", "open_text"]
 
 MEMBER_ERRORS = (zipfile.BadZipFile, OSError, EOFError, KeyError, struct.error)
 """What reading a damaged or missing archive member can raise."""
@@ -81,6 +81,32 @@ def open_text(path: Path) -> IO[str]:
     if path.suffix == ".gz":
         return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
     return path.open(encoding="utf-8-sig", newline="")
+
+
+def locate_bad_utf8(path: Path) -> tuple[int, int] | None:
+    """Find the first line of a CSV file, plain or gzip, holding bytes that are not UTF-8.
+
+    Python's text reader reports a decoding error by its position in a block it read
+    ahead, which names no row; this finds the line to name.
+
+    Parameters
+    ----------
+    path : Path
+        A ``.csv`` or ``.csv.gz`` file.
+
+    Returns
+    -------
+    tuple of (int, int) or None
+        The 1-based line and the first bad byte's value, or None when it is all UTF-8.
+    """
+    opened = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    with opened as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return number, line[error.start]
+    return None
 
 
 class MemberUnpacker:

@@ -109,6 +109,53 @@ def _select_force(
     return counts[keep].reset_index(drop=True), files[files["force"].isin(kept)]
 
 
+def check_destinations(counts: Path | None, data: Path | None) -> str:
+    """Say what is wrong with ``--counts`` and ``--data``, before any file is read.
+
+    Parameters
+    ----------
+    counts : Path or None
+        Where the counts are to be written.
+    data : Path or None
+        The data set to update.
+
+    Returns
+    -------
+    str
+        One line naming the option and what was expected; empty when both can be used.
+    """
+    if counts is not None:
+        if counts.is_dir():
+            return (
+                f"--counts {counts}: a folder; expected a file to write the counts to "
+                "(such as counts.csv)"
+            )
+        for above in counts.parents:
+            if above.exists() and not above.is_dir():
+                return f"--counts {counts}: {above} is a file; expected a folder to write into"
+            if above.is_dir():
+                break
+    if data is not None and not data.is_dir():
+        state = "it is a file" if data.exists() else "it does not exist"
+        return f"--data {data}: expected a data set folder ({state})"
+    return ""
+
+
+def _say_refused(problems: list, message: str) -> int:
+    """Print each problem on a line and why nothing was written; return exit code 1."""
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    print(f"Refused: {message}", file=sys.stderr)
+    return 1
+
+
+def _say_unwritable(error: OSError) -> int:
+    """Print, in one line, what could not be written and why; return exit code 1."""
+    where = f" {error.filename}" if error.filename else ""
+    print(f"error: cannot write{where}: {error.strerror or error}", file=sys.stderr)
+    return 1
+
+
 def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
     """Run ``pcp source police-uk`` from parsed arguments.
 
@@ -125,6 +172,7 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
         0 done, 1 a malformed input or a refused update (nothing written), 2 neither
         ``--counts`` nor ``--data`` given.
     """
+    from pcplib.data import DataValidationError
     from pcplib.data.sources.police_uk import (
         PoliceUkError,
         count_street_crimes,
@@ -140,6 +188,11 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
 
     if args.counts is None and args.data is None:
         print("pcp source police-uk: give --counts FILE, --data DIR or both", file=sys.stderr)
+        return 2
+    wrong = check_destinations(args.counts, args.data)
+    if wrong:
+        # Said before the archives are read: reading a large download takes a while.
+        print(f"pcp source police-uk: {wrong}; nothing was read or written", file=sys.stderr)
         return 2
     try:
         street, skipped = list_street_files(args.paths)
@@ -173,10 +226,12 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
             # Checked before anything is written, so a refused update writes no counts either.
             check_update(plan, today=today)
         except UpdateRefusedError as error:
-            for problem in error.problems:
-                print(f"  {problem}", file=sys.stderr)
-            print(f"Refused: {error}", file=sys.stderr)
-            return 1
+            return _say_refused(error.problems, str(error))
+        except DataValidationError as error:
+            # The data set itself cannot be read: its problems, not a traceback.
+            return _say_refused(
+                error.problems, f"the data set {args.data} cannot be read; nothing was written"
+            )
     if args.dry_run:
         if args.counts is not None:
             print(f"Would write {_number(len(counts))} rows of counts to {args.counts.as_posix()}")
@@ -185,16 +240,18 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
         print("Dry run: nothing was written.")
         return 0
     if args.counts is not None:
-        write_counts(counts, args.counts)
+        try:
+            write_counts(counts, args.counts)
+        except OSError as error:
+            return _say_unwritable(error)
         print(f"Wrote {_number(len(counts))} rows of counts to {args.counts.as_posix()}")
     if plan is not None:
         try:
             written = write_update(plan)
         except UpdateRefusedError as error:
-            for problem in error.problems:
-                print(f"  {problem}", file=sys.stderr)
-            print(f"Refused: {error}", file=sys.stderr)
-            return 1
+            return _say_refused(error.problems, str(error))
+        except OSError as error:
+            return _say_unwritable(error)
         target = (plan.root / "observations" / "observations.csv").as_posix()
         print(
             f"Updated {target}" if written else f"No change: {target} already holds these figures"

@@ -38,9 +38,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pandas as pd
 
+from pcplib.data.cells import UTF8_EXPECTED
 from pcplib.data.problems import Problem
 from pcplib.data.schemas import POLICE_UK_CRIME_TYPES
-from pcplib.data.sources.archives import MEMBER_ERRORS, MemberUnpacker, open_text
+from pcplib.data.sources.archives import (
+    MEMBER_ERRORS,
+    MemberUnpacker,
+    locate_bad_utf8,
+    open_text,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -383,12 +389,30 @@ def _batches(files: Sequence[StreetFile], limit: int) -> Iterator[list[StreetFil
         yield batch
 
 
+def _fail_undecodable(path: Path, file: StreetFile, error: Exception) -> None:
+    """Raise a located error for bytes that are not UTF-8, naming their row."""
+    found = locate_bad_utf8(path)
+    if found is None:
+        _fail(file.shown, None, None, None, f"a readable CSV file in UTF-8 ({error})")
+    line, byte = found
+    _fail(
+        file.shown,
+        line,
+        None,
+        None,
+        f"{UTF8_EXPECTED}: byte 0x{byte:02X} is not UTF-8 (perhaps Windows-1252 or Latin-1)",
+    )
+
+
 def _check_header(path: Path, file: StreetFile) -> None:
     """Check a street file's header row is data.police.uk's street-level columns."""
     with open_text(path) as handle:
         try:
             header = next(csv.reader(handle), None)
-        except (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error) as error:
+        except UnicodeDecodeError as error:
+            # The text reader decodes ahead of the header: the bad byte may be rows later.
+            _fail_undecodable(path, file, error)
+        except (csv.Error, OSError, EOFError, zlib.error) as error:
             _fail(file.shown, 1, None, None, f"a CSV header row in UTF-8 ({error})")
     if header is None:
         _fail(file.shown, 1, None, None, "a header row (the file is empty)")
@@ -418,6 +442,35 @@ def _locate_row(path: Path, test: Callable[[list[str]], bool]) -> tuple[int, lis
     return None
 
 
+def _fail_unclosed_quote(path: Path, file: StreetFile) -> None:
+    """Raise a located error for a quote that is never closed, if the file has one.
+
+    A quote left open runs into the rows after it: the row it opens in is the one to
+    name, not the row where reading finally failed. Street files hold no line breaks
+    inside cells, so a record spanning lines is such a quote too.
+    """
+    with open_text(path) as handle:
+        reader = csv.reader(handle, strict=True)
+        start = 1
+        try:
+            for _ in reader:
+                if reader.line_num > start:
+                    break
+                start = reader.line_num + 1
+            else:
+                return
+        except csv.Error:
+            pass  # strict reading stopped inside the record that starts on ``start``
+    _fail(
+        file.shown,
+        start,
+        None,
+        None,
+        f"a closing quote: an unclosed quote starting in row {start} runs into the rows "
+        "after it; close the quote, or remove it",
+    )
+
+
 def _report_unreadable(
     paths: Sequence[Path], batch: Sequence[StreetFile], error: Exception
 ) -> NoReturn:
@@ -425,8 +478,11 @@ def _report_unreadable(
     width = len(STREET_COLUMNS)
     for path, file in zip(paths, batch, strict=True):
         try:
+            _fail_unclosed_quote(path, file)
             found = _locate_row(path, lambda record: len(record) != width)
-        except (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error) as problem:
+        except UnicodeDecodeError as problem:
+            _fail_undecodable(path, file, problem)
+        except (csv.Error, OSError, EOFError, zlib.error) as problem:
             _fail(file.shown, None, None, None, f"a readable CSV file in UTF-8 ({problem})")
         if found is not None:
             number, record = found

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.data.cells import WORKBOOK_EXPECTED, describe_workbook_error
+from pcplib.data.problems import quote_value
 from pcplib.data.read import cell_text
 from pcplib.data.schemas import (
     ACTION_STATUSES,
@@ -102,8 +104,9 @@ class ReturnProblem:
 
     def __str__(self) -> str:
         where = self.workbook if self.place is None else f"{self.workbook}, {self.place}"
-        shown = f" {self.value!r}" if self.value is not None else ""
-        return f"{where}:{shown} — expected {self.expected}"
+        if self.value is None:
+            return f"{where}: expected {self.expected}"
+        return f"{where}: {quote_value(self.value)} — expected {self.expected}"
 
 
 @dataclass(frozen=True)
@@ -663,7 +666,7 @@ def read_return(
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        reader.report(None, None, f"an Excel workbook (.xlsx) ({type(error).__name__})")
+        reader.report(None, None, f"{WORKBOOK_EXPECTED}: {describe_workbook_error(data, error)}")
         return None, reader.problems
     if IDENTITY_SHEET not in wb.sheetnames:
         reader.report(

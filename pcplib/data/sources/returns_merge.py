@@ -648,12 +648,20 @@ def run_returns_load(args: argparse.Namespace, echo: Callable[[str], None] = pri
     except ValueError:
         echo(f"--today {args.today!r}: expected a date YYYY-MM-DD")
         return EXIT_USAGE
-    missing = [f for f in args.files if not Path(f).is_file()]
-    if missing:
-        echo(f"{Path(missing[0]).as_posix()}: no such file")
-        return EXIT_USAGE
+    for file in (Path(f) for f in args.files):
+        if not file.is_file():
+            state = (
+                "a folder"
+                if file.is_dir()
+                else "a link to nothing, or a link loop"
+                if file.is_symlink()
+                else "no such file"
+            )
+            echo(f"{file.as_posix()}: {state}; expected a return workbook (.xlsx)")
+            return EXIT_USAGE
     if not Path(args.data).is_dir():
-        echo(f"{Path(args.data).as_posix()}: no such data folder")
+        state = "a file" if Path(args.data).exists() else "no such data folder"
+        echo(f"{Path(args.data).as_posix()}: {state}; expected a data set folder")
         return EXIT_USAGE
     try:
         outcome = load_returns(

@@ -654,11 +654,21 @@ def run_returns_template(args: argparse.Namespace) -> int:
         else default_template_path(s, quarter, out)
         for s in strategies
     ]  # fmt: skip
-    existing = [t for t in targets if t.exists()]
+    existing = [t for t in targets if t.exists() or t.is_symlink()]
     if existing:
         print(f"{existing[0].as_posix()} exists; remove it or choose another --out")
         return EXIT_USAGE
+    for target in targets:
+        blocked = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+        if blocked is not None:
+            print(f"--out {target.as_posix()}: {blocked.as_posix()} is a file; expected a folder")
+            return EXIT_USAGE
     for strategy_id, target in zip(strategies, targets, strict=True):
-        write_return_template(dataset, strategy_id, quarter, target, plan=plan)
+        try:
+            write_return_template(dataset, strategy_id, quarter, target, plan=plan)
+        except OSError as error:
+            where = error.filename or target.as_posix()
+            print(f"cannot write {where}: {error.strerror or error}; nothing half written is left")
+            return EXIT_INVALID
         print(f"wrote {target.as_posix()}")
     return EXIT_DONE
