@@ -40,6 +40,7 @@ NARRATIVE = "narrative/narrative.csv"
 STRATEGY_PARAMETERS = (
     "strategy",
     "slot",
+    "meeting",
     "period_end",
     "data_dir",
     "spc_rules",
@@ -535,7 +536,7 @@ def test_a_misspelt_injected_parameter_is_refused_in_one_line() -> None:
         check_injected_parameters(namespace, STRATEGY_PARAMETERS)
     message = str(caught.value)
     assert message.startswith("unknown parameter 'stratgy' (did you mean 'strategy'?)")
-    assert "expected only strategy, slot, period_end" in message
+    assert "expected only strategy, slot, meeting, period_end" in message
     assert caught.value._render_traceback_() == [f"ParameterError: {message}"]
 
 
@@ -592,7 +593,7 @@ def test_the_shipped_parameters_files_are_valid(data_dir: Path, repo_root: Path)
         (
             b'stratgy: "vawg"\nslot: "2026-11"\n',
             "row 1, column stratgy: expected only the report's parameters (did you mean "
-            "'strategy'?): strategy, slot, period_end",
+            "'strategy'?): strategy, slot, meeting, period_end",
         ),
         (b"- vawg\n- 2026-11\n", "vawg.yaml: 'list' — expected a mapping of parameter names"),
         ('strategy: "vawg"\nslot: "caf\u00e9"\n'.encode("latin-1"), "row 2: expected UTF-8 text"),
@@ -628,7 +629,7 @@ def test_pcp_validate_checks_the_parameters_files(
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith(
         "vawg.yaml, row 1, column stratgy: expected only the report's "
-        "parameters (did you mean 'strategy'?): strategy, slot, period_end, "
+        "parameters (did you mean 'strategy'?): strategy, slot, meeting, period_end, "
         "data_dir, spc_rules, audience, produced_at"
     )
 
@@ -786,3 +787,11 @@ def test_trailing_empty_cells_on_every_row_are_accepted(sample: Path) -> None:
     rows = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     path.write_text("\n".join([rows[0], *(row + ",," for row in rows[1:])]) + "\n", "utf-8")
     assert lines_for(sample) == []
+
+
+def test_commitments_and_narrative_may_be_empty(sample: Path) -> None:
+    # A new data set may have no commitments or narrative yet: header-only files load.
+    for name in ("commitments/commitments.csv", "narrative/narrative.csv"):
+        keep_header_only(sample / name)
+    dataset = load_dataset(sample, today=TODAY)
+    assert dataset.commitments.empty and dataset.narrative.empty

@@ -32,12 +32,11 @@ from pcplib.run import judgements as run_judgements
 from pcplib.run import lock, publish, runtime
 
 STRATEGY_PARAMETERS = (
-    'strategy = "example"\nslot = ""\nperiod_end = ""\ndata_dir = "data"\n'
+    'strategy = "example"\nslot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\n'
     'spc_rules = "mdc"\naudience = "cgb"\nproduced_at = ""\n'
 )
 OVERVIEW_PARAMETERS = (
-    'slot = ""\nperiod_end = ""\ndata_dir = "data"\nreference_dir = "data/reference"\n'
-    'produced_at = ""\n'
+    'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nproduced_at = ""\n'
 )
 PUBLIC_PARAMETERS = (
     'quarter = ""\ndata_dir = "data"\nforward_plan = "params/forward_plan.yaml"\nproduced_at = ""\n'
@@ -76,6 +75,11 @@ def project(
         ),
         "public_quarterly": write_notebook(
             nbdir / "public_quarterly.ipynb", PUBLIC_PARAMETERS, 'print("public")'
+        ),
+        "public_quarterly_about": write_notebook(
+            nbdir / "public_quarterly_about.ipynb",
+            'quarter = ""\ndata_dir = "data"\nproduced_at = ""\n',
+            'print("about")',
         ),
     }
     monkeypatch.setattr(run.jobs, "NOTEBOOKS", notebooks)
@@ -481,7 +485,7 @@ def test_a_second_run_into_the_same_folder_refuses_saying_which_run_holds_it(pro
     finally:
         first_code, first_out = finish(first)
     assert first_code == run.EXIT_OK, first_out
-    assert "first" in (project.out / "2026-11" / "vawg.html").read_text(encoding="utf-8")
+    assert "<p>first</p>" in (project.out / "2026-11" / "vawg.html").read_text(encoding="utf-8")
     assert hidden(project.out) == []
 
 
@@ -496,7 +500,7 @@ def test_a_second_run_that_waits_runs_after_the_first_and_publishes_its_own(proj
     assert (first_code, second_code) == (run.EXIT_OK, run.EXIT_OK), first_out + second_out
     assert f"(pid {first.pid}, started " in second_out and "waiting up to 120 s" in second_out
     html = (project.out / "2026-11" / "vawg.html").read_text(encoding="utf-8")
-    assert "second" in html and "first" not in html
+    assert "<p>second</p>" in html and "<p>first</p>" not in html
     assert hidden(project.out) == []
 
 
