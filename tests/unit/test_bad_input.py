@@ -786,3 +786,9 @@ def test_trailing_empty_cells_on_every_row_are_accepted(sample: Path) -> None:
     rows = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     path.write_text("\n".join([rows[0], *(row + ",," for row in rows[1:])]) + "\n", "utf-8")
     assert lines_for(sample) == []
+
+
+@pytest.mark.parametrize("relative", [COMMITMENTS, NARRATIVE])
+def test_commitments_and_narrative_may_hold_only_their_header(sample: Path, relative: str) -> None:
+    keep_header_only(sample / relative)
+    assert lines_for(sample) == []
