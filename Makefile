@@ -13,7 +13,7 @@ KERNEL := pcp
 help:
 	@echo "make report  - set up and run the default job (latest CGB slot, plan overview, public report)"
 	@echo "make test    - set up and run the whole test suite"
-	@echo "make lab     - JupyterLab with the 'pcp' kernel"
+	@echo "make lab     - JupyterLab with the 'pcp' kernel on a free port (prints the URL)"
 	@echo "make lint    - ruff"
 	@echo "make clear-outputs - strip outputs from the notebooks before committing"
 	@echo "make clean   - remove generated outputs and caches (keeps .venv)"
@@ -36,8 +36,10 @@ report: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# On a free loopback port, with --allow-root only when run as root (the usual case in a
+# container), printing the URL with its token first (pcplib/run/lab.py).
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/python -m pcplib.run.lab notebooks
 
 lint: setup
 	$(BIN)/ruff check pcplib tests benchmarks notebooks

@@ -81,6 +81,147 @@ def format_value(value: Any, unit: str) -> str:
     return f"{number:,.1f}"
 
 
+# Units whose figures are large quantities: always whole (a kWh, a tonne, a pound).
+_WHOLE_UNITS = ("gbp", "kwh", "tonnes")
+# Units counted like events: whole once they reach 100, one decimal below.
+_COUNTED_UNITS = ("count", "hours", "days")
+_DEFAULT_DECIMALS = {"percent": 1, "rate_per_1000": 2, "score": 1}
+# At most this many decimals beyond a unit's usual ones: enough for a mean of whole
+# figures over four quarters (8.25), never a run of digits nobody can read.
+_EXTRA_DECIMALS = 2
+
+
+def _is_written_by(number: float, decimals: int) -> bool:
+    """Whether ``number`` is written exactly with ``decimals`` decimals (to float error)."""
+    return math.isclose(round(number, decimals), number, rel_tol=1e-12, abs_tol=1e-9)
+
+
+def count_decimals(value: Any, unit: str) -> int:
+    """The decimals a figure is printed with: its unit's usual ones, or more when it has them.
+
+    A figure keeps the decimals it was computed with, up to two beyond the unit's usual
+    ones, so that a mean of whole days over four quarters prints as 8.25 (not 8.2 beside a
+    change computed from 8.25) and a score recorded as 2.08 prints as 2.08. Counts, hours
+    and days are whole once they reach 100 (a quarter's 3,231 hours, 396 days), like the
+    tables have always printed counts, and whole figures print whole (9 days); money,
+    energy and tonnes are always whole.
+
+    Parameters
+    ----------
+    value : float
+        The figure (not missing).
+    unit : str
+        The measure's unit (see :func:`format_value`).
+
+    Returns
+    -------
+    int
+        The number of decimals.
+    """
+    number = float(value)
+    if unit in _WHOLE_UNITS:
+        return 0
+    if unit in _COUNTED_UNITS:
+        if abs(number) >= 100 or _is_written_by(number, 0):
+            return 0
+        usual = 1
+    else:
+        usual = _DEFAULT_DECIMALS.get(unit, 1)
+    for decimals in range(usual, usual + _EXTRA_DECIMALS + 1):
+        if _is_written_by(number, decimals):
+            return decimals
+    return usual
+
+
+def _write_number(number: float, unit: str, decimals: int) -> str:
+    """``number`` in its unit with ``decimals`` decimals (the unit known to be valid)."""
+    if unit == "percent":
+        return f"{number:.{decimals}f}%"
+    if unit == "rate_per_1000":
+        return f"{number:,.{decimals}f} per 1,000"
+    if unit == "gbp":
+        return f"−£{-number:,.{decimals}f}" if number < 0 else f"£{number:,.{decimals}f}"
+    if unit == "kwh":
+        return f"{number:,.{decimals}f} kWh"
+    if unit == "tonnes":
+        return f"{number:,.{decimals}f} tonnes"
+    if unit in ("hours", "days"):
+        return f"{number:,.{decimals}f} {unit}"
+    return f"{number:,.{decimals}f}"
+
+
+def format_figure(value: Any, unit: str, decimals: int | None = None) -> str:
+    """Format a figure as the report tables print it: with the decimals it was computed to.
+
+    :func:`format_value` writes every figure of a unit to the same decimals, so 8.25
+    prints as "8.2" beside a change computed from 8.25. This variant, used by the
+    tables, sentences and charts, keeps a figure's own decimals (see
+    :func:`count_decimals`): ``8.25`` days is ``"8.25 days"``, ``3231.0`` hours is
+    ``"3,231 hours"``, ``45.6`` per cent is ``"45.6%"``.
+
+    Parameters
+    ----------
+    value : float or None
+        The figure; None or NaN is shown as "no data".
+    unit : str
+        The measure's unit (see :func:`format_value`).
+    decimals : int, optional
+        Print with exactly this many decimals (as :func:`format_figures` chooses for
+        figures printed side by side); :func:`count_decimals` when omitted.
+
+    Returns
+    -------
+    str
+        The figure in its unit.
+
+    Raises
+    ------
+    ValueError
+        If ``unit`` is not one of the known units.
+    """
+    if unit not in UNIT_LABELS:
+        raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNIT_LABELS)}")
+    if is_missing(value):
+        return "no data"
+    number = float(value)
+    places = count_decimals(number, unit) if decimals is None else decimals
+    return _write_number(number + 0.0, unit, places)
+
+
+def format_figures(values: Sequence[Any], unit: str) -> list[str]:
+    """Format figures printed side by side, so that different figures never print alike.
+
+    "3.4 against 3.4 (down 1.2%)" puzzles a reader; the figures behind it were 3.44 and
+    3.40. The figures share the most decimals any of them needs (:func:`count_decimals`),
+    and more, up to two beyond that, while two different figures would still print the
+    same.
+
+    Parameters
+    ----------
+    values : sequence of float or None
+        The figures (missing ones print as "no data").
+    unit : str
+        Their unit.
+
+    Returns
+    -------
+    list of str
+        The figures, in order.
+    """
+    present = [float(v) for v in values if not is_missing(v)]
+    if not present:
+        return [format_figure(v, unit) for v in values]
+    places = max(count_decimals(v, unit) for v in present)
+    if unit not in _WHOLE_UNITS:
+        distinct = len(set(present))
+        for extra in range(_EXTRA_DECIMALS + 1):
+            written = {_write_number(v + 0.0, unit, places + extra) for v in present}
+            if len(written) == distinct:
+                places += extra
+                break
+    return [format_figure(v, unit, places) for v in values]
+
+
 def is_missing(value: Any) -> bool:
     """Whether a value is None, NA or NaN (and not, say, a string or a list)."""
     if value is None or value is pd.NA:

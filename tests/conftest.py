@@ -190,6 +190,7 @@ def build_sample_outputs(out: Path, data: Path) -> SampleOutputs:
             f"{PUBLIC_STRATEGY}-public",
             "plan-overview",
             "public-quarterly",
+            "public-quarterly-about",
             "annual-evaluation",
         ),
         strategies=strategies,

@@ -16,6 +16,7 @@ from pcplib import periods
 from pcplib.assessment.figures import Window, compute_window, month_number
 from pcplib.assessment.measures import aggregation_of, has_previous_definition, judge_like_for_like
 from pcplib.assessment.scope import get_series, measures_for_audience
+from pcplib.labels import plural
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -175,3 +176,248 @@ def _previous_in(series: pd.DataFrame, year: str) -> bool:
 def is_whole(values: pd.Series) -> bool:
     """Whether every value in a series is a whole number."""
     return bool(((values - values.round()).abs() < 1e-9).all())
+
+
+# --- the synthesis: by mission and strategy, commitments, comparisons, limits ---------
+
+OUTCOMES = ("better", "worse", "changed, no good direction", "no real change", "not tested",
+            "not measurable")  # fmt: skip
+"""What a measure's year says, in :func:`classify_year_changes`: better or worse by more
+than chance, changed by more than chance with no good direction, no change beyond
+chance, a change with no test (a level or an amount), or not measurable."""
+
+
+def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.DataFrame:
+    """Add to each row of :func:`evaluate_year` what it says: better, worse, or neither.
+
+    "18 changed by more than chance" hides which way: this splits them by the measure's
+    good direction. A change beyond chance (a significant test) in a measure's good
+    direction is *better*, against it *worse*, and in a measure with no good direction
+    *changed, no good direction*; a test that rules out nothing is *no real change*.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set evaluated.
+    evaluation : pandas.DataFrame
+        From :func:`evaluate_year` (its rows in the order of the public measures).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The evaluation with ``measure_id``, ``strategy_id``, ``mission_id``,
+        ``mission_name``, ``tier``, ``beyond_chance`` (bool) and ``outcome`` (one of
+        :data:`OUTCOMES`).
+    """
+    measures = measures_for_audience(dataset, audience="public").reset_index(drop=True)
+    if list(measures["measure_name"]) != list(evaluation["measure_name"]):
+        raise ValueError("the evaluation's rows are not the data set's public measures")
+    strategies = dataset.strategies.set_index("strategy_id")
+    missions = dataset.missions.set_index("mission_id")["mission_name"]
+    out = evaluation.copy()
+    out["measure_id"] = list(measures["measure_id"])
+    out["strategy_id"] = list(measures["strategy_id"])
+    out["mission_id"] = [str(strategies.loc[s, "mission_id"]) for s in out["strategy_id"]]
+    out["mission_name"] = [str(missions.get(m, m)) for m in out["mission_id"]]
+    out["tier"] = list(measures["tier"])
+    verdicts = out["verdict"].fillna("").astype(str)
+    out["beyond_chance"] = verdicts.str.startswith("statistically significant")
+    outcomes = []
+    for r in out.to_dict("records"):
+        if r["beyond_chance"]:
+            outcome = {"improved": "better", "deteriorated": "worse"}.get(
+                r["judgement"], "changed, no good direction"
+            )
+        elif r["verdict"]:
+            outcome = "no real change"
+        elif r["judgement"] == "not measurable" or str(r["finding"]).startswith(
+            ("Not measurable", f"{r['baseline_year']} is this measure's baseline")
+        ):
+            outcome = "not measurable"
+        else:
+            outcome = "not tested"
+        outcomes.append(outcome)
+    out["outcome"] = outcomes
+    return out
+
+
+def _due_in(commitments: pd.DataFrame, year: str) -> pd.Series:
+    _, stop = periods.parse_financial_year(year)
+    due = pd.to_datetime(commitments["due_date"], errors="coerce")
+    return due <= stop
+
+
+def summarise_year_by_strategy(
+    dataset: Dataset, classified: pd.DataFrame, year: str
+) -> pd.DataFrame:
+    """Count each strategy's outcomes of the year and its commitments delivered against due.
+
+    The plan's delivery strategies are built on a theory of change (seed 000, para 23):
+    the commitments are what each strategy does, the measures the outcomes it expects to
+    move. This sets the two side by side, strategy by strategy.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set evaluated.
+    classified : pandas.DataFrame
+        From :func:`classify_year_changes`.
+    year : str
+        The year evaluated (``"2025/26"``); a commitment is due in it when its due date
+        is on or before the year's end.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per strategy (in the data set's order): ``mission_id``,
+        ``mission_name``, ``strategy_id``, ``strategy_name``, ``measures``, one column per
+        outcome of :data:`OUTCOMES`, ``commitments`` (all), ``due`` (by the year's end)
+        and ``delivered`` (complete among those due).
+    """
+    missions = dataset.missions.set_index("mission_id")["mission_name"]
+    rows = []
+    for s in dataset.strategies.to_dict("records"):
+        mine = classified[classified["strategy_id"] == s["strategy_id"]]
+        counts = mine["outcome"].value_counts()
+        commitments = dataset.commitments[dataset.commitments["strategy_id"] == s["strategy_id"]]
+        due = commitments[_due_in(commitments, year)]
+        status = due["status"].astype(str).str.strip().str.lower()
+        rows.append(
+            {
+                "mission_id": s["mission_id"],
+                "mission_name": str(missions.get(s["mission_id"], s["mission_id"])),
+                "strategy_id": s["strategy_id"],
+                "strategy_name": str(s["strategy_name"]),
+                "measures": len(mine),
+                **{o: int(counts.get(o, 0)) for o in OUTCOMES},
+                "commitments": len(commitments),
+                "due": len(due),
+                "delivered": int((status == "complete").sum()),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}
+    return frame.sort_values("mission_id", key=lambda c: c.map(order), kind="stable").reset_index(
+        drop=True
+    )
+
+
+def summarise_year_by_mission(by_strategy: pd.DataFrame) -> pd.DataFrame:
+    """Add up :func:`summarise_year_by_strategy` by mission (and a plan-wide total row).
+
+    Parameters
+    ----------
+    by_strategy : pandas.DataFrame
+        From :func:`summarise_year_by_strategy`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mission, then one with ``mission_id`` ``all`` for the whole plan:
+        the same count columns, and ``strategies``.
+    """
+    columns = ["measures", *OUTCOMES, "commitments", "due", "delivered"]
+    grouped = by_strategy.groupby(["mission_id", "mission_name"], sort=False)[columns].sum()
+    grouped["strategies"] = by_strategy.groupby(["mission_id", "mission_name"], sort=False).size()
+    grouped = grouped.reset_index()
+    total = {"mission_id": "all", "mission_name": "The whole plan"}
+    total.update({c: int(grouped[c].sum()) for c in [*columns, "strategies"]})
+    return pd.concat([grouped, pd.DataFrame([total])], ignore_index=True)
+
+
+def describe_comparisons(dataset: Dataset) -> str:
+    """Say plainly what comparison beyond the force area's own past the data set allows.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set.
+
+    Returns
+    -------
+    str
+        One or two sentences: the other areas the observations hold (peer forces, local
+        areas or the nation, as loaded), or that there are none, and how many measures
+        mirror a national measure whose national figures are not in the data set.
+    """
+    areas = dataset.observations["area"].dropna().astype(str)
+    counts = areas.value_counts()
+    national = dataset.measures["national_measure"].fillna("").astype(str).str.strip()
+    mirrored = int((national != "").sum())
+    mirror = (
+        f" {mirrored} of the plan's measures mirror a National Crime and Policing Measure, "
+        "but the national figures for them are not in the data set."
+        if mirrored
+        else ""
+    )
+    if len(counts) <= 1:
+        own = counts.index[0] if len(counts) else "the force area"
+        return (
+            f"The data set holds figures for {own} only: no peer force and no national "
+            "figures, so each outcome is compared only with the force area's own baseline "
+            "year, and a change here may be part of a wider, national trend." + mirror
+        )
+    own, others = counts.index[0], list(counts.index[1:])
+    return (
+        f"Besides {own}, the data set holds figures for {len(others)} other area"
+        f"{'s' if len(others) != 1 else ''} ({', '.join(others)}). This evaluation compares "
+        f"{own} with its own baseline year only; it does not yet set its changes against "
+        "theirs." + mirror
+    )
+
+
+def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) -> list[str]:
+    """List what the evidence of the year cannot say, in plain sentences.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set.
+    classified : pandas.DataFrame
+        From :func:`classify_year_changes`.
+    year : str
+        The year evaluated.
+
+    Returns
+    -------
+    list of str
+        The limits: attribution (a before-and-after comparison has no counterfactual),
+        the comparison available, chance across many tests, what "no real change" means,
+        measures with no test or not measurable, commitments' status read now, and
+        illustrative data.
+    """
+    tested = int((classified["verdict"].fillna("") != "").sum())
+    expected = tested * 0.05
+    counts = classified["outcome"].value_counts()
+    limits = [
+        "Cause: the plan's theory of change expects each strategy's commitments to move its "
+        "outcomes, but comparing a year with the baseline year cannot show that they did. "
+        "With no comparison group, a change may come from other causes (the economy, "
+        "national policy, recording practice).",
+        describe_comparisons(dataset),
+        f"Chance: {tested} measures were tested at the 5% level, so about "
+        f"{expected:.0f} could show a change beyond chance by chance alone; read a single "
+        "significant result with its SPC chart.",
+        "No real change does not mean that nothing changed: it means chance cannot be "
+        "ruled out, often because the numbers are small.",
+    ]
+    untested = int(counts.get("not tested", 0))
+    if untested:
+        limits.append(
+            f"{plural(untested, 'measure')} (levels, amounts of money, rates and scores) "
+            f"{'has' if untested == 1 else 'have'} no test of chance: the change is shown "
+            "but not judged beyond chance."
+        )
+    unmeasurable = int(counts.get("not measurable", 0))
+    if unmeasurable:
+        limits.append(
+            f"{plural(unmeasurable, 'measure')} cannot be compared with the baseline year (a "
+            "changed definition, a year with periods missing, or the baseline year itself)."
+        )
+    limits.append(
+        f"Commitments: their status is the latest reported, not as it stood at the end of "
+        f"{year}, and a commitment counts as delivered only when it is complete."
+    )
+    if dataset.illustrative:
+        limits.append("The figures are illustrative sample data, not real performance data.")
+    return limits

@@ -14,9 +14,10 @@ here as FunnelPlotR 0.6.0 computes it (:mod:`pcplib.funnel`). For a count of eve
 - an area beyond the 99.8% limits is "higher (or lower) than expected, beyond what
   chance explains"; one beyond the 95% limits only "possibly higher (lower): worth
   watching"; the rest "within what chance explains". Overdispersion (areas differing
-  by more than Poisson chance) widens the limits as FunnelPlotR does (SHMI method,
-  10% trimming), so a verdict of "beyond chance" is not an artefact of over-tight
-  limits.
+  by more than Poisson chance, as local authorities of one force usually do) widens
+  the limits as FunnelPlotR does (SHMI method, 10% trimming), and the verdicts then
+  speak of "the usual spread between areas" instead of chance, with a note saying
+  why: an area inside the widened limits may still differ for lasting reasons.
 
 Areas are local authorities (the community safety partnerships of the force area) or,
 where the data set holds other forces' figures, forces: the comparison then says which
@@ -40,7 +41,15 @@ if TYPE_CHECKING:
 LEVELS = ("local_authority", "force")
 MIN_AREAS = 3
 
-__all__ = ["LEVELS", "MIN_AREAS", "AreaComparison", "compare_areas", "describe_outlier"]
+__all__ = [
+    "LEVELS",
+    "MIN_AREAS",
+    "AreaComparison",
+    "compare_areas",
+    "compare_strategy_areas",
+    "count_areas_outside",
+    "describe_outlier",
+]
 
 _VERDICTS = {
     ("high", 998): "higher than expected, beyond what chance explains",
@@ -48,6 +57,15 @@ _VERDICTS = {
     ("high", 95): "possibly higher than expected: worth watching",
     ("low", 95): "possibly lower than expected: worth watching",
     ("none", 0): "within what chance explains",
+}
+# With overdispersion the limits hold the usual spread between areas as well as chance,
+# and the verdict says so: "within chance" would understate a real, shared difference.
+_SPREAD_VERDICTS = {
+    ("high", 998): "higher than expected, beyond the usual spread between areas",
+    ("low", 998): "lower than expected, beyond the usual spread between areas",
+    ("high", 95): "possibly higher than the usual spread: worth watching",
+    ("low", 95): "possibly lower than the usual spread: worth watching",
+    ("none", 0): "within the usual spread between areas",
 }
 
 
@@ -92,13 +110,18 @@ class AreaComparison:
         return self.areas[self.areas["outlier"] != "none"]
 
 
-def describe_outlier(outlier: str, outlier95: str) -> str:
-    """The plain-English verdict of an area from its funnel flags at 99.8% and 95%."""
+def describe_outlier(outlier: str, outlier95: str, adjusted: bool = False) -> str:
+    """The plain-English verdict of an area from its funnel flags at 99.8% and 95%.
+
+    With ``adjusted`` (overdispersion-adjusted limits in use) the verdict speaks of the
+    usual spread between areas rather than of chance alone.
+    """
+    words = _SPREAD_VERDICTS if adjusted else _VERDICTS
     if outlier in ("high", "low"):
-        return _VERDICTS[(outlier, 998)]
+        return words[(outlier, 998)]
     if outlier95 in ("high", "low"):
-        return _VERDICTS[(outlier95, 95)]
-    return _VERDICTS[("none", 0)]
+        return words[(outlier95, 95)]
+    return words[("none", 0)]
 
 
 def _area_rows(dataset: Dataset, measure_id: str) -> pd.DataFrame:
@@ -187,14 +210,23 @@ def compare_areas(
             "outlier95": result["outlier95"].to_numpy(),
         }
     )
+    adjusted = bool(result.attrs.get("adjusted"))
     frame["verdict"] = [
-        describe_outlier(a, b) for a, b in zip(frame["outlier"], frame["outlier95"], strict=True)
+        describe_outlier(a, b, adjusted)
+        for a, b in zip(frame["outlier"], frame["outlier95"], strict=True)
     ]
     pooled = float(counts.sum() / population.sum() * 1000)
-    note = ""
+    notes = []
+    if adjusted:
+        notes.append(
+            "The areas differ from one another by more than chance alone (overdispersion "
+            f"ratio {result.attrs['phi']:.1f}), so the limits are widened to the usual spread "
+            "between areas, as FunnelPlotR does; an area outside them stands out even allowing "
+            "for that, and one inside them may still differ from the others for lasting reasons."
+        )
     if level == "force":
         names = ", ".join(frame["area"])
-        note = (
+        notes.append(
             f"The forces compared are those in the data set ({names}); they are not a "
             "most similar group, and the comparison says nothing about forces not held."
         )
@@ -206,5 +238,45 @@ def compare_areas(
         areas=frame,
         funnel=result,
         pooled_rate=pooled,
-        note=note,
+        note=" ".join(notes),
     )
+
+
+def compare_strategy_areas(
+    dataset: Dataset, strategy_id: str, period_end: str, audience: str = "cgb"
+) -> list[AreaComparison]:
+    """Compare each of a strategy's count measures across areas, where the data allow.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str
+        The strategy.
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``.
+    audience : {"cgb", "public"}, default "cgb"
+        ``"public"`` leaves restricted measures out.
+
+    Returns
+    -------
+    list of AreaComparison
+        For every measure with figures for at least :data:`MIN_AREAS` local authorities
+        (and, where the data set holds several forces, across forces), in catalogue
+        order; empty when the data set has no figures by area.
+    """
+    from pcplib.assessment.scope import measures_for_audience
+
+    comparisons = []
+    for measure_id in measures_for_audience(dataset, strategy_id, audience=audience)["measure_id"]:
+        for level in LEVELS:
+            found = compare_areas(dataset, measure_id, period_end, level)
+            if found is not None:
+                comparisons.append(found)
+    return comparisons
+
+
+def count_areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> int | None:
+    """How many local authorities are outside the 99.8% limits (None: no comparison)."""
+    found = compare_areas(dataset, measure_id, period_end, "local_authority")
+    return None if found is None else len(found.outside)

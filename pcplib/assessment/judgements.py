@@ -4,17 +4,24 @@ Every run writes these rows to ``judgements.csv`` beside ``index.html``, for peo
 build dashboards (Power BI, Excel) on the reports and for checking them. They are the
 same rows the HTML is formatted from, so the file and the pages cannot disagree; a
 strategy's overall rating is a row with ``measure_id`` ``overall``. Analysts in a
-notebook get the same frame from :func:`tabulate_judgements`.
+notebook get the same rows from the report objects they meet, with readable column
+names (:func:`label_columns`): ``summary.table`` for a strategy
+(:class:`~pcplib.assessment.strategy.StrategySummary`), and
+:func:`~pcplib.assessment.overview.tabulate_plan_overview` and
+:func:`~pcplib.assessment.public.tabulate_public_quarter` for the plan overview and the
+public report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+import numbers
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pcplib.labels import format_value, is_missing
+from pcplib.labels import format_figure, is_missing
 
 if TYPE_CHECKING:
     from pcplib.assessment.strategy import StrategySummary
@@ -29,7 +36,154 @@ JUDGEMENT_COLUMNS = [
     "target_basis", "target_date", "spc_seasonal", "visibility", "source",
 ]  # fmt: skip
 
-__all__ = ["JUDGEMENT_COLUMNS", "tabulate_judgements"]
+TABLE_COLUMNS = [
+    "strategy_id", "measure_id", "measure_name", "tier", "period_end", "unit", "current",
+    "comparison_basis", "comparison_value", "change", "judgement", "target_for_period", "rag",
+    "rag_basis", "spc_variation", "spc_assurance", "spc_limits_from", "spc_limits_to",
+    "assessment", "sentence",
+]  # fmt: skip
+"""The columns an analyst's table shows by default: few enough (20) for pandas to show all."""
+
+COLUMN_LABELS: dict[str, str] = {
+    "report": "Report",
+    "strategy_id": "Strategy ID",
+    "strategy_name": "Strategy",
+    "measure_id": "Measure ID",
+    "measure_name": "Measure",
+    "period_end": "Period end",
+    "current": "Current",
+    "comparison_basis": "Compared with",
+    "comparison_value": "Comparison value",
+    "change": "Change (% or pp)",
+    "judgement": "Judgement",
+    "spc_variation": "SPC variation",
+    "spc_assurance": "SPC assurance",
+    "spc_limits_from": "SPC limits from",
+    "spc_limits_to": "SPC limits to",
+    "target_for_period": "Target for the period",
+    "rag": "RAG",
+    "rag_basis": "RAG basis",
+    "assessment": "Assessment",
+    "sentence": "Sentence",
+    "tier": "Tier",
+    "unit": "Unit",
+    "current_shown": "Current (as shown)",
+    "current_label": "Current period",
+    "comparison_label": "Comparison period",
+    "change_shown": "Change (as shown)",
+    "year_ending": "Year ending",
+    "previous_year": "Previous 12 months",
+    "baseline": "Baseline",
+    "since_baseline_change": "Since the baseline",
+    "target_basis": "Target basis",
+    "target_date": "Target date",
+    "spc_seasonal": "Seasonally adjusted for SPC",
+    "visibility": "Visibility",
+    "source": "Source",
+}
+"""Readable names for the columns of judgements and of the other tidy frames."""
+
+_ACRONYMS = {"rag": "RAG", "spc": "SPC", "id": "ID", "pp": "pp"}
+
+__all__ = [
+    "COLUMN_LABELS",
+    "JUDGEMENT_COLUMNS",
+    "TABLE_COLUMNS",
+    "label_column",
+    "label_columns",
+    "select_judgements",
+    "tabulate_judgements",
+]
+
+
+def label_column(name: str) -> str:
+    """Return a column's readable name: :data:`COLUMN_LABELS`, else its words capitalised.
+
+    Parameters
+    ----------
+    name : str
+        A column name such as ``"baseline_year"``.
+
+    Returns
+    -------
+    str
+        Such as ``"Baseline year"`` (``RAG``, ``SPC`` and ``ID`` in capitals).
+    """
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    words = [_ACRONYMS.get(word, word) for word in str(name).split("_") if word]
+    if not words:
+        return str(name)
+    first = words[0] if words[0] in _ACRONYMS.values() else words[0].capitalize()
+    return " ".join([first, *words[1:]])
+
+
+def _is_plain(value: object) -> bool:
+    """Whether a cell holds a plain value (text, number, date, missing), not an object."""
+    return value is None or isinstance(
+        value, str | numbers.Number | dt.date | pd.Timestamp | pd.Period
+    )
+
+
+def label_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a tidy frame as an analyst reads it: readable column names, plain values only.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Judgements (:func:`tabulate_judgements`) or another of the assessment's tidy
+        frames (the plan overview, the annual evaluation, ``summary.measures``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with columns named by :func:`label_column`; columns holding objects
+        rather than values (the SPC results of ``summary.measures``) are left out, as
+        pandas can only show them as their type.
+    """
+    plain = [
+        column
+        for column in frame.columns
+        if frame[column].dtype != object or frame[column].map(_is_plain).all()
+    ]
+    return frame[plain].rename(columns=label_column)
+
+
+def select_judgements(
+    frame: pd.DataFrame, columns: Sequence[str] | None = None, *, readable: bool = True
+) -> pd.DataFrame:
+    """Return some columns of judgements, with readable names unless told otherwise.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`tabulate_judgements`.
+    columns : sequence of str, optional
+        Which columns, in order; :data:`TABLE_COLUMNS` when omitted,
+        :data:`JUDGEMENT_COLUMNS` for every column of ``judgements.csv``.
+    readable : bool, default True
+        Name the columns for reading (:func:`label_columns`); False keeps the names of
+        ``judgements.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows, unchanged, in the columns asked for.
+
+    Raises
+    ------
+    ValueError
+        If a column is not one of :data:`JUDGEMENT_COLUMNS`.
+    """
+    columns = list(TABLE_COLUMNS if columns is None else columns)
+    unknown = [c for c in columns if c not in frame.columns]
+    if unknown:
+        raise ValueError(
+            f"unknown judgement column(s) {', '.join(map(repr, unknown))}; expected some of: "
+            f"{', '.join(JUDGEMENT_COLUMNS)}"
+        )
+    chosen = frame[columns].reset_index(drop=True)
+    return label_columns(chosen) if readable else chosen
 
 
 def _number(value: object) -> float | None:
@@ -62,7 +216,7 @@ def _measure_rows(summary: StrategySummary, report: str) -> list[dict[str, objec
                 "measure_name": r["measure_name"],
                 "tier": r["tier"],
                 "unit": r["unit"],
-                "current_shown": format_value(r["current"], r["unit"]),
+                "current_shown": format_figure(r["current"], r["unit"]),
                 "current_label": r["current_label"],
                 "comparison_label": r["last_year_label"],
                 "change_shown": r["change"],

@@ -28,7 +28,7 @@ from pcplib.assessment.sentences import assess_measure, write_measure_sentence
 from pcplib.assessment.targets import compute_target_for_period, rate_measure
 from pcplib.assessment.thresholds import IMPROVEMENT
 from pcplib.data import AGGREGATIONS
-from pcplib.labels import as_sentence, format_value, is_missing, label_period_start
+from pcplib.labels import as_sentence, format_figure, is_missing, label_period_start
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -152,7 +152,7 @@ def judge_like_for_like(
         # to an underspend) means nothing; the difference in the unit says what happened.
         difference = current - before
         sign = "+" if difference > 0 else ("-" if difference < 0 else "")
-        text, pct = f"{sign}{format_value(abs(difference), unit)}", None
+        text, pct = f"{sign}{format_figure(abs(difference), unit)}", None
     return metrics.Change(
         change.baseline, change.current, pct, change.pp, change.direction,
         change.arrow, judgement, text,

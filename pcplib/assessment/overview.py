@@ -7,6 +7,7 @@ that Table One rebuilt from its published figures.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,20 @@ from pcplib import metrics
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.comparisons import compare_areas
+from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.scope import available_period_end, strategy_commitments
-from pcplib.assessment.strategy import assess_delivery, roll_up_strategy
+from pcplib.assessment.strategy import assess_delivery, roll_up_strategy, summarise_strategy
 from pcplib.labels import is_missing
+
+
+def _areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> str:
+    """``"1 of 9"`` local authorities outside the funnel's 99.8% limits, or ``""``."""
+    found = compare_areas(dataset, measure_id, period_end, "local_authority")
+    if found is None:
+        return ""
+    return f"{len(found.outside)} of {len(found.areas)}"
 
 
 def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc") -> pd.DataFrame:
@@ -37,15 +48,18 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
     Returns
     -------
     pandas.DataFrame
-        One row per public headline measure: ``strategy_id``, ``strategy_name``,
-        ``commitments``, ``current_rag``, ``measure_name``, ``unit``, ``baseline``,
-        ``baseline_label``, ``current``, ``current_label``, ``arrow``,
+        One row per public headline measure: ``mission_id``, ``mission_name``,
+        ``strategy_id``, ``strategy_name``, ``commitments``, ``current_rag``,
+        ``measure_name``, ``unit``, ``baseline``, ``baseline_label``, ``current``,
+        ``current_label``, ``change`` (since the baseline, as text), ``arrow``,
         ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
         ``delivery_rag``. A strategy with no public headline measure has one row
         with an empty measure.
     """
     period_end = available_period_end(dataset, period_end)
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
+    mission_of = dataset.strategies.set_index("strategy_id")["mission_id"]
+    mission_names = dataset.missions.set_index("mission_id")["mission_name"]
     # Only headline measures feed the overview, and it shows no SPC: summarising
     # sub-measures or running SPC here would cost time for nothing shown.
     all_headline = summarise_measures(
@@ -59,7 +73,10 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         overall, _ = roll_up_strategy(headline)
         statuses = strategy_commitments(dataset, strategy_id)["status"]
         delivery = assess_delivery(strategy_commitments(dataset, strategy_id), period_end)
+        mission_id = str(mission_of[strategy_id])
         base = {
+            "mission_id": mission_id,
+            "mission_name": str(mission_names.get(mission_id, mission_id)),
             "strategy_id": strategy_id,
             "strategy_name": str(names[strategy_id]),
             "commitments": len(statuses),
@@ -81,19 +98,66 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
                     "baseline_label": m["baseline_label"],
                     "current": m["year_ending"],
                     "current_label": m["year_ending_label"],
+                    "change": m["since_baseline_change"],
                     "arrow": m["since_baseline_arrow"],
                     "direction": m["since_baseline_direction"],
                     "judgement": m["since_baseline_judgement"],
                     "rag": m["rag"],
                     "sentence": m["sentence"],
+                    "areas_outside": _areas_outside(dataset, m["measure_id"], period_end),
                 }
             )
     columns = [
-        "strategy_id", "strategy_name", "commitments", "current_rag", "measure_name", "unit",
-        "baseline", "baseline_label", "current", "current_label", "arrow", "direction",
-        "judgement", "projected_delivery", "delivery_rag",
+        "mission_id", "mission_name", "strategy_id", "strategy_name", "commitments",
+        "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
+        "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
+        "delivery_rag", "areas_outside",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    # Missions in the data set's order (the plan's), strategies in theirs within each.
+    order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}
+    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame.sort_values("mission_id", key=lambda c: c.map(order), kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def tabulate_plan_overview(
+    dataset: Dataset,
+    period_end: str,
+    spc_rules: str = "mdc",
+    *,
+    columns: Sequence[str] | None = None,
+    readable: bool = True,
+) -> pd.DataFrame:
+    """Return the plan overview's judgements as one flat frame, the rows of ``judgements.csv``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    period_end : str
+        The last month of data, ``YYYY-MM`` (a month beyond the data shows the latest
+        quarter available, as the report does).
+    spc_rules : str, default "mdc"
+        The SPC rule set.
+    columns : sequence of str, optional
+        Columns of ``judgements.csv``; by default
+        :data:`~pcplib.assessment.judgements.TABLE_COLUMNS`.
+    readable : bool, default True
+        Readable column names; False keeps those of ``judgements.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        For each strategy, its overall rating then its public headline measures: the
+        rows ``pcp run`` writes for the ``plan-overview`` report.
+    """
+    period_end = available_period_end(dataset, period_end)
+    summaries = [
+        summarise_strategy(dataset, strategy_id, period_end, "public", spc_rules)
+        for strategy_id in dataset.strategies["strategy_id"]
+    ]
+    frame = tabulate_judgements(summaries, "plan-overview", ("headline",))
+    return select_judgements(frame, columns, readable=readable)
 
 
 def parse_reference_number(value: Any) -> float | None:

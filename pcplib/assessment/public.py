@@ -1,39 +1,183 @@
-"""What the public report tells residents, measure by measure.
+"""What the public report tells residents: every public measure, mission by mission.
 
-Which measures were achieved and which still need attention, each as one plain
-sentence.
+The public is told "what has been achieved and what still needs attention" (seed 002).
+Each public measure is put in one group, read off the same ``assessment`` the Board
+sees, so the two reports never disagree:
+
+- **achieved**: a real improvement, or a target met (or on course for a later one);
+- **needs attention**: a target missed, behind its course, or a real worsening;
+- **steady**: no target and no real change, within the usual ups and downs;
+- **trend**: no good direction (domestic abuse crimes, where a rise can mean more people
+  report them): its change is told as a trend, never rated;
+- **no figure**: nothing for the quarter yet.
+
+Each measure also gets a short sentence in plain English (:func:`write_public_sentence`),
+written for a reading age of about nine: short sentences, everyday words, no
+"percentage points", no "special cause".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from pcplib import periods
+from pcplib.assessment.comparisons import AreaComparison, compare_areas
+from pcplib.assessment.judgements import select_judgements, tabulate_judgements
+from pcplib.assessment.scope import available_period_end, parse_month_param
+from pcplib.assessment.strategy import StrategySummary, summarise_strategy
+from pcplib.labels import format_figure, format_figures, month_words, plural
+
 if TYPE_CHECKING:
-    pass
-from pcplib.assessment.strategy import StrategySummary
-from pcplib.labels import plural
+    from pcplib.data import Dataset
+
+__all__ = [
+    "PUBLIC_GROUPS",
+    "PublicQuarter",
+    "count_public_groups",
+    "describe_measure_for_public",
+    "group_for_public",
+    "split_public_measures",
+    "summarise_public_quarter",
+    "tabulate_public_quarter",
+    "write_public_sentence",
+]
 
 CHANGE_WORDS = {"improved": "better", "deteriorated": "worse"}
+PUBLIC_GROUPS = ("achieved", "needs attention", "steady", "trend", "no figure")
+_GROUP_OF_ASSESSMENT = {
+    "improving": "achieved",
+    "on track": "achieved",
+    "needs attention": "needs attention",
+    "stable": "steady",
+    "no good direction": "trend",
+    "not assessed": "no figure",
+}
 
 
 def describe_measure_for_public(m: Mapping[str, Any]) -> str:
-    """One plain-English sentence on a measure for residents: its name and assessment."""
-    return f"{m['measure_name']}: {m['sentence']}"
+    """One plain-English sentence on a measure for residents: its name and what it shows."""
+    return f"{m['measure_name']}: {write_public_sentence(m)}"
+
+
+def group_for_public(row: Mapping[str, Any]) -> str:
+    """The public report's group for a measure, one of :data:`PUBLIC_GROUPS`."""
+    if row.get("current") is None or pd.isna(row.get("current")):
+        return "no figure"
+    return _GROUP_OF_ASSESSMENT.get(str(row["assessment"]), "no figure")
+
+
+def _change_words(row: Mapping[str, Any]) -> str:
+    """The quarter's figure and how it moved on a year earlier, in everyday words."""
+    unit = str(row["unit"])
+    current, before = row["current"], row.get("last_year")
+    if before is None or pd.isna(before):
+        return f"{format_figure(current, unit)}, with no figure a year ago to compare with."
+    now, then = format_figures([current, before], unit)
+    if row["direction"] == "no change" or now == then:
+        return f"{now}, the same as a year ago."
+    way = "up" if row["direction"] == "up" else "down"
+    if unit == "percent" or row.get("change_value") is None or pd.isna(row.get("change_value")):
+        # Percentages move "from 57.9% to 60.1%": "percentage points" puzzles a reader,
+        # and so does a per cent of a per cent. So does a per cent across zero (money).
+        return f"{now}, {way} from {then} a year ago."
+    size = str(row["change"]).lstrip("+-")
+    # The change in per cent says how it moved; the figure a year ago is in the Board's
+    # report and the judgements file, so the sentence stays short.
+    return f"{now}, {way} {size} on a year ago."
+
+
+# Why a measure with no good direction is not rated, in words a resident reads: most are
+# counts of crimes or of police action, where a rise can be good news (more people report
+# it, more offenders are caught) as well as bad. Wording only; no judgement rests on it.
+_REPORTING_WORDS = ("crime", "offence", "abuse", "rape")
+_ACTION_WORDS = ("search", "detect", "arrest")
+
+
+def _trend_reason(row: Mapping[str, Any]) -> str:
+    name = str(row["measure_name"]).lower()
+    lead = "Not rated:"
+    if str(row["unit"]) == "gbp":
+        return f"{lead} spending above or below budget is not good or bad in itself."
+    if any(word in name for word in _ACTION_WORDS):
+        return f"{lead} a rise can mean more police action, not more crime."
+    if any(word in name for word in _REPORTING_WORDS):
+        return f"{lead} a rise can mean more people report it, not more crime."
+    return f"{lead} a rise is not good or bad in itself."
+
+
+def _target_words(row: Mapping[str, Any]) -> str:
+    unit = str(row["unit"])
+    goal = format_figure(row["target_for_period"], unit)
+    due = str(row.get("target_date") or "")
+    when = f" for {month_words(periods.parse_month(due))}" if due else ""
+    met = row["rag"] == "Green" or bool(row.get("rag_capped"))
+    if row["rag_basis"] == "trajectory":
+        if met:
+            return f"On course for its target{when}."
+        return f"Behind the course set for its target{when} ({goal} by now)."
+    if met:
+        return f"Meets its target of {goal}."
+    return f"Short of its target of {goal}."
+
+
+def write_public_sentence(row: Mapping[str, Any]) -> str:
+    """Write what a measure shows, in plain English, for the public report.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's judgements (:func:`~pcplib.assessment.measures.summarise_measures`):
+        ``unit``, ``current``, ``last_year``, ``change``, ``change_value``,
+        ``direction``, ``assessment``, ``rag``, ``rag_basis``, ``rag_capped``,
+        ``spc_variation``, ``target_for_period`` and ``target_date``.
+
+    Returns
+    -------
+    str
+        One to three short sentences, such as "1,135, down 8.0% on a year ago. A real
+        improvement." ("Real" means more than the usual ups and downs: the report
+        says so once, above its lists.)
+    """
+    group = group_for_public(row)
+    if group == "no figure":
+        return "No figure for this quarter yet."
+    parts = [_change_words(row)]
+    targeted = row["rag_basis"] in ("target", "trajectory")
+    if group == "trend":
+        parts.append(_trend_reason(row))
+    elif group == "achieved":
+        if row["assessment"] == "improving":
+            parts.append("A real improvement.")
+        if targeted:
+            parts.append(_target_words(row))
+    elif group == "needs attention":
+        if targeted:
+            parts.append(_target_words(row))
+        if row["spc_variation"] == "special_cause_concern":
+            parts.append("A real worsening.")
+    else:
+        parts.append("Within the usual ups and downs.")
+        if targeted:
+            parts.append(_target_words(row))
+    return " ".join(parts)
 
 
 def split_public_measures(summary: StrategySummary) -> tuple[list[str], list[str]]:
     """Split a strategy's public measures into achieved and needing attention.
 
-    A measure with a target goes by its RAG (Green achieved; Amber or Red needs
-    attention); one without goes by its judgement (improved or deteriorated). Each
-    measure appears at most once.
+    A measure is achieved when its assessment is *on track* or *improving*, and needs
+    attention when it is *needs attention* (the Board's own assessment, so the two
+    reports never disagree); delivered commitments and those at risk or off track are
+    added as a sentence each.
     """
     achieved, attention = [], []
     for r in summary.measures.to_dict("records"):
         if not r["has_data"]:
             continue
-        # The same assessment the Board sees decides the list, so the two never disagree.
         if r["assessment"] in ("on track", "improving"):
             achieved.append(describe_measure_for_public(r))
         elif r["assessment"] == "needs attention":
@@ -45,3 +189,187 @@ def split_public_measures(summary: StrategySummary) -> tuple[list[str], list[str
     if stuck:
         attention.append(f"{plural(stuck, 'commitment')} at risk of not being delivered on time.")
     return achieved, attention
+
+
+@dataclass(frozen=True)
+class PublicQuarter:
+    """Everything the public report says about a quarter, as tidy frames.
+
+    Attributes
+    ----------
+    quarter : str
+        The quarter shown (``"2026/27 Q2"``): the one asked for, or the latest the data
+        reach.
+    period_end : str
+        Its last month, ``YYYY-MM``.
+    measures : pandas.DataFrame
+        One row per public measure, in catalogue order: ``mission_id``,
+        ``mission_name``, ``strategy_id``, ``strategy_name`` and the judgements of
+        :func:`~pcplib.assessment.measures.summarise_measures`, with ``group`` (one of
+        :data:`PUBLIC_GROUPS`) and ``public_sentence``.
+    strategies : pandas.DataFrame
+        One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
+        ``strategy_name``, ``overall_rag`` (public measures only), ``commitments``,
+        ``complete`` and ``stuck`` (at risk or off track).
+    summaries : tuple of StrategySummary
+        The strategies' summaries (public audience), for the judgements file.
+    comparisons : tuple of AreaComparison
+        The public headline counts compared across local authorities, where the data set
+        holds figures by area (:mod:`pcplib.assessment.comparisons`).
+    """
+
+    quarter: str
+    period_end: str
+    measures: pd.DataFrame = field(repr=False)
+    strategies: pd.DataFrame = field(repr=False)
+    summaries: tuple[StrategySummary, ...] = field(repr=False, default=())
+    comparisons: tuple[AreaComparison, ...] = field(repr=False, default=())
+
+
+def summarise_public_quarter(
+    dataset: Dataset, quarter: str, spc_rules: str = "mdc"
+) -> PublicQuarter:
+    """Assess every public measure for a quarter, for the public report.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    quarter : str
+        The quarter, such as ``"2026/27 Q2"``; a quarter beyond the data gives the latest
+        quarter available.
+    spc_rules : str, default "mdc"
+        The SPC rule set: a real improvement or worsening is judged on SPC, as in the
+        Board's reports.
+
+    Returns
+    -------
+    PublicQuarter
+        The measures with their groups and sentences, and each strategy's rating and
+        commitments.
+    """
+    _, end = periods.parse_quarter(quarter)
+    period_end = available_period_end(dataset, str(end.to_period("M")))
+    shown = periods.label_quarter(parse_month_param(period_end, "period_end").to_timestamp())
+    missions = dataset.missions.set_index("mission_id")["mission_name"]
+    measure_frames, strategy_rows, summaries = [], [], []
+    for s in dataset.strategies.to_dict("records"):
+        summary = summarise_strategy(
+            dataset, s["strategy_id"], period_end, audience="public", spc_rules=spc_rules
+        )
+        summaries.append(summary)
+        mission = {
+            "mission_id": s["mission_id"],
+            "mission_name": str(missions.get(s["mission_id"], s["mission_id"])),
+            "strategy_id": s["strategy_id"],
+            "strategy_name": str(s["strategy_name"]),
+        }
+        counts = summary.delivery.counts
+        strategy_rows.append(
+            {
+                **mission,
+                "overall_rag": summary.overall_rag,
+                "commitments": sum(v for k, v in counts.items() if k != "not yet due"),
+                "complete": counts.get("complete", 0),
+                "stuck": counts.get("at risk", 0) + counts.get("off track", 0),
+            }
+        )
+        frame = summary.measures.drop(columns=["spc"]).copy()
+        for key, value in reversed(list(mission.items())):
+            if key != "strategy_id":
+                frame.insert(0, key, value)
+        measure_frames.append(frame)
+    measures = pd.concat(measure_frames, ignore_index=True)
+    records = measures.to_dict("records")
+    measures["group"] = [group_for_public(r) for r in records]
+    measures["public_sentence"] = [write_public_sentence(r) for r in records]
+    # Missions in the order the data set lists them, strategies in theirs within each.
+    order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}
+    strategies = pd.DataFrame(strategy_rows)
+    strategies = strategies.sort_values(
+        "mission_id", key=lambda c: c.map(order), kind="stable"
+    ).reset_index(drop=True)
+    measures = measures.sort_values(
+        "mission_id", key=lambda c: c.map(order), kind="stable"
+    ).reset_index(drop=True)
+    headline = measures[measures["tier"] == "headline"]
+    comparisons = tuple(
+        found
+        for measure_id in headline["measure_id"]
+        if (found := compare_areas(dataset, measure_id, period_end)) is not None
+    )
+    return PublicQuarter(shown, period_end, measures, strategies, tuple(summaries), comparisons)
+
+
+def count_public_groups(public: PublicQuarter) -> pd.DataFrame:
+    """Count each mission's public measures by group, with its commitments.
+
+    Parameters
+    ----------
+    public : PublicQuarter
+        From :func:`summarise_public_quarter`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mission (in the data set's order): ``mission_id``, ``mission_name``,
+        ``measures`` and one column per group of :data:`PUBLIC_GROUPS`, then
+        ``commitments``, ``complete`` and ``stuck``.
+    """
+    rows = []
+    for mission_id, group in public.measures.groupby("mission_id", sort=False):
+        counts = group["group"].value_counts()
+        strategies = public.strategies[public.strategies["mission_id"] == mission_id]
+        rows.append(
+            {
+                "mission_id": mission_id,
+                "mission_name": group["mission_name"].iloc[0],
+                "measures": len(group),
+                **{g: int(counts.get(g, 0)) for g in PUBLIC_GROUPS},
+                "commitments": int(strategies["commitments"].sum()),
+                "complete": int(strategies["complete"].sum()),
+                "stuck": int(strategies["stuck"].sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def tabulate_public_quarter(
+    dataset: Dataset,
+    quarter: str,
+    spc_rules: str = "mdc",
+    *,
+    columns: Sequence[str] | None = None,
+    readable: bool = True,
+) -> pd.DataFrame:
+    """Return the public report's judgements as one flat frame, the rows of ``judgements.csv``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    quarter : str
+        The quarter, such as ``"2026/27 Q2"`` (a quarter beyond the data shows the
+        latest quarter available, as the report does).
+    spc_rules : str, default "mdc"
+        The SPC rule set.
+    columns : sequence of str, optional
+        Columns of ``judgements.csv``; by default
+        :data:`~pcplib.assessment.judgements.TABLE_COLUMNS`.
+    readable : bool, default True
+        Readable column names; False keeps those of ``judgements.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        For each strategy, its overall rating then its public measures: the rows
+        ``pcp run`` writes for the ``public-quarterly`` report.
+    """
+    _, end = periods.parse_quarter(quarter)
+    period_end = available_period_end(dataset, str(end.to_period("M")))
+    summaries = [
+        summarise_strategy(dataset, strategy_id, period_end, "public", spc_rules)
+        for strategy_id in dataset.strategies["strategy_id"]
+    ]
+    frame = tabulate_judgements(summaries, "public-quarterly")
+    return select_judgements(frame, columns, readable=readable)

@@ -301,9 +301,35 @@ def check_parameters(
     Raises
     ------
     ParameterError
-        A ``ValueError`` naming the first parameter that is wrong and what was expected,
-        in one line.
+        Naming the first parameter that is wrong and what was expected (a
+        :class:`ValueError`, shown in a notebook as that one line).
     """
+    try:
+        _check_parameters(
+            dataset, strategy=strategy, slot=slot, period_end=period_end, quarter=quarter,
+            year=year, audience=audience, spc_rules=spc_rules, produced_at=produced_at,
+        )  # fmt: skip
+    except ParameterError:
+        raise
+    except ValueError as error:
+        # The checks below are shared with the functions that build reports, which raise
+        # ValueError; here every such error is about a parameter the analyst gave.
+        raise ParameterError(str(error)) from None
+
+
+def _check_parameters(
+    dataset: Dataset | None,
+    *,
+    strategy: str | None,
+    slot: str | None,
+    period_end: str | None,
+    quarter: str | None,
+    year: str | None,
+    audience: str | None,
+    spc_rules: str | None,
+    produced_at: str | None,
+) -> None:
+    """The checks of :func:`check_parameters`, raising ValueError."""
     if audience is not None:
         check_audience(audience)
     if spc_rules is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pcplib.labels import format_value, month_words
+from pcplib.labels import format_figure, format_figures, month_words
 
 __all__ = ["ASSESSMENTS", "assess_measure", "write_measure_sentence"]
 
@@ -46,8 +46,10 @@ def _change_clause(row: dict[str, Any]) -> str:
     if current is None:
         return "No figure for the reporting period"
     if before is None:
-        return f"{format_value(current, unit)}; no figure for the {basis} to compare with"
-    pair = f"({format_value(current, unit)} against {format_value(before, unit)})"
+        return f"{format_figure(current, unit)}; no figure for the {basis} to compare with"
+    # Printed together, so that two different figures never read alike ("3.4 against 3.4").
+    shown, shown_before = format_figures([current, before], unit)
+    pair = f"({shown} against {shown_before})"
     text = str(row["change"])
     if row["direction"] == "no change" or text.lstrip("+-") in ("0.0%", "0.0 pp"):
         return f"Unchanged on the {basis} {pair}"
@@ -86,11 +88,11 @@ def _target_clause(row: dict[str, Any]) -> str:
     amber = ", but rated Amber for the real deterioration" if capped else ""
     if basis == "trajectory":
         due = _due_words(row["target_date"])
-        expected = format_value(row["target_for_period"], unit)
+        expected = format_figure(row["target_for_period"], unit)
         ok = "on track for" if met else "behind the trajectory to"
         return f"{ok} the {due} target (expected {expected} by now){amber}"
     if basis == "target":
-        goal = format_value(row["target_for_period"], unit)
+        goal = format_figure(row["target_for_period"], unit)
         if met:
             return f"target met ({goal}){amber}"
         closeness = "narrowly missed" if rating == "Amber" else "missed"

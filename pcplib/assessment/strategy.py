@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +12,7 @@ from pcplib import rag
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.scope import check_strategy, parse_month_param, strategy_commitments
 from pcplib.assessment.thresholds import ROLL_UP_METHOD
@@ -37,6 +38,16 @@ class StrategySummary:
         Confidence that the commitments will be delivered.
     has_data : bool
         Whether any measure has a value in the reporting quarter.
+    audience : str
+        Who the summary is for: ``"cgb"``, or ``"public"`` (public measures only).
+
+    Notes
+    -----
+    ``summary.table`` is what the report shows as one flat frame for analysis: the
+    rows of ``judgements.csv`` for this strategy (its overall rating first, then each
+    measure), with readable column names; :meth:`to_frame` chooses the columns.
+    ``measures`` holds more (the SPC result of each measure, for charts), in the
+    assessment's own names.
     """
 
     strategy_id: str
@@ -47,6 +58,42 @@ class StrategySummary:
     measures: pd.DataFrame = field(repr=False)
     delivery: rag.DeliveryConfidence
     has_data: bool
+    audience: str = "cgb"
+
+    @property
+    def report_name(self) -> str:
+        """The report's name as ``pcp run`` publishes it: the strategy id, ``-public`` added."""
+        return self.strategy_id + ("-public" if self.audience == "public" else "")
+
+    def to_frame(
+        self, columns: Sequence[str] | None = None, *, readable: bool = True
+    ) -> pd.DataFrame:
+        """Return the strategy's judgements as one flat frame, the rows of ``judgements.csv``.
+
+        Parameters
+        ----------
+        columns : sequence of str, optional
+            Columns of ``judgements.csv``, in order
+            (:data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS` for all of them);
+            by default the twenty of
+            :data:`~pcplib.assessment.judgements.TABLE_COLUMNS`, which pandas shows in full.
+        readable : bool, default True
+            Readable column names (``"RAG"``, ``"Target for the period"``); False keeps
+            the names of ``judgements.csv``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The overall rating (``measure_id`` ``overall``), then each headline and
+            sub-measure.
+        """
+        frame = tabulate_judgements([self], self.report_name)
+        return select_judgements(frame, columns, readable=readable)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The judgements the report shows, with readable column names (:meth:`to_frame`)."""
+        return self.to_frame()
 
 
 def summarise_strategy(
@@ -96,6 +143,7 @@ def summarise_strategy(
         measures=measures,
         delivery=assess_delivery(commitments, period_end),
         has_data=bool(measures["has_data"].any()),
+        audience=audience,
     )
 
 

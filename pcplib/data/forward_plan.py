@@ -33,6 +33,7 @@ __all__ = [
     "period_end_for_slot",
     "validate_forward_plan",
     "slot_for_strategy",
+    "find_meeting_slot",
     "print_plan",
 ]
 
@@ -360,6 +361,34 @@ def slot_for_strategy(plan: ForwardPlan, strategy_id: str, today: dt.date | None
         raise ValueError(f"strategy {strategy_id!r} is not scheduled in {plan.path.as_posix()}")
     upcoming = [s for s in mine if s.slot >= month]
     return upcoming[0] if upcoming else mine[-1]
+
+
+def find_meeting_slot(plan: ForwardPlan, strategy_id: str, period_end: str) -> Slot | None:
+    """Return the meeting that reviews a strategy on the data to ``period_end``, if any.
+
+    A report built outside its slot (``pcp run --all`` or ``--strategy``) belongs to the
+    meeting that reviews that strategy with that data period; unlike
+    :func:`slot_for_strategy`, the answer does not depend on today's date.
+
+    Parameters
+    ----------
+    plan : ForwardPlan
+        The forward plan.
+    strategy_id : str
+        The strategy.
+    period_end : str
+        The data period's last month, ``YYYY-MM``.
+
+    Returns
+    -------
+    Slot or None
+        The earliest slot that reviews the strategy and reports data to ``period_end``;
+        None when the plan has no such meeting.
+    """
+    for slot in plan.slots:
+        if strategy_id in slot.strategies and slot.period_end == period_end:
+            return slot
+    return None
 
 
 def validate_forward_plan(plan: ForwardPlan, strategy_ids: list[str]) -> list[Problem]:

@@ -15,16 +15,39 @@ as a judgement. Three rules hold throughout:
 
 Notebooks call everything through this package (``from pcplib import report``),
 so the names below are its public interface; each lives in the module named for
-what it holds.
+what it holds. The HTML builders are exported wrapped as report fragments
+(:mod:`pcplib.report.fragments`): what a notebook displays carries its own scoped
+layout, so it looks the same in JupyterLab as in the rendered report.
 """
 
 from __future__ import annotations
 
 from pcplib import MARKING
-from pcplib.assessment.annual import evaluate_year
+from pcplib.assessment.annual import (
+    classify_year_changes,
+    describe_comparisons,
+    evaluate_year,
+    list_evidence_limits,
+    summarise_year_by_mission,
+    summarise_year_by_strategy,
+)
+from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
+from pcplib.assessment.exceptions import list_exceptions, list_improvements
+from pcplib.assessment.judgements import (
+    JUDGEMENT_COLUMNS,
+    TABLE_COLUMNS,
+    label_columns,
+    tabulate_judgements,
+)
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.origins import classify_measure_origins
-from pcplib.assessment.overview import build_plan_overview, load_table_one, rebuild_table_one
+from pcplib.assessment.overview import (
+    build_plan_overview,
+    load_table_one,
+    rebuild_table_one,
+    tabulate_plan_overview,
+)
+from pcplib.assessment.public import summarise_public_quarter, tabulate_public_quarter
 from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.assessment.scope import (
     AUDIENCES,
@@ -38,43 +61,78 @@ from pcplib.assessment.scope import (
 )
 from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
 from pcplib.data import AGGREGATIONS
-from pcplib.report.annual import format_annual_evaluation
-from pcplib.report.commitments import format_commitments
-from pcplib.report.headers import (
-    build_annual_header,
-    build_header,
-    build_plan_header,
-    build_public_header,
-    format_data_availability,
-    format_illustrative_banner,
+from pcplib.report import (
+    annual,
+    commitments,
+    comparisons,
+    headers,
+    measures,
+    narrative,
+    overview,
+    provenance,
+    public,
+    returns,
+    summary,
 )
-from pcplib.report.measures import build_spc_charts, format_measures_table, format_overall_rag
-from pcplib.report.narrative import format_narrative
-from pcplib.report.overview import (
-    format_plan_overview,
-    format_plan_overview_caption,
-    format_table_one,
-    format_table_one_section,
-)
-from pcplib.report.provenance import (
-    build_provenance,
-    format_data_quality_notes,
-    format_measure_origins,
-)
-from pcplib.report.public import format_forward_plan, format_public_quarter
-from pcplib.report.returns import (
-    format_actions,
-    format_return_status,
-    format_returns_log,
-    format_risks,
-)
+from pcplib.report.annual import describe_theory_of_change
+from pcplib.report.charts import describe_chart, plot_spc
+from pcplib.report.fragments import as_fragment
+from pcplib.report.measures import plot_measure
+from pcplib.report.overview import format_plan_overview_caption
+
+# The HTML builders a notebook displays, each wrapped as a fragment that carries its layout.
+format_annual_evaluation = as_fragment(annual.format_annual_evaluation)
+format_annual_summary = as_fragment(annual.format_annual_summary)
+format_annual_synthesis = as_fragment(annual.format_annual_synthesis)
+format_evidence_limits = as_fragment(annual.format_evidence_limits)
+format_commitments = as_fragment(commitments.format_commitments)
+format_area_comparison = as_fragment(comparisons.format_area_comparison)
+format_area_comparison_words = as_fragment(comparisons.format_area_comparison_words)
+format_area_comparisons = as_fragment(comparisons.format_area_comparisons)
+build_annual_header = as_fragment(headers.build_annual_header)
+build_header = as_fragment(headers.build_header)
+build_plan_header = as_fragment(headers.build_plan_header)
+build_public_about_header = as_fragment(headers.build_public_about_header)
+build_public_header = as_fragment(headers.build_public_header)
+format_data_availability = as_fragment(headers.format_data_availability)
+format_illustrative_banner = as_fragment(headers.format_illustrative_banner)
+build_spc_charts = as_fragment(measures.build_spc_charts)
+format_measures_detail = as_fragment(measures.format_measures_detail)
+format_measures_table = as_fragment(measures.format_measures_table)
+format_overall_rag = as_fragment(measures.format_overall_rag)
+format_narrative = as_fragment(narrative.format_narrative)
+format_plan_overview = as_fragment(overview.format_plan_overview)
+format_table_one = as_fragment(overview.format_table_one)
+format_table_one_section = as_fragment(overview.format_table_one_section)
+build_provenance = as_fragment(provenance.build_provenance)
+format_data_quality_notes = as_fragment(provenance.format_data_quality_notes)
+format_measure_origins = as_fragment(provenance.format_measure_origins)
+format_about_link = as_fragment(public.format_about_link)
+format_forward_plan = as_fragment(public.format_forward_plan)
+format_next_meetings = as_fragment(public.format_next_meetings)
+format_public_missions = as_fragment(public.format_public_missions)
+format_public_quarter = as_fragment(public.format_public_quarter)
+format_public_summary = as_fragment(public.format_public_summary)
+format_actions = as_fragment(returns.format_actions)
+format_return_status = as_fragment(returns.format_return_status)
+format_returns_log = as_fragment(returns.format_returns_log)
+format_risks = as_fragment(returns.format_risks)
+format_board_summary = as_fragment(summary.format_board_summary)
 
 __all__ = [
+    "compare_areas",
+    "compare_strategy_areas",
+    "format_area_comparison",
+    "format_area_comparison_words",
+    "format_area_comparisons",
     "AGGREGATIONS",
     "AUDIENCES",
+    "JUDGEMENT_COLUMNS",
     "MARKING",
     "ParameterError",
     "SPC_RULE_SETS",
+    "TABLE_COLUMNS",
+    "ParameterError",
     "StrategySummary",
     "available_period_end",
     "build_annual_header",
@@ -82,37 +140,63 @@ __all__ = [
     "build_plan_header",
     "build_plan_overview",
     "build_provenance",
+    "build_public_about_header",
     "build_public_header",
     "build_spc_charts",
     "check_injected_parameters",
     "check_parameters",
     "classify_measure_origins",
+    "classify_year_changes",
+    "describe_chart",
+    "describe_comparisons",
+    "describe_theory_of_change",
     "evaluate_year",
     "format_actions",
+    "format_board_summary",
+    "format_about_link",
     "format_annual_evaluation",
+    "format_annual_summary",
+    "format_annual_synthesis",
+    "format_evidence_limits",
     "format_commitments",
     "format_data_availability",
     "format_data_quality_notes",
     "format_forward_plan",
     "format_illustrative_banner",
     "format_measure_origins",
+    "format_measures_detail",
     "format_measures_table",
     "format_narrative",
+    "format_next_meetings",
     "format_overall_rag",
     "format_plan_overview",
     "format_plan_overview_caption",
     "format_produced_at",
+    "format_public_missions",
     "format_public_quarter",
+    "format_public_summary",
     "format_return_status",
     "format_returns_log",
     "format_risks",
     "format_table_one",
     "format_table_one_section",
+    "label_columns",
     "load_table_one",
     "list_data_quality_notes",
+    "list_evidence_limits",
+    "list_exceptions",
+    "list_improvements",
     "measures_for_audience",
+    "plot_measure",
+    "plot_spc",
     "rebuild_table_one",
     "summarise_commitments",
     "summarise_measures",
+    "summarise_public_quarter",
+    "summarise_year_by_mission",
+    "summarise_year_by_strategy",
     "summarise_strategy",
+    "tabulate_judgements",
+    "tabulate_plan_overview",
+    "tabulate_public_quarter",
 ]

@@ -1,4 +1,4 @@
-"""The annual evaluation as HTML."""
+"""The annual evaluation as HTML: the summary and synthesis first, the full table as an annex."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pandas as pd
 
 if TYPE_CHECKING:
     pass
-from pcplib.labels import format_value, is_missing
-from pcplib.report.html import arrow_cell, build_table, esc, with_note
+from pcplib.labels import format_figures, is_missing, list_words, plural
+from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
 
 
@@ -40,32 +40,183 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
         total = {"sum": " (year's total)", "last": " (at the year end)"}.get(
             r["aggregation"], " (average)"
         )
+        baseline, current = format_figures([r["baseline"], r["current"]], unit)
         rows.append(
             [
-                esc(r["measure_name"]),
-                esc(r["strategy_name"]),
+                # The strategy under the measure's name, so the table fits an A4 page.
+                with_note(esc(r["measure_name"]), r["strategy_name"]),
                 with_note(
-                    esc(
-                        format_value(r["baseline"], unit)
-                        + ("" if is_missing(r["baseline"]) else total)
-                    ),
-                    r["baseline_year"],
+                    esc(baseline + ("" if is_missing(r["baseline"]) else total)), r["baseline_year"]
                 ),
-                with_note(
-                    esc(
-                        format_value(r["current"], unit)
-                        + ("" if is_missing(r["current"]) else total)
-                    ),
-                    year,
-                ),
+                with_note(esc(current + ("" if is_missing(r["current"]) else total)), year),
                 arrow_cell(r["arrow"], r["change"], r["judgement"]),
                 esc(r["verdict"] or "Not tested"),
                 esc(r["finding"]),
             ]
         )
     table = build_table(
-        ["Measure", "Strategy", "Baseline", year, "Change", "Test verdict", "In words"],
+        ["Measure and strategy", "Baseline", year, "Change", "Test verdict", "In words"],
         rows,
         f"Public measures: {year} against the baseline year",
     )
     return f"<p>{esc(summary)}</p><p>{esc(ANNUAL_TESTS_NOTE)}</p>{table}"
+
+
+# The synthesis table's columns: each outcome, with "not tested" and "not measurable"
+# shown together so that the table fits an A4 page (the summary gives them apart).
+_COUNT_COLUMNS = (
+    ("Better", ("better",)),
+    ("Worse", ("worse",)),
+    ("Changed, no good direction", ("changed, no good direction",)),
+    ("No change beyond chance", ("no real change",)),
+    ("Not tested or compared", ("not tested", "not measurable")),
+)
+
+
+def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, year: str) -> str:
+    """Return the evaluation's lead: what changed beyond chance, which way, and what was delivered.
+
+    Parameters
+    ----------
+    by_mission : pandas.DataFrame
+        From :func:`pcplib.assessment.annual.summarise_year_by_mission` (its ``all`` row
+        is the whole plan).
+    classified : pandas.DataFrame
+        From :func:`pcplib.assessment.annual.classify_year_changes`.
+    year : str
+        The year evaluated.
+
+    Returns
+    -------
+    str
+        HTML: a paragraph of counts (better, worse, changed with no good direction, no
+        change beyond chance, not tested) and commitments delivered against due, then
+        the measures that got better and worse by more than chance, by name.
+    """
+    plan = by_mission[by_mission["mission_id"] == "all"].iloc[0]
+    changed = int(plan["better"] + plan["worse"] + plan["changed, no good direction"])
+    lead = (
+        f"In {year}, against the baseline year, {changed} of the plan's "
+        f"{plural(int(plan['measures']), 'public measure')} changed by more than chance: "
+        f"{plan['better']} for the better, {plan['worse']} for the worse and "
+        f"{plan['changed, no good direction']} with no good direction (reported as trends). "
+        f"{plan['no real change']} showed no change beyond chance, {plan['not tested']} "
+        f"could not be tested and {plan['not measurable']} could not be compared. "
+        f"{plan['delivered']} of the {plural(int(plan['due']), 'commitment')} due by the end "
+        f"of {year} were delivered ({plan['commitments']} in the plan in all)."
+    )
+    parts = [f'<div class="reader-summary"><p>{esc(lead)}</p>']
+    for outcome, heading in (
+        ("better", "Better by more than chance"),
+        ("worse", "Worse by more than chance"),
+        ("changed, no good direction", "Changed by more than chance, with no good direction"),
+    ):
+        rows = classified[classified["outcome"] == outcome]
+        if rows.empty:
+            continue
+        items = [
+            f"{r['measure_name']} ({r['strategy_name']}): {r['change']}"
+            for r in rows.to_dict("records")
+        ]
+        parts.append(f"<h3>{esc(heading)} ({len(items)})</h3>{bullets(items)}")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def format_annual_synthesis(by_strategy: pd.DataFrame, by_mission: pd.DataFrame, year: str) -> str:
+    """Return the evaluation by mission and strategy: outcomes beside commitments delivered.
+
+    Parameters
+    ----------
+    by_strategy : pandas.DataFrame
+        From :func:`pcplib.assessment.annual.summarise_year_by_strategy`.
+    by_mission : pandas.DataFrame
+        From :func:`pcplib.assessment.annual.summarise_year_by_mission`.
+    year : str
+        The year evaluated.
+
+    Returns
+    -------
+    str
+        HTML: one table, each mission's row (in bold) followed by its strategies', then
+        the whole plan: the count of measures better, worse, changed with no good
+        direction, with no change beyond chance, not tested and not measurable, and the
+        commitments delivered against those due by the year's end.
+    """
+    head = [
+        "Mission and strategy",
+        *(heading for heading, _ in _COUNT_COLUMNS),
+        "Commitments delivered of due",
+    ]
+
+    def cells(r: dict, strong: bool) -> str:
+        wrap = (lambda t: f"<strong>{t}</strong>") if strong else (lambda t: t)
+        counts = "".join(
+            f'<td class="num">{wrap(sum(int(r[o]) for o in outcomes))}</td>'
+            for _, outcomes in _COUNT_COLUMNS
+        )
+        delivered = wrap(f"{int(r['delivered'])} of {int(r['due'])}")
+        return f'{counts}<td class="num">{delivered}</td>'
+
+    body = []
+    for mission in by_mission.to_dict("records"):
+        if mission["mission_id"] == "all":
+            continue
+        body.append(
+            f'<tr><th scope="row"><strong>{esc(mission["mission_name"])}</strong></th>'
+            f"{cells(mission, True)}</tr>"
+        )
+        for r in by_strategy[by_strategy["mission_id"] == mission["mission_id"]].to_dict("records"):
+            body.append(
+                f'<tr><th scope="row" class="sub-row">{esc(r["strategy_name"])}</th>'
+                f"{cells(r, False)}</tr>"
+            )
+    plan = by_mission[by_mission["mission_id"] == "all"].iloc[0].to_dict()
+    body.append(f'<tr><th scope="row"><strong>The whole plan</strong></th>{cells(plan, True)}</tr>')
+    # The headers wrap (a numeric header would not), so the table fits the page.
+    return wrap_table_rows(head, body, f"Outcomes and commitments by mission and strategy, {year}")
+
+
+def format_evidence_limits(limits: list[str]) -> str:
+    """Return what the evidence cannot say as a list (escaped)."""
+    return bullets(limits)
+
+
+def describe_theory_of_change(by_strategy: pd.DataFrame) -> str:
+    """Return a paragraph setting each strategy's delivery beside its outcomes (theory of change).
+
+    Parameters
+    ----------
+    by_strategy : pandas.DataFrame
+        From :func:`pcplib.assessment.annual.summarise_year_by_strategy`.
+
+    Returns
+    -------
+    str
+        HTML: which strategies delivered every commitment due and saw outcomes get
+        better, and which delivered but saw outcomes get worse (where delivery has not
+        yet shown in the outcomes, or other causes are at work).
+    """
+    delivered = by_strategy["delivered"] >= by_strategy["due"]
+    better = list(by_strategy.loc[delivered & (by_strategy["better"] > 0), "strategy_name"])
+    worse = list(by_strategy.loc[delivered & (by_strategy["worse"] > 0), "strategy_name"])
+    short = list(by_strategy.loc[~delivered, "strategy_name"])
+    parts = [
+        "The plan's delivery strategies are built on a theory of change: each strategy's "
+        "commitments are what it does, and its measures are the outcomes that work is "
+        "expected to move."
+    ]
+    if better:
+        parts.append(
+            f"Strategies that delivered every commitment due and saw an outcome get better by "
+            f"more than chance: {list_words(better)}."
+        )
+    if worse:
+        parts.append(
+            f"Strategies that delivered every commitment due but saw an outcome get worse by "
+            f"more than chance, where delivery has not yet shown in the outcomes or other "
+            f"causes are at work: {list_words(worse)}."
+        )
+    if short:
+        parts.append(f"Strategies with commitments due but not delivered: {list_words(short)}.")
+    return f"<p>{esc(' '.join(parts))}</p>"

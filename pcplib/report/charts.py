@@ -3,7 +3,11 @@
 Charts are drawn with matplotlib (figures built without pyplot, so no GUI
 backend; matplotlib is imported only when a chart is drawn) and embedded as PNG
 data URIs inside ``<figure>`` elements, so each report is one self-contained
-file and every chart carries the alt text and caption written here. Colours
+file and every chart carries the alt text and caption written here. In a
+notebook, a figure returned by :func:`plot_spc` shows as a picture wherever it is
+called: importing this module in a Jupyter kernel registers the PNG display that
+the inline backend would only register once something imports pyplot
+(:func:`register_figure_display`). Colours
 follow Making Data Count: grey for common-cause variation, blue for
 special-cause improvement, orange for special-cause concern and purple for a
 special cause in a measure with no good direction.
@@ -16,11 +20,13 @@ import datetime
 import html
 import io
 import math
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib.labels import UNIT_LABELS, format_value
+from pcplib import periods
+from pcplib.labels import UNIT_LABELS, format_figure, format_value, month_span
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -34,12 +40,15 @@ __all__ = [
     "figure_to_html",
     "format_value",
     "plot_spc",
+    "register_figure_display",
     "write_png",
 ]
 
 CHART_DPI = 100
 FIGURE_SIZE = (8.0, 3.8)  # inches
 TICK_FONTSIZE = 8.5
+TARGET_FONTSIZE = 9.0
+TARGET_LABEL_PAD = 4.0  # points between the axes and the target's label
 POINT_COLOURS: dict[str, str] = {
     "common_cause": "#7b7d7d",
     "special_cause_improvement": "#289de0",
@@ -74,6 +83,45 @@ _ASSURANCE_WORDS: dict[str, str] = {
     "consistent_fail": "the target is missed consistently",
     "inconsistent": "the target is hit and miss: met or missed by chance",
 }
+
+
+FREQUENCIES = ("monthly", "quarterly", "annual")
+AXIS_LABELS = {"monthly": "Month", "quarterly": "Quarter", "annual": "Year"}
+# A quarterly axis has at most this many labelled ticks, so "2025/26 Q2" labels never collide.
+MAX_PERIOD_TICKS = 8
+
+
+def infer_frequency(index: pd.Index) -> str | None:
+    """The frequency of a date index from its spacing: monthly, quarterly or annual.
+
+    Parameters
+    ----------
+    index : pandas.Index
+        Period starts (timestamps or periods), in order.
+
+    Returns
+    -------
+    str or None
+        ``"monthly"``, ``"quarterly"`` or ``"annual"``; None for an index that is not of
+        dates or has fewer than two of them.
+    """
+    x = _x_values(index)
+    if len(x) < 2 or not isinstance(x[0], datetime.datetime):
+        return None
+    stamps = pd.DatetimeIndex(x)
+    months = pd.Series(stamps.year * 12 + stamps.month).diff().dropna()
+    step = int(months.min()) if not months.empty else 1
+    return {3: "quarterly", 12: "annual"}.get(step, "monthly")
+
+
+def _check_frequency(frequency: str | None, index: pd.Index) -> str | None:
+    if frequency is None:
+        return infer_frequency(index)
+    if frequency not in FREQUENCIES:
+        raise ValueError(
+            f"unknown frequency {frequency!r}: expected one of {', '.join(FREQUENCIES)}"
+        )
+    return frequency
 
 
 def _x_values(index: pd.Index) -> list[Any]:
@@ -132,8 +180,6 @@ def _format_y_ticks(ax: Any, fontsize: float) -> float:
 
     Returns the width of the widest label in points, so the margin can make room for it.
     """
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import text_to_path
     from matplotlib.ticker import FuncFormatter
 
     # The locator's ticks for the final data limits: the ones drawn (nothing is added later).
@@ -146,9 +192,16 @@ def _format_y_ticks(ax: Any, fontsize: float) -> float:
         return f"{value + 0.0:,.{decimals}f}".replace("-", "\u2212")
 
     ax.yaxis.set_major_formatter(FuncFormatter(label))
+    return max((_text_width(label(t), fontsize) for t in ticks), default=0.0)
+
+
+def _text_width(text: str, fontsize: float) -> float:
+    """Return the width of one line of text in points, as matplotlib will draw it."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
     font = FontProperties(size=fontsize)
-    widths = [text_to_path.get_text_width_height_descent(label(t), font, False)[0] for t in ticks]
-    return max(widths, default=0.0)
+    return float(text_to_path.get_text_width_height_descent(text, font, False)[0])
 
 
 def plot_spc(
@@ -157,6 +210,7 @@ def plot_spc(
     title: str,
     unit: str,
     target: float | None = None,
+    frequency: str | None = None,
 ) -> Figure:
     """Draw an XmR chart in Making Data Count colours.
 
@@ -171,6 +225,10 @@ def plot_spc(
         The measure's unit, used for the y-axis label.
     target : float, optional
         A target to draw as a labelled line; ``result.target`` when omitted.
+    frequency : {"monthly", "quarterly", "annual"}, optional
+        The measure's frequency, which names the x axis ("Month", "Quarter", "Year")
+        and its ticks (``Sep 2026``, ``2026/27 Q2``, ``2026/27``); inferred from the
+        spacing of the points when omitted.
 
     Returns
     -------
@@ -181,7 +239,7 @@ def plot_spc(
     Raises
     ------
     ValueError
-        If ``unit`` is unknown or the result has no points.
+        If ``unit`` or ``frequency`` is unknown or the result has no points.
     """
     if unit not in UNIT_LABELS:
         raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNIT_LABELS)}")
@@ -247,18 +305,23 @@ def plot_spc(
             zorder=3,
         )
 
+    target_label = ""
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
         ax.axhline(float(target), color=TARGET_COLOUR, linewidth=1.2, linestyle=":", zorder=2)
+        # The label sits in the right margin, level with the line: inside the axes it
+        # covered the latest points, the ones a reader looks at first.
+        target_label = f"Target\n{format_figure(target, unit)}"
         ax.annotate(
-            f"Target {format_value(target, unit)}",
+            target_label,
             xy=(1.0, float(target)),
             xycoords=("axes fraction", "data"),
-            xytext=(-4, 4),
+            xytext=(TARGET_LABEL_PAD, 0),
             textcoords="offset points",
-            ha="right",
-            va="bottom",
-            fontsize=9,
+            ha="left",
+            va="center",
+            fontsize=TARGET_FONTSIZE,
             color=TARGET_COLOUR,
+            annotation_clip=False,
         )
 
     handles = [Line2D([], [], color=LINE_COLOUR, linewidth=1.5, label="Mean")]
@@ -300,8 +363,13 @@ def plot_spc(
     ax.set_title(f"{title}\n{kind}", fontsize=11, loc="left", y=1.0)
     ax.set_ylabel(UNIT_LABELS[unit], fontsize=9.5)
     is_dates = len(x) > 0 and isinstance(x[0], datetime.datetime)
-    ax.set_xlabel("Period" if not is_dates else "Month", fontsize=9.5)
-    if is_dates:
+    frequency = _check_frequency(frequency, points.index) if is_dates else None
+    # The axis names the periods the points are: a quarterly series is labelled in
+    # quarters ("2025/26 Q2") and an annual one in financial years, as the tables are.
+    ax.set_xlabel(AXIS_LABELS.get(frequency or "", "Period"), fontsize=9.5)
+    if frequency in ("quarterly", "annual"):
+        _label_period_ticks(ax, x, frequency)
+    elif is_dates:
         locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
@@ -316,25 +384,81 @@ def plot_spc(
     # is set first, as it decides how many ticks there are.
     fig.subplots_adjust(left=0.1, right=0.98, top=0.86, bottom=0.32)
     left_points = _format_y_ticks(ax, TICK_FONTSIZE) + 30.0
-    fig.subplots_adjust(left=max(0.1, left_points / 72.0 / FIGURE_SIZE[0]))
+    right = 0.98
+    if target_label:
+        # Room for the target's label beside the axes: its widest line, the pad and a margin.
+        label_points = max(_text_width(line, TARGET_FONTSIZE) for line in target_label.split("\n"))
+        right = min(right, 1.0 - (label_points + 2 * TARGET_LABEL_PAD) / 72.0 / FIGURE_SIZE[0])
+    fig.subplots_adjust(left=max(0.1, left_points / 72.0 / FIGURE_SIZE[0]), right=right)
     return fig
 
 
-def _label_period(label: Any) -> str:
-    """Return a period label for a reader: ``September 2026`` for dates, else the text."""
+def _label_period_ticks(ax: Any, x: list[Any], frequency: str) -> None:
+    """Label a quarterly or annual axis with its periods, at most :data:`MAX_PERIOD_TICKS`."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    step = max(1, math.ceil(len(x) / MAX_PERIOD_TICKS))
+    if frequency == "quarterly" and step > 1:
+        # Whole years of quarters, so every label is the same quarter of its year.
+        step = 4 * math.ceil(step / 4) if step > 2 else step
+    chosen = x[::step]
+    ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(t) for t in chosen]))
+    ax.xaxis.set_major_formatter(
+        FixedFormatter([_label_period(t, frequency, short=True) for t in chosen])
+    )
+
+
+def _label_period(label: Any, frequency: str | None = None, *, short: bool = False) -> str:
+    """Return a period label for a reader, as the tables write it.
+
+    A monthly point is its month (``September 2026``); a quarterly one its quarter
+    (``2026/27 Q2``, with its months unless ``short``: ``2026/27 Q2 (July to September
+    2026)``); an annual one its financial year (``2025/26``). Anything not a date is
+    its text.
+    """
     if isinstance(label, pd.Period):
         label = label.to_timestamp()
-    if isinstance(label, pd.Timestamp):
-        return f"{label:%B %Y}"
-    return str(label)
+    if not isinstance(label, pd.Timestamp):
+        return str(label)
+    if frequency == "quarterly":
+        quarter = periods.label_quarter(label)
+        if short:
+            return quarter
+        months = periods.months_in_quarter(quarter)
+        return f"{quarter} ({month_span(months[0], months[-1])})"
+    if frequency == "annual":
+        return periods.label_financial_year(label)
+    return f"{label:%B %Y}"
 
 
-def _flagged_periods(special: pd.Series) -> str:
-    flagged = [_label_period(i) for i in special[special != "common_cause"].index]
+def _describe_span(first: Any, last: Any, frequency: str | None) -> str:
+    """The chart's period in words: ``2020/21 Q1 to 2026/27 Q2 (April 2020 to September 2026)``."""
+    if frequency not in ("quarterly", "annual") or not isinstance(first, pd.Timestamp):
+        return f"{_label_period(first)} to {_label_period(last)}"
+    if frequency == "quarterly":
+        start = periods.months_in_quarter(periods.label_quarter(first))[0]
+        stop = periods.months_in_quarter(periods.label_quarter(last))[-1]
+    else:
+        start = periods.months_in_financial_year(periods.label_financial_year(first))[0]
+        stop = periods.months_in_financial_year(periods.label_financial_year(last))[-1]
+    words = (
+        f"{_label_period(first, frequency, short=True)} to "
+        f"{_label_period(last, frequency, short=True)}"
+    )
+    return f"{words} ({month_span(start, stop)})"
+
+
+def _flagged_periods(special: pd.Series, frequency: str | None = None) -> str:
+    flagged = [
+        _label_period(i, frequency, short=True) for i in special[special != "common_cause"].index
+    ]
     return "in " + ", ".join(flagged)
 
 
-def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
+def describe_chart(
+    result: XmrResult, measure_name: str, unit: str, frequency: str | None = None
+) -> str:
     """Write alt text for an SPC chart: what it shows, in words.
 
     Parameters
@@ -345,6 +469,10 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
         The measure's name.
     unit : str
         The measure's unit (see :func:`format_value`).
+    frequency : {"monthly", "quarterly", "annual"}, optional
+        The measure's frequency, so periods are named as the tables name them (a
+        quarterly chart runs "to 2026/27 Q2 (... September 2026)", not to the month its
+        last quarter starts); inferred from the points when omitted.
 
     Returns
     -------
@@ -356,26 +484,30 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
     Raises
     ------
     ValueError
-        If ``unit`` is unknown or the result has no points.
+        If ``unit`` or ``frequency`` is unknown or the result has no points.
     """
     points = result.points
     if points.empty:
         raise ValueError("cannot describe an SPC chart of a result with no points")
+    frequency = _check_frequency(frequency, points.index)
     values = points["value"].astype(float)
     present = values.dropna()
     kind = "XmR (SPC) chart" if result.has_limits else "Run chart"
-    first, last = _label_period(points.index[0]), _label_period(points.index[-1])
+    first, last = points.index[0], points.index[-1]
+    if isinstance(first, pd.Period):
+        first, last = first.to_timestamp(), last.to_timestamp()
+    span = _describe_span(first, last, frequency)
     missing = int(values.isna().sum())
     parts = [
-        f"{kind} of {measure_name}, {first} to {last}: {len(present)} "
+        f"{kind} of {measure_name}, {span}: {len(present)} "
         f"point{'s' if len(present) != 1 else ''}"
         + (f", {missing} missing (shown as a break in the line)" if missing else "")
         + "."
     ]
     if not present.empty:
         parts.append(
-            f"Latest value ({_label_period(present.index[-1])}): "
-            f"{format_value(present.iloc[-1], unit)}."
+            f"Latest value ({_label_period(present.index[-1], frequency, short=True)}): "
+            f"{format_figure(present.iloc[-1], unit)}."
         )
     latest = points.loc[present.index[-1]] if not present.empty else points.iloc[-1]
     parts.append(f"Mean {format_value(latest['mean'], unit)}.")
@@ -389,7 +521,7 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
             # A sighted reader sees the mean and limits step; the alt text must say so too.
             parts.append(
                 "The mean and limits are recalculated from "
-                + ", ".join(_label_period(start) for start in starts)
+                + ", ".join(_label_period(start, frequency, short=True) for start in starts)
                 + "; the figures above are the latest section's."
             )
     else:
@@ -401,20 +533,21 @@ def describe_chart(result: XmrResult, measure_name: str, unit: str) -> str:
         variation = result.variation or "common_cause"
         parts.append(f"The latest point shows {_VARIATION_WORDS.get(variation, variation)}.")
         if flagged:
+            latest_flag = _label_period(flagged_index[-1], frequency, short=True)
             parts.append(
                 f"Across the whole series {flagged} of {len(present)} points are flagged "
                 "as signals (unusual compared with the series' own normal variation)"
                 + (
-                    f", {_flagged_periods(special)}."
+                    f", {_flagged_periods(special, frequency)}."
                     if flagged <= 6
-                    else f", the latest in {_label_period(flagged_index[-1])}."
+                    else f", the latest in {latest_flag}."
                 )
             )
         else:
             parts.append("No point in the series is flagged as a signal.")
     target = result.target
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
-        sentence = f"Target {format_value(target, unit)}"
+        sentence = f"Target {format_figure(target, unit)}"
         if result.assurance:
             sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
         parts.append(sentence + ".")
@@ -500,3 +633,44 @@ def figure_to_html(fig: Figure, alt: str, caption: str) -> str:
         f'alt="{html.escape(alt, quote=True)}">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )
+
+
+def _figure_png(fig: Figure) -> bytes:
+    """The PNG a notebook shows for a figure: the bytes :func:`write_png` writes."""
+    buffer = io.BytesIO()
+    write_png(fig, buffer)
+    return buffer.getvalue()
+
+
+def register_figure_display() -> bool:
+    """Show matplotlib figures as pictures in the running IPython kernel, if there is one.
+
+    A figure built without pyplot has no display of its own: until something imports
+    pyplot (which sets up the inline backend), a notebook shows only
+    ``<Figure size 800x380 with 1 Axes>``. This registers a PNG display for
+    :class:`matplotlib.figure.Figure` by name, so matplotlib is not imported for it,
+    and leaves alone one already registered (the inline backend's, when pyplot came first).
+
+    Returns
+    -------
+    bool
+        True when registered; False outside IPython or when figures already display.
+    """
+    if "IPython" not in sys.modules:  # not imported: not in a kernel, nothing to do
+        return False
+    # Imported, not read from sys.modules: in `pcp run` another thread may be part-way
+    # through importing IPython, and the import waits for it to finish.
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    formatter = shell.display_formatter.formatters["image/png"]
+    figure_module = sys.modules.get("matplotlib.figure")
+    if figure_module is not None and figure_module.Figure in formatter.type_printers:
+        return False
+    formatter.for_type_by_name("matplotlib.figure", "Figure", _figure_png)
+    return True
+
+
+register_figure_display()

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "describe_funnel",
     "format_area_comparison",
+    "format_area_comparisons",
     "format_area_comparison_words",
     "plot_funnel",
 ]
@@ -88,7 +89,7 @@ def describe_funnel(comparison: AreaComparison) -> str:
     n = len(comparison.areas)
     outside = comparison.outside
     if outside.empty:
-        beyond = f"No {level} is outside the 99.8% limits: every difference is within chance."
+        beyond = f"No {level} is outside the 99.8% limits."
     else:
         parts = [
             f"{r.area} ({'higher' if r.outlier == 'high' else 'lower'}, ratio {r.ratio:.2f})"
@@ -165,8 +166,8 @@ def format_area_comparison_words(comparison: AreaComparison | None) -> str:
     if outside.empty:
         text = (
             f"Across the {len(comparison.areas)} {level} areas, {comparison.measure_name.lower()} "
-            f"over the {comparison.period} was in line with what each area's population would "
-            "lead us to expect: the differences between areas are within what chance explains."
+            f"over the {comparison.period} was within the range we would expect for each area's "
+            "population: no area stands out from the others."
         )
     else:
         high = list(outside.loc[outside["outlier"] == "high", "area"])
@@ -182,3 +183,13 @@ def format_area_comparison_words(comparison: AreaComparison | None) -> str:
             "with their populations."
         )
     return f"<p>{esc(text)}</p>"
+
+
+def format_area_comparisons(comparisons: list[AreaComparison]) -> str:
+    """Every area comparison of a report, or a sentence saying there is none to make."""
+    if not comparisons:
+        return (
+            "<p>No measure of this strategy has figures by local authority (or for several "
+            "forces) in the data set, so no comparison between areas is made.</p>"
+        )
+    return "".join(format_area_comparison(c) for c in comparisons)

@@ -128,11 +128,21 @@ def build_title_block(
     warning: str = "",
     measure_ids: Iterable[str] | None = None,
     period_end: str | None = None,
+    summary: str = "",
 ) -> str:
-    """The title, lead, warning, illustrative banner and facts that open a report."""
+    """The title, lead, warning, illustrative banner, summary and facts that open a report.
+
+    A ``summary`` (HTML) comes before the facts, under its own heading, so that the
+    first screen says what the reader needs; the facts follow as "About this report".
+    """
     lead_html = f'<p class="lead">{esc(lead)}</p>' if lead else ""
     banner = format_illustrative_banner(dataset, measure_ids, period_end)
-    return f"<h1>{esc(title)}</h1>{lead_html}{warning}{banner}{meta_list(facts)}"
+    # The facts sit two to a row on a wide screen (the class is styled by the template;
+    # elsewhere it is a plain list).
+    facts_html = f'<div class="report-facts">{meta_list(facts)}</div>'
+    if summary:
+        facts_html = f'<h2 id="summary">Summary</h2>{summary}<h2>About this report</h2>{facts_html}'
+    return f"<h1>{esc(title)}</h1>{lead_html}{warning}{banner}{facts_html}"
 
 
 def list_closing_facts(produced_at: str, audience: str) -> list[tuple[str, str]]:
@@ -153,6 +163,7 @@ def build_period_header(
     end: pd.Period,
     produced_at: str,
     audience: str,
+    summary: str = "",
 ) -> str:
     """A header for a report on a reporting quarter, warning when the data stop short."""
     measure_ids = list(measure_ids)
@@ -169,6 +180,7 @@ def build_period_header(
         format_data_availability(dataset, str(end)),
         measure_ids,
         available_period_end(dataset, str(end)),
+        summary,
     )
 
 
@@ -193,6 +205,28 @@ def list_period_facts(dataset: Dataset, measure_ids: Iterable[str], period_end: 
     return facts
 
 
+def describe_meeting(slot: str, meeting: str = "") -> str:
+    """The meeting a report is for: as the runner says, or the slot's Board meeting.
+
+    Parameters
+    ----------
+    slot : str
+        The CGB meeting month, ``YYYY-MM``.
+    meeting : str, default ""
+        The meeting as the runner worked it out from the forward plan
+        (``"Corporate Governance Board, July 2026"``, or ``"Not prepared for a
+        meeting"`` for a report built outside its slot); the slot's meeting when empty.
+
+    Returns
+    -------
+    str
+        The words the header shows.
+    """
+    if meeting.strip():
+        return meeting.strip()
+    return f"Corporate Governance Board, {month_words(parse_month_param(slot, 'slot'))}"
+
+
 def build_header(
     dataset: Dataset,
     strategy_id: str,
@@ -200,6 +234,8 @@ def build_header(
     period_end: str,
     produced_at: str = "",
     audience: str = "cgb",
+    meeting: str = "",
+    summary: str = "",
 ) -> str:
     """Return the top of a delivery-strategy report.
 
@@ -217,11 +253,19 @@ def build_header(
         When the report is produced (see :func:`format_produced_at`).
     audience : {"cgb", "public"}, default "cgb"
         Who the report is for.
+    meeting : str, default ""
+        The meeting the report is for, as the runner says (see
+        :func:`describe_meeting`); the slot's Board meeting when empty.
+    summary : str, default ""
+        The first screen's summary (HTML, from
+        :func:`pcplib.report.summary.format_board_summary`), shown under the lead and
+        before the facts, which then follow as "About this report".
 
     Returns
     -------
     str
-        HTML: the title, the illustrative-data banner when relevant, and the
+        HTML: the title, a lead naming the meeting and the reporting quarter, the
+        summary when given, the illustrative-data banner when relevant, and the
         strategy's mission, objective, owners and single points of contact, the
         meeting, the data period actually covered, the reporting quarter, when
         it was produced, the audience and the security marking.
@@ -229,7 +273,7 @@ def build_header(
     check_audience(audience)
     check_strategy(dataset, strategy_id)
     end = parse_month_param(period_end, "period_end")
-    meeting = parse_month_param(slot, "slot")
+    meeting_words = describe_meeting(slot, meeting)
     strategy = dataset.strategy(strategy_id)
     missions = dataset.missions.set_index("mission_id")["mission_name"]
     mission = missions.get(strategy["mission_id"], strategy["mission_id"])
@@ -241,22 +285,27 @@ def build_header(
         ("Force single point of contact", str(strategy["force_spoc"])),
         ("OPCC senior owner", str(strategy["opcc_senior_owner"])),
         ("OPCC single point of contact", str(strategy["opcc_spoc"])),
-        ("Meeting", f"Corporate Governance Board, {month_words(meeting)}"),
+        ("Meeting", meeting_words),
     ]
+    shown = parse_month_param(available_period_end(dataset, period_end), "period_end")
+    quarter = periods.label_quarter(shown.to_timestamp())
     return build_period_header(
         dataset,
         f"{strategy['strategy_name']}: delivery strategy report",
-        "Police and Crime Plan 2025-29: performance, progress and risks for the "
-        "Corporate Governance Board.",
+        f"Police and Crime Plan 2025-29: performance, progress and risks. {meeting_words}; "
+        f"{quarter}, data to the end of {month_words(shown)}.",
         facts,
         measures["measure_id"],
         end,
         produced_at,
         audience,
+        summary,
     )
 
 
-def build_plan_header(dataset: Dataset, slot: str, period_end: str, produced_at: str = "") -> str:
+def build_plan_header(
+    dataset: Dataset, slot: str, period_end: str, produced_at: str = "", meeting: str = ""
+) -> str:
     """Return the top of the plan overview.
 
     Parameters
@@ -269,6 +318,8 @@ def build_plan_header(dataset: Dataset, slot: str, period_end: str, produced_at:
         The last month of data, ``YYYY-MM``.
     produced_at : str, default ""
         When the report is produced.
+    meeting : str, default ""
+        The meeting it is for, as the runner says (see :func:`describe_meeting`).
 
     Returns
     -------
@@ -277,16 +328,12 @@ def build_plan_header(dataset: Dataset, slot: str, period_end: str, produced_at:
     """
     end = parse_month_param(period_end, "period_end")
     public = measures_for_audience(dataset, audience="public")
-    meeting = (
-        "Meeting",
-        f"Corporate Governance Board, {month_words(parse_month_param(slot, 'slot'))}",
-    )
     return build_period_header(
         dataset,
         "Police and Crime Plan 2025-29: plan overview",
-        "Every delivery strategy on one page: commitments, current RAG, headline measures "
+        "Every delivery strategy, mission by mission: its overall rating, headline measures "
         "and projected delivery.",
-        [meeting],
+        [("Meeting", describe_meeting(slot, meeting))],
         public["measure_id"],
         end,
         produced_at,
@@ -316,13 +363,48 @@ def build_public_header(dataset: Dataset, quarter: str, produced_at: str = "") -
     return build_period_header(
         dataset,
         f"Police and Crime Plan 2025-29: public monitoring report, {quarter}",
-        "What has been achieved and what still needs attention, strategy by strategy.",
+        "What has been achieved and what still needs attention, mission by mission.",
         [("Quarter", f"{quarter} ({quarter_words(quarter)})")],
         public["measure_id"],
         end.to_period("M"),
         produced_at,
         "public",
     )
+
+
+def build_public_about_header(dataset: Dataset, quarter: str, produced_at: str = "") -> str:
+    """Return the top of the public report's "About these figures" page.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    quarter : str
+        The quarter of the report it belongs to, such as ``"2026/27 Q2"``.
+    produced_at : str, default ""
+        When the page is produced.
+
+    Returns
+    -------
+    str
+        HTML: title, a link back to the report, illustrative banner, the quarter and
+        data period, produced time and marking.
+    """
+    _, end = periods.parse_quarter(quarter)
+    public = measures_for_audience(dataset, audience="public")
+    header = build_period_header(
+        dataset,
+        f"About these figures: public monitoring report, {quarter}",
+        "How the figures in the public monitoring report are judged, where they come from, "
+        "how good they are, and the checks that let anyone reproduce them.",
+        [("Quarter", f"{quarter} ({quarter_words(quarter)})")],
+        public["measure_id"],
+        end.to_period("M"),
+        produced_at,
+        "public",
+    )
+    back = '<p><a href="public-quarterly.html">Back to the public monitoring report</a></p>'
+    return header + back
 
 
 def build_annual_header(dataset: Dataset, year: str, produced_at: str = "") -> str:

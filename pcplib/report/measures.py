@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pcplib import rag
 
 if TYPE_CHECKING:
-    pass
+    from matplotlib.figure import Figure
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.strategy import StrategySummary
-from pcplib.labels import as_sentence, format_value, is_missing
+from pcplib.labels import as_sentence, format_figure, format_figures, is_missing
 from pcplib.report.charts import describe_chart, figure_to_html, plot_spc
-from pcplib.report.html import arrow_cell, build_table, esc, notice, value_cell, with_note
+from pcplib.report.html import arrow_cell, build_table, esc, notice, with_note
 from pcplib.report.words import RAG_BASIS_WORDS, describe_assurance, describe_variation
 
 
@@ -25,8 +26,54 @@ def _direction_note(r: dict) -> str:
     return f"{r['direction']}; {r['judgement']}"
 
 
+def _target_cell(r: dict) -> str:
+    """The target for the period, or its trajectory point, with what it rests on."""
+    unit = r["unit"]
+    if is_missing(r["target"]):
+        return "No target"
+    target = esc(format_figure(r["target"], unit))
+    per_period = r.get("target_per_period")
+    if r.get("target_basis") == "trajectory":
+        target = with_note(f"{target} expected by now", f"on the line to {r['target_date']}")
+    elif not is_missing(per_period) and per_period != r["target"]:
+        target = with_note(
+            f"{target} for the quarter",
+            f"({format_figure(per_period, unit)} {PER_PERIOD[r['frequency']]})",
+        )
+    if r["target_note"]:
+        target = with_note(target, r["target_note"])
+    return target
+
+
+def _name_cell(r: dict) -> str:
+    name = esc(r["measure_name"])
+    if r.get("visibility") == "restricted":
+        name += '<br><span class="small"><strong>Restricted:</strong> CGB only</span>'
+    return name
+
+
+def _no_table(df: pd.DataFrame, caption: str) -> str | None:
+    """The sentence shown instead of a table with no rows or no figures, else None."""
+    if df.empty:
+        return f"<p>{esc(caption)}: no measures of this kind are published for this audience.</p>"
+    if not df["has_data"].any():
+        return notice(
+            f"<p>{esc(caption)}: no figures are available for this period, so no table "
+            "is shown.</p>"
+        )
+    return None
+
+
 def format_measures_table(df: pd.DataFrame, caption: str) -> str:
-    """Return a measures summary (from :func:`summarise_measures`) as an HTML table.
+    """Return the measures (from :func:`summarise_measures`) as the Board's main table.
+
+    Six columns that fit a 1280-pixel screen and an A4 portrait page: the measure,
+    this quarter's figure, the same quarter last year with the change, its arrow and
+    judgement, the target for the period, the RAG with what it rests on, and the
+    assessment with its sentence. The longer view (year ending, since the baseline),
+    the SPC detail and the data notes are in :func:`format_measures_detail`. Figures are
+    printed as computed (:func:`pcplib.labels.format_figures`), so two figures side by
+    side never print alike when they differ.
 
     Parameters
     ----------
@@ -39,43 +86,67 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
     -------
     str
         An accessible table in a scrollable region: caption, column and row headers
-        with ``scope``, the RAG as a word and a colour, the change with its arrow
-        and judgement, SPC variation and assurance in words. Ids derive from the
-        caption, so output is deterministic.
+        with ``scope``, the RAG as a word and a colour. Ids derive from the caption, so
+        output is deterministic.
     """
-    if df.empty:
-        return f"<p>{esc(caption)}: no measures of this kind are published for this audience.</p>"
-    if not df["has_data"].any():
-        return notice(
-            f"<p>{esc(caption)}: no figures are available for this period, so no table "
-            "is shown.</p>"
-        )
+    missing = _no_table(df, caption)
+    if missing is not None:
+        return missing
     head = [
-        "Measure", "Current", "Same period last year", "Year ending", "Since the baseline",
-        "Target for the period", "RAG", "SPC", "Assessment", "Data notes",
+        "Measure", "This quarter", "Same quarter last year", "Target for the period", "RAG",
+        "Assessment",
     ]  # fmt: skip
     rows = []
     for r in df.to_dict("records"):
         unit = r["unit"]
-        if is_missing(r["target"]):
-            target = "No target"
-        else:
-            target = esc(format_value(r["target"], unit))
-            per_period = r.get("target_per_period")
-            if r.get("target_basis") == "trajectory":
-                target = with_note(
-                    f"{target} expected by now", f"on the line to {r['target_date']}"
-                )
-            elif not is_missing(per_period) and per_period != r["target"]:
-                target = with_note(
-                    f"{target} for the quarter",
-                    f"({format_value(per_period, unit)} {PER_PERIOD[r['frequency']]})",
-                )
-            if r["target_note"]:
-                target = with_note(target, r["target_note"])
-        name = esc(r["measure_name"])
-        if r.get("visibility") == "restricted":
-            name += '<br><span class="small"><strong>Restricted:</strong> CGB only</span>'
+        current, last_year = format_figures([r["current"], r["last_year"]], unit)
+        rows.append(
+            [
+                _name_cell(r),
+                with_note(esc(current), r["current_label"]),
+                with_note(
+                    f"{esc(last_year)}<br>"
+                    + arrow_cell(r["arrow"], r["change"], _direction_note(r)),
+                    r["last_year_label"],
+                ),
+                _target_cell(r),
+                with_note(rag.format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
+                f"<strong>{esc(as_sentence(r['assessment']).rstrip('.'))}</strong>. "
+                f"{esc(r['sentence'])}",
+            ]
+        )
+    return build_table(head, rows, caption)
+
+
+def format_measures_detail(df: pd.DataFrame, caption: str) -> str:
+    """Return the longer view of the measures: year ending, since the baseline, SPC, notes.
+
+    The detail behind the Board's main table (:func:`format_measures_table`), in a
+    second compact table so both fit the page: the year ending against the 12 months
+    before, the latest 12 months against the baseline year, the SPC verdict and
+    assurance with the period that set the limits, and the data-quality notes.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Rows from :func:`summarise_measures`.
+    caption : str
+        The table's caption (escaped here).
+
+    Returns
+    -------
+    str
+        An accessible table, or nothing when :func:`format_measures_table` shows a
+        sentence instead of a table.
+    """
+    if _no_table(df, caption) is not None:
+        return ""
+    head = ["Measure", "Year ending", "Since the baseline", "SPC", "Data notes"]
+    rows = []
+    for r in df.to_dict("records"):
+        unit = r["unit"]
+        year_ending, previous = format_figures([r["year_ending"], r["previous_year"]], unit)
+        baseline, latest = format_figures([r["baseline"], r["year_ending"]], unit)
         spc_words = describe_variation(r["spc_status"], r["spc_variation"])
         if r["spc_status"] == "assessed":
             assurance = describe_assurance(
@@ -89,15 +160,10 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
             )
         rows.append(
             [
-                name,
-                value_cell(r["current"], unit, r["current_label"]),
+                _name_cell(r),
                 with_note(
-                    arrow_cell(r["arrow"], r["change"], _direction_note(r)),
-                    f"{format_value(r['last_year'], unit)}: {r['last_year_label']}",
-                ),
-                with_note(
-                    esc(f"{format_value(r['year_ending'], unit)} ({r['year_ending_change']})"),
-                    f"against {format_value(r['previous_year'], unit)} in the previous 12 months",
+                    esc(f"{year_ending} ({r['year_ending_change']})"),
+                    f"{r['year_ending_label']}, against {previous} in the 12 months before",
                 ),
                 with_note(
                     arrow_cell(
@@ -105,17 +171,24 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
                         r["since_baseline_change"],
                         r["since_baseline_judgement"],
                     ),
-                    f"latest 12 months against {format_value(r['baseline'], unit)}: "
-                    f"{r['baseline_label']}",
+                    f"latest 12 months ({latest}) against {baseline}: {r['baseline_label']}",
                 ),
-                target,
-                with_note(rag.format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
                 spc_cell,
-                esc(r["sentence"]),
                 esc(r["quality"] or "None"),
             ]
         )
     return build_table(head, rows, caption)
+
+
+def format_no_data_notice(summary: StrategySummary) -> str:
+    """Return the notice for a strategy with no figure in the period, or ``""``."""
+    if summary.has_data:
+        return ""
+    return notice(
+        f"<p><strong>No data for this period.</strong> None of this strategy's measures "
+        f"has a figure for the reporting period ending {esc(summary.period_end)}, so its "
+        "tables below say so rather than show empty rows.</p>"
+    )
 
 
 def format_overall_rag(summary: StrategySummary) -> str:
@@ -131,17 +204,50 @@ def format_overall_rag(summary: StrategySummary) -> str:
     str
         HTML paragraphs.
     """
-    no_data = ""
-    if not summary.has_data:
-        no_data = notice(
-            f"<p><strong>No data for this period.</strong> None of this strategy's measures "
-            f"has a figure for the reporting period ending {esc(summary.period_end)}, so its "
-            "tables below say so rather than show empty rows.</p>"
-        )
     return (
-        f"{no_data}<p><strong>Overall RAG:</strong> "
+        f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
         f"{rag.format_rag_html(summary.overall_rag)}</p>"
         f"<p>{esc(summary.overall_explanation)}</p>"
+    )
+
+
+def _chart_title(row: Mapping[str, Any]) -> str:
+    return row["measure_name"] + (" (seasonally adjusted)" if row.get("spc_seasonal") else "")
+
+
+def plot_measure(summary: StrategySummary, measure_id: str) -> Figure:
+    """Draw one measure's SPC chart as the report draws it, for a notebook.
+
+    Parameters
+    ----------
+    summary : StrategySummary
+        From :func:`summarise_strategy`.
+    measure_id : str
+        One of the summary's measures (the ``Measure ID`` column of ``summary.table``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the report's title, limits and target; shown as a picture
+        when it is a cell's last value.
+
+    Raises
+    ------
+    ValueError
+        If the measure is not in the summary (naming those that are), or has too
+        little data for a chart in this period.
+    """
+    rows = summary.measures[summary.measures["measure_id"] == measure_id].to_dict("records")
+    if not rows:
+        known = ", ".join(summary.measures["measure_id"])
+        raise ValueError(
+            f"unknown measure {measure_id!r} for {summary.strategy_id}; expected one of: {known}"
+        )
+    row = rows[0]
+    if row["spc"] is None:
+        raise ValueError(f"{row['measure_name']}: not enough data for an SPC chart in this period")
+    return plot_spc(
+        row["spc"], title=_chart_title(row), unit=row["unit"], frequency=row.get("frequency")
     )
 
 
@@ -169,9 +275,10 @@ def build_spc_charts(summary_df: pd.DataFrame) -> str:
                 "SPC chart in this period.</p>"
             )
             continue
-        title = r["measure_name"] + (" (seasonally adjusted)" if r.get("spc_seasonal") else "")
-        fig = plot_spc(result, title=title, unit=r["unit"])
-        alt = describe_chart(result, title, r["unit"])
+        title = _chart_title(r)
+        frequency = r.get("frequency")
+        fig = plot_spc(result, title=title, unit=r["unit"], frequency=frequency)
+        alt = describe_chart(result, title, r["unit"], frequency)
         if r.get("spc_note"):
             # The alt text says which period set the limits, as the caption does.
             alt = f"{alt} {as_sentence(r['spc_note'])}"

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     pass
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
-from pcplib.labels import is_missing, month_words
-from pcplib.report.html import arrow_cell, build_table, esc, value_cell, with_note, wrap_table_rows
+from pcplib.labels import format_figures, is_missing, month_words, plural
+from pcplib.report.html import build_table, esc, with_note, wrap_table_rows
 
 
 def format_plan_overview_caption(period_end: str) -> str:
@@ -37,57 +37,101 @@ def format_plan_overview_caption(period_end: str) -> str:
     )
 
 
+def _outside_words(value: object) -> str:
+    """The areas-outside cell: "1 of 9 local authorities", or that there is no comparison."""
+    if is_missing(value) or not str(value):
+        return "no figures by area"
+    return f"{value} local authorities"
+
+
+def _overview_measure(m: dict) -> str:
+    """One headline measure in the overview: its trend since the baseline and the two figures.
+
+    One line where it fits: the column's header says the figures are the latest 12 months
+    (the latest month for a stock) against the baseline year, so only the baseline's
+    period is named.
+    """
+    unit = m["unit"]
+    baseline, current = format_figures([m["baseline"], m["current"]], unit)
+    change = m.get("change") or m["direction"]
+    judgement = "" if m["judgement"] == m["direction"] else f", {m['judgement']}"
+    trend = f'<span aria-hidden="true">{esc(m["arrow"])}</span> {esc(change)}{esc(judgement)}'
+    figures = esc(f"({current} against {baseline} in {m['baseline_label']})")
+    areas = ""
+    if not is_missing(m.get("areas_outside")) and str(m.get("areas_outside")):
+        areas = f"; {_outside_words(m['areas_outside'])} outside the funnel's limits"
+    return (
+        f"<li><strong>{esc(m['measure_name'])}</strong>: {trend} "
+        f'<span class="small">{figures}{esc(areas)}</span></li>'
+    )
+
+
+def _count_ratings(ratings: list[str]) -> str:
+    counts = {r: ratings.count(r) for r in dict.fromkeys(ratings)}
+    return ", ".join(f"{n} {r}" for r, n in counts.items())
+
+
 def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
-    """Return the plan overview as an HTML table, one row group per strategy.
+    """Return the plan overview: one compact section per mission, one row per strategy.
 
     Parameters
     ----------
     df : pandas.DataFrame
         From :func:`build_plan_overview`.
     caption : str
-        The caption.
+        The start of each mission table's caption (the mission's name follows it).
 
     Returns
     -------
     str
-        HTML: strategy cells span their measures' rows; RAG as word and colour.
+        HTML: per mission, a heading, the count of its strategies by overall rating, and
+        a table with each strategy's overall rating (word and colour), its public
+        headline measures' trend since the baseline (arrow, change and judgement, with
+        the two figures), and projected delivery with its count of commitments. Each
+        section fits one screen.
     """
     head = [
-        "Strategy", "Commitments", "Current RAG", "Headline measure", "Baseline", "Current",
-        "Trend", "Projected delivery",
-    ]  # fmt: skip
-    body = []
-    for _, group in df.groupby("strategy_id", sort=False):
-        first = group.iloc[0]
-        span = len(group)
-        rs = f' rowspan="{span}"' if span > 1 else ""
-        delivery = (
-            f"{first['projected_delivery']:.0f}% {rag.format_rag_html(first['delivery_rag'])}"
-            if not is_missing(first["projected_delivery"])
-            else rag.format_rag_html("Grey") + " no commitments"
-        )
-        for i, m in enumerate(group.to_dict("records")):
-            cells = []
-            if i == 0:
-                cells += [
-                    f'<th scope="rowgroup"{rs}>{esc(m["strategy_name"])}</th>',
-                    f'<td class="num"{rs}>{m["commitments"]}</td>',
-                    f"<td{rs}>{rag.format_rag_html(m['current_rag'])}</td>",
-                ]
-            if m["measure_name"]:
-                unit = m["unit"]
-                cells += [
-                    f"<td>{esc(m['measure_name'])}</td>",
-                    f'<td class="num">{value_cell(m["baseline"], unit, m["baseline_label"])}</td>',
-                    f'<td class="num">{value_cell(m["current"], unit, m["current_label"])}</td>',
-                    f"<td>{arrow_cell(m['arrow'], m['direction'], m['judgement'])}</td>",
-                ]
+        "Strategy",
+        "Overall rating",
+        "Headline measures: the latest 12 months against the baseline year",
+        "Projected delivery",
+    ]
+    parts = []
+    for mission_name, mission in df.groupby("mission_name", sort=False):
+        rows = []
+        ratings = []
+        for _, group in mission.groupby("strategy_id", sort=False):
+            first = group.iloc[0]
+            ratings.append(str(first["current_rag"]))
+            if is_missing(first["projected_delivery"]):
+                delivery = rag.format_rag_html("Grey") + " no commitments"
             else:
-                cells.append('<td colspan="4">No public headline measure</td>')
-            if i == 0:
-                cells.append(f"<td{rs}>{delivery}</td>")
-            body.append(f"<tr>{''.join(cells)}</tr>")
-    return wrap_table_rows(head, body, caption)
+                delivery = with_note(
+                    f"{rag.format_rag_html(first['delivery_rag'])} "
+                    f"{first['projected_delivery']:.0f}%",
+                    f"of {plural(int(first['commitments']), 'commitment')}",
+                )
+            measures = [m for m in group.to_dict("records") if m["measure_name"]]
+            listed = (
+                '<ul class="measure-list">'
+                + "".join(_overview_measure(m) for m in measures)
+                + "</ul>"
+                if measures
+                else "No public headline measure"
+            )
+            rows.append(
+                f'<tr><th scope="row">{esc(first["strategy_name"])}</th>'
+                f"<td>{rag.format_rag_html(first['current_rag'])}</td>"
+                f"<td>{listed}</td><td>{delivery}</td></tr>"
+            )
+        # The ratings' count goes in the caption, so a mission takes at most one screen.
+        n = len(ratings)
+        counted = f"{n} {'strategy' if n == 1 else 'strategies'}: {_count_ratings(ratings)}"
+        parts.append(
+            f"<h3>{esc(mission_name)}</h3>"
+            + wrap_table_rows(head, rows, f"{caption}: {mission_name} ({counted})")
+        )
+    return "".join(parts)
 
 
 def format_table_one_section(reference_df: pd.DataFrame) -> str:
@@ -173,3 +217,70 @@ def format_table_one(rebuilt: pd.DataFrame, caption: str) -> str:
         else f"{matched} of {total} recomputed trends match the published ones."
     )
     return build_table(head, rows, caption, row_headers=False) + f"<p>{esc(verdict)}</p>"
+
+
+def format_table_one_markdown(reference_df: pd.DataFrame) -> str:
+    """Return the Table One back test as the Markdown of ``docs/table-one-backtest.md``.
+
+    The plan overview used to carry this back test; it is a check of the arithmetic, not
+    something a reader of the overview needs, so it lives in the documentation and the
+    tests (``tests/backtests``), which also check that the document is this function's
+    output for the reference file.
+
+    Parameters
+    ----------
+    reference_df : pandas.DataFrame
+        From :func:`load_table_one`.
+
+    Returns
+    -------
+    str
+        The document: how the trends are rebuilt, the source, one table row per published
+        row (21) with the published and recomputed trend, and the count of matches.
+    """
+    rebuilt = rebuild_table_one(reference_df)
+    sources = sorted({str(v) for v in rebuilt.get("source", []) if str(v).strip()})
+
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").strip()
+
+    def number(value: object) -> str:
+        return f"{value:,.0f}" if not is_missing(value) else "not available"
+
+    lines = [
+        "# Back test: Table One of the 2021-24 plan rebuilt",
+        "",
+        "Table One of the March 2024 delivery report (`data/reference/table_one_2021_24.csv`,",
+        "real published figures) is rebuilt with `pcplib`: each trend arrow is recomputed from",
+        "the published baseline and current value with `pcplib.metrics.direction` and",
+        "`pcplib.metrics.arrow` (`pcplib.assessment.overview.rebuild_table_one`), the rules",
+        "every report's arrows follow. It shows that `pcplib` reads baselines, current values",
+        "and arrows the way the published reports did. It used to be printed in the plan",
+        "overview; it is a test, not a report, so it is kept here and in",
+        "`tests/backtests/test_table_one_backtest.py`, which rebuilds the table and checks",
+        "that this page is what `pcplib.report.overview.format_table_one_markdown` writes.",
+        "",
+        f"Source: {'; '.join(sources) or 'not recorded'}.",
+        "",
+        "| Theme | Measure | Baseline 2020/21 | Current (end of 2023) | Published trend "
+        "| Recomputed trend | Match |",
+        "|---|---|---:|---:|:---:|:---:|:---:|",
+    ]
+    for r in rebuilt.to_dict("records"):
+        baseline = number(r["baseline_value"])
+        note = r.get("baseline_note")
+        if not is_missing(note) and str(note).strip():
+            baseline += f" ({cell(note)})"
+        lines.append(
+            f"| {cell(r['theme'])} | {cell(r['measure'])} | {baseline} "
+            f"| {number(r['current_value'])} | {cell(r['published_trend'])} "
+            f"({arrow_words(r['published_trend'])}) | {r['recomputed_trend']} "
+            f"({r['direction']}) | {'yes' if r['matches'] else '**no**'} |"
+        )
+    matched, total = int(rebuilt["matches"].sum()), len(rebuilt)
+    verdict = (
+        f"All {total} recomputed trends match the published ones."
+        if matched == total
+        else f"{matched} of {total} recomputed trends match the published ones."
+    )
+    return "\n".join([*lines, "", verdict, ""])

@@ -1,4 +1,8 @@
-"""The public quarterly report's body and the published CGB forward plan."""
+"""The public quarterly report: a summary, each mission at a glance, and its "About" page link.
+
+Formatting only: every measure's group and sentence come from
+:mod:`pcplib.assessment.public`.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,202 @@ from typing import TYPE_CHECKING, Any
 from pcplib import periods, rag
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pcplib.data import Dataset
-from pcplib.assessment.public import split_public_measures
-from pcplib.assessment.scope import available_period_end, parse_month_param
-from pcplib.assessment.strategy import summarise_strategy
-from pcplib.labels import month_words
-from pcplib.report.html import build_table, esc, list_or
-from pcplib.report.narrative import format_narrative
+from pcplib.assessment.public import (
+    PUBLIC_GROUPS,
+    PublicQuarter,
+    count_public_groups,
+    summarise_public_quarter,
+)
+from pcplib.assessment.scope import parse_month_param
+from pcplib.labels import list_words, month_words, plural
+from pcplib.report.change_charts import build_change_chart
+from pcplib.report.comparisons import format_area_comparison_words
+from pcplib.report.html import build_table, esc
+
+ABOUT_PAGE = "public-quarterly-about.html"
+"""The "About these figures" page the runner publishes beside the public report."""
+PUBLIC_PAGE = "public-quarterly.html"
+
+
+def format_about_link(text: str = "About these figures") -> str:
+    """Return the link from the public report to its "About these figures" page.
+
+    Parameters
+    ----------
+    text : str, default "About these figures"
+        The link's words.
+
+    Returns
+    -------
+    str
+        A paragraph with the link and what the page holds.
+    """
+    return (
+        f'<p class="about-link"><a href="{ABOUT_PAGE}">{esc(text)}</a>: how they are judged, '
+        "where they come from and how good they are.</p>"
+    )
+
+
+def _groups_sentence(counts: dict[str, int]) -> str:
+    attention = counts["needs attention"]
+    parts = [
+        f"{counts['achieved']} achieved",
+        f"{attention} {'needs' if attention == 1 else 'need'} attention",
+        f"{counts['steady']} steady",
+        plural(counts["trend"], "trend"),
+    ]
+    if counts.get("no figure"):
+        parts.append(f"{counts['no figure']} with no figure yet")
+    return list_words(parts)
+
+
+def format_public_summary(public: PublicQuarter) -> str:
+    """Return the report's summary: what was achieved and what needs attention, by mission.
+
+    Parameters
+    ----------
+    public : PublicQuarter
+        From :func:`pcplib.assessment.public.summarise_public_quarter`.
+
+    Returns
+    -------
+    str
+        HTML: a paragraph with the counts across the plan, then a table with one row per
+        mission (measures achieved, needing attention, steady and trends, and the
+        commitments delivered).
+    """
+    counts = count_public_groups(public)
+    total = {g: int(counts[g].sum()) for g in PUBLIC_GROUPS}
+    measures = int(counts["measures"].sum())
+    complete, commitments = int(counts["complete"].sum()), int(counts["commitments"].sum())
+    stuck = int(counts["stuck"].sum())
+    lead = (
+        f"We looked at {measures} measures of the plan in {public.quarter}. "
+        f"{_groups_sentence(total).capitalize()}. "
+        f"So far {complete} of {plural(commitments, 'promise')} in the plan have been kept, "
+        f"and {stuck} are at risk of being late."
+    )
+    rows = [
+        [
+            esc(r["mission_name"]),
+            str(r["achieved"]),
+            str(r["needs attention"]),
+            str(r["steady"]),
+            str(r["trend"]),
+            f"{r['complete']} of {r['commitments']}",
+        ]
+        for r in counts.to_dict("records")
+    ]
+    table = build_table(
+        ["Mission", "Achieved", "Needs attention", "Steady", "Trends (not rated)", "Promises kept"],
+        rows,
+        f"Measures by mission, {public.quarter}",
+    )
+    return f'<div class="reader-summary"><p>{esc(lead)}</p>{table}</div>'
+
+
+def _sentences(rows: pd.DataFrame) -> list[str]:
+    return [f"{r['measure_name']}: {r['public_sentence']}" for r in rows.to_dict("records")]
+
+
+def _list(items: list[str]) -> str:
+    return '<ul class="measure-list">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
+    """Return one mission's section of the public report.
+
+    Parameters
+    ----------
+    public : PublicQuarter
+        From :func:`pcplib.assessment.public.summarise_public_quarter`.
+    mission_id : str
+        The mission.
+
+    Returns
+    -------
+    str
+        HTML: the mission's heading and counts, its delivery strategies' overall ratings
+        (word and colour), a chart of its headline measures' change on a year earlier,
+        then every public measure: what has been achieved and what still needs attention
+        (each with a sentence), the trends that are not rated, and the measures that are
+        steady.
+    """
+    measures = public.measures[public.measures["mission_id"] == mission_id]
+    strategies = public.strategies[public.strategies["mission_id"] == mission_id]
+    name = str(strategies["mission_name"].iloc[0]) if not strategies.empty else mission_id
+    by_group = {g: measures[measures["group"] == g] for g in measures["group"].unique()}
+    counts = {g: len(by_group.get(g, measures.iloc[0:0])) for g in PUBLIC_GROUPS}
+    ratings = "".join(
+        f"<li>{esc(s['strategy_name'])} {rag.format_rag_html(s['overall_rag'])}</li>"
+        for s in strategies.to_dict("records")
+    )
+    headline = measures[measures["tier"] == "headline"]
+    chart = build_change_chart(
+        headline,
+        f"headline measures of {name}",
+        "Change on a year ago",
+        f"The headline measures of {name}, {public.quarter} against a year ago.",
+    )
+    parts = [
+        f"<h2>{esc(name)}</h2>",
+        f'<p class="mission-counts">{plural(len(measures), "measure")}: '
+        f"{esc(_groups_sentence(counts))}.</p>",
+        f'<ul class="strategy-ratings"><li>Strategies:</li>{ratings}</ul>',
+    ]
+    complete, stuck = int(strategies["complete"].sum()), int(strategies["stuck"].sum())
+    achieved = _sentences(by_group["achieved"]) if "achieved" in by_group else []
+    if complete:
+        achieved.append(f"{plural(complete, 'promise')} in the plan kept.")
+    attention = _sentences(by_group["needs attention"]) if "needs attention" in by_group else []
+    if stuck:
+        attention.append(f"{plural(stuck, 'promise')} at risk of being late.")
+    lists = (
+        "<h3>What has been achieved</h3>"
+        + (_list(achieved) if achieved else "<p>Nothing this quarter.</p>")
+        + "<h3>What still needs attention</h3>"
+        + (_list(attention) if attention else "<p>Nothing this quarter.</p>")
+    )
+    if "trend" in by_group:
+        lists += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
+    mine = set(measures["measure_id"])
+    across = [c for c in public.comparisons if c.measure_id in mine]
+    if across:
+        lists += "<h3>Across the area</h3>" + "".join(
+            format_area_comparison_words(c) for c in across
+        )
+    beside_chart = ""
+    if "steady" in by_group:
+        names = list(by_group["steady"]["measure_name"])
+        beside_chart += (
+            "<h3>Steady</h3><p>No real change, only the usual ups and downs, in: "
+            f"{esc('; '.join(names))}.</p>"
+        )
+    if "no figure" in by_group:
+        names = list(by_group["no figure"]["measure_name"])
+        beside_chart += f"<p>No figure yet this quarter for: {esc('; '.join(names))}.</p>"
+    # Side by side on a wide screen (the chart at a glance with the steady measures under
+    # it, the words beside it), so a mission takes about one screen; stacked on a narrow
+    # screen and in print.
+    parts.append(
+        f'<div class="mission-body"><div class="mission-chart">{chart}{beside_chart}</div>'
+        f'<div class="mission-lists">{lists}</div></div>'
+    )
+    return "".join(parts)
+
+
+def format_public_missions(public: PublicQuarter) -> str:
+    """Return every mission's section of the public report, in the data set's order."""
+    return "".join(
+        format_public_mission(public, m) for m in dict.fromkeys(public.measures["mission_id"])
+    )
 
 
 def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc") -> str:
-    """Return the public report's body: per strategy, what was achieved and what needs attention.
+    """Return the public report's body: the summary, then each mission at a glance.
 
     Parameters
     ----------
@@ -28,58 +217,55 @@ def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc"
         The quarter, such as ``"2026/27 Q2"``; a quarter beyond the data shows the
         latest quarter available (the header says so).
     spc_rules : str, default "mdc"
-        Kept for a stable signature; the public report shows no SPC, so none is run.
+        The SPC rule set, which tells a real change from the usual ups and downs.
 
     Returns
     -------
     str
-        HTML with one section per strategy: overall rating (public measures), then
-        what has been achieved (measures meeting their target, or improving where
-        there is no target, delivered commitments, successes) and what still needs
-        attention (targets missed, measures getting worse, commitments at risk,
-        challenges), in plain English. Public measures only.
+        :func:`format_public_summary` then :func:`format_public_missions`. Public
+        measures only.
     """
-    _, end = periods.parse_quarter(quarter)
-    period_end = available_period_end(dataset, str(end.to_period("M")))
-    shown_quarter = periods.label_quarter(
-        parse_month_param(period_end, "period_end").to_timestamp()
+    public = summarise_public_quarter(dataset, quarter, spc_rules)
+    return format_public_summary(public) + format_public_missions(public)
+
+
+def format_next_meetings(
+    dataset: Dataset, slots: Iterable[Any], after: str | None = None, limit: int = 2
+) -> str:
+    """Say in a sentence which strategies the Board reviews at its next meetings.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set (for strategy names).
+    slots : iterable of Slot
+        Forward-plan slots with ``slot`` (``YYYY-MM``) and ``strategies`` (ids).
+    after : str, optional
+        Only meetings after this month (``YYYY-MM``).
+    limit : int, default 2
+        At most this many meetings.
+
+    Returns
+    -------
+    str
+        A paragraph.
+    """
+    names = dataset.strategies.set_index("strategy_id")["strategy_name"]
+    cutoff = parse_month_param(after, "after") if after else None
+    chosen = []
+    for s in sorted(slots, key=lambda s: str(s.slot)):
+        month = parse_month_param(str(s.slot), "slot")
+        if cutoff is None or month > cutoff:
+            reviewed = list_words([str(names.get(i, i)) for i in dict.fromkeys(s.strategies)])
+            chosen.append(f"in {month_words(month)} to review {reviewed}")
+        if len(chosen) >= limit:
+            break
+    if not chosen:
+        return "<p>No further meetings are in the Board's forward plan yet.</p>"
+    return (
+        "<p>The Police and Crime Commissioner's Corporate Governance Board meets next "
+        f"{esc(list_words(chosen))}.</p>"
     )
-    parts = []
-    for strategy_id in dataset.strategies["strategy_id"]:
-        summary = summarise_strategy(
-            dataset, strategy_id, period_end, audience="public", spc_rules=spc_rules,
-            with_spc=True,
-        )  # fmt: skip
-        parts.append(f"<h2>{esc(summary.strategy_name)}</h2>")
-        parts.append(
-            f"<p><strong>Overall rating:</strong> {rag.format_rag_html(summary.overall_rag)}</p>"
-        )
-        if not summary.has_data:
-            parts.append(f"<p>No published measure has figures for {esc(shown_quarter)}.</p>")
-        achieved, attention = split_public_measures(summary)
-        for heading, items, empty, section in (
-            (
-                "What has been achieved",
-                achieved,
-                "No measure met its target or improved this quarter.",
-                "successes",
-            ),
-            (
-                "What still needs attention",
-                attention,
-                "Nothing flagged this quarter.",
-                "challenges",
-            ),
-        ):
-            parts.append(f"<h3>{heading}</h3>")
-            parts.append(list_or(items, empty))
-            parts.append(
-                format_narrative(
-                    dataset, strategy_id, shown_quarter, audience="public", sections=[section],
-                    heading_level=4,
-                )
-            )  # fmt: skip
-    return "".join(parts)
 
 
 def format_forward_plan(

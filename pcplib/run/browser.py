@@ -412,12 +412,28 @@ def build_pdf_templates(marking: str = MARKING) -> tuple[str, str]:
     return header, footer
 
 
+# The reports' own print CSS puts the marking and page numbers in the page margins (for a
+# reader printing from a browser); Chromium also draws the header and footer templates
+# there, so a PDF printed here would say OFFICIAL twice. The templates carry the marking
+# asked for, so the page's own margin boxes are emptied for these PDFs.
+EMPTY_MARGIN_BOXES = "@page { " + " ".join(
+    f"@{box} {{ content: none; }}"
+    for box in (
+        "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+        "bottom-left-corner", "bottom-left", "bottom-center", "bottom-right",
+        "bottom-right-corner", "left-top", "left-middle", "left-bottom", "right-top",
+        "right-middle", "right-bottom",
+    )
+) + " }"  # fmt: skip
+
+
 def _pdf_with(
     browser: Browser, source: Path, pdf_path: Path | str | None, templates: tuple[str, str]
 ) -> Path:
     target = Path(pdf_path) if pdf_path is not None else source.with_suffix(".pdf")
     header, footer = templates
     with open_report(browser, source) as (page, log):
+        page.add_style_tag(content=EMPTY_MARGIN_BOXES)
         page.pdf(
             path=str(target),
             format="A4",

@@ -26,7 +26,21 @@ RAG_COLOURS = {
     "Red": ("#d4351c", "#ffffff"),
     "Grey": ("#505a5f", "#ffffff"),
 }
-THUMBNAIL_SIZE = (160, 100)  # CSS pixels, the 1280 x 800 screenshot's proportions
+# CSS pixels: half the 1280 x 800 first screen, so its headings and ratings can be read
+# (at 160 x 100 the text was under 3 pixels high).
+THUMBNAIL_SIZE = (640, 400)
+RAG_KEY = (
+    ("Green", "on target, or with no target no sign of getting worse"),
+    ("Amber", "a target narrowly missed, or recovering from a real deterioration"),
+    ("Red", "a target missed, or a real deterioration"),
+    ("Grey", "nothing to rate: no data or no good direction"),
+)
+"""The key the index gives once, below its list of reports."""
+PUBLIC_MEETINGS = {
+    "public_quarterly": "None: published for the public each quarter",
+    "public_quarterly_about": "None: published with the public report",
+    "annual_evaluation": "None: published for the public each year",
+}
 
 
 @dataclass(frozen=True)
@@ -143,41 +157,87 @@ a { color: #1d70b8; text-underline-offset: 0.15em; }
 a:visited { color: #4c2c92; }
 a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; }
 .rag { display: inline-block; padding: 0.1rem 0.5rem; font-weight: 700; border-radius: 0.2rem; }
-a.report { display: inline-block; }
-img.thumb { display: block; width: 10rem; max-width: 100%; height: auto;
+a.report { display: inline-block; max-width: 100%; }
+img.thumb { display: block; width: 40rem; max-width: 100%; height: auto;
   border: 1px solid #b1b4b6; margin-bottom: 0.25rem; }
+ul.key { list-style: none; padding: 0; }
+ul.key li { margin-bottom: 0.25rem; }
 dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; }
 dl.facts dt { font-weight: 700; }
 dl.facts dt, dl.facts dd { min-width: 0; overflow-wrap: anywhere; }
 dl.facts dd { margin: 0; }
-@media (max-width: 40rem) { dl.facts { grid-template-columns: minmax(0, 1fr); }
-  img.thumb { width: 6rem; } }
+@media (max-width: 60rem) { dl.facts { grid-template-columns: minmax(0, 1fr); }
+  table.reports, table.reports tbody, table.reports tr, table.reports th,
+  table.reports td { display: block; }
+  table.reports thead { position: absolute; left: -9999px; }
+  table.reports tr { border-bottom: 2px solid #b1b4b6; padding: 0.5rem 0; }
+  table.reports th, table.reports td { border: none; padding: 0.25rem 0; } }
 @media print { a { color: #0b0c0c; } .marking { border: 1px solid #0b0c0c; }
   img.thumb { display: none; } }
 """.strip()
 
 
-def format_rag_cell(overall: OverallRag) -> str:
+def format_rag_cell(overall: OverallRag, explain: bool = True) -> str:
     """Return the HTML of a RAG status as a word on its accessible colour.
 
     Parameters
     ----------
     overall : OverallRag
         The status.
+    explain : bool, default True
+        Follow the word with the explanation; the index leaves it to the report (the same
+        sentence thirteen times told a reader nothing) and gives a key once instead.
 
     Returns
     -------
     str
-        A ``<span>`` with the word, coloured, followed by the explanation.
+        A ``<span>`` with the word, coloured, followed by the explanation when asked.
     """
     background, text = RAG_COLOURS[overall.rag]
     cell = (
         f'<span class="rag" style="background:{background};color:{text}">'
         f"{html.escape(overall.rag)}</span>"
     )
-    if overall.explanation:
+    if explain and overall.explanation:
         cell += f" {html.escape(overall.explanation)}"
     return cell
+
+
+def describe_job_meeting(job: Any) -> str:
+    """The meeting a report belongs to, as the index lists it.
+
+    Parameters
+    ----------
+    job : Job
+        The report's job: strategy reports and the plan overview carry their meeting in
+        their ``meeting`` parameter (the runner worked it out from the forward plan).
+
+    Returns
+    -------
+    str
+        ``"Corporate Governance Board, November 2026"``, ``"Not prepared for a
+        meeting"``, or what a public report is published for.
+    """
+    meeting = str(job.parameters.get("meeting", "") or "")
+    if meeting:
+        return meeting
+    if job.notebook in PUBLIC_MEETINGS:
+        return PUBLIC_MEETINGS[job.notebook]
+    slot = job.parameters.get("slot")
+    return f"Corporate Governance Board, {format_month(slot)}" if slot else "Not recorded"
+
+
+def format_rag_key() -> str:
+    """Return the key to the ratings, given once below the list of reports."""
+    items = "".join(
+        f"<li>{format_rag_cell(OverallRag(word, ''))} {html.escape(meaning)}</li>"
+        for word, meaning in RAG_KEY
+    )
+    return (
+        "<h2>Key</h2><p>Every rating is a word as well as a colour. A strategy's overall "
+        "rating is the worst of its rated headline measures; each report says what drove "
+        f'it.</p><ul class="key">{items}</ul>'
+    )
 
 
 def build_index(
@@ -218,6 +278,7 @@ def build_index(
     esc = html.escape
     rows = []
     width, height = THUMBNAIL_SIZE
+    meetings = []
     for result in results:
         job = result.job
         if screenshots:
@@ -230,8 +291,15 @@ def build_index(
             link = f'<a href="{esc(job.name)}.html">{esc(job.title)}</a>'
         if pdf:
             link += f' (<a href="{esc(job.name)}.pdf">PDF</a>)'
-        rag = format_rag_cell(rags[job.strategy]) if job.strategy in rags else "Not applicable"
-        rows.append(f'<tr><th scope="row">{link}</th><td>{rag}</td></tr>')
+        rag = (
+            format_rag_cell(rags[job.strategy], explain=False)
+            if job.strategy in rags
+            else "No overall rating"
+        )
+        meeting = describe_job_meeting(job)
+        if "meeting" in job.parameters:
+            meetings.append(meeting)
+        rows.append(f'<tr><th scope="row">{link}</th><td>{rag}</td><td>{esc(meeting)}</td></tr>')
     illustrative = ""
     if getattr(dataset, "illustrative", False):
         description = esc(str(getattr(dataset, "description", "") or ""))
@@ -241,8 +309,10 @@ def build_index(
             f"{' Data set: ' + description if description else ''}</p></div>"
         )
     facts = [("Produced", esc(format_produced(produced_at)))]
-    if plan.slot:
-        facts.insert(0, ("Meeting", f"Corporate Governance Board, {format_month(plan.slot)}"))
+    # One meeting for the whole run only when every report is for it: an --all run's
+    # reports belong to different meetings, and each line says which.
+    if meetings and len(set(meetings)) == 1:
+        facts.insert(0, ("Meeting", esc(meetings[0])))
     if plan.period_end:
         facts.append(
             (
@@ -275,16 +345,15 @@ def build_index(
 <h1>{esc(plan.heading)}</h1>
 {illustrative}
 <dl class="facts">{facts_html}</dl>
-<table>
-<caption>Reports and each strategy's overall RAG (word and colour)</caption>
-<thead><tr><th scope="col">Report</th><th scope="col">Overall RAG</th></tr></thead>
+<table class="reports">
+<caption>Reports, each strategy's overall rating and the meeting each is for</caption>
+<thead><tr><th scope="col">Report</th><th scope="col">Overall rating</th>
+<th scope="col">Meeting</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
 </table>
-<p>RAG is written as a word as well as coloured: Green, Amber, Red, or Grey (nothing to rate:
-no data or no good direction). Each report explains how its overall RAG is rolled up from its
-headline measures.</p>
+{format_rag_key()}
 <p>Every judgement these reports show, one row per report and measure, is in
 <a href="judgements.csv">judgements.csv</a> for dashboards and checking.</p>
 {thumbnails_note}

@@ -14,14 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from pcplib.run import render
+from pcplib.run.months import format_month
 
 NOTEBOOKS: dict[str, Path] = {
     "delivery_strategy": Path("notebooks/delivery_strategy.ipynb"),
     "plan_overview": Path("notebooks/plan_overview.ipynb"),
     "public_quarterly": Path("notebooks/public_quarterly.ipynb"),
+    "public_quarterly_about": Path("notebooks/public_quarterly_about.ipynb"),
     "annual_evaluation": Path("notebooks/annual_evaluation.ipynb"),
 }
 SPC_RULES = "mdc"
+NO_MEETING = "Not prepared for a meeting"
+"""What a report built outside any meeting of the forward plan says its meeting is."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,8 @@ class Job:
     Attributes
     ----------
     name : str
-        Output file stem: ``<strategy>``, ``plan-overview`` or ``public-quarterly``.
+        Output file stem: ``<strategy>``, ``plan-overview``, ``public-quarterly``,
+        ``public-quarterly-about`` or ``annual-evaluation``.
     notebook : str
         Key of :data:`NOTEBOOKS`.
     parameters : dict
@@ -138,6 +143,22 @@ def notebook_path(key: str) -> Path:
     return render.resolve_repo_path(NOTEBOOKS[key])
 
 
+def describe_meeting(slot: str | None) -> str:
+    """The meeting a report is for, in words: ``"Corporate Governance Board, November 2026"``.
+
+    Parameters
+    ----------
+    slot : str or None
+        The meeting month ``YYYY-MM``, or None for a report built for no meeting.
+
+    Returns
+    -------
+    str
+        The words the report and the index show; :data:`NO_MEETING` without a slot.
+    """
+    return f"Corporate Governance Board, {format_month(slot)}" if slot else NO_MEETING
+
+
 def plan_strategy_job(
     strategy: str,
     slot: str,
@@ -146,6 +167,7 @@ def plan_strategy_job(
     produced_at: str,
     title: str = "",
     audience: str = "cgb",
+    meeting: str = "",
 ) -> Job:
     """Plan one CGB delivery-strategy report.
 
@@ -163,6 +185,9 @@ def plan_strategy_job(
         The strategy's name for the index (the id when empty).
     audience : str, default "cgb"
         ``cgb`` (restricted measures shown) or ``public`` (restricted measures removed).
+    meeting : str, optional
+        The meeting the report is for, in words (:func:`describe_meeting`); the slot's
+        meeting when empty.
 
     Returns
     -------
@@ -175,6 +200,7 @@ def plan_strategy_job(
         parameters={
             "strategy": strategy,
             "slot": slot,
+            "meeting": meeting or describe_meeting(slot),
             "period_end": period_end,
             "data_dir": data_param,
             "spc_rules": SPC_RULES,
@@ -186,7 +212,9 @@ def plan_strategy_job(
     )
 
 
-def plan_overview_job(slot: str, period_end: str, data_param: str, produced_at: str) -> Job:
+def plan_overview_job(
+    slot: str, period_end: str, data_param: str, produced_at: str, meeting: str = ""
+) -> Job:
     """Plan the plan overview across every strategy.
 
     Parameters
@@ -197,6 +225,8 @@ def plan_overview_job(slot: str, period_end: str, data_param: str, produced_at: 
         The data folder as a notebook parameter.
     produced_at : str
         The time the report says it was produced.
+    meeting : str, optional
+        The meeting it is for, in words; the slot's meeting when empty.
 
     Returns
     -------
@@ -208,9 +238,9 @@ def plan_overview_job(slot: str, period_end: str, data_param: str, produced_at: 
         notebook="plan_overview",
         parameters={
             "slot": slot,
+            "meeting": meeting or describe_meeting(slot),
             "period_end": period_end,
             "data_dir": data_param,
-            "reference_dir": f"{data_param.rstrip('/')}/reference",
             "produced_at": produced_at,
         },
         title="Plan overview: every delivery strategy",
@@ -244,6 +274,35 @@ def plan_public_job(quarter: str, data_param: str, plan_param: str, produced_at:
             "produced_at": produced_at,
         },
         title=f"Public monitoring report, {quarter}",
+    )
+
+
+def plan_public_about_job(quarter: str, data_param: str, produced_at: str) -> Job:
+    """Plan the public report's "About these figures" page, published beside it.
+
+    The public report links to it (``public-quarterly-about.html``) for the method,
+    the data-quality notes, the sources, checksums and the code version, so that the
+    report itself stays short.
+
+    Parameters
+    ----------
+    quarter : str
+        Quarter label such as ``2026/27 Q2``.
+    data_param : str
+        Data folder as a notebook parameter.
+    produced_at : str
+        The time the page says it was produced.
+
+    Returns
+    -------
+    Job
+        The job.
+    """
+    return Job(
+        name="public-quarterly-about",
+        notebook="public_quarterly_about",
+        parameters={"quarter": quarter, "data_dir": data_param, "produced_at": produced_at},
+        title=f"About the figures in the public monitoring report, {quarter}",
     )
 
 

@@ -14,10 +14,13 @@ from typing import Any
 
 from pcplib.run.errors import EXIT_USAGE, RunError
 from pcplib.run.jobs import (
+    NO_MEETING,
     Job,
     RunPlan,
+    describe_meeting,
     plan_annual_job,
     plan_overview_job,
+    plan_public_about_job,
     plan_public_job,
     plan_strategy_job,
     repo_parameter,
@@ -192,6 +195,33 @@ def derive_slot_for_period(plan: Any, period_end: str) -> str:
     return matching[0] if matching else shift_month(period_end, 2)
 
 
+def find_meeting(plan: Any, strategy: str, period_end: str) -> str:
+    """Say which meeting a strategy report on data to ``period_end`` is for.
+
+    A report built outside its slot (``--all``, ``--strategy``) must not claim a
+    meeting it was never prepared for: it names the forward plan's meeting that reviews
+    that strategy on that data period, or says it was prepared for none.
+
+    Parameters
+    ----------
+    plan : pcplib.forward_plan.ForwardPlan
+        The forward plan.
+    strategy : str
+        The strategy id.
+    period_end : str
+        The data period's last month, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        ``"Corporate Governance Board, July 2026"``, or :data:`~pcplib.run.jobs.NO_MEETING`.
+    """
+    from pcplib.data.forward_plan import find_meeting_slot
+
+    slot = find_meeting_slot(plan, strategy, period_end)
+    return describe_meeting(month_text(slot.slot)) if slot is not None else NO_MEETING
+
+
 def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     """Plan ``pcp run`` from its options (``--slot``, ``--strategy``, ``--all``, ``--default``).
 
@@ -249,6 +279,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
             jobs.append(
                 plan_public_job(quarter, data_param, repo_parameter(options.forward_plan), at)
             )
+            jobs.append(plan_public_about_job(quarter, data_param, at))
         heading = f"Corporate Governance Board, {format_month(slot_id)}: delivery reports"
         return RunPlan(slot_id + suffix, heading + versions, tuple(jobs), slot_id, period_end)
 
@@ -269,9 +300,14 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         check_strategies(strategies, known_strategies(forward_plan))
         folder = f"{strategies[0]}-{period}" if len(strategies) == 1 else f"strategies-{period}"
         heading = f"Delivery strategy reports, data to {format_month(period)}"
+    # Each report names the meeting that reviews it on this period, or says there is none.
     jobs = [
-        plan_strategy_job(s, slot_id, period, data_param, at, audience=audience) for s in strategies
-    ]
+        plan_strategy_job(
+            s, slot_id, period, data_param, at, audience=audience,
+            meeting=find_meeting(forward_plan, s, period),
+        )
+        for s in strategies
+    ]  # fmt: skip
     return RunPlan(folder + suffix, heading + versions, tuple(jobs), slot_id, period)
 
 
@@ -288,18 +324,18 @@ def build_public_plan(args: Any, options: RunOptions) -> RunPlan:
     Returns
     -------
     RunPlan
-        One public quarterly report into ``public-<quarter>`` (``public-2026-27-Q2``).
+        One public quarterly report and its "About these figures" page into
+        ``public-<quarter>`` (``public-2026-27-Q2``).
     """
     quarter = args.quarter
     period_end = quarter_end_of(quarter)
     folder = "public-" + quarter.replace("/", "-").replace(" ", "-")
+    data_param = repo_parameter(options.data_dir)
     job = plan_public_job(
-        quarter,
-        repo_parameter(options.data_dir),
-        repo_parameter(options.forward_plan),
-        options.produced_at,
+        quarter, data_param, repo_parameter(options.forward_plan), options.produced_at
     )
-    return RunPlan(folder, f"Public monitoring report, {quarter}", (job,), None, period_end)
+    about = plan_public_about_job(quarter, data_param, options.produced_at)
+    return RunPlan(folder, f"Public monitoring report, {quarter}", (job, about), None, period_end)
 
 
 def build_annual_plan(args: Any, options: RunOptions) -> RunPlan:

@@ -452,8 +452,16 @@ def export_html(
         path = Path(nb_or_path)
         nb = nbformat.read(path, as_version=4)
         name = name or path.stem
+    from pcplib.report.fragments import FRAGMENT_CSS, FRAGMENT_STYLE
+
     exporter = _get_exporter(template)
-    resources = {"metadata": {"name": name or "report"}}
+    # The report fragments' styles, for the template to hold once in the page's <head>
+    # instead of once per output (each fragment carries them for JupyterLab).
+    resources = {
+        "metadata": {"name": name or "report"},
+        "pcp_fragment_css": FRAGMENT_CSS,
+        "pcp_fragment_style": FRAGMENT_STYLE,
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 

@@ -27,6 +27,7 @@ SAMPLE_PAGES = {
     "neighbourhood-policing",
     "plan-overview",
     "public-quarterly",
+    "public-quarterly-about",
     "annual-evaluation",
     "neighbourhood-policing-public",
 }

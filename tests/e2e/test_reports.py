@@ -23,7 +23,7 @@ PRODUCED = "23 November 2026 06:00 UTC"
 def test_every_notebook_ran_for_every_strategy(sample_outputs, rendered_reports):
     assert len(sample_outputs.strategies) == 13
     expected = {*sample_outputs.strategies, *sample_outputs.public_reports}
-    assert set(rendered_reports) == expected and len(rendered_reports) == 17
+    assert set(rendered_reports) == expected and len(rendered_reports) == 18
     notebooks = set()
     for name, path in rendered_reports.items():
         assert path.is_file() and path.stat().st_size > 5_000, name
@@ -40,6 +40,7 @@ def test_every_notebook_ran_for_every_strategy(sample_outputs, rendered_reports)
         "notebooks/delivery_strategy.ipynb",
         "notebooks/plan_overview.ipynb",
         "notebooks/public_quarterly.ipynb",
+        "notebooks/public_quarterly_about.ipynb",
         "notebooks/annual_evaluation.ipynb",
     }
 
@@ -80,8 +81,8 @@ def test_document_structure_marking_and_produced_time(rendered_reports, parse_pa
 
 def test_rag_is_shown_as_words(rendered_reports, parse_page):
     for name, path in rendered_reports.items():
-        if name == "annual-evaluation":
-            continue  # compares years with tests of change; no targets
+        if name in ("annual-evaluation", "public-quarterly-about"):
+            continue  # tests of change over a year; the method page rates nothing
         spans = [a for a in parse_page(path).all("span") if "rag" in a.get("class", "").split()]
         assert spans, f"{name}: no RAG badge"
         raw = path.read_text(encoding="utf-8")
@@ -165,20 +166,52 @@ def test_delivery_report_sections(rendered_reports, parse_page):
     assert "definition changed on 1 April 2025: earlier figures are shown separately" in knife
 
 
-def test_plan_overview_back_test(rendered_reports, parse_page):
-    text = parse_page(rendered_reports["plan-overview"]).text
-    assert "All 21 recomputed trends match the published ones." in text
-    assert "Police and Crime Plan Delivery" in text
+def test_plan_overview_is_a_section_per_mission_without_the_back_test(rendered_reports, parse_page):
+    page = parse_page(rendered_reports["plan-overview"])
+    text = page.text
+    # The Table One back test is a test, not a report: it lives in docs/ and tests/backtests.
+    assert "recomputed trends match" not in text and "Table One of the 2021-24" not in text
+    for mission in ("Safer communities", "Protecting people from harm"):
+        assert mission in text
     assert "Projected delivery" in text
 
 
 def test_public_quarterly_and_annual_content(rendered_reports, parse_page):
-    public = parse_page(rendered_reports["public-quarterly"]).text
-    assert "What has been achieved" in public and "What still needs attention" in public
-    assert "forward plan" in public.lower() and "January 2027" in public
+    public = parse_page(rendered_reports["public-quarterly"])
+    text = public.text
+    assert "What has been achieved" in text and "What still needs attention" in text
+    assert "Trends (not rated)" in text and "meets next" in text and "January 2027" in text
+    # Method, checksums and provenance are on the About page, linked from the report.
+    assert "SHA-256" not in text and "git commit" not in text.lower()
+    assert any(a.get("href") == "public-quarterly-about.html" for a in public.all("a"))
+    about = parse_page(rendered_reports["public-quarterly-about"])
+    assert "SHA-256" in about.text and "Data quality" in about.text
+    assert any(a.get("href") == "public-quarterly.html" for a in about.all("a"))
+    # One chart per mission, each with its alt text and caption.
+    charts = [i for i in public.all("img") if i.get("alt", "").startswith("Bar chart of how")]
+    assert len(charts) == 3
     annual = parse_page(rendered_reports["annual-evaluation"]).text
     assert "confidence interval" in annual
     assert "statistically significant" in annual
+    for heading in (
+        "By mission and strategy",
+        "What the evidence cannot say",
+        "theory of change",
+        "Annex: every public measure",
+    ):
+        assert heading in annual, heading
+    assert annual.index("Better by more than chance") < annual.index("Annex: every public measure")
+
+
+def test_reports_say_which_meeting_they_are_for(sample_outputs, parse_page):
+    # --all on September's data: vawg was reviewed in July on March's data, so its report
+    # on September's data was prepared for no meeting; neighbourhood crime's is November's.
+    vawg = parse_page(sample_outputs.all_dir / "vawg.html").text
+    assert "Not prepared for a meeting" in vawg and "November 2026" not in vawg.split("Summary")[0]
+    crime = parse_page(sample_outputs.all_dir / "neighbourhood-crime.html").text
+    assert "Corporate Governance Board, November 2026" in crime
+    roads = parse_page(sample_outputs.all_dir / "road-safety.html").text
+    assert "Corporate Governance Board, January 2027" in roads
 
 
 def test_rendering_is_deterministic(sample_outputs):

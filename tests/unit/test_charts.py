@@ -56,7 +56,7 @@ def test_plot_spc_draws_limits_target_and_labels(monthly_result):
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert dashed, "process limits are drawn dashed"
     texts = [t.get_text() for t in ax.texts]
-    assert any(t.startswith("Target 110") for t in texts)
+    assert "Target\n110" in texts
     # The gap is a break in the data line, not an interpolated point.
     data_line = ax.get_lines()[0]
     assert np.isnan(np.asarray(data_line.get_ydata(), dtype=float)).sum() == 1
@@ -196,3 +196,107 @@ def test_alt_text_says_where_limits_are_recalculated() -> None:
     assert "recalculated from December 2021" in text
     single = xmr(values, improvement="increase", target=360)
     assert "recalculated" not in charts.describe_chart(single, "Officers", "count")
+
+
+def test_target_label_sits_in_the_right_margin_clear_of_the_points(monthly_result):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = charts.plot_spc(monthly_result, title="Burglary", unit="count")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    (label,) = [t for t in ax.texts if t.get_text().startswith("Target")]
+    box = label.get_window_extent(renderer)
+    axes_box = ax.get_window_extent(renderer)
+    # Beside the axes (so beside every point), level with the line, and inside the figure.
+    assert box.x0 >= axes_box.x1
+    assert box.x1 <= fig.bbox.x1
+    target_y = ax.transData.transform((0, 110.0))[1]
+    assert box.y0 <= target_y <= box.y1
+
+
+def test_figures_display_as_pictures_in_a_kernel_without_pyplot(monthly_result):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        formatter = shell.display_formatter.formatters["image/png"]
+        formatter.type_printers.pop(Figure, None)
+        assert charts.register_figure_display() is True
+        data, _ = shell.display_formatter.format(
+            charts.plot_spc(monthly_result, title="Burglary", unit="count")
+        )
+        assert data["image/png"].startswith(b"\x89PNG")
+        # A display already registered (the inline backend's, once pyplot is imported) stays.
+        formatter.for_type(Figure, lambda fig: b"theirs")
+        assert charts.register_figure_display() is False
+        assert formatter(Figure()) == b"theirs"
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_no_figure_display_is_registered_outside_a_kernel():
+    assert charts.register_figure_display() is False
+
+
+def _quarterly_result():
+    index = pd.date_range("2020-04-01", periods=26, freq="QS-APR")
+    values = np.random.default_rng(0).normal(100, 5, 26)
+    return xmr(pd.Series(values, index=index), improvement="decrease")
+
+
+def test_a_quarterly_chart_names_quarters_on_its_axis_and_in_its_alt_text() -> None:
+    result = _quarterly_result()
+    fig = charts.plot_spc(result, title="Quarterly", unit="count", frequency="quarterly")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Quarter"
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks and all(re.fullmatch(r"\d{4}/\d{2} Q1", t) for t in ticks), ticks
+    text = charts.describe_chart(result, "Quarterly", "count", "quarterly")
+    # The table calls the last figure 2026/27 Q2, to the end of September: so does the alt.
+    assert "2020/21 Q1 to 2026/27 Q2 (April 2020 to September 2026)" in text
+    assert "Latest value (2026/27 Q2)" in text
+    assert "July 2026" not in text
+    # Inferred from the spacing of the points when the frequency is not given.
+    assert charts.infer_frequency(result.points.index) == "quarterly"
+    assert charts.describe_chart(result, "Quarterly", "count") == text
+
+
+def test_an_annual_chart_names_years() -> None:
+    index = pd.date_range("2016-04-01", periods=10, freq="YS-APR")
+    result = xmr(pd.Series(np.arange(10.0), index=index), improvement="decrease")
+    ax = charts.plot_spc(result, title="Annual", unit="score").axes[0]
+    assert ax.get_xlabel() == "Year"
+    assert all(re.fullmatch(r"\d{4}/\d{2}", t.get_text()) for t in ax.get_xticklabels())
+    assert "2016/17 to 2025/26 (April 2016 to March 2026)" in charts.describe_chart(
+        result, "Annual", "score"
+    )
+    with pytest.raises(ValueError, match="unknown frequency 'weekly'"):
+        charts.plot_spc(result, title="A", unit="score", frequency="weekly")
+
+
+def test_change_chart_labels_every_bar_in_words_and_lists_them_in_its_alt_text() -> None:
+    from pcplib.report.change_charts import build_change_chart, describe_change_chart, plot_changes
+
+    rows = pd.DataFrame(
+        {
+            "measure_name": ["Burglary", "Satisfaction", "Domestic abuse crimes", "Budget"],
+            "unit": ["count", "percent", "count", "gbp"],
+            "change_value": [-7.9, 2.2, 370.6, None],
+            "group": ["achieved", "needs attention", "trend", "steady"],
+        }
+    )
+    ax = plot_changes(rows, "Change on a year ago").axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "Burglary\n(achieved)" and labels[2].endswith("(trend, not rated)")
+    texts = [t.get_text() for t in ax.texts]
+    # A change beyond the axis is drawn to its edge; its label keeps the true figure.
+    assert texts == ["\u22127.9%", "+2.2 points", "+370.6%", "no comparison"]
+    assert ax.get_xlim()[1] < 370
+    alt = describe_change_chart(rows, "headline measures of Safer communities")
+    assert alt.startswith("Bar chart of how each of the 4 headline measures of Safer")
+    assert "Satisfaction, +2.2 points, needs attention" in alt
+    html = build_change_chart(rows, "measures", "Change on a year ago", "Caption.")
+    assert '<figure class="chart chart-public">' in html and "<figcaption>Caption." in html
+    assert build_change_chart(rows.iloc[0:0], "m", "t", "c") == ""

@@ -254,4 +254,16 @@ def test_parameter_files_match_the_notebook(repo_root: Path) -> None:
     params = yaml.safe_load((repo_root / "params/strategies/vawg.yaml").read_text())
     assert set(params) <= names
     # The rest keep the notebook's defaults.
-    assert names - set(params) == {"audience", "produced_at"}
+    # meeting: empty, the header names the slot's meeting (the runner passes it).
+    assert names - set(params) == {"audience", "produced_at", "meeting"}
+
+
+def test_find_meeting_slot_matches_strategy_and_period(repo_root: Path) -> None:
+    from pcplib.data.forward_plan import find_meeting_slot, load_forward_plan
+
+    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    assert find_meeting_slot(plan, "vawg", "2026-03").slot == "2026-07"
+    assert find_meeting_slot(plan, "road-safety", "2026-09").slot == "2027-01"
+    # VAWG is not reviewed on September's data: a report on it was for no meeting.
+    assert find_meeting_slot(plan, "vawg", "2026-09") is None
+    assert find_meeting_slot(plan, "unknown", "2026-09") is None

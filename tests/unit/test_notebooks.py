@@ -13,6 +13,7 @@ NOTEBOOKS = {
     "delivery_strategy": {
         "strategy": "neighbourhood-crime",
         "slot": "2026-11",
+        "meeting": "",
         "period_end": "2026-09",
         "data_dir": "data",
         "spc_rules": "mdc",
@@ -21,9 +22,9 @@ NOTEBOOKS = {
     },
     "plan_overview": {
         "slot": "2026-11",
+        "meeting": "",
         "period_end": "2026-09",
         "data_dir": "data",
-        "reference_dir": "data/reference",
         "produced_at": "",
     },
     "public_quarterly": {
@@ -32,6 +33,7 @@ NOTEBOOKS = {
         "forward_plan": "params/forward_plan.yaml",
         "produced_at": "",
     },
+    "public_quarterly_about": {"quarter": "2026/27 Q2", "data_dir": "data", "produced_at": ""},
     "annual_evaluation": {"year": "2025/26", "data_dir": "data", "produced_at": ""},
 }
 KERNELSPEC = {"name": "pcp", "display_name": "Python (pcp)", "language": "python"}

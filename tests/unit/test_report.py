@@ -463,30 +463,42 @@ def test_format_measures_table_shows_each_comparison_and_its_basis(tiny):
     df = report.summarise_measures(tiny, "alpha", "2026-09")
     html = report.format_measures_table(df, "Alpha")
     heads = re.findall(r'<th scope="col">(.*?)</th>', html)
+    # Six columns, so the table fits a 1280-pixel screen and an A4 page.
     assert heads == [
-        "Measure", "Current", "Same period last year", "Year ending", "Since the baseline",
-        "Target for the period", "RAG", "SPC", "Assessment", "Data notes",
+        "Measure", "This quarter", "Same quarter last year", "Target for the period", "RAG",
+        "Assessment",
     ]  # fmt: skip
     offences = re.search(r'<th scope="row">Alpha offences</th>(.*?)</tr>', html).group(1)
     assert '<td>330<br><span class="small">2026/27 Q2</span></td>' in offences
-    assert '<span class="small">330: 2025/26 Q2</span>' in offences
-    assert "against 1,380 in the previous 12 months" in offences
-    assert "latest 12 months against 1,440: 2024/25" in offences
+    assert '<span class="small">2025/26 Q2</span>' in offences
     assert 'Red</span><br><span class="small">against target</span>' in offences
+    assert "<strong>Needs attention</strong>. " + esc_sentence(df, "a-offences") in offences
+    secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
+    assert 'Green</span><br><span class="small">on SPC (no target)</span>' in secret
+    assert not re.search(r"\bnan\b", html, flags=re.IGNORECASE)
+
+
+def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
+    df = report.summarise_measures(tiny, "alpha", "2026-09")
+    html = report.format_measures_detail(df, "Alpha: the longer view")
+    heads = re.findall(r'<th scope="col">(.*?)</th>', html)
+    assert heads == ["Measure", "Year ending", "Since the baseline", "SPC", "Data notes"]
+    offences = re.search(r'<th scope="row">Alpha offences</th>(.*?)</tr>', html).group(1)
+    assert "against 1,380 in the 12 months before" in offences
+    assert "against 1,440: 2024/25" in offences
     spc_words = "Signal of improvement: a real change for the better. Target consistently missed"
     assert spc_words in offences
     assert '<span class="small">limits from 2024-04 to 2025-03</span>' in offences
-    assert esc_sentence(df, "a-offences") in offences
     secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
-    assert 'Green</span><br><span class="small">on SPC (no target)</span>' in secret
     assert "No signal: within the normal variation of the baseline. No target" in secret
     # Codes never leak into the page as "nan" or "None" where words belong.
     assert not re.search(r"\bnan\b", html, flags=re.IGNORECASE)
-    without = report.format_measures_table(
+    without = report.format_measures_detail(
         report.summarise_measures(tiny, "alpha", "2026-09", with_spc=False), "Alpha"
     )
     assert "Not assessed" in without and "limits from" not in without
     assert not re.search(r"\bnan\b", without, flags=re.IGNORECASE)
+    assert report.format_measures_detail(df.iloc[0:0], "Nothing") == ""
 
 
 def esc_sentence(df: pd.DataFrame, measure_id: str) -> str:
@@ -653,8 +665,11 @@ def test_plan_overview_is_public_only(sample):
     assert not restricted & set(overview["measure_name"])
     assert set(overview["strategy_id"]) == set(sample.strategies["strategy_id"])
     html = report.format_plan_overview(overview, "Plan")
-    assert 'scope="rowgroup"' in html
-    assert html.count("<tr>") == len(overview) + 1
+    # One compact section per mission, one row per strategy (and a header row each).
+    missions = list(sample.missions["mission_name"])
+    assert re.findall(r"<h3>(.*?)</h3>", html) == missions
+    assert html.count("<tr>") == len(sample.strategies) + len(missions)
+    assert html.count("<caption>Plan: ") == len(missions)
 
 
 def test_public_quarter_has_no_restricted_names(sample):
@@ -711,7 +726,7 @@ def test_evaluate_year_sum_totals_need_every_period(tiny):
 def test_annual_evaluation_labels_a_stock_as_its_year_end_figure(sample):
     evaluation = report.evaluate_year(sample, "2025/26")
     html = report.format_annual_evaluation(evaluation, "2025/26")
-    row = html[html.index('<th scope="row">Police officer headcount</th>') :]
+    row = html[html.index('<th scope="row">Police officer headcount<br>') :]
     row = row[: row.index("</tr>")]
     headcount = evaluation.set_index("measure_name").loc["Police officer headcount"]
     assert headcount["aggregation"] == "last"
@@ -729,8 +744,21 @@ def test_format_plan_overview_caption():
 def test_public_quarter_lists_each_measure_once_in_plain_words(sample):
     body = report.format_public_quarter(sample, "2026/27 Q2")
     assert body.count("Police officer headcount:") == 1
-    assert " pp" not in body and "commitment(s)" not in body
-    assert "Overall rating:" in body
+    assert " pp" not in body and "commitment(s)" not in body and "percentage points" not in body
+    assert "Strategies:" in body
+    # Every public measure is on the page, those with no good direction as trends.
+    public = report.measures_for_audience(sample, audience="public")
+    for name in public["measure_name"]:
+        assert esc_text(name) in body, name
+    trends = body.split("<h3>Trends (not rated)</h3>")[1:]
+    assert trends and "Domestic abuse crimes recorded: " in "".join(trends)
+    assert "Not rated: a rise can mean more people report it, not more crime." in body
+
+
+def esc_text(text: str) -> str:
+    from pcplib.report.html import esc
+
+    return esc(text)
 
 
 def test_forward_plan_table(sample, repo_root):
@@ -905,36 +933,27 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
     assert achieved and attention
     headcount = [i for i in achieved if i.startswith("Police officer headcount:")]
     assert len(headcount) == 1
-    assert "on the same quarter last year (" in headcount[0]
-    assert headcount[0].endswith("; target met (2,300).")
-    # The lists are the measures' own assessments, each named once with its sentence.
-    expected_achieved, expected_attention = [], []
-    for strategy_id in sample.strategies["strategy_id"]:
-        summary = report.summarise_strategy(sample, strategy_id, "2026-09", audience="public")
-        for r in summary.measures.to_dict("records"):
-            item = esc(f"{r['measure_name']}: {r['sentence']}")
-            if r["assessment"] in ("on track", "improving"):
-                expected_achieved.append(item)
-            elif r["assessment"] == "needs attention":
-                expected_attention.append(item)
-    commitment = re.compile(r"\d+ commitments? ")
-    assert [i for i in achieved if not commitment.match(i)] == expected_achieved
-    assert [i for i in attention if not commitment.match(i)] == expected_attention
-    # Achieved never reads as a miss or a deterioration; needing attention always gives why.
-    bad_news = ("missed", "behind the trajectory", "worse than its baseline")
-    assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
-    reasons = (*bad_news, "rated Amber for the real deterioration")
-    assert not [i for i in expected_attention if not any(w in i for w in reasons)]
-    assert not [
-        i
-        for i in expected_attention
-        if "target met (" in i and "rated Amber for the real deterioration" not in i
+    assert headcount[0].endswith("on a year ago. Meets its target of 2,300.")
+    # The lists are the measures' own assessments (the Board's), each named once.
+    public = report.summarise_public_quarter(sample, "2026/27 Q2")
+    rows = public.measures.to_dict("records")
+    expected_achieved = [
+        esc(f"{r['measure_name']}: {r['public_sentence']}")
+        for r in rows
+        if r["assessment"] in ("on track", "improving")
     ]
-    # Mixed evidence is read in one sentence: better than the baseline, yet short of target.
-    assert any(
-        "better than its baseline" in i and "target narrowly missed (" in i
-        for i in expected_attention
-    )
+    expected_attention = [
+        esc(f"{r['measure_name']}: {r['public_sentence']}")
+        for r in rows
+        if r["assessment"] == "needs attention"
+    ]
+    promise = re.compile(r"\d+ promises? ")
+    assert [i for i in achieved if not promise.match(i)] == expected_achieved
+    assert [i for i in attention if not promise.match(i)] == expected_attention
+    # Achieved never reads as a miss or a worsening; needing attention always gives why.
+    bad_news = ("Short of its target", "Behind the course", "A real worsening")
+    assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
+    assert not [i for i in expected_attention if not any(w in i for w in bad_news)]
 
 
 def _with_levels(tiny: Dataset) -> Dataset:
@@ -968,16 +987,14 @@ def _with_levels(tiny: Dataset) -> Dataset:
 def test_public_quarter_shows_averages_of_counts_as_whole_numbers(tiny, sample):
     # Each quarter averages 1000, 1001 and 1001 (1000.67), or 2, 3 and 3 (2.67).
     body = report.format_public_quarter(_with_levels(tiny), "2026/27 Q2")
-    assert "Big level: Unchanged on the same quarter last year (1,001 against 1,001)" in body
+    assert "Big level: 1,001, the same as a year ago." in body
     assert "1,000.7" not in body
-    assert "Small level: Unchanged on the same quarter last year (2.7 against 2.7)" in body
+    assert "Small level: 2.7, the same as a year ago." in body
     # On the sample, no whole-number figure of a hundred or more shows a decimal.
-    pairs = re.findall(r"\((£?[\d,.]+)(?: kWh| tonnes)? against (£?[\d,.]+)", body)
-    pairs += re.findall(
-        r"\((£?[\d,.]+)(?: kWh| tonnes)? against (£?[\d,.]+)",
-        report.format_public_quarter(sample, "2026/27 Q2"),
+    figures = re.findall(
+        r"<li>[^<:]+: (£?[\d,.]+)", report.format_public_quarter(sample, "2026/27 Q2")
     )
-    numbers = [n.lstrip("£") for pair in pairs for n in pair]
+    numbers = [n.lstrip("£").rstrip(".,") for n in figures]
     large = [n for n in numbers if float(n.replace(",", "")) >= 100]
     assert len(large) > 10 and not [n for n in large if "." in n]
     assert any("." in n for n in numbers if float(n.replace(",", "")) < 100)
@@ -987,9 +1004,9 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     # Progress since the baseline: the 12 months to September 2026 against 2024/25.
     levels = report.build_plan_overview(_with_levels(tiny), "2026-09")
     html = report.format_plan_overview(levels, "Plan")
-    assert '<td class="num">1,001<br><span class="small">2024/25</span></td>' in html
+    assert "against 1,001 in 2024/25)</span>" in html
     assert "1,000.7" not in html
-    assert '<td class="num">2.7<br><span class="small">12 months to September 2026' in html
+    assert '<span class="small">(2.7 against' in html
     overview = report.build_plan_overview(sample, "2026-09")
     html = report.format_plan_overview(overview, "Plan")
 
@@ -999,19 +1016,20 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
         return float(series.loc[inside & (series["definition"] == "current"), "value"].sum())
 
     energy = total("estate-energy-kwh", "2024-04-01", "2025-03-01")
-    assert f'<td class="num">{energy:,.0f} kWh<br><span class="small">2024/25</span>' in html
+    assert f"against {energy:,.0f} kWh in 2024/25)</span>" in html
     homicides = total("vv-homicide", "2025-10-01", "2026-07-01")
-    assert (
-        f'<td class="num">{homicides:,.0f}<br><span class="small">12 months to September 2026'
-        in html
+    homicide_line = (
+        '<strong>Homicides</strong>: <span aria-hidden="true">▲</span> +50.0%, deteriorated '
+        f'<span class="small">({homicides:,.0f} against'
     )
+    assert homicide_line in html
     # A stock is compared at the same point of the year: September 2024's headcount.
     headcount = total("wf-officer-headcount", "2024-09-01", "2024-09-01")
-    assert (
-        f'<td class="num">{headcount:,.0f}<br><span class="small">September 2024 (2024/25)' in html
-    )
-    # Period notes sit in small print inside the number cells, which the style lets wrap.
-    assert '<td class="num">no data<br><span class="small">2024/25: previous definition' in html
-    css = (repo_root / "pcplib" / "templates" / "pcp" / "pcp.css").read_text(encoding="utf-8")
-    rule = re.search(r"td\.num \.small \{([^}]*)\}", css)
+    assert f"against {headcount:,.0f} in September 2024 (2024/25))</span>" in html
+    # Period notes sit in small print, which the style lets wrap.
+    assert "against no data in 2024/25: previous definition" in html
+    # The layout travels with the report's HTML (pcplib.report.fragments).
+    from pcplib.report.fragments import FRAGMENT_CSS
+
+    rule = re.search(r"td\.num \.small \{([^}]*)\}", FRAGMENT_CSS)
     assert rule and "white-space: normal" in rule.group(1)

@@ -27,7 +27,7 @@ from pcplib.run import judgements as run_judgements
 from pcplib.run import render
 
 STRATEGY_PARAMETERS = (
-    'strategy = "example"\nslot = ""\nperiod_end = ""\ndata_dir = "data"\n'
+    'strategy = "example"\nslot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\n'
     'spc_rules = "mdc"\naudience = "cgb"\nproduced_at = ""\n'
 )
 STRATEGY_BODY = (
@@ -37,13 +37,13 @@ STRATEGY_BODY = (
     'HTML(f"<h1>{strategy}</h1><p>Slot {slot}, data to {period_end}, produced {produced_at}</p>")'
 )
 OVERVIEW_PARAMETERS = (
-    'slot = ""\nperiod_end = ""\ndata_dir = "data"\nreference_dir = "data/reference"\n'
-    'produced_at = ""\n'
+    'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nproduced_at = ""\n'
 )
 SAMPLE_TODAY = date(2026, 11, 23)
 PUBLIC_PARAMETERS = (
     'quarter = ""\ndata_dir = "data"\nforward_plan = "params/forward_plan.yaml"\nproduced_at = ""\n'
 )
+ABOUT_PARAMETERS = 'quarter = ""\ndata_dir = "data"\nproduced_at = ""\n'
 
 
 @pytest.fixture
@@ -60,6 +60,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
         ),
         "public_quarterly": write_notebook(
             nbdir / "public_quarterly.ipynb", PUBLIC_PARAMETERS, 'print("public", quarter)'
+        ),
+        "public_quarterly_about": write_notebook(
+            nbdir / "public_quarterly_about.ipynb", ABOUT_PARAMETERS, 'print("about", quarter)'
         ),
     }
     monkeypatch.setattr(run.jobs, "NOTEBOOKS", notebooks)
@@ -197,6 +200,7 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
     assert vawg.parameters == {
         "strategy": "vawg",
         "slot": "2026-11",
+        "meeting": "Corporate Governance Board, November 2026",
         "period_end": "2026-09",
         "data_dir": str(project.data.resolve()),
         "spc_rules": "mdc",
@@ -204,7 +208,28 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
         "produced_at": "2026-11-23T06:00:00+00:00",
     }
     overview = plan.jobs[-1].parameters
-    assert overview["reference_dir"] == f"{project.data.resolve()}/reference"
+    # The Table One back test left the overview, and its reference folder with it.
+    assert "reference_dir" not in overview
+    assert overview["meeting"] == "Corporate Governance Board, November 2026"
+
+
+def test_reports_built_outside_their_slot_name_their_own_meeting_or_none(project) -> None:
+    # --all on the November data: vawg and road-safety are reviewed in November, resources
+    # in January on the same data; rural-crime's meeting (September) reports June's data,
+    # so its report on September's data was prepared for no meeting.
+    plan = run.build_run_plan(parse(project, "--all", "--period", "2026-09"), project.options)
+    meetings = {job.strategy: job.parameters["meeting"] for job in plan.jobs}
+    assert meetings == {
+        "rural-crime": run.NO_MEETING,
+        "vawg": "Corporate Governance Board, November 2026",
+        "road-safety": "Corporate Governance Board, November 2026",
+        "resources": "Corporate Governance Board, January 2027",
+    }
+    june = run.build_run_plan(
+        parse(project, "--strategy", "rural-crime", "--period", "2026-06"), project.options
+    )
+    assert june.jobs[0].parameters["meeting"] == "Corporate Governance Board, September 2026"
+    assert run.NO_MEETING == "Not prepared for a meeting"
 
 
 def test_public_audience_goes_to_its_own_folder_with_public_reports(project) -> None:
@@ -237,8 +262,15 @@ def test_overall_rag_is_rolled_up_for_each_reports_audience(project, monkeypatch
 def test_default_plan_adds_the_public_report_for_the_slots_quarter(project) -> None:
     plan = run.build_run_plan(parse(project, "--default"), project.options)
     assert plan.folder == "2026-11"
-    assert [j.name for j in plan.jobs][-2:] == ["plan-overview", "public-quarterly"]
-    assert plan.jobs[-1].parameters["quarter"] == "2026/27 Q2"
+    names = [j.name for j in plan.jobs][-3:]
+    assert names == ["plan-overview", "public-quarterly", "public-quarterly-about"]
+    # The "About these figures" page is a job of its own, published beside the report.
+    assert plan.jobs[-2].parameters["quarter"] == "2026/27 Q2"
+    assert plan.jobs[-1].parameters == {
+        "quarter": "2026/27 Q2",
+        "data_dir": str(project.data.resolve()),
+        "produced_at": project.options.produced_at,
+    }
     assert project.resolved[0][0] == "latest"
 
 
@@ -362,7 +394,12 @@ def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     assert '<a href="vawg.html">VAWG</a>' in index
     assert '<a href="plan-overview.html">' in index
     assert "Illustrative sample data" in index
-    assert "background:#ffdd00" in index and ">Amber</span> Worst of vawg." in index
+    # One line per report: its rating as a word and a colour, and its meeting; the
+    # roll-up's sentence stays in the report, and the key is given once.
+    assert "background:#ffdd00" in index and ">Amber</span></td>" in index
+    assert "Worst of vawg." not in index
+    assert index.count("<td>Corporate Governance Board, November 2026</td>") == 3
+    assert index.count("<h2>Key</h2>") == 1
     assert "September 2026" in index and "2026/27 Q2" in index
     assert "<dt>Produced</dt><dd>23 November 2026 06:00 UTC</dd>" in index
     assert "<img" not in index  # no screenshots asked for, so no thumbnails
@@ -543,8 +580,8 @@ def test_screenshots_become_thumbnails_in_the_index_and_leave_the_html_alone(pro
         assert (folder / f"{name}.html").read_bytes() == without[f"{name}.html"]
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert (
-        '<a class="report" href="vawg.html"><img class="thumb" src="vawg.png" width="160" '
-        'height="100" alt="First screen of VAWG">VAWG</a>'
+        '<a class="report" href="vawg.html"><img class="thumb" src="vawg.png" width="640" '
+        'height="400" alt="First screen of VAWG">VAWG</a>'
     ) in index
     assert 'alt="First screen of Plan overview: every delivery strategy"' in index
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -779,3 +816,18 @@ print(first, again, sys.modules.get("rfc3987_syntax", "absent"), invalid_caught)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False", "None", "True"]
+
+
+def test_the_index_names_each_reports_meeting() -> None:
+    at = "2026-11-23T06:00:00+00:00"
+    strategy = run.plan_strategy_job("vawg", "2026-11", "2026-09", "data", at)
+    assert run.describe_job_meeting(strategy) == "Corporate Governance Board, November 2026"
+    outside = run.plan_strategy_job(
+        "vawg", "2026-11", "2026-09", "data", at, meeting=run.NO_MEETING
+    )
+    assert run.describe_job_meeting(outside) == "Not prepared for a meeting"
+    public = run.plan_public_job("2026/27 Q2", "data", "params/forward_plan.yaml", at)
+    assert run.describe_job_meeting(public).startswith("None: published for the public")
+    about = run.plan_public_about_job("2026/27 Q2", "data", at)
+    assert about.name == "public-quarterly-about" and about.notebook == "public_quarterly_about"
+    assert run.describe_meeting(None) == run.NO_MEETING

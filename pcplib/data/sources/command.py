@@ -18,8 +18,13 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from pcplib.data.sources.police_uk import StreetCounts
+    from pcplib.data.sources.update import UpdatePlan
 
 __all__ = ["run_source"]
 
@@ -29,7 +34,7 @@ def _number(value: int) -> str:
     return f"{int(value):,}"
 
 
-def _print_read(result, files: pd.DataFrame) -> None:
+def _print_read(result: StreetCounts, files: pd.DataFrame) -> None:
     """Print what was read: files, rows, forces, repeated IDs, rows with no location."""
     months = sorted(files["month"].unique())
     span = f", {months[0]} to {months[-1]}" if months else ""
@@ -58,7 +63,7 @@ def _print_read(result, files: pd.DataFrame) -> None:
             print(f"  {skipped.shown}: {skipped.reason}")
 
 
-def _print_plan(plan) -> None:
+def _print_plan(plan: UpdatePlan) -> None:
     """Print an update: how rows were allocated to areas, and what changes per measure."""
     cover = plan.coverage
     areas = (
@@ -88,7 +93,9 @@ def _print_plan(plan) -> None:
         )
 
 
-def _select_force(counts: pd.DataFrame, files: pd.DataFrame, force: str | None):
+def _select_force(
+    counts: pd.DataFrame, files: pd.DataFrame, force: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep only the rows falling within ``--force`` (all of them without it)."""
     from pcplib.data.sources.police_uk import match_force
 

@@ -30,10 +30,11 @@ import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import pandas as pd
 
@@ -46,6 +47,9 @@ from pcplib.data.sources.archives import (
     locate_bad_utf8,
     open_text,
 )
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = [
     "BATCH_BYTES",
@@ -194,7 +198,9 @@ class StreetCounts:
         return int(self.files["rows"].sum())
 
 
-def _fail(file: str, row: int | None, column: str | None, value: str | None, expected: str):
+def _fail(
+    file: str, row: int | None, column: str | None, value: str | None, expected: str
+) -> NoReturn:
     """Raise a :class:`PoliceUkError` for one located problem."""
     raise PoliceUkError(Problem(file, row, column, value, expected))
 
@@ -425,7 +431,7 @@ def _check_header(path: Path, file: StreetFile) -> None:
         )
 
 
-def _locate_row(path: Path, test) -> tuple[int, list[str]] | None:
+def _locate_row(path: Path, test: Callable[[list[str]], bool]) -> tuple[int, list[str]] | None:
     """Return the first data row (numbered as a spreadsheet shows it) failing ``test``."""
     with open_text(path) as handle:
         reader = csv.reader(handle)
@@ -465,7 +471,9 @@ def _fail_unclosed_quote(path: Path, file: StreetFile) -> None:
     )
 
 
-def _report_unreadable(paths: Sequence[Path], batch: Sequence[StreetFile], error: Exception):
+def _report_unreadable(
+    paths: Sequence[Path], batch: Sequence[StreetFile], error: Exception
+) -> NoReturn:
     """Raise a located error for a batch DuckDB could not parse."""
     width = len(STREET_COLUMNS)
     for path, file in zip(paths, batch, strict=True):
@@ -494,7 +502,7 @@ WITH street AS (
     SELECT
         filename,
         "Month" AS month,
-        coalesce(trim("Falls within"), '') AS force,
+        coalesce("Falls within", '') AS force,
         -- The LSOA name without its last word. Names end in a four-character code
         -- ("Charnwood 012B"), cut by position; any other shape is cut by a regular
         -- expression, which gives the same result and costs more.
@@ -506,9 +514,9 @@ WITH street AS (
                 nullif(regexp_extract(trim("LSOA name"), '^(.*\\S)\\s+\\S+$', 1), ''), '{unknown}'
             )
         END AS local_authority,
-        "LSOA name" IS NULL OR trim("LSOA name") = '' AS no_location,
+        coalesce("LSOA name", '') = '' AS no_location,
         coalesce("Crime type", '') AS crime_type,
-        CASE WHEN trim("Crime ID") <> '' THEN hash("Crime ID") END AS id_hash
+        CASE WHEN "Crime ID" <> '' THEN hash("Crime ID") END AS id_hash
     FROM read_csv(
         $files, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
         columns = {columns}, filename = true
@@ -536,7 +544,9 @@ def _query() -> str:
     return _QUERY.format(columns=columns, unknown=UNKNOWN_AREA)
 
 
-def _check_values(grouped: pd.DataFrame, paths: Sequence[Path], batch: Sequence[StreetFile]):
+def _check_values(
+    grouped: pd.DataFrame, paths: Sequence[Path], batch: Sequence[StreetFile]
+) -> None:
     """Check each file's months, forces and crime types; raise at the first bad row."""
     month_col, type_col, force_col = (
         STREET_COLUMNS.index(c) for c in ("Month", "Crime type", "Falls within")
@@ -566,7 +576,7 @@ def _check_values(grouped: pd.DataFrame, paths: Sequence[Path], batch: Sequence[
                 f"a data.police.uk crime type ({known})",
             )
         if (group["force"] == "").any():
-            found = _locate_row(path, lambda r: not r[force_col].strip())
+            found = _locate_row(path, lambda r: not r[force_col])
             _fail(
                 file.shown,
                 found[0] if found else None,
@@ -599,7 +609,10 @@ def _submit(unpacker: MemberUnpacker, batch: Sequence[StreetFile]) -> list[Futur
 
 
 def _count_batch(
-    con, batch: Sequence[StreetFile], pending: Sequence[Future[Path] | Path], folder: Path
+    con: duckdb.DuckDBPyConnection,
+    batch: Sequence[StreetFile],
+    pending: Sequence[Future[Path] | Path],
+    folder: Path,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Count one batch of files: the per-file counts and the repeated Crime IDs."""
     import duckdb

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pcplib.data.areas import FORCE_LEVEL, LOCAL_AUTHORITY_LEVEL
+from pcplib.data.areas import FORCE_LEVEL, LOCAL_AUTHORITY_LEVEL, find_primary_area
 from pcplib.data.problems import DataValidationError, Problem
-from pcplib.data.read import read_folder
+from pcplib.data.read import Table, read_folder
 from pcplib.data.schemas import TABLES, parse_crime_types
 from pcplib.data.sources.police_uk import UNKNOWN_AREA, match_force
 from pcplib.data.sources.published import POLICE_UK_SOURCE, describe_police_uk_source
@@ -293,8 +293,6 @@ def _areas_of(
     areas: pd.DataFrame | None, obs: pd.DataFrame, meta: Mapping[str, object]
 ) -> tuple[str, list[str], dict[str, float | None]]:
     """Return the force area, its local authorities and every area's population."""
-    from pcplib.data.areas import find_primary_area
-
     force_area = find_primary_area(areas, obs, str(meta.get("area", "") or ""))
     if not force_area:
         raise UpdateRefusedError(
@@ -366,7 +364,7 @@ def _build_rows(
 
 def _merge(
     root: Path,
-    table,
+    table: Table,
     new_rows: list[dict[str, str]],
     coverage: AreaCoverage,
     replace: bool,

@@ -1,0 +1,287 @@
+"""What needs the Board's attention, and what improved: a strategy's exceptions.
+
+The Corporate Governance Board decides what needs attention (seed 002), so a strategy
+report opens with its exceptions, computed here once from the judgements the tables
+show and only formatted by :mod:`pcplib.report.summary`:
+
+- **measures** whose short ``assessment`` is *needs attention*: a special-cause concern
+  (SPC), a target missed or a trajectory fallen behind (``rag`` Red or Amber, with its
+  ``rag_basis``);
+- **commitments** off track, at risk, or overdue (due by the end of the reporting period
+  and not complete), as :func:`~pcplib.assessment.strategy.assess_delivery` counts them;
+- **new high risks**, when the data set holds a risks table (``dataset.risks``, with
+  ``likelihood`` and ``impact`` scored 1 to 5): a risk scoring at least
+  :data:`HIGH_RISK_SCORE` (likelihood × impact) in the reporting quarter that did not in
+  the quarter before. Risks are for the Board only, never in a public report.
+
+What improved is the measures whose assessment is *improving* (a special-cause
+improvement not contradicted by a deterioration on a year earlier) or *on track* (a
+target or trajectory met), the same lists the public report reads, so the two never
+disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pcplib import periods
+from pcplib.assessment.scope import parse_month_param, strategy_commitments
+from pcplib.labels import date_words, format_figures, is_missing, month_words
+
+if TYPE_CHECKING:
+    from pcplib.assessment.strategy import StrategySummary
+    from pcplib.data import Dataset
+
+__all__ = [
+    "EXCEPTION_COLUMNS",
+    "EXCEPTION_KINDS",
+    "HIGH_RISK_SCORE",
+    "list_exceptions",
+    "list_improvements",
+    "list_new_high_risks",
+]
+
+HIGH_RISK_SCORE = 15
+"""Likelihood × impact (each 1-5) from which a risk is high: 15 is 3 × 5 or 5 × 3, the
+usual lower edge of the red band of a 5 × 5 risk matrix."""
+
+EXCEPTION_KINDS = ("measure", "commitment", "risk")
+EXCEPTION_COLUMNS = ["kind", "item_id", "name", "reason", "detail", "rag", "tier", "severity"]
+"""Columns of :func:`list_exceptions` and :func:`list_improvements`. ``severity`` orders the
+rows (lower first): Red measures, Amber measures, commitments off track or overdue, at
+risk, then new high risks."""
+
+_RAG_SEVERITY = {"Red": 0, "Amber": 1}
+_COMMITMENT_SEVERITY = {"off track": 2, "overdue": 2, "at risk": 3}
+_RISK_SEVERITY = 4
+
+
+def _target_words(row: Mapping[str, Any]) -> str:
+    """Why a targeted measure is off: the figure against the target or trajectory."""
+    unit = str(row["unit"])
+    current, goal = format_figures([row["current"], row["target_for_period"]], unit)
+    if row["rag_basis"] == "trajectory":
+        due = str(row.get("target_date") or "")
+        when = f" to the {month_words(periods.parse_month(due))} target" if due else ""
+        closeness = "slightly behind" if row["rag"] == "Amber" else "behind"
+        return f"{closeness} its trajectory{when} ({current} against {goal} expected by now)"
+    closeness = "target narrowly missed" if row["rag"] == "Amber" else "target missed"
+    return f"{closeness} ({current} against {goal})"
+
+
+def _measure_reasons(row: Mapping[str, Any]) -> list[str]:
+    """Every reason a measure needs attention, most telling first."""
+    reasons = []
+    if row["rag_basis"] in ("target", "trajectory") and row["rag"] in ("Red", "Amber"):
+        reasons.append(_target_words(row))
+    if row["spc_variation"] == "special_cause_concern":
+        reasons.append("a real deterioration: worse than its baseline by more than chance")
+    if row["rag_basis"] == "spc" and row["rag"] == "Amber":
+        reasons.append("better than a year earlier, so recovering but not yet recovered")
+    if not reasons:
+        reasons.append(f"rated {row['rag']}")
+    return reasons
+
+
+def _measure_exceptions(measures: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for r in measures.to_dict("records"):
+        if r["assessment"] != "needs attention":
+            continue
+        rows.append(
+            {
+                "kind": "measure",
+                "item_id": r["measure_id"],
+                "name": r["measure_name"],
+                "reason": "; ".join(_measure_reasons(r)),
+                "detail": r["sentence"],
+                "rag": r["rag"],
+                "tier": r["tier"],
+                "severity": _RAG_SEVERITY.get(str(r["rag"]), 1),
+            }
+        )
+    return rows
+
+
+def _commitment_exceptions(commitments: pd.DataFrame, period_end: str) -> list[dict[str, Any]]:
+    end = parse_month_param(period_end, "period_end").end_time
+    rows = []
+    for c in commitments.to_dict("records"):
+        status = str(c["status"]).strip().lower()
+        due = pd.to_datetime(c.get("due_date"), errors="coerce")
+        overdue = status != "complete" and not pd.isna(due) and due <= end
+        if status not in ("off track", "at risk") and not overdue:
+            continue
+        due_text = f"due {date_words(due)}" if not pd.isna(due) else "no due date"
+        if overdue:
+            kind = "overdue"
+            reason = f"overdue: {due_text} and {status}"
+        else:
+            kind = status
+            reason = f"{status}, {due_text}"
+        rows.append(
+            {
+                "kind": "commitment",
+                "item_id": str(c.get("commitment_id", "")),
+                "name": str(c["commitment"]),
+                "reason": reason,
+                "detail": f"Owner: {c.get('owner', '')}".rstrip(": "),
+                "rag": "Red" if kind in ("off track", "overdue") else "Amber",
+                "tier": "",
+                "severity": _COMMITMENT_SEVERITY[kind],
+            }
+        )
+    return rows
+
+
+def _risk_score(frame: pd.DataFrame) -> pd.Series:
+    likelihood = pd.to_numeric(frame["likelihood"], errors="coerce")
+    impact = pd.to_numeric(frame["impact"], errors="coerce")
+    return likelihood * impact
+
+
+def list_new_high_risks(dataset: Any, strategy_id: str, period_end: str) -> pd.DataFrame:
+    """Risks that became high in the reporting quarter, when the data set holds risks.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set; its ``risks`` table (``risk_id``, ``strategy_id``, ``quarter``,
+        ``description``, ``likelihood``, ``impact``) is optional. A data set without one
+        (or with an empty one) has no risks to report.
+    strategy_id : str
+        The strategy.
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``; its quarter is the one read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The quarter's rows scoring at least :data:`HIGH_RISK_SCORE` whose risk did not
+        score that in the quarter before (or was not reported then), with a ``score``
+        column; highest score first. Empty when there is nothing to report.
+    """
+    # The risks table arrives with the owners' returns; a data set from before it has none.
+    risks = getattr(dataset, "risks", None)
+    needed = {"strategy_id", "quarter", "likelihood", "impact"}
+    if not isinstance(risks, pd.DataFrame) or risks.empty or not needed <= set(risks.columns):
+        return pd.DataFrame(columns=["risk_id", "strategy_id", "quarter", "score"])
+    quarter = periods.label_quarter(parse_month_param(period_end, "period_end").to_timestamp())
+    previous = periods.shift_quarter(quarter, -1)
+    mine = risks[risks["strategy_id"].astype(str) == strategy_id].copy()
+    mine["score"] = _risk_score(mine)
+    now = mine[(mine["quarter"].astype(str) == quarter) & (mine["score"] >= HIGH_RISK_SCORE)]
+    if "risk_id" in mine.columns:
+        was_high = (mine["quarter"].astype(str) == previous) & (mine["score"] >= HIGH_RISK_SCORE)
+        now = now[~now["risk_id"].isin(mine.loc[was_high, "risk_id"])]
+    return now.sort_values("score", ascending=False, kind="stable")
+
+
+def _risk_exceptions(dataset: Any, strategy_id: str, period_end: str) -> list[dict[str, Any]]:
+    rows = []
+    for r in list_new_high_risks(dataset, strategy_id, period_end).to_dict("records"):
+        likelihood, impact = int(r["likelihood"]), int(r["impact"])
+        description = r.get("description")
+        rows.append(
+            {
+                "kind": "risk",
+                "item_id": str(r.get("risk_id", "")),
+                "name": "" if is_missing(description) else str(description),
+                "reason": (
+                    f"new high risk: likelihood {likelihood} × impact {impact} = "
+                    f"{likelihood * impact} (high from {HIGH_RISK_SCORE})"
+                ),
+                "detail": "" if is_missing(r.get("mitigation")) else str(r["mitigation"]),
+                "rag": "Red",
+                "tier": "",
+                "severity": _RISK_SEVERITY,
+            }
+        )
+    return rows
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=EXCEPTION_COLUMNS)
+    if frame.empty:
+        return frame
+    kind_order = frame["kind"].map({k: i for i, k in enumerate(EXCEPTION_KINDS)})
+    tier_order = frame["tier"].map({"headline": 0, "sub": 1}).fillna(2)
+    order = frame.assign(_s=frame["severity"], _k=kind_order, _t=tier_order)
+    order = order.sort_values(["_s", "_k", "_t"], kind="stable")
+    return order.drop(columns=["_s", "_k", "_t"]).reset_index(drop=True)
+
+
+def list_exceptions(
+    dataset: Dataset, summary: StrategySummary, audience: str = "cgb"
+) -> pd.DataFrame:
+    """List what needs the Board's attention in a strategy, most serious first.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set (for commitments and, when it holds them, risks).
+    summary : StrategySummary
+        From :func:`~pcplib.assessment.strategy.summarise_strategy`: its measures'
+        judgements and reporting period.
+    audience : {"cgb", "public"}, default "cgb"
+        A public report lists no risks (they are for the Board only); its measures are
+        already the public ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EXCEPTION_COLUMNS`: ``kind`` (``measure``, ``commitment`` or
+        ``risk``), ``item_id``, ``name``, ``reason`` (why, in words, with the figures),
+        ``detail`` (the measure's sentence, a commitment's owner, a risk's mitigation),
+        ``rag`` (the colour it is shown with), ``tier`` (a measure's) and ``severity``.
+        Empty (with those columns) when nothing needs attention.
+    """
+    rows = _measure_exceptions(summary.measures)
+    commitments = strategy_commitments(dataset, summary.strategy_id)
+    rows += _commitment_exceptions(commitments, summary.period_end)
+    if audience == "cgb":
+        rows += _risk_exceptions(dataset, summary.strategy_id, summary.period_end)
+    return _frame(rows)
+
+
+def list_improvements(summary: StrategySummary) -> pd.DataFrame:
+    """List a strategy's measures that improved: a real improvement, or a target met.
+
+    Parameters
+    ----------
+    summary : StrategySummary
+        From :func:`~pcplib.assessment.strategy.summarise_strategy`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EXCEPTION_COLUMNS` (``kind`` always ``measure``): measures whose
+        assessment is *improving* (better than the baseline by more than chance) first,
+        then those *on track* (target or trajectory met), headline before sub-measures.
+    """
+    rows = []
+    for r in summary.measures.to_dict("records"):
+        if r["assessment"] == "improving":
+            reason, severity = "a real improvement: better than its baseline by more than chance", 0
+        elif r["assessment"] == "on track":
+            met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
+            better = " and better than a year earlier" if r["judgement"] == "improved" else ""
+            reason, severity = met + better, 1
+        else:
+            continue
+        rows.append(
+            {
+                "kind": "measure",
+                "item_id": r["measure_id"],
+                "name": r["measure_name"],
+                "reason": reason,
+                "detail": r["sentence"],
+                "rag": r["rag"],
+                "tier": r["tier"],
+                "severity": severity,
+            }
+        )
+    return _frame(rows)

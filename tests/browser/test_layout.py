@@ -1,0 +1,118 @@
+"""The reports' layout in Chromium: first screens that say it all, pages that fit.
+
+The Board's strategy report opens with its summary on the first screen (1280 x 800);
+its tables, and every other report's, fit a 1280-pixel screen and an A4 portrait page
+without clipping (no table, figure or image wider than the page's main column); the
+public report's main page is at most six screens of 1280 x 800.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pcplib.browser import open_report
+
+pytestmark = pytest.mark.browser
+
+SCREEN = (1280, 800)
+A4_CONTENT_WIDTH = 688  # CSS pixels: 210 mm less the PDF's 14 mm margins, at 96 per inch
+MAX_PUBLIC_SCREENS = 6
+BOARD_REPORTS = ("neighbourhood-crime", "neighbourhood-policing")
+
+# Elements wider than the main column, with the table's id or the element's class.
+OVERFLOWING = """() => {
+  const main = document.querySelector('main').getBoundingClientRect();
+  const found = [];
+  for (const el of document.querySelectorAll('main table, main figure, main img, main pre')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > main.right + 1 || box.left < main.left - 1) {
+      const what = `${el.tagName.toLowerCase()} ${el.id || el.className}`;
+      found.push(`${what} ${Math.round(box.width)} px`);
+    }
+  }
+  for (const wrap of document.querySelectorAll('.table-wrap')) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      found.push(`scrolling ${wrap.getAttribute('aria-label')} ${wrap.scrollWidth} px`);
+    }
+  }
+  return found;
+}"""
+
+
+def overflowing(browser: object, path: Path, width: int, *, media: str = "screen") -> list[str]:
+    with open_report(browser, path, width=width, height=SCREEN[1]) as (page, _):  # type: ignore[arg-type]
+        page.emulate_media(media=media)
+        return page.evaluate(OVERFLOWING)
+
+
+def test_every_report_fits_1280_pixels_without_scrolling_a_table(
+    reports: dict[str, Path], browser: object
+) -> None:
+    found = {
+        name: overflowing(browser, path, SCREEN[0])
+        for name, path in reports.items()
+        if name != "index"
+    }
+    assert not any(found.values()), found
+
+
+def test_every_report_prints_on_a4_portrait_without_clipping(
+    reports: dict[str, Path], browser: object
+) -> None:
+    # In print the tables do not scroll: one wider than the page would be cut off.
+    found = {
+        name: overflowing(browser, path, A4_CONTENT_WIDTH, media="print")
+        for name, path in reports.items()
+        if name != "index"
+    }
+    assert not any(found.values()), found
+
+
+def test_the_board_report_says_it_all_on_its_first_screen(
+    reports: dict[str, Path], browser: object
+) -> None:
+    for name in BOARD_REPORTS:
+        with open_report(browser, reports[name], width=SCREEN[0], height=SCREEN[1]) as (page, _):  # type: ignore[arg-type]
+            box = page.locator(".board-summary").bounding_box()
+            assert box is not None, f"{name}: no summary"
+            assert box["y"] + box["height"] <= SCREEN[1], (
+                f"{name}: the summary ends at {box['y'] + box['height']:.0f} px, below the "
+                "first screen"
+            )
+            text = page.locator(".board-summary").inner_text()
+            for words in ("Overall RAG", "Needs attention", "What improved", "Projected delivery"):
+                assert words in text, f"{name}: {words!r} not in the first screen's summary"
+
+
+def test_the_public_report_is_at_most_six_screens(
+    reports: dict[str, Path], browser: object
+) -> None:
+    with open_report(browser, reports["public-quarterly"], width=SCREEN[0], height=SCREEN[1]) as (
+        page,
+        _,
+    ):  # type: ignore[arg-type]
+        height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= MAX_PUBLIC_SCREENS * SCREEN[1], (
+        f"the public report is {height} px, {height / SCREEN[1]:.1f} screens of 800"
+    )
+
+
+def test_the_plan_overview_takes_at_most_a_screen_per_mission(
+    reports: dict[str, Path], browser: object
+) -> None:
+    with open_report(browser, reports["plan-overview"], width=SCREEN[0], height=SCREEN[1]) as (
+        page,
+        _,
+    ):  # type: ignore[arg-type]
+        # From each mission's heading to the end of its table.
+        heights = page.evaluate(
+            """() => [...document.querySelectorAll('main h3')].map(h => {
+                 const wrap = h.nextElementSibling;
+                 return [h.textContent,
+                         wrap.getBoundingClientRect().bottom - h.getBoundingClientRect().top];
+               })"""
+        )
+    assert len(heights) == 3
+    assert all(height <= SCREEN[1] for _, height in heights), heights

@@ -1,0 +1,125 @@
+"""What needs the Board's attention and what improved (pcplib.assessment.exceptions)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pcplib.assessment.exceptions import (
+    EXCEPTION_COLUMNS,
+    HIGH_RISK_SCORE,
+    list_exceptions,
+    list_improvements,
+    list_new_high_risks,
+)
+from pcplib.assessment.strategy import summarise_strategy
+from pcplib.data import Dataset, load_dataset
+from pcplib.report.summary import format_board_summary
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path) -> Dataset:
+    return load_dataset(data_dir)
+
+
+def test_exceptions_name_measures_commitments_and_why(sample: Dataset) -> None:
+    summary = summarise_strategy(sample, "neighbourhood-policing", "2026-09")
+    found = list_exceptions(sample, summary)
+    assert list(found.columns) == EXCEPTION_COLUMNS
+    by_name = found.set_index("name")
+    confidence = by_name.loc["People who agree the local police do a good or excellent job"]
+    assert confidence["kind"] == "measure" and confidence["rag"] == "Red"
+    assert confidence["reason"] == "target missed (55.8% against 60.0%)"
+    calls = by_name.loc["101 calls answered within 3 minutes"]
+    assert "a real deterioration" in calls["reason"] and calls["tier"] == "sub"
+    assert by_name.loc["Bring 101 call answering back to 85% within 3 minutes", "reason"] == (
+        "off track, due 31 March 2027"
+    )
+    # Most serious first: Red measures, then commitments off track, then at risk.
+    assert list(found["kind"]) == ["measure", "measure", "commitment", "commitment"]
+    assert list(found["severity"]) == sorted(found["severity"])
+    # Every measure needing attention is listed, and nothing else.
+    attention = summary.measures[summary.measures["assessment"] == "needs attention"]
+    assert set(found.loc[found["kind"] == "measure", "item_id"]) == set(attention["measure_id"])
+
+
+def test_an_overdue_commitment_is_an_exception(sample: Dataset) -> None:
+    summary = summarise_strategy(sample, "business-crime", "2026-09")
+    reasons = list_exceptions(sample, summary)["reason"]
+    assert "overdue: due 30 September 2026 and off track" in set(reasons)
+
+
+def test_new_high_risks_come_from_the_risks_table_when_there_is_one(sample: Dataset) -> None:
+    summary = summarise_strategy(sample, "vawg", "2026-09")
+    # Before the returns add dataset.risks, there are none to report.
+    assert list_new_high_risks(sample, "vawg", "2026-09").empty
+    risks = pd.DataFrame(
+        [
+            # New and high: 4 x 4 this quarter, unknown last quarter.
+            ("vawg-r01", "vawg", "2026/27 Q2", "Refuge places close", 4, 4, "Bid for funds"),
+            # High in both quarters: not new.
+            ("vawg-r02", "vawg", "2026/27 Q1", "Court backlog", 5, 3, ""),
+            ("vawg-r02", "vawg", "2026/27 Q2", "Court backlog", 5, 3, ""),
+            # Became high this quarter.
+            ("vawg-r03", "vawg", "2026/27 Q1", "Staff leave", 2, 3, ""),
+            ("vawg-r03", "vawg", "2026/27 Q2", "Staff leave", 3, 5, ""),
+            # Not high; another strategy's.
+            ("vawg-r04", "vawg", "2026/27 Q2", "Data late", 2, 2, ""),
+            ("rc-r01", "rural-crime", "2026/27 Q2", "Fuel theft", 5, 5, ""),
+        ],
+        columns=[
+            "risk_id", "strategy_id", "quarter", "description", "likelihood", "impact",
+            "mitigation",
+        ],
+    )  # fmt: skip
+    with_risks = replace(sample, risks=risks) if "risks" in Dataset.__dataclass_fields__ else None
+    if with_risks is None:
+        # The data set has no risks field yet: a stand-in with one, as the returns add it.
+        with_risks = type("WithRisks", (), {})()
+        for name in ("commitments", "strategies", "measures", "observations"):
+            setattr(with_risks, name, getattr(sample, name))
+        with_risks.risks = risks
+    new = list_new_high_risks(with_risks, "vawg", "2026-09")
+    assert list(new["risk_id"]) == ["vawg-r01", "vawg-r03"]
+    assert (new["score"] >= HIGH_RISK_SCORE).all()
+    found = list_exceptions(with_risks, summary)
+    risk_rows = found[found["kind"] == "risk"]
+    assert list(risk_rows["name"]) == ["Refuge places close", "Staff leave"]
+    assert risk_rows.iloc[0]["reason"] == (
+        "new high risk: likelihood 4 × impact 4 = 16 (high from 15)"
+    )
+    # Risks are for the Board only.
+    public = list_exceptions(with_risks, summary, audience="public")
+    assert "risk" not in set(public["kind"])
+
+
+def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) -> None:
+    summary = summarise_strategy(sample, "neighbourhood-policing", "2026-09")
+    improved = list_improvements(summary)
+    assert list(improved["name"]) == [
+        "Officers and PCSOs in neighbourhood teams",
+        "999 calls answered within 10 seconds",
+    ]
+    assert list(improved["reason"]) == ["target met", "target met and better than a year earlier"]
+    crime = list_improvements(summarise_strategy(sample, "neighbourhood-crime", "2026-09"))
+    assert crime.iloc[0]["reason"].startswith("a real improvement")
+
+
+def test_the_board_summary_formats_the_rating_exceptions_and_improvements(
+    sample: Dataset,
+) -> None:
+    summary = summarise_strategy(sample, "neighbourhood-policing", "2026-09")
+    html = format_board_summary(
+        summary, list_exceptions(sample, summary), list_improvements(summary)
+    )
+    assert "<strong>Overall RAG:</strong>" in html and summary.overall_explanation in html
+    assert "<h3>Needs attention (4)</h3>" in html and "<h3>What improved (2)</h3>" in html
+    assert "Projected delivery:</strong>" in html and "complete or on track" in html
+    assert "Commitment: Bring 101 call answering back to 85% within 3 minutes" in html
+    empty = format_board_summary(
+        summary, list_exceptions(sample, summary).iloc[0:0], list_improvements(summary).iloc[0:0]
+    )
+    assert "Nothing needs the Board&#x27;s attention this quarter." in empty

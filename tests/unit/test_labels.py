@@ -1,0 +1,59 @@
+"""Figures printed as computed: pcplib.labels.format_figure and format_figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from pcplib.labels import count_decimals, format_figure, format_figures, format_value
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (8.25, "days", "8.25 days"),  # a mean of whole days over four quarters
+        (9.0, "days", "9 days"),
+        (9.7, "days", "9.7 days"),
+        (396.0, "days", "396 days"),
+        (3231.0, "hours", "3,231 hours"),  # hours are whole from 100, like counts
+        (360.7, "hours", "361 hours"),
+        (12.5, "hours", "12.5 hours"),
+        (2.08, "score", "2.08"),  # a score recorded to two decimals keeps them
+        (3.4, "score", "3.4"),
+        (0.489, "rate_per_1000", "0.489 per 1,000"),
+        (45.6, "percent", "45.6%"),
+        (85.23333, "percent", "85.2%"),  # an average of three: the unit's own decimals
+        (28265.0, "count", "28,265"),
+        (75.2, "count", "75.2"),
+        (3.0, "count", "3"),
+        (-144870.0, "gbp", "−£144,870"),
+        (2526322.4, "kwh", "2,526,322 kWh"),
+        (None, "count", "no data"),
+        (float("nan"), "score", "no data"),
+    ],
+)
+def test_format_figure_keeps_the_decimals_a_figure_was_computed_to(value, unit, shown) -> None:
+    assert format_figure(value, unit) == shown
+
+
+def test_format_value_is_unchanged_for_the_narrative_it_writes() -> None:
+    # The sample generator writes its narrative with format_value: its output must not move.
+    assert format_value(3231.0, "hours") == "3,231.0 hours"
+    assert format_value(8.25, "days") == "8.2 days"
+
+
+def test_figures_side_by_side_never_print_alike_when_they_differ() -> None:
+    # "3.4 against 3.4 (down 1.2%)" puzzled a reader: the figures were 3.44 and 3.40.
+    assert format_figures([3.44, 3.4], "score") == ["3.44", "3.40"]
+    assert format_figures([3.4333, 3.4], "score") == ["3.43", "3.40"]
+    assert format_figures([150.4, 150.0], "count") == ["150.4", "150.0"]
+    assert format_figures([28265, 29011], "count") == ["28,265", "29,011"]
+    assert format_figures([2.5, 2.5], "count") == ["2.5", "2.5"]
+    assert format_figures([None, 2.5], "count") == ["no data", "2.5"]
+    assert format_figures([1.0, 1.000001], "gbp") == ["£1", "£1"]  # money stays whole
+
+
+def test_count_decimals_and_unknown_units() -> None:
+    assert count_decimals(8.25, "days") == 2
+    assert count_decimals(0.1 + 0.2, "score") == 1  # float error is not a decimal
+    with pytest.raises(ValueError, match="unknown unit 'furlongs'"):
+        format_figure(1.0, "furlongs")

@@ -1,0 +1,140 @@
+"""The public report's groups and sentences, and the annual evaluation's synthesis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pcplib import report
+from pcplib.assessment.annual import OUTCOMES
+from pcplib.assessment.public import PUBLIC_GROUPS, group_for_public, write_public_sentence
+from pcplib.data import Dataset, load_dataset
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path) -> Dataset:
+    return load_dataset(data_dir)
+
+
+def _row(**overrides: object) -> dict:
+    row = {
+        "measure_name": "Burglary", "unit": "count", "current": 1135.0, "last_year": 1234.0,
+        "change": "-8.0%", "change_value": -8.0, "direction": "down", "assessment": "stable",
+        "rag": "Green", "rag_basis": "spc", "rag_capped": False, "spc_variation": "common_cause",
+        "target_for_period": None, "target_date": "",
+    }  # fmt: skip
+    row.update(overrides)
+    return row
+
+
+@pytest.mark.parametrize(
+    ("overrides", "group", "sentence"),
+    [
+        ({}, "steady", "1,135, down 8.0% on a year ago. Within the usual ups and downs."),
+        (
+            {"assessment": "improving", "spc_variation": "special_cause_improvement"},
+            "achieved",
+            "1,135, down 8.0% on a year ago. A real improvement.",
+        ),
+        (
+            {"assessment": "on track", "rag_basis": "trajectory", "target_for_period": 1150.0,
+             "target_date": "2029-03"},
+            "achieved",
+            "1,135, down 8.0% on a year ago. On course for its target for March 2029.",
+        ),
+        (
+            {"unit": "percent", "current": 55.8, "last_year": 58.3, "change": "-2.5 pp",
+             "change_value": -2.5, "assessment": "needs attention", "rag": "Red",
+             "rag_basis": "target", "target_for_period": 60.0},
+            "needs attention",
+            "55.8%, down from 58.3% a year ago. Short of its target of 60.0%.",
+        ),
+        (
+            {"measure_name": "Domestic abuse crimes recorded", "assessment": "no good direction",
+             "rag": "Grey", "rag_basis": "none"},
+            "trend",
+            "1,135, down 8.0% on a year ago. Not rated: a rise can mean more people report "
+            "it, not more crime.",
+        ),
+        (
+            {"measure_name": "Stop and searches conducted", "assessment": "no good direction",
+             "rag": "Grey", "rag_basis": "none"},
+            "trend",
+            "1,135, down 8.0% on a year ago. Not rated: a rise can mean more police action, "
+            "not more crime.",
+        ),
+        ({"current": None, "assessment": "not assessed"}, "no figure",
+         "No figure for this quarter yet."),
+    ],
+)  # fmt: skip
+def test_public_sentences_are_plain_and_follow_the_assessment(overrides, group, sentence) -> None:
+    row = _row(**overrides)
+    assert group_for_public(row) == group
+    assert write_public_sentence(row) == sentence
+
+
+def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
+    public = report.summarise_public_quarter(sample, "2026/27 Q2")
+    expected = report.measures_for_audience(sample, audience="public")
+    assert sorted(public.measures["measure_id"]) == sorted(expected["measure_id"])
+    assert set(public.measures["group"]) <= set(PUBLIC_GROUPS)
+    assert {"achieved", "needs attention", "steady", "trend"} <= set(public.measures["group"])
+    assert list(dict.fromkeys(public.measures["mission_id"])) == list(sample.missions["mission_id"])
+    assert not public.measures["public_sentence"].str.contains("percentage points").any()
+    assert public.quarter == "2026/27 Q2" and public.period_end == "2026-09"
+
+
+def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
+    evaluation = report.evaluate_year(sample, "2025/26")
+    classified = report.classify_year_changes(sample, evaluation)
+    assert set(classified["outcome"]) <= set(OUTCOMES)
+    by_name = classified.set_index("measure_name")
+    # Significant and in the good direction is better; against it, worse; with no good
+    # direction, neither.
+    assert by_name.loc["Neighbourhood crime offences", "outcome"] == "better"
+    assert by_name.loc["Shoplifting offences recorded", "outcome"] == "worse"
+    assert by_name.loc["Rape offences recorded", "outcome"] == "changed, no good direction"
+    assert by_name.loc["Homicides", "outcome"] == "no real change"
+    assert by_name.loc["Police officer headcount", "outcome"] == "not tested"
+    changed = classified[classified["beyond_chance"]]
+    assert len(changed) == (classified["outcome"].isin(OUTCOMES[:3])).sum()
+    # The old sentence's "changed by more than chance" is now split by direction.
+    counts = classified["outcome"].value_counts()
+    assert (counts["better"], counts["worse"], counts["changed, no good direction"]) == (5, 7, 3)
+    with pytest.raises(ValueError, match="not the data set's public measures"):
+        report.classify_year_changes(sample, evaluation.iloc[::-1])
+
+
+def test_the_synthesis_adds_up_by_strategy_and_mission(sample: Dataset) -> None:
+    classified = report.classify_year_changes(sample, report.evaluate_year(sample, "2025/26"))
+    by_strategy = report.summarise_year_by_strategy(sample, classified, "2025/26")
+    assert len(by_strategy) == len(sample.strategies)
+    assert (by_strategy[list(OUTCOMES)].sum(axis=1) == by_strategy["measures"]).all()
+    assert (by_strategy["delivered"] <= by_strategy["due"]).all()
+    by_mission = report.summarise_year_by_mission(by_strategy)
+    plan = by_mission.set_index("mission_id").loc["all"]
+    assert plan["measures"] == len(classified) and plan["strategies"] == len(sample.strategies)
+    due = pd.to_datetime(sample.commitments["due_date"]) <= pd.Timestamp("2026-03-31")
+    assert plan["due"] == due.sum()
+    assert plan["delivered"] == (sample.commitments.loc[due, "status"] == "complete").sum()
+    html = report.format_annual_synthesis(by_strategy, by_mission, "2025/26")
+    assert "<strong>The whole plan</strong>" in html and "Commitments delivered of due" in html
+    summary = report.format_annual_summary(by_mission, classified, "2025/26")
+    assert "5 for the better, 7 for the worse and 3 with no good direction" in summary
+    assert "Better by more than chance (5)" in summary
+
+
+def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
+    text = report.describe_comparisons(sample)
+    assert text.startswith("The data set holds figures for LLR only: no peer force")
+    classified = report.classify_year_changes(sample, report.evaluate_year(sample, "2025/26"))
+    limits = report.list_evidence_limits(sample, classified, "2025/26")
+    assert limits[0].startswith("Cause:") and text in limits
+    assert any(limit.startswith("Chance: 43 measures were tested") for limit in limits)
+    other = sample.observations.head(3).assign(area="Leicester")
+    wider = type(sample)(
+        **{**sample.__dict__, "observations": pd.concat([sample.observations, other])}
+    )
+    assert "1 other area (Leicester)" in report.describe_comparisons(wider)
