@@ -40,6 +40,7 @@ NARRATIVE = "narrative/narrative.csv"
 STRATEGY_PARAMETERS = (
     "strategy",
     "slot",
+    "meeting",
     "period_end",
     "data_dir",
     "spc_rules",
@@ -535,13 +536,25 @@ def test_a_misspelt_injected_parameter_is_refused_in_one_line() -> None:
         check_injected_parameters(namespace, STRATEGY_PARAMETERS)
     message = str(caught.value)
     assert message.startswith("unknown parameter 'stratgy' (did you mean 'strategy'?)")
-    assert "expected only strategy, slot, period_end" in message
+    assert "expected only strategy, slot, meeting, period_end" in message
     assert caught.value._render_traceback_() == [f"ParameterError: {message}"]
 
 
 def test_declared_injected_parameters_pass() -> None:
     namespace = history('# Parameters\nstrategy = "vawg"\nslot = "2026-11"\n')
     check_injected_parameters(namespace, STRATEGY_PARAMETERS)
+
+
+def test_the_declared_names_are_read_from_the_parameters_cell_as_run() -> None:
+    parameters = 'strategy = "neighbourhood-crime"\nslot = "2026-11"\nmeeting = ""\n'
+    # A parameter added to the parameters cell needs no change to the check.
+    check_injected_parameters(history(parameters, '# Parameters\nmeeting = "2026-11-26"\n'))
+    with pytest.raises(ParameterError) as caught:
+        check_injected_parameters(history(parameters, '# Parameters\nmeting = "2026-11-26"\n'))
+    assert str(caught.value).startswith(
+        "unknown parameter 'meting' (did you mean 'meeting'?): expected only strategy, slot, "
+        "meeting;"
+    )
 
 
 def test_without_papermill_nothing_is_checked() -> None:
@@ -592,7 +605,7 @@ def test_the_shipped_parameters_files_are_valid(data_dir: Path, repo_root: Path)
         (
             b'stratgy: "vawg"\nslot: "2026-11"\n',
             "row 1, column stratgy: expected only the report's parameters (did you mean "
-            "'strategy'?): strategy, slot, period_end",
+            "'strategy'?): strategy, slot, meeting, period_end",
         ),
         (b"- vawg\n- 2026-11\n", "vawg.yaml: 'list' — expected a mapping of parameter names"),
         ('strategy: "vawg"\nslot: "caf\u00e9"\n'.encode("latin-1"), "row 2: expected UTF-8 text"),
@@ -627,9 +640,8 @@ def test_pcp_validate_checks_the_parameters_files(
     assert cli.main([*argv, "--params", str(root / "params" / "strategies")]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith(
-        "vawg.yaml, row 1, column stratgy: expected only the report's "
-        "parameters (did you mean 'strategy'?): strategy, slot, period_end, "
-        "data_dir, spc_rules, audience, produced_at"
+        "vawg.yaml, row 1, column stratgy: expected only the report's parameters (did you mean "
+        f"'strategy'?): {', '.join(STRATEGY_PARAMETERS)}"
     )
 
 
