@@ -42,7 +42,7 @@ _FALSE = {"false", "no", "0"}
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 # Tables a data set may hold no rows of (just the header): a plan with no commitments or
 # narrative yet still reports its measures. Every other required table needs a row.
-MAY_BE_EMPTY = frozenset({"commitments", "narrative"})
+EMPTY_ALLOWED = frozenset({"commitments", "narrative"})
 # Kept under its earlier name: the returns reader formats workbook cells with it.
 cell_text = format_cell_text
 NUMBER_EXPECTED = "a number such as 1234.5 or 1,234.5 (commas only as thousands separators)"
@@ -425,7 +425,7 @@ def _read_table(
 
     An optional table (``spec.required`` false) with neither file is an empty table, and
     so is one whose file holds only its header (no risks or returns yet, say); so may
-    the tables of :data:`MAY_BE_EMPTY` be.
+    the tables of :data:`EMPTY_ALLOWED` be.
     """
     candidates = [root / f"{spec.stem}{suffix}" for suffix in (".csv", ".xlsx")]
     if not spec.required and not any(p.exists() or p.is_symlink() for p in candidates):
@@ -435,7 +435,10 @@ def _read_table(
         return None, problems
     relative = path.relative_to(root).as_posix()
     file = shown(relative)
-    cells = read_cells(path, file, allow_empty=not spec.required or spec.name in MAY_BE_EMPTY)
+    # A data set may hold no commitments or narrative yet; it cannot be without missions,
+    # strategies, measures or observations, and those say "no rows" in one line.
+    allow_empty = not spec.required or spec.name in EMPTY_ALLOWED
+    cells = read_cells(path, file, allow_empty=allow_empty)
     if cells.problems:
         return None, cells.problems
     files[relative] = cells.sha256

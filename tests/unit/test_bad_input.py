@@ -804,3 +804,11 @@ def test_trailing_empty_cells_on_every_row_are_accepted(sample: Path) -> None:
 def test_commitments_and_narrative_may_hold_only_their_header(sample: Path, relative: str) -> None:
     keep_header_only(sample / relative)
     assert lines_for(sample) == []
+
+
+def test_commitments_and_narrative_may_be_empty(sample: Path) -> None:
+    # A new data set may have no commitments or narrative yet: header-only files load.
+    for name in ("commitments/commitments.csv", "narrative/narrative.csv"):
+        keep_header_only(sample / name)
+    dataset = load_dataset(sample, today=TODAY)
+    assert dataset.commitments.empty and dataset.narrative.empty

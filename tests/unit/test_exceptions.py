@@ -54,8 +54,10 @@ def test_an_overdue_commitment_is_an_exception(sample: Dataset) -> None:
 
 def test_new_high_risks_come_from_the_risks_table_when_there_is_one(sample: Dataset) -> None:
     summary = summarise_strategy(sample, "vawg", "2026-09")
-    # Before the returns add dataset.risks, there are none to report.
-    assert list_new_high_risks(sample, "vawg", "2026-09").empty
+    # The sample's own risks table: its new high risks are rows of it, scored 15 or more.
+    found = list_new_high_risks(sample, "vawg", "2026-09")
+    assert set(found["risk_id"]) <= set(sample.risks["risk_id"])
+    assert (found["score"] >= 15).all()
     risks = pd.DataFrame(
         [
             # New and high: 4 x 4 this quarter, unknown last quarter.

@@ -76,6 +76,11 @@ def project(
         "public_quarterly": write_notebook(
             nbdir / "public_quarterly.ipynb", PUBLIC_PARAMETERS, 'print("public")'
         ),
+        "public_quarterly_about": write_notebook(
+            nbdir / "public_quarterly_about.ipynb",
+            'quarter = ""\ndata_dir = "data"\nproduced_at = ""\n',
+            'print("about")',
+        ),
     }
     monkeypatch.setattr(run.jobs, "NOTEBOOKS", notebooks)
     monkeypatch.setattr(
