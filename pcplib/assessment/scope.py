@@ -11,7 +11,7 @@ import ast
 import datetime as dt
 import difflib
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
@@ -134,40 +134,75 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 
-def _injected_names(history: Iterable[Any]) -> list[str]:
-    """Return the names assigned by papermill's injected-parameters cells, in order."""
-    names: dict[str, None] = {}
-    for source in history:
-        if not isinstance(source, str):
-            continue
-        if source.lstrip().splitlines()[:1] != [INJECTED_PARAMETERS_COMMENT]:
-            continue
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            targets = node.targets if isinstance(node, ast.Assign) else []
-            names.update(dict.fromkeys(t.id for t in targets if isinstance(t, ast.Name)))
-    return list(names)
+def _assigned_names(source: str) -> list[str]:
+    """Return the names a cell's top-level assignments set, in order (none if it is not Python)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    ]
 
 
-def check_injected_parameters(namespace: Mapping[str, Any], declared: Iterable[str]) -> None:
+def _is_injected(source: Any) -> bool:
+    """Return True for the source of a cell papermill injected."""
+    return isinstance(source, str) and source.lstrip().splitlines()[:1] == [
+        INJECTED_PARAMETERS_COMMENT
+    ]
+
+
+def read_injected_parameters(history: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """Return the names papermill injected and the names the parameters cell declared.
+
+    Papermill inserts its cell straight after the cell tagged ``parameters`` and runs
+    the two in turn, so in the kernel's input history the declared names are those of
+    the input just before the first injected one.
+
+    Parameters
+    ----------
+    history : sequence
+        The kernel's input history (IPython's ``_ih``: the sources run, in order).
+
+    Returns
+    -------
+    tuple of (list of str, list of str)
+        The injected names and the declared names; both empty when nothing was injected.
+    """
+    injected: dict[str, None] = {}
+    declared: list[str] = []
+    for index, source in enumerate(history):
+        if not _is_injected(source):
+            continue
+        if not injected and index > 0:
+            declared = _assigned_names(str(history[index - 1]))
+        injected.update(dict.fromkeys(_assigned_names(source)))
+    return list(injected), declared
+
+
+def check_injected_parameters(
+    namespace: Mapping[str, Any], declared: Iterable[str] | None = None
+) -> None:
     """Refuse a parameter papermill was given that the notebook does not declare.
 
     Papermill only warns ("Passed unknown parameter") and injects it beside the
     declared ones, so a misspelt key in a parameters file (``stratgy: vawg``) would
     build the report of the notebook's default instead. A report's first setup cell
-    calls this with ``globals()``: the cells papermill injected are in the kernel's
-    input history, each starting ``# Parameters``. Run by hand in JupyterLab, where
-    nothing is injected, it checks nothing.
+    calls this with ``globals()``: the cell papermill injected is in the kernel's input
+    history, starting ``# Parameters``, straight after the parameters cell. Run by hand
+    in JupyterLab, where nothing is injected, it checks nothing.
 
     Parameters
     ----------
     namespace : mapping
         The notebook's ``globals()`` (its ``_ih`` input history is read).
-    declared : iterable of str
-        The names in the notebook's cell tagged ``parameters``.
+    declared : iterable of str, optional
+        The names the notebook declares; by default those its parameters cell assigned,
+        read from the history (so a parameter added to that cell needs no change here).
 
     Raises
     ------
@@ -175,14 +210,16 @@ def check_injected_parameters(namespace: Mapping[str, Any], declared: Iterable[s
         Naming the first unknown parameter, a near miss it may be, and every declared
         parameter, in one line.
     """
-    known = list(declared)
-    unknown = [n for n in _injected_names(namespace.get("_ih") or ()) if n not in known]
+    injected, found = read_injected_parameters(list(namespace.get("_ih") or ()))
+    known = list(declared) if declared is not None else found
+    unknown = [n for n in injected if n not in known]
     if unknown:
         others = f" (and {', '.join(repr(u) for u in unknown[1:])})" if unknown[1:] else ""
+        expected = ", ".join(known) or "no parameters"
         raise ParameterError(
             f"unknown parameter {unknown[0]!r}{_suggest(unknown[0], known)}{others}: "
-            f"expected only {', '.join(known)}; nothing was built (papermill would have "
-            "used the notebook's default instead)"
+            f"expected only {expected}; nothing was built (papermill would have used the "
+            "notebook's default instead)"
         )
 
 

@@ -26,8 +26,6 @@ from pcplib.data.cells import UTF8_EXPECTED, column_letter, format_cell_text, re
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
 
-EMPTY_ALLOWED = frozenset({"commitments", "narrative"})
-
 __all__ = [
     "Folder",
     "Table",
@@ -42,6 +40,9 @@ _FALSE = {"false", "no", "0"}
 # A number written with thousands separators, as data/README.md allows: commas only
 # between groups of three digits before the point (so '1,23' is refused, not read as 123).
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# Tables a data set may hold no rows of (just the header): a plan with no commitments or
+# narrative yet still reports its measures. Every other required table needs a row.
+EMPTY_ALLOWED = frozenset({"commitments", "narrative"})
 # Kept under its earlier name: the returns reader formats workbook cells with it.
 cell_text = format_cell_text
 NUMBER_EXPECTED = "a number such as 1234.5 or 1,234.5 (commas only as thousands separators)"
@@ -423,7 +424,8 @@ def _read_table(
     """Read one table, recording its file's hash in ``files``; ``None`` if it cannot be used.
 
     An optional table (``spec.required`` false) with neither file is an empty table, and
-    so is one whose file holds only its header (no risks or returns yet, say).
+    so is one whose file holds only its header (no risks or returns yet, say); so may
+    the tables of :data:`EMPTY_ALLOWED` be.
     """
     candidates = [root / f"{spec.stem}{suffix}" for suffix in (".csv", ".xlsx")]
     if not spec.required and not any(p.exists() or p.is_symlink() for p in candidates):

@@ -545,6 +545,18 @@ def test_declared_injected_parameters_pass() -> None:
     check_injected_parameters(namespace, STRATEGY_PARAMETERS)
 
 
+def test_the_declared_names_are_read_from_the_parameters_cell_as_run() -> None:
+    parameters = 'strategy = "neighbourhood-crime"\nslot = "2026-11"\nmeeting = ""\n'
+    # A parameter added to the parameters cell needs no change to the check.
+    check_injected_parameters(history(parameters, '# Parameters\nmeeting = "2026-11-26"\n'))
+    with pytest.raises(ParameterError) as caught:
+        check_injected_parameters(history(parameters, '# Parameters\nmeting = "2026-11-26"\n'))
+    assert str(caught.value).startswith(
+        "unknown parameter 'meting' (did you mean 'meeting'?): expected only strategy, slot, "
+        "meeting;"
+    )
+
+
 def test_without_papermill_nothing_is_checked() -> None:
     # Run by hand in JupyterLab: other cells' variables are not parameters.
     check_injected_parameters(history('colour = "red"\n'), STRATEGY_PARAMETERS)
@@ -628,9 +640,8 @@ def test_pcp_validate_checks_the_parameters_files(
     assert cli.main([*argv, "--params", str(root / "params" / "strategies")]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith(
-        "vawg.yaml, row 1, column stratgy: expected only the report's "
-        "parameters (did you mean 'strategy'?): strategy, slot, meeting, period_end, "
-        "data_dir, spc_rules, audience, produced_at"
+        "vawg.yaml, row 1, column stratgy: expected only the report's parameters (did you mean "
+        f"'strategy'?): {', '.join(STRATEGY_PARAMETERS)}"
     )
 
 
@@ -786,6 +797,12 @@ def test_trailing_empty_cells_on_every_row_are_accepted(sample: Path) -> None:
     path = sample / MISSIONS
     rows = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     path.write_text("\n".join([rows[0], *(row + ",," for row in rows[1:])]) + "\n", "utf-8")
+    assert lines_for(sample) == []
+
+
+@pytest.mark.parametrize("relative", [COMMITMENTS, NARRATIVE])
+def test_commitments_and_narrative_may_hold_only_their_header(sample: Path, relative: str) -> None:
+    keep_header_only(sample / relative)
     assert lines_for(sample) == []
 
 

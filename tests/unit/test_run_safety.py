@@ -473,10 +473,10 @@ def finish(process: subprocess.Popen[str], timeout: float = 120) -> tuple[int, s
 
 
 def test_a_second_run_into_the_same_folder_refuses_saying_which_run_holds_it(project) -> None:
-    first = start_run(project, "first", "<p>first</p>", sleep=10, wait=0)
+    first = start_run(project, "first", "<p>ALPHA-RUN</p>", sleep=10, wait=0)
     try:
         wait_for(lambda: lock_holder_pid(project) == first.pid, 60, "the first run took the lock")
-        code, out = finish(start_run(project, "second", "<p>second</p>", sleep=0, wait=1))
+        code, out = finish(start_run(project, "second", "<p>BRAVO-RUN</p>", sleep=0, wait=1))
         assert code == run.EXIT_USAGE, out
         refusal = [line for line in out.splitlines() if "did nothing" in line]
         assert len(refusal) == 1
@@ -485,22 +485,22 @@ def test_a_second_run_into_the_same_folder_refuses_saying_which_run_holds_it(pro
     finally:
         first_code, first_out = finish(first)
     assert first_code == run.EXIT_OK, first_out
-    assert "<p>first</p>" in (project.out / "2026-11" / "vawg.html").read_text(encoding="utf-8")
+    assert "ALPHA-RUN" in (project.out / "2026-11" / "vawg.html").read_text(encoding="utf-8")
     assert hidden(project.out) == []
 
 
 def test_a_second_run_that_waits_runs_after_the_first_and_publishes_its_own(project) -> None:
-    first = start_run(project, "first", "<p>first</p>", sleep=10, wait=0)
+    first = start_run(project, "first", "<p>ALPHA-RUN</p>", sleep=10, wait=0)
     try:
         wait_for(lambda: lock_holder_pid(project) == first.pid, 60, "the first run took the lock")
-        second = start_run(project, "second", "<p>second</p>", sleep=0, wait=120)
+        second = start_run(project, "second", "<p>BRAVO-RUN</p>", sleep=0, wait=120)
         second_code, second_out = finish(second, timeout=180)
     finally:
         first_code, first_out = finish(first)
     assert (first_code, second_code) == (run.EXIT_OK, run.EXIT_OK), first_out + second_out
     assert f"(pid {first.pid}, started " in second_out and "waiting up to 120 s" in second_out
     html = (project.out / "2026-11" / "vawg.html").read_text(encoding="utf-8")
-    assert "<p>second</p>" in html and "<p>first</p>" not in html
+    assert "BRAVO-RUN" in html and "ALPHA-RUN" not in html
     assert hidden(project.out) == []
 
 
