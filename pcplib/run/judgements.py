@@ -21,15 +21,6 @@ from pcplib.run.jobs import RunPlan
 __all__ = ["tabulate_run_judgements", "write_judgements"]
 
 
-def _summaries(dataset: Any, period_end: str, audience: str, spc_rules: str = "mdc") -> list:
-    from pcplib.assessment.strategy import summarise_strategy
-
-    return [
-        summarise_strategy(dataset, strategy, period_end, audience, spc_rules)
-        for strategy in dataset.strategies["strategy_id"]
-    ]
-
-
 def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
     """Return the judgements of every report in a run.
 
@@ -46,8 +37,9 @@ def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
         The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, reports in
         the run's order.
     """
-    from pcplib import periods
     from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
+    from pcplib.assessment.overview import tabulate_plan_overview
+    from pcplib.assessment.public import tabulate_public_quarter
     from pcplib.assessment.scope import available_period_end
     from pcplib.assessment.strategy import summarise_strategy
 
@@ -61,14 +53,18 @@ def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
             )
             frames.append(tabulate_judgements([summary], job.name))
         elif job.notebook == "plan_overview":
-            end = available_period_end(dataset, p["period_end"])
+            # The same rows an analyst gets in the notebook, so the two cannot disagree.
             frames.append(
-                tabulate_judgements(_summaries(dataset, end, "public"), job.name, ("headline",))
+                tabulate_plan_overview(
+                    dataset, p["period_end"], columns=JUDGEMENT_COLUMNS, readable=False
+                )
             )
         elif job.notebook == "public_quarterly":
-            _, stop = periods.parse_quarter(p["quarter"])
-            end = available_period_end(dataset, str(stop.to_period("M")))
-            frames.append(tabulate_judgements(_summaries(dataset, end, "public"), job.name))
+            frames.append(
+                tabulate_public_quarter(
+                    dataset, p["quarter"], columns=JUDGEMENT_COLUMNS, readable=False
+                )
+            )
     if not frames:
         return pd.DataFrame(columns=JUDGEMENT_COLUMNS)
     return pd.concat(frames, ignore_index=True)
