@@ -166,6 +166,12 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         "when Chromium is installed, and shown as thumbnails in index.html)",
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print where each report's time went (kernel start, imports, data load, "
+        "cells, HTML) and the run's own stages; also in run.log and manifest.json",
+    )
+    parser.add_argument(
         "--timestamp",
         help="fixed production time (ISO-8601) for byte-identical output; "
         "SOURCE_DATE_EPOCH works too",

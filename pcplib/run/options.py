@@ -51,6 +51,8 @@ class RunOptions:
         Environment variables added to every kernel's (the validated-data digest).
     lock_wait : float
         Seconds to wait for another run of the same folder to finish (``--wait``).
+    profile : bool
+        Print where each report's time went at the end of the run (``--profile``).
     """
 
     out_dir: Path
@@ -68,6 +70,7 @@ class RunOptions:
     screenshots: bool = True
     kernel_env: dict[str, str] = field(default_factory=dict)
     lock_wait: float = LOCK_WAIT_SECONDS
+    profile: bool = False
 
 
 def count_cpus() -> int:
@@ -182,6 +185,7 @@ def make_options(args: Any) -> RunOptions:
         command=tuple(getattr(args, "argv", ()) or ()),
         today=read_today(args),
         lock_wait=float(wait),
+        profile=bool(getattr(args, "profile", False)),
     )
 
 
