@@ -6,7 +6,8 @@ but the parts of one run are measured side by side.
 
 (a) a plain loop over the ``papermill`` command line plus ``jupyter nbconvert
     --to html --no-input`` per strategy report, one after another;
-(b) ``pcp run --all --no-screenshots`` (``--jobs`` = the cores);
+(b) ``pcp run --all --no-screenshots`` (the default ``--jobs``, one more than the
+    cores, so that one kernel starts while the others compute);
 (c) the floor of (b): starting one kernel per report and importing everything
     a report ends up importing (the notebook's imports and what it imports on
     first use, such as scipy and matplotlib: the module list is read from a real
@@ -18,7 +19,7 @@ but the parts of one run are measured side by side.
 (e) screenshots: ``pcp run --all`` with screenshots, the screenshot step's share
     of that run (from its ``run.log``);
 (f) scaling: ``pcp run --all --no-screenshots`` with ``--jobs`` from 1 to the
-    cores.
+    cores, and (b).
 
 It also prints where (b)'s reports spent their time (its ``manifest.json``,
 mean seconds per stage).
@@ -215,9 +216,9 @@ def main() -> int:
             loop = time_cli_loop(strategies, args.period, args.slot, scratch / "loop")
             print(f"(a) papermill + nbconvert CLI loop:      {loop:7.1f} s")
         floors = [time_floor(code, n, cores) for _ in range(max(1, args.floor_samples // 2))]
-        all_args = ["--all", *period, "--jobs", str(cores), "--no-screenshots"]
-        parallel = time_pcp_run(scratch / "b", *all_args)
-        print(f"(b) pcp run --all --jobs {cores}:               {parallel:7.1f} s")
+        default_jobs = run.default_jobs()
+        parallel = time_pcp_run(scratch / "b", "--all", *period, "--no-screenshots")
+        print(f"(b) pcp run --all (--jobs {default_jobs}):             {parallel:7.1f} s")
         floors += [time_floor(code, n, cores) for _ in range(max(1, args.floor_samples // 2))]
         floor = sorted(floors)[len(floors) // 2]
         print(
@@ -234,7 +235,7 @@ def main() -> int:
         one_floor_samples.append(time_floor(code, 1, 1))
         one_floor = sum(one_floor_samples) / len(one_floor_samples)
         print(f"(d) one report: {one:.1f} s; its floor {one_floor:.1f} s")
-        shots = time_pcp_run(scratch / "e", "--all", *period, "--jobs", str(cores))
+        shots = time_pcp_run(scratch / "e", "--all", *period)
         run_stages = read_run_stages(scratch / "e" / f"all-{args.period}")
         shot_seconds = run_stages.get("screenshots")
         print(f"(e) pcp run --all with screenshots:      {shots:7.1f} s", end="")
@@ -244,12 +245,10 @@ def main() -> int:
         print("(f) scaling, pcp run --all --no-screenshots:")
         scaling = {}
         for jobs in range(1, cores + 1):
-            if jobs == cores:
-                scaling[jobs] = parallel
-            else:
-                scaling[jobs] = time_pcp_run(
-                    scratch / f"f{jobs}", "--all", *period, "--jobs", str(jobs), "--no-screenshots"
-                )
+            scaling[jobs] = time_pcp_run(
+                scratch / f"f{jobs}", "--all", *period, "--jobs", str(jobs), "--no-screenshots"
+            )
+        scaling[default_jobs] = parallel
         for jobs, seconds in scaling.items():
             print(
                 f"    --jobs {jobs}: {seconds:6.1f} s, {seconds / n:.2f} s per report, "

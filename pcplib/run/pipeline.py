@@ -280,6 +280,7 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
             wanted = "; expected an output folder this user can write to" if denied else ""
             say(console, f"pcp: {describe_os_error(exc)}{wanted}; nothing was run")
             return EXIT_USAGE
+        snapshot_env: dict[str, str] = {}
         try:
             # Tidy: what runs killed outright left (temporary folders, kernel files).
             for left in publish.tidy_output_folder(options.out_dir, plan.folder):
@@ -310,6 +311,9 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
             traceback.print_exc()
             return EXIT_FAILED
         finally:
+            # The snapshot goes with the run, so the runtime folder is left empty.
+            for snapshot in snapshot_env.values():
+                Path(snapshot).unlink(missing_ok=True)
             runtime.remove_process_runtime_dir()
 
 
