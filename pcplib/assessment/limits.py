@@ -24,6 +24,16 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
   ratio-to-moving-average method: Hyndman and Athanasopoulos, *Forecasting: Principles
   and Practice*, 3rd ed., section 3.4). A summer peak is then not a signal, while a
   real change still is. ``seasonal = no`` switches it off.
+- **Limits only from a stable baseline.** A baseline that is itself out of control (a
+  special cause inside it judged against its own limits: a run, a trend, a point
+  beyond the limits; or a straight-line trend with p below
+  :data:`~pcplib.assessment.thresholds.BASELINE_TREND_P`) is not used as it stands:
+  the latest stable period of at least
+  :data:`~pcplib.assessment.thresholds.STABLE_MIN_POINTS` points ending with it sets
+  the limits instead, and when there is none the SPC verdict is withheld with the
+  reason (``SpcPlan.withheld``), so that a "signal" always means a change against a
+  period that was itself in control (Wheeler, *Understanding Variation*; NHS England,
+  *Making Data Count*, on recalculating limits only from a stable period).
 """
 
 from __future__ import annotations
@@ -36,6 +46,11 @@ import numpy as np
 import pandas as pd
 
 from pcplib.assessment.figures import FREQUENCY_MONTHS, month_number
+from pcplib.assessment.thresholds import (
+    BASELINE_TREND_P,
+    SEASONAL_TARGET_SPREAD,
+    STABLE_MIN_POINTS,
+)
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
 from pcplib.labels import is_missing, label_period_start, list_words, month_span
 
@@ -48,7 +63,11 @@ __all__ = [
     "SEASONAL_CHOICES",
     "SEASONAL_P_VALUE",
     "SpcPlan",
+    "check_baseline_stability",
     "estimate_seasonal_indices",
+    "find_stable_start",
+    "judge_target_on_year",
+    "measure_seasonality",
     "plan_spc",
 ]
 
@@ -77,6 +96,8 @@ class SpcPlan:
         any recalculation and any seasonal adjustment.
     flag : str
         A short data note for the measures table (empty when there is nothing to say).
+    withheld : str
+        Why no SPC verdict is given (a baseline with no stable period), else empty.
     """
 
     series: pd.Series
@@ -88,6 +109,7 @@ class SpcPlan:
     indices: dict[int, float] = field(default_factory=dict)
     note: str = ""
     flag: str = ""
+    withheld: str = ""
 
 
 def _month_param(value: Any) -> pd.Timestamp | None:
@@ -187,6 +209,95 @@ def _span_text(first: pd.Timestamp, last: pd.Timestamp, frequency: str) -> str:
     if frequency == "monthly":
         return month_span(first.to_period("M"), last.to_period("M"))
     return f"{_label(first, frequency)} to {_label(last, frequency)}"
+
+
+def measure_seasonality(regular: pd.Series, measure: Mapping[str, Any]) -> dict[int, float]:
+    """A measure's seasonal indices when its pattern is clear, by the rule SPC uses.
+
+    The pattern is estimated from the data up to the end of the baseline (see the module
+    docstring); ``seasonal = yes`` or ``no`` in the catalogue decides outright. Empty
+    when the measure is not seasonal.
+    """
+    frequency = str(measure["frequency"])
+    choice = str(measure.get("seasonal") or "auto").strip().lower() or "auto"
+    if frequency not in ("monthly", "quarterly") or choice == "no" or regular.notna().sum() < 2:
+        return {}
+    _, last, _ = _baseline_span(regular, measure)
+    index = pd.DatetimeIndex(regular.index)
+    history = regular[index <= max(last, index[min(len(index), BASELINE_MIN_POINTS) - 1])]
+    estimate = estimate_seasonal_indices(history, frequency)
+    if estimate is None:
+        return {}
+    return estimate[0] if choice == "yes" or estimate[1] < SEASONAL_P_VALUE else {}
+
+
+def judge_target_on_year(indices: Mapping[int, float]) -> bool:
+    """Whether a flat target should be judged on the year: a seasonal swing (largest
+    index less smallest) above :data:`~pcplib.assessment.thresholds.SEASONAL_TARGET_SPREAD`,
+    so one season alone could meet or miss it."""
+    return bool(indices) and max(indices.values()) - min(indices.values()) > SEASONAL_TARGET_SPREAD
+
+
+def check_baseline_stability(values: pd.Series, improvement: str = "neutral") -> str:
+    """Say why a baseline is not stable, or return an empty string when it is.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The baseline's figures, in order (gaps NaN).
+    improvement : str, default "neutral"
+        Unused by the rules' verdict (any special cause counts), kept for the chart's
+        labels.
+
+    Returns
+    -------
+    str
+        ``""`` for a stable baseline; otherwise the reason: the special causes found
+        inside it against its own limits, or a straight-line trend with its p-value.
+    """
+    from scipy import stats
+
+    from pcplib.spc import xmr
+
+    present = values.dropna()
+    if len(present) < 3:
+        return ""
+    try:
+        own = xmr(values.reset_index(drop=True), improvement=improvement, rules="mdc", min_points=2)
+    except ValueError:
+        return ""
+    flagged = own.points[own.points["point_type"] != "common_cause"]
+    reasons = []
+    if not flagged.empty:
+        kinds = sorted({str(k).split(" (")[0] for k in flagged["special_cause"]})
+        reasons.append(
+            f"{len(flagged)} of its {len(present)} points are special causes against its own "
+            f"limits ({', '.join(kinds)})"
+        )
+    x = np.arange(len(values), dtype=float)[values.notna().to_numpy()]
+    y = present.to_numpy(dtype=float)
+    if np.ptp(y) > 0:
+        fit = stats.linregress(x, y)
+        if fit.pvalue < BASELINE_TREND_P:
+            reasons.append(f"a straight-line trend (p = {fit.pvalue:.3f} < {BASELINE_TREND_P:g})")
+    return "; ".join(reasons)
+
+
+def find_stable_start(chart: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> pd.Timestamp | None:
+    """The earliest start from which the baseline up to ``last`` is stable, or None.
+
+    Tries the baseline as stated, then later starts, keeping at least
+    :data:`~pcplib.assessment.thresholds.STABLE_MIN_POINTS` points.
+    """
+    index = pd.DatetimeIndex(chart.index)
+    starts = index[(index >= first) & (index <= last)]
+    for start in starts:
+        window = chart[(index >= start) & (index <= last)]
+        if window.notna().sum() < STABLE_MIN_POINTS:
+            return None
+        if not check_baseline_stability(window):
+            return start
+    return None
 
 
 def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
@@ -295,6 +406,26 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
             "so a seasonal pattern alone is not a signal"
         )
         flags.append("seasonally adjusted for SPC")
+    withheld = ""
+    problem = check_baseline_stability(chart[(chart.index >= first) & (chart.index <= last)])
+    if problem:
+        stable_from = find_stable_start(chart, first, last)
+        if stable_from is None:
+            withheld = (
+                f"no SPC verdict: the baseline {_span_text(first, last, frequency)} is not "
+                f"stable ({problem}) and no stable period of {STABLE_MIN_POINTS} or more "
+                "points ends with it"
+            )
+            flags.append("baseline not stable, SPC withheld")
+        else:
+            notes.append(
+                f"the baseline {_span_text(first, last, frequency)} was not stable "
+                f"({problem}), so the limits use its latest stable period"
+            )
+            flags.append("shorter stable baseline")
+            first = stable_from
+            chart = chart[chart.index >= first]
+            positions = int(((chart.index >= first) & (chart.index <= last)).sum())
     span = _span_text(first, last, frequency)
     lead = f"limits set from {span}{' (as stated in the catalogue)' if stated else ''}"
     return SpcPlan(
@@ -307,6 +438,7 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         indices=indices,
         note="; ".join([lead, *notes]),
         flag=", ".join(flags),
+        withheld=withheld,
     )
 
 

@@ -11,13 +11,27 @@ about a measure is read off this row; nothing downstream recomputes one.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pcplib import metrics, periods
-from pcplib.assessment.figures import FREQUENCY_MONTHS, Window, compute_figures, month_number
-from pcplib.assessment.limits import SpcPlan, describe_limits_period, plan_spc
+from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
+from pcplib.assessment.figures import (
+    FREQUENCY_MONTHS,
+    Figures,
+    Window,
+    compute_figures,
+    month_number,
+)
+from pcplib.assessment.limits import (
+    SpcPlan,
+    describe_limits_period,
+    judge_target_on_year,
+    measure_seasonality,
+    plan_spc,
+)
 from pcplib.assessment.scope import (
     check_spc_rules,
     get_series,
@@ -25,8 +39,13 @@ from pcplib.assessment.scope import (
     parse_month_param,
 )
 from pcplib.assessment.sentences import assess_measure, write_measure_sentence
-from pcplib.assessment.targets import compute_target_for_period, rate_measure
-from pcplib.assessment.thresholds import IMPROVEMENT
+from pcplib.assessment.targets import (
+    Rating,
+    TargetForPeriod,
+    compute_target_for_period,
+    rate_measure,
+)
+from pcplib.assessment.thresholds import CONSISTENT_RUN, IMPROVEMENT
 from pcplib.data import AGGREGATIONS
 from pcplib.labels import as_sentence, format_figure, is_missing, label_period_start
 
@@ -36,8 +55,15 @@ if TYPE_CHECKING:
 
 PER_PERIOD = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
 COMPARISON_BASES = ("same quarter last year", "previous year")
-JUDGEMENTS = ("improved", "deteriorated", "no change", "not measurable", "no good direction")
-SPC_STATUSES = ("assessed", "too few points", "not assessed")
+JUDGEMENTS = (
+    "improved",
+    "deteriorated",
+    "no real change",
+    "no change",
+    "not measurable",
+    "no good direction",
+)
+SPC_STATUSES = ("assessed", "unstable baseline", "too few points", "not assessed")
 
 MEASURE_COLUMNS = [
     "measure_id", "measure_name", "strategy_id", "tier", "unit", "good_direction",
@@ -51,10 +77,13 @@ MEASURE_COLUMNS = [
     "baseline_label", "baseline", "since_baseline_change", "since_baseline_direction",
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
-    "rag", "rag_basis", "rag_capped",
-    "spc_status", "spc_variation", "spc_assurance", "spc_limits_from", "spc_limits_to",
-    "spc_seasonal", "spc_note", "spc_summary", "spc",
-    "quality", "has_data", "assessment", "sentence",
+    "rag", "rag_basis", "rag_capped", "rag_reason",
+    "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_limits_from",
+    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc",
+    "change_evidence", "change_test", "change_p", "small_numbers",
+    "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
+    "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
+    "worsening", "quality", "has_data", "assessment", "sentence",
 ]  # fmt: skip
 
 __all__ = [
@@ -184,7 +213,7 @@ def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:
 def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
     from pcplib.spc import xmr
 
-    if plan is None or plan.series.notna().sum() < 2:
+    if plan is None or plan.withheld or plan.series.notna().sum() < 2:
         return None
     target = measure.get("target")
     k = plan.baseline_points
@@ -221,63 +250,328 @@ def _quality(
     return ", ".join(flags)
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """A measure's rows up to the reporting period: all, current definition, and regular."""
+
+    series: pd.DataFrame
+    current: pd.DataFrame
+    present: pd.DataFrame
+    regular: pd.Series
+    history: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class SpcVerdict:
+    """What SPC says of a measure over the reporting period.
+
+    Attributes
+    ----------
+    status : str
+        One of :data:`SPC_STATUSES`.
+    variation : str or None
+        The verdict over the reporting period: a concern when any point of the period
+        signals concern, else an improvement when any does, else the latest point's type.
+    latest : str or None
+        The latest point's type (what the chart's last point shows).
+    assurance : str or None
+        The SPC assurance code.
+    summary : str
+        The sentence for the chart.
+    plan : SpcPlan or None
+        The plan (None without SPC).
+    result : XmrResult or None
+        The analysis.
+    """
+
+    status: str
+    variation: str | None
+    latest: str | None
+    assurance: str | None
+    summary: str
+    plan: SpcPlan | None
+    result: XmrResult | None
+
+
+def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows:
+    """The measure's observations up to the reporting period's last month, in its shapes."""
+    series = get_series(dataset, measure["measure_id"])
+    ends = pd.DatetimeIndex(series["period_end"])
+    series = series[(ends.year * 12 + ends.month - 1) <= end]
+    current_def = series[series["definition"] == "current"]
+    present = current_def[current_def["value"].notna()]
+    frequency = str(measure["frequency"])
+    regular = regular_series(current_def, frequency)
+    history = _regular_frame(current_def, frequency)
+    return _Rows(series, current_def, present, regular, history)
+
+
+def _regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
+    """Value, numerator and denominator on a regular calendar (the tests' history)."""
+    columns = [c for c in ("value", "numerator", "denominator") if c in current.columns]
+    frame = current.set_index("period_start")[columns].astype(float)
+    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
+    for column in ("numerator", "denominator"):
+        if column not in frame.columns:
+            frame[column] = float("nan")
+    if frame.empty:
+        return frame
+    step = FREQUENCY_MONTHS[frequency]
+    full = pd.date_range(frame.index.min(), frame.index.max(), freq=f"{step}MS")
+    return frame.reindex(full)
+
+
+def assess_spc(
+    rows: _Rows, measure: Mapping[str, Any], rules: str | None, figures: Figures
+) -> SpcVerdict:
+    """Run SPC on a stable baseline and read its verdict over the whole reporting period."""
+    if rules is None:
+        return SpcVerdict("not assessed", None, None, None, "SPC not assessed in this report.",
+                          None, None)  # fmt: skip
+    plan = plan_spc(rows.regular, measure)
+    if plan is not None and plan.withheld:
+        return SpcVerdict("unstable baseline", None, None, None, as_sentence(plan.withheld),
+                          plan, None)  # fmt: skip
+    result = _run_spc(plan, measure, rules)
+    if result is None or not result.has_limits:
+        summary = "Too few points for SPC limits yet." if result is None else result.describe()
+        return SpcVerdict("too few points", None, None, None, summary, plan, result)
+    summary = result.describe()
+    note = as_sentence(plan.note) if plan is not None else ""
+    if note:
+        summary = f"{summary} {note}"
+    variation = _period_variation(result, figures.current, result.variation)
+    return SpcVerdict(
+        "assessed", variation, result.variation, result.assurance, summary, plan, result
+    )
+
+
+_SEVERITY = (
+    "special_cause_concern",
+    "special_cause_improvement",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
+)
+
+
+def _period_variation(result: XmrResult, window: Window, latest: str | None) -> str | None:
+    """The SPC verdict over the reporting period: any concern in it, else any improvement."""
+    points = result.points
+    index = pd.DatetimeIndex(points.index)
+    months = index.year * 12 + index.month - 1
+    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    types = set(inside["point_type"])
+    for kind in _SEVERITY:
+        if kind in types:
+            return kind
+    return latest
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The three like-for-like changes of a measure, each with its evidence."""
+
+    quarter: metrics.Change
+    quarter_evidence: Evidence
+    year: metrics.Change
+    year_evidence: Evidence
+    since: metrics.Change
+    since_evidence: Evidence
+
+
+def _weigh(
+    before: Window | None, after: Window, rows: _Rows, measure: Mapping[str, Any]
+) -> tuple[metrics.Change, Evidence]:
+    unit, good = str(measure["unit"]), str(measure["good_direction"])
+    value = before.value if before is not None else None
+    change = judge_like_for_like(value, after.value, unit, good)
+    if before is None:
+        return change, Evidence("not tested", reason="no baseline")
+    evidence = weigh_change(before, after, rows.history, measure)
+    return judge_on_evidence(change, evidence), evidence
+
+
+def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -> Changes:
+    """The quarter on a year earlier, the year ending on the year before, and since the baseline."""
+    quarter, quarter_ev = _weigh(figures.last_year, figures.current, rows, measure)
+    year, year_ev = _weigh(figures.previous_year, figures.year_ending, rows, measure)
+    since, since_ev = _weigh(figures.baseline, figures.year_ending, rows, measure)
+    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev)
+
+
+def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:
+    """Keep "improved" or "deteriorated" only for a change the evidence supports.
+
+    A change within noise, below materiality or on small numbers is judged ``"no real
+    change"`` (its direction and arrow still say which way the figure moved).
+    """
+    if change.judgement not in ("improved", "deteriorated", "no good direction"):
+        return change
+    if evidence.real or evidence.verdict == "not tested":
+        return change
+    return metrics.Change(
+        change.baseline, change.current, change.pct, change.pp, change.direction,
+        change.arrow, "no real change", change.text,
+    )  # fmt: skip
+
+
+def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
+    """Whether the tests show a real or possible deterioration, and which test says so."""
+    if good not in ("higher", "lower"):
+        return "none", ""
+    worse = "down" if good == "higher" else "up"
+    pairs = (
+        ("the quarter on the same quarter a year earlier", changes.quarter, changes.quarter_evidence),
+        ("the year ending on the year before", changes.year, changes.year_evidence),
+    )
+    for label, change, evidence in pairs:
+        if change.direction == worse and evidence.real:
+            return "real", f"{label}: {evidence.reason}"
+    for label, change, evidence in pairs:
+        if change.direction == worse and evidence.verdict == "possible change":
+            return "possible", f"{label}: {evidence.reason}"
+    return "none", ""
+
+
+def describe_target_record(
+    rows: _Rows, measure: Mapping[str, Any], target: TargetForPeriod, since: str
+) -> str:
+    """How often each period met a flat target, in words that match the count.
+
+    Parameters
+    ----------
+    rows : _Rows
+        The measure's rows.
+    measure : mapping
+        Its catalogue row (``frequency``, ``good_direction``).
+    target : TargetForPeriod
+        The target (a trajectory or a seasonal target judged on the year has no
+        per-period record: empty string).
+    since : str
+        The first month counted (``YYYY-MM``; the SPC limits' start), or empty for all.
+
+    Returns
+    -------
+    str
+        "met in every month since April 2025" when the latest
+        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more periods all met it,
+        "missed in every quarter since ..." likewise, else "met in 1 of 26 quarters".
+    """
+    good = str(measure["good_direction"])
+    if target.per_period is None or target.basis != "target" or target.on_year:
+        return ""
+    if good not in ("higher", "lower"):
+        return ""
+    values = rows.regular.dropna()
+    if since:
+        values = values[values.index >= pd.Timestamp(since + "-01")]
+    if values.empty:
+        return ""
+    goal = float(target.per_period)
+    met = (values >= goal) if good == "higher" else (values <= goal)
+    frequency = str(measure["frequency"])
+    unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+    last = bool(met.iloc[-1])
+    run = 0
+    for flag in reversed(met.tolist()):
+        if bool(flag) != last:
+            break
+        run += 1
+    if run >= CONSISTENT_RUN:
+        start = values.index[len(values) - run]
+        word = "met" if last else "missed"
+        since_words = label_period_start(start, frequency)
+        if run == len(values):
+            return f"{word} in every {unit} ({run} of {run}) since {since_words}"
+        return f"{word} in every {unit} since {since_words} ({run} in a row)"
+    return f"met in {int(met.sum())} of {len(values)} {unit}s"
+
+
+def _rating_inputs(
+    figures: Figures, target: TargetForPeriod
+) -> float | None:
+    return figures.year_ending.value if target.on_year else figures.current.value
+
+
 def _summarise_measure(
     dataset: Dataset, measure: Mapping[str, Any], end: int, spc_rules: str | None
 ) -> dict[str, Any]:
     frequency = str(measure["frequency"])
     unit = str(measure["unit"])
     good = str(measure["good_direction"])
-    aggregation = aggregation_of(measure)
-    series = get_series(dataset, measure["measure_id"])
-    ends = pd.DatetimeIndex(series["period_end"])
-    series = series[(ends.year * 12 + ends.month - 1) <= end]
-    current_def = series[series["definition"] == "current"]
-    present = current_def[current_def["value"].notna()]
-    figures = compute_figures(current_def, measure, end)
-    change = judge_like_for_like(figures.last_year.value, figures.current.value, unit, good)
-    year_change = metrics.summarise_change(
-        figures.previous_year.value, figures.year_ending.value, unit, good
+    aggregation_of(measure)
+    rows = select_rows(dataset, measure, end)
+    figures = compute_figures(rows.current, measure, end)
+    changes = compare_figures(figures, rows, measure)
+    spc = assess_spc(rows, measure, spc_rules, figures)
+    indices = spc.plan.indices if spc.plan is not None else measure_seasonality(rows.regular, measure)
+    target = compute_target_for_period(
+        figures, measure, end, seasonal=judge_target_on_year(indices)
     )
+    worsening, worsening_reason = weigh_worsening(changes, good)
+    tested = changes.quarter_evidence.verdict not in ("not tested",)
+    rating = rate_measure(
+        _rating_inputs(figures, target), target, good, spc.variation,
+        worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
+    )  # fmt: skip
+    if rating.rag == "Grey" and figures.current.value is None:
+        rating = rate_measure(None, target, good, spc.variation, worsening=worsening,
+                              worsening_reason=worsening_reason)  # fmt: skip
+    limits_from, limits_to = describe_limits_period(
+        spc.plan if spc.status == "assessed" else None, frequency
+    )
+    row = _build_row(measure, rows, figures, changes, spc, target, rating)
+    row.update(
+        spc_limits_from=limits_from,
+        spc_limits_to=limits_to,
+        worsening=worsening,
+        target_record=describe_target_record(rows, measure, target, limits_from),
+        margin_of_error=_margin(figures.current, unit, measure),
+        quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
+    )
+    row["assessment"] = assess_measure(row)
+    row["sentence"] = write_measure_sentence(row)
+    return row
+
+
+def _margin(window: Window, unit: str, measure: Mapping[str, Any]) -> float | None:
+    """A survey percentage's 95% margin of error; None for a count, a census or an audit."""
+    if unit != "percent" or "survey" not in str(measure.get("source") or "").lower():
+        return None
+    return estimate_margin(window.numerator, window.denominator)
+
+
+def _latest(rows: _Rows, frequency: str) -> tuple[str, float | None]:
+    if rows.present.empty:
+        return "no data", None
+    last_row = rows.present.iloc[-1]
+    return label_period_start(last_row["period_start"], frequency), float(last_row["value"])
+
+
+def _build_row(
+    measure: Mapping[str, Any],
+    rows: _Rows,
+    figures: Figures,
+    changes: Changes,
+    spc: SpcVerdict,
+    target: TargetForPeriod,
+    rating: Rating,
+) -> dict[str, Any]:
+    """The measure's tidy row: every figure and verdict a report shows, by name."""
+    frequency, unit = str(measure["frequency"]), str(measure["unit"])
+    series = rows.series
+    latest_period, latest_value = _latest(rows, frequency)
     base = figures.baseline
-    since = judge_like_for_like(base.value if base else None, figures.year_ending.value, unit, good)
-    target = compute_target_for_period(figures, measure, end)
-
-    regular = regular_series(current_def, frequency)
-    plan = plan_spc(regular, measure) if spc_rules else None
-    result = _run_spc(plan, measure, spc_rules) if spc_rules else None
-    if spc_rules is None:
-        status, variation, assurance = "not assessed", None, None
-        summary = "SPC not assessed in this report."
-    elif result is None or not result.has_limits:
-        status, variation, assurance = "too few points", None, None
-        summary = "Too few points for SPC limits yet." if result is None else result.describe()
-    else:
-        status, variation, assurance = "assessed", result.variation, result.assurance
-        summary = result.describe()
-    # Only an assessed chart has limits to speak of: a run chart claims none.
-    note = as_sentence(plan.note) if plan is not None and status == "assessed" else ""
-    if note:
-        summary = f"{summary} {note}"
-    assessed_plan = plan if status == "assessed" else None
-    limits_from, limits_to = describe_limits_period(assessed_plan, frequency)
-    rating = rate_measure(figures.current.value, target, good, variation, change.judgement)
-
-    if present.empty:
-        latest_period, latest_value = "no data", None
-    else:
-        last_row = present.iloc[-1]
-        latest_period = label_period_start(last_row["period_start"], frequency)
-        latest_value = float(last_row["value"])
-    basis = "previous year" if frequency == "annual" else "same quarter last year"
+    change, since = changes.quarter, changes.since
     row: dict[str, Any] = {
         "measure_id": measure["measure_id"],
         "measure_name": measure["measure_name"],
         "strategy_id": measure["strategy_id"],
         "tier": measure["tier"],
         "unit": unit,
-        "good_direction": good,
+        "good_direction": str(measure["good_direction"]),
         "frequency": frequency,
-        "aggregation": aggregation,
+        "aggregation": aggregation_of(measure),
         "source": measure.get("source", ""),
         "visibility": str(measure.get("visibility") or "public"),
         "target_note": "" if is_missing(measure.get("target_note")) else measure["target_note"],
@@ -285,7 +579,7 @@ def _summarise_measure(
         "latest_value": latest_value,
         "current_label": _window_label(figures.current, series, frequency),
         "current": figures.current.value,
-        "comparison_basis": basis,
+        "comparison_basis": "previous year" if frequency == "annual" else "same quarter last year",
         "last_year_label": _window_label(figures.last_year, series, frequency),
         "last_year": figures.last_year.value,
         "change": change.text,
@@ -293,11 +587,19 @@ def _summarise_measure(
         "direction": change.direction,
         "arrow": change.arrow,
         "judgement": change.judgement,
+        "change_evidence": changes.quarter_evidence.verdict,
+        "change_test": changes.quarter_evidence.reason,
+        "change_p": changes.quarter_evidence.p_value,
+        "small_numbers": changes.quarter_evidence.small_numbers,
         "year_ending_label": _window_label(figures.year_ending, series, frequency),
         "year_ending": figures.year_ending.value,
         "previous_year_label": _window_label(figures.previous_year, series, frequency),
         "previous_year": figures.previous_year.value,
-        "year_ending_change": year_change.text,
+        "year_ending_change": changes.year.text,
+        "year_ending_judgement": changes.year.judgement,
+        "year_ending_evidence": changes.year_evidence.verdict,
+        "year_ending_test": changes.year_evidence.reason,
+        "year_ending_p": changes.year_evidence.p_value,
         "baseline_label": (
             _window_label(base, series, frequency) if base is not None else "no baseline year"
         ),
@@ -306,30 +608,30 @@ def _summarise_measure(
         "since_baseline_direction": since.direction,
         "since_baseline_arrow": since.arrow,
         "since_baseline_judgement": since.judgement,
+        "since_baseline_evidence": changes.since_evidence.verdict,
         "target": target.value,
         "target_per_period": target.per_period,
         "target_final": target.final,
         "target_date": target.due,
         "target_basis": target.basis,
+        "target_on_year": target.on_year,
         "rag": rating.rag,
         "rag_basis": rating.basis,
         "rag_capped": rating.capped,
-        "spc_status": status,
-        "spc_variation": variation,
-        "spc_assurance": assurance,
-        "spc_limits_from": limits_from,
-        "spc_limits_to": limits_to,
-        "spc_seasonal": bool(plan is not None and plan.seasonal),
-        "spc_note": plan.note if plan is not None else "",
-        "spc_summary": summary,
-        "spc": result,
-        "quality": _quality(series, current_def, frequency, end, plan if spc_rules else None),
+        "rag_reason": rating.reason,
+        "spc_status": spc.status,
+        "spc_variation": spc.variation,
+        "spc_latest": spc.latest,
+        "spc_assurance": spc.assurance,
+        "spc_seasonal": bool(spc.plan is not None and spc.plan.seasonal),
+        "spc_note": spc.plan.note if spc.plan is not None else "",
+        "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
+        "spc_summary": spc.summary,
+        "spc": spc.result,
         "has_data": figures.current.value is not None,
     }
     row["comparison_value"] = row["last_year"]
     row["target_for_period"] = row["target"]
-    row["assessment"] = assess_measure(row)
-    row["sentence"] = write_measure_sentence(row)
     return row
 
 

@@ -39,6 +39,23 @@ def _due_words(due: str) -> str:
     return month_words(periods.parse_month(due)) if due else ""
 
 
+_EVIDENCE_WORDS = {
+    "beyond chance": "a change beyond chance",
+    "possible change": "possibly more than chance (weak evidence)",
+    "within noise": "within the usual variation, so not a real change",
+    "below materiality": "too small a change to matter",
+    "small numbers": "small numbers, too few to tell a change from chance",
+}
+
+
+def _evidence_words(row: dict[str, Any]) -> str:
+    words = _EVIDENCE_WORDS.get(str(row.get("change_evidence") or ""), "")
+    margin = row.get("margin_of_error")
+    if margin is not None and not (isinstance(margin, float) and margin != margin):
+        words = f"{words}; the survey's margin of error is +/- {margin:.1f} points"
+    return words
+
+
 def _change_clause(row: dict[str, Any]) -> str:
     unit = row["unit"]
     basis = row["comparison_basis"]
@@ -55,13 +72,17 @@ def _change_clause(row: dict[str, Any]) -> str:
         return f"Unchanged on the {basis} {pair}"
     amount = text.lstrip("+-").replace(" pp", " percentage points")
     word = "Up" if row["direction"] == "up" else "Down"
-    return f"{word} {amount} on the {basis} {pair}"
+    evidence = _evidence_words(row)
+    tail = f", {evidence}" if evidence else ""
+    return f"{word} {amount} on the {basis} {pair}{tail}"
 
 
 def _spc_clause(row: dict[str, Any]) -> str:
     status = row["spc_status"]
     if status == "not assessed":
         return ""
+    if status == "unstable baseline":
+        return "no SPC verdict, as its baseline was not itself stable"
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
@@ -86,6 +107,11 @@ def _target_clause(row: dict[str, Any]) -> str:
     capped = bool(row.get("rag_capped"))
     met = rating == "Green" or capped
     amber = ", but rated Amber for the real deterioration" if capped else ""
+    record = str(row.get("target_record") or "")
+    if basis == "target" and row.get("target_on_year"):
+        goal = format_figure(row["target_for_period"], unit)
+        ok = "met" if met else ("narrowly missed" if rating == "Amber" else "missed")
+        return f"a seasonal measure, so judged on the year ending: target {ok} ({goal}){amber}"
     if basis == "trajectory":
         due = _due_words(row["target_date"])
         expected = format_figure(row["target_for_period"], unit)
@@ -93,14 +119,19 @@ def _target_clause(row: dict[str, Any]) -> str:
         return f"{ok} the {due} target (expected {expected} by now){amber}"
     if basis == "target":
         goal = format_figure(row["target_for_period"], unit)
+        history = f"; {record}" if record else ""
         if met:
-            return f"target met ({goal}){amber}"
+            return f"target met ({goal}){amber}{history}"
         closeness = "narrowly missed" if rating == "Amber" else "missed"
-        return f"target {closeness} ({goal})"
-    if basis == "spc":
+        return f"target {closeness} ({goal}){history}"
+    if basis == "evidence":
         if row.get("target_final") is not None and row["current"] is None:
-            return "no complete figure to compare with the target, so rated on SPC"
-        return "no target, so rated on SPC"
+            return "no complete figure to compare with the target, so rated on the evidence of change"
+        if rating == "Red":
+            return "no target; rated Red for a real deterioration"
+        if rating == "Amber":
+            return "no target; rated Amber for a possible rise"
+        return "no target, and no real deterioration"
     return "no target" if row["current"] is not None else ""
 
 
@@ -129,21 +160,37 @@ def write_measure_sentence(row: dict[str, Any]) -> str:
 def assess_measure(row: dict[str, Any]) -> str:
     """Return the measure's short assessment, one of :data:`ASSESSMENTS`.
 
-    ``needs attention`` for a Red or Amber rating or a special-cause concern;
-    ``improving`` for a special-cause improvement not contradicted by a deterioration on
-    a year earlier (``stable`` when it is); ``on track`` for a target or
-    trajectory met; ``stable`` for common-cause variation with no target; ``no good
-    direction`` for a measure reported as a trend; ``not assessed`` otherwise.
+    ``needs attention`` for a Red or Amber rating, an SPC concern in the period or a
+    rise beyond chance; ``improving`` for an SPC improvement or a change for the better
+    beyond chance, with no deterioration; ``on track`` for a target or trajectory met;
+    ``stable`` for no real change and no target; ``no good direction`` for a measure
+    reported as a trend; ``not assessed`` otherwise.
     """
     if row["current"] is None:
         return "not assessed"
     if row["good_direction"] == "neutral":
         return "no good direction"
-    if row["rag"] in ("Red", "Amber") or row["spc_variation"] == "special_cause_concern":
+    if (
+        row["rag"] in ("Red", "Amber")
+        or row["spc_variation"] == "special_cause_concern"
+        or row.get("worsening") == "real"
+    ):
         return "needs attention"
-    if row["spc_variation"] == "special_cause_improvement":
+    better = row["spc_variation"] == "special_cause_improvement" or "improved" in (
+        row["judgement"],
+        row.get("year_ending_judgement"),
+    )
+    worse_way = {"higher": "down", "lower": "up"}[str(row["good_direction"])]
+    moved_worse = row["direction"] == worse_way and row.get("change_evidence") in (
+        "possible change",
+        "within noise",
+        "small numbers",
+    )
+    if better and not moved_worse:
+        return "improving"
+    if better:
         # Better than the baseline but worse than a year ago is not told as an achievement.
-        return "stable" if row["judgement"] == "deteriorated" else "improving"
+        return "stable"
     if row["rag"] == "Green" and row["rag_basis"] in ("target", "trajectory"):
         return "on track"
     if row["rag"] == "Green":

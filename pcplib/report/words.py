@@ -78,6 +78,7 @@ RAG_BASIS_WORDS = {
     "target": "against target",
     "trajectory": "against trajectory",
     "spc": "on SPC (no target)",
+    "evidence": "on the evidence of change (no target)",
     "none": "not rated",
 }
 

@@ -105,7 +105,9 @@ def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) ->
         "Officers and PCSOs in neighbourhood teams",
         "999 calls answered within 10 seconds",
     ]
-    assert list(improved["reason"]) == ["target met", "target met and better than a year earlier"]
+    # +2.2 points on a year earlier is within the series' own (over-dispersed) variation,
+    # so it is no longer told as "better than a year earlier".
+    assert list(improved["reason"]) == ["target met", "target met"]
     crime = list_improvements(summarise_strategy(sample, "neighbourhood-crime", "2026-09"))
     assert crime.iloc[0]["reason"].startswith("a real improvement")
 
