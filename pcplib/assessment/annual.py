@@ -74,11 +74,15 @@ def _finding(evidence: Evidence, change: Any, this: Window, measure: Mapping[str
         "no change": "no change",
     }[evidence.verdict]
     text = f"Change {change.text}: {words} ({evidence.reason})."
-    margin = None
+    if "proportion" in evidence.test and this.numerator is not None and this.denominator:
+        from pcplib import stats
+
+        interval = stats.wilson_interval(min(this.numerator, this.denominator), this.denominator)
+        text += f" {this.label}: {interval.describe()}, the 95% confidence interval."
     if str(measure["unit"]) == "percent" and "survey" in str(measure.get("source") or "").lower():
         margin = estimate_margin(this.numerator, this.denominator)
-    if margin is not None:
-        text += f" Survey margin of error +/- {margin:.1f} points (95%)."
+        if margin is not None:
+            text += f" Survey margin of error +/- {margin:.1f} points (95%)."
     return text
 
 

@@ -157,8 +157,10 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     elif group == "needs attention":
         if targeted:
             parts.append(_target_words(row))
-        if row["spc_variation"] == "special_cause_concern":
+        if row["spc_variation"] == "special_cause_concern" or row.get("worsening") == "real":
             parts.append("A real worsening.")
+        elif row.get("worsening") == "possible":
+            parts.append("Possibly worse: the figures are not yet clear enough to be sure.")
     else:
         parts.append("Within the usual ups and downs.")
         if targeted:
