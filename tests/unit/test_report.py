@@ -718,14 +718,16 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     series = sample.series("wf-officer-headcount").set_index("period_start")["value"]
     assert headcount["current"] == series[pd.Timestamp("2026-03-01")]
     assert headcount["baseline"] == series[pd.Timestamp("2025-03-01")]
-    assert (
-        evaluation.loc[evaluation["test"].str.startswith("counts"), "aggregation"] == "sum"
-    ).all()
+    counted = evaluation[evaluation["test"].str.startswith("counts")]
+    # Counts of events, or a rate with its numerator (burglaries per 1,000 households).
+    assert ((counted["aggregation"] == "sum") | (counted["unit"] == "rate_per_1000")).all()
+    assert (counted["unit"] == "rate_per_1000").sum() == 1
     knife = by_name.loc["Knife-enabled serious violence offences"]
     assert "under the previous definition" in knife["finding"]
+    # An amount of money is judged on its own variation, not on a test of chance counts.
     money = by_name.loc["Savings delivered against the medium-term financial plan"]
-    assert money["test"] == "none"
-    assert "no test: an amount of money is a continuous quantity" in money["finding"]
+    assert money["test"] == "level (series' own variation)"
+    assert money["evidence"] in ("within noise", "possible change", "beyond chance")
 
 
 def test_evaluate_year_sum_totals_need_every_period(tiny):
