@@ -189,8 +189,10 @@ def _normal_p(z: float) -> float:
 
 
 def _reference_p(z: float, df: int | None) -> float:
-    """Two-sided p of a statistic: Student's t on ``df`` when the scale was estimated
-    from the windows' own periods, else the normal."""
+    """Two-sided p of a statistic: Student's t on ``df``, else the normal.
+
+    Student's t when the scale was estimated from the windows' own periods.
+    """
     if df is None or df <= 0:
         return _normal_p(z)
     from scipy import stats
@@ -208,9 +210,11 @@ def _in_window(history: pd.DataFrame, window: Window) -> pd.DataFrame:
 def _windows_dispersion(
     history: pd.DataFrame, before: Window, after: Window, kind: str
 ) -> tuple[float, int | None]:
-    """The quasi-likelihood dispersion of the two windows' own periods: Pearson's
-    chi-squared about each window's mean over its degrees of freedom (McCullagh and
-    Nelder 1989), with those degrees of freedom; (1, None) with too few periods."""
+    """The quasi-likelihood dispersion of the two windows' own periods, and its df.
+
+    Pearson's chi-squared about each window's mean over its degrees of freedom
+    (McCullagh and Nelder 1989); (1, None) with too few periods.
+    """
     b, a = _in_window(history, before), _in_window(history, after)
     df = len(b) + len(a) - 2
     if len(b) < 2 or len(a) < 2 or df < WINDOW_MIN_DF:
@@ -291,9 +295,7 @@ def _window_error(sigma: float, window: Window, aggregation: str) -> float:
     return sigma
 
 
-def _choose_kind(
-    before: Window, after: Window, unit: str, aggregation: str
-) -> str:
+def _choose_kind(before: Window, after: Window, unit: str, aggregation: str) -> str:
     both_n = (
         before.numerator is not None
         and after.numerator is not None
@@ -453,6 +455,4 @@ def judge_evidence(
         verdict, rule = "possible change", f"{basis} < {WEAK_EVIDENCE:g} but not < {SIGNIFICANCE:g}"
     else:
         verdict, rule = "within noise", f"{basis} >= {WEAK_EVIDENCE:g}"
-    return Evidence(
-        verdict, test, float(p_value), dispersion, small_numbers, material, rule
-    )
+    return Evidence(verdict, test, float(p_value), dispersion, small_numbers, material, rule)

@@ -232,10 +232,15 @@ def measure_seasonality(regular: pd.Series, measure: Mapping[str, Any]) -> dict[
 
 
 def judge_target_on_year(indices: Mapping[int, float]) -> bool:
-    """Whether a flat target should be judged on the year: a seasonal swing (largest
-    index less smallest) above :data:`~pcplib.assessment.thresholds.SEASONAL_TARGET_SPREAD`,
-    so one season alone could meet or miss it."""
-    return bool(indices) and max(indices.values()) - min(indices.values()) > SEASONAL_TARGET_SPREAD
+    """Whether a flat target should be judged on the year ending, not one season.
+
+    True for a seasonal swing (largest index less smallest) above
+    :data:`~pcplib.assessment.thresholds.SEASONAL_TARGET_SPREAD`, so one season alone
+    could meet or miss it.
+    """
+    if not indices:
+        return False
+    return max(indices.values()) - min(indices.values()) > SEASONAL_TARGET_SPREAD
 
 
 def check_baseline_stability(values: pd.Series, improvement: str = "neutral") -> str:
@@ -283,7 +288,9 @@ def check_baseline_stability(values: pd.Series, improvement: str = "neutral") ->
     return "; ".join(reasons)
 
 
-def find_stable_start(chart: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> pd.Timestamp | None:
+def find_stable_start(
+    chart: pd.Series, first: pd.Timestamp, last: pd.Timestamp
+) -> pd.Timestamp | None:
     """The earliest start from which the baseline up to ``last`` is stable, or None.
 
     Tries the baseline as stated, then later starts, keeping at least

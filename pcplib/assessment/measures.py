@@ -94,6 +94,7 @@ __all__ = [
     "aggregation_of",
     "judge_like_for_like",
     "regular_series",
+    "summarise_measure",
     "summarise_measures",
 ]
 
@@ -421,7 +422,11 @@ def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
         return "none", ""
     worse = "down" if good == "higher" else "up"
     pairs = (
-        ("the quarter on the same quarter a year earlier", changes.quarter, changes.quarter_evidence),
+        (
+            "the quarter on the same quarter a year earlier",
+            changes.quarter,
+            changes.quarter_evidence,
+        ),
         ("the year ending on the year before", changes.year, changes.year_evidence),
     )
     for label, change, evidence in pairs:
@@ -487,9 +492,7 @@ def describe_target_record(
     return f"met in {int(met.sum())} of {len(values)} {unit}s"
 
 
-def _rating_inputs(
-    figures: Figures, target: TargetForPeriod
-) -> float | None:
+def _rating_inputs(figures: Figures, target: TargetForPeriod) -> float | None:
     return figures.year_ending.value if target.on_year else figures.current.value
 
 
@@ -504,7 +507,9 @@ def _summarise_measure(
     figures = compute_figures(rows.current, measure, end)
     changes = compare_figures(figures, rows, measure)
     spc = assess_spc(rows, measure, spc_rules, figures)
-    indices = spc.plan.indices if spc.plan is not None else measure_seasonality(rows.regular, measure)
+    indices = (
+        spc.plan.indices if spc.plan is not None else measure_seasonality(rows.regular, measure)
+    )
     target = compute_target_for_period(
         figures, measure, end, seasonal=judge_target_on_year(indices)
     )
@@ -532,6 +537,33 @@ def _summarise_measure(
     row["assessment"] = assess_measure(row)
     row["sentence"] = write_measure_sentence(row)
     return row
+
+
+def summarise_measure(
+    dataset: Dataset, measure: Mapping[str, Any], period_end: str, spc_rules: str | None = "mdc"
+) -> dict[str, Any]:
+    """Assess one measure for the reporting quarter: its row of :func:`summarise_measures`.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set (its ``observations`` and ``primary_area`` are read).
+    measure : mapping
+        The measure's catalogue row.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    spc_rules : {"mdc", "plotthedots"} or None, default "mdc"
+        The SPC rule set; None for no SPC.
+
+    Returns
+    -------
+    dict
+        The measure's verdict, with the keys of :data:`MEASURE_COLUMNS`.
+    """
+    if spc_rules is not None:
+        check_spc_rules(spc_rules)
+    end = month_number(parse_month_param(period_end, "period_end"))
+    return _summarise_measure(dataset, measure, end, spc_rules)
 
 
 def _margin(window: Window, unit: str, measure: Mapping[str, Any]) -> float | None:

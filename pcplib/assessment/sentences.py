@@ -49,11 +49,14 @@ _EVIDENCE_WORDS = {
 
 
 def _evidence_words(row: dict[str, Any]) -> str:
-    words = _EVIDENCE_WORDS.get(str(row.get("change_evidence") or ""), "")
+    return _EVIDENCE_WORDS.get(str(row.get("change_evidence") or ""), "")
+
+
+def _margin_clause(row: dict[str, Any]) -> str:
     margin = row.get("margin_of_error")
-    if margin is not None and not (isinstance(margin, float) and margin != margin):
-        words = f"{words}; the survey's margin of error is +/- {margin:.1f} points"
-    return words
+    if margin is None or (isinstance(margin, float) and margin != margin):
+        return ""
+    return f"the survey's margin of error is +/- {margin:.1f} points (95%)"
 
 
 def _change_clause(row: dict[str, Any]) -> str:
@@ -126,7 +129,7 @@ def _target_clause(row: dict[str, Any]) -> str:
         return f"target {closeness} ({goal}){history}"
     if basis == "evidence":
         if row.get("target_final") is not None and row["current"] is None:
-            return "no complete figure to compare with the target, so rated on the evidence of change"
+            return "no complete figure to compare with the target, so rated on the evidence"
         if rating == "Red":
             return "no target; rated Red for a real deterioration"
         if rating == "Amber":
@@ -152,7 +155,7 @@ def write_measure_sentence(row: dict[str, Any]) -> str:
         For example "Up 3.0% on the same quarter last year (1,234 against 1,198),
         within normal variation; no target, so rated on SPC."
     """
-    parts = [_change_clause(row), _spc_clause(row), _target_clause(row)]
+    parts = [_change_clause(row), _margin_clause(row), _spc_clause(row), _target_clause(row)]
     text = "; ".join(p for p in parts if p)
     return text + "."
 

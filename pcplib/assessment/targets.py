@@ -243,7 +243,9 @@ def rate_measure(
         if target.on_year:
             reason += " (a seasonal measure, judged on the year ending)"
         if rating == "Green" and real:
-            return Rating("Amber", target.basis, capped=True, reason=f"{reason}; capped: {why_real}")
+            return Rating(
+                "Amber", target.basis, capped=True, reason=f"{reason}; capped: {why_real}"
+            )
         return Rating(rating, target.basis, reason=reason)
     if real:
         return Rating("Red", "evidence", reason=why_real)

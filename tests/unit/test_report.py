@@ -479,8 +479,7 @@ def test_format_measures_table_shows_each_comparison_and_its_basis(tiny):
     assert "<strong>Needs attention</strong>. " + esc_sentence(df, "a-offences") in offences
     secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
     assert (
-        'Green</span><br><span class="small">on the evidence of change (no target)</span>'
-        in secret
+        'Green</span><br><span class="small">on the evidence of change (no target)</span>' in secret
     )
     assert not re.search(r"\bnan\b", html, flags=re.IGNORECASE)
 
