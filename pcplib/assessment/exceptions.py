@@ -265,8 +265,11 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
     """
     rows = []
     for r in summary.measures.to_dict("records"):
-        if r["assessment"] == "improving":
+        if r["assessment"] == "improving" and r["spc_variation"] == "special_cause_improvement":
             reason, severity = "a real improvement: better than its baseline by more than chance", 0
+        elif r["assessment"] == "improving":
+            reason = "a real improvement: better than a year earlier by more than chance"
+            severity = 0
         elif r["assessment"] == "on track":
             met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
             better = " and better than a year earlier" if r["judgement"] == "improved" else ""
