@@ -38,7 +38,11 @@ from pcplib.assessment.scope import (
     measures_for_audience,
     parse_month_param,
 )
-from pcplib.assessment.sentences import assess_measure, write_measure_sentence
+from pcplib.assessment.sentences import (
+    assess_measure,
+    describe_target_assurance,
+    write_measure_sentence,
+)
 from pcplib.assessment.targets import (
     Rating,
     TargetForPeriod,
@@ -83,7 +87,7 @@ MEASURE_COLUMNS = [
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
-    "worsening", "quality", "has_data", "assessment", "sentence",
+    "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
 ]  # fmt: skip
 
 __all__ = [
@@ -534,6 +538,7 @@ def _summarise_measure(
         margin_of_error=_margin(figures.current, unit, measure),
         quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
     )
+    row["assurance_words"] = describe_target_assurance(row)
     row["assessment"] = assess_measure(row)
     row["sentence"] = write_measure_sentence(row)
     return row

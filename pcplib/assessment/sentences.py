@@ -13,7 +13,7 @@ from typing import Any
 
 from pcplib.labels import format_figure, format_figures, month_words
 
-__all__ = ["ASSESSMENTS", "assess_measure", "write_measure_sentence"]
+__all__ = ["ASSESSMENTS", "assess_measure", "describe_target_assurance", "write_measure_sentence"]
 
 ASSESSMENTS = (
     "needs attention",
@@ -136,6 +136,36 @@ def _target_clause(row: dict[str, Any]) -> str:
             return "no target; rated Amber for a possible rise"
         return "no target, and no real deterioration"
     return "no target" if row["current"] is not None else ""
+
+
+_ASSURANCE_TAILS = {
+    "consistent_pass": "its limits lie on the right side of it, so it will be met if "
+    "nothing changes",
+    "consistent_fail": "its limits lie on the wrong side of it, so it will not be met "
+    "without a change",
+    "inconsistent": "its limits straddle it, so it may be met or missed by chance",
+}
+
+
+def describe_target_assurance(row: dict[str, Any]) -> str:
+    """The target's record and what SPC expects of it, in words that match the count.
+
+    Parameters
+    ----------
+    row : dict
+        A measure's verdict: ``target_record`` and ``spc_assurance``.
+
+    Returns
+    -------
+    str
+        "Target met in every month since April 2025; its limits straddle it, so it may
+        be met or missed by chance", or empty without a per-period record.
+    """
+    record = str(row.get("target_record") or "")
+    if not record:
+        return ""
+    tail = _ASSURANCE_TAILS.get(str(row.get("spc_assurance") or ""), "")
+    return f"Target {record}" + (f"; {tail}" if tail else "")
 
 
 def write_measure_sentence(row: dict[str, Any]) -> str:
