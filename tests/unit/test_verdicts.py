@@ -400,3 +400,75 @@ def test_every_threshold_lives_in_the_thresholds_module():
         "WINDOW_MIN_DF",
     ):  # fmt: skip
         assert isinstance(getattr(thresholds, name), int | float), name
+
+
+# --- 7. one verdict per measure across every report of the sample ------------------------------
+
+
+VERDICT_COLUMNS = [
+    "current", "comparison_value", "judgement", "rag", "rag_basis", "rag_reason", "assessment",
+    "sentence", "spc_variation", "spc_status", "baseline", "year_ending", "change_evidence",
+    "since_baseline_change", "target_for_period",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sample_judgements(data_dir) -> pd.DataFrame:
+    """Every report's rows for the quarter to September 2026: strategies (Board and public),
+    the plan overview and the public report, as ``judgements.csv`` holds them."""
+    from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
+    from pcplib.assessment.overview import tabulate_plan_overview
+    from pcplib.assessment.public import tabulate_public_quarter
+    from pcplib.assessment.strategy import summarise_strategy
+    from pcplib.data import load_dataset
+
+    dataset = load_dataset(data_dir)
+    frames = []
+    for strategy in dataset.strategies["strategy_id"]:
+        for audience in ("cgb", "public"):
+            summary = summarise_strategy(dataset, strategy, PERIOD_END, audience=audience)
+            frames.append(tabulate_judgements([summary], summary.report_name))
+    frames.append(tabulate_plan_overview(dataset, PERIOD_END, columns=JUDGEMENT_COLUMNS,
+                                         readable=False))  # fmt: skip
+    frames.append(tabulate_public_quarter(dataset, "2026/27 Q2", columns=JUDGEMENT_COLUMNS,
+                                          readable=False))  # fmt: skip
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_no_measure_gets_two_verdicts_or_two_baselines_across_reports(sample_judgements):
+    rows = sample_judgements[sample_judgements["measure_id"] != "overall"]
+    assert rows["report"].nunique() > 20
+    for column in VERDICT_COLUMNS:
+        values = rows.groupby("measure_id")[column].nunique(dropna=False)
+        assert (values == 1).all(), (column, list(values[values > 1].index))
+
+
+def test_each_strategy_has_one_rating_and_one_delivery_figure_across_reports(sample_judgements):
+    overall = sample_judgements[sample_judgements["measure_id"] == "overall"]
+    cgb = overall[~overall["report"].str.endswith("-public")
+                  & ~overall["report"].isin(["plan-overview", "public-quarterly"])]  # fmt: skip
+    for column in ("delivery_rag",):
+        assert (overall.groupby("strategy_id")[column].nunique() == 1).all(), column
+    # The plan overview's rating of a strategy is the strategy report's (both public and
+    # Board reports roll up the same headline measures where none is restricted).
+    plan = overall[overall["report"] == "plan-overview"].set_index("strategy_id")["rag"]
+    board = cgb.set_index("strategy_id")["rag"]
+    public = overall[overall["report"].str.endswith("-public")].set_index("strategy_id")["rag"]
+    assert (plan == public.reindex(plan.index)).all()
+    assert set(board.index) == set(plan.index)
+
+
+def test_the_annual_evaluation_uses_the_reports_baseline(data_dir, sample_judgements):
+    from pcplib.assessment.annual import evaluate_year
+    from pcplib.data import load_dataset
+
+    evaluation = evaluate_year(load_dataset(data_dir), "2025/26").set_index("measure_name")
+    rows = sample_judgements[sample_judgements["measure_id"] != "overall"]
+    baselines = rows.groupby("measure_name")["baseline"].first()
+    compared = 0
+    for name, baseline in baselines.items():
+        if name not in evaluation.index or pd.isna(baseline):
+            continue
+        assert evaluation.loc[name, "baseline"] == pytest.approx(baseline), name
+        compared += 1
+    assert compared > 40
