@@ -47,15 +47,15 @@ import pandas as pd
 
 from pcplib.assessment.figures import FREQUENCY_MONTHS, month_number
 from pcplib.assessment.thresholds import (
+    BASELINE_MIN_POINTS,
     BASELINE_TREND_P,
+    SEASONAL_P_VALUE,
     SEASONAL_TARGET_SPREAD,
     STABLE_MIN_POINTS,
 )
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
 from pcplib.labels import is_missing, label_period_start, list_words, month_span
 
-BASELINE_MIN_POINTS = 20
-SEASONAL_P_VALUE = 0.01
 SEASONAL_CHOICES = ("auto", "yes", "no")
 
 __all__ = [

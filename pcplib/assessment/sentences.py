@@ -213,17 +213,10 @@ def assess_measure(row: dict[str, Any]) -> str:
         row["judgement"],
         row.get("year_ending_judgement"),
     )
-    worse_way = {"higher": "down", "lower": "up"}[str(row["good_direction"])]
-    moved_worse = row["direction"] == worse_way and row.get("change_evidence") in (
-        "possible change",
-        "within noise",
-        "small numbers",
-    )
-    if better and not moved_worse:
-        return "improving"
     if better:
-        # Better than the baseline but worse than a year ago is not told as an achievement.
-        return "stable"
+        # A quarter that moved the wrong way within noise does not undo a real improvement
+        # on the baseline; a real deterioration has already made it "needs attention".
+        return "improving"
     if row["rag"] == "Green" and row["rag_basis"] in ("target", "trajectory"):
         return "on track"
     if row["rag"] == "Green":

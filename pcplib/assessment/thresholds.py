@@ -55,6 +55,13 @@ ranges of two points; Wheeler, *Understanding Variation*)."""
 CONFIDENCE = 0.95
 """The level of the margins of error shown beside survey estimates."""
 
+BASELINE_MIN_POINTS = 20
+"""Points a default SPC baseline is widened to (Making Data Count recommends 20)."""
+
+SEASONAL_P_VALUE = 0.01
+"""A seasonal pattern is clear when the analysis of variance of the seasonal-irregular
+ratios across seasons has a p-value below this."""
+
 BASELINE_TREND_P = 0.05
 """A baseline whose straight-line trend has a p-value below this is not stable."""
 

@@ -745,8 +745,9 @@ def test_write_measure_sentence_with_no_figure_says_nothing_of_targets():
             },
             "improving",
         ),
-        # Better than the baseline but up on a year ago (within noise) is not an achievement.
-        ({"spc_variation": "special_cause_improvement"}, "stable"),
+        # Better than the baseline and up on a year ago only within noise: still a real
+        # improvement, so the table's signal and the list of what improved agree.
+        ({"spc_variation": "special_cause_improvement"}, "improving"),
         # A real rise found by the tests of change needs attention whatever SPC says.
         ({"worsening": "real", "rag": "Red"}, "needs attention"),
         # A change for the better beyond chance is an improvement even without SPC.

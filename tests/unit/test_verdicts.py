@@ -472,3 +472,78 @@ def test_the_annual_evaluation_uses_the_reports_baseline(data_dir, sample_judgem
         assert evaluation.loc[name, "baseline"] == pytest.approx(baseline), name
         compared += 1
     assert compared > 40
+
+
+# --- 8. more of the same kinds ------------------------------------------------------------------
+
+
+def test_a_real_fall_in_a_harm_is_an_improvement_not_a_concern():
+    rng = np.random.default_rng(21)
+    values = rng.poisson(60, len(MONTHS)).astype(float)
+    values[AT["2025-10"] :] = rng.poisson(35, len(MONTHS) - AT["2025-10"])
+    row = judge(values)
+    assert row["year_ending_judgement"] == "improved"
+    assert row["rag"] == "Green" and row["assessment"] == "improving"
+    assert row["worsening"] == "none"
+
+
+def test_a_stable_untargeted_harm_is_green_with_its_reason():
+    values = poisson(40, 22)
+    row = judge(values)
+    assert row["spc_status"] == "assessed"
+    assert row["judgement"] in ("no real change", "no change")
+    assert (row["rag"], row["rag_basis"]) == ("Green", "evidence")
+    assert "no deterioration" in row["rag_reason"]
+
+
+def test_a_fall_in_a_good_thing_beyond_chance_is_red_without_a_target():
+    # Drink-drive arrests (higher is better) halve: a harm to the plan, never Green.
+    rng = np.random.default_rng(23)
+    values = rng.poisson(120, len(MONTHS)).astype(float)
+    values[AT["2025-10"] :] = rng.poisson(60, len(MONTHS) - AT["2025-10"])
+    row = judge(values, good_direction="higher")
+    assert row["judgement"] == "deteriorated" and row["rag"] == "Red"
+
+
+def test_a_neutral_measure_is_never_rated_whatever_its_change():
+    rng = np.random.default_rng(24)
+    values = rng.poisson(100, len(MONTHS)).astype(float)
+    values[AT["2025-10"] :] = rng.poisson(200, len(MONTHS) - AT["2025-10"])
+    row = judge(values, good_direction="neutral")
+    assert row["judgement"] == "no good direction"  # a real change, told as a trend
+    assert (row["rag"], row["assessment"]) == ("Grey", "no good direction")
+
+
+def test_a_rate_with_its_numerator_is_tested_as_counts():
+    households = np.full(len(MONTHS), 400.0)  # thousands of households
+    burglaries = poisson(200, 25)
+    burglaries[AT["2025-10"] :] = poisson(260, 26, len(MONTHS) - AT["2025-10"])
+    row = judge(burglaries / households, numerators=burglaries, denominators=households,
+                unit="rate_per_1000", aggregation="mean")  # fmt: skip
+    assert row["year_ending_test"].startswith(("exact Poisson", "quasi-Poisson"))
+    assert row["year_ending_judgement"] == "deteriorated"
+    assert row["rag"] == "Red"
+
+
+def test_a_missing_latest_month_does_not_hide_a_real_rise():
+    rng = np.random.default_rng(27)
+    values: list[float | None] = list(rng.poisson(20, len(MONTHS)).astype(float))
+    values[AT["2025-10"] :] = list(rng.poisson(45, len(MONTHS) - AT["2025-10"]).astype(float))
+    values[AT["2026-09"]] = None
+    row = judge(values)
+    assert row["current"] is None
+    assert row["rag"] == "Red"
+
+
+def test_a_seasonal_measure_meeting_its_target_over_the_year_is_green():
+    values = seasonal_energy()
+    row = judge(values, unit="kwh", target=1_300_000.0)  # the year averages about 1.21m
+    assert row["target_on_year"] and row["rag"] == "Green"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_stable_poisson_counts_are_rarely_called_a_change(seed):
+    # Hidden series of the same kind: no change at all, so never "deteriorated" nor Red.
+    row = judge(poisson(30, 100 + seed))
+    assert row["judgement"] != "deteriorated" and row["year_ending_judgement"] != "deteriorated"
+    assert row["rag"] != "Red" or row["spc_variation"] == "special_cause_concern"
