@@ -67,6 +67,22 @@ def _row(**overrides: object) -> dict:
         ),
         ({"current": None, "assessment": "not assessed"}, "no figure",
          "No figure for this quarter yet."),
+        # Worse than its stable baseline but down on a year ago: the sentence says both,
+        # never "down 8.0%. A real worsening." alone.
+        ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
+          "spc_variation": "special_cause_concern", "good_direction": "lower"},
+         "needs attention",
+         "1,135, down 8.0% on a year ago. A real worsening on the years before the plan, "
+         "though not on a year ago."),
+        ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
+          "worsening": "real", "direction": "up", "change": "+8.0%", "good_direction": "lower"},
+         "needs attention", "1,135, up 8.0% on a year ago. A real worsening."),
+        ({"assessment": "needs attention", "rag": "Amber", "rag_basis": "evidence",
+          "worsening": "possible", "direction": "up", "change": "+8.0%",
+          "good_direction": "lower"},
+         "needs attention",
+         "1,135, up 8.0% on a year ago. Possibly worse: the figures are not yet clear enough "
+         "to be sure."),
     ],
 )  # fmt: skip
 def test_public_sentences_are_plain_and_follow_the_assessment(overrides, group, sentence) -> None:
