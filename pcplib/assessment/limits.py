@@ -284,7 +284,8 @@ def check_baseline_stability(values: pd.Series, improvement: str = "neutral") ->
     if np.ptp(y) > 0:
         fit = stats.linregress(x, y)
         if fit.pvalue < BASELINE_TREND_P:
-            reasons.append(f"a straight-line trend (p = {fit.pvalue:.3f} < {BASELINE_TREND_P:g})")
+            shown = "p < 0.001" if fit.pvalue < 0.001 else f"p = {fit.pvalue:.3f}"
+            reasons.append(f"a straight-line trend ({shown}, below {BASELINE_TREND_P:g})")
     return "; ".join(reasons)
 
 

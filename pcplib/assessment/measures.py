@@ -236,6 +236,24 @@ def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> Xm
         return None
 
 
+def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
+    """A run chart (no limits) of the plan's series, for a measure whose SPC is withheld."""
+    from pcplib.spc import xmr
+
+    points = int(plan.series.notna().sum())
+    if points < 2:
+        return None
+    try:
+        return xmr(
+            plan.series,
+            improvement=IMPROVEMENT[str(measure["good_direction"])],
+            rules="mdc",
+            min_points=points + 1,
+        )
+    except ValueError:
+        return None
+
+
 def _quality(
     series: pd.DataFrame, current: pd.DataFrame, frequency: str, end: int, plan: SpcPlan | None
 ) -> str:
@@ -335,8 +353,11 @@ def assess_spc(
                           None, None)  # fmt: skip
     plan = plan_spc(rows.regular, measure)
     if plan is not None and plan.withheld:
-        return SpcVerdict("unstable baseline", None, None, None, as_sentence(plan.withheld),
-                          plan, None)  # fmt: skip
+        # The figures are still charted, as a run chart with no limits, under the reason.
+        return SpcVerdict(
+            "unstable baseline", None, None, None, as_sentence(plan.withheld), plan,
+            _run_chart(plan, measure),
+        )  # fmt: skip
     result = _run_spc(plan, measure, rules)
     if result is None or not result.has_limits:
         summary = "Too few points for SPC limits yet." if result is None else result.describe()

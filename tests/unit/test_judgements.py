@@ -215,7 +215,9 @@ def test_a_without_seasonal_adjustment_the_baseline_is_not_stable(seasonal):
     adjusted, raw = seasonal.loc["calls"], seasonal.loc["calls-raw"]
     assert bool(raw["spc_seasonal"]) is False
     assert "seasonally adjusted" not in raw["quality"]
-    assert raw["spc_status"] == "unstable baseline" and raw["spc"] is None
+    assert raw["spc_status"] == "unstable baseline"
+    # Still charted, as a run chart with no limits to signal against.
+    assert raw["spc"] is not None and not raw["spc"].has_limits
     assert pd.isna(raw["spc_variation"])
     assert "is not stable" in raw["spc_withheld"]
     assert "baseline not stable, SPC withheld" in raw["quality"]
