@@ -17,7 +17,9 @@ measure"). The test fits the data, as the field tests it:
 - **proportions with a numerator and denominator**: a two-proportion z-test whose
   variance is multiplied by Laney's phi, the ratio of the series' own variation to the
   binomial (Laney 2002, "Improved control charts for attributes"; Spiegelhalter 2005,
-  "Handling over-dispersion of performance indicators");
+  "Handling over-dispersion of performance indicators"); a panel survey's waves, which
+  ask the same people, count as one wave's sample per window, not as independent
+  samples added up;
 - **levels, amounts and percentages without their numerators**: a z-test of the two
   windows' figures with the standard deviation the XmR chart uses (mean moving range /
   1.128: Wheeler), so a change is judged against the series' own point-to-point noise.
@@ -58,6 +60,7 @@ __all__ = [
     "estimate_laney_phi",
     "estimate_noise",
     "estimate_margin",
+    "is_panel",
     "judge_evidence",
     "weigh_change",
 ]
@@ -182,6 +185,11 @@ def estimate_margin(numerator: float | None, denominator: float | None) -> float
 
     interval = stats.wilson_interval(min(numerator, denominator), denominator, CONFIDENCE)
     return 100 * (interval.high - interval.low) / 2
+
+
+def is_panel(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure comes from a panel survey (its source says "panel")."""
+    return "panel" in str(measure.get("source") or "").lower()
 
 
 def _normal_p(z: float) -> float:
@@ -375,11 +383,14 @@ def weigh_change(
         within, df = _windows_dispersion(history, before, after, "proportion")
         df = df if within > dispersion else None
         dispersion = max(dispersion, within)
-        test, p = _test_proportions(
-            float(before.numerator), float(before.denominator),  # type: ignore[arg-type]
-            float(after.numerator), float(after.denominator),  # type: ignore[arg-type]
-            dispersion, df,
-        )  # fmt: skip
+        x1, n1 = float(before.numerator), float(before.denominator)  # type: ignore[arg-type]
+        x2, n2 = float(after.numerator), float(after.denominator)  # type: ignore[arg-type]
+        if is_panel(measure):
+            # A panel asks the same people each wave: waves pooled in a window are not
+            # independent samples, so each window counts as one wave's sample.
+            k1, k2 = max(1, before.present), max(1, after.present)
+            x1, n1, x2, n2 = x1 / k1, n1 / k1, x2 / k2, n2 / k2
+        test, p = _test_proportions(x1, n1, x2, n2, dispersion, df)
     else:
         sigma = estimate_noise(history["value"].to_numpy(dtype=float))
         if sigma is None:

@@ -547,3 +547,16 @@ def test_stable_poisson_counts_are_rarely_called_a_change(seed):
     row = judge(poisson(30, 100 + seed))
     assert row["judgement"] != "deteriorated" and row["year_ending_judgement"] != "deteriorated"
     assert row["rag"] != "Red" or row["spc_variation"] == "special_cause_concern"
+
+
+def test_a_panel_surveys_waves_are_not_pooled_as_independent_samples():
+    n = np.full(len(QUARTERS), 650.0)
+    share = np.full(len(QUARTERS), 0.50)
+    share[-4:] = 0.535  # +3.5 points over the last four waves
+    x = np.round(n * share)
+    common = dict(numerators=x, denominators=n, frequency="quarterly", unit="percent",
+                  aggregation="mean", good_direction="higher")  # fmt: skip
+    survey = judge(100 * x / n, source="Residents' survey", **common)
+    panel = judge(100 * x / n, source="Residents' survey (quarterly panel)", **common)
+    assert survey["year_ending_p"] < panel["year_ending_p"]
+    assert panel["year_ending_evidence"] != "beyond chance"
