@@ -167,14 +167,24 @@ def compute_target_for_period(
     return TargetForPeriod(value, per_period, basis, due_text, final, on_year)
 
 
+def _plain(value: float) -> str:
+    """A figure for a reason: whole thousands with commas, else three significant digits."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
 def _target_reason(current: float, target: float, good: str, rating: str, basis: str) -> str:
     word = "trajectory" if basis == "trajectory" else "target"
+    current_text, target_text = _plain(current), _plain(target)
     if rating == "Green":
-        return f"{word} rule: {current:g} meets the {word} of {target:g}"
+        return f"{word} rule: {current_text} meets the {word} of {target_text}"
     miss = abs(current - target) / abs(target) if target else float("inf")
     band = "within" if rating == "Amber" else "beyond"
     return (
-        f"{word} rule: {current:g} misses the {word} of {target:g} by {miss:.1%}, {band} "
+        f"{word} rule: {current_text} misses the {word} of {target_text} by {miss:.1%}, {band} "
         f"the tolerance of {RAG_TOLERANCE:.0%}"
     )
 
