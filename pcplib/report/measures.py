@@ -210,6 +210,7 @@ def format_overall_rag(summary: StrategySummary) -> str:
         f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
         f"{rag.format_rag_html(summary.overall_rag)}</p>"
         f"<p>{esc(summary.overall_explanation)}</p>"
+        + (f"<p><strong>{esc(summary.rating_note)}</strong></p>" if summary.rating_note else "")
     )
 
 

@@ -560,3 +560,23 @@ def test_a_panel_surveys_waves_are_not_pooled_as_independent_samples():
     panel = judge(100 * x / n, source="Residents' survey (quarterly panel)", **common)
     assert survey["year_ending_p"] < panel["year_ending_p"]
     assert panel["year_ending_evidence"] != "beyond chance"
+
+
+def test_the_board_summary_shows_what_a_green_rating_hides(data_dir):
+    from pcplib.assessment.exceptions import list_exceptions, list_improvements
+    from pcplib.assessment.strategy import summarise_strategy
+    from pcplib.data import load_dataset
+    from pcplib.report.summary import format_board_summary
+
+    dataset = load_dataset(data_dir)
+    summary = summarise_strategy(dataset, "resources", "2026-06")
+    assert summary.performance_rag == summary.overall_rag == "Green"
+    assert summary.rating_note.startswith("But: ")
+    assert "(sub measure) is Red" in summary.rating_note
+    html = format_board_summary(
+        summary, list_exceptions(dataset, summary), list_improvements(summary)
+    )
+    assert summary.rating_note in html.replace("&quot;", '"').replace("&#x27;", "'")
+    row = summary.to_frame(["measure_id", "rating_note", "delivery_rag"], readable=False)
+    assert row.iloc[0]["rating_note"] == summary.rating_note
+    assert row.iloc[0]["delivery_rag"] == summary.delivery.rating
