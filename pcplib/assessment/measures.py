@@ -483,9 +483,10 @@ def describe_target_record(
     Returns
     -------
     str
-        "met in every month since April 2025" when the latest
+        "consistently met: every month since April 2025" when the latest
         :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more periods all met it,
-        "missed in every quarter since ..." likewise, else "met in 1 of 26 quarters".
+        "consistently missed: every quarter since ..." likewise, else "met in 1 of 26
+        quarters".
     """
     good = str(measure["good_direction"])
     if target.per_period is None or target.basis != "target" or target.on_year:
@@ -512,8 +513,8 @@ def describe_target_record(
         word = "met" if last else "missed"
         since_words = label_period_start(start, frequency)
         if run == len(values):
-            return f"{word} in every {unit} ({run} of {run}) since {since_words}"
-        return f"{word} in every {unit} since {since_words} ({run} in a row)"
+            return f"consistently {word}: every {unit} ({run} of {run}) since {since_words}"
+        return f"consistently {word}: every {unit} since {since_words} ({run} in a row)"
     return f"met in {int(met.sum())} of {len(values)} {unit}s"
 
 

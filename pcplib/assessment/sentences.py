@@ -158,7 +158,7 @@ def describe_target_assurance(row: dict[str, Any]) -> str:
     Returns
     -------
     str
-        "Target met in every month since April 2025; its limits straddle it, so it may
+        "Target consistently met: every month since April 2025; its limits straddle it, so it may
         be met or missed by chance", or empty without a per-period record.
     """
     record = str(row.get("target_record") or "")

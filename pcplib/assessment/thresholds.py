@@ -76,7 +76,7 @@ meet a target that the year misses."""
 
 CONSISTENT_RUN = 6
 """Periods in a row on one side of a target before the record is told as consistent
-("met in every month since April 2025")."""
+("consistently met: every month since April 2025")."""
 
 HIGH_RISK_SCORE = 15
 """Likelihood x impact (each 1-5) from which a risk is high: 15 is 3 x 5 or 5 x 3, the

@@ -429,9 +429,9 @@ def test_d_a_target_whose_date_has_passed_applies_in_full(targets):
     assert (row["target_basis"], row["target_date"]) == ("target", "2026-03")
     assert (row["rag"], row["rag_basis"]) == ("Red", "target")
     # The record says how often the target was met: never, not "in some periods".
-    assert row["target_record"] == "missed in every month (38 of 38) since August 2023"
+    assert row["target_record"] == ("consistently missed: every month (38 of 38) since August 2023")
     assert row["sentence"].endswith(
-        "; target missed (210); missed in every month (38 of 38) since August 2023."
+        "; target missed (210); consistently missed: every month (38 of 38) since August 2023."
     )
 
 

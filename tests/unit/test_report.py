@@ -493,7 +493,9 @@ def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
     assert "against 1,380 in the 12 months before" in offences
     assert "against 1,440: 2024/25" in offences
     # The assurance words follow the target's record, counted, then what SPC expects.
-    spc_words = "Signal of improvement: a real change for the better. Target missed in every month"
+    spc_words = (
+        "Signal of improvement: a real change for the better. Target consistently missed: every"
+    )
     assert spc_words in offences
     assert "so it will not be met without a change" in offences
     assert '<span class="small">limits from 2024-04 to 2025-03</span>' in offences

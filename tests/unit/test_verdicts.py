@@ -277,9 +277,9 @@ def test_a_target_met_every_month_is_consistently_met():
     values = np.round(352 + rng.normal(0, 3, len(MONTHS)))
     values[AT["2025-04"] :] = np.round(372 + rng.normal(0, 3, len(MONTHS) - AT["2025-04"]))
     row = judge(values, aggregation="last", good_direction="higher", target=360.0)
-    assert row["target_record"].startswith("met in every month since April 2025")
+    assert row["target_record"].startswith("consistently met: every month since April 2025")
     assert "some periods" not in row["sentence"]
-    assert "met in every month since April 2025" in row["sentence"]
+    assert "consistently met: every month since April 2025" in row["sentence"]
 
 
 def test_a_target_met_once_in_26_quarters_says_so():
@@ -287,7 +287,7 @@ def test_a_target_met_once_in_26_quarters_says_so():
     values[3] = 61.0
     row = judge(values, frequency="quarterly", unit="percent", aggregation="mean",
                 good_direction="higher", target=60.0)  # fmt: skip
-    assert row["target_record"].startswith("missed in every quarter")
+    assert row["target_record"].startswith("consistently missed: every quarter")
     assert "some periods" not in row["sentence"]
     assert row["rag"] == "Red"
 
