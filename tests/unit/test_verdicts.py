@@ -580,3 +580,27 @@ def test_the_board_summary_shows_what_a_green_rating_hides(data_dir):
     row = summary.to_frame(["measure_id", "rating_note", "delivery_rag"], readable=False)
     assert row.iloc[0]["rating_note"] == summary.rating_note
     assert row.iloc[0]["delivery_rag"] == summary.delivery.rating
+
+
+@pytest.mark.parametrize(
+    ("c1", "c2", "e1", "e2"), [(10, 21, 1, 1), (0, 5, 1, 1), (5, 0, 1, 1), (100, 160, 12, 12),
+                               (30, 40, 3, 2)],
+)  # fmt: skip
+def test_the_fast_exact_test_is_the_stats_modules(c1, c2, e1, e2):
+    from pcplib.assessment.evidence import _exact_poisson_p
+
+    assert _exact_poisson_p(c1, c2, e1, e2) == pytest.approx(
+        stats.compare_counts(c1, c2, e1, e2).p_value, rel=1e-9
+    )
+
+
+def test_the_fast_trend_test_is_scipys():
+    from scipy import stats as scipy_stats
+
+    from pcplib.assessment.limits import _trend_p_value
+
+    rng = np.random.default_rng(0)
+    x = np.arange(20.0)
+    for slope in (0.0, 0.05, 0.2):
+        y = rng.normal(0, 1, 20) + slope * x
+        assert _trend_p_value(x, y) == pytest.approx(scipy_stats.linregress(x, y).pvalue)
