@@ -22,6 +22,7 @@ from pcplib.assessment.measures import (
     has_previous_definition,
     judge_like_for_like,
     judge_on_evidence,
+    regular_frame,
 )
 from pcplib.assessment.scope import get_series, measures_for_audience
 from pcplib.labels import plural
@@ -114,8 +115,6 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         ``verdict``, ``evidence`` and ``finding`` (a sentence with the change, the test
         and its threshold, or why there is no test).
     """
-    from pcplib.assessment.measures import _regular_frame
-
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     rows = []
     for m in measures_for_audience(dataset, audience="public").to_dict("records"):
@@ -150,7 +149,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         else:
             _, stop = periods.parse_financial_year(year)
             ends = pd.DatetimeIndex(current_def["period_end"])
-            history = _regular_frame(current_def[np.asarray(ends <= stop)], frequency)
+            history = regular_frame(current_def[np.asarray(ends <= stop)], frequency)
             evidence = weigh_change(base, this, history, m)
             change = judge_on_evidence(change, evidence)
             evidence_word = evidence.verdict

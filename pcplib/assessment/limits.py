@@ -40,21 +40,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from pcplib.assessment.figures import FREQUENCY_MONTHS, month_number
+from pcplib.assessment.figures import FREQUENCY_MONTHS, Window, month_number
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
     BASELINE_TREND_P,
+    IMPROVEMENT,
     SEASONAL_P_VALUE,
     SEASONAL_TARGET_SPREAD,
     STABLE_MIN_POINTS,
 )
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
-from pcplib.labels import is_missing, label_period_start, list_words, month_span
+from pcplib.labels import as_sentence, is_missing, label_period_start, list_words, month_span
+
+if TYPE_CHECKING:
+    from pcplib.spc import XmrResult
 
 SEASONAL_CHOICES = ("auto", "yes", "no")
 
@@ -63,6 +67,8 @@ __all__ = [
     "SEASONAL_CHOICES",
     "SEASONAL_P_VALUE",
     "SpcPlan",
+    "SpcVerdict",
+    "assess_spc",
     "check_baseline_stability",
     "estimate_seasonal_indices",
     "find_stable_start",
@@ -496,3 +502,126 @@ def describe_limits_period(plan: SpcPlan | None, frequency: str) -> tuple[str, s
 def list_seasons(indices: Mapping[int, float]) -> Sequence[tuple[int, float]]:
     """The seasonal indices in calendar order, for tables and tests."""
     return sorted(indices.items())
+
+
+# --- the SPC verdict of a measure over its reporting period ---------------------------
+
+
+@dataclass(frozen=True)
+class SpcVerdict:
+    """What SPC says of a measure over the reporting period.
+
+    Attributes
+    ----------
+    status : str
+        One of :data:`SPC_STATUSES`.
+    variation : str or None
+        The verdict over the reporting period: a concern when any point of the period
+        signals concern, else an improvement when any does, else the latest point's type.
+    latest : str or None
+        The latest point's type (what the chart's last point shows).
+    assurance : str or None
+        The SPC assurance code.
+    summary : str
+        The sentence for the chart.
+    plan : SpcPlan or None
+        The plan (None without SPC).
+    result : XmrResult or None
+        The analysis.
+    """
+
+    status: str
+    variation: str | None
+    latest: str | None
+    assurance: str | None
+    summary: str
+    plan: SpcPlan | None
+    result: XmrResult | None
+
+
+def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
+    from pcplib.spc import xmr
+
+    if plan is None or plan.withheld or plan.series.notna().sum() < 2:
+        return None
+    target = measure.get("target")
+    k = plan.baseline_points
+    try:
+        return xmr(
+            plan.series,
+            improvement=IMPROVEMENT[str(measure["good_direction"])],
+            target=None if is_missing(target) else float(target),
+            rules=rules,
+            baseline_points=k if k >= 12 and k < len(plan.series) else None,
+            rebase_at=list(plan.rebase_at) or None,
+        )
+    except ValueError:
+        # A series SPC cannot analyse (e.g. no two adjacent points) is reported as unjudged.
+        return None
+
+
+def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
+    """A run chart (no limits) of the plan's series, for a measure whose SPC is withheld."""
+    from pcplib.spc import xmr
+
+    points = int(plan.series.notna().sum())
+    if points < 2:
+        return None
+    try:
+        return xmr(
+            plan.series,
+            improvement=IMPROVEMENT[str(measure["good_direction"])],
+            rules="mdc",
+            min_points=points + 1,
+        )
+    except ValueError:
+        return None
+
+
+def assess_spc(
+    regular: pd.Series, measure: Mapping[str, Any], rules: str | None, window: Window
+) -> SpcVerdict:
+    """Run SPC on a stable baseline and read its verdict over the whole reporting period."""
+    if rules is None:
+        return SpcVerdict("not assessed", None, None, None, "SPC not assessed in this report.",
+                          None, None)  # fmt: skip
+    plan = plan_spc(regular, measure)
+    if plan is not None and plan.withheld:
+        # The figures are still charted, as a run chart with no limits, under the reason.
+        return SpcVerdict(
+            "unstable baseline", None, None, None, as_sentence(plan.withheld), plan,
+            _run_chart(plan, measure),
+        )  # fmt: skip
+    result = _run_spc(plan, measure, rules)
+    if result is None or not result.has_limits:
+        summary = "Too few points for SPC limits yet." if result is None else result.describe()
+        return SpcVerdict("too few points", None, None, None, summary, plan, result)
+    summary = result.describe()
+    note = as_sentence(plan.note) if plan is not None else ""
+    if note:
+        summary = f"{summary} {note}"
+    variation = _period_variation(result, window, result.variation)
+    return SpcVerdict(
+        "assessed", variation, result.variation, result.assurance, summary, plan, result
+    )
+
+
+_SEVERITY = (
+    "special_cause_concern",
+    "special_cause_improvement",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
+)
+
+
+def _period_variation(result: XmrResult, window: Window, latest: str | None) -> str | None:
+    """The SPC verdict over the reporting period: any concern in it, else any improvement."""
+    points = result.points
+    index = pd.DatetimeIndex(points.index)
+    months = index.year * 12 + index.month - 1
+    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    types = set(inside["point_type"])
+    for kind in _SEVERITY:
+        if kind in types:
+            return kind
+    return latest

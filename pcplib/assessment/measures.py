@@ -27,10 +27,11 @@ from pcplib.assessment.figures import (
 )
 from pcplib.assessment.limits import (
     SpcPlan,
+    SpcVerdict,
+    assess_spc,
     describe_limits_period,
     judge_target_on_year,
     measure_seasonality,
-    plan_spc,
 )
 from pcplib.assessment.scope import (
     check_spc_rules,
@@ -47,15 +48,14 @@ from pcplib.assessment.targets import (
     Rating,
     TargetForPeriod,
     compute_target_for_period,
+    describe_target_record,
     rate_measure,
 )
-from pcplib.assessment.thresholds import CONSISTENT_RUN, IMPROVEMENT
 from pcplib.data import AGGREGATIONS
-from pcplib.labels import as_sentence, format_figure, is_missing, label_period_start
+from pcplib.labels import format_figure, is_missing, label_period_start
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-    from pcplib.spc import XmrResult
 
 PER_PERIOD = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
 COMPARISON_BASES = ("same quarter last year", "previous year")
@@ -97,6 +97,7 @@ __all__ = [
     "SPC_STATUSES",
     "aggregation_of",
     "judge_like_for_like",
+    "regular_frame",
     "regular_series",
     "summarise_measure",
     "summarise_measures",
@@ -215,45 +216,6 @@ def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:
     return f"{label}: no data"
 
 
-def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
-    from pcplib.spc import xmr
-
-    if plan is None or plan.withheld or plan.series.notna().sum() < 2:
-        return None
-    target = measure.get("target")
-    k = plan.baseline_points
-    try:
-        return xmr(
-            plan.series,
-            improvement=IMPROVEMENT[str(measure["good_direction"])],
-            target=None if is_missing(target) else float(target),
-            rules=rules,
-            baseline_points=k if k >= 12 and k < len(plan.series) else None,
-            rebase_at=list(plan.rebase_at) or None,
-        )
-    except ValueError:
-        # A series SPC cannot analyse (e.g. no two adjacent points) is reported as unjudged.
-        return None
-
-
-def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
-    """A run chart (no limits) of the plan's series, for a measure whose SPC is withheld."""
-    from pcplib.spc import xmr
-
-    points = int(plan.series.notna().sum())
-    if points < 2:
-        return None
-    try:
-        return xmr(
-            plan.series,
-            improvement=IMPROVEMENT[str(measure["good_direction"])],
-            rules="mdc",
-            min_points=points + 1,
-        )
-    except ValueError:
-        return None
-
-
 def _quality(
     series: pd.DataFrame, current: pd.DataFrame, frequency: str, end: int, plan: SpcPlan | None
 ) -> str:
@@ -284,38 +246,6 @@ class _Rows:
     history: pd.DataFrame
 
 
-@dataclass(frozen=True)
-class SpcVerdict:
-    """What SPC says of a measure over the reporting period.
-
-    Attributes
-    ----------
-    status : str
-        One of :data:`SPC_STATUSES`.
-    variation : str or None
-        The verdict over the reporting period: a concern when any point of the period
-        signals concern, else an improvement when any does, else the latest point's type.
-    latest : str or None
-        The latest point's type (what the chart's last point shows).
-    assurance : str or None
-        The SPC assurance code.
-    summary : str
-        The sentence for the chart.
-    plan : SpcPlan or None
-        The plan (None without SPC).
-    result : XmrResult or None
-        The analysis.
-    """
-
-    status: str
-    variation: str | None
-    latest: str | None
-    assurance: str | None
-    summary: str
-    plan: SpcPlan | None
-    result: XmrResult | None
-
-
 def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows:
     """The measure's observations up to the reporting period's last month, in its shapes."""
     series = get_series(dataset, measure["measure_id"])
@@ -325,11 +255,11 @@ def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows
     present = current_def[current_def["value"].notna()]
     frequency = str(measure["frequency"])
     regular = regular_series(current_def, frequency)
-    history = _regular_frame(current_def, frequency)
+    history = regular_frame(current_def, frequency)
     return _Rows(series, current_def, present, regular, history)
 
 
-def _regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
+def regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
     """Value, numerator and denominator on a regular calendar (the tests' history)."""
     columns = [c for c in ("value", "numerator", "denominator") if c in current.columns]
     frame = current.set_index("period_start")[columns].astype(float)
@@ -342,55 +272,6 @@ def _regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
     step = FREQUENCY_MONTHS[frequency]
     full = pd.date_range(frame.index.min(), frame.index.max(), freq=f"{step}MS")
     return frame.reindex(full)
-
-
-def assess_spc(
-    rows: _Rows, measure: Mapping[str, Any], rules: str | None, figures: Figures
-) -> SpcVerdict:
-    """Run SPC on a stable baseline and read its verdict over the whole reporting period."""
-    if rules is None:
-        return SpcVerdict("not assessed", None, None, None, "SPC not assessed in this report.",
-                          None, None)  # fmt: skip
-    plan = plan_spc(rows.regular, measure)
-    if plan is not None and plan.withheld:
-        # The figures are still charted, as a run chart with no limits, under the reason.
-        return SpcVerdict(
-            "unstable baseline", None, None, None, as_sentence(plan.withheld), plan,
-            _run_chart(plan, measure),
-        )  # fmt: skip
-    result = _run_spc(plan, measure, rules)
-    if result is None or not result.has_limits:
-        summary = "Too few points for SPC limits yet." if result is None else result.describe()
-        return SpcVerdict("too few points", None, None, None, summary, plan, result)
-    summary = result.describe()
-    note = as_sentence(plan.note) if plan is not None else ""
-    if note:
-        summary = f"{summary} {note}"
-    variation = _period_variation(result, figures.current, result.variation)
-    return SpcVerdict(
-        "assessed", variation, result.variation, result.assurance, summary, plan, result
-    )
-
-
-_SEVERITY = (
-    "special_cause_concern",
-    "special_cause_improvement",
-    "special_cause_neutral_high",
-    "special_cause_neutral_low",
-)
-
-
-def _period_variation(result: XmrResult, window: Window, latest: str | None) -> str | None:
-    """The SPC verdict over the reporting period: any concern in it, else any improvement."""
-    points = result.points
-    index = pd.DatetimeIndex(points.index)
-    months = index.year * 12 + index.month - 1
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
-    types = set(inside["point_type"])
-    for kind in _SEVERITY:
-        if kind in types:
-            return kind
-    return latest
 
 
 @dataclass(frozen=True)
@@ -463,61 +344,6 @@ def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
     return "none", ""
 
 
-def describe_target_record(
-    rows: _Rows, measure: Mapping[str, Any], target: TargetForPeriod, since: str
-) -> str:
-    """How often each period met a flat target, in words that match the count.
-
-    Parameters
-    ----------
-    rows : _Rows
-        The measure's rows.
-    measure : mapping
-        Its catalogue row (``frequency``, ``good_direction``).
-    target : TargetForPeriod
-        The target (a trajectory or a seasonal target judged on the year has no
-        per-period record: empty string).
-    since : str
-        The first month counted (``YYYY-MM``; the SPC limits' start), or empty for all.
-
-    Returns
-    -------
-    str
-        "consistently met: every month since April 2025" when the latest
-        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more periods all met it,
-        "consistently missed: every quarter since ..." likewise, else "met in 1 of 26
-        quarters".
-    """
-    good = str(measure["good_direction"])
-    if target.per_period is None or target.basis != "target" or target.on_year:
-        return ""
-    if good not in ("higher", "lower"):
-        return ""
-    values = rows.regular.dropna()
-    if since:
-        values = values[values.index >= pd.Timestamp(since + "-01")]
-    if values.empty:
-        return ""
-    goal = float(target.per_period)
-    met = (values >= goal) if good == "higher" else (values <= goal)
-    frequency = str(measure["frequency"])
-    unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
-    last = bool(met.iloc[-1])
-    run = 0
-    for flag in reversed(met.tolist()):
-        if bool(flag) != last:
-            break
-        run += 1
-    if run >= CONSISTENT_RUN:
-        start = values.index[len(values) - run]
-        word = "met" if last else "missed"
-        since_words = label_period_start(start, frequency)
-        if run == len(values):
-            return f"consistently {word}: every {unit} ({run} of {run}) since {since_words}"
-        return f"consistently {word}: every {unit} since {since_words} ({run} in a row)"
-    return f"met in {int(met.sum())} of {len(values)} {unit}s"
-
-
 def _rating_inputs(figures: Figures, target: TargetForPeriod) -> float | None:
     return figures.year_ending.value if target.on_year else figures.current.value
 
@@ -532,7 +358,7 @@ def _summarise_measure(
     rows = select_rows(dataset, measure, end)
     figures = compute_figures(rows.current, measure, end)
     changes = compare_figures(figures, rows, measure)
-    spc = assess_spc(rows, measure, spc_rules, figures)
+    spc = assess_spc(rows.regular, measure, spc_rules, figures.current)
     indices = (
         spc.plan.indices if spc.plan is not None else measure_seasonality(rows.regular, measure)
     )
@@ -556,7 +382,7 @@ def _summarise_measure(
         spc_limits_from=limits_from,
         spc_limits_to=limits_to,
         worsening=worsening,
-        target_record=describe_target_record(rows, measure, target, limits_from),
+        target_record=describe_target_record(rows.regular, measure, target, limits_from),
         margin_of_error=_margin(figures.current, unit, measure),
         quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
     )

@@ -37,12 +37,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from pcplib import rag
 from pcplib.assessment.figures import FREQUENCY_MONTHS, Figures, month_number
-from pcplib.assessment.thresholds import RAG_TOLERANCE, WEAK_EVIDENCE
-from pcplib.labels import is_missing
+from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE, WEAK_EVIDENCE
+from pcplib.labels import is_missing, label_period_start
 
-__all__ = ["Rating", "TargetForPeriod", "compute_target_for_period", "rate_measure"]
+__all__ = [
+    "Rating",
+    "TargetForPeriod",
+    "compute_target_for_period",
+    "describe_target_record",
+    "rate_measure",
+]
 
 
 @dataclass(frozen=True)
@@ -276,3 +284,58 @@ def rate_measure(
 def periods_in(frequency: str, months: int) -> int:
     """How many periods of a frequency fit in a number of months (at least one)."""
     return max(1, months // FREQUENCY_MONTHS[frequency])
+
+
+def describe_target_record(
+    regular: pd.Series, measure: Mapping[str, Any], target: TargetForPeriod, since: str
+) -> str:
+    """How often each period met a flat target, in words that match the count.
+
+    Parameters
+    ----------
+    regular : pandas.Series
+        The measure's values on a regular calendar (gaps NaN).
+    measure : mapping
+        Its catalogue row (``frequency``, ``good_direction``).
+    target : TargetForPeriod
+        The target (a trajectory or a seasonal target judged on the year has no
+        per-period record: empty string).
+    since : str
+        The first month counted (``YYYY-MM``; the SPC limits' start), or empty for all.
+
+    Returns
+    -------
+    str
+        "consistently met: every month since April 2025" when the latest
+        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more periods all met it,
+        "consistently missed: every quarter since ..." likewise, else "met in 1 of 26
+        quarters".
+    """
+    good = str(measure["good_direction"])
+    if target.per_period is None or target.basis != "target" or target.on_year:
+        return ""
+    if good not in ("higher", "lower"):
+        return ""
+    values = regular.dropna()
+    if since:
+        values = values[values.index >= pd.Timestamp(since + "-01")]
+    if values.empty:
+        return ""
+    goal = float(target.per_period)
+    met = (values >= goal) if good == "higher" else (values <= goal)
+    frequency = str(measure["frequency"])
+    unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+    last = bool(met.iloc[-1])
+    run = 0
+    for flag in reversed(met.tolist()):
+        if bool(flag) != last:
+            break
+        run += 1
+    if run >= CONSISTENT_RUN:
+        start = values.index[len(values) - run]
+        word = "met" if last else "missed"
+        since_words = label_period_start(start, frequency)
+        if run == len(values):
+            return f"consistently {word}: every {unit} ({run} of {run}) since {since_words}"
+        return f"consistently {word}: every {unit} since {since_words} ({run} in a row)"
+    return f"met in {int(met.sum())} of {len(values)} {unit}s"
