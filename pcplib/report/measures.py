@@ -148,7 +148,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str) -> str:
         year_ending, previous = format_figures([r["year_ending"], r["previous_year"]], unit)
         baseline, latest = format_figures([r["baseline"], r["year_ending"]], unit)
         spc_words = describe_variation(r["spc_status"], r["spc_variation"])
-        if r["spc_status"] == "assessed":
+        if r.get("assurance_words"):
+            spc_words = f"{spc_words}. {r['assurance_words']}"
+        elif r["spc_status"] == "assessed":
             assurance = describe_assurance(
                 r["spc_status"], r["spc_assurance"], not is_missing(r["target"])
             )
@@ -208,6 +210,7 @@ def format_overall_rag(summary: StrategySummary) -> str:
         f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
         f"{rag.format_rag_html(summary.overall_rag)}</p>"
         f"<p>{esc(summary.overall_explanation)}</p>"
+        + (f"<p><strong>{esc(summary.rating_note)}</strong></p>" if summary.rating_note else "")
     )
 
 
