@@ -10,11 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    pass
-from pcplib.labels import format_value
+from typing import Any
 
 
 def esc(value: Any) -> str:
@@ -77,11 +73,6 @@ def with_note(main_html: str, note: Any) -> str:
     return f'{main_html}<br><span class="small">{esc(note)}</span>'
 
 
-def value_cell(value: Any, unit: str, label: Any) -> str:
-    """A formatted value with its label (such as the period) in small print."""
-    return with_note(esc(format_value(value, unit)), label)
-
-
 def arrow_cell(arrow: Any, text: Any, note: Any) -> str:
     """A direction arrow (hidden from screen readers, which read ``text``) and a note."""
     return with_note(f'<span aria-hidden="true">{esc(arrow)}</span> {esc(text)}', note)
@@ -104,10 +95,3 @@ def meta_list(facts: Iterable[tuple[str, Any]]) -> str:
 def notice(text_html: str, cls: str = "notice") -> str:
     """A note panel (``role="note"``) around HTML already escaped."""
     return f'<div class="{cls}" role="note">{text_html}</div>'
-
-
-def list_or(items: Sequence[str], empty: str) -> str:
-    """An escaped list of the items, or a paragraph saying ``empty`` when there are none."""
-    if not items:
-        return f"<p>{esc(empty)}</p>"
-    return bullets(items)

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from pcplib import periods, rag
-
-if TYPE_CHECKING:
-    pass
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import format_figures, is_missing, month_words, plural
