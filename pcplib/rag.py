@@ -2,14 +2,13 @@
 
 Ratings are words first: ``Green``, ``Amber``, ``Red`` and ``Grey`` (no target
 or no data), plus ``Amber/Green`` and ``Amber/Red`` on the five-point
-delivery-confidence scale. Colour only ever accompanies the word
-(``format_rag_html``); every colour pair has a text contrast of at least 4.5:1.
+delivery-confidence scale. The report floor colours them
+(:func:`pcplib.report.html.format_rag_html`), never without the word.
 The rules are set out for reviewers in ``docs/methodology.md``.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import numbers
 from collections.abc import Iterable
@@ -21,12 +20,10 @@ from pcplib.metrics import GOOD_DIRECTIONS
 __all__ = [
     "DELIVERY_SCALE",
     "DELIVERY_THRESHOLDS",
-    "RAG_COLOURS",
     "RATINGS",
     "STATUSES",
     "DeliveryConfidence",
     "delivery_confidence",
-    "format_rag_html",
     "normalise_rating",
     "rag_against_target",
     "roll_up",
@@ -45,16 +42,6 @@ DELIVERY_THRESHOLDS: tuple[tuple[float, str], ...] = (
     (25.0, "Amber/Red"),
     (0.0, "Red"),
 )
-
-# GOV.UK design system palette; text colours chosen for contrast >= 4.5:1 (WCAG 2.2 AA).
-RAG_COLOURS: dict[str, dict[str, str]] = {
-    "Green": {"background": "#00703c", "text": "#ffffff"},
-    "Amber/Green": {"background": "#85994b", "text": "#0b0c0c"},
-    "Amber": {"background": "#ffdd00", "text": "#0b0c0c"},
-    "Amber/Red": {"background": "#f47738", "text": "#0b0c0c"},
-    "Red": {"background": "#d4351c", "text": "#ffffff"},
-    "Grey": {"background": "#505a5f", "text": "#ffffff"},
-}
 
 _ALIASES: dict[str, str] = {r.lower(): r for r in RATINGS}
 # Seed 004's Table One writes "Yellow" where its dashboards say "Amber".
@@ -307,34 +294,4 @@ def roll_up(ratings: Iterable[str], method: str = "worst") -> tuple[str, str]:
     return rating, (
         f"{rating}: the mean score of {len(rated)} {noun} ({_count_text(rated)}) is {mean:.2f} "
         f"on a scale of {scale}, rounded to the nearest rating (a tie to the worse){grey_text}."
-    )
-
-
-def format_rag_html(rating: str) -> str:
-    """Return an accessible HTML badge for a rating: the word, coloured.
-
-    Parameters
-    ----------
-    rating : str
-        A rating word (any letter case; ``Yellow`` reads as Amber).
-
-    Returns
-    -------
-    str
-        Such as ``<span class="rag rag-green" style="background-color:#00703c;
-        color:#ffffff">Green</span>``; the word is always present, so colour is
-        never the only carrier of the rating.
-
-    Raises
-    ------
-    ValueError
-        If ``rating`` is not a rating word.
-    """
-    word = normalise_rating(rating)
-    colours = RAG_COLOURS[word]
-    slug = word.lower().replace("/", "-")
-    return (
-        f'<span class="rag rag-{slug}" style="background-color:{colours["background"]};'
-        f'color:{colours["text"]};padding:0 0.3em;border-radius:2px">'
-        f"{html.escape(word)}</span>"
     )
