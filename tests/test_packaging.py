@@ -115,3 +115,12 @@ def test_every_imported_package_is_declared(repo_root: Path) -> None:
         if not {normalise_name(d) for d in providers.get(name, [name])} & declared
     }
     assert not undeclared, f"imported by pcplib but not declared in pyproject.toml: {undeclared}"
+
+
+def test_changelog_has_one_section_per_kind_per_release(repo_root: Path) -> None:
+    text = (repo_root / "CHANGELOG.md").read_text(encoding="utf-8")
+    for release in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
+        kinds = re.findall(r"^### (.+)$", release, flags=re.MULTILINE)
+        heading = release.splitlines()[0]
+        assert len(kinds) == len(set(kinds)), f"{heading}: a kind twice in {kinds}"
+        assert set(kinds) <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
