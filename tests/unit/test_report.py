@@ -779,7 +779,7 @@ def esc_text(text: str) -> str:
 
 
 def test_forward_plan_table(sample, repo_root):
-    from pcplib.forward_plan import load_forward_plan
+    from pcplib.data.forward_plan import load_forward_plan
 
     plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
     html = report.format_forward_plan(sample, plan.slots, after="2026-09", limit=3)
