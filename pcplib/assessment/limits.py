@@ -26,7 +26,8 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
   real change still is. ``seasonal = no`` switches it off.
 - **Limits only from a stable baseline.** A baseline that is itself out of control (a
   special cause inside it judged against its own limits: a run or a trend of
-  :data:`~pcplib.assessment.thresholds.BASELINE_RUN` points, a point beyond the limits; or a straight-line trend with p below
+  :data:`~pcplib.assessment.thresholds.BASELINE_RUN` points, a point beyond the
+  limits; or a straight-line trend with p below
   :data:`~pcplib.assessment.thresholds.BASELINE_TREND_P`) is not used as it stands:
   the latest stable period of at least
   :data:`~pcplib.assessment.thresholds.STABLE_MIN_POINTS` points ending with it sets
