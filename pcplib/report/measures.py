@@ -45,6 +45,12 @@ def _target_cell(r: dict) -> str:
     return target
 
 
+def _margin_text(r: dict) -> str:
+    """A survey estimate's 95% margin of error, to print beside it (empty otherwise)."""
+    margin = r.get("margin_of_error")
+    return "" if is_missing(margin) else f" (± {margin:.1f} pp)"
+
+
 def _name_cell(r: dict) -> str:
     name = esc(r["measure_name"])
     if r.get("visibility") == "restricted":
@@ -103,7 +109,7 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
         rows.append(
             [
                 _name_cell(r),
-                with_note(esc(current), r["current_label"]),
+                with_note(esc(current + _margin_text(r)), r["current_label"]),
                 with_note(
                     f"{esc(last_year)}<br>"
                     + arrow_cell(r["arrow"], r["change"], _direction_note(r)),

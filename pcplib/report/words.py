@@ -71,7 +71,7 @@ VARIATION_WORDS: dict[str | None, str] = {
 ASSURANCE_WORDS: dict[str | None, str] = {
     "consistent_pass": "Target consistently met",
     "consistent_fail": "Target consistently missed",
-    "inconsistent": "Target met in some periods and missed in others, by chance",
+    "inconsistent": "Target within the process limits: it may be met or missed by chance",
 }
 
 RAG_BASIS_WORDS = {
