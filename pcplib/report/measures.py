@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import rag
+from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -43,6 +43,12 @@ def _target_cell(r: dict) -> str:
     if r["target_note"]:
         target = with_note(target, r["target_note"])
     return target
+
+
+def _margin_text(r: dict) -> str:
+    """A survey estimate's 95% margin of error, to print beside it (empty otherwise)."""
+    margin = r.get("margin_of_error")
+    return "" if is_missing(margin) else f" (± {margin:.1f} pp)"
 
 
 def _name_cell(r: dict) -> str:
@@ -103,14 +109,14 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
         rows.append(
             [
                 _name_cell(r),
-                with_note(esc(current), r["current_label"]),
+                with_note(esc(current + _margin_text(r)), r["current_label"]),
                 with_note(
                     f"{esc(last_year)}<br>"
                     + arrow_cell(r["arrow"], r["change"], _direction_note(r)),
                     r["last_year_label"],
                 ),
                 _target_cell(r),
-                with_note(rag.format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
+                with_note(format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
                 f"<strong>{esc(as_sentence(r['assessment']).rstrip('.'))}</strong>. "
                 f"{esc(r['sentence'])}",
             ]
@@ -148,7 +154,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str) -> str:
         year_ending, previous = format_figures([r["year_ending"], r["previous_year"]], unit)
         baseline, latest = format_figures([r["baseline"], r["year_ending"]], unit)
         spc_words = describe_variation(r["spc_status"], r["spc_variation"])
-        if r["spc_status"] == "assessed":
+        if r.get("assurance_words"):
+            spc_words = f"{spc_words}. {r['assurance_words']}"
+        elif r["spc_status"] == "assessed":
             assurance = describe_assurance(
                 r["spc_status"], r["spc_assurance"], not is_missing(r["target"])
             )
@@ -206,8 +214,9 @@ def format_overall_rag(summary: StrategySummary) -> str:
     """
     return (
         f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
-        f"{rag.format_rag_html(summary.overall_rag)}</p>"
+        f"{format_rag_html(summary.overall_rag)}</p>"
         f"<p>{esc(summary.overall_explanation)}</p>"
+        + (f"<p><strong>{esc(summary.rating_note)}</strong></p>" if summary.rating_note else "")
     )
 
 
