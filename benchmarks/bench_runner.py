@@ -219,7 +219,7 @@ def main() -> int:
         parallel = time_pcp_run(scratch / "b", "--all", *period, "--no-screenshots")
         print(f"(b) pcp run --all (--jobs {default_jobs}):             {parallel:7.1f} s")
         floors += [time_floor(code, n, cores) for _ in range(max(1, args.floor_samples // 2))]
-        floor = sorted(floors)[len(floors) // 2]
+        floor = sum(floors) / len(floors)
         print(
             f"(c) floor: {n} kernels started + report imports, {cores} at a time: {floor:.1f} s "
             f"(samples {', '.join(f'{f:.1f}' for f in floors)})"
