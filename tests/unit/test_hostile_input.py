@@ -1,0 +1,237 @@
+"""Hostile input: formulas never run, YAML cannot explode, a closed pipe is not a traceback.
+
+Each test is one kind of attack from docs/error-handling.md ("Hostile input").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from pcplib.data import load_dataset, validate_dataset
+from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan
+from pcplib.data.sources.police_uk import COUNT_COLUMNS, write_counts
+from pcplib.data.sources.returns_template import write_return_template
+from pcplib.run.judgements import write_judgements
+from pcplib.safe_yaml import MAX_YAML_BYTES, load_yaml_text
+from pcplib.spreadsheet_safety import neutralise_cell, neutralise_frame, neutralise_row
+
+TODAY = dt.date(2026, 11, 23)
+
+BOMB = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+@pytest.fixture
+def sample(tmp_path: Path, data_dir: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(data_dir, target, ignore=shutil.ignore_patterns("reference"))
+    return target
+
+
+@pytest.fixture
+def plan_path(repo_root: Path, data_dir: Path) -> Path:
+    for candidate in (data_dir / "forward_plan.yaml", repo_root / "params" / "forward_plan.yaml"):
+        if candidate.is_file():
+            return candidate
+    pytest.fail("no forward plan found in the sample")
+
+
+# --- formulas --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("=HYPERLINK(\"http://evil.example/\")", "'=HYPERLINK(\"http://evil.example/\")"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-2.5 pp", "'-2.5 pp"),
+        ("-3", "-3"),
+        ("+4.5", "+4.5"),
+        ("-1e3", "-1e3"),
+        ("Burglary", "Burglary"),
+        ("", ""),
+    ],
+)  # fmt: skip
+def test_text_a_spreadsheet_would_run_is_neutralised(text: str, expected: str) -> None:
+    assert neutralise_cell(text) == expected
+
+
+def test_numbers_and_missing_values_are_untouched() -> None:
+    assert neutralise_cell(-3.5) == -3.5
+    assert neutralise_cell(None) is None
+    row = neutralise_row(["=1", -2, float("nan"), "x"])
+    assert row[0] == "'=1" and row[1] == -2 and row[2] != row[2] and row[3] == "x"
+
+
+def test_neutralise_frame_keeps_numeric_columns_numeric() -> None:
+    frame = pd.DataFrame({"name": ["=1+1", "ok"], "value": [-3.0, 2.0], "=col": ["a", "b"]})
+    safe = neutralise_frame(frame)
+    assert list(safe["name"]) == ["'=1+1", "ok"]
+    assert list(safe["value"]) == [-3.0, 2.0]
+    assert list(safe.columns) == ["name", "value", "'=col"]
+    assert list(frame["name"]) == ["=1+1", "ok"], "the input frame is not changed"
+
+
+def test_judgements_csv_holds_no_formula(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "measure_name": ['=HYPERLINK("http://evil.example/","Click me")', "Burglary"],
+            "source": ["-2+3+cmd|' /C calc'!A0", "police.uk"],
+            "value": [-12.5, 3.0],
+        }
+    )
+    path = tmp_path / "judgements.csv"
+    write_judgements(frame, path)
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
+    assert rows[1][2] == "-12.5", "a real negative number stays a number"
+    assert rows[1][0].startswith("'=HYPERLINK")
+
+
+def test_police_uk_counts_csv_holds_no_formula(tmp_path: Path) -> None:
+    row = {column: "x" for column in COUNT_COLUMNS}
+    row.update({"local_authority": "=cmd|' /C calc'!A0", "crimes": 3})
+    path = write_counts(pd.DataFrame([row]), tmp_path / "counts.csv")
+    text = path.read_text(encoding="utf-8")
+    assert "'=cmd" in text
+    assert ",=cmd" not in text and not text.split("\n")[1].startswith("=")
+
+
+def test_returns_workbook_has_no_formula_from_input_text(
+    sample: Path, plan_path: Path, tmp_path: Path
+) -> None:
+    commitments = sample / "commitments" / "commitments.csv"
+    frame = pd.read_csv(commitments, dtype=str, keep_default_na=False)
+    dataset = load_dataset(sample, today=TODAY)
+    strategy = str(dataset.strategies["strategy_id"].iloc[0])
+    chosen = frame.index[frame["strategy_id"] == strategy]
+    assert len(chosen), "the first strategy has a commitment to poison"
+    frame.loc[chosen[0], "commitment"] = '=WEBSERVICE("http://evil.example/")'
+    frame.to_csv(commitments, index=False, lineterminator="\n")
+    measures = sample / "framework" / "measures.csv"
+    table = pd.read_csv(measures, dtype=str, keep_default_na=False)
+    first = table.index[table["strategy_id"] == strategy][0]
+    table.loc[first, "measure_name"] = "=1+1"
+    table.to_csv(measures, index=False, lineterminator="\n")
+
+    dataset = load_dataset(sample, today=TODAY)
+    plan = load_forward_plan(plan_path)
+    quarter = "2026/27 Q2"
+    out = write_return_template(
+        dataset, strategy, quarter, tmp_path / "r.xlsx", plan=plan, generated_at="2026-10-01"
+    )
+    workbook = load_workbook(out)
+    formulas = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
+    texts = [
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    assert any("WEBSERVICE" in text for text in texts), "the text is kept, as text"
+
+
+# --- YAML --------------------------------------------------------------------------------------
+
+
+def test_an_alias_bomb_is_refused_at_once() -> None:
+    with pytest.raises(yaml.YAMLError) as caught:
+        load_yaml_text(BOMB)
+    assert "anchors and aliases are not accepted" in str(caught.value)
+    assert caught.value.problem_mark.line == 0  # type: ignore[attr-defined]
+
+
+def test_a_plain_document_still_loads() -> None:
+    assert load_yaml_text("a: 1\nb: [x, y]\n") == {"a": 1, "b": ["x", "y"]}
+
+
+def test_an_oversized_document_is_refused() -> None:
+    with pytest.raises(yaml.YAMLError, match="at most"):
+        load_yaml_text("a: " + "x" * (MAX_YAML_BYTES + 1))
+
+
+def test_an_alias_bomb_in_dataset_yaml_is_one_line(sample: Path) -> None:
+    (sample / "dataset.yaml").write_text(BOMB, encoding="utf-8")
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    bomb = [line for line in found if "dataset.yaml" in line]
+    assert len(bomb) == 1 and "\n" not in bomb[0]
+    assert "aliases are not accepted" in bomb[0] and "row 1" in bomb[0]
+
+
+def test_an_alias_in_the_forward_plan_is_refused(tmp_path: Path, plan_path: Path) -> None:
+    text = plan_path.read_text(encoding="utf-8")
+    bad = tmp_path / "forward_plan.yaml"
+    bad.write_text(BOMB + text, encoding="utf-8")
+    with pytest.raises(ForwardPlanError, match="aliases are not accepted"):
+        load_forward_plan(bad)
+
+
+def test_an_alias_in_a_parameters_file_is_refused(tmp_path: Path, repo_root: Path) -> None:
+    from pcplib.data.parameter_files import check_parameter_files
+
+    folder = tmp_path / "strategies"
+    folder.mkdir()
+    (folder / "x.yaml").write_text("strategy: &s x\nslot: *s\n", encoding="utf-8")
+    problems = [str(p) for p in check_parameter_files(folder, ["strategy", "slot"], ["x"])]
+    assert any("aliases are not accepted" in p for p in problems), problems
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["validate"], ["plan"]])
+def test_a_closed_pipe_is_not_a_traceback(
+    command: list[str], repo_root: Path, sample: Path
+) -> None:
+    """``pcp validate | head -1``: the reader stops early; pcp stops quietly."""
+    (sample / "observations" / "observations.csv").write_text(
+        "not,the,header\n" + "x,y,z\n" * 5000, encoding="utf-8"
+    )
+    args = [*command, str(sample)] if command == ["validate"] else command
+    script = (
+        "import os, sys\n"
+        "r, w = os.pipe()\n"
+        "os.close(r)\n"
+        "os.dup2(w, 1)\n"
+        "from pcplib.cli import main\n"
+        f"raise SystemExit(main({args!r}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo_root, capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode in (0, 1), done.returncode
