@@ -235,3 +235,119 @@ def test_a_closed_pipe_is_not_a_traceback(
     assert "Traceback" not in done.stderr, done.stderr
     assert "BrokenPipe" not in done.stderr, done.stderr
     assert done.returncode in (0, 1), done.returncode
+
+
+# --- bounded work ------------------------------------------------------------------------------
+
+
+def test_a_framework_workbook_with_a_far_cell_is_refused_in_one_line(sample: Path) -> None:
+    from openpyxl import Workbook
+
+    csv_path = sample / "framework" / "missions.csv"
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Missions"
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append(list(row))
+    sheet["XFD1048576"] = "x"
+    book.save(csv_path.with_suffix(".xlsx"))
+    csv_path.unlink()
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    far = [line for line in found if "missions.xlsx" in line]
+    assert len(far) == 1, found
+    assert "sheet 'Missions' reaches XFD1048576" in far[0] and "\n" not in far[0]
+
+
+def test_a_return_with_a_far_cell_is_refused_before_it_is_read(
+    sample: Path, plan_path: Path, tmp_path: Path
+) -> None:
+    from pcplib.data.sources.returns_load import read_return
+
+    dataset = load_dataset(sample, today=TODAY)
+    strategy = str(dataset.strategies["strategy_id"].iloc[0])
+    out = write_return_template(
+        dataset,
+        strategy,
+        "2026/27 Q2",
+        tmp_path / "r.xlsx",
+        plan=load_forward_plan(plan_path),
+        generated_at="2026-10-01",
+    )
+    book = load_workbook(out)
+    book.worksheets[1]["XFD1048576"] = 5
+    book.save(out)
+    content, problems = read_return(out, dataset, today=TODAY)
+    assert content is None
+    assert len(problems) == 1
+    assert "XFD1048576" in str(problems[0]) and "at most 100 columns" in str(problems[0])
+
+
+def test_a_table_file_past_the_size_limit_is_refused(sample: Path, monkeypatch) -> None:
+    from pcplib.data import cells
+
+    monkeypatch.setattr(cells, "MAX_TABLE_BYTES", 1_048_576)
+    path = sample / "narrative" / "narrative.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("#" * 1_100_000)
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert any("a table file of at most 1 MiB" in line for line in found), found
+
+
+# --- values that make sense for their unit -------------------------------------------------------
+
+
+def _set_measure(sample: Path, **values: str) -> str:
+    """Set cells of the first measure whose unit matches ``values['unit']``; return its id."""
+    path = sample / "framework" / "measures.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    unit = values.pop("unit")
+    row = table.index[table["unit"] == unit][0]
+    for column, value in values.items():
+        table.loc[row, column] = value
+    table.to_csv(path, index=False, lineterminator="\n")
+    return str(table.loc[row, "measure_id"])
+
+
+@pytest.mark.parametrize(
+    ("unit", "values", "expected"),
+    [
+        ("percent", {"target": "150"}, "a target between 0 and 100"),
+        ("count", {"target": "-300"}, "a target of 0 or more"),
+        ("count", {"target": "10", "good_direction": "neutral"}, "no target: measure"),
+    ],
+)
+def test_a_target_that_makes_no_sense_for_its_unit_is_refused(
+    sample: Path, unit: str, values: dict[str, str], expected: str
+) -> None:
+    measure = _set_measure(sample, unit=unit, **values)
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    hits = [line for line in found if expected in line]
+    assert len(hits) == 1, found
+    assert "measures.csv" in hits[0] and "target" in hits[0] and measure in hits[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "expected"),
+    [
+        (0.35, "0%", 35),
+        (0.355, "0.0%", 35.5),
+        (0.35, "General", 0.35),
+        (35, "0", 35),
+        ("35%", "@", "35%"),
+        (True, "0%", True),
+        (None, "0%", None),
+    ],
+)
+def test_a_return_cell_shown_as_a_percentage_reads_as_that_percentage(
+    value: object, number_format: str, expected: object
+) -> None:
+    from openpyxl import Workbook
+
+    from pcplib.data.sources.returns_load import read_shown_number
+
+    cell = Workbook().active["A1"]
+    cell.value = value
+    cell.number_format = number_format
+    assert read_shown_number(cell) == expected
