@@ -351,3 +351,55 @@ def test_a_return_cell_shown_as_a_percentage_reads_as_that_percentage(
     cell.value = value
     cell.number_format = number_format
     assert read_shown_number(cell) == expected
+
+
+# --- restricted means restricted ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "np-abstraction-hours rose to 5,555",
+        "NP_ABSTRACTION_HOURS rose",
+        "the np abstraction hours figure",
+        "Neighbourhood  officer hours\nabstracted to other duties",
+        "<b>Neighbourhood officer hours</b> abstracted to other duties",
+        "Ｎｅｉｇｈｂｏｕｒｈｏｏｄ officer hours abstracted to other duties",
+        "Neighbourhood\u200b officer hours abstracted to other duties",
+    ],
+)
+def test_every_spelling_of_a_restricted_measure_is_found(text: str) -> None:
+    from pcplib.assessment.scope import find_restricted_mentions, normalise_for_matching
+
+    terms = [
+        normalise_for_matching("np-abstraction-hours"),
+        normalise_for_matching("Neighbourhood officer hours abstracted to other duties"),
+    ]
+    assert find_restricted_mentions(text, terms)
+
+
+def test_words_that_only_contain_a_term_are_not_mistaken_for_it() -> None:
+    from pcplib.assessment.scope import find_restricted_mentions, normalise_for_matching
+
+    assert not find_restricted_mentions(
+        "overtimes and spends", [normalise_for_matching("overtime")]
+    )
+
+
+def test_the_last_gate_searches_public_reports_only(sample: Path, tmp_path: Path) -> None:
+    from pcplib.run.jobs import Job, RunPlan
+    from pcplib.run.public_check import find_public_leaks
+
+    dataset = load_dataset(sample, today=TODAY)
+    restricted = dataset.measures[dataset.measures["visibility"] == "restricted"]
+    secret = str(restricted["measure_id"].iloc[0]).upper().replace("-", " ")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "public-quarterly.html").write_text(f"<p>{secret}</p>", encoding="utf-8")
+    (staging / "board.html").write_text(f"<p>{secret}</p>", encoding="utf-8")
+    public = Job("public-quarterly", "public_quarterly", {}, "Public")
+    board = Job("board", "delivery_strategy", {"audience": "cgb"}, "Board")
+    plan = RunPlan(folder="x", heading="x", jobs=(public, board), slot=None, period_end=None)
+    leaks = find_public_leaks(staging, plan, dataset)
+    assert [leak.file for leak in leaks] == ["public-quarterly.html"]
+    assert "restricted measure" in str(leaks[0])
