@@ -39,7 +39,7 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -502,11 +502,6 @@ def describe_limits_period(plan: SpcPlan | None, frequency: str) -> tuple[str, s
         f"{first:%Y-%m}",
         f"{last_month // 12:04d}-{last_month % 12 + 1:02d}",
     )
-
-
-def list_seasons(indices: Mapping[int, float]) -> Sequence[tuple[int, float]]:
-    """The seasonal indices in calendar order, for tables and tests."""
-    return sorted(indices.items())
 
 
 # --- the SPC verdict of a measure over its reporting period ---------------------------

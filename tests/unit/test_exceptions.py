@@ -14,8 +14,8 @@ from pcplib.assessment.exceptions import (
     HIGH_RISK_SCORE,
     list_exceptions,
     list_improvements,
-    list_new_high_risks,
 )
+from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.data import Dataset, load_dataset
 from pcplib.report.summary import format_board_summary
