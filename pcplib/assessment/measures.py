@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import metrics, periods
+from pcplib import metrics
 from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
 from pcplib.assessment.figures import (
     FREQUENCY_MONTHS,
@@ -112,12 +112,6 @@ def rows_in_period(rows: pd.DataFrame, start: pd.Timestamp, stop: pd.Timestamp) 
 def has_previous_definition(series: pd.DataFrame, start: pd.Timestamp, stop: pd.Timestamp) -> bool:
     """Whether a measure has figures under its previous definition within a period."""
     return not rows_in_period(series[series["definition"] == "previous"], start, stop).empty
-
-
-def mean_value(rows: pd.DataFrame) -> float | None:
-    """The mean of the rows' values, or None when none has a value."""
-    values = rows["value"].dropna()
-    return float(values.mean()) if not values.empty else None
 
 
 def aggregation_of(measure: Mapping[str, Any]) -> str:
@@ -366,14 +360,14 @@ def _summarise_measure(
         figures, measure, end, seasonal=judge_target_on_year(indices)
     )
     worsening, worsening_reason = weigh_worsening(changes, good)
-    tested = changes.quarter_evidence.verdict not in ("not tested",)
+    tested = any(
+        evidence.verdict != "not tested"
+        for evidence in (changes.quarter_evidence, changes.year_evidence)
+    )
     rating = rate_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
     )  # fmt: skip
-    if rating.rag == "Grey" and figures.current.value is None:
-        rating = rate_measure(None, target, good, spc.variation, worsening=worsening,
-                              worsening_reason=worsening_reason)  # fmt: skip
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )
@@ -578,8 +572,3 @@ def summarise_measures(
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
     columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def label_quarter_of(period_end: str) -> str:
-    """The financial quarter a ``YYYY-MM`` month falls in (``"2026/27 Q2"``)."""
-    return periods.label_quarter(parse_month_param(period_end, "period_end").to_timestamp())

@@ -29,7 +29,7 @@ from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
-from pcplib.labels import format_figure, format_figures, month_words, plural
+from pcplib.labels import format_figure, format_figures, month_words
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -38,9 +38,7 @@ __all__ = [
     "PUBLIC_GROUPS",
     "PublicQuarter",
     "count_public_groups",
-    "describe_measure_for_public",
     "group_for_public",
-    "split_public_measures",
     "summarise_public_quarter",
     "tabulate_public_quarter",
     "write_public_sentence",
@@ -56,11 +54,6 @@ _GROUP_OF_ASSESSMENT = {
     "no good direction": "trend",
     "not assessed": "no figure",
 }
-
-
-def describe_measure_for_public(m: Mapping[str, Any]) -> str:
-    """One plain-English sentence on a measure for residents: its name and what it shows."""
-    return f"{m['measure_name']}: {write_public_sentence(m)}"
 
 
 def group_for_public(row: Mapping[str, Any]) -> str:
@@ -172,31 +165,6 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
         if targeted:
             parts.append(_target_words(row))
     return " ".join(parts)
-
-
-def split_public_measures(summary: StrategySummary) -> tuple[list[str], list[str]]:
-    """Split a strategy's public measures into achieved and needing attention.
-
-    A measure is achieved when its assessment is *on track* or *improving*, and needs
-    attention when it is *needs attention* (the Board's own assessment, so the two
-    reports never disagree); delivered commitments and those at risk or off track are
-    added as a sentence each.
-    """
-    achieved, attention = [], []
-    for r in summary.measures.to_dict("records"):
-        if not r["has_data"]:
-            continue
-        if r["assessment"] in ("on track", "improving"):
-            achieved.append(describe_measure_for_public(r))
-        elif r["assessment"] == "needs attention":
-            attention.append(describe_measure_for_public(r))
-    counts = summary.delivery.counts
-    if counts.get("complete"):
-        achieved.append(f"{plural(counts['complete'], 'commitment')} in the plan delivered.")
-    stuck = counts.get("at risk", 0) + counts.get("off track", 0)
-    if stuck:
-        attention.append(f"{plural(stuck, 'commitment')} at risk of not being delivered on time.")
-    return achieved, attention
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pcplib import rag
+from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -48,7 +49,7 @@ def format_commitments(
     counts = summarise_commitments(dataset, strategy_id)
     parts = [
         f"<p><strong>Projected delivery confidence:</strong> "
-        f"{rag.format_rag_html(confidence.rating)} ({confidence.percent:.0f}% complete or "
+        f"{format_rag_html(confidence.rating)} ({confidence.percent:.0f}% complete or "
         f"on track)</p><p>{esc(confidence.explanation)}</p>",
         build_table(
             ["Status", "Commitments"],

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
-from pcplib import periods, rag
-
-if TYPE_CHECKING:
-    pass
+from pcplib import periods
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import format_figures, is_missing, month_words, plural
-from pcplib.report.html import build_table, esc, with_note, wrap_table_rows
+from pcplib.report.html import build_table, esc, format_rag_html, with_note, wrap_table_rows
 
 
 def format_plan_overview_caption(period_end: str) -> str:
@@ -104,11 +99,10 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
             first = group.iloc[0]
             ratings.append(str(first["current_rag"]))
             if is_missing(first["projected_delivery"]):
-                delivery = rag.format_rag_html("Grey") + " no commitments"
+                delivery = format_rag_html("Grey") + " no commitments"
             else:
                 delivery = with_note(
-                    f"{rag.format_rag_html(first['delivery_rag'])} "
-                    f"{first['projected_delivery']:.0f}%",
+                    f"{format_rag_html(first['delivery_rag'])} {first['projected_delivery']:.0f}%",
                     f"of {plural(int(first['commitments']), 'commitment')}",
                 )
             measures = [m for m in group.to_dict("records") if m["measure_name"]]
@@ -121,7 +115,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
             )
             rows.append(
                 f'<tr><th scope="row">{esc(first["strategy_name"])}</th>'
-                f"<td>{rag.format_rag_html(first['current_rag'])}</td>"
+                f"<td>{format_rag_html(first['current_rag'])}</td>"
                 f"<td>{listed}</td><td>{delivery}</td></tr>"
             )
         # The ratings' count goes in the caption, so a mission takes at most one screen.
@@ -198,7 +192,7 @@ def format_table_one(rebuilt: pd.DataFrame, caption: str) -> str:
             [
                 esc(r["theme"]),
                 esc(r.get("commitments", "")),
-                rag.format_rag_html(published_rag)
+                format_rag_html(published_rag)
                 + (" (published as Yellow)" if published_rag == "Yellow" else ""),
                 esc(r["measure"]),
                 baseline,

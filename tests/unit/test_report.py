@@ -594,10 +594,14 @@ def test_list_data_quality_notes(tiny):
 
 def test_build_provenance_lists_files_and_method(tiny):
     html = report.build_provenance(
-        tiny, spc_rules="mdc", sources=["Test source", "<b>x</b>"], parameters={"a": "b"}
+        tiny,
+        code_version="0123abc",
+        spc_rules="mdc",
+        sources=["Test source", "<b>x</b>"],
+        parameters={"a": "b"},
     )
     assert "framework/measures.csv" in html and "ab" * 32 in html
-    assert "pcplib version" in html and "git commit" in html
+    assert "pcplib version" in html and "git commit" in html and "<dd>0123abc</dd>" in html
     assert "SPC rule set" in html and "mdc" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     # The method note states the rules the judgements follow, as rebuilt.
