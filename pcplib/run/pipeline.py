@@ -52,6 +52,7 @@ from pcplib.run import (
     manifest,
     pictures,
     plans,
+    public_check,
     publish,
     render,
     runtime,
@@ -419,6 +420,14 @@ def build_and_publish(
             judgements_frame,
             screenshots=screenshots,
         )
+        # Gate: public outputs must not name a restricted measure.
+        leaks = public_check.find_public_leaks(staging, plan, dataset)
+        if leaks:
+            for leak in leaks:
+                logger.error("%s", leak)
+            stop_log(handlers)
+            handlers = []
+            return refuse_public_leaks(leaks, staging, destination, console)
         stages["publishing"] = time.perf_counter() - step
         logger.info("run stages: %s", timing.format_stages(stages))
         logger.info("publishing %s", destination)
@@ -619,6 +628,39 @@ def publish_failed_run(
     console.print(
         f"[bold red]{len(failed)} report(s) failed.[/bold red] The last good outputs "
         f"in {destination} are unchanged; failed notebooks and the log are in {target}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return EXIT_FAILED
+
+
+def refuse_public_leaks(
+    leaks: list[str], staging: Path, destination: Path, console: Console
+) -> int:
+    """Keep a run whose public outputs name a restricted measure in ``_failed/``, and say so.
+
+    Parameters
+    ----------
+    leaks : list of str
+        What was found, one line each.
+    staging : Path
+        The temporary folder (its log already closed).
+    destination : Path
+        The published folder, left unchanged.
+    console : rich.console.Console
+        Where to say it.
+
+    Returns
+    -------
+    int
+        1.
+    """
+    target = publish.publish_failures(staging, destination, [])
+    more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
+    console.print(
+        f"[bold red]Not published:[/bold red] {leaks[0]}{more}; public outputs must "
+        f"not name a restricted measure. {destination} is unchanged; the outputs and "
+        f"log are in {target}",
         highlight=False,
         soft_wrap=True,
     )
