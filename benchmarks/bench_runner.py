@@ -41,7 +41,7 @@ TIMESTAMP = "2026-11-23T06:00:00+00:00"
 
 
 def list_strategies() -> list[str]:
-    from pcplib.forward_plan import load_forward_plan
+    from pcplib.data.forward_plan import load_forward_plan
 
     return run.known_strategies(load_forward_plan(REPO / "params" / "forward_plan.yaml"))
 

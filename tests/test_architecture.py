@@ -18,15 +18,14 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / "pcplib"
 MAX_LINES = 800
 
 # The floors of the pipeline, lowest first: a module may import its own floor and those
-# below, never one above (docs/architecture.md). Old paths kept as thin re-exports sit on
-# the floor of the code they re-export.
+# below, never one above (docs/architecture.md).
 FLOORS = (
     ("core", ("pcplib", "pcplib.periods", "pcplib.metrics", "pcplib.stats", "pcplib.spc",
               "pcplib.rag", "pcplib.funnel", "pcplib.labels")),
-    ("data", ("pcplib.data", "pcplib.forward_plan", "pcplib.sample_data")),
+    ("data", ("pcplib.data",)),
     ("assessment", ("pcplib.assessment",)),
-    ("report", ("pcplib.report", "pcplib.charts")),
-    ("run", ("pcplib.run", "pcplib.render", "pcplib.browser", "pcplib.cli")),
+    ("report", ("pcplib.report",)),
+    ("run", ("pcplib.run", "pcplib.cli")),
 )  # fmt: skip
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.scope import parse_month_param, strategy_commitments
+from pcplib.assessment.thresholds import HIGH_RISK_SCORE
 from pcplib.labels import date_words, format_figures, is_missing, month_words
 
 if TYPE_CHECKING:
@@ -44,9 +45,6 @@ __all__ = [
     "list_new_high_risks",
 ]
 
-HIGH_RISK_SCORE = 15
-"""Likelihood × impact (each 1-5) from which a risk is high: 15 is 3 × 5 or 5 × 3, the
-usual lower edge of the red band of a 5 × 5 risk matrix."""
 
 EXCEPTION_KINDS = ("measure", "commitment", "risk")
 EXCEPTION_COLUMNS = ["kind", "item_id", "name", "reason", "detail", "rag", "tier", "severity"]
@@ -79,8 +77,11 @@ def _measure_reasons(row: Mapping[str, Any]) -> list[str]:
         reasons.append(_target_words(row))
     if row["spc_variation"] == "special_cause_concern":
         reasons.append("a real deterioration: worse than its baseline by more than chance")
-    if row["rag_basis"] == "spc" and row["rag"] == "Amber":
-        reasons.append("better than a year earlier, so recovering but not yet recovered")
+    worsening = row.get("worsening")
+    if worsening == "real":
+        reasons.append("a rise beyond chance in the tests of change")
+    elif worsening == "possible" and row["rag"] == "Amber":
+        reasons.append("a possible rise: material, but the evidence is not yet conclusive")
     if not reasons:
         reasons.append(f"rated {row['rag']}")
     return reasons
@@ -264,8 +265,11 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
     """
     rows = []
     for r in summary.measures.to_dict("records"):
-        if r["assessment"] == "improving":
+        if r["assessment"] == "improving" and r["spc_variation"] == "special_cause_improvement":
             reason, severity = "a real improvement: better than its baseline by more than chance", 0
+        elif r["assessment"] == "improving":
+            reason = "a real improvement: better than a year earlier by more than chance"
+            severity = 0
         elif r["assessment"] == "on track":
             met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
             better = " and better than a year earlier" if r["judgement"] == "improved" else ""

@@ -36,6 +36,7 @@ MARCH = 2  # month-of-year index (January 0) of the end of a UK financial year
 __all__ = [
     "Figures",
     "Window",
+    "compute_baseline",
     "compute_figures",
     "compute_window",
     "month_number",
@@ -108,9 +109,9 @@ class Figures:
     year_ending, previous_year : Window
         The 12 months ending with the reporting period, and the 12 months before.
     baseline : Window or None
-        The baseline year (None when the measure has none). For ``last`` measures it
-        is the same month of the baseline year, so a year-to-date figure is compared
-        at the same point of the year.
+        The baseline year (None when the measure has none), from
+        :func:`compute_baseline`: for ``last`` measures the baseline year's end, the
+        same figure the annual evaluation uses.
     """
 
     current: Window
@@ -185,23 +186,32 @@ def compute_window(
     return Window(label, first, last, value, expected, present, numerator, denominator)
 
 
-def _baseline_window(
-    rows: pd.DataFrame, measure: Mapping[str, Any], end: int, frequency: str, aggregation: str
+def compute_baseline(
+    rows: pd.DataFrame, measure: Mapping[str, Any], frequency: str, aggregation: str
 ) -> Window | None:
+    """The measure's one baseline figure, used by every report and the annual evaluation.
+
+    The baseline year's figure as the aggregation makes it: the total of a count, the
+    average of a level, and for a stock or rolling figure (``last``) its value at the end
+    of the baseline year. None when the measure has no baseline year.
+    """
     year = measure.get("baseline_year")
     if is_missing(year) or not str(year).strip():
         return None
     year = str(year).strip()
     start, _ = periods.parse_financial_year(year)
     first = month_number(start)
+    label = year
     if aggregation == "last" and frequency != "annual":
-        # A stock or a year-to-date figure is compared at the same point of the year.
-        month = first + (end - first) % 12
-        return compute_window(
-            rows, month - FREQUENCY_MONTHS[frequency] + 1, month, frequency, aggregation,
-            f"{month_words(month_of(month))} ({year})",
-        )  # fmt: skip
-    return compute_window(rows, first, first + 11, frequency, aggregation, year)
+        label = f"{month_words(month_of(first + 11))} ({year})"
+    return compute_window(rows, first, first + 11, frequency, aggregation, label)
+
+
+def _baseline_window(
+    rows: pd.DataFrame, measure: Mapping[str, Any], end: int, frequency: str, aggregation: str
+) -> Window | None:
+    del end
+    return compute_baseline(rows, measure, frequency, aggregation)
 
 
 def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) -> Figures:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pcplib.assessment.thresholds import ROLL_UP_METHOD
 from pcplib.labels import format_figure, is_missing
 
 if TYPE_CHECKING:
@@ -34,7 +35,17 @@ JUDGEMENT_COLUMNS = [
     "measure_name", "tier", "unit", "current_shown", "current_label", "comparison_label",
     "change_shown", "year_ending", "previous_year", "baseline", "since_baseline_change",
     "target_basis", "target_date", "spc_seasonal", "visibility", "source",
+    "rag_reason", "change_evidence", "change_test", "year_ending_change",
+    "year_ending_judgement", "year_ending_evidence", "year_ending_test",
+    "since_baseline_judgement", "spc_status", "spc_withheld", "target_record",
+    "margin_of_error", "small_numbers", "performance_rag", "delivery_rag", "risk_rag",
+    "rating_note",
 ]  # fmt: skip
+"""The columns of ``judgements.csv``. After ``source`` come the verdict's evidence: the
+rule and threshold behind each rating (``rag_reason``), the tests of change and their
+verdicts, the SPC status, the target's record, the survey margin of error, and for a
+strategy's overall row its separate performance, delivery and risk ratings and what the
+overall rating alone would hide (``rating_note``)."""
 
 TABLE_COLUMNS = [
     "strategy_id", "measure_id", "measure_name", "tier", "period_end", "unit", "current",
@@ -80,6 +91,23 @@ COLUMN_LABELS: dict[str, str] = {
     "spc_seasonal": "Seasonally adjusted for SPC",
     "visibility": "Visibility",
     "source": "Source",
+    "rag_reason": "RAG reason (rule and threshold)",
+    "change_evidence": "Evidence for the change",
+    "change_test": "Test of the change",
+    "year_ending_change": "Year ending change",
+    "year_ending_judgement": "Year ending judgement",
+    "year_ending_evidence": "Evidence for the year ending change",
+    "year_ending_test": "Test of the year ending change",
+    "since_baseline_judgement": "Since the baseline, judgement",
+    "spc_status": "SPC status",
+    "spc_withheld": "SPC withheld because",
+    "target_record": "Target record",
+    "margin_of_error": "Margin of error (95%, pp)",
+    "small_numbers": "Small numbers",
+    "performance_rag": "Performance RAG",
+    "delivery_rag": "Delivery RAG",
+    "risk_rag": "Risk RAG",
+    "rating_note": "What the rating hides",
 }
 """Readable names for the columns of judgements and of the other tidy frames."""
 
@@ -229,6 +257,19 @@ def _measure_rows(summary: StrategySummary, report: str) -> list[dict[str, objec
                 "spc_seasonal": bool(r["spc_seasonal"]),
                 "visibility": r["visibility"],
                 "source": r["source"],
+                "rag_reason": r["rag_reason"],
+                "change_evidence": r["change_evidence"],
+                "change_test": r["change_test"],
+                "year_ending_change": r["year_ending_change"],
+                "year_ending_judgement": r["year_ending_judgement"],
+                "year_ending_evidence": r["year_ending_evidence"],
+                "year_ending_test": r["year_ending_test"],
+                "since_baseline_judgement": r["since_baseline_judgement"],
+                "spc_status": r["spc_status"],
+                "spc_withheld": r["spc_withheld"],
+                "target_record": r["target_record"],
+                "margin_of_error": _number(r["margin_of_error"]),
+                "small_numbers": bool(r["small_numbers"]),
             }
         )
     return rows
@@ -247,6 +288,11 @@ def _overall_row(summary: StrategySummary, report: str) -> dict[str, object]:
         "sentence": summary.overall_explanation,
         "measure_name": summary.strategy_name,
         "tier": "strategy",
+        "rag_reason": f"roll-up rule: the {ROLL_UP_METHOD} of the rated headline measures",
+        "performance_rag": summary.performance_rag,
+        "delivery_rag": summary.delivery_rag,
+        "risk_rag": summary.risk_rag,
+        "rating_note": summary.rating_note,
     }
 
 

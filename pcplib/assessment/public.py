@@ -157,8 +157,16 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     elif group == "needs attention":
         if targeted:
             parts.append(_target_words(row))
-        if row["spc_variation"] == "special_cause_concern":
+        better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
+        if row.get("worsening") == "real":
             parts.append("A real worsening.")
+        elif row["spc_variation"] == "special_cause_concern" and row["direction"] == better_way:
+            # Worse than its stable baseline, though better than a year ago: both said.
+            parts.append("A real worsening on the years before the plan, though not on a year ago.")
+        elif row["spc_variation"] == "special_cause_concern":
+            parts.append("A real worsening.")
+        elif row.get("worsening") == "possible":
+            parts.append("Possibly worse: the figures are not yet clear enough to be sure.")
     else:
         parts.append("Within the usual ups and downs.")
         if targeted:

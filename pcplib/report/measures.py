@@ -45,6 +45,12 @@ def _target_cell(r: dict) -> str:
     return target
 
 
+def _margin_text(r: dict) -> str:
+    """A survey estimate's 95% margin of error, to print beside it (empty otherwise)."""
+    margin = r.get("margin_of_error")
+    return "" if is_missing(margin) else f" (± {margin:.1f} pp)"
+
+
 def _name_cell(r: dict) -> str:
     name = esc(r["measure_name"])
     if r.get("visibility") == "restricted":
@@ -103,7 +109,7 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
         rows.append(
             [
                 _name_cell(r),
-                with_note(esc(current), r["current_label"]),
+                with_note(esc(current + _margin_text(r)), r["current_label"]),
                 with_note(
                     f"{esc(last_year)}<br>"
                     + arrow_cell(r["arrow"], r["change"], _direction_note(r)),
@@ -148,7 +154,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str) -> str:
         year_ending, previous = format_figures([r["year_ending"], r["previous_year"]], unit)
         baseline, latest = format_figures([r["baseline"], r["year_ending"]], unit)
         spc_words = describe_variation(r["spc_status"], r["spc_variation"])
-        if r["spc_status"] == "assessed":
+        if r.get("assurance_words"):
+            spc_words = f"{spc_words}. {r['assurance_words']}"
+        elif r["spc_status"] == "assessed":
             assurance = describe_assurance(
                 r["spc_status"], r["spc_assurance"], not is_missing(r["target"])
             )
@@ -208,6 +216,7 @@ def format_overall_rag(summary: StrategySummary) -> str:
         f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
         f"{rag.format_rag_html(summary.overall_rag)}</p>"
         f"<p>{esc(summary.overall_explanation)}</p>"
+        + (f"<p><strong>{esc(summary.rating_note)}</strong></p>" if summary.rating_note else "")
     )
 
 

@@ -70,6 +70,12 @@ def _delivery_line(summary: StrategySummary) -> str:
     )
 
 
+def _hidden_note(summary: StrategySummary) -> str:
+    """What the overall rating alone would hide, in bold after it (empty when nothing)."""
+    note = getattr(summary, "rating_note", "")
+    return f" <strong>{esc(note)}</strong>" if note else ""
+
+
 def format_board_summary(
     summary: StrategySummary, exceptions: pd.DataFrame, improvements: pd.DataFrame
 ) -> str:
@@ -101,7 +107,8 @@ def format_board_summary(
     # holds the exceptions too; a period with no data says so first.
     overall = (
         f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
-        f"{rag.format_rag_html(summary.overall_rag)} {esc(summary.overall_explanation)}</p>"
+        f"{rag.format_rag_html(summary.overall_rag)} {esc(summary.overall_explanation)}"
+        f"{_hidden_note(summary)}</p>"
     )
     return (
         '<div class="board-summary">'

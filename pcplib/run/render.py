@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # nbformat and jupyter_client are imported where used: every report notebook imports
-# ``resolve_repo_path`` from here (as ``pcplib.render``), and nbformat's import (jsonschema
+# ``resolve_repo_path`` from here (``pcplib.run.render``), and nbformat's import (jsonschema
 # and its format checkers) alone took 1.4 s of each report's kernel, measured.
 if TYPE_CHECKING:
     import nbformat

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pcplib.browser import open_report
+from pcplib.run.browser import open_report
 
 pytestmark = pytest.mark.browser
 

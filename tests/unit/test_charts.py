@@ -1,4 +1,4 @@
-"""Tests for pcplib.charts: SPC figures, alt text, and deterministic embedding."""
+"""Tests for pcplib.report.charts: SPC figures, alt text, and deterministic embedding."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def test_charts_import_does_not_load_matplotlib():
     import subprocess
     import sys
 
-    code = "import sys, pcplib.charts; print('matplotlib' in sys.modules)"
+    code = "import sys, pcplib.report.charts; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -564,7 +564,7 @@ def test_publish_folder_replaces_the_destination_whole(tmp_path) -> None:
 
 
 def test_screenshots_become_thumbnails_in_the_index_and_leave_the_html_alone(project) -> None:
-    from pcplib.browser import find_chromium
+    from pcplib.run.browser import find_chromium
 
     if find_chromium() is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
