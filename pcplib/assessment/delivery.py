@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pcplib import rag
-from pcplib.periods import parse_month_param
+from pcplib.assessment.scope import parse_month_param
 
 __all__ = [
     "DELIVERY_STATES",

@@ -78,7 +78,7 @@ from pcplib.report.annual import describe_theory_of_change
 from pcplib.report.charts import describe_chart, plot_spc
 from pcplib.report.fragments import as_fragment
 from pcplib.report.measures import plot_measure
-from pcplib.report.overview import format_plan_overview_caption
+from pcplib.report.overview import format_plan_overview_caption, format_rating_basis
 
 # The HTML builders a notebook displays, each wrapped as a fragment that carries its layout.
 format_annual_evaluation = as_fragment(annual.format_annual_evaluation)
@@ -170,6 +170,7 @@ __all__ = [
     "format_next_meetings",
     "format_overall_rag",
     "format_plan_overview",
+    "format_rating_basis",
     "format_plan_overview_caption",
     "format_produced_at",
     "format_public_missions",

@@ -64,6 +64,18 @@ def _groups_sentence(counts: dict[str, int]) -> str:
     return list_words(parts)
 
 
+def _late_words(stuck: int, overdue: int) -> str:
+    """The promises not kept on time: at risk of being late, and already overdue, apart."""
+    parts = []
+    if stuck:
+        parts.append(f"{stuck} {'is' if stuck == 1 else 'are'} at risk of being late")
+    if overdue:
+        parts.append(f"{overdue} {'is' if overdue == 1 else 'are'} overdue")
+    if not parts:
+        return "and none is at risk of being late or overdue"
+    return "and " + " and ".join(parts) if len(parts) == 1 else f"{parts[0]} and {parts[1]}"
+
+
 def format_public_summary(public: PublicQuarter) -> str:
     """Return the report's summary: what was achieved and what needs attention, by mission.
 
@@ -84,11 +96,12 @@ def format_public_summary(public: PublicQuarter) -> str:
     measures = int(counts["measures"].sum())
     complete, commitments = int(counts["complete"].sum()), int(counts["commitments"].sum())
     stuck = int(counts["stuck"].sum())
+    overdue = int(counts["overdue"].sum()) if "overdue" in counts else 0
     lead = (
         f"We looked at {measures} measures of the plan in {public.quarter}. "
         f"{_groups_sentence(total).capitalize()}. "
         f"So far {complete} of {plural(commitments, 'promise')} in the plan have been kept, "
-        f"and {stuck} are at risk of being late."
+        f"{_late_words(stuck, overdue)}."
     )
     rows = [
         [
@@ -159,12 +172,15 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         f'<ul class="strategy-ratings"><li>Strategies:</li>{ratings}</ul>',
     ]
     complete, stuck = int(strategies["complete"].sum()), int(strategies["stuck"].sum())
+    overdue = int(strategies["overdue"].sum()) if "overdue" in strategies else 0
     achieved = _sentences(by_group["achieved"]) if "achieved" in by_group else []
     if complete:
         achieved.append(f"{plural(complete, 'promise')} in the plan kept.")
     attention = _sentences(by_group["needs attention"]) if "needs attention" in by_group else []
     if stuck:
         attention.append(f"{plural(stuck, 'promise')} at risk of being late.")
+    if overdue:
+        attention.append(f"{plural(overdue, 'promise')} overdue: past the date promised.")
     lists = (
         "<h3>What has been achieved</h3>"
         + (_list(achieved) if achieved else "<p>Nothing this quarter.</p>")

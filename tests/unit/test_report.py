@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pcplib import report
+from pcplib import rag, report
 from pcplib.data import Dataset, load_dataset
 
 MONTHS = pd.date_range("2024-04-01", "2026-09-01", freq="MS")
@@ -555,9 +555,9 @@ def test_summarise_commitments_counts_every_status(tiny):
         "off track": 0,
         "not started": 0,
     }
-    html = report.format_commitments(tiny, "alpha")
+    html = report.format_commitments(tiny, "alpha", "2026-09")
     assert "Amber/Green" in html and "75% complete or on track" in html
-    assert "No commitments" in report.format_commitments(tiny, "empty")
+    assert "No commitments" in report.format_commitments(tiny, "empty", "2026-09")
 
 
 def test_format_narrative_escapes_text(tiny):
@@ -1035,8 +1035,11 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     energy = total("estate-energy-kwh", "2024-04-01", "2025-03-01")
     assert f"against {energy:,.0f} kWh in 2024/25)</span>" in html
     homicides = total("vv-homicide", "2025-10-01", "2026-07-01")
+    # Each measure's rating sits beside it with its basis (finding 10 of issue 26).
     homicide_line = (
-        '<strong>Homicides</strong>: <span aria-hidden="true">▲</span> +50.0%, no real change '
+        f"<strong>Homicides</strong>: {rag.format_rag_html('Green')} "
+        '<span class="small">no target: no deterioration beyond chance in the tests of change '
+        'or SPC.</span> <span aria-hidden="true">▲</span> +50.0%, no real change '
         f'<span class="small">({homicides:,.0f} against'
     )
     # 15 against 10 homicides is within chance: not "deteriorated".
