@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from pcplib import periods, rag
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from pcplib.data import Dataset
 from pcplib.assessment.public import (
     PUBLIC_GROUPS,
@@ -21,7 +21,7 @@ from pcplib.assessment.public import (
     count_public_groups,
     summarise_public_quarter,
 )
-from pcplib.assessment.scope import parse_month_param
+from pcplib.assessment.scope import format_produced_at, parse_month_param
 from pcplib.labels import list_words, month_words, plural
 from pcplib.report.change_charts import build_change_chart
 from pcplib.report.comparisons import format_area_comparison_words
@@ -245,8 +245,22 @@ def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc"
     return format_public_summary(public) + format_public_missions(public)
 
 
+def _production_month(produced_at: str) -> pd.Period:
+    """The month a report is produced in (now when ``produced_at`` is empty), in UTC."""
+    format_produced_at(produced_at)  # the one check of the timestamp, with its message
+    text = str(produced_at or "").strip()
+    stamp = pd.Timestamp(text) if text else pd.Timestamp.now(tz="UTC")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.to_period("M")
+
+
 def format_next_meetings(
-    dataset: Dataset, slots: Iterable[Any], after: str | None = None, limit: int = 2
+    dataset: Dataset,
+    slots: Iterable[Any],
+    after: str | None = None,
+    limit: int = 2,
+    produced_at: str | None = None,
 ) -> str:
     """Say in a sentence which strategies the Board reviews at its next meetings.
 
@@ -260,6 +274,10 @@ def format_next_meetings(
         Only meetings after this month (``YYYY-MM``).
     limit : int, default 2
         At most this many meetings.
+    produced_at : str, optional
+        When the report is produced (ISO-8601; empty means now). Given, a meeting in a
+        month before the production month is never called "next": a page produced in
+        December does not say the Board meets next in November.
 
     Returns
     -------
@@ -268,9 +286,12 @@ def format_next_meetings(
     """
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     cutoff = parse_month_param(after, "after") if after else None
+    produced = _production_month(produced_at) if produced_at is not None else None
     chosen = []
     for s in sorted(slots, key=lambda s: str(s.slot)):
         month = parse_month_param(str(s.slot), "slot")
+        if produced is not None and month < produced:
+            continue
         if cutoff is None or month > cutoff:
             reviewed = list_words([str(names.get(i, i)) for i in dict.fromkeys(s.strategies)])
             chosen.append(f"in {month_words(month)} to review {reviewed}")

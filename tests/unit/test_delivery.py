@@ -163,3 +163,22 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
         == "368 meets the target of 360"
     )
     assert report.format_rating_basis(None) == ""
+
+
+def test_next_meetings_are_never_in_the_past_of_the_production_date(
+    sample: Dataset, repo_root: Path
+) -> None:
+    from pcplib.data.forward_plan import load_forward_plan
+
+    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    months = sorted(str(s.slot) for s in plan.slots if str(s.slot) > PERIOD_END)
+    assert len(months) >= 2
+    first, second = months[0], months[1]
+    before = report.format_next_meetings(sample, plan.slots, after=PERIOD_END)
+    produced = f"{second}-15T09:00:00Z"
+    after = report.format_next_meetings(sample, plan.slots, after=PERIOD_END, produced_at=produced)
+    first_words = pd.Period(first, "M").strftime("%B %Y")
+    assert first_words in before
+    # Produced after the first meeting's month: that meeting is past, never "next".
+    assert first_words not in after
+    assert pd.Period(second, "M").strftime("%B %Y") in after
