@@ -32,6 +32,7 @@ from pcplib.assessment.annual import (
     summarise_year_by_strategy,
 )
 from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
+from pcplib.assessment.events import list_measure_events
 from pcplib.assessment.exceptions import list_exceptions, list_improvements
 from pcplib.assessment.judgements import (
     JUDGEMENT_COLUMNS,
@@ -171,6 +172,7 @@ __all__ = [
     "format_overall_rag",
     "format_plan_overview",
     "format_rating_basis",
+    "list_measure_events",
     "format_plan_overview_caption",
     "format_produced_at",
     "format_public_missions",

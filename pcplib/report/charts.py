@@ -21,6 +21,7 @@ import html
 import io
 import math
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -35,10 +36,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHART_DPI",
+    "NON_NEGATIVE_UNITS",
     "POINT_COLOURS",
+    "POINT_MARKERS",
     "describe_chart",
     "figure_to_html",
     "format_value",
+    "describe_rule",
+    "list_chart_events",
+    "list_flagged_points",
     "plot_spc",
     "register_figure_display",
     "write_png",
@@ -65,6 +71,22 @@ POINT_LABELS: dict[str, str] = {
     "special_cause_neutral_low": "Special cause (neither good nor bad)",
     "special_cause_neutral": "Special cause (neither good nor bad)",
 }
+# Each point type has its own shape too, so the chart is read without telling colours
+# apart (WCAG 1.4.1, use of colour): circle, triangle, cross, square.
+POINT_MARKERS: dict[str, str] = {
+    "common_cause": "o",
+    "special_cause_improvement": "^",
+    "special_cause_concern": "X",
+    "special_cause_neutral_high": "s",
+    "special_cause_neutral_low": "s",
+    "special_cause_neutral": "s",
+}
+# Units that cannot go below zero: a lower process limit under zero is drawn and told
+# at zero (a count of homicides cannot be -0.2), as NHS Making Data Count advises.
+NON_NEGATIVE_UNITS: tuple[str, ...] = (
+    "count", "percent", "rate_per_1000", "kwh", "tonnes", "hours", "days",
+)  # fmt: skip
+EVENT_COLOUR = "#505a5f"
 LINE_COLOUR = "#505a5f"
 DATA_LINE_COLOUR = "#b1b4b6"
 TARGET_COLOUR = "#d4351c"
@@ -211,8 +233,9 @@ def plot_spc(
     unit: str,
     target: float | None = None,
     frequency: str | None = None,
+    events: Sequence[tuple[Any, str]] = (),
 ) -> Figure:
-    """Draw an XmR chart in Making Data Count colours.
+    """Draw an XmR chart in Making Data Count colours, each point type its own shape.
 
     Parameters
     ----------
@@ -229,11 +252,17 @@ def plot_spc(
         The measure's frequency, which names the x axis ("Month", "Quarter", "Year")
         and its ticks (``Sep 2026``, ``2026/27 Q2``, ``2026/27``); inferred from the
         spacing of the points when omitted.
+    events : sequence of (period, str), optional
+        Events the data set knows (a definition change, a commitment delivered), each
+        drawn as a dotted vertical line with its short label; a recalculation of the
+        limits is added from the result (:func:`list_chart_events`).
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure. Missing periods are breaks in the line; when
+        The figure. A lower limit below zero for a unit that cannot be negative
+        (:data:`NON_NEGATIVE_UNITS`) is drawn at zero. Missing periods are breaks in
+        the line; when
         ``result.has_limits`` is False the chart is a run chart (mean, no limits).
 
     Raises
@@ -264,10 +293,13 @@ def plot_spc(
     _plot_steps(ax, x, points["mean"], color=LINE_COLOUR, linewidth=1.5, label="Mean", zorder=2)
     if result.has_limits:
         for column, label in (("upl", "Process limits"), ("lpl", None)):
+            line = points[column].astype(float)
+            if column == "lpl" and unit in NON_NEGATIVE_UNITS:
+                line = line.clip(lower=0.0)
             _plot_steps(
                 ax,
                 x,
-                points[column],
+                line,
                 color=LINE_COLOUR,
                 linewidth=1.2,
                 linestyle="--",
@@ -286,12 +318,14 @@ def plot_spc(
         if not mask.any():
             continue
         colour = POINT_COLOURS.get(point_type, POINT_COLOURS["common_cause"])
+        marker = POINT_MARKERS.get(point_type, "o")
         ax.scatter(
             [x[i] for i in range(len(x)) if mask.iloc[i]],
             values[mask].to_numpy(),
             color=colour,
             edgecolors=colour,
-            s=28,
+            marker=marker,
+            s=28 if marker == "o" else 40,
             zorder=3,
         )
         legend_types.append(point_type)
@@ -303,6 +337,24 @@ def plot_spc(
             edgecolors=LINE_COLOUR,
             s=28,
             zorder=3,
+        )
+
+    positions = {label: i for i, label in enumerate(points.index)}
+    for when, text in list_chart_events(result, events):
+        if when not in positions:
+            continue
+        at = x[positions[when]]
+        ax.axvline(at, color=EVENT_COLOUR, linewidth=0.9, linestyle=(0, (1, 2)), zorder=1)
+        ax.annotate(
+            text,
+            xy=(at, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, -2),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=7.5,
+            color=EVENT_COLOUR,
         )
 
     target_label = ""
@@ -339,7 +391,7 @@ def plot_spc(
             Line2D(
                 [],
                 [],
-                marker="o",
+                marker=POINT_MARKERS.get(point_type, "o"),
                 linestyle="",
                 color=POINT_COLOURS.get(point_type, POINT_COLOURS["common_cause"]),
                 label=label,
@@ -449,15 +501,69 @@ def _describe_span(first: Any, last: Any, frequency: str | None) -> str:
     return f"{words} ({month_span(start, stop)})"
 
 
-def _flagged_periods(special: pd.Series, frequency: str | None = None) -> str:
-    flagged = [
-        _label_period(i, frequency, short=True) for i in special[special != "common_cause"].index
-    ]
+def _rule_of(points: pd.DataFrame, label: Any) -> str:
+    if "special_cause" not in points.columns:
+        return ""
+    return describe_rule(points.at[label, "special_cause"])
+
+
+def _flagged_periods(
+    special: pd.Series, frequency: str | None = None, points: pd.DataFrame | None = None
+) -> str:
+    flagged = []
+    for i in special[special != "common_cause"].index:
+        rule = _rule_of(points, i) if points is not None else ""
+        period = _label_period(i, frequency, short=True)
+        flagged.append(f"{period} ({rule})" if rule else period)
     return "in " + ", ".join(flagged)
 
 
+def _count_rules(points: pd.DataFrame, special: pd.Series) -> str:
+    """How many flagged points each rule flagged, most first."""
+    flagged = special[special != "common_cause"].index
+    rules = [_rule_of(points, i) or "another rule" for i in flagged]
+    counts = pd.Series(rules).value_counts(sort=True)
+    return "; ".join(f"{n} {rule}" for rule, n in counts.items())
+
+
+def list_flagged_points(result: XmrResult, unit: str, frequency: str | None = None) -> list[str]:
+    """Return each flagged point with the rule that flagged it, for text beside a chart.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result.
+    unit : str
+        The measure's unit (see :func:`format_value`).
+    frequency : {"monthly", "quarterly", "annual"}, optional
+        The measure's frequency, for naming periods.
+
+    Returns
+    -------
+    list of str
+        Such as ``"Jul 2026: 15, above the upper limit"``, in period order; empty
+        without limits or signals.
+    """
+    points = result.points
+    if not result.has_limits or points.empty:
+        return []
+    values = points["value"].astype(float)
+    special = points["point_type"].fillna("common_cause").astype(str)
+    flagged = special[(special != "common_cause") & values.notna()].index
+    out = []
+    for i in flagged:
+        rule = _rule_of(points, i) or "a signal"
+        period = _label_period(i, frequency, short=True)
+        out.append(f"{period}: {format_figure(values.at[i], unit)}, {rule}")
+    return out
+
+
 def describe_chart(
-    result: XmrResult, measure_name: str, unit: str, frequency: str | None = None
+    result: XmrResult,
+    measure_name: str,
+    unit: str,
+    frequency: str | None = None,
+    events: Sequence[tuple[Any, str]] = (),
 ) -> str:
     """Write alt text for an SPC chart: what it shows, in words.
 
@@ -473,11 +579,14 @@ def describe_chart(
         The measure's frequency, so periods are named as the tables name them (a
         quarterly chart runs "to 2026/27 Q2 (... September 2026)", not to the month its
         last quarter starts); inferred from the points when omitted.
+    events : sequence of (period, str), optional
+        Events marked on the chart besides limit recalculations (see :func:`plot_spc`).
 
     Returns
     -------
     str
-        Sentences stating the period covered, the number of points (and any
+        Sentences stating the period covered, each flagged point's rule (or, past six,
+        how many each rule flagged), the events the chart marks, the number of points (and any
         missing), the latest value, the mean, the process limits (or that there
         are none), any signal, and the target with its assurance.
 
@@ -512,9 +621,13 @@ def describe_chart(
     latest = points.loc[present.index[-1]] if not present.empty else points.iloc[-1]
     parts.append(f"Mean {format_value(latest['mean'], unit)}.")
     if result.has_limits:
+        lower = float(latest["lpl"])
+        clipped = unit in NON_NEGATIVE_UNITS and lower < 0
         parts.append(
-            f"Process limits {format_value(latest['lpl'], unit)} to "
-            f"{format_value(latest['upl'], unit)}."
+            f"Process limits {format_value(0.0 if clipped else lower, unit)} to "
+            f"{format_value(latest['upl'], unit)}"
+            + (" (the lower limit falls below zero, so it is shown as zero)" if clipped else "")
+            + "."
         )
         starts = _section_starts(points)
         if starts:
@@ -538,13 +651,19 @@ def describe_chart(
                 f"Across the whole series {flagged} of {len(present)} points are flagged "
                 "as signals (unusual compared with the series' own normal variation)"
                 + (
-                    f", {_flagged_periods(special, frequency)}."
+                    f", {_flagged_periods(special, frequency, points)}."
                     if flagged <= 6
-                    else f", the latest in {latest_flag}."
+                    else f", the latest in {latest_flag}: {_count_rules(points, special)}."
                 )
             )
         else:
             parts.append("No point in the series is flagged as a signal.")
+    # Limit recalculations are told above; the data set's own events here.
+    for when, text in list_chart_events(result, events):
+        if text != "Limits recalculated":
+            parts.append(
+                f"Marked on the chart: {text}, {_label_period(when, frequency, short=True)}."
+            )
     target = result.target
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
         sentence = f"Target {format_figure(target, unit)}"
@@ -552,6 +671,80 @@ def describe_chart(
             sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
         parts.append(sentence + ".")
     return " ".join(parts)
+
+
+def describe_rule(label: object) -> str:
+    """Say in a few words which SPC rule flagged a point.
+
+    Parameters
+    ----------
+    label : object
+        The point's ``special_cause`` label from :func:`pcplib.spc.xmr` (such as
+        ``"Above UCL"`` or ``"7 Points Below CL"``).
+
+    Returns
+    -------
+    str
+        Such as ``"above the upper limit"``, ``"a run of 7 below the mean"``, ``"a
+        trend of 6 rising"`` or ``"2 of 3 near the upper limit"``; empty for a point no
+        rule flagged.
+    """
+    text = "" if label is None or (isinstance(label, float) and math.isnan(label)) else str(label)
+    words = text.split()
+    if text == "Above UCL":
+        return "above the upper limit"
+    if text == "Below LCL":
+        return "below the lower limit"
+    if "Trend" in text and words:
+        return f"a trend of {words[0]} {'rising' if 'Increasing' in text else 'falling'}"
+    if text.startswith("2 in 3"):
+        return f"2 of 3 near the {'upper' if 'Above' in text else 'lower'} limit"
+    if "Points" in text and words:
+        return f"a run of {words[0]} {'above' if 'Above' in text else 'below'} the mean"
+    return ""
+
+
+def list_chart_events(
+    result: XmrResult, events: Sequence[tuple[Any, str]] = ()
+) -> list[tuple[Any, str]]:
+    """Return the events a chart marks: limit recalculations, then the data set's own.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result; each start of a recalculated section is an event labelled
+        ``"Limits recalculated"``.
+    events : sequence of (period, str), optional
+        Other events (a definition change, a commitment delivered) with short labels.
+
+    Returns
+    -------
+    list of (period, str)
+        In the order of the chart's periods, those outside it left out.
+    """
+    points = result.points
+    found = [(start, "Limits recalculated") for start in _section_starts(points)]
+    found += [(_snap_to_period(points.index, when), str(text)) for when, text in events]
+    order = {label: i for i, label in enumerate(points.index)}
+    return sorted((e for e in found if e[0] in order), key=lambda e: order[e[0]])
+
+
+def _snap_to_period(index: pd.Index, when: Any) -> Any:
+    """The chart's period holding a date: the last period starting on or before it."""
+    if when in index or len(index) == 0 or not isinstance(index[0], pd.Timestamp):
+        return when
+    stamp = pd.Timestamp(when)
+    position = int(index.searchsorted(stamp, side="right")) - 1
+    # A date before the first period, or more than a year after the last, is off the chart.
+    if position < 0 or stamp > index[-1] + pd.DateOffset(years=1):
+        return None
+    if (
+        position == len(index) - 1
+        and len(index) > 1
+        and stamp >= index[-1] + (index[-1] - index[-2])
+    ):
+        return None
+    return index[position]
 
 
 def _section_starts(points: pd.DataFrame) -> list[Any]:
