@@ -182,3 +182,26 @@ def test_next_meetings_are_never_in_the_past_of_the_production_date(
     # Produced after the first meeting's month: that meeting is past, never "next".
     assert first_words not in after
     assert pd.Period(second, "M").strftime("%B %Y") in after
+
+
+def test_list_measure_events_finds_definition_changes_and_completed_commitments(
+    sample: Dataset,
+) -> None:
+    events = report.list_measure_events(sample, sample.measures["measure_id"])
+    changed = {m for m, e in events.items() if ("Definition changed" in {t for _, t in e})}
+    observations = sample.observations
+    expected = {
+        m
+        for m, rows in observations.groupby("measure_id")
+        if (rows["definition"] != "current").any() and (rows["definition"] == "current").any()
+    }
+    assert changed and changed <= expected
+    measures = sample.measures.set_index("measure_id")
+    for measure_id, found in events.items():
+        strategy = measures.at[measure_id, "strategy_id"]
+        done = sample.commitments[
+            (sample.commitments["strategy_id"] == strategy)
+            & (sample.commitments["status"] == "complete")
+        ]
+        assert sum(t == "Commitment complete" for _, t in found) == len(done), measure_id
+        assert [w for w, _ in found] == sorted(w for w, _ in found)
