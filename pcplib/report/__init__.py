@@ -79,6 +79,7 @@ from pcplib.report.annual import describe_theory_of_change
 from pcplib.report.charts import describe_chart, plot_spc
 from pcplib.report.fragments import as_fragment
 from pcplib.report.measures import plot_measure
+from pcplib.report.narrative import describe_narrative_origin
 from pcplib.report.overview import format_plan_overview_caption, format_rating_basis
 
 # The HTML builders a notebook displays, each wrapped as a fragment that carries its layout.
@@ -168,6 +169,7 @@ __all__ = [
     "format_measures_detail",
     "format_measures_table",
     "format_narrative",
+    "describe_narrative_origin",
     "format_next_meetings",
     "format_overall_rag",
     "format_plan_overview",

@@ -560,6 +560,33 @@ def test_summarise_commitments_counts_every_status(tiny):
     assert "No commitments" in report.format_commitments(tiny, "empty", "2026-09")
 
 
+def test_narrative_says_where_it_came_from(tiny):
+    # No return loaded: never headed as the owners' submission.
+    html = report.format_narrative(tiny, "alpha", "2026/27 Q2")
+    assert "no quarterly return from the strategy&#x27;s owners was loaded" in html
+    log = pd.DataFrame(
+        [
+            {
+                "file": "returns/alpha-2026-27-q2.xlsx",
+                "sha256": "0" * 64,
+                "strategy_id": "alpha",
+                "quarter": "2026/27 Q2",
+                "loaded_at": "2026-10-20T09:00:00Z",
+                "rows_added": 3,
+                "rows_changed": 0,
+                "not_supplied": 0,
+            }
+        ]
+    )
+    loaded = type(tiny)(**{**tiny.__dict__, "returns_log": log})
+    said = report.describe_narrative_origin(loaded, "alpha", "2026/27 Q2")
+    assert said == (
+        "From the owners' quarterly return for 2026/27 Q2 (alpha-2026-27-q2.xlsx, "
+        "loaded on 2026-10-20)."
+    )
+    assert "no quarterly return" in report.describe_narrative_origin(loaded, "alpha", "2026/27 Q1")
+
+
 def test_format_narrative_escapes_text(tiny):
     html = report.format_narrative(tiny, "alpha", "2026/27 Q2")
     assert "<script>" not in html
