@@ -75,6 +75,15 @@ def _overview_measure(m: dict) -> str:
 
 _RULE_PREFIX = re.compile(r"^(target|trajectory|harm) rule: ")
 _DETAIL = re.compile(r" \([^()]*(\([^()]*\)[^()]*)*\)$")
+_MEETS = re.compile(r"^\S+ meets the (target|trajectory) of (\S+)")
+_MISSES = re.compile(r"^\S+ misses the (target|trajectory) of (\S+) by ([\d.,]+%)")
+_SHORT = {
+    "no target: no deterioration beyond chance in the tests of change or SPC": (
+        "no target; no rise beyond chance"
+    ),
+    "an SPC concern in the reporting period": "an SPC concern this quarter",
+    "no good direction: reported as a trend": "a trend, not rated",
+}
 
 
 def format_rating_basis(reason: object) -> str:
@@ -90,15 +99,19 @@ def format_rating_basis(reason: object) -> str:
     -------
     str
         The reason without the rule's name and without a closing parenthesis of detail
-        (the test and its p-value, which the strategy report gives): such as ``"55.8
-        misses the target of 60 by 7.0%, beyond the tolerance of 5%"`` or ``"no target:
-        no deterioration beyond chance in the tests of change or SPC"``; empty when
-        there is no reason.
+        (the test and its p-value, which the strategy report gives), a target's in the
+        fewest words: ``"target 360 met"``, ``"target 60 missed by 7.0%"``, ``"no
+        target; no rise beyond chance"``, ``"rose beyond chance"``; empty when there is
+        no reason.
     """
     if is_missing(reason) or not str(reason).strip():
         return ""
-    text = _RULE_PREFIX.sub("", str(reason).strip())
-    return _DETAIL.sub("", text)
+    text = _DETAIL.sub("", _RULE_PREFIX.sub("", str(reason).strip()))
+    if found := _MEETS.match(text):
+        return f"{found.group(1)} {found.group(2)} met"
+    if found := _MISSES.match(text):
+        return f"{found.group(1)} {found.group(2)} missed by {found.group(3)}"
+    return _SHORT.get(text, text)
 
 
 def _count_ratings(ratings: list[str]) -> str:
@@ -145,9 +158,8 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
         commitments. Each section fits one screen of 1280 x 800.
     """
     head = [
-        "Strategy",
-        "Overall rating",
-        "Headline measures: the latest 12 months against the baseline year",
+        "Strategy and overall rating",
+        "Headline measures: rating and its basis; the latest 12 months against the baseline year",
         "Projected delivery",
     ]
     parts = []
@@ -171,8 +183,8 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
             note = "" if is_missing(note) else note
             hidden = f' <span class="small rating-note">{esc(note)}</span>' if note else ""
             rows.append(
-                f'<tr><th scope="row">{esc(first["strategy_name"])}</th>'
-                f"<td>{rag.format_rag_html(first['current_rag'])}{hidden}</td>"
+                f'<tr><th scope="row">{esc(first["strategy_name"])}<br>'
+                f"{rag.format_rag_html(first['current_rag'])}{hidden}</th>"
                 f"<td>{listed}</td><td>{delivery}</td></tr>"
             )
         # The ratings' count goes in the caption, so a mission takes at most one screen.
