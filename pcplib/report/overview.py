@@ -28,14 +28,13 @@ def format_plan_overview_caption(period_end: str) -> str:
     Returns
     -------
     str
-        Such as ``"Police and Crime Plan 2025-29 on one page: 2026/27 Q2, data to the
-        end of September 2026"``.
+        Such as ``"2026/27 Q2, data to the end of September 2026"``; each mission's
+        table caption starts with the mission's name and its count of ratings.
     """
     end = parse_month_param(period_end, "period_end")
-    return (
-        f"Police and Crime Plan 2025-29 on one page: {periods.label_quarter(end.to_timestamp())}"
-        f", data to the end of {month_words(end)}"
-    )
+    # The page's heading names the plan; the caption is kept to one line, so each
+    # mission fits its screen.
+    return f"{periods.label_quarter(end.to_timestamp())}, data to the end of {month_words(end)}"
 
 
 def _outside_words(value: object) -> str:
@@ -192,7 +191,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
         counted = f"{n} {'strategy' if n == 1 else 'strategies'}: {_count_ratings(ratings)}"
         parts.append(
             f"<h3>{esc(mission_name)}</h3>"
-            + wrap_table_rows(head, rows, f"{caption}: {mission_name} ({counted})")
+            + wrap_table_rows(head, rows, f"{mission_name} ({counted}): {caption}")
         )
     return "".join(parts)
 

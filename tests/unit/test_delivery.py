@@ -158,10 +158,18 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
         )
         == "rose beyond chance"
     )
-    assert (
-        report.format_rating_basis("target rule: 368 meets the target of 360")
-        == "368 meets the target of 360"
+    assert report.format_rating_basis("target rule: 368 meets the target of 360") == (
+        "target 360 met"
     )
+    assert report.format_rating_basis(
+        "target rule: 55.8 misses the target of 60 by 7.0%, beyond the tolerance of 5%"
+    ) == ("target 60 missed by 7.0%")
+    assert report.format_rating_basis("trajectory rule: 10.2 meets the trajectory of 8.72") == (
+        "trajectory 8.72 met"
+    )
+    assert report.format_rating_basis(
+        "no target: no deterioration beyond chance in the tests of change or SPC"
+    ) == ("no target; no rise beyond chance")
     assert report.format_rating_basis(None) == ""
 
 

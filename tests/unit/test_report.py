@@ -706,7 +706,8 @@ def test_plan_overview_is_public_only(sample):
     missions = list(sample.missions["mission_name"])
     assert re.findall(r"<h3>(.*?)</h3>", html) == missions
     assert html.count("<tr>") == len(sample.strategies) + len(missions)
-    assert html.count("<caption>Plan: ") == len(missions)
+    assert html.count("<caption>") == len(missions)
+    assert all(f"<caption>{esc_text(m)} (" in html for m in missions)
 
 
 def test_public_quarter_has_no_restricted_names(sample):
@@ -780,9 +781,7 @@ def test_annual_evaluation_labels_a_stock_as_its_year_end_figure(sample):
 
 def test_format_plan_overview_caption():
     caption = report.format_plan_overview_caption("2026-09")
-    assert caption == (
-        "Police and Crime Plan 2025-29 on one page: 2026/27 Q2, data to the end of September 2026"
-    )
+    assert caption == "2026/27 Q2, data to the end of September 2026"
 
 
 def test_public_quarter_lists_each_measure_once_in_plain_words(sample):
@@ -1065,8 +1064,8 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     # Each measure's rating sits beside it with its basis (finding 10 of issue 26).
     homicide_line = (
         f"<strong>Homicides</strong>: {rag.format_rag_html('Green')} "
-        '<span class="small">no target: no deterioration beyond chance in the tests of change '
-        'or SPC.</span> <span aria-hidden="true">▲</span> +50.0%, no real change '
+        '<span class="small">no target; no rise beyond chance.</span> '
+        '<span aria-hidden="true">▲</span> +50.0%, no real change '
         f'<span class="small">({homicides:,.0f} against'
     )
     # 15 against 10 homicides is within chance: not "deteriorated".
