@@ -204,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             extra["declared"] = read_notebook_parameter_names(notebook)
         return run_validate(args.path, forward_plan=args.forward_plan, **extra)
     if args.command == "plan":
-        from pcplib.data.forward_plan import print_plan
+        from pcplib.run.plan_table import print_plan
 
         return print_plan(args.forward_plan)
     if args.command == "returns":

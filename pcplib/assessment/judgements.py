@@ -17,15 +17,43 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 
 from pcplib.assessment.thresholds import ROLL_UP_METHOD
 from pcplib.labels import format_figure, is_missing
 
-if TYPE_CHECKING:
-    from pcplib.assessment.strategy import StrategySummary
+
+class JudgedStrategy(Protocol):
+    """What the judgements read of a strategy's summary.
+
+    :class:`~pcplib.assessment.strategy.StrategySummary` has these fields; naming them
+    here rather than importing that class keeps this module below
+    :mod:`pcplib.assessment.strategy`, whose ``summary.table`` is built from it.
+    """
+
+    @property
+    def strategy_id(self) -> str: ...
+    @property
+    def strategy_name(self) -> str: ...
+    @property
+    def period_end(self) -> str: ...
+    @property
+    def overall_rag(self) -> str: ...
+    @property
+    def overall_explanation(self) -> str: ...
+    @property
+    def measures(self) -> pd.DataFrame: ...
+    @property
+    def performance_rag(self) -> str: ...
+    @property
+    def delivery_rag(self) -> str: ...
+    @property
+    def risk_rag(self) -> str: ...
+    @property
+    def rating_note(self) -> str: ...
+
 
 JUDGEMENT_COLUMNS = [
     "report", "strategy_id", "measure_id", "period_end", "current", "comparison_basis",
@@ -218,7 +246,7 @@ def _number(value: object) -> float | None:
     return None if is_missing(value) else float(value)  # type: ignore[arg-type]
 
 
-def _measure_rows(summary: StrategySummary, report: str) -> list[dict[str, object]]:
+def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object]]:
     rows = []
     for r in summary.measures.to_dict("records"):
         rows.append(
@@ -275,7 +303,7 @@ def _measure_rows(summary: StrategySummary, report: str) -> list[dict[str, objec
     return rows
 
 
-def _overall_row(summary: StrategySummary, report: str) -> dict[str, object]:
+def _overall_row(summary: JudgedStrategy, report: str) -> dict[str, object]:
     return {
         "report": report,
         "strategy_id": summary.strategy_id,
@@ -297,13 +325,13 @@ def _overall_row(summary: StrategySummary, report: str) -> dict[str, object]:
 
 
 def tabulate_judgements(
-    summaries: Iterable[StrategySummary], report: str, tiers: Iterable[str] = ("headline", "sub")
+    summaries: Iterable[JudgedStrategy], report: str, tiers: Iterable[str] = ("headline", "sub")
 ) -> pd.DataFrame:
     """Return the judgements of one report as a flat frame, one row per measure shown.
 
     Parameters
     ----------
-    summaries : iterable of StrategySummary
+    summaries : iterable of JudgedStrategy
         The strategies the report shows, from
         :func:`~pcplib.assessment.strategy.summarise_strategy` (with the report's
         audience, so a public report holds public measures only).

@@ -25,8 +25,9 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
   and Practice*, 3rd ed., section 3.4). A summer peak is then not a signal, while a
   real change still is. ``seasonal = no`` switches it off.
 - **Limits only from a stable baseline.** A baseline that is itself out of control (a
-  special cause inside it judged against its own limits: a run, a trend, a point
-  beyond the limits; or a straight-line trend with p below
+  special cause inside it judged against its own limits: a run or a trend of
+  :data:`~pcplib.assessment.thresholds.BASELINE_RUN` points, a point beyond the
+  limits; or a straight-line trend with p below
   :data:`~pcplib.assessment.thresholds.BASELINE_TREND_P`) is not used as it stands:
   the latest stable period of at least
   :data:`~pcplib.assessment.thresholds.STABLE_MIN_POINTS` points ending with it sets
@@ -38,7 +39,7 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,7 @@ import pandas as pd
 from pcplib.assessment.figures import FREQUENCY_MONTHS, Window, month_number
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
+    BASELINE_RUN,
     BASELINE_TREND_P,
     IMPROVEMENT,
     SEASONAL_P_VALUE,
@@ -296,7 +298,10 @@ def check_baseline_stability(values: pd.Series, improvement: str = "neutral") ->
     if len(present) < 3:
         return ""
     try:
-        own = xmr(values.reset_index(drop=True), improvement=improvement, rules="mdc", min_points=2)
+        own = xmr(
+            values.reset_index(drop=True), improvement=improvement, rules="mdc", min_points=2,
+            run_length=BASELINE_RUN,
+        )  # fmt: skip
     except ValueError:
         return ""
     flagged = own.points[own.points["point_type"] != "common_cause"]
@@ -497,11 +502,6 @@ def describe_limits_period(plan: SpcPlan | None, frequency: str) -> tuple[str, s
         f"{first:%Y-%m}",
         f"{last_month // 12:04d}-{last_month % 12 + 1:02d}",
     )
-
-
-def list_seasons(indices: Mapping[int, float]) -> Sequence[tuple[int, float]]:
-    """The seasonal indices in calendar order, for tables and tests."""
-    return sorted(indices.items())
 
 
 # --- the SPC verdict of a measure over its reporting period ---------------------------

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import metrics, periods
+from pcplib import metrics
 from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
 from pcplib.assessment.figures import (
     FREQUENCY_MONTHS,
@@ -112,12 +112,6 @@ def rows_in_period(rows: pd.DataFrame, start: pd.Timestamp, stop: pd.Timestamp) 
 def has_previous_definition(series: pd.DataFrame, start: pd.Timestamp, stop: pd.Timestamp) -> bool:
     """Whether a measure has figures under its previous definition within a period."""
     return not rows_in_period(series[series["definition"] == "previous"], start, stop).empty
-
-
-def mean_value(rows: pd.DataFrame) -> float | None:
-    """The mean of the rows' values, or None when none has a value."""
-    values = rows["value"].dropna()
-    return float(values.mean()) if not values.empty else None
 
 
 def aggregation_of(measure: Mapping[str, Any]) -> str:
@@ -578,8 +572,3 @@ def summarise_measures(
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
     columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def label_quarter_of(period_end: str) -> str:
-    """The financial quarter a ``YYYY-MM`` month falls in (``"2026/27 Q2"``)."""
-    return periods.label_quarter(parse_month_param(period_end, "period_end").to_timestamp())

@@ -13,9 +13,9 @@ from pcplib import rag
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, classify_commitments
-from pcplib.assessment.exceptions import list_new_high_risks
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
+from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import check_strategy, strategy_commitments
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE, ROLL_UP_METHOD
 
@@ -199,7 +199,7 @@ def note_hidden_by_rating(
     period_end : str
         The reporting period's last month, ``YYYY-MM``.
     new_risks : pandas.DataFrame, optional
-        From :func:`~pcplib.assessment.exceptions.list_new_high_risks`.
+        From :func:`~pcplib.assessment.risks.list_new_high_risks`.
 
     Returns
     -------

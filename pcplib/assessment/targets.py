@@ -40,7 +40,7 @@ from typing import Any
 import pandas as pd
 
 from pcplib import rag
-from pcplib.assessment.figures import FREQUENCY_MONTHS, Figures, month_number
+from pcplib.assessment.figures import Figures, month_number
 from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE, WEAK_EVIDENCE
 from pcplib.labels import is_missing, label_period_start
 
@@ -279,11 +279,6 @@ def rate_measure(
             reason="no target: no deterioration beyond chance in the tests of change or SPC",
         )  # fmt: skip
     return Rating("Grey", "none", reason="no target and no evidence to judge (too few points)")
-
-
-def periods_in(frequency: str, months: int) -> int:
-    """How many periods of a frequency fit in a number of months (at least one)."""
-    return max(1, months // FREQUENCY_MONTHS[frequency])
 
 
 def describe_target_record(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pcplib import rag
+from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -60,7 +60,7 @@ def format_commitments(
     share = "" if delivery.percent is None else f" ({delivery.percent:.0f}% complete or on track)"
     parts = [
         f"<p><strong>Projected delivery confidence:</strong> "
-        f"{rag.format_rag_html(delivery.rating)}{esc(share)}</p><p>{esc(delivery.explanation)}</p>",
+        f"{format_rag_html(delivery.rating)}{esc(share)}</p><p>{esc(delivery.explanation)}</p>",
         build_table(
             ["State at the end of the period", "Commitments"],
             [[esc(s.capitalize()), str(c)] for s, c in delivery.counts.items()],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import rag
+from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -116,7 +116,7 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
                     r["last_year_label"],
                 ),
                 _target_cell(r),
-                with_note(rag.format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
+                with_note(format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
                 f"<strong>{esc(as_sentence(r['assessment']).rstrip('.'))}</strong>. "
                 f"{esc(r['sentence'])}",
             ]
@@ -214,7 +214,7 @@ def format_overall_rag(summary: StrategySummary) -> str:
     """
     return (
         f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
-        f"{rag.format_rag_html(summary.overall_rag)}</p>"
+        f"{format_rag_html(summary.overall_rag)}</p>"
         f"<p>{esc(summary.overall_explanation)}</p>"
         + (f"<p><strong>{esc(summary.rating_note)}</strong></p>" if summary.rating_note else "")
     )

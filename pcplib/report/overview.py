@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pcplib import periods, rag
-
-if TYPE_CHECKING:
-    pass
+from pcplib import periods
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import format_figures, is_missing, month_words, plural
-from pcplib.report.html import build_table, esc, with_note, wrap_table_rows
+from pcplib.report.html import build_table, esc, format_rag_html, with_note, wrap_table_rows
 
 
 def format_plan_overview_caption(period_end: str) -> str:
@@ -63,7 +59,7 @@ def _overview_measure(m: dict) -> str:
     rating = ""
     if not is_missing(m.get("rag")) and str(m.get("rag") or ""):
         basis = format_rating_basis(m.get("rag_reason"))
-        rating = f"{rag.format_rag_html(str(m['rag']))} " + (
+        rating = f"{format_rag_html(str(m['rag']))} " + (
             f'<span class="small">{esc(basis)}.</span> ' if basis else ""
         )
     return (
@@ -126,11 +122,11 @@ def _delivery_cell(first: pd.Series) -> str:
         f"; {waiting} not yet due" if waiting else ""
     )
     if is_missing(first["projected_delivery"]):
-        return rag.format_rag_html("Grey") + esc(
+        return format_rag_html("Grey") + esc(
             " no commitment due yet" + extra if waiting else " no commitments"
         )
     return with_note(
-        f"{rag.format_rag_html(first['delivery_rag'])} {first['projected_delivery']:.0f}%",
+        f"{format_rag_html(first['delivery_rag'])} {first['projected_delivery']:.0f}%",
         f"of {plural(int(first['commitments']), 'commitment')} counted{extra}",
     )
 
@@ -183,7 +179,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
             hidden = f' <span class="small rating-note">{esc(note)}</span>' if note else ""
             rows.append(
                 f'<tr><th scope="row">{esc(first["strategy_name"])}<br>'
-                f"{rag.format_rag_html(first['current_rag'])}{hidden}</th>"
+                f"{format_rag_html(first['current_rag'])}{hidden}</th>"
                 f"<td>{listed}</td><td>{delivery}</td></tr>"
             )
         # The ratings' count goes in the caption, so a mission takes at most one screen.
@@ -260,7 +256,7 @@ def format_table_one(rebuilt: pd.DataFrame, caption: str) -> str:
             [
                 esc(r["theme"]),
                 esc(r.get("commitments", "")),
-                rag.format_rag_html(published_rag)
+                format_rag_html(published_rag)
                 + (" (published as Yellow)" if published_rag == "Yellow" else ""),
                 esc(r["measure"]),
                 baseline,

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import periods, rag
+from pcplib import periods
+from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -155,7 +156,7 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     by_group = {g: measures[measures["group"] == g] for g in measures["group"].unique()}
     counts = {g: len(by_group.get(g, measures.iloc[0:0])) for g in PUBLIC_GROUPS}
     ratings = "".join(
-        f"<li>{esc(s['strategy_name'])} {rag.format_rag_html(s['overall_rag'])}</li>"
+        f"<li>{esc(s['strategy_name'])} {format_rag_html(s['overall_rag'])}</li>"
         for s in strategies.to_dict("records")
     )
     headline = measures[measures["tier"] == "headline"]

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pcplib import rag
 from pcplib.labels import plural
-from pcplib.report.html import esc
+from pcplib.report.html import esc, format_rag_html
 from pcplib.report.measures import format_no_data_notice
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ def format_summary_items(items: pd.DataFrame, empty: str) -> str:
         label = _KIND_WORDS.get(str(r["kind"]), "")
         tier = " (sub-measure)" if r["tier"] == "sub" else ""
         entries.append(
-            f"<li>{rag.format_rag_html(str(r['rag']))} <strong>{esc(label)}{esc(r['name'])}"
+            f"<li>{format_rag_html(str(r['rag']))} <strong>{esc(label)}{esc(r['name'])}"
             f"</strong>{esc(tier)}: {esc(r['reason'])}</li>"
         )
     return f'<ul class="summary-items">{"".join(entries)}</ul>'
@@ -65,7 +64,7 @@ def _delivery_line(summary: StrategySummary) -> str:
     waiting = delivery.not_yet_due
     later = f"; {waiting} not yet due, so not counted" if waiting else ""
     return (
-        f"<p><strong>Projected delivery:</strong> {rag.format_rag_html(delivery.rating)} "
+        f"<p><strong>Projected delivery:</strong> {format_rag_html(delivery.rating)} "
         f"{esc(share)} complete or on track{esc(overdue)}{esc(later)}.</p>"
     )
 
@@ -107,7 +106,7 @@ def format_board_summary(
     # holds the exceptions too; a period with no data says so first.
     overall = (
         f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
-        f"{rag.format_rag_html(summary.overall_rag)} {esc(summary.overall_explanation)}"
+        f"{format_rag_html(summary.overall_rag)} {esc(summary.overall_explanation)}"
         f"{_hidden_note(summary)}</p>"
     )
     return (

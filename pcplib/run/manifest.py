@@ -99,6 +99,22 @@ def read_git_commit() -> dict[str, Any]:
     return {"commit": commit, "dirty": bool(status)}
 
 
+def read_code_version() -> str:
+    """Return the code's git commit for a report's provenance, or why it is not recorded.
+
+    The run floor reads it (notebooks call this) and passes it to
+    :func:`pcplib.report.provenance.build_provenance`, which does no I/O of its own.
+
+    Returns
+    -------
+    str
+        The commit, or ``"not recorded (not a git checkout, or git is not available)"``.
+    """
+    return read_git_commit()["commit"] or (
+        "not recorded (not a git checkout, or git is not available)"
+    )
+
+
 def build_manifest(
     plan: RunPlan,
     results: Sequence[JobResult],

@@ -9,12 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import rag, report
+from pcplib import report
 from pcplib.assessment.delivery import DELIVERY_STATES, assess_delivery, classify_commitments
 from pcplib.assessment.overview import build_plan_overview
 from pcplib.assessment.public import count_public_groups, summarise_public_quarter
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.data import Dataset, load_dataset
+from pcplib.report.html import format_rag_html
 from pcplib.report.public import format_public_summary
 
 PERIOD_END = "2026-09"
@@ -109,9 +110,9 @@ def test_every_report_gives_a_strategy_one_delivery_figure(sample: Dataset) -> N
         share = f"{delivery.percent:.0f}%"
         # The summary, the body and the overview: the same word and the same share.
         for place in (first_screen, body):
-            assert rag.format_rag_html(delivery.rating) in place, strategy
+            assert format_rag_html(delivery.rating) in place, strategy
             assert share in place, strategy
-        assert f"{rag.format_rag_html(delivery.rating)} {share}" in html
+        assert f"{format_rag_html(delivery.rating)} {share}" in html
         assert f"of {delivery.counted} commitments counted" in html or delivery.counted == 1
 
 

@@ -13,12 +13,12 @@ from pcplib.data.forward_plan import (
     Slot,
     load_forward_plan,
     period_end_for_slot,
-    print_plan,
     resolve_slot,
     slot_for_strategy,
     validate_forward_plan,
 )
 from pcplib.data.framework_files import STRATEGIES
+from pcplib.run.plan_table import print_plan
 
 STRATEGY_IDS = [s[0] for s in STRATEGIES]
 TODAY = dt.date(2026, 11, 23)

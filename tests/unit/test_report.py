@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pcplib import rag, report
+from pcplib import report
 from pcplib.data import Dataset, load_dataset
+from pcplib.report.html import format_rag_html
 
 MONTHS = pd.date_range("2024-04-01", "2026-09-01", freq="MS")
 
@@ -621,10 +622,14 @@ def test_list_data_quality_notes(tiny):
 
 def test_build_provenance_lists_files_and_method(tiny):
     html = report.build_provenance(
-        tiny, spc_rules="mdc", sources=["Test source", "<b>x</b>"], parameters={"a": "b"}
+        tiny,
+        code_version="0123abc",
+        spc_rules="mdc",
+        sources=["Test source", "<b>x</b>"],
+        parameters={"a": "b"},
     )
     assert "framework/measures.csv" in html and "ab" * 32 in html
-    assert "pcplib version" in html and "git commit" in html
+    assert "pcplib version" in html and "git commit" in html and "<dd>0123abc</dd>" in html
     assert "SPC rule set" in html and "mdc" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     # The method note states the rules the judgements follow, as rebuilt.
@@ -1063,7 +1068,7 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     homicides = total("vv-homicide", "2025-10-01", "2026-07-01")
     # Each measure's rating sits beside it with its basis (finding 10 of issue 26).
     homicide_line = (
-        f"<strong>Homicides</strong>: {rag.format_rag_html('Green')} "
+        f"<strong>Homicides</strong>: {format_rag_html('Green')} "
         '<span class="small">no target; no rise beyond chance.</span> '
         '<span aria-hidden="true">▲</span> +50.0%, no real change '
         f'<span class="small">({homicides:,.0f} against'

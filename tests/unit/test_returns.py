@@ -759,11 +759,13 @@ def test_return_status_lists_what_was_not_supplied_never_as_zero(loaded: Any) ->
 
 
 def test_provenance_names_the_returns_the_figures_came_from(loaded: Any, filled: Path) -> None:
-    html = report.build_provenance(loaded, strategy_id=STRATEGY)
+    html = report.build_provenance(loaded, code_version="0123abc", strategy_id=STRATEGY)
     assert "<caption>Owners&#x27; returns the figures came from</caption>" in html
     assert filled.name in html and hashlib.sha256(filled.read_bytes()).hexdigest() in html
     assert "returns/returns-log.csv" in html  # the log itself, with its checksum
-    assert "No quarterly returns" in report.build_provenance(loaded, strategy_id="vawg")
+    assert "No quarterly returns" in report.build_provenance(
+        loaded, code_version="0123abc", strategy_id="vawg"
+    )
 
 
 # --- LibreOffice ---------------------------------------------------------------------------

@@ -619,3 +619,19 @@ def test_the_measures_table_prints_a_survey_estimates_margin_beside_it(data_dir)
     assert f"(± {margin:.1f} pp)" in html
     # Not beside a count, nor beside a percentage that is not a survey's.
     assert pd.isna(rows.loc["np-999-answered-10s", "margin_of_error"])
+
+
+def test_the_plan_overview_and_the_strategy_report_give_one_delivery_figure(data_dir):
+    from pcplib.assessment.overview import build_plan_overview
+    from pcplib.assessment.strategy import summarise_strategy
+    from pcplib.data import load_dataset
+
+    dataset = load_dataset(data_dir)
+    overview = build_plan_overview(dataset, PERIOD_END).drop_duplicates("strategy_id")
+    for row in overview.to_dict("records"):
+        # The plan overview is public: it is the public strategy report's figures.
+        summary = summarise_strategy(dataset, row["strategy_id"], PERIOD_END, "public")
+        assert summary.delivery.rating == row["delivery_rag"], row["strategy_id"]
+        shown, percent = row["projected_delivery"], summary.delivery.percent
+        assert (pd.isna(shown) and percent is None) or shown == pytest.approx(percent)
+        assert summary.overall_rag == row["current_rag"], row["strategy_id"]

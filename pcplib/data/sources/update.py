@@ -7,10 +7,10 @@ local authority of ``framework/areas``. It compares them with the observations
 already there (added, changed, unchanged) and lists every conflict, an
 observation that another source gave, which only ``--replace`` overwrites.
 
-:func:`apply_update` writes the result so that nothing is lost: the new table is
-validated with :func:`pcplib.data.load_dataset` in a copy of the data set first,
-and then replaces ``observations/observations.csv`` atomically (a temporary file
-in the same folder, then ``os.replace``). A refused or failed update leaves the
+:func:`check_update` validates the new table with :func:`pcplib.data.load_dataset`
+in a copy of the data set, so nothing is lost; :func:`write_update` then replaces
+``observations/observations.csv`` atomically (a temporary file in the same folder,
+then ``os.replace``). A refused or failed update leaves the
 data set byte for byte as it was.
 """
 
@@ -41,7 +41,6 @@ __all__ = [
     "AreaCoverage",
     "UpdatePlan",
     "UpdateRefusedError",
-    "apply_update",
     "check_update",
     "plan_police_uk_update",
     "write_update",
@@ -486,7 +485,7 @@ def check_update(plan: UpdatePlan, today: dt.date | None = None) -> None:
 def write_update(plan: UpdatePlan) -> bool:
     """Replace ``observations.csv`` with the plan's rows, atomically.
 
-    Call :func:`check_update` first (:func:`apply_update` does both).
+    Call :func:`check_update` first.
 
     Parameters
     ----------
@@ -525,31 +524,3 @@ def write_update(plan: UpdatePlan) -> bool:
         temporary.unlink(missing_ok=True)
         raise
     return True
-
-
-def apply_update(plan: UpdatePlan, today: dt.date | None = None, dry_run: bool = False) -> bool:
-    """Check an update and write it atomically, or refuse and write nothing.
-
-    Parameters
-    ----------
-    plan : UpdatePlan
-        From :func:`plan_police_uk_update`.
-    today : datetime.date, optional
-        The date validation checks periods against (default today).
-    dry_run : bool, default False
-        Check only; write nothing.
-
-    Returns
-    -------
-    bool
-        Whether ``observations.csv`` was replaced (False for a dry run or when
-        nothing changed).
-
-    Raises
-    ------
-    UpdateRefusedError
-        For conflicts without ``replace``, an update that would not be valid, or an
-        observations file changed since it was read. The data set is left as it was.
-    """
-    check_update(plan, today)
-    return False if dry_run else write_update(plan)
