@@ -31,7 +31,13 @@ __all__ = [
     "shift_quarter",
     "shift_year_back",
     "sum_rolling_12_months",
+    "FREQUENCY_MONTHS",
+    "month_number",
+    "month_of",
 ]
+
+FREQUENCY_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12}
+"""Months in one period of each frequency a measure can have."""
 
 _QUARTER_RE = re.compile(r"^\s*(\d{4})/(\d{2})\s+Q([1-4])\s*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"^\s*(\d{4})/(\d{2})\s*$")
@@ -473,3 +479,42 @@ def sum_rolling_12_months(series: pd.Series) -> pd.Series:
     full = values.reindex(pd.period_range(months[0], months[-1], freq="M"))
     totals = full.rolling(12, min_periods=12).sum()
     return pd.Series(totals.reindex(months).to_numpy(), index=series.index, name=series.name)
+
+
+def month_number(value: Any) -> Any:
+    """Return a month as a running integer, year x 12 + month - 1, so months subtract.
+
+    Parameters
+    ----------
+    value : str, date-like, pandas.Period, or a DatetimeIndex/PeriodIndex
+        A month (``YYYY-MM`` text, any date in it, or its Period), or an index of them.
+
+    Returns
+    -------
+    int or pandas.Index
+        The running month number (an index of them for an index).
+    """
+    if isinstance(value, pd.DatetimeIndex | pd.PeriodIndex):
+        return value.year * 12 + value.month - 1
+    if isinstance(value, str):
+        value = parse_month(value)
+    if isinstance(value, pd.Period):
+        value = value.to_timestamp()
+    ts = pd.Timestamp(value)
+    return ts.year * 12 + ts.month - 1
+
+
+def month_of(number: int) -> pd.Period:
+    """Return the month a running month number stands for (inverse of :func:`month_number`).
+
+    Parameters
+    ----------
+    number : int
+        From :func:`month_number`.
+
+    Returns
+    -------
+    pandas.Period
+        The month.
+    """
+    return pd.Period(year=number // 12, month=number % 12 + 1, freq="M")

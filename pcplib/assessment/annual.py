@@ -16,7 +16,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
-from pcplib.assessment.figures import Window, compute_baseline, compute_window, month_number
+from pcplib.assessment.figures import Window, compute_baseline, compute_window
 from pcplib.assessment.measures import (
     aggregation_of,
     has_previous_definition,
@@ -26,6 +26,7 @@ from pcplib.assessment.measures import (
 )
 from pcplib.assessment.scope import get_series, measures_for_audience
 from pcplib.labels import plural
+from pcplib.periods import month_number
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset

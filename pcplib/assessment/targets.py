@@ -40,9 +40,10 @@ from typing import Any
 import pandas as pd
 
 from pcplib import rag
-from pcplib.assessment.figures import Figures, month_number
+from pcplib.assessment.figures import Figures
 from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE, WEAK_EVIDENCE
 from pcplib.labels import is_missing, label_period_start
+from pcplib.periods import month_number
 
 __all__ = [
     "Rating",
@@ -126,7 +127,7 @@ def compute_target_for_period(
         The measure's catalogue row (``target`` per period, optional ``target_date``).
     end : int
         The reporting period's last month (see
-        :func:`~pcplib.assessment.figures.month_number`).
+        :func:`~pcplib.periods.month_number`).
 
     seasonal : bool, default False
         Whether the measure has a clear seasonal pattern: a flat target is then judged

@@ -52,8 +52,9 @@ from pcplib.data.framework_files import (
     STRATEGIES,
     Gen,
 )
-from pcplib.data.schemas import DATASET_META, FREQUENCY_MONTHS, NARRATIVE_SECTIONS, TABLES
+from pcplib.data.schemas import DATASET_META, NARRATIVE_SECTIONS, TABLES
 from pcplib.labels import format_value, list_words
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 __all__ = [
     "SEED",
@@ -83,8 +84,7 @@ def _month_end(start: date) -> date:
 
 def _add_months(start: date, months: int) -> date:
     """Return the first day of the month ``months`` after ``start``'s month."""
-    index = start.year * 12 + start.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+    return month_of(month_number(start) + months).to_timestamp().date()
 
 
 def list_periods(frequency: str) -> list[tuple[date, date]]:
