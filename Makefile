@@ -34,6 +34,7 @@ report: setup
 	$(BIN)/pcp run --default
 
 test: setup
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # On a free loopback port, with --allow-root only when run as root (the usual case in a

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pcplib import __version__
 
@@ -197,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pcplib.data import read_notebook_parameter_names, run_validate
 
         # Passed only when used, so the plain call stays run_validate(path, forward_plan).
-        extra: dict[str, object] = {"every": True} if args.all else {}
+        extra: dict[str, Any] = {"every": True} if args.all else {}
         notebook = args.params.resolve().parent.parent / STRATEGY_NOTEBOOK
         if args.params.is_dir() and notebook.is_file():
             extra["parameter_files"] = args.params

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, TypeAlias, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -48,7 +48,7 @@ _QUARTER_FORM = "expected a quarter like '2026/27 Q2' (financial year, a space, 
 _YEAR_FORM = "expected a financial year like '2025/26' (the second year is the first plus one)"
 _MONTH_FORM = "expected a month like '2026-09' (YYYY-MM)"
 
-DateLike = dt.date | dt.datetime | pd.Timestamp | pd.Period | np.datetime64 | str
+DateLike: TypeAlias = dt.date | dt.datetime | pd.Timestamp | pd.Period | np.datetime64 | str
 
 
 def _to_timestamp(value: Any, what: str = "date") -> pd.Timestamp:
@@ -257,7 +257,7 @@ def parse_month(text: str) -> pd.Period:
     return pd.Period(year=int(match.group(1)), month=month, freq="M")
 
 
-def _is_label(value: Any) -> bool:
+def _is_label(value: Any) -> TypeGuard[str]:
     """Whether ``value`` is a quarter or year label rather than a month or a date."""
     return isinstance(value, str) and not (_MONTH_RE.match(value) or _DATE_RE.match(value))
 

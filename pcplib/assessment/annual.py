@@ -340,7 +340,7 @@ def summarise_year_by_mission(by_strategy: pd.DataFrame) -> pd.DataFrame:
     grouped = by_strategy.groupby(["mission_id", "mission_name"], sort=False)[columns].sum()
     grouped["strategies"] = by_strategy.groupby(["mission_id", "mission_name"], sort=False).size()
     grouped = grouped.reset_index()
-    total = {"mission_id": "all", "mission_name": "The whole plan"}
+    total: dict[str, object] = {"mission_id": "all", "mission_name": "The whole plan"}
     total.update({c: int(grouped[c].sum()) for c in [*columns, "strategies"]})
     return pd.concat([grouped, pd.DataFrame([total])], ignore_index=True)
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -551,7 +551,7 @@ def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> Xm
         return xmr(
             plan.series,
             improvement=IMPROVEMENT[str(measure["good_direction"])],
-            target=None if is_missing(target) else float(target),
+            target=None if is_missing(target) else float(cast(Any, target)),
             rules=rules,
             baseline_points=k if k >= 12 and k < len(plan.series) else None,
             rebase_at=list(plan.rebase_at) or None,

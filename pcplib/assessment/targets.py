@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -142,7 +142,7 @@ def compute_target_for_period(
     target = measure.get("target")
     if is_missing(target):
         return TargetForPeriod(None, None, "", "", None)
-    final = float(target)
+    final = float(cast(Any, target))
     due = _target_month(measure.get("target_date"))
     due_text = "" if due is None else f"{due // 12:04d}-{due % 12 + 1:02d}"
     per_period, basis = final, "target"

@@ -33,6 +33,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -359,18 +360,18 @@ def list_street_files(paths: Iterable[Path | str]) -> tuple[list[StreetFile], li
             street += more
             skipped += also
     seen: dict[tuple[str, str], StreetFile] = {}
-    for file in street:
-        key = (file.month, file.force_slug)
+    for street_file in street:
+        key = (street_file.month, street_file.force_slug)
         if key in seen:
             _fail(
-                file.shown,
+                street_file.shown,
                 None,
                 None,
                 None,
-                f"one street file for {file.month} and {file.force_slug} "
+                f"one street file for {street_file.month} and {street_file.force_slug} "
                 f"(it is also {seen[key].shown}); give each month once",
             )
-        seen[key] = file
+        seen[key] = street_file
     street.sort(key=lambda f: (f.month, f.force_slug))
     return street, skipped
 
@@ -429,6 +430,11 @@ def _check_header(path: Path, file: StreetFile) -> None:
             ", ".join(found),
             f"the data.police.uk street-level columns in their order: {expected}",
         )
+
+
+def _cell_differs(column: int, value: str, row: list[str]) -> bool:
+    """Whether a CSV row's cell in ``column`` is other than ``value``."""
+    return row[column] != value
 
 
 def _locate_row(path: Path, test: Callable[[list[str]], bool]) -> tuple[int, list[str]] | None:
@@ -557,7 +563,7 @@ def _check_values(
         bad_month = ~group["month"].fillna("").isin([file.month])
         if bad_month.any():
             value = str(group.loc[bad_month, "month"].fillna("").iloc[0])
-            found = _locate_row(path, lambda r, month=file.month: r[month_col] != month)
+            found = _locate_row(path, partial(_cell_differs, month_col, file.month))
             expected = (
                 f"{file.month}, the month of the file"
                 if _MONTH_VALUE.match(value.strip())
