@@ -7,6 +7,7 @@ the work, so the same functions serve the CLI, the notebooks and the tests.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -192,6 +193,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         130 interrupted (Ctrl-C or SIGTERM).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run_command(argv)
+    except BrokenPipeError:
+        # A reader that stops early (`pcp validate | head -1`) closes the pipe: that is its
+        # choice, not a failure to report. Point stdout at /dev/null so the interpreter's
+        # own flush at exit cannot raise a second time, and say nothing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _run_command(argv: list[str]) -> int:
+    """Parse ``argv`` and run its command (:func:`main` without the broken-pipe guard)."""
     args = build_parser().parse_args(argv)
     args.argv = ["pcp", *argv]
     if args.command == "validate":

@@ -190,13 +190,6 @@ def compute_baseline(
     return compute_window(rows, first, first + 11, frequency, aggregation, label)
 
 
-def _baseline_window(
-    rows: pd.DataFrame, measure: Mapping[str, Any], end: int, frequency: str, aggregation: str
-) -> Window | None:
-    del end
-    return compute_baseline(rows, measure, frequency, aggregation)
-
-
 def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) -> Figures:
     """Compute a measure's like-for-like figures for the reporting period ending ``end``.
 
@@ -248,5 +241,5 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
             rows, end - 23, end - 12, frequency, aggregation,
             earlier or _span_label(end - 23, end - 12),
         )  # fmt: skip
-    baseline = _baseline_window(rows, measure, end, frequency, aggregation)
+    baseline = compute_baseline(rows, measure, frequency, aggregation)
     return Figures(current, last_year, year_ending, previous_year, baseline)

@@ -355,14 +355,14 @@ def _summarise_measure(
         figures, measure, end, seasonal=judge_target_on_year(indices)
     )
     worsening, worsening_reason = weigh_worsening(changes, good)
-    tested = changes.quarter_evidence.verdict not in ("not tested",)
+    tested = any(
+        evidence.verdict != "not tested"
+        for evidence in (changes.quarter_evidence, changes.year_evidence)
+    )
     rating = rate_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
     )  # fmt: skip
-    if rating.rag == "Grey" and figures.current.value is None:
-        rating = rate_measure(None, target, good, spc.variation, worsening=worsening,
-                              worsening_reason=worsening_reason)  # fmt: skip
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )

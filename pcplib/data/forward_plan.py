@@ -23,6 +23,7 @@ import yaml
 
 from pcplib import periods
 from pcplib.data.problems import Problem
+from pcplib.safe_yaml import compose_yaml_text, load_yaml_text
 
 __all__ = [
     "ForwardPlan",
@@ -207,8 +208,8 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
 
     text = _read_plan_text(file, fail)
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = compose_yaml_text(text)
+        data = load_yaml_text(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]

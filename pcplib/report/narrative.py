@@ -14,7 +14,12 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.assessment.scope import check_audience, check_strategy, restricted_names
+from pcplib.assessment.scope import (
+    check_audience,
+    check_strategy,
+    find_restricted_mentions,
+    restricted_terms,
+)
 from pcplib.report.html import bullets, esc
 from pcplib.report.words import NARRATIVE_SECTIONS
 
@@ -27,8 +32,8 @@ def narrative_rows(
     rows = narrative[(narrative["strategy_id"] == strategy_id) & (narrative["quarter"] == quarter)]
     withheld = 0
     if audience == "public":
-        names = restricted_names(dataset)
-        keep = [not any(n in str(t).lower() for n in names) for t in rows["text"]]
+        terms = restricted_terms(dataset)
+        keep = [not find_restricted_mentions(str(t), terms) for t in rows["text"]]
         withheld = len(keep) - sum(keep)
         rows = rows[keep]
     return rows, withheld

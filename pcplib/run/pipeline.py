@@ -49,6 +49,7 @@ from pcplib.run import (
     manifest,
     pictures,
     plans,
+    public_check,
     publish,
     render,
     runtime,
@@ -430,6 +431,22 @@ def build_and_publish(plan: RunPlan, options: RunOptions, console: Console, data
             ),
             encoding="utf-8",
         )
+        leaks = public_check.find_public_leaks(staging, plan, dataset)
+        if leaks:
+            for leak in leaks:
+                logger.error("%s", leak)
+            stop_log(handlers)
+            handlers = []
+            target = publish.publish_failures(staging, destination, [])
+            more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
+            console.print(
+                f"[bold red]Not published:[/bold red] {leaks[0]}{more}; public outputs must "
+                f"not name a restricted measure. {destination} is unchanged; the outputs and "
+                f"log are in {target}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return EXIT_FAILED
         logger.info("publishing %s", destination)
         stop_log(handlers)
         handlers = []

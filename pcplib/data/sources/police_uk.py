@@ -48,6 +48,7 @@ from pcplib.data.sources.archives import (
     locate_bad_utf8,
     open_text,
 )
+from pcplib.spreadsheet_safety import neutralise_row
 
 if TYPE_CHECKING:
     import duckdb
@@ -790,7 +791,11 @@ def write_counts(counts: pd.DataFrame, path: Path | str) -> Path:
         with handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(COUNT_COLUMNS)
-            writer.writerows(counts[list(COUNT_COLUMNS)].itertuples(index=False, name=None))
+            # LSOA names and crime types come from the archive: no cell may run as a formula.
+            writer.writerows(
+                neutralise_row(row)
+                for row in counts[list(COUNT_COLUMNS)].itertuples(index=False, name=None)
+            )
         Path(handle.name).replace(target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
