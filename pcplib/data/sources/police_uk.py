@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pandas as pd
 
-from pcplib.data.cells import UTF8_EXPECTED
+from pcplib.data.cells import UTF8_EXPECTED, cell_differs
 from pcplib.data.problems import Problem
 from pcplib.data.schemas import POLICE_UK_CRIME_TYPES
 from pcplib.data.sources.archives import (
@@ -433,11 +433,6 @@ def _check_header(path: Path, file: StreetFile) -> None:
         )
 
 
-def _cell_differs(column: int, value: str, row: list[str]) -> bool:
-    """Whether a CSV row's cell in ``column`` is other than ``value``."""
-    return row[column] != value
-
-
 def _locate_row(path: Path, test: Callable[[list[str]], bool]) -> tuple[int, list[str]] | None:
     """Return the first data row (numbered as a spreadsheet shows it) failing ``test``."""
     with open_text(path) as handle:
@@ -564,7 +559,7 @@ def _check_values(
         bad_month = ~group["month"].fillna("").isin([file.month])
         if bad_month.any():
             value = str(group.loc[bad_month, "month"].fillna("").iloc[0])
-            found = _locate_row(path, partial(_cell_differs, month_col, file.month))
+            found = _locate_row(path, partial(cell_differs, month_col, file.month))
             expected = (
                 f"{file.month}, the month of the file"
                 if _MONTH_VALUE.match(value.strip())
