@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pcplib import __version__
 
@@ -234,7 +235,7 @@ def _run_command(argv: list[str]) -> int:
         from pcplib.data import read_notebook_parameter_names, run_validate
 
         # Passed only when used, so the plain call stays run_validate(path, forward_plan).
-        extra: dict[str, object] = {"every": True} if args.all else {}
+        extra: dict[str, Any] = {"every": True} if args.all else {}
         params = args.params if args.params is not None else DEFAULT_PARAMS
         if args.params is not None and not args.params.is_dir():
             print(

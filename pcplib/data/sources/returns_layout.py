@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pcplib import periods
-from pcplib.data.schemas import FREQUENCY_MONTHS
 from pcplib.labels import format_value, month_span, month_words
+from pcplib.periods import FREQUENCY_MONTHS
 
 if TYPE_CHECKING:
     from pcplib.data.dataset import Dataset
