@@ -8,11 +8,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.pcp-installed
 KERNEL := pcp
 
-.PHONY: setup report test lab lint clear-outputs clean help
+.PHONY: setup report test test-fast lab lint clear-outputs clean help
 
 help:
 	@echo "make report  - set up and run the default job (latest CGB slot, plan overview, public report)"
-	@echo "make test    - set up and run the whole test suite"
+	@echo "make test    - set up, type-check pcplib and run the whole test suite"
+	@echo "make test-fast - the tests that execute no notebook and need no browser"
 	@echo "make lab     - JupyterLab with the 'pcp' kernel on a free port (prints the URL)"
 	@echo "make lint    - ruff"
 	@echo "make clear-outputs - strip outputs from the notebooks before committing"
@@ -34,7 +35,13 @@ report: setup
 	$(BIN)/pcp run --default
 
 test: setup
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# Leaves out the end-to-end tests (they execute notebooks) and the browser tests: the
+# loop to run while changing pcplib; `make test` before committing.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not e2e and not browser" -q
 
 # On a free loopback port, with --allow-root only when run as root (the usual case in a
 # container), printing the URL with its token first (pcplib/run/lab.py).

@@ -9,7 +9,7 @@ object is built, with the line it is on.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.composer import ComposerError
@@ -34,7 +34,8 @@ class _AliasFreeLoader(yaml.SafeLoader):
                 None,
                 f"{kind} ({symbol}{event.anchor}) found; anchors and aliases are not "
                 "accepted, write each value out in full",
-                event.start_mark,
+                # PyYAML's C and Python marks are interchangeable; the stubs type them apart.
+                cast(Any, event.start_mark),
             )
         return super().compose_node(parent, index)
 

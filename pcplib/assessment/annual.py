@@ -16,7 +16,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
-from pcplib.assessment.figures import Window, compute_baseline, compute_window, month_number
+from pcplib.assessment.figures import Window, compute_baseline, compute_window
 from pcplib.assessment.measures import (
     aggregation_of,
     has_previous_definition,
@@ -26,6 +26,7 @@ from pcplib.assessment.measures import (
 )
 from pcplib.assessment.scope import get_series, measures_for_audience
 from pcplib.labels import plural
+from pcplib.periods import month_number
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -339,7 +340,7 @@ def summarise_year_by_mission(by_strategy: pd.DataFrame) -> pd.DataFrame:
     grouped = by_strategy.groupby(["mission_id", "mission_name"], sort=False)[columns].sum()
     grouped["strategies"] = by_strategy.groupby(["mission_id", "mission_name"], sort=False).size()
     grouped = grouped.reset_index()
-    total = {"mission_id": "all", "mission_name": "The whole plan"}
+    total: dict[str, object] = {"mission_id": "all", "mission_name": "The whole plan"}
     total.update({c: int(grouped[c].sum()) for c in [*columns, "strategies"]})
     return pd.concat([grouped, pd.DataFrame([total])], ignore_index=True)
 

@@ -52,6 +52,7 @@ from pcplib.assessment.thresholds import (
     WEAK_EVIDENCE,
     WINDOW_MIN_DF,
 )
+from pcplib.periods import month_number
 
 __all__ = [
     "EVIDENCE",
@@ -210,7 +211,7 @@ def _reference_p(z: float, df: int | None) -> float:
 
 def _in_window(history: pd.DataFrame, window: Window) -> pd.DataFrame:
     index = pd.DatetimeIndex(history.index)
-    months = np.asarray(index.year * 12 + index.month - 1)
+    months = np.asarray(month_number(index))
     values = history["value"].to_numpy(dtype=float)
     inside = (months >= window.first) & (months <= window.last) & ~np.isnan(values)
     return history.iloc[np.flatnonzero(inside)]

@@ -29,8 +29,8 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.labels import is_missing, month_span, month_words
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
-FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
 MARCH = 2  # month-of-year index (January 0) of the end of a UK financial year
 
 __all__ = [
@@ -39,24 +39,7 @@ __all__ = [
     "compute_baseline",
     "compute_figures",
     "compute_window",
-    "month_number",
-    "month_of",
 ]
-
-
-def month_number(value: Any) -> int:
-    """A month (Period, Timestamp or ``YYYY-MM``) as a running integer: year x 12 + month - 1."""
-    if isinstance(value, str):
-        value = periods.parse_month(value)
-    if isinstance(value, pd.Period):
-        value = value.to_timestamp()
-    ts = pd.Timestamp(value)
-    return ts.year * 12 + ts.month - 1
-
-
-def month_of(number: int) -> pd.Period:
-    """The month a running month number stands for (the inverse of :func:`month_number`)."""
-    return pd.Period(year=number // 12, month=number % 12 + 1, freq="M")
 
 
 @dataclass(frozen=True)
@@ -160,8 +143,8 @@ def compute_window(
         return Window(label, first, last, None, expected, 0)
     starts = pd.DatetimeIndex(rows["period_start"])
     ends = pd.DatetimeIndex(rows["period_end"])
-    start_n = starts.year * 12 + starts.month - 1
-    end_n = ends.year * 12 + ends.month - 1
+    start_n = month_number(starts)
+    end_n = month_number(ends)
     inside = (start_n >= first) & (end_n <= last) & rows["value"].notna().to_numpy()
     sel = rows[np.asarray(inside)]
     present = len(sel)

@@ -41,12 +41,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
-from pcplib.assessment.figures import FREQUENCY_MONTHS, Window, month_number
+from pcplib.assessment.figures import Window
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
     BASELINE_RUN,
@@ -58,6 +58,7 @@ from pcplib.assessment.thresholds import (
 )
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
 from pcplib.labels import as_sentence, is_missing, label_period_start, list_words, month_span
+from pcplib.periods import FREQUENCY_MONTHS, month_number
 
 if TYPE_CHECKING:
     from pcplib.spc import XmrResult
@@ -550,7 +551,7 @@ def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> Xm
         return xmr(
             plan.series,
             improvement=IMPROVEMENT[str(measure["good_direction"])],
-            target=None if is_missing(target) else float(target),
+            target=None if is_missing(target) else float(cast(Any, target)),
             rules=rules,
             baseline_points=k if k >= 12 and k < len(plan.series) else None,
             rebase_at=list(plan.rebase_at) or None,
@@ -618,7 +619,7 @@ def _period_variation(result: XmrResult, window: Window, latest: str | None) -> 
     """The SPC verdict over the reporting period: any concern in it, else any improvement."""
     points = result.points
     index = pd.DatetimeIndex(points.index)
-    months = index.year * 12 + index.month - 1
+    months = month_number(index)
     inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
     types = set(inside["point_type"])
     for kind in _SEVERITY:

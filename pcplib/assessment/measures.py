@@ -18,13 +18,7 @@ import pandas as pd
 
 from pcplib import metrics
 from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
-from pcplib.assessment.figures import (
-    FREQUENCY_MONTHS,
-    Figures,
-    Window,
-    compute_figures,
-    month_number,
-)
+from pcplib.assessment.figures import Figures, Window, compute_figures
 from pcplib.assessment.limits import (
     SpcPlan,
     SpcVerdict,
@@ -53,6 +47,7 @@ from pcplib.assessment.targets import (
 )
 from pcplib.data import AGGREGATIONS
 from pcplib.labels import format_figure, is_missing, label_period_start
+from pcplib.periods import FREQUENCY_MONTHS, month_number
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -217,7 +212,7 @@ def _quality(
     if (series["definition"] == "previous").any():
         flags.append("definition changed")
     ends = pd.DatetimeIndex(current["period_end"])
-    recent = current[(ends.year * 12 + ends.month - 1) > end - 12]
+    recent = current[month_number(ends) > end - 12]
     if (recent["status"] == "provisional").any():
         flags.append("provisional figures")
     if not current.empty:
@@ -244,7 +239,7 @@ def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows
     """The measure's observations up to the reporting period's last month, in its shapes."""
     series = get_series(dataset, measure["measure_id"])
     ends = pd.DatetimeIndex(series["period_end"])
-    series = series[(ends.year * 12 + ends.month - 1) <= end]
+    series = series[month_number(ends) <= end]
     current_def = series[series["definition"] == "current"]
     present = current_def[current_def["value"].notna()]
     frequency = str(measure["frequency"])

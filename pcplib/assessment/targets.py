@@ -35,14 +35,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
 from pcplib import rag
-from pcplib.assessment.figures import Figures, month_number
+from pcplib.assessment.figures import Figures
 from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE, WEAK_EVIDENCE
 from pcplib.labels import is_missing, label_period_start
+from pcplib.periods import month_number
 
 __all__ = [
     "Rating",
@@ -126,7 +127,7 @@ def compute_target_for_period(
         The measure's catalogue row (``target`` per period, optional ``target_date``).
     end : int
         The reporting period's last month (see
-        :func:`~pcplib.assessment.figures.month_number`).
+        :func:`~pcplib.periods.month_number`).
 
     seasonal : bool, default False
         Whether the measure has a clear seasonal pattern: a flat target is then judged
@@ -141,7 +142,7 @@ def compute_target_for_period(
     target = measure.get("target")
     if is_missing(target):
         return TargetForPeriod(None, None, "", "", None)
-    final = float(target)
+    final = float(cast(Any, target))
     due = _target_month(measure.get("target_date"))
     due_text = "" if due is None else f"{due // 12:04d}-{due % 12 + 1:02d}"
     per_period, basis = final, "target"

@@ -23,6 +23,7 @@ import io
 import math
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "UTF8_EXPECTED",
     "WORKBOOK_EXPECTED",
     "Cells",
+    "cell_differs",
     "column_letter",
     "describe_workbook_error",
     "format_cell_text",
@@ -640,3 +642,23 @@ def read_cells(path: Path, file: str, allow_empty: bool = False) -> Cells:
         cells = _read_csv(data, file, allow_empty)
     cells.sha256 = hashlib.sha256(data).hexdigest()
     return cells
+
+
+def cell_differs(column: int, value: str, row: Sequence[str]) -> bool:
+    """Return whether a row's cell in ``column`` is other than ``value``.
+
+    Parameters
+    ----------
+    column : int
+        The cell's position in the row.
+    value : str
+        The text expected there.
+    row : sequence of str
+        A row of cells, as :mod:`csv` reads it.
+
+    Returns
+    -------
+    bool
+        True when the cell holds something else.
+    """
+    return row[column] != value

@@ -102,14 +102,14 @@ def _check_file(path: Path, declared: Sequence[str], strategies: Sequence[str]) 
     lines = _key_lines(text)
     problems = []
     for key, value in values.items():
-        line = lines.get(str(key))
+        key_line = lines.get(str(key))
         if key not in declared:
             near = difflib.get_close_matches(str(key), list(declared), n=1, cutoff=0.75)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             problems.append(
                 Problem(
                     file,
-                    line,
+                    key_line,
                     str(key),
                     None,
                     f"only the report's parameters{hint}: {', '.join(declared)}",
@@ -119,7 +119,7 @@ def _check_file(path: Path, declared: Sequence[str], strategies: Sequence[str]) 
             problems.append(
                 Problem(
                     file,
-                    line,
+                    key_line,
                     str(key),
                     str(value),
                     'text in quotes (every parameter is a string, such as "2026-11")',
@@ -129,7 +129,7 @@ def _check_file(path: Path, declared: Sequence[str], strategies: Sequence[str]) 
             problems.append(
                 Problem(
                     file,
-                    line,
+                    key_line,
                     str(key),
                     value,
                     f"a strategy_id from framework/strategies ({', '.join(strategies)})",

@@ -36,6 +36,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,8 +53,9 @@ from pcplib.data.framework_files import (
     STRATEGIES,
     Gen,
 )
-from pcplib.data.schemas import DATASET_META, FREQUENCY_MONTHS, NARRATIVE_SECTIONS, TABLES
+from pcplib.data.schemas import DATASET_META, NARRATIVE_SECTIONS, TABLES
 from pcplib.labels import format_value, list_words
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 __all__ = [
     "SEED",
@@ -83,8 +85,7 @@ def _month_end(start: date) -> date:
 
 def _add_months(start: date, months: int) -> date:
     """Return the first day of the month ``months`` after ``start``'s month."""
-    index = start.year * 12 + start.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+    return month_of(month_number(start) + months).to_timestamp().date()
 
 
 def list_periods(frequency: str) -> list[tuple[date, date]]:
@@ -330,7 +331,8 @@ def _render_placeholder(kind: str, args: list[str], series: Series) -> tuple[str
     row = {m.row["measure_id"]: m.row for m in MEASURES}.get(args[0])
     if row is None:
         raise ValueError(f"narrative placeholder {kind}: unknown measure {args[0]!r}")
-    unit, claim, rest = row["unit"], {"measure": args[0], "period": ""}, args[1:]
+    claim: dict[str, Any] = {"measure": args[0], "period": ""}
+    unit, rest = row["unit"], args[1:]
     if kind == "target":
         return format_value(float(row["target"]), unit), {**claim, "value": float(row["target"])}
     if kind == "missing":
@@ -437,7 +439,7 @@ def build_narrative_rows(observations: list[dict[str, str]]) -> tuple[list[dict]
 
 
 def _write_csv(
-    path: Path, columns: Sequence[str], rows: Sequence[Sequence[str] | dict[str, str]]
+    path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any] | dict[str, Any]]
 ) -> None:
     """Write rows to ``path`` as UTF-8 CSV with Unix (LF) line endings and minimal quoting."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -482,7 +484,7 @@ def write_sample(out_dir: Path | str, seed: int = SEED) -> list[Path]:
     rng = np.random.default_rng(seed)
     # The narrative quotes these observations: its figures are rendered from them.
     observations = generate_observations(rng)
-    rows = {
+    rows: dict[str, Any] = {
         "missions": MISSIONS,
         "strategies": STRATEGIES,
         "measures": [m.row for m in MEASURES],

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,11 @@ _SCHEMAS: dict[str, Any] = {}
 
 
 def _schema_problems(
-    name: str, typed: pd.DataFrame, raw: pd.DataFrame, file: str, seen: set[tuple[int, str]]
+    name: str,
+    typed: pd.DataFrame,
+    raw: pd.DataFrame,
+    file: str,
+    seen: set[tuple[int, str | None]],
 ) -> list[Problem]:
     """Validate a typed frame against its pandera schema and translate the failures."""
     import pandera.errors as pa_errors
@@ -93,6 +98,16 @@ def _schema_problems(
 def _rows(mask: pd.Series) -> list[int]:
     """Return the frame indexes where ``mask`` is true."""
     return [int(i) for i in mask[mask.fillna(False).astype(bool)].index]
+
+
+def _start_message(obs: pd.DataFrame, text: str, frequency: str, i: int) -> str:
+    """What a row's ``period_start`` should have been, for :func:`_cell_problems`."""
+    return f"{text}: measure {obs.at[i, 'measure_id']} is {frequency}"
+
+
+def _end_message(obs: pd.DataFrame, ends: Any, text: str, frequency: str, i: int) -> str:
+    """What a row's ``period_end`` should have been, for :func:`_cell_problems`."""
+    return f"{ends[i]:%Y-%m-%d}, {text} (measure {obs.at[i, 'measure_id']} is {frequency})"
 
 
 def _cell_problems(
@@ -183,19 +198,14 @@ def _period_problems(
             raw,
             file,
             "period_start",
-            # Defaults bind this iteration's values (the messages are built right away).
-            lambda i, text=start_text, frequency=frequency: (
-                f"{text}: measure {obs.at[i, 'measure_id']} is {frequency}"
-            ),
+            partial(_start_message, obs, start_text, frequency),
         )
         problems += _cell_problems(
             rows & start_ok & (end != expected_end),
             raw,
             file,
             "period_end",
-            lambda i, ends=expected_end, text=end_text, frequency=frequency: (
-                f"{ends[i]:%Y-%m-%d}, {text} (measure {obs.at[i, 'measure_id']} is {frequency})"
-            ),
+            partial(_end_message, obs, expected_end, end_text, frequency),
         )
     now = pd.Timestamp(today)
     problems += _cell_problems(

@@ -8,6 +8,7 @@ screenshots and print PDFs, and the time every report says it was produced.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -125,7 +126,7 @@ def resolve_produced_at(
     RunError
         If the timestamp or ``SOURCE_DATE_EPOCH`` cannot be read (exit 2).
     """
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     if timestamp:
         try:
             moment = datetime.fromisoformat(timestamp)
@@ -138,7 +139,7 @@ def resolve_produced_at(
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         return moment.isoformat(timespec="seconds"), True
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
             moment = datetime.fromtimestamp(int(epoch), tz=UTC)

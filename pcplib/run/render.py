@@ -93,7 +93,8 @@ def get_kernel_manager_class() -> type[AsyncKernelManager]:
             kwargs.setdefault("connection_file", str(folder / f"{name}.json"))
             super().__init__(**kwargs)
 
-        async def start_kernel(self, **kw: Any) -> None:
+        # jupyter_client declares the synchronous signature; the async manager awaits this.
+        async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
             """Start the kernel and remember it.
 
             Parameters

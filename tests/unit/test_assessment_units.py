@@ -15,14 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pcplib.assessment.figures import (
-    Figures,
-    Window,
-    compute_figures,
-    compute_window,
-    month_number,
-    month_of,
-)
+from pcplib.assessment.figures import Figures, Window, compute_figures, compute_window
 from pcplib.assessment.limits import (
     BASELINE_MIN_POINTS,
     describe_limits_period,
@@ -37,6 +30,7 @@ from pcplib.assessment.targets import (
     compute_target_for_period,
     rate_measure,
 )
+from pcplib.periods import month_number, month_of
 
 SEP_2026 = month_number("2026-09")
 

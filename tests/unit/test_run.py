@@ -78,6 +78,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
     plan_file = tmp_path / "forward_plan.yaml"
     plan_file.write_text("slots: []\n", encoding="utf-8")
     dataset = SimpleNamespace(
+        # No restricted measures: the public gate (pcplib.run.public_check) reads this.
+        measures=pd.DataFrame({"measure_id": [], "measure_name": [], "visibility": []}),
         illustrative=True,
         description="Illustrative sample for tests.",
         files={"framework/measures.csv": "ab" * 32},
@@ -760,7 +762,11 @@ from pcplib import run
 
 config = json.loads(sys.argv[1])
 run.jobs.NOTEBOOKS = {key: Path(value) for key, value in config["notebooks"].items()}
-dataset = SimpleNamespace(illustrative=True, description="", files={}, strategies=None)
+import pandas as pd
+measures = pd.DataFrame({"measure_id": [], "measure_name": [], "visibility": []})
+dataset = SimpleNamespace(
+    illustrative=True, description="", files={}, strategies=None, measures=measures
+)
 run.validation.load_inputs = lambda options: (dataset, [])
 run.manifest.read_git_commit = lambda: {"commit": None, "dirty": None}
 at = "2026-11-23T06:00:00+00:00"

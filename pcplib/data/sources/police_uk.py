@@ -33,12 +33,13 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pandas as pd
 
-from pcplib.data.cells import UTF8_EXPECTED
+from pcplib.data.cells import UTF8_EXPECTED, cell_differs
 from pcplib.data.problems import Problem
 from pcplib.data.schemas import POLICE_UK_CRIME_TYPES
 from pcplib.data.sources.archives import (
@@ -360,18 +361,18 @@ def list_street_files(paths: Iterable[Path | str]) -> tuple[list[StreetFile], li
             street += more
             skipped += also
     seen: dict[tuple[str, str], StreetFile] = {}
-    for file in street:
-        key = (file.month, file.force_slug)
+    for street_file in street:
+        key = (street_file.month, street_file.force_slug)
         if key in seen:
             _fail(
-                file.shown,
+                street_file.shown,
                 None,
                 None,
                 None,
-                f"one street file for {file.month} and {file.force_slug} "
+                f"one street file for {street_file.month} and {street_file.force_slug} "
                 f"(it is also {seen[key].shown}); give each month once",
             )
-        seen[key] = file
+        seen[key] = street_file
     street.sort(key=lambda f: (f.month, f.force_slug))
     return street, skipped
 
@@ -558,7 +559,7 @@ def _check_values(
         bad_month = ~group["month"].fillna("").isin([file.month])
         if bad_month.any():
             value = str(group.loc[bad_month, "month"].fillna("").iloc[0])
-            found = _locate_row(path, lambda r, month=file.month: r[month_col] != month)
+            found = _locate_row(path, partial(cell_differs, month_col, file.month))
             expected = (
                 f"{file.month}, the month of the file"
                 if _MONTH_VALUE.match(value.strip())

@@ -588,9 +588,9 @@ def load_returns(
         changed_tables = [tables[name] for name in _MERGED if tables[name].changed]
         if dry_run or not changed_tables:
             return outcome
-        problems = _swap_in(root, dataset, changed_tables, today)
-        outcome.problems += problems
-        if not problems:
+        swap_problems = _swap_in(root, dataset, changed_tables, today)
+        outcome.problems += swap_problems
+        if not swap_problems:
             outcome.written = [(root / t.relative).as_posix() for t in changed_tables]
     return outcome
 
