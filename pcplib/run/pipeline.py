@@ -635,14 +635,14 @@ def publish_failed_run(
 
 
 def refuse_public_leaks(
-    leaks: list[str], staging: Path, destination: Path, console: Console
+    leaks: list[public_check.PublicLeak], staging: Path, destination: Path, console: Console
 ) -> int:
     """Keep a run whose public outputs name a restricted measure in ``_failed/``, and say so.
 
     Parameters
     ----------
-    leaks : list of str
-        What was found, one line each.
+    leaks : list of PublicLeak
+        What was found, each printed as one line.
     staging : Path
         The temporary folder (its log already closed).
     destination : Path
