@@ -54,13 +54,16 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
     -------
     pandas.DataFrame
         One row per public headline measure: ``mission_id``, ``mission_name``,
-        ``strategy_id``, ``strategy_name``, ``commitments``, ``current_rag``,
+        ``strategy_id``, ``strategy_name``, ``commitments`` (those projected delivery
+        counts: all but the not yet due), ``current_rag``,
         ``measure_name``, ``unit``, ``baseline``, ``baseline_label``, ``current``,
         ``current_label``, ``change`` (since the baseline, as text), ``arrow``,
         ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
         ``delivery_rag``, ``areas_outside``, the measure's ``rag`` and ``rag_reason``
         (the rule and threshold behind it) and the strategy's ``rating_note`` (what
-        its rating alone would hide: a Red sub-measure, overdue commitments). A strategy
+        its rating alone would hide: a Red sub-measure, overdue commitments), then
+        ``overdue`` and ``not_yet_due`` (commitment counts, as
+        :func:`~pcplib.assessment.delivery.assess_delivery` has them). A strategy
         with no public headline measure has one row with an empty measure.
     """
     period_end = available_period_end(dataset, period_end)
@@ -80,7 +83,6 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         # The same roll-up as the strategy report, so the two never disagree.
         overall, _ = roll_up_strategy(headline)
         commitments = strategy_commitments(dataset, strategy_id)
-        statuses = commitments["status"]
         delivery = assess_delivery(commitments, period_end)
         note = note_hidden_by_rating(
             overall, every[every["strategy_id"] == strategy_id], commitments, period_end
@@ -91,7 +93,11 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
             "mission_name": str(mission_names.get(mission_id, mission_id)),
             "strategy_id": strategy_id,
             "strategy_name": str(names[strategy_id]),
-            "commitments": len(statuses),
+            # Projected delivery's own counts, so the overview repeats the strategy
+            # report's figure: the share is over the counted commitments.
+            "commitments": delivery.counted,
+            "overdue": delivery.overdue,
+            "not_yet_due": delivery.not_yet_due,
             "current_rag": overall,
             "projected_delivery": delivery.percent,
             "delivery_rag": delivery.rating,
@@ -125,7 +131,8 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         "mission_id", "mission_name", "strategy_id", "strategy_name", "commitments",
         "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
         "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
-        "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note",
+        "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
+        "not_yet_due",
     ]  # fmt: skip
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}

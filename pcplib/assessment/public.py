@@ -186,7 +186,10 @@ class PublicQuarter:
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
         ``strategy_name``, ``overall_rag`` (public measures only), ``commitments``,
-        ``complete`` and ``stuck`` (at risk or off track).
+        ``complete``, ``stuck`` (at risk or off track, not yet past the due date) and
+        ``overdue`` (past the due date and not complete), as
+        :func:`~pcplib.assessment.delivery.assess_delivery` counts them; ``commitments``
+        is every commitment, due or not.
     summaries : tuple of StrategySummary
         The strategies' summaries (public audience), for the judgements file.
     comparisons : tuple of AreaComparison
@@ -245,9 +248,11 @@ def summarise_public_quarter(
             {
                 **mission,
                 "overall_rag": summary.overall_rag,
-                "commitments": sum(v for k, v in counts.items() if k != "not yet due"),
+                # Every commitment of the plan is a promise, due or not.
+                "commitments": summary.delivery.total,
                 "complete": counts.get("complete", 0),
-                "stuck": counts.get("at risk", 0) + counts.get("off track", 0),
+                "stuck": summary.delivery.at_risk,
+                "overdue": summary.delivery.overdue,
             }
         )
         frame = summary.measures.drop(columns=["spc"]).copy()
@@ -290,7 +295,8 @@ def count_public_groups(public: PublicQuarter) -> pd.DataFrame:
     pandas.DataFrame
         One row per mission (in the data set's order): ``mission_id``, ``mission_name``,
         ``measures`` and one column per group of :data:`PUBLIC_GROUPS`, then
-        ``commitments``, ``complete`` and ``stuck``.
+        ``commitments`` (all of them), ``complete``, ``stuck`` (at risk or off track, not
+        yet past the due date) and ``overdue``.
     """
     rows = []
     for mission_id, group in public.measures.groupby("mission_id", sort=False):
@@ -305,6 +311,7 @@ def count_public_groups(public: PublicQuarter) -> pd.DataFrame:
                 "commitments": int(strategies["commitments"].sum()),
                 "complete": int(strategies["complete"].sum()),
                 "stuck": int(strategies["stuck"].sum()),
+                "overdue": int(strategies["overdue"].sum()),
             }
         )
     return pd.DataFrame(rows)

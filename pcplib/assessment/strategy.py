@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -12,10 +12,11 @@ from pcplib import rag
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, classify_commitments
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.risks import list_new_high_risks
-from pcplib.assessment.scope import check_strategy, parse_month_param, strategy_commitments
+from pcplib.assessment.scope import check_strategy, strategy_commitments
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE, ROLL_UP_METHOD
 
 
@@ -35,8 +36,8 @@ class StrategySummary:
         One sentence saying how the overall RAG was reached.
     measures : pandas.DataFrame
         Headline and sub-measures from :func:`summarise_measures`.
-    delivery : pcplib.rag.DeliveryConfidence
-        Confidence that the commitments will be delivered.
+    delivery : pcplib.assessment.delivery.ProjectedDelivery
+        Projected delivery of the strategy's commitments (the one definition).
     has_data : bool
         Whether any measure has a value in the reporting quarter.
     audience : str
@@ -65,7 +66,7 @@ class StrategySummary:
     overall_rag: str
     overall_explanation: str
     measures: pd.DataFrame = field(repr=False)
-    delivery: rag.DeliveryConfidence
+    delivery: ProjectedDelivery
     has_data: bool
     audience: str = "cgb"
     risk_rag: str = "Grey"
@@ -212,10 +213,8 @@ def note_hidden_by_rating(
         red = measures[measures["rag"] == "Red"]
         for r in red.to_dict("records"):
             parts.append(f"{r['measure_name']} ({r['tier']} measure) is Red")
-    end = parse_month_param(period_end, "period_end").end_time
-    status = commitments["status"].astype(str).str.strip().str.lower()
-    due = pd.to_datetime(commitments["due_date"], errors="coerce")
-    overdue = int(((status != "complete") & due.notna() & (due <= end)).sum())
+    # Overdue as projected delivery counts it, so the note and the figure agree.
+    overdue = int((classify_commitments(commitments, period_end) == "overdue").sum())
     if overdue:
         parts.append(f"{overdue} commitment{'s' if overdue != 1 else ''} overdue")
     if new_risks is not None and not new_risks.empty:
@@ -301,42 +300,10 @@ def roll_up_strategy(headline: pd.DataFrame) -> tuple[str, str]:
     return rating, f"{lead}, driven by {named}.{left_out}"
 
 
-def assess_delivery(commitments: pd.DataFrame, period_end: str) -> rag.DeliveryConfidence:
-    """Return projected delivery: confidence that commitments are delivered when due.
-
-    A commitment not started whose due date is after the reporting period is *not yet
-    due*: it is counted and shown, but not held against delivery, as in the 2021-24
-    plan's delivery report. Every other commitment counts, and the confidence is the
-    share of them complete or on track (:func:`pcplib.rag.delivery_confidence`).
-
-    Parameters
-    ----------
-    commitments : pandas.DataFrame
-        Rows with ``status`` and ``due_date``.
-    period_end : str
-        The reporting period's last month, ``YYYY-MM``.
-
-    Returns
-    -------
-    pcplib.rag.DeliveryConfidence
-        Its ``counts`` include ``"not yet due"``; its explanation gives the count.
-    """
-    end = parse_month_param(period_end, "period_end").end_time
-    status = commitments["status"].astype(str).str.strip().str.lower()
-    due = pd.to_datetime(commitments["due_date"], errors="coerce")
-    not_yet = (status == "not started") & (due > end)
-    confidence = rag.delivery_confidence(list(commitments.loc[~not_yet, "status"]))
-    waiting = int(not_yet.sum())
-    counts = {**confidence.counts, "not yet due": waiting}
-    explanation = confidence.explanation
-    if waiting:
-        noun = "commitment is" if waiting == 1 else "commitments are"
-        explanation += f" {waiting} {noun} not yet due and not started, so not counted."
-    return replace(confidence, counts=counts, explanation=explanation)
-
-
-def summarise_commitments(dataset: Dataset, strategy_id: str | None = None) -> pd.DataFrame:
-    """Count commitments by status.
+def summarise_commitments(
+    dataset: Dataset, strategy_id: str | None = None, period_end: str | None = None
+) -> pd.DataFrame:
+    """Count commitments by status, or by delivery state at the end of a period.
 
     Parameters
     ----------
@@ -344,17 +311,26 @@ def summarise_commitments(dataset: Dataset, strategy_id: str | None = None) -> p
         The loaded data set.
     strategy_id : str, optional
         One strategy; all when omitted.
+    period_end : str, optional
+        The reporting period's last month, ``YYYY-MM``. Given, the rows are the delivery
+        states of :func:`pcplib.assessment.delivery.classify_commitments` (overdue and
+        not yet due told apart), the same counts projected delivery is taken from;
+        omitted, the recorded statuses.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``status`` and ``commitments``, one row per status in
-        :data:`pcplib.rag.STATUSES` order (0 where none).
+        :data:`pcplib.rag.STATUSES` order (0 where none), or per delivery state in
+        :data:`pcplib.assessment.delivery.DELIVERY_STATES` order.
     """
     commitments = dataset.commitments
     if strategy_id is not None:
         check_strategy(dataset, strategy_id)
         commitments = strategy_commitments(dataset, strategy_id)
+    if period_end is not None:
+        counts = assess_delivery(commitments, period_end).counts
+        return pd.DataFrame({"status": list(counts), "commitments": list(counts.values())})
     counts = rag.delivery_confidence(list(commitments["status"])).counts
     return pd.DataFrame(
         {"status": list(rag.STATUSES), "commitments": [counts[s] for s in rag.STATUSES]}

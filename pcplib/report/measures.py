@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.strategy import StrategySummary
 from pcplib.labels import as_sentence, format_figure, format_figures, is_missing
-from pcplib.report.charts import describe_chart, figure_to_html, plot_spc
+from pcplib.report.charts import describe_chart, figure_to_html, list_flagged_points, plot_spc
 from pcplib.report.html import arrow_cell, build_table, esc, notice, with_note
 from pcplib.report.words import RAG_BASIS_WORDS, describe_assurance, describe_variation
 
@@ -260,18 +260,27 @@ def plot_measure(summary: StrategySummary, measure_id: str) -> Figure:
     )
 
 
-def build_spc_charts(summary_df: pd.DataFrame) -> str:
+def build_spc_charts(
+    summary_df: pd.DataFrame,
+    events: Mapping[str, Sequence[tuple[Any, str]]] | None = None,
+) -> str:
     """Return one SPC chart per measure, each with alt text and a caption.
 
     Parameters
     ----------
     summary_df : pandas.DataFrame
         Rows from :func:`summarise_measures` (usually the headline measures).
+    events : mapping of str to sequence of (date, str), optional
+        Per measure id, events to mark on its chart with a short label (from
+        :func:`pcplib.assessment.events.list_measure_events`); limit recalculations are
+        always marked.
 
     Returns
     -------
     str
         ``<figure>`` elements; a measure without enough data gets a sentence instead.
+        Each flagged point is listed under its chart with the rule that flagged it, and
+        the alt text says the same.
     """
     if summary_df.empty:
         return "<p>No measures to chart.</p>"
@@ -286,13 +295,21 @@ def build_spc_charts(summary_df: pd.DataFrame) -> str:
             continue
         title = _chart_title(r)
         frequency = r.get("frequency")
-        fig = plot_spc(result, title=title, unit=r["unit"], frequency=frequency)
-        alt = describe_chart(result, title, r["unit"], frequency)
+        marks = list((events or {}).get(str(r["measure_id"]), ()))
+        fig = plot_spc(result, title=title, unit=r["unit"], frequency=frequency, events=marks)
+        alt = describe_chart(result, title, r["unit"], frequency, events=marks)
         if r.get("spc_note"):
             # The alt text says which period set the limits, as the caption does.
             alt = f"{alt} {as_sentence(r['spc_note'])}"
         caption = f"{r['measure_name']}: {r['spc_summary']} Source: {r['source']}."
         if "definition changed" in r["quality"]:
             caption += " Only figures under the current definition are charted."
+        flagged = list_flagged_points(result, r["unit"], frequency)
+        if flagged:
+            # Which rule fired, in text beside the chart, not only in its colours.
+            shown = "; ".join(flagged[:8]) + (
+                f"; and {len(flagged) - 8} more" if len(flagged) > 8 else ""
+            )
+            caption += f" Flagged points, with the rule that flagged each: {shown}."
         parts.append(figure_to_html(fig, alt, caption))
     return "".join(parts)

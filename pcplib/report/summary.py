@@ -54,17 +54,18 @@ def format_summary_items(items: pd.DataFrame, empty: str) -> str:
 
 def _delivery_line(summary: StrategySummary) -> str:
     delivery = summary.delivery
-    counts = {k: v for k, v in delivery.counts.items() if k != "not yet due"}
-    counted = sum(counts.values())
-    if delivery.percent is None or not counted:
+    if delivery.percent is None or not delivery.counted:
         return "<p><strong>Projected delivery:</strong> no commitments to count.</p>"
-    good = counts.get("complete", 0) + counts.get("on track", 0)
-    share = f"{good} of {plural(counted, 'commitment')} ({delivery.percent:.0f}%)"
-    waiting = delivery.counts.get("not yet due", 0)
+    share = (
+        f"{delivery.delivered} of {plural(delivery.counted, 'commitment')} "
+        f"({delivery.percent:.0f}%)"
+    )
+    overdue = f"; {delivery.overdue} overdue" if delivery.overdue else ""
+    waiting = delivery.not_yet_due
     later = f"; {waiting} not yet due, so not counted" if waiting else ""
     return (
         f"<p><strong>Projected delivery:</strong> {format_rag_html(delivery.rating)} "
-        f"{esc(share)} complete or on track{esc(later)}.</p>"
+        f"{esc(share)} complete or on track{esc(overdue)}{esc(later)}.</p>"
     )
 
 

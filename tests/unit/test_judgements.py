@@ -677,12 +677,17 @@ def test_h_commitments_not_yet_due_do_not_lower_delivery(tmp_path):
     naive = delivery_confidence([s for s, _ in COMMITMENTS])
     assert (naive.percent, naive.rating) == (37.5, "Amber/Red")
     assert delivery.counts["not yet due"] == 2
-    assert delivery.counts["not started"] == 2
+    # The two not started and due by the period's end are overdue, said as such.
+    assert delivery.counts["overdue"] == 2 and delivery.overdue == 2
+    assert delivery.counts["not started"] == 0
     assert sum(delivery.counts[s] for s in ("complete", "on track", "at risk")) == 4
+    assert (delivery.total, delivery.counted, delivery.delivered) == (8, 6, 3)
     assert delivery.explanation.endswith(
         " 2 commitments are not yet due and not started, so not counted."
     )
     assert delivery.explanation.startswith("Amber: 3 of 6 commitments (50%)")
     # Once every one is due, all eight count.
     later = assess_delivery(data.commitments, "2028-03")
-    assert later.counts["not yet due"] == 0 and later.percent == pytest.approx(37.5)
+    # ... and the "on track" one due in March 2027 is then overdue, so not delivered.
+    assert later.counts["not yet due"] == 0 and later.percent == pytest.approx(25.0)
+    assert later.overdue == 6 and later.rating == "Amber/Red"

@@ -11,6 +11,7 @@ import pytest
 
 from pcplib import report
 from pcplib.data import Dataset, load_dataset
+from pcplib.report.html import format_rag_html
 
 MONTHS = pd.date_range("2024-04-01", "2026-09-01", freq="MS")
 
@@ -555,9 +556,36 @@ def test_summarise_commitments_counts_every_status(tiny):
         "off track": 0,
         "not started": 0,
     }
-    html = report.format_commitments(tiny, "alpha")
+    html = report.format_commitments(tiny, "alpha", "2026-09")
     assert "Amber/Green" in html and "75% complete or on track" in html
-    assert "No commitments" in report.format_commitments(tiny, "empty")
+    assert "No commitments" in report.format_commitments(tiny, "empty", "2026-09")
+
+
+def test_narrative_says_where_it_came_from(tiny):
+    # No return loaded: never headed as the owners' submission.
+    html = report.format_narrative(tiny, "alpha", "2026/27 Q2")
+    assert "no quarterly return from the strategy&#x27;s owners was loaded" in html
+    log = pd.DataFrame(
+        [
+            {
+                "file": "returns/alpha-2026-27-q2.xlsx",
+                "sha256": "0" * 64,
+                "strategy_id": "alpha",
+                "quarter": "2026/27 Q2",
+                "loaded_at": "2026-10-20T09:00:00Z",
+                "rows_added": 3,
+                "rows_changed": 0,
+                "not_supplied": 0,
+            }
+        ]
+    )
+    loaded = type(tiny)(**{**tiny.__dict__, "returns_log": log})
+    said = report.describe_narrative_origin(loaded, "alpha", "2026/27 Q2")
+    assert said == (
+        "From the owners' quarterly return for 2026/27 Q2 (alpha-2026-27-q2.xlsx, "
+        "loaded on 2026-10-20)."
+    )
+    assert "no quarterly return" in report.describe_narrative_origin(loaded, "alpha", "2026/27 Q1")
 
 
 def test_format_narrative_escapes_text(tiny):
@@ -683,7 +711,8 @@ def test_plan_overview_is_public_only(sample):
     missions = list(sample.missions["mission_name"])
     assert re.findall(r"<h3>(.*?)</h3>", html) == missions
     assert html.count("<tr>") == len(sample.strategies) + len(missions)
-    assert html.count("<caption>Plan: ") == len(missions)
+    assert html.count("<caption>") == len(missions)
+    assert all(f"<caption>{esc_text(m)} (" in html for m in missions)
 
 
 def test_public_quarter_has_no_restricted_names(sample):
@@ -757,9 +786,7 @@ def test_annual_evaluation_labels_a_stock_as_its_year_end_figure(sample):
 
 def test_format_plan_overview_caption():
     caption = report.format_plan_overview_caption("2026-09")
-    assert caption == (
-        "Police and Crime Plan 2025-29 on one page: 2026/27 Q2, data to the end of September 2026"
-    )
+    assert caption == "2026/27 Q2, data to the end of September 2026"
 
 
 def test_public_quarter_lists_each_measure_once_in_plain_words(sample):
@@ -1039,8 +1066,11 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     energy = total("estate-energy-kwh", "2024-04-01", "2025-03-01")
     assert f"against {energy:,.0f} kWh in 2024/25)</span>" in html
     homicides = total("vv-homicide", "2025-10-01", "2026-07-01")
+    # Each measure's rating sits beside it with its basis (finding 10 of issue 26).
     homicide_line = (
-        '<strong>Homicides</strong>: <span aria-hidden="true">▲</span> +50.0%, no real change '
+        f"<strong>Homicides</strong>: {format_rag_html('Green')} "
+        '<span class="small">no target; no rise beyond chance.</span> '
+        '<span aria-hidden="true">▲</span> +50.0%, no real change '
         f'<span class="small">({homicides:,.0f} against'
     )
     # 15 against 10 homicides is within chance: not "deteriorated".

@@ -725,7 +725,7 @@ def test_action_log_lists_every_action_with_its_status(loaded: Any) -> None:
 
 
 def test_commitments_show_activity_to_date_and_not_supplied(loaded: Any) -> None:
-    html = report.format_commitments(loaded, STRATEGY)
+    html = report.format_commitments(loaded, STRATEGY, "2026-09")
     assert '<th scope="col">Activity to date</th>' in html
     assert "Abstraction is now reported every week." in html
     assert "Not supplied" in html
@@ -738,8 +738,8 @@ def test_public_commitments_withhold_text_naming_a_restricted_measure(loaded: An
         f"Report {name} monthly."
     )
     changed = type(loaded)(**{**loaded.__dict__, "commitments": commitments})
-    assert name in report.format_commitments(changed, STRATEGY)
-    public = report.format_commitments(changed, STRATEGY, audience="public")
+    assert name in report.format_commitments(changed, STRATEGY, "2026-09")
+    public = report.format_commitments(changed, STRATEGY, "2026-09", audience="public")
     assert name not in public and "Withheld from this public report" in public
 
 
