@@ -54,6 +54,7 @@ from pcplib.run import (
     runtime,
     validation,
 )
+from pcplib.run import history as run_history
 from pcplib.run import judgements as run_judgements
 from pcplib.run.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, RunError
 from pcplib.run.jobs import RunPlan
@@ -434,6 +435,12 @@ def build_and_publish(plan: RunPlan, options: RunOptions, console: Console, data
         stop_log(handlers)
         handlers = []
         publish.publish_folder(staging, destination)
+        try:
+            run_history.record_meeting(
+                options.out_dir, plan, judgements_frame, dataset, options.produced_at
+            )
+        except OSError as exc:
+            warnings.append(f"what this meeting was told was not kept: {describe_os_error(exc)}")
         execute.print_summary(console, results)
         for warning in warnings:
             console.print(f"Warning: {warning}", highlight=False, markup=False, soft_wrap=True)

@@ -529,6 +529,11 @@ def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
     ]
     assert first == second
     assert b"23 November 2026 06:00 UTC" in first["index.html"]
+    # Each published run is added to the meeting history; the first is not rewritten.
+    history = project.out / "history" / "2026-11"
+    assert sorted(p.name for p in history.iterdir()) == ["run-001", "run-002"]
+    kept = (history / "run-001" / "judgements.csv").read_bytes()
+    assert kept == first["judgements.csv"] == second["judgements.csv"]
 
 
 def test_quarto_renderer_without_quarto_exits_2(project, monkeypatch, capsys) -> None:
