@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, SupportsFloat, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -72,7 +72,7 @@ _LOG10_2 = math.log10(2.0)
 _MAX_NAMED = 3
 
 
-ArrayLike = Sequence[Any] | np.ndarray | pd.Series
+ArrayLike: TypeAlias = Sequence[Any] | np.ndarray | pd.Series
 
 
 # --------------------------------------------------------------------------------------
@@ -99,18 +99,21 @@ def _check_bool(name: str, value: object) -> bool:
 
 
 def _check_positive(name: str, value: object) -> float:
-    if not _is_number(value) or not math.isfinite(float(value)) or float(value) <= 0:
+    if not _is_number(value) or not math.isfinite(float(cast(SupportsFloat, value))):
         raise ValueError(f"{name}={value!r}: expected a finite number greater than 0")
-    return float(value)
+    number = float(cast(SupportsFloat, value))
+    if number <= 0:
+        raise ValueError(f"{name}={value!r}: expected a finite number greater than 0")
+    return number
 
 
 def _check_trim_by(trim_by: object) -> float:
-    if not _is_number(trim_by) or not (0 <= float(trim_by) < 0.5):
+    if not _is_number(trim_by) or not (0 <= float(cast(SupportsFloat, trim_by)) < 0.5):
         raise ValueError(
             f"trim_by={trim_by!r}: expected a number from 0 (no trimming) up to but not "
             "including 0.5 (the share trimmed from each end of the z-scores)"
         )
-    return float(trim_by)
+    return float(cast(SupportsFloat, trim_by))
 
 
 def _name_units(positions: np.ndarray, index: pd.Index) -> str:
@@ -129,7 +132,7 @@ def _coerce_units(values: object, what: str) -> np.ndarray:
     """One-dimensional float64 array of ``values`` (NaN for missing), or ValueError."""
     if isinstance(values, pd.DataFrame):
         raise ValueError(f"{what} must be one column of values (a list, array or Series)")
-    if isinstance(values, str | bytes) or np.ndim(values) == 0:
+    if isinstance(values, str | bytes) or np.ndim(cast(Any, values)) == 0:
         raise ValueError(f"{what} must be a list, array or Series with one value per unit")
     raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
     if raw.ndim != 1:
@@ -478,7 +481,7 @@ def compute_funnel_limits(
         raise ValueError("denominators: expected at least one finite number, all above 0")
     if (d[1:] > d[:-1]).all():
         # Already a sorted grid without duplicates (what funnel() passes): no need to sort.
-        distinct, where = d, slice(None)
+        distinct, where = d, cast(Any, slice(None))
     else:
         distinct, where = np.unique(d, return_inverse=True)
     limits = _limits_sorted(
@@ -618,7 +621,9 @@ def funnel(
     adjusted = bool(draw_adjusted and phi > 1)
 
     grid, rows = _build_grid(den_used, data_type)
-    common = dict(target=target, data_type=data_type, sr_method=sr_method, multiplier=multiplier)
+    common: dict[str, Any] = dict(
+        target=target, data_type=data_type, sr_method=sr_method, multiplier=multiplier
+    )
     plain = compute_funnel_limits(grid, tau2=0.0, adjusted=False, **common)
     columns: dict[str, Any] = {
         "numerator": num,

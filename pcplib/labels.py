@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from pcplib import periods
-
-if TYPE_CHECKING:
-    pass
-
 
 UNIT_LABELS: dict[str, str] = {
     "count": "Number",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, TypeAlias, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,13 @@ __all__ = [
     "shift_quarter",
     "shift_year_back",
     "sum_rolling_12_months",
+    "FREQUENCY_MONTHS",
+    "month_number",
+    "month_of",
 ]
+
+FREQUENCY_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12}
+"""Months in one period of each frequency a measure can have."""
 
 _QUARTER_RE = re.compile(r"^\s*(\d{4})/(\d{2})\s+Q([1-4])\s*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"^\s*(\d{4})/(\d{2})\s*$")
@@ -42,7 +48,7 @@ _QUARTER_FORM = "expected a quarter like '2026/27 Q2' (financial year, a space, 
 _YEAR_FORM = "expected a financial year like '2025/26' (the second year is the first plus one)"
 _MONTH_FORM = "expected a month like '2026-09' (YYYY-MM)"
 
-DateLike = dt.date | dt.datetime | pd.Timestamp | pd.Period | np.datetime64 | str
+DateLike: TypeAlias = dt.date | dt.datetime | pd.Timestamp | pd.Period | np.datetime64 | str
 
 
 def _to_timestamp(value: Any, what: str = "date") -> pd.Timestamp:
@@ -251,7 +257,7 @@ def parse_month(text: str) -> pd.Period:
     return pd.Period(year=int(match.group(1)), month=month, freq="M")
 
 
-def _is_label(value: Any) -> bool:
+def _is_label(value: Any) -> TypeGuard[str]:
     """Whether ``value`` is a quarter or year label rather than a month or a date."""
     return isinstance(value, str) and not (_MONTH_RE.match(value) or _DATE_RE.match(value))
 
@@ -473,3 +479,42 @@ def sum_rolling_12_months(series: pd.Series) -> pd.Series:
     full = values.reindex(pd.period_range(months[0], months[-1], freq="M"))
     totals = full.rolling(12, min_periods=12).sum()
     return pd.Series(totals.reindex(months).to_numpy(), index=series.index, name=series.name)
+
+
+def month_number(value: Any) -> Any:
+    """Return a month as a running integer, year x 12 + month - 1, so months subtract.
+
+    Parameters
+    ----------
+    value : str, date-like, pandas.Period, or a DatetimeIndex/PeriodIndex
+        A month (``YYYY-MM`` text, any date in it, or its Period), or an index of them.
+
+    Returns
+    -------
+    int or pandas.Index
+        The running month number (an index of them for an index).
+    """
+    if isinstance(value, pd.DatetimeIndex | pd.PeriodIndex):
+        return value.year * 12 + value.month - 1
+    if isinstance(value, str):
+        value = parse_month(value)
+    if isinstance(value, pd.Period):
+        value = value.to_timestamp()
+    ts = pd.Timestamp(value)
+    return ts.year * 12 + ts.month - 1
+
+
+def month_of(number: int) -> pd.Period:
+    """Return the month a running month number stands for (inverse of :func:`month_number`).
+
+    Parameters
+    ----------
+    number : int
+        From :func:`month_number`.
+
+    Returns
+    -------
+    pandas.Period
+        The month.
+    """
+    return pd.Period(year=number // 12, month=number % 12 + 1, freq="M")

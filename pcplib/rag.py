@@ -1,15 +1,14 @@
-"""RAG ratings: against a target, from an SPC result, delivery confidence and roll-up.
+"""RAG ratings: against a target, delivery confidence and roll-up.
 
 Ratings are words first: ``Green``, ``Amber``, ``Red`` and ``Grey`` (no target
 or no data), plus ``Amber/Green`` and ``Amber/Red`` on the five-point
-delivery-confidence scale. Colour only ever accompanies the word
-(``format_rag_html``); every colour pair has a text contrast of at least 4.5:1.
+delivery-confidence scale. The report floor colours them
+(:func:`pcplib.report.html.format_rag_html`), never without the word.
 The rules are set out for reviewers in ``docs/methodology.md``.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import numbers
 from collections.abc import Iterable
@@ -21,16 +20,12 @@ from pcplib.metrics import GOOD_DIRECTIONS
 __all__ = [
     "DELIVERY_SCALE",
     "DELIVERY_THRESHOLDS",
-    "RAG_COLOURS",
     "RATINGS",
     "STATUSES",
     "DeliveryConfidence",
     "delivery_confidence",
-    "explain_rag_from_spc",
-    "format_rag_html",
     "normalise_rating",
     "rag_against_target",
-    "rag_from_spc",
     "roll_up",
 ]
 
@@ -47,16 +42,6 @@ DELIVERY_THRESHOLDS: tuple[tuple[float, str], ...] = (
     (25.0, "Amber/Red"),
     (0.0, "Red"),
 )
-
-# GOV.UK design system palette; text colours chosen for contrast >= 4.5:1 (WCAG 2.2 AA).
-RAG_COLOURS: dict[str, dict[str, str]] = {
-    "Green": {"background": "#00703c", "text": "#ffffff"},
-    "Amber/Green": {"background": "#85994b", "text": "#0b0c0c"},
-    "Amber": {"background": "#ffdd00", "text": "#0b0c0c"},
-    "Amber/Red": {"background": "#f47738", "text": "#0b0c0c"},
-    "Red": {"background": "#d4351c", "text": "#ffffff"},
-    "Grey": {"background": "#505a5f", "text": "#ffffff"},
-}
 
 _ALIASES: dict[str, str] = {r.lower(): r for r in RATINGS}
 # Seed 004's Table One writes "Yellow" where its dashboards say "Amber".
@@ -155,119 +140,6 @@ def rag_against_target(value: Any, target: Any, good: str, tolerance: float = 0.
     if shortfall <= float(tolerance) * abs(tgt) * (1 + 1e-12):
         return "Amber"
     return "Red"
-
-
-_ASSURANCE_RAG = {"consistent_pass": "Green", "inconsistent": "Amber", "consistent_fail": "Red"}
-_VARIATION_RAG = {
-    "special_cause_improvement": "Green",
-    "special_cause_concern": "Red",
-    "common_cause": "Grey",
-    "special_cause_neutral_high": "Grey",
-    "special_cause_neutral_low": "Grey",
-}
-_ASSURANCE_REASONS = {
-    "consistent_pass": "the target is consistently met (it lies outside the process limits)",
-    "inconsistent": "the target is hit and missed by chance (it lies within the process limits)",
-    "consistent_fail": "the target will not be met unless the process changes",
-}
-_NEUTRAL_REASON = "no target and the measure has no good direction, so nothing to judge"
-_VARIATION_REASONS = {
-    "special_cause_improvement": (
-        "no target; special-cause improvement, a real change in the good direction"
-    ),
-    "special_cause_concern": (
-        "no target; special-cause concern, a real change in the wrong direction"
-    ),
-    "common_cause": "no target and only common-cause (normal) variation, so nothing to judge",
-    "special_cause_neutral_high": _NEUTRAL_REASON,
-    "special_cause_neutral_low": _NEUTRAL_REASON,
-}
-
-
-def _read_spc(result: Any) -> tuple[bool, str | None, str | None]:
-    try:
-        has_limits = bool(result.has_limits)
-        variation = result.variation
-        assurance = result.assurance
-    except AttributeError as exc:
-        raise ValueError(
-            "expected an SPC result (pcplib.spc.XmrResult) with has_limits, variation and "
-            f"assurance; got {type(result).__name__}"
-        ) from exc
-    if assurance is not None and assurance not in _ASSURANCE_RAG:
-        raise ValueError(
-            f"unknown assurance {assurance!r}: expected one of {', '.join(_ASSURANCE_RAG)} or None"
-        )
-    if variation is not None and variation not in _VARIATION_RAG:
-        raise ValueError(
-            f"unknown variation {variation!r}: expected one of {', '.join(_VARIATION_RAG)} or None"
-        )
-    return has_limits, variation, assurance
-
-
-def rag_from_spc(result: Any) -> str:
-    """Return the RAG rating an SPC (XmR) result supports.
-
-    Parameters
-    ----------
-    result : pcplib.spc.XmrResult
-        Any object with ``has_limits``, ``variation`` and ``assurance``.
-
-    Returns
-    -------
-    {"Green", "Amber", "Red", "Grey"}
-        With a target (``assurance`` set): consistent pass Green, inconsistent
-        (hit and miss by chance) Amber, consistent fail Red. Without one:
-        special-cause improvement Green, special-cause concern Red, and
-        common-cause or neutral special-cause variation Grey (nothing to judge
-        against: as the grey icon in *Making Data Count*). No process limits
-        (a run chart): Grey.
-
-    Raises
-    ------
-    ValueError
-        If ``result`` lacks those attributes or holds an unknown value.
-    """
-    has_limits, variation, assurance = _read_spc(result)
-    if not has_limits:
-        return "Grey"
-    if assurance is not None:
-        return _ASSURANCE_RAG[assurance]
-    if variation is None:
-        return "Grey"
-    return _VARIATION_RAG[variation]
-
-
-def explain_rag_from_spc(result: Any) -> str:
-    """Return one sentence saying why ``rag_from_spc`` gave its rating.
-
-    Parameters
-    ----------
-    result : pcplib.spc.XmrResult
-        Any object with ``has_limits``, ``variation`` and ``assurance``.
-
-    Returns
-    -------
-    str
-        Such as ``"Amber: the target is hit and missed by chance (it lies within the
-        process limits)."``
-
-    Raises
-    ------
-    ValueError
-        As ``rag_from_spc``.
-    """
-    rating = rag_from_spc(result)
-    has_limits, variation, assurance = _read_spc(result)
-    if not has_limits:
-        reason = "too few points for process limits, so SPC supports no judgement"
-    elif assurance is not None:
-        reason = _ASSURANCE_REASONS[assurance]
-    elif variation is None:
-        reason = "no SPC variation to judge"
-    else:
-        reason = _VARIATION_REASONS[variation]
-    return f"{rating}: {reason}."
 
 
 @dataclass(frozen=True)
@@ -422,34 +294,4 @@ def roll_up(ratings: Iterable[str], method: str = "worst") -> tuple[str, str]:
     return rating, (
         f"{rating}: the mean score of {len(rated)} {noun} ({_count_text(rated)}) is {mean:.2f} "
         f"on a scale of {scale}, rounded to the nearest rating (a tie to the worse){grey_text}."
-    )
-
-
-def format_rag_html(rating: str) -> str:
-    """Return an accessible HTML badge for a rating: the word, coloured.
-
-    Parameters
-    ----------
-    rating : str
-        A rating word (any letter case; ``Yellow`` reads as Amber).
-
-    Returns
-    -------
-    str
-        Such as ``<span class="rag rag-green" style="background-color:#00703c;
-        color:#ffffff">Green</span>``; the word is always present, so colour is
-        never the only carrier of the rating.
-
-    Raises
-    ------
-    ValueError
-        If ``rating`` is not a rating word.
-    """
-    word = normalise_rating(rating)
-    colours = RAG_COLOURS[word]
-    slug = word.lower().replace("/", "-")
-    return (
-        f'<span class="rag rag-{slug}" style="background-color:{colours["background"]};'
-        f'color:{colours["text"]};padding:0 0.3em;border-radius:2px">'
-        f"{html.escape(word)}</span>"
     )

@@ -17,6 +17,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
+SEEDS_DIR = SHARED_DIR / "seeds"
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
 SAMPLE_TODAY = "2026-11-23"
 SAMPLE_TIMESTAMP = "2026-11-23T06:00:00Z"
@@ -34,11 +36,23 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """``../shared`` beside the repository: seeds, spec and SPC reference results."""
-    if not SHARED_DIR.is_dir():
-        pytest.fail(f"{SHARED_DIR} is missing: back tests need ../shared beside the repository")
-    return SHARED_DIR
+def reference_dir() -> Path:
+    """``tests/reference``: the R packages' results the back tests check against."""
+    return REFERENCE_DIR
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """``../shared/seeds``: the published board papers (source documents, not copied here).
+
+    Tests that need a paper's whole text are skipped, saying where to put it, without it.
+    """
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(
+            f"{SEEDS_DIR} is missing: the seed papers are source documents kept outside the "
+            "repository; put them in ../shared/seeds/ (tests/reference/README.md)"
+        )
+    return SEEDS_DIR
 
 
 @pytest.fixture(scope="session")
@@ -231,7 +245,8 @@ def police_uk_archive() -> Path:
     archives = sorted(POLICE_UK_DIR.glob("*.zip")) if POLICE_UK_DIR.is_dir() else []
     if not archives:
         pytest.skip(
-            f"no data.police.uk archive in {POLICE_UK_DIR}: the real-data tests read "
-            "../shared/open-data/police-uk/*.zip in place"
+            f"no data.police.uk archive in {POLICE_UK_DIR}: download Leicestershire and "
+            "Nottinghamshire street-level crime, 2023-01 to 2024-12, from "
+            "https://data.police.uk/data/ and put the zip there (tests/reference/README.md)"
         )
     return archives[0]

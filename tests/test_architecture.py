@@ -2,8 +2,9 @@
 
 The import graph is read from the source with ``ast``, so it covers every module
 under ``pcplib/`` whether or not a test imports it. Imports inside functions count
-(a cycle through a deferred import still ties the two modules together); imports
-under ``if TYPE_CHECKING:`` do not (they never run).
+(a cycle through a deferred import still ties the two modules together), and so do
+imports under ``if TYPE_CHECKING:``: a module that needs another's types for its
+annotations depends on it as surely as one that calls it.
 """
 
 from __future__ import annotations
@@ -18,15 +19,14 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / "pcplib"
 MAX_LINES = 800
 
 # The floors of the pipeline, lowest first: a module may import its own floor and those
-# below, never one above (docs/architecture.md). Old paths kept as thin re-exports sit on
-# the floor of the code they re-export.
+# below, never one above (docs/architecture.md).
 FLOORS = (
     ("core", ("pcplib", "pcplib.periods", "pcplib.metrics", "pcplib.stats", "pcplib.spc",
               "pcplib.rag", "pcplib.funnel", "pcplib.labels")),
-    ("data", ("pcplib.data", "pcplib.forward_plan", "pcplib.sample_data")),
+    ("data", ("pcplib.data",)),
     ("assessment", ("pcplib.assessment",)),
-    ("report", ("pcplib.report", "pcplib.charts")),
-    ("run", ("pcplib.run", "pcplib.render", "pcplib.browser", "pcplib.cli")),
+    ("report", ("pcplib.report",)),
+    ("run", ("pcplib.run", "pcplib.cli")),
 )  # fmt: skip
 
 
@@ -44,20 +44,11 @@ def find_modules(package_dir: Path) -> dict[str, Path]:
     return {name_module(path, root): path for path in sorted(package_dir.rglob("*.py"))}
 
 
-def is_type_checking(test: ast.expr) -> bool:
-    """True for ``TYPE_CHECKING`` and ``typing.TYPE_CHECKING``."""
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-
-
 def walk_imports(nodes: Iterable[ast.AST]) -> Iterator[ast.Import | ast.ImportFrom]:
-    """Every import statement in ``nodes``, leaving out ``if TYPE_CHECKING:`` bodies."""
+    """Every import statement in ``nodes``, ``if TYPE_CHECKING:`` bodies included."""
     for node in nodes:
         if isinstance(node, ast.Import | ast.ImportFrom):
             yield node
-        elif isinstance(node, ast.If) and is_type_checking(node.test):
-            yield from walk_imports(node.orelse)
         else:
             yield from walk_imports(ast.iter_child_nodes(node))
 
@@ -224,17 +215,16 @@ def toy_package(tmp_path: Path) -> Path:
     return package
 
 
-def test_the_graph_counts_deferred_imports_but_not_type_checking_ones(toy_package) -> None:
+def test_the_graph_counts_deferred_and_type_checking_imports(toy_package) -> None:
     graph = build_import_graph(toy_package)
     assert graph == {
         "toy": {"toy.sub.helper"},
         "toy.early": {"toy.sub.helper"},
         "toy.late": {"toy.sub.helper"},
         "toy.sub": set(),
-        "toy.sub.helper": {"toy.early"},
+        "toy.sub.helper": {"toy.early", "toy.late"},
     }
-    assert find_cycles(graph) == [["toy.early", "toy.sub.helper"]]
-    assert "toy.late" not in graph["toy.sub.helper"]
+    assert find_cycles(graph) == [["toy.early", "toy.late", "toy.sub.helper"]]
 
 
 def test_floors_read_the_longest_prefix() -> None:

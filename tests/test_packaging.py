@@ -83,3 +83,56 @@ def test_makefile_offers_the_documented_targets(repo_root: Path) -> None:
     for target in ["report", "test", "lab", "lint", "clean", "setup"]:
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
     assert "ipykernel install" in makefile and "--name $(KERNEL)" in makefile
+
+
+def list_imported_packages(package_dir: Path) -> set[str]:
+    """The top-level names of the modules outside the standard library ``pcplib`` imports."""
+    import ast
+    import sys
+
+    names: set[str] = set()
+    for path in package_dir.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"pcplib"}
+
+
+def test_every_imported_package_is_declared(repo_root: Path) -> None:
+    from importlib.metadata import packages_distributions
+
+    project = read_pyproject(repo_root)["project"]
+    declared = {normalise_name(d) for d in project["dependencies"]}
+    declared |= {
+        normalise_name(d) for group in project["optional-dependencies"].values() for d in group
+    }
+    providers = packages_distributions()
+    undeclared = {
+        name: providers.get(name)
+        for name in list_imported_packages(repo_root / "pcplib")
+        if not {normalise_name(d) for d in providers.get(name, [name])} & declared
+    }
+    assert not undeclared, f"imported by pcplib but not declared in pyproject.toml: {undeclared}"
+
+
+def test_changelog_has_one_section_per_kind_per_release(repo_root: Path) -> None:
+    text = (repo_root / "CHANGELOG.md").read_text(encoding="utf-8")
+    for release in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
+        kinds = re.findall(r"^### (.+)$", release, flags=re.MULTILINE)
+        heading = release.splitlines()[0]
+        assert len(kinds) == len(set(kinds)), f"{heading}: a kind twice in {kinds}"
+        assert set(kinds) <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+def test_the_lock_pins_every_declared_dependency(repo_root: Path) -> None:
+    lines = (repo_root / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    pins = [line for line in lines if line and not line.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^=\s]+", pin) for pin in pins), pins
+    locked = {normalise_name(pin) for pin in pins}
+    project = read_pyproject(repo_root)["project"]
+    groups = [project["dependencies"], *project["optional-dependencies"].values()]
+    declared = {normalise_name(d) for group in groups for d in group}
+    assert declared <= locked, f"requirements.lock lacks {declared - locked}: run make lock"
+    assert "requirements.lock" in (repo_root / "Makefile").read_text(encoding="utf-8")

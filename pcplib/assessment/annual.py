@@ -1,8 +1,9 @@
 """The annual evaluation: each public measure's year against its baseline year.
 
-With a test of change that fits the measure: exact conditional tests for counts of
-events, two proportions on the sample of the period each figure describes, and no test
-(with the reason) for continuous quantities and levels.
+With the test of change every report uses (:mod:`pcplib.assessment.evidence`): exact or
+quasi-Poisson for counts and rates with numerators, quasi-binomial or Laney for
+proportions with numerators, the series' own variation for levels and amounts, and
+materiality and small numbers as everywhere else.
 """
 
 from __future__ import annotations
@@ -10,13 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.figures import Window, compute_window, month_number
-from pcplib.assessment.measures import aggregation_of, has_previous_definition, judge_like_for_like
+from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
+from pcplib.assessment.figures import Window, compute_baseline, compute_window
+from pcplib.assessment.measures import (
+    aggregation_of,
+    has_previous_definition,
+    judge_like_for_like,
+    judge_on_evidence,
+    regular_frame,
+)
 from pcplib.assessment.scope import get_series, measures_for_audience
 from pcplib.labels import plural
+from pcplib.periods import month_number
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -34,41 +44,61 @@ def _year_window(current_def: pd.DataFrame, measure: Mapping[str, Any], year: st
 
 
 def _no_test_reason(measure: Mapping[str, Any]) -> str:
-    unit, aggregation = str(measure["unit"]), aggregation_of(measure)
-    if unit in CONTINUOUS_UNITS:
-        words = {
-            "gbp": "an amount of money", "kwh": "a quantity of energy (kWh)",
-            "tonnes": "a quantity (tonnes)", "hours": "a quantity of time (hours)",
-            "days": "a duration (days)", "score": "a score", "rate_per_1000": "a rate",
-        }[unit]  # fmt: skip
-        return (
-            f"no test: {words} is a continuous quantity, not a count of events or a share "
-            "of a sample, so no test of chance applies"
-        )
-    if unit == "percent":
-        return "no test: a percentage with no numerator and denominator to test it as a proportion"
-    if aggregation == "last":
-        return "no test: a level at the year end (a stock), not a count of events in the year"
-    if aggregation == "mean":
-        return "no test: an average level, not a count of events"
-    return "no test: the figures are not whole counts of events"
+    """Why a change could not be tested (kept for callers; every figure is now tested)."""
+    return "no test: too few points to size the series' own variation"
+
+
+_TEST_NAMES = {
+    "exact Poisson": "counts (exact conditional)",
+    "quasi-Poisson": "counts (quasi-Poisson)",
+    "two proportions": "two proportions",
+    "Laney proportions": "proportions (Laney)",
+    "quasi-binomial": "proportions (quasi-binomial)",
+    "level z-test": "level (series' own variation)",
+    "level t-test": "level (series' own variation)",
+}
+
+
+def _verdict_words(evidence: Evidence, change: Any) -> str:
+    if evidence.real:
+        word = "increase" if change.direction == "up" else "decrease"
+        return f"statistically significant {word}"
+    return "no significant change"
+
+
+def _finding(evidence: Evidence, change: Any, this: Window, measure: Mapping[str, Any]) -> str:
+    words = {
+        "beyond chance": "a change beyond chance",
+        "possible change": "possibly more than chance, but not beyond it",
+        "within noise": "within the series' usual variation",
+        "below materiality": "below the threshold of a change that matters",
+        "small numbers": "small numbers, too few to tell from chance",
+        "no change": "no change",
+    }[evidence.verdict]
+    text = f"Change {change.text}: {words} ({evidence.reason})."
+    if "proportion" in evidence.test and this.numerator is not None and this.denominator:
+        from pcplib import stats
+
+        interval = stats.wilson_interval(min(this.numerator, this.denominator), this.denominator)
+        text += f" {this.label}: {interval.describe()}, the 95% confidence interval."
+    if str(measure["unit"]) == "percent" and "survey" in str(measure.get("source") or "").lower():
+        margin = estimate_margin(this.numerator, this.denominator)
+        if margin is not None:
+            text += f" Survey margin of error +/- {margin:.1f} points (95%)."
+    return text
 
 
 def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
     """Compare every public measure's year with its baseline year, with a test that fits.
 
     The year's figure follows the measure's ``aggregation`` as every other comparison
-    does (:mod:`pcplib.assessment.figures`): the total of a count, the average of a
-    level, the year-end figure of a stock or rolling measure. The test fits the data:
-
-    - counts of events (``sum`` of whole ``count`` figures): the exact conditional test
-      of two Poisson counts on the two years' totals;
-    - percentages with a numerator and denominator: two proportions, on the samples of
-      the period each figure describes (for ``last`` measures the year-end period's
-      sample only, never rolling samples added up), and the figure shown is that
-      proportion, so the change and the test use the same numbers;
-    - continuous quantities (money, kWh, tonnes, hours, days, scores, rates) and other
-      levels: the change with no test, and a sentence saying why.
+    does (:mod:`pcplib.assessment.figures`), and the baseline is the measure's one
+    baseline (:func:`~pcplib.assessment.figures.compute_baseline`), the figure every
+    report shows. The test is the one every report uses
+    (:func:`~pcplib.assessment.evidence.weigh_change`): exact or quasi-Poisson for
+    counts and rates with numerators, quasi-binomial or Laney for proportions with
+    numerators, and the series' own variation for levels; a change is significant only
+    when it is beyond chance and material.
 
     Parameters
     ----------
@@ -83,11 +113,9 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         One row per public measure: ``strategy_name``, ``measure_name``, ``unit``,
         ``baseline_year``, ``aggregation``, ``baseline``, ``current``, ``change``,
         ``arrow``, ``judgement``, ``test`` (the kind of test, or ``none``),
-        ``verdict`` and ``finding`` (a sentence with the change, its interval and the
-        verdict, or why there is no test).
+        ``verdict``, ``evidence`` and ``finding`` (a sentence with the change, the test
+        and its threshold, or why there is no test).
     """
-    from pcplib import stats
-
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     rows = []
     for m in measures_for_audience(dataset, audience="public").to_dict("records"):
@@ -96,24 +124,13 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         base_year = str(m.get("baseline_year") or "")
         aggregation = aggregation_of(m)
         unit, good = str(m["unit"]), str(m["good_direction"])
+        frequency = str(m["frequency"])
         this = _year_window(current_def, m, year)
-        base = _year_window(current_def, m, base_year) if base_year else None
+        base = compute_baseline(current_def, m, frequency, aggregation) if base_year else None
         current = this.value
         baseline = base.value if base is not None else None
-        proportions = (
-            unit == "percent"
-            and base is not None
-            and this.numerator is not None
-            and base.numerator is not None
-            and bool(this.denominator)
-            and bool(base.denominator)
-        )
-        if proportions:
-            # The figure shown is the proportion the test compares, from the same numbers.
-            current = 100 * this.numerator / this.denominator  # type: ignore[operator]
-            baseline = 100 * base.numerator / base.denominator  # type: ignore[union-attr,operator]
         change = judge_like_for_like(baseline, current, unit, good)
-        test, verdict = "none", ""
+        test, verdict, evidence_word = "none", "", ""
         if base_year == year:
             finding = f"{year} is this measure's baseline year."
         elif base is None:
@@ -130,20 +147,22 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 if aggregation == "sum" and (this.present or base.present)
                 else "Not measurable: no figures for one of the two years."
             )
-        elif proportions:
-            x1, n1 = float(base.numerator), float(base.denominator)  # type: ignore[arg-type]
-            x2, n2 = float(this.numerator), float(this.denominator)  # type: ignore[arg-type]
-            result = stats.compare_proportions(x1, n1, x2, n2)
-            interval = stats.wilson_interval(x2, n2)
-            test, verdict = "two proportions", result.verdict
-            finding = f"{result.describe()} {year}: {interval.describe()}."
-        elif aggregation == "sum" and unit == "count" and is_whole(pd.Series([current, baseline])):
-            # Both totals cover a whole year (a total needs every period), so the exposures
-            # are equal and the test's figures are the totals the row shows.
-            result = stats.compare_counts(int(round(baseline)), int(round(current)))
-            test, verdict, finding = "counts (exact conditional)", result.verdict, result.describe()
         else:
-            finding = f"Change {change.text} ({change.judgement}); {_no_test_reason(m)}."
+            _, stop = periods.parse_financial_year(year)
+            ends = pd.DatetimeIndex(current_def["period_end"])
+            history = regular_frame(current_def[np.asarray(ends <= stop)], frequency)
+            evidence = weigh_change(base, this, history, m)
+            change = judge_on_evidence(change, evidence)
+            evidence_word = evidence.verdict
+            if evidence.verdict == "no change":
+                test, verdict = "none (equal figures)", "no significant change"
+                finding = f"Change {change.text}: the two years' figures are equal."
+            elif evidence.test:
+                test = _TEST_NAMES.get(evidence.test, evidence.test)
+                verdict = _verdict_words(evidence, change)
+                finding = _finding(evidence, change, this, m)
+            else:
+                finding = f"Change {change.text} ({change.judgement}); {_no_test_reason(m)}."
         rows.append(
             {
                 "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),
@@ -158,12 +177,13 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 "judgement": change.judgement,
                 "test": test,
                 "verdict": verdict,
+                "evidence": evidence_word,
                 "finding": finding,
             }
         )
     columns = [
         "strategy_name", "measure_name", "unit", "baseline_year", "aggregation", "baseline",
-        "current", "change", "arrow", "judgement", "test", "verdict", "finding",
+        "current", "change", "arrow", "judgement", "test", "verdict", "evidence", "finding",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -320,7 +340,7 @@ def summarise_year_by_mission(by_strategy: pd.DataFrame) -> pd.DataFrame:
     grouped = by_strategy.groupby(["mission_id", "mission_name"], sort=False)[columns].sum()
     grouped["strategies"] = by_strategy.groupby(["mission_id", "mission_name"], sort=False).size()
     grouped = grouped.reset_index()
-    total = {"mission_id": "all", "mission_name": "The whole plan"}
+    total: dict[str, object] = {"mission_id": "all", "mission_name": "The whole plan"}
     total.update({c: int(grouped[c].sum()) for c in [*columns, "strategies"]})
     return pd.concat([grouped, pd.DataFrame([total])], ignore_index=True)
 

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pcplib.assessment.figures import month_number, month_of
 from pcplib.labels import month_words
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -180,10 +180,10 @@ def compare_areas(
         return None
     starts = pd.DatetimeIndex(rows["period_start"])
     ends = pd.DatetimeIndex(rows["period_end"])
-    start_n = starts.year * 12 + starts.month - 1
-    end_n = ends.year * 12 + ends.month - 1
+    start_n = month_number(starts)
+    end_n = month_number(ends)
     window = rows[np.asarray((start_n >= end - 11) & (end_n <= end)) & rows["value"].notna()]
-    expected_periods = 12 // {"monthly": 1, "quarterly": 3, "annual": 12}[measure["frequency"]]
+    expected_periods = 12 // FREQUENCY_MONTHS[measure["frequency"]]
     grouped = window.groupby("area")["value"].agg(["sum", "count"])
     complete = grouped[grouped["count"] == expected_periods]
     table = chosen.set_index("area").join(complete["sum"].rename("count"), how="inner")

@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import parse_month_param, strategy_commitments
+from pcplib.assessment.thresholds import HIGH_RISK_SCORE
 from pcplib.labels import date_words, format_figures, is_missing, month_words
 
 if TYPE_CHECKING:
@@ -41,12 +43,8 @@ __all__ = [
     "HIGH_RISK_SCORE",
     "list_exceptions",
     "list_improvements",
-    "list_new_high_risks",
 ]
 
-HIGH_RISK_SCORE = 15
-"""Likelihood × impact (each 1-5) from which a risk is high: 15 is 3 × 5 or 5 × 3, the
-usual lower edge of the red band of a 5 × 5 risk matrix."""
 
 EXCEPTION_KINDS = ("measure", "commitment", "risk")
 EXCEPTION_COLUMNS = ["kind", "item_id", "name", "reason", "detail", "rag", "tier", "severity"]
@@ -79,8 +77,11 @@ def _measure_reasons(row: Mapping[str, Any]) -> list[str]:
         reasons.append(_target_words(row))
     if row["spc_variation"] == "special_cause_concern":
         reasons.append("a real deterioration: worse than its baseline by more than chance")
-    if row["rag_basis"] == "spc" and row["rag"] == "Amber":
-        reasons.append("better than a year earlier, so recovering but not yet recovered")
+    worsening = row.get("worsening")
+    if worsening == "real":
+        reasons.append("a rise beyond chance in the tests of change")
+    elif worsening == "possible" and row["rag"] == "Amber":
+        reasons.append("a possible rise: material, but the evidence is not yet conclusive")
     if not reasons:
         reasons.append(f"rated {row['rag']}")
     return reasons
@@ -135,49 +136,6 @@ def _commitment_exceptions(commitments: pd.DataFrame, period_end: str) -> list[d
             }
         )
     return rows
-
-
-def _risk_score(frame: pd.DataFrame) -> pd.Series:
-    likelihood = pd.to_numeric(frame["likelihood"], errors="coerce")
-    impact = pd.to_numeric(frame["impact"], errors="coerce")
-    return likelihood * impact
-
-
-def list_new_high_risks(dataset: Any, strategy_id: str, period_end: str) -> pd.DataFrame:
-    """Risks that became high in the reporting quarter, when the data set holds risks.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The data set; its ``risks`` table (``risk_id``, ``strategy_id``, ``quarter``,
-        ``description``, ``likelihood``, ``impact``) is optional. A data set without one
-        (or with an empty one) has no risks to report.
-    strategy_id : str
-        The strategy.
-    period_end : str
-        The reporting period's last month, ``YYYY-MM``; its quarter is the one read.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The quarter's rows scoring at least :data:`HIGH_RISK_SCORE` whose risk did not
-        score that in the quarter before (or was not reported then), with a ``score``
-        column; highest score first. Empty when there is nothing to report.
-    """
-    # The risks table arrives with the owners' returns; a data set from before it has none.
-    risks = getattr(dataset, "risks", None)
-    needed = {"strategy_id", "quarter", "likelihood", "impact"}
-    if not isinstance(risks, pd.DataFrame) or risks.empty or not needed <= set(risks.columns):
-        return pd.DataFrame(columns=["risk_id", "strategy_id", "quarter", "score"])
-    quarter = periods.label_quarter(parse_month_param(period_end, "period_end").to_timestamp())
-    previous = periods.shift_quarter(quarter, -1)
-    mine = risks[risks["strategy_id"].astype(str) == strategy_id].copy()
-    mine["score"] = _risk_score(mine)
-    now = mine[(mine["quarter"].astype(str) == quarter) & (mine["score"] >= HIGH_RISK_SCORE)]
-    if "risk_id" in mine.columns:
-        was_high = (mine["quarter"].astype(str) == previous) & (mine["score"] >= HIGH_RISK_SCORE)
-        now = now[~now["risk_id"].isin(mine.loc[was_high, "risk_id"])]
-    return now.sort_values("score", ascending=False, kind="stable")
 
 
 def _risk_exceptions(dataset: Any, strategy_id: str, period_end: str) -> list[dict[str, Any]]:
@@ -264,8 +222,11 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
     """
     rows = []
     for r in summary.measures.to_dict("records"):
-        if r["assessment"] == "improving":
+        if r["assessment"] == "improving" and r["spc_variation"] == "special_cause_improvement":
             reason, severity = "a real improvement: better than its baseline by more than chance", 0
+        elif r["assessment"] == "improving":
+            reason = "a real improvement: better than a year earlier by more than chance"
+            severity = 0
         elif r["assessment"] == "on track":
             met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
             better = " and better than a year earlier" if r["judgement"] == "improved" else ""

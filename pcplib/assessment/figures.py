@@ -29,33 +29,17 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.labels import is_missing, month_span, month_words
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
-FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
 MARCH = 2  # month-of-year index (January 0) of the end of a UK financial year
 
 __all__ = [
     "Figures",
     "Window",
+    "compute_baseline",
     "compute_figures",
     "compute_window",
-    "month_number",
-    "month_of",
 ]
-
-
-def month_number(value: Any) -> int:
-    """A month (Period, Timestamp or ``YYYY-MM``) as a running integer: year x 12 + month - 1."""
-    if isinstance(value, str):
-        value = periods.parse_month(value)
-    if isinstance(value, pd.Period):
-        value = value.to_timestamp()
-    ts = pd.Timestamp(value)
-    return ts.year * 12 + ts.month - 1
-
-
-def month_of(number: int) -> pd.Period:
-    """The month a running month number stands for (the inverse of :func:`month_number`)."""
-    return pd.Period(year=number // 12, month=number % 12 + 1, freq="M")
 
 
 @dataclass(frozen=True)
@@ -108,9 +92,9 @@ class Figures:
     year_ending, previous_year : Window
         The 12 months ending with the reporting period, and the 12 months before.
     baseline : Window or None
-        The baseline year (None when the measure has none). For ``last`` measures it
-        is the same month of the baseline year, so a year-to-date figure is compared
-        at the same point of the year.
+        The baseline year (None when the measure has none), from
+        :func:`compute_baseline`: for ``last`` measures the baseline year's end, the
+        same figure the annual evaluation uses.
     """
 
     current: Window
@@ -159,8 +143,8 @@ def compute_window(
         return Window(label, first, last, None, expected, 0)
     starts = pd.DatetimeIndex(rows["period_start"])
     ends = pd.DatetimeIndex(rows["period_end"])
-    start_n = starts.year * 12 + starts.month - 1
-    end_n = ends.year * 12 + ends.month - 1
+    start_n = month_number(starts)
+    end_n = month_number(ends)
     inside = (start_n >= first) & (end_n <= last) & rows["value"].notna().to_numpy()
     sel = rows[np.asarray(inside)]
     present = len(sel)
@@ -185,23 +169,25 @@ def compute_window(
     return Window(label, first, last, value, expected, present, numerator, denominator)
 
 
-def _baseline_window(
-    rows: pd.DataFrame, measure: Mapping[str, Any], end: int, frequency: str, aggregation: str
+def compute_baseline(
+    rows: pd.DataFrame, measure: Mapping[str, Any], frequency: str, aggregation: str
 ) -> Window | None:
+    """The measure's one baseline figure, used by every report and the annual evaluation.
+
+    The baseline year's figure as the aggregation makes it: the total of a count, the
+    average of a level, and for a stock or rolling figure (``last``) its value at the end
+    of the baseline year. None when the measure has no baseline year.
+    """
     year = measure.get("baseline_year")
     if is_missing(year) or not str(year).strip():
         return None
     year = str(year).strip()
     start, _ = periods.parse_financial_year(year)
     first = month_number(start)
+    label = year
     if aggregation == "last" and frequency != "annual":
-        # A stock or a year-to-date figure is compared at the same point of the year.
-        month = first + (end - first) % 12
-        return compute_window(
-            rows, month - FREQUENCY_MONTHS[frequency] + 1, month, frequency, aggregation,
-            f"{month_words(month_of(month))} ({year})",
-        )  # fmt: skip
-    return compute_window(rows, first, first + 11, frequency, aggregation, year)
+        label = f"{month_words(month_of(first + 11))} ({year})"
+    return compute_window(rows, first, first + 11, frequency, aggregation, label)
 
 
 def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) -> Figures:
@@ -255,5 +241,5 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
             rows, end - 23, end - 12, frequency, aggregation,
             earlier or _span_label(end - 23, end - 12),
         )  # fmt: skip
-    baseline = _baseline_window(rows, measure, end, frequency, aggregation)
+    baseline = compute_baseline(rows, measure, frequency, aggregation)
     return Figures(current, last_year, year_ending, previous_year, baseline)

@@ -17,14 +17,43 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 
+from pcplib.assessment.thresholds import ROLL_UP_METHOD
 from pcplib.labels import format_figure, is_missing
 
-if TYPE_CHECKING:
-    from pcplib.assessment.strategy import StrategySummary
+
+class JudgedStrategy(Protocol):
+    """What the judgements read of a strategy's summary.
+
+    :class:`~pcplib.assessment.strategy.StrategySummary` has these fields; naming them
+    here rather than importing that class keeps this module below
+    :mod:`pcplib.assessment.strategy`, whose ``summary.table`` is built from it.
+    """
+
+    @property
+    def strategy_id(self) -> str: ...
+    @property
+    def strategy_name(self) -> str: ...
+    @property
+    def period_end(self) -> str: ...
+    @property
+    def overall_rag(self) -> str: ...
+    @property
+    def overall_explanation(self) -> str: ...
+    @property
+    def measures(self) -> pd.DataFrame: ...
+    @property
+    def performance_rag(self) -> str: ...
+    @property
+    def delivery_rag(self) -> str: ...
+    @property
+    def risk_rag(self) -> str: ...
+    @property
+    def rating_note(self) -> str: ...
+
 
 JUDGEMENT_COLUMNS = [
     "report", "strategy_id", "measure_id", "period_end", "current", "comparison_basis",
@@ -34,7 +63,17 @@ JUDGEMENT_COLUMNS = [
     "measure_name", "tier", "unit", "current_shown", "current_label", "comparison_label",
     "change_shown", "year_ending", "previous_year", "baseline", "since_baseline_change",
     "target_basis", "target_date", "spc_seasonal", "visibility", "source",
+    "rag_reason", "change_evidence", "change_test", "year_ending_change",
+    "year_ending_judgement", "year_ending_evidence", "year_ending_test",
+    "since_baseline_judgement", "spc_status", "spc_withheld", "target_record",
+    "margin_of_error", "small_numbers", "performance_rag", "delivery_rag", "risk_rag",
+    "rating_note",
 ]  # fmt: skip
+"""The columns of ``judgements.csv``. After ``source`` come the verdict's evidence: the
+rule and threshold behind each rating (``rag_reason``), the tests of change and their
+verdicts, the SPC status, the target's record, the survey margin of error, and for a
+strategy's overall row its separate performance, delivery and risk ratings and what the
+overall rating alone would hide (``rating_note``)."""
 
 TABLE_COLUMNS = [
     "strategy_id", "measure_id", "measure_name", "tier", "period_end", "unit", "current",
@@ -80,6 +119,23 @@ COLUMN_LABELS: dict[str, str] = {
     "spc_seasonal": "Seasonally adjusted for SPC",
     "visibility": "Visibility",
     "source": "Source",
+    "rag_reason": "RAG reason (rule and threshold)",
+    "change_evidence": "Evidence for the change",
+    "change_test": "Test of the change",
+    "year_ending_change": "Year ending change",
+    "year_ending_judgement": "Year ending judgement",
+    "year_ending_evidence": "Evidence for the year ending change",
+    "year_ending_test": "Test of the year ending change",
+    "since_baseline_judgement": "Since the baseline, judgement",
+    "spc_status": "SPC status",
+    "spc_withheld": "SPC withheld because",
+    "target_record": "Target record",
+    "margin_of_error": "Margin of error (95%, pp)",
+    "small_numbers": "Small numbers",
+    "performance_rag": "Performance RAG",
+    "delivery_rag": "Delivery RAG",
+    "risk_rag": "Risk RAG",
+    "rating_note": "What the rating hides",
 }
 """Readable names for the columns of judgements and of the other tidy frames."""
 
@@ -190,7 +246,7 @@ def _number(value: object) -> float | None:
     return None if is_missing(value) else float(value)  # type: ignore[arg-type]
 
 
-def _measure_rows(summary: StrategySummary, report: str) -> list[dict[str, object]]:
+def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object]]:
     rows = []
     for r in summary.measures.to_dict("records"):
         rows.append(
@@ -229,12 +285,25 @@ def _measure_rows(summary: StrategySummary, report: str) -> list[dict[str, objec
                 "spc_seasonal": bool(r["spc_seasonal"]),
                 "visibility": r["visibility"],
                 "source": r["source"],
+                "rag_reason": r["rag_reason"],
+                "change_evidence": r["change_evidence"],
+                "change_test": r["change_test"],
+                "year_ending_change": r["year_ending_change"],
+                "year_ending_judgement": r["year_ending_judgement"],
+                "year_ending_evidence": r["year_ending_evidence"],
+                "year_ending_test": r["year_ending_test"],
+                "since_baseline_judgement": r["since_baseline_judgement"],
+                "spc_status": r["spc_status"],
+                "spc_withheld": r["spc_withheld"],
+                "target_record": r["target_record"],
+                "margin_of_error": _number(r["margin_of_error"]),
+                "small_numbers": bool(r["small_numbers"]),
             }
         )
     return rows
 
 
-def _overall_row(summary: StrategySummary, report: str) -> dict[str, object]:
+def _overall_row(summary: JudgedStrategy, report: str) -> dict[str, object]:
     return {
         "report": report,
         "strategy_id": summary.strategy_id,
@@ -247,17 +316,22 @@ def _overall_row(summary: StrategySummary, report: str) -> dict[str, object]:
         "sentence": summary.overall_explanation,
         "measure_name": summary.strategy_name,
         "tier": "strategy",
+        "rag_reason": f"roll-up rule: the {ROLL_UP_METHOD} of the rated headline measures",
+        "performance_rag": summary.performance_rag,
+        "delivery_rag": summary.delivery_rag,
+        "risk_rag": summary.risk_rag,
+        "rating_note": summary.rating_note,
     }
 
 
 def tabulate_judgements(
-    summaries: Iterable[StrategySummary], report: str, tiers: Iterable[str] = ("headline", "sub")
+    summaries: Iterable[JudgedStrategy], report: str, tiers: Iterable[str] = ("headline", "sub")
 ) -> pd.DataFrame:
     """Return the judgements of one report as a flat frame, one row per measure shown.
 
     Parameters
     ----------
-    summaries : iterable of StrategySummary
+    summaries : iterable of JudgedStrategy
         The strategies the report shows, from
         :func:`~pcplib.assessment.strategy.summarise_strategy` (with the report's
         audience, so a public report holds public measures only).

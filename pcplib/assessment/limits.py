@@ -24,23 +24,45 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
   ratio-to-moving-average method: Hyndman and Athanasopoulos, *Forecasting: Principles
   and Practice*, 3rd ed., section 3.4). A summer peak is then not a signal, while a
   real change still is. ``seasonal = no`` switches it off.
+- **Limits only from a stable baseline.** A baseline that is itself out of control (a
+  special cause inside it judged against its own limits: a run or a trend of
+  :data:`~pcplib.assessment.thresholds.BASELINE_RUN` points, a point beyond the
+  limits; or a straight-line trend with p below
+  :data:`~pcplib.assessment.thresholds.BASELINE_TREND_P`) is not used as it stands:
+  the latest stable period of at least
+  :data:`~pcplib.assessment.thresholds.STABLE_MIN_POINTS` points ending with it sets
+  the limits instead, and when there is none the SPC verdict is withheld with the
+  reason (``SpcPlan.withheld``), so that a "signal" always means a change against a
+  period that was itself in control (Wheeler, *Understanding Variation*; NHS England,
+  *Making Data Count*, on recalculating limits only from a stable period).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
-from pcplib.assessment.figures import FREQUENCY_MONTHS, month_number
+from pcplib.assessment.figures import Window
+from pcplib.assessment.thresholds import (
+    BASELINE_MIN_POINTS,
+    BASELINE_RUN,
+    BASELINE_TREND_P,
+    IMPROVEMENT,
+    SEASONAL_P_VALUE,
+    SEASONAL_TARGET_SPREAD,
+    STABLE_MIN_POINTS,
+)
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
-from pcplib.labels import is_missing, label_period_start, list_words, month_span
+from pcplib.labels import as_sentence, is_missing, label_period_start, list_words, month_span
+from pcplib.periods import FREQUENCY_MONTHS, month_number
 
-BASELINE_MIN_POINTS = 20
-SEASONAL_P_VALUE = 0.01
+if TYPE_CHECKING:
+    from pcplib.spc import XmrResult
+
 SEASONAL_CHOICES = ("auto", "yes", "no")
 
 __all__ = [
@@ -48,7 +70,13 @@ __all__ = [
     "SEASONAL_CHOICES",
     "SEASONAL_P_VALUE",
     "SpcPlan",
+    "SpcVerdict",
+    "assess_spc",
+    "check_baseline_stability",
     "estimate_seasonal_indices",
+    "find_stable_start",
+    "judge_target_on_year",
+    "measure_seasonality",
     "plan_spc",
 ]
 
@@ -77,6 +105,8 @@ class SpcPlan:
         any recalculation and any seasonal adjustment.
     flag : str
         A short data note for the measures table (empty when there is nothing to say).
+    withheld : str
+        Why no SPC verdict is given (a baseline with no stable period), else empty.
     """
 
     series: pd.Series
@@ -88,6 +118,7 @@ class SpcPlan:
     indices: dict[int, float] = field(default_factory=dict)
     note: str = ""
     flag: str = ""
+    withheld: str = ""
 
 
 def _month_param(value: Any) -> pd.Timestamp | None:
@@ -187,6 +218,127 @@ def _span_text(first: pd.Timestamp, last: pd.Timestamp, frequency: str) -> str:
     if frequency == "monthly":
         return month_span(first.to_period("M"), last.to_period("M"))
     return f"{_label(first, frequency)} to {_label(last, frequency)}"
+
+
+def measure_seasonality(regular: pd.Series, measure: Mapping[str, Any]) -> dict[int, float]:
+    """A measure's seasonal indices when its pattern is clear, by the rule SPC uses.
+
+    The pattern is estimated from the data up to the end of the baseline (see the module
+    docstring); ``seasonal = yes`` or ``no`` in the catalogue decides outright. Empty
+    when the measure is not seasonal.
+    """
+    frequency = str(measure["frequency"])
+    choice = str(measure.get("seasonal") or "auto").strip().lower() or "auto"
+    if frequency not in ("monthly", "quarterly") or choice == "no" or regular.notna().sum() < 2:
+        return {}
+    _, last, _ = _baseline_span(regular, measure)
+    index = pd.DatetimeIndex(regular.index)
+    history = regular[index <= max(last, index[min(len(index), BASELINE_MIN_POINTS) - 1])]
+    estimate = estimate_seasonal_indices(history, frequency)
+    if estimate is None:
+        return {}
+    return estimate[0] if choice == "yes" or estimate[1] < SEASONAL_P_VALUE else {}
+
+
+def judge_target_on_year(indices: Mapping[int, float]) -> bool:
+    """Whether a flat target should be judged on the year ending, not one season.
+
+    True for a seasonal swing (largest index less smallest) above
+    :data:`~pcplib.assessment.thresholds.SEASONAL_TARGET_SPREAD`, so one season alone
+    could meet or miss it.
+    """
+    if not indices:
+        return False
+    return max(indices.values()) - min(indices.values()) > SEASONAL_TARGET_SPREAD
+
+
+def _trend_p_value(x: np.ndarray, y: np.ndarray) -> float:
+    """The two-sided p-value of a least-squares straight line's slope (1 when flat).
+
+    The usual t-test of the slope on n - 2 degrees of freedom, as
+    ``scipy.stats.linregress`` gives it, computed directly: it runs for every candidate
+    baseline of every measure.
+    """
+    from scipy import special
+
+    n = x.size
+    if n < 3 or np.ptp(y) == 0:
+        return 1.0
+    xc, yc = x - x.mean(), y - y.mean()
+    sxx = float(xc @ xc)
+    slope = float(xc @ yc) / sxx
+    residual = yc - slope * xc
+    dof = n - 2
+    variance = float(residual @ residual) / dof
+    if variance == 0:
+        return 0.0
+    t = slope / np.sqrt(variance / sxx)
+    return float(2 * special.stdtr(dof, -abs(t)))
+
+
+def check_baseline_stability(values: pd.Series, improvement: str = "neutral") -> str:
+    """Say why a baseline is not stable, or return an empty string when it is.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The baseline's figures, in order (gaps NaN).
+    improvement : str, default "neutral"
+        Unused by the rules' verdict (any special cause counts), kept for the chart's
+        labels.
+
+    Returns
+    -------
+    str
+        ``""`` for a stable baseline; otherwise the reason: the special causes found
+        inside it against its own limits, or a straight-line trend with its p-value.
+    """
+    from pcplib.spc import xmr
+
+    present = values.dropna()
+    if len(present) < 3:
+        return ""
+    try:
+        own = xmr(
+            values.reset_index(drop=True), improvement=improvement, rules="mdc", min_points=2,
+            run_length=BASELINE_RUN,
+        )  # fmt: skip
+    except ValueError:
+        return ""
+    flagged = own.points[own.points["point_type"] != "common_cause"]
+    reasons = []
+    if not flagged.empty:
+        kinds = sorted({str(k).split(" (")[0] for k in flagged["special_cause"]})
+        reasons.append(
+            f"{len(flagged)} of its {len(present)} points are special causes against its own "
+            f"limits ({', '.join(kinds)})"
+        )
+    x = np.arange(len(values), dtype=float)[values.notna().to_numpy()]
+    y = present.to_numpy(dtype=float)
+    p_value = _trend_p_value(x, y)
+    if p_value < BASELINE_TREND_P:
+        shown = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+        reasons.append(f"a straight-line trend ({shown}, below {BASELINE_TREND_P:g})")
+    return "; ".join(reasons)
+
+
+def find_stable_start(
+    chart: pd.Series, first: pd.Timestamp, last: pd.Timestamp
+) -> pd.Timestamp | None:
+    """The earliest start from which the baseline up to ``last`` is stable, or None.
+
+    Tries the baseline as stated, then later starts, keeping at least
+    :data:`~pcplib.assessment.thresholds.STABLE_MIN_POINTS` points.
+    """
+    index = pd.DatetimeIndex(chart.index)
+    starts = index[(index >= first) & (index <= last)]
+    for start in starts:
+        window = chart[(index >= start) & (index <= last)]
+        if window.notna().sum() < STABLE_MIN_POINTS:
+            return None
+        if not check_baseline_stability(window):
+            return start
+    return None
 
 
 def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
@@ -295,6 +447,26 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
             "so a seasonal pattern alone is not a signal"
         )
         flags.append("seasonally adjusted for SPC")
+    withheld = ""
+    problem = check_baseline_stability(chart[(chart.index >= first) & (chart.index <= last)])
+    if problem:
+        stable_from = find_stable_start(chart, first, last)
+        if stable_from is None:
+            withheld = (
+                f"no SPC verdict: the baseline {_span_text(first, last, frequency)} is not "
+                f"stable ({problem}) and no stable period of {STABLE_MIN_POINTS} or more "
+                "points ends with it"
+            )
+            flags.append("baseline not stable, SPC withheld")
+        else:
+            notes.append(
+                f"the baseline {_span_text(first, last, frequency)} was not stable "
+                f"({problem}), so the limits use its latest stable period"
+            )
+            flags.append("shorter stable baseline")
+            first = stable_from
+            chart = chart[chart.index >= first]
+            positions = int(((chart.index >= first) & (chart.index <= last)).sum())
     span = _span_text(first, last, frequency)
     lead = f"limits set from {span}{' (as stated in the catalogue)' if stated else ''}"
     return SpcPlan(
@@ -307,6 +479,7 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         indices=indices,
         note="; ".join([lead, *notes]),
         flag=", ".join(flags),
+        withheld=withheld,
     )
 
 
@@ -332,6 +505,124 @@ def describe_limits_period(plan: SpcPlan | None, frequency: str) -> tuple[str, s
     )
 
 
-def list_seasons(indices: Mapping[int, float]) -> Sequence[tuple[int, float]]:
-    """The seasonal indices in calendar order, for tables and tests."""
-    return sorted(indices.items())
+# --- the SPC verdict of a measure over its reporting period ---------------------------
+
+
+@dataclass(frozen=True)
+class SpcVerdict:
+    """What SPC says of a measure over the reporting period.
+
+    Attributes
+    ----------
+    status : str
+        One of :data:`SPC_STATUSES`.
+    variation : str or None
+        The verdict over the reporting period: a concern when any point of the period
+        signals concern, else an improvement when any does, else the latest point's type.
+    latest : str or None
+        The latest point's type (what the chart's last point shows).
+    assurance : str or None
+        The SPC assurance code.
+    summary : str
+        The sentence for the chart.
+    plan : SpcPlan or None
+        The plan (None without SPC).
+    result : XmrResult or None
+        The analysis.
+    """
+
+    status: str
+    variation: str | None
+    latest: str | None
+    assurance: str | None
+    summary: str
+    plan: SpcPlan | None
+    result: XmrResult | None
+
+
+def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
+    from pcplib.spc import xmr
+
+    if plan is None or plan.withheld or plan.series.notna().sum() < 2:
+        return None
+    target = measure.get("target")
+    k = plan.baseline_points
+    try:
+        return xmr(
+            plan.series,
+            improvement=IMPROVEMENT[str(measure["good_direction"])],
+            target=None if is_missing(target) else float(cast(Any, target)),
+            rules=rules,
+            baseline_points=k if k >= 12 and k < len(plan.series) else None,
+            rebase_at=list(plan.rebase_at) or None,
+        )
+    except ValueError:
+        # A series SPC cannot analyse (e.g. no two adjacent points) is reported as unjudged.
+        return None
+
+
+def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
+    """A run chart (no limits) of the plan's series, for a measure whose SPC is withheld."""
+    from pcplib.spc import xmr
+
+    points = int(plan.series.notna().sum())
+    if points < 2:
+        return None
+    try:
+        return xmr(
+            plan.series,
+            improvement=IMPROVEMENT[str(measure["good_direction"])],
+            rules="mdc",
+            min_points=points + 1,
+        )
+    except ValueError:
+        return None
+
+
+def assess_spc(
+    regular: pd.Series, measure: Mapping[str, Any], rules: str | None, window: Window
+) -> SpcVerdict:
+    """Run SPC on a stable baseline and read its verdict over the whole reporting period."""
+    if rules is None:
+        return SpcVerdict("not assessed", None, None, None, "SPC not assessed in this report.",
+                          None, None)  # fmt: skip
+    plan = plan_spc(regular, measure)
+    if plan is not None and plan.withheld:
+        # The figures are still charted, as a run chart with no limits, under the reason.
+        return SpcVerdict(
+            "unstable baseline", None, None, None, as_sentence(plan.withheld), plan,
+            _run_chart(plan, measure),
+        )  # fmt: skip
+    result = _run_spc(plan, measure, rules)
+    if result is None or not result.has_limits:
+        summary = "Too few points for SPC limits yet." if result is None else result.describe()
+        return SpcVerdict("too few points", None, None, None, summary, plan, result)
+    summary = result.describe()
+    note = as_sentence(plan.note) if plan is not None else ""
+    if note:
+        summary = f"{summary} {note}"
+    variation = _period_variation(result, window, result.variation)
+    return SpcVerdict(
+        "assessed", variation, result.variation, result.assurance, summary, plan, result
+    )
+
+
+_SEVERITY = (
+    "special_cause_concern",
+    "special_cause_improvement",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
+)
+
+
+def _period_variation(result: XmrResult, window: Window, latest: str | None) -> str | None:
+    """The SPC verdict over the reporting period: any concern in it, else any improvement."""
+    points = result.points
+    index = pd.DatetimeIndex(points.index)
+    months = month_number(index)
+    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    types = set(inside["point_type"])
+    for kind in _SEVERITY:
+        if kind in types:
+            return kind
+    return latest

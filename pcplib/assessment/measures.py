@@ -11,33 +11,58 @@ about a measure is read off this row; nothing downstream recomputes one.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import metrics, periods
-from pcplib.assessment.figures import FREQUENCY_MONTHS, Window, compute_figures, month_number
-from pcplib.assessment.limits import SpcPlan, describe_limits_period, plan_spc
+from pcplib import metrics
+from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
+from pcplib.assessment.figures import Figures, Window, compute_figures
+from pcplib.assessment.limits import (
+    SpcPlan,
+    SpcVerdict,
+    assess_spc,
+    describe_limits_period,
+    judge_target_on_year,
+    measure_seasonality,
+)
 from pcplib.assessment.scope import (
     check_spc_rules,
     get_series,
     measures_for_audience,
     parse_month_param,
 )
-from pcplib.assessment.sentences import assess_measure, write_measure_sentence
-from pcplib.assessment.targets import compute_target_for_period, rate_measure
-from pcplib.assessment.thresholds import IMPROVEMENT
+from pcplib.assessment.sentences import (
+    assess_measure,
+    describe_target_assurance,
+    write_measure_sentence,
+)
+from pcplib.assessment.targets import (
+    Rating,
+    TargetForPeriod,
+    compute_target_for_period,
+    describe_target_record,
+    rate_measure,
+)
 from pcplib.data import AGGREGATIONS
-from pcplib.labels import as_sentence, format_figure, is_missing, label_period_start
+from pcplib.labels import format_figure, is_missing, label_period_start
+from pcplib.periods import FREQUENCY_MONTHS, month_number
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-    from pcplib.spc import XmrResult
 
 PER_PERIOD = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
 COMPARISON_BASES = ("same quarter last year", "previous year")
-JUDGEMENTS = ("improved", "deteriorated", "no change", "not measurable", "no good direction")
-SPC_STATUSES = ("assessed", "too few points", "not assessed")
+JUDGEMENTS = (
+    "improved",
+    "deteriorated",
+    "no real change",
+    "no change",
+    "not measurable",
+    "no good direction",
+)
+SPC_STATUSES = ("assessed", "unstable baseline", "too few points", "not assessed")
 
 MEASURE_COLUMNS = [
     "measure_id", "measure_name", "strategy_id", "tier", "unit", "good_direction",
@@ -51,10 +76,13 @@ MEASURE_COLUMNS = [
     "baseline_label", "baseline", "since_baseline_change", "since_baseline_direction",
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
-    "rag", "rag_basis", "rag_capped",
-    "spc_status", "spc_variation", "spc_assurance", "spc_limits_from", "spc_limits_to",
-    "spc_seasonal", "spc_note", "spc_summary", "spc",
-    "quality", "has_data", "assessment", "sentence",
+    "rag", "rag_basis", "rag_capped", "rag_reason",
+    "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_limits_from",
+    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc",
+    "change_evidence", "change_test", "change_p", "small_numbers",
+    "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
+    "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
+    "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
 ]  # fmt: skip
 
 __all__ = [
@@ -64,7 +92,9 @@ __all__ = [
     "SPC_STATUSES",
     "aggregation_of",
     "judge_like_for_like",
+    "regular_frame",
     "regular_series",
+    "summarise_measure",
     "summarise_measures",
 ]
 
@@ -77,12 +107,6 @@ def rows_in_period(rows: pd.DataFrame, start: pd.Timestamp, stop: pd.Timestamp) 
 def has_previous_definition(series: pd.DataFrame, start: pd.Timestamp, stop: pd.Timestamp) -> bool:
     """Whether a measure has figures under its previous definition within a period."""
     return not rows_in_period(series[series["definition"] == "previous"], start, stop).empty
-
-
-def mean_value(rows: pd.DataFrame) -> float | None:
-    """The mean of the rows' values, or None when none has a value."""
-    values = rows["value"].dropna()
-    return float(values.mean()) if not values.empty else None
 
 
 def aggregation_of(measure: Mapping[str, Any]) -> str:
@@ -181,27 +205,6 @@ def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:
     return f"{label}: no data"
 
 
-def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
-    from pcplib.spc import xmr
-
-    if plan is None or plan.series.notna().sum() < 2:
-        return None
-    target = measure.get("target")
-    k = plan.baseline_points
-    try:
-        return xmr(
-            plan.series,
-            improvement=IMPROVEMENT[str(measure["good_direction"])],
-            target=None if is_missing(target) else float(target),
-            rules=rules,
-            baseline_points=k if k >= 12 and k < len(plan.series) else None,
-            rebase_at=list(plan.rebase_at) or None,
-        )
-    except ValueError:
-        # A series SPC cannot analyse (e.g. no two adjacent points) is reported as unjudged.
-        return None
-
-
 def _quality(
     series: pd.DataFrame, current: pd.DataFrame, frequency: str, end: int, plan: SpcPlan | None
 ) -> str:
@@ -209,7 +212,7 @@ def _quality(
     if (series["definition"] == "previous").any():
         flags.append("definition changed")
     ends = pd.DatetimeIndex(current["period_end"])
-    recent = current[(ends.year * 12 + ends.month - 1) > end - 12]
+    recent = current[month_number(ends) > end - 12]
     if (recent["status"] == "provisional").any():
         flags.append("provisional figures")
     if not current.empty:
@@ -221,63 +224,228 @@ def _quality(
     return ", ".join(flags)
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """A measure's rows up to the reporting period: all, current definition, and regular."""
+
+    series: pd.DataFrame
+    current: pd.DataFrame
+    present: pd.DataFrame
+    regular: pd.Series
+    history: pd.DataFrame
+
+
+def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows:
+    """The measure's observations up to the reporting period's last month, in its shapes."""
+    series = get_series(dataset, measure["measure_id"])
+    ends = pd.DatetimeIndex(series["period_end"])
+    series = series[month_number(ends) <= end]
+    current_def = series[series["definition"] == "current"]
+    present = current_def[current_def["value"].notna()]
+    frequency = str(measure["frequency"])
+    regular = regular_series(current_def, frequency)
+    history = regular_frame(current_def, frequency)
+    return _Rows(series, current_def, present, regular, history)
+
+
+def regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
+    """Value, numerator and denominator on a regular calendar (the tests' history)."""
+    columns = [c for c in ("value", "numerator", "denominator") if c in current.columns]
+    frame = current.set_index("period_start")[columns].astype(float)
+    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
+    for column in ("numerator", "denominator"):
+        if column not in frame.columns:
+            frame[column] = float("nan")
+    if frame.empty:
+        return frame
+    step = FREQUENCY_MONTHS[frequency]
+    full = pd.date_range(frame.index.min(), frame.index.max(), freq=f"{step}MS")
+    return frame.reindex(full)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The three like-for-like changes of a measure, each with its evidence."""
+
+    quarter: metrics.Change
+    quarter_evidence: Evidence
+    year: metrics.Change
+    year_evidence: Evidence
+    since: metrics.Change
+    since_evidence: Evidence
+
+
+def _weigh(
+    before: Window | None, after: Window, rows: _Rows, measure: Mapping[str, Any]
+) -> tuple[metrics.Change, Evidence]:
+    unit, good = str(measure["unit"]), str(measure["good_direction"])
+    value = before.value if before is not None else None
+    change = judge_like_for_like(value, after.value, unit, good)
+    if before is None:
+        return change, Evidence("not tested", reason="no baseline")
+    evidence = weigh_change(before, after, rows.history, measure)
+    return judge_on_evidence(change, evidence), evidence
+
+
+def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -> Changes:
+    """The quarter on a year earlier, the year ending on the year before, and since the baseline."""
+    quarter, quarter_ev = _weigh(figures.last_year, figures.current, rows, measure)
+    year, year_ev = _weigh(figures.previous_year, figures.year_ending, rows, measure)
+    since, since_ev = _weigh(figures.baseline, figures.year_ending, rows, measure)
+    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev)
+
+
+def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:
+    """Keep "improved" or "deteriorated" only for a change the evidence supports.
+
+    A change within noise, below materiality or on small numbers is judged ``"no real
+    change"`` (its direction and arrow still say which way the figure moved).
+    """
+    if change.judgement not in ("improved", "deteriorated", "no good direction"):
+        return change
+    if evidence.real or evidence.verdict == "not tested":
+        return change
+    return metrics.Change(
+        change.baseline, change.current, change.pct, change.pp, change.direction,
+        change.arrow, "no real change", change.text,
+    )  # fmt: skip
+
+
+def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
+    """Whether the tests show a real or possible deterioration, and which test says so."""
+    if good not in ("higher", "lower"):
+        return "none", ""
+    worse = "down" if good == "higher" else "up"
+    pairs = (
+        (
+            "the quarter on the same quarter a year earlier",
+            changes.quarter,
+            changes.quarter_evidence,
+        ),
+        ("the year ending on the year before", changes.year, changes.year_evidence),
+    )
+    for label, change, evidence in pairs:
+        if change.direction == worse and evidence.real:
+            return "real", f"{label}: {evidence.reason}"
+    for label, change, evidence in pairs:
+        if change.direction == worse and evidence.verdict == "possible change":
+            return "possible", f"{label}: {evidence.reason}"
+    return "none", ""
+
+
+def _rating_inputs(figures: Figures, target: TargetForPeriod) -> float | None:
+    return figures.year_ending.value if target.on_year else figures.current.value
+
+
 def _summarise_measure(
     dataset: Dataset, measure: Mapping[str, Any], end: int, spc_rules: str | None
 ) -> dict[str, Any]:
     frequency = str(measure["frequency"])
     unit = str(measure["unit"])
     good = str(measure["good_direction"])
-    aggregation = aggregation_of(measure)
-    series = get_series(dataset, measure["measure_id"])
-    ends = pd.DatetimeIndex(series["period_end"])
-    series = series[(ends.year * 12 + ends.month - 1) <= end]
-    current_def = series[series["definition"] == "current"]
-    present = current_def[current_def["value"].notna()]
-    figures = compute_figures(current_def, measure, end)
-    change = judge_like_for_like(figures.last_year.value, figures.current.value, unit, good)
-    year_change = metrics.summarise_change(
-        figures.previous_year.value, figures.year_ending.value, unit, good
+    aggregation_of(measure)
+    rows = select_rows(dataset, measure, end)
+    figures = compute_figures(rows.current, measure, end)
+    changes = compare_figures(figures, rows, measure)
+    spc = assess_spc(rows.regular, measure, spc_rules, figures.current)
+    indices = (
+        spc.plan.indices if spc.plan is not None else measure_seasonality(rows.regular, measure)
     )
+    target = compute_target_for_period(
+        figures, measure, end, seasonal=judge_target_on_year(indices)
+    )
+    worsening, worsening_reason = weigh_worsening(changes, good)
+    tested = any(
+        evidence.verdict != "not tested"
+        for evidence in (changes.quarter_evidence, changes.year_evidence)
+    )
+    rating = rate_measure(
+        _rating_inputs(figures, target), target, good, spc.variation,
+        worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
+    )  # fmt: skip
+    limits_from, limits_to = describe_limits_period(
+        spc.plan if spc.status == "assessed" else None, frequency
+    )
+    row = _build_row(measure, rows, figures, changes, spc, target, rating)
+    row.update(
+        spc_limits_from=limits_from,
+        spc_limits_to=limits_to,
+        worsening=worsening,
+        target_record=describe_target_record(rows.regular, measure, target, limits_from),
+        margin_of_error=_margin(figures.current, unit, measure),
+        quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
+    )
+    row["assurance_words"] = describe_target_assurance(row)
+    row["assessment"] = assess_measure(row)
+    row["sentence"] = write_measure_sentence(row)
+    return row
+
+
+def summarise_measure(
+    dataset: Dataset, measure: Mapping[str, Any], period_end: str, spc_rules: str | None = "mdc"
+) -> dict[str, Any]:
+    """Assess one measure for the reporting quarter: its row of :func:`summarise_measures`.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set (its ``observations`` and ``primary_area`` are read).
+    measure : mapping
+        The measure's catalogue row.
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+    spc_rules : {"mdc", "plotthedots"} or None, default "mdc"
+        The SPC rule set; None for no SPC.
+
+    Returns
+    -------
+    dict
+        The measure's verdict, with the keys of :data:`MEASURE_COLUMNS`.
+    """
+    if spc_rules is not None:
+        check_spc_rules(spc_rules)
+    end = month_number(parse_month_param(period_end, "period_end"))
+    return _summarise_measure(dataset, measure, end, spc_rules)
+
+
+def _margin(window: Window, unit: str, measure: Mapping[str, Any]) -> float | None:
+    """A survey percentage's 95% margin of error; None for a count, a census or an audit."""
+    if unit != "percent" or "survey" not in str(measure.get("source") or "").lower():
+        return None
+    return estimate_margin(window.numerator, window.denominator)
+
+
+def _latest(rows: _Rows, frequency: str) -> tuple[str, float | None]:
+    if rows.present.empty:
+        return "no data", None
+    last_row = rows.present.iloc[-1]
+    return label_period_start(last_row["period_start"], frequency), float(last_row["value"])
+
+
+def _build_row(
+    measure: Mapping[str, Any],
+    rows: _Rows,
+    figures: Figures,
+    changes: Changes,
+    spc: SpcVerdict,
+    target: TargetForPeriod,
+    rating: Rating,
+) -> dict[str, Any]:
+    """The measure's tidy row: every figure and verdict a report shows, by name."""
+    frequency, unit = str(measure["frequency"]), str(measure["unit"])
+    series = rows.series
+    latest_period, latest_value = _latest(rows, frequency)
     base = figures.baseline
-    since = judge_like_for_like(base.value if base else None, figures.year_ending.value, unit, good)
-    target = compute_target_for_period(figures, measure, end)
-
-    regular = regular_series(current_def, frequency)
-    plan = plan_spc(regular, measure) if spc_rules else None
-    result = _run_spc(plan, measure, spc_rules) if spc_rules else None
-    if spc_rules is None:
-        status, variation, assurance = "not assessed", None, None
-        summary = "SPC not assessed in this report."
-    elif result is None or not result.has_limits:
-        status, variation, assurance = "too few points", None, None
-        summary = "Too few points for SPC limits yet." if result is None else result.describe()
-    else:
-        status, variation, assurance = "assessed", result.variation, result.assurance
-        summary = result.describe()
-    # Only an assessed chart has limits to speak of: a run chart claims none.
-    note = as_sentence(plan.note) if plan is not None and status == "assessed" else ""
-    if note:
-        summary = f"{summary} {note}"
-    assessed_plan = plan if status == "assessed" else None
-    limits_from, limits_to = describe_limits_period(assessed_plan, frequency)
-    rating = rate_measure(figures.current.value, target, good, variation, change.judgement)
-
-    if present.empty:
-        latest_period, latest_value = "no data", None
-    else:
-        last_row = present.iloc[-1]
-        latest_period = label_period_start(last_row["period_start"], frequency)
-        latest_value = float(last_row["value"])
-    basis = "previous year" if frequency == "annual" else "same quarter last year"
+    change, since = changes.quarter, changes.since
     row: dict[str, Any] = {
         "measure_id": measure["measure_id"],
         "measure_name": measure["measure_name"],
         "strategy_id": measure["strategy_id"],
         "tier": measure["tier"],
         "unit": unit,
-        "good_direction": good,
+        "good_direction": str(measure["good_direction"]),
         "frequency": frequency,
-        "aggregation": aggregation,
+        "aggregation": aggregation_of(measure),
         "source": measure.get("source", ""),
         "visibility": str(measure.get("visibility") or "public"),
         "target_note": "" if is_missing(measure.get("target_note")) else measure["target_note"],
@@ -285,7 +453,7 @@ def _summarise_measure(
         "latest_value": latest_value,
         "current_label": _window_label(figures.current, series, frequency),
         "current": figures.current.value,
-        "comparison_basis": basis,
+        "comparison_basis": "previous year" if frequency == "annual" else "same quarter last year",
         "last_year_label": _window_label(figures.last_year, series, frequency),
         "last_year": figures.last_year.value,
         "change": change.text,
@@ -293,11 +461,19 @@ def _summarise_measure(
         "direction": change.direction,
         "arrow": change.arrow,
         "judgement": change.judgement,
+        "change_evidence": changes.quarter_evidence.verdict,
+        "change_test": changes.quarter_evidence.reason,
+        "change_p": changes.quarter_evidence.p_value,
+        "small_numbers": changes.quarter_evidence.small_numbers,
         "year_ending_label": _window_label(figures.year_ending, series, frequency),
         "year_ending": figures.year_ending.value,
         "previous_year_label": _window_label(figures.previous_year, series, frequency),
         "previous_year": figures.previous_year.value,
-        "year_ending_change": year_change.text,
+        "year_ending_change": changes.year.text,
+        "year_ending_judgement": changes.year.judgement,
+        "year_ending_evidence": changes.year_evidence.verdict,
+        "year_ending_test": changes.year_evidence.reason,
+        "year_ending_p": changes.year_evidence.p_value,
         "baseline_label": (
             _window_label(base, series, frequency) if base is not None else "no baseline year"
         ),
@@ -306,30 +482,30 @@ def _summarise_measure(
         "since_baseline_direction": since.direction,
         "since_baseline_arrow": since.arrow,
         "since_baseline_judgement": since.judgement,
+        "since_baseline_evidence": changes.since_evidence.verdict,
         "target": target.value,
         "target_per_period": target.per_period,
         "target_final": target.final,
         "target_date": target.due,
         "target_basis": target.basis,
+        "target_on_year": target.on_year,
         "rag": rating.rag,
         "rag_basis": rating.basis,
         "rag_capped": rating.capped,
-        "spc_status": status,
-        "spc_variation": variation,
-        "spc_assurance": assurance,
-        "spc_limits_from": limits_from,
-        "spc_limits_to": limits_to,
-        "spc_seasonal": bool(plan is not None and plan.seasonal),
-        "spc_note": plan.note if plan is not None else "",
-        "spc_summary": summary,
-        "spc": result,
-        "quality": _quality(series, current_def, frequency, end, plan if spc_rules else None),
+        "rag_reason": rating.reason,
+        "spc_status": spc.status,
+        "spc_variation": spc.variation,
+        "spc_latest": spc.latest,
+        "spc_assurance": spc.assurance,
+        "spc_seasonal": bool(spc.plan is not None and spc.plan.seasonal),
+        "spc_note": spc.plan.note if spc.plan is not None else "",
+        "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
+        "spc_summary": spc.summary,
+        "spc": spc.result,
         "has_data": figures.current.value is not None,
     }
     row["comparison_value"] = row["last_year"]
     row["target_for_period"] = row["target"]
-    row["assessment"] = assess_measure(row)
-    row["sentence"] = write_measure_sentence(row)
     return row
 
 
@@ -391,8 +567,3 @@ def summarise_measures(
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
     columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def label_quarter_of(period_end: str) -> str:
-    """The financial quarter a ``YYYY-MM`` month falls in (``"2026/27 Q2"``)."""
-    return periods.label_quarter(parse_month_param(period_end, "period_end").to_timestamp())

@@ -21,7 +21,12 @@ from pcplib.assessment.comparisons import compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.scope import available_period_end, strategy_commitments
-from pcplib.assessment.strategy import assess_delivery, roll_up_strategy, summarise_strategy
+from pcplib.assessment.strategy import (
+    assess_delivery,
+    note_hidden_by_rating,
+    roll_up_strategy,
+    summarise_strategy,
+)
 from pcplib.labels import is_missing
 
 
@@ -49,12 +54,17 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
     -------
     pandas.DataFrame
         One row per public headline measure: ``mission_id``, ``mission_name``,
-        ``strategy_id``, ``strategy_name``, ``commitments``, ``current_rag``,
+        ``strategy_id``, ``strategy_name``, ``commitments`` (those projected delivery
+        counts: all but the not yet due), ``current_rag``,
         ``measure_name``, ``unit``, ``baseline``, ``baseline_label``, ``current``,
         ``current_label``, ``change`` (since the baseline, as text), ``arrow``,
         ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
-        ``delivery_rag``. A strategy with no public headline measure has one row
-        with an empty measure.
+        ``delivery_rag``, ``areas_outside``, the measure's ``rag`` and ``rag_reason``
+        (the rule and threshold behind it) and the strategy's ``rating_note`` (what
+        its rating alone would hide: a Red sub-measure, overdue commitments), then
+        ``overdue`` and ``not_yet_due`` (commitment counts, as
+        :func:`~pcplib.assessment.delivery.assess_delivery` has them). A strategy
+        with no public headline measure has one row with an empty measure.
     """
     period_end = available_period_end(dataset, period_end)
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
@@ -62,27 +72,36 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
     mission_names = dataset.missions.set_index("mission_id")["mission_name"]
     # Only headline measures feed the overview, and it shows no SPC: summarising
     # sub-measures or running SPC here would cost time for nothing shown.
-    all_headline = summarise_measures(
-        dataset, None, period_end, tier="headline", audience="public", spc_rules=spc_rules,
-        with_spc=True,
+    # Sub-measures too, so a Red sub-measure under a Green strategy is named beside it.
+    every = summarise_measures(
+        dataset, None, period_end, audience="public", spc_rules=spc_rules, with_spc=True,
     )  # fmt: skip
+    all_headline = every[every["tier"] == "headline"]
     rows = []
     for strategy_id in dataset.strategies["strategy_id"]:
         headline = all_headline[all_headline["strategy_id"] == strategy_id]
         # The same roll-up as the strategy report, so the two never disagree.
         overall, _ = roll_up_strategy(headline)
-        statuses = strategy_commitments(dataset, strategy_id)["status"]
-        delivery = assess_delivery(strategy_commitments(dataset, strategy_id), period_end)
+        commitments = strategy_commitments(dataset, strategy_id)
+        delivery = assess_delivery(commitments, period_end)
+        note = note_hidden_by_rating(
+            overall, every[every["strategy_id"] == strategy_id], commitments, period_end
+        )
         mission_id = str(mission_of[strategy_id])
         base = {
             "mission_id": mission_id,
             "mission_name": str(mission_names.get(mission_id, mission_id)),
             "strategy_id": strategy_id,
             "strategy_name": str(names[strategy_id]),
-            "commitments": len(statuses),
+            # Projected delivery's own counts, so the overview repeats the strategy
+            # report's figure: the share is over the counted commitments.
+            "commitments": delivery.counted,
+            "overdue": delivery.overdue,
+            "not_yet_due": delivery.not_yet_due,
             "current_rag": overall,
             "projected_delivery": delivery.percent,
             "delivery_rag": delivery.rating,
+            "rating_note": note,
         }
         if headline.empty:
             rows.append({**base, "measure_name": "", "unit": "count"})
@@ -103,6 +122,7 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
                     "direction": m["since_baseline_direction"],
                     "judgement": m["since_baseline_judgement"],
                     "rag": m["rag"],
+                    "rag_reason": m["rag_reason"],
                     "sentence": m["sentence"],
                     "areas_outside": _areas_outside(dataset, m["measure_id"], period_end),
                 }
@@ -111,7 +131,8 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         "mission_id", "mission_name", "strategy_id", "strategy_name", "commitments",
         "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
         "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
-        "delivery_rag", "areas_outside",
+        "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
+        "not_yet_due",
     ]  # fmt: skip
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}

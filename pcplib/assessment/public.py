@@ -29,7 +29,7 @@ from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
-from pcplib.labels import format_figure, format_figures, month_words, plural
+from pcplib.labels import format_figure, format_figures, month_words
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -38,9 +38,7 @@ __all__ = [
     "PUBLIC_GROUPS",
     "PublicQuarter",
     "count_public_groups",
-    "describe_measure_for_public",
     "group_for_public",
-    "split_public_measures",
     "summarise_public_quarter",
     "tabulate_public_quarter",
     "write_public_sentence",
@@ -56,11 +54,6 @@ _GROUP_OF_ASSESSMENT = {
     "no good direction": "trend",
     "not assessed": "no figure",
 }
-
-
-def describe_measure_for_public(m: Mapping[str, Any]) -> str:
-    """One plain-English sentence on a measure for residents: its name and what it shows."""
-    return f"{m['measure_name']}: {write_public_sentence(m)}"
 
 
 def group_for_public(row: Mapping[str, Any]) -> str:
@@ -157,38 +150,21 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     elif group == "needs attention":
         if targeted:
             parts.append(_target_words(row))
-        if row["spc_variation"] == "special_cause_concern":
+        better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
+        if row.get("worsening") == "real":
             parts.append("A real worsening.")
+        elif row["spc_variation"] == "special_cause_concern" and row["direction"] == better_way:
+            # Worse than its stable baseline, though better than a year ago: both said.
+            parts.append("A real worsening on the years before the plan, though not on a year ago.")
+        elif row["spc_variation"] == "special_cause_concern":
+            parts.append("A real worsening.")
+        elif row.get("worsening") == "possible":
+            parts.append("Possibly worse: the figures are not yet clear enough to be sure.")
     else:
         parts.append("Within the usual ups and downs.")
         if targeted:
             parts.append(_target_words(row))
     return " ".join(parts)
-
-
-def split_public_measures(summary: StrategySummary) -> tuple[list[str], list[str]]:
-    """Split a strategy's public measures into achieved and needing attention.
-
-    A measure is achieved when its assessment is *on track* or *improving*, and needs
-    attention when it is *needs attention* (the Board's own assessment, so the two
-    reports never disagree); delivered commitments and those at risk or off track are
-    added as a sentence each.
-    """
-    achieved, attention = [], []
-    for r in summary.measures.to_dict("records"):
-        if not r["has_data"]:
-            continue
-        if r["assessment"] in ("on track", "improving"):
-            achieved.append(describe_measure_for_public(r))
-        elif r["assessment"] == "needs attention":
-            attention.append(describe_measure_for_public(r))
-    counts = summary.delivery.counts
-    if counts.get("complete"):
-        achieved.append(f"{plural(counts['complete'], 'commitment')} in the plan delivered.")
-    stuck = counts.get("at risk", 0) + counts.get("off track", 0)
-    if stuck:
-        attention.append(f"{plural(stuck, 'commitment')} at risk of not being delivered on time.")
-    return achieved, attention
 
 
 @dataclass(frozen=True)
@@ -210,7 +186,10 @@ class PublicQuarter:
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
         ``strategy_name``, ``overall_rag`` (public measures only), ``commitments``,
-        ``complete`` and ``stuck`` (at risk or off track).
+        ``complete``, ``stuck`` (at risk or off track, not yet past the due date) and
+        ``overdue`` (past the due date and not complete), as
+        :func:`~pcplib.assessment.delivery.assess_delivery` counts them; ``commitments``
+        is every commitment, due or not.
     summaries : tuple of StrategySummary
         The strategies' summaries (public audience), for the judgements file.
     comparisons : tuple of AreaComparison
@@ -269,9 +248,11 @@ def summarise_public_quarter(
             {
                 **mission,
                 "overall_rag": summary.overall_rag,
-                "commitments": sum(v for k, v in counts.items() if k != "not yet due"),
+                # Every commitment of the plan is a promise, due or not.
+                "commitments": summary.delivery.total,
                 "complete": counts.get("complete", 0),
-                "stuck": counts.get("at risk", 0) + counts.get("off track", 0),
+                "stuck": summary.delivery.at_risk,
+                "overdue": summary.delivery.overdue,
             }
         )
         frame = summary.measures.drop(columns=["spc"]).copy()
@@ -314,7 +295,8 @@ def count_public_groups(public: PublicQuarter) -> pd.DataFrame:
     pandas.DataFrame
         One row per mission (in the data set's order): ``mission_id``, ``mission_name``,
         ``measures`` and one column per group of :data:`PUBLIC_GROUPS`, then
-        ``commitments``, ``complete`` and ``stuck``.
+        ``commitments`` (all of them), ``complete``, ``stuck`` (at risk or off track, not
+        yet past the due date) and ``overdue``.
     """
     rows = []
     for mission_id, group in public.measures.groupby("mission_id", sort=False):
@@ -329,6 +311,7 @@ def count_public_groups(public: PublicQuarter) -> pd.DataFrame:
                 "commitments": int(strategies["commitments"].sum()),
                 "complete": int(strategies["complete"].sum()),
                 "stuck": int(strategies["stuck"].sum()),
+                "overdue": int(strategies["overdue"].sum()),
             }
         )
     return pd.DataFrame(rows)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import difflib
+import re
+import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -464,7 +466,84 @@ def strategy_commitments(dataset: Dataset, strategy_id: str) -> pd.DataFrame:
     return dataset.commitments[dataset.commitments["strategy_id"] == strategy_id]
 
 
-def restricted_names(dataset: Dataset) -> list[str]:
-    """The names of the restricted measures, to keep them out of public narrative."""
+def normalise_for_matching(text: str) -> str:
+    """Fold text so that spellings of one name compare equal.
+
+    Case, Unicode compatibility forms (full-width letters), invisible format characters
+    (zero-width spaces) and every run of punctuation or white space (hyphens, underscores,
+    doubled spaces, line breaks, HTML tags' brackets) are folded, and the result is padded
+    with one space each side so a term is matched as whole words.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        Such as ``" np abstraction hours rose to 5 555 "``.
+    """
+    # Tags are dropped first, so markup between two words of a name does not hide it.
+    folded = re.sub(r"<[^<>]*>", " ", unicodedata.normalize("NFKC", str(text)))
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf").casefold()
+    return " " + " ".join(re.findall(r"[^\W_]+", folded)) + " "
+
+
+def restricted_terms(dataset: Dataset) -> list[str]:
+    """Every restricted measure's id and name, folded by :func:`normalise_for_matching`.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+
+    Returns
+    -------
+    list of str
+        The folded terms, longest first, without duplicates or empty terms.
+    """
     restricted = dataset.measures[dataset.measures["visibility"] == "restricted"]
-    return [str(n).lower() for n in restricted["measure_name"]]
+    terms = {
+        normalise_for_matching(str(value))
+        for column in ("measure_id", "measure_name")
+        for value in restricted[column]
+    }
+    return sorted((t for t in terms if t.strip()), key=lambda t: (-len(t), t))
+
+
+def find_restricted_mentions(text: str, terms: list[str]) -> list[str]:
+    """The restricted terms a text mentions, in any spelling :func:`normalise_for_matching` folds.
+
+    Parameters
+    ----------
+    text : str
+        Free text, HTML or JSON.
+    terms : list of str
+        From :func:`restricted_terms`.
+
+    Returns
+    -------
+    list of str
+        The terms found, stripped of their padding.
+    """
+    folded = normalise_for_matching(text)
+    return [term.strip() for term in terms if term in folded]
+
+
+def mentions_restricted(dataset: Dataset, text: str) -> bool:
+    """True when free text names a restricted measure by its id or name, in any spelling.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    text : str
+        Owners' narrative or activity text.
+
+    Returns
+    -------
+    bool
+        Whether the text must be withheld from anything public.
+    """
+    return bool(find_restricted_mentions(str(text), restricted_terms(dataset)))

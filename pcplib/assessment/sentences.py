@@ -13,7 +13,7 @@ from typing import Any
 
 from pcplib.labels import format_figure, format_figures, month_words
 
-__all__ = ["ASSESSMENTS", "assess_measure", "write_measure_sentence"]
+__all__ = ["ASSESSMENTS", "assess_measure", "describe_target_assurance", "write_measure_sentence"]
 
 ASSESSMENTS = (
     "needs attention",
@@ -39,6 +39,26 @@ def _due_words(due: str) -> str:
     return month_words(periods.parse_month(due)) if due else ""
 
 
+_EVIDENCE_WORDS = {
+    "beyond chance": "a change beyond chance",
+    "possible change": "possibly more than chance (weak evidence)",
+    "within noise": "within the usual variation, so not a real change",
+    "below materiality": "too small a change to matter",
+    "small numbers": "small numbers, too few to tell a change from chance",
+}
+
+
+def _evidence_words(row: dict[str, Any]) -> str:
+    return _EVIDENCE_WORDS.get(str(row.get("change_evidence") or ""), "")
+
+
+def _margin_clause(row: dict[str, Any]) -> str:
+    margin = row.get("margin_of_error")
+    if margin is None or (isinstance(margin, float) and margin != margin):
+        return ""
+    return f"the survey's margin of error is +/- {margin:.1f} points (95%)"
+
+
 def _change_clause(row: dict[str, Any]) -> str:
     unit = row["unit"]
     basis = row["comparison_basis"]
@@ -55,13 +75,17 @@ def _change_clause(row: dict[str, Any]) -> str:
         return f"Unchanged on the {basis} {pair}"
     amount = text.lstrip("+-").replace(" pp", " percentage points")
     word = "Up" if row["direction"] == "up" else "Down"
-    return f"{word} {amount} on the {basis} {pair}"
+    evidence = _evidence_words(row)
+    tail = f", {evidence}" if evidence else ""
+    return f"{word} {amount} on the {basis} {pair}{tail}"
 
 
 def _spc_clause(row: dict[str, Any]) -> str:
     status = row["spc_status"]
     if status == "not assessed":
         return ""
+    if status == "unstable baseline":
+        return "no SPC verdict, as its baseline was not itself stable"
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
@@ -86,6 +110,11 @@ def _target_clause(row: dict[str, Any]) -> str:
     capped = bool(row.get("rag_capped"))
     met = rating == "Green" or capped
     amber = ", but rated Amber for the real deterioration" if capped else ""
+    record = str(row.get("target_record") or "")
+    if basis == "target" and row.get("target_on_year"):
+        goal = format_figure(row["target_for_period"], unit)
+        ok = "met" if met else ("narrowly missed" if rating == "Amber" else "missed")
+        return f"a seasonal measure, so judged on the year ending: target {ok} ({goal}){amber}"
     if basis == "trajectory":
         due = _due_words(row["target_date"])
         expected = format_figure(row["target_for_period"], unit)
@@ -93,15 +122,50 @@ def _target_clause(row: dict[str, Any]) -> str:
         return f"{ok} the {due} target (expected {expected} by now){amber}"
     if basis == "target":
         goal = format_figure(row["target_for_period"], unit)
+        history = f"; {record}" if record else ""
         if met:
-            return f"target met ({goal}){amber}"
+            return f"target met ({goal}){amber}{history}"
         closeness = "narrowly missed" if rating == "Amber" else "missed"
-        return f"target {closeness} ({goal})"
-    if basis == "spc":
+        return f"target {closeness} ({goal}){history}"
+    if basis == "evidence":
         if row.get("target_final") is not None and row["current"] is None:
-            return "no complete figure to compare with the target, so rated on SPC"
-        return "no target, so rated on SPC"
+            return "no complete figure to compare with the target, so rated on the evidence"
+        if rating == "Red":
+            return "no target; rated Red for a real deterioration"
+        if rating == "Amber":
+            return "no target; rated Amber for a possible rise"
+        return "no target, and no real deterioration"
     return "no target" if row["current"] is not None else ""
+
+
+_ASSURANCE_TAILS = {
+    "consistent_pass": "its limits lie on the right side of it, so it will be met if "
+    "nothing changes",
+    "consistent_fail": "its limits lie on the wrong side of it, so it will not be met "
+    "without a change",
+    "inconsistent": "its limits straddle it, so it may be met or missed by chance",
+}
+
+
+def describe_target_assurance(row: dict[str, Any]) -> str:
+    """The target's record and what SPC expects of it, in words that match the count.
+
+    Parameters
+    ----------
+    row : dict
+        A measure's verdict: ``target_record`` and ``spc_assurance``.
+
+    Returns
+    -------
+    str
+        "Target consistently met: every month since April 2025; its limits straddle it, so it may
+        be met or missed by chance", or empty without a per-period record.
+    """
+    record = str(row.get("target_record") or "")
+    if not record:
+        return ""
+    tail = _ASSURANCE_TAILS.get(str(row.get("spc_assurance") or ""), "")
+    return f"Target {record}" + (f"; {tail}" if tail else "")
 
 
 def write_measure_sentence(row: dict[str, Any]) -> str:
@@ -121,7 +185,7 @@ def write_measure_sentence(row: dict[str, Any]) -> str:
         For example "Up 3.0% on the same quarter last year (1,234 against 1,198),
         within normal variation; no target, so rated on SPC."
     """
-    parts = [_change_clause(row), _spc_clause(row), _target_clause(row)]
+    parts = [_change_clause(row), _margin_clause(row), _spc_clause(row), _target_clause(row)]
     text = "; ".join(p for p in parts if p)
     return text + "."
 
@@ -129,21 +193,30 @@ def write_measure_sentence(row: dict[str, Any]) -> str:
 def assess_measure(row: dict[str, Any]) -> str:
     """Return the measure's short assessment, one of :data:`ASSESSMENTS`.
 
-    ``needs attention`` for a Red or Amber rating or a special-cause concern;
-    ``improving`` for a special-cause improvement not contradicted by a deterioration on
-    a year earlier (``stable`` when it is); ``on track`` for a target or
-    trajectory met; ``stable`` for common-cause variation with no target; ``no good
-    direction`` for a measure reported as a trend; ``not assessed`` otherwise.
+    ``needs attention`` for a Red or Amber rating, an SPC concern in the period or a
+    rise beyond chance; ``improving`` for an SPC improvement or a change for the better
+    beyond chance, with no deterioration; ``on track`` for a target or trajectory met;
+    ``stable`` for no real change and no target; ``no good direction`` for a measure
+    reported as a trend; ``not assessed`` otherwise.
     """
     if row["current"] is None:
         return "not assessed"
     if row["good_direction"] == "neutral":
         return "no good direction"
-    if row["rag"] in ("Red", "Amber") or row["spc_variation"] == "special_cause_concern":
+    if (
+        row["rag"] in ("Red", "Amber")
+        or row["spc_variation"] == "special_cause_concern"
+        or row.get("worsening") == "real"
+    ):
         return "needs attention"
-    if row["spc_variation"] == "special_cause_improvement":
-        # Better than the baseline but worse than a year ago is not told as an achievement.
-        return "stable" if row["judgement"] == "deteriorated" else "improving"
+    better = row["spc_variation"] == "special_cause_improvement" or "improved" in (
+        row["judgement"],
+        row.get("year_ending_judgement"),
+    )
+    if better:
+        # A quarter that moved the wrong way within noise does not undo a real improvement
+        # on the baseline; a real deterioration has already made it "needs attention".
+        return "improving"
     if row["rag"] == "Green" and row["rag_basis"] in ("target", "trajectory"):
         return "on track"
     if row["rag"] == "Green":

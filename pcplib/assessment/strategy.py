@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -12,10 +12,12 @@ from pcplib import rag
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, classify_commitments
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
-from pcplib.assessment.scope import check_strategy, parse_month_param, strategy_commitments
-from pcplib.assessment.thresholds import ROLL_UP_METHOD
+from pcplib.assessment.risks import list_new_high_risks
+from pcplib.assessment.scope import check_strategy, strategy_commitments
+from pcplib.assessment.thresholds import HIGH_RISK_SCORE, ROLL_UP_METHOD
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,20 @@ class StrategySummary:
         One sentence saying how the overall RAG was reached.
     measures : pandas.DataFrame
         Headline and sub-measures from :func:`summarise_measures`.
-    delivery : pcplib.rag.DeliveryConfidence
-        Confidence that the commitments will be delivered.
+    delivery : pcplib.assessment.delivery.ProjectedDelivery
+        Projected delivery of the strategy's commitments (the one definition).
     has_data : bool
         Whether any measure has a value in the reporting quarter.
     audience : str
         Who the summary is for: ``"cgb"``, or ``"public"`` (public measures only).
+    risk_rag : str
+        The risk rating: Red when a risk became high in the quarter, Green when the data
+        set holds risks and none did, Grey without risks (and always Grey for the public).
+    rating_note : str
+        What the overall rating alone would hide ("But: ..."): a Red sub-measure, an
+        overdue commitment, a new high risk; empty when nothing is hidden. The
+        performance, delivery and risk ratings are :attr:`performance_rag`,
+        :attr:`delivery_rag` and :attr:`risk_rag`.
 
     Notes
     -----
@@ -56,9 +66,21 @@ class StrategySummary:
     overall_rag: str
     overall_explanation: str
     measures: pd.DataFrame = field(repr=False)
-    delivery: rag.DeliveryConfidence
+    delivery: ProjectedDelivery
     has_data: bool
     audience: str = "cgb"
+    risk_rag: str = "Grey"
+    rating_note: str = ""
+
+    @property
+    def performance_rag(self) -> str:
+        """The performance rating: the roll-up of the headline measures (``overall_rag``)."""
+        return self.overall_rag
+
+    @property
+    def delivery_rag(self) -> str:
+        """The delivery rating: the projected delivery of the commitments."""
+        return self.delivery.rating
 
     @property
     def report_name(self) -> str:
@@ -134,6 +156,14 @@ def summarise_strategy(
     headline = measures[measures["tier"] == "headline"]
     rating, explanation = roll_up_strategy(headline)
     commitments = strategy_commitments(dataset, strategy_id)
+    risks = (
+        list_new_high_risks(dataset, strategy_id, period_end)
+        if audience == "cgb"
+        else pd.DataFrame()
+    )
+    has_risks = audience == "cgb" and not getattr(dataset, "risks", pd.DataFrame()).empty
+    risk_rag = "Red" if not risks.empty else ("Green" if has_risks else "Grey")
+    note = note_hidden_by_rating(rating, measures, commitments, period_end, risks)
     return StrategySummary(
         strategy_id=strategy_id,
         strategy_name=str(dataset.strategy(strategy_id)["strategy_name"]),
@@ -144,7 +174,57 @@ def summarise_strategy(
         delivery=assess_delivery(commitments, period_end),
         has_data=bool(measures["has_data"].any()),
         audience=audience,
+        risk_rag=risk_rag,
+        rating_note=note,
     )
+
+
+def note_hidden_by_rating(
+    rating: str,
+    measures: pd.DataFrame,
+    commitments: pd.DataFrame,
+    period_end: str,
+    new_risks: pd.DataFrame | None = None,
+) -> str:
+    """Say what a strategy's overall rating alone would hide, as a "But: ..." note.
+
+    Parameters
+    ----------
+    rating : str
+        The overall (performance) rating.
+    measures : pandas.DataFrame
+        Every measure of the strategy (headline and sub).
+    commitments : pandas.DataFrame
+        The strategy's commitments (``status``, ``due_date``).
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``.
+    new_risks : pandas.DataFrame, optional
+        From :func:`~pcplib.assessment.risks.list_new_high_risks`.
+
+    Returns
+    -------
+    str
+        Empty when the rating is Red (nothing worse to hide) or nothing is hidden;
+        otherwise "But: ..." naming each Red measure not already Red in the roll-up,
+        overdue commitments and new high risks.
+    """
+    parts = []
+    if rating != "Red":
+        red = measures[measures["rag"] == "Red"]
+        for r in red.to_dict("records"):
+            parts.append(f"{r['measure_name']} ({r['tier']} measure) is Red")
+    # Overdue as projected delivery counts it, so the note and the figure agree.
+    overdue = int((classify_commitments(commitments, period_end) == "overdue").sum())
+    if overdue:
+        parts.append(f"{overdue} commitment{'s' if overdue != 1 else ''} overdue")
+    if new_risks is not None and not new_risks.empty:
+        n = len(new_risks)
+        top = int(new_risks["score"].max()) if "score" in new_risks.columns else HIGH_RISK_SCORE
+        parts.append(
+            f"{n} new high risk{'s' if n != 1 else ''} (score up to {top}; high from "
+            f"{HIGH_RISK_SCORE})"
+        )
+    return f"But: {'; '.join(parts)}." if parts else ""
 
 
 _BASIS_REASONS = {
@@ -152,14 +232,14 @@ _BASIS_REASONS = {
     ("target", "Amber"): "target narrowly missed",
     ("trajectory", "Red"): "behind its trajectory",
     ("trajectory", "Amber"): "slightly behind its trajectory",
-    ("spc", "Red"): "a real deterioration, rated on SPC",
-    ("spc", "Amber"): "worse than its baseline but better than a year earlier, rated on SPC",
+    ("evidence", "Red"): "a real deterioration, with no target",
+    ("evidence", "Amber"): "a possible rise, with no target",
 }
 
 
 def _reason(row: Mapping[str, Any]) -> str:
     if row.get("rag_capped"):
-        return "target met, but a real deterioration (an SPC signal of concern)"
+        return "target met, but a real deterioration"
     return _BASIS_REASONS.get((row["rag_basis"], row["rag"]), row["rag_basis"])
 
 
@@ -211,49 +291,19 @@ def roll_up_strategy(headline: pd.DataFrame) -> tuple[str, str]:
         if by_target:
             parts.append(f"{by_target} meeting {'its' if by_target == 1 else 'their'} target")
         if by_spc:
-            parts.append(f"{by_spc} with no target and no sign of deterioration (SPC)")
+            parts.append(
+                f"{by_spc} with no target and no real deterioration (tests of change and SPC)"
+            )
         return rating, f"{lead}: {' and '.join(parts)}.{left_out}"
     drivers = [r for r in rated if r["rag"] == rating]
     named = "; ".join(f"{r['measure_name']} ({_reason(r)})" for r in drivers)
     return rating, f"{lead}, driven by {named}.{left_out}"
 
 
-def assess_delivery(commitments: pd.DataFrame, period_end: str) -> rag.DeliveryConfidence:
-    """Return projected delivery: confidence that commitments are delivered when due.
-
-    A commitment not started whose due date is after the reporting period is *not yet
-    due*: it is counted and shown, but not held against delivery, as in the 2021-24
-    plan's delivery report. Every other commitment counts, and the confidence is the
-    share of them complete or on track (:func:`pcplib.rag.delivery_confidence`).
-
-    Parameters
-    ----------
-    commitments : pandas.DataFrame
-        Rows with ``status`` and ``due_date``.
-    period_end : str
-        The reporting period's last month, ``YYYY-MM``.
-
-    Returns
-    -------
-    pcplib.rag.DeliveryConfidence
-        Its ``counts`` include ``"not yet due"``; its explanation gives the count.
-    """
-    end = parse_month_param(period_end, "period_end").end_time
-    status = commitments["status"].astype(str).str.strip().str.lower()
-    due = pd.to_datetime(commitments["due_date"], errors="coerce")
-    not_yet = (status == "not started") & (due > end)
-    confidence = rag.delivery_confidence(list(commitments.loc[~not_yet, "status"]))
-    waiting = int(not_yet.sum())
-    counts = {**confidence.counts, "not yet due": waiting}
-    explanation = confidence.explanation
-    if waiting:
-        noun = "commitment is" if waiting == 1 else "commitments are"
-        explanation += f" {waiting} {noun} not yet due and not started, so not counted."
-    return replace(confidence, counts=counts, explanation=explanation)
-
-
-def summarise_commitments(dataset: Dataset, strategy_id: str | None = None) -> pd.DataFrame:
-    """Count commitments by status.
+def summarise_commitments(
+    dataset: Dataset, strategy_id: str | None = None, period_end: str | None = None
+) -> pd.DataFrame:
+    """Count commitments by status, or by delivery state at the end of a period.
 
     Parameters
     ----------
@@ -261,17 +311,26 @@ def summarise_commitments(dataset: Dataset, strategy_id: str | None = None) -> p
         The loaded data set.
     strategy_id : str, optional
         One strategy; all when omitted.
+    period_end : str, optional
+        The reporting period's last month, ``YYYY-MM``. Given, the rows are the delivery
+        states of :func:`pcplib.assessment.delivery.classify_commitments` (overdue and
+        not yet due told apart), the same counts projected delivery is taken from;
+        omitted, the recorded statuses.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``status`` and ``commitments``, one row per status in
-        :data:`pcplib.rag.STATUSES` order (0 where none).
+        :data:`pcplib.rag.STATUSES` order (0 where none), or per delivery state in
+        :data:`pcplib.assessment.delivery.DELIVERY_STATES` order.
     """
     commitments = dataset.commitments
     if strategy_id is not None:
         check_strategy(dataset, strategy_id)
         commitments = strategy_commitments(dataset, strategy_id)
+    if period_end is not None:
+        counts = assess_delivery(commitments, period_end).counts
+        return pd.DataFrame({"status": list(counts), "commitments": list(counts.values())})
     counts = rag.delivery_confidence(list(commitments["status"])).counts
     return pd.DataFrame(
         {"status": list(rag.STATUSES), "commitments": [counts[s] for s in rag.STATUSES]}

@@ -9,32 +9,49 @@ the period. A target with no date, or whose date has passed, applies now, and so
 dated target the baseline already meets (a line towards it would be stricter than the
 target).
 
-The rating of a measure, with its basis (``rag_basis``):
+A flat target of a seasonal measure (a clear seasonal pattern: see
+:mod:`pcplib.assessment.limits`) is judged on the year ending, not on one season: a
+summer quarter does not meet a target that the winter misses (``on_year``).
+
+The rating of a measure, with its basis (``rag_basis``) and its reason
+(``rag_reason``, naming the rule and the threshold, as ``judgements.csv`` shows it):
 
 - ``target`` or ``trajectory``: Green when met, Amber when missed by up to
   :data:`~pcplib.assessment.thresholds.RAG_TOLERANCE` of the target, Red beyond; a
-  special-cause concern caps a Green at Amber, since a real deterioration is under way
-  even while the target is met;
-- ``spc``, for a measure with a good direction but no target: a special-cause concern
-  is Red (Amber when the measure is better than a year earlier: recovering from a real
-  deterioration), a special-cause improvement or common-cause variation Green (no
-  evidence of deterioration), so an untargeted harm that really rises cannot sit in a
-  Green strategy; with no figure for the period a special-cause concern is still Red;
-- ``none``: Grey, for no data, no good direction, or a series SPC cannot yet judge.
+  real deterioration (a rise in a harm beyond chance, or an SPC concern at any point
+  of the reporting period) caps a Green at Amber, since a real deterioration is under
+  way even while the target is met;
+- ``evidence``, for a measure with a good direction but no target: Red for a real
+  deterioration (the test of change beyond chance and material, or an SPC concern in
+  the period), Amber for a possible one (material, p below
+  :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`), Green when the evidence
+  shows no deterioration; a harm that rose beyond chance is never Green, with or
+  without a target;
+- ``none``: Grey, for no data, no good direction, or no evidence at all (no test and
+  no SPC).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
+
+import pandas as pd
 
 from pcplib import rag
-from pcplib.assessment.figures import FREQUENCY_MONTHS, Figures, month_number
-from pcplib.assessment.thresholds import RAG_TOLERANCE
-from pcplib.labels import is_missing
+from pcplib.assessment.figures import Figures
+from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE, WEAK_EVIDENCE
+from pcplib.labels import is_missing, label_period_start
+from pcplib.periods import month_number
 
-__all__ = ["Rating", "TargetForPeriod", "compute_target_for_period", "rate_measure"]
+__all__ = [
+    "Rating",
+    "TargetForPeriod",
+    "compute_target_for_period",
+    "describe_target_record",
+    "rate_measure",
+]
 
 
 @dataclass(frozen=True)
@@ -61,15 +78,17 @@ class TargetForPeriod:
     basis: str
     due: str
     final: float | None
+    on_year: bool = False
 
 
 @dataclass(frozen=True)
 class Rating:
-    """A measure's RAG rating and what it rests on."""
+    """A measure's RAG rating, what it rests on, and the rule and threshold that decided."""
 
     rag: str
     basis: str
     capped: bool = False
+    reason: str = ""
 
 
 def _target_month(value: Any) -> int | None:
@@ -96,7 +115,7 @@ def _meets(value: float, target: float, good: str) -> bool:
 
 
 def compute_target_for_period(
-    figures: Figures, measure: Mapping[str, Any], end: int
+    figures: Figures, measure: Mapping[str, Any], end: int, seasonal: bool = False
 ) -> TargetForPeriod:
     """Return the target for the reporting period: the target, or its trajectory point.
 
@@ -108,18 +127,22 @@ def compute_target_for_period(
         The measure's catalogue row (``target`` per period, optional ``target_date``).
     end : int
         The reporting period's last month (see
-        :func:`~pcplib.assessment.figures.month_number`).
+        :func:`~pcplib.periods.month_number`).
+
+    seasonal : bool, default False
+        Whether the measure has a clear seasonal pattern: a flat target is then judged
+        on the year ending (``on_year``), never on one season.
 
     Returns
     -------
     TargetForPeriod
         A sum measure's quarterly figure meets the per-period target times the periods
-        in the quarter.
+        in the quarter (the year ending's, times twelve months' periods, ``on_year``).
     """
     target = measure.get("target")
     if is_missing(target):
         return TargetForPeriod(None, None, "", "", None)
-    final = float(target)
+    final = float(cast(Any, target))
     due = _target_month(measure.get("target_date"))
     due_text = "" if due is None else f"{due // 12:04d}-{due % 12 + 1:02d}"
     per_period, basis = final, "target"
@@ -144,9 +167,35 @@ def compute_target_for_period(
             per_period = start_value + (final - start_value) * share
             basis = "trajectory"
     value = per_period
+    # A trajectory moves month by month, so it is read on the period; a flat target of a
+    # seasonal measure on the year, so one season cannot meet what the year misses.
+    on_year = bool(seasonal and measure["frequency"] != "annual" and basis == "target")
+    window = figures.year_ending if on_year else figures.current
     if str(measure.get("aggregation")) == "sum" and measure["frequency"] != "annual":
-        value = per_period * figures.current.expected
-    return TargetForPeriod(value, per_period, basis, due_text, final)
+        value = per_period * window.expected
+    return TargetForPeriod(value, per_period, basis, due_text, final, on_year)
+
+
+def _plain(value: float) -> str:
+    """A figure for a reason: whole thousands with commas, else three significant digits."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
+def _target_reason(current: float, target: float, good: str, rating: str, basis: str) -> str:
+    word = "trajectory" if basis == "trajectory" else "target"
+    current_text, target_text = _plain(current), _plain(target)
+    if rating == "Green":
+        return f"{word} rule: {current_text} meets the {word} of {target_text}"
+    miss = abs(current - target) / abs(target) if target else float("inf")
+    band = "within" if rating == "Amber" else "beyond"
+    return (
+        f"{word} rule: {current_text} misses the {word} of {target_text} by {miss:.1%}, {band} "
+        f"the tolerance of {RAG_TOLERANCE:.0%}"
+    )
 
 
 def rate_measure(
@@ -155,49 +204,134 @@ def rate_measure(
     good: str,
     variation: str | None,
     judgement: str = "",
+    *,
+    worsening: str = "none",
+    worsening_reason: str = "",
+    evidence_known: bool = False,
 ) -> Rating:
-    """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on.
+    """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
     Parameters
     ----------
     current : float or None
-        The reporting period's figure (None when the period is incomplete or empty).
+        The figure judged against the target: the reporting period's (the year
+        ending's when the target is ``on_year``); None when incomplete or empty.
     target : TargetForPeriod
         From :func:`compute_target_for_period`.
     good : {"higher", "lower", "neutral"}
         The measure's good direction.
     variation : str or None
-        The SPC point type of the latest point (None when SPC could not judge).
+        The SPC verdict over the reporting period (``special_cause_concern`` when any
+        point of it signals concern); None when SPC could not judge.
     judgement : str, default ""
-        The like-for-like judgement (``improved``...), which softens an SPC concern
-        to Amber when the measure is improving on a year earlier.
+        The like-for-like judgement; kept for callers, no longer softens a concern (a
+        rating of "recovering" had no defined rule).
+    worsening : {"none", "possible", "real"}, default "none"
+        What the tests of change say of a deterioration: ``real`` beyond chance and
+        material, ``possible`` material with p below
+        :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`.
+    worsening_reason : str, default ""
+        The test and threshold behind ``worsening``, for the reason.
+    evidence_known : bool, default False
+        Whether a test of change could be made (so an untargeted measure with no SPC
+        can still be rated Green on the tests).
 
     Returns
     -------
     Rating
-        See the module docstring for the rules. A real deterioration is never hidden
-        by a missing month: with no figure for the period, a special-cause concern is
-        still Red on SPC.
+        See the module docstring for the rules.
     """
+    del judgement
+    concern = variation == "special_cause_concern"
+    real = worsening == "real" or concern
+    why_real = (
+        f"harm rule: rose beyond chance ({worsening_reason})"
+        if worsening == "real"
+        else "harm rule: an SPC concern in the reporting period (a point beyond the limits "
+        "or a run against a stable baseline)"
+    )
     if good == "neutral":
-        return Rating("Grey", "none")
+        return Rating("Grey", "none", reason="no good direction: reported as a trend")
     if current is None:
-        if variation == "special_cause_concern":
-            return Rating("Red", "spc")
-        return Rating("Grey", "none")
+        if real:
+            return Rating("Red", "evidence", reason=f"{why_real}; no figure for the period")
+        return Rating("Grey", "none", reason="no figure for the period")
     if target.value is not None:
         rating = rag.rag_against_target(current, target.value, good, tolerance=RAG_TOLERANCE)
-        if rating == "Green" and variation == "special_cause_concern":
-            return Rating("Amber", target.basis, capped=True)
-        return Rating(rating, target.basis)
-    if variation == "special_cause_concern":
-        # Worse than the baseline but better than a year ago: recovering, not yet recovered.
-        return Rating("Amber" if judgement == "improved" else "Red", "spc")
-    if variation in ("special_cause_improvement", "common_cause"):
-        return Rating("Green", "spc")
-    return Rating("Grey", "none")
+        reason = _target_reason(current, target.value, good, rating, target.basis)
+        if target.on_year:
+            reason += " (a seasonal measure, judged on the year ending)"
+        if rating == "Green" and real:
+            return Rating(
+                "Amber", target.basis, capped=True, reason=f"{reason}; capped: {why_real}"
+            )
+        return Rating(rating, target.basis, reason=reason)
+    if real:
+        return Rating("Red", "evidence", reason=why_real)
+    if worsening == "possible":
+        return Rating(
+            "Amber", "evidence",
+            reason=f"harm rule: a possible rise ({worsening_reason}; weak evidence, p < "
+            f"{WEAK_EVIDENCE:g})",
+        )  # fmt: skip
+    if variation in ("special_cause_improvement", "common_cause") or evidence_known:
+        return Rating(
+            "Green", "evidence",
+            reason="no target: no deterioration beyond chance in the tests of change or SPC",
+        )  # fmt: skip
+    return Rating("Grey", "none", reason="no target and no evidence to judge (too few points)")
 
 
-def periods_in(frequency: str, months: int) -> int:
-    """How many periods of a frequency fit in a number of months (at least one)."""
-    return max(1, months // FREQUENCY_MONTHS[frequency])
+def describe_target_record(
+    regular: pd.Series, measure: Mapping[str, Any], target: TargetForPeriod, since: str
+) -> str:
+    """How often each period met a flat target, in words that match the count.
+
+    Parameters
+    ----------
+    regular : pandas.Series
+        The measure's values on a regular calendar (gaps NaN).
+    measure : mapping
+        Its catalogue row (``frequency``, ``good_direction``).
+    target : TargetForPeriod
+        The target (a trajectory or a seasonal target judged on the year has no
+        per-period record: empty string).
+    since : str
+        The first month counted (``YYYY-MM``; the SPC limits' start), or empty for all.
+
+    Returns
+    -------
+    str
+        "consistently met: every month since April 2025" when the latest
+        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more periods all met it,
+        "consistently missed: every quarter since ..." likewise, else "met in 1 of 26
+        quarters".
+    """
+    good = str(measure["good_direction"])
+    if target.per_period is None or target.basis != "target" or target.on_year:
+        return ""
+    if good not in ("higher", "lower"):
+        return ""
+    values = regular.dropna()
+    if since:
+        values = values[values.index >= pd.Timestamp(since + "-01")]
+    if values.empty:
+        return ""
+    goal = float(target.per_period)
+    met = (values >= goal) if good == "higher" else (values <= goal)
+    frequency = str(measure["frequency"])
+    unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+    last = bool(met.iloc[-1])
+    run = 0
+    for flag in reversed(met.tolist()):
+        if bool(flag) != last:
+            break
+        run += 1
+    if run >= CONSISTENT_RUN:
+        start = values.index[len(values) - run]
+        word = "met" if last else "missed"
+        since_words = label_period_start(start, frequency)
+        if run == len(values):
+            return f"consistently {word}: every {unit} ({run} of {run}) since {since_words}"
+        return f"consistently {word}: every {unit} since {since_words} ({run} in a row)"
+    return f"met in {int(met.sum())} of {len(values)} {unit}s"

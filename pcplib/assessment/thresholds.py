@@ -1,21 +1,90 @@
-"""The thresholds of the judgements: the RAG tolerance and the roll-up method.
+"""Every number that decides a rating or a word, in one file, each with its source.
 
 Kept apart from the code that applies them so a reviewer finds every number that
-decides a rating in one file.
+decides a rating in one place; ``docs/methodology.md`` (section "The verdict of a
+measure") gives each rule that uses them and its source, and the ``rag_reason`` of
+``judgements.csv`` names the rule and the threshold that decided each rating.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
-
 ROLL_UP_METHOD = "worst"
-
+"""A strategy's performance rating is the worst of its rated headline measures."""
 
 RAG_TOLERANCE = 0.05
-
+"""A target missed by up to this share of the target is Amber; further, Red."""
 
 IMPROVEMENT = {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
+
+SIGNIFICANCE = 0.05
+"""A change is *beyond chance* when its two-sided p-value is below this (the 5% level of
+ONS and Home Office statistical bulletins)."""
+
+WEAK_EVIDENCE = 0.10
+"""A harm that rose materially with a p-value below this (but not below
+:data:`SIGNIFICANCE`) is a *possible rise*: Amber, never Green, until the evidence
+settles it either way."""
+
+MATERIAL_CHANGE_PCT = 2.0
+"""A change of less than this many per cent is below materiality: never called
+improved or deteriorated, however many events it rests on (a force of 2,000 officers
+moving by 10 is not a change the Panel should act on)."""
+
+MATERIAL_CHANGE_PP = 1.0
+"""The same for a percentage, in percentage points."""
+
+SMALL_COUNT = 10
+"""Counts whose expected number (under no change) is below this are *small numbers*:
+said so, and never called improved or deteriorated unless the exact test is beyond
+chance (ONS practice of flagging estimates built on fewer than 10 events)."""
+
+DISPERSION_FLOOR = 1.0
+"""A series whose variation is more than this multiple of the Poisson (counts) or
+binomial (proportions) variation is over-dispersed, and its tests are widened by the
+estimated dispersion (quasi-Poisson; Laney 2002 for proportions)."""
+
+WINDOW_MIN_DF = 10
+"""The fewest degrees of freedom (periods in the two windows, less two) from which the
+windows' own dispersion is estimated (quasi-likelihood, Student's t); with fewer (four
+quarters a year) the whole series' point-to-point dispersion is used instead."""
+
+D2 = 1.128
+"""The bias constant that turns a mean moving range into a standard deviation (for
+ranges of two points; Wheeler, *Understanding Variation*)."""
+
+CONFIDENCE = 0.95
+"""The level of the margins of error shown beside survey estimates."""
+
+BASELINE_MIN_POINTS = 20
+"""Points a default SPC baseline is widened to (Making Data Count recommends 20)."""
+
+SEASONAL_P_VALUE = 0.01
+"""A seasonal pattern is clear when the analysis of variance of the seasonal-irregular
+ratios across seasons has a p-value below this."""
+
+BASELINE_RUN = 8
+"""Points in a run (on one side of the centre line, or rising or falling) that mark a
+baseline as not stable: eight, the Western Electric and Wheeler run for judging whether
+a period was in control. The charts' own signals keep their rule set's run (six for
+Making Data Count); the longer run here keeps a stable baseline from being rejected by
+chance (about one in ten of 20 random points, against one in five with runs of six)."""
+
+BASELINE_TREND_P = 0.05
+"""A baseline whose straight-line trend has a p-value below this is not stable."""
+
+STABLE_MIN_POINTS = 12
+"""The fewest points a stable baseline may have (Making Data Count's minimum for
+limits); a shorter stable period is not used and the SPC verdict is withheld."""
+
+SEASONAL_TARGET_SPREAD = 0.10
+"""A flat target of a seasonal measure is judged on the year ending when its seasonal
+indices span more than this (10% of the average period): one season alone could then
+meet a target that the year misses."""
+
+CONSISTENT_RUN = 6
+"""Periods in a row on one side of a target before the record is told as consistent
+("consistently met: every month since April 2025")."""
+
+HIGH_RISK_SCORE = 15
+"""Likelihood x impact (each 1-5) from which a risk is high: 15 is 3 x 5 or 5 x 3, the
+usual lower edge of the red band of a 5 x 5 risk matrix."""

@@ -23,6 +23,7 @@ import io
 import math
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "UTF8_EXPECTED",
     "WORKBOOK_EXPECTED",
     "Cells",
+    "cell_differs",
     "column_letter",
     "describe_workbook_error",
     "format_cell_text",
@@ -490,15 +492,64 @@ def describe_workbook_error(data: bytes, error: Exception) -> str:
     return f"{type(error).__name__}: {text[0] if text else 'it could not be read'}"
 
 
+MAX_TABLE_BYTES = 512 * 1_048_576
+"""The largest CSV table read (512 MiB: about 10 million observation rows)."""
+
+MAX_WORKBOOK_BYTES = 64 * 1_048_576
+"""The largest workbook read (64 MiB; Excel's own tables are a few MiB)."""
+
+MAX_SHEET_ROWS = 1_000_000
+"""More rows than this in a sheet's used range is refused before the cells are read."""
+
+MAX_SHEET_COLUMNS = 200
+"""More columns than this in a sheet's used range is refused (tables have under 40)."""
+
+
+def describe_absurd_extent(
+    sheet: Any, rows: int = MAX_SHEET_ROWS, columns: int = MAX_SHEET_COLUMNS
+) -> str | None:
+    """Say why a sheet's used range is too large to read, or None when it is not.
+
+    Parameters
+    ----------
+    sheet : openpyxl.worksheet.worksheet.Worksheet
+        A sheet loaded in full (not read-only), whose extent counts only cells the file holds.
+    rows, columns : int
+        The largest used range accepted.
+
+    Returns
+    -------
+    str or None
+        The expectation, naming the sheet's dimension, such as ``"a sheet of at most 200
+        columns and 1,000,000 rows (sheet 'Measures' reaches XFD1048576)"``.
+    """
+    if sheet.max_row <= rows and sheet.max_column <= columns:
+        return None
+    corner = f"{column_letter(sheet.max_column - 1)}{sheet.max_row}"
+    return (
+        f"a sheet of at most {columns:,} columns and {rows:,} rows (sheet '{sheet.title}' "
+        f"reaches {corner}: clear the cells beyond the table, or copy the table to a new sheet)"
+    )
+
+
 def _read_workbook(data: bytes, file: str, allow_empty: bool = False) -> Cells:
     """Read a workbook's first sheet's cells."""
+    from openpyxl import load_workbook
+
     try:
-        workbook = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        sheet = str(workbook.sheet_names[0]) if workbook.sheet_names else None
+        # Loaded whole (only the cells the file holds), so the used range is measured
+        # before pandas walks it: one value in XFD1048576 would make a 17-billion-cell grid.
+        book = load_workbook(io.BytesIO(data), data_only=True)
+        sheet = str(book.sheetnames[0]) if book.sheetnames else None
         if sheet is None:
             raise ValueError("the workbook has no sheets")
+        extent = describe_absurd_extent(book.worksheets[0])
+        if extent:
+            return Cells(
+                sheet=sheet, problems=[Problem(file, None, None, None, extent, sheet=sheet)]
+            )
         # na_filter off: a text cell 'NA' or 'null' is text, as it is in a CSV.
-        frame = pd.read_excel(workbook, sheet_name=0, header=None, dtype=object, na_filter=False)
+        frame = pd.read_excel(book, sheet_name=0, header=None, dtype=object, na_filter=False)
     except Exception as error:  # openpyxl and zipfile raise many kinds; each is one line
         return Cells(
             problems=[
@@ -564,6 +615,21 @@ def read_cells(path: Path, file: str, allow_empty: bool = False) -> Cells:
             ]
         )
     try:
+        size = path.stat().st_size
+        limit = MAX_WORKBOOK_BYTES if path.suffix.lower() == ".xlsx" else MAX_TABLE_BYTES
+        if size > limit:
+            return Cells(
+                problems=[
+                    Problem(
+                        file,
+                        None,
+                        None,
+                        None,
+                        f"a table file of at most {limit // 1_048_576:,} MiB "
+                        f"(this one is {size / 1_048_576:,.0f} MiB)",
+                    )
+                ]
+            )
         data = path.read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)
@@ -576,3 +642,23 @@ def read_cells(path: Path, file: str, allow_empty: bool = False) -> Cells:
         cells = _read_csv(data, file, allow_empty)
     cells.sha256 = hashlib.sha256(data).hexdigest()
     return cells
+
+
+def cell_differs(column: int, value: str, row: Sequence[str]) -> bool:
+    """Return whether a row's cell in ``column`` is other than ``value``.
+
+    Parameters
+    ----------
+    column : int
+        The cell's position in the row.
+    value : str
+        The text expected there.
+    row : sequence of str
+        A row of cells, as :mod:`csv` reads it.
+
+    Returns
+    -------
+    bool
+        True when the cell holds something else.
+    """
+    return row[column] != value

@@ -7,7 +7,7 @@ before the meeting, so that the quarter's data is final enough to report
 (slot ``2026-11`` reports data to ``2026-09``; ``2026-05`` to ``2026-03``).
 
 ``resolve_slot`` turns ``latest``, ``next`` or ``YYYY-MM`` into a slot; ``pcp plan``
-prints the plan with :func:`print_plan`.
+prints the plan with :func:`pcplib.run.plan_table.print_plan`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import yaml
 
 from pcplib import periods
 from pcplib.data.problems import Problem
+from pcplib.safe_yaml import compose_yaml_text, load_yaml_text
 
 __all__ = [
     "ForwardPlan",
@@ -34,7 +35,6 @@ __all__ = [
     "validate_forward_plan",
     "slot_for_strategy",
     "find_meeting_slot",
-    "print_plan",
 ]
 
 _SLOT_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -208,8 +208,8 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
 
     text = _read_plan_text(file, fail)
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = compose_yaml_text(text)
+        data = load_yaml_text(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
@@ -438,57 +438,3 @@ def validate_forward_plan(plan: ForwardPlan, strategy_ids: list[str]) -> list[Pr
                     )
                 )
     return problems
-
-
-def _month_name(month: str) -> str:
-    """Return ``YYYY-MM`` as ``November 2026``."""
-    return f"{periods.parse_month(_check_month(month)).to_timestamp():%B %Y}"
-
-
-def print_plan(path: Path | str, today: dt.date | None = None) -> int:
-    """Print the forward plan as a table, for ``pcp plan``.
-
-    Parameters
-    ----------
-    path : path-like
-        ``params/forward_plan.yaml``.
-    today : datetime.date, optional
-        Marks the latest and next meetings relative to this date; today when omitted.
-
-    Returns
-    -------
-    int
-        0 when printed; 1 when the plan cannot be read (the reason is printed).
-    """
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(highlight=False, width=110)
-    try:
-        plan = load_forward_plan(path)
-    except (OSError, ValueError) as error:
-        console.print(f"Cannot read the forward plan: {error}", markup=False, soft_wrap=True)
-        return 1
-    month = _today_month(today)
-    latest = next((s.slot for s in reversed(plan.slots) if s.slot <= month), None)
-    upcoming = next((s.slot for s in plan.slots if s.slot > month), None)
-    table = Table(title="CGB forward plan", title_justify="left")
-    table.add_column("Meeting")
-    table.add_column("Year")
-    table.add_column("Data to")
-    table.add_column("Strategies")
-    table.add_column("")
-    for slot in plan.slots:
-        mark = "latest" if slot.slot == latest else "next" if slot.slot == upcoming else ""
-        table.add_row(
-            f"{_month_name(slot.slot)} ({slot.slot})",
-            slot.year,
-            _month_name(slot.period_end),
-            ", ".join(slot.strategies),
-            mark,
-        )
-    console.print(table)
-    console.print(f"Source: {plan.source}", markup=False)
-    for note in plan.notes:
-        console.print(f"Note: {note}", markup=False)
-    return 0

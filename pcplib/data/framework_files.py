@@ -15,9 +15,8 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from pcplib.data.schemas import NARRATIVE_SECTIONS, TABLES
+from pcplib.safe_yaml import load_yaml_text
 
 FRAMEWORK_FOLDER = "sample_framework"
 """The folder of package data, beside this module, holding the framework's YAML files."""
@@ -121,7 +120,7 @@ def read_framework_file(name: str) -> Any:
         The parsed YAML.
     """
     path = resources.files("pcplib.data").joinpath(FRAMEWORK_FOLDER).joinpath(name)
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml_text(path.read_text(encoding="utf-8"))
 
 
 def _cell(value: Any, where: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from pcplib.data.problems import Problem
+from pcplib.safe_yaml import compose_yaml_text, load_yaml_text
 
 __all__ = ["check_parameter_files", "read_notebook_parameter_names"]
 
@@ -53,7 +54,7 @@ def read_notebook_parameter_names(notebook: Path) -> list[str]:
 def _key_lines(text: str) -> dict[str, int]:
     """Return the line of each top-level key of a YAML mapping."""
     try:
-        node = yaml.compose(text)
+        node = compose_yaml_text(text)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):
@@ -80,7 +81,7 @@ def _check_file(path: Path, declared: Sequence[str], strategies: Sequence[str]) 
             )
         ]
     try:
-        values: Any = yaml.safe_load(text)
+        values: Any = load_yaml_text(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
@@ -101,14 +102,14 @@ def _check_file(path: Path, declared: Sequence[str], strategies: Sequence[str]) 
     lines = _key_lines(text)
     problems = []
     for key, value in values.items():
-        line = lines.get(str(key))
+        key_line = lines.get(str(key))
         if key not in declared:
             near = difflib.get_close_matches(str(key), list(declared), n=1, cutoff=0.75)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             problems.append(
                 Problem(
                     file,
-                    line,
+                    key_line,
                     str(key),
                     None,
                     f"only the report's parameters{hint}: {', '.join(declared)}",
@@ -118,7 +119,7 @@ def _check_file(path: Path, declared: Sequence[str], strategies: Sequence[str]) 
             problems.append(
                 Problem(
                     file,
-                    line,
+                    key_line,
                     str(key),
                     str(value),
                     'text in quotes (every parameter is a string, such as "2026-11")',
@@ -128,7 +129,7 @@ def _check_file(path: Path, declared: Sequence[str], strategies: Sequence[str]) 
             problems.append(
                 Problem(
                     file,
-                    line,
+                    key_line,
                     str(key),
                     value,
                     f"a strategy_id from framework/strategies ({', '.join(strategies)})",

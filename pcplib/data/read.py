@@ -25,6 +25,7 @@ import yaml
 from pcplib.data.cells import UTF8_EXPECTED, column_letter, format_cell_text, read_cells
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
+from pcplib.safe_yaml import load_yaml_text
 
 __all__ = [
     "Folder",
@@ -262,12 +263,12 @@ def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any],
             )
         ]
     try:
-        meta = yaml.safe_load(text)
+        meta = load_yaml_text(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        mark_line = mark.line + 1 if mark is not None else None
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return {}, [Problem(file, line, None, None, f"valid YAML ({reason})")]
+        return {}, [Problem(file, mark_line, None, None, f"valid YAML ({reason})")]
     if not isinstance(meta, dict):
         return {}, [
             Problem(file, None, None, None, "a YAML mapping with illustrative and description")

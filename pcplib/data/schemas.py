@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from pcplib.metrics import GOOD_DIRECTIONS, UNITS
+from pcplib.periods import FREQUENCY_MONTHS
 from pcplib.rag import STATUSES as COMMITMENT_STATUSES
 
 __all__ = [
@@ -46,8 +47,6 @@ __all__ = [
 ]
 
 TIERS = ("headline", "sub")
-# Months in one period of each frequency.
-FREQUENCY_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12}
 FREQUENCIES = tuple(FREQUENCY_MONTHS)
 AGGREGATIONS = ("sum", "mean", "last")
 SEASONAL_CHOICES = ("auto", "yes", "no")

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,11 @@ _SCHEMAS: dict[str, Any] = {}
 
 
 def _schema_problems(
-    name: str, typed: pd.DataFrame, raw: pd.DataFrame, file: str, seen: set[tuple[int, str]]
+    name: str,
+    typed: pd.DataFrame,
+    raw: pd.DataFrame,
+    file: str,
+    seen: set[tuple[int, str | None]],
 ) -> list[Problem]:
     """Validate a typed frame against its pandera schema and translate the failures."""
     import pandera.errors as pa_errors
@@ -93,6 +98,16 @@ def _schema_problems(
 def _rows(mask: pd.Series) -> list[int]:
     """Return the frame indexes where ``mask`` is true."""
     return [int(i) for i in mask[mask.fillna(False).astype(bool)].index]
+
+
+def _start_message(obs: pd.DataFrame, text: str, frequency: str, i: int) -> str:
+    """What a row's ``period_start`` should have been, for :func:`_cell_problems`."""
+    return f"{text}: measure {obs.at[i, 'measure_id']} is {frequency}"
+
+
+def _end_message(obs: pd.DataFrame, ends: Any, text: str, frequency: str, i: int) -> str:
+    """What a row's ``period_end`` should have been, for :func:`_cell_problems`."""
+    return f"{ends[i]:%Y-%m-%d}, {text} (measure {obs.at[i, 'measure_id']} is {frequency})"
 
 
 def _cell_problems(
@@ -183,19 +198,14 @@ def _period_problems(
             raw,
             file,
             "period_start",
-            # Defaults bind this iteration's values (the messages are built right away).
-            lambda i, text=start_text, frequency=frequency: (
-                f"{text}: measure {obs.at[i, 'measure_id']} is {frequency}"
-            ),
+            partial(_start_message, obs, start_text, frequency),
         )
         problems += _cell_problems(
             rows & start_ok & (end != expected_end),
             raw,
             file,
             "period_end",
-            lambda i, ends=expected_end, text=end_text, frequency=frequency: (
-                f"{ends[i]:%Y-%m-%d}, {text} (measure {obs.at[i, 'measure_id']} is {frequency})"
-            ),
+            partial(_end_message, obs, expected_end, end_text, frequency),
         )
     now = pd.Timestamp(today)
     problems += _cell_problems(
@@ -238,9 +248,7 @@ def _value_problems(obs: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Pro
             f"a percentage between 0 and 100 (measure {obs.at[i, 'measure_id']} is in percent)"
         ),
     )
-    non_negative_units = unit.isin(
-        ["count", "rate_per_1000", "hours", "days", "score", "kwh", "tonnes"]
-    )
+    non_negative_units = unit.isin(NON_NEGATIVE_UNITS)
     problems += _cell_problems(
         non_negative_units & (value < 0),
         raw,
@@ -537,6 +545,50 @@ def _cross_problems(
     if measures is not None:
         checked = measures[~measures["measure_id"].isin(doubtful_measures)]
         problems += _recalculation_problems(checked, raw["measures"], obs, shown["measures"])
+        problems += _target_problems(checked, raw["measures"], shown["measures"])
+    return problems
+
+
+NON_NEGATIVE_UNITS = ("count", "rate_per_1000", "hours", "days", "score", "kwh", "tonnes")
+"""Units whose values, and so whose targets, cannot be below zero."""
+
+
+def _target_problems(measures: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Problem]:
+    """Check each target makes sense for its measure's unit and good direction.
+
+    A target of 150 on a percentage was judged ("expected 123.12% by now", Red), a
+    negative target on a count printed "target missed (-300)", and a target on a measure
+    with no good direction was ignored but still written to ``judgements.csv``.
+    """
+    problems: list[Problem] = []
+    target, unit = measures["target"], measures["unit"]
+    has = target.notna()
+    problems += _cell_problems(
+        has & (unit == "percent") & ((target < 0) | (target > 100)),
+        raw,
+        file,
+        "target",
+        lambda i: (
+            f"a target between 0 and 100 (measure {measures.at[i, 'measure_id']} is in percent)"
+        ),
+    )
+    problems += _cell_problems(
+        has & unit.isin(NON_NEGATIVE_UNITS) & (target < 0),
+        raw,
+        file,
+        "target",
+        lambda i: f"a target of 0 or more (measure {measures.at[i, 'measure_id']} is in {unit[i]})",
+    )
+    problems += _cell_problems(
+        has & (measures["good_direction"] == "neutral"),
+        raw,
+        file,
+        "target",
+        lambda i: (
+            f"no target: measure {measures.at[i, 'measure_id']} has good_direction neutral, "
+            "so it cannot be met or missed (give it a direction, or leave target empty)"
+        ),
+    )
     return problems
 
 

@@ -32,6 +32,7 @@ from pcplib.assessment.annual import (
     summarise_year_by_strategy,
 )
 from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
+from pcplib.assessment.events import list_measure_events
 from pcplib.assessment.exceptions import list_exceptions, list_improvements
 from pcplib.assessment.judgements import (
     JUDGEMENT_COLUMNS,
@@ -78,7 +79,8 @@ from pcplib.report.annual import describe_theory_of_change
 from pcplib.report.charts import describe_chart, plot_spc
 from pcplib.report.fragments import as_fragment
 from pcplib.report.measures import plot_measure
-from pcplib.report.overview import format_plan_overview_caption
+from pcplib.report.narrative import describe_narrative_origin
+from pcplib.report.overview import format_plan_overview_caption, format_rating_basis
 
 # The HTML builders a notebook displays, each wrapped as a fragment that carries its layout.
 format_annual_evaluation = as_fragment(annual.format_annual_evaluation)
@@ -167,9 +169,12 @@ __all__ = [
     "format_measures_detail",
     "format_measures_table",
     "format_narrative",
+    "describe_narrative_origin",
     "format_next_meetings",
     "format_overall_rag",
     "format_plan_overview",
+    "format_rating_basis",
+    "list_measure_events",
     "format_plan_overview_caption",
     "format_produced_at",
     "format_public_missions",

@@ -21,12 +21,20 @@ import html
 import io
 import math
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pcplib import periods
 from pcplib.labels import UNIT_LABELS, format_figure, format_value, month_span
+from pcplib.report.chart_marks import (
+    NON_NEGATIVE_UNITS,
+    POINT_MARKERS,
+    describe_rule,
+    list_chart_events,
+    list_section_starts,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,10 +43,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHART_DPI",
+    "NON_NEGATIVE_UNITS",
     "POINT_COLOURS",
+    "POINT_MARKERS",
     "describe_chart",
     "figure_to_html",
     "format_value",
+    "describe_rule",
+    "list_chart_events",
+    "list_flagged_points",
     "plot_spc",
     "register_figure_display",
     "write_png",
@@ -65,6 +78,7 @@ POINT_LABELS: dict[str, str] = {
     "special_cause_neutral_low": "Special cause (neither good nor bad)",
     "special_cause_neutral": "Special cause (neither good nor bad)",
 }
+EVENT_COLOUR = "#505a5f"
 LINE_COLOUR = "#505a5f"
 DATA_LINE_COLOUR = "#b1b4b6"
 TARGET_COLOUR = "#d4351c"
@@ -211,8 +225,9 @@ def plot_spc(
     unit: str,
     target: float | None = None,
     frequency: str | None = None,
+    events: Sequence[tuple[Any, str]] = (),
 ) -> Figure:
-    """Draw an XmR chart in Making Data Count colours.
+    """Draw an XmR chart in Making Data Count colours, each point type its own shape.
 
     Parameters
     ----------
@@ -229,11 +244,17 @@ def plot_spc(
         The measure's frequency, which names the x axis ("Month", "Quarter", "Year")
         and its ticks (``Sep 2026``, ``2026/27 Q2``, ``2026/27``); inferred from the
         spacing of the points when omitted.
+    events : sequence of (period, str), optional
+        Events the data set knows (a definition change, a commitment delivered), each
+        drawn as a dotted vertical line with its short label; a recalculation of the
+        limits is added from the result (:func:`list_chart_events`).
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure. Missing periods are breaks in the line; when
+        The figure. A lower limit below zero for a unit that cannot be negative
+        (:data:`NON_NEGATIVE_UNITS`) is drawn at zero. Missing periods are breaks in
+        the line; when
         ``result.has_limits`` is False the chart is a run chart (mean, no limits).
 
     Raises
@@ -264,10 +285,13 @@ def plot_spc(
     _plot_steps(ax, x, points["mean"], color=LINE_COLOUR, linewidth=1.5, label="Mean", zorder=2)
     if result.has_limits:
         for column, label in (("upl", "Process limits"), ("lpl", None)):
+            line = points[column].astype(float)
+            if column == "lpl" and unit in NON_NEGATIVE_UNITS:
+                line = line.clip(lower=0.0)
             _plot_steps(
                 ax,
                 x,
-                points[column],
+                line,
                 color=LINE_COLOUR,
                 linewidth=1.2,
                 linestyle="--",
@@ -286,12 +310,14 @@ def plot_spc(
         if not mask.any():
             continue
         colour = POINT_COLOURS.get(point_type, POINT_COLOURS["common_cause"])
+        marker = POINT_MARKERS.get(point_type, "o")
         ax.scatter(
             [x[i] for i in range(len(x)) if mask.iloc[i]],
             values[mask].to_numpy(),
             color=colour,
             edgecolors=colour,
-            s=28,
+            marker=marker,
+            s=28 if marker == "o" else 40,
             zorder=3,
         )
         legend_types.append(point_type)
@@ -303,6 +329,24 @@ def plot_spc(
             edgecolors=LINE_COLOUR,
             s=28,
             zorder=3,
+        )
+
+    positions = {label: i for i, label in enumerate(points.index)}
+    for when, text in list_chart_events(result, events):
+        if when not in positions:
+            continue
+        at = x[positions[when]]
+        ax.axvline(at, color=EVENT_COLOUR, linewidth=0.9, linestyle=(0, (1, 2)), zorder=1)
+        ax.annotate(
+            text,
+            xy=(at, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, -2),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=7.5,
+            color=EVENT_COLOUR,
         )
 
     target_label = ""
@@ -339,7 +383,7 @@ def plot_spc(
             Line2D(
                 [],
                 [],
-                marker="o",
+                marker=POINT_MARKERS.get(point_type, "o"),
                 linestyle="",
                 color=POINT_COLOURS.get(point_type, POINT_COLOURS["common_cause"]),
                 label=label,
@@ -449,15 +493,69 @@ def _describe_span(first: Any, last: Any, frequency: str | None) -> str:
     return f"{words} ({month_span(start, stop)})"
 
 
-def _flagged_periods(special: pd.Series, frequency: str | None = None) -> str:
-    flagged = [
-        _label_period(i, frequency, short=True) for i in special[special != "common_cause"].index
-    ]
+def _rule_of(points: pd.DataFrame, label: Any) -> str:
+    if "special_cause" not in points.columns:
+        return ""
+    return describe_rule(points.at[label, "special_cause"])
+
+
+def _flagged_periods(
+    special: pd.Series, frequency: str | None = None, points: pd.DataFrame | None = None
+) -> str:
+    flagged = []
+    for i in special[special != "common_cause"].index:
+        rule = _rule_of(points, i) if points is not None else ""
+        period = _label_period(i, frequency, short=True)
+        flagged.append(f"{period} ({rule})" if rule else period)
     return "in " + ", ".join(flagged)
 
 
+def _count_rules(points: pd.DataFrame, special: pd.Series) -> str:
+    """How many flagged points each rule flagged, most first."""
+    flagged = special[special != "common_cause"].index
+    rules = [_rule_of(points, i) or "another rule" for i in flagged]
+    counts = pd.Series(rules).value_counts(sort=True)
+    return "; ".join(f"{n} {rule}" for rule, n in counts.items())
+
+
+def list_flagged_points(result: XmrResult, unit: str, frequency: str | None = None) -> list[str]:
+    """Return each flagged point with the rule that flagged it, for text beside a chart.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result.
+    unit : str
+        The measure's unit (see :func:`format_value`).
+    frequency : {"monthly", "quarterly", "annual"}, optional
+        The measure's frequency, for naming periods.
+
+    Returns
+    -------
+    list of str
+        Such as ``"Jul 2026: 15, above the upper limit"``, in period order; empty
+        without limits or signals.
+    """
+    points = result.points
+    if not result.has_limits or points.empty:
+        return []
+    values = points["value"].astype(float)
+    special = points["point_type"].fillna("common_cause").astype(str)
+    flagged = special[(special != "common_cause") & values.notna()].index
+    out = []
+    for i in flagged:
+        rule = _rule_of(points, i) or "a signal"
+        period = _label_period(i, frequency, short=True)
+        out.append(f"{period}: {format_figure(values.at[i], unit)}, {rule}")
+    return out
+
+
 def describe_chart(
-    result: XmrResult, measure_name: str, unit: str, frequency: str | None = None
+    result: XmrResult,
+    measure_name: str,
+    unit: str,
+    frequency: str | None = None,
+    events: Sequence[tuple[Any, str]] = (),
 ) -> str:
     """Write alt text for an SPC chart: what it shows, in words.
 
@@ -473,11 +571,14 @@ def describe_chart(
         The measure's frequency, so periods are named as the tables name them (a
         quarterly chart runs "to 2026/27 Q2 (... September 2026)", not to the month its
         last quarter starts); inferred from the points when omitted.
+    events : sequence of (period, str), optional
+        Events marked on the chart besides limit recalculations (see :func:`plot_spc`).
 
     Returns
     -------
     str
-        Sentences stating the period covered, the number of points (and any
+        Sentences stating the period covered, each flagged point's rule (or, past six,
+        how many each rule flagged), the events the chart marks, the number of points (and any
         missing), the latest value, the mean, the process limits (or that there
         are none), any signal, and the target with its assurance.
 
@@ -512,11 +613,15 @@ def describe_chart(
     latest = points.loc[present.index[-1]] if not present.empty else points.iloc[-1]
     parts.append(f"Mean {format_value(latest['mean'], unit)}.")
     if result.has_limits:
+        lower = float(latest["lpl"])
+        clipped = unit in NON_NEGATIVE_UNITS and lower < 0
         parts.append(
-            f"Process limits {format_value(latest['lpl'], unit)} to "
-            f"{format_value(latest['upl'], unit)}."
+            f"Process limits {format_value(0.0 if clipped else lower, unit)} to "
+            f"{format_value(latest['upl'], unit)}"
+            + (" (the lower limit falls below zero, so it is shown as zero)" if clipped else "")
+            + "."
         )
-        starts = _section_starts(points)
+        starts = list_section_starts(points)
         if starts:
             # A sighted reader sees the mean and limits step; the alt text must say so too.
             parts.append(
@@ -538,13 +643,19 @@ def describe_chart(
                 f"Across the whole series {flagged} of {len(present)} points are flagged "
                 "as signals (unusual compared with the series' own normal variation)"
                 + (
-                    f", {_flagged_periods(special, frequency)}."
+                    f", {_flagged_periods(special, frequency, points)}."
                     if flagged <= 6
-                    else f", the latest in {latest_flag}."
+                    else f", the latest in {latest_flag}: {_count_rules(points, special)}."
                 )
             )
         else:
             parts.append("No point in the series is flagged as a signal.")
+    # Limit recalculations are told above; the data set's own events here.
+    for when, text in list_chart_events(result, events):
+        if text != "Limits recalculated":
+            parts.append(
+                f"Marked on the chart: {text}, {_label_period(when, frequency, short=True)}."
+            )
     target = result.target
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
         sentence = f"Target {format_figure(target, unit)}"
@@ -552,15 +663,6 @@ def describe_chart(
             sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
         parts.append(sentence + ".")
     return " ".join(parts)
-
-
-def _section_starts(points: pd.DataFrame) -> list[Any]:
-    """Return the index labels where a recalculated SPC section begins (none for one section)."""
-    if "section" not in points.columns:
-        return []
-    sections = points["section"]
-    changed = sections.ne(sections.shift()) & sections.shift().notna()
-    return list(points.index[changed.to_numpy()])
 
 
 def write_png(fig: Figure, buffer: io.BytesIO) -> None:

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pcplib import rag
+from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.delivery import assess_delivery, classify_commitments
 from pcplib.assessment.scope import check_audience, check_strategy, strategy_commitments
-from pcplib.assessment.strategy import summarise_commitments
 from pcplib.labels import date_words, is_missing
 from pcplib.report.html import build_table, esc
 from pcplib.report.returns import NOT_SUPPLIED, withhold_restricted
 
 
 def format_commitments(
-    dataset: Dataset, strategy_id: str, *, list_each: bool = True, audience: str = "cgb"
+    dataset: Dataset,
+    strategy_id: str,
+    period_end: str,
+    *,
+    list_each: bool = True,
+    audience: str = "cgb",
 ) -> str:
-    """Return commitments: delivery confidence, counts by status and (optionally) each one.
+    """Return commitments: projected delivery, counts by state and (optionally) each one.
+
+    Projected delivery is :func:`pcplib.assessment.delivery.assess_delivery`, the figure
+    the report's summary and the plan overview show.
 
     Parameters
     ----------
@@ -26,6 +34,9 @@ def format_commitments(
         The loaded data set.
     strategy_id : str
         The strategy.
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``: what is overdue or not yet due
+        is judged at its end.
     list_each : bool, default True
         Also list every commitment with its status, due date, owner, and the owners'
         activity to date and next steps (as in the 2021-24 plan's dashboards), "Not
@@ -43,17 +54,17 @@ def format_commitments(
     commitments = strategy_commitments(dataset, strategy_id)
     if commitments.empty:
         return "<p>No commitments are recorded for this strategy.</p>"
-    confidence = rag.delivery_confidence(list(commitments["status"]))
+    delivery = assess_delivery(commitments, period_end)
+    states = classify_commitments(commitments, period_end)
     name = dataset.strategy(strategy_id)["strategy_name"]
-    counts = summarise_commitments(dataset, strategy_id)
+    share = "" if delivery.percent is None else f" ({delivery.percent:.0f}% complete or on track)"
     parts = [
         f"<p><strong>Projected delivery confidence:</strong> "
-        f"{rag.format_rag_html(confidence.rating)} ({confidence.percent:.0f}% complete or "
-        f"on track)</p><p>{esc(confidence.explanation)}</p>",
+        f"{format_rag_html(delivery.rating)}{esc(share)}</p><p>{esc(delivery.explanation)}</p>",
         build_table(
-            ["Status", "Commitments"],
-            [[esc(s.capitalize()), str(c)] for s, c in counts.itertuples(index=False)],
-            f"{name}: commitments by status",
+            ["State at the end of the period", "Commitments"],
+            [[esc(s.capitalize()), str(c)] for s, c in delivery.counts.items()],
+            f"{name}: commitments by state (overdue: past the due date and not complete)",
             numeric=[False, True],
         ),
     ]
@@ -66,13 +77,13 @@ def format_commitments(
         rows = [
             [
                 esc(c["commitment"]),
-                esc(str(c["status"]).capitalize()),
+                esc(str(c["status"]).capitalize() + (" (overdue)" if state == "overdue" else "")),
                 esc(date_words(c["due_date"]) if not is_missing(c["due_date"]) else ""),
                 esc(c["owner"]),
                 owners_text(c, "activity_to_date"),
                 owners_text(c, "next_steps"),
             ]
-            for c in commitments.to_dict("records")
+            for c, state in zip(commitments.to_dict("records"), states, strict=True)
         ]
         parts.append(
             build_table(

@@ -1,7 +1,8 @@
 """Accessible HTML building blocks.
 
 Escaped text, tables with captions and scoped headers in scrollable regions, notes,
-lists and definition lists. Text from data is untrusted: every value is escaped
+lists, definition lists and RAG badges (the word, coloured; every colour pair has a
+text contrast of at least 4.5:1). Text from data is untrusted: every value is escaped
 here before it reaches HTML; only markup written in this package is raw.
 """
 
@@ -10,11 +11,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    pass
-from pcplib.labels import format_value
+from pcplib.rag import normalise_rating
 
 
 def esc(value: Any) -> str:
@@ -77,11 +76,6 @@ def with_note(main_html: str, note: Any) -> str:
     return f'{main_html}<br><span class="small">{esc(note)}</span>'
 
 
-def value_cell(value: Any, unit: str, label: Any) -> str:
-    """A formatted value with its label (such as the period) in small print."""
-    return with_note(esc(format_value(value, unit)), label)
-
-
 def arrow_cell(arrow: Any, text: Any, note: Any) -> str:
     """A direction arrow (hidden from screen readers, which read ``text``) and a note."""
     return with_note(f'<span aria-hidden="true">{esc(arrow)}</span> {esc(text)}', note)
@@ -106,8 +100,42 @@ def notice(text_html: str, cls: str = "notice") -> str:
     return f'<div class="{cls}" role="note">{text_html}</div>'
 
 
-def list_or(items: Sequence[str], empty: str) -> str:
-    """An escaped list of the items, or a paragraph saying ``empty`` when there are none."""
-    if not items:
-        return f"<p>{esc(empty)}</p>"
-    return bullets(items)
+# GOV.UK design system palette; text colours chosen for contrast >= 4.5:1 (WCAG 2.2 AA).
+RAG_COLOURS: dict[str, dict[str, str]] = {
+    "Green": {"background": "#00703c", "text": "#ffffff"},
+    "Amber/Green": {"background": "#85994b", "text": "#0b0c0c"},
+    "Amber": {"background": "#ffdd00", "text": "#0b0c0c"},
+    "Amber/Red": {"background": "#f47738", "text": "#0b0c0c"},
+    "Red": {"background": "#d4351c", "text": "#ffffff"},
+    "Grey": {"background": "#505a5f", "text": "#ffffff"},
+}
+
+
+def format_rag_html(rating: str) -> str:
+    """Return an accessible HTML badge for a rating: the word, coloured.
+
+    Parameters
+    ----------
+    rating : str
+        A rating word (any letter case; ``Yellow`` reads as Amber).
+
+    Returns
+    -------
+    str
+        Such as ``<span class="rag rag-green" style="background-color:#00703c;
+        color:#ffffff">Green</span>``; the word is always present, so colour is
+        never the only carrier of the rating.
+
+    Raises
+    ------
+    ValueError
+        If ``rating`` is not a rating word.
+    """
+    word = normalise_rating(rating)
+    colours = RAG_COLOURS[word]
+    slug = word.lower().replace("/", "-")
+    return (
+        f'<span class="rag rag-{slug}" style="background-color:{colours["background"]};'
+        f'color:{colours["text"]};padding:0 0.3em;border-radius:2px">'
+        f"{html.escape(word)}</span>"
+    )

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import rag
+from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.strategy import StrategySummary
 from pcplib.labels import as_sentence, format_figure, format_figures, is_missing
-from pcplib.report.charts import describe_chart, figure_to_html, plot_spc
+from pcplib.report.charts import describe_chart, figure_to_html, list_flagged_points, plot_spc
 from pcplib.report.html import arrow_cell, build_table, esc, notice, with_note
 from pcplib.report.words import RAG_BASIS_WORDS, describe_assurance, describe_variation
 
@@ -43,6 +43,12 @@ def _target_cell(r: dict) -> str:
     if r["target_note"]:
         target = with_note(target, r["target_note"])
     return target
+
+
+def _margin_text(r: dict) -> str:
+    """A survey estimate's 95% margin of error, to print beside it (empty otherwise)."""
+    margin = r.get("margin_of_error")
+    return "" if is_missing(margin) else f" (± {margin:.1f} pp)"
 
 
 def _name_cell(r: dict) -> str:
@@ -103,14 +109,14 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
         rows.append(
             [
                 _name_cell(r),
-                with_note(esc(current), r["current_label"]),
+                with_note(esc(current + _margin_text(r)), r["current_label"]),
                 with_note(
                     f"{esc(last_year)}<br>"
                     + arrow_cell(r["arrow"], r["change"], _direction_note(r)),
                     r["last_year_label"],
                 ),
                 _target_cell(r),
-                with_note(rag.format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
+                with_note(format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
                 f"<strong>{esc(as_sentence(r['assessment']).rstrip('.'))}</strong>. "
                 f"{esc(r['sentence'])}",
             ]
@@ -148,7 +154,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str) -> str:
         year_ending, previous = format_figures([r["year_ending"], r["previous_year"]], unit)
         baseline, latest = format_figures([r["baseline"], r["year_ending"]], unit)
         spc_words = describe_variation(r["spc_status"], r["spc_variation"])
-        if r["spc_status"] == "assessed":
+        if r.get("assurance_words"):
+            spc_words = f"{spc_words}. {r['assurance_words']}"
+        elif r["spc_status"] == "assessed":
             assurance = describe_assurance(
                 r["spc_status"], r["spc_assurance"], not is_missing(r["target"])
             )
@@ -206,8 +214,9 @@ def format_overall_rag(summary: StrategySummary) -> str:
     """
     return (
         f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
-        f"{rag.format_rag_html(summary.overall_rag)}</p>"
+        f"{format_rag_html(summary.overall_rag)}</p>"
         f"<p>{esc(summary.overall_explanation)}</p>"
+        + (f"<p><strong>{esc(summary.rating_note)}</strong></p>" if summary.rating_note else "")
     )
 
 
@@ -251,18 +260,27 @@ def plot_measure(summary: StrategySummary, measure_id: str) -> Figure:
     )
 
 
-def build_spc_charts(summary_df: pd.DataFrame) -> str:
+def build_spc_charts(
+    summary_df: pd.DataFrame,
+    events: Mapping[str, Sequence[tuple[Any, str]]] | None = None,
+) -> str:
     """Return one SPC chart per measure, each with alt text and a caption.
 
     Parameters
     ----------
     summary_df : pandas.DataFrame
         Rows from :func:`summarise_measures` (usually the headline measures).
+    events : mapping of str to sequence of (date, str), optional
+        Per measure id, events to mark on its chart with a short label (from
+        :func:`pcplib.assessment.events.list_measure_events`); limit recalculations are
+        always marked.
 
     Returns
     -------
     str
         ``<figure>`` elements; a measure without enough data gets a sentence instead.
+        Each flagged point is listed under its chart with the rule that flagged it, and
+        the alt text says the same.
     """
     if summary_df.empty:
         return "<p>No measures to chart.</p>"
@@ -277,13 +295,21 @@ def build_spc_charts(summary_df: pd.DataFrame) -> str:
             continue
         title = _chart_title(r)
         frequency = r.get("frequency")
-        fig = plot_spc(result, title=title, unit=r["unit"], frequency=frequency)
-        alt = describe_chart(result, title, r["unit"], frequency)
+        marks = list((events or {}).get(str(r["measure_id"]), ()))
+        fig = plot_spc(result, title=title, unit=r["unit"], frequency=frequency, events=marks)
+        alt = describe_chart(result, title, r["unit"], frequency, events=marks)
         if r.get("spc_note"):
             # The alt text says which period set the limits, as the caption does.
             alt = f"{alt} {as_sentence(r['spc_note'])}"
         caption = f"{r['measure_name']}: {r['spc_summary']} Source: {r['source']}."
         if "definition changed" in r["quality"]:
             caption += " Only figures under the current definition are charted."
+        flagged = list_flagged_points(result, r["unit"], frequency)
+        if flagged:
+            # Which rule fired, in text beside the chart, not only in its colours.
+            shown = "; ".join(flagged[:8]) + (
+                f"; and {len(flagged) - 8} more" if len(flagged) > 8 else ""
+            )
+            caption += f" Flagged points, with the rule that flagged each: {shown}."
         parts.append(figure_to_html(fig, alt, caption))
     return "".join(parts)

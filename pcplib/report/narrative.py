@@ -6,6 +6,7 @@ Restricted content is removed for public audiences.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -14,7 +15,12 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.assessment.scope import check_audience, check_strategy, restricted_names
+from pcplib.assessment.scope import (
+    check_audience,
+    check_strategy,
+    find_restricted_mentions,
+    restricted_terms,
+)
 from pcplib.report.html import bullets, esc
 from pcplib.report.words import NARRATIVE_SECTIONS
 
@@ -27,11 +33,48 @@ def narrative_rows(
     rows = narrative[(narrative["strategy_id"] == strategy_id) & (narrative["quarter"] == quarter)]
     withheld = 0
     if audience == "public":
-        names = restricted_names(dataset)
-        keep = [not any(n in str(t).lower() for n in names) for t in rows["text"]]
+        terms = restricted_terms(dataset)
+        keep = [not find_restricted_mentions(str(t), terms) for t in rows["text"]]
         withheld = len(keep) - sum(keep)
         rows = rows[keep]
     return rows, withheld
+
+
+def describe_narrative_origin(dataset: Dataset, strategy_id: str, quarter: str) -> str:
+    """Say where a strategy's narrative for a quarter came from.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    strategy_id : str
+        The strategy.
+    quarter : str
+        The quarter, such as ``"2026/27 Q2"``.
+
+    Returns
+    -------
+    str
+        A sentence: from the owners' quarterly return (naming its file and when it was
+        loaded) when the data set's returns log holds one for the strategy and quarter,
+        otherwise from the data set's narrative file, saying that no return was loaded,
+        so the text is never headed as the owners' submission when it was not.
+    """
+    log = getattr(dataset, "returns_log", pd.DataFrame())
+    if not log.empty and {"strategy_id", "quarter"} <= set(log.columns):
+        found = log[(log["strategy_id"] == strategy_id) & (log["quarter"] == quarter)]
+        if not found.empty:
+            last = found.iloc[-1]
+            loaded = str(last.get("loaded_at", "") or "")[:10]
+            when = f", loaded on {loaded}" if loaded else ""
+            return (
+                f"From the owners' quarterly return for {quarter} "
+                f"({Path(str(last['file'])).name}{when})."
+            )
+    return (
+        f"From the data set's narrative file (narrative/narrative.csv): no quarterly return "
+        f"from the strategy's owners was loaded for {quarter}."
+    )
 
 
 def format_narrative(
@@ -63,7 +106,8 @@ def format_narrative(
     Returns
     -------
     str
-        HTML; the narrative text is escaped, never interpreted as markup.
+        HTML: where the narrative came from (:func:`describe_narrative_origin`), then
+        each section; the narrative text is escaped, never interpreted as markup.
     """
     check_audience(audience)
     check_strategy(dataset, strategy_id)
@@ -73,7 +117,10 @@ def format_narrative(
     titles = dict(NARRATIVE_SECTIONS)
     if rows.empty and not withheld:
         return f"<p>No narrative was submitted for {esc(quarter)}.</p>"
-    parts = []
+    parts = [
+        f'<p class="narrative-origin"><em>'
+        f"{esc(describe_narrative_origin(dataset, strategy_id, quarter))}</em></p>"
+    ]
     h = f"h{heading_level}"
     for section in wanted:
         texts = list(rows.loc[rows["section"] == section, "text"])

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
 
 import pandas as pd
 
-from pcplib import periods, rag
-
-if TYPE_CHECKING:
-    pass
+from pcplib import periods
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import format_figures, is_missing, month_words, plural
-from pcplib.report.html import build_table, esc, with_note, wrap_table_rows
+from pcplib.report.html import build_table, esc, format_rag_html, with_note, wrap_table_rows
 
 
 def format_plan_overview_caption(period_end: str) -> str:
@@ -27,14 +24,13 @@ def format_plan_overview_caption(period_end: str) -> str:
     Returns
     -------
     str
-        Such as ``"Police and Crime Plan 2025-29 on one page: 2026/27 Q2, data to the
-        end of September 2026"``.
+        Such as ``"2026/27 Q2, data to the end of September 2026"``; each mission's
+        table caption starts with the mission's name and its count of ratings.
     """
     end = parse_month_param(period_end, "period_end")
-    return (
-        f"Police and Crime Plan 2025-29 on one page: {periods.label_quarter(end.to_timestamp())}"
-        f", data to the end of {month_words(end)}"
-    )
+    # The page's heading names the plan; the caption is kept to one line, so each
+    # mission fits its screen.
+    return f"{periods.label_quarter(end.to_timestamp())}, data to the end of {month_words(end)}"
 
 
 def _outside_words(value: object) -> str:
@@ -60,15 +56,79 @@ def _overview_measure(m: dict) -> str:
     areas = ""
     if not is_missing(m.get("areas_outside")) and str(m.get("areas_outside")):
         areas = f"; {_outside_words(m['areas_outside'])} outside the funnel's limits"
+    rating = ""
+    if not is_missing(m.get("rag")) and str(m.get("rag") or ""):
+        basis = format_rating_basis(m.get("rag_reason"))
+        rating = f"{format_rag_html(str(m['rag']))} " + (
+            f'<span class="small">{esc(basis)}.</span> ' if basis else ""
+        )
     return (
-        f"<li><strong>{esc(m['measure_name'])}</strong>: {trend} "
+        f"<li><strong>{esc(m['measure_name'])}</strong>: {rating}{trend} "
         f'<span class="small">{figures}{esc(areas)}</span></li>'
     )
+
+
+_RULE_PREFIX = re.compile(r"^(target|trajectory|harm) rule: ")
+_DETAIL = re.compile(r" \([^()]*(\([^()]*\)[^()]*)*\)$")
+_MEETS = re.compile(r"^\S+ meets the (target|trajectory) of (\S+)")
+_MISSES = re.compile(r"^\S+ misses the (target|trajectory) of (\S+) by ([\d.,]+%)")
+_SHORT = {
+    "no target: no deterioration beyond chance in the tests of change or SPC": (
+        "no target; no rise beyond chance"
+    ),
+    "an SPC concern in the reporting period": "an SPC concern this quarter",
+    "no good direction: reported as a trend": "a trend, not rated",
+}
+
+
+def format_rating_basis(reason: object) -> str:
+    """Return a measure's rating basis in a few words, for the one-page overview.
+
+    Parameters
+    ----------
+    reason : object
+        The measure's ``rag_reason`` from the assessment (the rule and the figures behind
+        its rating), or a missing value.
+
+    Returns
+    -------
+    str
+        The reason without the rule's name and without a closing parenthesis of detail
+        (the test and its p-value, which the strategy report gives), a target's in the
+        fewest words: ``"target 360 met"``, ``"target 60 missed by 7.0%"``, ``"no
+        target; no rise beyond chance"``, ``"rose beyond chance"``; empty when there is
+        no reason.
+    """
+    if is_missing(reason) or not str(reason).strip():
+        return ""
+    text = _DETAIL.sub("", _RULE_PREFIX.sub("", str(reason).strip()))
+    if found := _MEETS.match(text):
+        return f"{found.group(1)} {found.group(2)} met"
+    if found := _MISSES.match(text):
+        return f"{found.group(1)} {found.group(2)} missed by {found.group(3)}"
+    return _SHORT.get(text, text)
 
 
 def _count_ratings(ratings: list[str]) -> str:
     counts = {r: ratings.count(r) for r in dict.fromkeys(ratings)}
     return ", ".join(f"{n} {r}" for r, n in counts.items())
+
+
+def _delivery_cell(first: pd.Series) -> str:
+    """Projected delivery as the strategy report gives it: the share of counted commitments."""
+    overdue = int(first.get("overdue", 0) or 0) if "overdue" in first else 0
+    waiting = int(first.get("not_yet_due", 0) or 0) if "not_yet_due" in first else 0
+    extra = (f"; {overdue} overdue" if overdue else "") + (
+        f"; {waiting} not yet due" if waiting else ""
+    )
+    if is_missing(first["projected_delivery"]):
+        return format_rag_html("Grey") + esc(
+            " no commitment due yet" + extra if waiting else " no commitments"
+        )
+    return with_note(
+        f"{format_rag_html(first['delivery_rag'])} {first['projected_delivery']:.0f}%",
+        f"of {plural(int(first['commitments']), 'commitment')} counted{extra}",
+    )
 
 
 def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
@@ -85,15 +145,16 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
     -------
     str
         HTML: per mission, a heading, the count of its strategies by overall rating, and
-        a table with each strategy's overall rating (word and colour), its public
-        headline measures' trend since the baseline (arrow, change and judgement, with
-        the two figures), and projected delivery with its count of commitments. Each
-        section fits one screen.
+        a table with each strategy's overall rating (word and colour) with what it
+        alone would hide beside it (``rating_note``), its public headline measures, each
+        with its rating and the basis of it (:func:`format_rating_basis`) and its trend
+        since the baseline (arrow, change and judgement, with the two figures), and
+        projected delivery with its count of counted, overdue and not yet due
+        commitments. Each section fits one screen of 1280 x 800.
     """
     head = [
-        "Strategy",
-        "Overall rating",
-        "Headline measures: the latest 12 months against the baseline year",
+        "Strategy and overall rating",
+        "Headline measures: rating and its basis; the latest 12 months against the baseline year",
         "Projected delivery",
     ]
     parts = []
@@ -103,14 +164,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
         for _, group in mission.groupby("strategy_id", sort=False):
             first = group.iloc[0]
             ratings.append(str(first["current_rag"]))
-            if is_missing(first["projected_delivery"]):
-                delivery = rag.format_rag_html("Grey") + " no commitments"
-            else:
-                delivery = with_note(
-                    f"{rag.format_rag_html(first['delivery_rag'])} "
-                    f"{first['projected_delivery']:.0f}%",
-                    f"of {plural(int(first['commitments']), 'commitment')}",
-                )
+            delivery = _delivery_cell(first)
             measures = [m for m in group.to_dict("records") if m["measure_name"]]
             listed = (
                 '<ul class="measure-list">'
@@ -119,9 +173,13 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
                 if measures
                 else "No public headline measure"
             )
+            # What the rating alone would hide sits beside it, never a page away.
+            note = str(first.get("rating_note") or "") if "rating_note" in first else ""
+            note = "" if is_missing(note) else note
+            hidden = f' <span class="small rating-note">{esc(note)}</span>' if note else ""
             rows.append(
-                f'<tr><th scope="row">{esc(first["strategy_name"])}</th>'
-                f"<td>{rag.format_rag_html(first['current_rag'])}</td>"
+                f'<tr><th scope="row">{esc(first["strategy_name"])}<br>'
+                f"{format_rag_html(first['current_rag'])}{hidden}</th>"
                 f"<td>{listed}</td><td>{delivery}</td></tr>"
             )
         # The ratings' count goes in the caption, so a mission takes at most one screen.
@@ -129,7 +187,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
         counted = f"{n} {'strategy' if n == 1 else 'strategies'}: {_count_ratings(ratings)}"
         parts.append(
             f"<h3>{esc(mission_name)}</h3>"
-            + wrap_table_rows(head, rows, f"{caption}: {mission_name} ({counted})")
+            + wrap_table_rows(head, rows, f"{mission_name} ({counted}): {caption}")
         )
     return "".join(parts)
 
@@ -198,7 +256,7 @@ def format_table_one(rebuilt: pd.DataFrame, caption: str) -> str:
             [
                 esc(r["theme"]),
                 esc(r.get("commitments", "")),
-                rag.format_rag_html(published_rag)
+                format_rag_html(published_rag)
                 + (" (published as Yellow)" if published_rag == "Yellow" else ""),
                 esc(r["measure"]),
                 baseline,

@@ -1,10 +1,11 @@
-"""Data-quality notes and provenance: sources, checksums, versions and method."""
+"""Data-quality notes and provenance: sources, checksums, versions and method.
+
+The facts that need I/O (the git commit) are read by the run and passed in.
+"""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pcplib import __version__
@@ -34,20 +35,6 @@ def format_data_quality_notes(notes: Sequence[str]) -> str:
     if not notes:
         return "<p>No data-quality issues affect this report.</p>"
     return bullets(notes)
-
-
-def read_git_commit(root: Path) -> str:
-    """The git commit of the code, or a sentence saying why it is not recorded."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return "not recorded (git is not available)"
-    if head.returncode != 0:
-        return "not recorded (not a git checkout)"
-    return head.stdout.strip()
 
 
 _ORIGIN_WORDS = {
@@ -94,8 +81,14 @@ def format_measure_origins(
         source = row.sources or ("illustrative sample" if dataset.illustrative else "")
         rows.append([esc(row.measure_name), esc(figures), esc(source)])
     attributions = "".join(f"<p>{esc(a)}.</p>" for a in list_attributions(real))
+    # Only a data set that mixes in illustrative figures speaks of them.
+    heading = (
+        "Real and illustrative figures, measure by measure:"
+        if dataset.illustrative
+        else "Where each measure's figures come from:"
+    )
     return (
-        "<p><strong>Real and illustrative figures, measure by measure:</strong></p>"
+        f"<p><strong>{heading}</strong></p>"
         + attributions
         + build_table(
             ["Measure", "Figures", "Source"], rows, "Where each measure's figures come from"
@@ -106,6 +99,7 @@ def format_measure_origins(
 def build_provenance(
     dataset: Dataset,
     *,
+    code_version: str,
     spc_rules: str = "mdc",
     sources: Iterable[str] = (),
     extra_files: Mapping[str, str] | None = None,
@@ -120,6 +114,9 @@ def build_provenance(
     ----------
     dataset : Dataset
         The loaded data set; its ``files`` (path to sha256) are listed.
+    code_version : str
+        The code's git commit, or why it is not recorded, as the run read it
+        (:func:`pcplib.run.manifest.read_code_version`).
     spc_rules : str, default "mdc"
         The SPC rule set used.
     sources : iterable of str
@@ -150,11 +147,10 @@ def build_provenance(
     files.update(extra_files or {})
     file_rows = [[esc(p), f"<code>{esc(h)}</code>"] for p, h in sorted(files.items())]
     source_list = sorted({str(s) for s in sources if not is_missing(s) and str(s)})
-    root = Path(dataset.root)
     facts = [
         ("Data set", dataset.description),
         ("pcplib version", __version__),
-        ("Code version (git commit)", read_git_commit(root)),
+        ("Code version (git commit)", code_version),
         ("SPC rule set", spc_rules),
     ]
     if parameters:

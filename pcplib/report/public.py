@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from pcplib import periods, rag
+import pandas as pd
+
+from pcplib import periods
+from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from pcplib.data import Dataset
 from pcplib.assessment.public import (
     PUBLIC_GROUPS,
@@ -21,7 +22,7 @@ from pcplib.assessment.public import (
     count_public_groups,
     summarise_public_quarter,
 )
-from pcplib.assessment.scope import parse_month_param
+from pcplib.assessment.scope import format_produced_at, parse_month_param
 from pcplib.labels import list_words, month_words, plural
 from pcplib.report.change_charts import build_change_chart
 from pcplib.report.comparisons import format_area_comparison_words
@@ -64,6 +65,18 @@ def _groups_sentence(counts: dict[str, int]) -> str:
     return list_words(parts)
 
 
+def _late_words(stuck: int, overdue: int) -> str:
+    """The promises not kept on time: at risk of being late, and already overdue, apart."""
+    parts = []
+    if stuck:
+        parts.append(f"{stuck} {'is' if stuck == 1 else 'are'} at risk of being late")
+    if overdue:
+        parts.append(f"{overdue} {'is' if overdue == 1 else 'are'} overdue")
+    if not parts:
+        return "and none is at risk of being late or overdue"
+    return "and " + " and ".join(parts) if len(parts) == 1 else f"{parts[0]} and {parts[1]}"
+
+
 def format_public_summary(public: PublicQuarter) -> str:
     """Return the report's summary: what was achieved and what needs attention, by mission.
 
@@ -84,11 +97,12 @@ def format_public_summary(public: PublicQuarter) -> str:
     measures = int(counts["measures"].sum())
     complete, commitments = int(counts["complete"].sum()), int(counts["commitments"].sum())
     stuck = int(counts["stuck"].sum())
+    overdue = int(counts["overdue"].sum()) if "overdue" in counts else 0
     lead = (
         f"We looked at {measures} measures of the plan in {public.quarter}. "
         f"{_groups_sentence(total).capitalize()}. "
         f"So far {complete} of {plural(commitments, 'promise')} in the plan have been kept, "
-        f"and {stuck} are at risk of being late."
+        f"{_late_words(stuck, overdue)}."
     )
     rows = [
         [
@@ -142,7 +156,7 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     by_group = {g: measures[measures["group"] == g] for g in measures["group"].unique()}
     counts = {g: len(by_group.get(g, measures.iloc[0:0])) for g in PUBLIC_GROUPS}
     ratings = "".join(
-        f"<li>{esc(s['strategy_name'])} {rag.format_rag_html(s['overall_rag'])}</li>"
+        f"<li>{esc(s['strategy_name'])} {format_rag_html(s['overall_rag'])}</li>"
         for s in strategies.to_dict("records")
     )
     headline = measures[measures["tier"] == "headline"]
@@ -159,12 +173,15 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         f'<ul class="strategy-ratings"><li>Strategies:</li>{ratings}</ul>',
     ]
     complete, stuck = int(strategies["complete"].sum()), int(strategies["stuck"].sum())
+    overdue = int(strategies["overdue"].sum()) if "overdue" in strategies else 0
     achieved = _sentences(by_group["achieved"]) if "achieved" in by_group else []
     if complete:
         achieved.append(f"{plural(complete, 'promise')} in the plan kept.")
     attention = _sentences(by_group["needs attention"]) if "needs attention" in by_group else []
     if stuck:
         attention.append(f"{plural(stuck, 'promise')} at risk of being late.")
+    if overdue:
+        attention.append(f"{plural(overdue, 'promise')} overdue: past the date promised.")
     lists = (
         "<h3>What has been achieved</h3>"
         + (_list(achieved) if achieved else "<p>Nothing this quarter.</p>")
@@ -229,8 +246,22 @@ def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc"
     return format_public_summary(public) + format_public_missions(public)
 
 
+def _production_month(produced_at: str) -> pd.Period:
+    """The month a report is produced in (now when ``produced_at`` is empty), in UTC."""
+    format_produced_at(produced_at)  # the one check of the timestamp, with its message
+    text = str(produced_at or "").strip()
+    stamp = pd.Timestamp(text) if text else pd.Timestamp.now(tz="UTC")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.to_period("M")
+
+
 def format_next_meetings(
-    dataset: Dataset, slots: Iterable[Any], after: str | None = None, limit: int = 2
+    dataset: Dataset,
+    slots: Iterable[Any],
+    after: str | None = None,
+    limit: int = 2,
+    produced_at: str | None = None,
 ) -> str:
     """Say in a sentence which strategies the Board reviews at its next meetings.
 
@@ -244,6 +275,10 @@ def format_next_meetings(
         Only meetings after this month (``YYYY-MM``).
     limit : int, default 2
         At most this many meetings.
+    produced_at : str, optional
+        When the report is produced (ISO-8601; empty means now). Given, a meeting in a
+        month before the production month is never called "next": a page produced in
+        December does not say the Board meets next in November.
 
     Returns
     -------
@@ -252,9 +287,12 @@ def format_next_meetings(
     """
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     cutoff = parse_month_param(after, "after") if after else None
+    produced = _production_month(produced_at) if produced_at is not None else None
     chosen = []
     for s in sorted(slots, key=lambda s: str(s.slot)):
         month = parse_month_param(str(s.slot), "slot")
+        if produced is not None and month < produced:
+            continue
         if cutoff is None or month > cutoff:
             reviewed = list_words([str(names.get(i, i)) for i in dict.fromkeys(s.strategies)])
             chosen.append(f"in {month_words(month)} to review {reviewed}")

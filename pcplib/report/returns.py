@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.scope import check_audience, check_strategy, restricted_names
+from pcplib.assessment.scope import (
+    check_audience,
+    check_strategy,
+    mentions_restricted,
+)
 from pcplib.data.sources.returns_layout import RETURN_NARRATIVE_SECTIONS, list_requested_figures
 from pcplib.labels import date_words, is_missing, plural
 from pcplib.report.html import build_table, esc
@@ -302,6 +306,6 @@ def withhold_restricted(dataset: Dataset, text: str, audience: str) -> str:
     str
         ``text``, or a note that it was withheld.
     """
-    if audience == "public" and any(n in str(text).lower() for n in restricted_names(dataset)):
+    if audience == "public" and mentions_restricted(dataset, text):
         return "Withheld from this public report (it names a restricted measure)."
     return text

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pcplib import rag
 from pcplib.labels import plural
-from pcplib.report.html import esc
+from pcplib.report.html import esc, format_rag_html
 from pcplib.report.measures import format_no_data_notice
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ def format_summary_items(items: pd.DataFrame, empty: str) -> str:
         label = _KIND_WORDS.get(str(r["kind"]), "")
         tier = " (sub-measure)" if r["tier"] == "sub" else ""
         entries.append(
-            f"<li>{rag.format_rag_html(str(r['rag']))} <strong>{esc(label)}{esc(r['name'])}"
+            f"<li>{format_rag_html(str(r['rag']))} <strong>{esc(label)}{esc(r['name'])}"
             f"</strong>{esc(tier)}: {esc(r['reason'])}</li>"
         )
     return f'<ul class="summary-items">{"".join(entries)}</ul>'
@@ -55,18 +54,25 @@ def format_summary_items(items: pd.DataFrame, empty: str) -> str:
 
 def _delivery_line(summary: StrategySummary) -> str:
     delivery = summary.delivery
-    counts = {k: v for k, v in delivery.counts.items() if k != "not yet due"}
-    counted = sum(counts.values())
-    if delivery.percent is None or not counted:
+    if delivery.percent is None or not delivery.counted:
         return "<p><strong>Projected delivery:</strong> no commitments to count.</p>"
-    good = counts.get("complete", 0) + counts.get("on track", 0)
-    share = f"{good} of {plural(counted, 'commitment')} ({delivery.percent:.0f}%)"
-    waiting = delivery.counts.get("not yet due", 0)
+    share = (
+        f"{delivery.delivered} of {plural(delivery.counted, 'commitment')} "
+        f"({delivery.percent:.0f}%)"
+    )
+    overdue = f"; {delivery.overdue} overdue" if delivery.overdue else ""
+    waiting = delivery.not_yet_due
     later = f"; {waiting} not yet due, so not counted" if waiting else ""
     return (
-        f"<p><strong>Projected delivery:</strong> {rag.format_rag_html(delivery.rating)} "
-        f"{esc(share)} complete or on track{esc(later)}.</p>"
+        f"<p><strong>Projected delivery:</strong> {format_rag_html(delivery.rating)} "
+        f"{esc(share)} complete or on track{esc(overdue)}{esc(later)}.</p>"
     )
+
+
+def _hidden_note(summary: StrategySummary) -> str:
+    """What the overall rating alone would hide, in bold after it (empty when nothing)."""
+    note = getattr(summary, "rating_note", "")
+    return f" <strong>{esc(note)}</strong>" if note else ""
 
 
 def format_board_summary(
@@ -100,7 +106,8 @@ def format_board_summary(
     # holds the exceptions too; a period with no data says so first.
     overall = (
         f"{format_no_data_notice(summary)}<p><strong>Overall RAG:</strong> "
-        f"{rag.format_rag_html(summary.overall_rag)} {esc(summary.overall_explanation)}</p>"
+        f"{format_rag_html(summary.overall_rag)} {esc(summary.overall_explanation)}"
+        f"{_hidden_note(summary)}</p>"
     )
     return (
         '<div class="board-summary">'

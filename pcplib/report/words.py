@@ -71,13 +71,14 @@ VARIATION_WORDS: dict[str | None, str] = {
 ASSURANCE_WORDS: dict[str | None, str] = {
     "consistent_pass": "Target consistently met",
     "consistent_fail": "Target consistently missed",
-    "inconsistent": "Target met in some periods and missed in others, by chance",
+    "inconsistent": "Target within the process limits: it may be met or missed by chance",
 }
 
 RAG_BASIS_WORDS = {
     "target": "against target",
     "trajectory": "against trajectory",
     "spc": "on SPC (no target)",
+    "evidence": "on the evidence of change (no target)",
     "none": "not rated",
 }
 
@@ -86,6 +87,8 @@ def describe_variation(status: str, variation: str | None) -> str:
     """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``."""
     if status == "not assessed":
         return "Not assessed"
+    if status == "unstable baseline":
+        return "No SPC verdict: the baseline was not itself stable"
     if status != "assessed" or not isinstance(variation, str):
         return "Not enough data to judge"
     return VARIATION_WORDS.get(variation, variation)

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pcplib import MARKING
 
@@ -441,7 +441,7 @@ def _pdf_with(
             display_header_footer=True,
             header_template=header,
             footer_template=footer,
-            margin=PDF_MARGINS,
+            margin=cast(Any, PDF_MARGINS),
             prefer_css_page_size=False,
             tagged=True,
             outline=True,

@@ -14,18 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pcplib import MARKING
+from pcplib.report.html import RAG_COLOURS
 from pcplib.run.jobs import JobResult, RunPlan
 from pcplib.run.log import logger
 from pcplib.run.months import MONTH_NAMES, format_month, label_quarter_of
 
-RAG_COLOURS = {
-    "Green": ("#00703c", "#ffffff"),
-    "Amber/Green": ("#85994b", "#0b0c0c"),
-    "Amber": ("#ffdd00", "#0b0c0c"),
-    "Amber/Red": ("#f47738", "#0b0c0c"),
-    "Red": ("#d4351c", "#ffffff"),
-    "Grey": ("#505a5f", "#ffffff"),
-}
 # CSS pixels: half the 1280 x 800 first screen, so its headings and ratings can be read
 # (at 160 x 100 the text was under 3 pixels high).
 THUMBNAIL_SIZE = (640, 400)
@@ -193,7 +186,7 @@ def format_rag_cell(overall: OverallRag, explain: bool = True) -> str:
     str
         A ``<span>`` with the word, coloured, followed by the explanation when asked.
     """
-    background, text = RAG_COLOURS[overall.rag]
+    background, text = RAG_COLOURS[overall.rag]["background"], RAG_COLOURS[overall.rag]["text"]
     cell = (
         f'<span class="rag" style="background:{background};color:{text}">'
         f"{html.escape(overall.rag)}</span>"

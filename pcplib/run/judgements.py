@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from pcplib.run.jobs import RunPlan
+from pcplib.spreadsheet_safety import neutralise_frame
 
 __all__ = ["tabulate_run_judgements", "write_judgements"]
 
@@ -71,5 +72,10 @@ def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
 
 
 def write_judgements(frame: pd.DataFrame, path: Path) -> None:
-    """Write the judgements as UTF-8 CSV with LF line endings, the same bytes every run."""
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    """Write the judgements as UTF-8 CSV with LF line endings, the same bytes every run.
+
+    Text that a spreadsheet would run as a formula is neutralised first
+    (:mod:`pcplib.spreadsheet_safety`): the README invites readers to open this file in
+    Excel or Power BI, and measure names and sources come from editable inputs.
+    """
+    neutralise_frame(frame).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")

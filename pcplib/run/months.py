@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pcplib.periods import month_number, month_of
 from pcplib.run.errors import EXIT_USAGE, RunError
 
 MONTH_NAMES = (
@@ -124,6 +125,4 @@ def shift_month(period: str, months: int) -> str:
     str
         The month.
     """
-    year, month = (int(part) for part in period.split("-")[:2])
-    index = year * 12 + (month - 1) + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return str(month_of(month_number(period) + months))

@@ -8,6 +8,7 @@ screenshots and print PDFs, and the time every report says it was produced.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -51,6 +52,8 @@ class RunOptions:
         Environment variables added to every kernel's (the validated-data digest).
     lock_wait : float
         Seconds to wait for another run of the same folder to finish (``--wait``).
+    profile : bool
+        Print where each report's time went at the end of the run (``--profile``).
     """
 
     out_dir: Path
@@ -68,6 +71,7 @@ class RunOptions:
     screenshots: bool = True
     kernel_env: dict[str, str] = field(default_factory=dict)
     lock_wait: float = LOCK_WAIT_SECONDS
+    profile: bool = False
 
 
 def count_cpus() -> int:
@@ -122,7 +126,7 @@ def resolve_produced_at(
     RunError
         If the timestamp or ``SOURCE_DATE_EPOCH`` cannot be read (exit 2).
     """
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     if timestamp:
         try:
             moment = datetime.fromisoformat(timestamp)
@@ -135,7 +139,7 @@ def resolve_produced_at(
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         return moment.isoformat(timespec="seconds"), True
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
             moment = datetime.fromtimestamp(int(epoch), tz=UTC)
@@ -182,6 +186,7 @@ def make_options(args: Any) -> RunOptions:
         command=tuple(getattr(args, "argv", ()) or ()),
         today=read_today(args),
         lock_wait=float(wait),
+        profile=bool(getattr(args, "profile", False)),
     )
 
 

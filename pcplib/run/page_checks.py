@@ -9,12 +9,12 @@ command-line check share one implementation. Contrast is computed as WCAG 2.x sa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pcplib.run.browser import PageLog, _existing_file, _run_each, open_report, run_with_browser
+from pcplib.run.browser import PageLog, _existing_file, open_report, run_with_browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -24,7 +24,6 @@ __all__ = [
     "RAG_WORDS",
     "PageReport",
     "check_page",
-    "check_reports",
     "contrast_ratio",
     "parse_css_color",
 ]
@@ -366,25 +365,3 @@ def check_page(
             return _check_loaded_page(page, page_log, str(page_or_html_path), rag_selector)
 
     return run_with_browser(browser, check)
-
-
-def check_reports(
-    html_paths: Iterable[Path | str], *, browser: Browser | None = None
-) -> list[PageReport]:
-    """Check many reports with one browser (see :func:`check_page`).
-
-    Parameters
-    ----------
-    html_paths : iterable of pathlib.Path or str
-        The reports.
-    browser : playwright.sync_api.Browser, optional
-        A running browser to reuse; one is launched and closed when omitted.
-
-    Returns
-    -------
-    list of PageReport
-        One per report, in order.
-    """
-    return _run_each(
-        html_paths, browser, lambda running, source: check_page(source, browser=running)
-    )

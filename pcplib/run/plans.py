@@ -45,7 +45,7 @@ def load_plan(forward_plan: Path) -> Any:
 
     Returns
     -------
-    pcplib.forward_plan.ForwardPlan
+    pcplib.data.forward_plan.ForwardPlan
         The plan.
 
     Raises
@@ -53,7 +53,7 @@ def load_plan(forward_plan: Path) -> Any:
     RunError
         When the plan cannot be read or is invalid (exit 1).
     """
-    from pcplib.forward_plan import load_forward_plan
+    from pcplib.data.forward_plan import load_forward_plan
 
     try:
         return load_forward_plan(forward_plan)
@@ -67,7 +67,7 @@ def resolve_slot_spec(plan: Any, spec: str, today: date | None) -> Any:
 
     Parameters
     ----------
-    plan : pcplib.forward_plan.ForwardPlan
+    plan : pcplib.data.forward_plan.ForwardPlan
         The plan.
     spec : str
         The ``--slot`` value.
@@ -76,7 +76,7 @@ def resolve_slot_spec(plan: Any, spec: str, today: date | None) -> Any:
 
     Returns
     -------
-    pcplib.forward_plan.Slot
+    pcplib.data.forward_plan.Slot
         The slot.
 
     Raises
@@ -84,7 +84,7 @@ def resolve_slot_spec(plan: Any, spec: str, today: date | None) -> Any:
     RunError
         If the slot is not in the plan (exit 2).
     """
-    from pcplib.forward_plan import resolve_slot
+    from pcplib.data.forward_plan import resolve_slot
 
     try:
         return resolve_slot(plan, spec, today=today)
@@ -128,7 +128,7 @@ def known_strategies(forward_plan: Any) -> list[str]:
 
     Parameters
     ----------
-    forward_plan : pcplib.forward_plan.ForwardPlan
+    forward_plan : pcplib.data.forward_plan.ForwardPlan
         The plan.
 
     Returns
@@ -178,7 +178,7 @@ def derive_slot_for_period(plan: Any, period_end: str) -> str:
 
     Parameters
     ----------
-    plan : pcplib.forward_plan.ForwardPlan
+    plan : pcplib.data.forward_plan.ForwardPlan
         The forward plan.
     period_end : str
         The data period's last month.
@@ -204,7 +204,7 @@ def find_meeting(plan: Any, strategy: str, period_end: str) -> str:
 
     Parameters
     ----------
-    plan : pcplib.forward_plan.ForwardPlan
+    plan : pcplib.data.forward_plan.ForwardPlan
         The forward plan.
     strategy : str
         The strategy id.

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # nbformat and jupyter_client are imported where used: every report notebook imports
-# ``resolve_repo_path`` from here (as ``pcplib.render``), and nbformat's import (jsonschema
+# ``resolve_repo_path`` from here (``pcplib.run.render``), and nbformat's import (jsonschema
 # and its format checkers) alone took 1.4 s of each report's kernel, measured.
 if TYPE_CHECKING:
     import nbformat
@@ -93,7 +93,8 @@ def get_kernel_manager_class() -> type[AsyncKernelManager]:
             kwargs.setdefault("connection_file", str(folder / f"{name}.json"))
             super().__init__(**kwargs)
 
-        async def start_kernel(self, **kw: Any) -> None:
+        # jupyter_client declares the synchronous signature; the async manager awaits this.
+        async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
             """Start the kernel and remember it.
 
             Parameters

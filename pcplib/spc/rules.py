@@ -158,31 +158,24 @@ def _group_mean(group: np.ndarray, n_groups: int, x: np.ndarray, mask: np.ndarra
         return sums / counts
 
 
-def _compute_core(
+def _compute_limits(
     y: np.ndarray,
     valid: np.ndarray,
     group: np.ndarray,
+    same_prev: np.ndarray,
     *,
-    direction: np.ndarray,
     limits_on: np.ndarray,
     baseline: np.ndarray,
     screen: np.ndarray,
     rules: str,
-    run_length: int,
-    conflict: str,
 ) -> dict[str, np.ndarray]:
-    """SPC arithmetic and rules for sections laid end to end.
+    """Each section's mean and average moving range from its baseline, and the limits.
 
-    ``group`` holds 0..G-1 in non-decreasing order (one code per section);
-    ``direction``, ``limits_on``, ``baseline`` (points in the baseline, a large
-    number for "all") and ``screen`` hold one entry per section. Returns per
-    point arrays (``mean``, ``lpl``, ``upl``, ``lower_2s``, ``upper_2s``,
-    ``label``, ``point_type``) and per section ``amr``.
+    Returns per point ``mean``, ``lpl``, ``upl``, ``lower_2s``, ``upper_2s`` and per
+    section ``amr`` and ``mean_g``.
     """
     n = y.size
-    n_groups = direction.size
-    same_prev = np.zeros(n, dtype=bool)
-    same_prev[1:] = group[1:] == group[:-1]
+    n_groups = limits_on.size
     starts = np.flatnonzero(~same_prev)
     pos = np.arange(n) - starts[group]
 
@@ -226,17 +219,34 @@ def _compute_core(
     u2_g = mean_g + _LIMIT_2S * amr_g
     nan = np.full(n_groups, np.nan)
     lpl_g, upl_g, l2_g, u2_g = (np.where(limits_on, a, nan) for a in (lpl_g, upl_g, l2_g, u2_g))
-    mean = mean_g[group]
-    lpl, upl, l2, u2 = lpl_g[group], upl_g[group], l2_g[group], u2_g[group]
+    return {
+        "mean": mean_g[group],
+        "lpl": lpl_g[group],
+        "upl": upl_g[group],
+        "lower_2s": l2_g[group],
+        "upper_2s": u2_g[group],
+        "amr": amr_g,
+        "mean_g": mean_g,
+    }
 
-    judged = valid & limits_on[group]
+
+def _detect_patterns(
+    y: np.ndarray,
+    judged: np.ndarray,
+    group: np.ndarray,
+    same_prev: np.ndarray,
+    limits: dict[str, np.ndarray],
+    run_length: int,
+) -> dict[str, np.ndarray]:
+    """Where each rule's pattern holds: beyond the limits, near them, trends and shifts."""
+    n = y.size
+    mean = limits["mean"]
     with np.errstate(invalid="ignore"):
         side = np.where(judged, np.sign(y - mean), 0.0).astype(np.int8)
-        above = judged & (y > upl)
-        below = judged & (y < lpl)
-        beyond_hi = judged & (y > u2)
-        beyond_lo = judged & (y < l2)
-    outside = above | below
+        above = judged & (y > limits["upl"])
+        below = judged & (y < limits["lpl"])
+        beyond_hi = judged & (y > limits["upper_2s"])
+        beyond_lo = judged & (y < limits["lower_2s"])
 
     # A step joins two adjacent judged points of one section; anything else breaks trends.
     step = np.zeros(n, dtype=np.int8)
@@ -245,107 +255,172 @@ def _compute_core(
     step_run = _in_long_run(step, same_prev, run_length - 1)
     inc_steps = step_run & (step == 1)
     dec_steps = step_run & (step == -1)
-    trend_inc = inc_steps | _shift_left(inc_steps, False)
-    trend_dec = dec_steps | _shift_left(dec_steps, False)
-    step_right = _shift_left(step, 0)
-
-    shift = _in_long_run(side, same_prev, run_length)
 
     # Windows of three adjacent points in one section, indexed by their first point.
     win = np.zeros(n, dtype=bool)
-    if n >= 3:
-        win[:-2] = group[:-2] == group[2:]
     side_sum = np.zeros(n, dtype=np.int16)
     if n >= 3:
+        win[:-2] = group[:-2] == group[2:]
         side_sum[:-2] = side[:-2].astype(np.int16) + side[1:-1] + side[2:]
+    return {
+        "side": side,
+        "above": above,
+        "below": below,
+        "outside": above | below,
+        "beyond_hi": beyond_hi,
+        "beyond_lo": beyond_lo,
+        "step": step,
+        "step_right": _shift_left(step, 0),
+        "trend_inc": inc_steps | _shift_left(inc_steps, False),
+        "trend_dec": dec_steps | _shift_left(dec_steps, False),
+        "shift": _in_long_run(side, same_prev, run_length),
+        "win": win,
+        "side_sum": side_sum,
+    }
 
-    def window_count(mask: np.ndarray) -> np.ndarray:
-        c = np.zeros(n, dtype=np.int16)
-        if n >= 3:
-            m = mask.astype(np.int16)
-            c[:-2] = m[:-2] + m[1:-1] + m[2:]
-        return c
 
-    def in_window(wq: np.ndarray) -> np.ndarray:
-        out = wq.copy()
-        out[1:] |= wq[:-1]
-        out[2:] |= wq[:-2]
-        return out
+def _count_in_window(mask: np.ndarray) -> np.ndarray:
+    """How many of three adjacent points ``mask`` selects, indexed by the first."""
+    n = mask.size
+    c = np.zeros(n, dtype=np.int16)
+    if n >= 3:
+        m = mask.astype(np.int16)
+        c[:-2] = m[:-2] + m[1:-1] + m[2:]
+    return c
 
-    if rules == "plotthedots":
-        close = (beyond_hi | beyond_lo) & ~outside
-        wq = win & (window_count(close) >= 2) & (np.abs(side_sum) == 3)
-        two3 = in_window(wq) & close
-        trend = trend_inc | trend_dec
-        next_trend = _shift_left(trend, False) & _shift_left(same_prev, False)
-        sdy = np.where(trend & next_trend, step_right, step)
-        code = np.select(
-            [outside, trend, two3, shift],
-            [
-                np.where(side == 1, _C_ABOVE, _C_BELOW),
-                np.where(sdy == 1, _C_TREND_UP, _C_TREND_DOWN),
-                np.where(side > 0, _C_TWO3_ABOVE, _C_TWO3_BELOW),
-                np.where(side > 0, _C_SHIFT_ABOVE, _C_SHIFT_BELOW),
-            ],
-            _C_COMMON,
-        )
-        # Above/Increasing counts +1 and Below/Decreasing -1, read off the label as R does.
-        v = _LABEL_SIGN[code]
-    else:
-        wq_hi = win & (side_sum == 3) & (window_count(beyond_hi) >= 2)
-        wq_lo = win & (side_sum == -3) & (window_count(beyond_lo) >= 2)
-        two3_hi = in_window(wq_hi) & beyond_hi
-        two3_lo = in_window(wq_lo) & beyond_lo
-        shift_hi = shift & (side > 0)
-        shift_lo = shift & (side < 0)
-        hi = above | trend_inc | two3_hi | shift_hi
-        lo = below | trend_dec | two3_lo | shift_lo
-        d = direction[group]
-        pick = 1 if conflict == "improvement" else -1
-        # Neutral measures have no improvement side, so a point signalling both ways takes
-        # the direction of its strongest rule; at a peak or trough between two trends, the
-        # later trend's.
-        neutral_pick = np.select(
-            [above, below, trend_inc & trend_dec, trend_inc, trend_dec, two3_hi, two3_lo],
-            [1, -1, step_right, 1, -1, 1, -1],
-            0,
-        )
-        both = hi & lo
-        v = np.where(hi & ~lo, 1, np.where(lo & ~hi, -1, 0))
-        v = np.where(both, np.where(d == 0, neutral_pick, d * pick), v)
-        up, down = v == 1, v == -1
-        # The first signal that holds labels the point.
-        signals = (
-            (up & above, _C_ABOVE),
-            (down & below, _C_BELOW),
-            (up & trend_inc, _C_TREND_UP),
-            (down & trend_dec, _C_TREND_DOWN),
-            (up & two3_hi, _C_TWO3_ABOVE),
-            (down & two3_lo, _C_TWO3_BELOW),
-            (up & shift_hi, _C_SHIFT_ABOVE),
-            (down & shift_lo, _C_SHIFT_BELOW),
-        )
-        code = np.select([s for s, _ in signals], [c for _, c in signals], _C_COMMON)
 
-    d = direction[group]
+def _spread_window(wq: np.ndarray) -> np.ndarray:
+    """Mark all three points of each window marked at its first point."""
+    out = wq.copy()
+    out[1:] |= wq[:-1]
+    out[2:] |= wq[:-2]
+    return out
+
+
+def _label_plotthedots(
+    p: dict[str, np.ndarray], same_prev: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """NHSRplotthedots' labels (its precedence) and each point's side (+1 or -1)."""
+    close = (p["beyond_hi"] | p["beyond_lo"]) & ~p["outside"]
+    side = p["side"]
+    wq = p["win"] & (_count_in_window(close) >= 2) & (np.abs(p["side_sum"]) == 3)
+    two3 = _spread_window(wq) & close
+    trend = p["trend_inc"] | p["trend_dec"]
+    next_trend = _shift_left(trend, False) & _shift_left(same_prev, False)
+    sdy = np.where(trend & next_trend, p["step_right"], p["step"])
+    code = np.select(
+        [p["outside"], trend, two3, p["shift"]],
+        [
+            np.where(side == 1, _C_ABOVE, _C_BELOW),
+            np.where(sdy == 1, _C_TREND_UP, _C_TREND_DOWN),
+            np.where(side > 0, _C_TWO3_ABOVE, _C_TWO3_BELOW),
+            np.where(side > 0, _C_SHIFT_ABOVE, _C_SHIFT_BELOW),
+        ],
+        _C_COMMON,
+    )
+    # Above/Increasing counts +1 and Below/Decreasing -1, read off the label as R does.
+    return code, _LABEL_SIGN[code]
+
+
+def _label_mdc(
+    p: dict[str, np.ndarray], d: np.ndarray, conflict: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Making Data Count's labels and each point's side, resolving points that signal both."""
+    side = p["side"]
+    wq_hi = p["win"] & (p["side_sum"] == 3) & (_count_in_window(p["beyond_hi"]) >= 2)
+    wq_lo = p["win"] & (p["side_sum"] == -3) & (_count_in_window(p["beyond_lo"]) >= 2)
+    two3_hi = _spread_window(wq_hi) & p["beyond_hi"]
+    two3_lo = _spread_window(wq_lo) & p["beyond_lo"]
+    shift_hi = p["shift"] & (side > 0)
+    shift_lo = p["shift"] & (side < 0)
+    above, below = p["above"], p["below"]
+    trend_inc, trend_dec = p["trend_inc"], p["trend_dec"]
+    hi = above | trend_inc | two3_hi | shift_hi
+    lo = below | trend_dec | two3_lo | shift_lo
+    pick = 1 if conflict == "improvement" else -1
+    # Neutral measures have no improvement side, so a point signalling both ways takes
+    # the direction of its strongest rule; at a peak or trough between two trends, the
+    # later trend's.
+    neutral_pick = np.select(
+        [above, below, trend_inc & trend_dec, trend_inc, trend_dec, two3_hi, two3_lo],
+        [1, -1, p["step_right"], 1, -1, 1, -1],
+        0,
+    )
+    both = hi & lo
+    v = np.where(hi & ~lo, 1, np.where(lo & ~hi, -1, 0))
+    v = np.where(both, np.where(d == 0, neutral_pick, d * pick), v)
+    up, down = v == 1, v == -1
+    # The first signal that holds labels the point.
+    signals = (
+        (up & above, _C_ABOVE),
+        (down & below, _C_BELOW),
+        (up & trend_inc, _C_TREND_UP),
+        (down & trend_dec, _C_TREND_DOWN),
+        (up & two3_hi, _C_TWO3_ABOVE),
+        (down & two3_lo, _C_TWO3_BELOW),
+        (up & shift_hi, _C_SHIFT_ABOVE),
+        (down & shift_lo, _C_SHIFT_BELOW),
+    )
+    code = np.select([s for s, _ in signals], [c for _, c in signals], _C_COMMON)
+    return code, v
+
+
+def _classify_points(v: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Each point's type code from its side and its section's good direction."""
     oriented = v * np.where(d == 0, 1, d)
-    pt_code = np.where(
+    return np.where(
         d == 0,
         np.where(v > 0, _P_HIGH, np.where(v < 0, _P_LOW, _P_COMMON)),
         np.where(oriented > 0, _P_IMPROVEMENT, np.where(oriented < 0, _P_CONCERN, _P_COMMON)),
     )
+
+
+def _compute_core(
+    y: np.ndarray,
+    valid: np.ndarray,
+    group: np.ndarray,
+    *,
+    direction: np.ndarray,
+    limits_on: np.ndarray,
+    baseline: np.ndarray,
+    screen: np.ndarray,
+    rules: str,
+    run_length: int,
+    conflict: str,
+) -> dict[str, np.ndarray]:
+    """SPC arithmetic and rules for sections laid end to end.
+
+    ``group`` holds 0..G-1 in non-decreasing order (one code per section);
+    ``direction``, ``limits_on``, ``baseline`` (points in the baseline, a large
+    number for "all") and ``screen`` hold one entry per section. Returns per
+    point arrays (``mean``, ``lpl``, ``upl``, ``lower_2s``, ``upper_2s``,
+    ``label``, ``point_type``) and per section ``amr``. The steps: limits
+    (:func:`_compute_limits`), the rules' patterns (:func:`_detect_patterns`), the
+    rule set's labels (:func:`_label_plotthedots` or :func:`_label_mdc`) and the
+    point types (:func:`_classify_points`).
+    """
+    same_prev = np.zeros(y.size, dtype=bool)
+    same_prev[1:] = group[1:] == group[:-1]
+    limits = _compute_limits(
+        y, valid, group, same_prev,
+        limits_on=limits_on, baseline=baseline, screen=screen, rules=rules,
+    )  # fmt: skip
+    judged = valid & limits_on[group]
+    patterns = _detect_patterns(y, judged, group, same_prev, limits, run_length)
+    d = direction[group]
+    if rules == "plotthedots":
+        code, v = _label_plotthedots(patterns, same_prev)
+    else:
+        code, v = _label_mdc(patterns, d, conflict)
+    pt_code = _classify_points(v, d)
     code = code.astype(np.int8)
     code[valid & ~limits_on[group]] = _C_NO_LIMITS
     return {
-        "mean": mean,
-        "lpl": lpl,
-        "upl": upl,
-        "lower_2s": l2,
-        "upper_2s": u2,
+        **{k: limits[k] for k in ("mean", "lpl", "upl", "lower_2s", "upper_2s")},
         "label_code": code,
         "point_type_code": pt_code.astype(np.int8),
-        "amr": amr_g,
-        "mean_g": mean_g,
+        "amr": limits["amr"],
+        "mean_g": limits["mean_g"],
     }
 
 

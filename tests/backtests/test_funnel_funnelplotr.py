@@ -1,6 +1,6 @@
 """Back test: pcplib.funnel reproduces FunnelPlotR 0.6.0 on 14 reference cases.
 
-The reference files (shared/reference/funnel_funnelplotr/) were computed with the R
+The reference files (tests/reference/funnel_funnelplotr/) were computed with the R
 package: 6 cases on real police.uk figures (standardised ratios under SHMI and CQC,
 proportions; adjusted and unadjusted) and 8 synthetic ones (small and large sets,
 zero counts, a multiplier of 100, SHMI rounding off, ratios of counts). Every ratio
@@ -18,10 +18,7 @@ import pytest
 
 from pcplib.funnel import compute_funnel_curve, funnel
 
-# Where tests/conftest.py looks for ../shared beside the repository; here a missing
-# folder skips these tests (with the reason) rather than failing them.
-REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
-REFERENCE_DIR = REFERENCE_DIR / "funnel_funnelplotr"
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference" / "funnel_funnelplotr"
 
 CASE_IDS = [
     "real_sr_neighbourhood_fy2023_24_shmi_adj",
@@ -55,10 +52,6 @@ INTERMEDIATE.update({"z_trimmed": "Wuzscore", "s_limit": "s"})
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, pd.DataFrame]:
-    if not REFERENCE_DIR.is_dir():
-        pytest.skip(
-            f"{REFERENCE_DIR} is missing: the FunnelPlotR reference cases live in ../shared"
-        )
     frames = {
         name: pd.read_csv(REFERENCE_DIR / f"{name}.csv")
         for name in ("params", "inputs", "expected_units", "expected_summary")

@@ -3,9 +3,10 @@
 Table One of the March 2024 delivery report (seed 004) is stored in
 data/reference/table_one_2021_24.csv; its trend arrows are rebuilt from the
 baseline and current values. The percentage statements in the papers' text are
-recomputed from the figures the papers give, each case quoting its sentence;
-every quote is checked to be present in the seed file, so a case cannot drift
-from its source.
+recomputed from the figures the papers give, each case quoting its sentence.
+Every quote must be one of tests/reference/seed_quotes.csv, and every line of that
+file is checked to be in its seed paper when the papers are beside the repository
+(../shared/seeds), so a case cannot drift from its source.
 """
 
 from __future__ import annotations
@@ -28,16 +29,37 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _read_quotes(path: Path) -> dict[str, list[str]]:
+    quotes: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            quotes.setdefault(row["seed"], []).append(row["quote"])
+    return quotes
+
+
 @pytest.fixture(scope="module")
-def seed_text(shared_dir: Path):
-    cache: dict[str, str] = {}
+def seed_quotes(reference_dir: Path) -> dict[str, list[str]]:
+    """The sentences these tests quote, by seed paper (tests/reference/seed_quotes.csv)."""
+    return _read_quotes(reference_dir / "seed_quotes.csv")
 
-    def read(name: str) -> str:
-        if name not in cache:
-            cache[name] = _squash((shared_dir / "seeds" / name).read_text(encoding="utf-8"))
-        return cache[name]
 
-    return read
+@pytest.fixture(scope="module")
+def seed_text(seed_quotes: dict[str, list[str]]):
+    """The recorded quotes of a seed paper, joined: a test's quote must be one of them."""
+    return lambda name: " | ".join(seed_quotes[name])
+
+
+@pytest.fixture(scope="module")
+def seed_paper(seeds_dir: Path):
+    """A seed paper's whole text, whitespace squashed (skipped without ../shared/seeds)."""
+    return lambda name: _squash((seeds_dir / name).read_text(encoding="utf-8"))
+
+
+def test_every_recorded_quote_is_in_its_seed_paper(seed_quotes, seed_paper):
+    for name, quotes in seed_quotes.items():
+        text = seed_paper(name)
+        missing = [quote for quote in quotes if quote not in text]
+        assert not missing, (name, missing)
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +131,8 @@ def test_table_one_current_rag_words(table_one):
     assert urban == {"Yellow"}
 
 
-def test_table_one_values_appear_in_the_seed(table_one, seed_text):
-    text = seed_text(SEED_004)
+def test_table_one_values_appear_in_the_seed(table_one, seed_paper):
+    text = seed_paper(SEED_004)
     for row in table_one:
         for column in ("baseline", "current"):
             if row[column] == "":

@@ -1,6 +1,6 @@
 """Back test: the plotthedots rule set reproduces NHSRplotthedots 0.2.2 on 30 reference series.
 
-The reference files (shared/reference/spc_plotthedots/) were computed with the R package;
+The reference files (tests/reference/spc_plotthedots/) were computed with the R package;
 every limit must agree to 1e-9 relative and every label, point type, variation and
 assurance exactly. xmr_frame must give the same for all 30 series in one call.
 """
@@ -24,8 +24,8 @@ def _none(v: object) -> object:
 
 
 @pytest.fixture(scope="module")
-def reference(shared_dir: Path) -> dict[str, pd.DataFrame]:
-    folder = shared_dir / "reference" / "spc_plotthedots"
+def reference(reference_dir: Path) -> dict[str, pd.DataFrame]:
+    folder = reference_dir / "spc_plotthedots"
     frames = {
         name: pd.read_csv(folder / f"{name}.csv")
         for name in ("inputs", "params", "expected_points", "expected_summary")

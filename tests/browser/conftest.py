@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from pcplib.browser import PDF_MARGINS, PageReport, check_page, find_chromium, open_browser
+from pcplib.run.browser import PDF_MARGINS, find_chromium, open_browser
+from pcplib.run.page_checks import PageReport, check_page
 
 
 def find_missing_requirement() -> str | None:
@@ -195,7 +196,7 @@ def page_reports(reports: dict[str, Path], browser: object) -> dict[str, PageRep
 
 
 def _to_points(length: str) -> float:
-    """A CSS length in mm (as :data:`pcplib.browser.PDF_MARGINS` gives them) in PDF points."""
+    """A CSS length in mm (as :data:`pcplib.run.browser.PDF_MARGINS` gives them) in PDF points."""
     if not length.endswith("mm"):
         raise ValueError(f"PDF margin {length!r}: expected millimetres such as '18mm'")
     return float(length[:-2]) * 72 / 25.4
@@ -242,7 +243,7 @@ def read_pdf_pages(path: Path) -> list[PdfPage]:
     """Read each page of a PDF with pypdf: size, text, and the text printed in the margins.
 
     Text whose baseline lies within the top (bottom) print margin of
-    :data:`pcplib.browser.PDF_MARGINS` is the page's header (footer).
+    :data:`pcplib.run.browser.PDF_MARGINS` is the page's header (footer).
     """
     from pypdf import PdfReader
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pcplib.browser import AXE_TAGS, PageReport, check_page, guard_page, open_report
+from pcplib.run.browser import guard_page, open_report
+from pcplib.run.page_checks import AXE_TAGS, PageReport, check_page
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pcplib.browser import open_report
+from pcplib.run.browser import open_report
 
 pytestmark = pytest.mark.browser
 
@@ -116,3 +116,33 @@ def test_the_plan_overview_takes_at_most_a_screen_per_mission(
         )
     assert len(heights) == 3
     assert all(height <= SCREEN[1] for _, height in heights), heights
+
+
+def test_the_plan_overview_fits_a_screen_per_mission_plus_one_for_the_header(
+    reports: dict[str, Path], browser: object
+) -> None:
+    # Issue 24 item 5: the whole page, not only each mission's table.
+    with open_report(browser, reports["plan-overview"], width=SCREEN[0], height=SCREEN[1]) as (
+        page,
+        _,
+    ):  # type: ignore[arg-type]
+        missions = page.evaluate("document.querySelectorAll('main h3').length")
+        first = page.evaluate(
+            "document.querySelector('main h3').getBoundingClientRect().top + window.scrollY"
+        )
+        # The overview proper: from the top of the page to the end of the last mission's
+        # table (the data quality notes and method that follow are reference sections).
+        height = page.evaluate(
+            """() => { const h = [...document.querySelectorAll('main h3')].pop();
+                       return h.nextElementSibling.getBoundingClientRect().bottom
+                              + window.scrollY; }"""
+        )
+        # Each rating sits with its basis (issue 26 finding 10) within that budget.
+        text = page.evaluate("document.querySelector('main').innerText")
+    assert missions >= 1
+    assert first <= SCREEN[1], f"the header takes {first} px, more than a screen"
+    assert height <= (missions + 1) * SCREEN[1], (
+        f"the plan overview is {height} px, {height / SCREEN[1]:.1f} screens of 800 for "
+        f"{missions} missions"
+    )
+    assert " met" in text and "commitments counted" in text

@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 
-from pcplib.browser import MARKING, capture_screenshot, capture_screenshots, print_pdf, print_pdfs
+from pcplib.run.browser import (
+    MARKING,
+    capture_screenshot,
+    capture_screenshots,
+    print_pdf,
+    print_pdfs,
+)
 
 pytestmark = pytest.mark.browser
 

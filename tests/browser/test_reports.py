@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from pcplib.browser import REFLOW_WIDTH, PageReport
+from pcplib.run.page_checks import REFLOW_WIDTH, PageReport
 
 pytestmark = pytest.mark.browser
 

@@ -45,7 +45,7 @@ def test_values_are_from_the_documented_sets(judgements) -> None:
         measures = frame[frame["measure_id"] != "overall"]
         assert set(measures["judgement"]) <= set(JUDGEMENTS)
         assert set(frame["rag"]) <= {"Green", "Amber", "Red", "Grey"}
-        assert set(measures["rag_basis"]) <= {"target", "trajectory", "spc", "none"}
+        assert set(measures["rag_basis"]) <= {"target", "trajectory", "evidence", "none"}
         assert set(frame.loc[frame["measure_id"] == "overall", "rag_basis"]) == {"roll-up"}
         assert set(measures["spc_variation"]) <= POINT_TYPES | {""}
         assert set(measures["comparison_basis"]) <= set(COMPARISON_BASES)
@@ -97,3 +97,27 @@ def test_a_public_report_has_no_restricted_measure(judgements, restricted_measur
     assert not public.empty
     assert set(public.loc[public["measure_id"] != "overall", "visibility"]) == {"public"}
     assert not set(public["measure_name"]) & set(restricted_measure_names)
+
+
+VERDICT = [
+    "current", "judgement", "rag", "rag_basis", "rag_reason", "assessment", "sentence",
+    "spc_variation", "spc_status", "baseline", "year_ending", "change_evidence",
+    "since_baseline_change", "target_for_period",
+]  # fmt: skip
+
+
+def test_no_measure_gets_two_verdicts_or_two_baselines_across_reports(judgements) -> None:
+    # Every report of a run (strategy reports for the Board and the public, the plan
+    # overview, the public report) repeats one verdict per measure and period.
+    for folder, frame in judgements.items():
+        rows = frame[frame["measure_id"] != "overall"]
+        for column in VERDICT:
+            counts = rows.groupby(["period_end", "measure_id"])[column].nunique(dropna=False)
+            assert (counts == 1).all(), (folder, column, list(counts[counts > 1].index))
+
+
+def test_each_strategy_has_one_delivery_rating_across_reports(judgements) -> None:
+    for folder, frame in judgements.items():
+        overall = frame[frame["measure_id"] == "overall"]
+        counts = overall.groupby(["period_end", "strategy_id"])["delivery_rag"].nunique()
+        assert (counts == 1).all(), (folder, list(counts[counts > 1].index))

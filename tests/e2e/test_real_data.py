@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from pcplib import cli, render
+from pcplib import cli
 from pcplib.data.sources.published import POLICE_UK_ATTRIBUTION
+from pcplib.run import render
 
 pytestmark = pytest.mark.e2e
 

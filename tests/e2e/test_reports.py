@@ -263,7 +263,7 @@ def test_plain_papermill_with_a_parameters_file(repo_root, tmp_path):
 def test_bad_parameters_fail_saying_what_was_expected(repo_root, tmp_path, parameters, message):
     from papermill.exceptions import PapermillExecutionError
 
-    from pcplib.render import execute_notebook
+    from pcplib.run.render import execute_notebook
 
     with pytest.raises(PapermillExecutionError) as caught:
         execute_notebook(
@@ -276,7 +276,7 @@ def test_bad_parameters_fail_saying_what_was_expected(repo_root, tmp_path, param
 
 
 def test_unknown_parameter_name_is_refused(repo_root, tmp_path):
-    from pcplib.render import execute_notebook
+    from pcplib.run.render import execute_notebook
 
     with pytest.raises(ValueError, match="unknown parameter.*'strategyy'.*it declares: strategy"):
         execute_notebook(

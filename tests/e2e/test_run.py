@@ -64,7 +64,7 @@ def test_slot_run_publishes_both_strategies_the_overview_and_the_index(slot_run:
 def test_slot_run_shows_each_reports_first_screen_when_chromium_is_installed(
     slot_run: Path,
 ) -> None:
-    from pcplib.browser import find_chromium
+    from pcplib.run.browser import find_chromium
 
     if find_chromium() is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium): no screenshots")

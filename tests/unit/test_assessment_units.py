@@ -15,14 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pcplib.assessment.figures import (
-    Figures,
-    Window,
-    compute_figures,
-    compute_window,
-    month_number,
-    month_of,
-)
+from pcplib.assessment.figures import Figures, Window, compute_figures, compute_window
 from pcplib.assessment.limits import (
     BASELINE_MIN_POINTS,
     describe_limits_period,
@@ -37,6 +30,7 @@ from pcplib.assessment.targets import (
     compute_target_for_period,
     rate_measure,
 )
+from pcplib.periods import month_number, month_of
 
 SEP_2026 = month_number("2026-09")
 
@@ -201,14 +195,18 @@ def test_compute_figures_for_a_monthly_count():
     assert (f.baseline.first, f.baseline.last) == (month_number("2024-04"), month_number("2025-03"))
 
 
-def test_compute_figures_for_a_monthly_stock_compares_the_same_month():
+def test_compute_figures_for_a_monthly_stock_takes_the_baseline_year_end():
+    # One baseline per measure: a stock's is its figure at the end of the baseline year,
+    # whatever the reporting month, the same figure the annual evaluation uses.
     rows = monthly_rows("2024-04", list(range(1, 31)))
     measure = {"frequency": "monthly", "aggregation": "last", "baseline_year": "2024/25"}
     f = compute_figures(rows, measure, SEP_2026)
     assert (f.current.value, f.last_year.value) == (30.0, 18.0)
     assert (f.year_ending.value, f.previous_year.value) == (30.0, 18.0)
     assert f.baseline is not None
-    assert (f.baseline.label, f.baseline.value) == ("September 2024 (2024/25)", 6.0)
+    assert (f.baseline.label, f.baseline.value) == ("March 2025 (2024/25)", 12.0)
+    later = compute_figures(rows, measure, month_number("2026-06"))
+    assert later.baseline == f.baseline
 
 
 def test_compute_figures_for_a_quarterly_level():
@@ -555,16 +553,20 @@ NO_TARGET = TargetForPeriod(None, None, "", "", None)
         # A missed target is not capped: it is already worse.
         (90.0, UNDATED, "higher", "special_cause_concern", Rating("Red", "target")),
         (96.0, UNDATED, "higher", "special_cause_concern", Rating("Amber", "target")),
-        # No target: rated on SPC.
-        (5.0, NO_TARGET, "lower", "special_cause_concern", Rating("Red", "spc")),
-        (5.0, NO_TARGET, "lower", "special_cause_improvement", Rating("Green", "spc")),
-        (5.0, NO_TARGET, "higher", "common_cause", Rating("Green", "spc")),
+        # No target: rated on the evidence (SPC over the period, and the tests of change).
+        (5.0, NO_TARGET, "lower", "special_cause_concern", Rating("Red", "evidence")),
+        (5.0, NO_TARGET, "lower", "special_cause_improvement", Rating("Green", "evidence")),
+        (5.0, NO_TARGET, "higher", "common_cause", Rating("Green", "evidence")),
         (5.0, NO_TARGET, "higher", None, Rating("Grey", "none")),
         (5.0, NO_TARGET, "neutral", "common_cause", Rating("Grey", "none")),
     ],
 )
 def test_rate_measure(current, target, good, variation, expected):
-    assert rate_measure(current, target, good, variation) == expected
+    rating = rate_measure(current, target, good, variation)
+    assert (rating.rag, rating.basis, rating.capped) == (
+        expected.rag, expected.basis, expected.capped,
+    )  # fmt: skip
+    assert rating.reason  # every rating names its rule
 
 
 # --- sentences ----------------------------------------------------------------------------
@@ -580,12 +582,14 @@ def row(**changes: Any) -> dict[str, Any]:
         "comparison_value": 1198.0,
         "change": "+3.0%",
         "direction": "up",
+        "judgement": "no real change",
+        "change_evidence": "within noise",
         "spc_status": "assessed",
         "spc_variation": "common_cause",
         "spc_limits_from": "2023-08",
         "spc_limits_to": "2025-03",
         "rag": "Green",
-        "rag_basis": "spc",
+        "rag_basis": "evidence",
         "rag_capped": False,
         "target_for_period": None,
         "target_date": "",
@@ -595,8 +599,9 @@ def row(**changes: Any) -> dict[str, Any]:
 
 def test_write_measure_sentence_untargeted():
     assert write_measure_sentence(row()) == (
-        "Up 3.0% on the same quarter last year (1,234 against 1,198); within the normal "
-        "variation of its baseline (August 2023 to March 2025); no target, so rated on SPC."
+        "Up 3.0% on the same quarter last year (1,234 against 1,198), within the usual "
+        "variation, so not a real change; within the normal variation of its baseline "
+        "(August 2023 to March 2025); no target, and no real deterioration."
     )
 
 
@@ -665,7 +670,10 @@ def test_write_measure_sentence_without_spc_has_no_spc_clause():
     sentence = write_measure_sentence(
         row(spc_status="not assessed", spc_variation=None, rag="Grey", rag_basis="none")
     )
-    assert sentence == "Up 3.0% on the same quarter last year (1,234 against 1,198); no target."
+    assert sentence == (
+        "Up 3.0% on the same quarter last year (1,234 against 1,198), within the usual "
+        "variation, so not a real change; no target."
+    )
 
 
 TARGETED = {"target_for_period": 1200.0, "rag_basis": "target"}
@@ -719,17 +727,26 @@ def test_write_measure_sentence_with_no_figure_says_nothing_of_targets():
         ({"rag": "Amber", "rag_basis": "trajectory"}, "needs attention"),
         ({"spc_variation": "special_cause_concern", "rag": "Amber", "rag_capped": True},
          "needs attention"),
-        ({"spc_variation": "special_cause_improvement", "judgement": "improved"}, "improving"),
+        ({"spc_variation": "special_cause_improvement", "direction": "down",
+          "judgement": "improved", "change_evidence": "beyond chance"}, "improving"),
         (
             {
                 "spc_variation": "special_cause_improvement",
                 "rag_basis": "target",
+                "direction": "no change",
                 "judgement": "no change",
+                "change_evidence": "no change",
             },
             "improving",
         ),
-        # Better than the baseline but worse than a year ago is not an achievement.
-        ({"spc_variation": "special_cause_improvement", "judgement": "deteriorated"}, "stable"),
+        # Better than the baseline and up on a year ago only within noise: still a real
+        # improvement, so the table's signal and the list of what improved agree.
+        ({"spc_variation": "special_cause_improvement"}, "improving"),
+        # A real rise found by the tests of change needs attention whatever SPC says.
+        ({"worsening": "real", "rag": "Red"}, "needs attention"),
+        # A change for the better beyond chance is an improvement even without SPC.
+        ({"spc_status": "unstable baseline", "spc_variation": None, "direction": "down",
+          "judgement": "improved", "change_evidence": "beyond chance"}, "improving"),
         ({"rag_basis": "target"}, "on track"),
         ({"rag_basis": "trajectory"}, "on track"),
         ({}, "stable"),

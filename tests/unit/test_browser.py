@@ -1,4 +1,4 @@
-"""Unit tests of pcplib.browser that need no browser: finding Chromium, contrast, findings."""
+"""Unit tests of pcplib.run.browser that need no browser: finding Chromium, contrast, findings."""
 
 from __future__ import annotations
 
@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pcplib.browser import (
-    PageReport,
-    build_pdf_templates,
-    contrast_ratio,
-    find_chromium,
-    parse_css_color,
-)
 from pcplib.run import browser
+from pcplib.run.browser import build_pdf_templates, find_chromium
+from pcplib.run.page_checks import PageReport, contrast_ratio, parse_css_color
 
 
 def make_executable(path: Path) -> Path:

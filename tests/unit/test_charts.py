@@ -1,4 +1,4 @@
-"""Tests for pcplib.charts: SPC figures, alt text, and deterministic embedding."""
+"""Tests for pcplib.report.charts: SPC figures, alt text, and deterministic embedding."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def test_charts_import_does_not_load_matplotlib():
     import subprocess
     import sys
 
-    code = "import sys, pcplib.charts; print('matplotlib' in sys.modules)"
+    code = "import sys, pcplib.report.charts; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -300,3 +300,76 @@ def test_change_chart_labels_every_bar_in_words_and_lists_them_in_its_alt_text()
     html = build_change_chart(rows, "measures", "Change on a year ago", "Caption.")
     assert '<figure class="chart chart-public">' in html and "<figcaption>Caption." in html
     assert build_change_chart(rows.iloc[0:0], "m", "t", "c") == ""
+
+
+# --- Issue 26 finding 13 and issue 24 item 6: shapes, rules, events, no negative limit ---
+
+
+def test_plot_spc_tells_point_types_apart_by_shape_as_well_as_colour(monthly_result):
+    ax = charts.plot_spc(monthly_result, title="Burglary", unit="count").axes[0]
+    drawn = [c for c in ax.collections if len(c.get_offsets())]
+    shapes = {tuple(np.round(c.get_paths()[0].vertices, 3).ravel()) for c in drawn}
+    # Common cause and concern points are both present and drawn in different shapes.
+    assert len(drawn) >= 2 and len(shapes) == len(drawn)
+    legend = {h.get_label(): h.get_marker() for h in ax.get_legend().legend_handles}
+    assert legend["Common cause (normal variation)"] == "o"
+    assert legend["Special cause: concern"] == charts.POINT_MARKERS["special_cause_concern"] != "o"
+    assert len(set(charts.POINT_MARKERS.values())) == 4
+
+
+def test_lower_limit_of_a_count_is_never_below_zero():
+    index = pd.date_range("2024-04-01", periods=24, freq="MS")
+    low = pd.Series([0.0, 1, 0, 2, 0, 1, 3, 0, 1, 0, 2, 1] * 2, index=index)
+    result = xmr(low, improvement="decrease")
+    assert float(result.points["lpl"].min()) < 0  # the arithmetic gives a negative limit
+    ax = charts.plot_spc(result, title="Homicides", unit="count").axes[0]
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert min(float(np.min(line.get_ydata())) for line in dashed) == 0.0
+    text = charts.describe_chart(result, "Homicides", "count")
+    assert "Process limits 0 to" in text and "shown as zero" in text
+    assert "-0." not in text and "−0." not in text
+    # A unit that can be negative keeps its limit.
+    assert "shown as zero" not in charts.describe_chart(result, "Variance", "gbp")
+
+
+def test_each_flagged_point_says_which_rule_fired(monthly_result):
+    flagged = charts.list_flagged_points(monthly_result, "count", "monthly")
+    labels = monthly_result.points["special_cause"]
+    expected = [charts.describe_rule(v) for v in labels[labels.astype(str).ne("Common Cause")]]
+    assert flagged and all(", " in f for f in flagged)
+    text = charts.describe_chart(monthly_result, "Burglary", "count")
+    rules = {f.split(", ", 1)[1] for f in flagged}
+    assert rules <= {e for e in expected if e} | {"a signal"}
+    assert any(rule in text for rule in rules)
+
+
+def test_describe_rule_words():
+    assert charts.describe_rule("Above UCL") == "above the upper limit"
+    assert charts.describe_rule("Below LCL") == "below the lower limit"
+    assert charts.describe_rule("6 Point Trend (Increasing)") == "a trend of 6 rising"
+    assert charts.describe_rule("2 in 3 Below CL") == "2 of 3 near the lower limit"
+    assert charts.describe_rule("7 Points Above CL") == "a run of 7 above the mean"
+    assert charts.describe_rule("Common Cause") == ""
+    assert charts.describe_rule(None) == ""
+
+
+def test_chart_marks_recalculations_and_the_data_sets_events():
+    index = pd.date_range("2023-04-01", periods=36, freq="MS")
+    values = pd.Series([100.0, 104, 98, 101, 97, 103] * 6, index=index)
+    result = xmr(values, improvement="decrease", rebase_at=[index[18]])
+    events = [
+        (pd.Timestamp("2024-07-15"), "Commitment complete"),
+        (pd.Timestamp("2030-01-01"), "x"),
+    ]
+    found = charts.list_chart_events(result, events)
+    # The recalculation from the result, the commitment snapped to its month, the
+    # event after the chart's span left out.
+    assert found == [
+        (pd.Timestamp("2024-07-01"), "Commitment complete"),
+        (index[18], "Limits recalculated"),
+    ]
+    ax = charts.plot_spc(result, title="Burglary", unit="count", events=events).axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert "Limits recalculated" in texts and "Commitment complete" in texts
+    alt = charts.describe_chart(result, "Burglary", "count", events=events)
+    assert "Marked on the chart: Commitment complete, July 2024." in alt

@@ -1,4 +1,4 @@
-"""Tests of pcplib.forward_plan and the per-strategy parameter files."""
+"""Tests of pcplib.data.forward_plan and the per-strategy parameter files."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pcplib.forward_plan import (
+from pcplib.data.forward_plan import (
     ForwardPlan,
     Slot,
     load_forward_plan,
     period_end_for_slot,
-    print_plan,
     resolve_slot,
     slot_for_strategy,
     validate_forward_plan,
 )
-from pcplib.sample_data import STRATEGIES
+from pcplib.data.framework_files import STRATEGIES
+from pcplib.run.plan_table import print_plan
 
 STRATEGY_IDS = [s[0] for s in STRATEGIES]
 TODAY = dt.date(2026, 11, 23)

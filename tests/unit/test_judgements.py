@@ -203,21 +203,27 @@ def test_a_seasonal_pattern_alone_is_not_a_signal(seasonal):
     assert (row["current_label"], row["last_year_label"]) == ("2026/27 Q2", "2025/26 Q2")
     assert row["current"] == current and row["comparison_value"] == before
     assert row["change_value"] == pytest.approx((current - before) / before * 100)
-    # No target and no real change: Green on SPC, never Red.
-    assert (row["rag"], row["rag_basis"]) == ("Green", "spc")
+    # No target and no real change: Green on the evidence, never Red.
+    assert (row["rag"], row["rag_basis"]) == ("Green", "evidence")
     assert row["assessment"] == "stable"
 
 
-def test_a_without_seasonal_adjustment_the_season_looks_like_a_signal(seasonal):
+def test_a_without_seasonal_adjustment_the_baseline_is_not_stable(seasonal):
+    # Unadjusted, the seasonal swing runs through the baseline itself: its own limits
+    # flag the summer and the winter, so it cannot set limits and SPC is withheld (before,
+    # the September low was read as a "real fall").
     adjusted, raw = seasonal.loc["calls"], seasonal.loc["calls-raw"]
     assert bool(raw["spc_seasonal"]) is False
     assert "seasonally adjusted" not in raw["quality"]
-    signals = raw["spc"].points["point_type"] != "common_cause"
-    assert signals.sum() >= 1
-    # September is the seasonal low: read unadjusted it looks like a real fall.
-    assert raw["spc_variation"] == "special_cause_improvement"
+    assert raw["spc_status"] == "unstable baseline"
+    # Still charted, as a run chart with no limits to signal against.
+    assert raw["spc"] is not None and not raw["spc"].has_limits
+    assert pd.isna(raw["spc_variation"])
+    assert "is not stable" in raw["spc_withheld"]
+    assert "baseline not stable, SPC withheld" in raw["quality"]
     # The same figures, the same like-for-like change: only the SPC verdict differs.
     assert raw["change"] == adjusted["change"] and raw["current"] == adjusted["current"]
+    assert raw["rag"] == adjusted["rag"] == "Green"
 
 
 # --- b. an untargeted harm that doubles ------------------------------------------------
@@ -266,15 +272,16 @@ def test_b_an_untargeted_harm_that_doubles_is_red(harm):
     assert bool(row["spc_seasonal"]) is False
     assert row["target_basis"] == "" and pd.isna(row["target"])
     assert row["spc_variation"] == "special_cause_concern"
-    assert (row["rag"], row["rag_basis"]) == ("Red", "spc")
-    assert row["judgement"] == "deteriorated"
+    assert (row["rag"], row["rag_basis"]) == ("Red", "evidence")
+    assert row["judgement"] == "deteriorated" and row["change_evidence"] == "beyond chance"
+    assert row["worsening"] == "real" and row["rag_reason"].startswith("harm rule: rose beyond")
     assert row["current"] == sum(window(values, "2026-07", "2026-09"))
     assert row["last_year"] == sum(window(values, "2025-07", "2025-09"))
     assert row["assessment"] == "needs attention"
     assert row["sentence"].startswith("Up ")
     worse = "worse than its baseline (August 2023 to March 2025) by more than chance"
     assert worse in row["sentence"]
-    assert row["sentence"].endswith("; no target, so rated on SPC.")
+    assert row["sentence"].endswith("; no target; rated Red for a real deterioration.")
     other = rows.loc["satisfaction"]
     assert (other["rag"], other["rag_basis"]) == ("Green", "target")
 
@@ -283,7 +290,7 @@ def test_b_the_harm_keeps_its_strategy_from_green(harm):
     assert harm.overall_rag == "Red"
     assert harm.overall_explanation == (
         "Red: the worst of 2 rated headline measures (1 Green, 1 Red), driven by Serious "
-        "harm (a real deterioration, rated on SPC)."
+        "harm (a real deterioration, with no target)."
     )
 
 
@@ -333,7 +340,7 @@ def test_c_a_step_after_the_baseline_is_judged_on_the_baseline_limits(tmp_path):
     assert points["upl"].iloc[0] == pytest.approx(upper)
     assert points["mean"].iloc[0] == pytest.approx(mean)
     assert row["spc_variation"] == "special_cause_improvement"
-    assert (row["rag"], row["rag_basis"], row["judgement"]) == ("Green", "spc", "improved")
+    assert (row["rag"], row["rag_basis"], row["judgement"]) == ("Green", "evidence", "improved")
     assert row["assessment"] == "improving"
 
 
@@ -421,7 +428,11 @@ def test_d_a_target_whose_date_has_passed_applies_in_full(targets):
     assert row["target_for_period"] == pytest.approx(3 * 70.0)
     assert (row["target_basis"], row["target_date"]) == ("target", "2026-03")
     assert (row["rag"], row["rag_basis"]) == ("Red", "target")
-    assert row["sentence"].endswith("; target missed (210).")
+    # The record says how often the target was met: never, not "in some periods".
+    assert row["target_record"] == ("consistently missed: every month (38 of 38) since August 2023")
+    assert row["sentence"].endswith(
+        "; target missed (210); consistently missed: every month (38 of 38) since August 2023."
+    )
 
 
 # --- e. a year-to-date figure --------------------------------------------------------------
@@ -464,10 +475,11 @@ def test_e_a_year_to_date_figure_is_its_last_month(to_date):
     assert row["current"] != pytest.approx(np.mean(window(values, "2026-07", "2026-09")))
     assert row["last_year"] == values[AT["2025-09"]] == 6 * 10_000.0 * 1.5
     assert (row["current_label"], row["last_year_label"]) == ("2026/27 Q2", "2025/26 Q2")
-    # The year ending and the baseline are the same point of the year too.
     assert (row["year_ending"], row["previous_year"]) == (september, values[AT["2025-09"]])
-    assert row["baseline"] == values[AT["2024-09"]]
-    assert row["baseline_label"] == "September 2024 (2024/25)"
+    # One baseline per measure: a figure read at its last month takes the baseline
+    # year's end (its outturn), the figure the annual evaluation uses too.
+    assert row["baseline"] == values[AT["2025-03"]]
+    assert row["baseline_label"] == "March 2025 (2024/25)"
     assert row["change"] == "+6.7%"
     assert row["sentence"].startswith(
         "Up 6.7% on the same quarter last year (£96,000 against £90,000)"
@@ -499,10 +511,18 @@ def test_f_a_neutral_measure_is_reported_as_a_trend(tmp_path):
     row = summary.measures.set_index("measure_id").loc["calls"]
     assert row["current"] == sum(window(rising, "2026-07", "2026-09"))
     assert row["direction"] == "up"
-    assert row["judgement"] == "no good direction"
-    assert row["since_baseline_judgement"] == "no good direction"
+    # A measure with no good direction is still tested: a rise within noise is no real
+    # change, and only a change beyond chance is reported as a trend.
+    real = row["change_evidence"] == "beyond chance"
+    assert row["judgement"] == ("no good direction" if real else "no real change")
+    real_since = row["since_baseline_evidence"] == "beyond chance"
+    assert row["since_baseline_judgement"] == (
+        "no good direction" if real_since else "no real change"
+    )
     assert (row["rag"], row["rag_basis"]) == ("Grey", "none")
-    assert row["spc_variation"] == "special_cause_neutral_high"
+    # A steady 20% rise runs through the baseline itself: no stable period sets limits.
+    assert row["spc_status"] == "unstable baseline"
+    assert "straight-line trend" in row["spc_withheld"]
     assert row["assessment"] == "no good direction"
     assert "no good direction" in row["sentence"]
     assert row["sentence"].endswith(
@@ -570,22 +590,27 @@ def test_g_the_overall_rating_is_the_worst_rated_headline_measure(sample_summari
         assert summary.overall_rag == worst, summary.strategy_id
 
 
-def test_g_an_improvement_is_never_red_on_spc(sample_rows):
+def test_g_a_real_improvement_is_never_red_on_the_evidence(sample_rows):
     conflict = sample_rows[
         (sample_rows["judgement"] == "improved")
         & (sample_rows["rag"] == "Red")
-        & (sample_rows["rag_basis"] == "spc")
+        & (sample_rows["rag_basis"] == "evidence")
+        & (sample_rows["spc_variation"] != "special_cause_concern")
     ]
     assert conflict.empty, list(conflict["measure_id"])
 
 
-def test_g_an_improvement_is_never_red_on_spc_hand_made(tmp_path):
+def test_g_a_fall_within_noise_does_not_soften_a_real_deterioration(tmp_path):
     values = pattern(STEP_CYCLE)
     values[AT["2025-04"] :] += 30  # a jump a year and a half ago ...
     values[AT["2026-07"] :] -= 3  # ... and a small fall on the same quarter last year
     row = judge(write_dataset(tmp_path, [{"measure_id": "jump"}], {"jump": values})).loc["jump"]
-    assert row["judgement"] == "improved" and row["spc_variation"] == "special_cause_concern"
-    assert not (row["rag"] == "Red" and row["rag_basis"] == "spc")
+    # The fall of 3% is within the series' noise: not "improved", and not a reason to
+    # call a measure still worse than its stable baseline "recovering" (Amber).
+    assert row["direction"] == "down" and row["judgement"] == "no real change"
+    assert row["spc_variation"] == "special_cause_concern"
+    assert (row["rag"], row["rag_basis"]) == ("Red", "evidence")
+    assert row["rag_reason"].startswith("harm rule:")
 
 
 def test_g_every_code_is_from_its_vocabulary(sample_rows):
@@ -594,7 +619,7 @@ def test_g_every_code_is_from_its_vocabulary(sample_rows):
     assert set(sample_rows["comparison_basis"]) <= set(COMPARISON_BASES)
     assert set(sample_rows["spc_status"]) <= set(SPC_STATUSES)
     assert set(sample_rows["assessment"]) <= set(ASSESSMENTS)
-    assert set(sample_rows["rag_basis"]) <= {"target", "trajectory", "spc", "none"}
+    assert set(sample_rows["rag_basis"]) <= {"target", "trajectory", "evidence", "none"}
     annual = sample_rows["frequency"] == "annual"
     assert annual.any()
     assert (sample_rows.loc[annual, "comparison_basis"] == "previous year").all()
@@ -652,12 +677,17 @@ def test_h_commitments_not_yet_due_do_not_lower_delivery(tmp_path):
     naive = delivery_confidence([s for s, _ in COMMITMENTS])
     assert (naive.percent, naive.rating) == (37.5, "Amber/Red")
     assert delivery.counts["not yet due"] == 2
-    assert delivery.counts["not started"] == 2
+    # The two not started and due by the period's end are overdue, said as such.
+    assert delivery.counts["overdue"] == 2 and delivery.overdue == 2
+    assert delivery.counts["not started"] == 0
     assert sum(delivery.counts[s] for s in ("complete", "on track", "at risk")) == 4
+    assert (delivery.total, delivery.counted, delivery.delivered) == (8, 6, 3)
     assert delivery.explanation.endswith(
         " 2 commitments are not yet due and not started, so not counted."
     )
     assert delivery.explanation.startswith("Amber: 3 of 6 commitments (50%)")
     # Once every one is due, all eight count.
     later = assess_delivery(data.commitments, "2028-03")
-    assert later.counts["not yet due"] == 0 and later.percent == pytest.approx(37.5)
+    # ... and the "on track" one due in March 2027 is then overdue, so not delivered.
+    assert later.counts["not yet due"] == 0 and later.percent == pytest.approx(25.0)
+    assert later.overdue == 6 and later.rating == "Amber/Red"

@@ -213,7 +213,7 @@ def test_a_chart_is_a_picture_in_a_fresh_kernel(tmp_path, write_notebook):
     body = (
         "from pcplib import report\n"
         "from pcplib.data import load_dataset\n"
-        "from pcplib.render import resolve_repo_path\n"
+        "from pcplib.run.render import resolve_repo_path\n"
         f"summary = report.summarise_strategy(load_dataset(resolve_repo_path('data')), "
         f"{STRATEGY!r}, {PERIOD_END!r})\n"
         "report.plot_measure(summary, 'nc-total-crime')"

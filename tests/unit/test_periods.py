@@ -246,3 +246,12 @@ def test_quarter_and_year_helpers_reject_bad_labels():
         p.months_in_quarter("autumn")
     with pytest.raises(ValueError, match=r"'2026/28'.*expected a financial year like '2025/26'"):
         p.months_in_financial_year("2026/28")
+
+
+def test_month_number_of_an_index_matches_each_month() -> None:
+    from pcplib.periods import month_number, month_of
+
+    index = pd.DatetimeIndex(["2025-12-31", "2026-01-01", "2026-09-30"])
+    assert list(month_number(index)) == [month_number(d) for d in ["2025-12", "2026-01", "2026-09"]]
+    assert list(month_number(pd.PeriodIndex(index, freq="M"))) == list(month_number(index))
+    assert str(month_of(month_number("2026-01") - 1)) == "2025-12"

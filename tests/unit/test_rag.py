@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import re
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 
@@ -49,63 +46,6 @@ def test_rag_against_target_rejects():
         r.rag_against_target("high", 2, "higher")
     with pytest.raises(ValueError, match="target must be finite"):
         r.rag_against_target(1, float("inf"), "higher")
-
-
-def _spc(variation, assurance=None, has_limits=True):
-    return SimpleNamespace(variation=variation, assurance=assurance, has_limits=has_limits)
-
-
-@pytest.mark.parametrize(
-    ("result", "expected"),
-    [
-        (_spc("common_cause", "consistent_pass"), "Green"),
-        (_spc("special_cause_concern", "consistent_pass"), "Green"),
-        (_spc("special_cause_improvement", "inconsistent"), "Amber"),
-        (_spc("common_cause", "consistent_fail"), "Red"),
-        (_spc("special_cause_improvement"), "Green"),
-        (_spc("special_cause_concern"), "Red"),
-        (_spc("common_cause"), "Grey"),
-        (_spc("special_cause_neutral_high"), "Grey"),
-        (_spc("special_cause_neutral_low"), "Grey"),
-        (_spc(None, None, has_limits=False), "Grey"),
-        (_spc(None), "Grey"),
-    ],
-)
-def test_rag_from_spc(result, expected):
-    assert r.rag_from_spc(result) == expected
-    assert r.explain_rag_from_spc(result).startswith(f"{expected}: ")
-
-
-def test_rag_from_spc_explanations():
-    assert r.explain_rag_from_spc(_spc("common_cause", "inconsistent")) == (
-        "Amber: the target is hit and missed by chance (it lies within the process limits)."
-    )
-    assert "too few points" in r.explain_rag_from_spc(_spc(None, None, has_limits=False))
-    assert "nothing to judge" in r.explain_rag_from_spc(_spc("common_cause"))
-    assert "no good direction" in r.explain_rag_from_spc(_spc("special_cause_neutral_low"))
-
-
-def test_rag_from_spc_rejects():
-    with pytest.raises(ValueError, match="expected an SPC result .* got dict"):
-        r.rag_from_spc({"variation": "common_cause"})
-    with pytest.raises(ValueError, match="unknown assurance 'pass'"):
-        r.rag_from_spc(_spc("common_cause", "pass"))
-    with pytest.raises(ValueError, match="unknown variation 'improving'"):
-        r.rag_from_spc(_spc("improving"))
-
-
-def test_rag_from_a_real_xmr_result():
-    from pcplib.spc import xmr
-
-    stable = [50, 52, 49, 51, 50, 48, 52, 51, 49, 50, 51, 50, 49, 52, 50, 51]
-    assert r.rag_from_spc(xmr(stable, improvement="increase", target=30)) == "Green"
-    assert r.rag_from_spc(xmr(stable, improvement="increase", target=50)) == "Amber"
-    assert r.rag_from_spc(xmr(stable, improvement="increase", target=80)) == "Red"
-    assert r.rag_from_spc(xmr(stable, improvement="increase")) == "Grey"
-    assert r.rag_from_spc(xmr(stable[:8], improvement="increase", target=30)) == "Grey"
-    rising = stable[:-1] + [90]
-    assert r.rag_from_spc(xmr(rising, improvement="increase")) == "Green"
-    assert r.rag_from_spc(xmr(rising, improvement="decrease")) == "Red"
 
 
 def test_delivery_confidence_thresholds():
@@ -219,33 +159,3 @@ def test_normalise_rating():
     assert r.normalise_rating("Gray") == "Grey"
     with pytest.raises(ValueError, match="unknown RAG rating 3"):
         r.normalise_rating(3)
-
-
-def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def test_rag_colours_have_accessible_contrast():
-    assert set(r.RAG_COLOURS) == set(r.RATINGS)
-    for rating, colours in r.RAG_COLOURS.items():
-        lighter, darker = sorted(
-            (_luminance(colours["background"]), _luminance(colours["text"])), reverse=True
-        )
-        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, rating
-
-
-def test_format_rag_html():
-    assert r.format_rag_html("Green") == (
-        '<span class="rag rag-green" style="background-color:#00703c;color:#ffffff;'
-        'padding:0 0.3em;border-radius:2px">Green</span>'
-    )
-    badge = r.format_rag_html("amber/red")
-    assert 'class="rag rag-amber-red"' in badge
-    assert re.search(r">Amber/Red</span>$", badge)
-    assert ">Amber</span>" in r.format_rag_html("Yellow")
-    for rating in r.RATINGS:
-        assert f">{rating}</span>" in r.format_rag_html(rating)
-    with pytest.raises(ValueError, match="unknown RAG rating '<b>'"):
-        r.format_rag_html("<b>")

@@ -1,4 +1,4 @@
-"""Unit tests of pcplib.render: repository paths, papermill execution, HTML export, Quarto."""
+"""Unit tests of pcplib.run.render: repository paths, papermill execution, HTML export, Quarto."""
 
 from __future__ import annotations
 
@@ -172,7 +172,7 @@ def test_importing_resolve_repo_path_stays_light() -> None:
     import sys
 
     code = (
-        "import sys\nfrom pcplib.render import resolve_repo_path\n"
+        "import sys\nfrom pcplib.run.render import resolve_repo_path\n"
         "print(sorted(m for m in ('nbformat', 'jupyter_client', 'jsonschema') if m in sys.modules))"
     )
     completed = subprocess.run(

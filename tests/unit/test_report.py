@@ -11,6 +11,7 @@ import pytest
 
 from pcplib import report
 from pcplib.data import Dataset, load_dataset
+from pcplib.report.html import format_rag_html
 
 MONTHS = pd.date_range("2024-04-01", "2026-09-01", freq="MS")
 
@@ -285,18 +286,21 @@ def test_summarise_measures_sum_measure_compares_quarter_totals(tiny):
 
 
 def test_summarise_measures_sum_measure_change_on_the_same_quarter(tiny):
-    # 2025/26 Q1 (3 x 110) against 2024/25 Q1 (3 x 120): down 8.3%, an improvement.
+    # 2025/26 Q1 (3 x 110) against 2024/25 Q1 (3 x 120): down 8.3%, but on 330 events
+    # against 360 the exact test cannot rule out chance (p = 0.27): no real change.
     df = report.summarise_measures(tiny, "alpha", "2025-06").set_index("measure_id")
     offences = df.loc["a-offences"]
     assert (offences["current"], offences["last_year"]) == (330.0, 360.0)
     assert (offences["current_label"], offences["last_year_label"]) == ("2025/26 Q1", "2024/25 Q1")
     assert offences["change"] == "-8.3%"
     assert offences["change_value"] == pytest.approx(-100 / 12)
-    assert (offences["arrow"], offences["judgement"]) == ("▼", "improved")
+    assert (offences["arrow"], offences["judgement"]) == ("▼", "no real change")
+    assert offences["change_evidence"] == "within noise"
+    assert offences["change_test"].startswith("exact Poisson, p = 0.27")
     # Since the baseline: the 12 months to June 2025 (9 x 120 + 3 x 110) against 2024/25.
     assert offences["year_ending"] == pytest.approx(1410.0)
     assert offences["since_baseline_change"] == "-2.1%"
-    assert offences["since_baseline_judgement"] == "improved"
+    assert offences["since_baseline_judgement"] == "no real change"
     assert offences["sentence"].startswith(
         "Down 8.3% on the same quarter last year (330 against 360)"
     )
@@ -354,9 +358,10 @@ def test_summarise_measures_without_spc(tiny):
     pairs = zip(df["spc_status"], df["spc_variation"], strict=True)
     assert {describe_variation(s, v) for s, v in pairs} == {"Not assessed"}
     assert describe_assurance("not assessed", None, has_target=True) == "Not assessed"
-    # With no SPC an untargeted measure has nothing to be rated on: Grey.
+    # With no SPC an untargeted measure is still rated on its tests of change.
     secret = df.set_index("measure_id").loc["a-secret"]
-    assert (secret["rag"], secret["rag_basis"]) == ("Grey", "none")
+    assert (secret["rag"], secret["rag_basis"]) == ("Green", "evidence")
+    assert secret["change_evidence"] != "not tested"
 
 
 def test_summarise_measures_rejects_a_missing_aggregation(tiny):
@@ -474,7 +479,9 @@ def test_format_measures_table_shows_each_comparison_and_its_basis(tiny):
     assert 'Red</span><br><span class="small">against target</span>' in offences
     assert "<strong>Needs attention</strong>. " + esc_sentence(df, "a-offences") in offences
     secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
-    assert 'Green</span><br><span class="small">on SPC (no target)</span>' in secret
+    assert (
+        'Green</span><br><span class="small">on the evidence of change (no target)</span>' in secret
+    )
     assert not re.search(r"\bnan\b", html, flags=re.IGNORECASE)
 
 
@@ -486,8 +493,12 @@ def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
     offences = re.search(r'<th scope="row">Alpha offences</th>(.*?)</tr>', html).group(1)
     assert "against 1,380 in the 12 months before" in offences
     assert "against 1,440: 2024/25" in offences
-    spc_words = "Signal of improvement: a real change for the better. Target consistently missed"
+    # The assurance words follow the target's record, counted, then what SPC expects.
+    spc_words = (
+        "Signal of improvement: a real change for the better. Target consistently missed: every"
+    )
     assert spc_words in offences
+    assert "so it will not be met without a change" in offences
     assert '<span class="small">limits from 2024-04 to 2025-03</span>' in offences
     secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
     assert "No signal: within the normal variation of the baseline. No target" in secret
@@ -545,9 +556,36 @@ def test_summarise_commitments_counts_every_status(tiny):
         "off track": 0,
         "not started": 0,
     }
-    html = report.format_commitments(tiny, "alpha")
+    html = report.format_commitments(tiny, "alpha", "2026-09")
     assert "Amber/Green" in html and "75% complete or on track" in html
-    assert "No commitments" in report.format_commitments(tiny, "empty")
+    assert "No commitments" in report.format_commitments(tiny, "empty", "2026-09")
+
+
+def test_narrative_says_where_it_came_from(tiny):
+    # No return loaded: never headed as the owners' submission.
+    html = report.format_narrative(tiny, "alpha", "2026/27 Q2")
+    assert "no quarterly return from the strategy&#x27;s owners was loaded" in html
+    log = pd.DataFrame(
+        [
+            {
+                "file": "returns/alpha-2026-27-q2.xlsx",
+                "sha256": "0" * 64,
+                "strategy_id": "alpha",
+                "quarter": "2026/27 Q2",
+                "loaded_at": "2026-10-20T09:00:00Z",
+                "rows_added": 3,
+                "rows_changed": 0,
+                "not_supplied": 0,
+            }
+        ]
+    )
+    loaded = type(tiny)(**{**tiny.__dict__, "returns_log": log})
+    said = report.describe_narrative_origin(loaded, "alpha", "2026/27 Q2")
+    assert said == (
+        "From the owners' quarterly return for 2026/27 Q2 (alpha-2026-27-q2.xlsx, "
+        "loaded on 2026-10-20)."
+    )
+    assert "no quarterly return" in report.describe_narrative_origin(loaded, "alpha", "2026/27 Q1")
 
 
 def test_format_narrative_escapes_text(tiny):
@@ -584,10 +622,14 @@ def test_list_data_quality_notes(tiny):
 
 def test_build_provenance_lists_files_and_method(tiny):
     html = report.build_provenance(
-        tiny, spc_rules="mdc", sources=["Test source", "<b>x</b>"], parameters={"a": "b"}
+        tiny,
+        code_version="0123abc",
+        spc_rules="mdc",
+        sources=["Test source", "<b>x</b>"],
+        parameters={"a": "b"},
     )
     assert "framework/measures.csv" in html and "ab" * 32 in html
-    assert "pcplib version" in html and "git commit" in html
+    assert "pcplib version" in html and "git commit" in html and "<dd>0123abc</dd>" in html
     assert "SPC rule set" in html and "mdc" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     # The method note states the rules the judgements follow, as rebuilt.
@@ -669,7 +711,8 @@ def test_plan_overview_is_public_only(sample):
     missions = list(sample.missions["mission_name"])
     assert re.findall(r"<h3>(.*?)</h3>", html) == missions
     assert html.count("<tr>") == len(sample.strategies) + len(missions)
-    assert html.count("<caption>Plan: ") == len(missions)
+    assert html.count("<caption>") == len(missions)
+    assert all(f"<caption>{esc_text(m)} (" in html for m in missions)
 
 
 def test_public_quarter_has_no_restricted_names(sample):
@@ -686,34 +729,41 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     )
     assert not restricted & set(evaluation["measure_name"])
     kinds = set(evaluation["test"])
-    assert kinds == {"counts (exact conditional)", "two proportions", "none"}
+    # The same tests as every report: exact or quasi-Poisson for counts, two proportions,
+    # Laney or quasi-binomial for proportions, the series' own variation for levels.
+    assert kinds == {
+        "counts (exact conditional)", "counts (quasi-Poisson)", "two proportions",
+        "proportions (Laney)", "proportions (quasi-binomial)",
+        "level (series' own variation)", "none", "none (equal figures)",
+    }  # fmt: skip
     proportion = evaluation[evaluation["test"] == "two proportions"].iloc[0]
     assert "confidence interval" in proportion["finding"] and "CI" in proportion["finding"]
     html = report.format_annual_evaluation(evaluation, "2025/26")
     assert "could be tested" in html
     assert "year&#x27;s total" in html or "year's total" in html
-    # Tests of counts only for counts of events; levels and stocks get the change and say
-    # why there is no test.
+    # Tests of counts only for counts of events; levels and stocks are tested on their
+    # own point-to-point variation, and a change below materiality is said to be so.
     by_name = evaluation.set_index("measure_name")
     assert by_name.loc["Homicides", "test"] == "counts (exact conditional)"
     headcount = by_name.loc["Police officer headcount"]
-    assert headcount["aggregation"] == "last" and headcount["test"] == "none"
-    assert (
-        "no test: a level at the year end (a stock), not a count of events in the year"
-        in headcount["finding"]
-    )
+    assert headcount["aggregation"] == "last"
+    assert headcount["test"] == "level (series' own variation)"
+    assert "below the threshold of a change that matters" in headcount["finding"]
+    assert "materiality 2%" in headcount["finding"]
     # A stock's year is its year-end figure: March 2026 against March 2025.
     series = sample.series("wf-officer-headcount").set_index("period_start")["value"]
     assert headcount["current"] == series[pd.Timestamp("2026-03-01")]
     assert headcount["baseline"] == series[pd.Timestamp("2025-03-01")]
-    assert (
-        evaluation.loc[evaluation["test"].str.startswith("counts"), "aggregation"] == "sum"
-    ).all()
+    counted = evaluation[evaluation["test"].str.startswith("counts")]
+    # Counts of events, or a rate with its numerator (burglaries per 1,000 households).
+    assert ((counted["aggregation"] == "sum") | (counted["unit"] == "rate_per_1000")).all()
+    assert (counted["unit"] == "rate_per_1000").sum() == 1
     knife = by_name.loc["Knife-enabled serious violence offences"]
     assert "under the previous definition" in knife["finding"]
+    # An amount of money is judged on its own variation, not on a test of chance counts.
     money = by_name.loc["Savings delivered against the medium-term financial plan"]
-    assert money["test"] == "none"
-    assert "no test: an amount of money is a continuous quantity" in money["finding"]
+    assert money["test"] == "level (series' own variation)"
+    assert money["evidence"] in ("within noise", "possible change", "beyond chance")
 
 
 def test_evaluate_year_sum_totals_need_every_period(tiny):
@@ -736,9 +786,7 @@ def test_annual_evaluation_labels_a_stock_as_its_year_end_figure(sample):
 
 def test_format_plan_overview_caption():
     caption = report.format_plan_overview_caption("2026-09")
-    assert caption == (
-        "Police and Crime Plan 2025-29 on one page: 2026/27 Q2, data to the end of September 2026"
-    )
+    assert caption == "2026/27 Q2, data to the end of September 2026"
 
 
 def test_public_quarter_lists_each_measure_once_in_plain_words(sample):
@@ -762,7 +810,7 @@ def esc_text(text: str) -> str:
 
 
 def test_forward_plan_table(sample, repo_root):
-    from pcplib.forward_plan import load_forward_plan
+    from pcplib.data.forward_plan import load_forward_plan
 
     plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
     html = report.format_forward_plan(sample, plan.slots, after="2026-09", limit=3)
@@ -951,7 +999,7 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
     assert [i for i in achieved if not promise.match(i)] == expected_achieved
     assert [i for i in attention if not promise.match(i)] == expected_attention
     # Achieved never reads as a miss or a worsening; needing attention always gives why.
-    bad_news = ("Short of its target", "Behind the course", "A real worsening")
+    bad_news = ("Short of its target", "Behind the course", "A real worsening", "Possibly worse")
     assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
     assert not [i for i in expected_attention if not any(w in i for w in bad_news)]
 
@@ -1018,14 +1066,19 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     energy = total("estate-energy-kwh", "2024-04-01", "2025-03-01")
     assert f"against {energy:,.0f} kWh in 2024/25)</span>" in html
     homicides = total("vv-homicide", "2025-10-01", "2026-07-01")
+    # Each measure's rating sits beside it with its basis (finding 10 of issue 26).
     homicide_line = (
-        '<strong>Homicides</strong>: <span aria-hidden="true">▲</span> +50.0%, deteriorated '
+        f"<strong>Homicides</strong>: {format_rag_html('Green')} "
+        '<span class="small">no target; no rise beyond chance.</span> '
+        '<span aria-hidden="true">▲</span> +50.0%, no real change '
         f'<span class="small">({homicides:,.0f} against'
     )
+    # 15 against 10 homicides is within chance: not "deteriorated".
     assert homicide_line in html
-    # A stock is compared at the same point of the year: September 2024's headcount.
-    headcount = total("wf-officer-headcount", "2024-09-01", "2024-09-01")
-    assert f"against {headcount:,.0f} in September 2024 (2024/25))</span>" in html
+    # A stock's one baseline is its figure at the end of the baseline year (March 2025),
+    # the same figure the annual evaluation shows.
+    headcount = total("wf-officer-headcount", "2025-03-01", "2025-03-01")
+    assert f"against {headcount:,.0f} in March 2025 (2024/25))</span>" in html
     # Period notes sit in small print, which the style lets wrap.
     assert "against no data in 2024/25: previous definition" in html
     # The layout travels with the report's HTML (pcplib.report.fragments).

@@ -725,7 +725,7 @@ def test_action_log_lists_every_action_with_its_status(loaded: Any) -> None:
 
 
 def test_commitments_show_activity_to_date_and_not_supplied(loaded: Any) -> None:
-    html = report.format_commitments(loaded, STRATEGY)
+    html = report.format_commitments(loaded, STRATEGY, "2026-09")
     assert '<th scope="col">Activity to date</th>' in html
     assert "Abstraction is now reported every week." in html
     assert "Not supplied" in html
@@ -738,8 +738,8 @@ def test_public_commitments_withhold_text_naming_a_restricted_measure(loaded: An
         f"Report {name} monthly."
     )
     changed = type(loaded)(**{**loaded.__dict__, "commitments": commitments})
-    assert name in report.format_commitments(changed, STRATEGY)
-    public = report.format_commitments(changed, STRATEGY, audience="public")
+    assert name in report.format_commitments(changed, STRATEGY, "2026-09")
+    public = report.format_commitments(changed, STRATEGY, "2026-09", audience="public")
     assert name not in public and "Withheld from this public report" in public
 
 
@@ -759,11 +759,13 @@ def test_return_status_lists_what_was_not_supplied_never_as_zero(loaded: Any) ->
 
 
 def test_provenance_names_the_returns_the_figures_came_from(loaded: Any, filled: Path) -> None:
-    html = report.build_provenance(loaded, strategy_id=STRATEGY)
+    html = report.build_provenance(loaded, code_version="0123abc", strategy_id=STRATEGY)
     assert "<caption>Owners&#x27; returns the figures came from</caption>" in html
     assert filled.name in html and hashlib.sha256(filled.read_bytes()).hexdigest() in html
     assert "returns/returns-log.csv" in html  # the log itself, with its checksum
-    assert "No quarterly returns" in report.build_provenance(loaded, strategy_id="vawg")
+    assert "No quarterly returns" in report.build_provenance(
+        loaded, code_version="0123abc", strategy_id="vawg"
+    )
 
 
 # --- LibreOffice ---------------------------------------------------------------------------
@@ -799,3 +801,29 @@ def test_libreoffice_opens_the_template_and_its_resave_loads(
     assert outcome.problems == [], problem_lines(outcome)
     added = sorted(c.words for c in outcome.changes[filled.name] if c.kind == "added")
     assert "np-officers, September 2026: 377 (new)" in added
+
+
+@pytest.mark.parametrize(
+    ("errno_code", "reason"),
+    [(30, "Read-only file system"), (28, "No space left on device"), (36, "File name too long")],
+)
+def test_an_os_error_while_loading_is_one_line_and_loads_nothing(
+    filled: Path, data: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any,
+    errno_code: int, reason: str,
+) -> None:  # fmt: skip
+    from pcplib.data.sources import returns_merge
+
+    def fail(path: Path, text: str) -> None:
+        raise OSError(errno_code, reason, str(path))
+
+    before = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    monkeypatch.setattr(returns_merge, "_write_file", fail)
+    base = ["returns", "load", "--data", str(data), "--today", TODAY.isoformat()]
+    code = cli.main([*base, str(filled)])
+    out = capsys.readouterr()
+    lines = [line for line in (out.out + out.err).splitlines() if line.strip()]
+    assert code == 1
+    assert "Traceback" not in out.out + out.err
+    assert any(reason in line and "no return was loaded" in line for line in lines), lines
+    after = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    assert after == before, "the data set is as it was, with no staging folder left"

@@ -1,4 +1,4 @@
-"""Tests of pcplib.sample_data: reproducibility and the features the sample must contain."""
+"""Tests of pcplib.data.sample: reproducibility and the features the sample must contain."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from pcplib.data import Dataset, load_dataset
-from pcplib.sample_data import MEASURES, SEED, list_periods, main, write_sample
+from pcplib.data.framework_files import MEASURES
+from pcplib.data.sample import SEED, list_periods, main, write_sample
 
 TODAY = dt.date(2026, 11, 23)
 SAMPLE_FILES = [

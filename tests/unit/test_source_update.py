@@ -289,7 +289,9 @@ def test_reports_name_the_real_measures_and_carry_the_attribution(
     assert "Real and illustrative data." in banner and "Illustrative data." not in banner
     assert "Figures for 4 of the 5 measures in this report are real published data" in banner
     assert "Neighbourhood crime offences" in banner and POLICE_UK_ATTRIBUTION in banner
-    provenance = build_provenance(data, measure_ids=ids, period_end="2024-06")
+    provenance = build_provenance(
+        data, code_version="0123abc", measure_ids=ids, period_end="2024-06"
+    )
     assert "Real and illustrative figures, measure by measure" in provenance
     assert "illustrative (generated sample)" in provenance and POLICE_UK_ATTRIBUTION in provenance
     notes = list_data_quality_notes(data, "neighbourhood-crime", "2024-06")

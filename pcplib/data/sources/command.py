@@ -86,6 +86,15 @@ def _print_plan(plan: UpdatePlan) -> None:
         f"  in all: {_number(tally['added'].sum())} added, {_number(tally['changed'].sum())} "
         f"changed, {_number(tally['unchanged'].sum())} unchanged"
     )
+    if plan.gaps:
+        print(
+            f"  {_number(len(plan.gaps))} figure(s) not given by the files, written as missing "
+            "(never 0):"
+        )
+        for gap in plan.gaps:
+            key = (gap.measure_id, f"{gap.month}-01", gap.area)
+            kept = "; the figure already in the data set is kept" if key in plan.kept else ""
+            print(f"    {gap.measure_id}, {gap.area}, {gap.month}: {gap.reason}{kept}")
     if plan.conflicts and plan.replace:
         print(
             f"  {_number(len(plan.conflicts))} observation(s) from another source "

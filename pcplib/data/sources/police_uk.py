@@ -33,12 +33,13 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pandas as pd
 
-from pcplib.data.cells import UTF8_EXPECTED
+from pcplib.data.cells import UTF8_EXPECTED, cell_differs
 from pcplib.data.problems import Problem
 from pcplib.data.schemas import POLICE_UK_CRIME_TYPES
 from pcplib.data.sources.archives import (
@@ -47,6 +48,7 @@ from pcplib.data.sources.archives import (
     locate_bad_utf8,
     open_text,
 )
+from pcplib.spreadsheet_safety import neutralise_row
 
 if TYPE_CHECKING:
     import duckdb
@@ -359,18 +361,18 @@ def list_street_files(paths: Iterable[Path | str]) -> tuple[list[StreetFile], li
             street += more
             skipped += also
     seen: dict[tuple[str, str], StreetFile] = {}
-    for file in street:
-        key = (file.month, file.force_slug)
+    for street_file in street:
+        key = (street_file.month, street_file.force_slug)
         if key in seen:
             _fail(
-                file.shown,
+                street_file.shown,
                 None,
                 None,
                 None,
-                f"one street file for {file.month} and {file.force_slug} "
+                f"one street file for {street_file.month} and {street_file.force_slug} "
                 f"(it is also {seen[key].shown}); give each month once",
             )
-        seen[key] = file
+        seen[key] = street_file
     street.sort(key=lambda f: (f.month, f.force_slug))
     return street, skipped
 
@@ -557,7 +559,7 @@ def _check_values(
         bad_month = ~group["month"].fillna("").isin([file.month])
         if bad_month.any():
             value = str(group.loc[bad_month, "month"].fillna("").iloc[0])
-            found = _locate_row(path, lambda r, month=file.month: r[month_col] != month)
+            found = _locate_row(path, partial(cell_differs, month_col, file.month))
             expected = (
                 f"{file.month}, the month of the file"
                 if _MONTH_VALUE.match(value.strip())
@@ -784,7 +786,11 @@ def write_counts(counts: pd.DataFrame, path: Path | str) -> Path:
         with handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(COUNT_COLUMNS)
-            writer.writerows(counts[list(COUNT_COLUMNS)].itertuples(index=False, name=None))
+            # LSOA names and crime types come from the archive: no cell may run as a formula.
+            writer.writerows(
+                neutralise_row(row)
+                for row in counts[list(COUNT_COLUMNS)].itertuples(index=False, name=None)
+            )
         Path(handle.name).replace(target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

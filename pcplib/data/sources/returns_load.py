@@ -25,7 +25,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.data.cells import WORKBOOK_EXPECTED, describe_workbook_error
+from pcplib.data.cells import (
+    MAX_WORKBOOK_BYTES,
+    WORKBOOK_EXPECTED,
+    describe_absurd_extent,
+    describe_workbook_error,
+)
 from pcplib.data.problems import quote_value
 from pcplib.data.read import cell_text
 from pcplib.data.schemas import (
@@ -249,6 +254,13 @@ class _Reader:
         return text
 
 
+RETURN_SHEET_ROWS = 10_000
+"""More rows than this on any sheet of a return is refused before it is read."""
+
+RETURN_SHEET_COLUMNS = 100
+"""More columns than this on any sheet of a return is refused before it is read."""
+
+
 def _ref(sheet: str, column: str, row: int) -> str:
     """Return a cell reference such as ``Measures!E7``."""
     return f"{sheet}!{column_letter(_COLUMNS[sheet], column)}{row}"
@@ -256,7 +268,36 @@ def _ref(sheet: str, column: str, row: int) -> str:
 
 def _cells(ws: Worksheet, sheet: str, row: int) -> dict[str, Any]:
     """Return one data row's cells by column name."""
-    return {c: ws.cell(row=row, column=n).value for n, c in enumerate(_COLUMNS[sheet], start=1)}
+    return {
+        c: read_shown_number(ws.cell(row=row, column=n))
+        for n, c in enumerate(_COLUMNS[sheet], start=1)
+    }
+
+
+def read_shown_number(cell: Any) -> Any:
+    """Return a cell's value as the owner sees it: 35% is 35, not the stored 0.35.
+
+    Excel stores a cell formatted as a percentage as its fraction, so an owner who typed
+    35% into a percentage measure's cell would otherwise load 0.35. Every other value is
+    returned as stored.
+
+    Parameters
+    ----------
+    cell : openpyxl.cell.Cell
+        The cell.
+
+    Returns
+    -------
+    Any
+        The value, multiplied by 100 when it is a number shown with a percent format.
+    """
+    value = cell.value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if "%" in str(cell.number_format or ""):
+        # Rounded so 0.35 shows as 35, not 35.00000000000001.
+        return round(value * 100, 10)
+    return value
 
 
 def _read_identity(
@@ -659,6 +700,15 @@ def read_return(
     file = Path(path)
     reader = _Reader(file.name if file.name else str(path))
     try:
+        size = file.stat().st_size
+        if size > MAX_WORKBOOK_BYTES:
+            reader.report(
+                None,
+                None,
+                f"a workbook of at most {MAX_WORKBOOK_BYTES // 1_048_576} MiB "
+                f"(this one is {size / 1_048_576:,.0f} MiB)",
+            )
+            return None, reader.problems
         data = file.read_bytes()
     except OSError as error:
         reader.report(None, None, f"a readable file ({error.strerror or error})")
@@ -668,6 +718,13 @@ def read_return(
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         reader.report(None, None, f"{WORKBOOK_EXPECTED}: {describe_workbook_error(data, error)}")
         return None, reader.problems
+    for sheet in wb.worksheets:
+        # A return's sheets hold a few hundred cells; a value far outside them would make
+        # every later walk of the sheet cost minutes and gigabytes.
+        extent = describe_absurd_extent(sheet, rows=RETURN_SHEET_ROWS, columns=RETURN_SHEET_COLUMNS)
+        if extent:
+            reader.report(f"{sheet.title}!{sheet.dimensions.split(':')[-1]}", None, extent)
+            return None, reader.problems
     if IDENTITY_SHEET not in wb.sheetnames:
         reader.report(
             None,

@@ -449,6 +449,25 @@ def _write_identity(
     ws.protection.sheet = True
 
 
+def keep_text_as_text(workbook: Any) -> None:
+    """Store every cell whose text begins with ``=`` as text, never as a formula.
+
+    openpyxl writes any string that begins with ``=`` as a formula, so a commitment or
+    measure name such as ``=WEBSERVICE(...)`` would run when the owner opens the return.
+    The template builds no formula of its own, so every such cell came from input text.
+
+    Parameters
+    ----------
+    workbook : openpyxl.Workbook
+        The workbook, changed in place.
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def build_return_workbook(
     dataset: Dataset,
     strategy_id: str,
@@ -514,6 +533,7 @@ def build_return_workbook(
     identity["layout_sha256"] = digest_layout(identity, layout)
     _write_identity(wb, identity, layout)
     wb.security = WorkbookProtection(lockStructure=True)
+    keep_text_as_text(wb)
     return wb
 
 

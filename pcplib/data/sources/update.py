@@ -7,10 +7,10 @@ local authority of ``framework/areas``. It compares them with the observations
 already there (added, changed, unchanged) and lists every conflict, an
 observation that another source gave, which only ``--replace`` overwrites.
 
-:func:`apply_update` writes the result so that nothing is lost: the new table is
-validated with :func:`pcplib.data.load_dataset` in a copy of the data set first,
-and then replaces ``observations/observations.csv`` atomically (a temporary file
-in the same folder, then ``os.replace``). A refused or failed update leaves the
+:func:`check_update` validates the new table with :func:`pcplib.data.load_dataset`
+in a copy of the data set, so nothing is lost; :func:`write_update` then replaces
+``observations/observations.csv`` atomically (a temporary file in the same folder,
+then ``os.replace``). A refused or failed update leaves the
 data set byte for byte as it was.
 """
 
@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import hashlib
 import math
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pcplib.data.areas import FORCE_LEVEL, LOCAL_AUTHORITY_LEVEL, find_primary_area
@@ -41,7 +43,6 @@ __all__ = [
     "AreaCoverage",
     "UpdatePlan",
     "UpdateRefusedError",
-    "apply_update",
     "check_update",
     "plan_police_uk_update",
     "write_update",
@@ -122,6 +123,11 @@ class UpdatePlan:
     read_sha256 : str
         The observations file's SHA-256 when read, so a file changed since is never
         overwritten.
+    gaps : list of SourceGap
+        Months the files did not give, written as missing observations (never 0).
+    kept : set of tuple
+        ``(measure_id, period_start, area)`` of gaps where a figure from another source
+        was already in the data set and is kept.
     """
 
     root: Path
@@ -132,6 +138,8 @@ class UpdatePlan:
     conflicts: list[Problem] = field(default_factory=list)
     replace: bool = False
     read_sha256: str = ""
+    gaps: list[SourceGap] = field(default_factory=list)
+    kept: set[tuple[str, str, str]] = field(default_factory=set)
 
     @property
     def changes(self) -> int:
@@ -278,6 +286,7 @@ def plan_police_uk_update(
     force_name = _choose_force(counts, areas, force)
     force_area, locals_, populations = _areas_of(areas, obs_table.typed, folder.meta)
     mine = counts[counts["force"] == force_name]
+    _check_areas_match(folder.tables.get("areas"), locals_, mine)
     allocated = mine["local_authority"].isin(locals_)
     no_location = int(mine.loc[mine["local_authority"] == UNKNOWN_AREA, "crimes"].sum())
     outside = int(mine.loc[~allocated & (mine["local_authority"] != UNKNOWN_AREA), "crimes"].sum())
@@ -285,8 +294,65 @@ def plan_police_uk_update(
         force_name, force_area, tuple(locals_), int(mine["crimes"].sum()), no_location, outside
     )
     sources = _sources_by_month(files, force_name)
-    new_rows = _build_rows(chosen, mine, force_area, locals_, populations, sources, today)
-    return _merge(root, obs_table, new_rows, coverage, replace, force_name)
+    new_rows, gaps = _build_rows(chosen, mine, force_area, locals_, populations, sources, today)
+    plan = _merge(root, obs_table, new_rows, coverage, replace, force_name)
+    plan.gaps = gaps
+    return plan
+
+
+def _check_areas_match(table: Table | None, locals_: list[str], mine: pd.DataFrame) -> None:
+    """Refuse an update when a local authority of ``areas.csv`` matches no police.uk row.
+
+    A name spelt otherwise than police.uk's LSOA names ("Erewash Borough" for
+    "Erewash") would get 0 in every month, silently. An area is refused when, by its
+    share of the population, the force's rows would give it enough that none at all is
+    implausible (:func:`judge_zero`); a tiny extract may hold no row of a small area.
+
+    Raises
+    ------
+    UpdateRefusedError
+        Naming the file, row and value, and the nearest names found in the files.
+    """
+    if table is None or not locals_:
+        return
+    found = sorted(set(mine["local_authority"]) - {UNKNOWN_AREA})
+    typed = table.typed
+    population = pd.to_numeric(typed.get("population"), errors="coerce")
+    of_locals = typed["area"].isin(locals_)
+    share_total = float(population[of_locals].sum()) if population is not None else 0.0
+    rows = int(mine["crimes"].sum())
+    problems = []
+    for index, area in zip(typed.index, typed["area"], strict=True):
+        if area not in locals_ or area in found:
+            continue
+        # Only an implausible absence is an error: the rows this area would expect by its
+        # share of the population (or an equal share) make no rows at all unlikely.
+        people = population.get(index) if population is not None else None
+        share = (
+            float(people) / share_total
+            if share_total > 0 and people is not None and pd.notna(people)
+            else 1 / len(locals_)
+        )
+        if not judge_zero([round(rows * share)]):
+            continue
+        near = difflib.get_close_matches(str(area), found, n=3, cutoff=0.5)
+        hint = f"; nearest: {', '.join(near)}" if near else ""
+        problems.append(
+            Problem(
+                table.file,
+                int(index) + 2,
+                "area",
+                str(area),
+                "a local authority as police.uk's LSOA names spell it (no row of the "
+                f"force's files is in {area}{hint})",
+            )
+        )
+    if problems:
+        raise UpdateRefusedError(
+            f"{len(problems)} local authorit{'y' if len(problems) == 1 else 'ies'} of "
+            f"{table.file} match no police.uk row, so each would read 0 every month",
+            problems,
+        )
 
 
 def _areas_of(
@@ -318,6 +384,99 @@ def _sources_by_month(files: pd.DataFrame, force: str) -> dict[str, str]:
     }
 
 
+ZERO_IMPLAUSIBLE_BELOW = 0.001
+"""A month with no rows is a gap, not a zero, when a Poisson count with the other months'
+median as its mean would be zero less often than this (a median of 7 or more crimes)."""
+
+
+@dataclass(frozen=True)
+class SourceGap:
+    """A month whose figure data.police.uk did not give: written as missing, never 0.
+
+    Attributes
+    ----------
+    measure_id : str
+        The measure left missing.
+    area : str
+        The area (the force area, or a local authority).
+    month : str
+        ``YYYY-MM``.
+    reason : str
+        Why, with the rows the months either side had; written to the row's ``source``.
+    """
+
+    measure_id: str
+    area: str
+    month: str
+    reason: str
+
+
+def list_months(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` (``YYYY-MM``), both included."""
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+def judge_zero(others: Sequence[int]) -> bool:
+    """True when no rows in a month is implausible given the other months' counts.
+
+    Parameters
+    ----------
+    others : sequence of int
+        The same category's counts in the other months read.
+
+    Returns
+    -------
+    bool
+        Whether ``exp(-median) < ZERO_IMPLAUSIBLE_BELOW``: a category that usually has
+        seven or more rows a month does not truly fall to none; a rare one can.
+    """
+    if not len(others):
+        return False
+    return bool(math.exp(-float(np.median(others))) < ZERO_IMPLAUSIBLE_BELOW)
+
+
+def find_month_gaps(
+    monthly: pd.Series, months: Sequence[str], with_files: Sequence[str]
+) -> dict[str, str]:
+    """The months of one category and area whose zero is a gap, with the reason.
+
+    Parameters
+    ----------
+    monthly : pandas.Series
+        Rows counted per month (``YYYY-MM`` index); months with none are absent.
+    months : sequence of str
+        Every month of the range read.
+    with_files : sequence of str
+        The months whose street file for the force was read.
+
+    Returns
+    -------
+    dict of str to str
+        Month to reason, for months with no file, and months with no rows where
+        :func:`judge_zero` says none is implausible.
+    """
+    present = set(with_files)
+    gaps: dict[str, str] = {}
+    for position, month in enumerate(months):
+        if month not in present:
+            gaps[month] = f"no street file for {month} among the files read"
+            continue
+        if int(monthly.get(month, 0)) > 0:
+            continue
+        others = [int(monthly.get(m, 0)) for m in months if m != month and m in present]
+        if judge_zero(others):
+            before = next((m for m in reversed(months[:position]) if m in present), None)
+            after = next((m for m in months[position + 1 :] if m in present), None)
+            sides = ", ".join(
+                f"{m}: {int(monthly.get(m, 0)):,}" for m in (before, after) if m is not None
+            )
+            gaps[month] = (
+                f"no rows in the {month} file although the months either side had rows "
+                f"({sides}); missing from the published file, not zero"
+            )
+    return gaps
+
+
 def _build_rows(
     measures: pd.DataFrame,
     counts: pd.DataFrame,
@@ -326,40 +485,72 @@ def _build_rows(
     populations: Mapping[str, float | None],
     sources: Mapping[str, str],
     today: dt.date,
-) -> list[dict[str, str]]:
-    """Return the new observations: measure by measure, area by area, month by month."""
-    months = sorted(sources)
-    rows = []
+) -> tuple[list[dict[str, str]], list[SourceGap]]:
+    """Return the new observations and the months the files did not give.
+
+    Rows run measure by measure, area by area, month by month; a gap is written as a
+    missing value with its reason in ``source``, never as 0.
+    """
+    with_files = sorted(sources)
+    months = list_months(with_files[0], with_files[-1]) if with_files else []
+    rows: list[dict[str, str]] = []
+    gaps: list[SourceGap] = []
     for measure in measures.to_dict("records"):
         types = parse_crime_types(measure["police_uk_crime_types"])
         selected = counts[counts["crime_type"].isin(types)]
-        force_totals = selected.groupby("month")["crimes"].sum()
-        local_totals = selected.groupby(["local_authority", "month"])["crimes"].sum()
         unit = str(measure["unit"])
         since = measure["definition_from"]
+        measure_id = str(measure["measure_id"])
+        # A measure's month is missing when any of its crime types is: a part is not the whole.
+        force_gaps: dict[str, str] = {}
+        for crime_type in types:
+            monthly = (
+                selected[selected["crime_type"] == crime_type].groupby("month")["crimes"].sum()
+            )
+            for month, reason in find_month_gaps(monthly, months, with_files).items():
+                force_gaps.setdefault(month, f"{crime_type}: {reason}")
+        force_totals = selected.groupby("month")["crimes"].sum()
+        local_totals = selected.groupby(["local_authority", "month"])["crimes"].sum()
         for area in (force_area, *locals_):
+            area_gaps = dict(force_gaps)
+            if area != force_area:
+                mine = (
+                    local_totals.xs(area, level=0)
+                    if area in local_totals.index.get_level_values(0)
+                    else pd.Series(dtype=int)
+                )
+                for month, reason in find_month_gaps(mine, months, with_files).items():
+                    area_gaps.setdefault(month, f"{area}: {reason}")
             for month in months:
-                if area == force_area:
-                    crimes = int(force_totals.get(month, 0))
-                else:
-                    crimes = int(local_totals.get((area, month), 0))
                 start = f"{month}-01"
                 previous = pd.notna(since) and pd.Timestamp(start) < since
+                gap = area_gaps.get(month)
+                if gap is not None:
+                    gaps.append(SourceGap(measure_id, area, month, gap))
+                    figure = {"value": "", "numerator": "", "denominator": ""}
+                    source = f"{POLICE_UK_SOURCE}: not given ({gap})"
+                else:
+                    if area == force_area:
+                        crimes = int(force_totals.get(month, 0))
+                    else:
+                        crimes = int(local_totals.get((area, month), 0))
+                    figure = _figure(crimes, populations.get(area), unit)
+                    source = sources[month]
                 rows.append(
                     {
-                        "measure_id": str(measure["measure_id"]),
+                        "measure_id": measure_id,
                         "period_start": start,
                         "period_end": _month_end(month),
-                        **_figure(crimes, populations.get(area), unit),
+                        **figure,
                         "area": area,
                         # data.police.uk publishes each month's file once: final figures.
                         "status": "final",
                         "definition": "previous" if previous else "current",
-                        "source": sources[month],
+                        "source": source,
                         "extracted_on": today.isoformat(),
                     }
                 )
-    return rows
+    return rows, gaps
 
 
 def _merge(
@@ -380,6 +571,7 @@ def _merge(
     tally: dict[str, dict[str, int]] = {}
     conflicts: list[Problem] = []
     added: list[dict[str, str]] = []
+    kept: set[tuple[str, str, str]] = set()
     for new in new_rows:
         counts = tally.setdefault(new["measure_id"], {"added": 0, "changed": 0, "unchanged": 0})
         n = position.get((new["measure_id"], new["period_start"], new["area"]))
@@ -389,6 +581,12 @@ def _merge(
             continue
         old = existing[n]
         if _unchanged(old, new):
+            counts["unchanged"] += 1
+            continue
+        if new["value"] == "" and old["value"] != "" and not old["source"].startswith(ours):
+            # The files do not give this month: a figure from another source is the
+            # better record, so it stays (the summary lists the gap and says so).
+            kept.add((new["measure_id"], new["period_start"], new["area"]))
             counts["unchanged"] += 1
             continue
         if not old["source"].startswith(ours):
@@ -414,7 +612,7 @@ def _merge(
     )
     read_sha = hashlib.sha256((root / OBSERVATIONS).read_bytes()).hexdigest()
     return UpdatePlan(
-        root, coverage, columns, existing + added, frame, conflicts, replace, read_sha
+        root, coverage, columns, existing + added, frame, conflicts, replace, read_sha, kept=kept
     )
 
 
@@ -486,7 +684,7 @@ def check_update(plan: UpdatePlan, today: dt.date | None = None) -> None:
 def write_update(plan: UpdatePlan) -> bool:
     """Replace ``observations.csv`` with the plan's rows, atomically.
 
-    Call :func:`check_update` first (:func:`apply_update` does both).
+    Call :func:`check_update` first.
 
     Parameters
     ----------
@@ -525,31 +723,3 @@ def write_update(plan: UpdatePlan) -> bool:
         temporary.unlink(missing_ok=True)
         raise
     return True
-
-
-def apply_update(plan: UpdatePlan, today: dt.date | None = None, dry_run: bool = False) -> bool:
-    """Check an update and write it atomically, or refuse and write nothing.
-
-    Parameters
-    ----------
-    plan : UpdatePlan
-        From :func:`plan_police_uk_update`.
-    today : datetime.date, optional
-        The date validation checks periods against (default today).
-    dry_run : bool, default False
-        Check only; write nothing.
-
-    Returns
-    -------
-    bool
-        Whether ``observations.csv`` was replaced (False for a dry run or when
-        nothing changed).
-
-    Raises
-    ------
-    UpdateRefusedError
-        For conflicts without ``replace``, an update that would not be valid, or an
-        observations file changed since it was read. The data set is left as it was.
-    """
-    check_update(plan, today)
-    return False if dry_run else write_update(plan)

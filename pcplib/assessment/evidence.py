@@ -1,0 +1,485 @@
+"""The evidence for a change: a test that fits the measure, its materiality and its size.
+
+Every comparison a reader is shown ("up 9.3% on the same quarter last year") carries a
+verdict from here, and only a change that is both *beyond chance* and *material* is
+called improved or deteriorated (see ``docs/methodology.md``, "The verdict of a
+measure"). The test fits the data, as the field tests it:
+
+- **counts of events** (``sum`` of whole counts): the exact conditional test of two
+  Poisson rates (:func:`pcplib.stats.compare_counts`), and, when the series' own
+  variation is wider than Poisson (dispersion above
+  :data:`~pcplib.assessment.thresholds.DISPERSION_FLOOR`), a quasi-Poisson test
+  whose variance is multiplied by the dispersion estimated from the series; the larger
+  p-value counts (Home Office and ONS compare recorded crime year on year; McCullagh
+  and Nelder 1989 for quasi-likelihood);
+- **rates with a numerator** (per 1,000 households): the same test on the numerators,
+  with the denominators as exposures;
+- **proportions with a numerator and denominator**: a two-proportion z-test whose
+  variance is multiplied by Laney's phi, the ratio of the series' own variation to the
+  binomial (Laney 2002, "Improved control charts for attributes"; Spiegelhalter 2005,
+  "Handling over-dispersion of performance indicators"); a panel survey's waves, which
+  ask the same people, count as one wave's sample per window, not as independent
+  samples added up;
+- **levels, amounts and percentages without their numerators**: a z-test of the two
+  windows' figures with the standard deviation the XmR chart uses (mean moving range /
+  1.128: Wheeler), so a change is judged against the series' own point-to-point noise.
+
+A change below :data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PCT` per cent
+(:data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PP` points for a percentage) is
+*below materiality*, and counts expected below
+:data:`~pcplib.assessment.thresholds.SMALL_COUNT` are *small numbers*.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pcplib.assessment.figures import Window
+from pcplib.assessment.thresholds import (
+    CONFIDENCE,
+    D2,
+    DISPERSION_FLOOR,
+    MATERIAL_CHANGE_PCT,
+    MATERIAL_CHANGE_PP,
+    SIGNIFICANCE,
+    SMALL_COUNT,
+    WEAK_EVIDENCE,
+    WINDOW_MIN_DF,
+)
+from pcplib.periods import month_number
+
+__all__ = [
+    "EVIDENCE",
+    "Evidence",
+    "estimate_dispersion",
+    "estimate_laney_phi",
+    "estimate_noise",
+    "estimate_margin",
+    "is_panel",
+    "judge_evidence",
+    "weigh_change",
+]
+
+EVIDENCE = (
+    "beyond chance",
+    "possible change",
+    "within noise",
+    "below materiality",
+    "small numbers",
+    "no change",
+    "not tested",
+)
+"""What the evidence says of a change: beyond chance (and material); a material change
+with weak evidence (p below :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`);
+within the series' noise; smaller than materiality; too few events to tell; no change
+at all; or no test possible (a figure missing)."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The evidence for one change, and the rule that decided it.
+
+    Attributes
+    ----------
+    verdict : str
+        One of :data:`EVIDENCE`.
+    test : str
+        The test used (``"exact Poisson"``, ``"quasi-Poisson"``, ``"Laney proportions"``,
+        ``"level z-test"``) or ``""``.
+    p_value : float or None
+        Its two-sided p-value.
+    dispersion : float or None
+        The dispersion used (1 for none).
+    small_numbers : bool
+        Whether the counts are small (expected below
+        :data:`~pcplib.assessment.thresholds.SMALL_COUNT`).
+    material : bool
+        Whether the change reaches the materiality threshold.
+    reason : str
+        The rule and threshold, for ``judgements.csv``.
+    """
+
+    verdict: str
+    test: str = ""
+    p_value: float | None = None
+    dispersion: float | None = None
+    small_numbers: bool = False
+    material: bool = False
+    reason: str = ""
+
+    @property
+    def real(self) -> bool:
+        """Whether the change is beyond chance and material: the only case called a change."""
+        return self.verdict == "beyond chance"
+
+
+def estimate_noise(values: pd.Series | np.ndarray) -> float | None:
+    """The series' point-to-point standard deviation: mean moving range / 1.128.
+
+    Parameters
+    ----------
+    values : pandas.Series or numpy.ndarray
+        A regular series (gaps NaN); ranges across a gap are left out.
+
+    Returns
+    -------
+    float or None
+        None with fewer than two adjacent figures.
+    """
+    x = np.asarray(values, dtype=float)
+    if x.size < 2:
+        return None
+    ranges = np.abs(np.diff(x))
+    ranges = ranges[~np.isnan(ranges)]
+    if ranges.size == 0:
+        return None
+    return float(ranges.mean() / D2)
+
+
+def estimate_dispersion(counts: pd.Series | np.ndarray) -> float:
+    """The dispersion of a count series: its point-to-point variance over its mean.
+
+    The variance comes from the mean moving range (robust to a shift in level, unlike
+    the overall variance), so a series that is Poisson from period to period scores
+    about 1. Never below 1: a test is never made narrower than the exact test.
+    """
+    x = np.asarray(counts, dtype=float)
+    x = x[~np.isnan(x)] if x.ndim else x
+    sigma = estimate_noise(np.asarray(counts, dtype=float))
+    mean = float(np.nanmean(x)) if x.size else 0.0
+    if sigma is None or mean <= 0:
+        return 1.0
+    return max(1.0, sigma**2 / mean)
+
+
+def estimate_laney_phi(numerators: np.ndarray, denominators: np.ndarray) -> float:
+    """Laney's phi: the series' variation of a proportion over the binomial's (at least 1).
+
+    Each period's proportion becomes a z-score against the pooled proportion; phi is the
+    squared standard deviation of those z-scores from their mean moving range (Laney
+    2002). 1 for a series that varies as the binomial says.
+    """
+    x = np.asarray(numerators, dtype=float)
+    n = np.asarray(denominators, dtype=float)
+    ok = ~np.isnan(x) & ~np.isnan(n) & (n > 0)
+    if ok.sum() < 3:
+        return 1.0
+    pooled = x[ok].sum() / n[ok].sum()
+    if pooled <= 0 or pooled >= 1:
+        return 1.0
+    z = np.where(ok, (x / np.where(ok, n, 1) - pooled) / np.sqrt(pooled * (1 - pooled) / n), np.nan)
+    sigma = estimate_noise(z)
+    return 1.0 if sigma is None else max(1.0, sigma**2)
+
+
+def estimate_margin(numerator: float | None, denominator: float | None) -> float | None:
+    """The 95% margin of error of a survey percentage, in percentage points (Wilson)."""
+    if numerator is None or not denominator or denominator <= 0:
+        return None
+    from pcplib import stats
+
+    interval = stats.wilson_interval(min(numerator, denominator), denominator, CONFIDENCE)
+    return 100 * (interval.high - interval.low) / 2
+
+
+def is_panel(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure comes from a panel survey (its source says "panel")."""
+    return "panel" in str(measure.get("source") or "").lower()
+
+
+def _normal_p(z: float) -> float:
+    return float(math.erfc(abs(z) / math.sqrt(2)))
+
+
+def _reference_p(z: float, df: int | None) -> float:
+    """Two-sided p of a statistic: Student's t on ``df``, else the normal.
+
+    Student's t when the scale was estimated from the windows' own periods.
+    """
+    if df is None or df <= 0:
+        return _normal_p(z)
+    from scipy import stats
+
+    return float(2 * stats.t.sf(abs(z), df))
+
+
+def _in_window(history: pd.DataFrame, window: Window) -> pd.DataFrame:
+    index = pd.DatetimeIndex(history.index)
+    months = np.asarray(month_number(index))
+    values = history["value"].to_numpy(dtype=float)
+    inside = (months >= window.first) & (months <= window.last) & ~np.isnan(values)
+    return history.iloc[np.flatnonzero(inside)]
+
+
+def _windows_dispersion(
+    history: pd.DataFrame, before: Window, after: Window, kind: str
+) -> tuple[float, int | None]:
+    """The quasi-likelihood dispersion of the two windows' own periods, and its df.
+
+    Pearson's chi-squared about each window's mean over its degrees of freedom
+    (McCullagh and Nelder 1989); (1, None) with too few periods.
+    """
+    b, a = _in_window(history, before), _in_window(history, after)
+    df = len(b) + len(a) - 2
+    if len(b) < 2 or len(a) < 2 or df < WINDOW_MIN_DF:
+        # Too few periods to estimate a dispersion worth trusting (four quarters a year).
+        return 1.0, None
+    chi2 = 0.0
+    for part in (b, a):
+        if kind == "count":
+            mean = float(part["value"].mean())
+            if mean <= 0:
+                return 1.0, None
+            chi2 += float((((part["value"] - mean) ** 2) / mean).sum())
+        else:
+            x, n = part["numerator"].to_numpy(float), part["denominator"].to_numpy(float)
+            if np.isnan(x).any() or np.isnan(n).any() or (n <= 0).any():
+                return 1.0, None
+            pooled = x.sum() / n.sum()
+            if pooled <= 0 or pooled >= 1:
+                return 1.0, None
+            chi2 += float((((x - n * pooled) ** 2) / (n * pooled * (1 - pooled))).sum())
+    return max(1.0, chi2 / df), df
+
+
+def _is_whole(*values: float) -> bool:
+    return all(abs(v - round(v)) < 1e-9 for v in values)
+
+
+def _material(before: float, after: float, unit: str) -> tuple[bool, str]:
+    if unit == "percent":
+        size = abs(after - before)
+        return size >= MATERIAL_CHANGE_PP, f"materiality {MATERIAL_CHANGE_PP:g} pp"
+    if before == 0:
+        return after != 0, f"materiality {MATERIAL_CHANGE_PCT:g}%"
+    size = abs(after - before) / abs(before) * 100
+    return size >= MATERIAL_CHANGE_PCT, f"materiality {MATERIAL_CHANGE_PCT:g}%"
+
+
+def _exact_poisson_p(c1: int, c2: int, e1: float, e2: float) -> float:
+    """The two-sided p-value of :func:`pcplib.stats.compare_counts`, computed directly.
+
+    The same central exact conditional test (the current count given the total is
+    binomial), from the binomial's distribution functions alone: the assessment runs it
+    hundreds of times a report and needs no interval.
+    """
+    from scipy import special
+
+    total = c1 + c2
+    p0 = e2 / (e1 + e2)
+    lower = float(special.bdtr(c2, total, p0))
+    upper = 1.0 if c2 == 0 else float(special.bdtrc(c2 - 1, total, p0))
+    return min(1.0, 2 * min(lower, upper))
+
+
+def _test_counts(
+    c1: float, c2: float, e1: float, e2: float, dispersion: float, df: int | None = None
+) -> tuple[str, float, bool]:
+    total = c1 + c2
+    expected = min(total * e1 / (e1 + e2), total * e2 / (e1 + e2))
+    small = expected < SMALL_COUNT
+    if total == 0:
+        return "exact Poisson", 1.0, small
+    exact = _exact_poisson_p(int(round(c1)), int(round(c2)), e1, e2)
+    if dispersion <= DISPERSION_FLOOR:
+        return "exact Poisson", exact, small
+    # Quasi-Poisson: the variance of each rate is the dispersion times the Poisson's.
+    variance = dispersion * (c1 / e1**2 + c2 / e2**2)
+    z = (c2 / e2 - c1 / e1) / math.sqrt(variance) if variance > 0 else 0.0
+    return "quasi-Poisson", max(exact, _reference_p(z, df)), small
+
+
+def _test_proportions(
+    x1: float, n1: float, x2: float, n2: float, phi: float, df: int | None = None
+) -> tuple[str, float]:
+    pooled = (x1 + x2) / (n1 + n2)
+    if pooled <= 0 or pooled >= 1:
+        return "Laney proportions", 1.0
+    se = math.sqrt(phi * pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    z = (x2 / n2 - x1 / n1) / se
+    name = "quasi-binomial" if df is not None else "Laney proportions"
+    if phi <= DISPERSION_FLOOR:
+        name = "two proportions"
+    return name, _reference_p(z, df)
+
+
+def _window_error(sigma: float, window: Window, aggregation: str) -> float:
+    """The standard error of a window's figure from the per-period standard deviation."""
+    k = max(1, window.present)
+    if aggregation == "sum":
+        return sigma * math.sqrt(k)
+    if aggregation == "mean":
+        return sigma / math.sqrt(k)
+    return sigma
+
+
+def _choose_kind(before: Window, after: Window, unit: str, aggregation: str) -> str:
+    both_n = (
+        before.numerator is not None
+        and after.numerator is not None
+        and bool(before.denominator)
+        and bool(after.denominator)
+    )
+    if unit == "percent" and both_n:
+        return "proportion"
+    if unit == "rate_per_1000" and both_n and _is_whole(before.numerator, after.numerator):  # type: ignore[arg-type]
+        return "rate"
+    if (
+        unit == "count"
+        and aggregation == "sum"
+        and before.value is not None
+        and after.value is not None
+        and before.value >= 0
+        and after.value >= 0
+        and _is_whole(before.value, after.value)
+    ):
+        return "count"
+    return "level"
+
+
+def weigh_change(
+    before: Window,
+    after: Window,
+    history: pd.DataFrame,
+    measure: Mapping[str, Any],
+) -> Evidence:
+    """Weigh the evidence for the change from ``before`` to ``after``.
+
+    Parameters
+    ----------
+    before, after : Window
+        The comparison window and the window compared (like for like).
+    history : pandas.DataFrame
+        The measure's current-definition rows up to the reporting period, on a regular
+        calendar, with ``value`` and optionally ``numerator`` and ``denominator``: the
+        series whose own variation sizes the test.
+    measure : mapping
+        The measure's catalogue row (``unit``, ``aggregation``).
+
+    Returns
+    -------
+    Evidence
+        The verdict, the test, its p-value and the rule that decided.
+    """
+    unit = str(measure["unit"])
+    aggregation = str(measure.get("aggregation") or "sum")
+    if before.value is None or after.value is None:
+        return Evidence("not tested", reason="no figure to compare")
+    b, a = float(before.value), float(after.value)
+    if a == b:
+        return Evidence("no change", reason="the two figures are equal")
+    kind = _choose_kind(before, after, unit, aggregation)
+    material, material_rule = _material(b, a, unit)
+    small = False
+    dispersion: float | None = None
+    if kind == "count":
+        dispersion = estimate_dispersion(history["value"].to_numpy(dtype=float))
+        within, df = _windows_dispersion(history, before, after, "count")
+        df = df if within > dispersion else None
+        dispersion = max(dispersion, within)
+        test, p, small = _test_counts(b, a, before.present, after.present, dispersion, df)
+    elif kind == "rate":
+        dispersion = estimate_dispersion(history["numerator"].to_numpy(dtype=float))
+        test, p, small = _test_counts(
+            float(before.numerator), float(after.numerator),  # type: ignore[arg-type]
+            float(before.denominator), float(after.denominator),  # type: ignore[arg-type]
+            dispersion,
+        )  # fmt: skip
+    elif kind == "proportion":
+        dispersion = estimate_laney_phi(
+            history["numerator"].to_numpy(dtype=float),
+            history["denominator"].to_numpy(dtype=float),
+        )
+        within, df = _windows_dispersion(history, before, after, "proportion")
+        df = df if within > dispersion else None
+        dispersion = max(dispersion, within)
+        x1, n1 = float(before.numerator), float(before.denominator)  # type: ignore[arg-type]
+        x2, n2 = float(after.numerator), float(after.denominator)  # type: ignore[arg-type]
+        if is_panel(measure):
+            # A panel asks the same people each wave: waves pooled in a window are not
+            # independent samples, so each window counts as one wave's sample.
+            k1, k2 = max(1, before.present), max(1, after.present)
+            x1, n1, x2, n2 = x1 / k1, n1 / k1, x2 / k2, n2 / k2
+        test, p = _test_proportions(x1, n1, x2, n2, dispersion, df)
+    else:
+        sigma = estimate_noise(history["value"].to_numpy(dtype=float))
+        if sigma is None:
+            return Evidence("not tested", material=material, reason="too few points to size noise")
+        df = None
+        if aggregation != "last":
+            b_rows, a_rows = _in_window(history, before), _in_window(history, after)
+            if len(b_rows) + len(a_rows) - 2 >= WINDOW_MIN_DF:
+                pooled_var = (
+                    ((b_rows["value"] - b_rows["value"].mean()) ** 2).sum()
+                    + ((a_rows["value"] - a_rows["value"].mean()) ** 2).sum()
+                ) / (len(b_rows) + len(a_rows) - 2)
+                if math.sqrt(pooled_var) > sigma:
+                    sigma, df = math.sqrt(pooled_var), len(b_rows) + len(a_rows) - 2
+        if sigma == 0:
+            p = 0.0
+        else:
+            se = math.hypot(
+                _window_error(sigma, before, aggregation), _window_error(sigma, after, aggregation)
+            )
+            p = _reference_p((a - b) / se, df)
+        test = "level t-test" if df is not None else "level z-test"
+    return judge_evidence(test, p, material, material_rule, small, dispersion)
+
+
+def judge_evidence(
+    test: str,
+    p_value: float,
+    material: bool,
+    material_rule: str = "",
+    small_numbers: bool = False,
+    dispersion: float | None = None,
+) -> Evidence:
+    """Turn a test's p-value, the materiality and the size of the counts into a verdict.
+
+    Parameters
+    ----------
+    test : str
+        The test used.
+    p_value : float
+        Its two-sided p-value.
+    material : bool
+        Whether the change reaches materiality.
+    material_rule : str, optional
+        The materiality threshold, for the reason.
+    small_numbers : bool, default False
+        Whether the counts are small.
+    dispersion : float, optional
+        The dispersion used by the test.
+
+    Returns
+    -------
+    Evidence
+        ``below materiality`` first (a tiny change is never news), then ``beyond
+        chance`` (p below :data:`~pcplib.assessment.thresholds.SIGNIFICANCE`),
+        ``small numbers``, ``possible change`` (p below
+        :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`) and ``within noise``.
+    """
+    shown_p = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+    spread = (
+        f", dispersion {dispersion:.1f}"
+        if dispersion is not None and dispersion > DISPERSION_FLOOR
+        else ""
+    )
+    basis = f"{test}, {shown_p}{spread}"
+    if not material:
+        verdict, rule = "below materiality", f"change below {material_rule}"
+    elif p_value < SIGNIFICANCE:
+        verdict, rule = "beyond chance", f"{basis} < {SIGNIFICANCE:g}"
+    elif small_numbers:
+        verdict, rule = "small numbers", f"{basis}; expected count below {SMALL_COUNT}"
+    elif p_value < WEAK_EVIDENCE:
+        verdict, rule = "possible change", f"{basis} < {WEAK_EVIDENCE:g} but not < {SIGNIFICANCE:g}"
+    else:
+        verdict, rule = "within noise", f"{basis} >= {WEAK_EVIDENCE:g}"
+    return Evidence(verdict, test, float(p_value), dispersion, small_numbers, material, rule)

@@ -1,0 +1,113 @@
+"""YAML parsing that bounds its work: no aliases, no anchors, and a size limit.
+
+A nine-line "billion laughs" document of nested aliases expands to gigabytes once a
+reader walks it, and ``yaml.safe_load`` accepts it. No file the project reads needs an
+alias, so every YAML input (``dataset.yaml``, the forward plan, parameter files, the
+packaged sample framework) is parsed here, where an alias or anchor is refused before any
+object is built, with the line it is on.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.events import AliasEvent, NodeEvent
+
+MAX_YAML_BYTES = 1_048_576
+"""The largest YAML input read (1 MiB): the project's largest, the forward plan, is ~10 KB."""
+
+
+class _AliasFreeLoader(yaml.SafeLoader):
+    """A safe loader whose composer refuses anchors (``&a``) and aliases (``*a``)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or (
+            isinstance(event, NodeEvent) and event.anchor is not None
+        ):
+            kind = "an alias" if isinstance(event, AliasEvent) else "an anchor"
+            symbol = "*" if isinstance(event, AliasEvent) else "&"
+            raise ComposerError(
+                None,
+                None,
+                f"{kind} ({symbol}{event.anchor}) found; anchors and aliases are not "
+                "accepted, write each value out in full",
+                # PyYAML's C and Python marks are interchangeable; the stubs type them apart.
+                cast(Any, event.start_mark),
+            )
+        return super().compose_node(parent, index)
+
+
+def check_yaml_size(text: str) -> None:
+    """Refuse YAML text longer than :data:`MAX_YAML_BYTES`.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+
+    Raises
+    ------
+    yaml.YAMLError
+        When the text is longer than the limit, with a problem that states the limit.
+    """
+    size = len(text.encode("utf-8"))
+    if size > MAX_YAML_BYTES:
+        error = yaml.YAMLError(f"{size:,} bytes; at most {MAX_YAML_BYTES:,} are read")
+        error.problem = f"{size:,} bytes, more than the {MAX_YAML_BYTES:,} read"  # type: ignore[attr-defined]
+        raise error
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text safely, refusing aliases, anchors and oversized documents.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+
+    Returns
+    -------
+    Any
+        The parsed value, as ``yaml.safe_load`` would give it.
+
+    Raises
+    ------
+    yaml.YAMLError
+        For invalid YAML, an alias or anchor (a ``ComposerError`` whose ``problem`` says
+        so and whose ``problem_mark`` is its place), or a document past the size limit.
+    """
+    check_yaml_size(text)
+    loader = _AliasFreeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def compose_yaml_text(text: str) -> Any:
+    """Compose YAML text into its node graph (for line numbers), refusing aliases.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+
+    Returns
+    -------
+    yaml.Node or None
+        The root node.
+
+    Raises
+    ------
+    yaml.YAMLError
+        As :func:`load_yaml_text`.
+    """
+    check_yaml_size(text)
+    loader = _AliasFreeLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()

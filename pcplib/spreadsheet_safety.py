@@ -1,0 +1,93 @@
+"""Cells that are safe to open in a spreadsheet: no input text ever runs as a formula.
+
+Excel, LibreOffice and Power BI treat a CSV cell that begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula (OWASP, "CSV Injection"). Every CSV the
+project writes passes its text cells through :func:`neutralise_cell`, which puts an
+apostrophe in front of such text, as OWASP advises; a cell that is a plain number
+(``-3``, ``+4.5``) is left as it is, so real negative figures stay numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters that make a spreadsheet read a cell as a formula (OWASP)."""
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """Return a value that a spreadsheet shows as written and never evaluates.
+
+    Parameters
+    ----------
+    value : Any
+        A cell value. Only text is changed.
+
+    Returns
+    -------
+    Any
+        Text that begins with a formula trigger and is not a plain number, prefixed with
+        an apostrophe; every other value unchanged.
+
+    Examples
+    --------
+    >>> neutralise_cell("=1+1")
+    "'=1+1"
+    >>> neutralise_cell("-3.5")
+    '-3.5'
+    >>> neutralise_cell(-3.5)
+    -3.5
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+        return value
+    if _PLAIN_NUMBER.match(value):
+        return value
+    return "'" + value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of a frame whose text cells are neutralised; numbers are untouched.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to be written as CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same table with :func:`neutralise_cell` applied to every text cell, and its
+        column names too.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_cell)
+    safe.columns = [neutralise_cell(str(name)) for name in safe.columns]
+    return safe
+
+
+def neutralise_row(row: Iterable[Any]) -> list[Any]:
+    """Neutralise each text cell of one row for ``csv.writer``.
+
+    Parameters
+    ----------
+    row : iterable
+        The row's values.
+
+    Returns
+    -------
+    list
+        The values, text neutralised as :func:`neutralise_cell` does; NaN left as it is.
+    """
+    return [
+        value if isinstance(value, float) and math.isnan(value) else neutralise_cell(value)
+        for value in row
+    ]

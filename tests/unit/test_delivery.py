@@ -1,0 +1,216 @@
+"""Projected delivery is one definition that every report repeats (issue 26, findings 1 and 9)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pcplib import report
+from pcplib.assessment.delivery import DELIVERY_STATES, assess_delivery, classify_commitments
+from pcplib.assessment.overview import build_plan_overview
+from pcplib.assessment.public import count_public_groups, summarise_public_quarter
+from pcplib.assessment.scope import strategy_commitments
+from pcplib.data import Dataset, load_dataset
+from pcplib.report.html import format_rag_html
+from pcplib.report.public import format_public_summary
+
+PERIOD_END = "2026-09"
+
+
+def frame(rows: list[tuple[str, str | None]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["status", "due_date"])
+
+
+def test_classify_commitments_tells_overdue_and_not_yet_due_apart() -> None:
+    states = classify_commitments(
+        frame(
+            [
+                ("Complete", "2026-01-31"),  # complete stays complete, even past its date
+                ("on track", "2026-09-30"),  # due on the period's last day: overdue
+                ("on track", "2026-10-01"),  # due after it: on track
+                ("at risk", "2026-06-30"),  # past its date: overdue, not "at risk"
+                ("off track", "2027-03-31"),
+                ("not started", "2027-03-31"),  # not yet due
+                ("not started", None),  # no date: its status stands
+            ]
+        ),
+        PERIOD_END,
+    )
+    assert list(states) == [
+        "complete",
+        "overdue",
+        "on track",
+        "overdue",
+        "off track",
+        "not yet due",
+        "not started",
+    ]
+
+
+def test_classify_commitments_rejects_an_unknown_status() -> None:
+    with pytest.raises(ValueError, match="unknown commitment status 'done'"):
+        classify_commitments(frame([("done", "2026-01-31")]), PERIOD_END)
+
+
+def test_assess_delivery_counts_overdue_against_and_leaves_out_not_yet_due() -> None:
+    delivery = assess_delivery(
+        frame(
+            [
+                ("complete", "2026-01-31"),
+                ("on track", "2026-08-31"),  # overdue: not delivered
+                ("on track", "2027-01-31"),
+                ("at risk", "2027-01-31"),
+                ("not started", "2028-03-31"),  # not yet due: left out
+            ]
+        ),
+        PERIOD_END,
+    )
+    assert set(delivery.counts) == set(DELIVERY_STATES)
+    assert (delivery.total, delivery.counted, delivery.delivered) == (5, 4, 2)
+    assert (delivery.overdue, delivery.at_risk, delivery.not_yet_due) == (1, 1, 1)
+    assert delivery.percent == pytest.approx(50.0)
+    assert delivery.rating == "Amber"
+    assert delivery.explanation.startswith("Amber: 2 of 4 commitments (50%)")
+    assert "1 overdue" in delivery.explanation
+    assert delivery.explanation.endswith(
+        "1 commitment is not yet due and not started, so not counted."
+    )
+
+
+def test_assess_delivery_is_grey_with_nothing_to_count() -> None:
+    none = assess_delivery(frame([]), PERIOD_END)
+    assert (none.rating, none.percent, none.total) == ("Grey", None, 0)
+    assert "no commitments are recorded" in none.explanation
+    waiting = assess_delivery(frame([("not started", "2028-03-31")]), PERIOD_END)
+    assert (waiting.rating, waiting.not_yet_due) == ("Grey", 1)
+    assert "no commitment is due or started yet" in waiting.explanation
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path) -> Dataset:
+    return load_dataset(data_dir)
+
+
+def test_every_report_gives_a_strategy_one_delivery_figure(sample: Dataset) -> None:
+    overview = build_plan_overview(sample, PERIOD_END).drop_duplicates("strategy_id")
+    html = report.format_plan_overview(overview, "Plan")
+    for row in overview.to_dict("records"):
+        strategy = row["strategy_id"]
+        delivery = assess_delivery(strategy_commitments(sample, strategy), PERIOD_END)
+        summary = report.summarise_strategy(sample, strategy, PERIOD_END, "public")
+        assert summary.delivery == delivery, strategy
+        assert (row["delivery_rag"], row["commitments"]) == (delivery.rating, delivery.counted)
+        assert row["overdue"] == delivery.overdue
+        first_screen = report.format_board_summary(summary, pd.DataFrame(), pd.DataFrame())
+        body = report.format_commitments(sample, strategy, PERIOD_END, list_each=False)
+        share = f"{delivery.percent:.0f}%"
+        # The summary, the body and the overview: the same word and the same share.
+        for place in (first_screen, body):
+            assert format_rag_html(delivery.rating) in place, strategy
+            assert share in place, strategy
+        assert f"{format_rag_html(delivery.rating)} {share}" in html
+        assert f"of {delivery.counted} commitments counted" in html or delivery.counted == 1
+
+
+def test_the_public_promise_count_covers_every_commitment_and_says_overdue(
+    sample: Dataset,
+) -> None:
+    public = summarise_public_quarter(sample, "2026/27 Q2")
+    counts = count_public_groups(public)
+    assert int(counts["commitments"].sum()) == len(sample.commitments)
+    states = classify_commitments(sample.commitments, PERIOD_END)
+    overdue = int((states == "overdue").sum())
+    late = int(states.isin(["at risk", "off track"]).sum())
+    assert overdue > 0  # the sample holds overdue commitments, so the test can fail
+    assert int(counts["overdue"].sum()) == overdue
+    assert int(counts["stuck"].sum()) == late
+    text = unescape(re.sub(r"<[^>]+>", "", format_public_summary(public)))
+    assert f"of {len(sample.commitments)} promises in the plan have been kept" in text
+    assert f"{late} are at risk of being late and {overdue} " in text
+    assert "overdue" in text
+
+
+def test_the_plan_overview_shows_each_rating_with_its_basis_and_what_it_hides(
+    sample: Dataset,
+) -> None:
+    overview = build_plan_overview(sample, PERIOD_END)
+    html = report.format_plan_overview(overview, "Plan")
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    for m in overview[overview["measure_name"] != ""].to_dict("records"):
+        basis = report.format_rating_basis(m["rag_reason"])
+        assert basis, m["measure_name"]
+        assert f"{m['measure_name']}: {m['rag']} {basis}." in text
+    noted = overview.drop_duplicates("strategy_id")
+    noted = noted[noted["rating_note"].astype(bool)]
+    assert not noted.empty
+    for r in noted.to_dict("records"):
+        assert f"{r['current_rag']} {r['rating_note']}" in text
+
+
+def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -> None:
+    assert (
+        report.format_rating_basis(
+            "harm rule: rose beyond chance (the quarter on the same quarter a year "
+            "earlier: quasi-Poisson, p = 0.046, dispersion 2.7 < 0.05)"
+        )
+        == "rose beyond chance"
+    )
+    assert report.format_rating_basis("target rule: 368 meets the target of 360") == (
+        "target 360 met"
+    )
+    assert report.format_rating_basis(
+        "target rule: 55.8 misses the target of 60 by 7.0%, beyond the tolerance of 5%"
+    ) == ("target 60 missed by 7.0%")
+    assert report.format_rating_basis("trajectory rule: 10.2 meets the trajectory of 8.72") == (
+        "trajectory 8.72 met"
+    )
+    assert report.format_rating_basis(
+        "no target: no deterioration beyond chance in the tests of change or SPC"
+    ) == ("no target; no rise beyond chance")
+    assert report.format_rating_basis(None) == ""
+
+
+def test_next_meetings_are_never_in_the_past_of_the_production_date(
+    sample: Dataset, repo_root: Path
+) -> None:
+    from pcplib.data.forward_plan import load_forward_plan
+
+    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    months = sorted(str(s.slot) for s in plan.slots if str(s.slot) > PERIOD_END)
+    assert len(months) >= 2
+    first, second = months[0], months[1]
+    before = report.format_next_meetings(sample, plan.slots, after=PERIOD_END)
+    produced = f"{second}-15T09:00:00Z"
+    after = report.format_next_meetings(sample, plan.slots, after=PERIOD_END, produced_at=produced)
+    first_words = pd.Period(first, "M").strftime("%B %Y")
+    assert first_words in before
+    # Produced after the first meeting's month: that meeting is past, never "next".
+    assert first_words not in after
+    assert pd.Period(second, "M").strftime("%B %Y") in after
+
+
+def test_list_measure_events_finds_definition_changes_and_completed_commitments(
+    sample: Dataset,
+) -> None:
+    events = report.list_measure_events(sample, sample.measures["measure_id"])
+    changed = {m for m, e in events.items() if ("Definition changed" in {t for _, t in e})}
+    observations = sample.observations
+    expected = {
+        m
+        for m, rows in observations.groupby("measure_id")
+        if (rows["definition"] != "current").any() and (rows["definition"] == "current").any()
+    }
+    assert changed and changed <= expected
+    measures = sample.measures.set_index("measure_id")
+    for measure_id, found in events.items():
+        strategy = measures.at[measure_id, "strategy_id"]
+        done = sample.commitments[
+            (sample.commitments["strategy_id"] == strategy)
+            & (sample.commitments["status"] == "complete")
+        ]
+        assert sum(t == "Commitment complete" for _, t in found) == len(done), measure_id
+        assert [w for w, _ in found] == sorted(w for w, _ in found)

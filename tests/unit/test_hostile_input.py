@@ -1,0 +1,405 @@
+"""Hostile input: formulas never run, YAML cannot explode, a closed pipe is not a traceback.
+
+Each test is one kind of attack from docs/error-handling.md ("Hostile input").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from pcplib.data import load_dataset, validate_dataset
+from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan
+from pcplib.data.sources.police_uk import COUNT_COLUMNS, write_counts
+from pcplib.data.sources.returns_template import write_return_template
+from pcplib.run.judgements import write_judgements
+from pcplib.safe_yaml import MAX_YAML_BYTES, load_yaml_text
+from pcplib.spreadsheet_safety import neutralise_cell, neutralise_frame, neutralise_row
+
+TODAY = dt.date(2026, 11, 23)
+
+BOMB = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+@pytest.fixture
+def sample(tmp_path: Path, data_dir: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(data_dir, target, ignore=shutil.ignore_patterns("reference"))
+    return target
+
+
+@pytest.fixture
+def plan_path(repo_root: Path, data_dir: Path) -> Path:
+    for candidate in (data_dir / "forward_plan.yaml", repo_root / "params" / "forward_plan.yaml"):
+        if candidate.is_file():
+            return candidate
+    pytest.fail("no forward plan found in the sample")
+
+
+# --- formulas --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("=HYPERLINK(\"http://evil.example/\")", "'=HYPERLINK(\"http://evil.example/\")"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-2.5 pp", "'-2.5 pp"),
+        ("-3", "-3"),
+        ("+4.5", "+4.5"),
+        ("-1e3", "-1e3"),
+        ("Burglary", "Burglary"),
+        ("", ""),
+    ],
+)  # fmt: skip
+def test_text_a_spreadsheet_would_run_is_neutralised(text: str, expected: str) -> None:
+    assert neutralise_cell(text) == expected
+
+
+def test_numbers_and_missing_values_are_untouched() -> None:
+    assert neutralise_cell(-3.5) == -3.5
+    assert neutralise_cell(None) is None
+    row = neutralise_row(["=1", -2, float("nan"), "x"])
+    assert row[0] == "'=1" and row[1] == -2 and row[2] != row[2] and row[3] == "x"
+
+
+def test_neutralise_frame_keeps_numeric_columns_numeric() -> None:
+    frame = pd.DataFrame({"name": ["=1+1", "ok"], "value": [-3.0, 2.0], "=col": ["a", "b"]})
+    safe = neutralise_frame(frame)
+    assert list(safe["name"]) == ["'=1+1", "ok"]
+    assert list(safe["value"]) == [-3.0, 2.0]
+    assert list(safe.columns) == ["name", "value", "'=col"]
+    assert list(frame["name"]) == ["=1+1", "ok"], "the input frame is not changed"
+
+
+def test_judgements_csv_holds_no_formula(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "measure_name": ['=HYPERLINK("http://evil.example/","Click me")', "Burglary"],
+            "source": ["-2+3+cmd|' /C calc'!A0", "police.uk"],
+            "value": [-12.5, 3.0],
+        }
+    )
+    path = tmp_path / "judgements.csv"
+    write_judgements(frame, path)
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
+    assert rows[1][2] == "-12.5", "a real negative number stays a number"
+    assert rows[1][0].startswith("'=HYPERLINK")
+
+
+def test_police_uk_counts_csv_holds_no_formula(tmp_path: Path) -> None:
+    row = {column: "x" for column in COUNT_COLUMNS}
+    row.update({"local_authority": "=cmd|' /C calc'!A0", "crimes": 3})
+    path = write_counts(pd.DataFrame([row]), tmp_path / "counts.csv")
+    text = path.read_text(encoding="utf-8")
+    assert "'=cmd" in text
+    assert ",=cmd" not in text and not text.split("\n")[1].startswith("=")
+
+
+def test_returns_workbook_has_no_formula_from_input_text(
+    sample: Path, plan_path: Path, tmp_path: Path
+) -> None:
+    commitments = sample / "commitments" / "commitments.csv"
+    frame = pd.read_csv(commitments, dtype=str, keep_default_na=False)
+    dataset = load_dataset(sample, today=TODAY)
+    strategy = str(dataset.strategies["strategy_id"].iloc[0])
+    chosen = frame.index[frame["strategy_id"] == strategy]
+    assert len(chosen), "the first strategy has a commitment to poison"
+    frame.loc[chosen[0], "commitment"] = '=WEBSERVICE("http://evil.example/")'
+    frame.to_csv(commitments, index=False, lineterminator="\n")
+    measures = sample / "framework" / "measures.csv"
+    table = pd.read_csv(measures, dtype=str, keep_default_na=False)
+    first = table.index[table["strategy_id"] == strategy][0]
+    table.loc[first, "measure_name"] = "=1+1"
+    table.to_csv(measures, index=False, lineterminator="\n")
+
+    dataset = load_dataset(sample, today=TODAY)
+    plan = load_forward_plan(plan_path)
+    quarter = "2026/27 Q2"
+    out = write_return_template(
+        dataset, strategy, quarter, tmp_path / "r.xlsx", plan=plan, generated_at="2026-10-01"
+    )
+    workbook = load_workbook(out)
+    formulas = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
+    texts = [
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    assert any("WEBSERVICE" in text for text in texts), "the text is kept, as text"
+
+
+# --- YAML --------------------------------------------------------------------------------------
+
+
+def test_an_alias_bomb_is_refused_at_once() -> None:
+    with pytest.raises(yaml.YAMLError) as caught:
+        load_yaml_text(BOMB)
+    assert "anchors and aliases are not accepted" in str(caught.value)
+    assert caught.value.problem_mark.line == 0  # type: ignore[attr-defined]
+
+
+def test_a_plain_document_still_loads() -> None:
+    assert load_yaml_text("a: 1\nb: [x, y]\n") == {"a": 1, "b": ["x", "y"]}
+
+
+def test_an_oversized_document_is_refused() -> None:
+    with pytest.raises(yaml.YAMLError, match="at most"):
+        load_yaml_text("a: " + "x" * (MAX_YAML_BYTES + 1))
+
+
+def test_an_alias_bomb_in_dataset_yaml_is_one_line(sample: Path) -> None:
+    (sample / "dataset.yaml").write_text(BOMB, encoding="utf-8")
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    bomb = [line for line in found if "dataset.yaml" in line]
+    assert len(bomb) == 1 and "\n" not in bomb[0]
+    assert "aliases are not accepted" in bomb[0] and "row 1" in bomb[0]
+
+
+def test_an_alias_in_the_forward_plan_is_refused(tmp_path: Path, plan_path: Path) -> None:
+    text = plan_path.read_text(encoding="utf-8")
+    bad = tmp_path / "forward_plan.yaml"
+    bad.write_text(BOMB + text, encoding="utf-8")
+    with pytest.raises(ForwardPlanError, match="aliases are not accepted"):
+        load_forward_plan(bad)
+
+
+def test_an_alias_in_a_parameters_file_is_refused(tmp_path: Path, repo_root: Path) -> None:
+    from pcplib.data.parameter_files import check_parameter_files
+
+    folder = tmp_path / "strategies"
+    folder.mkdir()
+    (folder / "x.yaml").write_text("strategy: &s x\nslot: *s\n", encoding="utf-8")
+    problems = [str(p) for p in check_parameter_files(folder, ["strategy", "slot"], ["x"])]
+    assert any("aliases are not accepted" in p for p in problems), problems
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["validate"], ["plan"]])
+def test_a_closed_pipe_is_not_a_traceback(
+    command: list[str], repo_root: Path, sample: Path
+) -> None:
+    """``pcp validate | head -1``: the reader stops early; pcp stops quietly."""
+    (sample / "observations" / "observations.csv").write_text(
+        "not,the,header\n" + "x,y,z\n" * 5000, encoding="utf-8"
+    )
+    args = [*command, str(sample)] if command == ["validate"] else command
+    script = (
+        "import os, sys\n"
+        "r, w = os.pipe()\n"
+        "os.close(r)\n"
+        "os.dup2(w, 1)\n"
+        "from pcplib.cli import main\n"
+        f"raise SystemExit(main({args!r}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo_root, capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode in (0, 1), done.returncode
+
+
+# --- bounded work ------------------------------------------------------------------------------
+
+
+def test_a_framework_workbook_with_a_far_cell_is_refused_in_one_line(sample: Path) -> None:
+    from openpyxl import Workbook
+
+    csv_path = sample / "framework" / "missions.csv"
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Missions"
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append(list(row))
+    sheet["XFD1048576"] = "x"
+    book.save(csv_path.with_suffix(".xlsx"))
+    csv_path.unlink()
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    far = [line for line in found if "missions.xlsx" in line]
+    assert len(far) == 1, found
+    assert "sheet 'Missions' reaches XFD1048576" in far[0] and "\n" not in far[0]
+
+
+def test_a_return_with_a_far_cell_is_refused_before_it_is_read(
+    sample: Path, plan_path: Path, tmp_path: Path
+) -> None:
+    from pcplib.data.sources.returns_load import read_return
+
+    dataset = load_dataset(sample, today=TODAY)
+    strategy = str(dataset.strategies["strategy_id"].iloc[0])
+    out = write_return_template(
+        dataset,
+        strategy,
+        "2026/27 Q2",
+        tmp_path / "r.xlsx",
+        plan=load_forward_plan(plan_path),
+        generated_at="2026-10-01",
+    )
+    book = load_workbook(out)
+    book.worksheets[1]["XFD1048576"] = 5
+    book.save(out)
+    content, problems = read_return(out, dataset, today=TODAY)
+    assert content is None
+    assert len(problems) == 1
+    assert "XFD1048576" in str(problems[0]) and "at most 100 columns" in str(problems[0])
+
+
+def test_a_table_file_past_the_size_limit_is_refused(sample: Path, monkeypatch) -> None:
+    from pcplib.data import cells
+
+    monkeypatch.setattr(cells, "MAX_TABLE_BYTES", 1_048_576)
+    path = sample / "narrative" / "narrative.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("#" * 1_100_000)
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert any("a table file of at most 1 MiB" in line for line in found), found
+
+
+# --- values that make sense for their unit -------------------------------------------------------
+
+
+def _set_measure(sample: Path, **values: str) -> str:
+    """Set cells of the first measure whose unit matches ``values['unit']``; return its id."""
+    path = sample / "framework" / "measures.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    unit = values.pop("unit")
+    row = table.index[table["unit"] == unit][0]
+    for column, value in values.items():
+        table.loc[row, column] = value
+    table.to_csv(path, index=False, lineterminator="\n")
+    return str(table.loc[row, "measure_id"])
+
+
+@pytest.mark.parametrize(
+    ("unit", "values", "expected"),
+    [
+        ("percent", {"target": "150"}, "a target between 0 and 100"),
+        ("count", {"target": "-300"}, "a target of 0 or more"),
+        ("count", {"target": "10", "good_direction": "neutral"}, "no target: measure"),
+    ],
+)
+def test_a_target_that_makes_no_sense_for_its_unit_is_refused(
+    sample: Path, unit: str, values: dict[str, str], expected: str
+) -> None:
+    measure = _set_measure(sample, unit=unit, **values)
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    hits = [line for line in found if expected in line]
+    assert len(hits) == 1, found
+    assert "measures.csv" in hits[0] and "target" in hits[0] and measure in hits[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "expected"),
+    [
+        (0.35, "0%", 35),
+        (0.355, "0.0%", 35.5),
+        (0.35, "General", 0.35),
+        (35, "0", 35),
+        ("35%", "@", "35%"),
+        (True, "0%", True),
+        (None, "0%", None),
+    ],
+)
+def test_a_return_cell_shown_as_a_percentage_reads_as_that_percentage(
+    value: object, number_format: str, expected: object
+) -> None:
+    from openpyxl import Workbook
+
+    from pcplib.data.sources.returns_load import read_shown_number
+
+    cell = Workbook().active["A1"]
+    cell.value = value
+    cell.number_format = number_format
+    assert read_shown_number(cell) == expected
+
+
+# --- restricted means restricted ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "np-abstraction-hours rose to 5,555",
+        "NP_ABSTRACTION_HOURS rose",
+        "the np abstraction hours figure",
+        "Neighbourhood  officer hours\nabstracted to other duties",
+        "<b>Neighbourhood officer hours</b> abstracted to other duties",
+        "Ｎｅｉｇｈｂｏｕｒｈｏｏｄ officer hours abstracted to other duties",
+        "Neighbourhood\u200b officer hours abstracted to other duties",
+    ],
+)
+def test_every_spelling_of_a_restricted_measure_is_found(text: str) -> None:
+    from pcplib.assessment.scope import find_restricted_mentions, normalise_for_matching
+
+    terms = [
+        normalise_for_matching("np-abstraction-hours"),
+        normalise_for_matching("Neighbourhood officer hours abstracted to other duties"),
+    ]
+    assert find_restricted_mentions(text, terms)
+
+
+def test_words_that_only_contain_a_term_are_not_mistaken_for_it() -> None:
+    from pcplib.assessment.scope import find_restricted_mentions, normalise_for_matching
+
+    assert not find_restricted_mentions(
+        "overtimes and spends", [normalise_for_matching("overtime")]
+    )
+
+
+def test_the_last_gate_searches_public_reports_only(sample: Path, tmp_path: Path) -> None:
+    from pcplib.run.jobs import Job, RunPlan
+    from pcplib.run.public_check import find_public_leaks
+
+    dataset = load_dataset(sample, today=TODAY)
+    restricted = dataset.measures[dataset.measures["visibility"] == "restricted"]
+    secret = str(restricted["measure_id"].iloc[0]).upper().replace("-", " ")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "public-quarterly.html").write_text(f"<p>{secret}</p>", encoding="utf-8")
+    (staging / "board.html").write_text(f"<p>{secret}</p>", encoding="utf-8")
+    public = Job("public-quarterly", "public_quarterly", {}, "Public")
+    board = Job("board", "delivery_strategy", {"audience": "cgb"}, "Board")
+    plan = RunPlan(folder="x", heading="x", jobs=(public, board), slot=None, period_end=None)
+    leaks = find_public_leaks(staging, plan, dataset)
+    assert [leak.file for leak in leaks] == ["public-quarterly.html"]
+    assert "restricted measure" in str(leaks[0])
