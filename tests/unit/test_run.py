@@ -836,7 +836,9 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> N
             process.wait()
     assert process.returncode == run.EXIT_INTERRUPTED, log.read_text(encoding="utf-8")
     assert "Interrupted" in stdout
-    assert sorted(p.name for p in project.out.iterdir()) == ["2026-11"]  # no temporary folders
+    # No temporary folders; the meeting history holds the first run only.
+    assert sorted(p.name for p in project.out.iterdir()) == ["2026-11", "history"]
+    assert [p.name for p in (project.out / "history" / "2026-11").iterdir()] == ["run-001"]
     assert folder_bytes(folder) == before
 
 
