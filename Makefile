@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.pcp-installed
 KERNEL := pcp
 
-.PHONY: setup report test test-fast lab lint clear-outputs clean help
+.PHONY: setup report test test-fast lab lint lock clear-outputs clean help
 
 help:
 	@echo "make report  - set up and run the default job (latest CGB slot, plan overview, public report)"
@@ -16,16 +16,19 @@ help:
 	@echo "make test-fast - the tests that execute no notebook and need no browser"
 	@echo "make lab     - JupyterLab with the 'pcp' kernel on a free port (prints the URL)"
 	@echo "make lint    - ruff"
+	@echo "make lock    - re-resolve the dependencies of pyproject.toml into requirements.lock"
 	@echo "make clear-outputs - strip outputs from the notebooks before committing"
 	@echo "make clean   - remove generated outputs and caches (keeps .venv)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Re-install when the project's metadata changes; the stamp keeps repeat runs fast.
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,browser]"
+# Re-install when the project's metadata or the lock changes; the stamp keeps repeat runs
+# fast. Every dependency comes at the exact version in requirements.lock; pcplib itself is
+# installed from the source without resolving anything again.
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (pcp)" >/dev/null
 	@touch $(STAMP)
 
@@ -51,6 +54,17 @@ lab: setup
 lint: setup
 	$(BIN)/ruff check pcplib tests benchmarks notebooks
 	$(BIN)/ruff format --check pcplib tests benchmarks notebooks
+
+# The refresh command for requirements.lock: resolve pyproject.toml's dependencies (with
+# the dev and browser extras) in a clean virtual environment and record what was installed.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -e ".[dev,browser]"
+	{ echo "# Exact versions 'make setup' installs (pcplib itself is installed from the source, --no-deps)."; \
+	  echo "# Refresh after changing the dependencies in pyproject.toml: make lock"; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock
+	rm -rf .lock-venv
 
 clear-outputs: setup
 	$(BIN)/jupyter nbconvert --clear-output --inplace --log-level WARN notebooks/*.ipynb

@@ -1,8 +1,18 @@
 """pcplib: metrics, statistics, SPC and RAG functions for monitoring a Police and Crime Plan.
 
-The library is pure where it can be (``periods``, ``metrics``, ``stats``, ``spc``,
-``rag``); I/O lives in ``data`` (loading and validation), ``render`` (notebook
-execution and HTML) and ``run`` (the scheduled job).
+Five floors, lowest first; a module imports its own floor and those below, never one
+above (``tests/test_architecture.py`` checks it, counting ``TYPE_CHECKING`` imports):
+
+- the core, pure functions with no I/O and no HTML: ``periods`` (financial years,
+  quarters, month arithmetic), ``metrics``, ``stats``, ``spc``, ``funnel``, ``rag``,
+  ``labels``;
+- ``data``: reading, validating and generating the data set, the forward plan, sources;
+- ``assessment``: every judgement a reader is told, as tidy frames;
+- ``report``: formatting those frames as HTML, charts and words (``report`` is the
+  package the notebooks call);
+- ``run`` and ``cli``: ``pcp``, executing the notebooks, publishing, console output.
+
+``docs/architecture.md`` says where each thing lives.
 """
 
 from importlib.metadata import PackageNotFoundError, version

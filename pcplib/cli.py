@@ -45,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_validate.add_argument(
         "--params",
         type=Path,
-        default=DEFAULT_PARAMS,
-        help="the papermill parameters files to check too (default params/strategies)",
+        default=None,
+        help="a folder of papermill parameters files to check too, wherever it is "
+        "(default params/strategies)",
     )
     p_validate.add_argument(
         "--all",
@@ -168,6 +169,12 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         "when Chromium is installed, and shown as thumbnails in index.html)",
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print where each report's time went (kernel start, imports, data load, "
+        "cells, HTML) and the run's own stages; also in run.log and manifest.json",
+    )
+    parser.add_argument(
         "--timestamp",
         help="fixed production time (ISO-8601) for byte-identical output; "
         "SOURCE_DATE_EPOCH works too",
@@ -204,6 +211,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def find_strategy_notebook(params: Path) -> Path:
+    """The strategy notebook parameters files are checked against.
+
+    Parameters
+    ----------
+    params : Path
+        The parameters folder (used only when the running code has no checkout).
+
+    Returns
+    -------
+    Path
+        The running checkout's ``notebooks/delivery_strategy.ipynb``, else the one two
+        folders above ``params``.
+    """
+    from pcplib.run.render import find_repo_root
+
+    try:
+        return find_repo_root() / STRATEGY_NOTEBOOK
+    except FileNotFoundError:
+        return params.resolve().parent.parent / STRATEGY_NOTEBOOK
+
+
 def _run_command(argv: list[str]) -> int:
     """Parse ``argv`` and run its command (:func:`main` without the broken-pipe guard)."""
     args = build_parser().parse_args(argv)
@@ -213,10 +242,19 @@ def _run_command(argv: list[str]) -> int:
 
         # Passed only when used, so the plain call stays run_validate(path, forward_plan).
         extra: dict[str, Any] = {"every": True} if args.all else {}
-        notebook = args.params.resolve().parent.parent / STRATEGY_NOTEBOOK
-        if args.params.is_dir() and notebook.is_file():
-            extra["parameter_files"] = args.params
-            extra["declared"] = read_notebook_parameter_names(notebook)
+        params = args.params if args.params is not None else DEFAULT_PARAMS
+        if args.params is not None and not args.params.is_dir():
+            print(
+                f"pcp validate: --params {args.params}: no such folder; expected a folder of "
+                "parameters files (*.yaml)",
+                file=sys.stderr,
+            )
+            return 2
+        if params.is_dir():
+            # The parameters are checked against the notebook of the code that runs them,
+            # so a folder outside any checkout is checked too.
+            extra["parameter_files"] = params
+            extra["declared"] = read_notebook_parameter_names(find_strategy_notebook(params))
         return run_validate(args.path, forward_plan=args.forward_plan, **extra)
     if args.command == "plan":
         from pcplib.run.plan_table import print_plan

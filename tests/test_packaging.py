@@ -124,3 +124,15 @@ def test_changelog_has_one_section_per_kind_per_release(repo_root: Path) -> None
         heading = release.splitlines()[0]
         assert len(kinds) == len(set(kinds)), f"{heading}: a kind twice in {kinds}"
         assert set(kinds) <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+def test_the_lock_pins_every_declared_dependency(repo_root: Path) -> None:
+    lines = (repo_root / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    pins = [line for line in lines if line and not line.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^=\s]+", pin) for pin in pins), pins
+    locked = {normalise_name(pin) for pin in pins}
+    project = read_pyproject(repo_root)["project"]
+    groups = [project["dependencies"], *project["optional-dependencies"].values()]
+    declared = {normalise_name(d) for group in groups for d in group}
+    assert declared <= locked, f"requirements.lock lacks {declared - locked}: run make lock"
+    assert "requirements.lock" in (repo_root / "Makefile").read_text(encoding="utf-8")

@@ -30,7 +30,9 @@ from pcplib.data.areas import find_primary_area
 from pcplib.data.problems import DataValidationError
 from pcplib.data.read import build_empty_table, read_folder
 from pcplib.data.schemas import TABLES, TIERS
+from pcplib.data.snapshot import read_snapshot
 from pcplib.data.validate import check_folder
+from pcplib.stage_times import time_stage
 
 __all__ = ["Dataset", "VALIDATED_DIGEST_ENV", "digest_validated_files", "load_dataset"]
 
@@ -245,7 +247,7 @@ def digest_validated_files(files: dict[str, str], today: dt.date) -> str:
 
 
 def load_dataset(path: Path | str, validate: bool = True, today: dt.date | None = None) -> Dataset:
-    """Load the data set from a folder.
+    """Load the data set from a folder (timed as ``data load`` for ``pcp run --profile``).
 
     Parameters
     ----------
@@ -256,7 +258,10 @@ def load_dataset(path: Path | str, validate: bool = True, today: dt.date | None 
         only parsed (unparseable cells become NaN/NaT); a missing table still raises.
         The check is skipped, as already done, when the environment variable
         ``PCP_VALIDATED_SHA256`` equals :func:`digest_validated_files` of the files read
-        (``pcp run`` sets it for its kernels after validating those exact bytes).
+        (``pcp run`` sets it for its kernels after validating those exact bytes); and
+        the folder is not read at all when ``PCP_DATA_SNAPSHOT`` names ``pcp run``'s
+        snapshot of exactly this folder's bytes for ``today``
+        (:mod:`pcplib.data.snapshot`).
     today : datetime.date, optional
         The date periods must have ended by; ``date.today()`` when omitted.
 
@@ -271,8 +276,39 @@ def load_dataset(path: Path | str, validate: bool = True, today: dt.date | None 
         If a table is missing or, with ``validate``, anything is wrong; ``.problems``
         lists every problem.
     """
-    root = Path(path)
-    today = today or dt.date.today()
+    with time_stage("data load"):
+        root = Path(path)
+        today = today or dt.date.today()
+        # ``pcp run`` validated this folder already: its snapshot is used only for the
+        # same bytes and date (see pcplib.data.snapshot), else the folder is read.
+        validated = read_snapshot(root, today)
+        if validated is not None:
+            return validated
+        return read_dataset(root, validate, today)
+
+
+def read_dataset(root: Path, validate: bool, today: dt.date) -> Dataset:
+    """Read, and unless already validated validate, the data set (see :func:`load_dataset`).
+
+    Parameters
+    ----------
+    root : Path
+        The data folder.
+    validate : bool
+        Whether to check every table.
+    today : datetime.date
+        The date periods must have ended by.
+
+    Returns
+    -------
+    Dataset
+        The typed tables.
+
+    Raises
+    ------
+    DataValidationError
+        If a table is missing or, with ``validate``, anything is wrong.
+    """
     folder = read_folder(root)
     validated = os.environ.get(VALIDATED_DIGEST_ENV, "").strip()
     if validate and validated:

@@ -81,8 +81,14 @@ def format_measure_origins(
         source = row.sources or ("illustrative sample" if dataset.illustrative else "")
         rows.append([esc(row.measure_name), esc(figures), esc(source)])
     attributions = "".join(f"<p>{esc(a)}.</p>" for a in list_attributions(real))
+    # Only a data set that mixes in illustrative figures speaks of them.
+    heading = (
+        "Real and illustrative figures, measure by measure:"
+        if dataset.illustrative
+        else "Where each measure's figures come from:"
+    )
     return (
-        "<p><strong>Real and illustrative figures, measure by measure:</strong></p>"
+        f"<p><strong>{heading}</strong></p>"
         + attributions
         + build_table(
             ["Measure", "Figures", "Source"], rows, "Where each measure's figures come from"

@@ -9,6 +9,7 @@ ends with a summary table.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -17,10 +18,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pcplib.run import render
+from pcplib.run import render, runtime, timing
 from pcplib.run.jobs import Job, JobResult, notebook_path, repo_parameter
 from pcplib.run.log import logger
 from pcplib.run.options import RunOptions
+from pcplib.stage_times import STAGE_TIMES_ENV, read_stage_times
 
 
 def describe_failure(exc: BaseException) -> tuple[str, int | None, int | None]:
@@ -66,9 +68,12 @@ def execute_job(job: Job, workdir: Path, options: RunOptions) -> JobResult:
     """
     source = notebook_path(job.notebook)
     output = workdir / f"{job.name}.ipynb"
+    # The kernel's own stage timings go beside its connection file, never into the outputs.
+    stage_file = runtime.process_runtime_dir() / f"stages-{uuid.uuid4().hex[:16]}.jsonl"
     started = time.perf_counter()
     logger.info("%s: started (%s)", job.name, source.name)
     try:
+        wall_started = time.time()
         nb = render.execute_notebook(
             source,
             output,
@@ -76,27 +81,34 @@ def execute_job(job: Job, workdir: Path, options: RunOptions) -> JobResult:
             kernel_name=options.kernel_name,
             cwd=render.find_repo_root(),
             timeout=options.timeout,
-            env=options.kernel_env or None,
+            env={**options.kernel_env, STAGE_TIMES_ENV: str(stage_file)},
         )
+        stages = timing.split_execution(nb, wall_started, time.time(), read_stage_times(stage_file))
+        step = time.perf_counter()
         render.scrub_notebook(
             nb, input_path=repo_parameter(source), output_path=f"{job.name}.ipynb"
         )
         import nbformat
 
         nbformat.write(nb, output)
+        stages["notebook write"] = time.perf_counter() - step
+        step = time.perf_counter()
         html_path = workdir / f"{job.name}.html"
         if options.renderer == "quarto":
             render.render_with_quarto(output, html_path, timeout=options.timeout)
         else:
             render.render_html(nb, html_path)
+        stages["html"] = time.perf_counter() - step
     except Exception as exc:  # one failing report must not stop the others
         seconds = time.perf_counter() - started
         line, cell, count = describe_failure(exc)
         logger.error("%s: FAILED after %.1f s at cell %s: %s", job.name, seconds, cell, line)
         return JobResult(job, False, seconds, line, cell, count)
+    finally:
+        stage_file.unlink(missing_ok=True)
     seconds = time.perf_counter() - started
-    logger.info("%s: done in %.1f s", job.name, seconds)
-    return JobResult(job, True, seconds)
+    logger.info("%s: done in %.1f s (%s)", job.name, seconds, timing.format_stages(stages))
+    return JobResult(job, True, seconds, stages=stages)
 
 
 def execute_jobs(

@@ -9,7 +9,7 @@ one ``plan_*_job`` function per kind of report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,9 @@ class JobResult:
         The failing cell's position in the executed notebook (1-based).
     execution_count : int or None
         The failing cell's ``In [n]`` number.
+    stages : dict
+        Where the seconds went, stage name to seconds (see :mod:`pcplib.run.timing`);
+        empty for a failed job.
     """
 
     job: Job
@@ -80,6 +83,7 @@ class JobResult:
     error: str = ""
     cell: int | None = None
     execution_count: int | None = None
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

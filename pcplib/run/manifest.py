@@ -12,12 +12,12 @@ import hashlib
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pcplib.run import jobs, render
+from pcplib.run import jobs, render, timing
 from pcplib.run.jobs import JobResult, RunPlan, notebook_path, repo_parameter
 from pcplib.run.options import RunOptions
 
@@ -122,6 +122,7 @@ def build_manifest(
     dataset: Any,
     git: dict[str, Any],
     screenshots: bool = False,
+    run_stages: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Build the run's ``manifest.json``: everything needed to reproduce it.
 
@@ -140,6 +141,8 @@ def build_manifest(
     screenshots : bool, default False
         Whether ``<report>.png`` first-screen pictures were saved (their bytes are not
         reproducible, unlike the HTML, so the manifest records no hash of them).
+    run_stages : mapping, optional
+        The run's own stages so far (start-up, execution, screenshots), in seconds.
 
     Returns
     -------
@@ -167,6 +170,7 @@ def build_manifest(
             entry["cell"] = result.cell
         if not options.reproducible:
             entry["seconds"] = round(result.seconds, 2)
+            entry["stages"] = timing.round_stages(result.stages)
         reports.append(entry)
     return {
         "slot": plan.slot,
@@ -194,6 +198,7 @@ def build_manifest(
         "packages": read_package_versions(),
         "git": git,
         "timings": "in run.log" if options.reproducible else "per report, in seconds",
+        **({} if options.reproducible else {"run_stages": timing.round_stages(run_stages or {})}),
         "reports": reports,
     }
 

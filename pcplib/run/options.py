@@ -52,6 +52,8 @@ class RunOptions:
         Environment variables added to every kernel's (the validated-data digest).
     lock_wait : float
         Seconds to wait for another run of the same folder to finish (``--wait``).
+    profile : bool
+        Print where each report's time went at the end of the run (``--profile``).
     """
 
     out_dir: Path
@@ -69,6 +71,7 @@ class RunOptions:
     screenshots: bool = True
     kernel_env: dict[str, str] = field(default_factory=dict)
     lock_wait: float = LOCK_WAIT_SECONDS
+    profile: bool = False
 
 
 def count_cpus() -> int:
@@ -183,6 +186,7 @@ def make_options(args: Any) -> RunOptions:
         command=tuple(getattr(args, "argv", ()) or ()),
         today=read_today(args),
         lock_wait=float(wait),
+        profile=bool(getattr(args, "profile", False)),
     )
 
 

@@ -37,10 +37,13 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.table import Table
 
+from pcplib.data.snapshot import digest_data_folder
 from pcplib.run import (
     execute,
     index,
@@ -53,11 +56,12 @@ from pcplib.run import (
     publish,
     render,
     runtime,
+    timing,
     validation,
 )
 from pcplib.run import judgements as run_judgements
 from pcplib.run.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, RunError
-from pcplib.run.jobs import RunPlan
+from pcplib.run.jobs import JobResult, RunPlan
 from pcplib.run.log import logger, start_log, stop_log
 from pcplib.run.options import RunOptions, make_options
 
@@ -215,11 +219,14 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
     KeyboardInterrupt
         On Ctrl-C or SIGTERM, after removing the temporary folder.
     """
+    started = time.perf_counter()
     destination = options.out_dir / plan.folder
     # Check: nothing runs on invalid data, and nothing is written before these pass.
     try:
         validation.check_renderer(options)
         validation.check_output_location(options, plan.folder)
+        # Taken before the data is read: the kernels' snapshot is keyed by these bytes.
+        folder_digest = digest_data_folder(options.data_dir)
         dataset, problems = validation.load_inputs(options)
         if problems:
             console.print(
@@ -274,6 +281,7 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
             wanted = "; expected an output folder this user can write to" if denied else ""
             say(console, f"pcp: {describe_os_error(exc)}{wanted}; nothing was run")
             return EXIT_USAGE
+        snapshot_env: dict[str, str] = {}
         try:
             # Tidy: what runs killed outright left (temporary folders, kernel files).
             for left in publish.tidy_output_folder(options.out_dir, plan.folder):
@@ -281,7 +289,13 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
             killed = runtime.remove_dead_runtime_dirs()
             if killed:
                 say(console, f"pcp: removed the kernel files of {len(killed)} killed run(s)")
-            return build_and_publish(plan, options, console, dataset)
+            # Snapshot: the validated data set, saved once for every kernel of the run.
+            snapshot_env = validation.snapshot_validated_data(
+                dataset, folder_digest, options, runtime.process_runtime_dir()
+            )
+            options = replace(options, kernel_env={**options.kernel_env, **snapshot_env})
+            run_stages = {"start-up": time.perf_counter() - started}
+            return build_and_publish(plan, options, console, dataset, run_stages)
         except OSError as exc:
             say(
                 console,
@@ -298,11 +312,27 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
             traceback.print_exc()
             return EXIT_FAILED
         finally:
+            # The snapshot goes with the run, so the runtime folder is left empty.
+            for snapshot in snapshot_env.values():
+                Path(snapshot).unlink(missing_ok=True)
             runtime.remove_process_runtime_dir()
 
 
-def build_and_publish(plan: RunPlan, options: RunOptions, console: Console, dataset: Any) -> int:
+def build_and_publish(
+    plan: RunPlan,
+    options: RunOptions,
+    console: Console,
+    dataset: Any,
+    run_stages: dict[str, float] | None = None,
+) -> int:
     """Build every report in a temporary folder and publish it if every report succeeded.
+
+    The steps, each a function of its own: stage a temporary folder with the run's
+    log (:func:`start_staging_log`), execute the reports while the index's RAGs and
+    ``judgements.csv`` are worked out (:func:`execute_reports`), picture them
+    (:func:`picture_run`), write the manifest, then either keep the failures
+    (:func:`publish_failed_run`) or write the index and ``judgements.csv``
+    (:func:`write_index_files`) and publish the folder.
 
     Parameters
     ----------
@@ -314,6 +344,9 @@ def build_and_publish(plan: RunPlan, options: RunOptions, console: Console, data
         Where messages, progress and the summary go.
     dataset : pcplib.data.Dataset
         The validated data set.
+    run_stages : dict, optional
+        The run's own stages so far (``start-up``), in seconds; the later ones are
+        added to it.
 
     Returns
     -------
@@ -328,74 +361,41 @@ def build_and_publish(plan: RunPlan, options: RunOptions, console: Console, data
     KeyboardInterrupt
         On Ctrl-C or SIGTERM, after removing the temporary folder.
     """
+    stages = run_stages if run_stages is not None else {}
     destination = options.out_dir / plan.folder
-    # Stage: a temporary folder beside the destination, the run's log in it.
     staging = publish.prepare_staging(options.out_dir, plan.folder)
-    handlers = start_log(staging / "run.log", console)
-    render.reset_kernel_cancel()
-    warnings: list[str] = []
+    handlers = start_staging_log(staging, plan, options, console)
     try:
-        logger.info(
-            "run %s: %d report(s), %d at once, renderer %s, produced_at %s",
-            plan.folder,
-            len(plan.jobs),
-            options.jobs,
-            options.renderer,
-            options.produced_at,
-        )
-        logger.info("data %s, forward plan %s", options.data_dir, options.forward_plan)
         started = time.perf_counter()
-        # Execute. The index's overall RAGs come from the validated data, not from the
-        # reports: worked out while the kernels run, they no longer wait for the last report.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as rag_pool:
-            rag_future = rag_pool.submit(index.summarise_overalls, dataset, plan)
-            judgements_future = rag_pool.submit(
-                run_judgements.tabulate_run_judgements, dataset, plan
-            )
-            results = execute.execute_with_progress(plan.jobs, staging, options, console)
-            all_rags = rag_future.result()
-            judgements_frame = judgements_future.result()
+        results, all_rags, judgements_frame = execute_reports(
+            plan, options, console, dataset, staging
+        )
+        stages["execution"] = time.perf_counter() - started
         failed = [r for r in results if not r.ok]
-        # Picture: screenshots and PDFs, only of a run whose every report succeeded.
+        warnings: list[str] = []
         screenshots = False
         if not failed and (options.screenshots or options.pdf):
-            pictures_started = time.perf_counter()
+            step = time.perf_counter()
             try:
-                screenshots, warning = pictures.picture_reports(
-                    [staging / f"{r.job.name}.html" for r in results],
-                    screenshots=options.screenshots,
-                    pdf=options.pdf,
-                )
+                screenshots, warning = picture_run(results, staging, options)
             except RuntimeError as exc:
-                logger.error("%s", exc)
                 stop_log(handlers)
                 handlers = []
-                target = publish.publish_failures(staging, destination, [])
-                execute.print_summary(console, results)
-                console.print(
-                    f"[bold red]{exc}[/bold red] Nothing was published; {destination} is "
-                    f"unchanged; the log is in {target}",
-                    highlight=False,
-                    soft_wrap=True,
-                )
-                return EXIT_FAILED
+                return report_picture_failure(exc, results, staging, destination, console)
+            stages["screenshots"] = time.perf_counter() - step
             if warning:
-                logger.warning("%s", warning)
                 warnings.append(warning)
-            logger.info(
-                "screenshots %s, PDFs %s, in %.1f s",
-                "saved" if screenshots else "not saved",
-                "printed" if options.pdf else "not asked for",
-                time.perf_counter() - pictures_started,
-            )
-        rags = {
-            r.job.strategy: all_rags[r.job.strategy] for r in results if r.job.strategy and r.ok
-        }
         # Manifest: before the failure check, so a failed run's _failed/ holds it too.
         manifest.write_json(
             staging / "manifest.json",
             manifest.build_manifest(
-                plan, results, options, dataset, manifest.read_git_commit(), screenshots=screenshots
+                plan,
+                results,
+                options,
+                dataset,
+                manifest.read_git_commit(),
+                screenshots=screenshots,
+                run_stages=stages,
             ),
         )
         logger.info("all reports finished in %.1f s", time.perf_counter() - started)
@@ -408,50 +408,36 @@ def build_and_publish(plan: RunPlan, options: RunOptions, console: Console, data
             )
             stop_log(handlers)
             handlers = []
-            target = publish.publish_failures(staging, destination, failed)
-            execute.print_summary(console, results)
-            console.print(
-                f"[bold red]{len(failed)} report(s) failed.[/bold red] The last good outputs "
-                f"in {destination} are unchanged; failed notebooks and the log are in {target}",
-                highlight=False,
-                soft_wrap=True,
-            )
-            return EXIT_FAILED
-        # Judgements, index, then publish.
-        run_judgements.write_judgements(judgements_frame, staging / "judgements.csv")
-        (staging / "index.html").write_text(
-            index.build_index(
-                plan,
-                results,
-                produced_at=options.produced_at,
-                dataset=dataset,
-                rags=rags,
-                pdf=options.pdf,
-                screenshots=screenshots,
-            ),
-            encoding="utf-8",
+            return publish_failed_run(failed, results, staging, destination, console)
+        step = time.perf_counter()
+        write_index_files(
+            plan,
+            results,
+            options,
+            dataset,
+            staging,
+            all_rags,
+            judgements_frame,
+            screenshots=screenshots,
         )
+        # Gate: public outputs must not name a restricted measure.
         leaks = public_check.find_public_leaks(staging, plan, dataset)
         if leaks:
             for leak in leaks:
                 logger.error("%s", leak)
             stop_log(handlers)
             handlers = []
-            target = publish.publish_failures(staging, destination, [])
-            more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
-            console.print(
-                f"[bold red]Not published:[/bold red] {leaks[0]}{more}; public outputs must "
-                f"not name a restricted measure. {destination} is unchanged; the outputs and "
-                f"log are in {target}",
-                highlight=False,
-                soft_wrap=True,
-            )
-            return EXIT_FAILED
+            return refuse_public_leaks(leaks, staging, destination, console)
+        stages["publishing"] = time.perf_counter() - step
+        logger.info("run stages: %s", timing.format_stages(stages))
         logger.info("publishing %s", destination)
         stop_log(handlers)
         handlers = []
         publish.publish_folder(staging, destination)
+        stages["publishing"] = time.perf_counter() - step
         execute.print_summary(console, results)
+        if options.profile:
+            print_profile(console, results, stages)
         for warning in warnings:
             console.print(f"Warning: {warning}", highlight=False, markup=False, soft_wrap=True)
         console.print(f"Reports published: {destination / 'index.html'}", highlight=False)
@@ -459,3 +445,304 @@ def build_and_publish(plan: RunPlan, options: RunOptions, console: Console, data
     finally:
         stop_log(handlers)
         publish.discard_staging(staging)
+
+
+def start_staging_log(
+    staging: Path, plan: RunPlan, options: RunOptions, console: Console
+) -> list[Any]:
+    """Start the run's log in its temporary folder and say what the run is.
+
+    Parameters
+    ----------
+    staging : Path
+        The temporary folder.
+    plan : RunPlan
+        The run.
+    options : RunOptions
+        How it runs.
+    console : rich.console.Console
+        Where warnings also go.
+
+    Returns
+    -------
+    list
+        The log handlers, for :func:`pcplib.run.log.stop_log`.
+    """
+    handlers = start_log(staging / "run.log", console)
+    render.reset_kernel_cancel()
+    logger.info(
+        "run %s: %d report(s), %d at once, renderer %s, produced_at %s",
+        plan.folder,
+        len(plan.jobs),
+        options.jobs,
+        options.renderer,
+        options.produced_at,
+    )
+    logger.info("data %s, forward plan %s", options.data_dir, options.forward_plan)
+    return handlers
+
+
+def execute_reports(
+    plan: RunPlan, options: RunOptions, console: Console, dataset: Any, staging: Path
+) -> tuple[list[JobResult], dict[str, Any], Any]:
+    """Execute every report, working out the index's RAGs and the judgements meanwhile.
+
+    The index's overall RAGs come from the validated data, not from the reports:
+    worked out while the kernels run, they no longer wait for the last report.
+
+    Parameters
+    ----------
+    plan : RunPlan
+        The run.
+    options : RunOptions
+        How.
+    console : rich.console.Console
+        Where the progress goes.
+    dataset : pcplib.data.Dataset
+        The validated data set.
+    staging : Path
+        The temporary folder the reports are written to.
+
+    Returns
+    -------
+    tuple
+        ``(results in plan order, overall RAG per strategy, judgements frame)``.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as rag_pool:
+        rag_future = rag_pool.submit(index.summarise_overalls, dataset, plan)
+        judgements_future = rag_pool.submit(run_judgements.tabulate_run_judgements, dataset, plan)
+        results = execute.execute_with_progress(plan.jobs, staging, options, console)
+        return results, rag_future.result(), judgements_future.result()
+
+
+def picture_run(results: list[JobResult], staging: Path, options: RunOptions) -> tuple[bool, str]:
+    """Save the reports' screenshots and PDFs, as asked (a run whose every report succeeded).
+
+    Parameters
+    ----------
+    results : list of JobResult
+        The reports.
+    staging : Path
+        Where they are.
+    options : RunOptions
+        Whether screenshots and PDFs are wanted.
+
+    Returns
+    -------
+    tuple
+        ``(screenshots saved, warning or "")``.
+
+    Raises
+    ------
+    RuntimeError
+        When PDFs were asked for and cannot be printed.
+    """
+    started = time.perf_counter()
+    try:
+        screenshots, warning = pictures.picture_reports(
+            [staging / f"{r.job.name}.html" for r in results],
+            screenshots=options.screenshots,
+            pdf=options.pdf,
+        )
+    except RuntimeError as exc:
+        logger.error("%s", exc)
+        raise
+    if warning:
+        logger.warning("%s", warning)
+    logger.info(
+        "screenshots %s, PDFs %s, in %.1f s",
+        "saved" if screenshots else "not saved",
+        "printed" if options.pdf else "not asked for",
+        time.perf_counter() - started,
+    )
+    return screenshots, warning or ""
+
+
+def report_picture_failure(
+    exc: RuntimeError,
+    results: list[JobResult],
+    staging: Path,
+    destination: Path,
+    console: Console,
+) -> int:
+    """Keep the log of a run whose PDFs could not be printed, and say so.
+
+    Parameters
+    ----------
+    exc : RuntimeError
+        Why.
+    results : list of JobResult
+        The reports.
+    staging : Path
+        The temporary folder (its log already closed).
+    destination : Path
+        The published folder, left unchanged.
+    console : rich.console.Console
+        Where to say it.
+
+    Returns
+    -------
+    int
+        1.
+    """
+    target = publish.publish_failures(staging, destination, [])
+    execute.print_summary(console, results)
+    console.print(
+        f"[bold red]{exc}[/bold red] Nothing was published; {destination} is "
+        f"unchanged; the log is in {target}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return EXIT_FAILED
+
+
+def publish_failed_run(
+    failed: list[JobResult],
+    results: list[JobResult],
+    staging: Path,
+    destination: Path,
+    console: Console,
+) -> int:
+    """Keep a failed run's notebooks, log and manifest in ``_failed/``; outputs stay as they were.
+
+    Parameters
+    ----------
+    failed : list of JobResult
+        The failed reports.
+    results : list of JobResult
+        Every report.
+    staging : Path
+        The temporary folder (its log already closed).
+    destination : Path
+        The published folder, left unchanged.
+    console : rich.console.Console
+        Where to say it.
+
+    Returns
+    -------
+    int
+        1.
+    """
+    target = publish.publish_failures(staging, destination, failed)
+    execute.print_summary(console, results)
+    console.print(
+        f"[bold red]{len(failed)} report(s) failed.[/bold red] The last good outputs "
+        f"in {destination} are unchanged; failed notebooks and the log are in {target}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return EXIT_FAILED
+
+
+def refuse_public_leaks(
+    leaks: list[public_check.PublicLeak], staging: Path, destination: Path, console: Console
+) -> int:
+    """Keep a run whose public outputs name a restricted measure in ``_failed/``, and say so.
+
+    Parameters
+    ----------
+    leaks : list of PublicLeak
+        What was found, each printed as one line.
+    staging : Path
+        The temporary folder (its log already closed).
+    destination : Path
+        The published folder, left unchanged.
+    console : rich.console.Console
+        Where to say it.
+
+    Returns
+    -------
+    int
+        1.
+    """
+    target = publish.publish_failures(staging, destination, [])
+    more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
+    console.print(
+        f"[bold red]Not published:[/bold red] {leaks[0]}{more}; public outputs must "
+        f"not name a restricted measure. {destination} is unchanged; the outputs and "
+        f"log are in {target}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return EXIT_FAILED
+
+
+def write_index_files(
+    plan: RunPlan,
+    results: list[JobResult],
+    options: RunOptions,
+    dataset: Any,
+    staging: Path,
+    all_rags: dict[str, Any],
+    judgements_frame: Any,
+    *,
+    screenshots: bool,
+) -> None:
+    """Write ``judgements.csv`` and ``index.html`` beside the reports.
+
+    Parameters
+    ----------
+    plan : RunPlan
+        The run.
+    results : list of JobResult
+        The reports (all succeeded).
+    options : RunOptions
+        How it ran.
+    dataset : pcplib.data.Dataset
+        The validated data set.
+    staging : Path
+        The temporary folder.
+    all_rags : dict
+        Overall RAG per strategy.
+    judgements_frame : pandas.DataFrame
+        The run's judgements.
+    screenshots : bool
+        Whether the index shows thumbnails.
+    """
+    rags = {r.job.strategy: all_rags[r.job.strategy] for r in results if r.job.strategy and r.ok}
+    run_judgements.write_judgements(judgements_frame, staging / "judgements.csv")
+    (staging / "index.html").write_text(
+        index.build_index(
+            plan,
+            results,
+            produced_at=options.produced_at,
+            dataset=dataset,
+            rags=rags,
+            pdf=options.pdf,
+            screenshots=screenshots,
+        ),
+        encoding="utf-8",
+    )
+
+
+def print_profile(console: Console, results: list[JobResult], run_stages: dict[str, float]) -> None:
+    """Print where each report's time went, and the run's own stages (``--profile``).
+
+    Parameters
+    ----------
+    console : rich.console.Console
+        Where to print.
+    results : list of JobResult
+        The reports, with their stages.
+    run_stages : dict
+        The run's stages, in seconds.
+    """
+    table = Table(title="pcp run profile (seconds)")
+    columns = [
+        "kernel start",
+        "imports",
+        "data load",
+        "cells",
+        "kernel stop",
+        "notebook write",
+        "html",
+        "total",
+    ]
+    table.add_column("Report")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for result in results:
+        summary = timing.summarise_stages(result.stages)
+        table.add_row(result.job.name, *(f"{summary[c]:.2f}" for c in columns))
+    console.print(table)
+    say(console, f"run stages: {timing.format_stages(run_stages)}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pcplib.run import render
@@ -278,3 +279,42 @@ def describe_validated_data(dataset: Any, today: date | None) -> dict[str, str]:
     if not files:
         return {}
     return {VALIDATED_DIGEST_ENV: digest_validated_files(files, today or date.today())}
+
+
+def snapshot_validated_data(
+    dataset: Any, folder_digest: str, options: RunOptions, folder: Path
+) -> dict[str, str]:
+    """Save the validated data set for the kernels, and return their environment naming it.
+
+    Written only when the data folder still has the bytes it had before it was read
+    and validated (``folder_digest``); a kernel then checks the same digest again
+    before using it (:func:`pcplib.data.snapshot.read_snapshot`).
+
+    Parameters
+    ----------
+    dataset : pcplib.data.Dataset
+        The validated data set.
+    folder_digest : str
+        :func:`pcplib.data.snapshot.digest_data_folder` of the data folder, taken before
+        it was read.
+    options : RunOptions
+        Where the data is and the date it was validated for.
+    folder : Path
+        Where to write the snapshot (the runner's runtime folder).
+
+    Returns
+    -------
+    dict
+        ``{"PCP_DATA_SNAPSHOT": path}``, or empty when the folder changed meanwhile or
+        the snapshot could not be written (the kernels then read the folder as before).
+    """
+    from pcplib.data.snapshot import SNAPSHOT_ENV, digest_data_folder, write_snapshot
+
+    try:
+        if digest_data_folder(options.data_dir) != folder_digest:
+            return {}
+        path = folder / f"dataset-{folder_digest[:16]}.pickle"
+        write_snapshot(dataset, folder_digest, options.today or date.today(), path)
+    except Exception:  # an optimisation only: without it the kernels read the folder
+        return {}
+    return {SNAPSHOT_ENV: str(path)}

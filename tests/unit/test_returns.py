@@ -801,3 +801,29 @@ def test_libreoffice_opens_the_template_and_its_resave_loads(
     assert outcome.problems == [], problem_lines(outcome)
     added = sorted(c.words for c in outcome.changes[filled.name] if c.kind == "added")
     assert "np-officers, September 2026: 377 (new)" in added
+
+
+@pytest.mark.parametrize(
+    ("errno_code", "reason"),
+    [(30, "Read-only file system"), (28, "No space left on device"), (36, "File name too long")],
+)
+def test_an_os_error_while_loading_is_one_line_and_loads_nothing(
+    filled: Path, data: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any,
+    errno_code: int, reason: str,
+) -> None:  # fmt: skip
+    from pcplib.data.sources import returns_merge
+
+    def fail(path: Path, text: str) -> None:
+        raise OSError(errno_code, reason, str(path))
+
+    before = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    monkeypatch.setattr(returns_merge, "_write_file", fail)
+    base = ["returns", "load", "--data", str(data), "--today", TODAY.isoformat()]
+    code = cli.main([*base, str(filled)])
+    out = capsys.readouterr()
+    lines = [line for line in (out.out + out.err).splitlines() if line.strip()]
+    assert code == 1
+    assert "Traceback" not in out.out + out.err
+    assert any(reason in line and "no return was loaded" in line for line in lines), lines
+    after = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    assert after == before, "the data set is as it was, with no staging folder left"

@@ -78,6 +78,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
     plan_file = tmp_path / "forward_plan.yaml"
     plan_file.write_text("slots: []\n", encoding="utf-8")
     dataset = SimpleNamespace(
+        # No restricted measures: the public gate (pcplib.run.public_check) reads this.
+        measures=pd.DataFrame({"measure_id": [], "measure_name": [], "visibility": []}),
         illustrative=True,
         description="Illustrative sample for tests.",
         files={"framework/measures.csv": "ab" * 32},
@@ -428,8 +430,40 @@ def test_manifest_keeps_timings_when_not_reproducible(project) -> None:
     options = replace(project.options, reproducible=False)
     results = [run.JobResult(run.plan_overview_job("2026-11", "2026-09", "data", ""), True, 1.234)]
     plan = run.RunPlan("2026-11", "x", (results[0].job,), "2026-11", "2026-09")
-    manifest = run.build_manifest(plan, results, options, project.dataset, {"commit": None})
+    results[0].stages = {"kernel start": 0.456, "html": 0.1}
+    manifest = run.build_manifest(
+        plan, results, options, project.dataset, {"commit": None}, run_stages={"start-up": 1.004}
+    )
     assert manifest["reports"][0]["seconds"] == 1.23
+    assert manifest["reports"][0]["stages"] == {"kernel start": 0.46, "html": 0.1}
+    assert manifest["run_stages"] == {"start-up": 1.0}
+    reproducible = run.build_manifest(plan, results, project.options, project.dataset, {})
+    assert "run_stages" not in reproducible and "stages" not in reproducible["reports"][0]
+
+
+def test_profile_prints_and_records_where_each_report_time_went(project) -> None:
+    import io
+    import re
+
+    console = Console(record=True, width=250, file=io.StringIO())
+    options = replace(project.options, profile=True, reproducible=False)
+    assert run.run_plan(make_plan(project, ["vawg"]), options, console) == run.EXIT_OK
+    folder = project.out / "2026-11"
+    printed = console.export_text()
+    assert "pcp run profile" in printed and "kernel start" in printed
+    assert "run stages: start-up" in printed
+    log = (folder / "run.log").read_text(encoding="utf-8")
+    assert re.search(r"vawg: done in [\d.]+ s \(kernel start [\d.]+ s, .*, html [\d.]+ s\)", log)
+    assert re.search(r"run stages: start-up [\d.]+ s, execution [\d.]+ s, publishing", log)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    vawg = manifest["reports"][0]
+    assert {"kernel start", "kernel stop", "notebook write", "html"} <= set(vawg["stages"])
+    assert any(name.startswith("cell ") for name in vawg["stages"])
+    # The stages are parts of the report's wall time, not more than it.
+    assert sum(vawg["stages"].values()) <= vawg["seconds"] + 0.05
+    assert {"start-up", "execution"} <= set(manifest["run_stages"])
+    # Nothing the timings needed is left in the published folder.
+    assert not list(folder.glob("*.jsonl"))
     assert manifest["forward_plan"]["sha256"] == run.hash_file(project.plan_file)
 
 
@@ -728,7 +762,11 @@ from pcplib import run
 
 config = json.loads(sys.argv[1])
 run.jobs.NOTEBOOKS = {key: Path(value) for key, value in config["notebooks"].items()}
-dataset = SimpleNamespace(illustrative=True, description="", files={}, strategies=None)
+import pandas as pd
+measures = pd.DataFrame({"measure_id": [], "measure_name": [], "visibility": []})
+dataset = SimpleNamespace(
+    illustrative=True, description="", files={}, strategies=None, measures=measures
+)
 run.validation.load_inputs = lambda options: (dataset, [])
 run.manifest.read_git_commit = lambda: {"commit": None, "dirty": None}
 at = "2026-11-23T06:00:00+00:00"

@@ -93,6 +93,8 @@ def project(
     plan_file = tmp_path / "forward_plan.yaml"
     plan_file.write_text("slots: []\n", encoding="utf-8")
     dataset = SimpleNamespace(
+        # No restricted measures: the public gate (pcplib.run.public_check) reads this.
+        measures=pd.DataFrame({"measure_id": [], "measure_name": [], "visibility": []}),
         illustrative=True,
         description="Illustrative sample for tests.",
         files={},
@@ -410,6 +412,7 @@ run.jobs.NOTEBOOKS = {key: Path(value) for key, value in config["notebooks"].ite
 dataset = SimpleNamespace(
     illustrative=True, description="", files={},
     strategies=pd.DataFrame({"strategy_id": ["vawg"], "strategy_name": ["VAWG"]}),
+    measures=pd.DataFrame({"measure_id": [], "measure_name": [], "visibility": []}),
 )
 run.validation.load_inputs = lambda options: (dataset, [])
 run.manifest.read_git_commit = lambda: {"commit": None, "dirty": None}

@@ -213,6 +213,7 @@ def list_requested_figures(dataset: Dataset, strategy_id: str, quarter: str) -> 
     periods.parse_quarter(quarter)
     measures = dataset.measures_for(strategy_id)
     obs = dataset.observations
+    force_area = dataset.primary_area
     rows = []
     for measure in measures.to_dict("records"):
         if not is_owner_supplied(measure):
@@ -233,7 +234,9 @@ def list_requested_figures(dataset: Dataset, strategy_id: str, quarter: str) -> 
                     "period_start": start,
                     "period_end": end,
                     "asks_ratio": asks_ratio,
-                    "area": latest["area"] if latest is not None else "LLR",
+                    # A measure with no figure yet goes to the force area the data set
+                    # declares, whatever the force calls it.
+                    "area": latest["area"] if latest is not None else force_area,
                     "source": latest["source"] if latest is not None else measure["source"],
                     "status": latest["status"] if latest is not None else "final",
                     "definition": measure["definition"],

@@ -674,5 +674,14 @@ def run_returns_load(args: argparse.Namespace, echo: Callable[[str], None] = pri
     except BlockingIOError:
         echo(f"{Path(args.data).as_posix()} is being loaded by another pcp returns load")
         return EXIT_USAGE
+    except OSError as error:
+        # A read-only or full data folder, or a name too long: one line, and the staged
+        # copy is already removed, so the data set is as it was.
+        where = f" ({error.filename})" if error.filename else ""
+        echo(
+            f"{Path(args.data).as_posix()}: cannot write the returns into the data set"
+            f"{where}: {error.strerror or error}; no return was loaded"
+        )
+        return EXIT_REFUSED
     _print_outcome(outcome, args.dry_run, echo)
     return EXIT_REFUSED if outcome.refused else EXIT_DONE
