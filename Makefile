@@ -18,7 +18,7 @@ help:
 	@echo "make lint    - ruff"
 	@echo "make lock    - re-resolve the dependencies of pyproject.toml into requirements.lock"
 	@echo "make clear-outputs - strip outputs from the notebooks before committing"
-	@echo "make clean   - remove generated outputs and caches (keeps .venv)"
+	@echo "make clean   - remove generated outputs and caches (keeps .venv and outputs/history)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,6 @@ clear-outputs: setup
 	$(BIN)/jupyter nbconvert --clear-output --inplace --log-level WARN notebooks/*.ipynb
 
 clean:
-	find outputs -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	find outputs -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name history -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -not -path "./$(VENV)/*" -exec rm -rf {} +

@@ -178,10 +178,11 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     if complete:
         achieved.append(f"{plural(complete, 'promise')} in the plan kept.")
     attention = _sentences(by_group["needs attention"]) if "needs attention" in by_group else []
-    if stuck:
-        attention.append(f"{plural(stuck, 'promise')} at risk of being late.")
-    if overdue:
-        attention.append(f"{plural(overdue, 'promise')} overdue: past the date promised.")
+    # One line for the promises not kept on time, overdue ones said apart as overdue.
+    late = [f"{plural(stuck, 'promise')} at risk of being late"] if stuck else []
+    late += [f"{plural(overdue, 'promise')} overdue (past the date promised)"] if overdue else []
+    if late:
+        attention.append("; ".join(late) + ".")
     lists = (
         "<h3>What has been achieved</h3>"
         + (_list(achieved) if achieved else "<p>Nothing this quarter.</p>")

@@ -59,6 +59,7 @@ from pcplib.run import (
     timing,
     validation,
 )
+from pcplib.run import history as run_history
 from pcplib.run import judgements as run_judgements
 from pcplib.run.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, RunError
 from pcplib.run.jobs import JobResult, RunPlan
@@ -435,6 +436,12 @@ def build_and_publish(
         handlers = []
         publish.publish_folder(staging, destination)
         stages["publishing"] = time.perf_counter() - step
+        try:
+            run_history.record_meeting(
+                options.out_dir, plan, judgements_frame, dataset, options.produced_at
+            )
+        except OSError as exc:
+            warnings.append(f"what this meeting was told was not kept: {describe_os_error(exc)}")
         execute.print_summary(console, results)
         if options.profile:
             print_profile(console, results, stages)

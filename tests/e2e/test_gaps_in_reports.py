@@ -61,7 +61,9 @@ def gapped(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str
          str(out), "--no-screenshots", "--timestamp", STAMP]
     )  # fmt: skip
     assert code == 0
-    folder = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folder = next(
+        p for p in out.iterdir() if p.is_dir() and p.name != "history" and p.name[0] != "."
+    )
     with (folder / "judgements.csv").open(encoding="utf-8", newline="") as handle:
         judged = [r for r in csv.DictReader(handle) if r["measure_id"] == measure]
     html = (folder / f"{strategy}.html").read_text(encoding="utf-8")

@@ -563,6 +563,11 @@ def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
     ]
     assert first == second
     assert b"23 November 2026 06:00 UTC" in first["index.html"]
+    # Each published run is added to the meeting history; the first is not rewritten.
+    history = project.out / "history" / "2026-11"
+    assert sorted(p.name for p in history.iterdir()) == ["run-001", "run-002"]
+    kept = (history / "run-001" / "judgements.csv").read_bytes()
+    assert kept == first["judgements.csv"] == second["judgements.csv"]
 
 
 def test_quarto_renderer_without_quarto_exits_2(project, monkeypatch, capsys) -> None:
@@ -831,7 +836,9 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> N
             process.wait()
     assert process.returncode == run.EXIT_INTERRUPTED, log.read_text(encoding="utf-8")
     assert "Interrupted" in stdout
-    assert sorted(p.name for p in project.out.iterdir()) == ["2026-11"]  # no temporary folders
+    # No temporary folders; the meeting history holds the first run only.
+    assert sorted(p.name for p in project.out.iterdir()) == ["2026-11", "history"]
+    assert [p.name for p in (project.out / "history" / "2026-11").iterdir()] == ["run-001"]
     assert folder_bytes(folder) == before
 
 

@@ -1,0 +1,122 @@
+"""What each meeting was told: the append-only history of published runs.
+
+``pcp run`` keeps, for every run published for a meeting of the forward plan, a copy of
+its ``judgements.csv`` and of the commitments and actions the reports showed, in
+``<output folder>/history/<slot>/<run>/`` (:mod:`pcplib.run.history` writes it). This
+module reads it back: the "since the last meeting" section and the Delivery Board's
+quarterly view compare today's judgements with what an earlier meeting was told.
+
+A meeting's record is its latest published run (the one the Board read); nothing in
+the history is ever rewritten, so an earlier run stays on file beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["HISTORY_FILES", "MeetingRecord", "list_meeting_records", "read_meeting_record"]
+
+HISTORY_FILES = ("judgements.csv", "commitments.csv", "actions.csv", "record.json")
+"""The files of one run's record; ``record.json`` holds the slot, data period and time."""
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """What one published run told a meeting.
+
+    Attributes
+    ----------
+    slot : str
+        The meeting (``YYYY-MM``).
+    period_end : str
+        The last month of the data period the meeting was shown (``YYYY-MM``).
+    produced_at : str
+        When the run was produced (ISO-8601).
+    folder : Path
+        The record's folder.
+    judgements : pandas.DataFrame
+        The run's ``judgements.csv`` (every column read as text, as written).
+    commitments, actions : pandas.DataFrame
+        The commitments and the Board's actions as the run showed them.
+    """
+
+    slot: str
+    period_end: str
+    produced_at: str
+    folder: Path
+    judgements: pd.DataFrame
+    commitments: pd.DataFrame
+    actions: pd.DataFrame
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        return pd.DataFrame()
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable CSV file of the meeting history ({exc})") from exc
+
+
+def read_meeting_record(folder: Path) -> MeetingRecord:
+    """Read one run's record from the history.
+
+    Parameters
+    ----------
+    folder : Path
+        ``<history>/<slot>/<run>/``.
+
+    Returns
+    -------
+    MeetingRecord
+        The record.
+
+    Raises
+    ------
+    ValueError
+        If ``record.json`` or a CSV file cannot be read (the message names the file).
+    """
+    meta_path = folder / "record.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        slot, period_end = str(meta["slot"]), str(meta["period_end"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(
+            f"{meta_path}: expected a JSON object with 'slot' and 'period_end' ({exc})"
+        ) from exc
+    return MeetingRecord(
+        slot=slot,
+        period_end=period_end,
+        produced_at=str(meta.get("produced_at", "")),
+        folder=folder,
+        judgements=_read_csv(folder / "judgements.csv"),
+        commitments=_read_csv(folder / "commitments.csv"),
+        actions=_read_csv(folder / "actions.csv"),
+    )
+
+
+def list_meeting_records(history_dir: Path | None) -> list[MeetingRecord]:
+    """Return each meeting's record (its latest run), oldest meeting first.
+
+    Parameters
+    ----------
+    history_dir : Path or None
+        The history folder; None, or a folder that does not exist, holds no records.
+
+    Returns
+    -------
+    list of MeetingRecord
+        One per slot that has a complete record.
+    """
+    if history_dir is None or not Path(history_dir).is_dir():
+        return []
+    records = []
+    for slot_dir in sorted(p for p in Path(history_dir).iterdir() if p.is_dir()):
+        runs = sorted(p for p in slot_dir.iterdir() if p.is_dir() and (p / "record.json").is_file())
+        if runs:
+            records.append(read_meeting_record(runs[-1]))
+    return records

@@ -1,0 +1,77 @@
+"""The meeting history: each published run's record is added, never rewritten, and read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from pcplib.data.history import list_meeting_records, read_meeting_record
+from pcplib.run.history import record_meeting
+from pcplib.run.jobs import Job, RunPlan
+
+
+def _plan(slot: str | None, period_end: str | None = "2026-09") -> RunPlan:
+    job = Job("vawg", "delivery_strategy", {}, "VAWG", strategy="vawg")
+    return RunPlan(slot or "custom", "heading", (job,), slot, period_end)
+
+
+def _dataset() -> SimpleNamespace:
+    return SimpleNamespace(
+        commitments=pd.DataFrame(
+            {"commitment_id": ["v1", "w1"], "strategy_id": ["vawg", "workforce"],
+             "status": ["at risk", "on track"], "due_date": ["2026-12-31", "2027-03-31"]}
+        ),
+        actions=pd.DataFrame(
+            {"action_id": ["v-a1"], "strategy_id": ["vawg"], "status": ["open"],
+             "due_date": ["2026-10-31"]}
+        ),
+    )  # fmt: skip
+
+
+def _judgements(rag: str, current: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"report": ["vawg"], "strategy_id": ["vawg"], "measure_id": ["m1"], "rag": [rag],
+         "current": [current]}
+    )  # fmt: skip
+
+
+def test_each_run_is_added_and_nothing_is_rewritten(tmp_path: Path) -> None:
+    first = record_meeting(tmp_path, _plan("2026-07"), _judgements("Amber", 1215), _dataset(), "t1")
+    assert first is not None and first.name == "run-001"
+    before = {p.name: p.read_bytes() for p in first.iterdir()}
+    second = record_meeting(tmp_path, _plan("2026-07"), _judgements("Red", 1198), _dataset(), "t2")
+    assert second is not None and second.name == "run-002"
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == before
+    kept = read_meeting_record(first)
+    assert (kept.slot, kept.period_end, kept.produced_at) == ("2026-07", "2026-09", "t1")
+    assert kept.judgements["current"].tolist() == ["1215"]
+    # Only the run's own strategies' commitments and actions are kept.
+    assert kept.commitments["commitment_id"].tolist() == ["v1"]
+    assert kept.actions["action_id"].tolist() == ["v-a1"]
+
+
+def test_a_meeting_is_read_as_its_latest_run_oldest_meeting_first(tmp_path: Path) -> None:
+    record_meeting(tmp_path, _plan("2026-11"), _judgements("Green", 3), _dataset(), "t3")
+    record_meeting(tmp_path, _plan("2026-07"), _judgements("Amber", 1), _dataset(), "t1")
+    record_meeting(tmp_path, _plan("2026-07"), _judgements("Red", 2), _dataset(), "t2")
+    records = list_meeting_records(tmp_path / "history")
+    assert [(r.slot, r.produced_at) for r in records] == [("2026-07", "t2"), ("2026-11", "t3")]
+    assert records[0].judgements["rag"].tolist() == ["Red"]
+
+
+def test_a_run_for_no_meeting_is_not_recorded(tmp_path: Path) -> None:
+    assert record_meeting(tmp_path, _plan(None), _judgements("Red", 1), _dataset(), "t") is None
+    assert not (tmp_path / "history").exists()
+    assert list_meeting_records(tmp_path / "history") == []
+    assert list_meeting_records(None) == []
+
+
+def test_a_broken_record_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "history" / "2026-07" / "run-001"
+    folder.mkdir(parents=True)
+    (folder / "record.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"record\.json: expected a JSON object"):
+        list_meeting_records(tmp_path / "history")
