@@ -143,8 +143,12 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     if group == "trend":
         parts.append(_trend_reason(row))
     elif group == "achieved":
-        if row["assessment"] == "improving":
+        if row["assessment"] == "improving" and row.get("judgement") == "improved":
             parts.append("A real improvement.")
+        elif row["assessment"] == "improving":
+            # Better than its stable baseline but not than a year ago: "up 17.9% ... A real
+            # improvement" would contradict the figure beside it, so the basis is named.
+            parts.append("Better than before the plan.")
         if targeted:
             parts.append(_target_words(row))
     elif group == "needs attention":

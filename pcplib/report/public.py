@@ -189,8 +189,6 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         + "<h3>What still needs attention</h3>"
         + (_list(attention) if attention else "<p>Nothing this quarter.</p>")
     )
-    if "trend" in by_group:
-        lists += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
     mine = set(measures["measure_id"])
     across = [c for c in public.comparisons if c.measure_id in mine]
     if across:
@@ -204,12 +202,15 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
             "<h3>Steady</h3><p>No real change, only the usual ups and downs, in: "
             f"{esc('; '.join(names))}.</p>"
         )
+    if "trend" in by_group:
+        # Under the chart, beside the longer lists, so a mission stays about one screen.
+        beside_chart += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
     if "no figure" in by_group:
         names = list(by_group["no figure"]["measure_name"])
         beside_chart += f"<p>No figure yet this quarter for: {esc('; '.join(names))}.</p>"
-    # Side by side on a wide screen (the chart at a glance with the steady measures under
-    # it, the words beside it), so a mission takes about one screen; stacked on a narrow
-    # screen and in print.
+    # Side by side on a wide screen (the chart at a glance with the steady measures and
+    # trends under it, the words beside it), so a mission takes about one screen; stacked
+    # on a narrow screen and in print.
     parts.append(
         f'<div class="mission-body"><div class="mission-chart">{chart}{beside_chart}</div>'
         f'<div class="mission-lists">{lists}</div></div>'

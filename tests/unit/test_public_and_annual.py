@@ -34,9 +34,19 @@ def _row(**overrides: object) -> dict:
     [
         ({}, "steady", "1,135, down 8.0% on a year ago. Within the usual ups and downs."),
         (
-            {"assessment": "improving", "spc_variation": "special_cause_improvement"},
+            {"assessment": "improving", "spc_variation": "special_cause_improvement",
+             "judgement": "improved"},
             "achieved",
             "1,135, down 8.0% on a year ago. A real improvement.",
+        ),
+        # Better than its stable baseline but no real change on a year ago (even up on
+        # it): never "up 17.9% on a year ago. A real improvement."
+        (
+            {"current": 99.0, "last_year": 84.0, "change": "+17.9%", "change_value": 17.9,
+             "direction": "up", "assessment": "improving", "good_direction": "lower",
+             "spc_variation": "special_cause_improvement", "judgement": "no real change"},
+            "achieved",
+            "99, up 17.9% on a year ago. Better than before the plan.",
         ),
         (
             {"assessment": "on track", "rag_basis": "trajectory", "target_for_period": 1150.0,
