@@ -966,7 +966,9 @@ def _public_sections(body: str) -> tuple[list[str], list[str]]:
     """The list items under every "What has been achieved" and "needs attention" heading."""
     achieved, attention = [], []
     for part in body.split("<h3>")[1:]:
-        items = re.findall(r"<li>(.*?)</li>", part.split("<h4>")[0])
+        # Only the first list under the heading: a mission's lists end where its next
+        # section (or the next mission's heading) begins.
+        items = re.findall(r"<li>(.*?)</li>", part.split("<h4>")[0].split("</ul>")[0])
         if part.startswith("What has been achieved"):
             achieved += items
         elif part.startswith("What still needs attention"):
