@@ -11,14 +11,20 @@ about a measure is read off this row; nothing downstream recomputes one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pcplib import metrics
 from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
-from pcplib.assessment.figures import Figures, Window, compute_figures
+from pcplib.assessment.figures import (
+    Figures,
+    Window,
+    compute_figures,
+    describe_completeness,
+    hold_same_months,
+)
 from pcplib.assessment.limits import (
     SpcPlan,
     SpcVerdict,
@@ -84,6 +90,8 @@ MEASURE_COLUMNS = [
     "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
     "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
     "rate_per", "rate_per_year", "rate_per_point",
+    "completeness", "comparison_completeness", "year_ending_completeness",
+    "baseline_completeness",
 ]  # fmt: skip
 
 __all__ = [
@@ -292,7 +300,13 @@ def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -
     """The quarter on a year earlier, the year ending on the year before, and since the baseline."""
     quarter, quarter_ev = _weigh(figures.last_year, figures.current, rows, measure)
     year, year_ev = _weigh(figures.previous_year, figures.year_ending, rows, measure)
-    since, since_ev = _weigh(figures.baseline, figures.year_ending, rows, measure)
+    baseline = figures.baseline
+    aggregation = aggregation_of(measure)
+    if baseline is not None and not hold_same_months(baseline, figures.year_ending, aggregation):
+        # The baseline year and the year ending hold different months: an average of
+        # some months against an average of others is not like for like, so no change.
+        baseline = replace(baseline, value=None)
+    since, since_ev = _weigh(baseline, figures.year_ending, rows, measure)
     return Changes(quarter, quarter_ev, year, year_ev, since, since_ev)
 
 
@@ -509,6 +523,10 @@ def _build_row(
         "rate_per": describe_rate_basis(measure, "quarter"),
         "rate_per_year": describe_rate_basis(measure, "year"),
         "rate_per_point": describe_rate_basis(measure, "period"),
+        "completeness": describe_completeness(figures.current, frequency),
+        "comparison_completeness": describe_completeness(figures.last_year, frequency),
+        "year_ending_completeness": describe_completeness(figures.year_ending, frequency),
+        "baseline_completeness": describe_completeness(base, frequency),
     }
     row["comparison_value"] = row["last_year"]
     row["target_for_period"] = row["target"]
