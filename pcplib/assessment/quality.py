@@ -133,7 +133,7 @@ def list_data_quality_notes(
         if gaps:
             notes.append(
                 f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "
-                "and SPC treats it as missing."
+                "and the checks for a real change leave it out."
             )
         provisional = current[current["status"] == "provisional"]
         if not provisional.empty:
