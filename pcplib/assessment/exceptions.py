@@ -60,7 +60,8 @@ _RISK_SEVERITY = 4
 def _target_words(row: Mapping[str, Any]) -> str:
     """Why a targeted measure is off: the figure against the target or trajectory."""
     unit = str(row["unit"])
-    current, goal = format_figures([row["current"], row["target_for_period"]], unit)
+    per = str(row.get("rate_per") or "")
+    current, goal = format_figures([row["current"], row["target_for_period"]], unit, per=per)
     if row["rag_basis"] == "trajectory":
         due = str(row.get("target_date") or "")
         when = f" to the {month_words(periods.parse_month(due))} target" if due else ""

@@ -286,7 +286,9 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "measure_name": r["measure_name"],
                 "tier": r["tier"],
                 "unit": r["unit"],
-                "current_shown": format_figure(r["current"], r["unit"]),
+                "current_shown": format_figure(
+                    r["current"], r["unit"], per=str(r.get("rate_per") or "")
+                ),
                 "current_label": r["current_label"],
                 "comparison_label": r["last_year_label"],
                 "change_shown": r["change"],

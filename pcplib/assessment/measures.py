@@ -52,7 +52,7 @@ from pcplib.assessment.targets import (
     rate_measure,
 )
 from pcplib.data import AGGREGATIONS
-from pcplib.labels import format_figure, is_missing, label_period_start
+from pcplib.labels import describe_rate_basis, format_figure, is_missing, label_period_start
 from pcplib.periods import FREQUENCY_MONTHS, month_number
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ MEASURE_COLUMNS = [
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
     "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
+    "rate_per", "rate_per_year", "rate_per_point",
     "completeness", "comparison_completeness", "year_ending_completeness",
     "baseline_completeness",
 ]  # fmt: skip
@@ -517,6 +518,11 @@ def _build_row(
         "spc_summary": spc.summary,
         "spc": spc.result,
         "has_data": figures.current.value is not None,
+        # What a rate's figures are per (population and period), for every label that
+        # prints them: the quarter's, a 12-month window's and a chart point's.
+        "rate_per": describe_rate_basis(measure, "quarter"),
+        "rate_per_year": describe_rate_basis(measure, "year"),
+        "rate_per_point": describe_rate_basis(measure, "period"),
         "completeness": describe_completeness(figures.current, frequency),
         "comparison_completeness": describe_completeness(figures.last_year, frequency),
         "year_ending_completeness": describe_completeness(figures.year_ending, frequency),

@@ -19,6 +19,7 @@ from pcplib.assessment.scope import get_series, measures_for_audience, parse_mon
 from pcplib.data.schemas import parse_crime_types
 from pcplib.labels import (
     date_words,
+    describe_rate_basis,
     format_value,
     is_missing,
     label_period_start,
@@ -108,7 +109,7 @@ def list_data_quality_notes(
                 row = last_prev.iloc[-1]
                 detail = (
                     f" Under the previous definition the last figure was "
-                    f"{format_value(row['value'], m['unit'])} "
+                    f"{format_value(row['value'], m['unit'], per=describe_rate_basis(m))} "
                     f"({label_period_start(row['period_start'], m['frequency'])})."
                 )
             old = m.get("previous_definition")

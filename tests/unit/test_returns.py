@@ -384,6 +384,29 @@ def test_a_second_load_of_the_same_file_changes_nothing(filled: Path, data: Path
     assert hashes(data) == before
 
 
+def test_owners_text_a_spreadsheet_would_run_is_neutralised_in_the_data_set(
+    template: Path, data: Path, tmp_path: Path
+) -> None:
+    attack = "-2+3+cmd|' /C calc'!A0"
+
+    def edit(wb: Any) -> None:
+        set_cell(wb, "Commitments", "activity_to_date", attack, commitment_id=f"{STRATEGY}-c04")
+
+    poisoned = fill_return(template, tmp_path / "poisoned.xlsx", edit)
+    outcome = load([poisoned], data)
+    assert outcome.problems == []
+    text = (data / "commitments" / "commitments.csv").read_text(encoding="utf-8")
+    assert "'" + attack in text.replace('""', '"')
+    assert not any(line.split(",")[-1].startswith("-2+3") for line in text.splitlines())
+    dataset = load_dataset(data, today=TODAY)
+    shown = dataset.commitments.set_index("commitment_id").loc[
+        f"{STRATEGY}-c04", "activity_to_date"
+    ]
+    assert shown == attack, "read back as the owner wrote it"
+    again = load([poisoned], data)
+    assert {c.kind for c in again.changes[poisoned.name]} == {"unchanged"}
+
+
 def test_dry_run_shows_the_changes_and_writes_nothing(filled: Path, data: Path) -> None:
     before = hashes(data)
     outcome = load([filled], data, dry_run=True)

@@ -879,3 +879,32 @@ def test_the_index_names_each_reports_meeting() -> None:
     about = run.plan_public_about_job("2026/27 Q2", "data", at)
     assert about.name == "public-quarterly-about" and about.notebook == "public_quarterly_about"
     assert run.describe_meeting(None) == run.NO_MEETING
+
+
+def test_the_index_template_escapes_what_the_plan_and_data_set_say() -> None:
+    job = SimpleNamespace(
+        name="a&b",
+        title="<script>x</script>",
+        strategy="vawg",
+        parameters={},
+        notebook="strategy_report",
+    )
+    plan = SimpleNamespace(heading="Board <b>", period_end="2026-09")
+    dataset = SimpleNamespace(illustrative=True, description="made & <i>up</i>")
+    page = run.build_index(
+        plan,
+        [SimpleNamespace(job=job)],
+        produced_at="2026-11-23T06:00:00Z",
+        dataset=dataset,
+        rags={"vawg": run.OverallRag("Red", "why")},
+        pdf=True,
+    )
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "<title>Board &lt;b&gt;</title>" in page
+    assert '<a href="a&amp;b.html">' in page and '(<a href="a&amp;b.pdf">PDF</a>)' in page
+    assert "Data set: made &amp; &lt;i&gt;up&lt;/i&gt;</p>" in page
+    assert '<td><span class="rag" style="background:#d4351c;color:#ffffff">Red</span></td>' in page
+    assert "<dt>Data period</dt><dd>to the end of September 2026 (2026/27 Q2)</dd>" in page
+    assert page.startswith("<!DOCTYPE html>\n") and page.endswith("</html>\n")
+    assert "{{" not in page and "{%" not in page
+    assert run.load_index_template() is run.load_index_template()  # compiled once

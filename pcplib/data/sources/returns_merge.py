@@ -39,6 +39,7 @@ from pcplib.data.sources.returns_load import (
     describe_figure,
     read_return,
 )
+from pcplib.spreadsheet_safety import neutralise_cell, restore_cell
 
 if TYPE_CHECKING:
     from pcplib.data.dataset import Dataset
@@ -123,16 +124,20 @@ class TextTable:
         return original[-1] if original else None
 
     def set(self, index: int, values: dict[str, str]) -> None:
-        """Set some cells of a row (never a key column of an index already built)."""
+        """Set some cells of a row (never a key column of an index already built).
+
+        Text a spreadsheet would run as a formula is neutralised: the values come from
+        owners' returns and the data set's CSV files are opened in spreadsheets.
+        """
         for name, value in values.items():
-            self.rows[index][self.column(name)] = value
+            self.rows[index][self.column(name)] = neutralise_cell(value)
         self.changed = True
 
     def insert(self, values: dict[str, str], after: int | None = None) -> None:
         """Add a row, to be written after the file's row ``after`` (or at the end)."""
         row = [""] * len(self.header)
         for name, value in values.items():
-            row[self.column(name)] = value
+            row[self.column(name)] = neutralise_cell(value)
         self.rows.append(row)
         number = len(self.rows) - 1
         self._anchors[number] = after
@@ -333,7 +338,9 @@ def _merge_fields(
         table.insert({**key, **(new_row or {}), **values})
         return Change(table.name, "added", place, f"{words} (new)")
     given = {k: v for k, v in values.items() if v != ""}
-    differ = {k: v for k, v in given.items() if table.rows[index][table.column(k)] != v}
+    differ = {
+        k: v for k, v in given.items() if restore_cell(table.rows[index][table.column(k)]) != v
+    }
     if not differ:
         return Change(table.name, "unchanged", place, words)
     table.set(index, differ)
