@@ -63,6 +63,10 @@ def _change_clause(row: dict[str, Any]) -> str:
     unit = row["unit"]
     basis = row["comparison_basis"]
     current, before = row["current"], row["comparison_value"]
+    waiting = str(row.get("to_confirm") or "")
+    if waiting and (current is None or before is None):
+        # A figure far outside its history is not judged until someone confirms it.
+        return f"A figure to be confirmed ({waiting}), so no change is judged until it is"
     if current is None:
         return "No figure for the reporting period"
     per = str(row.get("rate_per") or "")
@@ -73,11 +77,14 @@ def _change_clause(row: dict[str, Any]) -> str:
     pair = f"({shown} against {shown_before})"
     text = str(row["change"])
     if row["direction"] == "no change" or text.lstrip("+-") in ("0.0%", "0.0 pp"):
-        return f"Unchanged on the {basis} {pair}"
+        left_out = f" (the figure for {waiting} is to be confirmed, so left out)" if waiting else ""
+        return f"Unchanged on the {basis} {pair}{left_out}"
     amount = text.lstrip("+-").replace(" pp", " percentage points")
     word = "Up" if row["direction"] == "up" else "Down"
     evidence = _evidence_words(row)
     tail = f", {evidence}" if evidence else ""
+    if waiting:
+        tail += f" (the figure for {waiting} is to be confirmed, so left out)"
     return f"{word} {amount} on the {basis} {pair}{tail}"
 
 
