@@ -199,16 +199,6 @@ def compute_window(
     )  # fmt: skip
 
 
-def _name_period(start: int, frequency: str) -> str:
-    """A period by its first month: ``2024-05``, ``2024/25 Q1`` or ``2024/25``."""
-    stamp = month_of(start).to_timestamp()
-    if frequency == "quarterly":
-        return periods.label_quarter(stamp)
-    if frequency == "annual":
-        return periods.label_financial_year(stamp)
-    return str(month_of(start))
-
-
 def describe_completeness(window: Window | None, frequency: str) -> str:
     """Say how many of a window's periods have a figure, and which do not.
 
@@ -232,9 +222,11 @@ def describe_completeness(window: Window | None, frequency: str) -> str:
     held = window.expected - len(window.missing)
     text = f"{held} of {window.expected} {word}{'s' if window.expected != 1 else ''}"
     if window.missing:
-        text += "; missing " + ", ".join(_name_period(p, frequency) for p in window.missing)
+        text += "; missing " + ", ".join(
+            periods.label_period(month_of(p), frequency) for p in window.missing
+        )
     if window.skipped:
-        names = ", ".join(_name_period(p, frequency) for p in window.skipped)
+        names = ", ".join(periods.label_period(month_of(p), frequency) for p in window.skipped)
         text += f"; like for like without {names}"
     return text
 
