@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from pcplib import periods
+from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import is_missing, month_span, month_words
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
@@ -45,6 +46,7 @@ __all__ = [
     "compute_window",
     "describe_completeness",
     "hold_same_months",
+    "name_periods",
 ]
 
 
@@ -75,6 +77,9 @@ class Window:
     skipped : tuple of int
         The first months of periods that have a figure but were left out so that the
         window is compared like for like with another (see :func:`align_windows`).
+    unconfirmed : tuple of int
+        The first months of periods whose figure is still to confirm (status
+        ``to confirm``, :mod:`pcplib.data.arrivals`): not used until confirmed.
     """
 
     label: str
@@ -88,6 +93,7 @@ class Window:
     periods: tuple[int, ...] = ()
     missing: tuple[int, ...] = ()
     skipped: tuple[int, ...] = ()
+    unconfirmed: tuple[int, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -167,14 +173,22 @@ def compute_window(
     ends = pd.DatetimeIndex(rows["period_end"])
     start_n = np.asarray(month_number(starts))
     end_n = month_number(ends)
-    held = (start_n >= first) & (end_n <= last) & rows["value"].notna().to_numpy()
+    in_span = np.asarray((start_n >= first) & (end_n <= last))
+    # A figure still to confirm is in the record but not in any judgement until confirmed.
+    waiting = (
+        rows["status"].astype(str).to_numpy() == TO_CONFIRM
+        if "status" in rows.columns
+        else np.zeros(len(rows), dtype=bool)
+    )
+    unconfirmed = tuple(sorted({int(n) for n in start_n[in_span & waiting]}))
+    held = in_span & rows["value"].notna().to_numpy() & ~waiting
     with_figure = {int(n) for n in start_n[np.asarray(held)]}
     left_out = tuple(sorted(with_figure & set(skip)))
     inside = np.asarray(held) & ~np.isin(start_n, left_out)
     sel = rows[inside]
     present = len(sel)
     used = tuple(sorted(int(n) for n in start_n[inside]))
-    missing = tuple(p for p in spanned if p not in with_figure)
+    missing = tuple(p for p in spanned if p not in with_figure and p not in unconfirmed)
     numerator = denominator = None
     # A stock's share or a rolling survey describes the window by its last period alone:
     # adding the periods' samples would count the same vehicles or respondents again.
@@ -195,8 +209,27 @@ def compute_window(
         value = float(sel["value"].mean())
     return Window(
         label, first, last, value, expected, present, numerator, denominator,
-        used, missing, left_out,
+        used, missing, left_out, unconfirmed,
     )  # fmt: skip
+
+
+def name_periods(starts: Collection[int], frequency: str) -> str:
+    """Name periods by their first months (see :func:`month_number`), in order.
+
+    Parameters
+    ----------
+    starts : collection of int
+        The periods' first months.
+    frequency : {"monthly", "quarterly", "annual"}
+        The measure's frequency.
+
+    Returns
+    -------
+    str
+        Such as ``"2024-05, 2024-06"`` (``"2024/25 Q1"`` for quarters, ``"2024/25"`` for
+        years).
+    """
+    return ", ".join(periods.label_period(month_of(p), frequency) for p in sorted(starts))
 
 
 def describe_completeness(window: Window | None, frequency: str) -> str:
@@ -214,20 +247,20 @@ def describe_completeness(window: Window | None, frequency: str) -> str:
     str
         ``"3 of 3 months"``; ``"2 of 3 months; missing 2024-05"``; with
         ``"; like for like without 2025-06"`` when periods with a figure were left
-        out to match the window compared with; empty for no window.
+        out to match the window compared with, and ``"; to be confirmed 2026-08"`` for
+        a figure still to confirm (not counted as held); empty for no window.
     """
     if window is None:
         return ""
     word = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
-    held = window.expected - len(window.missing)
+    held = window.expected - len(window.missing) - len(window.unconfirmed)
     text = f"{held} of {window.expected} {word}{'s' if window.expected != 1 else ''}"
     if window.missing:
-        text += "; missing " + ", ".join(
-            periods.label_period(month_of(p), frequency) for p in window.missing
-        )
+        text += f"; missing {name_periods(window.missing, frequency)}"
+    if window.unconfirmed:
+        text += f"; to be confirmed {name_periods(window.unconfirmed, frequency)}"
     if window.skipped:
-        names = ", ".join(periods.label_period(month_of(p), frequency) for p in window.skipped)
-        text += f"; like for like without {names}"
+        text += f"; like for like without {name_periods(window.skipped, frequency)}"
     return text
 
 

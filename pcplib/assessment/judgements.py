@@ -69,6 +69,9 @@ JUDGEMENT_COLUMNS = [
     "margin_of_error", "small_numbers", "performance_rag", "delivery_rag", "risk_rag",
     "rating_note", "completeness", "comparison_completeness", "year_ending_completeness",
     "baseline_completeness",
+    "previous_meeting", "previous_basis", "previous_period_end", "previous_rag",
+    "previous_assessment", "previous_value", "previous_value_now", "revision",
+    "since_last_meeting",
 ]  # fmt: skip
 """The columns of ``judgements.csv``. After ``source`` come the verdict's evidence: the
 rule and threshold behind each rating (``rag_reason``), the tests of change and their
@@ -76,7 +79,11 @@ verdicts, the SPC status, the target's record, the survey margin of error, and f
 strategy's overall row its separate performance, delivery and risk ratings and what the
 overall rating alone would hide (``rating_note``); last, how many of each window's
 periods have a figure and which are missing (``completeness`` for the reporting period,
-then the same period a year earlier, the year ending and the baseline year)."""
+then the same period a year earlier, the year ending and the baseline year); last of all,
+for a strategy report, the comparison with the last meeting that saw the strategy
+(:data:`pcplib.assessment.continuity.CONTINUITY_COLUMNS`): the meeting, whether its
+judgements are as reported or recomputed, its rating, assessment and figure, that
+figure as today's data give it, the revision and the movements in words."""
 
 TABLE_COLUMNS = [
     "strategy_id", "measure_id", "measure_name", "tier", "period_end", "unit", "current",
@@ -279,7 +286,9 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "measure_name": r["measure_name"],
                 "tier": r["tier"],
                 "unit": r["unit"],
-                "current_shown": format_figure(r["current"], r["unit"]),
+                "current_shown": format_figure(
+                    r["current"], r["unit"], per=str(r.get("rate_per") or "")
+                ),
                 "current_label": r["current_label"],
                 "comparison_label": r["last_year_label"],
                 "change_shown": r["change"],

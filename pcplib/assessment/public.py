@@ -66,10 +66,13 @@ def group_for_public(row: Mapping[str, Any]) -> str:
 def _change_words(row: Mapping[str, Any]) -> str:
     """The quarter's figure and how it moved on a year earlier, in everyday words."""
     unit = str(row["unit"])
+    per = str(row.get("rate_per") or "")
     current, before = row["current"], row.get("last_year")
     if before is None or pd.isna(before):
-        return f"{format_figure(current, unit)}, with no figure a year ago to compare with."
-    now, then = format_figures([current, before], unit)
+        return (
+            f"{format_figure(current, unit, per=per)}, with no figure a year ago to compare with."
+        )
+    now, then = format_figures([current, before], unit, per=per)
     if row["direction"] == "no change" or now == then:
         return f"{now}, the same as a year ago."
     way = "up" if row["direction"] == "up" else "down"
@@ -104,7 +107,7 @@ def _trend_reason(row: Mapping[str, Any]) -> str:
 
 def _target_words(row: Mapping[str, Any]) -> str:
     unit = str(row["unit"])
-    goal = format_figure(row["target_for_period"], unit)
+    goal = format_figure(row["target_for_period"], unit, per=str(row.get("rate_per") or ""))
     due = str(row.get("target_date") or "")
     when = f" for {month_words(periods.parse_month(due))}" if due else ""
     met = row["rag"] == "Green" or bool(row.get("rag_capped"))

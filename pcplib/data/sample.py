@@ -79,8 +79,7 @@ DESCRIPTION = (
 
 def _month_end(start: date) -> date:
     """Return the last day of the month that starts on ``start``."""
-    following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    return _add_months(start, 1) - timedelta(days=1)
 
 
 def _add_months(start: date, months: int) -> date:

@@ -32,6 +32,7 @@ from pcplib.assessment.annual import (
     summarise_year_by_strategy,
 )
 from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
+from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
 from pcplib.assessment.events import list_measure_events
 from pcplib.assessment.exceptions import list_exceptions, list_improvements
 from pcplib.assessment.judgements import (
@@ -66,6 +67,7 @@ from pcplib.report import (
     annual,
     commitments,
     comparisons,
+    continuity,
     headers,
     measures,
     narrative,
@@ -120,6 +122,7 @@ format_return_status = as_fragment(returns.format_return_status)
 format_returns_log = as_fragment(returns.format_returns_log)
 format_risks = as_fragment(returns.format_risks)
 format_board_summary = as_fragment(summary.format_board_summary)
+format_since_last_meeting = as_fragment(continuity.format_since_last_meeting)
 
 __all__ = [
     "compare_areas",
@@ -149,12 +152,15 @@ __all__ = [
     "check_parameters",
     "classify_measure_origins",
     "classify_year_changes",
+    "compare_with_previous_meeting",
     "describe_chart",
     "describe_comparisons",
     "describe_theory_of_change",
     "evaluate_year",
+    "find_previous_meeting",
     "format_actions",
     "format_board_summary",
+    "format_since_last_meeting",
     "format_about_link",
     "format_annual_evaluation",
     "format_annual_summary",

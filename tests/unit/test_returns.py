@@ -850,3 +850,24 @@ def test_an_os_error_while_loading_is_one_line_and_loads_nothing(
     assert any(reason in line and "no return was loaded" in line for line in lines), lines
     after = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
     assert after == before, "the data set is as it was, with no staging folder left"
+
+
+def test_a_figure_far_outside_its_history_is_loaded_to_confirm_with_its_cell(
+    template: Path, data: Path, tmp_path: Path
+) -> None:
+    usual = load([fill_return(template, tmp_path / "usual.xlsx")], data, dry_run=True)
+    assert usual.problems == [] and usual.to_confirm == [], "the usual figures are not flagged"
+
+    def slip(wb: Any) -> None:
+        # A slip of the keyboard: 30.5 hours for 3,050.
+        set_cell(wb, "Measures", "value", 30.5, measure_id="np-abstraction-hours", month="2026-09")
+
+    outcome = load([fill_return(template, tmp_path / "slip.xlsx", slip)], data)
+    assert outcome.problems == [] and outcome.written
+    [figure] = outcome.to_confirm
+    assert (figure.measure_id, figure.period) == ("np-abstraction-hours", "2026-09")
+    assert figure.place == "slip.xlsx, Measures!E8"
+    assert "below half the lowest" in figure.reason
+    series = load_dataset(data, today=TODAY).series("np-abstraction-hours")
+    september = series.set_index("period_start").loc[pd.Timestamp("2026-09-01")]
+    assert (september["value"], september["status"]) == (30.5, "to confirm")

@@ -28,7 +28,7 @@ from pcplib.run import render
 
 STRATEGY_PARAMETERS = (
     'strategy = "example"\nslot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\n'
-    'spc_rules = "mdc"\naudience = "cgb"\nproduced_at = ""\n'
+    'spc_rules = "mdc"\naudience = "cgb"\nforward_plan = ""\nhistory_dir = ""\nproduced_at = ""\n'
 )
 STRATEGY_BODY = (
     'if strategy == "broken":\n'
@@ -207,6 +207,9 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
         "data_dir": str(project.data.resolve()),
         "spc_rules": "mdc",
         "audience": "cgb",
+        # The report compares with the last meeting these name (its "since the last meeting").
+        "forward_plan": str(project.plan_file.resolve()),
+        "history_dir": str((project.out / "history").resolve()),
         "produced_at": "2026-11-23T06:00:00+00:00",
     }
     overview = plan.jobs[-1].parameters
