@@ -119,7 +119,7 @@ def list_data_quality_notes(
         if gaps:
             notes.append(
                 f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "
-                "and SPC treats it as missing."
+                "and the checks for a real change leave it out."
             )
         waiting = current[current["status"] == TO_CONFIRM]
         if not waiting.empty:
