@@ -55,7 +55,7 @@ from pcplib.assessment.targets import (
 from pcplib.data import AGGREGATIONS
 from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import describe_rate_basis, format_figure, is_missing, label_period_start
-from pcplib.periods import FREQUENCY_MONTHS, month_number
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -213,8 +213,7 @@ def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:
         return label
     if waiting:
         return f"{label}: a figure {waiting}"
-    first = pd.Period(year=window.first // 12, month=window.first % 12 + 1, freq="M")
-    last = pd.Period(year=window.last // 12, month=window.last % 12 + 1, freq="M")
+    first, last = month_of(window.first), month_of(window.last)
     if has_previous_definition(series, first.start_time, last.end_time):
         return f"{label}: previous definition, not comparable"
     if window.present:

@@ -5,7 +5,6 @@ Definition changes, gaps, provisional figures and recalculated SPC limits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -30,21 +29,8 @@ from pcplib.labels import (
     list_words,
     month_span,
     month_words,
+    months_text,
 )
-
-
-def months_text(months: Sequence[pd.Period]) -> str:
-    """A list of months in words, runs of consecutive months joined (``"May to July 2026"``)."""
-    if not months:
-        return ""
-    months = sorted(months)
-    runs: list[tuple[pd.Period, pd.Period]] = []
-    for m in months:
-        if runs and m == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], m)
-        else:
-            runs.append((m, m))
-    return ", ".join(month_span(a, b) for a, b in runs)
 
 
 def list_data_quality_notes(
