@@ -31,6 +31,7 @@ from pcplib.assessment.annual import (
     summarise_year_by_mission,
     summarise_year_by_strategy,
 )
+from pcplib.assessment.board import summarise_board_quarter
 from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
 from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
 from pcplib.assessment.events import list_measure_events
@@ -65,10 +66,12 @@ from pcplib.assessment.strategy import StrategySummary, summarise_commitments, s
 from pcplib.data import AGGREGATIONS
 from pcplib.report import (
     annual,
+    board,
     commitments,
     comparisons,
     continuity,
     headers,
+    html,
     measures,
     narrative,
     overview,
@@ -123,6 +126,10 @@ format_returns_log = as_fragment(returns.format_returns_log)
 format_risks = as_fragment(returns.format_risks)
 format_board_summary = as_fragment(summary.format_board_summary)
 format_since_last_meeting = as_fragment(continuity.format_since_last_meeting)
+build_board_header = as_fragment(board.build_board_header)
+format_board_owners = as_fragment(board.format_board_owners)
+format_board_missions = as_fragment(board.format_board_missions)
+format_collapsed = as_fragment(html.format_collapsed)
 
 __all__ = [
     "compare_areas",
@@ -141,6 +148,7 @@ __all__ = [
     "StrategySummary",
     "available_period_end",
     "build_annual_header",
+    "build_board_header",
     "build_header",
     "build_plan_header",
     "build_plan_overview",
@@ -157,9 +165,13 @@ __all__ = [
     "describe_comparisons",
     "describe_theory_of_change",
     "evaluate_year",
+    "summarise_board_quarter",
     "find_previous_meeting",
     "format_actions",
+    "format_board_missions",
+    "format_board_owners",
     "format_board_summary",
+    "format_collapsed",
     "format_since_last_meeting",
     "format_about_link",
     "format_annual_evaluation",

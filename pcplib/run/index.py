@@ -142,9 +142,6 @@ def format_produced(produced_at: str) -> str:
     return f"{moment.day} {MONTH_NAMES[moment.month - 1]} {moment:%Y %H:%M} UTC"
 
 
-
-
-
 def describe_job_meeting(job: Any) -> str:
     """The meeting a report belongs to, as the index lists it.
 
@@ -167,7 +164,6 @@ def describe_job_meeting(job: Any) -> str:
         return PUBLIC_MEETINGS[job.notebook]
     slot = job.parameters.get("slot")
     return f"Corporate Governance Board, {format_month(slot)}" if slot else "Not recorded"
-
 
 
 @cache
