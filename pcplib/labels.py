@@ -323,15 +323,68 @@ def is_missing(value: Any) -> bool:
         return False
 
 
-def month_words(period: pd.Period) -> str:
-    """A month as ``"September 2026"``."""
-    return f"{period.to_timestamp():%B %Y}"
+# Month names written out rather than with ``%B``, which follows the locale: a report
+# and the index must read the same on every machine.
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_words(month: Any) -> str:
+    """A month as ``"September 2026"``, whatever the locale.
+
+    Parameters
+    ----------
+    month : pandas.Period, date-like or str
+        The month (a ``YYYY-MM`` text, any day in it, or its Period).
+
+    Returns
+    -------
+    str
+        The month's name and year.
+    """
+    if isinstance(month, pd.Period):
+        stamp = month.start_time
+    elif isinstance(month, str):
+        stamp = periods.parse_month(periods.label_month(month)).start_time
+    else:
+        stamp = pd.Timestamp(month)
+    return f"{MONTH_NAMES[stamp.month - 1]} {stamp.year}"
 
 
 def date_words(value: Any) -> str:
     """A date as ``"30 September 2026"``."""
     ts = pd.Timestamp(value)
-    return f"{ts.day} {ts:%B %Y}"
+    return f"{ts.day} {month_words(ts)}"
+
+
+def time_words(moment: Any) -> str:
+    """A moment in UTC, to the minute: ``"23 November 2026 06:00 UTC"``.
+
+    Parameters
+    ----------
+    moment : datetime or pandas.Timestamp
+        The moment; one without a time zone is read as UTC.
+
+    Returns
+    -------
+    str
+        The day, month, year and time in UTC.
+    """
+    stamp = pd.Timestamp(moment)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return f"{date_words(stamp.tz_localize(None))} {stamp:%H:%M} UTC"
 
 
 def quarter_words(quarter: str) -> str:
@@ -345,14 +398,28 @@ def month_span(first: pd.Period, last: pd.Period) -> str:
     if first == last:
         return month_words(first)
     if first.year == last.year:
-        return f"{first.to_timestamp():%B} to {month_words(last)}"
+        return f"{MONTH_NAMES[first.month - 1]} to {month_words(last)}"
     return f"{month_words(first)} to {month_words(last)}"
+
+
+def months_text(months: Sequence[pd.Period]) -> str:
+    """A list of months in words, runs of consecutive months joined (``"May to July 2026"``)."""
+    if not months:
+        return ""
+    months = sorted(months)
+    runs: list[tuple[pd.Period, pd.Period]] = []
+    for m in months:
+        if runs and m == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], m)
+        else:
+            runs.append((m, m))
+    return ", ".join(month_span(a, b) for a, b in runs)
 
 
 def label_period_start(start: Any, frequency: str) -> str:
     """The label of the period starting at ``start``: a month, a quarter or a financial year."""
     if frequency == "monthly":
-        return f"{pd.Timestamp(start):%B %Y}"
+        return month_words(start)
     if frequency == "quarterly":
         return periods.label_quarter(start)
     return periods.label_financial_year(start)

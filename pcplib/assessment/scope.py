@@ -22,7 +22,7 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.labels import month_span, month_words
+from pcplib.labels import month_span, month_words, time_words
 
 _T = TypeVar("_T")
 
@@ -265,8 +265,7 @@ def format_produced_at(produced_at: str = "") -> str:
             raise ParameterError(
                 f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp"
             )
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return f"{stamp.day} {stamp:%B %Y %H:%M} UTC"
+    return time_words(stamp)
 
 
 def last_data_month(dataset: Dataset) -> pd.Period:

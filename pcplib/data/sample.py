@@ -54,8 +54,8 @@ from pcplib.data.framework_files import (
     Gen,
 )
 from pcplib.data.schemas import DATASET_META, NARRATIVE_SECTIONS, TABLES
-from pcplib.labels import format_value, list_words
-from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
+from pcplib.labels import format_value, label_period_start, list_words, month_words
+from pcplib.periods import FREQUENCY_MONTHS, label_period, month_number, month_of
 
 __all__ = [
     "SEED",
@@ -87,8 +87,7 @@ DELIVERY_BOARD_YAML = (
 
 def _month_end(start: date) -> date:
     """Return the last day of the month that starts on ``start``."""
-    following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    return _add_months(start, 1) - timedelta(days=1)
 
 
 def _add_months(start: date, months: int) -> date:
@@ -277,15 +276,13 @@ CLAIM_DEFAULTS = {"wording": "", "against": "", "against_value": None}
 
 def _label_period(start: date, months: int, code: bool = False) -> str:
     """Return a month as ``August 2026`` (``2026-08`` for a code) or a quarter as ``2026/27 Q2``."""
-    if months == 1:
-        return f"{start:%Y-%m}" if code else f"{start:%B %Y}"
-    year = start.year if start.month >= 4 else start.year - 1
-    return f"{year}/{(year + 1) % 100:02d} Q{(start.month - 4) % 12 // 3 + 1}"
+    frequency = "monthly" if months == 1 else "quarterly"
+    return label_period(start, frequency) if code else label_period_start(start, frequency)
 
 
 def _name_period(period: str) -> str:
     """Return ``2026-08`` as ``August 2026``; a quarter, ``2026/27 Q2``, as it is."""
-    return period if " Q" in period else f"{date.fromisoformat(f'{period}-01'):%B %Y}"
+    return period if " Q" in period else month_words(period)
 
 
 def _select_entries(series: Series, row: dict[str, str], period: str) -> list[Entry]:

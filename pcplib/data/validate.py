@@ -34,6 +34,7 @@ from pcplib.data.schemas import (
     build_schemas,
     parse_recalculation_dates,
 )
+from pcplib.labels import month_words
 
 __all__ = [
     "PERCENT_TOLERANCE",
@@ -684,11 +685,6 @@ def validate_dataset(
     return problems
 
 
-def _month_label(stamp: pd.Timestamp) -> str:
-    """Return a month as ``April 2020``."""
-    return f"{stamp:%B %Y}"
-
-
 def run_validate(
     path: Path | str,
     forward_plan: Path | str | None = None,
@@ -740,7 +736,7 @@ def run_validate(
     obs, measures = tables["observations"], tables["measures"]
     restricted = int((measures["visibility"] == "restricted").sum())
     first, last = obs["period_start"].min(), obs["period_end"].max()
-    period = f"{_month_label(first)} to {_month_label(last)}" if len(obs) else "no periods"
+    period = f"{month_words(first)} to {month_words(last)}" if len(obs) else "no periods"
     print(f"Data set {Path(path).as_posix()} is valid.")
     print(f"  {len(tables['missions'])} missions, {len(tables['strategies'])} strategies")
     print(f"  {len(measures)} measures ({restricted} restricted)")

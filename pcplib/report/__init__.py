@@ -65,6 +65,7 @@ from pcplib.assessment.scope import (
 from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
 from pcplib.data import AGGREGATIONS
 from pcplib.report import (
+    about,
     annual,
     board,
     commitments,
@@ -115,6 +116,8 @@ build_provenance = as_fragment(provenance.build_provenance)
 format_data_quality_notes = as_fragment(provenance.format_data_quality_notes)
 format_measure_origins = as_fragment(provenance.format_measure_origins)
 format_about_link = as_fragment(public.format_about_link)
+format_public_method = as_fragment(about.format_public_method)
+format_technical_annex = as_fragment(about.format_technical_annex)
 format_forward_plan = as_fragment(public.format_forward_plan)
 format_next_meetings = as_fragment(public.format_next_meetings)
 format_public_missions = as_fragment(public.format_public_missions)
@@ -174,6 +177,8 @@ __all__ = [
     "format_collapsed",
     "format_since_last_meeting",
     "format_about_link",
+    "format_public_method",
+    "format_technical_annex",
     "format_annual_evaluation",
     "format_annual_summary",
     "format_annual_synthesis",

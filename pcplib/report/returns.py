@@ -21,7 +21,7 @@ from pcplib.assessment.scope import (
     mentions_restricted,
 )
 from pcplib.data.sources.returns_layout import RETURN_NARRATIVE_SECTIONS, list_requested_figures
-from pcplib.labels import date_words, is_missing, plural
+from pcplib.labels import date_words, is_missing, month_words, plural
 from pcplib.report.html import build_table, esc
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def format_actions(
     body = [
         [
             esc(a["action"]),
-            esc(f"{periods.parse_month(a['agreed_at']).to_timestamp():%B %Y}"),
+            esc(month_words(a["agreed_at"])),
             esc(a["owner"] or NOT_SUPPLIED),
             esc(date_words(a["due_date"]) if not is_missing(a["due_date"]) else "No date set"),
             esc(str(a["status"]).capitalize())

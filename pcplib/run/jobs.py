@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pcplib.labels import month_words
 from pcplib.run import render
-from pcplib.run.months import format_month
 
 NOTEBOOKS: dict[str, Path] = {
     "delivery_strategy": Path("notebooks/delivery_strategy.ipynb"),
@@ -161,7 +161,7 @@ def describe_meeting(slot: str | None) -> str:
     str
         The words the report and the index show; :data:`NO_MEETING` without a slot.
     """
-    return f"Corporate Governance Board, {format_month(slot)}" if slot else NO_MEETING
+    return f"Corporate Governance Board, {month_words(slot)}" if slot else NO_MEETING
 
 
 def plan_strategy_job(

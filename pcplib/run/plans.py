@@ -12,6 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pcplib.labels import month_words
+from pcplib.periods import label_month, label_quarter, shift_month
 from pcplib.run.errors import EXIT_USAGE, RunError
 from pcplib.run.history import HISTORY_FOLDER
 from pcplib.run.jobs import (
@@ -27,13 +29,7 @@ from pcplib.run.jobs import (
     plan_strategy_job,
     repo_parameter,
 )
-from pcplib.run.months import (
-    format_month,
-    label_quarter_of,
-    month_text,
-    quarter_end_of,
-    shift_month,
-)
+from pcplib.run.months import quarter_end_of
 from pcplib.run.options import RunOptions
 
 
@@ -192,7 +188,7 @@ def derive_slot_for_period(plan: Any, period_end: str) -> str:
         months after ``period_end`` (the first meeting that could see that quarter).
     """
     matching = sorted(
-        month_text(s.slot) for s in plan.slots if month_text(s.period_end) == period_end
+        label_month(s.slot) for s in plan.slots if label_month(s.period_end) == period_end
     )
     return matching[0] if matching else shift_month(period_end, 2)
 
@@ -221,7 +217,7 @@ def find_meeting(plan: Any, strategy: str, period_end: str) -> str:
     from pcplib.data.forward_plan import find_meeting_slot
 
     slot = find_meeting_slot(plan, strategy, period_end)
-    return describe_meeting(month_text(slot.slot)) if slot is not None else NO_MEETING
+    return describe_meeting(label_month(slot.slot)) if slot is not None else NO_MEETING
 
 
 def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
@@ -275,7 +271,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
 
     if mode in ("slot", "default"):
         slot = resolve_slot_spec(forward_plan, args.slot or "latest", today)
-        slot_id, period_end = month_text(slot.slot), month_text(slot.period_end)
+        slot_id, period_end = label_month(slot.slot), label_month(slot.period_end)
         jobs: list[Job] = [
             plan_strategy_job(
                 strategy, slot_id, period_end, data_param, at, audience=audience, **history
@@ -294,31 +290,31 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
                 )
             )  # fmt: skip
         if mode == "default":
-            quarter = label_quarter_of(period_end)
+            quarter = label_quarter(period_end)
             jobs.append(
                 plan_public_job(quarter, data_param, repo_parameter(options.forward_plan), at)
             )
             jobs.append(plan_public_about_job(quarter, data_param, at))
-        heading = f"Corporate Governance Board, {format_month(slot_id)}: delivery reports"
+        heading = f"Corporate Governance Board, {month_words(slot_id)}: delivery reports"
         return RunPlan(slot_id + suffix, heading + versions, tuple(jobs), slot_id, period_end)
 
     if args.slot:
-        slot_id = month_text(resolve_slot_spec(forward_plan, args.slot, today).slot)
+        slot_id = label_month(resolve_slot_spec(forward_plan, args.slot, today).slot)
         if not args.period:
-            period = month_text(resolve_slot_spec(forward_plan, args.slot, today).period_end)
+            period = label_month(resolve_slot_spec(forward_plan, args.slot, today).period_end)
     else:
         if not args.period:
-            period = month_text(resolve_slot_spec(forward_plan, "latest", today).period_end)
+            period = label_month(resolve_slot_spec(forward_plan, "latest", today).period_end)
         slot_id = derive_slot_for_period(forward_plan, period)
     if mode == "all":
         strategies = known_strategies(forward_plan)
         folder = f"all-{period}"
-        heading = f"Every delivery strategy, data to {format_month(period)}"
+        heading = f"Every delivery strategy, data to {month_words(period)}"
     else:
         strategies = list(dict.fromkeys(args.strategy))
         check_strategies(strategies, known_strategies(forward_plan))
         folder = f"{strategies[0]}-{period}" if len(strategies) == 1 else f"strategies-{period}"
-        heading = f"Delivery strategy reports, data to {format_month(period)}"
+        heading = f"Delivery strategy reports, data to {month_words(period)}"
     # Each report names the meeting that reviews it on this period, or says there is none.
     jobs = [
         plan_strategy_job(

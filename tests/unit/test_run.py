@@ -374,11 +374,11 @@ def test_produced_at_comes_from_timestamp_or_source_date_epoch() -> None:
         run.resolve_produced_at(None, {"SOURCE_DATE_EPOCH": "yesterday"})
 
 
-def test_month_helpers() -> None:
-    assert run.shift_month("2026-11", 2) == "2027-01"
-    assert run.shift_month("2026-01", -1) == "2025-12"
-    assert run.format_month("2026-09") == "September 2026"
-    assert run.label_quarter_of("2026-03") == "2025/26 Q4"
+def test_quarter_end_of_reads_a_quarter_or_gives_a_usage_error() -> None:
+    assert run.quarter_end_of("2026/27 Q2") == "2026-09"
+    with pytest.raises(run.RunError, match="not a financial quarter") as caught:
+        run.quarter_end_of("Q2 2026")
+    assert caught.value.exit_code == run.EXIT_USAGE
 
 
 # --- running ------------------------------------------------------------------------------------

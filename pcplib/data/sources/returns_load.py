@@ -55,6 +55,7 @@ from pcplib.data.sources.returns_layout import (
     list_requested_figures,
 )
 from pcplib.data.validate import PERCENT_TOLERANCE, RATE_RELATIVE_TOLERANCE
+from pcplib.labels import date_words
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -754,7 +755,7 @@ def read_return(
         reader.report(
             f"{IDENTITY_SHEET}!B5",
             quarter,
-            f"a quarter that has ended: {quarter} ends on {end.day} {end:%B %Y}, so its return "
+            f"a quarter that has ended: {quarter} ends on {date_words(end)}, so its return "
             "can be loaded from the day after",
         )
         return None, reader.problems
