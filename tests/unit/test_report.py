@@ -11,6 +11,7 @@ import pytest
 
 from pcplib import report
 from pcplib.data import Dataset, load_dataset
+from pcplib.data.reference import load_table_one
 from pcplib.report.html import format_rag_html
 
 MONTHS = pd.date_range("2024-04-01", "2026-09-01", freq="MS")
@@ -673,7 +674,7 @@ def test_rebuild_table_one_requires_columns():
 
 
 def test_table_one_reference_all_match(repo_root):
-    ref = report.load_table_one(repo_root / "data" / "reference")
+    ref = load_table_one(repo_root / "data" / "reference")
     out = report.rebuild_table_one(ref)
     assert len(out) == 21
     assert out["matches"].all(), out.loc[~out["matches"], ["measure", "published_trend"]]
@@ -685,7 +686,7 @@ def test_table_one_reference_all_match(repo_root):
 
 def test_load_table_one_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="expected .*table_one_2021_24.csv"):
-        report.load_table_one(tmp_path)
+        load_table_one(tmp_path)
 
 
 # --- the shipped sample ----------------------------------------------------------------
