@@ -270,9 +270,32 @@ def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows
                 current_def[column] = current_def[column].where(~waiting)
     present = current_def[current_def["value"].notna()]
     frequency = str(measure["frequency"])
-    regular = regular_series(current_def, frequency)
+    judged = current_def
+    if _counts_outcomes(measure):
+        # Open outcomes can only settle into a higher rate of a charge, so SPC judges no
+        # point whose outcomes are still open (provisional): a fall there may be the lag.
+        judged = current_def.assign(
+            value=current_def["value"].where(current_def["status"] != "provisional")
+        )
+    regular = regular_series(judged, frequency)
     history = regular_frame(current_def, frequency)
     return _Rows(series, current_def, present, regular, history)
+
+
+def _counts_outcomes(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is an outcome share counted from police.uk (``police_uk_outcomes``)."""
+    return not is_missing(measure.get("police_uk_outcomes")) and bool(
+        str(measure.get("police_uk_outcomes") or "").strip()
+    )
+
+
+def _lag_explains(change: metrics.Change, after: Window, rows: _Rows) -> bool:
+    """Whether a fall in an outcome share may be outcomes still open in its window."""
+    if change.direction != "down":
+        return False
+    provisional = rows.current[rows.current["status"] == "provisional"]
+    starts = month_number(pd.DatetimeIndex(provisional["period_start"]))
+    return bool(((starts >= after.first) & (starts <= after.last)).any())
 
 
 def regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
@@ -311,6 +334,19 @@ def _weigh(
     if before is None:
         return change, Evidence("not tested", reason="no baseline")
     evidence = weigh_change(before, after, rows.history, measure)
+    if _counts_outcomes(measure) and _lag_explains(change, after, rows):
+        # Never judge a fall that the lag of outcomes can explain (docs/methodology.md).
+        evidence = Evidence(
+            "open outcomes",
+            evidence.test,
+            evidence.p_value,
+            reason="the window's latest outcomes are still open (provisional)",
+        )
+        change = metrics.Change(
+            change.baseline, change.current, change.pct, change.pp, change.direction,
+            change.arrow, "no real change", change.text,
+        )  # fmt: skip
+        return change, evidence
     return judge_on_evidence(change, evidence), evidence
 
 

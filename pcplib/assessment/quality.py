@@ -9,14 +9,18 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pcplib import periods
+
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series
+from pcplib.assessment.narrative_checks import check_narrative_numbers, format_narrative_warnings
 from pcplib.assessment.origins import classify_measure_origins, describe_published_measures
 from pcplib.assessment.scope import get_series, measures_for_audience, parse_month_param
 from pcplib.data.schemas import TO_CONFIRM, parse_crime_types
 from pcplib.labels import (
+    as_sentence,
     date_words,
     describe_rate_basis,
     format_value,
@@ -57,7 +61,9 @@ def list_data_quality_notes(
     -------
     list of str
         Plain-text sentences (escape before showing as HTML), in catalogue order,
-        starting with the illustrative-data caveat when it applies.
+        starting with the illustrative-data caveat when it applies. For one strategy's
+        Board report, then a warning for each number in the quarter's narrative that
+        the data set contradicts (:mod:`pcplib.assessment.narrative_checks`).
     """
     end = parse_month_param(period_end, "period_end")
     notes = []
@@ -139,6 +145,11 @@ def list_data_quality_notes(
             notes.append(f"{name}: SPC {spc_note}.")
         if current[current["value"].notna()].empty:
             notes.append(f"{name}: no figures up to {month_words(end)}.")
+    if audience == "cgb" and strategy_id is not None:
+        # Flagged to the author before publication, never shown to the public.
+        quarter = periods.label_quarter(end.to_timestamp())
+        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        notes += [as_sentence(w) for w in format_narrative_warnings(checks)]
     return notes
 
 

@@ -188,6 +188,7 @@ TABLES: dict[str, TableSpec] = {
                 "spc_baseline_to",
                 "seasonal",
                 "police_uk_crime_types",
+                "police_uk_outcomes",
             ),
         ),
         TableSpec(
@@ -335,6 +336,13 @@ def _known_crime_types(cells: pd.Series) -> pd.Series:
     return cells.map(lambda text: all(part in known for part in parse_crime_types(text)))
 
 
+def _known_outcomes(cells: pd.Series) -> pd.Series:
+    """Whether every outcome (or group) listed in each cell is police.uk's."""
+    from pcplib.data.outcomes import OUTCOME_GROUPS, parse_outcomes
+
+    return cells.map(lambda text: all(part in OUTCOME_GROUPS for part in parse_outcomes(text)))
+
+
 def build_schemas() -> dict[str, Any]:
     """Build the pandera schema of each table (column types, allowed values, ranges).
 
@@ -462,6 +470,17 @@ def build_schemas() -> dict[str, Any]:
                             "empty, or data.police.uk crime types separated by ';' ("
                             + ", ".join(POLICE_UK_CRIME_TYPES)
                             + ")"
+                        ),
+                    ),
+                    required=False,
+                ),
+                "police_uk_outcomes": pa.Column(
+                    str,
+                    pa.Check(
+                        _known_outcomes,
+                        error=(
+                            "empty, 'charged or summonsed', or data.police.uk outcome "
+                            "categories separated by '|' (see docs/methodology.md)"
                         ),
                     ),
                     required=False,

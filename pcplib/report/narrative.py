@@ -15,6 +15,7 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.narrative_checks import check_narrative_numbers
 from pcplib.assessment.scope import (
     check_audience,
     check_strategy,
@@ -106,8 +107,10 @@ def format_narrative(
     Returns
     -------
     str
-        HTML: where the narrative came from (:func:`describe_narrative_origin`), then
-        each section; the narrative text is escaped, never interpreted as markup.
+        HTML: where the narrative came from (:func:`describe_narrative_origin`), for the
+        Board any number in it the data set contradicts
+        (:func:`pcplib.assessment.narrative_checks.check_narrative_numbers`), then each
+        section; the narrative text is escaped, never interpreted as markup.
     """
     check_audience(audience)
     check_strategy(dataset, strategy_id)
@@ -121,6 +124,16 @@ def format_narrative(
         f'<p class="narrative-origin"><em>'
         f"{esc(describe_narrative_origin(dataset, strategy_id, quarter))}</em></p>"
     ]
+    if audience == "cgb":
+        # A number the data set contradicts is flagged to the author, not printed as fact.
+        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        if not checks.empty:
+            parts.append(
+                '<div class="notice"><p><strong>Check before publication:</strong> '
+                "numbers in this narrative that the data set contradicts.</p>"
+                + bullets(list(checks["message"]))
+                + "</div>"
+            )
     h = f"h{heading_level}"
     for section in wanted:
         texts = list(rows.loc[rows["section"] == section, "text"])
