@@ -446,3 +446,29 @@ def mentions_restricted(dataset: Dataset, text: str) -> bool:
         Whether the text must be withheld from anything public.
     """
     return bool(find_restricted_mentions(str(text), restricted_terms(dataset)))
+
+
+WITHHELD_TEXT = "Withheld from this public report (it names a restricted measure)."
+"""What a public report shows in place of free text that names a restricted measure."""
+
+
+def withhold_restricted_text(dataset: Dataset, text: str, audience: str) -> str:
+    """Return free text, or for the public a note in its place when it names a restricted measure.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    text : str
+        Owners' or the plan's free text (a commitment, its owner, activity to date).
+    audience : {"cgb", "public"}
+        Who reads it.
+
+    Returns
+    -------
+    str
+        ``text``, or :data:`WITHHELD_TEXT`.
+    """
+    if audience == "public" and mentions_restricted(dataset, text):
+        return WITHHELD_TEXT
+    return text

@@ -53,7 +53,7 @@ from pcplib.data.framework_files import (
     STRATEGIES,
     Gen,
 )
-from pcplib.data.schemas import DATASET_META, NARRATIVE_SECTIONS, TABLES
+from pcplib.data.schemas import DATASET_META, MEASURE_LIST_SEPARATOR, NARRATIVE_SECTIONS, TABLES
 from pcplib.labels import format_value, label_period_start, list_words, month_words
 from pcplib.periods import FREQUENCY_MONTHS, label_period, month_number, month_of
 
@@ -421,6 +421,9 @@ def build_narrative_rows(observations: list[dict[str, str]]) -> tuple[list[dict]
             # split gives text, kind, arguments, text, ...: each kind and its arguments in
             # turn become the words rendered and an empty string.
             parts = PLACEHOLDER.split(template)
+            # Every measure a placeholder quotes, so the row says which measures it
+            # speaks of (public reports keep it only if all of them are public).
+            named = list(dict.fromkeys(parts[n + 1].split(":")[0] for n in range(1, len(parts), 3)))
             for n in range(1, len(parts), 3):
                 text, fields = _render_placeholder(parts[n], parts[n + 1].split(":"), series)
                 where = {"where": (strategy, quarter, section), "kind": parts[n], "text": text}
@@ -430,7 +433,13 @@ def build_narrative_rows(observations: list[dict[str, str]]) -> tuple[list[dict]
             if "{" in text or "}" in text:
                 raise ValueError(f"narrative.yaml, {strategy} {quarter} {section}: bad placeholder")
             rows.append(
-                {"strategy_id": strategy, "quarter": quarter, "section": section, "text": text}
+                {
+                    "strategy_id": strategy,
+                    "quarter": quarter,
+                    "section": section,
+                    "text": text,
+                    "measures": f"{MEASURE_LIST_SEPARATOR} ".join(named),
+                }
             )
     return rows, claims
 
