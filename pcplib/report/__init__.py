@@ -46,7 +46,6 @@ from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.origins import classify_measure_origins
 from pcplib.assessment.overview import (
     build_plan_overview,
-    load_table_one,
     rebuild_table_one,
     tabulate_plan_overview,
 )
@@ -57,7 +56,6 @@ from pcplib.assessment.scope import (
     SPC_RULE_SETS,
     ParameterError,
     available_period_end,
-    check_injected_parameters,
     check_parameters,
     format_produced_at,
     measures_for_audience,
@@ -159,7 +157,6 @@ __all__ = [
     "build_public_about_header",
     "build_public_header",
     "build_spc_charts",
-    "check_injected_parameters",
     "check_parameters",
     "classify_measure_origins",
     "classify_year_changes",
@@ -209,7 +206,6 @@ __all__ = [
     "format_table_one",
     "format_table_one_section",
     "label_columns",
-    "load_table_one",
     "list_data_quality_notes",
     "list_evidence_limits",
     "list_exceptions",

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pcplib.labels import month_words
+from pcplib.labels import month_words, suggest_name
 from pcplib.periods import label_month, label_quarter, shift_month
 from pcplib.run.errors import EXIT_USAGE, RunError
 from pcplib.run.history import HISTORY_FOLDER
@@ -158,12 +158,9 @@ def check_strategies(strategies: list[str], known: list[str]) -> None:
     RunError
         Naming the first unknown id, a near miss and the known ids (exit 2).
     """
-    import difflib
-
     for strategy in strategies:
         if strategy not in known:
-            near = difflib.get_close_matches(strategy, known, n=1, cutoff=0.75)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            hint = suggest_name(strategy, known)
             raise RunError(
                 f"--strategy {strategy}: unknown strategy{hint}; expected one of: "
                 f"{', '.join(known)}",
