@@ -12,6 +12,7 @@ import pytest
 
 from pcplib import report
 from pcplib.data import Dataset, load_dataset
+from pcplib.data.reference import load_table_one
 from pcplib.report.html import format_rag_html
 from pcplib.report.narrative import narrative_rows
 
@@ -695,7 +696,7 @@ def test_rebuild_table_one_requires_columns():
 
 
 def test_table_one_reference_all_match(repo_root):
-    ref = report.load_table_one(repo_root / "data" / "reference")
+    ref = load_table_one(repo_root / "data" / "reference")
     out = report.rebuild_table_one(ref)
     assert len(out) == 21
     assert out["matches"].all(), out.loc[~out["matches"], ["measure", "published_trend"]]
@@ -707,7 +708,7 @@ def test_table_one_reference_all_match(repo_root):
 
 def test_load_table_one_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="expected .*table_one_2021_24.csv"):
-        report.load_table_one(tmp_path)
+        load_table_one(tmp_path)
 
 
 # --- the shipped sample ----------------------------------------------------------------
