@@ -7,6 +7,7 @@ the work, so the same functions serve the CLI, the notebooks and the tests.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pcplib import __version__
+from pcplib.file_safety import describe_long_name, describe_write_error
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("outputs")
@@ -200,6 +202,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         130 interrupted (Ctrl-C or SIGTERM).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    for argument in argv:
+        # Path.exists() and is_dir() raise on a name too long for the file system rather
+        # than answer, so such a path would end in a traceback wherever it is first used.
+        long_name = describe_long_name(argument.split("=", 1)[-1])
+        if long_name:
+            print(f"pcp: {argument[:60]}…: expected {long_name}; nothing was run", file=sys.stderr)
+            return 2
     try:
         return _run_command(argv)
     except BrokenPipeError:
@@ -209,6 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        # A name made too long inside the run (a folder name built from an input).
+        print(f"pcp: {describe_write_error(error)}; nothing was written", file=sys.stderr)
+        return 1
 
 
 def find_strategy_notebook(params: Path) -> Path:

@@ -350,7 +350,9 @@ def _column_problems(
                     1,
                     column,
                     None,
-                    f"a column named {column!r} (columns: {', '.join(spec.columns)})",
+                    f"a column named {column!r} (the columns found are "
+                    f"{', '.join(c for c in columns if c) or 'none'}; expected: "
+                    f"{', '.join(spec.columns)})",
                 )
             )
     for column in extra:

@@ -44,6 +44,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pcplib.data.snapshot import digest_data_folder
+from pcplib.file_safety import name_os_error
 from pcplib.run import (
     execute,
     index,
@@ -298,6 +299,8 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
             run_stages = {"start-up": time.perf_counter() - started}
             return build_and_publish(plan, options, console, dataset, run_stages)
         except OSError as exc:
+            # A write that failed as a file was flushed names no file: name the folder.
+            exc = name_os_error(exc, options.out_dir)
             say(
                 console,
                 f"pcp: {describe_os_error(exc)}; nothing was published; {destination} is unchanged",
@@ -365,7 +368,12 @@ def build_and_publish(
     stages = run_stages if run_stages is not None else {}
     destination = options.out_dir / plan.folder
     staging = publish.prepare_staging(options.out_dir, plan.folder)
-    handlers = start_staging_log(staging, plan, options, console)
+    try:
+        handlers = start_staging_log(staging, plan, options, console)
+    except BaseException:
+        # A log that cannot be started (a full disk) leaves no empty temporary folder.
+        publish.discard_staging(staging)
+        raise
     try:
         # The owners' numbers the data set contradicts, flagged before anything is published.
         from pcplib.assessment.narrative_checks import (
