@@ -239,6 +239,7 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
             return EXIT_FAILED
         validation.check_jobs(plan.jobs)
         validation.check_job_parameters(plan.jobs, dataset)
+        validation.check_produced_after_data(options, dataset)
         validation.check_kernel(options)
     except RunError as exc:
         say(console, f"pcp: {exc}")

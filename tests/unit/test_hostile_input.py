@@ -503,3 +503,48 @@ def test_the_samples_narrative_names_the_measures_its_figures_quote(data_dir: Pa
     dataset = load_dataset(data_dir, today=TODAY)
     named = {m for cell in dataset.narrative["measures"] for m in split_measure_list(cell)}
     assert named and named <= set(dataset.measures["measure_id"])
+
+
+# --- one clock, one zone; a production time before the data is refused ---------------------
+
+
+def test_the_slot_is_chosen_on_the_date_the_produced_line_gives(monkeypatch) -> None:
+    from pcplib import cli, run
+    from pcplib.run import options as run_options
+
+    # Half past midnight on 1 December in summer time is still 30 November in UTC, the
+    # zone of the "Produced" line: the slot must be chosen on 30 November too.
+    monkeypatch.setattr(
+        run_options, "resolve_produced_at", lambda t: ("2026-12-01T00:30:00+01:00", False)
+    )
+    options = run.make_options(cli.build_parser().parse_args(["run", "--slot", "latest"]))
+    assert options.today == dt.date(2026, 11, 30)
+    given = run.make_options(
+        cli.build_parser().parse_args(["run", "--slot", "latest", "--today", "2026-12-02"])
+    )
+    assert given.today == dt.date(2026, 12, 2), "--today still wins"
+
+
+def test_a_timestamp_before_the_datas_last_period_is_refused(sample: Path) -> None:
+    from pcplib import run
+    from pcplib.run.errors import EXIT_USAGE, RunError
+    from pcplib.run.validation import check_produced_after_data
+
+    dataset = load_dataset(sample, today=TODAY)
+
+    def options(at: str, fixed: bool = True) -> run.RunOptions:
+        return run.RunOptions(
+            out_dir=sample, data_dir=sample, forward_plan=sample, jobs=1, produced_at=at,
+            reproducible=fixed,
+        )  # fmt: skip
+
+    with pytest.raises(RunError) as raised:
+        check_produced_after_data(options("2026-09-15T10:00:00+00:00"), dataset)
+    assert raised.value.exit_code == EXIT_USAGE
+    assert str(raised.value) == (
+        "--timestamp 2026-09-15T10:00:00+00:00 (or SOURCE_DATE_EPOCH) is before the data's "
+        "last period ends (30 September 2026): expected a time after 30 September 2026, as "
+        "reports are produced after the figures they show"
+    )
+    check_produced_after_data(options("2026-10-01T06:00:00+00:00"), dataset)
+    check_produced_after_data(options("2026-09-15T10:00:00+00:00", fixed=False), dataset)
