@@ -431,6 +431,7 @@ def _summarise_measure(
     rating = rate_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
+        unit=unit, per=describe_rate_basis(measure, "quarter"),
     )  # fmt: skip
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency

@@ -638,7 +638,9 @@ def test_build_provenance_lists_files_and_method(tiny):
         "is compared with the same quarter a year earlier",
         "the latest 12 months with the baseline year",
         "against a straight line from the baseline year to the target",
-        "a measure with no target is rated on SPC (a real deterioration Red, otherwise Green)",
+        "a measure with no target is rated on the evidence of change (Red for a deterioration "
+        "beyond chance",
+        "A baseline that itself shifted or trended is not used",
         "a real deterioration caps a met target at Amber",
         "worst of its rated headline measures",
         "by default the baseline year and the months just before it to make at least 20 points",
