@@ -6,9 +6,10 @@ small, like the rest of the core: no HTML, no I/O.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -440,3 +441,22 @@ def as_sentence(text: str) -> str:
 def plural(n: int, word: str) -> str:
     """``n`` and ``word``, with an ``s`` unless ``n`` is 1."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def suggest_name(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a near miss of a known name, else ``""``.
+
+    Parameters
+    ----------
+    name : str
+        The name given.
+    known : iterable of str
+        The names expected.
+
+    Returns
+    -------
+    str
+        The hint, with its leading space, to put straight after the name in a message.
+    """
+    near = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.75)
+    return f" (did you mean {near[0]!r}?)" if near else ""

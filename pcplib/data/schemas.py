@@ -26,6 +26,7 @@ __all__ = [
     "AREA_LEVELS",
     "COMMITMENT_STATUSES",
     "DATASET_META",
+    "MEASURE_LIST_SEPARATOR",
     "DEFINITIONS",
     "FREQUENCIES",
     "FREQUENCY_MONTHS",
@@ -45,6 +46,7 @@ __all__ = [
     "build_schemas",
     "parse_crime_types",
     "parse_recalculation_dates",
+    "split_measure_list",
 ]
 
 TIERS = ("headline", "sub")
@@ -132,6 +134,26 @@ class TableSpec:
     optional: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
     required: bool = True
+
+
+MEASURE_LIST_SEPARATOR = ";"
+"""What separates the measure ids of a narrative entry's ``measures`` cell."""
+
+
+def split_measure_list(cell: str) -> list[str]:
+    """Return the measure ids a narrative entry's ``measures`` cell names.
+
+    Parameters
+    ----------
+    cell : str
+        Such as ``"vawg-dvpo; vawg-outcomes"``; empty when the entry names no measure.
+
+    Returns
+    -------
+    list of str
+        The ids, stripped, in the order written, empty ones left out.
+    """
+    return [part.strip() for part in str(cell).split(MEASURE_LIST_SEPARATOR) if part.strip()]
 
 
 TABLES: dict[str, TableSpec] = {
@@ -227,7 +249,12 @@ TABLES: dict[str, TableSpec] = {
             extra=("activity_to_date", "next_steps"),
         ),
         TableSpec(
-            "narrative", "narrative/narrative", ("strategy_id", "quarter", "section", "text")
+            "narrative",
+            "narrative/narrative",
+            ("strategy_id", "quarter", "section", "text"),
+            # The measures an entry speaks of, so that public reports keep only entries
+            # about public measures by construction; files made before it stay valid.
+            extra=("measures",),
         ),
         TableSpec(
             "risks",
@@ -536,6 +563,7 @@ def build_schemas() -> dict[str, Any]:
                 "quarter": quarter(),
                 "section": one_of(NARRATIVE_SECTIONS),
                 "text": text(),
+                "measures": text(required=False),
             }
         ),
         "risks": pa.DataFrameSchema(

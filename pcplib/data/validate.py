@@ -28,11 +28,13 @@ from pcplib.data.problems import DataValidationError, Problem, summarise_problem
 from pcplib.data.read import Folder, locate_in_workbooks, read_folder
 from pcplib.data.schemas import (
     DATASET_META,
+    MEASURE_LIST_SEPARATOR,
     RECALCULATION_MIN_POINTS,
     RECALCULATION_PATTERN,
     TABLES,
     build_schemas,
     parse_recalculation_dates,
+    split_measure_list,
 )
 from pcplib.labels import month_words
 
@@ -543,10 +545,43 @@ def _cross_problems(
         problems += _definition_problems(
             enriched, raw_obs, measures, shown["observations"], shown["measures"]
         )
+    if measures is not None and "narrative" in typed:
+        problems += _narrative_measure_problems(
+            typed["narrative"], raw["narrative"], measures, shown["narrative"]
+        )
     if measures is not None:
         checked = measures[~measures["measure_id"].isin(doubtful_measures)]
         problems += _recalculation_problems(checked, raw["measures"], obs, shown["measures"])
         problems += _target_problems(checked, raw["measures"], shown["measures"])
+    return problems
+
+
+def _narrative_measure_problems(
+    narrative: pd.DataFrame, raw: pd.DataFrame, measures: pd.DataFrame, file: str
+) -> list[Problem]:
+    """Check each narrative entry's ``measures`` cell names measures of the framework.
+
+    A public report keeps an entry only when every measure it names is public, so a
+    misspelt id would otherwise leave an entry about a restricted measure unlabelled.
+    """
+    if "measures" not in narrative.columns:
+        return []
+    known = set(measures["measure_id"])
+    problems = []
+    for index in narrative.index:
+        unknown = [m for m in split_measure_list(narrative.at[index, "measures"]) if m not in known]
+        if unknown:
+            problems.append(
+                Problem(
+                    file,
+                    int(index) + 2,
+                    "measures",
+                    raw.at[index, "measures"],
+                    f"measure ids of {TABLES['measures'].stem} separated by "
+                    f"'{MEASURE_LIST_SEPARATOR}' ({', '.join(repr(m) for m in unknown)} "
+                    "is not one)",
+                )
+            )
     return problems
 
 

@@ -22,6 +22,7 @@ from pcplib.assessment.scope import (
     find_restricted_mentions,
     restricted_terms,
 )
+from pcplib.data.schemas import split_measure_list
 from pcplib.report.html import bullets, esc
 from pcplib.report.words import NARRATIVE_SECTIONS
 
@@ -35,7 +36,15 @@ def narrative_rows(
     withheld = 0
     if audience == "public":
         terms = restricted_terms(dataset)
-        keep = [not find_restricted_mentions(str(t), terms) for t in rows["text"]]
+        public = set(dataset.measures.loc[dataset.measures["visibility"] == "public", "measure_id"])
+        named = rows["measures"] if "measures" in rows.columns else pd.Series("", rows.index)
+        # By construction: an entry is public only if every measure it says it speaks
+        # of is public; the text is still searched, for an entry that names one anyway.
+        keep = [
+            set(split_measure_list(str(cell))) <= public
+            and not find_restricted_mentions(str(text), terms)
+            for cell, text in zip(named, rows["text"], strict=True)
+        ]
         withheld = len(keep) - sum(keep)
         rows = rows[keep]
     return rows, withheld

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pcplib.labels import month_words
+from pcplib.labels import month_words, suggest_name
 from pcplib.periods import label_month, label_quarter, shift_month
 from pcplib.run.errors import EXIT_USAGE, RunError
 from pcplib.run.history import HISTORY_FOLDER
@@ -22,6 +22,7 @@ from pcplib.run.jobs import (
     RunPlan,
     describe_meeting,
     plan_annual_job,
+    plan_board_job,
     plan_overview_job,
     plan_public_about_job,
     plan_public_job,
@@ -157,12 +158,9 @@ def check_strategies(strategies: list[str], known: list[str]) -> None:
     RunError
         Naming the first unknown id, a near miss and the known ids (exit 2).
     """
-    import difflib
-
     for strategy in strategies:
         if strategy not in known:
-            near = difflib.get_close_matches(strategy, known, n=1, cutoff=0.75)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            hint = suggest_name(strategy, known)
             raise RunError(
                 f"--strategy {strategy}: unknown strategy{hint}; expected one of: "
                 f"{', '.join(known)}",
@@ -279,6 +277,15 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
             for strategy in dict.fromkeys(slot.strategies)
         ]
         jobs.append(plan_overview_job(slot_id, period_end, data_param, at))
+        if audience == "cgb":
+            # The delivery board's view names the Board's actions and restricted work: it
+            # is never part of a public run.
+            jobs.append(
+                plan_board_job(
+                    slot_id, period_end, data_param, at, **history,
+                    board_name=name_delivery_board(options.data_dir),
+                )
+            )  # fmt: skip
         if mode == "default":
             quarter = label_quarter(period_end)
             jobs.append(
@@ -314,6 +321,28 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         for s in strategies
     ]  # fmt: skip
     return RunPlan(folder + suffix, heading + versions, tuple(jobs), slot_id, period)
+
+
+def name_delivery_board(data_dir: Path) -> str:
+    """The quarterly delivery board's name from the data set, for the index ("" if unusable).
+
+    Parameters
+    ----------
+    data_dir : Path
+        The data set folder.
+
+    Returns
+    -------
+    str
+        The name; empty when ``dataset.yaml`` names it wrongly (the view's notebook then
+        stops with the one-line error naming the key).
+    """
+    from pcplib.data.delivery_board import read_delivery_board
+
+    try:
+        return read_delivery_board(data_dir).name
+    except ValueError:
+        return ""
 
 
 def build_public_plan(args: Any, options: RunOptions) -> RunPlan:

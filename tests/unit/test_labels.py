@@ -162,3 +162,11 @@ def test_a_rates_axis_label_names_its_population_and_period():
     assert label_unit("count", "households a month") == "Number"
     with pytest.raises(ValueError, match="unknown unit 'per_cent'"):
         label_unit("per_cent")
+
+
+def test_suggest_name_offers_only_a_near_miss() -> None:
+    from pcplib.labels import suggest_name
+
+    assert suggest_name("stratgy", ["strategy", "slot"]) == " (did you mean 'strategy'?)"
+    assert suggest_name("colour", ["strategy", "slot"]) == ""
+    assert suggest_name("x", []) == ""
