@@ -1,28 +1,73 @@
 """``judgements.csv``: the judgements of every report in a run, one row per measure shown.
 
 The rows come from the same assessment the notebooks format
-(:func:`pcplib.assessment.judgements.tabulate_judgements`), worked out once from the
-validated data set, so the file and the HTML cannot disagree. Strategy reports give
-their headline and sub-measures (public measures only in a public run), the plan
-overview its public headline measures, and the public report its public measures; each
-strategy's overall rating is a row with ``measure_id`` ``overall``. The annual
+(:func:`pcplib.assessment.judgements.tabulate_judgements`), so the file and the HTML
+cannot disagree: a strategy report's rows are those its own kernel worked out
+(:mod:`pcplib.run.collect`), the others' are worked out from the validated data set.
+Strategy reports give their headline and sub-measures (public measures only in a public
+run), the plan overview its public headline measures, and the public report its public
+measures; each strategy's overall rating is a row with ``measure_id`` ``overall``. The annual
 evaluation's findings are tests of change over a year and stay in its own table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pcplib.run.jobs import RunPlan
+from pcplib.run.jobs import Job, RunPlan
 from pcplib.spreadsheet_safety import neutralise_frame
 
-__all__ = ["tabulate_run_judgements", "write_judgements"]
+__all__ = ["tabulate_job_judgements", "tabulate_run_judgements", "write_judgements"]
 
 
-def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
+def tabulate_job_judgements(dataset: Any, job: Job) -> pd.DataFrame | None:
+    """Return one report's rows of ``judgements.csv``, worked out from the data set.
+
+    Parameters
+    ----------
+    dataset : pcplib.data.Dataset
+        The validated data set.
+    job : Job
+        The report.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`; None for
+        a report that has no rows (the annual evaluation, the public report's About page).
+    """
+    from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
+    from pcplib.assessment.overview import tabulate_plan_overview
+    from pcplib.assessment.public import tabulate_public_quarter
+    from pcplib.assessment.scope import available_period_end
+    from pcplib.assessment.strategy import summarise_strategy
+
+    p = job.parameters
+    if job.notebook == "delivery_strategy" and job.strategy:
+        end = available_period_end(dataset, p["period_end"])
+        summary = summarise_strategy(
+            dataset, job.strategy, end, p.get("audience", "cgb"), p.get("spc_rules", "mdc")
+        )
+        return tabulate_judgements([summary], job.name)
+    if job.notebook == "plan_overview":
+        # The same rows an analyst gets in the notebook, so the two cannot disagree.
+        return tabulate_plan_overview(
+            dataset, p["period_end"], columns=JUDGEMENT_COLUMNS, readable=False
+        )
+    if job.notebook == "public_quarterly":
+        return tabulate_public_quarter(
+            dataset, p["quarter"], columns=JUDGEMENT_COLUMNS, readable=False
+        )
+    return None
+
+
+def tabulate_run_judgements(
+    dataset: Any, plan: RunPlan, known: Mapping[str, pd.DataFrame | None] | None = None
+) -> pd.DataFrame:
     """Return the judgements of every report in a run.
 
     Parameters
@@ -31,6 +76,10 @@ def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
         The validated data set.
     plan : RunPlan
         The run's jobs.
+    known : mapping, optional
+        Rows already worked out, by report name (None: the report has none), such as
+        those a strategy report's kernel saved (:mod:`pcplib.run.collect`); the other
+        reports' rows are worked out here.
 
     Returns
     -------
@@ -38,34 +87,14 @@ def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
         The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, reports in
         the run's order.
     """
-    from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
-    from pcplib.assessment.overview import tabulate_plan_overview
-    from pcplib.assessment.public import tabulate_public_quarter
-    from pcplib.assessment.scope import available_period_end
-    from pcplib.assessment.strategy import summarise_strategy
+    from pcplib.assessment.judgements import JUDGEMENT_COLUMNS
 
+    known = known or {}
     frames = []
     for job in plan.jobs:
-        p = job.parameters
-        if job.notebook == "delivery_strategy" and job.strategy:
-            end = available_period_end(dataset, p["period_end"])
-            summary = summarise_strategy(
-                dataset, job.strategy, end, p.get("audience", "cgb"), p.get("spc_rules", "mdc")
-            )
-            frames.append(tabulate_judgements([summary], job.name))
-        elif job.notebook == "plan_overview":
-            # The same rows an analyst gets in the notebook, so the two cannot disagree.
-            frames.append(
-                tabulate_plan_overview(
-                    dataset, p["period_end"], columns=JUDGEMENT_COLUMNS, readable=False
-                )
-            )
-        elif job.notebook == "public_quarterly":
-            frames.append(
-                tabulate_public_quarter(
-                    dataset, p["quarter"], columns=JUDGEMENT_COLUMNS, readable=False
-                )
-            )
+        frame = known[job.name] if job.name in known else tabulate_job_judgements(dataset, job)
+        if frame is not None:
+            frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=JUDGEMENT_COLUMNS)
     return pd.concat(frames, ignore_index=True)

@@ -45,6 +45,7 @@ from rich.table import Table
 
 from pcplib.data.snapshot import digest_data_folder
 from pcplib.run import (
+    collect,
     execute,
     index,
     jobs,
@@ -329,8 +330,8 @@ def build_and_publish(
     """Build every report in a temporary folder and publish it if every report succeeded.
 
     The steps, each a function of its own: stage a temporary folder with the run's
-    log (:func:`start_staging_log`), execute the reports while the index's RAGs and
-    ``judgements.csv`` are worked out (:func:`execute_reports`), picture them
+    log (:func:`start_staging_log`), execute the reports and gather the index's RAGs
+    and ``judgements.csv`` (:func:`execute_reports`), picture them
     (:func:`picture_run`), write the manifest, then either keep the failures
     (:func:`publish_failed_run`) or write the index and ``judgements.csv``
     (:func:`write_index_files`) and publish the folder.
@@ -492,10 +493,12 @@ def start_staging_log(
 def execute_reports(
     plan: RunPlan, options: RunOptions, console: Console, dataset: Any, staging: Path
 ) -> tuple[list[JobResult], dict[str, Any], Any]:
-    """Execute every report, working out the index's RAGs and the judgements meanwhile.
+    """Execute every report, and gather the index's RAGs and the run's judgements.
 
-    The index's overall RAGs come from the validated data, not from the reports:
-    worked out while the kernels run, they no longer wait for the last report.
+    A strategy report's kernel saves its own rows of ``judgements.csv`` and its overall
+    RAG (:mod:`pcplib.run.collect`), so they are not worked out twice; the other
+    reports' rows (the plan overview, the public report) are worked out from the
+    validated data while the kernels run.
 
     Parameters
     ----------
@@ -515,11 +518,17 @@ def execute_reports(
     tuple
         ``(results in plan order, overall RAG per strategy, judgements frame)``.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as rag_pool:
-        rag_future = rag_pool.submit(index.summarise_overalls, dataset, plan)
-        judgements_future = rag_pool.submit(run_judgements.tabulate_run_judgements, dataset, plan)
+    others = [job for job in plan.jobs if not collect.collects_results(job.notebook)]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as pool:
+        others_future = pool.submit(
+            lambda: {
+                job.name: run_judgements.tabulate_job_judgements(dataset, job) for job in others
+            }
+        )
         results = execute.execute_with_progress(plan.jobs, staging, options, console)
-        return results, rag_future.result(), judgements_future.result()
+        known = others_future.result()
+    rags = collect.gather_kernel_results(plan, dataset, known)
+    return results, rags, run_judgements.tabulate_run_judgements(dataset, plan, known)
 
 
 def picture_run(results: list[JobResult], staging: Path, options: RunOptions) -> tuple[bool, str]:

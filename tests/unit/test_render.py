@@ -75,11 +75,40 @@ def test_unknown_parameter_is_an_error_before_anything_runs(tmp_path, write_note
 
 def test_failing_notebook_keeps_papermills_error_cells(tmp_path, write_notebook) -> None:
     source = write_notebook(tmp_path / "report.ipynb", PARAMETERS, BODY)
+    epilogue = f"open({str(tmp_path / 'ran')!r}, 'w').close()\n"
     with pytest.raises(PapermillExecutionError) as caught:
-        render.execute_notebook(source, tmp_path / "out.ipynb", {"strategy": "broken"})
+        render.execute_notebook(
+            source, tmp_path / "out.ipynb", {"strategy": "broken"}, epilogue=epilogue
+        )
     assert caught.value.ename == "RuntimeError"
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in nb.cells)
+    # The runner's appended cell neither ran nor stays in the failed notebook.
+    assert not (tmp_path / "ran").exists()
+    assert not any("ran" in c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_an_epilogue_runs_in_the_kernel_and_leaves_the_notebook_as_without(
+    executed, write_notebook
+) -> None:
+    folder, plain = executed
+    source = folder / "report.ipynb"
+    marker = folder / "epilogue-ran"
+    nb = render.execute_notebook(
+        source,
+        folder / "with-epilogue.ipynb",
+        {"strategy": "vawg", "period_end": "2026-09"},
+        epilogue=f"open({str(marker)!r}, 'w').write(str(secret_code_marker))\n",
+    )
+    assert marker.read_text() == "1"  # ran after the notebook, in its kernel
+
+    def scrubbed(node: nbformat.NotebookNode) -> str:
+        copy = nbformat.from_dict(node)
+        return nbformat.writes(render.scrub_notebook(copy, input_path="x", output_path="y"))
+
+    assert scrubbed(nb) == scrubbed(plain)
+    written = nbformat.read(folder / "with-epilogue.ipynb", as_version=4)
+    assert len(written.cells) == len(plain.cells)
 
 
 def test_export_html_hides_code_embeds_images_and_is_deterministic(executed) -> None:

@@ -70,8 +70,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
     # and tests/e2e/test_run.py checks the real rows.
     monkeypatch.setattr(
         run_judgements,
-        "tabulate_run_judgements",
-        lambda ds, plan: pd.DataFrame({"report": [j.name for j in plan.jobs]}),
+        "tabulate_job_judgements",
+        lambda ds, job: pd.DataFrame({"report": [job.name]}),
     )
     data = tmp_path / "data"
     data.mkdir()
@@ -423,6 +423,8 @@ def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     assert "vawg: done in" in (folder / "run.log").read_text(encoding="utf-8")
     executed = nbformat.read(folder / "vawg.ipynb", as_version=4)
     assert "start_time" not in executed.metadata["papermill"]
+    # The cell that hands the judgements back (pcplib.run.collect) is not in the notebook.
+    assert not any("save_strategy_results" in c.source for c in executed.cells)
     assert executed.metadata["papermill"]["output_path"] == "vawg.ipynb"
 
 
