@@ -7,7 +7,8 @@ small, like the rest of the core: no HTML, no I/O.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -27,7 +28,94 @@ UNIT_LABELS: dict[str, str] = {
 }
 
 
-def format_value(value: Any, unit: str) -> str:
+RATE_UNITS = ("rate_per_1000",)
+"""Units that are rates: a figure per 1,000 of a population over a period of time."""
+
+_RATE_PERIODS = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
+# A rate over the 12 months to each period (a rolling year), said in its name or definition.
+_ROLLING_YEAR = re.compile(r"rolling 12[- ]months?|rolling year|12 months to|per year", re.I)
+# The population a rate counts per 1,000 of, as its name or definition says it:
+# "per 1,000 households" -> "households".
+_RATE_POPULATION = re.compile(r"per 1,?000 ([a-z]+)", re.I)
+_NOT_A_POPULATION = frozenset({"in", "of", "a", "an", "the", "for", "and", "or", "per"})
+
+
+def describe_rate_basis(measure: Mapping[str, Any], window: str = "period") -> str:
+    """What a rate's figure is per, after "per 1,000": its population and its period.
+
+    "0.50 per 1,000" hides whether the figure is a month's or a year's (a monthly
+    burglary rate of 0.5 is about 6 a year), so every rate is printed with both:
+    "0.50 per 1,000 households a month".
+
+    The period is the measure's own (its ``frequency``) when a window's figure is an
+    average or a period-end value (``aggregation`` ``mean`` or ``last``), since an
+    average of monthly rates is still a monthly rate; a rate summed over a window
+    (``sum``) is per that window (``"quarter"`` or ``"year"``); and a rate the name or
+    definition calls a rolling 12 months is a year's.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure: ``unit``, ``frequency``, ``aggregation`` and, optionally,
+        ``measure_name`` and ``definition`` (read for the population and a rolling year).
+    window : {"period", "quarter", "year"}, default "period"
+        The figure's window: one period of the series (a chart's point), the reporting
+        quarter (or an annual measure's year), or a 12-month window (the year ending,
+        the baseline year).
+
+    Returns
+    -------
+    str
+        ``"households a month"``, ``"a year"`` (no population named), or ``""`` for a
+        measure that is not a rate.
+    """
+    if str(measure.get("unit") or "") not in RATE_UNITS:
+        return ""
+    text = f"{measure.get('measure_name') or ''} {measure.get('definition') or ''}"
+    frequency = str(measure.get("frequency") or "monthly")
+    aggregation = str(measure.get("aggregation") or "mean")
+    if _ROLLING_YEAR.search(text):
+        period = "a year"
+    elif aggregation == "sum" and window in ("quarter", "year") and frequency != "annual":
+        period = f"a {window}"
+    else:
+        period = _RATE_PERIODS.get(frequency, "a month")
+    found = _RATE_POPULATION.search(text)
+    population = found.group(1).lower() if found else ""
+    if population in _NOT_A_POPULATION:
+        population = ""
+    return f"{population} {period}".strip()
+
+
+def label_unit(unit: str, per: str = "") -> str:
+    """A unit's name for an axis or a column: ``"Rate per 1,000 households a month"``.
+
+    Parameters
+    ----------
+    unit : str
+        The measure's unit (see :func:`format_value`).
+    per : str, optional
+        For a rate, what it is per after "per 1,000" (:func:`describe_rate_basis`).
+
+    Returns
+    -------
+    str
+        The unit's label, with a rate's population and period when given.
+    """
+    if unit not in UNIT_LABELS:
+        raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNIT_LABELS)}")
+    label = UNIT_LABELS[unit]
+    return f"{label} {per}" if per and unit in RATE_UNITS else label
+
+
+def _with_rate_basis(text: str, unit: str, per: str) -> str:
+    """A rate's figure followed by what it is per, unless it is "no data"."""
+    if not per or unit not in RATE_UNITS or text == "no data":
+        return text
+    return f"{text} {per}"
+
+
+def format_value(value: Any, unit: str, per: str = "") -> str:
     """Format a measure's value for a reader, in its unit.
 
     Parameters
@@ -37,6 +125,9 @@ def format_value(value: Any, unit: str) -> str:
     unit : str
         The measure's unit: ``count``, ``percent``, ``rate_per_1000``, ``gbp``,
         ``hours``, ``days``, ``score``, ``kwh`` (kilowatt hours) or ``tonnes``.
+    per : str, optional
+        For a rate, what it is per after "per 1,000" (:func:`describe_rate_basis`):
+        ``"households a month"`` writes ``"0.50 per 1,000 households a month"``.
 
     Returns
     -------
@@ -65,7 +156,7 @@ def format_value(value: Any, unit: str) -> str:
     if unit == "percent":
         return f"{number:.1f}%"
     if unit == "rate_per_1000":
-        return f"{number:,.2f} per 1,000"
+        return _with_rate_basis(f"{number:,.2f} per 1,000", unit, per)
     if unit == "gbp":
         return f"−£{-number:,.0f}" if number < 0 else f"£{number:,.0f}"
     if unit == "kwh":
@@ -146,7 +237,7 @@ def _write_number(number: float, unit: str, decimals: int) -> str:
     return f"{number:,.{decimals}f}"
 
 
-def format_figure(value: Any, unit: str, decimals: int | None = None) -> str:
+def format_figure(value: Any, unit: str, decimals: int | None = None, per: str = "") -> str:
     """Format a figure as the report tables print it: with the decimals it was computed to.
 
     :func:`format_value` writes every figure of a unit to the same decimals, so 8.25
@@ -164,6 +255,8 @@ def format_figure(value: Any, unit: str, decimals: int | None = None) -> str:
     decimals : int, optional
         Print with exactly this many decimals (as :func:`format_figures` chooses for
         figures printed side by side); :func:`count_decimals` when omitted.
+    per : str, optional
+        For a rate, what it is per after "per 1,000" (:func:`describe_rate_basis`).
 
     Returns
     -------
@@ -181,10 +274,10 @@ def format_figure(value: Any, unit: str, decimals: int | None = None) -> str:
         return "no data"
     number = float(value)
     places = count_decimals(number, unit) if decimals is None else decimals
-    return _write_number(number + 0.0, unit, places)
+    return _with_rate_basis(_write_number(number + 0.0, unit, places), unit, per)
 
 
-def format_figures(values: Sequence[Any], unit: str) -> list[str]:
+def format_figures(values: Sequence[Any], unit: str, per: str = "") -> list[str]:
     """Format figures printed side by side, so that different figures never print alike.
 
     "3.4 against 3.4 (down 1.2%)" puzzles a reader; the figures behind it were 3.44 and
@@ -198,6 +291,8 @@ def format_figures(values: Sequence[Any], unit: str) -> list[str]:
         The figures (missing ones print as "no data").
     unit : str
         Their unit.
+    per : str, optional
+        For a rate, what it is per after "per 1,000" (:func:`describe_rate_basis`).
 
     Returns
     -------
@@ -206,7 +301,7 @@ def format_figures(values: Sequence[Any], unit: str) -> list[str]:
     """
     present = [float(v) for v in values if not is_missing(v)]
     if not present:
-        return [format_figure(v, unit) for v in values]
+        return [format_figure(v, unit, per=per) for v in values]
     places = max(count_decimals(v, unit) for v in present)
     if unit not in _WHOLE_UNITS:
         distinct = len(set(present))
@@ -215,7 +310,7 @@ def format_figures(values: Sequence[Any], unit: str) -> list[str]:
             if len(written) == distinct:
                 places += extra
                 break
-    return [format_figure(v, unit, places) for v in values]
+    return [format_figure(v, unit, places, per=per) for v in values]
 
 
 def is_missing(value: Any) -> bool:

@@ -214,6 +214,8 @@ def _in_window(history: pd.DataFrame, window: Window) -> pd.DataFrame:
     months = np.asarray(month_number(index))
     values = history["value"].to_numpy(dtype=float)
     inside = (months >= window.first) & (months <= window.last) & ~np.isnan(values)
+    # Periods left out to compare like for like are left out of the test too.
+    inside &= ~np.isin(months, window.skipped)
     return history.iloc[np.flatnonzero(inside)]
 
 

@@ -104,13 +104,14 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
             "rating_note": note,
         }
         if headline.empty:
-            rows.append({**base, "measure_name": "", "unit": "count"})
+            rows.append({**base, "measure_name": "", "unit": "count", "rate_per": ""})
         for m in headline.to_dict("records"):
             rows.append(
                 {
                     **base,
                     "measure_name": m["measure_name"],
                     "unit": m["unit"],
+                    "rate_per": m["rate_per_year"],
                     # Table One's trend is progress since the plan began: the latest
                     # 12 months against the baseline year, like for like.
                     "baseline": m["baseline"],
@@ -132,7 +133,7 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
         "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
         "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
-        "not_yet_due",
+        "not_yet_due", "rate_per",
     ]  # fmt: skip
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}

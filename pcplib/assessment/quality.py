@@ -16,9 +16,10 @@ from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series
 from pcplib.assessment.origins import classify_measure_origins, describe_published_measures
 from pcplib.assessment.scope import get_series, measures_for_audience, parse_month_param
-from pcplib.data.schemas import parse_crime_types
+from pcplib.data.schemas import TO_CONFIRM, parse_crime_types
 from pcplib.labels import (
     date_words,
+    describe_rate_basis,
     format_value,
     is_missing,
     label_period_start,
@@ -108,7 +109,7 @@ def list_data_quality_notes(
                 row = last_prev.iloc[-1]
                 detail = (
                     f" Under the previous definition the last figure was "
-                    f"{format_value(row['value'], m['unit'])} "
+                    f"{format_value(row['value'], m['unit'], per=describe_rate_basis(m))} "
                     f"({label_period_start(row['period_start'], m['frequency'])})."
                 )
             old = m.get("previous_definition")
@@ -132,7 +133,15 @@ def list_data_quality_notes(
         if gaps:
             notes.append(
                 f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "
-                "and SPC treats it as missing."
+                "and the checks for a real change leave it out."
+            )
+        waiting = current[current["status"] == TO_CONFIRM]
+        if not waiting.empty:
+            labels = [label_period_start(s, m["frequency"]) for s in waiting["period_start"]]
+            notes.append(
+                f"{name}: the figure for {', '.join(labels)} is far outside anything the "
+                "series had shown when it arrived and is to be confirmed with its source; "
+                "until then no change is judged on it."
             )
         provisional = current[current["status"] == "provisional"]
         if not provisional.empty:

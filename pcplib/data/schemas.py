@@ -31,6 +31,7 @@ __all__ = [
     "FREQUENCY_MONTHS",
     "NARRATIVE_SECTIONS",
     "OBSERVATION_STATUSES",
+    "TO_CONFIRM",
     "QUARTER_PATTERN",
     "POLICE_UK_CRIME_TYPES",
     "POLICE_UK_MEASURE_UNITS",
@@ -53,6 +54,9 @@ SEASONAL_CHOICES = ("auto", "yes", "no")
 MONTH_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2]))?$"
 VISIBILITIES = ("public", "restricted")
 OBSERVATION_STATUSES = ("provisional", "final")
+TO_CONFIRM = "to confirm"
+"""The status of a figure that arrived far outside its history (:mod:`pcplib.data.arrivals`):
+loaded but not judged until someone confirms it (status ``final`` or ``provisional``)."""
 DEFINITIONS = ("current", "previous")
 NARRATIVE_SECTIONS = ("progress", "successes", "challenges", "risks")
 # A financial quarter as the narrative, risks and returns write it: "2026/27 Q3".
@@ -489,7 +493,7 @@ def build_schemas() -> dict[str, Any]:
                 "numerator": number(non_negative),
                 "denominator": number(non_negative),
                 "area": text(),
-                "status": one_of(OBSERVATION_STATUSES),
+                "status": one_of((*OBSERVATION_STATUSES, TO_CONFIRM)),
                 "definition": one_of(DEFINITIONS),
                 "source": text(),
                 "extracted_on": date(),

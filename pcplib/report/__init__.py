@@ -32,6 +32,7 @@ from pcplib.assessment.annual import (
     summarise_year_by_strategy,
 )
 from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
+from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
 from pcplib.assessment.events import list_measure_events
 from pcplib.assessment.exceptions import list_exceptions, list_improvements
 from pcplib.assessment.judgements import (
@@ -63,9 +64,11 @@ from pcplib.assessment.scope import (
 from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
 from pcplib.data import AGGREGATIONS
 from pcplib.report import (
+    about,
     annual,
     commitments,
     comparisons,
+    continuity,
     headers,
     measures,
     narrative,
@@ -110,6 +113,8 @@ build_provenance = as_fragment(provenance.build_provenance)
 format_data_quality_notes = as_fragment(provenance.format_data_quality_notes)
 format_measure_origins = as_fragment(provenance.format_measure_origins)
 format_about_link = as_fragment(public.format_about_link)
+format_public_method = as_fragment(about.format_public_method)
+format_technical_annex = as_fragment(about.format_technical_annex)
 format_forward_plan = as_fragment(public.format_forward_plan)
 format_next_meetings = as_fragment(public.format_next_meetings)
 format_public_missions = as_fragment(public.format_public_missions)
@@ -120,6 +125,7 @@ format_return_status = as_fragment(returns.format_return_status)
 format_returns_log = as_fragment(returns.format_returns_log)
 format_risks = as_fragment(returns.format_risks)
 format_board_summary = as_fragment(summary.format_board_summary)
+format_since_last_meeting = as_fragment(continuity.format_since_last_meeting)
 
 __all__ = [
     "compare_areas",
@@ -149,13 +155,18 @@ __all__ = [
     "check_parameters",
     "classify_measure_origins",
     "classify_year_changes",
+    "compare_with_previous_meeting",
     "describe_chart",
     "describe_comparisons",
     "describe_theory_of_change",
     "evaluate_year",
+    "find_previous_meeting",
     "format_actions",
     "format_board_summary",
+    "format_since_last_meeting",
     "format_about_link",
+    "format_public_method",
+    "format_technical_annex",
     "format_annual_evaluation",
     "format_annual_summary",
     "format_annual_synthesis",

@@ -48,7 +48,8 @@ def _overview_measure(m: dict) -> str:
     period is named.
     """
     unit = m["unit"]
-    baseline, current = format_figures([m["baseline"], m["current"]], unit)
+    per = "" if is_missing(m.get("rate_per")) else str(m.get("rate_per") or "")
+    baseline, current = format_figures([m["baseline"], m["current"]], unit, per=per)
     change = m.get("change") or m["direction"]
     judgement = "" if m["judgement"] == m["direction"] else f", {m['judgement']}"
     trend = f'<span aria-hidden="true">{esc(m["arrow"])}</span> {esc(change)}{esc(judgement)}'

@@ -47,7 +47,8 @@ class StrategyResults:
     ----------
     judgements : pandas.DataFrame
         The report's rows of ``judgements.csv``
-        (:func:`pcplib.assessment.judgements.tabulate_judgements`).
+        (:func:`pcplib.assessment.judgements.tabulate_judgements`, with the columns of
+        :func:`pcplib.assessment.continuity.add_continuity_columns`).
     overall_rag : str
         The strategy's overall RAG.
     overall_explanation : str
@@ -133,7 +134,8 @@ def save_strategy_results(
         The report's name.
     names : mapping
         The notebook's variables: ``summary`` (a
-        :class:`pcplib.assessment.strategy.StrategySummary`), ``data_end`` and
+        :class:`pcplib.assessment.strategy.StrategySummary`), ``continuity`` (what changed
+        since the last meeting, :mod:`pcplib.assessment.continuity`), ``data_end`` and
         ``spc_rules``.
 
     Returns
@@ -145,11 +147,13 @@ def save_strategy_results(
     target = Path(path)
     partial = target.with_name(target.name + ".part")
     try:
+        from pcplib.assessment.continuity import add_continuity_columns
         from pcplib.assessment.judgements import tabulate_judgements
 
         summary = names["summary"]
+        rows = add_continuity_columns(tabulate_judgements([summary], name), names["continuity"])
         results = StrategyResults(
-            judgements=tabulate_judgements([summary], name),
+            judgements=rows,
             overall_rag=str(summary.overall_rag),
             overall_explanation=str(getattr(summary, "overall_explanation", "")),
             period_end=str(names["data_end"]),

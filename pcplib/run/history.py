@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pcplib.run.jobs import RunPlan
+from pcplib.spreadsheet_safety import neutralise_frame
 
 __all__ = ["HISTORY_FOLDER", "record_meeting"]
 
@@ -27,9 +28,11 @@ HISTORY_FOLDER = "history"
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    # "x": a file already there is an error, never overwritten.
+    # "x": a file already there is an error, never overwritten. Neutralised because the
+    # history is a folder of CSV files a reader may open in a spreadsheet, and owners'
+    # text is in it; pcplib.data.history restores the cells as it reads them.
     with path.open("x", encoding="utf-8", newline="") as handle:
-        frame.to_csv(handle, index=False, lineterminator="\n")
+        neutralise_frame(frame).to_csv(handle, index=False, lineterminator="\n")
 
 
 def record_meeting(

@@ -172,6 +172,8 @@ def plan_strategy_job(
     title: str = "",
     audience: str = "cgb",
     meeting: str = "",
+    forward_plan: str = "",
+    history_dir: str = "",
 ) -> Job:
     """Plan one CGB delivery-strategy report.
 
@@ -192,6 +194,10 @@ def plan_strategy_job(
     meeting : str, optional
         The meeting the report is for, in words (:func:`describe_meeting`); the slot's
         meeting when empty.
+    forward_plan, history_dir : str, optional
+        The forward plan and the meeting history as notebook parameters: the report's
+        "Since the last meeting" compares with the last meeting they name (none when
+        both are empty).
 
     Returns
     -------
@@ -209,6 +215,8 @@ def plan_strategy_job(
             "data_dir": data_param,
             "spc_rules": SPC_RULES,
             "audience": audience,
+            "forward_plan": forward_plan,
+            "history_dir": history_dir,
             "produced_at": produced_at,
         },
         title=title or strategy,

@@ -5,8 +5,9 @@ The rows come from the same assessment the notebooks format
 cannot disagree: a strategy report's rows are those its own kernel worked out
 (:mod:`pcplib.run.collect`), the others' are worked out from the validated data set.
 Strategy reports give their headline and sub-measures (public measures only in a public
-run), the plan overview its public headline measures, and the public report its public
-measures; each strategy's overall rating is a row with ``measure_id`` ``overall``. The annual
+run) with what changed since the last meeting, the plan overview its public headline
+measures, and the public report its public measures; each strategy's overall rating is
+a row with ``measure_id`` ``overall``. The annual
 evaluation's findings are tests of change over a year and stay in its own table.
 """
 
@@ -18,13 +19,26 @@ from typing import Any
 
 import pandas as pd
 
+from pcplib.run import render
 from pcplib.run.jobs import Job, RunPlan
 from pcplib.spreadsheet_safety import neutralise_frame
 
 __all__ = ["tabulate_job_judgements", "tabulate_run_judgements", "write_judgements"]
 
 
-def tabulate_job_judgements(dataset: Any, job: Job) -> pd.DataFrame | None:
+def _read_context(forward_plan: str, history_dir: str) -> tuple[Any, tuple[Any, ...]]:
+    """The forward plan and the meeting history the notebooks read, from their parameters."""
+    from pcplib.data.forward_plan import load_forward_plan
+    from pcplib.data.history import list_meeting_records
+
+    plan = load_forward_plan(render.resolve_repo_path(forward_plan)) if forward_plan else None
+    records = list_meeting_records(render.resolve_repo_path(history_dir) if history_dir else None)
+    return plan, tuple(records)
+
+
+def tabulate_job_judgements(
+    dataset: Any, job: Job, contexts: dict[tuple[str, str], Any] | None = None
+) -> pd.DataFrame | None:
     """Return one report's rows of ``judgements.csv``, worked out from the data set.
 
     Parameters
@@ -33,6 +47,10 @@ def tabulate_job_judgements(dataset: Any, job: Job) -> pd.DataFrame | None:
         The validated data set.
     job : Job
         The report.
+    contexts : dict, optional
+        The forward plans and meeting histories already read, by the report's
+        ``forward_plan`` and ``history_dir`` parameters; filled in as they are read, so
+        a run reads them once, not once per report.
 
     Returns
     -------
@@ -40,19 +58,32 @@ def tabulate_job_judgements(dataset: Any, job: Job) -> pd.DataFrame | None:
         The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`; None for
         a report that has no rows (the annual evaluation, the public report's About page).
     """
+    from pcplib.assessment.continuity import (
+        add_continuity_columns,
+        compare_with_previous_meeting,
+        find_previous_meeting,
+    )
     from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
     from pcplib.assessment.overview import tabulate_plan_overview
     from pcplib.assessment.public import tabulate_public_quarter
     from pcplib.assessment.scope import available_period_end
     from pcplib.assessment.strategy import summarise_strategy
 
+    contexts = {} if contexts is None else contexts
     p = job.parameters
     if job.notebook == "delivery_strategy" and job.strategy:
         end = available_period_end(dataset, p["period_end"])
         summary = summarise_strategy(
             dataset, job.strategy, end, p.get("audience", "cgb"), p.get("spc_rules", "mdc")
         )
-        return tabulate_judgements([summary], job.name)
+        key = (p.get("forward_plan", ""), p.get("history_dir", ""))
+        if key not in contexts:
+            contexts[key] = _read_context(*key)
+        previous = find_previous_meeting(job.strategy, p["slot"], *contexts[key])
+        continuity = compare_with_previous_meeting(
+            dataset, summary, previous, p.get("spc_rules", "mdc")
+        )
+        return add_continuity_columns(tabulate_judgements([summary], job.name), continuity)
     if job.notebook == "plan_overview":
         # The same rows an analyst gets in the notebook, so the two cannot disagree.
         return tabulate_plan_overview(
@@ -91,8 +122,13 @@ def tabulate_run_judgements(
 
     known = known or {}
     frames = []
+    # The forward plan and history are read once per run, not once per report.
+    contexts: dict[tuple[str, str], Any] = {}
     for job in plan.jobs:
-        frame = known[job.name] if job.name in known else tabulate_job_judgements(dataset, job)
+        if job.name in known:
+            frame = known[job.name]
+        else:
+            frame = tabulate_job_judgements(dataset, job, contexts)
         if frame is not None:
             frames.append(frame)
     if not frames:

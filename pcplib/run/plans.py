@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pcplib.run.errors import EXIT_USAGE, RunError
+from pcplib.run.history import HISTORY_FOLDER
 from pcplib.run.jobs import (
     NO_MEETING,
     Job,
@@ -259,6 +260,12 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     today = options.today
     data_param = repo_parameter(options.data_dir)
     at = options.produced_at
+    # Each strategy report compares with the last meeting these name (its "since the last
+    # meeting"), the history being the one this output folder keeps.
+    history = {
+        "forward_plan": repo_parameter(options.forward_plan),
+        "history_dir": repo_parameter(options.out_dir / HISTORY_FOLDER),
+    }
     period = check_period(args.period) if args.period else ""
     mode = modes[0] if modes else "slot"
     audience = getattr(args, "audience", None) or "cgb"
@@ -269,7 +276,9 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         slot = resolve_slot_spec(forward_plan, args.slot or "latest", today)
         slot_id, period_end = month_text(slot.slot), month_text(slot.period_end)
         jobs: list[Job] = [
-            plan_strategy_job(strategy, slot_id, period_end, data_param, at, audience=audience)
+            plan_strategy_job(
+                strategy, slot_id, period_end, data_param, at, audience=audience, **history
+            )
             # A strategy listed twice in one slot (the plan does so) runs once.
             for strategy in dict.fromkeys(slot.strategies)
         ]
@@ -304,7 +313,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     jobs = [
         plan_strategy_job(
             s, slot_id, period, data_param, at, audience=audience,
-            meeting=find_meeting(forward_plan, s, period),
+            meeting=find_meeting(forward_plan, s, period), **history,
         )
         for s in strategies
     ]  # fmt: skip

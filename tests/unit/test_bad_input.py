@@ -45,6 +45,8 @@ STRATEGY_PARAMETERS = (
     "data_dir",
     "spc_rules",
     "audience",
+    "forward_plan",
+    "history_dir",
     "produced_at",
 )
 

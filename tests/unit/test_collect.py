@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pcplib import report, run
+from pcplib.assessment.continuity import add_continuity_columns, compare_with_previous_meeting
 from pcplib.assessment.judgements import tabulate_judgements
 from pcplib.data import load_dataset
 from pcplib.run import collect
@@ -18,17 +19,31 @@ PERIOD_END = "2026-09"
 
 
 @pytest.fixture(scope="module")
-def summary(data_dir: Path):
-    return report.summarise_strategy(load_dataset(data_dir), STRATEGY, PERIOD_END)
+def sample(data_dir: Path):
+    return load_dataset(data_dir)
 
 
-def test_saved_results_are_the_rows_and_rating_the_runner_would_work_out(summary, tmp_path):
+@pytest.fixture(scope="module")
+def summary(sample):
+    return report.summarise_strategy(sample, STRATEGY, PERIOD_END)
+
+
+def test_saved_results_are_the_rows_and_rating_the_runner_would_work_out(
+    sample, summary, tmp_path
+):
     path = collect.results_path(tmp_path, STRATEGY)
-    names = {"summary": summary, "data_end": PERIOD_END, "spc_rules": "mdc"}
+    continuity = compare_with_previous_meeting(sample, summary, None)
+    names = {
+        "summary": summary,
+        "continuity": continuity,
+        "data_end": PERIOD_END,
+        "spc_rules": "mdc",
+    }
     assert collect.save_strategy_results(path, STRATEGY, names)
     saved = collect.read_strategy_results(path)
     assert saved is not None
-    pd.testing.assert_frame_equal(saved.judgements, tabulate_judgements([summary], STRATEGY))
+    expected = add_continuity_columns(tabulate_judgements([summary], STRATEGY), continuity)
+    pd.testing.assert_frame_equal(saved.judgements, expected)
     assert saved.overall_rag == summary.overall_rag
     assert saved.overall_explanation == summary.overall_explanation
     assert (saved.period_end, saved.spc_rules) == (PERIOD_END, "mdc")

@@ -18,12 +18,19 @@ import yaml
 from openpyxl import load_workbook
 
 from pcplib.data import load_dataset, validate_dataset
+from pcplib.data.cells import read_cells
 from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan
 from pcplib.data.sources.police_uk import COUNT_COLUMNS, write_counts
 from pcplib.data.sources.returns_template import write_return_template
 from pcplib.run.judgements import write_judgements
 from pcplib.safe_yaml import MAX_YAML_BYTES, load_yaml_text
-from pcplib.spreadsheet_safety import neutralise_cell, neutralise_frame, neutralise_row
+from pcplib.spreadsheet_safety import (
+    neutralise_cell,
+    neutralise_frame,
+    neutralise_row,
+    restore_cell,
+    restore_frame,
+)
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -94,6 +101,24 @@ def test_neutralise_frame_keeps_numeric_columns_numeric() -> None:
     assert list(safe["value"]) == [-3.0, 2.0]
     assert list(safe.columns) == ["name", "value", "'=col"]
     assert list(frame["name"]) == ["=1+1", "ok"], "the input frame is not changed"
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\t=1", "-2.5 pp", "-3", "'quoted'", ""]
+)
+def test_restoring_a_neutralised_cell_gives_back_the_text(text: str) -> None:
+    assert restore_cell(neutralise_cell(text)) == text
+    assert restore_cell("'plain") == "'plain", "an apostrophe before other text is kept"
+    frame = pd.DataFrame({"'=col": [neutralise_cell(text)]})
+    assert restore_frame(frame).to_dict("list") == {"=col": [text]}
+
+
+def test_a_neutralised_csv_cell_reads_back_as_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("name,value\n'=1+1,-3\n'it's,'-2.5 pp\n", encoding="utf-8")
+    cells = read_cells(path, "t.csv")
+    assert cells.problems == []
+    assert cells.rows == [["=1+1", "-3"], ["'it's", "-2.5 pp"]]
 
 
 def test_judgements_csv_holds_no_formula(tmp_path: Path) -> None:

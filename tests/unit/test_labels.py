@@ -57,3 +57,63 @@ def test_count_decimals_and_unknown_units() -> None:
     assert count_decimals(0.1 + 0.2, "score") == 1  # float error is not a decimal
     with pytest.raises(ValueError, match="unknown unit 'furlongs'"):
         format_figure(1.0, "furlongs")
+
+
+# --- a rate's period in its label (issue 26, finding 6) ---------------------------------------
+
+BURGLARY_RATE = {
+    "unit": "rate_per_1000",
+    "frequency": "monthly",
+    "aggregation": "mean",
+    "measure_name": "Residential burglary per 1,000 households",
+    "definition": "Residential burglaries recorded in the month per 1,000 households.",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "window", "per"),
+    [
+        ({}, "quarter", "households a month"),  # a quarter's average of monthly rates
+        ({}, "year", "households a month"),
+        ({"frequency": "quarterly"}, "quarter", "households a quarter"),
+        ({"aggregation": "sum"}, "quarter", "households a quarter"),  # summed: per window
+        ({"aggregation": "sum"}, "year", "households a year"),
+        ({"aggregation": "sum"}, "period", "households a month"),  # a chart's point
+        (
+            {"measure_name": "Crimes per 1,000 residents (rolling 12 months)"},
+            "quarter",
+            "residents a year",
+        ),  # fmt: skip
+        (
+            {"measure_name": "A rate", "definition": "Burglaries per 1,000 in the area."},
+            "quarter",
+            "a month",
+        ),  # fmt: skip
+        ({"unit": "count"}, "quarter", ""),  # not a rate: nothing to add
+    ],
+)
+def test_a_rate_says_what_it_is_per_and_over_what_period(changes, window, per):
+    from pcplib.labels import describe_rate_basis
+
+    assert describe_rate_basis({**BURGLARY_RATE, **changes}, window) == per
+
+
+def test_a_rates_figures_carry_their_period_and_missing_ones_do_not():
+    per = "households a month"
+    assert format_figure(0.497, "rate_per_1000", per=per) == "0.497 per 1,000 households a month"
+    assert format_value(0.5, "rate_per_1000", per=per) == "0.50 per 1,000 households a month"
+    assert format_figures([0.497, None], "rate_per_1000", per=per) == [
+        "0.497 per 1,000 households a month",
+        "no data",
+    ]
+    # Any other unit ignores it, so callers can pass a row's value whatever the unit.
+    assert format_figure(45.6, "percent", per=per) == "45.6%"
+
+
+def test_a_rates_axis_label_names_its_population_and_period():
+    from pcplib.labels import label_unit
+
+    assert label_unit("rate_per_1000", "households a month") == "Rate per 1,000 households a month"
+    assert label_unit("count", "households a month") == "Number"
+    with pytest.raises(ValueError, match="unknown unit 'per_cent'"):
+        label_unit("per_cent")

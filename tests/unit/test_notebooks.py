@@ -18,6 +18,8 @@ NOTEBOOKS = {
         "data_dir": "data",
         "spc_rules": "mdc",
         "audience": "cgb",
+        "forward_plan": "params/forward_plan.yaml",
+        "history_dir": "outputs/history",
         "produced_at": "",
     },
     "plan_overview": {

@@ -28,7 +28,7 @@ from pcplib.run import render
 
 STRATEGY_PARAMETERS = (
     'strategy = "example"\nslot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\n'
-    'spc_rules = "mdc"\naudience = "cgb"\nproduced_at = ""\n'
+    'spc_rules = "mdc"\naudience = "cgb"\nforward_plan = ""\nhistory_dir = ""\nproduced_at = ""\n'
 )
 STRATEGY_BODY = (
     'if strategy == "broken":\n'
@@ -207,6 +207,9 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
         "data_dir": str(project.data.resolve()),
         "spc_rules": "mdc",
         "audience": "cgb",
+        # The report compares with the last meeting these name (its "since the last meeting").
+        "forward_plan": str(project.plan_file.resolve()),
+        "history_dir": str((project.out / "history").resolve()),
         "produced_at": "2026-11-23T06:00:00+00:00",
     }
     overview = plan.jobs[-1].parameters
@@ -878,3 +881,32 @@ def test_the_index_names_each_reports_meeting() -> None:
     about = run.plan_public_about_job("2026/27 Q2", "data", at)
     assert about.name == "public-quarterly-about" and about.notebook == "public_quarterly_about"
     assert run.describe_meeting(None) == run.NO_MEETING
+
+
+def test_the_index_template_escapes_what_the_plan_and_data_set_say() -> None:
+    job = SimpleNamespace(
+        name="a&b",
+        title="<script>x</script>",
+        strategy="vawg",
+        parameters={},
+        notebook="strategy_report",
+    )
+    plan = SimpleNamespace(heading="Board <b>", period_end="2026-09")
+    dataset = SimpleNamespace(illustrative=True, description="made & <i>up</i>")
+    page = run.build_index(
+        plan,
+        [SimpleNamespace(job=job)],
+        produced_at="2026-11-23T06:00:00Z",
+        dataset=dataset,
+        rags={"vawg": run.OverallRag("Red", "why")},
+        pdf=True,
+    )
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "<title>Board &lt;b&gt;</title>" in page
+    assert '<a href="a&amp;b.html">' in page and '(<a href="a&amp;b.pdf">PDF</a>)' in page
+    assert "Data set: made &amp; &lt;i&gt;up&lt;/i&gt;</p>" in page
+    assert '<td><span class="rag" style="background:#d4351c;color:#ffffff">Red</span></td>' in page
+    assert "<dt>Data period</dt><dd>to the end of September 2026 (2026/27 Q2)</dd>" in page
+    assert page.startswith("<!DOCTYPE html>\n") and page.endswith("</html>\n")
+    assert "{{" not in page and "{%" not in page
+    assert run.load_index_template() is run.load_index_template()  # compiled once

@@ -95,6 +95,14 @@ def _print_plan(plan: UpdatePlan) -> None:
             key = (gap.measure_id, f"{gap.month}-01", gap.area)
             kept = "; the figure already in the data set is kept" if key in plan.kept else ""
             print(f"    {gap.measure_id}, {gap.area}, {gap.month}: {gap.reason}{kept}")
+    if plan.to_confirm:
+        print(
+            f"  {_number(len(plan.to_confirm))} figure(s) to confirm: far outside their "
+            "series' history, loaded with status 'to confirm' and not judged in reports "
+            "until confirmed (set the status to final once checked; docs/methodology.md):"
+        )
+        for figure in plan.to_confirm:
+            print(f"    {figure}")
     if plan.conflicts and plan.replace:
         print(
             f"  {_number(len(plan.conflicts))} observation(s) from another source "

@@ -33,9 +33,10 @@ import numpy as np
 import pandas as pd
 
 from pcplib.data.areas import FORCE_LEVEL, LOCAL_AUTHORITY_LEVEL, find_primary_area
+from pcplib.data.arrivals import FigureToConfirm, mark_arrivals
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.read import Table, read_folder
-from pcplib.data.schemas import TABLES, parse_crime_types
+from pcplib.data.schemas import TABLES, TO_CONFIRM, parse_crime_types
 from pcplib.data.sources.police_uk import UNKNOWN_AREA, match_force
 from pcplib.data.sources.published import POLICE_UK_SOURCE, describe_police_uk_source
 
@@ -128,6 +129,11 @@ class UpdatePlan:
     kept : set of tuple
         ``(measure_id, period_start, area)`` of gaps where a figure from another source
         was already in the data set and is kept.
+    arrived : set of int
+        Positions in ``rows`` of the observations added or changed.
+    to_confirm : list of FigureToConfirm
+        Arriving figures far outside their series' history, loaded with status
+        ``to confirm`` (:mod:`pcplib.data.arrivals`).
     """
 
     root: Path
@@ -140,6 +146,8 @@ class UpdatePlan:
     read_sha256: str = ""
     gaps: list[SourceGap] = field(default_factory=list)
     kept: set[tuple[str, str, str]] = field(default_factory=set)
+    arrived: set[int] = field(default_factory=set)
+    to_confirm: list[FigureToConfirm] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -164,8 +172,14 @@ def _same_number(old: str, new: str) -> bool:
 
 
 def _unchanged(old: Mapping[str, str], new: Mapping[str, str]) -> bool:
-    """Whether an existing observation already holds a new one's figure."""
+    """Whether an existing observation already holds a new one's figure.
+
+    A figure already marked ``to confirm`` that arrives again unchanged stays as it is:
+    only a person confirms it (or a different figure replaces it).
+    """
     for column in _COMPARED:
+        if column == "status" and str(old[column]).strip() == TO_CONFIRM:
+            continue
         if column in ("value", "numerator", "denominator"):
             if not _same_number(str(old[column]), str(new[column])):
                 return False
@@ -297,6 +311,17 @@ def plan_police_uk_update(
     new_rows, gaps = _build_rows(chosen, mine, force_area, locals_, populations, sources, today)
     plan = _merge(root, obs_table, new_rows, coverage, replace, force_name)
     plan.gaps = gaps
+    shown = {
+        str(month): " and ".join(sorted(group["shown"]))
+        for month, group in files[files["force"] == force_name].groupby("month")
+    }
+    # Rows are written in plan order: row n is the file's row n + 2.
+    places = {
+        n: f"{obs_table.file}, row {n + 2} (from {shown.get(plan.rows[n]['period_start'][:7])})"
+        for n in plan.arrived
+    }
+    counts_of = {str(m["measure_id"]): True for m in chosen.to_dict("records")}
+    plan.to_confirm = mark_arrivals(plan.rows, plan.arrived, counts_of, places)
     return plan
 
 
@@ -572,10 +597,12 @@ def _merge(
     conflicts: list[Problem] = []
     added: list[dict[str, str]] = []
     kept: set[tuple[str, str, str]] = set()
+    arrived: set[int] = set()
     for new in new_rows:
         counts = tally.setdefault(new["measure_id"], {"added": 0, "changed": 0, "unchanged": 0})
         n = position.get((new["measure_id"], new["period_start"], new["area"]))
         if n is None:
+            arrived.add(len(existing) + len(added))
             added.append(new)
             counts["added"] += 1
             continue
@@ -605,6 +632,7 @@ def _merge(
             if not replace:
                 continue
         existing[n] = new
+        arrived.add(n)
         counts["changed"] += 1
     frame = pd.DataFrame(
         [{"measure_id": k, **v} for k, v in tally.items()],
@@ -612,8 +640,9 @@ def _merge(
     )
     read_sha = hashlib.sha256((root / OBSERVATIONS).read_bytes()).hexdigest()
     return UpdatePlan(
-        root, coverage, columns, existing + added, frame, conflicts, replace, read_sha, kept=kept
-    )
+        root, coverage, columns, existing + added, frame, conflicts, replace, read_sha,
+        kept=kept, arrived=arrived,
+    )  # fmt: skip
 
 
 def _write_rows(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
