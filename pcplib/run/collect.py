@@ -39,6 +39,7 @@ __all__ = [
     "save_strategy_results",
 ]
 
+
 @dataclass(frozen=True)
 class StrategyResults:
     """A strategy report's judgements and overall RAG, as its kernel worked them out.

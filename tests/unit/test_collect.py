@@ -28,9 +28,7 @@ def summary(sample):
     return report.summarise_strategy(sample, STRATEGY, PERIOD_END)
 
 
-def test_saved_results_are_the_rows_and_rating_the_runner_would_work_out(
-    sample, summary, tmp_path
-):
+def test_saved_results_are_the_rows_and_rating_the_runner_would_work_out(sample, summary, tmp_path):
     path = collect.results_path(tmp_path, STRATEGY)
     continuity = compare_with_previous_meeting(sample, summary, None)
     names = {
