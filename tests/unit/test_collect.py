@@ -100,7 +100,7 @@ def test_run_judgements_use_known_rows_and_keep_the_runs_order(monkeypatch):
     monkeypatch.setattr(
         run.judgements,
         "tabulate_job_judgements",
-        lambda ds, job: pd.DataFrame({"report": [job.name], "worked_out": [True]}),
+        lambda ds, job, contexts=None: pd.DataFrame({"report": [job.name], "worked_out": [True]}),
     )
     jobs = (
         run.plan_strategy_job("vawg", "2026-11", "2026-09", "data", ""),

@@ -71,7 +71,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
     monkeypatch.setattr(
         run_judgements,
         "tabulate_job_judgements",
-        lambda ds, job: pd.DataFrame({"report": [job.name]}),
+        lambda ds, job, contexts=None: pd.DataFrame({"report": [job.name]}),
     )
     data = tmp_path / "data"
     data.mkdir()
