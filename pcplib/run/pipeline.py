@@ -47,6 +47,7 @@ from pcplib.data.snapshot import digest_data_folder
 from pcplib.run import (
     collect,
     execute,
+    forkserver,
     index,
     jobs,
     lock,
@@ -222,6 +223,32 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
         On Ctrl-C or SIGTERM, after removing the temporary folder.
     """
     started = time.perf_counter()
+    if not options.fork_kernels:
+        return check_and_build(plan, options, console, started)
+    # The fork server imports what reports import while the run checks its inputs.
+    with forkserver.serve_kernels(options.kernel_name, render.find_repo_root()):
+        return check_and_build(plan, options, console, started)
+
+
+def check_and_build(plan: RunPlan, options: RunOptions, console: Console, started: float) -> int:
+    """Check the inputs, take the lock, then build and publish (see :func:`execute_plan`).
+
+    Parameters
+    ----------
+    plan : RunPlan
+        What to produce.
+    options : RunOptions
+        How.
+    console : rich.console.Console
+        Where messages, progress and the summary go.
+    started : float
+        When the run started (``time.perf_counter()``), for its start-up stage.
+
+    Returns
+    -------
+    int
+        The exit code (see :func:`run_plan`).
+    """
     destination = options.out_dir / plan.folder
     # Check: nothing runs on invalid data, and nothing is written before these pass.
     try:
@@ -487,6 +514,11 @@ def start_staging_log(
         options.produced_at,
     )
     logger.info("data %s, forward plan %s", options.data_dir, options.forward_plan)
+    server = forkserver.active_server()
+    logger.info(
+        "kernels %s",
+        f"forked from a warm process (pid {server.pid})" if server else "started one by one",
+    )
     return handlers
 
 

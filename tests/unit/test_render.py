@@ -216,3 +216,36 @@ def test_export_html_reuses_its_exporter_and_stays_identical(executed) -> None:
     first = render.export_html(nb, name="report")
     assert render.export_html(nb, name="report") == first
     assert render._get_exporter(render.TEMPLATE_NAME) is render._get_exporter(render.TEMPLATE_NAME)
+
+
+def test_kernels_forked_from_a_warm_process_are_fresh_and_give_the_same_notebook(
+    executed, repo_root, write_notebook
+) -> None:
+    from pcplib.run import forkserver
+
+    folder, plain = executed
+    probe = write_notebook(
+        folder / "probe.ipynb",
+        'strategy = ""\n',
+        "import os, sys\n"
+        "print(os.getppid(), 'scipy.stats' in sys.modules, 'leaked' in globals())\n"
+        "leaked = 1\n",
+    )
+    with forkserver.serve_kernels("pcp", repo_root) as server:
+        assert server is not None and forkserver.active_server() is server
+        nb = render.execute_notebook(
+            folder / "report.ipynb",
+            folder / "forked.ipynb",
+            {"strategy": "vawg", "period_end": "2026-09"},
+        )
+        probes = [render.execute_notebook(probe, folder / f"probe-{i}.ipynb", {}) for i in range(2)]
+    # Each kernel is a child of the server, with its imports, and nothing of the last one.
+    for executed_probe in probes:
+        assert executed_probe.cells[-1].outputs[0]["text"] == f"{server.pid} True False\n"
+    assert not server.alive() and forkserver.active_server() is None
+
+    def scrubbed(node: nbformat.NotebookNode) -> str:
+        copy = nbformat.from_dict(node)
+        return nbformat.writes(render.scrub_notebook(copy, input_path="x", output_path="y"))
+
+    assert scrubbed(nb) == scrubbed(plain)

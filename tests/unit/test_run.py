@@ -551,8 +551,13 @@ def test_unknown_parameter_stops_the_run(project, capsys) -> None:
 def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     args = ["--slot", "2026-11", "--timestamp", "2026-11-23T06:00:00+00:00"]
+    # The first run's kernels are forked from a warm process (pcplib.run.forkserver), the
+    # second's started from scratch: the outputs are the same bytes.
+    monkeypatch.setenv("PCP_FORK_KERNELS", "1")
     assert cli.main(run_args(project, *args)) == 0
     first = folder_bytes(project.out / "2026-11")
+    assert "kernels forked from a warm process" in (project.out / "2026-11" / "run.log").read_text()
+    monkeypatch.setenv("PCP_FORK_KERNELS", "0")
     assert cli.main(run_args(project, *args)) == 0
     second = folder_bytes(project.out / "2026-11")
     assert sorted(first) == [
