@@ -6,9 +6,10 @@ small, like the rest of the core: no HTML, no I/O.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -323,15 +324,68 @@ def is_missing(value: Any) -> bool:
         return False
 
 
-def month_words(period: pd.Period) -> str:
-    """A month as ``"September 2026"``."""
-    return f"{period.to_timestamp():%B %Y}"
+# Month names written out rather than with ``%B``, which follows the locale: a report
+# and the index must read the same on every machine.
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_words(month: Any) -> str:
+    """A month as ``"September 2026"``, whatever the locale.
+
+    Parameters
+    ----------
+    month : pandas.Period, date-like or str
+        The month (a ``YYYY-MM`` text, any day in it, or its Period).
+
+    Returns
+    -------
+    str
+        The month's name and year.
+    """
+    if isinstance(month, pd.Period):
+        stamp = month.start_time
+    elif isinstance(month, str):
+        stamp = periods.parse_month(periods.label_month(month)).start_time
+    else:
+        stamp = pd.Timestamp(month)
+    return f"{MONTH_NAMES[stamp.month - 1]} {stamp.year}"
 
 
 def date_words(value: Any) -> str:
     """A date as ``"30 September 2026"``."""
     ts = pd.Timestamp(value)
-    return f"{ts.day} {ts:%B %Y}"
+    return f"{ts.day} {month_words(ts)}"
+
+
+def time_words(moment: Any) -> str:
+    """A moment in UTC, to the minute: ``"23 November 2026 06:00 UTC"``.
+
+    Parameters
+    ----------
+    moment : datetime or pandas.Timestamp
+        The moment; one without a time zone is read as UTC.
+
+    Returns
+    -------
+    str
+        The day, month, year and time in UTC.
+    """
+    stamp = pd.Timestamp(moment)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return f"{date_words(stamp.tz_localize(None))} {stamp:%H:%M} UTC"
 
 
 def quarter_words(quarter: str) -> str:
@@ -345,14 +399,28 @@ def month_span(first: pd.Period, last: pd.Period) -> str:
     if first == last:
         return month_words(first)
     if first.year == last.year:
-        return f"{first.to_timestamp():%B} to {month_words(last)}"
+        return f"{MONTH_NAMES[first.month - 1]} to {month_words(last)}"
     return f"{month_words(first)} to {month_words(last)}"
+
+
+def months_text(months: Sequence[pd.Period]) -> str:
+    """A list of months in words, runs of consecutive months joined (``"May to July 2026"``)."""
+    if not months:
+        return ""
+    months = sorted(months)
+    runs: list[tuple[pd.Period, pd.Period]] = []
+    for m in months:
+        if runs and m == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], m)
+        else:
+            runs.append((m, m))
+    return ", ".join(month_span(a, b) for a, b in runs)
 
 
 def label_period_start(start: Any, frequency: str) -> str:
     """The label of the period starting at ``start``: a month, a quarter or a financial year."""
     if frequency == "monthly":
-        return f"{pd.Timestamp(start):%B %Y}"
+        return month_words(start)
     if frequency == "quarterly":
         return periods.label_quarter(start)
     return periods.label_financial_year(start)
@@ -373,3 +441,22 @@ def as_sentence(text: str) -> str:
 def plural(n: int, word: str) -> str:
     """``n`` and ``word``, with an ``s`` unless ``n`` is 1."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def suggest_name(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a near miss of a known name, else ``""``.
+
+    Parameters
+    ----------
+    name : str
+        The name given.
+    known : iterable of str
+        The names expected.
+
+    Returns
+    -------
+    str
+        The hint, with its leading space, to put straight after the name in a message.
+    """
+    near = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.75)
+    return f" (did you mean {near[0]!r}?)" if near else ""

@@ -33,7 +33,11 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.risks import list_new_high_risks
-from pcplib.assessment.scope import parse_month_param, strategy_commitments
+from pcplib.assessment.scope import (
+    parse_month_param,
+    strategy_commitments,
+    withhold_restricted_text,
+)
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
 from pcplib.labels import date_words, format_figures, is_missing, month_words
 
@@ -234,7 +238,12 @@ def list_exceptions(
     """
     rows = _measure_exceptions(summary.measures)
     commitments = strategy_commitments(dataset, summary.strategy_id)
-    rows += _commitment_exceptions(commitments, summary.period_end)
+    for row in _commitment_exceptions(commitments, summary.period_end):
+        # A commitment and its owner are free text: withheld from the public when they
+        # name a restricted measure, as the commitments table withholds them.
+        row["name"] = withhold_restricted_text(dataset, row["name"], audience)
+        row["detail"] = withhold_restricted_text(dataset, row["detail"], audience)
+        rows.append(row)
     if audience == "cgb":
         rows += _action_exceptions(dataset, summary.strategy_id, summary.period_end, slot)
         rows += _risk_exceptions(dataset, summary.strategy_id, summary.period_end)

@@ -213,16 +213,6 @@ def compute_window(
     )  # fmt: skip
 
 
-def _name_period(start: int, frequency: str) -> str:
-    """A period by its first month: ``2024-05``, ``2024/25 Q1`` or ``2024/25``."""
-    stamp = month_of(start).to_timestamp()
-    if frequency == "quarterly":
-        return periods.label_quarter(stamp)
-    if frequency == "annual":
-        return periods.label_financial_year(stamp)
-    return str(month_of(start))
-
-
 def name_periods(starts: Collection[int], frequency: str) -> str:
     """Name periods by their first months (see :func:`month_number`), in order.
 
@@ -239,7 +229,7 @@ def name_periods(starts: Collection[int], frequency: str) -> str:
         Such as ``"2024-05, 2024-06"`` (``"2024/25 Q1"`` for quarters, ``"2024/25"`` for
         years).
     """
-    return ", ".join(_name_period(p, frequency) for p in sorted(starts))
+    return ", ".join(periods.label_period(month_of(p), frequency) for p in sorted(starts))
 
 
 def describe_completeness(window: Window | None, frequency: str) -> str:

@@ -55,7 +55,7 @@ from pcplib.assessment.targets import (
 from pcplib.data import AGGREGATIONS
 from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import describe_rate_basis, format_figure, is_missing, label_period_start
-from pcplib.periods import FREQUENCY_MONTHS, month_number
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -213,8 +213,7 @@ def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:
         return label
     if waiting:
         return f"{label}: a figure {waiting}"
-    first = pd.Period(year=window.first // 12, month=window.first % 12 + 1, freq="M")
-    last = pd.Period(year=window.last // 12, month=window.last % 12 + 1, freq="M")
+    first, last = month_of(window.first), month_of(window.last)
     if has_previous_definition(series, first.start_time, last.end_time):
         return f"{label}: previous definition, not comparable"
     if window.present:
@@ -271,9 +270,30 @@ def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows
                 current_def[column] = current_def[column].where(~waiting)
     present = current_def[current_def["value"].notna()]
     frequency = str(measure["frequency"])
-    regular = regular_series(current_def, frequency)
+    judged = current_def
+    if _counts_outcomes(measure):
+        # Open outcomes can only settle into a higher rate of a charge, so SPC judges no
+        # point whose outcomes are still open (provisional): a fall there may be the lag.
+        judged = current_def.assign(
+            value=current_def["value"].where(current_def["status"] != "provisional")
+        )
+    regular = regular_series(judged, frequency)
     history = regular_frame(current_def, frequency)
     return _Rows(series, current_def, present, regular, history)
+
+
+def _counts_outcomes(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is an outcome share counted from police.uk (``police_uk_outcomes``)."""
+    return not is_missing(measure.get("police_uk_outcomes")) and bool(
+        str(measure.get("police_uk_outcomes") or "").strip()
+    )
+
+
+def _holds_open_outcomes(window: Window, rows: _Rows) -> bool:
+    """Whether a window holds months whose outcomes are still open (status provisional)."""
+    provisional = rows.current[rows.current["status"] == "provisional"]
+    starts = month_number(pd.DatetimeIndex(provisional["period_start"]))
+    return bool(((starts >= window.first) & (starts <= window.last)).any())
 
 
 def regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
@@ -312,6 +332,23 @@ def _weigh(
     if before is None:
         return change, Evidence("not tested", reason="no baseline")
     evidence = weigh_change(before, after, rows.history, measure)
+    if (
+        _counts_outcomes(measure)
+        and change.direction == "down"
+        and _holds_open_outcomes(after, rows)
+    ):
+        # Never judge a fall that the lag of outcomes can explain (docs/methodology.md).
+        evidence = Evidence(
+            "open outcomes",
+            evidence.test,
+            evidence.p_value,
+            reason="the window's latest outcomes are still open (provisional)",
+        )
+        change = metrics.Change(
+            change.baseline, change.current, change.pct, change.pp, change.direction,
+            change.arrow, "no real change", change.text,
+        )  # fmt: skip
+        return change, evidence
     return judge_on_evidence(change, evidence), evidence
 
 
@@ -397,6 +434,20 @@ def _summarise_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
     )  # fmt: skip
+    if (
+        _counts_outcomes(measure)
+        and rating.rag in ("Red", "Amber")
+        and rating.basis in ("target", "trajectory")
+        and _holds_open_outcomes(figures.current, rows)
+    ):
+        # Short of its target while the period's outcomes are still open: the share is
+        # not yet final (the lag may explain the shortfall), so no rating until it is.
+        rating = Rating(
+            "Grey",
+            "none",
+            reason="short of its target, but the period's latest "
+            "outcomes are still open (provisional): not rated until they settle",
+        )
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )

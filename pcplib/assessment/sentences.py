@@ -45,6 +45,8 @@ _EVIDENCE_WORDS = {
     "within noise": "within the usual variation, so not a real change",
     "below materiality": "too small a change to matter",
     "small numbers": "small numbers, too few to tell a change from chance",
+    "open outcomes": "but the latest months' outcomes are still open, so the fall may be "
+    "the lag of outcomes, not a change",
 }
 
 

@@ -14,6 +14,7 @@ Modules, in the order the pipeline uses them:
 - :mod:`~pcplib.data.dataset`: :class:`Dataset` and :func:`load_dataset`.
 - :mod:`~pcplib.data.forward_plan`: the CGB forward plan (``params/forward_plan.yaml``).
 - :mod:`~pcplib.data.parameter_files`: the papermill parameters files (``params/strategies``).
+- :mod:`~pcplib.data.reference`: the reference tables beside the data set (Table One).
 - :mod:`~pcplib.data.sample`: the generator of the illustrative sample in ``data/``.
 - :mod:`~pcplib.data.sources`: sources that bring data in (data.police.uk).
 

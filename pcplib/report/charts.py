@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.labels import UNIT_LABELS, format_figure, format_value, label_unit, month_span
+from pcplib.labels import (
+    UNIT_LABELS,
+    format_figure,
+    format_value,
+    label_unit,
+    month_span,
+    month_words,
+)
 from pcplib.report.chart_marks import (
     NON_NEGATIVE_UNITS,
     POINT_MARKERS,
@@ -123,7 +130,7 @@ def infer_frequency(index: pd.Index) -> str | None:
     if len(x) < 2 or not isinstance(x[0], datetime.datetime):
         return None
     stamps = pd.DatetimeIndex(x)
-    months = pd.Series(stamps.year * 12 + stamps.month).diff().dropna()
+    months = pd.Series(periods.month_number(stamps)).diff().dropna()
     step = int(months.min()) if not months.empty else 1
     return {3: "quarterly", 12: "annual"}.get(step, "monthly")
 
@@ -476,7 +483,7 @@ def _label_period(label: Any, frequency: str | None = None, *, short: bool = Fal
         return f"{quarter} ({month_span(months[0], months[-1])})"
     if frequency == "annual":
         return periods.label_financial_year(label)
-    return f"{label:%B %Y}"
+    return month_words(label)
 
 
 def _describe_span(first: Any, last: Any, frequency: str | None) -> str:

@@ -199,7 +199,7 @@ def format_table_one_section(reference_df: pd.DataFrame) -> str:
     Parameters
     ----------
     reference_df : pandas.DataFrame
-        From :func:`load_table_one`.
+        From :func:`pcplib.data.reference.load_table_one`.
 
     Returns
     -------
@@ -289,7 +289,7 @@ def format_table_one_markdown(reference_df: pd.DataFrame) -> str:
     Parameters
     ----------
     reference_df : pandas.DataFrame
-        From :func:`load_table_one`.
+        From :func:`pcplib.data.reference.load_table_one`.
 
     Returns
     -------

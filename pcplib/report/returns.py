@@ -18,10 +18,10 @@ from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.scope import (
     check_audience,
     check_strategy,
-    mentions_restricted,
+    withhold_restricted_text,
 )
 from pcplib.data.sources.returns_layout import RETURN_NARRATIVE_SECTIONS, list_requested_figures
-from pcplib.labels import date_words, is_missing, plural
+from pcplib.labels import date_words, is_missing, month_words, plural
 from pcplib.report.html import build_table, esc
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def format_actions(
     body = [
         [
             esc(a["action"]),
-            esc(f"{periods.parse_month(a['agreed_at']).to_timestamp():%B %Y}"),
+            esc(month_words(a["agreed_at"])),
             esc(a["owner"] or NOT_SUPPLIED),
             esc(date_words(a["due_date"]) if not is_missing(a["due_date"]) else "No date set"),
             esc(str(a["status"]).capitalize())
@@ -326,6 +326,4 @@ def withhold_restricted(dataset: Dataset, text: str, audience: str) -> str:
     str
         ``text``, or a note that it was withheld.
     """
-    if audience == "public" and mentions_restricted(dataset, text):
-        return "Withheld from this public report (it names a restricted measure)."
-    return text
+    return withhold_restricted_text(dataset, text, audience)

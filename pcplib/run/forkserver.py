@@ -60,6 +60,7 @@ PRELOAD = (
     "matplotlib.textpath",
     "pcplib.report",
     "pcplib.data",
+    "pcplib.notebook",
     "pcplib.data.forward_plan",
     "pcplib.data.history",
     "pcplib.run.render",

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pcplib.run.jobs import RunPlan
+from pcplib.run.public_check import is_public_run
 from pcplib.spreadsheet_safety import neutralise_frame
 
 __all__ = ["HISTORY_FOLDER", "record_meeting"]
@@ -56,9 +57,12 @@ def record_meeting(
     Returns
     -------
     Path or None
-        The new record's folder; None for a run that is not for a meeting.
+        The new record's folder; None for a run that is not for a meeting, and for a
+        public run (:func:`pcplib.run.public_check.is_public_run`).
     """
-    if not plan.slot or not plan.period_end:
+    if not plan.slot or not plan.period_end or is_public_run(plan):
+        # A public version is not what the meeting was told, and the record holds the
+        # Board's commitments and actions, which are not for a public folder.
         return None
     slot_dir = out_dir / HISTORY_FOLDER / plan.slot
     slot_dir.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,11 @@ from typing import Any
 import jinja2
 
 from pcplib import MARKING
+from pcplib.labels import month_words, time_words
+from pcplib.periods import label_quarter
 from pcplib.report.html import RAG_COLOURS
 from pcplib.run.jobs import JobResult, RunPlan
 from pcplib.run.log import logger
-from pcplib.run.months import MONTH_NAMES, format_month, label_quarter_of
 
 # Beside the nbconvert template (pcplib/templates/pcp), where pyproject.toml ships both.
 INDEX_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "index"
@@ -156,10 +157,7 @@ def format_produced(produced_at: str) -> str:
         moment = datetime.fromisoformat(produced_at)
     except ValueError:
         return produced_at
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    return f"{moment.day} {MONTH_NAMES[moment.month - 1]} {moment:%Y %H:%M} UTC"
+    return time_words(moment)
 
 
 def describe_job_meeting(job: Any) -> str:
@@ -183,7 +181,7 @@ def describe_job_meeting(job: Any) -> str:
     if job.notebook in PUBLIC_MEETINGS:
         return PUBLIC_MEETINGS[job.notebook]
     slot = job.parameters.get("slot")
-    return f"Corporate Governance Board, {format_month(slot)}" if slot else "Not recorded"
+    return f"Corporate Governance Board, {month_words(slot)}" if slot else "Not recorded"
 
 
 @cache
@@ -267,8 +265,7 @@ def build_index(
         facts.append(
             (
                 "Data period",
-                f"to the end of {format_month(plan.period_end)} "
-                f"({label_quarter_of(plan.period_end)})",
+                f"to the end of {month_words(plan.period_end)} ({label_quarter(plan.period_end)})",
             )
         )
     facts.append(("Security marking", MARKING))

