@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from pcplib.data.snapshot import digest_data_folder
 from pcplib.run import (
@@ -481,7 +480,7 @@ def build_and_publish(
             warnings.append(f"what this meeting was told was not kept: {describe_os_error(exc)}")
         execute.print_summary(console, results)
         if options.profile:
-            print_profile(console, results, stages)
+            timing.print_profile(console, results, stages)
         for warning in warnings:
             console.print(f"Warning: {warning}", highlight=False, markup=False, soft_wrap=True)
         console.print(f"Reports published: {destination / 'index.html'}", highlight=False)
@@ -770,36 +769,3 @@ def write_index_files(
         ),
         encoding="utf-8",
     )
-
-
-def print_profile(console: Console, results: list[JobResult], run_stages: dict[str, float]) -> None:
-    """Print where each report's time went, and the run's own stages (``--profile``).
-
-    Parameters
-    ----------
-    console : rich.console.Console
-        Where to print.
-    results : list of JobResult
-        The reports, with their stages.
-    run_stages : dict
-        The run's stages, in seconds.
-    """
-    table = Table(title="pcp run profile (seconds)")
-    columns = [
-        "kernel start",
-        "imports",
-        "data load",
-        "cells",
-        "kernel stop",
-        "notebook write",
-        "html",
-        "total",
-    ]
-    table.add_column("Report")
-    for column in columns:
-        table.add_column(column, justify="right")
-    for result in results:
-        summary = timing.summarise_stages(result.stages)
-        table.add_row(result.job.name, *(f"{summary[c]:.2f}" for c in columns))
-    console.print(table)
-    say(console, f"run stages: {timing.format_stages(run_stages)}")
