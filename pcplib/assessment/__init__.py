@@ -32,6 +32,7 @@ from pcplib.assessment.annual import (
     summarise_year_by_mission,
     summarise_year_by_strategy,
 )
+from pcplib.assessment.board import summarise_board_quarter
 from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
 from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
 from pcplib.assessment.events import list_measure_events
@@ -89,6 +90,7 @@ __all__ = [
     "list_measure_events",
     "measures_for_audience",
     "rebuild_table_one",
+    "summarise_board_quarter",
     "summarise_commitments",
     "summarise_measures",
     "summarise_public_quarter",

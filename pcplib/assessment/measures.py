@@ -289,13 +289,11 @@ def _counts_outcomes(measure: Mapping[str, Any]) -> bool:
     )
 
 
-def _lag_explains(change: metrics.Change, after: Window, rows: _Rows) -> bool:
-    """Whether a fall in an outcome share may be outcomes still open in its window."""
-    if change.direction != "down":
-        return False
+def _holds_open_outcomes(window: Window, rows: _Rows) -> bool:
+    """Whether a window holds months whose outcomes are still open (status provisional)."""
     provisional = rows.current[rows.current["status"] == "provisional"]
     starts = month_number(pd.DatetimeIndex(provisional["period_start"]))
-    return bool(((starts >= after.first) & (starts <= after.last)).any())
+    return bool(((starts >= window.first) & (starts <= window.last)).any())
 
 
 def regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
@@ -334,7 +332,11 @@ def _weigh(
     if before is None:
         return change, Evidence("not tested", reason="no baseline")
     evidence = weigh_change(before, after, rows.history, measure)
-    if _counts_outcomes(measure) and _lag_explains(change, after, rows):
+    if (
+        _counts_outcomes(measure)
+        and change.direction == "down"
+        and _holds_open_outcomes(after, rows)
+    ):
         # Never judge a fall that the lag of outcomes can explain (docs/methodology.md).
         evidence = Evidence(
             "open outcomes",
@@ -432,6 +434,20 @@ def _summarise_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
     )  # fmt: skip
+    if (
+        _counts_outcomes(measure)
+        and rating.rag in ("Red", "Amber")
+        and rating.basis in ("target", "trajectory")
+        and _holds_open_outcomes(figures.current, rows)
+    ):
+        # Short of its target while the period's outcomes are still open: the share is
+        # not yet final (the lag may explain the shortfall), so no rating until it is.
+        rating = Rating(
+            "Grey",
+            "none",
+            reason="short of its target, but the period's latest "
+            "outcomes are still open (provisional): not rated until they settle",
+        )
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )

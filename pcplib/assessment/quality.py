@@ -184,6 +184,13 @@ def list_area_notes(dataset: Dataset, measure: dict, end: pd.Period) -> list[str
         f"crime types {list_words(types)}; police.uk's categories may be broader or "
         "narrower than the measure's definition (see docs/assumptions.md)."
     ]
+    outcomes = str(measure.get("police_uk_outcomes") or "").strip()
+    if outcomes and not is_missing(measure.get("police_uk_outcomes")):
+        notes.append(
+            f"{name}: the share of those crimes whose latest outcome at download was "
+            f"{outcomes}; outcomes of recent crimes are still open, so the latest months "
+            "are provisional and a fall in them is not judged (docs/methodology.md)."
+        )
     rows = dataset.series_by_area(measure["measure_id"])
     months = pd.period_range(end - 2, end, freq="M")
     rows = rows[pd.DatetimeIndex(rows["period_start"]).to_period("M").isin(months)]

@@ -251,6 +251,8 @@ def _unrated_reason(row: Mapping[str, Any]) -> str:
         return "the period's figures are incomplete" if "incomplete" in label else "no data"
     if row["good_direction"] == "neutral":
         return "no good direction, reported as a trend"
+    if "outcomes are still open" in str(row.get("rag_reason") or ""):
+        return "its latest outcomes still open"
     return "too few points for SPC and no target"
 
 

@@ -29,10 +29,12 @@ from pcplib.data import AGGREGATIONS
 from pcplib.report import (
     about,
     annual,
+    board,
     commitments,
     comparisons,
     continuity,
     headers,
+    html,
     measures,
     narrative,
     overview,
@@ -89,6 +91,10 @@ format_returns_log = as_fragment(returns.format_returns_log)
 format_risks = as_fragment(returns.format_risks)
 format_board_summary = as_fragment(summary.format_board_summary)
 format_since_last_meeting = as_fragment(continuity.format_since_last_meeting)
+build_board_header = as_fragment(board.build_board_header)
+format_board_owners = as_fragment(board.format_board_owners)
+format_board_missions = as_fragment(board.format_board_missions)
+format_collapsed = as_fragment(html.format_collapsed)
 
 __all__ = [
     "format_area_comparison",
@@ -97,6 +103,7 @@ __all__ = [
     "AGGREGATIONS",
     "MARKING",
     "build_annual_header",
+    "build_board_header",
     "build_header",
     "build_plan_header",
     "build_provenance",
@@ -106,7 +113,10 @@ __all__ = [
     "describe_chart",
     "describe_theory_of_change",
     "format_actions",
+    "format_board_missions",
+    "format_board_owners",
     "format_board_summary",
+    "format_collapsed",
     "format_since_last_meeting",
     "format_about_link",
     "format_public_method",

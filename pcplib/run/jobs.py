@@ -22,6 +22,7 @@ NOTEBOOKS: dict[str, Path] = {
     "public_quarterly": Path("notebooks/public_quarterly.ipynb"),
     "public_quarterly_about": Path("notebooks/public_quarterly_about.ipynb"),
     "annual_evaluation": Path("notebooks/annual_evaluation.ipynb"),
+    "delivery_board": Path("notebooks/delivery_board.ipynb"),
 }
 SPC_RULES = "mdc"
 NO_MEETING = "Not prepared for a meeting"
@@ -256,6 +257,51 @@ def plan_overview_job(
             "produced_at": produced_at,
         },
         title="Plan overview: every delivery strategy",
+    )
+
+
+def plan_board_job(
+    slot: str,
+    period_end: str,
+    data_param: str,
+    produced_at: str,
+    forward_plan: str = "",
+    history_dir: str = "",
+    board_name: str = "",
+) -> Job:
+    """Plan the Delivery Board's quarterly view, built with the slot's other reports.
+
+    Parameters
+    ----------
+    slot, period_end : str
+        The meeting the view is prepared for and the data period's last month.
+    data_param : str
+        The data folder as a notebook parameter.
+    produced_at : str
+        The time the view says it was produced.
+    forward_plan, history_dir : str, optional
+        The forward plan (when owners' returns are due) and the meeting history (what
+        the Board was told on the quarter before) as notebook parameters.
+    board_name : str, optional
+        The board's name from the data set, for the index's title.
+
+    Returns
+    -------
+    Job
+        The job.
+    """
+    return Job(
+        name="delivery-board",
+        notebook="delivery_board",
+        parameters={
+            "slot": slot,
+            "period_end": period_end,
+            "data_dir": data_param,
+            "forward_plan": forward_plan,
+            "history_dir": history_dir,
+            "produced_at": produced_at,
+        },
+        title=f"{board_name or 'Delivery Board'}: quarterly view, by owner",
     )
 
 

@@ -22,6 +22,7 @@ from pcplib.run.jobs import (
     RunPlan,
     describe_meeting,
     plan_annual_job,
+    plan_board_job,
     plan_overview_job,
     plan_public_about_job,
     plan_public_job,
@@ -276,6 +277,15 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
             for strategy in dict.fromkeys(slot.strategies)
         ]
         jobs.append(plan_overview_job(slot_id, period_end, data_param, at))
+        if audience == "cgb":
+            # The delivery board's view names the Board's actions and restricted work: it
+            # is never part of a public run.
+            jobs.append(
+                plan_board_job(
+                    slot_id, period_end, data_param, at, **history,
+                    board_name=name_delivery_board(options.data_dir),
+                )
+            )  # fmt: skip
         if mode == "default":
             quarter = label_quarter(period_end)
             jobs.append(
@@ -311,6 +321,28 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         for s in strategies
     ]  # fmt: skip
     return RunPlan(folder + suffix, heading + versions, tuple(jobs), slot_id, period)
+
+
+def name_delivery_board(data_dir: Path) -> str:
+    """The quarterly delivery board's name from the data set, for the index ("" if unusable).
+
+    Parameters
+    ----------
+    data_dir : Path
+        The data set folder.
+
+    Returns
+    -------
+    str
+        The name; empty when ``dataset.yaml`` names it wrongly (the view's notebook then
+        stops with the one-line error naming the key).
+    """
+    from pcplib.data.delivery_board import read_delivery_board
+
+    try:
+        return read_delivery_board(data_dir).name
+    except ValueError:
+        return ""
 
 
 def build_public_plan(args: Any, options: RunOptions) -> RunPlan:

@@ -174,3 +174,12 @@ def test_a_misspelt_local_authority_is_refused_with_police_uks_name(
     assert "areas.csv, row 9, column area: 'Newark & Sherwood'" in err
     assert "nearest: Newark and Sherwood" in err
     assert (root / OBS).read_bytes() == before
+
+
+def test_the_data_notes_say_an_outcome_shares_latest_months_are_open(loaded) -> None:
+    from pcplib.assessment.quality import list_data_quality_notes
+
+    root, _ = loaded
+    notes = list_data_quality_notes(load_dataset(root, today=TODAY), "business-crime", "2024-12")
+    said = [n for n in notes if "latest outcome at download was charged or summonsed" in n]
+    assert len(said) == 1 and "a fall in them is not judged" in said[0]

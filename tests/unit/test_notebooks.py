@@ -39,6 +39,14 @@ NOTEBOOKS = {
     },
     "public_quarterly_about": {"quarter": "2026/27 Q2", "data_dir": "data", "produced_at": ""},
     "annual_evaluation": {"year": "2025/26", "data_dir": "data", "produced_at": ""},
+    "delivery_board": {
+        "slot": "2026-11",
+        "period_end": "2026-09",
+        "data_dir": "data",
+        "forward_plan": "params/forward_plan.yaml",
+        "history_dir": "outputs/history",
+        "produced_at": "",
+    },
 }
 KERNELSPEC = {"name": "pcp", "display_name": "Python (pcp)", "language": "python"}
 

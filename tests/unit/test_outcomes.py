@@ -230,13 +230,25 @@ def test_a_fall_in_an_outcome_share_with_open_outcomes_is_not_judged(data_dir, t
     assert row["change_evidence"] == "open outcomes"
     assert "the fall may be the lag of outcomes" in row["sentence"]
     assert row["spc_variation"] != "special_cause_concern"
+    # Short of the 22% target, but not rated while the outcomes are open.
+    assert row["rag"] == "Grey" and "outcomes are still open" in row["rag_reason"]
 
 
 def test_the_same_fall_with_settled_outcomes_is_judged(data_dir, tmp_path):
     row = judged_with(data_dir, tmp_path / "settled", 0.5, "final")
     assert row["direction"] == "down" and row["judgement"] == "deteriorated"
+    assert row["rag"] == "Red"
 
 
 def test_a_rise_with_open_outcomes_is_still_judged(data_dir, tmp_path):
     row = judged_with(data_dir, tmp_path / "rise", 1.6, "provisional")
     assert row["direction"] == "up" and row["judgement"] == "improved"
+
+
+def test_the_roll_up_names_an_outcome_share_not_rated_for_open_outcomes(data_dir, tmp_path):
+    from pcplib.assessment.strategy import summarise_strategy
+
+    judged_with(data_dir, tmp_path / "open", 0.5, "provisional")
+    summary = summarise_strategy(load_dataset(tmp_path / "open", today=TODAY), "business-crime",
+                                 "2026-09")  # fmt: skip
+    assert "(its latest outcomes still open)" in summary.overall_explanation

@@ -44,6 +44,10 @@ PUBLIC_PARAMETERS = (
     'quarter = ""\ndata_dir = "data"\nforward_plan = "params/forward_plan.yaml"\nproduced_at = ""\n'
 )
 ABOUT_PARAMETERS = 'quarter = ""\ndata_dir = "data"\nproduced_at = ""\n'
+BOARD_PARAMETERS = (
+    'slot = ""\nperiod_end = ""\ndata_dir = "data"\nforward_plan = ""\nhistory_dir = ""\n'
+    'produced_at = ""\n'
+)
 
 
 @pytest.fixture
@@ -63,6 +67,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
         ),
         "public_quarterly_about": write_notebook(
             nbdir / "public_quarterly_about.ipynb", ABOUT_PARAMETERS, 'print("about", quarter)'
+        ),
+        "delivery_board": write_notebook(
+            nbdir / "delivery_board.ipynb", BOARD_PARAMETERS, 'print("board", slot)'
         ),
     }
     monkeypatch.setattr(run.jobs, "NOTEBOOKS", notebooks)
@@ -196,7 +203,7 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
     plan = run.build_run_plan(args, run.make_options(args))
     assert project.resolved == [("latest", date(2026, 11, 23))]
     assert plan.folder == "2026-11" and plan.slot == "2026-11" and plan.period_end == "2026-09"
-    assert [j.name for j in plan.jobs] == ["vawg", "road-safety", "plan-overview"]
+    assert [j.name for j in plan.jobs] == ["vawg", "road-safety", "plan-overview", "delivery-board"]
     vawg = plan.jobs[0]
     assert vawg.notebook == "delivery_strategy"
     assert vawg.parameters == {
@@ -212,10 +219,14 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
         "history_dir": str((project.out / "history").resolve()),
         "produced_at": "2026-11-23T06:00:00+00:00",
     }
-    overview = plan.jobs[-1].parameters
+    overview = plan.jobs[-2].parameters
     # The Table One back test left the overview, and its reference folder with it.
     assert "reference_dir" not in overview
     assert overview["meeting"] == "Corporate Governance Board, November 2026"
+    # The quarterly delivery board's view reads the same plan and history.
+    board = plan.jobs[-1]
+    assert board.notebook == "delivery_board" and board.parameters["period_end"] == "2026-09"
+    assert board.parameters["history_dir"] == vawg.parameters["history_dir"]
 
 
 def test_reports_built_outside_their_slot_name_their_own_meeting_or_none(project) -> None:
@@ -267,8 +278,13 @@ def test_overall_rag_is_rolled_up_for_each_reports_audience(project, monkeypatch
 def test_default_plan_adds_the_public_report_for_the_slots_quarter(project) -> None:
     plan = run.build_run_plan(parse(project, "--default"), project.options)
     assert plan.folder == "2026-11"
-    names = [j.name for j in plan.jobs][-3:]
-    assert names == ["plan-overview", "public-quarterly", "public-quarterly-about"]
+    names = [j.name for j in plan.jobs][-4:]
+    assert names == [
+        "plan-overview",
+        "delivery-board",
+        "public-quarterly",
+        "public-quarterly-about",
+    ]
     # The "About these figures" page is a job of its own, published beside the report.
     assert plan.jobs[-2].parameters["quarter"] == "2026/27 Q2"
     assert plan.jobs[-1].parameters == {
@@ -554,6 +570,8 @@ def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
     assert cli.main(run_args(project, *args)) == 0
     second = folder_bytes(project.out / "2026-11")
     assert sorted(first) == [
+        "delivery-board.html",
+        "delivery-board.ipynb",
         "index.html",
         "judgements.csv",
         "manifest.json",
