@@ -41,6 +41,7 @@ from pcplib.report import (
     provenance,
     public,
     returns,
+    spc_summary,
     summary,
 )
 from pcplib.report.annual import describe_theory_of_change
@@ -95,6 +96,7 @@ build_board_header = as_fragment(board.build_board_header)
 format_board_owners = as_fragment(board.format_board_owners)
 format_board_missions = as_fragment(board.format_board_missions)
 format_collapsed = as_fragment(html.format_collapsed)
+format_spc_summary = as_fragment(spc_summary.format_spc_summary)
 
 __all__ = [
     "format_area_comparison",
@@ -118,6 +120,7 @@ __all__ = [
     "format_board_summary",
     "format_collapsed",
     "format_since_last_meeting",
+    "format_spc_summary",
     "format_about_link",
     "format_public_method",
     "format_technical_annex",

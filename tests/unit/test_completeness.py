@@ -162,6 +162,8 @@ def test_judgements_carry_each_windows_completeness(gapped):
     assert total["comparison_completeness"] == "3 of 3 months"
     assert total["year_ending_completeness"] == "11 of 12 months; missing 2026-08"
     assert total["judgement"] == "not measurable"
+    assert total["rag"] == "Grey"
+    assert total["rag_reason"].endswith("(2 of 3 months; missing 2026-08)")
     complete = gapped.loc["nc-vehicle-crime"]
     assert complete["completeness"] == "3 of 3 months"
     assert complete["baseline_completeness"] == "12 of 12 months"

@@ -526,10 +526,32 @@ def _identity_edited(wb: Any) -> None:
             row[1].value = "2026/27 Q1"
 
 
+def _formula_without_value(wb: Any) -> None:
+    # openpyxl, like a script or some online editors, saves no calculated value.
+    wb["Measures"]["E4"] = "=E3+3"
+
+
+def _merged_months(wb: Any) -> None:
+    ws = wb["Measures"]
+    first = row_of(ws, measure_id="np-officers", month="2026-07")
+    column = openpyxl.utils.get_column_letter(columns_of(ws)["value"])
+    ws.merge_cells(f"{column}{first}:{column}{first + 2}")
+
+
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
         (_text_value, "Measures!E4: '1,23' — expected a number typed as a number"),
+        (
+            _formula_without_value,
+            "Measures!E4: '=E3+3' — expected a value: this cell holds a "
+            "formula with no calculated value",
+        ),
+        (
+            _merged_months,
+            "Measures!E3:E5: '372' — expected a figure for each month, not cells "
+            "merged over 3 months (2026-07, 2026-08, 2026-09)",
+        ),
         (_numerator_above, "Measures!F9: '18000' — expected a numerator no larger than"),
         (_percent_above, "Measures!E12: '101' — expected a percentage from 0 to 100"),
         (_ratio_disagrees, "Measures!E11: '80' — expected numerator / denominator × 100"),
