@@ -90,6 +90,26 @@ def summarise_overall(
     except Exception as exc:  # the index must still list the report
         logger.warning("%s: overall RAG could not be computed: %s", strategy, exc)
         return OverallRag("Grey", f"The overall RAG could not be computed ({exc}).")
+    return describe_overall(strategy, rag, explanation)
+
+
+def describe_overall(strategy: str, rag: str, explanation: str) -> OverallRag:
+    """Return the index's overall RAG from a strategy summary's rating and explanation.
+
+    Parameters
+    ----------
+    strategy : str
+        Strategy id (for the log).
+    rag : str
+        The summary's overall RAG.
+    explanation : str
+        How it was rolled up.
+
+    Returns
+    -------
+    OverallRag
+        The RAG, or Grey saying so when it is not one the index can show.
+    """
     if rag not in RAG_COLOURS:
         logger.warning("%s: unexpected overall RAG %r shown as Grey", strategy, rag)
         return OverallRag("Grey", f"Unexpected overall RAG {rag!r}. {explanation}".strip())
