@@ -7,7 +7,7 @@ Formatting only: who answers for what, what is late and what changed are worked 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import date_words, month_words, plural
@@ -64,7 +64,12 @@ def build_board_header(
     facts = [
         ("Board", f"{board.name}{chair}"),
         ("Prepared for", month_words(parse_month_param(slot, "slot")) if slot else "no meeting"),
-        ("Late means", f"due before {date_words(view.as_of)} and not done"),
+        (
+            "Late means",
+            f"commitments at risk, off track or overdue; the Board's actions due before "
+            f"{date_words(view.as_of)} and not done; owners' returns not received by the date "
+            "the forward plan sets",
+        ),
     ]
     return build_period_header(
         dataset,
@@ -77,6 +82,19 @@ def build_board_header(
         produced_at,
         "cgb",
     )
+
+
+def _late_cell(row: Any, returns_recorded: bool) -> str:
+    """An owner's late items in a few words: ``"6 commitments; 3 actions overdue"``."""
+    commitments, actions = int(row["commitments_late"]), int(row["actions_overdue"])
+    parts = [
+        plural(commitments, "commitment") if commitments else "",
+        f"{plural(actions, 'action')} overdue" if actions else "",
+        f"{plural(int(row['returns_missing']), 'return')} late"
+        if returns_recorded and int(row["returns_missing"])
+        else "",
+    ]
+    return "; ".join(p for p in parts if p) or "Nothing late"
 
 
 def _changes_for(view: BoardView, ids: list[str]) -> str:
@@ -121,12 +139,10 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
         ids = strategies.loc[strategies[column].fillna("Not named") == row["owner"], "strategy_id"]
         body.append(
             [
-                f"<strong>{esc(row['owner'])}</strong><br>"
-                f'<span class="small">{esc(row["side"])} senior contact</span>',
+                f"<strong>{esc(row['owner'])}</strong> "
+                f'<span class="small">({esc(row["side"])} senior contact)</span>',
                 esc(row["strategies"]),
-                esc(row["commitments_late"]),
-                esc(row["actions_overdue"]),
-                esc(row["returns_missing"]) if view.returns_recorded else "Not recorded",
+                esc(_late_cell(row, view.returns_recorded)),
                 esc(_changes_for(view, ids.astype(str).tolist())),
             ]
         )
@@ -145,17 +161,9 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
     )
     lead = f"<p>Late across the plan: {esc(total or 'nothing')}.{esc(returns_note)}</p>"
     return lead + build_table(
-        [
-            "Owner",
-            "Accountable for",
-            "Commitments late",
-            "Actions overdue",
-            "Returns late",
-            f"Changed since {view.previous_quarter_words}",
-        ],
+        ["Owner", "Accountable for", "Late", f"Changed since {view.previous_quarter_words}"],
         body,
         f"By owner: what is late and what changed, {view.quarter}",
-        numeric=[False, False, True, True, True, False],
     )
 
 
