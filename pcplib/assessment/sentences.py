@@ -194,7 +194,8 @@ def write_measure_sentence(row: dict[str, Any]) -> str:
     -------
     str
         For example "Up 3.0% on the same quarter last year (1,234 against 1,198),
-        within normal variation; no target, so rated on SPC."
+        within the usual variation, so not a real change; within the normal variation of
+        its baseline (August 2023 to March 2025); no target, and no real deterioration."
     """
     parts = [_change_clause(row), _margin_clause(row), _spc_clause(row), _target_clause(row)]
     text = "; ".join(p for p in parts if p)

@@ -41,11 +41,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from pcplib.data.snapshot import digest_data_folder
 from pcplib.run import (
+    collect,
     execute,
+    forkserver,
     index,
     jobs,
     lock,
@@ -221,6 +222,32 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
         On Ctrl-C or SIGTERM, after removing the temporary folder.
     """
     started = time.perf_counter()
+    if not options.fork_kernels:
+        return check_and_build(plan, options, console, started)
+    # The fork server imports what reports import while the run checks its inputs.
+    with forkserver.serve_kernels(options.kernel_name, render.find_repo_root()):
+        return check_and_build(plan, options, console, started)
+
+
+def check_and_build(plan: RunPlan, options: RunOptions, console: Console, started: float) -> int:
+    """Check the inputs, take the lock, then build and publish (see :func:`execute_plan`).
+
+    Parameters
+    ----------
+    plan : RunPlan
+        What to produce.
+    options : RunOptions
+        How.
+    console : rich.console.Console
+        Where messages, progress and the summary go.
+    started : float
+        When the run started (``time.perf_counter()``), for its start-up stage.
+
+    Returns
+    -------
+    int
+        The exit code (see :func:`run_plan`).
+    """
     destination = options.out_dir / plan.folder
     # Check: nothing runs on invalid data, and nothing is written before these pass.
     try:
@@ -329,8 +356,8 @@ def build_and_publish(
     """Build every report in a temporary folder and publish it if every report succeeded.
 
     The steps, each a function of its own: stage a temporary folder with the run's
-    log (:func:`start_staging_log`), execute the reports while the index's RAGs and
-    ``judgements.csv`` are worked out (:func:`execute_reports`), picture them
+    log (:func:`start_staging_log`), execute the reports and gather the index's RAGs
+    and ``judgements.csv`` (:func:`execute_reports`), picture them
     (:func:`picture_run`), write the manifest, then either keep the failures
     (:func:`publish_failed_run`) or write the index and ``judgements.csv``
     (:func:`write_index_files`) and publish the folder.
@@ -453,7 +480,7 @@ def build_and_publish(
             warnings.append(f"what this meeting was told was not kept: {describe_os_error(exc)}")
         execute.print_summary(console, results)
         if options.profile:
-            print_profile(console, results, stages)
+            timing.print_profile(console, results, stages)
         for warning in warnings:
             console.print(f"Warning: {warning}", highlight=False, markup=False, soft_wrap=True)
         console.print(f"Reports published: {destination / 'index.html'}", highlight=False)
@@ -495,16 +522,23 @@ def start_staging_log(
         options.produced_at,
     )
     logger.info("data %s, forward plan %s", options.data_dir, options.forward_plan)
+    server = forkserver.active_server()
+    logger.info(
+        "kernels %s",
+        f"forked from a warm process (pid {server.pid})" if server else "started one by one",
+    )
     return handlers
 
 
 def execute_reports(
     plan: RunPlan, options: RunOptions, console: Console, dataset: Any, staging: Path
 ) -> tuple[list[JobResult], dict[str, Any], Any]:
-    """Execute every report, working out the index's RAGs and the judgements meanwhile.
+    """Execute every report, and gather the index's RAGs and the run's judgements.
 
-    The index's overall RAGs come from the validated data, not from the reports:
-    worked out while the kernels run, they no longer wait for the last report.
+    A strategy report's kernel saves its own rows of ``judgements.csv`` and its overall
+    RAG (:mod:`pcplib.run.collect`), so they are not worked out twice; the other
+    reports' rows (the plan overview, the public report) are worked out from the
+    validated data while the kernels run.
 
     Parameters
     ----------
@@ -524,11 +558,17 @@ def execute_reports(
     tuple
         ``(results in plan order, overall RAG per strategy, judgements frame)``.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as rag_pool:
-        rag_future = rag_pool.submit(index.summarise_overalls, dataset, plan)
-        judgements_future = rag_pool.submit(run_judgements.tabulate_run_judgements, dataset, plan)
+    others = [job for job in plan.jobs if not collect.collects_results(job.notebook)]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as pool:
+        others_future = pool.submit(
+            lambda: {
+                job.name: run_judgements.tabulate_job_judgements(dataset, job) for job in others
+            }
+        )
         results = execute.execute_with_progress(plan.jobs, staging, options, console)
-        return results, rag_future.result(), judgements_future.result()
+        known = others_future.result()
+    rags = collect.gather_kernel_results(plan, dataset, known)
+    return results, rags, run_judgements.tabulate_run_judgements(dataset, plan, known)
 
 
 def picture_run(results: list[JobResult], staging: Path, options: RunOptions) -> tuple[bool, str]:
@@ -729,36 +769,3 @@ def write_index_files(
         ),
         encoding="utf-8",
     )
-
-
-def print_profile(console: Console, results: list[JobResult], run_stages: dict[str, float]) -> None:
-    """Print where each report's time went, and the run's own stages (``--profile``).
-
-    Parameters
-    ----------
-    console : rich.console.Console
-        Where to print.
-    results : list of JobResult
-        The reports, with their stages.
-    run_stages : dict
-        The run's stages, in seconds.
-    """
-    table = Table(title="pcp run profile (seconds)")
-    columns = [
-        "kernel start",
-        "imports",
-        "data load",
-        "cells",
-        "kernel stop",
-        "notebook write",
-        "html",
-        "total",
-    ]
-    table.add_column("Report")
-    for column in columns:
-        table.add_column(column, justify="right")
-    for result in results:
-        summary = timing.summarise_stages(result.stages)
-        table.add_row(result.job.name, *(f"{summary[c]:.2f}" for c in columns))
-    console.print(table)
-    say(console, f"run stages: {timing.format_stages(run_stages)}")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import report
+from pcplib import assessment
 from pcplib.assessment.scope import ParameterError
 from pcplib.data import (
     DataValidationError,
@@ -569,11 +569,11 @@ def test_without_papermill_nothing_is_checked() -> None:
 def test_parameter_checks_raise_parameter_errors(data_dir: Path) -> None:
     dataset = load_dataset(data_dir, today=TODAY)
     with pytest.raises(ParameterError, match=r"unknown strategy 'vawgg' \(did you mean 'vawg'\?\)"):
-        report.check_parameters(dataset, strategy="vawgg")
+        assessment.check_parameters(dataset, strategy="vawgg")
     with pytest.raises(ParameterError, match="year '2030/31' is not covered by the data"):
-        report.check_parameters(dataset, year="2030/31")
+        assessment.check_parameters(dataset, year="2030/31")
     with pytest.raises(ValueError):  # still a ValueError for callers that catch those
-        report.check_parameters(dataset, audience="everyone")
+        assessment.check_parameters(dataset, audience="everyone")
 
 
 # --- parameters files (params/strategies), checked by pcp validate -----------------------------
