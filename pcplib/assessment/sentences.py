@@ -66,6 +66,9 @@ def _change_clause(row: dict[str, Any]) -> str:
     basis = row["comparison_basis"]
     current, before = row["current"], row["comparison_value"]
     waiting = str(row.get("to_confirm") or "")
+    labels = f"{row.get('current_label') or ''} {row.get('last_year_label') or ''}"
+    if "to be confirmed" not in labels:
+        waiting = ""  # the figures to confirm lie outside the quarters compared here
     if waiting and (current is None or before is None):
         # A figure far outside its history is not judged until someone confirms it.
         return f"A figure to be confirmed ({waiting}), so no change is judged until it is"
