@@ -170,7 +170,7 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
     )
     assert report.format_rating_basis(
         "no target: no deterioration beyond chance in the tests of change or SPC"
-    ) == ("no target; no rise beyond chance")
+    ) == ("no target; no deterioration beyond chance")
     assert report.format_rating_basis(None) == ""
 
 
