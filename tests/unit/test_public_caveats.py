@@ -86,6 +86,13 @@ def test_a_survey_sentence_gives_its_range_in_everyday_words() -> None:
     )
     assert "percentage points" not in sentence
     assert "survey" not in write_public_sentence({**row, "margin_of_error": None})
+    # A target outside the range is missed for sure; one inside it may have been met.
+    assert "may in fact" not in sentence
+    near = write_public_sentence({**row, "target_for_period": 58.0})
+    assert near.endswith(
+        "Short of its target of 58.0%. The target is inside that range, so it may in fact "
+        "have been met."
+    )
 
 
 def _changes() -> pd.DataFrame:
