@@ -10,7 +10,8 @@ import argparse
 import errno
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -263,6 +264,45 @@ def find_strategy_notebook(params: Path) -> Path:
         return params.resolve().parent.parent / STRATEGY_NOTEBOOK
 
 
+LARGE_DATA_BYTES = 32 * 1_048_576
+"""A data set whose files hold at least this much gets progress lines from ``pcp validate``."""
+
+
+def make_validation_progress(path: Path | str) -> Callable[[str], None] | None:
+    """Return what prints ``pcp validate``'s progress on stderr, for a large data set only.
+
+    Parameters
+    ----------
+    path : path-like
+        The data set's folder.
+
+    Returns
+    -------
+    callable or None
+        For a data set of at least :data:`LARGE_DATA_BYTES`, a function printing
+        ``pcp validate: <stage> (<seconds> s)`` on stderr (so ``pcp validate > out.txt``
+        still shows it, and the result on stdout stays as it was); None otherwise.
+    """
+    folder = Path(path)
+    try:
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    except OSError:
+        return None  # validation names the folder's problem
+    if size < LARGE_DATA_BYTES:
+        return None
+    started = time.perf_counter()
+
+    def tell(stage: str) -> None:
+        print(
+            f"pcp validate: {stage} ({time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    tell(f"{folder.as_posix()} holds {size / 1_048_576:,.0f} MiB")
+    return tell
+
+
 def print_narrative_warnings(path: Path) -> int:
     """Print a warning for each number in the narrative that the data set contradicts.
 
@@ -314,10 +354,15 @@ def _run_command(argv: list[str]) -> int:
             # so a folder outside any checkout is checked too.
             extra["parameter_files"] = params
             extra["declared"] = read_notebook_parameter_names(find_strategy_notebook(params))
+        progress = make_validation_progress(args.path)
+        if progress is not None:
+            extra["progress"] = progress
         valid, lines = summarise_validation(args.path, forward_plan=args.forward_plan, **extra)
         print("\n".join(lines))
         if not valid:
             return 1
+        if progress is not None:
+            progress("checking the narrative's figures against the data")
         print_narrative_warnings(args.path)
         return 0
     if args.command == "plan":

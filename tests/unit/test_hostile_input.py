@@ -548,3 +548,74 @@ def test_a_timestamp_before_the_datas_last_period_is_refused(sample: Path) -> No
     )
     check_produced_after_data(options("2026-10-01T06:00:00+00:00"), dataset)
     check_produced_after_data(options("2026-09-15T10:00:00+00:00", fixed=False), dataset)
+
+
+def test_yaml_nested_thousands_deep_is_one_line_not_a_recursion_error(sample: Path) -> None:
+    path = sample / "dataset.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "x: " + "[" * 5000 + "]" * 5000 + "\n")
+    problems = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert len(problems) == 1, problems
+    assert "dataset.yaml" in problems[0]
+    assert "expected valid YAML (values nested at most 50 levels deep" in problems[0]
+    with pytest.raises(yaml.YAMLError):
+        load_yaml_text("a: " + "[" * 51 + "]" * 51)
+    assert load_yaml_text("a: " + "[" * 49 + "]" * 49) is not None
+
+
+# --- progress for large inputs ------------------------------------------------------------------
+
+
+def test_validation_tells_its_stages_and_large_files(sample: Path, monkeypatch) -> None:
+    from pcplib.data import read as data_read
+
+    told: list[str] = []
+    assert validate_dataset(sample, today=TODAY, progress=told.append) == []
+    assert told[-3:] == [
+        "checking each table's values",
+        "checking the tables against each other (ids, periods, values, definitions)",
+        "checking the areas",
+    ]
+    assert not any(stage.startswith("reading") for stage in told), "small files: no line"
+    monkeypatch.setattr(data_read, "PROGRESS_FILE_BYTES", 1)
+    told.clear()
+    validate_dataset(sample, today=TODAY, progress=told.append)
+    assert f"reading {(sample / 'observations' / 'observations.csv').as_posix()} (0 MiB)" in told
+
+
+def test_pcp_validate_shows_progress_on_stderr_for_a_large_data_set_only(
+    sample: Path, monkeypatch, capsys
+) -> None:
+    from pcplib import cli
+
+    assert cli.make_validation_progress(sample) is None
+    monkeypatch.setattr(cli, "LARGE_DATA_BYTES", 1)
+    assert cli.main(["validate", str(sample)]) == 0
+    out = capsys.readouterr()
+    stages = [line for line in out.err.splitlines() if line.startswith("pcp validate: ")]
+    assert any("checking the areas (" in line for line in stages), out.err
+    assert "pcp validate:" not in out.out, "the result on stdout stays as it was"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b\n1,2\n",
+        "a,b\r\n1,2\r\n",
+        "a,b\r1,2\r",
+        'a,b\n"x\ny",2\n',
+        'a,b\r\n"p\r\nq",3',
+        "a,b\n1,2",
+    ],
+)
+def test_a_large_csv_reads_exactly_as_a_small_one(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcplib.data import cells as data_cells
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    small = read_cells(path, "t.csv")
+    # Read as a large file is: a line at a time, repeated cells shared.
+    monkeypatch.setattr(data_cells, "SHARE_CELLS_FROM_CHARS", 1)
+    large = read_cells(path, "t.csv")
+    assert (large.header, large.rows, large.problems) == (small.header, small.rows, small.problems)
