@@ -210,7 +210,7 @@ class _CellSharer:
 
 
 def _iterate_lines(text: str) -> Iterator[str]:
-    """Yield the lines of a text with their endings, as ``io.StringIO(newline="")`` would.
+    r"""Yield the lines of a text with their endings, as ``io.StringIO(newline="")`` would.
 
     A line ends at ``\n``, ``\r\n`` or a lone ``\r``, which is kept, so the CSV reader
     sees exactly what it would from a file opened with ``newline=""``.
