@@ -17,7 +17,17 @@ from pcplib import __version__
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("outputs")
-DEFAULT_FORWARD_PLAN = Path("params/forward_plan.yaml")
+# The forward plan is the data set's own (dataset.yaml's forward_plan, by default
+# forward_plan.yaml in the data set); --forward-plan overrides it.
+DEFAULT_FORWARD_PLAN = None
+FORWARD_PLAN_HELP = (
+    "the forward plan (default: the data set's own, dataset.yaml's forward_plan, "
+    "normally forward_plan.yaml in the data set)"
+)
+DATA_HELP = (
+    "data set folder (default: $PCP_DATA, else the path in a .pcp-data file in the "
+    "checkout, else the shipped sample data/)"
+)
 DEFAULT_PARAMS = Path("params/strategies")
 # The notebook the parameters files are for, relative to the folder above params/.
 STRATEGY_NOTEBOOK = Path("notebooks/delivery_strategy.ipynb")
@@ -32,16 +42,22 @@ def build_parser() -> argparse.ArgumentParser:
         The parser with the ``run``, ``public``, ``annual``, ``plan``, ``validate``,
         ``returns`` and ``source`` sub-commands.
     """
+    from pcplib.data.identity import find_default_data
+
+    # The data set the project points at: $PCP_DATA, .pcp-data, else the sample.
+    data = find_default_data()
     parser = argparse.ArgumentParser(
         prog="pcp",
-        description="Monitor delivery of the Police and Crime Plan: validate data, run reports.",
+        description="Monitor delivery of a Police and Crime Plan: validate data, run reports.",
     )
     parser.add_argument("--version", action="version", version=f"pcp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p_validate = sub.add_parser("validate", help="validate the data set and list every problem")
-    p_validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_DATA)
-    p_validate.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    p_validate.add_argument("path", nargs="?", type=Path, default=data, help=DATA_HELP)
+    p_validate.add_argument(
+        "--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN, help=FORWARD_PLAN_HELP
+    )
     p_validate.add_argument(
         "--params",
         type=Path,
@@ -55,19 +71,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="list every problem (by default a long run of one problem is counted in one line)",
     )
 
-    p_plan = sub.add_parser("plan", help="print the CGB forward plan")
-    p_plan.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    p_plan = sub.add_parser("plan", help="print the board's forward plan")
+    p_plan.add_argument("--data", type=Path, default=data, help=DATA_HELP)
+    p_plan.add_argument(
+        "--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN, help=FORWARD_PLAN_HELP
+    )
 
     p_run = sub.add_parser(
         "run",
-        help="run reports: a CGB slot's agenda, one strategy, every strategy, or the default job",
+        help="run reports: a meeting's agenda, one strategy, every strategy, or the default job",
         description=(
             "Validate the data, execute the reports in parallel and publish "
             "outputs/<folder>/ only when every report succeeded."
         ),
     )
     p_run.add_argument(
-        "--slot", help="CGB slot: latest, next or YYYY-MM (its agenda plus the plan overview)"
+        "--slot", help="board meeting: latest, next or YYYY-MM (its agenda plus the plan overview)"
     )
     p_run.add_argument(
         "--strategy", nargs="+", metavar="ID", help="one or more strategy ids, e.g. vawg"
@@ -88,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument(
         "--period", help="data period end YYYY-MM (a quarter end) for --strategy or --all"
     )
-    add_common_options(p_run)
+    add_common_options(p_run, data)
 
     p_public = sub.add_parser(
         "public",
@@ -96,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run public_quarterly.ipynb into outputs/public-<quarter>/.",
     )
     p_public.add_argument("--quarter", required=True, help='financial quarter, e.g. "2026/27 Q2"')
-    add_common_options(p_public)
+    add_common_options(p_public, data)
 
     p_annual = sub.add_parser(
         "annual",
@@ -104,11 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run annual_evaluation.ipynb into outputs/annual-<year>/.",
     )
     p_annual.add_argument("--year", required=True, help='financial year, e.g. "2025/26"')
-    add_common_options(p_annual)
+    add_common_options(p_annual, data)
 
     from pcplib.data.sources import add_returns_parser
 
-    add_returns_parser(sub, data=DEFAULT_DATA, forward_plan=DEFAULT_FORWARD_PLAN)
+    add_returns_parser(sub, data=data, forward_plan=DEFAULT_FORWARD_PLAN)
     # pcp source police-uk: the handler is pcplib.data.sources.command.run_source.
     p_source = sub.add_parser("source", help="bring in figures from a published source")
     sources = p_source.add_subparsers(dest="source", required=True)
@@ -124,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_police.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p_police.add_argument("--data", type=Path, metavar="DIR", help="the data set to update")
-    p_police.add_argument("--force", metavar="NAME", help="the force, e.g. 'Leicestershire Police'")
+    p_police.add_argument(
+        "--force", metavar="NAME", help="the force, as the files' 'Falls within' column names it"
+    )
     p_police.add_argument("--counts", type=Path, metavar="FILE", help="write the counts as CSV")
     p_police.add_argument(
         "--dry-run", action="store_true", help="print what would change; write nothing"
@@ -135,13 +156,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
+def add_common_options(parser: argparse.ArgumentParser, data: Path = DEFAULT_DATA) -> None:
     """Add the options ``pcp run`` and ``pcp public`` share.
 
     Parameters
     ----------
     parser : argparse.ArgumentParser
         The sub-command's parser.
+    data : Path, default DEFAULT_DATA
+        The default data set (the one the project points at).
     """
     parser.add_argument(
         "--jobs",
@@ -158,8 +181,10 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         help="how long to wait for another run into the same folder to finish before "
         "refusing (default 10; 0 refuses at once)",
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data set folder")
-    parser.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    parser.add_argument("--data", type=Path, default=data, help=DATA_HELP)
+    parser.add_argument(
+        "--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN, help=FORWARD_PLAN_HELP
+    )
     parser.add_argument("--renderer", choices=["nbconvert", "quarto"], default="nbconvert")
     parser.add_argument("--pdf", action="store_true", help="also print each report to PDF")
     parser.add_argument(
@@ -233,10 +258,28 @@ def find_strategy_notebook(params: Path) -> Path:
         return params.resolve().parent.parent / STRATEGY_NOTEBOOK
 
 
+def resolve_plan_places(args: argparse.Namespace) -> None:
+    """Fill in the forward plan a command left to its default: the data set's own.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line; ``forward_plan`` left as None becomes the data set's
+        (``path`` for ``pcp validate``, else ``data``) own forward plan
+        (:func:`pcplib.data.identity.locate_forward_plan`).
+    """
+    from pcplib.data.identity import find_default_data, locate_forward_plan
+
+    if hasattr(args, "forward_plan"):
+        data = getattr(args, "path" if args.command == "validate" else "data", None)
+        args.forward_plan = locate_forward_plan(data or find_default_data(), args.forward_plan)
+
+
 def _run_command(argv: list[str]) -> int:
     """Parse ``argv`` and run its command (:func:`main` without the broken-pipe guard)."""
     args = build_parser().parse_args(argv)
     args.argv = ["pcp", *argv]
+    resolve_plan_places(args)
     if args.command == "validate":
         from pcplib.data import read_notebook_parameter_names, run_validate
 
@@ -257,9 +300,10 @@ def _run_command(argv: list[str]) -> int:
             extra["declared"] = read_notebook_parameter_names(find_strategy_notebook(params))
         return run_validate(args.path, forward_plan=args.forward_plan, **extra)
     if args.command == "plan":
+        from pcplib.data.identity import read_identity
         from pcplib.run.plan_table import print_plan
 
-        return print_plan(args.forward_plan)
+        return print_plan(args.forward_plan, board=read_identity(args.data).board_name)
     if args.command == "returns":
         from pcplib.data.sources import run_returns
 

@@ -329,7 +329,7 @@ def quarter_end_on_or_before(month: DateLike, months_before: int = 0) -> pd.Peri
     """Return the latest quarter-end month at least ``months_before`` months before ``month``.
 
     With ``months_before=0`` this is the last complete quarter up to and including
-    ``month``; a CGB slot's data period ends at ``quarter_end_on_or_before(slot, 2)``
+    ``month``; by default a meeting's data period ends at ``quarter_end_on_or_before(slot, 2)``
     (slot ``2026-11`` gives ``2026-09``; slot ``2026-05`` gives ``2026-03``).
 
     Parameters

@@ -1,6 +1,7 @@
-"""The Corporate Governance Board (CGB) forward plan: which strategies go to which meeting.
+"""The board's forward plan: which strategies go to which meeting.
 
-``params/forward_plan.yaml`` lists, for each financial year, the CGB meetings
+The data set's ``forward_plan.yaml`` (``dataset.yaml``'s ``forward_plan``) lists, for
+each financial year, the board's meetings
 ("slots", written ``YYYY-MM``) and the delivery strategies each one reviews. A
 slot's data period ends at the latest financial-quarter end at least two months
 before the meeting, so that the quarter's data is final enough to report
@@ -58,7 +59,7 @@ class ForwardPlanError(ValueError):
 
 @dataclass(frozen=True)
 class Slot:
-    """One CGB meeting in the forward plan.
+    """One board meeting in the forward plan.
 
     Attributes
     ----------
@@ -178,7 +179,7 @@ def _read_plan_text(file: Path, fail: Callable[..., ForwardPlanError]) -> str:
 
 
 def load_forward_plan(path: Path | str) -> ForwardPlan:
-    """Read ``params/forward_plan.yaml``.
+    """Read a forward plan (the data set's ``forward_plan.yaml``).
 
     Parameters
     ----------

@@ -142,14 +142,18 @@ def build_title_block(
     facts_html = f'<div class="report-facts">{meta_list(facts)}</div>'
     if summary:
         facts_html = f'<h2 id="summary">Summary</h2>{summary}<h2>About this report</h2>{facts_html}'
-    return f"<h1>{esc(title)}</h1>{lead_html}{warning}{banner}{facts_html}"
+    # The organisation whose plan it is heads every report (dataset.yaml's organisation).
+    organisation = f'<p class="organisation">{esc(dataset.identity.organisation)}</p>'
+    return f"{organisation}<h1>{esc(title)}</h1>{lead_html}{warning}{banner}{facts_html}"
 
 
-def list_closing_facts(produced_at: str, audience: str) -> list[tuple[str, str]]:
-    """The facts that end every header: when produced, for whom, the marking."""
+def list_closing_facts(
+    produced_at: str, audience: str, board: str = "Board"
+) -> list[tuple[str, str]]:
+    """The facts that end every header: when produced, for whom (``board`` by name), the marking."""
     return [
         ("Produced", format_produced_at(produced_at)),
-        ("Audience", AUDIENCE_WORDS[audience]),
+        ("Audience", AUDIENCE_WORDS[audience].format(board=board)),
         ("Security marking", MARKING),
     ]
 
@@ -170,7 +174,7 @@ def build_period_header(
     facts = [
         *leading_facts,
         *list_period_facts(dataset, measure_ids, str(end)),
-        *list_closing_facts(produced_at, audience),
+        *list_closing_facts(produced_at, audience, dataset.identity.board_name),
     ]
     return build_title_block(
         title,
@@ -205,17 +209,19 @@ def list_period_facts(dataset: Dataset, measure_ids: Iterable[str], period_end: 
     return facts
 
 
-def describe_meeting(slot: str, meeting: str = "") -> str:
-    """The meeting a report is for: as the runner says, or the slot's Board meeting.
+def describe_meeting(slot: str, meeting: str = "", board: str = "Board") -> str:
+    """The meeting a report is for: as the runner says, or the slot's board meeting.
 
     Parameters
     ----------
     slot : str
-        The CGB meeting month, ``YYYY-MM``.
+        The board meeting month, ``YYYY-MM``.
     meeting : str, default ""
         The meeting as the runner worked it out from the forward plan
-        (``"Corporate Governance Board, July 2026"``, or ``"Not prepared for a
-        meeting"`` for a report built outside its slot); the slot's meeting when empty.
+        (``"<board name>, July 2026"``, or ``"Not prepared for a meeting"`` for a
+        report built outside its slot); the slot's meeting when empty.
+    board : str, default "Board"
+        The board's name (``dataset.identity.board_name``).
 
     Returns
     -------
@@ -224,7 +230,7 @@ def describe_meeting(slot: str, meeting: str = "") -> str:
     """
     if meeting.strip():
         return meeting.strip()
-    return f"Corporate Governance Board, {month_words(parse_month_param(slot, 'slot'))}"
+    return f"{board}, {month_words(parse_month_param(slot, 'slot'))}"
 
 
 def build_header(
@@ -246,7 +252,7 @@ def build_header(
     strategy_id : str
         The strategy.
     slot : str
-        The CGB meeting month, ``YYYY-MM``.
+        The board meeting month, ``YYYY-MM``.
     period_end : str
         The last month of data, ``YYYY-MM``.
     produced_at : str, default ""
@@ -273,7 +279,7 @@ def build_header(
     check_audience(audience)
     check_strategy(dataset, strategy_id)
     end = parse_month_param(period_end, "period_end")
-    meeting_words = describe_meeting(slot, meeting)
+    meeting_words = describe_meeting(slot, meeting, dataset.identity.board_name)
     strategy = dataset.strategy(strategy_id)
     missions = dataset.missions.set_index("mission_id")["mission_name"]
     mission = missions.get(strategy["mission_id"], strategy["mission_id"])
@@ -292,7 +298,7 @@ def build_header(
     return build_period_header(
         dataset,
         f"{strategy['strategy_name']}: delivery strategy report",
-        f"Police and Crime Plan 2025-29: performance, progress and risks. {meeting_words}; "
+        f"{dataset.identity.plan_name}: performance, progress and risks. {meeting_words}; "
         f"{quarter}, data to the end of {month_words(shown)}.",
         facts,
         measures["measure_id"],
@@ -313,7 +319,7 @@ def build_plan_header(
     dataset : Dataset
         The loaded data set.
     slot : str
-        The CGB meeting month, ``YYYY-MM``.
+        The board meeting month, ``YYYY-MM``.
     period_end : str
         The last month of data, ``YYYY-MM``.
     produced_at : str, default ""
@@ -330,10 +336,10 @@ def build_plan_header(
     public = measures_for_audience(dataset, audience="public")
     return build_period_header(
         dataset,
-        "Police and Crime Plan 2025-29: plan overview",
+        f"{dataset.identity.plan_name}: plan overview",
         "Every delivery strategy, mission by mission: its overall rating, headline measures "
         "and projected delivery.",
-        [("Meeting", describe_meeting(slot, meeting))],
+        [("Meeting", describe_meeting(slot, meeting, dataset.identity.board_name))],
         public["measure_id"],
         end,
         produced_at,
@@ -362,7 +368,7 @@ def build_public_header(dataset: Dataset, quarter: str, produced_at: str = "") -
     public = measures_for_audience(dataset, audience="public")
     return build_period_header(
         dataset,
-        f"Police and Crime Plan 2025-29: public monitoring report, {quarter}",
+        f"{dataset.identity.plan_name}: public monitoring report, {quarter}",
         "What has been achieved and what still needs attention, mission by mission.",
         [("Quarter", f"{quarter} ({quarter_words(quarter)})")],
         public["measure_id"],
@@ -430,10 +436,10 @@ def build_annual_header(dataset: Dataset, year: str, produced_at: str = "") -> s
     facts = [
         ("Year evaluated", f"{year} (April to March)"),
         ("Data period covered", describe_data_period(dataset, public["measure_id"], end_month)),
-        *list_closing_facts(produced_at, "public"),
+        *list_closing_facts(produced_at, "public", dataset.identity.board_name),
     ]
     return build_title_block(
-        f"Police and Crime Plan 2025-29: annual evaluation, {year}",
+        f"{dataset.identity.plan_name}: annual evaluation, {year}",
         facts,
         dataset,
         "The plan's impact: each public measure against its baseline year, with tests of "

@@ -196,7 +196,7 @@ def format_rag_cell(overall: OverallRag, explain: bool = True) -> str:
     return cell
 
 
-def describe_job_meeting(job: Any) -> str:
+def describe_job_meeting(job: Any, board: str = "Board") -> str:
     """The meeting a report belongs to, as the index lists it.
 
     Parameters
@@ -204,11 +204,13 @@ def describe_job_meeting(job: Any) -> str:
     job : Job
         The report's job: strategy reports and the plan overview carry their meeting in
         their ``meeting`` parameter (the runner worked it out from the forward plan).
+    board : str, default "Board"
+        The board's name (the data set's ``board.name``), for a job that names only its slot.
 
     Returns
     -------
     str
-        ``"Corporate Governance Board, November 2026"``, ``"Not prepared for a
+        ``"<board name>, November 2026"``, ``"Not prepared for a
         meeting"``, or what a public report is published for.
     """
     meeting = str(job.parameters.get("meeting", "") or "")
@@ -217,7 +219,7 @@ def describe_job_meeting(job: Any) -> str:
     if job.notebook in PUBLIC_MEETINGS:
         return PUBLIC_MEETINGS[job.notebook]
     slot = job.parameters.get("slot")
-    return f"Corporate Governance Board, {format_month(slot)}" if slot else "Not recorded"
+    return f"{board}, {format_month(slot)}" if slot else "Not recorded"
 
 
 def format_rag_key() -> str:
@@ -269,6 +271,11 @@ def build_index(
         The page.
     """
     esc = html.escape
+    identity = getattr(dataset, "identity", None)
+    board = str(getattr(identity, "board_name", "") or "Board")
+    # The organisation whose plan it is heads the page (dataset.yaml's organisation).
+    organisation = str(getattr(identity, "organisation", "") or "")
+    organisation_html = f'<p class="organisation">{esc(organisation)}</p>' if organisation else ""
     rows = []
     width, height = THUMBNAIL_SIZE
     meetings = []
@@ -289,7 +296,7 @@ def build_index(
             if job.strategy in rags
             else "No overall rating"
         )
-        meeting = describe_job_meeting(job)
+        meeting = describe_job_meeting(job, board)
         if "meeting" in job.parameters:
             meetings.append(meeting)
         rows.append(f'<tr><th scope="row">{link}</th><td>{rag}</td><td>{esc(meeting)}</td></tr>')
@@ -335,7 +342,7 @@ def build_index(
 <body>
 <header><p class="marking">{MARKING}</p></header>
 <main id="main">
-<h1>{esc(plan.heading)}</h1>
+{organisation_html}<h1>{esc(plan.heading)}</h1>
 {illustrative}
 <dl class="facts">{facts_html}</dl>
 <table class="reports">

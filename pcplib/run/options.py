@@ -165,6 +165,8 @@ def make_options(args: Any) -> RunOptions:
     RunOptions
         The options.
     """
+    from pcplib.data.identity import locate_forward_plan
+
     produced_at, reproducible = resolve_produced_at(args.timestamp)
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
@@ -176,7 +178,10 @@ def make_options(args: Any) -> RunOptions:
     return RunOptions(
         out_dir=resolve_option_path(args.out, "--out"),
         data_dir=resolve_option_path(args.data, "--data"),
-        forward_plan=resolve_option_path(args.forward_plan, "--forward-plan"),
+        # The data set's own forward plan unless --forward-plan names another.
+        forward_plan=resolve_option_path(
+            locate_forward_plan(args.data, args.forward_plan), "--forward-plan"
+        ),
         jobs=jobs,
         renderer=args.renderer,
         pdf=args.pdf,

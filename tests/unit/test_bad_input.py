@@ -59,7 +59,7 @@ def sample(tmp_path: Path, data_dir: Path) -> Path:
 
 @pytest.fixture
 def plan_file(repo_root: Path) -> Path:
-    return repo_root / "params" / "forward_plan.yaml"
+    return repo_root / "data" / "forward_plan.yaml"
 
 
 def lines_for(root: Path, forward_plan: Path | None = None) -> list[str]:
@@ -636,7 +636,8 @@ def test_pcp_validate_checks_the_parameters_files(
     shutil.copytree(repo_root / "params", root / "params")
     shutil.copytree(repo_root / "notebooks", root / "notebooks")
     (root / "params" / "strategies" / "vawg.yaml").write_text('stratgy: "vawg"\n', "utf-8")
-    argv = ["validate", str(data_dir), "--forward-plan", str(root / "params/forward_plan.yaml")]
+    # The data set's own forward plan is used: no --forward-plan needed.
+    argv = ["validate", str(data_dir)]
     assert cli.main([*argv, "--params", str(root / "params" / "strategies")]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith(

@@ -30,7 +30,7 @@ NOTEBOOKS = {
     "public_quarterly": {
         "quarter": "2026/27 Q2",
         "data_dir": "data",
-        "forward_plan": "params/forward_plan.yaml",
+        "forward_plan": "",
         "produced_at": "",
     },
     "public_quarterly_about": {"quarter": "2026/27 Q2", "data_dir": "data", "produced_at": ""},
