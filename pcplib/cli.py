@@ -275,6 +275,35 @@ def resolve_plan_places(args: argparse.Namespace) -> None:
         args.forward_plan = locate_forward_plan(data or find_default_data(), args.forward_plan)
 
 
+def print_narrative_warnings(path: Path) -> int:
+    """Print a warning for each number in the narrative that the data set contradicts.
+
+    Run by ``pcp validate`` once the data set is valid: the narrative is the owners'
+    text, so a figure in it that the data contradict is flagged to its author before
+    it is published, without making the data set invalid.
+
+    Parameters
+    ----------
+    path : Path
+        The data set's folder.
+
+    Returns
+    -------
+    int
+        How many warnings were printed.
+    """
+    from pcplib.assessment.narrative_checks import (
+        check_narrative_numbers,
+        format_narrative_warnings,
+    )
+    from pcplib.data import load_dataset
+
+    warnings = format_narrative_warnings(check_narrative_numbers(load_dataset(path)))
+    for warning in warnings:
+        print(f"Warning: {warning}")
+    return len(warnings)
+
+
 def _run_command(argv: list[str]) -> int:
     """Parse ``argv`` and run its command (:func:`main` without the broken-pipe guard)."""
     args = build_parser().parse_args(argv)
@@ -298,7 +327,10 @@ def _run_command(argv: list[str]) -> int:
             # so a folder outside any checkout is checked too.
             extra["parameter_files"] = params
             extra["declared"] = read_notebook_parameter_names(find_strategy_notebook(params))
-        return run_validate(args.path, forward_plan=args.forward_plan, **extra)
+        code = run_validate(args.path, forward_plan=args.forward_plan, **extra)
+        if code == 0:
+            print_narrative_warnings(args.path)
+        return code
     if args.command == "plan":
         from pcplib.data.identity import read_identity
         from pcplib.run.plan_table import print_plan

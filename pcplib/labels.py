@@ -6,8 +6,10 @@ small, like the rest of the core: no HTML, no I/O.
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -27,7 +29,94 @@ UNIT_LABELS: dict[str, str] = {
 }
 
 
-def format_value(value: Any, unit: str) -> str:
+RATE_UNITS = ("rate_per_1000",)
+"""Units that are rates: a figure per 1,000 of a population over a period of time."""
+
+_RATE_PERIODS = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
+# A rate over the 12 months to each period (a rolling year), said in its name or definition.
+_ROLLING_YEAR = re.compile(r"rolling 12[- ]months?|rolling year|12 months to|per year", re.I)
+# The population a rate counts per 1,000 of, as its name or definition says it:
+# "per 1,000 households" -> "households".
+_RATE_POPULATION = re.compile(r"per 1,?000 ([a-z]+)", re.I)
+_NOT_A_POPULATION = frozenset({"in", "of", "a", "an", "the", "for", "and", "or", "per"})
+
+
+def describe_rate_basis(measure: Mapping[str, Any], window: str = "period") -> str:
+    """What a rate's figure is per, after "per 1,000": its population and its period.
+
+    "0.50 per 1,000" hides whether the figure is a month's or a year's (a monthly
+    burglary rate of 0.5 is about 6 a year), so every rate is printed with both:
+    "0.50 per 1,000 households a month".
+
+    The period is the measure's own (its ``frequency``) when a window's figure is an
+    average or a period-end value (``aggregation`` ``mean`` or ``last``), since an
+    average of monthly rates is still a monthly rate; a rate summed over a window
+    (``sum``) is per that window (``"quarter"`` or ``"year"``); and a rate the name or
+    definition calls a rolling 12 months is a year's.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure: ``unit``, ``frequency``, ``aggregation`` and, optionally,
+        ``measure_name`` and ``definition`` (read for the population and a rolling year).
+    window : {"period", "quarter", "year"}, default "period"
+        The figure's window: one period of the series (a chart's point), the reporting
+        quarter (or an annual measure's year), or a 12-month window (the year ending,
+        the baseline year).
+
+    Returns
+    -------
+    str
+        ``"households a month"``, ``"a year"`` (no population named), or ``""`` for a
+        measure that is not a rate.
+    """
+    if str(measure.get("unit") or "") not in RATE_UNITS:
+        return ""
+    text = f"{measure.get('measure_name') or ''} {measure.get('definition') or ''}"
+    frequency = str(measure.get("frequency") or "monthly")
+    aggregation = str(measure.get("aggregation") or "mean")
+    if _ROLLING_YEAR.search(text):
+        period = "a year"
+    elif aggregation == "sum" and window in ("quarter", "year") and frequency != "annual":
+        period = f"a {window}"
+    else:
+        period = _RATE_PERIODS.get(frequency, "a month")
+    found = _RATE_POPULATION.search(text)
+    population = found.group(1).lower() if found else ""
+    if population in _NOT_A_POPULATION:
+        population = ""
+    return f"{population} {period}".strip()
+
+
+def label_unit(unit: str, per: str = "") -> str:
+    """A unit's name for an axis or a column: ``"Rate per 1,000 households a month"``.
+
+    Parameters
+    ----------
+    unit : str
+        The measure's unit (see :func:`format_value`).
+    per : str, optional
+        For a rate, what it is per after "per 1,000" (:func:`describe_rate_basis`).
+
+    Returns
+    -------
+    str
+        The unit's label, with a rate's population and period when given.
+    """
+    if unit not in UNIT_LABELS:
+        raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNIT_LABELS)}")
+    label = UNIT_LABELS[unit]
+    return f"{label} {per}" if per and unit in RATE_UNITS else label
+
+
+def _with_rate_basis(text: str, unit: str, per: str) -> str:
+    """A rate's figure followed by what it is per, unless it is "no data"."""
+    if not per or unit not in RATE_UNITS or text == "no data":
+        return text
+    return f"{text} {per}"
+
+
+def format_value(value: Any, unit: str, per: str = "") -> str:
     """Format a measure's value for a reader, in its unit.
 
     Parameters
@@ -37,6 +126,9 @@ def format_value(value: Any, unit: str) -> str:
     unit : str
         The measure's unit: ``count``, ``percent``, ``rate_per_1000``, ``gbp``,
         ``hours``, ``days``, ``score``, ``kwh`` (kilowatt hours) or ``tonnes``.
+    per : str, optional
+        For a rate, what it is per after "per 1,000" (:func:`describe_rate_basis`):
+        ``"households a month"`` writes ``"0.50 per 1,000 households a month"``.
 
     Returns
     -------
@@ -65,7 +157,7 @@ def format_value(value: Any, unit: str) -> str:
     if unit == "percent":
         return f"{number:.1f}%"
     if unit == "rate_per_1000":
-        return f"{number:,.2f} per 1,000"
+        return _with_rate_basis(f"{number:,.2f} per 1,000", unit, per)
     if unit == "gbp":
         return f"−£{-number:,.0f}" if number < 0 else f"£{number:,.0f}"
     if unit == "kwh":
@@ -146,7 +238,7 @@ def _write_number(number: float, unit: str, decimals: int) -> str:
     return f"{number:,.{decimals}f}"
 
 
-def format_figure(value: Any, unit: str, decimals: int | None = None) -> str:
+def format_figure(value: Any, unit: str, decimals: int | None = None, per: str = "") -> str:
     """Format a figure as the report tables print it: with the decimals it was computed to.
 
     :func:`format_value` writes every figure of a unit to the same decimals, so 8.25
@@ -164,6 +256,8 @@ def format_figure(value: Any, unit: str, decimals: int | None = None) -> str:
     decimals : int, optional
         Print with exactly this many decimals (as :func:`format_figures` chooses for
         figures printed side by side); :func:`count_decimals` when omitted.
+    per : str, optional
+        For a rate, what it is per after "per 1,000" (:func:`describe_rate_basis`).
 
     Returns
     -------
@@ -181,10 +275,10 @@ def format_figure(value: Any, unit: str, decimals: int | None = None) -> str:
         return "no data"
     number = float(value)
     places = count_decimals(number, unit) if decimals is None else decimals
-    return _write_number(number + 0.0, unit, places)
+    return _with_rate_basis(_write_number(number + 0.0, unit, places), unit, per)
 
 
-def format_figures(values: Sequence[Any], unit: str) -> list[str]:
+def format_figures(values: Sequence[Any], unit: str, per: str = "") -> list[str]:
     """Format figures printed side by side, so that different figures never print alike.
 
     "3.4 against 3.4 (down 1.2%)" puzzles a reader; the figures behind it were 3.44 and
@@ -198,6 +292,8 @@ def format_figures(values: Sequence[Any], unit: str) -> list[str]:
         The figures (missing ones print as "no data").
     unit : str
         Their unit.
+    per : str, optional
+        For a rate, what it is per after "per 1,000" (:func:`describe_rate_basis`).
 
     Returns
     -------
@@ -206,7 +302,7 @@ def format_figures(values: Sequence[Any], unit: str) -> list[str]:
     """
     present = [float(v) for v in values if not is_missing(v)]
     if not present:
-        return [format_figure(v, unit) for v in values]
+        return [format_figure(v, unit, per=per) for v in values]
     places = max(count_decimals(v, unit) for v in present)
     if unit not in _WHOLE_UNITS:
         distinct = len(set(present))
@@ -215,7 +311,7 @@ def format_figures(values: Sequence[Any], unit: str) -> list[str]:
             if len(written) == distinct:
                 places += extra
                 break
-    return [format_figure(v, unit, places) for v in values]
+    return [format_figure(v, unit, places, per=per) for v in values]
 
 
 def is_missing(value: Any) -> bool:
@@ -228,15 +324,68 @@ def is_missing(value: Any) -> bool:
         return False
 
 
-def month_words(period: pd.Period) -> str:
-    """A month as ``"September 2026"``."""
-    return f"{period.to_timestamp():%B %Y}"
+# Month names written out rather than with ``%B``, which follows the locale: a report
+# and the index must read the same on every machine.
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_words(month: Any) -> str:
+    """A month as ``"September 2026"``, whatever the locale.
+
+    Parameters
+    ----------
+    month : pandas.Period, date-like or str
+        The month (a ``YYYY-MM`` text, any day in it, or its Period).
+
+    Returns
+    -------
+    str
+        The month's name and year.
+    """
+    if isinstance(month, pd.Period):
+        stamp = month.start_time
+    elif isinstance(month, str):
+        stamp = periods.parse_month(periods.label_month(month)).start_time
+    else:
+        stamp = pd.Timestamp(month)
+    return f"{MONTH_NAMES[stamp.month - 1]} {stamp.year}"
 
 
 def date_words(value: Any) -> str:
     """A date as ``"30 September 2026"``."""
     ts = pd.Timestamp(value)
-    return f"{ts.day} {ts:%B %Y}"
+    return f"{ts.day} {month_words(ts)}"
+
+
+def time_words(moment: Any) -> str:
+    """A moment in UTC, to the minute: ``"23 November 2026 06:00 UTC"``.
+
+    Parameters
+    ----------
+    moment : datetime or pandas.Timestamp
+        The moment; one without a time zone is read as UTC.
+
+    Returns
+    -------
+    str
+        The day, month, year and time in UTC.
+    """
+    stamp = pd.Timestamp(moment)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return f"{date_words(stamp.tz_localize(None))} {stamp:%H:%M} UTC"
 
 
 def quarter_words(quarter: str) -> str:
@@ -250,14 +399,28 @@ def month_span(first: pd.Period, last: pd.Period) -> str:
     if first == last:
         return month_words(first)
     if first.year == last.year:
-        return f"{first.to_timestamp():%B} to {month_words(last)}"
+        return f"{MONTH_NAMES[first.month - 1]} to {month_words(last)}"
     return f"{month_words(first)} to {month_words(last)}"
+
+
+def months_text(months: Sequence[pd.Period]) -> str:
+    """A list of months in words, runs of consecutive months joined (``"May to July 2026"``)."""
+    if not months:
+        return ""
+    months = sorted(months)
+    runs: list[tuple[pd.Period, pd.Period]] = []
+    for m in months:
+        if runs and m == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], m)
+        else:
+            runs.append((m, m))
+    return ", ".join(month_span(a, b) for a, b in runs)
 
 
 def label_period_start(start: Any, frequency: str) -> str:
     """The label of the period starting at ``start``: a month, a quarter or a financial year."""
     if frequency == "monthly":
-        return f"{pd.Timestamp(start):%B %Y}"
+        return month_words(start)
     if frequency == "quarterly":
         return periods.label_quarter(start)
     return periods.label_financial_year(start)
@@ -278,3 +441,22 @@ def as_sentence(text: str) -> str:
 def plural(n: int, word: str) -> str:
     """``n`` and ``word``, with an ``s`` unless ``n`` is 1."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def suggest_name(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a near miss of a known name, else ``""``.
+
+    Parameters
+    ----------
+    name : str
+        The name given.
+    known : iterable of str
+        The names expected.
+
+    Returns
+    -------
+    str
+        The hint, with its leading space, to put straight after the name in a message.
+    """
+    near = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.75)
+    return f" (did you mean {near[0]!r}?)" if near else ""

@@ -518,3 +518,43 @@ def month_of(number: int) -> pd.Period:
         The month.
     """
     return pd.Period(year=number // 12, month=number % 12 + 1, freq="M")
+
+
+def shift_month(month: str, months: int) -> str:
+    """Return the month ``months`` after ``month`` (both ``YYYY-MM``).
+
+    Parameters
+    ----------
+    month : str
+        The month.
+    months : int
+        How many months later (negative for earlier).
+
+    Returns
+    -------
+    str
+        The month, ``YYYY-MM``.
+    """
+    return str(month_of(month_number(month) + months))
+
+
+def label_period(start: DateLike, frequency: str) -> str:
+    """Return the code of the period starting at ``start``: ``2024-05``, ``2024/25 Q1``...
+
+    Parameters
+    ----------
+    start : date-like
+        The period's first day (any day in its first month).
+    frequency : str
+        ``"monthly"``, ``"quarterly"`` or ``"annual"`` (a financial year).
+
+    Returns
+    -------
+    str
+        The month, quarter or financial year as the data set writes it.
+    """
+    if frequency == "quarterly":
+        return label_quarter(start)
+    if frequency == "annual":
+        return label_financial_year(start)
+    return label_month(start)

@@ -5,6 +5,10 @@ Excel, LibreOffice and Power BI treat a CSV cell that begins with ``=``, ``+``, 
 project writes passes its text cells through :func:`neutralise_cell`, which puts an
 apostrophe in front of such text, as OWASP advises; a cell that is a plain number
 (``-3``, ``+4.5``) is left as it is, so real negative figures stay numbers.
+
+The project also reads back some of what it writes (the meeting history, the data set's
+tables that ``pcp returns load`` extends): :func:`restore_cell` removes the apostrophe
+again, so a round trip gives back the text as it was given.
 """
 
 from __future__ import annotations
@@ -50,6 +54,59 @@ def neutralise_cell(value: Any) -> Any:
     if _PLAIN_NUMBER.match(value):
         return value
     return "'" + value
+
+
+def restore_cell(value: Any) -> Any:
+    """Return the text a neutralised cell stood for: the inverse of :func:`neutralise_cell`.
+
+    Parameters
+    ----------
+    value : Any
+        A cell value read from a CSV file.
+
+    Returns
+    -------
+    Any
+        Text made of an apostrophe and then a formula trigger, without the apostrophe
+        (the apostrophe is a spreadsheet's mark for "text", not part of the value); every
+        other value unchanged.
+
+    Examples
+    --------
+    >>> restore_cell("'=1+1")
+    '=1+1'
+    >>> restore_cell("'quoted'")
+    "'quoted'"
+    """
+    if (
+        isinstance(value, str)
+        and value[:1] == "'"
+        and value[1:2] in FORMULA_TRIGGERS
+        and value[1:2]
+    ):
+        return value[1:]
+    return value
+
+
+def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of a frame read from CSV with its text cells restored.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table that :func:`neutralise_frame` wrote.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with :func:`restore_cell` applied to every text cell and column name.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(restore_cell)
+    safe.columns = [restore_cell(str(name)) for name in safe.columns]
+    return safe
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -25,14 +25,11 @@ from pcplib.assessment.measures import (
     regular_frame,
 )
 from pcplib.assessment.scope import get_series, measures_for_audience
-from pcplib.labels import plural
+from pcplib.labels import describe_rate_basis, plural
 from pcplib.periods import month_number
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-
-
-CONTINUOUS_UNITS = ("gbp", "kwh", "tonnes", "hours", "days", "score", "rate_per_1000")
 
 
 def _year_window(current_def: pd.DataFrame, measure: Mapping[str, Any], year: str) -> Window:
@@ -111,10 +108,11 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per public measure: ``strategy_name``, ``measure_name``, ``unit``,
-        ``baseline_year``, ``aggregation``, ``baseline``, ``current``, ``change``,
-        ``arrow``, ``judgement``, ``test`` (the kind of test, or ``none``),
-        ``verdict``, ``evidence`` and ``finding`` (a sentence with the change, the test
-        and its threshold, or why there is no test).
+        ``rate_per`` (what a rate's figures are per, or empty), ``baseline_year``,
+        ``aggregation``, ``baseline``, ``current``, ``change``, ``arrow``, ``judgement``,
+        ``test`` (the kind of test, or ``none``), ``verdict``, ``evidence`` and
+        ``finding`` (a sentence with the change, the test and its threshold, or why
+        there is no test).
     """
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     rows = []
@@ -168,6 +166,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),
                 "measure_name": m["measure_name"],
                 "unit": unit,
+                "rate_per": describe_rate_basis(m, "year"),
                 "baseline_year": base_year,
                 "aggregation": aggregation,
                 "baseline": baseline,
@@ -182,8 +181,9 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
             }
         )
     columns = [
-        "strategy_name", "measure_name", "unit", "baseline_year", "aggregation", "baseline",
-        "current", "change", "arrow", "judgement", "test", "verdict", "evidence", "finding",
+        "strategy_name", "measure_name", "unit", "rate_per", "baseline_year", "aggregation",
+        "baseline", "current", "change", "arrow", "judgement", "test", "verdict", "evidence",
+        "finding",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 

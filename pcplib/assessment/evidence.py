@@ -74,11 +74,13 @@ EVIDENCE = (
     "small numbers",
     "no change",
     "not tested",
+    "open outcomes",
 )
 """What the evidence says of a change: beyond chance (and material); a material change
 with weak evidence (p below :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`);
 within the series' noise; smaller than materiality; too few events to tell; no change
-at all; or no test possible (a figure missing)."""
+at all; no test possible (a figure missing); or a fall in an outcome share whose window
+holds months with outcomes still open, which the lag may explain (never judged)."""
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ def _in_window(history: pd.DataFrame, window: Window) -> pd.DataFrame:
     months = np.asarray(month_number(index))
     values = history["value"].to_numpy(dtype=float)
     inside = (months >= window.first) & (months <= window.last) & ~np.isnan(values)
+    # Periods left out to compare like for like are left out of the test too.
+    inside &= ~np.isin(months, window.skipped)
     return history.iloc[np.flatnonzero(inside)]
 
 

@@ -9,6 +9,9 @@ show and only formatted by :mod:`pcplib.report.summary`:
   ``rag_basis``);
 - **commitments** off track, at risk, or overdue (due by the end of the reporting period
   and not complete), as :func:`~pcplib.assessment.strategy.assess_delivery` counts them;
+- **actions overdue**: actions the Board agreed that are neither done nor dropped and
+  were due before the meeting (:mod:`pcplib.assessment.actions`); the Board's only, like
+  risks;
 - **new high risks**, when the data set holds a risks table (``dataset.risks``, with
   ``likelihood`` and ``impact`` scored 1 to 5): a risk scoring at least
   :data:`HIGH_RISK_SCORE` (likelihood × impact) in the reporting quarter that did not in
@@ -28,8 +31,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.risks import list_new_high_risks
-from pcplib.assessment.scope import parse_month_param, strategy_commitments
+from pcplib.assessment.scope import (
+    parse_month_param,
+    strategy_commitments,
+    withhold_restricted_text,
+)
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
 from pcplib.labels import date_words, format_figures, is_missing, month_words
 
@@ -46,21 +54,48 @@ __all__ = [
 ]
 
 
-EXCEPTION_KINDS = ("measure", "commitment", "risk")
+EXCEPTION_KINDS = ("measure", "commitment", "action", "risk")
 EXCEPTION_COLUMNS = ["kind", "item_id", "name", "reason", "detail", "rag", "tier", "severity"]
 """Columns of :func:`list_exceptions` and :func:`list_improvements`. ``severity`` orders the
-rows (lower first): Red measures, Amber measures, commitments off track or overdue, at
-risk, then new high risks."""
+rows (lower first): Red measures, Amber measures, commitments off track or overdue and
+actions overdue, commitments at risk, then new high risks."""
 
 _RAG_SEVERITY = {"Red": 0, "Amber": 1}
 _COMMITMENT_SEVERITY = {"off track": 2, "overdue": 2, "at risk": 3}
 _RISK_SEVERITY = 4
+_ACTION_SEVERITY = 2
+
+
+def _action_exceptions(
+    dataset: Any, strategy_id: str, period_end: str, slot: str
+) -> list[dict[str, Any]]:
+    rows = []
+    for a in list_overdue_actions(dataset, strategy_id, period_end, slot).to_dict("records"):
+        agreed = month_words(periods.parse_month(str(a["agreed_at"])))
+        owner = "" if is_missing(a.get("owner")) else str(a["owner"])
+        rows.append(
+            {
+                "kind": "action",
+                "item_id": str(a.get("action_id", "")),
+                "name": str(a["action"]),
+                "reason": (
+                    f"overdue: agreed at the Board of {agreed}, due {date_words(a['due_date'])} "
+                    f"and {str(a['status']).strip().lower()}"
+                ),
+                "detail": f"Owner: {owner}" if owner else "",
+                "rag": "Red",
+                "tier": "",
+                "severity": _ACTION_SEVERITY,
+            }
+        )
+    return rows
 
 
 def _target_words(row: Mapping[str, Any]) -> str:
     """Why a targeted measure is off: the figure against the target or trajectory."""
     unit = str(row["unit"])
-    current, goal = format_figures([row["current"], row["target_for_period"]], unit)
+    per = str(row.get("rate_per") or "")
+    current, goal = format_figures([row["current"], row["target_for_period"]], unit, per=per)
     if row["rag_basis"] == "trajectory":
         due = str(row.get("target_date") or "")
         when = f" to the {month_words(periods.parse_month(due))} target" if due else ""
@@ -173,7 +208,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def list_exceptions(
-    dataset: Dataset, summary: StrategySummary, audience: str = "cgb"
+    dataset: Dataset, summary: StrategySummary, audience: str = "cgb", slot: str = ""
 ) -> pd.DataFrame:
     """List what needs the Board's attention in a strategy, most serious first.
 
@@ -186,21 +221,31 @@ def list_exceptions(
         judgements and reporting period.
     audience : {"cgb", "public"}, default "cgb"
         A public report lists no risks (they are for the Board only); its measures are
-        already the public ones.
+        already the public ones, and no actions (the action log is the Board's).
+    slot : str, optional
+        The meeting (``YYYY-MM``): an action due before it and not done or dropped is
+        overdue (:mod:`pcplib.assessment.actions`); empty: the end of the data period.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`EXCEPTION_COLUMNS`: ``kind`` (``measure``, ``commitment`` or
-        ``risk``), ``item_id``, ``name``, ``reason`` (why, in words, with the figures),
-        ``detail`` (the measure's sentence, a commitment's owner, a risk's mitigation),
+        Columns :data:`EXCEPTION_COLUMNS`: ``kind`` (``measure``, ``commitment``,
+        ``action`` or ``risk``), ``item_id``, ``name``, ``reason`` (why, in words, with
+        the figures), ``detail`` (the measure's sentence, a commitment's or an action's
+        owner, a risk's mitigation),
         ``rag`` (the colour it is shown with), ``tier`` (a measure's) and ``severity``.
         Empty (with those columns) when nothing needs attention.
     """
     rows = _measure_exceptions(summary.measures)
     commitments = strategy_commitments(dataset, summary.strategy_id)
-    rows += _commitment_exceptions(commitments, summary.period_end)
+    for row in _commitment_exceptions(commitments, summary.period_end):
+        # A commitment and its owner are free text: withheld from the public when they
+        # name a restricted measure, as the commitments table withholds them.
+        row["name"] = withhold_restricted_text(dataset, row["name"], audience)
+        row["detail"] = withhold_restricted_text(dataset, row["detail"], audience)
+        rows.append(row)
     if audience == "cgb":
+        rows += _action_exceptions(dataset, summary.strategy_id, summary.period_end, slot)
         rows += _risk_exceptions(dataset, summary.strategy_id, summary.period_end)
     return _frame(rows)
 

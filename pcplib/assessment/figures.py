@@ -15,12 +15,15 @@ No figure is ever compared with an average of all seasons. How a window of perio
 becomes one figure depends on the measure's ``aggregation``: ``sum`` (counts of events:
 the total, only when every period has a figure), ``mean`` (levels: the average of the
 periods present) and ``last`` (stocks and year-to-date figures: the value of the
-window's last period).
+window's last period). An average is compared with another only over the same months
+of the year: a month missing from one window is left out of the other too
+(:func:`align_windows`), and every window says how complete it is
+(:func:`describe_completeness`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from pcplib import periods
+from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import is_missing, month_span, month_words
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
@@ -36,9 +40,13 @@ MARCH = 2  # month-of-year index (January 0) of the end of a UK financial year
 __all__ = [
     "Figures",
     "Window",
+    "align_windows",
     "compute_baseline",
     "compute_figures",
     "compute_window",
+    "describe_completeness",
+    "hold_same_months",
+    "name_periods",
 ]
 
 
@@ -61,6 +69,17 @@ class Window:
     numerator, denominator : float or None
         Totals of the numerator and denominator over the window, when every period
         present has both (for tests of proportions).
+    periods : tuple of int
+        The first months (see :func:`month_number`) of the periods whose figures made
+        the value.
+    missing : tuple of int
+        The first months of the window's periods with no figure (a gap in the data).
+    skipped : tuple of int
+        The first months of periods that have a figure but were left out so that the
+        window is compared like for like with another (see :func:`align_windows`).
+    unconfirmed : tuple of int
+        The first months of periods whose figure is still to confirm (status
+        ``to confirm``, :mod:`pcplib.data.arrivals`): not used until confirmed.
     """
 
     label: str
@@ -71,6 +90,10 @@ class Window:
     present: int
     numerator: float | None = None
     denominator: float | None = None
+    periods: tuple[int, ...] = ()
+    missing: tuple[int, ...] = ()
+    skipped: tuple[int, ...] = ()
+    unconfirmed: tuple[int, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -115,6 +138,7 @@ def compute_window(
     frequency: str,
     aggregation: str,
     label: str,
+    skip: Collection[int] = (),
 ) -> Window:
     """Make one figure from a measure's rows over the months ``first`` to ``last``.
 
@@ -131,23 +155,40 @@ def compute_window(
         How periods combine (see the module docstring).
     label : str
         The window's label for a reader.
+    skip : collection of int, optional
+        First months of periods to leave out although they have a figure, so that the
+        window holds the same months as the one it is compared with.
 
     Returns
     -------
     Window
-        The figure and how many periods made it.
+        The figure, how many periods made it, and which periods were missing or left out.
     """
     step = FREQUENCY_MONTHS[frequency]
     expected = max(1, (last - first + 1) // step)
+    spanned = tuple(range(first, first + expected * step, step))
     if rows.empty:
-        return Window(label, first, last, None, expected, 0)
+        return Window(label, first, last, None, expected, 0, missing=spanned)
     starts = pd.DatetimeIndex(rows["period_start"])
     ends = pd.DatetimeIndex(rows["period_end"])
-    start_n = month_number(starts)
+    start_n = np.asarray(month_number(starts))
     end_n = month_number(ends)
-    inside = (start_n >= first) & (end_n <= last) & rows["value"].notna().to_numpy()
-    sel = rows[np.asarray(inside)]
+    in_span = np.asarray((start_n >= first) & (end_n <= last))
+    # A figure still to confirm is in the record but not in any judgement until confirmed.
+    waiting = (
+        rows["status"].astype(str).to_numpy() == TO_CONFIRM
+        if "status" in rows.columns
+        else np.zeros(len(rows), dtype=bool)
+    )
+    unconfirmed = tuple(sorted({int(n) for n in start_n[in_span & waiting]}))
+    held = in_span & rows["value"].notna().to_numpy() & ~waiting
+    with_figure = {int(n) for n in start_n[np.asarray(held)]}
+    left_out = tuple(sorted(with_figure & set(skip)))
+    inside = np.asarray(held) & ~np.isin(start_n, left_out)
+    sel = rows[inside]
     present = len(sel)
+    used = tuple(sorted(int(n) for n in start_n[inside]))
+    missing = tuple(p for p in spanned if p not in with_figure and p not in unconfirmed)
     numerator = denominator = None
     # A stock's share or a rolling survey describes the window by its last period alone:
     # adding the periods' samples would count the same vehicles or respondents again.
@@ -166,7 +207,115 @@ def compute_window(
         value = float(at_end["value"].iloc[-1]) if not at_end.empty else None
     else:
         value = float(sel["value"].mean())
-    return Window(label, first, last, value, expected, present, numerator, denominator)
+    return Window(
+        label, first, last, value, expected, present, numerator, denominator,
+        used, missing, left_out, unconfirmed,
+    )  # fmt: skip
+
+
+def name_periods(starts: Collection[int], frequency: str) -> str:
+    """Name periods by their first months (see :func:`month_number`), in order.
+
+    Parameters
+    ----------
+    starts : collection of int
+        The periods' first months.
+    frequency : {"monthly", "quarterly", "annual"}
+        The measure's frequency.
+
+    Returns
+    -------
+    str
+        Such as ``"2024-05, 2024-06"`` (``"2024/25 Q1"`` for quarters, ``"2024/25"`` for
+        years).
+    """
+    return ", ".join(periods.label_period(month_of(p), frequency) for p in sorted(starts))
+
+
+def describe_completeness(window: Window | None, frequency: str) -> str:
+    """Say how many of a window's periods have a figure, and which do not.
+
+    Parameters
+    ----------
+    window : Window or None
+        From :func:`compute_window`; None for a measure with no baseline year.
+    frequency : {"monthly", "quarterly", "annual"}
+        The measure's frequency.
+
+    Returns
+    -------
+    str
+        ``"3 of 3 months"``; ``"2 of 3 months; missing 2024-05"``; with
+        ``"; like for like without 2025-06"`` when periods with a figure were left
+        out to match the window compared with, and ``"; to be confirmed 2026-08"`` for
+        a figure still to confirm (not counted as held); empty for no window.
+    """
+    if window is None:
+        return ""
+    word = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+    held = window.expected - len(window.missing) - len(window.unconfirmed)
+    text = f"{held} of {window.expected} {word}{'s' if window.expected != 1 else ''}"
+    if window.missing:
+        text += f"; missing {name_periods(window.missing, frequency)}"
+    if window.unconfirmed:
+        text += f"; to be confirmed {name_periods(window.unconfirmed, frequency)}"
+    if window.skipped:
+        text += f"; like for like without {name_periods(window.skipped, frequency)}"
+    return text
+
+
+def _calendar(window: Window) -> frozenset[int]:
+    """The months of the year (January 0) that begin the window's periods with a figure."""
+    return frozenset(p % 12 for p in window.periods)
+
+
+def hold_same_months(before: Window, after: Window, aggregation: str) -> bool:
+    """Whether two windows can be compared as they stand: like for like in their months.
+
+    A total (``sum``) has a figure only when complete, and a stock (``last``) is its
+    last period's figure, so both compare like for like whenever they have one. An
+    average (``mean``) of some months compared with an average of others is not like
+    for like (a quarter missing its busiest month looks low): it holds only when both
+    windows have figures for the same months of the year.
+    """
+    if aggregation != "mean":
+        return True
+    return _calendar(before) == _calendar(after)
+
+
+def align_windows(
+    before: Window, after: Window, rows: pd.DataFrame, frequency: str, aggregation: str
+) -> tuple[Window, Window]:
+    """Make two windows of an average compare like for like: the same months in both.
+
+    Where one window lacks a month (of the year) the other has, that month is left out
+    of the other too (``skipped``), so a quarter missing May is compared with the same
+    quarter a year earlier without its May. Windows already alike, totals and stocks
+    are returned unchanged (see :func:`hold_same_months`).
+
+    Parameters
+    ----------
+    before, after : Window
+        The comparison window and the window compared, from :func:`compute_window`.
+    rows : pandas.DataFrame
+        The rows both were computed from.
+    frequency, aggregation : str
+        The measure's.
+
+    Returns
+    -------
+    tuple of Window
+        ``(before, after)`` over the months of the year both have figures for.
+    """
+    if hold_same_months(before, after, aggregation):
+        return before, after
+    common = _calendar(before) & _calendar(after)
+    aligned = []
+    for window in (before, after):
+        skip = [p for p in window.periods if p % 12 not in common]
+        span = (window.first, window.last)
+        aligned.append(compute_window(rows, *span, frequency, aggregation, window.label, skip))
+    return aligned[0], aligned[1]
 
 
 def compute_baseline(
@@ -232,6 +381,7 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
             before = f"{before} to date ({month_span(month_of(first - 12), month_of(end - 12))})"
         current = compute_window(rows, first, end, frequency, aggregation, quarter)
         last_year = compute_window(rows, first - 12, end - 12, frequency, aggregation, before)
+        last_year, current = align_windows(last_year, current, rows, frequency, aggregation)
         ending = month_words(month_of(end)) if aggregation == "last" else ""
         year_ending = compute_window(
             rows, end - 11, end, frequency, aggregation, ending or _span_label(end - 11, end)
@@ -241,5 +391,8 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
             rows, end - 23, end - 12, frequency, aggregation,
             earlier or _span_label(end - 23, end - 12),
         )  # fmt: skip
+        previous_year, year_ending = align_windows(
+            previous_year, year_ending, rows, frequency, aggregation
+        )
     baseline = compute_baseline(rows, measure, frequency, aggregation)
     return Figures(current, last_year, year_ending, previous_year, baseline)

@@ -67,13 +67,23 @@ JUDGEMENT_COLUMNS = [
     "year_ending_judgement", "year_ending_evidence", "year_ending_test",
     "since_baseline_judgement", "spc_status", "spc_withheld", "target_record",
     "margin_of_error", "small_numbers", "performance_rag", "delivery_rag", "risk_rag",
-    "rating_note",
+    "rating_note", "completeness", "comparison_completeness", "year_ending_completeness",
+    "baseline_completeness",
+    "previous_meeting", "previous_basis", "previous_period_end", "previous_rag",
+    "previous_assessment", "previous_value", "previous_value_now", "revision",
+    "since_last_meeting",
 ]  # fmt: skip
 """The columns of ``judgements.csv``. After ``source`` come the verdict's evidence: the
 rule and threshold behind each rating (``rag_reason``), the tests of change and their
 verdicts, the SPC status, the target's record, the survey margin of error, and for a
 strategy's overall row its separate performance, delivery and risk ratings and what the
-overall rating alone would hide (``rating_note``)."""
+overall rating alone would hide (``rating_note``); last, how many of each window's
+periods have a figure and which are missing (``completeness`` for the reporting period,
+then the same period a year earlier, the year ending and the baseline year); last of all,
+for a strategy report, the comparison with the last meeting that saw the strategy
+(:data:`pcplib.assessment.continuity.CONTINUITY_COLUMNS`): the meeting, whether its
+judgements are as reported or recomputed, its rating, assessment and figure, that
+figure as today's data give it, the revision and the movements in words."""
 
 TABLE_COLUMNS = [
     "strategy_id", "measure_id", "measure_name", "tier", "period_end", "unit", "current",
@@ -136,6 +146,10 @@ COLUMN_LABELS: dict[str, str] = {
     "delivery_rag": "Delivery RAG",
     "risk_rag": "Risk RAG",
     "rating_note": "What the rating hides",
+    "completeness": "Completeness of the period",
+    "comparison_completeness": "Completeness of the comparison period",
+    "year_ending_completeness": "Completeness of the year ending",
+    "baseline_completeness": "Completeness of the baseline",
 }
 """Readable names for the columns of judgements and of the other tidy frames."""
 
@@ -272,7 +286,9 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "measure_name": r["measure_name"],
                 "tier": r["tier"],
                 "unit": r["unit"],
-                "current_shown": format_figure(r["current"], r["unit"]),
+                "current_shown": format_figure(
+                    r["current"], r["unit"], per=str(r.get("rate_per") or "")
+                ),
                 "current_label": r["current_label"],
                 "comparison_label": r["last_year_label"],
                 "change_shown": r["change"],
@@ -298,6 +314,10 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "target_record": r["target_record"],
                 "margin_of_error": _number(r["margin_of_error"]),
                 "small_numbers": bool(r["small_numbers"]),
+                "completeness": r["completeness"],
+                "comparison_completeness": r["comparison_completeness"],
+                "year_ending_completeness": r["year_ending_completeness"],
+                "baseline_completeness": r["baseline_completeness"],
             }
         )
     return rows

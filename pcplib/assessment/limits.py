@@ -58,7 +58,7 @@ from pcplib.assessment.thresholds import (
 )
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
 from pcplib.labels import as_sentence, is_missing, label_period_start, list_words, month_span
-from pcplib.periods import FREQUENCY_MONTHS, month_number
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 if TYPE_CHECKING:
     from pcplib.spc import XmrResult
@@ -210,14 +210,10 @@ def _baseline_span(
     return first, last, False
 
 
-def _label(ts: pd.Timestamp, frequency: str) -> str:
-    return label_period_start(ts, frequency)
-
-
 def _span_text(first: pd.Timestamp, last: pd.Timestamp, frequency: str) -> str:
     if frequency == "monthly":
         return month_span(first.to_period("M"), last.to_period("M"))
-    return f"{_label(first, frequency)} to {_label(last, frequency)}"
+    return f"{label_period_start(first, frequency)} to {label_period_start(last, frequency)}"
 
 
 def measure_seasonality(regular: pd.Series, measure: Mapping[str, Any]) -> dict[int, float]:
@@ -388,7 +384,8 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         starts = index[index >= first]
         last = starts[min(len(starts), BASELINE_MIN_POINTS) - 1]
         notes.append(
-            f"the baseline starts at {_label(first, frequency)}, when the process changed{because}"
+            f"the baseline starts at {label_period_start(first, frequency)}, "
+            f"when the process changed{because}"
         )
     chart = regular[index >= first]
     positions = int(((chart.index >= first) & (chart.index <= last)).sum())
@@ -400,12 +397,12 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         positions = int(((chart.index >= first) & (chart.index <= last)).sum())
         notes.append(
             f"the baseline has fewer than {RECALCULATION_MIN_POINTS} points, so the limits "
-            f"also use the points after it, to {_label(last, frequency)}"
+            f"also use the points after it, to {label_period_start(last, frequency)}"
         )
     later = [d for d in changes if d > last]
     rebase: list[pd.Timestamp] = []
     if later:
-        when = list_words([_label(d, frequency) for d in later])
+        when = list_words([label_period_start(d, frequency) for d in later])
         present = pd.DatetimeIndex(chart.dropna().index)
         bounds = [*later, index[-1] + pd.Timedelta(days=1)]
         short = [
@@ -418,7 +415,8 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
             flags.append(f"limits not yet recalculated from {when}")
             notes.append(
                 f"limits are not yet recalculated from {when}{because}; the section from "
-                f"{_label(start, frequency)} has {n} of the {RECALCULATION_MIN_POINTS} points "
+                f"{label_period_start(start, frequency)} has {n} of the "
+                f"{RECALCULATION_MIN_POINTS} points "
                 "needed, so the baseline limits still apply"
             )
         else:
@@ -443,7 +441,8 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         unit_word = "month" if frequency == "monthly" else "quarter"
         notes.append(
             f"the figures are seasonally adjusted (each {unit_word} divided by its usual "
-            f"share of the year, estimated from the data up to {_label(last, frequency)}), "
+            "share of the year, estimated from the data up to "
+            f"{label_period_start(last, frequency)}), "
             "so a seasonal pattern alone is not a signal"
         )
         flags.append("seasonally adjusted for SPC")
@@ -501,7 +500,7 @@ def describe_limits_period(plan: SpcPlan | None, frequency: str) -> tuple[str, s
     last_month = month_number(last) + step - 1
     return (
         f"{first:%Y-%m}",
-        f"{last_month // 12:04d}-{last_month % 12 + 1:02d}",
+        str(month_of(last_month)),
     )
 
 

@@ -11,14 +11,21 @@ about a measure is read off this row; nothing downstream recomputes one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pcplib import metrics
 from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
-from pcplib.assessment.figures import Figures, Window, compute_figures
+from pcplib.assessment.figures import (
+    Figures,
+    Window,
+    compute_figures,
+    describe_completeness,
+    hold_same_months,
+    name_periods,
+)
 from pcplib.assessment.limits import (
     SpcPlan,
     SpcVerdict,
@@ -46,8 +53,9 @@ from pcplib.assessment.targets import (
     rate_measure,
 )
 from pcplib.data import AGGREGATIONS
-from pcplib.labels import format_figure, is_missing, label_period_start
-from pcplib.periods import FREQUENCY_MONTHS, month_number
+from pcplib.data.schemas import TO_CONFIRM
+from pcplib.labels import describe_rate_basis, format_figure, is_missing, label_period_start
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -83,6 +91,9 @@ MEASURE_COLUMNS = [
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
     "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
+    "rate_per", "rate_per_year", "rate_per_point",
+    "completeness", "comparison_completeness", "year_ending_completeness",
+    "baseline_completeness", "to_confirm",
 ]  # fmt: skip
 
 __all__ = [
@@ -190,13 +201,19 @@ def _change_value(change: metrics.Change, unit: str) -> float | None:
 def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:
     """A window's label, saying why it has no figure when it has none."""
     label = window.label
+    waiting = ""
+    if window.unconfirmed:
+        waiting = f"to be confirmed {name_periods(window.unconfirmed, frequency)}"
     if window.value is not None:
         if window.present < window.expected:
             unit_word = "month" if frequency == "monthly" else "quarter"
-            label += f" ({window.present} of {window.expected} {unit_word}s)"
+            label += f" ({window.present} of {window.expected} {unit_word}s"
+            label += "; like for like" if window.skipped else ""
+            label += f"; {waiting})" if waiting else ")"
         return label
-    first = pd.Period(year=window.first // 12, month=window.first % 12 + 1, freq="M")
-    last = pd.Period(year=window.last // 12, month=window.last % 12 + 1, freq="M")
+    if waiting:
+        return f"{label}: a figure {waiting}"
+    first, last = month_of(window.first), month_of(window.last)
     if has_previous_definition(series, first.start_time, last.end_time):
         return f"{label}: previous definition, not comparable"
     if window.present:
@@ -215,6 +232,8 @@ def _quality(
     recent = current[month_number(ends) > end - 12]
     if (recent["status"] == "provisional").any():
         flags.append("provisional figures")
+    if (recent["status"] == TO_CONFIRM).any():
+        flags.append("figures to confirm")
     if not current.empty:
         regular = regular_series(current, frequency)
         if regular.isna().any():
@@ -241,11 +260,40 @@ def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows
     ends = pd.DatetimeIndex(series["period_end"])
     series = series[month_number(ends) <= end]
     current_def = series[series["definition"] == "current"]
+    # A figure still to confirm stays in the record but counts as no figure in any
+    # judgement (comparisons, tests, SPC) until a person confirms it.
+    waiting = current_def["status"] == TO_CONFIRM
+    if waiting.any():
+        current_def = current_def.copy()
+        for column in ("value", "numerator", "denominator"):
+            if column in current_def.columns:
+                current_def[column] = current_def[column].where(~waiting)
     present = current_def[current_def["value"].notna()]
     frequency = str(measure["frequency"])
-    regular = regular_series(current_def, frequency)
+    judged = current_def
+    if _counts_outcomes(measure):
+        # Open outcomes can only settle into a higher rate of a charge, so SPC judges no
+        # point whose outcomes are still open (provisional): a fall there may be the lag.
+        judged = current_def.assign(
+            value=current_def["value"].where(current_def["status"] != "provisional")
+        )
+    regular = regular_series(judged, frequency)
     history = regular_frame(current_def, frequency)
     return _Rows(series, current_def, present, regular, history)
+
+
+def _counts_outcomes(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is an outcome share counted from police.uk (``police_uk_outcomes``)."""
+    return not is_missing(measure.get("police_uk_outcomes")) and bool(
+        str(measure.get("police_uk_outcomes") or "").strip()
+    )
+
+
+def _holds_open_outcomes(window: Window, rows: _Rows) -> bool:
+    """Whether a window holds months whose outcomes are still open (status provisional)."""
+    provisional = rows.current[rows.current["status"] == "provisional"]
+    starts = month_number(pd.DatetimeIndex(provisional["period_start"]))
+    return bool(((starts >= window.first) & (starts <= window.last)).any())
 
 
 def regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
@@ -284,6 +332,23 @@ def _weigh(
     if before is None:
         return change, Evidence("not tested", reason="no baseline")
     evidence = weigh_change(before, after, rows.history, measure)
+    if (
+        _counts_outcomes(measure)
+        and change.direction == "down"
+        and _holds_open_outcomes(after, rows)
+    ):
+        # Never judge a fall that the lag of outcomes can explain (docs/methodology.md).
+        evidence = Evidence(
+            "open outcomes",
+            evidence.test,
+            evidence.p_value,
+            reason="the window's latest outcomes are still open (provisional)",
+        )
+        change = metrics.Change(
+            change.baseline, change.current, change.pct, change.pp, change.direction,
+            change.arrow, "no real change", change.text,
+        )  # fmt: skip
+        return change, evidence
     return judge_on_evidence(change, evidence), evidence
 
 
@@ -291,7 +356,13 @@ def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -
     """The quarter on a year earlier, the year ending on the year before, and since the baseline."""
     quarter, quarter_ev = _weigh(figures.last_year, figures.current, rows, measure)
     year, year_ev = _weigh(figures.previous_year, figures.year_ending, rows, measure)
-    since, since_ev = _weigh(figures.baseline, figures.year_ending, rows, measure)
+    baseline = figures.baseline
+    aggregation = aggregation_of(measure)
+    if baseline is not None and not hold_same_months(baseline, figures.year_ending, aggregation):
+        # The baseline year and the year ending hold different months: an average of
+        # some months against an average of others is not like for like, so no change.
+        baseline = replace(baseline, value=None)
+    since, since_ev = _weigh(baseline, figures.year_ending, rows, measure)
     return Changes(quarter, quarter_ev, year, year_ev, since, since_ev)
 
 
@@ -363,6 +434,20 @@ def _summarise_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
     )  # fmt: skip
+    if (
+        _counts_outcomes(measure)
+        and rating.rag in ("Red", "Amber")
+        and rating.basis in ("target", "trajectory")
+        and _holds_open_outcomes(figures.current, rows)
+    ):
+        # Short of its target while the period's outcomes are still open: the share is
+        # not yet final (the lag may explain the shortfall), so no rating until it is.
+        rating = Rating(
+            "Grey",
+            "none",
+            reason="short of its target, but the period's latest "
+            "outcomes are still open (provisional): not rated until they settle",
+        )
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )
@@ -413,6 +498,15 @@ def _margin(window: Window, unit: str, measure: Mapping[str, Any]) -> float | No
     if unit != "percent" or "survey" not in str(measure.get("source") or "").lower():
         return None
     return estimate_margin(window.numerator, window.denominator)
+
+
+def _list_unconfirmed(figures: Figures, frequency: str) -> str:
+    """The periods of the figures' windows whose figure is still to confirm, in words."""
+    windows = (figures.current, figures.last_year, figures.year_ending, figures.previous_year)
+    waiting = {p for w in (*windows, figures.baseline) if w is not None for p in w.unconfirmed}
+    if not waiting:
+        return ""
+    return name_periods(waiting, frequency)
 
 
 def _latest(rows: _Rows, frequency: str) -> tuple[str, float | None]:
@@ -503,6 +597,16 @@ def _build_row(
         "spc_summary": spc.summary,
         "spc": spc.result,
         "has_data": figures.current.value is not None,
+        # What a rate's figures are per (population and period), for every label that
+        # prints them: the quarter's, a 12-month window's and a chart point's.
+        "rate_per": describe_rate_basis(measure, "quarter"),
+        "rate_per_year": describe_rate_basis(measure, "year"),
+        "rate_per_point": describe_rate_basis(measure, "period"),
+        "completeness": describe_completeness(figures.current, frequency),
+        "comparison_completeness": describe_completeness(figures.last_year, frequency),
+        "year_ending_completeness": describe_completeness(figures.year_ending, frequency),
+        "baseline_completeness": describe_completeness(base, frequency),
+        "to_confirm": _list_unconfirmed(figures, frequency),
     }
     row["comparison_value"] = row["last_year"]
     row["target_for_period"] = row["target"]

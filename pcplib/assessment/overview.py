@@ -6,9 +6,7 @@ that Table One rebuilt from its published figures.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -104,13 +102,14 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
             "rating_note": note,
         }
         if headline.empty:
-            rows.append({**base, "measure_name": "", "unit": "count"})
+            rows.append({**base, "measure_name": "", "unit": "count", "rate_per": ""})
         for m in headline.to_dict("records"):
             rows.append(
                 {
                     **base,
                     "measure_name": m["measure_name"],
                     "unit": m["unit"],
+                    "rate_per": m["rate_per_year"],
                     # Table One's trend is progress since the plan began: the latest
                     # 12 months against the baseline year, like for like.
                     "baseline": m["baseline"],
@@ -132,7 +131,7 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
         "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
         "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
-        "not_yet_due",
+        "not_yet_due", "rate_per",
     ]  # fmt: skip
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}
@@ -234,41 +233,6 @@ def rebuild_table_one(reference_df: pd.DataFrame) -> pd.DataFrame:
     out["recomputed_trend"] = [metrics.arrow(d) for d in out["direction"]]
     out["matches"] = out["recomputed_trend"] == out["published_trend"].astype(str).str.strip()
     return out
-
-
-TABLE_ONE_FILE = "table_one_2021_24.csv"
-
-
-def load_table_one(reference_dir: str | Path) -> pd.DataFrame:
-    """Read the 2021-24 plan's published Table One from the reference folder.
-
-    Parameters
-    ----------
-    reference_dir : str or Path
-        The folder holding ``table_one_2021_24.csv`` (``data/reference``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The table as published (text cells kept as text); ``attrs["files"]`` maps
-        the file's path (relative to the folder's parent) to its SHA-256, for the
-        provenance section.
-
-    Raises
-    ------
-    FileNotFoundError
-        If the file is missing, naming where it was expected.
-    """
-    folder = Path(reference_dir)
-    path = folder / TABLE_ONE_FILE
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"Table One reference not found: expected {path} (reference_dir={str(reference_dir)!r})"
-        )
-    raw = path.read_bytes()
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    table.attrs["files"] = {f"{folder.name}/{TABLE_ONE_FILE}": hashlib.sha256(raw).hexdigest()}
-    return table
 
 
 def arrow_words(symbol: Any) -> str:

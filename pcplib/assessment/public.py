@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.caveats import is_recorded_crime
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
@@ -66,10 +67,13 @@ def group_for_public(row: Mapping[str, Any]) -> str:
 def _change_words(row: Mapping[str, Any]) -> str:
     """The quarter's figure and how it moved on a year earlier, in everyday words."""
     unit = str(row["unit"])
+    per = str(row.get("rate_per") or "")
     current, before = row["current"], row.get("last_year")
     if before is None or pd.isna(before):
-        return f"{format_figure(current, unit)}, with no figure a year ago to compare with."
-    now, then = format_figures([current, before], unit)
+        return (
+            f"{format_figure(current, unit, per=per)}, with no figure a year ago to compare with."
+        )
+    now, then = format_figures([current, before], unit, per=per)
     if row["direction"] == "no change" or now == then:
         return f"{now}, the same as a year ago."
     way = "up" if row["direction"] == "up" else "down"
@@ -81,6 +85,17 @@ def _change_words(row: Mapping[str, Any]) -> str:
     # The change in per cent says how it moved; the figure a year ago is in the Board's
     # report and the judgements file, so the sentence stays short.
     return f"{now}, {way} {size} on a year ago."
+
+
+def _survey_range(row: Mapping[str, Any]) -> str:
+    """A survey estimate's 95% range in everyday words, or ``""`` for other figures."""
+    margin, current = row.get("margin_of_error"), row.get("current")
+    if margin is None or pd.isna(margin) or current is None or pd.isna(current):
+        return ""
+    low, high = format_figures(
+        [max(0.0, current - margin), min(100.0, current + margin)], "percent"
+    )
+    return f"It is from a survey, so the true figure is likely between {low} and {high}."
 
 
 # Why a measure with no good direction is not rated, in words a resident reads: most are
@@ -104,7 +119,7 @@ def _trend_reason(row: Mapping[str, Any]) -> str:
 
 def _target_words(row: Mapping[str, Any]) -> str:
     unit = str(row["unit"])
-    goal = format_figure(row["target_for_period"], unit)
+    goal = format_figure(row["target_for_period"], unit, per=str(row.get("rate_per") or ""))
     due = str(row.get("target_date") or "")
     when = f" for {month_words(periods.parse_month(due))}" if due else ""
     met = row["rag"] == "Green" or bool(row.get("rag_capped"))
@@ -139,6 +154,9 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     if group == "no figure":
         return "No figure for this quarter yet."
     parts = [_change_words(row)]
+    survey = _survey_range(row)
+    if survey:
+        parts.append(survey)
     targeted = row["rag_basis"] in ("target", "trajectory")
     if group == "trend":
         parts.append(_trend_reason(row))
@@ -186,7 +204,8 @@ class PublicQuarter:
         One row per public measure, in catalogue order: ``mission_id``,
         ``mission_name``, ``strategy_id``, ``strategy_name`` and the judgements of
         :func:`~pcplib.assessment.measures.summarise_measures`, with ``group`` (one of
-        :data:`PUBLIC_GROUPS`) and ``public_sentence``.
+        :data:`PUBLIC_GROUPS`), ``public_sentence`` and ``recorded_crime`` (whether
+        the recorded-crime caveat applies, :func:`~pcplib.assessment.caveats.is_recorded_crime`).
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
         ``strategy_name``, ``overall_rag`` (public measures only), ``commitments``,
@@ -268,6 +287,7 @@ def summarise_public_quarter(
     records = measures.to_dict("records")
     measures["group"] = [group_for_public(r) for r in records]
     measures["public_sentence"] = [write_public_sentence(r) for r in records]
+    measures["recorded_crime"] = [is_recorded_crime(r) for r in records]
     # Missions in the order the data set lists them, strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}
     strategies = pd.DataFrame(strategy_rows)

@@ -5,41 +5,32 @@ Definition changes, gaps, provisional figures and recalculated SPC limits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series
+from pcplib.assessment.narrative_checks import check_narrative_numbers, format_narrative_warnings
 from pcplib.assessment.origins import classify_measure_origins, describe_published_measures
 from pcplib.assessment.scope import get_series, measures_for_audience, parse_month_param
-from pcplib.data.schemas import parse_crime_types
+from pcplib.data.schemas import TO_CONFIRM, parse_crime_types
 from pcplib.labels import (
+    as_sentence,
     date_words,
+    describe_rate_basis,
     format_value,
     is_missing,
     label_period_start,
     list_words,
     month_span,
     month_words,
+    months_text,
 )
-
-
-def months_text(months: Sequence[pd.Period]) -> str:
-    """A list of months in words, runs of consecutive months joined (``"May to July 2026"``)."""
-    if not months:
-        return ""
-    months = sorted(months)
-    runs: list[tuple[pd.Period, pd.Period]] = []
-    for m in months:
-        if runs and m == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], m)
-        else:
-            runs.append((m, m))
-    return ", ".join(month_span(a, b) for a, b in runs)
 
 
 def list_data_quality_notes(
@@ -70,7 +61,9 @@ def list_data_quality_notes(
     -------
     list of str
         Plain-text sentences (escape before showing as HTML), in catalogue order,
-        starting with the illustrative-data caveat when it applies.
+        starting with the illustrative-data caveat when it applies. For one strategy's
+        Board report, then a warning for each number in the quarter's narrative that
+        the data set contradicts (:mod:`pcplib.assessment.narrative_checks`).
     """
     end = parse_month_param(period_end, "period_end")
     notes = []
@@ -108,7 +101,7 @@ def list_data_quality_notes(
                 row = last_prev.iloc[-1]
                 detail = (
                     f" Under the previous definition the last figure was "
-                    f"{format_value(row['value'], m['unit'])} "
+                    f"{format_value(row['value'], m['unit'], per=describe_rate_basis(m))} "
                     f"({label_period_start(row['period_start'], m['frequency'])})."
                 )
             old = m.get("previous_definition")
@@ -132,7 +125,15 @@ def list_data_quality_notes(
         if gaps:
             notes.append(
                 f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "
-                "and SPC treats it as missing."
+                "and the checks for a real change leave it out."
+            )
+        waiting = current[current["status"] == TO_CONFIRM]
+        if not waiting.empty:
+            labels = [label_period_start(s, m["frequency"]) for s in waiting["period_start"]]
+            notes.append(
+                f"{name}: the figure for {', '.join(labels)} is far outside anything the "
+                "series had shown when it arrived and is to be confirmed with its source; "
+                "until then no change is judged on it."
             )
         provisional = current[current["status"] == "provisional"]
         if not provisional.empty:
@@ -144,6 +145,11 @@ def list_data_quality_notes(
             notes.append(f"{name}: SPC {spc_note}.")
         if current[current["value"].notna()].empty:
             notes.append(f"{name}: no figures up to {month_words(end)}.")
+    if audience == "cgb" and strategy_id is not None:
+        # Flagged to the author before publication, never shown to the public.
+        quarter = periods.label_quarter(end.to_timestamp())
+        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        notes += [as_sentence(w) for w in format_narrative_warnings(checks)]
     return notes
 
 
@@ -178,6 +184,13 @@ def list_area_notes(dataset: Dataset, measure: dict, end: pd.Period) -> list[str
         f"crime types {list_words(types)}; police.uk's categories may be broader or "
         "narrower than the measure's definition (see docs/assumptions.md)."
     ]
+    outcomes = str(measure.get("police_uk_outcomes") or "").strip()
+    if outcomes and not is_missing(measure.get("police_uk_outcomes")):
+        notes.append(
+            f"{name}: the share of those crimes whose latest outcome at download was "
+            f"{outcomes}; outcomes of recent crimes are still open, so the latest months "
+            "are provisional and a fall in them is not judged (docs/methodology.md)."
+        )
     rows = dataset.series_by_area(measure["measure_id"])
     months = pd.period_range(end - 2, end, freq="M")
     rows = rows[pd.DatetimeIndex(rows["period_start"]).to_period("M").isin(months)]

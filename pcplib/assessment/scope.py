@@ -7,13 +7,11 @@ data is resolved to the latest quarter available in one place.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import difflib
 import re
 import unicodedata
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
@@ -22,24 +20,21 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.labels import month_span, month_words
+from pcplib.labels import month_span, month_words, suggest_name, time_words
 
 _T = TypeVar("_T")
 
 
 AUDIENCES: tuple[str, ...] = ("cgb", "public")
 
-# The first line of the cell papermill inserts after the ``parameters`` cell (tagged
-# ``injected-parameters``) with the values it was given.
-INJECTED_PARAMETERS_COMMENT = "# Parameters"
-
 
 class ParameterError(ValueError):
     """A report's parameter is wrong: the message is one line naming it and what was expected.
 
     Raised before any work by :func:`check_parameters` and
-    :func:`check_injected_parameters`. In a notebook it shows as that one line, not as
-    a traceback through the library (IPython shows what ``_render_traceback_`` returns).
+    :func:`pcplib.notebook.check_injected_parameters`. In a notebook it shows as that
+    one line, not as a traceback through the library (IPython shows what
+    ``_render_traceback_`` returns).
     """
 
     def _render_traceback_(self) -> list[str]:
@@ -125,103 +120,8 @@ def check_strategy(dataset: Dataset, strategy_id: str) -> None:
     known = list(dataset.strategies["strategy_id"])
     if strategy_id not in known:
         raise ParameterError(
-            f"unknown strategy {strategy_id!r}{_suggest(strategy_id, known)}; expected one "
+            f"unknown strategy {strategy_id!r}{suggest_name(strategy_id, known)}; expected one "
             f"of: {', '.join(known)}"
-        )
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    """Return `` (did you mean 'x'?)`` for a near miss of a known name, else ``""``."""
-    near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
-    return f" (did you mean {near[0]!r}?)" if near else ""
-
-
-def _assigned_names(source: str) -> list[str]:
-    """Return the names a cell's top-level assignments set, in order (none if it is not Python)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    return [
-        target.id
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    ]
-
-
-def _is_injected(source: Any) -> bool:
-    """Return True for the source of a cell papermill injected."""
-    return isinstance(source, str) and source.lstrip().splitlines()[:1] == [
-        INJECTED_PARAMETERS_COMMENT
-    ]
-
-
-def read_injected_parameters(history: Sequence[Any]) -> tuple[list[str], list[str]]:
-    """Return the names papermill injected and the names the parameters cell declared.
-
-    Papermill inserts its cell straight after the cell tagged ``parameters`` and runs
-    the two in turn, so in the kernel's input history the declared names are those of
-    the input just before the first injected one.
-
-    Parameters
-    ----------
-    history : sequence
-        The kernel's input history (IPython's ``_ih``: the sources run, in order).
-
-    Returns
-    -------
-    tuple of (list of str, list of str)
-        The injected names and the declared names; both empty when nothing was injected.
-    """
-    injected: dict[str, None] = {}
-    declared: list[str] = []
-    for index, source in enumerate(history):
-        if not _is_injected(source):
-            continue
-        if not injected and index > 0:
-            declared = _assigned_names(str(history[index - 1]))
-        injected.update(dict.fromkeys(_assigned_names(source)))
-    return list(injected), declared
-
-
-def check_injected_parameters(
-    namespace: Mapping[str, Any], declared: Iterable[str] | None = None
-) -> None:
-    """Refuse a parameter papermill was given that the notebook does not declare.
-
-    Papermill only warns ("Passed unknown parameter") and injects it beside the
-    declared ones, so a misspelt key in a parameters file (``stratgy: vawg``) would
-    build the report of the notebook's default instead. A report's first setup cell
-    calls this with ``globals()``: the cell papermill injected is in the kernel's input
-    history, starting ``# Parameters``, straight after the parameters cell. Run by hand
-    in JupyterLab, where nothing is injected, it checks nothing.
-
-    Parameters
-    ----------
-    namespace : mapping
-        The notebook's ``globals()`` (its ``_ih`` input history is read).
-    declared : iterable of str, optional
-        The names the notebook declares; by default those its parameters cell assigned,
-        read from the history (so a parameter added to that cell needs no change here).
-
-    Raises
-    ------
-    ParameterError
-        Naming the first unknown parameter, a near miss it may be, and every declared
-        parameter, in one line.
-    """
-    injected, found = read_injected_parameters(list(namespace.get("_ih") or ()))
-    known = list(declared) if declared is not None else found
-    unknown = [n for n in injected if n not in known]
-    if unknown:
-        others = f" (and {', '.join(repr(u) for u in unknown[1:])})" if unknown[1:] else ""
-        expected = ", ".join(known) or "no parameters"
-        raise ParameterError(
-            f"unknown parameter {unknown[0]!r}{_suggest(unknown[0], known)}{others}: "
-            f"expected only {expected}; nothing was built (papermill would have used the "
-            "notebook's default instead)"
         )
 
 
@@ -265,8 +165,7 @@ def format_produced_at(produced_at: str = "") -> str:
             raise ParameterError(
                 f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp"
             )
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return f"{stamp.day} {stamp:%B %Y %H:%M} UTC"
+    return time_words(stamp)
 
 
 def last_data_month(dataset: Dataset) -> pd.Period:
@@ -547,3 +446,29 @@ def mentions_restricted(dataset: Dataset, text: str) -> bool:
         Whether the text must be withheld from anything public.
     """
     return bool(find_restricted_mentions(str(text), restricted_terms(dataset)))
+
+
+WITHHELD_TEXT = "Withheld from this public report (it names a restricted measure)."
+"""What a public report shows in place of free text that names a restricted measure."""
+
+
+def withhold_restricted_text(dataset: Dataset, text: str, audience: str) -> str:
+    """Return free text, or for the public a note in its place when it names a restricted measure.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    text : str
+        Owners' or the plan's free text (a commitment, its owner, activity to date).
+    audience : {"cgb", "public"}
+        Who reads it.
+
+    Returns
+    -------
+    str
+        ``text``, or :data:`WITHHELD_TEXT`.
+    """
+    if audience == "public" and mentions_restricted(dataset, text):
+        return WITHHELD_TEXT
+    return text

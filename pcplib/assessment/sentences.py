@@ -45,6 +45,8 @@ _EVIDENCE_WORDS = {
     "within noise": "within the usual variation, so not a real change",
     "below materiality": "too small a change to matter",
     "small numbers": "small numbers, too few to tell a change from chance",
+    "open outcomes": "but the latest months' outcomes are still open, so the fall may be "
+    "the lag of outcomes, not a change",
 }
 
 
@@ -63,20 +65,28 @@ def _change_clause(row: dict[str, Any]) -> str:
     unit = row["unit"]
     basis = row["comparison_basis"]
     current, before = row["current"], row["comparison_value"]
+    waiting = str(row.get("to_confirm") or "")
+    if waiting and (current is None or before is None):
+        # A figure far outside its history is not judged until someone confirms it.
+        return f"A figure to be confirmed ({waiting}), so no change is judged until it is"
     if current is None:
         return "No figure for the reporting period"
+    per = str(row.get("rate_per") or "")
     if before is None:
-        return f"{format_figure(current, unit)}; no figure for the {basis} to compare with"
+        return f"{format_figure(current, unit, per=per)}; no figure for the {basis} to compare with"
     # Printed together, so that two different figures never read alike ("3.4 against 3.4").
-    shown, shown_before = format_figures([current, before], unit)
+    shown, shown_before = format_figures([current, before], unit, per=per)
     pair = f"({shown} against {shown_before})"
     text = str(row["change"])
     if row["direction"] == "no change" or text.lstrip("+-") in ("0.0%", "0.0 pp"):
-        return f"Unchanged on the {basis} {pair}"
+        left_out = f" (the figure for {waiting} is to be confirmed, so left out)" if waiting else ""
+        return f"Unchanged on the {basis} {pair}{left_out}"
     amount = text.lstrip("+-").replace(" pp", " percentage points")
     word = "Up" if row["direction"] == "up" else "Down"
     evidence = _evidence_words(row)
     tail = f", {evidence}" if evidence else ""
+    if waiting:
+        tail += f" (the figure for {waiting} is to be confirmed, so left out)"
     return f"{word} {amount} on the {basis} {pair}{tail}"
 
 
@@ -106,22 +116,23 @@ def _target_clause(row: dict[str, Any]) -> str:
     if good == "neutral":
         return "no good direction set, so the change is reported as a trend, not judged"
     unit = row["unit"]
+    per = str(row.get("rate_per") or "")
     basis, rating = row["rag_basis"], row["rag"]
     capped = bool(row.get("rag_capped"))
     met = rating == "Green" or capped
     amber = ", but rated Amber for the real deterioration" if capped else ""
     record = str(row.get("target_record") or "")
     if basis == "target" and row.get("target_on_year"):
-        goal = format_figure(row["target_for_period"], unit)
+        goal = format_figure(row["target_for_period"], unit, per=per)
         ok = "met" if met else ("narrowly missed" if rating == "Amber" else "missed")
         return f"a seasonal measure, so judged on the year ending: target {ok} ({goal}){amber}"
     if basis == "trajectory":
         due = _due_words(row["target_date"])
-        expected = format_figure(row["target_for_period"], unit)
+        expected = format_figure(row["target_for_period"], unit, per=per)
         ok = "on track for" if met else "behind the trajectory to"
         return f"{ok} the {due} target (expected {expected} by now){amber}"
     if basis == "target":
-        goal = format_figure(row["target_for_period"], unit)
+        goal = format_figure(row["target_for_period"], unit, per=per)
         history = f"; {record}" if record else ""
         if met:
             return f"target met ({goal}){amber}{history}"

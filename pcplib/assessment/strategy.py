@@ -246,9 +246,13 @@ def _reason(row: Mapping[str, Any]) -> str:
 def _unrated_reason(row: Mapping[str, Any]) -> str:
     if not row["has_data"]:
         label = str(row.get("current_label") or "")
+        if "to be confirmed" in label:
+            return "a figure to be confirmed"
         return "the period's figures are incomplete" if "incomplete" in label else "no data"
     if row["good_direction"] == "neutral":
         return "no good direction, reported as a trend"
+    if "outcomes are still open" in str(row.get("rag_reason") or ""):
+        return "its latest outcomes still open"
     return "too few points for SPC and no target"
 
 

@@ -43,7 +43,7 @@ from pcplib import rag
 from pcplib.assessment.figures import Figures
 from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE, WEAK_EVIDENCE
 from pcplib.labels import is_missing, label_period_start
-from pcplib.periods import month_number
+from pcplib.periods import month_number, month_of
 
 __all__ = [
     "Rating",
@@ -144,7 +144,7 @@ def compute_target_for_period(
         return TargetForPeriod(None, None, "", "", None)
     final = float(cast(Any, target))
     due = _target_month(measure.get("target_date"))
-    due_text = "" if due is None else f"{due // 12:04d}-{due % 12 + 1:02d}"
+    due_text = "" if due is None else str(month_of(due))
     per_period, basis = final, "target"
     start_value = _baseline_per_period(figures, measure)
     # A trajectory only where the baseline misses the target: a straight line from a

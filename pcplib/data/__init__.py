@@ -16,6 +16,7 @@ Modules, in the order the pipeline uses them:
   ``forward_plan.yaml``).
 - :mod:`~pcplib.data.identity`: whose plan the data set is (``dataset.yaml``).
 - :mod:`~pcplib.data.parameter_files`: the papermill parameters files (``params/strategies``).
+- :mod:`~pcplib.data.reference`: the reference tables beside the data set (Table One).
 - :mod:`~pcplib.data.sample`: the generator of the illustrative sample in ``data/``.
 - :mod:`~pcplib.data.sources`: sources that bring data in (data.police.uk).
 

@@ -209,6 +209,19 @@ def _police_uk_measure_problems(
         return []
     problems: list[Problem] = []
     populated = areas is not None and areas["population"].notna().any()
+    outcomes = measures.get("police_uk_outcomes", pd.Series("", index=measures.index))
+    for i in measures.index[outcomes.astype(str).str.strip() != ""]:
+        # An outcome measure is a share of its crime types' crimes: a percentage of them.
+        types = str(measures.at[i, column]).strip()
+        if measures.at[i, "unit"] != "percent" or not types or "Anti-social" in types:
+            problems.append(
+                Problem(
+                    file, int(i) + 2, "police_uk_outcomes", str(outcomes[i]),
+                    "outcomes only on a 'percent' measure whose police_uk_crime_types "
+                    "are crime types (anti-social behaviour has no outcomes): measure "
+                    f"{measures.at[i, 'measure_id']}",
+                )
+            )  # fmt: skip
     for i in measures.index[measures[column].astype(str).str.strip() != ""]:
         measure_id = measures.at[i, "measure_id"]
         if measures.at[i, "frequency"] != "monthly":
@@ -223,6 +236,8 @@ def _police_uk_measure_problems(
                 )
             )
         unit = measures.at[i, "unit"]
+        if str(outcomes[i]).strip():
+            continue
         if unit not in POLICE_UK_MEASURE_UNITS:
             problems.append(
                 Problem(

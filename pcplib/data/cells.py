@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from pcplib.data.problems import Problem
+from pcplib.spreadsheet_safety import restore_cell
 
 __all__ = [
     "UTF8_EXPECTED",
@@ -457,6 +458,10 @@ def _read_csv(data: bytes, file: str, allow_empty: bool = False) -> Cells:
         if problems:
             return Cells(problems=problems)
     names, rows, problems = _shape_problems(file, header, records, None, allow_empty)
+    if "'" in text:
+        # A cell the project neutralised ('=...) reads back as the text it was given:
+        # the apostrophe is a spreadsheet's mark for text, not part of the value.
+        rows = [[restore_cell(cell) for cell in row] for row in rows]
     return Cells(header=names, rows=rows, problems=problems)
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "validate_forward_plan",
     "slot_for_strategy",
     "find_meeting_slot",
+    "find_forward_plan",
 ]
 
 _SLOT_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -439,3 +440,34 @@ def validate_forward_plan(plan: ForwardPlan, strategy_ids: list[str]) -> list[Pr
                     )
                 )
     return problems
+
+
+def find_forward_plan(data_dir: Path | str, override: Path | str | None = "") -> ForwardPlan | None:
+    """Load the forward plan a report uses: ``override`` if given, else the data set's own.
+
+    Notebooks call this with their ``forward_plan`` parameter, so that run by hand with
+    no parameters they read the data set's own plan and never another force's.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        The data set folder (its ``dataset.yaml`` names the forward plan).
+    override : path-like, optional
+        A forward plan to use instead (``""`` or None: the data set's own).
+
+    Returns
+    -------
+    ForwardPlan or None
+        The plan; None when no override is given and the data set has no forward plan.
+
+    Raises
+    ------
+    ForwardPlanError
+        If the plan named cannot be read (one line: file, line, what was expected).
+    """
+    from pcplib.data.identity import locate_forward_plan
+
+    path = locate_forward_plan(data_dir, override or None)
+    if not override and not path.exists():
+        return None
+    return load_forward_plan(path)

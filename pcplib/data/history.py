@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pcplib.spreadsheet_safety import restore_frame
+
 __all__ = ["HISTORY_FILES", "MeetingRecord", "list_meeting_records", "read_meeting_record"]
 
 HISTORY_FILES = ("judgements.csv", "commitments.csv", "actions.csv", "record.json")
@@ -57,7 +59,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame()
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not a readable CSV file of the meeting history ({exc})") from exc
 

@@ -9,8 +9,8 @@ problem in one line: the file, the line, the key, the value and what was expecte
 from __future__ import annotations
 
 import ast
-import difflib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,36 +18,69 @@ from typing import Any
 import yaml
 
 from pcplib.data.problems import Problem
+from pcplib.labels import suggest_name
 from pcplib.safe_yaml import compose_yaml_text, load_yaml_text
 
-__all__ = ["check_parameter_files", "read_notebook_parameter_names"]
+__all__ = ["check_parameter_files", "read_notebook_parameter_names", "read_parameter_names"]
 
 
-def read_notebook_parameter_names(notebook: Path) -> list[str]:
+def read_parameter_names(source: str) -> list[str]:
+    """Return the names a parameters cell's top-level assignments set, in order.
+
+    The one answer to "which parameters does this notebook declare?": the runner asks
+    it of the notebook file (:func:`read_notebook_parameter_names`), a report's kernel
+    of the cell as it ran (:func:`pcplib.notebook.check_injected_parameters`). It
+    gives what ``papermill.inspect_notebook`` gives for every notebook here (a test
+    checks); papermill itself is not imported, as that alone took seconds in each
+    report's kernel.
+
+    Parameters
+    ----------
+    source : str
+        The cell's Python source.
+
+    Returns
+    -------
+    list of str
+        The assigned names, annotated ones included; empty when the source is not Python.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
+
+
+def read_notebook_parameter_names(notebook: str | os.PathLike[str]) -> list[str]:
     """Return the names assigned in a notebook's cell tagged ``parameters``, in order.
 
     Parameters
     ----------
-    notebook : Path
+    notebook : str or os.PathLike
         The ``.ipynb`` file.
 
     Returns
     -------
     list of str
         The declared parameters; empty when the notebook has no such cell.
+
+    Raises
+    ------
+    ValueError
+        If the file is not JSON (a merge conflict, a truncated copy); ``OSError`` if it
+        cannot be read.
     """
-    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
     for cell in cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             source = cell.get("source", "")
-            tree = ast.parse("".join(source) if isinstance(source, list) else source)
-            return [
-                target.id
-                for node in tree.body
-                if isinstance(node, ast.Assign)
-                for target in node.targets
-                if isinstance(target, ast.Name)
-            ]
+            return read_parameter_names("".join(source) if isinstance(source, list) else source)
     return []
 
 
@@ -104,8 +137,7 @@ def _check_file(path: Path, declared: Sequence[str], strategies: Sequence[str]) 
     for key, value in values.items():
         key_line = lines.get(str(key))
         if key not in declared:
-            near = difflib.get_close_matches(str(key), list(declared), n=1, cutoff=0.75)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            hint = suggest_name(str(key), declared)
             problems.append(
                 Problem(
                     file,

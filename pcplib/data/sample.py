@@ -53,9 +53,9 @@ from pcplib.data.framework_files import (
     STRATEGIES,
     Gen,
 )
-from pcplib.data.schemas import DATASET_META, NARRATIVE_SECTIONS, TABLES
-from pcplib.labels import format_value, list_words
-from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
+from pcplib.data.schemas import DATASET_META, MEASURE_LIST_SEPARATOR, NARRATIVE_SECTIONS, TABLES
+from pcplib.labels import format_value, label_period_start, list_words, month_words
+from pcplib.periods import FREQUENCY_MONTHS, label_period, month_number, month_of
 
 __all__ = [
     "SEED",
@@ -92,12 +92,19 @@ IDENTITY_YAML = (
     "# The board's forward plan, relative to this folder.\n"
     "forward_plan: forward_plan.yaml\n"
 )
+# The sample's quarterly delivery board (pcplib.data.delivery_board), from seed 002.
+DELIVERY_BOARD_YAML = (
+    "# The board that holds each strategy's owners to account every quarter "
+    "(seed 002, para 12).\n"
+    "delivery_board:\n"
+    '  name: "Police and Crime Plan Delivery Board"\n'
+    '  chair: "Chief Executive"\n'
+)
 
 
 def _month_end(start: date) -> date:
     """Return the last day of the month that starts on ``start``."""
-    following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    return _add_months(start, 1) - timedelta(days=1)
 
 
 def _add_months(start: date, months: int) -> date:
@@ -286,15 +293,13 @@ CLAIM_DEFAULTS = {"wording": "", "against": "", "against_value": None}
 
 def _label_period(start: date, months: int, code: bool = False) -> str:
     """Return a month as ``August 2026`` (``2026-08`` for a code) or a quarter as ``2026/27 Q2``."""
-    if months == 1:
-        return f"{start:%Y-%m}" if code else f"{start:%B %Y}"
-    year = start.year if start.month >= 4 else start.year - 1
-    return f"{year}/{(year + 1) % 100:02d} Q{(start.month - 4) % 12 // 3 + 1}"
+    frequency = "monthly" if months == 1 else "quarterly"
+    return label_period(start, frequency) if code else label_period_start(start, frequency)
 
 
 def _name_period(period: str) -> str:
     """Return ``2026-08`` as ``August 2026``; a quarter, ``2026/27 Q2``, as it is."""
-    return period if " Q" in period else f"{date.fromisoformat(f'{period}-01'):%B %Y}"
+    return period if " Q" in period else month_words(period)
 
 
 def _select_entries(series: Series, row: dict[str, str], period: str) -> list[Entry]:
@@ -441,6 +446,9 @@ def build_narrative_rows(observations: list[dict[str, str]]) -> tuple[list[dict]
             # split gives text, kind, arguments, text, ...: each kind and its arguments in
             # turn become the words rendered and an empty string.
             parts = PLACEHOLDER.split(template)
+            # Every measure a placeholder quotes, so the row says which measures it
+            # speaks of (public reports keep it only if all of them are public).
+            named = list(dict.fromkeys(parts[n + 1].split(":")[0] for n in range(1, len(parts), 3)))
             for n in range(1, len(parts), 3):
                 text, fields = _render_placeholder(parts[n], parts[n + 1].split(":"), series)
                 where = {"where": (strategy, quarter, section), "kind": parts[n], "text": text}
@@ -450,7 +458,13 @@ def build_narrative_rows(observations: list[dict[str, str]]) -> tuple[list[dict]
             if "{" in text or "}" in text:
                 raise ValueError(f"narrative.yaml, {strategy} {quarter} {section}: bad placeholder")
             rows.append(
-                {"strategy_id": strategy, "quarter": quarter, "section": section, "text": text}
+                {
+                    "strategy_id": strategy,
+                    "quarter": quarter,
+                    "section": section,
+                    "text": text,
+                    "measures": f"{MEASURE_LIST_SEPARATOR} ".join(named),
+                }
             )
     return rows, claims
 
@@ -479,6 +493,7 @@ def _dataset_yaml() -> str:
         f'generator: "{GENERATOR_COMMAND}"\n'
         f"seed: {SEED}\n"
         f"{IDENTITY_YAML}"
+        f"{DELIVERY_BOARD_YAML}"
     )
 
 

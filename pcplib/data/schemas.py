@@ -26,11 +26,13 @@ __all__ = [
     "AREA_LEVELS",
     "COMMITMENT_STATUSES",
     "DATASET_META",
+    "MEASURE_LIST_SEPARATOR",
     "DEFINITIONS",
     "FREQUENCIES",
     "FREQUENCY_MONTHS",
     "NARRATIVE_SECTIONS",
     "OBSERVATION_STATUSES",
+    "TO_CONFIRM",
     "QUARTER_PATTERN",
     "POLICE_UK_CRIME_TYPES",
     "POLICE_UK_MEASURE_UNITS",
@@ -44,6 +46,7 @@ __all__ = [
     "build_schemas",
     "parse_crime_types",
     "parse_recalculation_dates",
+    "split_measure_list",
 ]
 
 TIERS = ("headline", "sub")
@@ -53,6 +56,9 @@ SEASONAL_CHOICES = ("auto", "yes", "no")
 MONTH_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2]))?$"
 VISIBILITIES = ("public", "restricted")
 OBSERVATION_STATUSES = ("provisional", "final")
+TO_CONFIRM = "to confirm"
+"""The status of a figure that arrived far outside its history (:mod:`pcplib.data.arrivals`):
+loaded but not judged until someone confirms it (status ``final`` or ``provisional``)."""
 DEFINITIONS = ("current", "previous")
 NARRATIVE_SECTIONS = ("progress", "successes", "challenges", "risks")
 # A financial quarter as the narrative, risks and returns write it: "2026/27 Q3".
@@ -130,6 +136,26 @@ class TableSpec:
     required: bool = True
 
 
+MEASURE_LIST_SEPARATOR = ";"
+"""What separates the measure ids of a narrative entry's ``measures`` cell."""
+
+
+def split_measure_list(cell: str) -> list[str]:
+    """Return the measure ids a narrative entry's ``measures`` cell names.
+
+    Parameters
+    ----------
+    cell : str
+        Such as ``"vawg-dvpo; vawg-outcomes"``; empty when the entry names no measure.
+
+    Returns
+    -------
+    list of str
+        The ids, stripped, in the order written, empty ones left out.
+    """
+    return [part.strip() for part in str(cell).split(MEASURE_LIST_SEPARATOR) if part.strip()]
+
+
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
@@ -184,6 +210,7 @@ TABLES: dict[str, TableSpec] = {
                 "spc_baseline_to",
                 "seasonal",
                 "police_uk_crime_types",
+                "police_uk_outcomes",
             ),
         ),
         TableSpec(
@@ -222,7 +249,12 @@ TABLES: dict[str, TableSpec] = {
             extra=("activity_to_date", "next_steps"),
         ),
         TableSpec(
-            "narrative", "narrative/narrative", ("strategy_id", "quarter", "section", "text")
+            "narrative",
+            "narrative/narrative",
+            ("strategy_id", "quarter", "section", "text"),
+            # The measures an entry speaks of, so that public reports keep only entries
+            # about public measures by construction; files made before it stay valid.
+            extra=("measures",),
         ),
         TableSpec(
             "risks",
@@ -329,6 +361,13 @@ def _known_crime_types(cells: pd.Series) -> pd.Series:
     """Whether every crime type listed in each cell is a police.uk crime type."""
     known = set(POLICE_UK_CRIME_TYPES)
     return cells.map(lambda text: all(part in known for part in parse_crime_types(text)))
+
+
+def _known_outcomes(cells: pd.Series) -> pd.Series:
+    """Whether every outcome (or group) listed in each cell is police.uk's."""
+    from pcplib.data.outcomes import OUTCOME_GROUPS, parse_outcomes
+
+    return cells.map(lambda text: all(part in OUTCOME_GROUPS for part in parse_outcomes(text)))
 
 
 def build_schemas() -> dict[str, Any]:
@@ -462,6 +501,17 @@ def build_schemas() -> dict[str, Any]:
                     ),
                     required=False,
                 ),
+                "police_uk_outcomes": pa.Column(
+                    str,
+                    pa.Check(
+                        _known_outcomes,
+                        error=(
+                            "empty, 'charged or summonsed', or data.police.uk outcome "
+                            "categories separated by '|' (see docs/methodology.md)"
+                        ),
+                    ),
+                    required=False,
+                ),
             }
         ),
         "areas": pa.DataFrameSchema(
@@ -489,7 +539,7 @@ def build_schemas() -> dict[str, Any]:
                 "numerator": number(non_negative),
                 "denominator": number(non_negative),
                 "area": text(),
-                "status": one_of(OBSERVATION_STATUSES),
+                "status": one_of((*OBSERVATION_STATUSES, TO_CONFIRM)),
                 "definition": one_of(DEFINITIONS),
                 "source": text(),
                 "extracted_on": date(),
@@ -513,6 +563,7 @@ def build_schemas() -> dict[str, Any]:
                 "quarter": quarter(),
                 "section": one_of(NARRATIVE_SECTIONS),
                 "text": text(),
+                "measures": text(required=False),
             }
         ),
         "risks": pa.DataFrameSchema(

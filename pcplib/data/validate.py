@@ -28,12 +28,15 @@ from pcplib.data.problems import DataValidationError, Problem, summarise_problem
 from pcplib.data.read import Folder, locate_in_workbooks, read_folder
 from pcplib.data.schemas import (
     DATASET_META,
+    MEASURE_LIST_SEPARATOR,
     RECALCULATION_MIN_POINTS,
     RECALCULATION_PATTERN,
     TABLES,
     build_schemas,
     parse_recalculation_dates,
+    split_measure_list,
 )
+from pcplib.labels import month_words
 
 __all__ = [
     "PERCENT_TOLERANCE",
@@ -542,10 +545,43 @@ def _cross_problems(
         problems += _definition_problems(
             enriched, raw_obs, measures, shown["observations"], shown["measures"]
         )
+    if measures is not None and "narrative" in typed:
+        problems += _narrative_measure_problems(
+            typed["narrative"], raw["narrative"], measures, shown["narrative"]
+        )
     if measures is not None:
         checked = measures[~measures["measure_id"].isin(doubtful_measures)]
         problems += _recalculation_problems(checked, raw["measures"], obs, shown["measures"])
         problems += _target_problems(checked, raw["measures"], shown["measures"])
+    return problems
+
+
+def _narrative_measure_problems(
+    narrative: pd.DataFrame, raw: pd.DataFrame, measures: pd.DataFrame, file: str
+) -> list[Problem]:
+    """Check each narrative entry's ``measures`` cell names measures of the framework.
+
+    A public report keeps an entry only when every measure it names is public, so a
+    misspelt id would otherwise leave an entry about a restricted measure unlabelled.
+    """
+    if "measures" not in narrative.columns:
+        return []
+    known = set(measures["measure_id"])
+    problems = []
+    for index in narrative.index:
+        unknown = [m for m in split_measure_list(narrative.at[index, "measures"]) if m not in known]
+        if unknown:
+            problems.append(
+                Problem(
+                    file,
+                    int(index) + 2,
+                    "measures",
+                    raw.at[index, "measures"],
+                    f"measure ids of {TABLES['measures'].stem} separated by "
+                    f"'{MEASURE_LIST_SEPARATOR}' ({', '.join(repr(m) for m in unknown)} "
+                    "is not one)",
+                )
+            )
     return problems
 
 
@@ -684,11 +720,6 @@ def validate_dataset(
     return problems
 
 
-def _month_label(stamp: pd.Timestamp) -> str:
-    """Return a month as ``April 2020``."""
-    return f"{stamp:%B %Y}"
-
-
 def run_validate(
     path: Path | str,
     forward_plan: Path | str | None = None,
@@ -740,7 +771,7 @@ def run_validate(
     obs, measures = tables["observations"], tables["measures"]
     restricted = int((measures["visibility"] == "restricted").sum())
     first, last = obs["period_start"].min(), obs["period_end"].max()
-    period = f"{_month_label(first)} to {_month_label(last)}" if len(obs) else "no periods"
+    period = f"{month_words(first)} to {month_words(last)}" if len(obs) else "no periods"
     print(f"Data set {Path(path).as_posix()} is valid.")
     print(f"  {len(tables['missions'])} missions, {len(tables['strategies'])} strategies")
     print(f"  {len(measures)} measures ({restricted} restricted)")

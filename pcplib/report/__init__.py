@@ -31,7 +31,9 @@ from pcplib.assessment.annual import (
     summarise_year_by_mission,
     summarise_year_by_strategy,
 )
+from pcplib.assessment.board import summarise_board_quarter
 from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
+from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
 from pcplib.assessment.events import list_measure_events
 from pcplib.assessment.exceptions import list_exceptions, list_improvements
 from pcplib.assessment.judgements import (
@@ -44,7 +46,6 @@ from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.origins import classify_measure_origins
 from pcplib.assessment.overview import (
     build_plan_overview,
-    load_table_one,
     rebuild_table_one,
     tabulate_plan_overview,
 )
@@ -55,7 +56,6 @@ from pcplib.assessment.scope import (
     SPC_RULE_SETS,
     ParameterError,
     available_period_end,
-    check_injected_parameters,
     check_parameters,
     format_produced_at,
     measures_for_audience,
@@ -63,10 +63,14 @@ from pcplib.assessment.scope import (
 from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
 from pcplib.data import AGGREGATIONS
 from pcplib.report import (
+    about,
     annual,
+    board,
     commitments,
     comparisons,
+    continuity,
     headers,
+    html,
     measures,
     narrative,
     overview,
@@ -110,6 +114,8 @@ build_provenance = as_fragment(provenance.build_provenance)
 format_data_quality_notes = as_fragment(provenance.format_data_quality_notes)
 format_measure_origins = as_fragment(provenance.format_measure_origins)
 format_about_link = as_fragment(public.format_about_link)
+format_public_method = as_fragment(about.format_public_method)
+format_technical_annex = as_fragment(about.format_technical_annex)
 format_forward_plan = as_fragment(public.format_forward_plan)
 format_next_meetings = as_fragment(public.format_next_meetings)
 format_public_missions = as_fragment(public.format_public_missions)
@@ -120,6 +126,11 @@ format_return_status = as_fragment(returns.format_return_status)
 format_returns_log = as_fragment(returns.format_returns_log)
 format_risks = as_fragment(returns.format_risks)
 format_board_summary = as_fragment(summary.format_board_summary)
+format_since_last_meeting = as_fragment(continuity.format_since_last_meeting)
+build_board_header = as_fragment(board.build_board_header)
+format_board_owners = as_fragment(board.format_board_owners)
+format_board_missions = as_fragment(board.format_board_missions)
+format_collapsed = as_fragment(html.format_collapsed)
 
 __all__ = [
     "compare_areas",
@@ -138,6 +149,7 @@ __all__ = [
     "StrategySummary",
     "available_period_end",
     "build_annual_header",
+    "build_board_header",
     "build_header",
     "build_plan_header",
     "build_plan_overview",
@@ -145,17 +157,25 @@ __all__ = [
     "build_public_about_header",
     "build_public_header",
     "build_spc_charts",
-    "check_injected_parameters",
     "check_parameters",
     "classify_measure_origins",
     "classify_year_changes",
+    "compare_with_previous_meeting",
     "describe_chart",
     "describe_comparisons",
     "describe_theory_of_change",
     "evaluate_year",
+    "summarise_board_quarter",
+    "find_previous_meeting",
     "format_actions",
+    "format_board_missions",
+    "format_board_owners",
     "format_board_summary",
+    "format_collapsed",
+    "format_since_last_meeting",
     "format_about_link",
+    "format_public_method",
+    "format_technical_annex",
     "format_annual_evaluation",
     "format_annual_summary",
     "format_annual_synthesis",
@@ -186,7 +206,6 @@ __all__ = [
     "format_table_one",
     "format_table_one_section",
     "label_columns",
-    "load_table_one",
     "list_data_quality_notes",
     "list_evidence_limits",
     "list_exceptions",

@@ -36,7 +36,8 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
         total = {"sum": " (year's total)", "last": " (at the year end)"}.get(
             r["aggregation"], " (average)"
         )
-        baseline, current = format_figures([r["baseline"], r["current"]], unit)
+        per = str(r.get("rate_per") or "")
+        baseline, current = format_figures([r["baseline"], r["current"]], unit, per=per)
         rows.append(
             [
                 # The strategy under the measure's name, so the table fits an A4 page.

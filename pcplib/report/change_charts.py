@@ -1,7 +1,8 @@
 """Charts of change for the public report: each measure's change on a year earlier, at a glance.
 
 One horizontal bar per measure: how far it rose or fell on the same quarter a year
-earlier (per cent; percentage points for a measure that is itself a percentage), coloured
+earlier (per cent; percentage points for a measure that is itself a percentage, on an axis
+of its own, so no axis mixes the two units), coloured
 by what the public report says about it and labelled with that word, so the colour is
 never the only carrier. Drawn with matplotlib (imported only when a chart is drawn) and
 embedded with :func:`pcplib.report.charts.figure_to_html`, with alt text that lists every
@@ -11,7 +12,7 @@ bar and a caption saying how to read it.
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ __all__ = [
     "build_change_chart",
     "describe_change_chart",
     "plot_changes",
+    "split_by_unit",
 ]
 
 GROUP_COLOURS = {
@@ -59,39 +61,55 @@ def _change_text(row: dict) -> str:
     return f"{value:+.1f}%".replace("-", "\u2212")
 
 
-def plot_changes(rows: pd.DataFrame, title: str) -> Figure:
-    """Draw each measure's change on a year earlier as a horizontal bar.
+AXIS_LABELS = {
+    "per cent": "Change on a year ago (%)",
+    "points": "Change on a year ago (percentage points)",
+}
+"""Each axis's one unit: a per cent change, or a change in points for a percentage."""
+
+
+def split_by_unit(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Split the measures by the unit their change is in, so each axis has one unit.
 
     Parameters
     ----------
     rows : pandas.DataFrame
-        Measures from :func:`pcplib.assessment.public.summarise_public_quarter`:
-        ``measure_name``, ``unit``, ``change_value`` (per cent, or points for a
-        percentage; missing where there is no comparison) and ``group``.
-    title : str
-        The chart's title.
+        Measures with ``unit``.
 
     Returns
     -------
-    matplotlib.figure.Figure
-        Bars from zero, coloured by group; beside each bar its change, and under each
-        measure's name its group in words, in the group's colour. Changes beyond the axis
-        (a rise of several hundred per cent) are drawn to its edge, and their label gives
-        the true figure. Drawn at the width it is shown (500 pixels), so its text is
-        printed at the size it is read.
+    list of (str, pandas.DataFrame)
+        ``("per cent", ...)`` for changes in per cent, then ``("points", ...)`` for
+        percentages (whose change is in percentage points), each only when it has rows.
     """
-    from matplotlib.figure import Figure
+    percent = rows["unit"].astype(str) == "percent"
+    parts = [("per cent", rows[~percent]), ("points", rows[percent])]
+    return [(unit, part) for unit, part in parts if not part.empty]
 
-    records = rows.to_dict("records")
-    n = max(1, len(records))
-    height = BAR_INCHES * n + 0.9
-    fig = Figure(figsize=(WIDTH_INCHES, height), dpi=CHART_DPI)
-    ax = fig.add_subplot(1, 1, 1)
+
+def _label(row: dict) -> str:
+    """A bar's label: the measure's name, wrapped, and its group in words under it."""
+    name = textwrap.fill(str(row["measure_name"]), NAME_WIDTH)
+    return f"{name}\n({GROUP_WORDS.get(str(row['group']), row['group'])})"
+
+
+def _slot(label: str) -> float:
+    """A bar's share of the chart's height: one for a two-line label, more for longer ones."""
+    return max(1.0, 0.4 + 0.3 * (label.count("\n") + 1))
+
+
+def _draw_bars(ax: Any, records: list[dict], unit: str) -> None:
+    """One axis of bars, all of one unit, labelled with its change and group."""
     values = [
         0.0 if is_missing(r.get("change_value")) else float(r["change_value"]) for r in records
     ]
     reach = min(max([abs(v) for v in values] + [5.0]), 60.0)
-    positions = list(range(len(records)))[::-1]
+    labels = [_label(r) for r in records]
+    slots = [_slot(label) for label in labels]
+    # From the top: each bar at the middle of its slot, a slot as tall as its label.
+    tops = [sum(slots[:i]) for i in range(len(slots))]
+    total = sum(slots)
+    positions = [total - top - slot / 2 for top, slot in zip(tops, slots, strict=True)]
     for y, r, value in zip(positions, records, values, strict=True):
         shown = max(-reach, min(reach, value))
         colour = GROUP_COLOURS.get(str(r["group"]), GROUP_COLOURS["steady"])
@@ -107,25 +125,58 @@ def plot_changes(rows: pd.DataFrame, title: str) -> Figure:
             fontsize=FONT_SIZE,
             color="#0b0c0c",
         )
-    labels = [
-        f"{textwrap.fill(str(r['measure_name']), NAME_WIDTH)}\n"
-        f"({GROUP_WORDS.get(str(r['group']), r['group'])})"
-        for r in records
-    ]
     ax.set_yticks(positions)
     ax.set_yticklabels(labels, fontsize=FONT_SIZE, linespacing=1.1)
     for tick, r in zip(ax.get_yticklabels(), records, strict=True):
         tick.set_color(GROUP_COLOURS.get(str(r["group"]), GROUP_COLOURS["steady"]))
-    ax.set_ylim(-0.6, len(records) - 0.4)
+    ax.set_ylim(0, total)
     ax.set_xlim(-reach * 1.1, reach * 1.9)
     ax.axvline(0, color="#0b0c0c", linewidth=0.8)
-    ax.set_xlabel("Change on a year ago (%, or points for a %)", fontsize=FONT_SIZE)
-    ax.set_title(title, fontsize=FONT_SIZE + 1.5, loc="left")
+    ax.set_xlabel(AXIS_LABELS[unit], fontsize=FONT_SIZE)
     ax.tick_params(axis="x", labelsize=FONT_SIZE)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
     ax.set_axisbelow(True)
+
+
+def plot_changes(rows: pd.DataFrame, title: str) -> Figure:
+    """Draw each measure's change on a year earlier as a horizontal bar, one unit per axis.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Measures from :func:`pcplib.assessment.public.summarise_public_quarter`:
+        ``measure_name``, ``unit``, ``change_value`` (per cent, or points for a
+        percentage; missing where there is no comparison) and ``group``.
+    title : str
+        The chart's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bars from zero, coloured by group; beside each bar its change, and under each
+        measure's name its group in words, in the group's colour. Changes in per cent
+        and changes in points (of a percentage) are drawn on separate axes, each
+        labelled with its one unit, so a bar of points is never read against a scale of
+        per cent. Changes beyond an axis (a rise of several hundred per cent) are drawn
+        to its edge, and their label gives the true figure. Drawn at the width it is
+        shown (500 pixels), so its text is printed at the size it is read.
+    """
+    from matplotlib.figure import Figure
+
+    groups = split_by_unit(rows) or [("per cent", rows)]
+    sizes = [max(1.0, sum(_slot(_label(r)) for r in part.to_dict("records"))) for _, part in groups]
+    # Each axis needs room for its bars and for its own x-axis label under them.
+    heights = [BAR_INCHES * n + 0.55 for n in sizes]
+    height = sum(heights) + 0.35
+    fig = Figure(figsize=(WIDTH_INCHES, height), dpi=CHART_DPI)
+    grid = fig.add_gridspec(len(groups), 1, height_ratios=heights, hspace=0.55 / height * 4)
+    for i, (unit, part) in enumerate(groups):
+        ax = fig.add_subplot(grid[i, 0])
+        _draw_bars(ax, part.to_dict("records"), unit)
+        if i == 0:
+            ax.set_title(title, fontsize=FONT_SIZE + 1.5, loc="left")
     fig.subplots_adjust(left=0.47, right=0.98, top=1 - 0.35 / height, bottom=0.5 / height)
     return fig
 
@@ -177,7 +228,14 @@ def build_change_chart(rows: pd.DataFrame, what: str, title: str, caption: str) 
     """
     if rows.empty:
         return ""
+    groups = split_by_unit(rows)
+    rows = pd.concat([part for _, part in groups]) if groups else rows  # the chart's order
     fig = plot_changes(rows, title)
     caption = f"{caption} Right is a rise, left a fall; the word says what it means."
+    if len(groups) > 1:
+        caption += (
+            " Figures that are themselves a % change in points (55% to 57% is 2 points), "
+            "so they have a scale of their own, below the others."
+        )
     html = figure_to_html(fig, describe_change_chart(rows, what), caption)
     return html.replace('<figure class="chart">', '<figure class="chart chart-public">', 1)

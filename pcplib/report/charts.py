@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.labels import UNIT_LABELS, format_figure, format_value, month_span
+from pcplib.labels import (
+    UNIT_LABELS,
+    format_figure,
+    format_value,
+    label_unit,
+    month_span,
+    month_words,
+)
 from pcplib.report.chart_marks import (
     NON_NEGATIVE_UNITS,
     POINT_MARKERS,
@@ -123,7 +130,7 @@ def infer_frequency(index: pd.Index) -> str | None:
     if len(x) < 2 or not isinstance(x[0], datetime.datetime):
         return None
     stamps = pd.DatetimeIndex(x)
-    months = pd.Series(stamps.year * 12 + stamps.month).diff().dropna()
+    months = pd.Series(periods.month_number(stamps)).diff().dropna()
     step = int(months.min()) if not months.empty else 1
     return {3: "quarterly", 12: "annual"}.get(step, "monthly")
 
@@ -226,6 +233,7 @@ def plot_spc(
     target: float | None = None,
     frequency: str | None = None,
     events: Sequence[tuple[Any, str]] = (),
+    per: str = "",
 ) -> Figure:
     """Draw an XmR chart in Making Data Count colours, each point type its own shape.
 
@@ -248,6 +256,8 @@ def plot_spc(
         Events the data set knows (a definition change, a commitment delivered), each
         drawn as a dotted vertical line with its short label; a recalculation of the
         limits is added from the result (:func:`list_chart_events`).
+    per : str, optional
+        For a rate, what a point is per (:func:`pcplib.labels.describe_rate_basis`).
 
     Returns
     -------
@@ -354,7 +364,7 @@ def plot_spc(
         ax.axhline(float(target), color=TARGET_COLOUR, linewidth=1.2, linestyle=":", zorder=2)
         # The label sits in the right margin, level with the line: inside the axes it
         # covered the latest points, the ones a reader looks at first.
-        target_label = f"Target\n{format_figure(target, unit)}"
+        target_label = f"Target\n{format_figure(target, unit, per=per)}"
         ax.annotate(
             target_label,
             xy=(1.0, float(target)),
@@ -405,7 +415,7 @@ def plot_spc(
     # labels above the axes); left to itself, it measures the axis on every draw to
     # check, about a fifth of each chart's drawing time (measured).
     ax.set_title(f"{title}\n{kind}", fontsize=11, loc="left", y=1.0)
-    ax.set_ylabel(UNIT_LABELS[unit], fontsize=9.5)
+    ax.set_ylabel(label_unit(unit, per), fontsize=9.5)
     is_dates = len(x) > 0 and isinstance(x[0], datetime.datetime)
     frequency = _check_frequency(frequency, points.index) if is_dates else None
     # The axis names the periods the points are: a quarterly series is labelled in
@@ -473,7 +483,7 @@ def _label_period(label: Any, frequency: str | None = None, *, short: bool = Fal
         return f"{quarter} ({month_span(months[0], months[-1])})"
     if frequency == "annual":
         return periods.label_financial_year(label)
-    return f"{label:%B %Y}"
+    return month_words(label)
 
 
 def _describe_span(first: Any, last: Any, frequency: str | None) -> str:
@@ -518,7 +528,9 @@ def _count_rules(points: pd.DataFrame, special: pd.Series) -> str:
     return "; ".join(f"{n} {rule}" for rule, n in counts.items())
 
 
-def list_flagged_points(result: XmrResult, unit: str, frequency: str | None = None) -> list[str]:
+def list_flagged_points(
+    result: XmrResult, unit: str, frequency: str | None = None, per: str = ""
+) -> list[str]:
     """Return each flagged point with the rule that flagged it, for text beside a chart.
 
     Parameters
@@ -529,6 +541,8 @@ def list_flagged_points(result: XmrResult, unit: str, frequency: str | None = No
         The measure's unit (see :func:`format_value`).
     frequency : {"monthly", "quarterly", "annual"}, optional
         The measure's frequency, for naming periods.
+    per : str, optional
+        For a rate, what a point is per (:func:`pcplib.labels.describe_rate_basis`).
 
     Returns
     -------
@@ -546,7 +560,7 @@ def list_flagged_points(result: XmrResult, unit: str, frequency: str | None = No
     for i in flagged:
         rule = _rule_of(points, i) or "a signal"
         period = _label_period(i, frequency, short=True)
-        out.append(f"{period}: {format_figure(values.at[i], unit)}, {rule}")
+        out.append(f"{period}: {format_figure(values.at[i], unit, per=per)}, {rule}")
     return out
 
 
@@ -556,6 +570,7 @@ def describe_chart(
     unit: str,
     frequency: str | None = None,
     events: Sequence[tuple[Any, str]] = (),
+    per: str = "",
 ) -> str:
     """Write alt text for an SPC chart: what it shows, in words.
 
@@ -573,6 +588,8 @@ def describe_chart(
         last quarter starts); inferred from the points when omitted.
     events : sequence of (period, str), optional
         Events marked on the chart besides limit recalculations (see :func:`plot_spc`).
+    per : str, optional
+        For a rate, what a point is per (:func:`pcplib.labels.describe_rate_basis`).
 
     Returns
     -------
@@ -608,16 +625,16 @@ def describe_chart(
     if not present.empty:
         parts.append(
             f"Latest value ({_label_period(present.index[-1], frequency, short=True)}): "
-            f"{format_figure(present.iloc[-1], unit)}."
+            f"{format_figure(present.iloc[-1], unit, per=per)}."
         )
     latest = points.loc[present.index[-1]] if not present.empty else points.iloc[-1]
-    parts.append(f"Mean {format_value(latest['mean'], unit)}.")
+    parts.append(f"Mean {format_value(latest['mean'], unit, per=per)}.")
     if result.has_limits:
         lower = float(latest["lpl"])
         clipped = unit in NON_NEGATIVE_UNITS and lower < 0
         parts.append(
             f"Process limits {format_value(0.0 if clipped else lower, unit)} to "
-            f"{format_value(latest['upl'], unit)}"
+            f"{format_value(latest['upl'], unit, per=per)}"
             + (" (the lower limit falls below zero, so it is shown as zero)" if clipped else "")
             + "."
         )
@@ -658,7 +675,7 @@ def describe_chart(
             )
     target = result.target
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
-        sentence = f"Target {format_figure(target, unit)}"
+        sentence = f"Target {format_figure(target, unit, per=per)}"
         if result.assurance:
             sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
         parts.append(sentence + ".")

@@ -42,7 +42,8 @@ def format_commitments(
         activity to date and next steps (as in the 2021-24 plan's dashboards), "Not
         supplied" where the owners gave none.
     audience : {"cgb", "public"}, default "cgb"
-        For ``"public"``, activity text naming a restricted measure is withheld.
+        For ``"public"``, a commitment, owner, activity or next step naming a
+        restricted measure is withheld.
 
     Returns
     -------
@@ -76,10 +77,12 @@ def format_commitments(
 
         rows = [
             [
-                esc(c["commitment"]),
+                # The commitment and its owner are free text too: withheld from the public
+                # as the owners' activity is, when they name a restricted measure.
+                esc(withhold_restricted(dataset, str(c["commitment"]), audience)),
                 esc(str(c["status"]).capitalize() + (" (overdue)" if state == "overdue" else "")),
                 esc(date_words(c["due_date"]) if not is_missing(c["due_date"]) else ""),
-                esc(c["owner"]),
+                esc(withhold_restricted(dataset, str(c["owner"]), audience)),
                 owners_text(c, "activity_to_date"),
                 owners_text(c, "next_steps"),
             ]

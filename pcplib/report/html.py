@@ -95,6 +95,25 @@ def meta_list(facts: Iterable[tuple[str, Any]]) -> str:
     )
 
 
+def format_collapsed(summary: str, body_html: str) -> str:
+    """Fold a section a reader seldom needs behind a line they can open.
+
+    Parameters
+    ----------
+    summary : str
+        The line shown (escaped here).
+    body_html : str
+        HTML already escaped where it holds data.
+
+    Returns
+    -------
+    str
+        A ``<details>`` element, closed, with ``summary`` as its ``<summary>``; printed
+        pages and screen readers still reach its content.
+    """
+    return f"<details><summary>{esc(summary)}</summary>{body_html}</details>"
+
+
 def notice(text_html: str, cls: str = "notice") -> str:
     """A note panel (``role="note"``) around HTML already escaped."""
     return f'<div class="{cls}" role="note">{text_html}</div>'

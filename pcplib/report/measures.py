@@ -29,16 +29,17 @@ def _direction_note(r: dict) -> str:
 def _target_cell(r: dict) -> str:
     """The target for the period, or its trajectory point, with what it rests on."""
     unit = r["unit"]
+    per = str(r.get("rate_per") or "")
     if is_missing(r["target"]):
         return "No target"
-    target = esc(format_figure(r["target"], unit))
+    target = esc(format_figure(r["target"], unit, per=per))
     per_period = r.get("target_per_period")
     if r.get("target_basis") == "trajectory":
         target = with_note(f"{target} expected by now", f"on the line to {r['target_date']}")
     elif not is_missing(per_period) and per_period != r["target"]:
         target = with_note(
             f"{target} for the quarter",
-            f"({format_figure(per_period, unit)} {PER_PERIOD[r['frequency']]})",
+            f"({format_figure(per_period, unit, per=per)} {PER_PERIOD[r['frequency']]})",
         )
     if r["target_note"]:
         target = with_note(target, r["target_note"])
@@ -109,7 +110,9 @@ def format_measures_table(df: pd.DataFrame, caption: str, board: str = "Board") 
     rows = []
     for r in df.to_dict("records"):
         unit = r["unit"]
-        current, last_year = format_figures([r["current"], r["last_year"]], unit)
+        current, last_year = format_figures(
+            [r["current"], r["last_year"]], unit, per=str(r.get("rate_per") or "")
+        )
         rows.append(
             [
                 _name_cell(r, board),
@@ -158,8 +161,11 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
     rows = []
     for r in df.to_dict("records"):
         unit = r["unit"]
-        year_ending, previous = format_figures([r["year_ending"], r["previous_year"]], unit)
-        baseline, latest = format_figures([r["baseline"], r["year_ending"]], unit)
+        per = str(r.get("rate_per_year") or "")
+        year_ending, previous = format_figures(
+            [r["year_ending"], r["previous_year"]], unit, per=per
+        )
+        baseline, latest = format_figures([r["baseline"], r["year_ending"]], unit, per=per)
         spc_words = describe_variation(r["spc_status"], r["spc_variation"])
         if r.get("assurance_words"):
             spc_words = f"{spc_words}. {r['assurance_words']}"
@@ -263,7 +269,11 @@ def plot_measure(summary: StrategySummary, measure_id: str) -> Figure:
     if row["spc"] is None:
         raise ValueError(f"{row['measure_name']}: not enough data for an SPC chart in this period")
     return plot_spc(
-        row["spc"], title=_chart_title(row), unit=row["unit"], frequency=row.get("frequency")
+        row["spc"],
+        title=_chart_title(row),
+        unit=row["unit"],
+        frequency=row.get("frequency"),
+        per=str(row.get("rate_per_point") or ""),
     )
 
 
@@ -303,15 +313,18 @@ def build_spc_charts(
         title = _chart_title(r)
         frequency = r.get("frequency")
         marks = list((events or {}).get(str(r["measure_id"]), ()))
-        fig = plot_spc(result, title=title, unit=r["unit"], frequency=frequency, events=marks)
-        alt = describe_chart(result, title, r["unit"], frequency, events=marks)
+        per = str(r.get("rate_per_point") or "")
+        fig = plot_spc(
+            result, title=title, unit=r["unit"], frequency=frequency, events=marks, per=per
+        )
+        alt = describe_chart(result, title, r["unit"], frequency, events=marks, per=per)
         if r.get("spc_note"):
             # The alt text says which period set the limits, as the caption does.
             alt = f"{alt} {as_sentence(r['spc_note'])}"
         caption = f"{r['measure_name']}: {r['spc_summary']} Source: {r['source']}."
         if "definition changed" in r["quality"]:
             caption += " Only figures under the current definition are charted."
-        flagged = list_flagged_points(result, r["unit"], frequency)
+        flagged = list_flagged_points(result, r["unit"], frequency, per=per)
         if flagged:
             # Which rule fired, in text beside the chart, not only in its colours.
             shown = "; ".join(flagged[:8]) + (

@@ -15,12 +15,14 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.narrative_checks import check_narrative_numbers
 from pcplib.assessment.scope import (
     check_audience,
     check_strategy,
     find_restricted_mentions,
     restricted_terms,
 )
+from pcplib.data.schemas import split_measure_list
 from pcplib.report.html import bullets, esc
 from pcplib.report.words import NARRATIVE_SECTIONS
 
@@ -34,7 +36,15 @@ def narrative_rows(
     withheld = 0
     if audience == "public":
         terms = restricted_terms(dataset)
-        keep = [not find_restricted_mentions(str(t), terms) for t in rows["text"]]
+        public = set(dataset.measures.loc[dataset.measures["visibility"] == "public", "measure_id"])
+        named = rows["measures"] if "measures" in rows.columns else pd.Series("", rows.index)
+        # By construction: an entry is public only if every measure it says it speaks
+        # of is public; the text is still searched, for an entry that names one anyway.
+        keep = [
+            set(split_measure_list(str(cell))) <= public
+            and not find_restricted_mentions(str(text), terms)
+            for cell, text in zip(named, rows["text"], strict=True)
+        ]
         withheld = len(keep) - sum(keep)
         rows = rows[keep]
     return rows, withheld
@@ -106,8 +116,10 @@ def format_narrative(
     Returns
     -------
     str
-        HTML: where the narrative came from (:func:`describe_narrative_origin`), then
-        each section; the narrative text is escaped, never interpreted as markup.
+        HTML: where the narrative came from (:func:`describe_narrative_origin`), for the
+        Board any number in it the data set contradicts
+        (:func:`pcplib.assessment.narrative_checks.check_narrative_numbers`), then each
+        section; the narrative text is escaped, never interpreted as markup.
     """
     check_audience(audience)
     check_strategy(dataset, strategy_id)
@@ -121,6 +133,16 @@ def format_narrative(
         f'<p class="narrative-origin"><em>'
         f"{esc(describe_narrative_origin(dataset, strategy_id, quarter))}</em></p>"
     ]
+    if audience == "cgb":
+        # A number the data set contradicts is flagged to the author, not printed as fact.
+        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        if not checks.empty:
+            parts.append(
+                '<div class="notice"><p><strong>Check before publication:</strong> '
+                "numbers in this narrative that the data set contradicts.</p>"
+                + bullets(list(checks["message"]))
+                + "</div>"
+            )
     h = f"h{heading_level}"
     for section in wanted:
         texts = list(rows.loc[rows["section"] == section, "text"])

@@ -48,7 +48,8 @@ def _overview_measure(m: dict) -> str:
     period is named.
     """
     unit = m["unit"]
-    baseline, current = format_figures([m["baseline"], m["current"]], unit)
+    per = "" if is_missing(m.get("rate_per")) else str(m.get("rate_per") or "")
+    baseline, current = format_figures([m["baseline"], m["current"]], unit, per=per)
     change = m.get("change") or m["direction"]
     judgement = "" if m["judgement"] == m["direction"] else f", {m['judgement']}"
     trend = f'<span aria-hidden="true">{esc(m["arrow"])}</span> {esc(change)}{esc(judgement)}'
@@ -198,7 +199,7 @@ def format_table_one_section(reference_df: pd.DataFrame) -> str:
     Parameters
     ----------
     reference_df : pandas.DataFrame
-        From :func:`load_table_one`.
+        From :func:`pcplib.data.reference.load_table_one`.
 
     Returns
     -------
@@ -288,7 +289,7 @@ def format_table_one_markdown(reference_df: pd.DataFrame) -> str:
     Parameters
     ----------
     reference_df : pandas.DataFrame
-        From :func:`load_table_one`.
+        From :func:`pcplib.data.reference.load_table_one`.
 
     Returns
     -------

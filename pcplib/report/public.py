@@ -32,6 +32,41 @@ ABOUT_PAGE = "public-quarterly-about.html"
 """The "About these figures" page the runner publishes beside the public report."""
 PUBLIC_PAGE = "public-quarterly.html"
 
+RECORDED_CRIME_WORDS = (
+    "These count the crimes that people report to the police and that the police record. "
+    "They go up or down when more or fewer people report crime, or when the police change "
+    "how they record it, as well as when crime itself changes. So a rise does not always "
+    "mean more crime, and a fall does not always mean less."
+)
+"""The recorded-crime caveat in plain English (ONS, *Crime in England and Wales: user
+guide*: police recorded crime reflects reporting and recording as well as crime)."""
+
+
+def format_recorded_crime_caveat(names: Iterable[str]) -> str:
+    """Return the recorded-crime caveat for the named measures, or ``""`` for none.
+
+    Parameters
+    ----------
+    names : iterable of str
+        The measures that count crimes recorded by the police
+        (:func:`pcplib.assessment.caveats.is_recorded_crime`).
+
+    Returns
+    -------
+    str
+        A paragraph headed "About the crime figures": which figures are police recorded
+        crime, and what that means for reading a rise or a fall.
+    """
+    shown = list(dict.fromkeys(str(n) for n in names))
+    if not shown:
+        return ""
+    which = "This figure is" if len(shown) == 1 else "These figures are"
+    return (
+        '<div class="caveat"><h3>About the crime figures</h3>'
+        f"<p>{which} crimes recorded by the police: {esc('; '.join(shown))}. "
+        f"{esc(RECORDED_CRIME_WORDS)}</p></div>"
+    )
+
 
 def format_about_link(text: str = "About these figures") -> str:
     """Return the link from the public report to its "About these figures" page.
@@ -194,6 +229,10 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     if across:
         lists += "<h3>Across the area</h3>" + "".join(
             format_area_comparison_words(c) for c in across
+        )
+    if "recorded_crime" in measures:
+        lists += format_recorded_crime_caveat(
+            measures.loc[measures["recorded_crime"].astype(bool), "measure_name"]
         )
     beside_chart = ""
     if "steady" in by_group:

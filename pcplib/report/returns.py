@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.scope import (
     check_audience,
     check_strategy,
-    mentions_restricted,
+    withhold_restricted_text,
 )
 from pcplib.data.sources.returns_layout import RETURN_NARRATIVE_SECTIONS, list_requested_figures
-from pcplib.labels import date_words, is_missing, plural
+from pcplib.labels import date_words, is_missing, month_words, plural
 from pcplib.report.html import build_table, esc
 
 if TYPE_CHECKING:
@@ -127,7 +128,13 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
     )
 
 
-def format_actions(dataset: Dataset, strategy_id: str, audience: str = "cgb") -> str:
+def format_actions(
+    dataset: Dataset,
+    strategy_id: str,
+    audience: str = "cgb",
+    period_end: str = "",
+    slot: str = "",
+) -> str:
     """Return the board's action log for a strategy, latest meeting first.
 
     Parameters
@@ -138,6 +145,11 @@ def format_actions(dataset: Dataset, strategy_id: str, audience: str = "cgb") ->
         The strategy.
     audience : {"cgb", "public"}, default "cgb"
         ``"public"`` shows no actions and says why.
+    period_end, slot : str, optional
+        The data period's last month and the meeting (``YYYY-MM``): an action due
+        before the meeting (else the period's end) and not done or dropped is marked
+        overdue (:func:`~pcplib.assessment.actions.classify_actions`). Both empty: no
+        action is marked.
 
     Returns
     -------
@@ -156,19 +168,27 @@ def format_actions(dataset: Dataset, strategy_id: str, audience: str = "cgb") ->
     if rows.empty:
         return "<p>No actions agreed by the Board are recorded for this strategy.</p>"
     rows = rows.sort_values(["agreed_at", "action_id"], ascending=[False, True])
+    if period_end or slot:
+        state = classify_actions(rows, find_action_date(period_end or slot, slot))
+    else:
+        state = rows["status"].astype(str).str.strip().str.lower()
     counts = rows["status"].value_counts()
     summary = ", ".join(
         f"{int(counts[s])} {s}" for s in ("open", "in progress", "done", "dropped") if s in counts
     )
+    overdue = int((state == "overdue").sum())
+    if overdue:
+        summary += f"; {overdue} overdue"
     body = [
         [
             esc(a["action"]),
-            esc(f"{periods.parse_month(a['agreed_at']).to_timestamp():%B %Y}"),
+            esc(month_words(a["agreed_at"])),
             esc(a["owner"] or NOT_SUPPLIED),
             esc(date_words(a["due_date"]) if not is_missing(a["due_date"]) else "No date set"),
-            esc(str(a["status"]).capitalize()),
+            esc(str(a["status"]).capitalize())
+            + (" <strong>(overdue)</strong>" if state.loc[index] == "overdue" else ""),
         ]
-        for a in rows.to_dict("records")
+        for index, a in zip(rows.index, rows.to_dict("records"), strict=True)
     ]
     name = dataset.strategy(strategy_id)["strategy_name"]
     return f"<p>{esc(plural(len(rows), 'action'))}: {esc(summary)}.</p>" + build_table(
@@ -310,6 +330,4 @@ def withhold_restricted(dataset: Dataset, text: str, audience: str) -> str:
     str
         ``text``, or a note that it was withheld.
     """
-    if audience == "public" and mentions_restricted(dataset, text):
-        return "Withheld from this public report (it names a restricted measure)."
-    return text
+    return withhold_restricted_text(dataset, text, audience)

@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 __all__ = ["format_board_summary", "format_summary_items"]
 
-_KIND_WORDS = {"measure": "", "commitment": "Commitment: ", "risk": "Risk: "}
+_KIND_WORDS = {
+    "measure": "",
+    "commitment": "Commitment: ",
+    "action": "Action: ",
+    "risk": "Risk: ",
+}
 
 
 def format_summary_items(items: pd.DataFrame, empty: str) -> str:

@@ -19,7 +19,8 @@ Each module holds one part of the pipeline, in the order a run goes through them
 - :mod:`~pcplib.run.publish`: the temporary folder, atomic publishing, ``_failed/``, SIGTERM,
   tidying up after killed runs;
 - :mod:`~pcplib.run.log`: ``run.log``;
-- :mod:`~pcplib.run.months` and :mod:`~pcplib.run.errors`: month text, exit codes, ``RunError``;
+- :mod:`~pcplib.run.months` and :mod:`~pcplib.run.errors`: the quarter asked for, exit
+  codes, ``RunError``;
 - :mod:`~pcplib.run.pipeline`: the entry points, calling the steps in order.
 
 The names below are re-exported so ``from pcplib.run import X`` works for every public
@@ -37,14 +38,13 @@ from pcplib.run.execute import (
     print_summary,
 )
 from pcplib.run.index import (
-    INDEX_CSS,
     RAG_COLOURS,
     THUMBNAIL_SIZE,
     OverallRag,
     build_index,
     describe_job_meeting,
     format_produced,
-    format_rag_cell,
+    load_index_template,
     summarise_overall,
     summarise_overalls,
 )
@@ -76,14 +76,7 @@ from pcplib.run.manifest import (
     read_package_versions,
     write_json,
 )
-from pcplib.run.months import (
-    MONTH_NAMES,
-    format_month,
-    label_quarter_of,
-    month_text,
-    quarter_end_of,
-    shift_month,
-)
+from pcplib.run.months import quarter_end_of
 from pcplib.run.options import (
     RunOptions,
     count_cpus,
@@ -130,9 +123,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
-    "INDEX_CSS",
     "LOCK_WAIT_SECONDS",
-    "MONTH_NAMES",
     "NOTEBOOKS",
     "NO_MEETING",
     "PACKAGES",
@@ -150,6 +141,7 @@ __all__ = [
     "RunPlan",
     "build_annual_plan",
     "build_index",
+    "load_index_template",
     "describe_job_meeting",
     "build_manifest",
     "build_public_plan",
@@ -171,19 +163,15 @@ __all__ = [
     "execute_jobs",
     "execute_plan",
     "execute_with_progress",
-    "format_month",
     "format_produced",
-    "format_rag_cell",
     "handle_sigterm",
     "hash_file",
     "hold_folder_lock",
     "known_strategies",
-    "label_quarter_of",
     "load_inputs",
     "load_plan",
     "logger",
     "make_options",
-    "month_text",
     "describe_meeting",
     "name_jobs",
     "name_strategies",
@@ -210,7 +198,6 @@ __all__ = [
     "resolve_produced_at",
     "resolve_slot_spec",
     "run_plan",
-    "shift_month",
     "skip_unused_imports",
     "start_log",
     "stop_log",

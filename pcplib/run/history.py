@@ -20,6 +20,8 @@ from typing import Any
 import pandas as pd
 
 from pcplib.run.jobs import RunPlan
+from pcplib.run.public_check import is_public_run
+from pcplib.spreadsheet_safety import neutralise_frame
 
 __all__ = ["HISTORY_FOLDER", "record_meeting"]
 
@@ -27,9 +29,11 @@ HISTORY_FOLDER = "history"
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    # "x": a file already there is an error, never overwritten.
+    # "x": a file already there is an error, never overwritten. Neutralised because the
+    # history is a folder of CSV files a reader may open in a spreadsheet, and owners'
+    # text is in it; pcplib.data.history restores the cells as it reads them.
     with path.open("x", encoding="utf-8", newline="") as handle:
-        frame.to_csv(handle, index=False, lineterminator="\n")
+        neutralise_frame(frame).to_csv(handle, index=False, lineterminator="\n")
 
 
 def record_meeting(
@@ -53,9 +57,12 @@ def record_meeting(
     Returns
     -------
     Path or None
-        The new record's folder; None for a run that is not for a meeting.
+        The new record's folder; None for a run that is not for a meeting, and for a
+        public run (:func:`pcplib.run.public_check.is_public_run`).
     """
-    if not plan.slot or not plan.period_end:
+    if not plan.slot or not plan.period_end or is_public_run(plan):
+        # A public version is not what the meeting was told, and the record holds the
+        # Board's commitments and actions, which are not for a public folder.
         return None
     slot_dir = out_dir / HISTORY_FOLDER / plan.slot
     slot_dir.mkdir(parents=True, exist_ok=True)

@@ -3,22 +3,30 @@
 The overall RAGs are rolled up from the validated data set (with
 :func:`pcplib.report.summarise_strategy`) while the reports run, so the index does
 not wait for the last report. RAG is written as a word as well as shown as a colour.
+The page itself is a Jinja2 template with autoescape (``pcplib/templates/index/``):
+this module gathers the facts and rows, the template holds the HTML and CSS.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from pcplib import MARKING
+from pcplib.labels import month_words, time_words
+from pcplib.periods import label_quarter
 from pcplib.report.html import RAG_COLOURS
 from pcplib.run.jobs import JobResult, RunPlan
 from pcplib.run.log import logger
-from pcplib.run.months import MONTH_NAMES, format_month, label_quarter_of
 
+# Beside the nbconvert template (pcplib/templates/pcp), where pyproject.toml ships both.
+INDEX_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "index"
 # CSS pixels: half the 1280 x 800 first screen, so its headings and ratings can be read
 # (at 160 x 100 the text was under 3 pixels high).
 THUMBNAIL_SIZE = (640, 400)
@@ -129,71 +137,7 @@ def format_produced(produced_at: str) -> str:
         moment = datetime.fromisoformat(produced_at)
     except ValueError:
         return produced_at
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    return f"{moment.day} {MONTH_NAMES[moment.month - 1]} {moment:%Y %H:%M} UTC"
-
-
-INDEX_CSS = """
-body { margin: 0; font-family: Arial, "Helvetica Neue", Helvetica, sans-serif;
-  font-size: 1.1875rem; line-height: 1.5; color: #0b0c0c; background: #ffffff; }
-main { max-width: 66rem; margin: 0 auto; padding: 1rem; }
-.marking { margin: 0; padding: 0.25rem 1rem; background: #0b0c0c; color: #ffffff;
-  font-weight: 700; text-align: center; letter-spacing: 0.05em; }
-.illustrative { border-left: 0.5rem solid #0b0c0c; background: #fff7bf; padding: 0.75rem 1rem;
-  margin: 1rem 0; }
-table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
-caption { text-align: left; font-weight: 700; margin-bottom: 0.5rem; }
-th, td { text-align: left; vertical-align: top; padding: 0.5rem; border-bottom: 1px solid #b1b4b6; }
-a { color: #1d70b8; text-underline-offset: 0.15em; }
-a:visited { color: #4c2c92; }
-a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; }
-.rag { display: inline-block; padding: 0.1rem 0.5rem; font-weight: 700; border-radius: 0.2rem; }
-a.report { display: inline-block; max-width: 100%; }
-img.thumb { display: block; width: 40rem; max-width: 100%; height: auto;
-  border: 1px solid #b1b4b6; margin-bottom: 0.25rem; }
-ul.key { list-style: none; padding: 0; }
-ul.key li { margin-bottom: 0.25rem; }
-dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; }
-dl.facts dt { font-weight: 700; }
-dl.facts dt, dl.facts dd { min-width: 0; overflow-wrap: anywhere; }
-dl.facts dd { margin: 0; }
-@media (max-width: 60rem) { dl.facts { grid-template-columns: minmax(0, 1fr); }
-  table.reports, table.reports tbody, table.reports tr, table.reports th,
-  table.reports td { display: block; }
-  table.reports thead { position: absolute; left: -9999px; }
-  table.reports tr { border-bottom: 2px solid #b1b4b6; padding: 0.5rem 0; }
-  table.reports th, table.reports td { border: none; padding: 0.25rem 0; } }
-@media print { a { color: #0b0c0c; } .marking { border: 1px solid #0b0c0c; }
-  img.thumb { display: none; } }
-""".strip()
-
-
-def format_rag_cell(overall: OverallRag, explain: bool = True) -> str:
-    """Return the HTML of a RAG status as a word on its accessible colour.
-
-    Parameters
-    ----------
-    overall : OverallRag
-        The status.
-    explain : bool, default True
-        Follow the word with the explanation; the index leaves it to the report (the same
-        sentence thirteen times told a reader nothing) and gives a key once instead.
-
-    Returns
-    -------
-    str
-        A ``<span>`` with the word, coloured, followed by the explanation when asked.
-    """
-    background, text = RAG_COLOURS[overall.rag]["background"], RAG_COLOURS[overall.rag]["text"]
-    cell = (
-        f'<span class="rag" style="background:{background};color:{text}">'
-        f"{html.escape(overall.rag)}</span>"
-    )
-    if explain and overall.explanation:
-        cell += f" {html.escape(overall.explanation)}"
-    return cell
+    return time_words(moment)
 
 
 def describe_job_meeting(job: Any, board: str = "Board") -> str:
@@ -219,20 +163,28 @@ def describe_job_meeting(job: Any, board: str = "Board") -> str:
     if job.notebook in PUBLIC_MEETINGS:
         return PUBLIC_MEETINGS[job.notebook]
     slot = job.parameters.get("slot")
-    return f"{board}, {format_month(slot)}" if slot else "Not recorded"
+    return f"{board}, {month_words(slot)}" if slot else "Not recorded"
 
 
-def format_rag_key() -> str:
-    """Return the key to the ratings, given once below the list of reports."""
-    items = "".join(
-        f"<li>{format_rag_cell(OverallRag(word, ''))} {html.escape(meaning)}</li>"
-        for word, meaning in RAG_KEY
+@cache
+def load_index_template() -> jinja2.Template:
+    """Return the index page's template, compiled once per process.
+
+    Returns
+    -------
+    jinja2.Template
+        ``index.html.j2`` with autoescape on (every value from the data set or the plan
+        is escaped), undefined names an error rather than an empty string, and
+        ``trim_blocks`` so block tags leave no blank lines.
+    """
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(INDEX_TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        keep_trailing_newline=True,
     )
-    return (
-        "<h2>Key</h2><p>Every rating is a word as well as a colour. A strategy's overall "
-        "rating is the worst of its rated headline measures; each report says what drove "
-        f'it.</p><ul class="key">{items}</ul>'
-    )
+    return environment.get_template("index.html.j2")
 
 
 def build_index(
@@ -256,7 +208,7 @@ def build_index(
     produced_at : str
         When the run was produced.
     dataset : pcplib.data.Dataset or None
-        The data set (for the illustrative-data banner).
+        The data set (for the illustrative-data banner, the organisation and the board).
     rags : dict
         Strategy id to overall RAG.
     pdf : bool, default False
@@ -270,95 +222,51 @@ def build_index(
     str
         The page.
     """
-    esc = html.escape
+    width, height = THUMBNAIL_SIZE
+    # Whose plan it is (dataset.yaml): the organisation heads the page, the board names
+    # the meetings.
     identity = getattr(dataset, "identity", None)
     board = str(getattr(identity, "board_name", "") or "Board")
-    # The organisation whose plan it is heads the page (dataset.yaml's organisation).
-    organisation = str(getattr(identity, "organisation", "") or "")
-    organisation_html = f'<p class="organisation">{esc(organisation)}</p>' if organisation else ""
     rows = []
-    width, height = THUMBNAIL_SIZE
     meetings = []
     for result in results:
         job = result.job
-        if screenshots:
-            link = (
-                f'<a class="report" href="{esc(job.name)}.html">'
-                f'<img class="thumb" src="{esc(job.name)}.png" width="{width}" height="{height}" '
-                f'alt="First screen of {esc(job.title)}">{esc(job.title)}</a>'
-            )
-        else:
-            link = f'<a href="{esc(job.name)}.html">{esc(job.title)}</a>'
-        if pdf:
-            link += f' (<a href="{esc(job.name)}.pdf">PDF</a>)'
-        rag = (
-            format_rag_cell(rags[job.strategy], explain=False)
-            if job.strategy in rags
-            else "No overall rating"
-        )
         meeting = describe_job_meeting(job, board)
         if "meeting" in job.parameters:
             meetings.append(meeting)
-        rows.append(f'<tr><th scope="row">{link}</th><td>{rag}</td><td>{esc(meeting)}</td></tr>')
-    illustrative = ""
-    if getattr(dataset, "illustrative", False):
-        description = esc(str(getattr(dataset, "description", "") or ""))
-        illustrative = (
-            '<div class="illustrative" role="note"><p><strong>Illustrative sample data.</strong> '
-            "These reports are built on generated data, not real performance data."
-            f"{' Data set: ' + description if description else ''}</p></div>"
+        rows.append(
+            {
+                "name": job.name,
+                "title": job.title,
+                "rag": rags[job.strategy].rag if job.strategy in rags else None,
+                "meeting": meeting,
+            }
         )
-    facts = [("Produced", esc(format_produced(produced_at)))]
+    facts = [("Produced", format_produced(produced_at))]
     # One meeting for the whole run only when every report is for it: an --all run's
     # reports belong to different meetings, and each line says which.
     if meetings and len(set(meetings)) == 1:
-        facts.insert(0, ("Meeting", esc(meetings[0])))
+        facts.insert(0, ("Meeting", meetings[0]))
     if plan.period_end:
         facts.append(
             (
                 "Data period",
-                f"to the end of {format_month(plan.period_end)} "
-                f"({esc(label_quarter_of(plan.period_end))})",
+                f"to the end of {month_words(plan.period_end)} ({label_quarter(plan.period_end)})",
             )
         )
     facts.append(("Security marking", MARKING))
-    facts_html = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
-    thumbnails_note = (
-        "<p>Each report's picture is its first screen as a browser shows it; the picture and "
-        "the name both open the report.</p>"
-        if screenshots
-        else ""
+    return load_index_template().render(
+        heading=plan.heading,
+        organisation=str(getattr(identity, "organisation", "") or ""),
+        marking=MARKING,
+        illustrative=bool(getattr(dataset, "illustrative", False)),
+        description=str(getattr(dataset, "description", "") or ""),
+        facts=facts,
+        rows=rows,
+        screenshots=screenshots,
+        pdf=pdf,
+        thumbnail_width=width,
+        thumbnail_height=height,
+        colours=RAG_COLOURS,
+        rag_key=RAG_KEY,
     )
-    return f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(plan.heading)}</title>
-<style>
-{INDEX_CSS}
-</style>
-</head>
-<body>
-<header><p class="marking">{MARKING}</p></header>
-<main id="main">
-{organisation_html}<h1>{esc(plan.heading)}</h1>
-{illustrative}
-<dl class="facts">{facts_html}</dl>
-<table class="reports">
-<caption>Reports, each strategy's overall rating and the meeting each is for</caption>
-<thead><tr><th scope="col">Report</th><th scope="col">Overall rating</th>
-<th scope="col">Meeting</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-{format_rag_key()}
-<p>Every judgement these reports show, one row per report and measure, is in
-<a href="judgements.csv">judgements.csv</a> for dashboards and checking.</p>
-{thumbnails_note}
-</main>
-<footer><p class="marking">{MARKING}</p></footer>
-</body>
-</html>
-"""

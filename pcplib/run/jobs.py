@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pcplib.labels import month_words
 from pcplib.run import render
-from pcplib.run.months import format_month
 
 NOTEBOOKS: dict[str, Path] = {
     "delivery_strategy": Path("notebooks/delivery_strategy.ipynb"),
@@ -22,6 +22,7 @@ NOTEBOOKS: dict[str, Path] = {
     "public_quarterly": Path("notebooks/public_quarterly.ipynb"),
     "public_quarterly_about": Path("notebooks/public_quarterly_about.ipynb"),
     "annual_evaluation": Path("notebooks/annual_evaluation.ipynb"),
+    "delivery_board": Path("notebooks/delivery_board.ipynb"),
 }
 SPC_RULES = "mdc"
 NO_MEETING = "Not prepared for a meeting"
@@ -162,7 +163,7 @@ def describe_meeting(slot: str | None, board: str = "Board") -> str:
     str
         The words the report and the index show; :data:`NO_MEETING` without a slot.
     """
-    return f"{board}, {format_month(slot)}" if slot else NO_MEETING
+    return f"{board}, {month_words(slot)}" if slot else NO_MEETING
 
 
 def plan_strategy_job(
@@ -174,6 +175,8 @@ def plan_strategy_job(
     title: str = "",
     audience: str = "cgb",
     meeting: str = "",
+    forward_plan: str = "",
+    history_dir: str = "",
 ) -> Job:
     """Plan one delivery-strategy report for the board.
 
@@ -194,6 +197,10 @@ def plan_strategy_job(
     meeting : str, optional
         The meeting the report is for, in words (:func:`describe_meeting`); the slot's
         meeting when empty.
+    forward_plan, history_dir : str, optional
+        The forward plan and the meeting history as notebook parameters: the report's
+        "Since the last meeting" compares with the last meeting they name (none when
+        both are empty).
 
     Returns
     -------
@@ -211,6 +218,8 @@ def plan_strategy_job(
             "data_dir": data_param,
             "spc_rules": SPC_RULES,
             "audience": audience,
+            "forward_plan": forward_plan,
+            "history_dir": history_dir,
             "produced_at": produced_at,
         },
         title=title or strategy,
@@ -250,6 +259,51 @@ def plan_overview_job(
             "produced_at": produced_at,
         },
         title="Plan overview: every delivery strategy",
+    )
+
+
+def plan_board_job(
+    slot: str,
+    period_end: str,
+    data_param: str,
+    produced_at: str,
+    forward_plan: str = "",
+    history_dir: str = "",
+    board_name: str = "",
+) -> Job:
+    """Plan the Delivery Board's quarterly view, built with the slot's other reports.
+
+    Parameters
+    ----------
+    slot, period_end : str
+        The meeting the view is prepared for and the data period's last month.
+    data_param : str
+        The data folder as a notebook parameter.
+    produced_at : str
+        The time the view says it was produced.
+    forward_plan, history_dir : str, optional
+        The forward plan (when owners' returns are due) and the meeting history (what
+        the Board was told on the quarter before) as notebook parameters.
+    board_name : str, optional
+        The board's name from the data set, for the index's title.
+
+    Returns
+    -------
+    Job
+        The job.
+    """
+    return Job(
+        name="delivery-board",
+        notebook="delivery_board",
+        parameters={
+            "slot": slot,
+            "period_end": period_end,
+            "data_dir": data_param,
+            "forward_plan": forward_plan,
+            "history_dir": history_dir,
+            "produced_at": produced_at,
+        },
+        title=f"{board_name or 'Delivery Board'}: quarterly view, by owner",
     )
 
 

@@ -16,10 +16,21 @@ from typing import Any
 
 import pandas as pd
 
+from pcplib.run import render
 from pcplib.run.jobs import RunPlan
 from pcplib.spreadsheet_safety import neutralise_frame
 
 __all__ = ["tabulate_run_judgements", "write_judgements"]
+
+
+def _read_context(forward_plan: str, history_dir: str) -> tuple[Any, tuple[Any, ...]]:
+    """The forward plan and the meeting history the notebooks read, from their parameters."""
+    from pcplib.data.forward_plan import load_forward_plan
+    from pcplib.data.history import list_meeting_records
+
+    plan = load_forward_plan(render.resolve_repo_path(forward_plan)) if forward_plan else None
+    records = list_meeting_records(render.resolve_repo_path(history_dir) if history_dir else None)
+    return plan, tuple(records)
 
 
 def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
@@ -38,6 +49,11 @@ def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
         The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, reports in
         the run's order.
     """
+    from pcplib.assessment.continuity import (
+        add_continuity_columns,
+        compare_with_previous_meeting,
+        find_previous_meeting,
+    )
     from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
     from pcplib.assessment.overview import tabulate_plan_overview
     from pcplib.assessment.public import tabulate_public_quarter
@@ -45,6 +61,8 @@ def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
     from pcplib.assessment.strategy import summarise_strategy
 
     frames = []
+    # The forward plan and history are read once per run, not once per report.
+    contexts: dict[tuple[str, str], tuple[Any, tuple[Any, ...]]] = {}
     for job in plan.jobs:
         p = job.parameters
         if job.notebook == "delivery_strategy" and job.strategy:
@@ -52,7 +70,17 @@ def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
             summary = summarise_strategy(
                 dataset, job.strategy, end, p.get("audience", "cgb"), p.get("spc_rules", "mdc")
             )
-            frames.append(tabulate_judgements([summary], job.name))
+            plan_text, history_text = p.get("forward_plan", ""), p.get("history_dir", "")
+            key = (plan_text, history_text)
+            if key not in contexts:
+                contexts[key] = _read_context(*key)
+            previous = find_previous_meeting(job.strategy, p["slot"], *contexts[key])
+            continuity = compare_with_previous_meeting(
+                dataset, summary, previous, p.get("spc_rules", "mdc")
+            )
+            frames.append(
+                add_continuity_columns(tabulate_judgements([summary], job.name), continuity)
+            )
         elif job.notebook == "plan_overview":
             # The same rows an analyst gets in the notebook, so the two cannot disagree.
             frames.append(

@@ -367,6 +367,15 @@ def build_and_publish(
     staging = publish.prepare_staging(options.out_dir, plan.folder)
     handlers = start_staging_log(staging, plan, options, console)
     try:
+        # The owners' numbers the data set contradicts, flagged before anything is published.
+        from pcplib.assessment.narrative_checks import (
+            check_narrative_numbers,
+            format_narrative_warnings,
+        )
+
+        if getattr(dataset, "narrative", None) is not None:
+            for warning in format_narrative_warnings(check_narrative_numbers(dataset)):
+                logger.warning("%s", warning)
         started = time.perf_counter()
         results, all_rags, judgements_frame = execute_reports(
             plan, options, console, dataset, staging

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pcplib import periods
 from pcplib.data.forward_plan import load_forward_plan
-from pcplib.run.months import format_month
+from pcplib.labels import month_words
 
 __all__ = ["print_plan"]
 
@@ -54,9 +54,9 @@ def print_plan(path: Path | str, today: dt.date | None = None, board: str = "Boa
     for slot in plan.slots:
         mark = "latest" if slot.slot == latest else "next" if slot.slot == upcoming else ""
         table.add_row(
-            f"{format_month(slot.slot)} ({slot.slot})",
+            f"{month_words(slot.slot)} ({slot.slot})",
             slot.year,
-            format_month(slot.period_end),
+            month_words(slot.period_end),
             ", ".join(slot.strategies),
             mark,
         )

@@ -12,26 +12,24 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pcplib.labels import month_words, suggest_name
+from pcplib.periods import label_month, label_quarter, shift_month
 from pcplib.run.errors import EXIT_USAGE, RunError
+from pcplib.run.history import HISTORY_FOLDER
 from pcplib.run.jobs import (
     NO_MEETING,
     Job,
     RunPlan,
     describe_meeting,
     plan_annual_job,
+    plan_board_job,
     plan_overview_job,
     plan_public_about_job,
     plan_public_job,
     plan_strategy_job,
     repo_parameter,
 )
-from pcplib.run.months import (
-    format_month,
-    label_quarter_of,
-    month_text,
-    quarter_end_of,
-    shift_month,
-)
+from pcplib.run.months import quarter_end_of
 from pcplib.run.options import RunOptions
 
 
@@ -160,12 +158,9 @@ def check_strategies(strategies: list[str], known: list[str]) -> None:
     RunError
         Naming the first unknown id, a near miss and the known ids (exit 2).
     """
-    import difflib
-
     for strategy in strategies:
         if strategy not in known:
-            near = difflib.get_close_matches(strategy, known, n=1, cutoff=0.75)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            hint = suggest_name(strategy, known)
             raise RunError(
                 f"--strategy {strategy}: unknown strategy{hint}; expected one of: "
                 f"{', '.join(known)}",
@@ -190,7 +185,7 @@ def derive_slot_for_period(plan: Any, period_end: str) -> str:
         months after ``period_end`` (the first meeting that could see that quarter).
     """
     matching = sorted(
-        month_text(s.slot) for s in plan.slots if month_text(s.period_end) == period_end
+        label_month(s.slot) for s in plan.slots if label_month(s.period_end) == period_end
     )
     return matching[0] if matching else shift_month(period_end, 2)
 
@@ -221,7 +216,7 @@ def find_meeting(plan: Any, strategy: str, period_end: str, board: str = "Board"
     from pcplib.data.forward_plan import find_meeting_slot
 
     slot = find_meeting_slot(plan, strategy, period_end)
-    return describe_meeting(month_text(slot.slot), board) if slot is not None else NO_MEETING
+    return describe_meeting(label_month(slot.slot), board) if slot is not None else NO_MEETING
 
 
 def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
@@ -265,6 +260,12 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     today = options.today
     data_param = repo_parameter(options.data_dir)
     at = options.produced_at
+    # Each strategy report compares with the last meeting these name (its "since the last
+    # meeting"), the history being the one this output folder keeps.
+    history = {
+        "forward_plan": repo_parameter(options.forward_plan),
+        "history_dir": repo_parameter(options.out_dir / HISTORY_FOLDER),
+    }
     period = check_period(args.period) if args.period else ""
     mode = modes[0] if modes else "slot"
     audience = getattr(args, "audience", None) or "cgb"
@@ -273,7 +274,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
 
     if mode in ("slot", "default"):
         slot = resolve_slot_spec(forward_plan, args.slot or "latest", today)
-        slot_id, period_end = month_text(slot.slot), month_text(slot.period_end)
+        slot_id, period_end = label_month(slot.slot), label_month(slot.period_end)
         jobs: list[Job] = [
             plan_strategy_job(
                 strategy,
@@ -283,6 +284,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
                 at,
                 audience=audience,
                 meeting=describe_meeting(slot_id, board),
+                **history,
             )
             # A strategy listed twice in one slot (the plan does so) runs once.
             for strategy in dict.fromkeys(slot.strategies)
@@ -292,8 +294,17 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
                 slot_id, period_end, data_param, at, meeting=describe_meeting(slot_id, board)
             )
         )
+        if audience == "cgb":
+            # The delivery board's view names the Board's actions and restricted work: it
+            # is never part of a public run.
+            jobs.append(
+                plan_board_job(
+                    slot_id, period_end, data_param, at, **history,
+                    board_name=name_delivery_board(options.data_dir),
+                )
+            )  # fmt: skip
         if mode == "default":
-            quarter = label_quarter_of(period_end)
+            quarter = label_quarter(period_end)
             jobs.append(
                 plan_public_job(quarter, data_param, repo_parameter(options.forward_plan), at)
             )
@@ -302,31 +313,53 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         return RunPlan(slot_id + suffix, heading + versions, tuple(jobs), slot_id, period_end)
 
     if args.slot:
-        slot_id = month_text(resolve_slot_spec(forward_plan, args.slot, today).slot)
+        slot_id = label_month(resolve_slot_spec(forward_plan, args.slot, today).slot)
         if not args.period:
-            period = month_text(resolve_slot_spec(forward_plan, args.slot, today).period_end)
+            period = label_month(resolve_slot_spec(forward_plan, args.slot, today).period_end)
     else:
         if not args.period:
-            period = month_text(resolve_slot_spec(forward_plan, "latest", today).period_end)
+            period = label_month(resolve_slot_spec(forward_plan, "latest", today).period_end)
         slot_id = derive_slot_for_period(forward_plan, period)
     if mode == "all":
         strategies = known_strategies(forward_plan)
         folder = f"all-{period}"
-        heading = f"Every delivery strategy, data to {format_month(period)}"
+        heading = f"Every delivery strategy, data to {month_words(period)}"
     else:
         strategies = list(dict.fromkeys(args.strategy))
         check_strategies(strategies, known_strategies(forward_plan))
         folder = f"{strategies[0]}-{period}" if len(strategies) == 1 else f"strategies-{period}"
-        heading = f"Delivery strategy reports, data to {format_month(period)}"
+        heading = f"Delivery strategy reports, data to {month_words(period)}"
     # Each report names the meeting that reviews it on this period, or says there is none.
     jobs = [
         plan_strategy_job(
             s, slot_id, period, data_param, at, audience=audience,
-            meeting=find_meeting(forward_plan, s, period, board),
+            meeting=find_meeting(forward_plan, s, period, board), **history,
         )
         for s in strategies
     ]  # fmt: skip
     return RunPlan(folder + suffix, heading + versions, tuple(jobs), slot_id, period)
+
+
+def name_delivery_board(data_dir: Path) -> str:
+    """The quarterly delivery board's name from the data set, for the index ("" if unusable).
+
+    Parameters
+    ----------
+    data_dir : Path
+        The data set folder.
+
+    Returns
+    -------
+    str
+        The name; empty when ``dataset.yaml`` names it wrongly (the view's notebook then
+        stops with the one-line error naming the key).
+    """
+    from pcplib.data.delivery_board import read_delivery_board
+
+    try:
+        return read_delivery_board(data_dir).name
+    except ValueError:
+        return ""
 
 
 def build_public_plan(args: Any, options: RunOptions) -> RunPlan:

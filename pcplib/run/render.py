@@ -20,6 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pcplib.data.parameter_files import read_notebook_parameter_names
+
 # nbformat and jupyter_client are imported where used: every report notebook imports
 # ``resolve_repo_path`` from here (``pcplib.run.render``), and nbformat's import (jsonschema
 # and its format checkers) alone took 1.4 s of each report's kernel, measured.
@@ -249,24 +251,6 @@ def resolve_repo_path(path: str | os.PathLike[str]) -> Path:
     return find_repo_root() / candidate
 
 
-def read_notebook_parameters(notebook: str | os.PathLike[str]) -> dict[str, Any]:
-    """Return the parameters a notebook declares in its cell tagged ``parameters``.
-
-    Parameters
-    ----------
-    notebook : str or os.PathLike
-        The notebook's path.
-
-    Returns
-    -------
-    dict
-        Parameter name to papermill's description (name, inferred type, default).
-    """
-    import papermill
-
-    return dict(papermill.inspect_notebook(str(notebook)))
-
-
 def check_parameters(notebook: str | os.PathLike[str], parameters: Mapping[str, Any]) -> None:
     """Refuse parameters the notebook does not declare.
 
@@ -285,7 +269,7 @@ def check_parameters(notebook: str | os.PathLike[str], parameters: Mapping[str, 
     ValueError
         If a parameter is not declared, naming it and the declared ones.
     """
-    declared = read_notebook_parameters(notebook)
+    declared = read_notebook_parameter_names(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
         raise ValueError(

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pcplib.data.parameter_files import read_notebook_parameter_names
 from pcplib.run import render
 from pcplib.run.errors import EXIT_USAGE, RunError
 from pcplib.run.jobs import Job, notebook_path
@@ -132,7 +133,7 @@ def check_jobs(jobs: Sequence[Job]) -> None:
         if not path.is_file():
             raise RunError(f"notebook {path} not found (needed for report {job.name!r})")
         try:
-            render.read_notebook_parameters(path)
+            read_notebook_parameter_names(path)
         except Exception as exc:  # nbformat and papermill raise several kinds; each is one line
             first = (str(exc).strip().splitlines() or [""])[0][:120]
             raise RunError(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pcplib.assessment.overview import load_table_one, rebuild_table_one
+from pcplib.assessment.overview import rebuild_table_one
+from pcplib.data.reference import load_table_one
 from pcplib.report.overview import format_table_one_markdown
 
 

@@ -2,7 +2,9 @@
 
 A month blanked in the reporting quarter (as `pcp source police-uk` writes a month the
 files did not give) must give an incomplete figure, no verdict of change, a Grey rating
-with its reason, and a data note naming the month.
+with its reason, and a data note naming the month. The same holds for a figure loaded
+but still to confirm (far outside its history, status ``to confirm``), whatever its
+value: the report shows it is to be confirmed and judges no change on it.
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ def pick_measure(data: Path) -> tuple[str, str, str]:
     pytest.fail("the sample has no monthly count measure")
 
 
-@pytest.fixture(scope="module")
-def gapped(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str, object]:
+def build_report(
+    tmp_path_factory: pytest.TempPathFactory, data_dir: Path, change: dict[str, str]
+) -> dict[str, object]:
+    """Run the measure's strategy report with its August 2026 rows changed by ``change``."""
     root = tmp_path_factory.mktemp("gap")
     data = Path(shutil.copytree(data_dir, root / "data"))
     strategy, measure, name = pick_measure(data)
@@ -48,7 +52,7 @@ def gapped(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str
     blanked = 0
     for row in rows:
         if row["measure_id"] == measure and row["period_start"] == GAP_MONTH:
-            row.update(value="", numerator="", denominator="")
+            row.update(change)
             blanked += 1
     assert blanked, "the measure has a figure to blank"
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -70,11 +74,24 @@ def gapped(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str
     return {"measure": measure, "name": name, "rows": judged, "html": html}
 
 
+@pytest.fixture(scope="module")
+def gapped(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str, object]:
+    return build_report(tmp_path_factory, data_dir, {"value": "", "numerator": "",
+                                                     "denominator": ""})  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def unconfirmed(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str, object]:
+    # A near-zero figure, as a short submission gives, loaded and marked to confirm.
+    return build_report(tmp_path_factory, data_dir, {"value": "3", "status": "to confirm"})
+
+
 def test_the_gapped_quarter_is_incomplete_and_not_judged(gapped: dict[str, object]) -> None:
     rows = gapped["rows"]
     assert rows, "the measure is in judgements.csv"
     for row in rows:  # type: ignore[attr-defined]
         assert "2 of 3 months" in row["current_label"], row["current_label"]
+        assert row["completeness"] == "2 of 3 months; missing 2026-08"
         for column in ("judgement", "year_ending_judgement", "sentence", "assessment"):
             assert not CHANGE_WORDS.search(row[column]), (column, row[column])
         assert row["rag"] == "Grey" and row["rag_reason"]
@@ -88,3 +105,17 @@ def test_the_report_names_the_gap_in_its_data_notes(gapped: dict[str, object]) -
     ]
     assert notes, "a data note names the measure's missing months"
     assert "August 2026" in text[notes[0] : notes[0] + 200]
+
+
+def test_a_figure_to_confirm_is_shown_so_and_not_judged(unconfirmed: dict[str, object]) -> None:
+    rows = unconfirmed["rows"]
+    assert rows, "the measure is in judgements.csv"
+    for row in rows:  # type: ignore[attr-defined]
+        assert row["completeness"] == "2 of 3 months; to be confirmed 2026-08"
+        assert "to be confirmed" in row["current_label"]
+        assert row["sentence"].startswith("A figure to be confirmed (2026-08)")
+        for column in ("judgement", "year_ending_judgement", "sentence", "assessment"):
+            assert not CHANGE_WORDS.search(row[column]), (column, row[column])
+        assert row["rag"] == "Grey" and row["rag_reason"]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(unconfirmed["html"])))
+    assert f"{unconfirmed['name']}: the figure for August 2026 is far outside" in text

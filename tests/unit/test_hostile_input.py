@@ -18,12 +18,20 @@ import yaml
 from openpyxl import load_workbook
 
 from pcplib.data import load_dataset, validate_dataset
+from pcplib.data.cells import read_cells
 from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan
+from pcplib.data.schemas import split_measure_list
 from pcplib.data.sources.police_uk import COUNT_COLUMNS, write_counts
 from pcplib.data.sources.returns_template import write_return_template
 from pcplib.run.judgements import write_judgements
 from pcplib.safe_yaml import MAX_YAML_BYTES, load_yaml_text
-from pcplib.spreadsheet_safety import neutralise_cell, neutralise_frame, neutralise_row
+from pcplib.spreadsheet_safety import (
+    neutralise_cell,
+    neutralise_frame,
+    neutralise_row,
+    restore_cell,
+    restore_frame,
+)
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -94,6 +102,24 @@ def test_neutralise_frame_keeps_numeric_columns_numeric() -> None:
     assert list(safe["value"]) == [-3.0, 2.0]
     assert list(safe.columns) == ["name", "value", "'=col"]
     assert list(frame["name"]) == ["=1+1", "ok"], "the input frame is not changed"
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\t=1", "-2.5 pp", "-3", "'quoted'", ""]
+)
+def test_restoring_a_neutralised_cell_gives_back_the_text(text: str) -> None:
+    assert restore_cell(neutralise_cell(text)) == text
+    assert restore_cell("'plain") == "'plain", "an apostrophe before other text is kept"
+    frame = pd.DataFrame({"'=col": [neutralise_cell(text)]})
+    assert restore_frame(frame).to_dict("list") == {"=col": [text]}
+
+
+def test_a_neutralised_csv_cell_reads_back_as_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("name,value\n'=1+1,-3\n'it's,'-2.5 pp\n", encoding="utf-8")
+    cells = read_cells(path, "t.csv")
+    assert cells.problems == []
+    assert cells.rows == [["=1+1", "-3"], ["'it's", "-2.5 pp"]]
 
 
 def test_judgements_csv_holds_no_formula(tmp_path: Path) -> None:
@@ -403,3 +429,77 @@ def test_the_last_gate_searches_public_reports_only(sample: Path, tmp_path: Path
     leaks = find_public_leaks(staging, plan, dataset)
     assert [leak.file for leak in leaks] == ["public-quarterly.html"]
     assert "restricted measure" in str(leaks[0])
+
+
+def test_the_last_gate_searches_every_file_of_a_public_run(sample: Path, tmp_path: Path) -> None:
+    from PIL import Image, PngImagePlugin
+
+    from pcplib.run.jobs import Job, RunPlan
+    from pcplib.run.public_check import find_public_leaks
+
+    dataset = load_dataset(sample, today=TODAY)
+    restricted = dataset.measures[dataset.measures["visibility"] == "restricted"]
+    name = str(restricted["measure_name"].iloc[0])
+    staging = tmp_path / "staging"
+    (staging / "public-quarterly_files").mkdir(parents=True)
+    (staging / "public-quarterly.html").write_text("<p>clean</p>", encoding="utf-8")
+    (staging / "manifest.json").write_text(f'{{"x": "{name.lower()}"}}', encoding="utf-8")
+    (staging / "run.log").write_text(f"note: {name.upper()}", encoding="utf-8")
+    (staging / "public-quarterly_files" / "chart.svg").write_text(
+        f"<svg><title>{name}</title></svg>", encoding="utf-8"
+    )
+    chunks = PngImagePlugin.PngInfo()
+    chunks.add_text("Description", f"A chart of {name.replace(' ', '  ')}")
+    Image.new("RGB", (2, 2)).save(staging / "public-quarterly.png", pnginfo=chunks)
+    (staging / "public-quarterly.pdf").write_bytes(b"%PDF-1.4 binary")
+    public = Job("public-quarterly", "public_quarterly", {}, "Public")
+    plan = RunPlan(folder="x", heading="x", jobs=(public,), slot=None, period_end=None)
+    found = sorted(leak.file for leak in find_public_leaks(staging, plan, dataset))
+    assert found == [
+        "manifest.json",
+        "public-quarterly.png",
+        "public-quarterly_files/chart.svg",
+        "run.log",
+    ]
+    # A "public versions" folder is public whole, the plan overview beside the reports.
+    overview = Job("plan-overview", "plan_overview", {}, "Overview")
+    mixed = RunPlan(folder="2026-11-public", heading="x", jobs=(public, overview), slot=None,
+                    period_end=None)  # fmt: skip
+    assert len(find_public_leaks(staging, mixed, dataset)) == 4
+    board = RunPlan(folder="2026-11", heading="x", jobs=(public, overview), slot=None,
+                    period_end=None)  # fmt: skip
+    assert [leak.file for leak in find_public_leaks(staging, board, dataset)] == [
+        "public-quarterly.png",
+        "public-quarterly_files/chart.svg",
+    ]
+
+
+# --- narrative says which measures it speaks of ---------------------------------------------
+
+
+def test_a_measure_list_is_split_on_semicolons() -> None:
+    assert split_measure_list(" vawg-dvpo; np-abstraction-hours ;;") == [
+        "vawg-dvpo",
+        "np-abstraction-hours",
+    ]
+    assert split_measure_list("") == []
+
+
+def test_a_narrative_entry_naming_an_unknown_measure_is_refused(sample: Path) -> None:
+    path = sample / "narrative" / "narrative.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert "measures" in table.columns, "the sample lists the measures each entry speaks of"
+    table.loc[2, "measures"] = "vawg-dvpo; np-abstraction-hour"
+    table.to_csv(path, index=False, lineterminator="\n")
+    problems = [str(p).replace(f"{sample}/", "") for p in validate_dataset(sample, today=TODAY)]
+    assert problems == [
+        "narrative/narrative.csv, row 4, column measures: 'vawg-dvpo; np-abstraction-hour' — "
+        "expected measure ids of framework/measures separated by ';' "
+        "('np-abstraction-hour' is not one)"
+    ]
+
+
+def test_the_samples_narrative_names_the_measures_its_figures_quote(data_dir: Path) -> None:
+    dataset = load_dataset(data_dir, today=TODAY)
+    named = {m for cell in dataset.narrative["measures"] for m in split_measure_list(cell)}
+    assert named and named <= set(dataset.measures["measure_id"])

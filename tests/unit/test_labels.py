@@ -57,3 +57,116 @@ def test_count_decimals_and_unknown_units() -> None:
     assert count_decimals(0.1 + 0.2, "score") == 1  # float error is not a decimal
     with pytest.raises(ValueError, match="unknown unit 'furlongs'"):
         format_figure(1.0, "furlongs")
+
+
+def test_month_words_reads_any_form_of_a_month_the_same_way() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from pcplib.labels import MONTH_NAMES, month_words
+
+    for month in ("2026-09", "2026-09-30", pd.Period("2026-09", "M"), dt.date(2026, 9, 1)):
+        assert month_words(month) == "September 2026"
+    assert month_words(pd.Timestamp("2027-01-31 23:00")) == "January 2027"
+    assert len(MONTH_NAMES) == 12 and MONTH_NAMES[0] == "January"
+
+
+def test_date_and_time_words_are_in_utc_to_the_minute() -> None:
+    import pandas as pd
+
+    from pcplib.labels import date_words, time_words
+
+    assert date_words("2026-09-30") == "30 September 2026"
+    assert time_words(pd.Timestamp("2026-11-23T06:00:59Z")) == "23 November 2026 06:00 UTC"
+    assert time_words(pd.Timestamp("2026-11-23T07:30+01:00")) == "23 November 2026 06:30 UTC"
+    assert time_words(pd.Timestamp("2026-12-31 23:59")) == "31 December 2026 23:59 UTC"
+
+
+def test_months_text_joins_runs_of_consecutive_months() -> None:
+    import pandas as pd
+
+    from pcplib.labels import months_text
+
+    months = [pd.Period(m, "M") for m in ("2026-07", "2026-05", "2026-06", "2026-09")]
+    assert months_text(months) == "May to July 2026, September 2026"
+    assert months_text([pd.Period("2025-12", "M"), pd.Period("2026-01", "M")]) == (
+        "December 2025 to January 2026"
+    )
+    assert months_text([]) == ""
+
+
+def test_label_period_start_words_a_month_quarter_or_year() -> None:
+    from pcplib.labels import label_period_start
+
+    assert label_period_start("2026-07-01", "monthly") == "July 2026"
+    assert label_period_start("2026-07-01", "quarterly") == "2026/27 Q2"
+    assert label_period_start("2026-04-01", "annual") == "2026/27"
+
+
+# --- a rate's period in its label (issue 26, finding 6) ---------------------------------------
+
+BURGLARY_RATE = {
+    "unit": "rate_per_1000",
+    "frequency": "monthly",
+    "aggregation": "mean",
+    "measure_name": "Residential burglary per 1,000 households",
+    "definition": "Residential burglaries recorded in the month per 1,000 households.",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "window", "per"),
+    [
+        ({}, "quarter", "households a month"),  # a quarter's average of monthly rates
+        ({}, "year", "households a month"),
+        ({"frequency": "quarterly"}, "quarter", "households a quarter"),
+        ({"aggregation": "sum"}, "quarter", "households a quarter"),  # summed: per window
+        ({"aggregation": "sum"}, "year", "households a year"),
+        ({"aggregation": "sum"}, "period", "households a month"),  # a chart's point
+        (
+            {"measure_name": "Crimes per 1,000 residents (rolling 12 months)"},
+            "quarter",
+            "residents a year",
+        ),  # fmt: skip
+        (
+            {"measure_name": "A rate", "definition": "Burglaries per 1,000 in the area."},
+            "quarter",
+            "a month",
+        ),  # fmt: skip
+        ({"unit": "count"}, "quarter", ""),  # not a rate: nothing to add
+    ],
+)
+def test_a_rate_says_what_it_is_per_and_over_what_period(changes, window, per):
+    from pcplib.labels import describe_rate_basis
+
+    assert describe_rate_basis({**BURGLARY_RATE, **changes}, window) == per
+
+
+def test_a_rates_figures_carry_their_period_and_missing_ones_do_not():
+    per = "households a month"
+    assert format_figure(0.497, "rate_per_1000", per=per) == "0.497 per 1,000 households a month"
+    assert format_value(0.5, "rate_per_1000", per=per) == "0.50 per 1,000 households a month"
+    assert format_figures([0.497, None], "rate_per_1000", per=per) == [
+        "0.497 per 1,000 households a month",
+        "no data",
+    ]
+    # Any other unit ignores it, so callers can pass a row's value whatever the unit.
+    assert format_figure(45.6, "percent", per=per) == "45.6%"
+
+
+def test_a_rates_axis_label_names_its_population_and_period():
+    from pcplib.labels import label_unit
+
+    assert label_unit("rate_per_1000", "households a month") == "Rate per 1,000 households a month"
+    assert label_unit("count", "households a month") == "Number"
+    with pytest.raises(ValueError, match="unknown unit 'per_cent'"):
+        label_unit("per_cent")
+
+
+def test_suggest_name_offers_only_a_near_miss() -> None:
+    from pcplib.labels import suggest_name
+
+    assert suggest_name("stratgy", ["strategy", "slot"]) == " (did you mean 'strategy'?)"
+    assert suggest_name("colour", ["strategy", "slot"]) == ""
+    assert suggest_name("x", []) == ""

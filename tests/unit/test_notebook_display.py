@@ -15,6 +15,7 @@ from pcplib import report
 from pcplib.assessment import judgements
 from pcplib.assessment.scope import ParameterError
 from pcplib.data import load_dataset
+from pcplib.data.reference import load_table_one
 from pcplib.report import fragments, measures, overview
 from pcplib.run import render
 
@@ -76,7 +77,7 @@ def test_the_report_package_exports_builders_as_fragments(sample, summary):
     # The module's own function stays unwrapped, so builders calling each other do not nest.
     assert not measures.format_overall_rag(summary).startswith("<div")
     assert report.format_overall_rag.__doc__ == measures.format_overall_rag.__doc__
-    reference = report.load_table_one(sample.root / "reference")
+    reference = load_table_one(sample.root / "reference")
     section = report.format_table_one_section(reference)
     assert section.count('class="pcp-report"') == 1
     assert overview.format_table_one_section(reference).count("pcp-report") == 0

@@ -9,6 +9,8 @@ import nbformat
 import papermill
 import pytest
 
+from pcplib.data.parameter_files import read_notebook_parameter_names
+
 NOTEBOOKS = {
     "delivery_strategy": {
         "strategy": "neighbourhood-crime",
@@ -18,6 +20,8 @@ NOTEBOOKS = {
         "data_dir": "data",
         "spc_rules": "mdc",
         "audience": "cgb",
+        "forward_plan": "params/forward_plan.yaml",
+        "history_dir": "outputs/history",
         "produced_at": "",
     },
     "plan_overview": {
@@ -35,6 +39,14 @@ NOTEBOOKS = {
     },
     "public_quarterly_about": {"quarter": "2026/27 Q2", "data_dir": "data", "produced_at": ""},
     "annual_evaluation": {"year": "2025/26", "data_dir": "data", "produced_at": ""},
+    "delivery_board": {
+        "slot": "2026-11",
+        "period_end": "2026-09",
+        "data_dir": "data",
+        "forward_plan": "params/forward_plan.yaml",
+        "history_dir": "outputs/history",
+        "produced_at": "",
+    },
 }
 KERNELSPEC = {"name": "pcp", "display_name": "Python (pcp)", "language": "python"}
 
@@ -68,6 +80,8 @@ def test_exactly_one_parameters_cell_with_working_defaults(repo_root, name):
     assert tagged[0].cell_type == "code"
     declared = papermill.inspect_notebook(str(_path(repo_root, name)))
     assert set(declared) == set(NOTEBOOKS[name])
+    # The project's one reader of a parameters cell gives what papermill gives.
+    assert read_notebook_parameter_names(_path(repo_root, name)) == list(declared)
     # The defaults are plain string literals that run as they are.
     namespace: dict[str, object] = {}
     exec(compile(tagged[0].source, f"{name}:parameters", "exec"), namespace)  # noqa: S102
@@ -96,10 +110,11 @@ def test_first_setup_cell_refuses_parameters_the_notebook_does_not_declare(repo_
         node
         for node in ast.walk(setup)
         if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "check_injected_parameters"
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "check_injected_parameters"
     ]
-    assert len(calls) == 1, f"{name}: the setup cell must call report.check_injected_parameters"
+    assert len(calls) == 1, f"{name}: the setup cell must call check_injected_parameters"
+    assert "from pcplib.notebook import check_injected_parameters" in nb.cells[index + 1].source
     # With globals() alone: the declared names are read from the parameters cell as run.
     [namespace] = calls[0].args
     assert isinstance(namespace, ast.Call) and ast.unparse(namespace) == "globals()"

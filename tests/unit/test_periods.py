@@ -255,3 +255,16 @@ def test_month_number_of_an_index_matches_each_month() -> None:
     assert list(month_number(index)) == [month_number(d) for d in ["2025-12", "2026-01", "2026-09"]]
     assert list(month_number(pd.PeriodIndex(index, freq="M"))) == list(month_number(index))
     assert str(month_of(month_number("2026-01") - 1)) == "2025-12"
+
+
+def test_shift_month_crosses_years_both_ways() -> None:
+    assert p.shift_month("2026-11", 2) == "2027-01"
+    assert p.shift_month("2026-01", -1) == "2025-12"
+    assert p.shift_month("2026-05", 0) == "2026-05"
+
+
+def test_label_period_codes_a_period_by_its_first_month() -> None:
+    assert p.label_period(pd.Period("2024-05", "M"), "monthly") == "2024-05"
+    assert p.label_period("2024-04-01", "quarterly") == "2024/25 Q1"
+    assert p.label_period(dt.date(2025, 1, 1), "quarterly") == "2024/25 Q4"
+    assert p.label_period("2024-04", "annual") == "2024/25"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 
 from pcplib import report
 from pcplib.data import Dataset, load_dataset
+from pcplib.data.reference import load_table_one
 from pcplib.report.html import format_rag_html
+from pcplib.report.narrative import narrative_rows
 
 MONTHS = pd.date_range("2024-04-01", "2026-09-01", freq="MS")
 
@@ -603,6 +606,26 @@ def test_format_narrative_public_withholds_restricted_names(tiny):
     assert "1 entry about restricted measures withheld" in html
 
 
+def test_public_narrative_keeps_only_entries_whose_named_measures_are_all_public(tiny):
+    # The text names no measure: only the measures column says what it is about.
+    extra = pd.DataFrame(
+        [
+            {"strategy_id": "alpha", "quarter": "2026/27 Q2", "section": "successes",
+             "text": "Morale rose to 5,555.", "measures": "a-offences; a-secret"},
+            {"strategy_id": "alpha", "quarter": "2026/27 Q2", "section": "challenges",
+             "text": "Offences fell by a tenth.", "measures": "a-offences"},
+        ]
+    )  # fmt: skip
+    narrative = pd.concat([tiny.narrative.assign(measures=""), extra], ignore_index=True)
+    tiny = dataclasses.replace(tiny, narrative=narrative)
+    rows, withheld = narrative_rows(tiny, "alpha", "2026/27 Q2", "public")
+    assert "Morale rose to 5,555." not in set(rows["text"])
+    assert "Offences fell by a tenth." in set(rows["text"])
+    assert withheld == 2, "the entry naming a-secret and the one whose text names it"
+    board, none = narrative_rows(tiny, "alpha", "2026/27 Q2", "cgb")
+    assert none == 0 and "Morale rose to 5,555." in set(board["text"])
+
+
 def test_format_narrative_when_none(tiny):
     assert "No narrative was submitted" in report.format_narrative(tiny, "alpha", "2025/26 Q1")
 
@@ -674,7 +697,7 @@ def test_rebuild_table_one_requires_columns():
 
 
 def test_table_one_reference_all_match(repo_root):
-    ref = report.load_table_one(repo_root / "data" / "reference")
+    ref = load_table_one(repo_root / "data" / "reference")
     out = report.rebuild_table_one(ref)
     assert len(out) == 21
     assert out["matches"].all(), out.loc[~out["matches"], ["measure", "published_trend"]]
@@ -686,7 +709,7 @@ def test_table_one_reference_all_match(repo_root):
 
 def test_load_table_one_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="expected .*table_one_2021_24.csv"):
-        report.load_table_one(tmp_path)
+        load_table_one(tmp_path)
 
 
 # --- the shipped sample ----------------------------------------------------------------

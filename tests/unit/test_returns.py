@@ -384,6 +384,29 @@ def test_a_second_load_of_the_same_file_changes_nothing(filled: Path, data: Path
     assert hashes(data) == before
 
 
+def test_owners_text_a_spreadsheet_would_run_is_neutralised_in_the_data_set(
+    template: Path, data: Path, tmp_path: Path
+) -> None:
+    attack = "-2+3+cmd|' /C calc'!A0"
+
+    def edit(wb: Any) -> None:
+        set_cell(wb, "Commitments", "activity_to_date", attack, commitment_id=f"{STRATEGY}-c04")
+
+    poisoned = fill_return(template, tmp_path / "poisoned.xlsx", edit)
+    outcome = load([poisoned], data)
+    assert outcome.problems == []
+    text = (data / "commitments" / "commitments.csv").read_text(encoding="utf-8")
+    assert "'" + attack in text.replace('""', '"')
+    assert not any(line.split(",")[-1].startswith("-2+3") for line in text.splitlines())
+    dataset = load_dataset(data, today=TODAY)
+    shown = dataset.commitments.set_index("commitment_id").loc[
+        f"{STRATEGY}-c04", "activity_to_date"
+    ]
+    assert shown == attack, "read back as the owner wrote it"
+    again = load([poisoned], data)
+    assert {c.kind for c in again.changes[poisoned.name]} == {"unchanged"}
+
+
 def test_dry_run_shows_the_changes_and_writes_nothing(filled: Path, data: Path) -> None:
     before = hashes(data)
     outcome = load([filled], data, dry_run=True)
@@ -503,10 +526,32 @@ def _identity_edited(wb: Any) -> None:
             row[1].value = "2026/27 Q1"
 
 
+def _formula_without_value(wb: Any) -> None:
+    # openpyxl, like a script or some online editors, saves no calculated value.
+    wb["Measures"]["E4"] = "=E3+3"
+
+
+def _merged_months(wb: Any) -> None:
+    ws = wb["Measures"]
+    first = row_of(ws, measure_id="np-officers", month="2026-07")
+    column = openpyxl.utils.get_column_letter(columns_of(ws)["value"])
+    ws.merge_cells(f"{column}{first}:{column}{first + 2}")
+
+
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
         (_text_value, "Measures!E4: '1,23' — expected a number typed as a number"),
+        (
+            _formula_without_value,
+            "Measures!E4: '=E3+3' — expected a value: this cell holds a "
+            "formula with no calculated value",
+        ),
+        (
+            _merged_months,
+            "Measures!E3:E5: '372' — expected a figure for each month, not cells "
+            "merged over 3 months (2026-07, 2026-08, 2026-09)",
+        ),
         (_numerator_above, "Measures!F9: '18000' — expected a numerator no larger than"),
         (_percent_above, "Measures!E12: '101' — expected a percentage from 0 to 100"),
         (_ratio_disagrees, "Measures!E11: '80' — expected numerator / denominator × 100"),
@@ -827,3 +872,24 @@ def test_an_os_error_while_loading_is_one_line_and_loads_nothing(
     assert any(reason in line and "no return was loaded" in line for line in lines), lines
     after = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
     assert after == before, "the data set is as it was, with no staging folder left"
+
+
+def test_a_figure_far_outside_its_history_is_loaded_to_confirm_with_its_cell(
+    template: Path, data: Path, tmp_path: Path
+) -> None:
+    usual = load([fill_return(template, tmp_path / "usual.xlsx")], data, dry_run=True)
+    assert usual.problems == [] and usual.to_confirm == [], "the usual figures are not flagged"
+
+    def slip(wb: Any) -> None:
+        # A slip of the keyboard: 30.5 hours for 3,050.
+        set_cell(wb, "Measures", "value", 30.5, measure_id="np-abstraction-hours", month="2026-09")
+
+    outcome = load([fill_return(template, tmp_path / "slip.xlsx", slip)], data)
+    assert outcome.problems == [] and outcome.written
+    [figure] = outcome.to_confirm
+    assert (figure.measure_id, figure.period) == ("np-abstraction-hours", "2026-09")
+    assert figure.place == "slip.xlsx, Measures!E8"
+    assert "below half the lowest" in figure.reason
+    series = load_dataset(data, today=TODAY).series("np-abstraction-hours")
+    september = series.set_index("period_start").loc[pd.Timestamp("2026-09-01")]
+    assert (september["value"], september["status"]) == (30.5, "to confirm")

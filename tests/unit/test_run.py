@@ -28,7 +28,7 @@ from pcplib.run import render
 
 STRATEGY_PARAMETERS = (
     'strategy = "example"\nslot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\n'
-    'spc_rules = "mdc"\naudience = "cgb"\nproduced_at = ""\n'
+    'spc_rules = "mdc"\naudience = "cgb"\nforward_plan = ""\nhistory_dir = ""\nproduced_at = ""\n'
 )
 STRATEGY_BODY = (
     'if strategy == "broken":\n'
@@ -44,6 +44,10 @@ PUBLIC_PARAMETERS = (
     'quarter = ""\ndata_dir = "data"\nforward_plan = "data/forward_plan.yaml"\nproduced_at = ""\n'
 )
 ABOUT_PARAMETERS = 'quarter = ""\ndata_dir = "data"\nproduced_at = ""\n'
+BOARD_PARAMETERS = (
+    'slot = ""\nperiod_end = ""\ndata_dir = "data"\nforward_plan = ""\nhistory_dir = ""\n'
+    'produced_at = ""\n'
+)
 
 
 @pytest.fixture
@@ -63,6 +67,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
         ),
         "public_quarterly_about": write_notebook(
             nbdir / "public_quarterly_about.ipynb", ABOUT_PARAMETERS, 'print("about", quarter)'
+        ),
+        "delivery_board": write_notebook(
+            nbdir / "delivery_board.ipynb", BOARD_PARAMETERS, 'print("board", slot)'
         ),
     }
     monkeypatch.setattr(run.jobs, "NOTEBOOKS", notebooks)
@@ -198,7 +205,7 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
     plan = run.build_run_plan(args, run.make_options(args))
     assert project.resolved == [("latest", date(2026, 11, 23))]
     assert plan.folder == "2026-11" and plan.slot == "2026-11" and plan.period_end == "2026-09"
-    assert [j.name for j in plan.jobs] == ["vawg", "road-safety", "plan-overview"]
+    assert [j.name for j in plan.jobs] == ["vawg", "road-safety", "plan-overview", "delivery-board"]
     vawg = plan.jobs[0]
     assert vawg.notebook == "delivery_strategy"
     assert vawg.parameters == {
@@ -209,12 +216,19 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
         "data_dir": str(project.data.resolve()),
         "spc_rules": "mdc",
         "audience": "cgb",
+        # The report compares with the last meeting these name (its "since the last meeting").
+        "forward_plan": str(project.plan_file.resolve()),
+        "history_dir": str((project.out / "history").resolve()),
         "produced_at": "2026-11-23T06:00:00+00:00",
     }
-    overview = plan.jobs[-1].parameters
+    overview = plan.jobs[-2].parameters
     # The Table One back test left the overview, and its reference folder with it.
     assert "reference_dir" not in overview
     assert overview["meeting"] == "Performance Board, November 2026"
+    # The quarterly delivery board's view reads the same plan and history.
+    board = plan.jobs[-1]
+    assert board.notebook == "delivery_board" and board.parameters["period_end"] == "2026-09"
+    assert board.parameters["history_dir"] == vawg.parameters["history_dir"]
 
 
 def test_reports_built_outside_their_slot_name_their_own_meeting_or_none(project) -> None:
@@ -266,8 +280,13 @@ def test_overall_rag_is_rolled_up_for_each_reports_audience(project, monkeypatch
 def test_default_plan_adds_the_public_report_for_the_slots_quarter(project) -> None:
     plan = run.build_run_plan(parse(project, "--default"), project.options)
     assert plan.folder == "2026-11"
-    names = [j.name for j in plan.jobs][-3:]
-    assert names == ["plan-overview", "public-quarterly", "public-quarterly-about"]
+    names = [j.name for j in plan.jobs][-4:]
+    assert names == [
+        "plan-overview",
+        "delivery-board",
+        "public-quarterly",
+        "public-quarterly-about",
+    ]
     # The "About these figures" page is a job of its own, published beside the report.
     assert plan.jobs[-2].parameters["quarter"] == "2026/27 Q2"
     assert plan.jobs[-1].parameters == {
@@ -357,11 +376,11 @@ def test_produced_at_comes_from_timestamp_or_source_date_epoch() -> None:
         run.resolve_produced_at(None, {"SOURCE_DATE_EPOCH": "yesterday"})
 
 
-def test_month_helpers() -> None:
-    assert run.shift_month("2026-11", 2) == "2027-01"
-    assert run.shift_month("2026-01", -1) == "2025-12"
-    assert run.format_month("2026-09") == "September 2026"
-    assert run.label_quarter_of("2026-03") == "2025/26 Q4"
+def test_quarter_end_of_reads_a_quarter_or_gives_a_usage_error() -> None:
+    assert run.quarter_end_of("2026/27 Q2") == "2026-09"
+    with pytest.raises(run.RunError, match="not a financial quarter") as caught:
+        run.quarter_end_of("Q2 2026")
+    assert caught.value.exit_code == run.EXIT_USAGE
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -553,6 +572,8 @@ def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
     assert cli.main(run_args(project, *args)) == 0
     second = folder_bytes(project.out / "2026-11")
     assert sorted(first) == [
+        "delivery-board.html",
+        "delivery-board.ipynb",
         "index.html",
         "judgements.csv",
         "manifest.json",
@@ -881,3 +902,32 @@ def test_the_index_names_each_reports_meeting() -> None:
     about = run.plan_public_about_job("2026/27 Q2", "data", at)
     assert about.name == "public-quarterly-about" and about.notebook == "public_quarterly_about"
     assert run.describe_meeting(None) == run.NO_MEETING
+
+
+def test_the_index_template_escapes_what_the_plan_and_data_set_say() -> None:
+    job = SimpleNamespace(
+        name="a&b",
+        title="<script>x</script>",
+        strategy="vawg",
+        parameters={},
+        notebook="strategy_report",
+    )
+    plan = SimpleNamespace(heading="Board <b>", period_end="2026-09")
+    dataset = SimpleNamespace(illustrative=True, description="made & <i>up</i>")
+    page = run.build_index(
+        plan,
+        [SimpleNamespace(job=job)],
+        produced_at="2026-11-23T06:00:00Z",
+        dataset=dataset,
+        rags={"vawg": run.OverallRag("Red", "why")},
+        pdf=True,
+    )
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "<title>Board &lt;b&gt;</title>" in page
+    assert '<a href="a&amp;b.html">' in page and '(<a href="a&amp;b.pdf">PDF</a>)' in page
+    assert "Data set: made &amp; &lt;i&gt;up&lt;/i&gt;</p>" in page
+    assert '<td><span class="rag" style="background:#d4351c;color:#ffffff">Red</span></td>' in page
+    assert "<dt>Data period</dt><dd>to the end of September 2026 (2026/27 Q2)</dd>" in page
+    assert page.startswith("<!DOCTYPE html>\n") and page.endswith("</html>\n")
+    assert "{{" not in page and "{%" not in page
+    assert run.load_index_template() is run.load_index_template()  # compiled once

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from pcplib import cli
-from pcplib.data.sources.update import find_month_gaps, judge_zero, list_months
+from pcplib.data.sources.gaps import find_month_gaps, judge_zero, list_months
 
 TODAY = dt.date(2026, 11, 23)
 OBS = "observations/observations.csv"

@@ -635,3 +635,17 @@ def test_the_plan_overview_and_the_strategy_report_give_one_delivery_figure(data
         shown, percent = row["projected_delivery"], summary.delivery.percent
         assert (pd.isna(shown) and percent is None) or shown == pytest.approx(percent)
         assert summary.overall_rag == row["current_rag"], row["strategy_id"]
+
+
+def test_a_rates_sentence_and_figures_say_its_period():
+    # 0.5 burglaries per 1,000 households is a month's rate (about 6 a year): every label
+    # of the verdict says so.
+    households = np.full(len(MONTHS), 400.0)
+    burglaries = poisson(200, 31)
+    row = judge(burglaries / households, numerators=burglaries, denominators=households,
+                unit="rate_per_1000", aggregation="mean",
+                measure_name="Residential burglary per 1,000 households")  # fmt: skip
+    assert row["rate_per"] == row["rate_per_year"] == "households a month"
+    assert "per 1,000 households a month against" in row["sentence"]
+    count = judge(burglaries)
+    assert count["rate_per"] == "" and "per 1,000" not in count["sentence"]

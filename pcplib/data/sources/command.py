@@ -95,6 +95,16 @@ def _print_plan(plan: UpdatePlan) -> None:
             key = (gap.measure_id, f"{gap.month}-01", gap.area)
             kept = "; the figure already in the data set is kept" if key in plan.kept else ""
             print(f"    {gap.measure_id}, {gap.area}, {gap.month}: {gap.reason}{kept}")
+    if plan.provisional is not None:
+        print(f"  outcomes: {plan.provisional.describe()}")
+    if plan.to_confirm:
+        print(
+            f"  {_number(len(plan.to_confirm))} figure(s) to confirm: far outside their "
+            "series' history, loaded with status 'to confirm' and not judged in reports "
+            "until confirmed (set the status to final once checked; docs/methodology.md):"
+        )
+        for figure in plan.to_confirm:
+            print(f"    {figure}")
     if plan.conflicts and plan.replace:
         print(
             f"  {_number(len(plan.conflicts))} observation(s) from another source "
@@ -229,8 +239,9 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
     if args.data is not None:
         try:
             plan = plan_police_uk_update(
-                args.data, counts, files, args.force, args.replace, today=today
-            )
+                args.data, counts, files, args.force, args.replace, today=today,
+                outcomes=result.outcomes,
+            )  # fmt: skip
             _print_plan(plan)
             # Checked before anything is written, so a refused update writes no counts either.
             check_update(plan, today=today)

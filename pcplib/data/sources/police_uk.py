@@ -2,13 +2,14 @@
 
 A data.police.uk custom download is a zip with one folder per month,
 ``YYYY-MM/YYYY-MM-<force>-street.csv`` (plus ``-outcomes.csv`` and
-``-stop-and-search.csv`` when asked for). :func:`list_street_files` finds the
-street-level files in archives, unpacked folders or single files, and lists every
-other file as skipped; :func:`count_street_crimes` reads them with DuckDB and
-returns the tidy monthly counts ``month, force, local_authority, crime_type,
-crimes``: every row counted once (police.uk's convention: one row, one crime),
-``force`` from ``Falls within``, ``local_authority`` the LSOA name without its
-last word, ``unknown`` where a row has no LSOA.
+``-stop-and-search.csv`` when asked for). :func:`list_street_files` (from
+:mod:`pcplib.data.sources.street_files`) finds the street-level files in archives,
+unpacked folders or single files, and lists every other file as skipped;
+:func:`count_street_crimes` reads them with DuckDB and returns the tidy monthly
+counts ``month, force, local_authority, crime_type, crimes``: every row counted
+once (police.uk's convention: one row, one crime), ``force`` from ``Falls within``,
+``local_authority`` the LSOA name without its last word, ``unknown`` where a row has
+no LSOA; and the same counts by ``Last outcome category`` too, for outcome measures.
 
 Why DuckDB: it reads many CSV files in parallel straight into a streaming
 aggregation, so memory depends on the number of groups (months x forces x local
@@ -28,9 +29,8 @@ import csv
 import os
 import re
 import tempfile
-import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, NoReturn
 import pandas as pd
 
 from pcplib.data.cells import UTF8_EXPECTED, cell_differs
-from pcplib.data.problems import Problem
 from pcplib.data.schemas import POLICE_UK_CRIME_TYPES
 from pcplib.data.sources.archives import (
     MEMBER_ERRORS,
@@ -48,6 +47,15 @@ from pcplib.data.sources.archives import (
     locate_bad_utf8,
     open_text,
 )
+from pcplib.data.sources.street_files import (
+    MONTH_PATTERN,
+    PoliceUkError,
+    SkippedFile,
+    StreetFile,
+    list_street_files,
+    match_force,
+)
+from pcplib.data.sources.street_files import raise_problem as _fail
 from pcplib.spreadsheet_safety import neutralise_row
 
 if TYPE_CHECKING:
@@ -97,78 +105,9 @@ BATCH_BYTES = 256 * 1024 * 1024
 # counted as published, though no measure can list them.
 _EARLIER_CRIME_TYPES = ("Violent crime", "Public disorder and weapons")
 _KNOWN_CRIME_TYPES = frozenset((*POLICE_UK_CRIME_TYPES, *_EARLIER_CRIME_TYPES))
-_MONTH = r"\d{4}-(?:0[1-9]|1[0-2])"
-_STREET_NAME = re.compile(rf"^(?P<month>{_MONTH})-(?P<force>[a-z0-9]+(?:-[a-z0-9]+)*)-street\.csv$")
-_MONTH_FOLDER = re.compile(rf"^{_MONTH}$")
-_MONTH_VALUE = re.compile(rf"^{_MONTH}$")
-_LAYOUT = "YYYY-MM/YYYY-MM-<force>-street.csv"
+_MONTH_VALUE = re.compile(rf"^{MONTH_PATTERN}$")
 # DuckDB's memory for one query; it spills to the temporary folder beyond this.
 _DUCKDB_MEMORY = "512MB"
-
-
-class PoliceUkError(ValueError):
-    """A data.police.uk input that cannot be read; the message is one located line.
-
-    Parameters
-    ----------
-    problem : Problem
-        Where the input is wrong and what was expected; also ``.problem``.
-    """
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(str(problem))
-
-
-@dataclass(frozen=True)
-class StreetFile:
-    """One street-level crime file of a data.police.uk download.
-
-    Attributes
-    ----------
-    month : str
-        The month it covers, ``YYYY-MM`` (from its name).
-    force_slug : str
-        The force as its name writes it (``leicestershire``).
-    layout_path : str
-        Its path in the download's layout: ``YYYY-MM/YYYY-MM-<force>-street.csv``
-        (just the file name for a single file outside a month folder).
-    shown : str
-        How messages name it: the file's path, or ``archive.zip, member <path>``.
-    archive : Path or None
-        The zip archive holding it; ``None`` for a file on disk.
-    member : str
-        Its name inside ``archive`` (empty for a file on disk).
-    path : Path or None
-        The file on disk; ``None`` for an archive member.
-    size : int
-        Its uncompressed size in bytes.
-    """
-
-    month: str
-    force_slug: str
-    layout_path: str
-    shown: str
-    archive: Path | None = None
-    member: str = ""
-    path: Path | None = None
-    size: int = 0
-
-
-@dataclass(frozen=True)
-class SkippedFile:
-    """A file found among the inputs that is not read, and why.
-
-    Attributes
-    ----------
-    shown : str
-        The file, as messages name it.
-    reason : str
-        Why it is skipped, in a few words.
-    """
-
-    shown: str
-    reason: str
 
 
 @dataclass
@@ -188,193 +127,20 @@ class StreetCounts:
         ``repeated_ids`` (how many such IDs).
     skipped : list of SkippedFile
         Files found but not read.
+    outcomes : pandas.DataFrame
+        ``counts`` by ``Last outcome category`` too: ``month, force, local_authority,
+        crime_type, outcome, crimes`` (``outcome`` as published, empty where none).
     """
 
     counts: pd.DataFrame
     files: pd.DataFrame
     skipped: list[SkippedFile] = field(default_factory=list)
+    outcomes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def rows(self) -> int:
         """Every row read (each one crime or anti-social behaviour incident)."""
         return int(self.files["rows"].sum())
-
-
-def _fail(
-    file: str, row: int | None, column: str | None, value: str | None, expected: str
-) -> NoReturn:
-    """Raise a :class:`PoliceUkError` for one located problem."""
-    raise PoliceUkError(Problem(file, row, column, value, expected))
-
-
-def match_force(name: str) -> str:
-    """Return a force's name reduced for matching: ``Leicestershire Police`` -> ``leicestershire``.
-
-    Parameters
-    ----------
-    name : str
-        A force as ``Falls within`` writes it, as a file name writes it
-        (``avon-and-somerset``) or as a user types it.
-
-    Returns
-    -------
-    str
-        Lower case, words joined by hyphens, ``&`` read as ``and``, without the
-        words "police", "constabulary" and "service" around the name.
-    """
-    words = re.sub(r"[^a-z0-9]+", " ", str(name).lower().replace("&", " and ")).split()
-    ignored = {"police", "constabulary", "service", "of"}
-    while words and words[0] in ignored:
-        words.pop(0)
-    while words and words[-1] in ignored:
-        words.pop()
-    return "-".join(words)
-
-
-def _classify(name: str) -> str:
-    """Return why a file that is not a street-level crime file is skipped."""
-    lower = name.lower()
-    if lower.endswith("-outcomes.csv"):
-        return "outcomes file: not read yet (only street-level crime is)"
-    if lower.endswith("-stop-and-search.csv"):
-        return "stop and search file: not read yet (only street-level crime is)"
-    return "not a data.police.uk street-level crime file (YYYY-MM-<force>-street.csv)"
-
-
-def _street_file(
-    name: str, folder: str | None, shown: str, require_folder: bool
-) -> tuple[str, str] | None:
-    """Return ``(month, force)`` of a street file's name, or ``None`` for another file.
-
-    Raises :class:`PoliceUkError` for a street file whose month folder does not match
-    its name, or (``require_folder``, for archive members) that is not in one.
-    """
-    match = _STREET_NAME.match(name)
-    if match is None:
-        if name.endswith("-street.csv"):
-            _fail(shown, None, None, name, f"a street file named as data.police.uk does: {_LAYOUT}")
-        return None
-    month = match["month"]
-    if folder is not None and _MONTH_FOLDER.match(folder):
-        if folder != month:
-            _fail(
-                shown,
-                None,
-                None,
-                f"{folder}/{name}",
-                f"the file's month {month} to match its folder {folder}/ ({_LAYOUT})",
-            )
-    elif require_folder:
-        _fail(shown, None, None, name, f"the data.police.uk layout {_LAYOUT}")
-    return month, match["force"]
-
-
-def _list_archive(archive: Path) -> tuple[list[StreetFile], list[SkippedFile]]:
-    """List the street files of a zip archive and the members it skips."""
-    street, skipped = [], []
-    try:
-        with zipfile.ZipFile(archive) as handle:
-            members = handle.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        _fail(archive.as_posix(), None, None, None, f"a zip archive from data.police.uk ({error})")
-    for info in members:
-        if info.is_dir():
-            continue
-        parts = info.filename.split("/")
-        shown = f"{archive.as_posix()}, member {info.filename}"
-        found = _street_file(parts[-1], parts[-2] if len(parts) > 1 else None, shown, True)
-        if found is None:
-            skipped.append(SkippedFile(shown, _classify(parts[-1])))
-            continue
-        month, force = found
-        street.append(
-            StreetFile(
-                month=month,
-                force_slug=force,
-                layout_path=f"{month}/{parts[-1]}",
-                shown=shown,
-                archive=archive,
-                member=info.filename,
-                size=info.file_size,
-            )
-        )
-    return street, skipped
-
-
-def _list_disk_file(path: Path) -> tuple[list[StreetFile], list[SkippedFile]]:
-    """Classify one file on disk: an archive, a street file, or a skipped file."""
-    if path.suffix.lower() == ".zip":
-        return _list_archive(path)
-    shown = path.as_posix()
-    found = _street_file(path.name, path.parent.name, shown, False)
-    if found is None:
-        return [], [SkippedFile(shown, _classify(path.name))]
-    month, force = found
-    in_folder = path.parent.name == month
-    return [
-        StreetFile(
-            month=month,
-            force_slug=force,
-            layout_path=f"{month}/{path.name}" if in_folder else path.name,
-            shown=shown,
-            path=path,
-            size=path.stat().st_size,
-        )
-    ], []
-
-
-def list_street_files(paths: Iterable[Path | str]) -> tuple[list[StreetFile], list[SkippedFile]]:
-    """Find the street-level crime files among archives, folders and single files.
-
-    Parameters
-    ----------
-    paths : iterable of path-like
-        Zip archives in the data.police.uk layout, folders (searched throughout,
-        archives in them included) or single ``*-street.csv`` files.
-
-    Returns
-    -------
-    street : list of StreetFile
-        Every street-level file, by month then force.
-    skipped : list of SkippedFile
-        Every other file found (outcomes, stop and search, anything else), with why.
-
-    Raises
-    ------
-    PoliceUkError
-        For a path that does not exist, a file that is not a zip archive, a street
-        file outside the layout or in another month's folder, or two files for the
-        same month and force.
-    """
-    street: list[StreetFile] = []
-    skipped: list[SkippedFile] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file())
-        elif path.is_file():
-            found = [path]
-        else:
-            _fail(path.as_posix(), None, None, None, "a zip archive, a folder or a street file")
-        for file in found:
-            more, also = _list_disk_file(file)
-            street += more
-            skipped += also
-    seen: dict[tuple[str, str], StreetFile] = {}
-    for street_file in street:
-        key = (street_file.month, street_file.force_slug)
-        if key in seen:
-            _fail(
-                street_file.shown,
-                None,
-                None,
-                None,
-                f"one street file for {street_file.month} and {street_file.force_slug} "
-                f"(it is also {seen[key].shown}); give each month once",
-            )
-        seen[key] = street_file
-    street.sort(key=lambda f: (f.month, f.force_slug))
-    return street, skipped
 
 
 def _batches(files: Sequence[StreetFile], limit: int) -> Iterator[list[StreetFile]]:
@@ -518,6 +284,7 @@ WITH street AS (
         END AS local_authority,
         coalesce("LSOA name", '') = '' AS no_location,
         coalesce("Crime type", '') AS crime_type,
+        coalesce("Last outcome category", '') AS outcome,
         CASE WHEN "Crime ID" <> '' THEN hash("Crime ID") END AS id_hash
     FROM read_csv(
         $files, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
@@ -528,12 +295,12 @@ WITH street AS (
 -- and the Crime IDs a file repeats. IDs are grouped by their 64-bit hashes, so memory
 -- grows with a batch's rows by about 16 bytes a row, not by the IDs' text.
 SELECT
-    filename, month, force, local_authority, crime_type,
+    filename, month, force, local_authority, crime_type, outcome,
     count(*) AS rows, count(*) FILTER (WHERE no_location) AS no_location,
     GROUPING(id_hash) AS is_count
 FROM street
 GROUP BY GROUPING SETS (
-    (filename, month, force, local_authority, crime_type),
+    (filename, month, force, local_authority, crime_type, outcome),
     (filename, id_hash)
 )
 HAVING GROUPING(id_hash) = 1 OR (id_hash IS NOT NULL AND count(*) > 1)
@@ -737,24 +504,26 @@ def _assemble(
             empty.astype({"crimes": int}), pd.DataFrame(columns=file_columns), skipped
         )
     keys = ["month", "force", "local_authority", "crime_type"]
-    counts = (
+    outcomes = (
         pd.concat(count_frames, ignore_index=True)
-        .groupby(keys, as_index=False)["rows"]
+        .groupby([*keys, "outcome"], as_index=False)["rows"]
         .sum()
         .rename(columns={"rows": "crimes"})
-        .sort_values(keys, kind="stable")
+        .sort_values([*keys, "outcome"], kind="stable")
         .reset_index(drop=True)
     )
-    counts["crimes"] = counts["crimes"].astype(int)
+    outcomes["crimes"] = outcomes["crimes"].astype(int)
+    counts = outcomes.groupby(keys, as_index=False, sort=True)["crimes"].sum()
     files = pd.concat(file_frames, ignore_index=True).sort_values(["month", "force", "layout_path"])
     files = files[file_columns].reset_index(drop=True)
     for column in ("rows", "no_location", "repeated_rows", "repeated_ids"):
         files[column] = files[column].astype(int)
     for column in ("month", "force", "layout_path", "shown"):
         files[column] = files[column].astype(str)
-    for column in keys:
-        counts[column] = counts[column].astype(str)
-    return StreetCounts(counts[list(COUNT_COLUMNS)], files, skipped)
+    for column in [*keys, "outcome"]:
+        outcomes[column] = outcomes[column].astype(str)
+    counts = counts.astype({column: str for column in keys}).astype({"crimes": int})
+    return StreetCounts(counts[list(COUNT_COLUMNS)], files, skipped, outcomes)
 
 
 def write_counts(counts: pd.DataFrame, path: Path | str) -> Path:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pcplib import periods
-from pcplib.labels import format_value, month_span, month_words
+from pcplib.labels import date_words, format_value, month_span, month_words
 from pcplib.periods import FREQUENCY_MONTHS
 
 if TYPE_CHECKING:
@@ -386,6 +386,6 @@ def find_deadline(
         due,
         slot,
         bool(own),
-        f"By {due.day} {due:%B %Y}: the {board} of {month_words(meeting)} "
+        f"By {date_words(due)}: the {board} of {month_words(meeting)} "
         f"reports on this quarter {where}.",
     )

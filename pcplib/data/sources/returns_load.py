@@ -39,6 +39,7 @@ from pcplib.data.schemas import (
     OBSERVATION_STATUSES,
     RISK_SCORES,
 )
+from pcplib.data.sources.returns_cells import find_cell_traps, read_shown_number
 from pcplib.data.sources.returns_layout import (
     ACTION_COLUMNS,
     COMMITMENT_COLUMNS,
@@ -55,6 +56,7 @@ from pcplib.data.sources.returns_layout import (
     list_requested_figures,
 )
 from pcplib.data.validate import PERCENT_TOLERANCE, RATE_RELATIVE_TOLERANCE
+from pcplib.labels import date_words
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -272,32 +274,6 @@ def _cells(ws: Worksheet, sheet: str, row: int) -> dict[str, Any]:
         c: read_shown_number(ws.cell(row=row, column=n))
         for n, c in enumerate(_COLUMNS[sheet], start=1)
     }
-
-
-def read_shown_number(cell: Any) -> Any:
-    """Return a cell's value as the owner sees it: 35% is 35, not the stored 0.35.
-
-    Excel stores a cell formatted as a percentage as its fraction, so an owner who typed
-    35% into a percentage measure's cell would otherwise load 0.35. Every other value is
-    returned as stored.
-
-    Parameters
-    ----------
-    cell : openpyxl.cell.Cell
-        The cell.
-
-    Returns
-    -------
-    Any
-        The value, multiplied by 100 when it is a number shown with a percent format.
-    """
-    value = cell.value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    if "%" in str(cell.number_format or ""):
-        # Rounded so 0.35 shows as 35, not 35.00000000000001.
-        return round(value * 100, 10)
-    return value
 
 
 def _read_identity(
@@ -754,11 +730,13 @@ def read_return(
         reader.report(
             f"{IDENTITY_SHEET}!B5",
             quarter,
-            f"a quarter that has ended: {quarter} ends on {end.day} {end:%B %Y}, so its return "
+            f"a quarter that has ended: {quarter} ends on {date_words(end)}, so its return "
             "can be loaded from the day after",
         )
         return None, reader.problems
     last_rows = _check_shape(wb, layout, reader)
+    for place, value, expected in [] if reader.problems else find_cell_traps(data, wb, _COLUMNS):
+        reader.report(place, value, expected)
     if reader.problems:
         return None, reader.problems
     content = ReturnContent(

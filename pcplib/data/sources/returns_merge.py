@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pcplib.data.arrivals import FigureToConfirm, mark_arrivals
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.read import cell_text
-from pcplib.data.schemas import TABLES
+from pcplib.data.schemas import TABLES, TO_CONFIRM
 from pcplib.data.sources.returns_load import (
     Figure,
     ReturnContent,
@@ -39,6 +40,7 @@ from pcplib.data.sources.returns_load import (
     describe_figure,
     read_return,
 )
+from pcplib.spreadsheet_safety import neutralise_cell, restore_cell
 
 if TYPE_CHECKING:
     from pcplib.data.dataset import Dataset
@@ -123,16 +125,20 @@ class TextTable:
         return original[-1] if original else None
 
     def set(self, index: int, values: dict[str, str]) -> None:
-        """Set some cells of a row (never a key column of an index already built)."""
+        """Set some cells of a row (never a key column of an index already built).
+
+        Text a spreadsheet would run as a formula is neutralised: the values come from
+        owners' returns and the data set's CSV files are opened in spreadsheets.
+        """
         for name, value in values.items():
-            self.rows[index][self.column(name)] = value
+            self.rows[index][self.column(name)] = neutralise_cell(value)
         self.changed = True
 
     def insert(self, values: dict[str, str], after: int | None = None) -> None:
         """Add a row, to be written after the file's row ``after`` (or at the end)."""
         row = [""] * len(self.header)
         for name, value in values.items():
-            row[self.column(name)] = value
+            row[self.column(name)] = neutralise_cell(value)
         self.rows.append(row)
         number = len(self.rows) - 1
         self._anchors[number] = after
@@ -204,6 +210,9 @@ class LoadOutcome:
         Figures that differ from the data set's (refused unless ``replace``).
     written : list of str
         The data set's files replaced (empty for a dry run or a refused load).
+    to_confirm : list of FigureToConfirm
+        Figures far outside their series' history, loaded with status ``to confirm``
+        (:mod:`pcplib.data.arrivals`), each located by the return's cell.
     """
 
     problems: list[ReturnProblem | Problem] = field(default_factory=list)
@@ -211,6 +220,7 @@ class LoadOutcome:
     not_supplied: dict[str, list[str]] = field(default_factory=dict)
     conflicts: list[Change] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    to_confirm: list[FigureToConfirm] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -333,7 +343,9 @@ def _merge_fields(
         table.insert({**key, **(new_row or {}), **values})
         return Change(table.name, "added", place, f"{words} (new)")
     given = {k: v for k, v in values.items() if v != ""}
-    differ = {k: v for k, v in given.items() if table.rows[index][table.column(k)] != v}
+    differ = {
+        k: v for k, v in given.items() if restore_cell(table.rows[index][table.column(k)]) != v
+    }
     if not differ:
         return Change(table.name, "unchanged", place, words)
     table.set(index, differ)
@@ -399,6 +411,45 @@ def _plan_return(
             )
         )  # fmt: skip
     return changes
+
+
+def _mark_figures_to_confirm(
+    obs: TextTable, contents: Sequence[ReturnContent], dataset: Dataset
+) -> list[FigureToConfirm]:
+    """Mark the returns' new or changed figures that lie far outside their history."""
+    columns = ("measure_id", "area", "definition", "period_start", "value", "numerator")
+    positions = {name: obs.column(name) for name in (*columns, "status")}
+    rows = [{name: row[at] for name, at in positions.items()} for row in obs.rows]
+    before = dataset.observations.dropna(subset=["value"])
+    held_before = {
+        (str(m), f"{s:%Y-%m-%d}", str(a)): float(v)
+        for m, s, a, v in zip(
+            before["measure_id"], before["period_start"], before["area"], before["value"],
+            strict=True,
+        )
+    }  # fmt: skip
+    places: dict[int, str] = {}
+    for content, figure in ((c, f) for c in contents for f in c.figures):
+        start = f"{figure.period_start:%Y-%m-%d}"
+        index = obs.find(measure_id=figure.measure_id, period_start=start, area=figure.area)
+        # A figure arrives when this load writes it: new, filling a gap, or a new value
+        # (not one the data set held already, which may have been confirmed since).
+        if index is None or rows[index]["value"] != _number_text(figure.value):
+            continue
+        if _same_number(_number_text(held_before.get((figure.measure_id, start, figure.area))),
+                        figure.value):  # fmt: skip
+            continue
+        places[index] = f"{content.name}, {figure.place}"
+    counted = dataset.measures[
+        ((dataset.measures["unit"] == "count") & (dataset.measures["aggregation"] == "sum"))
+        | (dataset.measures["unit"] == "rate_per_1000")
+    ]
+    counts_of = {str(m): True for m in counted["measure_id"]}
+    found = mark_arrivals(rows, set(places), counts_of, places)
+    for n in places:
+        if rows[n]["status"] == TO_CONFIRM:
+            obs.set(n, {"status": TO_CONFIRM})
+    return found
 
 
 def _sha256(path: Path) -> str:
@@ -572,6 +623,7 @@ def load_returns(
                         "not_supplied": str(len(content.not_supplied)),
                     }
                 )
+        outcome.to_confirm = _mark_figures_to_confirm(tables["observations"], contents, dataset)
         if outcome.conflicts:
             outcome.problems += [
                 ReturnProblem(
@@ -614,6 +666,14 @@ def _print_outcome(outcome: LoadOutcome, dry_run: bool, echo: Callable[[str], No
             echo(f"  not supplied ({len(missing)}; left as the data set has it):")
             for line in missing:
                 echo(f"    {line}")
+    if outcome.to_confirm:
+        echo(
+            f"{len(outcome.to_confirm)} figure(s) to confirm: far outside their series' "
+            "history, loaded with status 'to confirm' and not judged in reports until "
+            "confirmed (set the status to final once checked; docs/methodology.md):"
+        )
+        for figure in outcome.to_confirm:
+            echo(f"  {figure}")
     for problem in outcome.problems:
         echo(str(problem))
     if outcome.problems:

@@ -25,17 +25,24 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from pcplib.data.areas import FORCE_LEVEL, LOCAL_AUTHORITY_LEVEL, find_primary_area
+from pcplib.data.arrivals import FigureToConfirm, mark_arrivals
+from pcplib.data.outcomes import ProvisionalMonths, find_provisional_months, parse_outcomes
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.read import Table, read_folder
-from pcplib.data.schemas import TABLES, parse_crime_types
+from pcplib.data.schemas import TABLES, TO_CONFIRM, parse_crime_types
+from pcplib.data.sources.gaps import (
+    SourceGap,
+    find_month_gaps,
+    judge_zero,
+    list_months,
+)
 from pcplib.data.sources.police_uk import UNKNOWN_AREA, match_force
 from pcplib.data.sources.published import POLICE_UK_SOURCE, describe_police_uk_source
 
@@ -128,6 +135,14 @@ class UpdatePlan:
     kept : set of tuple
         ``(measure_id, period_start, area)`` of gaps where a figure from another source
         was already in the data set and is kept.
+    arrived : set of int
+        Positions in ``rows`` of the observations added or changed.
+    to_confirm : list of FigureToConfirm
+        Arriving figures far outside their series' history, loaded with status
+        ``to confirm`` (:mod:`pcplib.data.arrivals`).
+    provisional : ProvisionalMonths or None
+        For a data set with outcome measures, the latest months whose outcomes are
+        still open, written ``provisional`` (:mod:`pcplib.data.outcomes`).
     """
 
     root: Path
@@ -140,6 +155,9 @@ class UpdatePlan:
     read_sha256: str = ""
     gaps: list[SourceGap] = field(default_factory=list)
     kept: set[tuple[str, str, str]] = field(default_factory=set)
+    arrived: set[int] = field(default_factory=set)
+    to_confirm: list[FigureToConfirm] = field(default_factory=list)
+    provisional: ProvisionalMonths | None = None
 
     @property
     def changes(self) -> int:
@@ -164,8 +182,14 @@ def _same_number(old: str, new: str) -> bool:
 
 
 def _unchanged(old: Mapping[str, str], new: Mapping[str, str]) -> bool:
-    """Whether an existing observation already holds a new one's figure."""
+    """Whether an existing observation already holds a new one's figure.
+
+    A figure already marked ``to confirm`` that arrives again unchanged stays as it is:
+    only a person confirms it (or a different figure replaces it).
+    """
     for column in _COMPARED:
+        if column == "status" and str(old[column]).strip() == TO_CONFIRM:
+            continue
         if column in ("value", "numerator", "denominator"):
             if not _same_number(str(old[column]), str(new[column])):
                 return False
@@ -229,6 +253,7 @@ def plan_police_uk_update(
     force: str | None = None,
     replace: bool = False,
     today: dt.date | None = None,
+    outcomes: pd.DataFrame | None = None,
 ) -> UpdatePlan:
     """Work out the observations a data set gets from data.police.uk counts.
 
@@ -247,6 +272,10 @@ def plan_police_uk_update(
         Overwrite observations that came from another source.
     today : datetime.date, optional
         The extraction date written on new and changed rows (default today).
+    outcomes : pandas.DataFrame, optional
+        ``StreetCounts.outcomes``, needed when a measure has ``police_uk_outcomes``:
+        its numerator, denominator and share per month, the latest months whose
+        outcomes are still open written ``provisional``.
 
     Returns
     -------
@@ -294,9 +323,24 @@ def plan_police_uk_update(
         force_name, force_area, tuple(locals_), int(mine["crimes"].sum()), no_location, outside
     )
     sources = _sources_by_month(files, force_name)
-    new_rows, gaps = _build_rows(chosen, mine, force_area, locals_, populations, sources, today)
+    settled = _settle_outcomes(chosen, outcomes, force_name)
+    new_rows, gaps = _build_rows(
+        chosen, mine, force_area, locals_, populations, sources, today, settled
+    )
     plan = _merge(root, obs_table, new_rows, coverage, replace, force_name)
     plan.gaps = gaps
+    plan.provisional = settled[1] if settled is not None else None
+    shown = {
+        str(month): " and ".join(sorted(group["shown"]))
+        for month, group in files[files["force"] == force_name].groupby("month")
+    }
+    # Rows are written in plan order: row n is the file's row n + 2.
+    places = {
+        n: f"{obs_table.file}, row {n + 2} (from {shown.get(plan.rows[n]['period_start'][:7])})"
+        for n in plan.arrived
+    }
+    counts_of = {str(m["measure_id"]): True for m in chosen.to_dict("records")}
+    plan.to_confirm = mark_arrivals(plan.rows, plan.arrived, counts_of, places)
     return plan
 
 
@@ -386,99 +430,6 @@ def _sources_by_month(files: pd.DataFrame, force: str) -> dict[str, str]:
     }
 
 
-ZERO_IMPLAUSIBLE_BELOW = 0.001
-"""A month with no rows is a gap, not a zero, when a Poisson count with the other months'
-median as its mean would be zero less often than this (a median of 7 or more crimes)."""
-
-
-@dataclass(frozen=True)
-class SourceGap:
-    """A month whose figure data.police.uk did not give: written as missing, never 0.
-
-    Attributes
-    ----------
-    measure_id : str
-        The measure left missing.
-    area : str
-        The area (the force area, or a local authority).
-    month : str
-        ``YYYY-MM``.
-    reason : str
-        Why, with the rows the months either side had; written to the row's ``source``.
-    """
-
-    measure_id: str
-    area: str
-    month: str
-    reason: str
-
-
-def list_months(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` (``YYYY-MM``), both included."""
-    return [str(p) for p in pd.period_range(first, last, freq="M")]
-
-
-def judge_zero(others: Sequence[int]) -> bool:
-    """True when no rows in a month is implausible given the other months' counts.
-
-    Parameters
-    ----------
-    others : sequence of int
-        The same category's counts in the other months read.
-
-    Returns
-    -------
-    bool
-        Whether ``exp(-median) < ZERO_IMPLAUSIBLE_BELOW``: a category that usually has
-        seven or more rows a month does not truly fall to none; a rare one can.
-    """
-    if not len(others):
-        return False
-    return bool(math.exp(-float(np.median(others))) < ZERO_IMPLAUSIBLE_BELOW)
-
-
-def find_month_gaps(
-    monthly: pd.Series, months: Sequence[str], with_files: Sequence[str]
-) -> dict[str, str]:
-    """The months of one category and area whose zero is a gap, with the reason.
-
-    Parameters
-    ----------
-    monthly : pandas.Series
-        Rows counted per month (``YYYY-MM`` index); months with none are absent.
-    months : sequence of str
-        Every month of the range read.
-    with_files : sequence of str
-        The months whose street file for the force was read.
-
-    Returns
-    -------
-    dict of str to str
-        Month to reason, for months with no file, and months with no rows where
-        :func:`judge_zero` says none is implausible.
-    """
-    present = set(with_files)
-    gaps: dict[str, str] = {}
-    for position, month in enumerate(months):
-        if month not in present:
-            gaps[month] = f"no street file for {month} among the files read"
-            continue
-        if int(monthly.get(month, 0)) > 0:
-            continue
-        others = [int(monthly.get(m, 0)) for m in months if m != month and m in present]
-        if judge_zero(others):
-            before = next((m for m in reversed(months[:position]) if m in present), None)
-            after = next((m for m in months[position + 1 :] if m in present), None)
-            sides = ", ".join(
-                f"{m}: {int(monthly.get(m, 0)):,}" for m in (before, after) if m is not None
-            )
-            gaps[month] = (
-                f"no rows in the {month} file although the months either side had rows "
-                f"({sides}); missing from the published file, not zero"
-            )
-    return gaps
-
-
 def _build_rows(
     measures: pd.DataFrame,
     counts: pd.DataFrame,
@@ -487,6 +438,7 @@ def _build_rows(
     populations: Mapping[str, float | None],
     sources: Mapping[str, str],
     today: dt.date,
+    settled: tuple[pd.DataFrame, ProvisionalMonths] | None = None,
 ) -> tuple[list[dict[str, str]], list[SourceGap]]:
     """Return the new observations and the months the files did not give.
 
@@ -513,6 +465,14 @@ def _build_rows(
                 force_gaps.setdefault(month, f"{crime_type}: {reason}")
         force_totals = selected.groupby("month")["crimes"].sum()
         local_totals = selected.groupby(["local_authority", "month"])["crimes"].sum()
+        wanted = parse_outcomes(str(measure.get("police_uk_outcomes") or ""))
+        if wanted and settled is not None:
+            # An outcome measure: the share of its crime types' crimes with those outcomes.
+            hits = settled[0][
+                settled[0]["crime_type"].isin(types) & settled[0]["outcome"].isin(wanted)
+            ]
+            force_hits = hits.groupby("month")["crimes"].sum()
+            local_hits = hits.groupby(["local_authority", "month"])["crimes"].sum()
         for area in (force_area, *locals_):
             area_gaps = dict(force_gaps)
             if area != force_area:
@@ -537,7 +497,22 @@ def _build_rows(
                     else:
                         crimes = int(local_totals.get((area, month), 0))
                     figure = _figure(crimes, populations.get(area), unit)
+                    if wanted:
+                        numerator = int(
+                            force_hits.get(month, 0)
+                            if area == force_area
+                            else local_hits.get((area, month), 0)
+                        )
+                        share = f"{100.0 * numerator / crimes:.2f}" if crimes else ""
+                        figure = {
+                            "value": share,
+                            "numerator": str(numerator) if crimes else "",
+                            "denominator": str(crimes) if crimes else "",
+                        }
                     source = sources[month]
+                # data.police.uk publishes each month's crimes once, but their outcomes
+                # keep changing: the latest months of an outcome measure are provisional.
+                open_months = settled[1].months if wanted and settled is not None else ()
                 rows.append(
                     {
                         "measure_id": measure_id,
@@ -545,14 +520,28 @@ def _build_rows(
                         "period_end": _month_end(month),
                         **figure,
                         "area": area,
-                        # data.police.uk publishes each month's file once: final figures.
-                        "status": "final",
+                        "status": "provisional" if month in open_months else "final",
                         "definition": "previous" if previous else "current",
                         "source": source,
                         "extracted_on": today.isoformat(),
                     }
                 )
     return rows, gaps
+
+
+def _settle_outcomes(
+    measures: pd.DataFrame, outcomes: pd.DataFrame | None, force: str
+) -> tuple[pd.DataFrame, ProvisionalMonths] | None:
+    """The force's crimes by outcome and its provisional months, for outcome measures."""
+    column = measures.get("police_uk_outcomes", pd.Series(dtype=str)).astype(str)
+    if not (column.str.strip() != "").any():
+        return None
+    if outcomes is None or outcomes.empty:
+        raise UpdateRefusedError(
+            "a measure has police_uk_outcomes but no outcomes were read from the files"
+        )
+    mine = outcomes[outcomes["force"] == force]
+    return mine, find_provisional_months(mine)
 
 
 def _merge(
@@ -574,10 +563,12 @@ def _merge(
     conflicts: list[Problem] = []
     added: list[dict[str, str]] = []
     kept: set[tuple[str, str, str]] = set()
+    arrived: set[int] = set()
     for new in new_rows:
         counts = tally.setdefault(new["measure_id"], {"added": 0, "changed": 0, "unchanged": 0})
         n = position.get((new["measure_id"], new["period_start"], new["area"]))
         if n is None:
+            arrived.add(len(existing) + len(added))
             added.append(new)
             counts["added"] += 1
             continue
@@ -607,6 +598,7 @@ def _merge(
             if not replace:
                 continue
         existing[n] = new
+        arrived.add(n)
         counts["changed"] += 1
     frame = pd.DataFrame(
         [{"measure_id": k, **v} for k, v in tally.items()],
@@ -614,8 +606,9 @@ def _merge(
     )
     read_sha = hashlib.sha256((root / OBSERVATIONS).read_bytes()).hexdigest()
     return UpdatePlan(
-        root, coverage, columns, existing + added, frame, conflicts, replace, read_sha, kept=kept
-    )
+        root, coverage, columns, existing + added, frame, conflicts, replace, read_sha,
+        kept=kept, arrived=arrived,
+    )  # fmt: skip
 
 
 def _write_rows(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:

@@ -1,0 +1,533 @@
+"""Since the last meeting: what changed since the Board last saw a strategy.
+
+A strategy comes back to the Board on the forward plan (seed 002, para 10), and a board
+wants to know what changed since it last looked. This module compares today's
+judgements with those of the last meeting at which the strategy was reported:
+
+- **the previous meeting** is the latest earlier meeting that reviewed the strategy, on
+  the forward plan or in the meeting history (:mod:`pcplib.data.history`);
+- **as reported**: when the history keeps what that meeting was told, its
+  ``judgements.csv``, commitments and actions are the comparison, and every figure of
+  the previous data period is checked against the same period's figure today (a
+  revision: "reported as 1,215; now 1,198");
+- **recomputed**: with no record on file, the previous meeting's judgements are
+  recomputed from today's data for that meeting's data period. The section says so;
+  revisions and the earlier status of commitments cannot then be shown.
+
+The movements are one tidy frame (:attr:`Continuity.changes`): ratings that changed and
+why, measures moving into or out of *needs attention*, targets newly met or missed,
+commitments and actions whose status or due date changed, and revised figures. The
+same comparison per measure gives the ``previous_*`` and ``revision`` columns of
+``judgements.csv`` (:func:`add_continuity_columns`). The report floor only formats it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pcplib import periods
+from pcplib.assessment.scope import strategy_commitments
+from pcplib.assessment.strategy import summarise_strategy
+from pcplib.labels import date_words, format_figures, is_missing, month_words
+
+if TYPE_CHECKING:
+    from pcplib.assessment.strategy import StrategySummary
+    from pcplib.data import Dataset
+    from pcplib.data.forward_plan import ForwardPlan
+    from pcplib.data.history import MeetingRecord
+
+__all__ = [
+    "CHANGE_COLUMNS",
+    "CHANGE_KINDS",
+    "CONTINUITY_COLUMNS",
+    "Continuity",
+    "PreviousMeeting",
+    "add_continuity_columns",
+    "compare_with_previous_meeting",
+    "find_previous_meeting",
+]
+
+AS_REPORTED = "as reported"
+RECOMPUTED = "recomputed"
+
+CHANGE_KINDS = ("overall", "measure", "commitment", "action")
+CHANGE_COLUMNS = ["kind", "item_id", "name", "change", "before", "after", "reason"]
+"""Columns of :attr:`Continuity.changes`. ``change`` is one of ``rating changed``,
+``into needs attention``, ``out of needs attention``, ``target newly met``,
+``target newly missed``, ``figure revised``, ``status changed``, ``due date changed``,
+``new`` (a commitment or action not shown before) or ``done``; ``before`` and ``after``
+are in words; ``reason`` says why (the rule behind a new rating)."""
+
+CONTINUITY_COLUMNS = [
+    "previous_meeting", "previous_basis", "previous_period_end", "previous_rag",
+    "previous_assessment", "previous_value", "previous_value_now", "revision",
+    "since_last_meeting",
+]  # fmt: skip
+"""Columns :func:`add_continuity_columns` gives a strategy's ``judgements.csv`` rows:
+the previous meeting (``YYYY-MM``), whether its judgements are ``as reported`` (from the
+meeting history) or ``recomputed`` (from today's data), its data period, the rating and
+assessment it gave, the figure it reported for its period, that period's figure today,
+the revision (now minus reported) and the movements in words."""
+
+_RAG_ORDER = {"Green": 0, "Amber": 1, "Red": 2}
+_ATTENTION = "needs attention"
+
+
+@dataclass(frozen=True)
+class PreviousMeeting:
+    """The last meeting at which a strategy was reported.
+
+    Attributes
+    ----------
+    slot : str
+        The meeting month, ``YYYY-MM``.
+    period_end : str
+        The last month of its data period.
+    record : MeetingRecord or None
+        What the meeting was told, from the history; None when no record is on file.
+    """
+
+    slot: str
+    period_end: str
+    record: MeetingRecord | None = None
+
+    @property
+    def basis(self) -> str:
+        """``as reported`` with a record on file, else ``recomputed``."""
+        return AS_REPORTED if self.record is not None else RECOMPUTED
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """What changed in a strategy since the last meeting that saw it.
+
+    Attributes
+    ----------
+    strategy_id : str
+        The strategy.
+    previous : PreviousMeeting or None
+        The meeting compared with; None when the strategy has not been reported before.
+    note : str
+        One sentence saying what the comparison is against (and, when recomputed, what
+        it cannot show).
+    measures : pandas.DataFrame
+        One row per measure of today's report: ``measure_id`` and
+        :data:`CONTINUITY_COLUMNS`.
+    changes : pandas.DataFrame
+        The movements, columns :data:`CHANGE_COLUMNS`, in the order of
+        :data:`CHANGE_KINDS`.
+    """
+
+    strategy_id: str
+    previous: PreviousMeeting | None
+    note: str
+    measures: pd.DataFrame = field(repr=False)
+    changes: pd.DataFrame = field(repr=False)
+
+
+def _reported_strategies(record: MeetingRecord) -> set[str]:
+    """The strategies a record holds a strategy report for (report named by the strategy)."""
+    frame = record.judgements
+    if frame.empty or not {"report", "strategy_id"} <= set(frame.columns):
+        return set()
+    return set(frame.loc[frame["report"] == frame["strategy_id"], "strategy_id"])
+
+
+def find_previous_meeting(
+    strategy_id: str,
+    slot: str,
+    plan: ForwardPlan | None = None,
+    records: Sequence[MeetingRecord] = (),
+) -> PreviousMeeting | None:
+    """Return the last meeting before ``slot`` at which a strategy was reported.
+
+    Parameters
+    ----------
+    strategy_id : str
+        The strategy.
+    slot : str
+        Today's meeting, ``YYYY-MM``; only earlier meetings count.
+    plan : ForwardPlan, optional
+        The forward plan: the meetings that reviewed the strategy.
+    records : sequence of MeetingRecord
+        The meeting history (:func:`pcplib.data.history.list_meeting_records`): the
+        meetings whose published run held a report on the strategy.
+
+    Returns
+    -------
+    PreviousMeeting or None
+        The latest such meeting, with its record when the history has one; None when
+        the strategy was not reported before.
+    """
+    candidates: dict[str, str] = {}
+    if plan is not None:
+        for s in plan.slots:
+            if strategy_id in s.strategies and s.slot < slot:
+                candidates[s.slot] = s.period_end
+    recorded = {
+        r.slot: r for r in records if r.slot < slot and strategy_id in _reported_strategies(r)
+    }
+    for r in recorded.values():
+        candidates[r.slot] = r.period_end
+    if not candidates:
+        return None
+    last = max(candidates)
+    return PreviousMeeting(last, candidates[last], recorded.get(last))
+
+
+def _number(value: Any) -> float | None:
+    if is_missing(value) or str(value).strip() == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _previous_rows(previous: PreviousMeeting) -> pd.DataFrame:
+    """The previous meeting's judgements of the strategy's measures (and its overall row)."""
+    record = previous.record
+    if record is not None:
+        frame = record.judgements
+        return frame[frame["report"] == frame["strategy_id"]].copy()
+    return pd.DataFrame()
+
+
+def _target_state(rag: str, basis: str) -> str:
+    """``met``, ``missed`` or empty: how a measure stood against its target or trajectory."""
+    if basis not in ("target", "trajectory"):
+        return ""
+    return "met" if rag == "Green" else "missed" if rag in ("Amber", "Red") else ""
+
+
+def _rating_direction(before: str, after: str) -> str:
+    if before in _RAG_ORDER and after in _RAG_ORDER:
+        return "worse" if _RAG_ORDER[after] > _RAG_ORDER[before] else "better"
+    return "changed"
+
+
+def _measure_movements(
+    now: Mapping[str, Any], before: Mapping[str, Any], unit: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The movements of one measure, as change rows and as short words."""
+    rows: list[dict[str, Any]] = []
+    words: list[str] = []
+    base = {"kind": "measure", "item_id": now["measure_id"], "name": now["measure_name"]}
+    rag, old_rag = str(now["rag"]), str(before.get("rag", ""))
+    if old_rag and rag != old_rag:
+        why = str(now.get("rag_reason") or now.get("sentence") or "")
+        rows.append(
+            base
+            | {
+                "change": "rating changed",
+                "before": old_rag,
+                "after": rag,
+                "reason": why,
+            }
+        )
+        words.append(f"rating {old_rag} to {rag}")
+    assessment, old_assessment = str(now["assessment"]), str(before.get("assessment", ""))
+    if old_assessment and (assessment == _ATTENTION) != (old_assessment == _ATTENTION):
+        into = assessment == _ATTENTION
+        rows.append(
+            base
+            | {
+                "change": "into needs attention" if into else "out of needs attention",
+                "before": old_assessment,
+                "after": assessment,
+                "reason": str(now.get("sentence") or ""),
+            }
+        )
+        words.append("into needs attention" if into else "out of needs attention")
+    state = _target_state(rag, str(now.get("rag_basis", "")))
+    old_state = _target_state(old_rag, str(before.get("rag_basis", "")))
+    if state and old_state and state != old_state:
+        change = f"target newly {state}"
+        current, goal = format_figures([now.get("current"), now.get("target")], unit)
+        rows.append(
+            base
+            | {
+                "change": change,
+                "before": old_state,
+                "after": state,
+                "reason": f"{current} against {goal}",
+            }
+        )
+        words.append(change)
+    return rows, words
+
+
+def _revision(reported: float | None, now: float | None, unit: str) -> tuple[float | None, str]:
+    """The revision of a figure (now minus reported) and its words, when it shows."""
+    if reported is None or now is None:
+        return None, ""
+    shown_then, shown_now = format_figures([reported, now], unit)
+    if shown_then == shown_now:
+        return None, ""
+    return now - reported, f"reported as {shown_then}; now {shown_now}"
+
+
+def _compare_measures(
+    summary: StrategySummary,
+    previous: PreviousMeeting,
+    before_rows: pd.DataFrame,
+    then_now: pd.DataFrame,
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Per-measure continuity columns and the measures' movement rows."""
+    before_by_id = (
+        {str(r["measure_id"]): r for r in before_rows.to_dict("records")}
+        if not before_rows.empty
+        else {str(r["measure_id"]): r for r in then_now.to_dict("records")}
+    )
+    then_now_by_id = {str(r["measure_id"]): r for r in then_now.to_dict("records")}
+    table = []
+    changes: list[dict[str, Any]] = []
+    for now in summary.measures.to_dict("records"):
+        mid = str(now["measure_id"])
+        unit = str(now["unit"])
+        before = before_by_id.get(mid, {})
+        value_now = _number(then_now_by_id.get(mid, {}).get("current"))
+        reported = _number(before.get("current")) if previous.record is not None else value_now
+        revision, revision_words = (
+            _revision(reported, value_now, unit) if previous.record is not None else (None, "")
+        )
+        rows, words = _measure_movements(now, before, unit)
+        if revision_words:
+            rows.append(
+                {
+                    "kind": "measure",
+                    "item_id": mid,
+                    "name": now["measure_name"],
+                    "change": "figure revised",
+                    "before": format_figures([reported], unit)[0],
+                    "after": format_figures([value_now], unit)[0],
+                    "reason": f"{_period_words(previous.period_end)}: {revision_words}",
+                }
+            )
+            words.append(f"figure for {_period_words(previous.period_end)} {revision_words}")
+        changes += rows
+        table.append(
+            {
+                "measure_id": mid,
+                "previous_meeting": previous.slot,
+                "previous_basis": previous.basis,
+                "previous_period_end": previous.period_end,
+                "previous_rag": str(before.get("rag", "")),
+                "previous_assessment": str(before.get("assessment", "")),
+                "previous_value": reported,
+                "previous_value_now": value_now,
+                "revision": revision,
+                "since_last_meeting": "; ".join(words),
+            }
+        )
+    return pd.DataFrame(table, columns=["measure_id", *CONTINUITY_COLUMNS]), changes
+
+
+def _period_words(period_end: str) -> str:
+    return f"the quarter to {month_words(periods.parse_month(period_end))}"
+
+
+def _item_rows(
+    kind: str,
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    id_column: str,
+    name_column: str,
+    finished: str,
+) -> list[dict[str, Any]]:
+    """Commitments or actions whose status or due date changed, or that are new."""
+    if now.empty or id_column not in now.columns:
+        return []
+    before_by_id = (
+        {str(r[id_column]): r for r in before.to_dict("records")}
+        if id_column in before.columns
+        else {}
+    )
+    rows = []
+    for item in now.to_dict("records"):
+        key = str(item[id_column])
+        base = {"kind": kind, "item_id": key, "name": str(item.get(name_column, ""))}
+        status = str(item.get("status", "")).strip()
+        due = "" if is_missing(item.get("due_date")) else date_words(item["due_date"])
+        old = before_by_id.get(key)
+        if old is None:
+            rows.append(base | {"change": "new", "before": "", "after": status, "reason": ""})
+            continue
+        old_status = str(old.get("status", "")).strip()
+        old_due_value = old.get("due_date")
+        old_due = (
+            ""
+            if is_missing(old_due_value) or not str(old_due_value).strip()
+            else (date_words(old_due_value))
+        )
+        if status != old_status:
+            change = "done" if status == finished else "status changed"
+            rows.append(
+                base | {"change": change, "before": old_status, "after": status, "reason": ""}
+            )
+        if due != old_due:
+            rows.append(
+                base | {"change": "due date changed", "before": old_due, "after": due, "reason": ""}
+            )
+    return rows
+
+
+def _note(strategy_name: str, previous: PreviousMeeting | None) -> str:
+    if previous is None:
+        return (
+            f"{strategy_name} has not been reported to the Board before: there is nothing "
+            "to compare with."
+        )
+    meeting = month_words(periods.parse_month(previous.slot))
+    data = month_words(periods.parse_month(previous.period_end))
+    if previous.record is not None:
+        return (
+            f"Compared with what the Board was told at its meeting of {meeting} (data to "
+            f"{data}), as kept in the meeting history."
+        )
+    return (
+        f"No record of what the Board was told at its meeting of {meeting} is on file: the "
+        f"comparison is recomputed from today's data for that meeting's data period (to "
+        f"{data}), so figures revised since then and the earlier status of commitments and "
+        "actions cannot be shown."
+    )
+
+
+def compare_with_previous_meeting(
+    dataset: Dataset,
+    summary: StrategySummary,
+    previous: PreviousMeeting | None,
+    spc_rules: str = "mdc",
+) -> Continuity:
+    """Compare a strategy's judgements with the last meeting at which it was reported.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Today's data set.
+    summary : StrategySummary
+        Today's judgements (:func:`~pcplib.assessment.strategy.summarise_strategy`); its
+        audience is kept for the recomputed comparison.
+    previous : PreviousMeeting or None
+        From :func:`find_previous_meeting`.
+    spc_rules : str, default "mdc"
+        The SPC rules, for the recomputed comparison.
+
+    Returns
+    -------
+    Continuity
+        The note, the per-measure columns and the movements.
+    """
+    strategy_id = summary.strategy_id
+    empty_changes = pd.DataFrame(columns=CHANGE_COLUMNS)
+    if previous is None:
+        measures = pd.DataFrame(
+            {"measure_id": summary.measures["measure_id"].astype(str).tolist()},
+            columns=["measure_id", *CONTINUITY_COLUMNS],
+        )
+        return Continuity(
+            strategy_id, None, _note(summary.strategy_name, None), measures, empty_changes
+        )
+    # The previous data period as today's data give it: the revised figures, and the
+    # judgements themselves when no record of the meeting is on file.
+    then_now = summarise_strategy(
+        dataset, strategy_id, previous.period_end, summary.audience, spc_rules
+    )
+    before_rows = _previous_rows(previous)
+    before_measures = (
+        before_rows[before_rows["measure_id"] != "overall"]
+        if not before_rows.empty
+        else before_rows
+    )
+    measures, changes = _compare_measures(summary, previous, before_measures, then_now.measures)
+    old_overall = (
+        str(before_rows.loc[before_rows["measure_id"] == "overall", "rag"].iloc[0])
+        if not before_rows.empty and (before_rows["measure_id"] == "overall").any()
+        else then_now.overall_rag
+    )
+    overall: list[dict[str, Any]] = []
+    if old_overall and old_overall != summary.overall_rag:
+        overall.append(
+            {
+                "kind": "overall",
+                "item_id": "overall",
+                "name": summary.strategy_name,
+                "change": "rating changed",
+                "before": old_overall,
+                "after": summary.overall_rag,
+                "reason": summary.overall_explanation,
+            }
+        )
+    items: list[dict[str, Any]] = []
+    if previous.record is not None:
+        items += _item_rows(
+            "commitment",
+            strategy_commitments(dataset, strategy_id),
+            previous.record.commitments,
+            "commitment_id",
+            "commitment",
+            "complete",
+        )
+        if summary.audience == "cgb":
+            actions = dataset.actions
+            if "strategy_id" in actions.columns:
+                actions = actions[actions["strategy_id"] == strategy_id]
+            items += _item_rows(
+                "action", actions, previous.record.actions, "action_id", "action", "done"
+            )
+    frame = pd.DataFrame(overall + changes + items, columns=CHANGE_COLUMNS)
+    return Continuity(
+        strategy_id, previous, _note(summary.strategy_name, previous), measures, frame
+    )
+
+
+def add_continuity_columns(judgements: pd.DataFrame, continuity: Continuity) -> pd.DataFrame:
+    """Fill a strategy report's ``judgements.csv`` rows with the comparison.
+
+    Parameters
+    ----------
+    judgements : pandas.DataFrame
+        The report's rows (:func:`~pcplib.assessment.judgements.tabulate_judgements`).
+    continuity : Continuity
+        From :func:`compare_with_previous_meeting` for the same strategy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with :data:`CONTINUITY_COLUMNS` filled for each measure of the strategy;
+        the overall row carries the previous meeting and its overall rating.
+    """
+    frame = judgements.copy()
+    for column in CONTINUITY_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+        frame[column] = frame[column].astype(object)
+    mine = frame["strategy_id"] == continuity.strategy_id
+    lookup = continuity.measures.set_index("measure_id")
+    for index in frame.index[mine]:
+        mid = str(frame.at[index, "measure_id"])
+        if mid in lookup.index:
+            for column in CONTINUITY_COLUMNS:
+                value = lookup.at[mid, column]
+                frame.at[index, column] = None if is_missing(value) else value
+    previous = continuity.previous
+    overall = mine & (frame["measure_id"] == "overall")
+    if previous is not None and overall.any():
+        changes = continuity.changes
+        change = changes[changes["kind"] == "overall"]
+        frame.loc[overall, "previous_meeting"] = previous.slot
+        frame.loc[overall, "previous_basis"] = previous.basis
+        frame.loc[overall, "previous_period_end"] = previous.period_end
+        frame.loc[overall, "previous_rag"] = (
+            str(change["before"].iloc[0]) if not change.empty else frame.loc[overall, "rag"]
+        )
+        frame.loc[overall, "since_last_meeting"] = (
+            f"rating {change['before'].iloc[0]} to {change['after'].iloc[0]}"
+            if not change.empty
+            else ""
+        )
+    return frame

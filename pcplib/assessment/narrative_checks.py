@@ -1,0 +1,363 @@
+"""Numbers in the owners' narrative checked against the data set, before publication.
+
+A narrative sentence such as "Vehicle crime fell from 1,815 in 2025/26 Q1 to 1,644 in
+2026/27 Q1" makes claims about a measure's figures. Printed unchecked beside a table
+that says otherwise, it misleads the Board and the public, so each such claim is checked
+and a contradiction is flagged to the author ("narrative for Vehicle offences says 1,644
+for 2026/27 Q1; the data set has 1,688"). The rule is written to raise no false alarm:
+
+1. **A claim** is a number written with a **period**: "854,027 kWh in June 2026", "14 in
+   2025/26 Q1", "80.9% in the quarter", "66.7% over the quarter", "9.5 days per officer
+   in June" (a month without a year is the latest such month up to the narrative's
+   quarter; "the quarter" is the narrative's quarter). At most three words may stand
+   between the number and its period, and each must be a small word ("per", "a") or a
+   word of the measure's name, so "118 young people in the quarter" claims nothing
+   about any measure.
+2. **Not claims:** years and periods themselves ("2026/27", "June 2026", a whole number
+   from 1900 to 2100 without a comma); numbers that belong to a measure's name ("101
+   calls answered within 3 minutes"); targets ("the target of 9.0 days", "the 360
+   target"); hedged numbers ("about 12%", "over 300", "fewer than 1 in 4"); money and
+   numbers with letters attached ("£1.2m", "12m").
+3. **The measure** is the one of the narrative's strategy whose name shares the most
+   words with the sentence (words compared on their first five letters, common words
+   such as "police" or "offences" left out), among the measures whose unit fits the
+   number: "%" a percentage, "per 1,000" a rate, "kWh", "tonnes", "days", "hours" those
+   units, a bare number a count. A tie keeps every measure tied, and the claim holds if
+   any of them agrees.
+4. **Agreement allows for rounding:** the claim agrees when the data set's figure for the
+   period (the month's observation, or the quarter's or financial year's figure made as
+   every report makes it, :func:`pcplib.assessment.figures.compute_window`) rounds to the
+   number as written: 9.46 is "9.5"; a whole number ending in zeros is read as rounded to
+   its last non-zero digit (1,198 is "1,200"). A period with no figure is not checked.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pcplib import periods
+from pcplib.assessment.figures import compute_window, month_number
+from pcplib.assessment.measures import aggregation_of
+from pcplib.assessment.scope import get_series
+from pcplib.labels import describe_rate_basis, format_figure, is_missing
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+
+__all__ = [
+    "NARRATIVE_CHECK_COLUMNS",
+    "check_narrative_numbers",
+    "find_claims",
+    "format_narrative_warnings",
+    "matches_rounded",
+]
+
+NARRATIVE_CHECK_COLUMNS = [
+    "strategy_id", "quarter", "section", "measure_id", "measure_name", "said", "period",
+    "data_value", "data_shown", "message",
+]  # fmt: skip
+"""Columns of :func:`check_narrative_numbers`: one row per claim the data set contradicts."""
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_NAMES = "|".join(name for name in calendar.month_name if name)
+_NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_UNIT = r"(?P<unit>%|\s+per 1,000|\s+kWh|\s+tonnes|\s+days|\s+hours)?"
+_PERIOD = (
+    r"(?:in|over|during|for)\s+(?:the\s+)?"
+    rf"(?P<period>quarter\b|(?P<month>{_MONTH_NAMES})(?:\s+(?P<year>\d{{4}}))?\b"
+    r"|(?P<fy>\d{4}/\d{2})(?:\s+Q(?P<q>[1-4]))?\b)"
+)
+_CLAIM = re.compile(
+    rf"(?<![\w/.,£-]){_NUMBER}{_UNIT}(?![\w/])(?P<gap>(?:\s+[A-Za-z][\w'-]*){{0,3}}?)\s+{_PERIOD}"
+)
+# Words that may stand between a number and its period without naming another thing.
+_SMALL_WORDS = frozenset({"per", "a", "an", "the", "of", "each", "every"})
+# Words before a number that make it approximate or a bound, not a figure.
+_HEDGES = re.compile(
+    r"(?:about|around|approximately|roughly|nearly|almost|over|under|above|below|some|"
+    r"more than|fewer than|less than|up to|at least|at most|c\.|circa|target of|"
+    r"allocation of)\s*$",
+    re.I,
+)
+# Words of measure names too common to say which measure a sentence is about.
+_COMMON_WORDS = frozenset(
+    {
+        "police", "force", "forces", "recorded", "offences", "offence", "number", "total",
+        "people", "rate", "share", "per", "within", "the", "and", "with", "for", "from",
+        "that", "who", "are", "all", "its", "their", "into", "over", "under", "than",
+        "whole", "overall", "service", "month", "months", "rolling", "headcount",
+    }
+)  # fmt: skip
+_UNIT_OF = {
+    "%": ("percent",),
+    "per 1,000": ("rate_per_1000",),
+    "kWh": ("kwh",),
+    "tonnes": ("tonnes",),
+    "days": ("days",),
+    "hours": ("hours",),
+    "": ("count", "score"),
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def _stem(word: str) -> str:
+    return word.lower()[:5]
+
+
+def _name_stems(name: str) -> set[str]:
+    words = re.findall(r"[A-Za-z][A-Za-z-]+", re.sub(r"\([^)]*\)", " ", name))
+    return {_stem(w) for w in words if len(w) >= 3 and w.lower() not in _COMMON_WORDS}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number the narrative states for a period, as written."""
+
+    said: str
+    value: float
+    decimals: int
+    unit: str
+    gap: tuple[str, ...]
+    month: pd.Period | None
+    quarter: str | None
+    year: str | None
+    sentence: str
+
+
+def matches_rounded(value: float, said: float, decimals: int) -> bool:
+    """Whether a figure rounds to a number as written (whole numbers ending in zeros too).
+
+    Parameters
+    ----------
+    value : float
+        The data set's figure.
+    said : float
+        The number the narrative writes.
+    decimals : int
+        How many decimals it is written with.
+
+    Returns
+    -------
+    bool
+        True when ``value`` rounded to the number's own precision is the number: 9.46
+        is "9.5", 1,198 is "1,200" (a whole number's trailing zeros are rounding).
+    """
+    step = 10.0**-decimals
+    if decimals == 0 and said:
+        whole = int(round(said))
+        while whole % 10 == 0:
+            whole //= 10
+            step *= 10
+    return abs(value - said) <= step / 2 + 1e-9
+
+
+def _mask_name_numbers(sentence: str, names: list[str]) -> str:
+    """Blank out the numbers that belong to a measure's name ("101 calls", "under 25")."""
+    for name in names:
+        words = name.split()
+        for i, word in enumerate(words):
+            if not re.fullmatch(r"[\d,]+", word.strip("()")):
+                continue
+            number = re.escape(word.strip("()"))
+            before = re.escape(words[i - 1]) if i else None
+            after = re.escape(words[i + 1].strip("()")) if i + 1 < len(words) else None
+            if after:
+                sentence = re.sub(rf"\b{number}\s+{after}", " # " + words[i + 1], sentence)
+            if before:
+                sentence = re.sub(rf"{before}\s+{number}(?![\d,])", words[i - 1] + " # ", sentence)
+    return sentence
+
+
+def find_claims(text: str, quarter: str, names: list[str] | None = None) -> list[Claim]:
+    """Find every number a narrative text states for a period (see the module's rule).
+
+    Parameters
+    ----------
+    text : str
+        The narrative entry.
+    quarter : str
+        The narrative's quarter (``"2026/27 Q2"``): "the quarter", and the year of a
+        month written without one.
+    names : list of str, optional
+        The names of the strategy's measures, whose own numbers are not claims.
+
+    Returns
+    -------
+    list of Claim
+        In the order written.
+    """
+    _, end = periods.parse_quarter(quarter)
+    last_month = end.to_period("M")
+    claims = []
+    for sentence in _SENTENCE_END.split(str(text)):
+        masked = _mask_name_numbers(sentence, names or [])
+        for m in _CLAIM.finditer(masked):
+            number = m["number"]
+            value = float(number.replace(",", ""))
+            if "," not in number and "." not in number and 1900 <= value <= 2100:
+                continue  # a year
+            if _HEDGES.search(masked[: m.start()]):
+                continue
+            if re.match(r"\s*target\b", masked[m.end("unit") if m["unit"] else m.end("number") :]):
+                continue
+            gap = tuple(w.lower() for w in m["gap"].split())
+            if "target" in gap:
+                continue
+            month = q = fy = None
+            if m["period"] == "quarter":
+                q = quarter
+            elif m["month"]:
+                number_of_month = _MONTHS[m["month"].lower()]
+                if m["year"]:
+                    month = pd.Period(year=int(m["year"]), month=number_of_month, freq="M")
+                else:
+                    # The latest such month up to the end of the narrative's quarter.
+                    year = (
+                        last_month.year
+                        if number_of_month <= last_month.month
+                        else (last_month.year - 1)
+                    )
+                    month = pd.Period(year=year, month=number_of_month, freq="M")
+            elif m["q"]:
+                q = f"{m['fy']} Q{m['q']}"
+            else:
+                fy = m["fy"]
+            decimals = len(number.split(".")[1]) if "." in number else 0
+            claims.append(
+                Claim(
+                    said=(number + (m["unit"] or "")).strip(),
+                    value=value,
+                    decimals=decimals,
+                    unit=(m["unit"] or "").strip(),
+                    gap=gap,
+                    month=month,
+                    quarter=q,
+                    year=fy,
+                    sentence=sentence,
+                )
+            )
+    return claims
+
+
+def _candidates(claim: Claim, measures: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The measures a claim is about: the best match by name among those of its unit."""
+    units = _UNIT_OF.get(claim.unit, ())
+    words = {_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z-]+", claim.sentence)}
+    scored = []
+    for m in measures:
+        if str(m["unit"]) not in units:
+            continue
+        stems = _name_stems(str(m["measure_name"]))
+        # Every word between the number and its period must be small or the measure's own.
+        if any(w not in _SMALL_WORDS and _stem(w) not in stems for w in claim.gap):
+            continue
+        score = len(stems & words)
+        if score:
+            scored.append((score, m))
+    if not scored:
+        return []
+    best = max(score for score, _ in scored)
+    return [m for score, m in scored if score == best]
+
+
+def _figure_for(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> tuple[str, Any]:
+    """The data set's figure for the claim's period, and the period in words."""
+    series = get_series(dataset, str(measure["measure_id"]))
+    rows = series[series["definition"] == "current"]
+    frequency = str(measure["frequency"])
+    if claim.month is not None:
+        if frequency != "monthly":
+            return "", None
+        first = last = month_number(claim.month)
+        label = f"{claim.month.to_timestamp():%B %Y}"
+    elif claim.quarter is not None:
+        begin, _ = periods.parse_quarter(claim.quarter)
+        first = month_number(begin)
+        last, label = first + 2, claim.quarter
+        if frequency == "annual":
+            return "", None
+    else:
+        begin, _ = periods.parse_financial_year(str(claim.year))
+        first = month_number(begin)
+        last, label = first + 11, str(claim.year)
+    window = compute_window(rows, first, last, frequency, aggregation_of(measure), label)
+    return label, window.value
+
+
+def check_narrative_numbers(
+    dataset: Dataset, strategy_id: str | None = None, quarter: str | None = None
+) -> pd.DataFrame:
+    """Check the numbers the narrative states against the data set (see the module's rule).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set (its ``narrative`` and figures).
+    strategy_id : str, optional
+        One strategy's narrative; every strategy's when omitted.
+    quarter : str, optional
+        One quarter's narrative (``"2026/27 Q2"``); every quarter's when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim the data set contradicts, with the columns of
+        :data:`NARRATIVE_CHECK_COLUMNS`; ``message`` is the warning to the author:
+        "narrative for Vehicle offences (neighbourhood-crime, 2026/27 Q1, challenges)
+        says 1,644 for 2026/27 Q1; the data set has 1,688".
+    """
+    narrative = dataset.narrative
+    if strategy_id is not None:
+        narrative = narrative[narrative["strategy_id"] == strategy_id]
+    if quarter is not None:
+        narrative = narrative[narrative["quarter"] == quarter]
+    catalogue = dataset.measures
+    rows = []
+    for entry in narrative.to_dict("records"):
+        measures = catalogue[catalogue["strategy_id"] == entry["strategy_id"]].to_dict("records")
+        names = [str(m["measure_name"]) for m in measures]
+        for claim in find_claims(str(entry["text"]), str(entry["quarter"]), names):
+            found: list[tuple[float, Mapping[str, Any], str, float]] = []
+            for m in _candidates(claim, measures):
+                label, value = _figure_for(dataset, m, claim)
+                if value is None or is_missing(value):
+                    found = []
+                    break  # a period with no figure is not checked
+                if matches_rounded(float(value), claim.value, claim.decimals):
+                    found = []
+                    break
+                found.append((abs(float(value) - claim.value), m, label, float(value)))
+            if not found:
+                continue
+            _, m, label, value = min(found, key=lambda f: f[0])
+            shown = format_figure(value, str(m["unit"]), per=describe_rate_basis(m))
+            rows.append(
+                {
+                    "strategy_id": entry["strategy_id"],
+                    "quarter": entry["quarter"],
+                    "section": entry["section"],
+                    "measure_id": m["measure_id"],
+                    "measure_name": m["measure_name"],
+                    "said": claim.said,
+                    "period": label,
+                    "data_value": value,
+                    "data_shown": shown,
+                    "message": (
+                        f"narrative for {m['measure_name']} ({entry['strategy_id']}, "
+                        f"{entry['quarter']}, {entry['section']}) says {claim.said} for "
+                        f"{label}; the data set has {shown}"
+                    ),
+                }
+            )
+    return pd.DataFrame(rows, columns=NARRATIVE_CHECK_COLUMNS)
+
+
+def format_narrative_warnings(checks: pd.DataFrame) -> list[str]:
+    """The warnings to print or show, one per contradicted claim, in order."""
+    return [f"{m}: check the narrative before publication" for m in checks["message"]]

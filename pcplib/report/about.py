@@ -1,0 +1,177 @@
+"""The public report's "About these figures" page, written for residents.
+
+What residents need to read the figures (how a change is judged, what the words and
+colours mean, what a promise is, the caveats that come with crime, survey and rate
+figures, where the figures come from) in plain English, with no statistical terms.
+The method in full (the SPC rules and their constants, the rule set, the input files'
+checksums) is in a technical annex at the end of the page
+(:func:`format_technical_annex`), which the residents' part links to.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pcplib.assessment.caveats import list_caveats
+from pcplib.assessment.scope import measures_for_audience
+from pcplib.labels import is_missing
+from pcplib.report.html import bullets, esc
+from pcplib.report.public import RECORDED_CRIME_WORDS
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
+
+__all__ = ["ANNEX_ID", "format_public_method", "format_technical_annex"]
+
+ANNEX_ID = "technical-annex"
+"""The id of the technical annex's heading, which the residents' part links to."""
+
+# Each section: its heading, its paragraphs, and (for the words) a list read before them.
+_SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        "What this report shows",
+        (
+            "The Police and Crime Commissioner publishes this report every quarter. It "
+            "shows how the Police and Crime Plan is going. For each mission it says what "
+            "has been achieved and what still needs attention.",
+        ),
+        (),
+    ),
+    (
+        "How we compare the figures",
+        (
+            "We compare each figure for the quarter with the same quarter a year before, "
+            "so the seasons match: summer with summer, winter with winter.",
+            "Figures go up and down a little all the time. So before we call a change "
+            "real, we check it. It must be bigger than the usual ups and downs of the "
+            "years before the plan began. It must be too big to be down to chance, and "
+            "big enough to matter. A very small change is not called real, and nor is a "
+            "change in a handful of cases.",
+        ),
+        (),
+    ),
+    (
+        "What the words and colours mean",
+        (
+            "Each strategy has a rating in words and in colour. Green means on target, or "
+            "no sign of things getting worse. Amber means a target was only just missed, "
+            "or things may be getting worse. Red means a target was missed by more, or "
+            "things are really getting worse. Grey means there is nothing to rate yet. A "
+            "strategy's rating is the worst of its main measures' ratings.",
+        ),
+        (
+            "Achieved: the measure met its target, is on course for a later target, or "
+            "got really better.",
+            "Needs attention: the measure missed its target, or got really worse.",
+            "Steady: there is no target and no real change.",
+            "Trend: there is no right way for the figure to go, so we give the change but "
+            "do not rate it. Domestic abuse crimes are an example: a rise can mean more "
+            "people feel able to report them.",
+        ),
+    ),
+    (
+        "Promises",
+        (
+            "The plan's commitments are called promises. A promise is kept when the work "
+            "is done. It is overdue when its date has passed and it is not done. It is at "
+            "risk of being late when it is behind but its date has not yet passed. We "
+            "count every promise in the plan, even those not due yet.",
+        ),
+        (),
+    ),
+)
+
+
+def _caveat_paragraphs(dataset: Dataset) -> list[str]:
+    """The caveats of the public measures: crime, survey and rate figures, by name."""
+    public = measures_for_audience(dataset, audience="public")
+    caveats = list_caveats(public)
+    parts = []
+    crime = list(caveats.loc[caveats["kind"] == "recorded crime", "measure_name"])
+    if crime:
+        parts.append(
+            "<h3>Crime figures</h3>"
+            f"<p>These figures are crimes recorded by the police: {esc('; '.join(crime))}. "
+            f"{esc(RECORDED_CRIME_WORDS)} The Office for National Statistics gives the same "
+            "warning about police figures across England and Wales.</p>"
+        )
+    survey = list(caveats.loc[caveats["kind"] == "survey", "measure_name"])
+    if survey:
+        parts.append(
+            "<h3>Survey figures</h3>"
+            f"<p>These figures come from surveys: {esc('; '.join(survey))}. A survey asks "
+            "some people, not everyone, so its figure is an estimate. The report gives the "
+            "range the true figure is likely to be in. A change smaller than that range "
+            "may be down to who happened to answer.</p>"
+        )
+    for r in caveats[caveats["kind"] == "rate"].to_dict("records"):
+        population, _, period = str(r["detail"]).rpartition(" a ")
+        every = f"every 1,000 {population}" if population else "every 1,000"
+        parts.append(
+            "<h3>Rates</h3>"
+            f"<p>{esc(r['measure_name'])} is a rate: the number in a {esc(period)} for "
+            f"{esc(every)}. A rate lets places of different sizes be compared fairly.</p>"
+        )
+    return parts
+
+
+def _sources(dataset: Dataset) -> list[str]:
+    sources = measures_for_audience(dataset, audience="public")["source"]
+    return sorted({str(s) for s in sources if not is_missing(s) and str(s)})
+
+
+def format_public_method(dataset: Dataset) -> str:
+    """Return the residents' part of the "About these figures" page.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set (its public measures name the caveats and sources).
+
+    Returns
+    -------
+    str
+        HTML: what the report shows, how figures are compared, what the words and
+        colours mean, promises, how to read crime, survey and rate figures (naming the
+        measures each applies to), where the figures come from, and a link to the
+        technical annex. No statistical terms, constants or checksums.
+    """
+    parts = []
+    for heading, paragraphs, items in _SECTIONS:
+        listed = bullets(list(items)) if items else ""
+        body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+        parts.append(f"<h2>{esc(heading)}</h2>{listed}{body}")
+    caveats = _caveat_paragraphs(dataset)
+    if caveats:
+        parts.append("<h2>Reading the figures</h2>" + "".join(caveats))
+    sources = _sources(dataset)
+    parts.append(
+        "<h2>Where the figures come from</h2>"
+        + (f"<p>The figures come from {len(sources)} sources:</p>" + bullets(sources))
+        + "<p>The latest figures are often provisional, and may change a little when "
+        "they are checked. Only figures cleared for publication are included.</p>"
+        f'<p>For analysts, the <a href="#{ANNEX_ID}">technical annex</a> at the end of '
+        "this page gives the statistical method, its rules and the checks that let anyone "
+        "reproduce the figures.</p>"
+    )
+    return "".join(parts)
+
+
+def format_technical_annex() -> str:
+    """Return the technical annex's heading and lead, which the residents' part links to.
+
+    The annex's body is the method and sources in full
+    (:func:`pcplib.report.provenance.build_provenance`: the SPC rules and constants, the
+    rule set, versions and the input files' checksums), displayed after it.
+
+    Returns
+    -------
+    str
+        HTML: the heading "Technical annex: method and checks" (id :data:`ANNEX_ID`)
+        and a sentence saying who it is for.
+    """
+    return (
+        f'<h2 id="{ANNEX_ID}">Technical annex: method and checks</h2>'
+        "<p>For analysts and reviewers: the method in full, with its statistical terms, "
+        "and the versions and checksums that let anyone reproduce the figures.</p>"
+    )

@@ -1,0 +1,87 @@
+"""The "Since the last meeting" section of a strategy report.
+
+Formatting only: the previous meeting and the movements are worked out by
+:mod:`pcplib.assessment.continuity`; this module writes them as a sentence and a table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pcplib.labels import plural
+from pcplib.report.html import RAG_COLOURS, build_table, esc, format_rag_html
+
+if TYPE_CHECKING:
+    from pcplib.assessment.continuity import Continuity
+
+__all__ = ["format_since_last_meeting"]
+
+_KIND_WORDS = {
+    "overall": "Overall rating",
+    "measure": "Measure",
+    "commitment": "Commitment",
+    "action": "Action",
+}
+_CHANGE_WORDS = {
+    "rating changed": "Rating changed",
+    "into needs attention": "Now needs attention",
+    "out of needs attention": "No longer needs attention",
+    "target newly met": "Target newly met",
+    "target newly missed": "Target newly missed",
+    "figure revised": "Figure revised since reported",
+    "status changed": "Status changed",
+    "done": "Done",
+    "due date changed": "Due date changed",
+    "new": "New since the last meeting",
+}
+
+
+def _state(value: object, change: str) -> str:
+    """A before or after cell: a rating as a badge (word and colour), anything else as text."""
+    text = "" if value is None else str(value)
+    if change == "rating changed" and text in RAG_COLOURS:
+        return format_rag_html(text)
+    return esc(text.capitalize() if change != "figure revised" else text) or "&ndash;"
+
+
+def format_since_last_meeting(continuity: Continuity) -> str:
+    """Return what changed since the last meeting that saw the strategy, as HTML.
+
+    Parameters
+    ----------
+    continuity : Continuity
+        From :func:`~pcplib.assessment.continuity.compare_with_previous_meeting`.
+
+    Returns
+    -------
+    str
+        A paragraph saying what is compared with (and, when recomputed, what cannot be
+        shown), then a table of the movements, or a sentence saying there are none.
+    """
+    note = f"<p>{esc(continuity.note)}</p>"
+    if continuity.previous is None:
+        return note
+    changes = continuity.changes
+    if changes.empty:
+        return note + "<p>Nothing has changed since that meeting.</p>"
+    counts = changes["change"].value_counts()
+    headline = ", ".join(
+        f"{int(counts[c])} {_CHANGE_WORDS[c].lower()}" for c in _CHANGE_WORDS if c in counts
+    )
+    body = [
+        [
+            esc(_KIND_WORDS.get(str(r["kind"]), str(r["kind"]))),
+            esc(r["name"]),
+            esc(_CHANGE_WORDS.get(str(r["change"]), str(r["change"]))),
+            _state(r["before"], str(r["change"])),
+            _state(r["after"], str(r["change"])),
+            esc(r["reason"]),
+        ]
+        for r in changes.to_dict("records")
+    ]
+    caption = "Since the last meeting: what changed"
+    return (
+        note
+        + f"<p>{esc(plural(len(changes), 'change'))}: {esc(headline)}.</p>"
+        + build_table(["What", "Name", "Change", "Then", "Now", "Why"], body, caption)
+    )

@@ -1,0 +1,185 @@
+"""Since the last meeting: the previous meeting, the movements, judgements.csv columns, wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pcplib.assessment.continuity import (
+    CHANGE_COLUMNS,
+    CONTINUITY_COLUMNS,
+    PreviousMeeting,
+    add_continuity_columns,
+    compare_with_previous_meeting,
+    find_previous_meeting,
+)
+from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
+from pcplib.assessment.strategy import summarise_strategy
+from pcplib.data import Dataset, load_dataset
+from pcplib.data.forward_plan import ForwardPlan, Slot
+from pcplib.data.history import MeetingRecord
+from pcplib.report.continuity import format_since_last_meeting
+
+STRATEGY = "rural-crime"
+
+
+@pytest.fixture(scope="module")
+def dataset(data_dir: Path) -> Dataset:
+    return load_dataset(data_dir, today=dt.date(2026, 11, 23))
+
+
+def _plan(*slots: tuple[str, tuple[str, ...], str]) -> ForwardPlan:
+    return ForwardPlan(
+        path=Path("plan.yaml"),
+        source="",
+        notes=(),
+        years=("2025/26",),
+        slots=tuple(Slot(s, "2025/26", strategies, end) for s, strategies, end in slots),
+    )
+
+
+def _record(
+    slot: str, period_end: str, judgements: pd.DataFrame, **tables: pd.DataFrame
+) -> MeetingRecord:
+    # The history is read back as text, as it was written.
+    return MeetingRecord(
+        slot=slot,
+        period_end=period_end,
+        produced_at="2026-07-01T09:00:00Z",
+        folder=Path("history") / slot / "run-001",
+        judgements=judgements.astype(str).replace({"nan": "", "None": ""}),
+        commitments=tables.get("commitments", pd.DataFrame()).astype(str),
+        actions=tables.get("actions", pd.DataFrame()).astype(str),
+    )
+
+
+def test_the_previous_meeting_is_the_latest_earlier_one_on_the_plan_or_in_the_history() -> None:
+    plan = _plan(
+        ("2025-09", ("rural-crime",), "2025-06"),
+        ("2026-09", ("rural-crime",), "2026-06"),
+        ("2026-11", ("vawg",), "2026-09"),
+    )
+    found = find_previous_meeting(STRATEGY, "2026-11", plan)
+    assert found == PreviousMeeting("2026-09", "2026-06", None)
+    assert found.basis == "recomputed"
+    # Today's meeting and later ones never count; nor does a strategy never reported.
+    assert find_previous_meeting(STRATEGY, "2025-09", plan) is None
+    assert find_previous_meeting("vawg", "2026-11", plan) is None
+    # A record in the history (here of a meeting off the plan) is the comparison.
+    rows = pd.DataFrame({"report": [STRATEGY], "strategy_id": [STRATEGY], "measure_id": ["m"]})
+    record = _record("2026-10", "2026-06", rows)
+    found = find_previous_meeting(STRATEGY, "2026-11", plan, [record])
+    assert found is not None and found.slot == "2026-10" and found.record is record
+    assert found.basis == "as reported"
+    # A record holding only the plan overview's rows is not a report on the strategy.
+    overview = _record("2026-10", "2026-06", rows.assign(report="plan-overview"))
+    assert find_previous_meeting(STRATEGY, "2026-11", plan, [overview]).record is None  # type: ignore[union-attr]
+
+
+def test_without_a_record_the_comparison_is_recomputed_and_says_so(dataset: Dataset) -> None:
+    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+    result = compare_with_previous_meeting(dataset, summary, PreviousMeeting("2025-09", "2025-06"))
+    assert "recomputed from today's data" in result.note
+    assert "September 2025" in result.note
+    assert list(result.changes.columns) == CHANGE_COLUMNS
+    # Recomputed figures cannot show a revision, nor commitments' earlier status.
+    assert result.measures["revision"].isna().all()
+    assert set(result.changes["kind"]) <= {"overall", "measure"}
+    assert (result.measures["previous_basis"] == "recomputed").all()
+    # The previous ratings are today's data's for that period.
+    then = summarise_strategy(dataset, STRATEGY, "2025-06").measures
+    assert result.measures["previous_rag"].tolist() == then["rag"].tolist()
+
+
+def test_no_previous_meeting_says_there_is_nothing_to_compare(dataset: Dataset) -> None:
+    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+    result = compare_with_previous_meeting(dataset, summary, None)
+    assert result.changes.empty and "not been reported to the Board before" in result.note
+    assert format_since_last_meeting(result) == f"<p>{result.note}</p>".replace("'", "&#x27;")
+
+
+@pytest.fixture(scope="module")
+def as_reported(dataset: Dataset) -> tuple[Dataset, object, object]:
+    """A record of the 2026-09 meeting (data to 2026-06), then changes since."""
+    then = summarise_strategy(dataset, STRATEGY, "2026-06")
+    told = tabulate_judgements([then], STRATEGY)
+    first = then.measures.iloc[0]
+    mid = first["measure_id"]
+    # What the meeting was told: another rating and assessment, and another figure.
+    told.loc[told["measure_id"] == mid, "rag"] = "Green" if first["rag"] != "Green" else "Red"
+    told.loc[told["measure_id"] == mid, "rag_basis"] = "spc"
+    told.loc[told["measure_id"] == mid, "assessment"] = (
+        "stable" if first["assessment"] == "needs attention" else "needs attention"
+    )
+    told.loc[told["measure_id"] == mid, "current"] = float(first["current"]) + 17
+    commitments = dataset.commitments[dataset.commitments["strategy_id"] == STRATEGY].copy()
+    commitments.iloc[0, commitments.columns.get_loc("status")] = "not started"
+    commitments.iloc[1, commitments.columns.get_loc("due_date")] = pd.Timestamp("2026-06-30")
+    actions = pd.DataFrame(
+        {"action_id": ["old-a1"], "strategy_id": [STRATEGY], "status": ["open"],
+         "due_date": ["2026-08-31"], "action": ["Report back"]}
+    )  # fmt: skip
+    now_actions = pd.DataFrame(
+        {"action_id": ["old-a1", "new-a2"], "strategy_id": [STRATEGY] * 2,
+         "agreed_at": ["2026-09"] * 2, "action": ["Report back", "A new one"],
+         "owner": ["Owner"] * 2, "due_date": pd.to_datetime(["2026-08-31", "2027-01-31"]),
+         "status": ["done", "open"]}
+    )  # fmt: skip
+    today = replace(dataset, actions=now_actions)
+    record = _record("2026-09", "2026-06", told, commitments=commitments, actions=actions)
+    summary = summarise_strategy(today, STRATEGY, "2026-09")
+    previous = PreviousMeeting("2026-09", "2026-06", record)
+    return today, summary, compare_with_previous_meeting(today, summary, previous)
+
+
+def test_as_reported_lists_each_kind_of_movement(as_reported: tuple) -> None:  # type: ignore[type-arg]
+    dataset, summary, result = as_reported
+    changes = result.changes
+    mid = summary.measures.iloc[0]["measure_id"]
+    mine = changes[changes["item_id"] == mid]
+    assert "rating changed" in set(mine["change"])
+    assert {"into needs attention", "out of needs attention"} & set(mine["change"])
+    revised = mine[mine["change"] == "figure revised"]
+    assert len(revised) == 1 and revised["reason"].iloc[0].startswith("the quarter to June 2026")
+    assert "reported as" in revised["reason"].iloc[0] and "; now" in revised["reason"].iloc[0]
+    commitments = changes[changes["kind"] == "commitment"]
+    # The first was complete today but not started then: done; the second's date moved.
+    assert set(commitments["change"]) == {"done", "due date changed"}
+    actions = changes[changes["kind"] == "action"].set_index("item_id")["change"]
+    assert actions.to_dict() == {"old-a1": "done", "new-a2": "new"}
+    # The other measures were told exactly what today's data give: no revision.
+    others = result.measures[result.measures["measure_id"] != mid]
+    assert others["revision"].isna().all()
+    row = result.measures.set_index("measure_id").loc[mid]
+    assert row["revision"] == pytest.approx(-17)
+    assert (
+        row["previous_basis"] == "as reported"
+        and "figure for the quarter" in row["since_last_meeting"]
+    )
+
+
+def test_judgements_columns_carry_the_comparison(as_reported: tuple) -> None:  # type: ignore[type-arg]
+    _, summary, result = as_reported
+    frame = add_continuity_columns(tabulate_judgements([summary], STRATEGY), result)
+    assert list(frame.columns) == JUDGEMENT_COLUMNS
+    assert set(CONTINUITY_COLUMNS) <= set(frame.columns)
+    measures = frame[frame["measure_id"] != "overall"]
+    assert (measures["previous_meeting"] == "2026-09").all()
+    assert measures["revision"].notna().sum() == 1
+    overall = frame[frame["measure_id"] == "overall"].iloc[0]
+    assert overall["previous_basis"] == "as reported" and overall["previous_rag"] in (
+        "Green", "Amber", "Red", "Grey"
+    )  # fmt: skip
+
+
+def test_the_section_shows_the_changes_in_words_and_ratings_as_badges(as_reported: tuple) -> None:  # type: ignore[type-arg]
+    _, _, result = as_reported
+    page = format_since_last_meeting(result)
+    assert "as kept in the meeting history" in page
+    assert "Figure revised since reported" in page and "reported as" in page
+    assert 'class="rag rag-' in page and "Since the last meeting: what changed" in page
+    assert "New since the last meeting" in page and "<td>Done</td>" in page

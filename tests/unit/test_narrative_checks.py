@@ -1,0 +1,152 @@
+"""A number in the owners' narrative that the data set contradicts is flagged to its author.
+
+The rule (``pcplib.assessment.narrative_checks``) is built to raise no false alarm: the
+shipped narrative, whose every figure agrees with the data, raises none, and neither do
+dates, years, targets, hedged numbers or the numbers in a measure's own name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pcplib import cli
+from pcplib.assessment.narrative_checks import (
+    NARRATIVE_CHECK_COLUMNS,
+    check_narrative_numbers,
+    find_claims,
+    matches_rounded,
+)
+from pcplib.assessment.quality import list_data_quality_notes
+from pcplib.data import Dataset, load_dataset
+from pcplib.report.narrative import format_narrative
+
+QUARTER = "2026/27 Q2"
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path) -> Dataset:
+    return load_dataset(data_dir)
+
+
+def with_narrative(dataset: Dataset, strategy_id: str, text: str) -> Dataset:
+    """The data set with one narrative entry added for the strategy's quarter."""
+    entry = {"strategy_id": strategy_id, "quarter": QUARTER, "section": "successes", "text": text}
+    narrative = pd.concat([dataset.narrative, pd.DataFrame([entry])], ignore_index=True)
+    return dataclasses.replace(dataset, narrative=narrative)
+
+
+@pytest.mark.parametrize(
+    ("value", "said", "decimals", "agrees"),
+    [
+        (9.46, 9.5, 1, True),
+        (9.44, 9.5, 1, False),
+        (1198.0, 1198.0, 0, True),
+        (1198.0, 1200.0, 0, True),  # trailing zeros are rounding
+        (1198.0, 1215.0, 0, False),
+        (66.72, 66.7, 1, True),
+        (0.0, 0.0, 0, True),
+        (3.0, 0.0, 0, False),
+    ],
+)
+def test_a_figure_agrees_with_a_number_it_rounds_to(value, said, decimals, agrees) -> None:
+    assert matches_rounded(value, said, decimals) is agrees
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The scheme began in June 2026 and was reviewed in 2025/26 Q4.",  # periods only
+        "Surveys of the three oldest stations are complete by 2027.",
+        "Officer numbers met the uplift allocation of 2,300 in every month of the quarter.",
+        "Neighbourhood crime met the 1,150 target in one of the three months.",
+        "Sickness was above the target of 9.0 days in June 2026.",
+        "Building cost inflation raised the estimate by about 12% in 2026/27 Q1.",
+        "Fewer than 1 in 4 thefts are reported (<25%).",
+        "101 calls answered within 3 minutes improved in the quarter.",
+        "Savings of £1.2m in 2025/26 were delivered.",
+    ],
+)
+def test_dates_targets_hedges_and_names_are_never_claims(text) -> None:
+    names = ["101 calls answered within 3 minutes", "Hospital admissions, victims under 25"]
+    assert find_claims(text, QUARTER, names) == []
+
+
+def test_a_claim_reads_its_number_unit_and_period() -> None:
+    text = (
+        "The sickness rate rose from 9.5 days in June to 9.7 days in September 2026; "
+        "satisfaction was 80.9% in the quarter. Vehicle crime fell from 1,815 in 2025/26 Q1."
+    )
+    claims = find_claims(text, QUARTER, [])
+    assert [(c.said, c.unit) for c in claims] == [
+        ("9.5 days", "days"), ("9.7 days", "days"), ("80.9%", "%"), ("1,815", ""),
+    ]  # fmt: skip
+    # A month without a year is the latest such month up to the quarter's end.
+    assert str(claims[0].month) == "2026-06" and str(claims[1].month) == "2026-09"
+    assert claims[2].quarter == QUARTER and claims[3].quarter == "2025/26 Q1"
+
+
+def test_the_shipped_narrative_raises_no_false_alarm(sample: Dataset) -> None:
+    # Every figure in the sample narrative agrees with the data (test_sample_narrative.py),
+    # and dozens of them are claims this check reads.
+    found = check_narrative_numbers(sample)
+    assert list(found.columns) == NARRATIVE_CHECK_COLUMNS
+    assert found.empty, list(found["message"])
+
+
+def test_a_number_the_data_contradict_is_flagged_with_both_figures(sample: Dataset) -> None:
+    data = with_narrative(
+        sample, "neighbourhood-crime", "Neighbourhood crime fell to 1,215 in August 2026."
+    )
+    found = check_narrative_numbers(data, "neighbourhood-crime", QUARTER)
+    assert list(found["message"]) == [
+        "narrative for Neighbourhood crime offences (neighbourhood-crime, 2026/27 Q2, "
+        "successes) says 1,215 for August 2026; the data set has 1,119"
+    ]
+    # The figure as the data have it, rounded as written, is not flagged.
+    agreeing = with_narrative(sample, "neighbourhood-crime", "It fell to 1,120 in August 2026.")
+    assert check_narrative_numbers(agreeing, "neighbourhood-crime", QUARTER).empty
+
+
+def test_a_quarter_and_a_unit_pick_the_measure_and_its_figure(sample: Dataset) -> None:
+    # 999 is in a measure's name; 80.0% is a percentage, so only percentage measures fit.
+    data = with_narrative(
+        sample,
+        "neighbourhood-policing",
+        "999 calls answered within 10 seconds averaged 80.0% over the quarter.",
+    )
+    found = check_narrative_numbers(data, "neighbourhood-policing", QUARTER)
+    assert list(found["measure_id"]) == ["np-999-answered-10s"]
+    assert found["period"].iloc[0] == QUARTER and found["data_shown"].iloc[0] == "93.3%"
+
+
+def test_the_board_is_told_and_the_public_is_not(sample: Dataset) -> None:
+    data = with_narrative(
+        sample, "neighbourhood-crime", "Neighbourhood crime fell to 1,215 in August 2026."
+    )
+    notes = list_data_quality_notes(data, "neighbourhood-crime", "2026-09")
+    assert any("says 1,215 for August 2026; the data set has 1,119" in n for n in notes)
+    public = list_data_quality_notes(data, "neighbourhood-crime", "2026-09", audience="public")
+    assert not any("says 1,215" in n for n in public)
+    board = format_narrative(data, "neighbourhood-crime", QUARTER)
+    assert "Check before publication" in board and "1,119" in board
+    assert "Check before publication" not in format_narrative(
+        data, "neighbourhood-crime", QUARTER, audience="public"
+    )
+
+
+def test_pcp_validate_warns_of_the_narrative_without_failing(data_dir, tmp_path, capsys) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    narrative = copy / "narrative" / "narrative.csv"
+    text = narrative.read_text(encoding="utf-8")
+    assert "with a low of 1,119 in August 2026" in text
+    narrative.write_text(text.replace("1,119 in August", "1,215 in August"), encoding="utf-8")
+    assert cli.print_narrative_warnings(copy) == 1
+    printed = capsys.readouterr().out
+    assert printed.startswith("Warning: narrative for Neighbourhood crime offences")
+    assert "check the narrative before publication" in printed

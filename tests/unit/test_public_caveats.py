@@ -1,0 +1,132 @@
+"""What residents are told beside the figures (issue 26, items 13 and the public words).
+
+The recorded-crime caveat where a measure is police recorded crime, a survey's range,
+one unit per axis of the public charts of change, and an "About these figures" page
+written for residents with the technical detail in an annex.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pcplib.assessment.caveats import is_recorded_crime, is_survey_estimate, list_caveats
+from pcplib.assessment.public import write_public_sentence
+from pcplib.data import Dataset, load_dataset
+from pcplib.report.about import ANNEX_ID, format_public_method, format_technical_annex
+from pcplib.report.change_charts import (
+    AXIS_LABELS,
+    build_change_chart,
+    plot_changes,
+    split_by_unit,
+)
+from pcplib.report.public import format_recorded_crime_caveat
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path) -> Dataset:
+    return load_dataset(data_dir)
+
+
+@pytest.mark.parametrize(
+    ("source", "unit", "crime"),
+    [
+        ("Police recorded crime (Force crime recording system)", "count", True),
+        ("Police recorded crime; households from ONS mid-year estimates", "rate_per_1000", True),
+        ("Police recorded crime (Home Office Homicide Index return)", "count", True),
+        # Outcomes are what was done with the crimes recorded, not how many there were.
+        ("Police recorded crime outcomes", "percent", False),
+        ("Force incident recording system", "count", False),  # incidents, not crimes
+        ("Action Fraud (National Fraud Intelligence Bureau)", "count", False),
+        ("Crime Survey for England and Wales", "percent", False),
+    ],
+)
+def test_recorded_crime_is_known_by_its_source(source, unit, crime) -> None:
+    assert is_recorded_crime({"source": source, "unit": unit}) is crime
+
+
+def test_survey_estimates_are_percentages_from_a_survey() -> None:
+    assert is_survey_estimate({"source": "Force victim satisfaction survey", "unit": "percent"})
+    assert not is_survey_estimate({"source": "Force staff survey", "unit": "count"})
+    assert not is_survey_estimate({"source": "Force crime file audit", "unit": "percent"})
+
+
+def test_each_caveat_names_its_measures_in_order_of_kind(sample: Dataset) -> None:
+    caveats = list_caveats(sample.measures)
+    assert list(dict.fromkeys(caveats["kind"])) == ["recorded crime", "survey", "rate"]
+    by_kind = caveats.groupby("kind")["measure_id"].apply(set)
+    assert {"vv-homicide", "nc-burglary-rate", "bc-shoplifting"} <= by_kind["recorded crime"]
+    assert "bc-shoplifting-positive-outcome" not in by_kind["recorded crime"]
+    assert "np-confidence" in by_kind["survey"]
+    rate = caveats[caveats["kind"] == "rate"]
+    assert list(rate["detail"]) == ["households a month"]
+
+
+def test_the_recorded_crime_caveat_says_what_a_rise_can_mean() -> None:
+    assert format_recorded_crime_caveat([]) == ""
+    html = format_recorded_crime_caveat(["Homicides", "Burglary & theft", "Homicides"])
+    assert "Homicides; Burglary &amp; theft." in html  # each once, escaped
+    assert "report" in html and "record" in html
+    assert "a rise does not always mean more crime" in html
+
+
+def test_a_survey_sentence_gives_its_range_in_everyday_words() -> None:
+    row = {
+        "unit": "percent", "current": 55.8, "last_year": 58.3, "change": "-2.5 pp",
+        "change_value": -2.5, "direction": "down", "assessment": "needs attention",
+        "rag": "Red", "rag_basis": "target", "rag_capped": False, "target_for_period": 60.0,
+        "target_date": "", "spc_variation": "common_cause", "measure_name": "Confidence",
+        "margin_of_error": 3.7,
+    }  # fmt: skip
+    sentence = write_public_sentence(row)
+    assert "It is from a survey, so the true figure is likely between 52.1% and 59.5%." in (
+        sentence
+    )
+    assert "percentage points" not in sentence
+    assert "survey" not in write_public_sentence({**row, "margin_of_error": None})
+
+
+def _changes() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"measure_name": "Burglary", "unit": "count", "change_value": -7.9, "group": "steady"},
+            {"measure_name": "Confidence", "unit": "percent", "change_value": 2.2,
+             "group": "achieved"},
+            {"measure_name": "Spend", "unit": "gbp", "change_value": 12.0, "group": "trend"},
+        ]
+    )  # fmt: skip
+
+
+def test_per_cent_and_points_are_never_on_one_axis() -> None:
+    groups = split_by_unit(_changes())
+    assert [(unit, list(part["measure_name"])) for unit, part in groups] == [
+        ("per cent", ["Burglary", "Spend"]),
+        ("points", ["Confidence"]),
+    ]
+    fig = plot_changes(_changes(), "Change on a year ago")
+    labels = [ax.get_xlabel() for ax in fig.axes]
+    assert labels == [AXIS_LABELS["per cent"], AXIS_LABELS["points"]]
+    assert [len(ax.patches) for ax in fig.axes] == [2, 1]  # each bar on its unit's axis
+    only_counts = plot_changes(_changes().iloc[[0, 2]], "Change")
+    assert [ax.get_xlabel() for ax in only_counts.axes] == [AXIS_LABELS["per cent"]]
+
+
+def test_a_chart_with_two_scales_says_so_in_its_caption() -> None:
+    html = build_change_chart(_changes(), "the measures", "Change", "The measures.")
+    assert "a scale of their own" in html
+    one = build_change_chart(_changes().iloc[[0]], "the measures", "Change", "The measures.")
+    assert "a scale of their own" not in one
+
+
+def test_the_about_page_speaks_to_residents_and_links_its_annex(sample: Dataset) -> None:
+    html = format_public_method(sample)
+    for jargon in ("XmR", "2.66", "SHA", "checksum", "rule set", "SPC", "percentage points",
+                   "special cause", "p <", "statistically"):  # fmt: skip
+        assert jargon not in html, jargon
+    assert "Homicides" in html and "crimes recorded by the police" in html
+    assert "People who agree the local police do a good or excellent job" in html  # a survey
+    assert "the number in a month for every 1,000 households" in html
+    assert f'href="#{ANNEX_ID}"' in html
+    assert f'id="{ANNEX_ID}"' in format_technical_annex()
