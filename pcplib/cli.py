@@ -153,6 +153,21 @@ def build_parser() -> argparse.ArgumentParser:
     p_police.add_argument(
         "--replace", action="store_true", help="overwrite observations from another source"
     )
+    p_csv = sources.add_parser(
+        "csv",
+        help="merge a CSV of observations into a data set, checking each new figure",
+        description=(
+            "Merge a CSV with the columns of observations.csv into a data set: new figures "
+            "added, conflicts refused unless --replace, every arriving figure checked "
+            "against its series' history (one far outside it is loaded 'to confirm')."
+        ),
+    )
+    p_csv.add_argument("file", type=Path, metavar="FILE")
+    p_csv.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR")
+    p_csv.add_argument("--dry-run", action="store_true", help="print what would change only")
+    p_csv.add_argument(
+        "--replace", action="store_true", help="overwrite figures the data set holds"
+    )
     return parser
 
 

@@ -77,6 +77,7 @@ from pcplib.report import (
     provenance,
     public,
     returns,
+    spc_summary,
     summary,
 )
 from pcplib.report.annual import describe_theory_of_change
@@ -131,6 +132,7 @@ build_board_header = as_fragment(board.build_board_header)
 format_board_owners = as_fragment(board.format_board_owners)
 format_board_missions = as_fragment(board.format_board_missions)
 format_collapsed = as_fragment(html.format_collapsed)
+format_spc_summary = as_fragment(spc_summary.format_spc_summary)
 
 __all__ = [
     "compare_areas",
@@ -173,6 +175,7 @@ __all__ = [
     "format_board_summary",
     "format_collapsed",
     "format_since_last_meeting",
+    "format_spc_summary",
     "format_about_link",
     "format_public_method",
     "format_technical_annex",

@@ -191,6 +191,10 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
         0 done, 1 a malformed input or a refused update (nothing written), 2 neither
         ``--counts`` nor ``--data`` given.
     """
+    if getattr(args, "source", "police-uk") == "csv":
+        from pcplib.data.sources.csv_update import run_csv_update
+
+        return run_csv_update(args, today=today)
     from pcplib.data import DataValidationError
     from pcplib.data.sources.police_uk import (
         PoliceUkError,

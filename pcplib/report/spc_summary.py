@@ -1,0 +1,98 @@
+"""The SPC summary: one table, every measure's variation and assurance in words.
+
+For readers who scan rather than read each chart, NHS England's *Making Data Count*
+summarises each measure by two icons: **variation** (is anything changing beyond the
+normal ups and downs?) and **assurance** (will the target be met if nothing changes?).
+This table gives both in words with what each means for the Board, from the verdicts
+:mod:`pcplib.assessment.measures` worked out; it decides nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from pcplib.labels import is_missing
+from pcplib.report.html import build_table, esc
+from pcplib.report.words import describe_assurance, describe_variation
+
+__all__ = ["ASSURANCE_MEANINGS", "VARIATION_MEANINGS", "format_spc_summary"]
+
+VARIATION_MEANINGS: dict[str, str] = {
+    "common_cause": (
+        "Stable: only normal ups and downs; a better result needs a change to the process."
+    ),
+    "special_cause_improvement": (
+        "Something has changed for the better: find out what, and keep it."
+    ),
+    "special_cause_concern": ("Something has changed for the worse: find the cause and act on it."),
+    "special_cause_neutral_high": (
+        "A real rise in a measure with no good direction: understand why before judging it."
+    ),
+    "special_cause_neutral_low": (
+        "A real fall in a measure with no good direction: understand why before judging it."
+    ),
+}
+"""What each variation means for the Board, after *Making Data Count*'s icon guide."""
+
+ASSURANCE_MEANINGS: dict[str, str] = {
+    "consistent_pass": "The target will be met if nothing changes.",
+    "consistent_fail": "The target will not be met unless the process changes.",
+    "inconsistent": (
+        "Hit and miss: the target will be met in some periods and missed in others by chance; "
+        "meeting it reliably needs a change."
+    ),
+}
+"""What each assurance means for the Board, after *Making Data Count*'s icon guide."""
+
+
+def _meaning(status: str, code: Any, meanings: dict[str, str]) -> str:
+    if status != "assessed" or is_missing(code) or not isinstance(code, str):
+        return ""
+    return meanings.get(code, "")
+
+
+def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
+    """Return the SPC summary table: variation and assurance per measure, in words.
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        A strategy's measures (``summary.measures``): ``measure_name``, ``tier``,
+        ``spc_status``, ``spc_variation``, ``spc_assurance`` and ``target``.
+    caption : str
+        The table's caption.
+
+    Returns
+    -------
+    str
+        HTML: one row per measure (headline first), its variation and assurance each in
+        words with what it means; a sentence when there are no measures.
+    """
+    if measures.empty:
+        return "<p>No measures to summarise.</p>"
+    order = measures.assign(_t=measures["tier"].map({"headline": 0, "sub": 1}).fillna(2))
+    body = []
+    for r in order.sort_values("_t", kind="stable").to_dict("records"):
+        status = str(r.get("spc_status") or "")
+        variation = describe_variation(status, r.get("spc_variation"))
+        has_target = not is_missing(r.get("target"))
+        assurance = describe_assurance(status, r.get("spc_assurance"), has_target)
+        meaning_v = _meaning(status, r.get("spc_variation"), VARIATION_MEANINGS)
+        meaning_a = _meaning(status, r.get("spc_assurance"), ASSURANCE_MEANINGS)
+        tier = " (sub-measure)" if r.get("tier") == "sub" else ""
+        body.append(
+            [
+                esc(f"{r['measure_name']}{tier}"),
+                f"<strong>{esc(variation)}</strong>"
+                + (f'<br><span class="small">{esc(meaning_v)}</span>' if meaning_v else ""),
+                f"<strong>{esc(assurance)}</strong>"
+                + (f'<br><span class="small">{esc(meaning_a)}</span>' if meaning_a else ""),
+            ]
+        )
+    return build_table(
+        ["Measure", "Variation: is anything changing?", "Assurance: will the target be met?"],
+        body,
+        caption,
+    )
