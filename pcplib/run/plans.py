@@ -39,7 +39,7 @@ def load_plan(forward_plan: Path) -> Any:
     Parameters
     ----------
     forward_plan : Path
-        the forward plan (the data set's ``forward_plan.yaml``).
+        The forward plan (the data set's ``forward_plan.yaml``).
 
     Returns
     -------
