@@ -7,7 +7,7 @@ production time, audience and the security marking.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -68,6 +68,52 @@ def format_data_availability(dataset: Dataset, period_end: str) -> str:
         f"{esc(month_words(got))}. Read every figure, rating and narrative below as "
         f"{esc(got_q)}, not {esc(wanted_q)}; the report will be complete once the "
         "quarter's data arrive.</p>",
+        cls="notice warning",
+    )
+
+
+def format_no_new_data(dataset: Dataset, slot: str, plan: Any = None) -> str:
+    """Say so when a meeting has no new data since an earlier one.
+
+    A meeting cycle that does not follow the quarters (every two months, say) brings
+    some meetings the same quarter as the one before: their reports say so, naming the
+    meeting that first had the figures, rather than repeat them silently.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set (its board's short name, and its own forward plan).
+    slot : str
+        The meeting month, ``YYYY-MM``.
+    plan : ForwardPlan, optional
+        The forward plan the run used; the data set's own when omitted.
+
+    Returns
+    -------
+    str
+        HTML notice "No new data since the <board> of <month>: figures as reported
+        then.", or ``""`` when the meeting has new data, is not in the plan, or the data
+        set has no forward plan.
+    """
+    from pcplib.data.forward_plan import find_first_report_of_data, find_forward_plan
+
+    if plan is None:
+        try:
+            plan = find_forward_plan(dataset.root)
+        except (OSError, ValueError):
+            # The run checks the plan before any report; a notebook run by hand on a
+            # data set with a broken plan still builds its report, without this notice.
+            return ""
+    if plan is None or not slot:
+        return ""
+    first = find_first_report_of_data(plan, str(slot))
+    if first is None:
+        return ""
+    when = month_words(parse_month_param(first.slot, "slot"))
+    board = dataset.identity.board_short_name
+    return notice(
+        f"<p><strong>No new data since the {esc(board)} of {esc(when)}:</strong> figures as "
+        "reported then.</p>",
         cls="notice warning",
     )
 
@@ -168,8 +214,13 @@ def build_period_header(
     produced_at: str,
     audience: str,
     summary: str = "",
+    warning: str = "",
 ) -> str:
-    """A header for a report on a reporting quarter, warning when the data stop short."""
+    """A header for a report on a reporting quarter, warning when the data stop short.
+
+    ``warning`` (HTML, such as :func:`format_no_new_data`'s) comes before the warning
+    about data that stop short of the period.
+    """
     measure_ids = list(measure_ids)
     facts = [
         *leading_facts,
@@ -181,7 +232,7 @@ def build_period_header(
         facts,
         dataset,
         lead,
-        format_data_availability(dataset, str(end)),
+        warning + format_data_availability(dataset, str(end)),
         measure_ids,
         available_period_end(dataset, str(end)),
         summary,
@@ -242,6 +293,7 @@ def build_header(
     audience: str = "cgb",
     meeting: str = "",
     summary: str = "",
+    plan: Any = None,
 ) -> str:
     """Return the top of a delivery-strategy report.
 
@@ -266,6 +318,9 @@ def build_header(
         The first screen's summary (HTML, from
         :func:`pcplib.report.summary.format_board_summary`), shown under the lead and
         before the facts, which then follow as "About this report".
+    plan : ForwardPlan, optional
+        The forward plan the run used (the data set's own when omitted), to say when
+        the meeting has no new data since an earlier one (:func:`format_no_new_data`).
 
     Returns
     -------
@@ -306,11 +361,17 @@ def build_header(
         produced_at,
         audience,
         summary,
+        format_no_new_data(dataset, slot, plan),
     )
 
 
 def build_plan_header(
-    dataset: Dataset, slot: str, period_end: str, produced_at: str = "", meeting: str = ""
+    dataset: Dataset,
+    slot: str,
+    period_end: str,
+    produced_at: str = "",
+    meeting: str = "",
+    plan: Any = None,
 ) -> str:
     """Return the top of the plan overview.
 
@@ -326,6 +387,9 @@ def build_plan_header(
         When the report is produced.
     meeting : str, default ""
         The meeting it is for, as the runner says (see :func:`describe_meeting`).
+    plan : ForwardPlan, optional
+        The forward plan (the data set's own when omitted), to say when the meeting has
+        no new data since an earlier one (:func:`format_no_new_data`).
 
     Returns
     -------
@@ -344,6 +408,7 @@ def build_plan_header(
         end,
         produced_at,
         "public",
+        warning=format_no_new_data(dataset, slot, plan),
     )
 
 

@@ -254,8 +254,15 @@ def test_parameter_files_match_the_notebook(repo_root: Path) -> None:
     params = yaml.safe_load((repo_root / "params/strategies/vawg.yaml").read_text())
     assert set(params) <= names
     # The rest keep the notebook's defaults.
-    # meeting: empty, the header names the slot's meeting (the runner passes it).
-    assert names - set(params) == {"audience", "produced_at", "meeting"}
+    # meeting: empty, the header names the slot's meeting (the runner passes it);
+    # forward_plan: empty, the data set's own; history_dir: the runner's meeting history.
+    assert names - set(params) == {
+        "audience",
+        "produced_at",
+        "meeting",
+        "forward_plan",
+        "history_dir",
+    }
 
 
 def test_find_meeting_slot_matches_strategy_and_period(repo_root: Path) -> None:
