@@ -480,7 +480,7 @@ def test_a_malformed_forward_plan_says_expected_once(tmp_path: Path, plan_file: 
         load_forward_plan(path)
     message = str(caught.value)
     assert message == (
-        f"{path.as_posix()}, row 20, column slot: '2025-7' — expected a month written YYYY-MM, "
+        f"{path.as_posix()}, row 23, column slot: '2025-7' — expected a month written YYYY-MM, "
         "such as 2026-11"
     )
     assert message.count("expected") == 1
@@ -492,7 +492,7 @@ def test_a_malformed_forward_plan_through_validation(
     path = tmp_path / "forward_plan.yaml"
     path.write_text(plan_file.read_text(encoding="utf-8").replace('"2025-07"', '"2025-7"'), "utf-8")
     line = only_line(sample, path)
-    assert line.count("expected") == 1 and "row 20, column slot" in line
+    assert line.count("expected") == 1 and "row 23, column slot" in line
 
 
 @pytest.mark.parametrize(
