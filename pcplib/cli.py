@@ -71,6 +71,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="list every problem (by default a long run of one problem is counted in one line)",
     )
 
+    p_init = sub.add_parser(
+        "init",
+        help="write a new, empty plan to fill in (pcp validate DIR lists what is missing)",
+        description="Write a new plan: dataset.yaml with every key explained, each table "
+        "with its header and a commented example row, an empty forward plan and a README "
+        "saying what to fill in and in what order.",
+    )
+    p_init.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    p_init.add_argument(
+        "--from-police-uk",
+        type=Path,
+        metavar="ZIP",
+        help="a data.police.uk download: fill framework/areas.csv from its local "
+        "authorities, with their Census 2021 populations",
+    )
+    p_init.add_argument("--force", metavar="NAME", help="the force, when the download has several")
+
     p_plan = sub.add_parser("plan", help="print the board's forward plan")
     p_plan.add_argument("--data", type=Path, default=data, help=DATA_HELP)
     p_plan.add_argument(
@@ -89,7 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--slot", help="board meeting: latest, next or YYYY-MM (its agenda plus the plan overview)"
     )
     p_run.add_argument(
-        "--strategy", nargs="+", metavar="ID", help="one or more strategy ids, e.g. vawg"
+        "--strategy",
+        nargs="+",
+        metavar="ID",
+        help="one or more strategy ids, as in framework/strategies.csv",
     )
     p_run.add_argument("--all", action="store_true", help="every strategy in the forward plan")
     p_run.add_argument(
@@ -346,6 +366,19 @@ def _run_command(argv: list[str]) -> int:
         if code == 0:
             print_narrative_warnings(args.path)
         return code
+    if args.command == "init":
+        from pcplib.data.new_plan import write_new_plan
+
+        try:
+            written = write_new_plan(args.folder, args.from_police_uk, args.force)
+        except ValueError as error:
+            print(f"pcp init: {error}", file=sys.stderr)
+            return 2
+        print(
+            f"wrote {len(written)} files into {args.folder.as_posix()}; read its README.md, "
+            f"then check each step with: pcp validate {args.folder.as_posix()}"
+        )
+        return 0
     if args.command == "plan":
         from pcplib.data.identity import read_identity
         from pcplib.run.plan_table import print_plan

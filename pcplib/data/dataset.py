@@ -113,7 +113,7 @@ class Dataset:
         Parameters
         ----------
         strategy_id : str
-            Such as ``"vawg"``.
+            Such as ``"safer-streets"``.
 
         Returns
         -------

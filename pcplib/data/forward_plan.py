@@ -289,7 +289,7 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
                     slot_line,
                     "strategies",
                     None if strategies is None else strategies,
-                    f"a list of strategy ids for slot {month}, such as [vawg, road-safety]",
+                    f"a list of strategy ids for slot {month}, such as [safer-streets, roads]",
                 )
             data_to = slot_data.get("data_to")
             if data_to is None:
@@ -451,6 +451,17 @@ def validate_forward_plan(plan: ForwardPlan, strategy_ids: list[str]) -> list[Pr
     file = plan.path.as_posix()
     known = list(strategy_ids)
     problems = []
+    if not plan.slots:
+        problems.append(
+            Problem(
+                file,
+                None,
+                "years",
+                None,
+                "at least one financial year of meetings, each slot with its strategies "
+                "(see the example in the file)",
+            )
+        )
     for slot in plan.slots:
         for strategy in slot.strategies:
             if strategy not in known:

@@ -183,7 +183,7 @@ def plan_strategy_job(
     Parameters
     ----------
     strategy : str
-        Strategy id, e.g. ``vawg``.
+        Strategy id, e.g. ``safer-streets``.
     slot, period_end : str
         The board meeting and the data period's last month (``YYYY-MM``).
     data_param : str

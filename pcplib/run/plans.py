@@ -169,7 +169,7 @@ def check_strategies(strategies: list[str], known: list[str]) -> None:
 
 
 def derive_slot_for_period(plan: Any, period_end: str) -> str:
-    """Return the first CGB slot that reports data up to ``period_end``.
+    """Return the first board meeting that reports data up to ``period_end``.
 
     Parameters
     ----------

@@ -11,13 +11,15 @@ import pytest
 
 from pcplib.data.parameter_files import read_notebook_parameter_names
 
+# Every default names no force's strategy, meeting or quarter: empty takes the data set's
+# own (pcplib.assessment.defaults).
 NOTEBOOKS = {
     "delivery_strategy": {
-        "strategy": "neighbourhood-crime",
-        "slot": "2026-11",
+        "strategy": "",
+        "slot": "",
         "meeting": "",
-        "period_end": "2026-09",
-        "data_dir": "data",
+        "period_end": "",
+        "data_dir": "",
         "spc_rules": "mdc",
         "audience": "cgb",
         "forward_plan": "",
@@ -25,24 +27,24 @@ NOTEBOOKS = {
         "produced_at": "",
     },
     "plan_overview": {
-        "slot": "2026-11",
+        "slot": "",
         "meeting": "",
-        "period_end": "2026-09",
-        "data_dir": "data",
+        "period_end": "",
+        "data_dir": "",
         "produced_at": "",
     },
     "public_quarterly": {
-        "quarter": "2026/27 Q2",
-        "data_dir": "data",
+        "quarter": "",
+        "data_dir": "",
         "forward_plan": "",
         "produced_at": "",
     },
-    "public_quarterly_about": {"quarter": "2026/27 Q2", "data_dir": "data", "produced_at": ""},
-    "annual_evaluation": {"year": "2025/26", "data_dir": "data", "produced_at": ""},
+    "public_quarterly_about": {"quarter": "", "data_dir": "", "produced_at": ""},
+    "annual_evaluation": {"year": "", "data_dir": "", "produced_at": ""},
     "delivery_board": {
-        "slot": "2026-11",
-        "period_end": "2026-09",
-        "data_dir": "data",
+        "slot": "",
+        "period_end": "",
+        "data_dir": "",
         "forward_plan": "",
         "history_dir": "outputs/history",
         "produced_at": "",
