@@ -37,6 +37,7 @@ def build_board_header(
     view: BoardView,
     slot: str = "",
     produced_at: str = "",
+    meeting: str = "",
 ) -> str:
     """Return the top of the Delivery Board's quarterly view.
 
@@ -52,6 +53,9 @@ def build_board_header(
         The meeting month the view was prepared for (``YYYY-MM``).
     produced_at : str, optional
         When the view is produced.
+    meeting : str, optional
+        The meeting it is for, in words, as the runner names it; the board and quarter
+        when empty.
 
     Returns
     -------
@@ -62,8 +66,13 @@ def build_board_header(
     end = parse_month_param(view.period_end, "period_end")
     chair = f", chaired by the {board.chair}" if board.chair else ""
     facts = [
-        ("Board", f"{board.name}{chair}"),
-        ("Prepared for", month_words(parse_month_param(slot, "slot")) if slot else "no meeting"),
+        ("Meeting", meeting.strip() or f"{board.name}{chair}, {view.quarter}"),
+        (
+            "Prepared with",
+            f"the reports for {month_words(parse_month_param(slot, 'slot'))}"
+            if slot
+            else "no other reports",
+        ),
         (
             "Late means",
             f"commitments at risk, off track or overdue; the Board's actions due before "
