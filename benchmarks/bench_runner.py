@@ -7,15 +7,20 @@ but the parts of one run are measured side by side.
 (a) a plain loop over the ``papermill`` command line plus ``jupyter nbconvert
     --to html --no-input`` per strategy report, one after another;
 (b) ``pcp run --all --no-screenshots`` (the default ``--jobs``, one more than the
-    cores, so that one kernel starts while the others compute);
+    cores, so that one kernel starts while the others compute; kernels forked from a
+    warm process, :mod:`pcplib.run.forkserver`, as ``pcp run`` does by default);
 (c) the floor of (b): starting one kernel per report and importing everything
     a report ends up importing (the notebook's imports and what it imports on
     first use, such as scipy and matplotlib: the module list is read from a real
     report's kernel), ``--jobs`` kernels at a time. Half its samples are taken
     before (b) and half after, so a machine busier during one part flatters
     neither side;
+(c') the floor of forked kernels (the runner can now go below (c)): a fork server
+    started and its imports done, then one kernel per report forked from it and
+    importing the same list (already imported), ``--jobs`` at a time;
 (d) one strategy report (``pcp run --strategy``) against its own floor: one
-    kernel started and the same modules imported, alone;
+    kernel started and the same modules imported, alone (and against the forked floor:
+    a fork server started and one kernel forked);
 (e) screenshots: ``pcp run --all`` with screenshots, the screenshot step's share
     of that run (from its ``run.log``);
 (f) scaling: ``pcp run --all --no-screenshots`` with ``--jobs`` from 1 to the
@@ -25,7 +30,8 @@ It also prints where (b)'s reports spent their time (its ``manifest.json``,
 mean seconds per stage).
 
 Targets: (b) within 1.3x of (c); (d) within 1.3x of its floor; (b) at least 8x
-faster than (a); screenshots at most 15% of (e). A missed target is printed as
+faster than (a); screenshots at most 15% of (e). The ratios to the forked floor (c')
+are printed beside them, for information. A missed target is printed as
 MISSED with its figure; the benchmark does not fail.
 
 Usage::
@@ -43,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -155,6 +162,43 @@ def start_and_import(code: str) -> None:
         km.shutdown_kernel(now=True)
 
 
+def start_forked_and_import(code: str) -> None:
+    """Fork one kernel from the running fork server, run ``code`` in it, stop it."""
+    from jupyter_client import KernelManager
+
+    from pcplib.run import forkserver
+
+    km = KernelManager(kernel_name="pcp")
+    km.kernel_id = str(uuid.uuid4())
+    km.provisioner = forkserver.get_provisioner_class()(
+        kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km
+    )
+    km.start_kernel(cwd=str(REPO))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=300)
+        reply = kc.execute_interactive(code, timeout=300, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise SystemExit(f"importing the report's modules failed: {reply['content']}")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def time_forked_floor(code: str, kernels: int, at_once: int) -> float:
+    """Wall seconds: a fork server started, ``kernels`` kernels forked from it import ``code``."""
+    from pcplib.run import forkserver
+
+    started = time.perf_counter()
+    with forkserver.serve_kernels("pcp", REPO) as server:
+        if server is None:
+            raise SystemExit("the pcp kernel spec cannot be forked")
+        with ThreadPoolExecutor(max_workers=at_once) as pool:
+            list(pool.map(lambda _: start_forked_and_import(code), range(kernels)))
+    return time.perf_counter() - started
+
+
 def time_floor(code: str, kernels: int, at_once: int) -> float:
     """Wall seconds to start ``kernels`` kernels and import ``code``, ``at_once`` at a time."""
     started = time.perf_counter()
@@ -224,6 +268,11 @@ def main() -> int:
             f"(c) floor: {n} kernels started + report imports, {cores} at a time: {floor:.1f} s "
             f"(samples {', '.join(f'{f:.1f}' for f in floors)})"
         )
+        forked_floor = time_forked_floor(code, n, cores)
+        print(
+            f"(c') forked floor: fork server + {n} forked kernels, {cores} at a time: "
+            f"{forked_floor:.1f} s"
+        )
         stages = mean_report_stages(scratch / "b" / f"all-{args.period}")
         print(
             "    (b) per report, mean seconds: "
@@ -233,7 +282,12 @@ def main() -> int:
         one = time_pcp_run(scratch / "d", "--strategy", strategies[0], *period, "--no-screenshots")
         one_floor_samples.append(time_floor(code, 1, 1))
         one_floor = sum(one_floor_samples) / len(one_floor_samples)
-        print(f"(d) one report: {one:.1f} s; its floor {one_floor:.1f} s")
+        one_forked_floor = time_forked_floor(code, 1, 1)
+        print(
+            f"(d) one report: {one:.1f} s; its floor {one_floor:.1f} s "
+            f"(samples {', '.join(f'{f:.1f}' for f in one_floor_samples)}); "
+            f"forked floor {one_forked_floor:.1f} s"
+        )
         shots = time_pcp_run(scratch / "e", "--all", *period)
         run_stages = read_run_stages(scratch / "e" / f"all-{args.period}")
         shot_seconds = run_stages.get("screenshots")
@@ -256,6 +310,8 @@ def main() -> int:
         print("Targets:")
         print_target("(b)/(c) all vs floor", parallel / floor, "<=", 1.3)
         print_target("(d) one report vs floor", one / one_floor, "<=", 1.3)
+        print(f"  (b)/(c') all vs forked floor  {parallel / forked_floor:6.2f}  (for information)")
+        print(f"  (d) one vs forked floor      {one / one_forked_floor:6.2f}  (for information)")
         if loop is not None:
             print_target("(a)/(b) speed-up", loop / parallel, ">=", 8)
         if shot_seconds is not None:

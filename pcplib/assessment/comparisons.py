@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import month_words
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
@@ -127,9 +128,14 @@ def describe_outlier(outlier: str, outlier95: str, adjusted: bool = False) -> st
 def _area_rows(dataset: Dataset, measure_id: str) -> pd.DataFrame:
     by_area = getattr(dataset, "series_by_area", None)
     if by_area is not None:
-        return by_area(measure_id)
-    obs = dataset.observations
-    return obs[obs["measure_id"] == measure_id]
+        rows = by_area(measure_id)
+    else:
+        rows = dataset.observations[dataset.observations["measure_id"] == measure_id]
+    if "status" in rows.columns and (rows["status"] == TO_CONFIRM).any():
+        # A figure still to confirm is no figure in any comparison until confirmed: an
+        # area holding one is left out of the funnel (it lacks a complete 12 months).
+        rows = rows.assign(value=rows["value"].where(rows["status"] != TO_CONFIRM))
+    return rows
 
 
 def compare_areas(

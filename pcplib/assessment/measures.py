@@ -433,6 +433,7 @@ def _summarise_measure(
     rating = rate_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
+        unit=unit, per=describe_rate_basis(measure, "quarter"),
     )  # fmt: skip
     if (
         _counts_outcomes(measure)
@@ -448,6 +449,10 @@ def _summarise_measure(
             reason="short of its target, but the period's latest "
             "outcomes are still open (provisional): not rated until they settle",
         )
+    if rating.rag == "Grey" and (figures.current.missing or figures.current.unconfirmed):
+        # Say which months kept the period from a figure, not only that it has none.
+        held = describe_completeness(figures.current, frequency)
+        rating = Rating("Grey", rating.basis, rating.capped, f"{rating.reason} ({held})")
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )

@@ -7,7 +7,7 @@ Formatting only: who answers for what, what is late and what changed are worked 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import date_words, month_words, plural
@@ -37,6 +37,7 @@ def build_board_header(
     view: BoardView,
     slot: str = "",
     produced_at: str = "",
+    meeting: str = "",
 ) -> str:
     """Return the top of the Delivery Board's quarterly view.
 
@@ -52,6 +53,9 @@ def build_board_header(
         The meeting month the view was prepared for (``YYYY-MM``).
     produced_at : str, optional
         When the view is produced.
+    meeting : str, optional
+        The meeting it is for, in words, as the runner names it; the board and quarter
+        when empty.
 
     Returns
     -------
@@ -62,9 +66,19 @@ def build_board_header(
     end = parse_month_param(view.period_end, "period_end")
     chair = f", chaired by the {board.chair}" if board.chair else ""
     facts = [
-        ("Board", f"{board.name}{chair}"),
-        ("Prepared for", month_words(parse_month_param(slot, "slot")) if slot else "no meeting"),
-        ("Late means", f"due before {date_words(view.as_of)} and not done"),
+        ("Meeting", meeting.strip() or f"{board.name}{chair}, {view.quarter}"),
+        (
+            "Prepared with",
+            f"the reports for {month_words(parse_month_param(slot, 'slot'))}"
+            if slot
+            else "no other reports",
+        ),
+        (
+            "Late means",
+            f"commitments at risk, off track or overdue; the Board's actions due before "
+            f"{date_words(view.as_of)} and not done; owners' returns not received by the date "
+            "the forward plan sets",
+        ),
     ]
     return build_period_header(
         dataset,
@@ -77,6 +91,19 @@ def build_board_header(
         produced_at,
         "cgb",
     )
+
+
+def _late_cell(row: Any, returns_recorded: bool) -> str:
+    """An owner's late items in a few words: ``"6 commitments; 3 actions overdue"``."""
+    commitments, actions = int(row["commitments_late"]), int(row["actions_overdue"])
+    parts = [
+        plural(commitments, "commitment") if commitments else "",
+        f"{plural(actions, 'action')} overdue" if actions else "",
+        f"{plural(int(row['returns_missing']), 'return')} late"
+        if returns_recorded and int(row["returns_missing"])
+        else "",
+    ]
+    return "; ".join(p for p in parts if p) or "Nothing late"
 
 
 def _changes_for(view: BoardView, ids: list[str]) -> str:
@@ -121,12 +148,10 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
         ids = strategies.loc[strategies[column].fillna("Not named") == row["owner"], "strategy_id"]
         body.append(
             [
-                f"<strong>{esc(row['owner'])}</strong><br>"
-                f'<span class="small">{esc(row["side"])} senior contact</span>',
+                f"<strong>{esc(row['owner'])}</strong> "
+                f'<span class="small">({esc(row["side"])} senior contact)</span>',
                 esc(row["strategies"]),
-                esc(row["commitments_late"]),
-                esc(row["actions_overdue"]),
-                esc(row["returns_missing"]) if view.returns_recorded else "Not recorded",
+                esc(_late_cell(row, view.returns_recorded)),
                 esc(_changes_for(view, ids.astype(str).tolist())),
             ]
         )
@@ -145,17 +170,9 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
     )
     lead = f"<p>Late across the plan: {esc(total or 'nothing')}.{esc(returns_note)}</p>"
     return lead + build_table(
-        [
-            "Owner",
-            "Accountable for",
-            "Commitments late",
-            "Actions overdue",
-            "Returns late",
-            f"Changed since {view.previous_quarter_words}",
-        ],
+        ["Owner", "Accountable for", "Late", f"Changed since {view.previous_quarter_words}"],
         body,
         f"By owner: what is late and what changed, {view.quarter}",
-        numeric=[False, False, True, True, True, False],
     )
 
 

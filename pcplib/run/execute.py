@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pcplib.run import render, runtime, timing
+from pcplib.run import collect, render, runtime, timing
 from pcplib.run.jobs import Job, JobResult, notebook_path, repo_parameter
 from pcplib.run.log import logger
 from pcplib.run.options import RunOptions
@@ -70,6 +70,12 @@ def execute_job(job: Job, workdir: Path, options: RunOptions) -> JobResult:
     output = workdir / f"{job.name}.ipynb"
     # The kernel's own stage timings go beside its connection file, never into the outputs.
     stage_file = runtime.process_runtime_dir() / f"stages-{uuid.uuid4().hex[:16]}.jsonl"
+    # A strategy report's kernel saves its judgements for the runner (pcplib.run.collect).
+    epilogue = None
+    if collect.collects_results(job.notebook):
+        results_file = collect.results_path(runtime.process_runtime_dir(), job.name)
+        results_file.unlink(missing_ok=True)
+        epilogue = collect.build_collect_code(results_file, job.name)
     started = time.perf_counter()
     logger.info("%s: started (%s)", job.name, source.name)
     try:
@@ -82,6 +88,7 @@ def execute_job(job: Job, workdir: Path, options: RunOptions) -> JobResult:
             cwd=render.find_repo_root(),
             timeout=options.timeout,
             env={**options.kernel_env, STAGE_TIMES_ENV: str(stage_file)},
+            epilogue=epilogue,
         )
         stages = timing.split_execution(nb, wall_started, time.time(), read_stage_times(stage_file))
         step = time.perf_counter()

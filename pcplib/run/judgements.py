@@ -1,26 +1,29 @@
 """``judgements.csv``: the judgements of every report in a run, one row per measure shown.
 
 The rows come from the same assessment the notebooks format
-(:func:`pcplib.assessment.judgements.tabulate_judgements`), worked out once from the
-validated data set, so the file and the HTML cannot disagree. Strategy reports give
-their headline and sub-measures (public measures only in a public run), the plan
-overview its public headline measures, and the public report its public measures; each
-strategy's overall rating is a row with ``measure_id`` ``overall``. The annual
+(:func:`pcplib.assessment.judgements.tabulate_judgements`), so the file and the HTML
+cannot disagree: a strategy report's rows are those its own kernel worked out
+(:mod:`pcplib.run.collect`), the others' are worked out from the validated data set.
+Strategy reports give their headline and sub-measures (public measures only in a public
+run) with what changed since the last meeting, the plan overview its public headline
+measures, and the public report its public measures; each strategy's overall rating is
+a row with ``measure_id`` ``overall``. The annual
 evaluation's findings are tests of change over a year and stay in its own table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from pcplib.run import render
-from pcplib.run.jobs import RunPlan
+from pcplib.run.jobs import Job, RunPlan
 from pcplib.spreadsheet_safety import neutralise_frame
 
-__all__ = ["tabulate_run_judgements", "write_judgements"]
+__all__ = ["tabulate_job_judgements", "tabulate_run_judgements", "write_judgements"]
 
 
 def _read_context(forward_plan: str, history_dir: str) -> tuple[Any, tuple[Any, ...]]:
@@ -33,21 +36,27 @@ def _read_context(forward_plan: str, history_dir: str) -> tuple[Any, tuple[Any, 
     return plan, tuple(records)
 
 
-def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
-    """Return the judgements of every report in a run.
+def tabulate_job_judgements(
+    dataset: Any, job: Job, contexts: dict[tuple[str, str], Any] | None = None
+) -> pd.DataFrame | None:
+    """Return one report's rows of ``judgements.csv``, worked out from the data set.
 
     Parameters
     ----------
     dataset : pcplib.data.Dataset
         The validated data set.
-    plan : RunPlan
-        The run's jobs.
+    job : Job
+        The report.
+    contexts : dict, optional
+        The forward plans and meeting histories already read, by the report's
+        ``forward_plan`` and ``history_dir`` parameters; filled in as they are read, so
+        a run reads them once, not once per report.
 
     Returns
     -------
-    pandas.DataFrame
-        The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, reports in
-        the run's order.
+    pandas.DataFrame or None
+        The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`; None for
+        a report that has no rows (the annual evaluation, the public report's About page).
     """
     from pcplib.assessment.continuity import (
         add_continuity_columns,
@@ -60,40 +69,68 @@ def tabulate_run_judgements(dataset: Any, plan: RunPlan) -> pd.DataFrame:
     from pcplib.assessment.scope import available_period_end
     from pcplib.assessment.strategy import summarise_strategy
 
+    contexts = {} if contexts is None else contexts
+    p = job.parameters
+    if job.notebook == "delivery_strategy" and job.strategy:
+        end = available_period_end(dataset, p["period_end"])
+        summary = summarise_strategy(
+            dataset, job.strategy, end, p.get("audience", "cgb"), p.get("spc_rules", "mdc")
+        )
+        key = (p.get("forward_plan", ""), p.get("history_dir", ""))
+        if key not in contexts:
+            contexts[key] = _read_context(*key)
+        previous = find_previous_meeting(job.strategy, p["slot"], *contexts[key])
+        continuity = compare_with_previous_meeting(
+            dataset, summary, previous, p.get("spc_rules", "mdc")
+        )
+        return add_continuity_columns(tabulate_judgements([summary], job.name), continuity)
+    if job.notebook == "plan_overview":
+        # The same rows an analyst gets in the notebook, so the two cannot disagree.
+        return tabulate_plan_overview(
+            dataset, p["period_end"], columns=JUDGEMENT_COLUMNS, readable=False
+        )
+    if job.notebook == "public_quarterly":
+        return tabulate_public_quarter(
+            dataset, p["quarter"], columns=JUDGEMENT_COLUMNS, readable=False
+        )
+    return None
+
+
+def tabulate_run_judgements(
+    dataset: Any, plan: RunPlan, known: Mapping[str, pd.DataFrame | None] | None = None
+) -> pd.DataFrame:
+    """Return the judgements of every report in a run.
+
+    Parameters
+    ----------
+    dataset : pcplib.data.Dataset
+        The validated data set.
+    plan : RunPlan
+        The run's jobs.
+    known : mapping, optional
+        Rows already worked out, by report name (None: the report has none), such as
+        those a strategy report's kernel saved (:mod:`pcplib.run.collect`); the other
+        reports' rows are worked out here.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, reports in
+        the run's order.
+    """
+    from pcplib.assessment.judgements import JUDGEMENT_COLUMNS
+
+    known = known or {}
     frames = []
     # The forward plan and history are read once per run, not once per report.
-    contexts: dict[tuple[str, str], tuple[Any, tuple[Any, ...]]] = {}
+    contexts: dict[tuple[str, str], Any] = {}
     for job in plan.jobs:
-        p = job.parameters
-        if job.notebook == "delivery_strategy" and job.strategy:
-            end = available_period_end(dataset, p["period_end"])
-            summary = summarise_strategy(
-                dataset, job.strategy, end, p.get("audience", "cgb"), p.get("spc_rules", "mdc")
-            )
-            plan_text, history_text = p.get("forward_plan", ""), p.get("history_dir", "")
-            key = (plan_text, history_text)
-            if key not in contexts:
-                contexts[key] = _read_context(*key)
-            previous = find_previous_meeting(job.strategy, p["slot"], *contexts[key])
-            continuity = compare_with_previous_meeting(
-                dataset, summary, previous, p.get("spc_rules", "mdc")
-            )
-            frames.append(
-                add_continuity_columns(tabulate_judgements([summary], job.name), continuity)
-            )
-        elif job.notebook == "plan_overview":
-            # The same rows an analyst gets in the notebook, so the two cannot disagree.
-            frames.append(
-                tabulate_plan_overview(
-                    dataset, p["period_end"], columns=JUDGEMENT_COLUMNS, readable=False
-                )
-            )
-        elif job.notebook == "public_quarterly":
-            frames.append(
-                tabulate_public_quarter(
-                    dataset, p["quarter"], columns=JUDGEMENT_COLUMNS, readable=False
-                )
-            )
+        if job.name in known:
+            frame = known[job.name]
+        else:
+            frame = tabulate_job_judgements(dataset, job, contexts)
+        if frame is not None:
+            frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=JUDGEMENT_COLUMNS)
     return pd.concat(frames, ignore_index=True)

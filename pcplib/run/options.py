@@ -54,6 +54,10 @@ class RunOptions:
         Seconds to wait for another run of the same folder to finish (``--wait``).
     profile : bool
         Print where each report's time went at the end of the run (``--profile``).
+    fork_kernels : bool
+        Fork each report's kernel from a process that has already imported what a
+        report imports (:mod:`pcplib.run.forkserver`); ``pcp`` does unless the
+        environment sets ``PCP_FORK_KERNELS=0``.
     """
 
     out_dir: Path
@@ -72,6 +76,7 @@ class RunOptions:
     kernel_env: dict[str, str] = field(default_factory=dict)
     lock_wait: float = LOCK_WAIT_SECONDS
     profile: bool = False
+    fork_kernels: bool = False
 
 
 def count_cpus() -> int:
@@ -192,6 +197,7 @@ def make_options(args: Any) -> RunOptions:
         today=read_today(args),
         lock_wait=float(wait),
         profile=bool(getattr(args, "profile", False)),
+        fork_kernels=os.environ.get("PCP_FORK_KERNELS", "1").strip() != "0",
     )
 
 

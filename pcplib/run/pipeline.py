@@ -34,6 +34,7 @@ import errno
 import sys
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
@@ -41,11 +42,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from pcplib.data.snapshot import digest_data_folder
 from pcplib.run import (
+    collect,
     execute,
+    forkserver,
     index,
     jobs,
     lock,
@@ -221,6 +223,32 @@ def execute_plan(plan: RunPlan, options: RunOptions, console: Console) -> int:
         On Ctrl-C or SIGTERM, after removing the temporary folder.
     """
     started = time.perf_counter()
+    if not options.fork_kernels:
+        return check_and_build(plan, options, console, started)
+    # The fork server imports what reports import while the run checks its inputs.
+    with forkserver.serve_kernels(options.kernel_name, render.find_repo_root()):
+        return check_and_build(plan, options, console, started)
+
+
+def check_and_build(plan: RunPlan, options: RunOptions, console: Console, started: float) -> int:
+    """Check the inputs, take the lock, then build and publish (see :func:`execute_plan`).
+
+    Parameters
+    ----------
+    plan : RunPlan
+        What to produce.
+    options : RunOptions
+        How.
+    console : rich.console.Console
+        Where messages, progress and the summary go.
+    started : float
+        When the run started (``time.perf_counter()``), for its start-up stage.
+
+    Returns
+    -------
+    int
+        The exit code (see :func:`run_plan`).
+    """
     destination = options.out_dir / plan.folder
     # Check: nothing runs on invalid data, and nothing is written before these pass.
     try:
@@ -329,10 +357,10 @@ def build_and_publish(
     """Build every report in a temporary folder and publish it if every report succeeded.
 
     The steps, each a function of its own: stage a temporary folder with the run's
-    log (:func:`start_staging_log`), execute the reports while the index's RAGs and
-    ``judgements.csv`` are worked out (:func:`execute_reports`), picture them
+    log (:func:`start_staging_log`), execute the reports and gather the index's RAGs
+    and ``judgements.csv`` (:func:`execute_reports`), picture them
     (:func:`picture_run`), write the manifest, then either keep the failures
-    (:func:`publish_failed_run`) or write the index and ``judgements.csv``
+    (:func:`keep_failed_run`) or write the index and ``judgements.csv``
     (:func:`write_index_files`) and publish the folder.
 
     Parameters
@@ -391,7 +419,17 @@ def build_and_publish(
             except RuntimeError as exc:
                 stop_log(handlers)
                 handlers = []
-                return report_picture_failure(exc, results, staging, destination, console)
+                why = str(exc)
+                return keep_failed_run(
+                    staging,
+                    destination,
+                    console,
+                    lambda target: (
+                        f"[bold red]{why}[/bold red] Nothing was published; "
+                        f"{destination} is unchanged; the log is in {target}"
+                    ),
+                    results=results,
+                )
             stages["screenshots"] = time.perf_counter() - step
             if warning:
                 warnings.append(warning)
@@ -418,7 +456,18 @@ def build_and_publish(
             )
             stop_log(handlers)
             handlers = []
-            return publish_failed_run(failed, results, staging, destination, console)
+            return keep_failed_run(
+                staging,
+                destination,
+                console,
+                lambda target: (
+                    f"[bold red]{len(failed)} report(s) failed.[/bold red] The last "
+                    f"good outputs in {destination} are unchanged; failed notebooks and the log "
+                    f"are in {target}"
+                ),
+                failed=failed,
+                results=results,
+            )
         step = time.perf_counter()
         write_index_files(
             plan,
@@ -437,7 +486,17 @@ def build_and_publish(
                 logger.error("%s", leak)
             stop_log(handlers)
             handlers = []
-            return refuse_public_leaks(leaks, staging, destination, console)
+            more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
+            return keep_failed_run(
+                staging,
+                destination,
+                console,
+                lambda target: (
+                    f"[bold red]Not published:[/bold red] {leaks[0]}{more}; public "
+                    "outputs must not name a restricted measure. "
+                    f"{destination} is unchanged; the outputs and log are in {target}"
+                ),
+            )
         stages["publishing"] = time.perf_counter() - step
         logger.info("run stages: %s", timing.format_stages(stages))
         logger.info("publishing %s", destination)
@@ -453,7 +512,7 @@ def build_and_publish(
             warnings.append(f"what this meeting was told was not kept: {describe_os_error(exc)}")
         execute.print_summary(console, results)
         if options.profile:
-            print_profile(console, results, stages)
+            timing.print_profile(console, results, stages)
         for warning in warnings:
             console.print(f"Warning: {warning}", highlight=False, markup=False, soft_wrap=True)
         console.print(f"Reports published: {destination / 'index.html'}", highlight=False)
@@ -495,16 +554,23 @@ def start_staging_log(
         options.produced_at,
     )
     logger.info("data %s, forward plan %s", options.data_dir, options.forward_plan)
+    server = forkserver.active_server()
+    logger.info(
+        "kernels %s",
+        f"forked from a warm process (pid {server.pid})" if server else "started one by one",
+    )
     return handlers
 
 
 def execute_reports(
     plan: RunPlan, options: RunOptions, console: Console, dataset: Any, staging: Path
 ) -> tuple[list[JobResult], dict[str, Any], Any]:
-    """Execute every report, working out the index's RAGs and the judgements meanwhile.
+    """Execute every report, and gather the index's RAGs and the run's judgements.
 
-    The index's overall RAGs come from the validated data, not from the reports:
-    worked out while the kernels run, they no longer wait for the last report.
+    A strategy report's kernel saves its own rows of ``judgements.csv`` and its overall
+    RAG (:mod:`pcplib.run.collect`), so they are not worked out twice; the other
+    reports' rows (the plan overview, the public report) are worked out from the
+    validated data while the kernels run.
 
     Parameters
     ----------
@@ -524,11 +590,17 @@ def execute_reports(
     tuple
         ``(results in plan order, overall RAG per strategy, judgements frame)``.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as rag_pool:
-        rag_future = rag_pool.submit(index.summarise_overalls, dataset, plan)
-        judgements_future = rag_pool.submit(run_judgements.tabulate_run_judgements, dataset, plan)
+    others = [job for job in plan.jobs if not collect.collects_results(job.notebook)]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as pool:
+        others_future = pool.submit(
+            lambda: {
+                job.name: run_judgements.tabulate_job_judgements(dataset, job) for job in others
+            }
+        )
         results = execute.execute_with_progress(plan.jobs, staging, options, console)
-        return results, rag_future.result(), judgements_future.result()
+        known = others_future.result()
+    rags = collect.gather_kernel_results(plan, dataset, known)
+    return results, rags, run_judgements.tabulate_run_judgements(dataset, plan, known)
 
 
 def picture_run(results: list[JobResult], staging: Path, options: RunOptions) -> tuple[bool, str]:
@@ -574,112 +646,45 @@ def picture_run(results: list[JobResult], staging: Path, options: RunOptions) ->
     return screenshots, warning or ""
 
 
-def report_picture_failure(
-    exc: RuntimeError,
-    results: list[JobResult],
+def keep_failed_run(
     staging: Path,
     destination: Path,
     console: Console,
+    say: Callable[[Path], str],
+    *,
+    failed: Sequence[JobResult] = (),
+    results: list[JobResult] | None = None,
 ) -> int:
-    """Keep the log of a run whose PDFs could not be printed, and say so.
+    """Keep a run that is not published in ``_failed/``, say why, and return 1.
+
+    The one way every refused run ends (failed reports, PDFs that could not be printed,
+    public outputs that name a restricted measure): the last good outputs stay as they
+    were.
 
     Parameters
     ----------
-    exc : RuntimeError
-        Why.
-    results : list of JobResult
-        The reports.
     staging : Path
         The temporary folder (its log already closed).
     destination : Path
         The published folder, left unchanged.
     console : rich.console.Console
         Where to say it.
+    say : callable
+        The message, given the folder the run was kept in.
+    failed : sequence of JobResult, default ()
+        The failed reports, whose notebooks are kept.
+    results : list of JobResult, optional
+        Every report, summarised in a table first when given.
 
     Returns
     -------
     int
         1.
     """
-    target = publish.publish_failures(staging, destination, [])
-    execute.print_summary(console, results)
-    console.print(
-        f"[bold red]{exc}[/bold red] Nothing was published; {destination} is "
-        f"unchanged; the log is in {target}",
-        highlight=False,
-        soft_wrap=True,
-    )
-    return EXIT_FAILED
-
-
-def publish_failed_run(
-    failed: list[JobResult],
-    results: list[JobResult],
-    staging: Path,
-    destination: Path,
-    console: Console,
-) -> int:
-    """Keep a failed run's notebooks, log and manifest in ``_failed/``; outputs stay as they were.
-
-    Parameters
-    ----------
-    failed : list of JobResult
-        The failed reports.
-    results : list of JobResult
-        Every report.
-    staging : Path
-        The temporary folder (its log already closed).
-    destination : Path
-        The published folder, left unchanged.
-    console : rich.console.Console
-        Where to say it.
-
-    Returns
-    -------
-    int
-        1.
-    """
-    target = publish.publish_failures(staging, destination, failed)
-    execute.print_summary(console, results)
-    console.print(
-        f"[bold red]{len(failed)} report(s) failed.[/bold red] The last good outputs "
-        f"in {destination} are unchanged; failed notebooks and the log are in {target}",
-        highlight=False,
-        soft_wrap=True,
-    )
-    return EXIT_FAILED
-
-
-def refuse_public_leaks(
-    leaks: list[public_check.PublicLeak], staging: Path, destination: Path, console: Console
-) -> int:
-    """Keep a run whose public outputs name a restricted measure in ``_failed/``, and say so.
-
-    Parameters
-    ----------
-    leaks : list of PublicLeak
-        What was found, each printed as one line.
-    staging : Path
-        The temporary folder (its log already closed).
-    destination : Path
-        The published folder, left unchanged.
-    console : rich.console.Console
-        Where to say it.
-
-    Returns
-    -------
-    int
-        1.
-    """
-    target = publish.publish_failures(staging, destination, [])
-    more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
-    console.print(
-        f"[bold red]Not published:[/bold red] {leaks[0]}{more}; public outputs must "
-        f"not name a restricted measure. {destination} is unchanged; the outputs and "
-        f"log are in {target}",
-        highlight=False,
-        soft_wrap=True,
-    )
+    target = publish.publish_failures(staging, destination, list(failed))
+    if results is not None:
+        execute.print_summary(console, results)
+    console.print(say(target), highlight=False, soft_wrap=True)
     return EXIT_FAILED
 
 
@@ -729,36 +734,3 @@ def write_index_files(
         ),
         encoding="utf-8",
     )
-
-
-def print_profile(console: Console, results: list[JobResult], run_stages: dict[str, float]) -> None:
-    """Print where each report's time went, and the run's own stages (``--profile``).
-
-    Parameters
-    ----------
-    console : rich.console.Console
-        Where to print.
-    results : list of JobResult
-        The reports, with their stages.
-    run_stages : dict
-        The run's stages, in seconds.
-    """
-    table = Table(title="pcp run profile (seconds)")
-    columns = [
-        "kernel start",
-        "imports",
-        "data load",
-        "cells",
-        "kernel stop",
-        "notebook write",
-        "html",
-        "total",
-    ]
-    table.add_column("Report")
-    for column in columns:
-        table.add_column(column, justify="right")
-    for result in results:
-        summary = timing.summarise_stages(result.stages)
-        table.add_row(result.job.name, *(f"{summary[c]:.2f}" for c in columns))
-    console.print(table)
-    say(console, f"run stages: {timing.format_stages(run_stages)}")

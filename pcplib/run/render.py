@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAME = "pcp"
 DEFAULT_KERNEL = "pcp"
+EPILOGUE_TAG = "pcp-epilogue"
+"""The tag of the cell :func:`append_epilogue` adds, which is removed after execution."""
 QUARTO_MISSING_MESSAGE = (
     "Quarto is not installed; install it (conda install -c conda-forge quarto) "
     "or use --renderer nbconvert"
@@ -106,6 +108,14 @@ def get_kernel_manager_class() -> type[AsyncKernelManager]:
             """
             if self.extra_env:
                 kw["env"] = {**os.environ, **kw.get("env", {}), **self.extra_env}
+            from pcplib.run import forkserver
+
+            if self.provisioner is None and forkserver.active_server() is not None:
+                # Forked from the run's warm process (pcplib.run.forkserver).
+                self.kernel_id = self.kernel_id or str(uuid.uuid4())
+                self.provisioner = forkserver.get_provisioner_class()(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+                )
             await super().start_kernel(**kw)
             with _LIVE_KERNELS_LOCK:
                 _LIVE_KERNELS.add(self)
@@ -288,6 +298,7 @@ def execute_notebook(
     cwd: str | os.PathLike[str] | None = None,
     timeout: int = 600,
     env: Mapping[str, str] | None = None,
+    epilogue: str | None = None,
 ) -> nbformat.NotebookNode:
     """Execute a parameterised notebook with papermill and write the executed copy.
 
@@ -309,6 +320,11 @@ def execute_notebook(
     env : mapping, optional
         Environment variables to add to the kernel's environment (this process's
         environment is left alone, so parallel executions do not interfere).
+    epilogue : str, optional
+        Code run in the same kernel after the notebook's last cell (the runner's
+        :func:`pcplib.run.collect.build_collect_code`). Its cell is removed from the
+        executed notebook, returned and written, also on failure, so the notebook is
+        the same as without it.
 
     Returns
     -------
@@ -332,8 +348,46 @@ def execute_notebook(
         manager_class = type(
             "TrackedKernelManagerWithEnv", (manager_class,), {"extra_env": dict(env)}
         )
+    source: Any = str(notebook)
+    if epilogue is not None:
+        source = append_epilogue(notebook, epilogue)
+    try:
+        executed = run_papermill(
+            source, output, parameters, kernel_name, cwd, timeout, manager_class
+        )
+    except papermill.PapermillExecutionError:
+        if epilogue is not None:
+            remove_epilogue_from_file(output)
+        raise
+    if epilogue is None:
+        return executed
+    import nbformat
+
+    # Papermill wrote the notebook with the appended cell: write it again without.
+    nbformat.write(remove_epilogue(executed), output)
+    return executed
+
+
+def run_papermill(
+    source: Any,
+    output: str | os.PathLike[str],
+    parameters: Mapping[str, Any],
+    kernel_name: str,
+    cwd: str | os.PathLike[str],
+    timeout: int,
+    manager_class: type,
+) -> nbformat.NotebookNode:
+    """Call papermill as :func:`execute_notebook` does (see there for the parameters).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook.
+    """
+    import papermill
+
     return papermill.execute_notebook(
-        str(notebook),
+        source,
         str(output),
         parameters=dict(parameters),
         kernel_name=kernel_name,
@@ -349,6 +403,65 @@ def execute_notebook(
         # waits (about 3 s per report, measured) while the kernel tidies up for nothing.
         shutdown_kernel="immediate",
     )
+
+
+def append_epilogue(notebook: str | os.PathLike[str], code: str) -> nbformat.NotebookNode:
+    """Return a notebook with one code cell appended, tagged so it can be removed again.
+
+    Parameters
+    ----------
+    notebook : str or os.PathLike
+        The template notebook.
+    code : str
+        The cell's code.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook (read afresh; the file is unchanged).
+    """
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    cell = nbformat.v4.new_code_cell(code, metadata={"tags": [EPILOGUE_TAG]})
+    # A fixed id: nbformat would draw a random one, and the cell is removed anyway.
+    cell["id"] = EPILOGUE_TAG
+    nb.cells.append(cell)
+    return nb
+
+
+def remove_epilogue(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove the cells :func:`append_epilogue` added from an executed notebook.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook; modified in place.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The same notebook.
+    """
+    nb.cells = [c for c in nb.cells if EPILOGUE_TAG not in c.get("metadata", {}).get("tags", [])]
+    return nb
+
+
+def remove_epilogue_from_file(path: str | os.PathLike[str]) -> None:
+    """Remove the appended cell from the notebook papermill wrote for a failed report.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The executed notebook; left alone when it is missing or unreadable.
+    """
+    import nbformat
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return
+    nbformat.write(remove_epilogue(nb), path)
 
 
 def scrub_notebook(

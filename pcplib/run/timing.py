@@ -156,3 +156,40 @@ def round_stages(stages: Mapping[str, float]) -> dict[str, float]:
         The same, rounded.
     """
     return {name: round(float(seconds), 2) for name, seconds in stages.items()}
+
+
+def print_profile(console: Any, results: Sequence[Any], run_stages: Mapping[str, float]) -> None:
+    """Print where each report's time went, and the run's own stages (``--profile``).
+
+    Parameters
+    ----------
+    console : rich.console.Console
+        Where to print.
+    results : list of JobResult
+        The reports, with their stages.
+    run_stages : dict
+        The run's stages, in seconds.
+    """
+    from rich.table import Table
+
+    table = Table(title="pcp run profile (seconds)")
+    columns = [
+        "kernel start",
+        "imports",
+        "data load",
+        "cells",
+        "kernel stop",
+        "notebook write",
+        "html",
+        "total",
+    ]
+    table.add_column("Report")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for result in results:
+        summary = summarise_stages(result.stages)
+        table.add_row(result.job.name, *(f"{summary[c]:.2f}" for c in columns))
+    console.print(table)
+    console.print(
+        f"run stages: {format_stages(run_stages)}", highlight=False, markup=False, soft_wrap=True
+    )

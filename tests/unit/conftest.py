@@ -15,6 +15,15 @@ from pcplib.data.sources.police_uk import STREET_COLUMNS
 LEICS = "Leicestershire Police"
 
 
+@pytest.fixture(autouse=True)
+def start_kernels_from_scratch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs here execute tiny notebooks: a fork server's imports would cost more than it saves.
+
+    Tests that want it (``pcplib.run.forkserver``) set ``PCP_FORK_KERNELS`` themselves.
+    """
+    monkeypatch.setenv("PCP_FORK_KERNELS", "0")
+
+
 def street_row(
     month: str,
     crime_type: str = "Burglary",

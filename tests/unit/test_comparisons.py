@@ -152,6 +152,20 @@ def test_an_area_missing_a_month_is_left_out_rather_than_looking_low() -> None:
     assert len(found.areas) == 3
 
 
+def test_an_area_with_a_figure_to_confirm_is_left_out_until_it_is_confirmed() -> None:
+    monthly = {a: p / 1000 for a, p in POPULATIONS.items()}
+    data = make_dataset(monthly, POPULATIONS)
+    obs = data.observations
+    obs["status"] = "final"
+    at = (obs["area"] == "Vale") & (obs["period_start"] == pd.Timestamp("2026-05-01"))
+    obs.loc[at, ["value", "status"]] = [400.0, "to confirm"]  # far above Vale's 80 a month
+    found = compare_areas(data, "m-crime", "2026-09")
+    assert "Vale" not in set(found.areas["area"]) and len(found.areas) == 3
+    obs.loc[at, "status"] = "final"  # confirmed: Vale is compared again
+    found = compare_areas(data, "m-crime", "2026-09")
+    assert "Vale" in set(found.areas["area"])
+
+
 def test_verdict_words_for_each_flag() -> None:
     assert describe_outlier("high", "high") == "higher than expected, beyond what chance explains"
     assert describe_outlier("low", "low") == "lower than expected, beyond what chance explains"

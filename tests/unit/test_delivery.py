@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import report
+from pcplib import assessment, report
 from pcplib.assessment.delivery import DELIVERY_STATES, assess_delivery, classify_commitments
 from pcplib.assessment.overview import build_plan_overview
 from pcplib.assessment.public import count_public_groups, summarise_public_quarter
@@ -101,7 +101,7 @@ def test_every_report_gives_a_strategy_one_delivery_figure(sample: Dataset) -> N
     for row in overview.to_dict("records"):
         strategy = row["strategy_id"]
         delivery = assess_delivery(strategy_commitments(sample, strategy), PERIOD_END)
-        summary = report.summarise_strategy(sample, strategy, PERIOD_END, "public")
+        summary = assessment.summarise_strategy(sample, strategy, PERIOD_END, "public")
         assert summary.delivery == delivery, strategy
         assert (row["delivery_rag"], row["commitments"]) == (delivery.rating, delivery.counted)
         assert row["overdue"] == delivery.overdue
@@ -157,7 +157,7 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
             "harm rule: rose beyond chance (the quarter on the same quarter a year "
             "earlier: quasi-Poisson, p = 0.046, dispersion 2.7 < 0.05)"
         )
-        == "rose beyond chance"
+        == "rose beyond chance on the same quarter a year earlier"
     )
     assert report.format_rating_basis("target rule: 368 meets the target of 360") == (
         "target 360 met"
@@ -170,7 +170,15 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
     )
     assert report.format_rating_basis(
         "no target: no deterioration beyond chance in the tests of change or SPC"
-    ) == ("no target; no rise beyond chance")
+    ) == ("no target; no deterioration beyond chance")
+    assert report.format_rating_basis(
+        "harm rule: fell beyond chance (the year ending on the year before: quasi-binomial, "
+        "p = 0.025, dispersion 2.6 < 0.05)"
+    ) == ("fell beyond chance over the year ending")
+    assert report.format_rating_basis(
+        "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points (4.7% of the "
+        "target), within the tolerance of 5%"
+    ) == ("target 55.0% missed by 2.6 percentage points")
     assert report.format_rating_basis(None) == ""
 
 
@@ -196,7 +204,7 @@ def test_next_meetings_are_never_in_the_past_of_the_production_date(
 def test_list_measure_events_finds_definition_changes_and_completed_commitments(
     sample: Dataset,
 ) -> None:
-    events = report.list_measure_events(sample, sample.measures["measure_id"])
+    events = assessment.list_measure_events(sample, sample.measures["measure_id"])
     changed = {m for m, e in events.items() if ("Definition changed" in {t for _, t in e})}
     observations = sample.observations
     expected = {

@@ -43,6 +43,7 @@ NOTEBOOKS = {
     "annual_evaluation": {"year": "", "data_dir": "", "produced_at": ""},
     "delivery_board": {
         "slot": "",
+        "meeting": "",
         "period_end": "",
         "data_dir": "",
         "forward_plan": "",

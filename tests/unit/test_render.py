@@ -75,11 +75,40 @@ def test_unknown_parameter_is_an_error_before_anything_runs(tmp_path, write_note
 
 def test_failing_notebook_keeps_papermills_error_cells(tmp_path, write_notebook) -> None:
     source = write_notebook(tmp_path / "report.ipynb", PARAMETERS, BODY)
+    epilogue = f"open({str(tmp_path / 'ran')!r}, 'w').close()\n"
     with pytest.raises(PapermillExecutionError) as caught:
-        render.execute_notebook(source, tmp_path / "out.ipynb", {"strategy": "broken"})
+        render.execute_notebook(
+            source, tmp_path / "out.ipynb", {"strategy": "broken"}, epilogue=epilogue
+        )
     assert caught.value.ename == "RuntimeError"
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in nb.cells)
+    # The runner's appended cell neither ran nor stays in the failed notebook.
+    assert not (tmp_path / "ran").exists()
+    assert not any("ran" in c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_an_epilogue_runs_in_the_kernel_and_leaves_the_notebook_as_without(
+    executed, write_notebook
+) -> None:
+    folder, plain = executed
+    source = folder / "report.ipynb"
+    marker = folder / "epilogue-ran"
+    nb = render.execute_notebook(
+        source,
+        folder / "with-epilogue.ipynb",
+        {"strategy": "vawg", "period_end": "2026-09"},
+        epilogue=f"open({str(marker)!r}, 'w').write(str(secret_code_marker))\n",
+    )
+    assert marker.read_text() == "1"  # ran after the notebook, in its kernel
+
+    def scrubbed(node: nbformat.NotebookNode) -> str:
+        copy = nbformat.from_dict(node)
+        return nbformat.writes(render.scrub_notebook(copy, input_path="x", output_path="y"))
+
+    assert scrubbed(nb) == scrubbed(plain)
+    written = nbformat.read(folder / "with-epilogue.ipynb", as_version=4)
+    assert len(written.cells) == len(plain.cells)
 
 
 def test_export_html_hides_code_embeds_images_and_is_deterministic(executed) -> None:
@@ -187,3 +216,36 @@ def test_export_html_reuses_its_exporter_and_stays_identical(executed) -> None:
     first = render.export_html(nb, name="report")
     assert render.export_html(nb, name="report") == first
     assert render._get_exporter(render.TEMPLATE_NAME) is render._get_exporter(render.TEMPLATE_NAME)
+
+
+def test_kernels_forked_from_a_warm_process_are_fresh_and_give_the_same_notebook(
+    executed, repo_root, write_notebook
+) -> None:
+    from pcplib.run import forkserver
+
+    folder, plain = executed
+    probe = write_notebook(
+        folder / "probe.ipynb",
+        'strategy = ""\n',
+        "import os, sys\n"
+        "print(os.getppid(), 'scipy.stats' in sys.modules, 'leaked' in globals())\n"
+        "leaked = 1\n",
+    )
+    with forkserver.serve_kernels("pcp", repo_root) as server:
+        assert server is not None and forkserver.active_server() is server
+        nb = render.execute_notebook(
+            folder / "report.ipynb",
+            folder / "forked.ipynb",
+            {"strategy": "vawg", "period_end": "2026-09"},
+        )
+        probes = [render.execute_notebook(probe, folder / f"probe-{i}.ipynb", {}) for i in range(2)]
+    # Each kernel is a child of the server, with its imports, and nothing of the last one.
+    for executed_probe in probes:
+        assert executed_probe.cells[-1].outputs[0]["text"] == f"{server.pid} True False\n"
+    assert not server.alive() and forkserver.active_server() is None
+
+    def scrubbed(node: nbformat.NotebookNode) -> str:
+        copy = nbformat.from_dict(node)
+        return nbformat.writes(render.scrub_notebook(copy, input_path="x", output_path="y"))
+
+    assert scrubbed(nb) == scrubbed(plain)

@@ -45,8 +45,8 @@ PUBLIC_PARAMETERS = (
 )
 ABOUT_PARAMETERS = 'quarter = ""\ndata_dir = "data"\nproduced_at = ""\n'
 BOARD_PARAMETERS = (
-    'slot = ""\nperiod_end = ""\ndata_dir = "data"\nforward_plan = ""\nhistory_dir = ""\n'
-    'produced_at = ""\n'
+    'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nforward_plan = ""\n'
+    'history_dir = ""\nproduced_at = ""\n'
 )
 
 
@@ -77,8 +77,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
     # and tests/e2e/test_run.py checks the real rows.
     monkeypatch.setattr(
         run_judgements,
-        "tabulate_run_judgements",
-        lambda ds, plan: pd.DataFrame({"report": [j.name for j in plan.jobs]}),
+        "tabulate_job_judgements",
+        lambda ds, job, contexts=None: pd.DataFrame({"report": [job.name]}),
     )
     data = tmp_path / "data"
     data.mkdir()
@@ -444,6 +444,8 @@ def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     assert "vawg: done in" in (folder / "run.log").read_text(encoding="utf-8")
     executed = nbformat.read(folder / "vawg.ipynb", as_version=4)
     assert "start_time" not in executed.metadata["papermill"]
+    # The cell that hands the judgements back (pcplib.run.collect) is not in the notebook.
+    assert not any("save_strategy_results" in c.source for c in executed.cells)
     assert executed.metadata["papermill"]["output_path"] == "vawg.ipynb"
 
 
@@ -567,8 +569,13 @@ def test_unknown_parameter_stops_the_run(project, capsys) -> None:
 def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     args = ["--slot", "2026-11", "--timestamp", "2026-11-23T06:00:00+00:00"]
+    # The first run's kernels are forked from a warm process (pcplib.run.forkserver), the
+    # second's started from scratch: the outputs are the same bytes.
+    monkeypatch.setenv("PCP_FORK_KERNELS", "1")
     assert cli.main(run_args(project, *args)) == 0
     first = folder_bytes(project.out / "2026-11")
+    assert "kernels forked from a warm process" in (project.out / "2026-11" / "run.log").read_text()
+    monkeypatch.setenv("PCP_FORK_KERNELS", "0")
     assert cli.main(run_args(project, *args)) == 0
     second = folder_bytes(project.out / "2026-11")
     assert sorted(first) == [

@@ -85,8 +85,8 @@ def project(
     monkeypatch.setattr(run.jobs, "NOTEBOOKS", notebooks)
     monkeypatch.setattr(
         run_judgements,
-        "tabulate_run_judgements",
-        lambda ds, plan: pd.DataFrame({"report": [j.name for j in plan.jobs]}),
+        "tabulate_job_judgements",
+        lambda ds, job, contexts=None: pd.DataFrame({"report": [job.name]}),
     )
     data = tmp_path / "data"
     data.mkdir()
@@ -416,7 +416,9 @@ dataset = SimpleNamespace(
 )
 run.validation.load_inputs = lambda options: (dataset, [])
 run.manifest.read_git_commit = lambda: {"commit": None, "dirty": None}
-run.judgements.tabulate_run_judgements = lambda ds, plan: pd.DataFrame({"report": ["vawg"]})
+run.judgements.tabulate_job_judgements = (
+    lambda ds, job, contexts=None: pd.DataFrame({"report": [job.name]})
+)
 at = "2026-11-23T06:00:00+00:00"
 job = run.plan_strategy_job("vawg", "2026-11", "2026-09", "data", at)
 plan = run.RunPlan("2026-11", "CGB test", (job,), "2026-11", "2026-09")

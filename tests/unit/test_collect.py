@@ -1,0 +1,114 @@
+"""Unit tests of pcplib.run.collect: a strategy report's kernel hands its judgements back."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pcplib import assessment, run
+from pcplib.assessment.continuity import add_continuity_columns, compare_with_previous_meeting
+from pcplib.assessment.judgements import tabulate_judgements
+from pcplib.data import load_dataset
+from pcplib.run import collect
+
+STRATEGY = "neighbourhood-crime"
+PERIOD_END = "2026-09"
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path):
+    return load_dataset(data_dir)
+
+
+@pytest.fixture(scope="module")
+def summary(sample):
+    return assessment.summarise_strategy(sample, STRATEGY, PERIOD_END)
+
+
+def test_saved_results_are_the_rows_and_rating_the_runner_would_work_out(sample, summary, tmp_path):
+    path = collect.results_path(tmp_path, STRATEGY)
+    continuity = compare_with_previous_meeting(sample, summary, None)
+    names = {
+        "summary": summary,
+        "continuity": continuity,
+        "data_end": PERIOD_END,
+        "spc_rules": "mdc",
+    }
+    assert collect.save_strategy_results(path, STRATEGY, names)
+    saved = collect.read_strategy_results(path)
+    assert saved is not None
+    expected = add_continuity_columns(tabulate_judgements([summary], STRATEGY), continuity)
+    pd.testing.assert_frame_equal(saved.judgements, expected)
+    assert saved.overall_rag == summary.overall_rag
+    assert saved.overall_explanation == summary.overall_explanation
+    assert (saved.period_end, saved.spc_rules) == (PERIOD_END, "mdc")
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no partial file left
+
+
+def test_a_notebook_without_a_summary_saves_nothing_and_does_not_fail(tmp_path):
+    path = tmp_path / "results.pickle"
+    assert not collect.save_strategy_results(path, "x", {"data_end": PERIOD_END})
+    assert not collect.save_strategy_results(tmp_path / "no" / "folder", "x", {})
+    assert list(tmp_path.iterdir()) == []
+    assert collect.read_strategy_results(path) is None
+    path.write_bytes(pickle.dumps({"not": "results"}))
+    assert collect.read_strategy_results(path) is None
+    path.write_bytes(b"truncated")
+    assert collect.read_strategy_results(path) is None
+
+
+def test_collect_code_names_the_file_and_report(tmp_path):
+    code = collect.build_collect_code(tmp_path / "results-vawg.pickle", "vawg")
+    assert "save_strategy_results(" in code and repr(str(tmp_path / "results-vawg.pickle")) in code
+    assert "'vawg', globals())" in code
+    compile(code, "collect", "exec")
+    assert collect.collects_results("delivery_strategy")
+    assert not collect.collects_results("plan_overview")
+
+
+def test_gather_uses_saved_results_and_works_out_only_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(run.runtime, "process_runtime_dir", lambda: tmp_path)
+    worked_out = []
+    monkeypatch.setattr(
+        run.index,
+        "summarise_overall",
+        lambda ds, s, p, audience="cgb": worked_out.append(s) or run.OverallRag("Red", "Worked."),
+    )
+    jobs = tuple(
+        run.plan_strategy_job(s, "2026-11", "2026-09", "data", "")
+        for s in ("vawg", "road-safety", "resources")
+    )
+    plan = run.RunPlan("2026-11", "x", jobs, "2026-11", "2026-09")
+    rows = pd.DataFrame({"report": ["vawg"]})
+    for name, period in (("vawg", "2026-09"), ("resources", "2026-06")):
+        results = collect.StrategyResults(rows, "Amber", "Worst.", period, "mdc")
+        collect.results_path(tmp_path, name).write_bytes(pickle.dumps(results))
+    known: dict[str, object] = {}
+    rags = collect.gather_kernel_results(plan, None, known)
+    assert rags["vawg"] == run.OverallRag("Amber", "Worst.")
+    # No file, or a summary for another period than the index's: worked out as before.
+    assert rags["road-safety"] == rags["resources"] == run.OverallRag("Red", "Worked.")
+    assert worked_out == ["road-safety", "resources"]
+    assert set(known) == {"vawg", "resources"}
+    assert list(tmp_path.iterdir()) == []  # read once, then removed
+
+
+def test_run_judgements_use_known_rows_and_keep_the_runs_order(monkeypatch):
+    monkeypatch.setattr(
+        run.judgements,
+        "tabulate_job_judgements",
+        lambda ds, job, contexts=None: pd.DataFrame({"report": [job.name], "worked_out": [True]}),
+    )
+    jobs = (
+        run.plan_strategy_job("vawg", "2026-11", "2026-09", "data", ""),
+        run.plan_overview_job("2026-11", "2026-09", "data", ""),
+        run.plan_strategy_job("road-safety", "2026-11", "2026-09", "data", ""),
+    )
+    plan = run.RunPlan("2026-11", "x", jobs, "2026-11", "2026-09")
+    known = {"road-safety": pd.DataFrame({"report": ["road-safety"], "worked_out": [False]})}
+    frame = run.judgements.tabulate_run_judgements(None, plan, {**known, "plan-overview": None})
+    assert frame["report"].tolist() == ["vawg", "road-safety"]
+    assert frame["worked_out"].tolist() == [True, False]

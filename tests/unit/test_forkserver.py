@@ -1,0 +1,52 @@
+"""Unit tests of pcplib.run.forkserver's pieces (a whole server runs in test_render.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pcplib.run import forkserver
+
+PYTHON = ["/venv/bin/python", "-Xfrozen_modules=off"]
+
+
+def test_split_kernel_command_finds_interpreter_module_and_arguments() -> None:
+    argv = [*PYTHON, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    assert forkserver.split_kernel_command(argv) == (
+        PYTHON,
+        "ipykernel_launcher",
+        ["-f", "{connection_file}"],
+    )
+    # Kernels the server cannot become are started as before.
+    assert forkserver.split_kernel_command(["python", "-m", "other_kernel"]) is None
+    assert forkserver.split_kernel_command(["/usr/bin/kernel", "-f", "x"]) is None
+    assert forkserver.split_kernel_command(["python", "-m"]) is None
+
+
+def test_a_forked_process_is_polled_signalled_and_waited_for_by_its_id() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        process = forkserver.ForkedProcess(child.pid)
+        assert process.poll() is None and process.stdout is None
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=0.05)
+        process.kill()
+        child.wait(timeout=10)  # the server reaps its kernels; here the test does
+        assert process.poll() == 0 and process.wait(timeout=1) == 0
+        process.kill()  # an ended kernel is left alone
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_no_server_for_a_kernel_it_cannot_become(monkeypatch, tmp_path) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    class Spec:
+        argv = ["/opt/other/bin/kernel", "-f", "{connection_file}"]
+
+    monkeypatch.setattr(KernelSpecManager, "get_kernel_spec", lambda self, name: Spec())
+    with forkserver.serve_kernels("other", tmp_path) as server:
+        assert server is None and forkserver.active_server() is None
