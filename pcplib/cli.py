@@ -323,9 +323,9 @@ def _run_command(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     args.argv = ["pcp", *argv]
     if args.command == "validate":
-        from pcplib.data import read_notebook_parameter_names, run_validate
+        from pcplib.data import read_notebook_parameter_names, summarise_validation
 
-        # Passed only when used, so the plain call stays run_validate(path, forward_plan).
+        # Passed only when used, so the plain call stays summarise_validation(path, forward_plan).
         extra: dict[str, Any] = {"every": True} if args.all else {}
         params = args.params if args.params is not None else DEFAULT_PARAMS
         if args.params is not None and not args.params.is_dir():
@@ -340,10 +340,12 @@ def _run_command(argv: list[str]) -> int:
             # so a folder outside any checkout is checked too.
             extra["parameter_files"] = params
             extra["declared"] = read_notebook_parameter_names(find_strategy_notebook(params))
-        code = run_validate(args.path, forward_plan=args.forward_plan, **extra)
-        if code == 0:
-            print_narrative_warnings(args.path)
-        return code
+        valid, lines = summarise_validation(args.path, forward_plan=args.forward_plan, **extra)
+        print("\n".join(lines))
+        if not valid:
+            return 1
+        print_narrative_warnings(args.path)
+        return 0
     if args.command == "plan":
         from pcplib.run.plan_table import print_plan
 

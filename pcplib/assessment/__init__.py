@@ -16,4 +16,88 @@ Modules, in the order a report uses them:
 - :mod:`~pcplib.assessment.overview`, :mod:`~pcplib.assessment.public`,
   :mod:`~pcplib.assessment.annual`: the plan overview, the public report's lists and
   the annual evaluation.
+
+Notebooks call the judgements through this package (``from pcplib import
+assessment``) and display them through :mod:`pcplib.report`, so a reader asking where
+a rating comes from is sent to this floor; the names below are its public interface.
 """
+
+from __future__ import annotations
+
+from pcplib.assessment.annual import (
+    classify_year_changes,
+    describe_comparisons,
+    evaluate_year,
+    list_evidence_limits,
+    summarise_year_by_mission,
+    summarise_year_by_strategy,
+)
+from pcplib.assessment.board import summarise_board_quarter
+from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
+from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
+from pcplib.assessment.events import list_measure_events
+from pcplib.assessment.exceptions import list_exceptions, list_improvements
+from pcplib.assessment.judgements import (
+    JUDGEMENT_COLUMNS,
+    TABLE_COLUMNS,
+    label_columns,
+    tabulate_judgements,
+)
+from pcplib.assessment.measures import summarise_measures
+from pcplib.assessment.origins import classify_measure_origins
+from pcplib.assessment.overview import (
+    build_plan_overview,
+    rebuild_table_one,
+    tabulate_plan_overview,
+)
+from pcplib.assessment.public import summarise_public_quarter, tabulate_public_quarter
+from pcplib.assessment.quality import list_data_quality_notes
+from pcplib.assessment.scope import (
+    AUDIENCES,
+    SPC_RULE_SETS,
+    ParameterError,
+    available_period_end,
+    check_parameters,
+    format_produced_at,
+    measures_for_audience,
+)
+from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
+
+__all__ = [
+    "AUDIENCES",
+    "JUDGEMENT_COLUMNS",
+    "ParameterError",
+    "SPC_RULE_SETS",
+    "StrategySummary",
+    "TABLE_COLUMNS",
+    "available_period_end",
+    "build_plan_overview",
+    "check_parameters",
+    "classify_measure_origins",
+    "classify_year_changes",
+    "compare_areas",
+    "compare_strategy_areas",
+    "compare_with_previous_meeting",
+    "describe_comparisons",
+    "evaluate_year",
+    "find_previous_meeting",
+    "format_produced_at",
+    "label_columns",
+    "list_data_quality_notes",
+    "list_evidence_limits",
+    "list_exceptions",
+    "list_improvements",
+    "list_measure_events",
+    "measures_for_audience",
+    "rebuild_table_one",
+    "summarise_board_quarter",
+    "summarise_commitments",
+    "summarise_measures",
+    "summarise_public_quarter",
+    "summarise_strategy",
+    "summarise_year_by_mission",
+    "summarise_year_by_strategy",
+    "tabulate_judgements",
+    "tabulate_plan_overview",
+    "tabulate_public_quarter",
+]

@@ -433,6 +433,7 @@ def _summarise_measure(
     rating = rate_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
+        unit=unit, per=describe_rate_basis(measure, "quarter"),
     )  # fmt: skip
     if (
         _counts_outcomes(measure)

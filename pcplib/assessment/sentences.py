@@ -66,6 +66,9 @@ def _change_clause(row: dict[str, Any]) -> str:
     basis = row["comparison_basis"]
     current, before = row["current"], row["comparison_value"]
     waiting = str(row.get("to_confirm") or "")
+    labels = f"{row.get('current_label') or ''} {row.get('last_year_label') or ''}"
+    if "to be confirmed" not in labels:
+        waiting = ""  # the figures to confirm lie outside the quarters compared here
     if waiting and (current is None or before is None):
         # A figure far outside its history is not judged until someone confirms it.
         return f"A figure to be confirmed ({waiting}), so no change is judged until it is"
@@ -194,7 +197,8 @@ def write_measure_sentence(row: dict[str, Any]) -> str:
     -------
     str
         For example "Up 3.0% on the same quarter last year (1,234 against 1,198),
-        within normal variation; no target, so rated on SPC."
+        within the usual variation, so not a real change; within the normal variation of
+        its baseline (August 2023 to March 2025); no target, and no real deterioration."
     """
     parts = [_change_clause(row), _margin_clause(row), _spc_clause(row), _target_clause(row)]
     text = "; ".join(p for p in parts if p)

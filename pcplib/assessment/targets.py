@@ -42,7 +42,7 @@ import pandas as pd
 from pcplib import rag
 from pcplib.assessment.figures import Figures
 from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE, WEAK_EVIDENCE
-from pcplib.labels import is_missing, label_period_start
+from pcplib.labels import UNIT_LABELS, format_figures, is_missing, label_period_start
 from pcplib.periods import month_number, month_of
 
 __all__ = [
@@ -185,15 +185,26 @@ def _plain(value: float) -> str:
     return f"{value:.3g}"
 
 
-def _target_reason(current: float, target: float, good: str, rating: str, basis: str) -> str:
+def _target_reason(
+    current: float, target: float, rating: str, basis: str, unit: str = "", per: str = ""
+) -> str:
     word = "trajectory" if basis == "trajectory" else "target"
-    current_text, target_text = _plain(current), _plain(target)
+    if unit in UNIT_LABELS:
+        current_text, target_text = format_figures([current, target], unit, per=per)
+    else:
+        current_text, target_text = _plain(current), _plain(target)
     if rating == "Green":
         return f"{word} rule: {current_text} meets the {word} of {target_text}"
     miss = abs(current - target) / abs(target) if target else float("inf")
     band = "within" if rating == "Amber" else "beyond"
+    # A percentage misses by percentage points; the tolerance is a share of the target.
+    size = (
+        f"{abs(current - target):.1f} percentage points ({miss:.1%} of the {word})"
+        if unit == "percent"
+        else f"{miss:.1%}"
+    )
     return (
-        f"{word} rule: {current_text} misses the {word} of {target_text} by {miss:.1%}, {band} "
+        f"{word} rule: {current_text} misses the {word} of {target_text} by {size}, {band} "
         f"the tolerance of {RAG_TOLERANCE:.0%}"
     )
 
@@ -208,6 +219,8 @@ def rate_measure(
     worsening: str = "none",
     worsening_reason: str = "",
     evidence_known: bool = False,
+    unit: str = "",
+    per: str = "",
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
@@ -235,6 +248,11 @@ def rate_measure(
     evidence_known : bool, default False
         Whether a test of change could be made (so an untargeted measure with no SPC
         can still be rated Green on the tests).
+    unit : str, optional
+        The measure's unit, so the reason prints figures in it ("52.4% misses the target
+        of 55.0% by 2.6 percentage points"); plain figures when omitted.
+    per : str, optional
+        For a rate, what it is per (:func:`pcplib.labels.describe_rate_basis`).
 
     Returns
     -------
@@ -258,7 +276,7 @@ def rate_measure(
         return Rating("Grey", "none", reason="no figure for the period")
     if target.value is not None:
         rating = rag.rag_against_target(current, target.value, good, tolerance=RAG_TOLERANCE)
-        reason = _target_reason(current, target.value, good, rating, target.basis)
+        reason = _target_reason(current, target.value, rating, target.basis, unit, per)
         if target.on_year:
             reason += " (a seasonal measure, judged on the year ending)"
         if rating == "Green" and real:

@@ -9,7 +9,7 @@ Modules, in the order the pipeline uses them:
 - :mod:`~pcplib.data.cells`: reading one file's cells, naming what stops it being read.
 - :mod:`~pcplib.data.read`: reading a data folder's ``.csv``/``.xlsx`` tables.
 - :mod:`~pcplib.data.validate`: every check, one table and across tables;
-  :func:`validate_dataset` and ``pcp validate`` (:func:`run_validate`).
+  :func:`validate_dataset` and ``pcp validate`` (:func:`summarise_validation`).
 - :mod:`~pcplib.data.areas`: the force area and its local authorities (``framework/areas``).
 - :mod:`~pcplib.data.dataset`: :class:`Dataset` and :func:`load_dataset`.
 - :mod:`~pcplib.data.forward_plan`: the CGB forward plan (``params/forward_plan.yaml``).
@@ -45,7 +45,7 @@ from pcplib.data.schemas import (
     build_schemas,
     parse_recalculation_dates,
 )
-from pcplib.data.validate import run_validate, validate_dataset
+from pcplib.data.validate import summarise_validation, validate_dataset
 
 __all__ = [
     "AGGREGATIONS",
@@ -70,7 +70,7 @@ __all__ = [
     "load_dataset",
     "parse_recalculation_dates",
     "read_notebook_parameter_names",
-    "run_validate",
+    "summarise_validation",
     "summarise_problems",
     "validate_dataset",
 ]

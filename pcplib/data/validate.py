@@ -43,7 +43,7 @@ __all__ = [
     "RATE_RELATIVE_TOLERANCE",
     "check_folder",
     "validate_dataset",
-    "run_validate",
+    "summarise_validation",
 ]
 
 # Reported values are rounded; a percentage or rate recomputed from its numerator and
@@ -720,15 +720,17 @@ def validate_dataset(
     return problems
 
 
-def run_validate(
+def summarise_validation(
     path: Path | str,
     forward_plan: Path | str | None = None,
     today: dt.date | None = None,
     every: bool = False,
     parameter_files: Path | str | None = None,
     declared: Sequence[str] = (),
-) -> int:
-    """Validate the data set for ``pcp validate`` and print the outcome.
+) -> tuple[bool, list[str]]:
+    """Validate the data set for ``pcp validate`` and say the outcome in lines.
+
+    The command line prints the lines (``pcplib.cli``); nothing here writes to the console.
 
     Parameters
     ----------
@@ -746,9 +748,9 @@ def run_validate(
 
     Returns
     -------
-    int
-        0 when valid (a short summary is printed), 1 when there are problems (one line
-        each is printed).
+    tuple of (bool, list of str)
+        Whether the data set is valid, and the lines to show: a short summary when it
+        is, one line per problem (and the count) when it is not.
     """
     problems = validate_dataset(
         path,
@@ -759,11 +761,11 @@ def run_validate(
     )
     if problems:
         lines = summarise_problems(problems, per_kind=None if every else 3)
-        for line in lines:
-            print(line)
         hidden = " (pcp validate --all lists every one)" if len(lines) < len(problems) else ""
-        print(f"{len(problems)} problem(s) found{hidden}; nothing else was checked or changed.")
-        return 1
+        return False, [
+            *lines,
+            f"{len(problems)} problem(s) found{hidden}; nothing else was checked or changed.",
+        ]
     # The summary reads the tables again rather than building a Dataset, so that this
     # module needs nothing from pcplib.data.dataset (which uses it to validate).
     folder = read_folder(Path(path))
@@ -772,25 +774,25 @@ def run_validate(
     restricted = int((measures["visibility"] == "restricted").sum())
     first, last = obs["period_start"].min(), obs["period_end"].max()
     period = f"{month_words(first)} to {month_words(last)}" if len(obs) else "no periods"
-    print(f"Data set {Path(path).as_posix()} is valid.")
-    print(f"  {len(tables['missions'])} missions, {len(tables['strategies'])} strategies")
-    print(f"  {len(measures)} measures ({restricted} restricted)")
-    print(f"  {len(obs):,} observations covering {period}")
+    out = [f"Data set {Path(path).as_posix()} is valid."]
+    out.append(f"  {len(tables['missions'])} missions, {len(tables['strategies'])} strategies")
+    out.append(f"  {len(measures)} measures ({restricted} restricted)")
+    out.append(f"  {len(obs):,} observations covering {period}")
     commitments, narrative = len(tables["commitments"]), len(tables["narrative"])
-    print(f"  {commitments} commitments, {narrative} narrative entries")
+    out.append(f"  {commitments} commitments, {narrative} narrative entries")
     risks, actions, returns = (len(tables[n]) for n in ("risks", "actions", "returns_log"))
     if risks or actions or returns:
-        print(f"  {risks} risks, {actions} actions, {returns} returns loaded")
+        out.append(f"  {risks} risks, {actions} actions, {returns} returns loaded")
     if "areas" in tables:
         areas = tables["areas"]
         local = int((areas["level"] == "local_authority").sum())
         force = ", ".join(areas.loc[areas["level"] == "force", "area"])
-        print(f"  force area {force} and {local} local authorities")
+        out.append(f"  force area {force} and {local} local authorities")
     if forward_plan is not None:
-        print(f"  forward plan {Path(forward_plan).as_posix()} is valid")
+        out.append(f"  forward plan {Path(forward_plan).as_posix()} is valid")
     if parameter_files is not None and Path(parameter_files).is_dir():
         count = len(list(Path(parameter_files).glob("*.yaml")))
-        print(f"  {count} parameters file(s) in {Path(parameter_files).as_posix()} are valid")
+        out.append(f"  {count} parameters file(s) in {Path(parameter_files).as_posix()} are valid")
     if bool(folder.meta.get("illustrative", False)):
-        print(f"  {folder.meta.get('description', '')}")
-    return 0
+        out.append(f"  {folder.meta.get('description', '')}")
+    return True, out

@@ -10,11 +10,13 @@ as a judgement. Three rules hold throughout:
 - **Restricted measures never reach public output.** ``audience="public"``
   filters them out in the assessment (and narrative that names them), so no
   notebook has to remember to.
-- **Deterministic.** The only clock read is :func:`format_produced_at` when no
+- **Deterministic.** The only clock read is
+  :func:`pcplib.assessment.scope.format_produced_at` when no
   time is given; tables carry no random ids.
 
-Notebooks call everything through this package (``from pcplib import report``),
-so the names below are its public interface; each lives in the module named for
+Notebooks display everything through this package (``from pcplib import report``)
+and take the judgements from :mod:`pcplib.assessment`, which this package does not
+re-export, so the names below are its public interface; each lives in the module named for
 what it holds. The HTML builders are exported wrapped as report fragments
 (:mod:`pcplib.report.fragments`): what a notebook displays carries its own scoped
 layout, so it looks the same in JupyterLab as in the rendered report.
@@ -23,44 +25,6 @@ layout, so it looks the same in JupyterLab as in the rendered report.
 from __future__ import annotations
 
 from pcplib import MARKING
-from pcplib.assessment.annual import (
-    classify_year_changes,
-    describe_comparisons,
-    evaluate_year,
-    list_evidence_limits,
-    summarise_year_by_mission,
-    summarise_year_by_strategy,
-)
-from pcplib.assessment.board import summarise_board_quarter
-from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
-from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
-from pcplib.assessment.events import list_measure_events
-from pcplib.assessment.exceptions import list_exceptions, list_improvements
-from pcplib.assessment.judgements import (
-    JUDGEMENT_COLUMNS,
-    TABLE_COLUMNS,
-    label_columns,
-    tabulate_judgements,
-)
-from pcplib.assessment.measures import summarise_measures
-from pcplib.assessment.origins import classify_measure_origins
-from pcplib.assessment.overview import (
-    build_plan_overview,
-    rebuild_table_one,
-    tabulate_plan_overview,
-)
-from pcplib.assessment.public import summarise_public_quarter, tabulate_public_quarter
-from pcplib.assessment.quality import list_data_quality_notes
-from pcplib.assessment.scope import (
-    AUDIENCES,
-    SPC_RULE_SETS,
-    ParameterError,
-    available_period_end,
-    check_parameters,
-    format_produced_at,
-    measures_for_audience,
-)
-from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
 from pcplib.data import AGGREGATIONS
 from pcplib.report import (
     about,
@@ -135,40 +99,21 @@ format_collapsed = as_fragment(html.format_collapsed)
 format_spc_summary = as_fragment(spc_summary.format_spc_summary)
 
 __all__ = [
-    "compare_areas",
-    "compare_strategy_areas",
     "format_area_comparison",
     "format_area_comparison_words",
     "format_area_comparisons",
     "AGGREGATIONS",
-    "AUDIENCES",
-    "JUDGEMENT_COLUMNS",
     "MARKING",
-    "ParameterError",
-    "SPC_RULE_SETS",
-    "TABLE_COLUMNS",
-    "ParameterError",
-    "StrategySummary",
-    "available_period_end",
     "build_annual_header",
     "build_board_header",
     "build_header",
     "build_plan_header",
-    "build_plan_overview",
     "build_provenance",
     "build_public_about_header",
     "build_public_header",
     "build_spc_charts",
-    "check_parameters",
-    "classify_measure_origins",
-    "classify_year_changes",
-    "compare_with_previous_meeting",
     "describe_chart",
-    "describe_comparisons",
     "describe_theory_of_change",
-    "evaluate_year",
-    "summarise_board_quarter",
-    "find_previous_meeting",
     "format_actions",
     "format_board_missions",
     "format_board_owners",
@@ -197,9 +142,7 @@ __all__ = [
     "format_overall_rag",
     "format_plan_overview",
     "format_rating_basis",
-    "list_measure_events",
     "format_plan_overview_caption",
-    "format_produced_at",
     "format_public_missions",
     "format_public_quarter",
     "format_public_summary",
@@ -208,22 +151,6 @@ __all__ = [
     "format_risks",
     "format_table_one",
     "format_table_one_section",
-    "label_columns",
-    "list_data_quality_notes",
-    "list_evidence_limits",
-    "list_exceptions",
-    "list_improvements",
-    "measures_for_audience",
     "plot_measure",
     "plot_spc",
-    "rebuild_table_one",
-    "summarise_commitments",
-    "summarise_measures",
-    "summarise_public_quarter",
-    "summarise_year_by_mission",
-    "summarise_year_by_strategy",
-    "summarise_strategy",
-    "tabulate_judgements",
-    "tabulate_plan_overview",
-    "tabulate_public_quarter",
 ]

@@ -71,8 +71,10 @@ def _overview_measure(m: dict) -> str:
 
 _RULE_PREFIX = re.compile(r"^(target|trajectory|harm) rule: ")
 _DETAIL = re.compile(r" \([^()]*(\([^()]*\)[^()]*)*\)$")
-_MEETS = re.compile(r"^\S+ meets the (target|trajectory) of (\S+)")
-_MISSES = re.compile(r"^\S+ misses the (target|trajectory) of (\S+) by ([\d.,]+%)")
+_MEETS = re.compile(r"^.+? meets the (target|trajectory) of (.+)$")
+_MISSES = re.compile(
+    r"^.+? misses the (target|trajectory) of (.+?) by ([\d.,]+(?:%| percentage points))"
+)
 _SHORT = {
     "no target: no deterioration beyond chance in the tests of change or SPC": (
         "no target; no rise beyond chance"

@@ -1,7 +1,7 @@
 """The run's ``index.html``: every report, its first screen and its strategy's overall RAG.
 
 The overall RAGs are rolled up from the validated data set (with
-:func:`pcplib.report.summarise_strategy`) while the reports run, so the index does
+:func:`pcplib.assessment.summarise_strategy`) while the reports run, so the index does
 not wait for the last report. RAG is written as a word as well as shown as a colour.
 The page itself is a Jinja2 template with autoescape (``pcplib/templates/index/``):
 this module gathers the facts and rows, the template holds the HTML and CSS.
@@ -63,7 +63,7 @@ class OverallRag:
 def summarise_overall(
     dataset: Any, strategy: str, period_end: str, audience: str = "cgb"
 ) -> OverallRag:
-    """Return a strategy's overall RAG from ``pcplib.report.summarise_strategy``.
+    """Return a strategy's overall RAG from ``pcplib.assessment.summarise_strategy``.
 
     Parameters
     ----------
@@ -81,7 +81,7 @@ def summarise_overall(
     OverallRag
         The RAG word and its explanation; Grey, saying why, when it cannot be computed.
     """
-    from pcplib.report import summarise_strategy
+    from pcplib.assessment import summarise_strategy
 
     try:
         summary = summarise_strategy(dataset, strategy, period_end, audience)

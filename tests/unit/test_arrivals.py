@@ -257,3 +257,24 @@ def test_a_sentence_says_which_figure_was_left_out_to_be_confirmed(waiting):
     rate = rows.loc["nc-burglary-rate"]
     assert "(the figure for 2026-08 is to be confirmed, so left out)" in rate["sentence"]
     assert rate["last_year_label"] == "2025/26 Q2 (2 of 3 months; like for like)"
+
+
+def test_a_figure_to_confirm_outside_the_quarters_compared_is_not_said_left_out(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from pcplib.assessment.strategy import summarise_strategy
+    from pcplib.data import load_dataset
+
+    root = tmp_path / "data"
+    shutil.copytree(data_dir, root, ignore=shutil.ignore_patterns("reference", "README.md"))
+    obs = pd.read_csv(root / OBS, dtype=str, keep_default_na=False)
+    marked = (obs["measure_id"] == "nc-burglary-rate") & obs["period_start"].str.startswith(
+        "2026-04"
+    )
+    obs.loc[marked, "status"] = TO_CONFIRM
+    obs.to_csv(root / OBS, index=False, lineterminator="\n")
+    summary = summarise_strategy(load_dataset(root), "neighbourhood-crime", "2026-09")
+    rate = summary.measures.set_index("measure_id").loc["nc-burglary-rate"]
+    assert rate["to_confirm"] == "2026-04"
+    assert rate["year_ending_completeness"] == "11 of 12 months; to be confirmed 2026-04"
+    assert "to be confirmed" not in rate["sentence"]

@@ -108,8 +108,8 @@ def test_run_and_public_dispatch_to_the_runner(monkeypatch) -> None:
 def test_validate_and_plan_dispatch_to_their_modules(monkeypatch) -> None:
     calls = []
     data = ModuleType("pcplib.data")
-    data.run_validate = lambda path, forward_plan, **checks: (
-        calls.append(("validate", str(path))) or 1
+    data.summarise_validation = lambda path, forward_plan, **checks: (
+        calls.append(("validate", str(path))) or (False, ["1 problem(s) found"])
     )
     data.read_notebook_parameter_names = lambda notebook: []
     plan = ModuleType("pcplib.run.plan_table")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import report, run
+from pcplib import assessment, run
 from pcplib.assessment.continuity import add_continuity_columns, compare_with_previous_meeting
 from pcplib.assessment.judgements import tabulate_judgements
 from pcplib.data import load_dataset
@@ -25,7 +25,7 @@ def sample(data_dir: Path):
 
 @pytest.fixture(scope="module")
 def summary(sample):
-    return report.summarise_strategy(sample, STRATEGY, PERIOD_END)
+    return assessment.summarise_strategy(sample, STRATEGY, PERIOD_END)
 
 
 def test_saved_results_are_the_rows_and_rating_the_runner_would_work_out(sample, summary, tmp_path):

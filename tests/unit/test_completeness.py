@@ -21,6 +21,7 @@ from pcplib.assessment.figures import (
     compute_window,
     describe_completeness,
     hold_same_months,
+    name_periods,
 )
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.strategy import summarise_strategy
@@ -62,6 +63,13 @@ def test_compute_window_leaves_out_the_months_it_is_told_to_skip():
     rows = quarter_2026([1, 2, 3])
     w = compute_window(rows, JUL_2026, SEP_2026, "monthly", "mean", "Q2", skip=[JUL_2026 + 1])
     assert (w.value, w.present, w.skipped, w.missing) == (2.0, 2, (JUL_2026 + 1,), ())
+
+
+def test_name_periods_names_months_quarters_and_years_in_order():
+    may, april = month_number("2024-05"), month_number("2024-04")
+    assert name_periods([may, april], "monthly") == "2024-04, 2024-05"
+    assert name_periods([april], "quarterly") == "2024/25 Q1"
+    assert name_periods([april], "annual") == "2024/25"
 
 
 def test_describe_completeness_of_a_complete_window():

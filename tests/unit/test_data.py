@@ -18,7 +18,7 @@ from pcplib.data import (
     Problem,
     load_dataset,
     parse_recalculation_dates,
-    run_validate,
+    summarise_validation,
     validate_dataset,
 )
 from pcplib.data.read import NUMBER_EXPECTED
@@ -543,22 +543,23 @@ def test_forward_plan_problems_reported(sample: Path, tmp_path: Path, repo_root:
 # --- pcp validate ---------------------------------------------------------------------------
 
 
-def test_run_validate_clean(data_dir: Path, repo_root: Path, capsys) -> None:
-    code = run_validate(data_dir, forward_plan=repo_root / "params/forward_plan.yaml", today=TODAY)
-    out = capsys.readouterr().out
-    assert code == 0
+def test_summarise_validation_clean(data_dir: Path, repo_root: Path) -> None:
+    valid, lines = summarise_validation(
+        data_dir, forward_plan=repo_root / "params/forward_plan.yaml", today=TODAY
+    )
+    out = "\n".join(lines)
+    assert valid
     assert "is valid" in out
     assert "13 strategies" in out
     assert "64 measures (4 restricted)" in out
     assert "observations covering April 2020 to September 2026" in out
 
 
-def test_run_validate_problems(sample: Path, capsys) -> None:
+def test_summarise_validation_problems(sample: Path) -> None:
     edit_cell(sample, OBS, 14, "value", "abc")
     edit_cell(sample, MEASURES, 3, "tier", "main")
-    code = run_validate(sample, today=TODAY)
-    lines = capsys.readouterr().out.splitlines()
-    assert code == 1
+    valid, lines = summarise_validation(sample, today=TODAY)
+    assert not valid
     wanted = f"{(sample / OBS).as_posix()}, row 14, column value: 'abc'"
     wanted += f" — expected {NUMBER_EXPECTED}"
     assert wanted in lines

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import report
+from pcplib import assessment, report
 from pcplib.assessment.delivery import DELIVERY_STATES, assess_delivery, classify_commitments
 from pcplib.assessment.overview import build_plan_overview
 from pcplib.assessment.public import count_public_groups, summarise_public_quarter
@@ -101,7 +101,7 @@ def test_every_report_gives_a_strategy_one_delivery_figure(sample: Dataset) -> N
     for row in overview.to_dict("records"):
         strategy = row["strategy_id"]
         delivery = assess_delivery(strategy_commitments(sample, strategy), PERIOD_END)
-        summary = report.summarise_strategy(sample, strategy, PERIOD_END, "public")
+        summary = assessment.summarise_strategy(sample, strategy, PERIOD_END, "public")
         assert summary.delivery == delivery, strategy
         assert (row["delivery_rag"], row["commitments"]) == (delivery.rating, delivery.counted)
         assert row["overdue"] == delivery.overdue
@@ -196,7 +196,7 @@ def test_next_meetings_are_never_in_the_past_of_the_production_date(
 def test_list_measure_events_finds_definition_changes_and_completed_commitments(
     sample: Dataset,
 ) -> None:
-    events = report.list_measure_events(sample, sample.measures["measure_id"])
+    events = assessment.list_measure_events(sample, sample.measures["measure_id"])
     changed = {m for m, e in events.items() if ("Definition changed" in {t for _, t in e})}
     observations = sample.observations
     expected = {

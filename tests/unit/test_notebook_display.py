@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from pcplib import report
+from pcplib import assessment, report
 from pcplib.assessment import judgements
 from pcplib.assessment.scope import ParameterError
 from pcplib.data import load_dataset
@@ -30,7 +30,7 @@ def sample(data_dir: Path):
 
 @pytest.fixture(scope="module")
 def summary(sample):
-    return report.summarise_strategy(sample, STRATEGY, PERIOD_END)
+    return assessment.summarise_strategy(sample, STRATEGY, PERIOD_END)
 
 
 # --- report fragments ---------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_the_rendered_page_holds_the_fragment_styles_once_in_its_head(summary):
 )
 def test_check_parameters_raises_parameter_error(sample, parameters, message):
     with pytest.raises(ParameterError, match=re.escape(message)) as caught:
-        report.check_parameters(sample, **parameters)
+        assessment.check_parameters(sample, **parameters)
     assert isinstance(caught.value, ValueError)  # callers catching ValueError still do
     assert caught.value._render_traceback_() == [f"ParameterError: {caught.value}"]
 
@@ -163,14 +163,14 @@ def test_summary_table_is_the_judgements_with_readable_names(summary):
     assert table.iloc[0]["Measure ID"] == "overall"
     assert all(table[c].dtype != object or table[c].map(judgements._is_plain).all() for c in table)
     # The rows of judgements.csv, as pcp run writes them for this report.
-    every = summary.to_frame(report.JUDGEMENT_COLUMNS, readable=False)
-    expected = report.tabulate_judgements([summary], STRATEGY)
+    every = summary.to_frame(assessment.JUDGEMENT_COLUMNS, readable=False)
+    expected = assessment.tabulate_judgements([summary], STRATEGY)
     pd.testing.assert_frame_equal(every, expected)
     assert set(every["report"]) == {STRATEGY}
 
 
 def test_a_public_summary_names_its_report_as_pcp_run_does(sample):
-    public = report.summarise_strategy(sample, STRATEGY, PERIOD_END, "public")
+    public = assessment.summarise_strategy(sample, STRATEGY, PERIOD_END, "public")
     assert public.report_name == f"{STRATEGY}-public"
     assert set(public.to_frame(["report"], readable=False)["report"]) == {f"{STRATEGY}-public"}
 
@@ -184,18 +184,18 @@ def test_plan_overview_and_public_tables_are_the_rows_pcp_run_writes(sample):
         plan_public_job("2026/27 Q2", "data", "params/forward_plan.yaml", ""),
     )
     written = tabulate_run_judgements(sample, RunPlan("x", "x", jobs, None, None))
-    every = {"columns": report.JUDGEMENT_COLUMNS, "readable": False}
+    every = {"columns": assessment.JUDGEMENT_COLUMNS, "readable": False}
     for frame, name in (
-        (report.tabulate_plan_overview(sample, PERIOD_END, **every), "plan"),
-        (report.tabulate_public_quarter(sample, "2026/27 Q2", **every), "pub"),
+        (assessment.tabulate_plan_overview(sample, PERIOD_END, **every), "plan"),
+        (assessment.tabulate_public_quarter(sample, "2026/27 Q2", **every), "pub"),
     ):
         rows = written[written["report"] == frame["report"].iloc[0]].reset_index(drop=True)
         pd.testing.assert_frame_equal(frame, rows, obj=name)
-    assert "RAG" in report.tabulate_plan_overview(sample, PERIOD_END).columns
+    assert "RAG" in assessment.tabulate_plan_overview(sample, PERIOD_END).columns
 
 
 def test_label_columns_names_columns_and_leaves_out_objects(summary):
-    labelled = report.label_columns(summary.measures)
+    labelled = assessment.label_columns(summary.measures)
     assert "spc" not in labelled.columns and "Measure" in labelled.columns
     assert judgements.label_column("baseline_year") == "Baseline year"
     assert judgements.label_column("spc_status") == "SPC status"
@@ -215,7 +215,7 @@ def test_a_chart_is_a_picture_in_a_fresh_kernel(tmp_path, write_notebook):
         "from pcplib import report\n"
         "from pcplib.data import load_dataset\n"
         "from pcplib.run.render import resolve_repo_path\n"
-        f"summary = report.summarise_strategy(load_dataset(resolve_repo_path('data')), "
+        f"summary = assessment.summarise_strategy(load_dataset(resolve_repo_path('data')), "
         f"{STRATEGY!r}, {PERIOD_END!r})\n"
         "report.plot_measure(summary, 'nc-total-crime')"
     )

@@ -96,11 +96,13 @@ def source(*argv: str) -> int:
     return run_source(cli.build_parser().parse_args(["source", "police-uk", *argv]), today=TODAY)
 
 
-def with_outcome_measure(root: Path, outcomes: str = CHARGED, unit: str = "percent") -> None:
+def with_outcome_measure(
+    root: Path, outcomes: str = CHARGED, unit: str = "percent", types: str = "Shoplifting"
+) -> None:
     """Map the sample's shoplifting positive-outcome measure to police.uk's outcomes."""
     measures = pd.read_csv(root / MEASURES, dtype=str, keep_default_na=False)
     at = measures["measure_id"] == "bc-shoplifting-positive-outcome"
-    measures.loc[at, "police_uk_crime_types"] = "Shoplifting"
+    measures.loc[at, "police_uk_crime_types"] = types
     measures["police_uk_outcomes"] = ""
     measures.loc[at, "police_uk_outcomes"] = outcomes
     measures.loc[at, "unit"] = unit
@@ -252,3 +254,23 @@ def test_the_roll_up_names_an_outcome_share_not_rated_for_open_outcomes(data_dir
     summary = summarise_strategy(load_dataset(tmp_path / "open", today=TODAY), "business-crime",
                                  "2026-09")  # fmt: skip
     assert "(its latest outcomes still open)" in summary.overall_explanation
+
+
+def test_an_area_with_no_crime_of_the_types_has_no_share_and_says_why(
+    dataset: Path, police_uk, tmp_path: Path
+) -> None:
+    with_outcome_measure(dataset, types="Bicycle theft")
+    members = {}
+    for month in MONTHS:
+        rows = [police_uk.row(month, "Burglary", LSOAS[i % 9], f"{month}-b{i}") for i in range(90)]
+        for i in range(2):  # two bicycle thefts a month, in Blaby and Charnwood only
+            row = police_uk.row(month, "Bicycle theft", LSOAS[i], f"{month}-c{i}")
+            row[10] = "Court result unavailable" if i else "Unable to prosecute suspect"
+            rows.append(row)
+        members[f"{month}/{month}-leicestershire-street.csv"] = police_uk.csv(rows)
+    zip_path = police_uk.archive(tmp_path / "bikes.zip", members)
+    assert source(str(zip_path), "--data", str(dataset)) == 0
+    rutland = read_rows(dataset, "bc-shoplifting-positive-outcome", "Rutland")["2024-06"]
+    assert rutland["value"] == "" and "no share (2024-06 has no such crime)" in rutland["source"]
+    force = read_rows(dataset, "bc-shoplifting-positive-outcome")["2024-06"]
+    assert (force["numerator"], force["denominator"], force["value"]) == ("1", "2", "50.00")

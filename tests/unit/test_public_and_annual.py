@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import report
+from pcplib import assessment, report
 from pcplib.assessment.annual import OUTCOMES
 from pcplib.assessment.public import PUBLIC_GROUPS, group_for_public, write_public_sentence
 from pcplib.data import Dataset, load_dataset
@@ -102,8 +102,8 @@ def test_public_sentences_are_plain_and_follow_the_assessment(overrides, group, 
 
 
 def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
-    public = report.summarise_public_quarter(sample, "2026/27 Q2")
-    expected = report.measures_for_audience(sample, audience="public")
+    public = assessment.summarise_public_quarter(sample, "2026/27 Q2")
+    expected = assessment.measures_for_audience(sample, audience="public")
     assert sorted(public.measures["measure_id"]) == sorted(expected["measure_id"])
     assert set(public.measures["group"]) <= set(PUBLIC_GROUPS)
     assert {"achieved", "needs attention", "steady", "trend"} <= set(public.measures["group"])
@@ -113,8 +113,8 @@ def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
 
 
 def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
-    evaluation = report.evaluate_year(sample, "2025/26")
-    classified = report.classify_year_changes(sample, evaluation)
+    evaluation = assessment.evaluate_year(sample, "2025/26")
+    classified = assessment.classify_year_changes(sample, evaluation)
     assert set(classified["outcome"]) <= set(OUTCOMES)
     by_name = classified.set_index("measure_name")
     # Significant and in the good direction is better; against it, worse; with no good
@@ -135,16 +135,18 @@ def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
     counts = classified["outcome"].value_counts()
     assert (counts["better"], counts["worse"], counts["changed, no good direction"]) == (3, 3, 1)
     with pytest.raises(ValueError, match="not the data set's public measures"):
-        report.classify_year_changes(sample, evaluation.iloc[::-1])
+        assessment.classify_year_changes(sample, evaluation.iloc[::-1])
 
 
 def test_the_synthesis_adds_up_by_strategy_and_mission(sample: Dataset) -> None:
-    classified = report.classify_year_changes(sample, report.evaluate_year(sample, "2025/26"))
-    by_strategy = report.summarise_year_by_strategy(sample, classified, "2025/26")
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    by_strategy = assessment.summarise_year_by_strategy(sample, classified, "2025/26")
     assert len(by_strategy) == len(sample.strategies)
     assert (by_strategy[list(OUTCOMES)].sum(axis=1) == by_strategy["measures"]).all()
     assert (by_strategy["delivered"] <= by_strategy["due"]).all()
-    by_mission = report.summarise_year_by_mission(by_strategy)
+    by_mission = assessment.summarise_year_by_mission(by_strategy)
     plan = by_mission.set_index("mission_id").loc["all"]
     assert plan["measures"] == len(classified) and plan["strategies"] == len(sample.strategies)
     due = pd.to_datetime(sample.commitments["due_date"]) <= pd.Timestamp("2026-03-31")
@@ -158,10 +160,12 @@ def test_the_synthesis_adds_up_by_strategy_and_mission(sample: Dataset) -> None:
 
 
 def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
-    text = report.describe_comparisons(sample)
+    text = assessment.describe_comparisons(sample)
     assert text.startswith("The data set holds figures for LLR only: no peer force")
-    classified = report.classify_year_changes(sample, report.evaluate_year(sample, "2025/26"))
-    limits = report.list_evidence_limits(sample, classified, "2025/26")
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    limits = assessment.list_evidence_limits(sample, classified, "2025/26")
     assert limits[0].startswith("Cause:") and text in limits
     # Every measure with two figures is now tested (levels on their own variation).
     assert any(limit.startswith("Chance: 59 measures were tested") for limit in limits)
@@ -169,4 +173,4 @@ def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
     wider = type(sample)(
         **{**sample.__dict__, "observations": pd.concat([sample.observations, other])}
     )
-    assert "1 other area (Leicester)" in report.describe_comparisons(wider)
+    assert "1 other area (Leicester)" in assessment.describe_comparisons(wider)

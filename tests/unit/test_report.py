@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pcplib import report
+from pcplib import assessment, report
 from pcplib.data import Dataset, load_dataset
 from pcplib.data.reference import load_table_one
 from pcplib.report.html import format_rag_html
@@ -179,16 +179,18 @@ def sample(data_dir: Path) -> Dataset:
 
 
 def test_format_produced_at():
-    assert report.format_produced_at("2026-11-23T06:00:00Z") == "23 November 2026 06:00 UTC"
-    assert report.format_produced_at("2026-11-23T07:30:00+01:00") == "23 November 2026 06:30 UTC"
-    assert report.format_produced_at("2026-11-23 06:00") == "23 November 2026 06:00 UTC"
-    assert report.format_produced_at("").endswith(" UTC")
+    assert assessment.format_produced_at("2026-11-23T06:00:00Z") == "23 November 2026 06:00 UTC"
+    assert (
+        assessment.format_produced_at("2026-11-23T07:30:00+01:00") == "23 November 2026 06:30 UTC"
+    )
+    assert assessment.format_produced_at("2026-11-23 06:00") == "23 November 2026 06:00 UTC"
+    assert assessment.format_produced_at("").endswith(" UTC")
     with pytest.raises(ValueError, match="ISO-8601"):
-        report.format_produced_at("next tuesday")
+        assessment.format_produced_at("next tuesday")
 
 
 def test_check_parameters_accepts_good_values(tiny):
-    report.check_parameters(
+    assessment.check_parameters(
         tiny,
         strategy="alpha",
         slot="2026-11",
@@ -217,7 +219,7 @@ def test_check_parameters_accepts_good_values(tiny):
 )
 def test_check_parameters_says_what_was_expected(tiny, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        report.check_parameters(tiny, **kwargs)
+        assessment.check_parameters(tiny, **kwargs)
 
 
 # --- headers and banners -------------------------------------------------------------
@@ -248,7 +250,9 @@ def test_no_illustrative_banner_for_real_data(tiny):
 
 
 def test_summarise_measures_sum_measure_compares_quarter_totals(tiny):
-    df = report.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index("measure_id")
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index(
+        "measure_id"
+    )
     offences = df.loc["a-offences"]
     assert offences["aggregation"] == "sum"
     assert offences["latest_period"] == "September 2026"
@@ -291,7 +295,7 @@ def test_summarise_measures_sum_measure_compares_quarter_totals(tiny):
 def test_summarise_measures_sum_measure_change_on_the_same_quarter(tiny):
     # 2025/26 Q1 (3 x 110) against 2024/25 Q1 (3 x 120): down 8.3%, but on 330 events
     # against 360 the exact test cannot rule out chance (p = 0.27): no real change.
-    df = report.summarise_measures(tiny, "alpha", "2025-06").set_index("measure_id")
+    df = assessment.summarise_measures(tiny, "alpha", "2025-06").set_index("measure_id")
     offences = df.loc["a-offences"]
     assert (offences["current"], offences["last_year"]) == (330.0, 360.0)
     assert (offences["current_label"], offences["last_year_label"]) == ("2025/26 Q1", "2024/25 Q1")
@@ -310,7 +314,9 @@ def test_summarise_measures_sum_measure_change_on_the_same_quarter(tiny):
 
 
 def test_summarise_measures_mean_measure_compares_averages(tiny):
-    df = report.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index("measure_id")
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index(
+        "measure_id"
+    )
     level = df.loc["a-secret"]
     assert level["aggregation"] == "mean"
     # Every window of a level is an average of its months (50), never a total (150, 600).
@@ -322,7 +328,7 @@ def test_summarise_measures_mean_measure_compares_averages(tiny):
     assert level["baseline_label"] == "2024/25"
     assert level["visibility"] == "restricted"
     # An average needs only the months present, and says how many there were.
-    early = report.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
+    early = assessment.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
     assert early.loc["a-secret", "previous_year"] == pytest.approx(50.0)
     assert early.loc["a-secret", "previous_year_label"] == (
         "12 months to December 2024 (9 of 12 months)"
@@ -331,7 +337,7 @@ def test_summarise_measures_mean_measure_compares_averages(tiny):
 
 def test_summarise_measures_sum_with_a_missing_month_gives_no_total(tiny):
     # December 2025 is missing: 2025/26 Q3 has two of three months, so no total.
-    df = report.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
+    df = assessment.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
     offences = df.loc["a-offences"]
     assert pd.isna(offences["current"])
     assert offences["current_label"] == "2025/26 Q3: incomplete (2 of 3 months)"
@@ -343,7 +349,7 @@ def test_summarise_measures_sum_with_a_missing_month_gives_no_total(tiny):
 
 
 def test_a_run_chart_does_not_claim_limits(tiny):
-    row = report.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
+    row = assessment.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
     redefined = row.loc["a-redefined"]  # nine months under the current definition
     assert redefined["spc_status"] == "too few points"
     assert redefined["spc_summary"].startswith("Too few points for process limits")
@@ -353,7 +359,7 @@ def test_a_run_chart_does_not_claim_limits(tiny):
 def test_summarise_measures_without_spc(tiny):
     from pcplib.report.words import describe_assurance, describe_variation
 
-    df = report.summarise_measures(tiny, "alpha", "2026-09", with_spc=False)
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09", with_spc=False)
     assert df["spc"].isna().all()
     assert set(df["spc_status"]) == {"not assessed"}
     assert df["spc_variation"].isna().all() and df["spc_assurance"].isna().all()
@@ -372,22 +378,22 @@ def test_summarise_measures_rejects_a_missing_aggregation(tiny):
     measures.loc[0, "aggregation"] = "total"
     bad = type(tiny)(**{**tiny.__dict__, "measures": measures})
     with pytest.raises(ValueError, match=r"aggregation 'total'; expected one of: sum, mean, last"):
-        report.summarise_measures(bad, "alpha", "2026-09")
+        assessment.summarise_measures(bad, "alpha", "2026-09")
 
 
 def test_available_period_end(tiny):
-    assert report.available_period_end(tiny, "2026-09") == "2026-09"
-    assert report.available_period_end(tiny, "2026-08") == "2026-08"
+    assert assessment.available_period_end(tiny, "2026-09") == "2026-09"
+    assert assessment.available_period_end(tiny, "2026-08") == "2026-08"
     # Beyond the data: the latest quarter the data cover.
-    assert report.available_period_end(tiny, "2026-12") == "2026-09"
-    assert report.available_period_end(tiny, "2027-03") == "2026-09"
+    assert assessment.available_period_end(tiny, "2026-12") == "2026-09"
+    assert assessment.available_period_end(tiny, "2027-03") == "2026-09"
 
 
 def test_available_period_end_uses_the_last_complete_quarter(tiny):
     obs = tiny.observations
     trimmed = obs[obs["period_end"] <= pd.Timestamp("2026-08-31")]
     data = type(tiny)(**{**tiny.__dict__, "observations": trimmed})
-    assert report.available_period_end(data, "2026-12") == "2026-06"
+    assert assessment.available_period_end(data, "2026-12") == "2026-06"
 
 
 def test_format_data_availability_warns_beyond_the_data(tiny):
@@ -404,8 +410,8 @@ def test_reports_beyond_the_data_show_the_latest_data_with_a_warning(tiny):
     assert header.index("No data has yet been received") < header.index('<dl class="meta">')
     assert "Period requested" in header and "no data received yet" in header
     assert "2026/27 Q2 (data to the end of September 2026)" in header
-    data_end = report.available_period_end(tiny, "2026-12")
-    summary = report.summarise_strategy(tiny, "alpha", data_end)
+    data_end = assessment.available_period_end(tiny, "2026-12")
+    summary = assessment.summarise_strategy(tiny, "alpha", data_end)
     assert summary.has_data
     table = report.format_measures_table(summary.measures, "Alpha")
     assert "<table" in table and "330" in table
@@ -418,21 +424,21 @@ def test_reports_beyond_the_data_show_the_latest_data_with_a_warning(tiny):
 
 
 def test_summarise_measures_public_drops_restricted(tiny):
-    cgb = report.summarise_measures(tiny, "alpha", "2026-09", audience="cgb")
-    public = report.summarise_measures(tiny, "alpha", "2026-09", audience="public")
+    cgb = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="cgb")
+    public = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="public")
     assert "a-secret" in set(cgb["measure_id"])
     assert "a-secret" not in set(public["measure_id"])
 
 
 def test_summarise_measures_before_the_data_has_no_data(tiny):
-    df = report.summarise_measures(tiny, "empty", "2026-09")
+    df = assessment.summarise_measures(tiny, "empty", "2026-09")
     assert df.empty
     html = report.format_measures_table(df, "Empty strategy: headline measures")
     assert "no measures" in html and "<table" not in html
 
 
 def test_summarise_strategy_roll_up_and_delivery(tiny):
-    summary = report.summarise_strategy(tiny, "alpha", "2026-09", audience="public")
+    summary = assessment.summarise_strategy(tiny, "alpha", "2026-09", audience="public")
     assert summary.overall_rag == "Red"
     assert "worst" in summary.overall_explanation
     assert summary.delivery.rating == "Amber/Green"
@@ -442,7 +448,7 @@ def test_summarise_strategy_roll_up_and_delivery(tiny):
 
 def test_strategy_without_data_for_the_period_says_so(tiny):
     # The tiny data starts in April 2024: nothing falls in a quarter ending before it.
-    summary = report.summarise_strategy(tiny, "alpha", "2024-03")
+    summary = assessment.summarise_strategy(tiny, "alpha", "2024-03")
     assert not summary.has_data
     assert summary.overall_rag == "Grey"
     assert "No data for this period" in report.format_overall_rag(summary)
@@ -452,7 +458,7 @@ def test_strategy_without_data_for_the_period_says_so(tiny):
 
 
 def test_format_measures_table_is_accessible_and_deterministic(tiny):
-    df = report.summarise_measures(tiny, "alpha", "2026-09")
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09")
     first = report.format_measures_table(df, "Alpha: headline <measures>")
     assert first == report.format_measures_table(df, "Alpha: headline <measures>")
     assert "<caption>Alpha: headline &lt;measures&gt;</caption>" in first
@@ -463,12 +469,12 @@ def test_format_measures_table_is_accessible_and_deterministic(tiny):
     # The monthly target shown for the quarter, with the per-month figure beside it.
     assert "300 for the quarter" in first and "(100 a month)" in first
     assert "Restricted:</strong> CGB only" in first
-    public = report.summarise_measures(tiny, "alpha", "2026-09", audience="public")
+    public = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="public")
     assert "Restricted" not in report.format_measures_table(public, "Alpha")
 
 
 def test_format_measures_table_shows_each_comparison_and_its_basis(tiny):
-    df = report.summarise_measures(tiny, "alpha", "2026-09")
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09")
     html = report.format_measures_table(df, "Alpha")
     heads = re.findall(r'<th scope="col">(.*?)</th>', html)
     # Six columns, so the table fits a 1280-pixel screen and an A4 page.
@@ -489,7 +495,7 @@ def test_format_measures_table_shows_each_comparison_and_its_basis(tiny):
 
 
 def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
-    df = report.summarise_measures(tiny, "alpha", "2026-09")
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09")
     html = report.format_measures_detail(df, "Alpha: the longer view")
     heads = re.findall(r'<th scope="col">(.*?)</th>', html)
     assert heads == ["Measure", "Year ending", "Since the baseline", "SPC", "Data notes"]
@@ -508,7 +514,7 @@ def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
     # Codes never leak into the page as "nan" or "None" where words belong.
     assert not re.search(r"\bnan\b", html, flags=re.IGNORECASE)
     without = report.format_measures_detail(
-        report.summarise_measures(tiny, "alpha", "2026-09", with_spc=False), "Alpha"
+        assessment.summarise_measures(tiny, "alpha", "2026-09", with_spc=False), "Alpha"
     )
     assert "Not assessed" in without and "limits from" not in without
     assert not re.search(r"\bnan\b", without, flags=re.IGNORECASE)
@@ -540,7 +546,7 @@ def test_spc_words_are_read_from_the_codes():
 
 
 def test_build_spc_charts_has_alt_and_caption(tiny):
-    df = report.summarise_measures(tiny, "alpha", "2026-09", tier="headline", audience="public")
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09", tier="headline", audience="public")
     html = report.build_spc_charts(df)
     assert html.count("<figure") == 1
     assert re.search(r'alt="XmR \(SPC\) chart of Alpha offences', html)
@@ -551,7 +557,7 @@ def test_build_spc_charts_has_alt_and_caption(tiny):
 
 
 def test_summarise_commitments_counts_every_status(tiny):
-    counts = report.summarise_commitments(tiny, "alpha").set_index("status")["commitments"]
+    counts = assessment.summarise_commitments(tiny, "alpha").set_index("status")["commitments"]
     assert counts.to_dict() == {
         "complete": 1,
         "on track": 2,
@@ -630,7 +636,7 @@ def test_format_narrative_when_none(tiny):
 
 
 def test_list_data_quality_notes(tiny):
-    notes = report.list_data_quality_notes(tiny, "alpha", "2026-09", audience="public")
+    notes = assessment.list_data_quality_notes(tiny, "alpha", "2026-09", audience="public")
     text = " ".join(notes)
     assert notes[0].startswith("All figures are illustrative")
     assert (
@@ -661,7 +667,9 @@ def test_build_provenance_lists_files_and_method(tiny):
         "is compared with the same quarter a year earlier",
         "the latest 12 months with the baseline year",
         "against a straight line from the baseline year to the target",
-        "a measure with no target is rated on SPC (a real deterioration Red, otherwise Green)",
+        "a measure with no target is rated on the evidence of change (Red for a deterioration "
+        "beyond chance",
+        "A baseline that itself shifted or trended is not used",
         "a real deterioration caps a met target at Amber",
         "worst of its rated headline measures",
         "by default the baseline year and the months just before it to make at least 20 points",
@@ -685,19 +693,19 @@ def test_rebuild_table_one_small():
             "published_trend": ["▲", "▼", "‡", "▼"],
         }
     )
-    out = report.rebuild_table_one(ref)
+    out = assessment.rebuild_table_one(ref)
     assert list(out["recomputed_trend"]) == ["▲", "▼", "‡", "▲"]
     assert list(out["matches"]) == [True, True, True, False]
 
 
 def test_rebuild_table_one_requires_columns():
     with pytest.raises(ValueError, match="missing column"):
-        report.rebuild_table_one(pd.DataFrame({"theme": ["A"]}))
+        assessment.rebuild_table_one(pd.DataFrame({"theme": ["A"]}))
 
 
 def test_table_one_reference_all_match(repo_root):
     ref = load_table_one(repo_root / "data" / "reference")
-    out = report.rebuild_table_one(ref)
+    out = assessment.rebuild_table_one(ref)
     assert len(out) == 21
     assert out["matches"].all(), out.loc[~out["matches"], ["measure", "published_trend"]]
     assert list(ref.attrs["files"]) == ["reference/table_one_2021_24.csv"]
@@ -716,14 +724,14 @@ def test_load_table_one_missing(tmp_path):
 
 def test_every_strategy_summarises_on_the_sample(sample):
     for strategy_id in sample.strategies["strategy_id"]:
-        summary = report.summarise_strategy(sample, strategy_id, "2026-09")
+        summary = assessment.summarise_strategy(sample, strategy_id, "2026-09")
         assert summary.overall_rag in {"Green", "Amber", "Red", "Grey"}
         assert summary.overall_explanation
         assert not summary.measures.empty
 
 
 def test_plan_overview_is_public_only(sample):
-    overview = report.build_plan_overview(sample, "2026-09")
+    overview = assessment.build_plan_overview(sample, "2026-09")
     restricted = set(
         sample.measures.loc[sample.measures["visibility"] == "restricted", "measure_name"]
     )
@@ -746,7 +754,7 @@ def test_public_quarter_has_no_restricted_names(sample):
 
 
 def test_evaluate_year_tests_counts_and_proportions(sample):
-    evaluation = report.evaluate_year(sample, "2025/26")
+    evaluation = assessment.evaluate_year(sample, "2025/26")
     restricted = set(
         sample.measures.loc[sample.measures["visibility"] == "restricted", "measure_name"]
     )
@@ -790,14 +798,14 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
 
 
 def test_evaluate_year_sum_totals_need_every_period(tiny):
-    evaluation = report.evaluate_year(tiny, "2025/26").set_index("measure_name")
+    evaluation = assessment.evaluate_year(tiny, "2025/26").set_index("measure_name")
     offences = evaluation.loc["Alpha offences"]  # December 2025 is missing
     assert pd.isna(offences["current"])
     assert "needs every period" in offences["finding"]
 
 
 def test_annual_evaluation_labels_a_stock_as_its_year_end_figure(sample):
-    evaluation = report.evaluate_year(sample, "2025/26")
+    evaluation = assessment.evaluate_year(sample, "2025/26")
     html = report.format_annual_evaluation(evaluation, "2025/26")
     row = html[html.index('<th scope="row">Police officer headcount<br>') :]
     row = row[: row.index("</tr>")]
@@ -818,7 +826,7 @@ def test_public_quarter_lists_each_measure_once_in_plain_words(sample):
     assert " pp" not in body and "commitment(s)" not in body and "percentage points" not in body
     assert "Strategies:" in body
     # Every public measure is on the page, those with no good direction as trends.
-    public = report.measures_for_audience(sample, audience="public")
+    public = assessment.measures_for_audience(sample, audience="public")
     for name in public["measure_name"]:
         assert esc_text(name) in body, name
     trends = body.split("<h3>Trends (not rated)</h3>")[1:]
@@ -873,7 +881,7 @@ def _stepped(tiny: Dataset, recalculate_from: str = "2025-04-01") -> Dataset:
 
 
 def _officers(dataset: Dataset, period_end: str = "2026-09", **kwargs) -> dict:
-    df = report.summarise_measures(dataset, "alpha", period_end, **kwargs)
+    df = assessment.summarise_measures(dataset, "alpha", period_end, **kwargs)
     return df.set_index("measure_id").loc["a-officers"].to_dict()
 
 
@@ -932,7 +940,7 @@ def test_recalculation_waits_for_twelve_points(tiny):
     assert "limits not yet recalculated from April 2025" in row["quality"]
     # Until then the baseline's limits judge the new level: a signal against the baseline.
     assert (row["spc_limits_from"], row["spc_limits_to"]) == ("2024-04", "2025-03")
-    notes = report.list_data_quality_notes(dataset, "alpha", "2025-09")
+    notes = assessment.list_data_quality_notes(dataset, "alpha", "2025-09")
     assert f"Alpha officers: SPC {note}." in notes
 
 
@@ -942,13 +950,13 @@ def test_recalculation_after_the_period_is_not_mentioned(tiny):
     assert row["spc"].points["mean"].nunique() == 1
     assert "recalculated" not in row["spc_summary"]
     assert not any(
-        "recalculated" in n for n in report.list_data_quality_notes(dataset, "alpha", "2025-03")
+        "recalculated" in n for n in assessment.list_data_quality_notes(dataset, "alpha", "2025-03")
     )
 
 
 def test_recalculation_in_notes_chart_and_not_without_spc(tiny):
     dataset = _stepped(tiny)
-    notes = report.list_data_quality_notes(dataset, "alpha", "2026-09")
+    notes = assessment.list_data_quality_notes(dataset, "alpha", "2026-09")
     assert (
         "Alpha officers: SPC limits set from April 2024 to March 2025; limits recalculated "
         "from April 2025 (Uplift <funded>), each new section's from its own first 12 points "
@@ -956,11 +964,11 @@ def test_recalculation_in_notes_chart_and_not_without_spc(tiny):
     ) in notes
     assert not any(
         "recalculated" in n
-        for n in report.list_data_quality_notes(dataset, "alpha", "2026-09", with_spc=False)
+        for n in assessment.list_data_quality_notes(dataset, "alpha", "2026-09", with_spc=False)
     )
     no_spc = _officers(dataset, with_spc=False)
     assert no_spc["spc"] is None and "recalculated" not in no_spc["quality"]
-    df = report.summarise_measures(dataset, "alpha", "2026-09")
+    df = assessment.summarise_measures(dataset, "alpha", "2026-09")
     charts = report.build_spc_charts(df[df["measure_id"] == "a-officers"])
     assert (
         "Limits set from April 2024 to March 2025; limits recalculated from April 2025 "
@@ -969,7 +977,7 @@ def test_recalculation_in_notes_chart_and_not_without_spc(tiny):
 
 
 def test_sample_neighbourhood_officers_judged_since_the_uplift(sample):
-    df = report.summarise_measures(sample, "neighbourhood-policing", "2026-09")
+    df = assessment.summarise_measures(sample, "neighbourhood-policing", "2026-09")
     officers = df.set_index("measure_id").loc["np-officers"]
     points = officers["spc"].points
     assert points["section"].max() == 1
@@ -979,7 +987,7 @@ def test_sample_neighbourhood_officers_judged_since_the_uplift(sample):
     assert officers["spc"].variation == "common_cause"
     assert officers["spc"].assurance != "consistent_fail"
     assert "Neighbourhood Policing Guarantee uplift" in officers["spc_summary"]
-    shoplifting = report.summarise_measures(sample, "business-crime", "2026-09")
+    shoplifting = assessment.summarise_measures(sample, "business-crime", "2026-09")
     row = shoplifting.set_index("measure_id").loc["bc-shoplifting"]
     assert row["spc"].points["section"].max() == 0
     assert "recalculated" not in row["spc_summary"]
@@ -1008,7 +1016,7 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
     assert len(headcount) == 1
     assert headcount[0].endswith("on a year ago. Meets its target of 2,300.")
     # The lists are the measures' own assessments (the Board's), each named once.
-    public = report.summarise_public_quarter(sample, "2026/27 Q2")
+    public = assessment.summarise_public_quarter(sample, "2026/27 Q2")
     rows = public.measures.to_dict("records")
     expected_achieved = [
         esc(f"{r['measure_name']}: {r['public_sentence']}")
@@ -1075,12 +1083,12 @@ def test_public_quarter_shows_averages_of_counts_as_whole_numbers(tiny, sample):
 
 def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     # Progress since the baseline: the 12 months to September 2026 against 2024/25.
-    levels = report.build_plan_overview(_with_levels(tiny), "2026-09")
+    levels = assessment.build_plan_overview(_with_levels(tiny), "2026-09")
     html = report.format_plan_overview(levels, "Plan")
     assert "against 1,001 in 2024/25)</span>" in html
     assert "1,000.7" not in html
     assert '<span class="small">(2.7 against' in html
-    overview = report.build_plan_overview(sample, "2026-09")
+    overview = assessment.build_plan_overview(sample, "2026-09")
     html = report.format_plan_overview(overview, "Plan")
 
     def total(measure_id: str, first: str, last: str) -> float:

@@ -649,3 +649,16 @@ def test_a_rates_sentence_and_figures_say_its_period():
     assert "per 1,000 households a month against" in row["sentence"]
     count = judge(burglaries)
     assert count["rate_per"] == "" and "per 1,000" not in count["sentence"]
+
+
+def test_a_percentage_target_is_missed_by_points_in_its_own_unit():
+    # 52.4% against a target of 55%: 2.6 points short, 4.7% of the target (the tolerance
+    # is a share of the target), never "missed by 4.7%" alone beside a percentage.
+    share = np.full(len(QUARTERS), 52.4)
+    row = judge(share, frequency="quarterly", unit="percent", aggregation="mean",
+                good_direction="higher", target=55.0)  # fmt: skip
+    assert row["rag"] == "Amber"
+    assert row["rag_reason"].startswith(
+        "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points "
+        "(4.7% of the target), within the tolerance of 5%"
+    )

@@ -508,6 +508,9 @@ def _build_rows(
                             "denominator": str(crimes) if crimes else "",
                         }
                     source = sources[month]
+                    if wanted and not crimes:
+                        # No crime of the types: a share of none is no figure, and says why.
+                        source = f"{POLICE_UK_SOURCE}: no share ({month} has no such crime)"
                 # data.police.uk publishes each month's crimes once, but their outcomes
                 # keep changing: the latest months of an outcome measure are provisional.
                 open_months = settled[1].months if wanted and settled is not None else ()

@@ -1,0 +1,260 @@
+"""One verdict per measure across every report of the sample run (issue 26).
+
+Every report the session's sample run published (the slot's strategy reports, every
+strategy's Board report, a public strategy report, the plan overview, the public report
+and the annual evaluation) is read back, and no two places may give one measure two
+verdicts (its RAG word, its public group), two baselines, or one strategy two projected
+delivery figures. The places read: ``judgements.csv`` of both runs; each strategy
+report's measures tables, its first screen (overall rating, needs attention, what
+improved, projected delivery) and its commitments section; the plan overview's ratings,
+baselines and projected delivery; the public report's strategy ratings and groups; the
+annual evaluation's baselines.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+RAG_WORDS = ("Amber/Green", "Amber/Red", "Green", "Amber", "Red", "Grey")
+_RAG = re.compile(r"\b(" + "|".join(re.escape(w) for w in RAG_WORDS) + r")\b")
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+BOARD_HEAD = ["Measure", "This quarter", "Same quarter last year", "Target for the period",
+              "RAG", "Assessment"]  # fmt: skip
+DETAIL_HEAD = ["Measure", "Year ending", "Since the baseline", "SPC", "Data notes"]
+PUBLIC_GROUPS = {
+    "What has been achieved": {"improving", "on track"},
+    "What still needs attention": {"needs attention"},
+}
+
+
+def soup_of(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("main")
+
+
+def text_of(element) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
+def first_rag(text: str) -> str:
+    found = _RAG.search(text)
+    assert found, f"no RAG word in {text!r}"
+    return found.group(1)
+
+
+def printed_number(text: str) -> tuple[float, int]:
+    """The first number printed in ``text``, and how many decimals it is printed with."""
+    found = _NUMBER.search(text.replace("£", "").replace("−", "-"))
+    assert found, f"no number in {text!r}"
+    written = found.group(0).replace(",", "")
+    return float(written), len(written.split(".")[1]) if "." in written else 0
+
+
+def agrees(value: float, text: str) -> bool:
+    """Whether a figure, printed as ``text``, is the figure (to the printed decimals)."""
+    shown, decimals = printed_number(text)
+    return abs(value - shown) <= 0.5 * 10.0**-decimals + 1e-9
+
+
+def table_rows(main, head: list[str]):
+    """The body rows (lists of cells) of every table with this header."""
+    for table in main.find_all("table"):
+        thead = table.find("thead")
+        if thead and [text_of(th) for th in thead.find_all("th")] == head:
+            for tr in table.find("tbody").find_all("tr"):
+                yield tr.find_all(["th", "td"])
+
+
+@pytest.fixture(scope="module")
+def judgements(sample_outputs) -> pd.DataFrame:
+    frames = [
+        pd.read_csv(folder / "judgements.csv", dtype={"period_end": str})
+        for folder in (sample_outputs.slot_dir, sample_outputs.all_dir)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def verdicts(judgements) -> pd.DataFrame:
+    """One row per measure: its verdict, as every row of judgements.csv must give it."""
+    measures = judgements[judgements["measure_id"] != "overall"]
+    return measures.drop_duplicates("measure_name").set_index("measure_name")
+
+
+@pytest.fixture(scope="module")
+def delivery(judgements) -> dict[str, str]:
+    overall = judgements[judgements["measure_id"] == "overall"]
+    return dict(zip(overall["strategy_id"], overall["delivery_rag"], strict=False))
+
+
+def test_judgements_give_each_measure_one_verdict_and_baseline(judgements) -> None:
+    measures = judgements[judgements["measure_id"] != "overall"]
+    assert measures["report"].nunique() >= 15  # every report of both runs
+    for column in ("rag", "assessment", "judgement", "baseline", "current", "rag_reason"):
+        counts = measures.groupby(["measure_id", "period_end"])[column].nunique(dropna=False)
+        assert (counts == 1).all(), f"{column} differs: {list(counts[counts > 1].index)}"
+    overall = judgements[judgements["measure_id"] == "overall"]
+    counts = overall.groupby(["strategy_id", "period_end"])["delivery_rag"].nunique()
+    assert (counts == 1).all(), f"delivery differs: {list(counts[counts > 1].index)}"
+
+
+def strategy_reports(sample_outputs) -> dict[str, Path]:
+    ids = set(sample_outputs.strategies)
+    return {
+        name: path
+        for name, path in sample_outputs.reports.items()
+        if name in ids or name.removesuffix("-public") in ids
+    }
+
+
+def test_every_strategy_report_repeats_the_one_verdict(
+    sample_outputs, judgements, verdicts, delivery
+) -> None:
+    reports = strategy_reports(sample_outputs)
+    assert len(reports) == len(sample_outputs.strategies) + 1
+    seen = 0
+    for name, path in reports.items():
+        main = soup_of(path)
+        strategy = name.removesuffix("-public")
+        for cells in table_rows(main, BOARD_HEAD):
+            measure = text_of(cells[0]).split(" Restricted:")[0]
+            assert first_rag(text_of(cells[4])) == verdicts.at[measure, "rag"], (name, measure)
+            seen += 1
+        for cells in table_rows(main, DETAIL_HEAD):
+            measure = text_of(cells[0]).split(" Restricted:")[0]
+            baseline = verdicts.at[measure, "baseline"]
+            shown = re.search(r"against (.+?): ", text_of(cells[2]))
+            if pd.notna(baseline):
+                assert shown and agrees(baseline, shown.group(1)), (name, measure)
+        # The first screen: each measure beside its rating, and the overall rating.
+        for item in main.select("ul.summary-items li"):
+            strong = text_of(item.find("strong"))
+            if strong in verdicts.index:
+                assert first_rag(text_of(item)) == verdicts.at[strong, "rag"], (name, strong)
+        text = text_of(main)
+        overall = judgements[
+            (judgements["report"] == name) & (judgements["measure_id"] == "overall")
+        ]["rag"]
+        assert first_rag(text.split("Overall RAG:")[1]) == overall.iloc[0], name
+        # Projected delivery: the summary and the commitments section give one figure.
+        figures = re.findall(
+            r"Projected delivery(?: confidence)?: (" + _RAG.pattern[3:-3] + r")\b.*?(\d+)%", text
+        )
+        assert len(figures) == 2 and len(set(figures)) == 1, (name, figures)
+        assert figures[0][0] == delivery[strategy], name
+    assert seen >= 50
+
+
+def overview_entries(sample_outputs):
+    """The plan overview's strategies: name, projected delivery, and each measure's line."""
+    main = soup_of(sample_outputs.reports["plan-overview"])
+    for table in main.find_all("table"):
+        for tr in table.find("tbody").find_all("tr"):
+            cells = tr.find_all(["th", "td"])
+            if len(cells) < 3:
+                continue
+            measures = [
+                (text_of(li.find("strong")), text_of(li))
+                for li in cells[1].find_all("li")
+                if li.find("strong")
+            ]
+            yield text_of(cells[0]), text_of(cells[-1]), measures
+
+
+def test_the_plan_overview_repeats_each_rating_baseline_and_delivery(
+    sample_outputs, verdicts, data_dir
+) -> None:
+    strategies = pd.read_csv(data_dir / "framework" / "strategies.csv")
+    ids = dict(zip(strategies["strategy_name"], strategies["strategy_id"], strict=True))
+    board: dict[str, tuple[str, str]] = {}
+    for name, path in strategy_reports(sample_outputs).items():
+        text = text_of(soup_of(path))
+        found = re.search(r"Projected delivery: (\S+) .*?\((\d+)%\)", text)
+        if found:
+            board[name.removesuffix("-public")] = (found.group(1), found.group(2))
+    rows = list(overview_entries(sample_outputs))
+    assert len(rows) == len(ids)
+    measured = 0
+    for strategy_cell, delivery_cell, measures in rows:
+        strategy = next(ids[n] for n in ids if strategy_cell.startswith(n))
+        rag = first_rag(delivery_cell)
+        percent = re.search(r"(\d+)%", delivery_cell)
+        assert percent and board[strategy] == (rag, percent.group(1)), strategy
+        for measure, line in measures:
+            assert first_rag(line.split(":", 1)[1]) == verdicts.at[measure, "rag"], measure
+            baseline = verdicts.at[measure, "baseline"]
+            # "(latest against baseline in 2024/25)": the name may hold "against" too.
+            shown = re.search(r"\([^()]+ against ([^()]+?) in ", line)
+            if pd.notna(baseline):
+                assert shown and agrees(baseline, shown.group(1)), (measure, line)
+            measured += 1
+    assert measured >= 25
+
+
+def test_the_annual_evaluation_uses_each_measures_one_baseline(sample_outputs, verdicts) -> None:
+    main = soup_of(sample_outputs.reports["annual-evaluation"])
+    checked = 0
+    for table in main.find_all("table"):
+        head = [text_of(th) for th in table.find("thead").find_all("th")]
+        if not head or "Baseline" not in " ".join(head):
+            continue
+        at = next(i for i, h in enumerate(head) if h.startswith("Baseline"))
+        for tr in table.find("tbody").find_all("tr"):
+            cells = tr.find_all(["th", "td"])
+            # The longest name the cell starts with (one name can begin another).
+            names = [m for m in verdicts.index if text_of(cells[0]).startswith(m)]
+            name = max(names, key=len) if names else None
+            shown = text_of(cells[at])
+            if name is None or pd.isna(verdicts.at[name, "baseline"]) or "no data" in shown:
+                continue
+            assert agrees(verdicts.at[name, "baseline"], shown), (name, shown)
+            checked += 1
+    assert checked >= 40
+
+
+def test_the_public_report_groups_each_measure_by_its_one_verdict(
+    sample_outputs, judgements, verdicts, data_dir
+) -> None:
+    main = soup_of(sample_outputs.reports["public-quarterly"])
+    placed = 0
+    for heading in main.find_all("h3"):
+        allowed = PUBLIC_GROUPS.get(text_of(heading))
+        listing = heading.find_next_sibling()
+        if allowed is None or listing is None or listing.name != "ul":
+            continue
+        for li in listing.find_all("li"):
+            measure = text_of(li).split(":")[0]
+            if measure in verdicts.index:
+                assert verdicts.at[measure, "assessment"] in allowed, (measure, text_of(li))
+                placed += 1
+    # "Steady: no real change, only the usual ups and downs, in: a; b; c."
+    for heading in main.find_all("h3"):
+        if text_of(heading) != "Steady":
+            continue
+        listed = text_of(heading.find_next_sibling("p")).split(" in: ", 1)[1].rstrip(".")
+        for measure in listed.split("; "):
+            assert verdicts.at[measure, "assessment"] == "stable", measure
+            placed += 1
+    assert placed >= 35
+    # Each strategy's rating, as the public judgements give it.
+    public = judgements[
+        (judgements["report"] == "public-quarterly") & (judgements["measure_id"] == "overall")
+    ]
+    rated = dict(zip(public["strategy_id"], public["rag"], strict=True))
+    strategies = pd.read_csv(data_dir / "framework" / "strategies.csv")
+    ids = dict(zip(strategies["strategy_name"], strategies["strategy_id"], strict=True))
+    ratings = [text_of(li) for li in main.select("ul.strategy-ratings li")]
+    shown = {
+        ids[name]: first_rag(item[len(name) :])
+        for item in ratings
+        for name in ids
+        if item.startswith(name)
+    }
+    assert shown == rated
