@@ -62,6 +62,7 @@ PRELOAD = (
     "matplotlib.font_manager",
     "matplotlib.textpath",
     "pcplib.report",
+    "pcplib.assessment",
     "pcplib.data",
     "pcplib.notebook",
     "pcplib.data.forward_plan",
