@@ -137,3 +137,17 @@ def test_the_about_page_speaks_to_residents_and_links_its_annex(sample: Dataset)
     assert "the number in a month for every 1,000 households" in html
     assert f'href="#{ANNEX_ID}"' in html
     assert f'id="{ANNEX_ID}"' in format_technical_annex()
+
+
+def test_a_public_strategy_report_carries_the_recorded_crime_caveat(sample: Dataset) -> None:
+    from pcplib.assessment.quality import list_data_quality_notes
+
+    public = list_data_quality_notes(sample, "business-crime", "2026-09", audience="public")
+    caveat = [n for n in public if "crimes recorded by the police" in n]
+    assert len(caveat) == 1 and caveat[0].startswith("Shoplifting offences recorded;")
+    assert "Shoplifting offences with a positive outcome" not in caveat[0]  # an outcome rate
+    board = list_data_quality_notes(sample, "business-crime", "2026-09")
+    assert not any("crimes recorded by the police" in n for n in board)
+    # A strategy with no recorded-crime measure has no such note.
+    estate = list_data_quality_notes(sample, "police-estate", "2026-09", audience="public")
+    assert not any("crimes recorded by the police" in n for n in estate)
