@@ -116,6 +116,10 @@ def _with_rate_basis(text: str, unit: str, per: str) -> str:
     return f"{text} {per}"
 
 
+# The decimals the narrative writes each unit to (a count's depend on its size).
+_VALUE_DECIMALS = {"percent": 1, "rate_per_1000": 2, "gbp": 0, "kwh": 0, "tonnes": 0}
+
+
 def format_value(value: Any, unit: str, per: str = "") -> str:
     """Format a measure's value for a reader, in its unit.
 
@@ -152,21 +156,11 @@ def format_value(value: Any, unit: str, per: str = "") -> str:
     if unit == "count":
         # Averages of counts (a quarterly average of 5,135.2 crimes) read as whole numbers once
         # they reach 100; a decimal still matters for small ones (2.5 homicides a quarter).
-        whole = number == round(number) or abs(number) >= 100
-        return f"{number:,.0f}" if whole else f"{number:,.1f}"
-    if unit == "percent":
-        return f"{number:.1f}%"
-    if unit == "rate_per_1000":
-        return _with_rate_basis(f"{number:,.2f} per 1,000", unit, per)
-    if unit == "gbp":
-        return f"−£{-number:,.0f}" if number < 0 else f"£{number:,.0f}"
-    if unit == "kwh":
-        return f"{number:,.0f} kWh"
-    if unit == "tonnes":
-        return f"{number:,.0f} tonnes"
-    if unit in ("hours", "days"):
-        return f"{number:,.1f} {unit}"
-    return f"{number:,.1f}"
+        decimals = 0 if number == round(number) or abs(number) >= 100 else 1
+    else:
+        decimals = _VALUE_DECIMALS.get(unit, 1)
+    text = _write_number(number, unit, decimals)
+    return _with_rate_basis(text, unit, per) if unit == "rate_per_1000" else text
 
 
 # Units whose figures are large quantities: always whole (a kWh, a tonne, a pound).

@@ -9,6 +9,7 @@ object is built, with the line it is on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 import yaml
@@ -79,12 +80,7 @@ def load_yaml_text(text: str) -> Any:
         For invalid YAML, an alias or anchor (a ``ComposerError`` whose ``problem`` says
         so and whose ``problem_mark`` is its place), or a document past the size limit.
     """
-    check_yaml_size(text)
-    loader = _AliasFreeLoader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
+    return _read_yaml(text, lambda loader: loader.get_single_data())
 
 
 def compose_yaml_text(text: str) -> Any:
@@ -105,9 +101,14 @@ def compose_yaml_text(text: str) -> Any:
     yaml.YAMLError
         As :func:`load_yaml_text`.
     """
+    return _read_yaml(text, lambda loader: loader.get_single_node())
+
+
+def _read_yaml(text: str, read: Callable[[_AliasFreeLoader], Any]) -> Any:
+    """Check the size, then read ``text`` with an alias-free loader that is always disposed."""
     check_yaml_size(text)
     loader = _AliasFreeLoader(text)
     try:
-        return loader.get_single_node()
+        return read(loader)
     finally:
         loader.dispose()

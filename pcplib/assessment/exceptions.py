@@ -113,10 +113,12 @@ def _measure_reasons(row: Mapping[str, Any]) -> list[str]:
     if row["spc_variation"] == "special_cause_concern":
         reasons.append("a real deterioration: worse than its baseline by more than chance")
     worsening = row.get("worsening")
+    # Worse is a fall for a measure that should grow (a share answered, a rate solved).
+    move = "fall" if row.get("good_direction") == "higher" else "rise"
     if worsening == "real":
-        reasons.append("a rise beyond chance in the tests of change")
+        reasons.append(f"a {move} beyond chance in the tests of change")
     elif worsening == "possible" and row["rag"] == "Amber":
-        reasons.append("a possible rise: material, but the evidence is not yet conclusive")
+        reasons.append(f"a possible {move}: material, but the evidence is not yet conclusive")
     if not reasons:
         reasons.append(f"rated {row['rag']}")
     return reasons

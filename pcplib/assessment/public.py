@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -30,7 +30,7 @@ from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
-from pcplib.labels import format_figure, format_figures, month_words
+from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -96,6 +96,22 @@ def _survey_range(row: Mapping[str, Any]) -> str:
         [max(0.0, current - margin), min(100.0, current + margin)], "percent"
     )
     return f"It is from a survey, so the true figure is likely between {low} and {high}."
+
+
+def _target_in_range(row: Mapping[str, Any]) -> str:
+    """For a survey with a target inside its range: the target may be met, or missed."""
+    values = [row.get("margin_of_error"), row.get("current"), row.get("target_for_period")]
+    if any(is_missing(v) for v in values):
+        return ""
+    margin, current, target = (float(cast(float, v)) for v in values)
+    if abs(target - current) > margin:
+        return ""
+    met = row["rag"] == "Green" or bool(row.get("rag_capped"))
+    return (
+        "The target is inside that range, so it may in fact have been missed."
+        if met
+        else "The target is inside that range, so it may in fact have been met."
+    )
 
 
 # Why a measure with no good direction is not rated, in words a resident reads: most are
@@ -168,10 +184,10 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
             # improvement" would contradict the figure beside it, so the basis is named.
             parts.append("Better than before the plan.")
         if targeted:
-            parts.append(_target_words(row))
+            parts += [_target_words(row), _target_in_range(row)]
     elif group == "needs attention":
         if targeted:
-            parts.append(_target_words(row))
+            parts += [_target_words(row), _target_in_range(row)]
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row.get("worsening") == "real":
             parts.append("A real worsening.")
@@ -185,8 +201,8 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     else:
         parts.append("Within the usual ups and downs.")
         if targeted:
-            parts.append(_target_words(row))
-    return " ".join(parts)
+            parts += [_target_words(row), _target_in_range(row)]
+    return " ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)

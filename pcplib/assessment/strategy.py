@@ -17,7 +17,7 @@ from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import check_strategy, strategy_commitments
-from pcplib.assessment.thresholds import HIGH_RISK_SCORE, ROLL_UP_METHOD
+from pcplib.assessment.thresholds import DELIVERY_THRESHOLDS, HIGH_RISK_SCORE, ROLL_UP_METHOD
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,8 @@ def note_hidden_by_rating(
     if rating != "Red":
         red = measures[measures["rag"] == "Red"]
         for r in red.to_dict("records"):
-            parts.append(f"{r['measure_name']} ({r['tier']} measure) is Red")
+            tier = "sub-measure" if r["tier"] == "sub" else "headline measure"
+            parts.append(f"{r['measure_name']} ({tier}) is Red")
     # Overdue as projected delivery counts it, so the note and the figure agree.
     overdue = int((classify_commitments(commitments, period_end) == "overdue").sum())
     if overdue:
@@ -221,8 +222,8 @@ def note_hidden_by_rating(
         n = len(new_risks)
         top = int(new_risks["score"].max()) if "score" in new_risks.columns else HIGH_RISK_SCORE
         parts.append(
-            f"{n} new high risk{'s' if n != 1 else ''} (score up to {top}; high from "
-            f"{HIGH_RISK_SCORE})"
+            f"{n} new high risk{'s' if n != 1 else ''} (highest score {top}; high is "
+            f"{HIGH_RISK_SCORE} or more)"
         )
     return f"But: {'; '.join(parts)}." if parts else ""
 
@@ -335,7 +336,7 @@ def summarise_commitments(
     if period_end is not None:
         counts = assess_delivery(commitments, period_end).counts
         return pd.DataFrame({"status": list(counts), "commitments": list(counts.values())})
-    counts = rag.delivery_confidence(list(commitments["status"])).counts
+    counts = rag.delivery_confidence(list(commitments["status"]), DELIVERY_THRESHOLDS).counts
     return pd.DataFrame(
         {"status": list(rag.STATUSES), "commitments": [counts[s] for s in rag.STATUSES]}
     )

@@ -263,7 +263,8 @@ def rate_measure(
     concern = variation == "special_cause_concern"
     real = worsening == "real" or concern
     why_real = (
-        f"harm rule: rose beyond chance ({worsening_reason})"
+        # The way the measure got worse: a rise for a harm, a fall for what should grow.
+        f"harm rule: {'fell' if good == 'higher' else 'rose'} beyond chance ({worsening_reason})"
         if worsening == "real"
         else "harm rule: an SPC concern in the reporting period (a point beyond the limits "
         "or a run against a stable baseline)"

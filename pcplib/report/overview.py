@@ -75,9 +75,19 @@ _MEETS = re.compile(r"^.+? meets the (target|trajectory) of (.+)$")
 _MISSES = re.compile(
     r"^.+? misses the (target|trajectory) of (.+?) by ([\d.,]+(?:%| percentage points))"
 )
+# A harm's reason names the comparison that showed it, so it never reads as a contradiction
+# of the trend since the baseline printed beside it.
+_WORSE = re.compile(
+    r"^(rose|fell) beyond chance \((the quarter on the same quarter a year earlier|"
+    r"the year ending on the year before):"
+)
+_WORSE_WORDS = {
+    "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
+    "the year ending on the year before": "over the year ending",
+}
 _SHORT = {
     "no target: no deterioration beyond chance in the tests of change or SPC": (
-        "no target; no rise beyond chance"
+        "no target; no deterioration beyond chance"
     ),
     "an SPC concern in the reporting period": "an SPC concern this quarter",
     "no good direction: reported as a trend": "a trend, not rated",
@@ -99,11 +109,14 @@ def format_rating_basis(reason: object) -> str:
         The reason without the rule's name and without a closing parenthesis of detail
         (the test and its p-value, which the strategy report gives), a target's in the
         fewest words: ``"target 360 met"``, ``"target 60 missed by 7.0%"``, ``"no
-        target; no rise beyond chance"``, ``"rose beyond chance"``; empty when there is
+        target; no deterioration beyond chance"``, ``"rose beyond chance"`` (``"fell"`` for a
+        measure that should grow); empty when there is
         no reason.
     """
     if is_missing(reason) or not str(reason).strip():
         return ""
+    if found := _WORSE.match(_RULE_PREFIX.sub("", str(reason).strip())):
+        return f"{found.group(1)} beyond chance {_WORSE_WORDS[found.group(2)]}"
     text = _DETAIL.sub("", _RULE_PREFIX.sub("", str(reason).strip()))
     if found := _MEETS.match(text):
         return f"{found.group(1)} {found.group(2)} met"

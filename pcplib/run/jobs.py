@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pcplib.labels import month_words
+from pcplib.periods import label_quarter
 from pcplib.run import render
 
 NOTEBOOKS: dict[str, Path] = {
@@ -295,6 +296,8 @@ def plan_board_job(
         notebook="delivery_board",
         parameters={
             "slot": slot,
+            # The index lists the view under the board it is for, not the slot's board.
+            "meeting": f"{board_name or 'Delivery Board'}, {label_quarter(period_end)}",
             "period_end": period_end,
             "data_dir": data_param,
             "forward_plan": forward_plan,

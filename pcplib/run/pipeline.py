@@ -34,6 +34,7 @@ import errno
 import sys
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
@@ -359,7 +360,7 @@ def build_and_publish(
     log (:func:`start_staging_log`), execute the reports and gather the index's RAGs
     and ``judgements.csv`` (:func:`execute_reports`), picture them
     (:func:`picture_run`), write the manifest, then either keep the failures
-    (:func:`publish_failed_run`) or write the index and ``judgements.csv``
+    (:func:`keep_failed_run`) or write the index and ``judgements.csv``
     (:func:`write_index_files`) and publish the folder.
 
     Parameters
@@ -409,7 +410,17 @@ def build_and_publish(
             except RuntimeError as exc:
                 stop_log(handlers)
                 handlers = []
-                return report_picture_failure(exc, results, staging, destination, console)
+                why = str(exc)
+                return keep_failed_run(
+                    staging,
+                    destination,
+                    console,
+                    lambda target: (
+                        f"[bold red]{why}[/bold red] Nothing was published; "
+                        f"{destination} is unchanged; the log is in {target}"
+                    ),
+                    results=results,
+                )
             stages["screenshots"] = time.perf_counter() - step
             if warning:
                 warnings.append(warning)
@@ -436,7 +447,18 @@ def build_and_publish(
             )
             stop_log(handlers)
             handlers = []
-            return publish_failed_run(failed, results, staging, destination, console)
+            return keep_failed_run(
+                staging,
+                destination,
+                console,
+                lambda target: (
+                    f"[bold red]{len(failed)} report(s) failed.[/bold red] The last "
+                    f"good outputs in {destination} are unchanged; failed notebooks and the log "
+                    f"are in {target}"
+                ),
+                failed=failed,
+                results=results,
+            )
         step = time.perf_counter()
         write_index_files(
             plan,
@@ -455,7 +477,17 @@ def build_and_publish(
                 logger.error("%s", leak)
             stop_log(handlers)
             handlers = []
-            return refuse_public_leaks(leaks, staging, destination, console)
+            more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
+            return keep_failed_run(
+                staging,
+                destination,
+                console,
+                lambda target: (
+                    f"[bold red]Not published:[/bold red] {leaks[0]}{more}; public "
+                    "outputs must not name a restricted measure. "
+                    f"{destination} is unchanged; the outputs and log are in {target}"
+                ),
+            )
         stages["publishing"] = time.perf_counter() - step
         logger.info("run stages: %s", timing.format_stages(stages))
         logger.info("publishing %s", destination)
@@ -633,112 +665,45 @@ def picture_run(results: list[JobResult], staging: Path, options: RunOptions) ->
     return screenshots, warning or ""
 
 
-def report_picture_failure(
-    exc: RuntimeError,
-    results: list[JobResult],
+def keep_failed_run(
     staging: Path,
     destination: Path,
     console: Console,
+    say: Callable[[Path], str],
+    *,
+    failed: Sequence[JobResult] = (),
+    results: list[JobResult] | None = None,
 ) -> int:
-    """Keep the log of a run whose PDFs could not be printed, and say so.
+    """Keep a run that is not published in ``_failed/``, say why, and return 1.
+
+    The one way every refused run ends (failed reports, PDFs that could not be printed,
+    public outputs that name a restricted measure): the last good outputs stay as they
+    were.
 
     Parameters
     ----------
-    exc : RuntimeError
-        Why.
-    results : list of JobResult
-        The reports.
     staging : Path
         The temporary folder (its log already closed).
     destination : Path
         The published folder, left unchanged.
     console : rich.console.Console
         Where to say it.
+    say : callable
+        The message, given the folder the run was kept in.
+    failed : sequence of JobResult, default ()
+        The failed reports, whose notebooks are kept.
+    results : list of JobResult, optional
+        Every report, summarised in a table first when given.
 
     Returns
     -------
     int
         1.
     """
-    target = publish.publish_failures(staging, destination, [])
-    execute.print_summary(console, results)
-    console.print(
-        f"[bold red]{exc}[/bold red] Nothing was published; {destination} is "
-        f"unchanged; the log is in {target}",
-        highlight=False,
-        soft_wrap=True,
-    )
-    return EXIT_FAILED
-
-
-def publish_failed_run(
-    failed: list[JobResult],
-    results: list[JobResult],
-    staging: Path,
-    destination: Path,
-    console: Console,
-) -> int:
-    """Keep a failed run's notebooks, log and manifest in ``_failed/``; outputs stay as they were.
-
-    Parameters
-    ----------
-    failed : list of JobResult
-        The failed reports.
-    results : list of JobResult
-        Every report.
-    staging : Path
-        The temporary folder (its log already closed).
-    destination : Path
-        The published folder, left unchanged.
-    console : rich.console.Console
-        Where to say it.
-
-    Returns
-    -------
-    int
-        1.
-    """
-    target = publish.publish_failures(staging, destination, failed)
-    execute.print_summary(console, results)
-    console.print(
-        f"[bold red]{len(failed)} report(s) failed.[/bold red] The last good outputs "
-        f"in {destination} are unchanged; failed notebooks and the log are in {target}",
-        highlight=False,
-        soft_wrap=True,
-    )
-    return EXIT_FAILED
-
-
-def refuse_public_leaks(
-    leaks: list[public_check.PublicLeak], staging: Path, destination: Path, console: Console
-) -> int:
-    """Keep a run whose public outputs name a restricted measure in ``_failed/``, and say so.
-
-    Parameters
-    ----------
-    leaks : list of PublicLeak
-        What was found, each printed as one line.
-    staging : Path
-        The temporary folder (its log already closed).
-    destination : Path
-        The published folder, left unchanged.
-    console : rich.console.Console
-        Where to say it.
-
-    Returns
-    -------
-    int
-        1.
-    """
-    target = publish.publish_failures(staging, destination, [])
-    more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
-    console.print(
-        f"[bold red]Not published:[/bold red] {leaks[0]}{more}; public outputs must "
-        f"not name a restricted measure. {destination} is unchanged; the outputs and "
-        f"log are in {target}",
-        highlight=False,
-        soft_wrap=True,
-    )
+    target = publish.publish_failures(staging, destination, list(failed))
+    if results is not None:
+        execute.print_summary(console, results)
+    console.print(say(target), highlight=False, soft_wrap=True)
     return EXIT_FAILED
 
 

@@ -49,7 +49,8 @@ def test_the_board_job_carries_the_plan_and_history() -> None:
     job = plan_board_job("2026-11", "2026-09", "data", "t", "plan.yaml", "out/history", "X Board")
     assert job.name == "delivery-board" and job.notebook == "delivery_board"
     assert job.parameters == {
-        "slot": "2026-11", "period_end": "2026-09", "data_dir": "data",
+        "slot": "2026-11", "meeting": "X Board, 2026/27 Q2", "period_end": "2026-09",
+        "data_dir": "data",
         "forward_plan": "plan.yaml", "history_dir": "out/history", "produced_at": "t",
     }  # fmt: skip
     assert job.title == "X Board: quarterly view, by owner"
@@ -113,6 +114,8 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     data, board = view
     named = replace(read_delivery_board(data.root), name="Example Delivery Board")
     header = build_board_header(data, named, board, "2026-11", "2026-11-23T06:00Z")
+    assert "<dd>Example Delivery Board, chaired by the Chief Executive, 2026/27 Q2," in header
+    assert "prepared with the reports for November 2026" in header
     assert "<h1>Example Delivery Board: quarterly view, 2026/27 Q2</h1>" in header
     assert "OFFICIAL" in header and "due before 1 November 2026 and not done" in header
     owners = format_board_owners(board, data)
@@ -121,4 +124,5 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     assert "1 return not received on time" in owners
     missions = format_board_missions(board)
     assert "(recomputed)" in missions and "Action: Overdue one" in missions
+    assert "Last quarter (2026/27 Q1)" in missions
     assert 'class="rag rag-' in missions

@@ -157,7 +157,7 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
             "harm rule: rose beyond chance (the quarter on the same quarter a year "
             "earlier: quasi-Poisson, p = 0.046, dispersion 2.7 < 0.05)"
         )
-        == "rose beyond chance"
+        == "rose beyond chance on the same quarter a year earlier"
     )
     assert report.format_rating_basis("target rule: 368 meets the target of 360") == (
         "target 360 met"
@@ -170,7 +170,15 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
     )
     assert report.format_rating_basis(
         "no target: no deterioration beyond chance in the tests of change or SPC"
-    ) == ("no target; no rise beyond chance")
+    ) == ("no target; no deterioration beyond chance")
+    assert report.format_rating_basis(
+        "harm rule: fell beyond chance (the year ending on the year before: quasi-binomial, "
+        "p = 0.025, dispersion 2.6 < 0.05)"
+    ) == ("fell beyond chance over the year ending")
+    assert report.format_rating_basis(
+        "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points (4.7% of the "
+        "target), within the tolerance of 5%"
+    ) == ("target 55.0% missed by 2.6 percentage points")
     assert report.format_rating_basis(None) == ""
 
 

@@ -41,6 +41,7 @@ NOTEBOOKS = {
     "annual_evaluation": {"year": "2025/26", "data_dir": "data", "produced_at": ""},
     "delivery_board": {
         "slot": "2026-11",
+        "meeting": "",
         "period_end": "2026-09",
         "data_dir": "data",
         "forward_plan": "params/forward_plan.yaml",

@@ -1102,7 +1102,7 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     # Each measure's rating sits beside it with its basis (finding 10 of issue 26).
     homicide_line = (
         f"<strong>Homicides</strong>: {format_rag_html('Green')} "
-        '<span class="small">no target; no rise beyond chance.</span> '
+        '<span class="small">no target; no deterioration beyond chance.</span> '
         '<span aria-hidden="true">▲</span> +50.0%, no real change '
         f'<span class="small">({homicides:,.0f} against'
     )

@@ -45,8 +45,8 @@ PUBLIC_PARAMETERS = (
 )
 ABOUT_PARAMETERS = 'quarter = ""\ndata_dir = "data"\nproduced_at = ""\n'
 BOARD_PARAMETERS = (
-    'slot = ""\nperiod_end = ""\ndata_dir = "data"\nforward_plan = ""\nhistory_dir = ""\n'
-    'produced_at = ""\n'
+    'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nforward_plan = ""\n'
+    'history_dir = ""\nproduced_at = ""\n'
 )
 
 

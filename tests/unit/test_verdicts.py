@@ -386,8 +386,8 @@ def test_a_green_strategy_names_its_red_sub_measure_overdue_commitment_and_new_r
     risks = pd.DataFrame({"risk_id": ["r1"], "score": [15]})
     note = note_hidden_by_rating("Green", measures, commitments, "2026-09", risks)
     assert note == (
-        "But: Overtime (sub measure) is Red; 1 commitment overdue; 1 new high risk (score up "
-        "to 15; high from 15)."
+        "But: Overtime (sub-measure) is Red; 1 commitment overdue; 1 new high risk (highest "
+        "score 15; high is 15 or more)."
     )
     assert note_hidden_by_rating("Green", measures.iloc[:1], commitments.iloc[[0]], "2026-09") == ""
 
@@ -572,7 +572,7 @@ def test_the_board_summary_shows_what_a_green_rating_hides(data_dir):
     summary = summarise_strategy(dataset, "resources", "2026-06")
     assert summary.performance_rag == summary.overall_rag == "Green"
     assert summary.rating_note.startswith("But: ")
-    assert "(sub measure) is Red" in summary.rating_note
+    assert "(sub-measure) is Red" in summary.rating_note
     html = format_board_summary(
         summary, list_exceptions(dataset, summary), list_improvements(summary)
     )
@@ -662,3 +662,17 @@ def test_a_percentage_target_is_missed_by_points_in_its_own_unit():
         "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points "
         "(4.7% of the target), within the tolerance of 5%"
     )
+
+
+def test_a_measure_that_should_grow_is_said_to_have_fallen_when_it_got_worse():
+    # Drink-drive arrests (higher is better) halve: the reason says they fell, never "rose".
+    rng = np.random.default_rng(23)
+    values = rng.poisson(120, len(MONTHS)).astype(float)
+    values[AT["2025-10"] :] = rng.poisson(60, len(MONTHS) - AT["2025-10"])
+    row = judge(values, good_direction="higher")
+    assert (row["rag"], row["worsening"]) == ("Red", "real")
+    assert row["rag_reason"].startswith("harm rule: fell beyond chance")
+    from pcplib.assessment.exceptions import _measure_reasons
+
+    reasons = " ".join(_measure_reasons(row))
+    assert "a fall beyond chance in the tests of change" in reasons and "rise" not in reasons
