@@ -162,10 +162,12 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
     for r in df.to_dict("records"):
         unit = r["unit"]
         per = str(r.get("rate_per_year") or "")
-        year_ending, previous = format_figures(
-            [r["year_ending"], r["previous_year"]], unit, per=per
+        # One set of decimals for the row, so the year ending prints the same in both
+        # cells (never "91.4%" beside "91.417%").
+        year_ending, previous, baseline = format_figures(
+            [r["year_ending"], r["previous_year"], r["baseline"]], unit, per=per
         )
-        baseline, latest = format_figures([r["baseline"], r["year_ending"]], unit, per=per)
+        latest = year_ending
         spc_words = describe_variation(r["spc_status"], r["spc_variation"])
         if r.get("assurance_words"):
             spc_words = f"{spc_words}. {r['assurance_words']}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,8 @@ from typing import Any
 import jinja2
 
 from pcplib import MARKING
-from pcplib.labels import month_words, time_words
+from pcplib.assessment.scope import format_produced_at
+from pcplib.labels import month_words
 from pcplib.periods import label_quarter
 from pcplib.report.html import RAG_COLOURS
 from pcplib.run.jobs import JobResult, RunPlan
@@ -140,26 +140,6 @@ def summarise_overalls(dataset: Any, plan: RunPlan) -> dict[str, OverallRag]:
     }
 
 
-def format_produced(produced_at: str) -> str:
-    """Say when a run was produced in the reports' words: ``"23 November 2026 06:00 UTC"``.
-
-    Parameters
-    ----------
-    produced_at : str
-        ISO-8601 time.
-
-    Returns
-    -------
-    str
-        The time in UTC to the minute; the text as given when it cannot be read.
-    """
-    try:
-        moment = datetime.fromisoformat(produced_at)
-    except ValueError:
-        return produced_at
-    return time_words(moment)
-
-
 def describe_job_meeting(job: Any, board: str = "Board") -> str:
     """The meeting a report belongs to, as the index lists it.
 
@@ -262,7 +242,9 @@ def build_index(
                 "meeting": meeting,
             }
         )
-    facts = [("Produced", format_produced(produced_at))]
+    # The run checked produced_at before anything ran (options.resolve_produced_at); the
+    # reports and the index word it with the same function.
+    facts = [("Produced", format_produced_at(produced_at))]
     # One meeting for the whole run only when every report is for it: an --all run's
     # reports belong to different meetings, and each line says which.
     if meetings and len(set(meetings)) == 1:

@@ -56,7 +56,7 @@ class RunOptions:
         Print where each report's time went at the end of the run (``--profile``).
     fork_kernels : bool
         Fork each report's kernel from a process that has already imported what a
-        report imports (:mod:`pcplib.run.forkserver`); ``pcp`` does unless the
+        report imports (:mod:`pcplib.forkserver`); ``pcp`` does unless the
         environment sets ``PCP_FORK_KERNELS=0``.
     """
 

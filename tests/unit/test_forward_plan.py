@@ -240,17 +240,9 @@ def test_strategy_parameter_files(repo_root: Path, plan: ForwardPlan) -> None:
 
 
 def test_parameter_files_match_the_notebook(repo_root: Path) -> None:
-    import ast
-    import json
+    from pcplib.data.parameter_files import read_notebook_parameter_names
 
-    notebook = json.loads(
-        (repo_root / "notebooks" / "delivery_strategy.ipynb").read_text(encoding="utf-8")
-    )
-    cell = next(
-        c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])
-    )
-    tree = ast.parse("".join(cell["source"]))
-    names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
+    names = set(read_notebook_parameter_names(repo_root / "notebooks" / "delivery_strategy.ipynb"))
     params = yaml.safe_load((repo_root / "params/strategies/vawg.yaml").read_text())
     assert set(params) <= names
     # The rest keep the notebook's defaults.

@@ -569,7 +569,7 @@ def test_unknown_parameter_stops_the_run(project, capsys) -> None:
 def test_timestamp_makes_two_runs_byte_identical(project, monkeypatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     args = ["--slot", "2026-11", "--timestamp", "2026-11-23T06:00:00+00:00"]
-    # The first run's kernels are forked from a warm process (pcplib.run.forkserver), the
+    # The first run's kernels are forked from a warm process (pcplib.forkserver), the
     # second's started from scratch: the outputs are the same bytes.
     monkeypatch.setenv("PCP_FORK_KERNELS", "1")
     assert cli.main(run_args(project, *args)) == 0
