@@ -8,7 +8,7 @@ but the parts of one run are measured side by side.
     --to html --no-input`` per strategy report, one after another;
 (b) ``pcp run --all --no-screenshots`` (the default ``--jobs``, one more than the
     cores, so that one kernel starts while the others compute; kernels forked from a
-    warm process, :mod:`pcplib.run.forkserver`, as ``pcp run`` does by default);
+    warm process, :mod:`pcplib.forkserver`, as ``pcp run`` does by default);
 (c) the floor of (b): starting one kernel per report and importing everything
     a report ends up importing (the notebook's imports and what it imports on
     first use, such as scipy and matplotlib: the module list is read from a real
@@ -69,7 +69,7 @@ def list_strategies() -> list[str]:
     """Return every strategy in the forward plan."""
     from pcplib.data.forward_plan import load_forward_plan
 
-    return run.known_strategies(load_forward_plan(REPO / "params" / "forward_plan.yaml"))
+    return run.known_strategies(load_forward_plan(REPO / "data" / "forward_plan.yaml"))
 
 
 def time_cli_loop(strategies: list[str], period: str, slot: str, out: Path) -> float:
@@ -166,7 +166,7 @@ def start_forked_and_import(code: str) -> None:
     """Fork one kernel from the running fork server, run ``code`` in it, stop it."""
     from jupyter_client import KernelManager
 
-    from pcplib.run import forkserver
+    from pcplib import forkserver
 
     km = KernelManager(kernel_name="pcp")
     km.kernel_id = str(uuid.uuid4())
@@ -188,7 +188,7 @@ def start_forked_and_import(code: str) -> None:
 
 def time_forked_floor(code: str, kernels: int, at_once: int) -> float:
     """Wall seconds: a fork server started, ``kernels`` kernels forked from it import ``code``."""
-    from pcplib.run import forkserver
+    from pcplib import forkserver
 
     started = time.perf_counter()
     with forkserver.serve_kernels("pcp", REPO) as server:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,6 @@ from pcplib.metrics import GOOD_DIRECTIONS
 
 __all__ = [
     "DELIVERY_SCALE",
-    "DELIVERY_THRESHOLDS",
     "RATINGS",
     "STATUSES",
     "DeliveryConfidence",
@@ -34,14 +33,6 @@ THREE_POINT: tuple[str, ...] = ("Green", "Amber", "Red")
 DELIVERY_SCALE: tuple[str, ...] = ("Green", "Amber/Green", "Amber", "Amber/Red", "Red")
 STATUSES: tuple[str, ...] = ("complete", "on track", "at risk", "off track", "not started")
 
-# Lowest share (per cent) of commitments complete or on track for each rating.
-DELIVERY_THRESHOLDS: tuple[tuple[float, str], ...] = (
-    (90.0, "Green"),
-    (75.0, "Amber/Green"),
-    (50.0, "Amber"),
-    (25.0, "Amber/Red"),
-    (0.0, "Red"),
-)
 
 _ALIASES: dict[str, str] = {r.lower(): r for r in RATINGS}
 # Seed 004's Table One writes "Yellow" where its dashboards say "Amber".
@@ -94,7 +85,7 @@ def _as_float(value: Any, name: str) -> float | None:
     return number
 
 
-def rag_against_target(value: Any, target: Any, good: str, tolerance: float = 0.05) -> str:
+def rag_against_target(value: Any, target: Any, good: str, tolerance: float) -> str:
     """Return the RAG rating of a value against its target.
 
     Parameters
@@ -106,7 +97,7 @@ def rag_against_target(value: Any, target: Any, good: str, tolerance: float = 0.
     good : {"higher", "lower", "neutral"}
         The measure's good direction; a target is met at or above it for
         ``higher`` and at or below it for ``lower``.
-    tolerance : float, default 0.05
+    tolerance : float
         How far a value may miss the target, as a fraction of the target's size,
         and still be Amber.
 
@@ -179,7 +170,9 @@ def _normalise_status(status: Any) -> str:
     return key
 
 
-def delivery_confidence(statuses: Iterable[str]) -> DeliveryConfidence:
+def delivery_confidence(
+    statuses: Iterable[str], thresholds: Sequence[tuple[float, str]]
+) -> DeliveryConfidence:
     """Return the five-point delivery confidence from commitments' statuses.
 
     Parameters
@@ -187,12 +180,16 @@ def delivery_confidence(statuses: Iterable[str]) -> DeliveryConfidence:
     statuses : iterable of str
         One status per commitment: ``complete``, ``on track``, ``at risk``,
         ``off track`` or ``not started`` (any letter case).
+    thresholds : sequence of (float, str)
+        The lowest share (per cent) complete or on track for each rating, highest
+        first, ending at 0: :data:`pcplib.assessment.thresholds.DELIVERY_THRESHOLDS`
+        (the core cannot import the assessment, so the numbers are passed in).
 
     Returns
     -------
     DeliveryConfidence
         The rating from the share complete or on track (the "projected RAG"
-        percentage of the 2021-24 plan's delivery report): 90% or more Green,
+        percentage of a previous plan's delivery report): 90% or more Green,
         75% Amber/Green, 50% Amber, 25% Amber/Red, under 25% Red. ``Grey`` when
         there are no commitments.
 
@@ -215,11 +212,11 @@ def delivery_confidence(statuses: Iterable[str]) -> DeliveryConfidence:
         )
     delivered = counts["complete"] + counts["on track"]
     percent = delivered / total * 100
-    rating, floor = next((r, t) for t, r in DELIVERY_THRESHOLDS if percent >= t)
+    rating, floor = next((r, t) for t, r in thresholds if percent >= t)
     others = ", ".join(
         f"{counts[s]} {s}" for s in ("at risk", "off track", "not started") if counts[s]
     )
-    band = f"{floor:g}% or more" if floor > 0 else "under 25%"
+    band = f"{floor:g}% or more" if floor > 0 else f"under {thresholds[-2][0]:g}%"
     noun = "commitment" if total == 1 else "commitments"
     explanation = (
         f"{rating}: {delivered} of {total} {noun} ({percent:.0f}%) are complete or on track"

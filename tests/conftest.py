@@ -100,7 +100,8 @@ class SampleOutputs:
         The ``--out`` folder both runs published into.
     slot_dir : Path
         ``<out>/2026-11``: what ``pcp run --default`` published (the slot's two
-        strategy reports, the plan overview, the public quarterly report, the index).
+        strategy reports, the plan overview, the delivery board's view, the public
+        quarterly report, the index).
     all_dir : Path
         ``<out>/all-2026-09``: every strategy's CGB report (``pcp run --all``), with
         the annual evaluation and the public version of one strategy report.
@@ -148,7 +149,7 @@ def build_sample_outputs(out: Path, data: Path) -> SampleOutputs:
 
     common = ["--today", SAMPLE_TODAY, "--timestamp", SAMPLE_TIMESTAMP, "--jobs", "2"]
     common += ["--out", str(out), "--data", str(data)]
-    common += ["--forward-plan", str(REPO_ROOT / "params" / "forward_plan.yaml")]
+    common += ["--forward-plan", str(REPO_ROOT / "data" / "forward_plan.yaml")]
     code = cli.main(["run", "--default", *common])
     if code != 0:
         pytest.fail(f"`pcp run --default` on the sample data failed (exit {code}); see above")

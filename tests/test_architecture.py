@@ -26,7 +26,7 @@ FLOORS = (
     ("data", ("pcplib.data",)),
     ("assessment", ("pcplib.assessment",)),
     ("report", ("pcplib.report",)),
-    ("run", ("pcplib.run", "pcplib.cli", "pcplib.notebook")),
+    ("run", ("pcplib.run", "pcplib.cli", "pcplib.notebook", "pcplib.forkserver")),
 )  # fmt: skip
 
 

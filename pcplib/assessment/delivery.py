@@ -7,13 +7,13 @@ at the end of the reporting period:
 - ``overdue``: not complete and its due date is on or before the end of the period,
   whatever its status says (an "on track" commitment past its due date is late);
 - ``not yet due``: not started and due after the end of the period, so not yet held
-  against delivery (as in the 2021-24 plan's delivery report);
+  against delivery (as in a previous plan's delivery report);
 - otherwise its status: ``on track``, ``at risk``, ``off track`` or ``not started``.
 
 Projected delivery is the share of the *counted* commitments (all but those not yet
 due) that are complete or on track, rated on the five-point scale of
-:data:`pcplib.rag.DELIVERY_THRESHOLDS`. The strategy report's summary and body, the plan
-overview, the public report and ``judgements.csv`` all take it from here, so one
+:data:`pcplib.assessment.thresholds.DELIVERY_THRESHOLDS`. The strategy report's summary
+and body, the plan overview, the public report and ``judgements.csv`` all take it from here, so one
 strategy never shows two delivery figures.
 """
 
@@ -25,6 +25,7 @@ import pandas as pd
 
 from pcplib import rag
 from pcplib.assessment.scope import parse_month_param
+from pcplib.assessment.thresholds import DELIVERY_THRESHOLDS
 
 __all__ = [
     "DELIVERY_STATES",
@@ -166,11 +167,11 @@ def assess_delivery(commitments: pd.DataFrame, period_end: str) -> ProjectedDeli
             explanation=f"Grey: {why}, so projected delivery is not rated.",
         )
     percent = blank.delivered / counted * 100
-    rating, floor = next((r, t) for t, r in rag.DELIVERY_THRESHOLDS if percent >= t)
+    rating, floor = next((r, t) for t, r in DELIVERY_THRESHOLDS if percent >= t)
     others = ", ".join(
         f"{counts[s]} {s}" for s in ("overdue", "at risk", "off track", "not started") if counts[s]
     )
-    band = f"{floor:g}% or more" if floor > 0 else "under 25%"
+    band = f"{floor:g}% or more" if floor > 0 else f"under {DELIVERY_THRESHOLDS[-2][0]:g}%"
     noun = "commitment" if counted == 1 else "commitments"
     explanation = (
         f"{rating}: {blank.delivered} of {counted} {noun} ({percent:.0f}%) are complete or "

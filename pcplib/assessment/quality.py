@@ -13,6 +13,7 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.caveats import is_recorded_crime
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series
 from pcplib.assessment.narrative_checks import check_narrative_numbers, format_narrative_warnings
@@ -63,7 +64,8 @@ def list_data_quality_notes(
         Plain-text sentences (escape before showing as HTML), in catalogue order,
         starting with the illustrative-data caveat when it applies. For one strategy's
         Board report, then a warning for each number in the quarter's narrative that
-        the data set contradicts (:mod:`pcplib.assessment.narrative_checks`).
+        the data set contradicts (:mod:`pcplib.assessment.narrative_checks`); for one
+        strategy's public report, the recorded-crime caveat naming its crime measures.
     """
     end = parse_month_param(period_end, "period_end")
     notes = []
@@ -145,6 +147,14 @@ def list_data_quality_notes(
             notes.append(f"{name}: SPC {spc_note}.")
         if current[current["value"].notna()].empty:
             notes.append(f"{name}: no figures up to {month_words(end)}.")
+    crime = [str(m["measure_name"]) for m in measures.to_dict("records") if is_recorded_crime(m)]
+    if audience == "public" and strategy_id is not None and crime:
+        # A strategy report for the public says what the public report says of crime.
+        notes.append(
+            f"{'; '.join(crime)}: crimes recorded by the police, which reflect how many "
+            "crimes people report and how the police record them as well as how much crime "
+            "there is, so a rise does not always mean more crime (ONS practice)."
+        )
     if audience == "cgb" and strategy_id is not None:
         # Flagged to the author before publication, never shown to the public.
         quarter = periods.label_quarter(end.to_timestamp())

@@ -17,7 +17,7 @@ from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import check_strategy, strategy_commitments
-from pcplib.assessment.thresholds import HIGH_RISK_SCORE, ROLL_UP_METHOD
+from pcplib.assessment.thresholds import DELIVERY_THRESHOLDS, HIGH_RISK_SCORE, ROLL_UP_METHOD
 
 
 @dataclass(frozen=True)
@@ -336,7 +336,7 @@ def summarise_commitments(
     if period_end is not None:
         counts = assess_delivery(commitments, period_end).counts
         return pd.DataFrame({"status": list(counts), "commitments": list(counts.values())})
-    counts = rag.delivery_confidence(list(commitments["status"])).counts
+    counts = rag.delivery_confidence(list(commitments["status"]), DELIVERY_THRESHOLDS).counts
     return pd.DataFrame(
         {"status": list(rag.STATUSES), "commitments": [counts[s] for s in rag.STATUSES]}
     )

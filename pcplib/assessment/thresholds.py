@@ -4,6 +4,17 @@ Kept apart from the code that applies them so a reviewer finds every number that
 decides a rating in one place; ``docs/methodology.md`` (section "The verdict of a
 measure") gives each rule that uses them and its source, and the ``rag_reason`` of
 ``judgements.csv`` names the rule and the threshold that decided each rating.
+
+The core (``pcplib.rag``, ``pcplib.spc``) cannot import this floor, so it takes these
+numbers as arguments and has no default of its own: ``rag.rag_against_target`` is given
+:data:`RAG_TOLERANCE`, ``rag.delivery_confidence`` :data:`DELIVERY_THRESHOLDS`. One set
+of numbers stays in the core, in ``pcplib/spc/result.py``: the SPC rules' own constants
+(limits at 2.66 mean moving ranges, the 3.267 moving-range screen, runs of 6 to 8 or 7,
+13 points before limits, sections of 12), which are the methods of *Making Data Count*
+and NHSRplotthedots as published, written as they write them so the limits agree to
+the last bit (``docs/spc-deviations.md``), not a choice made here. The orders in
+``assessment/exceptions.py`` (``_RAG_SEVERITY`` and the rest) rank what needs the
+Board's attention; they decide no rating.
 """
 
 from __future__ import annotations
@@ -84,6 +95,17 @@ meet a target that the year misses."""
 CONSISTENT_RUN = 6
 """Periods in a row on one side of a target before the record is told as consistent
 ("consistently met: every month since April 2025")."""
+
+DELIVERY_THRESHOLDS: tuple[tuple[float, str], ...] = (
+    (90.0, "Green"),
+    (75.0, "Amber/Green"),
+    (50.0, "Amber"),
+    (25.0, "Amber/Red"),
+    (0.0, "Red"),
+)
+"""The lowest share (per cent) of commitments complete or on track for each rating of
+projected delivery, the bands of the "projected RAG" of a previous plan's delivery
+report (:func:`pcplib.assessment.delivery.assess_delivery`)."""
 
 HIGH_RISK_SCORE = 15
 """Likelihood x impact (each 1-5) from which a risk is high: 15 is 3 x 5 or 5 x 3, the

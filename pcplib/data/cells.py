@@ -481,6 +481,11 @@ def _read_csv(data: bytes, file: str, allow_empty: bool = False) -> Cells:
         text = data.decode("utf-8", errors="surrogateescape")
         strict = False
     records, starts, problems = _split_csv(text, file)
+    # A row whose first cell starts with '#' is a comment (``pcp init`` writes an example
+    # row so): read as a blank row, so the rows after it keep their numbers.
+    records = [
+        [""] if i > 0 and r and r[0].lstrip().startswith("#") else r for i, r in enumerate(records)
+    ]
     header = [cell.strip() for cell in records[0]] if records else []
     if records and not problems and _is_blank(records[0]):
         return Cells(

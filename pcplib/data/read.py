@@ -23,6 +23,7 @@ import pandas as pd
 import yaml
 
 from pcplib.data.cells import UTF8_EXPECTED, column_letter, format_cell_text, read_cells
+from pcplib.data.identity import check_identity
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
 from pcplib.safe_yaml import load_yaml_text
@@ -291,6 +292,7 @@ def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any],
                 "one line of text describing the data set",
             )
         )
+    problems += check_identity(meta, file)[1]
     return meta, problems
 
 

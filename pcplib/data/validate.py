@@ -614,8 +614,8 @@ def validate_dataset(
     path : path-like
         The data folder.
     forward_plan : path-like, optional
-        ``params/forward_plan.yaml``: its slots must name known strategies and every
-        strategy must be scheduled in every financial year of the plan.
+        The forward plan (the data set's ``forward_plan.yaml``): its slots must name
+        known strategies and every strategy must be scheduled in every financial year of the plan.
     today : datetime.date, optional
         The date periods must have ended by; ``date.today()`` when omitted.
     parameter_files : path-like, optional

@@ -65,14 +65,13 @@ def build_board_header(
     """
     end = parse_month_param(view.period_end, "period_end")
     chair = f", chaired by the {board.chair}" if board.chair else ""
+    prepared = (
+        f", prepared with the reports for {month_words(parse_month_param(slot, 'slot'))}"
+        if slot
+        else ""
+    )
     facts = [
-        ("Meeting", meeting.strip() or f"{board.name}{chair}, {view.quarter}"),
-        (
-            "Prepared with",
-            f"the reports for {month_words(parse_month_param(slot, 'slot'))}"
-            if slot
-            else "no other reports",
-        ),
+        ("Meeting", (meeting.strip() or f"{board.name}{chair}, {view.quarter}") + prepared),
         (
             "Late means",
             f"commitments at risk, off track or overdue; the Board's actions due before "
@@ -83,8 +82,8 @@ def build_board_header(
     return build_period_header(
         dataset,
         f"{board.name}: quarterly view, {view.quarter}",
-        "Each owner of a delivery strategy, what they answer for, what is late and what "
-        "changed since the quarter before.",
+        # No lead sentence: the table by owner starts on the first screen.
+        "",
         facts,
         dataset.measures["measure_id"],
         end,
@@ -165,10 +164,13 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
     returns_note = (
         ""
         if view.returns_recorded
-        else " The data set records no owners' returns (no returns log), so whether "
-        "returns arrived on time is not shown."
+        else " The data set records no owners' returns, so late returns are not shown."
     )
-    lead = f"<p>Late across the plan: {esc(total or 'nothing')}.{esc(returns_note)}</p>"
+    lead = (
+        f"<p>Late across the plan: {esc(total or 'nothing')}.{esc(returns_note)} One row per "
+        "senior contact, most late first; a late item counts against both senior contacts "
+        "of its strategy.</p>"
+    )
     return lead + build_table(
         ["Owner", "Accountable for", "Late", f"Changed since {view.previous_quarter_words}"],
         body,
@@ -218,7 +220,7 @@ def format_board_missions(view: BoardView) -> str:
                 [
                     "Strategy",
                     "Rating now",
-                    view.previous_quarter_words.capitalize(),
+                    view.previous_quarter_words[:1].upper() + view.previous_quarter_words[1:],
                     "What is late",
                 ],
                 body,

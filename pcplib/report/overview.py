@@ -75,6 +75,16 @@ _MEETS = re.compile(r"^.+? meets the (target|trajectory) of (.+)$")
 _MISSES = re.compile(
     r"^.+? misses the (target|trajectory) of (.+?) by ([\d.,]+(?:%| percentage points))"
 )
+# A harm's reason names the comparison that showed it, so it never reads as a contradiction
+# of the trend since the baseline printed beside it.
+_WORSE = re.compile(
+    r"^(rose|fell) beyond chance \((the quarter on the same quarter a year earlier|"
+    r"the year ending on the year before):"
+)
+_WORSE_WORDS = {
+    "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
+    "the year ending on the year before": "over the year ending",
+}
 _SHORT = {
     "no target: no deterioration beyond chance in the tests of change or SPC": (
         "no target; no deterioration beyond chance"
@@ -105,6 +115,8 @@ def format_rating_basis(reason: object) -> str:
     """
     if is_missing(reason) or not str(reason).strip():
         return ""
+    if found := _WORSE.match(_RULE_PREFIX.sub("", str(reason).strip())):
+        return f"{found.group(1)} beyond chance {_WORSE_WORDS[found.group(2)]}"
     text = _DETAIL.sub("", _RULE_PREFIX.sub("", str(reason).strip()))
     if found := _MEETS.match(text):
         return f"{found.group(1)} {found.group(2)} met"
@@ -216,7 +228,7 @@ def format_table_one_section(reference_df: pd.DataFrame) -> str:
     source_text = "; ".join(sources) or "source not recorded"
     intro = f"<p><strong>Source:</strong> {esc(source_text)}. Real published figures.</p>"
     return intro + format_table_one(
-        rebuilt, "Table One of the 2021-24 plan (published figures), with trends recomputed"
+        rebuilt, "Table One of the previous plan (published figures), with trends recomputed"
     )
 
 
@@ -310,7 +322,7 @@ def format_table_one_markdown(reference_df: pd.DataFrame) -> str:
         return f"{value:,.0f}" if not is_missing(value) else "not available"
 
     lines = [
-        "# Back test: Table One of the 2021-24 plan rebuilt",
+        "# Back test: Table One of the previous plan rebuilt",
         "",
         "Table One of the March 2024 delivery report (`data/reference/table_one_2021_24.csv`,",
         "real published figures) is rebuilt with `pcplib`: each trend arrow is recomputed from",

@@ -56,7 +56,7 @@ class RunOptions:
         Print where each report's time went at the end of the run (``--profile``).
     fork_kernels : bool
         Fork each report's kernel from a process that has already imported what a
-        report imports (:mod:`pcplib.run.forkserver`); ``pcp`` does unless the
+        report imports (:mod:`pcplib.forkserver`); ``pcp`` does unless the
         environment sets ``PCP_FORK_KERNELS=0``.
     """
 
@@ -170,6 +170,8 @@ def make_options(args: Any) -> RunOptions:
     RunOptions
         The options.
     """
+    from pcplib.data.identity import locate_forward_plan
+
     produced_at, reproducible = resolve_produced_at(args.timestamp)
     today = read_today(args)
     if today is None and not reproducible:
@@ -187,7 +189,10 @@ def make_options(args: Any) -> RunOptions:
     return RunOptions(
         out_dir=resolve_option_path(args.out, "--out"),
         data_dir=resolve_option_path(args.data, "--data"),
-        forward_plan=resolve_option_path(args.forward_plan, "--forward-plan"),
+        # The data set's own forward plan unless --forward-plan names another.
+        forward_plan=resolve_option_path(
+            locate_forward_plan(args.data, args.forward_plan), "--forward-plan"
+        ),
         jobs=jobs,
         renderer=args.renderer,
         pdf=args.pdf,

@@ -108,10 +108,10 @@ def get_kernel_manager_class() -> type[AsyncKernelManager]:
             """
             if self.extra_env:
                 kw["env"] = {**os.environ, **kw.get("env", {}), **self.extra_env}
-            from pcplib.run import forkserver
+            from pcplib import forkserver
 
             if self.provisioner is None and forkserver.active_server() is not None:
-                # Forked from the run's warm process (pcplib.run.forkserver).
+                # Forked from the run's warm process (pcplib.forkserver).
                 self.kernel_id = self.kernel_id or str(uuid.uuid4())
                 self.provisioner = forkserver.get_provisioner_class()(
                     kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self

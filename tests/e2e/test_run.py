@@ -38,7 +38,12 @@ def slot_run(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
 
 
 def test_slot_run_publishes_both_strategies_the_overview_and_the_index(slot_run: Path) -> None:
-    for name in ["neighbourhood-crime", "neighbourhood-policing", "plan-overview"]:
+    for name in [
+        "neighbourhood-crime",
+        "neighbourhood-policing",
+        "plan-overview",
+        "delivery-board",
+    ]:
         html = (slot_run / f"{name}.html").read_text(encoding="utf-8")
         assert "OFFICIAL" in html and "<html" in html
         assert (slot_run / f"{name}.ipynb").is_file()
@@ -46,6 +51,7 @@ def test_slot_run_publishes_both_strategies_the_overview_and_the_index(slot_run:
     assert 'href="neighbourhood-crime.html"' in index
     assert 'href="neighbourhood-policing.html"' in index
     assert 'href="plan-overview.html"' in index
+    assert 'href="delivery-board.html"' in index
     assert index.count('<p class="marking">OFFICIAL</p>') == 2
     assert "Illustrative sample data" in index
     assert "<dd>23 November 2026 06:00 UTC</dd>" in index and "September 2026" in index
@@ -57,6 +63,7 @@ def test_slot_run_publishes_both_strategies_the_overview_and_the_index(slot_run:
         "neighbourhood-crime",
         "neighbourhood-policing",
         "plan-overview",
+        "delivery-board",
     ]
     assert (slot_run / "run.log").is_file()
 

@@ -19,7 +19,7 @@ LEICS = "Leicestershire Police"
 def start_kernels_from_scratch(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs here execute tiny notebooks: a fork server's imports would cost more than it saves.
 
-    Tests that want it (``pcplib.run.forkserver``) set ``PCP_FORK_KERNELS`` themselves.
+    Tests that want it (``pcplib.forkserver``) set ``PCP_FORK_KERNELS`` themselves.
     """
     monkeypatch.setenv("PCP_FORK_KERNELS", "0")
 

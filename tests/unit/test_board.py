@@ -114,8 +114,8 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     data, board = view
     named = replace(read_delivery_board(data.root), name="Example Delivery Board")
     header = build_board_header(data, named, board, "2026-11", "2026-11-23T06:00Z")
-    assert "<dd>Example Delivery Board, chaired by the Chief Executive, 2026/27 Q2</dd>" in header
-    assert "the reports for November 2026" in header
+    assert "<dd>Example Delivery Board, chaired by the Chief Executive, 2026/27 Q2," in header
+    assert "prepared with the reports for November 2026" in header
     assert "<h1>Example Delivery Board: quarterly view, 2026/27 Q2</h1>" in header
     assert "OFFICIAL" in header and "due before 1 November 2026 and not done" in header
     owners = format_board_owners(board, data)
@@ -124,4 +124,5 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     assert "1 return not received on time" in owners
     missions = format_board_missions(board)
     assert "(recomputed)" in missions and "Action: Overdue one" in missions
+    assert "Last quarter (2026/27 Q1)" in missions
     assert 'class="rag rag-' in missions

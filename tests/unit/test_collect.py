@@ -112,3 +112,21 @@ def test_run_judgements_use_known_rows_and_keep_the_runs_order(monkeypatch):
     frame = run.judgements.tabulate_run_judgements(None, plan, {**known, "plan-overview": None})
     assert frame["report"].tolist() == ["vawg", "road-safety"]
     assert frame["worked_out"].tolist() == [True, False]
+
+
+def test_narrative_warnings_are_listed_for_the_run_log(sample):
+    import dataclasses
+    from types import SimpleNamespace
+
+    from pcplib.run import pipeline
+
+    entry = {
+        "strategy_id": STRATEGY,
+        "quarter": "2026/27 Q2",
+        "section": "successes",
+        "text": "Neighbourhood crime fell to 1,215 in August 2026.",
+    }
+    narrative = pd.concat([sample.narrative, pd.DataFrame([entry])], ignore_index=True)
+    warnings = pipeline.list_narrative_warnings(dataclasses.replace(sample, narrative=narrative))
+    assert any("says 1,215 for August 2026; the data set has 1,119" in w for w in warnings)
+    assert pipeline.list_narrative_warnings(SimpleNamespace()) == []

@@ -157,7 +157,7 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
             "harm rule: rose beyond chance (the quarter on the same quarter a year "
             "earlier: quasi-Poisson, p = 0.046, dispersion 2.7 < 0.05)"
         )
-        == "rose beyond chance"
+        == "rose beyond chance on the same quarter a year earlier"
     )
     assert report.format_rating_basis("target rule: 368 meets the target of 360") == (
         "target 360 met"
@@ -171,6 +171,14 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
     assert report.format_rating_basis(
         "no target: no deterioration beyond chance in the tests of change or SPC"
     ) == ("no target; no deterioration beyond chance")
+    assert report.format_rating_basis(
+        "harm rule: fell beyond chance (the year ending on the year before: quasi-binomial, "
+        "p = 0.025, dispersion 2.6 < 0.05)"
+    ) == ("fell beyond chance over the year ending")
+    assert report.format_rating_basis(
+        "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points (4.7% of the "
+        "target), within the tolerance of 5%"
+    ) == ("target 55.0% missed by 2.6 percentage points")
     assert report.format_rating_basis(None) == ""
 
 
@@ -179,7 +187,7 @@ def test_next_meetings_are_never_in_the_past_of_the_production_date(
 ) -> None:
     from pcplib.data.forward_plan import load_forward_plan
 
-    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    plan = load_forward_plan(repo_root / "data" / "forward_plan.yaml")
     months = sorted(str(s.slot) for s in plan.slots if str(s.slot) > PERIOD_END)
     assert len(months) >= 2
     first, second = months[0], months[1]

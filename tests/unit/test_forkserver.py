@@ -1,4 +1,4 @@
-"""Unit tests of pcplib.run.forkserver's pieces (a whole server runs in test_render.py)."""
+"""Unit tests of pcplib.forkserver's pieces (a whole server runs in test_render.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pcplib.run import forkserver
+from pcplib import forkserver
 
 PYTHON = ["/venv/bin/python", "-Xfrozen_modules=off"]
 
@@ -50,3 +50,33 @@ def test_no_server_for_a_kernel_it_cannot_become(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(KernelSpecManager, "get_kernel_spec", lambda self, name: Spec())
     with forkserver.serve_kernels("other", tmp_path) as server:
         assert server is None and forkserver.active_server() is None
+
+
+def test_a_server_started_early_is_adopted_by_the_run_or_stopped(monkeypatch, tmp_path) -> None:
+    assert forkserver.start_early("pcp", {"PCP_FORK_KERNELS": "0"}) is None
+    early = forkserver.start_early("pcp", {})
+    assert early is not None and early.alive()
+    with forkserver.serve_kernels("pcp", tmp_path) as server:
+        assert server is early and forkserver.active_server() is early
+    assert not early.alive()
+    # One no run took (a usage error) is stopped by the command line.
+    unused = forkserver.start_early("pcp", {})
+    assert unused is not None
+    forkserver.discard_early()
+    assert not unused.alive()
+    forkserver.discard_early()  # nothing left: nothing to do
+
+
+def test_the_command_line_ends_its_process_at_once_with_its_output_flushed() -> None:
+    code = (
+        "import logging, sys\n"
+        "from pcplib.cli import end_run_process\n"
+        "logging.basicConfig(stream=sys.stderr)\n"
+        "print('published', end='')\n"
+        "logging.getLogger('x').warning('logged')\n"
+        "end_run_process(3)\n"
+        "print('never')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 3
+    assert done.stdout == "published" and "logged" in done.stderr

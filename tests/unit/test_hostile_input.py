@@ -57,7 +57,7 @@ def sample(tmp_path: Path, data_dir: Path) -> Path:
 
 @pytest.fixture
 def plan_path(repo_root: Path, data_dir: Path) -> Path:
-    for candidate in (data_dir / "forward_plan.yaml", repo_root / "params" / "forward_plan.yaml"):
+    for candidate in (data_dir / "forward_plan.yaml", repo_root / "data" / "forward_plan.yaml"):
         if candidate.is_file():
             return candidate
     pytest.fail("no forward plan found in the sample")

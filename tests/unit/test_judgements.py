@@ -26,6 +26,7 @@ from pcplib.assessment.measures import (
 )
 from pcplib.assessment.sentences import ASSESSMENTS
 from pcplib.assessment.strategy import StrategySummary, assess_delivery, summarise_strategy
+from pcplib.assessment.thresholds import DELIVERY_THRESHOLDS
 from pcplib.data import TABLES, Dataset, load_dataset
 from pcplib.rag import delivery_confidence
 
@@ -674,7 +675,7 @@ def test_h_commitments_not_yet_due_do_not_lower_delivery(tmp_path):
     # Six counted, three of them complete or on track: 50%, not 3 of 8 (37.5%).
     assert delivery.percent == pytest.approx(50.0)
     assert delivery.rating == "Amber"
-    naive = delivery_confidence([s for s, _ in COMMITMENTS])
+    naive = delivery_confidence([s for s, _ in COMMITMENTS], DELIVERY_THRESHOLDS)
     assert (naive.percent, naive.rating) == (37.5, "Amber/Red")
     assert delivery.counts["not yet due"] == 2
     # The two not started and due by the period's end are overdue, said as such.

@@ -137,3 +137,33 @@ def test_the_about_page_speaks_to_residents_and_links_its_annex(sample: Dataset)
     assert "the number in a month for every 1,000 households" in html
     assert f'href="#{ANNEX_ID}"' in html
     assert f'id="{ANNEX_ID}"' in format_technical_annex()
+
+
+def test_a_public_strategy_report_carries_the_recorded_crime_caveat(sample: Dataset) -> None:
+    from pcplib.assessment.quality import list_data_quality_notes
+
+    public = list_data_quality_notes(sample, "business-crime", "2026-09", audience="public")
+    caveat = [n for n in public if "crimes recorded by the police" in n]
+    assert len(caveat) == 1 and caveat[0].startswith("Shoplifting offences recorded;")
+    assert "Shoplifting offences with a positive outcome" not in caveat[0]  # an outcome rate
+    board = list_data_quality_notes(sample, "business-crime", "2026-09")
+    assert not any("crimes recorded by the police" in n for n in board)
+    # A strategy with no recorded-crime measure has no such note.
+    estate = list_data_quality_notes(sample, "police-estate", "2026-09", audience="public")
+    assert not any("crimes recorded by the police" in n for n in estate)
+
+
+def test_the_year_ending_prints_alike_in_both_cells_of_the_detail_table() -> None:
+    from pcplib.report.measures import format_measures_detail
+
+    row = {
+        "measure_name": "999 calls", "unit": "percent", "year_ending": 91.41666666,
+        "previous_year": 90.7, "baseline": 91.675, "year_ending_change": "+0.7 pp",
+        "year_ending_label": "12 months to September 2026", "since_baseline_arrow": "▼",
+        "since_baseline_change": "-0.3 pp", "since_baseline_judgement": "no real change",
+        "baseline_label": "2024/25", "spc_status": "assessed",
+        "spc_variation": "common_cause", "spc_assurance": "", "target": None, "quality": "",
+        "has_data": True, "rate_per_year": "",
+    }  # fmt: skip
+    html = format_measures_detail(pd.DataFrame([row]), "Detail")
+    assert "91.417% (+0.7 pp)" in html and "latest 12 months (91.417%) against 91.675%" in html

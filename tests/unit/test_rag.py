@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from pcplib import rag as r
+from pcplib.assessment.thresholds import DELIVERY_THRESHOLDS, RAG_TOLERANCE
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,7 @@ from pcplib import rag as r
     ],
 )
 def test_rag_against_target(value, target, good, expected):
-    assert r.rag_against_target(value, target, good) == expected
+    assert r.rag_against_target(value, target, good, RAG_TOLERANCE) == expected
 
 
 def test_rag_against_target_tolerance():
@@ -39,18 +40,20 @@ def test_rag_against_target_tolerance():
 
 def test_rag_against_target_rejects():
     with pytest.raises(ValueError, match="unknown good direction 'up': expected one of higher"):
-        r.rag_against_target(1, 2, "up")
+        r.rag_against_target(1, 2, "up", RAG_TOLERANCE)
     with pytest.raises(ValueError, match="tolerance must be a number, 0 or more"):
         r.rag_against_target(1, 2, "higher", tolerance=-0.1)
     with pytest.raises(ValueError, match="value must be a number or missing, got 'high'"):
-        r.rag_against_target("high", 2, "higher")
+        r.rag_against_target("high", 2, "higher", RAG_TOLERANCE)
     with pytest.raises(ValueError, match="target must be finite"):
-        r.rag_against_target(1, float("inf"), "higher")
+        r.rag_against_target(1, float("inf"), "higher", RAG_TOLERANCE)
 
 
 def test_delivery_confidence_thresholds():
     def rating(complete, other):
-        return r.delivery_confidence(["complete"] * complete + ["at risk"] * other).rating
+        return r.delivery_confidence(
+            ["complete"] * complete + ["at risk"] * other, DELIVERY_THRESHOLDS
+        ).rating
 
     assert rating(9, 1) == "Green"
     assert rating(89, 11) == "Amber/Green"
@@ -65,7 +68,8 @@ def test_delivery_confidence_thresholds():
 
 def test_delivery_confidence_percent_counts_and_explanation():
     result = r.delivery_confidence(
-        ["complete", "On Track", "at risk", "off_track", "not started", " complete "]
+        ["complete", "On Track", "at risk", "off_track", "not started", " complete "],
+        DELIVERY_THRESHOLDS,
     )
     assert result.percent == pytest.approx(50.0)
     assert result.rating == "Amber"
@@ -84,13 +88,15 @@ def test_delivery_confidence_percent_counts_and_explanation():
 
 def test_delivery_confidence_matches_table_one_projected_percentages():
     # Seed 004's Table One gives 94% for Rural Policing's 17 commitments: 16 of 17.
-    result = r.delivery_confidence(["complete"] * 10 + ["on track"] * 6 + ["at risk"])
+    result = r.delivery_confidence(
+        ["complete"] * 10 + ["on track"] * 6 + ["at risk"], DELIVERY_THRESHOLDS
+    )
     assert round(result.percent) == 94
     assert result.rating == "Green"
 
 
 def test_delivery_confidence_with_no_commitments_is_grey():
-    result = r.delivery_confidence([])
+    result = r.delivery_confidence([], DELIVERY_THRESHOLDS)
     assert (result.rating, result.percent) == ("Grey", None)
     assert set(result.counts.values()) == {0}
     assert "no commitments" in result.explanation
@@ -98,15 +104,15 @@ def test_delivery_confidence_with_no_commitments_is_grey():
 
 def test_delivery_confidence_rejects():
     with pytest.raises(ValueError) as info:
-        r.delivery_confidence(["complete", "done"])
+        r.delivery_confidence(["complete", "done"], DELIVERY_THRESHOLDS)
     message = str(info.value)
     assert "unknown commitment status 'done'" in message
     for status in r.STATUSES:
         assert repr(status) in message
     with pytest.raises(ValueError, match="unknown commitment status None"):
-        r.delivery_confidence([None])
+        r.delivery_confidence([None], DELIVERY_THRESHOLDS)
     with pytest.raises(ValueError, match="got a single string"):
-        r.delivery_confidence("complete")
+        r.delivery_confidence("complete", DELIVERY_THRESHOLDS)
 
 
 def test_roll_up_worst():
@@ -159,3 +165,18 @@ def test_normalise_rating():
     assert r.normalise_rating("Gray") == "Grey"
     with pytest.raises(ValueError, match="unknown RAG rating 3"):
         r.normalise_rating(3)
+
+
+def test_the_core_rating_rules_take_their_numbers_from_the_thresholds() -> None:
+    import inspect
+
+    # No default in the core: every number that decides a rating is in thresholds.py.
+    for function, name in (
+        (r.rag_against_target, "tolerance"),
+        (r.delivery_confidence, "thresholds"),
+    ):
+        assert inspect.signature(function).parameters[name].default is inspect.Parameter.empty
+    assert not hasattr(r, "DELIVERY_THRESHOLDS")
+    bands = ((80.0, "Green"), (40.0, "Amber"), (0.0, "Red"))
+    result = r.delivery_confidence(["complete"] * 3 + ["at risk"] * 7, bands)
+    assert result.rating == "Red" and result.explanation.endswith("Red means under 40%.")

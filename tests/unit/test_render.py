@@ -221,7 +221,7 @@ def test_export_html_reuses_its_exporter_and_stays_identical(executed) -> None:
 def test_kernels_forked_from_a_warm_process_are_fresh_and_give_the_same_notebook(
     executed, repo_root, write_notebook
 ) -> None:
-    from pcplib.run import forkserver
+    from pcplib import forkserver
 
     folder, plain = executed
     probe = write_notebook(

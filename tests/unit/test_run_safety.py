@@ -39,7 +39,7 @@ OVERVIEW_PARAMETERS = (
     'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nproduced_at = ""\n'
 )
 PUBLIC_PARAMETERS = (
-    'quarter = ""\ndata_dir = "data"\nforward_plan = "params/forward_plan.yaml"\nproduced_at = ""\n'
+    'quarter = ""\ndata_dir = "data"\nforward_plan = "data/forward_plan.yaml"\nproduced_at = ""\n'
 )
 AT = "2026-11-23T06:00:00+00:00"
 DEAD_PID = 999_999_999  # above any pid_max: no such process
@@ -363,7 +363,7 @@ def test_bad_option_values_are_one_line_usage_errors(project, capsys, extra, mes
 
 
 def test_an_unknown_slot_lists_the_plans_slots(repo_root: Path) -> None:
-    plan = run.plans.load_plan(repo_root / "params" / "forward_plan.yaml")
+    plan = run.plans.load_plan(repo_root / "data" / "forward_plan.yaml")
     with pytest.raises(run.RunError) as caught:
         run.plans.resolve_slot_spec(plan, "2026-12", None)
     assert caught.value.exit_code == run.EXIT_USAGE
@@ -378,7 +378,7 @@ def test_an_unknown_slot_lists_the_plans_slots(repo_root: Path) -> None:
             "report annual-evaluation: year '2030/31' is not covered by the data",
         ),
         (
-            run.plan_public_job("2019/20 Q1", "data", "params/forward_plan.yaml", ""),
+            run.plan_public_job("2019/20 Q1", "data", "data/forward_plan.yaml", ""),
             "report public-quarterly: quarter '2019/20 Q1' is before the data",
         ),
         (

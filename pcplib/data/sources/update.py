@@ -87,7 +87,7 @@ class AreaCoverage:
     force : str
         The force (``Falls within``).
     force_area : str
-        The data set's area for the force (``LLR``).
+        The data set's area for the force (its ``force_area``).
     local_authorities : tuple of str
         The local authorities of ``framework/areas`` (empty without it).
     rows : int
@@ -404,7 +404,9 @@ def _areas_of(
     areas: pd.DataFrame | None, obs: pd.DataFrame, meta: Mapping[str, object]
 ) -> tuple[str, list[str], dict[str, float | None]]:
     """Return the force area, its local authorities and every area's population."""
-    force_area = find_primary_area(areas, obs, str(meta.get("area", "") or ""))
+    force_area = find_primary_area(
+        areas, obs, str(meta.get("force_area") or meta.get("area") or "")
+    )
     if not force_area:
         raise UpdateRefusedError(
             "the data set does not say which area is the force area: add framework/areas "

@@ -4,7 +4,7 @@ Every report runs in its own kernel, and each kernel used to spend most of its t
 before the report's first line of work: starting Python and ipykernel, then importing
 pandas, scipy, matplotlib and pcplib (about 4 s of the 6-7 s a strategy report took on
 2 busy cores, measured). A run now starts one *fork server* (``python -m
-pcplib.run.forkserver``, with the kernel's own interpreter and flags) as soon as it
+pcplib.forkserver``, with the kernel's own interpreter and flags) as soon as it
 starts: it imports those modules once, while the runner validates the data, and then
 forks one child per report. Each child is a new process with nothing of any other
 report in it (the server never runs a notebook); it turns itself into an ordinary
@@ -38,6 +38,9 @@ __all__ = [
     "ForkServer",
     "ForkedProcess",
     "active_server",
+    "discard_early",
+    "read_kernel_command",
+    "start_early",
     "serve_kernels",
     "split_kernel_command",
 ]
@@ -59,6 +62,7 @@ PRELOAD = (
     "matplotlib.font_manager",
     "matplotlib.textpath",
     "pcplib.report",
+    "pcplib.assessment",
     "pcplib.data",
     "pcplib.notebook",
     "pcplib.data.forward_plan",
@@ -70,6 +74,7 @@ PRELOAD = (
 """Modules the server imports before forking (one that fails to import is skipped)."""
 
 _ACTIVE: ForkServer | None = None
+_EARLY: ForkServer | None = None
 _ACTIVE_LOCK = threading.Lock()
 
 
@@ -183,7 +188,8 @@ class ForkServer:
     interpreter : sequence of str
         The kernel's interpreter and its flags (from the kernel spec).
     cwd : str or os.PathLike
-        The server's working directory (the kernels' own is set per kernel).
+        The server's working directory (each kernel's own, and the first entry of its
+        ``sys.path``, are set per kernel).
     """
 
     def __init__(self, interpreter: Sequence[str], cwd: str | os.PathLike[str]) -> None:
@@ -191,7 +197,7 @@ class ForkServer:
         read_end, self._reply_write = os.pipe()
         self._lock = threading.Lock()
         self._process = subprocess.Popen(
-            [*self.interpreter, "-m", "pcplib.run.forkserver", str(self._reply_write)],
+            [*self.interpreter, "-m", "pcplib.forkserver", str(self._reply_write)],
             stdin=subprocess.PIPE,
             cwd=str(cwd),
             pass_fds=(self._reply_write,),
@@ -275,7 +281,8 @@ class ForkServer:
             except OSError:
                 pass
         try:
-            self._process.wait(timeout=5)
+            # Still importing (a run that stopped early) it would not read stdin yet.
+            self._process.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
@@ -288,6 +295,67 @@ def active_server() -> ForkServer | None:
         return _ACTIVE
 
 
+def read_kernel_command(kernel_name: str) -> list[str]:
+    """Return a kernel spec's command, or an empty list when there is no such kernel.
+
+    Parameters
+    ----------
+    kernel_name : str
+        The Jupyter kernel.
+
+    Returns
+    -------
+    list of str
+        Its ``argv``.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        return list(KernelSpecManager().get_kernel_spec(kernel_name).argv)
+    except NoSuchKernel:
+        return []
+
+
+def start_early(kernel_name: str, environ: Mapping[str, str] | None = None) -> ForkServer | None:
+    """Start a run's fork server before the run has even read its options.
+
+    ``pcp run`` calls this first thing, so the server's imports overlap the runner's own
+    (pandas, the plan, validating the data); :func:`serve_kernels` then adopts it.
+
+    Parameters
+    ----------
+    kernel_name : str
+        The Jupyter kernel the reports use.
+    environ : mapping, optional
+        Where ``PCP_FORK_KERNELS`` is read (``os.environ`` by default): ``0`` starts none.
+
+    Returns
+    -------
+    ForkServer or None
+        The server, kept for :func:`serve_kernels`; None when none was started.
+    """
+    global _EARLY
+    env = os.environ if environ is None else environ
+    if env.get("PCP_FORK_KERNELS", "1").strip() == "0":
+        return None
+    parts = split_kernel_command(read_kernel_command(kernel_name))
+    if parts is None:
+        return None
+    server = ForkServer(parts[0], os.getcwd())
+    with _ACTIVE_LOCK:
+        _EARLY = server
+    return server
+
+
+def discard_early() -> None:
+    """Stop the server :func:`start_early` started if no run adopted it (a usage error)."""
+    global _EARLY
+    with _ACTIVE_LOCK:
+        server, _EARLY = _EARLY, None
+    if server is not None:
+        server.stop()
+
+
 @contextmanager
 def serve_kernels(kernel_name: str, cwd: str | os.PathLike[str]) -> Iterator[ForkServer | None]:
     """Run a fork server for the kernel ``kernel_name`` while the block runs.
@@ -297,26 +365,26 @@ def serve_kernels(kernel_name: str, cwd: str | os.PathLike[str]) -> Iterator[For
     kernel_name : str
         The Jupyter kernel the reports use.
     cwd : str or os.PathLike
-        The server's working directory (the repository root, as the kernels').
+        The server's working directory, when one is started here.
 
     Yields
     ------
     ForkServer or None
-        The server; None when the kernel spec is not one it can start (kernels are
-        then started as before).
+        The server (the one :func:`start_early` started, when it is for this kernel);
+        None when the kernel spec is not one it can start (kernels are then started as
+        before).
     """
-    global _ACTIVE
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
-    except NoSuchKernel:
-        argv = []
-    parts = split_kernel_command(argv)
+    global _ACTIVE, _EARLY
+    parts = split_kernel_command(read_kernel_command(kernel_name))
+    with _ACTIVE_LOCK:
+        early, _EARLY = _EARLY, None
+    if early is not None and (parts is None or early.interpreter != parts[0] or not early.alive()):
+        early.stop()
+        early = None
     if parts is None:
         yield None
         return
-    server = ForkServer(parts[0], cwd)
+    server = early or ForkServer(parts[0], cwd)
     with _ACTIVE_LOCK:
         _ACTIVE = server
     try:
@@ -426,6 +494,10 @@ def become_kernel(request: Mapping[str, Any]) -> None:
         os.dup2(devnull, 0)
         if devnull != 0:
             os.close(devnull)
+        # Python puts its starting folder first on sys.path (``-m``): a kernel started
+        # from scratch would have its own working directory there.
+        if sys.path and sys.path[0] == os.getcwd():
+            sys.path[0] = str(request["cwd"])
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
