@@ -350,7 +350,6 @@ def find_strategy_notebook(params: Path) -> Path:
         return params.resolve().parent.parent / STRATEGY_NOTEBOOK
 
 
-<<<<<<< HEAD
 LARGE_DATA_BYTES = 32 * 1_048_576
 """A data set whose files hold at least this much gets progress lines from ``pcp validate``."""
 
@@ -388,7 +387,8 @@ def make_validation_progress(path: Path | str) -> Callable[[str], None] | None:
 
     tell(f"{folder.as_posix()} holds {size / 1_048_576:,.0f} MiB")
     return tell
-=======
+
+
 def resolve_plan_places(args: argparse.Namespace) -> None:
     """Fill in the forward plan a command left to its default: the data set's own.
 
@@ -404,7 +404,6 @@ def resolve_plan_places(args: argparse.Namespace) -> None:
     if hasattr(args, "forward_plan"):
         data = getattr(args, "path" if args.command == "validate" else "data", None)
         args.forward_plan = locate_forward_plan(data or find_default_data(), args.forward_plan)
->>>>>>> main
 
 
 def print_narrative_warnings(path: Path) -> int:
