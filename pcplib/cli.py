@@ -389,6 +389,26 @@ def make_validation_progress(path: Path | str) -> Callable[[str], None] | None:
     return tell
 
 
+def is_sample_data(path: Path) -> bool:
+    """Whether ``path`` is the shipped sample (``data/`` beside ``params/strategies``).
+
+    Parameters
+    ----------
+    path : Path
+        The data set being validated.
+
+    Returns
+    -------
+    bool
+        True when it is the working folder's ``data``, whose parameters files are
+        ``params/strategies``.
+    """
+    try:
+        return path.resolve() == DEFAULT_DATA.resolve()
+    except OSError:
+        return False
+
+
 def resolve_plan_places(args: argparse.Namespace) -> None:
     """Fill in the forward plan a command left to its default: the data set's own.
 
@@ -446,6 +466,9 @@ def _run_command(argv: list[str]) -> int:
         # Passed only when used, so the plain call stays summarise_validation(path, forward_plan).
         extra: dict[str, Any] = {"every": True} if args.all else {}
         params = args.params if args.params is not None else DEFAULT_PARAMS
+        # params/strategies holds the sample's parameters files: another force's data set
+        # is checked against parameters files only when --params names them.
+        check_params = args.params is not None or is_sample_data(args.path)
         if args.params is not None and not args.params.is_dir():
             print(
                 f"pcp validate: --params {args.params}: no such folder; expected a folder of "
@@ -453,7 +476,7 @@ def _run_command(argv: list[str]) -> int:
                 file=sys.stderr,
             )
             return 2
-        if params.is_dir():
+        if check_params and params.is_dir():
             # The parameters are checked against the notebook of the code that runs them,
             # so a folder outside any checkout is checked too.
             extra["parameter_files"] = params
