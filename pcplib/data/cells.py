@@ -23,14 +23,21 @@ import io
 import math
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pcplib.data.large_csv import (
+    SHARE_CELLS_FROM_CHARS,
+    CellSharer,
+    iterate_lines,
+    read_large_csv,
+)
 from pcplib.data.problems import Problem
 from pcplib.spreadsheet_safety import restore_cell
 
@@ -176,58 +183,6 @@ def _line_words(row: int, line: int) -> str:
     return f"row {row}" if row == line else f"row {row} (line {line} of the file)"
 
 
-SHARE_CELLS_FROM_CHARS = 16 * 1_048_576
-"""A CSV text at least this long has its repeated cells shared (:class:`_CellSharer`)."""
-
-
-class _CellSharer:
-    """Replace each cell by an equal string seen before in its column, while it pays.
-
-    A column stops being shared once it has held :attr:`LIMIT` distinct values (a
-    column of figures, unlike one of ids), so the lookup tables stay small.
-    """
-
-    LIMIT = 65_536
-
-    def __init__(self) -> None:
-        self.seen: list[dict[str, str] | None] = []
-
-    def __call__(self, record: list[str]) -> None:
-        seen = self.seen
-        if len(record) > len(seen):
-            seen.extend({} for _ in range(len(record) - len(seen)))
-        for i, cell in enumerate(record):
-            column = seen[i]
-            if column is None:
-                continue
-            shared = column.get(cell)
-            if shared is not None:
-                record[i] = shared
-            elif len(column) < self.LIMIT:
-                column[cell] = cell
-            else:
-                seen[i] = None
-
-
-def _iterate_lines(text: str) -> Iterator[str]:
-    r"""Yield the lines of a text with their endings, as ``io.StringIO(newline="")`` would.
-
-    A line ends at ``\n``, ``\r\n`` or a lone ``\r``, which is kept, so the CSV reader
-    sees exactly what it would from a file opened with ``newline=""``.
-    """
-    start, size = 0, len(text)
-    while start < size:
-        end = text.find("\n", start)
-        lone = text.find("\r", start, size if end < 0 else end)
-        if 0 <= lone < (size if end < 0 else end) - 1 or (lone >= 0 and end < 0):
-            end = lone  # a lone carriage return ends this line
-        elif end < 0:
-            yield text[start:]
-            return
-        yield text[start : end + 1]
-        start = end + 1
-
-
 def _split_csv(text: str, file: str) -> tuple[list[list[str]], list[int], list[Problem]]:
     """Split CSV text into records, noting the line each starts on; report an unclosed quote.
 
@@ -237,14 +192,14 @@ def _split_csv(text: str, file: str) -> tuple[list[list[str]], list[int], list[P
     large = len(text) >= SHARE_CELLS_FROM_CHARS
     # io.StringIO holds its text at four bytes a character (a 250 MB file took 1 GB): a
     # large text is handed to the reader a line at a time instead.
-    lines = _iterate_lines(text) if large else io.StringIO(text, newline="")
+    lines = iterate_lines(text) if large else io.StringIO(text, newline="")
     reader = csv.reader(lines, strict=True)
     records: list[list[str]] = []
     starts: list[int] = []
     line = 1
     # A large file's ids, dates and codes repeat on every row: one shared string for
     # each, rather than one per cell, keeps 2 million rows within memory.
-    share = _CellSharer() if large else None
+    share = CellSharer() if large else None
     try:
         for record in reader:
             if share is not None:
@@ -481,6 +436,19 @@ def _read_csv(data: bytes, file: str, allow_empty: bool = False) -> Cells:
         text = data.decode("utf-8", errors="surrogateescape")
         strict = False
     records, starts, problems = _split_csv(text, file)
+    return _cells_from_records(records, starts, problems, file, allow_empty, strict, "'" in text)
+
+
+def _cells_from_records(
+    records: list[list[str]],
+    starts: list[int],
+    problems: list[Problem],
+    file: str,
+    allow_empty: bool,
+    strict: bool,
+    apostrophe: bool,
+) -> Cells:
+    """Check a CSV file's records (header, shape, encoding) and return its cells."""
     # A row whose first cell starts with '#' is a comment (``pcp init`` writes an example
     # row so): read as a blank row, so the rows after it keep their numbers.
     records = [
@@ -524,7 +492,7 @@ def _read_csv(data: bytes, file: str, allow_empty: bool = False) -> Cells:
         if problems:
             return Cells(problems=problems)
     names, rows, problems = _shape_problems(file, header, records, None, allow_empty)
-    if "'" in text:
+    if apostrophe:
         # A cell the project neutralised ('=...) reads back as the text it was given:
         # the apostrophe is a spreadsheet's mark for text, not part of the value.
         # Changed in place: a copy of every row would double a large file's memory.
@@ -705,6 +673,11 @@ def read_cells(path: Path, file: str, allow_empty: bool = False) -> Cells:
                     )
                 ]
             )
+        if path.suffix.lower() != ".xlsx" and size >= SHARE_CELLS_FROM_CHARS:
+            # Read a line at a time: the file's bytes and its text are never held whole.
+            streamed = read_large_csv(path, allow_empty, partial(_cells_from_records, file=file))
+            if streamed is not None:
+                return streamed
         data = path.read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)

@@ -619,3 +619,4 @@ def test_a_large_csv_reads_exactly_as_a_small_one(
     monkeypatch.setattr(data_cells, "SHARE_CELLS_FROM_CHARS", 1)
     large = read_cells(path, "t.csv")
     assert (large.header, large.rows, large.problems) == (small.header, small.rows, small.problems)
+    assert large.sha256 == small.sha256 != ""
