@@ -7,13 +7,16 @@ the work, so the same functions serve the CLI, the notebooks and the tests.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from pcplib import __version__
+from pcplib.file_safety import describe_long_name, describe_write_error
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("outputs")
@@ -261,6 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
+    for argument in argv:
+        # Path.exists() and is_dir() raise on a name too long for the file system rather
+        # than answer, so such a path would end in a traceback wherever it is first used.
+        long_name = describe_long_name(argument.split("=", 1)[-1])
+        if long_name:
+            print(f"pcp: {argument[:60]}…: expected {long_name}; nothing was run", file=sys.stderr)
+            return 2
     early = argv[:1] in (["run"], ["public"], ["annual"]) and not {"-h", "--help"} & set(argv)
     if early:
         # The reports' kernels are forked from a process that imports what they import:
@@ -277,6 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        # A name made too long inside the run (a folder name built from an input).
+        print(f"pcp: {describe_write_error(error)}; nothing was written", file=sys.stderr)
+        code = 1
     finally:
         if early:
             from pcplib.forkserver import discard_early
@@ -332,6 +348,45 @@ def find_strategy_notebook(params: Path) -> Path:
         return find_repo_root() / STRATEGY_NOTEBOOK
     except FileNotFoundError:
         return params.resolve().parent.parent / STRATEGY_NOTEBOOK
+
+
+LARGE_DATA_BYTES = 32 * 1_048_576
+"""A data set whose files hold at least this much gets progress lines from ``pcp validate``."""
+
+
+def make_validation_progress(path: Path | str) -> Callable[[str], None] | None:
+    """Return what prints ``pcp validate``'s progress on stderr, for a large data set only.
+
+    Parameters
+    ----------
+    path : path-like
+        The data set's folder.
+
+    Returns
+    -------
+    callable or None
+        For a data set of at least :data:`LARGE_DATA_BYTES`, a function printing
+        ``pcp validate: <stage> (<seconds> s)`` on stderr (so ``pcp validate > out.txt``
+        still shows it, and the result on stdout stays as it was); None otherwise.
+    """
+    folder = Path(path)
+    try:
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    except OSError:
+        return None  # validation names the folder's problem
+    if size < LARGE_DATA_BYTES:
+        return None
+    started = time.perf_counter()
+
+    def tell(stage: str) -> None:
+        print(
+            f"pcp validate: {stage} ({time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    tell(f"{folder.as_posix()} holds {size / 1_048_576:,.0f} MiB")
+    return tell
 
 
 def is_sample_data(path: Path) -> bool:
@@ -426,10 +481,15 @@ def _run_command(argv: list[str]) -> int:
             # so a folder outside any checkout is checked too.
             extra["parameter_files"] = params
             extra["declared"] = read_notebook_parameter_names(find_strategy_notebook(params))
+        progress = make_validation_progress(args.path)
+        if progress is not None:
+            extra["progress"] = progress
         valid, lines = summarise_validation(args.path, forward_plan=args.forward_plan, **extra)
         print("\n".join(lines))
         if not valid:
             return 1
+        if progress is not None:
+            progress("checking the narrative's figures against the data")
         print_narrative_warnings(args.path)
         return 0
     if args.command == "init":

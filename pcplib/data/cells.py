@@ -23,7 +23,7 @@ import io
 import math
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,18 +176,79 @@ def _line_words(row: int, line: int) -> str:
     return f"row {row}" if row == line else f"row {row} (line {line} of the file)"
 
 
+SHARE_CELLS_FROM_CHARS = 16 * 1_048_576
+"""A CSV text at least this long has its repeated cells shared (:class:`_CellSharer`)."""
+
+
+class _CellSharer:
+    """Replace each cell by an equal string seen before in its column, while it pays.
+
+    A column stops being shared once it has held :attr:`LIMIT` distinct values (a
+    column of figures, unlike one of ids), so the lookup tables stay small.
+    """
+
+    LIMIT = 65_536
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, str] | None] = []
+
+    def __call__(self, record: list[str]) -> None:
+        seen = self.seen
+        if len(record) > len(seen):
+            seen.extend({} for _ in range(len(record) - len(seen)))
+        for i, cell in enumerate(record):
+            column = seen[i]
+            if column is None:
+                continue
+            shared = column.get(cell)
+            if shared is not None:
+                record[i] = shared
+            elif len(column) < self.LIMIT:
+                column[cell] = cell
+            else:
+                seen[i] = None
+
+
+def _iterate_lines(text: str) -> Iterator[str]:
+    r"""Yield the lines of a text with their endings, as ``io.StringIO(newline="")`` would.
+
+    A line ends at ``\n``, ``\r\n`` or a lone ``\r``, which is kept, so the CSV reader
+    sees exactly what it would from a file opened with ``newline=""``.
+    """
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        lone = text.find("\r", start, size if end < 0 else end)
+        if 0 <= lone < (size if end < 0 else end) - 1 or (lone >= 0 and end < 0):
+            end = lone  # a lone carriage return ends this line
+        elif end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def _split_csv(text: str, file: str) -> tuple[list[list[str]], list[int], list[Problem]]:
     """Split CSV text into records, noting the line each starts on; report an unclosed quote.
 
     Rows are numbered as a spreadsheet numbers them (one row per record), which is the
     line number until a quoted cell holds a line break.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    large = len(text) >= SHARE_CELLS_FROM_CHARS
+    # io.StringIO holds its text at four bytes a character (a 250 MB file took 1 GB): a
+    # large text is handed to the reader a line at a time instead.
+    lines = _iterate_lines(text) if large else io.StringIO(text, newline="")
+    reader = csv.reader(lines, strict=True)
     records: list[list[str]] = []
     starts: list[int] = []
     line = 1
+    # A large file's ids, dates and codes repeat on every row: one shared string for
+    # each, rather than one per cell, keeps 2 million rows within memory.
+    share = _CellSharer() if large else None
     try:
         for record in reader:
+            if share is not None:
+                share(record)
             records.append(record)
             starts.append(line)
             line = reader.line_num + 1
@@ -466,7 +527,11 @@ def _read_csv(data: bytes, file: str, allow_empty: bool = False) -> Cells:
     if "'" in text:
         # A cell the project neutralised ('=...) reads back as the text it was given:
         # the apostrophe is a spreadsheet's mark for text, not part of the value.
-        rows = [[restore_cell(cell) for cell in row] for row in rows]
+        # Changed in place: a copy of every row would double a large file's memory.
+        for row in rows:
+            for i, cell in enumerate(row):
+                if cell[:1] == "'":
+                    row[i] = restore_cell(cell)
     return Cells(header=names, rows=rows, problems=problems)
 
 

@@ -173,6 +173,12 @@ def make_options(args: Any) -> RunOptions:
     from pcplib.data.identity import locate_forward_plan
 
     produced_at, reproducible = resolve_produced_at(args.timestamp)
+    today = read_today(args)
+    if today is None and not reproducible:
+        # One clock and one zone: the slot "latest" or "next" is chosen on the same date
+        # the "Produced" line gives (UTC), not the machine's local date, which differ
+        # for an hour each night in summer.
+        today = datetime.fromisoformat(produced_at).astimezone(UTC).date()
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise RunError(f"--jobs must be 1 or more, got {jobs}", EXIT_USAGE)
@@ -194,7 +200,7 @@ def make_options(args: Any) -> RunOptions:
         produced_at=produced_at,
         reproducible=reproducible,
         command=tuple(getattr(args, "argv", ()) or ()),
-        today=read_today(args),
+        today=today,
         lock_wait=float(wait),
         profile=bool(getattr(args, "profile", False)),
         fork_kernels=os.environ.get("PCP_FORK_KERNELS", "1").strip() != "0",

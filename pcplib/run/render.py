@@ -202,6 +202,18 @@ def cancel_kernels() -> int:
     return kill_live_kernels()
 
 
+def kernels_cancelled() -> bool:
+    """True once a run was interrupted (:func:`cancel_kernels`), until it is reset.
+
+    Returns
+    -------
+    bool
+        Whether a report failing now failed because the run was stopped, which the run
+        reports once, as an interruption.
+    """
+    return _CANCELLED.is_set()
+
+
 def reset_kernel_cancel() -> None:
     """Allow kernels to start again after :func:`cancel_kernels` (at the start of a run)."""
     _CANCELLED.clear()

@@ -866,6 +866,10 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> N
             process.wait()
     assert process.returncode == run.EXIT_INTERRUPTED, log.read_text(encoding="utf-8")
     assert "Interrupted" in stdout
+    said = log.read_text(encoding="utf-8") + stdout
+    # Said once, as an interruption: not also as a report failing "at cell None".
+    assert "at cell None" not in said and said.count("Interrupted") == 1, said
+    assert "FAILED" not in said and "Kernel died" not in said, said
     # No temporary folders; the meeting history holds the first run only.
     assert sorted(p.name for p in project.out.iterdir()) == ["2026-11", "history"]
     assert [p.name for p in (project.out / "history" / "2026-11").iterdir()] == ["run-001"]

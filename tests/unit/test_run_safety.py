@@ -735,3 +735,30 @@ def test_a_runtime_folder_that_cannot_be_made_is_one_line(project, monkeypatch) 
     assert len(lines) == 1 and lines[0].startswith("pcp: cannot write ")
     assert lines[0].endswith("; nothing was run")
     assert hidden(project.out) == []
+
+
+def test_a_run_log_that_cannot_be_started_leaves_no_temporary_folder(project, monkeypatch) -> None:
+    from pcplib.run import pipeline
+
+    def full(staging, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")  # no file name, as a flush
+
+    monkeypatch.setattr(pipeline, "start_staging_log", full)
+    code, lines = run_once(project)
+    assert code == run.EXIT_FAILED
+    [message] = [line for line in lines if line.startswith("pcp:")]
+    assert message.startswith(f"pcp: cannot write {project.out}: No space left on device;")
+    assert hidden(project.out) == [], "no empty .tmp- folder"
+
+
+def test_a_killed_kernel_is_reported_once_without_a_cell(project, capfd) -> None:
+    project.write_notebook(
+        project.notebooks["delivery_strategy"],
+        STRATEGY_PARAMETERS,
+        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+    )
+    code, lines = run_once(project)
+    assert code == run.EXIT_FAILED
+    said = capfd.readouterr().err
+    assert "at cell None" not in said + "\n".join(lines)
+    assert said.count("FAILED") == 1 and "FAILED after" in said and "Kernel died" in said

@@ -45,6 +45,7 @@ from pcplib.data.sources.gaps import (
 )
 from pcplib.data.sources.police_uk import UNKNOWN_AREA, match_force
 from pcplib.data.sources.published import POLICE_UK_SOURCE, describe_police_uk_source
+from pcplib.file_safety import name_os_error
 
 __all__ = [
     "AreaCoverage",
@@ -717,6 +718,10 @@ def write_update(plan: UpdatePlan) -> bool:
         # The temporary file is private (0600); the data set's file keeps its own mode.
         os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
         os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        # A full disk fails the write with no file name: name the file being replaced.
+        raise name_os_error(error, target) from error
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
