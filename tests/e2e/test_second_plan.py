@@ -12,6 +12,7 @@ workbook) is searched for the sample's words.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -240,6 +241,13 @@ def test_the_reports_speak_of_this_plan(built: dict[str, Path]) -> None:
     assert f"{BOARD}, March 2025: delivery reports" in index and ORGANISATION in index
     workbook = read_workbook_text(built["workbook"])
     assert f"the {BOARD} of January 2025 reports on this quarter" in workbook
+    # The executed notebook shows only the parameters used.
+    executed = json.loads((slot / "streets-calm.ipynb").read_text(encoding="utf-8"))
+    sources = ["".join(c["source"]) for c in executed["cells"][:2]]
+    assert sources[0].startswith("# The parameters used are in the next cell")
+    assert 'strategy = "streets-calm"' in sources[1]
+    manifest = json.loads((slot / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["plan"]["name"] == PLAN and manifest["plan"]["board"] == BOARD
 
 
 def test_a_measure_supplied_only_by_returns_loads_into_the_force_area(
