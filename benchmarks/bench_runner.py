@@ -213,8 +213,11 @@ def read_run_stages(folder: Path) -> dict[str, float]:
     found = re.findall(r"run stages: (.*)", text)
     if not found:
         return {}
+    # Names are stripped: each after the first follows ", " (before, " screenshots" was
+    # never found as "screenshots", so screenshots were reported as not taken).
     return {
-        name: float(seconds) for name, seconds in re.findall(r"([a-z -]+?) ([\d.]+) s", found[-1])
+        name.strip(): float(seconds)
+        for name, seconds in re.findall(r"([a-z -]+?) ([\d.]+) s", found[-1])
     }
 
 
