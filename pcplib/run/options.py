@@ -101,8 +101,9 @@ def default_jobs(forked: bool = True) -> int:
     on 2 cores: 28.2 s instead of 30.9 s, measured). A kernel forked from a warm process
     (:mod:`pcplib.forkserver`) starts in a fraction of that, and a third report only
     competed for the two cores: ``--all`` took 16.6 s with two at once against 19.5 s
-    with three, and 27.1 s against 31.1 s in a busier moment (``benchmarks/bench_runner.py``,
-    two runs).
+    with three, and 27.1 s against 31.1 s in a busier moment; a third run measured the
+    opposite at moments of different load (``benchmarks/bench_runner.py``; figures in
+    ``docs/architecture.md``).
 
     Parameters
     ----------
