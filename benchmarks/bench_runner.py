@@ -68,7 +68,7 @@ def list_strategies() -> list[str]:
     """Return every strategy in the forward plan."""
     from pcplib.data.forward_plan import load_forward_plan
 
-    return run.known_strategies(load_forward_plan(REPO / "params" / "forward_plan.yaml"))
+    return run.known_strategies(load_forward_plan(REPO / "data" / "forward_plan.yaml"))
 
 
 def time_cli_loop(strategies: list[str], period: str, slot: str, out: Path) -> float:

@@ -7,17 +7,30 @@ the work, so the same functions serve the CLI, the notebooks and the tests.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from pcplib import __version__
+from pcplib.file_safety import describe_long_name, describe_write_error
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("outputs")
-DEFAULT_FORWARD_PLAN = Path("params/forward_plan.yaml")
+# The forward plan is the data set's own (dataset.yaml's forward_plan, by default
+# forward_plan.yaml in the data set); --forward-plan overrides it.
+DEFAULT_FORWARD_PLAN = None
+FORWARD_PLAN_HELP = (
+    "the forward plan (default: the data set's own, dataset.yaml's forward_plan, "
+    "normally forward_plan.yaml in the data set)"
+)
+DATA_HELP = (
+    "data set folder (default: $PCP_DATA, else the path in a .pcp-data file in the "
+    "checkout, else the shipped sample data/)"
+)
 DEFAULT_PARAMS = Path("params/strategies")
 # The notebook the parameters files are for, relative to the folder above params/.
 STRATEGY_NOTEBOOK = Path("notebooks/delivery_strategy.ipynb")
@@ -32,16 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
         The parser with the ``run``, ``public``, ``annual``, ``plan``, ``validate``,
         ``returns`` and ``source`` sub-commands.
     """
+    from pcplib.data.identity import find_default_data
+
+    # The data set the project points at: $PCP_DATA, .pcp-data, else the sample.
+    data = find_default_data()
     parser = argparse.ArgumentParser(
         prog="pcp",
-        description="Monitor delivery of the Police and Crime Plan: validate data, run reports.",
+        description="Monitor delivery of a Police and Crime Plan: validate data, run reports.",
     )
     parser.add_argument("--version", action="version", version=f"pcp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p_validate = sub.add_parser("validate", help="validate the data set and list every problem")
-    p_validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_DATA)
-    p_validate.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    p_validate.add_argument("path", nargs="?", type=Path, default=data, help=DATA_HELP)
+    p_validate.add_argument(
+        "--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN, help=FORWARD_PLAN_HELP
+    )
     p_validate.add_argument(
         "--params",
         type=Path,
@@ -55,22 +74,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="list every problem (by default a long run of one problem is counted in one line)",
     )
 
-    p_plan = sub.add_parser("plan", help="print the CGB forward plan")
-    p_plan.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    p_init = sub.add_parser(
+        "init",
+        help="write a new, empty plan to fill in (pcp validate DIR lists what is missing)",
+        description="Write a new plan: dataset.yaml with every key explained, each table "
+        "with its header and a commented example row, an empty forward plan and a README "
+        "saying what to fill in and in what order.",
+    )
+    p_init.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    p_init.add_argument(
+        "--from-police-uk",
+        type=Path,
+        metavar="ZIP",
+        help="a data.police.uk download: fill framework/areas.csv from its local "
+        "authorities, with their Census 2021 populations",
+    )
+    p_init.add_argument("--force", metavar="NAME", help="the force, when the download has several")
+
+    p_plan = sub.add_parser("plan", help="print the board's forward plan")
+    p_plan.add_argument("--data", type=Path, default=data, help=DATA_HELP)
+    p_plan.add_argument(
+        "--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN, help=FORWARD_PLAN_HELP
+    )
 
     p_run = sub.add_parser(
         "run",
-        help="run reports: a CGB slot's agenda, one strategy, every strategy, or the default job",
+        help="run reports: a meeting's agenda, one strategy, every strategy, or the default job",
         description=(
             "Validate the data, execute the reports in parallel and publish "
             "outputs/<folder>/ only when every report succeeded."
         ),
     )
     p_run.add_argument(
-        "--slot", help="CGB slot: latest, next or YYYY-MM (its agenda plus the plan overview)"
+        "--slot", help="board meeting: latest, next or YYYY-MM (its agenda plus the plan overview)"
     )
     p_run.add_argument(
-        "--strategy", nargs="+", metavar="ID", help="one or more strategy ids, e.g. vawg"
+        "--strategy",
+        nargs="+",
+        metavar="ID",
+        help="one or more strategy ids, as in framework/strategies.csv",
     )
     p_run.add_argument("--all", action="store_true", help="every strategy in the forward plan")
     p_run.add_argument(
@@ -88,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument(
         "--period", help="data period end YYYY-MM (a quarter end) for --strategy or --all"
     )
-    add_common_options(p_run)
+    add_common_options(p_run, data)
 
     p_public = sub.add_parser(
         "public",
@@ -96,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run public_quarterly.ipynb into outputs/public-<quarter>/.",
     )
     p_public.add_argument("--quarter", required=True, help='financial quarter, e.g. "2026/27 Q2"')
-    add_common_options(p_public)
+    add_common_options(p_public, data)
 
     p_annual = sub.add_parser(
         "annual",
@@ -104,11 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run annual_evaluation.ipynb into outputs/annual-<year>/.",
     )
     p_annual.add_argument("--year", required=True, help='financial year, e.g. "2025/26"')
-    add_common_options(p_annual)
+    add_common_options(p_annual, data)
 
     from pcplib.data.sources import add_returns_parser
 
-    add_returns_parser(sub, data=DEFAULT_DATA, forward_plan=DEFAULT_FORWARD_PLAN)
+    add_returns_parser(sub, data=data, forward_plan=DEFAULT_FORWARD_PLAN)
     # pcp source police-uk: the handler is pcplib.data.sources.command.run_source.
     p_source = sub.add_parser("source", help="bring in figures from a published source")
     sources = p_source.add_subparsers(dest="source", required=True)
@@ -124,7 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_police.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p_police.add_argument("--data", type=Path, metavar="DIR", help="the data set to update")
-    p_police.add_argument("--force", metavar="NAME", help="the force, e.g. 'Leicestershire Police'")
+    p_police.add_argument(
+        "--force", metavar="NAME", help="the force, as the files' 'Falls within' column names it"
+    )
     p_police.add_argument("--counts", type=Path, metavar="FILE", help="write the counts as CSV")
     p_police.add_argument(
         "--dry-run", action="store_true", help="print what would change; write nothing"
@@ -150,13 +194,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
+def add_common_options(parser: argparse.ArgumentParser, data: Path = DEFAULT_DATA) -> None:
     """Add the options ``pcp run`` and ``pcp public`` share.
 
     Parameters
     ----------
     parser : argparse.ArgumentParser
         The sub-command's parser.
+    data : Path, default DEFAULT_DATA
+        The default data set (the one the project points at).
     """
     parser.add_argument(
         "--jobs",
@@ -173,8 +219,10 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         help="how long to wait for another run into the same folder to finish before "
         "refusing (default 10; 0 refuses at once)",
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data set folder")
-    parser.add_argument("--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN)
+    parser.add_argument("--data", type=Path, default=data, help=DATA_HELP)
+    parser.add_argument(
+        "--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN, help=FORWARD_PLAN_HELP
+    )
     parser.add_argument("--renderer", choices=["nbconvert", "quarto"], default="nbconvert")
     parser.add_argument("--pdf", action="store_true", help="also print each report to PDF")
     parser.add_argument(
@@ -216,6 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
+    for argument in argv:
+        # Path.exists() and is_dir() raise on a name too long for the file system rather
+        # than answer, so such a path would end in a traceback wherever it is first used.
+        long_name = describe_long_name(argument.split("=", 1)[-1])
+        if long_name:
+            print(f"pcp: {argument[:60]}…: expected {long_name}; nothing was run", file=sys.stderr)
+            return 2
     early = argv[:1] in (["run"], ["public"], ["annual"]) and not {"-h", "--help"} & set(argv)
     if early:
         # The reports' kernels are forked from a process that imports what they import:
@@ -232,6 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        # A name made too long inside the run (a folder name built from an input).
+        print(f"pcp: {describe_write_error(error)}; nothing was written", file=sys.stderr)
+        code = 1
     finally:
         if early:
             from pcplib.forkserver import discard_early
@@ -289,6 +350,82 @@ def find_strategy_notebook(params: Path) -> Path:
         return params.resolve().parent.parent / STRATEGY_NOTEBOOK
 
 
+LARGE_DATA_BYTES = 32 * 1_048_576
+"""A data set whose files hold at least this much gets progress lines from ``pcp validate``."""
+
+
+def make_validation_progress(path: Path | str) -> Callable[[str], None] | None:
+    """Return what prints ``pcp validate``'s progress on stderr, for a large data set only.
+
+    Parameters
+    ----------
+    path : path-like
+        The data set's folder.
+
+    Returns
+    -------
+    callable or None
+        For a data set of at least :data:`LARGE_DATA_BYTES`, a function printing
+        ``pcp validate: <stage> (<seconds> s)`` on stderr (so ``pcp validate > out.txt``
+        still shows it, and the result on stdout stays as it was); None otherwise.
+    """
+    folder = Path(path)
+    try:
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    except OSError:
+        return None  # validation names the folder's problem
+    if size < LARGE_DATA_BYTES:
+        return None
+    started = time.perf_counter()
+
+    def tell(stage: str) -> None:
+        print(
+            f"pcp validate: {stage} ({time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    tell(f"{folder.as_posix()} holds {size / 1_048_576:,.0f} MiB")
+    return tell
+
+
+def is_sample_data(path: Path) -> bool:
+    """Whether ``path`` is the shipped sample (``data/`` beside ``params/strategies``).
+
+    Parameters
+    ----------
+    path : Path
+        The data set being validated.
+
+    Returns
+    -------
+    bool
+        True when it is the working folder's ``data``, whose parameters files are
+        ``params/strategies``.
+    """
+    try:
+        return path.resolve() == DEFAULT_DATA.resolve()
+    except OSError:
+        return False
+
+
+def resolve_plan_places(args: argparse.Namespace) -> None:
+    """Fill in the forward plan a command left to its default: the data set's own.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line; ``forward_plan`` left as None becomes the data set's
+        (``path`` for ``pcp validate``, else ``data``) own forward plan
+        (:func:`pcplib.data.identity.locate_forward_plan`).
+    """
+    from pcplib.data.identity import find_default_data, locate_forward_plan
+
+    if hasattr(args, "forward_plan"):
+        data = getattr(args, "path" if args.command == "validate" else "data", None)
+        args.forward_plan = locate_forward_plan(data or find_default_data(), args.forward_plan)
+
+
 def print_narrative_warnings(path: Path) -> int:
     """Print a warning for each number in the narrative that the data set contradicts.
 
@@ -322,12 +459,16 @@ def _run_command(argv: list[str]) -> int:
     """Parse ``argv`` and run its command (:func:`main` without the broken-pipe guard)."""
     args = build_parser().parse_args(argv)
     args.argv = ["pcp", *argv]
+    resolve_plan_places(args)
     if args.command == "validate":
         from pcplib.data import read_notebook_parameter_names, summarise_validation
 
         # Passed only when used, so the plain call stays summarise_validation(path, forward_plan).
         extra: dict[str, Any] = {"every": True} if args.all else {}
         params = args.params if args.params is not None else DEFAULT_PARAMS
+        # params/strategies holds the sample's parameters files: another force's data set
+        # is checked against parameters files only when --params names them.
+        check_params = args.params is not None or is_sample_data(args.path)
         if args.params is not None and not args.params.is_dir():
             print(
                 f"pcp validate: --params {args.params}: no such folder; expected a folder of "
@@ -335,21 +476,40 @@ def _run_command(argv: list[str]) -> int:
                 file=sys.stderr,
             )
             return 2
-        if params.is_dir():
+        if check_params and params.is_dir():
             # The parameters are checked against the notebook of the code that runs them,
             # so a folder outside any checkout is checked too.
             extra["parameter_files"] = params
             extra["declared"] = read_notebook_parameter_names(find_strategy_notebook(params))
+        progress = make_validation_progress(args.path)
+        if progress is not None:
+            extra["progress"] = progress
         valid, lines = summarise_validation(args.path, forward_plan=args.forward_plan, **extra)
         print("\n".join(lines))
         if not valid:
             return 1
+        if progress is not None:
+            progress("checking the narrative's figures against the data")
         print_narrative_warnings(args.path)
         return 0
+    if args.command == "init":
+        from pcplib.data.new_plan import write_new_plan
+
+        try:
+            written = write_new_plan(args.folder, args.from_police_uk, args.force)
+        except ValueError as error:
+            print(f"pcp init: {error}", file=sys.stderr)
+            return 2
+        print(
+            f"wrote {len(written)} files into {args.folder.as_posix()}; read its README.md, "
+            f"then check each step with: pcp validate {args.folder.as_posix()}"
+        )
+        return 0
     if args.command == "plan":
+        from pcplib.data.identity import read_identity
         from pcplib.run.plan_table import print_plan
 
-        return print_plan(args.forward_plan)
+        return print_plan(args.forward_plan, board=read_identity(args.data).board_name)
     if args.command == "returns":
         from pcplib.data.sources import run_returns
 

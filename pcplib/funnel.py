@@ -117,7 +117,7 @@ def _check_trim_by(trim_by: object) -> float:
 
 
 def _name_units(positions: np.ndarray, index: pd.Index) -> str:
-    """'position 2 (index 'Rutland')', the first few of them, for an error message."""
+    """'position 2 (index 'Area B')', the first few of them, for an error message."""
     default = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
     named = []
     for p in positions[:_MAX_NAMED]:

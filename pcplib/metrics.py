@@ -6,7 +6,7 @@ Conventions (see ``docs/methodology.md``):
   or that it cannot be said (``not measurable``: no baseline or no current value).
   A baseline of 0 is a baseline: 0 to 7 is ``up``.
 - An *arrow* shows the direction: ▲ up, ▼ down, ► no change, ‡ not measurable,
-  as in Table One of the 2021-24 plan's delivery report.
+  as in Table One of a previous plan's delivery report.
 - A *judgement* reads the direction with the measure's good direction: a fall in
   offences is ``improved``, a fall in satisfaction ``deteriorated``.
 - Percentages change in percentage points (pp); other units in per cent.

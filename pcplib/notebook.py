@@ -64,7 +64,7 @@ def check_injected_parameters(
     """Refuse a parameter papermill was given that the notebook does not declare.
 
     Papermill only warns ("Passed unknown parameter") and injects it beside the
-    declared ones, so a misspelt key in a parameters file (``stratgy: vawg``) would
+    declared ones, so a misspelt key in a parameters file (``stratgy: safer-streets``) would
     build the report of the notebook's default instead. A report's first setup cell
     calls this with ``globals()``: the cell papermill injected is in the kernel's input
     history, starting ``# Parameters``, straight after the parameters cell. Run by hand

@@ -329,7 +329,7 @@ def quarter_end_on_or_before(month: DateLike, months_before: int = 0) -> pd.Peri
     """Return the latest quarter-end month at least ``months_before`` months before ``month``.
 
     With ``months_before=0`` this is the last complete quarter up to and including
-    ``month``; a CGB slot's data period ends at ``quarter_end_on_or_before(slot, 2)``
+    ``month``; by default a meeting's data period ends at ``quarter_end_on_or_before(slot, 2)``
     (slot ``2026-11`` gives ``2026-09``; slot ``2026-05`` gives ``2026-03``).
 
     Parameters
@@ -558,3 +558,30 @@ def label_period(start: DateLike, frequency: str) -> str:
     if frequency == "annual":
         return label_financial_year(start)
     return label_month(start)
+
+
+def parse_optional_month(value: Any) -> pd.Period | None:
+    """Return the month a catalogue cell names, or None when the cell is empty.
+
+    Parameters
+    ----------
+    value : str, date-like or missing
+        A ``YYYY-MM`` month or a date in it (only its first seven characters are read),
+        or an empty or missing cell.
+
+    Returns
+    -------
+    pandas.Period or None
+        The month; None for None, NaN, NaT or blank text.
+
+    Raises
+    ------
+    ValueError
+        If the cell holds something that is not a month.
+    """
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    text = str(value).strip()
+    return parse_month(text[:7]) if text else None

@@ -189,7 +189,7 @@ def delivery_confidence(
     -------
     DeliveryConfidence
         The rating from the share complete or on track (the "projected RAG"
-        percentage of the 2021-24 plan's delivery report): 90% or more Green,
+        percentage of a previous plan's delivery report): 90% or more Green,
         75% Amber/Green, 50% Amber, 25% Amber/Red, under 25% Red. ``Grey`` when
         there are no commitments.
 

@@ -4,7 +4,8 @@ A nine-line "billion laughs" document of nested aliases expands to gigabytes onc
 reader walks it, and ``yaml.safe_load`` accepts it. No file the project reads needs an
 alias, so every YAML input (``dataset.yaml``, the forward plan, parameter files, the
 packaged sample framework) is parsed here, where an alias or anchor is refused before any
-object is built, with the line it is on.
+object is built, with the line it is on; so is nesting deeper than :data:`MAX_YAML_DEPTH`
+(thousands of nested brackets ended in a ``RecursionError``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.events import AliasEvent, NodeEvent
 
+MAX_YAML_DEPTH = 50
+"""The deepest nesting of lists and mappings read: the project's files need four."""
+
 MAX_YAML_BYTES = 1_048_576
 """The largest YAML input read (1 MiB): the project's largest, the forward plan, is ~10 KB."""
 
@@ -23,8 +27,19 @@ MAX_YAML_BYTES = 1_048_576
 class _AliasFreeLoader(yaml.SafeLoader):
     """A safe loader whose composer refuses anchors (``&a``) and aliases (``*a``)."""
 
+    _depth = 0
+
     def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
         event = self.peek_event()
+        if self._depth >= MAX_YAML_DEPTH:
+            # Each level costs the composer and constructor Python stack frames: a few
+            # thousand nested brackets ended in a RecursionError traceback.
+            raise ComposerError(
+                None,
+                None,
+                f"values nested at most {MAX_YAML_DEPTH} levels deep (this one goes deeper)",
+                cast(Any, event.start_mark),
+            )
         if isinstance(event, AliasEvent) or (
             isinstance(event, NodeEvent) and event.anchor is not None
         ):
@@ -38,7 +53,11 @@ class _AliasFreeLoader(yaml.SafeLoader):
                 # PyYAML's C and Python marks are interchangeable; the stubs type them apart.
                 cast(Any, event.start_mark),
             )
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def check_yaml_size(text: str) -> None:

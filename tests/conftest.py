@@ -149,7 +149,7 @@ def build_sample_outputs(out: Path, data: Path) -> SampleOutputs:
 
     common = ["--today", SAMPLE_TODAY, "--timestamp", SAMPLE_TIMESTAMP, "--jobs", "2"]
     common += ["--out", str(out), "--data", str(data)]
-    common += ["--forward-plan", str(REPO_ROOT / "params" / "forward_plan.yaml")]
+    common += ["--forward-plan", str(REPO_ROOT / "data" / "forward_plan.yaml")]
     code = cli.main(["run", "--default", *common])
     if code != 0:
         pytest.fail(f"`pcp run --default` on the sample data failed (exit {code}); see above")

@@ -35,6 +35,7 @@ from pcplib.assessment.annual import (
 from pcplib.assessment.board import summarise_board_quarter
 from pcplib.assessment.comparisons import compare_areas, compare_strategy_areas
 from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
+from pcplib.assessment.defaults import fill_report_parameters
 from pcplib.assessment.events import list_measure_events
 from pcplib.assessment.exceptions import list_exceptions, list_improvements
 from pcplib.assessment.judgements import (
@@ -64,6 +65,7 @@ from pcplib.assessment.scope import (
 from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
 
 __all__ = [
+    "fill_report_parameters",
     "AUDIENCES",
     "JUDGEMENT_COLUMNS",
     "ParameterError",

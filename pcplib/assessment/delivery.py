@@ -7,7 +7,7 @@ at the end of the reporting period:
 - ``overdue``: not complete and its due date is on or before the end of the period,
   whatever its status says (an "on track" commitment past its due date is late);
 - ``not yet due``: not started and due after the end of the period, so not yet held
-  against delivery (as in the 2021-24 plan's delivery report);
+  against delivery (as in a previous plan's delivery report);
 - otherwise its status: ``on track``, ``at risk``, ``off track`` or ``not started``.
 
 Projected delivery is the share of the *counted* commitments (all but those not yet

@@ -1,6 +1,6 @@
 """What needs the Board's attention, and what improved: a strategy's exceptions.
 
-The Corporate Governance Board decides what needs attention (seed 002), so a strategy
+The board that reviews delivery decides what needs attention (seed 002), so a strategy
 report opens with its exceptions, computed here once from the judgements the tables
 show and only formatted by :mod:`pcplib.report.summary`:
 

@@ -356,7 +356,7 @@ def tabulate_judgements(
         :func:`~pcplib.assessment.strategy.summarise_strategy` (with the report's
         audience, so a public report holds public measures only).
     report : str
-        The report's name as the run publishes it (``vawg``, ``plan-overview``...).
+        The report's name as the run publishes it (``safer-streets``, ``plan-overview``...).
     tiers : iterable of str, default both
         The tiers of measure the report shows.
 

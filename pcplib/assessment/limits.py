@@ -58,7 +58,7 @@ from pcplib.assessment.thresholds import (
 )
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
 from pcplib.labels import as_sentence, is_missing, label_period_start, list_words, month_span
-from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of, parse_optional_month
 
 if TYPE_CHECKING:
     from pcplib.spc import XmrResult
@@ -121,12 +121,6 @@ class SpcPlan:
     withheld: str = ""
 
 
-def _month_param(value: Any) -> pd.Timestamp | None:
-    if is_missing(value) or not str(value).strip():
-        return None
-    return pd.Timestamp(str(value).strip()[:7] + "-01")
-
-
 def _season_of(index: pd.DatetimeIndex, frequency: str) -> np.ndarray:
     """The season of each period: its month (1-12); a quarter is known by its first month."""
     return np.asarray(index.month)
@@ -185,10 +179,10 @@ def _baseline_span(
 ) -> tuple[pd.Timestamp, pd.Timestamp, bool]:
     """The baseline's first and last period starts, and whether the catalogue stated them."""
     index = pd.DatetimeIndex(regular.index)
-    stated_from = _month_param(measure.get("spc_baseline_from"))
-    stated_to = _month_param(measure.get("spc_baseline_to"))
+    stated_from = parse_optional_month(measure.get("spc_baseline_from"))
+    stated_to = parse_optional_month(measure.get("spc_baseline_to"))
     if stated_from is not None and stated_to is not None:
-        return stated_from, stated_to, True
+        return stated_from.start_time, stated_to.start_time, True
     year = measure.get("baseline_year")
     if is_missing(year) or not str(year).strip():
         first = index[0]

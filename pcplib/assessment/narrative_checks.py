@@ -309,7 +309,7 @@ def check_narrative_numbers(
     pandas.DataFrame
         One row per claim the data set contradicts, with the columns of
         :data:`NARRATIVE_CHECK_COLUMNS`; ``message`` is the warning to the author:
-        "narrative for Vehicle offences (neighbourhood-crime, 2026/27 Q1, challenges)
+        "narrative for Vehicle offences (safer-streets, 2026/27 Q1, challenges)
         says 1,644 for 2026/27 Q1; the data set has 1,688".
     """
     narrative = dataset.narrative

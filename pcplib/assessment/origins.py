@@ -59,7 +59,7 @@ def classify_measure_origins(
     pandas.DataFrame
         One row per measure: ``measure_id``, ``measure_name``, ``origin`` (one of
         :data:`ORIGINS`), ``sources`` (the published sources, such as
-        ``"data.police.uk street-level crime, Leicestershire Police"``, joined by
+        ``"data.police.uk street-level crime, Westshire Police"``, joined by
         ``"; "``), ``attribution`` (their licence attributions, likewise),
         ``published_months`` and ``other_months`` (the spans, in words).
     """
@@ -131,7 +131,7 @@ def describe_published_measures(origins: pd.DataFrame) -> str:
     -------
     str
         Such as ``"Neighbourhood crime offences and Vehicle offences (data.police.uk
-        street-level crime, Leicestershire Police, January 2023 to December 2024)"``;
+        street-level crime, Westshire Police, January 2023 to December 2024)"``;
         a measure only partly published says which months are; ``""`` when none is.
     """
     parts = []

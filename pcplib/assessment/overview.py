@@ -1,6 +1,6 @@
-"""The plan overview and the rebuild of the 2021-24 Table One.
+"""The plan overview and the rebuild of the previous plan's Table One.
 
-The plan on one page, in the shape of the 2021-24 delivery report's Table One, and
+The plan on one page, in the shape of a previous plan's delivery report's Table One, and
 that Table One rebuilt from its published figures.
 """
 
@@ -37,7 +37,7 @@ def _areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> str:
 
 
 def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc") -> pd.DataFrame:
-    """Build the plan on one page, in the shape of the 2021-24 plan's Table One.
+    """Build the plan on one page, in the shape of the previous plan's Table One.
 
     Parameters
     ----------

@@ -222,7 +222,7 @@ def check_parameters(
     strategy : str, optional
         A strategy id from ``data/framework/strategies.csv``.
     slot : str, optional
-        The CGB meeting month, ``YYYY-MM``.
+        The board meeting month, ``YYYY-MM``.
     period_end : str, optional
         The last month of data, ``YYYY-MM``, within the data set's months.
     quarter : str, optional

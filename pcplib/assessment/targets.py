@@ -43,7 +43,7 @@ from pcplib import rag
 from pcplib.assessment.figures import Figures
 from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE, WEAK_EVIDENCE
 from pcplib.labels import UNIT_LABELS, format_figures, is_missing, label_period_start
-from pcplib.periods import month_number, month_of
+from pcplib.periods import month_number, month_of, parse_optional_month
 
 __all__ = [
     "Rating",
@@ -89,12 +89,6 @@ class Rating:
     basis: str
     capped: bool = False
     reason: str = ""
-
-
-def _target_month(value: Any) -> int | None:
-    if is_missing(value) or not str(value).strip():
-        return None
-    return month_number(str(value).strip()[:7])
 
 
 def _baseline_per_period(figures: Figures, measure: Mapping[str, Any]) -> float | None:
@@ -143,7 +137,8 @@ def compute_target_for_period(
     if is_missing(target):
         return TargetForPeriod(None, None, "", "", None)
     final = float(cast(Any, target))
-    due = _target_month(measure.get("target_date"))
+    due_month = parse_optional_month(measure.get("target_date"))
+    due = None if due_month is None else month_number(due_month)
     due_text = "" if due is None else str(month_of(due))
     per_period, basis = final, "target"
     start_value = _baseline_per_period(figures, measure)

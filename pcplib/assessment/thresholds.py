@@ -104,7 +104,7 @@ DELIVERY_THRESHOLDS: tuple[tuple[float, str], ...] = (
     (0.0, "Red"),
 )
 """The lowest share (per cent) of commitments complete or on track for each rating of
-projected delivery, the bands of the "projected RAG" of the 2021-24 plan's delivery
+projected delivery, the bands of the "projected RAG" of a previous plan's delivery
 report (:func:`pcplib.assessment.delivery.assess_delivery`)."""
 
 HIGH_RISK_SCORE = 15

@@ -12,7 +12,9 @@ Modules, in the order the pipeline uses them:
   :func:`validate_dataset` and ``pcp validate`` (:func:`summarise_validation`).
 - :mod:`~pcplib.data.areas`: the force area and its local authorities (``framework/areas``).
 - :mod:`~pcplib.data.dataset`: :class:`Dataset` and :func:`load_dataset`.
-- :mod:`~pcplib.data.forward_plan`: the CGB forward plan (``params/forward_plan.yaml``).
+- :mod:`~pcplib.data.forward_plan`: the board's forward plan (the data set's
+  ``forward_plan.yaml``).
+- :mod:`~pcplib.data.identity`: whose plan the data set is (``dataset.yaml``).
 - :mod:`~pcplib.data.parameter_files`: the papermill parameters files (``params/strategies``).
 - :mod:`~pcplib.data.reference`: the reference tables beside the data set (Table One).
 - :mod:`~pcplib.data.sample`: the generator of the illustrative sample in ``data/``.

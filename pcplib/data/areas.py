@@ -87,11 +87,14 @@ def check_areas(
         police.uk rows must be monthly counts or rates, and rates need populations.
     """
     problems: list[Problem] = []
-    meta_area = meta.get("area", "")
+    # ``force_area`` names it; ``area`` is the older spelling, still read.
+    key = "force_area" if "force_area" in meta else "area"
+    meta_area = meta.get(key, "")
     if meta_area is None or not isinstance(meta_area, str):
-        problems.append(
-            Problem(meta_file, None, "area", str(meta_area), "the force area's name, as text")
-        )
+        if key == "area":  # ``force_area``'s shape is checked with the plan's identity
+            problems.append(
+                Problem(meta_file, None, key, str(meta_area), "the force area's name, as text")
+            )
         meta_area = ""
     areas, obs, measures = typed.get("areas"), typed.get("observations"), typed.get("measures")
     if areas is not None and areas.empty:
@@ -100,6 +103,17 @@ def check_areas(
         areas = None
     if areas is not None:
         problems += _areas_table_problems(areas, raw["areas"], shown["areas"])
+        force_rows = list(areas.loc[areas["level"] == FORCE_LEVEL, "area"])
+        if meta_area.strip() and len(force_rows) == 1 and meta_area.strip() != force_rows[0]:
+            problems.append(
+                Problem(
+                    meta_file,
+                    None,
+                    key,
+                    meta_area,
+                    f"the area of the force row of {TABLES['areas'].stem} ({force_rows[0]!r})",
+                )
+            )
         if obs is not None:
             known = set(areas["area"])
             listed = ", ".join(areas["area"])
@@ -123,9 +137,9 @@ def check_areas(
                     None,
                     "area",
                     ", ".join(map(str, found[:10])),
-                    f"one area, or a {TABLES['areas'].stem} table (or an 'area' in "
-                    "dataset.yaml) saying which is the force area's: every judgement is "
-                    "made on its figures",
+                    f"one area, or a {TABLES['areas'].stem} table (or dataset.yaml's "
+                    "force_area) saying which is the force area's: every judgement is made "
+                    "on its figures",
                 )
             )
     if measures is not None:

@@ -25,12 +25,19 @@ import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pcplib.data.large_csv import (
+    SHARE_CELLS_FROM_CHARS,
+    CellSharer,
+    iterate_lines,
+    read_large_csv,
+)
 from pcplib.data.problems import Problem
 from pcplib.spreadsheet_safety import restore_cell
 
@@ -182,12 +189,21 @@ def _split_csv(text: str, file: str) -> tuple[list[list[str]], list[int], list[P
     Rows are numbered as a spreadsheet numbers them (one row per record), which is the
     line number until a quoted cell holds a line break.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    large = len(text) >= SHARE_CELLS_FROM_CHARS
+    # io.StringIO holds its text at four bytes a character (a 250 MB file took 1 GB): a
+    # large text is handed to the reader a line at a time instead.
+    lines = iterate_lines(text) if large else io.StringIO(text, newline="")
+    reader = csv.reader(lines, strict=True)
     records: list[list[str]] = []
     starts: list[int] = []
     line = 1
+    # A large file's ids, dates and codes repeat on every row: one shared string for
+    # each, rather than one per cell, keeps 2 million rows within memory.
+    share = CellSharer() if large else None
     try:
         for record in reader:
+            if share is not None:
+                share(record)
             records.append(record)
             starts.append(line)
             line = reader.line_num + 1
@@ -420,6 +436,24 @@ def _read_csv(data: bytes, file: str, allow_empty: bool = False) -> Cells:
         text = data.decode("utf-8", errors="surrogateescape")
         strict = False
     records, starts, problems = _split_csv(text, file)
+    return _cells_from_records(records, starts, problems, file, allow_empty, strict, "'" in text)
+
+
+def _cells_from_records(
+    records: list[list[str]],
+    starts: list[int],
+    problems: list[Problem],
+    file: str,
+    allow_empty: bool,
+    strict: bool,
+    apostrophe: bool,
+) -> Cells:
+    """Check a CSV file's records (header, shape, encoding) and return its cells."""
+    # A row whose first cell starts with '#' is a comment (``pcp init`` writes an example
+    # row so): read as a blank row, so the rows after it keep their numbers.
+    records = [
+        [""] if i > 0 and r and r[0].lstrip().startswith("#") else r for i, r in enumerate(records)
+    ]
     header = [cell.strip() for cell in records[0]] if records else []
     if records and not problems and _is_blank(records[0]):
         return Cells(
@@ -458,10 +492,14 @@ def _read_csv(data: bytes, file: str, allow_empty: bool = False) -> Cells:
         if problems:
             return Cells(problems=problems)
     names, rows, problems = _shape_problems(file, header, records, None, allow_empty)
-    if "'" in text:
+    if apostrophe:
         # A cell the project neutralised ('=...) reads back as the text it was given:
         # the apostrophe is a spreadsheet's mark for text, not part of the value.
-        rows = [[restore_cell(cell) for cell in row] for row in rows]
+        # Changed in place: a copy of every row would double a large file's memory.
+        for row in rows:
+            for i, cell in enumerate(row):
+                if cell[:1] == "'":
+                    row[i] = restore_cell(cell)
     return Cells(header=names, rows=rows, problems=problems)
 
 
@@ -635,6 +673,11 @@ def read_cells(path: Path, file: str, allow_empty: bool = False) -> Cells:
                     )
                 ]
             )
+        if path.suffix.lower() != ".xlsx" and size >= SHARE_CELLS_FROM_CHARS:
+            # Read a line at a time: the file's bytes and its text are never held whole.
+            streamed = read_large_csv(path, allow_empty, partial(_cells_from_records, file=file))
+            if streamed is not None:
+                return streamed
         data = path.read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)

@@ -9,7 +9,8 @@ The data set is a folder of tables (see ``data/README.md`` for the dictionary):
 - ``narrative/narrative``
 - optionally, what the owners' quarterly returns carry: ``returns/risks``,
   ``returns/actions`` and ``returns/returns-log`` (empty frames when absent)
-- ``dataset.yaml`` (whether the data is illustrative, and a one-line description)
+- ``dataset.yaml`` (whether the data is illustrative, a one-line description, and the
+  plan's identity: organisation, force area, plan, board, forward plan)
 
 :func:`load_dataset` reads it (:mod:`pcplib.data.read`), checks it
 (:mod:`pcplib.data.validate`) and returns a :class:`Dataset`; it raises a
@@ -27,9 +28,10 @@ from pathlib import Path
 import pandas as pd
 
 from pcplib.data.areas import find_primary_area
+from pcplib.data.identity import PlanIdentity, check_identity
 from pcplib.data.problems import DataValidationError
 from pcplib.data.read import build_empty_table, read_folder
-from pcplib.data.schemas import TABLES, TIERS
+from pcplib.data.schemas import DATASET_META, TABLES, TIERS
 from pcplib.data.snapshot import read_snapshot
 from pcplib.data.validate import check_folder
 from pcplib.stage_times import time_stage
@@ -69,7 +71,11 @@ class Dataset:
         ``framework/areas``: the force area and its local authorities, with their
         populations; no rows when the data set has no such table.
     area : str
-        The force area named by ``dataset.yaml``'s ``area``, if it gives one.
+        The force area named by ``dataset.yaml``'s ``force_area`` (or its older
+        spelling ``area``), if it gives one.
+    identity : PlanIdentity
+        Whose plan it is: organisation, plan, board and forward plan (``dataset.yaml``;
+        see :mod:`pcplib.data.identity`).
     """
 
     root: Path
@@ -87,6 +93,7 @@ class Dataset:
     returns_log: pd.DataFrame = field(default_factory=lambda: _empty_frame("returns_log"))
     areas: pd.DataFrame = field(default_factory=lambda: _empty_frame("areas"))
     area: str = ""
+    identity: PlanIdentity = field(default_factory=PlanIdentity)
 
     @property
     def primary_area(self) -> str:
@@ -106,7 +113,7 @@ class Dataset:
         Parameters
         ----------
         strategy_id : str
-            Such as ``"vawg"``.
+            Such as ``"safer-streets"``.
 
         Returns
         -------
@@ -321,6 +328,7 @@ def read_dataset(root: Path, validate: bool, today: dt.date) -> Dataset:
     if blocking or missing:
         raise DataValidationError(blocking or problems, root)
     tables = {name: table.typed.reset_index(drop=True) for name, table in folder.tables.items()}
+    identity = check_identity(folder.meta, (root / DATASET_META).as_posix())[0]
     return Dataset(
         root=root,
         missions=tables["missions"],
@@ -336,5 +344,6 @@ def read_dataset(root: Path, validate: bool, today: dt.date) -> Dataset:
         actions=tables["actions"],
         returns_log=tables["returns_log"],
         areas=tables.get("areas", _empty_frame("areas")),
-        area=str(folder.meta.get("area", "") or ""),
+        area=identity.force_area,
+        identity=identity,
     )

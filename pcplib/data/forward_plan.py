@@ -1,10 +1,13 @@
-"""The Corporate Governance Board (CGB) forward plan: which strategies go to which meeting.
+"""The board's forward plan: which strategies go to which meeting.
 
-``params/forward_plan.yaml`` lists, for each financial year, the CGB meetings
-("slots", written ``YYYY-MM``) and the delivery strategies each one reviews. A
-slot's data period ends at the latest financial-quarter end at least two months
-before the meeting, so that the quarter's data is final enough to report
-(slot ``2026-11`` reports data to ``2026-09``; ``2026-05`` to ``2026-03``).
+The data set's ``forward_plan.yaml`` (``dataset.yaml``'s ``forward_plan``) lists, for
+each financial year, the board's meetings ("slots", written ``YYYY-MM``) and the
+delivery strategies each one reviews. A slot's data period ends at the latest
+financial-quarter end at least ``data_lag_months`` (stated once in the file; default 2)
+before the meeting, so that the quarter's data is final enough to report (slot
+``2026-11`` reports data to ``2026-09``; ``2026-05`` to ``2026-03``), unless the slot
+gives its own ``data_to: YYYY-MM``. A slot whose data period is an earlier slot's has no
+new data: :func:`find_first_report_of_data` names the meeting that first reported it.
 
 ``resolve_slot`` turns ``latest``, ``next`` or ``YYYY-MM`` into a slot; ``pcp plan``
 prints the plan with :func:`pcplib.run.plan_table.print_plan`.
@@ -35,10 +38,16 @@ __all__ = [
     "validate_forward_plan",
     "slot_for_strategy",
     "find_meeting_slot",
+    "find_forward_plan",
+    "find_first_report_of_data",
+    "DEFAULT_DATA_LAG_MONTHS",
 ]
 
 _SLOT_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
+# Two months between a quarter's end and the meeting that reports it, unless the plan
+# says otherwise: the quarter's data are then final enough to report.
+DEFAULT_DATA_LAG_MONTHS = 2
 
 
 class ForwardPlanError(ValueError):
@@ -58,7 +67,7 @@ class ForwardPlanError(ValueError):
 
 @dataclass(frozen=True)
 class Slot:
-    """One CGB meeting in the forward plan.
+    """One board meeting in the forward plan.
 
     Attributes
     ----------
@@ -69,7 +78,8 @@ class Slot:
     strategies : tuple of str
         Strategy ids reviewed at the meeting, in the plan's order.
     period_end : str
-        The last month of data the meeting's reports cover, ``YYYY-MM``.
+        The last month of data the meeting's reports cover, ``YYYY-MM``: the slot's
+        ``data_to`` when given, else from the plan's ``data_lag_months``.
     """
 
     slot: str
@@ -97,6 +107,9 @@ class ForwardPlan:
     lines : dict of str to int
         The line in the file where each slot (keyed ``YYYY-MM``) and each year (keyed
         ``YYYY/YY``) is declared, for error messages.
+    data_lag_months : int
+        The least gap between a quarter's end and the meeting that reports it, for
+        slots that give no ``data_to`` (:data:`DEFAULT_DATA_LAG_MONTHS` unless stated).
     """
 
     path: Path
@@ -105,6 +118,7 @@ class ForwardPlan:
     years: tuple[str, ...]
     slots: tuple[Slot, ...]
     lines: dict[str, int] = field(default_factory=dict)
+    data_lag_months: int = DEFAULT_DATA_LAG_MONTHS
 
 
 def _check_month(text: str) -> str:
@@ -114,16 +128,18 @@ def _check_month(text: str) -> str:
     return text
 
 
-def period_end_for_slot(slot: str) -> str:
-    """Return the last month of data a slot reports on.
+def period_end_for_slot(slot: str, lag_months: int = DEFAULT_DATA_LAG_MONTHS) -> str:
+    """Return the last month of data a slot reports on, when the slot does not say.
 
     It is the latest financial-quarter end (June, September, December, March) at
-    least two months before the meeting month.
+    least ``lag_months`` months before the meeting month.
 
     Parameters
     ----------
     slot : str
         The meeting month, ``YYYY-MM``.
+    lag_months : int, default 2
+        The plan's ``data_lag_months``.
 
     Returns
     -------
@@ -136,7 +152,7 @@ def period_end_for_slot(slot: str) -> str:
     ValueError
         If ``slot`` is not ``YYYY-MM``.
     """
-    return str(periods.quarter_end_on_or_before(_check_month(slot), months_before=2))
+    return str(periods.quarter_end_on_or_before(_check_month(slot), months_before=lag_months))
 
 
 def _line(node: Any) -> int:
@@ -178,7 +194,7 @@ def _read_plan_text(file: Path, fail: Callable[..., ForwardPlanError]) -> str:
 
 
 def load_forward_plan(path: Path | str) -> ForwardPlan:
-    """Read ``params/forward_plan.yaml``.
+    """Read a forward plan (the data set's ``forward_plan.yaml``).
 
     Parameters
     ----------
@@ -216,6 +232,16 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
         raise fail(mark.line + 1 if mark else None, None, None, f"valid YAML ({reason})") from None
     if not isinstance(data, dict) or not isinstance(data.get("years"), list):
         raise fail(None, None, None, "a mapping with 'source', 'notes' and a 'years' list")
+    lag = data.get("data_lag_months", DEFAULT_DATA_LAG_MONTHS)
+    if isinstance(lag, bool) or not isinstance(lag, int) or not 0 <= lag <= 24:
+        lag_node = _mapping_get(root, "data_lag_months")
+        raise fail(
+            _line(lag_node) if lag_node is not None else None,
+            "data_lag_months",
+            lag,
+            "a whole number of months from 0 to 24 between a quarter's end and the "
+            "meeting that reports it (such as 2)",
+        )
     notes = data.get("notes") or []
     if isinstance(notes, str):
         notes = [notes]
@@ -263,15 +289,29 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
                     slot_line,
                     "strategies",
                     None if strategies is None else strategies,
-                    f"a list of strategy ids for slot {month}, such as [vawg, road-safety]",
+                    f"a list of strategy ids for slot {month}, such as [safer-streets, roads]",
                 )
+            data_to = slot_data.get("data_to")
+            if data_to is None:
+                period_end = period_end_for_slot(month, lag)
+            elif not _SLOT_RE.match(str(data_to)) or str(data_to) > month:
+                data_to_node = _mapping_get(slot_node, "data_to")
+                raise fail(
+                    _line(data_to_node) if data_to_node is not None else slot_line,
+                    "data_to",
+                    data_to,
+                    f"the last month of data slot {month} reports, written YYYY-MM, no later "
+                    "than the meeting (such as 2026-09)",
+                )
+            else:
+                period_end = str(data_to)
             lines[month] = slot_line
             slots.append(
                 Slot(
                     slot=month,
                     year=year,
                     strategies=tuple(str(s) for s in strategies),
-                    period_end=period_end_for_slot(month),
+                    period_end=period_end,
                 )
             )
     slots.sort(key=lambda s: s.slot)
@@ -282,6 +322,7 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
         years=tuple(years),
         slots=tuple(slots),
         lines=lines,
+        data_lag_months=lag,
     )
 
 
@@ -410,6 +451,17 @@ def validate_forward_plan(plan: ForwardPlan, strategy_ids: list[str]) -> list[Pr
     file = plan.path.as_posix()
     known = list(strategy_ids)
     problems = []
+    if not plan.slots:
+        problems.append(
+            Problem(
+                file,
+                None,
+                "years",
+                None,
+                "at least one financial year of meetings, each slot with its strategies "
+                "(see the example in the file)",
+            )
+        )
     for slot in plan.slots:
         for strategy in slot.strategies:
             if strategy not in known:
@@ -438,3 +490,61 @@ def validate_forward_plan(plan: ForwardPlan, strategy_ids: list[str]) -> list[Pr
                     )
                 )
     return problems
+
+
+def find_forward_plan(data_dir: Path | str, override: Path | str | None = "") -> ForwardPlan | None:
+    """Load the forward plan a report uses: ``override`` if given, else the data set's own.
+
+    Notebooks call this with their ``forward_plan`` parameter, so that run by hand with
+    no parameters they read the data set's own plan and never another force's.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        The data set folder (its ``dataset.yaml`` names the forward plan).
+    override : path-like, optional
+        A forward plan to use instead (``""`` or None: the data set's own).
+
+    Returns
+    -------
+    ForwardPlan or None
+        The plan; None when no override is given and the data set has no forward plan.
+
+    Raises
+    ------
+    ForwardPlanError
+        If the plan named cannot be read (one line: file, line, what was expected).
+    """
+    from pcplib.data.identity import locate_forward_plan
+
+    path = locate_forward_plan(data_dir, override or None)
+    if not override and not path.exists():
+        return None
+    return load_forward_plan(path)
+
+
+def find_first_report_of_data(plan: ForwardPlan, slot: str) -> Slot | None:
+    """Return the earlier meeting that first reported a slot's data, if the slot has none new.
+
+    With a meeting cycle that does not follow the quarters (every two months, say), two
+    meetings can report the same quarter; the later one's reports then say so rather
+    than repeat the figures silently.
+
+    Parameters
+    ----------
+    plan : ForwardPlan
+        The forward plan.
+    slot : str
+        The meeting month, ``YYYY-MM``.
+
+    Returns
+    -------
+    Slot or None
+        The earliest slot before ``slot`` with the same data period; None when ``slot``
+        brings new data (or is not in the plan).
+    """
+    mine = next((s for s in plan.slots if s.slot == slot), None)
+    if mine is None:
+        return None
+    earlier = [s for s in plan.slots if s.slot < slot and s.period_end == mine.period_end]
+    return earlier[0] if earlier else None

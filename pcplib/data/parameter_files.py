@@ -129,7 +129,7 @@ def _check_file(path: Path, declared: Sequence[str], strategies: Sequence[str]) 
                 None,
                 None,
                 shown,
-                "a mapping of parameter names to values, one a line, such as 'strategy: vawg'",
+                "a mapping of parameter names to values, one a line, such as 'strategy: roads'",
             )
         ]
     lines = _key_lines(text)

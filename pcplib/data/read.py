@@ -23,6 +23,7 @@ import pandas as pd
 import yaml
 
 from pcplib.data.cells import UTF8_EXPECTED, column_letter, format_cell_text, read_cells
+from pcplib.data.identity import check_identity
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
 from pcplib.safe_yaml import load_yaml_text
@@ -291,6 +292,7 @@ def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any],
                 "one line of text describing the data set",
             )
         )
+    problems += check_identity(meta, file)[1]
     return meta, problems
 
 
@@ -350,7 +352,9 @@ def _column_problems(
                     1,
                     column,
                     None,
-                    f"a column named {column!r} (columns: {', '.join(spec.columns)})",
+                    f"a column named {column!r} (the columns found are "
+                    f"{', '.join(c for c in columns if c) or 'none'}; expected: "
+                    f"{', '.join(spec.columns)})",
                 )
             )
     for column in extra:
@@ -446,6 +450,9 @@ def _read_table(
     raw = pd.DataFrame(cells.rows, columns=cells.header, dtype=str)
     if raw.columns.empty:
         raw = pd.DataFrame(index=range(len(cells.rows)))
+    # The frame holds the cells now: the row lists (a third of a large file's memory)
+    # are let go before the values are converted.
+    cells.rows = []
     letters = {name: column_letter(i) for i, name in enumerate(cells.header)}
     missing, problems = _column_problems(spec, file, cells.header)
     if missing:
@@ -471,13 +478,20 @@ def _read_table(
     return table, [*problems, *unparsed]
 
 
-def read_folder(root: Path) -> Folder:
+PROGRESS_FILE_BYTES = 8 * 1_048_576
+"""A table file at least this large is announced as it is read (:func:`read_folder`)."""
+
+
+def read_folder(root: Path, progress: Callable[[str], None] | None = None) -> Folder:
     """Read ``dataset.yaml`` and every table of a data folder, hashing each file.
 
     Parameters
     ----------
     root : Path
         The data folder.
+    progress : callable, optional
+        Told, before each table file of at least :data:`PROGRESS_FILE_BYTES` is read,
+        ``"reading <file> (N MiB)"``: reading a large file takes a while.
 
     Returns
     -------
@@ -527,6 +541,12 @@ def read_folder(root: Path) -> Folder:
     tables: dict[str, Table] = {}
     table_problems: dict[str, list[Problem]] = {}
     for spec in TABLES.values():
+        if progress is not None:
+            for candidate in (root / f"{spec.stem}.csv", root / f"{spec.stem}.xlsx"):
+                size = candidate.stat().st_size if candidate.is_file() else 0
+                if size >= PROGRESS_FILE_BYTES:
+                    progress(f"reading {shown(candidate.relative_to(root).as_posix())} "
+                             f"({size / 1_048_576:,.0f} MiB)")  # fmt: skip
         table, table_problems[spec.name] = _read_table(root, spec, shown, files)
         if table is not None:
             tables[spec.name] = table

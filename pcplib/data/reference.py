@@ -19,7 +19,7 @@ TABLE_ONE_FILE = "table_one_2021_24.csv"
 
 
 def load_table_one(reference_dir: str | Path) -> pd.DataFrame:
-    """Read the 2021-24 plan's published Table One from the reference folder.
+    """Read the previous plan's published Table One from the reference folder.
 
     Parameters
     ----------

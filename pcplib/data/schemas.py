@@ -91,7 +91,7 @@ POLICE_UK_CRIME_TYPES = (
 POLICE_UK_MEASURE_UNITS = ("count", "rate_per_1000")
 
 _ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-_ID_EXPECTED = "an id of lower-case letters, digits and single hyphens (such as 'road-safety')"
+_ID_EXPECTED = "an id of lower-case letters, digits and single hyphens (such as 'safer-streets')"
 # Making Data Count: a recalculated section of an XmR chart needs at least 12 points.
 RECALCULATION_MIN_POINTS = 12
 # The shape of a spc_recalculate_from cell; parse_recalculation_dates checks the dates are real.

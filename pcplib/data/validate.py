@@ -28,14 +28,19 @@ from pcplib.data.problems import DataValidationError, Problem, summarise_problem
 from pcplib.data.read import Folder, locate_in_workbooks, read_folder
 from pcplib.data.schemas import (
     DATASET_META,
-    MEASURE_LIST_SEPARATOR,
     RECALCULATION_MIN_POINTS,
     RECALCULATION_PATTERN,
     TABLES,
     build_schemas,
     parse_recalculation_dates,
-    split_measure_list,
 )
+from pcplib.data.sense_checks import (
+    NON_NEGATIVE_UNITS,
+    find_narrative_measure_problems,
+    find_target_problems,
+)
+from pcplib.data.sense_checks import report_cells as _cell_problems
+from pcplib.data.sense_checks import rows_where as _rows
 from pcplib.labels import month_words
 
 __all__ = [
@@ -98,11 +103,6 @@ def _schema_problems(
 # --- cross-table checks --------------------------------------------------------------
 
 
-def _rows(mask: pd.Series) -> list[int]:
-    """Return the frame indexes where ``mask`` is true."""
-    return [int(i) for i in mask[mask.fillna(False).astype(bool)].index]
-
-
 def _start_message(obs: pd.DataFrame, text: str, frequency: str, i: int) -> str:
     """What a row's ``period_start`` should have been, for :func:`_cell_problems`."""
     return f"{text}: measure {obs.at[i, 'measure_id']} is {frequency}"
@@ -113,25 +113,18 @@ def _end_message(obs: pd.DataFrame, ends: Any, text: str, frequency: str, i: int
     return f"{ends[i]:%Y-%m-%d}, {text} (measure {obs.at[i, 'measure_id']} is {frequency})"
 
 
-def _cell_problems(
-    mask: pd.Series, raw: pd.DataFrame, file: str, column: str, expected: Callable[[int], str]
-) -> list[Problem]:
-    """Report the cell of ``column`` in each row where ``mask`` is true.
-
-    ``expected`` gives, for a frame index, what the cell should have held.
-    """
-    return [Problem(file, i + 2, column, raw.at[i, column], expected(i)) for i in _rows(mask)]
-
-
 def _check_unique(
     frame: pd.DataFrame, raw: pd.DataFrame, keys: list[str], file: str, what: str
 ) -> list[Problem]:
     """Report rows repeating an earlier row's key columns."""
-    # Keys compare as written in the file, which is also how they are reported.
-    keys_text = raw.loc[frame.index, keys].astype(str).agg(" / ".join, axis=1)
-    duplicated = keys_text.duplicated(keep="first")
-    if not duplicated.any():
+    # Keys compare as written in the file, which is also how they are reported. Found
+    # column-wise first: a text key per row cost 2 million strings on a large table.
+    written = raw.loc[frame.index, keys].astype(str)
+    if not written.duplicated(keep="first").any():
         return []
+    written = written[written.duplicated(keep=False)]
+    keys_text = written.agg(" / ".join, axis=1)
+    duplicated = keys_text.duplicated(keep="first")
     first_rows: dict[str, int] = {}
     for index, key in keys_text.items():
         first_rows.setdefault(key, int(index) + 2)
@@ -546,92 +539,22 @@ def _cross_problems(
             enriched, raw_obs, measures, shown["observations"], shown["measures"]
         )
     if measures is not None and "narrative" in typed:
-        problems += _narrative_measure_problems(
+        problems += find_narrative_measure_problems(
             typed["narrative"], raw["narrative"], measures, shown["narrative"]
         )
     if measures is not None:
         checked = measures[~measures["measure_id"].isin(doubtful_measures)]
         problems += _recalculation_problems(checked, raw["measures"], obs, shown["measures"])
-        problems += _target_problems(checked, raw["measures"], shown["measures"])
-    return problems
-
-
-def _narrative_measure_problems(
-    narrative: pd.DataFrame, raw: pd.DataFrame, measures: pd.DataFrame, file: str
-) -> list[Problem]:
-    """Check each narrative entry's ``measures`` cell names measures of the framework.
-
-    A public report keeps an entry only when every measure it names is public, so a
-    misspelt id would otherwise leave an entry about a restricted measure unlabelled.
-    """
-    if "measures" not in narrative.columns:
-        return []
-    known = set(measures["measure_id"])
-    problems = []
-    for index in narrative.index:
-        unknown = [m for m in split_measure_list(narrative.at[index, "measures"]) if m not in known]
-        if unknown:
-            problems.append(
-                Problem(
-                    file,
-                    int(index) + 2,
-                    "measures",
-                    raw.at[index, "measures"],
-                    f"measure ids of {TABLES['measures'].stem} separated by "
-                    f"'{MEASURE_LIST_SEPARATOR}' ({', '.join(repr(m) for m in unknown)} "
-                    "is not one)",
-                )
-            )
-    return problems
-
-
-NON_NEGATIVE_UNITS = ("count", "rate_per_1000", "hours", "days", "score", "kwh", "tonnes")
-"""Units whose values, and so whose targets, cannot be below zero."""
-
-
-def _target_problems(measures: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Problem]:
-    """Check each target makes sense for its measure's unit and good direction.
-
-    A target of 150 on a percentage was judged ("expected 123.12% by now", Red), a
-    negative target on a count printed "target missed (-300)", and a target on a measure
-    with no good direction was ignored but still written to ``judgements.csv``.
-    """
-    problems: list[Problem] = []
-    target, unit = measures["target"], measures["unit"]
-    has = target.notna()
-    problems += _cell_problems(
-        has & (unit == "percent") & ((target < 0) | (target > 100)),
-        raw,
-        file,
-        "target",
-        lambda i: (
-            f"a target between 0 and 100 (measure {measures.at[i, 'measure_id']} is in percent)"
-        ),
-    )
-    problems += _cell_problems(
-        has & unit.isin(NON_NEGATIVE_UNITS) & (target < 0),
-        raw,
-        file,
-        "target",
-        lambda i: f"a target of 0 or more (measure {measures.at[i, 'measure_id']} is in {unit[i]})",
-    )
-    problems += _cell_problems(
-        has & (measures["good_direction"] == "neutral"),
-        raw,
-        file,
-        "target",
-        lambda i: (
-            f"no target: measure {measures.at[i, 'measure_id']} has good_direction neutral, "
-            "so it cannot be met or missed (give it a direction, or leave target empty)"
-        ),
-    )
+        problems += find_target_problems(checked, raw["measures"], shown["measures"])
     return problems
 
 
 # --- the data set as a whole ----------------------------------------------------------
 
 
-def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
+def check_folder(
+    folder: Folder, today: dt.date, progress: Callable[[str], None] | None = None
+) -> list[Problem]:
     """Check what was read from a data folder and list every problem, in file order.
 
     Parameters
@@ -640,6 +563,8 @@ def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
         The data folder as read by :func:`pcplib.data.read.read_folder`.
     today : datetime.date
         The date periods must have ended by.
+    progress : callable, optional
+        Told each stage as it starts (``"checking each table's values"``, ...).
 
     Returns
     -------
@@ -647,7 +572,9 @@ def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
         ``dataset.yaml``'s problems, then each table's (reading, then its schema),
         then those spanning tables; empty when everything is valid.
     """
+    tell = progress or (lambda stage: None)
     problems = list(folder.meta_problems)
+    tell("checking each table's values")
     for name, found in folder.table_problems.items():
         problems += found
         table = folder.tables.get(name)
@@ -665,7 +592,9 @@ def check_folder(folder: Folder, today: dt.date) -> list[Problem]:
     typed = {name: t.typed for name, t in tables.items()}
     raw = {name: t.raw for name, t in tables.items()}
     shown = {name: t.file for name, t in tables.items()}
+    tell("checking the tables against each other (ids, periods, values, definitions)")
     problems += _cross_problems(typed, raw, shown, today, doubtful)
+    tell("checking the areas")
     problems += check_areas(typed, raw, shown, folder.meta, (folder.root / DATASET_META).as_posix())
     return locate_in_workbooks(problems, tables)
 
@@ -676,6 +605,7 @@ def validate_dataset(
     today: dt.date | None = None,
     parameter_files: Path | str | None = None,
     declared: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
 ) -> list[Problem]:
     """Check the data set (and optionally the forward plan) and list every problem.
 
@@ -684,8 +614,8 @@ def validate_dataset(
     path : path-like
         The data folder.
     forward_plan : path-like, optional
-        ``params/forward_plan.yaml``: its slots must name known strategies and every
-        strategy must be scheduled in every financial year of the plan.
+        The forward plan (the data set's ``forward_plan.yaml``): its slots must name
+        known strategies and every strategy must be scheduled in every financial year of the plan.
     today : datetime.date, optional
         The date periods must have ended by; ``date.today()`` when omitted.
     parameter_files : path-like, optional
@@ -693,17 +623,32 @@ def validate_dataset(
         mapping of text values naming only ``declared`` parameters and a known strategy.
     declared : sequence of str, optional
         The parameters the strategy report's notebook declares.
+    progress : callable, optional
+        Told each stage as it starts, and each large table file as it is read, so a
+        large data set does not look stuck (``pcp validate`` prints them on stderr).
 
     Returns
     -------
     list of Problem
         Empty when everything is valid.
     """
+    return _validate(path, forward_plan, today, parameter_files, declared, progress)[0]
+
+
+def _validate(
+    path: Path | str,
+    forward_plan: Path | str | None,
+    today: dt.date | None,
+    parameter_files: Path | str | None,
+    declared: Sequence[str],
+    progress: Callable[[str], None] | None,
+) -> tuple[list[Problem], Folder | None]:
+    """Do :func:`validate_dataset`; also return the folder read, for the summary."""
     try:
-        folder = read_folder(Path(path))
+        folder = read_folder(Path(path), progress)
     except DataValidationError as error:
-        return error.problems
-    problems = check_folder(folder, today or dt.date.today())
+        return error.problems, None
+    problems = check_folder(folder, today or dt.date.today(), progress)
     if forward_plan is not None:
         try:
             plan = load_forward_plan(forward_plan)
@@ -717,7 +662,7 @@ def validate_dataset(
         table = folder.tables.get("strategies")
         known = list(table.typed["strategy_id"]) if table is not None else []
         problems += check_parameter_files(Path(parameter_files), declared, known)
-    return problems
+    return problems, folder
 
 
 def summarise_validation(
@@ -727,6 +672,7 @@ def summarise_validation(
     every: bool = False,
     parameter_files: Path | str | None = None,
     declared: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[bool, list[str]]:
     """Validate the data set for ``pcp validate`` and say the outcome in lines.
 
@@ -745,6 +691,8 @@ def summarise_validation(
         file, column and expected value) are counted in one line.
     parameter_files, declared : optional
         The papermill parameters files to check too (see :func:`validate_dataset`).
+    progress : callable, optional
+        Told each stage (see :func:`validate_dataset`).
 
     Returns
     -------
@@ -752,13 +700,7 @@ def summarise_validation(
         Whether the data set is valid, and the lines to show: a short summary when it
         is, one line per problem (and the count) when it is not.
     """
-    problems = validate_dataset(
-        path,
-        forward_plan=forward_plan,
-        today=today,
-        parameter_files=parameter_files,
-        declared=declared,
-    )
+    problems, folder = _validate(path, forward_plan, today, parameter_files, declared, progress)
     if problems:
         lines = summarise_problems(problems, per_kind=None if every else 3)
         hidden = " (pcp validate --all lists every one)" if len(lines) < len(problems) else ""
@@ -766,9 +708,10 @@ def summarise_validation(
             *lines,
             f"{len(problems)} problem(s) found{hidden}; nothing else was checked or changed.",
         ]
-    # The summary reads the tables again rather than building a Dataset, so that this
-    # module needs nothing from pcplib.data.dataset (which uses it to validate).
-    folder = read_folder(Path(path))
+    # The summary uses the tables validation read (once: a large data set takes a while)
+    # rather than building a Dataset, so that this module needs nothing from
+    # pcplib.data.dataset (which uses it to validate).
+    assert folder is not None  # a folder that could not be read has problems
     tables = {name: table.typed for name, table in folder.tables.items()}
     obs, measures = tables["observations"], tables["measures"]
     restricted = int((measures["visibility"] == "restricted").sum())

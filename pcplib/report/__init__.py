@@ -63,6 +63,7 @@ format_area_comparisons = as_fragment(comparisons.format_area_comparisons)
 build_annual_header = as_fragment(headers.build_annual_header)
 build_header = as_fragment(headers.build_header)
 build_plan_header = as_fragment(headers.build_plan_header)
+format_no_new_data = as_fragment(headers.format_no_new_data)
 build_public_about_header = as_fragment(headers.build_public_about_header)
 build_public_header = as_fragment(headers.build_public_header)
 format_data_availability = as_fragment(headers.format_data_availability)
@@ -108,6 +109,7 @@ __all__ = [
     "build_board_header",
     "build_header",
     "build_plan_header",
+    "format_no_new_data",
     "build_provenance",
     "build_public_about_header",
     "build_public_header",

@@ -39,7 +39,7 @@ def format_commitments(
         is judged at its end.
     list_each : bool, default True
         Also list every commitment with its status, due date, owner, and the owners'
-        activity to date and next steps (as in the 2021-24 plan's dashboards), "Not
+        activity to date and next steps (as in a previous plan's dashboards), "Not
         supplied" where the owners gave none.
     audience : {"cgb", "public"}, default "cgb"
         For ``"public"``, a commitment, owner, activity or next step naming a

@@ -7,7 +7,7 @@ production time, audience and the security marking.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -68,6 +68,52 @@ def format_data_availability(dataset: Dataset, period_end: str) -> str:
         f"{esc(month_words(got))}. Read every figure, rating and narrative below as "
         f"{esc(got_q)}, not {esc(wanted_q)}; the report will be complete once the "
         "quarter's data arrive.</p>",
+        cls="notice warning",
+    )
+
+
+def format_no_new_data(dataset: Dataset, slot: str, plan: Any = None) -> str:
+    """Say so when a meeting has no new data since an earlier one.
+
+    A meeting cycle that does not follow the quarters (every two months, say) brings
+    some meetings the same quarter as the one before: their reports say so, naming the
+    meeting that first had the figures, rather than repeat them silently.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set (its board's short name, and its own forward plan).
+    slot : str
+        The meeting month, ``YYYY-MM``.
+    plan : ForwardPlan, optional
+        The forward plan the run used; the data set's own when omitted.
+
+    Returns
+    -------
+    str
+        HTML notice "No new data since the <board> of <month>: figures as reported
+        then.", or ``""`` when the meeting has new data, is not in the plan, or the data
+        set has no forward plan.
+    """
+    from pcplib.data.forward_plan import find_first_report_of_data, find_forward_plan
+
+    if plan is None:
+        try:
+            plan = find_forward_plan(dataset.root)
+        except (OSError, ValueError):
+            # The run checks the plan before any report; a notebook run by hand on a
+            # data set with a broken plan still builds its report, without this notice.
+            return ""
+    if plan is None or not slot:
+        return ""
+    first = find_first_report_of_data(plan, str(slot))
+    if first is None:
+        return ""
+    when = month_words(parse_month_param(first.slot, "slot"))
+    board = dataset.identity.board_short_name
+    return notice(
+        f"<p><strong>No new data since the {esc(board)} of {esc(when)}:</strong> figures as "
+        "reported then.</p>",
         cls="notice warning",
     )
 
@@ -142,14 +188,18 @@ def build_title_block(
     facts_html = f'<div class="report-facts">{meta_list(facts)}</div>'
     if summary:
         facts_html = f'<h2 id="summary">Summary</h2>{summary}<h2>About this report</h2>{facts_html}'
-    return f"<h1>{esc(title)}</h1>{lead_html}{warning}{banner}{facts_html}"
+    # The organisation whose plan it is heads every report (dataset.yaml's organisation).
+    organisation = f'<p class="organisation">{esc(dataset.identity.organisation)}</p>'
+    return f"{organisation}<h1>{esc(title)}</h1>{lead_html}{warning}{banner}{facts_html}"
 
 
-def list_closing_facts(produced_at: str, audience: str) -> list[tuple[str, str]]:
-    """The facts that end every header: when produced, for whom, the marking."""
+def list_closing_facts(
+    produced_at: str, audience: str, board: str = "Board"
+) -> list[tuple[str, str]]:
+    """The facts that end every header: when produced, for whom (``board`` by name), the marking."""
     return [
         ("Produced", format_produced_at(produced_at)),
-        ("Audience", AUDIENCE_WORDS[audience]),
+        ("Audience", AUDIENCE_WORDS[audience].format(board=board)),
         ("Security marking", MARKING),
     ]
 
@@ -164,20 +214,25 @@ def build_period_header(
     produced_at: str,
     audience: str,
     summary: str = "",
+    warning: str = "",
 ) -> str:
-    """A header for a report on a reporting quarter, warning when the data stop short."""
+    """A header for a report on a reporting quarter, warning when the data stop short.
+
+    ``warning`` (HTML, such as :func:`format_no_new_data`'s) comes before the warning
+    about data that stop short of the period.
+    """
     measure_ids = list(measure_ids)
     facts = [
         *leading_facts,
         *list_period_facts(dataset, measure_ids, str(end)),
-        *list_closing_facts(produced_at, audience),
+        *list_closing_facts(produced_at, audience, dataset.identity.board_name),
     ]
     return build_title_block(
         title,
         facts,
         dataset,
         lead,
-        format_data_availability(dataset, str(end)),
+        warning + format_data_availability(dataset, str(end)),
         measure_ids,
         available_period_end(dataset, str(end)),
         summary,
@@ -205,17 +260,19 @@ def list_period_facts(dataset: Dataset, measure_ids: Iterable[str], period_end: 
     return facts
 
 
-def describe_meeting(slot: str, meeting: str = "") -> str:
-    """The meeting a report is for: as the runner says, or the slot's Board meeting.
+def describe_meeting(slot: str, meeting: str = "", board: str = "Board") -> str:
+    """The meeting a report is for: as the runner says, or the slot's board meeting.
 
     Parameters
     ----------
     slot : str
-        The CGB meeting month, ``YYYY-MM``.
+        The board meeting month, ``YYYY-MM``.
     meeting : str, default ""
         The meeting as the runner worked it out from the forward plan
-        (``"Corporate Governance Board, July 2026"``, or ``"Not prepared for a
-        meeting"`` for a report built outside its slot); the slot's meeting when empty.
+        (``"<board name>, July 2026"``, or ``"Not prepared for a meeting"`` for a
+        report built outside its slot); the slot's meeting when empty.
+    board : str, default "Board"
+        The board's name (``dataset.identity.board_name``).
 
     Returns
     -------
@@ -224,7 +281,7 @@ def describe_meeting(slot: str, meeting: str = "") -> str:
     """
     if meeting.strip():
         return meeting.strip()
-    return f"Corporate Governance Board, {month_words(parse_month_param(slot, 'slot'))}"
+    return f"{board}, {month_words(parse_month_param(slot, 'slot'))}"
 
 
 def build_header(
@@ -236,6 +293,7 @@ def build_header(
     audience: str = "cgb",
     meeting: str = "",
     summary: str = "",
+    plan: Any = None,
 ) -> str:
     """Return the top of a delivery-strategy report.
 
@@ -246,7 +304,7 @@ def build_header(
     strategy_id : str
         The strategy.
     slot : str
-        The CGB meeting month, ``YYYY-MM``.
+        The board meeting month, ``YYYY-MM``.
     period_end : str
         The last month of data, ``YYYY-MM``.
     produced_at : str, default ""
@@ -260,6 +318,9 @@ def build_header(
         The first screen's summary (HTML, from
         :func:`pcplib.report.summary.format_board_summary`), shown under the lead and
         before the facts, which then follow as "About this report".
+    plan : ForwardPlan, optional
+        The forward plan the run used (the data set's own when omitted), to say when
+        the meeting has no new data since an earlier one (:func:`format_no_new_data`).
 
     Returns
     -------
@@ -273,7 +334,7 @@ def build_header(
     check_audience(audience)
     check_strategy(dataset, strategy_id)
     end = parse_month_param(period_end, "period_end")
-    meeting_words = describe_meeting(slot, meeting)
+    meeting_words = describe_meeting(slot, meeting, dataset.identity.board_name)
     strategy = dataset.strategy(strategy_id)
     missions = dataset.missions.set_index("mission_id")["mission_name"]
     mission = missions.get(strategy["mission_id"], strategy["mission_id"])
@@ -292,7 +353,7 @@ def build_header(
     return build_period_header(
         dataset,
         f"{strategy['strategy_name']}: delivery strategy report",
-        f"Police and Crime Plan 2025-29: performance, progress and risks. {meeting_words}; "
+        f"{dataset.identity.plan_name}: performance, progress and risks. {meeting_words}; "
         f"{quarter}, data to the end of {month_words(shown)}.",
         facts,
         measures["measure_id"],
@@ -300,11 +361,17 @@ def build_header(
         produced_at,
         audience,
         summary,
+        format_no_new_data(dataset, slot, plan),
     )
 
 
 def build_plan_header(
-    dataset: Dataset, slot: str, period_end: str, produced_at: str = "", meeting: str = ""
+    dataset: Dataset,
+    slot: str,
+    period_end: str,
+    produced_at: str = "",
+    meeting: str = "",
+    plan: Any = None,
 ) -> str:
     """Return the top of the plan overview.
 
@@ -313,13 +380,16 @@ def build_plan_header(
     dataset : Dataset
         The loaded data set.
     slot : str
-        The CGB meeting month, ``YYYY-MM``.
+        The board meeting month, ``YYYY-MM``.
     period_end : str
         The last month of data, ``YYYY-MM``.
     produced_at : str, default ""
         When the report is produced.
     meeting : str, default ""
         The meeting it is for, as the runner says (see :func:`describe_meeting`).
+    plan : ForwardPlan, optional
+        The forward plan (the data set's own when omitted), to say when the meeting has
+        no new data since an earlier one (:func:`format_no_new_data`).
 
     Returns
     -------
@@ -330,14 +400,15 @@ def build_plan_header(
     public = measures_for_audience(dataset, audience="public")
     return build_period_header(
         dataset,
-        "Police and Crime Plan 2025-29: plan overview",
+        f"{dataset.identity.plan_name}: plan overview",
         "Every delivery strategy, mission by mission: its overall rating, headline measures "
         "and projected delivery.",
-        [("Meeting", describe_meeting(slot, meeting))],
+        [("Meeting", describe_meeting(slot, meeting, dataset.identity.board_name))],
         public["measure_id"],
         end,
         produced_at,
         "public",
+        warning=format_no_new_data(dataset, slot, plan),
     )
 
 
@@ -362,7 +433,7 @@ def build_public_header(dataset: Dataset, quarter: str, produced_at: str = "") -
     public = measures_for_audience(dataset, audience="public")
     return build_period_header(
         dataset,
-        f"Police and Crime Plan 2025-29: public monitoring report, {quarter}",
+        f"{dataset.identity.plan_name}: public monitoring report, {quarter}",
         "What has been achieved and what still needs attention, mission by mission.",
         [("Quarter", f"{quarter} ({quarter_words(quarter)})")],
         public["measure_id"],
@@ -430,10 +501,10 @@ def build_annual_header(dataset: Dataset, year: str, produced_at: str = "") -> s
     facts = [
         ("Year evaluated", f"{year} (April to March)"),
         ("Data period covered", describe_data_period(dataset, public["measure_id"], end_month)),
-        *list_closing_facts(produced_at, "public"),
+        *list_closing_facts(produced_at, "public", dataset.identity.board_name),
     ]
     return build_title_block(
-        f"Police and Crime Plan 2025-29: annual evaluation, {year}",
+        f"{dataset.identity.plan_name}: annual evaluation, {year}",
         facts,
         dataset,
         "The plan's impact: each public measure against its baseline year, with tests of "

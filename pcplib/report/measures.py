@@ -52,10 +52,11 @@ def _margin_text(r: dict) -> str:
     return "" if is_missing(margin) else f" (± {margin:.1f} pp)"
 
 
-def _name_cell(r: dict) -> str:
+def _name_cell(r: dict, board: str) -> str:
+    """The measure's name, marked "Restricted: <board> only" when it is restricted."""
     name = esc(r["measure_name"])
     if r.get("visibility") == "restricted":
-        name += '<br><span class="small"><strong>Restricted:</strong> CGB only</span>'
+        name += f'<br><span class="small"><strong>Restricted:</strong> {esc(board)} only</span>'
     return name
 
 
@@ -71,7 +72,7 @@ def _no_table(df: pd.DataFrame, caption: str) -> str | None:
     return None
 
 
-def format_measures_table(df: pd.DataFrame, caption: str) -> str:
+def format_measures_table(df: pd.DataFrame, caption: str, board: str = "Board") -> str:
     """Return the measures (from :func:`summarise_measures`) as the Board's main table.
 
     Six columns that fit a 1280-pixel screen and an A4 portrait page: the measure,
@@ -88,6 +89,9 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
         Rows from :func:`summarise_measures`.
     caption : str
         The table's caption (escaped here).
+    board : str, default "Board"
+        The board's short name, for the restricted marking ("Restricted: <board>
+        only"; ``dataset.identity.board_short_name``).
 
     Returns
     -------
@@ -111,7 +115,7 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
         )
         rows.append(
             [
-                _name_cell(r),
+                _name_cell(r, board),
                 with_note(esc(current + _margin_text(r)), r["current_label"]),
                 with_note(
                     f"{esc(last_year)}<br>"
@@ -127,7 +131,7 @@ def format_measures_table(df: pd.DataFrame, caption: str) -> str:
     return build_table(head, rows, caption)
 
 
-def format_measures_detail(df: pd.DataFrame, caption: str) -> str:
+def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board") -> str:
     """Return the longer view of the measures: year ending, since the baseline, SPC, notes.
 
     The detail behind the Board's main table (:func:`format_measures_table`), in a
@@ -141,6 +145,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str) -> str:
         Rows from :func:`summarise_measures`.
     caption : str
         The table's caption (escaped here).
+    board : str, default "Board"
+        The board's short name, for the restricted marking ("Restricted: <board>
+        only"; ``dataset.identity.board_short_name``).
 
     Returns
     -------
@@ -176,7 +183,7 @@ def format_measures_detail(df: pd.DataFrame, caption: str) -> str:
             )
         rows.append(
             [
-                _name_cell(r),
+                _name_cell(r, board),
                 with_note(
                     esc(f"{year_ending} ({r['year_ending_change']})"),
                     f"{r['year_ending_label']}, against {previous} in the 12 months before",

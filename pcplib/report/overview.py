@@ -228,7 +228,7 @@ def format_table_one_section(reference_df: pd.DataFrame) -> str:
     source_text = "; ".join(sources) or "source not recorded"
     intro = f"<p><strong>Source:</strong> {esc(source_text)}. Real published figures.</p>"
     return intro + format_table_one(
-        rebuilt, "Table One of the 2021-24 plan (published figures), with trends recomputed"
+        rebuilt, "Table One of the previous plan (published figures), with trends recomputed"
     )
 
 
@@ -322,7 +322,7 @@ def format_table_one_markdown(reference_df: pd.DataFrame) -> str:
         return f"{value:,.0f}" if not is_missing(value) else "not available"
 
     lines = [
-        "# Back test: Table One of the 2021-24 plan rebuilt",
+        "# Back test: Table One of the previous plan rebuilt",
         "",
         "Table One of the March 2024 delivery report (`data/reference/table_one_2021_24.csv`,",
         "real published figures) is rebuilt with `pcplib`: each trend arrow is recomputed from",

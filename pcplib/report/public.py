@@ -342,15 +342,15 @@ def format_next_meetings(
     if not chosen:
         return "<p>No further meetings are in the Board's forward plan yet.</p>"
     return (
-        "<p>The Police and Crime Commissioner's Corporate Governance Board meets next "
-        f"{esc(list_words(chosen))}.</p>"
+        f"<p>The Police and Crime Commissioner's {esc(dataset.identity.board_name)} meets "
+        f"next {esc(list_words(chosen))}.</p>"
     )
 
 
 def format_forward_plan(
     dataset: Dataset, slots: Iterable[Any], after: str | None = None, limit: int = 6
 ) -> str:
-    """Return the CGB forward plan's upcoming slots as an HTML table.
+    """Return the board's forward plan's upcoming slots as an HTML table.
 
     Parameters
     ----------
@@ -392,5 +392,5 @@ def format_forward_plan(
     return build_table(
         ["Meeting", "Delivery strategies reviewed", "Data period"],
         rows,
-        "Corporate Governance Board forward plan: the next meetings",
+        f"{dataset.identity.board_name} forward plan: the next meetings",
     )

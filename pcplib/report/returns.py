@@ -2,7 +2,7 @@
 
 The risk table (likelihood, impact and mitigation), the board's action log, and what
 the quarter's return left out, shown as "not supplied" (never as zero). Risks and
-actions are for the Corporate Governance Board only: a public report says so and
+actions are for the board only: a public report says so and
 shows neither, because owners write them for the Board and they may name restricted
 work. Text from returns is escaped like all text from data.
 """
@@ -38,8 +38,8 @@ __all__ = [
 ]
 
 NOT_SUPPLIED = "Not supplied"
-_CGB_ONLY = (
-    "<p>{what} reported to the Corporate Governance Board only and not published: the "
+_BOARD_ONLY = (
+    "<p>{what} reported to the {board} only and not published: the "
     "owners write them for the Board.</p>"
 )
 
@@ -97,7 +97,9 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
     check_strategy(dataset, strategy_id)
     periods.parse_quarter(quarter)
     if audience == "public":
-        return _CGB_ONLY.format(what="Risks to delivery are")
+        return _BOARD_ONLY.format(
+            what="Risks to delivery are", board=esc(dataset.identity.board_name)
+        )
     risks = dataset.risks
     rows = risks[(risks["strategy_id"] == strategy_id) & (risks["quarter"] == quarter)]
     if rows.empty:
@@ -158,7 +160,9 @@ def format_actions(
     check_audience(audience)
     check_strategy(dataset, strategy_id)
     if audience == "public":
-        return _CGB_ONLY.format(what="Actions agreed by the Board are")
+        return _BOARD_ONLY.format(
+            what="Actions agreed by the Board are", board=esc(dataset.identity.board_name)
+        )
     actions = dataset.actions
     rows = actions[actions["strategy_id"] == strategy_id]
     if rows.empty:

@@ -10,8 +10,9 @@ NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# ``{board}`` is the data set's board (dataset.yaml's board.name).
 AUDIENCE_WORDS = {
-    "cgb": "Corporate Governance Board (may include restricted measures)",
+    "cgb": "{board} (may include restricted measures)",
     "public": "Public (public measures only)",
 }
 

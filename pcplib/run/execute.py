@@ -8,6 +8,7 @@ ends with a summary table.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pcplib.file_safety import describe_write_error, name_os_error
 from pcplib.run import collect, render, runtime, timing
 from pcplib.run.jobs import Job, JobResult, notebook_path, repo_parameter
 from pcplib.run.log import logger
@@ -44,6 +46,9 @@ def describe_failure(exc: BaseException) -> tuple[str, int | None, int | None]:
         evalue = str(exc.evalue).strip().splitlines()
         line = f"{exc.ename}: {evalue[0] if evalue else ''}".rstrip(": ")
         return line, exc.cell_index + 1, exc.exec_count
+    if isinstance(exc, OSError) and exc.errno is not None:
+        # A full disk or a read-only folder while the outputs were written: where and why.
+        return describe_write_error(exc), None, None
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": "), None, None
 
@@ -108,14 +113,34 @@ def execute_job(job: Job, workdir: Path, options: RunOptions) -> JobResult:
         stages["html"] = time.perf_counter() - step
     except Exception as exc:  # one failing report must not stop the others
         seconds = time.perf_counter() - started
+        if isinstance(exc, OSError):
+            exc = name_os_error(exc, workdir)  # written with no file name: the run's folder
         line, cell, count = describe_failure(exc)
-        logger.error("%s: FAILED after %.1f s at cell %s: %s", job.name, seconds, cell, line)
+        # A failure outside any cell (the kernel killed, a full disk) names no cell.
+        where = f" at cell {cell}" if cell is not None else ""
+        # A report stopped because the run was interrupted is not a failure of its own:
+        # the run says "Interrupted" once.
+        level = logging.DEBUG if render.kernels_cancelled() else logging.ERROR
+        logger.log(level, "%s: FAILED after %.1f s%s: %s", job.name, seconds, where, line)
         return JobResult(job, False, seconds, line, cell, count)
     finally:
         stage_file.unlink(missing_ok=True)
     seconds = time.perf_counter() - started
     logger.info("%s: done in %.1f s (%s)", job.name, seconds, timing.format_stages(stages))
     return JobResult(job, True, seconds, stages=stages)
+
+
+class _QuietOnceInterrupted(logging.Filter):
+    """Drop the kernel libraries' messages about kernels an interruption killed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not render.kernels_cancelled()
+
+
+for _name in ("papermill", "traitlets", "nbclient"):
+    # Otherwise each killed kernel adds "Error occurred while starting new kernel
+    # client ... Kernel died" to the one "Interrupted" line.
+    logging.getLogger(_name).addFilter(_QuietOnceInterrupted())
 
 
 def execute_jobs(

@@ -14,6 +14,7 @@ so that republishing a slot (which replaces that folder) cannot touch it.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -74,23 +75,28 @@ def record_meeting(
             break
         except FileExistsError:
             number += 1
-    strategies = {job.strategy for job in plan.jobs if job.strategy}
-    for name in ("commitments", "actions"):
-        table = getattr(dataset, name, None)
-        if not isinstance(table, pd.DataFrame):
-            table = pd.DataFrame()
-        if "strategy_id" in table.columns and strategies:
-            table = table[table["strategy_id"].isin(strategies)]
-        _write_csv(table, folder / f"{name}.csv")
-    _write_csv(judgements, folder / "judgements.csv")
-    meta = {
-        "slot": plan.slot,
-        "period_end": plan.period_end,
-        "produced_at": produced_at,
-        "folder": plan.folder,
-        "reports": [job.name for job in plan.jobs],
-    }
-    with (folder / "record.json").open("x", encoding="utf-8") as handle:
-        json.dump(meta, handle, indent=2, sort_keys=True)
-        handle.write("\n")
+    try:
+        strategies = {job.strategy for job in plan.jobs if job.strategy}
+        for name in ("commitments", "actions"):
+            table = getattr(dataset, name, None)
+            if not isinstance(table, pd.DataFrame):
+                table = pd.DataFrame()
+            if "strategy_id" in table.columns and strategies:
+                table = table[table["strategy_id"].isin(strategies)]
+            _write_csv(table, folder / f"{name}.csv")
+        _write_csv(judgements, folder / "judgements.csv")
+        meta = {
+            "slot": plan.slot,
+            "period_end": plan.period_end,
+            "produced_at": produced_at,
+            "folder": plan.folder,
+            "reports": [job.name for job in plan.jobs],
+        }
+        with (folder / "record.json").open("x", encoding="utf-8") as handle:
+            json.dump(meta, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+    except BaseException:
+        # A half-written record (a full disk) would be read as what the meeting was told.
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return folder

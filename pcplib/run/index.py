@@ -140,7 +140,7 @@ def summarise_overalls(dataset: Any, plan: RunPlan) -> dict[str, OverallRag]:
     }
 
 
-def describe_job_meeting(job: Any) -> str:
+def describe_job_meeting(job: Any, board: str = "Board") -> str:
     """The meeting a report belongs to, as the index lists it.
 
     Parameters
@@ -148,11 +148,13 @@ def describe_job_meeting(job: Any) -> str:
     job : Job
         The report's job: strategy reports and the plan overview carry their meeting in
         their ``meeting`` parameter (the runner worked it out from the forward plan).
+    board : str, default "Board"
+        The board's name (the data set's ``board.name``), for a job that names only its slot.
 
     Returns
     -------
     str
-        ``"Corporate Governance Board, November 2026"``, ``"Not prepared for a
+        ``"<board name>, November 2026"``, ``"Not prepared for a
         meeting"``, or what a public report is published for.
     """
     meeting = str(job.parameters.get("meeting", "") or "")
@@ -161,7 +163,7 @@ def describe_job_meeting(job: Any) -> str:
     if job.notebook in PUBLIC_MEETINGS:
         return PUBLIC_MEETINGS[job.notebook]
     slot = job.parameters.get("slot")
-    return f"Corporate Governance Board, {month_words(slot)}" if slot else "Not recorded"
+    return f"{board}, {month_words(slot)}" if slot else "Not recorded"
 
 
 @cache
@@ -206,7 +208,7 @@ def build_index(
     produced_at : str
         When the run was produced.
     dataset : pcplib.data.Dataset or None
-        The data set (for the illustrative-data banner).
+        The data set (for the illustrative-data banner, the organisation and the board).
     rags : dict
         Strategy id to overall RAG.
     pdf : bool, default False
@@ -221,11 +223,15 @@ def build_index(
         The page.
     """
     width, height = THUMBNAIL_SIZE
+    # Whose plan it is (dataset.yaml): the organisation heads the page, the board names
+    # the meetings.
+    identity = getattr(dataset, "identity", None)
+    board = str(getattr(identity, "board_name", "") or "Board")
     rows = []
     meetings = []
     for result in results:
         job = result.job
-        meeting = describe_job_meeting(job)
+        meeting = describe_job_meeting(job, board)
         if "meeting" in job.parameters:
             meetings.append(meeting)
         rows.append(
@@ -253,6 +259,7 @@ def build_index(
     facts.append(("Security marking", MARKING))
     return load_index_template().render(
         heading=plan.heading,
+        organisation=str(getattr(identity, "organisation", "") or ""),
         marking=MARKING,
         illustrative=bool(getattr(dataset, "illustrative", False)),
         description=str(getattr(dataset, "description", "") or ""),

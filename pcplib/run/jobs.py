@@ -101,7 +101,7 @@ class RunPlan:
     jobs : tuple of Job
         The reports, in index order.
     slot : str or None
-        The CGB slot (``YYYY-MM``) when the run is for one.
+        The board meeting's slot (``YYYY-MM``) when the run is for one.
     period_end : str or None
         Last month of the data period (``YYYY-MM``).
     """
@@ -149,20 +149,22 @@ def notebook_path(key: str) -> Path:
     return render.resolve_repo_path(NOTEBOOKS[key])
 
 
-def describe_meeting(slot: str | None) -> str:
-    """The meeting a report is for, in words: ``"Corporate Governance Board, November 2026"``.
+def describe_meeting(slot: str | None, board: str = "Board") -> str:
+    """The meeting a report is for, in words: ``"<board name>, November 2026"``.
 
     Parameters
     ----------
     slot : str or None
         The meeting month ``YYYY-MM``, or None for a report built for no meeting.
+    board : str, default "Board"
+        The board's name (the data set's ``board.name``).
 
     Returns
     -------
     str
         The words the report and the index show; :data:`NO_MEETING` without a slot.
     """
-    return f"Corporate Governance Board, {month_words(slot)}" if slot else NO_MEETING
+    return f"{board}, {month_words(slot)}" if slot else NO_MEETING
 
 
 def plan_strategy_job(
@@ -177,14 +179,14 @@ def plan_strategy_job(
     forward_plan: str = "",
     history_dir: str = "",
 ) -> Job:
-    """Plan one CGB delivery-strategy report.
+    """Plan one delivery-strategy report for the board.
 
     Parameters
     ----------
     strategy : str
-        Strategy id, e.g. ``vawg``.
+        Strategy id, e.g. ``safer-streets``.
     slot, period_end : str
-        The CGB meeting and the data period's last month (``YYYY-MM``).
+        The board meeting and the data period's last month (``YYYY-MM``).
     data_param : str
         The data folder as a notebook parameter.
     produced_at : str
@@ -234,7 +236,7 @@ def plan_overview_job(
     Parameters
     ----------
     slot, period_end : str
-        The CGB meeting and the data period's last month.
+        The board meeting and the data period's last month.
     data_param : str
         The data folder as a notebook parameter.
     produced_at : str

@@ -115,6 +115,34 @@ def read_code_version() -> str:
     )
 
 
+def describe_plan_identity(dataset: Any) -> dict[str, str]:
+    """Whose plan a run is for: the data set's identity as the manifest records it.
+
+    Parameters
+    ----------
+    dataset : pcplib.data.Dataset or None
+        The data set (``dataset.identity``, from ``dataset.yaml``).
+
+    Returns
+    -------
+    dict of str to str
+        ``organisation``, ``force_area``, ``name``, ``start``, ``end``, ``board`` and
+        ``board_short_name``; empty when the data set has no identity.
+    """
+    identity = getattr(dataset, "identity", None)
+    if identity is None:
+        return {}
+    return {
+        "organisation": identity.organisation,
+        "force_area": identity.force_area,
+        "name": identity.plan_name,
+        "start": identity.plan_start,
+        "end": identity.plan_end,
+        "board": identity.board_name,
+        "board_short_name": identity.board_short_name,
+    }
+
+
 def build_manifest(
     plan: RunPlan,
     results: Sequence[JobResult],
@@ -188,6 +216,8 @@ def build_manifest(
             "description": str(getattr(dataset, "description", "") or ""),
             "files": dict(sorted(dict(getattr(dataset, "files", {}) or {}).items())),
         },
+        # Whose plan the run is for, in the data set's own words (dataset.yaml).
+        "plan": describe_plan_identity(dataset),
         "forward_plan": {
             "path": repo_parameter(options.forward_plan),
             "sha256": hash_file(options.forward_plan) if options.forward_plan.is_file() else None,

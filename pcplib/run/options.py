@@ -180,7 +180,15 @@ def make_options(args: Any) -> RunOptions:
     RunOptions
         The options.
     """
+    from pcplib.data.identity import locate_forward_plan
+
     produced_at, reproducible = resolve_produced_at(args.timestamp)
+    today = read_today(args)
+    if today is None and not reproducible:
+        # One clock and one zone: the slot "latest" or "next" is chosen on the same date
+        # the "Produced" line gives (UTC), not the machine's local date, which differ
+        # for an hour each night in summer.
+        today = datetime.fromisoformat(produced_at).astimezone(UTC).date()
     fork_kernels = os.environ.get("PCP_FORK_KERNELS", "1").strip() != "0"
     jobs = args.jobs if args.jobs is not None else default_jobs(fork_kernels)
     if jobs < 1:
@@ -192,7 +200,10 @@ def make_options(args: Any) -> RunOptions:
     return RunOptions(
         out_dir=resolve_option_path(args.out, "--out"),
         data_dir=resolve_option_path(args.data, "--data"),
-        forward_plan=resolve_option_path(args.forward_plan, "--forward-plan"),
+        # The data set's own forward plan unless --forward-plan names another.
+        forward_plan=resolve_option_path(
+            locate_forward_plan(args.data, args.forward_plan), "--forward-plan"
+        ),
         jobs=jobs,
         renderer=args.renderer,
         pdf=args.pdf,
@@ -200,7 +211,7 @@ def make_options(args: Any) -> RunOptions:
         produced_at=produced_at,
         reproducible=reproducible,
         command=tuple(getattr(args, "argv", ()) or ()),
-        today=read_today(args),
+        today=today,
         lock_wait=float(wait),
         profile=bool(getattr(args, "profile", False)),
         fork_kernels=fork_kernels,

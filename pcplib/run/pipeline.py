@@ -45,6 +45,7 @@ from rich.console import Console
 
 from pcplib import forkserver
 from pcplib.data.snapshot import digest_data_folder
+from pcplib.file_safety import name_os_error
 from pcplib.run import (
     collect,
     execute,
@@ -266,6 +267,7 @@ def check_and_build(plan: RunPlan, options: RunOptions, console: Console, starte
             return EXIT_FAILED
         validation.check_jobs(plan.jobs)
         validation.check_job_parameters(plan.jobs, dataset)
+        validation.check_produced_after_data(options, dataset)
         validation.check_kernel(options)
     except RunError as exc:
         say(console, f"pcp: {exc}")
@@ -326,6 +328,8 @@ def check_and_build(plan: RunPlan, options: RunOptions, console: Console, starte
             run_stages = {"start-up": time.perf_counter() - started}
             return build_and_publish(plan, options, console, dataset, run_stages)
         except OSError as exc:
+            # A write that failed as a file was flushed names no file: name the folder.
+            exc = name_os_error(exc, options.out_dir)
             say(
                 console,
                 f"pcp: {describe_os_error(exc)}; nothing was published; {destination} is unchanged",
@@ -393,7 +397,12 @@ def build_and_publish(
     stages = run_stages if run_stages is not None else {}
     destination = options.out_dir / plan.folder
     staging = publish.prepare_staging(options.out_dir, plan.folder)
-    handlers = start_staging_log(staging, plan, options, console)
+    try:
+        handlers = start_staging_log(staging, plan, options, console)
+    except BaseException:
+        # A log that cannot be started (a full disk) leaves no empty temporary folder.
+        publish.discard_staging(staging)
+        raise
     try:
         started = time.perf_counter()
         results, all_rags, judgements_frame = execute_reports(

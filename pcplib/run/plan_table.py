@@ -1,4 +1,4 @@
-"""``pcp plan``: the CGB forward plan printed as a table on the console.
+"""``pcp plan``: the board's forward plan printed as a table on the console.
 
 Printing belongs to the run floor; :mod:`pcplib.data.forward_plan` only reads and
 checks the plan.
@@ -16,15 +16,17 @@ from pcplib.labels import month_words
 __all__ = ["print_plan"]
 
 
-def print_plan(path: Path | str, today: dt.date | None = None) -> int:
+def print_plan(path: Path | str, today: dt.date | None = None, board: str = "Board") -> int:
     """Print the forward plan as a table, for ``pcp plan``.
 
     Parameters
     ----------
     path : path-like
-        ``params/forward_plan.yaml``.
+        The forward plan (the data set's ``forward_plan.yaml`` by default).
     today : datetime.date, optional
         Marks the latest and next meetings relative to this date; today when omitted.
+    board : str, default "Board"
+        The board's name (the data set's ``board.name``), for the table's title.
 
     Returns
     -------
@@ -43,7 +45,7 @@ def print_plan(path: Path | str, today: dt.date | None = None) -> int:
     month = periods.label_month(today or dt.date.today())
     latest = next((s.slot for s in reversed(plan.slots) if s.slot <= month), None)
     upcoming = next((s.slot for s in plan.slots if s.slot > month), None)
-    table = Table(title="CGB forward plan", title_justify="left")
+    table = Table(title=f"{board} forward plan", title_justify="left")
     table.add_column("Meeting")
     table.add_column("Year")
     table.add_column("Data to")

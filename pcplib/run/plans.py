@@ -1,6 +1,6 @@
 """Planning a run from the command line: which reports, into which folder.
 
-``pcp run`` plans a CGB slot's strategy reports and the plan overview (``--slot``,
+``pcp run`` plans a board meeting's (a slot's) strategy reports and the plan overview (``--slot``,
 ``--default`` adds the public quarterly report), chosen strategies for a period
 (``--strategy``) or every strategy in the forward plan (``--all``); ``pcp public``
 plans a quarter's public report and ``pcp annual`` a year's evaluation.
@@ -39,7 +39,7 @@ def load_plan(forward_plan: Path) -> Any:
     Parameters
     ----------
     forward_plan : Path
-        ``params/forward_plan.yaml``.
+        The forward plan (the data set's ``forward_plan.yaml``).
 
     Returns
     -------
@@ -169,7 +169,7 @@ def check_strategies(strategies: list[str], known: list[str]) -> None:
 
 
 def derive_slot_for_period(plan: Any, period_end: str) -> str:
-    """Return the first CGB slot that reports data up to ``period_end``.
+    """Return the first board meeting that reports data up to ``period_end``.
 
     Parameters
     ----------
@@ -190,7 +190,7 @@ def derive_slot_for_period(plan: Any, period_end: str) -> str:
     return matching[0] if matching else shift_month(period_end, 2)
 
 
-def find_meeting(plan: Any, strategy: str, period_end: str) -> str:
+def find_meeting(plan: Any, strategy: str, period_end: str, board: str = "Board") -> str:
     """Say which meeting a strategy report on data to ``period_end`` is for.
 
     A report built outside its slot (``--all``, ``--strategy``) must not claim a
@@ -205,16 +205,18 @@ def find_meeting(plan: Any, strategy: str, period_end: str) -> str:
         The strategy id.
     period_end : str
         The data period's last month, ``YYYY-MM``.
+    board : str, default "Board"
+        The board's name (the data set's ``board.name``).
 
     Returns
     -------
     str
-        ``"Corporate Governance Board, July 2026"``, or :data:`~pcplib.run.jobs.NO_MEETING`.
+        ``"<board name>, July 2026"``, or :data:`~pcplib.run.jobs.NO_MEETING`.
     """
     from pcplib.data.forward_plan import find_meeting_slot
 
     slot = find_meeting_slot(plan, strategy, period_end)
-    return describe_meeting(label_month(slot.slot)) if slot is not None else NO_MEETING
+    return describe_meeting(label_month(slot.slot), board) if slot is not None else NO_MEETING
 
 
 def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
@@ -250,7 +252,11 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         )
     if args.period and not modes:
         raise RunError("--period goes with --strategy or --all", EXIT_USAGE)
+    from pcplib.data.identity import read_identity
+
     forward_plan = load_plan(options.forward_plan)
+    # The board's name for every meeting line comes from the data set (dataset.yaml).
+    board = read_identity(options.data_dir).board_name
     today = options.today
     data_param = repo_parameter(options.data_dir)
     at = options.produced_at
@@ -271,12 +277,23 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         slot_id, period_end = label_month(slot.slot), label_month(slot.period_end)
         jobs: list[Job] = [
             plan_strategy_job(
-                strategy, slot_id, period_end, data_param, at, audience=audience, **history
+                strategy,
+                slot_id,
+                period_end,
+                data_param,
+                at,
+                audience=audience,
+                meeting=describe_meeting(slot_id, board),
+                **history,
             )
             # A strategy listed twice in one slot (the plan does so) runs once.
             for strategy in dict.fromkeys(slot.strategies)
         ]
-        jobs.append(plan_overview_job(slot_id, period_end, data_param, at))
+        jobs.append(
+            plan_overview_job(
+                slot_id, period_end, data_param, at, meeting=describe_meeting(slot_id, board)
+            )
+        )
         if audience == "cgb":
             # The delivery board's view names the Board's actions and restricted work: it
             # is never part of a public run.
@@ -292,7 +309,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
                 plan_public_job(quarter, data_param, repo_parameter(options.forward_plan), at)
             )
             jobs.append(plan_public_about_job(quarter, data_param, at))
-        heading = f"Corporate Governance Board, {month_words(slot_id)}: delivery reports"
+        heading = f"{describe_meeting(slot_id, board)}: delivery reports"
         return RunPlan(slot_id + suffix, heading + versions, tuple(jobs), slot_id, period_end)
 
     if args.slot:
@@ -316,7 +333,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     jobs = [
         plan_strategy_job(
             s, slot_id, period, data_param, at, audience=audience,
-            meeting=find_meeting(forward_plan, s, period), **history,
+            meeting=find_meeting(forward_plan, s, period, board), **history,
         )
         for s in strategies
     ]  # fmt: skip

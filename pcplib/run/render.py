@@ -202,6 +202,18 @@ def cancel_kernels() -> int:
     return kill_live_kernels()
 
 
+def kernels_cancelled() -> bool:
+    """True once a run was interrupted (:func:`cancel_kernels`), until it is reset.
+
+    Returns
+    -------
+    bool
+        Whether a report failing now failed because the run was stopped, which the run
+        reports once, as an interruption.
+    """
+    return _CANCELLED.is_set()
+
+
 def reset_kernel_cancel() -> None:
     """Allow kernels to start again after :func:`cancel_kernels` (at the start of a run)."""
     _CANCELLED.clear()
@@ -464,6 +476,9 @@ def remove_epilogue_from_file(path: str | os.PathLike[str]) -> None:
     nbformat.write(remove_epilogue(nb), path)
 
 
+PARAMETERS_REPLACED = "# The parameters used are in the next cell, as the run passed them."
+
+
 def scrub_notebook(
     nb: nbformat.NotebookNode, *, input_path: str | None = None, output_path: str | None = None
 ) -> nbformat.NotebookNode:
@@ -472,7 +487,9 @@ def scrub_notebook(
     Papermill records start and end times, durations and the paths it read and
     wrote (which include the run's temporary folder); nbclient records message
     timestamps and gives the parameters cell it inserts a random id. None of it
-    is content; dropping it makes the executed notebook reproducible.
+    is content; dropping it makes the executed notebook reproducible. When papermill
+    injected parameters, the notebook's own defaults cell is replaced by a line saying
+    so, so the executed notebook shows only the parameters used.
 
     Parameters
     ----------
@@ -494,6 +511,13 @@ def scrub_notebook(
             meta["input_path"] = input_path
         if output_path is not None:
             meta["output_path"] = output_path
+    tags = [cell.metadata.get("tags", []) for cell in nb.cells]
+    if any("injected-parameters" in t for t in tags):
+        # The executed notebook shows only the parameters used (papermill's cell): the
+        # notebook's own defaults, all empty or overridden, would only mislead.
+        for cell, cell_tags in zip(nb.cells, tags, strict=True):
+            if "parameters" in cell_tags:
+                cell.source = PARAMETERS_REPLACED
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []) and "id" in cell:

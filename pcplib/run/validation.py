@@ -203,6 +203,49 @@ def check_job_parameters(jobs: Sequence[Job], dataset: Any) -> None:
             raise RunError(f"report {job.name}: {exc}", EXIT_USAGE) from exc
 
 
+def check_produced_after_data(options: RunOptions, dataset: Any) -> None:
+    """Refuse a fixed production time before the end of the data's last period.
+
+    A report cannot have been produced before the figures it shows existed: a
+    ``--timestamp`` (or ``SOURCE_DATE_EPOCH``) that early is a typing slip, and would put
+    a "Produced" line on the report that contradicts its own data period.
+
+    Parameters
+    ----------
+    options : RunOptions
+        The run's options (a time read from the clock is not checked).
+    dataset : pcplib.data.Dataset
+        The validated data set (anything else, such as a test's stand-in, is not checked).
+
+    Raises
+    ------
+    RunError
+        Naming the time given and the end of the data's last period (exit 2).
+    """
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    from pcplib.data import Dataset
+    from pcplib.labels import date_words
+
+    if not options.reproducible or not isinstance(dataset, Dataset):
+        return
+    obs = dataset.observations
+    ends = obs.loc[obs["value"].notna(), "period_end"]
+    if ends.empty:
+        return
+    last = pd.Timestamp(ends.max()).date()
+    produced = datetime.fromisoformat(options.produced_at).astimezone(UTC)
+    if produced.date() <= last:
+        raise RunError(
+            f"--timestamp {options.produced_at} (or SOURCE_DATE_EPOCH) is before the data's "
+            f"last period ends ({date_words(last)}): expected a time after "
+            f"{date_words(last)}, as reports are produced after the figures they show",
+            EXIT_USAGE,
+        )
+
+
 def load_inputs(options: RunOptions) -> tuple[Any, list[str]]:
     """Validate and load the data set and the forward plan.
 

@@ -75,7 +75,7 @@ def test_pcp_run_refuses_a_misspelt_parameter_before_anything_runs(
     options = run.RunOptions(
         out_dir=tmp_path / "outputs",
         data_dir=repo_root / "data",
-        forward_plan=repo_root / "params" / "forward_plan.yaml",
+        forward_plan=repo_root / "data" / "forward_plan.yaml",
         jobs=1,
         today=dt.date(2026, 11, 23),
         screenshots=False,

@@ -99,7 +99,7 @@ def run_public(data: Path, out: Path, repo_root: Path) -> int:
 
 def forward_plan_of(data: Path, repo_root: Path) -> Path:
     inside = data / "forward_plan.yaml"
-    return inside if inside.is_file() else repo_root / "params" / "forward_plan.yaml"
+    return inside if inside.is_file() else repo_root / "data" / "forward_plan.yaml"
 
 
 def test_owners_text_naming_restricted_measures_never_reaches_public_outputs(

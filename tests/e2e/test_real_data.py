@@ -266,7 +266,7 @@ def public_page(real_data: Path, repo_root: Path, tmp_path_factory) -> Beautiful
         {
             "quarter": "2024/25 Q3",
             "data_dir": str(real_data),
-            "forward_plan": str(repo_root / "params" / "forward_plan.yaml"),
+            "forward_plan": str(repo_root / "data" / "forward_plan.yaml"),
             "produced_at": TIMESTAMP,
         },
     )

@@ -66,7 +66,7 @@ def round_trip(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> dic
              lambda r: not (r[0].startswith("np-") and r[1] >= "2026-07"))  # fmt: skip
     _rewrite(data / "narrative/narrative.csv", lambda r: r[:2] != [STRATEGY, QUARTER])
     template = base / "np.xlsx"
-    plan = str(repo_root / "params" / "forward_plan.yaml")
+    plan = str(repo_root / "data" / "forward_plan.yaml")
     args = ["returns", "template", "--strategy", STRATEGY, "--quarter", QUARTER]
     assert (
         cli.main([*args, "--data", str(data), "--forward-plan", plan, "--out", str(template)]) == 0

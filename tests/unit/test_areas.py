@@ -100,6 +100,10 @@ def test_observation_areas_must_be_listed(sample: Path) -> None:
 
 def test_without_areas_several_areas_need_the_force_area_named(sample: Path) -> None:
     (sample / AREAS).unlink()
+    meta = sample / "dataset.yaml"
+    # A data set that does not name its force area (the older dataset.yaml).
+    text = meta.read_text(encoding="utf-8").replace("force_area: LLR\n", "")
+    meta.write_text(text, encoding="utf-8")
     assert problems(sample) == []
     assert load_dataset(sample, today=TODAY).primary_area == "LLR"
 
@@ -110,8 +114,7 @@ def test_without_areas_several_areas_need_the_force_area_named(sample: Path) -> 
     edit(sample / OBS, change)
     found = problems(sample)
     assert len(found) == 1 and "expected one area, or a framework/areas table" in found[0]
-    meta = sample / "dataset.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8") + 'area: "LLR"\n', encoding="utf-8")
+    meta.write_text(text + 'area: "LLR"\n', encoding="utf-8")
     assert problems(sample) == []
     data = load_dataset(sample, today=TODAY)
     assert data.primary_area == "LLR"

@@ -8,6 +8,7 @@ every kind with the test that covers it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import shutil
@@ -62,7 +63,7 @@ def sample(tmp_path: Path, data_dir: Path) -> Path:
 
 @pytest.fixture
 def plan_file(repo_root: Path) -> Path:
-    return repo_root / "params" / "forward_plan.yaml"
+    return repo_root / "data" / "forward_plan.yaml"
 
 
 def lines_for(root: Path, forward_plan: Path | None = None) -> list[str]:
@@ -208,8 +209,9 @@ def test_an_unclosed_quote_at_the_end_of_the_file(sample: Path) -> None:
 def test_line_breaks_inside_quoted_text_are_fine(sample: Path) -> None:
     path = sample / NARRATIVE
     rows = path.read_text(encoding="utf-8").split("\n")
-    cells = rows[1].split(",", 3)
-    rows[1] = ",".join([*cells[:3], '"First line.\nSecond line."'])
+    cells = next(csv.reader([rows[1]]))
+    # The text, the fourth column, gets a line break; the measures after it are kept.
+    rows[1] = ",".join([*cells[:3], '"First line.\nSecond line."', *cells[4:]])
     path.write_text("\n".join(rows), encoding="utf-8")
     assert lines_for(sample) == []
 
@@ -480,7 +482,7 @@ def test_a_malformed_forward_plan_says_expected_once(tmp_path: Path, plan_file: 
         load_forward_plan(path)
     message = str(caught.value)
     assert message == (
-        f"{path.as_posix()}, row 20, column slot: '2025-7' — expected a month written YYYY-MM, "
+        f"{path.as_posix()}, row 23, column slot: '2025-7' — expected a month written YYYY-MM, "
         "such as 2026-11"
     )
     assert message.count("expected") == 1
@@ -492,7 +494,7 @@ def test_a_malformed_forward_plan_through_validation(
     path = tmp_path / "forward_plan.yaml"
     path.write_text(plan_file.read_text(encoding="utf-8").replace('"2025-07"', '"2025-7"'), "utf-8")
     line = only_line(sample, path)
-    assert line.count("expected") == 1 and "row 20, column slot" in line
+    assert line.count("expected") == 1 and "row 23, column slot" in line
 
 
 @pytest.mark.parametrize(
@@ -639,7 +641,8 @@ def test_pcp_validate_checks_the_parameters_files(
     shutil.copytree(repo_root / "params", root / "params")
     shutil.copytree(repo_root / "notebooks", root / "notebooks")
     (root / "params" / "strategies" / "vawg.yaml").write_text('stratgy: "vawg"\n', "utf-8")
-    argv = ["validate", str(data_dir), "--forward-plan", str(root / "params/forward_plan.yaml")]
+    # The data set's own forward plan is used: no --forward-plan needed.
+    argv = ["validate", str(data_dir)]
     assert cli.main([*argv, "--params", str(root / "params" / "strategies")]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith(

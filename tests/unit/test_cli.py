@@ -113,9 +113,12 @@ def test_validate_and_plan_dispatch_to_their_modules(monkeypatch) -> None:
     )
     data.read_notebook_parameter_names = lambda notebook: []
     plan = ModuleType("pcplib.run.plan_table")
-    plan.print_plan = lambda path: calls.append(("plan", str(path))) or 0
+    plan.print_plan = lambda path, board: calls.append(("plan", str(path), board)) or 0
     monkeypatch.setitem(sys.modules, "pcplib.data", data)
     monkeypatch.setitem(sys.modules, "pcplib.run.plan_table", plan)
     assert cli.main(["validate", "elsewhere"]) == 1
     assert cli.main(["plan"]) == 0
-    assert calls == [("validate", "elsewhere"), ("plan", "params/forward_plan.yaml")]
+    assert calls == [
+        ("validate", "elsewhere"),
+        ("plan", "data/forward_plan.yaml", "Corporate Governance Board"),
+    ]

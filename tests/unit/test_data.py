@@ -86,7 +86,7 @@ def only_problem(root: Path, **kwargs) -> Problem:
 
 
 def test_sample_is_valid(data_dir: Path, repo_root: Path) -> None:
-    plan = repo_root / "params" / "forward_plan.yaml"
+    plan = repo_root / "data" / "forward_plan.yaml"
     assert validate_dataset(data_dir, forward_plan=plan, today=TODAY) == []
 
 
@@ -529,7 +529,7 @@ def test_csv_and_xlsx_together_is_a_problem(sample: Path) -> None:
 
 
 def test_forward_plan_problems_reported(sample: Path, tmp_path: Path, repo_root: Path) -> None:
-    text = (repo_root / "params/forward_plan.yaml").read_text(encoding="utf-8")
+    text = (repo_root / "data/forward_plan.yaml").read_text(encoding="utf-8")
     plan = tmp_path / "forward_plan.yaml"
     plan.write_text(text.replace("[road-safety, resources, business-crime]", "[road-safty]"))
     found = validate_dataset(sample, forward_plan=plan, today=TODAY)
@@ -545,7 +545,7 @@ def test_forward_plan_problems_reported(sample: Path, tmp_path: Path, repo_root:
 
 def test_summarise_validation_clean(data_dir: Path, repo_root: Path) -> None:
     valid, lines = summarise_validation(
-        data_dir, forward_plan=repo_root / "params/forward_plan.yaml", today=TODAY
+        data_dir, forward_plan=repo_root / "data/forward_plan.yaml", today=TODAY
     )
     out = "\n".join(lines)
     assert valid

@@ -187,7 +187,7 @@ def test_next_meetings_are_never_in_the_past_of_the_production_date(
 ) -> None:
     from pcplib.data.forward_plan import load_forward_plan
 
-    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    plan = load_forward_plan(repo_root / "data" / "forward_plan.yaml")
     months = sorted(str(s.slot) for s in plan.slots if str(s.slot) > PERIOD_END)
     assert len(months) >= 2
     first, second = months[0], months[1]

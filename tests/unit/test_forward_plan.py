@@ -26,7 +26,7 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture(scope="module")
 def plan_path(repo_root: Path) -> Path:
-    return repo_root / "params" / "forward_plan.yaml"
+    return repo_root / "data" / "forward_plan.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -195,9 +195,9 @@ def test_loader_rejects_bad_plans(tmp_path: Path, years: list, message: str) -> 
 
 
 def test_print_plan(plan_path: Path, capsys) -> None:
-    assert print_plan(plan_path, today=TODAY) == 0
+    assert print_plan(plan_path, today=TODAY, board="Performance Board") == 0
     out = capsys.readouterr().out
-    assert "CGB forward plan" in out
+    assert "Performance Board forward plan" in out
     assert "November 2026 (2026-11)" in out
     assert "September 2026" in out
     november = next(line for line in out.splitlines() if "(2026-11)" in line)
@@ -246,8 +246,8 @@ def test_parameter_files_match_the_notebook(repo_root: Path) -> None:
     params = yaml.safe_load((repo_root / "params/strategies/vawg.yaml").read_text())
     assert set(params) <= names
     # The rest keep the notebook's defaults.
-    # meeting: empty, the header names the slot's meeting (the runner passes it); the
-    # forward plan and the meeting history: the repository's own.
+    # meeting: empty, the header names the slot's meeting (the runner passes it);
+    # forward_plan: empty, the data set's own; history_dir: the runner's meeting history.
     assert names - set(params) == {
         "audience",
         "produced_at",
@@ -260,7 +260,7 @@ def test_parameter_files_match_the_notebook(repo_root: Path) -> None:
 def test_find_meeting_slot_matches_strategy_and_period(repo_root: Path) -> None:
     from pcplib.data.forward_plan import find_meeting_slot, load_forward_plan
 
-    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    plan = load_forward_plan(repo_root / "data" / "forward_plan.yaml")
     assert find_meeting_slot(plan, "vawg", "2026-03").slot == "2026-07"
     assert find_meeting_slot(plan, "road-safety", "2026-09").slot == "2027-01"
     # VAWG is not reviewed on September's data: a report on it was for no meeting.

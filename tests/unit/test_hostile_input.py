@@ -57,7 +57,7 @@ def sample(tmp_path: Path, data_dir: Path) -> Path:
 
 @pytest.fixture
 def plan_path(repo_root: Path, data_dir: Path) -> Path:
-    for candidate in (data_dir / "forward_plan.yaml", repo_root / "params" / "forward_plan.yaml"):
+    for candidate in (data_dir / "forward_plan.yaml", repo_root / "data" / "forward_plan.yaml"):
         if candidate.is_file():
             return candidate
     pytest.fail("no forward plan found in the sample")
@@ -503,3 +503,120 @@ def test_the_samples_narrative_names_the_measures_its_figures_quote(data_dir: Pa
     dataset = load_dataset(data_dir, today=TODAY)
     named = {m for cell in dataset.narrative["measures"] for m in split_measure_list(cell)}
     assert named and named <= set(dataset.measures["measure_id"])
+
+
+# --- one clock, one zone; a production time before the data is refused ---------------------
+
+
+def test_the_slot_is_chosen_on_the_date_the_produced_line_gives(monkeypatch) -> None:
+    from pcplib import cli, run
+    from pcplib.run import options as run_options
+
+    # Half past midnight on 1 December in summer time is still 30 November in UTC, the
+    # zone of the "Produced" line: the slot must be chosen on 30 November too.
+    monkeypatch.setattr(
+        run_options, "resolve_produced_at", lambda t: ("2026-12-01T00:30:00+01:00", False)
+    )
+    options = run.make_options(cli.build_parser().parse_args(["run", "--slot", "latest"]))
+    assert options.today == dt.date(2026, 11, 30)
+    given = run.make_options(
+        cli.build_parser().parse_args(["run", "--slot", "latest", "--today", "2026-12-02"])
+    )
+    assert given.today == dt.date(2026, 12, 2), "--today still wins"
+
+
+def test_a_timestamp_before_the_datas_last_period_is_refused(sample: Path) -> None:
+    from pcplib import run
+    from pcplib.run.errors import EXIT_USAGE, RunError
+    from pcplib.run.validation import check_produced_after_data
+
+    dataset = load_dataset(sample, today=TODAY)
+
+    def options(at: str, fixed: bool = True) -> run.RunOptions:
+        return run.RunOptions(
+            out_dir=sample, data_dir=sample, forward_plan=sample, jobs=1, produced_at=at,
+            reproducible=fixed,
+        )  # fmt: skip
+
+    with pytest.raises(RunError) as raised:
+        check_produced_after_data(options("2026-09-15T10:00:00+00:00"), dataset)
+    assert raised.value.exit_code == EXIT_USAGE
+    assert str(raised.value) == (
+        "--timestamp 2026-09-15T10:00:00+00:00 (or SOURCE_DATE_EPOCH) is before the data's "
+        "last period ends (30 September 2026): expected a time after 30 September 2026, as "
+        "reports are produced after the figures they show"
+    )
+    check_produced_after_data(options("2026-10-01T06:00:00+00:00"), dataset)
+    check_produced_after_data(options("2026-09-15T10:00:00+00:00", fixed=False), dataset)
+
+
+def test_yaml_nested_thousands_deep_is_one_line_not_a_recursion_error(sample: Path) -> None:
+    path = sample / "dataset.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "x: " + "[" * 5000 + "]" * 5000 + "\n")
+    problems = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert len(problems) == 1, problems
+    assert "dataset.yaml" in problems[0]
+    assert "expected valid YAML (values nested at most 50 levels deep" in problems[0]
+    with pytest.raises(yaml.YAMLError):
+        load_yaml_text("a: " + "[" * 51 + "]" * 51)
+    assert load_yaml_text("a: " + "[" * 49 + "]" * 49) is not None
+
+
+# --- progress for large inputs ------------------------------------------------------------------
+
+
+def test_validation_tells_its_stages_and_large_files(sample: Path, monkeypatch) -> None:
+    from pcplib.data import read as data_read
+
+    told: list[str] = []
+    assert validate_dataset(sample, today=TODAY, progress=told.append) == []
+    assert told[-3:] == [
+        "checking each table's values",
+        "checking the tables against each other (ids, periods, values, definitions)",
+        "checking the areas",
+    ]
+    assert not any(stage.startswith("reading") for stage in told), "small files: no line"
+    monkeypatch.setattr(data_read, "PROGRESS_FILE_BYTES", 1)
+    told.clear()
+    validate_dataset(sample, today=TODAY, progress=told.append)
+    assert f"reading {(sample / 'observations' / 'observations.csv').as_posix()} (0 MiB)" in told
+
+
+def test_pcp_validate_shows_progress_on_stderr_for_a_large_data_set_only(
+    sample: Path, monkeypatch, capsys
+) -> None:
+    from pcplib import cli
+
+    assert cli.make_validation_progress(sample) is None
+    monkeypatch.setattr(cli, "LARGE_DATA_BYTES", 1)
+    assert cli.main(["validate", str(sample)]) == 0
+    out = capsys.readouterr()
+    stages = [line for line in out.err.splitlines() if line.startswith("pcp validate: ")]
+    assert any("checking the areas (" in line for line in stages), out.err
+    assert "pcp validate:" not in out.out, "the result on stdout stays as it was"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b\n1,2\n",
+        "a,b\r\n1,2\r\n",
+        "a,b\r1,2\r",
+        'a,b\n"x\ny",2\n',
+        'a,b\r\n"p\r\nq",3',
+        "a,b\n1,2",
+    ],
+)
+def test_a_large_csv_reads_exactly_as_a_small_one(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcplib.data import cells as data_cells
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    small = read_cells(path, "t.csv")
+    # Read as a large file is: a line at a time, repeated cells shared.
+    monkeypatch.setattr(data_cells, "SHARE_CELLS_FROM_CHARS", 1)
+    large = read_cells(path, "t.csv")
+    assert (large.header, large.rows, large.problems) == (small.header, small.rows, small.problems)
+    assert large.sha256 == small.sha256 != ""

@@ -181,7 +181,7 @@ def test_plan_overview_and_public_tables_are_the_rows_pcp_run_writes(sample):
 
     jobs = (
         plan_overview_job("2026-11", PERIOD_END, "data", ""),
-        plan_public_job("2026/27 Q2", "data", "params/forward_plan.yaml", ""),
+        plan_public_job("2026/27 Q2", "data", "data/forward_plan.yaml", ""),
     )
     written = tabulate_run_judgements(sample, RunPlan("x", "x", jobs, None, None))
     every = {"columns": assessment.JUDGEMENT_COLUMNS, "readable": False}

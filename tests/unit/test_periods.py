@@ -268,3 +268,12 @@ def test_label_period_codes_a_period_by_its_first_month() -> None:
     assert p.label_period("2024-04-01", "quarterly") == "2024/25 Q1"
     assert p.label_period(dt.date(2025, 1, 1), "quarterly") == "2024/25 Q4"
     assert p.label_period("2024-04", "annual") == "2024/25"
+
+
+def test_parse_optional_month_reads_a_cell_or_nothing() -> None:
+    assert p.parse_optional_month("2026-09") == pd.Period("2026-09", "M")
+    assert p.parse_optional_month(" 2026-09-30 ") == pd.Period("2026-09", "M")
+    for empty in (None, "", "  ", float("nan"), pd.NaT, pd.NA):
+        assert p.parse_optional_month(empty) is None
+    with pytest.raises(ValueError):
+        p.parse_optional_month("Sept 2026")

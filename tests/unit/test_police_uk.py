@@ -248,3 +248,30 @@ def test_damaged_member_is_named(tmp_path: Path, police_uk) -> None:
         counted(path)
     message = str(caught.value)
     assert "member 2024-05/2024-05-leicestershire-street.csv" in message and "\n" not in message
+
+
+def test_a_missing_column_shows_the_columns_found(tmp_path: Path, police_uk) -> None:
+    header = tuple(c for c in STREET_COLUMNS if c != "LSOA name")
+    text = police_uk.csv([police_uk.row("2024-05")[:8] + police_uk.row("2024-05")[9:]], header)
+    message = expect_error(
+        police_uk, tmp_path, {"2024-05/2024-05-leicestershire-street.csv": text},
+        "the columns found are Crime ID, Month, Reported by, Falls within, Longitude, "
+        "Latitude, Location, LSOA code, Crime type, Last outcome category, Context; expected:",
+    )  # fmt: skip
+    # Its column, "a column named", and the expected list: not among those found.
+    assert message.count("LSOA name") == 3
+
+
+def test_a_file_of_the_old_street_level_layout_is_named_as_such(tmp_path: Path, police_uk) -> None:
+    header = ("Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+              "Crime type", "Context")  # fmt: skip
+    row = ["2024-05", "Leicestershire Police", "Leicestershire Police", "-1.1", "52.6",
+           "On or near High Street", "Burglary", ""]  # fmt: skip
+    expect_error(
+        police_uk, tmp_path,
+        {"2024-05/2024-05-leicestershire-street.csv": police_uk.csv([row], header)},
+        "row 1: 'Month, Reported by, Falls within, Longitude, Latitude, Locat'… (84 characters) "
+        "— expected the current data.police.uk street-level columns",
+        "this file has an older layout, without Crime ID, LSOA code, LSOA name, Last outcome "
+        "category; download these months again from data.police.uk",
+    )  # fmt: skip

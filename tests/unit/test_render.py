@@ -150,6 +150,15 @@ def test_scrub_notebook_removes_run_dependent_metadata(executed) -> None:
         assert not {"start_time", "end_time", "duration"} & set(cell.metadata.get("papermill", {}))
     injected = [c for c in clean.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert [c.id for c in injected] == ["injected-parameters"]
+    # Only the parameters used show: the notebook's own defaults cell says where they are.
+    defaults = [c for c in clean.cells if "parameters" in c.metadata.get("tags", [])]
+    assert [c.source for c in defaults] == [render.PARAMETERS_REPLACED]
+
+
+def test_scrub_notebook_keeps_the_defaults_when_nothing_was_injected() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('x = ""', metadata={"tags": ["parameters"]})]
+    assert render.scrub_notebook(nb).cells[0].source == 'x = ""'
 
 
 def test_quarto_is_optional_and_its_absence_is_explained(tmp_path, monkeypatch) -> None:

@@ -229,7 +229,8 @@ def test_build_header_escapes_and_labels(tiny):
     header = report.build_header(tiny, "alpha", "2026-11", "2026-09", "2026-11-23T06:00:00Z", "cgb")
     assert "<h1>Alpha &amp; &lt;Omega&gt;: delivery strategy report</h1>" in header
     assert "Illustrative data." in header
-    assert "Corporate Governance Board, November 2026" in header
+    # tiny's dataset.yaml names no board: the neutral word, never another plan's board.
+    assert "<dd>Board, November 2026</dd>" in header
     assert "2026/27 Q2" in header
     assert "April 2024 to September 2026" in header
     assert "23 November 2026 06:00 UTC" in header
@@ -459,8 +460,8 @@ def test_strategy_without_data_for_the_period_says_so(tiny):
 
 def test_format_measures_table_is_accessible_and_deterministic(tiny):
     df = assessment.summarise_measures(tiny, "alpha", "2026-09")
-    first = report.format_measures_table(df, "Alpha: headline <measures>")
-    assert first == report.format_measures_table(df, "Alpha: headline <measures>")
+    first = report.format_measures_table(df, "Alpha: headline <measures>", "P&B")
+    assert first == report.format_measures_table(df, "Alpha: headline <measures>", "P&B")
     assert "<caption>Alpha: headline &lt;measures&gt;</caption>" in first
     assert 'role="region" tabindex="0" aria-label="Alpha: headline &lt;measures&gt;"' in first
     assert '<th scope="col">Measure</th>' in first
@@ -468,7 +469,7 @@ def test_format_measures_table_is_accessible_and_deterministic(tiny):
     assert re.search(r'class="rag rag-red"[^>]*>Red</span>', first)
     # The monthly target shown for the quarter, with the per-month figure beside it.
     assert "300 for the quarter" in first and "(100 a month)" in first
-    assert "Restricted:</strong> CGB only" in first
+    assert "Restricted:</strong> P&amp;B only" in first
     public = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="public")
     assert "Restricted" not in report.format_measures_table(public, "Alpha")
 
@@ -843,7 +844,7 @@ def esc_text(text: str) -> str:
 def test_forward_plan_table(sample, repo_root):
     from pcplib.data.forward_plan import load_forward_plan
 
-    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    plan = load_forward_plan(repo_root / "data" / "forward_plan.yaml")
     html = report.format_forward_plan(sample, plan.slots, after="2026-09", limit=3)
     assert "November 2026" in html
     assert "Neighbourhood" in html

@@ -163,7 +163,7 @@ def data(prepared: Path, tmp_path: Path) -> Path:
 def template(data: Path, tmp_path: Path, repo_root: Path) -> Path:
     """A neighbourhood-policing template for 2026/27 Q2, made from ``data``."""
     dataset = load_dataset(data, today=TODAY)
-    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    plan = load_forward_plan(repo_root / "data" / "forward_plan.yaml")
     out = tmp_path / "returns" / "np.xlsx"
     return write_return_template(
         dataset, STRATEGY, QUARTER, out, plan=plan, generated_at="2026-10-01T09:00:00Z"
@@ -257,7 +257,7 @@ def test_instructions_name_the_owners_and_the_deadline(template: Path, data: Pat
 
 
 def test_deadline_prefers_the_strategys_own_meeting(repo_root: Path) -> None:
-    plan = load_forward_plan(repo_root / "params" / "forward_plan.yaml")
+    plan = load_forward_plan(repo_root / "data" / "forward_plan.yaml")
     own = find_deadline(plan, "road-safety", "2026/27 Q2")
     assert own.on_agenda and own.slot.slot == "2027-01" and own.due == dt.date(2026, 12, 31)
     # A strategy on neither meeting that reports on Q2 is due for the first of them.
@@ -292,7 +292,7 @@ def test_annual_measures_are_asked_for_in_the_fourth_quarter_only(data: Path) ->
 def test_template_command_writes_one_workbook_per_strategy(
     data: Path, tmp_path: Path, repo_root: Path, capsys
 ) -> None:
-    plan = str(repo_root / "params" / "forward_plan.yaml")
+    plan = str(repo_root / "data" / "forward_plan.yaml")
     common = ["--data", str(data), "--forward-plan", plan]
     out = tmp_path / "one.xlsx"
     args = ["returns", "template", "--strategy", STRATEGY, "--quarter", QUARTER, "--out", str(out)]

@@ -30,7 +30,7 @@ NEW_MEASURE = "new-returns-only-measure"
 
 def plan_path(data: Path, repo_root: Path) -> Path:
     inside = data / "forward_plan.yaml"
-    return inside if inside.is_file() else repo_root / "params" / "forward_plan.yaml"
+    return inside if inside.is_file() else repo_root / "data" / "forward_plan.yaml"
 
 
 @pytest.fixture

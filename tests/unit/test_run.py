@@ -41,7 +41,7 @@ OVERVIEW_PARAMETERS = (
 )
 SAMPLE_TODAY = date(2026, 11, 23)
 PUBLIC_PARAMETERS = (
-    'quarter = ""\ndata_dir = "data"\nforward_plan = "params/forward_plan.yaml"\nproduced_at = ""\n'
+    'quarter = ""\ndata_dir = "data"\nforward_plan = "data/forward_plan.yaml"\nproduced_at = ""\n'
 )
 ABOUT_PARAMETERS = 'quarter = ""\ndata_dir = "data"\nproduced_at = ""\n'
 BOARD_PARAMETERS = (
@@ -82,6 +82,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> 
     )
     data = tmp_path / "data"
     data.mkdir()
+    # Meeting lines name the data set's board (dataset.yaml), never a fixed one.
+    (data / "dataset.yaml").write_text('board: {name: "Performance Board"}\n', encoding="utf-8")
     plan_file = tmp_path / "forward_plan.yaml"
     plan_file.write_text("slots: []\n", encoding="utf-8")
     dataset = SimpleNamespace(
@@ -209,7 +211,7 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
     assert vawg.parameters == {
         "strategy": "vawg",
         "slot": "2026-11",
-        "meeting": "Corporate Governance Board, November 2026",
+        "meeting": "Performance Board, November 2026",
         "period_end": "2026-09",
         "data_dir": str(project.data.resolve()),
         "spc_rules": "mdc",
@@ -222,7 +224,7 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
     overview = plan.jobs[-2].parameters
     # The Table One back test left the overview, and its reference folder with it.
     assert "reference_dir" not in overview
-    assert overview["meeting"] == "Corporate Governance Board, November 2026"
+    assert overview["meeting"] == "Performance Board, November 2026"
     # The quarterly delivery board's view reads the same plan and history.
     board = plan.jobs[-1]
     assert board.notebook == "delivery_board" and board.parameters["period_end"] == "2026-09"
@@ -237,14 +239,14 @@ def test_reports_built_outside_their_slot_name_their_own_meeting_or_none(project
     meetings = {job.strategy: job.parameters["meeting"] for job in plan.jobs}
     assert meetings == {
         "rural-crime": run.NO_MEETING,
-        "vawg": "Corporate Governance Board, November 2026",
-        "road-safety": "Corporate Governance Board, November 2026",
-        "resources": "Corporate Governance Board, January 2027",
+        "vawg": "Performance Board, November 2026",
+        "road-safety": "Performance Board, November 2026",
+        "resources": "Performance Board, January 2027",
     }
     june = run.build_run_plan(
         parse(project, "--strategy", "rural-crime", "--period", "2026-06"), project.options
     )
-    assert june.jobs[0].parameters["meeting"] == "Corporate Governance Board, September 2026"
+    assert june.jobs[0].parameters["meeting"] == "Performance Board, September 2026"
     assert run.NO_MEETING == "Not prepared for a meeting"
 
 
@@ -419,7 +421,7 @@ def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     # roll-up's sentence stays in the report, and the key is given once.
     assert "background:#ffdd00" in index and ">Amber</span></td>" in index
     assert "Worst of vawg." not in index
-    assert index.count("<td>Corporate Governance Board, November 2026</td>") == 3
+    assert index.count("<td>Board, November 2026</td>") == 3
     assert index.count("<h2>Key</h2>") == 1
     assert "September 2026" in index and "2026/27 Q2" in index
     assert "<dt>Produced</dt><dd>23 November 2026 06:00 UTC</dd>" in index
@@ -864,6 +866,10 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> N
             process.wait()
     assert process.returncode == run.EXIT_INTERRUPTED, log.read_text(encoding="utf-8")
     assert "Interrupted" in stdout
+    said = log.read_text(encoding="utf-8") + stdout
+    # Said once, as an interruption: not also as a report failing "at cell None".
+    assert "at cell None" not in said and said.count("Interrupted") == 1, said
+    assert "FAILED" not in said and "Kernel died" not in said, said
     # No temporary folders; the meeting history holds the first run only.
     assert sorted(p.name for p in project.out.iterdir()) == ["2026-11", "history"]
     assert [p.name for p in (project.out / "history" / "2026-11").iterdir()] == ["run-001"]
@@ -894,12 +900,15 @@ print(first, again, sys.modules.get("rfc3987_syntax", "absent"), invalid_caught)
 def test_the_index_names_each_reports_meeting() -> None:
     at = "2026-11-23T06:00:00+00:00"
     strategy = run.plan_strategy_job("vawg", "2026-11", "2026-09", "data", at)
-    assert run.describe_job_meeting(strategy) == "Corporate Governance Board, November 2026"
+    assert run.describe_job_meeting(strategy) == "Board, November 2026"
+    assert run.describe_job_meeting(strategy, "Performance Board") == "Board, November 2026"
+    slot_only = run.Job("x", "delivery_strategy", {"slot": "2026-11"}, "X")
+    assert run.describe_job_meeting(slot_only, "PB") == "PB, November 2026"
     outside = run.plan_strategy_job(
         "vawg", "2026-11", "2026-09", "data", at, meeting=run.NO_MEETING
     )
     assert run.describe_job_meeting(outside) == "Not prepared for a meeting"
-    public = run.plan_public_job("2026/27 Q2", "data", "params/forward_plan.yaml", at)
+    public = run.plan_public_job("2026/27 Q2", "data", "data/forward_plan.yaml", at)
     assert run.describe_job_meeting(public).startswith("None: published for the public")
     about = run.plan_public_about_job("2026/27 Q2", "data", at)
     assert about.name == "public-quarterly-about" and about.notebook == "public_quarterly_about"

@@ -39,7 +39,7 @@ OVERVIEW_PARAMETERS = (
     'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nproduced_at = ""\n'
 )
 PUBLIC_PARAMETERS = (
-    'quarter = ""\ndata_dir = "data"\nforward_plan = "params/forward_plan.yaml"\nproduced_at = ""\n'
+    'quarter = ""\ndata_dir = "data"\nforward_plan = "data/forward_plan.yaml"\nproduced_at = ""\n'
 )
 AT = "2026-11-23T06:00:00+00:00"
 DEAD_PID = 999_999_999  # above any pid_max: no such process
@@ -363,7 +363,7 @@ def test_bad_option_values_are_one_line_usage_errors(project, capsys, extra, mes
 
 
 def test_an_unknown_slot_lists_the_plans_slots(repo_root: Path) -> None:
-    plan = run.plans.load_plan(repo_root / "params" / "forward_plan.yaml")
+    plan = run.plans.load_plan(repo_root / "data" / "forward_plan.yaml")
     with pytest.raises(run.RunError) as caught:
         run.plans.resolve_slot_spec(plan, "2026-12", None)
     assert caught.value.exit_code == run.EXIT_USAGE
@@ -378,7 +378,7 @@ def test_an_unknown_slot_lists_the_plans_slots(repo_root: Path) -> None:
             "report annual-evaluation: year '2030/31' is not covered by the data",
         ),
         (
-            run.plan_public_job("2019/20 Q1", "data", "params/forward_plan.yaml", ""),
+            run.plan_public_job("2019/20 Q1", "data", "data/forward_plan.yaml", ""),
             "report public-quarterly: quarter '2019/20 Q1' is before the data",
         ),
         (
@@ -735,3 +735,30 @@ def test_a_runtime_folder_that_cannot_be_made_is_one_line(project, monkeypatch) 
     assert len(lines) == 1 and lines[0].startswith("pcp: cannot write ")
     assert lines[0].endswith("; nothing was run")
     assert hidden(project.out) == []
+
+
+def test_a_run_log_that_cannot_be_started_leaves_no_temporary_folder(project, monkeypatch) -> None:
+    from pcplib.run import pipeline
+
+    def full(staging, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")  # no file name, as a flush
+
+    monkeypatch.setattr(pipeline, "start_staging_log", full)
+    code, lines = run_once(project)
+    assert code == run.EXIT_FAILED
+    [message] = [line for line in lines if line.startswith("pcp:")]
+    assert message.startswith(f"pcp: cannot write {project.out}: No space left on device;")
+    assert hidden(project.out) == [], "no empty .tmp- folder"
+
+
+def test_a_killed_kernel_is_reported_once_without_a_cell(project, capfd) -> None:
+    project.write_notebook(
+        project.notebooks["delivery_strategy"],
+        STRATEGY_PARAMETERS,
+        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+    )
+    code, lines = run_once(project)
+    assert code == run.EXIT_FAILED
+    said = capfd.readouterr().err
+    assert "at cell None" not in said + "\n".join(lines)
+    assert said.count("FAILED") == 1 and "FAILED after" in said and "Kernel died" in said

@@ -28,7 +28,7 @@ from typing import Any
 __all__ = ["add_returns_parser", "run_returns"]
 
 
-def add_returns_parser(sub: Any, *, data: Path, forward_plan: Path) -> None:
+def add_returns_parser(sub: Any, *, data: Path, forward_plan: Path | None) -> None:
     """Add ``pcp returns template`` and ``pcp returns load`` to the ``pcp`` parser.
 
     Parameters
@@ -36,9 +36,10 @@ def add_returns_parser(sub: Any, *, data: Path, forward_plan: Path) -> None:
     sub : argparse._SubParsersAction
         The ``pcp`` parser's sub-commands.
     data : Path
-        The default data set folder.
-    forward_plan : Path
-        The default forward plan.
+        The default data set folder (the one the project points at).
+    forward_plan : Path or None
+        The default forward plan (None: the data set's own, filled in by
+        :func:`pcplib.cli.resolve_plan_places`).
     """
     p_returns = sub.add_parser(
         "returns",
@@ -64,7 +65,12 @@ def add_returns_parser(sub: Any, *, data: Path, forward_plan: Path) -> None:
         help="FILE.xlsx for one strategy, or a folder (default outputs/returns/<quarter>/)",
     )
     p_template.add_argument("--data", type=Path, default=data, help="data set folder")
-    p_template.add_argument("--forward-plan", type=Path, default=forward_plan)
+    p_template.add_argument(
+        "--forward-plan",
+        type=Path,
+        default=forward_plan,
+        help="the forward plan (default: the data set's own)",
+    )
     # Testing aid: fixes the date 'next' is resolved against.
     p_template.add_argument("--today", help=argparse.SUPPRESS)
     p_load = returns_sub.add_parser(

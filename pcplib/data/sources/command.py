@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pcplib.file_safety import describe_long_name, describe_write_error
+
 if TYPE_CHECKING:
     from pcplib.data.sources.police_uk import StreetCounts
     from pcplib.data.sources.update import UpdatePlan
@@ -143,6 +145,10 @@ def check_destinations(counts: Path | None, data: Path | None) -> str:
     str
         One line naming the option and what was expected; empty when both can be used.
     """
+    for option, path in (("--counts", counts), ("--data", data)):
+        long_name = describe_long_name(path) if path is not None else ""
+        if long_name:
+            return f"{option} {str(path)[:60]}…: expected {long_name}"
     if counts is not None:
         if counts.is_dir():
             return (
@@ -170,8 +176,7 @@ def _say_refused(problems: list, message: str) -> int:
 
 def _say_unwritable(error: OSError) -> int:
     """Print, in one line, what could not be written and why; return exit code 1."""
-    where = f" {error.filename}" if error.filename else ""
-    print(f"error: cannot write{where}: {error.strerror or error}", file=sys.stderr)
+    print(f"error: {describe_write_error(error)}; nothing was written", file=sys.stderr)
     return 1
 
 

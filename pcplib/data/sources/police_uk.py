@@ -56,6 +56,7 @@ from pcplib.data.sources.street_files import (
     match_force,
 )
 from pcplib.data.sources.street_files import raise_problem as _fail
+from pcplib.file_safety import make_folders, name_os_error, remove_made_folders
 from pcplib.spreadsheet_safety import neutralise_row
 
 if TYPE_CHECKING:
@@ -91,6 +92,12 @@ STREET_COLUMNS = (
     "Context",
 )
 """The header of every data.police.uk street-level crime file, in order."""
+
+OLD_SCHEMA_MARKS = frozenset({"Month", "Reported by", "Falls within", "Crime type"})
+"""Columns every data.police.uk street-level layout has had, old or current."""
+
+NEWER_COLUMNS = ("Crime ID", "LSOA code", "LSOA name", "Last outcome category")
+"""Columns the early street-level layout lacked; a file with none of them is that layout."""
 
 COUNT_COLUMNS = ("month", "force", "local_authority", "crime_type", "crimes")
 """The columns of the tidy monthly counts, in order."""
@@ -186,9 +193,28 @@ def _check_header(path: Path, file: StreetFile) -> None:
         _fail(file.shown, 1, None, None, "a header row (the file is empty)")
     found = [column.strip() for column in header]
     expected = ", ".join(STREET_COLUMNS)
-    for column in STREET_COLUMNS:
-        if column not in found:
-            _fail(file.shown, 1, column, None, f"a column named {column!r} (columns: {expected})")
+    missing = [column for column in STREET_COLUMNS if column not in found]
+    if missing and OLD_SCHEMA_MARKS <= set(found) and not set(NEWER_COLUMNS) & set(found):
+        # Early data.police.uk files had the place and crime type but none of the ids
+        # and outcomes: one line naming the layout, not one per absent column.
+        _fail(
+            file.shown,
+            1,
+            None,
+            ", ".join(found),
+            f"the current data.police.uk street-level columns ({expected}): this file "
+            f"has an older layout, without {', '.join(missing)}; download these months "
+            "again from data.police.uk",
+        )
+    for column in missing:
+        _fail(
+            file.shown,
+            1,
+            column,
+            None,
+            f"a column named {column!r} (the columns found are {', '.join(found) or 'none'}; "
+            f"expected: {expected})",
+        )
     if tuple(found) != STREET_COLUMNS:
         _fail(
             file.shown,
@@ -542,15 +568,20 @@ def write_counts(counts: pd.DataFrame, path: Path | str) -> Path:
         The file written.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8",
-        newline="",
-        dir=target.parent,
-        prefix=f".{target.name}.",
-        delete=False,
-    )
+    # A failure leaves nothing: not the temporary file, nor the folders made for it.
+    made = make_folders(target.parent)
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            newline="",
+            dir=target.parent,
+            prefix=f".{target.name}.",
+            delete=False,
+        )
+    except OSError as error:
+        remove_made_folders(made)
+        raise name_os_error(error, target) from error
     try:
         with handle:
             writer = csv.writer(handle, lineterminator="\n")
@@ -561,7 +592,12 @@ def write_counts(counts: pd.DataFrame, path: Path | str) -> Path:
                 for row in counts[list(COUNT_COLUMNS)].itertuples(index=False, name=None)
             )
         Path(handle.name).replace(target)
+    except OSError as error:
+        Path(handle.name).unlink(missing_ok=True)
+        remove_made_folders(made)
+        raise name_os_error(error, target) from error
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
+        remove_made_folders(made)
         raise
     return target

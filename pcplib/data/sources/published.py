@@ -41,7 +41,7 @@ class PublishedSource:
     ----------
     name : str
         The source without its file names, such as
-        ``"data.police.uk street-level crime, Leicestershire Police"``.
+        ``"data.police.uk street-level crime, Westshire Police"``.
     attribution : str
         The licence attribution reports must carry.
     """
@@ -56,7 +56,7 @@ def describe_police_uk_source(force: str, files: list[str]) -> str:
     Parameters
     ----------
     force : str
-        The force, as ``Falls within`` names it (``"Leicestershire Police"``).
+        The force, as ``Falls within`` names it (``"Westshire Police"``).
     files : list of str
         The street-level files counted, as laid out in the download
         (``"2024-05/2024-05-leicestershire-street.csv"``).
@@ -64,7 +64,7 @@ def describe_police_uk_source(force: str, files: list[str]) -> str:
     Returns
     -------
     str
-        Such as ``"data.police.uk street-level crime, Leicestershire Police,
+        Such as ``"data.police.uk street-level crime, Westshire Police,
         2024-05/2024-05-leicestershire-street.csv. Contains public sector information
         licensed under the Open Government Licence v3.0 (data.police.uk)"``.
     """

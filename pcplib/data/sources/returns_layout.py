@@ -314,7 +314,7 @@ def digest_layout(identity: Mapping[str, str], cells: Iterable[tuple[str, str, s
 
 @dataclass(frozen=True)
 class Deadline:
-    """When a quarter's return is due, from the CGB forward plan.
+    """When a quarter's return is due, from the board's forward plan.
 
     Attributes
     ----------
@@ -336,10 +336,12 @@ class Deadline:
     wording: str
 
 
-def find_deadline(plan: ForwardPlan | None, strategy_id: str, quarter: str) -> Deadline:
+def find_deadline(
+    plan: ForwardPlan | None, strategy_id: str, quarter: str, board: str = "Board"
+) -> Deadline:
     """Return when a strategy's return for a quarter is due.
 
-    The quarter is reported at the CGB meetings whose data period ends with it
+    The quarter is reported at the board meetings whose data period ends with it
     (:func:`pcplib.data.forward_plan.period_end_for_slot`). The strategy's own meeting
     comes first; otherwise the first such meeting, whose plan overview uses every
     strategy's figures. The return is due by the end of the month before it, so the
@@ -353,6 +355,8 @@ def find_deadline(plan: ForwardPlan | None, strategy_id: str, quarter: str) -> D
         The strategy.
     quarter : str
         The quarter, written like ``"2026/27 Q3"``.
+    board : str, default "Board"
+        The board's name (the data set's ``board.name``).
 
     Returns
     -------
@@ -382,6 +386,6 @@ def find_deadline(plan: ForwardPlan | None, strategy_id: str, quarter: str) -> D
         due,
         slot,
         bool(own),
-        f"By {date_words(due)}: the Corporate Governance Board of {month_words(meeting)} "
+        f"By {date_words(due)}: the {board} of {month_words(meeting)} "
         f"reports on this quarter {where}.",
     )

@@ -505,12 +505,41 @@ def _swap_in(
                     "the file as it was when the load began (it changed meanwhile); load again",
                 )
             ]  # fmt: skip
-        for table in changed:
-            (root / table.relative).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / table.relative, root / table.relative)
+        _replace_all(root, staging, [table.relative for table in changed])
         return []
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace_all(root: Path, staging: Path, relatives: Sequence[str]) -> None:
+    """Move the staged files into the data set: all of them, or, on a failure, none.
+
+    Each file replaced is first linked aside inside the staging folder (no copy, so
+    a full disk cannot stop it), and put back if a later one cannot be moved in.
+    """
+    kept = staging / ".before"
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for relative in relatives:
+            target = root / relative
+            backup: Path | None = None
+            if target.exists():
+                backup = kept / relative
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(target, backup)
+                except OSError:  # a file system without hard links
+                    shutil.copy2(target, backup)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / relative, target)
+            done.append((target, backup))
+    except OSError:
+        for target, backup in reversed(done):
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        raise
 
 
 class _Lock:

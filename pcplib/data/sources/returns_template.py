@@ -510,7 +510,11 @@ def build_return_workbook(
     generated_at = generated_at or dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     wb = Workbook()
     _write_instructions(
-        wb, dataset, strategy_id, quarter, find_deadline(plan, strategy_id, quarter)
+        wb,
+        dataset,
+        strategy_id,
+        quarter,
+        find_deadline(plan, strategy_id, quarter, dataset.identity.board_name),
     )
     sheets = [
         _write_measures(wb, dataset, strategy_id, quarter),

@@ -110,7 +110,7 @@ def raise_problem(
 
 
 def match_force(name: str) -> str:
-    """Return a force's name reduced for matching: ``Leicestershire Police`` -> ``leicestershire``.
+    """Return a force's name reduced for matching: ``Westshire Police`` -> ``westshire``.
 
     Parameters
     ----------

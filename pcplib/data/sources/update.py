@@ -45,6 +45,7 @@ from pcplib.data.sources.gaps import (
 )
 from pcplib.data.sources.police_uk import UNKNOWN_AREA, match_force
 from pcplib.data.sources.published import POLICE_UK_SOURCE, describe_police_uk_source
+from pcplib.file_safety import name_os_error
 
 __all__ = [
     "AreaCoverage",
@@ -86,7 +87,7 @@ class AreaCoverage:
     force : str
         The force (``Falls within``).
     force_area : str
-        The data set's area for the force (``LLR``).
+        The data set's area for the force (its ``force_area``).
     local_authorities : tuple of str
         The local authorities of ``framework/areas`` (empty without it).
     rows : int
@@ -403,7 +404,9 @@ def _areas_of(
     areas: pd.DataFrame | None, obs: pd.DataFrame, meta: Mapping[str, object]
 ) -> tuple[str, list[str], dict[str, float | None]]:
     """Return the force area, its local authorities and every area's population."""
-    force_area = find_primary_area(areas, obs, str(meta.get("area", "") or ""))
+    force_area = find_primary_area(
+        areas, obs, str(meta.get("force_area") or meta.get("area") or "")
+    )
     if not force_area:
         raise UpdateRefusedError(
             "the data set does not say which area is the force area: add framework/areas "
@@ -715,6 +718,10 @@ def write_update(plan: UpdatePlan) -> bool:
         # The temporary file is private (0600); the data set's file keeps its own mode.
         os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
         os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        # A full disk fails the write with no file name: name the file being replaced.
+        raise name_os_error(error, target) from error
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -1,0 +1,270 @@
+"""The plan's identity: whose plan a data set is, and the words every output uses.
+
+A data set folder is a whole plan. Its ``dataset.yaml`` names the organisation that
+monitors it, the force area judgements are made on, the plan (name, first and last
+month) and the board that reviews delivery, and where the forward plan is:
+
+.. code-block:: yaml
+
+    organisation: "Office of the Police and Crime Commissioner for ..."
+    force_area: "..."              # an area of framework/areas.csv (level force)
+    plan: {name: "Police and Crime Plan 20XX-YY", start: "YYYY-04", end: "YYYY-03"}
+    board: {name: "... Board", short_name: "..."}
+    forward_plan: forward_plan.yaml   # relative to the data set (the default)
+
+Every title, heading, meeting line, restricted-measure marking, index, manifest and
+returns workbook takes its words from here, so that nothing of one force's plan
+appears in another's outputs. A key left out takes a neutral wording (a data set made
+before these keys existed still loads); a key given but empty or of the wrong shape
+is a one-line problem, so ``pcp validate`` on a plan made by ``pcp init`` lists
+exactly what is still to fill in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pcplib.data.problems import Problem
+
+__all__ = [
+    "DEFAULT_FORWARD_PLAN",
+    "PlanIdentity",
+    "check_identity",
+    "read_identity",
+    "locate_forward_plan",
+    "find_default_data",
+    "DATA_ENV",
+    "DATA_FILE",
+]
+
+DEFAULT_FORWARD_PLAN = "forward_plan.yaml"
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class PlanIdentity:
+    """Whose plan a data set is, in the words the reports use.
+
+    Attributes
+    ----------
+    organisation : str
+        The office that monitors the plan, as headings name it.
+    force_area : str
+        The ``area`` of ``framework/areas.csv`` that is the whole force (``""`` when
+        ``dataset.yaml`` does not say; the areas table's force row then settles it).
+    plan_name : str
+        Such as ``"Police and Crime Plan 2030-34"``.
+    plan_start, plan_end : str
+        The plan's first and last month, ``YYYY-MM`` (``""`` when not given).
+    board_name : str
+        The board that reviews delivery, such as ``"Performance Board"``.
+    board_short_name : str
+        Its short name, used where space is short (``"Restricted: <it> only"``).
+    forward_plan : str
+        The forward plan's path, relative to the data set unless absolute.
+    """
+
+    organisation: str = "Office of the Police and Crime Commissioner"
+    force_area: str = ""
+    plan_name: str = "Police and Crime Plan"
+    plan_start: str = ""
+    plan_end: str = ""
+    board_name: str = "Board"
+    board_short_name: str = "Board"
+    forward_plan: str = DEFAULT_FORWARD_PLAN
+
+    def describe_meeting(self, month_words: str) -> str:
+        """Return a meeting line: ``"<board name>, <month in words>"``.
+
+        Parameters
+        ----------
+        month_words : str
+            The meeting month in words, such as ``"November 2031"``.
+
+        Returns
+        -------
+        str
+            Such as ``"Performance Board, November 2031"``.
+        """
+        return f"{self.board_name}, {month_words}"
+
+
+def _text(value: Any) -> str | None:
+    """Return a YAML scalar as stripped text, or None when it is not one."""
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return None
+    return str(value).strip()
+
+
+def check_identity(meta: dict[str, Any], file: str) -> tuple[PlanIdentity, list[Problem]]:
+    """Read the identity keys of ``dataset.yaml`` and say what is wrong with them.
+
+    Parameters
+    ----------
+    meta : dict
+        ``dataset.yaml`` as read.
+    file : str
+        Its path as messages show it.
+
+    Returns
+    -------
+    identity : PlanIdentity
+        The identity; a key absent or unusable keeps its neutral default.
+    problems : list of Problem
+        One per key given but empty or of the wrong shape (column is the key, such as
+        ``plan.start``).
+    """
+    defaults = PlanIdentity()
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+
+    def take(key: str, value: Any, expected: str, month: bool = False) -> None:
+        text = _text(value)
+        if text and (not month or _MONTH_RE.match(text)):
+            found[key.replace(".", "_")] = text
+            return
+        shown = None if value is None else str(value)
+        problems.append(Problem(file, None, key, shown, expected))
+
+    simple = {
+        "organisation": "the organisation that monitors the plan, such as 'Office of the "
+        "Police and Crime Commissioner for <force area>'",
+        "force_area": "the area of framework/areas.csv that is the whole force",
+        "forward_plan": "the forward plan's file, relative to the data set "
+        "(such as forward_plan.yaml)",
+    }
+    for key, expected in simple.items():
+        if key in meta:
+            take(key, meta[key], expected)
+    nested = {
+        "plan": {
+            "name": ("the plan's name, such as 'Police and Crime Plan 2030-34'", False),
+            "start": ("the plan's first month, YYYY-MM", True),
+            "end": ("the plan's last month, YYYY-MM", True),
+        },
+        "board": {
+            "name": ("the board that reviews delivery, such as 'Performance Board'", False),
+            "short_name": ("the board's short name, such as 'PB'", False),
+        },
+    }
+    for group, keys in nested.items():
+        if group not in meta:
+            continue
+        block = meta[group]
+        if not isinstance(block, dict):
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    group,
+                    None if block is None else str(block),
+                    f"a mapping with {', '.join(keys)}",
+                )
+            )
+            continue
+        for key, (expected, month) in keys.items():
+            take(f"{group}.{key}", block.get(key), expected, month)
+    start, end = found.get("plan_start", ""), found.get("plan_end", "")
+    if start and end and end < start:
+        problems.append(Problem(file, None, "plan.end", end, f"a month after plan.start ({start})"))
+    # ``area`` is the older spelling of ``force_area``; both are read.
+    if "force_area" not in found and _text(meta.get("area")):
+        found["force_area"] = str(_text(meta.get("area")))
+    if "board_short_name" not in found and "board_name" in found:
+        found["board_short_name"] = found["board_name"]
+    values = {**defaults.__dict__, **found}
+    return PlanIdentity(**values), problems
+
+
+def read_identity(data_dir: Path | str) -> PlanIdentity:
+    """Return a data set's identity from its ``dataset.yaml``, without reading the tables.
+
+    The runner and the command line need the board's name and the forward plan's
+    place before (or without) loading the data; problems are left to validation.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        The data set folder.
+
+    Returns
+    -------
+    PlanIdentity
+        The identity; the neutral defaults when ``dataset.yaml`` is missing or unreadable.
+    """
+    from pcplib.safe_yaml import load_yaml_text
+
+    path = Path(data_dir) / "dataset.yaml"
+    try:
+        meta = load_yaml_text(path.read_bytes().decode("utf-8-sig"))
+    except Exception:  # noqa: BLE001 - validation reports why it cannot be read
+        return PlanIdentity()
+    if not isinstance(meta, dict):
+        return PlanIdentity()
+    return check_identity(meta, path.as_posix())[0]
+
+
+def locate_forward_plan(data_dir: Path | str, override: Path | str | None = None) -> Path:
+    """Return the forward plan a command uses: the override, else the data set's own.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        The data set folder.
+    override : path-like, optional
+        ``--forward-plan`` when given.
+
+    Returns
+    -------
+    Path
+        ``override``; else ``dataset.yaml``'s ``forward_plan`` (relative to the data
+        set unless absolute), by default ``<data_dir>/forward_plan.yaml``.
+    """
+    if override is not None and str(override).strip():
+        return Path(override)
+    named = Path(read_identity(data_dir).forward_plan)
+    return named if named.is_absolute() else Path(data_dir) / named
+
+
+DATA_ENV = "PCP_DATA"
+DATA_FILE = ".pcp-data"
+SAMPLE_DATA = Path("data")
+
+
+def find_default_data(start: Path | str | None = None) -> Path:
+    """Return the data set the project points at when a command names none.
+
+    A force that adopts the project names its data set once: the ``PCP_DATA``
+    environment variable, else the first line of a ``.pcp-data`` file (git ignores
+    it) in the working folder or a folder above it, a path relative to that file's
+    folder unless absolute; else the shipped sample, ``data``.
+
+    Parameters
+    ----------
+    start : path-like, optional
+        Where to look for ``.pcp-data`` from; the working folder when omitted.
+
+    Returns
+    -------
+    Path
+        The data set folder (not checked here: validation says what is wrong with it).
+    """
+    import os
+
+    named = os.environ.get(DATA_ENV, "").strip()
+    if named:
+        return Path(named).expanduser()
+    here = Path(start) if start is not None else Path.cwd()
+    for folder in (here, *here.resolve().parents):
+        marker = folder / DATA_FILE
+        if marker.is_file():
+            lines = marker.read_text(encoding="utf-8-sig").strip().splitlines()
+            if lines and lines[0].strip():
+                path = Path(lines[0].strip()).expanduser()
+                return path if path.is_absolute() else folder / path
+        if (folder / ".git").exists():
+            break  # the checkout's own top: a .pcp-data above it belongs to no one here
+    return SAMPLE_DATA

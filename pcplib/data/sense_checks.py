@@ -1,0 +1,169 @@
+"""Values that must make sense: targets for their unit, and narrative entries' measures.
+
+Checks of :func:`pcplib.data.validate.check_folder` that judge a value against what it
+means rather than its form: a target of 150 on a percentage, a negative target on a
+count, a target on a measure with no good direction, and a narrative entry naming a
+measure the framework does not have (public reports keep an entry only when every
+measure it names is public, so a misspelt id must not pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from pcplib.data.problems import Problem
+from pcplib.data.schemas import MEASURE_LIST_SEPARATOR, TABLES, split_measure_list
+
+__all__ = [
+    "NON_NEGATIVE_UNITS",
+    "find_narrative_measure_problems",
+    "find_target_problems",
+    "report_cells",
+    "rows_where",
+]
+
+
+def rows_where(mask: pd.Series) -> list[int]:
+    """Return the frame indexes where ``mask`` is true.
+
+    Parameters
+    ----------
+    mask : pandas.Series
+        A boolean mask (missing values count as false).
+
+    Returns
+    -------
+    list of int
+        The indexes, in order.
+    """
+    return [int(i) for i in mask[mask.fillna(False).astype(bool)].index]
+
+
+def report_cells(
+    mask: pd.Series, raw: pd.DataFrame, file: str, column: str, expected: Callable[[int], str]
+) -> list[Problem]:
+    """Report the cell of ``column`` in each row where ``mask`` is true.
+
+    Parameters
+    ----------
+    mask : pandas.Series
+        The rows at fault.
+    raw : pandas.DataFrame
+        The table as written (the value quoted).
+    file : str
+        The file as problems name it.
+    column : str
+        The column at fault.
+    expected : callable
+        Gives, for a frame index, what the cell should have held.
+
+    Returns
+    -------
+    list of Problem
+        One per row, numbered as a spreadsheet numbers it.
+    """
+    return [Problem(file, i + 2, column, raw.at[i, column], expected(i)) for i in rows_where(mask)]
+
+
+NON_NEGATIVE_UNITS = ("count", "rate_per_1000", "hours", "days", "score", "kwh", "tonnes")
+"""Units whose values, and so whose targets, cannot be below zero."""
+
+
+def find_target_problems(measures: pd.DataFrame, raw: pd.DataFrame, file: str) -> list[Problem]:
+    """Check each target makes sense for its measure's unit and good direction.
+
+    A target of 150 on a percentage was judged ("expected 123.12% by now", Red), a
+    negative target on a count printed "target missed (-300)", and a target on a measure
+    with no good direction was ignored but still written to ``judgements.csv``.
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The typed measures table.
+    raw : pandas.DataFrame
+        The table as written.
+    file : str
+        The file as problems name it.
+
+    Returns
+    -------
+    list of Problem
+        One per target that cannot make sense.
+    """
+    problems: list[Problem] = []
+    target, unit = measures["target"], measures["unit"]
+    has = target.notna()
+    problems += report_cells(
+        has & (unit == "percent") & ((target < 0) | (target > 100)),
+        raw,
+        file,
+        "target",
+        lambda i: (
+            f"a target between 0 and 100 (measure {measures.at[i, 'measure_id']} is in percent)"
+        ),
+    )
+    problems += report_cells(
+        has & unit.isin(NON_NEGATIVE_UNITS) & (target < 0),
+        raw,
+        file,
+        "target",
+        lambda i: f"a target of 0 or more (measure {measures.at[i, 'measure_id']} is in {unit[i]})",
+    )
+    problems += report_cells(
+        has & (measures["good_direction"] == "neutral"),
+        raw,
+        file,
+        "target",
+        lambda i: (
+            f"no target: measure {measures.at[i, 'measure_id']} has good_direction neutral, "
+            "so it cannot be met or missed (give it a direction, or leave target empty)"
+        ),
+    )
+    return problems
+
+
+def find_narrative_measure_problems(
+    narrative: pd.DataFrame, raw: pd.DataFrame, measures: pd.DataFrame, file: str
+) -> list[Problem]:
+    """Check each narrative entry's ``measures`` cell names measures of the framework.
+
+    A public report keeps an entry only when every measure it names is public, so a
+    misspelt id would otherwise leave an entry about a restricted measure unlabelled.
+
+    Parameters
+    ----------
+    narrative : pandas.DataFrame
+        The typed narrative table.
+    raw : pandas.DataFrame
+        The table as written.
+    measures : pandas.DataFrame
+        The typed measures table.
+    file : str
+        The narrative file as problems name it.
+
+    Returns
+    -------
+    list of Problem
+        One per entry naming an id the framework lacks.
+    """
+    if "measures" not in narrative.columns:
+        return []
+    known = set(measures["measure_id"])
+    problems = []
+    for index in narrative.index:
+        unknown = [m for m in split_measure_list(narrative.at[index, "measures"]) if m not in known]
+        if unknown:
+            problems.append(
+                Problem(
+                    file,
+                    int(index) + 2,
+                    "measures",
+                    raw.at[index, "measures"],
+                    f"measure ids of {TABLES['measures'].stem} separated by "
+                    f"'{MEASURE_LIST_SEPARATOR}' ({', '.join(repr(m) for m in unknown)} "
+                    "is not one)",
+                )
+            )
+    return problems
