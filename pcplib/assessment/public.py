@@ -199,7 +199,16 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
         elif row.get("worsening") == "possible":
             parts.append("Possibly worse: the figures are not yet clear enough to be sure.")
     else:
-        parts.append("Within the usual ups and downs.")
+        better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
+        if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (
+            better_way,
+            "no change",
+        ):
+            # Better than before the plan but worse than a year ago: both said, neither
+            # called an achievement.
+            parts.append("Better than before the plan, but not than a year ago: a mixed picture.")
+        else:
+            parts.append("Within the usual ups and downs.")
         if targeted:
             parts += [_target_words(row), _target_in_range(row)]
     return " ".join(p for p in parts if p)

@@ -210,7 +210,8 @@ def assess_measure(row: dict[str, Any]) -> str:
 
     ``needs attention`` for a Red or Amber rating, an SPC concern in the period or a
     rise beyond chance; ``improving`` for an SPC improvement or a change for the better
-    beyond chance, with no deterioration; ``on track`` for a target or trajectory met;
+    beyond chance, with no deterioration and the main comparison (on a year earlier) not
+    the wrong way (a mixed picture is not improving); ``on track`` for a target or trajectory met;
     ``stable`` for no real change and no target; ``no good direction`` for a measure
     reported as a trend; ``not assessed`` otherwise.
     """
@@ -228,6 +229,11 @@ def assess_measure(row: dict[str, Any]) -> str:
         row["judgement"],
         row.get("year_ending_judgement"),
     )
+    worse_way = {"higher": "down", "lower": "up"}.get(str(row["good_direction"]))
+    if better and row.get("direction") == worse_way:
+        # Better than its baseline but worse on the main comparison (a year on): mixed,
+        # never "improving" ("up 17.9% ... achieved" read as a contradiction).
+        better = False
     if better:
         # A quarter that moved the wrong way within noise does not undo a real improvement
         # on the baseline; a real deterioration has already made it "needs attention".

@@ -739,9 +739,12 @@ def test_write_measure_sentence_with_no_figure_says_nothing_of_targets():
             },
             "improving",
         ),
-        # Better than the baseline and up on a year ago only within noise: still a real
-        # improvement, so the table's signal and the list of what improved agree.
-        ({"spc_variation": "special_cause_improvement"}, "improving"),
+        # Better than the baseline but up on a year ago (a harm, even within noise): a
+        # mixed picture, never "improving" (nor listed as achieved).
+        ({"spc_variation": "special_cause_improvement"}, "stable"),
+        ({"spc_variation": "special_cause_improvement", "rag_basis": "target"}, "on track"),
+        # ... and down on a year ago within noise: an improvement.
+        ({"spc_variation": "special_cause_improvement", "direction": "down"}, "improving"),
         # A real rise found by the tests of change needs attention whatever SPC says.
         ({"worsening": "real", "rag": "Red"}, "needs attention"),
         # A change for the better beyond chance is an improvement even without SPC.

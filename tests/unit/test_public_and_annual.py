@@ -39,14 +39,22 @@ def _row(**overrides: object) -> dict:
             "achieved",
             "1,135, down 8.0% on a year ago. A real improvement.",
         ),
-        # Better than its stable baseline but no real change on a year ago (even up on
-        # it): never "up 17.9% on a year ago. A real improvement."
+        # Better than its stable baseline but up on a year ago (a harm): mixed, never
+        # "achieved" (assess_measure no longer calls it improving).
         (
             {"current": 99.0, "last_year": 84.0, "change": "+17.9%", "change_value": 17.9,
-             "direction": "up", "assessment": "improving", "good_direction": "lower",
+             "direction": "up", "assessment": "stable", "good_direction": "lower",
+             "spc_variation": "special_cause_improvement", "judgement": "no real change"},
+            "steady",
+            "99, up 17.9% on a year ago. Better than before the plan, but not than a year "
+            "ago: a mixed picture.",
+        ),
+        # Better than its baseline and down on a year ago within noise: still achieved.
+        (
+            {"assessment": "improving", "good_direction": "lower",
              "spc_variation": "special_cause_improvement", "judgement": "no real change"},
             "achieved",
-            "99, up 17.9% on a year ago. Better than before the plan.",
+            "1,135, down 8.0% on a year ago. Better than before the plan.",
         ),
         (
             {"assessment": "on track", "rag_basis": "trajectory", "target_for_period": 1150.0,
