@@ -6,8 +6,7 @@ but the parts of one run are measured side by side.
 
 (a) a plain loop over the ``papermill`` command line plus ``jupyter nbconvert
     --to html --no-input`` per strategy report, one after another;
-(b) ``pcp run --all --no-screenshots`` (the default ``--jobs``, one more than the
-    cores, so that one kernel starts while the others compute; kernels forked from a
+(b) ``pcp run --all --no-screenshots`` (the default ``--jobs``: the cores; kernels forked from a
     warm process, :mod:`pcplib.forkserver`, as ``pcp run`` does by default);
 (c) the floor of (b): starting one kernel per report and importing everything
     a report ends up importing (the notebook's imports and what it imports on
@@ -23,8 +22,8 @@ but the parts of one run are measured side by side.
     a fork server started and one kernel forked);
 (e) screenshots: ``pcp run --all`` with screenshots, the screenshot step's share
     of that run (from its ``run.log``);
-(f) scaling: ``pcp run --all --no-screenshots`` with ``--jobs`` from 1 to the
-    cores, and (b).
+(f) scaling: ``pcp run --all --no-screenshots`` with ``--jobs`` from 1 to one more
+    than the cores.
 
 It also prints where (b)'s reports spent their time (its ``manifest.json``,
 mean seconds per stage).
@@ -213,8 +212,11 @@ def read_run_stages(folder: Path) -> dict[str, float]:
     found = re.findall(r"run stages: (.*)", text)
     if not found:
         return {}
+    # Names are stripped: each after the first follows ", " (before, " screenshots" was
+    # never found as "screenshots", so screenshots were reported as not taken).
     return {
-        name: float(seconds) for name, seconds in re.findall(r"([a-z -]+?) ([\d.]+) s", found[-1])
+        name.strip(): float(seconds)
+        for name, seconds in re.findall(r"([a-z -]+?) ([\d.]+) s", found[-1])
     }
 
 
@@ -297,7 +299,7 @@ def main() -> int:
         )
         print("(f) scaling, pcp run --all --no-screenshots:")
         scaling = {}
-        for jobs in range(1, cores + 1):
+        for jobs in range(1, cores + 2):
             scaling[jobs] = time_pcp_run(
                 scratch / f"f{jobs}", "--all", *period, "--jobs", str(jobs), "--no-screenshots"
             )

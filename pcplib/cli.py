@@ -208,7 +208,7 @@ def add_common_options(parser: argparse.ArgumentParser, data: Path = DEFAULT_DAT
         "--jobs",
         type=int,
         default=None,
-        help="reports run at once (default: one more than the number of CPUs)",
+        help="reports run at once (default: the number of CPUs; one more with PCP_FORK_KERNELS=0)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     parser.add_argument(

@@ -383,7 +383,11 @@ def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Cha
 
 
 def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
-    """Whether the tests show a real or possible deterioration, and which test says so."""
+    """Whether the tests show a real or possible deterioration, and which test says so.
+
+    The quarter on a year earlier, the year ending on the year before and the year ending
+    on the baseline year are each weighed, in that order.
+    """
     if good not in ("higher", "lower"):
         return "none", ""
     worse = "down" if good == "higher" else "up"
@@ -394,6 +398,9 @@ def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
             changes.quarter_evidence,
         ),
         ("the year ending on the year before", changes.year, changes.year_evidence),
+        # The change since the baseline is the one the row shows ("deteriorated"): a harm
+        # that rose beyond chance on it is a real deterioration, never Green.
+        ("the year ending on the baseline year", changes.since, changes.since_evidence),
     )
     for label, change, evidence in pairs:
         if change.direction == worse and evidence.real:

@@ -93,19 +93,29 @@ def count_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def default_jobs() -> int:
-    """Return how many reports run at once by default: one more than the CPUs.
+def default_jobs(forked: bool = True) -> int:
+    """Return how many reports run at once by default: the CPUs, one more without forking.
 
-    Each report's kernel spends part of its life starting and stopping rather than
-    computing; one report more than the cores keeps every core busy then, and at
-    the end of a run (13 reports on 2 cores: 28.2 s instead of 30.9 s, measured).
+    A kernel started from scratch spends part of its life starting and stopping rather
+    than computing, so one report more than the cores kept every core busy (13 reports
+    on 2 cores: 28.2 s instead of 30.9 s, measured). A kernel forked from a warm process
+    (:mod:`pcplib.forkserver`) starts in a fraction of that, and a third report only
+    competed for the two cores: ``--all`` took 16.6 s with two at once against 19.5 s
+    with three, and 27.1 s against 31.1 s in a busier moment; a third run measured the
+    opposite at moments of different load (``benchmarks/bench_runner.py``; figures in
+    ``docs/architecture.md``).
+
+    Parameters
+    ----------
+    forked : bool, default True
+        Whether the kernels are forked from a warm process.
 
     Returns
     -------
     int
-        ``count_cpus() + 1``.
+        ``count_cpus()``, or ``count_cpus() + 1`` when kernels start from scratch.
     """
-    return count_cpus() + 1
+    return count_cpus() if forked else count_cpus() + 1
 
 
 def resolve_produced_at(
@@ -179,7 +189,8 @@ def make_options(args: Any) -> RunOptions:
         # the "Produced" line gives (UTC), not the machine's local date, which differ
         # for an hour each night in summer.
         today = datetime.fromisoformat(produced_at).astimezone(UTC).date()
-    jobs = args.jobs if args.jobs is not None else default_jobs()
+    fork_kernels = os.environ.get("PCP_FORK_KERNELS", "1").strip() != "0"
+    jobs = args.jobs if args.jobs is not None else default_jobs(fork_kernels)
     if jobs < 1:
         raise RunError(f"--jobs must be 1 or more, got {jobs}", EXIT_USAGE)
     wait = getattr(args, "wait", None)
@@ -203,7 +214,7 @@ def make_options(args: Any) -> RunOptions:
         today=today,
         lock_wait=float(wait),
         profile=bool(getattr(args, "profile", False)),
-        fork_kernels=os.environ.get("PCP_FORK_KERNELS", "1").strip() != "0",
+        fork_kernels=fork_kernels,
     )
 
 

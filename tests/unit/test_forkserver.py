@@ -80,3 +80,10 @@ def test_the_command_line_ends_its_process_at_once_with_its_output_flushed() -> 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 3
     assert done.stdout == "published" and "logged" in done.stderr
+
+
+def test_forked_kernels_run_one_report_per_cpu_by_default() -> None:
+    from pcplib import run
+
+    assert run.default_jobs() == run.default_jobs(forked=True) == run.count_cpus()
+    assert run.default_jobs(forked=False) == run.count_cpus() + 1

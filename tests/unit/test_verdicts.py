@@ -676,3 +676,30 @@ def test_a_measure_that_should_grow_is_said_to_have_fallen_when_it_got_worse():
 
     reasons = " ".join(_measure_reasons(row))
     assert "a fall beyond chance in the tests of change" in reasons and "rise" not in reasons
+
+
+def test_weigh_worsening_takes_a_real_rise_since_the_baseline() -> None:
+    # Robbery of business property: steady on the quarter and the year, +37.7% on the
+    # baseline beyond chance. The row says "deteriorated", so the rating must not be Green.
+    from pcplib.assessment.evidence import Evidence
+    from pcplib.assessment.measures import Changes, judge_like_for_like, weigh_worsening
+    from pcplib.assessment.targets import TargetForPeriod, rate_measure
+
+    flat = judge_like_for_like(50.0, 51.0, "count", "lower")
+    noise = Evidence("no real change", "quasi-Poisson", 0.6, reason="p = 0.6")
+    since = judge_like_for_like(159.0, 219.0, "count", "lower")
+    real = Evidence("beyond chance", "quasi-Poisson", 0.01, material=True, reason="p = 0.010")
+    changes = Changes(flat, noise, flat, noise, since, real)
+    worsening, why = weigh_worsening(changes, "lower")
+    assert worsening == "real"
+    assert "baseline" in why
+    rating = rate_measure(
+        219.0, TargetForPeriod(None, None, "", "", None), "lower", "common_cause",
+        worsening=worsening, worsening_reason=why, evidence_known=True,
+    )  # fmt: skip
+    assert rating.rag == "Red"
+    # An improvement since the baseline is no deterioration.
+    better = Changes(
+        flat, noise, flat, noise, judge_like_for_like(219.0, 159.0, "count", "lower"), real
+    )
+    assert weigh_worsening(better, "lower") == ("none", "")
