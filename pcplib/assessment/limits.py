@@ -73,6 +73,7 @@ __all__ = [
     "SpcVerdict",
     "assess_spc",
     "check_baseline_stability",
+    "describe_period_signal",
     "estimate_seasonal_indices",
     "find_stable_start",
     "judge_target_on_year",
@@ -590,11 +591,16 @@ def assess_spc(
     if result is None or not result.has_limits:
         summary = "Too few points for SPC limits yet." if result is None else result.describe()
         return SpcVerdict("too few points", None, None, None, summary, plan, result)
-    summary = result.describe()
+    variation = _period_variation(result, window, result.variation)
+    # The caption is worded on the same basis as the rating: the whole reporting period,
+    # not the latest point alone (a signal in July under a Red, with the latest point
+    # within the limits, must not read "no signal of real change").
+    summary = result.describe(
+        describe_period_signal(result, window, variation, str(measure.get("frequency")))
+    )
     note = as_sentence(plan.note) if plan is not None else ""
     if note:
         summary = f"{summary} {note}"
-    variation = _period_variation(result, window, result.variation)
     return SpcVerdict(
         "assessed", variation, result.variation, result.assurance, summary, plan, result
     )
@@ -606,6 +612,55 @@ _SEVERITY = (
     "special_cause_neutral_high",
     "special_cause_neutral_low",
 )
+
+
+_PERIOD_WORDS = {
+    "special_cause_concern": "Special-cause concern in the reporting period",
+    "special_cause_improvement": "Special-cause improvement in the reporting period",
+    "special_cause_neutral_high": "Special-cause variation upwards in the reporting period",
+    "special_cause_neutral_low": "Special-cause variation downwards in the reporting period",
+}
+_LATEST_WORDS = {
+    "common_cause": "the latest point is within the limits",
+    "special_cause_concern": "the latest point signals concern",
+    "special_cause_improvement": "the latest point signals improvement",
+    "special_cause_neutral_high": "the latest point signals a rise",
+    "special_cause_neutral_low": "the latest point signals a fall",
+}
+
+
+def describe_period_signal(
+    result: XmrResult, window: Window, variation: str | None, frequency: str
+) -> str | None:
+    """Words on a period's SPC signal that the latest point does not show, or None.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result, with limits.
+    window : Window
+        The reporting period.
+    variation : str or None
+        The verdict over the period (:func:`_period_variation`).
+    frequency : str
+        The measure's frequency, for naming the flagged periods.
+
+    Returns
+    -------
+    str or None
+        "Special-cause concern in the reporting period: a signal in July 2026; the
+        latest point is within the limits", or None when the latest point's verdict is
+        the period's (its own words then serve).
+    """
+    if variation == result.variation or variation not in _PERIOD_WORDS:
+        return None
+    points = result.points
+    months = month_number(pd.DatetimeIndex(points.index))
+    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    flagged = inside.index[inside["point_type"] == variation]
+    when = ", ".join(label_period_start(i, frequency) for i in flagged)
+    latest = _LATEST_WORDS.get(str(result.variation), "the latest point differs")
+    return f"{_PERIOD_WORDS[variation]}: a signal in {when}; {latest}"
 
 
 def _period_variation(result: XmrResult, window: Window, latest: str | None) -> str | None:

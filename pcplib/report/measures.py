@@ -320,7 +320,12 @@ def build_spc_charts(
             result, title=title, unit=r["unit"], frequency=frequency, events=marks, per=per
         )
         alt = describe_chart(result, title, r["unit"], frequency, events=marks, per=per)
-        if r.get("spc_note"):
+        if r.get("spc_variation") != result.variation and r.get("spc_summary"):
+            # The rating rests on the whole reporting period; the alt text says so too,
+            # not only what the latest point shows.
+            # (The summary already ends with the note on the limits' period.)
+            alt = f"{alt} {r['spc_summary']}"
+        elif r.get("spc_note"):
             # The alt text says which period set the limits, as the caption does.
             alt = f"{alt} {as_sentence(r['spc_note'])}"
         caption = f"{r['measure_name']}: {r['spc_summary']} Source: {r['source']}."

@@ -196,8 +196,14 @@ class XmrResult:
         """
         return self.points[self.points["point_type"] != "common_cause"]
 
-    def describe(self) -> str:
+    def describe(self, lead: str | None = None) -> str:
         """One plain-English sentence on the variation and the assurance.
+
+        Parameters
+        ----------
+        lead : str, optional
+            Words on the variation to use in place of the latest point's (a verdict
+            over a reporting period, say); the assurance follows as usual.
 
         Returns
         -------
@@ -231,7 +237,7 @@ class XmrResult:
                 f"has no good direction ({reason})"
             ),
         }
-        sentence = parts[str(self.variation)]
+        sentence = parts[str(self.variation)] if lead is None else lead
         if self.target is not None:
             shown = _format_number(self.target)
             if self.assurance == "consistent_pass":

@@ -192,6 +192,21 @@ def test_an_spc_concern_anywhere_in_the_quarter_counts():
     assert row["rag"] == "Red" and row["assessment"] == "needs attention"
 
 
+def test_the_spc_caption_is_worded_on_the_period_as_the_rating_is():
+    # Red for a signal in July while the latest point is within the limits: the caption
+    # must not say "no signal of real change" (it once judged the latest point only).
+    rng = np.random.default_rng(2)
+    values = np.round(200 + rng.normal(0, 4, len(MONTHS)))
+    values[AT["2026-07"]] = 260
+    row = judge(values)
+    summary = row["spc_summary"]
+    assert "no signal of real change" not in summary
+    assert summary.startswith(
+        "Special-cause concern in the reporting period: a signal in July 2026"
+    )
+    assert "the latest point is within the limits" in summary
+
+
 # --- 3. words only for what the evidence shows ------------------------------------------------
 
 
