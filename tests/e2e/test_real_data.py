@@ -129,12 +129,30 @@ def overview_page(real_data: Path, repo_root: Path, tmp_path_factory) -> Beautif
     return BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
 
 
-def row_text(page: BeautifulSoup, measure_name: str) -> str:
-    """The text of the first table row with a figure that names the measure in a cell."""
-    for row in page.find_all("tr"):
-        cells = [c.get_text(" ", strip=True) for c in row.find_all(["th", "td"])]
-        if any(c.startswith(measure_name) for c in cells) and "data.police.uk" not in cells[-1]:
-            return " ".join(row.get_text(" ", strip=True).split())
+THIS_QUARTER = "This quarter"  # the heading of the quarter's figures in a strategy report
+
+
+def row_text(page: BeautifulSoup, measure_name: str, column: str | None = None) -> str:
+    """The text of the first table row with a figure that names the measure in a cell.
+
+    With ``column``, only tables with a column of that heading are searched: a strategy
+    report names each measure in several tables (the SPC summary among them), and only
+    the quarter's tables hold the quarter's figure.
+    """
+    for table in page.find_all("table"):
+        headings = [th.get_text(" ", strip=True) for th in table.find_all("th", scope="col")]
+        if not headings:
+            first = table.find("tr")
+            headings = [c.get_text(" ", strip=True) for c in first.find_all("th")] if first else []
+        if column is not None and column not in headings:
+            continue
+        for row in table.find_all("tr"):
+            cells = [c.get_text(" ", strip=True) for c in row.find_all(["th", "td"])]
+            named = any(c.startswith(measure_name) for c in cells)
+            if named and "data.police.uk" not in cells[-1]:
+                return " ".join(row.get_text(" ", strip=True).split())
+    if column is not None:
+        raise AssertionError(f"no row for {measure_name!r} in a table with a {column!r} column")
     # The plan overview lists each strategy's headline measures in a cell, one per item.
     for item in page.find_all("li"):
         text = " ".join(item.get_text(" ", strip=True).split())
@@ -150,14 +168,14 @@ def page_text(page: BeautifulSoup) -> str:
 def test_strategy_report_shows_the_real_quarter(strategy_page, independent) -> None:
     quarter = total(independent, QUARTER, NEIGHBOURHOOD)
     last_year = total(independent, SAME_QUARTER_LAST_YEAR, NEIGHBOURHOOD)
-    row = row_text(strategy_page, "Neighbourhood crime offences")
+    row = row_text(strategy_page, "Neighbourhood crime offences", THIS_QUARTER)
     assert f"{quarter:,} 2024/25 Q3" in row
     assert f"{quarter:,} against {last_year:,}" in row and "2023/24 Q3" in row
     all_crime = [t for t in ("Anti-social behaviour",)]
     crimes = {t for (_, t, _) in independent} - set(all_crime)
-    row = row_text(strategy_page, "Total recorded crime (excluding fraud)")
+    row = row_text(strategy_page, "Total recorded crime (excluding fraud)", THIS_QUARTER)
     assert f"{total(independent, QUARTER, crimes):,} 2024/25 Q3" in row
-    row = row_text(strategy_page, "Anti-social behaviour incidents")
+    row = row_text(strategy_page, "Anti-social behaviour incidents", THIS_QUARTER)
     assert f"{total(independent, QUARTER, ('Anti-social behaviour',)):,} 2024/25 Q3" in row
 
 

@@ -287,18 +287,31 @@ def test_change_chart_labels_every_bar_in_words_and_lists_them_in_its_alt_text()
             "group": ["achieved", "needs attention", "trend", "steady"],
         }
     )
-    ax = plot_changes(rows, "Change on a year ago").axes[0]
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[0] == "Burglary\n(achieved)" and labels[2].endswith("(trend, not rated)")
-    texts = [t.get_text() for t in ax.texts]
+    # Changes in per cent and in points (of a percentage) are on separate axes, top first.
+    per_cent, points = plot_changes(rows, "Change on a year ago").axes
+    assert per_cent.get_xlabel() == "Change on a year ago (%)"
+    assert points.get_xlabel() == "Change on a year ago (percentage points)"
+    labels = [t.get_text() for t in per_cent.get_yticklabels()]
+    assert labels == [
+        "Burglary\n(achieved)",
+        "Domestic abuse crimes\n(trend, not rated)",
+        "Budget\n(steady)",
+    ]
+    assert [t.get_text() for t in points.get_yticklabels()] == ["Satisfaction\n(needs attention)"]
     # A change beyond the axis is drawn to its edge; its label keeps the true figure.
-    assert texts == ["\u22127.9%", "+2.2 points", "+370.6%", "no comparison"]
-    assert ax.get_xlim()[1] < 370
+    assert [t.get_text() for t in per_cent.texts] == ["\u22127.9%", "+370.6%", "no comparison"]
+    assert [t.get_text() for t in points.texts] == ["+2.2 points"]
+    assert per_cent.get_xlim()[1] < 370
     alt = describe_change_chart(rows, "headline measures of Safer communities")
     assert alt.startswith("Bar chart of how each of the 4 headline measures of Safer")
     assert "Satisfaction, +2.2 points, needs attention" in alt
     html = build_change_chart(rows, "measures", "Change on a year ago", "Caption.")
     assert '<figure class="chart chart-public">' in html and "<figcaption>Caption." in html
+    assert "a scale of their own, below the others" in html
+    # The alt text lists the bars in the order they are drawn: per cent axis, then points.
+    drawn = ["Burglary, ", "Domestic abuse crimes, ", "Budget, ", "Satisfaction, "]
+    places = [html.index(name) for name in drawn]
+    assert places == sorted(places)
     assert build_change_chart(rows.iloc[0:0], "m", "t", "c") == ""
 
 

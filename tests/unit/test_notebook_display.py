@@ -212,7 +212,7 @@ def test_plot_measure_draws_the_reports_chart_and_names_the_measures(summary):
 
 def test_a_chart_is_a_picture_in_a_fresh_kernel(tmp_path, write_notebook):
     body = (
-        "from pcplib import report\n"
+        "from pcplib import assessment, report\n"
         "from pcplib.data import load_dataset\n"
         "from pcplib.run.render import resolve_repo_path\n"
         f"summary = assessment.summarise_strategy(load_dataset(resolve_repo_path('data')), "
