@@ -63,6 +63,13 @@ def format_since_last_meeting(continuity: Continuity) -> str:
         return note
     changes = continuity.changes
     if changes.empty:
+        if continuity.previous.record is None:
+            # Recomputed: commitments' and actions' earlier status is unknown (the note
+            # says so), so "nothing has changed" would overclaim.
+            return note + (
+                "<p>No rating changed; changes to commitments and actions cannot be "
+                "checked without the meeting's record.</p>"
+            )
         return note + "<p>Nothing has changed since that meeting.</p>"
     counts = changes["change"].value_counts()
     headline = ", ".join(

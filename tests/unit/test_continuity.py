@@ -95,6 +95,17 @@ def test_without_a_record_the_comparison_is_recomputed_and_says_so(dataset: Data
     assert result.measures["previous_rag"].tolist() == then["rag"].tolist()
 
 
+def test_without_a_record_no_change_never_reads_as_nothing_changed(dataset: Dataset) -> None:
+    # The note says commitments' earlier status "cannot be shown": the paragraph after it
+    # must not say "Nothing has changed since that meeting".
+    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+    result = compare_with_previous_meeting(dataset, summary, PreviousMeeting("2025-09", "2025-06"))
+    empty = replace(result, changes=result.changes.iloc[0:0])
+    page = format_since_last_meeting(empty)
+    assert "Nothing has changed" not in page
+    assert "No rating changed; changes to commitments and actions cannot be checked" in page
+
+
 def test_no_previous_meeting_says_there_is_nothing_to_compare(dataset: Dataset) -> None:
     summary = summarise_strategy(dataset, STRATEGY, "2026-09")
     result = compare_with_previous_meeting(dataset, summary, None)
