@@ -197,7 +197,7 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
                     f"latest 12 months ({latest}) against {baseline}: {r['baseline_label']}",
                 ),
                 spc_cell,
-                esc(r["quality"] or "None"),
+                esc(r["quality"] or "No notes"),
             ]
         )
     return build_table(head, rows, caption)

@@ -514,6 +514,9 @@ def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
     assert "No signal: within the normal variation of the baseline. No target" in secret
     # Codes never leak into the page as "nan" or "None" where words belong.
     assert not re.search(r"\bnan\b", html, flags=re.IGNORECASE)
+    assert not re.search(r"<td>None</td>", html)
+    plain = report.format_measures_detail(df.assign(quality=""), "Alpha")
+    assert "<td>No notes</td>" in plain and "<td>None</td>" not in plain
     without = report.format_measures_detail(
         assessment.summarise_measures(tiny, "alpha", "2026-09", with_spc=False), "Alpha"
     )
