@@ -475,15 +475,26 @@ def judge_evidence(
         if dispersion is not None and dispersion > DISPERSION_FLOOR
         else ""
     )
-    basis = f"{test}, {shown_p}{spread}"
+
+    # The threshold sits beside the p-value it is compared with, never after the
+    # dispersion ("dispersion 2.7 < 0.05") or after another comparison ("p < 0.001 < 0.05").
+    def _basis(threshold: str) -> str:
+        return f"{test}, {shown_p} ({threshold}){spread}"
+
     if not material:
         verdict, rule = "below materiality", f"change below {material_rule}"
     elif p_value < SIGNIFICANCE:
-        verdict, rule = "beyond chance", f"{basis} < {SIGNIFICANCE:g}"
+        verdict, rule = "beyond chance", _basis(f"below {SIGNIFICANCE:g}")
     elif small_numbers:
-        verdict, rule = "small numbers", f"{basis}; expected count below {SMALL_COUNT}"
+        verdict, rule = (
+            "small numbers",
+            f"{test}, {shown_p}{spread}; expected count below {SMALL_COUNT}",
+        )
     elif p_value < WEAK_EVIDENCE:
-        verdict, rule = "possible change", f"{basis} < {WEAK_EVIDENCE:g} but not < {SIGNIFICANCE:g}"
+        verdict, rule = (
+            "possible change",
+            _basis(f"below {WEAK_EVIDENCE:g} but not {SIGNIFICANCE:g}"),
+        )
     else:
-        verdict, rule = "within noise", f"{basis} >= {WEAK_EVIDENCE:g}"
+        verdict, rule = "within noise", _basis(f"{WEAK_EVIDENCE:g} or more")
     return Evidence(verdict, test, float(p_value), dispersion, small_numbers, material, rule)

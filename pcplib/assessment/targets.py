@@ -41,7 +41,7 @@ import pandas as pd
 
 from pcplib import rag
 from pcplib.assessment.figures import Figures
-from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE, WEAK_EVIDENCE
+from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE
 from pcplib.labels import UNIT_LABELS, format_figures, is_missing, label_period_start
 from pcplib.periods import month_number, month_of, parse_optional_month
 
@@ -285,8 +285,7 @@ def rate_measure(
     if worsening == "possible":
         return Rating(
             "Amber", "evidence",
-            reason=f"harm rule: a possible rise ({worsening_reason}; weak evidence, p < "
-            f"{WEAK_EVIDENCE:g})",
+            reason=f"harm rule: a possible rise ({worsening_reason}; weak evidence)",
         )  # fmt: skip
     if variation in ("special_cause_improvement", "common_cause") or evidence_known:
         return Rating(

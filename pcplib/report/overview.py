@@ -79,11 +79,12 @@ _MISSES = re.compile(
 # of the trend since the baseline printed beside it.
 _WORSE = re.compile(
     r"^(rose|fell) beyond chance \((the quarter on the same quarter a year earlier|"
-    r"the year ending on the year before):"
+    r"the year ending on the year before|the year ending on the baseline year):"
 )
 _WORSE_WORDS = {
     "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
     "the year ending on the year before": "over the year ending",
+    "the year ending on the baseline year": "since the baseline",
 }
 _SHORT = {
     "no target: no deterioration beyond chance in the tests of change or SPC": (

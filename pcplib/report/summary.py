@@ -50,8 +50,11 @@ def format_summary_items(items: pd.DataFrame, empty: str) -> str:
     for r in items.to_dict("records"):
         label = _KIND_WORDS.get(str(r["kind"]), "")
         tier = " (sub-measure)" if r["tier"] == "sub" else ""
+        # A name written as a sentence ("... not kept informed.") loses its full stop
+        # before the colon, never "informed.: overdue".
+        name = str(r["name"]).rstrip().rstrip(".")
         entries.append(
-            f"<li>{format_rag_html(str(r['rag']))} <strong>{esc(label)}{esc(r['name'])}"
+            f"<li>{format_rag_html(str(r['rag']))} <strong>{esc(label)}{esc(name)}"
             f"</strong>{esc(tier)}: {esc(r['reason'])}</li>"
         )
     return f'<ul class="summary-items">{"".join(entries)}</ul>'

@@ -155,7 +155,7 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
     assert (
         report.format_rating_basis(
             "harm rule: rose beyond chance (the quarter on the same quarter a year "
-            "earlier: quasi-Poisson, p = 0.046, dispersion 2.7 < 0.05)"
+            "earlier: quasi-Poisson, p = 0.046 (below 0.05), dispersion 2.7)"
         )
         == "rose beyond chance on the same quarter a year earlier"
     )
@@ -173,8 +173,12 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
     ) == ("no target; no deterioration beyond chance")
     assert report.format_rating_basis(
         "harm rule: fell beyond chance (the year ending on the year before: quasi-binomial, "
-        "p = 0.025, dispersion 2.6 < 0.05)"
+        "p = 0.025 (below 0.05), dispersion 2.6)"
     ) == ("fell beyond chance over the year ending")
+    assert report.format_rating_basis(
+        "harm rule: rose beyond chance (the year ending on the baseline year: quasi-Poisson, "
+        "p < 0.001 (below 0.05), dispersion 1.9)"
+    ) == ("rose beyond chance since the baseline")
     assert report.format_rating_basis(
         "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points (4.7% of the "
         "target), within the tolerance of 5%"

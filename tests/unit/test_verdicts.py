@@ -121,7 +121,7 @@ def test_a_harm_up_38_percent_with_p_0002_is_red_and_needs_attention():
     )
     assert (row["rag"], row["rag_basis"]) == ("Red", "evidence")
     assert row["worsening"] == "real" and row["assessment"] == "needs attention"
-    assert f"< {thresholds.SIGNIFICANCE:g}" in row["rag_reason"]
+    assert f"(below {thresholds.SIGNIFICANCE:g})" in row["rag_reason"]
 
 
 def test_a_met_target_does_not_hide_a_real_rise():
@@ -365,6 +365,29 @@ def test_an_over_dispersed_count_is_widened():
     assert evidence.test == "quasi-Poisson"
     assert evidence.verdict != "beyond chance"
     assert stats.compare_counts(1200, 1300).p_value < 0.05  # the exact test alone would say so
+
+
+def test_judge_evidence_reason_puts_the_threshold_beside_the_p_value() -> None:
+    # Once "p = 0.046, dispersion 2.7 < 0.05" and "p < 0.001 < 0.05".
+    spread = judge_evidence("quasi-Poisson", 0.046, True, "2%", dispersion=2.7)
+    assert spread.reason == "quasi-Poisson, p = 0.046 (below 0.05), dispersion 2.7"
+    tiny = judge_evidence("exact Poisson", 0.0001, True, "2%")
+    assert tiny.reason == "exact Poisson, p < 0.001 (below 0.05)"
+    assert "< 0.05" not in tiny.reason and "< 0.1" not in spread.reason
+    assert judge_evidence("exact Poisson", 0.07, True, "2%").reason == (
+        "exact Poisson, p = 0.070 (below 0.1 but not 0.05)"
+    )
+
+
+def test_format_summary_items_drops_a_names_full_stop_before_the_colon() -> None:
+    from pcplib.report.summary import format_summary_items
+
+    items = pd.DataFrame(
+        [{"kind": "action", "name": "Victims not kept informed.", "tier": "", "rag": "Red",
+          "reason": "overdue"}]
+    )  # fmt: skip
+    html = format_summary_items(items, "none")
+    assert "informed</strong>: overdue" in html and ".:" not in html
 
 
 @pytest.mark.parametrize(
