@@ -189,7 +189,12 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
         if targeted:
             parts += [_target_words(row), _target_in_range(row)]
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
-        if row.get("worsening") == "real":
+        since_baseline = "the year ending on the baseline year" in str(row.get("rag_reason"))
+        if row.get("worsening") == "real" and since_baseline and row["direction"] == better_way:
+            # Worse than before the plan (the rise since the baseline) but better than a
+            # year ago: both said, as for an SPC concern.
+            parts.append("A real worsening on the years before the plan, though not on a year ago.")
+        elif row.get("worsening") == "real":
             parts.append("A real worsening.")
         elif row["spc_variation"] == "special_cause_concern" and row["direction"] == better_way:
             # Worse than its stable baseline, though better than a year ago: both said.

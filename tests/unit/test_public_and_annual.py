@@ -95,6 +95,14 @@ def _row(**overrides: object) -> dict:
         ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
           "worsening": "real", "direction": "up", "change": "+8.0%", "good_direction": "lower"},
          "needs attention", "1,135, up 8.0% on a year ago. A real worsening."),
+        # A real rise since the baseline, though down on a year ago: both said.
+        ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
+          "worsening": "real", "good_direction": "lower",
+          "rag_reason": "harm rule: rose beyond chance (the year ending on the baseline year: "
+          "quasi-Poisson, p = 0.010 (below 0.05))"},
+         "needs attention",
+         "1,135, down 8.0% on a year ago. A real worsening on the years before the plan, "
+         "though not on a year ago."),
         ({"assessment": "needs attention", "rag": "Amber", "rag_basis": "evidence",
           "worsening": "possible", "direction": "up", "change": "+8.0%",
           "good_direction": "lower"},
