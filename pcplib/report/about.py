@@ -150,9 +150,9 @@ def format_public_method(dataset: Dataset) -> str:
         + (f"<p>The figures come from {len(sources)} sources:</p>" + bullets(sources))
         + "<p>The latest figures are often provisional, and may change a little when "
         "they are checked. Only figures cleared for publication are included.</p>"
-        f'<p>For analysts, the <a href="#{ANNEX_ID}">technical annex</a> at the end of '
-        "this page gives the statistical method, its rules and the checks that let anyone "
-        "reproduce the figures.</p>"
+        f'<p>The <a href="#{ANNEX_ID}">technical annex</a> at the end of '
+        "this page, written for statisticians, gives the statistical method, its rules "
+        "and the checks that let anyone reproduce the figures.</p>"
     )
     return "".join(parts)
 
@@ -172,6 +172,6 @@ def format_technical_annex() -> str:
     """
     return (
         f'<h2 id="{ANNEX_ID}">Technical annex: method and checks</h2>'
-        "<p>For analysts and reviewers: the method in full, with its statistical terms, "
+        "<p>The method in full, for statisticians and reviewers, with its statistical terms, "
         "and the versions and checksums that let anyone reproduce the figures.</p>"
     )

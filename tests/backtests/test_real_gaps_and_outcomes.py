@@ -51,6 +51,13 @@ def notts_data_set(data_dir: Path, root: Path) -> Path:
     """The sample re-cast for Nottinghamshire Police, without its police.uk figures and
     with the shoplifting positive-outcome measure counted from police.uk's outcomes."""
     shutil.copytree(data_dir, root, ignore=shutil.ignore_patterns("reference", "README.md"))
+    # dataset.yaml's force_area must name the areas table's force row, or validation refuses.
+    meta = root / "dataset.yaml"
+    lines = meta.read_text(encoding="utf-8").splitlines(keepends=True)
+    meta.write_text(
+        "".join(f"force_area: {AREA}\n" if ln.startswith("force_area:") else ln for ln in lines),
+        encoding="utf-8",
+    )
     source_note = "ONS Census 2021 usual resident population; OGL v3.0"
     with (root / "framework" / "areas.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")

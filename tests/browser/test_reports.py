@@ -26,6 +26,7 @@ SAMPLE_PAGES = {
     "neighbourhood-crime",
     "neighbourhood-policing",
     "plan-overview",
+    "delivery-board",
     "public-quarterly",
     "public-quarterly-about",
     "annual-evaluation",

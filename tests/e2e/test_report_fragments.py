@@ -7,6 +7,8 @@ in its ``<head>`` instead (pcplib/report/fragments.py).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pcplib.report.fragments import FRAGMENT_CSS
@@ -22,8 +24,11 @@ def test_each_report_holds_the_fragment_styles_once_in_its_head(rendered_reports
         fragments = [a for a in parse_page(path).all("div") if a.get("class") == "pcp-report"]
         # Every report shows a header and at least two sections (the About page three).
         assert len(fragments) >= 3, name
-        # The header's facts are inside a fragment, so they take its two-column layout.
-        assert '<div class="pcp-report"><h1>' in body, name
+        # The header's facts are inside a fragment, so they take its two-column layout;
+        # the organisation whose plan it is comes first, then the title.
+        assert '<div class="pcp-report"><p class="organisation">' in body, name
+        header = r'<div class="pcp-report"><p class="organisation">[^<]*</p><h1>'
+        assert re.search(header, body), name
 
 
 def test_the_analysts_notes_stay_out_of_the_reports(rendered_reports, parse_page):

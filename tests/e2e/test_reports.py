@@ -22,8 +22,9 @@ PRODUCED = "23 November 2026 06:00 UTC"
 
 def test_every_notebook_ran_for_every_strategy(sample_outputs, rendered_reports):
     assert len(sample_outputs.strategies) == 13
-    expected = {*sample_outputs.strategies, *sample_outputs.public_reports}
-    assert set(rendered_reports) == expected and len(rendered_reports) == 18
+    # The 13 strategies, the slot's public reports and the delivery board's view.
+    expected = {*sample_outputs.strategies, *sample_outputs.public_reports, "delivery-board"}
+    assert set(rendered_reports) == expected and len(rendered_reports) == 19
     notebooks = set()
     for name, path in rendered_reports.items():
         assert path.is_file() and path.stat().st_size > 5_000, name
@@ -42,6 +43,7 @@ def test_every_notebook_ran_for_every_strategy(sample_outputs, rendered_reports)
         "notebooks/public_quarterly.ipynb",
         "notebooks/public_quarterly_about.ipynb",
         "notebooks/annual_evaluation.ipynb",
+        "notebooks/delivery_board.ipynb",
     }
 
 
