@@ -16,7 +16,8 @@ from pcplib.assessment.caveats import list_caveats
 from pcplib.assessment.scope import measures_for_audience
 from pcplib.labels import is_missing
 from pcplib.report.html import bullets, esc
-from pcplib.report.public import RECORDED_CRIME_WORDS
+from pcplib.report.public import GROUP_MEANINGS, RECORDED_CRIME_WORDS
+from pcplib.report.words import format_rag_legend
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -53,21 +54,11 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "What the words and colours mean",
         (
-            "Each strategy has a rating in words and in colour. Green means on target, or "
-            "no sign of things getting worse. Amber means a target was only just missed, "
-            "or things may be getting worse. Red means a target was missed by more, or "
-            "things are really getting worse. Grey means there is nothing to rate yet. A "
-            "strategy's rating is the worst of its main measures' ratings.",
+            "Each strategy has a rating in words and in colour. "
+            + format_rag_legend("public")
+            + " A strategy's rating is the worst of its main measures' ratings.",
         ),
-        (
-            "Achieved: the measure met its target, is on course for a later target, or "
-            "got really better.",
-            "Needs attention: the measure missed its target, or got really worse.",
-            "Steady: there is no target and no real change.",
-            "Trend: there is no right way for the figure to go, so we give the change but "
-            "do not rate it. Domestic abuse crimes are an example: a rise can mean more "
-            "people feel able to report them.",
-        ),
+        tuple(f"{group.capitalize()}: {meaning}." for group, meaning in GROUP_MEANINGS.items()),
     ),
     (
         "Promises",
