@@ -31,9 +31,9 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "What this report shows",
         (
-            "The Police and Crime Commissioner publishes this report every quarter. It "
-            "shows how the Police and Crime Plan is going. For each mission it says what "
-            "has been achieved and what still needs attention.",
+            "{organisation} publishes this report every quarter. It shows how the "
+            "{plan} is going. For each mission it says what has been achieved and what "
+            "still needs attention.",
         ),
         (),
     ),
@@ -65,8 +65,7 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "Needs attention: the measure missed its target, or got really worse.",
             "Steady: there is no target and no real change.",
             "Trend: there is no right way for the figure to go, so we give the change but "
-            "do not rate it. Domestic abuse crimes are an example: a rise can mean more "
-            "people feel able to report them.",
+            "do not rate it.{trend_example}",
         ),
     ),
     (
@@ -115,6 +114,22 @@ def _caveat_paragraphs(dataset: Dataset) -> list[str]:
     return parts
 
 
+def _fill_words(dataset: Dataset) -> dict[str, str]:
+    """The data set's own words for the sections' ``{placeholders}`` (none of another plan).
+
+    The organisation and plan come from ``dataset.yaml``; the example of a trend is the
+    first public measure with no right direction, and there is none when it has none.
+    """
+    identity = dataset.identity
+    organisation = identity.organisation
+    if not organisation.lower().startswith("the "):
+        organisation = f"The {organisation}"
+    public = measures_for_audience(dataset, audience="public")
+    trends = public[public["good_direction"].astype(str) == "neutral"]["measure_name"]
+    example = f" For example: {trends.iloc[0]}." if len(trends) else ""
+    return {"organisation": organisation, "plan": identity.plan_name, "trend_example": example}
+
+
 def _sources(dataset: Dataset) -> list[str]:
     sources = measures_for_audience(dataset, audience="public")["source"]
     return sorted({str(s) for s in sources if not is_missing(s) and str(s)})
@@ -136,10 +151,11 @@ def format_public_method(dataset: Dataset) -> str:
         measures each applies to), where the figures come from, and a link to the
         technical annex. No statistical terms, constants or checksums.
     """
+    words = _fill_words(dataset)
     parts = []
     for heading, paragraphs, items in _SECTIONS:
-        listed = bullets(list(items)) if items else ""
-        body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+        listed = bullets([i.format(**words) for i in items]) if items else ""
+        body = "".join(f"<p>{esc(p.format(**words))}</p>" for p in paragraphs)
         parts.append(f"<h2>{esc(heading)}</h2>{listed}{body}")
     caveats = _caveat_paragraphs(dataset)
     if caveats:
