@@ -45,7 +45,8 @@ from pcplib.report import (
     summary,
 )
 from pcplib.report.annual import describe_theory_of_change
-from pcplib.report.charts import describe_chart, plot_spc
+from pcplib.report.chart_text import describe_chart
+from pcplib.report.charts import plot_spc
 from pcplib.report.fragments import as_fragment
 from pcplib.report.measures import plot_measure
 from pcplib.report.narrative import describe_narrative_origin

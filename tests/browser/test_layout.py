@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pcplib.data.delivery_board import read_delivery_board
+from pcplib.data.identity import read_identity
 from pcplib.run.browser import open_report
 
 pytestmark = pytest.mark.browser
@@ -159,7 +159,7 @@ def test_the_delivery_board_view_names_its_board_and_fits_a_meeting_pack(
     # Issue 24 item 4: the heading names the board (from the data set, never from code),
     # a table by owner, and at most a screen per mission beside a screen for the header
     # and one for the table by owner.
-    board = read_delivery_board(data_dir).name
+    board = read_identity(data_dir).delivery_board_name
     with open_report(browser, reports["delivery-board"], width=SCREEN[0], height=SCREEN[1]) as (
         page,
         _,
