@@ -16,7 +16,8 @@ from pcplib.assessment.caveats import list_caveats
 from pcplib.assessment.scope import measures_for_audience
 from pcplib.labels import is_missing
 from pcplib.report.html import bullets, esc
-from pcplib.report.public import RECORDED_CRIME_WORDS
+from pcplib.report.public import GROUP_MEANINGS, RECORDED_CRIME_WORDS
+from pcplib.report.words import format_rag_legend
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -53,20 +54,11 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "What the words and colours mean",
         (
-            "Each strategy has a rating in words and in colour. Green means on target, or "
-            "no sign of things getting worse. Amber means a target was only just missed, "
-            "or things may be getting worse. Red means a target was missed by more, or "
-            "things are really getting worse. Grey means there is nothing to rate yet. A "
-            "strategy's rating is the worst of its main measures' ratings.",
+            "Each strategy has a rating in words and in colour. "
+            + format_rag_legend("public")
+            + " A strategy's rating is the worst of its main measures' ratings.",
         ),
-        (
-            "Achieved: the measure met its target, is on course for a later target, or "
-            "got really better.",
-            "Needs attention: the measure missed its target, or got really worse.",
-            "Steady: there is no target and no real change.",
-            "Trend: there is no right way for the figure to go, so we give the change but "
-            "do not rate it.{trend_example}",
-        ),
+        tuple(f"{group.capitalize()}: {meaning}." for group, meaning in GROUP_MEANINGS.items()),
     ),
     (
         "Promises",
@@ -117,17 +109,20 @@ def _caveat_paragraphs(dataset: Dataset) -> list[str]:
 def _fill_words(dataset: Dataset) -> dict[str, str]:
     """The data set's own words for the sections' ``{placeholders}`` (none of another plan).
 
-    The organisation and plan come from ``dataset.yaml``; the example of a trend is the
-    first public measure with no right direction, and there is none when it has none.
+    The organisation and the plan's name come from ``dataset.yaml``.
     """
     identity = dataset.identity
     organisation = identity.organisation
     if not organisation.lower().startswith("the "):
         organisation = f"The {organisation}"
-    public = measures_for_audience(dataset, audience="public")
-    trends = public[public["good_direction"].astype(str) == "neutral"]["measure_name"]
-    example = f" For example: {trends.iloc[0]}." if len(trends) else ""
-    return {"organisation": organisation, "plan": identity.plan_name, "trend_example": example}
+    return {"organisation": organisation, "plan": identity.plan_name}
+
+
+def _put_words(text: str, words: dict[str, str]) -> str:
+    """Put the data set's words in place of ``{name}`` (other braces are left alone)."""
+    for name, value in words.items():
+        text = text.replace("{" + name + "}", value)
+    return text
 
 
 def _sources(dataset: Dataset) -> list[str]:
@@ -154,8 +149,8 @@ def format_public_method(dataset: Dataset) -> str:
     words = _fill_words(dataset)
     parts = []
     for heading, paragraphs, items in _SECTIONS:
-        listed = bullets([i.format(**words) for i in items]) if items else ""
-        body = "".join(f"<p>{esc(p.format(**words))}</p>" for p in paragraphs)
+        listed = bullets(list(items)) if items else ""
+        body = "".join(f"<p>{esc(_put_words(p, words))}</p>" for p in paragraphs)
         parts.append(f"<h2>{esc(heading)}</h2>{listed}{body}")
     caveats = _caveat_paragraphs(dataset)
     if caveats:

@@ -7,7 +7,6 @@ written for residents with the technical detail in an annex.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -153,20 +152,6 @@ def test_the_about_page_names_the_data_sets_organisation_and_plan(sample: Datase
     assert "how the Safer Streets Plan 2030-34 is going" in elsewhere
     assert sample.identity.organisation not in elsewhere
     assert sample.identity.plan_name not in elsewhere
-
-
-def test_the_about_pages_trend_example_is_one_of_the_data_sets_measures(sample: Dataset) -> None:
-    trend = re.search(r"<li>Trend:[^<]*</li>", format_public_method(sample))
-    assert trend is not None
-    names = set(sample.measures["measure_name"])
-    example = trend.group(0).split("For example: ")[1].removesuffix(".</li>")
-    assert example in names
-    # A plan with no trend measure gives no example rather than another plan's.
-    directed = sample.measures.assign(good_direction="lower")
-    none = re.search(
-        r"<li>Trend:[^<]*</li>", format_public_method(replace(sample, measures=directed))
-    )
-    assert none is not None and "For example" not in none.group(0)
 
 
 def test_a_public_strategy_report_carries_the_recorded_crime_caveat(sample: Dataset) -> None:
