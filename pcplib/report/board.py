@@ -63,8 +63,9 @@ def build_board_header(
     -------
     str
         HTML: the heading naming the board and quarter, the illustrative banner, the
-        meeting, what overdue, at risk and changed mean, the data period, produced time
-        and the marking.
+        meeting, the data period, produced time and the marking. What overdue, at risk
+        and changed mean follows the table by owner (:func:`format_board_owners`), so
+        that the table starts on the first screen.
     """
     identity = dataset.identity
     end = parse_month_param(view.period_end, "period_end")
@@ -81,25 +82,6 @@ def build_board_header(
             "Meeting",
             (meeting.strip() or f"{identity.delivery_board_name}{chair}, {view.quarter}")
             + prepared,
-        ),
-        (
-            "Overdue",
-            f"due date passed and not done: commitments due by {_month(view.period_end)} and "
-            f"not complete; the Board's actions due before {date_words(view.as_of)} and not "
-            "done; owners' returns not received by the date the forward plan sets",
-        ),
-        (
-            "At risk",
-            "commitments their owners report at risk or off track that are not yet due "
-            "(each with its due date)",
-        ),
-        (
-            "Changed",
-            f"{view.since_words}: each strategy's rating on the data to "
-            f"{_month(view.previous_period_end)}, as the Board was told it where the meeting "
-            "history keeps it, else recomputed from today's data. A strategy report's "
-            '"Since the last meeting" compares with the Board\'s last meeting on that '
-            "strategy, which may be further back",
         ),
     ]
     return build_period_header(
@@ -162,6 +144,22 @@ def _totals(view: BoardView) -> str:
     )
 
 
+def _definitions(view: BoardView) -> str:
+    """What overdue, at risk and changed mean, and the comparison the changes name."""
+    return (
+        f"Overdue: due date passed and not done (commitments due by "
+        f"{_month(view.period_end)} and not complete; the Board's actions due before "
+        f"{date_words(view.as_of)} and not done; owners' returns not received by the date "
+        "the forward plan sets). At risk: commitments their owners report at risk or off "
+        "track that are not yet due. Changed: "
+        f"{view.since_words}, each strategy's rating on the data to "
+        f"{_month(view.previous_period_end)}, as the Board was told it where the meeting "
+        "history keeps it, else recomputed from today's data. A strategy report's "
+        '"Since the last meeting" compares with the Board\'s last meeting on that '
+        "strategy instead, which may be further back, and says so."
+    )
+
+
 def format_board_owners(view: BoardView, dataset: Dataset) -> str:
     """Return the table by owner: what each senior contact answers for, what is overdue.
 
@@ -177,7 +175,8 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
     str
         HTML: a sentence with the totals, then one row per owner (most overdue first):
         owner and side, the strategies they answer for, what is overdue, what is at
-        risk but not yet due, and what changed (naming the comparison).
+        risk but not yet due, and what changed (naming the comparison); then what
+        overdue, at risk and changed mean.
     """
     strategies = dataset.strategies
     body = []
@@ -199,17 +198,18 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
         f"<p>{esc(_totals(view))} One row per senior contact, most overdue first; an item "
         "counts against both senior contacts of its strategy.</p>"
     )
-    return lead + build_table(
+    table = build_table(
         [
             "Owner",
             "Accountable for",
-            "Overdue",
+            "Overdue (past due, not done)",
             "At risk, not yet due",
             f"Changed {view.since_words}",
         ],
         body,
         f"By owner: what is overdue, at risk and changed, {view.quarter}",
     )
+    return lead + table + f'<p class="small">{esc(_definitions(view))}</p>'
 
 
 def _previous_cell(view: BoardView, strategy: dict[str, Any]) -> str:
