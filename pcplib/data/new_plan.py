@@ -114,6 +114,11 @@ plan:
 board:
   name: ""       # such as "Performance and Accountability Board"
   short_name: "" # such as "PAB"
+# The board that meets quarterly and holds each strategy's named owners to account: its
+# quarterly view's heading ("<name>: quarterly view, 2031/32 Q2"). Chair optional.
+delivery_board:
+  name: ""       # such as "Delivery Board"
+  chair: ""      # such as "Chief Executive" (optional)
 # The board's forward plan, relative to this folder.
 forward_plan: forward_plan.yaml
 """

@@ -92,7 +92,7 @@ IDENTITY_YAML = (
     "# The board's forward plan, relative to this folder.\n"
     "forward_plan: forward_plan.yaml\n"
 )
-# The sample's quarterly delivery board (pcplib.data.delivery_board), from seed 002.
+# The sample's quarterly delivery board (its identity, pcplib.data.identity), from seed 002.
 DELIVERY_BOARD_YAML = (
     "# The board that holds each strategy's owners to account every quarter "
     "(seed 002, para 12).\n"

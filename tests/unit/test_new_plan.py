@@ -62,7 +62,7 @@ def test_a_new_plan_lists_what_is_missing_one_line_each(tmp_path: Path) -> None:
     assert missions[0] == "mission_id,mission_name,description" and missions[1].startswith("# ")
     found = [str(p) for p in validate_dataset(folder, today=TODAY)]
     keys = ["description", "organisation", "force_area", "plan.name", "plan.start"]
-    keys += ["plan.end", "board.name", "board.short_name"]
+    keys += ["plan.end", "board.name", "board.short_name", "delivery_board.name"]
     for key in keys:
         assert sum(f"dataset.yaml, column {key}: '' — expected" in line for line in found) == 1
     for table in ("missions", "strategies", "measures"):

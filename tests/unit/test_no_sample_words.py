@@ -38,6 +38,23 @@ def list_sample_ids(data_dir: Path) -> list[str]:
     return [i for i in ids if i not in GENERIC_IDS]
 
 
+def list_identity_words(data_dir: Path) -> list[str]:
+    """The sample's own names as its ``dataset.yaml`` gives them: the organisation, the
+    plan, the board that reviews each strategy and the quarterly delivery board."""
+    from pcplib.data.identity import PlanIdentity, read_identity
+
+    identity, neutral = read_identity(data_dir), PlanIdentity()
+    names = [
+        identity.organisation,
+        identity.plan_name,
+        identity.board_name,
+        identity.board_short_name,
+        identity.delivery_board_name,
+    ]
+    # A name the sample leaves at the neutral default is any plan's word.
+    return [n for n in names if n and n not in neutral.__dict__.values()]
+
+
 def list_code_files(repo_root: Path) -> list[Path]:
     files = [
         p
@@ -63,8 +80,16 @@ def test_find_sample_words_matches_whole_words_only() -> None:
     assert find_sample_words("strategy: road-safety.", ["road-safety"]) == ["road-safety"]
 
 
+def test_the_sample_identity_is_among_the_words_looked_for(data_dir: Path) -> None:
+    # The delivery board's name lives in the identity since it was folded in there: a
+    # second force's data set names its own, and code never names the sample's.
+    words = list_identity_words(data_dir)
+    assert len(words) == 5 and all(words)
+    assert "Police and Crime Plan" not in words
+
+
 def test_no_code_or_notebook_names_the_sample(repo_root: Path, data_dir: Path) -> None:
-    words = SAMPLE_WORDS + list_sample_ids(data_dir)
+    words = SAMPLE_WORDS + list_sample_ids(data_dir) + list_identity_words(data_dir)
     files = list_code_files(repo_root)
     assert len(files) > 100  # the package and the notebooks were found
     hits = []
