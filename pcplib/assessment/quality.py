@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pcplib import periods
+from pcplib.periods import month_number, month_of
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.caveats import is_recorded_crime
+from pcplib.assessment.figures import find_period_start
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series
 from pcplib.assessment.narrative_checks import check_narrative_numbers, format_narrative_warnings
@@ -121,7 +123,9 @@ def list_data_quality_notes(
             regular = regular_series(current, str(m["frequency"]))
             absent = regular.index.difference(pd.DatetimeIndex(current["period_start"]))
             gaps += [pd.Timestamp(s).to_period("M") for s in absent]
-            plan = plan_spc(regular, m) if with_spc else None
+            # The limits the measure's own verdict uses: none from the reporting period.
+            judged_from = month_of(find_period_start(str(m["frequency"]), month_number(end)))
+            plan = plan_spc(regular, m, judged_from.start_time) if with_spc else None
             if plan is not None and plan.flag:
                 spc_note = plan.note
         if gaps:

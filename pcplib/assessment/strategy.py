@@ -254,6 +254,10 @@ def _unrated_reason(row: Mapping[str, Any]) -> str:
         return "no good direction, reported as a trend"
     if "outcomes are still open" in str(row.get("rag_reason") or ""):
         return "its latest outcomes still open"
+    reason = str(row.get("rag_reason") or "")
+    if reason.startswith("no SPC verdict"):
+        why = "a baseline that is not stable" if "not stable" in reason else "too few points"
+        return f"no SPC verdict ({why}), tests only, and no target"
     return "too few points for SPC and no target"
 
 

@@ -355,7 +355,8 @@ def test_a_run_chart_does_not_claim_limits(tiny):
     row = assessment.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
     redefined = row.loc["a-redefined"]  # nine months under the current definition
     assert redefined["spc_status"] == "too few points"
-    assert redefined["spc_summary"].startswith("Too few points for process limits")
+    # Nine months, six of them before the quarter judged: too few for limits (#26).
+    assert redefined["spc_summary"].startswith("No SPC verdict: only 6 points before")
     assert "limits set from" not in redefined["spc_summary"].lower()
 
 
@@ -370,10 +371,12 @@ def test_summarise_measures_without_spc(tiny):
     pairs = zip(df["spc_status"], df["spc_variation"], strict=True)
     assert {describe_variation(s, v) for s, v in pairs} == {"Not assessed"}
     assert describe_assurance("not assessed", None, has_target=True) == "Not assessed"
-    # With no SPC an untargeted measure is still rated on its tests of change.
+    # With no SPC an untargeted measure is tested, but the tests alone do not rate it
+    # Green (#26): Grey, "no SPC verdict: tests only".
     secret = df.set_index("measure_id").loc["a-secret"]
-    assert (secret["rag"], secret["rag_basis"]) == ("Green", "evidence")
+    assert (secret["rag"], secret["rag_basis"]) == ("Grey", "none")
     assert secret["change_evidence"] != "not tested"
+    assert "tests only" in secret["rag_reason"]
 
 
 def test_summarise_measures_rejects_a_missing_aggregation(tiny):
@@ -915,9 +918,10 @@ def test_recalculation_gives_each_section_its_own_limits(tiny, rules):
     )
     # The latest limits come from the new section's first 12 points.
     assert (row["spc_limits_from"], row["spc_limits_to"]) == ("2025-04", "2026-03")
+    # No point of the quarter judged sets a limit, so never "or all it has" (#26).
     assert (
         "Limits set from April 2024 to March 2025; limits recalculated from April 2025 "
-        "(Uplift <funded>), each new section's from its own first 12 points or all it has."
+        "(Uplift <funded>), each new section's from its own first 12 points."
     ) in row["spc_summary"]
     assert "limits recalculated from April 2025" in row["quality"]
     normal = "within the normal variation of its baseline (April 2025 to March 2026)"
@@ -932,15 +936,15 @@ def test_without_recalculation_the_step_is_a_signal(tiny):
 
 
 def test_recalculation_waits_for_twelve_points(tiny):
-    # To September 2025 the new section has only April to September: 6 points.
+    # To September 2025 the new section has only April to June before the quarter judged.
     dataset = _stepped(tiny)
     row = _officers(dataset, "2025-09")
     assert row["spc"].points["mean"].nunique() == 1
     assert row["spc"].variation == "special_cause_improvement"
     note = (
         "limits set from April 2024 to March 2025; limits are not yet recalculated from "
-        "April 2025 (Uplift <funded>); the section from April 2025 has 6 of the 12 points "
-        "needed, so the baseline limits still apply"
+        "April 2025 (Uplift <funded>); the section from April 2025 has 3 of the 12 points "
+        "needed before the reporting period, so the baseline limits still apply"
     )
     assert note[0].upper() + note[1:] + "." in row["spc_summary"]
     assert "limits not yet recalculated from April 2025" in row["quality"]
@@ -965,8 +969,7 @@ def test_recalculation_in_notes_chart_and_not_without_spc(tiny):
     notes = assessment.list_data_quality_notes(dataset, "alpha", "2026-09")
     assert (
         "Alpha officers: SPC limits set from April 2024 to March 2025; limits recalculated "
-        "from April 2025 (Uplift <funded>), each new section's from its own first 12 points "
-        "or all it has."
+        "from April 2025 (Uplift <funded>), each new section's from its own first 12 points."
     ) in notes
     assert not any(
         "recalculated" in n
