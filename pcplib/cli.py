@@ -117,9 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--all", action="store_true", help="every strategy in the forward plan")
     p_run.add_argument(
         "--audience",
-        choices=["cgb", "public"],
-        default="cgb",
-        help="cgb (default: restricted measures shown) or public (restricted measures removed; "
+        choices=["board", "public"],
+        default="board",
+        help="board (default: restricted measures shown) or public (restricted measures removed; "
         "written to a folder ending -public)",
     )
     p_run.add_argument(

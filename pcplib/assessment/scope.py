@@ -26,7 +26,7 @@ from pcplib.labels import month_span, month_words, suggest_name, time_words
 _T = TypeVar("_T")
 
 
-AUDIENCES: tuple[str, ...] = ("cgb", "public")
+AUDIENCES: tuple[str, ...] = ("board", "public")
 
 
 SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")
@@ -243,7 +243,7 @@ def check_parameters(
     year : str, optional
         A financial year such as ``"2025/26"`` with data.
     audience : str, optional
-        ``"cgb"`` or ``"public"``.
+        ``"board"`` or ``"public"``.
     spc_rules : str, optional
         ``"mdc"`` or ``"plotthedots"``.
     produced_at : str, optional
@@ -324,7 +324,7 @@ def measures_for_audience(
     dataset: Dataset,
     strategy_id: str | None = None,
     tier: str | None = None,
-    audience: str = "cgb",
+    audience: str = "board",
 ) -> pd.DataFrame:
     """Return the measures an audience may see, for one strategy or all.
 
@@ -336,7 +336,7 @@ def measures_for_audience(
         One strategy; every strategy when omitted.
     tier : {"headline", "sub"}, optional
         One tier; both when omitted.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` removes restricted measures.
 
     Returns
@@ -474,7 +474,7 @@ def withhold_restricted_text(dataset: Dataset, text: str, audience: str) -> str:
         The loaded data set.
     text : str
         Owners' or the plan's free text (a commitment, its owner, activity to date).
-    audience : {"cgb", "public"}
+    audience : {"board", "public"}
         Who reads it.
 
     Returns
