@@ -15,6 +15,7 @@ from pcplib.assessment.board import (
     FLAGS,
     BoardView,
     summarise_board_quarter,
+    tabulate_board_judgements,
 )
 from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
 from pcplib.assessment.judgements import tabulate_judgements
@@ -292,3 +293,31 @@ def test_each_change_names_its_comparison_and_the_two_views_agree_on_the_same_ba
     since = f"since the {board.board_name} of 2026/27 Q1"
     assert f"Changed: {since}, on the data to June 2026;" in text
     assert '"Since the last meeting" compares with the Board\'s last meeting' in text
+
+
+def test_the_views_rows_of_judgements_csv_keep_what_the_board_was_told(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # The meeting history keeps a run's judgements.csv: with these rows it keeps what the
+    # Delivery Board was told, each strategy's rating and the rating a quarter before.
+    data, board = view
+    rows = tabulate_board_judgements(board, "delivery-board")
+    assert list(rows.columns) == list(tabulate_judgements([], "").columns)
+    assert rows["report"].unique().tolist() == ["delivery-board"]
+    assert (rows["measure_id"] == "overall").all()
+    assert rows["strategy_id"].tolist() == board.strategies["strategy_id"].tolist()
+    assert rows["rag"].tolist() == board.strategies["rag"].tolist()
+    assert rows["previous_rag"].tolist() == board.strategies["previous_rag"].tolist()
+    assert set(rows["previous_basis"]) == {"recomputed"} and set(rows["previous_meeting"]) == {""}
+    assert set(rows["previous_period_end"]) == {"2026-06"}
+    # The same overall row, ratings and all, as the strategy's own report gives.
+    own = tabulate_judgements([summarise_strategy(data, "vawg", "2026-09")], "vawg")
+    mine = rows.set_index("strategy_id").loc["vawg"]
+    for column in ("rag", "performance_rag", "delivery_rag", "risk_rag", "sentence"):
+        assert mine[column] == own.loc[own["measure_id"] == "overall", column].iloc[0]
+    moved = rows[rows["rag"] != rows["previous_rag"]]
+    assert (
+        moved["since_last_meeting"]
+        == "rating " + moved["previous_rag"] + " to " + moved["rag"] + " " + board.since_words
+    ).all()
+    assert (rows.loc[rows["rag"] == rows["previous_rag"], "since_last_meeting"] == "").all()
