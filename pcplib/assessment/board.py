@@ -262,7 +262,7 @@ def _rating_items(
     spc_rules: str,
 ) -> tuple[list[dict[str, Any]], str, str, PreviousMeeting, pd.DataFrame]:
     """Ratings changed since the quarter before, the ratings now and then, the basis, its row."""
-    summary = summarise_strategy(dataset, strategy_id, period_end, "cgb", spc_rules)
+    summary = summarise_strategy(dataset, strategy_id, period_end, "board", spc_rules)
     record = _record_for(records, strategy_id, previous_end)
     previous = PreviousMeeting(record.slot if record else previous_end, previous_end, record)
     continuity = compare_with_previous_meeting(dataset, summary, previous, spc_rules)

@@ -93,7 +93,7 @@ def build_board_header(
         dataset.measures["measure_id"],
         end,
         produced_at,
-        "cgb",
+        "board",
     )
 
 

@@ -264,7 +264,7 @@ def gather_kernel_results(
                 job.strategy, saved.overall_rag, saved.overall_explanation
             )
         else:
-            audience = job.parameters.get("audience", "cgb")
+            audience = job.parameters.get("audience", "board")
             rags[job.strategy] = index.summarise_overall(
                 dataset, job.strategy, plan.period_end or "", audience
             )

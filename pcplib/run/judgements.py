@@ -75,7 +75,7 @@ def tabulate_job_judgements(
     if job.notebook == "delivery_strategy" and job.strategy:
         end = available_period_end(dataset, p["period_end"])
         summary = summarise_strategy(
-            dataset, job.strategy, end, p.get("audience", "cgb"), p.get("spc_rules", "mdc")
+            dataset, job.strategy, end, p.get("audience", "board"), p.get("spc_rules", "mdc")
         )
         key = (p.get("forward_plan", ""), p.get("history_dir", ""))
         if key not in contexts:

@@ -75,7 +75,7 @@ def test_gather_uses_saved_results_and_works_out_only_the_rest(tmp_path, monkeyp
     monkeypatch.setattr(
         run.index,
         "summarise_overall",
-        lambda ds, s, p, audience="cgb": worked_out.append(s) or run.OverallRag("Red", "Worked."),
+        lambda ds, s, p, audience="board": worked_out.append(s) or run.OverallRag("Red", "Worked."),
     )
     jobs = tuple(
         run.plan_strategy_job(s, "2026-11", "2026-09", "data", "")

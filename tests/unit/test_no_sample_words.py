@@ -22,6 +22,8 @@ SAMPLE_WORDS = [
     "Rutland",
     "LLR",
     "CGB",
+    # The sample's board short name was the code's word for the board's audience.
+    "cgb",
     "Corporate Governance Board",
     "2025-29",
     "2021-24",
