@@ -113,8 +113,8 @@ def months_covered(obs: pd.DataFrame) -> tuple[pd.Period, pd.Period]:
     return first, last
 
 
-def format_produced_at(produced_at: str = "") -> str:
-    """Return when a report was produced, as ``"23 November 2026 06:00 UTC"``.
+def read_produced_at(produced_at: str | None = "") -> pd.Timestamp:
+    """Return when a report was produced, as a time in UTC.
 
     Parameters
     ----------
@@ -124,12 +124,12 @@ def format_produced_at(produced_at: str = "") -> str:
 
     Returns
     -------
-    str
-        The time in UTC, to the minute.
+    pandas.Timestamp
+        The time, in UTC (zone-aware).
 
     Raises
     ------
-    ValueError
+    ParameterError
         If ``produced_at`` is not an ISO-8601 timestamp.
     """
     if produced_at is None or str(produced_at).strip() == "":
@@ -146,7 +146,39 @@ def format_produced_at(produced_at: str = "") -> str:
             raise ParameterError(
                 f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp"
             )
-    return time_words(stamp)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def format_produced_at(produced_at: str = "") -> str:
+    """Return when a report was produced, as ``"23 November 2026 06:00 UTC"``.
+
+    Parameters
+    ----------
+    produced_at : str, default ""
+        As :func:`read_produced_at` takes it; empty means now.
+
+    Returns
+    -------
+    str
+        The time in UTC, to the minute.
+
+    Raises
+    ------
+    ParameterError
+        If ``produced_at`` is not an ISO-8601 timestamp.
+    """
+    return time_words(read_produced_at(produced_at))
+
+
+def produced_month(produced_at: str | None = "") -> pd.Period:
+    """Return the month, in UTC, a report is produced in (now when ``produced_at`` is empty).
+
+    Raises
+    ------
+    ParameterError
+        If ``produced_at`` is not an ISO-8601 timestamp.
+    """
+    return read_produced_at(produced_at).tz_localize(None).to_period("M")
 
 
 def last_data_month(dataset: Dataset) -> pd.Period:

@@ -189,6 +189,19 @@ def test_format_produced_at():
         assessment.format_produced_at("next tuesday")
 
 
+def test_read_produced_at_gives_utc_and_produced_month_its_utc_month():
+    from pcplib.assessment.scope import produced_month, read_produced_at
+
+    assert read_produced_at("2026-11-23T06:00:00Z") == pd.Timestamp("2026-11-23 06:00", tz="UTC")
+    assert read_produced_at("2026-11-23 06:00") == pd.Timestamp("2026-11-23 06:00", tz="UTC")
+    assert str(read_produced_at("").tz) == "UTC"
+    # 00:30 on 1 December in Paris is still November in UTC.
+    assert produced_month("2026-12-01T00:30:00+01:00") == pd.Period("2026-11", "M")
+    assert produced_month("2026-12-01T00:30:00") == pd.Period("2026-12", "M")
+    with pytest.raises(ValueError, match="ISO-8601"):
+        produced_month("next tuesday")
+
+
 def test_check_parameters_accepts_good_values(tiny):
     assessment.check_parameters(
         tiny,
