@@ -293,6 +293,13 @@ def _check_parameters(
         if dataset is None:
             raise ParameterError("checking a strategy id needs the data set")
         check_strategy(dataset, strategy)
+    if dataset is not None and dataset.observations.empty:
+        # A new plan is valid before its first figures, but a report would have none.
+        raise ParameterError(
+            f"the data set {dataset.root.as_posix()} holds no figures yet; expected "
+            "observations, loaded with `pcp source police-uk`, `pcp returns load` or into "
+            "observations/observations.csv"
+        )
     data_span = months_covered(dataset.observations) if dataset is not None else None
     if period_end is not None:
         month = parse_month_param(period_end, "period_end")
