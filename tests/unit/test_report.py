@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pcplib import assessment, report
-from pcplib.data import Dataset, load_dataset
+from pcplib.data import Dataset
 from pcplib.data.reference import load_table_one
 from pcplib.report.html import format_rag_html
 from pcplib.report.narrative import narrative_rows
@@ -168,11 +168,6 @@ def tiny(tmp_path: Path) -> Dataset:
         description="Tiny test data",
         files={"framework/measures.csv": "ab" * 32},
     )
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
 
 
 # --- parameters and times ----------------------------------------------------------
