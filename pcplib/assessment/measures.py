@@ -740,7 +740,7 @@ def summarise_measures(
     strategy_id: str | None,
     period_end: str,
     tier: str | None = None,
-    audience: str = "cgb",
+    audience: str = "board",
     spc_rules: str = "mdc",
     with_spc: bool = True,
 ) -> pd.DataFrame:
@@ -757,7 +757,7 @@ def summarise_measures(
         ending in (or containing) it.
     tier : {"headline", "sub"}, optional
         One tier; both when omitted.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` leaves restricted measures out.
     spc_rules : {"mdc", "plotthedots"}, default "mdc"
         The SPC rule set.

@@ -40,7 +40,7 @@ def list_data_quality_notes(
     dataset: Dataset,
     strategy_id: str | None,
     period_end: str,
-    audience: str = "cgb",
+    audience: str = "board",
     with_spc: bool = True,
 ) -> list[str]:
     """List the caveats a reader needs: definition changes, gaps, provisional figures.
@@ -53,7 +53,7 @@ def list_data_quality_notes(
         The strategy; every strategy when None.
     period_end : str
         The last month of data, ``YYYY-MM``.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` leaves restricted measures out.
     with_spc : bool, default True
         Include the SPC notes: where a measure's process limits are recalculated
@@ -159,7 +159,7 @@ def list_data_quality_notes(
             "crimes people report and how the police record them as well as how much crime "
             "there is, so a rise does not always mean more crime (ONS practice)."
         )
-    if audience == "cgb" and strategy_id is not None:
+    if audience == "board" and strategy_id is not None:
         # Flagged to the author before publication, never shown to the public.
         quarter = periods.label_quarter(end.to_timestamp())
         checks = check_narrative_numbers(dataset, strategy_id, quarter)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pcplib import assessment, report
-from pcplib.data import Dataset, load_dataset
+from pcplib.data import Dataset
 from pcplib.data.reference import load_table_one
 from pcplib.report.html import format_rag_html
 from pcplib.report.narrative import narrative_rows
@@ -170,11 +170,6 @@ def tiny(tmp_path: Path) -> Dataset:
     )
 
 
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
-
-
 # --- parameters and times ----------------------------------------------------------
 
 
@@ -187,6 +182,19 @@ def test_format_produced_at():
     assert assessment.format_produced_at("").endswith(" UTC")
     with pytest.raises(ValueError, match="ISO-8601"):
         assessment.format_produced_at("next tuesday")
+
+
+def test_read_produced_at_gives_utc_and_produced_month_its_utc_month():
+    from pcplib.assessment.scope import produced_month, read_produced_at
+
+    assert read_produced_at("2026-11-23T06:00:00Z") == pd.Timestamp("2026-11-23 06:00", tz="UTC")
+    assert read_produced_at("2026-11-23 06:00") == pd.Timestamp("2026-11-23 06:00", tz="UTC")
+    assert str(read_produced_at("").tz) == "UTC"
+    # 00:30 on 1 December in Paris is still November in UTC.
+    assert produced_month("2026-12-01T00:30:00+01:00") == pd.Period("2026-11", "M")
+    assert produced_month("2026-12-01T00:30:00") == pd.Period("2026-12", "M")
+    with pytest.raises(ValueError, match="ISO-8601"):
+        produced_month("next tuesday")
 
 
 def test_check_parameters_accepts_good_values(tiny):
@@ -209,7 +217,7 @@ def test_check_parameters_accepts_good_values(tiny):
         ({"period_end": "Sept 2026"}, r"expected a month like"),
         ({"period_end": "2020-03"}, r"before the data; expected a month from 2024-04 onwards"),
         ({"slot": "26-11"}, r"slot: cannot read month"),
-        ({"audience": "press"}, r"unknown audience 'press'; expected one of: cgb, public"),
+        ({"audience": "press"}, r"unknown audience 'press'; expected one of: board, public"),
         ({"spc_rules": "nelson"}, r"expected one of: mdc, plotthedots"),
         ({"quarter": "2026 Q2"}, r"quarter: cannot read quarter"),
         ({"quarter": "2020/21 Q1"}, r"before the data"),
@@ -226,7 +234,9 @@ def test_check_parameters_says_what_was_expected(tiny, kwargs, message):
 
 
 def test_build_header_escapes_and_labels(tiny):
-    header = report.build_header(tiny, "alpha", "2026-11", "2026-09", "2026-11-23T06:00:00Z", "cgb")
+    header = report.build_header(
+        tiny, "alpha", "2026-11", "2026-09", "2026-11-23T06:00:00Z", "board"
+    )
     assert "<h1>Alpha &amp; &lt;Omega&gt;: delivery strategy report</h1>" in header
     assert "Illustrative data." in header
     # tiny's dataset.yaml names no board: the neutral word, never another plan's board.
@@ -251,7 +261,7 @@ def test_no_illustrative_banner_for_real_data(tiny):
 
 
 def test_summarise_measures_sum_measure_compares_quarter_totals(tiny):
-    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index(
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="board").set_index(
         "measure_id"
     )
     offences = df.loc["a-offences"]
@@ -315,7 +325,7 @@ def test_summarise_measures_sum_measure_change_on_the_same_quarter(tiny):
 
 
 def test_summarise_measures_mean_measure_compares_averages(tiny):
-    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index(
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="board").set_index(
         "measure_id"
     )
     level = df.loc["a-secret"]
@@ -428,9 +438,9 @@ def test_reports_beyond_the_data_show_the_latest_data_with_a_warning(tiny):
 
 
 def test_summarise_measures_public_drops_restricted(tiny):
-    cgb = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="cgb")
+    for_board = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="board")
     public = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="public")
-    assert "a-secret" in set(cgb["measure_id"])
+    assert "a-secret" in set(for_board["measure_id"])
     assert "a-secret" not in set(public["measure_id"])
 
 
@@ -634,7 +644,7 @@ def test_public_narrative_keeps_only_entries_whose_named_measures_are_all_public
     assert "Morale rose to 5,555." not in set(rows["text"])
     assert "Offences fell by a tenth." in set(rows["text"])
     assert withheld == 2, "the entry naming a-secret and the one whose text names it"
-    board, none = narrative_rows(tiny, "alpha", "2026/27 Q2", "cgb")
+    board, none = narrative_rows(tiny, "alpha", "2026/27 Q2", "board")
     assert none == 0 and "Morale rose to 5,555." in set(board["text"])
 
 

@@ -654,7 +654,8 @@ def run_returns_template(args: argparse.Namespace) -> int:
         try:
             slot = resolve_slot(plan, args.slot or "next", today=today)
         except ValueError as error:
-            print(error)
+            # A plan whose meetings are all past (or not yet entered) can still have returns.
+            print(f"{error}; name one with --slot, or use --strategy and --quarter")
             return EXIT_USAGE
         strategies = list(slot.strategies)
         quarter = quarter or periods.label_quarter(periods.parse_month(slot.period_end))
