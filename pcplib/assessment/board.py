@@ -1,4 +1,4 @@
-"""The Delivery Board's quarterly view: each owner, what they answer for, what is late.
+"""The Delivery Board's quarterly view: each owner, what they answer for, what is overdue.
 
 The quarterly delivery board holds "owners for areas of delivery ... accountable for the
 progress or delays in delivery within their areas" (seed 002, para 12); each strategy
@@ -7,17 +7,35 @@ has a named senior contact and single point of contact at the Force and at the O
 formats:
 
 - **owners**: one row per senior contact (Force or OPCC), the strategies they answer
-  for, their strategies' SPOCs, and counts of what is late and what changed;
-- **items**: every late item and every change, one row each, with the strategy and
-  both senior contacts it belongs to: commitments at risk, off track or overdue
-  (:func:`~pcplib.assessment.delivery.classify_commitments`), actions overdue
-  (:mod:`pcplib.assessment.actions`), owners' returns not received (or received late)
-  by the date the forward plan sets
-  (:func:`~pcplib.data.sources.returns_layout.find_deadline`), and ratings that changed
-  since the quarter before (:mod:`pcplib.assessment.continuity`: as reported when the
-  meeting history holds a strategy report on that quarter, else recomputed).
+  for, their strategies' SPOCs, and counts of what is overdue, what is at risk and
+  what changed;
+- **items**: every flagged item, one row each, with the strategy and both senior
+  contacts it belongs to, and its flag (:data:`FLAGS`):
 
-A late item is each senior contact's of its strategy, Force and OPCC alike: the seed
+  - ``overdue``, its due date passed and not done by then: commitments overdue
+    (:func:`~pcplib.assessment.delivery.classify_commitments`: not complete and due by
+    the end of the data period), actions overdue (:mod:`pcplib.assessment.actions`) and
+    owners' returns not received by the date the forward plan sets
+    (:func:`~pcplib.data.sources.returns_layout.find_deadline`);
+  - ``at risk``: commitments reported at risk or off track that are not yet due (a
+    commitment due in two years is a warning, not a delay, so it is never counted as
+    overdue);
+  - ``changed``: ratings that changed since the Delivery Board's previous quarter
+    (:mod:`pcplib.assessment.continuity`).
+
+**The comparison the changes name.** The Delivery Board meets quarterly, so its view
+compares each strategy with the quarter before: the rating on the previous quarter's
+data, as the Board was told it when the meeting history holds a strategy report on
+that quarter's data, else as the Delivery Board was shown it (the view's own rows of
+``judgements.csv``, :func:`tabulate_board_judgements`, kept in the history), else
+recomputed from today's data (the view says which). A
+strategy report's "Since the last meeting" compares with the last meeting that saw the
+strategy instead, which may be two or more quarters back; each statement therefore
+names its comparison ("since the Delivery Board of 2026/27 Q1", "since the Board's
+meeting of May 2026"), and for the same previous data period both give the same rating
+(both come from :func:`~pcplib.assessment.continuity.compare_with_previous_meeting`).
+
+A flagged item is each senior contact's of its strategy, Force and OPCC alike: the seed
 holds both to account.
 """
 
@@ -31,8 +49,15 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
-from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+from pcplib.assessment.continuity import (
+    AS_REPORTED,
+    Continuity,
+    PreviousMeeting,
+    add_continuity_columns,
+    compare_with_previous_meeting,
+)
 from pcplib.assessment.delivery import classify_commitments
+from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.data.sources.returns_layout import find_deadline
@@ -45,27 +70,36 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOARD_ITEM_COLUMNS",
+    "BOARD_REPORT",
     "BOARD_OWNER_COLUMNS",
     "BoardView",
-    "LATE_KINDS",
+    "FLAGS",
     "summarise_board_quarter",
+    "tabulate_board_judgements",
 ]
 
-LATE_KINDS = ("commitment", "action", "return")
+BOARD_REPORT = "delivery-board"
+"""The view's name in a run (its page and its ``report`` in ``judgements.csv``)."""
+
+FLAGS = ("overdue", "at risk", "changed")
+"""An item's flag: past its due date and not done by it, a commitment at risk or off
+track but not yet due, or a rating that changed."""
+
 BOARD_ITEM_COLUMNS = [
     "mission_id", "strategy_id", "strategy_name", "force_owner", "opcc_owner", "kind",
-    "item_id", "item", "state", "due", "detail", "late",
+    "item_id", "item", "state", "due", "detail", "flag",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.items`: ``kind`` is ``commitment``, ``action``, ``return``
-or ``rating``; ``late`` is True for what is late (``rating`` rows are changes)."""
+or ``rating``; ``flag`` is one of :data:`FLAGS`."""
 
 BOARD_OWNER_COLUMNS = [
-    "owner", "side", "strategies", "contacts", "commitments_late", "actions_overdue",
-    "returns_missing", "changes", "late",
+    "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
+    "returns_missing", "overdue", "at_risk", "changes",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.owners`: the senior contact, ``Force`` or ``OPCC``, the
-names of the strategies they answer for, their SPOCs, then counts (``late`` is the
-sum of the three counts of late items)."""
+names of the strategies they answer for, their SPOCs, then counts: ``overdue`` is the
+sum of the three before it (commitments, actions, returns), ``at_risk`` the commitments
+at risk or off track and not yet due, ``changes`` the ratings changed."""
 
 _SIDES = (("Force", "force_senior_owner", "force_spoc"), ("OPCC", "opcc_senior_owner", "opcc_spoc"))
 
@@ -81,18 +115,27 @@ class BoardView:
     period_end, previous_period_end : str
         The data period's last month and the quarter before's (``YYYY-MM``).
     as_of : pandas.Timestamp
-        The meeting's date: what is due before it and not done is late.
+        The meeting's date: an action or return due before it and not done is overdue.
     owners : pandas.DataFrame
-        Columns :data:`BOARD_OWNER_COLUMNS`, the owner with most late first.
+        Columns :data:`BOARD_OWNER_COLUMNS`, the owner with most overdue first.
     items : pandas.DataFrame
         Columns :data:`BOARD_ITEM_COLUMNS`.
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
         ``strategy_name``, ``rag``, ``previous_rag``, ``basis`` (``as reported`` or
-        ``recomputed``), ``late``.
+        ``recomputed``), ``reported_at`` (the meeting, ``YYYY-MM``, whose record gave
+        the previous rating; empty when recomputed), ``overdue`` and ``at_risk``
+        (counts).
     returns_recorded : bool
         Whether the data set records any owners' return (its returns log); without
         one, whether returns arrived cannot be judged and none is listed as missing.
+    board_name : str
+        The board's name, as the data set gives it (``dataset.identity``).
+    judgements : pandas.DataFrame
+        Each strategy's overall row of ``judgements.csv`` as the view shows it (columns
+        :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, ``report`` empty): the
+        rating, the rating a quarter before and the basis, so the meeting history keeps
+        what the board was told (:func:`tabulate_board_judgements`).
     """
 
     quarter: str
@@ -103,12 +146,20 @@ class BoardView:
     items: pd.DataFrame = field(repr=False)
     strategies: pd.DataFrame = field(repr=False)
     returns_recorded: bool = False
+    board_name: str = "Delivery Board"
+    judgements: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=JUDGEMENT_COLUMNS), repr=False
+    )
 
     @property
-    def previous_quarter_words(self) -> str:
-        """``"last quarter (2026/27 Q1)"``: the quarter the changes are counted from."""
-        before = periods.label_quarter(periods.parse_month(self.previous_period_end))
-        return f"last quarter ({before})"
+    def previous_quarter(self) -> str:
+        """The quarter the changes are counted from (``2026/27 Q1``)."""
+        return periods.label_quarter(periods.parse_month(self.previous_period_end))
+
+    @property
+    def since_words(self) -> str:
+        """``"since the Delivery Board of 2026/27 Q1"``: the comparison every change names."""
+        return f"since the {self.board_name} of {self.previous_quarter}"
 
 
 def _text(value: Any) -> str:
@@ -138,6 +189,8 @@ def _commitment_items(dataset: Dataset, strategy_id: str, period_end: str) -> li
     for index, c in commitments.iterrows():
         if state[index] not in ("at risk", "off track", "overdue"):
             continue
+        # Overdue is decided by the due date alone (classify_commitments): a commitment
+        # reported at risk but due years ahead is a warning, not a delay.
         rows.append(
             {
                 "kind": "commitment",
@@ -146,7 +199,7 @@ def _commitment_items(dataset: Dataset, strategy_id: str, period_end: str) -> li
                 "state": state[index],
                 "due": "" if is_missing(c.get("due_date")) else date_words(c["due_date"]),
                 "detail": _text(c.get("owner")),
-                "late": True,
+                "flag": "overdue" if state[index] == "overdue" else "at risk",
             }
         )
     return rows
@@ -170,7 +223,7 @@ def _action_items(dataset: Dataset, strategy_id: str, as_of: pd.Timestamp) -> li
                 "due": "" if is_missing(a.get("due_date")) else date_words(a["due_date"]),
                 "detail": (f"agreed {month_words(periods.parse_month(agreed))}" if agreed else "")
                 + (f"; {_text(a.get('owner'))}" if _text(a.get("owner")) else ""),
-                "late": True,
+                "flag": "overdue",
             }
         )
     return rows
@@ -202,9 +255,35 @@ def _return_items(
             "state": state,
             "due": date_words(due),
             "detail": "due date from the forward plan",
-            "late": True,
+            "flag": "overdue",
         }
     ]
+
+
+def _told_board(
+    records: Sequence[MeetingRecord], strategy_id: str, period_end: str
+) -> tuple[str, str] | None:
+    """The meeting and overall rating the Delivery Board was shown on a data period, if kept.
+
+    The view's own rows of ``judgements.csv`` (``report`` :data:`BOARD_REPORT`), so a
+    strategy with no strategy report that quarter is still compared with what the board
+    was told; the latest record wins.
+    """
+    found = None
+    needed = {"report", "strategy_id", "measure_id", "period_end", "rag"}
+    for record in records:
+        frame = record.judgements
+        if frame.empty or not needed <= set(frame.columns):
+            continue
+        rows = frame[
+            (frame["report"] == BOARD_REPORT)
+            & (frame["strategy_id"] == strategy_id)
+            & (frame["measure_id"] == "overall")
+            & (frame["period_end"] == period_end)
+        ]
+        if not rows.empty and str(rows["rag"].iloc[0]):
+            found = (record.slot, str(rows["rag"].iloc[0]))
+    return found
 
 
 def _rating_items(
@@ -214,13 +293,33 @@ def _rating_items(
     previous_end: str,
     records: Sequence[MeetingRecord],
     spc_rules: str,
-) -> tuple[list[dict[str, Any]], str, str, str]:
-    """Ratings that changed since the quarter before, the ratings then and now, the basis."""
-    summary = summarise_strategy(dataset, strategy_id, period_end, "cgb", spc_rules)
+) -> tuple[list[dict[str, Any]], str, str, str, str, pd.DataFrame]:
+    """Ratings changed since the quarter before; the ratings now and then; basis; its row.
+
+    The comparison is, in order: a strategy report's record on the previous quarter's
+    data (every rating as the Board was told it), else the Delivery Board's own record
+    of that quarter (the overall rating as it was shown; the measures', which the board
+    is not shown, recomputed), else recomputed from today's data.
+    """
+    summary = summarise_strategy(dataset, strategy_id, period_end, "board", spc_rules)
     record = _record_for(records, strategy_id, previous_end)
     previous = PreviousMeeting(record.slot if record else previous_end, previous_end, record)
     continuity = compare_with_previous_meeting(dataset, summary, previous, spc_rules)
     changes = continuity.changes
+    overall_row = _overall_judgement(summary, continuity)
+    basis, reported_at = previous.basis, previous.slot if record is not None else ""
+    told = None if record is not None else _told_board(records, strategy_id, previous_end)
+    if told is not None:
+        reported_at, told_rag = told
+        basis = AS_REPORTED
+        changes = changes[changes["kind"] != "overall"]
+        if told_rag != summary.overall_rag:
+            moved = {"kind": "overall", "item_id": "overall", "name": summary.strategy_name}
+            moved |= {"change": "rating changed", "before": told_rag, "after": summary.overall_rag}
+            changes = pd.concat([pd.DataFrame([moved]), changes], ignore_index=True)
+        overall_row = overall_row.assign(
+            previous_meeting=reported_at, previous_basis=AS_REPORTED, previous_rag=told_rag
+        )
     rated = changes[changes["change"] == "rating changed"]
     rows = [
         {
@@ -230,13 +329,23 @@ def _rating_items(
             "state": f"{r['before']} to {r['after']}",
             "due": "",
             "detail": "overall rating" if r["kind"] == "overall" else "measure",
-            "late": False,
+            "flag": "changed",
         }
         for r in rated.to_dict("records")
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
-    return rows, summary.overall_rag, before, previous.basis
+    return rows, summary.overall_rag, before, basis, reported_at, overall_row
+
+
+def _overall_judgement(summary: Any, continuity: Continuity) -> pd.DataFrame:
+    """A strategy's overall row of ``judgements.csv`` as the view shows it."""
+    row = add_continuity_columns(tabulate_judgements([summary], "", tiers=()), continuity)
+    previous = continuity.previous
+    # Recomputed, the comparison is with a data period, not a meeting: none is named.
+    if previous is not None and previous.record is None:
+        row["previous_meeting"] = ""
+    return row
 
 
 def summarise_board_quarter(
@@ -256,7 +365,7 @@ def summarise_board_quarter(
     period_end : str
         The data period's last month, ``YYYY-MM`` (a quarter's end).
     slot : str, optional
-        The meeting, ``YYYY-MM``: actions and returns due before it are late. Empty: the
+        The meeting, ``YYYY-MM``: actions and returns due before it are overdue. Empty: the
         day after the data period.
     plan : ForwardPlan, optional
         The forward plan, which sets when each owners' return is due.
@@ -268,7 +377,7 @@ def summarise_board_quarter(
     Returns
     -------
     BoardView
-        The owners, the late items and changes, and each strategy's ratings.
+        The owners, the flagged items, and each strategy's ratings.
     """
     quarter = periods.label_quarter(periods.parse_month(period_end))
     previous_end = str(periods.parse_month(period_end) - 3)
@@ -276,6 +385,7 @@ def summarise_board_quarter(
     missions = dataset.missions.set_index("mission_id")["mission_name"]
     items: list[dict[str, Any]] = []
     strategies = []
+    overall_rows: list[pd.DataFrame] = []
     for s in dataset.strategies.to_dict("records"):
         sid = str(s["strategy_id"])
         base = {
@@ -285,13 +395,15 @@ def summarise_board_quarter(
             "force_owner": _text(s.get("force_senior_owner")),
             "opcc_owner": _text(s.get("opcc_senior_owner")),
         }
-        late = _commitment_items(dataset, sid, period_end) + _action_items(dataset, sid, as_of)
+        flagged = _commitment_items(dataset, sid, period_end) + _action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
-            late += _return_items(dataset, sid, quarter, plan, as_of)
-        changes, rag, before, basis = _rating_items(
+            flagged += _return_items(dataset, sid, quarter, plan, as_of)
+        changes, rag, before, basis, reported_at, overall = _rating_items(
             dataset, sid, period_end, previous_end, records, spc_rules
         )
-        items += [base | row for row in late + changes]
+        overall_rows.append(overall)
+        items += [base | row for row in flagged + changes]
+        flags = [row["flag"] for row in flagged]
         strategies.append(
             {
                 "mission_id": s["mission_id"],
@@ -301,7 +413,9 @@ def summarise_board_quarter(
                 "rag": rag,
                 "previous_rag": before,
                 "basis": basis,
-                "late": len(late),
+                "reported_at": reported_at,
+                "overdue": flags.count("overdue"),
+                "at_risk": flags.count("at risk"),
             }
         )
     item_frame = pd.DataFrame(items, columns=BOARD_ITEM_COLUMNS)
@@ -314,11 +428,48 @@ def summarise_board_quarter(
         items=item_frame,
         strategies=pd.DataFrame(strategies),
         returns_recorded=not dataset.returns_log.empty,
+        board_name=dataset.identity.delivery_board_name,
+        judgements=(
+            pd.concat(overall_rows, ignore_index=True)
+            if overall_rows
+            else pd.DataFrame(columns=JUDGEMENT_COLUMNS)
+        ),
     )
 
 
+def tabulate_board_judgements(view: BoardView, report: str) -> pd.DataFrame:
+    """Return the view's rows of ``judgements.csv``: each strategy's overall rating.
+
+    Parameters
+    ----------
+    view : BoardView
+        From :func:`summarise_board_quarter`.
+    report : str
+        The view's name as the run publishes it (``delivery-board``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, one ``overall``
+        row per strategy: its rating and the strategy's separate ratings, and the
+        rating a quarter before (``previous_rag``, ``previous_basis``,
+        ``previous_period_end``; ``previous_meeting`` is the meeting whose record gave
+        it, empty when recomputed), with ``since_last_meeting`` naming the comparison.
+    """
+    frame = view.judgements.copy()
+    frame["report"] = report
+    changed = frame["previous_rag"].astype(str).ne(frame["rag"].astype(str)) & frame[
+        "previous_rag"
+    ].astype(str).ne("")
+    frame["since_last_meeting"] = [
+        f"rating {before} to {now} {view.since_words}" if moved else ""
+        for before, now, moved in zip(frame["previous_rag"], frame["rag"], changed, strict=True)
+    ]
+    return frame.reset_index(drop=True)
+
+
 def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
-    """One row per senior contact: what they answer for and how much is late or changed."""
+    """One row per senior contact: what they answer for, how much is overdue, at risk, changed."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for s in dataset.strategies.to_dict("records"):
         for side, owner_column, spoc_column in _SIDES:
@@ -335,11 +486,11 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
     table = []
     for row in rows.values():
         mine = items[items["strategy_id"].isin(row["ids"])]
-        counts = mine["kind"].value_counts()
-        late = {
-            "commitments_late": int(counts.get("commitment", 0)),
-            "actions_overdue": int(counts.get("action", 0)),
-            "returns_missing": int(counts.get("return", 0)),
+        counts = mine.groupby(["flag", "kind"]).size()
+        overdue = {
+            "commitments_overdue": int(counts.get(("overdue", "commitment"), 0)),
+            "actions_overdue": int(counts.get(("overdue", "action"), 0)),
+            "returns_missing": int(counts.get(("overdue", "return"), 0)),
         }
         table.append(
             {
@@ -347,12 +498,13 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
                 "side": row["side"],
                 "strategies": "; ".join(row["strategies"]),
                 "contacts": "; ".join(row["contacts"]),
-                **late,
-                "changes": int(counts.get("rating", 0)),
-                "late": sum(late.values()),
+                **overdue,
+                "overdue": sum(overdue.values()),
+                # Only commitments carry a reported status that can be at risk.
+                "at_risk": int(counts.get(("at risk", "commitment"), 0)),
+                "changes": int(counts.get(("changed", "rating"), 0)),
             }
         )
     frame = pd.DataFrame(table, columns=BOARD_OWNER_COLUMNS)
-    return frame.sort_values(["late", "side", "owner"], ascending=[False, True, True]).reset_index(
-        drop=True
-    )
+    order = ["overdue", "at_risk", "side", "owner"]
+    return frame.sort_values(order, ascending=[False, False, True, True]).reset_index(drop=True)

@@ -2,7 +2,8 @@
 
 A data set folder is a whole plan. Its ``dataset.yaml`` names the organisation that
 monitors it, the force area judgements are made on, the plan (name, first and last
-month) and the board that reviews delivery, and where the forward plan is:
+month), the board that reviews delivery, the board that holds the owners to account
+each quarter, and where the forward plan is:
 
 .. code-block:: yaml
 
@@ -10,6 +11,7 @@ month) and the board that reviews delivery, and where the forward plan is:
     force_area: "..."              # an area of framework/areas.csv (level force)
     plan: {name: "Police and Crime Plan 20XX-YY", start: "YYYY-04", end: "YYYY-03"}
     board: {name: "... Board", short_name: "..."}
+    delivery_board: {name: "... Delivery Board", chair: "..."}   # chair optional
     forward_plan: forward_plan.yaml   # relative to the data set (the default)
 
 Every title, heading, meeting line, restricted-measure marking, index, manifest and
@@ -63,6 +65,11 @@ class PlanIdentity:
         The board that reviews delivery, such as ``"Performance Board"``.
     board_short_name : str
         Its short name, used where space is short (``"Restricted: <it> only"``).
+    delivery_board_name : str
+        The board that meets quarterly and holds the strategies' named owners to account
+        (the heading of its quarterly view), such as ``"Delivery Board"``.
+    delivery_board_chair : str
+        Who chairs it (``""`` when ``dataset.yaml`` does not say).
     forward_plan : str
         The forward plan's path, relative to the data set unless absolute.
     """
@@ -74,6 +81,8 @@ class PlanIdentity:
     plan_end: str = ""
     board_name: str = "Board"
     board_short_name: str = "Board"
+    delivery_board_name: str = "Delivery Board"
+    delivery_board_chair: str = ""
     forward_plan: str = DEFAULT_FORWARD_PLAN
 
     def describe_meeting(self, month_words: str) -> str:
@@ -149,6 +158,13 @@ def check_identity(meta: dict[str, Any], file: str) -> tuple[PlanIdentity, list[
             "name": ("the board that reviews delivery, such as 'Performance Board'", False),
             "short_name": ("the board's short name, such as 'PB'", False),
         },
+        "delivery_board": {
+            "name": (
+                "the name of the board that holds the owners to account each quarter, "
+                "such as 'Delivery Board'",
+                False,
+            ),
+        },
     }
     for group, keys in nested.items():
         if group not in meta:
@@ -167,6 +183,19 @@ def check_identity(meta: dict[str, Any], file: str) -> tuple[PlanIdentity, list[
             continue
         for key, (expected, month) in keys.items():
             take(f"{group}.{key}", block.get(key), expected, month)
+    # The delivery board's chair is optional (left empty, the view names none); given,
+    # it is text.
+    chair = (
+        meta["delivery_board"].get("chair")
+        if isinstance(meta.get("delivery_board"), dict)
+        else None
+    )
+    if chair is not None and chair != "":
+        take(
+            "delivery_board.chair",
+            chair,
+            "who chairs the delivery board, such as 'Chief Executive'",
+        )
     start, end = found.get("plan_start", ""), found.get("plan_end", "")
     if start and end and end < start:
         problems.append(Problem(file, None, "plan.end", end, f"a month after plan.start ({start})"))
@@ -264,7 +293,8 @@ def find_default_data(start: Path | str | None = None) -> Path:
             lines = marker.read_text(encoding="utf-8-sig").strip().splitlines()
             if lines and lines[0].strip():
                 path = Path(lines[0].strip()).expanduser()
-                return path if path.is_absolute() else folder / path
+                # Resolved, so messages name "/work/our-plan", not "/work/x/../our-plan".
+                return path if path.is_absolute() else (folder / path).resolve()
         if (folder / ".git").exists():
             break  # the checkout's own top: a .pcp-data above it belongs to no one here
     return SAMPLE_DATA

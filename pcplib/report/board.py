@@ -1,14 +1,19 @@
 """The Delivery Board's quarterly view, as HTML: header, the table by owner, each mission.
 
-Formatting only: who answers for what, what is late and what changed are worked out by
-:mod:`pcplib.assessment.board`; the board's name comes from the data set
-(:mod:`pcplib.data.delivery_board`).
+Formatting only: who answers for what, what is overdue or at risk and what changed are
+worked out by :mod:`pcplib.assessment.board`; the board's name and chair come from the
+data set's identity (:mod:`pcplib.data.identity`). Overdue and at risk are never run
+together: a commitment reported at risk but due in two years is not late, so the two
+have columns of their own, and every change names what it is compared with.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from pcplib import periods
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import date_words, month_words, plural
 from pcplib.report.headers import build_period_header
@@ -17,23 +22,22 @@ from pcplib.report.html import build_table, esc, format_rag_html
 if TYPE_CHECKING:
     from pcplib.assessment.board import BoardView
     from pcplib.data import Dataset
-    from pcplib.data.delivery_board import DeliveryBoard
 
 __all__ = ["build_board_header", "format_board_missions", "format_board_owners"]
 
-_LATE_WORDS = {
-    "commitment": (
-        "commitment at risk, off track or overdue",
-        "commitments at risk, off track or overdue",
-    ),
-    "action": ("action overdue", "actions overdue"),
-    "return": ("return not received on time", "returns not received on time"),
+_OVERDUE_WORDS = {
+    "commitment": ("commitment", "commitments"),
+    "action": ("action", "actions"),
+    "return": ("return not received by its due date", "returns not received by their due date"),
 }
+
+
+def _month(period_end: str) -> str:
+    return month_words(periods.parse_month(period_end))
 
 
 def build_board_header(
     dataset: Dataset,
-    board: DeliveryBoard,
     view: BoardView,
     slot: str = "",
     produced_at: str = "",
@@ -44,9 +48,7 @@ def build_board_header(
     Parameters
     ----------
     dataset : Dataset
-        The data set.
-    board : DeliveryBoard
-        The board, named by the data set.
+        The data set; its identity names the board and its chair.
     view : BoardView
         From :func:`~pcplib.assessment.board.summarise_board_quarter`.
     slot : str, optional
@@ -61,71 +63,100 @@ def build_board_header(
     -------
     str
         HTML: the heading naming the board and quarter, the illustrative banner, the
-        meeting, the data period, produced time and the marking.
+        meeting, the data period, produced time and the marking. What overdue, at risk
+        and changed mean follows the table by owner (:func:`format_board_owners`), so
+        that the table starts on the first screen.
     """
+    identity = dataset.identity
     end = parse_month_param(view.period_end, "period_end")
-    chair = f", chaired by the {board.chair}" if board.chair else ""
+    chair = (
+        f", chaired by the {identity.delivery_board_chair}" if identity.delivery_board_chair else ""
+    )
     prepared = (
         f", prepared with the reports for {month_words(parse_month_param(slot, 'slot'))}"
         if slot
         else ""
     )
     facts = [
-        ("Meeting", (meeting.strip() or f"{board.name}{chair}, {view.quarter}") + prepared),
         (
-            "Late means",
-            f"commitments at risk, off track or overdue; the Board's actions due before "
-            f"{date_words(view.as_of)} and not done; owners' returns not received by the date "
-            "the forward plan sets",
+            "Meeting",
+            (meeting.strip() or f"{identity.delivery_board_name}{chair}, {view.quarter}")
+            + prepared,
         ),
     ]
     return build_period_header(
         dataset,
-        f"{board.name}: quarterly view, {view.quarter}",
+        f"{identity.delivery_board_name}: quarterly view, {view.quarter}",
         # No lead sentence: the table by owner starts on the first screen.
         "",
         facts,
         dataset.measures["measure_id"],
         end,
         produced_at,
-        "cgb",
+        "board",
     )
 
 
-def _late_cell(row: Any, returns_recorded: bool) -> str:
-    """An owner's late items in a few words: ``"6 commitments; 3 actions overdue"``."""
-    commitments, actions = int(row["commitments_late"]), int(row["actions_overdue"])
+def _overdue_cell(row: Any, returns_recorded: bool) -> str:
+    """An owner's overdue items in a few words: ``"2 commitments; 1 action; 1 return"``."""
     parts = [
-        plural(commitments, "commitment") if commitments else "",
-        f"{plural(actions, 'action')} overdue" if actions else "",
-        f"{plural(int(row['returns_missing']), 'return')} late"
+        plural(int(row["commitments_overdue"]), "commitment")
+        if int(row["commitments_overdue"])
+        else "",
+        plural(int(row["actions_overdue"]), "action") if int(row["actions_overdue"]) else "",
+        plural(int(row["returns_missing"]), "return")
         if returns_recorded and int(row["returns_missing"])
         else "",
     ]
-    return "; ".join(p for p in parts if p) or "Nothing late"
+    return "; ".join(p for p in parts if p) or "Nothing overdue"
 
 
 def _changes_for(view: BoardView, ids: list[str]) -> str:
     """The overall ratings that changed in an owner's strategies, in words."""
     items = view.items
-    rated = items[
-        (items["kind"] == "rating")
-        & (items["detail"] == "overall rating")
-        & items["strategy_id"].isin(ids)
-    ]
-    measures = items[
-        (items["kind"] == "rating")
-        & (items["detail"] == "measure")
-        & items["strategy_id"].isin(ids)
-    ]
+    mine = items[(items["flag"] == "changed") & items["strategy_id"].isin(ids)]
+    rated = mine[mine["detail"] == "overall rating"]
+    measures = mine[mine["detail"] == "measure"]
     parts = [f"{r['strategy_name']}: {r['state']}" for r in rated.to_dict("records")]
     if not measures.empty:
         parts.append(plural(len(measures), "measure rating") + " changed")
     return "; ".join(parts) or "No rating changed"
 
 
+def _totals(view: BoardView) -> str:
+    """The lead sentence, one line so the first owner is on the first screen: the totals."""
+    items = view.items
+    counts = items[items["flag"] == "overdue"]["kind"].value_counts()
+    overdue = ", ".join(
+        f"{int(counts[k])} {_OVERDUE_WORDS[k][0] if int(counts[k]) == 1 else _OVERDUE_WORDS[k][1]}"
+        for k in _OVERDUE_WORDS
+        if k in counts
+    )
+    at_risk = int((items["flag"] == "at risk").sum())
+    return (
+        f"Overdue across the plan: {overdue or 'nothing'}. At risk, not yet due: "
+        f"{plural(at_risk, 'commitment') if at_risk else 'none'}."
+    )
+
+
+def _definitions(view: BoardView) -> str:
+    """How to read the table: its rows, what overdue, at risk and changed mean."""
+    returns_note = (
+        "" if view.returns_recorded else "No owners' return is on record, so none is shown late. "
+    )
+    return (
+        "An item counts against both senior contacts of its strategy. "
+        f"{returns_note}Overdue: due date passed, not done (commitments due by "
+        f"{_month(view.period_end)}; actions due before {date_words(view.as_of)}; owners' "
+        "returns not in by the forward plan's date). At risk: reported at risk or off track, "
+        f"not yet due. Changed: {view.since_words}, on the data to "
+        f'{_month(view.previous_period_end)}; a strategy report\'s "Since the last meeting" '
+        "compares with the Board's last meeting on that strategy instead."
+    )
+
+
 def format_board_owners(view: BoardView, dataset: Dataset) -> str:
-    """Return the table by owner: what each senior contact answers for, what is late.
+    """Return the table by owner: what each senior contact answers for, what is overdue.
 
     Parameters
     ----------
@@ -137,49 +168,67 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
     Returns
     -------
     str
-        HTML: a sentence with the totals, then one row per owner (most late first):
-        owner and side, the strategies they answer for, what is late, what changed.
+        HTML: a sentence with the totals, then one row per owner (most overdue first):
+        owner and side, the strategies they answer for, what is overdue, what is at
+        risk but not yet due, and what changed (naming the comparison); then what
+        overdue, at risk and changed mean.
     """
     strategies = dataset.strategies
     body = []
     for _, row in view.owners.iterrows():
         column = "force_senior_owner" if row["side"] == "Force" else "opcc_senior_owner"
         ids = strategies.loc[strategies[column].fillna("Not named") == row["owner"], "strategy_id"]
+        at_risk = int(row["at_risk"])
         body.append(
             [
                 f"<strong>{esc(row['owner'])}</strong> "
                 f'<span class="small">({esc(row["side"])} senior contact)</span>',
                 esc(row["strategies"]),
-                esc(_late_cell(row, view.returns_recorded)),
+                esc(_overdue_cell(row, view.returns_recorded)),
+                esc(plural(at_risk, "commitment") if at_risk else "None"),
                 esc(_changes_for(view, ids.astype(str).tolist())),
             ]
         )
-    late = view.items[view.items["late"].astype(bool)]
-    counts = late["kind"].value_counts()
-    total = ", ".join(
-        f"{int(counts[k])} {_LATE_WORDS[k][0] if int(counts[k]) == 1 else _LATE_WORDS[k][1]}"
-        for k in _LATE_WORDS
-        if k in counts
-    )
-    returns_note = (
-        ""
-        if view.returns_recorded
-        else " The data set records no owners' returns, so late returns are not shown."
-    )
-    lead = (
-        f"<p>Late across the plan: {esc(total or 'nothing')}.{esc(returns_note)} One row per "
-        "senior contact, most late first; a late item counts against both senior contacts "
-        "of its strategy.</p>"
-    )
-    return lead + build_table(
-        ["Owner", "Accountable for", "Late", f"Changed since {view.previous_quarter_words}"],
+    lead = f"<p>{esc(_totals(view))}</p>"
+    table = build_table(
+        [
+            "Owner",
+            "Accountable for",
+            "Overdue (past due, not done)",
+            "At risk, not yet due",
+            f"Changed {view.since_words}",
+        ],
         body,
-        f"By owner: what is late and what changed, {view.quarter}",
+        f"By owner: what is overdue, at risk and changed, {view.quarter}",
     )
+    return lead + table + f'<p class="small">{esc(_definitions(view))}</p>'
+
+
+def _basis_words(strategy: dict[str, Any]) -> str:
+    """Whether the Board was told a strategy's rating a quarter before, or it is recomputed."""
+    if strategy["basis"] == "recomputed" or not strategy.get("reported_at"):
+        return "recomputed from today's data"
+    return f"as the Board was told, {_month(str(strategy['reported_at']))}"
+
+
+def _basis_note(view: BoardView) -> tuple[str, bool]:
+    """The sentence before the missions, and whether each row must say its own basis.
+
+    One basis for every strategy is said once (a line under each of 13 ratings would push
+    the view past its screens); mixed bases are said on each row.
+    """
+    bases = {_basis_words(s) for s in view.strategies.to_dict("records")}
+    lead = (
+        f"The rating a quarter before is each strategy's at the {view.board_name} of "
+        f"{view.previous_quarter} (data to {_month(view.previous_period_end)})"
+    )
+    if len(bases) == 1:
+        return f"{lead}: {bases.pop()}, for every strategy.", False
+    return f"{lead}; each row says whether the Board was told it or it is recomputed.", True
 
 
 def format_board_missions(view: BoardView) -> str:
-    """Return each mission's strategies: rating now and a quarter before, and what is late.
+    """Return each mission's strategies: rating now and a quarter before, what is flagged.
 
     Parameters
     ----------
@@ -189,29 +238,39 @@ def format_board_missions(view: BoardView) -> str:
     Returns
     -------
     str
-        HTML: per mission a heading and a table, one row per strategy, each late item
-        named with its state and due date.
+        HTML: a sentence saying what the rating a quarter before is (the Delivery Board
+        of the quarter before) and on what basis, then per mission a heading and a
+        table, one row per strategy: its rating now and a quarter before (with its
+        basis when the strategies' differ), and each item overdue or at risk with its
+        state and due date, overdue first.
     """
-    parts = []
+    note, per_row = _basis_note(view)
+    parts = [f'<p class="small">{esc(note)}</p>']
     items = view.items
     for mission_id, group in view.strategies.groupby("mission_id", sort=False):
         name = str(group["mission_name"].iloc[0])
         body = []
         for s in group.to_dict("records"):
-            late = items[(items["strategy_id"] == s["strategy_id"]) & items["late"].astype(bool)]
+            mine = items[items["strategy_id"] == s["strategy_id"]]
+            flagged = pd.concat([mine[mine["flag"] == "overdue"], mine[mine["flag"] == "at risk"]])
             entries = "".join(
                 f"<li>{esc(str(r['kind']).capitalize())}: {esc(r['item'])} "
                 f"<strong>({esc(r['state'])}{', due ' + esc(r['due']) if r['due'] else ''})"
                 "</strong></li>"
-                for r in late.to_dict("records")
+                for r in flagged.to_dict("records")
             )
-            basis = " (recomputed)" if s["basis"] == "recomputed" else ""
             body.append(
                 [
                     esc(s["strategy_name"]),
-                    format_rag_html(str(s["rag"])),
-                    format_rag_html(str(s["previous_rag"])) + esc(basis),
-                    f'<ul class="summary-items">{entries}</ul>' if entries else "Nothing late",
+                    # Now and then in one narrow cell ("Green was Red"): the width goes to
+                    # the items, whose lines wrap less, so each mission stays on a screen.
+                    format_rag_html(str(s["rag"]))
+                    + ' <span class="small">was</span> '
+                    + format_rag_html(str(s["previous_rag"]))
+                    + (f' <span class="small">({esc(_basis_words(s))})</span>' if per_row else ""),
+                    f'<ul class="summary-items">{entries}</ul>'
+                    if entries
+                    else "Nothing overdue or at risk",
                 ]
             )
         parts.append(
@@ -219,9 +278,8 @@ def format_board_missions(view: BoardView) -> str:
             + build_table(
                 [
                     "Strategy",
-                    "Rating now",
-                    view.previous_quarter_words[:1].upper() + view.previous_quarter_words[1:],
-                    "What is late",
+                    f"Rating now, and a quarter before ({view.previous_quarter})",
+                    "Overdue or at risk",
                 ],
                 body,
                 f"{name}: each strategy, {view.quarter}",

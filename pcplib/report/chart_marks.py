@@ -1,9 +1,9 @@
 """What an SPC chart marks besides its points: shapes, rules, events and natural floors.
 
-Kept apart from :mod:`pcplib.report.charts` (which draws and describes the chart) so each
-module holds one thing: the words for the rule that flagged a point, the events a chart
-marks with a short label, each point type's shape, and the units whose limits stop at
-zero.
+Kept apart from :mod:`pcplib.report.charts` (which draws the chart) and
+:mod:`pcplib.report.chart_text` (which describes it) so each module holds one thing:
+the words for the rule that flagged a point, the events a chart marks with a short
+label, each point type's shape, and the units whose limits stop at zero.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Charts are drawn with matplotlib (figures built without pyplot, so no GUI
 backend; matplotlib is imported only when a chart is drawn) and embedded as PNG
 data URIs inside ``<figure>`` elements, so each report is one self-contained
-file and every chart carries the alt text and caption written here. In a
+file and every chart carries its alt text (written by
+:mod:`pcplib.report.chart_text`) and its caption. In a
 notebook, a figure returned by :func:`plot_spc` shows as a picture wherever it is
 called: importing this module in a Jupyter kernel registers the PNG display that
 the inline backend would only register once something imports pyplot
@@ -26,22 +27,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import periods
 from pcplib.labels import (
     UNIT_LABELS,
     format_figure,
     format_value,
     label_unit,
-    month_span,
-    month_words,
 )
 from pcplib.report.chart_marks import (
     NON_NEGATIVE_UNITS,
     POINT_MARKERS,
     describe_rule,
     list_chart_events,
-    list_section_starts,
 )
+from pcplib.report.chart_text import check_frequency, label_chart_period, list_x_positions
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -53,12 +51,10 @@ __all__ = [
     "NON_NEGATIVE_UNITS",
     "POINT_COLOURS",
     "POINT_MARKERS",
-    "describe_chart",
     "figure_to_html",
     "format_value",
     "describe_rule",
     "list_chart_events",
-    "list_flagged_points",
     "plot_spc",
     "register_figure_display",
     "write_png",
@@ -91,65 +87,9 @@ DATA_LINE_COLOUR = "#b1b4b6"
 TARGET_COLOUR = "#d4351c"
 
 
-_VARIATION_WORDS: dict[str, str] = {
-    "common_cause": "common-cause variation only (no signal)",
-    "special_cause_improvement": "a special cause showing improvement",
-    "special_cause_concern": "a special cause of concern",
-    "special_cause_neutral_high": "a special cause upwards (neither good nor bad)",
-    "special_cause_neutral_low": "a special cause downwards (neither good nor bad)",
-    "special_cause_neutral": "a special cause (neither good nor bad)",
-}
-_ASSURANCE_WORDS: dict[str, str] = {
-    "consistent_pass": "the target is met consistently",
-    "consistent_fail": "the target is missed consistently",
-    "inconsistent": "the target is hit and miss: met or missed by chance",
-}
-
-
-FREQUENCIES = ("monthly", "quarterly", "annual")
 AXIS_LABELS = {"monthly": "Month", "quarterly": "Quarter", "annual": "Year"}
 # A quarterly axis has at most this many labelled ticks, so "2025/26 Q2" labels never collide.
 MAX_PERIOD_TICKS = 8
-
-
-def infer_frequency(index: pd.Index) -> str | None:
-    """The frequency of a date index from its spacing: monthly, quarterly or annual.
-
-    Parameters
-    ----------
-    index : pandas.Index
-        Period starts (timestamps or periods), in order.
-
-    Returns
-    -------
-    str or None
-        ``"monthly"``, ``"quarterly"`` or ``"annual"``; None for an index that is not of
-        dates or has fewer than two of them.
-    """
-    x = _x_values(index)
-    if len(x) < 2 or not isinstance(x[0], datetime.datetime):
-        return None
-    stamps = pd.DatetimeIndex(x)
-    months = pd.Series(periods.month_number(stamps)).diff().dropna()
-    step = int(months.min()) if not months.empty else 1
-    return {3: "quarterly", 12: "annual"}.get(step, "monthly")
-
-
-def _check_frequency(frequency: str | None, index: pd.Index) -> str | None:
-    if frequency is None:
-        return infer_frequency(index)
-    if frequency not in FREQUENCIES:
-        raise ValueError(
-            f"unknown frequency {frequency!r}: expected one of {', '.join(FREQUENCIES)}"
-        )
-    return frequency
-
-
-def _x_values(index: pd.Index) -> list[Any]:
-    """Return x positions for matplotlib: timestamps for a date or period index."""
-    if isinstance(index, pd.PeriodIndex):
-        return list(index.to_timestamp())
-    return list(index)
 
 
 def _segments(column: pd.Series) -> list[tuple[int, int]]:
@@ -279,36 +219,66 @@ def plot_spc(
         raise ValueError("cannot draw an SPC chart of a result with no points")
     # matplotlib is imported here, not at module level: reports without charts (plan
     # overview, public and annual reports) then never pay for it.
-    import matplotlib.dates as mdates
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
 
     if target is None:
         target = result.target
-    x = _x_values(points.index)
+    x = list_x_positions(points.index)
     values = points["value"].astype(float)
 
     fig = Figure(figsize=FIGURE_SIZE, dpi=CHART_DPI)
     ax = fig.add_subplot(1, 1, 1)
     ax.plot(x, values.to_numpy(), color=DATA_LINE_COLOUR, linewidth=1.2, zorder=1)
+    _draw_mean_and_limits(ax, x, result, unit)
+    legend_types = _draw_points(ax, x, points)
+    _draw_events(ax, x, result, events)
+    target_label = _draw_target(ax, target, unit, per)
+    _draw_legend(ax, result.has_limits, legend_types, show_target=target is not None)
 
+    kind = "XmR chart" if result.has_limits else "Run chart (too few points for limits)"
+    # An explicit y fixes the title where matplotlib would put it anyway (no ticks or
+    # labels above the axes); left to itself, it measures the axis on every draw to
+    # check, about a fifth of each chart's drawing time (measured).
+    ax.set_title(f"{title}\n{kind}", fontsize=11, loc="left", y=1.0)
+    ax.set_ylabel(label_unit(unit, per), fontsize=9.5)
+    _label_x_axis(ax, x, points.index, frequency)
+    ax.tick_params(labelsize=TICK_FONTSIZE)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _fit_margins(fig, ax, target_label)
+    return fig
+
+
+def _draw_mean_and_limits(ax: Any, x: list[Any], result: XmrResult, unit: str) -> None:
+    """Draw the mean and, where the result has them, the process limits, per section."""
+    points = result.points
     _plot_steps(ax, x, points["mean"], color=LINE_COLOUR, linewidth=1.5, label="Mean", zorder=2)
-    if result.has_limits:
-        for column, label in (("upl", "Process limits"), ("lpl", None)):
-            line = points[column].astype(float)
-            if column == "lpl" and unit in NON_NEGATIVE_UNITS:
-                line = line.clip(lower=0.0)
-            _plot_steps(
-                ax,
-                x,
-                line,
-                color=LINE_COLOUR,
-                linewidth=1.2,
-                linestyle="--",
-                label=label,
-                zorder=2,
-            )
+    if not result.has_limits:
+        return
+    for column, label in (("upl", "Process limits"), ("lpl", None)):
+        line = points[column].astype(float)
+        if column == "lpl" and unit in NON_NEGATIVE_UNITS:
+            line = line.clip(lower=0.0)
+        _plot_steps(
+            ax,
+            x,
+            line,
+            color=LINE_COLOUR,
+            linewidth=1.2,
+            linestyle="--",
+            label=label,
+            zorder=2,
+        )
 
+
+def _draw_points(ax: Any, x: list[Any], points: pd.DataFrame) -> list[str]:
+    """Draw each point in its type's colour and shape, ghosts hollow.
+
+    Returns the point types drawn, in order of first appearance, for the legend.
+    """
+    values = points["value"].astype(float)
     ghost = points["ghost"].fillna(False).astype(bool) if "ghost" in points else None
     present = ~values.isna()
     point_types = points["point_type"].fillna("common_cause").astype(str)
@@ -340,8 +310,14 @@ def plot_spc(
             s=28,
             zorder=3,
         )
+    return legend_types
 
-    positions = {label: i for i, label in enumerate(points.index)}
+
+def _draw_events(
+    ax: Any, x: list[Any], result: XmrResult, events: Sequence[tuple[Any, str]]
+) -> None:
+    """Draw each event in the chart's span as a dotted vertical line with its label."""
+    positions = {label: i for i, label in enumerate(result.points.index)}
     for when, text in list_chart_events(result, events):
         if when not in positions:
             continue
@@ -359,27 +335,39 @@ def plot_spc(
             color=EVENT_COLOUR,
         )
 
-    target_label = ""
-    if target is not None and not (isinstance(target, float) and math.isnan(target)):
-        ax.axhline(float(target), color=TARGET_COLOUR, linewidth=1.2, linestyle=":", zorder=2)
-        # The label sits in the right margin, level with the line: inside the axes it
-        # covered the latest points, the ones a reader looks at first.
-        target_label = f"Target\n{format_figure(target, unit, per=per)}"
-        ax.annotate(
-            target_label,
-            xy=(1.0, float(target)),
-            xycoords=("axes fraction", "data"),
-            xytext=(TARGET_LABEL_PAD, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=TARGET_FONTSIZE,
-            color=TARGET_COLOUR,
-            annotation_clip=False,
-        )
+
+def _draw_target(ax: Any, target: float | None, unit: str, per: str) -> str:
+    """Draw the target as a dotted line labelled in the right margin.
+
+    Returns the label drawn, or an empty string for no target (None or NaN).
+    """
+    if target is None or (isinstance(target, float) and math.isnan(target)):
+        return ""
+    ax.axhline(float(target), color=TARGET_COLOUR, linewidth=1.2, linestyle=":", zorder=2)
+    # The label sits in the right margin, level with the line: inside the axes it
+    # covered the latest points, the ones a reader looks at first.
+    target_label = f"Target\n{format_figure(target, unit, per=per)}"
+    ax.annotate(
+        target_label,
+        xy=(1.0, float(target)),
+        xycoords=("axes fraction", "data"),
+        xytext=(TARGET_LABEL_PAD, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=TARGET_FONTSIZE,
+        color=TARGET_COLOUR,
+        annotation_clip=False,
+    )
+    return target_label
+
+
+def _draw_legend(ax: Any, has_limits: bool, legend_types: list[str], *, show_target: bool) -> None:
+    """Draw the legend below the axes: mean, limits, each point type drawn, target."""
+    from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], color=LINE_COLOUR, linewidth=1.5, label="Mean")]
-    if result.has_limits:
+    if has_limits:
         handles.append(
             Line2D([], [], color=LINE_COLOUR, linewidth=1.2, linestyle="--", label="Process limits")
         )
@@ -399,7 +387,7 @@ def plot_spc(
                 label=label,
             )
         )
-    if target is not None:
+    if show_target:
         handles.append(Line2D([], [], color=TARGET_COLOUR, linestyle=":", label="Target"))
     ax.legend(
         handles=handles,
@@ -410,14 +398,13 @@ def plot_spc(
         fontsize=8.5,
     )
 
-    kind = "XmR chart" if result.has_limits else "Run chart (too few points for limits)"
-    # An explicit y fixes the title where matplotlib would put it anyway (no ticks or
-    # labels above the axes); left to itself, it measures the axis on every draw to
-    # check, about a fifth of each chart's drawing time (measured).
-    ax.set_title(f"{title}\n{kind}", fontsize=11, loc="left", y=1.0)
-    ax.set_ylabel(label_unit(unit, per), fontsize=9.5)
+
+def _label_x_axis(ax: Any, x: list[Any], index: pd.Index, frequency: str | None) -> None:
+    """Name the x axis and its ticks by the periods the points are."""
+    import matplotlib.dates as mdates
+
     is_dates = len(x) > 0 and isinstance(x[0], datetime.datetime)
-    frequency = _check_frequency(frequency, points.index) if is_dates else None
+    frequency = check_frequency(frequency, index) if is_dates else None
     # The axis names the periods the points are: a quarterly series is labelled in
     # quarters ("2025/26 Q2") and an annual one in financial years, as the tables are.
     ax.set_xlabel(AXIS_LABELS.get(frequency or "", "Period"), fontsize=9.5)
@@ -427,11 +414,10 @@ def plot_spc(
         locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.tick_params(labelsize=TICK_FONTSIZE)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
-    ax.set_axisbelow(True)
+
+
+def _fit_margins(fig: Figure, ax: Any, target_label: str) -> None:
+    """Set the figure's margins for the widest y tick label and the target's label."""
     # A fixed layout (no tight bounding box, which draws every chart twice), with the
     # left margin widened for long tick labels: tick length and pads, the y label and a
     # little space beside it add about 30 points to the widest label. The axes' height
@@ -444,7 +430,6 @@ def plot_spc(
         label_points = max(_text_width(line, TARGET_FONTSIZE) for line in target_label.split("\n"))
         right = min(right, 1.0 - (label_points + 2 * TARGET_LABEL_PAD) / 72.0 / FIGURE_SIZE[0])
     fig.subplots_adjust(left=max(0.1, left_points / 72.0 / FIGURE_SIZE[0]), right=right)
-    return fig
 
 
 def _label_period_ticks(ax: Any, x: list[Any], frequency: str) -> None:
@@ -459,227 +444,8 @@ def _label_period_ticks(ax: Any, x: list[Any], frequency: str) -> None:
     chosen = x[::step]
     ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(t) for t in chosen]))
     ax.xaxis.set_major_formatter(
-        FixedFormatter([_label_period(t, frequency, short=True) for t in chosen])
+        FixedFormatter([label_chart_period(t, frequency, short=True) for t in chosen])
     )
-
-
-def _label_period(label: Any, frequency: str | None = None, *, short: bool = False) -> str:
-    """Return a period label for a reader, as the tables write it.
-
-    A monthly point is its month (``September 2026``); a quarterly one its quarter
-    (``2026/27 Q2``, with its months unless ``short``: ``2026/27 Q2 (July to September
-    2026)``); an annual one its financial year (``2025/26``). Anything not a date is
-    its text.
-    """
-    if isinstance(label, pd.Period):
-        label = label.to_timestamp()
-    if not isinstance(label, pd.Timestamp):
-        return str(label)
-    if frequency == "quarterly":
-        quarter = periods.label_quarter(label)
-        if short:
-            return quarter
-        months = periods.months_in_quarter(quarter)
-        return f"{quarter} ({month_span(months[0], months[-1])})"
-    if frequency == "annual":
-        return periods.label_financial_year(label)
-    return month_words(label)
-
-
-def _describe_span(first: Any, last: Any, frequency: str | None) -> str:
-    """The chart's period in words: ``2020/21 Q1 to 2026/27 Q2 (April 2020 to September 2026)``."""
-    if frequency not in ("quarterly", "annual") or not isinstance(first, pd.Timestamp):
-        return f"{_label_period(first)} to {_label_period(last)}"
-    if frequency == "quarterly":
-        start = periods.months_in_quarter(periods.label_quarter(first))[0]
-        stop = periods.months_in_quarter(periods.label_quarter(last))[-1]
-    else:
-        start = periods.months_in_financial_year(periods.label_financial_year(first))[0]
-        stop = periods.months_in_financial_year(periods.label_financial_year(last))[-1]
-    words = (
-        f"{_label_period(first, frequency, short=True)} to "
-        f"{_label_period(last, frequency, short=True)}"
-    )
-    return f"{words} ({month_span(start, stop)})"
-
-
-def _rule_of(points: pd.DataFrame, label: Any) -> str:
-    if "special_cause" not in points.columns:
-        return ""
-    return describe_rule(points.at[label, "special_cause"])
-
-
-def _flagged_periods(
-    special: pd.Series, frequency: str | None = None, points: pd.DataFrame | None = None
-) -> str:
-    flagged = []
-    for i in special[special != "common_cause"].index:
-        rule = _rule_of(points, i) if points is not None else ""
-        period = _label_period(i, frequency, short=True)
-        flagged.append(f"{period} ({rule})" if rule else period)
-    return "in " + ", ".join(flagged)
-
-
-def _count_rules(points: pd.DataFrame, special: pd.Series) -> str:
-    """How many flagged points each rule flagged, most first."""
-    flagged = special[special != "common_cause"].index
-    rules = [_rule_of(points, i) or "another rule" for i in flagged]
-    counts = pd.Series(rules).value_counts(sort=True)
-    return "; ".join(f"{n} {rule}" for rule, n in counts.items())
-
-
-def list_flagged_points(
-    result: XmrResult, unit: str, frequency: str | None = None, per: str = ""
-) -> list[str]:
-    """Return each flagged point with the rule that flagged it, for text beside a chart.
-
-    Parameters
-    ----------
-    result : pcplib.spc.XmrResult
-        The SPC result.
-    unit : str
-        The measure's unit (see :func:`format_value`).
-    frequency : {"monthly", "quarterly", "annual"}, optional
-        The measure's frequency, for naming periods.
-    per : str, optional
-        For a rate, what a point is per (:func:`pcplib.labels.describe_rate_basis`).
-
-    Returns
-    -------
-    list of str
-        Such as ``"Jul 2026: 15, above the upper limit"``, in period order; empty
-        without limits or signals.
-    """
-    points = result.points
-    if not result.has_limits or points.empty:
-        return []
-    values = points["value"].astype(float)
-    special = points["point_type"].fillna("common_cause").astype(str)
-    flagged = special[(special != "common_cause") & values.notna()].index
-    out = []
-    for i in flagged:
-        rule = _rule_of(points, i) or "a signal"
-        period = _label_period(i, frequency, short=True)
-        out.append(f"{period}: {format_figure(values.at[i], unit, per=per)}, {rule}")
-    return out
-
-
-def describe_chart(
-    result: XmrResult,
-    measure_name: str,
-    unit: str,
-    frequency: str | None = None,
-    events: Sequence[tuple[Any, str]] = (),
-    per: str = "",
-) -> str:
-    """Write alt text for an SPC chart: what it shows, in words.
-
-    Parameters
-    ----------
-    result : pcplib.spc.XmrResult
-        The SPC result drawn in the chart.
-    measure_name : str
-        The measure's name.
-    unit : str
-        The measure's unit (see :func:`format_value`).
-    frequency : {"monthly", "quarterly", "annual"}, optional
-        The measure's frequency, so periods are named as the tables name them (a
-        quarterly chart runs "to 2026/27 Q2 (... September 2026)", not to the month its
-        last quarter starts); inferred from the points when omitted.
-    events : sequence of (period, str), optional
-        Events marked on the chart besides limit recalculations (see :func:`plot_spc`).
-    per : str, optional
-        For a rate, what a point is per (:func:`pcplib.labels.describe_rate_basis`).
-
-    Returns
-    -------
-    str
-        Sentences stating the period covered, each flagged point's rule (or, past six,
-        how many each rule flagged), the events the chart marks, the number of points (and any
-        missing), the latest value, the mean, the process limits (or that there
-        are none), any signal, and the target with its assurance.
-
-    Raises
-    ------
-    ValueError
-        If ``unit`` or ``frequency`` is unknown or the result has no points.
-    """
-    points = result.points
-    if points.empty:
-        raise ValueError("cannot describe an SPC chart of a result with no points")
-    frequency = _check_frequency(frequency, points.index)
-    values = points["value"].astype(float)
-    present = values.dropna()
-    kind = "XmR (SPC) chart" if result.has_limits else "Run chart"
-    first, last = points.index[0], points.index[-1]
-    if isinstance(first, pd.Period):
-        first, last = first.to_timestamp(), last.to_timestamp()
-    span = _describe_span(first, last, frequency)
-    missing = int(values.isna().sum())
-    parts = [
-        f"{kind} of {measure_name}, {span}: {len(present)} "
-        f"point{'s' if len(present) != 1 else ''}"
-        + (f", {missing} missing (shown as a break in the line)" if missing else "")
-        + "."
-    ]
-    if not present.empty:
-        parts.append(
-            f"Latest value ({_label_period(present.index[-1], frequency, short=True)}): "
-            f"{format_figure(present.iloc[-1], unit, per=per)}."
-        )
-    latest = points.loc[present.index[-1]] if not present.empty else points.iloc[-1]
-    parts.append(f"Mean {format_value(latest['mean'], unit, per=per)}.")
-    if result.has_limits:
-        lower = float(latest["lpl"])
-        clipped = unit in NON_NEGATIVE_UNITS and lower < 0
-        parts.append(
-            f"Process limits {format_value(0.0 if clipped else lower, unit)} to "
-            f"{format_value(latest['upl'], unit, per=per)}"
-            + (" (the lower limit falls below zero, so it is shown as zero)" if clipped else "")
-            + "."
-        )
-        starts = list_section_starts(points)
-        if starts:
-            # A sighted reader sees the mean and limits step; the alt text must say so too.
-            parts.append(
-                "The mean and limits are recalculated from "
-                + ", ".join(_label_period(start, frequency, short=True) for start in starts)
-                + "; the figures above are the latest section's."
-            )
-    else:
-        parts.append("Too few points for process limits, so no signals are judged.")
-    if result.has_limits:
-        special = points.loc[present.index, "point_type"].fillna("common_cause")
-        flagged = int((special != "common_cause").sum())
-        flagged_index = special[special != "common_cause"].index
-        variation = result.variation or "common_cause"
-        parts.append(f"The latest point shows {_VARIATION_WORDS.get(variation, variation)}.")
-        if flagged:
-            latest_flag = _label_period(flagged_index[-1], frequency, short=True)
-            parts.append(
-                f"Across the whole series {flagged} of {len(present)} points are flagged "
-                "as signals (unusual compared with the series' own normal variation)"
-                + (
-                    f", {_flagged_periods(special, frequency, points)}."
-                    if flagged <= 6
-                    else f", the latest in {latest_flag}: {_count_rules(points, special)}."
-                )
-            )
-        else:
-            parts.append("No point in the series is flagged as a signal.")
-    # Limit recalculations are told above; the data set's own events here.
-    for when, text in list_chart_events(result, events):
-        if text != "Limits recalculated":
-            parts.append(
-                f"Marked on the chart: {text}, {_label_period(when, frequency, short=True)}."
-            )
-    target = result.target
-    if target is not None and not (isinstance(target, float) and math.isnan(target)):
-        sentence = f"Target {format_figure(target, unit, per=per)}"
-        if result.assurance:
-            sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
-        parts.append(sentence + ".")
-    return " ".join(parts)
 
 
 def write_png(fig: Figure, buffer: io.BytesIO) -> None:

@@ -2,19 +2,23 @@
 
 Formatting only: the previous meeting and the movements are worked out by
 :mod:`pcplib.assessment.continuity`; this module writes them as a sentence and a table.
+Every statement names its comparison ("since the Board's meeting of May 2026"): the
+Delivery Board's quarterly view compares with the quarter before instead
+(:mod:`pcplib.report.board`), and a reader holding both must see which is which.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pcplib.labels import plural
+from pcplib import periods
+from pcplib.labels import month_words, plural
 from pcplib.report.html import RAG_COLOURS, build_table, esc, format_rag_html
 
 if TYPE_CHECKING:
     from pcplib.assessment.continuity import Continuity
 
-__all__ = ["format_since_last_meeting"]
+__all__ = ["describe_since", "format_since_last_meeting"]
 
 _KIND_WORDS = {
     "overall": "Overall rating",
@@ -44,6 +48,27 @@ def _state(value: object, change: str) -> str:
     return esc(text.capitalize() if change != "figure revised" else text) or "&ndash;"
 
 
+def describe_since(continuity: Continuity) -> str:
+    """Return the comparison a strategy report's changes are counted from, in words.
+
+    Parameters
+    ----------
+    continuity : Continuity
+        From :func:`~pcplib.assessment.continuity.compare_with_previous_meeting`.
+
+    Returns
+    -------
+    str
+        ``"since the Board's meeting of May 2026"``; empty when the strategy was not
+        reported before.
+    """
+    if continuity.previous is None:
+        return ""
+    return (
+        f"since the Board's meeting of {month_words(periods.parse_month(continuity.previous.slot))}"
+    )
+
+
 def format_since_last_meeting(continuity: Continuity) -> str:
     """Return what changed since the last meeting that saw the strategy, as HTML.
 
@@ -62,15 +87,16 @@ def format_since_last_meeting(continuity: Continuity) -> str:
     if continuity.previous is None:
         return note
     changes = continuity.changes
+    since = describe_since(continuity)
     if changes.empty:
         if continuity.previous.record is None:
             # Recomputed: commitments' and actions' earlier status is unknown (the note
             # says so), so "nothing has changed" would overclaim.
             return note + (
-                "<p>No rating changed; changes to commitments and actions cannot be "
-                "checked without the meeting's record.</p>"
+                f"<p>No rating changed {esc(since)}; changes to commitments and actions "
+                "cannot be checked without the meeting's record.</p>"
             )
-        return note + "<p>Nothing has changed since that meeting.</p>"
+        return note + f"<p>Nothing has changed {esc(since)}.</p>"
     counts = changes["change"].value_counts()
     headline = ", ".join(
         f"{int(counts[c])} {_CHANGE_WORDS[c].lower()}" for c in _CHANGE_WORDS if c in counts
@@ -86,9 +112,9 @@ def format_since_last_meeting(continuity: Continuity) -> str:
         ]
         for r in changes.to_dict("records")
     ]
-    caption = "Since the last meeting: what changed"
+    caption = f"What changed {since}"
     return (
         note
-        + f"<p>{esc(plural(len(changes), 'change'))}: {esc(headline)}.</p>"
+        + f"<p>{esc(plural(len(changes), 'change'))} {esc(since)}: {esc(headline)}.</p>"
         + build_table(["What", "Name", "Change", "Then", "Now", "Why"], body, caption)
     )

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.strategy import StrategySummary
 from pcplib.labels import as_sentence, format_figure, format_figures, is_missing
-from pcplib.report.charts import describe_chart, figure_to_html, list_flagged_points, plot_spc
+from pcplib.report.chart_text import describe_chart, list_flagged_points
+from pcplib.report.charts import figure_to_html, plot_spc
 from pcplib.report.html import arrow_cell, build_table, esc, notice, with_note
 from pcplib.report.words import RAG_BASIS_WORDS, describe_assurance, describe_variation
 

@@ -174,7 +174,7 @@ def plan_strategy_job(
     data_param: str,
     produced_at: str,
     title: str = "",
-    audience: str = "cgb",
+    audience: str = "board",
     meeting: str = "",
     forward_plan: str = "",
     history_dir: str = "",
@@ -193,8 +193,8 @@ def plan_strategy_job(
         The time the report says it was produced.
     title : str, optional
         The strategy's name for the index (the id when empty).
-    audience : str, default "cgb"
-        ``cgb`` (restricted measures shown) or ``public`` (restricted measures removed).
+    audience : str, default "board"
+        ``board`` (restricted measures shown) or ``public`` (restricted measures removed).
     meeting : str, optional
         The meeting the report is for, in words (:func:`describe_meeting`); the slot's
         meeting when empty.
@@ -229,7 +229,12 @@ def plan_strategy_job(
 
 
 def plan_overview_job(
-    slot: str, period_end: str, data_param: str, produced_at: str, meeting: str = ""
+    slot: str,
+    period_end: str,
+    data_param: str,
+    produced_at: str,
+    meeting: str = "",
+    forward_plan: str = "",
 ) -> Job:
     """Plan the plan overview across every strategy.
 
@@ -243,6 +248,9 @@ def plan_overview_job(
         The time the report says it was produced.
     meeting : str, optional
         The meeting it is for, in words; the slot's meeting when empty.
+    forward_plan : str, optional
+        The forward plan the run uses, as a notebook parameter (the data set's own when
+        empty): it says whether the meeting has new data since an earlier one.
 
     Returns
     -------
@@ -257,6 +265,7 @@ def plan_overview_job(
             "meeting": meeting or describe_meeting(slot),
             "period_end": period_end,
             "data_dir": data_param,
+            "forward_plan": forward_plan,
             "produced_at": produced_at,
         },
         title="Plan overview: every delivery strategy",
@@ -294,6 +303,8 @@ def plan_board_job(
         The job.
     """
     return Job(
+        # pcplib.assessment.board.BOARD_REPORT: the board finds its own rows in the
+        # history by it (not imported, to keep the runner's start light; a test checks).
         name="delivery-board",
         notebook="delivery_board",
         parameters={

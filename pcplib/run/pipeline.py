@@ -44,7 +44,7 @@ from typing import Any
 from rich.console import Console
 
 from pcplib import forkserver
-from pcplib.data.snapshot import digest_data_folder
+from pcplib.data.snapshot import SNAPSHOT_ENV, digest_data_folder
 from pcplib.file_safety import list_missing_folders, name_os_error, remove_made_folders
 from pcplib.run import (
     collect,
@@ -263,7 +263,8 @@ def check_and_build(plan: RunPlan, options: RunOptions, console: Console, starte
         validation.check_output_location(options, plan.folder)
         # Taken before the data is read: the kernels' snapshot is keyed by these bytes.
         folder_digest = digest_data_folder(options.data_dir)
-        dataset, problems = validation.load_inputs(options)
+        # Validated once per change of inputs or code: later runs load it from the cache.
+        dataset, problems, cached = validation.load_validated_inputs(options, folder_digest)
         if problems:
             console.print(
                 "[bold red]The data set is invalid[/bold red]; nothing was run:", highlight=False
@@ -319,6 +320,7 @@ def check_and_build(plan: RunPlan, options: RunOptions, console: Console, starte
             say(console, f"pcp: {describe_os_error(exc)}{wanted}; nothing was run")
             return EXIT_USAGE
         snapshot_env: dict[str, str] = {}
+        cached_env = {SNAPSHOT_ENV: str(cached)} if cached is not None else {}
         try:
             # Tidy: what runs killed outright left (temporary folders, kernel files).
             for left in publish.tidy_output_folder(options.out_dir, plan.folder):
@@ -326,11 +328,15 @@ def check_and_build(plan: RunPlan, options: RunOptions, console: Console, starte
             killed = runtime.remove_dead_runtime_dirs()
             if killed:
                 say(console, f"pcp: removed the kernel files of {len(killed)} killed run(s)")
-            # Snapshot: the validated data set, saved once for every kernel of the run.
-            snapshot_env = validation.snapshot_validated_data(
-                dataset, folder_digest, options, runtime.process_runtime_dir()
+            # Snapshot: the validated data set for every kernel of the run; the cache's
+            # file is one already, else it is saved once in the runtime folder.
+            if not cached_env:
+                snapshot_env = validation.snapshot_validated_data(
+                    dataset, folder_digest, options, runtime.process_runtime_dir()
+                )
+            options = replace(
+                options, kernel_env={**options.kernel_env, **cached_env, **snapshot_env}
             )
-            options = replace(options, kernel_env={**options.kernel_env, **snapshot_env})
             run_stages = {"start-up": time.perf_counter() - started}
             return build_and_publish(plan, options, console, dataset, run_stages)
         except OSError as exc:
@@ -351,7 +357,8 @@ def check_and_build(plan: RunPlan, options: RunOptions, console: Console, starte
             traceback.print_exc()
             return EXIT_FAILED
         finally:
-            # The snapshot goes with the run, so the runtime folder is left empty.
+            # The run's own snapshot goes with it, so the runtime folder is left empty (the
+            # cache's file is kept for the next run).
             for snapshot in snapshot_env.values():
                 Path(snapshot).unlink(missing_ok=True)
             runtime.remove_process_runtime_dir()
@@ -369,7 +376,7 @@ def build_and_publish(
     The steps, each a function of its own: stage a temporary folder with the run's
     log (:func:`start_staging_log`), execute the reports and gather the index's RAGs
     and ``judgements.csv`` (:func:`execute_reports`), picture them
-    (:func:`picture_run`), write the manifest, then either keep the failures
+    (:func:`pcplib.run.pictures.finish_pictures`), write the manifest, then either keep the failures
     (:func:`keep_failed_run`) or write the index and ``judgements.csv``
     (:func:`write_index_files`) and publish the folder.
 
@@ -409,19 +416,25 @@ def build_and_publish(
         # A log that cannot be started (a full disk) leaves no empty temporary folder.
         publish.discard_staging(staging)
         raise
+    # Screenshots are taken as the reports are written, while the others run.
+    taker = pictures.ScreenshotTaker() if options.screenshots else None
     try:
         started = time.perf_counter()
         results, all_rags, judgements_frame = execute_reports(
-            plan, options, console, dataset, staging
+            plan, options, console, dataset, staging, taker
         )
         stages["execution"] = time.perf_counter() - started
         failed = [r for r in results if not r.ok]
         warnings: list[str] = []
         screenshots = False
+        if failed and taker is not None:
+            taker.discard()
         if not failed and (options.screenshots or options.pdf):
             step = time.perf_counter()
             try:
-                screenshots, warning = picture_run(results, staging, options)
+                screenshots, warning = pictures.finish_pictures(
+                    [staging / f"{r.job.name}.html" for r in results], taker, pdf=options.pdf
+                )
             except RuntimeError as exc:
                 stop_log(handlers)
                 handlers = []
@@ -524,6 +537,8 @@ def build_and_publish(
         console.print(f"Reports published: {destination / 'index.html'}", highlight=False)
         return EXIT_OK
     finally:
+        if taker is not None:
+            taker.discard()  # stops its browser (after publishing, its files have moved)
         stop_log(handlers)
         publish.discard_staging(staging)
 
@@ -569,7 +584,12 @@ def start_staging_log(
 
 
 def execute_reports(
-    plan: RunPlan, options: RunOptions, console: Console, dataset: Any, staging: Path
+    plan: RunPlan,
+    options: RunOptions,
+    console: Console,
+    dataset: Any,
+    staging: Path,
+    taker: pictures.ScreenshotTaker | None = None,
 ) -> tuple[list[JobResult], dict[str, Any], Any]:
     """Execute every report, and gather the index's RAGs and the run's judgements.
 
@@ -590,6 +610,8 @@ def execute_reports(
         The validated data set.
     staging : Path
         The temporary folder the reports are written to.
+    taker : ScreenshotTaker, optional
+        Given each report as soon as it is written.
 
     Returns
     -------
@@ -598,6 +620,10 @@ def execute_reports(
     """
     others = [job for job in plan.jobs if not collect.collects_results(job.notebook)]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-rag") as pool:
+        # nbconvert imported and its templates compiled while the first kernels run, so
+        # the first report's HTML is a conversion only (its cost moved off the path).
+        if options.renderer == "nbconvert":
+            pool.submit(render.warm_exporter)
         # The owners' numbers the data set contradicts (1-1.6 s of CPU, measured): flagged
         # before anything is published, without holding the first kernel back.
         narrative_future = pool.submit(list_narrative_warnings, dataset)
@@ -606,7 +632,12 @@ def execute_reports(
                 job.name: run_judgements.tabulate_job_judgements(dataset, job) for job in others
             }
         )
-        results = execute.execute_with_progress(plan.jobs, staging, options, console)
+
+        def written(result: JobResult) -> None:
+            if taker is not None and result.ok:
+                taker.add(staging / f"{result.job.name}.html")
+
+        results = execute.execute_with_progress(plan.jobs, staging, options, console, written)
         for warning in narrative_future.result():
             logger.warning("%s", warning)
         known = others_future.result()
@@ -635,49 +666,6 @@ def list_narrative_warnings(dataset: Any) -> list[str]:
     if getattr(dataset, "narrative", None) is None:
         return []
     return list(format_narrative_warnings(check_narrative_numbers(dataset)))
-
-
-def picture_run(results: list[JobResult], staging: Path, options: RunOptions) -> tuple[bool, str]:
-    """Save the reports' screenshots and PDFs, as asked (a run whose every report succeeded).
-
-    Parameters
-    ----------
-    results : list of JobResult
-        The reports.
-    staging : Path
-        Where they are.
-    options : RunOptions
-        Whether screenshots and PDFs are wanted.
-
-    Returns
-    -------
-    tuple
-        ``(screenshots saved, warning or "")``.
-
-    Raises
-    ------
-    RuntimeError
-        When PDFs were asked for and cannot be printed.
-    """
-    started = time.perf_counter()
-    try:
-        screenshots, warning = pictures.picture_reports(
-            [staging / f"{r.job.name}.html" for r in results],
-            screenshots=options.screenshots,
-            pdf=options.pdf,
-        )
-    except RuntimeError as exc:
-        logger.error("%s", exc)
-        raise
-    if warning:
-        logger.warning("%s", warning)
-    logger.info(
-        "screenshots %s, PDFs %s, in %.1f s",
-        "saved" if screenshots else "not saved",
-        "printed" if options.pdf else "not asked for",
-        time.perf_counter() - started,
-    )
-    return screenshots, warning or ""
 
 
 def keep_failed_run(

@@ -268,7 +268,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     }
     period = check_period(args.period) if args.period else ""
     mode = modes[0] if modes else "slot"
-    audience = getattr(args, "audience", None) or "cgb"
+    audience = getattr(args, "audience", None) or "board"
     # Public versions go to their own folder, so they never mix with the Board's.
     suffix, versions = ("-public", " (public versions)") if audience == "public" else ("", "")
 
@@ -291,10 +291,15 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         ]
         jobs.append(
             plan_overview_job(
-                slot_id, period_end, data_param, at, meeting=describe_meeting(slot_id, board)
+                slot_id,
+                period_end,
+                data_param,
+                at,
+                meeting=describe_meeting(slot_id, board),
+                forward_plan=history["forward_plan"],
             )
         )
-        if audience == "cgb":
+        if audience == "board":
             # The delivery board's view names the Board's actions and restricted work: it
             # is never part of a public run.
             jobs.append(
@@ -341,7 +346,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
 
 
 def name_delivery_board(data_dir: Path) -> str:
-    """The quarterly delivery board's name from the data set, for the index ("" if unusable).
+    """The quarterly delivery board's name from the data set's identity, for the index.
 
     Parameters
     ----------
@@ -351,15 +356,12 @@ def name_delivery_board(data_dir: Path) -> str:
     Returns
     -------
     str
-        The name; empty when ``dataset.yaml`` names it wrongly (the view's notebook then
-        stops with the one-line error naming the key).
+        The name ``dataset.yaml`` gives (``delivery_board.name``); the neutral default
+        when it gives none or names it wrongly (validation then reports the key).
     """
-    from pcplib.data.delivery_board import read_delivery_board
+    from pcplib.data.identity import read_identity
 
-    try:
-        return read_delivery_board(data_dir).name
-    except ValueError:
-        return ""
+    return read_identity(data_dir).delivery_board_name
 
 
 def build_public_plan(args: Any, options: RunOptions) -> RunPlan:

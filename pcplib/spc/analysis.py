@@ -119,22 +119,7 @@ def xmr(
     screen = _resolve_screen(rules, screen_outliers)
     target_f = _resolve_target(target)
 
-    if isinstance(values, pd.DataFrame):
-        raise ValueError(
-            "values must be one series (a list, array or pandas Series), not a DataFrame"
-        )
-    y = _coerce_values(values, "values")
-    index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(y))
-    if isinstance(index, pd.DatetimeIndex):
-        if index.has_duplicates:
-            dup = index[index.duplicated()][0]
-            raise ValueError(
-                f"values: the DatetimeIndex has duplicate dates (first: {dup:%Y-%m-%d})"
-            )
-        if not index.is_monotonic_increasing:
-            raise ValueError(
-                "values: the DatetimeIndex is not sorted; sort the series by date first"
-            )
+    y, index = _read_series(values)
     n = y.size
     gap = np.isnan(y)
     ghost = np.zeros(n, dtype=bool)
@@ -145,25 +130,8 @@ def xmr(
         raise ValueError(
             f"values: {n_valid} non-missing point(s) that are not ghosts; at least 2 are needed"
         )
-
-    rebase_pos = _resolve_positions(rebase_at, index, "rebase_at")
-    if rebase_pos.size and rebase_pos[0] == 0:
-        raise ValueError("rebase_at: a new section cannot start at the first point")
-    starts = np.zeros(n, dtype=int)
-    starts[rebase_pos] = 1
-    group = np.cumsum(starts)
+    group = _assign_sections(rebase_at, index, valid, rules)
     n_groups = int(group[-1]) + 1
-    per_section = _group_count(group, n_groups, valid)
-    if rules == "mdc" and n_groups > 1:
-        short = np.flatnonzero(per_section < _MDC_MIN_SECTION)
-        if short.size:
-            s = int(short[0])
-            first = int(np.flatnonzero(group == s)[0])
-            raise ValueError(
-                f"rebase_at: the section starting at {_show_label(index[first])} has "
-                f"{per_section[s]} usable point(s); each recalculated section needs at "
-                f"least {_MDC_MIN_SECTION}"
-            )
     has_limits = n_valid >= min_n
     limits_on = np.full(n_groups, has_limits)
     direction = np.full(n_groups, _DIRECTION[improvement], dtype=np.int8)
@@ -182,43 +150,12 @@ def xmr(
         run_length=run_n,
         conflict=conflict_s,
     )
-    for s in range(n_groups):
-        if np.isnan(core["mean_g"][s]) or (limits_on[s] and np.isnan(core["amr"][s])):
-            first = int(np.flatnonzero(group == s)[0])
-            where = "" if n_groups == 1 else f" (section starting at {_show_label(index[first])})"
-            raise ValueError(
-                f"values{where}: no two adjacent non-missing points in the baseline, so no "
-                "moving range and no limits can be formed"
-            )
-
-    code = core["label_code"]
-    code[ghost] = _C_GHOST
-    code[gap] = _C_GAP
-    pt_code = core["point_type_code"]
-    pt_code[~valid] = _P_COMMON
-    label = _label_table(run_n)[code]
-    point_type = _POINT_TYPE_TABLE[pt_code]
-
-    points = pd.DataFrame(
-        {
-            "value": y,
-            "mean": core["mean"],
-            "lpl": core["lpl"],
-            "upl": core["upl"],
-            "lower_2s": core["lower_2s"],
-            "upper_2s": core["upper_2s"],
-            "special_cause": label,
-            "point_type": point_type,
-            "ghost": ghost,
-            "gap": gap,
-            "section": group,
-        },
-        index=index.copy(),
-    )
+    _check_limits_formed(core, limits_on, group, index)
+    points = _build_points(y, core, index, group, gap, ghost, valid, run_n)
     variation, assurance = _summarise_core(
         np.zeros(n, dtype=int),
         valid,
-        point_type,
+        points["point_type"].to_numpy(dtype=object),
         core["lpl"],
         core["upl"],
         1,
@@ -241,15 +178,175 @@ def xmr(
     )
 
 
-def _per_series(
+def _read_series(values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """One series -> its values as floats and its index, checking a date index is usable.
+
+    Raises
+    ------
+    ValueError
+        For a DataFrame, a non-numeric value, or a DatetimeIndex that is
+        unsorted or has duplicate dates.
+    """
+    if isinstance(values, pd.DataFrame):
+        raise ValueError(
+            "values must be one series (a list, array or pandas Series), not a DataFrame"
+        )
+    y = _coerce_values(values, "values")
+    index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(y))
+    if isinstance(index, pd.DatetimeIndex):
+        if index.has_duplicates:
+            dup = index[index.duplicated()][0]
+            raise ValueError(
+                f"values: the DatetimeIndex has duplicate dates (first: {dup:%Y-%m-%d})"
+            )
+        if not index.is_monotonic_increasing:
+            raise ValueError(
+                "values: the DatetimeIndex is not sorted; sort the series by date first"
+            )
+    return y, index
+
+
+def _assign_sections(
+    rebase_at: Sequence[Hashable] | None, index: pd.Index, valid: np.ndarray, rules: str
+) -> np.ndarray:
+    """The section number of each point (0, then +1 at each rebase position).
+
+    Raises
+    ------
+    ValueError
+        If a section starts at the first point, or (mdc) a recalculated section
+        has fewer usable points than the rule set requires.
+    """
+    n = valid.size
+    rebase_pos = _resolve_positions(rebase_at, index, "rebase_at")
+    if rebase_pos.size and rebase_pos[0] == 0:
+        raise ValueError("rebase_at: a new section cannot start at the first point")
+    starts = np.zeros(n, dtype=int)
+    starts[rebase_pos] = 1
+    group = np.cumsum(starts)
+    n_groups = int(group[-1]) + 1
+    per_section = _group_count(group, n_groups, valid)
+    if rules == "mdc" and n_groups > 1:
+        short = np.flatnonzero(per_section < _MDC_MIN_SECTION)
+        if short.size:
+            s = int(short[0])
+            first = int(np.flatnonzero(group == s)[0])
+            raise ValueError(
+                f"rebase_at: the section starting at {_show_label(index[first])} has "
+                f"{per_section[s]} usable point(s); each recalculated section needs at "
+                f"least {_MDC_MIN_SECTION}"
+            )
+    return group
+
+
+def _check_limits_formed(
+    core: dict[str, np.ndarray], limits_on: np.ndarray, group: np.ndarray, index: pd.Index
+) -> None:
+    """Refuse a section whose baseline has no mean or, where limits are due, no moving range."""
+    n_groups = limits_on.size
+    for s in range(n_groups):
+        if np.isnan(core["mean_g"][s]) or (limits_on[s] and np.isnan(core["amr"][s])):
+            first = int(np.flatnonzero(group == s)[0])
+            where = "" if n_groups == 1 else f" (section starting at {_show_label(index[first])})"
+            raise ValueError(
+                f"values{where}: no two adjacent non-missing points in the baseline, so no "
+                "moving range and no limits can be formed"
+            )
+
+
+def _build_points(
+    y: np.ndarray,
+    core: dict[str, np.ndarray],
+    index: pd.Index,
+    group: np.ndarray,
+    gap: np.ndarray,
+    ghost: np.ndarray,
+    valid: np.ndarray,
+    run_n: int,
+) -> pd.DataFrame:
+    """The per-point frame of :class:`XmrResult`: limits, labels and point types."""
+    code = core["label_code"]
+    code[ghost] = _C_GHOST
+    code[gap] = _C_GAP
+    pt_code = core["point_type_code"]
+    pt_code[~valid] = _P_COMMON
+    return pd.DataFrame(
+        {
+            "value": y,
+            "mean": core["mean"],
+            "lpl": core["lpl"],
+            "upl": core["upl"],
+            "lower_2s": core["lower_2s"],
+            "upper_2s": core["upper_2s"],
+            "special_cause": _label_table(run_n)[code],
+            "point_type": _POINT_TYPE_TABLE[pt_code],
+            "ghost": ghost,
+            "gap": gap,
+            "section": group,
+        },
+        index=index.copy(),
+    )
+
+
+def _frame_output(
     df: pd.DataFrame,
-    spec: object,
-    name: str,
+    core: dict[str, np.ndarray],
+    *,
+    perm: np.ndarray,
     codes: np.ndarray,
-    uniques: pd.Index,
-    convert: Any,
-) -> np.ndarray | None:
+    valid: np.ndarray,
+    limits_on: np.ndarray,
+    settings: tuple[np.ndarray, np.ndarray, str],
+    run_n: int,
+) -> pd.DataFrame:
+    """The input rows, in their own order, with the columns :func:`xmr_frame` adds.
+
+    ``core`` and ``valid`` are in sorted order (``perm``); ``settings`` holds each
+    series' direction and target, and the rule set, which
+    :func:`summarise_xmr_frame` reads back.
+    """
+    direction, targets, rules = settings
+    group = codes[perm]
+    code = core["label_code"]
+    code[~valid] = _C_GAP
+    pt_code = core["point_type_code"]
+    pt_code[~valid] = _P_COMMON
+
+    inverse = np.empty_like(perm)
+    inverse[perm] = np.arange(perm.size)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    position = np.arange(group.size) - starts[group]
+    inv_dir = {v: k for k, v in _DIRECTION.items()}
+
+    out = df.drop(columns=[c for c in _OUTPUT_COLUMNS if c in df.columns]).copy()
+    new = {
+        "mean": core["mean"][inverse],
+        "lpl": core["lpl"][inverse],
+        "upl": core["upl"][inverse],
+        "lower_2s": core["lower_2s"][inverse],
+        "upper_2s": core["upper_2s"][inverse],
+        "special_cause": _label_table(run_n)[code[inverse]],
+        "point_type": _POINT_TYPE_TABLE[pt_code[inverse]],
+        "gap": ~valid[inverse],
+        "ghost": np.zeros(perm.size, dtype=bool),
+        "has_limits": limits_on[codes],
+        "spc_position": position[inverse],
+        "spc_improvement": np.array([inv_dir[int(d)] for d in direction], dtype=object)[codes],
+        "spc_target": targets[codes],
+        "spc_rules": np.full(perm.size, rules, dtype=object),
+    }
+    for name, col in new.items():
+        out[name] = col
+    return out
+
+
+# The frame, its series codes (one per row) and the distinct series, as pd.factorize gives them.
+_SeriesOf = tuple[pd.DataFrame, np.ndarray, pd.Index]
+
+
+def _per_series(series_of: _SeriesOf, spec: object, name: str, convert: Any) -> np.ndarray | None:
     """A column named by ``spec`` -> one value per series (None if ``spec`` is not a column)."""
+    df, codes, uniques = series_of
     if not (isinstance(spec, str) and spec in df.columns):
         return None
     # Compare factorised codes (missing = -1), not values, so NaN equals NaN and it is fast.
@@ -364,15 +461,7 @@ def xmr_frame(
     run_n = _resolve_run_length(rules, run_length)
     conflict_s = _resolve_conflict(rules, conflict)
     min_n = _resolve_min_points(rules, min_points)
-    for what, col in (("value", value), ("by", by), ("order", order)):
-        if col is not None and col not in df.columns:
-            raise ValueError(
-                f"{what}={col!r} is not a column of df (columns: {', '.join(map(str, df.columns))})"
-            )
-        if col in _OUTPUT_COLUMNS:
-            raise ValueError(f"{what}={col!r} clashes with a column xmr_frame adds; rename it")
-    if df.empty:
-        raise ValueError("df has no rows")
+    _check_frame_columns(df, value=value, by=by, order=order)
 
     keys = df[by]
     if keys.isna().any():
@@ -380,96 +469,16 @@ def xmr_frame(
         raise ValueError(f"by={by!r}: row {row!r} has no series identifier")
     codes, uniques = pd.factorize(keys, sort=False)
     n_series = len(uniques)
-
-    if order is not None:
-        ord_col = df[order]
-        if ord_col.isna().any():
-            row = df.index[ord_col.isna().to_numpy()][0]
-            raise ValueError(f"order={order!r}: row {row!r} has no value to sort by")
-        ord_vals = ord_col.to_numpy()
-        if ord_vals.dtype.kind == "M":
-            ord_vals = ord_vals.astype("datetime64[ns]").view(np.int64)
-        elif ord_vals.dtype.kind not in "iuf":
-            ord_vals = pd.factorize(ord_col, sort=True)[0]
-        perm = np.lexsort((ord_vals, codes))
-        sorted_ord = ord_vals[perm]
-        sorted_codes = codes[perm]
-        dup = np.flatnonzero(
-            (sorted_codes[1:] == sorted_codes[:-1]) & (sorted_ord[1:] == sorted_ord[:-1])
-        )
-        if dup.size:
-            row = df.index[perm[dup[0] + 1]]
-            raise ValueError(
-                f"order={order!r}: series {uniques[sorted_codes[dup[0]]]!r} has two rows with "
-                f"the same {order} (row {row!r}); each period must appear once"
-            )
-    else:
-        perm = np.argsort(codes, kind="stable")
+    perm = _sort_series(df, codes, uniques, order)
     group = codes[perm]
-
-    raw = df[value]
-    if raw.dtype.kind in "iuf":
-        y_all = raw.to_numpy(dtype=float)
-        if np.isinf(y_all).any():
-            row = df.index[np.isinf(y_all)][0]
-            raise ValueError(f"value={value!r}: row {row!r} is infinite; expected a finite number")
-    else:
-        try:
-            y_all = _coerce_values(pd.Series(raw.to_numpy(dtype=object), index=df.index), value)
-        except ValueError as err:
-            raise ValueError(f"column {err}") from None
-    y = y_all[perm]
+    y = _read_frame_values(df, value)[perm]
     valid = ~np.isnan(y)
 
-    def to_direction(v: object) -> int:
-        return _DIRECTION[_check_choice("improvement", v, ALLOWED_IMPROVEMENTS)]
-
-    dir_col = None
-    if isinstance(improvement, str) and improvement not in ALLOWED_IMPROVEMENTS:
-        dir_col = _per_series(df, improvement, "improvement", codes, uniques, to_direction)
-        if dir_col is None:
-            _check_choice("improvement", improvement, ALLOWED_IMPROVEMENTS)
-    if dir_col is None:
-        direction = np.full(n_series, to_direction(improvement), dtype=np.int8)
-    else:
-        direction = dir_col.astype(np.int8)
-
-    def to_target(v: object) -> float:
-        t = _resolve_target(None if v is None else v)
-        return np.nan if t is None else t
-
-    tgt_col = _per_series(df, target, "target", codes, uniques, to_target)
-    if tgt_col is None:
-        if isinstance(target, str):
-            raise ValueError(f"target={target!r}: expected a number, None or a column of df")
-        targets = np.full(n_series, to_target(target), dtype=float)
-    else:
-        targets = tgt_col.astype(float)
-
-    big = np.iinfo(np.int64).max // 2
-
-    def to_baseline(v: object) -> int:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return big
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        k = _resolve_baseline(v)
-        return big if k is None else k
-
-    base_col = _per_series(df, baseline_points, "baseline_points", codes, uniques, to_baseline)
-    if base_col is None:
-        baseline = np.full(n_series, to_baseline(baseline_points), dtype=np.int64)
-    else:
-        baseline = base_col.astype(np.int64)
-
-    def to_screen(v: object) -> bool:
-        return _resolve_screen(rules, v)
-
-    scr_col = _per_series(df, screen_outliers, "screen_outliers", codes, uniques, to_screen)
-    if scr_col is None:
-        screen = np.full(n_series, to_screen(screen_outliers), dtype=bool)
-    else:
-        screen = scr_col.astype(bool)
+    series_of = (df, codes, uniques)
+    direction = _direction_per_series(series_of, improvement)
+    targets = _target_per_series(series_of, target)
+    baseline = _baseline_per_series(series_of, baseline_points)
+    screen = _screen_per_series(series_of, screen_outliers, rules)
 
     n_valid = _group_count(group, n_series, valid)
     few = np.flatnonzero(n_valid < 2)
@@ -498,37 +507,141 @@ def xmr_frame(
             f"series {', '.join(repr(uniques[i]) for i in no_mr[:5])} have no two adjacent "
             "non-missing points in the baseline, so no moving range and no limits"
         )
-    code = core["label_code"]
-    code[~valid] = _C_GAP
-    pt_code = core["point_type_code"]
-    pt_code[~valid] = _P_COMMON
+    return _frame_output(
+        df,
+        core,
+        perm=perm,
+        codes=codes,
+        valid=valid,
+        limits_on=limits_on,
+        settings=(direction, targets, rules),
+        run_n=run_n,
+    )
 
-    inverse = np.empty_like(perm)
-    inverse[perm] = np.arange(perm.size)
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    position = np.arange(group.size) - starts[group]
-    inv_dir = {v: k for k, v in _DIRECTION.items()}
 
-    out = df.drop(columns=[c for c in _OUTPUT_COLUMNS if c in df.columns]).copy()
-    new = {
-        "mean": core["mean"][inverse],
-        "lpl": core["lpl"][inverse],
-        "upl": core["upl"][inverse],
-        "lower_2s": core["lower_2s"][inverse],
-        "upper_2s": core["upper_2s"][inverse],
-        "special_cause": _label_table(run_n)[code[inverse]],
-        "point_type": _POINT_TYPE_TABLE[pt_code[inverse]],
-        "gap": ~valid[inverse],
-        "ghost": np.zeros(perm.size, dtype=bool),
-        "has_limits": limits_on[codes],
-        "spc_position": position[inverse],
-        "spc_improvement": np.array([inv_dir[int(d)] for d in direction], dtype=object)[codes],
-        "spc_target": targets[codes],
-        "spc_rules": np.full(perm.size, rules, dtype=object),
-    }
-    for name, col in new.items():
-        out[name] = col
-    return out
+def _check_frame_columns(df: pd.DataFrame, *, value: str, by: str, order: str | None) -> None:
+    """Refuse a named column that is missing or would be overwritten, and an empty frame."""
+    for what, col in (("value", value), ("by", by), ("order", order)):
+        if col is not None and col not in df.columns:
+            raise ValueError(
+                f"{what}={col!r} is not a column of df (columns: {', '.join(map(str, df.columns))})"
+            )
+        if col in _OUTPUT_COLUMNS:
+            raise ValueError(f"{what}={col!r} clashes with a column xmr_frame adds; rename it")
+    if df.empty:
+        raise ValueError("df has no rows")
+
+
+def _sort_series(
+    df: pd.DataFrame, codes: np.ndarray, uniques: pd.Index, order: str | None
+) -> np.ndarray:
+    """The row permutation that lays each series end to end in period order.
+
+    Without ``order`` the rows keep their order within each series. With it,
+    a missing or repeated order value within a series raises ValueError.
+    """
+    if order is None:
+        return np.argsort(codes, kind="stable")
+    ord_col = df[order]
+    if ord_col.isna().any():
+        row = df.index[ord_col.isna().to_numpy()][0]
+        raise ValueError(f"order={order!r}: row {row!r} has no value to sort by")
+    ord_vals = ord_col.to_numpy()
+    if ord_vals.dtype.kind == "M":
+        ord_vals = ord_vals.astype("datetime64[ns]").view(np.int64)
+    elif ord_vals.dtype.kind not in "iuf":
+        ord_vals = pd.factorize(ord_col, sort=True)[0]
+    perm = np.lexsort((ord_vals, codes))
+    sorted_ord = ord_vals[perm]
+    sorted_codes = codes[perm]
+    dup = np.flatnonzero(
+        (sorted_codes[1:] == sorted_codes[:-1]) & (sorted_ord[1:] == sorted_ord[:-1])
+    )
+    if dup.size:
+        row = df.index[perm[dup[0] + 1]]
+        raise ValueError(
+            f"order={order!r}: series {uniques[sorted_codes[dup[0]]]!r} has two rows with "
+            f"the same {order} (row {row!r}); each period must appear once"
+        )
+    return perm
+
+
+def _read_frame_values(df: pd.DataFrame, value: str) -> np.ndarray:
+    """The value column as floats in row order (NaN for a gap); an infinity is refused."""
+    raw = df[value]
+    if raw.dtype.kind in "iuf":
+        y_all = raw.to_numpy(dtype=float)
+        if np.isinf(y_all).any():
+            row = df.index[np.isinf(y_all)][0]
+            raise ValueError(f"value={value!r}: row {row!r} is infinite; expected a finite number")
+        return y_all
+    try:
+        return _coerce_values(pd.Series(raw.to_numpy(dtype=object), index=df.index), value)
+    except ValueError as err:
+        raise ValueError(f"column {err}") from None
+
+
+def _direction_per_series(series_of: _SeriesOf, improvement: str) -> np.ndarray:
+    """The improvement direction (+1, -1 or 0) of each series: one for all, or a column's."""
+
+    def to_direction(v: object) -> int:
+        return _DIRECTION[_check_choice("improvement", v, ALLOWED_IMPROVEMENTS)]
+
+    dir_col = None
+    if isinstance(improvement, str) and improvement not in ALLOWED_IMPROVEMENTS:
+        dir_col = _per_series(series_of, improvement, "improvement", to_direction)
+        if dir_col is None:
+            _check_choice("improvement", improvement, ALLOWED_IMPROVEMENTS)
+    if dir_col is None:
+        return np.full(len(series_of[2]), to_direction(improvement), dtype=np.int8)
+    return dir_col.astype(np.int8)
+
+
+def _target_per_series(series_of: _SeriesOf, target: float | str | None) -> np.ndarray:
+    """The target of each series (NaN for none): one number for all, or a column's."""
+
+    def to_target(v: object) -> float:
+        t = _resolve_target(None if v is None else v)
+        return np.nan if t is None else t
+
+    tgt_col = _per_series(series_of, target, "target", to_target)
+    if tgt_col is None:
+        if isinstance(target, str):
+            raise ValueError(f"target={target!r}: expected a number, None or a column of df")
+        return np.full(len(series_of[2]), to_target(target), dtype=float)
+    return tgt_col.astype(float)
+
+
+def _baseline_per_series(series_of: _SeriesOf, baseline_points: int | str | None) -> np.ndarray:
+    """Points in each series' baseline (a large number for "all"): one for all, or a column's."""
+    big = np.iinfo(np.int64).max // 2
+
+    def to_baseline(v: object) -> int:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return big
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        k = _resolve_baseline(v)
+        return big if k is None else k
+
+    base_col = _per_series(series_of, baseline_points, "baseline_points", to_baseline)
+    if base_col is None:
+        return np.full(len(series_of[2]), to_baseline(baseline_points), dtype=np.int64)
+    return base_col.astype(np.int64)
+
+
+def _screen_per_series(
+    series_of: _SeriesOf, screen_outliers: bool | str | None, rules: str
+) -> np.ndarray:
+    """Whether each series screens its moving ranges: one setting for all, or a column's."""
+
+    def to_screen(v: object) -> bool:
+        return _resolve_screen(rules, v)
+
+    scr_col = _per_series(series_of, screen_outliers, "screen_outliers", to_screen)
+    if scr_col is None:
+        return np.full(len(series_of[2]), to_screen(screen_outliers), dtype=bool)
+    return scr_col.astype(bool)
 
 
 def summarise_xmr_frame(points: pd.DataFrame, by: str = "measure_id") -> pd.DataFrame:

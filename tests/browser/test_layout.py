@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pcplib.data.delivery_board import read_delivery_board
+from pcplib.data.identity import read_identity
 from pcplib.run.browser import open_report
 
 pytestmark = pytest.mark.browser
@@ -87,12 +87,6 @@ def test_the_board_report_says_it_all_on_its_first_screen(
                 assert words in text, f"{name}: {words!r} not in the first screen's summary"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="missed: the public report is 5,775 px (7.2 screens) since its recorded-crime "
-    "caveats, survey ranges and split chart axes; CSS alone reached 5,108 px; folding them "
-    "is open work (issue 26). Strict, so it fails once the page fits again.",
-)
 def test_the_public_report_is_at_most_six_screens(
     reports: dict[str, Path], browser: object
 ) -> None:
@@ -159,7 +153,7 @@ def test_the_delivery_board_view_names_its_board_and_fits_a_meeting_pack(
     # Issue 24 item 4: the heading names the board (from the data set, never from code),
     # a table by owner, and at most a screen per mission beside a screen for the header
     # and one for the table by owner.
-    board = read_delivery_board(data_dir).name
+    board = read_identity(data_dir).delivery_board_name
     with open_report(browser, reports["delivery-board"], width=SCREEN[0], height=SCREEN[1]) as (
         page,
         _,
@@ -181,14 +175,19 @@ def test_the_delivery_board_view_names_its_board_and_fits_a_meeting_pack(
         owners = page.evaluate(
             """() => { const t = [...document.querySelectorAll('main table')]
                          .find(t => t.caption.textContent.startsWith('By owner'));
-                       return [t.tBodies[0].rows.length, t.getBoundingClientRect().height]; }"""
+                       const row = t.tBodies[0].rows[0].getBoundingClientRect();
+                       return [t.tBodies[0].rows.length, t.getBoundingClientRect().height,
+                               row.top + window.scrollY]; }"""
         )
         height = page.evaluate("document.documentElement.scrollHeight")
     assert heading.startswith(f"{board}: quarterly view, ")
     assert any(caption.startswith("By owner") for caption in captions), captions
     assert first <= SCREEN[1], f"the header takes {first} px, more than a screen"
     assert missions and all(h <= SCREEN[1] for _, h in missions), missions
-    rows, table_height = owners
+    rows, table_height, first_owner = owners
     assert rows >= 2 and table_height <= 2 * SCREEN[1], owners
+    # The meeting pack opens on the owners: the first owner's row starts on the first
+    # screen, two lines of it at least.
+    assert first_owner <= SCREEN[1] - 60, f"the first owner's row starts at {first_owner} px"
     budget = (len(missions) + 2) * SCREEN[1]
     assert height <= budget, f"the view is {height} px, over {budget} for {len(missions)} missions"

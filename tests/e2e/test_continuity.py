@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from pcplib import cli
-from pcplib.data.delivery_board import read_delivery_board
+from pcplib.data.identity import read_identity
 
 pytestmark = pytest.mark.e2e
 
@@ -169,6 +169,9 @@ def test_the_third_meeting_is_told_what_changed_in_words(meetings: dict[str, Pat
     text = page_text(meetings["2026-08"] / f"{STRATEGY}.html")
     since = text[text.index("Since the last meeting") : text.index("How the rating is reached")]
     assert "Compared with what the Board was told at its meeting of May 2026" in since
+    # Every change statement names its comparison.
+    assert "changes since the Board's meeting of May 2026: " in since
+    assert "What changed since the Board's meeting of May 2026" in since
     # The KSI target was met in May and missed now: its rating changed, and why.
     assert "People killed or seriously injured" in since
     assert "Rating changed Green Red" in since and "Target newly missed" in since
@@ -203,6 +206,16 @@ def test_judgements_csv_carries_the_movements(meetings: dict[str, Path]) -> None
     # Every meeting's record is kept: the history holds one run per meeting.
     history = meetings["2026-08"].parent / "history"
     assert sorted(p.name for p in history.iterdir()) == ["2026-02", "2026-05", "2026-08"]
+    # What the Delivery Board was told is kept too: each strategy's rating and the rating
+    # a quarter before, here as the May meeting was told it.
+    board = frame[frame["report"] == "delivery-board"].set_index("strategy_id")
+    assert board.index.tolist() == [STRATEGY] and board.loc[STRATEGY, "measure_id"] == "overall"
+    assert (board.loc[STRATEGY, "previous_rag"], board.loc[STRATEGY, "rag"]) == ("Green", "Red")
+    assert board.loc[STRATEGY, "previous_basis"] == "as reported"
+    assert board.loc[STRATEGY, "previous_meeting"] == "2026-05"
+    assert board.loc[STRATEGY, "since_last_meeting"].startswith("rating Green to Red since the ")
+    kept = pd.read_csv(next((history / "2026-08").iterdir()) / "judgements.csv", dtype=str)
+    assert (kept["report"] == "delivery-board").sum() == 1
 
 
 def test_the_delivery_board_sees_the_missing_return_and_the_overdue_action(
@@ -211,10 +224,14 @@ def test_the_delivery_board_sees_the_missing_return_and_the_overdue_action(
     text = page_text(meetings["2026-08"] / "delivery-board.html")
     assert text.startswith("OFFICIAL") or "OFFICIAL" in text[:200]
     # The heading names the board as the data set does.
-    board = read_delivery_board(meetings["data"]).name
+    board = read_identity(meetings["data"]).delivery_board_name
     assert f"{board}: quarterly view, 2026/27 Q1" in text
-    assert "By owner: what is late and what changed, 2026/27 Q1" in text
-    assert "1 action overdue; 1 return late" in text
+    assert "By owner: what is overdue, at risk and changed, 2026/27 Q1" in text
+    assert "Overdue across the plan: 1 action, 1 return not received by its due date." in text
     assert "Owners' return for 2026/27 Q1 (not received, due 31 July 2026)" in text
     assert f"Action: {OVERDUE} (overdue (open), due 15 April 2026)" in text
+    # The change names its comparison, the quarter before (data to March 2026), which is
+    # what the May meeting was told: the same basis as the strategy report's, the same words.
+    assert f"Changed since the {board} of 2025/26 Q4" in text
     assert "Road Safety: Green to Red" in text
+    assert "as the Board was told, May 2026" in text

@@ -1,4 +1,4 @@
-"""The Delivery Board's quarterly view: its name from the data set, owners, late items, HTML."""
+"""The Delivery Board's quarterly view: its name from the data set, owners, flagged items, HTML."""
 
 from __future__ import annotations
 
@@ -12,12 +12,19 @@ import pytest
 from pcplib.assessment.board import (
     BOARD_ITEM_COLUMNS,
     BOARD_OWNER_COLUMNS,
+    BOARD_REPORT,
+    FLAGS,
     BoardView,
     summarise_board_quarter,
+    tabulate_board_judgements,
 )
+from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
+from pcplib.assessment.judgements import tabulate_judgements
+from pcplib.assessment.strategy import summarise_strategy
 from pcplib.data import Dataset, load_dataset
-from pcplib.data.delivery_board import DEFAULT_NAME, read_delivery_board
 from pcplib.data.forward_plan import ForwardPlan, Slot
+from pcplib.data.history import MeetingRecord
+from pcplib.data.identity import PlanIdentity, check_identity, read_identity
 from pcplib.report.board import build_board_header, format_board_missions, format_board_owners
 from pcplib.run.jobs import plan_board_job
 from pcplib.run.plans import name_delivery_board
@@ -25,35 +32,71 @@ from pcplib.run.plans import name_delivery_board
 TWO = ("vawg", "workforce")
 
 
-def test_the_board_is_named_by_the_data_set(tmp_path: Path) -> None:
+def test_the_board_is_named_by_the_data_set_identity(tmp_path: Path) -> None:
     meta = tmp_path / "dataset.yaml"
     meta.write_text("illustrative: false\ndescription: x\n", encoding="utf-8")
-    assert read_delivery_board(tmp_path).name == DEFAULT_NAME
+    neutral = PlanIdentity().delivery_board_name
+    assert read_identity(tmp_path).delivery_board_name == neutral == "Delivery Board"
     meta.write_text(
         'illustrative: false\ndelivery_board:\n  name: " Strategic Delivery Board "\n'
         "  chair: Chief Executive\n",
         encoding="utf-8",
     )
-    board = read_delivery_board(tmp_path)
-    assert (board.name, board.chair) == ("Strategic Delivery Board", "Chief Executive")
+    identity = read_identity(tmp_path)
+    assert (identity.delivery_board_name, identity.delivery_board_chair) == (
+        "Strategic Delivery Board",
+        "Chief Executive",
+    )
     assert name_delivery_board(tmp_path) == "Strategic Delivery Board"
+    # Given wrongly, it is a one-line problem naming the file and key (validation lists
+    # it); the runner names the index entry neutrally meanwhile.
     meta.write_text("delivery_board: yes\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"dataset.yaml, key delivery_board.name: expected"):
-        read_delivery_board(tmp_path)
-    # The runner names the index entry neutrally and leaves the error to the notebook.
-    assert name_delivery_board(tmp_path) == ""
-    assert read_delivery_board(tmp_path / "missing").name == DEFAULT_NAME
+    assert name_delivery_board(tmp_path) == neutral
+    problems = check_identity({"delivery_board": True}, "d/dataset.yaml")[1]
+    assert [str(p) for p in problems] == [
+        "d/dataset.yaml, column delivery_board: 'True' — expected a mapping with name"
+    ]
+    problems = check_identity({"delivery_board": {"name": " ", "chair": 3}}, "d.yaml")[1]
+    assert [p.column for p in problems] == ["delivery_board.name"]
+    assert (
+        check_identity({"delivery_board": {"name": "B", "chair": ["x"]}}, "d.yaml")[1][0].column
+        == "delivery_board.chair"
+    )
+    assert name_delivery_board(tmp_path / "missing") == neutral
+
+
+def test_a_second_force_names_its_own_delivery_board(view: tuple[Dataset, BoardView]) -> None:
+    data, _ = view
+    other = PlanIdentity(delivery_board_name="Westshire Accountability Board")
+    board = summarise_board_quarter(replace(data, identity=other), "2026-09", "2026-11")
+    assert board.board_name == "Westshire Accountability Board"
+    assert board.since_words == "since the Westshire Accountability Board of 2026/27 Q1"
+    header = build_board_header(replace(data, identity=other), board, "2026-11")
+    assert "<h1>Westshire Accountability Board: quarterly view, 2026/27 Q2</h1>" in header
+    assert "chaired by" not in header
+    assert "at the Westshire Accountability Board of 2026/27 Q1" in format_board_missions(board)
 
 
 def test_the_board_job_carries_the_plan_and_history() -> None:
     job = plan_board_job("2026-11", "2026-09", "data", "t", "plan.yaml", "out/history", "X Board")
-    assert job.name == "delivery-board" and job.notebook == "delivery_board"
+    assert job.name == BOARD_REPORT == "delivery-board" and job.notebook == "delivery_board"
     assert job.parameters == {
         "slot": "2026-11", "meeting": "X Board, 2026/27 Q2", "period_end": "2026-09",
         "data_dir": "data",
         "forward_plan": "plan.yaml", "history_dir": "out/history", "produced_at": "t",
     }  # fmt: skip
     assert job.title == "X Board: quarterly view, by owner"
+
+
+def test_the_sample_parameters_name_files_that_exist(repo_root: Path) -> None:
+    # A stale forward_plan path stopped `papermill -f params/delivery_board.yaml`.
+    from pcplib.safe_yaml import load_yaml_text
+
+    params = load_yaml_text((repo_root / "params/delivery_board.yaml").read_text(encoding="utf-8"))
+    for key in ("data_dir", "forward_plan"):
+        if params[key]:
+            assert (repo_root / params[key]).exists(), f"{key}: {params[key]}"
+    assert params["forward_plan"] == "" or params["forward_plan"].endswith(".yaml")
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +122,13 @@ def view(data_dir: Path) -> tuple[Dataset, BoardView]:
     return data, summarise_board_quarter(data, "2026-09", "2026-11", plan)
 
 
-def test_each_senior_contact_has_a_row_with_what_is_late(view: tuple[Dataset, BoardView]) -> None:
+def test_each_senior_contact_has_a_row_with_what_is_overdue(
+    view: tuple[Dataset, BoardView],
+) -> None:
     data, board = view
     assert list(board.owners.columns) == BOARD_OWNER_COLUMNS
     assert list(board.items.columns) == BOARD_ITEM_COLUMNS
+    assert set(board.items["flag"]) <= set(FLAGS)
     expected = set(data.strategies["force_senior_owner"]) | set(
         data.strategies["opcc_senior_owner"]
     )
@@ -90,39 +136,227 @@ def test_each_senior_contact_has_a_row_with_what_is_late(view: tuple[Dataset, Bo
     assert set(board.owners["side"]) == {"Force", "OPCC"}
     assert board.quarter == "2026/27 Q2" and board.previous_period_end == "2026-06"
     assert board.as_of == pd.Timestamp("2026-11-01") and board.returns_recorded
-    late = board.items[board.items["late"].astype(bool)]
-    # The open action due before the meeting is late; the done one is not.
-    assert late.loc[late["kind"] == "action", "item_id"].tolist() == ["v-a1"]
+    overdue = board.items[board.items["flag"] == "overdue"]
+    # The open action due before the meeting is overdue; the done one is not.
+    assert overdue.loc[overdue["kind"] == "action", "item_id"].tolist() == ["v-a1"]
     # Workforce's return is missing (due by the end of October); vawg's came in time.
-    returns = late[late["kind"] == "return"]
+    returns = overdue[overdue["kind"] == "return"]
     assert returns["strategy_id"].tolist() == ["workforce"]
     assert (
         returns["state"].iloc[0] == "not received" and returns["due"].iloc[0] == "31 October 2026"
     )
-    # The late counts add up per owner.
+    # The counts add up per owner.
     vawg_force = board.owners.set_index("owner").loc[
         data.strategies.set_index("strategy_id").loc["vawg", "force_senior_owner"]
     ]
-    vawg_late = late[late["strategy_id"] == "vawg"]
+    vawg = board.items[board.items["strategy_id"] == "vawg"]
     assert vawg_force["actions_overdue"] == 1
-    assert vawg_force["commitments_late"] == (vawg_late["kind"] == "commitment").sum()
-    assert board.owners["late"].is_monotonic_decreasing
+    assert (
+        vawg_force["commitments_overdue"]
+        == ((vawg["kind"] == "commitment") & (vawg["flag"] == "overdue")).sum()
+    )
+    assert vawg_force["at_risk"] == (vawg["flag"] == "at risk").sum()
+    assert (
+        board.owners["overdue"]
+        == board.owners[["commitments_overdue", "actions_overdue", "returns_missing"]].sum(axis=1)
+    ).all()
+    assert board.owners["overdue"].is_monotonic_decreasing
     assert set(board.strategies["basis"]) == {"recomputed"}
+    assert set(board.strategies["reported_at"]) == {""}
+
+
+def test_a_commitment_at_risk_but_not_yet_due_is_never_counted_overdue(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    data, _ = view
+    # One commitment reported at risk and due in 2028, one on track whose date passed.
+    commitments = data.commitments.copy()
+    mine = commitments.index[commitments["strategy_id"] == "workforce"]
+    commitments.loc[mine, "status"] = "complete"
+    commitments.loc[mine[0], ["status", "due_date"]] = ["at risk", pd.Timestamp("2028-03-31")]
+    commitments.loc[mine[1], ["status", "due_date"]] = ["on track", pd.Timestamp("2026-06-30")]
+    board = summarise_board_quarter(replace(data, commitments=commitments), "2026-09", "2026-11")
+    items = board.items[board.items["strategy_id"] == "workforce"].set_index("item_id")
+    first, second = (
+        commitments.loc[mine[0], "commitment_id"],
+        commitments.loc[mine[1], "commitment_id"],
+    )
+    assert items.loc[first, ["flag", "state", "due"]].tolist() == [
+        "at risk",
+        "at risk",
+        "31 March 2028",
+    ]
+    assert items.loc[second, ["flag", "state"]].tolist() == ["overdue", "overdue"]
+    owner = board.owners.set_index("owner").loc[
+        data.strategies.set_index("strategy_id").loc["workforce", "force_senior_owner"]
+    ]
+    assert (owner["commitments_overdue"], owner["at_risk"]) == (1, 1)
+    page = format_board_owners(board, data)
+    # The owner's row: one commitment overdue, one at risk, in columns of their own.
+    row = page[page.index(str(owner.name)) :].split("</tr>")[0]
+    assert "<td>1 commitment</td><td>1 commitment</td>" in row
+    assert '<th scope="col">Late</th>' not in page
+    assert (
+        '<th scope="col">Overdue (past due, not done)</th><th scope="col">At risk, not yet due</th>'
+        in page
+    )
+    missions = format_board_missions(board)
+    assert "(at risk, due 31 March 2028)" in missions and "(overdue, due 30 June 2026)" in missions
+    # Overdue items are listed before those at risk.
+    cell = missions[missions.index(">Workforce<") :].split("</tr>")[0]
+    assert cell.index("(overdue,") < cell.index("(at risk,")
 
 
 def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, BoardView]) -> None:
     data, board = view
-    named = replace(read_delivery_board(data.root), name="Example Delivery Board")
-    header = build_board_header(data, named, board, "2026-11", "2026-11-23T06:00Z")
+    named = replace(
+        data,
+        identity=replace(
+            data.identity,
+            delivery_board_name="Example Delivery Board",
+            delivery_board_chair="Chief Executive",
+        ),
+    )
+    header = build_board_header(named, board, "2026-11", "2026-11-23T06:00Z")
     assert "<dd>Example Delivery Board, chaired by the Chief Executive, 2026/27 Q2," in header
     assert "prepared with the reports for November 2026" in header
     assert "<h1>Example Delivery Board: quarterly view, 2026/27 Q2</h1>" in header
-    assert "OFFICIAL" in header and "due before 1 November 2026 and not done" in header
+    assert "OFFICIAL" in header
     owners = format_board_owners(board, data)
-    assert "By owner: what is late and what changed, 2026/27 Q2" in owners
+    # What the words mean follows the table, so the table starts on the first screen.
+    definitions = owners[owners.index("</table>") :]
+    assert "Overdue: due date passed, not done (commitments due by September 2026;" in definitions
+    assert "actions due before 1 November 2026;" in definitions
+    assert "returns not in by the forward plan&#x27;s date" in definitions
+    assert "At risk: reported at risk or off track, not yet due." in definitions
+    assert "By owner: what is overdue, at risk and changed, 2026/27 Q2" in owners
     assert owners.count("senior contact)</span>") == len(board.owners)
-    assert "1 return not received on time" in owners
+    assert "1 return not received by its due date" in owners
+    assert "Overdue across the plan: " in owners and "At risk, not yet due: " in owners
     missions = format_board_missions(board)
-    assert "(recomputed)" in missions and "Action: Overdue one" in missions
-    assert "Last quarter (2026/27 Q1)" in missions
+    assert "Action: Overdue one" in missions
+    # One basis for every strategy is said once, before the missions.
+    assert (
+        f"each strategy&#x27;s at the {board.board_name} of 2026/27 Q1 (data to June 2026): "
+        "recomputed from today&#x27;s data, for every strategy."
+    ) in missions
+    assert missions.count("recomputed") == 1
+    assert "Rating now, and a quarter before (2026/27 Q1)" in missions
+    assert '<span class="small">was</span> <span class="rag rag-' in missions
     assert 'class="rag rag-' in missions
+
+
+def _told(summary: object, slot: str, period_end: str, rag: str) -> MeetingRecord:
+    """A meeting's record holding a strategy report whose overall rating was ``rag``."""
+    told = tabulate_judgements([summary], summary.strategy_id)  # type: ignore[attr-defined]
+    told.loc[told["measure_id"] == "overall", "rag"] = rag
+    return MeetingRecord(
+        slot=slot, period_end=period_end, produced_at="2026-08-20T06:00:00Z",
+        folder=Path("history") / slot / "run-001",
+        judgements=told.astype(str).replace({"nan": "", "None": ""}),
+        commitments=pd.DataFrame(), actions=pd.DataFrame(),
+    )  # fmt: skip
+
+
+def test_each_change_names_its_comparison_and_the_two_views_agree_on_the_same_basis(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    data, _ = view
+    # The Board was told in August (data to June) that vawg was Amber, whatever it is now.
+    then = summarise_strategy(data, "vawg", "2026-06")
+    now = summarise_strategy(data, "vawg", "2026-09")
+    told = next(r for r in ("Green", "Amber", "Red") if r != now.overall_rag)
+    record = _told(then, "2026-08", "2026-06", told)
+    board = summarise_board_quarter(data, "2026-09", "2026-11", records=[record])
+    vawg = board.strategies.set_index("strategy_id").loc["vawg"]
+    assert (vawg["basis"], vawg["reported_at"], vawg["previous_rag"]) == (
+        "as reported",
+        "2026-08",
+        told,
+    )
+    # The strategy report's last meeting is the same August meeting: the same rating then.
+    previous = find_previous_meeting("vawg", "2026-11", None, [record])
+    continuity = compare_with_previous_meeting(data, now, previous)
+    overall = continuity.changes[continuity.changes["kind"] == "overall"]
+    assert (overall["before"].tolist(), overall["after"].tolist()) == ([told], [now.overall_rag])
+    board_change = board.items[
+        (board.items["strategy_id"] == "vawg") & (board.items["detail"] == "overall rating")
+    ]
+    assert board_change["state"].tolist() == [f"{told} to {now.overall_rag}"]
+    # Each statement names its comparison.
+    owners = format_board_owners(board, data)
+    assert f'<th scope="col">Changed since the {board.board_name} of 2026/27 Q1</th>' in owners
+    missions = format_board_missions(board)
+    # Mixed bases (vawg as told, workforce recomputed): each row says its own.
+    assert "(as the Board was told, August 2026)" in missions
+    assert "(recomputed from today&#x27;s data)" in missions
+    text = owners.replace("&quot;", '"').replace("&#x27;", "'")
+    since = f"since the {board.board_name} of 2026/27 Q1"
+    assert f"Changed: {since}, on the data to June 2026;" in text
+    assert '"Since the last meeting" compares with the Board\'s last meeting' in text
+
+
+def test_the_views_rows_of_judgements_csv_keep_what_the_board_was_told(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # The meeting history keeps a run's judgements.csv: with these rows it keeps what the
+    # Delivery Board was told, each strategy's rating and the rating a quarter before.
+    data, board = view
+    rows = tabulate_board_judgements(board, "delivery-board")
+    assert list(rows.columns) == list(tabulate_judgements([], "").columns)
+    assert rows["report"].unique().tolist() == ["delivery-board"]
+    assert (rows["measure_id"] == "overall").all()
+    assert rows["strategy_id"].tolist() == board.strategies["strategy_id"].tolist()
+    assert rows["rag"].tolist() == board.strategies["rag"].tolist()
+    assert rows["previous_rag"].tolist() == board.strategies["previous_rag"].tolist()
+    assert set(rows["previous_basis"]) == {"recomputed"} and set(rows["previous_meeting"]) == {""}
+    assert set(rows["previous_period_end"]) == {"2026-06"}
+    # The same overall row, ratings and all, as the strategy's own report gives.
+    own = tabulate_judgements([summarise_strategy(data, "vawg", "2026-09")], "vawg")
+    mine = rows.set_index("strategy_id").loc["vawg"]
+    for column in ("rag", "performance_rag", "delivery_rag", "risk_rag", "sentence"):
+        assert mine[column] == own.loc[own["measure_id"] == "overall", column].iloc[0]
+    moved = rows[rows["rag"] != rows["previous_rag"]]
+    assert (
+        moved["since_last_meeting"]
+        == "rating " + moved["previous_rag"] + " to " + moved["rag"] + " " + board.since_words
+    ).all()
+    assert (rows.loc[rows["rag"] == rows["previous_rag"], "since_last_meeting"] == "").all()
+
+
+def test_without_a_strategy_report_the_board_compares_with_what_it_was_shown(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # Last quarter's run held the board's view but no report on vawg: its overall rating
+    # then is what the board was shown, kept in the history, not a recomputation.
+    data, plain = view
+    recomputed = plain.strategies.set_index("strategy_id").loc["vawg", "previous_rag"]
+    shown = next(r for r in ("Green", "Amber", "Red") if r != recomputed)
+    rows = tabulate_board_judgements(plain, BOARD_REPORT).assign(period_end="2026-06")
+    rows.loc[rows["strategy_id"] == "vawg", "rag"] = shown
+    record = MeetingRecord(
+        slot="2026-08", period_end="2026-06", produced_at="2026-08-20T06:00:00Z",
+        folder=Path("history/2026-08/run-001"),
+        judgements=rows.astype(str).replace({"nan": "", "None": ""}),
+        commitments=pd.DataFrame(), actions=pd.DataFrame(),
+    )  # fmt: skip
+    board = summarise_board_quarter(data, "2026-09", "2026-11", records=[record])
+    vawg = board.strategies.set_index("strategy_id").loc["vawg"]
+    assert (vawg["basis"], vawg["reported_at"], vawg["previous_rag"]) == (
+        "as reported",
+        "2026-08",
+        shown,
+    )
+    overall = board.items[
+        (board.items["strategy_id"] == "vawg") & (board.items["detail"] == "overall rating")
+    ]
+    expected = [] if shown == vawg["rag"] else [f"{shown} to {vawg['rag']}"]
+    assert overall["state"].tolist() == expected
+    row = tabulate_board_judgements(board, BOARD_REPORT).set_index("strategy_id").loc["vawg"]
+    assert (row["previous_rag"], row["previous_basis"], row["previous_meeting"]) == (
+        shown,
+        "as reported",
+        "2026-08",
+    )
+    # Both strategies were on the board's record: one basis, said once.
+    assert "as the Board was told, August 2026, for every strategy." in format_board_missions(board)

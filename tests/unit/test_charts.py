@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from pcplib.report import charts
+from pcplib.report import chart_text, charts
 from pcplib.spc import xmr
 
 
@@ -84,7 +84,7 @@ def test_plot_spc_rejects_unknown_unit(monthly_result):
 
 
 def test_describe_chart_states_period_latest_mean_limits_signal_target(monthly_result):
-    text = charts.describe_chart(monthly_result, "Burglary", "count")
+    text = chart_text.describe_chart(monthly_result, "Burglary", "count")
     assert "April 2024 to March 2026" in text
     assert "1 missing" in text
     assert "Latest value (March 2026)" in text
@@ -105,7 +105,7 @@ def test_charts_import_does_not_load_matplotlib():
 
 
 def test_describe_chart_run_chart(short_result):
-    text = charts.describe_chart(short_result, "Short", "percent")
+    text = chart_text.describe_chart(short_result, "Short", "percent")
     assert text.startswith("Run chart of Short")
     assert "Too few points for process limits" in text
 
@@ -192,10 +192,10 @@ def test_alt_text_says_where_limits_are_recalculated() -> None:
     rng = np.random.default_rng(1)
     values = pd.Series(np.r_[rng.normal(330, 4, 20), rng.normal(370, 4, 20)], index=index)
     rebased = xmr(values, improvement="increase", target=360, rebase_at=[index[20]])
-    text = charts.describe_chart(rebased, "Officers", "count")
+    text = chart_text.describe_chart(rebased, "Officers", "count")
     assert "recalculated from December 2021" in text
     single = xmr(values, improvement="increase", target=360)
-    assert "recalculated" not in charts.describe_chart(single, "Officers", "count")
+    assert "recalculated" not in chart_text.describe_chart(single, "Officers", "count")
 
 
 def test_target_label_sits_in_the_right_margin_clear_of_the_points(monthly_result):
@@ -253,14 +253,14 @@ def test_a_quarterly_chart_names_quarters_on_its_axis_and_in_its_alt_text() -> N
     assert ax.get_xlabel() == "Quarter"
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks and all(re.fullmatch(r"\d{4}/\d{2} Q1", t) for t in ticks), ticks
-    text = charts.describe_chart(result, "Quarterly", "count", "quarterly")
+    text = chart_text.describe_chart(result, "Quarterly", "count", "quarterly")
     # The table calls the last figure 2026/27 Q2, to the end of September: so does the alt.
     assert "2020/21 Q1 to 2026/27 Q2 (April 2020 to September 2026)" in text
     assert "Latest value (2026/27 Q2)" in text
     assert "July 2026" not in text
     # Inferred from the spacing of the points when the frequency is not given.
-    assert charts.infer_frequency(result.points.index) == "quarterly"
-    assert charts.describe_chart(result, "Quarterly", "count") == text
+    assert chart_text.infer_frequency(result.points.index) == "quarterly"
+    assert chart_text.describe_chart(result, "Quarterly", "count") == text
 
 
 def test_an_annual_chart_names_years() -> None:
@@ -269,7 +269,7 @@ def test_an_annual_chart_names_years() -> None:
     ax = charts.plot_spc(result, title="Annual", unit="score").axes[0]
     assert ax.get_xlabel() == "Year"
     assert all(re.fullmatch(r"\d{4}/\d{2}", t.get_text()) for t in ax.get_xticklabels())
-    assert "2016/17 to 2025/26 (April 2016 to March 2026)" in charts.describe_chart(
+    assert "2016/17 to 2025/26 (April 2016 to March 2026)" in chart_text.describe_chart(
         result, "Annual", "score"
     )
     with pytest.raises(ValueError, match="unknown frequency 'weekly'"):
@@ -338,19 +338,19 @@ def test_lower_limit_of_a_count_is_never_below_zero():
     ax = charts.plot_spc(result, title="Homicides", unit="count").axes[0]
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert min(float(np.min(line.get_ydata())) for line in dashed) == 0.0
-    text = charts.describe_chart(result, "Homicides", "count")
+    text = chart_text.describe_chart(result, "Homicides", "count")
     assert "Process limits 0 to" in text and "shown as zero" in text
     assert "-0." not in text and "−0." not in text
     # A unit that can be negative keeps its limit.
-    assert "shown as zero" not in charts.describe_chart(result, "Variance", "gbp")
+    assert "shown as zero" not in chart_text.describe_chart(result, "Variance", "gbp")
 
 
 def test_each_flagged_point_says_which_rule_fired(monthly_result):
-    flagged = charts.list_flagged_points(monthly_result, "count", "monthly")
+    flagged = chart_text.list_flagged_points(monthly_result, "count", "monthly")
     labels = monthly_result.points["special_cause"]
     expected = [charts.describe_rule(v) for v in labels[labels.astype(str).ne("Common Cause")]]
     assert flagged and all(", " in f for f in flagged)
-    text = charts.describe_chart(monthly_result, "Burglary", "count")
+    text = chart_text.describe_chart(monthly_result, "Burglary", "count")
     rules = {f.split(", ", 1)[1] for f in flagged}
     assert rules <= {e for e in expected if e} | {"a signal"}
     assert any(rule in text for rule in rules)
@@ -384,5 +384,5 @@ def test_chart_marks_recalculations_and_the_data_sets_events():
     ax = charts.plot_spc(result, title="Burglary", unit="count", events=events).axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert "Limits recalculated" in texts and "Commitment complete" in texts
-    alt = charts.describe_chart(result, "Burglary", "count", events=events)
+    alt = chart_text.describe_chart(result, "Burglary", "count", events=events)
     assert "Marked on the chart: Commitment complete, July 2024." in alt

@@ -22,7 +22,7 @@ from pcplib.assessment.strategy import summarise_strategy
 from pcplib.data import Dataset, load_dataset
 from pcplib.data.forward_plan import ForwardPlan, Slot
 from pcplib.data.history import MeetingRecord
-from pcplib.report.continuity import format_since_last_meeting
+from pcplib.report.continuity import describe_since, format_since_last_meeting
 
 STRATEGY = "rural-crime"
 
@@ -103,7 +103,10 @@ def test_without_a_record_no_change_never_reads_as_nothing_changed(dataset: Data
     empty = replace(result, changes=result.changes.iloc[0:0])
     page = format_since_last_meeting(empty)
     assert "Nothing has changed" not in page
-    assert "No rating changed; changes to commitments and actions cannot be checked" in page
+    assert (
+        "No rating changed since the Board's meeting of September 2025; changes to "
+        "commitments and actions cannot be checked"
+    ) in page.replace("&#x27;", "'")
 
 
 def test_no_previous_meeting_says_there_is_nothing_to_compare(dataset: Dataset) -> None:
@@ -192,5 +195,22 @@ def test_the_section_shows_the_changes_in_words_and_ratings_as_badges(as_reporte
     page = format_since_last_meeting(result)
     assert "as kept in the meeting history" in page
     assert "Figure revised since reported" in page and "reported as" in page
-    assert 'class="rag rag-' in page and "Since the last meeting: what changed" in page
+    assert 'class="rag rag-' in page
     assert "New since the last meeting" in page and "<td>Done</td>" in page
+
+
+def test_every_change_statement_names_the_meeting_it_is_compared_with(as_reported: tuple) -> None:  # type: ignore[type-arg]
+    # The Delivery Board's view compares with the quarter before; a strategy report with
+    # its last meeting: each statement must say which, or the two read as contradicting.
+    _, _, result = as_reported
+    since = describe_since(result)
+    assert since == "since the Board's meeting of September 2026"
+    page = format_since_last_meeting(result).replace("&#x27;", "'")
+    count = len(result.changes)
+    assert f"{count} changes since the Board's meeting of September 2026: " in page
+    assert "<caption>What changed since the Board's meeting of September 2026</caption>" in page
+    empty = replace(result, changes=result.changes.iloc[0:0])
+    assert "Nothing has changed since the Board's meeting of September 2026." in (
+        format_since_last_meeting(empty).replace("&#x27;", "'")
+    )
+    assert describe_since(replace(result, previous=None)) == ""

@@ -21,7 +21,7 @@ NOTEBOOKS = {
         "period_end": "",
         "data_dir": "",
         "spc_rules": "mdc",
-        "audience": "cgb",
+        "audience": "board",
         "forward_plan": "",
         "history_dir": "outputs/history",
         "produced_at": "",
@@ -31,6 +31,7 @@ NOTEBOOKS = {
         "meeting": "",
         "period_end": "",
         "data_dir": "",
+        "forward_plan": "",
         "produced_at": "",
     },
     "public_quarterly": {

@@ -7,14 +7,15 @@ written for residents with the technical detail in an annex.
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
 from pcplib.assessment.caveats import is_recorded_crime, is_survey_estimate, list_caveats
 from pcplib.assessment.public import write_public_sentence
-from pcplib.data import Dataset, load_dataset
+from pcplib.data import Dataset
+from pcplib.data.identity import PlanIdentity
 from pcplib.report.about import ANNEX_ID, format_public_method, format_technical_annex
 from pcplib.report.change_charts import (
     AXIS_LABELS,
@@ -23,11 +24,6 @@ from pcplib.report.change_charts import (
     split_by_unit,
 )
 from pcplib.report.public import format_recorded_crime_caveat
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
 
 
 @pytest.mark.parametrize(
@@ -137,6 +133,19 @@ def test_the_about_page_speaks_to_residents_and_links_its_annex(sample: Dataset)
     assert "the number in a month for every 1,000 households" in html
     assert f'href="#{ANNEX_ID}"' in html
     assert f'id="{ANNEX_ID}"' in format_technical_annex()
+
+
+def test_the_about_page_names_the_data_sets_organisation_and_plan(sample: Dataset) -> None:
+    html = format_public_method(sample)
+    opening = f"{sample.identity.organisation} publishes this report every quarter"
+    assert opening in html and f"how the {sample.identity.plan_name} is going" in html
+    other = PlanIdentity(organisation="Office of the Commissioner for Elsewhere",
+                         plan_name="Safer Streets Plan 2030-34")  # fmt: skip
+    elsewhere = format_public_method(replace(sample, identity=other))
+    assert "The Office of the Commissioner for Elsewhere publishes" in elsewhere
+    assert "how the Safer Streets Plan 2030-34 is going" in elsewhere
+    assert sample.identity.organisation not in elsewhere
+    assert sample.identity.plan_name not in elsewhere
 
 
 def test_a_public_strategy_report_carries_the_recorded_crime_caveat(sample: Dataset) -> None:
