@@ -94,7 +94,7 @@ MEASURE_COLUMNS = [
     "rag", "rag_basis", "rag_capped", "rag_reason",
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
     "spc_limits_from",
-    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc",
+    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
@@ -717,6 +717,7 @@ def _build_row(
         "spc_note": spc.plan.note if spc.plan is not None else "",
         "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
         "spc_summary": spc.summary,
+        "spc_recent": spc.recent,
         "spc": spc.result,
         "has_data": figures.current.value is not None,
         # What a rate's figures are per (population and period), for every label that

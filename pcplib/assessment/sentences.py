@@ -104,7 +104,9 @@ def _spc_clause(row: dict[str, Any]) -> str:
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
-    return clause.format(span=_limits_span(row["spc_limits_from"], row["spc_limits_to"]))
+    clause = clause.format(span=_limits_span(row["spc_limits_from"], row["spc_limits_to"]))
+    recent = str(row.get("spc_recent") or "")
+    return f"{clause}, after {recent}" if clause and recent else clause
 
 
 def _limits_span(first: str, last: str) -> str:
