@@ -32,9 +32,9 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "What this report shows",
         (
-            "The Police and Crime Commissioner publishes this report every quarter. It "
-            "shows how the Police and Crime Plan is going. For each mission it says what "
-            "has been achieved and what still needs attention.",
+            "{organisation} publishes this report every quarter. It shows how the "
+            "{plan} is going. For each mission it says what has been achieved and what "
+            "still needs attention.",
         ),
         (),
     ),
@@ -106,6 +106,25 @@ def _caveat_paragraphs(dataset: Dataset) -> list[str]:
     return parts
 
 
+def _fill_words(dataset: Dataset) -> dict[str, str]:
+    """The data set's own words for the sections' ``{placeholders}`` (none of another plan).
+
+    The organisation and the plan's name come from ``dataset.yaml``.
+    """
+    identity = dataset.identity
+    organisation = identity.organisation
+    if not organisation.lower().startswith("the "):
+        organisation = f"The {organisation}"
+    return {"organisation": organisation, "plan": identity.plan_name}
+
+
+def _put_words(text: str, words: dict[str, str]) -> str:
+    """Put the data set's words in place of ``{name}`` (other braces are left alone)."""
+    for name, value in words.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
 def _sources(dataset: Dataset) -> list[str]:
     sources = measures_for_audience(dataset, audience="public")["source"]
     return sorted({str(s) for s in sources if not is_missing(s) and str(s)})
@@ -127,10 +146,11 @@ def format_public_method(dataset: Dataset) -> str:
         measures each applies to), where the figures come from, and a link to the
         technical annex. No statistical terms, constants or checksums.
     """
+    words = _fill_words(dataset)
     parts = []
     for heading, paragraphs, items in _SECTIONS:
         listed = bullets(list(items)) if items else ""
-        body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+        body = "".join(f"<p>{esc(_put_words(p, words))}</p>" for p in paragraphs)
         parts.append(f"<h2>{esc(heading)}</h2>{listed}{body}")
     caveats = _caveat_paragraphs(dataset)
     if caveats:
