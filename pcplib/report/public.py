@@ -44,7 +44,8 @@ guide*: police recorded crime reflects reporting and recording as well as crime)
 GROUP_MEANINGS = {
     "achieved": "met its target, is on course for a later one, or really got better (by more "
     "than the usual ups and downs)",
-    "needs attention": "missed its target, or really got worse",
+    "needs attention": "missed its target, or got worse, really or possibly (when the "
+    "figures are not yet clear enough to be sure)",
     "steady": "no target and no real change, only the usual ups and downs",
     "trend": "not rated, as there is no right way for it to go: more reports of a crime can "
     "mean that more people feel safe to come forward",

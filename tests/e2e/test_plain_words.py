@@ -85,9 +85,11 @@ def _why_cells(path: Path) -> list[str]:
     cells = []
     for table in soup.find_all("table"):
         caption = table.find("caption")
-        if caption is None or "Since the last meeting" not in caption.get_text():
+        if caption is None or "changed since" not in caption.get_text() or not table.thead:
             continue
-        heads = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")]
+        heads = [th.get_text(" ", strip=True) for th in table.thead.find_all("th")]
+        if "Why" not in heads:
+            continue
         column = heads.index("Why")
         for row in table.find("tbody").find_all("tr"):
             cells.append(" ".join(row.find_all(["th", "td"])[column].get_text(" ").split()))

@@ -183,3 +183,45 @@ def test_the_since_last_meeting_why_column_uses_no_jargon(sample: Dataset) -> No
     assert whys, "the sample's meetings show no change to check"
     found = {w: [y for y in whys if w in y] for w in BOARD_JARGON}
     assert not any(found.values()), {w: ys[:2] for w, ys in found.items() if ys}
+
+
+def test_a_trajectory_names_its_target_month_in_words() -> None:
+    # Review 1, B5: "on the line to 2029-03" beside "August 2023 to March 2025".
+    from pcplib.report.measures import _target_cell
+
+    row = {"unit": "percent", "rate_per": "", "target": 8.7, "target_basis": "trajectory",
+           "target_date": "2029-03", "target_per_period": None, "target_note": "",
+           "frequency": "monthly"}  # fmt: skip
+    cell = _target_cell(row)
+    assert "on the line to March 2029" in cell and "2029-03" not in cell
+
+
+def test_the_public_charts_bars_show_the_change_not_the_verdict() -> None:
+    # Review 1, B3: a red bar for a fall read as "this fall is bad" when the Red rested on
+    # a target or a longer comparison; the group is the word under the name instead.
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    from pcplib.report.change_charts import BAR_COLOUR, GROUP_COLOURS, plot_changes
+
+    rows = pd.DataFrame(
+        [
+            {"measure_name": "Rural offences", "unit": "count", "change_value": -2.7,
+             "group": "needs attention"},
+            {"measure_name": "Burglary", "unit": "count", "change_value": -7.9,
+             "group": "achieved"},
+            {"measure_name": "Confidence", "unit": "percent", "change_value": 1.2,
+             "group": "needs attention"},
+        ]
+    )  # fmt: skip
+    fig = plot_changes(rows, "Change")
+    bars = {to_hex(p.get_facecolor()) for ax in fig.axes for p in ax.patches}
+    assert bars == {BAR_COLOUR}
+    labels = {to_hex(t.get_color()) for ax in fig.axes for t in ax.get_yticklabels()}
+    assert labels == {GROUP_COLOURS["needs attention"], GROUP_COLOURS["achieved"]}
+
+
+def test_needs_attention_covers_a_possible_worsening() -> None:
+    # Review 1, B2: "Possibly worse" measures are listed under "needs attention".
+    assert "possibly" in GROUP_MEANINGS["needs attention"]
+    assert "on course for a later one" in GROUP_MEANINGS["achieved"]

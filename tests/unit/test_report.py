@@ -509,7 +509,7 @@ def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
     )
     assert spc_words in offences
     assert "so it will not be met without a change" in offences
-    assert '<span class="small">limits from 2024-04 to 2025-03</span>' in offences
+    assert '<span class="small">limits from April 2024 to March 2025</span>' in offences
     secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
     assert "No signal: within the normal variation of the baseline. No target" in secret
     # Codes never leak into the page as "nan" or "None" where words belong.
