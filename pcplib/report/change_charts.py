@@ -233,14 +233,11 @@ def build_change_chart(rows: pd.DataFrame, what: str, title: str, caption: str) 
     groups = split_by_unit(rows)
     rows = pd.concat([part for _, part in groups]) if groups else rows  # the chart's order
     fig = plot_changes(rows, title)
-    caption = (
-        f"{caption} Right is a rise, left a fall. The bar shows only the change; the word "
-        "under each name says what we make of the measure."
-    )
+    caption += " Right is a rise, left a fall; the word under each name says what it means."
     if len(groups) > 1:
         caption += (
-            " Figures that are percentages change in percentage points (55% to 57% is 2 "
-            "points), so they are on a scale of their own, below the others."
+            " Percentages change in points (55% to 57% is 2 points), so they have a scale "
+            "of their own, below the others."
         )
     html = figure_to_html(fig, describe_change_chart(rows, what), caption)
     return html.replace('<figure class="chart">', '<figure class="chart chart-public">', 1)

@@ -44,8 +44,8 @@ guide*: police recorded crime reflects reporting and recording as well as crime)
 GROUP_MEANINGS = {
     "achieved": "met its target, is on course for a later one, or really got better (by more "
     "than the usual ups and downs)",
-    "needs attention": "missed its target, or got worse, really or possibly (when the "
-    "figures are not yet clear enough to be sure)",
+    "needs attention": "missed its target, or got worse (really, or possibly: the "
+    "figures are not yet clear)",
     "steady": "no target and no real change, only the usual ups and downs",
     "trend": "not rated, as there is no right way for it to go: more reports of a crime can "
     "mean that more people feel safe to come forward",
@@ -122,8 +122,8 @@ def format_reading_guide() -> str:
     )
     return (
         '<div class="reading-guide"><p>How to read the missions below: we compare each '
-        "figure with the same three months a year before, so the seasons match. A measure "
-        f'is in one of four groups.</p><dl class="reading-key">{groups}</dl>'
+        "figure with the same three months a year before, so the seasons match.</p>"
+        f'<dl class="reading-key">{groups}</dl>'
         "<details><summary>What the colours of the strategies' ratings mean</summary>"
         f"<p>Each rating is a word as well as a colour. {esc(format_rag_legend('public'))} "
         "A strategy's rating is the worst of its main measures' ratings.</p></details></div>"
