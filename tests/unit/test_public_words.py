@@ -225,3 +225,22 @@ def test_needs_attention_covers_a_possible_worsening() -> None:
     # Review 1, B2: "Possibly worse" measures are listed under "needs attention".
     assert "possibly" in GROUP_MEANINGS["needs attention"]
     assert "on course for a later one" in GROUP_MEANINGS["achieved"]
+
+
+def test_a_public_strategy_report_says_it_is_the_boards_report_with_restrictions_removed(
+    sample: Dataset,
+) -> None:
+    # Review 1, B7: the public copy of a strategy report speaks the Board's language; it
+    # says so, and its risk note no longer contradicts the owners' narrative on risks.
+    from pcplib.report.headers import build_header
+    from pcplib.report.returns import format_risks
+
+    public = build_header(sample, "neighbourhood-policing", "2026-11", "2026-09", audience="public")
+    assert "report, in its terms, with restricted measures, the risk register and the" in (
+        public.replace("&#x27;", "'")
+    )
+    board = build_header(sample, "neighbourhood-policing", "2026-11", "2026-09")
+    assert "restricted measures, the risk register" not in board
+    note = format_risks(sample, "neighbourhood-policing", "2026/27 Q2", "public")
+    assert "The risk register (each risk's scores and owner) is reported" in note
+    assert "Risks to delivery are" not in note
