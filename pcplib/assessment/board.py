@@ -47,8 +47,14 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
-from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+from pcplib.assessment.continuity import (
+    Continuity,
+    PreviousMeeting,
+    add_continuity_columns,
+    compare_with_previous_meeting,
+)
 from pcplib.assessment.delivery import classify_commitments
+from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.data.sources.returns_layout import find_deadline
@@ -65,6 +71,7 @@ __all__ = [
     "BoardView",
     "FLAGS",
     "summarise_board_quarter",
+    "tabulate_board_judgements",
 ]
 
 FLAGS = ("overdue", "at risk", "changed")
@@ -117,6 +124,11 @@ class BoardView:
         one, whether returns arrived cannot be judged and none is listed as missing.
     board_name : str
         The board's name, as the data set gives it (``dataset.identity``).
+    judgements : pandas.DataFrame
+        Each strategy's overall row of ``judgements.csv`` as the view shows it (columns
+        :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, ``report`` empty): the
+        rating, the rating a quarter before and the basis, so the meeting history keeps
+        what the board was told (:func:`tabulate_board_judgements`).
     """
 
     quarter: str
@@ -128,6 +140,9 @@ class BoardView:
     strategies: pd.DataFrame = field(repr=False)
     returns_recorded: bool = False
     board_name: str = "Delivery Board"
+    judgements: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=JUDGEMENT_COLUMNS), repr=False
+    )
 
     @property
     def previous_quarter(self) -> str:
@@ -245,9 +260,9 @@ def _rating_items(
     previous_end: str,
     records: Sequence[MeetingRecord],
     spc_rules: str,
-) -> tuple[list[dict[str, Any]], str, str, PreviousMeeting]:
-    """Ratings that changed since the quarter before, the ratings now and then, the basis."""
-    summary = summarise_strategy(dataset, strategy_id, period_end, "cgb", spc_rules)
+) -> tuple[list[dict[str, Any]], str, str, PreviousMeeting, pd.DataFrame]:
+    """Ratings changed since the quarter before, the ratings now and then, the basis, its row."""
+    summary = summarise_strategy(dataset, strategy_id, period_end, "board", spc_rules)
     record = _record_for(records, strategy_id, previous_end)
     previous = PreviousMeeting(record.slot if record else previous_end, previous_end, record)
     continuity = compare_with_previous_meeting(dataset, summary, previous, spc_rules)
@@ -267,7 +282,17 @@ def _rating_items(
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
-    return rows, summary.overall_rag, before, previous
+    return rows, summary.overall_rag, before, previous, _overall_judgement(summary, continuity)
+
+
+def _overall_judgement(summary: Any, continuity: Continuity) -> pd.DataFrame:
+    """A strategy's overall row of ``judgements.csv`` as the view shows it."""
+    row = add_continuity_columns(tabulate_judgements([summary], "", tiers=()), continuity)
+    previous = continuity.previous
+    # Recomputed, the comparison is with a data period, not a meeting: none is named.
+    if previous is not None and previous.record is None:
+        row["previous_meeting"] = ""
+    return row
 
 
 def summarise_board_quarter(
@@ -307,6 +332,7 @@ def summarise_board_quarter(
     missions = dataset.missions.set_index("mission_id")["mission_name"]
     items: list[dict[str, Any]] = []
     strategies = []
+    overall_rows: list[pd.DataFrame] = []
     for s in dataset.strategies.to_dict("records"):
         sid = str(s["strategy_id"])
         base = {
@@ -319,9 +345,10 @@ def summarise_board_quarter(
         flagged = _commitment_items(dataset, sid, period_end) + _action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += _return_items(dataset, sid, quarter, plan, as_of)
-        changes, rag, before, previous = _rating_items(
+        changes, rag, before, previous, overall = _rating_items(
             dataset, sid, period_end, previous_end, records, spc_rules
         )
+        overall_rows.append(overall)
         items += [base | row for row in flagged + changes]
         flags = [row["flag"] for row in flagged]
         strategies.append(
@@ -349,7 +376,43 @@ def summarise_board_quarter(
         strategies=pd.DataFrame(strategies),
         returns_recorded=not dataset.returns_log.empty,
         board_name=dataset.identity.delivery_board_name,
+        judgements=(
+            pd.concat(overall_rows, ignore_index=True)
+            if overall_rows
+            else pd.DataFrame(columns=JUDGEMENT_COLUMNS)
+        ),
     )
+
+
+def tabulate_board_judgements(view: BoardView, report: str) -> pd.DataFrame:
+    """Return the view's rows of ``judgements.csv``: each strategy's overall rating.
+
+    Parameters
+    ----------
+    view : BoardView
+        From :func:`summarise_board_quarter`.
+    report : str
+        The view's name as the run publishes it (``delivery-board``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, one ``overall``
+        row per strategy: its rating and the strategy's separate ratings, and the
+        rating a quarter before (``previous_rag``, ``previous_basis``,
+        ``previous_period_end``; ``previous_meeting`` is the meeting whose record gave
+        it, empty when recomputed), with ``since_last_meeting`` naming the comparison.
+    """
+    frame = view.judgements.copy()
+    frame["report"] = report
+    changed = frame["previous_rag"].astype(str).ne(frame["rag"].astype(str)) & frame[
+        "previous_rag"
+    ].astype(str).ne("")
+    frame["since_last_meeting"] = [
+        f"rating {before} to {now} {view.since_words}" if moved else ""
+        for before, now, moved in zip(frame["previous_rag"], frame["rag"], changed, strict=True)
+    ]
+    return frame.reset_index(drop=True)
 
 
 def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """What a report covers: parameter checks, the audience's measures, the data period.
 
 Every report starts here, so a wrong parameter fails before any work with one
-message naming what was expected (a :class:`ParameterError`), and a period past the
+message naming what was expected (a :class:`pcplib.errors.ParameterError`), and a period past the
 data is resolved to the latest quarter available in one place.
 """
 
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from pcplib import periods
+from pcplib.errors import ParameterError
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -25,27 +26,7 @@ from pcplib.labels import month_span, month_words, suggest_name, time_words
 _T = TypeVar("_T")
 
 
-AUDIENCES: tuple[str, ...] = ("cgb", "public")
-
-
-class ParameterError(ValueError):
-    """A report's parameter is wrong: the message is one line naming it and what was expected.
-
-    Raised before any work by :func:`check_parameters` and
-    :func:`pcplib.notebook.check_injected_parameters`. In a notebook it shows as that
-    one line, not as a traceback through the library (IPython shows what
-    ``_render_traceback_`` returns).
-    """
-
-    def _render_traceback_(self) -> list[str]:
-        """Return the lines a notebook shows for this error: its name and message.
-
-        Returns
-        -------
-        list of str
-            One line.
-        """
-        return [f"{type(self).__name__}: {self}"]
+AUDIENCES: tuple[str, ...] = ("board", "public")
 
 
 SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")
@@ -132,8 +113,8 @@ def months_covered(obs: pd.DataFrame) -> tuple[pd.Period, pd.Period]:
     return first, last
 
 
-def format_produced_at(produced_at: str = "") -> str:
-    """Return when a report was produced, as ``"23 November 2026 06:00 UTC"``.
+def read_produced_at(produced_at: str | None = "") -> pd.Timestamp:
+    """Return when a report was produced, as a time in UTC.
 
     Parameters
     ----------
@@ -143,12 +124,12 @@ def format_produced_at(produced_at: str = "") -> str:
 
     Returns
     -------
-    str
-        The time in UTC, to the minute.
+    pandas.Timestamp
+        The time, in UTC (zone-aware).
 
     Raises
     ------
-    ValueError
+    ParameterError
         If ``produced_at`` is not an ISO-8601 timestamp.
     """
     if produced_at is None or str(produced_at).strip() == "":
@@ -165,7 +146,39 @@ def format_produced_at(produced_at: str = "") -> str:
             raise ParameterError(
                 f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp"
             )
-    return time_words(stamp)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def format_produced_at(produced_at: str = "") -> str:
+    """Return when a report was produced, as ``"23 November 2026 06:00 UTC"``.
+
+    Parameters
+    ----------
+    produced_at : str, default ""
+        As :func:`read_produced_at` takes it; empty means now.
+
+    Returns
+    -------
+    str
+        The time in UTC, to the minute.
+
+    Raises
+    ------
+    ParameterError
+        If ``produced_at`` is not an ISO-8601 timestamp.
+    """
+    return time_words(read_produced_at(produced_at))
+
+
+def produced_month(produced_at: str | None = "") -> pd.Period:
+    """Return the month, in UTC, a report is produced in (now when ``produced_at`` is empty).
+
+    Raises
+    ------
+    ParameterError
+        If ``produced_at`` is not an ISO-8601 timestamp.
+    """
+    return read_produced_at(produced_at).tz_localize(None).to_period("M")
 
 
 def last_data_month(dataset: Dataset) -> pd.Period:
@@ -230,7 +243,7 @@ def check_parameters(
     year : str, optional
         A financial year such as ``"2025/26"`` with data.
     audience : str, optional
-        ``"cgb"`` or ``"public"``.
+        ``"board"`` or ``"public"``.
     spc_rules : str, optional
         ``"mdc"`` or ``"plotthedots"``.
     produced_at : str, optional
@@ -311,7 +324,7 @@ def measures_for_audience(
     dataset: Dataset,
     strategy_id: str | None = None,
     tier: str | None = None,
-    audience: str = "cgb",
+    audience: str = "board",
 ) -> pd.DataFrame:
     """Return the measures an audience may see, for one strategy or all.
 
@@ -323,7 +336,7 @@ def measures_for_audience(
         One strategy; every strategy when omitted.
     tier : {"headline", "sub"}, optional
         One tier; both when omitted.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` removes restricted measures.
 
     Returns
@@ -461,7 +474,7 @@ def withhold_restricted_text(dataset: Dataset, text: str, audience: str) -> str:
         The loaded data set.
     text : str
         Owners' or the plan's free text (a commitment, its owner, activity to date).
-    audience : {"cgb", "public"}
+    audience : {"board", "public"}
         Who reads it.
 
     Returns

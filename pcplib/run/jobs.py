@@ -174,7 +174,7 @@ def plan_strategy_job(
     data_param: str,
     produced_at: str,
     title: str = "",
-    audience: str = "cgb",
+    audience: str = "board",
     meeting: str = "",
     forward_plan: str = "",
     history_dir: str = "",
@@ -193,8 +193,8 @@ def plan_strategy_job(
         The time the report says it was produced.
     title : str, optional
         The strategy's name for the index (the id when empty).
-    audience : str, default "cgb"
-        ``cgb`` (restricted measures shown) or ``public`` (restricted measures removed).
+    audience : str, default "board"
+        ``board`` (restricted measures shown) or ``public`` (restricted measures removed).
     meeting : str, optional
         The meeting the report is for, in words (:func:`describe_meeting`); the slot's
         meeting when empty.

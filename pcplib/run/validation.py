@@ -189,8 +189,9 @@ def check_job_parameters(jobs: Sequence[Job], dataset: Any) -> None:
     RunError
         Naming the report and the parameter at fault, with what was expected (exit 2).
     """
-    from pcplib.assessment.scope import ParameterError, check_parameters
+    from pcplib.assessment.scope import check_parameters
     from pcplib.data import Dataset
+    from pcplib.errors import ParameterError
 
     if not isinstance(dataset, Dataset):
         return

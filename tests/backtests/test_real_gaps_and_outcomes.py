@@ -42,7 +42,7 @@ LOCAL_AUTHORITIES = {
 
 
 def source(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
+    from pcplib.run.source_command import run_source
 
     return run_source(cli.build_parser().parse_args(["source", "police-uk", *argv]), today=TODAY)
 

@@ -116,7 +116,7 @@ def test_mark_arrivals_marks_and_locates_only_arriving_outliers():
 
 
 def source(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
+    from pcplib.run.source_command import run_source
 
     return run_source(cli.build_parser().parse_args(["source", "police-uk", *argv]), today=TODAY)
 

@@ -27,7 +27,7 @@ MEASURE = "vv-knife-violence"  # a monthly count summed over its quarter
 
 
 def run(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
+    from pcplib.run.source_command import run_source
 
     return run_source(cli.build_parser().parse_args(["source", "csv", *argv]), today=TODAY)
 

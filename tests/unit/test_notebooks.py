@@ -21,7 +21,7 @@ NOTEBOOKS = {
         "period_end": "",
         "data_dir": "",
         "spc_rules": "mdc",
-        "audience": "cgb",
+        "audience": "board",
         "forward_plan": "",
         "history_dir": "outputs/history",
         "produced_at": "",

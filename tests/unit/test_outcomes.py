@@ -91,7 +91,7 @@ def test_find_provisional_months_finds_none_when_outcomes_have_settled():
 
 
 def source(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
+    from pcplib.run.source_command import run_source
 
     return run_source(cli.build_parser().parse_args(["source", "police-uk", *argv]), today=TODAY)
 

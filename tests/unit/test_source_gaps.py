@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from pcplib import cli
-from pcplib.data.sources.gaps import find_month_gaps, judge_zero, list_months
+from pcplib.data.sources.gaps import find_month_gaps, judge_zero
+from pcplib.periods import list_months
 
 TODAY = dt.date(2026, 11, 23)
 OBS = "observations/observations.csv"
@@ -30,7 +31,7 @@ LSOAS = tuple(
 
 
 def source(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
+    from pcplib.run.source_command import run_source
 
     return run_source(cli.build_parser().parse_args(["source", "police-uk", *argv]), today=TODAY)
 

@@ -71,7 +71,7 @@ def download(tmp_path: Path, police_uk) -> Path:
 
 def source(*argv: str) -> int:
     args = cli.build_parser().parse_args(["source", "police-uk", *argv])
-    from pcplib.data.sources.command import run_source
+    from pcplib.run.source_command import run_source
 
     return run_source(args, today=TODAY)
 
