@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -121,11 +122,13 @@ def test_a_mission_reads_chart_achieved_attention_then_the_rest(sample: Dataset)
     mission = str(public.measures["mission_id"].iloc[0])
     section = format_public_mission(public, mission)
     body = section[section.index('<div class="mission-body">') :]
-    order = ["<figure", "What has been achieved", "What still needs attention", "<h3>Steady"]
+    order = ["<figure", "What has been achieved", "What still needs attention", "Steady: "]
     places = [body.index(words) for words in order]
     assert places == sorted(places)
     assert '<details class="caveat">' in body
-    assert body.index('<details class="caveat">') < body.index("<h3>Steady")
+    assert body.index('<details class="caveat">') < body.index('<details class="steady">')
+    # The steady measures are folded under a line that counts them.
+    assert re.search(r'<details class="steady"><summary>Steady: \d+ measures? with no', body)
 
 
 BOARD_JARGON = (
