@@ -26,7 +26,9 @@ formats:
 **The comparison the changes name.** The Delivery Board meets quarterly, so its view
 compares each strategy with the quarter before: the rating on the previous quarter's
 data, as the Board was told it when the meeting history holds a strategy report on
-that quarter's data, else recomputed from today's data (each strategy says which). A
+that quarter's data, else as the Delivery Board was shown it (the view's own rows of
+``judgements.csv``, :func:`tabulate_board_judgements`, kept in the history), else
+recomputed from today's data (the view says which). A
 strategy report's "Since the last meeting" compares with the last meeting that saw the
 strategy instead, which may be two or more quarters back; each statement therefore
 names its comparison ("since the Delivery Board of 2026/27 Q1", "since the Board's
@@ -48,6 +50,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.continuity import (
+    AS_REPORTED,
     Continuity,
     PreviousMeeting,
     add_continuity_columns,
@@ -67,12 +70,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOARD_ITEM_COLUMNS",
+    "BOARD_REPORT",
     "BOARD_OWNER_COLUMNS",
     "BoardView",
     "FLAGS",
     "summarise_board_quarter",
     "tabulate_board_judgements",
 ]
+
+BOARD_REPORT = "delivery-board"
+"""The view's name in a run (its page and its ``report`` in ``judgements.csv``)."""
 
 FLAGS = ("overdue", "at risk", "changed")
 """An item's flag: past its due date and not done by it, a commitment at risk or off
@@ -253,6 +260,32 @@ def _return_items(
     ]
 
 
+def _told_board(
+    records: Sequence[MeetingRecord], strategy_id: str, period_end: str
+) -> tuple[str, str] | None:
+    """The meeting and overall rating the Delivery Board was shown on a data period, if kept.
+
+    The view's own rows of ``judgements.csv`` (``report`` :data:`BOARD_REPORT`), so a
+    strategy with no strategy report that quarter is still compared with what the board
+    was told; the latest record wins.
+    """
+    found = None
+    needed = {"report", "strategy_id", "measure_id", "period_end", "rag"}
+    for record in records:
+        frame = record.judgements
+        if frame.empty or not needed <= set(frame.columns):
+            continue
+        rows = frame[
+            (frame["report"] == BOARD_REPORT)
+            & (frame["strategy_id"] == strategy_id)
+            & (frame["measure_id"] == "overall")
+            & (frame["period_end"] == period_end)
+        ]
+        if not rows.empty and str(rows["rag"].iloc[0]):
+            found = (record.slot, str(rows["rag"].iloc[0]))
+    return found
+
+
 def _rating_items(
     dataset: Dataset,
     strategy_id: str,
@@ -260,13 +293,33 @@ def _rating_items(
     previous_end: str,
     records: Sequence[MeetingRecord],
     spc_rules: str,
-) -> tuple[list[dict[str, Any]], str, str, PreviousMeeting, pd.DataFrame]:
-    """Ratings changed since the quarter before, the ratings now and then, the basis, its row."""
+) -> tuple[list[dict[str, Any]], str, str, str, str, pd.DataFrame]:
+    """Ratings changed since the quarter before; the ratings now and then; basis; its row.
+
+    The comparison is, in order: a strategy report's record on the previous quarter's
+    data (every rating as the Board was told it), else the Delivery Board's own record
+    of that quarter (the overall rating as it was shown; the measures', which the board
+    is not shown, recomputed), else recomputed from today's data.
+    """
     summary = summarise_strategy(dataset, strategy_id, period_end, "board", spc_rules)
     record = _record_for(records, strategy_id, previous_end)
     previous = PreviousMeeting(record.slot if record else previous_end, previous_end, record)
     continuity = compare_with_previous_meeting(dataset, summary, previous, spc_rules)
     changes = continuity.changes
+    overall_row = _overall_judgement(summary, continuity)
+    basis, reported_at = previous.basis, previous.slot if record is not None else ""
+    told = None if record is not None else _told_board(records, strategy_id, previous_end)
+    if told is not None:
+        reported_at, told_rag = told
+        basis = AS_REPORTED
+        changes = changes[changes["kind"] != "overall"]
+        if told_rag != summary.overall_rag:
+            moved = {"kind": "overall", "item_id": "overall", "name": summary.strategy_name}
+            moved |= {"change": "rating changed", "before": told_rag, "after": summary.overall_rag}
+            changes = pd.concat([pd.DataFrame([moved]), changes], ignore_index=True)
+        overall_row = overall_row.assign(
+            previous_meeting=reported_at, previous_basis=AS_REPORTED, previous_rag=told_rag
+        )
     rated = changes[changes["change"] == "rating changed"]
     rows = [
         {
@@ -282,7 +335,7 @@ def _rating_items(
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
-    return rows, summary.overall_rag, before, previous, _overall_judgement(summary, continuity)
+    return rows, summary.overall_rag, before, basis, reported_at, overall_row
 
 
 def _overall_judgement(summary: Any, continuity: Continuity) -> pd.DataFrame:
@@ -345,7 +398,7 @@ def summarise_board_quarter(
         flagged = _commitment_items(dataset, sid, period_end) + _action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += _return_items(dataset, sid, quarter, plan, as_of)
-        changes, rag, before, previous, overall = _rating_items(
+        changes, rag, before, basis, reported_at, overall = _rating_items(
             dataset, sid, period_end, previous_end, records, spc_rules
         )
         overall_rows.append(overall)
@@ -359,8 +412,8 @@ def summarise_board_quarter(
                 "strategy_name": s["strategy_name"],
                 "rag": rag,
                 "previous_rag": before,
-                "basis": previous.basis,
-                "reported_at": previous.slot if previous.record is not None else "",
+                "basis": basis,
+                "reported_at": reported_at,
                 "overdue": flags.count("overdue"),
                 "at_risk": flags.count("at risk"),
             }

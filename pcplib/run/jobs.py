@@ -303,6 +303,8 @@ def plan_board_job(
         The job.
     """
     return Job(
+        # pcplib.assessment.board.BOARD_REPORT: the board finds its own rows in the
+        # history by it (not imported, to keep the runner's start light; a test checks).
         name="delivery-board",
         notebook="delivery_board",
         parameters={

@@ -45,7 +45,7 @@ from rich.console import Console
 
 from pcplib import forkserver
 from pcplib.data.snapshot import SNAPSHOT_ENV, digest_data_folder
-from pcplib.file_safety import name_os_error
+from pcplib.file_safety import list_missing_folders, name_os_error, remove_made_folders
 from pcplib.run import (
     collect,
     execute,
@@ -151,9 +151,11 @@ def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None)
     """
     console = console or Console()
     destination = options.out_dir / plan.folder
+    made = list_missing_folders(options.out_dir)
+    code = EXIT_INTERRUPTED
     with publish.handle_sigterm():
         try:
-            return execute_plan(plan, options, console)
+            code = execute_plan(plan, options, console)
         except KeyboardInterrupt:
             render.cancel_kernels()
             console.print(
@@ -161,7 +163,11 @@ def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None)
                 "unchanged.",
                 highlight=False,
             )
-            return EXIT_INTERRUPTED
+        finally:
+            if code != EXIT_OK:
+                # A run that published nothing leaves no empty output folder of its own.
+                remove_made_folders(made)
+    return code
 
 
 def say(console: Console, text: str) -> None:
@@ -329,7 +335,9 @@ def check_and_build(plan: RunPlan, options: RunOptions, console: Console, starte
                     dataset, folder_digest, options, runtime.process_runtime_dir()
                 )
             options = replace(
-                options, kernel_env={**options.kernel_env, **cached_env, **snapshot_env}
+                options,
+                kernel_env={**options.kernel_env, **cached_env, **snapshot_env},
+                data_cache=cached,
             )
             run_stages = {"start-up": time.perf_counter() - started}
             return build_and_publish(plan, options, console, dataset, run_stages)
@@ -370,7 +378,7 @@ def build_and_publish(
     The steps, each a function of its own: stage a temporary folder with the run's
     log (:func:`start_staging_log`), execute the reports and gather the index's RAGs
     and ``judgements.csv`` (:func:`execute_reports`), picture them
-    (:func:`picture_run`), write the manifest, then either keep the failures
+    (:func:`pcplib.run.pictures.finish_pictures`), write the manifest, then either keep the failures
     (:func:`keep_failed_run`) or write the index and ``judgements.csv``
     (:func:`write_index_files`) and publish the folder.
 
@@ -410,19 +418,25 @@ def build_and_publish(
         # A log that cannot be started (a full disk) leaves no empty temporary folder.
         publish.discard_staging(staging)
         raise
+    # Screenshots are taken as the reports are written, while the others run.
+    taker = pictures.ScreenshotTaker() if options.screenshots else None
     try:
         started = time.perf_counter()
         results, all_rags, judgements_frame = execute_reports(
-            plan, options, console, dataset, staging
+            plan, options, console, dataset, staging, taker
         )
         stages["execution"] = time.perf_counter() - started
         failed = [r for r in results if not r.ok]
         warnings: list[str] = []
         screenshots = False
+        if failed and taker is not None:
+            taker.discard()
         if not failed and (options.screenshots or options.pdf):
             step = time.perf_counter()
             try:
-                screenshots, warning = picture_run(results, staging, options)
+                screenshots, warning = pictures.finish_pictures(
+                    [staging / f"{r.job.name}.html" for r in results], taker, pdf=options.pdf
+                )
             except RuntimeError as exc:
                 stop_log(handlers)
                 handlers = []
@@ -525,6 +539,8 @@ def build_and_publish(
         console.print(f"Reports published: {destination / 'index.html'}", highlight=False)
         return EXIT_OK
     finally:
+        if taker is not None:
+            taker.discard()  # stops its browser (after publishing, its files have moved)
         stop_log(handlers)
         publish.discard_staging(staging)
 
@@ -570,7 +586,12 @@ def start_staging_log(
 
 
 def execute_reports(
-    plan: RunPlan, options: RunOptions, console: Console, dataset: Any, staging: Path
+    plan: RunPlan,
+    options: RunOptions,
+    console: Console,
+    dataset: Any,
+    staging: Path,
+    taker: pictures.ScreenshotTaker | None = None,
 ) -> tuple[list[JobResult], dict[str, Any], Any]:
     """Execute every report, and gather the index's RAGs and the run's judgements.
 
@@ -591,6 +612,8 @@ def execute_reports(
         The validated data set.
     staging : Path
         The temporary folder the reports are written to.
+    taker : ScreenshotTaker, optional
+        Given each report as soon as it is written.
 
     Returns
     -------
@@ -605,13 +628,18 @@ def execute_reports(
             pool.submit(render.warm_exporter)
         # The owners' numbers the data set contradicts (1-1.6 s of CPU, measured): flagged
         # before anything is published, without holding the first kernel back.
-        narrative_future = pool.submit(list_narrative_warnings, dataset)
+        narrative_future = pool.submit(list_narrative_warnings, dataset, options.data_cache)
         others_future = pool.submit(
             lambda: {
                 job.name: run_judgements.tabulate_job_judgements(dataset, job) for job in others
             }
         )
-        results = execute.execute_with_progress(plan.jobs, staging, options, console)
+
+        def written(result: JobResult) -> None:
+            if taker is not None and result.ok:
+                taker.add(staging / f"{result.job.name}.html")
+
+        results = execute.execute_with_progress(plan.jobs, staging, options, console, written)
         for warning in narrative_future.result():
             logger.warning("%s", warning)
         known = others_future.result()
@@ -619,70 +647,37 @@ def execute_reports(
     return results, rags, run_judgements.tabulate_run_judgements(dataset, plan, known)
 
 
-def list_narrative_warnings(dataset: Any) -> list[str]:
+def list_narrative_warnings(dataset: Any, cache_file: Path | None = None) -> list[str]:
     """Return a line for each number in the owners' narrative that the data set contradicts.
 
     Parameters
     ----------
     dataset : pcplib.data.Dataset
         The validated data set.
+    cache_file : Path, optional
+        The data set's cache file: the warnings kept beside it are used, or kept there.
 
     Returns
     -------
     list of str
         The warnings (:mod:`pcplib.assessment.narrative_checks`); none without a narrative.
     """
+    from pcplib.data.snapshot import read_cached_warnings, write_cached_warnings
+
+    if getattr(dataset, "narrative", None) is None:
+        return []
+    kept = read_cached_warnings(cache_file) if cache_file is not None else None
+    if kept is not None:
+        return kept
     from pcplib.assessment.narrative_checks import (
         check_narrative_numbers,
         format_narrative_warnings,
     )
 
-    if getattr(dataset, "narrative", None) is None:
-        return []
-    return list(format_narrative_warnings(check_narrative_numbers(dataset)))
-
-
-def picture_run(results: list[JobResult], staging: Path, options: RunOptions) -> tuple[bool, str]:
-    """Save the reports' screenshots and PDFs, as asked (a run whose every report succeeded).
-
-    Parameters
-    ----------
-    results : list of JobResult
-        The reports.
-    staging : Path
-        Where they are.
-    options : RunOptions
-        Whether screenshots and PDFs are wanted.
-
-    Returns
-    -------
-    tuple
-        ``(screenshots saved, warning or "")``.
-
-    Raises
-    ------
-    RuntimeError
-        When PDFs were asked for and cannot be printed.
-    """
-    started = time.perf_counter()
-    try:
-        screenshots, warning = pictures.picture_reports(
-            [staging / f"{r.job.name}.html" for r in results],
-            screenshots=options.screenshots,
-            pdf=options.pdf,
-        )
-    except RuntimeError as exc:
-        logger.error("%s", exc)
-        raise
-    if warning:
-        logger.warning("%s", warning)
-    logger.info(
-        "screenshots %s, PDFs %s, in %.1f s",
-        "saved" if screenshots else "not saved",
-        "printed" if options.pdf else "not asked for",
-        time.perf_counter() - started,
-    )
-    return screenshots, warning or ""
+    warnings = list(format_narrative_warnings(check_narrative_numbers(dataset)))
+    if cache_file is not None:
+        write_cached_warnings(cache_file, warnings)
+    return warnings
 
 
 def keep_failed_run(

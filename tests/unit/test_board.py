@@ -12,6 +12,7 @@ import pytest
 from pcplib.assessment.board import (
     BOARD_ITEM_COLUMNS,
     BOARD_OWNER_COLUMNS,
+    BOARD_REPORT,
     FLAGS,
     BoardView,
     summarise_board_quarter,
@@ -78,7 +79,7 @@ def test_a_second_force_names_its_own_delivery_board(view: tuple[Dataset, BoardV
 
 def test_the_board_job_carries_the_plan_and_history() -> None:
     job = plan_board_job("2026-11", "2026-09", "data", "t", "plan.yaml", "out/history", "X Board")
-    assert job.name == "delivery-board" and job.notebook == "delivery_board"
+    assert job.name == BOARD_REPORT == "delivery-board" and job.notebook == "delivery_board"
     assert job.parameters == {
         "slot": "2026-11", "meeting": "X Board, 2026/27 Q2", "period_end": "2026-09",
         "data_dir": "data",
@@ -321,3 +322,41 @@ def test_the_views_rows_of_judgements_csv_keep_what_the_board_was_told(
         == "rating " + moved["previous_rag"] + " to " + moved["rag"] + " " + board.since_words
     ).all()
     assert (rows.loc[rows["rag"] == rows["previous_rag"], "since_last_meeting"] == "").all()
+
+
+def test_without_a_strategy_report_the_board_compares_with_what_it_was_shown(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # Last quarter's run held the board's view but no report on vawg: its overall rating
+    # then is what the board was shown, kept in the history, not a recomputation.
+    data, plain = view
+    recomputed = plain.strategies.set_index("strategy_id").loc["vawg", "previous_rag"]
+    shown = next(r for r in ("Green", "Amber", "Red") if r != recomputed)
+    rows = tabulate_board_judgements(plain, BOARD_REPORT).assign(period_end="2026-06")
+    rows.loc[rows["strategy_id"] == "vawg", "rag"] = shown
+    record = MeetingRecord(
+        slot="2026-08", period_end="2026-06", produced_at="2026-08-20T06:00:00Z",
+        folder=Path("history/2026-08/run-001"),
+        judgements=rows.astype(str).replace({"nan": "", "None": ""}),
+        commitments=pd.DataFrame(), actions=pd.DataFrame(),
+    )  # fmt: skip
+    board = summarise_board_quarter(data, "2026-09", "2026-11", records=[record])
+    vawg = board.strategies.set_index("strategy_id").loc["vawg"]
+    assert (vawg["basis"], vawg["reported_at"], vawg["previous_rag"]) == (
+        "as reported",
+        "2026-08",
+        shown,
+    )
+    overall = board.items[
+        (board.items["strategy_id"] == "vawg") & (board.items["detail"] == "overall rating")
+    ]
+    expected = [] if shown == vawg["rag"] else [f"{shown} to {vawg['rag']}"]
+    assert overall["state"].tolist() == expected
+    row = tabulate_board_judgements(board, BOARD_REPORT).set_index("strategy_id").loc["vawg"]
+    assert (row["previous_rag"], row["previous_basis"], row["previous_meeting"]) == (
+        shown,
+        "as reported",
+        "2026-08",
+    )
+    # Both strategies were on the board's record: one basis, said once.
+    assert "as the Board was told, August 2026, for every strategy." in format_board_missions(board)

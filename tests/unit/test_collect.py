@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,16 +10,10 @@ import pytest
 from pcplib import assessment, run
 from pcplib.assessment.continuity import add_continuity_columns, compare_with_previous_meeting
 from pcplib.assessment.judgements import tabulate_judgements
-from pcplib.data import load_dataset
 from pcplib.run import collect
 
 STRATEGY = "neighbourhood-crime"
 PERIOD_END = "2026-09"
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path):
-    return load_dataset(data_dir)
 
 
 @pytest.fixture(scope="module")
