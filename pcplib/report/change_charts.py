@@ -35,6 +35,7 @@ GROUP_COLOURS = {
     "needs attention": "#d4351c",
     "steady": "#505a5f",
     "trend": "#4c2c92",
+    "not rated": "#505a5f",
     "no figure": "#505a5f",
 }
 """GOV.UK colours, each at least 4.5:1 against white, so the words beside them read too."""
@@ -43,6 +44,7 @@ GROUP_WORDS = {
     "needs attention": "needs attention",
     "steady": "steady",
     "trend": "trend, not rated",
+    "not rated": "not rated",
     "no figure": "no figure yet",
 }
 BAR_INCHES = 0.32  # a three-line label (8 pt, spaced 1.1) needs 0.37 in: 1.3 slots

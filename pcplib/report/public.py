@@ -48,6 +48,8 @@ GROUP_MEANINGS = {
     "steady": "no target and no real change, only the usual ups and downs",
     "trend": "not rated, as there is no right way for it to go: more reports of a crime can "
     "mean that more people feel safe to come forward",
+    "not rated": "no target and no clear change, but too little settled history to say what "
+    "the usual ups and downs are",
 }
 """What each of the public report's groups means: the one definition its key and its
 About page both quote."""
@@ -137,6 +139,8 @@ def _groups_sentence(counts: dict[str, int]) -> str:
         f"{counts['steady']} steady",
         plural(counts["trend"], "trend"),
     ]
+    if counts.get("not rated"):
+        parts.append(f"{counts['not rated']} not rated")
     if counts.get("no figure"):
         parts.append(f"{counts['no figure']} with no figure yet")
     return list_words(parts)
@@ -285,6 +289,12 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         )
     if "trend" in by_group:
         rest += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
+    if "not rated" in by_group:
+        names = list(by_group["not rated"]["measure_name"])
+        rest += (
+            "<p>Not rated (no clear change, but too little settled history to judge it by): "
+            f"{esc('; '.join(names))}.</p>"
+        )
     if "no figure" in by_group:
         names = list(by_group["no figure"]["measure_name"])
         rest += f"<p>No figure yet this quarter for: {esc('; '.join(names))}.</p>"
