@@ -255,6 +255,10 @@ def assess_measure(row: dict[str, Any]) -> str:
         or row.get("worsening") == "real"
     ):
         return "needs attention"
+    if row["rag"] == "Grey":
+        # Not rated (no SPC verdict and no target: tests only): never "improving" nor
+        # "stable" beside a Grey, whatever a level test of the series' own noise says.
+        return "not assessed"
     better = row["spc_variation"] == "special_cause_improvement" or "improved" in (
         row["judgement"],
         row.get("year_ending_judgement"),

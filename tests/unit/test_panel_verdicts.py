@@ -617,3 +617,13 @@ def test_no_recent_signal_is_told_of_a_quiet_series():
     assert (row["spc_status"], row["spc_variation"]) == ("assessed", "common_cause")
     assert row["spc"].points.loc["2025-07-01":"2026-06-01", "point_type"].eq("common_cause").all()
     assert row["spc_recent"] == "" and "12 months before" not in row["spc_summary"]
+
+
+def test_a_grey_measure_is_never_improving_on_a_level_test_alone():
+    # Special constables climbing all the way (no stable baseline): the level test calls
+    # the year "improved", but with no SPC verdict and no target it is not rated.
+    values = trending(40, 90, 61, len(QUARTERS))
+    row = judge(values, frequency="quarterly", aggregation="mean", good_direction="higher")
+    assert row["spc_status"] == "unstable baseline" and row["rag"] == "Grey"
+    assert "improved" in (row["year_ending_judgement"], row["since_baseline_judgement"])
+    assert row["assessment"] == "not assessed"
