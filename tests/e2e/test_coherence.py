@@ -234,11 +234,9 @@ def test_the_public_report_groups_each_measure_by_its_one_verdict(
             if measure in verdicts.index:
                 assert verdicts.at[measure, "assessment"] in allowed, (measure, text_of(li))
                 placed += 1
-    # "Steady: no real change, only the usual ups and downs, in: a; b; c."
-    for heading in main.find_all("h3"):
-        if text_of(heading) != "Steady":
-            continue
-        listed = text_of(heading.find_next_sibling("p")).split(" in: ", 1)[1].rstrip(".")
+    # "Steady: no real change, only the usual ups and downs, in: a; b; c." (folded)
+    for folded in main.select("details.steady"):
+        listed = text_of(folded.find("p")).split(" in: ", 1)[1].rstrip(".")
         for measure in listed.split("; "):
             assert verdicts.at[measure, "assessment"] == "stable", measure
             placed += 1
