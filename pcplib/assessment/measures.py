@@ -52,6 +52,14 @@ from pcplib.assessment.targets import (
     describe_target_record,
     rate_measure,
 )
+from pcplib.assessment.vocabulary import (
+    NO_EVIDENCE,
+    describe_baseline_window,
+    describe_disagreement,
+    judge_with_grade,
+    name_baseline_year,
+    name_chart_period,
+)
 from pcplib.data import AGGREGATIONS
 from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import describe_rate_basis, format_figure, is_missing, label_period_start
@@ -65,7 +73,10 @@ COMPARISON_BASES = ("same quarter last year", "previous year")
 JUDGEMENTS = (
     "improved",
     "deteriorated",
-    "no real change",
+    "possibly improved",
+    "possibly deteriorated",
+    "possible change",
+    NO_EVIDENCE,
     "no change",
     "not measurable",
     "no good direction",
@@ -92,6 +103,7 @@ MEASURE_COLUMNS = [
     "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
     "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
     "rate_per", "rate_per_year", "rate_per_point",
+    "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
     "baseline_completeness", "to_confirm",
 ]  # fmt: skip
@@ -346,7 +358,7 @@ def _weigh(
         )
         change = metrics.Change(
             change.baseline, change.current, change.pct, change.pp, change.direction,
-            change.arrow, "no real change", change.text,
+            change.arrow, NO_EVIDENCE, change.text,
         )  # fmt: skip
         return change, evidence
     return judge_on_evidence(change, evidence), evidence
@@ -369,16 +381,20 @@ def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -
 def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:
     """Keep "improved" or "deteriorated" only for a change the evidence supports.
 
-    A change within noise, below materiality or on small numbers is judged ``"no real
-    change"`` (its direction and arrow still say which way the figure moved).
+    A possible change (p below 0.10, not 0.05) is "possibly improved" or "possibly
+    deteriorated"; a change within noise, below materiality or on small numbers is
+    judged :data:`~pcplib.assessment.vocabulary.NO_EVIDENCE` (its direction and arrow
+    still say which way the figure moved). One vocabulary, the RAG rule's three grades
+    (:mod:`pcplib.assessment.vocabulary`).
     """
     if change.judgement not in ("improved", "deteriorated", "no good direction"):
         return change
     if evidence.real or evidence.verdict == "not tested":
         return change
+    grade = "possible change" if evidence.verdict == "possible change" else NO_EVIDENCE
     return metrics.Change(
         change.baseline, change.current, change.pct, change.pp, change.direction,
-        change.arrow, "no real change", change.text,
+        change.arrow, judge_with_grade(change.judgement, grade), change.text,
     )  # fmt: skip
 
 
@@ -472,6 +488,13 @@ def _summarise_measure(
         margin_of_error=_margin(figures.current, unit, measure),
         quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
     )
+    # Each reference period named once, in the words every sentence and table uses.
+    row["baseline_year_words"] = name_baseline_year(measure)
+    row["baseline_words"] = describe_baseline_window(
+        row["baseline_label"], row["baseline_year_words"], row["aggregation"]
+    )
+    row["chart_period_words"] = name_chart_period(limits_from, limits_to) if limits_from else ""
+    row["evidence_disagreement"] = describe_disagreement(row)
     row["assurance_words"] = describe_target_assurance(row)
     row["assessment"] = assess_measure(row)
     row["sentence"] = write_measure_sentence(row)

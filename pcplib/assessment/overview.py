@@ -55,10 +55,13 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         ``strategy_id``, ``strategy_name``, ``commitments`` (those projected delivery
         counts: all but the not yet due), ``current_rag``,
         ``measure_name``, ``unit``, ``baseline``, ``baseline_label``, ``current``,
-        ``current_label``, ``change`` (since the baseline, as text), ``arrow``,
+        ``current_label``, ``baseline_words`` (the plan's baseline year, named as every
+        report names it), ``change`` (since the baseline year, as text), ``arrow``,
         ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
         ``delivery_rag``, ``areas_outside``, the measure's ``rag`` and ``rag_reason``
-        (the rule and threshold behind it) and the strategy's ``rating_note`` (what
+        (the rule and threshold behind it), ``evidence_disagreement`` (one sentence when
+        the SPC verdict and the test against the baseline year disagree, else empty) and
+        the strategy's ``rating_note`` (what
         its rating alone would hide: a Red sub-measure, overdue commitments), then
         ``overdue`` and ``not_yet_due`` (commitment counts, as
         :func:`~pcplib.assessment.delivery.assess_delivery` has them). A strategy
@@ -114,6 +117,10 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
                     # 12 months against the baseline year, like for like.
                     "baseline": m["baseline"],
                     "baseline_label": m["baseline_label"],
+                    # The one name of the period, and where the chart's verdict and the
+                    # test against the plan's baseline year disagree, the one sentence.
+                    "baseline_words": m["baseline_words"],
+                    "evidence_disagreement": m["evidence_disagreement"],
                     "current": m["year_ending"],
                     "current_label": m["year_ending_label"],
                     "change": m["since_baseline_change"],
@@ -131,7 +138,7 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
         "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
         "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
-        "not_yet_due", "rate_per",
+        "not_yet_due", "rate_per", "baseline_words", "evidence_disagreement",
     ]  # fmt: skip
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}

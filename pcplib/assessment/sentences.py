@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
 from pcplib.labels import format_figure, format_figures, month_words
 
 __all__ = ["ASSESSMENTS", "assess_measure", "describe_target_assurance", "write_measure_sentence"]
@@ -24,12 +25,14 @@ ASSESSMENTS = (
     "not assessed",
 )
 
+# The SPC period is "the chart's reference period", never "its baseline" (that is the
+# plan's baseline year): pcplib.assessment.vocabulary names each period once.
 _SPC_CLAUSES = {
-    "common_cause": "within the normal variation of its baseline ({span})",
-    "special_cause_improvement": "better than its baseline ({span}) by more than chance",
-    "special_cause_concern": "worse than its baseline ({span}) by more than chance",
-    "special_cause_neutral_high": "higher than its baseline ({span}) by more than chance",
-    "special_cause_neutral_low": "lower than its baseline ({span}) by more than chance",
+    "common_cause": "within the normal variation of {period}",
+    "special_cause_improvement": "better than {period} by more than chance",
+    "special_cause_concern": "worse than {period} by more than chance",
+    "special_cause_neutral_high": "higher than {period} by more than chance",
+    "special_cause_neutral_low": "lower than {period} by more than chance",
 }
 
 
@@ -98,20 +101,15 @@ def _spc_clause(row: dict[str, Any]) -> str:
     if status == "not assessed":
         return ""
     if status == "unstable baseline":
-        return "no SPC verdict, as its baseline was not itself stable"
+        return "no SPC verdict, as no stable reference period could set the chart's limits"
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
-    return clause.format(span=_limits_span(row["spc_limits_from"], row["spc_limits_to"]))
-
-
-def _limits_span(first: str, last: str) -> str:
-    from pcplib import periods
-    from pcplib.labels import month_span
-
-    if not first or not last:
-        return "its first points"
-    return month_span(periods.parse_month(first), periods.parse_month(last))
+    if not clause:
+        return ""
+    text = clause.format(period=name_chart_period(row["spc_limits_from"], row["spc_limits_to"]))
+    tail = describe_disagreement_tail(row)
+    return f"{text}, {tail}" if tail else text
 
 
 def _target_clause(row: dict[str, Any]) -> str:

@@ -53,7 +53,9 @@ def _overview_measure(m: dict) -> str:
     change = m.get("change") or m["direction"]
     judgement = "" if m["judgement"] == m["direction"] else f", {m['judgement']}"
     trend = f'<span aria-hidden="true">{esc(m["arrow"])}</span> {esc(change)}{esc(judgement)}'
-    figures = esc(f"({current} against {baseline} in {m['baseline_label']})")
+    where = m.get("baseline_words")
+    where = m["baseline_label"] if is_missing(where) or not where else where
+    figures = esc(f"({current} against {baseline} in {where})")
     areas = ""
     if not is_missing(m.get("areas_outside")) and str(m.get("areas_outside")):
         areas = f"; {_outside_words(m['areas_outside'])} outside the funnel's limits"
@@ -63,6 +65,10 @@ def _overview_measure(m: dict) -> str:
         rating = f"{format_rag_html(str(m['rag']))} " + (
             f'<span class="small">{esc(basis)}.</span> ' if basis else ""
         )
+    disagreement = m.get("evidence_disagreement")
+    if not is_missing(disagreement) and disagreement:
+        # The chart and the test against the baseline year differ: one sentence says so.
+        areas += f". {disagreement}"
     return (
         f"<li><strong>{esc(m['measure_name'])}</strong>: {rating}{trend} "
         f'<span class="small">{figures}{esc(areas)}</span></li>'
@@ -84,13 +90,15 @@ _WORSE = re.compile(
 _WORSE_WORDS = {
     "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
     "the year ending on the year before": "over the year ending",
-    "the year ending on the baseline year": "since the baseline",
+    "the year ending on the baseline year": "against the plan's baseline year",
 }
 _SHORT = {
     "no target: no deterioration beyond chance in the tests of change or SPC": (
         "no target; no deterioration beyond chance"
     ),
-    "an SPC concern in the reporting period": "an SPC concern this quarter",
+    "an SPC concern in the reporting period": (
+        "an SPC signal of concern this quarter, against the chart's reference period"
+    ),
     "no good direction: reported as a trend": "a trend, not rated",
 }
 
@@ -171,7 +179,8 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
     """
     head = [
         "Strategy and overall rating",
-        "Headline measures: rating and its basis; the latest 12 months against the baseline year",
+        "Headline measures: rating and its basis; the latest 12 months against the plan's "
+        "baseline year",
         "Projected delivery",
     ]
     parts = []

@@ -30,7 +30,10 @@ METHOD_NOTE = (
     "target. A change is called improved or deteriorated only when it is beyond chance "
     "(p < 0.05 on a test that allows for the series' own variation: exact or "
     "quasi-Poisson for counts, Laney or quasi-binomial for proportions) and material (2%, "
-    "or 1 percentage point); otherwise it is no real change. RAG: Green met, Amber missed "
+    "or 1 percentage point); a material change with p < 0.10 but not 0.05 is a possible "
+    "change, not yet conclusive; otherwise there is no evidence of change. The same three "
+    "grades (real change, possible change, no evidence of change) are used everywhere. "
+    "RAG: Green met, Amber missed "
     "by up to 5%, Red missed by more; a measure with no target is rated on the evidence of "
     "change (Red for a deterioration beyond chance on the quarter or the year ending, or an "
     "SPC concern in the quarter; Amber for a possible one, p < 0.10; Green otherwise), and "
@@ -38,10 +41,12 @@ METHOD_NOTE = (
     "direction. A "
     "strategy's overall RAG is the worst of its rated headline measures. Statistical "
     "process control (SPC) uses XmR charts whose limits (mean ± 2.66 × the average "
-    "period-to-period change) come from a stated baseline period, by default the baseline "
-    "year and the months just before it to make at least 20 points, and are carried "
+    "period-to-period change) come from the chart's reference period, by default the "
+    "plan's baseline year and the months just before it to make at least 20 points (so it "
+    "is not the baseline year itself, and an SPC signal and the test against the baseline "
+    "year can differ; the report says so when they do), and are carried "
     "forward unchanged; they are recalculated only at a documented change to the process. "
-    "A baseline that itself shifted or trended is not used: its latest stable period sets "
+    "A reference period that itself shifted or trended is not used: its latest stable period sets "
     "the limits, or no SPC verdict is given. "
     "Seasonal series are seasonally adjusted before charting, so a seasonal pattern alone "
     "is not a signal. A signal is a point outside the limits, a run of points on one side "
@@ -69,7 +74,7 @@ ANNUAL_TESTS_NOTE = (
 
 
 VARIATION_WORDS: dict[str | None, str] = {
-    "common_cause": "No signal: within the normal variation of the baseline",
+    "common_cause": "No signal: within the normal variation of the chart's reference period",
     "special_cause_improvement": "Signal of improvement: a real change for the better",
     "special_cause_concern": "Signal of concern: a real change for the worse",
     "special_cause_neutral_high": "Signal: a real rise (neither good nor bad)",
@@ -97,7 +102,7 @@ def describe_variation(status: str, variation: str | None) -> str:
     if status == "not assessed":
         return "Not assessed"
     if status == "unstable baseline":
-        return "No SPC verdict: the baseline was not itself stable"
+        return "No SPC verdict: no stable reference period to set the chart's limits"
     if status != "assessed" or not isinstance(variation, str):
         return "Not enough data to judge"
     return VARIATION_WORDS.get(variation, variation)

@@ -178,7 +178,7 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
     assert report.format_rating_basis(
         "harm rule: rose beyond chance (the year ending on the baseline year: quasi-Poisson, "
         "p < 0.001 (below 0.05), dispersion 1.9)"
-    ) == ("rose beyond chance since the baseline")
+    ) == ("rose beyond chance against the plan's baseline year")
     assert report.format_rating_basis(
         "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points (4.7% of the "
         "target), within the tolerance of 5%"

@@ -153,7 +153,7 @@ def test_a_trending_baseline_sets_no_limits_and_gives_no_signal():
     )  # fmt: skip
     assert (row["current"], row["last_year"]) == (84.0, 87.0)
     # -3.4% is not an improvement, and no "signal" comes from a baseline that was growing.
-    assert row["judgement"] == "no real change"
+    assert row["judgement"] == "no evidence of change"
     assert row["spc_variation"] != "special_cause_improvement"
     assert row["spc_status"] == "unstable baseline"
     assert "straight-line trend" in row["spc_withheld"] or "special causes" in row["spc_withheld"]
@@ -218,7 +218,7 @@ def test_368_against_369_is_below_materiality():
     assert (row["current"], row["last_year"]) == (368.0, 369.0)
     assert row["change"] == "-0.3%"
     assert row["change_evidence"] == "below materiality"
-    assert row["judgement"] == "no real change"
+    assert row["judgement"] == "no evidence of change"
     assert "deteriorated" not in row["sentence"]
 
 
@@ -227,7 +227,10 @@ def test_a_tenth_of_a_point_is_below_materiality():
     values[AT["2026-07"] : AT["2026-09"] + 1] = [49.9, 49.9, 49.9]
     row = judge(values, unit="percent", aggregation="mean", good_direction="higher")
     assert row["change"] == "-0.1 pp"
-    assert (row["change_evidence"], row["judgement"]) == ("below materiality", "no real change")
+    assert (row["change_evidence"], row["judgement"]) == (
+        "below materiality",
+        "no evidence of change",
+    )
 
 
 def test_two_against_one_is_small_numbers():
@@ -237,7 +240,7 @@ def test_two_against_one_is_small_numbers():
     row = judge(values)
     assert (row["current"], row["last_year"], row["change"]) == (2.0, 1.0, "+100.0%")
     assert row["change_evidence"] == "small numbers" and row["small_numbers"]
-    assert row["judgement"] == "no real change"
+    assert row["judgement"] == "no evidence of change"
     assert "small numbers" in row["sentence"]
 
 
@@ -262,7 +265,7 @@ def test_an_over_dispersed_proportion_is_tested_on_its_own_variation():
     assert naive.p_value < 0.001  # the binomial test calls it a real fall
     assert estimate_laney_phi(x, n) > 20
     assert row["year_ending_evidence"] != "beyond chance"
-    assert row["year_ending_judgement"] == "no real change"
+    assert row["year_ending_judgement"] == "no evidence of change"
     assert "dispersion" in row["year_ending_test"]
 
 
@@ -529,7 +532,7 @@ def test_a_stable_untargeted_harm_is_green_with_its_reason():
     values = poisson(40, 22)
     row = judge(values)
     assert row["spc_status"] == "assessed"
-    assert row["judgement"] in ("no real change", "no change")
+    assert row["judgement"] in ("no evidence of change", "no change")
     assert (row["rag"], row["rag_basis"]) == ("Green", "evidence")
     assert "no deterioration" in row["rag_reason"]
 
