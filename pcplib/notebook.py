@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pcplib.assessment.scope import ParameterError
 from pcplib.data.parameter_files import read_parameter_names
+from pcplib.errors import ParameterError
 from pcplib.labels import suggest_name
 
 __all__ = ["INJECTED_PARAMETERS_COMMENT", "check_injected_parameters", "read_injected_parameters"]

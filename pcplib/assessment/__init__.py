@@ -56,7 +56,6 @@ from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.assessment.scope import (
     AUDIENCES,
     SPC_RULE_SETS,
-    ParameterError,
     available_period_end,
     check_parameters,
     format_produced_at,
@@ -68,7 +67,6 @@ __all__ = [
     "fill_report_parameters",
     "AUDIENCES",
     "JUDGEMENT_COLUMNS",
-    "ParameterError",
     "SPC_RULE_SETS",
     "StrategySummary",
     "TABLE_COLUMNS",

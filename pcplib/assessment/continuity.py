@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.labels import date_words, format_figures, is_missing, month_words
@@ -219,7 +220,8 @@ def _measure_movements(
     base = {"kind": "measure", "item_id": now["measure_id"], "name": now["measure_name"]}
     rag, old_rag = str(now["rag"]), str(before.get("rag", ""))
     if old_rag and rag != old_rag:
-        why = str(now.get("rag_reason") or now.get("sentence") or "")
+        # The Board's "Why" in plain words; the rule and its statistics stay in rag_reason.
+        why = describe_rating_plainly(now)
         rows.append(
             base
             | {

@@ -50,6 +50,7 @@ __all__ = [
     "EXCEPTION_COLUMNS",
     "EXCEPTION_KINDS",
     "HIGH_RISK_SCORE",
+    "describe_rating_plainly",
     "list_exceptions",
     "list_improvements",
 ]
@@ -123,6 +124,56 @@ def _held_back(row: Mapping[str, Any]) -> str:
         way = "up" if worse == "up" else "down"
         return f"{way} {str(row['change']).lstrip('+-')} on a year ago ({now} against {then})"
     return "the tests of change do not show it"
+
+
+_PLAIN_EVIDENCE = {
+    "Red": "no target, and it got worse by more than chance",
+    "Amber": "no target, and it may be getting worse: the evidence is not yet clear",
+    "Green": "no target, and no sign of it getting worse",
+}
+
+
+def describe_rating_plainly(row: Mapping[str, Any]) -> str:
+    """Say in plain words why a measure has its rating: the Board's "Why", without jargon.
+
+    The rule and its statistics are in ``rag_reason`` (``judgements.csv``); this is the
+    same verdict as a reader at the table needs it, with no test names, p-values or SPC
+    terms.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's row of :attr:`StrategySummary.measures`: ``rag``, ``rag_basis``,
+        ``rag_capped``, ``current``, ``target_for_period``, ``target_date``, ``unit``,
+        ``rate_per``, ``has_data`` and ``good_direction``.
+
+    Returns
+    -------
+    str
+        Such as "target missed (55.8% against 60.0%)", "target met (368 against 360), but
+        it got worse by more than chance" or "no target, and no sign of it getting worse".
+    """
+    rag, basis = str(row.get("rag")), str(row.get("rag_basis"))
+    if basis in ("target", "trajectory"):
+        if rag in ("Red", "Amber") and not row.get("rag_capped"):
+            return _target_words(row)
+        per = str(row.get("rate_per") or "")
+        current, goal = format_figures(
+            [row.get("current"), row.get("target_for_period")], str(row.get("unit")), per=per
+        )
+        met = (
+            f"on track for its trajectory ({current} against {goal} expected by now)"
+            if basis == "trajectory"
+            else f"target met ({current} against {goal})"
+        )
+        return f"{met}, but it got worse by more than chance" if row.get("rag_capped") else met
+    if basis == "evidence" and rag in _PLAIN_EVIDENCE:
+        return _PLAIN_EVIDENCE[rag]
+    if not row.get("has_data", True):
+        return "not rated: no figure for the period"
+    if row.get("good_direction") == "neutral":
+        return "not rated: no right way for it to go, so reported as a trend"
+    return "not rated: not enough evidence either way"
 
 
 def _measure_reasons(row: Mapping[str, Any]) -> list[str]:

@@ -305,8 +305,14 @@ def align_windows(
     Returns
     -------
     tuple of Window
-        ``(before, after)`` over the months of the year both have figures for.
+        ``(before, after)`` over the months of the year both have figures for; both
+    unchanged when either has no figure at all (a measure's first year), since there
+    is then nothing to compare and the other still has its own figure to show.
     """
+    # Aligning with an empty window would leave out every month of the other one too:
+    # a new measure's first quarter would show no figure although it has one.
+    if not before.periods or not after.periods:
+        return before, after
     if hold_same_months(before, after, aggregation):
         return before, after
     common = _calendar(before) & _calendar(after)

@@ -1,7 +1,7 @@
 """What a report covers: parameter checks, the audience's measures, the data period.
 
 Every report starts here, so a wrong parameter fails before any work with one
-message naming what was expected (a :class:`ParameterError`), and a period past the
+message naming what was expected (a :class:`pcplib.errors.ParameterError`), and a period past the
 data is resolved to the latest quarter available in one place.
 """
 
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from pcplib import periods
+from pcplib.errors import ParameterError
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -26,26 +27,6 @@ _T = TypeVar("_T")
 
 
 AUDIENCES: tuple[str, ...] = ("cgb", "public")
-
-
-class ParameterError(ValueError):
-    """A report's parameter is wrong: the message is one line naming it and what was expected.
-
-    Raised before any work by :func:`check_parameters` and
-    :func:`pcplib.notebook.check_injected_parameters`. In a notebook it shows as that
-    one line, not as a traceback through the library (IPython shows what
-    ``_render_traceback_`` returns).
-    """
-
-    def _render_traceback_(self) -> list[str]:
-        """Return the lines a notebook shows for this error: its name and message.
-
-        Returns
-        -------
-        list of str
-            One line.
-        """
-        return [f"{type(self).__name__}: {self}"]
 
 
 SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")

@@ -196,7 +196,8 @@ def write_measure_sentence(row: dict[str, Any]) -> str:
     str
         For example "Up 3.0% on the same quarter last year (1,234 against 1,198),
         within the usual variation, so not a real change; within the normal variation of
-        its baseline (August 2023 to March 2025); no target, and no real deterioration."
+        the chart's reference period (August 2023 to March 2025); no target, and no real
+        deterioration."
     """
     parts = [_change_clause(row), _margin_clause(row), _spc_clause(row), _target_clause(row)]
     text = "; ".join(p for p in parts if p)
@@ -210,7 +211,7 @@ def assess_measure(row: dict[str, Any]) -> str:
     rise beyond chance; ``improving`` for an SPC improvement or a change for the better
     beyond chance, with no deterioration and the main comparison (on a year earlier) not
     the wrong way (a mixed picture is not improving); ``on track`` for a target or trajectory met;
-    ``stable`` for no real change and no target; ``no good direction`` for a measure
+    ``stable`` for no evidence of change and no target; ``no good direction`` for a measure
     reported as a trend; ``not assessed`` otherwise.
     """
     if row["current"] is None:
@@ -229,7 +230,7 @@ def assess_measure(row: dict[str, Any]) -> str:
     )
     worse_way = {"higher": "down", "lower": "up"}.get(str(row["good_direction"]))
     if better and row.get("direction") == worse_way:
-        # Better than its baseline but worse on the main comparison (a year on): mixed,
+        # Better than the chart's reference period but worse on the main comparison (a year on): mixed,
         # never "improving" ("up 17.9% ... achieved" read as a contradiction).
         better = False
     if better:

@@ -380,239 +380,313 @@ def build_schemas() -> dict[str, Any]:
     dict of str to pandera.DataFrameSchema
         Keyed by table name; validate typed frames with ``lazy=True``.
     """
+    return {
+        **_build_framework_schemas(),
+        "areas": _build_areas_schema(),
+        "observations": _build_observations_schema(),
+        **_build_delivery_schemas(),
+        "returns_log": _build_returns_log_schema(),
+    }
+
+
+# The column builders below import pandera when a schema is first built, not at module
+# import: pandera takes about 1.1 s to import beyond pandas (measured with -X importtime on
+# this machine), and most commands never validate.
+
+
+def _text(*checks: Any, required: bool = True) -> Any:
+    """A text column; a required one must not be empty."""
     import pandera.pandas as pa
 
-    def text(*checks: Any, required: bool = True) -> Any:
-        all_checks = list(checks)
-        if required:
-            all_checks.insert(0, pa.Check.str_length(min_value=1, error="a value (it is required)"))
-        return pa.Column(str, all_checks, nullable=False)
+    all_checks = list(checks)
+    if required:
+        all_checks.insert(0, pa.Check.str_length(min_value=1, error="a value (it is required)"))
+    return pa.Column(str, all_checks, nullable=False)
 
-    def ident() -> Any:
-        return text(pa.Check.str_matches(_ID_PATTERN, error=_ID_EXPECTED))
 
-    def one_of(values: Iterable[str]) -> Any:
-        allowed = tuple(values)
-        return text(pa.Check.isin(allowed, error="one of " + ", ".join(repr(v) for v in allowed)))
+def _ident() -> Any:
+    """An identifier column: lower-case letters, digits and hyphens."""
+    import pandera.pandas as pa
 
-    def date(required: bool = True) -> Any:
-        return pa.Column("datetime64[ns]", nullable=not required)
+    return _text(pa.Check.str_matches(_ID_PATTERN, error=_ID_EXPECTED))
 
-    def number(*checks: Any) -> Any:
-        return pa.Column(float, list(checks), nullable=True)
 
-    non_negative = pa.Check.ge(0, error="a number of 0 or more")
+def _one_of(values: Iterable[str]) -> Any:
+    """A required text column holding one of ``values``."""
+    import pandera.pandas as pa
 
-    def quarter() -> Any:
-        return text(
-            pa.Check.str_matches(QUARTER_PATTERN, error="a quarter written like '2026/27 Q2'")
+    allowed = tuple(values)
+    return _text(pa.Check.isin(allowed, error="one of " + ", ".join(repr(v) for v in allowed)))
+
+
+def _pattern(regex: str, expected: str, *, required: bool = True) -> Any:
+    """A text column matching ``regex``; ``expected`` is what a problem says was expected."""
+    import pandera.pandas as pa
+
+    return _text(pa.Check.str_matches(regex, error=expected), required=required)
+
+
+def _date(required: bool = True) -> Any:
+    """A date column (read as datetime64); an optional one may be empty."""
+    import pandera.pandas as pa
+
+    return pa.Column("datetime64[ns]", nullable=not required)
+
+
+def _number(*checks: Any) -> Any:
+    """A number column, empty allowed."""
+    import pandera.pandas as pa
+
+    return pa.Column(float, list(checks), nullable=True)
+
+
+def _non_negative() -> Any:
+    """The check of a number that cannot be below zero."""
+    import pandera.pandas as pa
+
+    return pa.Check.ge(0, error="a number of 0 or more")
+
+
+def _quarter() -> Any:
+    """A financial quarter written like ``2026/27 Q2``."""
+    return _pattern(QUARTER_PATTERN, "a quarter written like '2026/27 Q2'")
+
+
+def _optional_month() -> Any:
+    """Empty, or a month written ``YYYY-MM``."""
+    return _pattern(MONTH_PATTERN, "empty, or a month written YYYY-MM", required=False)
+
+
+def _score() -> Any:
+    """A risk score: empty, or a whole number from 1 to 5."""
+    import pandera.pandas as pa
+
+    return _number(
+        pa.Check.isin(
+            [float(s) for s in RISK_SCORES],
+            error="empty, or a whole number from 1 (lowest) to 5 (highest)",
         )
+    )
 
-    def score() -> Any:
-        return number(
-            pa.Check.isin(
-                [float(s) for s in RISK_SCORES],
-                error="empty, or a whole number from 1 (lowest) to 5 (highest)",
-            )
-        )
 
-    def count() -> Any:
-        whole = pa.Check(lambda s: (s >= 0) & (s == s.round()), error="a whole number of 0 or more")
-        return pa.Column(float, [whole], nullable=False)
+def _count() -> Any:
+    """A required whole number of 0 or more."""
+    import pandera.pandas as pa
+
+    whole = pa.Check(lambda s: (s >= 0) & (s == s.round()), error="a whole number of 0 or more")
+    return pa.Column(float, [whole], nullable=False)
+
+
+def _build_framework_schemas() -> dict[str, Any]:
+    """The plan's framework: its missions, strategies and measures."""
+    import pandera.pandas as pa
 
     return {
         "missions": pa.DataFrameSchema(
-            {"mission_id": ident(), "mission_name": text(), "description": text(required=False)}
+            {"mission_id": _ident(), "mission_name": _text(), "description": _text(required=False)}
         ),
         "strategies": pa.DataFrameSchema(
             {
-                "strategy_id": ident(),
-                "strategy_name": text(),
-                "mission_id": text(),
-                "strategic_objective": text(),
-                "force_senior_owner": text(),
-                "force_spoc": text(),
-                "opcc_senior_owner": text(),
-                "opcc_spoc": text(),
+                "strategy_id": _ident(),
+                "strategy_name": _text(),
+                "mission_id": _text(),
+                "strategic_objective": _text(),
+                "force_senior_owner": _text(),
+                "force_spoc": _text(),
+                "opcc_senior_owner": _text(),
+                "opcc_spoc": _text(),
             }
         ),
         "measures": pa.DataFrameSchema(
-            {
-                "measure_id": ident(),
-                "measure_name": text(),
-                "strategy_id": text(),
-                "tier": one_of(TIERS),
-                "unit": one_of(UNITS),
-                "good_direction": one_of(GOOD_DIRECTIONS),
-                "frequency": one_of(FREQUENCIES),
-                "aggregation": one_of(AGGREGATIONS),
-                "source": text(),
-                "comparable": pa.Column(bool),
-                "national_measure": text(required=False),
-                "vrn_measure": text(required=False),
-                "target": number(),
-                "target_note": text(required=False),
-                "baseline_year": text(
-                    pa.Check.str_matches(
-                        r"^\d{4}/\d{2}$", error="a financial year written like 2024/25"
-                    )
-                ),
-                "visibility": one_of(VISIBILITIES),
-                "definition": text(),
-                "definition_from": date(),
-                "previous_definition": text(required=False),
-                "spc_recalculate_from": text(
-                    pa.Check.str_matches(
-                        RECALCULATION_PATTERN,
-                        error=(
-                            "empty, or dates written YYYY-MM-DD separated by ';' "
-                            "(such as 2022-01-01;2025-04-01)"
-                        ),
-                    ),
-                    required=False,
-                ),
-                "spc_recalculate_note": text(required=False),
-                "target_date": text(
-                    pa.Check.str_matches(MONTH_PATTERN, error="empty, or a month written YYYY-MM"),
-                    required=False,
-                ),
-                "spc_baseline_from": text(
-                    pa.Check.str_matches(MONTH_PATTERN, error="empty, or a month written YYYY-MM"),
-                    required=False,
-                ),
-                "spc_baseline_to": text(
-                    pa.Check.str_matches(MONTH_PATTERN, error="empty, or a month written YYYY-MM"),
-                    required=False,
-                ),
-                "seasonal": pa.Column(
-                    str,
-                    pa.Check.isin(("", *SEASONAL_CHOICES), error="empty, auto, yes or no"),
-                    required=False,
-                ),
-                "police_uk_crime_types": pa.Column(
-                    str,
-                    pa.Check(
-                        _known_crime_types,
-                        error=(
-                            "empty, or data.police.uk crime types separated by ';' ("
-                            + ", ".join(POLICE_UK_CRIME_TYPES)
-                            + ")"
-                        ),
-                    ),
-                    required=False,
-                ),
-                "police_uk_outcomes": pa.Column(
-                    str,
-                    pa.Check(
-                        _known_outcomes,
-                        error=(
-                            "empty, 'charged or summonsed', or data.police.uk outcome "
-                            "categories separated by '|' (see docs/methodology.md)"
-                        ),
-                    ),
-                    required=False,
-                ),
-            }
+            {**_list_measure_definition_columns(), **_list_measure_method_columns()}
         ),
-        "areas": pa.DataFrameSchema(
-            {
-                "area": text(),
-                "level": one_of(AREA_LEVELS),
-                "force": text(),
-                "local_authority_code": text(
-                    pa.Check.str_matches(
-                        r"^([EWSN]\d{8})?$",
-                        error="empty, or an ONS local authority code such as E06000016",
-                    ),
-                    required=False,
+    }
+
+
+def _list_measure_definition_columns() -> dict[str, Any]:
+    """A measure's columns up to its definition: what it is, its unit, target and audience."""
+    import pandera.pandas as pa
+
+    return {
+        "measure_id": _ident(),
+        "measure_name": _text(),
+        "strategy_id": _text(),
+        "tier": _one_of(TIERS),
+        "unit": _one_of(UNITS),
+        "good_direction": _one_of(GOOD_DIRECTIONS),
+        "frequency": _one_of(FREQUENCIES),
+        "aggregation": _one_of(AGGREGATIONS),
+        "source": _text(),
+        "comparable": pa.Column(bool),
+        "national_measure": _text(required=False),
+        "vrn_measure": _text(required=False),
+        "target": _number(),
+        "target_note": _text(required=False),
+        "baseline_year": _pattern(r"^\d{4}/\d{2}$", "a financial year written like 2024/25"),
+        "visibility": _one_of(VISIBILITIES),
+        "definition": _text(),
+        "definition_from": _date(),
+        "previous_definition": _text(required=False),
+    }
+
+
+def _list_measure_method_columns() -> dict[str, Any]:
+    """A measure's optional method columns: SPC sections and baseline, season, police.uk."""
+    import pandera.pandas as pa
+
+    return {
+        "spc_recalculate_from": _pattern(
+            RECALCULATION_PATTERN,
+            "empty, or dates written YYYY-MM-DD separated by ';' (such as 2022-01-01;2025-04-01)",
+            required=False,
+        ),
+        "spc_recalculate_note": _text(required=False),
+        "target_date": _optional_month(),
+        "spc_baseline_from": _optional_month(),
+        "spc_baseline_to": _optional_month(),
+        "seasonal": pa.Column(
+            str,
+            pa.Check.isin(("", *SEASONAL_CHOICES), error="empty, auto, yes or no"),
+            required=False,
+        ),
+        "police_uk_crime_types": pa.Column(
+            str,
+            pa.Check(
+                _known_crime_types,
+                error=(
+                    "empty, or data.police.uk crime types separated by ';' ("
+                    + ", ".join(POLICE_UK_CRIME_TYPES)
+                    + ")"
                 ),
-                "population": number(pa.Check.gt(0, error="a population above 0")),
-                "population_source": text(required=False),
-            }
+            ),
+            required=False,
         ),
-        "observations": pa.DataFrameSchema(
-            {
-                "measure_id": text(),
-                "period_start": date(),
-                "period_end": date(),
-                "value": number(),
-                "numerator": number(non_negative),
-                "denominator": number(non_negative),
-                "area": text(),
-                "status": one_of((*OBSERVATION_STATUSES, TO_CONFIRM)),
-                "definition": one_of(DEFINITIONS),
-                "source": text(),
-                "extracted_on": date(),
-            }
+        "police_uk_outcomes": pa.Column(
+            str,
+            pa.Check(
+                _known_outcomes,
+                error=(
+                    "empty, 'charged or summonsed', or data.police.uk outcome "
+                    "categories separated by '|' (see docs/methodology.md)"
+                ),
+            ),
+            required=False,
         ),
+    }
+
+
+def _build_areas_schema() -> Any:
+    """The areas table: each area's level, force, ONS code and population."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "area": _text(),
+            "level": _one_of(AREA_LEVELS),
+            "force": _text(),
+            "local_authority_code": _pattern(
+                r"^([EWSN]\d{8})?$",
+                "empty, or an ONS local authority code such as E06000016",
+                required=False,
+            ),
+            "population": _number(pa.Check.gt(0, error="a population above 0")),
+            "population_source": _text(required=False),
+        }
+    )
+
+
+def _build_observations_schema() -> Any:
+    """The observations table: one figure per measure, period and area."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "measure_id": _text(),
+            "period_start": _date(),
+            "period_end": _date(),
+            "value": _number(),
+            "numerator": _number(_non_negative()),
+            "denominator": _number(_non_negative()),
+            "area": _text(),
+            "status": _one_of((*OBSERVATION_STATUSES, TO_CONFIRM)),
+            "definition": _one_of(DEFINITIONS),
+            "source": _text(),
+            "extracted_on": _date(),
+        }
+    )
+
+
+def _build_delivery_schemas() -> dict[str, Any]:
+    """What strategies report besides figures: commitments, narrative, risks and actions."""
+    import pandera.pandas as pa
+
+    return {
         "commitments": pa.DataFrameSchema(
             {
-                "commitment_id": ident(),
-                "strategy_id": text(),
-                "commitment": text(),
-                "status": one_of(COMMITMENT_STATUSES),
-                "due_date": date(),
-                "owner": text(),
-                "activity_to_date": text(required=False),
-                "next_steps": text(required=False),
+                "commitment_id": _ident(),
+                "strategy_id": _text(),
+                "commitment": _text(),
+                "status": _one_of(COMMITMENT_STATUSES),
+                "due_date": _date(),
+                "owner": _text(),
+                "activity_to_date": _text(required=False),
+                "next_steps": _text(required=False),
             }
         ),
         "narrative": pa.DataFrameSchema(
             {
-                "strategy_id": text(),
-                "quarter": quarter(),
-                "section": one_of(NARRATIVE_SECTIONS),
-                "text": text(),
-                "measures": text(required=False),
+                "strategy_id": _text(),
+                "quarter": _quarter(),
+                "section": _one_of(NARRATIVE_SECTIONS),
+                "text": _text(),
+                "measures": _text(required=False),
             }
         ),
         "risks": pa.DataFrameSchema(
             {
-                "risk_id": ident(),
-                "strategy_id": text(),
-                "quarter": quarter(),
-                "description": text(),
-                "likelihood": score(),
-                "impact": score(),
-                "mitigation": text(required=False),
-                "owner": text(required=False),
+                "risk_id": _ident(),
+                "strategy_id": _text(),
+                "quarter": _quarter(),
+                "description": _text(),
+                "likelihood": _score(),
+                "impact": _score(),
+                "mitigation": _text(required=False),
+                "owner": _text(required=False),
             }
         ),
         "actions": pa.DataFrameSchema(
             {
-                "action_id": ident(),
-                "strategy_id": text(),
-                "agreed_at": text(
-                    pa.Check.str_matches(
-                        r"^\d{4}-(0[1-9]|1[0-2])$",
-                        error="the month of the meeting that agreed it, written YYYY-MM",
-                    )
+                "action_id": _ident(),
+                "strategy_id": _text(),
+                "agreed_at": _pattern(
+                    r"^\d{4}-(0[1-9]|1[0-2])$",
+                    "the month of the meeting that agreed it, written YYYY-MM",
                 ),
-                "action": text(),
-                "owner": text(required=False),
-                "due_date": date(required=False),
-                "status": one_of(ACTION_STATUSES),
-            }
-        ),
-        "returns_log": pa.DataFrameSchema(
-            {
-                "file": text(),
-                "sha256": text(
-                    pa.Check.str_matches(
-                        r"^[0-9a-f]{64}$", error="a SHA-256 digest (64 hex digits)"
-                    )
-                ),
-                "strategy_id": text(),
-                "quarter": quarter(),
-                "loaded_at": text(
-                    pa.Check.str_matches(
-                        r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
-                        error="a UTC time written like 2026-12-01T09:30:00Z",
-                    )
-                ),
-                "rows_added": count(),
-                "rows_changed": count(),
-                "not_supplied": count(),
+                "action": _text(),
+                "owner": _text(required=False),
+                "due_date": _date(required=False),
+                "status": _one_of(ACTION_STATUSES),
             }
         ),
     }
+
+
+def _build_returns_log_schema() -> Any:
+    """The returns log: one row per return loaded, with its digest and counts."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "file": _text(),
+            "sha256": _pattern(r"^[0-9a-f]{64}$", "a SHA-256 digest (64 hex digits)"),
+            "strategy_id": _text(),
+            "quarter": _quarter(),
+            "loaded_at": _pattern(
+                r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
+                "a UTC time written like 2026-12-01T09:30:00Z",
+            ),
+            "rows_added": _count(),
+            "rows_changed": _count(),
+            "not_supplied": _count(),
+        }
+    )

@@ -43,6 +43,7 @@ from pcplib.report import (
     returns,
     spc_summary,
     summary,
+    words,
 )
 from pcplib.report.annual import describe_theory_of_change
 from pcplib.report.chart_text import describe_chart
@@ -88,6 +89,8 @@ format_next_meetings = as_fragment(public.format_next_meetings)
 format_public_missions = as_fragment(public.format_public_missions)
 format_public_quarter = as_fragment(public.format_public_quarter)
 format_public_summary = as_fragment(public.format_public_summary)
+format_rating_method = as_fragment(words.format_rating_method)
+format_reading_guide = as_fragment(public.format_reading_guide)
 format_actions = as_fragment(returns.format_actions)
 format_return_status = as_fragment(returns.format_return_status)
 format_returns_log = as_fragment(returns.format_returns_log)
@@ -149,6 +152,8 @@ __all__ = [
     "format_public_missions",
     "format_public_quarter",
     "format_public_summary",
+    "format_rating_method",
+    "format_reading_guide",
     "format_return_status",
     "format_returns_log",
     "format_risks",

@@ -16,7 +16,8 @@ from pcplib.assessment.caveats import list_caveats
 from pcplib.assessment.scope import measures_for_audience
 from pcplib.labels import is_missing
 from pcplib.report.html import bullets, esc
-from pcplib.report.public import RECORDED_CRIME_WORDS
+from pcplib.report.public import GROUP_MEANINGS, RECORDED_CRIME_WORDS
+from pcplib.report.words import format_rag_legend
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -31,9 +32,9 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "What this report shows",
         (
-            "The Police and Crime Commissioner publishes this report every quarter. It "
-            "shows how the Police and Crime Plan is going. For each mission it says what "
-            "has been achieved and what still needs attention.",
+            "{organisation} publishes this report every quarter. It shows how the "
+            "{plan} is going. For each mission it says what has been achieved and what "
+            "still needs attention.",
         ),
         (),
     ),
@@ -43,8 +44,10 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "We compare each figure for the quarter with the same quarter a year before, "
             "so the seasons match: summer with summer, winter with winter.",
             "Figures go up and down a little all the time. So before we call a change "
-            "real, we check it. It must be bigger than the usual ups and downs of the "
-            "years before the plan began. It must be too big to be down to chance, and "
+            "real, we check it. It must be bigger than the figure's usual ups and downs. We "
+            "say what we compared it with: a year ago, the plan's baseline year (the year "
+            "before the plan began), or a settled stretch of earlier months (the chart's "
+            "reference period). It must be too big to be down to chance, and "
             "big enough to matter. A very small change is not called real, and nor is a "
             "change in a handful of cases.",
         ),
@@ -53,21 +56,11 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "What the words and colours mean",
         (
-            "Each strategy has a rating in words and in colour. Green means on target, or "
-            "no sign of things getting worse. Amber means a target was only just missed, "
-            "or things may be getting worse. Red means a target was missed by more, or "
-            "things are really getting worse. Grey means there is nothing to rate yet. A "
-            "strategy's rating is the worst of its main measures' ratings.",
+            "Each strategy has a rating in words and in colour. "
+            + format_rag_legend("public")
+            + " A strategy's rating is the worst of its main measures' ratings.",
         ),
-        (
-            "Achieved: the measure met its target, is on course for a later target, or "
-            "got really better.",
-            "Needs attention: the measure missed its target, or got really worse.",
-            "Steady: there is no target and no real change.",
-            "Trend: there is no right way for the figure to go, so we give the change but "
-            "do not rate it. Domestic abuse crimes are an example: a rise can mean more "
-            "people feel able to report them.",
-        ),
+        tuple(f"{group.capitalize()}: {meaning}." for group, meaning in GROUP_MEANINGS.items()),
     ),
     (
         "Promises",
@@ -115,6 +108,25 @@ def _caveat_paragraphs(dataset: Dataset) -> list[str]:
     return parts
 
 
+def _fill_words(dataset: Dataset) -> dict[str, str]:
+    """The data set's own words for the sections' ``{placeholders}`` (none of another plan).
+
+    The organisation and the plan's name come from ``dataset.yaml``.
+    """
+    identity = dataset.identity
+    organisation = identity.organisation
+    if not organisation.lower().startswith("the "):
+        organisation = f"The {organisation}"
+    return {"organisation": organisation, "plan": identity.plan_name}
+
+
+def _put_words(text: str, words: dict[str, str]) -> str:
+    """Put the data set's words in place of ``{name}`` (other braces are left alone)."""
+    for name, value in words.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
 def _sources(dataset: Dataset) -> list[str]:
     sources = measures_for_audience(dataset, audience="public")["source"]
     return sorted({str(s) for s in sources if not is_missing(s) and str(s)})
@@ -136,10 +148,11 @@ def format_public_method(dataset: Dataset) -> str:
         measures each applies to), where the figures come from, and a link to the
         technical annex. No statistical terms, constants or checksums.
     """
+    words = _fill_words(dataset)
     parts = []
     for heading, paragraphs, items in _SECTIONS:
         listed = bullets(list(items)) if items else ""
-        body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+        body = "".join(f"<p>{esc(_put_words(p, words))}</p>" for p in paragraphs)
         parts.append(f"<h2>{esc(heading)}</h2>{listed}{body}")
     caveats = _caveat_paragraphs(dataset)
     if caveats:

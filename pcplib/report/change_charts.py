@@ -45,7 +45,7 @@ GROUP_WORDS = {
     "trend": "trend, not rated",
     "no figure": "no figure yet",
 }
-BAR_INCHES = 0.36
+BAR_INCHES = 0.32  # a three-line label (8 pt, spaced 1.1) needs 0.37 in: 1.3 slots
 WIDTH_INCHES = 5.0  # drawn at the width it is shown beside its lists
 FONT_SIZE = 8.0  # points: 11 pixels at 100 dots per inch
 NAME_WIDTH = 34  # characters per line of a measure's name beside its bar
@@ -234,8 +234,8 @@ def build_change_chart(rows: pd.DataFrame, what: str, title: str, caption: str) 
     caption = f"{caption} Right is a rise, left a fall; the word says what it means."
     if len(groups) > 1:
         caption += (
-            " Figures that are themselves a % change in points (55% to 57% is 2 points), "
-            "so they have a scale of their own, below the others."
+            " Percentages change in points (55% to 57% is 2 points), on a scale of their "
+            "own, below the others."
         )
     html = figure_to_html(fig, describe_change_chart(rows, what), caption)
     return html.replace('<figure class="chart">', '<figure class="chart chart-public">', 1)

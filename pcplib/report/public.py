@@ -27,6 +27,7 @@ from pcplib.labels import list_words, month_words, plural
 from pcplib.report.change_charts import build_change_chart
 from pcplib.report.comparisons import format_area_comparison_words
 from pcplib.report.html import build_table, esc
+from pcplib.report.words import format_rag_legend
 
 ABOUT_PAGE = "public-quarterly-about.html"
 """The "About these figures" page the runner publishes beside the public report."""
@@ -40,6 +41,18 @@ RECORDED_CRIME_WORDS = (
 )
 """The recorded-crime caveat in plain English (ONS, *Crime in England and Wales: user
 guide*: police recorded crime reflects reporting and recording as well as crime)."""
+GROUP_MEANINGS = {
+    "achieved": "met its target, is on course for a later one, or really got better (by more "
+    "than the usual ups and downs)",
+    "needs attention": "missed its target, or really got worse",
+    "steady": "no target and no change beyond the usual ups and downs",
+    "trend": "not rated, as there is no right way for it to go: more reports of a crime can "
+    "mean that more people feel safe to come forward",
+}
+"""What each of the public report's groups means: the one definition its key and its
+About page both quote."""
+RECORDED_CRIME_SUMMARY = "About the crime figures: a rise is not always more crime"
+"""The caveat's line that is always shown, folded or not."""
 
 
 def format_recorded_crime_caveat(names: Iterable[str]) -> str:
@@ -54,17 +67,20 @@ def format_recorded_crime_caveat(names: Iterable[str]) -> str:
     Returns
     -------
     str
-        A paragraph headed "About the crime figures": which figures are police recorded
-        crime, and what that means for reading a rise or a fall.
+        A ``<details>`` element whose summary, always shown, reads "About the crime
+        figures: a rise is not always more crime"; opened (and in print, where the
+        template opens it), it says which figures are police recorded crime and what that
+        means for reading a rise or a fall. Folded so that the public report keeps to six
+        screens (tests/browser/test_layout.py).
     """
     shown = list(dict.fromkeys(str(n) for n in names))
     if not shown:
         return ""
     which = "This figure is" if len(shown) == 1 else "These figures are"
     return (
-        '<div class="caveat"><h3>About the crime figures</h3>'
+        f'<details class="caveat"><summary>{esc(RECORDED_CRIME_SUMMARY)}</summary>'
         f"<p>{which} crimes recorded by the police: {esc('; '.join(shown))}. "
-        f"{esc(RECORDED_CRIME_WORDS)}</p></div>"
+        f"{esc(RECORDED_CRIME_WORDS)}</p></details>"
     )
 
 
@@ -84,6 +100,32 @@ def format_about_link(text: str = "About these figures") -> str:
     return (
         f'<p class="about-link"><a href="{ABOUT_PAGE}">{esc(text)}</a>: how they are judged, '
         "where they come from and how good they are.</p>"
+    )
+
+
+def format_reading_guide() -> str:
+    """Return the key that comes before the missions: how to read the groups and ratings.
+
+    Returns
+    -------
+    str
+        HTML: what each figure is compared with; what each group means
+        (:data:`GROUP_MEANINGS`), two to a row on a wide screen; and, folded under a line
+        that says what it holds, what each rating word means
+        (:func:`pcplib.report.words.format_rag_legend`, the one definition every report
+        quotes).
+    """
+    groups = "".join(
+        f"<dt>{esc(group.capitalize())}</dt><dd>{esc(meaning)}.</dd>"
+        for group, meaning in GROUP_MEANINGS.items()
+    )
+    return (
+        '<div class="reading-guide"><p>How to read the missions below: we compare each '
+        "figure with the same three months a year before, so the seasons match. A measure "
+        f'is in one of four groups.</p><dl class="reading-key">{groups}</dl>'
+        "<details><summary>What the colours of the strategies' ratings mean</summary>"
+        f"<p>Each rating is a word as well as a colour. {esc(format_rag_legend('public'))} "
+        "A strategy's rating is the worst of its main measures' ratings.</p></details></div>"
     )
 
 
@@ -234,26 +276,23 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         lists += format_recorded_crime_caveat(
             measures.loc[measures["recorded_crime"].astype(bool), "measure_name"]
         )
-    beside_chart = ""
+    rest = ""
     if "steady" in by_group:
         names = list(by_group["steady"]["measure_name"])
-        beside_chart += (
+        rest += (
             "<h3>Steady</h3><p>No real change, only the usual ups and downs, in: "
             f"{esc('; '.join(names))}.</p>"
         )
     if "trend" in by_group:
-        # Under the chart, beside the longer lists, so a mission stays about one screen.
-        beside_chart += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
+        rest += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
     if "no figure" in by_group:
         names = list(by_group["no figure"]["measure_name"])
-        beside_chart += f"<p>No figure yet this quarter for: {esc('; '.join(names))}.</p>"
-    # Side by side on a wide screen (the chart at a glance with the steady measures and
-    # trends under it, the words beside it), so a mission takes about one screen; stacked
-    # on a narrow screen and in print.
-    parts.append(
-        f'<div class="mission-body"><div class="mission-chart">{chart}{beside_chart}</div>'
-        f'<div class="mission-lists">{lists}</div></div>'
-    )
+        rest += f"<p>No figure yet this quarter for: {esc('; '.join(names))}.</p>"
+    # In reading order (the chart at a glance, what was achieved, what needs attention, the
+    # rest), set in two balanced columns on a wide screen by the template, so a mission
+    # takes about a screen and the report six (tests/browser/test_layout.py); one column on
+    # a narrow screen and in print.
+    parts.append(f'<div class="mission-body">{chart}{lists}{rest}</div>')
     return "".join(parts)
 
 

@@ -2,12 +2,122 @@
 
 from __future__ import annotations
 
+import html
+
+from pcplib.assessment.thresholds import (
+    HIGH_RISK_SCORE,
+    RAG_TOLERANCE,
+    SIGNIFICANCE,
+    WEAK_EVIDENCE,
+)
+
+RAG_WORDS = ("Green", "Amber", "Red", "Grey")
+"""The rating words, best first, then the one for nothing to rate."""
+
+
+def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
+    """Say what each rating word means: the one definition every report and key quotes.
+
+    Built from the thresholds that decide the ratings
+    (:mod:`pcplib.assessment.thresholds`), so the words cannot drift from the rules.
+
+    Parameters
+    ----------
+    audience : {"public", "technical"}, default "public"
+        ``"public"``: plain English for residents (the public report, its About page,
+        the index's key). ``"technical"``: the rules with their thresholds, for the
+        Board's method notes and the technical annex.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"Green": ..., "Amber": ..., "Red": ..., "Grey": ...}``, each a phrase
+        without a capital or a full stop.
+
+    Raises
+    ------
+    ValueError
+        For an audience other than the two above.
+    """
+    tolerance = f"{RAG_TOLERANCE * 100:g}%"
+    if audience == "public":
+        return {
+            "Green": "on target, or, with no target, no sign of things getting worse",
+            "Amber": f"a target missed by no more than {tolerance} of it, a target met while "
+            "things got really worse, or, with no target, things may be getting worse",
+            "Red": f"a target missed by more than {tolerance} of it, or things really "
+            "getting worse",
+            "Grey": "nothing to rate yet: no figures, no right way for the figure to go, or "
+            "not enough evidence either way",
+        }
+    if audience == "technical":
+        return {
+            "Green": "target or trajectory met; with no target, no deterioration beyond "
+            "chance in the tests of change and no SPC concern",
+            "Amber": f"target or trajectory missed by up to {tolerance} of the target, or met "
+            "with a real deterioration; with no target, a possible deterioration (material, "
+            f"p < {WEAK_EVIDENCE:g})",
+            "Red": f"target or trajectory missed by more than {tolerance}; with no target, a "
+            f"deterioration beyond chance (p < {SIGNIFICANCE:g}) and material, or an SPC "
+            "concern in the period",
+            "Grey": "no data, no good direction, or no target and no evidence to rate on",
+        }
+    raise ValueError(f"audience {audience!r}: expected 'public' or 'technical'")
+
+
+def format_rag_legend(audience: str = "public") -> str:
+    """Write each rating word's meaning as a sentence, from :func:`describe_rag_meanings`.
+
+    Parameters
+    ----------
+    audience : {"public", "technical"}, default "public"
+        As for :func:`describe_rag_meanings`.
+
+    Returns
+    -------
+    str
+        Plain text: "Green means on target, .... Amber means ...." and so on.
+    """
+    meanings = describe_rag_meanings(audience)
+    return " ".join(f"{word} means {meanings[word]}." for word in RAG_WORDS)
+
+
 NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("progress", "Progress and actions"),
     ("successes", "Successes"),
     ("challenges", "Challenges"),
     ("risks", "Risks to delivery"),
 )
+
+
+def format_rating_method() -> str:
+    """Return the strategy report's "How the rating is reached" section.
+
+    Returns
+    -------
+    str
+        HTML: a heading and a paragraph giving the rating words' meanings
+        (:func:`format_rag_legend`, technical: the one definition the other reports quote),
+        how the overall rating is rolled up, and what the summary's lists hold.
+    """
+    text = (
+        "RAG is always written as a word as well as shown in colour. A measure with a "
+        "target is rated against it or, before a dated target falls due, against the "
+        "straight line from the baseline to the target. "
+        + format_rag_legend("technical")
+        + " The strategy's overall rating is the worst of its rated headline measures; the "
+        "sentence beside it says what drove it."
+    )
+    lists = (
+        "<strong>Needs attention</strong> lists the measures that missed their target or "
+        "trajectory or show a real deterioration, the commitments off track, at risk or "
+        "overdue, the Board's actions overdue (neither done nor dropped and due before this "
+        f"meeting), and any new high risk (likelihood × impact of {HIGH_RISK_SCORE} or more); "
+        "<strong>what "
+        "improved</strong> lists the measures showing a real improvement or meeting their "
+        "target."
+    )
+    return f"<h2>How the rating is reached</h2><p>{html.escape(text, quote=False)} {lists}</p>"
 
 
 # ``{board}`` is the data set's board (dataset.yaml's board.name).
@@ -33,13 +143,8 @@ METHOD_NOTE = (
     "or 1 percentage point); a material change with p < 0.10 but not 0.05 is a possible "
     "change, not yet conclusive; otherwise there is no evidence of change. The same three "
     "grades (real change, possible change, no evidence of change) are used everywhere. "
-    "RAG: Green met, Amber missed "
-    "by up to 5%, Red missed by more; a measure with no target is rated on the evidence of "
-    "change (Red for a deterioration beyond chance on the quarter or the year ending, or an "
-    "SPC concern in the quarter; Amber for a possible one, p < 0.10; Green otherwise), and "
-    "a real deterioration caps a met target at Amber; Grey means no data or no good "
-    "direction. A "
-    "strategy's overall RAG is the worst of its rated headline measures. Statistical "
+    + format_rag_legend("technical")
+    + " A strategy's overall RAG is the worst of its rated headline measures. Statistical "
     "process control (SPC) uses XmR charts whose limits (mean ± 2.66 × the average "
     "period-to-period change) come from the chart's reference period, by default the "
     "plan's baseline year and the months just before it to make at least 20 points (so it "

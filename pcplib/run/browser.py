@@ -434,6 +434,8 @@ def _pdf_with(
     header, footer = templates
     with open_report(browser, source) as (page, log):
         page.add_style_tag(content=EMPTY_MARGIN_BOXES)
+        # Paper cannot be clicked open: what a report folds (<details>) is printed open.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         page.pdf(
             path=str(target),
             format="A4",

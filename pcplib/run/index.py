@@ -22,6 +22,7 @@ from pcplib.assessment.scope import format_produced_at
 from pcplib.labels import month_words
 from pcplib.periods import label_quarter
 from pcplib.report.html import RAG_COLOURS
+from pcplib.report.words import describe_rag_meanings
 from pcplib.run.jobs import JobResult, RunPlan
 from pcplib.run.log import logger
 
@@ -30,12 +31,7 @@ INDEX_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "ind
 # CSS pixels: half the 1280 x 800 first screen, so its headings and ratings can be read
 # (at 160 x 100 the text was under 3 pixels high).
 THUMBNAIL_SIZE = (640, 400)
-RAG_KEY = (
-    ("Green", "on target, or with no target no sign of getting worse"),
-    ("Amber", "a target narrowly missed, or recovering from a real deterioration"),
-    ("Red", "a target missed, or a real deterioration"),
-    ("Grey", "nothing to rate: no data or no good direction"),
-)
+RAG_KEY = tuple(describe_rag_meanings("public").items())
 """The key the index gives once, below its list of reports."""
 PUBLIC_MEETINGS = {
     "public_quarterly": "None: published for the public each quarter",

@@ -229,7 +229,12 @@ def plan_strategy_job(
 
 
 def plan_overview_job(
-    slot: str, period_end: str, data_param: str, produced_at: str, meeting: str = ""
+    slot: str,
+    period_end: str,
+    data_param: str,
+    produced_at: str,
+    meeting: str = "",
+    forward_plan: str = "",
 ) -> Job:
     """Plan the plan overview across every strategy.
 
@@ -243,6 +248,9 @@ def plan_overview_job(
         The time the report says it was produced.
     meeting : str, optional
         The meeting it is for, in words; the slot's meeting when empty.
+    forward_plan : str, optional
+        The forward plan the run uses, as a notebook parameter (the data set's own when
+        empty): it says whether the meeting has new data since an earlier one.
 
     Returns
     -------
@@ -257,6 +265,7 @@ def plan_overview_job(
             "meeting": meeting or describe_meeting(slot),
             "period_end": period_end,
             "data_dir": data_param,
+            "forward_plan": forward_plan,
             "produced_at": produced_at,
         },
         title="Plan overview: every delivery strategy",

@@ -291,7 +291,12 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         ]
         jobs.append(
             plan_overview_job(
-                slot_id, period_end, data_param, at, meeting=describe_meeting(slot_id, board)
+                slot_id,
+                period_end,
+                data_param,
+                at,
+                meeting=describe_meeting(slot_id, board),
+                forward_plan=history["forward_plan"],
             )
         )
         if audience == "cgb":

@@ -87,12 +87,6 @@ def test_the_board_report_says_it_all_on_its_first_screen(
                 assert words in text, f"{name}: {words!r} not in the first screen's summary"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="missed: the public report is 5,775 px (7.2 screens) since its recorded-crime "
-    "caveats, survey ranges and split chart axes; CSS alone reached 5,108 px; folding them "
-    "is open work (issue 26). Strict, so it fails once the page fits again.",
-)
 def test_the_public_report_is_at_most_six_screens(
     reports: dict[str, Path], browser: object
 ) -> None:

@@ -5,13 +5,14 @@ Nottinghamshire files (read in place), filled with other ids, missions and board
 two-monthly cycle with its own data lag and a slot's own ``data_to``; its police.uk
 measures come from ``pcp source police-uk``, and a measure with no observation yet
 arrives through ``pcp returns template`` and ``load``. Every report kind is then built,
-and every output (HTML, executed notebooks, index, judgements.csv, manifest, the returns
-workbook) is searched for the sample's words.
+and every output (HTML, PNG alt text and captions, executed notebooks, index,
+judgements.csv, manifest, the returns workbook) is searched for the sample's words.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 import zipfile
@@ -62,6 +63,19 @@ years:
         strategies: [partners-ready, homes-secure]
       - slot: "2025-03"
         strategies: [streets-calm, partners-ready]
+"""
+# Another cycle, passed with --forward-plan: quarterly, so March's data (to December) are
+# new since December's meeting (to September), and no report says otherwise.
+OVERRIDE = """\
+source: "Synthetic quarterly cycle for tests (an override)"
+data_lag_months: 3
+years:
+  - year: "2024/25"
+    slots:
+      - slot: "2024-12"
+        strategies: [homes-secure, streets-calm]
+      - slot: "2025-03"
+        strategies: [partners-ready]
 """
 MISSIONS = [
     ["calm-places", "Calm places", "Fewer crimes where people live and go out"],
@@ -208,12 +222,19 @@ def built(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> dict[str
     sheet.cell(row, 5).value = 82.5
     book.save(workbook)
     assert cli.main(["returns", "load", str(workbook), "--data", str(data)]) == 0
-    common = ["--data", str(data), "--out", str(out), "--no-screenshots", "--jobs", "2"]
+    common = ["--data", str(data), "--out", str(out), "--jobs", "2"]
     common += ["--timestamp", "2026-11-23T06:00:00+00:00"]
+    # The slot's reports with their first-screen PNGs (the index shows them, with alt text).
     assert cli.main(["run", "--slot", "2025-03", *common]) == 0
+    common.append("--no-screenshots")
     assert cli.main(["public", "--quarter", "2024/25 Q3", *common]) == 0
     assert cli.main(["annual", "--year", "2023/24", *common]) == 0
-    return {"data": data, "out": out, "workbook": workbook}
+    override = tmp / "quarterly.yaml"
+    override.write_text(OVERRIDE, encoding="utf-8")
+    again = ["--data", str(data), "--forward-plan", str(override), "--out", str(tmp / "again")]
+    again += ["--no-screenshots", "--jobs", "2", "--timestamp", "2026-11-23T06:00:00+00:00"]
+    assert cli.main(["run", "--slot", "2025-03", *again]) == 0
+    return {"data": data, "out": out, "workbook": workbook, "again": tmp / "again"}
 
 
 def test_no_output_holds_a_word_of_the_sample(built: dict[str, Path]) -> None:
@@ -222,9 +243,12 @@ def test_no_output_holds_a_word_of_the_sample(built: dict[str, Path]) -> None:
     for expected in ("streets-calm.html", "partners-ready.html", "plan-overview.html",
                      "delivery-board.html", "public-quarterly.html", "public-quarterly-about.html",
                      "annual-evaluation.html", "index.html", "judgements.csv", "manifest.json",
-                     "streets-calm.ipynb"):  # fmt: skip
+                     "streets-calm.ipynb", "streets-calm.png"):  # fmt: skip
         assert expected in kinds, expected
-    texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in files}
+    # The PNGs are pictures: their alt text is checked in the index (below), not their bytes.
+    texts = {
+        p: p.read_text(encoding="utf-8", errors="replace") for p in files if p.suffix != ".png"
+    }
     texts[built["workbook"]] = read_workbook_text(built["workbook"])
     found = {str(p): sorted(set(SAMPLE_WORDS.findall(t))) for p, t in texts.items()}
     assert {p: w for p, w in found.items() if w} == {}
@@ -268,3 +292,76 @@ def test_the_police_uk_figures_are_nottinghamshires(built: dict[str, Path]) -> N
         ]  # fmt: skip
     assert len(burglary) == 24 and all(FORCE in r["source"] for r in burglary)
     assert zipfile.is_zipfile(built["workbook"])
+
+
+def test_the_measure_supplied_only_by_returns_shows_its_figure(built: dict[str, Path]) -> None:
+    report = (built["out"] / "2025-03" / "partners-ready.html").read_text(encoding="utf-8")
+    # Its row in the sub-measures table: the name, marked for this plan's board, then the
+    # quarter's figure from the return (a first figure with nothing a year before).
+    row = re.search(
+        r"<tr><th scope=\"row\">Victims called back within a day<br/>(.*?)</tr>", report
+    )
+    assert row is not None, "the returns-only measure has no row with a figure"
+    assert f"<strong>Restricted:</strong> {BOARD_SHORT} only" in row.group(1)
+    assert "<td>82.5%<br/>" in row.group(1)
+    assert "sub-measures, 2024/25 Q3: no figures are available" not in report
+    # Restricted: never in a public output.
+    public = built["out"] / "public-2024-25-Q3"
+    assert not any("Victims called back" in p.read_text(encoding="utf-8") for p in public.glob("*"))
+
+
+def test_pictures_alt_text_and_captions_name_this_plan(built: dict[str, Path]) -> None:
+    measure_names = [m["measure_name"] for m in MEASURES]
+    named = [*measure_names, *(s[1] for s in STRATEGIES), *(m[1] for m in MISSIONS)]
+    charts = thumbnails = 0
+    for page in sorted(built["out"].rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for img in re.findall(r"<img\b[^>]*>", text):
+            found = re.search(r'\balt="([^"]*)"', img)
+            assert found is not None and found.group(1).strip(), f"{page.name}: {img[:80]}"
+            alt = html.unescape(found.group(1))
+            assert not SAMPLE_WORDS.search(alt), (page.name, alt)
+            if 'class="thumb"' in img:
+                # The index's first-screen picture: a real PNG, its alt naming the report.
+                src = re.search(r'src="([^"]+)"', img)
+                assert src is not None
+                assert (page.parent / src.group(1)).read_bytes()[:4] == b"\x89PNG"
+                title = re.search(r'href="[^"]+">' + re.escape(img) + r"([^<]+)</a>", text)
+                assert (
+                    title is not None and alt == f"First screen of {html.unescape(title.group(1))}"
+                )
+                thumbnails += 1
+            else:
+                # A chart: its alt text says which of this plan's measures or missions it shows.
+                assert any(n in alt for n in named), (page.name, alt[:120])
+                charts += 1
+        for caption in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", text, re.S):
+            words = html.unescape(re.sub(r"<[^>]+>", "", caption))
+            assert any(n in words for n in named), (page.name, words[:120])
+            assert not SAMPLE_WORDS.search(words), (page.name, words)
+    # Four reports in the slot, each with its picture; the SPC, funnel and public charts.
+    assert thumbnails == 4 and charts >= 5
+    alts = (built["out"] / "2025-03" / "index.html").read_text(encoding="utf-8")
+    assert 'alt="First screen of Calm streets"' in alts
+    assert 'alt="First screen of Ready partners"' in alts
+
+
+def test_the_no_new_data_notice_follows_the_forward_plan_the_run_uses(
+    built: dict[str, Path],
+) -> None:
+    notice = f"No new data since the {BOARD_SHORT} of January 2025"
+    own = built["out"] / "2025-03"
+    for name in ("plan-overview.html", "streets-calm.html", "partners-ready.html"):
+        assert notice in (own / name).read_text(encoding="utf-8"), name
+    # With --forward-plan naming a quarterly cycle, March's data are new: no report,
+    # the overview included, repeats the data set's own plan's notice.
+    again = built["again"] / "2025-03"
+    names = sorted(p.name for p in again.glob("*.html"))
+    assert names == [
+        "delivery-board.html",
+        "index.html",
+        "partners-ready.html",
+        "plan-overview.html",
+    ]
+    for name in names:
+        assert "No new data since" not in (again / name).read_text(encoding="utf-8"), name

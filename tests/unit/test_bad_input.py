@@ -19,7 +19,6 @@ import pandas as pd
 import pytest
 
 from pcplib import assessment
-from pcplib.assessment.scope import ParameterError
 from pcplib.data import (
     DataValidationError,
     Problem,
@@ -30,6 +29,7 @@ from pcplib.data import (
 )
 from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan
 from pcplib.data.read import NUMBER_EXPECTED
+from pcplib.errors import ParameterError
 from pcplib.notebook import check_injected_parameters
 
 TODAY = dt.date(2026, 11, 23)

@@ -119,6 +119,28 @@ def test_align_windows_leaves_alike_windows_unchanged():
     assert align_windows(before, now, rows, "monthly", "mean") == (before, now)
 
 
+def test_align_windows_keeps_a_first_figure_with_nothing_a_year_before():
+    # A new measure's first quarter (one return, no figure a year earlier) keeps its figure.
+    rows = monthly_rows("2026-07", [82.5, None, None])
+    now = compute_window(rows, JUL_2026, SEP_2026, "monthly", "mean", "Q2")
+    before = compute_window(rows, JUL_2026 - 12, SEP_2026 - 12, "monthly", "mean", "Q2")
+    assert align_windows(before, now, rows, "monthly", "mean") == (before, now)
+    assert now.value == 82.5 and before.value is None
+
+
+def test_compute_figures_shows_a_quarterly_averages_first_return():
+    rows = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2026-07-01"]),
+            "period_end": pd.to_datetime(["2026-09-30"]),
+            "value": [82.5],
+        }
+    )
+    measure = {"frequency": "quarterly", "aggregation": "mean", "baseline_year": "2026/27"}
+    f = compute_figures(rows, measure, SEP_2026)
+    assert (f.current.value, f.last_year.value, f.year_ending.value) == (82.5, None, 82.5)
+
+
 def test_compute_figures_compares_an_incomplete_average_like_for_like():
     values: list[float | None] = [10.0] * 27 + [30.0, None, 30.0]  # April 2024 to Sept 2026
     values[15:18] = [30.0, 5.0, 30.0]  # July to September 2025: August was low

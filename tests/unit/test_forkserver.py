@@ -52,6 +52,23 @@ def test_no_server_for_a_kernel_it_cannot_become(monkeypatch, tmp_path) -> None:
         assert server is None and forkserver.active_server() is None
 
 
+def test_find_kernel_command_reads_the_spec_jupyter_client_reads(monkeypatch, tmp_path) -> None:
+    # The installed kernel: the same command, without importing jupyter_client first.
+    assert forkserver.find_kernel_command("pcp") == forkserver.read_kernel_command("pcp")
+    first, second = tmp_path / "user", tmp_path / "env"
+    for folder, python in ((first, "/user/python"), (second, "/env/python")):
+        (folder / "k").mkdir(parents=True)
+        (folder / "k" / "kernel.json").write_text(f'{{"argv": ["{python}", "-m", "x"]}}')
+    monkeypatch.setattr("jupyter_core.paths.jupyter_path", lambda *parts: [str(first), str(second)])
+    # The first folder wins, as in jupyter_client.
+    assert forkserver.find_kernel_command("k") == ["/user/python", "-m", "x"]
+    # A spec that cannot be read is left to jupyter_client to read (or refuse).
+    (first / "k" / "kernel.json").write_text("{not json")
+    monkeypatch.setattr(forkserver, "read_kernel_command", lambda name: ["asked", name])
+    assert forkserver.find_kernel_command("k") == ["asked", "k"]
+    assert forkserver.find_kernel_command("missing") == ["asked", "missing"]
+
+
 def test_a_server_started_early_is_adopted_by_the_run_or_stopped(monkeypatch, tmp_path) -> None:
     assert forkserver.start_early("pcp", {"PCP_FORK_KERNELS": "0"}) is None
     early = forkserver.start_early("pcp", {})

@@ -13,9 +13,9 @@ from matplotlib.figure import Figure
 
 from pcplib import assessment, report
 from pcplib.assessment import judgements
-from pcplib.assessment.scope import ParameterError
 from pcplib.data import load_dataset
 from pcplib.data.reference import load_table_one
+from pcplib.errors import ParameterError
 from pcplib.report import fragments, measures, overview
 from pcplib.run import render
 

@@ -31,6 +31,7 @@ NOTEBOOKS = {
         "meeting": "",
         "period_end": "",
         "data_dir": "",
+        "forward_plan": "",
         "produced_at": "",
     },
     "public_quarterly": {

@@ -7,6 +7,7 @@ written for residents with the technical detail in an annex.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ import pytest
 from pcplib.assessment.caveats import is_recorded_crime, is_survey_estimate, list_caveats
 from pcplib.assessment.public import write_public_sentence
 from pcplib.data import Dataset, load_dataset
+from pcplib.data.identity import PlanIdentity
 from pcplib.report.about import ANNEX_ID, format_public_method, format_technical_annex
 from pcplib.report.change_charts import (
     AXIS_LABELS,
@@ -137,6 +139,19 @@ def test_the_about_page_speaks_to_residents_and_links_its_annex(sample: Dataset)
     assert "the number in a month for every 1,000 households" in html
     assert f'href="#{ANNEX_ID}"' in html
     assert f'id="{ANNEX_ID}"' in format_technical_annex()
+
+
+def test_the_about_page_names_the_data_sets_organisation_and_plan(sample: Dataset) -> None:
+    html = format_public_method(sample)
+    opening = f"{sample.identity.organisation} publishes this report every quarter"
+    assert opening in html and f"how the {sample.identity.plan_name} is going" in html
+    other = PlanIdentity(organisation="Office of the Commissioner for Elsewhere",
+                         plan_name="Safer Streets Plan 2030-34")  # fmt: skip
+    elsewhere = format_public_method(replace(sample, identity=other))
+    assert "The Office of the Commissioner for Elsewhere publishes" in elsewhere
+    assert "how the Safer Streets Plan 2030-34 is going" in elsewhere
+    assert sample.identity.organisation not in elsewhere
+    assert sample.identity.plan_name not in elsewhere
 
 
 def test_a_public_strategy_report_carries_the_recorded_crime_caveat(sample: Dataset) -> None:

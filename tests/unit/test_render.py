@@ -220,11 +220,28 @@ def test_importing_resolve_repo_path_stays_light() -> None:
     assert render.TrackedKernelManager is render.get_kernel_manager_class()
 
 
-def test_export_html_reuses_its_exporter_and_stays_identical(executed) -> None:
+def test_export_html_reuses_its_exporter_and_stays_identical(executed, monkeypatch) -> None:
     _, nb = executed
-    first = render.export_html(nb, name="report")
-    assert render.export_html(nb, name="report") == first
-    assert render._get_exporter(render.TEMPLATE_NAME) is render._get_exporter(render.TEMPLATE_NAME)
+    monkeypatch.setattr(render, "_IDLE_EXPORTERS", {})
+    fresh = render.export_html(nb, name="report")
+    monkeypatch.setattr(render, "_IDLE_EXPORTERS", {})
+    assert render.warm_exporter() is True
+    assert render.warm_exporter() is False
+    warmed = list(render._IDLE_EXPORTERS[render.TEMPLATE_NAME])
+    assert len(warmed) == 1
+    # The warmed exporter is lent, not a new one made, and its page is the same bytes.
+    assert render.export_html(nb, name="report") == fresh
+    assert render.export_html(nb, name="report") == fresh
+    assert render._IDLE_EXPORTERS[render.TEMPLATE_NAME] == warmed
+
+
+def test_exporters_are_lent_to_one_thread_at_a_time(monkeypatch) -> None:
+    monkeypatch.setattr(render, "_IDLE_EXPORTERS", {})
+    first = render._borrow_exporter(render.TEMPLATE_NAME)
+    second = render._borrow_exporter(render.TEMPLATE_NAME)
+    assert first is not second
+    render._return_exporter(render.TEMPLATE_NAME, first)
+    assert render._borrow_exporter(render.TEMPLATE_NAME) is first
 
 
 def test_kernels_forked_from_a_warm_process_are_fresh_and_give_the_same_notebook(

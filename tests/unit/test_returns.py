@@ -256,6 +256,16 @@ def test_instructions_name_the_owners_and_the_deadline(template: Path, data: Pat
     assert "not supplied, never as zero" in text
 
 
+def test_instructions_name_the_organisation_and_plan(template: Path, data: Path) -> None:
+    sheet = openpyxl.load_workbook(template)["Instructions"]
+    identity = load_dataset(data, today=TODAY).identity
+    # The organisation line under the title, as the reports carry it, then the plan.
+    assert sheet["A2"].value == identity.organisation
+    assert (sheet["A4"].value, sheet["B4"].value) == ("Plan", identity.plan_name)
+    text = " ".join(str(c) for row in sheet.values for c in row if c)
+    assert f"each action the {identity.board_name} agreed" in text
+
+
 def test_deadline_prefers_the_strategys_own_meeting(repo_root: Path) -> None:
     plan = load_forward_plan(repo_root / "data" / "forward_plan.yaml")
     own = find_deadline(plan, "road-safety", "2026/27 Q2")

@@ -37,7 +37,8 @@ STRATEGY_BODY = (
     'HTML(f"<h1>{strategy}</h1><p>Slot {slot}, data to {period_end}, produced {produced_at}</p>")'
 )
 OVERVIEW_PARAMETERS = (
-    'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nproduced_at = ""\n'
+    'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nforward_plan = ""\n'
+    'produced_at = ""\n'
 )
 SAMPLE_TODAY = date(2026, 11, 23)
 PUBLIC_PARAMETERS = (
@@ -225,6 +226,9 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
     # The Table One back test left the overview, and its reference folder with it.
     assert "reference_dir" not in overview
     assert overview["meeting"] == "Performance Board, November 2026"
+    # The run's forward plan (--forward-plan overrides the data set's) says whether the
+    # meeting has new data, in the overview as in the strategy reports.
+    assert overview["forward_plan"] == str(project.plan_file.resolve())
     # The quarterly delivery board's view reads the same plan and history.
     board = plan.jobs[-1]
     assert board.notebook == "delivery_board" and board.parameters["period_end"] == "2026-09"

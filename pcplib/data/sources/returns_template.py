@@ -208,7 +208,11 @@ def _write_instructions(
     strategy = dataset.strategy(strategy_id)
     ws["A1"] = f"Quarterly return: {strategy['strategy_name']}, {quarter}"
     ws["A1"].font = Font(bold=True, size=14)
+    # Whose plan this is, as the reports' organisation line says it (dataset.yaml).
+    ws["A2"] = dataset.identity.organisation
+    board = dataset.identity.board_name
     facts = [
+        ("Plan", dataset.identity.plan_name),
         ("Strategy", f"{strategy['strategy_name']} ({strategy_id})"),
         ("Quarter", f"{quarter}: {quarter_words(quarter)}"),
         ("Return by", deadline.wording),
@@ -232,14 +236,15 @@ def _write_instructions(
         ("Risks", "Risks to delivery: a description, likelihood and impact from 1 (lowest) to "
          "5 (highest), the mitigation and its owner. Last quarter's risks are filled in: "
          "update them, or clear a row whose risk has closed; add new risks in the empty rows."),
-        ("Actions", "Update the status of each action the Board agreed. The OPCC adds actions "
-         "agreed at the last Board in the empty rows (month of the meeting as YYYY-MM)."),
+        ("Actions", f"Update the status of each action the {board} agreed. The OPCC adds "
+         "actions agreed at its last meeting in the empty rows (month of the meeting as "
+         "YYYY-MM)."),
         ("Rules", "Fill in only the shaded cells. Leave a cell empty when you do not have the "
          "figure: it is recorded as not supplied, never as zero. Do not add, delete, move or "
          "rename rows, columns or sheets: a workbook changed out of shape is refused whole, "
          "and the loader names every cell it cannot accept."),
     ]  # fmt: skip
-    row = 3
+    row = 4
     for label, text in [*facts, ("", ""), *guidance]:
         ws.cell(row=row, column=1, value=label or None).font = Font(bold=True)
         cell = ws.cell(row=row, column=2, value=str(text) or None)

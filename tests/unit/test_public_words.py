@@ -1,0 +1,185 @@
+"""The words readers are given (issue 26, presentation): one definition of each rating, a
+public report that folds its caveats and keeps its key short.
+
+Every report and key says what Green, Amber, Red and Grey mean in the words of one
+function (:func:`pcplib.report.words.describe_rag_meanings`), built from the thresholds
+that decide the ratings; the public report's groups are defined once
+(:data:`pcplib.report.public.GROUP_MEANINGS`) for its key and its About page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pytest
+
+from pcplib.assessment import thresholds
+from pcplib.data import Dataset, load_dataset
+from pcplib.report import words
+from pcplib.report.about import format_public_method
+from pcplib.report.public import (
+    GROUP_MEANINGS,
+    RECORDED_CRIME_SUMMARY,
+    format_public_mission,
+    format_reading_guide,
+    format_recorded_crime_caveat,
+)
+from pcplib.report.words import (
+    METHOD_NOTE,
+    RAG_WORDS,
+    describe_rag_meanings,
+    format_rag_legend,
+    format_rating_method,
+)
+from pcplib.run.index import RAG_KEY
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path) -> Dataset:
+    return load_dataset(data_dir)
+
+
+def test_each_rating_word_has_one_meaning_for_each_audience() -> None:
+    for audience in ("public", "technical"):
+        meanings = describe_rag_meanings(audience)
+        assert tuple(meanings) == RAG_WORDS
+        assert all(m and not m.endswith(".") and m[0].islower() for m in meanings.values())
+    with pytest.raises(ValueError, match="audience 'board'"):
+        describe_rag_meanings("board")
+
+
+def test_the_meanings_come_from_the_thresholds_that_decide_the_rating(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tolerance = f"{thresholds.RAG_TOLERANCE * 100:g}%"
+    assert f"no more than {tolerance} of it" in describe_rag_meanings("public")["Amber"]
+    technical = describe_rag_meanings("technical")
+    assert f"up to {tolerance}" in technical["Amber"]
+    assert f"p < {thresholds.WEAK_EVIDENCE:g}" in technical["Amber"]
+    assert f"p < {thresholds.SIGNIFICANCE:g}" in technical["Red"]
+    # A different tolerance changes the words: they are not written out a second time.
+    monkeypatch.setattr(words, "RAG_TOLERANCE", 0.1)
+    assert "no more than 10% of it" in describe_rag_meanings("public")["Amber"]
+
+
+def test_every_key_quotes_the_one_definition_of_amber(sample: Dataset) -> None:
+    public = describe_rag_meanings("public")
+    technical = format_rag_legend("technical")
+    assert dict(RAG_KEY) == public  # the index's key
+    assert technical in METHOD_NOTE  # the Board's method note
+    assert html.escape(technical, quote=False) in format_rating_method()
+    legend = html.escape(format_rag_legend("public"), quote=False)
+    assert legend in format_reading_guide()  # the public report's key
+    assert legend in format_public_method(sample)  # its About page
+    # No other wording of Amber is left in the reports' fixed text.
+    for text in (METHOD_NOTE, format_reading_guide(), format_public_method(sample)):
+        assert text.count("Amber means") + text.count("Amber:") <= 1
+        assert "narrowly missed, or recovering" not in text
+
+
+def test_the_strategy_notebook_quotes_the_one_definition(repo_root: Path) -> None:
+    notebook = json.loads((repo_root / "notebooks" / "delivery_strategy.ipynb").read_text())
+    text = "".join("".join(c["source"]) for c in notebook["cells"])
+    assert "report.format_rating_method()" in text
+    assert "Amber missed by up to" not in text  # no second wording in the notebook
+    public = json.loads((repo_root / "notebooks" / "public_quarterly.ipynb").read_text())
+    public_text = "".join("".join(c["source"]) for c in public["cells"])
+    assert "report.format_reading_guide()" in public_text
+    assert "**achieved**" not in public_text
+
+
+def test_the_reading_guide_defines_each_group_once_as_the_about_page_does(
+    sample: Dataset,
+) -> None:
+    guide = format_reading_guide()
+    about = format_public_method(sample)
+    for group, meaning in GROUP_MEANINGS.items():
+        assert f"<dt>{group.capitalize()}</dt><dd>{html.escape(meaning, quote=False)}.</dd>" in (
+            guide.replace("&#x27;", "'")
+        )
+        assert html.escape(f"{group.capitalize()}: {meaning}.", quote=False) in about
+    # The colours are folded under a line that says what they are.
+    assert "<details><summary>What the colours of the strategies' ratings mean</summary>" in (
+        guide.replace("&#x27;", "'")
+    )
+
+
+def test_the_recorded_crime_caveat_is_folded_under_a_line_that_says_why() -> None:
+    caveat = format_recorded_crime_caveat(["Homicides"])
+    assert caveat.startswith(f'<details class="caveat"><summary>{RECORDED_CRIME_SUMMARY}')
+    assert "a rise is not always more crime" in RECORDED_CRIME_SUMMARY
+    assert "This figure is crimes recorded by the police: Homicides." in caveat
+    assert caveat.endswith("</details>")
+
+
+def test_a_mission_reads_chart_achieved_attention_then_the_rest(sample: Dataset) -> None:
+    from pcplib.assessment.public import summarise_public_quarter
+
+    public = summarise_public_quarter(sample, "2026/27 Q2")
+    mission = str(public.measures["mission_id"].iloc[0])
+    section = format_public_mission(public, mission)
+    body = section[section.index('<div class="mission-body">') :]
+    order = ["<figure", "What has been achieved", "What still needs attention", "<h3>Steady"]
+    places = [body.index(words) for words in order]
+    assert places == sorted(places)
+    assert '<details class="caveat">' in body
+    assert body.index('<details class="caveat">') < body.index("<h3>Steady")
+
+
+BOARD_JARGON = (
+    "XmR", "special cause", "special_cause", "common cause", "common_cause", " pp", "p =",
+    "p <", "quasi", "z-test", "Laney", "Poisson", "binomial", "rule:", "mdc",
+    "Making Data Count", "plotthedots", "Western Electric", "dispersion",
+)  # fmt: skip
+"""Words the Board's "Why" never uses: the statistics stay in judgements.csv's rag_reason."""
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ({"rag": "Red", "rag_basis": "target", "current": 55.8, "target_for_period": 60.0,
+          "unit": "percent"}, "target missed (55.8% against 60.0%)"),
+        ({"rag": "Green", "rag_basis": "target", "current": 368, "target_for_period": 360,
+          "unit": "count"}, "target met (368 against 360)"),
+        ({"rag": "Amber", "rag_basis": "target", "rag_capped": True, "current": 368,
+          "target_for_period": 360, "unit": "count"},
+         "target met (368 against 360), but it got worse by more than chance"),
+        ({"rag": "Green", "rag_basis": "trajectory", "current": 10.2,
+          "target_for_period": 8.7, "unit": "percent"},
+         "on track for its trajectory (10.2% against 8.7% expected by now)"),
+        ({"rag": "Red", "rag_basis": "evidence"},
+         "no target, and it got worse by more than chance"),
+        ({"rag": "Amber", "rag_basis": "evidence"},
+         "no target, and it may be getting worse: the evidence is not yet clear"),
+        ({"rag": "Grey", "rag_basis": "none", "good_direction": "neutral"},
+         "not rated: no right way for it to go, so reported as a trend"),
+        ({"rag": "Grey", "rag_basis": "none", "has_data": False},
+         "not rated: no figure for the period"),
+    ],
+)  # fmt: skip
+def test_the_boards_why_says_the_verdict_in_plain_words(row, expected) -> None:
+    from pcplib.assessment.exceptions import describe_rating_plainly
+
+    why = describe_rating_plainly(row)
+    assert why == expected
+    assert not [w for w in BOARD_JARGON if w in why]
+
+
+def test_the_since_last_meeting_why_column_uses_no_jargon(sample: Dataset) -> None:
+    from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
+    from pcplib.assessment.strategy import summarise_strategy
+    from pcplib.data.forward_plan import find_forward_plan
+
+    plan = find_forward_plan(sample.root, "")
+    whys = []
+    # The rating changes the sample shows at its November 2026 meeting (recomputed).
+    for strategy in ("neighbourhood-policing", "neighbourhood-crime"):
+        summary = summarise_strategy(sample, strategy, "2026-09")
+        previous = find_previous_meeting(strategy, "2026-11", plan)
+        continuity = compare_with_previous_meeting(sample, summary, previous)
+        whys += [str(r) for r in continuity.changes["reason"]]
+    assert whys, "the sample's meetings show no change to check"
+    found = {w: [y for y in whys if w in y] for w in BOARD_JARGON}
+    assert not any(found.values()), {w: ys[:2] for w, ys in found.items() if ys}
