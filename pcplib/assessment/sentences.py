@@ -230,7 +230,8 @@ def assess_measure(row: dict[str, Any]) -> str:
     )
     worse_way = {"higher": "down", "lower": "up"}.get(str(row["good_direction"]))
     if better and row.get("direction") == worse_way:
-        # Better than the chart's reference period but worse on the main comparison (a year on): mixed,
+        # Better than the chart's reference period but worse on the main comparison (a
+        # year on): mixed,
         # never "improving" ("up 17.9% ... achieved" read as a contradiction).
         better = False
     if better:

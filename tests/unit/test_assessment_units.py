@@ -642,15 +642,18 @@ def test_write_measure_sentence_change_clause(changes, start):
     [
         (
             {"spc_variation": "special_cause_improvement"},
-            "; better than the chart's reference period (August 2023 to March 2025) by more than chance;",
+            "; better than the chart's reference period (August 2023 to March 2025) by more "
+            "than chance;",
         ),
         (
             {"spc_variation": "special_cause_concern", "rag": "Red"},
-            "; worse than the chart's reference period (August 2023 to March 2025) by more than chance;",
+            "; worse than the chart's reference period (August 2023 to March 2025) by more "
+            "than chance;",
         ),
         (
             {"spc_variation": "special_cause_neutral_low", "good_direction": "neutral"},
-            "; lower than the chart's reference period (August 2023 to March 2025) by more than chance;",
+            "; lower than the chart's reference period (August 2023 to March 2025) by more "
+            "than chance;",
         ),
         (
             {"spc_status": "too few points", "spc_variation": None},

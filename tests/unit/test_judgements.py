@@ -514,9 +514,9 @@ def test_f_a_neutral_measure_is_reported_as_a_trend(tmp_path):
     row = summary.measures.set_index("measure_id").loc["calls"]
     assert row["current"] == sum(window(rising, "2026-07", "2026-09"))
     assert row["direction"] == "up"
-    # A measure with no good direction is still tested: a rise within noise is no real
-    # change, and only a change beyond chance is reported as a trend.
-    real = row["change_evidence"] == "beyond chance"
+    # A measure with no good direction is still tested: a rise within noise is no evidence
+    # of change, a possible one "possible change", and only a change beyond chance is
+    # reported as a trend.
     grade = {"beyond chance": "no good direction", "possible change": "possible change"}
     assert row["judgement"] == grade.get(row["change_evidence"], "no evidence of change")
     assert row["since_baseline_judgement"] == grade.get(

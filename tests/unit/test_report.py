@@ -678,10 +678,9 @@ def test_build_provenance_lists_files_and_method(tiny):
         "is compared with the same quarter a year earlier",
         "the latest 12 months with the baseline year",
         "against a straight line from the baseline year to the target",
-        "a measure with no target is rated on the evidence of change (Red for a deterioration "
-        "beyond chance",
+        "with no target, no deterioration beyond chance in the tests of change",
         "A reference period that itself shifted or trended is not used",
-        "a real deterioration caps a met target at Amber",
+        "or met with a real deterioration",
         "worst of its rated headline measures",
         "by default the plan&#x27;s baseline year and the months just before it to make at "
         "least 20 points",
