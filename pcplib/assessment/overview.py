@@ -15,9 +15,11 @@ from pcplib import metrics
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.comparisons import compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
+from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import available_period_end, strategy_commitments
 from pcplib.assessment.strategy import (
     assess_delivery,
@@ -36,7 +38,13 @@ def _areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> str:
     return f"{len(found.outside)} of {len(found.areas)}"
 
 
-def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc") -> pd.DataFrame:
+def build_plan_overview(
+    dataset: Dataset,
+    period_end: str,
+    spc_rules: str = "mdc",
+    audience: str = "cgb",
+    slot: str = "",
+) -> pd.DataFrame:
     """Build the plan on one page, in the shape of the previous plan's Table One.
 
     Parameters
@@ -47,11 +55,18 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         The last month of data, ``YYYY-MM``.
     spc_rules : str, default "mdc"
         The SPC rule set.
+    audience : {"cgb", "public"}, default "cgb"
+        The Board's overview carries the same "But:" as each strategy report (a Red
+        sub-measure, restricted or not, an overdue commitment, an overdue Board action, a
+        new high risk); the public one leaves out restricted measures, risks and actions.
+    slot : str, optional
+        The meeting, ``YYYY-MM``, for overdue Board actions (as
+        :func:`~pcplib.assessment.strategy.summarise_strategy`).
 
     Returns
     -------
     pandas.DataFrame
-        One row per public headline measure: ``mission_id``, ``mission_name``,
+        One row per headline measure the audience sees: ``mission_id``, ``mission_name``,
         ``strategy_id``, ``strategy_name``, ``commitments`` (those projected delivery
         counts: all but the not yet due), ``current_rag``,
         ``measure_name``, ``unit``, ``baseline``, ``baseline_label``, ``current``,
@@ -75,7 +90,7 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
     # sub-measures or running SPC here would cost time for nothing shown.
     # Sub-measures too, so a Red sub-measure under a Green strategy is named beside it.
     every = summarise_measures(
-        dataset, None, period_end, audience="public", spc_rules=spc_rules, with_spc=True,
+        dataset, None, period_end, audience=audience, spc_rules=spc_rules, with_spc=True,
     )  # fmt: skip
     all_headline = every[every["tier"] == "headline"]
     rows = []
@@ -85,8 +100,16 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         overall, _ = roll_up_strategy(headline)
         commitments = strategy_commitments(dataset, strategy_id)
         delivery = assess_delivery(commitments, period_end)
+        board = audience == "cgb"
+        # The Board's "But:" names what the strategy report's does; the public one has no
+        # risks or Board actions (they are the Board's), as the page says.
         note = note_hidden_by_rating(
-            overall, every[every["strategy_id"] == strategy_id], commitments, period_end
+            overall,
+            every[every["strategy_id"] == strategy_id],
+            commitments,
+            period_end,
+            list_new_high_risks(dataset, strategy_id, period_end) if board else None,
+            list_overdue_actions(dataset, strategy_id, period_end, slot) if board else None,
         )
         mission_id = str(mission_of[strategy_id])
         base = {
@@ -154,6 +177,8 @@ def tabulate_plan_overview(
     *,
     columns: Sequence[str] | None = None,
     readable: bool = True,
+    audience: str = "cgb",
+    slot: str = "",
 ) -> pd.DataFrame:
     """Return the plan overview's judgements as one flat frame, the rows of ``judgements.csv``.
 
@@ -171,16 +196,20 @@ def tabulate_plan_overview(
         :data:`~pcplib.assessment.judgements.TABLE_COLUMNS`.
     readable : bool, default True
         Readable column names; False keeps those of ``judgements.csv``.
+    audience : {"cgb", "public"}, default "cgb"
+        As for :func:`build_plan_overview`.
+    slot : str, optional
+        The meeting, ``YYYY-MM``, for overdue Board actions.
 
     Returns
     -------
     pandas.DataFrame
-        For each strategy, its overall rating then its public headline measures: the
-        rows ``pcp run`` writes for the ``plan-overview`` report.
+        For each strategy, its overall rating then its headline measures: the rows
+        ``pcp run`` writes for the ``plan-overview`` report.
     """
     period_end = available_period_end(dataset, period_end)
     summaries = [
-        summarise_strategy(dataset, strategy_id, period_end, "public", spc_rules)
+        summarise_strategy(dataset, strategy_id, period_end, audience, spc_rules, slot=slot)
         for strategy_id in dataset.strategies["strategy_id"]
     ]
     frame = tabulate_judgements(summaries, "plan-overview", ("headline",))

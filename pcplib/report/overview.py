@@ -156,7 +156,23 @@ def _delivery_cell(first: pd.Series) -> str:
     )
 
 
-def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
+OVERVIEW_SCOPE = {
+    "cgb": (
+        'For the Board: beside each strategy\'s rating, "But:" names what the rating alone '
+        "would hide, as its strategy report does: a Red measure (restricted ones too), an "
+        "overdue commitment, an overdue Board action or a new high risk."
+    ),
+    "public": (
+        'Public version: public measures only. Beside each strategy\'s rating, "But:" '
+        "names a Red public measure or an overdue commitment the rating alone would hide; "
+        "restricted measures, risks and the Board's actions are left out, so the Board's "
+        "version may name more."
+    ),
+}
+"""What the overview's "But:" notes hold for each audience, said above its tables."""
+
+
+def format_plan_overview(df: pd.DataFrame, caption: str, audience: str = "cgb") -> str:
     """Return the plan overview: one compact section per mission, one row per strategy.
 
     Parameters
@@ -165,16 +181,21 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
         From :func:`build_plan_overview`.
     caption : str
         The start of each mission table's caption (the mission's name follows it).
+    audience : {"cgb", "public"}, default "cgb"
+        The audience it was built for: the page says what its "But:" notes hold
+        (:data:`OVERVIEW_SCOPE`).
 
     Returns
     -------
     str
-        HTML: per mission, a heading, the count of its strategies by overall rating, and
-        a table with each strategy's overall rating (word and colour) with what it
-        alone would hide beside it (``rating_note``), its public headline measures, each
-        with its rating and the basis of it (:func:`format_rating_basis`) and its trend
-        since the baseline (arrow, change and judgement, with the two figures), and
-        projected delivery with its count of counted, overdue and not yet due
+        HTML: what the "But:" notes hold for the audience, then per mission, a heading,
+        the count of its strategies by overall rating, and a table with each strategy's
+        overall rating (word and colour) with what it alone would hide beside it
+        (``rating_note``), its headline measures, each with its rating and the basis of it
+        (:func:`format_rating_basis`) and its trend against the plan's baseline year
+        (arrow, change and judgement, with the two figures, and the one sentence where the
+        SPC verdict disagrees), and projected delivery with its count of counted, overdue
+        and not yet due
         commitments. Each section fits one screen of 1280 x 800.
     """
     head = [
@@ -183,7 +204,9 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
         "baseline year",
         "Projected delivery",
     ]
-    parts = []
+    if audience not in OVERVIEW_SCOPE:
+        raise ValueError(f"audience {audience!r}: expected one of {', '.join(OVERVIEW_SCOPE)}")
+    parts = [f'<p class="small">{esc(OVERVIEW_SCOPE[audience])}</p>']
     for mission_name, mission in df.groupby("mission_name", sort=False):
         rows = []
         ratings = []
