@@ -33,6 +33,7 @@ NOTEBOOKS = {
         "data_dir": "",
         "forward_plan": "",
         "produced_at": "",
+        "audience": "cgb",
     },
     "public_quarterly": {
         "quarter": "",
