@@ -11,7 +11,7 @@ KERNEL := pcp
 .PHONY: setup report test test-fast lab lint lock clear-outputs clean help
 
 help:
-	@echo "make report  - set up and run the default job (latest CGB slot, plan overview, public report)"
+	@echo "make report  - set up and run the default job (latest slot of the forward plan, plan overview, public report)"
 	@echo "make test    - set up, type-check pcplib and run the whole test suite"
 	@echo "make test-fast - the tests that execute no notebook and need no browser"
 	@echo "make lab     - JupyterLab with the 'pcp' kernel on a free port (prints the URL)"

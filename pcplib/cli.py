@@ -117,9 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--all", action="store_true", help="every strategy in the forward plan")
     p_run.add_argument(
         "--audience",
-        choices=["cgb", "public"],
-        default="cgb",
-        help="cgb (default: restricted measures shown) or public (restricted measures removed; "
+        choices=["board", "public"],
+        default="board",
+        help="board (default: restricted measures shown) or public (restricted measures removed; "
         "written to a folder ending -public)",
     )
     p_run.add_argument(
@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     from pcplib.data.sources import add_returns_parser
 
     add_returns_parser(sub, data=data, forward_plan=DEFAULT_FORWARD_PLAN)
-    # pcp source police-uk: the handler is pcplib.data.sources.command.run_source.
+    # pcp source police-uk and csv: the handler is pcplib.run.source_command.run_source.
     p_source = sub.add_parser("source", help="bring in figures from a published source")
     sources = p_source.add_subparsers(dest="source", required=True)
     p_police = sources.add_parser(
@@ -515,7 +515,7 @@ def _run_command(argv: list[str]) -> int:
 
         return run_returns(args)
     if args.command == "source":
-        from pcplib.data.sources.command import run_source
+        from pcplib.run.source_command import run_source
 
         return run_source(args)
     from pcplib import run as run_module

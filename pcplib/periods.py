@@ -34,6 +34,9 @@ __all__ = [
     "FREQUENCY_MONTHS",
     "month_number",
     "month_of",
+    "is_month_code",
+    "list_months",
+    "last_day_of_month",
 ]
 
 FREQUENCY_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12}
@@ -43,6 +46,8 @@ _QUARTER_RE = re.compile(r"^\s*(\d{4})/(\d{2})\s+Q([1-4])\s*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"^\s*(\d{4})/(\d{2})\s*$")
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
 _DATE_RE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+# A month code exactly as a file writes it: no spaces, months 01 to 12.
+_MONTH_CODE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 _QUARTER_FORM = "expected a quarter like '2026/27 Q2' (financial year, a space, Q1 to Q4)"
 _YEAR_FORM = "expected a financial year like '2025/26' (the second year is the first plus one)"
@@ -536,6 +541,55 @@ def shift_month(month: str, months: int) -> str:
         The month, ``YYYY-MM``.
     """
     return str(month_of(month_number(month) + months))
+
+
+def is_month_code(text: Any) -> bool:
+    """Whether ``text`` is a month code written exactly ``YYYY-MM`` (month 01 to 12).
+
+    Parameters
+    ----------
+    text : object
+        Usually a cell or a key read from a file.
+
+    Returns
+    -------
+    bool
+        True for ``"2026-11"``; False for ``" 2026-11"``, ``"2026-13"``, ``"2026-1"`` or a
+        value that is not text.
+    """
+    return isinstance(text, str) and _MONTH_CODE_RE.match(text) is not None
+
+
+def list_months(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` (``YYYY-MM``), both included.
+
+    Parameters
+    ----------
+    first, last : str
+        Months written ``YYYY-MM``.
+
+    Returns
+    -------
+    list of str
+        The months in order; empty when ``last`` is before ``first``.
+    """
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+def last_day_of_month(month: DateLike) -> pd.Timestamp:
+    """Return the last day of a month, at midnight.
+
+    Parameters
+    ----------
+    month : date-like
+        The month (``YYYY-MM``, a monthly period, or any day in it).
+
+    Returns
+    -------
+    pandas.Timestamp
+        Such as ``Timestamp('2026-02-28')`` for ``"2026-02"``.
+    """
+    return pd.Period(month, "M").end_time.normalize()
 
 
 def label_period(start: DateLike, frequency: str) -> str:

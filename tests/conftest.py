@@ -8,10 +8,13 @@ reports it published; no test folder builds reports of its own.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -59,6 +62,38 @@ def seeds_dir() -> Path:
 def data_dir() -> Path:
     """The shipped illustrative sample data set."""
     return REPO_ROOT / "data"
+
+
+@pytest.fixture(scope="module")
+def sample(data_dir: Path) -> Any:
+    """The shipped sample data set, loaded once per test module (tests must not change it)."""
+    from pcplib.data import load_dataset
+
+    return load_dataset(data_dir)
+
+
+# The date `pcp source` takes as today in tests: its extraction date and validation date.
+SOURCE_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def pcp_source() -> SimpleNamespace:
+    """`pcp source` as the command line runs it, dated :data:`SOURCE_TODAY`.
+
+    ``pcp_source.police_uk(*argv)`` runs ``pcp source police-uk ARGV`` and
+    ``pcp_source.csv(*argv)`` runs ``pcp source csv ARGV``; each returns the exit code.
+    """
+    from pcplib import cli
+    from pcplib.run.source_command import run_source
+
+    def run(kind: str, argv: tuple[str, ...]) -> int:
+        return run_source(
+            cli.build_parser().parse_args(["source", kind, *argv]), today=SOURCE_TODAY
+        )
+
+    return SimpleNamespace(
+        police_uk=lambda *argv: run("police-uk", argv), csv=lambda *argv: run("csv", argv)
+    )
 
 
 @pytest.fixture(scope="session")

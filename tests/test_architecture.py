@@ -194,6 +194,83 @@ def test_every_module_is_on_a_floor() -> None:
         floor_of(module)
 
 
+# Console output belongs to the run floor (the command line). What still prints below it,
+# each with why; docs/architecture.md says the same.
+PRINTING_BELOW_RUN = {
+    # `pcp returns template`'s handler: to move to the run floor as `pcp source`'s did.
+    "pcplib.data.sources.returns_template",
+}
+
+
+def list_printing_modules(package_dir: Path) -> dict[str, int]:
+    """Each pcplib module that calls ``print``, with the line of its first call."""
+    found = {}
+    for module, path in find_modules(package_dir).items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "print"
+        ]
+        if calls:
+            found[module] = min(calls)
+    return found
+
+
+def test_nothing_below_the_run_floor_prints() -> None:
+    run_floor = len(FLOORS) - 1
+    below = {
+        module: line
+        for module, line in list_printing_modules(PACKAGE_DIR).items()
+        if floor_of(module) < run_floor
+    }
+    unexpected = sorted(
+        f"{m} (line {line})" for m, line in below.items() if m not in PRINTING_BELOW_RUN
+    )
+    assert not unexpected, "print() below the run floor (return values or log instead):\n  " + (
+        "\n  ".join(unexpected)
+    )
+    # A leftover that no longer prints comes off the list, so the list stays true.
+    assert set(below) == PRINTING_BELOW_RUN
+
+
+WHY_RED_HEADING = "## Why is this measure Red?"
+MAX_WHY_RED_STEPS = 5
+
+
+def read_why_red_section() -> str:
+    """The "Why is this measure Red?" section of docs/architecture.md."""
+    text = (PACKAGE_DIR.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert WHY_RED_HEADING in text, f"docs/architecture.md has no {WHY_RED_HEADING!r} section"
+    section = text.split(WHY_RED_HEADING, 1)[1]
+    return section.split("\n## ", 1)[0]
+
+
+def test_the_why_is_this_red_path_is_short_and_true() -> None:
+    import re
+
+    section = read_why_red_section()
+    steps = re.findall(r"^\d+\. ", section, flags=re.MULTILINE)
+    assert 0 < len(steps) <= MAX_WHY_RED_STEPS, f"{len(steps)} steps; at most {MAX_WHY_RED_STEPS}"
+    root = PACKAGE_DIR.parent
+    files = re.findall(r"`(pcplib/[\w/]+\.py)`", section)
+    assert files, "the path names no file"
+    for file in files:
+        assert (root / file).is_file(), f"docs/architecture.md names {file}, which does not exist"
+    # "`file`, `function`" says where a step's function is: it must be defined there.
+    for file, function in re.findall(r"`(pcplib/[\w/]+\.py)`, `(\w+)`", section):
+        tree = ast.parse((root / file).read_text(encoding="utf-8"))
+        defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        assert function in defined, f"{function} is not defined in {file}"
+    # The first step is the judgements' own columns: they must hold what it names.
+    from pcplib.assessment.judgements import JUDGEMENT_COLUMNS
+
+    for column in re.findall(r"`(rag\w*)`", section):
+        assert column in JUDGEMENT_COLUMNS, f"judgements.csv has no column {column}"
+
+
 # --- the checker itself -------------------------------------------------------------------
 
 

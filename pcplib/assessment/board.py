@@ -26,7 +26,9 @@ formats:
 **The comparison the changes name.** The Delivery Board meets quarterly, so its view
 compares each strategy with the quarter before: the rating on the previous quarter's
 data, as the Board was told it when the meeting history holds a strategy report on
-that quarter's data, else recomputed from today's data (each strategy says which). A
+that quarter's data, else as the Delivery Board was shown it (the view's own rows of
+``judgements.csv``, :func:`tabulate_board_judgements`, kept in the history), else
+recomputed from today's data (the view says which). A
 strategy report's "Since the last meeting" compares with the last meeting that saw the
 strategy instead, which may be two or more quarters back; each statement therefore
 names its comparison ("since the Delivery Board of 2026/27 Q1", "since the Board's
@@ -47,8 +49,15 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
-from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+from pcplib.assessment.continuity import (
+    AS_REPORTED,
+    Continuity,
+    PreviousMeeting,
+    add_continuity_columns,
+    compare_with_previous_meeting,
+)
 from pcplib.assessment.delivery import classify_commitments
+from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.data.sources.returns_layout import find_deadline
@@ -61,11 +70,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOARD_ITEM_COLUMNS",
+    "BOARD_REPORT",
     "BOARD_OWNER_COLUMNS",
     "BoardView",
     "FLAGS",
     "summarise_board_quarter",
+    "tabulate_board_judgements",
 ]
+
+BOARD_REPORT = "delivery-board"
+"""The view's name in a run (its page and its ``report`` in ``judgements.csv``)."""
 
 FLAGS = ("overdue", "at risk", "changed")
 """An item's flag: past its due date and not done by it, a commitment at risk or off
@@ -117,6 +131,11 @@ class BoardView:
         one, whether returns arrived cannot be judged and none is listed as missing.
     board_name : str
         The board's name, as the data set gives it (``dataset.identity``).
+    judgements : pandas.DataFrame
+        Each strategy's overall row of ``judgements.csv`` as the view shows it (columns
+        :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, ``report`` empty): the
+        rating, the rating a quarter before and the basis, so the meeting history keeps
+        what the board was told (:func:`tabulate_board_judgements`).
     """
 
     quarter: str
@@ -128,6 +147,9 @@ class BoardView:
     strategies: pd.DataFrame = field(repr=False)
     returns_recorded: bool = False
     board_name: str = "Delivery Board"
+    judgements: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=JUDGEMENT_COLUMNS), repr=False
+    )
 
     @property
     def previous_quarter(self) -> str:
@@ -238,6 +260,32 @@ def _return_items(
     ]
 
 
+def _told_board(
+    records: Sequence[MeetingRecord], strategy_id: str, period_end: str
+) -> tuple[str, str] | None:
+    """The meeting and overall rating the Delivery Board was shown on a data period, if kept.
+
+    The view's own rows of ``judgements.csv`` (``report`` :data:`BOARD_REPORT`), so a
+    strategy with no strategy report that quarter is still compared with what the board
+    was told; the latest record wins.
+    """
+    found = None
+    needed = {"report", "strategy_id", "measure_id", "period_end", "rag"}
+    for record in records:
+        frame = record.judgements
+        if frame.empty or not needed <= set(frame.columns):
+            continue
+        rows = frame[
+            (frame["report"] == BOARD_REPORT)
+            & (frame["strategy_id"] == strategy_id)
+            & (frame["measure_id"] == "overall")
+            & (frame["period_end"] == period_end)
+        ]
+        if not rows.empty and str(rows["rag"].iloc[0]):
+            found = (record.slot, str(rows["rag"].iloc[0]))
+    return found
+
+
 def _rating_items(
     dataset: Dataset,
     strategy_id: str,
@@ -245,13 +293,33 @@ def _rating_items(
     previous_end: str,
     records: Sequence[MeetingRecord],
     spc_rules: str,
-) -> tuple[list[dict[str, Any]], str, str, PreviousMeeting]:
-    """Ratings that changed since the quarter before, the ratings now and then, the basis."""
-    summary = summarise_strategy(dataset, strategy_id, period_end, "cgb", spc_rules)
+) -> tuple[list[dict[str, Any]], str, str, str, str, pd.DataFrame]:
+    """Ratings changed since the quarter before; the ratings now and then; basis; its row.
+
+    The comparison is, in order: a strategy report's record on the previous quarter's
+    data (every rating as the Board was told it), else the Delivery Board's own record
+    of that quarter (the overall rating as it was shown; the measures', which the board
+    is not shown, recomputed), else recomputed from today's data.
+    """
+    summary = summarise_strategy(dataset, strategy_id, period_end, "board", spc_rules)
     record = _record_for(records, strategy_id, previous_end)
     previous = PreviousMeeting(record.slot if record else previous_end, previous_end, record)
     continuity = compare_with_previous_meeting(dataset, summary, previous, spc_rules)
     changes = continuity.changes
+    overall_row = _overall_judgement(summary, continuity)
+    basis, reported_at = previous.basis, previous.slot if record is not None else ""
+    told = None if record is not None else _told_board(records, strategy_id, previous_end)
+    if told is not None:
+        reported_at, told_rag = told
+        basis = AS_REPORTED
+        changes = changes[changes["kind"] != "overall"]
+        if told_rag != summary.overall_rag:
+            moved = {"kind": "overall", "item_id": "overall", "name": summary.strategy_name}
+            moved |= {"change": "rating changed", "before": told_rag, "after": summary.overall_rag}
+            changes = pd.concat([pd.DataFrame([moved]), changes], ignore_index=True)
+        overall_row = overall_row.assign(
+            previous_meeting=reported_at, previous_basis=AS_REPORTED, previous_rag=told_rag
+        )
     rated = changes[changes["change"] == "rating changed"]
     rows = [
         {
@@ -267,7 +335,17 @@ def _rating_items(
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
-    return rows, summary.overall_rag, before, previous
+    return rows, summary.overall_rag, before, basis, reported_at, overall_row
+
+
+def _overall_judgement(summary: Any, continuity: Continuity) -> pd.DataFrame:
+    """A strategy's overall row of ``judgements.csv`` as the view shows it."""
+    row = add_continuity_columns(tabulate_judgements([summary], "", tiers=()), continuity)
+    previous = continuity.previous
+    # Recomputed, the comparison is with a data period, not a meeting: none is named.
+    if previous is not None and previous.record is None:
+        row["previous_meeting"] = ""
+    return row
 
 
 def summarise_board_quarter(
@@ -307,6 +385,7 @@ def summarise_board_quarter(
     missions = dataset.missions.set_index("mission_id")["mission_name"]
     items: list[dict[str, Any]] = []
     strategies = []
+    overall_rows: list[pd.DataFrame] = []
     for s in dataset.strategies.to_dict("records"):
         sid = str(s["strategy_id"])
         base = {
@@ -319,9 +398,10 @@ def summarise_board_quarter(
         flagged = _commitment_items(dataset, sid, period_end) + _action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += _return_items(dataset, sid, quarter, plan, as_of)
-        changes, rag, before, previous = _rating_items(
+        changes, rag, before, basis, reported_at, overall = _rating_items(
             dataset, sid, period_end, previous_end, records, spc_rules
         )
+        overall_rows.append(overall)
         items += [base | row for row in flagged + changes]
         flags = [row["flag"] for row in flagged]
         strategies.append(
@@ -332,8 +412,8 @@ def summarise_board_quarter(
                 "strategy_name": s["strategy_name"],
                 "rag": rag,
                 "previous_rag": before,
-                "basis": previous.basis,
-                "reported_at": previous.slot if previous.record is not None else "",
+                "basis": basis,
+                "reported_at": reported_at,
                 "overdue": flags.count("overdue"),
                 "at_risk": flags.count("at risk"),
             }
@@ -349,7 +429,43 @@ def summarise_board_quarter(
         strategies=pd.DataFrame(strategies),
         returns_recorded=not dataset.returns_log.empty,
         board_name=dataset.identity.delivery_board_name,
+        judgements=(
+            pd.concat(overall_rows, ignore_index=True)
+            if overall_rows
+            else pd.DataFrame(columns=JUDGEMENT_COLUMNS)
+        ),
     )
+
+
+def tabulate_board_judgements(view: BoardView, report: str) -> pd.DataFrame:
+    """Return the view's rows of ``judgements.csv``: each strategy's overall rating.
+
+    Parameters
+    ----------
+    view : BoardView
+        From :func:`summarise_board_quarter`.
+    report : str
+        The view's name as the run publishes it (``delivery-board``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, one ``overall``
+        row per strategy: its rating and the strategy's separate ratings, and the
+        rating a quarter before (``previous_rag``, ``previous_basis``,
+        ``previous_period_end``; ``previous_meeting`` is the meeting whose record gave
+        it, empty when recomputed), with ``since_last_meeting`` naming the comparison.
+    """
+    frame = view.judgements.copy()
+    frame["report"] = report
+    changed = frame["previous_rag"].astype(str).ne(frame["rag"].astype(str)) & frame[
+        "previous_rag"
+    ].astype(str).ne("")
+    frame["since_last_meeting"] = [
+        f"rating {before} to {now} {view.since_words}" if moved else ""
+        for before, now, moved in zip(frame["previous_rag"], frame["rag"], changed, strict=True)
+    ]
+    return frame.reset_index(drop=True)
 
 
 def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:

@@ -249,7 +249,7 @@ def compare_areas(
 
 
 def compare_strategy_areas(
-    dataset: Dataset, strategy_id: str, period_end: str, audience: str = "cgb"
+    dataset: Dataset, strategy_id: str, period_end: str, audience: str = "board"
 ) -> list[AreaComparison]:
     """Compare each of a strategy's count measures across areas, where the data allow.
 
@@ -261,7 +261,7 @@ def compare_strategy_areas(
         The strategy.
     period_end : str
         The reporting period's last month, ``YYYY-MM``.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` leaves restricted measures out.
 
     Returns

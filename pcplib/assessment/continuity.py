@@ -474,7 +474,7 @@ def compare_with_previous_meeting(
             "commitment",
             "complete",
         )
-        if summary.audience == "cgb":
+        if summary.audience == "board":
             actions = dataset.actions
             if "strategy_id" in actions.columns:
                 actions = actions[actions["strategy_id"] == strategy_id]

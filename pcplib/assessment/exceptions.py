@@ -288,7 +288,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def list_exceptions(
-    dataset: Dataset, summary: StrategySummary, audience: str = "cgb", slot: str = ""
+    dataset: Dataset, summary: StrategySummary, audience: str = "board", slot: str = ""
 ) -> pd.DataFrame:
     """List what needs the Board's attention in a strategy, most serious first.
 
@@ -299,7 +299,7 @@ def list_exceptions(
     summary : StrategySummary
         From :func:`~pcplib.assessment.strategy.summarise_strategy`: its measures'
         judgements and reporting period.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         A public report lists no risks (they are for the Board only); its measures are
         already the public ones, and no actions (the action log is the Board's).
     slot : str, optional
@@ -324,7 +324,7 @@ def list_exceptions(
         row["name"] = withhold_restricted_text(dataset, row["name"], audience)
         row["detail"] = withhold_restricted_text(dataset, row["detail"], audience)
         rows.append(row)
-    if audience == "cgb":
+    if audience == "board":
         rows += _action_exceptions(dataset, summary.strategy_id, summary.period_end, slot)
         rows += _risk_exceptions(dataset, summary.strategy_id, summary.period_end)
     return _frame(rows)

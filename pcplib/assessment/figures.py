@@ -45,6 +45,7 @@ __all__ = [
     "compute_figures",
     "compute_window",
     "describe_completeness",
+    "find_period_start",
     "hold_same_months",
     "name_periods",
 ]
@@ -345,6 +346,20 @@ def compute_baseline(
     return compute_window(rows, first, first + 11, frequency, aggregation, label)
 
 
+def find_period_start(frequency: str, end: int) -> int:
+    """The first month of the reporting period that ends with month ``end``.
+
+    The financial quarter holding ``end`` (to date when ``end`` is mid-quarter), or for
+    an annual measure the latest financial year ended by then (see
+    :func:`~pcplib.periods.month_number` for month numbers).
+    """
+    if frequency == "annual":
+        return end - ((end - MARCH) % 12) - 11
+    # Financial quarters start in January, April, July and October (month indices
+    # divisible by 3): a period ending mid-quarter is the quarter to date.
+    return end - (end % 3)
+
+
 def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) -> Figures:
     """Compute a measure's like-for-like figures for the reporting period ending ``end``.
 
@@ -369,16 +384,14 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
     if frequency == "annual":
         # An annual measure's reporting period is the latest financial year ended by then.
         year_end = end - ((end - MARCH) % 12)
-        first = year_end - 11
+        first = find_period_start(frequency, end)
         label = periods.label_financial_year(month_of(first).to_timestamp())
         current = compute_window(rows, first, year_end, frequency, aggregation, label)
         before = periods.shift_year_back(label)
         last_year = compute_window(rows, first - 12, year_end - 12, frequency, aggregation, before)
         year_ending, previous_year = current, last_year
     else:
-        # Financial quarters start in January, April, July and October (month indices
-        # divisible by 3): a period ending mid-quarter is the quarter to date.
-        first = end - (end % 3)
+        first = find_period_start(frequency, end)
         quarter = periods.label_quarter(month_of(end).to_timestamp())
         before = periods.shift_year_back(quarter)
         if end - first < 2:

@@ -24,6 +24,10 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
   ratio-to-moving-average method: Hyndman and Athanasopoulos, *Forecasting: Principles
   and Practice*, 3rd ed., section 3.4). A summer peak is then not a signal, while a
   real change still is. ``seasonal = no`` switches it off.
+- **The period judged never sets its own limits.** Whatever the catalogue states or the
+  defaults add, the baseline ends before the reporting period (``plan_spc``'s
+  ``judged_from``); with fewer than :data:`~pcplib.data.RECALCULATION_MIN_POINTS`
+  points before it, no limits are set and the verdict is withheld.
 - **Limits only from a stable baseline.** A baseline that is itself out of control (a
   special cause inside it judged against its own limits: a run or a trend of
   :data:`~pcplib.assessment.thresholds.BASELINE_RUN` points, a point beyond the
@@ -41,27 +45,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from pcplib.assessment.figures import Window
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
     BASELINE_RUN,
     BASELINE_TREND_P,
-    IMPROVEMENT,
     SEASONAL_P_VALUE,
     SEASONAL_TARGET_SPREAD,
     STABLE_MIN_POINTS,
 )
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
-from pcplib.labels import as_sentence, is_missing, label_period_start, list_words, month_span
+from pcplib.labels import is_missing, label_period_start, list_words, month_span
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of, parse_optional_month
-
-if TYPE_CHECKING:
-    from pcplib.spc import XmrResult
 
 SEASONAL_CHOICES = ("auto", "yes", "no")
 
@@ -70,10 +69,8 @@ __all__ = [
     "SEASONAL_CHOICES",
     "SEASONAL_P_VALUE",
     "SpcPlan",
-    "SpcVerdict",
-    "assess_spc",
     "check_baseline_stability",
-    "describe_period_signal",
+    "describe_span",
     "estimate_seasonal_indices",
     "find_stable_start",
     "judge_target_on_year",
@@ -107,7 +104,10 @@ class SpcPlan:
     flag : str
         A short data note for the measures table (empty when there is nothing to say).
     withheld : str
-        Why no SPC verdict is given (a baseline with no stable period), else empty.
+        Why no SPC verdict is given (a baseline with no stable period, or too few points
+        before the reporting period), else empty.
+    withheld_kind : {"", "unstable", "short"}
+        Which of the two withheld it.
     """
 
     series: pd.Series
@@ -120,6 +120,7 @@ class SpcPlan:
     note: str = ""
     flag: str = ""
     withheld: str = ""
+    withheld_kind: str = ""
 
 
 def _season_of(index: pd.DatetimeIndex, frequency: str) -> np.ndarray:
@@ -205,7 +206,11 @@ def _baseline_span(
     return first, last, False
 
 
-def _span_text(first: pd.Timestamp, last: pd.Timestamp, frequency: str) -> str:
+def describe_span(first: pd.Timestamp, last: pd.Timestamp, frequency: str) -> str:
+    """The periods from ``first`` to ``last`` (their starts) in words.
+
+    "April 2024 to March 2025" for months, "2024/25 Q1 to 2024/25 Q4" for quarters.
+    """
     if frequency == "monthly":
         return month_span(first.to_period("M"), last.to_period("M"))
     return f"{label_period_start(first, frequency)} to {label_period_start(last, frequency)}"
@@ -300,8 +305,9 @@ def check_baseline_stability(values: pd.Series, improvement: str = "neutral") ->
     reasons = []
     if not flagged.empty:
         kinds = sorted({str(k).split(" (")[0] for k in flagged["special_cause"]})
+        verb = "is a special cause" if len(flagged) == 1 else "are special causes"
         reasons.append(
-            f"{len(flagged)} of its {len(present)} points are special causes against its own "
+            f"{len(flagged)} of its {len(present)} points {verb} against its own "
             f"limits ({', '.join(kinds)})"
         )
     x = np.arange(len(values), dtype=float)[values.notna().to_numpy()]
@@ -332,7 +338,19 @@ def find_stable_start(
     return None
 
 
-def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
+def _cap(
+    stamp: pd.Timestamp, index: pd.DatetimeIndex, judged_from: pd.Timestamp | None
+) -> pd.Timestamp:
+    """``stamp``, or the last period before the reporting period when it reaches into it."""
+    if judged_from is None or stamp < judged_from:
+        return stamp
+    before = index[index < judged_from]
+    return before[-1] if len(before) else index[0] - pd.Timedelta(days=1)
+
+
+def plan_spc(
+    regular: pd.Series, measure: Mapping[str, Any], judged_from: pd.Timestamp | None = None
+) -> SpcPlan | None:
     """Decide which periods set a measure's SPC limits, and whether to adjust for season.
 
     Parameters
@@ -344,6 +362,12 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         The measure's catalogue row: ``frequency``, ``baseline_year`` and optionally
         ``spc_baseline_from``, ``spc_baseline_to``, ``spc_recalculate_from``,
         ``spc_recalculate_note`` and ``seasonal``.
+    judged_from : pandas.Timestamp, optional
+        The start of the reporting period's first period. No period from it on sets a
+        limit: the baseline (stated, default, widened or recalculated) ends before it,
+        so the period is judged against limits it had no part in. With fewer than
+        :data:`~pcplib.data.RECALCULATION_MIN_POINTS` points before it, no limits are
+        set and the verdict is withheld (``withheld_kind`` ``"short"``).
 
     Returns
     -------
@@ -361,6 +385,15 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         first, last = index[0], index[min(len(index), BASELINE_MIN_POINTS) - 1]
     first = max(first, index[0])
     notes: list[str] = []
+    capped = _cap(last, index, judged_from)
+    if capped < last:
+        # Limits that include the period being judged would partly judge it against
+        # itself: the baseline stops before it, whatever the catalogue or default says.
+        last = capped
+        notes.append(
+            "the baseline stops before the reporting period, "
+            f"at {label_period_start(last, frequency)}"
+        )
     flags: list[str] = []
     changes: list[pd.Timestamp] = []
     text = measure.get("spc_recalculate_from")
@@ -377,7 +410,7 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         # The process changed within the baseline: the limits start afresh at the change.
         first = inside[-1]
         starts = index[index >= first]
-        last = starts[min(len(starts), BASELINE_MIN_POINTS) - 1]
+        last = _cap(starts[min(len(starts), BASELINE_MIN_POINTS) - 1], index, judged_from)
         notes.append(
             f"the baseline starts at {label_period_start(first, frequency)}, "
             f"when the process changed{because}"
@@ -388,11 +421,30 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         # Making Data Count's minimum for limits: a baseline shorter than 12 points takes
         # the points after it too, and the note says so, so the period shown is the one used.
         starts = pd.DatetimeIndex(chart.index)
-        last = starts[min(len(starts), RECALCULATION_MIN_POINTS) - 1]
-        positions = int(((chart.index >= first) & (chart.index <= last)).sum())
-        notes.append(
-            f"the baseline has fewer than {RECALCULATION_MIN_POINTS} points, so the limits "
-            f"also use the points after it, to {label_period_start(last, frequency)}"
+        widened = _cap(starts[min(len(starts), RECALCULATION_MIN_POINTS) - 1], index, judged_from)
+        if widened > last:
+            last = widened
+            positions = int(((chart.index >= first) & (chart.index <= last)).sum())
+            notes.append(
+                f"the baseline has fewer than {RECALCULATION_MIN_POINTS} points, so the "
+                f"limits also use the points after it, to {label_period_start(last, frequency)}"
+            )
+    before_period = int(chart[(chart.index >= first) & (chart.index <= last)].notna().sum())
+    if judged_from is not None and (last < first or before_period < RECALCULATION_MIN_POINTS):
+        # Too few points before the reporting period for limits that leave it out.
+        return SpcPlan(
+            series=chart,
+            limits_from=first,
+            limits_to=max(first, last),
+            baseline_points=max(positions, 0),
+            note="",
+            flag="too few points before the reporting period for SPC limits",
+            withheld=(
+                f"no SPC verdict: only {before_period} points before the reporting period, "
+                f"fewer than the {RECALCULATION_MIN_POINTS} that limits need "
+                "(the period itself never sets its own limits)"
+            ),
+            withheld_kind="short",
         )
     later = [d for d in changes if d > last]
     rebase: list[pd.Timestamp] = []
@@ -400,27 +452,29 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         when = list_words([label_period_start(d, frequency) for d in later])
         present = pd.DatetimeIndex(chart.dropna().index)
         bounds = [*later, index[-1] + pd.Timedelta(days=1)]
+        if judged_from is not None:
+            # A new section sets its limits only from points before the reporting period.
+            bounds = [min(b, judged_from) for b in bounds]
         short = [
             (start, int(((present >= start) & (present < stop)).sum()))
             for start, stop in zip(bounds, bounds[1:], strict=False)
         ]
-        too_few = [(s, n) for s, n in short if n < RECALCULATION_MIN_POINTS]
+        need = RECALCULATION_MIN_POINTS
+        too_few = [(s, n) for s, n in short if n < need]
         if too_few:
             start, n = too_few[0]
             flags.append(f"limits not yet recalculated from {when}")
             notes.append(
                 f"limits are not yet recalculated from {when}{because}; the section from "
-                f"{label_period_start(start, frequency)} has {n} of the "
-                f"{RECALCULATION_MIN_POINTS} points "
-                "needed, so the baseline limits still apply"
+                f"{label_period_start(start, frequency)} has {n} of the {need} points "
+                f"needed{'' if judged_from is None else ' before the reporting period'}, "
+                "so the baseline limits still apply"
             )
         else:
             rebase = later
             flags.append(f"limits recalculated from {when}")
-            notes.append(
-                f"limits recalculated from {when}{because}, each new section's from its own "
-                f"first {positions} points or all it has"
-            )
+            # Worded at the end, once the number of points each section uses is known.
+            notes.append(f"limits recalculated from {when}{because}")
     seasonal, indices = False, {}
     choice = str(measure.get("seasonal") or "auto").strip().lower() or "auto"
     if frequency in ("monthly", "quarterly") and choice != "no":
@@ -441,27 +495,39 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
             "so a seasonal pattern alone is not a signal"
         )
         flags.append("seasonally adjusted for SPC")
-    withheld = ""
+    withheld, withheld_kind = "", ""
     problem = check_baseline_stability(chart[(chart.index >= first) & (chart.index <= last)])
     if problem:
         stable_from = find_stable_start(chart, first, last)
         if stable_from is None:
             withheld = (
-                f"no SPC verdict: the baseline {_span_text(first, last, frequency)} is not "
+                f"no SPC verdict: the baseline {describe_span(first, last, frequency)} is not "
                 f"stable ({problem}) and no stable period of {STABLE_MIN_POINTS} or more "
                 "points ends with it"
             )
             flags.append("baseline not stable, SPC withheld")
+            withheld_kind = "unstable"
         else:
             notes.append(
-                f"the baseline {_span_text(first, last, frequency)} was not stable "
+                f"the baseline {describe_span(first, last, frequency)} was not stable "
                 f"({problem}), so the limits use its latest stable period"
             )
             flags.append("shorter stable baseline")
             first = stable_from
             chart = chart[chart.index >= first]
             positions = int(((chart.index >= first) & (chart.index <= last)).sum())
-    span = _span_text(first, last, frequency)
+    if rebase:
+        if judged_from is not None:
+            # Each section's limits come from its first ``positions`` points: no more than
+            # the latest section has before the reporting period, so none comes from it.
+            ahead = int(((index >= rebase[-1]) & (index < judged_from)).sum())
+            if ahead < positions:
+                positions = ahead
+                last = pd.DatetimeIndex(chart.index)[positions - 1]
+        at = next(i for i, n in enumerate(notes) if n.startswith("limits recalculated from"))
+        notes[at] += f", each new section's from its own first {positions} points"
+        notes[at] += "" if judged_from is not None else " or all it has"
+    span = describe_span(first, last, frequency)
     lead = f"limits set from {span}{' (as stated in the catalogue)' if stated else ''}"
     return SpcPlan(
         series=chart,
@@ -474,6 +540,7 @@ def plan_spc(regular: pd.Series, measure: Mapping[str, Any]) -> SpcPlan | None:
         note="; ".join([lead, *notes]),
         flag=", ".join(flags),
         withheld=withheld,
+        withheld_kind=withheld_kind,
     )
 
 
@@ -497,180 +564,3 @@ def describe_limits_period(plan: SpcPlan | None, frequency: str) -> tuple[str, s
         f"{first:%Y-%m}",
         str(month_of(last_month)),
     )
-
-
-# --- the SPC verdict of a measure over its reporting period ---------------------------
-
-
-@dataclass(frozen=True)
-class SpcVerdict:
-    """What SPC says of a measure over the reporting period.
-
-    Attributes
-    ----------
-    status : str
-        One of :data:`SPC_STATUSES`.
-    variation : str or None
-        The verdict over the reporting period: a concern when any point of the period
-        signals concern, else an improvement when any does, else the latest point's type.
-    latest : str or None
-        The latest point's type (what the chart's last point shows).
-    assurance : str or None
-        The SPC assurance code.
-    summary : str
-        The sentence for the chart.
-    plan : SpcPlan or None
-        The plan (None without SPC).
-    result : XmrResult or None
-        The analysis.
-    """
-
-    status: str
-    variation: str | None
-    latest: str | None
-    assurance: str | None
-    summary: str
-    plan: SpcPlan | None
-    result: XmrResult | None
-
-
-def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
-    from pcplib.spc import xmr
-
-    if plan is None or plan.withheld or plan.series.notna().sum() < 2:
-        return None
-    target = measure.get("target")
-    k = plan.baseline_points
-    try:
-        return xmr(
-            plan.series,
-            improvement=IMPROVEMENT[str(measure["good_direction"])],
-            target=None if is_missing(target) else float(cast(Any, target)),
-            rules=rules,
-            baseline_points=k if k >= 12 and k < len(plan.series) else None,
-            rebase_at=list(plan.rebase_at) or None,
-        )
-    except ValueError:
-        # A series SPC cannot analyse (e.g. no two adjacent points) is reported as unjudged.
-        return None
-
-
-def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
-    """A run chart (no limits) of the plan's series, for a measure whose SPC is withheld."""
-    from pcplib.spc import xmr
-
-    points = int(plan.series.notna().sum())
-    if points < 2:
-        return None
-    try:
-        return xmr(
-            plan.series,
-            improvement=IMPROVEMENT[str(measure["good_direction"])],
-            rules="mdc",
-            min_points=points + 1,
-        )
-    except ValueError:
-        return None
-
-
-def assess_spc(
-    regular: pd.Series, measure: Mapping[str, Any], rules: str | None, window: Window
-) -> SpcVerdict:
-    """Run SPC on a stable baseline and read its verdict over the whole reporting period."""
-    if rules is None:
-        return SpcVerdict("not assessed", None, None, None, "SPC not assessed in this report.",
-                          None, None)  # fmt: skip
-    plan = plan_spc(regular, measure)
-    if plan is not None and plan.withheld:
-        # The figures are still charted, as a run chart with no limits, under the reason.
-        return SpcVerdict(
-            "unstable baseline", None, None, None, as_sentence(plan.withheld), plan,
-            _run_chart(plan, measure),
-        )  # fmt: skip
-    result = _run_spc(plan, measure, rules)
-    if result is None or not result.has_limits:
-        summary = "Too few points for SPC limits yet." if result is None else result.describe()
-        return SpcVerdict("too few points", None, None, None, summary, plan, result)
-    variation = _period_variation(result, window, result.variation)
-    # The caption is worded on the same basis as the rating: the whole reporting period,
-    # not the latest point alone (a signal in July under a Red, with the latest point
-    # within the limits, must not read "no signal of real change").
-    summary = result.describe(
-        describe_period_signal(result, window, variation, str(measure.get("frequency")))
-    )
-    note = as_sentence(plan.note) if plan is not None else ""
-    if note:
-        summary = f"{summary} {note}"
-    return SpcVerdict(
-        "assessed", variation, result.variation, result.assurance, summary, plan, result
-    )
-
-
-_SEVERITY = (
-    "special_cause_concern",
-    "special_cause_improvement",
-    "special_cause_neutral_high",
-    "special_cause_neutral_low",
-)
-
-
-_PERIOD_WORDS = {
-    "special_cause_concern": "Special-cause concern in the reporting period",
-    "special_cause_improvement": "Special-cause improvement in the reporting period",
-    "special_cause_neutral_high": "Special-cause variation upwards in the reporting period",
-    "special_cause_neutral_low": "Special-cause variation downwards in the reporting period",
-}
-_LATEST_WORDS = {
-    "common_cause": "the latest point is within the limits",
-    "special_cause_concern": "the latest point signals concern",
-    "special_cause_improvement": "the latest point signals improvement",
-    "special_cause_neutral_high": "the latest point signals a rise",
-    "special_cause_neutral_low": "the latest point signals a fall",
-}
-
-
-def describe_period_signal(
-    result: XmrResult, window: Window, variation: str | None, frequency: str
-) -> str | None:
-    """Words on a period's SPC signal that the latest point does not show, or None.
-
-    Parameters
-    ----------
-    result : pcplib.spc.XmrResult
-        The SPC result, with limits.
-    window : Window
-        The reporting period.
-    variation : str or None
-        The verdict over the period (:func:`_period_variation`).
-    frequency : str
-        The measure's frequency, for naming the flagged periods.
-
-    Returns
-    -------
-    str or None
-        "Special-cause concern in the reporting period: a signal in July 2026; the
-        latest point is within the limits", or None when the latest point's verdict is
-        the period's (its own words then serve).
-    """
-    if variation == result.variation or variation not in _PERIOD_WORDS:
-        return None
-    points = result.points
-    months = month_number(pd.DatetimeIndex(points.index))
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
-    flagged = inside.index[inside["point_type"] == variation]
-    when = ", ".join(label_period_start(i, frequency) for i in flagged)
-    latest = _LATEST_WORDS.get(str(result.variation), "the latest point differs")
-    return f"{_PERIOD_WORDS[variation]}: a signal in {when}; {latest}"
-
-
-def _period_variation(result: XmrResult, window: Window, latest: str | None) -> str | None:
-    """The SPC verdict over the reporting period: any concern in it, else any improvement."""
-    points = result.points
-    index = pd.DatetimeIndex(points.index)
-    months = month_number(index)
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
-    types = set(inside["point_type"])
-    for kind in _SEVERITY:
-        if kind in types:
-            return kind
-    return latest

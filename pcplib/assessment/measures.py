@@ -28,9 +28,8 @@ from pcplib.assessment.figures import (
 )
 from pcplib.assessment.limits import (
     SpcPlan,
-    SpcVerdict,
-    assess_spc,
     describe_limits_period,
+    describe_span,
     judge_target_on_year,
     measure_seasonality,
 )
@@ -45,11 +44,13 @@ from pcplib.assessment.sentences import (
     describe_target_assurance,
     write_measure_sentence,
 )
+from pcplib.assessment.spc_verdict import SpcVerdict, assess_spc, settle_assurance
 from pcplib.assessment.targets import (
     Rating,
     TargetForPeriod,
     compute_target_for_period,
     describe_target_record,
+    list_target_record,
     rate_measure,
 )
 from pcplib.assessment.vocabulary import (
@@ -81,6 +82,11 @@ JUDGEMENTS = (
     "not measurable",
     "no good direction",
 )
+EXACT_TESTS = (
+    "exact Poisson", "quasi-Poisson", "two proportions", "Laney proportions", "quasi-binomial",
+)  # fmt: skip
+"""The tests of counts and proportions (:mod:`pcplib.assessment.evidence`), whose
+variation comes from the counts themselves, not from the series' point-to-point noise."""
 SPC_STATUSES = ("assessed", "unstable baseline", "too few points", "not assessed")
 
 MEASURE_COLUMNS = [
@@ -96,7 +102,8 @@ MEASURE_COLUMNS = [
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
     "rag", "rag_basis", "rag_capped", "rag_reason",
-    "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_limits_from",
+    "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
+    "spc_limits_from",
     "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
@@ -344,6 +351,8 @@ def _weigh(
     if before is None:
         return change, Evidence("not tested", reason="no baseline")
     evidence = weigh_change(before, after, rows.history, measure)
+    if evidence.small_numbers:
+        change = count_small_change(change, unit)
     if (
         _counts_outcomes(measure)
         and change.direction == "down"
@@ -362,6 +371,24 @@ def _weigh(
         )  # fmt: skip
         return change, evidence
     return judge_on_evidence(change, evidence), evidence
+
+
+def count_small_change(change: metrics.Change, unit: str) -> metrics.Change:
+    """A change on small numbers told as a difference in the unit, never a percentage.
+
+    "2 against 1" is "+1", not "+100.0%": a percentage of a handful of events reads as
+    a large change that the exact test cannot tell from chance
+    (:data:`~pcplib.assessment.thresholds.SMALL_COUNT`).
+    """
+    if change.baseline is None or change.current is None or change.direction == "no change":
+        return change
+    difference = change.current - change.baseline
+    sign = "+" if difference > 0 else ("-" if difference < 0 else "")
+    text = f"{sign}{format_figure(abs(difference), unit)}"
+    return metrics.Change(
+        change.baseline, change.current, None, change.pp, change.direction,
+        change.arrow, change.judgement, text,
+    )  # fmt: skip
 
 
 def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -> Changes:
@@ -427,6 +454,46 @@ def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
     return "none", ""
 
 
+def weigh_improvement(changes: Changes, good: str) -> str:
+    """The first exact test that shows a change for the better beyond chance and material.
+
+    Weighed in the order of :func:`weigh_worsening`; empty when none does. Only the tests
+    of counts and proportions count (:data:`EXACT_TESTS`): a level test sizes its noise
+    from the series' own point-to-point variation, which a series that is not in control
+    (the reason SPC gave no verdict) cannot vouch for.
+    """
+    if good not in ("higher", "lower"):
+        return ""
+    better = "up" if good == "higher" else "down"
+    pairs = (
+        ("the quarter on the same quarter a year earlier", changes.quarter,
+         changes.quarter_evidence),
+        ("the year ending on the year before", changes.year, changes.year_evidence),
+        ("the year ending on the baseline year", changes.since, changes.since_evidence),
+    )  # fmt: skip
+    for label, change, evidence in pairs:
+        if change.direction == better and evidence.real and evidence.test in EXACT_TESTS:
+            return f"{label} improved beyond chance ({evidence.reason})"
+    return ""
+
+
+def describe_no_spc(spc: SpcVerdict, frequency: str) -> str:
+    """Why SPC gave no verdict over the period, in a few words; empty when it gave one.
+
+    The full reason (which special causes, which trend) is the row's ``spc_withheld``.
+    """
+    if spc.status == "assessed":
+        return ""
+    if spc.status == "unstable baseline" and spc.plan is not None:
+        span = describe_span(spc.plan.limits_from, spc.plan.limits_to, frequency)
+        return f"its baseline, {span}, is not stable"
+    if spc.status == "too few points" and spc.plan is not None and spc.plan.withheld:
+        return spc.plan.withheld.removeprefix("no SPC verdict: ").split(" (", 1)[0]
+    if spc.status == "too few points":
+        return "too few points for SPC limits"
+    return "SPC not run for this report"
+
+
 def _rating_inputs(figures: Figures, target: TargetForPeriod) -> float | None:
     return figures.year_ending.value if target.on_year else figures.current.value
 
@@ -457,6 +524,8 @@ def _summarise_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
         unit=unit, per=describe_rate_basis(measure, "quarter"),
+        no_spc_reason=describe_no_spc(spc, frequency),
+        improvement_reason=weigh_improvement(changes, good),
     )  # fmt: skip
     if (
         _counts_outcomes(measure)
@@ -479,6 +548,12 @@ def _summarise_measure(
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )
+    # A one-sided record (met, or missed, in every period) settles the assurance: never
+    # "hit and miss" beside "missed in 20 of 20".
+    spc = settle_assurance(
+        spc, measure, figures.current,
+        list_target_record(rows.regular, measure, target, limits_from),
+    )  # fmt: skip
     row = _build_row(measure, rows, figures, changes, spc, target, rating)
     row.update(
         spc_limits_from=limits_from,
@@ -626,6 +701,7 @@ def _build_row(
         "spc_variation": spc.variation,
         "spc_latest": spc.latest,
         "spc_assurance": spc.assurance,
+        "spc_assurance_basis": spc.assurance_basis,
         "spc_seasonal": bool(spc.plan is not None and spc.plan.seasonal),
         "spc_note": spc.plan.note if spc.plan is not None else "",
         "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
@@ -653,7 +729,7 @@ def summarise_measures(
     strategy_id: str | None,
     period_end: str,
     tier: str | None = None,
-    audience: str = "cgb",
+    audience: str = "board",
     spc_rules: str = "mdc",
     with_spc: bool = True,
 ) -> pd.DataFrame:
@@ -670,7 +746,7 @@ def summarise_measures(
         ending in (or containing) it.
     tier : {"headline", "sub"}, optional
         One tier; both when omitted.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` leaves restricted measures out.
     spc_rules : {"mdc", "plotthedots"}, default "mdc"
         The SPC rule set.

@@ -42,7 +42,7 @@ def build_plan_overview(
     dataset: Dataset,
     period_end: str,
     spc_rules: str = "mdc",
-    audience: str = "cgb",
+    audience: str = "board",
     slot: str = "",
 ) -> pd.DataFrame:
     """Build the plan on one page, in the shape of the previous plan's Table One.
@@ -55,7 +55,7 @@ def build_plan_overview(
         The last month of data, ``YYYY-MM``.
     spc_rules : str, default "mdc"
         The SPC rule set.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         The Board's overview carries the same "But:" as each strategy report (a Red
         sub-measure, restricted or not, an overdue commitment, an overdue Board action, a
         new high risk); the public one leaves out restricted measures, risks and actions.
@@ -100,7 +100,7 @@ def build_plan_overview(
         overall, _ = roll_up_strategy(headline)
         commitments = strategy_commitments(dataset, strategy_id)
         delivery = assess_delivery(commitments, period_end)
-        board = audience == "cgb"
+        board = audience == "board"
         # The Board's "But:" names what the strategy report's does; the public one has no
         # risks or Board actions (they are the Board's), as the page says.
         note = note_hidden_by_rating(
@@ -177,7 +177,7 @@ def tabulate_plan_overview(
     *,
     columns: Sequence[str] | None = None,
     readable: bool = True,
-    audience: str = "cgb",
+    audience: str = "board",
     slot: str = "",
 ) -> pd.DataFrame:
     """Return the plan overview's judgements as one flat frame, the rows of ``judgements.csv``.
@@ -196,7 +196,7 @@ def tabulate_plan_overview(
         :data:`~pcplib.assessment.judgements.TABLE_COLUMNS`.
     readable : bool, default True
         Readable column names; False keeps those of ``judgements.csv``.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         As for :func:`build_plan_overview`.
     slot : str, optional
         The meeting, ``YYYY-MM``, for overdue Board actions.

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pcplib import periods
+from pcplib.periods import month_number, month_of
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.caveats import is_recorded_crime
+from pcplib.assessment.figures import find_period_start
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series
 from pcplib.assessment.narrative_checks import check_narrative_numbers, format_narrative_warnings
@@ -38,7 +40,7 @@ def list_data_quality_notes(
     dataset: Dataset,
     strategy_id: str | None,
     period_end: str,
-    audience: str = "cgb",
+    audience: str = "board",
     with_spc: bool = True,
 ) -> list[str]:
     """List the caveats a reader needs: definition changes, gaps, provisional figures.
@@ -51,7 +53,7 @@ def list_data_quality_notes(
         The strategy; every strategy when None.
     period_end : str
         The last month of data, ``YYYY-MM``.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` leaves restricted measures out.
     with_spc : bool, default True
         Include the SPC notes: where a measure's process limits are recalculated
@@ -121,7 +123,9 @@ def list_data_quality_notes(
             regular = regular_series(current, str(m["frequency"]))
             absent = regular.index.difference(pd.DatetimeIndex(current["period_start"]))
             gaps += [pd.Timestamp(s).to_period("M") for s in absent]
-            plan = plan_spc(regular, m) if with_spc else None
+            # The limits the measure's own verdict uses: none from the reporting period.
+            judged_from = month_of(find_period_start(str(m["frequency"]), month_number(end)))
+            plan = plan_spc(regular, m, judged_from.start_time) if with_spc else None
             if plan is not None and plan.flag:
                 spc_note = plan.note
         if gaps:
@@ -155,7 +159,7 @@ def list_data_quality_notes(
             "crimes people report and how the police record them as well as how much crime "
             "there is, so a rise does not always mean more crime (ONS practice)."
         )
-    if audience == "cgb" and strategy_id is not None:
+    if audience == "board" and strategy_id is not None:
         # Flagged to the author before publication, never shown to the public.
         quarter = periods.label_quarter(end.to_timestamp())
         checks = check_narrative_numbers(dataset, strategy_id, quarter)

@@ -26,7 +26,7 @@ from pcplib.labels import month_span, month_words, suggest_name, time_words
 _T = TypeVar("_T")
 
 
-AUDIENCES: tuple[str, ...] = ("cgb", "public")
+AUDIENCES: tuple[str, ...] = ("board", "public")
 
 
 SPC_RULE_SETS: tuple[str, ...] = ("mdc", "plotthedots")
@@ -113,8 +113,8 @@ def months_covered(obs: pd.DataFrame) -> tuple[pd.Period, pd.Period]:
     return first, last
 
 
-def format_produced_at(produced_at: str = "") -> str:
-    """Return when a report was produced, as ``"23 November 2026 06:00 UTC"``.
+def read_produced_at(produced_at: str | None = "") -> pd.Timestamp:
+    """Return when a report was produced, as a time in UTC.
 
     Parameters
     ----------
@@ -124,12 +124,12 @@ def format_produced_at(produced_at: str = "") -> str:
 
     Returns
     -------
-    str
-        The time in UTC, to the minute.
+    pandas.Timestamp
+        The time, in UTC (zone-aware).
 
     Raises
     ------
-    ValueError
+    ParameterError
         If ``produced_at`` is not an ISO-8601 timestamp.
     """
     if produced_at is None or str(produced_at).strip() == "":
@@ -146,7 +146,39 @@ def format_produced_at(produced_at: str = "") -> str:
             raise ParameterError(
                 f"cannot read produced_at {produced_at!r}: expected an ISO-8601 timestamp"
             )
-    return time_words(stamp)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def format_produced_at(produced_at: str = "") -> str:
+    """Return when a report was produced, as ``"23 November 2026 06:00 UTC"``.
+
+    Parameters
+    ----------
+    produced_at : str, default ""
+        As :func:`read_produced_at` takes it; empty means now.
+
+    Returns
+    -------
+    str
+        The time in UTC, to the minute.
+
+    Raises
+    ------
+    ParameterError
+        If ``produced_at`` is not an ISO-8601 timestamp.
+    """
+    return time_words(read_produced_at(produced_at))
+
+
+def produced_month(produced_at: str | None = "") -> pd.Period:
+    """Return the month, in UTC, a report is produced in (now when ``produced_at`` is empty).
+
+    Raises
+    ------
+    ParameterError
+        If ``produced_at`` is not an ISO-8601 timestamp.
+    """
+    return read_produced_at(produced_at).tz_localize(None).to_period("M")
 
 
 def last_data_month(dataset: Dataset) -> pd.Period:
@@ -211,7 +243,7 @@ def check_parameters(
     year : str, optional
         A financial year such as ``"2025/26"`` with data.
     audience : str, optional
-        ``"cgb"`` or ``"public"``.
+        ``"board"`` or ``"public"``.
     spc_rules : str, optional
         ``"mdc"`` or ``"plotthedots"``.
     produced_at : str, optional
@@ -261,6 +293,13 @@ def _check_parameters(
         if dataset is None:
             raise ParameterError("checking a strategy id needs the data set")
         check_strategy(dataset, strategy)
+    if dataset is not None and dataset.observations.empty:
+        # A new plan is valid before its first figures, but a report would have none.
+        raise ParameterError(
+            f"the data set {dataset.root.as_posix()} holds no figures yet; expected "
+            "observations, loaded with `pcp source police-uk`, `pcp returns load` or into "
+            "observations/observations.csv"
+        )
     data_span = months_covered(dataset.observations) if dataset is not None else None
     if period_end is not None:
         month = parse_month_param(period_end, "period_end")
@@ -292,7 +331,7 @@ def measures_for_audience(
     dataset: Dataset,
     strategy_id: str | None = None,
     tier: str | None = None,
-    audience: str = "cgb",
+    audience: str = "board",
 ) -> pd.DataFrame:
     """Return the measures an audience may see, for one strategy or all.
 
@@ -304,7 +343,7 @@ def measures_for_audience(
         One strategy; every strategy when omitted.
     tier : {"headline", "sub"}, optional
         One tier; both when omitted.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` removes restricted measures.
 
     Returns
@@ -442,7 +481,7 @@ def withhold_restricted_text(dataset: Dataset, text: str, audience: str) -> str:
         The loaded data set.
     text : str
         Owners' or the plan's free text (a commitment, its owner, activity to date).
-    audience : {"cgb", "public"}
+    audience : {"board", "public"}
         Who reads it.
 
     Returns

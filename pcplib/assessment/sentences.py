@@ -159,6 +159,14 @@ _ASSURANCE_TAILS = {
 }
 
 
+_RECORD_TAILS = {
+    "consistent_pass": "so it will be met if nothing changes",
+    "consistent_fail": "so it will not be met without a change",
+}
+"""The assurance when the one-sided record decided it (``spc_assurance_basis`` "record",
+:func:`~pcplib.assessment.spc_verdict.settle_assurance`): the limits are not the reason."""
+
+
 def describe_target_assurance(row: dict[str, Any]) -> str:
     """The target's record and what SPC expects of it, in words that match the count.
 
@@ -176,8 +184,10 @@ def describe_target_assurance(row: dict[str, Any]) -> str:
     record = str(row.get("target_record") or "")
     if not record:
         return ""
-    tail = _ASSURANCE_TAILS.get(str(row.get("spc_assurance") or ""), "")
-    return f"Target {record}" + (f"; {tail}" if tail else "")
+    tails = _RECORD_TAILS if row.get("spc_assurance_basis") == "record" else _ASSURANCE_TAILS
+    tail = tails.get(str(row.get("spc_assurance") or ""), "")
+    joint = ", " if tails is _RECORD_TAILS else "; "
+    return f"Target {record}" + (f"{joint}{tail}" if tail else "")
 
 
 def write_measure_sentence(row: dict[str, Any]) -> str:

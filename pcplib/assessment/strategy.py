@@ -42,7 +42,7 @@ class StrategySummary:
     has_data : bool
         Whether any measure has a value in the reporting quarter.
     audience : str
-        Who the summary is for: ``"cgb"``, or ``"public"`` (public measures only).
+        Who the summary is for: ``"board"``, or ``"public"`` (public measures only).
     risk_rag : str
         The risk rating: Red when a risk became high in the quarter, Green when the data
         set holds risks and none did, Grey without risks (and always Grey for the public).
@@ -69,7 +69,7 @@ class StrategySummary:
     measures: pd.DataFrame = field(repr=False)
     delivery: ProjectedDelivery
     has_data: bool
-    audience: str = "cgb"
+    audience: str = "board"
     risk_rag: str = "Grey"
     rating_note: str = ""
 
@@ -123,7 +123,7 @@ def summarise_strategy(
     dataset: Dataset,
     strategy_id: str,
     period_end: str,
-    audience: str = "cgb",
+    audience: str = "board",
     spc_rules: str = "mdc",
     with_spc: bool = True,
     slot: str = "",
@@ -138,7 +138,7 @@ def summarise_strategy(
         The strategy.
     period_end : str
         The last month of data, ``YYYY-MM``.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` leaves restricted measures out of the roll-up and the tables.
     spc_rules : {"mdc", "plotthedots"}, default "mdc"
         The SPC rule set.
@@ -166,14 +166,14 @@ def summarise_strategy(
     commitments = strategy_commitments(dataset, strategy_id)
     risks = (
         list_new_high_risks(dataset, strategy_id, period_end)
-        if audience == "cgb"
+        if audience == "board"
         else pd.DataFrame()
     )
-    has_risks = audience == "cgb" and not getattr(dataset, "risks", pd.DataFrame()).empty
+    has_risks = audience == "board" and not getattr(dataset, "risks", pd.DataFrame()).empty
     risk_rag = "Red" if not risks.empty else ("Green" if has_risks else "Grey")
     actions = (
         list_overdue_actions(dataset, strategy_id, period_end, slot)
-        if audience == "cgb"
+        if audience == "board"
         else pd.DataFrame()
     )
     note = note_hidden_by_rating(rating, measures, commitments, period_end, risks, actions)
@@ -273,6 +273,10 @@ def _unrated_reason(row: Mapping[str, Any]) -> str:
         return "no good direction, reported as a trend"
     if "outcomes are still open" in str(row.get("rag_reason") or ""):
         return "its latest outcomes still open"
+    reason = str(row.get("rag_reason") or "")
+    if reason.startswith("no SPC verdict"):
+        why = "a baseline that is not stable" if "not stable" in reason else "too few points"
+        return f"no SPC verdict ({why}), tests only, and no target"
     return "too few points for SPC and no target"
 
 

@@ -24,9 +24,12 @@ The rating of a measure, with its basis (``rag_basis``) and its reason
 - ``evidence``, for a measure with a good direction but no target: Red for a real
   deterioration (the test of change beyond chance and material, or an SPC concern in
   the period), Amber for a possible one (material, p below
-  :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`), Green when the evidence
-  shows no deterioration; a harm that rose beyond chance is never Green, with or
-  without a target;
+  :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`), Green when SPC on a stable
+  baseline shows no concern and the tests no deterioration; a harm that rose beyond
+  chance is never Green, with or without a target. Where SPC gave no verdict (an
+  unstable baseline, too few points) the tests alone rate Green only for a real
+  improvement; otherwise the measure is Grey, "no SPC verdict: tests only", with the
+  reason;
 - ``none``: Grey, for no data, no good direction, or no evidence at all (no test and
   no SPC).
 """
@@ -50,6 +53,7 @@ __all__ = [
     "TargetForPeriod",
     "compute_target_for_period",
     "describe_target_record",
+    "list_target_record",
     "rate_measure",
 ]
 
@@ -216,6 +220,8 @@ def rate_measure(
     evidence_known: bool = False,
     unit: str = "",
     per: str = "",
+    no_spc_reason: str = "",
+    improvement_reason: str = "",
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
@@ -248,6 +254,13 @@ def rate_measure(
         of 55.0% by 2.6 percentage points"); plain figures when omitted.
     per : str, optional
         For a rate, what it is per (:func:`pcplib.labels.describe_rate_basis`).
+    no_spc_reason : str, optional
+        Why SPC gave no verdict (an unstable baseline, too few points, SPC not run);
+        empty when it gave one. With no SPC verdict and no target, a measure is Green
+        only when a test shows a real improvement (``improvement_reason``), never on
+        "no deterioration" from the tests alone: Grey, "no SPC verdict: tests only".
+    improvement_reason : str, optional
+        The test that shows a change for the better beyond chance and material, if any.
 
     Returns
     -------
@@ -287,12 +300,47 @@ def rate_measure(
             "Amber", "evidence",
             reason=f"harm rule: a possible rise ({worsening_reason}; weak evidence)",
         )  # fmt: skip
-    if variation in ("special_cause_improvement", "common_cause") or evidence_known:
+    if variation in ("special_cause_improvement", "common_cause"):
         return Rating(
             "Green", "evidence",
             reason="no target: no deterioration beyond chance in the tests of change or SPC",
         )  # fmt: skip
-    return Rating("Grey", "none", reason="no target and no evidence to judge (too few points)")
+    # No SPC verdict: a test that finds no deterioration says nothing of whether the
+    # series is in control, so only a real improvement on an exact test rates Green.
+    why = no_spc_reason or "too few points"
+    if improvement_reason:
+        return Rating(
+            "Green", "evidence",
+            reason=f"no SPC verdict ({why}): tests only; no target, and {improvement_reason}",
+        )  # fmt: skip
+    if evidence_known:
+        return Rating(
+            "Grey", "none",
+            reason=f"no SPC verdict ({why}): tests only; no target, and the tests of change "
+            "find no change beyond chance, which alone is not enough to rate",
+        )  # fmt: skip
+    return Rating("Grey", "none", reason=f"no SPC verdict ({why}) and no target: not rated")
+
+
+def list_target_record(
+    regular: pd.Series, measure: Mapping[str, Any], target: TargetForPeriod, since: str
+) -> pd.Series:
+    """Whether each period since ``since`` met a flat target (True) or missed it (False).
+
+    Empty for a trajectory, a seasonal target judged on the year, no target or no good
+    direction: they have no per-period record. See :func:`describe_target_record`.
+    """
+    good = str(measure["good_direction"])
+    none = pd.Series(dtype=bool)
+    if target.per_period is None or target.basis != "target" or target.on_year:
+        return none
+    if good not in ("higher", "lower"):
+        return none
+    values = regular.dropna()
+    if since:
+        values = values[values.index >= pd.Timestamp(since + "-01")]
+    goal = float(target.per_period)
+    return (values >= goal) if good == "higher" else (values <= goal)
 
 
 def describe_target_record(
@@ -320,19 +368,18 @@ def describe_target_record(
         "consistently missed: every quarter since ..." likewise, else "met in 1 of 26
         quarters".
     """
-    good = str(measure["good_direction"])
-    if target.per_period is None or target.basis != "target" or target.on_year:
+    met = list_target_record(regular, measure, target, since)
+    if met.empty:
         return ""
-    if good not in ("higher", "lower"):
-        return ""
-    values = regular.dropna()
-    if since:
-        values = values[values.index >= pd.Timestamp(since + "-01")]
-    if values.empty:
-        return ""
-    goal = float(target.per_period)
-    met = (values >= goal) if good == "higher" else (values <= goal)
+    values = met
     frequency = str(measure["frequency"])
+    if bool(met.all()) or not bool(met.any()):
+        # One-sided: every period met it, or none did. Said so, whatever the length.
+        word = "met" if bool(met.all()) else "missed"
+        unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+        n, since_words = len(met), label_period_start(met.index[0], frequency)
+        lead = "consistently " if n >= CONSISTENT_RUN else ""
+        return f"{lead}{word}: every {unit} ({n} of {n}) since {since_words}"
     unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
     last = bool(met.iloc[-1])
     run = 0
@@ -344,7 +391,5 @@ def describe_target_record(
         start = values.index[len(values) - run]
         word = "met" if last else "missed"
         since_words = label_period_start(start, frequency)
-        if run == len(values):
-            return f"consistently {word}: every {unit} ({run} of {run}) since {since_words}"
         return f"consistently {word}: every {unit} since {since_words} ({run} in a row)"
     return f"met in {int(met.sum())} of {len(values)} {unit}s"

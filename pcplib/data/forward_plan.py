@@ -43,7 +43,6 @@ __all__ = [
     "DEFAULT_DATA_LAG_MONTHS",
 ]
 
-_SLOT_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
 # Two months between a quarter's end and the meeting that reports it, unless the plan
 # says otherwise: the quarter's data are then final enough to report.
@@ -121,13 +120,6 @@ class ForwardPlan:
     data_lag_months: int = DEFAULT_DATA_LAG_MONTHS
 
 
-def _check_month(text: str) -> str:
-    """Return ``text`` when it is a ``YYYY-MM`` month, else raise ``ValueError``."""
-    if not _SLOT_RE.match(text):
-        raise ValueError(f"month {text!r}: expected YYYY-MM, such as 2026-11")
-    return text
-
-
 def period_end_for_slot(slot: str, lag_months: int = DEFAULT_DATA_LAG_MONTHS) -> str:
     """Return the last month of data a slot reports on, when the slot does not say.
 
@@ -152,7 +144,9 @@ def period_end_for_slot(slot: str, lag_months: int = DEFAULT_DATA_LAG_MONTHS) ->
     ValueError
         If ``slot`` is not ``YYYY-MM``.
     """
-    return str(periods.quarter_end_on_or_before(_check_month(slot), months_before=lag_months))
+    if not periods.is_month_code(slot):
+        raise ValueError(f"month {slot!r}: expected YYYY-MM, such as 2026-11")
+    return str(periods.quarter_end_on_or_before(slot, months_before=lag_months))
 
 
 def _line(node: Any) -> int:
@@ -265,7 +259,7 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
         for slot_data, slot_node in zip(slot_list, slot_nodes.value, strict=True):
             slot_line = _line(slot_node)
             month = str(slot_data.get("slot", "")) if isinstance(slot_data, dict) else ""
-            if not _SLOT_RE.match(month):
+            if not periods.is_month_code(month):
                 raise fail(slot_line, "slot", month, "a month written YYYY-MM, such as 2026-11")
             if periods.label_financial_year(month) != year:
                 raise fail(
@@ -294,7 +288,7 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
             data_to = slot_data.get("data_to")
             if data_to is None:
                 period_end = period_end_for_slot(month, lag)
-            elif not _SLOT_RE.match(str(data_to)) or str(data_to) > month:
+            elif not periods.is_month_code(str(data_to)) or str(data_to) > month:
                 data_to_node = _mapping_get(slot_node, "data_to")
                 raise fail(
                     _line(data_to_node) if data_to_node is not None else slot_line,
@@ -326,11 +320,6 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
     )
 
 
-def _today_month(today: dt.date | None) -> str:
-    """Return today's month as ``YYYY-MM``."""
-    return periods.label_month(today or dt.date.today())
-
-
 def resolve_slot(plan: ForwardPlan, spec: str, today: dt.date | None = None) -> Slot:
     """Turn ``latest``, ``next`` or ``YYYY-MM`` into a slot of the plan.
 
@@ -355,7 +344,7 @@ def resolve_slot(plan: ForwardPlan, spec: str, today: dt.date | None = None) -> 
         If there is no such meeting; the message lists the plan's slots.
     """
     known = ", ".join(s.slot for s in plan.slots)
-    month = _today_month(today)
+    month = periods.label_month(today or dt.date.today())
     if spec == "latest":
         earlier = [s for s in plan.slots if s.slot <= month]
         if not earlier:
@@ -396,7 +385,7 @@ def slot_for_strategy(plan: ForwardPlan, strategy_id: str, today: dt.date | None
     ValueError
         If no slot of the plan reviews the strategy.
     """
-    month = _today_month(today)
+    month = periods.label_month(today or dt.date.today())
     mine = [s for s in plan.slots if strategy_id in s.strategies]
     if not mine:
         raise ValueError(f"strategy {strategy_id!r} is not scheduled in {plan.path.as_posix()}")

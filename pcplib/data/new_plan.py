@@ -167,10 +167,12 @@ missing or wrong, one line per item, and says "is valid" when the step is done.
    measures; `pcp returns template --all --data {folder}` makes the owners' return
    workbooks and `pcp returns load FILE.xlsx --data {folder}` loads them back
    (figures, commitments, narrative); `observations/observations.csv` takes any other.
+   The plan is valid with no figures yet, so these can run; a report needs some.
 7. `commitments/commitments.csv` and `narrative/narrative.csv` (or the returns).
 
 Then point the project at this folder once (`echo {folder} > .pcp-data` in the
-checkout, or `export PCP_DATA={folder}`) and build the reports: `pcp run --slot latest`.
+checkout, or `export PCP_DATA={folder}`) and build the reports: `pcp run --default`
+(the latest meeting's reports and the public report), `pcp annual --year YYYY/YY`.
 """
 
 

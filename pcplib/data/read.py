@@ -43,8 +43,10 @@ _FALSE = {"false", "no", "0"}
 # between groups of three digits before the point (so '1,23' is refused, not read as 123).
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 # Tables a data set may hold no rows of (just the header): a plan with no commitments or
-# narrative yet still reports its measures. Every other required table needs a row.
-EMPTY_ALLOWED = frozenset({"commitments", "narrative"})
+# narrative yet still reports its measures, and a new plan (pcp init) has no figures until
+# `pcp source` or `pcp returns load` bring them, which need the data set valid to run.
+# Every other required table needs a row.
+EMPTY_ALLOWED = frozenset({"commitments", "narrative", "observations"})
 # Kept under its earlier name: the returns reader formats workbook cells with it.
 cell_text = format_cell_text
 NUMBER_EXPECTED = "a number such as 1234.5 or 1,234.5 (commas only as thousands separators)"
@@ -440,8 +442,8 @@ def _read_table(
         return None, problems
     relative = path.relative_to(root).as_posix()
     file = shown(relative)
-    # A data set may hold no commitments or narrative yet; it cannot be without missions,
-    # strategies, measures or observations, and those say "no rows" in one line.
+    # A data set may hold no commitments, narrative or figures yet; it cannot be without
+    # missions, strategies or measures, and those say "no rows" in one line.
     allow_empty = not spec.required or spec.name in EMPTY_ALLOWED
     cells = read_cells(path, file, allow_empty=allow_empty)
     if cells.problems:

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import math
 import re
 import sys
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,13 @@ from pcplib.data.framework_files import (
 )
 from pcplib.data.schemas import DATASET_META, MEASURE_LIST_SEPARATOR, NARRATIVE_SECTIONS, TABLES
 from pcplib.labels import format_value, label_period_start, list_words, month_words
-from pcplib.periods import FREQUENCY_MONTHS, label_period, month_number, month_of
+from pcplib.periods import (
+    FREQUENCY_MONTHS,
+    label_period,
+    last_day_of_month,
+    month_number,
+    month_of,
+)
 
 __all__ = [
     "SEED",
@@ -64,6 +71,8 @@ __all__ = [
     "write_sample",
     "main",
 ]
+
+_log = logging.getLogger(__name__)
 
 SEED = 20250401
 FIRST_MONTH = date(2020, 4, 1)
@@ -102,11 +111,6 @@ DELIVERY_BOARD_YAML = (
 )
 
 
-def _month_end(start: date) -> date:
-    """Return the last day of the month that starts on ``start``."""
-    return _add_months(start, 1) - timedelta(days=1)
-
-
 def _add_months(start: date, months: int) -> date:
     """Return the first day of the month ``months`` after ``start``'s month."""
     return month_of(month_number(start) + months).to_timestamp().date()
@@ -140,7 +144,7 @@ def list_periods(frequency: str) -> list[tuple[date, date]]:
         last_month = _add_months(start, step - 1)
         if last_month > LAST_MONTH:
             break
-        periods.append((start, _month_end(last_month)))
+        periods.append((start, last_day_of_month(last_month).date()))
         start = _add_months(start, step)
     return periods
 
@@ -551,7 +555,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success.
+        0 on success. Each file written is logged at INFO ("wrote PATH"), which the
+        command line shows on stdout.
     """
     parser = argparse.ArgumentParser(
         prog="python -m pcplib.data.sample",
@@ -561,9 +566,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
     args = parser.parse_args(argv)
     for path in write_sample(args.out_dir, seed=args.seed):
-        print(f"wrote {path}")
+        _log.info("wrote %s", path)
     return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
+    # The command's own output: each file written, one line each, on stdout.
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     sys.exit(main())

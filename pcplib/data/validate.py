@@ -716,11 +716,17 @@ def summarise_validation(
     obs, measures = tables["observations"], tables["measures"]
     restricted = int((measures["visibility"] == "restricted").sum())
     first, last = obs["period_start"].min(), obs["period_end"].max()
-    period = f"{month_words(first)} to {month_words(last)}" if len(obs) else "no periods"
+    period = f"{month_words(first)} to {month_words(last)}" if len(obs) else ""
     out = [f"Data set {Path(path).as_posix()} is valid."]
     out.append(f"  {len(tables['missions'])} missions, {len(tables['strategies'])} strategies")
     out.append(f"  {len(measures)} measures ({restricted} restricted)")
-    out.append(f"  {len(obs):,} observations covering {period}")
+    if len(obs):
+        out.append(f"  {len(obs):,} observations covering {period}")
+    else:
+        # A new plan is valid before its first figures: say where they come from.
+        out.append(
+            "  no observations yet: `pcp source police-uk` and `pcp returns load` bring them"
+        )
     commitments, narrative = len(tables["commitments"]), len(tables["narrative"])
     out.append(f"  {commitments} commitments, {narrative} narrative entries")
     risks, actions, returns = (len(tables[n]) for n in ("risks", "actions", "returns_log"))

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["build_board_header", "format_board_missions", "format_board_owners"]
 
 _OVERDUE_WORDS = {
-    "commitment": ("commitment overdue", "commitments overdue"),
-    "action": ("action overdue", "actions overdue"),
+    "commitment": ("commitment", "commitments"),
+    "action": ("action", "actions"),
     "return": ("return not received by its due date", "returns not received by their due date"),
 }
 
@@ -63,8 +63,9 @@ def build_board_header(
     -------
     str
         HTML: the heading naming the board and quarter, the illustrative banner, the
-        meeting, what overdue, at risk and changed mean, the data period, produced time
-        and the marking.
+        meeting, the data period, produced time and the marking. What overdue, at risk
+        and changed mean follows the table by owner (:func:`format_board_owners`), so
+        that the table starts on the first screen.
     """
     identity = dataset.identity
     end = parse_month_param(view.period_end, "period_end")
@@ -82,25 +83,6 @@ def build_board_header(
             (meeting.strip() or f"{identity.delivery_board_name}{chair}, {view.quarter}")
             + prepared,
         ),
-        (
-            "Overdue",
-            f"due date passed and not done: commitments due by {_month(view.period_end)} and "
-            f"not complete; the Board's actions due before {date_words(view.as_of)} and not "
-            "done; owners' returns not received by the date the forward plan sets",
-        ),
-        (
-            "At risk",
-            "commitments their owners report at risk or off track that are not yet due "
-            "(each with its due date)",
-        ),
-        (
-            "Changed",
-            f"{view.since_words}: each strategy's rating on the data to "
-            f"{_month(view.previous_period_end)}, as the Board was told it where the meeting "
-            "history keeps it, else recomputed from today's data. A strategy report's "
-            '"Since the last meeting" compares with the Board\'s last meeting on that '
-            "strategy, which may be further back",
-        ),
     ]
     return build_period_header(
         dataset,
@@ -111,7 +93,7 @@ def build_board_header(
         dataset.measures["measure_id"],
         end,
         produced_at,
-        "cgb",
+        "board",
     )
 
 
@@ -142,7 +124,7 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
 
 
 def _totals(view: BoardView) -> str:
-    """The lead sentence: what is overdue and at risk across the plan."""
+    """The lead sentence, one line so the first owner is on the first screen: the totals."""
     items = view.items
     counts = items[items["flag"] == "overdue"]["kind"].value_counts()
     overdue = ", ".join(
@@ -151,14 +133,25 @@ def _totals(view: BoardView) -> str:
         if k in counts
     )
     at_risk = int((items["flag"] == "at risk").sum())
+    return (
+        f"Overdue across the plan: {overdue or 'nothing'}. At risk, not yet due: "
+        f"{plural(at_risk, 'commitment') if at_risk else 'none'}."
+    )
+
+
+def _definitions(view: BoardView) -> str:
+    """How to read the table: its rows, what overdue, at risk and changed mean."""
     returns_note = (
-        ""
-        if view.returns_recorded
-        else " The data set records no owners' returns, so late returns are not shown."
+        "" if view.returns_recorded else "No owners' return is on record, so none is shown late. "
     )
     return (
-        f"Overdue across the plan: {overdue or 'nothing'}. At risk but not yet due: "
-        f"{plural(at_risk, 'commitment') if at_risk else 'none'}.{returns_note}"
+        "An item counts against both senior contacts of its strategy. "
+        f"{returns_note}Overdue: due date passed, not done (commitments due by "
+        f"{_month(view.period_end)}; actions due before {date_words(view.as_of)}; owners' "
+        "returns not in by the forward plan's date). At risk: reported at risk or off track, "
+        f"not yet due. Changed: {view.since_words}, on the data to "
+        f'{_month(view.previous_period_end)}; a strategy report\'s "Since the last meeting" '
+        "compares with the Board's last meeting on that strategy instead."
     )
 
 
@@ -177,7 +170,8 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
     str
         HTML: a sentence with the totals, then one row per owner (most overdue first):
         owner and side, the strategies they answer for, what is overdue, what is at
-        risk but not yet due, and what changed (naming the comparison).
+        risk but not yet due, and what changed (naming the comparison); then what
+        overdue, at risk and changed mean.
     """
     strategies = dataset.strategies
     body = []
@@ -195,33 +189,42 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
                 esc(_changes_for(view, ids.astype(str).tolist())),
             ]
         )
-    lead = (
-        f"<p>{esc(_totals(view))} One row per senior contact, most overdue first; an item "
-        "counts against both senior contacts of its strategy.</p>"
-    )
-    return lead + build_table(
+    lead = f"<p>{esc(_totals(view))}</p>"
+    table = build_table(
         [
             "Owner",
             "Accountable for",
-            "Overdue",
+            "Overdue (past due, not done)",
             "At risk, not yet due",
             f"Changed {view.since_words}",
         ],
         body,
         f"By owner: what is overdue, at risk and changed, {view.quarter}",
     )
+    return lead + table + f'<p class="small">{esc(_definitions(view))}</p>'
 
 
-def _previous_cell(view: BoardView, strategy: dict[str, Any]) -> str:
-    """The rating a quarter before, saying whether the Board was told it or it is recomputed."""
+def _basis_words(strategy: dict[str, Any]) -> str:
+    """Whether the Board was told a strategy's rating a quarter before, or it is recomputed."""
     if strategy["basis"] == "recomputed" or not strategy.get("reported_at"):
-        basis = "recomputed from today's data"
-    else:
-        basis = f"as the Board was told, {_month(str(strategy['reported_at']))}"
-    return (
-        format_rag_html(str(strategy["previous_rag"]))
-        + f' <span class="small">({esc(basis)})</span>'
+        return "recomputed from today's data"
+    return f"as the Board was told, {_month(str(strategy['reported_at']))}"
+
+
+def _basis_note(view: BoardView) -> tuple[str, bool]:
+    """The sentence before the missions, and whether each row must say its own basis.
+
+    One basis for every strategy is said once (a line under each of 13 ratings would push
+    the view past its screens); mixed bases are said on each row.
+    """
+    bases = {_basis_words(s) for s in view.strategies.to_dict("records")}
+    lead = (
+        f"The rating a quarter before is each strategy's at the {view.board_name} of "
+        f"{view.previous_quarter} (data to {_month(view.previous_period_end)})"
     )
+    if len(bases) == 1:
+        return f"{lead}: {bases.pop()}, for every strategy.", False
+    return f"{lead}; each row says whether the Board was told it or it is recomputed.", True
 
 
 def format_board_missions(view: BoardView) -> str:
@@ -235,13 +238,15 @@ def format_board_missions(view: BoardView) -> str:
     Returns
     -------
     str
-        HTML: per mission a heading and a table, one row per strategy: its rating now,
-        at the Delivery Board of the quarter before (and on what basis), and each item
-        overdue or at risk with its state and due date, overdue first.
+        HTML: a sentence saying what the rating a quarter before is (the Delivery Board
+        of the quarter before) and on what basis, then per mission a heading and a
+        table, one row per strategy: its rating now and a quarter before (with its
+        basis when the strategies' differ), and each item overdue or at risk with its
+        state and due date, overdue first.
     """
-    parts = []
+    note, per_row = _basis_note(view)
+    parts = [f'<p class="small">{esc(note)}</p>']
     items = view.items
-    previous_header = f"At the {view.board_name} of {view.previous_quarter}"
     for mission_id, group in view.strategies.groupby("mission_id", sort=False):
         name = str(group["mission_name"].iloc[0])
         body = []
@@ -257,8 +262,12 @@ def format_board_missions(view: BoardView) -> str:
             body.append(
                 [
                     esc(s["strategy_name"]),
-                    format_rag_html(str(s["rag"])),
-                    _previous_cell(view, s),
+                    # Now and then in one narrow cell ("Green was Red"): the width goes to
+                    # the items, whose lines wrap less, so each mission stays on a screen.
+                    format_rag_html(str(s["rag"]))
+                    + ' <span class="small">was</span> '
+                    + format_rag_html(str(s["previous_rag"]))
+                    + (f' <span class="small">({esc(_basis_words(s))})</span>' if per_row else ""),
                     f'<ul class="summary-items">{entries}</ul>'
                     if entries
                     else "Nothing overdue or at risk",
@@ -267,7 +276,11 @@ def format_board_missions(view: BoardView) -> str:
         parts.append(
             f'<h3 id="mission-{esc(mission_id)}">{esc(name)}</h3>'
             + build_table(
-                ["Strategy", "Rating now", previous_header, "Overdue or at risk"],
+                [
+                    "Strategy",
+                    f"Rating now, and a quarter before ({view.previous_quarter})",
+                    "Overdue or at risk",
+                ],
                 body,
                 f"{name}: each strategy, {view.quarter}",
             )

@@ -21,7 +21,7 @@ def format_commitments(
     period_end: str,
     *,
     list_each: bool = True,
-    audience: str = "cgb",
+    audience: str = "board",
 ) -> str:
     """Return commitments: projected delivery, counts by state and (optionally) each one.
 
@@ -41,7 +41,7 @@ def format_commitments(
         Also list every commitment with its status, due date, owner, and the owners'
         activity to date and next steps (as in a previous plan's dashboards), "Not
         supplied" where the owners gave none.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         For ``"public"``, a commitment, owner, activity or next step naming a
         restricted measure is withheld.
 

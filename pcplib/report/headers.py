@@ -290,7 +290,7 @@ def build_header(
     slot: str,
     period_end: str,
     produced_at: str = "",
-    audience: str = "cgb",
+    audience: str = "board",
     meeting: str = "",
     summary: str = "",
     plan: Any = None,
@@ -309,7 +309,7 @@ def build_header(
         The last month of data, ``YYYY-MM``.
     produced_at : str, default ""
         When the report is produced (see :func:`format_produced_at`).
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         Who the report is for.
     meeting : str, default ""
         The meeting the report is for, as the runner says (see
@@ -391,7 +391,7 @@ def build_plan_header(
     plan : ForwardPlan, optional
         The forward plan (the data set's own when omitted), to say when the meeting has
         no new data since an earlier one (:func:`format_no_new_data`).
-    audience : {"public", "cgb"}, default "public"
+    audience : {"public", "board"}, default "public"
         Who the overview is for: the Board's names restricted measures, risks and actions
         in its "But:" notes (:func:`~pcplib.assessment.overview.build_plan_overview`).
 

@@ -91,7 +91,7 @@ def format_narrative(
     dataset: Dataset,
     strategy_id: str,
     quarter: str,
-    audience: str = "cgb",
+    audience: str = "board",
     sections: Sequence[str] | None = None,
     heading_level: int = 3,
 ) -> str:
@@ -105,7 +105,7 @@ def format_narrative(
         The strategy.
     quarter : str
         The quarter, such as ``"2026/27 Q2"``.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         For ``"public"``, any entry naming a restricted measure is withheld (and
         the report says how many).
     sections : sequence of str, optional
@@ -133,7 +133,7 @@ def format_narrative(
         f'<p class="narrative-origin"><em>'
         f"{esc(describe_narrative_origin(dataset, strategy_id, quarter))}</em></p>"
     ]
-    if audience == "cgb":
+    if audience == "board":
         # A number the data set contradicts is flagged to the author, not printed as fact.
         checks = check_narrative_numbers(dataset, strategy_id, quarter)
         if not checks.empty:

@@ -157,7 +157,7 @@ def _delivery_cell(first: pd.Series) -> str:
 
 
 OVERVIEW_SCOPE = {
-    "cgb": (
+    "board": (
         'For the Board: beside each strategy\'s rating, "But:" names what the rating alone '
         "would hide, as its strategy report does: a Red measure (restricted ones too), an "
         "overdue commitment, an overdue Board action or a new high risk."
@@ -172,7 +172,7 @@ OVERVIEW_SCOPE = {
 """What the overview's "But:" notes hold for each audience, said above its tables."""
 
 
-def format_plan_overview(df: pd.DataFrame, caption: str, audience: str = "cgb") -> str:
+def format_plan_overview(df: pd.DataFrame, caption: str, audience: str = "board") -> str:
     """Return the plan overview: one compact section per mission, one row per strategy.
 
     Parameters
@@ -181,7 +181,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str, audience: str = "cgb") 
         From :func:`build_plan_overview`.
     caption : str
         The start of each mission table's caption (the mission's name follows it).
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         The audience it was built for: the page says what its "But:" notes hold
         (:data:`OVERVIEW_SCOPE`).
 

@@ -22,7 +22,7 @@ from pcplib.assessment.public import (
     count_public_groups,
     summarise_public_quarter,
 )
-from pcplib.assessment.scope import format_produced_at, parse_month_param
+from pcplib.assessment.scope import parse_month_param, produced_month
 from pcplib.labels import list_words, month_words, plural
 from pcplib.report.change_charts import build_change_chart
 from pcplib.report.comparisons import format_area_comparison_words
@@ -326,16 +326,6 @@ def format_public_quarter(dataset: Dataset, quarter: str, spc_rules: str = "mdc"
     return format_public_summary(public) + format_public_missions(public)
 
 
-def _production_month(produced_at: str) -> pd.Period:
-    """The month a report is produced in (now when ``produced_at`` is empty), in UTC."""
-    format_produced_at(produced_at)  # the one check of the timestamp, with its message
-    text = str(produced_at or "").strip()
-    stamp = pd.Timestamp(text) if text else pd.Timestamp.now(tz="UTC")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return stamp.to_period("M")
-
-
 def format_next_meetings(
     dataset: Dataset,
     slots: Iterable[Any],
@@ -367,7 +357,7 @@ def format_next_meetings(
     """
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     cutoff = parse_month_param(after, "after") if after else None
-    produced = _production_month(produced_at) if produced_at is not None else None
+    produced = produced_month(produced_at) if produced_at is not None else None
     chosen = []
     for s in sorted(slots, key=lambda s: str(s.slot)):
         month = parse_month_param(str(s.slot), "slot")

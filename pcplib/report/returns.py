@@ -73,7 +73,7 @@ def _score(value: object) -> str:
     return NOT_SUPPLIED if is_missing(value) else str(int(float(str(value))))
 
 
-def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str = "cgb") -> str:
+def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str = "board") -> str:
     """Return the strategy's risks to delivery for a quarter, highest score first.
 
     Parameters
@@ -84,7 +84,7 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
         The strategy.
     quarter : str
         The reporting quarter, such as ``"2026/27 Q2"``.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` shows no risks and says why.
 
     Returns
@@ -131,7 +131,7 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
 def format_actions(
     dataset: Dataset,
     strategy_id: str,
-    audience: str = "cgb",
+    audience: str = "board",
     period_end: str = "",
     slot: str = "",
 ) -> str:
@@ -143,7 +143,7 @@ def format_actions(
         The loaded data set.
     strategy_id : str
         The strategy.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` shows no actions and says why.
     period_end, slot : str, optional
         The data period's last month and the meeting (``YYYY-MM``): an action due
@@ -199,7 +199,7 @@ def format_actions(
 
 
 def format_return_status(
-    dataset: Dataset, strategy_id: str, quarter: str, audience: str = "cgb"
+    dataset: Dataset, strategy_id: str, quarter: str, audience: str = "board"
 ) -> str:
     """Return which owners' return the quarter's figures came from, and what it left out.
 
@@ -211,7 +211,7 @@ def format_return_status(
         The strategy.
     quarter : str
         The reporting quarter, such as ``"2026/27 Q2"``.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         ``"public"`` leaves restricted measures out of the list.
 
     Returns
@@ -322,7 +322,7 @@ def withhold_restricted(dataset: Dataset, text: str, audience: str) -> str:
         The loaded data set.
     text : str
         The text as supplied.
-    audience : {"cgb", "public"}
+    audience : {"board", "public"}
         Who reads it.
 
     Returns

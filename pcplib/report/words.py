@@ -122,7 +122,7 @@ def format_rating_method() -> str:
 
 # ``{board}`` is the data set's board (dataset.yaml's board.name).
 AUDIENCE_WORDS = {
-    "cgb": "{board} (may include restricted measures)",
+    "board": "{board} (may include restricted measures)",
     "public": "Public (public measures only)",
 }
 

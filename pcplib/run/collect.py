@@ -11,9 +11,13 @@ it is written, and reads the file back (:func:`read_strategy_results`). Nothing 
 reaches the outputs: the notebook, its HTML and ``judgements.csv`` are the bytes they
 were.
 
-Saving never fails a report: a notebook without a ``summary`` (an analyst's edit) or a
-file that cannot be written leaves no file, and the runner works the rows out itself,
-as before.
+The Delivery Board's view hands back its rows the same way (each strategy's overall
+rating and the rating a quarter before, :func:`pcplib.assessment.board.tabulate_board_judgements`):
+working its thirteen strategies out again in the runner would cost seconds of CPU.
+
+Saving never fails a report: a notebook without a ``summary`` (or, for the board, a
+``view``; an analyst's edit) or a file that cannot be written leaves no file, and the
+runner works the rows out itself, as before.
 """
 
 from __future__ import annotations
@@ -78,9 +82,10 @@ def collects_results(notebook: str) -> bool:
     Returns
     -------
     bool
-        True for strategy reports (one per strategy: most of a run's reports).
+        True for strategy reports (one per strategy: most of a run's reports) and the
+        Delivery Board's view.
     """
-    return notebook == "delivery_strategy"
+    return notebook in ("delivery_strategy", "delivery_board")
 
 
 def results_path(folder: Path, name: str) -> Path:
@@ -151,6 +156,8 @@ def save_strategy_results(
         from pcplib.assessment.continuity import add_continuity_columns
         from pcplib.assessment.judgements import tabulate_judgements
 
+        if "summary" not in names and "view" in names:
+            return _save_board_results(target, partial, name, names)
         summary = names["summary"]
         rows = add_continuity_columns(tabulate_judgements([summary], name), names["continuity"])
         results = StrategyResults(
@@ -166,6 +173,24 @@ def save_strategy_results(
     except Exception:  # the report itself is done: never fail it over what the runner can redo
         partial.unlink(missing_ok=True)
         return False
+    return True
+
+
+def _save_board_results(target: Path, partial: Path, name: str, names: Mapping[str, Any]) -> bool:
+    """Save the Delivery Board view's rows (no overall RAG: the index has none for it)."""
+    from pcplib.assessment.board import tabulate_board_judgements
+
+    view = names["view"]
+    results = StrategyResults(
+        judgements=tabulate_board_judgements(view, name),
+        overall_rag="",
+        overall_explanation="",
+        period_end=str(view.period_end),
+        spc_rules="",
+    )
+    with open(partial, "wb") as handle:
+        pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, target)
     return True
 
 
@@ -219,6 +244,13 @@ def gather_kernel_results(
     rags: dict[str, OverallRag] = {}
     for job in plan.jobs:
         if not job.strategy:
+            if collects_results(job.notebook):
+                # The Delivery Board's view: its rows, and no overall RAG of its own.
+                path = results_path(folder, job.name)
+                board = read_strategy_results(path)
+                path.unlink(missing_ok=True)
+                if board is not None:
+                    known[job.name] = board.judgements
             continue
         saved = None
         if collects_results(job.notebook):
@@ -232,7 +264,7 @@ def gather_kernel_results(
                 job.strategy, saved.overall_rag, saved.overall_explanation
             )
         else:
-            audience = job.parameters.get("audience", "cgb")
+            audience = job.parameters.get("audience", "board")
             rags[job.strategy] = index.summarise_overall(
                 dataset, job.strategy, plan.period_end or "", audience
             )

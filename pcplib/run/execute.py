@@ -207,7 +207,11 @@ def execute_jobs(
 
 
 def execute_with_progress(
-    jobs: Sequence[Job], workdir: Path, options: RunOptions, console: Console
+    jobs: Sequence[Job],
+    workdir: Path,
+    options: RunOptions,
+    console: Console,
+    on_done: Callable[[JobResult], None] | None = None,
 ) -> list[JobResult]:
     """Run the jobs, showing a progress bar on a terminal.
 
@@ -221,6 +225,8 @@ def execute_with_progress(
         How to run.
     console : rich.console.Console
         Where the progress bar goes.
+    on_done : callable, optional
+        Also called with each result as it finishes (the run's screenshots).
 
     Returns
     -------
@@ -228,7 +234,7 @@ def execute_with_progress(
         In the order of ``jobs``.
     """
     if not console.is_terminal:
-        return execute_jobs(jobs, workdir, options)
+        return execute_jobs(jobs, workdir, options, on_done=on_done)
     columns = (
         TextColumn("[bold]pcp run"),
         BarColumn(),
@@ -242,6 +248,8 @@ def execute_with_progress(
         def advance(result: JobResult) -> None:
             state = "done" if result.ok else "[red]FAILED[/red]"
             progress.update(task, advance=1, description=f"{result.job.name} {state}")
+            if on_done is not None:
+                on_done(result)
 
         return execute_jobs(jobs, workdir, options, on_done=advance)
 

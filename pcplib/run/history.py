@@ -76,7 +76,10 @@ def record_meeting(
         except FileExistsError:
             number += 1
     try:
-        strategies = {job.strategy for job in plan.jobs if job.strategy}
+        # The Delivery Board's view shows every strategy's commitments and actions: a run
+        # holding it keeps them all; otherwise the run's own strategies' are what it showed.
+        board = any(job.notebook == "delivery_board" for job in plan.jobs)
+        strategies = set() if board else {job.strategy for job in plan.jobs if job.strategy}
         for name in ("commitments", "actions"):
             table = getattr(dataset, name, None)
             if not isinstance(table, pd.DataFrame):

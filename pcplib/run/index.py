@@ -57,7 +57,7 @@ class OverallRag:
 
 
 def summarise_overall(
-    dataset: Any, strategy: str, period_end: str, audience: str = "cgb"
+    dataset: Any, strategy: str, period_end: str, audience: str = "board"
 ) -> OverallRag:
     """Return a strategy's overall RAG from ``pcplib.assessment.summarise_strategy``.
 
@@ -69,7 +69,7 @@ def summarise_overall(
         Strategy id.
     period_end : str
         The data period's last month.
-    audience : str, default "cgb"
+    audience : str, default "board"
         The report's audience: a public index rolls up public measures only.
 
     Returns
@@ -128,7 +128,7 @@ def summarise_overalls(dataset: Any, plan: RunPlan) -> dict[str, OverallRag]:
         Strategy id to :class:`OverallRag`.
     """
     audiences = {
-        job.strategy: job.parameters.get("audience", "cgb") for job in plan.jobs if job.strategy
+        job.strategy: job.parameters.get("audience", "board") for job in plan.jobs if job.strategy
     }
     return {
         strategy: summarise_overall(dataset, strategy, plan.period_end or "", audience)

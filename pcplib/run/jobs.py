@@ -174,7 +174,7 @@ def plan_strategy_job(
     data_param: str,
     produced_at: str,
     title: str = "",
-    audience: str = "cgb",
+    audience: str = "board",
     meeting: str = "",
     forward_plan: str = "",
     history_dir: str = "",
@@ -193,8 +193,8 @@ def plan_strategy_job(
         The time the report says it was produced.
     title : str, optional
         The strategy's name for the index (the id when empty).
-    audience : str, default "cgb"
-        ``cgb`` (restricted measures shown) or ``public`` (restricted measures removed).
+    audience : str, default "board"
+        ``board`` (restricted measures shown) or ``public`` (restricted measures removed).
     meeting : str, optional
         The meeting the report is for, in words (:func:`describe_meeting`); the slot's
         meeting when empty.
@@ -235,7 +235,7 @@ def plan_overview_job(
     produced_at: str,
     meeting: str = "",
     forward_plan: str = "",
-    audience: str = "cgb",
+    audience: str = "board",
 ) -> Job:
     """Plan the plan overview across every strategy.
 
@@ -252,7 +252,7 @@ def plan_overview_job(
     forward_plan : str, optional
         The forward plan the run uses, as a notebook parameter (the data set's own when
         empty): it says whether the meeting has new data since an earlier one.
-    audience : {"cgb", "public"}, default "cgb"
+    audience : {"board", "public"}, default "board"
         The Board's overview names restricted measures, risks and Board actions in its
         "But:" notes; the public one leaves them out and says so.
 
@@ -308,6 +308,8 @@ def plan_board_job(
         The job.
     """
     return Job(
+        # pcplib.assessment.board.BOARD_REPORT: the board finds its own rows in the
+        # history by it (not imported, to keep the runner's start light; a test checks).
         name="delivery-board",
         notebook="delivery_board",
         parameters={

@@ -2,12 +2,13 @@
 
 The rows come from the same assessment the notebooks format
 (:func:`pcplib.assessment.judgements.tabulate_judgements`), so the file and the HTML
-cannot disagree: a strategy report's rows are those its own kernel worked out
-(:mod:`pcplib.run.collect`), the others' are worked out from the validated data set.
-Strategy reports give their headline and sub-measures (public measures only in a public
-run) with what changed since the last meeting, the plan overview its public headline
-measures, and the public report its public measures; each strategy's overall rating is
-a row with ``measure_id`` ``overall``. The annual
+cannot disagree: a strategy report's rows, and the Delivery Board view's, are those its
+own kernel worked out (:mod:`pcplib.run.collect`), the others' are worked out from the
+validated data set. Strategy reports give their headline and sub-measures (public
+measures only in a public run) with what changed since the last meeting, the plan
+overview its public headline measures, the public report its public measures, and the
+Delivery Board's view each strategy's overall rating with the rating a quarter before;
+each strategy's overall rating is a row with ``measure_id`` ``overall``. The annual
 evaluation's findings are tests of change over a year and stay in its own table.
 """
 
@@ -74,7 +75,7 @@ def tabulate_job_judgements(
     if job.notebook == "delivery_strategy" and job.strategy:
         end = available_period_end(dataset, p["period_end"])
         summary = summarise_strategy(
-            dataset, job.strategy, end, p.get("audience", "cgb"), p.get("spc_rules", "mdc"),
+            dataset, job.strategy, end, p.get("audience", "board"), p.get("spc_rules", "mdc"),
             slot=p.get("slot", ""),
         )  # fmt: skip
         key = (p.get("forward_plan", ""), p.get("history_dir", ""))
@@ -85,11 +86,22 @@ def tabulate_job_judgements(
             dataset, summary, previous, p.get("spc_rules", "mdc")
         )
         return add_continuity_columns(tabulate_judgements([summary], job.name), continuity)
+    if job.notebook == "delivery_board":
+        # Only when its kernel did not hand its rows back (pcplib.run.collect).
+        from pcplib.assessment.board import summarise_board_quarter, tabulate_board_judgements
+
+        key = (p.get("forward_plan", ""), p.get("history_dir", ""))
+        if key not in contexts:
+            contexts[key] = _read_context(*key)
+        plan, records = contexts[key]
+        end = available_period_end(dataset, p["period_end"])
+        view = summarise_board_quarter(dataset, end, p.get("slot", ""), plan, records)
+        return tabulate_board_judgements(view, job.name)
     if job.notebook == "plan_overview":
         # The same rows an analyst gets in the notebook, so the two cannot disagree.
         return tabulate_plan_overview(
             dataset, p["period_end"], columns=JUDGEMENT_COLUMNS, readable=False,
-            audience=p.get("audience", "cgb"), slot=p.get("slot", ""),
+            audience=p.get("audience", "board"), slot=p.get("slot", ""),
         )  # fmt: skip
     if job.notebook == "public_quarterly":
         return tabulate_public_quarter(

@@ -370,7 +370,7 @@ def build_and_publish(
     The steps, each a function of its own: stage a temporary folder with the run's
     log (:func:`start_staging_log`), execute the reports and gather the index's RAGs
     and ``judgements.csv`` (:func:`execute_reports`), picture them
-    (:func:`picture_run`), write the manifest, then either keep the failures
+    (:func:`pcplib.run.pictures.finish_pictures`), write the manifest, then either keep the failures
     (:func:`keep_failed_run`) or write the index and ``judgements.csv``
     (:func:`write_index_files`) and publish the folder.
 
@@ -410,19 +410,25 @@ def build_and_publish(
         # A log that cannot be started (a full disk) leaves no empty temporary folder.
         publish.discard_staging(staging)
         raise
+    # Screenshots are taken as the reports are written, while the others run.
+    taker = pictures.ScreenshotTaker() if options.screenshots else None
     try:
         started = time.perf_counter()
         results, all_rags, judgements_frame = execute_reports(
-            plan, options, console, dataset, staging
+            plan, options, console, dataset, staging, taker
         )
         stages["execution"] = time.perf_counter() - started
         failed = [r for r in results if not r.ok]
         warnings: list[str] = []
         screenshots = False
+        if failed and taker is not None:
+            taker.discard()
         if not failed and (options.screenshots or options.pdf):
             step = time.perf_counter()
             try:
-                screenshots, warning = picture_run(results, staging, options)
+                screenshots, warning = pictures.finish_pictures(
+                    [staging / f"{r.job.name}.html" for r in results], taker, pdf=options.pdf
+                )
             except RuntimeError as exc:
                 stop_log(handlers)
                 handlers = []
@@ -525,6 +531,8 @@ def build_and_publish(
         console.print(f"Reports published: {destination / 'index.html'}", highlight=False)
         return EXIT_OK
     finally:
+        if taker is not None:
+            taker.discard()  # stops its browser (after publishing, its files have moved)
         stop_log(handlers)
         publish.discard_staging(staging)
 
@@ -570,7 +578,12 @@ def start_staging_log(
 
 
 def execute_reports(
-    plan: RunPlan, options: RunOptions, console: Console, dataset: Any, staging: Path
+    plan: RunPlan,
+    options: RunOptions,
+    console: Console,
+    dataset: Any,
+    staging: Path,
+    taker: pictures.ScreenshotTaker | None = None,
 ) -> tuple[list[JobResult], dict[str, Any], Any]:
     """Execute every report, and gather the index's RAGs and the run's judgements.
 
@@ -591,6 +604,8 @@ def execute_reports(
         The validated data set.
     staging : Path
         The temporary folder the reports are written to.
+    taker : ScreenshotTaker, optional
+        Given each report as soon as it is written.
 
     Returns
     -------
@@ -611,7 +626,12 @@ def execute_reports(
                 job.name: run_judgements.tabulate_job_judgements(dataset, job) for job in others
             }
         )
-        results = execute.execute_with_progress(plan.jobs, staging, options, console)
+
+        def written(result: JobResult) -> None:
+            if taker is not None and result.ok:
+                taker.add(staging / f"{result.job.name}.html")
+
+        results = execute.execute_with_progress(plan.jobs, staging, options, console, written)
         for warning in narrative_future.result():
             logger.warning("%s", warning)
         known = others_future.result()
@@ -640,49 +660,6 @@ def list_narrative_warnings(dataset: Any) -> list[str]:
     if getattr(dataset, "narrative", None) is None:
         return []
     return list(format_narrative_warnings(check_narrative_numbers(dataset)))
-
-
-def picture_run(results: list[JobResult], staging: Path, options: RunOptions) -> tuple[bool, str]:
-    """Save the reports' screenshots and PDFs, as asked (a run whose every report succeeded).
-
-    Parameters
-    ----------
-    results : list of JobResult
-        The reports.
-    staging : Path
-        Where they are.
-    options : RunOptions
-        Whether screenshots and PDFs are wanted.
-
-    Returns
-    -------
-    tuple
-        ``(screenshots saved, warning or "")``.
-
-    Raises
-    ------
-    RuntimeError
-        When PDFs were asked for and cannot be printed.
-    """
-    started = time.perf_counter()
-    try:
-        screenshots, warning = pictures.picture_reports(
-            [staging / f"{r.job.name}.html" for r in results],
-            screenshots=options.screenshots,
-            pdf=options.pdf,
-        )
-    except RuntimeError as exc:
-        logger.error("%s", exc)
-        raise
-    if warning:
-        logger.warning("%s", warning)
-    logger.info(
-        "screenshots %s, PDFs %s, in %.1f s",
-        "saved" if screenshots else "not saved",
-        "printed" if options.pdf else "not asked for",
-        time.perf_counter() - started,
-    )
-    return screenshots, warning or ""
 
 
 def keep_failed_run(

@@ -268,7 +268,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     }
     period = check_period(args.period) if args.period else ""
     mode = modes[0] if modes else "slot"
-    audience = getattr(args, "audience", None) or "cgb"
+    audience = getattr(args, "audience", None) or "board"
     # Public versions go to their own folder, so they never mix with the Board's.
     suffix, versions = ("-public", " (public versions)") if audience == "public" else ("", "")
 
@@ -300,7 +300,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
                 audience=audience,
             )
         )
-        if audience == "cgb":
+        if audience == "board":
             # The delivery board's view names the Board's actions and restricted work: it
             # is never part of a public run.
             jobs.append(

@@ -196,7 +196,7 @@ class XmrResult:
         """
         return self.points[self.points["point_type"] != "common_cause"]
 
-    def describe(self, lead: str | None = None) -> str:
+    def describe(self, lead: str | None = None, assurance_reason: str | None = None) -> str:
         """One plain-English sentence on the variation and the assurance.
 
         Parameters
@@ -204,6 +204,9 @@ class XmrResult:
         lead : str, optional
             Words on the variation to use in place of the latest point's (a verdict
             over a reporting period, say); the assurance follows as usual.
+        assurance_reason : str, optional
+            Why the assurance is what it is, in place of where the target lies against
+            the limits (an assurance settled by the target's record, say).
 
         Returns
         -------
@@ -241,14 +244,12 @@ class XmrResult:
         if self.target is not None:
             shown = _format_number(self.target)
             if self.assurance == "consistent_pass":
-                sentence += (
-                    f"; the target of {shown} is consistently met (it lies outside the "
-                    "process limits, on the good side)"
-                )
+                why = assurance_reason or "it lies outside the process limits, on the good side"
+                sentence += f"; the target of {shown} is consistently met ({why})"
             elif self.assurance == "consistent_fail":
+                why = assurance_reason or "it lies outside the process limits, on the wrong side"
                 sentence += (
-                    f"; the target of {shown} will not be met unless the process changes "
-                    "(it lies outside the process limits, on the wrong side)"
+                    f"; the target of {shown} will not be met unless the process changes ({why})"
                 )
             elif self.assurance == "inconsistent":
                 sentence += (

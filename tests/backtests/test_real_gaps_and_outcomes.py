@@ -22,7 +22,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import cli
 from pcplib.data import load_dataset
 from pcplib.data.outcomes import CHARGED, find_provisional_months
 from pcplib.data.schemas import TO_CONFIRM
@@ -39,12 +38,6 @@ LOCAL_AUTHORITIES = {
     "Gedling": ("E07000173", 117200), "Mansfield": ("E07000174", 110300),
     "Newark and Sherwood": ("E07000175", 122800), "Rushcliffe": ("E07000176", 119000),
 }  # fmt: skip
-
-
-def source(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
-
-    return run_source(cli.build_parser().parse_args(["source", "police-uk", *argv]), today=TODAY)
 
 
 def notts_data_set(data_dir: Path, root: Path) -> Path:
@@ -90,14 +83,16 @@ def rows_of(root: Path, measure_id: str, area: str = AREA) -> dict[str, dict[str
 
 
 @pytest.fixture(scope="module")
-def loaded(police_uk_archive: Path, data_dir: Path, tmp_path_factory) -> tuple[Path, str]:
+def loaded(
+    police_uk_archive: Path, data_dir: Path, tmp_path_factory, pcp_source
+) -> tuple[Path, str]:
     """The Nottinghamshire data set after ``pcp source police-uk`` on the whole archive."""
     import contextlib
 
     root = notts_data_set(data_dir, tmp_path_factory.mktemp("notts") / "data")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = source(str(police_uk_archive), "--data", str(root), "--force", NOTTS)
+        code = pcp_source.police_uk(str(police_uk_archive), "--data", str(root), "--force", NOTTS)
     assert code == 0, out.getvalue()
     return root, out.getvalue()
 
@@ -151,11 +146,11 @@ def six_real_months(archive: Path, target: Path, without: str = "") -> Path:
 
 
 def test_a_category_missing_from_a_real_month_is_a_gap(
-    police_uk_archive: Path, data_dir: Path, tmp_path: Path, capsys
+    police_uk_archive: Path, data_dir: Path, tmp_path: Path, capsys, pcp_source
 ) -> None:
     root = notts_data_set(data_dir, tmp_path / "data")
     zipped = six_real_months(police_uk_archive, tmp_path / "n.zip", "Anti-social behaviour")
-    assert source(str(zipped), "--data", str(root), "--force", NOTTS) == 0
+    assert pcp_source.police_uk(str(zipped), "--data", str(root), "--force", NOTTS) == 0
     out = capsys.readouterr().out
     april = rows_of(root, "nc-asb-incidents")["2024-04"]
     assert april["value"] == "" and "not zero" in april["source"]
@@ -166,7 +161,7 @@ def test_a_category_missing_from_a_real_month_is_a_gap(
 
 
 def test_a_misspelt_local_authority_is_refused_with_police_uks_name(
-    police_uk_archive: Path, data_dir: Path, tmp_path: Path, capsys
+    police_uk_archive: Path, data_dir: Path, tmp_path: Path, capsys, pcp_source
 ) -> None:
     root = notts_data_set(data_dir, tmp_path / "data")
     areas = root / "framework" / "areas.csv"
@@ -176,7 +171,7 @@ def test_a_misspelt_local_authority_is_refused_with_police_uks_name(
     )
     before = (root / OBS).read_bytes()
     zipped = six_real_months(police_uk_archive, tmp_path / "n.zip")
-    assert source(str(zipped), "--data", str(root), "--force", NOTTS) == 1
+    assert pcp_source.police_uk(str(zipped), "--data", str(root), "--force", NOTTS) == 1
     err = capsys.readouterr().err
     assert "areas.csv, row 9, column area: 'Newark & Sherwood'" in err
     assert "nearest: Newark and Sherwood" in err

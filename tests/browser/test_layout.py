@@ -175,14 +175,19 @@ def test_the_delivery_board_view_names_its_board_and_fits_a_meeting_pack(
         owners = page.evaluate(
             """() => { const t = [...document.querySelectorAll('main table')]
                          .find(t => t.caption.textContent.startsWith('By owner'));
-                       return [t.tBodies[0].rows.length, t.getBoundingClientRect().height]; }"""
+                       const row = t.tBodies[0].rows[0].getBoundingClientRect();
+                       return [t.tBodies[0].rows.length, t.getBoundingClientRect().height,
+                               row.top + window.scrollY]; }"""
         )
         height = page.evaluate("document.documentElement.scrollHeight")
     assert heading.startswith(f"{board}: quarterly view, ")
     assert any(caption.startswith("By owner") for caption in captions), captions
     assert first <= SCREEN[1], f"the header takes {first} px, more than a screen"
     assert missions and all(h <= SCREEN[1] for _, h in missions), missions
-    rows, table_height = owners
+    rows, table_height, first_owner = owners
     assert rows >= 2 and table_height <= 2 * SCREEN[1], owners
+    # The meeting pack opens on the owners: the first owner's row starts on the first
+    # screen, two lines of it at least.
+    assert first_owner <= SCREEN[1] - 60, f"the first owner's row starts at {first_owner} px"
     budget = (len(missions) + 2) * SCREEN[1]
     assert height <= budget, f"the view is {height} px, over {budget} for {len(missions)} missions"

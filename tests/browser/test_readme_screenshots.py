@@ -1,8 +1,9 @@
-"""The README's screenshots: the board, public and annual reports' first screens.
+"""The README's screenshots: the board, public, annual and Delivery Board reports' first screens.
 
 They are the runner's own first-screen pictures of the session's fixed-timestamp sample
 run, reduced to 64 colours so each stays small. ``PCP_UPDATE_SCREENSHOTS=1`` writes them
-into ``docs/screenshots/``; every run checks they are there, 1280 x 800 and small, and
+all into ``docs/screenshots/``, ``PCP_UPDATE_SCREENSHOTS=delivery-board`` (names, comma
+separated) only those named; every run checks they are there, 1280 x 800 and small, and
 that the README shows them.
 """
 
@@ -20,6 +21,7 @@ SCREENSHOTS = {
     "board": "neighbourhood-policing",
     "public": "public-quarterly",
     "annual": "annual-evaluation",
+    "delivery-board": "delivery-board",
 }
 MAX_BYTES = 200_000
 
@@ -33,14 +35,36 @@ def write_small_png(source: Path, target: Path) -> None:
         small.save(target, format="PNG", optimize=True)
 
 
+def list_shots_to_update(setting: str) -> list[str]:
+    """The screenshots ``PCP_UPDATE_SCREENSHOTS`` asks to rewrite: ``1`` for all, else names."""
+    setting = setting.strip()
+    if setting == "1":
+        return list(SCREENSHOTS)
+    names = [name.strip() for name in setting.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(SCREENSHOTS))
+    if unknown:
+        raise ValueError(
+            f"PCP_UPDATE_SCREENSHOTS: {unknown[0]!r} is not one of {list(SCREENSHOTS)}"
+        )
+    return names
+
+
+def test_list_shots_to_update() -> None:
+    assert list_shots_to_update("1") == list(SCREENSHOTS) and list_shots_to_update("") == []
+    assert list_shots_to_update(" delivery-board ,board") == ["delivery-board", "board"]
+    with pytest.raises(ValueError, match="'boards' is not one of"):
+        list_shots_to_update("boards")
+
+
 def test_readme_screenshots_are_current_small_and_shown(
     report_sources: dict[str, Path], repo_root: Path
 ) -> None:
     folder = repo_root / "docs" / "screenshots"
-    if os.environ.get("PCP_UPDATE_SCREENSHOTS", "").strip() == "1":
+    for shot in list_shots_to_update(os.environ.get("PCP_UPDATE_SCREENSHOTS", "")):
         folder.mkdir(parents=True, exist_ok=True)
-        for shot, report in SCREENSHOTS.items():
-            write_small_png(report_sources[report].with_suffix(".png"), folder / f"{shot}.png")
+        write_small_png(
+            report_sources[SCREENSHOTS[shot]].with_suffix(".png"), folder / f"{shot}.png"
+        )
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
     for shot in SCREENSHOTS:
         path = folder / f"{shot}.png"

@@ -206,6 +206,16 @@ def test_judgements_csv_carries_the_movements(meetings: dict[str, Path]) -> None
     # Every meeting's record is kept: the history holds one run per meeting.
     history = meetings["2026-08"].parent / "history"
     assert sorted(p.name for p in history.iterdir()) == ["2026-02", "2026-05", "2026-08"]
+    # What the Delivery Board was told is kept too: each strategy's rating and the rating
+    # a quarter before, here as the May meeting was told it.
+    board = frame[frame["report"] == "delivery-board"].set_index("strategy_id")
+    assert board.index.tolist() == [STRATEGY] and board.loc[STRATEGY, "measure_id"] == "overall"
+    assert (board.loc[STRATEGY, "previous_rag"], board.loc[STRATEGY, "rag"]) == ("Green", "Red")
+    assert board.loc[STRATEGY, "previous_basis"] == "as reported"
+    assert board.loc[STRATEGY, "previous_meeting"] == "2026-05"
+    assert board.loc[STRATEGY, "since_last_meeting"].startswith("rating Green to Red since the ")
+    kept = pd.read_csv(next((history / "2026-08").iterdir()) / "judgements.csv", dtype=str)
+    assert (kept["report"] == "delivery-board").sum() == 1
 
 
 def test_the_delivery_board_sees_the_missing_return_and_the_overdue_action(
@@ -217,7 +227,7 @@ def test_the_delivery_board_sees_the_missing_return_and_the_overdue_action(
     board = read_identity(meetings["data"]).delivery_board_name
     assert f"{board}: quarterly view, 2026/27 Q1" in text
     assert "By owner: what is overdue, at risk and changed, 2026/27 Q1" in text
-    assert "1 action overdue, 1 return not received by its due date." in text
+    assert "Overdue across the plan: 1 action, 1 return not received by its due date." in text
     assert "Owners' return for 2026/27 Q1 (not received, due 31 July 2026)" in text
     assert f"Action: {OVERDUE} (overdue (open), due 15 April 2026)" in text
     # The change names its comparison, the quarter before (data to March 2026), which is

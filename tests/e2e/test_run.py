@@ -1,13 +1,15 @@
 """End to end: ``pcp run`` on the shipped sample data with the real notebooks.
 
-Each real report costs seconds, so there are two runs only: a good run of slot
-2026-11, then the same slot with one strategy's notebook deliberately broken,
-which must leave the good run's outputs untouched.
+Each real report costs seconds, so the good run is the session's own ``pcp run
+--default`` of slot 2026-11 (``sample_outputs``, built once for every end-to-end
+test), copied; then the same slot is run with one strategy's notebook deliberately
+broken, which must leave the good run's outputs untouched.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -30,10 +32,10 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def slot_run(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+def slot_run(tmp_path_factory: pytest.TempPathFactory, sample_outputs) -> Path:
+    """Slot 2026-11 as ``pcp run --default`` published it, in an output folder of its own."""
     out = tmp_path_factory.mktemp("outputs")
-    code = cli.main(["run", *SLOT_ARGS, "--out", str(out), "--data", str(repo_root / "data")])
-    assert code == 0, "pcp run --slot 2026-11 failed; see the summary above"
+    shutil.copytree(sample_outputs.slot_dir, out / "2026-11")
     return out / "2026-11"
 
 
@@ -64,6 +66,8 @@ def test_slot_run_publishes_both_strategies_the_overview_and_the_index(slot_run:
         "neighbourhood-policing",
         "plan-overview",
         "delivery-board",
+        "public-quarterly",
+        "public-quarterly-about",
     ]
     assert (slot_run / "run.log").is_file()
 

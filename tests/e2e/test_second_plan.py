@@ -185,7 +185,7 @@ def build_second_plan(folder: Path, archive: Path) -> Path:
 
 ARCHIVE = "police-uk/police-uk-2023-01-to-2024-12-leicestershire-nottinghamshire.zip"
 SAMPLE_WORDS = re.compile(
-    r"Leicestershire|Leicester|Rutland|\bLLR\b|\bCGB\b|Corporate Governance Board|2025-29|"
+    r"Leicestershire|Leicester|Rutland|\bLLR\b|\b(?i:cgb)\b|Corporate Governance Board|2025-29|"
     r"2021-24|\bvawg\b|neighbourhood-crime|neighbourhood-policing|road-safety|police-estate|"
     r"nc-total-crime"
 )

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from pcplib.data.sources.police_uk import STREET_COLUMNS
@@ -63,3 +66,34 @@ def make_archive(path: Path, members: dict[str, str]) -> Path:
 def police_uk() -> SimpleNamespace:
     """Writers of data.police.uk street-level files: ``row``, ``csv`` and ``archive``."""
     return SimpleNamespace(row=street_row, csv=street_csv, archive=make_archive, force=LEICS)
+
+
+OBSERVATIONS = "observations/observations.csv"
+
+
+@pytest.fixture()
+def police_uk_data(tmp_path: Path, data_dir: Path) -> Callable[..., Path]:
+    """A maker of a copy of the sample without the figures police.uk will give.
+
+    ``police_uk_data()`` copies the sample (not its reference tables or README) and
+    removes the observations of every measure with ``police_uk_crime_types``, so every
+    such row read back is the update's; ``police_uk_data(prepare)`` first lets
+    ``prepare(root)`` change the copy (map another measure to police.uk, say).
+    """
+
+    def make(prepare: Callable[[Path], None] | None = None) -> Path:
+        root = tmp_path / "data"
+        shutil.copytree(data_dir, root, ignore=shutil.ignore_patterns("reference", "README.md"))
+        if prepare is not None:
+            prepare(root)
+        measures = pd.read_csv(
+            root / "framework" / "measures.csv", dtype=str, keep_default_na=False
+        )
+        mapped = set(measures.loc[measures["police_uk_crime_types"] != "", "measure_id"])
+        obs = pd.read_csv(root / OBSERVATIONS, dtype=str, keep_default_na=False)
+        obs[~obs["measure_id"].isin(mapped)].to_csv(
+            root / OBSERVATIONS, index=False, lineterminator="\n"
+        )
+        return root
+
+    return make

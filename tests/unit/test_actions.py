@@ -52,7 +52,7 @@ def test_overdue_actions_are_listed_and_need_attention(dataset: Dataset) -> None
     assert overdue["action_id"].tolist() == ["a1"]
     assert list_overdue_actions(dataset, "workforce", "2026-09", "2026-11").empty
     summary = summarise_strategy(dataset, STRATEGY, "2026-09")
-    exceptions = list_exceptions(dataset, summary, "cgb", slot="2026-11")
+    exceptions = list_exceptions(dataset, summary, "board", slot="2026-11")
     action = exceptions[exceptions["kind"] == "action"]
     assert action["item_id"].tolist() == ["a1"] and (action["rag"] == "Red").all()
     assert (
@@ -69,6 +69,6 @@ def test_overdue_actions_are_listed_and_need_attention(dataset: Dataset) -> None
 
 
 def test_the_action_log_marks_overdue_actions(dataset: Dataset) -> None:
-    page = format_actions(dataset, STRATEGY, "cgb", "2026-09", "2026-11")
+    page = format_actions(dataset, STRATEGY, "board", "2026-09", "2026-11")
     assert page.count("(overdue)") == 1 and "1 overdue" in page
-    assert "(overdue)" not in format_actions(dataset, STRATEGY, "cgb")
+    assert "(overdue)" not in format_actions(dataset, STRATEGY, "board")

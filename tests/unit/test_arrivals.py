@@ -9,14 +9,12 @@ confirms it).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from pcplib import cli
 from pcplib.data.arrivals import (
     MIN_HISTORY,
     FigureToConfirm,
@@ -26,7 +24,6 @@ from pcplib.data.arrivals import (
 )
 from pcplib.data.schemas import TO_CONFIRM
 
-TODAY = dt.date(2026, 11, 23)
 OBS = "observations/observations.csv"
 LSOAS = tuple(
     f"{area} 001A"
@@ -115,21 +112,9 @@ def test_mark_arrivals_marks_and_locates_only_arriving_outliers():
 # --- pcp source police-uk ---------------------------------------------------------------
 
 
-def source(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
-
-    return run_source(cli.build_parser().parse_args(["source", "police-uk", *argv]), today=TODAY)
-
-
 @pytest.fixture()
-def dataset(tmp_path: Path, data_dir: Path) -> Path:
-    root = tmp_path / "data"
-    shutil.copytree(data_dir, root, ignore=shutil.ignore_patterns("reference", "README.md"))
-    measures = pd.read_csv(root / "framework" / "measures.csv", dtype=str, keep_default_na=False)
-    mapped = set(measures.loc[measures["police_uk_crime_types"] != "", "measure_id"])
-    obs = pd.read_csv(root / OBS, dtype=str, keep_default_na=False)
-    obs[~obs["measure_id"].isin(mapped)].to_csv(root / OBS, index=False, lineterminator="\n")
-    return root
+def dataset(police_uk_data) -> Path:
+    return police_uk_data()
 
 
 def write_archive(police_uk, path: Path, months: dict[str, dict[str, int]]) -> Path:
@@ -158,12 +143,12 @@ MONTHS = [str(p) for p in pd.period_range("2023-01", "2024-02", freq="M")]
 
 
 def test_a_sudden_fall_is_loaded_marked_and_listed(
-    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str], pcp_source
 ) -> None:
     months = {m: {"Shoplifting": 60 + (i % 3), "Burglary": 40} for i, m in enumerate(MONTHS)}
     months["2024-02"] = {"Shoplifting": 4, "Burglary": 41}
     zip_path = write_archive(police_uk, tmp_path / "leics.zip", months)
-    assert source(str(zip_path), "--data", str(dataset), "--replace") == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset), "--replace") == 0
     out = capsys.readouterr().out
     shop = read_rows(dataset, "bc-shoplifting")
     assert shop["2024-02"]["value"] == "4", "loaded: the data set is the record"
@@ -178,20 +163,20 @@ def test_a_sudden_fall_is_loaded_marked_and_listed(
 
 
 def test_a_figure_to_confirm_stays_so_until_confirmed_and_then_stays_confirmed(
-    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str], pcp_source
 ) -> None:
     months = {m: {"Shoplifting": 60} for m in MONTHS}
     months["2024-02"] = {"Shoplifting": 4}
     zip_path = write_archive(police_uk, tmp_path / "leics.zip", months)
-    assert source(str(zip_path), "--data", str(dataset), "--replace") == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset), "--replace") == 0
     capsys.readouterr()
-    assert source(str(zip_path), "--data", str(dataset)) == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset)) == 0
     assert read_rows(dataset, "bc-shoplifting")["2024-02"]["status"] == TO_CONFIRM
     # A person checks the figure with the force and confirms it.
     obs = dataset / OBS
     text = obs.read_text(encoding="utf-8")
     obs.write_text(text.replace(f",{TO_CONFIRM},", ",final,"), encoding="utf-8")
-    assert source(str(zip_path), "--data", str(dataset)) == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset)) == 0
     out = capsys.readouterr().out
     assert read_rows(dataset, "bc-shoplifting")["2024-02"]["status"] == "final"
     assert "to confirm" not in out

@@ -12,9 +12,11 @@ import pytest
 from pcplib.assessment.board import (
     BOARD_ITEM_COLUMNS,
     BOARD_OWNER_COLUMNS,
+    BOARD_REPORT,
     FLAGS,
     BoardView,
     summarise_board_quarter,
+    tabulate_board_judgements,
 )
 from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
 from pcplib.assessment.judgements import tabulate_judgements
@@ -72,12 +74,12 @@ def test_a_second_force_names_its_own_delivery_board(view: tuple[Dataset, BoardV
     header = build_board_header(replace(data, identity=other), board, "2026-11")
     assert "<h1>Westshire Accountability Board: quarterly view, 2026/27 Q2</h1>" in header
     assert "chaired by" not in header
-    assert "At the Westshire Accountability Board of 2026/27 Q1" in format_board_missions(board)
+    assert "at the Westshire Accountability Board of 2026/27 Q1" in format_board_missions(board)
 
 
 def test_the_board_job_carries_the_plan_and_history() -> None:
     job = plan_board_job("2026-11", "2026-09", "data", "t", "plan.yaml", "out/history", "X Board")
-    assert job.name == "delivery-board" and job.notebook == "delivery_board"
+    assert job.name == BOARD_REPORT == "delivery-board" and job.notebook == "delivery_board"
     assert job.parameters == {
         "slot": "2026-11", "meeting": "X Board, 2026/27 Q2", "period_end": "2026-09",
         "data_dir": "data",
@@ -194,7 +196,10 @@ def test_a_commitment_at_risk_but_not_yet_due_is_never_counted_overdue(
     row = page[page.index(str(owner.name)) :].split("</tr>")[0]
     assert "<td>1 commitment</td><td>1 commitment</td>" in row
     assert '<th scope="col">Late</th>' not in page
-    assert '<th scope="col">Overdue</th><th scope="col">At risk, not yet due</th>' in page
+    assert (
+        '<th scope="col">Overdue (past due, not done)</th><th scope="col">At risk, not yet due</th>'
+        in page
+    )
     missions = format_board_missions(board)
     assert "(at risk, due 31 March 2028)" in missions and "(overdue, due 30 June 2026)" in missions
     # Overdue items are listed before those at risk.
@@ -216,17 +221,28 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     assert "<dd>Example Delivery Board, chaired by the Chief Executive, 2026/27 Q2," in header
     assert "prepared with the reports for November 2026" in header
     assert "<h1>Example Delivery Board: quarterly view, 2026/27 Q2</h1>" in header
-    assert "OFFICIAL" in header and "due before 1 November 2026 and not done" in header
-    assert "<dt>Overdue</dt>" in header and "<dt>At risk</dt>" in header
-    assert "commitments due by September 2026 and not complete" in header
+    assert "OFFICIAL" in header
     owners = format_board_owners(board, data)
+    # What the words mean follows the table, so the table starts on the first screen.
+    definitions = owners[owners.index("</table>") :]
+    assert "Overdue: due date passed, not done (commitments due by September 2026;" in definitions
+    assert "actions due before 1 November 2026;" in definitions
+    assert "returns not in by the forward plan&#x27;s date" in definitions
+    assert "At risk: reported at risk or off track, not yet due." in definitions
     assert "By owner: what is overdue, at risk and changed, 2026/27 Q2" in owners
     assert owners.count("senior contact)</span>") == len(board.owners)
     assert "1 return not received by its due date" in owners
-    assert "At risk but not yet due: " in owners
+    assert "Overdue across the plan: " in owners and "At risk, not yet due: " in owners
     missions = format_board_missions(board)
-    assert "recomputed from today&#x27;s data" in missions and "Action: Overdue one" in missions
-    assert f"At the {board.board_name} of 2026/27 Q1" in missions
+    assert "Action: Overdue one" in missions
+    # One basis for every strategy is said once, before the missions.
+    assert (
+        f"each strategy&#x27;s at the {board.board_name} of 2026/27 Q1 (data to June 2026): "
+        "recomputed from today&#x27;s data, for every strategy."
+    ) in missions
+    assert missions.count("recomputed") == 1
+    assert "Rating now, and a quarter before (2026/27 Q1)" in missions
+    assert '<span class="small">was</span> <span class="rag rag-' in missions
     assert 'class="rag rag-' in missions
 
 
@@ -271,12 +287,76 @@ def test_each_change_names_its_comparison_and_the_two_views_agree_on_the_same_ba
     owners = format_board_owners(board, data)
     assert f'<th scope="col">Changed since the {board.board_name} of 2026/27 Q1</th>' in owners
     missions = format_board_missions(board)
-    assert "as the Board was told, August 2026" in missions
-    header = build_board_header(data, board, "2026-11").replace("&quot;", '"')
+    # Mixed bases (vawg as told, workforce recomputed): each row says its own.
+    assert "(as the Board was told, August 2026)" in missions
+    assert "(recomputed from today&#x27;s data)" in missions
+    text = owners.replace("&quot;", '"').replace("&#x27;", "'")
     since = f"since the {board.board_name} of 2026/27 Q1"
-    assert f"{since}: each strategy's rating on the data to June 2026" in header.replace(
-        "&#x27;", "'"
+    assert f"Changed: {since}, on the data to June 2026;" in text
+    assert '"Since the last meeting" compares with the Board\'s last meeting' in text
+
+
+def test_the_views_rows_of_judgements_csv_keep_what_the_board_was_told(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # The meeting history keeps a run's judgements.csv: with these rows it keeps what the
+    # Delivery Board was told, each strategy's rating and the rating a quarter before.
+    data, board = view
+    rows = tabulate_board_judgements(board, "delivery-board")
+    assert list(rows.columns) == list(tabulate_judgements([], "").columns)
+    assert rows["report"].unique().tolist() == ["delivery-board"]
+    assert (rows["measure_id"] == "overall").all()
+    assert rows["strategy_id"].tolist() == board.strategies["strategy_id"].tolist()
+    assert rows["rag"].tolist() == board.strategies["rag"].tolist()
+    assert rows["previous_rag"].tolist() == board.strategies["previous_rag"].tolist()
+    assert set(rows["previous_basis"]) == {"recomputed"} and set(rows["previous_meeting"]) == {""}
+    assert set(rows["previous_period_end"]) == {"2026-06"}
+    # The same overall row, ratings and all, as the strategy's own report gives.
+    own = tabulate_judgements([summarise_strategy(data, "vawg", "2026-09")], "vawg")
+    mine = rows.set_index("strategy_id").loc["vawg"]
+    for column in ("rag", "performance_rag", "delivery_rag", "risk_rag", "sentence"):
+        assert mine[column] == own.loc[own["measure_id"] == "overall", column].iloc[0]
+    moved = rows[rows["rag"] != rows["previous_rag"]]
+    assert (
+        moved["since_last_meeting"]
+        == "rating " + moved["previous_rag"] + " to " + moved["rag"] + " " + board.since_words
+    ).all()
+    assert (rows.loc[rows["rag"] == rows["previous_rag"], "since_last_meeting"] == "").all()
+
+
+def test_without_a_strategy_report_the_board_compares_with_what_it_was_shown(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # Last quarter's run held the board's view but no report on vawg: its overall rating
+    # then is what the board was shown, kept in the history, not a recomputation.
+    data, plain = view
+    recomputed = plain.strategies.set_index("strategy_id").loc["vawg", "previous_rag"]
+    shown = next(r for r in ("Green", "Amber", "Red") if r != recomputed)
+    rows = tabulate_board_judgements(plain, BOARD_REPORT).assign(period_end="2026-06")
+    rows.loc[rows["strategy_id"] == "vawg", "rag"] = shown
+    record = MeetingRecord(
+        slot="2026-08", period_end="2026-06", produced_at="2026-08-20T06:00:00Z",
+        folder=Path("history/2026-08/run-001"),
+        judgements=rows.astype(str).replace({"nan": "", "None": ""}),
+        commitments=pd.DataFrame(), actions=pd.DataFrame(),
+    )  # fmt: skip
+    board = summarise_board_quarter(data, "2026-09", "2026-11", records=[record])
+    vawg = board.strategies.set_index("strategy_id").loc["vawg"]
+    assert (vawg["basis"], vawg["reported_at"], vawg["previous_rag"]) == (
+        "as reported",
+        "2026-08",
+        shown,
     )
-    assert '"Since the last meeting" compares with the Board\'s last meeting' in header.replace(
-        "&#x27;", "'"
+    overall = board.items[
+        (board.items["strategy_id"] == "vawg") & (board.items["detail"] == "overall rating")
+    ]
+    expected = [] if shown == vawg["rag"] else [f"{shown} to {vawg['rag']}"]
+    assert overall["state"].tolist() == expected
+    row = tabulate_board_judgements(board, BOARD_REPORT).set_index("strategy_id").loc["vawg"]
+    assert (row["previous_rag"], row["previous_basis"], row["previous_meeting"]) == (
+        shown,
+        "as reported",
+        "2026-08",
     )
+    # Both strategies were on the board's record: one basis, said once.
+    assert "as the Board was told, August 2026, for every strategy." in format_board_missions(board)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,16 +10,10 @@ import pytest
 from pcplib import assessment, run
 from pcplib.assessment.continuity import add_continuity_columns, compare_with_previous_meeting
 from pcplib.assessment.judgements import tabulate_judgements
-from pcplib.data import load_dataset
 from pcplib.run import collect
 
 STRATEGY = "neighbourhood-crime"
 PERIOD_END = "2026-09"
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path):
-    return load_dataset(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +68,7 @@ def test_gather_uses_saved_results_and_works_out_only_the_rest(tmp_path, monkeyp
     monkeypatch.setattr(
         run.index,
         "summarise_overall",
-        lambda ds, s, p, audience="cgb": worked_out.append(s) or run.OverallRag("Red", "Worked."),
+        lambda ds, s, p, audience="board": worked_out.append(s) or run.OverallRag("Red", "Worked."),
     )
     jobs = tuple(
         run.plan_strategy_job(s, "2026-11", "2026-09", "data", "")
@@ -94,6 +87,31 @@ def test_gather_uses_saved_results_and_works_out_only_the_rest(tmp_path, monkeyp
     assert worked_out == ["road-safety", "resources"]
     assert set(known) == {"vawg", "resources"}
     assert list(tmp_path.iterdir()) == []  # read once, then removed
+
+
+def test_the_delivery_boards_kernel_hands_back_its_rows(tmp_path, monkeypatch):
+    # The board's view is worked out once, in its kernel: its rows (each strategy's overall
+    # rating and the rating a quarter before) come back to the runner like a strategy's.
+    from dataclasses import replace as replace_view
+
+    from pcplib.assessment.board import BoardView, tabulate_board_judgements
+
+    assert collect.collects_results("delivery_board")
+    rows = tabulate_judgements([], "")
+    view = BoardView("2026/27 Q2", "2026-09", "2026-06", pd.Timestamp("2026-11-01"),
+                     pd.DataFrame(), pd.DataFrame(), pd.DataFrame())  # fmt: skip
+    view = replace_view(view, judgements=rows)
+    path = collect.results_path(tmp_path, "delivery-board")
+    assert collect.save_strategy_results(path, "delivery-board", {"view": view})
+    monkeypatch.setattr(run.runtime, "process_runtime_dir", lambda: tmp_path)
+    job = run.jobs.plan_board_job("2026-11", "2026-09", "data", "", "", "outputs/history", "B")
+    plan = run.RunPlan("2026-11", "x", (job,), "2026-11", "2026-09")
+    known: dict[str, object] = {}
+    assert collect.gather_kernel_results(plan, None, known) == {}
+    pd.testing.assert_frame_equal(
+        known["delivery-board"], tabulate_board_judgements(view, "delivery-board")
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_run_judgements_use_known_rows_and_keep_the_runs_order(monkeypatch):

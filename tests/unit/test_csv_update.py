@@ -17,19 +17,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import cli
 from pcplib.data import load_dataset
 from pcplib.data.schemas import TABLES, TO_CONFIRM
 
 TODAY = dt.date(2026, 11, 23)
 OBS = "observations/observations.csv"
 MEASURE = "vv-knife-violence"  # a monthly count summed over its quarter
-
-
-def run(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
-
-    return run_source(cli.build_parser().parse_args(["source", "csv", *argv]), today=TODAY)
 
 
 @pytest.fixture()
@@ -65,10 +58,10 @@ def digest(folder: Path) -> str:
     return hashlib.sha256((folder / OBS).read_bytes()).hexdigest()
 
 
-def test_a_usual_figure_is_added(data: Path, tmp_path: Path, capsys) -> None:
+def test_a_usual_figure_is_added(data: Path, tmp_path: Path, capsys, pcp_source) -> None:
     usual = latest(data)["value"].astype(float).tail(12).median()
     given = write_csv(tmp_path / "new.csv", [october(f"{usual:.0f}")])
-    assert run(str(given), "--data", str(data)) == 0
+    assert pcp_source.csv(str(given), "--data", str(data)) == 0
     out = capsys.readouterr().out
     assert f"{MEASURE}: 1 added, 0 changed, 0 unchanged" in out and "to confirm" not in out
     row = latest(data).iloc[-1]
@@ -77,10 +70,10 @@ def test_a_usual_figure_is_added(data: Path, tmp_path: Path, capsys) -> None:
 
 
 def test_a_figure_far_outside_its_history_is_loaded_to_confirm(
-    data: Path, tmp_path: Path, capsys
+    data: Path, tmp_path: Path, capsys, pcp_source
 ) -> None:
     given = write_csv(tmp_path / "new.csv", [october("1")])
-    assert run(str(given), "--data", str(data)) == 0
+    assert pcp_source.csv(str(given), "--data", str(data)) == 0
     out = capsys.readouterr().out
     assert f"new.csv, row 2: {MEASURE}, LLR, 2026-10 = 1: below half the lowest" in out
     row = latest(data).iloc[-1]
@@ -88,26 +81,26 @@ def test_a_figure_far_outside_its_history_is_loaded_to_confirm(
 
 
 def test_a_different_figure_is_a_conflict_unless_replaced(
-    data: Path, tmp_path: Path, capsys
+    data: Path, tmp_path: Path, capsys, pcp_source
 ) -> None:
     held = latest(data).iloc[-1].to_dict()
     changed = {**held, "value": str(int(float(held["value"])) + 1)}
     given = write_csv(tmp_path / "fix.csv", [changed])
     before = digest(data)
-    assert run(str(given), "--data", str(data)) == 1
+    assert pcp_source.csv(str(given), "--data", str(data)) == 1
     err = capsys.readouterr().err
     assert "observations.csv, row" in err and "fix.csv, row 2" in err and "--replace" in err
     assert digest(data) == before, "nothing is written"
-    assert run(str(given), "--data", str(data), "--replace") == 0
+    assert pcp_source.csv(str(given), "--data", str(data), "--replace") == 0
     assert latest(data).iloc[-1]["value"] == changed["value"]
 
 
 def test_a_csv_without_the_observations_columns_is_refused(
-    data: Path, tmp_path: Path, capsys
+    data: Path, tmp_path: Path, capsys, pcp_source
 ) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("measure_id,period_start,value\nx,2026-10-01,3\n", encoding="utf-8")
     before = digest(data)
-    assert run(str(bad), "--data", str(data)) == 1
+    assert pcp_source.csv(str(bad), "--data", str(data)) == 1
     assert "bad.csv, row 1, column period_end: expected the columns" in capsys.readouterr().err
     assert digest(data) == before

@@ -14,7 +14,7 @@ from pcplib.assessment.delivery import DELIVERY_STATES, assess_delivery, classif
 from pcplib.assessment.overview import build_plan_overview
 from pcplib.assessment.public import count_public_groups, summarise_public_quarter
 from pcplib.assessment.scope import strategy_commitments
-from pcplib.data import Dataset, load_dataset
+from pcplib.data import Dataset
 from pcplib.report.html import format_rag_html
 from pcplib.report.public import format_public_summary
 
@@ -88,11 +88,6 @@ def test_assess_delivery_is_grey_with_nothing_to_count() -> None:
     waiting = assess_delivery(frame([("not started", "2028-03-31")]), PERIOD_END)
     assert (waiting.rating, waiting.not_yet_due) == ("Grey", 1)
     assert "no commitment is due or started yet" in waiting.explanation
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
 
 
 def test_every_report_gives_a_strategy_one_delivery_figure(sample: Dataset) -> None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
-import pytest
 
 from pcplib.assessment.exceptions import (
     EXCEPTION_COLUMNS,
@@ -17,13 +15,8 @@ from pcplib.assessment.exceptions import (
 )
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.strategy import summarise_strategy
-from pcplib.data import Dataset, load_dataset
+from pcplib.data import Dataset
 from pcplib.report.summary import format_board_summary
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
 
 
 def test_exceptions_name_measures_commitments_and_why(sample: Dataset) -> None:

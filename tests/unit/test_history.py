@@ -53,6 +53,19 @@ def test_each_run_is_added_and_nothing_is_rewritten(tmp_path: Path) -> None:
     assert kept.actions["action_id"].tolist() == ["v-a1"]
 
 
+def test_a_run_with_the_delivery_board_keeps_every_strategys_commitments(tmp_path: Path) -> None:
+    # The board's view shows every strategy's commitments and actions, not only those of
+    # the slot's strategy reports: the record keeps what it showed.
+    plan = _plan("2026-11")
+    board = Job("delivery-board", "delivery_board", {}, "Delivery Board")
+    plan = RunPlan(plan.folder, plan.heading, (*plan.jobs, board), plan.slot, plan.period_end)
+    kept = read_meeting_record(
+        record_meeting(tmp_path, plan, _judgements("Red", 1), _dataset(), "t")  # type: ignore[arg-type]
+    )
+    assert kept.commitments["commitment_id"].tolist() == ["v1", "w1"]
+    assert kept.actions["action_id"].tolist() == ["v-a1"]
+
+
 def test_a_meeting_is_read_as_its_latest_run_oldest_meeting_first(tmp_path: Path) -> None:
     record_meeting(tmp_path, _plan("2026-11"), _judgements("Green", 3), _dataset(), "t3")
     record_meeting(tmp_path, _plan("2026-07"), _judgements("Amber", 1), _dataset(), "t1")

@@ -424,7 +424,7 @@ def test_the_last_gate_searches_public_reports_only(sample: Path, tmp_path: Path
     (staging / "public-quarterly.html").write_text(f"<p>{secret}</p>", encoding="utf-8")
     (staging / "board.html").write_text(f"<p>{secret}</p>", encoding="utf-8")
     public = Job("public-quarterly", "public_quarterly", {}, "Public")
-    board = Job("board", "delivery_strategy", {"audience": "cgb"}, "Board")
+    board = Job("board", "delivery_strategy", {"audience": "board"}, "Board")
     plan = RunPlan(folder="x", heading="x", jobs=(public, board), slot=None, period_end=None)
     leaks = find_public_leaks(staging, plan, dataset)
     assert [leak.file for leak in leaks] == ["public-quarterly.html"]

@@ -224,7 +224,9 @@ def test_a_without_seasonal_adjustment_the_baseline_is_not_stable(seasonal):
     assert "baseline not stable, SPC withheld" in raw["quality"]
     # The same figures, the same like-for-like change: only the SPC verdict differs.
     assert raw["change"] == adjusted["change"] and raw["current"] == adjusted["current"]
-    assert raw["rag"] == adjusted["rag"] == "Green"
+    # With SPC withheld and no target, the tests alone do not rate it (#26): Grey.
+    assert adjusted["rag"] == "Green"
+    assert raw["rag"] == "Grey" and raw["rag_reason"].startswith("no SPC verdict")
 
 
 # --- b. an untargeted harm that doubles ------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,15 +21,10 @@ from pcplib.assessment.narrative_checks import (
     matches_rounded,
 )
 from pcplib.assessment.quality import list_data_quality_notes
-from pcplib.data import Dataset, load_dataset
+from pcplib.data import Dataset
 from pcplib.report.narrative import format_narrative
 
 QUARTER = "2026/27 Q2"
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
 
 
 def with_narrative(dataset: Dataset, strategy_id: str, text: str) -> Dataset:

@@ -69,7 +69,9 @@ def test_a_new_plan_lists_what_is_missing_one_line_each(tmp_path: Path) -> None:
         assert (
             sum(f"framework/{table}.csv: expected at least one row" in line for line in found) == 1
         )
-    assert len(found) == len(keys) + 4  # and observations
+    # No figures yet is no problem: `pcp source` and `pcp returns load` bring them.
+    assert not any("observations" in line for line in found), found
+    assert len(found) == len(keys) + 3
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert f"pcp validate {folder.as_posix()}" in readme and "pcp source police-uk" in readme
 
@@ -129,3 +131,87 @@ def test_the_census_table_is_shipped_with_its_source() -> None:
     assert len(census) == 331 and census["Rushcliffe"] == ("E07000176", 119000)
     readme = (Path(__file__).parents[2] / "pcplib/data/reference_tables/README.md").read_text()
     assert "Open Government Licence v3.0" in readme and "Census 2021" in readme
+
+
+def fill_framework(folder: Path) -> None:
+    """Fill a ``pcp init`` plan's identity, framework and forward plan; no figures at all."""
+    identity = (folder / "dataset.yaml").read_text(encoding="utf-8")
+    for key, value in {
+        'description: ""': 'description: "A new plan"',
+        'organisation: ""': 'organisation: "Office of the Commissioner for Westshire"',
+        '  name: ""       # such as "Police and Crime Plan 2030-34"': '  name: "Safer Plan"',
+        '  start: ""      # YYYY-MM, such as 2030-04': '  start: "2024-04"',
+        '  end: ""        # YYYY-MM, such as 2034-03': '  end: "2028-03"',
+        '  name: ""       # such as "Performance and Accountability Board"': '  name: "West Board"',
+        '  short_name: "" # such as "PAB"': '  short_name: "WB"',
+        '  name: ""       # such as "Delivery Board"': '  name: "West Delivery Group"',
+    }.items():
+        assert key in identity, key
+        identity = identity.replace(key, value)
+    (folder / "dataset.yaml").write_text(identity, encoding="utf-8")
+    (folder / "framework/missions.csv").write_text(
+        "mission_id,mission_name,description\nsafe,Safe,Safer places\n", encoding="utf-8"
+    )
+    (folder / "framework/strategies.csv").write_text(
+        "strategy_id,strategy_name,mission_id,strategic_objective,force_senior_owner,"
+        "force_spoc,opcc_senior_owner,opcc_spoc\ncare,Victim care,safe,Victims helped,A,B,C,D\n",
+        encoding="utf-8",
+    )
+    measures = folder / "framework/measures.csv"
+    header = measures.read_text(encoding="utf-8").splitlines()[0]
+    cells = dict.fromkeys(header.split(","), "")
+    cells.update(
+        measure_id="care-contact", measure_name="Victims contacted", strategy_id="care",
+        tier="headline", unit="percent", good_direction="higher", frequency="quarterly",
+        aggregation="mean", source="Victim service returns", comparable="true",
+        baseline_year="2024/25", visibility="public", definition="Share contacted",
+        definition_from="2020-04-01",
+    )  # fmt: skip
+    measures.write_text(f"{header}\n{','.join(cells.values())}\n", encoding="utf-8")
+    (folder / "forward_plan.yaml").write_text(
+        'data_lag_months: 2\nsource: "Test"\nnotes: []\nyears:\n  - year: "2024/25"\n'
+        '    slots:\n      - slot: "2025-03"\n        strategies: [care]\n',
+        encoding="utf-8",
+    )
+
+
+def test_a_plan_with_no_figures_yet_is_valid_and_its_first_return_loads(
+    tmp_path: Path, capsys
+) -> None:
+    import openpyxl
+
+    from pcplib.assessment.scope import check_parameters
+    from pcplib.data import load_dataset
+    from pcplib.errors import ParameterError
+
+    folder = tmp_path / "plan"
+    init = ["init", str(folder), "--from-police-uk", str(street_zip(tmp_path))]
+    assert cli.main([*init, "--force", "Nottinghamshire Police"]) == 0
+    fill_framework(folder)
+    # Valid before any figure: the returns and police.uk commands need it so to run.
+    assert validate_dataset(folder, today=TODAY) == []
+    capsys.readouterr()
+    assert cli.main(["validate", str(folder)]) == 0
+    assert "no observations yet: `pcp source police-uk` and `pcp returns load`" in (
+        capsys.readouterr().out
+    )
+    # A report has nothing to show yet, and says so in one line.
+    with pytest.raises(ParameterError, match="holds no figures yet; expected observations"):
+        check_parameters(load_dataset(folder, today=TODAY), period_end="2024-12")
+    # The measure supplied only by returns: its first return loads into the force area.
+    out = tmp_path / "returns"
+    template = ["returns", "template", "--strategy", "care", "--quarter", "2024/25 Q3"]
+    assert cli.main([*template, "--data", str(folder), "--out", f"{out}/"]) == 0
+    (workbook,) = out.glob("*.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    assert book["Instructions"]["A2"].value == "Office of the Commissioner for Westshire"
+    sheet = book["Measures"]
+    (row,) = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "care-contact"]
+    sheet.cell(row, 5).value = 91.0
+    book.save(workbook)
+    assert cli.main(["returns", "load", str(workbook), "--data", str(folder)]) == 0
+    # (Loaded today, so read as of today: its extraction date is today's.)
+    loaded = load_dataset(folder)
+    obs = loaded.observations
+    assert list(zip(obs["area"], obs["value"], strict=True)) == [("Nottinghamshire", 91.0)]
+    check_parameters(loaded, period_end="2024-12")

@@ -4,7 +4,6 @@ parameter errors, tidy frames with readable names, and the snippets the notebook
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -13,7 +12,6 @@ from matplotlib.figure import Figure
 
 from pcplib import assessment, report
 from pcplib.assessment import judgements
-from pcplib.data import load_dataset
 from pcplib.data.reference import load_table_one
 from pcplib.errors import ParameterError
 from pcplib.report import fragments, measures, overview
@@ -21,11 +19,6 @@ from pcplib.run import render
 
 STRATEGY = "neighbourhood-crime"
 PERIOD_END = "2026-09"
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path):
-    return load_dataset(data_dir)
 
 
 @pytest.fixture(scope="module")

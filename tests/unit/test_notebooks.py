@@ -21,7 +21,7 @@ NOTEBOOKS = {
         "period_end": "",
         "data_dir": "",
         "spc_rules": "mdc",
-        "audience": "cgb",
+        "audience": "board",
         "forward_plan": "",
         "history_dir": "outputs/history",
         "produced_at": "",
@@ -33,7 +33,7 @@ NOTEBOOKS = {
         "data_dir": "",
         "forward_plan": "",
         "produced_at": "",
-        "audience": "cgb",
+        "audience": "board",
     },
     "public_quarterly": {
         "quarter": "",

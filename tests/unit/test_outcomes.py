@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import cli
 from pcplib.data import load_dataset
 from pcplib.data.outcomes import (
     CHARGED,
@@ -90,12 +89,6 @@ def test_find_provisional_months_finds_none_when_outcomes_have_settled():
 # --- pcp source police-uk -----------------------------------------------------------------
 
 
-def source(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
-
-    return run_source(cli.build_parser().parse_args(["source", "police-uk", *argv]), today=TODAY)
-
-
 def with_outcome_measure(
     root: Path, outcomes: str = CHARGED, unit: str = "percent", types: str = "Shoplifting"
 ) -> None:
@@ -110,15 +103,8 @@ def with_outcome_measure(
 
 
 @pytest.fixture()
-def dataset(tmp_path: Path, data_dir: Path) -> Path:
-    root = tmp_path / "data"
-    shutil.copytree(data_dir, root, ignore=shutil.ignore_patterns("reference", "README.md"))
-    with_outcome_measure(root)
-    measures = pd.read_csv(root / MEASURES, dtype=str, keep_default_na=False)
-    mapped = set(measures.loc[measures["police_uk_crime_types"] != "", "measure_id"])
-    obs = pd.read_csv(root / OBS, dtype=str, keep_default_na=False)
-    obs[~obs["measure_id"].isin(mapped)].to_csv(root / OBS, index=False, lineterminator="\n")
-    return root
+def dataset(police_uk_data) -> Path:
+    return police_uk_data(with_outcome_measure)
 
 
 def write_archive(police_uk, path: Path, outcomes_of: dict[str, dict[str, int]]) -> Path:
@@ -154,7 +140,7 @@ def settled_month(charged: int = 20) -> dict[str, int]:
 
 
 def test_an_outcome_measure_gets_numerator_denominator_and_share(
-    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str], pcp_source
 ) -> None:
     months = {m: settled_month() for m in MONTHS}
     # The latest two months: a tenth of crimes still under investigation.
@@ -164,7 +150,7 @@ def test_an_outcome_measure_gets_numerator_denominator_and_share(
                          "Awaiting court outcome": 4,
                          "Investigation complete; no suspect identified": 54}  # fmt: skip
     zip_path = write_archive(police_uk, tmp_path / "leics.zip", months)
-    assert source(str(zip_path), "--data", str(dataset)) == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset)) == 0
     out = capsys.readouterr().out
     rows = read_rows(dataset, "bc-shoplifting-positive-outcome")
     june = rows["2024-06"]
@@ -257,7 +243,7 @@ def test_the_roll_up_names_an_outcome_share_not_rated_for_open_outcomes(data_dir
 
 
 def test_an_area_with_no_crime_of_the_types_has_no_share_and_says_why(
-    dataset: Path, police_uk, tmp_path: Path
+    dataset: Path, police_uk, tmp_path: Path, pcp_source
 ) -> None:
     with_outcome_measure(dataset, types="Bicycle theft")
     members = {}
@@ -269,7 +255,7 @@ def test_an_area_with_no_crime_of_the_types_has_no_share_and_says_why(
             rows.append(row)
         members[f"{month}/{month}-leicestershire-street.csv"] = police_uk.csv(rows)
     zip_path = police_uk.archive(tmp_path / "bikes.zip", members)
-    assert source(str(zip_path), "--data", str(dataset)) == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset)) == 0
     rutland = read_rows(dataset, "bc-shoplifting-positive-outcome", "Rutland")["2024-06"]
     assert rutland["value"] == "" and "no share (2024-06 has no such crime)" in rutland["source"]
     force = read_rows(dataset, "bc-shoplifting-positive-outcome")["2024-06"]

@@ -277,3 +277,40 @@ def test_parse_optional_month_reads_a_cell_or_nothing() -> None:
         assert p.parse_optional_month(empty) is None
     with pytest.raises(ValueError):
         p.parse_optional_month("Sept 2026")
+
+
+def test_is_month_code_takes_only_yyyy_mm_as_written() -> None:
+    assert p.is_month_code("2026-11")
+    assert p.is_month_code("2027-01")
+    for text in (
+        "2026-13",
+        "2026-00",
+        "2026-1",
+        " 2026-11",
+        "2026-11 ",
+        "2026/11",
+        "",
+        None,
+        202611,
+    ):
+        assert not p.is_month_code(text), text
+
+
+def test_list_months_includes_both_ends() -> None:
+    assert p.list_months("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert p.list_months("2026-02", "2026-02") == ["2026-02"]
+    assert p.list_months("2026-03", "2026-02") == []
+
+
+@pytest.mark.parametrize(
+    ("month", "last"),
+    [
+        ("2026-02", "2026-02-28"),
+        ("2028-02", "2028-02-29"),
+        (dt.date(2026, 4, 1), "2026-04-30"),
+        (pd.Period("2026-12", "M"), "2026-12-31"),
+        (pd.Timestamp("2026-09-15 13:00"), "2026-09-30"),
+    ],
+)
+def test_last_day_of_month_is_midnight_of_the_last_day(month, last) -> None:
+    assert p.last_day_of_month(month) == pd.Timestamp(last)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from pcplib import assessment, report
 from pcplib.assessment.annual import OUTCOMES
 from pcplib.assessment.public import PUBLIC_GROUPS, group_for_public, write_public_sentence
-from pcplib.data import Dataset, load_dataset
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
+from pcplib.data import Dataset
 
 
 def _row(**overrides: object) -> dict:

@@ -8,14 +8,13 @@ written for residents with the technical detail in an annex.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from pcplib.assessment.caveats import is_recorded_crime, is_survey_estimate, list_caveats
 from pcplib.assessment.public import write_public_sentence
-from pcplib.data import Dataset, load_dataset
+from pcplib.data import Dataset
 from pcplib.data.identity import PlanIdentity
 from pcplib.report.about import ANNEX_ID, format_public_method, format_technical_annex
 from pcplib.report.change_charts import (
@@ -25,11 +24,6 @@ from pcplib.report.change_charts import (
     split_by_unit,
 )
 from pcplib.report.public import format_recorded_crime_caveat
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pcplib.assessment import thresholds
-from pcplib.data import Dataset, load_dataset
+from pcplib.data import Dataset
 from pcplib.report import words
 from pcplib.report.about import format_public_method
 from pcplib.report.public import (
@@ -34,11 +34,6 @@ from pcplib.report.words import (
     format_rating_method,
 )
 from pcplib.run.index import RAG_KEY
-
-
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
 
 
 def test_each_rating_word_has_one_meaning_for_each_audience() -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pcplib import assessment, report
-from pcplib.data import Dataset, load_dataset
+from pcplib.data import Dataset
 from pcplib.data.reference import load_table_one
 from pcplib.report.html import format_rag_html
 from pcplib.report.narrative import narrative_rows
@@ -170,11 +170,6 @@ def tiny(tmp_path: Path) -> Dataset:
     )
 
 
-@pytest.fixture(scope="module")
-def sample(data_dir: Path) -> Dataset:
-    return load_dataset(data_dir)
-
-
 # --- parameters and times ----------------------------------------------------------
 
 
@@ -187,6 +182,19 @@ def test_format_produced_at():
     assert assessment.format_produced_at("").endswith(" UTC")
     with pytest.raises(ValueError, match="ISO-8601"):
         assessment.format_produced_at("next tuesday")
+
+
+def test_read_produced_at_gives_utc_and_produced_month_its_utc_month():
+    from pcplib.assessment.scope import produced_month, read_produced_at
+
+    assert read_produced_at("2026-11-23T06:00:00Z") == pd.Timestamp("2026-11-23 06:00", tz="UTC")
+    assert read_produced_at("2026-11-23 06:00") == pd.Timestamp("2026-11-23 06:00", tz="UTC")
+    assert str(read_produced_at("").tz) == "UTC"
+    # 00:30 on 1 December in Paris is still November in UTC.
+    assert produced_month("2026-12-01T00:30:00+01:00") == pd.Period("2026-11", "M")
+    assert produced_month("2026-12-01T00:30:00") == pd.Period("2026-12", "M")
+    with pytest.raises(ValueError, match="ISO-8601"):
+        produced_month("next tuesday")
 
 
 def test_check_parameters_accepts_good_values(tiny):
@@ -209,7 +217,7 @@ def test_check_parameters_accepts_good_values(tiny):
         ({"period_end": "Sept 2026"}, r"expected a month like"),
         ({"period_end": "2020-03"}, r"before the data; expected a month from 2024-04 onwards"),
         ({"slot": "26-11"}, r"slot: cannot read month"),
-        ({"audience": "press"}, r"unknown audience 'press'; expected one of: cgb, public"),
+        ({"audience": "press"}, r"unknown audience 'press'; expected one of: board, public"),
         ({"spc_rules": "nelson"}, r"expected one of: mdc, plotthedots"),
         ({"quarter": "2026 Q2"}, r"quarter: cannot read quarter"),
         ({"quarter": "2020/21 Q1"}, r"before the data"),
@@ -226,7 +234,9 @@ def test_check_parameters_says_what_was_expected(tiny, kwargs, message):
 
 
 def test_build_header_escapes_and_labels(tiny):
-    header = report.build_header(tiny, "alpha", "2026-11", "2026-09", "2026-11-23T06:00:00Z", "cgb")
+    header = report.build_header(
+        tiny, "alpha", "2026-11", "2026-09", "2026-11-23T06:00:00Z", "board"
+    )
     assert "<h1>Alpha &amp; &lt;Omega&gt;: delivery strategy report</h1>" in header
     assert "Illustrative data." in header
     # tiny's dataset.yaml names no board: the neutral word, never another plan's board.
@@ -251,7 +261,7 @@ def test_no_illustrative_banner_for_real_data(tiny):
 
 
 def test_summarise_measures_sum_measure_compares_quarter_totals(tiny):
-    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index(
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="board").set_index(
         "measure_id"
     )
     offences = df.loc["a-offences"]
@@ -315,7 +325,7 @@ def test_summarise_measures_sum_measure_change_on_the_same_quarter(tiny):
 
 
 def test_summarise_measures_mean_measure_compares_averages(tiny):
-    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="cgb").set_index(
+    df = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="board").set_index(
         "measure_id"
     )
     level = df.loc["a-secret"]
@@ -353,7 +363,8 @@ def test_a_run_chart_does_not_claim_limits(tiny):
     row = assessment.summarise_measures(tiny, "alpha", "2025-12").set_index("measure_id")
     redefined = row.loc["a-redefined"]  # nine months under the current definition
     assert redefined["spc_status"] == "too few points"
-    assert redefined["spc_summary"].startswith("Too few points for process limits")
+    # Nine months, six of them before the quarter judged: too few for limits (#26).
+    assert redefined["spc_summary"].startswith("No SPC verdict: only 6 points before")
     assert "limits set from" not in redefined["spc_summary"].lower()
 
 
@@ -368,10 +379,12 @@ def test_summarise_measures_without_spc(tiny):
     pairs = zip(df["spc_status"], df["spc_variation"], strict=True)
     assert {describe_variation(s, v) for s, v in pairs} == {"Not assessed"}
     assert describe_assurance("not assessed", None, has_target=True) == "Not assessed"
-    # With no SPC an untargeted measure is still rated on its tests of change.
+    # With no SPC an untargeted measure is tested, but the tests alone do not rate it
+    # Green (#26): Grey, "no SPC verdict: tests only".
     secret = df.set_index("measure_id").loc["a-secret"]
-    assert (secret["rag"], secret["rag_basis"]) == ("Green", "evidence")
+    assert (secret["rag"], secret["rag_basis"]) == ("Grey", "none")
     assert secret["change_evidence"] != "not tested"
+    assert "tests only" in secret["rag_reason"]
 
 
 def test_summarise_measures_rejects_a_missing_aggregation(tiny):
@@ -425,9 +438,9 @@ def test_reports_beyond_the_data_show_the_latest_data_with_a_warning(tiny):
 
 
 def test_summarise_measures_public_drops_restricted(tiny):
-    cgb = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="cgb")
+    for_board = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="board")
     public = assessment.summarise_measures(tiny, "alpha", "2026-09", audience="public")
-    assert "a-secret" in set(cgb["measure_id"])
+    assert "a-secret" in set(for_board["measure_id"])
     assert "a-secret" not in set(public["measure_id"])
 
 
@@ -638,7 +651,7 @@ def test_public_narrative_keeps_only_entries_whose_named_measures_are_all_public
     assert "Morale rose to 5,555." not in set(rows["text"])
     assert "Offences fell by a tenth." in set(rows["text"])
     assert withheld == 2, "the entry naming a-secret and the one whose text names it"
-    board, none = narrative_rows(tiny, "alpha", "2026/27 Q2", "cgb")
+    board, none = narrative_rows(tiny, "alpha", "2026/27 Q2", "board")
     assert none == 0 and "Morale rose to 5,555." in set(board["text"])
 
 
@@ -921,9 +934,10 @@ def test_recalculation_gives_each_section_its_own_limits(tiny, rules):
     )
     # The latest limits come from the new section's first 12 points.
     assert (row["spc_limits_from"], row["spc_limits_to"]) == ("2025-04", "2026-03")
+    # No point of the quarter judged sets a limit, so never "or all it has" (#26).
     assert (
         "Limits set from April 2024 to March 2025; limits recalculated from April 2025 "
-        "(Uplift <funded>), each new section's from its own first 12 points or all it has."
+        "(Uplift <funded>), each new section's from its own first 12 points."
     ) in row["spc_summary"]
     assert "limits recalculated from April 2025" in row["quality"]
     normal = (
@@ -940,15 +954,15 @@ def test_without_recalculation_the_step_is_a_signal(tiny):
 
 
 def test_recalculation_waits_for_twelve_points(tiny):
-    # To September 2025 the new section has only April to September: 6 points.
+    # To September 2025 the new section has only April to June before the quarter judged.
     dataset = _stepped(tiny)
     row = _officers(dataset, "2025-09")
     assert row["spc"].points["mean"].nunique() == 1
     assert row["spc"].variation == "special_cause_improvement"
     note = (
         "limits set from April 2024 to March 2025; limits are not yet recalculated from "
-        "April 2025 (Uplift <funded>); the section from April 2025 has 6 of the 12 points "
-        "needed, so the baseline limits still apply"
+        "April 2025 (Uplift <funded>); the section from April 2025 has 3 of the 12 points "
+        "needed before the reporting period, so the baseline limits still apply"
     )
     assert note[0].upper() + note[1:] + "." in row["spc_summary"]
     assert "limits not yet recalculated from April 2025" in row["quality"]
@@ -973,8 +987,7 @@ def test_recalculation_in_notes_chart_and_not_without_spc(tiny):
     notes = assessment.list_data_quality_notes(dataset, "alpha", "2026-09")
     assert (
         "Alpha officers: SPC limits set from April 2024 to March 2025; limits recalculated "
-        "from April 2025 (Uplift <funded>), each new section's from its own first 12 points "
-        "or all it has."
+        "from April 2025 (Uplift <funded>), each new section's from its own first 12 points."
     ) in notes
     assert not any(
         "recalculated" in n

@@ -28,7 +28,7 @@ from pcplib.run import render
 
 STRATEGY_PARAMETERS = (
     'strategy = "example"\nslot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\n'
-    'spc_rules = "mdc"\naudience = "cgb"\nforward_plan = ""\nhistory_dir = ""\nproduced_at = ""\n'
+    'spc_rules = "mdc"\naudience = "board"\nforward_plan = ""\nhistory_dir = ""\nproduced_at = ""\n'
 )
 STRATEGY_BODY = (
     'if strategy == "broken":\n'
@@ -216,7 +216,7 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
         "period_end": "2026-09",
         "data_dir": str(project.data.resolve()),
         "spc_rules": "mdc",
-        "audience": "cgb",
+        "audience": "board",
         # The report compares with the last meeting these name (its "since the last meeting").
         "forward_plan": str(project.plan_file.resolve()),
         "history_dir": str((project.out / "history").resolve()),
@@ -264,7 +264,7 @@ def test_public_audience_goes_to_its_own_folder_with_public_reports(project) -> 
     assert strategies and all(job.parameters["audience"] == "public" for job in strategies)
     board = run.build_run_plan(parse(project, "--all"), project.options)
     assert not board.folder.endswith("-public")
-    assert {job.parameters["audience"] for job in board.jobs} == {"cgb"}
+    assert {job.parameters["audience"] for job in board.jobs} == {"board"}
 
 
 def test_overall_rag_is_rolled_up_for_each_reports_audience(project, monkeypatch) -> None:
@@ -272,7 +272,7 @@ def test_overall_rag_is_rolled_up_for_each_reports_audience(project, monkeypatch
     monkeypatch.setattr(
         run.index,
         "summarise_overall",
-        lambda ds, s, p, audience="cgb": seen.append((s, audience)) or run.OverallRag("Grey", ""),
+        lambda ds, s, p, audience="board": seen.append((s, audience)) or run.OverallRag("Grey", ""),
     )
     plan = run.build_run_plan(
         parse(project, "--slot", "latest", "--audience", "public"), project.options
@@ -394,7 +394,7 @@ def test_run_publishes_reports_index_and_manifest(project, monkeypatch) -> None:
     monkeypatch.setattr(
         run.index,
         "summarise_overall",
-        lambda ds, s, p, audience="cgb": run.OverallRag("Amber", f"Worst of {s}."),
+        lambda ds, s, p, audience="board": run.OverallRag("Amber", f"Worst of {s}."),
     )
     plan = run.name_jobs(make_plan(project, ["vawg", "road-safety"]), project.dataset)
     assert run.run_plan(plan, project.options, quiet()) == run.EXIT_OK

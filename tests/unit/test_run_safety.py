@@ -33,7 +33,7 @@ from pcplib.run import lock, publish, runtime
 
 STRATEGY_PARAMETERS = (
     'strategy = "example"\nslot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\n'
-    'spc_rules = "mdc"\naudience = "cgb"\nforward_plan = ""\nhistory_dir = ""\nproduced_at = ""\n'
+    'spc_rules = "mdc"\naudience = "board"\nforward_plan = ""\nhistory_dir = ""\nproduced_at = ""\n'
 )
 OVERVIEW_PARAMETERS = (
     'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nproduced_at = ""\n'

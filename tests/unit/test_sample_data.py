@@ -41,10 +41,11 @@ def test_generator_reproduces_committed_sample(tmp_path: Path, data_dir: Path) -
 
 
 def test_command_line_writes_and_another_seed_differs(
-    tmp_path: Path, data_dir: Path, capsys
+    tmp_path: Path, data_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assert main([str(tmp_path / "a"), "--seed", str(SEED + 1)]) == 0
-    assert "wrote" in capsys.readouterr().out
+    with caplog.at_level("INFO", logger="pcplib.data.sample"):
+        assert main([str(tmp_path / "a"), "--seed", str(SEED + 1)]) == 0
+    assert f"wrote {tmp_path / 'a' / 'dataset.yaml'}" in caplog.messages
     other = (tmp_path / "a/observations/observations.csv").read_bytes()
     assert other != (data_dir / "observations/observations.csv").read_bytes()
     framework = (tmp_path / "a/framework/measures.csv").read_bytes()

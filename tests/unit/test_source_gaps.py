@@ -8,17 +8,15 @@ than police.uk spells it.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from pcplib import cli
-from pcplib.data.sources.gaps import find_month_gaps, judge_zero, list_months
+from pcplib.data.sources.gaps import find_month_gaps, judge_zero
+from pcplib.periods import list_months
 
-TODAY = dt.date(2026, 11, 23)
 OBS = "observations/observations.csv"
 LSOAS = tuple(
     f"{area} 001A"
@@ -29,23 +27,11 @@ LSOAS = tuple(
 )  # fmt: skip
 
 
-def source(*argv: str) -> int:
-    from pcplib.data.sources.command import run_source
-
-    return run_source(cli.build_parser().parse_args(["source", "police-uk", *argv]), today=TODAY)
-
-
 @pytest.fixture()
-def dataset(tmp_path: Path, data_dir: Path) -> Path:
-    root = tmp_path / "data"
-    shutil.copytree(data_dir, root, ignore=shutil.ignore_patterns("reference", "README.md"))
+def dataset(police_uk_data) -> Path:
     # Without the sample's own figures for the measures police.uk gives, every row read
     # back is the update's (a gap over an existing figure keeps it; tested below).
-    measures = pd.read_csv(root / "framework" / "measures.csv", dtype=str, keep_default_na=False)
-    mapped = set(measures.loc[measures["police_uk_crime_types"] != "", "measure_id"])
-    obs = pd.read_csv(root / OBS, dtype=str, keep_default_na=False)
-    obs[~obs["measure_id"].isin(mapped)].to_csv(root / OBS, index=False, lineterminator="\n")
-    return root
+    return police_uk_data()
 
 
 def month_rows(police_uk, month: str, counts: dict[str, int]) -> list[list[str]]:
@@ -98,12 +84,12 @@ def test_find_month_gaps_names_missing_files_and_implausible_zeros() -> None:
 
 
 def test_a_category_missing_from_one_month_is_missing_not_zero(
-    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str], pcp_source
 ) -> None:
     usual = {"Anti-social behaviour": 12, "Burglary": 10}
     months = {"2024-01": usual, "2024-02": usual, "2024-03": {"Burglary": 10}, "2024-04": usual}
     zip_path = archive(police_uk, tmp_path, months)
-    assert source(str(zip_path), "--data", str(dataset), "--replace") == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset), "--replace") == 0
     out = capsys.readouterr().out
     asb = force_rows(dataset, "nc-asb-incidents")
     assert asb["2024-03"]["value"] == "", "a month with no ASB rows is not 0"
@@ -114,12 +100,12 @@ def test_a_category_missing_from_one_month_is_missing_not_zero(
 
 
 def test_a_month_with_no_file_is_missing_and_named(
-    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str], pcp_source
 ) -> None:
     usual = {"Burglary": 10, "Vehicle crime": 9}
     months = {"2024-01": usual, "2024-02": usual, "2024-04": usual}
     zip_path = archive(police_uk, tmp_path, months)
-    assert source(str(zip_path), "--data", str(dataset), "--replace") == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset), "--replace") == 0
     out = capsys.readouterr().out
     vehicle = force_rows(dataset, "nc-vehicle-crime")
     assert vehicle["2024-03"]["value"] == ""
@@ -127,20 +113,22 @@ def test_a_month_with_no_file_is_missing_and_named(
     assert "no street file for 2024-03" in out
 
 
-def test_a_rare_category_keeps_its_true_zeros(dataset: Path, police_uk, tmp_path: Path) -> None:
+def test_a_rare_category_keeps_its_true_zeros(
+    dataset: Path, police_uk, tmp_path: Path, pcp_source
+) -> None:
     months = {
         "2024-01": {"Burglary": 10, "Vehicle crime": 1},
         "2024-02": {"Burglary": 10},
         "2024-03": {"Burglary": 10},
     }
     zip_path = archive(police_uk, tmp_path, months)
-    assert source(str(zip_path), "--data", str(dataset), "--replace") == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset), "--replace") == 0
     vehicle = force_rows(dataset, "nc-vehicle-crime")
     assert vehicle["2024-02"]["value"] == "0" and vehicle["2024-03"]["value"] == "0"
 
 
 def test_a_misspelt_local_authority_is_refused_with_the_nearest_names(
-    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    dataset: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str], pcp_source
 ) -> None:
     areas = dataset / "framework" / "areas.csv"
     text = areas.read_text(encoding="utf-8")
@@ -151,7 +139,7 @@ def test_a_misspelt_local_authority_is_refused_with_the_nearest_names(
     usual = {"Burglary": 200}
     zip_path = archive(police_uk, tmp_path, {"2024-01": usual, "2024-02": usual})
     before = obs.read_bytes()
-    assert source(str(zip_path), "--data", str(dataset)) != 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(dataset)) != 0
     said = capsys.readouterr()
     text = said.out + said.err
     assert "areas.csv, row" in text and "Charnwood Borough" in text
@@ -160,13 +148,13 @@ def test_a_misspelt_local_authority_is_refused_with_the_nearest_names(
 
 
 def test_a_gap_over_a_figure_from_another_source_keeps_it_and_says_so(
-    data_dir: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    data_dir: Path, police_uk, tmp_path: Path, capsys: pytest.CaptureFixture[str], pcp_source
 ) -> None:
     root = tmp_path / "full"
     shutil.copytree(data_dir, root, ignore=shutil.ignore_patterns("reference", "README.md"))
     usual = {"Burglary": 10, "Vehicle crime": 9}
     zip_path = archive(police_uk, tmp_path, {"2024-01": usual, "2024-02": usual, "2024-04": usual})
-    assert source(str(zip_path), "--data", str(root), "--replace") == 0
+    assert pcp_source.police_uk(str(zip_path), "--data", str(root), "--replace") == 0
     out = capsys.readouterr().out
     assert "no street file for 2024-03" in out
     assert "the figure already in the data set is kept" in out

@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcplib import cli
 from pcplib.assessment.origins import classify_measure_origins
 from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.data import load_dataset, validate_dataset
@@ -69,13 +68,6 @@ def download(tmp_path: Path, police_uk) -> Path:
     )
 
 
-def source(*argv: str) -> int:
-    args = cli.build_parser().parse_args(["source", "police-uk", *argv])
-    from pcplib.data.sources.command import run_source
-
-    return run_source(args, today=TODAY)
-
-
 def drop_mapped(root: Path) -> None:
     """Remove the sample's generated rows of the measures police.uk will give."""
     rows = read_rows(root / OBS)
@@ -86,10 +78,10 @@ def drop_mapped(root: Path) -> None:
 
 
 def test_counts_alone_read_and_write_nothing_else(
-    dataset: Path, download: Path, tmp_path: Path, capsys
+    dataset: Path, download: Path, tmp_path: Path, capsys, pcp_source
 ) -> None:
     before = digest_folder(dataset)
-    assert source(str(download), "--counts", str(tmp_path / "counts.csv")) == 0
+    assert pcp_source.police_uk(str(download), "--counts", str(tmp_path / "counts.csv")) == 0
     out = capsys.readouterr().out
     assert "Skipped 1 file(s), not read:" in out and "outcomes file" in out
     assert digest_folder(dataset) == before
@@ -98,16 +90,16 @@ def test_counts_alone_read_and_write_nothing_else(
     assert counts["crimes"].sum() == 7
 
 
-def test_neither_counts_nor_data_is_a_usage_error(download: Path, capsys) -> None:
-    assert source(str(download)) == 2
+def test_neither_counts_nor_data_is_a_usage_error(download: Path, capsys, pcp_source) -> None:
+    assert pcp_source.police_uk(str(download)) == 2
     assert "give --counts FILE, --data DIR or both" in capsys.readouterr().err
 
 
 def test_conflicts_are_refused_and_listed_with_file_row_and_column(
-    dataset: Path, download: Path, capsys
+    dataset: Path, download: Path, capsys, pcp_source
 ) -> None:
     before = digest_folder(dataset)
-    assert source(str(download), "--data", str(dataset)) == 1
+    assert pcp_source.police_uk(str(download), "--data", str(dataset)) == 1
     err = capsys.readouterr().err
     assert digest_folder(dataset) == before
     rows = read_rows(dataset / OBS)
@@ -124,12 +116,12 @@ def test_conflicts_are_refused_and_listed_with_file_row_and_column(
 
 
 def test_dry_run_prints_the_changes_and_writes_nothing(
-    dataset: Path, download: Path, tmp_path: Path, capsys
+    dataset: Path, download: Path, tmp_path: Path, capsys, pcp_source
 ) -> None:
     before = digest_folder(dataset)
     counts = tmp_path / "counts.csv"
     assert (
-        source(
+        pcp_source.police_uk(
             str(download), "--data", str(dataset), "--replace", "--dry-run", "--counts", str(counts)
         )
         == 0
@@ -143,9 +135,9 @@ def test_dry_run_prints_the_changes_and_writes_nothing(
 
 
 def test_replace_writes_force_and_local_authority_rows(
-    dataset: Path, download: Path, capsys
+    dataset: Path, download: Path, capsys, pcp_source
 ) -> None:
-    assert source(str(download), "--data", str(dataset), "--replace") == 0
+    assert pcp_source.police_uk(str(download), "--data", str(dataset), "--replace") == 0
     out = capsys.readouterr().out
     assert "1 with no location and 1 located outside the force area's local authorities" in out
     assert validate_dataset(dataset, today=TODAY) == []
@@ -168,18 +160,18 @@ def test_replace_writes_force_and_local_authority_rows(
     assert set(series["area"]) == {"LLR"} and series["period_start"].is_unique
 
 
-def test_second_run_changes_nothing(dataset: Path, download: Path, capsys) -> None:
-    assert source(str(download), "--data", str(dataset), "--replace") == 0
+def test_second_run_changes_nothing(dataset: Path, download: Path, capsys, pcp_source) -> None:
+    assert pcp_source.police_uk(str(download), "--data", str(dataset), "--replace") == 0
     before = digest_folder(dataset)
     capsys.readouterr()
-    assert source(str(download), "--data", str(dataset)) == 0
+    assert pcp_source.police_uk(str(download), "--data", str(dataset)) == 0
     out = capsys.readouterr().out
     assert "in all: 0 added, 0 changed, 100 unchanged" in out and "No change" in out
     assert digest_folder(dataset) == before
 
 
 def test_invalid_update_is_refused_and_the_data_set_untouched(
-    dataset: Path, download: Path, capsys
+    dataset: Path, download: Path, capsys, pcp_source
 ) -> None:
     # A measure listing crime types must be monthly: make one quarterly and the update
     # fails validation of the copy, leaving the data set as it was.
@@ -192,7 +184,7 @@ def test_invalid_update_is_refused_and_the_data_set_untouched(
         writer.writeheader()
         writer.writerows(rows)
     before = digest_folder(dataset)
-    assert source(str(download), "--data", str(dataset), "--replace") == 1
+    assert pcp_source.police_uk(str(download), "--data", str(dataset), "--replace") == 1
     err = capsys.readouterr().err
     assert "would not be valid" in err and "column frequency: 'quarterly'" in err
     assert f"{dataset.as_posix()}/{MEASURES}" in err
@@ -200,20 +192,25 @@ def test_invalid_update_is_refused_and_the_data_set_untouched(
 
 
 def test_malformed_archive_stops_before_anything_is_written(
-    dataset: Path, tmp_path: Path, capsys, police_uk
+    dataset: Path, tmp_path: Path, capsys, police_uk, pcp_source
 ) -> None:
     bad = police_uk.archive(
         tmp_path / "bad.zip",
         {"2024-05/2024-05-leicestershire-street.csv": police_uk.csv([police_uk.row("2024-06")])},
     )
     before = digest_folder(dataset)
-    assert source(str(bad), "--data", str(dataset), "--counts", str(tmp_path / "c.csv")) == 1
+    assert (
+        pcp_source.police_uk(str(bad), "--data", str(dataset), "--counts", str(tmp_path / "c.csv"))
+        == 1
+    )
     err = capsys.readouterr().err
     assert "row 2, column Month: '2024-06'" in err and "Nothing was written." in err
     assert digest_folder(dataset) == before and not (tmp_path / "c.csv").exists()
 
 
-def test_force_must_be_the_data_sets(dataset: Path, tmp_path: Path, capsys, police_uk) -> None:
+def test_force_must_be_the_data_sets(
+    dataset: Path, tmp_path: Path, capsys, police_uk, pcp_source
+) -> None:
     notts = "Nottinghamshire Police"
     both = police_uk.archive(
         tmp_path / "both.zip",
@@ -225,7 +222,7 @@ def test_force_must_be_the_data_sets(dataset: Path, tmp_path: Path, capsys, poli
         },
     )
     before = digest_folder(dataset)
-    assert source(str(both), "--data", str(dataset), "--force", notts) == 1
+    assert pcp_source.police_uk(str(both), "--data", str(dataset), "--force", notts) == 1
     assert "is not the data set's force: framework/areas names 'Leicestershire Police'" in (
         capsys.readouterr().err
     )
@@ -237,17 +234,24 @@ def test_force_must_be_the_data_sets(dataset: Path, tmp_path: Path, capsys, poli
             )
         },
     )
-    assert source(str(notts_only), "--data", str(dataset)) == 1
+    assert pcp_source.police_uk(str(notts_only), "--data", str(dataset)) == 1
     err = capsys.readouterr().err
     assert "no street-level rows fall within 'Leicestershire Police'" in err
     assert "make framework/areas describe the force downloaded" in err
     assert digest_folder(dataset) == before
-    assert source(str(both), "--counts", str(tmp_path / "c.csv"), "--force", "nottinghamshire") == 0
+    assert (
+        pcp_source.police_uk(
+            str(both), "--counts", str(tmp_path / "c.csv"), "--force", "nottinghamshire"
+        )
+        == 0
+    )
     counts = pd.read_csv(tmp_path / "c.csv")
     assert set(counts["force"]) == {notts}
 
 
-def test_rates_per_1000_people_use_the_areas_populations(dataset: Path, download: Path) -> None:
+def test_rates_per_1000_people_use_the_areas_populations(
+    dataset: Path, download: Path, pcp_source
+) -> None:
     rows = read_rows(dataset / MEASURES)
     template = next(r for r in rows if r["measure_id"] == "nc-vehicle-crime")
     rows.append(
@@ -264,7 +268,7 @@ def test_rates_per_1000_people_use_the_areas_populations(dataset: Path, download
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    assert source(str(download), "--data", str(dataset), "--replace") == 0
+    assert pcp_source.police_uk(str(download), "--data", str(dataset), "--replace") == 0
     data = load_dataset(dataset, today=TODAY)
     rates = data.series_by_area("nc-burglary-people").set_index(["area", "period_start"])
     leicester = rates.loc[("Leicester", pd.Timestamp("2024-05-01"))]
@@ -275,10 +279,10 @@ def test_rates_per_1000_people_use_the_areas_populations(dataset: Path, download
 
 
 def test_reports_name_the_real_measures_and_carry_the_attribution(
-    dataset: Path, download: Path
+    dataset: Path, download: Path, pcp_source
 ) -> None:
     drop_mapped(dataset)
-    assert source(str(download), "--data", str(dataset), "--replace") == 0
+    assert pcp_source.police_uk(str(download), "--data", str(dataset), "--replace") == 0
     data = load_dataset(dataset, today=TODAY)
     ids = list(data.measures_for("neighbourhood-crime")["measure_id"])
     origins = classify_measure_origins(data, ids, "2024-06").set_index("measure_id")

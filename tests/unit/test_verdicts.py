@@ -238,7 +238,8 @@ def test_two_against_one_is_small_numbers():
     values[AT["2025-08"]] = 1
     values[AT["2026-08"]] = 2
     row = judge(values)
-    assert (row["current"], row["last_year"], row["change"]) == (2.0, 1.0, "+100.0%")
+    # Told as a difference in the count, never "+100.0%" (#26).
+    assert (row["current"], row["last_year"], row["change"]) == (2.0, 1.0, "+1")
     assert row["change_evidence"] == "small numbers" and row["small_numbers"]
     assert row["judgement"] == "no evidence of change"
     assert "small numbers" in row["sentence"]
@@ -478,7 +479,7 @@ def test_the_boards_overview_carries_each_strategy_reports_but(data_dir):
     assert public_notes["resources"] == "But: 1 commitment overdue."
     html = format_plan_overview(public, "Plan", audience="public")
     assert "restricted measures, risks and the Board&#x27;s actions are left out" in html
-    assert OVERVIEW_SCOPE["cgb"].split(":")[0] in format_plan_overview(board, "Plan")
+    assert OVERVIEW_SCOPE["board"].split(":")[0] in format_plan_overview(board, "Plan")
     with pytest.raises(ValueError, match="audience"):
         format_plan_overview(board, "Plan", audience="everyone")
 
@@ -516,7 +517,7 @@ def sample_judgements(data_dir) -> pd.DataFrame:
     dataset = load_dataset(data_dir)
     frames = []
     for strategy in dataset.strategies["strategy_id"]:
-        for audience in ("cgb", "public"):
+        for audience in ("board", "public"):
             summary = summarise_strategy(dataset, strategy, PERIOD_END, audience=audience)
             frames.append(tabulate_judgements([summary], summary.report_name))
     frames.append(tabulate_plan_overview(dataset, PERIOD_END, columns=JUDGEMENT_COLUMNS,
@@ -536,14 +537,15 @@ def test_no_measure_gets_two_verdicts_or_two_baselines_across_reports(sample_jud
 
 def test_each_strategy_has_one_rating_and_one_delivery_figure_across_reports(sample_judgements):
     overall = sample_judgements[sample_judgements["measure_id"] == "overall"]
-    cgb = overall[~overall["report"].str.endswith("-public")
-                  & ~overall["report"].isin(["plan-overview", "public-quarterly"])]  # fmt: skip
+    shared = ["plan-overview", "public-quarterly"]
+    for_board = overall[~overall["report"].str.endswith("-public")
+                        & ~overall["report"].isin(shared)]  # fmt: skip
     for column in ("delivery_rag",):
         assert (overall.groupby("strategy_id")[column].nunique() == 1).all(), column
     # The plan overview's rating of a strategy is the strategy report's (both public and
     # Board reports roll up the same headline measures where none is restricted).
     plan = overall[overall["report"] == "plan-overview"].set_index("strategy_id")["rag"]
-    board = cgb.set_index("strategy_id")["rag"]
+    board = for_board.set_index("strategy_id")["rag"]
     public = overall[overall["report"].str.endswith("-public")].set_index("strategy_id")["rag"]
     assert (plan == public.reindex(plan.index)).all()
     assert set(board.index) == set(plan.index)

@@ -15,8 +15,9 @@ read them:
 - :mod:`~pcplib.data.sources.update`: those counts merged into a data set's
   observations, validated and written atomically;
 - :mod:`~pcplib.data.sources.published`: how rows from a real published source
-  are named, so reports can attribute them;
-- :mod:`~pcplib.data.sources.command`: the ``pcp source police-uk`` command.
+  are named, so reports can attribute them.
+
+The commands' console side (``pcp source``) is :mod:`pcplib.run.source_command`.
 """
 
 from __future__ import annotations

@@ -13,11 +13,8 @@ with the CSV's row. The update is then validated in a copy and written atomicall
 
 from __future__ import annotations
 
-import argparse
 import csv
-import datetime as dt
 import hashlib
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -31,11 +28,9 @@ from pcplib.data.sources.update import (
     AreaCoverage,
     UpdatePlan,
     UpdateRefusedError,
-    check_update,
-    write_update,
 )
 
-__all__ = ["plan_csv_update", "run_csv_update"]
+__all__ = ["plan_csv_update"]
 
 _FIGURE = ("value", "numerator", "denominator")
 
@@ -173,49 +168,3 @@ def plan_csv_update(root: Path | str, csv_path: Path | str, replace: bool = Fals
         root, coverage, columns, existing, frame, conflicts, replace, read_sha.hexdigest(),
         arrived=arrived, to_confirm=to_confirm,
     )  # fmt: skip
-
-
-def run_csv_update(args: argparse.Namespace, today: dt.date | None = None) -> int:
-    """Run ``pcp source csv``: ``file``, ``data``, ``dry_run``, ``replace``.
-
-    Returns
-    -------
-    int
-        0 done (or nothing to change), 1 a malformed CSV or a refused update (nothing
-        written), 2 a file or folder that does not exist.
-    """
-    if not Path(args.file).is_file() or not Path(args.data).is_dir():
-        print(
-            f"pcp source csv: expected a CSV file and a data set folder ({args.file}, "
-            f"{args.data}); nothing was read or written",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        plan = plan_csv_update(args.data, args.file, args.replace)
-        for row in plan.tally.itertuples(index=False):
-            print(
-                f"  {row.measure_id}: {row.added} added, {row.changed} changed, "
-                f"{row.unchanged} unchanged"
-            )
-        if plan.to_confirm:
-            print(
-                f"  {len(plan.to_confirm)} figure(s) to confirm: far outside their series' "
-                "history, loaded with status 'to confirm' and not judged in reports until "
-                "confirmed (set the status to final once checked; docs/methodology.md):"
-            )
-            for figure in plan.to_confirm:
-                print(f"    {figure}")
-        check_update(plan, today=today)
-        if args.dry_run:
-            print("Dry run: nothing was written.")
-            return 0
-        written = write_update(plan)
-    except UpdateRefusedError as error:
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
-        print(f"Refused: {error}", file=sys.stderr)
-        return 1
-    target = (Path(args.data) / "observations" / "observations.csv").as_posix()
-    print(f"Updated {target}" if written else f"No change: {target} already holds these figures")
-    return 0

@@ -21,7 +21,6 @@ __all__ = [
     "SourceGap",
     "find_month_gaps",
     "judge_zero",
-    "list_months",
 ]
 
 ZERO_IMPLAUSIBLE_BELOW = 0.001
@@ -49,11 +48,6 @@ class SourceGap:
     area: str
     month: str
     reason: str
-
-
-def list_months(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` (``YYYY-MM``), both included."""
-    return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
 def judge_zero(others: Sequence[int]) -> bool:

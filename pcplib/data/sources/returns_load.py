@@ -82,7 +82,6 @@ _COLUMNS = {
     "Risks": RISK_COLUMNS,
     "Actions": ACTION_COLUMNS,
 }
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # Cells out of place reported one by one in each sheet before the rest are counted.
 _SHOWN_PER_SHEET = 5
 _NUMBER_EXPECTED = "a number typed as a number (digits, with a full stop for decimals)"
@@ -621,7 +620,7 @@ def _read_actions(ws: Worksheet, last: int, content: ReturnContent, reader: _Rea
         else:
             agreed_at = reader.text(agreed_value)
         problems_before = len(reader.problems)
-        if not _MONTH.match(agreed_at):
+        if not periods.is_month_code(agreed_at):
             reader.report(
                 _ref("Actions", "agreed_at", row),
                 agreed_value,

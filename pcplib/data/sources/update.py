@@ -37,15 +37,11 @@ from pcplib.data.outcomes import ProvisionalMonths, find_provisional_months, par
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.read import Table, read_folder
 from pcplib.data.schemas import TABLES, TO_CONFIRM, parse_crime_types
-from pcplib.data.sources.gaps import (
-    SourceGap,
-    find_month_gaps,
-    judge_zero,
-    list_months,
-)
+from pcplib.data.sources.gaps import SourceGap, find_month_gaps, judge_zero
 from pcplib.data.sources.police_uk import UNKNOWN_AREA, match_force
 from pcplib.data.sources.published import POLICE_UK_SOURCE, describe_police_uk_source
 from pcplib.file_safety import name_os_error
+from pcplib.periods import last_day_of_month, list_months
 
 __all__ = [
     "AreaCoverage",
@@ -164,11 +160,6 @@ class UpdatePlan:
     def changes(self) -> int:
         """Rows added or changed."""
         return int(self.tally["added"].sum() + self.tally["changed"].sum())
-
-
-def _month_end(month: str) -> str:
-    """Return the last day of a ``YYYY-MM`` month as ``YYYY-MM-DD``."""
-    return (pd.Period(month, "M").end_time.normalize()).strftime("%Y-%m-%d")
 
 
 def _same_number(old: str, new: str) -> bool:
@@ -521,7 +512,7 @@ def _build_rows(
                     {
                         "measure_id": measure_id,
                         "period_start": start,
-                        "period_end": _month_end(month),
+                        "period_end": last_day_of_month(month).strftime("%Y-%m-%d"),
                         **figure,
                         "area": area,
                         "status": "provisional" if month in open_months else "final",

@@ -1,6 +1,9 @@
-"""``pcp source police-uk``: read data.police.uk files, write counts, update a data set.
+"""``pcp source police-uk`` and ``pcp source csv``: the console side of updating a data set.
 
-The command reads the street-level crime files of the archives, folders or files
+The work is the data floor's (:mod:`pcplib.data.sources`); this module, on the run
+floor with the rest of the command line, says what it read and did.
+
+``pcp source police-uk`` reads the street-level crime files of the archives, folders or files
 given, prints what it read and skipped, and then
 
 - with ``--counts FILE``, writes the tidy monthly counts (and reads or writes
@@ -197,9 +200,7 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
         ``--counts`` nor ``--data`` given.
     """
     if getattr(args, "source", "police-uk") == "csv":
-        from pcplib.data.sources.csv_update import run_csv_update
-
-        return run_csv_update(args, today=today)
+        return _run_csv_update(args, today)
     from pcplib.data import DataValidationError
     from pcplib.data.sources.police_uk import (
         PoliceUkError,
@@ -285,4 +286,50 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
         print(
             f"Updated {target}" if written else f"No change: {target} already holds these figures"
         )
+    return 0
+
+
+def _run_csv_update(args: argparse.Namespace, today: dt.date | None) -> int:
+    """Run ``pcp source csv``: ``file``, ``data``, ``dry_run``, ``replace``.
+
+    Returns
+    -------
+    int
+        0 done (or nothing to change), 1 a malformed CSV or a refused update (nothing
+        written), 2 a file or folder that does not exist.
+    """
+    from pcplib.data.sources.csv_update import plan_csv_update
+    from pcplib.data.sources.update import UpdateRefusedError, check_update, write_update
+
+    if not Path(args.file).is_file() or not Path(args.data).is_dir():
+        print(
+            f"pcp source csv: expected a CSV file and a data set folder ({args.file}, "
+            f"{args.data}); nothing was read or written",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        plan = plan_csv_update(args.data, args.file, args.replace)
+        for row in plan.tally.itertuples(index=False):
+            print(
+                f"  {row.measure_id}: {row.added} added, {row.changed} changed, "
+                f"{row.unchanged} unchanged"
+            )
+        if plan.to_confirm:
+            print(
+                f"  {len(plan.to_confirm)} figure(s) to confirm: far outside their series' "
+                "history, loaded with status 'to confirm' and not judged in reports until "
+                "confirmed (set the status to final once checked; docs/methodology.md):"
+            )
+            for figure in plan.to_confirm:
+                print(f"    {figure}")
+        check_update(plan, today=today)
+        if args.dry_run:
+            print("Dry run: nothing was written.")
+            return 0
+        written = write_update(plan)
+    except UpdateRefusedError as error:
+        return _say_refused(error.problems, str(error))
+    target = (Path(args.data) / "observations" / "observations.csv").as_posix()
+    print(f"Updated {target}" if written else f"No change: {target} already holds these figures")
     return 0

@@ -1,0 +1,280 @@
+"""The SPC verdict of a measure over its reporting period, on the limits of :mod:`limits`.
+
+:func:`assess_spc` runs the XmR chart on the plan of
+:func:`~pcplib.assessment.limits.plan_spc` (a stable baseline that ends before the
+reporting period), and reads its verdict over **every** point of the period, not only
+the latest (*Making Data Count*, NHS England, 2019: a signal anywhere in the period is
+a signal). :func:`settle_assurance` makes the assurance agree with the target's record
+where the record is one-sided (see ``docs/methodology.md``, "Targets and trajectories").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, cast
+
+import pandas as pd
+
+from pcplib.assessment.figures import Window
+from pcplib.assessment.limits import SpcPlan, plan_spc
+from pcplib.assessment.thresholds import CONSISTENT_RUN, IMPROVEMENT
+from pcplib.labels import as_sentence, is_missing, label_period_start
+from pcplib.periods import month_number, month_of
+
+if TYPE_CHECKING:
+    from pcplib.spc import XmrResult
+
+__all__ = ["SpcVerdict", "assess_spc", "describe_period_signal", "settle_assurance"]
+
+
+@dataclass(frozen=True)
+class SpcVerdict:
+    """What SPC says of a measure over the reporting period.
+
+    Attributes
+    ----------
+    status : str
+        One of :data:`SPC_STATUSES`.
+    variation : str or None
+        The verdict over the reporting period: a concern when any point of the period
+        signals concern, else an improvement when any does, else the latest point's type.
+    latest : str or None
+        The latest point's type (what the chart's last point shows).
+    assurance : str or None
+        The SPC assurance code.
+    summary : str
+        The sentence for the chart.
+    plan : SpcPlan or None
+        The plan (None without SPC).
+    result : XmrResult or None
+        The analysis.
+    assurance_basis : {"limits", "record"}
+        What decided the assurance: where the target lies against the limits
+        (*Making Data Count*), or a one-sided record (:func:`settle_assurance`).
+    """
+
+    status: str
+    variation: str | None
+    latest: str | None
+    assurance: str | None
+    summary: str
+    plan: SpcPlan | None
+    result: XmrResult | None
+    assurance_basis: str = "limits"
+
+
+def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
+    from pcplib.spc import xmr
+
+    if plan is None or plan.withheld or plan.series.notna().sum() < 2:
+        return None
+    target = measure.get("target")
+    k = plan.baseline_points
+    try:
+        return xmr(
+            plan.series,
+            improvement=IMPROVEMENT[str(measure["good_direction"])],
+            target=None if is_missing(target) else float(cast(Any, target)),
+            rules=rules,
+            baseline_points=k if k >= 12 and k < len(plan.series) else None,
+            rebase_at=list(plan.rebase_at) or None,
+        )
+    except ValueError:
+        # A series SPC cannot analyse (e.g. no two adjacent points) is reported as unjudged.
+        return None
+
+
+def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
+    """A run chart (no limits) of the plan's series, for a measure whose SPC is withheld."""
+    from pcplib.spc import xmr
+
+    points = int(plan.series.notna().sum())
+    if points < 2:
+        return None
+    try:
+        return xmr(
+            plan.series,
+            improvement=IMPROVEMENT[str(measure["good_direction"])],
+            rules="mdc",
+            min_points=points + 1,
+        )
+    except ValueError:
+        return None
+
+
+def assess_spc(
+    regular: pd.Series, measure: Mapping[str, Any], rules: str | None, window: Window
+) -> SpcVerdict:
+    """Run SPC on a stable baseline and read its verdict over the whole reporting period."""
+    if rules is None:
+        return SpcVerdict("not assessed", None, None, None, "SPC not assessed in this report.",
+                          None, None)  # fmt: skip
+    plan = plan_spc(regular, measure, month_of(window.first).start_time)
+    if plan is not None and plan.withheld:
+        # The figures are still charted, as a run chart with no limits, under the reason.
+        status = "too few points" if plan.withheld_kind == "short" else "unstable baseline"
+        return SpcVerdict(
+            status, None, None, None, as_sentence(plan.withheld), plan,
+            _run_chart(plan, measure),
+        )  # fmt: skip
+    result = _run_spc(plan, measure, rules)
+    if result is None or not result.has_limits:
+        summary = "Too few points for SPC limits yet." if result is None else result.describe()
+        return SpcVerdict("too few points", None, None, None, summary, plan, result)
+    variation = _period_variation(result, window, result.variation)
+    summary = _summarise(result, window, variation, measure, plan)
+    return SpcVerdict(
+        "assessed", variation, result.variation, result.assurance, summary, plan, result
+    )
+
+
+def _summarise(
+    result: XmrResult,
+    window: Window,
+    variation: str | None,
+    measure: Mapping[str, Any],
+    plan: SpcPlan | None,
+    assurance_reason: str | None = None,
+) -> str:
+    # The caption is worded on the same basis as the rating: the whole reporting period,
+    # not the latest point alone (a signal in July under a Red, with the latest point
+    # within the limits, must not read "no signal of real change").
+    summary = result.describe(
+        describe_period_signal(result, window, variation, str(measure.get("frequency"))),
+        assurance_reason,
+    )
+    note = as_sentence(plan.note) if plan is not None else ""
+    return f"{summary} {note}" if note else summary
+
+
+def settle_assurance(
+    verdict: SpcVerdict, measure: Mapping[str, Any], window: Window, record: pd.Series
+) -> SpcVerdict:
+    """The assurance a one-sided target record settles, so no report calls it hit and miss.
+
+    *Making Data Count*'s assurance is "hit and miss" when the target lies within the
+    limits. When the target was nonetheless met in every period since the limits' start,
+    or missed in every one ("missed in 20 of 20"), or in each of the latest
+    :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more (the record then reads
+    "consistently missed"), the record is the direct evidence and "met in some periods
+    and missed in others" would contradict it: the assurance is then consistently met
+    (or missed), and the caption says why. The same holds for limits on one side that a
+    run since a change contradicts (limits not yet recalculated).
+
+    Parameters
+    ----------
+    verdict : SpcVerdict
+        From :func:`assess_spc`.
+    measure : mapping
+        The catalogue row (``frequency``, for the words).
+    window : Window
+        The reporting period.
+    record : pandas.Series
+        Whether each period met the target
+        (:func:`~pcplib.assessment.targets.list_target_record`).
+
+    Returns
+    -------
+    SpcVerdict
+        The verdict, its assurance (and its result's, which the chart shows) settled by
+        the record when the record is one-sided and the limits straddle the target.
+    """
+    if verdict.status != "assessed" or verdict.result is None or record.empty:
+        return verdict
+    flags = [bool(f) for f in record]
+    run = next((i for i, f in enumerate(reversed(flags)) if f != flags[-1]), len(flags))
+    if run < len(flags) and run < CONSISTENT_RUN:
+        return verdict  # a mixed record: the limits' assurance stands
+    met = flags[-1]
+    code = "consistent_pass" if met else "consistent_fail"
+    if verdict.assurance == code or verdict.assurance is None:
+        return verdict
+    frequency = str(measure["frequency"])
+    unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+    since = label_period_start(pd.Timestamp(record.index[len(flags) - run]), frequency)
+    count = f"{run} of {run}" if run == len(flags) else f"{run} in a row"
+    side = (
+        "within the process limits"
+        if verdict.assurance == "inconsistent"
+        else ("outside the process limits, on the " + ("wrong" if met else "good") + " side")
+    )
+    why = (
+        f"it lies {side}, but it was {'met' if met else 'missed'} in every {unit} since "
+        f"{since}, {count}: the record decides"
+    )
+    result = replace(verdict.result, assurance=code)
+    summary = _summarise(result, window, verdict.variation, measure, verdict.plan, why)
+    return replace(
+        verdict, assurance=code, result=result, summary=summary, assurance_basis="record"
+    )
+
+
+_SEVERITY = (
+    "special_cause_concern",
+    "special_cause_improvement",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
+)
+
+
+_PERIOD_WORDS = {
+    "special_cause_concern": "Special-cause concern in the reporting period",
+    "special_cause_improvement": "Special-cause improvement in the reporting period",
+    "special_cause_neutral_high": "Special-cause variation upwards in the reporting period",
+    "special_cause_neutral_low": "Special-cause variation downwards in the reporting period",
+}
+_LATEST_WORDS = {
+    "common_cause": "the latest point is within the limits",
+    "special_cause_concern": "the latest point signals concern",
+    "special_cause_improvement": "the latest point signals improvement",
+    "special_cause_neutral_high": "the latest point signals a rise",
+    "special_cause_neutral_low": "the latest point signals a fall",
+}
+
+
+def describe_period_signal(
+    result: XmrResult, window: Window, variation: str | None, frequency: str
+) -> str | None:
+    """Words on a period's SPC signal that the latest point does not show, or None.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result, with limits.
+    window : Window
+        The reporting period.
+    variation : str or None
+        The verdict over the period (:func:`_period_variation`).
+    frequency : str
+        The measure's frequency, for naming the flagged periods.
+
+    Returns
+    -------
+    str or None
+        "Special-cause concern in the reporting period: a signal in July 2026; the
+        latest point is within the limits", or None when the latest point's verdict is
+        the period's (its own words then serve).
+    """
+    if variation == result.variation or variation not in _PERIOD_WORDS:
+        return None
+    points = result.points
+    months = month_number(pd.DatetimeIndex(points.index))
+    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    flagged = inside.index[inside["point_type"] == variation]
+    when = ", ".join(label_period_start(i, frequency) for i in flagged)
+    latest = _LATEST_WORDS.get(str(result.variation), "the latest point differs")
+    return f"{_PERIOD_WORDS[variation]}: a signal in {when}; {latest}"
+
+
+def _period_variation(result: XmrResult, window: Window, latest: str | None) -> str | None:
+    """The SPC verdict over the reporting period: any concern in it, else any improvement."""
+    points = result.points
+    index = pd.DatetimeIndex(points.index)
+    months = month_number(index)
+    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    types = set(inside["point_type"])
+    for kind in _SEVERITY:
+        if kind in types:
+            return kind
+    return latest
