@@ -356,6 +356,14 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
         if r["assessment"] == "improving" and signal:
             reason = f"an SPC signal of improvement: better than {chart} by more than chance"
             reason, severity = reason + _disagreeing(r), 0
+        elif r["assessment"] == "improving":
+            reason = "a real improvement: better than a year earlier by more than chance"
+            severity = 0
+        elif r["assessment"] == "on track":
+            met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
+            better = " and better than a year earlier" if r["judgement"] == "improved" else ""
+            also = f"; an SPC signal of improvement against {chart}" if signal else ""
+            reason, severity = met + better + also, 1
         elif signal:
             # The chart's signal is listed wherever the SPC table calls it "a real change
             # for the better", with what keeps it from being an improvement outright, so
@@ -365,13 +373,6 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
                 "a mixed picture"
             )
             severity = 2
-        elif r["assessment"] == "improving":
-            reason = "a real improvement: better than a year earlier by more than chance"
-            severity = 0
-        elif r["assessment"] == "on track":
-            met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
-            better = " and better than a year earlier" if r["judgement"] == "improved" else ""
-            reason, severity = met + better, 1
         else:
             continue
         rows.append(

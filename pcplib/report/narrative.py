@@ -135,7 +135,8 @@ def format_narrative(
     ]
     if audience == "board":
         # A number the data set contradicts is flagged to the author, not printed as fact.
-        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        # The commitments' own claims are flagged beside them, in the commitments table.
+        checks = check_narrative_numbers(dataset, strategy_id, quarter, with_commitments=False)
         if not checks.empty:
             parts.append(
                 '<div class="notice"><p><strong>Check before publication:</strong> '

@@ -102,7 +102,11 @@ def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) ->
     ]
     # +2.2 points on a year earlier is within the series' own (over-dispersed) variation,
     # so it is no longer told as "better than a year earlier".
-    assert list(improved["reason"]) == ["target met", "target met"]
+    assert list(improved["reason"]) == [
+        "target met; an SPC signal of improvement against the chart's reference period (April "
+        "2025 to June 2026)",
+        "target met",
+    ]
     # Burglary is better than its stable baseline; anti-social behaviour's baseline was
     # itself shifting, so its former "improvement" is no longer told.
     crime = list_improvements(summarise_strategy(sample, "neighbourhood-crime", "2026-09"))
