@@ -118,18 +118,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="also load it and judge a strategy")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--keep", type=Path, help="build the data set here and keep it")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: measure the data set built there before"
+    )
     args = parser.parse_args(argv)
     temp = None
     if args.keep is not None:
         folder = args.keep
-        if folder.exists():
+        if folder.exists() and not args.reuse:
             shutil.rmtree(folder)
     else:
         temp = tempfile.TemporaryDirectory(prefix="pcp-bench-validate-")
         folder = Path(temp.name) / "data"
     try:
         started = time.perf_counter()
-        count = build_dataset(folder, args.rows)
+        observations = folder / "observations" / "observations.csv"
+        if args.reuse and observations.is_file():
+            with observations.open("rb") as handle:
+                count = sum(1 for _ in handle) - 1
+        else:
+            count = build_dataset(folder, args.rows)
         size = (folder / "observations" / "observations.csv").stat().st_size
         print(
             f"built {count:,} observations ({size / 1024**2:,.0f} MiB of CSV) in "

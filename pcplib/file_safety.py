@@ -16,6 +16,7 @@ from pathlib import Path
 __all__ = [
     "describe_long_name",
     "describe_write_error",
+    "list_missing_folders",
     "make_folders",
     "name_os_error",
     "remove_made_folders",
@@ -144,3 +145,26 @@ def describe_write_error(error: OSError) -> str:
     where = f" {error.filename}" if error.filename else ""
     reason = error.strerror or str(error) or type(error).__name__
     return f"cannot write{where}: {reason}{hints.get(error.errno or 0, '')}"
+
+
+def list_missing_folders(path: Path) -> list[Path]:
+    """Return ``path`` and those of its parents that do not exist yet, outermost first.
+
+    What a command that creates ``path`` with its parents later will have made, so that
+    after a failure :func:`remove_made_folders` can remove those still empty.
+
+    Parameters
+    ----------
+    path : Path
+        A folder a command will create if missing.
+
+    Returns
+    -------
+    list of Path
+        The folders missing now; empty when ``path`` exists.
+    """
+    missing = []
+    while not (path.exists() or path.is_symlink()) and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    return missing[::-1]

@@ -376,6 +376,9 @@ def start_early(kernel_name: str, environ: Mapping[str, str] | None = None) -> F
     env = os.environ if environ is None else environ
     if env.get("PCP_FORK_KERNELS", "1").strip() == "0":
         return None
+    current = active_server()
+    if current is not None and current.alive():
+        return None  # one already serves this process's runs (see serve_kernels)
     parts = split_kernel_command(find_kernel_command(kernel_name))
     if parts is None:
         return None
@@ -408,19 +411,27 @@ def serve_kernels(kernel_name: str, cwd: str | os.PathLike[str]) -> Iterator[For
     Yields
     ------
     ForkServer or None
-        The server (the one :func:`start_early` started, when it is for this kernel);
-        None when the kernel spec is not one it can start (kernels are then started as
-        before).
+        The server (the one :func:`start_early` started, when it is for this kernel, or
+        one already serving this kernel, which is then left running: a caller that
+        runs several runs in one process, such as the test session, starts one for
+        them all); None when the kernel spec is not one it can start (kernels are then
+        started as before).
     """
     global _ACTIVE, _EARLY
     parts = split_kernel_command(read_kernel_command(kernel_name))
     with _ACTIVE_LOCK:
         early, _EARLY = _EARLY, None
+        serving = _ACTIVE
     if early is not None and (parts is None or early.interpreter != parts[0] or not early.alive()):
         early.stop()
         early = None
     if parts is None:
         yield None
+        return
+    if serving is not None and serving.interpreter == parts[0] and serving.alive():
+        if early is not None:
+            early.stop()
+        yield serving
         return
     server = early or ForkServer(parts[0], cwd)
     with _ACTIVE_LOCK:

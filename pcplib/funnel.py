@@ -592,26 +592,11 @@ def funnel(
 
     # The ratio is taken before the expected counts are rounded, as in the package.
     ratio = num / den * multiplier
-    den_used = den
-    if shmi and shmi_rounding:
-        den_used = _round_like_r(den, _SHMI_DIGITS)
-        bad = np.flatnonzero(den_used <= 0)
-        if bad.size:
-            raise ValueError(
-                f"denominator rounds to 0.00 (shmi_rounding) for the unit at "
-                f"{_name_units(bad, index)}: pass shmi_rounding=False or larger expected counts"
-            )
+    den_used = _round_shmi_denominators(den, index) if shmi and shmi_rounding else den
     target = 1.0 if data_type == "SR" else float(num.sum() / den_used.sum())
 
     y, s, z, target_t = _transform(num, den_used, target, data_type, sr_method)
-    if shmi:
-        kept, rank, group = _truncate(z, trim_by)
-        z_trimmed = np.where(kept, z, np.nan)
-        trimmed = ~kept
-    else:
-        z_trimmed, trimmed = _winsorise(z, trim_by)
-        kept = np.ones(z.size, dtype=bool)
-        rank = group = np.full(z.size, np.nan)
+    kept, z_trimmed, trimmed, rank, group = _trim_z_scores(z, trim_by, shmi)
     n_used = int(kept.sum())
     # With trim_by below 0.5 some rank group is always kept; NaN (and plain limits, as
     # NaN > 1 is False) is the graceful answer should none be.
@@ -620,31 +605,17 @@ def funnel(
     phi, tau2 = (phi_est, tau2_est) if draw_adjusted else (0.0, 0.0)
     adjusted = bool(draw_adjusted and phi > 1)
 
-    grid, rows = _build_grid(den_used, data_type)
     common: dict[str, Any] = dict(
         target=target, data_type=data_type, sr_method=sr_method, multiplier=multiplier
     )
-    plain = compute_funnel_limits(grid, tau2=0.0, adjusted=False, **common)
+    in_effect, extra = _limits_at_units(den_used, tau2, adjusted, draw_adjusted, common)
     columns: dict[str, Any] = {
         "numerator": num,
         "denominator": den,
         "denominator_used": den_used,
         "ratio": ratio,
+        **in_effect,
     }
-    in_effect = plain
-    extra: dict[str, np.ndarray] = {}
-    for name in LIMIT_COLUMNS:
-        extra[f"{name}_plain"] = plain[name].to_numpy()[rows]
-    if draw_adjusted:
-        adj = compute_funnel_limits(grid, tau2=tau2, adjusted=True, **common)
-        in_effect = adj if adjusted else plain
-        for name in LIMIT_COLUMNS:
-            extra[f"{name}_adjusted"] = adj[name].to_numpy()[rows]
-    else:
-        for name in LIMIT_COLUMNS:
-            extra[f"{name}_adjusted"] = np.full(z.size, np.nan)
-    for name in LIMIT_COLUMNS:
-        columns[name] = in_effect[name].to_numpy()[rows]
     for label, lower, upper in (("outlier", "lcl998", "ucl998"), ("outlier95", "lcl95", "ucl95")):
         # Inside includes the bounds: a ratio exactly on a limit is not an outlier.
         columns[label] = np.select(
@@ -683,6 +654,60 @@ def funnel(
         }
     )
     return result
+
+
+def _round_shmi_denominators(den: np.ndarray, index: pd.Index) -> np.ndarray:
+    """SHMI's expected counts rounded to 2 decimals; a count that rounds to 0 is refused."""
+    den_used = _round_like_r(den, _SHMI_DIGITS)
+    if (bad := np.flatnonzero(den_used <= 0)).size:
+        raise ValueError(
+            f"denominator rounds to 0.00 (shmi_rounding) for the unit at "
+            f"{_name_units(bad, index)}: pass shmi_rounding=False or larger expected counts"
+        )
+    return den_used
+
+
+def _trim_z_scores(
+    z: np.ndarray, trim_by: float, shmi: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``kept`` (for phi), ``z_trimmed``, ``trimmed``, SHMI's ``rank`` and ``group`` (else NaN).
+
+    SHMI truncates the z-scores before phi is estimated; the other methods Winsorise.
+    """
+    if shmi:
+        kept, rank, group = _truncate(z, trim_by)
+        return kept, np.where(kept, z, np.nan), ~kept, rank, group
+    z_trimmed, trimmed = _winsorise(z, trim_by)
+    nan = np.full(z.size, np.nan)
+    return np.ones(z.size, dtype=bool), z_trimmed, trimmed, nan, nan
+
+
+def _limits_at_units(
+    den_used: np.ndarray,
+    tau2: float,
+    adjusted: bool,
+    draw_adjusted: bool,
+    common: dict[str, Any],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The limits in effect at each unit, and every ``<name>_plain`` and ``<name>_adjusted``.
+
+    The adjusted limits are NaN without ``draw_adjusted``.
+    """
+    grid, rows = _build_grid(den_used, common["data_type"])
+    plain = compute_funnel_limits(grid, tau2=0.0, adjusted=False, **common)
+    in_effect = plain
+    extra: dict[str, np.ndarray] = {}
+    for name in LIMIT_COLUMNS:
+        extra[f"{name}_plain"] = plain[name].to_numpy()[rows]
+    if draw_adjusted:
+        adj = compute_funnel_limits(grid, tau2=tau2, adjusted=True, **common)
+        in_effect = adj if adjusted else plain
+        for name in LIMIT_COLUMNS:
+            extra[f"{name}_adjusted"] = adj[name].to_numpy()[rows]
+    else:
+        for name in LIMIT_COLUMNS:
+            extra[f"{name}_adjusted"] = np.full(den_used.size, np.nan)
+    return {name: in_effect[name].to_numpy()[rows] for name in LIMIT_COLUMNS}, extra
 
 
 def compute_funnel_curve(result: pd.DataFrame, grid: ArrayLike | None = None) -> pd.DataFrame:

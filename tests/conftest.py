@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -246,6 +246,22 @@ def build_sample_outputs(out: Path, data: Path) -> SampleOutputs:
         strategies=strategies,
         produced_at=SAMPLE_TIMESTAMP,
     )
+
+
+@pytest.fixture(scope="session")
+def fork_server() -> Iterator[object]:
+    """One fork server (``pcplib.forkserver``) every run and notebook of the session forks from.
+
+    Each ``pcp run`` started its own, and with the data set's validation cached its
+    imports were what a run waited for first; shared, they are paid once. Each report
+    still runs in a fresh kernel of its own, forked from a process that never runs a
+    notebook. The end-to-end and browser folders use it (their conftests); the unit
+    tests hide it.
+    """
+    from pcplib import forkserver
+
+    with forkserver.serve_kernels("pcp", REPO_ROOT) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

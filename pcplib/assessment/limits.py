@@ -29,9 +29,9 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
   ``judged_from``); with fewer than :data:`~pcplib.data.RECALCULATION_MIN_POINTS`
   points before it, no limits are set and the verdict is withheld.
 - **Limits only from a stable baseline.** A baseline that is itself out of control (a
-  special cause inside it judged against its own limits: a run or a trend of
-  :data:`~pcplib.assessment.thresholds.BASELINE_RUN` points, a point beyond the
-  limits; or a straight-line trend with p below
+  special cause inside it judged against its own limits by the charts' own rules: a
+  run or a trend of 6 points, a point beyond the limits, two of three near a limit;
+  or a straight-line trend with p below
   :data:`~pcplib.assessment.thresholds.BASELINE_TREND_P`) is not used as it stands:
   the latest stable period of at least
   :data:`~pcplib.assessment.thresholds.STABLE_MIN_POINTS` points ending with it sets
@@ -52,7 +52,6 @@ import pandas as pd
 
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
-    BASELINE_RUN,
     BASELINE_TREND_P,
     SEASONAL_P_VALUE,
     SEASONAL_TARGET_SPREAD,
@@ -295,10 +294,9 @@ def check_baseline_stability(values: pd.Series, improvement: str = "neutral") ->
     if len(present) < 3:
         return ""
     try:
-        own = xmr(
-            values.reset_index(drop=True), improvement=improvement, rules="mdc", min_points=2,
-            run_length=BASELINE_RUN,
-        )  # fmt: skip
+        # The charts' own rules (Making Data Count's runs and trends of 6): a period is
+        # stable only if nothing the chart would flag happens inside it.
+        own = xmr(values.reset_index(drop=True), improvement=improvement, rules="mdc", min_points=2)
     except ValueError:
         return ""
     flagged = own.points[own.points["point_type"] != "common_cause"]
@@ -527,6 +525,18 @@ def plan_spc(
         at = next(i for i, n in enumerate(notes) if n.startswith("limits recalculated from"))
         notes[at] += f", each new section's from its own first {positions} points"
         notes[at] += "" if judged_from is not None else " or all it has"
+        # The latest section's limits judge the period: they too must come from a stable
+        # run of points, by the same rules as the baseline's.
+        section = chart[chart.index >= rebase[-1]].iloc[:positions]
+        unstable = check_baseline_stability(section)
+        if unstable and not withheld:
+            span = describe_span(section.index[0], section.index[-1], frequency)
+            withheld = (
+                f"no SPC verdict: the points that set the recalculated limits, {span}, are "
+                f"not stable ({unstable})"
+            )
+            withheld_kind = "unstable"
+            flags.append("recalculated section not stable, SPC withheld")
     span = describe_span(first, last, frequency)
     lead = f"limits set from {span}{' (as stated in the catalogue)' if stated else ''}"
     return SpcPlan(

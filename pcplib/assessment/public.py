@@ -139,10 +139,21 @@ def _target_words(row: Mapping[str, Any]) -> str:
     due = str(row.get("target_date") or "")
     when = f" for {month_words(periods.parse_month(due))}" if due else ""
     met = row["rag"] == "Green" or bool(row.get("rag_capped"))
+    if row.get("target_within_margin"):
+        return f"Within the survey's margin of error of its target of {goal}."
     if row["rag_basis"] == "trajectory":
         if met:
             return f"On course for its target{when}."
-        return f"Behind the course set for its target{when} ({goal} by now)."
+        scope = f" {row.get('target_period_label')}" if row.get("target_on_year") else ""
+        return f"Behind the course set for its target{when} ({goal}{scope} by now)."
+    if row.get("target_on_year"):
+        # A seasonal measure: the year against a year's target, never a quarter against it.
+        compared = format_figure(
+            row.get("target_compared"), unit, per=str(row.get("rate_per") or "")
+        )
+        scope = str(row.get("target_period_label") or "over the year")
+        side = "within" if met else "above" if row.get("good_direction") == "lower" else "below"
+        return f"{compared} {scope}, {side} its target of {goal} for that period."
     if met:
         return f"Meets its target of {goal}."
     return f"Short of its target of {goal}."

@@ -385,13 +385,53 @@ def strategy_commitments(dataset: Dataset, strategy_id: str) -> pd.DataFrame:
     return dataset.commitments[dataset.commitments["strategy_id"] == strategy_id]
 
 
+# Letters of other alphabets drawn like Latin ones (from Unicode's confusables list, the
+# Cyrillic, Greek and other letters a keyboard or a copy and paste gives): "np-аbstraction"
+# with a Cyrillic "а" reads as the restricted id, so it is folded to it.
+_CONFUSABLES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУҮԀԚԜаеѕіјкорсхуүԁԛԝһӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχϲϳɡıȷօս",
+    "ABESIJKMHOPCTXYYDQWaesijkopcxyydqwhlABEZHIKMNOPTYXaikvoptuxcjgijou",
+)
+# Letters that draw only a blank (Hangul fillers): read as the space they look like.
+_INVISIBLE = dict.fromkeys(map(ord, "\u115f\u1160\u3164\uffa0"), " ")
+
+
+def fold_lookalikes(text: str) -> str:
+    """Fold what a reader cannot tell apart: compatibility forms, invisible and look-alike letters.
+
+    Unicode compatibility forms (full-width letters, ligatures) become their plain
+    letters (NFKC); format characters (zero-width spaces and joiners, soft hyphens,
+    direction marks) are removed and letters that draw only a blank (Hangul fillers)
+    become spaces; accents and other combining marks are dropped; and letters of other
+    alphabets drawn like Latin ones (a Cyrillic "а", a Greek "Ο") become those Latin letters.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The text as a reader would read it, such as ``"np-abstraction"`` for
+        ``"np-\u0430bstr\u200baction"``.
+    """
+    if text.isascii():
+        return text
+    folded = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_CONFUSABLES)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Cf", "Mn", "Me"))
+    return unicodedata.normalize("NFC", kept)
+
+
 def normalise_for_matching(text: str) -> str:
     """Fold text so that spellings of one name compare equal.
 
-    Case, Unicode compatibility forms (full-width letters), invisible format characters
-    (zero-width spaces) and every run of punctuation or white space (hyphens, underscores,
-    doubled spaces, line breaks, HTML tags' brackets) are folded, and the result is padded
-    with one space each side so a term is matched as whole words.
+    Case, look-alike letters (:func:`fold_lookalikes`: Unicode compatibility forms,
+    zero-width and other invisible characters, accents, Cyrillic or Greek letters
+    drawn like Latin ones) and every run of punctuation or white space (hyphens,
+    underscores, doubled spaces, line breaks, HTML tags' brackets) are folded, and the
+    result is padded with one space each side so a term is matched as whole words.
 
     Parameters
     ----------
@@ -404,9 +444,9 @@ def normalise_for_matching(text: str) -> str:
         Such as ``" np abstraction hours rose to 5 555 "``.
     """
     # Tags are dropped first, so markup between two words of a name does not hide it.
-    folded = re.sub(r"<[^<>]*>", " ", unicodedata.normalize("NFKC", str(text)))
-    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf").casefold()
-    return " " + " ".join(re.findall(r"[^\W_]+", folded)) + " "
+    folded = re.sub(r"<[^<>]*>", " ", fold_lookalikes(str(text))).casefold()
+    # Folding again after casefold: a few letters' lower case is a look-alike too.
+    return " " + " ".join(re.findall(r"[^\W_]+", fold_lookalikes(folded))) + " "
 
 
 def restricted_terms(dataset: Dataset) -> list[str]:
@@ -447,7 +487,14 @@ def find_restricted_mentions(text: str, terms: list[str]) -> list[str]:
         The terms found, stripped of their padding.
     """
     folded = normalise_for_matching(text)
-    return [term.strip() for term in terms if term in folded]
+    # An id or name of several words run together ("NPAbstractionHours") is found too,
+    # as a word of its own: run together across the text's own words, "measures over
+    # time" would hold "resovertime".
+    return [
+        term.strip()
+        for term in terms
+        if term in folded or (term.count(" ") > 2 and f" {term.replace(' ', '')} " in folded)
+    ]
 
 
 def mentions_restricted(dataset: Dataset, text: str) -> bool:

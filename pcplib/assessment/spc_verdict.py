@@ -10,6 +10,7 @@ where the record is one-sided (see ``docs/methodology.md``, "Targets and traject
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
@@ -25,7 +26,14 @@ from pcplib.periods import month_number, month_of
 if TYPE_CHECKING:
     from pcplib.spc import XmrResult
 
-__all__ = ["SpcVerdict", "assess_spc", "describe_period_signal", "settle_assurance"]
+__all__ = [
+    "ROLLING_REASON",
+    "SpcVerdict",
+    "assess_spc",
+    "describe_period_signal",
+    "is_rolling",
+    "settle_assurance",
+]
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,29 @@ def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
         return None
 
 
+ROLLING_REASON = (
+    "no SPC verdict: a rolling figure (each point the last 12 months, so it shares 11 of "
+    "them with the point before): its points overlap and are not independent, so runs "
+    "and limits from its moving ranges mean nothing"
+)
+_ROLLING = re.compile(r"\brolling\b", re.IGNORECASE)
+
+
+def is_rolling(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is a rolling figure (its name, definition or source says so).
+
+    Each point of a rolling 12-month series shares 11 months with the one before, so
+    neighbouring points are strongly correlated: runs of 6 on one side of the mean come
+    without any change, and moving ranges understate the variation (Wheeler,
+    *Understanding Variation*, on charting independent values only; ONS, on rolling
+    survey estimates overlapping). No XmR verdict is given on it.
+    """
+    words = " ".join(
+        str(measure.get(key) or "") for key in ("measure_name", "definition", "source")
+    )
+    return bool(_ROLLING.search(words))
+
+
 def assess_spc(
     regular: pd.Series, measure: Mapping[str, Any], rules: str | None, window: Window
 ) -> SpcVerdict:
@@ -111,9 +142,13 @@ def assess_spc(
         return SpcVerdict("not assessed", None, None, None, "SPC not assessed in this report.",
                           None, None)  # fmt: skip
     plan = plan_spc(regular, measure, month_of(window.first).start_time)
+    if plan is not None and is_rolling(measure):
+        plan = replace(plan, withheld=ROLLING_REASON, withheld_kind="rolling")
     if plan is not None and plan.withheld:
         # The figures are still charted, as a run chart with no limits, under the reason.
-        status = "too few points" if plan.withheld_kind == "short" else "unstable baseline"
+        status = {"short": "too few points", "rolling": "rolling figure"}.get(
+            plan.withheld_kind, "unstable baseline"
+        )
         return SpcVerdict(
             status, None, None, None, as_sentence(plan.withheld), plan,
             _run_chart(plan, measure),

@@ -36,6 +36,7 @@ from pcplib.data.large_csv import (
     SHARE_CELLS_FROM_CHARS,
     CellSharer,
     iterate_lines,
+    read_csv_columns,
     read_large_csv,
 )
 from pcplib.data.problems import Problem
@@ -78,6 +79,9 @@ class Cells:
         What stops the file being used; empty when it can be.
     sha256 : str
         The SHA-256 hex digest of the bytes read (empty when the file could not be read).
+    columns : list of list of str or None
+        Each column's cells, in ``header`` order, when the file was read column by
+        column (a large CSV file, see :func:`read_cells`); ``rows`` is then empty.
     """
 
     header: list[str] = field(default_factory=list)
@@ -85,6 +89,7 @@ class Cells:
     sheet: str | None = None
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    columns: list[list[str]] | None = None
 
 
 def column_letter(index: int) -> str:
@@ -626,7 +631,7 @@ def _read_workbook(data: bytes, file: str, allow_empty: bool = False) -> Cells:
     return Cells(header=names, rows=rows, sheet=sheet, problems=problems)
 
 
-def read_cells(path: Path, file: str, allow_empty: bool = False) -> Cells:
+def read_cells(path: Path, file: str, allow_empty: bool = False, columnar: bool = False) -> Cells:
     """Read a table file's cells as text, reporting anything that stops it being used.
 
     Parameters
@@ -638,6 +643,9 @@ def read_cells(path: Path, file: str, allow_empty: bool = False) -> Cells:
         The file as problems name it.
     allow_empty : bool, default False
         Accept a header with no rows below it (an optional table with nothing in it yet).
+    columnar : bool, default False
+        Give a large, regular CSV file's cells as :attr:`Cells.columns` rather than
+        rows (a table of millions of rows then never exists as one list per row).
 
     Returns
     -------
@@ -673,6 +681,10 @@ def read_cells(path: Path, file: str, allow_empty: bool = False) -> Cells:
                     )
                 ]
             )
+        if path.suffix.lower() != ".xlsx" and size >= SHARE_CELLS_FROM_CHARS and columnar:
+            read = read_csv_columns(path)
+            if read is not None:
+                return Cells(header=read[0], columns=read[1], sha256=read[2])
         if path.suffix.lower() != ".xlsx" and size >= SHARE_CELLS_FROM_CHARS:
             # Read a line at a time: the file's bytes and its text are never held whole.
             streamed = read_large_csv(path, allow_empty, partial(_cells_from_records, file=file))

@@ -293,7 +293,8 @@ def find_default_data(start: Path | str | None = None) -> Path:
             lines = marker.read_text(encoding="utf-8-sig").strip().splitlines()
             if lines and lines[0].strip():
                 path = Path(lines[0].strip()).expanduser()
-                return path if path.is_absolute() else folder / path
+                # Resolved, so messages name "/work/our-plan", not "/work/x/../our-plan".
+                return path if path.is_absolute() else (folder / path).resolve()
         if (folder / ".git").exists():
             break  # the checkout's own top: a .pcp-data above it belongs to no one here
     return SAMPLE_DATA

@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pcplib.data.cells import UTF8_EXPECTED, column_letter, format_cell_text, read_cells
+from pcplib.data.cells import (
+    UTF8_EXPECTED,
+    Cells,
+    column_letter,
+    format_cell_text,
+    read_cells,
+)
 from pcplib.data.identity import check_identity
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
@@ -33,6 +39,7 @@ __all__ = [
     "Table",
     "build_empty_table",
     "cell_text",
+    "find_link_outside",
     "locate_in_workbooks",
     "read_folder",
 ]
@@ -216,11 +223,28 @@ def _parse_booleans(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return text.isin(_TRUE), bad
 
 
+def _parse_distinct(
+    raw: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+) -> tuple[pd.Series, pd.Series]:
+    """Parse each distinct text of a column once; return the values and the bad mask.
+
+    Dates, codes and most figures repeat down a column: two million cells hold a few
+    hundred dates, and parsing each cell (text methods run once per cell) took most of
+    the time spent reading a large table.
+    """
+    codes, distinct = pd.factorize(raw)
+    values, bad = parse(pd.Series(distinct, dtype=raw.dtype))
+    taken = pd.Series(values.to_numpy()[codes], index=raw.index, name=raw.name)
+    return taken, pd.Series(bad.to_numpy()[codes], index=raw.index, name=raw.name)
+
+
 def _convert(
     raw: pd.DataFrame, spec: TableSpec, file: str, problems: list[Problem]
 ) -> pd.DataFrame:
     """Turn a text frame into typed columns, recording cells that do not parse."""
-    typed = raw.copy()
+    # Shallow: the text columns are shared with ``raw`` (copy-on-write keeps each
+    # frame's own), and only the parsed columns are new; a deep copy held every cell twice.
+    typed = raw.copy(deep=False)
     parsers: list[
         tuple[tuple[str, ...], Callable[[pd.Series], tuple[pd.Series, pd.Series]], str]
     ] = [
@@ -230,7 +254,7 @@ def _convert(
     ]
     for columns, parse, expected in parsers:
         for column in columns:
-            values, bad = parse(raw[column])
+            values, bad = _parse_distinct(raw[column], parse)
             typed[column] = values
             for index in bad[bad].index:
                 problems.append(
@@ -248,6 +272,9 @@ def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any],
         return {}, [Problem(file, None, None, None, f"{wanted}: this is a folder")]
     if not path.is_file():
         return {}, [Problem(file, None, None, None, wanted)]
+    outside = find_link_outside(root, path)
+    if outside is not None:
+        return {}, [Problem(file, None, None, None, outside)]
     try:
         data = path.read_bytes()
         text = data.decode("utf-8-sig")
@@ -425,6 +452,61 @@ def build_empty_table(spec: TableSpec, file: str) -> Table:
     return Table(spec=spec, file=file, raw=raw, typed=typed, unparsed=[])
 
 
+def find_link_outside(root: Path, path: Path) -> str | None:
+    """Say why a file of the data set is refused when it is a link to a file outside it.
+
+    A data set is what its folder holds: a table that is a symbolic link (or sits in a
+    linked folder) reaching out of it would read, hash and publish a file that someone
+    else controls, and that ``pcp returns load`` would not write back to.
+
+    Parameters
+    ----------
+    root : Path
+        The data folder.
+    path : Path
+        A file in it.
+
+    Returns
+    -------
+    str or None
+        The expectation, naming where the link leads, or None when the file is inside
+        the folder (or is a link loop or a broken link, which reading names).
+    """
+    try:
+        target = path.resolve(strict=True)
+        inside = target.is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):
+        return None
+    if inside:
+        return None
+    return (
+        f"a file inside the data set folder (this is a link to {target.as_posix()}, outside "
+        "it: copy the file into the data set instead)"
+    )
+
+
+def _frame_of(cells: Cells) -> pd.DataFrame:
+    """Return a file's cells as a frame of text columns, letting the cells go as it goes.
+
+    A large file read column by column becomes one column at a time, each list freed
+    once it is in the frame, so its cells are never held twice over.
+    """
+    if cells.columns is not None:
+        data: dict[str, pd.Series] = {}
+        columns = cells.columns
+        cells.columns = None
+        for name in cells.header:
+            data[name] = pd.Series(columns.pop(0), dtype=str)
+        return pd.DataFrame(data, copy=False)
+    raw = pd.DataFrame(cells.rows, columns=cells.header, dtype=str)
+    if raw.columns.empty:
+        raw = pd.DataFrame(index=range(len(cells.rows)))
+    # The frame holds the cells now: the row lists (a third of a large file's memory)
+    # are let go before the values are converted.
+    cells.rows = []
+    return raw
+
+
 def _read_table(
     root: Path, spec: TableSpec, shown: Callable[[str], str], files: dict[str, str]
 ) -> tuple[Table | None, list[Problem]]:
@@ -442,19 +524,17 @@ def _read_table(
         return None, problems
     relative = path.relative_to(root).as_posix()
     file = shown(relative)
+    outside = find_link_outside(root, path)
+    if outside is not None:
+        return None, [Problem(file, None, None, None, outside)]
     # A data set may hold no commitments, narrative or figures yet; it cannot be without
     # missions, strategies or measures, and those say "no rows" in one line.
     allow_empty = not spec.required or spec.name in EMPTY_ALLOWED
-    cells = read_cells(path, file, allow_empty=allow_empty)
+    cells = read_cells(path, file, allow_empty=allow_empty, columnar=True)
     if cells.problems:
         return None, cells.problems
     files[relative] = cells.sha256
-    raw = pd.DataFrame(cells.rows, columns=cells.header, dtype=str)
-    if raw.columns.empty:
-        raw = pd.DataFrame(index=range(len(cells.rows)))
-    # The frame holds the cells now: the row lists (a third of a large file's memory)
-    # are let go before the values are converted.
-    cells.rows = []
+    raw = _frame_of(cells)
     letters = {name: column_letter(i) for i, name in enumerate(cells.header)}
     missing, problems = _column_problems(spec, file, cells.header)
     if missing:
@@ -465,7 +545,8 @@ def _read_table(
     known = (*spec.columns, *spec.extra)
     raw = raw.loc[:, list(known)]
     blank = (raw == "").all(axis=1)
-    raw = raw[~blank]
+    if blank.any():
+        raw = raw[~blank]  # a copy: only made when there is a blank row to drop
     unparsed: list[Problem] = []
     typed = _convert(raw, spec, file, unparsed)
     table = Table(

@@ -65,8 +65,11 @@ def _target_cell(r: dict) -> str:
     if r.get("target_basis") == "trajectory":
         target = with_note(f"{target} expected by now", f"on the line to {r['target_date']}")
     elif not is_missing(per_period) and per_period != r["target"]:
+        # The period the target covers comes from the verdict: "for the quarter", or "in
+        # the 12 months to ..." for a seasonal measure judged on the year ending.
+        scope = str(r.get("target_period_label") or "for the quarter")
         target = with_note(
-            f"{target} for the quarter",
+            f"{target} {scope}",
             f"({format_figure(per_period, unit, per=per)} {PER_PERIOD[r['frequency']]})",
         )
     if r["target_note"]:

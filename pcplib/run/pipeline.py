@@ -45,7 +45,7 @@ from rich.console import Console
 
 from pcplib import forkserver
 from pcplib.data.snapshot import SNAPSHOT_ENV, digest_data_folder
-from pcplib.file_safety import name_os_error
+from pcplib.file_safety import list_missing_folders, name_os_error, remove_made_folders
 from pcplib.run import (
     collect,
     execute,
@@ -151,9 +151,11 @@ def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None)
     """
     console = console or Console()
     destination = options.out_dir / plan.folder
+    made = list_missing_folders(options.out_dir)
+    code = EXIT_INTERRUPTED
     with publish.handle_sigterm():
         try:
-            return execute_plan(plan, options, console)
+            code = execute_plan(plan, options, console)
         except KeyboardInterrupt:
             render.cancel_kernels()
             console.print(
@@ -161,7 +163,11 @@ def run_plan(plan: RunPlan, options: RunOptions, console: Console | None = None)
                 "unchanged.",
                 highlight=False,
             )
-            return EXIT_INTERRUPTED
+        finally:
+            if code != EXIT_OK:
+                # A run that published nothing leaves no empty output folder of its own.
+                remove_made_folders(made)
+    return code
 
 
 def say(console: Console, text: str) -> None:

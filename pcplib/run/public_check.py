@@ -6,7 +6,8 @@ trust that: before a run publishes, every file of every public report (HTML with
 alt text and captions, the executed notebook, pictures' text chunks, and for an
 all-public run every file the run publishes: the index, ``judgements.csv``, the
 manifest and the run log) is searched for every restricted measure's id and name in any
-spelling (case, spacing, hyphens, Unicode forms; ``assessment.scope.normalise_for_matching``).
+spelling (case, spacing, hyphens, Unicode forms, look-alike letters of other alphabets;
+``assessment.scope.normalise_for_matching``).
 One mention stops the run: nothing is published, and the message names the file and
 the term, so a leak is fixed at its source rather than published.
 """

@@ -126,6 +126,12 @@ BAD_PAGE = f"""<!DOCTYPE html>
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def forked_kernels(fork_server) -> object:
+    """Every run the browser tests start forks its kernels from the session's fork server."""
+    return fork_server
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for the whole session."""

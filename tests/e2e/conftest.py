@@ -9,6 +9,12 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def forked_kernels(fork_server) -> object:
+    """Every end-to-end run forks its kernels from the session's one fork server."""
+    return fork_server
+
+
 @pytest.fixture(scope="session")
 def rendered_reports(sample_outputs) -> dict[str, Path]:
     """Every report's HTML by name, from the session's one run of the sample data.

@@ -349,3 +349,64 @@ def test_a_public_real_change_names_its_basis_and_agrees_with_the_quarter(
             assert judgement not in ("improved", "deteriorated") or "This quarter" in line, line
         told += "A real" in line
     assert told >= 1
+
+
+SPC_HEAD = ["Measure", "Variation: is anything changing?", "Assurance: will the target be met?"]
+HIT_AND_MISS = ("hit and miss", "some periods and missed in others", "met or missed by chance")
+
+
+def test_no_report_calls_a_one_sided_target_record_hit_and_miss(sample_outputs, verdicts) -> None:
+    # A record met (or missed) in every period, or in each of the latest 6 or more, settles
+    # the assurance: no place may call it "hit and miss" beside "missed in 20 of 20".
+    records = verdicts["target_record"].fillna("").astype(str)
+    one_sided = set(records[records.str.contains("every ")].index)
+    assert one_sided
+    checked = 0
+    for name, path in strategy_reports(sample_outputs).items():
+        main = soup_of(path)
+        for cells in table_rows(main, SPC_HEAD):
+            measure = text_of(cells[0]).removesuffix(" (sub-measure)")
+            if measure in one_sided:
+                assert not any(w in text_of(cells[2]).lower() for w in HIT_AND_MISS), (
+                    name, measure, text_of(cells[2]),
+                )  # fmt: skip
+                checked += 1
+        for cells in table_rows(main, BOARD_HEAD):
+            measure = text_of(cells[0]).split(" Restricted:")[0]
+            if measure in one_sided:
+                assert not any(w in text_of(cells[5]).lower() for w in HIT_AND_MISS), (
+                    name, measure,
+                )  # fmt: skip
+    assert checked >= 3
+
+
+def test_no_report_prints_a_percentage_for_small_numbers_or_a_variance(
+    sample_outputs, verdicts
+) -> None:
+    # Small numbers are told as a difference in the count, a variance in money: the
+    # judgements say so, and no report's change cell prints a per cent for them.
+    flagged = verdicts[(verdicts["small_numbers"] == True) | (verdicts["unit"] == "gbp")]  # noqa: E712
+    no_percent = {
+        m
+        for m, r in flagged.iterrows()
+        if "%" not in str(r["change"]) and "%" not in str(r["change_shown"])
+    }
+    assert any(verdicts.loc[m, "unit"] == "gbp" for m in no_percent)
+    for name, path in strategy_reports(sample_outputs).items():
+        for cells in table_rows(soup_of(path), BOARD_HEAD):
+            measure = text_of(cells[0]).split(" Restricted:")[0]
+            if measure in no_percent:
+                assert "%" not in text_of(cells[2]), (name, measure, text_of(cells[2]))
+
+
+def test_no_green_without_a_verdict_to_rest_on(judgements) -> None:
+    # No SPC verdict and no target: Green only for an improvement beyond chance.
+    measures = judgements[judgements["measure_id"] != "overall"]
+    withheld = measures[
+        measures["spc_status"].isin(["unstable baseline", "too few points", "rolling figure"])
+        & (measures["rag_basis"] == "evidence")
+    ]
+    for _, row in withheld.iterrows():
+        if row["rag"] == "Green":
+            assert "improved beyond chance" in str(row["rag_reason"]), row["measure_id"]
+    assert (measures["rag_reason"].astype(str).str.startswith("no SPC verdict")).any()

@@ -22,9 +22,14 @@ LEICS = "Leicestershire Police"
 def start_kernels_from_scratch(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs here execute tiny notebooks: a fork server's imports would cost more than it saves.
 
-    Tests that want it (``pcplib.forkserver``) set ``PCP_FORK_KERNELS`` themselves.
+    Tests that want it (``pcplib.forkserver``) set ``PCP_FORK_KERNELS`` themselves. The
+    fork server the end-to-end and browser tests share (``fork_server``) is hidden here,
+    so no unit test finds one already serving.
     """
+    from pcplib import forkserver
+
     monkeypatch.setenv("PCP_FORK_KERNELS", "0")
+    monkeypatch.setattr(forkserver, "_ACTIVE", None)
 
 
 def street_row(

@@ -104,3 +104,14 @@ def test_forked_kernels_run_one_report_per_cpu_by_default() -> None:
 
     assert run.default_jobs() == run.default_jobs(forked=True) == run.count_cpus()
     assert run.default_jobs(forked=False) == run.count_cpus() + 1
+
+
+def test_a_server_already_serving_is_shared_by_later_runs_and_left_running(tmp_path) -> None:
+    with forkserver.serve_kernels("pcp", tmp_path) as outer:
+        assert outer is not None
+        # A run inside (the test session's runs) starts no server of its own.
+        assert forkserver.start_early("pcp", {}) is None
+        with forkserver.serve_kernels("pcp", tmp_path) as inner:
+            assert inner is outer
+        assert outer.alive() and forkserver.active_server() is outer
+    assert not outer.alive() and forkserver.active_server() is None

@@ -123,6 +123,6 @@ def test_find_default_data(tmp_path: Path, monkeypatch) -> None:
     (checkout / "notebooks").mkdir()
     assert find_default_data(checkout / "notebooks") == Path("data")
     (checkout / ".pcp-data").write_text("../plans/westshire\n")
-    assert find_default_data(checkout / "notebooks") == checkout / "../plans/westshire"
+    assert find_default_data(checkout / "notebooks") == (tmp_path / "plans/westshire").resolve()
     monkeypatch.setenv(DATA_ENV, "/srv/plan")
     assert find_default_data(checkout) == Path("/srv/plan")

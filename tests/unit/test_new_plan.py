@@ -200,6 +200,10 @@ def test_a_plan_with_no_figures_yet_is_valid_and_its_first_return_loads(
         check_parameters(load_dataset(folder, today=TODAY), period_end="2024-12")
     # The measure supplied only by returns: its first return loads into the force area.
     out = tmp_path / "returns"
+    # Its one meeting is past: --all has no next meeting, and says what to use instead.
+    capsys.readouterr()
+    assert cli.main(["returns", "template", "--all", "--data", str(folder)]) == 2
+    assert "use --strategy and --quarter" in capsys.readouterr().out
     template = ["returns", "template", "--strategy", "care", "--quarter", "2024/25 Q3"]
     assert cli.main([*template, "--data", str(folder), "--out", f"{out}/"]) == 0
     (workbook,) = out.glob("*.xlsx")

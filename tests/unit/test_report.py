@@ -691,9 +691,10 @@ def test_build_provenance_lists_files_and_method(tiny):
         "is compared with the same quarter a year earlier",
         "the latest 12 months with the baseline year",
         "against a straight line from the baseline year to the target",
-        "with no target, no deterioration beyond chance in the tests of change",
+        "with no target, SPC against a stable reference period shows no concern",
+        "The limits never include the period being judged",
         "A reference period that itself shifted or trended is not used",
-        "or met with a real deterioration",
+        "or a target met with a real deterioration",
         "worst of its rated headline measures",
         "by default the plan&#x27;s baseline year and the months just before it to make at "
         "least 20 points",
@@ -785,14 +786,16 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     )
     assert not restricted & set(evaluation["measure_name"])
     kinds = set(evaluation["test"])
-    # The same tests as every report: exact or quasi-Poisson for counts, two proportions,
-    # Laney or quasi-binomial for proportions, the series' own variation for levels.
+    # The same tests as every report: exact or quasi-Poisson for counts, Laney or
+    # quasi-binomial for proportions, the series' own variation for levels and stocks (the
+    # sample's plain two-proportion tests were shares of whole stocks, no longer tested as
+    # samples, #26).
     assert kinds == {
-        "counts (exact conditional)", "counts (quasi-Poisson)", "two proportions",
+        "counts (exact conditional)", "counts (quasi-Poisson)",
         "proportions (Laney)", "proportions (quasi-binomial)",
         "level (series' own variation)", "none", "none (equal figures)",
     }  # fmt: skip
-    proportion = evaluation[evaluation["test"] == "two proportions"].iloc[0]
+    proportion = evaluation[evaluation["test"] == "proportions (Laney)"].iloc[0]
     assert "confidence interval" in proportion["finding"] and "CI" in proportion["finding"]
     html = report.format_annual_evaluation(evaluation, "2025/26")
     assert "could be tested" in html
@@ -1061,7 +1064,7 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
     # Achieved never reads as a miss or a worsening; needing attention always gives why.
     bad_news = (
         "Short of its target", "Behind the course", "A real worsening", "Possibly worse",
-        "Worse than in the chart",
+        "Worse than in the chart", "margin of error of its target",
     )  # fmt: skip
     assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
     assert not [i for i in expected_attention if not any(w in i for w in bad_news)]

@@ -903,3 +903,60 @@ def test_a_figure_far_outside_its_history_is_loaded_to_confirm_with_its_cell(
     series = load_dataset(data, today=TODAY).series("np-abstraction-hours")
     september = series.set_index("period_start").loc[pd.Timestamp("2026-09-01")]
     assert (september["value"], september["status"]) == (30.5, "to confirm")
+
+
+# --- the measures a narrative section speaks of ----------------------------------------
+
+
+def test_the_narrative_sheet_asks_which_measures_each_section_speaks_of(template: Path) -> None:
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Narrative"]
+    names = columns_of(ws)
+    # Last, so that a return made before the column existed still loads.
+    assert max(names.values()) == names["measures"]
+    assert not ws.cell(row_of(ws, section="progress"), names["measures"]).protection.locked
+    guidance = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row)
+    assert "a text about a restricted measure is never published" in guidance
+
+
+def test_a_section_naming_a_restricted_measure_is_withheld_from_the_public(
+    template: Path, data: Path
+) -> None:
+    from pcplib.report.narrative import narrative_rows
+
+    def name_measures(wb: Any) -> None:
+        # The text itself names no measure: only the measures cell says what it is about.
+        set_cell(wb, "Narrative", "measures", "np-abstraction-hours ; np-officers",
+                 section="progress")  # fmt: skip
+        set_cell(wb, "Narrative", "measures", "np-officers", section="successes")
+
+    filled = fill_return(template, template.with_name("named.xlsx"), name_measures)
+    outcome = load([filled], data)
+    assert not outcome.refused, problem_lines(outcome)
+    dataset = load_dataset(data, today=TODAY)
+    rows = dataset.narrative[
+        (dataset.narrative["strategy_id"] == STRATEGY) & (dataset.narrative["quarter"] == QUARTER)
+    ].set_index("section")
+    assert rows.at["progress", "measures"] == "np-abstraction-hours; np-officers"
+    assert rows.at["successes", "measures"] == "np-officers"
+    public, withheld = narrative_rows(dataset, STRATEGY, QUARTER, "public")
+    assert withheld == 1 and list(public["section"]) == ["successes"]
+    board, none_withheld = narrative_rows(dataset, STRATEGY, QUARTER, "board")
+    assert none_withheld == 0 and set(board["section"]) == {"progress", "successes"}
+
+
+def test_an_unknown_measure_in_the_narrative_is_refused_naming_the_cell(
+    template: Path, data: Path
+) -> None:
+    def misspell(wb: Any) -> None:
+        set_cell(wb, "Narrative", "measures", "np-abstraction-hour", section="progress")
+
+    bad = fill_return(template, template.with_name("bad.xlsx"), misspell)
+    before = hashes(data)
+    outcome = load([bad], data)
+    assert outcome.refused
+    assert problem_lines(outcome) == [
+        "bad.xlsx, Narrative!E2: 'np-abstraction-hour' — expected measure ids from the "
+        "Measures sheet separated by ';' ('np-abstraction-hour' is not one)"
+    ]
+    assert hashes(data) == before

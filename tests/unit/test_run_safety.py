@@ -734,7 +734,7 @@ def test_a_runtime_folder_that_cannot_be_made_is_one_line(project, monkeypatch) 
     assert code == run.EXIT_USAGE
     assert len(lines) == 1 and lines[0].startswith("pcp: cannot write ")
     assert lines[0].endswith("; nothing was run")
-    assert hidden(project.out) == []
+    assert not project.out.exists(), "nothing left, not even the output folder it made"
 
 
 def test_a_run_log_that_cannot_be_started_leaves_no_temporary_folder(project, monkeypatch) -> None:
@@ -748,7 +748,8 @@ def test_a_run_log_that_cannot_be_started_leaves_no_temporary_folder(project, mo
     assert code == run.EXIT_FAILED
     [message] = [line for line in lines if line.startswith("pcp:")]
     assert message.startswith(f"pcp: cannot write {project.out}: No space left on device;")
-    assert hidden(project.out) == [], "no empty .tmp- folder"
+    # The output folder was made by this run: nothing is left of it, not even empty.
+    assert not project.out.exists(), "no empty .tmp- folder, nor an empty output folder"
 
 
 def test_a_killed_kernel_is_reported_once_without_a_cell(project, capfd) -> None:
@@ -762,3 +763,30 @@ def test_a_killed_kernel_is_reported_once_without_a_cell(project, capfd) -> None
     said = capfd.readouterr().err
     assert "at cell None" not in said + "\n".join(lines)
     assert said.count("FAILED") == 1 and "FAILED after" in said and "Kernel died" in said
+
+
+def test_a_first_run_that_fails_leaves_no_empty_output_folder(project, monkeypatch) -> None:
+    real_write = Path.write_text
+
+    def full(self: Path, *args, **kwargs):
+        if self.name == "index.html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_write(self, *args, **kwargs)
+
+    out = project.out / "new" / "outputs"
+    monkeypatch.setattr(Path, "write_text", full)
+    code, lines = run_once(project, out_dir=out)
+    assert code == run.EXIT_FAILED, lines
+    assert not (project.out / "new").exists(), "no empty folder of the run's own making"
+
+
+def test_list_missing_folders_names_what_a_run_would_make(tmp_path) -> None:
+    from pcplib.file_safety import list_missing_folders, remove_made_folders
+
+    made = list_missing_folders(tmp_path / "a" / "b")
+    assert made == [tmp_path / "a", tmp_path / "a" / "b"]
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "kept.txt").write_text("x", encoding="utf-8")
+    remove_made_folders(made)
+    assert not (tmp_path / "a" / "b").exists() and (tmp_path / "a" / "kept.txt").exists()
+    assert list_missing_folders(tmp_path) == []

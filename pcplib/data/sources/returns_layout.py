@@ -96,7 +96,9 @@ COMMITMENT_COLUMNS = (
     "activity_to_date",
     "next_steps",
 )
-NARRATIVE_COLUMNS = ("section", "guidance", "text", "last_quarter")
+# ``measures``: the ids of the measures a section speaks of, so that public reports keep
+# it only when all are public. Last, so a return made before it existed still loads.
+NARRATIVE_COLUMNS = ("section", "guidance", "text", "last_quarter", "measures")
 RISK_COLUMNS = ("risk_id", "description", "likelihood", "impact", "mitigation", "owner")
 ACTION_COLUMNS = ("action_id", "agreed_at", "action", "owner", "due_date", "status")
 # The narrative sections the owners write; `risks` is a sheet of its own.

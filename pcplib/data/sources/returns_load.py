@@ -36,8 +36,10 @@ from pcplib.data.read import cell_text
 from pcplib.data.schemas import (
     ACTION_STATUSES,
     COMMITMENT_STATUSES,
+    MEASURE_LIST_SEPARATOR,
     OBSERVATION_STATUSES,
     RISK_SCORES,
+    split_measure_list,
 )
 from pcplib.data.sources.returns_cells import find_cell_traps, read_shown_number
 from pcplib.data.sources.returns_layout import (
@@ -148,11 +150,15 @@ class CommitmentUpdate:
 
 @dataclass(frozen=True)
 class NarrativeEntry:
-    """One narrative section's text for the quarter."""
+    """One narrative section's text for the quarter, and the measures it speaks of.
+
+    ``measures`` is the ids separated by ``"; "`` (empty when the owners named none).
+    """
 
     section: str
     text: str
     place: str
+    measures: str = ""
 
 
 @dataclass(frozen=True)
@@ -536,15 +542,33 @@ def _read_commitments(
         )
 
 
-def _read_narrative(ws: Worksheet, last: int, content: ReturnContent, reader: _Reader) -> None:
-    """Read the Narrative sheet: the text of each section."""
+def _read_narrative(
+    ws: Worksheet, last: int, dataset: Dataset, content: ReturnContent, reader: _Reader
+) -> None:
+    """Read the Narrative sheet: the text of each section and the measures it speaks of.
+
+    Every id in the measures cell must be a measure of the data set: public reports keep
+    a section only when all the measures it names are public, so a misspelt id must not
+    pass as naming nothing.
+    """
+    known = set(dataset.measures["measure_id"])
     for row in range(2, last + 1):
         cells = _cells(ws, "Narrative", row)
         section = reader.text(cells["section"])
         place = _ref("Narrative", "text", row)
         text = reader.text(cells["text"])
+        named = split_measure_list(reader.text(cells["measures"]))
+        unknown = [m for m in named if m not in known]
+        if unknown:
+            reader.report(
+                _ref("Narrative", "measures", row),
+                cells["measures"],
+                f"measure ids from the Measures sheet separated by '{MEASURE_LIST_SEPARATOR}' "
+                f"({', '.join(repr(m) for m in unknown)} is not one)",
+            )
         if text:
-            content.narrative.append(NarrativeEntry(section, text, place))
+            measures = f"{MEASURE_LIST_SEPARATOR} ".join(dict.fromkeys(named))
+            content.narrative.append(NarrativeEntry(section, text, place, measures))
         else:
             content.not_supplied.append(f"{place}: {section} — not supplied")
 
@@ -747,7 +771,7 @@ def read_return(
     )
     _read_figures(wb["Measures"], last_rows.get("Measures", 1), dataset, content, reader)
     _read_commitments(wb["Commitments"], last_rows.get("Commitments", 1), dataset, content, reader)
-    _read_narrative(wb["Narrative"], last_rows.get("Narrative", 1), content, reader)
+    _read_narrative(wb["Narrative"], last_rows.get("Narrative", 1), dataset, content, reader)
     _read_risks(wb["Risks"], last_rows.get("Risks", 1), content, reader)
     _read_actions(wb["Actions"], last_rows.get("Actions", 1), content, reader)
     return content, reader.problems

@@ -381,7 +381,8 @@ def _plan_return(
     for n in content.narrative:
         changes.append(
             _merge_fields(
-                tables["narrative"], {**key, "section": n.section}, {"text": n.text}, n.place,
+                tables["narrative"], {**key, "section": n.section},
+                {"text": n.text, "measures": n.measures}, n.place,
                 f"narrative: {n.section}",
             )
         )  # fmt: skip

@@ -71,7 +71,7 @@ _UNUSED_FILL = "D9D9D9"
 _WIDE = {
     "measure_name": 40, "covers": 24, "last_quarter": 48, "source": 32, "definition": 60,
     "commitment": 50, "owner": 30, "activity_to_date": 60, "next_steps": 45, "text": 80,
-    "description": 50, "mitigation": 50, "action": 50,
+    "description": 50, "mitigation": 50, "action": 50, "measures": 36,
 }  # fmt: skip
 _SECTION_HELP = {
     "progress": "Progress in the quarter: what was done towards the strategy's objective",
@@ -232,7 +232,10 @@ def _write_instructions(
          "provisional if it may still change."),
         ("Commitments", "For each commitment choose its status from the list, say what has "
          "been done so far (activity to date) and what comes next (next steps)."),
-        ("Narrative", "Progress, successes and challenges in the quarter, in plain text."),
+        ("Narrative", "Progress, successes and challenges in the quarter, in plain text. In "
+         "the measures column, list the ids of the measures each text speaks of (from the "
+         "Measures sheet), separated by ';': a text about a restricted measure is never "
+         "published."),
         ("Risks", "Risks to delivery: a description, likelihood and impact from 1 (lowest) to "
          "5 (highest), the mitigation and its owner. Last quarter's risks are filled in: "
          "update them, or clear a row whose risk has closed; add new risks in the empty rows."),
@@ -341,9 +344,11 @@ def _write_narrative(wb: Workbook, dataset: Dataset, strategy_id: str, quarter: 
     narrative = dataset.narrative[dataset.narrative["strategy_id"] == strategy_id]
     previous = periods.shift_quarter(quarter, -1)
 
-    def text_of(q: str, section: str) -> str:
+    def text_of(q: str, section: str, column: str = "text") -> str:
         rows = narrative[(narrative["quarter"] == q) & (narrative["section"] == section)]
-        return str(rows["text"].iloc[-1]) if not rows.empty else ""
+        if rows.empty or column not in rows.columns:
+            return ""
+        return str(rows[column].iloc[-1])
 
     for section in RETURN_NARRATIVE_SECTIONS:
         row = sheet.add_row(
@@ -352,8 +357,9 @@ def _write_narrative(wb: Workbook, dataset: Dataset, strategy_id: str, quarter: 
                 "guidance": _SECTION_HELP[section],
                 "text": text_of(quarter, section),
                 "last_quarter": text_of(previous, section) or f"nothing for {previous}",
+                "measures": text_of(quarter, section, "measures"),
             },
-            inputs=("text",),
+            inputs=("text", "measures"),
             keys=("section",),
             text=(),
         )
@@ -654,7 +660,8 @@ def run_returns_template(args: argparse.Namespace) -> int:
         try:
             slot = resolve_slot(plan, args.slot or "next", today=today)
         except ValueError as error:
-            print(error)
+            # A plan whose meetings are all past (or not yet entered) can still have returns.
+            print(f"{error}; name one with --slot, or use --strategy and --quarter")
             return EXIT_USAGE
         strategies = list(slot.strategies)
         quarter = quarter or periods.label_quarter(periods.parse_month(slot.period_end))
