@@ -53,9 +53,9 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
         }
     if audience == "technical":
         return {
-            "Green": "target or trajectory met; with no target, SPC against a stable reference "
-            "period shows no concern and the tests of change no deterioration beyond chance (with no "
-            "SPC verdict, only an improvement beyond chance on an exact test)",
+            "Green": "target or trajectory met; with no target, SPC against a stable "
+            "reference period shows no concern and the tests of change no deterioration beyond "
+            "chance (with no SPC verdict, only an improvement beyond chance on an exact test)",
             "Amber": f"target or trajectory missed by up to {tolerance} of the target, a "
             "survey short of its target within its margin of error, or a target met with a "
             "real deterioration; with no target, a possible deterioration (material, "
