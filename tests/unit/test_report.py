@@ -1155,3 +1155,19 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
 
     rule = re.search(r"td\.num \.small \{([^}]*)\}", FRAGMENT_CSS)
     assert rule and "white-space: normal" in rule.group(1)
+
+
+def test_a_stock_is_compared_at_a_month_never_over_12_months(sample):
+    # Review B6: "Police officer headcount 2,331 (+0.6%) September 2026, against 2,317 in
+    # the 12 months before": a headcount is a stock, its comparison the figure at a month.
+    df = assessment.summarise_measures(sample, "workforce", "2026-09")
+    html = report.format_measures_detail(df, "Workforce")
+    head = re.search(r'<th scope="row">Police officer headcount</th>(.*?)</tr>', html).group(1)
+    assert "September 2026, against" in head and "in September 2025" in head
+    assert "12 months before" not in head and "latest 12 months" not in head
+    assert "in March 2025, the end of the plan&#x27;s baseline year (2024/25)" in head
+    # A flow keeps its 12 months.
+    flow = report.format_measures_detail(
+        assessment.summarise_measures(sample, "neighbourhood-crime", "2026-09"), "Crime"
+    )
+    assert "in the 12 months before" in flow and "latest 12 months (" in flow
