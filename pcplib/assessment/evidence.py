@@ -56,6 +56,7 @@ from pcplib.assessment.thresholds import (
     WINDOW_MIN_DF,
 )
 from pcplib.periods import month_number
+from pcplib.stats import format_p_value
 
 __all__ = [
     "EVIDENCE",
@@ -493,7 +494,7 @@ def judge_evidence(
         ``small numbers``, ``possible change`` (p below
         :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`) and ``within noise``.
     """
-    shown_p = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+    shown_p = format_p_value(p_value)
     spread = (
         f", dispersion {dispersion:.1f}"
         if dispersion is not None and dispersion > DISPERSION_FLOOR

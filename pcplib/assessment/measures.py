@@ -53,14 +53,7 @@ from pcplib.assessment.targets import (
     list_target_record,
     rate_measure,
 )
-from pcplib.assessment.vocabulary import (
-    NO_EVIDENCE,
-    describe_baseline_window,
-    describe_disagreement,
-    judge_with_grade,
-    name_baseline_year,
-    name_chart_period,
-)
+from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade, name_reference_periods
 from pcplib.data import AGGREGATIONS
 from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import describe_rate_basis, format_figure, is_missing, label_period_start
@@ -72,16 +65,9 @@ if TYPE_CHECKING:
 PER_PERIOD = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
 COMPARISON_BASES = ("same quarter last year", "previous year")
 JUDGEMENTS = (
-    "improved",
-    "deteriorated",
-    "possibly improved",
-    "possibly deteriorated",
-    "possible change",
-    NO_EVIDENCE,
-    "no change",
-    "not measurable",
-    "no good direction",
-)
+    "improved", "deteriorated", "possibly improved", "possibly deteriorated", "possible change",
+    NO_EVIDENCE, "no change", "not measurable", "no good direction",
+)  # fmt: skip
 EXACT_TESTS = (
     "exact Poisson", "quasi-Poisson", "two proportions", "Laney proportions", "quasi-binomial",
 )  # fmt: skip
@@ -105,7 +91,7 @@ MEASURE_COLUMNS = [
     "rag", "rag_basis", "rag_capped", "rag_reason",
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
     "spc_limits_from",
-    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc",
+    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
@@ -420,11 +406,9 @@ def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -
 def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:
     """Keep "improved" or "deteriorated" only for a change the evidence supports.
 
-    A possible change (p below 0.10, not 0.05) is "possibly improved" or "possibly
-    deteriorated"; a change within noise, below materiality or on small numbers is
-    judged :data:`~pcplib.assessment.vocabulary.NO_EVIDENCE` (its direction and arrow
-    still say which way the figure moved). One vocabulary, the RAG rule's three grades
-    (:mod:`pcplib.assessment.vocabulary`).
+    A possible change (p < 0.10, not 0.05) is "possibly improved/deteriorated"; within
+    noise, below materiality or small numbers, "no evidence of change" (the arrow still
+    says which way it moved): the three grades of :mod:`pcplib.assessment.vocabulary`.
     """
     if change.judgement not in ("improved", "deteriorated", "no good direction"):
         return change
@@ -593,13 +577,7 @@ def _summarise_measure(
         margin_of_error=_margin(figures.current, unit, measure),
         quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
     )
-    # Each reference period named once, in the words every sentence and table uses.
-    row["baseline_year_words"] = name_baseline_year(measure)
-    row["baseline_words"] = describe_baseline_window(
-        row["baseline_label"], row["baseline_year_words"], row["aggregation"]
-    )
-    row["chart_period_words"] = name_chart_period(limits_from, limits_to) if limits_from else ""
-    row["evidence_disagreement"] = describe_disagreement(row)
+    row.update(name_reference_periods(row, measure))  # each reference period named once
     row["assurance_words"] = describe_target_assurance(row)
     row["assessment"] = assess_measure(row)
     row["sentence"] = write_measure_sentence(row)
@@ -740,6 +718,7 @@ def _build_row(
         "spc_note": spc.plan.note if spc.plan is not None else "",
         "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
         "spc_summary": spc.summary,
+        "spc_recent": spc.recent,
         "spc": spc.result,
         "has_data": figures.current.value is not None,
         # What a rate's figures are per (population and period), for every label that

@@ -9,6 +9,8 @@ sees, so the two reports never disagree:
 - **steady**: no target and no evidence of change, within the usual ups and downs;
 - **trend**: no good direction (domestic abuse crimes, where a rise can mean more people
   report them): its change is told as a trend, never rated;
+- **not rated**: a figure, but no target and no evidence to rate on (no change beyond
+  chance, and no settled history for limits): told as it is, never called "no figure";
 - **no figure**: nothing for the quarter yet.
 
 Each measure also gets a short sentence in plain English (:func:`write_public_sentence`),
@@ -46,14 +48,14 @@ __all__ = [
 ]
 
 CHANGE_WORDS = {"improved": "better", "deteriorated": "worse"}
-PUBLIC_GROUPS = ("achieved", "needs attention", "steady", "trend", "no figure")
+PUBLIC_GROUPS = ("achieved", "needs attention", "steady", "trend", "not rated", "no figure")
 _GROUP_OF_ASSESSMENT = {
     "improving": "achieved",
     "on track": "achieved",
     "needs attention": "needs attention",
     "stable": "steady",
     "no good direction": "trend",
-    "not assessed": "no figure",
+    "not assessed": "not rated",
 }
 
 
@@ -256,6 +258,16 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     group = group_for_public(row)
     if group == "no figure":
         return "No figure for this quarter yet."
+    if group == "not rated":
+        return " ".join(
+            p
+            for p in (
+                _change_words(row),
+                _survey_range(row),
+                "Not rated: no clear change, and too little settled history to judge it by.",
+            )
+            if p
+        )
     parts = [_change_words(row)]
     survey = _survey_range(row)
     if survey:

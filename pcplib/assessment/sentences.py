@@ -110,6 +110,8 @@ def _spc_clause(row: dict[str, Any]) -> str:
     if not clause:
         return ""
     text = clause.format(period=name_chart_period(row["spc_limits_from"], row["spc_limits_to"]))
+    recent = str(row.get("spc_recent") or "")
+    text = f"{text}, after {recent}" if recent else text
     tail = describe_disagreement_tail(row)
     return f"{text}, {tail}" if tail else text
 
@@ -252,6 +254,10 @@ def assess_measure(row: dict[str, Any]) -> str:
         or row.get("worsening") == "real"
     ):
         return "needs attention"
+    if row["rag"] == "Grey":
+        # Not rated (no SPC verdict and no target: tests only): never "improving" nor
+        # "stable" beside a Grey, whatever a level test of the series' own noise says.
+        return "not assessed"
     better = row["spc_variation"] == "special_cause_improvement" or "improved" in (
         row["judgement"],
         row.get("year_ending_judgement"),

@@ -31,6 +31,7 @@ __all__ = [
     "SpcVerdict",
     "assess_spc",
     "describe_period_signal",
+    "describe_recent_signal",
     "is_rolling",
     "settle_assurance",
 ]
@@ -60,6 +61,9 @@ class SpcVerdict:
     assurance_basis : {"limits", "record"}
         What decided the assurance: where the target lies against the limits
         (*Making Data Count*), or a one-sided record (:func:`settle_assurance`).
+    recent : str
+        With no signal in the period, the words on a signal in the 12 months before it
+        (:func:`describe_recent_signal`), else empty.
     """
 
     status: str
@@ -70,6 +74,7 @@ class SpcVerdict:
     plan: SpcPlan | None
     result: XmrResult | None
     assurance_basis: str = "limits"
+    recent: str = ""
 
 
 def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
@@ -159,9 +164,15 @@ def assess_spc(
         return SpcVerdict("too few points", None, None, None, summary, plan, result)
     variation = _period_variation(result, window, result.variation)
     summary = _summarise(result, window, variation, measure, plan)
+    recent = ""
+    if variation not in _PERIOD_WORDS and variation != "special_cause_concern":
+        recent = describe_recent_signal(result, window, str(measure.get("frequency")))
+        if recent:
+            summary = f"{summary} {as_sentence(recent)}"
     return SpcVerdict(
-        "assessed", variation, result.variation, result.assurance, summary, plan, result
-    )
+        "assessed", variation, result.variation, result.assurance, summary, plan, result,
+        recent=recent,
+    )  # fmt: skip
 
 
 def _summarise(
@@ -266,6 +277,50 @@ _LATEST_WORDS = {
     "special_cause_neutral_high": "the latest point signals a rise",
     "special_cause_neutral_low": "the latest point signals a fall",
 }
+
+
+_RECENT_WORDS = {
+    "special_cause_concern": "a signal of concern",
+    "special_cause_improvement": "a signal of improvement",
+    "special_cause_neutral_high": "a signal of a rise",
+    "special_cause_neutral_low": "a signal of a fall",
+}
+
+
+def describe_recent_signal(result: XmrResult, window: Window, frequency: str) -> str:
+    """Words on a signal in the 12 months before the reporting period, or "".
+
+    A run of six below the mean that ends the month before the quarter leaves the quarter
+    itself "no signal"; the Board still needs to hear of it (review: "no signal" above a
+    list of flagged points). Concern is told before improvement.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result, with limits.
+    window : Window
+        The reporting period.
+    frequency : str
+        The measure's frequency, for naming the latest flagged period.
+
+    Returns
+    -------
+    str
+        "a signal of concern in the 12 months before the reporting period (latest June
+        2026), which has since ended", or "".
+    """
+    points = result.points
+    months = month_number(pd.DatetimeIndex(points.index))
+    before = points[(months >= window.first - 12) & (months < window.first) & ~points["gap"]]
+    for kind, words in _RECENT_WORDS.items():
+        flagged = before.index[before["point_type"] == kind]
+        if len(flagged):
+            latest = label_period_start(pd.Timestamp(flagged[-1]), frequency)
+            return (
+                f"{words} in the 12 months before the reporting period (latest {latest}), "
+                "which has since ended"
+            )
+    return ""
 
 
 def describe_period_signal(

@@ -39,6 +39,7 @@ __all__ = [
     "judge_with_grade",
     "name_baseline_year",
     "name_chart_period",
+    "name_reference_periods",
 ]
 
 EVIDENCE_GRADES = ("real change", "possible change", "no evidence of change")
@@ -253,3 +254,34 @@ def describe_disagreement(row: Mapping[str, Any]) -> str:
         signal = "improvement" if way == "better" else "concern"
         return f"The chart shows a signal of {signal} against {chart}, {tail}."
     return f"The chart shows no signal against {chart}, {tail}."
+
+
+def name_reference_periods(row: Mapping[str, Any], measure: Mapping[str, Any]) -> dict[str, str]:
+    """A measure row's reference periods in words, and where SPC and the year disagree.
+
+    Parameters
+    ----------
+    row : mapping
+        The measure's verdict so far (``baseline_label``, ``aggregation``,
+        ``spc_limits_from``, ``spc_limits_to``, ``spc_status``, ``spc_variation``,
+        ``since_baseline_judgement``).
+    measure : mapping
+        Its catalogue row (``baseline_year``).
+
+    Returns
+    -------
+    dict of str to str
+        ``baseline_year_words``, ``baseline_words``, ``chart_period_words`` (empty
+        without SPC limits) and ``evidence_disagreement`` (:func:`describe_disagreement`).
+    """
+    words = name_baseline_year(measure)
+    first, last = str(row.get("spc_limits_from") or ""), str(row.get("spc_limits_to") or "")
+    named = {
+        "baseline_year_words": words,
+        "baseline_words": describe_baseline_window(
+            str(row.get("baseline_label") or ""), words, str(row.get("aggregation") or "")
+        ),
+        "chart_period_words": name_chart_period(first, last) if first else "",
+    }
+    named["evidence_disagreement"] = describe_disagreement({**row, **named})
+    return named

@@ -590,3 +590,40 @@ def test_the_sample_annual_evaluation_widens_the_101_interval(data_dir):
     assert "widened for the series' variation" in finding
     fleet = evaluation.loc["Electric and hybrid vehicles as a share of the fleet"]
     assert fleet["test"].startswith("level") and "CI" not in fleet["finding"]
+
+
+# --- 11. a signal that ended just before the period is told, not hidden (review 1, A11) ------
+
+
+def test_a_run_of_concern_that_ended_before_the_quarter_is_told():
+    rng = np.random.default_rng(51)
+    values = np.round(80 + rng.normal(0, 0.8, len(MONTHS)), 1)
+    values[AT["2026-01"] : AT["2026-06"] + 1] = [78.6, 78.9, 78.4, 78.8, 78.7, 78.5]
+    values[AT["2026-07"] :] = [80.6, 80.9, 80.4]
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                seasonal="no")  # fmt: skip
+    assert row["spc_status"] == "assessed"
+    assert row["spc_variation"] == "common_cause"  # nothing in July to September
+    assert row["spc_recent"].startswith("a signal of concern in the 12 months before")
+    assert "June 2026" in row["spc_recent"]
+    assert row["spc_recent"][1:] in row["spc_summary"]  # as a sentence there
+    assert "signal of concern" in row["sentence"]
+
+
+def test_no_recent_signal_is_told_of_a_quiet_series():
+    values = np.round(80 + np.random.default_rng(52).normal(0, 0.8, len(MONTHS)), 1)
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                seasonal="no")  # fmt: skip
+    assert (row["spc_status"], row["spc_variation"]) == ("assessed", "common_cause")
+    assert row["spc"].points.loc["2025-07-01":"2026-06-01", "point_type"].eq("common_cause").all()
+    assert row["spc_recent"] == "" and "12 months before" not in row["spc_summary"]
+
+
+def test_a_grey_measure_is_never_improving_on_a_level_test_alone():
+    # Special constables climbing all the way (no stable baseline): the level test calls
+    # the year "improved", but with no SPC verdict and no target it is not rated.
+    values = trending(40, 90, 61, len(QUARTERS))
+    row = judge(values, frequency="quarterly", aggregation="mean", good_direction="higher")
+    assert row["spc_status"] == "unstable baseline" and row["rag"] == "Grey"
+    assert "improved" in (row["year_ending_judgement"], row["since_baseline_judgement"])
+    assert row["assessment"] == "not assessed"

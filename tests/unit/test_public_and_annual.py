@@ -86,6 +86,11 @@ def _row(**overrides: object) -> dict:
         ),
         ({"current": None, "assessment": "not assessed"}, "no figure",
          "No figure for this quarter yet."),
+        # A figure that is not rated (no target, no change beyond chance, no settled
+        # history for limits) is told with its figure, never as "no figure yet".
+        ({"assessment": "not assessed", "rag": "Grey", "rag_basis": "none"}, "not rated",
+         "1,135, down 8.0% on a year ago. Not rated: no clear change, and too little "
+         "settled history to judge it by."),
         # Worse than the chart's reference period but down on a year ago: the sentence
         # says both, never "down 8.0%. A real worsening." alone.
         ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",

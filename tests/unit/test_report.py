@@ -524,10 +524,8 @@ def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
     )
     assert spc_words in offences
     assert "so it will not be met without a change" in offences
-    assert (
-        '<span class="small">limits from the chart&#x27;s reference period (April 2024 to '
-        "March 2025)</span>"
-    ) in offences
+    limits = "limits from the chart&#x27;s reference period (April 2024 to March 2025)"
+    assert f'<span class="small">{limits}</span>' in offences
     secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
     assert (
         "No signal: within the normal variation of the chart&#x27;s reference period. No target"
@@ -703,6 +701,12 @@ def test_build_provenance_lists_files_and_method(tiny):
         "leaving out those not yet due and not started",
     ):
         assert phrase in html, phrase
+    # The rating words' meanings are the one definition every report quotes (issue 26).
+    from html import escape
+
+    from pcplib.report.words import format_rag_legend
+
+    assert escape(format_rag_legend("technical"), quote=False) in html
     assert "quarterly average" not in html
 
 
@@ -1118,7 +1122,8 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     # Progress since the baseline: the 12 months to September 2026 against 2024/25.
     levels = assessment.build_plan_overview(_with_levels(tiny), "2026-09")
     html = report.format_plan_overview(levels, "Plan")
-    assert "against 1,001 in the plan&#x27;s baseline year (2024/25))</span>" in html
+    assert "against 1,001)</span>" in html
+    assert "Against the plan&#x27;s baseline year (2024/25): " in html
     assert "1,000.7" not in html
     assert '<span class="small">(2.7 against' in html
     overview = assessment.build_plan_overview(sample, "2026-09")
@@ -1130,26 +1135,29 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
         return float(series.loc[inside & (series["definition"] == "current"), "value"].sum())
 
     energy = total("estate-energy-kwh", "2024-04-01", "2025-03-01")
-    assert f"against {energy:,.0f} kWh in the plan&#x27;s baseline year (2024/25))</span>" in html
+    assert f"against {energy:,.0f} kWh)</span>" in html
     homicides = total("vv-homicide", "2025-10-01", "2026-07-01")
     # Each measure's rating sits beside it with its basis (finding 10 of issue 26).
-    homicide_line = (
+    # The rating on its own basis, with that basis's figures (the quarter against the same
+    # quarter a year earlier), then the trend since the baseline, labelled as such.
+    homicide_rating = (
         f"<strong>Homicides</strong>: {format_rag_html('Green')} "
-        '<span class="small">no target; no deterioration beyond chance.</span> '
-        '<span aria-hidden="true">▲</span> +50.0%, no evidence of change '
+        '<span class="small">no target; tests and SPC: no deterioration ('
+    )
+    homicide_trend = (
+        'Against the plan&#x27;s baseline year (2024/25): <span aria-hidden="true">▲</span> '
+        "+50.0%, no evidence of change "
         f'<span class="small">({homicides:,.0f} against'
     )
     # 15 against 10 homicides is within chance: not "deteriorated".
-    assert homicide_line in html
+    assert homicide_rating in html and homicide_trend in html
     # A stock's one baseline is its figure at the end of the baseline year (March 2025),
     # the same figure the annual evaluation shows.
     headcount = total("wf-officer-headcount", "2025-03-01", "2025-03-01")
-    assert (
-        f"against {headcount:,.0f} in March 2025, the end of the plan&#x27;s baseline year "
-        "(2024/25))</span>"
-    ) in html
+    assert f"against {headcount:,.0f})</span>" in html
+    assert "Against March 2025, the end of the plan&#x27;s baseline year (2024/25): " in html
     # Period notes sit in small print, which the style lets wrap.
-    assert "against no data in 2024/25: previous definition" in html
+    assert "Against 2024/25: previous definition" in html and "against no data)" in html
     # The layout travels with the report's HTML (pcplib.report.fragments).
     from pcplib.report.fragments import FRAGMENT_CSS
 
