@@ -158,7 +158,7 @@ def test_the_overview_shows_each_rating_beside_the_figures_of_its_own_basis(
     rows = overview[overview["measure_name"] != ""].set_index("measure_name")
     for name, m in rows.iterrows():
         # The trend since the baseline is labelled as such, apart from the rating's basis.
-        assert f"Since {m['baseline_label']}: " in text, name
+        assert f"Against {m['baseline_words']}: " in text, name
         reason = str(m["rag_reason"])
         if "SPC concern" in reason:
             assert f"{m['rag']} SPC: a concern this quarter (limits: " in text, name

@@ -102,7 +102,12 @@ def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) ->
     ]
     # +2.2 points on a year earlier is within the series' own (over-dispersed) variation,
     # so it is no longer told as "better than a year earlier".
-    assert list(improved["reason"]) == ["target met", "target met"]
+    # An on-track measure with an SPC signal of improvement says so (review A7).
+    assert list(improved["reason"]) == [
+        "target met; an SPC signal of improvement against the chart's reference period (April "
+        "2025 to June 2026)",
+        "target met",
+    ]
     # Burglary's and anti-social behaviour's baselines hold runs the chart itself flags
     # (stable only by the chart's own rules, #26), so no SPC improvement is told of them.
     crime = list_improvements(summarise_strategy(sample, "neighbourhood-crime", "2026-09"))
