@@ -56,6 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pcp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    _add_data_commands(sub, data)
+    _add_report_commands(sub, data)
+    from pcplib.data.sources import add_returns_parser
+
+    add_returns_parser(sub, data=data, forward_plan=DEFAULT_FORWARD_PLAN)
+    _add_source_command(sub)
+    return parser
+
+
+def _add_data_commands(sub: Any, data: Path) -> None:
+    """Add ``pcp validate``, ``pcp init`` and ``pcp plan``: the data set and its forward plan."""
     p_validate = sub.add_parser("validate", help="validate the data set and list every problem")
     p_validate.add_argument("path", nargs="?", type=Path, default=data, help=DATA_HELP)
     p_validate.add_argument(
@@ -97,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--forward-plan", type=Path, default=DEFAULT_FORWARD_PLAN, help=FORWARD_PLAN_HELP
     )
 
+
+def _add_report_commands(sub: Any, data: Path) -> None:
+    """Add ``pcp run``, ``pcp public`` and ``pcp annual``: the commands that build reports."""
     p_run = sub.add_parser(
         "run",
         help="run reports: a meeting's agenda, one strategy, every strategy, or the default job",
@@ -148,9 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_annual.add_argument("--year", required=True, help='financial year, e.g. "2025/26"')
     add_common_options(p_annual, data)
 
-    from pcplib.data.sources import add_returns_parser
 
-    add_returns_parser(sub, data=data, forward_plan=DEFAULT_FORWARD_PLAN)
+def _add_source_command(sub: Any) -> None:
+    """Add ``pcp source police-uk`` and ``pcp source csv``: figures from a published source."""
     # pcp source police-uk and csv: the handler is pcplib.run.source_command.run_source.
     p_source = sub.add_parser("source", help="bring in figures from a published source")
     sources = p_source.add_subparsers(dest="source", required=True)
@@ -191,7 +205,6 @@ def build_parser() -> argparse.ArgumentParser:
     p_csv.add_argument(
         "--replace", action="store_true", help="overwrite figures the data set holds"
     )
-    return parser
 
 
 def add_common_options(parser: argparse.ArgumentParser, data: Path = DEFAULT_DATA) -> None:

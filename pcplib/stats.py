@@ -36,8 +36,42 @@ __all__ = [
     "Interval",
     "compare_counts",
     "compare_proportions",
+    "format_p_value",
     "wilson_interval",
 ]
+
+P_EDGES = (0.001, 0.01, 0.05, 0.1)
+"""The p-value thresholds a report may compare with: a printed p is never rounded across one."""
+
+
+def format_p_value(p_value: float) -> str:
+    """Write a p-value to three decimals, or more where three would cross a threshold.
+
+    Rounded to three places, 0.0996 prints as 0.100 beside "below 0.1", which reads as a
+    contradiction; so a p-value whose rounding lands on the other side of (or on) one of
+    :data:`P_EDGES` gets as many more decimals as tell the two apart.
+
+    Parameters
+    ----------
+    p_value : float
+        The p-value.
+
+    Returns
+    -------
+    str
+        ``"p < 0.001"``, ``"p = 0.230"``, ``"p = 0.0996"``, ``"p = 0.0504"``.
+    """
+    if p_value < 0.001:
+        return "p < 0.001"
+    for places in range(3, 7):
+        shown = round(p_value, places)
+        if all(
+            (shown < edge) == (p_value < edge) and (shown != edge or p_value == edge)
+            for edge in P_EDGES
+        ):
+            break
+    return f"p = {p_value:.{places}f}"
+
 
 VERDICTS: tuple[str, ...] = (
     "statistically significant increase",
@@ -142,7 +176,7 @@ class ChangeTest:
             confidence interval -9.7 to +17.6; p = 0.57): no significant change."``
         """
         level = _format_percent(self.confidence)
-        p_text = "p < 0.001" if self.p_value < 0.001 else f"p = {self.p_value:.3f}"
+        p_text = format_p_value(self.p_value)
         if self.measure == "rate ratio":
             return (
                 f"From {_format_number(self.baseline)} to {_format_number(self.current)}: "

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
+from pcplib.assessment.evidence import Evidence, estimate_margin, is_panel, weigh_change
 from pcplib.assessment.figures import Window, compute_baseline, compute_window
 from pcplib.assessment.measures import (
     aggregation_of,
@@ -25,6 +25,7 @@ from pcplib.assessment.measures import (
     regular_frame,
 )
 from pcplib.assessment.scope import get_series, measures_for_audience
+from pcplib.assessment.thresholds import CONFIDENCE
 from pcplib.labels import describe_rate_basis, plural
 from pcplib.periods import month_number
 
@@ -40,9 +41,8 @@ def _year_window(current_def: pd.DataFrame, measure: Mapping[str, Any], year: st
     )
 
 
-def _no_test_reason(measure: Mapping[str, Any]) -> str:
-    """Why a change could not be tested (kept for callers; every figure is now tested)."""
-    return "no test: too few points to size the series' own variation"
+# Why a change could not be tested: the evidence had no test to run (too few points).
+_NO_TEST_REASON = "no test: too few points to size the series' own variation"
 
 
 _TEST_NAMES = {
@@ -73,16 +73,64 @@ def _finding(evidence: Evidence, change: Any, this: Window, measure: Mapping[str
         "no change": "no change",
     }[evidence.verdict]
     text = f"Change {change.text}: {words} ({evidence.reason})."
-    if "proportion" in evidence.test and this.numerator is not None and this.denominator:
-        from pcplib import stats
-
-        interval = stats.wilson_interval(min(this.numerator, this.denominator), this.denominator)
-        text += f" {this.label}: {interval.describe()}, the 95% confidence interval."
+    interval = describe_year_interval(this, evidence, measure)
+    if interval:
+        text += f" {interval}"
     if str(measure["unit"]) == "percent" and "survey" in str(measure.get("source") or "").lower():
-        margin = estimate_margin(this.numerator, this.denominator)
+        # A panel's waves ask the same people: one wave's sample, not the year's answers.
+        waves = max(1, this.present) if is_panel(measure) else 1
+        x, n = this.numerator, this.denominator
+        margin = estimate_margin(x / waves, n / waves) if x is not None and n else None
         if margin is not None:
-            text += f" Survey margin of error +/- {margin:.1f} points (95%)."
+            one = (
+                " (one wave's sample: a panel asks the same people each wave)" if waves > 1 else ""
+            )
+            text += f" Survey margin of error +/- {margin:.1f} points (95%){one}."
     return text
+
+
+def describe_year_interval(this: Window, evidence: Evidence, measure: Mapping[str, Any]) -> str:
+    """The year's figure with its 95% interval, as wide as the test's own variation.
+
+    For a proportion tested on its numerators: a Wilson interval about the year's figure
+    (the one the table shows), on an effective sample of the year's denominator divided
+    by the dispersion the test used (Laney's phi or the quasi-binomial dispersion;
+    Spiegelhalter 2005) and, for a panel survey, by its number of waves (the same people
+    asked each wave). Empty for any other measure.
+
+    Parameters
+    ----------
+    this : Window
+        The year evaluated (``value`` in per cent, ``numerator``, ``denominator``).
+    evidence : Evidence
+        The test of the year's change (its ``test`` and ``dispersion``).
+    measure : mapping
+        The catalogue row (``source``, for a panel).
+
+    Returns
+    -------
+    str
+        "2025/26: 67.3% (95% CI 63.9% to 70.6%), the 95% confidence interval, widened
+        for the series' variation (dispersion 101.4)." or "".
+    """
+    if evidence.test not in ("two proportions", "Laney proportions", "quasi-binomial"):
+        return ""
+    if this.value is None or not this.denominator or this.denominator <= 0:
+        return ""
+    from pcplib import stats
+
+    dispersion = max(1.0, float(evidence.dispersion or 1.0))
+    waves = max(1, this.present) if is_panel(measure) else 1
+    share = min(1.0, max(0.0, float(this.value) / 100))
+    n = float(this.denominator)
+    interval = stats.wilson_interval(share * n, n, CONFIDENCE, design_effect=dispersion * waves)
+    why = []
+    if dispersion > 1:
+        why.append(f"the series' variation (dispersion {dispersion:.1f})")
+    if waves > 1:
+        why.append(f"a panel's {waves} waves of the same people")
+    widened = f", widened for {' and '.join(why)}" if why else ""
+    return f"{this.label}: {interval.describe()}, the 95% confidence interval{widened}."
 
 
 def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
@@ -127,7 +175,9 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         base = compute_baseline(current_def, m, frequency, aggregation) if base_year else None
         current = this.value
         baseline = base.value if base is not None else None
-        change = judge_like_for_like(baseline, current, unit, good)
+        # A variance (a series that goes below zero) changes in money, never by a per cent.
+        signed = bool((current_def["value"].dropna() < 0).any())
+        change = judge_like_for_like(baseline, current, unit, good, signed)
         test, verdict, evidence_word = "none", "", ""
         if base_year == year:
             finding = f"{year} is this measure's baseline year."
@@ -160,7 +210,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 verdict = _verdict_words(evidence, change)
                 finding = _finding(evidence, change, this, m)
             else:
-                finding = f"Change {change.text} ({change.judgement}); {_no_test_reason(m)}."
+                finding = f"Change {change.text} ({change.judgement}); {_NO_TEST_REASON}."
         rows.append(
             {
                 "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),

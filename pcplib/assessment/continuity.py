@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
@@ -60,7 +61,9 @@ CHANGE_COLUMNS = ["kind", "item_id", "name", "change", "before", "after", "reaso
 """Columns of :attr:`Continuity.changes`. ``change`` is one of ``rating changed``,
 ``into needs attention``, ``out of needs attention``, ``target newly met``,
 ``target newly missed``, ``figure revised``, ``status changed``, ``due date changed``,
-``new`` (a commitment or action not shown before) or ``done``; ``before`` and ``after``
+``new`` (a commitment or action not shown before), ``done`` or ``now overdue`` (an
+action due before this meeting, not done or dropped, and not overdue at the last one
+when it was shown); ``before`` and ``after``
 are in words; ``reason`` says why (the rule behind a new rating)."""
 
 CONTINUITY_COLUMNS = [
@@ -74,7 +77,6 @@ meeting history) or ``recomputed`` (from today's data), its data period, the rat
 assessment it gave, the figure it reported for its period, that period's figure today,
 the revision (now minus reported) and the movements in words."""
 
-_RAG_ORDER = {"Green": 0, "Amber": 1, "Red": 2}
 _ATTENTION = "needs attention"
 
 
@@ -203,12 +205,6 @@ def _target_state(rag: str, basis: str) -> str:
     if basis not in ("target", "trajectory"):
         return ""
     return "met" if rag == "Green" else "missed" if rag in ("Amber", "Red") else ""
-
-
-def _rating_direction(before: str, after: str) -> str:
-    if before in _RAG_ORDER and after in _RAG_ORDER:
-        return "worse" if _RAG_ORDER[after] > _RAG_ORDER[before] else "better"
-    return "changed"
 
 
 def _measure_movements(
@@ -378,6 +374,43 @@ def _item_rows(
     return rows
 
 
+def _overdue_action_rows(
+    now: pd.DataFrame, before: pd.DataFrame, as_of: pd.Timestamp, was_as_of: pd.Timestamp
+) -> list[dict[str, Any]]:
+    """Actions overdue at this meeting that were not overdue (or not listed) at the last.
+
+    The status an owner reports ("open", "in progress") does not change when its date
+    passes, so without this row an action that fell due since the last meeting would show
+    no change at all in "Since the last meeting" (:func:`classify_actions` decides).
+    """
+    if now.empty or "action_id" not in now.columns:
+        return []
+    state = classify_actions(now, as_of)
+    listed = set(before["action_id"].astype(str)) if "action_id" in before.columns else set()
+    was_overdue: set[str] = set()
+    if not before.empty and {"action_id", "status", "due_date"} <= set(before.columns):
+        was = classify_actions(before, was_as_of)
+        was_overdue = set(before.loc[was == "overdue", "action_id"].astype(str))
+    rows = []
+    for index, item in zip(now.index, now.to_dict("records"), strict=True):
+        key = str(item["action_id"])
+        if state.loc[index] != "overdue" or key in was_overdue:
+            continue
+        due = "" if is_missing(item.get("due_date")) else date_words(item["due_date"])
+        rows.append(
+            {
+                "kind": "action",
+                "item_id": key,
+                "name": str(item.get("action", "")),
+                "change": "now overdue",
+                "before": "not yet due" if key in listed else "",
+                "after": f"overdue ({str(item.get('status', '')).strip()})",
+                "reason": f"due {due}, before this meeting, and not done",
+            }
+        )
+    return rows
+
+
 def _note(strategy_name: str, previous: PreviousMeeting | None) -> str:
     if previous is None:
         return (
@@ -404,6 +437,7 @@ def compare_with_previous_meeting(
     summary: StrategySummary,
     previous: PreviousMeeting | None,
     spc_rules: str = "mdc",
+    slot: str = "",
 ) -> Continuity:
     """Compare a strategy's judgements with the last meeting at which it was reported.
 
@@ -418,6 +452,10 @@ def compare_with_previous_meeting(
         From :func:`find_previous_meeting`.
     spc_rules : str, default "mdc"
         The SPC rules, for the recomputed comparison.
+    slot : str, optional
+        Today's meeting, ``YYYY-MM``: an action due before it and not done or dropped is
+        overdue ("now overdue" when it was not at the last meeting). Empty: the day after
+        the data period.
 
     Returns
     -------
@@ -480,6 +518,12 @@ def compare_with_previous_meeting(
                 actions = actions[actions["strategy_id"] == strategy_id]
             items += _item_rows(
                 "action", actions, previous.record.actions, "action_id", "action", "done"
+            )
+            items += _overdue_action_rows(
+                actions,
+                previous.record.actions,
+                find_action_date(summary.period_end, slot),
+                find_action_date(previous.period_end, previous.slot),
             )
     frame = pd.DataFrame(overall + changes + items, columns=CHANGE_COLUMNS)
     return Continuity(

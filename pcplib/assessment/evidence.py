@@ -20,6 +20,9 @@ measure"). The test fits the data, as the field tests it:
   "Handling over-dispersion of performance indicators"); a panel survey's waves, which
   ask the same people, count as one wave's sample per window, not as independent
   samples added up;
+- **stocks** (a headcount, or a share of a whole stock at the period end: officers
+  from ethnic minority backgrounds, electric vehicles in the fleet) count every member,
+  so they are not tested as samples: like levels, below;
 - **levels, amounts and percentages without their numerators**: a z-test of the two
   windows' figures with the standard deviation the XmR chart uses (mean moving range /
   1.128: Wheeler), so a change is judged against the series' own point-to-point noise.
@@ -53,6 +56,7 @@ from pcplib.assessment.thresholds import (
     WINDOW_MIN_DF,
 )
 from pcplib.periods import month_number
+from pcplib.stats import format_p_value
 
 __all__ = [
     "EVIDENCE",
@@ -61,6 +65,7 @@ __all__ = [
     "estimate_laney_phi",
     "estimate_noise",
     "estimate_margin",
+    "is_census_share",
     "is_panel",
     "judge_evidence",
     "weigh_change",
@@ -323,7 +328,27 @@ def _window_error(sigma: float, window: Window, aggregation: str) -> float:
     return sigma
 
 
-def _choose_kind(before: Window, after: Window, unit: str, aggregation: str) -> str:
+def is_census_share(measure: Mapping[str, Any]) -> bool:
+    """Whether a percentage is the share of a whole stock counted at a date, not a sample.
+
+    A stock's share at the period end (``aggregation`` ``last``: officers from ethnic
+    minority backgrounds, electric vehicles in the fleet) counts every member, so there
+    is no sampling error to test; its change is weighed against the series' own
+    period-to-period variation, like a headcount. A survey is always a sample.
+    """
+    source = str(measure.get("source") or "").lower()
+    return (
+        str(measure.get("unit")) == "percent"
+        and str(measure.get("aggregation")) == "last"
+        and "survey" not in source
+    )
+
+
+def _choose_kind(
+    before: Window, after: Window, unit: str, aggregation: str, census: bool = False
+) -> str:
+    if census:
+        return "level"
     both_n = (
         before.numerator is not None
         and after.numerator is not None
@@ -378,7 +403,7 @@ def weigh_change(
     b, a = float(before.value), float(after.value)
     if a == b:
         return Evidence("no change", reason="the two figures are equal")
-    kind = _choose_kind(before, after, unit, aggregation)
+    kind = _choose_kind(before, after, unit, aggregation, is_census_share(measure))
     material, material_rule = _material(b, a, unit)
     small = False
     dispersion: float | None = None
@@ -469,7 +494,7 @@ def judge_evidence(
         ``small numbers``, ``possible change`` (p below
         :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`) and ``within noise``.
     """
-    shown_p = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+    shown_p = format_p_value(p_value)
     spread = (
         f", dispersion {dispersion:.1f}"
         if dispersion is not None and dispersion > DISPERSION_FLOOR

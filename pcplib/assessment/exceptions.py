@@ -96,12 +96,17 @@ def _target_words(row: Mapping[str, Any]) -> str:
     """Why a targeted measure is off: the figure against the target or trajectory."""
     unit = str(row["unit"])
     per = str(row.get("rate_per") or "")
-    current, goal = format_figures([row["current"], row["target_for_period"]], unit, per=per)
+    # The figure the target was judged on: the year ending's for a seasonal measure.
+    compared = row.get("target_compared")
+    compared = row["current"] if compared is None or compared != compared else compared
+    current, goal = format_figures([compared, row["target_for_period"]], unit, per=per)
     if row["rag_basis"] == "trajectory":
         due = str(row.get("target_date") or "")
         when = f" to the {month_words(periods.parse_month(due))} target" if due else ""
         closeness = "slightly behind" if row["rag"] == "Amber" else "behind"
         return f"{closeness} its trajectory{when} ({current} against {goal} expected by now)"
+    if row.get("target_within_margin"):
+        return f"within the survey's margin of error of the target ({current} against {goal})"
     closeness = "target narrowly missed" if row["rag"] == "Amber" else "target missed"
     return f"{closeness} ({current} against {goal})"
 

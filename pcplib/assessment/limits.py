@@ -29,9 +29,9 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
   ``judged_from``); with fewer than :data:`~pcplib.data.RECALCULATION_MIN_POINTS`
   points before it, no limits are set and the verdict is withheld.
 - **Limits only from a stable baseline.** A baseline that is itself out of control (a
-  special cause inside it judged against its own limits: a run or a trend of
-  :data:`~pcplib.assessment.thresholds.BASELINE_RUN` points, a point beyond the
-  limits; or a straight-line trend with p below
+  special cause inside it judged against its own limits by the charts' own rules: a
+  run or a trend of 6 points, a point beyond the limits, two of three near a limit;
+  or a straight-line trend with p below
   :data:`~pcplib.assessment.thresholds.BASELINE_TREND_P`) is not used as it stands:
   the latest stable period of at least
   :data:`~pcplib.assessment.thresholds.STABLE_MIN_POINTS` points ending with it sets
@@ -52,7 +52,6 @@ import pandas as pd
 
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
-    BASELINE_RUN,
     BASELINE_TREND_P,
     SEASONAL_P_VALUE,
     SEASONAL_TARGET_SPREAD,
@@ -295,10 +294,9 @@ def check_baseline_stability(values: pd.Series, improvement: str = "neutral") ->
     if len(present) < 3:
         return ""
     try:
-        own = xmr(
-            values.reset_index(drop=True), improvement=improvement, rules="mdc", min_points=2,
-            run_length=BASELINE_RUN,
-        )  # fmt: skip
+        # The charts' own rules (Making Data Count's runs and trends of 6): a period is
+        # stable only if nothing the chart would flag happens inside it.
+        own = xmr(values.reset_index(drop=True), improvement=improvement, rules="mdc", min_points=2)
     except ValueError:
         return ""
     flagged = own.points[own.points["point_type"] != "common_cause"]
@@ -348,10 +346,41 @@ def _cap(
     return before[-1] if len(before) else index[0] - pd.Timedelta(days=1)
 
 
+@dataclass
+class _Draft:
+    """The baseline as :func:`plan_spc` works it out, one step after another.
+
+    ``first`` and ``last`` are the baseline's first and last period starts, ``chart``
+    the series charted (from ``first`` on), ``positions`` the periods in the baseline,
+    and ``notes`` and ``flags`` what the plan will say of each step taken.
+    """
+
+    frequency: str
+    first: pd.Timestamp
+    last: pd.Timestamp
+    chart: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    positions: int = 0
+    notes: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def count_positions(self) -> int:
+        """Periods of ``chart`` from ``first`` to ``last``."""
+        return int(((self.chart.index >= self.first) & (self.chart.index <= self.last)).sum())
+
+
 def plan_spc(
     regular: pd.Series, measure: Mapping[str, Any], judged_from: pd.Timestamp | None = None
 ) -> SpcPlan | None:
     """Decide which periods set a measure's SPC limits, and whether to adjust for season.
+
+    The steps, in order: the stated or default baseline, stopped before the reporting
+    period (:func:`_start_baseline`); restarted at a process change inside it
+    (:func:`_restart_at_change`); widened to the minimum of points
+    (:func:`_widen_short_baseline`), or withheld when too few come before the period;
+    the later recalculations (:func:`_plan_recalculations`); seasonal adjustment
+    (:func:`_adjust_for_season`); the baseline's stability
+    (:func:`_check_stable_baseline`) and the latest recalculated section's
+    (:func:`_finish_recalculations`).
 
     Parameters
     ----------
@@ -376,25 +405,78 @@ def plan_spc(
     """
     if regular.notna().sum() < 2:
         return None
-    frequency = str(measure["frequency"])
     index = pd.DatetimeIndex(regular.index)
+    draft, stated = _start_baseline(regular, measure, index, judged_from)
+    changes, because = _read_recalculations(measure, index)
+    _restart_at_change(draft, changes, because, index, judged_from)
+    draft.chart = regular[index >= draft.first]
+    draft.positions = draft.count_positions()
+    _widen_short_baseline(draft, index, judged_from)
+    chart = draft.chart
+    before_period = int(
+        chart[(chart.index >= draft.first) & (chart.index <= draft.last)].notna().sum()
+    )
+    if judged_from is not None and (
+        draft.last < draft.first or before_period < RECALCULATION_MIN_POINTS
+    ):
+        return _withhold_short(draft, before_period)
+    rebase = _plan_recalculations(draft, changes, because, index, judged_from)
+    seasonal, indices = _adjust_for_season(draft, regular, measure, index)
+    withheld, withheld_kind = _check_stable_baseline(draft)
+    if rebase:
+        withheld, withheld_kind = _finish_recalculations(
+            draft, rebase, index, judged_from, (withheld, withheld_kind)
+        )
+    span = describe_span(draft.first, draft.last, draft.frequency)
+    lead = f"limits set from {span}{' (as stated in the catalogue)' if stated else ''}"
+    return SpcPlan(
+        series=draft.chart,
+        limits_from=draft.first,
+        limits_to=draft.last,
+        baseline_points=draft.positions,
+        rebase_at=tuple(rebase),
+        seasonal=seasonal,
+        indices=indices,
+        note="; ".join([lead, *draft.notes]),
+        flag=", ".join(draft.flags),
+        withheld=withheld,
+        withheld_kind=withheld_kind,
+    )
+
+
+def _start_baseline(
+    regular: pd.Series,
+    measure: Mapping[str, Any],
+    index: pd.DatetimeIndex,
+    judged_from: pd.Timestamp | None,
+) -> tuple[_Draft, bool]:
+    """The stated or default baseline, stopped before the reporting period.
+
+    Returns the draft and whether the catalogue stated the baseline.
+    """
+    frequency = str(measure["frequency"])
     first, last, stated = _baseline_span(regular, measure)
     if last < index[0] or first > index[-1]:
         # No figures under the current definition in the baseline (a definition changed
         # after it): the limits come from the first points of the current definition.
         first, last = index[0], index[min(len(index), BASELINE_MIN_POINTS) - 1]
-    first = max(first, index[0])
-    notes: list[str] = []
+    draft = _Draft(frequency, max(first, index[0]), last)
     capped = _cap(last, index, judged_from)
     if capped < last:
         # Limits that include the period being judged would partly judge it against
         # itself: the baseline stops before it, whatever the catalogue or default says.
-        last = capped
-        notes.append(
+        draft.last = capped
+        draft.notes.append(
             "the baseline stops before the reporting period, "
-            f"at {label_period_start(last, frequency)}"
+            f"at {label_period_start(capped, frequency)}"
         )
-    flags: list[str] = []
+    return draft, stated
+
+
+def _read_recalculations(
+    measure: Mapping[str, Any], index: pd.DatetimeIndex
+) -> tuple[list[pd.Timestamp], str]:
+    """The process changes in the chart's span, and their cause as `` (cause)`` or empty."""
     changes: list[pd.Timestamp] = []
     text = measure.get("spc_recalculate_from")
     if not is_missing(text) and str(text).strip():
@@ -405,142 +487,205 @@ def plan_spc(
             changes = []
     cause = measure.get("spc_recalculate_note")
     because = "" if is_missing(cause) or not str(cause).strip() else f" ({str(cause).strip()})"
-    inside = [d for d in changes if first < d <= last]
-    if inside:
-        # The process changed within the baseline: the limits start afresh at the change.
-        first = inside[-1]
-        starts = index[index >= first]
-        last = _cap(starts[min(len(starts), BASELINE_MIN_POINTS) - 1], index, judged_from)
-        notes.append(
-            f"the baseline starts at {label_period_start(first, frequency)}, "
-            f"when the process changed{because}"
+    return changes, because
+
+
+def _restart_at_change(
+    draft: _Draft,
+    changes: list[pd.Timestamp],
+    because: str,
+    index: pd.DatetimeIndex,
+    judged_from: pd.Timestamp | None,
+) -> None:
+    """A process change inside the baseline: the limits start afresh at the latest one."""
+    inside = [d for d in changes if draft.first < d <= draft.last]
+    if not inside:
+        return
+    draft.first = inside[-1]
+    starts = index[index >= draft.first]
+    draft.last = _cap(starts[min(len(starts), BASELINE_MIN_POINTS) - 1], index, judged_from)
+    draft.notes.append(
+        f"the baseline starts at {label_period_start(draft.first, draft.frequency)}, "
+        f"when the process changed{because}"
+    )
+
+
+def _widen_short_baseline(
+    draft: _Draft, index: pd.DatetimeIndex, judged_from: pd.Timestamp | None
+) -> None:
+    """A baseline under the minimum of points takes the points after it too, said in a note."""
+    if draft.positions >= RECALCULATION_MIN_POINTS or len(draft.chart) <= draft.positions:
+        return
+    # Making Data Count's minimum for limits: a baseline shorter than 12 points takes
+    # the points after it too, and the note says so, so the period shown is the one used.
+    starts = pd.DatetimeIndex(draft.chart.index)
+    widened = _cap(starts[min(len(starts), RECALCULATION_MIN_POINTS) - 1], index, judged_from)
+    if widened > draft.last:
+        draft.last = widened
+        draft.positions = draft.count_positions()
+        draft.notes.append(
+            f"the baseline has fewer than {RECALCULATION_MIN_POINTS} points, so the "
+            f"limits also use the points after it, to "
+            f"{label_period_start(widened, draft.frequency)}"
         )
-    chart = regular[index >= first]
-    positions = int(((chart.index >= first) & (chart.index <= last)).sum())
-    if positions < RECALCULATION_MIN_POINTS and len(chart) > positions:
-        # Making Data Count's minimum for limits: a baseline shorter than 12 points takes
-        # the points after it too, and the note says so, so the period shown is the one used.
-        starts = pd.DatetimeIndex(chart.index)
-        widened = _cap(starts[min(len(starts), RECALCULATION_MIN_POINTS) - 1], index, judged_from)
-        if widened > last:
-            last = widened
-            positions = int(((chart.index >= first) & (chart.index <= last)).sum())
-            notes.append(
-                f"the baseline has fewer than {RECALCULATION_MIN_POINTS} points, so the "
-                f"limits also use the points after it, to {label_period_start(last, frequency)}"
-            )
-    before_period = int(chart[(chart.index >= first) & (chart.index <= last)].notna().sum())
-    if judged_from is not None and (last < first or before_period < RECALCULATION_MIN_POINTS):
-        # Too few points before the reporting period for limits that leave it out.
-        return SpcPlan(
-            series=chart,
-            limits_from=first,
-            limits_to=max(first, last),
-            baseline_points=max(positions, 0),
-            note="",
-            flag="too few points before the reporting period for SPC limits",
-            withheld=(
-                f"no SPC verdict: only {before_period} points before the reporting period, "
-                f"fewer than the {RECALCULATION_MIN_POINTS} that limits need "
-                "(the period itself never sets its own limits)"
-            ),
-            withheld_kind="short",
-        )
-    later = [d for d in changes if d > last]
-    rebase: list[pd.Timestamp] = []
-    if later:
-        when = list_words([label_period_start(d, frequency) for d in later])
-        present = pd.DatetimeIndex(chart.dropna().index)
-        bounds = [*later, index[-1] + pd.Timedelta(days=1)]
-        if judged_from is not None:
-            # A new section sets its limits only from points before the reporting period.
-            bounds = [min(b, judged_from) for b in bounds]
-        short = [
-            (start, int(((present >= start) & (present < stop)).sum()))
-            for start, stop in zip(bounds, bounds[1:], strict=False)
-        ]
-        need = RECALCULATION_MIN_POINTS
-        too_few = [(s, n) for s, n in short if n < need]
-        if too_few:
-            start, n = too_few[0]
-            flags.append(f"limits not yet recalculated from {when}")
-            notes.append(
-                f"limits are not yet recalculated from {when}{because}; the section from "
-                f"{label_period_start(start, frequency)} has {n} of the {need} points "
-                f"needed{'' if judged_from is None else ' before the reporting period'}, "
-                "so the baseline limits still apply"
-            )
-        else:
-            rebase = later
-            flags.append(f"limits recalculated from {when}")
-            # Worded at the end, once the number of points each section uses is known.
-            notes.append(f"limits recalculated from {when}{because}")
-    seasonal, indices = False, {}
-    choice = str(measure.get("seasonal") or "auto").strip().lower() or "auto"
-    if frequency in ("monthly", "quarterly") and choice != "no":
-        history = regular[index <= last]
-        estimate = estimate_seasonal_indices(history, frequency)
-        if estimate is not None:
-            found, p_value = estimate
-            if choice == "yes" or p_value < SEASONAL_P_VALUE:
-                seasonal, indices = True, found
-    if seasonal:
-        seasons = _season_of(pd.DatetimeIndex(chart.index), frequency)
-        chart = chart / np.array([indices[int(s)] for s in seasons])
-        unit_word = "month" if frequency == "monthly" else "quarter"
-        notes.append(
-            f"the figures are seasonally adjusted (each {unit_word} divided by its usual "
-            "share of the year, estimated from the data up to "
-            f"{label_period_start(last, frequency)}), "
-            "so a seasonal pattern alone is not a signal"
-        )
-        flags.append("seasonally adjusted for SPC")
-    withheld, withheld_kind = "", ""
-    problem = check_baseline_stability(chart[(chart.index >= first) & (chart.index <= last)])
-    if problem:
-        stable_from = find_stable_start(chart, first, last)
-        if stable_from is None:
-            withheld = (
-                f"no SPC verdict: the baseline {describe_span(first, last, frequency)} is not "
-                f"stable ({problem}) and no stable period of {STABLE_MIN_POINTS} or more "
-                "points ends with it"
-            )
-            flags.append("baseline not stable, SPC withheld")
-            withheld_kind = "unstable"
-        else:
-            notes.append(
-                f"the baseline {describe_span(first, last, frequency)} was not stable "
-                f"({problem}), so the limits use its latest stable period"
-            )
-            flags.append("shorter stable baseline")
-            first = stable_from
-            chart = chart[chart.index >= first]
-            positions = int(((chart.index >= first) & (chart.index <= last)).sum())
-    if rebase:
-        if judged_from is not None:
-            # Each section's limits come from its first ``positions`` points: no more than
-            # the latest section has before the reporting period, so none comes from it.
-            ahead = int(((index >= rebase[-1]) & (index < judged_from)).sum())
-            if ahead < positions:
-                positions = ahead
-                last = pd.DatetimeIndex(chart.index)[positions - 1]
-        at = next(i for i, n in enumerate(notes) if n.startswith("limits recalculated from"))
-        notes[at] += f", each new section's from its own first {positions} points"
-        notes[at] += "" if judged_from is not None else " or all it has"
-    span = describe_span(first, last, frequency)
-    lead = f"limits set from {span}{' (as stated in the catalogue)' if stated else ''}"
+
+
+def _withhold_short(draft: _Draft, before_period: int) -> SpcPlan:
+    """The plan when too few points precede the reporting period for limits that leave it out."""
     return SpcPlan(
-        series=chart,
-        limits_from=first,
-        limits_to=last,
-        baseline_points=positions,
-        rebase_at=tuple(rebase),
-        seasonal=seasonal,
-        indices=indices,
-        note="; ".join([lead, *notes]),
-        flag=", ".join(flags),
-        withheld=withheld,
-        withheld_kind=withheld_kind,
+        series=draft.chart,
+        limits_from=draft.first,
+        limits_to=max(draft.first, draft.last),
+        baseline_points=max(draft.positions, 0),
+        note="",
+        flag="too few points before the reporting period for SPC limits",
+        withheld=(
+            f"no SPC verdict: only {before_period} points before the reporting period, "
+            f"fewer than the {RECALCULATION_MIN_POINTS} that limits need "
+            "(the period itself never sets its own limits)"
+        ),
+        withheld_kind="short",
+    )
+
+
+def _plan_recalculations(
+    draft: _Draft,
+    changes: list[pd.Timestamp],
+    because: str,
+    index: pd.DatetimeIndex,
+    judged_from: pd.Timestamp | None,
+) -> list[pd.Timestamp]:
+    """The changes after the baseline that start new sections, if each has enough points.
+
+    Returns the sections' starts, or none when a section is still too short (the
+    baseline's limits then still apply, and the note says so).
+    """
+    later = [d for d in changes if d > draft.last]
+    if not later:
+        return []
+    frequency = draft.frequency
+    when = list_words([label_period_start(d, frequency) for d in later])
+    present = pd.DatetimeIndex(draft.chart.dropna().index)
+    bounds = [*later, index[-1] + pd.Timedelta(days=1)]
+    if judged_from is not None:
+        # A new section sets its limits only from points before the reporting period.
+        bounds = [min(b, judged_from) for b in bounds]
+    short = [
+        (start, int(((present >= start) & (present < stop)).sum()))
+        for start, stop in zip(bounds, bounds[1:], strict=False)
+    ]
+    need = RECALCULATION_MIN_POINTS
+    too_few = [(s, n) for s, n in short if n < need]
+    if too_few:
+        start, n = too_few[0]
+        draft.flags.append(f"limits not yet recalculated from {when}")
+        draft.notes.append(
+            f"limits are not yet recalculated from {when}{because}; the section from "
+            f"{label_period_start(start, frequency)} has {n} of the {need} points "
+            f"needed{'' if judged_from is None else ' before the reporting period'}, "
+            "so the baseline limits still apply"
+        )
+        return []
+    draft.flags.append(f"limits recalculated from {when}")
+    # Worded at the end, once the number of points each section uses is known.
+    draft.notes.append(f"limits recalculated from {when}{because}")
+    return later
+
+
+def _adjust_for_season(
+    draft: _Draft, regular: pd.Series, measure: Mapping[str, Any], index: pd.DatetimeIndex
+) -> tuple[bool, dict[int, float]]:
+    """Divide the chart by its seasonal indices when the measure is seasonal.
+
+    Returns whether it was adjusted and the indices used (empty when not).
+    """
+    frequency = draft.frequency
+    choice = str(measure.get("seasonal") or "auto").strip().lower() or "auto"
+    if frequency not in ("monthly", "quarterly") or choice == "no":
+        return False, {}
+    estimate = estimate_seasonal_indices(regular[index <= draft.last], frequency)
+    if estimate is None:
+        return False, {}
+    indices, p_value = estimate
+    if not (choice == "yes" or p_value < SEASONAL_P_VALUE):
+        return False, {}
+    seasons = _season_of(pd.DatetimeIndex(draft.chart.index), frequency)
+    draft.chart = draft.chart / np.array([indices[int(s)] for s in seasons])
+    unit_word = "month" if frequency == "monthly" else "quarter"
+    draft.notes.append(
+        f"the figures are seasonally adjusted (each {unit_word} divided by its usual "
+        "share of the year, estimated from the data up to "
+        f"{label_period_start(draft.last, frequency)}), "
+        "so a seasonal pattern alone is not a signal"
+    )
+    draft.flags.append("seasonally adjusted for SPC")
+    return True, indices
+
+
+def _check_stable_baseline(draft: _Draft) -> tuple[str, str]:
+    """An unstable baseline gives way to its latest stable period, or withholds the verdict.
+
+    Returns why the verdict is withheld and ``"unstable"``, or two empty strings.
+    """
+    chart, first, last = draft.chart, draft.first, draft.last
+    problem = check_baseline_stability(chart[(chart.index >= first) & (chart.index <= last)])
+    if not problem:
+        return "", ""
+    stable_from = find_stable_start(chart, first, last)
+    if stable_from is None:
+        draft.flags.append("baseline not stable, SPC withheld")
+        return (
+            f"no SPC verdict: the baseline {describe_span(first, last, draft.frequency)} is "
+            f"not stable ({problem}) and no stable period of {STABLE_MIN_POINTS} or more "
+            "points ends with it",
+            "unstable",
+        )
+    draft.notes.append(
+        f"the baseline {describe_span(first, last, draft.frequency)} was not stable "
+        f"({problem}), so the limits use its latest stable period"
+    )
+    draft.flags.append("shorter stable baseline")
+    draft.first = stable_from
+    draft.chart = chart[chart.index >= stable_from]
+    draft.positions = draft.count_positions()
+    return "", ""
+
+
+def _finish_recalculations(
+    draft: _Draft,
+    rebase: list[pd.Timestamp],
+    index: pd.DatetimeIndex,
+    judged_from: pd.Timestamp | None,
+    withheld: tuple[str, str],
+) -> tuple[str, str]:
+    """Word the recalculation note, and check the latest section's points are stable.
+
+    ``withheld`` is the verdict withheld so far (why, and its kind); it is returned as it
+    is, or, when it is empty and the latest section is not stable, why that withholds it.
+    """
+    if judged_from is not None:
+        # Each section's limits come from its first ``positions`` points: no more than
+        # the latest section has before the reporting period, so none comes from it.
+        ahead = int(((index >= rebase[-1]) & (index < judged_from)).sum())
+        if ahead < draft.positions:
+            draft.positions = ahead
+            draft.last = pd.DatetimeIndex(draft.chart.index)[draft.positions - 1]
+    notes = draft.notes
+    at = next(i for i, n in enumerate(notes) if n.startswith("limits recalculated from"))
+    notes[at] += f", each new section's from its own first {draft.positions} points"
+    notes[at] += "" if judged_from is not None else " or all it has"
+    # The latest section's limits judge the period: they too must come from a stable
+    # run of points, by the same rules as the baseline's.
+    section = draft.chart[draft.chart.index >= rebase[-1]].iloc[: draft.positions]
+    unstable = check_baseline_stability(section)
+    if not unstable or withheld[0]:
+        return withheld
+    span = describe_span(section.index[0], section.index[-1], draft.frequency)
+    draft.flags.append("recalculated section not stable, SPC withheld")
+    return (
+        f"no SPC verdict: the points that set the recalculated limits, {span}, are "
+        f"not stable ({unstable})",
+        "unstable",
     )
 
 

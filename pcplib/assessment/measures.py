@@ -76,7 +76,7 @@ EXACT_TESTS = (
 )  # fmt: skip
 """The tests of counts and proportions (:mod:`pcplib.assessment.evidence`), whose
 variation comes from the counts themselves, not from the series' point-to-point noise."""
-SPC_STATUSES = ("assessed", "unstable baseline", "too few points", "not assessed")
+SPC_STATUSES = ("assessed", "unstable baseline", "too few points", "rolling figure", "not assessed")
 
 MEASURE_COLUMNS = [
     "measure_id", "measure_name", "strategy_id", "tier", "unit", "good_direction",
@@ -90,10 +90,11 @@ MEASURE_COLUMNS = [
     "baseline_label", "baseline", "since_baseline_change", "since_baseline_direction",
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
+    "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
     "rag", "rag_basis", "rag_capped", "rag_reason",
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
     "spc_limits_from",
-    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc",
+    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
@@ -109,6 +110,7 @@ __all__ = [
     "MEASURE_COLUMNS",
     "SPC_STATUSES",
     "aggregation_of",
+    "is_signed",
     "judge_like_for_like",
     "regular_frame",
     "regular_series",
@@ -150,7 +152,7 @@ def regular_series(current: pd.DataFrame, frequency: str) -> pd.Series:
 
 
 def judge_like_for_like(
-    before: float | None, current: float | None, unit: str, good: str
+    before: float | None, current: float | None, unit: str, good: str, signed: bool = False
 ) -> metrics.Change:
     """The change from ``before`` to ``current`` with a judgement that reads as shown.
 
@@ -166,6 +168,10 @@ def judge_like_for_like(
         The measure's unit (percentages change in percentage points).
     good : {"higher", "lower", "neutral"}
         The measure's good direction.
+    signed : bool, default False
+        Whether the measure can be negative (a variance: an overspend or an underspend).
+        Its change is then the difference in its unit (money), never a percentage: a
+        variance "up 106%" from one small figure to another says nothing a reader can use.
 
     Returns
     -------
@@ -188,7 +194,7 @@ def judge_like_for_like(
         unit != "percent"
         and before is not None
         and current is not None
-        and (before <= 0 or current < 0)
+        and (before <= 0 or current < 0 or signed)
     ):
         # A percentage change from zero or across it (a variance moving from an overspend
         # to an underspend) means nothing; the difference in the unit says what happened.
@@ -199,6 +205,12 @@ def judge_like_for_like(
         change.baseline, change.current, pct, change.pp, change.direction,
         change.arrow, judgement, text,
     )  # fmt: skip
+
+
+def is_signed(history: pd.DataFrame) -> bool:
+    """Whether a measure's series goes below zero (a variance, a balance): see ``signed``."""
+    values = history["value"] if "value" in history.columns else pd.Series(dtype=float)
+    return bool((values.dropna() < 0).any())
 
 
 def _change_value(change: metrics.Change, unit: str) -> float | None:
@@ -335,7 +347,7 @@ def _weigh(
 ) -> tuple[metrics.Change, Evidence]:
     unit, good = str(measure["unit"]), str(measure["good_direction"])
     value = before.value if before is not None else None
-    change = judge_like_for_like(value, after.value, unit, good)
+    change = judge_like_for_like(value, after.value, unit, good, is_signed(rows.history))
     if before is None:
         return change, Evidence("not tested", reason="no baseline")
     evidence = weigh_change(before, after, rows.history, measure)
@@ -471,11 +483,28 @@ def describe_no_spc(spc: SpcVerdict, frequency: str) -> str:
     if spc.status == "unstable baseline" and spc.plan is not None:
         span = describe_span(spc.plan.limits_from, spc.plan.limits_to, frequency)
         return f"its baseline, {span}, is not stable"
+    if spc.status == "rolling figure":
+        return "a rolling 12-month figure, whose points overlap"
     if spc.status == "too few points" and spc.plan is not None and spc.plan.withheld:
         return spc.plan.withheld.removeprefix("no SPC verdict: ").split(" (", 1)[0]
     if spc.status == "too few points":
         return "too few points for SPC limits"
     return "SPC not run for this report"
+
+
+def _target_period_label(figures: Figures, target: TargetForPeriod, frequency: str) -> str:
+    """What period the target for the period covers, in words: the one label every report uses.
+
+    "for the quarter", "for the year" (an annual measure), or for a seasonal measure
+    judged on the year ending "in the 12 months to September 2026"; empty without a
+    target.
+    """
+    if target.value is None:
+        return ""
+    if target.on_year:
+        label = figures.year_ending.label
+        return f"in the {label}" if label.startswith("12 months") else f"over the year ({label})"
+    return "for the year" if frequency == "annual" else "for the quarter"
 
 
 def _rating_inputs(figures: Figures, target: TargetForPeriod) -> float | None:
@@ -510,6 +539,7 @@ def _summarise_measure(
         unit=unit, per=describe_rate_basis(measure, "quarter"),
         no_spc_reason=describe_no_spc(spc, frequency),
         improvement_reason=weigh_improvement(changes, good),
+        margin=None if target.on_year else _margin(figures.current, unit, measure),
     )  # fmt: skip
     if (
         _counts_outcomes(measure)
@@ -670,6 +700,10 @@ def _build_row(
         "target_date": target.due,
         "target_basis": target.basis,
         "target_on_year": target.on_year,
+        "target_baseline_met": target.baseline_met,
+        "target_period_label": _target_period_label(figures, target, frequency),
+        "target_compared": _rating_inputs(figures, target) if target.value is not None else None,
+        "target_within_margin": "within the margin of error of the target" in rating.reason,
         "rag": rating.rag,
         "rag_basis": rating.basis,
         "rag_capped": rating.capped,
@@ -683,6 +717,7 @@ def _build_row(
         "spc_note": spc.plan.note if spc.plan is not None else "",
         "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
         "spc_summary": spc.summary,
+        "spc_recent": spc.recent,
         "spc": spc.result,
         "has_data": figures.current.value is not None,
         # What a rate's figures are per (population and period), for every label that

@@ -61,7 +61,11 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         (the rule and threshold behind it) and the strategy's ``rating_note`` (what
         its rating alone would hide: a Red sub-measure, overdue commitments), then
         ``overdue`` and ``not_yet_due`` (commitment counts, as
-        :func:`~pcplib.assessment.delivery.assess_delivery` has them). A strategy
+        :func:`~pcplib.assessment.delivery.assess_delivery` has them), ``rate_per``,
+        and the figures each basis of the rating rests on: ``rag_basis``, ``quarter``
+        (with ``quarter_label``) against ``quarter_before`` (``quarter_change``), the
+        year ending (``current``) against ``year_before`` (``year_ending_change``), and
+        the SPC limits' period (``spc_limits_from``, ``spc_limits_to``). A strategy
         with no public headline measure has one row with an empty measure.
     """
     period_end = available_period_end(dataset, period_end)
@@ -122,6 +126,18 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
                     "judgement": m["since_baseline_judgement"],
                     "rag": m["rag"],
                     "rag_reason": m["rag_reason"],
+                    "rag_basis": m["rag_basis"],
+                    # The figures each basis of a rating rests on, so the overview shows
+                    # the rating beside its own figures: the quarter against a year
+                    # earlier, the year ending against the year before, the SPC limits.
+                    "quarter": m["current"],
+                    "quarter_label": m["current_label"],
+                    "quarter_before": m["comparison_value"],
+                    "quarter_change": m["change"],
+                    "year_before": m["previous_year"],
+                    "year_ending_change": m["year_ending_change"],
+                    "spc_limits_from": m["spc_limits_from"],
+                    "spc_limits_to": m["spc_limits_to"],
                     "sentence": m["sentence"],
                     "areas_outside": _areas_outside(dataset, m["measure_id"], period_end),
                 }
@@ -131,7 +147,9 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
         "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
         "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
-        "not_yet_due", "rate_per",
+        "not_yet_due", "rate_per", "rag_basis", "quarter", "quarter_label", "quarter_before",
+        "quarter_change", "year_before", "year_ending_change", "spc_limits_from",
+        "spc_limits_to",
     ]  # fmt: skip
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}

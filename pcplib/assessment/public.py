@@ -9,6 +9,8 @@ sees, so the two reports never disagree:
 - **steady**: no target and no real change, within the usual ups and downs;
 - **trend**: no good direction (domestic abuse crimes, where a rise can mean more people
   report them): its change is told as a trend, never rated;
+- **not rated**: a figure, but no target and no evidence to rate on (no change beyond
+  chance, and no settled history for limits): told as it is, never called "no figure";
 - **no figure**: nothing for the quarter yet.
 
 Each measure also gets a short sentence in plain English (:func:`write_public_sentence`),
@@ -46,14 +48,14 @@ __all__ = [
 ]
 
 CHANGE_WORDS = {"improved": "better", "deteriorated": "worse"}
-PUBLIC_GROUPS = ("achieved", "needs attention", "steady", "trend", "no figure")
+PUBLIC_GROUPS = ("achieved", "needs attention", "steady", "trend", "not rated", "no figure")
 _GROUP_OF_ASSESSMENT = {
     "improving": "achieved",
     "on track": "achieved",
     "needs attention": "needs attention",
     "stable": "steady",
     "no good direction": "trend",
-    "not assessed": "no figure",
+    "not assessed": "not rated",
 }
 
 
@@ -139,10 +141,21 @@ def _target_words(row: Mapping[str, Any]) -> str:
     due = str(row.get("target_date") or "")
     when = f" for {month_words(periods.parse_month(due))}" if due else ""
     met = row["rag"] == "Green" or bool(row.get("rag_capped"))
+    if row.get("target_within_margin"):
+        return f"Within the survey's margin of error of its target of {goal}."
     if row["rag_basis"] == "trajectory":
         if met:
             return f"On course for its target{when}."
-        return f"Behind the course set for its target{when} ({goal} by now)."
+        scope = f" {row.get('target_period_label')}" if row.get("target_on_year") else ""
+        return f"Behind the course set for its target{when} ({goal}{scope} by now)."
+    if row.get("target_on_year"):
+        # A seasonal measure: the year against a year's target, never a quarter against it.
+        compared = format_figure(
+            row.get("target_compared"), unit, per=str(row.get("rate_per") or "")
+        )
+        scope = str(row.get("target_period_label") or "over the year")
+        side = "within" if met else "above" if row.get("good_direction") == "lower" else "below"
+        return f"{compared} {scope}, {side} its target of {goal} for that period."
     if met:
         return f"Meets its target of {goal}."
     return f"Short of its target of {goal}."
@@ -169,6 +182,16 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     group = group_for_public(row)
     if group == "no figure":
         return "No figure for this quarter yet."
+    if group == "not rated":
+        return " ".join(
+            p
+            for p in (
+                _change_words(row),
+                _survey_range(row),
+                "Not rated: no clear change, and too little settled history to judge it by.",
+            )
+            if p
+        )
     parts = [_change_words(row)]
     survey = _survey_range(row)
     if survey:

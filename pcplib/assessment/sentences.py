@@ -99,10 +99,14 @@ def _spc_clause(row: dict[str, Any]) -> str:
         return ""
     if status == "unstable baseline":
         return "no SPC verdict, as its baseline was not itself stable"
+    if status == "rolling figure":
+        return "no SPC verdict, as a rolling 12-month figure overlaps the one before"
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
-    return clause.format(span=_limits_span(row["spc_limits_from"], row["spc_limits_to"]))
+    clause = clause.format(span=_limits_span(row["spc_limits_from"], row["spc_limits_to"]))
+    recent = str(row.get("spc_recent") or "")
+    return f"{clause}, after {recent}" if clause and recent else clause
 
 
 def _limits_span(first: str, last: str) -> str:
@@ -125,15 +129,31 @@ def _target_clause(row: dict[str, Any]) -> str:
     met = rating == "Green" or capped
     amber = ", but rated Amber for the real deterioration" if capped else ""
     record = str(row.get("target_record") or "")
+    scope = str(row.get("target_period_label") or "")
     if basis == "target" and row.get("target_on_year"):
         goal = format_figure(row["target_for_period"], unit, per=per)
         ok = "met" if met else ("narrowly missed" if rating == "Amber" else "missed")
-        return f"a seasonal measure, so judged on the year ending: target {ok} ({goal}){amber}"
+        return (
+            f"a seasonal measure, so judged on the year ending: target {ok} ({goal} {scope}){amber}"
+        )
     if basis == "trajectory":
         due = _due_words(row["target_date"])
         expected = format_figure(row["target_for_period"], unit, per=per)
         ok = "on track for" if met else "behind the trajectory to"
-        return f"{ok} the {due} target (expected {expected} by now){amber}"
+        lead = (
+            "a seasonal measure, so judged on the year ending: "
+            if row.get("target_on_year")
+            else ""
+        )
+        if row.get("target_baseline_met"):
+            return (
+                f"{lead}{ok} the {due} target ({expected} {scope}; the baseline year already "
+                f"met it){amber}"
+            )
+        return f"{lead}{ok} the {due} target (expected {expected} by now){amber}"
+    if basis in ("target", "trajectory") and row.get("target_within_margin"):
+        goal = format_figure(row["target_for_period"], unit, per=per)
+        return f"within the margin of error of the target ({goal}), so not shown to be missed"
     if basis == "target":
         goal = format_figure(row["target_for_period"], unit, per=per)
         history = f"; {record}" if record else ""
@@ -235,6 +255,10 @@ def assess_measure(row: dict[str, Any]) -> str:
         or row.get("worsening") == "real"
     ):
         return "needs attention"
+    if row["rag"] == "Grey":
+        # Not rated (no SPC verdict and no target: tests only): never "improving" nor
+        # "stable" beside a Grey, whatever a level test of the series' own noise says.
+        return "not assessed"
     better = row["spc_variation"] == "special_cause_improvement" or "improved" in (
         row["judgement"],
         row.get("year_ending_judgement"),

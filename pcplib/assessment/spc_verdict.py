@@ -10,6 +10,7 @@ where the record is one-sided (see ``docs/methodology.md``, "Targets and traject
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
@@ -25,7 +26,15 @@ from pcplib.periods import month_number, month_of
 if TYPE_CHECKING:
     from pcplib.spc import XmrResult
 
-__all__ = ["SpcVerdict", "assess_spc", "describe_period_signal", "settle_assurance"]
+__all__ = [
+    "ROLLING_REASON",
+    "SpcVerdict",
+    "assess_spc",
+    "describe_period_signal",
+    "describe_recent_signal",
+    "is_rolling",
+    "settle_assurance",
+]
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,9 @@ class SpcVerdict:
     assurance_basis : {"limits", "record"}
         What decided the assurance: where the target lies against the limits
         (*Making Data Count*), or a one-sided record (:func:`settle_assurance`).
+    recent : str
+        With no signal in the period, the words on a signal in the 12 months before it
+        (:func:`describe_recent_signal`), else empty.
     """
 
     status: str
@@ -62,6 +74,7 @@ class SpcVerdict:
     plan: SpcPlan | None
     result: XmrResult | None
     assurance_basis: str = "limits"
+    recent: str = ""
 
 
 def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
@@ -103,6 +116,29 @@ def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
         return None
 
 
+ROLLING_REASON = (
+    "no SPC verdict: a rolling figure (each point the last 12 months, so it shares 11 of "
+    "them with the point before): its points overlap and are not independent, so runs "
+    "and limits from its moving ranges mean nothing"
+)
+_ROLLING = re.compile(r"\brolling\b", re.IGNORECASE)
+
+
+def is_rolling(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is a rolling figure (its name, definition or source says so).
+
+    Each point of a rolling 12-month series shares 11 months with the one before, so
+    neighbouring points are strongly correlated: runs of 6 on one side of the mean come
+    without any change, and moving ranges understate the variation (Wheeler,
+    *Understanding Variation*, on charting independent values only; ONS, on rolling
+    survey estimates overlapping). No XmR verdict is given on it.
+    """
+    words = " ".join(
+        str(measure.get(key) or "") for key in ("measure_name", "definition", "source")
+    )
+    return bool(_ROLLING.search(words))
+
+
 def assess_spc(
     regular: pd.Series, measure: Mapping[str, Any], rules: str | None, window: Window
 ) -> SpcVerdict:
@@ -111,9 +147,13 @@ def assess_spc(
         return SpcVerdict("not assessed", None, None, None, "SPC not assessed in this report.",
                           None, None)  # fmt: skip
     plan = plan_spc(regular, measure, month_of(window.first).start_time)
+    if plan is not None and is_rolling(measure):
+        plan = replace(plan, withheld=ROLLING_REASON, withheld_kind="rolling")
     if plan is not None and plan.withheld:
         # The figures are still charted, as a run chart with no limits, under the reason.
-        status = "too few points" if plan.withheld_kind == "short" else "unstable baseline"
+        status = {"short": "too few points", "rolling": "rolling figure"}.get(
+            plan.withheld_kind, "unstable baseline"
+        )
         return SpcVerdict(
             status, None, None, None, as_sentence(plan.withheld), plan,
             _run_chart(plan, measure),
@@ -124,9 +164,15 @@ def assess_spc(
         return SpcVerdict("too few points", None, None, None, summary, plan, result)
     variation = _period_variation(result, window, result.variation)
     summary = _summarise(result, window, variation, measure, plan)
+    recent = ""
+    if variation not in _PERIOD_WORDS and variation != "special_cause_concern":
+        recent = describe_recent_signal(result, window, str(measure.get("frequency")))
+        if recent:
+            summary = f"{summary} {as_sentence(recent)}"
     return SpcVerdict(
-        "assessed", variation, result.variation, result.assurance, summary, plan, result
-    )
+        "assessed", variation, result.variation, result.assurance, summary, plan, result,
+        recent=recent,
+    )  # fmt: skip
 
 
 def _summarise(
@@ -231,6 +277,50 @@ _LATEST_WORDS = {
     "special_cause_neutral_high": "the latest point signals a rise",
     "special_cause_neutral_low": "the latest point signals a fall",
 }
+
+
+_RECENT_WORDS = {
+    "special_cause_concern": "a signal of concern",
+    "special_cause_improvement": "a signal of improvement",
+    "special_cause_neutral_high": "a signal of a rise",
+    "special_cause_neutral_low": "a signal of a fall",
+}
+
+
+def describe_recent_signal(result: XmrResult, window: Window, frequency: str) -> str:
+    """Words on a signal in the 12 months before the reporting period, or "".
+
+    A run of six below the mean that ends the month before the quarter leaves the quarter
+    itself "no signal"; the Board still needs to hear of it (review: "no signal" above a
+    list of flagged points). Concern is told before improvement.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result, with limits.
+    window : Window
+        The reporting period.
+    frequency : str
+        The measure's frequency, for naming the latest flagged period.
+
+    Returns
+    -------
+    str
+        "a signal of concern in the 12 months before the reporting period (latest June
+        2026), which has since ended", or "".
+    """
+    points = result.points
+    months = month_number(pd.DatetimeIndex(points.index))
+    before = points[(months >= window.first - 12) & (months < window.first) & ~points["gap"]]
+    for kind, words in _RECENT_WORDS.items():
+        flagged = before.index[before["point_type"] == kind]
+        if len(flagged):
+            latest = label_period_start(pd.Timestamp(flagged[-1]), frequency)
+            return (
+                f"{words} in the 12 months before the reporting period (latest {latest}), "
+                "which has since ended"
+            )
+    return ""
 
 
 def describe_period_signal(

@@ -256,7 +256,11 @@ def _unrated_reason(row: Mapping[str, Any]) -> str:
         return "its latest outcomes still open"
     reason = str(row.get("rag_reason") or "")
     if reason.startswith("no SPC verdict"):
-        why = "a baseline that is not stable" if "not stable" in reason else "too few points"
+        why = (
+            "a baseline that is not stable"
+            if "not stable" in reason
+            else ("a rolling figure" if "rolling" in reason else "too few points")
+        )
         return f"no SPC verdict ({why}), tests only, and no target"
     return "too few points for SPC and no target"
 

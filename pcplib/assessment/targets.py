@@ -9,9 +9,11 @@ the period. A target with no date, or whose date has passed, applies now, and so
 dated target the baseline already meets (a line towards it would be stricter than the
 target).
 
-A flat target of a seasonal measure (a clear seasonal pattern: see
+A target (or its course) of a seasonal measure (a clear seasonal pattern: see
 :mod:`pcplib.assessment.limits`) is judged on the year ending, not on one season: a
-summer quarter does not meet a target that the winter misses (``on_year``).
+summer quarter does not meet a target that the winter misses (``on_year``). A dated
+target not yet due that the baseline already meets is "on course" (``trajectory``, the
+course being the target itself, ``baseline_met``), never "met" before its date.
 
 The rating of a measure, with its basis (``rag_basis``) and its reason
 (``rag_reason``, naming the rule and the threshold, as ``judgements.csv`` shows it):
@@ -75,6 +77,12 @@ class TargetForPeriod:
         The target date ``YYYY-MM`` (empty when undated).
     final : float or None
         The target itself.
+    on_year : bool
+        Judged on the year ending (a seasonal measure), not the reporting period.
+    baseline_met : bool
+        A dated target not yet due that the baseline year already met: the course to it
+        is the target itself (a line from the baseline would be stricter), and the
+        measure is "on course", never "target met", until the date.
     """
 
     value: float | None
@@ -83,6 +91,7 @@ class TargetForPeriod:
     due: str
     final: float | None
     on_year: bool = False
+    baseline_met: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,7 +160,11 @@ def compute_target_for_period(
     already_met = start_value is not None and _meets(
         start_value, final, str(measure.get("good_direction"))
     )
-    if (
+    if due is not None and end < due and already_met:
+        # Not yet due, and the baseline already meets it: on course (the target itself is
+        # the course), never "met" before its date (a 2028/29 target is not met in 2026).
+        basis = "trajectory"
+    elif (
         due is not None
         and end < due
         and start_value is not None
@@ -166,13 +179,29 @@ def compute_target_for_period(
             per_period = start_value + (final - start_value) * share
             basis = "trajectory"
     value = per_period
-    # A trajectory moves month by month, so it is read on the period; a flat target of a
-    # seasonal measure on the year, so one season cannot meet what the year misses.
-    on_year = bool(seasonal and measure["frequency"] != "annual" and basis == "target")
+    # A seasonal measure's target (or course) is read on the year ending, so one season
+    # cannot meet what the year misses.
+    on_year = bool(seasonal and measure["frequency"] != "annual")
     window = figures.year_ending if on_year else figures.current
     if str(measure.get("aggregation")) == "sum" and measure["frequency"] != "annual":
         value = per_period * window.expected
-    return TargetForPeriod(value, per_period, basis, due_text, final, on_year)
+    return TargetForPeriod(
+        value,
+        per_period,
+        basis,
+        due_text,
+        final,
+        on_year,
+        baseline_met=already_met and basis == "trajectory",
+    )
+
+
+def _due_words(due: str) -> str:
+    """A target date ``YYYY-MM`` in words ("March 2029"); "its date" when empty."""
+    from pcplib.labels import month_words
+    from pcplib.periods import parse_month
+
+    return month_words(parse_month(due)) if due else "its date"
 
 
 def _plain(value: float) -> str:
@@ -222,6 +251,7 @@ def rate_measure(
     per: str = "",
     no_spc_reason: str = "",
     improvement_reason: str = "",
+    margin: float | None = None,
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
@@ -261,6 +291,10 @@ def rate_measure(
         "no deterioration" from the tests alone: Grey, "no SPC verdict: tests only".
     improvement_reason : str, optional
         The test that shows a change for the better beyond chance and material, if any.
+    margin : float, optional
+        A survey estimate's 95% margin of error, in the unit of the figure (percentage
+        points). A shortfall no larger than it is not shown to be a miss: Amber, "within
+        the margin of error of the target", never Red nor "missed".
 
     Returns
     -------
@@ -285,13 +319,30 @@ def rate_measure(
         return Rating("Grey", "none", reason="no figure for the period")
     if target.value is not None:
         rating = rag.rag_against_target(current, target.value, good, tolerance=RAG_TOLERANCE)
-        reason = _target_reason(current, target.value, rating, target.basis, unit, per)
+        word = "target" if target.baseline_met else target.basis
+        reason = _target_reason(current, target.value, rating, word, unit, per)
+        if target.baseline_met:
+            reason = reason.replace(" meets the target of ", " is within the target of ")
         if target.on_year:
             reason += " (a seasonal measure, judged on the year ending)"
+        if target.baseline_met:
+            reason += (
+                f"; not due until {_due_words(target.due)}, and the baseline year already "
+                "met it, so it is on course, not yet met"
+            )
         if rating == "Green" and real:
             return Rating(
                 "Amber", target.basis, capped=True, reason=f"{reason}; capped: {why_real}"
             )
+        if rating != "Green" and margin is not None and abs(current - target.value) <= margin:
+            # A survey's shortfall inside its margin of error: the true figure may meet the
+            # target, so it is not called missed (Code of Practice, Quality Q3).
+            reason = (
+                f"{reason.split(' by ', 1)[0]} by {abs(current - target.value):.1f} percentage "
+                f"points, within the survey's margin of error (+/- {margin:.1f} points, 95%): "
+                "within the margin of error of the target, not shown to be missed"
+            )
+            return Rating("Amber", target.basis, reason=reason)
         return Rating(rating, target.basis, reason=reason)
     if real:
         return Rating("Red", "evidence", reason=why_real)
@@ -307,19 +358,21 @@ def rate_measure(
         )  # fmt: skip
     # No SPC verdict: a test that finds no deterioration says nothing of whether the
     # series is in control, so only a real improvement on an exact test rates Green.
+    # The detail closes the reason in one parenthesis, so a short form ("no SPC verdict:
+    # tests only") can be read off the front for the plan overview.
     why = no_spc_reason or "too few points"
     if improvement_reason:
         return Rating(
             "Green", "evidence",
-            reason=f"no SPC verdict ({why}): tests only; no target, and {improvement_reason}",
+            reason=f"no SPC verdict: tests only, and no target; {improvement_reason} ({why})",
         )  # fmt: skip
     if evidence_known:
         return Rating(
             "Grey", "none",
-            reason=f"no SPC verdict ({why}): tests only; no target, and the tests of change "
-            "find no change beyond chance, which alone is not enough to rate",
+            reason=f"no SPC verdict: tests only ({why}; no target, and the tests of change "
+            "find no change beyond chance, which alone is not enough to rate)",
         )  # fmt: skip
-    return Rating("Grey", "none", reason=f"no SPC verdict ({why}) and no target: not rated")
+    return Rating("Grey", "none", reason=f"no SPC verdict and no target: not rated ({why})")
 
 
 def list_target_record(

@@ -73,13 +73,6 @@ SEASONAL_P_VALUE = 0.01
 """A seasonal pattern is clear when the analysis of variance of the seasonal-irregular
 ratios across seasons has a p-value below this."""
 
-BASELINE_RUN = 8
-"""Points in a run (on one side of the centre line, or rising or falling) that mark a
-baseline as not stable: eight, the Western Electric and Wheeler run for judging whether
-a period was in control. The charts' own signals keep their rule set's run (six for
-Making Data Count); the longer run here keeps a stable baseline from being rejected by
-chance (about one in ten of 20 random points, against one in five with runs of six)."""
-
 BASELINE_TREND_P = 0.05
 """A baseline whose straight-line trend has a p-value below this is not stable."""
 

@@ -187,6 +187,96 @@ def _read_plan_text(file: Path, fail: Callable[..., ForwardPlanError]) -> str:
         ) from None
 
 
+def _parse_plan_yaml(
+    text: str, fail: Callable[..., ForwardPlanError]
+) -> tuple[Any, dict[str, Any]]:
+    """The plan's YAML node graph (for line numbers) and its data, which must hold ``years``."""
+    try:
+        root = compose_yaml_text(text)
+        data = load_yaml_text(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise fail(mark.line + 1 if mark else None, None, None, f"valid YAML ({reason})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("years"), list):
+        raise fail(None, None, None, "a mapping with 'source', 'notes' and a 'years' list")
+    return root, data
+
+
+def _read_data_lag(root: Any, data: dict[str, Any], fail: Callable[..., ForwardPlanError]) -> int:
+    """``data_lag_months``: whole months from 0 to 24 (the default when absent)."""
+    lag = data.get("data_lag_months", DEFAULT_DATA_LAG_MONTHS)
+    if isinstance(lag, bool) or not isinstance(lag, int) or not 0 <= lag <= 24:
+        lag_node = _mapping_get(root, "data_lag_months")
+        raise fail(
+            _line(lag_node) if lag_node is not None else None,
+            "data_lag_months",
+            lag,
+            "a whole number of months from 0 to 24 between a quarter's end and the "
+            "meeting that reports it (such as 2)",
+        )
+    return lag
+
+
+def _read_slot(
+    slot_data: Any,
+    slot_node: Any,
+    year: str,
+    lag: int,
+    lines: dict[str, int],
+    fail: Callable[..., ForwardPlanError],
+) -> Slot:
+    """One slot of ``year``: its month (once in the plan, in the year), strategies, data end.
+
+    ``lines`` holds the line of each slot and year read so far, to name a repeat.
+    """
+    slot_line = _line(slot_node)
+    month = str(slot_data.get("slot", "")) if isinstance(slot_data, dict) else ""
+    if not periods.is_month_code(month):
+        raise fail(slot_line, "slot", month, "a month written YYYY-MM, such as 2026-11")
+    if periods.label_financial_year(month) != year:
+        raise fail(
+            slot_line,
+            "slot",
+            month,
+            f"a month in the financial year {year} (April {year[:4]} to March {int(year[:4]) + 1})",
+        )
+    if month in lines:
+        raise fail(slot_line, "slot", month, f"each meeting once (also at line {lines[month]})")
+    strategies = slot_data.get("strategies")
+    if (
+        not isinstance(strategies, list)
+        or not strategies
+        or not all(isinstance(s, str) and s.strip() for s in strategies)
+    ):
+        raise fail(
+            slot_line,
+            "strategies",
+            None if strategies is None else strategies,
+            f"a list of strategy ids for slot {month}, such as [safer-streets, roads]",
+        )
+    data_to = slot_data.get("data_to")
+    if data_to is None:
+        period_end = period_end_for_slot(month, lag)
+    elif not periods.is_month_code(str(data_to)) or str(data_to) > month:
+        data_to_node = _mapping_get(slot_node, "data_to")
+        raise fail(
+            _line(data_to_node) if data_to_node is not None else slot_line,
+            "data_to",
+            data_to,
+            f"the last month of data slot {month} reports, written YYYY-MM, no later "
+            "than the meeting (such as 2026-09)",
+        )
+    else:
+        period_end = str(data_to)
+    return Slot(
+        slot=month,
+        year=year,
+        strategies=tuple(str(s) for s in strategies),
+        period_end=period_end,
+    )
+
+
 def load_forward_plan(path: Path | str) -> ForwardPlan:
     """Read a forward plan (the data set's ``forward_plan.yaml``).
 
@@ -216,26 +306,8 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
         shown = None if value is None else str(value)
         return ForwardPlanError(Problem(where, line, key, shown, expected))
 
-    text = _read_plan_text(file, fail)
-    try:
-        root = compose_yaml_text(text)
-        data = load_yaml_text(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise fail(mark.line + 1 if mark else None, None, None, f"valid YAML ({reason})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("years"), list):
-        raise fail(None, None, None, "a mapping with 'source', 'notes' and a 'years' list")
-    lag = data.get("data_lag_months", DEFAULT_DATA_LAG_MONTHS)
-    if isinstance(lag, bool) or not isinstance(lag, int) or not 0 <= lag <= 24:
-        lag_node = _mapping_get(root, "data_lag_months")
-        raise fail(
-            _line(lag_node) if lag_node is not None else None,
-            "data_lag_months",
-            lag,
-            "a whole number of months from 0 to 24 between a quarter's end and the "
-            "meeting that reports it (such as 2)",
-        )
+    root, data = _parse_plan_yaml(_read_plan_text(file, fail), fail)
+    lag = _read_data_lag(root, data, fail)
     notes = data.get("notes") or []
     if isinstance(notes, str):
         notes = [notes]
@@ -257,57 +329,9 @@ def load_forward_plan(path: Path | str) -> ForwardPlan:
         if not isinstance(slot_list, list) or not slot_list:
             raise fail(line, "slots", None, f"a list of slots for {year}")
         for slot_data, slot_node in zip(slot_list, slot_nodes.value, strict=True):
-            slot_line = _line(slot_node)
-            month = str(slot_data.get("slot", "")) if isinstance(slot_data, dict) else ""
-            if not periods.is_month_code(month):
-                raise fail(slot_line, "slot", month, "a month written YYYY-MM, such as 2026-11")
-            if periods.label_financial_year(month) != year:
-                raise fail(
-                    slot_line,
-                    "slot",
-                    month,
-                    f"a month in the financial year {year} (April {year[:4]} to March "
-                    f"{int(year[:4]) + 1})",
-                )
-            if month in lines:
-                raise fail(
-                    slot_line, "slot", month, f"each meeting once (also at line {lines[month]})"
-                )
-            strategies = slot_data.get("strategies")
-            if (
-                not isinstance(strategies, list)
-                or not strategies
-                or not all(isinstance(s, str) and s.strip() for s in strategies)
-            ):
-                raise fail(
-                    slot_line,
-                    "strategies",
-                    None if strategies is None else strategies,
-                    f"a list of strategy ids for slot {month}, such as [safer-streets, roads]",
-                )
-            data_to = slot_data.get("data_to")
-            if data_to is None:
-                period_end = period_end_for_slot(month, lag)
-            elif not periods.is_month_code(str(data_to)) or str(data_to) > month:
-                data_to_node = _mapping_get(slot_node, "data_to")
-                raise fail(
-                    _line(data_to_node) if data_to_node is not None else slot_line,
-                    "data_to",
-                    data_to,
-                    f"the last month of data slot {month} reports, written YYYY-MM, no later "
-                    "than the meeting (such as 2026-09)",
-                )
-            else:
-                period_end = str(data_to)
-            lines[month] = slot_line
-            slots.append(
-                Slot(
-                    slot=month,
-                    year=year,
-                    strategies=tuple(str(s) for s in strategies),
-                    period_end=period_end,
-                )
-            )
+            slot = _read_slot(slot_data, slot_node, year, lag, lines, fail)
+            lines[slot.slot] = _line(slot_node)
+            slots.append(slot)
     slots.sort(key=lambda s: s.slot)
     return ForwardPlan(
         path=file,

@@ -2,11 +2,12 @@
 
 One horizontal bar per measure: how far it rose or fell on the same quarter a year
 earlier (per cent; percentage points for a measure that is itself a percentage, on an axis
-of its own, so no axis mixes the two units), coloured
-by what the public report says about it and labelled with that word, so the colour is
-never the only carrier. Drawn with matplotlib (imported only when a chart is drawn) and
-embedded with :func:`pcplib.report.charts.figure_to_html`, with alt text that lists every
-bar and a caption saying how to read it.
+of its own, so no axis mixes the two units). The bars are all one neutral colour: a
+measure's group can rest on its target or on a longer comparison, not on the change the
+bar shows, so a red bar for a fall would read as "this fall is bad". The group is the
+word under each measure's name, in the group's colour. Drawn with matplotlib (imported
+only when a chart is drawn) and embedded with :func:`pcplib.report.charts.figure_to_html`,
+with alt text that lists every bar and a caption saying how to read it.
 """
 
 from __future__ import annotations
@@ -35,14 +36,18 @@ GROUP_COLOURS = {
     "needs attention": "#d4351c",
     "steady": "#505a5f",
     "trend": "#4c2c92",
+    "not rated": "#505a5f",
     "no figure": "#505a5f",
 }
 """GOV.UK colours, each at least 4.5:1 against white, so the words beside them read too."""
+BAR_COLOUR = "#505a5f"
+"""Every bar's colour (GOV.UK dark grey): a bar shows a change, not a verdict."""
 GROUP_WORDS = {
     "achieved": "achieved",
     "needs attention": "needs attention",
     "steady": "steady",
     "trend": "trend, not rated",
+    "not rated": "not rated",
     "no figure": "no figure yet",
 }
 BAR_INCHES = 0.32  # a three-line label (8 pt, spaced 1.1) needs 0.37 in: 1.3 slots
@@ -112,8 +117,7 @@ def _draw_bars(ax: Any, records: list[dict], unit: str) -> None:
     positions = [total - top - slot / 2 for top, slot in zip(tops, slots, strict=True)]
     for y, r, value in zip(positions, records, values, strict=True):
         shown = max(-reach, min(reach, value))
-        colour = GROUP_COLOURS.get(str(r["group"]), GROUP_COLOURS["steady"])
-        ax.barh(y, shown, height=0.55, color=colour)
+        ax.barh(y, shown, height=0.55, color=BAR_COLOUR)
         # Every label starts right of the bar's end or of zero, so none runs into the names.
         ax.annotate(
             _change_text(r),
@@ -155,9 +159,9 @@ def plot_changes(rows: pd.DataFrame, title: str) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        Bars from zero, coloured by group; beside each bar its change, and under each
-        measure's name its group in words, in the group's colour. Changes in per cent
-        and changes in points (of a percentage) are drawn on separate axes, each
+        Bars from zero, all of one colour (:data:`BAR_COLOUR`); beside each bar its
+        change, and under each measure's name its group in words, in the group's colour.
+        Changes in per cent and changes in points (of a percentage) are drawn on separate axes, each
         labelled with its one unit, so a bar of points is never read against a scale of
         per cent. Changes beyond an axis (a rise of several hundred per cent) are drawn
         to its edge, and their label gives the true figure. Drawn at the width it is
@@ -231,11 +235,11 @@ def build_change_chart(rows: pd.DataFrame, what: str, title: str, caption: str) 
     groups = split_by_unit(rows)
     rows = pd.concat([part for _, part in groups]) if groups else rows  # the chart's order
     fig = plot_changes(rows, title)
-    caption = f"{caption} Right is a rise, left a fall; the word says what it means."
+    caption += " Right is a rise, left a fall; the word under each name says what it means."
     if len(groups) > 1:
         caption += (
-            " Percentages change in points (55% to 57% is 2 points), on a scale of their "
-            "own, below the others."
+            " Percentages change in points (55% to 57% is 2 points), so they have a scale "
+            "of their own, below the others."
         )
     html = figure_to_html(fig, describe_change_chart(rows, what), caption)
     return html.replace('<figure class="chart">', '<figure class="chart chart-public">', 1)

@@ -316,24 +316,35 @@ def _draw_points(ax: Any, x: list[Any], points: pd.DataFrame) -> list[str]:
 def _draw_events(
     ax: Any, x: list[Any], result: XmrResult, events: Sequence[tuple[Any, str]]
 ) -> None:
-    """Draw each event in the chart's span as a dotted vertical line with its label."""
+    """Draw each event in the chart's span as a dotted vertical line with its label.
+
+    Each label sits on a white patch above the lines and points (a label printed across
+    the upper limit could not be read, review 1 B9); the second and later labels step
+    down a line each, so two events close together do not print over each other; a
+    label in the chart's right third reads leftwards from its line, so it stays inside.
+    """
     positions = {label: i for i, label in enumerate(result.points.index)}
+    drawn = 0
     for when, text in list_chart_events(result, events):
         if when not in positions:
             continue
         at = x[positions[when]]
         ax.axvline(at, color=EVENT_COLOUR, linewidth=0.9, linestyle=(0, (1, 2)), zorder=1)
+        right = positions[when] > 2 * len(positions) / 3
         ax.annotate(
             text,
             xy=(at, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(2, -2),
+            xytext=(-2 if right else 2, -2 - 10 * drawn),
             textcoords="offset points",
-            ha="left",
+            ha="right" if right else "left",
             va="top",
             fontsize=7.5,
             color=EVENT_COLOUR,
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            zorder=5,
         )
+        drawn += 1
 
 
 def _draw_target(ax: Any, target: float | None, unit: str, per: str) -> str:

@@ -37,6 +37,7 @@ _CHANGE_WORDS = {
     "done": "Done",
     "due date changed": "Due date changed",
     "new": "New since the last meeting",
+    "now overdue": "Now overdue",
 }
 
 

@@ -350,11 +350,20 @@ def build_header(
     ]
     shown = parse_month_param(available_period_end(dataset, period_end), "period_end")
     quarter = periods.label_quarter(shown.to_timestamp())
+    # A public copy says what it is: the Board's report in the Board's terms with what is
+    # restricted taken out, not a page written for residents (review 1, B7).
+    public_words = (
+        f" This is the {dataset.identity.board_name}'s report, in its terms, with restricted "
+        "measures, the risk register and the action log removed; the public monitoring "
+        "report explains the figures for residents."
+        if audience == "public"
+        else ""
+    )
     return build_period_header(
         dataset,
         f"{strategy['strategy_name']}: delivery strategy report",
         f"{dataset.identity.plan_name}: performance, progress and risks. {meeting_words}; "
-        f"{quarter}, data to the end of {month_words(shown)}.",
+        f"{quarter}, data to the end of {month_words(shown)}.{public_words}",
         facts,
         measures["measure_id"],
         end,

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.strategy import StrategySummary
-from pcplib.labels import as_sentence, format_figure, format_figures, is_missing
+from pcplib.labels import as_sentence, format_figure, format_figures, is_missing, month_words
+from pcplib.periods import parse_month
 from pcplib.report.chart_text import describe_chart, list_flagged_points
 from pcplib.report.charts import figure_to_html, plot_spc
 from pcplib.report.html import arrow_cell, build_table, esc, notice, with_note
@@ -36,10 +37,16 @@ def _target_cell(r: dict) -> str:
     target = esc(format_figure(r["target"], unit, per=per))
     per_period = r.get("target_per_period")
     if r.get("target_basis") == "trajectory":
-        target = with_note(f"{target} expected by now", f"on the line to {r['target_date']}")
+        # A month in words, as everywhere a reader looks ("March 2029", never "2029-03").
+        due = r["target_date"]
+        due_words = month_words(parse_month(str(due))) if not is_missing(due) and due else ""
+        target = with_note(f"{target} expected by now", f"on the line to {due_words}")
     elif not is_missing(per_period) and per_period != r["target"]:
+        # The period the target covers comes from the verdict: "for the quarter", or "in
+        # the 12 months to ..." for a seasonal measure judged on the year ending.
+        scope = str(r.get("target_period_label") or "for the quarter")
         target = with_note(
-            f"{target} for the quarter",
+            f"{target} {scope}",
             f"({format_figure(per_period, unit, per=per)} {PER_PERIOD[r['frequency']]})",
         )
     if r["target_note"]:
@@ -179,9 +186,10 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
             spc_words = f"{spc_words}. {assurance}"
         spc_cell = esc(spc_words)
         if r.get("spc_limits_from"):
-            spc_cell = with_note(
-                spc_cell, f"limits from {r['spc_limits_from']} to {r['spc_limits_to']}"
+            start, stop = (
+                month_words(parse_month(str(r[k]))) for k in ("spc_limits_from", "spc_limits_to")
             )
+            spc_cell = with_note(spc_cell, f"limits from {start} to {stop}")
         rows.append(
             [
                 _name_cell(r, board),

@@ -40,26 +40,82 @@ def _outside_words(value: object) -> str:
     return f"{value} local authorities"
 
 
-def _overview_measure(m: dict) -> str:
-    """One headline measure in the overview: its trend since the baseline and the two figures.
+def _points(text: object) -> str:
+    """A change as the overview prints it: percentage points spelt "points", never "pp"."""
+    return str(text or "").replace(" pp", " points").replace("percentage points", "points")
 
-    One line where it fits: the column's header says the figures are the latest 12 months
-    (the latest month for a stock) against the baseline year, so only the baseline's
-    period is named.
+
+def _figures(values: list[object], m: dict) -> list[str]:
+    """Figures as the overview prints them: a percentage to one decimal (review 1, B1).
+
+    A survey's or an average's percentage carries no more precision than a tenth of a
+    point, so "80.275% against 79.650%" prints as "80.3% against 79.7%".
     """
-    unit = m["unit"]
+    unit = str(m["unit"])
     per = "" if is_missing(m.get("rate_per")) else str(m.get("rate_per") or "")
-    baseline, current = format_figures([m["baseline"], m["current"]], unit, per=per)
-    change = m.get("change") or m["direction"]
+    if unit == "percent":
+        values = [v if is_missing(v) else round(float(str(v)), 1) for v in values]
+    return format_figures(values, unit, per=per)
+
+
+def _month(value: object) -> str:
+    return month_words(periods.parse_month(str(value)))
+
+
+def _basis_figures(m: dict) -> str:
+    """The figures a rating rests on, when its basis text does not already give them.
+
+    A target's or trajectory's reason names the figure and the target; a harm found on
+    one comparison shows that comparison's two figures; an SPC concern the period that
+    set the limits; a measure with no target and no deterioration the quarter against
+    the same quarter a year earlier (the first test of change). A harm found since the
+    baseline shows nothing more: the trend beside it has those figures.
+    """
+    basis = str(m.get("rag_basis") or "")
+    reason = _RULE_PREFIX.sub("", str(m.get("rag_reason") or "").strip())
+    if basis in ("target", "trajectory", "none", ""):
+        return ""
+    found = _WORSE.match(reason)
+    if found and found.group(2) == "the year ending on the baseline year":
+        return ""
+    if found and found.group(2) == "the year ending on the year before":
+        now, then = _figures([m.get("current"), m.get("year_before")], m)
+        return f"{now} against {then}, {_points(m.get('year_ending_change'))}"
+    if reason.startswith("an SPC concern"):
+        start, stop = m.get("spc_limits_from"), m.get("spc_limits_to")
+        if is_missing(start) or is_missing(stop) or not str(start) or not str(stop):
+            return ""
+        return f"limits: {_month(start)} to {_month(stop)}"
+    if is_missing(m.get("quarter")) or is_missing(m.get("quarter_before")):
+        return ""
+    now, then = _figures([m.get("quarter"), m.get("quarter_before")], m)
+    return f"{now} against {then} a year earlier"
+
+
+def _overview_measure(m: dict) -> str:
+    """One headline measure in the overview: its rating on its basis, then its trend.
+
+    The rating comes first with its basis and the figures that basis rests on
+    (:func:`format_rating_basis`, :func:`_basis_figures`), so a rating never sits beside
+    figures of another basis unexplained; then the trend since the baseline, labelled as
+    such, with its two figures.
+    """
+    baseline, current = _figures([m["baseline"], m["current"]], m)
+    change = _points(m.get("change") or m["direction"])
     judgement = "" if m["judgement"] == m["direction"] else f", {m['judgement']}"
-    trend = f'<span aria-hidden="true">{esc(m["arrow"])}</span> {esc(change)}{esc(judgement)}'
-    figures = esc(f"({current} against {baseline} in {m['baseline_label']})")
+    trend = (
+        f'Since {esc(m["baseline_label"])}: <span aria-hidden="true">{esc(m["arrow"])}</span> '
+        f"{esc(change)}{esc(judgement)}"
+    )
+    figures = esc(f"({current} against {baseline})")
     areas = ""
     if not is_missing(m.get("areas_outside")) and str(m.get("areas_outside")):
         areas = f"; {_outside_words(m['areas_outside'])} outside the funnel's limits"
     rating = ""
     if not is_missing(m.get("rag")) and str(m.get("rag") or ""):
         basis = format_rating_basis(m.get("rag_reason"))
+        shown = _basis_figures(m)
+        basis += f" ({shown})" if basis and shown else ""
         rating = f"{format_rag_html(str(m['rag']))} " + (
             f'<span class="small">{esc(basis)}.</span> ' if basis else ""
         )
@@ -71,9 +127,9 @@ def _overview_measure(m: dict) -> str:
 
 _RULE_PREFIX = re.compile(r"^(target|trajectory|harm) rule: ")
 _DETAIL = re.compile(r" \([^()]*(\([^()]*\)[^()]*)*\)$")
-_MEETS = re.compile(r"^.+? meets the (target|trajectory) of (.+)$")
+_MEETS = re.compile(r"^(.+?) meets the (target|trajectory) of (.+)$")
 _MISSES = re.compile(
-    r"^.+? misses the (target|trajectory) of (.+?) by ([\d.,]+(?:%| percentage points))"
+    r"^(.+?) misses the (target|trajectory) of (.+?) by ([\d.,]+(?:%| percentage points))"
 )
 # A harm's reason names the comparison that showed it, so it never reads as a contradiction
 # of the trend since the baseline printed beside it.
@@ -88,15 +144,20 @@ _WORSE_WORDS = {
 }
 _SHORT = {
     "no target: no deterioration beyond chance in the tests of change or SPC": (
-        "no target; no deterioration beyond chance"
+        "no target; tests and SPC: no deterioration"
     ),
-    "an SPC concern in the reporting period": "an SPC concern this quarter",
-    "no good direction: reported as a trend": "a trend, not rated",
+    "an SPC concern in the reporting period": "SPC: a concern this quarter",
+    "no good direction: reported as a trend": "not rated: a trend",
 }
 
 
 def format_rating_basis(reason: object) -> str:
     """Return a measure's rating basis in a few words, for the one-page overview.
+
+    Each starts with what the rating rests on (issue 26: every rating shows its basis):
+    "target", "trajectory", "test of change", "SPC", "tests and SPC" (of change), or "not
+    rated"; a target's and a trajectory's then give the figure against it. A change in a
+    percentage is in points, any other in per cent.
 
     Parameters
     ----------
@@ -108,21 +169,26 @@ def format_rating_basis(reason: object) -> str:
     -------
     str
         The reason without the rule's name and without a closing parenthesis of detail
-        (the test and its p-value, which the strategy report gives), a target's in the
-        fewest words: ``"target 360 met"``, ``"target 60 missed by 7.0%"``, ``"no
-        target; no deterioration beyond chance"``, ``"rose beyond chance"`` (``"fell"`` for a
-        measure that should grow); empty when there is
-        no reason.
+        (the test and its p-value, which the strategy report gives): ``"target: 368
+        against 360, met"``, ``"target: 52.4% against 55.0%, missed by 2.6 points"``,
+        ``"test of change: rose beyond chance on the same quarter a year earlier"``
+        (``"fell"`` for a measure that should grow), ``"SPC: a concern this quarter"``,
+        ``"no target; tests and SPC: no deterioration"``; empty
+        when there is no reason.
     """
     if is_missing(reason) or not str(reason).strip():
         return ""
     if found := _WORSE.match(_RULE_PREFIX.sub("", str(reason).strip())):
-        return f"{found.group(1)} beyond chance {_WORSE_WORDS[found.group(2)]}"
+        return f"test of change: {found.group(1)} beyond chance {_WORSE_WORDS[found.group(2)]}"
     text = _DETAIL.sub("", _RULE_PREFIX.sub("", str(reason).strip()))
     if found := _MEETS.match(text):
-        return f"{found.group(1)} {found.group(2)} met"
+        now, kind, goal = found.groups()
+        expected = " expected by now" if kind == "trajectory" else ""
+        return f"{kind}: {now} against {goal}{expected}, met"
     if found := _MISSES.match(text):
-        return f"{found.group(1)} {found.group(2)} missed by {found.group(3)}"
+        now, kind, goal, by = found.groups()
+        expected = " expected by now" if kind == "trajectory" else ""
+        return f"{kind}: {now} against {goal}{expected}, missed by {_points(by)}"
     return _SHORT.get(text, text)
 
 
@@ -171,7 +237,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
     """
     head = [
         "Strategy and overall rating",
-        "Headline measures: rating and its basis; the latest 12 months against the baseline year",
+        "Headline measures: rating, its basis and figures; the trend since the baseline year",
         "Projected delivery",
     ]
     parts = []

@@ -44,10 +44,13 @@ guide*: police recorded crime reflects reporting and recording as well as crime)
 GROUP_MEANINGS = {
     "achieved": "met its target, is on course for a later one, or really got better (by more "
     "than the usual ups and downs)",
-    "needs attention": "missed its target, or really got worse",
+    "needs attention": "missed its target, or got worse (really, or possibly: the "
+    "figures are not yet clear)",
     "steady": "no target and no real change, only the usual ups and downs",
     "trend": "not rated, as there is no right way for it to go: more reports of a crime can "
     "mean that more people feel safe to come forward",
+    "not rated": "no target and no clear change, but too little settled history to say what "
+    "the usual ups and downs are",
 }
 """What each of the public report's groups means: the one definition its key and its
 About page both quote."""
@@ -121,8 +124,8 @@ def format_reading_guide() -> str:
     )
     return (
         '<div class="reading-guide"><p>How to read the missions below: we compare each '
-        "figure with the same three months a year before, so the seasons match. A measure "
-        f'is in one of four groups.</p><dl class="reading-key">{groups}</dl>'
+        "figure with the same three months a year before, so the seasons match.</p>"
+        f'<dl class="reading-key">{groups}</dl>'
         "<details><summary>What the colours of the strategies' ratings mean</summary>"
         f"<p>Each rating is a word as well as a colour. {esc(format_rag_legend('public'))} "
         "A strategy's rating is the worst of its main measures' ratings.</p></details></div>"
@@ -137,6 +140,8 @@ def _groups_sentence(counts: dict[str, int]) -> str:
         f"{counts['steady']} steady",
         plural(counts["trend"], "trend"),
     ]
+    if counts.get("not rated"):
+        parts.append(f"{counts['not rated']} not rated")
     if counts.get("no figure"):
         parts.append(f"{counts['no figure']} with no figure yet")
     return list_words(parts)
@@ -278,13 +283,22 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         )
     rest = ""
     if "steady" in by_group:
+        # Folded under a line that counts them: no real change is the least news, and
+        # the report keeps to six screens (tests/browser/test_layout.py).
         names = list(by_group["steady"]["measure_name"])
         rest += (
-            "<h3>Steady</h3><p>No real change, only the usual ups and downs, in: "
-            f"{esc('; '.join(names))}.</p>"
+            f'<details class="steady"><summary>Steady: {esc(plural(len(names), "measure"))} '
+            "with no real change</summary><p>No real change, only the usual ups and downs, "
+            f"in: {esc('; '.join(names))}.</p></details>"
         )
     if "trend" in by_group:
         rest += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
+    if "not rated" in by_group:
+        names = list(by_group["not rated"]["measure_name"])
+        rest += (
+            "<p>Not rated (no clear change, but too little settled history to judge it by): "
+            f"{esc('; '.join(names))}.</p>"
+        )
     if "no figure" in by_group:
         names = list(by_group["no figure"]["measure_name"])
         rest += f"<p>No figure yet this quarter for: {esc('; '.join(names))}.</p>"

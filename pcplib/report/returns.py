@@ -38,10 +38,7 @@ __all__ = [
 ]
 
 NOT_SUPPLIED = "Not supplied"
-_BOARD_ONLY = (
-    "<p>{what} reported to the {board} only and not published: the "
-    "owners write them for the Board.</p>"
-)
+_BOARD_ONLY = "<p>{what} reported to the {board} only and not published.</p>"
 
 
 def returns_for(dataset: Dataset, strategy_id: str, quarter: str | None = None) -> pd.DataFrame:
@@ -98,7 +95,9 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
     periods.parse_quarter(quarter)
     if audience == "public":
         return _BOARD_ONLY.format(
-            what="Risks to delivery are", board=esc(dataset.identity.board_name)
+            # The owners' own words on risks are in the narrative; the register is not.
+            what="The risk register (each risk's scores and owner) is",
+            board=esc(dataset.identity.board_name),
         )
     risks = dataset.risks
     rows = risks[(risks["strategy_id"] == strategy_id) & (risks["quarter"] == quarter)]

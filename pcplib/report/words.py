@@ -43,7 +43,8 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
     if audience == "public":
         return {
             "Green": "on target, or, with no target, no sign of things getting worse",
-            "Amber": f"a target missed by no more than {tolerance} of it, a target met while "
+            "Amber": f"a target missed by no more than {tolerance} of it, a survey figure "
+            "too close to its target to tell (within its margin of error), a target met while "
             "things got really worse, or, with no target, things may be getting worse",
             "Red": f"a target missed by more than {tolerance} of it, or things really "
             "getting worse",
@@ -52,15 +53,18 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
         }
     if audience == "technical":
         return {
-            "Green": "target or trajectory met; with no target, no deterioration beyond "
-            "chance in the tests of change and no SPC concern",
-            "Amber": f"target or trajectory missed by up to {tolerance} of the target, or met "
-            "with a real deterioration; with no target, a possible deterioration (material, "
+            "Green": "target or trajectory met; with no target, SPC on a stable baseline "
+            "shows no concern and the tests of change no deterioration beyond chance (with no "
+            "SPC verdict, only an improvement beyond chance on an exact test)",
+            "Amber": f"target or trajectory missed by up to {tolerance} of the target, a "
+            "survey short of its target within its margin of error, or a target met with a "
+            "real deterioration; with no target, a possible deterioration (material, "
             f"p < {WEAK_EVIDENCE:g})",
             "Red": f"target or trajectory missed by more than {tolerance}; with no target, a "
             f"deterioration beyond chance (p < {SIGNIFICANCE:g}) and material, or an SPC "
             "concern in the period",
-            "Grey": "no data, no good direction, or no target and no evidence to rate on",
+            "Grey": "no data, no good direction, or no target and no SPC verdict (an "
+            "unstable baseline, too few points, a rolling figure): tests only",
         }
     raise ValueError(f"audience {audience!r}: expected 'public' or 'technical'")
 
@@ -148,7 +152,8 @@ METHOD_NOTE = (
     "year and the months just before it to make at least 20 points, and are carried "
     "forward unchanged; they are recalculated only at a documented change to the process. "
     "A baseline that itself shifted or trended is not used: its latest stable period sets "
-    "the limits, or no SPC verdict is given. "
+    "the limits, or no SPC verdict is given. The limits never include the period being "
+    "judged, and a rolling 12-month figure, whose points overlap, gets no SPC verdict. "
     "Seasonal series are seasonally adjusted before charting, so a seasonal pattern alone "
     "is not a signal. A signal is a point outside the limits, a run of points on one side "
     "of the mean, a sustained rise or fall, or two of three points near a limit; with "
@@ -167,8 +172,11 @@ ANNUAL_TESTS_NOTE = (
     "quasi-Poisson test when the series varies more than chance alone would make it. "
     "Percentages with a numerator and denominator are compared as two proportions, widened "
     "by Laney's or the quasi-binomial adjustment when the series varies more than sampling "
-    "explains (with a Wilson interval for the year). Levels and amounts (money, energy, "
-    "tonnes, days, scores) are tested against the series' own period-to-period variation. "
+    "explains, with a Wilson interval for the year widened by the same dispersion; a panel "
+    "survey's year counts as one wave's sample. Stocks (headcounts, shares of the fleet or "
+    "of the officers in post) count every member, so they are not tested as samples: like "
+    "levels and amounts (money, energy, tonnes, days, scores) they are tested against the "
+    "series' own period-to-period variation. "
     "A change is called significant when p < 0.05 and it is large enough to matter (2%, or "
     "1 percentage point)."
 )
@@ -204,6 +212,8 @@ def describe_variation(status: str, variation: str | None) -> str:
         return "Not assessed"
     if status == "unstable baseline":
         return "No SPC verdict: the baseline was not itself stable"
+    if status == "rolling figure":
+        return "No SPC verdict: a rolling 12-month figure, each point overlapping the last"
     if status != "assessed" or not isinstance(variation, str):
         return "Not enough data to judge"
     return VARIATION_WORDS.get(variation, variation)

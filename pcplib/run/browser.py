@@ -37,6 +37,7 @@ __all__ = [
     "build_pdf_templates",
     "capture_screenshot",
     "capture_screenshots",
+    "open_screenshot_page",
     "find_chromium",
     "guard_page",
     "open_browser",
@@ -347,6 +348,62 @@ def capture_screenshot(
     return run_with_browser(
         browser, lambda running: _screenshot_with(running, source, png_path, width, height)
     )
+
+
+@contextmanager
+def open_screenshot_page(
+    browser: Browser, *, width: int = 1280, height: int = 800
+) -> Iterator[Callable[[Path | str], Path]]:
+    """One offline page that screenshots report after report, each PNG beside its report.
+
+    A fresh browser context per report (as :func:`capture_screenshots` opens) took
+    about three times as long per screenshot as navigating one page from report to
+    report (1.5-1.8 s against 0.5 s on busy cores, measured); the reports are static
+    pages, so each loads into the page as a new document, at the same viewport, with
+    the same offline guard (:func:`guard_page`).
+
+    Parameters
+    ----------
+    browser : playwright.sync_api.Browser
+        From :func:`open_browser`.
+    width, height : int, default 1280, 800
+        Viewport, hence image, size in pixels.
+
+    Yields
+    ------
+    callable
+        Given a report's HTML path, saves ``<report>.png`` beside it and returns its path.
+
+    Raises
+    ------
+    ValueError
+        When the size is not positive.
+    """
+    _check_size(width, height)
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        device_scale_factor=1,
+        service_workers="block",
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
+    try:
+        page = context.new_page()
+        log = guard_page(page)
+
+        def shoot(html_path: Path | str) -> Path:
+            source = _existing_file(html_path)
+            target = source.with_suffix(".png")
+            log.console_errors.clear()
+            log.external_requests.clear()
+            page.goto(source.as_uri(), wait_until="load")
+            page.screenshot(path=str(target), full_page=False, type="png", animations="disabled")
+            _warn_if_not_self_contained(source, log)
+            return target
+
+        yield shoot
+    finally:
+        context.close()
 
 
 def capture_screenshots(

@@ -82,7 +82,7 @@ def tabulate_job_judgements(
             contexts[key] = _read_context(*key)
         previous = find_previous_meeting(job.strategy, p["slot"], *contexts[key])
         continuity = compare_with_previous_meeting(
-            dataset, summary, previous, p.get("spc_rules", "mdc")
+            dataset, summary, previous, p.get("spc_rules", "mdc"), slot=p["slot"]
         )
         return add_continuity_columns(tabulate_judgements([summary], job.name), continuity)
     if job.notebook == "delivery_board":

@@ -58,6 +58,9 @@ class RunOptions:
         Fork each report's kernel from a process that has already imported what a
         report imports (:mod:`pcplib.forkserver`); ``pcp`` does unless the
         environment sets ``PCP_FORK_KERNELS=0``.
+    data_cache : Path or None
+        The cache file holding the validated data set this run loaded or kept
+        (:mod:`pcplib.data.snapshot`); set by the run once the data are validated.
     """
 
     out_dir: Path
@@ -77,6 +80,7 @@ class RunOptions:
     lock_wait: float = LOCK_WAIT_SECONDS
     profile: bool = False
     fork_kernels: bool = False
+    data_cache: Path | None = None
 
 
 def count_cpus() -> int:

@@ -92,8 +92,9 @@ class ScreenshotTaker:
     busy cores); here one headless Chromium, in a thread of its own, saves each
     report's ``<report>.png`` as soon as its HTML exists, while the other reports still
     run, so only the last report's screenshot is left when the reports are done. The
-    pictures are the same as :func:`picture_reports` takes (one browser, a fresh page
-    per report, the same viewport).
+    pictures are those :func:`picture_reports` takes (one browser, the same viewport),
+    with one page loading report after report
+    (:func:`pcplib.run.browser.open_screenshot_page`).
 
     Call :meth:`add` for each report written, then :meth:`finish` (every report
     succeeded) or :meth:`discard` (a run that is not published keeps no screenshots).
@@ -133,9 +134,10 @@ class ScreenshotTaker:
             return
 
         def take(running: Any) -> None:
-            while (source := self._queue.get()) is not None:
-                if self._error is None:
-                    self._taken.append(browser.capture_screenshots([source], browser=running)[0])
+            with browser.open_screenshot_page(running) as shoot:
+                while (source := self._queue.get()) is not None:
+                    if self._error is None:
+                        self._taken.append(shoot(source))
 
         try:
             browser.run_with_browser(None, take)

@@ -335,7 +335,9 @@ def check_and_build(plan: RunPlan, options: RunOptions, console: Console, starte
                     dataset, folder_digest, options, runtime.process_runtime_dir()
                 )
             options = replace(
-                options, kernel_env={**options.kernel_env, **cached_env, **snapshot_env}
+                options,
+                kernel_env={**options.kernel_env, **cached_env, **snapshot_env},
+                data_cache=cached,
             )
             run_stages = {"start-up": time.perf_counter() - started}
             return build_and_publish(plan, options, console, dataset, run_stages)
@@ -626,7 +628,7 @@ def execute_reports(
             pool.submit(render.warm_exporter)
         # The owners' numbers the data set contradicts (1-1.6 s of CPU, measured): flagged
         # before anything is published, without holding the first kernel back.
-        narrative_future = pool.submit(list_narrative_warnings, dataset)
+        narrative_future = pool.submit(list_narrative_warnings, dataset, options.data_cache)
         others_future = pool.submit(
             lambda: {
                 job.name: run_judgements.tabulate_job_judgements(dataset, job) for job in others
@@ -645,27 +647,37 @@ def execute_reports(
     return results, rags, run_judgements.tabulate_run_judgements(dataset, plan, known)
 
 
-def list_narrative_warnings(dataset: Any) -> list[str]:
+def list_narrative_warnings(dataset: Any, cache_file: Path | None = None) -> list[str]:
     """Return a line for each number in the owners' narrative that the data set contradicts.
 
     Parameters
     ----------
     dataset : pcplib.data.Dataset
         The validated data set.
+    cache_file : Path, optional
+        The data set's cache file: the warnings kept beside it are used, or kept there.
 
     Returns
     -------
     list of str
         The warnings (:mod:`pcplib.assessment.narrative_checks`); none without a narrative.
     """
+    from pcplib.data.snapshot import read_cached_warnings, write_cached_warnings
+
+    if getattr(dataset, "narrative", None) is None:
+        return []
+    kept = read_cached_warnings(cache_file) if cache_file is not None else None
+    if kept is not None:
+        return kept
     from pcplib.assessment.narrative_checks import (
         check_narrative_numbers,
         format_narrative_warnings,
     )
 
-    if getattr(dataset, "narrative", None) is None:
-        return []
-    return list(format_narrative_warnings(check_narrative_numbers(dataset)))
+    warnings = list(format_narrative_warnings(check_narrative_numbers(dataset)))
+    if cache_file is not None:
+        write_cached_warnings(cache_file, warnings)
+    return warnings
 
 
 def keep_failed_run(

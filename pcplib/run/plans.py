@@ -191,11 +191,13 @@ def derive_slot_for_period(plan: Any, period_end: str) -> str:
 
 
 def find_meeting(plan: Any, strategy: str, period_end: str, board: str = "Board") -> str:
-    """Say which meeting a strategy report on data to ``period_end`` is for.
+    """Name the meeting that reviews a strategy on a data period, or say when it is next due.
 
     A report built outside its slot (``--all``, ``--strategy``) must not claim a
     meeting it was never prepared for: it names the forward plan's meeting that reviews
-    that strategy on that data period, or says it was prepared for none.
+    that strategy on that data period or, when there is none, says it was prepared for
+    no meeting and when the forward plan next brings the strategy to the board (a
+    strategy on the forward plan is never left looking forgotten).
 
     Parameters
     ----------
@@ -211,12 +213,47 @@ def find_meeting(plan: Any, strategy: str, period_end: str, board: str = "Board"
     Returns
     -------
     str
-        ``"<board name>, July 2026"``, or :data:`~pcplib.run.jobs.NO_MEETING`.
+        ``"<board name>, July 2026"``; or :data:`~pcplib.run.jobs.NO_MEETING` followed by
+        "; next due at the <board name> in March 2027 (data to December 2026)", or by
+        "; the forward plan brings it to no later meeting".
     """
     from pcplib.data.forward_plan import find_meeting_slot
 
     slot = find_meeting_slot(plan, strategy, period_end)
-    return describe_meeting(label_month(slot.slot), board) if slot is not None else NO_MEETING
+    if slot is not None:
+        return describe_meeting(label_month(slot.slot), board)
+    return f"{NO_MEETING}; {describe_next_review(plan, strategy, period_end, board)}"
+
+
+def describe_next_review(plan: Any, strategy: str, period_end: str, board: str = "Board") -> str:
+    """Say when the forward plan next reviews a strategy on data later than ``period_end``.
+
+    Parameters
+    ----------
+    plan : pcplib.data.forward_plan.ForwardPlan
+        The forward plan.
+    strategy : str
+        The strategy id.
+    period_end : str
+        The data period's last month, ``YYYY-MM``.
+    board : str, default "Board"
+        The board's name.
+
+    Returns
+    -------
+    str
+        "next due at the <board> in March 2027 (data to December 2026)", or "the
+        forward plan brings it to no later meeting".
+    """
+    later = sorted(
+        (label_month(s.slot), label_month(s.period_end))
+        for s in plan.slots
+        if strategy in s.strategies and label_month(s.period_end) > label_month(period_end)
+    )
+    if not later:
+        return "the forward plan brings it to no later meeting"
+    slot, data_to = later[0]
+    return f"next due at the {board} in {month_words(slot)} (data to {month_words(data_to)})"
 
 
 def build_run_plan(args: Any, options: RunOptions) -> RunPlan:

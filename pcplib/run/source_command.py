@@ -183,85 +183,44 @@ def _say_unwritable(error: OSError) -> int:
     return 1
 
 
-def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
-    """Run ``pcp source police-uk`` from parsed arguments.
+def _count_street_files(paths: list[Path]) -> StreetCounts | int:
+    """Find and count the street-level files among ``paths``.
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        ``paths``, ``data``, ``force``, ``counts``, ``dry_run`` and ``replace``.
-    today : datetime.date, optional
-        The extraction date and validation date (default today; for tests).
-
-    Returns
-    -------
-    int
-        0 done, 1 a malformed input or a refused update (nothing written), 2 neither
-        ``--counts`` nor ``--data`` given.
+    Returns the counts, or exit code 1 (said on stderr) when there is no street file
+    or one cannot be read.
     """
-    if getattr(args, "source", "police-uk") == "csv":
-        return _run_csv_update(args, today)
-    from pcplib.data import DataValidationError
     from pcplib.data.sources.police_uk import (
         PoliceUkError,
         count_street_crimes,
         list_street_files,
-        write_counts,
-    )
-    from pcplib.data.sources.update import (
-        UpdateRefusedError,
-        check_update,
-        plan_police_uk_update,
-        write_update,
     )
 
-    if args.counts is None and args.data is None:
-        print("pcp source police-uk: give --counts FILE, --data DIR or both", file=sys.stderr)
-        return 2
-    wrong = check_destinations(args.counts, args.data)
-    if wrong:
-        # Said before the archives are read: reading a large download takes a while.
-        print(f"pcp source police-uk: {wrong}; nothing was read or written", file=sys.stderr)
-        return 2
     try:
-        street, skipped = list_street_files(args.paths)
+        street, skipped = list_street_files(paths)
         if not street:
             print(
                 "error: no data.police.uk street-level crime file (YYYY-MM-<force>-street.csv) "
-                f"in {', '.join(Path(p).as_posix() for p in args.paths)}; nothing was written",
+                f"in {', '.join(Path(p).as_posix() for p in paths)}; nothing was written",
                 file=sys.stderr,
             )
             for file in skipped:
                 print(f"  skipped {file.shown}: {file.reason}", file=sys.stderr)
             return 1
-        result = count_street_crimes(street, skipped)
+        return count_street_crimes(street, skipped)
     except PoliceUkError as error:
         print(f"error: {error}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
         return 1
-    _print_read(result, result.files)
-    try:
-        counts, files = _select_force(result.counts, result.files, args.force)
-    except ValueError as error:
-        print(f"error: {error}; nothing was written", file=sys.stderr)
-        return 1
-    plan = None
-    if args.data is not None:
-        try:
-            plan = plan_police_uk_update(
-                args.data, counts, files, args.force, args.replace, today=today,
-                outcomes=result.outcomes,
-            )  # fmt: skip
-            _print_plan(plan)
-            # Checked before anything is written, so a refused update writes no counts either.
-            check_update(plan, today=today)
-        except UpdateRefusedError as error:
-            return _say_refused(error.problems, str(error))
-        except DataValidationError as error:
-            # The data set itself cannot be read: its problems, not a traceback.
-            return _say_refused(
-                error.problems, f"the data set {args.data} cannot be read; nothing was written"
-            )
+
+
+def _write_outputs(args: argparse.Namespace, counts: pd.DataFrame, plan: UpdatePlan | None) -> int:
+    """Write the counts (``--counts``) and the checked update (``--data``), or say a dry run.
+
+    Returns the exit code: 0 written (or nothing to write), 1 refused or unwritable.
+    """
+    from pcplib.data.sources.police_uk import write_counts
+    from pcplib.data.sources.update import UpdateRefusedError, write_update
+
     if args.dry_run:
         if args.counts is not None:
             print(f"Would write {_number(len(counts))} rows of counts to {args.counts.as_posix()}")
@@ -287,6 +246,68 @@ def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
             f"Updated {target}" if written else f"No change: {target} already holds these figures"
         )
     return 0
+
+
+def run_source(args: argparse.Namespace, today: dt.date | None = None) -> int:
+    """Run ``pcp source police-uk`` from parsed arguments.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``paths``, ``data``, ``force``, ``counts``, ``dry_run`` and ``replace``.
+    today : datetime.date, optional
+        The extraction date and validation date (default today; for tests).
+
+    Returns
+    -------
+    int
+        0 done, 1 a malformed input or a refused update (nothing written), 2 neither
+        ``--counts`` nor ``--data`` given.
+    """
+    if getattr(args, "source", "police-uk") == "csv":
+        return _run_csv_update(args, today)
+    from pcplib.data import DataValidationError
+    from pcplib.data.sources.update import (
+        UpdateRefusedError,
+        check_update,
+        plan_police_uk_update,
+    )
+
+    if args.counts is None and args.data is None:
+        print("pcp source police-uk: give --counts FILE, --data DIR or both", file=sys.stderr)
+        return 2
+    wrong = check_destinations(args.counts, args.data)
+    if wrong:
+        # Said before the archives are read: reading a large download takes a while.
+        print(f"pcp source police-uk: {wrong}; nothing was read or written", file=sys.stderr)
+        return 2
+    result = _count_street_files(args.paths)
+    if isinstance(result, int):
+        return result
+    _print_read(result, result.files)
+    try:
+        counts, files = _select_force(result.counts, result.files, args.force)
+    except ValueError as error:
+        print(f"error: {error}; nothing was written", file=sys.stderr)
+        return 1
+    plan = None
+    if args.data is not None:
+        try:
+            plan = plan_police_uk_update(
+                args.data, counts, files, args.force, args.replace, today=today,
+                outcomes=result.outcomes,
+            )  # fmt: skip
+            _print_plan(plan)
+            # Checked before anything is written, so a refused update writes no counts either.
+            check_update(plan, today=today)
+        except UpdateRefusedError as error:
+            return _say_refused(error.problems, str(error))
+        except DataValidationError as error:
+            # The data set itself cannot be read: its problems, not a traceback.
+            return _say_refused(
+                error.problems, f"the data set {args.data} cannot be read; nothing was written"
+            )
+    return _write_outputs(args, counts, plan)
 
 
 def _run_csv_update(args: argparse.Namespace, today: dt.date | None) -> int:

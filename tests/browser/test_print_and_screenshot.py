@@ -102,6 +102,30 @@ def test_screenshots_can_be_made_next_to_the_page(
     assert png.stat().st_size > 5000, "screenshot looks blank"
 
 
+def test_one_page_screenshots_report_after_report_as_a_fresh_page_would(
+    sample_pages: dict[str, Path], tmp_path: Path, browser: object
+) -> None:
+    from PIL import Image
+
+    from pcplib.run.browser import open_screenshot_page
+
+    fresh, reused = tmp_path / "fresh", tmp_path / "reused"
+    for folder in (fresh, reused):
+        folder.mkdir()
+        for name in ("bad", "good"):
+            shutil.copyfile(sample_pages[name], folder / f"{name}.html")
+    expected = capture_screenshots(  # type: ignore[arg-type]
+        [fresh / "bad.html", fresh / "good.html"], browser=browser
+    )
+    with open_screenshot_page(browser) as shoot:  # type: ignore[arg-type]
+        taken = [shoot(reused / "bad.html"), shoot(reused / "good.html")]
+    assert taken == [reused / "bad.png", reused / "good.png"]
+    for mine, theirs in zip(taken, expected, strict=True):
+        assert png_size(mine) == (1280, 800)
+        # The same pixels: the second report shows nothing of the first.
+        assert Image.open(mine).tobytes() == Image.open(theirs).tobytes(), mine.name
+
+
 def test_the_runner_saved_a_first_screen_screenshot_beside_every_report(
     report_sources: dict[str, Path],
 ) -> None:

@@ -384,5 +384,11 @@ def test_chart_marks_recalculations_and_the_data_sets_events():
     ax = charts.plot_spc(result, title="Burglary", unit="count", events=events).axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert "Limits recalculated" in texts and "Commitment complete" in texts
+    # Review 1, B9: each label on a white patch above the limit lines, the second a line
+    # below the first, so neither is printed across a line or the other.
+    labels = [t for t in ax.texts if t.get_text() in ("Commitment complete", "Limits recalculated")]
+    assert all(t.get_bbox_patch() is not None for t in labels)
+    assert all(t.get_bbox_patch().get_facecolor()[:3] == (1.0, 1.0, 1.0) for t in labels)
+    assert len({t.xyann[1] for t in labels}) == 2
     alt = chart_text.describe_chart(result, "Burglary", "count", events=events)
     assert "Marked on the chart: Commitment complete, July 2024." in alt

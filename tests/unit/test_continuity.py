@@ -214,3 +214,33 @@ def test_every_change_statement_names_the_meeting_it_is_compared_with(as_reporte
         format_since_last_meeting(empty).replace("&#x27;", "'")
     )
     assert describe_since(replace(result, previous=None)) == ""
+
+
+def test_an_action_that_fell_due_since_the_last_meeting_is_flagged_now_overdue(
+    dataset: Dataset,
+) -> None:
+    # Issue 26: an owner's "open" does not change when the date passes, so the section
+    # showed no movement for an action that had fallen due before this meeting.
+    columns = {"strategy_id": [STRATEGY] * 3, "agreed_at": ["2026-07"] * 3,
+               "action": ["Due in October", "Overdue already", "Due next year"],
+               "owner": ["Owner"] * 3}  # fmt: skip
+    before = pd.DataFrame(
+        {"action_id": ["a-oct", "a-aug", "a-jan"], "status": ["open", "open", "open"],
+         "due_date": ["2026-10-15", "2026-08-31", "2027-01-31"], **columns}
+    )  # fmt: skip
+    today = replace(dataset, actions=before.assign(due_date=pd.to_datetime(before["due_date"])))
+    then = summarise_strategy(dataset, STRATEGY, "2026-06")
+    record = _record("2026-09", "2026-06", tabulate_judgements([then], STRATEGY), actions=before)
+    summary = summarise_strategy(today, STRATEGY, "2026-09")
+    previous = PreviousMeeting("2026-09", "2026-06", record)
+    result = compare_with_previous_meeting(today, summary, previous, slot="2026-11")
+    overdue = result.changes[result.changes["change"] == "now overdue"]
+    # Only the October action: August's was overdue at September's meeting already.
+    assert overdue["item_id"].tolist() == ["a-oct"]
+    row = overdue.iloc[0]
+    assert (row["before"], row["after"]) == ("not yet due", "overdue (open)")
+    assert row["reason"] == "due 15 October 2026, before this meeting, and not done"
+    assert "Now overdue" in format_since_last_meeting(result)
+    # Without the meeting, the day after the data period decides: October is not yet past.
+    early = compare_with_previous_meeting(today, summary, previous)
+    assert "now overdue" not in set(early.changes["change"])

@@ -15,6 +15,7 @@ from pcplib.assessment.overview import build_plan_overview
 from pcplib.assessment.public import count_public_groups, summarise_public_quarter
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.data import Dataset
+from pcplib.labels import format_figures
 from pcplib.report.html import format_rag_html
 from pcplib.report.public import format_public_summary
 
@@ -138,12 +139,35 @@ def test_the_plan_overview_shows_each_rating_with_its_basis_and_what_it_hides(
     for m in overview[overview["measure_name"] != ""].to_dict("records"):
         basis = report.format_rating_basis(m["rag_reason"])
         assert basis, m["measure_name"]
-        assert f"{m['measure_name']}: {m['rag']} {basis}." in text
+        assert f"{m['measure_name']}: {m['rag']} {basis}" in text
     noted = overview.drop_duplicates("strategy_id")
     noted = noted[noted["rating_note"].astype(bool)]
     assert not noted.empty
     for r in noted.to_dict("records"):
         assert f"{r['current_rag']} {r['rating_note']}" in text
+
+
+def test_the_overview_shows_each_rating_beside_the_figures_of_its_own_basis(
+    sample: Dataset,
+) -> None:
+    # Issue 26 finding 10: a rating beside figures of another basis read as a contradiction
+    # ("Green" beside "+50.0%"); a change in a percentage is in points, never "pp".
+    overview = build_plan_overview(sample, PERIOD_END)
+    text = unescape(re.sub(r"<[^>]+>", "", report.format_plan_overview(overview, "Plan")))
+    assert " pp" not in text and "percentage points" not in text
+    rows = overview[overview["measure_name"] != ""].set_index("measure_name")
+    for name, m in rows.iterrows():
+        # The trend since the baseline is labelled as such, apart from the rating's basis.
+        assert f"Since {m['baseline_label']}: " in text, name
+        reason = str(m["rag_reason"])
+        if "SPC concern" in reason:
+            assert f"{m['rag']} SPC: a concern this quarter (limits: " in text, name
+        elif "the quarter on the same quarter a year earlier" in reason or reason.startswith(
+            "no target"
+        ):
+            quarter = format_figures([m["quarter"]], str(m["unit"]))[0]
+            assert f"({quarter} against " in text, name
+    assert (rows["rag_basis"] == "target").any() and (rows["rag_basis"] == "evidence").any()
 
 
 def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -> None:
@@ -152,32 +176,35 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
             "harm rule: rose beyond chance (the quarter on the same quarter a year "
             "earlier: quasi-Poisson, p = 0.046 (below 0.05), dispersion 2.7)"
         )
-        == "rose beyond chance on the same quarter a year earlier"
+        == "test of change: rose beyond chance on the same quarter a year earlier"
     )
     assert report.format_rating_basis("target rule: 368 meets the target of 360") == (
-        "target 360 met"
+        "target: 368 against 360, met"
     )
     assert report.format_rating_basis(
         "target rule: 55.8 misses the target of 60 by 7.0%, beyond the tolerance of 5%"
-    ) == ("target 60 missed by 7.0%")
+    ) == ("target: 55.8 against 60, missed by 7.0%")
     assert report.format_rating_basis("trajectory rule: 10.2 meets the trajectory of 8.72") == (
-        "trajectory 8.72 met"
+        "trajectory: 10.2 against 8.72 expected by now, met"
     )
     assert report.format_rating_basis(
         "no target: no deterioration beyond chance in the tests of change or SPC"
-    ) == ("no target; no deterioration beyond chance")
+    ) == ("no target; tests and SPC: no deterioration")
     assert report.format_rating_basis(
         "harm rule: fell beyond chance (the year ending on the year before: quasi-binomial, "
         "p = 0.025 (below 0.05), dispersion 2.6)"
-    ) == ("fell beyond chance over the year ending")
+    ) == ("test of change: fell beyond chance over the year ending")
     assert report.format_rating_basis(
         "harm rule: rose beyond chance (the year ending on the baseline year: quasi-Poisson, "
         "p < 0.001 (below 0.05), dispersion 1.9)"
-    ) == ("rose beyond chance since the baseline")
+    ) == ("test of change: rose beyond chance since the baseline")
     assert report.format_rating_basis(
         "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points (4.7% of the "
         "target), within the tolerance of 5%"
-    ) == ("target 55.0% missed by 2.6 percentage points")
+    ) == ("target: 52.4% against 55.0%, missed by 2.6 points")
+    assert report.format_rating_basis(
+        "harm rule: an SPC concern in the reporting period (a point beyond the limits)"
+    ) == ("SPC: a concern this quarter")
     assert report.format_rating_basis(None) == ""
 
 

@@ -104,8 +104,12 @@ def test_an_untargeted_measure_whose_spc_is_withheld_is_grey_not_green():
     assert row["spc_status"] == "unstable baseline"
     assert row["worsening"] == "none"
     assert (row["rag"], row["rag_basis"]) == ("Grey", "none")
-    assert row["rag_reason"].startswith("no SPC verdict (its baseline, ")
-    assert "is not stable): tests only" in row["rag_reason"]
+    assert row["rag_reason"].startswith("no SPC verdict: tests only (its baseline, ")
+    assert "is not stable; no target" in row["rag_reason"]
+    # The plan overview reads the short form off the front.
+    from pcplib.report.overview import format_rating_basis
+
+    assert format_rating_basis(row["rag_reason"]) == "no SPC verdict: tests only"
     assert row["assessment"] != "stable"
     # Its strategy says why it is not rated, and does not count it as Green.
     rating, explanation = roll_up_strategy(pd.DataFrame([row]))
@@ -147,7 +151,7 @@ def test_too_few_points_for_spc_and_no_target_is_grey():
     row = judge(values)
     assert row["spc_status"] == "too few points"
     assert row["rag"] == "Grey"
-    assert row["rag_reason"].startswith("no SPC verdict (")
+    assert row["rag_reason"].startswith("no SPC verdict")
 
 
 # --- 2. the limits never include the period being judged -------------------------------------
@@ -305,3 +309,325 @@ def test_a_short_one_sided_record_says_every_period_not_met_in_some():
         "",
     )
     assert record == "missed: every quarter (4 of 4) since 2025/26 Q3"
+
+
+# --- 5. a limits period is stable by the chart's own rules (review 1, A2 and A10) ------------
+
+
+def flagged_in_limits_period(plan: Any) -> int:
+    """Points of the limits period that the chart's own rules flag against its limits."""
+    from pcplib.spc import xmr
+
+    index = pd.DatetimeIndex(plan.series.index)
+    period = plan.series[(index >= plan.limits_from) & (index <= plan.limits_to)]
+    result = xmr(period.reset_index(drop=True), improvement="neutral", rules="mdc", min_points=2)
+    return int((result.points["point_type"] != "common_cause").sum())
+
+
+def shoplifting_like(seed: int) -> pd.Series:
+    """Flat, a six-month climb of a fifth inside the default baseline, then flat higher."""
+    rng = np.random.default_rng(seed)
+    level = np.full(len(MONTHS), 500.0)
+    climb = AT["2023-09"]
+    level[climb : climb + 6] = np.linspace(505, 616, 6)
+    level[climb + 6 :] = 620.0
+    values = np.round(level + rng.normal(0, 12, len(MONTHS)))
+    return pd.Series(values, index=pd.DatetimeIndex([m.start_time for m in MONTHS]))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_point_of_the_limits_period_is_flagged_by_the_charts_own_rules(seed):
+    plan = plan_spc(shoplifting_like(seed), CATALOGUE, pd.Timestamp("2026-07-01"))
+    assert plan is not None
+    if not plan.withheld:
+        assert flagged_in_limits_period(plan) == 0, plan.note
+
+
+def test_a_trend_of_six_inside_the_baseline_makes_it_unstable():
+    from pcplib.assessment.limits import check_baseline_stability
+
+    flat = [100.0, 103, 98, 101, 97, 102, 99, 101, 98, 100, 102, 99, 101, 100]
+    rising = flat[:6] + [95.0, 97, 99, 101, 103, 105] + flat[12:]  # a trend of 6, no more
+    assert check_baseline_stability(pd.Series(flat)) == ""
+    assert "trend" in check_baseline_stability(pd.Series(rising)).lower()
+
+
+def test_a_new_definitions_rise_is_left_out_of_its_limits():
+    # Knife crime under its new definition: 50 a month rising to 85 over seven months,
+    # then level. The trend of six may not sit inside the period that sets the limits.
+    rng = np.random.default_rng(21)
+    values = rng.poisson(85, 18).astype(float)
+    values[:7] = np.linspace(50, 85, 7).round()
+    index = pd.DatetimeIndex([m.start_time for m in MONTHS[AT["2025-04"] :]])
+    plan = plan_spc(pd.Series(values, index=index), CATALOGUE, pd.Timestamp("2026-07-01"))
+    assert plan is not None
+    assert plan.withheld or plan.limits_from >= pd.Timestamp("2025-07-01")
+    if not plan.withheld:
+        assert flagged_in_limits_period(plan) == 0
+        assert "not stable" in plan.note and "latest stable period" in plan.note
+
+
+def test_a_recalculated_section_that_is_not_stable_gives_no_verdict():
+    # A documented change in April 2024; the new section climbs steadily all the way.
+    rng = np.random.default_rng(22)
+    values = 100 + rng.normal(0, 2, len(MONTHS))
+    start = AT["2024-04"]
+    values[start:] = np.linspace(100, 160, len(MONTHS) - start) + rng.normal(
+        0, 1, len(MONTHS) - start
+    )
+    regular = pd.Series(values, index=pd.DatetimeIndex([m.start_time for m in MONTHS]))
+    measure = {**CATALOGUE, "spc_recalculate_from": "2024-04-01", "baseline_year": "2022/23"}
+    plan = plan_spc(regular, measure, pd.Timestamp("2026-07-01"))
+    assert plan is not None and plan.rebase_at == (pd.Timestamp("2024-04-01"),)
+    assert plan.withheld.startswith("no SPC verdict: the points that set the recalculated")
+
+
+# --- 6. no XmR verdict on an overlapping rolling series (review 1, A6) -----------------------
+
+
+def rolling_sickness(seed: int = 31) -> np.ndarray:
+    """Days lost per officer over the last 12 months: each point shares 11 months."""
+    monthly = np.random.default_rng(seed).normal(0.8, 0.15, len(MONTHS) + 11)
+    return np.round(np.convolve(monthly, np.ones(12), "valid"), 2)
+
+
+def test_a_rolling_12_month_series_gets_no_spc_verdict():
+    values = rolling_sickness()
+    row = judge(values, unit="days", aggregation="last",
+                measure_name="Working days lost to sickness per officer (rolling 12 months)",
+                target=9.0)  # fmt: skip
+    assert row["spc_status"] == "unstable baseline" or row["spc_status"] == "rolling figure"
+    assert row["spc_variation"] is None
+    assert "rolling" in row["spc_withheld"] and "overlap" in row["spc_withheld"]
+    assert row["rag_basis"] == "target"  # the target still rates it
+    assert "SPC concern" not in row["rag_reason"]
+
+
+def test_a_rolling_survey_named_in_its_source_is_also_caught():
+    n = np.full(len(QUARTERS), 600.0)
+    x = np.round(n * (0.56 + np.random.default_rng(5).normal(0, 0.005, len(QUARTERS))))
+    row = judge(100 * x / n, numerators=x, denominators=n, frequency="quarterly",
+                unit="percent", aggregation="last", good_direction="higher",
+                source="Crime Survey for England and Wales (rolling 12 months)")  # fmt: skip
+    assert row["spc_variation"] is None and "rolling" in row["spc_withheld"]
+    assert row["rag"] == "Grey"  # no target, no SPC: tests only
+
+
+# --- 7. a seasonal or annual target: the year against the year, never a quarter ------------
+
+
+def seasonal_energy(seed: int = 8) -> np.ndarray:
+    month = np.array([m.month for m in MONTHS])
+    winter = np.isin(month, [11, 12, 1, 2, 3])
+    rng = np.random.default_rng(seed)
+    return np.round(np.where(winter, 1_150_000, 760_000) + rng.normal(0, 10_000, len(MONTHS)))
+
+
+def test_energy_is_judged_on_its_year_and_labelled_so_never_for_the_quarter():
+    from pcplib.report.measures import format_measures_table
+
+    row = judge(seasonal_energy(), unit="kwh", target=1_150_000.0)
+    assert row["target_on_year"]
+    assert row["target_period_label"] == "in the 12 months to September 2026"
+    assert row["target_compared"] == row["year_ending"]
+    assert row["target_for_period"] == pytest.approx(12 * 1_150_000)
+    table = format_measures_table(pd.DataFrame([row]), "Measures")
+    assert "for the quarter" not in table
+    assert "in the 12 months to September 2026" in table
+
+
+def test_a_dated_target_the_baseline_already_meets_is_on_course_not_met():
+    # "At or below 1,150,000 kWh a month by 2028/29": the baseline year 2024/25 already
+    # used less, so in 2026 it is on course, never "target met" (review 1, A4).
+    row = judge(seasonal_energy(), unit="kwh", target=1_150_000.0, target_date="2029-03")
+    assert (row["rag"], row["rag_basis"]) == ("Green", "trajectory")
+    assert row["target_baseline_met"]
+    assert "target met" not in row["sentence"]
+    assert "on track for the March 2029 target" in row["sentence"]
+    assert "the baseline year already met it" in row["sentence"]
+    assert "not due until March 2029" in row["rag_reason"]
+    assert row["target_period_label"] == "in the 12 months to September 2026"
+
+
+def test_the_public_sentence_sets_a_year_against_a_years_target():
+    from pcplib.assessment.public import write_public_sentence
+
+    row = judge(seasonal_energy(), unit="kwh", target=850_000.0)  # the year misses it
+    assert row["rag"] in ("Red", "Amber")
+    sentence = write_public_sentence(row)
+    assert "in the 12 months to September 2026, above its target of 10,200,000 kWh" in sentence
+    assert "Short of its target" not in sentence
+
+
+def test_the_needs_attention_reason_compares_the_year_with_the_year():
+    from pcplib.assessment.exceptions import _target_words
+
+    row = judge(seasonal_energy(), unit="kwh", target=850_000.0)
+    words = _target_words(row)
+    year = f"{row['year_ending']:,.0f}"
+    assert year in words and "10,200,000" in words
+
+
+# --- 8. a survey's shortfall within its margin of error is not "missed" ----------------------
+
+
+def survey(share: float, n: float = 650.0) -> dict[str, Any]:
+    sizes = np.full(len(QUARTERS), n)
+    x = np.round(sizes * share)
+    return {"values": 100 * x / sizes, "numerators": x, "denominators": sizes}
+
+
+def test_a_survey_short_of_its_target_within_the_margin_is_not_missed():
+    data = survey(0.52)  # 52.0% +/- 3.8 points against a target of 55%: 3 points short
+    row = judge(data["values"], numerators=data["numerators"], denominators=data["denominators"],
+                frequency="quarterly", unit="percent", aggregation="mean",
+                good_direction="higher", source="Residents' survey", target=55.0)  # fmt: skip
+    assert row["margin_of_error"] == pytest.approx(3.8, abs=0.2)
+    assert row["target_within_margin"]
+    assert row["rag"] == "Amber"  # 3 points is 5.5% of 55: Red on the tolerance alone
+    assert "within the margin of error of the target" in row["rag_reason"]
+    assert "within the margin of error of the target" in row["sentence"]
+    assert "target missed" not in row["sentence"] and "short" not in row["sentence"].lower()
+
+
+def test_a_survey_short_beyond_its_margin_is_still_missed():
+    data = survey(0.48)  # 7 points short, beyond +/- 3.8
+    row = judge(data["values"], numerators=data["numerators"], denominators=data["denominators"],
+                frequency="quarterly", unit="percent", aggregation="mean",
+                good_direction="higher", source="Residents' survey", target=55.0)  # fmt: skip
+    assert not row["target_within_margin"] and row["rag"] == "Red"
+    assert "target missed" in row["sentence"]
+
+
+def test_an_audit_short_of_its_target_has_no_margin_to_hide_in():
+    data = survey(0.52)
+    row = judge(data["values"], numerators=data["numerators"], denominators=data["denominators"],
+                frequency="quarterly", unit="percent", aggregation="mean",
+                good_direction="higher", source="Force file audit", target=55.0)  # fmt: skip
+    assert row["margin_of_error"] is None and not row["target_within_margin"]
+    assert row["rag"] == "Red"
+
+
+# --- 9. a budget variance changes in money, never by a percentage -----------------------------
+
+
+def test_a_budget_variance_change_is_money_not_a_percentage():
+    # Year-to-date variance swinging either side of zero; +£95,390 a year ago, +£196,582 now.
+    rng = np.random.default_rng(41)
+    values = np.round(rng.normal(20_000, 170_000, len(MONTHS)))
+    values[AT["2025-09"]], values[AT["2026-09"]] = 95_390, 196_582
+    row = judge(values, unit="gbp", aggregation="last", good_direction="neutral",
+                measure_name="Revenue budget variance, year to date")  # fmt: skip
+    assert row["change"] == "+£101,192"
+    assert row["change_value"] is None
+    assert "%" not in row["change"] and "%" not in row["sentence"]
+    assert "%" not in row["year_ending_change"] and "%" not in row["since_baseline_change"]
+
+
+def test_an_amount_that_never_goes_below_zero_keeps_its_percentage():
+    values = np.round(np.random.default_rng(42).normal(1_200_000, 50_000, len(MONTHS)))
+    row = judge(values, unit="gbp", aggregation="sum", good_direction="higher")
+    assert row["change"].endswith("%")
+
+
+# --- 10. the annual evaluation: intervals as wide as the test, stocks not samples -----------
+
+
+def _year(value: float, numerator: float, denominator: float, present: int = 12) -> Any:
+    from pcplib.assessment.figures import Window
+
+    return Window("2025/26", 0, 11, value, 12, present, numerator=numerator,
+                  denominator=denominator)  # fmt: skip
+
+
+def test_the_years_interval_is_widened_by_the_tests_dispersion():
+    from pcplib.assessment.annual import describe_year_interval
+    from pcplib.assessment.evidence import Evidence
+
+    this = _year(67.3, 67_300, 100_000)
+    plain = describe_year_interval(this, Evidence("within noise", "two proportions", 0.5, 1.0), {})
+    wide = describe_year_interval(
+        this, Evidence("beyond chance", "Laney proportions", 0.04, 101.4), {}
+    )
+    assert plain == "2025/26: 67.3% (95% CI 67.0% to 67.6%), the 95% confidence interval."
+    # sqrt(101.4) = 10.1 times wider: about +/- 2.9 points, not +/- 0.3.
+    assert wide.startswith("2025/26: 67.3% (95% CI 64.3% to 70.2%)")
+    assert "widened for the series' variation (dispersion 101.4)" in wide
+
+
+def test_a_panels_year_counts_as_one_wave():
+    from pcplib.assessment.annual import describe_year_interval
+    from pcplib.assessment.evidence import Evidence
+
+    this = _year(53.4, 0.534 * 2600, 2600, present=4)  # four waves of 650, the same people
+    evidence = Evidence("within noise", "two proportions", 0.5, 1.0)
+    panel = describe_year_interval(this, evidence, {"source": "Rural survey (quarterly panel)"})
+    survey = describe_year_interval(this, evidence, {"source": "Rural survey"})
+    assert "a panel's 4 waves of the same people" in panel
+    # One wave of 650: about +/- 3.8 points, where four independent waves would give +/- 1.9.
+    assert "(95% CI 49.6% to 57.2%)" in panel and "(95% CI 51.5% to 55.3%)" in survey
+
+
+def test_a_census_share_is_not_tested_as_a_sample():
+    from pcplib.assessment.evidence import is_census_share
+
+    fleet = {"unit": "percent", "aggregation": "last", "source": "Force fleet management system"}
+    assert is_census_share(fleet)
+    assert not is_census_share({**fleet, "source": "Residents' survey"})
+    assert not is_census_share({**fleet, "aggregation": "mean"})
+    n = np.full(len(QUARTERS), 600.0)
+    x = np.round(n * np.linspace(0.10, 0.22, len(QUARTERS)))
+    row = judge(100 * x / n, numerators=x, denominators=n, frequency="quarterly",
+                unit="percent", aggregation="last", good_direction="higher",
+                source="Force fleet management system")  # fmt: skip
+    assert row["year_ending_test"].startswith("level")
+    assert "proportions" not in row["year_ending_test"]
+
+
+def test_the_sample_annual_evaluation_widens_the_101_interval(data_dir):
+    from pcplib.assessment.annual import evaluate_year
+    from pcplib.data import load_dataset
+
+    evaluation = evaluate_year(load_dataset(data_dir), "2025/26").set_index("measure_name")
+    finding = evaluation.loc["101 calls answered within 3 minutes", "finding"]
+    assert "(95% CI 67.2% to 67.5%)" not in finding  # the unwidened interval of review 1, A13
+    assert "widened for the series' variation" in finding
+    fleet = evaluation.loc["Electric and hybrid vehicles as a share of the fleet"]
+    assert fleet["test"].startswith("level") and "CI" not in fleet["finding"]
+
+
+# --- 11. a signal that ended just before the period is told, not hidden (review 1, A11) ------
+
+
+def test_a_run_of_concern_that_ended_before_the_quarter_is_told():
+    rng = np.random.default_rng(51)
+    values = np.round(80 + rng.normal(0, 0.8, len(MONTHS)), 1)
+    values[AT["2026-01"] : AT["2026-06"] + 1] = [78.6, 78.9, 78.4, 78.8, 78.7, 78.5]
+    values[AT["2026-07"] :] = [80.6, 80.9, 80.4]
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                seasonal="no")  # fmt: skip
+    assert row["spc_status"] == "assessed"
+    assert row["spc_variation"] == "common_cause"  # nothing in July to September
+    assert row["spc_recent"].startswith("a signal of concern in the 12 months before")
+    assert "June 2026" in row["spc_recent"]
+    assert row["spc_recent"][1:] in row["spc_summary"]  # as a sentence there
+    assert "signal of concern" in row["sentence"]
+
+
+def test_no_recent_signal_is_told_of_a_quiet_series():
+    values = np.round(80 + np.random.default_rng(52).normal(0, 0.8, len(MONTHS)), 1)
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                seasonal="no")  # fmt: skip
+    assert (row["spc_status"], row["spc_variation"]) == ("assessed", "common_cause")
+    assert row["spc"].points.loc["2025-07-01":"2026-06-01", "point_type"].eq("common_cause").all()
+    assert row["spc_recent"] == "" and "12 months before" not in row["spc_summary"]
+
+
+def test_a_grey_measure_is_never_improving_on_a_level_test_alone():
+    # Special constables climbing all the way (no stable baseline): the level test calls
+    # the year "improved", but with no SPC verdict and no target it is not rated.
+    values = trending(40, 90, 61, len(QUARTERS))
+    row = judge(values, frequency="quarterly", aggregation="mean", good_direction="higher")
+    assert row["spc_status"] == "unstable baseline" and row["rag"] == "Grey"
+    assert "improved" in (row["year_ending_judgement"], row["since_baseline_judgement"])
+    assert row["assessment"] == "not assessed"

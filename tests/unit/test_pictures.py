@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,18 +28,22 @@ def fake_browser(monkeypatch) -> dict[str, object]:
         seen["launches"] = int(seen["launches"]) + 1  # type: ignore[call-overload]
         return work("browser")
 
-    def capture(paths, browser=None):
-        (path,) = list(paths)
+    def shoot(path):
         seen["threads"].add(threading.current_thread().name)  # type: ignore[attr-defined]
         if seen["fail_on"] == path.name:
             raise RuntimeError("browser crashed")
         png = path.with_suffix(".png")
         png.write_bytes(b"\x89PNG")
-        return [png]
+        return png
+
+    @contextmanager
+    def open_page(running):
+        seen["pages"] = int(seen.get("pages", 0)) + 1  # type: ignore[call-overload]
+        yield shoot
 
     monkeypatch.setattr(browser, "find_chromium", lambda: Path("/usr/bin/chromium"))
     monkeypatch.setattr(browser, "run_with_browser", run_with_browser)
-    monkeypatch.setattr(browser, "capture_screenshots", capture)
+    monkeypatch.setattr(browser, "open_screenshot_page", open_page)
     return seen
 
 
@@ -48,7 +53,7 @@ def test_each_report_is_taken_as_it_is_added_with_one_browser(reports, fake_brow
         taker.add(path)
     assert taker.finish(reports) == (True, "")
     assert all(p.with_suffix(".png").is_file() for p in reports)
-    assert fake_browser["launches"] == 1
+    assert fake_browser["launches"] == 1 and fake_browser["pages"] == 1
     assert fake_browser["threads"] == {"pcp-screenshots"}
 
 

@@ -78,6 +78,11 @@ def _row(**overrides: object) -> dict:
         ),
         ({"current": None, "assessment": "not assessed"}, "no figure",
          "No figure for this quarter yet."),
+        # A figure that is not rated (no target, no change beyond chance, no settled
+        # history for limits) is told with its figure, never as "no figure yet".
+        ({"assessment": "not assessed", "rag": "Grey", "rag_basis": "none"}, "not rated",
+         "1,135, down 8.0% on a year ago. Not rated: no clear change, and too little "
+         "settled history to judge it by."),
         # Worse than its stable baseline but down on a year ago: the sentence says both,
         # never "down 8.0%. A real worsening." alone.
         ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
@@ -142,7 +147,11 @@ def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
     assert len(changed) == (classified["outcome"].isin(OUTCOMES[:3])).sum()
     # The old sentence's "changed by more than chance" is now split by direction.
     counts = classified["outcome"].value_counts()
-    assert (counts["better"], counts["worse"], counts["changed, no good direction"]) == (3, 3, 1)
+    # The fleet's electric share is a census of the fleet, not a sample (#26): +3.4 points
+    # against the series' own variation is a real change, better.
+    fleet = by_name.loc["Electric and hybrid vehicles as a share of the fleet"]
+    assert (fleet["test"], fleet["outcome"]) == ("level (series' own variation)", "better")
+    assert (counts["better"], counts["worse"], counts["changed, no good direction"]) == (4, 3, 1)
     with pytest.raises(ValueError, match="not the data set's public measures"):
         assessment.classify_year_changes(sample, evaluation.iloc[::-1])
 
@@ -164,8 +173,8 @@ def test_the_synthesis_adds_up_by_strategy_and_mission(sample: Dataset) -> None:
     html = report.format_annual_synthesis(by_strategy, by_mission, "2025/26")
     assert "<strong>The whole plan</strong>" in html and "Commitments delivered of due" in html
     summary = report.format_annual_summary(by_mission, classified, "2025/26")
-    assert "3 for the better, 3 for the worse and 1 with no good direction" in summary
-    assert "Better by more than chance (3)" in summary
+    assert "4 for the better, 3 for the worse and 1 with no good direction" in summary
+    assert "Better by more than chance (4)" in summary
 
 
 def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:

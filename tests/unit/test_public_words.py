@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -116,11 +117,13 @@ def test_a_mission_reads_chart_achieved_attention_then_the_rest(sample: Dataset)
     mission = str(public.measures["mission_id"].iloc[0])
     section = format_public_mission(public, mission)
     body = section[section.index('<div class="mission-body">') :]
-    order = ["<figure", "What has been achieved", "What still needs attention", "<h3>Steady"]
+    order = ["<figure", "What has been achieved", "What still needs attention", "Steady: "]
     places = [body.index(words) for words in order]
     assert places == sorted(places)
     assert '<details class="caveat">' in body
-    assert body.index('<details class="caveat">') < body.index("<h3>Steady")
+    assert body.index('<details class="caveat">') < body.index('<details class="steady">')
+    # The steady measures are folded under a line that counts them.
+    assert re.search(r'<details class="steady"><summary>Steady: \d+ measures? with no', body)
 
 
 BOARD_JARGON = (
@@ -178,3 +181,64 @@ def test_the_since_last_meeting_why_column_uses_no_jargon(sample: Dataset) -> No
     assert whys, "the sample's meetings show no change to check"
     found = {w: [y for y in whys if w in y] for w in BOARD_JARGON}
     assert not any(found.values()), {w: ys[:2] for w, ys in found.items() if ys}
+
+
+def test_a_trajectory_names_its_target_month_in_words() -> None:
+    # Review 1, B5: "on the line to 2029-03" beside "August 2023 to March 2025".
+    from pcplib.report.measures import _target_cell
+
+    row = {"unit": "percent", "rate_per": "", "target": 8.7, "target_basis": "trajectory",
+           "target_date": "2029-03", "target_per_period": None, "target_note": "",
+           "frequency": "monthly"}  # fmt: skip
+    cell = _target_cell(row)
+    assert "on the line to March 2029" in cell and "2029-03" not in cell
+
+
+def test_the_public_charts_bars_show_the_change_not_the_verdict() -> None:
+    # Review 1, B3: a red bar for a fall read as "this fall is bad" when the Red rested on
+    # a target or a longer comparison; the group is the word under the name instead.
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    from pcplib.report.change_charts import BAR_COLOUR, GROUP_COLOURS, plot_changes
+
+    rows = pd.DataFrame(
+        [
+            {"measure_name": "Rural offences", "unit": "count", "change_value": -2.7,
+             "group": "needs attention"},
+            {"measure_name": "Burglary", "unit": "count", "change_value": -7.9,
+             "group": "achieved"},
+            {"measure_name": "Confidence", "unit": "percent", "change_value": 1.2,
+             "group": "needs attention"},
+        ]
+    )  # fmt: skip
+    fig = plot_changes(rows, "Change")
+    bars = {to_hex(p.get_facecolor()) for ax in fig.axes for p in ax.patches}
+    assert bars == {BAR_COLOUR}
+    labels = {to_hex(t.get_color()) for ax in fig.axes for t in ax.get_yticklabels()}
+    assert labels == {GROUP_COLOURS["needs attention"], GROUP_COLOURS["achieved"]}
+
+
+def test_needs_attention_covers_a_possible_worsening() -> None:
+    # Review 1, B2: "Possibly worse" measures are listed under "needs attention".
+    assert "possibly" in GROUP_MEANINGS["needs attention"]
+    assert "on course for a later one" in GROUP_MEANINGS["achieved"]
+
+
+def test_a_public_strategy_report_says_it_is_the_boards_report_with_restrictions_removed(
+    sample: Dataset,
+) -> None:
+    # Review 1, B7: the public copy of a strategy report speaks the Board's language; it
+    # says so, and its risk note no longer contradicts the owners' narrative on risks.
+    from pcplib.report.headers import build_header
+    from pcplib.report.returns import format_risks
+
+    public = build_header(sample, "neighbourhood-policing", "2026-11", "2026-09", audience="public")
+    assert "report, in its terms, with restricted measures, the risk register and the" in (
+        public.replace("&#x27;", "'")
+    )
+    board = build_header(sample, "neighbourhood-policing", "2026-11", "2026-09")
+    assert "restricted measures, the risk register" not in board
+    note = format_risks(sample, "neighbourhood-policing", "2026/27 Q2", "public")
+    assert "The risk register (each risk's scores and owner) is reported" in note
+    assert "Risks to delivery are" not in note

@@ -522,7 +522,7 @@ def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
     )
     assert spc_words in offences
     assert "so it will not be met without a change" in offences
-    assert '<span class="small">limits from 2024-04 to 2025-03</span>' in offences
+    assert '<span class="small">limits from April 2024 to March 2025</span>' in offences
     secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
     assert "No signal: within the normal variation of the baseline. No target" in secret
     # Codes never leak into the page as "nan" or "None" where words belong.
@@ -684,16 +684,22 @@ def test_build_provenance_lists_files_and_method(tiny):
         "is compared with the same quarter a year earlier",
         "the latest 12 months with the baseline year",
         "against a straight line from the baseline year to the target",
-        "a measure with no target is rated on the evidence of change (Red for a deterioration "
-        "beyond chance",
+        "with no target, SPC on a stable baseline shows no concern",
+        "The limits never include the period being judged",
         "A baseline that itself shifted or trended is not used",
-        "a real deterioration caps a met target at Amber",
+        "or a target met with a real deterioration",
         "worst of its rated headline measures",
         "by default the baseline year and the months just before it to make at least 20 points",
         "Seasonal series are seasonally adjusted before charting",
         "leaving out those not yet due and not started",
     ):
         assert phrase in html, phrase
+    # The rating words' meanings are the one definition every report quotes (issue 26).
+    from html import escape
+
+    from pcplib.report.words import format_rag_legend
+
+    assert escape(format_rag_legend("technical"), quote=False) in html
     assert "quarterly average" not in html
 
 
@@ -777,14 +783,16 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     )
     assert not restricted & set(evaluation["measure_name"])
     kinds = set(evaluation["test"])
-    # The same tests as every report: exact or quasi-Poisson for counts, two proportions,
-    # Laney or quasi-binomial for proportions, the series' own variation for levels.
+    # The same tests as every report: exact or quasi-Poisson for counts, Laney or
+    # quasi-binomial for proportions, the series' own variation for levels and stocks (the
+    # sample's plain two-proportion tests were shares of whole stocks, no longer tested as
+    # samples, #26).
     assert kinds == {
-        "counts (exact conditional)", "counts (quasi-Poisson)", "two proportions",
+        "counts (exact conditional)", "counts (quasi-Poisson)",
         "proportions (Laney)", "proportions (quasi-binomial)",
         "level (series' own variation)", "none", "none (equal figures)",
     }  # fmt: skip
-    proportion = evaluation[evaluation["test"] == "two proportions"].iloc[0]
+    proportion = evaluation[evaluation["test"] == "proportions (Laney)"].iloc[0]
     assert "confidence interval" in proportion["finding"] and "CI" in proportion["finding"]
     html = report.format_annual_evaluation(evaluation, "2025/26")
     assert "could be tested" in html
@@ -1049,7 +1057,8 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
     assert [i for i in achieved if not promise.match(i)] == expected_achieved
     assert [i for i in attention if not promise.match(i)] == expected_attention
     # Achieved never reads as a miss or a worsening; needing attention always gives why.
-    bad_news = ("Short of its target", "Behind the course", "A real worsening", "Possibly worse")
+    bad_news = ("Short of its target", "Behind the course", "A real worsening", "Possibly worse",
+                "margin of error of its target")  # fmt: skip
     assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
     assert not [i for i in expected_attention if not any(w in i for w in bad_news)]
 
@@ -1102,7 +1111,7 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     # Progress since the baseline: the 12 months to September 2026 against 2024/25.
     levels = assessment.build_plan_overview(_with_levels(tiny), "2026-09")
     html = report.format_plan_overview(levels, "Plan")
-    assert "against 1,001 in 2024/25)</span>" in html
+    assert "against 1,001)</span>" in html and "Since 2024/25: " in html
     assert "1,000.7" not in html
     assert '<span class="small">(2.7 against' in html
     overview = assessment.build_plan_overview(sample, "2026-09")
@@ -1114,23 +1123,27 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
         return float(series.loc[inside & (series["definition"] == "current"), "value"].sum())
 
     energy = total("estate-energy-kwh", "2024-04-01", "2025-03-01")
-    assert f"against {energy:,.0f} kWh in 2024/25)</span>" in html
+    assert f"against {energy:,.0f} kWh)</span>" in html
     homicides = total("vv-homicide", "2025-10-01", "2026-07-01")
     # Each measure's rating sits beside it with its basis (finding 10 of issue 26).
-    homicide_line = (
+    # The rating on its own basis, with that basis's figures (the quarter against the same
+    # quarter a year earlier), then the trend since the baseline, labelled as such.
+    homicide_rating = (
         f"<strong>Homicides</strong>: {format_rag_html('Green')} "
-        '<span class="small">no target; no deterioration beyond chance.</span> '
-        '<span aria-hidden="true">▲</span> +50.0%, no real change '
+        '<span class="small">no target; tests and SPC: no deterioration ('
+    )
+    homicide_trend = (
+        'Since 2024/25: <span aria-hidden="true">▲</span> +50.0%, no real change '
         f'<span class="small">({homicides:,.0f} against'
     )
     # 15 against 10 homicides is within chance: not "deteriorated".
-    assert homicide_line in html
+    assert homicide_rating in html and homicide_trend in html
     # A stock's one baseline is its figure at the end of the baseline year (March 2025),
     # the same figure the annual evaluation shows.
     headcount = total("wf-officer-headcount", "2025-03-01", "2025-03-01")
-    assert f"against {headcount:,.0f} in March 2025 (2024/25))</span>" in html
+    assert f"against {headcount:,.0f})</span>" in html and "Since March 2025 (2024/25): " in html
     # Period notes sit in small print, which the style lets wrap.
-    assert "against no data in 2024/25: previous definition" in html
+    assert "Since 2024/25: previous definition" in html and "against no data)" in html
     # The layout travels with the report's HTML (pcplib.report.fragments).
     from pcplib.report.fragments import FRAGMENT_CSS
 

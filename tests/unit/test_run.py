@@ -242,7 +242,7 @@ def test_reports_built_outside_their_slot_name_their_own_meeting_or_none(project
     plan = run.build_run_plan(parse(project, "--all", "--period", "2026-09"), project.options)
     meetings = {job.strategy: job.parameters["meeting"] for job in plan.jobs}
     assert meetings == {
-        "rural-crime": run.NO_MEETING,
+        "rural-crime": f"{run.NO_MEETING}; the forward plan brings it to no later meeting",
         "vawg": "Performance Board, November 2026",
         "road-safety": "Performance Board, November 2026",
         "resources": "Performance Board, January 2027",
@@ -252,6 +252,32 @@ def test_reports_built_outside_their_slot_name_their_own_meeting_or_none(project
     )
     assert june.jobs[0].parameters["meeting"] == "Performance Board, September 2026"
     assert run.NO_MEETING == "Not prepared for a meeting"
+
+
+def test_a_report_prepared_for_no_meeting_says_when_its_strategy_is_next_due() -> None:
+    # Issue 26: "Not prepared for a meeting" alone read as if the strategy were off the plan.
+    from types import SimpleNamespace
+
+    def slot(month: str, strategies: list[str], data_to: str) -> SimpleNamespace:
+        return SimpleNamespace(slot=month, strategies=strategies, period_end=data_to)
+
+    plan = SimpleNamespace(
+        slots=[
+            slot("2026-07", ["vawg"], "2026-03"),
+            slot("2026-11", ["road-safety"], "2026-09"),
+            slot("2027-07", ["vawg"], "2027-03"),
+            slot("2027-09", ["vawg"], "2027-06"),
+        ]
+    )
+    assert run.plans.find_meeting(plan, "vawg", "2026-09", "Board") == (
+        "Not prepared for a meeting; next due at the Board in July 2027 (data to March 2027)"
+    )
+    assert run.plans.find_meeting(plan, "road-safety", "2026-09", "Board") == (
+        "Board, November 2026"
+    )
+    assert run.plans.find_meeting(plan, "road-safety", "2026-12", "Board") == (
+        "Not prepared for a meeting; the forward plan brings it to no later meeting"
+    )
 
 
 def test_public_audience_goes_to_its_own_folder_with_public_reports(project) -> None:

@@ -195,3 +195,41 @@ def test_is_dataset_tells_a_real_data_set_from_a_stand_in() -> None:
     assert validation.is_dataset(Loaded(Path("x"), 1)) is False
     fields = {f.name: None for f in dataclasses.fields(Dataset)}
     assert validation.is_dataset(Dataset(**fields)) is True
+
+
+def test_narrative_warnings_are_kept_beside_the_cached_data_set(tmp_path) -> None:
+    path = snap.cache_path(tmp_path, "k")
+    assert snap.read_cached_warnings(path) is None
+    snap.write_cached_warnings(path, ["narrative.csv row 3: 12% is 15% in the data"])
+    assert snap.read_cached_warnings(path) == ["narrative.csv row 3: 12% is 15% in the data"]
+    assert snap.warnings_path(path) == tmp_path / "dataset-k.warnings.json"
+    snap.write_cached_warnings(path, [])
+    assert snap.read_cached_warnings(path) == []
+    snap.warnings_path(path).write_text('{"not": "a list"}')
+    assert snap.read_cached_warnings(path) is None
+    snap.write_cached_warnings(tmp_path / "missing" / "dataset-x.pickle", ["never raises"])
+    # Pruned with their data set.
+    path.write_bytes(b"x")
+    os.utime(path, (1, 1))
+    newer = snap.cache_path(tmp_path, "n")
+    newer.write_bytes(b"x")
+    snap.write_cached_warnings(path, [])
+    snap.prune_cache(tmp_path, keep=1)
+    assert not snap.warnings_path(path).exists() and newer.exists()
+
+
+def test_the_run_uses_the_kept_warnings_and_keeps_new_ones(tmp_path, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from pcplib.assessment import narrative_checks
+    from pcplib.run import pipeline
+
+    calls = []
+    monkeypatch.setattr(narrative_checks, "check_narrative_numbers", lambda ds: calls.append(1))
+    monkeypatch.setattr(narrative_checks, "format_narrative_warnings", lambda found: ["w"])
+    dataset = SimpleNamespace(narrative="present")
+    path = snap.cache_path(tmp_path, "k")
+    assert pipeline.list_narrative_warnings(dataset, path) == ["w"]
+    assert pipeline.list_narrative_warnings(dataset, path) == ["w"]
+    assert len(calls) == 1
+    assert pipeline.list_narrative_warnings(dataset) == ["w"] and len(calls) == 2

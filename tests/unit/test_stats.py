@@ -205,3 +205,21 @@ def test_verdicts_are_the_documented_three():
 
 def test_no_public_function_is_collected_by_pytest():
     assert not [name for name in dir(s) if name.startswith("test")]
+
+
+@pytest.mark.parametrize(
+    ("p_value", "shown"),
+    [
+        (0.23, "p = 0.230"),
+        (0.0734, "p = 0.073"),
+        (0.0996, "p = 0.0996"),  # 0.100 would read as not below 0.1 (review 1, B8)
+        (0.0504, "p = 0.0504"),  # 0.050 would read as on the 5% line
+        (0.0499, "p = 0.0499"),
+        (0.05, "p = 0.050"),
+        (0.0009, "p < 0.001"),
+    ],
+)
+def test_a_p_value_is_never_rounded_across_a_threshold(p_value: float, shown: str) -> None:
+    from pcplib.stats import format_p_value
+
+    assert format_p_value(p_value) == shown
