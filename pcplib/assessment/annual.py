@@ -42,9 +42,8 @@ def _year_window(current_def: pd.DataFrame, measure: Mapping[str, Any], year: st
     )
 
 
-def _no_test_reason(measure: Mapping[str, Any]) -> str:
-    """Why a change could not be tested (kept for callers; every figure is now tested)."""
-    return "no test: too few points to size the series' own variation"
+# Why a change could not be tested: the evidence had no test to run (too few points).
+_NO_TEST_REASON = "no test: too few points to size the series' own variation"
 
 
 _TEST_NAMES = {
@@ -215,7 +214,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 verdict = _verdict_words(evidence, change)
                 finding = _finding(evidence, change, this, m)
             else:
-                finding = f"Change {change.text} ({change.judgement}); {_no_test_reason(m)}."
+                finding = f"Change {change.text} ({change.judgement}); {_NO_TEST_REASON}."
         rows.append(
             {
                 "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),

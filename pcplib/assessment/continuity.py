@@ -77,7 +77,6 @@ meeting history) or ``recomputed`` (from today's data), its data period, the rat
 assessment it gave, the figure it reported for its period, that period's figure today,
 the revision (now minus reported) and the movements in words."""
 
-_RAG_ORDER = {"Green": 0, "Amber": 1, "Red": 2}
 _ATTENTION = "needs attention"
 
 
@@ -206,12 +205,6 @@ def _target_state(rag: str, basis: str) -> str:
     if basis not in ("target", "trajectory"):
         return ""
     return "met" if rag == "Green" else "missed" if rag in ("Amber", "Red") else ""
-
-
-def _rating_direction(before: str, after: str) -> str:
-    if before in _RAG_ORDER and after in _RAG_ORDER:
-        return "worse" if _RAG_ORDER[after] > _RAG_ORDER[before] else "better"
-    return "changed"
 
 
 def _measure_movements(

@@ -33,7 +33,6 @@ for 2026/27 Q1; the data set has 1,688"). The rule is written to raise no false 
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,16 +41,19 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.figures import compute_window, month_number
+from pcplib.assessment.figures import compute_window
 from pcplib.assessment.measures import aggregation_of
 from pcplib.assessment.scope import get_series
 from pcplib.labels import (
+    MONTH_NAMES,
     describe_rate_basis,
     format_figure,
     is_missing,
     label_period_start,
+    month_words,
     months_text,
 )
+from pcplib.periods import month_number
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -70,8 +72,9 @@ NARRATIVE_CHECK_COLUMNS = [
 ]  # fmt: skip
 """Columns of :func:`check_narrative_numbers`: one row per claim the data set contradicts."""
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTH_NAMES = "|".join(name for name in calendar.month_name if name)
+# English month names whatever the locale (``calendar.month_name`` follows LC_TIME).
+_MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
+_MONTH_NAMES = "|".join(MONTH_NAMES)
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _UNIT = r"(?P<unit>%|\s+per 1,000|\s+kWh|\s+tonnes|\s+days|\s+hours)?"
 _PERIOD = (
@@ -281,7 +284,7 @@ def _figure_for(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> t
         if frequency != "monthly":
             return "", None
         first = last = month_number(claim.month)
-        label = f"{claim.month.to_timestamp():%B %Y}"
+        label = month_words(claim.month)
     elif claim.quarter is not None:
         begin, _ = periods.parse_quarter(claim.quarter)
         first = month_number(begin)

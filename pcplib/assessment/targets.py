@@ -358,19 +358,21 @@ def rate_measure(
         )  # fmt: skip
     # No SPC verdict: a test that finds no deterioration says nothing of whether the
     # series is in control, so only a real improvement on an exact test rates Green.
+    # The detail closes the reason in one parenthesis, so a short form ("no SPC verdict:
+    # tests only") can be read off the front for the plan overview.
     why = no_spc_reason or "too few points"
     if improvement_reason:
         return Rating(
             "Green", "evidence",
-            reason=f"no SPC verdict ({why}): tests only; no target, and {improvement_reason}",
+            reason=f"no SPC verdict: tests only, and no target; {improvement_reason} ({why})",
         )  # fmt: skip
     if evidence_known:
         return Rating(
             "Grey", "none",
-            reason=f"no SPC verdict ({why}): tests only; no target, and the tests of change "
-            "find no change beyond chance, which alone is not enough to rate",
+            reason=f"no SPC verdict: tests only ({why}; no target, and the tests of change "
+            "find no change beyond chance, which alone is not enough to rate)",
         )  # fmt: skip
-    return Rating("Grey", "none", reason=f"no SPC verdict ({why}) and no target: not rated")
+    return Rating("Grey", "none", reason=f"no SPC verdict and no target: not rated ({why})")
 
 
 def list_target_record(

@@ -85,21 +85,6 @@ class PlanIdentity:
     delivery_board_chair: str = ""
     forward_plan: str = DEFAULT_FORWARD_PLAN
 
-    def describe_meeting(self, month_words: str) -> str:
-        """Return a meeting line: ``"<board name>, <month in words>"``.
-
-        Parameters
-        ----------
-        month_words : str
-            The meeting month in words, such as ``"November 2031"``.
-
-        Returns
-        -------
-        str
-            Such as ``"Performance Board, November 2031"``.
-        """
-        return f"{self.board_name}, {month_words}"
-
 
 def _text(value: Any) -> str | None:
     """Return a YAML scalar as stripped text, or None when it is not one."""

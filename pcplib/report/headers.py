@@ -30,7 +30,7 @@ from pcplib.assessment.scope import (
     measures_for_audience,
     parse_month_param,
 )
-from pcplib.labels import month_words, quarter_words
+from pcplib.labels import label_meeting, month_words, quarter_words
 from pcplib.report.html import esc, meta_list, notice
 from pcplib.report.words import AUDIENCE_WORDS
 
@@ -281,7 +281,7 @@ def describe_meeting(slot: str, meeting: str = "", board: str = "Board") -> str:
     """
     if meeting.strip():
         return meeting.strip()
-    return f"{board}, {month_words(parse_month_param(slot, 'slot'))}"
+    return label_meeting(board, parse_month_param(slot, "slot"))
 
 
 def build_header(

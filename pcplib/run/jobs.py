@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pcplib.labels import month_words
+from pcplib.labels import label_meeting
 from pcplib.periods import label_quarter
 from pcplib.run import render
 
@@ -164,7 +164,7 @@ def describe_meeting(slot: str | None, board: str = "Board") -> str:
     str
         The words the report and the index show; :data:`NO_MEETING` without a slot.
     """
-    return f"{board}, {month_words(slot)}" if slot else NO_MEETING
+    return label_meeting(board, slot) if slot else NO_MEETING
 
 
 def plan_strategy_job(

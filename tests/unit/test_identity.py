@@ -41,7 +41,6 @@ def test_check_identity_reads_every_key() -> None:
         board_short_name="PB",
         forward_plan="meetings.yaml",
     )
-    assert identity.describe_meeting("May 2031") == "Performance Board, May 2031"
 
 
 def test_absent_keys_take_neutral_words() -> None:

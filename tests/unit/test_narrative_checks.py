@@ -189,6 +189,26 @@ def test_the_board_is_told_and_the_public_is_not(sample: Dataset) -> None:
     )
 
 
+def test_checks_made_once_are_shown_by_both_the_narrative_and_the_notes(
+    sample: Dataset,
+) -> None:
+    data = with_narrative(
+        sample, "neighbourhood-crime", "Neighbourhood crime fell to 1,215 in August 2026."
+    )
+    checks = check_narrative_numbers(data, "neighbourhood-crime", QUARTER)
+    board = format_narrative(data, "neighbourhood-crime", QUARTER, checks=checks)
+    assert board == format_narrative(data, "neighbourhood-crime", QUARTER)
+    notes = list_data_quality_notes(data, "neighbourhood-crime", "2026-09", narrative_checks=checks)
+    assert notes == list_data_quality_notes(data, "neighbourhood-crime", "2026-09")
+    # Given checks are shown as they are, not made again: none given, none shown.
+    none = checks.iloc[0:0]
+    assert "Check before publication" not in format_narrative(
+        data, "neighbourhood-crime", QUARTER, checks=none
+    )
+    quiet = list_data_quality_notes(data, "neighbourhood-crime", "2026-09", narrative_checks=none)
+    assert not any("says 1,215" in n for n in quiet)
+
+
 def test_pcp_validate_warns_of_the_narrative_without_failing(data_dir, tmp_path, capsys) -> None:
     copy = tmp_path / "data"
     shutil.copytree(data_dir, copy)

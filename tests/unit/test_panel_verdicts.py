@@ -104,8 +104,12 @@ def test_an_untargeted_measure_whose_spc_is_withheld_is_grey_not_green():
     assert row["spc_status"] == "unstable baseline"
     assert row["worsening"] == "none"
     assert (row["rag"], row["rag_basis"]) == ("Grey", "none")
-    assert row["rag_reason"].startswith("no SPC verdict (its baseline, ")
-    assert "is not stable): tests only" in row["rag_reason"]
+    assert row["rag_reason"].startswith("no SPC verdict: tests only (its baseline, ")
+    assert "is not stable; no target" in row["rag_reason"]
+    # The plan overview reads the short form off the front.
+    from pcplib.report.overview import format_rating_basis
+
+    assert format_rating_basis(row["rag_reason"]) == "no SPC verdict: tests only"
     assert row["assessment"] != "stable"
     # Its strategy says why it is not rated, and does not count it as Green.
     rating, explanation = roll_up_strategy(pd.DataFrame([row]))
@@ -147,7 +151,7 @@ def test_too_few_points_for_spc_and_no_target_is_grey():
     row = judge(values)
     assert row["spc_status"] == "too few points"
     assert row["rag"] == "Grey"
-    assert row["rag_reason"].startswith("no SPC verdict (")
+    assert row["rag_reason"].startswith("no SPC verdict")
 
 
 # --- 2. the limits never include the period being judged -------------------------------------
