@@ -42,6 +42,7 @@ def list_data_quality_notes(
     period_end: str,
     audience: str = "board",
     with_spc: bool = True,
+    narrative_checks: pd.DataFrame | None = None,
 ) -> list[str]:
     """List the caveats a reader needs: definition changes, gaps, provisional figures.
 
@@ -59,6 +60,10 @@ def list_data_quality_notes(
         Include the SPC notes: where a measure's process limits are recalculated
         from a known change (or are not yet, because the new section is too short).
         Reports that show no SPC pass False.
+    narrative_checks : pandas.DataFrame, optional
+        The quarter's :func:`~pcplib.assessment.narrative_checks.check_narrative_numbers`
+        for the strategy, when the caller already has them (the Board report shows them
+        with its narrative too); computed here when omitted.
 
     Returns
     -------
@@ -89,8 +94,10 @@ def list_data_quality_notes(
         )
     if audience == "board" and strategy_id is not None:
         # Flagged to the author before publication, never shown to the public.
-        quarter = periods.label_quarter(end.to_timestamp())
-        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        checks = narrative_checks
+        if checks is None:
+            quarter = periods.label_quarter(end.to_timestamp())
+            checks = check_narrative_numbers(dataset, strategy_id, quarter)
         notes += [as_sentence(w) for w in format_narrative_warnings(checks)]
     return notes
 
