@@ -381,6 +381,7 @@ def build_plan_header(
     produced_at: str = "",
     meeting: str = "",
     plan: Any = None,
+    audience: str = "public",
 ) -> str:
     """Return the top of the plan overview.
 
@@ -399,6 +400,9 @@ def build_plan_header(
     plan : ForwardPlan, optional
         The forward plan (the data set's own when omitted), to say when the meeting has
         no new data since an earlier one (:func:`format_no_new_data`).
+    audience : {"public", "board"}, default "public"
+        Who the overview is for: the Board's names restricted measures, risks and actions
+        in its "But:" notes (:func:`~pcplib.assessment.overview.build_plan_overview`).
 
     Returns
     -------
@@ -406,7 +410,7 @@ def build_plan_header(
         HTML: title, illustrative banner, meeting, data period, produced time, marking.
     """
     end = parse_month_param(period_end, "period_end")
-    public = measures_for_audience(dataset, audience="public")
+    public = measures_for_audience(dataset, audience=audience)
     return build_period_header(
         dataset,
         f"{dataset.identity.plan_name}: plan overview",
@@ -416,7 +420,7 @@ def build_plan_header(
         public["measure_id"],
         end,
         produced_at,
-        "public",
+        audience,
         warning=format_no_new_data(dataset, slot, plan),
     )
 

@@ -143,6 +143,8 @@ def format_narrative(
         # A number the data set contradicts is flagged to the author, not printed as fact.
         if checks is None:
             checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        # The commitments' own claims are flagged beside them, in the commitments table.
+        checks = checks[checks["message"].astype(str).str.startswith("narrative")]
         if not checks.empty:
             parts.append(
                 '<div class="notice"><p><strong>Check before publication:</strong> '

@@ -46,7 +46,7 @@ GROUP_MEANINGS = {
     "than the usual ups and downs)",
     "needs attention": "missed its target, or got worse (really, or possibly: the "
     "figures are not yet clear)",
-    "steady": "no target and no real change, only the usual ups and downs",
+    "steady": "no target and no change beyond the usual ups and downs",
     "trend": "not rated, as there is no right way for it to go: more reports of a crime can "
     "mean that more people feel safe to come forward",
     "not rated": "no target and no clear change, but too little settled history to say what "

@@ -235,6 +235,7 @@ def plan_overview_job(
     produced_at: str,
     meeting: str = "",
     forward_plan: str = "",
+    audience: str = "board",
 ) -> Job:
     """Plan the plan overview across every strategy.
 
@@ -251,6 +252,9 @@ def plan_overview_job(
     forward_plan : str, optional
         The forward plan the run uses, as a notebook parameter (the data set's own when
         empty): it says whether the meeting has new data since an earlier one.
+    audience : {"board", "public"}, default "board"
+        The Board's overview names restricted measures, risks and Board actions in its
+        "But:" notes; the public one leaves them out and says so.
 
     Returns
     -------
@@ -267,6 +271,7 @@ def plan_overview_job(
             "data_dir": data_param,
             "forward_plan": forward_plan,
             "produced_at": produced_at,
+            "audience": audience,
         },
         title="Plan overview: every delivery strategy",
     )
