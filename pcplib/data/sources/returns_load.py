@@ -416,7 +416,8 @@ def _read_figures(
                     reader.report(
                         _ref("Measures", column, row),
                         cells[column],
-                        f"nothing: {figure['measure_id']} has no numerator and denominator",
+                        f"nothing: {figure['measure_id']} has no numerator and denominator "
+                        "(its cells are greyed: leave them empty)",
                     )
             numerator = denominator = None
         elif (numerator is None) != (denominator is None):
