@@ -191,12 +191,19 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _previous_rows(previous: PreviousMeeting) -> pd.DataFrame:
-    """The previous meeting's judgements of the strategy's measures (and its overall row)."""
+def _previous_rows(previous: PreviousMeeting, strategy_id: str) -> pd.DataFrame:
+    """The previous meeting's judgements of the strategy's measures (and its overall row).
+
+    Only this strategy's own report: a meeting that saw several strategies holds an
+    ``overall`` row for each, and another strategy's rating must never be taken for this
+    one's.
+    """
     record = previous.record
     if record is not None:
         frame = record.judgements
-        return frame[frame["report"] == frame["strategy_id"]].copy()
+        return frame[
+            (frame["report"] == strategy_id) & (frame["strategy_id"] == strategy_id)
+        ].copy()
     return pd.DataFrame()
 
 
@@ -477,7 +484,7 @@ def compare_with_previous_meeting(
     then_now = summarise_strategy(
         dataset, strategy_id, previous.period_end, summary.audience, spc_rules
     )
-    before_rows = _previous_rows(previous)
+    before_rows = _previous_rows(previous, strategy_id)
     before_measures = (
         before_rows[before_rows["measure_id"] != "overall"]
         if not before_rows.empty

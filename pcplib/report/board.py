@@ -94,6 +94,7 @@ def build_board_header(
         end,
         produced_at,
         "board",
+        board_name=identity.delivery_board_name,
     )
 
 
@@ -201,7 +202,30 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
         body,
         f"By owner: what is overdue, at risk and changed, {view.quarter}",
     )
-    return lead + table + f'<p class="small">{esc(_definitions(view))}</p>'
+    return lead + table + f'<p class="small">{esc(_definitions(view))}</p>' + _format_contacts(view)
+
+
+def _format_contacts(view: BoardView) -> str:
+    """Each senior contact's single points of contact, folded under a line.
+
+    Seed 002 names a senior contact and a SPOC at the Force and at the OPCC; folded, the
+    table by owner keeps its screen.
+    """
+    rows = [
+        [esc(r["owner"]), esc(r["side"]), esc(r["contacts"] or "Not named")]
+        for r in view.owners.to_dict("records")
+    ]
+    if not rows:
+        return ""
+    table = build_table(
+        ["Senior contact", "Side", "Single points of contact"],
+        rows,
+        f"Single points of contact by senior contact, {view.quarter}",
+    )
+    return (
+        '<details class="contacts"><summary>Single points of contact for each senior '
+        f"contact ({len(rows)})</summary>{table}</details>"
+    )
 
 
 def _basis_words(strategy: dict[str, Any]) -> str:

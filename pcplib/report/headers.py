@@ -215,17 +215,20 @@ def build_period_header(
     audience: str,
     summary: str = "",
     warning: str = "",
+    board_name: str = "",
 ) -> str:
     """A header for a report on a reporting quarter, warning when the data stop short.
 
     ``warning`` (HTML, such as :func:`format_no_new_data`'s) comes before the warning
-    about data that stop short of the period.
+    about data that stop short of the period. ``board_name`` names the board in the
+    audience line when the report is for a board other than the data set's main one (the
+    Delivery Board's view); empty, the main board.
     """
     measure_ids = list(measure_ids)
     facts = [
         *leading_facts,
         *list_period_facts(dataset, measure_ids, str(end)),
-        *list_closing_facts(produced_at, audience, dataset.identity.board_name),
+        *list_closing_facts(produced_at, audience, board_name or dataset.identity.board_name),
     ]
     return build_title_block(
         title,
