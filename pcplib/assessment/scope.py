@@ -321,9 +321,19 @@ def _check_parameters(
         if data_span is not None and not (
             data_span[0] <= start.to_period("M") and end.to_period("M") <= data_span[1]
         ):
+            # Naming the years the data do cover saves a guess (two years of police.uk
+            # data cover one financial year, not the latest one).
+            first = periods.financial_year_start(data_span[0].to_timestamp())
+            covered = [
+                periods.label_financial_year(pd.Timestamp(y, 4, 1))
+                for y in range(first, data_span[1].year + 1)
+                if data_span[0] <= pd.Period(f"{y}-04", "M")
+                and pd.Period(f"{y + 1}-03", "M") <= data_span[1]
+            ]
             raise ParameterError(
                 f"year {year!r} is not covered by the data; expected a financial year "
                 f"within {data_span[0]} to {data_span[1]}"
+                + (f" ({', '.join(covered)})" if covered else " (none is covered in full)")
             )
 
 

@@ -575,8 +575,10 @@ def test_parameter_checks_raise_parameter_errors(data_dir: Path) -> None:
     dataset = load_dataset(data_dir, today=TODAY)
     with pytest.raises(ParameterError, match=r"unknown strategy 'vawgg' \(did you mean 'vawg'\?\)"):
         assessment.check_parameters(dataset, strategy="vawgg")
-    with pytest.raises(ParameterError, match="year '2030/31' is not covered by the data"):
+    with pytest.raises(ParameterError, match="year '2030/31' is not covered by the data") as out:
         assessment.check_parameters(dataset, year="2030/31")
+    # The message names the financial years the data cover in full.
+    assert "2024/25, 2025/26)" in str(out.value) and "\n" not in str(out.value)
     with pytest.raises(ValueError):  # still a ValueError for callers that catch those
         assessment.check_parameters(dataset, audience="everyone")
 
