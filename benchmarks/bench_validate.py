@@ -42,8 +42,10 @@ from pcplib.assessment.strategy import summarise_strategy
 started = time.perf_counter()
 dataset = load_dataset(sys.argv[1], today=dt.date.fromisoformat(sys.argv[2]))
 loaded = time.perf_counter() - started
-summary = summarise_strategy(dataset, "vawg", "2026-09", "board", "mdc")
-print(f"loaded in {loaded:.1f} s; vawg judged: {len(summary.measures)} measures", file=sys.stderr)
+strategy = dataset.strategies["strategy_id"].iloc[0]
+summary = summarise_strategy(dataset, strategy, "2026-09", "board", "mdc")
+judged = f"{strategy} judged: {len(summary.measures)} measures"
+print(f"loaded in {loaded:.1f} s; {judged}", file=sys.stderr)
 """
 
 

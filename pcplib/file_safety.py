@@ -16,6 +16,7 @@ from pathlib import Path
 __all__ = [
     "describe_long_name",
     "describe_write_error",
+    "find_link_outside",
     "list_missing_folders",
     "make_folders",
     "name_os_error",
@@ -168,3 +169,36 @@ def list_missing_folders(path: Path) -> list[Path]:
         missing.append(path)
         path = path.parent
     return missing[::-1]
+
+
+def find_link_outside(root: Path, path: Path) -> str | None:
+    """Say why a file of the data set is refused when it is a link to a file outside it.
+
+    A data set is what its folder holds: a table that is a symbolic link (or sits in a
+    linked folder) reaching out of it would read, hash and publish a file that someone
+    else controls, and that ``pcp returns load`` would not write back to.
+
+    Parameters
+    ----------
+    root : Path
+        The data folder.
+    path : Path
+        A file in it.
+
+    Returns
+    -------
+    str or None
+        The expectation, naming where the link leads, or None when the file is inside
+        the folder (or is a link loop or a broken link, which reading names).
+    """
+    try:
+        target = path.resolve(strict=True)
+        inside = target.is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):
+        return None
+    if inside:
+        return None
+    return (
+        f"a file inside the data set folder (this is a link to {target.as_posix()}, outside "
+        "it: copy the file into the data set instead)"
+    )

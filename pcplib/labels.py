@@ -364,6 +364,26 @@ def date_words(value: Any) -> str:
     return f"{ts.day} {month_words(ts)}"
 
 
+def label_meeting(board: str, month: Any) -> str:
+    """A board meeting in words: ``"Performance Board, November 2026"``.
+
+    The one place the meeting line of the reports' headers and the index is written.
+
+    Parameters
+    ----------
+    board : str
+        The board's name (``dataset.identity.board_name``).
+    month : pandas.Period, date-like or str
+        The meeting month (see :func:`month_words`).
+
+    Returns
+    -------
+    str
+        The board's name and the meeting month in words.
+    """
+    return f"{board}, {month_words(month)}"
+
+
 def time_words(moment: Any) -> str:
     """A moment in UTC, to the minute: ``"23 November 2026 06:00 UTC"``.
 

@@ -1,4 +1,4 @@
-"""YAML parsing that bounds its work: no aliases, no anchors, and a size limit.
+"""YAML parsing that bounds its work: no aliases, no anchors, no repeated keys, a size limit.
 
 A nine-line "billion laughs" document of nested aliases expands to gigabytes once a
 reader walks it, and ``yaml.safe_load`` accepts it. No file the project reads needs an
@@ -58,6 +58,24 @@ class _AliasFreeLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> Any:  # noqa: D102
+        node = super().compose_mapping_node(anchor)
+        seen: set[str] = set()
+        for key, _ in node.value:
+            # A key given twice silently took the second value (a second forward_plan:
+            # line at the end of dataset.yaml won over the one a reader sees first).
+            if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                raise ComposerError(
+                    None,
+                    None,
+                    f"each key once ({key.value!r} is given again; the later value would "
+                    "silently replace the earlier one)",
+                    cast(Any, key.start_mark),
+                )
+            if isinstance(key, yaml.ScalarNode):
+                seen.add(key.value)
+        return node
 
 
 def check_yaml_size(text: str) -> None:

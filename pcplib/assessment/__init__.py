@@ -45,6 +45,7 @@ from pcplib.assessment.judgements import (
     tabulate_judgements,
 )
 from pcplib.assessment.measures import summarise_measures
+from pcplib.assessment.narrative_checks import check_narrative_numbers
 from pcplib.assessment.origins import classify_measure_origins
 from pcplib.assessment.overview import (
     build_plan_overview,
@@ -72,6 +73,7 @@ __all__ = [
     "TABLE_COLUMNS",
     "available_period_end",
     "build_plan_overview",
+    "check_narrative_numbers",
     "check_parameters",
     "classify_measure_origins",
     "classify_year_changes",

@@ -26,6 +26,7 @@ from pcplib.assessment.measures import (
 )
 from pcplib.assessment.scope import get_series, measures_for_audience
 from pcplib.assessment.thresholds import CONFIDENCE
+from pcplib.assessment.vocabulary import NO_EVIDENCE
 from pcplib.labels import describe_rate_basis, plural
 from pcplib.periods import month_number
 
@@ -41,9 +42,8 @@ def _year_window(current_def: pd.DataFrame, measure: Mapping[str, Any], year: st
     )
 
 
-def _no_test_reason(measure: Mapping[str, Any]) -> str:
-    """Why a change could not be tested (kept for callers; every figure is now tested)."""
-    return "no test: too few points to size the series' own variation"
+# Why a change could not be tested: the evidence had no test to run (too few points).
+_NO_TEST_REASON = "no test: too few points to size the series' own variation"
 
 
 _TEST_NAMES = {
@@ -58,16 +58,19 @@ _TEST_NAMES = {
 
 
 def _verdict_words(evidence: Evidence, change: Any) -> str:
+    """The test's verdict in the three grades every report uses (real, possible, none)."""
+    word = "increase" if change.direction == "up" else "decrease"
     if evidence.real:
-        word = "increase" if change.direction == "up" else "decrease"
         return f"statistically significant {word}"
-    return "no significant change"
+    if evidence.verdict == "possible change":
+        return f"possible {word}, not yet conclusive"
+    return NO_EVIDENCE
 
 
 def _finding(evidence: Evidence, change: Any, this: Window, measure: Mapping[str, Any]) -> str:
     words = {
         "beyond chance": "a change beyond chance",
-        "possible change": "possibly more than chance, but not beyond it",
+        "possible change": "a possible change, not yet conclusive (p below 0.10, not 0.05)",
         "within noise": "within the series' usual variation",
         "below materiality": "below the threshold of a change that matters",
         "small numbers": "small numbers, too few to tell from chance",
@@ -204,14 +207,14 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
             change = judge_on_evidence(change, evidence)
             evidence_word = evidence.verdict
             if evidence.verdict == "no change":
-                test, verdict = "none (equal figures)", "no significant change"
+                test, verdict = "none (equal figures)", NO_EVIDENCE
                 finding = f"Change {change.text}: the two years' figures are equal."
             elif evidence.test:
                 test = _TEST_NAMES.get(evidence.test, evidence.test)
                 verdict = _verdict_words(evidence, change)
                 finding = _finding(evidence, change, this, m)
             else:
-                finding = f"Change {change.text} ({change.judgement}); {_no_test_reason(m)}."
+                finding = f"Change {change.text} ({change.judgement}); {_NO_TEST_REASON}."
         rows.append(
             {
                 "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),
@@ -251,11 +254,13 @@ def is_whole(values: pd.Series) -> bool:
 
 # --- the synthesis: by mission and strategy, commitments, comparisons, limits ---------
 
-OUTCOMES = ("better", "worse", "changed, no good direction", "no real change", "not tested",
-            "not measurable")  # fmt: skip
+OUTCOMES = ("better", "worse", "changed, no good direction", "possible change", NO_EVIDENCE,
+            "not tested", "not measurable")  # fmt: skip
 """What a measure's year says, in :func:`classify_year_changes`: better or worse by more
-than chance, changed by more than chance with no good direction, no change beyond
-chance, a change with no test (a level or an amount), or not measurable."""
+than chance, changed by more than chance with no good direction, a possible change (not
+yet conclusive: p below 0.10, not 0.05), no evidence of change, a change with no test (a
+level or an amount), or not measurable. The evidence grades are those of every report
+(:mod:`pcplib.assessment.vocabulary`)."""
 
 
 def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.DataFrame:
@@ -264,7 +269,8 @@ def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.Data
     "18 changed by more than chance" hides which way: this splits them by the measure's
     good direction. A change beyond chance (a significant test) in a measure's good
     direction is *better*, against it *worse*, and in a measure with no good direction
-    *changed, no good direction*; a test that rules out nothing is *no real change*.
+    *changed, no good direction*; a possible change (p below 0.10, not 0.05) is *possible
+    change*, and a test that rules out nothing is *no evidence of change*.
 
     Parameters
     ----------
@@ -299,8 +305,10 @@ def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.Data
             outcome = {"improved": "better", "deteriorated": "worse"}.get(
                 r["judgement"], "changed, no good direction"
             )
+        elif r["evidence"] == "possible change":
+            outcome = "possible change"
         elif r["verdict"]:
-            outcome = "no real change"
+            outcome = NO_EVIDENCE
         elif r["judgement"] == "not measurable" or str(r["finding"]).startswith(
             ("Not measurable", f"{r['baseline_year']} is this measure's baseline")
         ):
@@ -453,7 +461,7 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
     -------
     list of str
         The limits: attribution (a before-and-after comparison has no counterfactual),
-        the comparison available, chance across many tests, what "no real change" means,
+        the comparison available, chance across many tests, what "no evidence of change" means,
         measures with no test or not measurable, commitments' status read now, and
         illustrative data.
     """
@@ -469,8 +477,9 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
         f"Chance: {tested} measures were tested at the 5% level, so about "
         f"{expected:.0f} could show a change beyond chance by chance alone; read a single "
         "significant result with its SPC chart.",
-        "No real change does not mean that nothing changed: it means chance cannot be "
-        "ruled out, often because the numbers are small.",
+        "No evidence of change does not mean that nothing changed: it means chance cannot "
+        "be ruled out, often because the numbers are small. A possible change (p below "
+        "0.10 but not 0.05) is not yet conclusive: another year's figures will tell.",
     ]
     untested = int(counts.get("not tested", 0))
     if untested:

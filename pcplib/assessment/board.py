@@ -219,7 +219,10 @@ def _action_items(dataset: Dataset, strategy_id: str, as_of: pd.Timestamp) -> li
                 "kind": "action",
                 "item_id": _text(a.get("action_id")),
                 "item": _text(a.get("action")),
-                "state": f"overdue ({_text(a.get('status'))})",
+                # "overdue, still in progress": no brackets, as the view puts the state in them.
+                "state": f"overdue, still {_text(a.get('status'))}"
+                if _text(a.get("status"))
+                else "overdue",
                 "due": "" if is_missing(a.get("due_date")) else date_words(a["due_date"]),
                 "detail": (f"agreed {month_words(periods.parse_month(agreed))}" if agreed else "")
                 + (f"; {_text(a.get('owner'))}" if _text(a.get("owner")) else ""),

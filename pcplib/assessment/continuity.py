@@ -77,7 +77,6 @@ meeting history) or ``recomputed`` (from today's data), its data period, the rat
 assessment it gave, the figure it reported for its period, that period's figure today,
 the revision (now minus reported) and the movements in words."""
 
-_RAG_ORDER = {"Green": 0, "Amber": 1, "Red": 2}
 _ATTENTION = "needs attention"
 
 
@@ -192,12 +191,19 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _previous_rows(previous: PreviousMeeting) -> pd.DataFrame:
-    """The previous meeting's judgements of the strategy's measures (and its overall row)."""
+def _previous_rows(previous: PreviousMeeting, strategy_id: str) -> pd.DataFrame:
+    """The previous meeting's judgements of the strategy's measures (and its overall row).
+
+    Only this strategy's own report: a meeting that saw several strategies holds an
+    ``overall`` row for each, and another strategy's rating must never be taken for this
+    one's.
+    """
     record = previous.record
     if record is not None:
         frame = record.judgements
-        return frame[frame["report"] == frame["strategy_id"]].copy()
+        return frame[
+            (frame["report"] == strategy_id) & (frame["strategy_id"] == strategy_id)
+        ].copy()
     return pd.DataFrame()
 
 
@@ -206,12 +212,6 @@ def _target_state(rag: str, basis: str) -> str:
     if basis not in ("target", "trajectory"):
         return ""
     return "met" if rag == "Green" else "missed" if rag in ("Amber", "Red") else ""
-
-
-def _rating_direction(before: str, after: str) -> str:
-    if before in _RAG_ORDER and after in _RAG_ORDER:
-        return "worse" if _RAG_ORDER[after] > _RAG_ORDER[before] else "better"
-    return "changed"
 
 
 def _measure_movements(
@@ -484,7 +484,7 @@ def compare_with_previous_meeting(
     then_now = summarise_strategy(
         dataset, strategy_id, previous.period_end, summary.audience, spc_rules
     )
-    before_rows = _previous_rows(previous)
+    before_rows = _previous_rows(previous, strategy_id)
     before_measures = (
         before_rows[before_rows["measure_id"] != "overall"]
         if not before_rows.empty

@@ -39,6 +39,7 @@ from pcplib.assessment.scope import (
     withhold_restricted_text,
 )
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
+from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
 from pcplib.labels import date_words, format_figures, is_missing, month_words
 
 if TYPE_CHECKING:
@@ -111,6 +112,25 @@ def _target_words(row: Mapping[str, Any]) -> str:
     return f"{closeness} ({current} against {goal})"
 
 
+def _disagreeing(row: Mapping[str, Any]) -> str:
+    """A clause saying the test on the plan's baseline year differs, or ``""``."""
+    tail = describe_disagreement_tail(row)
+    return f", {tail}" if tail else ""
+
+
+def _held_back(row: Mapping[str, Any]) -> str:
+    """Why a measure with an SPC signal of improvement is not assessed as improving."""
+    unit = str(row["unit"])
+    if row["assessment"] == "needs attention":
+        return f"it needs attention (rated {row['rag']}: {row.get('rag_reason') or 'see its row'})"
+    worse = {"higher": "down", "lower": "up"}.get(str(row.get("good_direction")))
+    if row.get("direction") == worse and not is_missing(row.get("last_year")):
+        now, then = format_figures([row["current"], row["last_year"]], unit)
+        way = "up" if worse == "up" else "down"
+        return f"{way} {str(row['change']).lstrip('+-')} on a year ago ({now} against {then})"
+    return "the tests of change do not show it"
+
+
 _PLAIN_EVIDENCE = {
     "Red": "no target, and it got worse by more than chance",
     "Amber": "no target, and it may be getting worse: the evidence is not yet clear",
@@ -167,7 +187,14 @@ def _measure_reasons(row: Mapping[str, Any]) -> list[str]:
     if row["rag_basis"] in ("target", "trajectory") and row["rag"] in ("Red", "Amber"):
         reasons.append(_target_words(row))
     if row["spc_variation"] == "special_cause_concern":
-        reasons.append("a real deterioration: worse than its baseline by more than chance")
+        reasons.append(
+            "an SPC signal of concern: worse than "
+            + name_chart_period(
+                str(row.get("spc_limits_from") or ""), str(row.get("spc_limits_to") or "")
+            )
+            + " by more than chance"
+            + _disagreeing(row)
+        )
     worsening = row.get("worsening")
     # Worse is a fall for a measure that should grow (a share answered, a rate solved).
     move = "fall" if row.get("good_direction") == "higher" else "rise"
@@ -320,20 +347,37 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`EXCEPTION_COLUMNS` (``kind`` always ``measure``): measures whose
-        assessment is *improving* (better than the baseline by more than chance) first,
-        then those *on track* (target or trajectory met), headline before sub-measures.
+        assessment is *improving* (an SPC signal of improvement, or better than a year
+        earlier by more than chance) first, then those *on track* (target or trajectory
+        met), then any other measure with an SPC signal of improvement, with what keeps
+        it from improving outright (a mixed picture); headline before sub-measures.
     """
     rows = []
     for r in summary.measures.to_dict("records"):
-        if r["assessment"] == "improving" and r["spc_variation"] == "special_cause_improvement":
-            reason, severity = "a real improvement: better than its baseline by more than chance", 0
+        chart = name_chart_period(
+            str(r.get("spc_limits_from") or ""), str(r.get("spc_limits_to") or "")
+        )
+        signal = r["spc_variation"] == "special_cause_improvement"
+        if r["assessment"] == "improving" and signal:
+            reason = f"an SPC signal of improvement: better than {chart} by more than chance"
+            reason, severity = reason + _disagreeing(r), 0
         elif r["assessment"] == "improving":
             reason = "a real improvement: better than a year earlier by more than chance"
             severity = 0
         elif r["assessment"] == "on track":
             met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
             better = " and better than a year earlier" if r["judgement"] == "improved" else ""
-            reason, severity = met + better, 1
+            also = f"; an SPC signal of improvement against {chart}" if signal else ""
+            reason, severity = met + better + also, 1
+        elif signal:
+            # The chart's signal is listed wherever the SPC table calls it "a real change
+            # for the better", with what keeps it from being an improvement outright, so
+            # "What improved (0)" never sits above a signal of improvement.
+            reason = (
+                f"an SPC signal of improvement against {chart}, though {_held_back(r)}: "
+                "a mixed picture"
+            )
+            severity = 2
         else:
             continue
         rows.append(

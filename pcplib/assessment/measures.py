@@ -53,6 +53,7 @@ from pcplib.assessment.targets import (
     list_target_record,
     rate_measure,
 )
+from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade, name_reference_periods
 from pcplib.data import AGGREGATIONS
 from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import describe_rate_basis, format_figure, is_missing, label_period_start
@@ -64,13 +65,9 @@ if TYPE_CHECKING:
 PER_PERIOD = {"monthly": "a month", "quarterly": "a quarter", "annual": "a year"}
 COMPARISON_BASES = ("same quarter last year", "previous year")
 JUDGEMENTS = (
-    "improved",
-    "deteriorated",
-    "no real change",
-    "no change",
-    "not measurable",
-    "no good direction",
-)
+    "improved", "deteriorated", "possibly improved", "possibly deteriorated", "possible change",
+    NO_EVIDENCE, "no change", "not measurable", "no good direction",
+)  # fmt: skip
 EXACT_TESTS = (
     "exact Poisson", "quasi-Poisson", "two proportions", "Laney proportions", "quasi-binomial",
 )  # fmt: skip
@@ -100,6 +97,7 @@ MEASURE_COLUMNS = [
     "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
     "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
     "rate_per", "rate_per_year", "rate_per_point",
+    "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
     "baseline_completeness", "to_confirm",
 ]  # fmt: skip
@@ -367,7 +365,7 @@ def _weigh(
         )
         change = metrics.Change(
             change.baseline, change.current, change.pct, change.pp, change.direction,
-            change.arrow, "no real change", change.text,
+            change.arrow, NO_EVIDENCE, change.text,
         )  # fmt: skip
         return change, evidence
     return judge_on_evidence(change, evidence), evidence
@@ -408,16 +406,18 @@ def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -
 def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:
     """Keep "improved" or "deteriorated" only for a change the evidence supports.
 
-    A change within noise, below materiality or on small numbers is judged ``"no real
-    change"`` (its direction and arrow still say which way the figure moved).
+    A possible change (p < 0.10, not 0.05) is "possibly improved/deteriorated"; within
+    noise, below materiality or small numbers, "no evidence of change" (the arrow still
+    says which way it moved): the three grades of :mod:`pcplib.assessment.vocabulary`.
     """
     if change.judgement not in ("improved", "deteriorated", "no good direction"):
         return change
     if evidence.real or evidence.verdict == "not tested":
         return change
+    grade = "possible change" if evidence.verdict == "possible change" else NO_EVIDENCE
     return metrics.Change(
         change.baseline, change.current, change.pct, change.pp, change.direction,
-        change.arrow, "no real change", change.text,
+        change.arrow, judge_with_grade(change.judgement, grade), change.text,
     )  # fmt: skip
 
 
@@ -577,6 +577,7 @@ def _summarise_measure(
         margin_of_error=_margin(figures.current, unit, measure),
         quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
     )
+    row.update(name_reference_periods(row, measure))  # each reference period named once
     row["assurance_words"] = describe_target_assurance(row)
     row["assessment"] = assess_measure(row)
     row["sentence"] = write_measure_sentence(row)

@@ -33,7 +33,6 @@ for 2026/27 Q1; the data set has 1,688"). The rule is written to raise no false 
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,10 +41,19 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.figures import compute_window, month_number
+from pcplib.assessment.figures import compute_window
 from pcplib.assessment.measures import aggregation_of
 from pcplib.assessment.scope import get_series
-from pcplib.labels import describe_rate_basis, format_figure, is_missing
+from pcplib.labels import (
+    MONTH_NAMES,
+    describe_rate_basis,
+    format_figure,
+    is_missing,
+    label_period_start,
+    month_words,
+    months_text,
+)
+from pcplib.periods import month_number
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -64,8 +72,9 @@ NARRATIVE_CHECK_COLUMNS = [
 ]  # fmt: skip
 """Columns of :func:`check_narrative_numbers`: one row per claim the data set contradicts."""
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTH_NAMES = "|".join(name for name in calendar.month_name if name)
+# English month names whatever the locale (``calendar.month_name`` follows LC_TIME).
+_MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
+_MONTH_NAMES = "|".join(MONTH_NAMES)
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _UNIT = r"(?P<unit>%|\s+per 1,000|\s+kWh|\s+tonnes|\s+days|\s+hours)?"
 _PERIOD = (
@@ -275,7 +284,7 @@ def _figure_for(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> t
         if frequency != "monthly":
             return "", None
         first = last = month_number(claim.month)
-        label = f"{claim.month.to_timestamp():%B %Y}"
+        label = month_words(claim.month)
     elif claim.quarter is not None:
         begin, _ = periods.parse_quarter(claim.quarter)
         first = month_number(begin)
@@ -290,74 +299,270 @@ def _figure_for(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> t
     return label, window.value
 
 
-def check_narrative_numbers(
-    dataset: Dataset, strategy_id: str | None = None, quarter: str | None = None
-) -> pd.DataFrame:
-    """Check the numbers the narrative states against the data set (see the module's rule).
+def _entries(
+    dataset: Dataset, strategy_id: str | None, quarter: str | None, with_commitments: bool
+) -> list[dict[str, Any]]:
+    """The owners' texts to check: the narrative, then each commitment's activity to date.
 
-    Parameters
-    ----------
-    dataset : Dataset
-        The loaded data set (its ``narrative`` and figures).
-    strategy_id : str, optional
-        One strategy's narrative; every strategy's when omitted.
-    quarter : str, optional
-        One quarter's narrative (``"2026/27 Q2"``); every quarter's when omitted.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per claim the data set contradicts, with the columns of
-        :data:`NARRATIVE_CHECK_COLUMNS`; ``message`` is the warning to the author:
-        "narrative for Vehicle offences (safer-streets, 2026/27 Q1, challenges)
-        says 1,644 for 2026/27 Q1; the data set has 1,688".
+    A commitment's activity has no quarter of its own: it is read as of the quarter asked
+    for, or the narrative's latest quarter when none is.
     """
     narrative = dataset.narrative
     if strategy_id is not None:
         narrative = narrative[narrative["strategy_id"] == strategy_id]
     if quarter is not None:
         narrative = narrative[narrative["quarter"] == quarter]
+    entries = [
+        {"strategy_id": e["strategy_id"], "quarter": e["quarter"], "section": e["section"],
+         "text": e["text"], "source": "narrative"}
+        for e in narrative.to_dict("records")
+    ]  # fmt: skip
+    commitments = getattr(dataset, "commitments", pd.DataFrame())
+    if not with_commitments or commitments.empty or "activity_to_date" not in commitments:
+        return entries
+    quarters = (
+        dataset.narrative["quarter"].dropna().astype(str) if not dataset.narrative.empty else []
+    )
+    as_of = quarter or (max(quarters, key=periods.parse_quarter) if len(quarters) else None)
+    if as_of is None:
+        return entries
+    if strategy_id is not None:
+        commitments = commitments[commitments["strategy_id"] == strategy_id]
+    for c in commitments.to_dict("records"):
+        text = "" if is_missing(c.get("activity_to_date")) else str(c["activity_to_date"])
+        if text.strip():
+            entries.append(
+                {"strategy_id": c["strategy_id"], "quarter": as_of,
+                 "section": f"activity to date of the commitment {c['commitment']!r}",
+                 "text": text, "source": "commitments"}
+            )  # fmt: skip
+    return entries
+
+
+def _number_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The contradicted number claims of one entry (the module's rule)."""
     catalogue = dataset.measures
+    measures = catalogue[catalogue["strategy_id"] == entry["strategy_id"]].to_dict("records")
+    names = [str(m["measure_name"]) for m in measures]
     rows = []
-    for entry in narrative.to_dict("records"):
-        measures = catalogue[catalogue["strategy_id"] == entry["strategy_id"]].to_dict("records")
-        names = [str(m["measure_name"]) for m in measures]
-        for claim in find_claims(str(entry["text"]), str(entry["quarter"]), names):
-            found: list[tuple[float, Mapping[str, Any], str, float]] = []
-            for m in _candidates(claim, measures):
-                label, value = _figure_for(dataset, m, claim)
-                if value is None or is_missing(value):
-                    found = []
-                    break  # a period with no figure is not checked
-                if matches_rounded(float(value), claim.value, claim.decimals):
-                    found = []
-                    break
-                found.append((abs(float(value) - claim.value), m, label, float(value)))
-            if not found:
+    for claim in find_claims(str(entry["text"]), str(entry["quarter"]), names):
+        found: list[tuple[float, Mapping[str, Any], str, float]] = []
+        for m in _candidates(claim, measures):
+            label, value = _figure_for(dataset, m, claim)
+            if value is None or is_missing(value):
+                found = []
+                break  # a period with no figure is not checked
+            if matches_rounded(float(value), claim.value, claim.decimals):
+                found = []
+                break
+            found.append((abs(float(value) - claim.value), m, label, float(value)))
+        if not found:
+            continue
+        _, m, label, value = min(found, key=lambda f: f[0])
+        shown = format_figure(value, str(m["unit"]), per=describe_rate_basis(m))
+        rows.append(
+            _check_row(entry, m, claim.said, label, value, shown,
+                       f"says {claim.said} for {label}; the data set has {shown}")
+        )  # fmt: skip
+    return rows
+
+
+def _check_row(
+    entry: Mapping[str, Any],
+    measure: Mapping[str, Any],
+    said: str,
+    label: str,
+    value: float | None,
+    shown: str,
+    finding: str,
+) -> dict[str, Any]:
+    source = "narrative" if entry.get("source", "narrative") == "narrative" else "commitments"
+    where = f"{entry['strategy_id']}, {entry['quarter']}, {entry['section']}"
+    lead = "narrative" if source == "narrative" else "commitments file"
+    return {
+        "strategy_id": entry["strategy_id"],
+        "quarter": entry["quarter"],
+        "section": entry["section"],
+        "measure_id": measure["measure_id"],
+        "measure_name": measure["measure_name"],
+        "said": said,
+        "period": label,
+        "data_value": value,
+        "data_shown": shown,
+        "message": f"{lead} for {measure['measure_name']} ({where}) {finding}",
+    }
+
+
+# "met the target in July 2026", "achieved its 1,150 target in 2026/27 Q1 for the first time"
+_TARGET_CLAIM = re.compile(
+    r"\b(?:met|meets|achieved|reached|hit)\s+(?:the|its)\s+(?:[\d,.]+%?\s+)?target\s+"
+    + _PERIOD
+    + r"(?P<first>\s+for\s+the\s+first\s+time)?",
+    re.IGNORECASE,
+)
+_OWN_PERIOD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+
+
+def _target_met(value: float, target: float, good: str) -> bool | None:
+    if good == "lower":
+        return value <= target
+    if good == "higher":
+        return value >= target
+    return None
+
+
+def _earlier_met(
+    dataset: Dataset, measure: Mapping[str, Any], before: int, target: float
+) -> list[str]:
+    """The measure's own periods before month ``before`` in which the target was met."""
+    series = get_series(dataset, str(measure["measure_id"]))
+    rows = series[(series["definition"] == "current") & series["value"].notna()]
+    good, frequency = str(measure["good_direction"]), str(measure["frequency"])
+    met = []
+    for r in rows.to_dict("records"):
+        start = pd.Timestamp(r["period_start"])
+        if month_number(start.to_period("M")) < before and _target_met(
+            float(r["value"]), target, good
+        ):
+            met.append(start.to_period("M"))
+    if frequency == "monthly":
+        return [months_text(sorted(met))] if met else []
+    return [label_period_start(p.to_timestamp(), frequency) for p in sorted(met)]
+
+
+def _target_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Claims that a target was met in a period (or first met then), checked.
+
+    Only a period of the measure's own frequency is checked (a month of a monthly
+    measure), since the target is set per such period.
+    """
+    catalogue = dataset.measures
+    measures = [
+        m
+        for m in catalogue[catalogue["strategy_id"] == entry["strategy_id"]].to_dict("records")
+        if not is_missing(m.get("target")) and str(m.get("good_direction")) in ("higher", "lower")
+    ]
+    rows = []
+    for sentence in _SENTENCE_END.split(str(entry["text"])):
+        words = {_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z-]+", sentence)}
+        scored = [(len(_name_stems(str(m["measure_name"])) & words), m) for m in measures]
+        scored = [(n, m) for n, m in scored if n]
+        if not scored:
+            continue
+        best = max(n for n, _ in scored)
+        chosen = [m for n, m in scored if n == best]
+        if len(chosen) != 1:
+            continue  # a tie cannot say which target is meant
+        m = chosen[0]
+        for found in _TARGET_CLAIM.finditer(sentence):
+            claim = _claim_of(found, str(entry["quarter"]), sentence)
+            kind = "month" if claim.month is not None else ("quarter" if claim.quarter else "year")
+            if _OWN_PERIOD.get(str(m["frequency"])) != kind:
                 continue
-            _, m, label, value = min(found, key=lambda f: f[0])
-            shown = format_figure(value, str(m["unit"]), per=describe_rate_basis(m))
-            rows.append(
-                {
-                    "strategy_id": entry["strategy_id"],
-                    "quarter": entry["quarter"],
-                    "section": entry["section"],
-                    "measure_id": m["measure_id"],
-                    "measure_name": m["measure_name"],
-                    "said": claim.said,
-                    "period": label,
-                    "data_value": value,
-                    "data_shown": shown,
-                    "message": (
-                        f"narrative for {m['measure_name']} ({entry['strategy_id']}, "
-                        f"{entry['quarter']}, {entry['section']}) says {claim.said} for "
-                        f"{label}; the data set has {shown}"
-                    ),
-                }
-            )
+            label, value = _figure_for(dataset, m, claim)
+            if value is None or is_missing(value):
+                continue
+            target = float(m["target"])
+            unit, per = str(m["unit"]), describe_rate_basis(m)
+            shown, goal = format_figure(value, unit, per=per), format_figure(target, unit, per=per)
+            met = _target_met(float(value), target, str(m["good_direction"]))
+            said = found.group(0).strip()
+            if met is False:
+                rows.append(
+                    _check_row(entry, m, said, label, value, shown,
+                               f"says the target was met in {label}; the data set has {shown} "
+                               f"against the target of {goal}, so it was not met")
+                )  # fmt: skip
+                continue
+            if found["first"]:
+                first = month_number(claim.month) if claim.month is not None else None
+                if first is None:
+                    start, _ = (
+                        periods.parse_quarter(claim.quarter)
+                        if claim.quarter
+                        else periods.parse_financial_year(str(claim.year))
+                    )
+                    first = month_number(start.to_period("M"))
+                earlier = _earlier_met(dataset, m, first, target)
+                if earlier:
+                    rows.append(
+                        _check_row(entry, m, said, label, value, shown,
+                                   f"says {label} was the first time the target was met; the "
+                                   f"data set has it met before, in {', '.join(earlier)}")
+                    )  # fmt: skip
+    return rows
+
+
+def _claim_of(found: re.Match[str], quarter: str, sentence: str) -> Claim:
+    """The period a target claim names, read as :func:`find_claims` reads one."""
+    _, end = periods.parse_quarter(quarter)
+    last_month = end.to_period("M")
+    month = q = fy = None
+    if found["period"] == "quarter" or found["period"].lower() == "quarter":
+        q = quarter
+    elif found["month"]:
+        number_of_month = _MONTHS[found["month"].lower()]
+        year = (
+            int(found["year"])
+            if found["year"]
+            else (last_month.year if number_of_month <= last_month.month else last_month.year - 1)
+        )
+        month = pd.Period(year=year, month=number_of_month, freq="M")
+    elif found["q"]:
+        q = f"{found['fy']} Q{found['q']}"
+    else:
+        fy = found["fy"]
+    return Claim("", 0.0, 0, "", (), month, q, fy, sentence)
+
+
+def check_narrative_numbers(
+    dataset: Dataset,
+    strategy_id: str | None = None,
+    quarter: str | None = None,
+    with_commitments: bool = True,
+) -> pd.DataFrame:
+    """Check the owners' claims against the data set (see the module's rule).
+
+    The narrative's entries and each commitment's activity to date (the commitments
+    file's, or the loaded return's) are read: every number stated for a period, and
+    every claim that a target was met in a period ("met the target in July 2026"), or
+    first met then ("for the first time").
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set (its ``narrative``, ``commitments`` and figures).
+    strategy_id : str, optional
+        One strategy's texts; every strategy's when omitted.
+    quarter : str, optional
+        One quarter's narrative (``"2026/27 Q2"``), and the quarter a commitment's
+        activity is read as of; every quarter's narrative (and the latest quarter for
+        commitments) when omitted.
+    with_commitments : bool, default True
+        Also check each commitment's activity to date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim the data set contradicts, with the columns of
+        :data:`NARRATIVE_CHECK_COLUMNS`; ``message`` is the warning to the author, naming
+        where the text came from: "narrative for Vehicle offences (safer-streets, 2026/27
+        Q1, challenges) says 1,644 for 2026/27 Q1; the data set has 1,688", "commitments
+        file for Neighbourhood crime offences (...) says the target was met in July 2026;
+        the data set has 1,163 against the target of 1,150, so it was not met".
+    """
+    rows = []
+    for entry in _entries(dataset, strategy_id, quarter, with_commitments):
+        rows += _number_rows(dataset, entry)
+        rows += _target_rows(dataset, entry)
     return pd.DataFrame(rows, columns=NARRATIVE_CHECK_COLUMNS)
 
 
 def format_narrative_warnings(checks: pd.DataFrame) -> list[str]:
     """The warnings to print or show, one per contradicted claim, in order."""
-    return [f"{m}: check the narrative before publication" for m in checks["message"]]
+    return [
+        f"{m}: check the "
+        + ("commitment's activity" if m.startswith("commitments file") else "narrative")
+        + " before publication"
+        for m in checks["message"]
+    ]

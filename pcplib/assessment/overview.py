@@ -15,9 +15,11 @@ from pcplib import metrics
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.comparisons import compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
+from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import available_period_end, strategy_commitments
 from pcplib.assessment.strategy import (
     assess_delivery,
@@ -36,7 +38,13 @@ def _areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> str:
     return f"{len(found.outside)} of {len(found.areas)}"
 
 
-def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc") -> pd.DataFrame:
+def build_plan_overview(
+    dataset: Dataset,
+    period_end: str,
+    spc_rules: str = "mdc",
+    audience: str = "board",
+    slot: str = "",
+) -> pd.DataFrame:
     """Build the plan on one page, in the shape of the previous plan's Table One.
 
     Parameters
@@ -47,18 +55,28 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         The last month of data, ``YYYY-MM``.
     spc_rules : str, default "mdc"
         The SPC rule set.
+    audience : {"board", "public"}, default "board"
+        The Board's overview carries the same "But:" as each strategy report (a Red
+        sub-measure, restricted or not, an overdue commitment, an overdue Board action, a
+        new high risk); the public one leaves out restricted measures, risks and actions.
+    slot : str, optional
+        The meeting, ``YYYY-MM``, for overdue Board actions (as
+        :func:`~pcplib.assessment.strategy.summarise_strategy`).
 
     Returns
     -------
     pandas.DataFrame
-        One row per public headline measure: ``mission_id``, ``mission_name``,
+        One row per headline measure the audience sees: ``mission_id``, ``mission_name``,
         ``strategy_id``, ``strategy_name``, ``commitments`` (those projected delivery
         counts: all but the not yet due), ``current_rag``,
         ``measure_name``, ``unit``, ``baseline``, ``baseline_label``, ``current``,
-        ``current_label``, ``change`` (since the baseline, as text), ``arrow``,
+        ``current_label``, ``baseline_words`` (the plan's baseline year, named as every
+        report names it), ``change`` (since the baseline year, as text), ``arrow``,
         ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
         ``delivery_rag``, ``areas_outside``, the measure's ``rag`` and ``rag_reason``
-        (the rule and threshold behind it) and the strategy's ``rating_note`` (what
+        (the rule and threshold behind it), ``evidence_disagreement`` (one sentence when
+        the SPC verdict and the test against the baseline year disagree, else empty) and
+        the strategy's ``rating_note`` (what
         its rating alone would hide: a Red sub-measure, overdue commitments), then
         ``overdue`` and ``not_yet_due`` (commitment counts, as
         :func:`~pcplib.assessment.delivery.assess_delivery` has them), ``rate_per``,
@@ -76,7 +94,7 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
     # sub-measures or running SPC here would cost time for nothing shown.
     # Sub-measures too, so a Red sub-measure under a Green strategy is named beside it.
     every = summarise_measures(
-        dataset, None, period_end, audience="public", spc_rules=spc_rules, with_spc=True,
+        dataset, None, period_end, audience=audience, spc_rules=spc_rules, with_spc=True,
     )  # fmt: skip
     all_headline = every[every["tier"] == "headline"]
     rows = []
@@ -86,8 +104,16 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         overall, _ = roll_up_strategy(headline)
         commitments = strategy_commitments(dataset, strategy_id)
         delivery = assess_delivery(commitments, period_end)
+        board = audience == "board"
+        # The Board's "But:" names what the strategy report's does; the public one has no
+        # risks or Board actions (they are the Board's), as the page says.
         note = note_hidden_by_rating(
-            overall, every[every["strategy_id"] == strategy_id], commitments, period_end
+            overall,
+            every[every["strategy_id"] == strategy_id],
+            commitments,
+            period_end,
+            list_new_high_risks(dataset, strategy_id, period_end) if board else None,
+            list_overdue_actions(dataset, strategy_id, period_end, slot) if board else None,
         )
         mission_id = str(mission_of[strategy_id])
         base = {
@@ -118,6 +144,10 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
                     # 12 months against the baseline year, like for like.
                     "baseline": m["baseline"],
                     "baseline_label": m["baseline_label"],
+                    # The one name of the period, and where the chart's verdict and the
+                    # test against the plan's baseline year disagree, the one sentence.
+                    "baseline_words": m["baseline_words"],
+                    "evidence_disagreement": m["evidence_disagreement"],
                     "current": m["year_ending"],
                     "current_label": m["year_ending_label"],
                     "change": m["since_baseline_change"],
@@ -149,7 +179,7 @@ def build_plan_overview(dataset: Dataset, period_end: str, spc_rules: str = "mdc
         "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
         "not_yet_due", "rate_per", "rag_basis", "quarter", "quarter_label", "quarter_before",
         "quarter_change", "year_before", "year_ending_change", "spc_limits_from",
-        "spc_limits_to",
+        "spc_limits_to", "baseline_words", "evidence_disagreement",
     ]  # fmt: skip
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}
@@ -165,6 +195,8 @@ def tabulate_plan_overview(
     *,
     columns: Sequence[str] | None = None,
     readable: bool = True,
+    audience: str = "board",
+    slot: str = "",
 ) -> pd.DataFrame:
     """Return the plan overview's judgements as one flat frame, the rows of ``judgements.csv``.
 
@@ -182,16 +214,20 @@ def tabulate_plan_overview(
         :data:`~pcplib.assessment.judgements.TABLE_COLUMNS`.
     readable : bool, default True
         Readable column names; False keeps those of ``judgements.csv``.
+    audience : {"board", "public"}, default "board"
+        As for :func:`build_plan_overview`.
+    slot : str, optional
+        The meeting, ``YYYY-MM``, for overdue Board actions.
 
     Returns
     -------
     pandas.DataFrame
-        For each strategy, its overall rating then its public headline measures: the
-        rows ``pcp run`` writes for the ``plan-overview`` report.
+        For each strategy, its overall rating then its headline measures: the rows
+        ``pcp run`` writes for the ``plan-overview`` report.
     """
     period_end = available_period_end(dataset, period_end)
     summaries = [
-        summarise_strategy(dataset, strategy_id, period_end, "public", spc_rules)
+        summarise_strategy(dataset, strategy_id, period_end, audience, spc_rules, slot=slot)
         for strategy_id in dataset.strategies["strategy_id"]
     ]
     frame = tabulate_judgements(summaries, "plan-overview", ("headline",))

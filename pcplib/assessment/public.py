@@ -6,7 +6,7 @@ sees, so the two reports never disagree:
 
 - **achieved**: a real improvement, or a target met (or on course for a later one);
 - **needs attention**: a target missed, behind its course, or a real worsening;
-- **steady**: no target and no real change, within the usual ups and downs;
+- **steady**: no target and no evidence of change, within the usual ups and downs;
 - **trend**: no good direction (domestic abuse crimes, where a rise can mean more people
   report them): its change is told as a trend, never rated;
 - **not rated**: a figure, but no target and no evidence to rate on (no change beyond
@@ -161,23 +161,99 @@ def _target_words(row: Mapping[str, Any]) -> str:
     return f"Short of its target of {goal}."
 
 
+def _year_words(row: Mapping[str, Any], against: str) -> str:
+    """The 12-month figure against the 12 months before or the plan's baseline year."""
+    unit = str(row["unit"])
+    per = str(row.get("rate_per_year") or row.get("rate_per") or "")
+    before = row.get("previous_year") if against == "year" else row.get("baseline")
+    now, then = format_figures([row.get("year_ending"), before], unit, per=per)
+    last = row.get("aggregation") == "last"
+    if against == "year":
+        if last:
+            when, before = row["year_ending_label"], row["previous_year_label"]
+            return f"{now} in {when} against {then} in {before}"
+        return f"{now} in the last 12 months against {then} in the 12 months before"
+    base = str(row.get("baseline_words") or "the plan's baseline year")
+    if last:
+        return f"{now} in {row['year_ending_label']} against {then} in {base}"
+    return f"{now} in the last 12 months against {then} in {base}"
+
+
+def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -> tuple[str, str]:
+    """What shows a real (or possible) change, and which comparison it rests on.
+
+    The comparisons are read in the order the rating reads them: the quarter on a year
+    ago, the last 12 months on the 12 months before, the last 12 months on the plan's
+    baseline year, then the SPC chart against its reference period. Returns the words and
+    the comparison (``"quarter"``, ``"year"``, ``"since"``, ``"spc"``), or ``("", "")``.
+    """
+    verdict = "improved" if better else "deteriorated"
+    if possibly:
+        verdict = f"possibly {verdict}"
+    word = "improvement" if better else "worsening"
+    way = "better" if better else "worse"
+
+    def said(when: str, figures: str = "") -> str:
+        tail = f": {figures}" if figures else ""
+        if possibly:
+            return f"Possibly {way} {when}, though not yet clear enough to be sure{tail}."
+        return f"A real {word} {when}{tail}."
+
+    if row.get("judgement") == verdict:
+        return said("on a year ago"), "quarter"
+    if row.get("year_ending_judgement") == verdict:
+        return said("over the year", _year_words(row, "year")), "year"
+    if row.get("since_baseline_judgement") == verdict:
+        return said("since the plan began", _year_words(row, "since")), "since"
+    signal = "special_cause_improvement" if better else "special_cause_concern"
+    if not possibly and row.get("spc_variation") == signal:
+        period = str(row.get("chart_period_words") or "the chart's reference period")
+        return f"{way.capitalize()} than in {period}, by more than the usual ups and downs.", "spc"
+    return "", ""
+
+
+def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
+    """What the quarter's own change on a year ago shows, when the basis is another.
+
+    A resident reads "up 1.0% on a year ago. A real worsening." as the 1% being real, so
+    when the real change is over the year or against a reference period, the quarter's
+    own verdict is said too.
+    """
+    if basis in ("", "quarter") or row.get("direction") in (None, "no change"):
+        return ""
+    judgement = str(row.get("judgement") or "")
+    if judgement in ("improved", "deteriorated"):
+        way = "better" if judgement == "improved" else "worse"
+        return f"This quarter is {way} than a year ago by more than the usual ups and downs."
+    if judgement.startswith("possibly"):
+        return "This quarter's change on a year ago is not yet clear enough to call."
+    return "This quarter's change on a year ago is within the usual ups and downs."
+
+
 def write_public_sentence(row: Mapping[str, Any]) -> str:
     """Write what a measure shows, in plain English, for the public report.
+
+    "A real worsening" or "A real improvement" names its basis (a year ago, over the
+    year, since the plan's baseline year, or against the chart's reference period) and is
+    never set beside a figure whose own test found no evidence of change without saying so
+    (``docs/methodology.md``, "Reference periods and the words for evidence").
 
     Parameters
     ----------
     row : mapping
         A measure's judgements (:func:`~pcplib.assessment.measures.summarise_measures`):
         ``unit``, ``current``, ``last_year``, ``change``, ``change_value``,
-        ``direction``, ``assessment``, ``rag``, ``rag_basis``, ``rag_capped``,
-        ``spc_variation``, ``target_for_period`` and ``target_date``.
+        ``direction``, ``judgement``, ``year_ending_judgement``,
+        ``since_baseline_judgement``, ``assessment``, ``rag``, ``rag_basis``,
+        ``rag_capped``, ``spc_variation``, ``chart_period_words``, ``worsening``,
+        ``target_for_period`` and ``target_date``.
 
     Returns
     -------
     str
-        One to three short sentences, such as "1,135, down 8.0% on a year ago. A real
-        improvement." ("Real" means more than the usual ups and downs: the report
-        says so once, above its lists.)
+        One to four short sentences, such as "1,135, down 8.0% on a year ago. A real
+        improvement on a year ago." ("Real" means more than the usual ups and downs: the
+        report says so once, above its lists.)
     """
     group = group_for_public(row)
     if group == "no figure":
@@ -200,41 +276,32 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     if group == "trend":
         parts.append(_trend_reason(row))
     elif group == "achieved":
-        if row["assessment"] == "improving" and row.get("judgement") == "improved":
-            parts.append("A real improvement.")
-        elif row["assessment"] == "improving":
-            # Better than its stable baseline but not than a year ago: "up 17.9% ... A real
-            # improvement" would contradict the figure beside it, so the basis is named.
-            parts.append("Better than before the plan.")
+        if row["assessment"] == "improving":
+            words, basis = _basis_words(row, better=True)
+            parts += [words, _quarter_note(row, basis)]
         if targeted:
             parts += [_target_words(row), _target_in_range(row)]
     elif group == "needs attention":
         if targeted:
             parts += [_target_words(row), _target_in_range(row)]
-        better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
-        since_baseline = "the year ending on the baseline year" in str(row.get("rag_reason"))
-        if row.get("worsening") == "real" and since_baseline and row["direction"] == better_way:
-            # Worse than before the plan (the rise since the baseline) but better than a
-            # year ago: both said, as for an SPC concern.
-            parts.append("A real worsening on the years before the plan, though not on a year ago.")
-        elif row.get("worsening") == "real":
-            parts.append("A real worsening.")
-        elif row["spc_variation"] == "special_cause_concern" and row["direction"] == better_way:
-            # Worse than its stable baseline, though better than a year ago: both said.
-            parts.append("A real worsening on the years before the plan, though not on a year ago.")
-        elif row["spc_variation"] == "special_cause_concern":
-            parts.append("A real worsening.")
+        words, basis = ("", "")
+        if row.get("worsening") == "real" or row["spc_variation"] == "special_cause_concern":
+            words, basis = _basis_words(row, better=False)
         elif row.get("worsening") == "possible":
-            parts.append("Possibly worse: the figures are not yet clear enough to be sure.")
+            words, basis = _basis_words(row, better=False, possibly=True)
+            if not words:
+                words = "Possibly worse: the figures are not yet clear enough to be sure."
+        parts += [words, _quarter_note(row, basis)]
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (
             better_way,
             "no change",
         ):
-            # Better than before the plan but worse than a year ago: both said, neither
-            # called an achievement.
-            parts.append("Better than before the plan, but not than a year ago: a mixed picture.")
+            # Better than the chart's reference period but worse than a year ago: both
+            # said, neither called an achievement.
+            period = str(row.get("chart_period_words") or "the chart's reference period")
+            parts.append(f"Better than in {period}, but not than a year ago: a mixed picture.")
         else:
             parts.append("Within the usual ups and downs.")
         if targeted:

@@ -42,6 +42,7 @@ def list_data_quality_notes(
     period_end: str,
     audience: str = "board",
     with_spc: bool = True,
+    narrative_checks: pd.DataFrame | None = None,
 ) -> list[str]:
     """List the caveats a reader needs: definition changes, gaps, provisional figures.
 
@@ -59,6 +60,10 @@ def list_data_quality_notes(
         Include the SPC notes: where a measure's process limits are recalculated
         from a known change (or are not yet, because the new section is too short).
         Reports that show no SPC pass False.
+    narrative_checks : pandas.DataFrame, optional
+        The quarter's :func:`~pcplib.assessment.narrative_checks.check_narrative_numbers`
+        for the strategy, when the caller already has them (the Board report shows them
+        with its narrative too); computed here when omitted.
 
     Returns
     -------
@@ -73,84 +78,12 @@ def list_data_quality_notes(
     notes = []
     measures = measures_for_audience(dataset, strategy_id, audience=audience)
     origins = classify_measure_origins(dataset, measures["measure_id"], str(end))
-    real = origins[origins["origin"].isin(["published", "partly published"])]
-    if dataset.illustrative and real.empty:
-        notes.append(
-            "All figures are illustrative sample data, not real performance data: "
-            f"{dataset.description}."
-        )
-    elif dataset.illustrative:
-        notes.append(
-            f"Real published data: {describe_published_measures(real)}. Every other figure "
-            f"is illustrative sample data, not real performance data: {dataset.description}."
-        )
+    notes += _describe_illustrative(dataset, origins)
     origin_of = origins.set_index("measure_id")["origin"]
     for m in measures.to_dict("records"):
-        name = m["measure_name"]
         if origin_of.get(m["measure_id"]) in ("published", "partly published"):
             notes += list_area_notes(dataset, m, end)
-        series = get_series(dataset, m["measure_id"])
-        series = series[series["period_end"] <= end.end_time]
-        previous = series[series["definition"] == "previous"]
-        current = series[series["definition"] == "current"]
-        if not previous.empty:
-            changed = (
-                date_words(m["definition_from"])
-                if not is_missing(m.get("definition_from"))
-                else "an unrecorded date"
-            )
-            last_prev = previous[previous["value"].notna()]
-            detail = ""
-            if not last_prev.empty:
-                row = last_prev.iloc[-1]
-                detail = (
-                    f" Under the previous definition the last figure was "
-                    f"{format_value(row['value'], m['unit'], per=describe_rate_basis(m))} "
-                    f"({label_period_start(row['period_start'], m['frequency'])})."
-                )
-            old = m.get("previous_definition")
-            old_text = f" Previous definition: {old}" if not is_missing(old) and old else ""
-            old_text = old_text.rstrip(".") + "." if old_text else ""
-            notes.append(
-                f"{name}: definition changed on {changed}: earlier figures are shown "
-                f"separately and not joined; charts and comparisons use the current "
-                f"definition only.{old_text}{detail}"
-            )
-        missing = current[current["value"].isna()]
-        gaps = [pd.Timestamp(s).to_period("M") for s in missing["period_start"]]
-        spc_note = ""
-        if not current.empty:
-            regular = regular_series(current, str(m["frequency"]))
-            absent = regular.index.difference(pd.DatetimeIndex(current["period_start"]))
-            gaps += [pd.Timestamp(s).to_period("M") for s in absent]
-            # The limits the measure's own verdict uses: none from the reporting period.
-            judged_from = month_of(find_period_start(str(m["frequency"]), month_number(end)))
-            plan = plan_spc(regular, m, judged_from.start_time) if with_spc else None
-            if plan is not None and plan.flag:
-                spc_note = plan.note
-        if gaps:
-            notes.append(
-                f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "
-                "and the checks for a real change leave it out."
-            )
-        waiting = current[current["status"] == TO_CONFIRM]
-        if not waiting.empty:
-            labels = [label_period_start(s, m["frequency"]) for s in waiting["period_start"]]
-            notes.append(
-                f"{name}: the figure for {', '.join(labels)} is far outside anything the "
-                "series had shown when it arrived and is to be confirmed with its source; "
-                "until then no change is judged on it."
-            )
-        provisional = current[current["status"] == "provisional"]
-        if not provisional.empty:
-            labels = [label_period_start(s, m["frequency"]) for s in provisional["period_start"]]
-            notes.append(
-                f"{name}: figures for {', '.join(labels)} are provisional and may be revised."
-            )
-        if spc_note:
-            notes.append(f"{name}: SPC {spc_note}.")
-        if current[current["value"].notna()].empty:
-            notes.append(f"{name}: no figures up to {month_words(end)}.")
+        notes += _list_measure_notes(dataset, m, end, with_spc)
     crime = [str(m["measure_name"]) for m in measures.to_dict("records") if is_recorded_crime(m)]
     if audience == "public" and strategy_id is not None and crime:
         # A strategy report for the public says what the public report says of crime.
@@ -161,9 +94,94 @@ def list_data_quality_notes(
         )
     if audience == "board" and strategy_id is not None:
         # Flagged to the author before publication, never shown to the public.
-        quarter = periods.label_quarter(end.to_timestamp())
-        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        checks = narrative_checks
+        if checks is None:
+            quarter = periods.label_quarter(end.to_timestamp())
+            checks = check_narrative_numbers(dataset, strategy_id, quarter)
         notes += [as_sentence(w) for w in format_narrative_warnings(checks)]
+    return notes
+
+
+def _describe_illustrative(dataset: Dataset, origins: pd.DataFrame) -> list[str]:
+    """The illustrative-data caveat, naming any real published figures among the measures."""
+    real = origins[origins["origin"].isin(["published", "partly published"])]
+    if dataset.illustrative and real.empty:
+        return [
+            "All figures are illustrative sample data, not real performance data: "
+            f"{dataset.description}."
+        ]
+    if dataset.illustrative:
+        return [
+            f"Real published data: {describe_published_measures(real)}. Every other figure "
+            f"is illustrative sample data, not real performance data: {dataset.description}."
+        ]
+    return []
+
+
+def _list_measure_notes(dataset: Dataset, m: dict, end: pd.Period, with_spc: bool) -> list[str]:
+    """One measure's caveats: definition change, gaps, figures to confirm or provisional, SPC."""
+    notes: list[str] = []
+    name = m["measure_name"]
+    series = get_series(dataset, m["measure_id"])
+    series = series[series["period_end"] <= end.end_time]
+    previous = series[series["definition"] == "previous"]
+    current = series[series["definition"] == "current"]
+    if not previous.empty:
+        changed = (
+            date_words(m["definition_from"])
+            if not is_missing(m.get("definition_from"))
+            else "an unrecorded date"
+        )
+        last_prev = previous[previous["value"].notna()]
+        detail = ""
+        if not last_prev.empty:
+            row = last_prev.iloc[-1]
+            detail = (
+                f" Under the previous definition the last figure was "
+                f"{format_value(row['value'], m['unit'], per=describe_rate_basis(m))} "
+                f"({label_period_start(row['period_start'], m['frequency'])})."
+            )
+        old = m.get("previous_definition")
+        old_text = f" Previous definition: {old}" if not is_missing(old) and old else ""
+        old_text = old_text.rstrip(".") + "." if old_text else ""
+        notes.append(
+            f"{name}: definition changed on {changed}: earlier figures are shown "
+            f"separately and not joined; charts and comparisons use the current "
+            f"definition only.{old_text}{detail}"
+        )
+    missing = current[current["value"].isna()]
+    gaps = [pd.Timestamp(s).to_period("M") for s in missing["period_start"]]
+    spc_note = ""
+    if not current.empty:
+        regular = regular_series(current, str(m["frequency"]))
+        absent = regular.index.difference(pd.DatetimeIndex(current["period_start"]))
+        gaps += [pd.Timestamp(s).to_period("M") for s in absent]
+        # The limits the measure's own verdict uses: none from the reporting period.
+        judged_from = month_of(find_period_start(str(m["frequency"]), month_number(end)))
+        plan = plan_spc(regular, m, judged_from.start_time) if with_spc else None
+        if plan is not None and plan.flag:
+            spc_note = plan.note
+    if gaps:
+        notes.append(
+            f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "
+            "and the checks for a real change leave it out."
+        )
+    waiting = current[current["status"] == TO_CONFIRM]
+    if not waiting.empty:
+        labels = [label_period_start(s, m["frequency"]) for s in waiting["period_start"]]
+        notes.append(
+            f"{name}: the figure for {', '.join(labels)} is far outside anything the "
+            "series had shown when it arrived and is to be confirmed with its source; "
+            "until then no change is judged on it."
+        )
+    provisional = current[current["status"] == "provisional"]
+    if not provisional.empty:
+        labels = [label_period_start(s, m["frequency"]) for s in provisional["period_start"]]
+        notes.append(f"{name}: figures for {', '.join(labels)} are provisional and may be revised.")
+    if spc_note:
+        notes.append(f"{name}: SPC {spc_note}.")
+    if current[current["value"].notna()].empty:
+        notes.append(f"{name}: no figures up to {month_words(end)}.")
     return notes
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
 from pcplib.labels import format_figure, format_figures, month_words
 
 __all__ = ["ASSESSMENTS", "assess_measure", "describe_target_assurance", "write_measure_sentence"]
@@ -24,12 +25,14 @@ ASSESSMENTS = (
     "not assessed",
 )
 
+# The SPC period is "the chart's reference period", never "its baseline" (that is the
+# plan's baseline year): pcplib.assessment.vocabulary names each period once.
 _SPC_CLAUSES = {
-    "common_cause": "within the normal variation of its baseline ({span})",
-    "special_cause_improvement": "better than its baseline ({span}) by more than chance",
-    "special_cause_concern": "worse than its baseline ({span}) by more than chance",
-    "special_cause_neutral_high": "higher than its baseline ({span}) by more than chance",
-    "special_cause_neutral_low": "lower than its baseline ({span}) by more than chance",
+    "common_cause": "within the normal variation of {period}",
+    "special_cause_improvement": "better than {period} by more than chance",
+    "special_cause_concern": "worse than {period} by more than chance",
+    "special_cause_neutral_high": "higher than {period} by more than chance",
+    "special_cause_neutral_low": "lower than {period} by more than chance",
 }
 
 
@@ -98,24 +101,19 @@ def _spc_clause(row: dict[str, Any]) -> str:
     if status == "not assessed":
         return ""
     if status == "unstable baseline":
-        return "no SPC verdict, as its baseline was not itself stable"
+        return "no SPC verdict, as no stable reference period could set the chart's limits"
     if status == "rolling figure":
         return "no SPC verdict, as a rolling 12-month figure overlaps the one before"
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
-    clause = clause.format(span=_limits_span(row["spc_limits_from"], row["spc_limits_to"]))
+    if not clause:
+        return ""
+    text = clause.format(period=name_chart_period(row["spc_limits_from"], row["spc_limits_to"]))
     recent = str(row.get("spc_recent") or "")
-    return f"{clause}, after {recent}" if clause and recent else clause
-
-
-def _limits_span(first: str, last: str) -> str:
-    from pcplib import periods
-    from pcplib.labels import month_span
-
-    if not first or not last:
-        return "its first points"
-    return month_span(periods.parse_month(first), periods.parse_month(last))
+    text = f"{text}, after {recent}" if recent else text
+    tail = describe_disagreement_tail(row)
+    return f"{text}, {tail}" if tail else text
 
 
 def _target_clause(row: dict[str, Any]) -> str:
@@ -228,7 +226,8 @@ def write_measure_sentence(row: dict[str, Any]) -> str:
     str
         For example "Up 3.0% on the same quarter last year (1,234 against 1,198),
         within the usual variation, so not a real change; within the normal variation of
-        its baseline (August 2023 to March 2025); no target, and no real deterioration."
+        the chart's reference period (August 2023 to March 2025); no target, and no real
+        deterioration."
     """
     parts = [_change_clause(row), _margin_clause(row), _spc_clause(row), _target_clause(row)]
     text = "; ".join(p for p in parts if p)
@@ -242,7 +241,7 @@ def assess_measure(row: dict[str, Any]) -> str:
     rise beyond chance; ``improving`` for an SPC improvement or a change for the better
     beyond chance, with no deterioration and the main comparison (on a year earlier) not
     the wrong way (a mixed picture is not improving); ``on track`` for a target or trajectory met;
-    ``stable`` for no real change and no target; ``no good direction`` for a measure
+    ``stable`` for no evidence of change and no target; ``no good direction`` for a measure
     reported as a trend; ``not assessed`` otherwise.
     """
     if row["current"] is None:
@@ -265,7 +264,8 @@ def assess_measure(row: dict[str, Any]) -> str:
     )
     worse_way = {"higher": "down", "lower": "up"}.get(str(row["good_direction"]))
     if better and row.get("direction") == worse_way:
-        # Better than its baseline but worse on the main comparison (a year on): mixed,
+        # Better than the chart's reference period but worse on the main comparison (a
+        # year on): mixed,
         # never "improving" ("up 17.9% ... achieved" read as a contradiction).
         better = False
     if better:

@@ -12,6 +12,7 @@ from pcplib import rag
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, classify_commitments
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
@@ -125,6 +126,7 @@ def summarise_strategy(
     audience: str = "board",
     spc_rules: str = "mdc",
     with_spc: bool = True,
+    slot: str = "",
 ) -> StrategySummary:
     """Summarise a strategy: overall RAG, measures and delivery confidence.
 
@@ -142,11 +144,17 @@ def summarise_strategy(
         The SPC rule set.
     with_spc : bool, default True
         Run the SPC analysis (see :func:`summarise_measures`).
+    slot : str, optional
+        The meeting, ``YYYY-MM``: a Board action due before it and not closed is overdue
+        (:func:`~pcplib.assessment.actions.find_action_date`); empty: the end of the data
+        period.
 
     Returns
     -------
     StrategySummary
-        The overall RAG is the worst of the headline measures' RAG (Grey left out).
+        The overall RAG is the worst of the headline measures' RAG (Grey left out); its
+        ``rating_note`` names what that rating alone would hide (:func:`note_hidden_by_rating`:
+        for the Board, new high risks and overdue Board actions too).
     """
     check_strategy(dataset, strategy_id)
     measures = summarise_measures(
@@ -163,7 +171,12 @@ def summarise_strategy(
     )
     has_risks = audience == "board" and not getattr(dataset, "risks", pd.DataFrame()).empty
     risk_rag = "Red" if not risks.empty else ("Green" if has_risks else "Grey")
-    note = note_hidden_by_rating(rating, measures, commitments, period_end, risks)
+    actions = (
+        list_overdue_actions(dataset, strategy_id, period_end, slot)
+        if audience == "board"
+        else pd.DataFrame()
+    )
+    note = note_hidden_by_rating(rating, measures, commitments, period_end, risks, actions)
     return StrategySummary(
         strategy_id=strategy_id,
         strategy_name=str(dataset.strategy(strategy_id)["strategy_name"]),
@@ -185,6 +198,7 @@ def note_hidden_by_rating(
     commitments: pd.DataFrame,
     period_end: str,
     new_risks: pd.DataFrame | None = None,
+    overdue_actions: pd.DataFrame | None = None,
 ) -> str:
     """Say what a strategy's overall rating alone would hide, as a "But: ..." note.
 
@@ -199,14 +213,16 @@ def note_hidden_by_rating(
     period_end : str
         The reporting period's last month, ``YYYY-MM``.
     new_risks : pandas.DataFrame, optional
-        From :func:`~pcplib.assessment.risks.list_new_high_risks`.
+        From :func:`~pcplib.assessment.risks.list_new_high_risks` (the Board's only).
+    overdue_actions : pandas.DataFrame, optional
+        From :func:`~pcplib.assessment.actions.list_overdue_actions` (the Board's only).
 
     Returns
     -------
     str
-        Empty when the rating is Red (nothing worse to hide) or nothing is hidden;
-        otherwise "But: ..." naming each Red measure not already Red in the roll-up,
-        overdue commitments and new high risks.
+        Empty when nothing is hidden; otherwise "But: ..." naming each Red measure (when
+        the rating is not itself Red), overdue commitments, overdue Board actions and new
+        high risks: the same items the strategy report's "Needs attention" lists.
     """
     parts = []
     if rating != "Red":
@@ -218,6 +234,9 @@ def note_hidden_by_rating(
     overdue = int((classify_commitments(commitments, period_end) == "overdue").sum())
     if overdue:
         parts.append(f"{overdue} commitment{'s' if overdue != 1 else ''} overdue")
+    if overdue_actions is not None and not overdue_actions.empty:
+        n = len(overdue_actions)
+        parts.append(f"{n} Board action{'s' if n != 1 else ''} overdue")
     if new_risks is not None and not new_risks.empty:
         n = len(new_risks)
         top = int(new_risks["score"].max()) if "score" in new_risks.columns else HIGH_RISK_SCORE

@@ -42,7 +42,6 @@ __all__ = [
     "RISE_FACTOR",
     "FigureToConfirm",
     "check_arrival",
-    "check_series_arrival",
     "mark_arrivals",
 ]
 
@@ -164,37 +163,6 @@ def check_arrival(history: Sequence[float], value: float, *, counts: bool = Fals
                 f"({_shown(largest)})"
             )
     return ""
-
-
-def check_series_arrival(
-    series: pd.DataFrame, period_start: pd.Timestamp, value: float, *, counts: bool = False
-) -> str:
-    """Check a figure arriving for ``period_start`` against the same series' earlier rows.
-
-    Parameters
-    ----------
-    series : pandas.DataFrame
-        One measure's observations for one area and definition, with ``period_start``,
-        ``value`` and ``status``; rows from ``period_start`` on are ignored, and so are
-        figures still to confirm (an unconfirmed figure is not yet history).
-    period_start : pandas.Timestamp
-        The arriving figure's period.
-    value : float
-        The arriving figure.
-    counts : bool, default False
-        See :func:`check_arrival`.
-
-    Returns
-    -------
-    str
-        The reason it is a figure to confirm, or empty.
-    """
-    starts = pd.to_datetime(series["period_start"])
-    values = pd.to_numeric(series["value"], errors="coerce")
-    status = series["status"].astype(str) if "status" in series else pd.Series("", series.index)
-    keep = (starts < period_start) & values.notna() & (status != TO_CONFIRM)
-    earlier = values[keep].to_numpy()[np.argsort(starts[keep].to_numpy(), kind="stable")]
-    return check_arrival(earlier, value, counts=counts)
 
 
 def _number(text: str) -> float | None:

@@ -35,6 +35,8 @@ import pandas as pd
 from pcplib.data.large_csv import (
     SHARE_CELLS_FROM_CHARS,
     CellSharer,
+    RowLimitError,
+    count_row,
     iterate_lines,
     read_csv_columns,
     read_large_csv,
@@ -48,6 +50,7 @@ __all__ = [
     "Cells",
     "cell_differs",
     "column_letter",
+    "describe_unpacked_size",
     "describe_workbook_error",
     "format_cell_text",
     "read_cells",
@@ -205,20 +208,44 @@ def _split_csv(text: str, file: str) -> tuple[list[list[str]], list[int], list[P
     # A large file's ids, dates and codes repeat on every row: one shared string for
     # each, rather than one per cell, keeps 2 million rows within memory.
     share = CellSharer() if large else None
+    counts = [0, 0]
     try:
         for record in reader:
+            count_row(record, counts)
             if share is not None:
                 share(record)
             records.append(record)
             starts.append(line)
             line = reader.line_num + 1
-    except csv.Error:
+    except RowLimitError as error:
+        return records, starts, [Problem(file, error.row, None, None, error.expected)]
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            # One cell of megabytes: no table holds one, and reading on would hold it.
+            row = len(records) + 1
+            return (
+                records,
+                starts,
+                [
+                    Problem(
+                        file,
+                        row,
+                        None,
+                        None,
+                        f"cells of at most {csv.field_size_limit():,} characters (a cell in "
+                        f"{_line_words(row, line)} is longer)",
+                    )
+                ],
+            )
         # strict mode stops at the end of the data inside a quoted cell, or where a
         # quote closed in the middle of a cell: either way the quote opened in the
         # record that started on ``line``. Read alone, that line ends in the open cell.
         row = len(records) + 1
         opening = text.splitlines()[line - 1] if text.splitlines()[line - 1 :] else ""
-        cells = next(csv.reader([opening]), [""])
+        try:
+            cells = next(csv.reader([opening]), [""])
+        except csv.Error:
+            cells = [opening[:40]]
         header = [c.strip() for c in records[0]] if records else []
         index = len(cells) - 1
         column = header[index] if row > 1 and 0 <= index < len(header) else None
@@ -553,6 +580,46 @@ MAX_SHEET_COLUMNS = 200
 """More columns than this in a sheet's used range is refused (tables have under 40)."""
 
 
+MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1_048_576
+"""The most a workbook may unpack to (its XML parts): a 400 KB file of 400 MB of XML
+took 840 MB to open, and a 64 MiB one could unpack to tens of gigabytes."""
+
+
+def describe_unpacked_size(data: bytes, limit: int = MAX_WORKBOOK_UNPACKED_BYTES) -> str | None:
+    """Say why a workbook is refused before it is opened, when its parts unpack to too much.
+
+    The sizes are those the archive declares for its parts; Python's zip reader never
+    unpacks a part past its declared size, so they bound what opening it can take.
+
+    Parameters
+    ----------
+    data : bytes
+        The workbook's bytes.
+    limit : int
+        The most its parts may unpack to, in all.
+
+    Returns
+    -------
+    str or None
+        The expectation, such as ``"a workbook whose parts unpack to at most 256 MiB
+        (this one's unpack to 3,815 MiB from 0.4 MiB: a zip bomb, or a sheet padded
+        with empty cells)"``; None when it is within the limit or is not a zip archive
+        (opening it then says what it is).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if unpacked <= limit:
+        return None
+    return (
+        f"a workbook whose parts unpack to at most {limit // 1_048_576:,} MiB (this one's "
+        f"unpack to {unpacked / 1_048_576:,.0f} MiB from {len(data) / 1_048_576:,.1f} MiB: a "
+        "zip bomb, or a sheet padded with empty cells)"
+    )
+
+
 def describe_absurd_extent(
     sheet: Any, rows: int = MAX_SHEET_ROWS, columns: int = MAX_SHEET_COLUMNS
 ) -> str | None:
@@ -584,6 +651,9 @@ def _read_workbook(data: bytes, file: str, allow_empty: bool = False) -> Cells:
     """Read a workbook's first sheet's cells."""
     from openpyxl import load_workbook
 
+    unpacked = describe_unpacked_size(data)
+    if unpacked:
+        return Cells(problems=[Problem(file, None, None, None, unpacked)])
     try:
         # Loaded whole (only the cells the file holds), so the used range is measured
         # before pandas walks it: one value in XFD1048576 would make a 17-billion-cell grid.
@@ -681,15 +751,19 @@ def read_cells(path: Path, file: str, allow_empty: bool = False, columnar: bool 
                     )
                 ]
             )
-        if path.suffix.lower() != ".xlsx" and size >= SHARE_CELLS_FROM_CHARS and columnar:
-            read = read_csv_columns(path)
-            if read is not None:
-                return Cells(header=read[0], columns=read[1], sha256=read[2])
-        if path.suffix.lower() != ".xlsx" and size >= SHARE_CELLS_FROM_CHARS:
-            # Read a line at a time: the file's bytes and its text are never held whole.
-            streamed = read_large_csv(path, allow_empty, partial(_cells_from_records, file=file))
-            if streamed is not None:
-                return streamed
+        try:
+            if path.suffix.lower() != ".xlsx" and size >= SHARE_CELLS_FROM_CHARS and columnar:
+                read = read_csv_columns(path)
+                if read is not None:
+                    return Cells(header=read[0], columns=read[1], sha256=read[2])
+            if path.suffix.lower() != ".xlsx" and size >= SHARE_CELLS_FROM_CHARS:
+                # Read a line at a time: the file's bytes and its text are never held whole.
+                finish = partial(_cells_from_records, file=file)
+                streamed = read_large_csv(path, allow_empty, finish)
+                if streamed is not None:
+                    return streamed
+        except RowLimitError as error:
+            return Cells(problems=[Problem(file, error.row, None, None, error.expected)])
         data = path.read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)

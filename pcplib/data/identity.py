@@ -29,12 +29,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from pcplib.data.cells import UTF8_EXPECTED
 from pcplib.data.problems import Problem
+from pcplib.data.schemas import DATASET_META
+from pcplib.file_safety import find_link_outside
+from pcplib.safe_yaml import load_yaml_text
 
 __all__ = [
     "DEFAULT_FORWARD_PLAN",
     "PlanIdentity",
     "check_identity",
+    "load_dataset_meta",
     "read_identity",
     "locate_forward_plan",
     "find_default_data",
@@ -84,21 +91,6 @@ class PlanIdentity:
     delivery_board_name: str = "Delivery Board"
     delivery_board_chair: str = ""
     forward_plan: str = DEFAULT_FORWARD_PLAN
-
-    def describe_meeting(self, month_words: str) -> str:
-        """Return a meeting line: ``"<board name>, <month in words>"``.
-
-        Parameters
-        ----------
-        month_words : str
-            The meeting month in words, such as ``"November 2031"``.
-
-        Returns
-        -------
-        str
-            Such as ``"Performance Board, November 2031"``.
-        """
-        return f"{self.board_name}, {month_words}"
 
 
 def _text(value: Any) -> str | None:
@@ -208,6 +200,65 @@ def check_identity(meta: dict[str, Any], file: str) -> tuple[PlanIdentity, list[
     return PlanIdentity(**values), problems
 
 
+def load_dataset_meta(root: Path, file: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Read a data set's ``dataset.yaml`` as a mapping: the one reader of that file.
+
+    Parameters
+    ----------
+    root : Path
+        The data set folder.
+    file : str
+        The file's name as problems show it.
+
+    Returns
+    -------
+    tuple of (dict or None, list of Problem)
+        The mapping, or None with the one problem that stopped it being read: a folder,
+        a missing file, a link out of the data set, bytes that are not UTF-8, YAML that
+        does not parse, or YAML that is not a mapping.
+    """
+    path = root / DATASET_META
+    wanted = "a dataset.yaml with 'illustrative' (true or false) and 'description' (one line)"
+    if path.is_dir():
+        return None, [Problem(file, None, None, None, f"{wanted}: this is a folder")]
+    if not path.is_file():
+        return None, [Problem(file, None, None, None, wanted)]
+    outside = find_link_outside(root, path)
+    if outside is not None:
+        return None, [Problem(file, None, None, None, outside)]
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as error:
+        return None, [
+            Problem(file, None, None, None, f"a file that can be read ({error.strerror})")
+        ]
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                file,
+                line,
+                None,
+                None,
+                f"{UTF8_EXPECTED.replace('CSV UTF-8', 'UTF-8')}: byte 0x{data[error.start]:02X} "
+                f"on line {line} is not UTF-8",
+            )
+        ]
+    try:
+        meta = load_yaml_text(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        mark_line = mark.line + 1 if mark is not None else None
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return None, [Problem(file, mark_line, None, None, f"valid YAML ({reason})")]
+    if not isinstance(meta, dict):
+        return None, [
+            Problem(file, None, None, None, "a YAML mapping with illustrative and description")
+        ]
+    return meta, []
+
+
 def read_identity(data_dir: Path | str) -> PlanIdentity:
     """Return a data set's identity from its ``dataset.yaml``, without reading the tables.
 
@@ -224,16 +275,14 @@ def read_identity(data_dir: Path | str) -> PlanIdentity:
     PlanIdentity
         The identity; the neutral defaults when ``dataset.yaml`` is missing or unreadable.
     """
-    from pcplib.safe_yaml import load_yaml_text
-
-    path = Path(data_dir) / "dataset.yaml"
+    root = Path(data_dir)
     try:
-        meta = load_yaml_text(path.read_bytes().decode("utf-8-sig"))
+        meta, _ = load_dataset_meta(root, DATASET_META)
     except Exception:  # noqa: BLE001 - validation reports why it cannot be read
         return PlanIdentity()
-    if not isinstance(meta, dict):
+    if meta is None:
         return PlanIdentity()
-    return check_identity(meta, path.as_posix())[0]
+    return check_identity(meta, (root / DATASET_META).as_posix())[0]
 
 
 def locate_forward_plan(data_dir: Path | str, override: Path | str | None = None) -> Path:

@@ -21,8 +21,12 @@ from typing import Any
 from pcplib.spreadsheet_safety import restore_cell
 
 __all__ = [
+    "MAX_BLANK_ROWS",
+    "MAX_TABLE_ROWS",
     "SHARE_CELLS_FROM_CHARS",
     "CellSharer",
+    "RowLimitError",
+    "count_row",
     "iterate_lines",
     "read_csv_columns",
     "read_large_csv",
@@ -31,6 +35,64 @@ __all__ = [
 
 SHARE_CELLS_FROM_CHARS = 16 * 1_048_576
 """A CSV text at least this long has its repeated cells shared (:class:`_CellSharer`)."""
+
+
+MAX_TABLE_ROWS = 5_000_000
+"""The most rows a table may have (2.5 times the 2 million observations measured)."""
+
+MAX_BLANK_ROWS = 100_000
+"""The most blank rows a table may have: a file of nothing but line breaks made a
+3 MB file take 740 MB, each empty line a row of empty cells."""
+
+
+class RowLimitError(Exception):
+    """A table with more rows, or more blank rows, than any table has: refused unread.
+
+    Attributes
+    ----------
+    row : int
+        The row (as a spreadsheet numbers it) at which the limit was passed.
+    expected : str
+        What a table must be, for the one-line problem.
+    """
+
+    def __init__(self, row: int, blank: bool) -> None:
+        self.row = row
+        if blank:
+            self.expected = (
+                f"a table with at most {MAX_BLANK_ROWS:,} blank rows (this one has more by "
+                f"row {row:,}: delete the empty rows below the table)"
+            )
+        else:
+            self.expected = (
+                f"a table of at most {MAX_TABLE_ROWS:,} rows (this one has more by row "
+                f"{row:,}: split it, or keep fewer areas)"
+            )
+        super().__init__(self.expected)
+
+
+def count_row(record: list[str], counts: list[int]) -> None:
+    """Count one record read (``counts``: rows, blank rows); raise past either limit.
+
+    Parameters
+    ----------
+    record : list of str
+        The record's cells.
+    counts : list of int
+        ``[rows, blank rows]`` so far, updated in place.
+
+    Raises
+    ------
+    RowLimitError
+        Past :data:`MAX_TABLE_ROWS` rows or :data:`MAX_BLANK_ROWS` blank rows.
+    """
+    counts[0] += 1
+    if counts[0] > MAX_TABLE_ROWS + 1:
+        raise RowLimitError(counts[0], blank=False)
+    if not record or (not record[0].strip() and not any(cell.strip() for cell in record)):
+        counts[1] += 1
+        if counts[1] > MAX_BLANK_ROWS:
+            raise RowLimitError(counts[0], blank=True)
 
 
 class CellSharer:
@@ -167,8 +229,10 @@ def read_large_csv(path: Path, allow_empty: bool, finish: Callable[..., Any]) ->
     records: list[list[str]] = []
     starts: list[int] = []
     line = 1
+    counts = [0, 0]
     try:
         for record in reader:
+            count_row(record, counts)
             share(record)
             records.append(record)
             starts.append(line)
@@ -255,6 +319,8 @@ def _read_columns(path: Path) -> tuple[list[str], list[list[str]], str] | None:
         rows = blanks = 0
         for record in reader:
             rows += 1
+            if rows > MAX_TABLE_ROWS:
+                raise RowLimitError(rows + 1, blank=False)
             if len(record) != width or record[0][:1] in ("#", " ", "\t", ""):
                 if not _is_comment_or_blank(record):
                     if len(record) != width:
@@ -262,6 +328,8 @@ def _read_columns(path: Path) -> tuple[list[str], list[list[str]], str] | None:
                 else:
                     record = blank
                     blanks += 1
+                    if blanks > MAX_BLANK_ROWS:
+                        raise RowLimitError(rows + 1, blank=True)
             chunk.append(record)
             if len(chunk) == COLUMN_CHUNK_ROWS:
                 _append_chunk(chunk, columns, shared)

@@ -20,26 +20,23 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from pcplib.data.cells import (
-    UTF8_EXPECTED,
     Cells,
     column_letter,
     format_cell_text,
     read_cells,
 )
-from pcplib.data.identity import check_identity
+from pcplib.data.identity import check_identity, load_dataset_meta
 from pcplib.data.problems import DataValidationError, Problem
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
-from pcplib.safe_yaml import load_yaml_text
+from pcplib.file_safety import find_link_outside
 
 __all__ = [
     "Folder",
     "Table",
     "build_empty_table",
     "cell_text",
-    "find_link_outside",
     "locate_in_workbooks",
     "read_folder",
 ]
@@ -265,44 +262,11 @@ def _convert(
 
 def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any], list[Problem]]:
     """Read ``dataset.yaml``: whether the data is illustrative, and its description."""
-    path = root / DATASET_META
     file = shown(DATASET_META)
-    wanted = "a dataset.yaml with 'illustrative' (true or false) and 'description' (one line)"
-    if path.is_dir():
-        return {}, [Problem(file, None, None, None, f"{wanted}: this is a folder")]
-    if not path.is_file():
-        return {}, [Problem(file, None, None, None, wanted)]
-    outside = find_link_outside(root, path)
-    if outside is not None:
-        return {}, [Problem(file, None, None, None, outside)]
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except OSError as error:
-        return {}, [Problem(file, None, None, None, f"a file that can be read ({error.strerror})")]
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return {}, [
-            Problem(
-                file,
-                line,
-                None,
-                None,
-                f"{UTF8_EXPECTED.replace('CSV UTF-8', 'UTF-8')}: byte 0x{data[error.start]:02X} "
-                f"on line {line} is not UTF-8",
-            )
-        ]
-    try:
-        meta = load_yaml_text(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        mark_line = mark.line + 1 if mark is not None else None
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return {}, [Problem(file, mark_line, None, None, f"valid YAML ({reason})")]
-    if not isinstance(meta, dict):
-        return {}, [
-            Problem(file, None, None, None, "a YAML mapping with illustrative and description")
-        ]
+    loaded, problems = load_dataset_meta(root, file)
+    if loaded is None:
+        return {}, problems
+    meta = loaded
     problems = []
     if not isinstance(meta.get("illustrative"), bool):
         problems.append(
@@ -450,39 +414,6 @@ def build_empty_table(spec: TableSpec, file: str) -> Table:
     raw = pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
     typed = _convert(raw, spec, file, [])
     return Table(spec=spec, file=file, raw=raw, typed=typed, unparsed=[])
-
-
-def find_link_outside(root: Path, path: Path) -> str | None:
-    """Say why a file of the data set is refused when it is a link to a file outside it.
-
-    A data set is what its folder holds: a table that is a symbolic link (or sits in a
-    linked folder) reaching out of it would read, hash and publish a file that someone
-    else controls, and that ``pcp returns load`` would not write back to.
-
-    Parameters
-    ----------
-    root : Path
-        The data folder.
-    path : Path
-        A file in it.
-
-    Returns
-    -------
-    str or None
-        The expectation, naming where the link leads, or None when the file is inside
-        the folder (or is a link loop or a broken link, which reading names).
-    """
-    try:
-        target = path.resolve(strict=True)
-        inside = target.is_relative_to(root.resolve(strict=True))
-    except (OSError, RuntimeError):
-        return None
-    if inside:
-        return None
-    return (
-        f"a file inside the data set folder (this is a link to {target.as_posix()}, outside "
-        "it: copy the file into the data set instead)"
-    )
 
 
 def _frame_of(cells: Cells) -> pd.DataFrame:

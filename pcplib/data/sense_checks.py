@@ -9,8 +9,11 @@ measure it names is public, so a misspelt id must not pass).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from pcplib.data.problems import Problem
@@ -18,6 +21,9 @@ from pcplib.data.schemas import MEASURE_LIST_SEPARATOR, TABLES, split_measure_li
 
 __all__ = [
     "NON_NEGATIVE_UNITS",
+    "MAX_MAGNITUDE",
+    "find_control_characters",
+    "find_magnitude_problems",
     "find_narrative_measure_problems",
     "find_target_problems",
     "report_cells",
@@ -166,4 +172,102 @@ def find_narrative_measure_problems(
                     "is not one)",
                 )
             )
+    return problems
+
+
+# Characters no cell of a table needs, that change what a reader sees: C0 controls other
+# than tab and line breaks (a terminal's escape sequences among them), and Unicode's
+# direction overrides, embeddings and isolates ("Trojan Source": text displayed in another
+# order than it is stored, so a name reads as one thing and matches as another).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def find_control_characters(raw: pd.DataFrame, file: str, columns: Sequence[str]) -> list[Problem]:
+    """Report text cells holding control or text-direction characters.
+
+    Each distinct text is searched once, so a column of two million cells costs the
+    search of its few hundred values.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        A table as written.
+    file : str
+        Its file, as problems name it.
+    columns : sequence of str
+        Its text columns.
+
+    Returns
+    -------
+    list of Problem
+        One per cell, naming the first such character by its code and Unicode name.
+    """
+    problems = []
+    for column in columns:
+        if column not in raw.columns:
+            continue
+        codes, distinct = pd.factorize(raw[column])
+        found = {i: _CONTROL.search(str(text)) for i, text in enumerate(distinct)}
+        bad = {i: match.group() for i, match in found.items() if match is not None}
+        if not bad:
+            continue
+        rows = np.flatnonzero(np.isin(codes, list(bad)))
+        for position in rows:
+            index = raw.index[position]
+            char = bad[int(codes[position])]
+            name = unicodedata.name(char, "a control character")
+            problems.append(
+                Problem(
+                    file,
+                    int(index) + 2,
+                    column,
+                    raw.at[index, column],
+                    f"text without control or direction characters (U+{ord(char):04X} "
+                    f"{name} changes what is shown: retype the text)",
+                )
+            )
+    return problems
+
+
+MAX_MAGNITUDE = 1e12
+"""The largest size of any number in a table (a trillion: far above any force's budget in
+pounds or any count); 1e308 passed validation and then ended a report in an
+``OverflowError`` traceback."""
+
+
+def find_magnitude_problems(
+    typed: pd.DataFrame, raw: pd.DataFrame, file: str, columns: Sequence[str]
+) -> list[Problem]:
+    """Report numbers too large (or too far below zero) to be a real figure.
+
+    Parameters
+    ----------
+    typed : pandas.DataFrame
+        A table with its number columns parsed.
+    raw : pandas.DataFrame
+        The same table as written.
+    file : str
+        Its file, as problems name it.
+    columns : sequence of str
+        Its number columns.
+
+    Returns
+    -------
+    list of Problem
+        One per cell whose size is above :data:`MAX_MAGNITUDE`.
+    """
+    problems = []
+    for column in columns:
+        if column not in typed.columns:
+            continue
+        values = pd.to_numeric(typed[column], errors="coerce")
+        problems += report_cells(
+            values.abs() > MAX_MAGNITUDE,
+            raw,
+            file,
+            column,
+            lambda _: (
+                f"a number no larger than {MAX_MAGNITUDE:,.0f} in size (no figure is this large)"
+            ),
+        )
     return problems

@@ -36,6 +36,8 @@ from pcplib.data.schemas import (
 )
 from pcplib.data.sense_checks import (
     NON_NEGATIVE_UNITS,
+    find_control_characters,
+    find_magnitude_problems,
     find_narrative_measure_problems,
     find_target_problems,
 )
@@ -116,14 +118,27 @@ def _end_message(obs: pd.DataFrame, ends: Any, text: str, frequency: str, i: int
 
 
 def _check_unique(
-    frame: pd.DataFrame, raw: pd.DataFrame, keys: list[str], file: str, what: str
+    frame: pd.DataFrame,
+    raw: pd.DataFrame,
+    keys: list[str],
+    file: str,
+    what: str,
+    fold: bool = False,
 ) -> list[Problem]:
-    """Report rows repeating an earlier row's key columns."""
+    """Report rows repeating an earlier row's key columns.
+
+    With ``fold``, keys that differ only in case or spacing count as the same: two areas
+    "Leicester" and "LEICESTER " are one place written twice, not two places.
+    """
     # Keys compare as written in the file, which is also how they are reported. Found
     # column-wise first: a text key per row cost 2 million strings on a large table.
     # Every row still in the table: its own columns, rather than a copy of them.
     whole = len(frame.index) == len(raw.index) and frame.index.equals(raw.index)
     written = (raw[keys] if whole else raw.loc[frame.index, keys]).astype(str)
+    if fold:
+        written = written.apply(
+            lambda column: column.str.split().str.join(" ").str.casefold(), axis=0
+        )
     if not written.duplicated(keep="first").any():
         return []
     written = written[written.duplicated(keep=False)]
@@ -136,13 +151,19 @@ def _check_unique(
     for index in _rows(duplicated):
         key = keys_text[index]
         value = raw.at[index, keys[0]] if len(keys) == 1 else " / ".join(raw.loc[index, keys])
+        first = first_rows[key]
+        how = (
+            ""
+            if value == raw.at[first - 2, keys[0]] or len(keys) > 1
+            else " but for case or spaces"
+        )
         problems.append(
             Problem(
                 file,
                 index + 2,
                 keys[0] if len(keys) == 1 else ", ".join(keys),
                 value,
-                f"{what} (the same as row {first_rows[key]})",
+                f"{what} (the same as row {first}{how})",
             )
         )
     return problems
@@ -486,7 +507,9 @@ def _cross_problems(
     }
     for name, (keys, what) in unique_keys.items():
         if name in typed:
-            problems += _check_unique(typed[name], raw[name], keys, shown[name], what)
+            # An area's name is free text, not an id of a fixed form.
+            fold = name == "areas"
+            problems += _check_unique(typed[name], raw[name], keys, shown[name], what, fold)
     if missions is not None and strategies is not None:
         problems += _check_known(
             strategies,
@@ -592,6 +615,11 @@ def check_folder(
             # A cell that did not parse is reported once, not again by its schema.
             seen = {(p.row, p.column) for p in table.unparsed if p.row is not None}
             problems += _schema_problems(name, table.typed, table.raw, table.file, seen)
+            spec = TABLES[name]
+            typed_columns = {*spec.numbers, *spec.dates, *spec.booleans}
+            text = [c for c in table.raw.columns if c not in typed_columns]
+            problems += find_control_characters(table.raw, table.file, text)
+            problems += find_magnitude_problems(table.typed, table.raw, table.file, spec.numbers)
     tables = folder.tables
     doubtful: dict[str, set[int]] = {name: set() for name in tables}
     files = {t.file: name for name, t in tables.items()}

@@ -44,8 +44,10 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "We compare each figure for the quarter with the same quarter a year before, "
             "so the seasons match: summer with summer, winter with winter.",
             "Figures go up and down a little all the time. So before we call a change "
-            "real, we check it. It must be bigger than the usual ups and downs of the "
-            "years before the plan began. It must be too big to be down to chance, and "
+            "real, we check it. It must be bigger than the figure's usual ups and downs. We "
+            "say what we compared it with: a year ago, the plan's baseline year (the year "
+            "before the plan began), or a settled stretch of earlier months (the chart's "
+            "reference period). It must be too big to be down to chance, and "
             "big enough to matter. A very small change is not called real, and nor is a "
             "change in a handful of cases.",
         ),

@@ -52,7 +52,14 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
             ]
         )
     table = build_table(
-        ["Measure and strategy", "Baseline", year, "Change", "Test verdict", "In words"],
+        [
+            "Measure and strategy",
+            "Plan's baseline year",
+            year,
+            "Change",
+            "Test verdict",
+            "In words",
+        ],
         rows,
         f"Public measures: {year} against the baseline year",
     )
@@ -65,7 +72,8 @@ _COUNT_COLUMNS = (
     ("Better", ("better",)),
     ("Worse", ("worse",)),
     ("Changed, no good direction", ("changed, no good direction",)),
-    ("No change beyond chance", ("no real change",)),
+    ("Possible change, not yet conclusive", ("possible change",)),
+    ("No evidence of change", ("no evidence of change",)),
     ("Not tested or compared", ("not tested", "not measurable")),
 )
 
@@ -97,7 +105,8 @@ def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, ye
         f"{plural(int(plan['measures']), 'public measure')} changed by more than chance: "
         f"{plan['better']} for the better, {plan['worse']} for the worse and "
         f"{plan['changed, no good direction']} with no good direction (reported as trends). "
-        f"{plan['no real change']} showed no change beyond chance, {plan['not tested']} "
+        f"{plan['possible change']} showed a possible change, not yet conclusive, "
+        f"{plan['no evidence of change']} no evidence of change, {plan['not tested']} "
         f"could not be tested and {plan['not measurable']} could not be compared. "
         f"{plan['delivered']} of the {plural(int(plan['due']), 'commitment')} due by the end "
         f"of {year} were delivered ({plan['commitments']} in the plan in all)."
@@ -107,6 +116,7 @@ def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, ye
         ("better", "Better by more than chance"),
         ("worse", "Worse by more than chance"),
         ("changed, no good direction", "Changed by more than chance, with no good direction"),
+        ("possible change", "Possibly changed, not yet conclusive"),
     ):
         rows = classified[classified["outcome"] == outcome]
         if rows.empty:

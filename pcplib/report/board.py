@@ -16,12 +16,13 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import date_words, month_words, plural
-from pcplib.report.headers import build_period_header
+from pcplib.report.headers import build_period_header, format_no_new_data
 from pcplib.report.html import build_table, esc, format_rag_html
 
 if TYPE_CHECKING:
     from pcplib.assessment.board import BoardView
     from pcplib.data import Dataset
+    from pcplib.data.forward_plan import ForwardPlan
 
 __all__ = ["build_board_header", "format_board_missions", "format_board_owners"]
 
@@ -42,6 +43,7 @@ def build_board_header(
     slot: str = "",
     produced_at: str = "",
     meeting: str = "",
+    plan: ForwardPlan | None = None,
 ) -> str:
     """Return the top of the Delivery Board's quarterly view.
 
@@ -58,6 +60,9 @@ def build_board_header(
     meeting : str, optional
         The meeting it is for, in words, as the runner names it; the board and quarter
         when empty.
+    plan : ForwardPlan, optional
+        The forward plan the run used (the data set's own when omitted): a slot with no
+        new data since an earlier meeting says so, as the strategy reports do.
 
     Returns
     -------
@@ -94,6 +99,8 @@ def build_board_header(
         end,
         produced_at,
         "board",
+        warning=format_no_new_data(dataset, slot, plan) if slot else "",
+        board_name=identity.delivery_board_name,
     )
 
 
@@ -201,7 +208,30 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
         body,
         f"By owner: what is overdue, at risk and changed, {view.quarter}",
     )
-    return lead + table + f'<p class="small">{esc(_definitions(view))}</p>'
+    return lead + table + f'<p class="small">{esc(_definitions(view))}</p>' + _format_contacts(view)
+
+
+def _format_contacts(view: BoardView) -> str:
+    """Each senior contact's single points of contact, folded under a line.
+
+    Seed 002 names a senior contact and a SPOC at the Force and at the OPCC; folded, the
+    table by owner keeps its screen.
+    """
+    rows = [
+        [esc(r["owner"]), esc(r["side"]), esc(r["contacts"] or "Not named")]
+        for r in view.owners.to_dict("records")
+    ]
+    if not rows:
+        return ""
+    table = build_table(
+        ["Senior contact", "Side", "Single points of contact"],
+        rows,
+        f"Single points of contact by senior contact, {view.quarter}",
+    )
+    return (
+        '<details class="contacts"><summary>Single points of contact for each senior '
+        f"contact ({len(rows)})</summary>{table}</details>"
+    )
 
 
 def _basis_words(strategy: dict[str, Any]) -> str:

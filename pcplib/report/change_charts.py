@@ -50,7 +50,7 @@ GROUP_WORDS = {
     "not rated": "not rated",
     "no figure": "no figure yet",
 }
-BAR_INCHES = 0.32  # a three-line label (8 pt, spaced 1.1) needs 0.37 in: 1.3 slots
+BAR_INCHES = 0.30  # a three-line label (8 pt, spaced 1.1) needs 0.37 in: 1.3 slots
 WIDTH_INCHES = 5.0  # drawn at the width it is shown beside its lists
 FONT_SIZE = 8.0  # points: 11 pixels at 100 dots per inch
 NAME_WIDTH = 34  # characters per line of a measure's name beside its bar

@@ -8,11 +8,51 @@ from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pathlib import Path
+
+import pandas as pd
+
+from pcplib import periods
 from pcplib.assessment.delivery import assess_delivery, classify_commitments
+from pcplib.assessment.narrative_checks import check_narrative_numbers
 from pcplib.assessment.scope import check_audience, check_strategy, strategy_commitments
-from pcplib.labels import date_words, is_missing
+from pcplib.labels import as_sentence, date_words, is_missing
 from pcplib.report.html import build_table, esc
 from pcplib.report.returns import NOT_SUPPLIED, withhold_restricted
+
+
+def describe_commitments_origin(dataset: Dataset, strategy_id: str, quarter: str) -> str:
+    """Where the commitments' activity to date and next steps came from, in one sentence.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set (its returns log, when it has one).
+    strategy_id : str
+        The strategy.
+    quarter : str
+        The reporting quarter, such as ``"2026/27 Q2"``.
+
+    Returns
+    -------
+    str
+        "Activity to date and next steps: from the owners' quarterly return for 2026/27 Q2
+        (file)" when the returns log holds one for the strategy and quarter; otherwise
+        from the data set's commitments file, saying no return was loaded, so the text is
+        never labelled as the owners' return when it was not.
+    """
+    log = getattr(dataset, "returns_log", pd.DataFrame())
+    if not log.empty and {"strategy_id", "quarter"} <= set(log.columns):
+        found = log[(log["strategy_id"] == strategy_id) & (log["quarter"] == quarter)]
+        if not found.empty:
+            return (
+                "Activity to date and next steps: from the owners' quarterly return for "
+                f"{quarter} ({Path(str(found.iloc[-1]['file'])).name})."
+            )
+    return (
+        "Activity to date and next steps: from the data set's commitments file "
+        f"(commitments/commitments.csv); no quarterly return was loaded for {quarter}."
+    )
 
 
 def format_commitments(
@@ -75,6 +115,26 @@ def format_commitments(
             text = str(c.get(column) or "").strip()
             return esc(withhold_restricted(dataset, text, audience) if text else NOT_SUPPLIED)
 
+        quarter = periods.label_quarter(periods.parse_month(period_end).to_timestamp())
+        origin = describe_commitments_origin(dataset, strategy_id, quarter)
+        flagged: dict[str, list[str]] = {}
+        if audience == "board":
+            # An owner's claim the data set contradicts is flagged beside it, to its author,
+            # before publication (as the narrative's are).
+            checks = check_narrative_numbers(dataset, strategy_id, quarter)
+            for section, message in zip(checks["section"], checks["message"], strict=True):
+                flagged.setdefault(str(section), []).append(message.split(") ", 1)[-1])
+
+        def activity_cell(c: dict[str, object]) -> str:
+            cell = owners_text(c, "activity_to_date")
+            notes = flagged.get(f"activity to date of the commitment {c['commitment']!r}", [])
+            for note in notes:
+                cell += (
+                    '<br><span class="small"><strong>Check before publication:</strong> '
+                    f"{esc(as_sentence(note))}</span>"
+                )
+            return cell
+
         rows = [
             [
                 # The commitment and its owner are free text too: withheld from the public
@@ -83,7 +143,7 @@ def format_commitments(
                 esc(str(c["status"]).capitalize() + (" (overdue)" if state == "overdue" else "")),
                 esc(date_words(c["due_date"]) if not is_missing(c["due_date"]) else ""),
                 esc(withhold_restricted(dataset, str(c["owner"]), audience)),
-                owners_text(c, "activity_to_date"),
+                activity_cell(c),
                 owners_text(c, "next_steps"),
             ]
             for c, state in zip(commitments.to_dict("records"), states, strict=True)
@@ -94,5 +154,6 @@ def format_commitments(
                 rows,
                 f"{name}: each commitment",
             )
+            + f'<p class="small">{esc(origin)}</p>'
         )
     return "".join(parts)

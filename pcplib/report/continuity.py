@@ -46,7 +46,9 @@ def _state(value: object, change: str) -> str:
     text = "" if value is None else str(value)
     if change == "rating changed" and text in RAG_COLOURS:
         return format_rag_html(text)
-    return esc(text.capitalize() if change != "figure revised" else text) or "&ndash;"
+    # Only the first letter: "30 November 2026" keeps its month's capital.
+    shown = text[:1].upper() + text[1:] if change != "figure revised" else text
+    return esc(shown) or "&ndash;"
 
 
 def describe_since(continuity: Continuity) -> str:
@@ -100,7 +102,10 @@ def format_since_last_meeting(continuity: Continuity) -> str:
         return note + f"<p>Nothing has changed {esc(since)}.</p>"
     counts = changes["change"].value_counts()
     headline = ", ".join(
-        f"{int(counts[c])} {_CHANGE_WORDS[c].lower()}" for c in _CHANGE_WORDS if c in counts
+        # "rating changed (2)": a count after the words reads right for one or many.
+        f"{_CHANGE_WORDS[c].lower()} ({int(counts[c])})"
+        for c in _CHANGE_WORDS
+        if c in counts
     )
     body = [
         [

@@ -30,7 +30,7 @@ from pcplib.assessment.scope import (
     measures_for_audience,
     parse_month_param,
 )
-from pcplib.labels import month_words, quarter_words
+from pcplib.labels import label_meeting, month_words, quarter_words
 from pcplib.report.html import esc, meta_list, notice
 from pcplib.report.words import AUDIENCE_WORDS
 
@@ -215,17 +215,20 @@ def build_period_header(
     audience: str,
     summary: str = "",
     warning: str = "",
+    board_name: str = "",
 ) -> str:
     """A header for a report on a reporting quarter, warning when the data stop short.
 
     ``warning`` (HTML, such as :func:`format_no_new_data`'s) comes before the warning
-    about data that stop short of the period.
+    about data that stop short of the period. ``board_name`` names the board in the
+    audience line when the report is for a board other than the data set's main one (the
+    Delivery Board's view); empty, the main board.
     """
     measure_ids = list(measure_ids)
     facts = [
         *leading_facts,
         *list_period_facts(dataset, measure_ids, str(end)),
-        *list_closing_facts(produced_at, audience, dataset.identity.board_name),
+        *list_closing_facts(produced_at, audience, board_name or dataset.identity.board_name),
     ]
     return build_title_block(
         title,
@@ -281,7 +284,7 @@ def describe_meeting(slot: str, meeting: str = "", board: str = "Board") -> str:
     """
     if meeting.strip():
         return meeting.strip()
-    return f"{board}, {month_words(parse_month_param(slot, 'slot'))}"
+    return label_meeting(board, parse_month_param(slot, "slot"))
 
 
 def build_header(
@@ -381,6 +384,7 @@ def build_plan_header(
     produced_at: str = "",
     meeting: str = "",
     plan: Any = None,
+    audience: str = "public",
 ) -> str:
     """Return the top of the plan overview.
 
@@ -399,6 +403,9 @@ def build_plan_header(
     plan : ForwardPlan, optional
         The forward plan (the data set's own when omitted), to say when the meeting has
         no new data since an earlier one (:func:`format_no_new_data`).
+    audience : {"public", "board"}, default "public"
+        Who the overview is for: the Board's names restricted measures, risks and actions
+        in its "But:" notes (:func:`~pcplib.assessment.overview.build_plan_overview`).
 
     Returns
     -------
@@ -406,7 +413,7 @@ def build_plan_header(
         HTML: title, illustrative banner, meeting, data period, produced time, marking.
     """
     end = parse_month_param(period_end, "period_end")
-    public = measures_for_audience(dataset, audience="public")
+    public = measures_for_audience(dataset, audience=audience)
     return build_period_header(
         dataset,
         f"{dataset.identity.plan_name}: plan overview",
@@ -416,7 +423,7 @@ def build_plan_header(
         public["measure_id"],
         end,
         produced_at,
-        "public",
+        audience,
         warning=format_no_new_data(dataset, slot, plan),
     )
 

@@ -28,6 +28,33 @@ def _direction_note(r: dict) -> str:
     return f"{r['direction']}; {r['judgement']}"
 
 
+def _before_words(r: dict) -> str:
+    """Where the year ending's comparison figure comes from, in words.
+
+    A stock or year-to-date figure (aggregation ``last``) is the figure at one month, so
+    it is compared "in September 2025", never "in the 12 months before".
+    """
+    if r.get("aggregation") == "last":
+        return f"in {r['previous_year_label']}"
+    return "in the 12 months before"
+
+
+def _baseline_note(r: dict, latest: str, baseline: str) -> str:
+    """The two figures behind the change on the plan's baseline year, each with its period.
+
+    A flow is "latest 12 months (9.7 days) against 9.6 days in the plan's baseline year
+    (2024/25)"; a stock or year-to-date figure is "September 2026 (2,331) against 2,317 in
+    March 2025, the end of the plan's baseline year (2024/25)".
+    """
+    last = r.get("aggregation") == "last"
+    now = f"{r['year_ending_label']} ({latest})" if last else f"latest 12 months ({latest})"
+    where = str(r.get("baseline_words") or r["baseline_label"])
+    if ":" in where or where.startswith("no "):
+        # No baseline year, or one without a figure: the label says why.
+        return f"{now} against {baseline}: {where}"
+    return f"{now} against {baseline} in {where}"
+
+
 def _target_cell(r: dict) -> str:
     """The target for the period, or its trajectory point, with what it rests on."""
     unit = r["unit"]
@@ -165,7 +192,7 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
     """
     if _no_table(df, caption) is not None:
         return ""
-    head = ["Measure", "Year ending", "Since the baseline", "SPC", "Data notes"]
+    head = ["Measure", "Year ending", "Against the plan's baseline year", "SPC", "Data notes"]
     rows = []
     for r in df.to_dict("records"):
         unit = r["unit"]
@@ -184,18 +211,17 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
                 r["spc_status"], r["spc_assurance"], not is_missing(r["target"])
             )
             spc_words = f"{spc_words}. {assurance}"
+        if r.get("evidence_disagreement"):
+            spc_words = f"{spc_words}. {r['evidence_disagreement']}"
         spc_cell = esc(spc_words)
-        if r.get("spc_limits_from"):
-            start, stop = (
-                month_words(parse_month(str(r[k]))) for k in ("spc_limits_from", "spc_limits_to")
-            )
-            spc_cell = with_note(spc_cell, f"limits from {start} to {stop}")
+        if r.get("chart_period_words"):
+            spc_cell = with_note(spc_cell, f"limits from {r['chart_period_words']}")
         rows.append(
             [
                 _name_cell(r, board),
                 with_note(
                     esc(f"{year_ending} ({r['year_ending_change']})"),
-                    f"{r['year_ending_label']}, against {previous} in the 12 months before",
+                    f"{r['year_ending_label']}, against {previous} {_before_words(r)}",
                 ),
                 with_note(
                     arrow_cell(
@@ -203,7 +229,7 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
                         r["since_baseline_change"],
                         r["since_baseline_judgement"],
                     ),
-                    f"latest 12 months ({latest}) against {baseline}: {r['baseline_label']}",
+                    _baseline_note(r, latest, baseline),
                 ),
                 spc_cell,
                 esc(r["quality"] or "No notes"),

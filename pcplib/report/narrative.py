@@ -94,6 +94,7 @@ def format_narrative(
     audience: str = "board",
     sections: Sequence[str] | None = None,
     heading_level: int = 3,
+    checks: pd.DataFrame | None = None,
 ) -> str:
     """Return a strategy's narrative for a quarter: progress, successes, challenges, risks.
 
@@ -112,6 +113,11 @@ def format_narrative(
         Which sections, in order; all four when omitted.
     heading_level : int, default 3
         The HTML heading level of each section.
+    checks : pandas.DataFrame, optional
+        The quarter's narrative checks
+        (:func:`pcplib.assessment.narrative_checks.check_narrative_numbers`), when the
+        caller already has them (the Board report shares them with its data-quality
+        notes); computed here when omitted.
 
     Returns
     -------
@@ -135,7 +141,10 @@ def format_narrative(
     ]
     if audience == "board":
         # A number the data set contradicts is flagged to the author, not printed as fact.
-        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        if checks is None:
+            checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        # The commitments' own claims are flagged beside them, in the commitments table.
+        checks = checks[checks["message"].astype(str).str.startswith("narrative")]
         if not checks.empty:
             parts.append(
                 '<div class="notice"><p><strong>Check before publication:</strong> '

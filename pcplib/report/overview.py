@@ -103,8 +103,10 @@ def _overview_measure(m: dict) -> str:
     baseline, current = _figures([m["baseline"], m["current"]], m)
     change = _points(m.get("change") or m["direction"])
     judgement = "" if m["judgement"] == m["direction"] else f", {m['judgement']}"
+    where = m.get("baseline_words")
+    where = m["baseline_label"] if is_missing(where) or not where else where
     trend = (
-        f'Since {esc(m["baseline_label"])}: <span aria-hidden="true">{esc(m["arrow"])}</span> '
+        f'Against {esc(where)}: <span aria-hidden="true">{esc(m["arrow"])}</span> '
         f"{esc(change)}{esc(judgement)}"
     )
     figures = esc(f"({current} against {baseline})")
@@ -119,6 +121,10 @@ def _overview_measure(m: dict) -> str:
         rating = f"{format_rag_html(str(m['rag']))} " + (
             f'<span class="small">{esc(basis)}.</span> ' if basis else ""
         )
+    disagreement = m.get("evidence_disagreement")
+    if not is_missing(disagreement) and disagreement:
+        # The chart and the test against the baseline year differ: one sentence says so.
+        areas += f". {disagreement}"
     return (
         f"<li><strong>{esc(m['measure_name'])}</strong>: {rating}{trend} "
         f'<span class="small">{figures}{esc(areas)}</span></li>'
@@ -140,7 +146,7 @@ _WORSE = re.compile(
 _WORSE_WORDS = {
     "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
     "the year ending on the year before": "over the year ending",
-    "the year ending on the baseline year": "since the baseline",
+    "the year ending on the baseline year": "against the plan's baseline year",
 }
 _SHORT = {
     "no target: no deterioration beyond chance in the tests of change or SPC": (
@@ -214,7 +220,23 @@ def _delivery_cell(first: pd.Series) -> str:
     )
 
 
-def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
+OVERVIEW_SCOPE = {
+    "board": (
+        'For the Board: beside each strategy\'s rating, "But:" names what the rating alone '
+        "would hide, as its strategy report does: a Red measure (restricted ones too), an "
+        "overdue commitment, an overdue Board action or a new high risk."
+    ),
+    "public": (
+        'Public version: public measures only. Beside each strategy\'s rating, "But:" '
+        "names a Red public measure or an overdue commitment the rating alone would hide; "
+        "restricted measures, risks and the Board's actions are left out, so the Board's "
+        "version may name more."
+    ),
+}
+"""What the overview's "But:" notes hold for each audience, said above its tables."""
+
+
+def format_plan_overview(df: pd.DataFrame, caption: str, audience: str = "board") -> str:
     """Return the plan overview: one compact section per mission, one row per strategy.
 
     Parameters
@@ -223,24 +245,32 @@ def format_plan_overview(df: pd.DataFrame, caption: str) -> str:
         From :func:`build_plan_overview`.
     caption : str
         The start of each mission table's caption (the mission's name follows it).
+    audience : {"board", "public"}, default "board"
+        The audience it was built for: the page says what its "But:" notes hold
+        (:data:`OVERVIEW_SCOPE`).
 
     Returns
     -------
     str
-        HTML: per mission, a heading, the count of its strategies by overall rating, and
-        a table with each strategy's overall rating (word and colour) with what it
-        alone would hide beside it (``rating_note``), its public headline measures, each
-        with its rating and the basis of it (:func:`format_rating_basis`) and its trend
-        since the baseline (arrow, change and judgement, with the two figures), and
-        projected delivery with its count of counted, overdue and not yet due
+        HTML: what the "But:" notes hold for the audience, then per mission, a heading,
+        the count of its strategies by overall rating, and a table with each strategy's
+        overall rating (word and colour) with what it alone would hide beside it
+        (``rating_note``), its headline measures, each with its rating and the basis of it
+        (:func:`format_rating_basis`) and its trend against the plan's baseline year
+        (arrow, change and judgement, with the two figures, and the one sentence where the
+        SPC verdict disagrees), and projected delivery with its count of counted, overdue
+        and not yet due
         commitments. Each section fits one screen of 1280 x 800.
     """
     head = [
         "Strategy and overall rating",
-        "Headline measures: rating, its basis and figures; the trend since the baseline year",
+        "Headline measures: rating, its basis and figures; the trend against the plan's "
+        "baseline year",
         "Projected delivery",
     ]
-    parts = []
+    if audience not in OVERVIEW_SCOPE:
+        raise ValueError(f"audience {audience!r}: expected one of {', '.join(OVERVIEW_SCOPE)}")
+    parts = [f'<p class="small">{esc(OVERVIEW_SCOPE[audience])}</p>']
     for mission_name, mission in df.groupby("mission_name", sort=False):
         rows = []
         ratings = []

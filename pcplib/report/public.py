@@ -46,7 +46,7 @@ GROUP_MEANINGS = {
     "than the usual ups and downs)",
     "needs attention": "missed its target, or got worse (really, or possibly: the "
     "figures are not yet clear)",
-    "steady": "no target and no real change, only the usual ups and downs",
+    "steady": "no target and no change beyond the usual ups and downs",
     "trend": "not rated, as there is no right way for it to go: more reports of a crime can "
     "mean that more people feel safe to come forward",
     "not rated": "no target and no clear change, but too little settled history to say what "
@@ -283,13 +283,13 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         )
     rest = ""
     if "steady" in by_group:
-        # Folded under a line that counts them: no real change is the least news, and
+        # Folded under a line that counts them: no evidence of change is the least news, and
         # the report keeps to six screens (tests/browser/test_layout.py).
         names = list(by_group["steady"]["measure_name"])
         rest += (
             f'<details class="steady"><summary>Steady: {esc(plural(len(names), "measure"))} '
-            "with no real change</summary><p>No real change, only the usual ups and downs, "
-            f"in: {esc('; '.join(names))}.</p></details>"
+            "with no change beyond the usual ups and downs</summary><p>No change beyond the "
+            f"usual ups and downs in: {esc('; '.join(names))}.</p></details>"
         )
     if "trend" in by_group:
         rest += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))

@@ -5,7 +5,11 @@ from __future__ import annotations
 import html
 
 from pcplib.assessment.thresholds import (
+    BASELINE_MIN_POINTS,
+    DELIVERY_THRESHOLDS,
     HIGH_RISK_SCORE,
+    MATERIAL_CHANGE_PCT,
+    MATERIAL_CHANGE_PP,
     RAG_TOLERANCE,
     SIGNIFICANCE,
     WEAK_EVIDENCE,
@@ -53,9 +57,9 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
         }
     if audience == "technical":
         return {
-            "Green": "target or trajectory met; with no target, SPC on a stable baseline "
-            "shows no concern and the tests of change no deterioration beyond chance (with no "
-            "SPC verdict, only an improvement beyond chance on an exact test)",
+            "Green": "target or trajectory met; with no target, SPC against a stable "
+            "reference period shows no concern and the tests of change no deterioration beyond "
+            "chance (with no SPC verdict, only an improvement beyond chance on an exact test)",
             "Amber": f"target or trajectory missed by up to {tolerance} of the target, a "
             "survey short of its target within its margin of error, or a target met with a "
             "real deterioration; with no target, a possible deterioration (material, "
@@ -63,8 +67,8 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "Red": f"target or trajectory missed by more than {tolerance}; with no target, a "
             f"deterioration beyond chance (p < {SIGNIFICANCE:g}) and material, or an SPC "
             "concern in the period",
-            "Grey": "no data, no good direction, or no target and no SPC verdict (an "
-            "unstable baseline, too few points, a rolling figure): tests only",
+            "Grey": "no data, no good direction, or no target and no SPC verdict (no "
+            "stable reference period, too few points, a rolling figure): tests only",
         }
     raise ValueError(f"audience {audience!r}: expected 'public' or 'technical'")
 
@@ -131,6 +135,20 @@ AUDIENCE_WORDS = {
 }
 
 
+def _describe_delivery_bands() -> str:
+    """The projected-delivery bands in words, from :data:`DELIVERY_THRESHOLDS`."""
+    (top, top_rag), *middle, (_, bottom_rag) = DELIVERY_THRESHOLDS
+    words = [f"{top:g}% or more {top_rag}", *(f"{low:g}% {rag}" for low, rag in middle)]
+    return ", ".join([*words, f"under {middle[-1][0]:g}% {bottom_rag}"])
+
+
+# The thresholds the method texts quote, from assessment/thresholds.py, so that a change
+# to a threshold changes what readers are told.
+_SIGNIFICANT = f"p < {SIGNIFICANCE:g}"
+_MATERIAL = f"{MATERIAL_CHANGE_PCT:g}%, or {MATERIAL_CHANGE_PP:g} percentage point" + (
+    "" if MATERIAL_CHANGE_PP == 1 else "s"
+)
+
 METHOD_NOTE = (
     "Every comparison is like for like. The reporting quarter's figure (a count of events "
     "is the quarter's total, a level its average, a stock or year-to-date figure its last "
@@ -142,24 +160,31 @@ METHOD_NOTE = (
     "direction, and a measure with no good direction is reported as a trend. A target with "
     "a date is judged, until then, against a straight line from the baseline year to the "
     "target. A change is called improved or deteriorated only when it is beyond chance "
-    "(p < 0.05 on a test that allows for the series' own variation: exact or "
-    "quasi-Poisson for counts, Laney or quasi-binomial for proportions) and material (2%, "
-    "or 1 percentage point); otherwise it is no real change. "
+    f"({_SIGNIFICANT} on a test that allows for the series' own variation: exact or "
+    "quasi-Poisson for counts, Laney or quasi-binomial for proportions) and material "
+    f"({_MATERIAL}); a material change with p < {WEAK_EVIDENCE:.2f} but not "
+    f"{SIGNIFICANCE:.2f} is a possible "
+    "change, not yet conclusive; otherwise there is no evidence of change. The same three "
+    "grades (real change, possible change, no evidence of change) are used everywhere. "
     + format_rag_legend("technical")
     + " A strategy's overall RAG is the worst of its rated headline measures. Statistical "
     "process control (SPC) uses XmR charts whose limits (mean ± 2.66 × the average "
-    "period-to-period change) come from a stated baseline period, by default the baseline "
-    "year and the months just before it to make at least 20 points, and are carried "
+    "period-to-period change) come from the chart's reference period, by default the "
+    "plan's baseline year and the months just before it to make at least "
+    f"{BASELINE_MIN_POINTS} points (so it "
+    "is not the baseline year itself, and an SPC signal and the test against the baseline "
+    "year can differ; the report says so when they do), and are carried "
     "forward unchanged; they are recalculated only at a documented change to the process. "
-    "A baseline that itself shifted or trended is not used: its latest stable period sets "
-    "the limits, or no SPC verdict is given. The limits never include the period being "
-    "judged, and a rolling 12-month figure, whose points overlap, gets no SPC verdict. "
+    "A reference period that itself shifted or trended is not used: its latest stable "
+    "period sets the limits, or no SPC verdict is given. The limits never include the "
+    "period being judged, and a rolling 12-month figure, whose points overlap, gets no "
+    "SPC verdict. "
     "Seasonal series are seasonally adjusted before charting, so a seasonal pattern alone "
     "is not a signal. A signal is a point outside the limits, a run of points on one side "
     "of the mean, a sustained rise or fall, or two of three points near a limit; with "
     "fewer than 13 points there are no limits and no judgement. Projected delivery is the "
     "share of commitments complete or on track, leaving out those not yet due and not "
-    "started: 90% or more Green, 75% Amber/Green, 50% Amber, 25% Amber/Red, under 25% Red."
+    f"started: {_describe_delivery_bands()}."
 )
 
 
@@ -177,13 +202,13 @@ ANNUAL_TESTS_NOTE = (
     "of the officers in post) count every member, so they are not tested as samples: like "
     "levels and amounts (money, energy, tonnes, days, scores) they are tested against the "
     "series' own period-to-period variation. "
-    "A change is called significant when p < 0.05 and it is large enough to matter (2%, or "
-    "1 percentage point)."
+    f"A change is called significant when {_SIGNIFICANT} and it is large enough to matter "
+    f"({_MATERIAL})."
 )
 
 
 VARIATION_WORDS: dict[str | None, str] = {
-    "common_cause": "No signal: within the normal variation of the baseline",
+    "common_cause": "No signal: within the normal variation of the chart's reference period",
     "special_cause_improvement": "Signal of improvement: a real change for the better",
     "special_cause_concern": "Signal of concern: a real change for the worse",
     "special_cause_neutral_high": "Signal: a real rise (neither good nor bad)",
@@ -211,7 +236,7 @@ def describe_variation(status: str, variation: str | None) -> str:
     if status == "not assessed":
         return "Not assessed"
     if status == "unstable baseline":
-        return "No SPC verdict: the baseline was not itself stable"
+        return "No SPC verdict: no stable reference period to set the chart's limits"
     if status == "rolling figure":
         return "No SPC verdict: a rolling 12-month figure, each point overlapping the last"
     if status != "assessed" or not isinstance(variation, str):

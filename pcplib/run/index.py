@@ -19,7 +19,7 @@ import jinja2
 
 from pcplib import MARKING
 from pcplib.assessment.scope import format_produced_at
-from pcplib.labels import month_words
+from pcplib.labels import label_meeting, month_words
 from pcplib.periods import label_quarter
 from pcplib.report.html import RAG_COLOURS
 from pcplib.report.words import describe_rag_meanings
@@ -159,7 +159,7 @@ def describe_job_meeting(job: Any, board: str = "Board") -> str:
     if job.notebook in PUBLIC_MEETINGS:
         return PUBLIC_MEETINGS[job.notebook]
     slot = job.parameters.get("slot")
-    return f"{board}, {month_words(slot)}" if slot else "Not recorded"
+    return label_meeting(board, slot) if slot else "Not recorded"
 
 
 @cache

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pcplib.labels import month_words
+from pcplib.labels import label_meeting
 from pcplib.periods import label_quarter
 from pcplib.run import render
 
@@ -164,7 +164,7 @@ def describe_meeting(slot: str | None, board: str = "Board") -> str:
     str
         The words the report and the index show; :data:`NO_MEETING` without a slot.
     """
-    return f"{board}, {month_words(slot)}" if slot else NO_MEETING
+    return label_meeting(board, slot) if slot else NO_MEETING
 
 
 def plan_strategy_job(
@@ -235,6 +235,7 @@ def plan_overview_job(
     produced_at: str,
     meeting: str = "",
     forward_plan: str = "",
+    audience: str = "board",
 ) -> Job:
     """Plan the plan overview across every strategy.
 
@@ -251,6 +252,9 @@ def plan_overview_job(
     forward_plan : str, optional
         The forward plan the run uses, as a notebook parameter (the data set's own when
         empty): it says whether the meeting has new data since an earlier one.
+    audience : {"board", "public"}, default "board"
+        The Board's overview names restricted measures, risks and Board actions in its
+        "But:" notes; the public one leaves them out and says so.
 
     Returns
     -------
@@ -267,6 +271,7 @@ def plan_overview_job(
             "data_dir": data_param,
             "forward_plan": forward_plan,
             "produced_at": produced_at,
+            "audience": audience,
         },
         title="Plan overview: every delivery strategy",
     )

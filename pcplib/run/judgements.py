@@ -75,8 +75,9 @@ def tabulate_job_judgements(
     if job.notebook == "delivery_strategy" and job.strategy:
         end = available_period_end(dataset, p["period_end"])
         summary = summarise_strategy(
-            dataset, job.strategy, end, p.get("audience", "board"), p.get("spc_rules", "mdc")
-        )
+            dataset, job.strategy, end, p.get("audience", "board"), p.get("spc_rules", "mdc"),
+            slot=p.get("slot", ""),
+        )  # fmt: skip
         key = (p.get("forward_plan", ""), p.get("history_dir", ""))
         if key not in contexts:
             contexts[key] = _read_context(*key)
@@ -99,8 +100,9 @@ def tabulate_job_judgements(
     if job.notebook == "plan_overview":
         # The same rows an analyst gets in the notebook, so the two cannot disagree.
         return tabulate_plan_overview(
-            dataset, p["period_end"], columns=JUDGEMENT_COLUMNS, readable=False
-        )
+            dataset, p["period_end"], columns=JUDGEMENT_COLUMNS, readable=False,
+            audience=p.get("audience", "board"), slot=p.get("slot", ""),
+        )  # fmt: skip
     if job.notebook == "public_quarterly":
         return tabulate_public_quarter(
             dataset, p["quarter"], columns=JUDGEMENT_COLUMNS, readable=False

@@ -334,6 +334,7 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
                 at,
                 meeting=describe_meeting(slot_id, board),
                 forward_plan=history["forward_plan"],
+                audience=audience,
             )
         )
         if audience == "board":

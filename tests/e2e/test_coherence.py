@@ -26,7 +26,7 @@ _RAG = re.compile(r"\b(" + "|".join(re.escape(w) for w in RAG_WORDS) + r")\b")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 BOARD_HEAD = ["Measure", "This quarter", "Same quarter last year", "Target for the period",
               "RAG", "Assessment"]  # fmt: skip
-DETAIL_HEAD = ["Measure", "Year ending", "Since the baseline", "SPC", "Data notes"]
+DETAIL_HEAD = ["Measure", "Year ending", "Against the plan's baseline year", "SPC", "Data notes"]
 PUBLIC_GROUPS = {
     "What has been achieved": {"improving", "on track"},
     "What still needs attention": {"needs attention"},
@@ -130,7 +130,7 @@ def test_every_strategy_report_repeats_the_one_verdict(
         for cells in table_rows(main, DETAIL_HEAD):
             measure = text_of(cells[0]).split(" Restricted:")[0]
             baseline = verdicts.at[measure, "baseline"]
-            shown = re.search(r"against (.+?): ", text_of(cells[2]))
+            shown = re.search(r"against (.+?)(?: in |: )", text_of(cells[2]))
             if pd.notna(baseline):
                 assert shown and agrees(baseline, shown.group(1)), (name, measure)
         # The first screen: each measure beside its rating, and the overall rating.
@@ -190,12 +190,13 @@ def test_the_plan_overview_repeats_each_rating_baseline_and_delivery(
         for measure, line in measures:
             assert first_rag(line.split(":", 1)[1]) == verdicts.at[measure, "rag"], measure
             baseline = verdicts.at[measure, "baseline"]
-            # "Since 2024/25: ▲ +4.7%, no real change (latest against baseline)", after the
-            # rating and its basis's own figures; the name may hold "against" too.
-            trend = line[line.index("Since ") :] if "Since " in line else ""
+            # "Against the plan's baseline year (2024/25): ▲ +4.7%, no evidence of change
+            # (latest against baseline)", after the rating and its basis's own figures; the
+            # name may hold "against" too, and a disagreement sentence may follow.
+            trend = line[line.index("Against ") :] if "Against " in line else ""
             shown = re.findall(r"\(([^()]+?) against ([^()]+?)\)", trend)
             if pd.notna(baseline):
-                assert shown and agrees(baseline, shown[-1][1]), (measure, line)
+                assert shown and agrees(baseline, shown[0][1]), (measure, line)
             measured += 1
     assert measured >= 25
 
@@ -205,9 +206,9 @@ def test_the_annual_evaluation_uses_each_measures_one_baseline(sample_outputs, v
     checked = 0
     for table in main.find_all("table"):
         head = [text_of(th) for th in table.find("thead").find_all("th")]
-        if not head or "Baseline" not in " ".join(head):
+        if not head or "baseline year" not in " ".join(head):
             continue
-        at = next(i for i, h in enumerate(head) if h.startswith("Baseline"))
+        at = next(i for i, h in enumerate(head) if "baseline year" in h)
         for tr in table.find("tbody").find_all("tr"):
             cells = tr.find_all(["th", "td"])
             # The longest name the cell starts with (one name can begin another).
@@ -258,6 +259,97 @@ def test_the_public_report_groups_each_measure_by_its_one_verdict(
         if item.startswith(name)
     }
     assert shown == rated
+
+
+# --- one name per reference period, one vocabulary for evidence (review 1: A1, A3, A7, A12)
+
+_STALE_WORDS = re.compile(
+    r"\bits baseline \(|than its baseline\b|variation of its baseline|than before the plan|"
+    r"years before the plan|before the plan\.|"
+    r"\bno real change\b|\bno significant change\b",
+    flags=re.IGNORECASE,
+)
+
+
+def test_no_report_calls_the_charts_period_the_baseline_or_says_no_real_change(
+    sample_outputs,
+) -> None:
+    # The SPC period is "the chart's reference period", the plan's baseline year is named
+    # as such, and the evidence has three grades: "no real change" (said of p = 0.07) and
+    # "better than its baseline" (said of the SPC period) are gone from every page.
+    checked = 0
+    for name, path in sample_outputs.reports.items():
+        found = _STALE_WORDS.findall(text_of(soup_of(path)))
+        assert not found, (name, sorted(set(found)))
+        checked += 1
+    assert checked >= 15
+
+
+def test_a_signal_and_a_disagreeing_baseline_year_test_are_said_together(
+    sample_outputs, judgements
+) -> None:
+    # A row whose SPC verdict and test against the plan's baseline year disagree carries
+    # the one sentence that says so, in its SPC cell (never two unexplained verdicts).
+    rows = judgements[
+        (judgements["measure_id"] != "overall")
+        & judgements["evidence_disagreement"].fillna("").astype(bool)
+    ]
+    assert not rows.empty
+    said = 0
+    for name, path in strategy_reports(sample_outputs).items():
+        mine = rows[rows["report"] == name].drop_duplicates("measure_name")
+        mine = mine.set_index("measure_name")
+        for cells in table_rows(soup_of(path), DETAIL_HEAD):
+            measure = text_of(cells[0]).split(" Restricted:")[0]
+            if measure in mine.index:
+                sentence = str(mine.at[measure, "evidence_disagreement"])
+                assert " ".join(sentence.split()) in text_of(cells[3]), (name, measure)
+                said += 1
+    assert said >= 1
+
+
+def test_what_improved_lists_every_signal_of_improvement(sample_outputs, judgements) -> None:
+    # Review A7: "What improved (0)" never sits above an SPC "Signal of improvement".
+    signals = judgements[judgements["spc_variation"] == "special_cause_improvement"]
+    checked = 0
+    for name, path in strategy_reports(sample_outputs).items():
+        mine = signals[signals["report"] == name]
+        if mine.empty:
+            continue
+        main = soup_of(path)
+        improved = next(
+            div for div in main.select("div.summary-list") if "What improved" in text_of(div)
+        )
+        listed = [text_of(li.find("strong")) for li in improved.select("li")]
+        for measure in mine["measure_name"]:
+            assert measure in listed, (name, measure)
+            checked += 1
+    assert checked >= 1
+
+
+def test_a_public_real_change_names_its_basis_and_agrees_with_the_quarter(
+    sample_outputs, verdicts
+) -> None:
+    # Review A3: "66, up 13.8% on a year ago. A real worsening." where the quarter's own
+    # test found no real change. A real change is said with its basis; "on a year ago"
+    # only when the quarter's own judgement is that change.
+    main = soup_of(sample_outputs.reports["public-quarterly"])
+    told = 0
+    for li in main.find_all("li"):
+        line = text_of(li)
+        measure = line.split(":")[0]
+        if measure not in verdicts.index:
+            continue
+        assert not re.search(r"A real (worsening|improvement)\.", line), line
+        judgement = verdicts.at[measure, "judgement"]
+        if "A real worsening on a year ago" in line:
+            assert judgement == "deteriorated", line
+        if "A real improvement on a year ago" in line:
+            assert judgement == "improved", line
+        if re.search(r"A real (worsening|improvement) (over the year|since the plan)", line):
+            assert judgement not in ("improved", "deteriorated") or "This quarter" in line, line
+        told += "A real" in line
+    assert told >= 1
 
 
 SPC_HEAD = ["Measure", "Variation: is anything changing?", "Assurance: will the target be met?"]

@@ -19,7 +19,6 @@ from pcplib.data.arrivals import (
     MIN_HISTORY,
     FigureToConfirm,
     check_arrival,
-    check_series_arrival,
     mark_arrivals,
 )
 from pcplib.data.schemas import TO_CONFIRM
@@ -69,20 +68,6 @@ def test_check_arrival_allows_for_chance_in_small_counts():
 
 def test_check_arrival_needs_a_years_history():
     assert check_arrival(STEADY[: MIN_HISTORY - 1], 1.0) == ""
-
-
-def test_check_series_arrival_reads_only_earlier_confirmed_figures():
-    starts = pd.date_range("2024-01-01", periods=14, freq="MS")
-    series = pd.DataFrame(
-        {
-            "period_start": starts,
-            "value": [*STEADY, 5.0, 100.0],
-            "status": ["final"] * 12 + [TO_CONFIRM, "final"],
-        }
-    )
-    assert check_series_arrival(series, starts[12], 5.0, counts=True).startswith("below half")
-    # The figure still to confirm is not history: 100 in month 14 is read against the 12.
-    assert check_series_arrival(series, starts[13], 100.0, counts=True) == ""
 
 
 def test_mark_arrivals_marks_and_locates_only_arriving_outliers():

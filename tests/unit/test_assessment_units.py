@@ -401,7 +401,8 @@ def test_plan_spc_restarts_a_baseline_at_a_change_inside_it():
     assert plan.baseline_points == 20 and plan.rebase_at == ()
     assert plan.series.index[0] == pd.Timestamp("2024-01-01")
     assert plan.note == (
-        "limits set from January 2024 to August 2025; the baseline starts at January 2024, "
+        "limits set from January 2024 to August 2025; the chart's reference period starts at "
+        "January 2024, "
         "when the process changed (new recording system)"
     )
 
@@ -584,7 +585,7 @@ def row(**changes: Any) -> dict[str, Any]:
         "comparison_value": 1198.0,
         "change": "+3.0%",
         "direction": "up",
-        "judgement": "no real change",
+        "judgement": "no evidence of change",
         "change_evidence": "within noise",
         "spc_status": "assessed",
         "spc_variation": "common_cause",
@@ -602,8 +603,8 @@ def row(**changes: Any) -> dict[str, Any]:
 def test_write_measure_sentence_untargeted():
     assert write_measure_sentence(row()) == (
         "Up 3.0% on the same quarter last year (1,234 against 1,198), within the usual "
-        "variation, so not a real change; within the normal variation of its baseline "
-        "(August 2023 to March 2025); no target, and no real deterioration."
+        "variation, so not a real change; within the normal variation of the chart's "
+        "reference period (August 2023 to March 2025); no target, and no real deterioration."
     )
 
 
@@ -644,15 +645,18 @@ def test_write_measure_sentence_change_clause(changes, start):
     [
         (
             {"spc_variation": "special_cause_improvement"},
-            "; better than its baseline (August 2023 to March 2025) by more than chance;",
+            "; better than the chart's reference period (August 2023 to March 2025) by more "
+            "than chance;",
         ),
         (
             {"spc_variation": "special_cause_concern", "rag": "Red"},
-            "; worse than its baseline (August 2023 to March 2025) by more than chance;",
+            "; worse than the chart's reference period (August 2023 to March 2025) by more "
+            "than chance;",
         ),
         (
             {"spc_variation": "special_cause_neutral_low", "good_direction": "neutral"},
-            "; lower than its baseline (August 2023 to March 2025) by more than chance;",
+            "; lower than the chart's reference period (August 2023 to March 2025) by more "
+            "than chance;",
         ),
         (
             {"spc_status": "too few points", "spc_variation": None},
@@ -660,7 +664,7 @@ def test_write_measure_sentence_change_clause(changes, start):
         ),
         (
             {"spc_limits_from": "", "spc_limits_to": ""},
-            "; within the normal variation of its baseline (its first points);",
+            "; within the normal variation of the chart's first points;",
         ),
     ],
 )

@@ -26,6 +26,7 @@ from pcplib.data.forward_plan import ForwardPlan, Slot
 from pcplib.data.history import MeetingRecord
 from pcplib.data.identity import PlanIdentity, check_identity, read_identity
 from pcplib.report.board import build_board_header, format_board_missions, format_board_owners
+from pcplib.report.html import esc
 from pcplib.run.jobs import plan_board_job
 from pcplib.run.plans import name_delivery_board
 
@@ -222,6 +223,11 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     assert "prepared with the reports for November 2026" in header
     assert "<h1>Example Delivery Board: quarterly view, 2026/27 Q2</h1>" in header
     assert "OFFICIAL" in header
+    # The audience line names the board the view is for, not the data set's main board.
+    audience = header[header.index("<dt>Audience</dt>") :]
+    audience = audience[: audience.index("</dd>")]
+    assert "Example Delivery Board" in audience, audience
+    assert data.identity.board_name not in audience, audience
     owners = format_board_owners(board, data)
     # What the words mean follows the table, so the table starts on the first screen.
     definitions = owners[owners.index("</table>") :]
@@ -231,7 +237,14 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     assert "At risk: reported at risk or off track, not yet due." in definitions
     assert "By owner: what is overdue, at risk and changed, 2026/27 Q2" in owners
     assert owners.count("senior contact)</span>") == len(board.owners)
+    # Seed 002 para 15: the named single points of contact are in the view, folded.
+    assert "<summary>Single points of contact for each senior contact (" in owners
+    spocs = {c for cell in board.owners["contacts"] for c in str(cell).split("; ") if c}
+    assert spocs and all(esc(c) in owners for c in spocs)
     assert "1 return not received by its due date" in owners
+    # An overdue action's state sits in the item's brackets without brackets of its own.
+    missions = format_board_missions(board)
+    assert "(overdue (" not in owners + missions
     assert "Overdue across the plan: " in owners and "At risk, not yet due: " in owners
     missions = format_board_missions(board)
     assert "Action: Overdue one" in missions

@@ -244,3 +244,42 @@ def test_an_action_that_fell_due_since_the_last_meeting_is_flagged_now_overdue(
     # Without the meeting, the day after the data period decides: October is not yet past.
     early = compare_with_previous_meeting(today, summary, previous)
     assert "now overdue" not in set(early.changes["change"])
+
+
+def test_a_meeting_that_saw_several_strategies_gives_each_its_own_earlier_rating(
+    dataset: Dataset,
+) -> None:
+    # Review finding: a record holding two strategy reports gave every strategy after the
+    # first the first one's overall rating ("Amber was Amber" where the Board was told Red).
+    other = next(s for s in dataset.strategies["strategy_id"].astype(str) if s != STRATEGY)
+    first = tabulate_judgements([summarise_strategy(dataset, other, "2026-06")], other)
+    mine = tabulate_judgements([summarise_strategy(dataset, STRATEGY, "2026-06")], STRATEGY)
+    today = summarise_strategy(dataset, STRATEGY, "2026-09")
+    told_first = "Grey" if today.overall_rag != "Grey" else "Red"
+    told_mine = "Amber" if today.overall_rag != "Amber" else "Red"
+    first.loc[first["measure_id"] == "overall", "rag"] = told_first
+    mine.loc[mine["measure_id"] == "overall", "rag"] = told_mine
+    record = _record("2026-09", "2026-06", pd.concat([first, mine], ignore_index=True))
+    result = compare_with_previous_meeting(
+        dataset, today, PreviousMeeting("2026-09", "2026-06", record)
+    )
+    overall = result.changes[result.changes["kind"] == "overall"]
+    assert list(overall["before"]) == [told_mine], overall
+    # Every measure is compared with its own strategy's rows, never another report's.
+    assert set(result.measures["measure_id"]) == set(today.measures["measure_id"].astype(str))
+
+
+def test_the_section_keeps_month_capitals_and_counts_each_kind_in_brackets(
+    as_reported: tuple,  # type: ignore[type-arg]
+) -> None:
+    _, _, result = as_reported
+    changes = result.changes.copy()
+    extra = changes.iloc[[0]].assign(
+        kind="action",
+        change="due date changed",
+        before="30 November 2026",
+        after="31 January 2027",
+    )
+    page = format_since_last_meeting(replace(result, changes=pd.concat([changes, extra])))
+    assert "30 November 2026" in page and "30 november" not in page
+    assert "due date changed (2)" in page and "2 due date changed" not in page

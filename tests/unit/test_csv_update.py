@@ -104,3 +104,11 @@ def test_a_csv_without_the_observations_columns_is_refused(
     assert pcp_source.csv(str(bad), "--data", str(data)) == 1
     assert "bad.csv, row 1, column period_end: expected the columns" in capsys.readouterr().err
     assert digest(data) == before
+
+
+def test_same_number_reads_commas_and_empty_cells() -> None:
+    from pcplib.data.sources.update import same_number
+
+    assert same_number("1,234", "1234") and same_number("", " ")
+    assert same_number("0.1", "0.1000000001")
+    assert not same_number("5", "6") and not same_number("", "0") and not same_number("x", "1")

@@ -158,7 +158,7 @@ def test_the_overview_shows_each_rating_beside_the_figures_of_its_own_basis(
     rows = overview[overview["measure_name"] != ""].set_index("measure_name")
     for name, m in rows.iterrows():
         # The trend since the baseline is labelled as such, apart from the rating's basis.
-        assert f"Since {m['baseline_label']}: " in text, name
+        assert f"Against {m['baseline_words']}: " in text, name
         reason = str(m["rag_reason"])
         if "SPC concern" in reason:
             assert f"{m['rag']} SPC: a concern this quarter (limits: " in text, name
@@ -197,7 +197,7 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
     assert report.format_rating_basis(
         "harm rule: rose beyond chance (the year ending on the baseline year: quasi-Poisson, "
         "p < 0.001 (below 0.05), dispersion 1.9)"
-    ) == ("test of change: rose beyond chance since the baseline")
+    ) == ("test of change: rose beyond chance against the plan's baseline year")
     assert report.format_rating_basis(
         "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points (4.7% of the "
         "target), within the tolerance of 5%"

@@ -28,7 +28,8 @@ def test_exceptions_name_measures_commitments_and_why(sample: Dataset) -> None:
     assert confidence["kind"] == "measure" and confidence["rag"] == "Red"
     assert confidence["reason"] == "target missed (55.8% against 60.0%)"
     calls = by_name.loc["101 calls answered within 3 minutes"]
-    assert "a real deterioration" in calls["reason"] and calls["tier"] == "sub"
+    assert "an SPC signal of concern: worse than the chart's reference period (" in calls["reason"]
+    assert "its baseline" not in calls["reason"] and calls["tier"] == "sub"
     assert by_name.loc["Bring 101 call answering back to 85% within 3 minutes", "reason"] == (
         "off track, due 31 March 2027"
     )
@@ -101,14 +102,20 @@ def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) ->
     ]
     # +2.2 points on a year earlier is within the series' own (over-dispersed) variation,
     # so it is no longer told as "better than a year earlier".
-    assert list(improved["reason"]) == ["target met", "target met"]
+    # An on-track measure with an SPC signal of improvement says so (review A7).
+    assert list(improved["reason"]) == [
+        "target met; an SPC signal of improvement against the chart's reference period (April "
+        "2025 to June 2026)",
+        "target met",
+    ]
     # Burglary's and anti-social behaviour's baselines hold runs the chart itself flags
     # (stable only by the chart's own rules, #26), so no SPC improvement is told of them.
     crime = list_improvements(summarise_strategy(sample, "neighbourhood-crime", "2026-09"))
     assert list(crime["item_id"]) == []
+    signal = "an SPC signal of improvement: better than the chart's reference period ("
     victims = list_improvements(summarise_strategy(sample, "supporting-victims", "2026-09"))
     reasons = dict(zip(victims["item_id"], victims["reason"], strict=True))
-    assert reasons["sv-referrals"].startswith("a real improvement: better than its baseline")
+    assert reasons["sv-referrals"].startswith(signal)
     # With no SPC verdict (a baseline not stable), the test of change speaks.
     withheld = SimpleNamespace(
         measures=pd.DataFrame(
@@ -120,6 +127,50 @@ def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) ->
     assert list(list_improvements(withheld)["reason"]) == [  # type: ignore[arg-type]
         "a real improvement: better than a year earlier by more than chance"
     ]
+
+
+def _signal_row(**overrides: object) -> dict:
+    row = {
+        "measure_id": "m", "measure_name": "Thefts of farm machinery", "unit": "count",
+        "assessment": "stable", "spc_variation": "special_cause_improvement", "rag": "Green",
+        "tier": "sub", "sentence": "s", "rag_basis": "evidence", "judgement":
+        "no evidence of change", "good_direction": "lower", "direction": "up",
+        "change": "+17.9%", "current": 99.0, "last_year": 84.0, "spc_limits_from": "2023-08",
+        "spc_limits_to": "2025-03", "spc_status": "assessed",
+    }  # fmt: skip
+    row.update(overrides)
+    return row
+
+
+def test_every_spc_signal_of_improvement_is_listed_under_what_improved() -> None:
+    # Review A7: "What improved (0)" above a table with "Signal of improvement" rows. A
+    # signal whose row is not "improving" (up on a year ago; or needing attention) is
+    # still listed, with what holds it back, from the same row the SPC table reads.
+    mixed = SimpleNamespace(
+        measures=pd.DataFrame(
+            [
+                _signal_row(),
+                _signal_row(measure_id="n", measure_name="Confidence", assessment=
+                            "needs attention", rag="Red", rag_reason="target missed"),
+                _signal_row(measure_id="o", spc_variation="common_cause"),
+            ]
+        )
+    )  # fmt: skip
+    found = list_improvements(mixed)  # type: ignore[arg-type]
+    assert list(found["item_id"]) == ["m", "n"]
+    assert found.iloc[0]["reason"] == (
+        "an SPC signal of improvement against the chart's reference period (August 2023 to "
+        "March 2025), though up 17.9% on a year ago (99 against 84): a mixed picture"
+    )
+    assert "though it needs attention (rated Red: target missed)" in found.iloc[1]["reason"]
+
+
+def test_every_signal_of_improvement_in_the_sample_is_in_what_improved(sample: Dataset) -> None:
+    for strategy_id in sample.strategies["strategy_id"]:
+        summary = summarise_strategy(sample, strategy_id, "2026-09")
+        signals = summary.measures[summary.measures["spc_variation"] == "special_cause_improvement"]
+        listed = set(list_improvements(summary)["item_id"])
+        assert set(signals["measure_id"]) <= listed, strategy_id
 
 
 def test_the_board_summary_formats_the_rating_exceptions_and_improvements(

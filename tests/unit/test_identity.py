@@ -41,7 +41,6 @@ def test_check_identity_reads_every_key() -> None:
         board_short_name="PB",
         forward_plan="meetings.yaml",
     )
-    assert identity.describe_meeting("May 2031") == "Performance Board, May 2031"
 
 
 def test_absent_keys_take_neutral_words() -> None:
@@ -126,3 +125,22 @@ def test_find_default_data(tmp_path: Path, monkeypatch) -> None:
     assert find_default_data(checkout / "notebooks") == (tmp_path / "plans/westshire").resolve()
     monkeypatch.setenv(DATA_ENV, "/srv/plan")
     assert find_default_data(checkout) == Path("/srv/plan")
+
+
+def test_read_identity_refuses_a_dataset_yaml_linked_from_outside(tmp_path) -> None:
+    # The runner reads the identity through the same reader as validation: a link out of
+    # the data set gives the neutral identity, as validation refuses it.
+    from pcplib.data.identity import load_dataset_meta, read_identity
+
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("board:\n  name: Elsewhere Board\n", encoding="utf-8")
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "dataset.yaml").symlink_to(outside)
+    assert read_identity(root) == PlanIdentity()
+    meta, problems = load_dataset_meta(root, "dataset.yaml")
+    assert meta is None and "outside" in problems[0].expected
+    outside.unlink()
+    (root / "dataset.yaml").unlink()
+    (root / "dataset.yaml").write_text("board:\n  name: Own Board\n", encoding="utf-8")
+    assert read_identity(root).board_name == "Own Board"

@@ -282,7 +282,9 @@ def test_b_an_untargeted_harm_that_doubles_is_red(harm):
     assert row["last_year"] == sum(window(values, "2025-07", "2025-09"))
     assert row["assessment"] == "needs attention"
     assert row["sentence"].startswith("Up ")
-    worse = "worse than its baseline (August 2023 to March 2025) by more than chance"
+    worse = (
+        "worse than the chart's reference period (August 2023 to March 2025) by more than chance"
+    )
     assert worse in row["sentence"]
     assert row["sentence"].endswith("; no target; rated Red for a real deterioration.")
     other = rows.loc["satisfaction"]
@@ -306,7 +308,7 @@ def test_b_a_missing_month_does_not_hide_a_real_deterioration(tmp_path):
     summary = summarise_strategy(data, "alpha", PERIOD_END)
     row = summary.measures.set_index("measure_id").loc["harm"]
     assert row["spc_variation"] == "special_cause_concern"
-    assert "worse than its baseline" in row["sentence"]
+    assert "worse than the chart's reference period" in row["sentence"]
     assert summary.overall_rag != "Green"
 
 
@@ -514,13 +516,13 @@ def test_f_a_neutral_measure_is_reported_as_a_trend(tmp_path):
     row = summary.measures.set_index("measure_id").loc["calls"]
     assert row["current"] == sum(window(rising, "2026-07", "2026-09"))
     assert row["direction"] == "up"
-    # A measure with no good direction is still tested: a rise within noise is no real
-    # change, and only a change beyond chance is reported as a trend.
-    real = row["change_evidence"] == "beyond chance"
-    assert row["judgement"] == ("no good direction" if real else "no real change")
-    real_since = row["since_baseline_evidence"] == "beyond chance"
-    assert row["since_baseline_judgement"] == (
-        "no good direction" if real_since else "no real change"
+    # A measure with no good direction is still tested: a rise within noise is no evidence
+    # of change, a possible one "possible change", and only a change beyond chance is
+    # reported as a trend.
+    grade = {"beyond chance": "no good direction", "possible change": "possible change"}
+    assert row["judgement"] == grade.get(row["change_evidence"], "no evidence of change")
+    assert row["since_baseline_judgement"] == grade.get(
+        row["since_baseline_evidence"], "no evidence of change"
     )
     assert (row["rag"], row["rag_basis"]) == ("Grey", "none")
     # A steady 20% rise runs through the baseline itself: no stable period sets limits.
@@ -610,7 +612,7 @@ def test_g_a_fall_within_noise_does_not_soften_a_real_deterioration(tmp_path):
     row = judge(write_dataset(tmp_path, [{"measure_id": "jump"}], {"jump": values})).loc["jump"]
     # The fall of 3% is within the series' noise: not "improved", and not a reason to
     # call a measure still worse than its stable baseline "recovering" (Amber).
-    assert row["direction"] == "down" and row["judgement"] == "no real change"
+    assert row["direction"] == "down" and row["judgement"] == "no evidence of change"
     assert row["spc_variation"] == "special_cause_concern"
     assert (row["rag"], row["rag_basis"]) == ("Red", "evidence")
     assert row["rag_reason"].startswith("harm rule:")

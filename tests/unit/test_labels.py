@@ -170,3 +170,12 @@ def test_suggest_name_offers_only_a_near_miss() -> None:
     assert suggest_name("stratgy", ["strategy", "slot"]) == " (did you mean 'strategy'?)"
     assert suggest_name("colour", ["strategy", "slot"]) == ""
     assert suggest_name("x", []) == ""
+
+
+def test_label_meeting_names_the_board_and_the_month() -> None:
+    import pandas as pd
+
+    from pcplib.labels import label_meeting
+
+    assert label_meeting("Performance Board", "2031-05") == "Performance Board, May 2031"
+    assert label_meeting("Board", pd.Period("2026-11", "M")) == "Board, November 2026"

@@ -123,3 +123,12 @@ def test_reports_of_a_meeting_with_no_new_data_say_so(tmp_path: Path, data_dir: 
     )
     plan = load_forward_plan(write(tmp_path, text))
     assert report.format_no_new_data(dataset, "2027-01", plan) == ""
+    # The Delivery Board's view prepared with that meeting says so too, under the run's plan.
+    from pcplib.assessment.board import summarise_board_quarter
+    from pcplib.report.board import build_board_header
+
+    view = summarise_board_quarter(dataset, "2026-09", "2027-01", find_forward_plan(data))
+    assert "No new data since the CGB of November 2026" in build_board_header(
+        dataset, view, "2027-01"
+    )
+    assert "No new data" not in build_board_header(dataset, view, "2027-01", plan=plan)

@@ -87,23 +87,79 @@ def test_a_claim_reads_its_number_unit_and_period() -> None:
 def test_the_shipped_narrative_raises_no_false_alarm(sample: Dataset) -> None:
     # Every figure in the sample narrative agrees with the data (test_sample_narrative.py),
     # and dozens of them are claims this check reads.
-    found = check_narrative_numbers(sample)
+    found = check_narrative_numbers(sample, with_commitments=False)
     assert list(found.columns) == NARRATIVE_CHECK_COLUMNS
     assert found.empty, list(found["message"])
+
+
+def test_a_commitments_activity_is_checked_too(sample: Dataset) -> None:
+    # Review A16: "Neighbourhood crime met the target in July 2026 for the first time",
+    # printed beside data where July 2026 was above 1,150. The one claim the sample's
+    # owners' texts get wrong is the one flagged.
+    found = check_narrative_numbers(sample)
+    assert list(found["message"]) == [
+        "commitments file for Neighbourhood crime offences (neighbourhood-crime, 2026/27 Q2, "
+        "activity to date of the commitment 'Reduce neighbourhood crime to 1,150 offences a "
+        "month') says the target was met in July 2026; the data set has 1,165 against the "
+        "target of 1,150, so it was not met"
+    ]
+
+
+def with_activity(dataset: Dataset, text: str) -> Dataset:
+    """The data set with one neighbourhood-crime commitment whose activity is ``text``."""
+    entry = {"commitment_id": "nc-x", "strategy_id": "neighbourhood-crime",
+             "commitment": "Test commitment", "status": "on track", "due_date": "2028-03-31",
+             "owner": "Owner", "activity_to_date": text, "next_steps": ""}  # fmt: skip
+    commitments = pd.concat([dataset.commitments, pd.DataFrame([entry])], ignore_index=True)
+    return dataclasses.replace(dataset, commitments=commitments)
+
+
+def test_a_first_time_claim_is_checked_against_the_earlier_record(sample: Dataset) -> None:
+    # August 2026 (1,119) met the 1,150 target, but so did earlier months.
+    data = with_activity(sample, "Neighbourhood crime met the target in August 2026 for the "
+                         "first time.")  # fmt: skip
+    found = check_narrative_numbers(data, "neighbourhood-crime", QUARTER)
+    mine = found[found["section"].str.contains("Test commitment")]
+    assert len(mine) == 1
+    message = mine["message"].iloc[0]
+    assert "says August 2026 was the first time the target was met" in message
+    assert "met before, in June 2023" in message and "July 2025" in message
+    # A true claim, and a claim about a period the measure does not report in, pass.
+    for text in (
+        "Neighbourhood crime met the target in August 2026.",
+        "Neighbourhood crime met the target in 2026/27 Q2.",  # a monthly target
+    ):
+        checked = check_narrative_numbers(with_activity(sample, text), "neighbourhood-crime")
+        assert not checked["section"].str.contains("Test commitment").any(), text
+
+
+def test_the_commitments_table_says_where_its_text_came_from_and_flags_a_claim(
+    sample: Dataset,
+) -> None:
+    from pcplib.report.commitments import format_commitments
+
+    board = format_commitments(sample, "neighbourhood-crime", "2026-09")
+    assert "from the data set&#x27;s commitments file (commitments/commitments.csv)" in board
+    assert "no quarterly return was loaded for 2026/27 Q2" in board
+    assert "Check before publication:</strong> Says the target was met in July 2026" in board
+    public = format_commitments(sample, "neighbourhood-crime", "2026-09", audience="public")
+    assert "Check before publication" not in public
 
 
 def test_a_number_the_data_contradict_is_flagged_with_both_figures(sample: Dataset) -> None:
     data = with_narrative(
         sample, "neighbourhood-crime", "Neighbourhood crime fell to 1,215 in August 2026."
     )
-    found = check_narrative_numbers(data, "neighbourhood-crime", QUARTER)
+    found = check_narrative_numbers(data, "neighbourhood-crime", QUARTER, with_commitments=False)
     assert list(found["message"]) == [
         "narrative for Neighbourhood crime offences (neighbourhood-crime, 2026/27 Q2, "
         "successes) says 1,215 for August 2026; the data set has 1,119"
     ]
     # The figure as the data have it, rounded as written, is not flagged.
     agreeing = with_narrative(sample, "neighbourhood-crime", "It fell to 1,120 in August 2026.")
-    assert check_narrative_numbers(agreeing, "neighbourhood-crime", QUARTER).empty
+    assert check_narrative_numbers(
+        agreeing, "neighbourhood-crime", QUARTER, with_commitments=False
+    ).empty
 
 
 def test_a_quarter_and_a_unit_pick_the_measure_and_its_figure(sample: Dataset) -> None:
@@ -133,6 +189,26 @@ def test_the_board_is_told_and_the_public_is_not(sample: Dataset) -> None:
     )
 
 
+def test_checks_made_once_are_shown_by_both_the_narrative_and_the_notes(
+    sample: Dataset,
+) -> None:
+    data = with_narrative(
+        sample, "neighbourhood-crime", "Neighbourhood crime fell to 1,215 in August 2026."
+    )
+    checks = check_narrative_numbers(data, "neighbourhood-crime", QUARTER)
+    board = format_narrative(data, "neighbourhood-crime", QUARTER, checks=checks)
+    assert board == format_narrative(data, "neighbourhood-crime", QUARTER)
+    notes = list_data_quality_notes(data, "neighbourhood-crime", "2026-09", narrative_checks=checks)
+    assert notes == list_data_quality_notes(data, "neighbourhood-crime", "2026-09")
+    # Given checks are shown as they are, not made again: none given, none shown.
+    none = checks.iloc[0:0]
+    assert "Check before publication" not in format_narrative(
+        data, "neighbourhood-crime", QUARTER, checks=none
+    )
+    quiet = list_data_quality_notes(data, "neighbourhood-crime", "2026-09", narrative_checks=none)
+    assert not any("says 1,215" in n for n in quiet)
+
+
 def test_pcp_validate_warns_of_the_narrative_without_failing(data_dir, tmp_path, capsys) -> None:
     copy = tmp_path / "data"
     shutil.copytree(data_dir, copy)
@@ -140,7 +216,10 @@ def test_pcp_validate_warns_of_the_narrative_without_failing(data_dir, tmp_path,
     text = narrative.read_text(encoding="utf-8")
     assert "with a low of 1,119 in August 2026" in text
     narrative.write_text(text.replace("1,119 in August", "1,215 in August"), encoding="utf-8")
-    assert cli.print_narrative_warnings(copy) == 1
+    # The narrative's wrong figure and the commitments file's wrong claim (review A16).
+    assert cli.print_narrative_warnings(copy) == 2
     printed = capsys.readouterr().out
     assert printed.startswith("Warning: narrative for Neighbourhood crime offences")
     assert "check the narrative before publication" in printed
+    assert "Warning: commitments file for Neighbourhood crime offences" in printed
+    assert "check the commitment's activity before publication" in printed

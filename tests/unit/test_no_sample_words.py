@@ -60,12 +60,13 @@ def list_identity_words(data_dir: Path) -> list[str]:
 def list_code_files(repo_root: Path) -> list[Path]:
     files = [
         p
-        for folder in ("pcplib", "notebooks")
+        for folder in ("pcplib", "notebooks", "benchmarks")
         for p in sorted((repo_root / folder).rglob("*"))
         if p.is_file() and p.suffix in {".py", ".ipynb", ".j2", ".css", ".yaml", ".tpl", ".html"}
     ]
-    # The build is the project's too: `make help` spoke of the sample's board. (Tests and
-    # benchmarks run on the sample, so they may name it.)
+    # The build is the project's too: `make help` spoke of the sample's board. Benchmarks
+    # are code a second force runs on its own data set. (Tests run on the sample, so they
+    # may name it.)
     files += [repo_root / "Makefile", repo_root / "pyproject.toml"]
     return [p for p in files if not p.relative_to(repo_root).as_posix().startswith(SAMPLE_OWN)]
 

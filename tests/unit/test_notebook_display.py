@@ -179,7 +179,8 @@ def test_plan_overview_and_public_tables_are_the_rows_pcp_run_writes(sample):
     written = tabulate_run_judgements(sample, RunPlan("x", "x", jobs, None, None))
     every = {"columns": assessment.JUDGEMENT_COLUMNS, "readable": False}
     for frame, name in (
-        (assessment.tabulate_plan_overview(sample, PERIOD_END, **every), "plan"),
+        # The run's overview is the Board's for its meeting: overdue actions by the slot.
+        (assessment.tabulate_plan_overview(sample, PERIOD_END, slot="2026-11", **every), "plan"),
         (assessment.tabulate_public_quarter(sample, "2026/27 Q2", **every), "pub"),
     ):
         rows = written[written["report"] == frame["report"].iloc[0]].reset_index(drop=True)

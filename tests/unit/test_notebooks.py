@@ -33,6 +33,7 @@ NOTEBOOKS = {
         "data_dir": "",
         "forward_plan": "",
         "produced_at": "",
+        "audience": "board",
     },
     "public_quarterly": {
         "quarter": "",

@@ -214,7 +214,7 @@ def judged_with(data_dir: Path, root: Path, factor: float, status: str) -> pd.Se
 def test_a_fall_in_an_outcome_share_with_open_outcomes_is_not_judged(data_dir, tmp_path):
     row = judged_with(data_dir, tmp_path / "open", 0.5, "provisional")
     assert row["direction"] == "down"
-    assert row["judgement"] == "no real change"
+    assert row["judgement"] == "no evidence of change"
     assert row["change_evidence"] == "open outcomes"
     assert "the fall may be the lag of outcomes" in row["sentence"]
     assert row["spc_variation"] != "special_cause_concern"

@@ -242,3 +242,24 @@ def test_a_public_strategy_report_says_it_is_the_boards_report_with_restrictions
     note = format_risks(sample, "neighbourhood-policing", "2026/27 Q2", "public")
     assert "The risk register (each risk's scores and owner) is reported" in note
     assert "Risks to delivery are" not in note
+
+
+def test_method_texts_quote_the_thresholds_in_force(monkeypatch) -> None:
+    import importlib
+
+    from pcplib.assessment import thresholds
+    from pcplib.report import words
+
+    assert "p < 0.05" in words.METHOD_NOTE and "(2%, or 1 percentage point)" in words.METHOD_NOTE
+    assert "90% or more Green, 75% Amber/Green" in words.METHOD_NOTE
+    assert "under 25% Red." in words.METHOD_NOTE
+    # A changed threshold changes what readers are told.
+    monkeypatch.setattr(thresholds, "SIGNIFICANCE", 0.01)
+    monkeypatch.setattr(thresholds, "MATERIAL_CHANGE_PP", 2.0)
+    changed = importlib.reload(words)
+    try:
+        assert "p < 0.01" in changed.ANNUAL_TESTS_NOTE
+        assert "2 percentage points" in changed.ANNUAL_TESTS_NOTE
+    finally:
+        monkeypatch.undo()
+        importlib.reload(words)

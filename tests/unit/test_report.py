@@ -312,13 +312,13 @@ def test_summarise_measures_sum_measure_change_on_the_same_quarter(tiny):
     assert (offences["current_label"], offences["last_year_label"]) == ("2025/26 Q1", "2024/25 Q1")
     assert offences["change"] == "-8.3%"
     assert offences["change_value"] == pytest.approx(-100 / 12)
-    assert (offences["arrow"], offences["judgement"]) == ("▼", "no real change")
+    assert (offences["arrow"], offences["judgement"]) == ("▼", "no evidence of change")
     assert offences["change_evidence"] == "within noise"
     assert offences["change_test"].startswith("exact Poisson, p = 0.27")
     # Since the baseline: the 12 months to June 2025 (9 x 120 + 3 x 110) against 2024/25.
     assert offences["year_ending"] == pytest.approx(1410.0)
     assert offences["since_baseline_change"] == "-2.1%"
-    assert offences["since_baseline_judgement"] == "no real change"
+    assert offences["since_baseline_judgement"] == "no evidence of change"
     assert offences["sentence"].startswith(
         "Down 8.3% on the same quarter last year (330 against 360)"
     )
@@ -512,19 +512,24 @@ def test_format_measures_detail_holds_the_longer_view_spc_and_notes(tiny):
     df = assessment.summarise_measures(tiny, "alpha", "2026-09")
     html = report.format_measures_detail(df, "Alpha: the longer view")
     heads = re.findall(r'<th scope="col">(.*?)</th>', html)
-    assert heads == ["Measure", "Year ending", "Since the baseline", "SPC", "Data notes"]
+    assert heads == [
+        "Measure", "Year ending", "Against the plan&#x27;s baseline year", "SPC", "Data notes"
+    ]  # fmt: skip
     offences = re.search(r'<th scope="row">Alpha offences</th>(.*?)</tr>', html).group(1)
     assert "against 1,380 in the 12 months before" in offences
-    assert "against 1,440: 2024/25" in offences
+    assert "against 1,440 in the plan&#x27;s baseline year (2024/25)" in offences
     # The assurance words follow the target's record, counted, then what SPC expects.
     spc_words = (
         "Signal of improvement: a real change for the better. Target consistently missed: every"
     )
     assert spc_words in offences
     assert "so it will not be met without a change" in offences
-    assert '<span class="small">limits from April 2024 to March 2025</span>' in offences
+    limits = "limits from the chart&#x27;s reference period (April 2024 to March 2025)"
+    assert f'<span class="small">{limits}</span>' in offences
     secret = re.search(r"Secret staff morale<br>.*?</tr>", html).group(0)
-    assert "No signal: within the normal variation of the baseline. No target" in secret
+    assert (
+        "No signal: within the normal variation of the chart&#x27;s reference period. No target"
+    ) in secret
     # Codes never leak into the page as "nan" or "None" where words belong.
     assert not re.search(r"\bnan\b", html, flags=re.IGNORECASE)
     assert not re.search(r"<td>None</td>", html)
@@ -551,7 +556,7 @@ def test_spc_words_are_read_from_the_codes():
         "Signal of concern: a real change for the worse"
     )
     assert describe_variation("assessed", "common_cause") == (
-        "No signal: within the normal variation of the baseline"
+        "No signal: within the normal variation of the chart's reference period"
     )
     assert describe_variation("assessed", float("nan")) == "Not enough data to judge"
     assert describe_variation("too few points", None) == "Not enough data to judge"
@@ -684,12 +689,14 @@ def test_build_provenance_lists_files_and_method(tiny):
         "is compared with the same quarter a year earlier",
         "the latest 12 months with the baseline year",
         "against a straight line from the baseline year to the target",
-        "with no target, SPC on a stable baseline shows no concern",
+        "with no target, SPC against a stable reference period shows no concern",
         "The limits never include the period being judged",
-        "A baseline that itself shifted or trended is not used",
+        "A reference period that itself shifted or trended is not used",
         "or a target met with a real deterioration",
         "worst of its rated headline measures",
-        "by default the baseline year and the months just before it to make at least 20 points",
+        "by default the plan&#x27;s baseline year and the months just before it to make at "
+        "least 20 points",
+        "a possible change, not yet conclusive; otherwise there is no evidence of change",
         "Seasonal series are seasonally adjusted before charting",
         "leaving out those not yet due and not started",
     ):
@@ -940,7 +947,9 @@ def test_recalculation_gives_each_section_its_own_limits(tiny, rules):
         "(Uplift <funded>), each new section's from its own first 12 points."
     ) in row["spc_summary"]
     assert "limits recalculated from April 2025" in row["quality"]
-    normal = "within the normal variation of its baseline (April 2025 to March 2026)"
+    normal = (
+        "within the normal variation of the chart's reference period (April 2025 to March 2026)"
+    )
     assert normal in row["sentence"]
 
 
@@ -1057,8 +1066,10 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
     assert [i for i in achieved if not promise.match(i)] == expected_achieved
     assert [i for i in attention if not promise.match(i)] == expected_attention
     # Achieved never reads as a miss or a worsening; needing attention always gives why.
-    bad_news = ("Short of its target", "Behind the course", "A real worsening", "Possibly worse",
-                "margin of error of its target")  # fmt: skip
+    bad_news = (
+        "Short of its target", "Behind the course", "A real worsening", "Possibly worse",
+        "Worse than in the chart", "margin of error of its target",
+    )  # fmt: skip
     assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
     assert not [i for i in expected_attention if not any(w in i for w in bad_news)]
 
@@ -1111,7 +1122,8 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     # Progress since the baseline: the 12 months to September 2026 against 2024/25.
     levels = assessment.build_plan_overview(_with_levels(tiny), "2026-09")
     html = report.format_plan_overview(levels, "Plan")
-    assert "against 1,001)</span>" in html and "Since 2024/25: " in html
+    assert "against 1,001)</span>" in html
+    assert "Against the plan&#x27;s baseline year (2024/25): " in html
     assert "1,000.7" not in html
     assert '<span class="small">(2.7 against' in html
     overview = assessment.build_plan_overview(sample, "2026-09")
@@ -1133,7 +1145,8 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
         '<span class="small">no target; tests and SPC: no deterioration ('
     )
     homicide_trend = (
-        'Since 2024/25: <span aria-hidden="true">▲</span> +50.0%, no real change '
+        'Against the plan&#x27;s baseline year (2024/25): <span aria-hidden="true">▲</span> '
+        "+50.0%, no evidence of change "
         f'<span class="small">({homicides:,.0f} against'
     )
     # 15 against 10 homicides is within chance: not "deteriorated".
@@ -1141,11 +1154,28 @@ def test_plan_overview_numbers_and_notes_fit_the_page(tiny, sample, repo_root):
     # A stock's one baseline is its figure at the end of the baseline year (March 2025),
     # the same figure the annual evaluation shows.
     headcount = total("wf-officer-headcount", "2025-03-01", "2025-03-01")
-    assert f"against {headcount:,.0f})</span>" in html and "Since March 2025 (2024/25): " in html
+    assert f"against {headcount:,.0f})</span>" in html
+    assert "Against March 2025, the end of the plan&#x27;s baseline year (2024/25): " in html
     # Period notes sit in small print, which the style lets wrap.
-    assert "Since 2024/25: previous definition" in html and "against no data)" in html
+    assert "Against 2024/25: previous definition" in html and "against no data)" in html
     # The layout travels with the report's HTML (pcplib.report.fragments).
     from pcplib.report.fragments import FRAGMENT_CSS
 
     rule = re.search(r"td\.num \.small \{([^}]*)\}", FRAGMENT_CSS)
     assert rule and "white-space: normal" in rule.group(1)
+
+
+def test_a_stock_is_compared_at_a_month_never_over_12_months(sample):
+    # Review B6: "Police officer headcount 2,331 (+0.6%) September 2026, against 2,317 in
+    # the 12 months before": a headcount is a stock, its comparison the figure at a month.
+    df = assessment.summarise_measures(sample, "workforce", "2026-09")
+    html = report.format_measures_detail(df, "Workforce")
+    head = re.search(r'<th scope="row">Police officer headcount</th>(.*?)</tr>', html).group(1)
+    assert "September 2026, against" in head and "in September 2025" in head
+    assert "12 months before" not in head and "latest 12 months" not in head
+    assert "in March 2025, the end of the plan&#x27;s baseline year (2024/25)" in head
+    # A flow keeps its 12 months.
+    flow = report.format_measures_detail(
+        assessment.summarise_measures(sample, "neighbourhood-crime", "2026-09"), "Crime"
+    )
+    assert "in the 12 months before" in flow and "latest 12 months (" in flow

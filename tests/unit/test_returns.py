@@ -254,6 +254,10 @@ def test_instructions_name_the_owners_and_the_deadline(template: Path, data: Pat
     # The strategy is on the November 2026 Board, which reports on Q2: due by 31 October.
     assert "By 31 October 2026" in text and "November 2026" in text
     assert "not supplied, never as zero" in text
+    # What the loader accepts: a numerator and denominator only where the row asks for
+    # them (its cells open), never "for percentages and rates" across the board.
+    assert "numerator and denominator cells are open (not greyed)" in text
+    assert "for percentages and rates give" not in text
 
 
 def test_instructions_name_the_organisation_and_plan(template: Path, data: Path) -> None:

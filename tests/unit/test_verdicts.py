@@ -153,7 +153,7 @@ def test_a_trending_baseline_sets_no_limits_and_gives_no_signal():
     )  # fmt: skip
     assert (row["current"], row["last_year"]) == (84.0, 87.0)
     # -3.4% is not an improvement, and no "signal" comes from a baseline that was growing.
-    assert row["judgement"] == "no real change"
+    assert row["judgement"] == "no evidence of change"
     assert row["spc_variation"] != "special_cause_improvement"
     assert row["spc_status"] == "unstable baseline"
     assert "straight-line trend" in row["spc_withheld"] or "special causes" in row["spc_withheld"]
@@ -218,7 +218,7 @@ def test_368_against_369_is_below_materiality():
     assert (row["current"], row["last_year"]) == (368.0, 369.0)
     assert row["change"] == "-0.3%"
     assert row["change_evidence"] == "below materiality"
-    assert row["judgement"] == "no real change"
+    assert row["judgement"] == "no evidence of change"
     assert "deteriorated" not in row["sentence"]
 
 
@@ -227,7 +227,10 @@ def test_a_tenth_of_a_point_is_below_materiality():
     values[AT["2026-07"] : AT["2026-09"] + 1] = [49.9, 49.9, 49.9]
     row = judge(values, unit="percent", aggregation="mean", good_direction="higher")
     assert row["change"] == "-0.1 pp"
-    assert (row["change_evidence"], row["judgement"]) == ("below materiality", "no real change")
+    assert (row["change_evidence"], row["judgement"]) == (
+        "below materiality",
+        "no evidence of change",
+    )
 
 
 def test_two_against_one_is_small_numbers():
@@ -238,7 +241,7 @@ def test_two_against_one_is_small_numbers():
     # Told as a difference in the count, never "+100.0%" (#26).
     assert (row["current"], row["last_year"], row["change"]) == (2.0, 1.0, "+1")
     assert row["change_evidence"] == "small numbers" and row["small_numbers"]
-    assert row["judgement"] == "no real change"
+    assert row["judgement"] == "no evidence of change"
     assert "small numbers" in row["sentence"]
 
 
@@ -263,7 +266,7 @@ def test_an_over_dispersed_proportion_is_tested_on_its_own_variation():
     assert naive.p_value < 0.001  # the binomial test calls it a real fall
     assert estimate_laney_phi(x, n) > 20
     assert row["year_ending_evidence"] != "beyond chance"
-    assert row["year_ending_judgement"] == "no real change"
+    assert row["year_ending_judgement"] == "no evidence of change"
     assert "dispersion" in row["year_ending_test"]
 
 
@@ -431,6 +434,56 @@ def test_a_green_strategy_names_its_red_sub_measure_overdue_commitment_and_new_r
     assert note_hidden_by_rating("Green", measures.iloc[:1], commitments.iloc[[0]], "2026-09") == ""
 
 
+def test_an_overdue_board_action_is_named_beside_the_rating():
+    # Review A9: a Green strategy with an overdue Board action said nothing of it.
+    measures = pd.DataFrame([{"measure_name": "Headline", "tier": "headline", "rag": "Green"}])
+    commitments = pd.DataFrame({"status": ["on track"], "due_date": ["2027-03-31"]})
+    actions = pd.DataFrame({"action_id": ["a1", "a2"], "status": ["open", "open"]})
+    assert note_hidden_by_rating("Green", measures, commitments, "2026-09", None, actions) == (
+        "But: 2 Board actions overdue."
+    )
+    # Even a Red strategy says what else needs the Board (its Red measure is the roll-up's).
+    assert note_hidden_by_rating("Red", measures, commitments, "2026-09", None, actions[:1]) == (
+        "But: 1 Board action overdue."
+    )
+
+
+def test_the_boards_overview_carries_each_strategy_reports_but(data_dir):
+    # Review A9: the Board's overview showed "Resources | Green But: 1 commitment overdue."
+    # beside a strategy report naming a Red restricted sub-measure, an overdue Board action
+    # and a new high risk. The Board's overview now carries the strategy report's "But:";
+    # the public one leaves out restricted measures, risks and actions, and says so.
+    from pcplib.assessment.overview import build_plan_overview
+    from pcplib.assessment.strategy import summarise_strategy
+    from pcplib.data import load_dataset
+    from pcplib.report.overview import OVERVIEW_SCOPE, format_plan_overview
+
+    dataset = load_dataset(data_dir)
+    board = build_plan_overview(dataset, PERIOD_END, slot="2026-11")
+    public = build_plan_overview(dataset, PERIOD_END, audience="public", slot="2026-11")
+    board_notes = board.drop_duplicates("strategy_id").set_index("strategy_id")["rating_note"]
+    public_notes = public.drop_duplicates("strategy_id").set_index("strategy_id")["rating_note"]
+    for strategy_id in dataset.strategies["strategy_id"]:
+        summary = summarise_strategy(dataset, strategy_id, PERIOD_END, slot="2026-11")
+        assert board_notes[strategy_id] == summary.rating_note, strategy_id
+    resources = board_notes["resources"]
+    assert "Police officer overtime spend (sub-measure) is Red" in resources
+    assert "Board action overdue" in resources and "new high risk" in resources
+    assert "Board action overdue" in board_notes["road-safety"]
+    assert "new high risk" in board_notes["violence-and-vulnerability"]
+    restricted = set(dataset.measures.loc[dataset.measures["visibility"] == "restricted",
+                                          "measure_name"])  # fmt: skip
+    for note in public_notes:
+        assert "risk" not in note and "action" not in note, note
+        assert not any(name in note for name in restricted), note
+    assert public_notes["resources"] == "But: 1 commitment overdue."
+    html = format_plan_overview(public, "Plan", audience="public")
+    assert "restricted measures, risks and the Board&#x27;s actions are left out" in html
+    assert OVERVIEW_SCOPE["board"].split(":")[0] in format_plan_overview(board, "Plan")
+    with pytest.raises(ValueError, match="audience"):
+        format_plan_overview(board, "Plan", audience="everyone")
+
+
 def test_every_threshold_lives_in_the_thresholds_module():
     for name in (
         "SIGNIFICANCE", "WEAK_EVIDENCE", "MATERIAL_CHANGE_PCT", "MATERIAL_CHANGE_PP",
@@ -531,7 +584,7 @@ def test_a_stable_untargeted_harm_is_green_with_its_reason():
     values = poisson(40, 22)
     row = judge(values)
     assert row["spc_status"] == "assessed"
-    assert row["judgement"] in ("no real change", "no change")
+    assert row["judgement"] in ("no evidence of change", "no change")
     assert (row["rag"], row["rag_basis"]) == ("Green", "evidence")
     assert "no deterioration" in row["rag_reason"]
 
@@ -667,9 +720,9 @@ def test_the_plan_overview_and_the_strategy_report_give_one_delivery_figure(data
     from pcplib.data import load_dataset
 
     dataset = load_dataset(data_dir)
-    overview = build_plan_overview(dataset, PERIOD_END).drop_duplicates("strategy_id")
-    for row in overview.to_dict("records"):
-        # The plan overview is public: it is the public strategy report's figures.
+    overview = build_plan_overview(dataset, PERIOD_END, audience="public")
+    for row in overview.drop_duplicates("strategy_id").to_dict("records"):
+        # The public plan overview is the public strategy report's figures.
         summary = summarise_strategy(dataset, row["strategy_id"], PERIOD_END, "public")
         assert summary.delivery.rating == row["delivery_rag"], row["strategy_id"]
         shown, percent = row["projected_delivery"], summary.delivery.percent

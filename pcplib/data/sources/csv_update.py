@@ -28,21 +28,12 @@ from pcplib.data.sources.update import (
     AreaCoverage,
     UpdatePlan,
     UpdateRefusedError,
+    same_number,
 )
 
 __all__ = ["plan_csv_update"]
 
 _FIGURE = ("value", "numerator", "denominator")
-
-
-def _same(old: str, new: str) -> bool:
-    """Whether two number cells hold the same number (both empty counts as same)."""
-    if old.strip() == new.strip():
-        return True
-    try:
-        return abs(float(old.replace(",", "")) - float(new.replace(",", ""))) <= 1e-9
-    except ValueError:
-        return False
 
 
 def _read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -133,7 +124,7 @@ def plan_csv_update(root: Path | str, csv_path: Path | str, replace: bool = Fals
             counts["added"] += 1
         else:
             old = existing[n]
-            same = all(_same(old[c], new[c]) for c in _FIGURE)
+            same = all(same_number(old[c], new[c]) for c in _FIGURE)
             if same and old["status"] == new["status"]:
                 counts["unchanged"] += 1
                 continue

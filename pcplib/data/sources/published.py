@@ -59,13 +59,13 @@ def describe_police_uk_source(force: str, files: list[str]) -> str:
         The force, as ``Falls within`` names it (``"Westshire Police"``).
     files : list of str
         The street-level files counted, as laid out in the download
-        (``"2024-05/2024-05-leicestershire-street.csv"``).
+        (``"2024-05/2024-05-westshire-street.csv"``).
 
     Returns
     -------
     str
         Such as ``"data.police.uk street-level crime, Westshire Police,
-        2024-05/2024-05-leicestershire-street.csv. Contains public sector information
+        2024-05/2024-05-westshire-street.csv. Contains public sector information
         licensed under the Open Government Licence v3.0 (data.police.uk)"``.
     """
     return f"{POLICE_UK_SOURCE}, {force}, {' and '.join(files)}. {POLICE_UK_ATTRIBUTION}"

@@ -29,6 +29,7 @@ from pcplib.data.cells import (
     MAX_WORKBOOK_BYTES,
     WORKBOOK_EXPECTED,
     describe_absurd_extent,
+    describe_unpacked_size,
     describe_workbook_error,
 )
 from pcplib.data.problems import quote_value
@@ -415,7 +416,8 @@ def _read_figures(
                     reader.report(
                         _ref("Measures", column, row),
                         cells[column],
-                        f"nothing: {figure['measure_id']} has no numerator and denominator",
+                        f"nothing: {figure['measure_id']} has no numerator and denominator "
+                        "(its cells are greyed: leave them empty)",
                     )
             numerator = denominator = None
         elif (numerator is None) != (denominator is None):
@@ -711,6 +713,10 @@ def read_return(
         data = file.read_bytes()
     except OSError as error:
         reader.report(None, None, f"a readable file ({error.strerror or error})")
+        return None, reader.problems
+    unpacked = describe_unpacked_size(data)
+    if unpacked:
+        reader.report(None, None, unpacked)
         return None, reader.problems
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)

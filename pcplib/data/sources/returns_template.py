@@ -227,9 +227,10 @@ def _write_instructions(
          "Force's activity, risks and challenges; the OPCC SPOC those from OPCC sources and "
          "commissioned services. Agree between you who completes the narrative."),
         ("Measures", "One row per measure and month (or quarter). Type each figure as a plain "
-         "number in the value column; for percentages and rates give the numerator and "
-         "denominator too. Last quarter's figures are shown for comparison. Mark a figure "
-         "provisional if it may still change."),
+         "number in the value column; where a row's numerator and denominator cells are "
+         "open (not greyed), give them too, and leave greyed cells empty. Last quarter's "
+         "figures are shown for comparison. Mark a figure provisional if it may still "
+         "change."),
         ("Commitments", "For each commitment choose its status from the list, say what has "
          "been done so far (activity to date) and what comes next (next steps)."),
         ("Narrative", "Progress, successes and challenges in the quarter, in plain text. In "

@@ -60,7 +60,7 @@ class StreetFile:
     month : str
         The month it covers, ``YYYY-MM`` (from its name).
     force_slug : str
-        The force as its name writes it (``leicestershire``).
+        The force as its name writes it (``westshire``).
     layout_path : str
         Its path in the download's layout: ``YYYY-MM/YYYY-MM-<force>-street.csv``
         (just the file name for a single file outside a month folder).

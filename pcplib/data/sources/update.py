@@ -44,6 +44,7 @@ from pcplib.file_safety import name_os_error
 from pcplib.periods import last_day_of_month, list_months
 
 __all__ = [
+    "same_number",
     "AreaCoverage",
     "UpdatePlan",
     "UpdateRefusedError",
@@ -162,8 +163,19 @@ class UpdatePlan:
         return int(self.tally["added"].sum() + self.tally["changed"].sum())
 
 
-def _same_number(old: str, new: str) -> bool:
-    """Whether two number cells hold the same number (``1,234`` and ``1234`` do)."""
+def same_number(old: str, new: str) -> bool:
+    """Whether two number cells hold the same number (``1,234`` and ``1234`` do).
+
+    Parameters
+    ----------
+    old, new : str
+        The cells as text; two equal texts (both empty included) are the same.
+
+    Returns
+    -------
+    bool
+        True when equal as text, or as numbers to within 1e-9.
+    """
     if old.strip() == new.strip():
         return True
     try:
@@ -183,7 +195,7 @@ def _unchanged(old: Mapping[str, str], new: Mapping[str, str]) -> bool:
         if column == "status" and str(old[column]).strip() == TO_CONFIRM:
             continue
         if column in ("value", "numerator", "denominator"):
-            if not _same_number(str(old[column]), str(new[column])):
+            if not same_number(str(old[column]), str(new[column])):
                 return False
         elif str(old[column]).strip() != str(new[column]).strip():
             return False

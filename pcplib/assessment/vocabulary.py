@@ -1,0 +1,287 @@
+"""The words every report uses for a reference period and for the evidence of a change.
+
+A measure is compared with three periods, and each has one name, used by every
+sentence, caption, column header and the public report (``docs/methodology.md``,
+"Reference periods and the words for evidence"):
+
+- **the same quarter a year ago** (a stock or year-to-date figure: the same month a
+  year ago), the like-for-like comparison;
+- **the plan's baseline year** ("the plan's baseline year (2024/25)"), the year the plan
+  measures its progress from;
+- **the chart's reference period** ("the chart's reference period (August 2023 to
+  March 2025)"), the stable run of points that set the SPC chart's limits. It is never
+  called "the baseline" or "before the plan": it is neither.
+
+The evidence for a change has three grades, the RAG rule's three
+(:data:`EVIDENCE_GRADES`): a **real change** (beyond chance and material), a **possible
+change, not yet conclusive** (material, p below
+:data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE` but not
+:data:`~pcplib.assessment.thresholds.SIGNIFICANCE`), and **no evidence of change**
+(within the series' noise, below materiality or on small numbers). A p-value of 0.05 to
+0.10 is never "no real change".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pcplib import periods
+from pcplib.labels import is_missing, month_span
+
+__all__ = [
+    "EVIDENCE_GRADES",
+    "NO_EVIDENCE",
+    "describe_baseline_window",
+    "describe_disagreement",
+    "describe_disagreement_tail",
+    "grade_evidence",
+    "judge_with_grade",
+    "name_baseline_year",
+    "name_chart_period",
+    "name_reference_periods",
+]
+
+EVIDENCE_GRADES = ("real change", "possible change", "no evidence of change")
+"""The three grades of evidence for a change, in every table, summary and evaluation."""
+
+NO_EVIDENCE = "no evidence of change"
+"""The judgement of a change whose evidence is neither real nor possible."""
+
+_GRADE_OF_VERDICT = {
+    "beyond chance": "real change",
+    "possible change": "possible change",
+    "within noise": NO_EVIDENCE,
+    "below materiality": NO_EVIDENCE,
+    "small numbers": NO_EVIDENCE,
+    "no change": NO_EVIDENCE,
+    "open outcomes": NO_EVIDENCE,
+}
+
+
+def grade_evidence(verdict: str) -> str:
+    """The grade of an evidence verdict, one of :data:`EVIDENCE_GRADES`, or ``""``.
+
+    Parameters
+    ----------
+    verdict : str
+        One of :data:`pcplib.assessment.evidence.EVIDENCE`.
+
+    Returns
+    -------
+    str
+        ``"real change"``, ``"possible change"`` or ``"no evidence of change"``; ``""``
+        for ``"not tested"`` (no test was possible) or an unknown verdict.
+    """
+    return _GRADE_OF_VERDICT.get(str(verdict or ""), "")
+
+
+def judge_with_grade(judgement: str, grade: str) -> str:
+    """The like-for-like judgement that the grade of its evidence allows.
+
+    A real change keeps "improved" or "deteriorated"; a possible change becomes
+    "possibly improved" or "possibly deteriorated" ("possible change" with no good
+    direction); anything else is :data:`NO_EVIDENCE`. Judgements that say no movement
+    ("no change", "not measurable") are kept.
+
+    Parameters
+    ----------
+    judgement : str
+        The judgement of the movement alone (:func:`pcplib.metrics.judge_change`):
+        ``"improved"``, ``"deteriorated"``, ``"no good direction"`` or another.
+    grade : str
+        One of :data:`EVIDENCE_GRADES`.
+
+    Returns
+    -------
+    str
+        The judgement a reader is shown.
+    """
+    if judgement not in ("improved", "deteriorated", "no good direction"):
+        return judgement
+    if grade == "real change":
+        return judgement
+    if grade == "possible change":
+        return "possible change" if judgement == "no good direction" else f"possibly {judgement}"
+    return NO_EVIDENCE
+
+
+def name_baseline_year(measure: Mapping[str, Any]) -> str:
+    """The plan's baseline year in words: ``"the plan's baseline year (2024/25)"``.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's row, with ``baseline_year`` (``"2024/25"``) or none.
+
+    Returns
+    -------
+    str
+        The name, or ``""`` for a measure without a baseline year.
+    """
+    year = measure.get("baseline_year")
+    if is_missing(year) or not str(year).strip():
+        return ""
+    return f"the plan's baseline year ({str(year).strip()})"
+
+
+def describe_baseline_window(label: str, words: str, aggregation: str) -> str:
+    """Where the baseline figure comes from, in the words that follow "against 1,234 in".
+
+    Parameters
+    ----------
+    label : str
+        The baseline window's label (``baseline_label``): ``"2024/25"``, ``"March 2025
+        (2024/25)"`` for a stock, ``"2024/25 (11 of 12 months)"``, or a label saying why
+        there is no figure (``"2024/25: no data"``, ``"no baseline year"``).
+    words : str
+        :func:`name_baseline_year` of the measure.
+    aggregation : str
+        The measure's aggregation (``last`` for a stock or year-to-date figure).
+
+    Returns
+    -------
+    str
+        ``"the plan's baseline year (2024/25)"``; for a stock ``"March 2025, the end of the
+        plan's baseline year (2024/25)"``; the label as it is when it has no figure.
+    """
+    label = str(label or "")
+    if not words or ":" in label or not label:
+        return label
+    head, _, rest = label.partition(" (")
+    if aggregation == "last" and rest:
+        return f"{head}, the end of {words}"
+    return f"{words} ({rest}" if rest else words
+
+
+def name_chart_period(first: str, last: str) -> str:
+    """The period that set an SPC chart's limits, in words.
+
+    Parameters
+    ----------
+    first, last : str
+        Its first and last months, ``YYYY-MM`` (``spc_limits_from``, ``spc_limits_to``).
+
+    Returns
+    -------
+    str
+        ``"the chart's reference period (August 2023 to March 2025)"``, or ``"the
+        chart's first points"`` when the months are not known.
+    """
+    if not first or not last:
+        return "the chart's first points"
+    span = month_span(periods.parse_month(first), periods.parse_month(last))
+    return f"the chart's reference period ({span})"
+
+
+_SPC_WAY = {
+    "special_cause_improvement": "better",
+    "special_cause_concern": "worse",
+}
+_SINCE_WAY = {
+    "improved": "better",
+    "deteriorated": "worse",
+    "possibly improved": "better",
+    "possibly deteriorated": "worse",
+}
+
+
+def describe_disagreement_tail(row: Mapping[str, Any]) -> str:
+    """The clause that says how the test on the baseline year differs from the chart.
+
+    Parameters
+    ----------
+    row : mapping
+        As for :func:`describe_disagreement`.
+
+    Returns
+    -------
+    str
+        "though the latest 12 months show no evidence of change from the plan's baseline
+        year (2024/25)", or ``""`` when the two agree or either is missing.
+    """
+    base = str(row.get("baseline_year_words") or "")
+    since = str(row.get("since_baseline_judgement") or "")
+    if not base or since in ("", "not measurable", "no change", "no good direction"):
+        return ""
+    if row.get("spc_status") != "assessed":
+        return ""
+    way = _SPC_WAY.get(str(row.get("spc_variation") or ""), "")
+    since_way = _SINCE_WAY.get(since, "")
+    possibly = since.startswith("possibly")
+    lead = "though the latest 12 months are"
+    if way and (since_way != way or possibly):
+        if possibly:
+            only = "only " if since_way == way else ""
+            return f"{lead} {only}possibly {since_way} than {base} (not yet conclusive)"
+        if since_way:
+            return f"{lead} {since_way} than {base} by more than chance"
+        return f"though the latest 12 months show no evidence of change from {base}"
+    if since_way and not way and not possibly:
+        return f"{lead} {since_way} than {base} by more than chance"
+    return ""
+
+
+def describe_disagreement(row: Mapping[str, Any]) -> str:
+    """One sentence when the SPC verdict and the test on the baseline year disagree.
+
+    They disagree when the chart shows a signal (better or worse than its reference
+    period) that the latest 12 months do not show against the plan's baseline year, or
+    when the test on the baseline year finds a real change the chart does not show.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's verdict: ``spc_status``, ``spc_variation``, ``spc_limits_from``,
+        ``spc_limits_to``, ``since_baseline_judgement`` and ``baseline_year_words``.
+
+    Returns
+    -------
+    str
+        For example "The chart shows a signal of concern against the chart's reference
+        period (August 2023 to March 2025), though the latest 12 months show no evidence
+        of change from the plan's baseline year (2024/25).", or ``""`` when they agree
+        or either is missing.
+    """
+    tail = describe_disagreement_tail(row)
+    if not tail:
+        return ""
+    chart = name_chart_period(
+        str(row.get("spc_limits_from") or ""), str(row.get("spc_limits_to") or "")
+    )
+    way = _SPC_WAY.get(str(row.get("spc_variation") or ""), "")
+    if way:
+        signal = "improvement" if way == "better" else "concern"
+        return f"The chart shows a signal of {signal} against {chart}, {tail}."
+    return f"The chart shows no signal against {chart}, {tail}."
+
+
+def name_reference_periods(row: Mapping[str, Any], measure: Mapping[str, Any]) -> dict[str, str]:
+    """A measure row's reference periods in words, and where SPC and the year disagree.
+
+    Parameters
+    ----------
+    row : mapping
+        The measure's verdict so far (``baseline_label``, ``aggregation``,
+        ``spc_limits_from``, ``spc_limits_to``, ``spc_status``, ``spc_variation``,
+        ``since_baseline_judgement``).
+    measure : mapping
+        Its catalogue row (``baseline_year``).
+
+    Returns
+    -------
+    dict of str to str
+        ``baseline_year_words``, ``baseline_words``, ``chart_period_words`` (empty
+        without SPC limits) and ``evidence_disagreement`` (:func:`describe_disagreement`).
+    """
+    words = name_baseline_year(measure)
+    first, last = str(row.get("spc_limits_from") or ""), str(row.get("spc_limits_to") or "")
+    named = {
+        "baseline_year_words": words,
+        "baseline_words": describe_baseline_window(
+            str(row.get("baseline_label") or ""), words, str(row.get("aggregation") or "")
+        ),
+        "chart_period_words": name_chart_period(first, last) if first else "",
+    }
+    named["evidence_disagreement"] = describe_disagreement({**row, **named})
+    return named
