@@ -467,7 +467,7 @@ def _start_baseline(
         # itself: the baseline stops before it, whatever the catalogue or default says.
         draft.last = capped
         draft.notes.append(
-            "the baseline stops before the reporting period, "
+            "the chart's reference period stops before the reporting period, "
             f"at {label_period_start(capped, frequency)}"
         )
     return draft, stated
@@ -505,7 +505,8 @@ def _restart_at_change(
     starts = index[index >= draft.first]
     draft.last = _cap(starts[min(len(starts), BASELINE_MIN_POINTS) - 1], index, judged_from)
     draft.notes.append(
-        f"the baseline starts at {label_period_start(draft.first, draft.frequency)}, "
+        "the chart's reference period starts at "
+        f"{label_period_start(draft.first, draft.frequency)}, "
         f"when the process changed{because}"
     )
 
@@ -524,7 +525,8 @@ def _widen_short_baseline(
         draft.last = widened
         draft.positions = draft.count_positions()
         draft.notes.append(
-            f"the baseline has fewer than {RECALCULATION_MIN_POINTS} points, so the "
+            f"the chart's reference period has fewer than {RECALCULATION_MIN_POINTS} points, "
+            "so the "
             f"limits also use the points after it, to "
             f"{label_period_start(widened, draft.frequency)}"
         )
@@ -635,13 +637,15 @@ def _check_stable_baseline(draft: _Draft) -> tuple[str, str]:
     if stable_from is None:
         draft.flags.append("baseline not stable, SPC withheld")
         return (
-            f"no SPC verdict: the baseline {describe_span(first, last, draft.frequency)} is "
+            "no SPC verdict: the chart's reference period "
+            f"{describe_span(first, last, draft.frequency)} is "
             f"not stable ({problem}) and no stable period of {STABLE_MIN_POINTS} or more "
             "points ends with it",
             "unstable",
         )
     draft.notes.append(
-        f"the baseline {describe_span(first, last, draft.frequency)} was not stable "
+        "the chart's reference period "
+        f"{describe_span(first, last, draft.frequency)} was not stable "
         f"({problem}), so the limits use its latest stable period"
     )
     draft.flags.append("shorter stable baseline")

@@ -19,7 +19,7 @@ import pandas as pd
 
 from pcplib.assessment.figures import Window
 from pcplib.assessment.limits import SpcPlan, plan_spc
-from pcplib.assessment.thresholds import CONSISTENT_RUN, IMPROVEMENT
+from pcplib.assessment.thresholds import CONSISTENT_RUN, FLAGGED_IN_LIMITS, IMPROVEMENT
 from pcplib.labels import as_sentence, is_missing, label_period_start
 from pcplib.periods import month_number, month_of
 
@@ -32,6 +32,7 @@ __all__ = [
     "assess_spc",
     "describe_period_signal",
     "describe_recent_signal",
+    "flag_limits_period",
     "is_rolling",
     "settle_assurance",
 ]
@@ -162,6 +163,15 @@ def assess_spc(
     if result is None or not result.has_limits:
         summary = "Too few points for SPC limits yet." if result is None else result.describe()
         return SpcVerdict("too few points", None, None, None, summary, plan, result)
+    ending = flag_limits_period(result, plan, str(measure.get("frequency")))
+    if plan is not None and ending:
+        # A run or trend that the chart flags inside the period that set its limits (one
+        # that began there and ran on after it): that period was not in control either.
+        plan = replace(plan, withheld=ending, withheld_kind="unstable")
+        return SpcVerdict(
+            "unstable baseline", None, None, None, as_sentence(ending), plan,
+            _run_chart(plan, measure),
+        )  # fmt: skip
     variation = _period_variation(result, window, result.variation)
     summary = _summarise(result, window, variation, measure, plan)
     recent = ""
@@ -277,6 +287,39 @@ _LATEST_WORDS = {
     "special_cause_neutral_high": "the latest point signals a rise",
     "special_cause_neutral_low": "the latest point signals a fall",
 }
+
+
+def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) -> str:
+    """Why the chart's own flags inside the latest limits period withhold a verdict, or "".
+
+    The baseline's stability is checked on its own points (:func:`~pcplib.assessment.
+    limits.check_baseline_stability`); a run or trend that begins in its last points and
+    runs on after it is flagged by the chart inside the limits period all the same. That
+    period then ended in a change already under way, so limits from it are no stable
+    reference: no SPC verdict, with the reason (review: "a limits period is stable only
+    if none of the rule set's own rules fires inside it").
+    """
+    if plan is None:
+        return ""
+    points = result.points
+    section = points[points["section"] == points["section"].max()]
+    first = section.index[0] if plan.rebase_at else plan.limits_from
+    inside = (
+        section.iloc[: plan.baseline_points]
+        if plan.rebase_at
+        else section[(section.index >= first) & (section.index <= plan.limits_to)]
+    )
+    flagged = inside[(inside["point_type"] != "common_cause") & ~inside["gap"]]
+    if len(flagged) < FLAGGED_IN_LIMITS:
+        # One or two last points on the side a later step went are chance (a coin's odds),
+        # not a change under way: a step just after the baseline stays a signal.
+        return ""
+    when = ", ".join(label_period_start(pd.Timestamp(i), frequency) for i in flagged.index)
+    return (
+        "no SPC verdict: the chart's own rules flag points inside the period that set its "
+        f"limits ({when}), a run or trend that began there and ran on after it, so that "
+        "period was not itself in control"
+    )
 
 
 _RECENT_WORDS = {

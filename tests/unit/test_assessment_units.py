@@ -401,7 +401,8 @@ def test_plan_spc_restarts_a_baseline_at_a_change_inside_it():
     assert plan.baseline_points == 20 and plan.rebase_at == ()
     assert plan.series.index[0] == pd.Timestamp("2024-01-01")
     assert plan.note == (
-        "limits set from January 2024 to August 2025; the baseline starts at January 2024, "
+        "limits set from January 2024 to August 2025; the chart's reference period starts at "
+        "January 2024, "
         "when the process changed (new recording system)"
     )
 

@@ -642,7 +642,9 @@ def test_g_the_limits_period_shown_set_the_limits(sample_rows):
         inside = points.loc[(points.index >= first) & (points.index <= last), "value"]
         assert points["mean"].iloc[0] == pytest.approx(inside.mean()), r["measure_id"]
         checked += 1
-    assert checked > 40
+    # Fewer charts give a verdict since a limits period must be stable by the chart's own
+    # rules (#26); every one that does is checked.
+    assert checked > 25
 
 
 # --- h. projected delivery ------------------------------------------------------------------
