@@ -226,8 +226,8 @@ def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
         way = "better" if judgement == "improved" else "worse"
         return f"This quarter is {way} than a year ago by more than the usual ups and downs."
     if judgement.startswith("possibly"):
-        return "This quarter's change on a year ago is not yet clear enough to call."
-    return "This quarter's change on a year ago is within the usual ups and downs."
+        return "Its change on a year ago is not yet clear enough to call."
+    return "Its change on a year ago is within the usual ups and downs."
 
 
 def write_public_sentence(row: Mapping[str, Any]) -> str:

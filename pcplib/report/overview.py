@@ -122,12 +122,17 @@ def _overview_measure(m: dict) -> str:
             f'<span class="small">{esc(basis)}.</span> ' if basis else ""
         )
     disagreement = m.get("evidence_disagreement")
+    differ = ""
     if not is_missing(disagreement) and disagreement:
-        # The chart and the test against the baseline year differ: one sentence says so.
-        areas += f". {disagreement}"
+        # The chart and the test against the baseline year differ: a line says so and
+        # folds the one sentence that explains it, so each mission keeps to a screen.
+        differ = (
+            '<details class="differ small"><summary>Chart and baseline-year test differ'
+            f"</summary> {esc(disagreement)}</details>"
+        )
     return (
         f"<li><strong>{esc(m['measure_name'])}</strong>: {rating}{trend} "
-        f'<span class="small">{figures}{esc(areas)}</span></li>'
+        f'<span class="small">{figures}{esc(areas)}</span>{differ}</li>'
     )
 
 
@@ -222,9 +227,9 @@ def _delivery_cell(first: pd.Series) -> str:
 
 OVERVIEW_SCOPE = {
     "board": (
-        'For the Board: beside each strategy\'s rating, "But:" names what the rating alone '
-        "would hide, as its strategy report does: a Red measure (restricted ones too), an "
-        "overdue commitment, an overdue Board action or a new high risk."
+        'For the Board: "But:" beside a rating names what it alone would hide: a Red '
+        "measure (restricted ones too), an overdue commitment or Board action, or a new "
+        "high risk."
     ),
     "public": (
         'Public version: public measures only. Beside each strategy\'s rating, "But:" '
@@ -263,7 +268,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str, audience: str = "board"
         commitments. Each section fits one screen of 1280 x 800.
     """
     head = [
-        "Strategy and overall rating",
+        "Strategy: overall RAG",
         "Headline measures: rating, its basis and figures; the trend against the plan's "
         "baseline year",
         "Projected delivery",

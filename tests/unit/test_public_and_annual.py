@@ -54,8 +54,8 @@ def _row(**overrides: object) -> dict:
              "judgement": "no evidence of change"},
             "achieved",
             "1,135, down 8.0% on a year ago. Better than in the chart's reference period "
-            "(August 2023 to March 2025), by more than the usual ups and downs. This "
-            "quarter's change on a year ago is within the usual ups and downs.",
+            "(August 2023 to March 2025), by more than the usual ups and downs. Its "
+            "change on a year ago is within the usual ups and downs.",
         ),
         (
             {"assessment": "on track", "rag_basis": "trajectory", "target_for_period": 1150.0,
@@ -98,7 +98,7 @@ def _row(**overrides: object) -> dict:
           "judgement": "no evidence of change"},
          "needs attention",
          "1,135, down 8.0% on a year ago. Worse than in the chart's reference period "
-         "(August 2023 to March 2025), by more than the usual ups and downs. This quarter's "
+         "(August 2023 to March 2025), by more than the usual ups and downs. Its "
          "change on a year ago is within the usual ups and downs."),
         ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
           "worsening": "real", "direction": "up", "change": "+8.0%", "good_direction": "lower",
@@ -111,8 +111,8 @@ def _row(**overrides: object) -> dict:
           "since_baseline_judgement": "deteriorated", "judgement": "no evidence of change"},
          "needs attention",
          "1,135, down 8.0% on a year ago. A real worsening since the plan began: 4,600 in "
-         "the last 12 months against 4,300 in the plan's baseline year (2024/25). This "
-         "quarter's change on a year ago is within the usual ups and downs."),
+         "the last 12 months against 4,300 in the plan's baseline year (2024/25). Its "
+         "change on a year ago is within the usual ups and downs."),
         # Review A3: up 13.8% within noise on a year ago, Red from the year ending. The
         # sentence must not read "up 13.8% on a year ago. A real worsening."
         ({"current": 66.0, "last_year": 58.0, "change": "+13.8%", "change_value": 13.8,
@@ -122,7 +122,7 @@ def _row(**overrides: object) -> dict:
           "year_ending": 219.0, "previous_year": 159.0},
          "needs attention",
          "66, up 13.8% on a year ago. A real worsening over the year: 219 in the last 12 "
-         "months against 159 in the 12 months before. This quarter's change on a year ago "
+         "months against 159 in the 12 months before. Its change on a year ago "
          "is within the usual ups and downs."),
         # A stock (headcount) is compared at a month, never "in the last 12 months".
         ({"current": 2331.0, "last_year": 2317.0, "change": "+0.6%", "change_value": 0.6,
@@ -134,7 +134,7 @@ def _row(**overrides: object) -> dict:
           "judgement": "no evidence of change"},
          "needs attention",
          "2,331, up 0.6% on a year ago. A real worsening over the year: 2,331 in September "
-         "2026 against 2,200 in September 2025. This quarter's change on a year ago is "
+         "2026 against 2,200 in September 2025. Its change on a year ago is "
          "within the usual ups and downs."),
         ({"assessment": "needs attention", "rag": "Amber", "rag_basis": "evidence",
           "worsening": "possible", "direction": "up", "change": "+8.0%",
@@ -150,7 +150,7 @@ def _row(**overrides: object) -> dict:
          "needs attention",
          "1,135, up 8.0% on a year ago. Possibly worse since the plan began, though not yet "
          "clear enough to be sure: 4,600 in the last 12 months against 4,300 in the plan's "
-         "baseline year (2024/25). This quarter's change on a year ago is within the usual "
+         "baseline year (2024/25). Its change on a year ago is within the usual "
          "ups and downs."),
     ],
 )  # fmt: skip
