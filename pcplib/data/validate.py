@@ -128,7 +128,7 @@ def _check_unique(
     """Report rows repeating an earlier row's key columns.
 
     With ``fold``, keys that differ only in case or spacing count as the same: two areas
-    "Leicester" and "LEICESTER " are one place written twice, not two places.
+    "Westshire" and "WESTSHIRE " are one place written twice, not two places.
     """
     # Keys compare as written in the file, which is also how they are reported. Found
     # column-wise first: a text key per row cost 2 million strings on a large table.

@@ -640,8 +640,19 @@ def execute_reports(
                 taker.add(staging / f"{result.job.name}.html")
 
         results = execute.execute_with_progress(plan.jobs, staging, options, console, written)
-        for warning in narrative_future.result():
-            logger.warning("%s", warning)
+        warnings = narrative_future.result()
+        if warnings and public_check.is_public_run(plan):
+            # The run log is published with a public run, and a warning quotes the owners'
+            # text, which may name a restricted measure: a count here, the lines in
+            # `pcp validate` (for the Board's analysts).
+            logger.warning(
+                "%d number(s) in the owners' text disagree with the data set; "
+                "`pcp validate` lists them",
+                len(warnings),
+            )
+        else:
+            for warning in warnings:
+                logger.warning("%s", warning)
         known = others_future.result()
     rags = collect.gather_kernel_results(plan, dataset, known)
     return results, rags, run_judgements.tabulate_run_judgements(dataset, plan, known)

@@ -38,7 +38,7 @@ STRATEGY_BODY = (
 )
 OVERVIEW_PARAMETERS = (
     'slot = ""\nmeeting = ""\nperiod_end = ""\ndata_dir = "data"\nforward_plan = ""\n'
-    'produced_at = ""\n'
+    'produced_at = ""\naudience = "board"\n'
 )
 SAMPLE_TODAY = date(2026, 11, 23)
 PUBLIC_PARAMETERS = (
