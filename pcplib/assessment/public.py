@@ -167,6 +167,13 @@ def _year_words(row: Mapping[str, Any], against: str) -> str:
     per = str(row.get("rate_per_year") or row.get("rate_per") or "")
     before = row.get("previous_year") if against == "year" else row.get("baseline")
     now, then = format_figures([row.get("year_ending"), before], unit, per=per)
+    pair = [row.get("year_ending"), before]
+    if unit == "percent" and not any(is_missing(v) for v in pair):
+        # An average of monthly percentages carries many decimals ("89.217%"); residents
+        # get one, as the quarter's figures, unless the two would then print alike.
+        shown = [format_figure(float(v), unit, 1, per=per) for v in pair]
+        if shown[0] != shown[1]:
+            now, then = shown
     last = row.get("aggregation") == "last"
     if against == "year":
         if last:

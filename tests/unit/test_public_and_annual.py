@@ -243,3 +243,19 @@ def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
         **{**sample.__dict__, "observations": pd.concat([sample.observations, other])}
     )
     assert "1 other area (Leicester)" in assessment.describe_comparisons(wider)
+
+
+def test_a_percentage_over_the_year_is_told_to_one_decimal() -> None:
+    # Review: "89.217% in the last 12 months against 90.875%" (an average of monthly
+    # percentages) in a sentence for residents.
+    row = _row(
+        unit="percent", current=89.1, last_year=90.7, change="-1.6", change_value=-1.6,
+        direction="down", assessment="needs attention", rag="Red", rag_basis="evidence",
+        worsening="real", good_direction="higher", year_ending_judgement="deteriorated",
+        judgement="no evidence of change", year_ending=89.21666, previous_year=90.875,
+    )  # fmt: skip
+    sentence = write_public_sentence(row)
+    assert "89.2% in the last 12 months against 90.9% in the 12 months before" in sentence
+    # Two figures that one decimal would print alike keep the decimals that tell them apart.
+    close = write_public_sentence(row | {"year_ending": 89.21, "previous_year": 89.24})
+    assert "89.21% in the last 12 months against 89.24%" in close
