@@ -142,7 +142,7 @@ class SampleOutputs:
         the annual evaluation and the public version of one strategy report.
     reports : dict of str to Path
         Every report's HTML (indexes excluded), by name: the 13 strategy ids (the
-        slot's two from ``slot_dir``), ``<id>-public``, ``plan-overview``,
+        slot's two from ``slot_dir``), ``<id>-public``, ``plan-overview`` (the Board's),
         ``public-quarterly`` and ``annual-evaluation``.
     public_reports : tuple of str
         Names in ``reports`` meant for the public: they must hold no restricted measure.
@@ -236,9 +236,10 @@ def build_sample_outputs(out: Path, data: Path) -> SampleOutputs:
         slot_dir=slot_dir,
         all_dir=all_dir,
         reports=reports,
+        # The slot run's plan overview is the Board's (it may show restricted measures,
+        # and its header says so); the public one comes from a run with --audience public.
         public_reports=(
             f"{PUBLIC_STRATEGY}-public",
-            "plan-overview",
             "public-quarterly",
             "public-quarterly-about",
             "annual-evaluation",

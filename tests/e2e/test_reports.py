@@ -22,8 +22,14 @@ PRODUCED = "23 November 2026 06:00 UTC"
 
 def test_every_notebook_ran_for_every_strategy(sample_outputs, rendered_reports):
     assert len(sample_outputs.strategies) == 13
-    # The 13 strategies, the slot's public reports and the delivery board's view.
-    expected = {*sample_outputs.strategies, *sample_outputs.public_reports, "delivery-board"}
+    # The 13 strategies, the slot's public reports, the Board's plan overview and the
+    # delivery board's view.
+    expected = {
+        *sample_outputs.strategies,
+        *sample_outputs.public_reports,
+        "plan-overview",
+        "delivery-board",
+    }
     assert set(rendered_reports) == expected and len(rendered_reports) == 19
     notebooks = set()
     for name, path in rendered_reports.items():
