@@ -171,7 +171,7 @@ def _year_words(row: Mapping[str, Any], against: str) -> str:
     if unit == "percent" and not any(is_missing(v) for v in pair):
         # An average of monthly percentages carries many decimals ("89.217%"); residents
         # get one, as the quarter's figures, unless the two would then print alike.
-        shown = [format_figure(float(v), unit, 1, per=per) for v in pair]
+        shown = [format_figure(v, unit, 1, per=per) for v in pair]
         if shown[0] != shown[1]:
             now, then = shown
     last = row.get("aggregation") == "last"
