@@ -271,13 +271,7 @@ def open_report(
         When ``html_path`` does not exist.
     """
     path = _existing_file(html_path)
-    context = browser.new_context(
-        viewport={"width": width, "height": height},
-        device_scale_factor=1,
-        service_workers="block",
-        locale="en-GB",
-        timezone_id="Europe/London",
-    )
+    context = _new_context(browser, width, height)
     try:
         page = context.new_page()
         log = guard_page(page)
@@ -285,6 +279,21 @@ def open_report(
         yield page, log
     finally:
         context.close()
+
+
+def _new_context(browser: Any, width: int, height: int) -> Any:
+    """Open a page context as every report is read in.
+
+    The size given, one pixel a pixel, no service workers, British English and London
+    time (so dates print as in the report).
+    """
+    return browser.new_context(
+        viewport={"width": width, "height": height},
+        device_scale_factor=1,
+        service_workers="block",
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
 
 
 def _existing_file(html_path: Path | str) -> Path:
@@ -380,13 +389,7 @@ def open_screenshot_page(
         When the size is not positive.
     """
     _check_size(width, height)
-    context = browser.new_context(
-        viewport={"width": width, "height": height},
-        device_scale_factor=1,
-        service_workers="block",
-        locale="en-GB",
-        timezone_id="Europe/London",
-    )
+    context = _new_context(browser, width, height)
     try:
         page = context.new_page()
         log = guard_page(page)
