@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,11 @@ from pcplib.labels import suggest_name
 from pcplib.safe_yaml import compose_yaml_text, load_yaml_text
 
 __all__ = ["check_parameter_files", "read_notebook_parameter_names", "read_parameter_names"]
+
+# The runner checks each report's notebook in its own thread. Python 3.11 (as installed here)
+# keeps ast.parse's recursion count in state shared by threads, so two parses at once can fail with
+# "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905).
+_AST_LOCK = threading.Lock()
 
 
 def read_parameter_names(source: str) -> list[str]:
@@ -45,7 +51,8 @@ def read_parameter_names(source: str) -> list[str]:
         The assigned names, annotated ones included; empty when the source is not Python.
     """
     try:
-        tree = ast.parse(source)
+        with _AST_LOCK:
+            tree = ast.parse(source)
     except SyntaxError:
         return []
     names: list[str] = []
