@@ -46,6 +46,7 @@ from pcplib.assessment.sentences import (
 )
 from pcplib.assessment.spc_verdict import SpcVerdict, assess_spc, settle_assurance
 from pcplib.assessment.targets import (
+    OUTCOMES_OPEN,
     RATING_COLUMNS,
     Rating,
     TargetForPeriod,
@@ -551,11 +552,7 @@ def _summarise_measure(
     ):
         # Short of its target while the period's outcomes are still open: the share is
         # not yet final (the lag may explain the shortfall), so no rating until it is.
-        rating = Rating(
-            "Grey", "none", rule="outcomes_open",
-            reason="short of its target, but the period's latest outcomes are still open "
-            "(provisional): not rated until they settle",
-        )  # fmt: skip
+        rating = OUTCOMES_OPEN
     if rating.rag == "Grey" and (figures.current.missing or figures.current.unconfirmed):
         # Say which months kept the period from a figure, not only that it has none.
         held = describe_completeness(figures.current, frequency)
@@ -736,6 +733,7 @@ def _build_row(
     }
     row["comparison_value"] = row["last_year"]
     row["target_for_period"] = row["target"]
+    row["changes"] = changes  # the three changes as numbers too, for judgements.csv
     return row
 
 
@@ -784,7 +782,8 @@ def summarise_measures(
         ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`), the
         period that set the limits (``spc_limits_from``, ``spc_limits_to``), the
         :class:`~pcplib.spc.XmrResult` (``spc``); data-quality flags; the short
-        ``assessment`` and the ``sentence`` that sums it up.
+        ``assessment`` and the ``sentence`` that sums it up; last, the three
+        :class:`Changes` themselves (``changes``).
 
     Raises
     ------
@@ -796,5 +795,5 @@ def summarise_measures(
     measures = measures_for_audience(dataset, strategy_id, tier=tier, audience=audience)
     rules = spc_rules if with_spc else None
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
-    columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period"]
+    columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period", "changes"]
     return pd.DataFrame(rows, columns=columns)

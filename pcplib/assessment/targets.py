@@ -51,6 +51,7 @@ from pcplib.labels import UNIT_LABELS, format_figures, is_missing, label_period_
 from pcplib.periods import month_number, month_of, parse_optional_month
 
 __all__ = [
+    "OUTCOMES_OPEN",
     "RATING_COLUMNS",
     "RATING_RULES",
     "Rating",
@@ -165,6 +166,14 @@ class Rating:
     change: str = ""
     cap: str = ""
 
+
+OUTCOMES_OPEN = Rating(
+    "Grey", "none", rule="outcomes_open",
+    reason="short of its target, but the period's latest outcomes are still open "
+    "(provisional): not rated until they settle",
+)  # fmt: skip
+"""The rating of a share short of its target while the period's latest outcomes are still
+open: not yet final (the lag may explain the shortfall), so not rated until it is."""
 
 RATING_COLUMNS = (
     "rag_rule", "rag_figure", "rag_goal", "rag_shortfall", "rag_margin", "rag_comparison",
