@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import metrics
+from pcplib.assessment.commitment_status import attach_status_checks
 from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
 from pcplib.assessment.figures import (
     Figures,
@@ -781,7 +782,7 @@ def summarise_measures(
         ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`), the
         period that set the limits (``spc_limits_from``, ``spc_limits_to``), the
         :class:`~pcplib.spc.XmrResult` (``spc``); data-quality flags; the short
-        ``assessment`` and the ``sentence`` that sums it up.
+        ``assessment`` and the ``sentence`` that sums it up; ``status_disagreement``.
 
     Raises
     ------
@@ -793,5 +794,5 @@ def summarise_measures(
     measures = measures_for_audience(dataset, strategy_id, tier=tier, audience=audience)
     rules = spc_rules if with_spc else None
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
-    columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "comparison_value", "target_for_period"])
+    return attach_status_checks(frame, dataset, audience)
