@@ -60,7 +60,8 @@ CHANGE_KINDS = ("overall", "measure", "commitment", "action")
 CHANGE_COLUMNS = ["kind", "item_id", "name", "change", "before", "after", "reason"]
 """Columns of :attr:`Continuity.changes`. ``change`` is one of ``rating changed``,
 ``into needs attention``, ``out of needs attention``, ``target newly met``,
-``target newly missed``, ``figure revised``, ``status changed``, ``due date changed``,
+``target newly missed``, ``no longer rated`` (out of needs attention only because it
+is no longer rated), ``figure revised``, ``status changed``, ``due date changed``,
 ``new`` (a commitment or action not shown before), ``done`` or ``now overdue`` (an
 action due before this meeting, not done or dropped, and not overdue at the last one
 when it was shown); ``before`` and ``after``
@@ -224,7 +225,7 @@ def _measure_movements(
     rag, old_rag = str(now["rag"]), str(before.get("rag", ""))
     if old_rag and rag != old_rag:
         # The Board's "Why" in plain words; the rule and its statistics stay in rag_reason.
-        why = describe_rating_plainly(now)
+        why = describe_rating_plainly(now, previous_rag=old_rag)
         rows.append(
             base
             | {
@@ -238,16 +239,18 @@ def _measure_movements(
     assessment, old_assessment = str(now["assessment"]), str(before.get("assessment", ""))
     if old_assessment and (assessment == _ATTENTION) != (old_assessment == _ATTENTION):
         into = assessment == _ATTENTION
+        change = "into needs attention" if into else "out of needs attention"
+        reason = str(now.get("sentence") or "")
+        if not into and assessment == "not assessed" and now.get("has_data", True):
+            # Not rated now is not "no longer needs attention": nothing got better, the
+            # measure lost its rating (docs/methodology.md, "Since the last meeting").
+            change = "no longer rated"
+            reason = f"{describe_rating_plainly(now, previous_rag=old_rag)}. {reason}".strip()
         rows.append(
-            base
-            | {
-                "change": "into needs attention" if into else "out of needs attention",
-                "before": old_assessment,
-                "after": assessment,
-                "reason": str(now.get("sentence") or ""),
-            }
-        )
-        words.append("into needs attention" if into else "out of needs attention")
+            base | {"change": change, "before": old_assessment, "after": assessment,
+                    "reason": reason}
+        )  # fmt: skip
+        words.append(change)
     state = _target_state(rag, str(now.get("rag_basis", "")))
     old_state = _target_state(old_rag, str(before.get("rag_basis", "")))
     if state and old_state and state != old_state:

@@ -401,9 +401,14 @@ def weigh_change(
     if before.value is None or after.value is None:
         return Evidence("not tested", reason="no figure to compare")
     b, a = float(before.value), float(after.value)
-    if a == b:
-        return Evidence("no change", reason="the two figures are equal")
     kind = _choose_kind(before, after, unit, aggregation, is_census_share(measure))
+    if a == b:
+        # Equal counts are still small numbers when few: "5 against 5" cannot vouch for
+        # "steady" any more than "5 against 8" can (docs/methodology.md, small numbers).
+        total = a + b
+        shares = (before.present, after.present)
+        small = kind == "count" and total * min(shares) / max(1, sum(shares)) < SMALL_COUNT
+        return Evidence("no change", small_numbers=small, reason="the two figures are equal")
     material, material_rule = _material(b, a, unit)
     small = False
     dispersion: float | None = None

@@ -137,8 +137,19 @@ _PLAIN_EVIDENCE = {
     "Green": "no target, and no sign of it getting worse",
 }
 
+_PLAIN_NO_CHART = {
+    "unstable baseline": "its chart's reference period is not stable, so there are no "
+    "settled limits to judge it by",
+    "too few points": "too few figures yet to set its chart's limits",
+    "rolling figure": "its figures are rolling 12-month totals, which overlap, so they "
+    "cannot be charted point by point",
+}
+"""Why a measure with no target gets no rating when SPC gives no verdict (the method's
+reason, ``spc_status``), in plain words: never "not enough evidence either way"."""
+_RATED = ("Green", "Amber", "Red")
 
-def describe_rating_plainly(row: Mapping[str, Any]) -> str:
+
+def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> str:
     """Say in plain words why a measure has its rating: the Board's "Why", without jargon.
 
     The rule and its statistics are in ``rag_reason`` (``judgements.csv``); this is the
@@ -150,13 +161,19 @@ def describe_rating_plainly(row: Mapping[str, Any]) -> str:
     row : mapping
         A measure's row of :attr:`StrategySummary.measures`: ``rag``, ``rag_basis``,
         ``rag_capped``, ``current``, ``target_for_period``, ``target_date``, ``unit``,
-        ``rate_per``, ``has_data`` and ``good_direction``.
+        ``rate_per``, ``has_data``, ``good_direction``, and for a Grey ``rag_reason``
+        and ``spc_status``.
+    previous_rag : str, optional
+        The rating the last meeting gave. A measure rated then and Grey now because its
+        chart lost its stable reference period is "no longer rated", and the words say
+        the method, not performance, changed it.
 
     Returns
     -------
     str
         Such as "target missed (55.8% against 60.0%)", "target met (368 against 360), but
-        it got worse by more than chance" or "no target, and no sign of it getting worse".
+        it got worse by more than chance", "no target, and no sign of it getting worse"
+        or "not rated: no target, and its chart's reference period is not stable, ...".
     """
     rag, basis = str(row.get("rag")), str(row.get("rag_basis"))
     if basis in ("target", "trajectory"):
@@ -178,6 +195,19 @@ def describe_rating_plainly(row: Mapping[str, Any]) -> str:
         return "not rated: no figure for the period"
     if row.get("good_direction") == "neutral":
         return "not rated: no right way for it to go, so reported as a trend"
+    status = str(row.get("spc_status") or "")
+    if str(row.get("rag_reason") or "").startswith("no SPC verdict") and status in _PLAIN_NO_CHART:
+        if previous_rag in _RATED:
+            settled = (
+                "its chart's reference period is no longer stable"
+                if status == "unstable baseline"
+                else _PLAIN_NO_CHART[status]
+            )
+            return (
+                f"no longer rated: no target, and {settled}; a change in what the method "
+                "can judge, not a change in performance"
+            )
+        return f"not rated: no target, and {_PLAIN_NO_CHART[status]}"
     return "not rated: not enough evidence either way"
 
 

@@ -135,6 +135,23 @@ def _trend_reason(row: Mapping[str, Any]) -> str:
     return f"{lead} a rise is not good or bad in itself."
 
 
+def _baseline_met_words(row: Mapping[str, Any], when: str, met: bool) -> str:
+    """A dated target the plan's baseline year already met, said as it is.
+
+    "On course for its target" reads as progress towards a stretch; a target the plan
+    started inside asks for no improvement, and residents are told so (review 3, #4).
+    """
+    good = str(row.get("good_direction"))
+    inside, outside = ("at or below", "above") if good == "lower" else ("at or above", "below")
+    base = str(row.get("baseline_words") or "the plan's baseline year")
+    if met:
+        return (
+            f"{inside.capitalize()} its target{when}, as it already was in {base}: the "
+            "target asks for no improvement."
+        )
+    return f"{outside.capitalize()} its target{when}, though {base} met it."
+
+
 def _target_words(row: Mapping[str, Any]) -> str:
     unit = str(row["unit"])
     goal = format_figure(row["target_for_period"], unit, per=str(row.get("rate_per") or ""))
@@ -144,6 +161,8 @@ def _target_words(row: Mapping[str, Any]) -> str:
     if row.get("target_within_margin"):
         return f"Within the survey's margin of error of its target of {goal}."
     if row["rag_basis"] == "trajectory":
+        if row.get("target_baseline_met"):
+            return _baseline_met_words(row, when, met)
         if met:
             return f"On course for its target{when}."
         scope = f" {row.get('target_period_label')}" if row.get("target_on_year") else ""

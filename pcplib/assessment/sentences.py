@@ -86,7 +86,8 @@ def _change_clause(row: dict[str, Any]) -> str:
     text = str(row["change"])
     if row["direction"] == "no change" or text.lstrip("+-") in ("0.0%", "0.0 pp"):
         left_out = f" (the figure for {waiting} is to be confirmed, so left out)" if waiting else ""
-        return f"Unchanged on the {basis} {pair}{left_out}"
+        small = f", {_EVIDENCE_WORDS['small numbers']}" if row.get("small_numbers") else ""
+        return f"Unchanged on the {basis} {pair}{small}{left_out}"
     amount = text.lstrip("+-").replace(" pp", " percentage points")
     word = "Up" if row["direction"] == "up" else "Down"
     evidence = _evidence_words(row)

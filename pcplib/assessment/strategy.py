@@ -260,6 +260,10 @@ _BASIS_REASONS = {
 def _reason(row: Mapping[str, Any]) -> str:
     if row.get("rag_capped"):
         return "target met, but a real deterioration"
+    if row.get("target_within_margin"):
+        # Not shown to be missed (assessment.targets): never "narrowly missed" here while
+        # the public page says the target may have been met (review 3, #5).
+        return "within a survey's margin of error of its target"
     return _BASIS_REASONS.get((row["rag_basis"], row["rag"]), row["rag_basis"])
 
 

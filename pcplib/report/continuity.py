@@ -30,6 +30,7 @@ _CHANGE_WORDS = {
     "rating changed": "Rating changed",
     "into needs attention": "Now needs attention",
     "out of needs attention": "No longer needs attention",
+    "no longer rated": "No longer rated (not an improvement)",
     "target newly met": "Target newly met",
     "target newly missed": "Target newly missed",
     "figure revised": "Figure revised since reported",

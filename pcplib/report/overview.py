@@ -144,6 +144,9 @@ _MISSES = re.compile(
 )
 # A harm's reason names the comparison that showed it, so it never reads as a contradiction
 # of the trend since the baseline printed beside it.
+# A survey's shortfall inside its margin of error (assessment.targets): not shown to be
+# missed, as the public page says, so the Board's line never reads "missed" alone.
+_WITHIN_MARGIN = re.compile(r", within the survey's margin of error \((\+/- [\d.]+ points), 95%\)")
 _WORSE = re.compile(
     r"^(rose|fell) beyond chance \((the quarter on the same quarter a year earlier|"
     r"the year ending on the year before|the year ending on the baseline year):"
@@ -181,7 +184,9 @@ def format_rating_basis(reason: object) -> str:
     str
         The reason without the rule's name and without a closing parenthesis of detail
         (the test and its p-value, which the strategy report gives): ``"target: 368
-        against 360, met"``, ``"target: 52.4% against 55.0%, missed by 2.6 points"``,
+        against 360, met"``, ``"target: 52.4% against 55.0%, missed by 2.6 points"``
+        (inside a survey's margin of error: ``"..., 2.6 points short, within the survey's
+        margin of error (+/- 5.1 points), so not shown to be missed"``),
         ``"test of change: rose beyond chance on the same quarter a year earlier"``
         (``"fell"`` for a measure that should grow), ``"SPC: a concern this quarter"``,
         ``"no target; tests and SPC: no deterioration"``; empty
@@ -199,6 +204,11 @@ def format_rating_basis(reason: object) -> str:
     if found := _MISSES.match(text):
         now, kind, goal, by = found.groups()
         expected = " expected by now" if kind == "trajectory" else ""
+        if margin := _WITHIN_MARGIN.search(text):
+            return (
+                f"{kind}: {now} against {goal}{expected}, {_points(by)} short, within the "
+                f"survey's margin of error ({margin.group(1)}), so not shown to be missed"
+            )
         return f"{kind}: {now} against {goal}{expected}, missed by {_points(by)}"
     return _SHORT.get(text, text)
 

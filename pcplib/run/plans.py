@@ -215,7 +215,7 @@ def find_meeting(plan: Any, strategy: str, period_end: str, board: str = "Board"
     str
         ``"<board name>, July 2026"``; or :data:`~pcplib.run.jobs.NO_MEETING` followed by
         "; next due at the <board name> in March 2027 (data to December 2026)", or by
-        "; the forward plan brings it to no later meeting".
+        "; not on the forward plan again up to its last meeting, in March 2027".
     """
     from pcplib.data.forward_plan import find_meeting_slot
 
@@ -242,8 +242,8 @@ def describe_next_review(plan: Any, strategy: str, period_end: str, board: str =
     Returns
     -------
     str
-        "next due at the <board> in March 2027 (data to December 2026)", or "the
-        forward plan brings it to no later meeting".
+        "next due at the <board> in March 2027 (data to December 2026)", or "not on the
+        forward plan again up to its last meeting, in March 2027".
     """
     later = sorted(
         (label_month(s.slot), label_month(s.period_end))
@@ -251,7 +251,12 @@ def describe_next_review(plan: Any, strategy: str, period_end: str, board: str =
         if strategy in s.strategies and label_month(s.period_end) > label_month(period_end)
     )
     if not later:
-        return "the forward plan brings it to no later meeting"
+        # The forward plan file simply ends (the cycle repeats, but nobody has listed the
+        # next year yet): say where it ends, not that the strategy is never seen again.
+        last = max((label_month(s.slot) for s in plan.slots), default="")
+        if not last:
+            return "not on the forward plan, which lists no meetings"
+        return f"not on the forward plan again up to its last meeting, in {month_words(last)}"
     slot, data_to = later[0]
     return f"next due at the {board} in {month_words(slot)} (data to {month_words(data_to)})"
 

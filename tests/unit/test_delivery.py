@@ -202,6 +202,16 @@ def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -
         "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points (4.7% of the "
         "target), within the tolerance of 5%"
     ) == ("target: 52.4% against 55.0%, missed by 2.6 points")
+    # Review 3, #5: a survey's shortfall inside its margin of error is not "missed" on
+    # the Board's page while the public page says "may in fact have been met".
+    assert report.format_rating_basis(
+        "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points, within the "
+        "survey's margin of error (+/- 5.1 points, 95%): within the margin of error of the "
+        "target, not shown to be missed"
+    ) == (
+        "target: 52.4% against 55.0%, 2.6 points short, within the survey's margin of error "
+        "(+/- 5.1 points), so not shown to be missed"
+    )
     assert report.format_rating_basis(
         "harm rule: an SPC concern in the reporting period (a point beyond the limits)"
     ) == ("SPC: a concern this quarter")

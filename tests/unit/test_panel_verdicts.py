@@ -449,6 +449,26 @@ def test_a_dated_target_the_baseline_already_meets_is_on_course_not_met():
     assert row["target_period_label"] == "in the 12 months to September 2026"
 
 
+def test_the_public_sentence_discloses_a_target_the_baseline_already_met():
+    # Review 3, #4: "On course for its target for March 2029" told residents nothing of a
+    # target the plan's baseline year already met (it asks for no improvement).
+    from pcplib.assessment.public import write_public_sentence
+
+    row = judge(seasonal_energy(), unit="kwh", target=1_150_000.0, target_date="2029-03",
+                good_direction="lower")  # fmt: skip
+    assert row["target_baseline_met"] and row["rag"] == "Green"
+    sentence = write_public_sentence(row)
+    assert "On course for its target" not in sentence
+    assert "At or below its target for March 2029" in sentence
+    assert "already was in the plan's baseline year" in sentence
+    assert "the target asks for no improvement" in sentence
+    # Missed now, though the baseline year met it: said so, never "behind the course".
+    missed = write_public_sentence(row | {"rag": "Red", "assessment": "needs attention"})
+    assert "Above its target for March 2029" in missed
+    assert "though the plan's baseline year (2024/25) met it" in missed
+    assert "Behind the course" not in missed
+
+
 def test_the_public_sentence_sets_a_year_against_a_years_target():
     from pcplib.assessment.public import write_public_sentence
 
@@ -488,6 +508,23 @@ def test_a_survey_short_of_its_target_within_the_margin_is_not_missed():
     assert "within the margin of error of the target" in row["rag_reason"]
     assert "within the margin of error of the target" in row["sentence"]
     assert "target missed" not in row["sentence"] and "short" not in row["sentence"].lower()
+
+
+def test_every_board_line_of_a_survey_within_its_margin_says_so():
+    # Review 3, #5: the plan overview said "missed by 2.6 points" and the strategy's
+    # roll-up "target narrowly missed" where the public page said "may have been met".
+    from pcplib.report.overview import format_rating_basis
+
+    data = survey(0.52)
+    row = judge(data["values"], numerators=data["numerators"], denominators=data["denominators"],
+                frequency="quarterly", unit="percent", aggregation="mean",
+                good_direction="higher", source="Residents' survey", target=55.0,
+                tier="headline")  # fmt: skip
+    basis = format_rating_basis(row["rag_reason"])
+    assert "within the survey's margin of error" in basis and "missed by" not in basis
+    _, explanation = roll_up_strategy(pd.DataFrame([row]))
+    assert "within a survey's margin of error of its target" in explanation
+    assert "narrowly missed" not in explanation
 
 
 def test_a_survey_short_beyond_its_margin_is_still_missed():

@@ -242,7 +242,8 @@ def test_reports_built_outside_their_slot_name_their_own_meeting_or_none(project
     plan = run.build_run_plan(parse(project, "--all", "--period", "2026-09"), project.options)
     meetings = {job.strategy: job.parameters["meeting"] for job in plan.jobs}
     assert meetings == {
-        "rural-crime": f"{run.NO_MEETING}; the forward plan brings it to no later meeting",
+        "rural-crime": f"{run.NO_MEETING}; not on the forward plan again up to its last "
+        "meeting, in January 2027",
         "vawg": "Performance Board, November 2026",
         "road-safety": "Performance Board, November 2026",
         "resources": "Performance Board, January 2027",
@@ -275,8 +276,14 @@ def test_a_report_prepared_for_no_meeting_says_when_its_strategy_is_next_due() -
     assert run.plans.find_meeting(plan, "road-safety", "2026-09", "Board") == (
         "Board, November 2026"
     )
+    # Review 3 #12: the forward plan file ends, so "no later meeting" overstated what is
+    # known; the line says where the plan ends instead.
     assert run.plans.find_meeting(plan, "road-safety", "2026-12", "Board") == (
-        "Not prepared for a meeting; the forward plan brings it to no later meeting"
+        "Not prepared for a meeting; not on the forward plan again up to its last meeting, "
+        "in September 2027"
+    )
+    assert run.plans.describe_next_review(SimpleNamespace(slots=[]), "vawg", "2026-09") == (
+        "not on the forward plan, which lists no meetings"
     )
 
 

@@ -1,0 +1,146 @@
+"""One verdict per measure, told with its period everywhere (issue 26, review 3).
+
+Review 3 read the same measure in different reports and found stories that do not fit
+together: thefts of farm machinery "no clear change" in public but "possibly improved"
+in ``judgements.csv``; homicides "Steady" in public on small numbers; public complaints'
+quarter given without its year; anti-social behaviour turned Grey with "not enough
+evidence either way", when only its chart's reference period stopped being stable.
+Each test builds the row (or series) that tripped the finding and checks the one rule
+that now decides it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from pcplib.assessment.continuity import _measure_movements
+from pcplib.assessment.evidence import weigh_change
+from pcplib.assessment.exceptions import describe_rating_plainly
+from pcplib.assessment.figures import Window
+
+# --- The Board's "Why" for a measure not rated for want of a stable chart ------------------
+
+NO_CHART = {
+    "rag": "Grey",
+    "rag_basis": "none",
+    "rag_reason": "no SPC verdict: tests only (its baseline, August 2023 to March 2025, is "
+    "not stable; no target, and the tests of change find no change beyond chance, which "
+    "alone is not enough to rate)",
+    "spc_status": "unstable baseline",
+    "has_data": True,
+    "good_direction": "lower",
+    "current": 6034.0,
+    "unit": "count",
+}
+
+
+def test_a_measure_without_a_stable_chart_says_so_not_not_enough_evidence() -> None:
+    why = describe_rating_plainly(NO_CHART)
+    assert "not enough evidence either way" not in why
+    assert why.startswith("not rated:")
+    assert "reference period is not stable" in why
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [("too few points", "too few figures"), ("rolling figure", "rolling 12-month")],
+)
+def test_each_reason_for_no_chart_is_named(status: str, words: str) -> None:
+    assert words in describe_rating_plainly(NO_CHART | {"spc_status": status})
+
+
+def test_a_grey_for_open_outcomes_keeps_its_own_reason() -> None:
+    row = NO_CHART | {"rag_reason": "short of its target, but the period's latest outcomes "
+                      "are still open (provisional): not rated until they settle"}  # fmt: skip
+    assert "reference period" not in describe_rating_plainly(row)
+
+
+def test_a_measure_that_lost_its_rating_to_the_method_says_no_longer_rated() -> None:
+    why = describe_rating_plainly(NO_CHART, previous_rag="Green")
+    assert why.startswith("no longer rated:")
+    assert "no longer stable" in why and "not a change in performance" in why
+
+
+def _now(**extra: Any) -> dict[str, Any]:
+    return {"measure_id": "m", "measure_name": "Anti-social behaviour incidents",
+            "assessment": "not assessed", "sentence": "Down 2.3% on a year ago.",
+            **NO_CHART, **extra}  # fmt: skip
+
+
+def test_since_the_last_meeting_says_why_green_became_grey() -> None:
+    # Review 3 #7: Green at the last meeting, Grey now, and the only change is the method.
+    before = {"rag": "Green", "rag_basis": "evidence", "assessment": "stable",
+              "spc_status": "assessed"}  # fmt: skip
+    rows, words = _measure_movements(_now(), before, "count")
+    (rated,) = [r for r in rows if r["change"] == "rating changed"]
+    assert (rated["before"], rated["after"]) == ("Green", "Grey")
+    assert rated["reason"].startswith("no longer rated:")
+    assert "reference period is no longer stable" in rated["reason"]
+    assert "not enough evidence either way" not in rated["reason"]
+
+
+def test_a_red_that_lost_its_chart_is_no_longer_rated_not_no_longer_needing_attention() -> None:
+    # Review 3 #11: farm machinery thefts up 17.9% were listed as "no longer needs
+    # attention" when only the chart's reference period stopped being stable.
+    before = {"rag": "Red", "rag_basis": "evidence", "assessment": "needs attention",
+              "spc_status": "assessed"}  # fmt: skip
+    rows, words = _measure_movements(_now(), before, "count")
+    changes = [r["change"] for r in rows]
+    assert "out of needs attention" not in changes
+    assert "no longer rated" in changes
+    (lost,) = [r for r in rows if r["change"] == "no longer rated"]
+    assert "no longer stable" in lost["reason"]
+    assert "no longer rated" in words
+
+
+def test_a_real_way_out_of_needs_attention_is_still_told_so() -> None:
+    before = {"rag": "Red", "rag_basis": "evidence", "assessment": "needs attention"}
+    now = _now(rag="Green", rag_basis="evidence", assessment="stable", spc_status="assessed")
+    rows, _ = _measure_movements(now, before, "count")
+    assert "out of needs attention" in [r["change"] for r in rows]
+
+
+def test_the_section_labels_a_lost_rating_plainly() -> None:
+    from pcplib.report.continuity import _CHANGE_WORDS
+
+    assert _CHANGE_WORDS["no longer rated"].startswith("No longer rated")
+
+
+# --- Small numbers are small even when the two counts are equal ------------------------------
+
+
+def _window(value: float, first: int, present: int = 3) -> Window:
+    return Window("", first, first + present - 1, value, present, present)
+
+
+def test_equal_small_counts_are_small_numbers() -> None:
+    # Review 3 #9: homicides 5 against 5 were "no change", never named small numbers, and
+    # the public page called them "Steady".
+    history = pd.DataFrame({"value": [1.0, 2.0, 1.0, 3.0, 2.0, 1.0] * 4})
+    measure = {"unit": "count", "aggregation": "sum"}
+    evidence = weigh_change(_window(5.0, 0), _window(5.0, 12), history, measure)
+    assert evidence.verdict == "no change"
+    assert evidence.small_numbers
+
+
+def test_equal_large_counts_are_not_small_numbers() -> None:
+    history = pd.DataFrame({"value": [100.0, 120.0, 110.0] * 8})
+    measure = {"unit": "count", "aggregation": "sum"}
+    evidence = weigh_change(_window(300.0, 0), _window(300.0, 12), history, measure)
+    assert evidence.verdict == "no change" and not evidence.small_numbers
+
+
+def test_the_sentence_names_equal_small_counts_as_small_numbers() -> None:
+    from pcplib.assessment.sentences import write_measure_sentence
+
+    row = {"unit": "count", "comparison_basis": "same quarter last year", "current": 5.0,
+           "comparison_value": 5.0, "change": "0.0%", "direction": "no change",
+           "small_numbers": True, "spc_status": "not assessed", "rag": "Green",
+           "rag_basis": "evidence", "target_for_period": None, "good_direction": "lower",
+           "rag_capped": False, "target_date": ""}  # fmt: skip
+    sentence = write_measure_sentence(row)
+    assert sentence.startswith("Unchanged on the same quarter last year (5 against 5), small")
+    assert "too few to tell a change from chance" in sentence
