@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import metrics
-from pcplib.assessment.evidence import Evidence, estimate_margin, weigh_change
+from pcplib.assessment.evidence import Evidence, estimate_margin, is_year_to_date, weigh_change
 from pcplib.assessment.figures import (
     Figures,
     Window,
@@ -53,7 +53,12 @@ from pcplib.assessment.targets import (
     list_target_record,
     rate_measure,
 )
-from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade, name_reference_periods
+from pcplib.assessment.vocabulary import (
+    NO_EVIDENCE,
+    describe_sign,
+    judge_with_grade,
+    name_reference_periods,
+)
 from pcplib.data import AGGREGATIONS
 from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import describe_rate_basis, format_figure, is_missing, label_period_start
@@ -73,7 +78,10 @@ EXACT_TESTS = (
 )  # fmt: skip
 """The tests of counts and proportions (:mod:`pcplib.assessment.evidence`), whose
 variation comes from the counts themselves, not from the series' point-to-point noise."""
-SPC_STATUSES = ("assessed", "unstable baseline", "too few points", "rolling figure", "not assessed")
+SPC_STATUSES = (
+    "assessed", "unstable baseline", "too few points", "rolling figure", "year-to-date figure",
+    "not assessed",
+)  # fmt: skip
 
 MEASURE_COLUMNS = [
     "measure_id", "measure_name", "strategy_id", "tier", "unit", "good_direction",
@@ -99,7 +107,7 @@ MEASURE_COLUMNS = [
     "rate_per", "rate_per_year", "rate_per_point",
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
-    "baseline_completeness", "to_confirm",
+    "baseline_completeness", "to_confirm", "sign_words",
 ]  # fmt: skip
 
 __all__ = [
@@ -399,6 +407,14 @@ def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -
         # The baseline year and the year ending hold different months: an average of
         # some months against an average of others is not like for like, so no change.
         baseline = replace(baseline, value=None)
+    if (
+        baseline is not None
+        and is_year_to_date(measure)
+        and figures.year_ending.last % 12 != baseline.last % 12
+    ):
+        # Six months of a year to date against a whole year's outturn is not like for
+        # like: a year-to-date figure is compared only at the same point of the year.
+        baseline = replace(baseline, value=None)
     since, since_ev = _weigh(baseline, figures.year_ending, rows, measure)
     return Changes(quarter, quarter_ev, year, year_ev, since, since_ev)
 
@@ -485,6 +501,8 @@ def describe_no_spc(spc: SpcVerdict, frequency: str) -> str:
         return f"its baseline, {span}, is not stable"
     if spc.status == "rolling figure":
         return "a rolling 12-month figure, whose points overlap"
+    if spc.status == "year-to-date figure":
+        return "a year-to-date figure, which builds up through the year"
     if spc.status == "too few points" and spc.plan is not None and spc.plan.withheld:
         return spc.plan.withheld.removeprefix("no SPC verdict: ").split(" (", 1)[0]
     if spc.status == "too few points":
@@ -661,6 +679,7 @@ def _build_row(
         "source": measure.get("source", ""),
         "visibility": str(measure.get("visibility") or "public"),
         "target_note": "" if is_missing(measure.get("target_note")) else measure["target_note"],
+        "sign_words": describe_sign(measure, figures.current.value),
         "latest_period": latest_period,
         "latest_value": latest_value,
         "current_label": _window_label(figures.current, series, frequency),
