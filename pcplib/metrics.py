@@ -34,6 +34,7 @@ __all__ = [
     "direction",
     "format_change",
     "judge_change",
+    "measure_change",
     "pct_change",
     "pp_change",
     "sum_rolling_12_months",
@@ -346,3 +347,41 @@ def summarise_change(baseline: Any, current: Any, unit: str, good: str) -> Chang
         judgement=judge_change(baseline, current, good),
         text=format_change(baseline, current, unit),
     )
+
+
+def measure_change(change: Change, unit: str) -> tuple[float | None, str]:
+    """Return a change as the number a report prints and that number's unit.
+
+    A data product keeps numbers as numbers (``judgements.csv``): the text "+50.0%" is
+    ``(50.0, "%")``, "-2.5 pp" ``(-2.5, "pp")``, and a change told as a difference in the
+    measure's unit (small numbers, a variance that can go below zero: ``Change.pct`` is
+    None there) is that difference with the unit, "+£60,000" ``(60000.0, "gbp")``.
+
+    Parameters
+    ----------
+    change : Change
+        The change, as the report tells it.
+    unit : str
+        The measure's unit (one of ``UNITS``).
+
+    Returns
+    -------
+    tuple of (float or None, str)
+        The signed change and ``"%"`` (per cent of the earlier value), ``"pp"``
+        (percentage points, for a percentage measure) or ``unit`` (a difference);
+        ``(None, "")`` when the change cannot be measured.
+
+    Examples
+    --------
+    >>> measure_change(summarise_change(10, 15, "count", "lower"), "count")
+    (50.0, '%')
+    >>> measure_change(summarise_change(80.0, 77.5, "percent", "higher"), "percent")
+    (-2.5, 'pp')
+    """
+    if change.baseline is None or change.current is None:
+        return None, ""
+    if unit == "percent":
+        return (None, "") if change.pp is None else (change.pp, "pp")
+    if change.pct is not None:
+        return change.pct, "%"
+    return change.current - change.baseline, unit

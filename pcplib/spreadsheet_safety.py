@@ -3,8 +3,11 @@
 Excel, LibreOffice and Power BI treat a CSV cell that begins with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return as a formula (OWASP, "CSV Injection"). Every CSV the
 project writes passes its text cells through :func:`neutralise_cell`, which puts an
-apostrophe in front of such text, as OWASP advises; a cell that is a plain number
-(``-3``, ``+4.5``) is left as it is, so real negative figures stay numbers.
+apostrophe in front of such text, as OWASP advises. A cell that is a number, signed or
+not, is not a formula and is left as it is (``-3``, ``+4.5``, ``-1e3``, and a signed
+percentage such as ``+50.0%``, which a spreadsheet reads as the number 0.5): real
+figures stay numbers, and only free text is marked. Text that merely starts with a
+number (``-2.5 pp``, ``+1%+cmd``) is still text, so it is still neutralised.
 
 The project also reads back some of what it writes (the meeting history, the data set's
 tables that ``pcp returns load`` extends): :func:`restore_cell` removes the apostrophe
@@ -23,7 +26,9 @@ import pandas as pd
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """The first characters that make a spreadsheet read a cell as a formula (OWASP)."""
 
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
+"""A number as a spreadsheet reads one: a sign, digits, a decimal point, an exponent, and
+at most a final per cent sign. Nothing else, so no function, reference or operator."""
 
 
 def neutralise_cell(value: Any) -> Any:
@@ -37,8 +42,8 @@ def neutralise_cell(value: Any) -> Any:
     Returns
     -------
     Any
-        Text that begins with a formula trigger and is not a plain number, prefixed with
-        an apostrophe; every other value unchanged.
+        Text that begins with a formula trigger and is not a number (a signed
+        percentage is one), prefixed with an apostrophe; every other value unchanged.
 
     Examples
     --------
@@ -46,12 +51,16 @@ def neutralise_cell(value: Any) -> Any:
     "'=1+1"
     >>> neutralise_cell("-3.5")
     '-3.5'
+    >>> neutralise_cell("+50.0%")
+    '+50.0%'
+    >>> neutralise_cell("+2.5 pp")
+    "'+2.5 pp"
     >>> neutralise_cell(-3.5)
     -3.5
     """
     if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
         return value
-    if _PLAIN_NUMBER.match(value):
+    if _PLAIN_NUMBER.fullmatch(value):
         return value
     return "'" + value
 

@@ -20,8 +20,18 @@ formats:
   - ``at risk``: commitments reported at risk or off track that are not yet due (a
     commitment due in two years is a warning, not a delay, so it is never counted as
     overdue);
+  - ``new high risk``: risks that became high in the quarter
+    (:func:`~pcplib.assessment.risks.list_new_high_risks`, the function the strategy
+    summary's risk rating and "But:" note read);
   - ``changed``: ratings that changed since the Delivery Board's previous quarter
-    (:mod:`pcplib.assessment.continuity`).
+    (:mod:`pcplib.assessment.continuity`), each measure's with its reason in plain
+    words (a move to Grey reads "no longer rated: ...", never as an improvement).
+
+**A rating never sits alone.** A strategy's rating is the roll-up of its headline
+measures only, so each strategy carries the strategy summary's own "But:" note
+(:attr:`~pcplib.assessment.strategy.StrategySummary.rating_note`: a Red sub-measure, an
+overdue commitment, an overdue Board action, a new high risk), computed once with the
+meeting's date, as the plan overview and the strategy report show it.
 
 **The comparison the changes name.** The Delivery Board meets quarterly, so its view
 compares each strategy with the quarter before: the rating on the previous quarter's
@@ -51,6 +61,7 @@ from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.continuity import (
     AS_REPORTED,
+    RECOMPUTED,
     Continuity,
     PreviousMeeting,
     add_continuity_columns,
@@ -58,6 +69,7 @@ from pcplib.assessment.continuity import (
 )
 from pcplib.assessment.delivery import classify_commitments
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
+from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.data.sources.returns_layout import find_deadline
@@ -81,25 +93,28 @@ __all__ = [
 BOARD_REPORT = "delivery-board"
 """The view's name in a run (its page and its ``report`` in ``judgements.csv``)."""
 
-FLAGS = ("overdue", "at risk", "changed")
+FLAGS = ("overdue", "at risk", "new high risk", "changed")
 """An item's flag: past its due date and not done by it, a commitment at risk or off
-track but not yet due, or a rating that changed."""
+track but not yet due, a risk that became high in the quarter, or a rating that
+changed."""
 
 BOARD_ITEM_COLUMNS = [
     "mission_id", "strategy_id", "strategy_name", "force_owner", "opcc_owner", "kind",
-    "item_id", "item", "state", "due", "detail", "flag",
+    "item_id", "item", "state", "due", "detail", "flag", "reason",
 ]  # fmt: skip
-"""Columns of :attr:`BoardView.items`: ``kind`` is ``commitment``, ``action``, ``return``
-or ``rating``; ``flag`` is one of :data:`FLAGS`."""
+"""Columns of :attr:`BoardView.items`: ``kind`` is ``commitment``, ``action``, ``return``,
+``risk`` or ``rating``; ``flag`` is one of :data:`FLAGS`; ``reason`` is a changed
+rating's reason in plain words (empty for other items)."""
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
-    "returns_missing", "overdue", "at_risk", "changes",
+    "returns_missing", "overdue", "at_risk", "new_risks", "changes",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.owners`: the senior contact, ``Force`` or ``OPCC``, the
 names of the strategies they answer for, their SPOCs, then counts: ``overdue`` is the
 sum of the three before it (commitments, actions, returns), ``at_risk`` the commitments
-at risk or off track and not yet due, ``changes`` the ratings changed."""
+at risk or off track and not yet due, ``new_risks`` the risks that became high in the
+quarter, ``changes`` the ratings changed."""
 
 _SIDES = (("Force", "force_senior_owner", "force_spoc"), ("OPCC", "opcc_senior_owner", "opcc_spoc"))
 
@@ -124,8 +139,12 @@ class BoardView:
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
         ``strategy_name``, ``rag``, ``previous_rag``, ``basis`` (``as reported`` or
         ``recomputed``), ``reported_at`` (the meeting, ``YYYY-MM``, whose record gave
-        the previous rating; empty when recomputed), ``overdue`` and ``at_risk``
-        (counts).
+        the previous rating; empty when recomputed), ``measures_basis`` (the same for
+        the measures' ratings a quarter before: ``as reported`` only from a strategy
+        report's record, as the board's own keeps overall ratings), ``overdue``,
+        ``at_risk`` and
+        ``new_risks`` (counts), and ``rating_note``, what the rating alone would hide
+        (the strategy summary's "But: ..." note; empty when nothing is hidden).
     returns_recorded : bool
         Whether the data set records any owners' return (its returns log); without
         one, whether returns arrived cannot be judged and none is listed as missing.
@@ -263,6 +282,23 @@ def _return_items(
     ]
 
 
+def _risk_items(dataset: Dataset, strategy_id: str, period_end: str) -> list[dict[str, Any]]:
+    """Risks that became high in the quarter: the owners answer for them too (seed 002)."""
+    risks = list_new_high_risks(dataset, strategy_id, period_end)
+    return [
+        {
+            "kind": "risk",
+            "item_id": _text(r.get("risk_id")),
+            "item": _text(r.get("description")) or _text(r.get("risk_id")),
+            "state": f"new high risk, score {int(r['score'])}",
+            "due": "",
+            "detail": _text(r.get("owner")),
+            "flag": "new high risk",
+        }
+        for r in risks.to_dict("records")
+    ]
+
+
 def _told_board(
     records: Sequence[MeetingRecord], strategy_id: str, period_end: str
 ) -> tuple[str, str] | None:
@@ -296,15 +332,20 @@ def _rating_items(
     previous_end: str,
     records: Sequence[MeetingRecord],
     spc_rules: str,
-) -> tuple[list[dict[str, Any]], str, str, str, str, pd.DataFrame]:
-    """Ratings changed since the quarter before; the ratings now and then; basis; its row.
+    slot: str = "",
+) -> tuple[list[dict[str, Any]], str, str, str, str, pd.DataFrame, str]:
+    """Ratings changed since the quarter before; ratings now and then; basis; row; note.
+
+    The note is the strategy's "But:" (what its rating alone would hide, as of the
+    meeting: ``slot``).
 
     The comparison is, in order: a strategy report's record on the previous quarter's
     data (every rating as the Board was told it), else the Delivery Board's own record
     of that quarter (the overall rating as it was shown; the measures', which the board
     is not shown, recomputed), else recomputed from today's data.
     """
-    summary = summarise_strategy(dataset, strategy_id, period_end, "board", spc_rules)
+    # The meeting's date, so the note's overdue Board actions are the view's own.
+    summary = summarise_strategy(dataset, strategy_id, period_end, "board", spc_rules, slot=slot)
     record = _record_for(records, strategy_id, previous_end)
     previous = PreviousMeeting(record.slot if record else previous_end, previous_end, record)
     continuity = compare_with_previous_meeting(dataset, summary, previous, spc_rules)
@@ -333,12 +374,14 @@ def _rating_items(
             "due": "",
             "detail": "overall rating" if r["kind"] == "overall" else "measure",
             "flag": "changed",
+            # The plain "Why" (a move to Grey: "no longer rated: ..."), for the measures'.
+            "reason": "" if r["kind"] == "overall" else _text(r.get("reason")),
         }
         for r in rated.to_dict("records")
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
-    return rows, summary.overall_rag, before, basis, reported_at, overall_row
+    return rows, summary.overall_rag, before, basis, reported_at, overall_row, summary.rating_note
 
 
 def _overall_judgement(summary: Any, continuity: Continuity) -> pd.DataFrame:
@@ -401,8 +444,9 @@ def summarise_board_quarter(
         flagged = _commitment_items(dataset, sid, period_end) + _action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += _return_items(dataset, sid, quarter, plan, as_of)
-        changes, rag, before, basis, reported_at, overall = _rating_items(
-            dataset, sid, period_end, previous_end, records, spc_rules
+        flagged += _risk_items(dataset, sid, period_end)
+        changes, rag, before, basis, reported_at, overall, note = _rating_items(
+            dataset, sid, period_end, previous_end, records, spc_rules, slot
         )
         overall_rows.append(overall)
         items += [base | row for row in flagged + changes]
@@ -417,8 +461,15 @@ def summarise_board_quarter(
                 "previous_rag": before,
                 "basis": basis,
                 "reported_at": reported_at,
+                # The board's own record keeps overall ratings only: without a strategy
+                # report on the quarter before, the measures' ratings then are recomputed.
+                "measures_basis": AS_REPORTED
+                if _record_for(records, sid, previous_end) is not None
+                else RECOMPUTED,
                 "overdue": flags.count("overdue"),
                 "at_risk": flags.count("at risk"),
+                "new_risks": flags.count("new high risk"),
+                "rating_note": note,
             }
         )
     item_frame = pd.DataFrame(items, columns=BOARD_ITEM_COLUMNS)
@@ -505,6 +556,7 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
                 "overdue": sum(overdue.values()),
                 # Only commitments carry a reported status that can be at risk.
                 "at_risk": int(counts.get(("at risk", "commitment"), 0)),
+                "new_risks": int(counts.get(("new high risk", "risk"), 0)),
                 "changes": int(counts.get(("changed", "rating"), 0)),
             }
         )

@@ -23,6 +23,7 @@ import pandas as pd
 
 from pcplib.assessment.thresholds import ROLL_UP_METHOD
 from pcplib.labels import format_figure, is_missing
+from pcplib.metrics import Change, measure_change
 
 
 class JudgedStrategy(Protocol):
@@ -61,10 +62,12 @@ JUDGEMENT_COLUMNS = [
     "spc_limits_from", "spc_limits_to", "target_for_period", "rag", "rag_basis",
     "assessment", "sentence",
     "measure_name", "tier", "unit", "current_shown", "current_label", "comparison_label",
-    "change_shown", "year_ending", "previous_year", "baseline", "since_baseline_change",
+    "change_unit", "change_shown", "year_ending", "previous_year", "baseline",
+    "since_baseline_change", "since_baseline_change_unit", "since_baseline_change_shown",
     "target_basis", "target_date", "spc_seasonal", "visibility", "source",
     "rag_reason", "change_evidence", "change_test", "year_ending_change",
-    "year_ending_judgement", "year_ending_evidence", "year_ending_test",
+    "year_ending_change_unit", "year_ending_change_shown", "year_ending_judgement",
+    "year_ending_evidence", "year_ending_test",
     "since_baseline_judgement", "evidence_disagreement", "spc_status", "spc_withheld",
     "target_record",
     "margin_of_error", "small_numbers", "performance_rag", "delivery_rag", "risk_rag",
@@ -74,7 +77,11 @@ JUDGEMENT_COLUMNS = [
     "previous_assessment", "previous_value", "previous_value_now", "revision",
     "since_last_meeting",
 ]  # fmt: skip
-"""The columns of ``judgements.csv``. After ``source`` come the verdict's evidence: the
+"""The columns of ``judgements.csv``. Every change is a number (``change``,
+``since_baseline_change``, ``year_ending_change``) in the unit its ``_unit`` column
+names (``%``, ``pp`` or the measure's unit for a difference), beside the text the
+reports print (``_shown``), so a spreadsheet or pandas reads numbers, not text. After
+``source`` come the verdict's evidence: the
 rule and threshold behind each rating (``rag_reason``), the tests of change and their
 verdicts, the SPC status, the target's record, the survey margin of error, and for a
 strategy's overall row its separate performance, delivery and risk ratings and what the
@@ -104,7 +111,8 @@ COLUMN_LABELS: dict[str, str] = {
     "current": "Current",
     "comparison_basis": "Compared with",
     "comparison_value": "Comparison value",
-    "change": "Change (% or pp)",
+    "change": "Change",
+    "change_unit": "Change's unit (%, pp or the measure's)",
     "judgement": "Judgement",
     "spc_variation": "SPC variation",
     "spc_assurance": "SPC assurance",
@@ -125,6 +133,8 @@ COLUMN_LABELS: dict[str, str] = {
     "previous_year": "Previous 12 months",
     "baseline": "Plan's baseline year",
     "since_baseline_change": "Against the plan's baseline year",
+    "since_baseline_change_unit": "Against the plan's baseline year, unit",
+    "since_baseline_change_shown": "Against the plan's baseline year (as shown)",
     "target_basis": "Target basis",
     "target_date": "Target date",
     "spc_seasonal": "Seasonally adjusted for SPC",
@@ -134,6 +144,8 @@ COLUMN_LABELS: dict[str, str] = {
     "change_evidence": "Evidence for the change",
     "change_test": "Test of the change",
     "year_ending_change": "Year ending change",
+    "year_ending_change_unit": "Year ending change, unit",
+    "year_ending_change_shown": "Year ending change (as shown)",
     "year_ending_judgement": "Year ending judgement",
     "year_ending_evidence": "Evidence for the year ending change",
     "year_ending_test": "Test of the year ending change",
@@ -262,6 +274,22 @@ def _number(value: object) -> float | None:
     return None if is_missing(value) else float(value)  # type: ignore[arg-type]
 
 
+def _change_columns(r: dict[str, object]) -> dict[str, object]:
+    """Each of a measure's three changes as a number and its unit (the reports' text aside)."""
+    changes = r.get("changes")
+    unit = str(r["unit"])
+    columns: dict[str, object] = {}
+    for name, attribute in (
+        ("change", "quarter"),
+        ("year_ending_change", "year"),
+        ("since_baseline_change", "since"),
+    ):
+        change = getattr(changes, attribute, None)
+        measured = measure_change(change, unit) if isinstance(change, Change) else (None, "")
+        columns[name], columns[f"{name}_unit"] = measured
+    return columns
+
+
 def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object]]:
     rows = []
     for r in summary.measures.to_dict("records"):
@@ -274,7 +302,6 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "current": _number(r["current"]),
                 "comparison_basis": r["comparison_basis"],
                 "comparison_value": _number(r["last_year"]),
-                "change": _number(r["change_value"]),
                 "judgement": r["judgement"],
                 "spc_variation": r["spc_variation"] or "",
                 "spc_assurance": r["spc_assurance"] or "",
@@ -297,7 +324,7 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "year_ending": _number(r["year_ending"]),
                 "previous_year": _number(r["previous_year"]),
                 "baseline": _number(r["baseline"]),
-                "since_baseline_change": r["since_baseline_change"],
+                "since_baseline_change_shown": r["since_baseline_change"],
                 "target_basis": r["target_basis"],
                 "target_date": r["target_date"],
                 "spc_seasonal": bool(r["spc_seasonal"]),
@@ -306,7 +333,7 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "rag_reason": r["rag_reason"],
                 "change_evidence": r["change_evidence"],
                 "change_test": r["change_test"],
-                "year_ending_change": r["year_ending_change"],
+                "year_ending_change_shown": r["year_ending_change"],
                 "year_ending_judgement": r["year_ending_judgement"],
                 "year_ending_evidence": r["year_ending_evidence"],
                 "year_ending_test": r["year_ending_test"],
@@ -321,6 +348,7 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "comparison_completeness": r["comparison_completeness"],
                 "year_ending_completeness": r["year_ending_completeness"],
                 "baseline_completeness": r["baseline_completeness"],
+                **_change_columns(r),
             }
         )
     return rows
@@ -367,9 +395,11 @@ def tabulate_judgements(
     -------
     pandas.DataFrame
         Columns :data:`JUDGEMENT_COLUMNS`: the first eighteen are those of
-        ``judgements.csv`` as documented in ``docs/methodology.md``; ``change`` is in
-        per cent (percentage points for a percentage measure), ``current`` the
-        reporting period's figure unrounded (``current_shown`` as the table prints it).
+        ``judgements.csv`` as documented in ``docs/methodology.md``; ``change`` is a
+        number in ``change_unit`` (per cent, percentage points for a percentage
+        measure, or a difference in the measure's unit where the reports print one),
+        ``current`` the reporting period's figure unrounded (``current_shown`` as the
+        table prints it).
     """
     keep = set(tiers)
     rows: list[dict[str, object]] = []

@@ -753,6 +753,7 @@ def _build_row(
     }
     row["comparison_value"] = row["last_year"]
     row["target_for_period"] = row["target"]
+    row["changes"] = changes  # the three changes as numbers too, for judgements.csv
     return row
 
 
@@ -800,7 +801,8 @@ def summarise_measures(
         ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`), the
         period that set the limits (``spc_limits_from``, ``spc_limits_to``), the
         :class:`~pcplib.spc.XmrResult` (``spc``); data-quality flags; the short
-        ``assessment`` and the ``sentence`` that sums it up.
+        ``assessment`` and the ``sentence`` that sums it up; last, the three
+        :class:`Changes` themselves (``changes``).
 
     Raises
     ------
@@ -812,5 +814,5 @@ def summarise_measures(
     measures = measures_for_audience(dataset, strategy_id, tier=tier, audience=audience)
     rules = spc_rules if with_spc else None
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
-    columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period"]
+    columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period", "changes"]
     return pd.DataFrame(rows, columns=columns)

@@ -322,8 +322,7 @@ def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) 
     )
     flagged = inside[(inside["point_type"] != "common_cause") & ~inside["gap"]]
     if len(flagged) < FLAGGED_IN_LIMITS:
-        # One or two last points on the side a later step went are chance (a coin's odds),
-        # not a change under way: a step just after the baseline stays a signal.
+        # Nothing flagged inside: a step just after the limits period stays a signal.
         return ""
     when = ", ".join(label_period_start(pd.Timestamp(i), frequency) for i in flagged.index)
     return (

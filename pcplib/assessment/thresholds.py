@@ -76,11 +76,13 @@ ratios across seasons has a p-value below this."""
 BASELINE_TREND_P = 0.05
 """A baseline whose straight-line trend has a p-value below this is not stable."""
 
-FLAGGED_IN_LIMITS = 3
+FLAGGED_IN_LIMITS = 1
 """Points of the limits period flagged by the chart (a run or trend that began there and
-ran on after it) from which that period is taken as not in control: half a run of 6, so
-one or two last points that happen to lie on the side a later step went (odds of 1 in 2
-and 1 in 4) do not withhold a verdict."""
+ran on after it) from which that period is taken as not in control: one. A signal whose
+run began while the limits were being set is partly the reference period's own drift,
+so no measure keeps a verdict that another (savings, with three) loses for the same
+condition (review 4, F23; Wheeler, *Understanding Variation*: limits describe a process
+only while it is predictable)."""
 
 STABLE_MIN_POINTS = 12
 """The fewest points a stable baseline may have (Making Data Count's minimum for

@@ -8,6 +8,27 @@ from pcplib.labels import format_figures, is_missing, list_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
 
+ANNEX_ID = "annex-every-measure"
+"""The id the annual evaluation's annex heading carries (its notebook's "Annex: every
+public measure"): the body before it is written for residents and the Panel, in plain
+words; the tests and their terms are in the annex."""
+
+
+def spell_out_points(change: str) -> str:
+    """Return a change with "pp" written out as "percentage points", for a public reader.
+
+    Parameters
+    ----------
+    change : str
+        A change as :mod:`pcplib.metrics` formats it (``"+3.4 pp"``, ``"-6.3%"``).
+
+    Returns
+    -------
+    str
+        ``"+3.4 percentage points"``; any other change unchanged.
+    """
+    return change[: -len(" pp")] + " percentage points" if change.endswith(" pp") else change
+
 
 def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
     """Return the annual evaluation as an HTML table with a summary sentence.
@@ -122,7 +143,7 @@ def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, ye
         if rows.empty:
             continue
         items = [
-            f"{r['measure_name']} ({r['strategy_name']}): {r['change']}"
+            f"{r['measure_name']} ({r['strategy_name']}): {spell_out_points(str(r['change']))}"
             for r in rows.to_dict("records")
         ]
         parts.append(f"<h3>{esc(heading)} ({len(items)})</h3>{bullets(items)}")

@@ -4,7 +4,10 @@ Formatting only: who answers for what, what is overdue or at risk and what chang
 worked out by :mod:`pcplib.assessment.board`; the board's name and chair come from the
 data set's identity (:mod:`pcplib.data.identity`). Overdue and at risk are never run
 together: a commitment reported at risk but due in two years is not late, so the two
-have columns of their own, and every change names what it is compared with.
+have columns of their own, and every change names what it is compared with. A
+strategy's rating, which is of its headline measures only, is shown with the strategy's
+own "But:" note beside it (worked out by the assessment, never recounted here), so it
+never sits alone beside its own overdue items or a new high risk.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.scope import parse_month_param
+from pcplib.assessment.thresholds import HIGH_RISK_SCORE
 from pcplib.labels import date_words, month_words, plural
 from pcplib.report.headers import build_period_header, format_no_new_data
 from pcplib.report.html import build_table, esc, format_rag_html
@@ -25,6 +29,9 @@ if TYPE_CHECKING:
     from pcplib.data.forward_plan import ForwardPlan
 
 __all__ = ["build_board_header", "format_board_missions", "format_board_owners"]
+
+_LISTED = ("overdue", "at risk", "new high risk")
+"""The flags listed under each strategy, in this order; changes are in the owners' table."""
 
 _OVERDUE_WORDS = {
     "commitment": ("commitment", "commitments"),
@@ -119,19 +126,56 @@ def _overdue_cell(row: Any, returns_recorded: bool) -> str:
 
 
 def _changes_for(view: BoardView, ids: list[str]) -> str:
-    """The overall ratings that changed in an owner's strategies, in words."""
+    """The ratings that changed in an owner's strategies, as HTML.
+
+    The strategies' in words; the measures' named under one folded line, each with its
+    reason (a move to Grey reads "no longer rated: ..."), so the row keeps its height.
+    """
     items = view.items
     mine = items[(items["flag"] == "changed") & items["strategy_id"].isin(ids)]
     rated = mine[mine["detail"] == "overall rating"]
     measures = mine[mine["detail"] == "measure"]
-    parts = [f"{r['strategy_name']}: {r['state']}" for r in rated.to_dict("records")]
-    if not measures.empty:
-        parts.append(plural(len(measures), "measure rating") + " changed")
-    return "; ".join(parts) or "No rating changed"
+    parts = [esc(f"{r['strategy_name']}: {r['state']}") for r in rated.to_dict("records")]
+    text = "; ".join(parts)
+    if measures.empty:
+        return text or "No rating changed"
+    bases = {sid: _measures_basis(view, sid) for sid in measures["strategy_id"]}
+    # One basis is said once; mixed, each change says its own.
+    one = len(set(bases.values())) == 1
+    named = "".join(
+        f"<li>{esc(r['item'])} ({esc(r['strategy_name'])}): {esc(r['state'])}"
+        # "Red to Grey, no longer rated: ...": the reason carries its own brackets.
+        + (f", {esc(r['reason'])}" if r.get("reason") else "")
+        + ("" if one else f"; a quarter before {esc(bases[r['strategy_id']])}")
+        + "</li>"
+        for r in measures.to_dict("records")
+    )
+    lead = (
+        f'<p class="small">Their ratings a quarter before: {esc(next(iter(bases.values())))}.</p>'
+        if one
+        else ""
+    )
+    folded = (
+        f'<details class="board-changes"><summary>{esc(plural(len(measures), "measure rating"))}'
+        f' changed</summary>{lead}<ul class="summary-items">{named}</ul></details>'
+    )
+    return f"{text}; {folded}" if text else folded
+
+
+def _measures_basis(view: BoardView, strategy_id: str) -> str:
+    """Whether a strategy's measures' ratings a quarter before are as told or recomputed."""
+    rows = view.strategies[view.strategies["strategy_id"] == strategy_id].to_dict("records")
+    row = rows[0] if rows else {}
+    if row.get("measures_basis") == "as reported" and row.get("reported_at"):
+        return f"as the Board was told them, {_month(str(row['reported_at']))}"
+    return "recomputed from today's data (no record of them is on file)"
 
 
 def _totals(view: BoardView) -> str:
-    """The lead sentence, one line so the first owner is on the first screen: the totals."""
+    """The lead sentence, short so the first owner is on the first screen: the totals.
+
+    Without a returns log, it says none can be shown late (the definitions are folded).
+    """
     items = view.items
     counts = items[items["flag"] == "overdue"]["kind"].value_counts()
     overdue = ", ".join(
@@ -140,23 +184,26 @@ def _totals(view: BoardView) -> str:
         if k in counts
     )
     at_risk = int((items["flag"] == "at risk").sum())
+    risks = int((items["flag"] == "new high risk").sum())
+    returns_note = (
+        "" if view.returns_recorded else " (no owners' return is on record, so none is shown late)"
+    )
     return (
-        f"Overdue across the plan: {overdue or 'nothing'}. At risk, not yet due: "
-        f"{plural(at_risk, 'commitment') if at_risk else 'none'}."
+        f"Overdue across the plan: {overdue or 'nothing'}{returns_note}. At risk, not yet due: "
+        f"{plural(at_risk, 'commitment') if at_risk else 'none'}. New high risks: "
+        f"{risks if risks else 'none'}."
     )
 
 
 def _definitions(view: BoardView) -> str:
-    """How to read the table: its rows, what overdue, at risk and changed mean."""
-    returns_note = (
-        "" if view.returns_recorded else "No owners' return is on record, so none is shown late. "
-    )
+    """How to read the table: its rows, what overdue, at risk, new high risk, changed mean."""
     return (
         "An item counts against both senior contacts of its strategy. "
-        f"{returns_note}Overdue: due date passed, not done (commitments due by "
+        "Overdue: due date passed, not done (commitments due by "
         f"{_month(view.period_end)}; actions due before {date_words(view.as_of)}; owners' "
         "returns not in by the forward plan's date). At risk: reported at risk or off track, "
-        f"not yet due. Changed: {view.since_words}, on the data to "
+        f"not yet due. New high risk: scored {HIGH_RISK_SCORE} or more (likelihood × impact) "
+        f"this quarter, not the quarter before. Changed: {view.since_words}, on the data to "
         f'{_month(view.previous_period_end)}; a strategy report\'s "Since the last meeting" '
         "compares with the Board's last meeting on that strategy instead."
     )
@@ -177,38 +224,47 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
     str
         HTML: a sentence with the totals, then one row per owner (most overdue first):
         owner and side, the strategies they answer for, what is overdue, what is at
-        risk but not yet due, and what changed (naming the comparison); then what
-        overdue, at risk and changed mean.
+        risk but not yet due or a new high risk, and what changed (naming the
+        comparison; the measures' changes named under a folded line); then, folded, what
+        overdue, at risk, new high risk and changed mean, and the single points of contact.
     """
     strategies = dataset.strategies
     body = []
     for _, row in view.owners.iterrows():
         column = "force_senior_owner" if row["side"] == "Force" else "opcc_senior_owner"
         ids = strategies.loc[strategies[column].fillna("Not named") == row["owner"], "strategy_id"]
-        at_risk = int(row["at_risk"])
+        at_risk, risks = int(row["at_risk"]), int(row["new_risks"])
+        ahead = [plural(at_risk, "commitment") if at_risk else ""]
+        ahead.append(plural(risks, "new high risk") if risks else "")
         body.append(
             [
                 f"<strong>{esc(row['owner'])}</strong> "
                 f'<span class="small">({esc(row["side"])} senior contact)</span>',
                 esc(row["strategies"]),
                 esc(_overdue_cell(row, view.returns_recorded)),
-                esc(plural(at_risk, "commitment") if at_risk else "None"),
-                esc(_changes_for(view, ids.astype(str).tolist())),
+                esc("; ".join(a for a in ahead if a) or "None"),
+                _changes_for(view, ids.astype(str).tolist()),
             ]
         )
-    lead = f"<p>{esc(_totals(view))}</p>"
+    # The class lets the page's tables take a 1280-pixel screen's width (readers.css).
+    lead = f'<p class="board-totals">{esc(_totals(view))}</p>'
     table = build_table(
         [
             "Owner",
             "Accountable for",
             "Overdue (past due, not done)",
-            "At risk, not yet due",
+            "At risk, not yet due; new high risks",
             f"Changed {view.since_words}",
         ],
         body,
         f"By owner: what is overdue, at risk and changed, {view.quarter}",
     )
-    return lead + table + f'<p class="small">{esc(_definitions(view))}</p>' + _format_contacts(view)
+    # Folded, as the single points of contact are: the view keeps a screen per mission.
+    terms = (
+        '<details class="board-terms"><summary>What overdue, at risk, new high risk and '
+        f'changed mean</summary><p class="small">{esc(_definitions(view))}</p></details>'
+    )
+    return lead + table + terms + _format_contacts(view)
 
 
 def _format_contacts(view: BoardView) -> str:
@@ -282,9 +338,10 @@ def format_board_missions(view: BoardView) -> str:
         body = []
         for s in group.to_dict("records"):
             mine = items[items["strategy_id"] == s["strategy_id"]]
-            flagged = pd.concat([mine[mine["flag"] == "overdue"], mine[mine["flag"] == "at risk"]])
+            flagged = pd.concat([mine[mine["flag"] == flag] for flag in _LISTED])
             entries = "".join(
-                f"<li>{esc(str(r['kind']).capitalize())}: {esc(r['item'])} "
+                # No full stop before the bracket: "... authorities (overdue, ...)".
+                f"<li>{esc(str(r['kind']).capitalize())}: {esc(str(r['item']).rstrip('. '))} "
                 f"<strong>({esc(r['state'])}{', due ' + esc(r['due']) if r['due'] else ''})"
                 "</strong></li>"
                 for r in flagged.to_dict("records")
@@ -297,10 +354,16 @@ def format_board_missions(view: BoardView) -> str:
                     format_rag_html(str(s["rag"]))
                     + ' <span class="small">was</span> '
                     + format_rag_html(str(s["previous_rag"]))
-                    + (f' <span class="small">({esc(_basis_words(s))})</span>' if per_row else ""),
+                    + (f' <span class="small">({esc(_basis_words(s))})</span>' if per_row else "")
+                    # What the measures' rating alone would hide, said beside it.
+                    + (
+                        f'<br><span class="small rating-note">{esc(s["rating_note"])}</span>'
+                        if s.get("rating_note")
+                        else ""
+                    ),
                     f'<ul class="summary-items">{entries}</ul>'
                     if entries
-                    else "Nothing overdue or at risk",
+                    else "Nothing overdue, at risk or newly high",
                 ]
             )
         parts.append(
@@ -308,8 +371,8 @@ def format_board_missions(view: BoardView) -> str:
             + build_table(
                 [
                     "Strategy",
-                    f"Rating now, and a quarter before ({view.previous_quarter})",
-                    "Overdue or at risk",
+                    f"Measures' rating now, and in {view.previous_quarter}",
+                    "Overdue, at risk or a new high risk",
                 ],
                 body,
                 f"{name}: each strategy, {view.quarter}",

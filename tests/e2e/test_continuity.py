@@ -229,7 +229,7 @@ def test_the_delivery_board_sees_the_missing_return_and_the_overdue_action(
     assert "By owner: what is overdue, at risk and changed, 2026/27 Q1" in text
     assert "Overdue across the plan: 1 action, 1 return not received by its due date." in text
     assert "Owners' return for 2026/27 Q1 (not received, due 31 July 2026)" in text
-    assert f"Action: {OVERDUE} (overdue, still open, due 15 April 2026)" in text
+    assert f"Action: {OVERDUE_LISTED} (overdue, still open, due 15 April 2026)" in text
     # The change names its comparison, the quarter before (data to March 2026), which is
     # what the May meeting was told: the same basis as the strategy report's, the same words.
     assert f"Changed since the {board} of 2025/26 Q4" in text

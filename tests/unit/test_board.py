@@ -198,8 +198,8 @@ def test_a_commitment_at_risk_but_not_yet_due_is_never_counted_overdue(
     assert "<td>1 commitment</td><td>1 commitment</td>" in row
     assert '<th scope="col">Late</th>' not in page
     assert (
-        '<th scope="col">Overdue (past due, not done)</th><th scope="col">At risk, not yet due</th>'
-        in page
+        '<th scope="col">Overdue (past due, not done)</th>'
+        '<th scope="col">At risk, not yet due; new high risks</th>' in page
     )
     missions = format_board_missions(board)
     assert "(at risk, due 31 March 2028)" in missions and "(overdue, due 30 June 2026)" in missions
@@ -254,7 +254,7 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
         "recomputed from today&#x27;s data, for every strategy."
     ) in missions
     assert missions.count("recomputed") == 1
-    assert "Rating now, and a quarter before (2026/27 Q1)" in missions
+    assert "Measures&#x27; rating now, and in 2026/27 Q1" in missions
     assert '<span class="small">was</span> <span class="rag rag-' in missions
     assert 'class="rag rag-' in missions
 
@@ -373,3 +373,99 @@ def test_without_a_strategy_report_the_board_compares_with_what_it_was_shown(
     )
     # Both strategies were on the board's record: one basis, said once.
     assert "as the Board was told, August 2026, for every strategy." in format_board_missions(board)
+
+
+def test_a_rating_never_sits_alone_beside_what_it_does_not_cover(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # Review 3 #1 and #3: "Green was Green" beside the strategy's own overdue items. The
+    # view carries the strategy's own "But:" note (one computation, the strategy
+    # summary's), beside the rating, and says the rating is of the measures.
+    data, board = view
+    strategies = board.strategies.set_index("strategy_id")
+    own = summarise_strategy(data, "vawg", "2026-09", slot="2026-11").rating_note
+    assert own.startswith("But: ") and "1 Board action overdue" in own and "new high risk" in own
+    assert strategies.loc["vawg", "rating_note"] == own
+    missions = format_board_missions(board)
+    row = missions[missions.index(">Violence Against Women and Girls<") :].split("</tr>")[0]
+    cell = row.split("</td>")[0]
+    assert 'class="rag rag-' in cell and esc(own) in cell
+    assert "Measures&#x27; rating now" in missions
+    empty = strategies.loc["workforce", "rating_note"]
+    assert empty == summarise_strategy(data, "workforce", "2026-09", slot="2026-11").rating_note
+
+
+def test_new_high_risks_are_owner_accountable_items_in_the_view(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # Review 3 #3: the plan overview names a new high risk (VAWG, score 16) that the
+    # board view never showed.
+    data, board = view
+    risks = board.items[board.items["flag"] == "new high risk"]
+    assert risks["kind"].unique().tolist() == ["risk"]
+    assert risks["strategy_id"].tolist() == ["vawg"]
+    assert "score 16" in risks["state"].iloc[0]
+    owners = board.owners.set_index("owner")
+    vawg = data.strategies.set_index("strategy_id").loc["vawg"]
+    assert owners.loc[vawg["force_senior_owner"], "new_risks"] == 1
+    assert owners.loc[vawg["opcc_senior_owner"], "new_risks"] == 1
+    assert board.strategies.set_index("strategy_id").loc["vawg", "new_risks"] == 1
+    missions = format_board_missions(board)
+    description = str(risks["item"].iloc[0])
+    assert f"Risk: {esc(description.rstrip('.'))} <strong>(new high risk, score 16)" in missions
+    page = format_board_owners(board, data)
+    assert "1 new high risk" in page and "New high risks: 1." in page
+
+
+def test_changed_measures_are_named_and_a_move_to_grey_is_no_longer_rated(data_dir: Path) -> None:
+    # Review 3 #11 and the Changed column's counts: farm machinery thefts went Red to
+    # Grey (its chart lost its stable reference period) while up on a year ago; the view
+    # names each changed measure, and this one as no longer rated, never as better.
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    rural = replace(
+        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "rural-crime"]
+    )
+    board = summarise_board_quarter(rural, "2026-09", "2026-11")
+    changed = board.items[(board.items["flag"] == "changed") & (board.items["kind"] == "rating")]
+    machinery = changed[changed["item_id"] == "rural-machinery-theft"].iloc[0]
+    assert machinery["state"] == "Red to Grey"
+    assert machinery["reason"].startswith("no longer rated")
+    page = format_board_owners(board, rural)
+    assert "<details" in page and "measure rating changed" in page
+    folded = page[page.index("<details") :]
+    assert esc(str(machinery["item"])) in folded
+    assert "no longer rated" in folded
+
+
+def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
+    data_dir: Path,
+) -> None:
+    # The board's own record keeps each strategy's overall rating only: its measures'
+    # ratings a quarter before are recomputed then, and the named changes say so; a
+    # strategy report on that quarter gives them as the Board was told them.
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    rural = replace(
+        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "rural-crime"]
+    )
+    plain = summarise_board_quarter(rural, "2026-09", "2026-11")
+    rows = tabulate_board_judgements(plain, BOARD_REPORT).assign(period_end="2026-06")
+    shown = MeetingRecord(
+        slot="2026-08", period_end="2026-06", produced_at="2026-08-20T06:00:00Z",
+        folder=Path("history/2026-08/run-001"),
+        judgements=rows.astype(str).replace({"nan": "", "None": ""}),
+        commitments=pd.DataFrame(), actions=pd.DataFrame(),
+    )  # fmt: skip
+    board = summarise_board_quarter(rural, "2026-09", "2026-11", records=[shown])
+    strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
+    assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "recomputed")
+    folded = format_board_owners(board, rural)
+    folded = folded[folded.index("<details") :].split("</details>")[0]
+    assert "recomputed from today&#x27;s data" in folded
+    told = _told(summarise_strategy(rural, "rural-crime", "2026-06"), "2026-08", "2026-06", "Red")
+    board = summarise_board_quarter(rural, "2026-09", "2026-11", records=[told])
+    strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
+    assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "as reported")
+    folded = format_board_owners(board, rural)
+    folded = folded[folded.index("<details") :].split("</details>")[0]
+    assert "as the Board was told them, August 2026" in folded
+    assert "recomputed" not in folded

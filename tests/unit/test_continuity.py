@@ -283,3 +283,31 @@ def test_the_section_keeps_month_capitals_and_counts_each_kind_in_brackets(
     page = format_since_last_meeting(replace(result, changes=pd.concat([changes, extra])))
     assert "30 November 2026" in page and "30 november" not in page
     assert "due date changed (2)" in page and "2 due date changed" not in page
+
+
+def test_a_move_to_not_rated_is_no_longer_rated_never_no_longer_needs_attention(
+    dataset: Dataset,
+) -> None:
+    # Review 3 #11: farm machinery thefts went Red to Grey because the chart lost its
+    # stable reference period, while up on a year ago; "No longer needs attention" read
+    # as the problem solved.
+    mid = "rural-machinery-theft"
+    then = summarise_strategy(dataset, STRATEGY, "2026-06")
+    told = tabulate_judgements([then], STRATEGY)
+    assert told.set_index("measure_id").loc[mid, "assessment"] == "needs attention"
+    record = _record("2026-09", "2026-06", told)
+    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+    assert summary.measures.set_index("measure_id").loc[mid, "rag"] == "Grey"
+    result = compare_with_previous_meeting(
+        dataset, summary, PreviousMeeting("2026-09", "2026-06", record)
+    )
+    mine = result.changes[result.changes["item_id"] == mid]
+    assert "out of needs attention" not in set(mine["change"])
+    row = mine[mine["change"] == "no longer rated"].iloc[0]
+    assert row["before"] == "needs attention"
+    # The reason is the assessment's own: why no verdict, and the figure's movement.
+    assert "no stable reference period" in row["reason"] and "Up" in row["reason"]
+    words = result.measures.set_index("measure_id").loc[mid, "since_last_meeting"]
+    assert "no longer rated" in words and "out of needs attention" not in words
+    page = format_since_last_meeting(result)
+    assert "No longer rated" in page and "No longer needs attention" not in page

@@ -259,3 +259,24 @@ def test_a_percentage_over_the_year_is_told_to_one_decimal() -> None:
     # Two figures that one decimal would print alike keep the decimals that tell them apart.
     close = write_public_sentence(row | {"year_ending": 89.21, "previous_year": 89.24})
     assert "89.21% in the last 12 months against 89.24%" in close
+
+
+def test_the_annual_summary_spells_out_percentage_points() -> None:
+    # Issue 26: residents read the evaluation's summary; "pp" is for the annex.
+    from pcplib.report.annual import spell_out_points
+
+    assert spell_out_points("+3.4 pp") == "+3.4 percentage points"
+    assert spell_out_points("-6.3%") == "-6.3%"
+    assert spell_out_points("+£9,721") == "+£9,721"
+
+
+def test_what_the_evidence_cannot_say_is_in_plain_words(data_dir) -> None:
+    from pcplib.assessment.annual import classify_year_changes, evaluate_year, list_evidence_limits
+    from pcplib.data import load_dataset
+
+    dataset = load_dataset(data_dir)
+    classified = classify_year_changes(dataset, evaluate_year(dataset, "2025/26"))
+    text = " ".join(list_evidence_limits(dataset, classified, "2025/26"))
+    assert "Chance:" in text
+    for word in ("SPC", "p below", "p <", "p =", " pp"):
+        assert word not in text, word
