@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pcplib.spc import XmrResult
 
 __all__ = [
+    "SPC_STATUSES",
     "ROLLING_REASON",
     "YEAR_TO_DATE_SPC_REASON",
     "SpcVerdict",
@@ -38,6 +39,12 @@ __all__ = [
     "is_rolling",
     "settle_assurance",
 ]
+
+SPC_STATUSES = (
+    "assessed", "unstable baseline", "too few points", "rolling figure", "year-to-date figure",
+    "not assessed",
+)  # fmt: skip
+"""What SPC could say of a measure (``spc_status``): a verdict, or why there is none."""
 
 
 @dataclass(frozen=True)
