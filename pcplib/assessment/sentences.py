@@ -243,7 +243,8 @@ def assess_measure(row: dict[str, Any]) -> str:
 
     ``needs attention`` for a Red or Amber rating, an SPC concern in the period or a
     rise beyond chance; ``improving`` for an SPC improvement or a change for the better
-    beyond chance, with no deterioration and the main comparison (on a year earlier) not
+    beyond chance (on a year earlier, over the year or since the plan's baseline year),
+    with no deterioration and the main comparison (on a year earlier) not
     the wrong way (a mixed picture is not improving); ``on track`` for a target or trajectory met;
     ``stable`` for no evidence of change and no target; ``no good direction`` for a measure
     reported as a trend; ``not assessed`` otherwise.
@@ -262,9 +263,12 @@ def assess_measure(row: dict[str, Any]) -> str:
         # Not rated (no SPC verdict and no target: tests only): never "improving" nor
         # "stable" beside a Grey, whatever a level test of the series' own noise says.
         return "not assessed"
+    # Every comparison the rating reads counts, the plan's baseline year too: a measure
+    # rated Green on a real fall since the baseline year is improving, never "stable".
     better = row["spc_variation"] == "special_cause_improvement" or "improved" in (
         row["judgement"],
         row.get("year_ending_judgement"),
+        row.get("since_baseline_judgement"),
     )
     worse_way = {"higher": "down", "lower": "up"}.get(str(row["good_direction"]))
     if better and row.get("direction") == worse_way:

@@ -570,8 +570,9 @@ def test_a_year_to_date_figure_gets_no_chart_verdict_no_test_and_no_unlike_basel
     values = np.round(months * 20_000 + rng.normal(0, 15_000, len(MONTHS)))
     values[AT["2025-09"]], values[AT["2026-09"]] = 95_390, 196_582
     definition = "Forecast outturn minus budget, year to date. Overspend is positive."
+    name = "Revenue budget variance, year to date"
     row = judge(values, unit="gbp", aggregation="last", good_direction="neutral",
-                measure_name="Revenue budget variance, year to date", definition=definition)  # fmt: skip
+                measure_name=name, definition=definition)  # fmt: skip
     assert row["spc_status"] == "year-to-date figure"
     assert row["change_evidence"] == row["year_ending_evidence"] == "not tested"
     assert "year-to-date figure builds up" in row["change_test"]
