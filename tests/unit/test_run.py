@@ -801,13 +801,13 @@ def spy_on_validation(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from pcplib.data import validate as data
 
     calls: list[str] = []
-    real = data._schema_problems
+    real = data.check_schema
 
     def spy(name, *args, **kwargs):
         calls.append(name)
         return real(name, *args, **kwargs)
 
-    monkeypatch.setattr(data, "_schema_problems", spy)
+    monkeypatch.setattr(data, "check_schema", spy)
     return calls
 
 
