@@ -61,6 +61,7 @@ from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.continuity import (
     AS_REPORTED,
+    RECOMPUTED,
     Continuity,
     PreviousMeeting,
     add_continuity_columns,
@@ -138,7 +139,10 @@ class BoardView:
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
         ``strategy_name``, ``rag``, ``previous_rag``, ``basis`` (``as reported`` or
         ``recomputed``), ``reported_at`` (the meeting, ``YYYY-MM``, whose record gave
-        the previous rating; empty when recomputed), ``overdue``, ``at_risk`` and
+        the previous rating; empty when recomputed), ``measures_basis`` (the same for
+        the measures' ratings a quarter before: ``as reported`` only from a strategy
+        report's record, as the board's own keeps overall ratings), ``overdue``,
+        ``at_risk`` and
         ``new_risks`` (counts), and ``rating_note``, what the rating alone would hide
         (the strategy summary's "But: ..." note; empty when nothing is hidden).
     returns_recorded : bool
@@ -457,6 +461,11 @@ def summarise_board_quarter(
                 "previous_rag": before,
                 "basis": basis,
                 "reported_at": reported_at,
+                # The board's own record keeps overall ratings only: without a strategy
+                # report on the quarter before, the measures' ratings then are recomputed.
+                "measures_basis": AS_REPORTED
+                if _record_for(records, sid, previous_end) is not None
+                else RECOMPUTED,
                 "overdue": flags.count("overdue"),
                 "at_risk": flags.count("at risk"),
                 "new_risks": flags.count("new high risk"),

@@ -82,7 +82,8 @@ def _change_clause(row: dict[str, Any]) -> str:
         return f"{format_figure(current, unit, per=per)}; no figure for the {basis} to compare with"
     # Printed together, so that two different figures never read alike ("3.4 against 3.4").
     shown, shown_before = format_figures([current, before], unit, per=per)
-    pair = f"({shown} against {shown_before})"
+    sign = str(row.get("sign_words") or "")
+    pair = f"({shown}{f', {sign},' if sign else ''} against {shown_before})"
     text = str(row["change"])
     if row["direction"] == "no change" or text.lstrip("+-") in ("0.0%", "0.0 pp"):
         left_out = f" (the figure for {waiting} is to be confirmed, so left out)" if waiting else ""
@@ -105,6 +106,8 @@ def _spc_clause(row: dict[str, Any]) -> str:
         return "no SPC verdict, as no stable reference period could set the chart's limits"
     if status == "rolling figure":
         return "no SPC verdict, as a rolling 12-month figure overlaps the one before"
+    if status == "year-to-date figure":
+        return "no SPC verdict, as a year-to-date figure builds up through the year"
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
@@ -240,7 +243,8 @@ def assess_measure(row: dict[str, Any]) -> str:
 
     ``needs attention`` for a Red or Amber rating, an SPC concern in the period or a
     rise beyond chance; ``improving`` for an SPC improvement or a change for the better
-    beyond chance, with no deterioration and the main comparison (on a year earlier) not
+    beyond chance (on a year earlier, over the year or since the plan's baseline year),
+    with no deterioration and the main comparison (on a year earlier) not
     the wrong way (a mixed picture is not improving); ``on track`` for a target or trajectory met;
     ``stable`` for no evidence of change and no target; ``no good direction`` for a measure
     reported as a trend; ``not assessed`` otherwise.
@@ -259,9 +263,12 @@ def assess_measure(row: dict[str, Any]) -> str:
         # Not rated (no SPC verdict and no target: tests only): never "improving" nor
         # "stable" beside a Grey, whatever a level test of the series' own noise says.
         return "not assessed"
+    # Every comparison the rating reads counts, the plan's baseline year too: a measure
+    # rated Green on a real fall since the baseline year is improving, never "stable".
     better = row["spc_variation"] == "special_cause_improvement" or "improved" in (
         row["judgement"],
         row.get("year_ending_judgement"),
+        row.get("since_baseline_judgement"),
     )
     worse_way = {"higher": "down", "lower": "up"}.get(str(row["good_direction"]))
     if better and row.get("direction") == worse_way:

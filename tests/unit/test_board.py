@@ -435,3 +435,37 @@ def test_changed_measures_are_named_and_a_move_to_grey_is_no_longer_rated(data_d
     folded = page[page.index("<details") :]
     assert esc(str(machinery["item"])) in folded
     assert "no longer rated" in folded
+
+
+def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
+    data_dir: Path,
+) -> None:
+    # The board's own record keeps each strategy's overall rating only: its measures'
+    # ratings a quarter before are recomputed then, and the named changes say so; a
+    # strategy report on that quarter gives them as the Board was told them.
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    rural = replace(
+        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "rural-crime"]
+    )
+    plain = summarise_board_quarter(rural, "2026-09", "2026-11")
+    rows = tabulate_board_judgements(plain, BOARD_REPORT).assign(period_end="2026-06")
+    shown = MeetingRecord(
+        slot="2026-08", period_end="2026-06", produced_at="2026-08-20T06:00:00Z",
+        folder=Path("history/2026-08/run-001"),
+        judgements=rows.astype(str).replace({"nan": "", "None": ""}),
+        commitments=pd.DataFrame(), actions=pd.DataFrame(),
+    )  # fmt: skip
+    board = summarise_board_quarter(rural, "2026-09", "2026-11", records=[shown])
+    strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
+    assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "recomputed")
+    folded = format_board_owners(board, rural)
+    folded = folded[folded.index("<details") :].split("</details>")[0]
+    assert "recomputed from today&#x27;s data" in folded
+    told = _told(summarise_strategy(rural, "rural-crime", "2026-06"), "2026-08", "2026-06", "Red")
+    board = summarise_board_quarter(rural, "2026-09", "2026-11", records=[told])
+    strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
+    assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "as reported")
+    folded = format_board_owners(board, rural)
+    folded = folded[folded.index("<details") :].split("</details>")[0]
+    assert "as the Board was told them, August 2026" in folded
+    assert "recomputed" not in folded
