@@ -18,6 +18,7 @@ import pandas as pd
 
 from pcplib import metrics
 from pcplib.assessment import vocabulary
+from pcplib.assessment.commitment_status import attach_status_checks
 from pcplib.assessment.evidence import Evidence, estimate_margin, is_year_to_date, weigh_change
 from pcplib.assessment.figures import (
     Figures,
@@ -768,8 +769,7 @@ def summarise_measures(
         ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`), the
         period that set the limits (``spc_limits_from``, ``spc_limits_to``), the
         :class:`~pcplib.spc.XmrResult` (``spc``); data-quality flags; the short
-        ``assessment`` and the ``sentence`` that sums it up; last, the three
-        :class:`Changes` themselves (``changes``).
+        ``assessment`` and ``sentence``; the :class:`Changes` (``changes``); status checks.
 
     Raises
     ------
@@ -782,4 +782,4 @@ def summarise_measures(
     rules = spc_rules if with_spc else None
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
     columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period", "changes"]
-    return pd.DataFrame(rows, columns=columns)
+    return attach_status_checks(pd.DataFrame(rows, columns=columns), dataset, audience)

@@ -411,7 +411,8 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
         ``direction``, ``judgement``, ``year_ending_judgement``,
         ``since_baseline_judgement``, ``assessment``, ``rag``, ``rag_basis``,
         ``rag_capped``, ``spc_variation``, ``chart_period_words``, ``worsening``,
-        ``target_for_period`` and ``target_date``.
+        ``target_for_period`` and ``target_date``; ``status_disagreement_public``
+        (:mod:`pcplib.assessment.commitment_status`), said last when set.
 
     Returns
     -------
@@ -474,6 +475,11 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
             parts.append(_baseline_year_note(row))
         if targeted:
             parts += [_target_words(row), _target_in_range(row)]
+    # A promise its owners report at risk while these figures meet its target (or on track
+    # while they miss it): both said in one place, never two unreconciled verdicts.
+    differ = row.get("status_disagreement_public")
+    if not is_missing(differ) and differ:
+        parts.append(str(differ))
     return " ".join(p for p in parts if p)
 
 
