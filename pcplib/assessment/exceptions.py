@@ -143,6 +143,8 @@ _PLAIN_NO_CHART = {
     "too few points": "too few figures yet to set its chart's limits",
     "rolling figure": "its figures are rolling 12-month totals, which overlap, so they "
     "cannot be charted point by point",
+    "year-to-date figure": "its figures build up through the year and start again each "
+    "April, so they cannot be charted point by point",
 }
 """Why a measure with no target gets no rating when SPC gives no verdict (the method's
 reason, ``spc_status``), in plain words: never "not enough evidence either way"."""

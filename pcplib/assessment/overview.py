@@ -75,7 +75,9 @@ def build_plan_overview(
         ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
         ``delivery_rag``, ``areas_outside``, the measure's ``rag`` and ``rag_reason``
         (the rule and threshold behind it), ``evidence_disagreement`` (one sentence when
-        the SPC verdict and the test against the baseline year disagree, else empty) and
+        the SPC verdict and the test against the baseline year disagree, else empty),
+        ``status_disagreement`` (one sentence when a commitment's status and the
+        measure's data disagree: :mod:`pcplib.assessment.commitment_status`) and
         the strategy's ``rating_note`` (what
         its rating alone would hide: a Red sub-measure, overdue commitments), then
         ``overdue`` and ``not_yet_due`` (commitment counts, as
@@ -148,6 +150,8 @@ def build_plan_overview(
                     # test against the plan's baseline year disagree, the one sentence.
                     "baseline_words": m["baseline_words"],
                     "evidence_disagreement": m["evidence_disagreement"],
+                    # An owner's commitment status the measure's data contradict.
+                    "status_disagreement": m["status_disagreement"],
                     "current": m["year_ending"],
                     "current_label": m["year_ending_label"],
                     "change": m["since_baseline_change"],
@@ -179,7 +183,7 @@ def build_plan_overview(
         "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
         "not_yet_due", "rate_per", "rag_basis", "quarter", "quarter_label", "quarter_before",
         "quarter_change", "year_before", "year_ending_change", "spc_limits_from",
-        "spc_limits_to", "baseline_words", "evidence_disagreement",
+        "spc_limits_to", "baseline_words", "evidence_disagreement", "status_disagreement",
     ]  # fmt: skip
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}

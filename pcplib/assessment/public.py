@@ -93,7 +93,11 @@ def _change_words(row: Mapping[str, Any]) -> str:
             f"{format_figure(current, unit, per=per)}, with no figure a year ago to compare with."
         )
     now, then = format_figures([current, before], unit, per=per)
-    if row["direction"] == "no change" or now == then:
+    same = row["direction"] == "no change" or now == then
+    sign = str(row.get("sign_words") or "")
+    if sign:
+        now = f"{now} ({sign})"
+    if same:
         return f"{now}, the same as a year ago."
     way = "up" if row["direction"] == "up" else "down"
     if unit == "percent" or row.get("change_value") is None or pd.isna(row.get("change_value")):
@@ -144,7 +148,9 @@ def _trend_reason(row: Mapping[str, Any]) -> str:
     name = str(row["measure_name"]).lower()
     lead = "Not rated:"
     if str(row["unit"]) == "gbp":
-        return f"{lead} spending above or below budget is not good or bad in itself."
+        # An overspend is not "neither good nor bad": the plan sets no target for the
+        # variance, and one either way is for the force to explain.
+        return f"{lead} the plan sets no target for it; a variance either way needs explaining."
     if any(word in name for word in _ACTION_WORDS):
         return f"{lead} a rise can mean more police action, not more crime."
     if any(word in name for word in _REPORTING_WORDS):
@@ -379,7 +385,8 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
         ``direction``, ``judgement``, ``year_ending_judgement``,
         ``since_baseline_judgement``, ``assessment``, ``rag``, ``rag_basis``,
         ``rag_capped``, ``spc_variation``, ``chart_period_words``, ``worsening``,
-        ``target_for_period`` and ``target_date``.
+        ``target_for_period`` and ``target_date``; ``status_disagreement_public``
+        (:mod:`pcplib.assessment.commitment_status`), said last when set.
 
     Returns
     -------
@@ -442,6 +449,11 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
             parts.append(_baseline_year_note(row))
         if targeted:
             parts += [_target_words(row), _target_in_range(row)]
+    # A promise its owners report at risk while these figures meet its target (or on track
+    # while they miss it): both said in one place, never two unreconciled verdicts.
+    differ = row.get("status_disagreement_public")
+    if not is_missing(differ) and differ:
+        parts.append(str(differ))
     return " ".join(p for p in parts if p)
 
 

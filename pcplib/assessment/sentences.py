@@ -82,7 +82,8 @@ def _change_clause(row: dict[str, Any]) -> str:
         return f"{format_figure(current, unit, per=per)}; no figure for the {basis} to compare with"
     # Printed together, so that two different figures never read alike ("3.4 against 3.4").
     shown, shown_before = format_figures([current, before], unit, per=per)
-    pair = f"({shown} against {shown_before})"
+    sign = str(row.get("sign_words") or "")
+    pair = f"({shown}{f', {sign},' if sign else ''} against {shown_before})"
     text = str(row["change"])
     if row["direction"] == "no change" or text.lstrip("+-") in ("0.0%", "0.0 pp"):
         left_out = f" (the figure for {waiting} is to be confirmed, so left out)" if waiting else ""
@@ -105,6 +106,8 @@ def _spc_clause(row: dict[str, Any]) -> str:
         return "no SPC verdict, as no stable reference period could set the chart's limits"
     if status == "rolling figure":
         return "no SPC verdict, as a rolling 12-month figure overlaps the one before"
+    if status == "year-to-date figure":
+        return "no SPC verdict, as a year-to-date figure builds up through the year"
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")

@@ -249,7 +249,10 @@ TABLES: dict[str, TableSpec] = {
             dates=("due_date",),
             # What the owners report each quarter beside a commitment (seed 004's
             # "Activity to date"); files written before the returns existed lack them.
-            extra=("activity_to_date", "next_steps"),
+            # ``measure_id``: the measure whose target the commitment delivers, so that an
+            # owner's status the measure's data contradict is flagged; optional, as most
+            # commitments have no measure and older files lack the column.
+            extra=("activity_to_date", "next_steps", "measure_id"),
         ),
         TableSpec(
             "narrative",
@@ -641,6 +644,7 @@ def _build_delivery_schemas() -> dict[str, Any]:
                 "owner": _text(),
                 "activity_to_date": _text(required=False),
                 "next_steps": _text(required=False),
+                "measure_id": _text(required=False),
             }
         ),
         "narrative": pa.DataFrameSchema(

@@ -130,6 +130,14 @@ def _overview_measure(m: dict) -> str:
             '<details class="differ small"><summary>Chart and baseline-year test differ'
             f"</summary> {esc(disagreement)}</details>"
         )
+    status = m.get("status_disagreement")
+    if not is_missing(status) and status:
+        # An owner's commitment status the figures contradict: folded as the line above,
+        # so the Board never reads the rating and the status as two unreconciled verdicts.
+        differ += (
+            '<details class="differ small"><summary>Commitment status and data disagree'
+            f"</summary> {esc(status)}</details>"
+        )
     return (
         f"<li><strong>{esc(m['measure_name'])}</strong>: {rating}{trend} "
         f'<span class="small">{figures}{esc(areas)}</span>{differ}</li>'

@@ -561,6 +561,85 @@ def test_a_budget_variance_change_is_money_not_a_percentage():
     assert "%" not in row["year_ending_change"] and "%" not in row["since_baseline_change"]
 
 
+def test_a_year_to_date_figure_gets_no_chart_verdict_no_test_and_no_unlike_baseline():
+    # A year-to-date variance builds up from April and resets: its moving ranges are the
+    # build-up, not noise. No SPC verdict, no test, and September's six months are never
+    # set against March's whole-year outturn (review 4, F5).
+    rng = np.random.default_rng(43)
+    months = np.array([(m.month - 4) % 12 + 1 for m in MONTHS], dtype=float)
+    values = np.round(months * 20_000 + rng.normal(0, 15_000, len(MONTHS)))
+    values[AT["2025-09"]], values[AT["2026-09"]] = 95_390, 196_582
+    definition = "Forecast outturn minus budget, year to date. Overspend is positive."
+    name = "Revenue budget variance, year to date"
+    row = judge(values, unit="gbp", aggregation="last", good_direction="neutral",
+                measure_name=name, definition=definition)  # fmt: skip
+    assert row["spc_status"] == "year-to-date figure"
+    assert row["change_evidence"] == row["year_ending_evidence"] == "not tested"
+    assert "year-to-date figure builds up" in row["change_test"]
+    assert row["since_baseline_judgement"] == "not measurable"
+    assert row["sign_words"] == "an overspend"
+    assert "£196,582, an overspend, against £95,390" in row["sentence"]
+    assert "year-to-date figure builds up" in row["sentence"]
+
+
+def test_a_year_to_date_figure_is_compared_with_the_baseline_at_the_same_month():
+    rng = np.random.default_rng(44)
+    values = np.round(rng.normal(50_000, 20_000, len(MONTHS)))
+    row = judge(values, "2026-03", unit="gbp", aggregation="last", good_direction="neutral",
+                measure_name="Revenue budget variance, year to date")  # fmt: skip
+    assert row["since_baseline_judgement"] != "not measurable"
+
+
+@pytest.mark.parametrize(
+    ("definition", "value", "expected"),
+    [
+        ("Overspend is positive; a large variance needs explaining.", 196_582, "an overspend"),
+        ("Overspend is positive.", -5, "an underspend"),
+        ("A surplus is positive.", 10, "a surplus"),
+        ("Overspend is positive.", 0, ""),
+        ("Overspend is positive.", None, ""),
+        ("Gains are positive.", -3, ""),
+        ("Forecast outturn minus budget.", 12, ""),
+    ],
+)
+def test_describe_sign_says_what_a_figure_s_sign_means(definition, value, expected):
+    from pcplib.assessment.vocabulary import describe_sign
+
+    assert describe_sign({"definition": definition}, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "definition", "expected"),
+    [
+        ("Revenue budget variance, year to date", "", True),
+        ("Capital spend", "Spend in the year-to-date, in pounds", True),
+        ("Spend (YTD)", "", True),
+        ("Savings delivered", "Savings in the quarter", False),
+        ("Dated targets", "Up to the date of the plan", False),
+    ],
+)
+def test_is_year_to_date_reads_the_name_and_definition(name, definition, expected):
+    from pcplib.assessment.evidence import is_year_to_date
+
+    assert is_year_to_date({"measure_name": name, "definition": definition}) is expected
+
+
+def test_the_public_sentence_gives_a_variance_its_sign_and_no_excuse():
+    from pcplib.assessment.public import write_public_sentence
+
+    row = {
+        "unit": "gbp", "current": 196_582.0, "last_year": 95_390.0, "change": "+£101,192",
+        "change_value": None, "direction": "up", "judgement": "no good direction",
+        "assessment": "no good direction", "rag": "Grey", "rag_basis": "none",
+        "sign_words": "an overspend", "good_direction": "neutral",
+        "measure_name": "Revenue budget variance, year to date",
+    }  # fmt: skip
+    sentence = write_public_sentence(row)
+    assert sentence.startswith("£196,582 (an overspend), up from £95,390 a year ago.")
+    assert "not good or bad" not in sentence
+    assert "a variance either way needs explaining" in sentence
+
+
 def test_an_amount_that_never_goes_below_zero_keeps_its_percentage():
     values = np.round(np.random.default_rng(42).normal(1_200_000, 50_000, len(MONTHS)))
     row = judge(values, unit="gbp", aggregation="sum", good_direction="higher")
