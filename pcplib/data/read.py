@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from pcplib.data.cells import (
     read_cells,
 )
 from pcplib.data.identity import check_identity, load_dataset_meta
-from pcplib.data.problems import DataValidationError, Problem
+from pcplib.data.problems import DataValidationError, Problem, report_rows
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
 from pcplib.file_safety import find_link_outside
 
@@ -253,11 +254,16 @@ def _convert(
         for column in columns:
             values, bad = _parse_distinct(raw[column], parse)
             typed[column] = values
-            for index in bad[bad].index:
-                problems.append(
-                    Problem(file, int(index) + 2, column, raw.at[index, column], expected)
-                )
+            # Bounded: a column wrong in every one of two million rows is counted.
+            problems += report_rows(
+                file, column, bad[bad].index, partial(_cell, raw, column), expected
+            )
     return typed
+
+
+def _cell(raw: pd.DataFrame, column: str, index: int) -> Any:
+    """Return a cell as written, for :func:`report_rows`."""
+    return raw.at[index, column]
 
 
 def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any], list[Problem]]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from pcplib.data.problems import Problem
+from pcplib.data.problems import Problem, report_rows
 from pcplib.data.schemas import MEASURE_LIST_SEPARATOR, TABLES, split_measure_list
 
 __all__ = [
@@ -68,9 +68,11 @@ def report_cells(
     Returns
     -------
     list of Problem
-        One per row, numbered as a spreadsheet numbers it.
+        One per row, numbered as a spreadsheet numbers it, up to
+        :data:`~pcplib.data.problems.CELL_PROBLEM_LIMIT`; the rest counted.
     """
-    return [Problem(file, i + 2, column, raw.at[i, column], expected(i)) for i in rows_where(mask)]
+    rows = mask.index[mask.fillna(False).astype(bool).to_numpy()]
+    return report_rows(file, column, rows, raw[column].__getitem__, expected)
 
 
 NON_NEGATIVE_UNITS = ("count", "rate_per_1000", "hours", "days", "score", "kwh", "tonnes")
@@ -212,20 +214,16 @@ def find_control_characters(raw: pd.DataFrame, file: str, columns: Sequence[str]
         if not bad:
             continue
         rows = np.flatnonzero(np.isin(codes, list(bad)))
-        for position in rows:
-            index = raw.index[position]
-            char = bad[int(codes[position])]
+
+        def expected(index: int, codes: np.ndarray = codes, bad: dict[int, str] = bad) -> str:
+            char = bad[int(codes[raw.index.get_loc(index)])]
             name = unicodedata.name(char, "a control character")
-            problems.append(
-                Problem(
-                    file,
-                    int(index) + 2,
-                    column,
-                    raw.at[index, column],
-                    f"text without control or direction characters (U+{ord(char):04X} "
-                    f"{name} changes what is shown: retype the text)",
-                )
+            return (
+                f"text without control or direction characters (U+{ord(char):04X} "
+                f"{name} changes what is shown: retype the text)"
             )
+
+        problems += report_rows(file, column, raw.index[rows], raw[column].__getitem__, expected)
     return problems
 
 

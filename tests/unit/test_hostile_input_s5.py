@@ -1,0 +1,166 @@
+"""Hostile input, session 5: bounded problems for files wrong in every row, and new kinds.
+
+Each test is one kind from docs/error-handling.md ("Hostile input, session 5").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pcplib.data import problems as problems_module
+from pcplib.data import validate_dataset
+from pcplib.data.problems import (
+    Problem,
+    count_problems,
+    report_rows,
+    summarise_problems,
+)
+from pcplib.data.schema_check import check_schema, rows_by_column
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def sample(tmp_path: Path, data_dir: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(data_dir, target, ignore=shutil.ignore_patterns("reference"))
+    return target
+
+
+def _rewrite_observations(sample: Path, change: object) -> pd.DataFrame:
+    path = sample / "observations" / "observations.csv"
+    obs = pd.read_csv(path, dtype=str, keep_default_na=False)
+    obs = change(obs)  # type: ignore[operator]
+    obs.to_csv(path, index=False, lineterminator="\n")
+    return obs
+
+
+# --- a file wrong in every row: problems kept per check are bounded -------------------------
+
+
+def test_report_rows_keeps_the_first_rows_and_counts_the_rest() -> None:
+    values = {i: f"v{i}" for i in range(10)}
+    found = report_rows("f.csv", "status", range(10), values.__getitem__, "one of 'a'", limit=3)
+    assert [p.row for p in found[:3]] == [2, 3, 4]
+    assert all(p.count == 1 for p in found[:3])
+    counted = found[3:]
+    assert len(counted) == 1
+    assert counted[0].count == 7
+    assert counted[0].row == 5
+    assert list(counted[0].rows) == list(range(5, 12))
+    assert count_problems(found) == 10
+    assert str(counted[0]) == (
+        "f.csv, column status: 7 more rows failing the same check (rows 5 to 11; the first, "
+        "row 5, holds 'v3') — expected one of 'a'"
+    )
+
+
+def test_report_rows_counts_each_kind_of_message_apart_and_bounds_the_kinds() -> None:
+    def expected(i: int) -> str:
+        return f"kind {i % 2}" if i < 100 else f"unique {i}"
+
+    found = report_rows("f.csv", "c", range(200), str, expected, limit=4)
+    assert count_problems(found) == 200
+    # Two kinds among the counted rows, then at most 20 kinds before the rest are lumped.
+    assert len(found) <= 4 + problems_module._KINDS_COUNTED + 1
+    lumped = [p for p in found if "the others fail the same check" in p.expected]
+    assert len(lumped) == 1
+
+
+def test_summarising_counted_problems_gives_the_whole_count_and_span() -> None:
+    found = report_rows("f.csv", "c", range(2000), str, "a number", limit=5)
+    lines = summarise_problems(found)
+    assert (
+        lines[-1]
+        == "f.csv, column c: 1,997 more with the same problem (rows 5 to 2001) — expected a number"
+    )
+    assert len(lines) == 4
+
+
+def test_a_problem_for_one_cell_reads_as_before() -> None:
+    assert (
+        str(Problem("f.csv", 4, "c", "x", "a number"))
+        == "f.csv, row 4, column c: 'x' — expected a number"
+    )
+
+
+def test_every_row_wrong_keeps_a_bounded_number_of_problems(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(problems_module, "CELL_PROBLEM_LIMIT", 10)
+    obs = _rewrite_observations(sample, lambda o: o.assign(status="finall"))
+    found = validate_dataset(sample, today=TODAY)
+    status = [p for p in found if p.column == "status"]
+    assert count_problems(status) == len(obs)
+    assert len(status) <= 11
+
+
+def test_counted_rows_are_not_reported_again_by_later_checks(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A date that does not parse is not reported again as a missing value by the schema,
+    # counted rows included.
+    monkeypatch.setattr(problems_module, "CELL_PROBLEM_LIMIT", 10)
+    obs = _rewrite_observations(
+        sample,
+        lambda o: o.assign(period_start=pd.to_datetime(o["period_start"]).dt.strftime("%d/%m/%Y")),
+    )
+    found = validate_dataset(sample, today=TODAY)
+    starts = [p for p in found if p.column == "period_start"]
+    assert count_problems(starts) == len(obs)
+    assert {p.expected for p in starts} == {"a date written YYYY-MM-DD (such as 2026-09-30)"}
+
+
+def test_every_row_repeated_is_counted_in_a_bounded_number_of_problems(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each repeat names its own first row, so each message differs: the kinds are bounded.
+    monkeypatch.setattr(problems_module, "CELL_PROBLEM_LIMIT", 10)
+    path = sample / "observations" / "observations.csv"
+    obs = pd.read_csv(path, dtype=str, keep_default_na=False)
+    twice = pd.concat([obs, obs], ignore_index=True)
+    twice.to_csv(path, index=False, lineterminator="\n")
+    found = validate_dataset(sample, today=TODAY)
+    repeats = [p for p in found if "one row per measure_id" in p.expected]
+    assert count_problems(repeats) == len(obs)
+    assert len(repeats) == 11
+    assert repeats[-1].expected.endswith("(each the same as an earlier row)")
+    assert repeats[0].expected == (
+        "one row per measure_id, period_start and area (the same as row 2)"
+    )
+    assert np.all(np.diff([p.row for p in repeats[:10]]) > 0)
+
+
+def test_check_schema_checks_in_parts_and_reports_each_cell_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pcplib.data import schema_check
+    from pcplib.data.read import read_folder
+
+    monkeypatch.setattr(schema_check, "_SCHEMA_PART", 7)
+    folder = read_folder(Path(__file__).resolve().parents[2] / "data")
+    table = folder.tables["missions"]
+    raw = table.raw.copy()
+    typed = table.typed.copy()
+    typed["mission_id"] = "Not An Id"
+    raw["mission_id"] = "Not An Id"
+    found = check_schema("missions", typed, raw, table.file, {})
+    assert count_problems(found) == len(typed)
+    assert [p.row for p in found] == list(range(2, len(typed) + 2))
+    # A cell already reported as not parsing is left out.
+    skipped = check_schema("missions", typed, raw, table.file, {"mission_id": np.array([0])})
+    assert [p.row for p in skipped] == list(range(3, len(typed) + 2))
+
+
+def test_rows_by_column_gives_the_rows_counted_problems_stand_for() -> None:
+    found = report_rows("f.csv", "c", [0, 1, 5, 9], str, "x", limit=1)
+    found.append(Problem("f.csv", 4, "d", "v", "y"))
+    rows = rows_by_column(found)
+    assert sorted(rows["c"].tolist()) == [0, 1, 5, 9]
+    assert rows["d"].tolist() == [2]
