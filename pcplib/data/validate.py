@@ -537,6 +537,12 @@ def _cross_problems(
         problems += _definition_problems(
             enriched, raw_obs, measures, shown["observations"], shown["measures"]
         )
+    if measures is not None and "commitments" in typed:
+        # A commitment's measure (optional) must be one the catalogue holds.
+        problems += _check_known(
+            typed["commitments"], raw["commitments"], "measure_id", measures["measure_id"],
+            shown["commitments"], TABLES["measures"].stem,
+        )  # fmt: skip
     if measures is not None and "narrative" in typed:
         problems += find_narrative_measure_problems(
             typed["narrative"], raw["narrative"], measures, shown["narrative"]

@@ -142,11 +142,21 @@ def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, ye
         rows = classified[classified["outcome"] == outcome]
         if rows.empty:
             continue
+        # Each list names its period ("2025/26 against 2024/25"), so that the public
+        # report's 12 months to a quarter, against the same baseline year, never read as a
+        # second verdict on the same period (docs/methodology.md, "Every period is named").
+        bases = sorted({str(b) for b in rows.get("baseline_year", pd.Series(dtype=str)) if b})
         items = [
             f"{r['measure_name']} ({r['strategy_name']}): {spell_out_points(str(r['change']))}"
+            + (f" (against {r['baseline_year']})" if len(bases) > 1 else "")
             for r in rows.to_dict("records")
         ]
-        parts.append(f"<h3>{esc(heading)} ({len(items)})</h3>{bullets(items)}")
+        when = (
+            f"{year} against {bases[0]}"
+            if len(bases) == 1
+            else f"{year} against each baseline year"
+        )
+        parts.append(f"<h3>{esc(heading)}, {esc(when)} ({len(items)})</h3>{bullets(items)}")
     parts.append("</div>")
     return "".join(parts)
 

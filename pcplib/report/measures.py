@@ -160,10 +160,34 @@ def format_measures_table(df: pd.DataFrame, caption: str, board: str = "Board") 
                 _target_cell(r),
                 with_note(format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
                 f"<strong>{esc(as_sentence(r['assessment']).rstrip('.'))}</strong>. "
-                f"{esc(r['sentence'])}",
+                f"{esc(r['sentence'])}{format_status_disagreement(r)}",
             ]
         )
     return build_table(head, rows, caption)
+
+
+def format_status_disagreement(row: Mapping[str, Any]) -> str:
+    """Return the note that an owner's status and the measure's data disagree, or ``""``.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's verdict, or a commitment's check, with the sentence of
+        :mod:`pcplib.assessment.commitment_status` in ``status_disagreement``.
+
+    Returns
+    -------
+    str
+        HTML: a small line headed "Status and data disagree:", for the cell beside the
+        commitment or the measure.
+    """
+    text = row.get("status_disagreement")
+    if is_missing(text) or not str(text).strip():
+        return ""
+    return (
+        '<br><span class="small status-differs"><strong>Status and data disagree:</strong> '
+        f"{esc(str(text))}</span>"
+    )
 
 
 def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board") -> str:
