@@ -321,6 +321,8 @@ _NOT_RATED_WORDS = {
     "too few points": "there are too few figures yet to show what the usual ups and downs are",
     "rolling figure": "each figure is a 12-month total that overlaps the one before, so "
     "they cannot show the usual ups and downs",
+    "year-to-date figure": "each figure builds up through the year, so they cannot show "
+    "the usual ups and downs",
 }
 
 

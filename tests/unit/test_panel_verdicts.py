@@ -106,10 +106,10 @@ def test_an_untargeted_measure_whose_spc_is_withheld_is_grey_not_green():
     assert (row["rag"], row["rag_basis"]) == ("Grey", "none")
     assert row["rag_reason"].startswith("no SPC verdict: tests only (its baseline, ")
     assert "is not stable; no target" in row["rag_reason"]
-    # The plan overview reads the short form off the front.
+    # The plan overview gives the short form from the rule, not from the words.
     from pcplib.report.overview import format_rating_basis
 
-    assert format_rating_basis(row["rag_reason"]) == "no SPC verdict: tests only"
+    assert format_rating_basis(row) == "no SPC verdict: tests only"
     assert row["assessment"] != "stable"
     # Its strategy says why it is not rated, and does not count it as Green.
     rating, explanation = roll_up_strategy(pd.DataFrame([row]))
@@ -523,7 +523,7 @@ def test_every_board_line_of_a_survey_within_its_margin_says_so():
                 frequency="quarterly", unit="percent", aggregation="mean",
                 good_direction="higher", source="Residents' survey", target=55.0,
                 tier="headline")  # fmt: skip
-    basis = format_rating_basis(row["rag_reason"])
+    basis = format_rating_basis(row)
     assert "within the survey's margin of error" in basis and "missed by" not in basis
     _, explanation = roll_up_strategy(pd.DataFrame([row]))
     assert "within a survey's margin of error of its target" in explanation
