@@ -28,7 +28,7 @@ from pcplib.data.cells import (
     format_cell_text,
     read_cells,
 )
-from pcplib.data.identity import check_identity, load_dataset_meta
+from pcplib.data.identity import check_identity, find_forward_plan_outside, load_dataset_meta
 from pcplib.data.problems import DataValidationError, Problem, report_rows
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
 from pcplib.file_safety import find_link_outside
@@ -292,6 +292,10 @@ def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any],
             )
         )
     problems += check_identity(meta, file)[1]
+    named = meta.get("forward_plan")
+    outside = find_forward_plan_outside(root, named.strip()) if isinstance(named, str) else None
+    if outside is not None:
+        problems.append(Problem(file, None, "forward_plan", named, outside))
     return meta, problems
 
 

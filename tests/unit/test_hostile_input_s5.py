@@ -164,3 +164,54 @@ def test_rows_by_column_gives_the_rows_counted_problems_stand_for() -> None:
     rows = rows_by_column(found)
     assert sorted(rows["c"].tolist()) == [0, 1, 5, 9]
     assert rows["d"].tolist() == [2]
+
+
+# --- the forward plan named by dataset.yaml must be inside the data set ----------------------
+
+
+@pytest.mark.parametrize(
+    ("named", "why"),
+    [
+        ("/etc/passwd", "this path leads outside it"),
+        ("../outside.yaml", "this path leads outside it"),
+        ("plans/../../outside.yaml", "this path leads outside it"),
+        ("linked.yaml", "it is a link to "),
+    ],
+)
+def test_a_forward_plan_outside_the_data_set_is_refused_and_not_read(
+    sample: Path, named: str, why: str
+) -> None:
+    from pcplib.data.identity import locate_forward_plan
+
+    outside = sample.parent / "outside.yaml"
+    shutil.copy(sample / "forward_plan.yaml", outside)
+    (sample / "linked.yaml").symlink_to(outside)
+    meta = sample / "dataset.yaml"
+    text = meta.read_text(encoding="utf-8").replace(
+        "forward_plan: forward_plan.yaml", f"forward_plan: {named}"
+    )
+    meta.write_text(text, encoding="utf-8")
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert found == [
+        f"{meta.as_posix()}, column forward_plan: {named!r} — expected the forward plan's "
+        f"file inside the data set folder, relative to it (such as forward_plan.yaml): "
+        f"{why}{outside.resolve().as_posix() + ', outside it' if 'link' in why else ''}; "
+        "a plan kept elsewhere is given with --forward-plan PATH"
+    ]
+    # Nothing outside is read on dataset.yaml's word; --forward-plan still may.
+    assert locate_forward_plan(sample) == sample / "forward_plan.yaml"
+    assert locate_forward_plan(sample, outside) == outside
+
+
+def test_a_forward_plan_in_a_folder_of_the_data_set_is_read(sample: Path) -> None:
+    from pcplib.data.identity import locate_forward_plan
+
+    (sample / "plans").mkdir()
+    shutil.move(sample / "forward_plan.yaml", sample / "plans" / "meetings.yaml")
+    meta = sample / "dataset.yaml"
+    text = meta.read_text(encoding="utf-8").replace(
+        "forward_plan: forward_plan.yaml", "forward_plan: plans/meetings.yaml"
+    )
+    meta.write_text(text, encoding="utf-8")
+    assert validate_dataset(sample, today=TODAY) == []
+    assert locate_forward_plan(sample) == sample / "plans" / "meetings.yaml"
