@@ -503,7 +503,7 @@ def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
     assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "as reported")
     items = board.items.set_index("item_id")
     assert items.loc["rural-machinery-theft", "state"] == "Green to Grey"
-    folded = format_board_owners(board, rural)
+    folded = format_board_owners(board)
     folded = folded[folded.index("<details") :].split("</details>")[0]
     assert "as the Board was told them, August 2026" in folded
     told = _told(summarise_strategy(rural, "rural-crime", "2026-06"), "2026-08", "2026-06", "Red")
