@@ -409,14 +409,27 @@ def _rating_items(
             "due": "",
             "detail": "overall rating" if r["kind"] == "overall" else "measure",
             "flag": "changed",
-            # The plain "Why" (a move to Grey: "no longer rated: ..."), for the measures'.
-            "reason": "" if r["kind"] == "overall" else _text(r.get("reason")),
+            # The plain "Why", for the measures': a move to Grey is "no longer rated".
+            "reason": "" if r["kind"] == "overall" else _unrated_words(r),
         }
         for r in rated.to_dict("records")
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
     return rows, summary.overall_rag, before, basis, reported_at, overall_row, summary.rating_note
+
+
+def _unrated_words(change: dict[str, Any]) -> str:
+    """A measure's reason for its new rating; a rating lost (to Grey) says "no longer rated".
+
+    A move from a rating to Grey is not an improvement (review 3: "no longer needs
+    attention" read as the problem solved): "not rated: ..." becomes "no longer rated: ...".
+    """
+    reason = _text(change.get("reason"))
+    lost = change.get("after") == "Grey" and change.get("before") in ("Green", "Amber", "Red")
+    if lost and reason.startswith("not rated: "):
+        return "no longer rated: " + reason.removeprefix("not rated: ")
+    return reason
 
 
 def _overall_judgement(summary: Any, continuity: Continuity) -> pd.DataFrame:

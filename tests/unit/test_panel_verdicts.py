@@ -669,6 +669,24 @@ def test_a_public_target_says_which_side_it_is_on_and_what_period_it_covers(good
     assert expected in write_public_sentence(row)
 
 
+def test_a_withheld_verdict_is_told_as_withheld_in_the_caveats_and_carries_its_target(sample):
+    # Review 4, F1/F4: "SPC limits set from ..." in the caveats beside "No SPC verdict" in
+    # the table; the run chart had no target line (F15).
+    from pcplib.assessment import list_data_quality_notes
+    from pcplib.assessment.strategy import summarise_strategy
+
+    notes = list_data_quality_notes(sample, "resources", "2026-09")
+    savings = [n for n in notes if n.startswith("Savings delivered")]
+    assert savings and savings[0].startswith(
+        "Savings delivered against the medium-term financial plan: no SPC verdict: "
+    )
+    rows = summarise_strategy(sample, "resources", "2026-09").measures
+    row = rows[rows["measure_id"] == "res-savings"].iloc[0]
+    assert row["spc_status"] == "unstable baseline"
+    assert row["spc"] is not None and not row["spc"].has_limits
+    assert row["spc"].target == pytest.approx(1_000_000)
+
+
 def test_an_amount_that_never_goes_below_zero_keeps_its_percentage():
     values = np.round(np.random.default_rng(42).normal(1_200_000, 50_000, len(MONTHS)))
     row = judge(values, unit="gbp", aggregation="sum", good_direction="higher")
