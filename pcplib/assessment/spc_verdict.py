@@ -115,10 +115,14 @@ def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
     points = int(plan.series.notna().sum())
     if points < 2:
         return None
+    target = measure.get("target")
     try:
         return xmr(
             plan.series,
             improvement=IMPROVEMENT[str(measure["good_direction"])],
+            # The target is drawn on a run chart too: where the figures sit against it
+            # is what the reader asks first.
+            target=None if is_missing(target) else float(cast(Any, target)),
             rules="mdc",
             min_points=points + 1,
         )
