@@ -48,12 +48,15 @@ from pcplib.assessment.sentences import (
 )
 from pcplib.assessment.spc_verdict import SPC_STATUSES, SpcVerdict, assess_spc, settle_assurance
 from pcplib.assessment.targets import (
+    OUTCOMES_OPEN,
+    RATING_COLUMNS,
     Rating,
     TargetForPeriod,
     compute_target_for_period,
     describe_target_record,
     list_target_record,
     rate_measure,
+    tabulate_rating,
 )
 from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade, name_reference_periods
 from pcplib.data import AGGREGATIONS
@@ -89,7 +92,7 @@ MEASURE_COLUMNS = [
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
     "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
-    "rag", "rag_basis", "rag_capped", "rag_reason",
+    "rag", "rag_basis", "rag_capped", "rag_reason", *RATING_COLUMNS,
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
     "spc_limits_from",
     "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent", "spc",
@@ -535,16 +538,11 @@ def _summarise_measure(
     ):
         # Short of its target while the period's outcomes are still open: the share is
         # not yet final (the lag may explain the shortfall), so no rating until it is.
-        rating = Rating(
-            "Grey",
-            "none",
-            reason="short of its target, but the period's latest "
-            "outcomes are still open (provisional): not rated until they settle",
-        )
+        rating = OUTCOMES_OPEN
     if rating.rag == "Grey" and (figures.current.missing or figures.current.unconfirmed):
         # Say which months kept the period from a figure, not only that it has none.
         held = describe_completeness(figures.current, frequency)
-        rating = Rating("Grey", rating.basis, rating.capped, f"{rating.reason} ({held})")
+        rating = replace(rating, rag="Grey", reason=f"{rating.reason} ({held})")
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )
@@ -691,11 +689,12 @@ def _build_row(
         "target_baseline_met": target.baseline_met,
         "target_period_label": _target_period_label(figures, target, frequency),
         "target_compared": _rating_inputs(figures, target) if target.value is not None else None,
-        "target_within_margin": "within the margin of error of the target" in rating.reason,
+        "target_within_margin": rating.margin is not None,
         "rag": rating.rag,
         "rag_basis": rating.basis,
         "rag_capped": rating.capped,
         "rag_reason": rating.reason,
+        **tabulate_rating(rating),  # the basis as fields, for reports to format
         "spc_status": spc.status,
         "spc_variation": spc.variation,
         "spc_latest": spc.latest,
@@ -765,7 +764,8 @@ def summarise_measures(
         ``judgement``; the year ending and the 12 months before; the baseline year
         against the year ending (progress since the plan began); the target for the
         period (``target``: the target, or its trajectory point before a dated target
-        falls due) and its basis; ``rag`` and ``rag_basis``; the SPC ``spc_status``,
+        falls due) and its basis; ``rag`` and ``rag_basis``, with the rule's fields
+        (:data:`~pcplib.assessment.targets.RATING_COLUMNS`); the SPC ``spc_status``,
         ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`), the
         period that set the limits (``spc_limits_from``, ``spc_limits_to``), the
         :class:`~pcplib.spc.XmrResult` (``spc``); data-quality flags; the short

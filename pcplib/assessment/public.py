@@ -198,9 +198,35 @@ def _target_words(row: Mapping[str, Any]) -> str:
         scope = str(row.get("target_period_label") or "over the year")
         side = "within" if met else "above" if row.get("good_direction") == "lower" else "below"
         return f"{compared} {scope}, {side} its target of {goal} for that period."
+    goal += _target_scope(row)
+    if row.get("good_direction") == "lower":
+        # "Short of 3,450" reads as below it, a ceiling met: say which side it is on.
+        return (
+            f"Within its target of at most {goal}."
+            if met
+            else f"Above its target of at most {goal}."
+        )
     if met:
         return f"Meets its target of {goal}."
     return f"Short of its target of {goal}."
+
+
+def _target_scope(row: Mapping[str, Any]) -> str:
+    """The period a total's target covers, when it is the plan's target added up.
+
+    The plan sets "1,150 a month"; the quarter's total is judged against 3,450, and a
+    reader is told that 3,450 is the quarter's worth of it (review 4, F7).
+    """
+    target, scaled = row.get("target"), row.get("target_for_period")
+    step = {"monthly": "month", "weekly": "week"}.get(str(row.get("frequency")))
+    if row.get("aggregation") != "sum" or step is None:
+        return ""
+    if target is None or scaled is None or is_missing(target) or is_missing(scaled):
+        return ""
+    if float(target) == float(scaled):
+        return ""
+    plain = format_figure(target, str(row["unit"]), per=str(row.get("rate_per") or ""))
+    return f" for the quarter ({plain} a {step})"
 
 
 def _year_words(row: Mapping[str, Any], against: str) -> str:
@@ -295,6 +321,8 @@ _NOT_RATED_WORDS = {
     "too few points": "there are too few figures yet to show what the usual ups and downs are",
     "rolling figure": "each figure is a 12-month total that overlaps the one before, so "
     "they cannot show the usual ups and downs",
+    "year-to-date figure": "each figure builds up through the year, so they cannot show "
+    "the usual ups and downs",
 }
 
 

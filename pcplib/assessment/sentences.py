@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
-from pcplib.labels import format_figure, format_figures, month_words
+from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
 __all__ = ["ASSESSMENTS", "assess_measure", "describe_target_assurance", "write_measure_sentence"]
 
@@ -120,6 +120,19 @@ def _spc_clause(row: dict[str, Any]) -> str:
     return f"{text}, {tail}" if tail else text
 
 
+def _figure_against(row: dict[str, Any], goal: str) -> str:
+    """The figure a target was judged on, its period and the target: never the target alone.
+
+    "(13,800,000 kWh in the 12 months to September 2026)" read as the year's use; the
+    figure compared comes first, then the target (review 4, F6).
+    """
+    compared, scope = row.get("target_compared"), str(row.get("target_period_label") or "")
+    if compared is None or is_missing(compared):
+        return f"target {goal} {scope}".rstrip()
+    shown = format_figure(compared, row["unit"], per=str(row.get("rate_per") or ""))
+    return f"{shown} {scope} against a target of {goal}".replace("  ", " ")
+
+
 def _target_clause(row: dict[str, Any]) -> str:
     good = row["good_direction"]
     if good == "neutral":
@@ -131,13 +144,10 @@ def _target_clause(row: dict[str, Any]) -> str:
     met = rating == "Green" or capped
     amber = ", but rated Amber for the real deterioration" if capped else ""
     record = str(row.get("target_record") or "")
-    scope = str(row.get("target_period_label") or "")
     if basis == "target" and row.get("target_on_year"):
-        goal = format_figure(row["target_for_period"], unit, per=per)
+        goal = _figure_against(row, format_figure(row["target_for_period"], unit, per=per))
         ok = "met" if met else ("narrowly missed" if rating == "Amber" else "missed")
-        return (
-            f"a seasonal measure, so judged on the year ending: target {ok} ({goal} {scope}){amber}"
-        )
+        return f"a seasonal measure, so judged on the year ending: target {ok} ({goal}){amber}"
     if basis == "trajectory":
         due = _due_words(row["target_date"])
         expected = format_figure(row["target_for_period"], unit, per=per)
@@ -149,8 +159,8 @@ def _target_clause(row: dict[str, Any]) -> str:
         )
         if row.get("target_baseline_met"):
             return (
-                f"{lead}{ok} the {due} target ({expected} {scope}; the baseline year already "
-                f"met it){amber}"
+                f"{lead}{ok} the {due} target ({_figure_against(row, expected)}; the baseline "
+                f"year already met it){amber}"
             )
         return f"{lead}{ok} the {due} target (expected {expected} by now){amber}"
     if basis in ("target", "trajectory") and row.get("target_within_margin"):

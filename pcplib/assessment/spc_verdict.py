@@ -115,10 +115,14 @@ def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
     points = int(plan.series.notna().sum())
     if points < 2:
         return None
+    target = measure.get("target")
     try:
         return xmr(
             plan.series,
             improvement=IMPROVEMENT[str(measure["good_direction"])],
+            # The target is drawn on a run chart too: where the figures sit against it
+            # is what the reader asks first.
+            target=None if is_missing(target) else float(cast(Any, target)),
             rules="mdc",
             min_points=points + 1,
         )
@@ -140,7 +144,11 @@ _ROLLING = re.compile(r"\brolling\b", re.IGNORECASE)
 
 
 def is_rolling(measure: Mapping[str, Any]) -> bool:
-    """Whether a measure is a rolling figure (its name, definition or source says so).
+    """Whether a measure is a rolling figure: its catalogue says so, or its words do.
+
+    The measure catalogue's optional ``rolling`` column (``yes``, ``no``, ``auto`` or
+    empty) decides; with ``auto`` or empty (and in catalogues without the column), a
+    measure whose name, definition or source says "rolling" is one.
 
     Each point of a rolling 12-month series shares 11 months with the one before, so
     neighbouring points are strongly correlated: runs of 6 on one side of the mean come
@@ -148,6 +156,11 @@ def is_rolling(measure: Mapping[str, Any]) -> bool:
     *Understanding Variation*, on charting independent values only; ONS, on rolling
     survey estimates overlapping). No XmR verdict is given on it.
     """
+    stated = measure.get("rolling")
+    stated = "" if is_missing(stated) else str(stated or "").strip().lower()
+    if stated in ("yes", "no"):
+        # The catalogue's own column decides; the words are only its fallback ("auto").
+        return stated == "yes"
     words = " ".join(
         str(measure.get(key) or "") for key in ("measure_name", "definition", "source")
     )

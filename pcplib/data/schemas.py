@@ -53,6 +53,8 @@ TIERS = ("headline", "sub")
 FREQUENCIES = tuple(FREQUENCY_MONTHS)
 AGGREGATIONS = ("sum", "mean", "last")
 SEASONAL_CHOICES = ("auto", "yes", "no")
+ROLLING_CHOICES = ("auto", "yes", "no")
+"""A measure's optional ``rolling`` column: whether each figure is a rolling 12-month one."""
 MONTH_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2]))?$"
 VISIBILITIES = ("public", "restricted")
 OBSERVATION_STATUSES = ("provisional", "final")
@@ -209,6 +211,7 @@ TABLES: dict[str, TableSpec] = {
                 "spc_baseline_from",
                 "spc_baseline_to",
                 "seasonal",
+                "rolling",
                 "police_uk_crime_types",
                 "police_uk_outcomes",
             ),
@@ -550,6 +553,13 @@ def _list_measure_method_columns() -> dict[str, Any]:
         "seasonal": pa.Column(
             str,
             pa.Check.isin(("", *SEASONAL_CHOICES), error="empty, auto, yes or no"),
+            required=False,
+        ),
+        # A rolling 12-month figure gets no XmR verdict; "auto" (or empty) reads the
+        # measure's name, definition and source (pcplib.assessment.spc_verdict.is_rolling).
+        "rolling": pa.Column(
+            str,
+            pa.Check.isin(("", *ROLLING_CHOICES), error="empty, auto, yes or no"),
             required=False,
         ),
         "police_uk_crime_types": pa.Column(

@@ -22,6 +22,7 @@ from pcplib.data.schemas import MEASURE_LIST_SEPARATOR, TABLES, split_measure_li
 __all__ = [
     "NON_NEGATIVE_UNITS",
     "MAX_MAGNITUDE",
+    "describe_control_character",
     "find_control_characters",
     "find_magnitude_problems",
     "find_narrative_measure_problems",
@@ -216,15 +217,37 @@ def find_control_characters(raw: pd.DataFrame, file: str, columns: Sequence[str]
         rows = np.flatnonzero(np.isin(codes, list(bad)))
 
         def expected(index: int, codes: np.ndarray = codes, bad: dict[int, str] = bad) -> str:
-            char = bad[int(codes[raw.index.get_loc(index)])]
-            name = unicodedata.name(char, "a control character")
-            return (
-                f"text without control or direction characters (U+{ord(char):04X} "
-                f"{name} changes what is shown: retype the text)"
-            )
+            return _control_expected(bad[int(codes[raw.index.get_loc(index)])])
 
         problems += report_rows(file, column, raw.index[rows], raw[column].__getitem__, expected)
     return problems
+
+
+def describe_control_character(text: str) -> str | None:
+    """Say what a text with a control or text-direction character should have been.
+
+    Parameters
+    ----------
+    text : str
+        A cell's text.
+
+    Returns
+    -------
+    str or None
+        The "expected" part of a problem naming the first such character by its code
+        and Unicode name; ``None`` when the text has none (line breaks and tabs are fine).
+    """
+    match = _CONTROL.search(text)
+    return None if match is None else _control_expected(match.group())
+
+
+def _control_expected(char: str) -> str:
+    """The "expected" words for a text holding ``char``."""
+    name = unicodedata.name(char, "a control character")
+    return (
+        f"text without control or direction characters (U+{ord(char):04X} "
+        f"{name} changes what is shown: retype the text)"
+    )
 
 
 MAX_MAGNITUDE = 1e12

@@ -100,7 +100,9 @@ def _check_unique(
     written = (raw[keys] if whole else raw.loc[frame.index, keys]).astype(str)
     if fold:
         written = written.apply(
-            lambda column: column.str.split().str.join(" ").str.casefold(), axis=0
+            # NFKC too: "Café" typed (é) and pasted (e and a combining accent) look alike.
+            lambda column: column.str.normalize("NFKC").str.split().str.join(" ").str.casefold(),
+            axis=0,
         )
     if not written.duplicated(keep="first").any():
         return []

@@ -375,11 +375,21 @@ def build_spc_charts(
         frequency = r.get("frequency")
         marks = list((events or {}).get(str(r["measure_id"]), ()))
         per = str(r.get("rate_per_point") or "")
+        status = str(r.get("spc_status") or "")
+        # A verdict withheld is not "too few points": the chart and its alt text say why.
+        withheld = status not in ("assessed", "too few points", "not assessed")
         fig = plot_spc(
-            result, title=title, unit=r["unit"], frequency=frequency, events=marks, per=per
+            result, title=title, unit=r["unit"], frequency=frequency, events=marks, per=per,
+            no_limits="no SPC verdict" if withheld else "",
+        )  # fmt: skip
+        no_limits = describe_variation(status, None) if withheld else ""
+        alt = describe_chart(
+            result, title, r["unit"], frequency, events=marks, per=per, no_limits=no_limits
         )
-        alt = describe_chart(result, title, r["unit"], frequency, events=marks, per=per)
-        if r.get("spc_variation") != result.variation and r.get("spc_summary"):
+        if withheld and r.get("spc_withheld"):
+            # Why no verdict, never the limits that gave none.
+            alt = f"{alt} {as_sentence(str(r['spc_withheld']))}"
+        elif r.get("spc_variation") != result.variation and r.get("spc_summary"):
             # The rating rests on the whole reporting period; the alt text says so too,
             # not only what the latest point shows.
             # (The summary already ends with the note on the limits' period.)

@@ -261,8 +261,9 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         HTML: the mission's heading and counts, its delivery strategies' overall ratings
         (word and colour), a chart of its headline measures' change on a year earlier,
         then every public measure: what has been achieved and what still needs attention
-        (each with a sentence), the trends that are not rated, and the measures that are
-        steady.
+        (each with a sentence), the trends that are not rated, and, folded, the measures
+        that are steady, too few to tell (small numbers) or not rated (each with a
+        sentence unless its group's words say all there is).
     """
     measures = public.measures[public.measures["mission_id"] == mission_id]
     strategies = public.strategies[public.strategies["mission_id"] == mission_id]
@@ -334,7 +335,7 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         few = by_group["too few to tell"]
         rest += (
             f'<details class="few"><summary>Too few to tell: {esc(plural(len(few), "measure"))}'
-            " too small to tell a change from chance</summary>"
+            " with too few events to judge</summary>"
             f"{_list(_sentences(few))}</details>"
         )
     if "trend" in by_group:

@@ -164,3 +164,157 @@ def test_rows_by_column_gives_the_rows_counted_problems_stand_for() -> None:
     rows = rows_by_column(found)
     assert sorted(rows["c"].tolist()) == [0, 1, 5, 9]
     assert rows["d"].tolist() == [2]
+
+
+# --- the forward plan named by dataset.yaml must be inside the data set ----------------------
+
+
+@pytest.mark.parametrize(
+    ("named", "why"),
+    [
+        ("/etc/passwd", "this path leads outside it"),
+        ("../outside.yaml", "this path leads outside it"),
+        ("plans/../../outside.yaml", "this path leads outside it"),
+        ("linked.yaml", "it is a link to "),
+    ],
+)
+def test_a_forward_plan_outside_the_data_set_is_refused_and_not_read(
+    sample: Path, named: str, why: str
+) -> None:
+    from pcplib.data.identity import locate_forward_plan
+
+    outside = sample.parent / "outside.yaml"
+    shutil.copy(sample / "forward_plan.yaml", outside)
+    (sample / "linked.yaml").symlink_to(outside)
+    meta = sample / "dataset.yaml"
+    text = meta.read_text(encoding="utf-8").replace(
+        "forward_plan: forward_plan.yaml", f"forward_plan: {named}"
+    )
+    meta.write_text(text, encoding="utf-8")
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert found == [
+        f"{meta.as_posix()}, column forward_plan: {named!r} — expected the forward plan's "
+        f"file inside the data set folder, relative to it (such as forward_plan.yaml): "
+        f"{why}{outside.resolve().as_posix() + ', outside it' if 'link' in why else ''}; "
+        "a plan kept elsewhere is given with --forward-plan PATH"
+    ]
+    # Nothing outside is read on dataset.yaml's word; --forward-plan still may.
+    assert locate_forward_plan(sample) == sample / "forward_plan.yaml"
+    assert locate_forward_plan(sample, outside) == outside
+
+
+def test_a_forward_plan_in_a_folder_of_the_data_set_is_read(sample: Path) -> None:
+    from pcplib.data.identity import locate_forward_plan
+
+    (sample / "plans").mkdir()
+    shutil.move(sample / "forward_plan.yaml", sample / "plans" / "meetings.yaml")
+    meta = sample / "dataset.yaml"
+    text = meta.read_text(encoding="utf-8").replace(
+        "forward_plan: forward_plan.yaml", "forward_plan: plans/meetings.yaml"
+    )
+    meta.write_text(text, encoding="utf-8")
+    assert validate_dataset(sample, today=TODAY) == []
+    assert locate_forward_plan(sample) == sample / "plans" / "meetings.yaml"
+
+
+# --- impossible values, invisible characters, other Unicode forms ------------------------------
+
+
+def _edit_first_observation(sample: Path, old: str, new: str) -> None:
+    path = sample / "observations" / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert old in lines[1]
+    lines[1] = lines[1].replace(old, new, 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("column", "old", "new"),
+    [("period_start", "2020-04-01", "1200-04-01"), ("period_end", "2020-04-30", "9999-04-30")],
+)
+def test_a_date_outside_the_years_a_table_may_hold_is_one_line(
+    sample: Path, column: str, old: str, new: str
+) -> None:
+    # Each ended validation in an OutOfBoundsDatetime traceback.
+    _edit_first_observation(sample, old, new)
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert found == [
+        f"{(sample / 'observations' / 'observations.csv').as_posix()}, row 2, column "
+        f"{column}: {new!r} — expected a date from 1900-01-01 to 2199-12-31 (no figure, "
+        "meeting or extraction is further off)"
+    ]
+
+
+@pytest.mark.parametrize("where", ["measure_id", "period_start"])
+def test_an_invisible_character_in_a_column_name_is_named(sample: Path, where: str) -> None:
+    # A second byte-order mark (a file saved as CSV UTF-8 twice) gave two lines, a
+    # missing column and an unknown one that looked exactly like it.
+    path = sample / "observations" / "observations.csv"
+    data = path.read_bytes()
+    # At the start of the file one mark is Excel's (and fine): a second is not.
+    marks = b"\xef\xbb\xbf" * (2 if where == "measure_id" else 1)
+    path.write_bytes(data.replace(where.encode(), marks + where.encode(), 1))
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert found == [
+        f"{path.as_posix()}, row 1, column \\ufeff{where}: expected the column name "
+        f"{where!r} with no invisible character (it holds U+FEFF ZERO WIDTH NO-BREAK SPACE: "
+        "a second byte-order mark, or text pasted from elsewhere; retype it)"
+    ]
+
+
+def test_minus_zero_reads_as_zero(sample: Path) -> None:
+    from pcplib.data import load_dataset
+
+    _edit_first_observation(sample, ",1374818,", ",-0,")
+    dataset = load_dataset(sample, today=TODAY)
+    value = dataset.observations.loc[0, "value"]
+    assert value == 0 and not np.signbit(value)
+
+
+def test_an_area_repeated_in_another_unicode_form_is_refused(sample: Path) -> None:
+    import unicodedata
+
+    path = sample / "framework" / "areas.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = lines[-1].split(",")
+    composed = "Caf\u00e9 Vale"
+    decomposed = unicodedata.normalize("NFD", composed)
+    first = [composed, *row[1:3], "E09999998", *row[4:]]
+    second = [decomposed, *row[1:3], "E09999999", *row[4:]]
+    path.write_text("".join([*lines, ",".join(first), ",".join(second)]), encoding="utf-8")
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert any(
+        f"row {len(lines) + 2}, column area:" in line and "but for case or spaces" in line
+        for line in found
+    ), found
+
+
+# --- a zip bomb among the police.uk downloads ------------------------------------------------
+
+
+def test_a_street_file_that_unpacks_to_far_more_than_any_real_one_is_refused_unread(
+    tmp_path: Path, police_uk: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pcplib.data.sources import street_files
+    from pcplib.data.sources.street_files import PoliceUkError, list_street_files
+
+    row = police_uk.row("2024-05")  # type: ignore[attr-defined]
+    # 20 MiB of one row repeated packs about a thousand times; a real file packs 5 to 10.
+    text = police_uk.csv([row]) + (",".join(row) + "\n") * (20 * 1024**2 // 120)  # type: ignore[attr-defined]
+    bomb = police_uk.archive(  # type: ignore[attr-defined]
+        tmp_path / "bomb.zip", {"2024-05/2024-05-leicestershire-street.csv": text}
+    )
+    with pytest.raises(PoliceUkError) as raised:
+        list_street_files([bomb])
+    message = str(raised.value)
+    assert "2024-05/2024-05-leicestershire-street.csv" in message
+    assert (
+        "expected a street file that unpacks to at most 512 MiB, packed at most 200 times"
+        in message
+    )
+    assert "a zip bomb" in message and "\n" not in message
+    # One that is simply too large is refused the same way.
+    monkeypatch.setattr(street_files, "STREET_MEMBER_LIMIT", 1024**2)
+    monkeypatch.setattr(street_files, "STREET_MEMBER_RATIO", 10**6)
+    with pytest.raises(PoliceUkError, match="unpacks to at most 1 MiB"):
+        list_street_files([bomb])

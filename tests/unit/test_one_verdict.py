@@ -220,7 +220,7 @@ def test_a_not_rated_measure_with_evidence_is_told_in_its_own_sentence() -> None
 @pytest.mark.parametrize(
     ("status", "words"),
     [("unstable baseline", "too unsettled"), ("too few points", "too few figures"),
-     ("rolling figure", "12-month")],
+     ("rolling figure", "12-month"), ("year-to-date figure", "builds up")],
 )  # fmt: skip
 def test_the_public_reason_for_not_rating_names_the_method(status: str, words: str) -> None:
     from pcplib.assessment.public import describe_public_not_rated
@@ -281,3 +281,60 @@ def test_an_improvement_since_the_baseline_year_is_improving() -> None:
            "judgement": "no evidence of change", "year_ending_judgement": "no evidence of change",
            "since_baseline_judgement": "improved", "direction": "down"}  # fmt: skip
     assert assess_measure(row) == "improving"
+
+
+def test_a_rating_that_never_rested_on_a_chart_is_not_said_to_have_lost_it() -> None:
+    # Green at the last meeting on a test of change alone (its chart gave no verdict then
+    # either): Grey now is not "no longer stable".
+    before = {"rag": "Green", "rag_basis": "evidence", "assessment": "improving",
+              "spc_status": "unstable baseline"}  # fmt: skip
+    rows, _ = _measure_movements(_now(), before, "count")
+    (rated,) = [r for r in rows if r["change"] == "rating changed"]
+    assert rated["reason"].startswith("not rated:")
+    assert "no longer stable" not in rated["reason"]
+
+
+# --- A rolling figure is a catalogue attribute, the words its fallback -----------------------
+
+
+@pytest.mark.parametrize(
+    ("measure", "expected"),
+    [
+        ({"measure_name": "Sickness (rolling 12 months)"}, True),
+        ({"measure_name": "Sickness", "rolling": "yes"}, True),
+        # The catalogue says no: "rolling" in the source (a rolling road survey) is not
+        # taken to mean a rolling 12-month figure.
+        ({"measure_name": "Road condition", "source": "Rolling road survey", "rolling": "no"},
+         False),
+        ({"measure_name": "Sickness (rolling 12 months)", "rolling": "auto"}, True),
+        ({"measure_name": "Sickness", "rolling": ""}, False),
+        ({"measure_name": "Sickness", "rolling": float("nan")}, False),
+    ],
+)  # fmt: skip
+def test_the_catalogue_says_whether_a_figure_is_rolling(measure, expected) -> None:
+    from pcplib.assessment.spc_verdict import is_rolling
+
+    assert is_rolling(measure) is expected
+
+
+def test_the_catalogue_refuses_an_unknown_rolling_value(tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    from pcplib.data import load_dataset
+    from pcplib.data.problems import DataValidationError
+
+    data = Path(__file__).parents[2] / "data"
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    measures = copy / "framework" / "measures.csv"
+    frame = pd.read_csv(measures, dtype=str, keep_default_na=False)
+    frame["rolling"] = ""
+    frame.loc[0, "rolling"] = "yes"
+    frame.to_csv(measures, index=False)
+    # A known value loads (the column is optional: other plans' catalogues lack it).
+    assert load_dataset(copy).measures.loc[0, "rolling"] == "yes"
+    frame.loc[0, "rolling"] = "sometimes"
+    frame.to_csv(measures, index=False)
+    with pytest.raises(DataValidationError, match="rolling"):
+        load_dataset(copy)

@@ -106,10 +106,10 @@ def test_an_untargeted_measure_whose_spc_is_withheld_is_grey_not_green():
     assert (row["rag"], row["rag_basis"]) == ("Grey", "none")
     assert row["rag_reason"].startswith("no SPC verdict: tests only (its baseline, ")
     assert "is not stable; no target" in row["rag_reason"]
-    # The plan overview reads the short form off the front.
+    # The plan overview gives the short form from the rule, not from the words.
     from pcplib.report.overview import format_rating_basis
 
-    assert format_rating_basis(row["rag_reason"]) == "no SPC verdict: tests only"
+    assert format_rating_basis(row) == "no SPC verdict: tests only"
     assert row["assessment"] != "stable"
     # Its strategy says why it is not rated, and does not count it as Green.
     rating, explanation = roll_up_strategy(pd.DataFrame([row]))
@@ -445,6 +445,9 @@ def test_a_dated_target_the_baseline_already_meets_is_on_course_not_met():
     assert "target met" not in row["sentence"]
     assert "on track for the March 2029 target" in row["sentence"]
     assert "the baseline year already met it" in row["sentence"]
+    # The year's use comes first, then the target: never the target as if it were the use.
+    used = f"{row['year_ending']:,.0f} kWh in the 12 months to September 2026"
+    assert f"({used} against a target of 13,800,000 kWh;" in row["sentence"]
     assert "not due until March 2029" in row["rag_reason"]
     assert row["target_period_label"] == "in the 12 months to September 2026"
 
@@ -520,7 +523,7 @@ def test_every_board_line_of_a_survey_within_its_margin_says_so():
                 frequency="quarterly", unit="percent", aggregation="mean",
                 good_direction="higher", source="Residents' survey", target=55.0,
                 tier="headline")  # fmt: skip
-    basis = format_rating_basis(row["rag_reason"])
+    basis = format_rating_basis(row)
     assert "within the survey's margin of error" in basis and "missed by" not in basis
     _, explanation = roll_up_strategy(pd.DataFrame([row]))
     assert "within a survey's margin of error of its target" in explanation
@@ -638,6 +641,50 @@ def test_the_public_sentence_gives_a_variance_its_sign_and_no_excuse():
     assert sentence.startswith("£196,582 (an overspend), up from £95,390 a year ago.")
     assert "not good or bad" not in sentence
     assert "a variance either way needs explaining" in sentence
+
+
+@pytest.mark.parametrize(
+    ("good", "rag", "expected"),
+    [
+        ("lower", "Red", "Above its target of at most 3,450 for the quarter (1,150 a month)."),
+        ("lower", "Green", "Within its target of at most 3,450 for the quarter (1,150 a month)."),
+        ("higher", "Red", "Short of its target of 3,450 for the quarter (1,150 a month)."),
+        ("higher", "Green", "Meets its target of 3,450 for the quarter (1,150 a month)."),
+    ],
+)
+def test_a_public_target_says_which_side_it_is_on_and_what_period_it_covers(good, rag, expected):
+    # "Short of its target of 3,450" for 3,495 against a ceiling read as a target met
+    # (review 4, F7); 3,450 is the quarter's worth of the plan's 1,150 a month.
+    from pcplib.assessment.public import write_public_sentence
+
+    row = {
+        "unit": "count", "current": 3_495.0, "last_year": 3_460.0, "change": "+1.0%",
+        "change_value": 1.0, "direction": "up", "judgement": "no evidence of change",
+        "assessment": "needs attention" if rag == "Red" else "on track", "rag": rag,
+        "rag_basis": "target", "good_direction": good, "target": 1_150.0,
+        "target_for_period": 3_450.0, "aggregation": "sum", "frequency": "monthly",
+        "measure_name": "Neighbourhood crime offences", "spc_variation": "common_cause",
+        "worsening": "none",
+    }  # fmt: skip
+    assert expected in write_public_sentence(row)
+
+
+def test_a_withheld_verdict_is_told_as_withheld_in_the_caveats_and_carries_its_target(sample):
+    # Review 4, F1/F4: "SPC limits set from ..." in the caveats beside "No SPC verdict" in
+    # the table; the run chart had no target line (F15).
+    from pcplib.assessment import list_data_quality_notes
+    from pcplib.assessment.strategy import summarise_strategy
+
+    notes = list_data_quality_notes(sample, "resources", "2026-09")
+    savings = [n for n in notes if n.startswith("Savings delivered")]
+    assert savings and savings[0].startswith(
+        "Savings delivered against the medium-term financial plan: no SPC verdict: "
+    )
+    rows = summarise_strategy(sample, "resources", "2026-09").measures
+    row = rows[rows["measure_id"] == "res-savings"].iloc[0]
+    assert row["spc_status"] == "unstable baseline"
+    assert row["spc"] is not None and not row["spc"].has_limits
+    assert row["spc"].target == pytest.approx(1_000_000)
 
 
 def test_an_amount_that_never_goes_below_zero_keeps_its_percentage():
