@@ -335,9 +335,10 @@ def format_board_missions(view: BoardView) -> str:
     str
         HTML: a sentence saying what the rating a quarter before is (the Delivery Board
         of the quarter before) and on what basis, then per mission a heading and a
-        table, one row per strategy: its rating now and a quarter before (with its
-        basis when the strategies' differ), and each item overdue or at risk with its
-        state and due date, overdue first.
+        table, one row per strategy: its measures' rating now and a quarter before (with
+        its basis when the strategies' differ) and, beneath it, the strategy's "But:"
+        note (what that rating does not cover); and each item overdue, at risk or a new
+        high risk with its state and due date or score, overdue first.
     """
     note, per_row = _basis_note(view)
     parts = [f'<p class="small">{esc(note)}</p>']
@@ -372,7 +373,7 @@ def format_board_missions(view: BoardView) -> str:
                     ),
                     f'<ul class="summary-items">{entries}</ul>'
                     if entries
-                    else "Nothing overdue, at risk or newly high",
+                    else "Nothing overdue or at risk; no new high risk",
                 ]
             )
         parts.append(
