@@ -87,6 +87,7 @@ __all__ = [
     "BOARD_OWNER_COLUMNS",
     "BoardView",
     "FLAGS",
+    "PlanTotals",
     "summarise_board_quarter",
     "tabulate_board_judgements",
 ]
@@ -111,15 +112,36 @@ other items."""
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
-    "returns_missing", "overdue", "at_risk", "new_risks", "changes",
+    "returns_missing", "overdue", "at_risk", "new_risks", "changes", "strategy_ids",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.owners`: the senior contact, ``Force`` or ``OPCC``, the
-names of the strategies they answer for, their SPOCs, then counts: ``overdue`` is the
+names of the strategies they answer for, their SPOCs, then counts, then the ids of the
+strategies they answer for (a tuple, in the order of ``strategies``): ``overdue`` is the
 sum of the three before it (commitments, actions, returns), ``at_risk`` the commitments
 at risk or off track and not yet due, ``new_risks`` the risks that became high in the
 quarter, ``changes`` the ratings changed."""
 
 _SIDES = (("Force", "force_senior_owner", "force_spoc"), ("OPCC", "opcc_senior_owner", "opcc_spoc"))
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    """The Delivery Board view's totals across the plan (:attr:`BoardView.totals`).
+
+    Attributes
+    ----------
+    overdue : dict
+        Overdue items by kind (``commitment``, ``action``, ``return``), only the kinds
+        that have any, most first.
+    at_risk : int
+        Items at risk or off track and not yet due.
+    new_risks : int
+        Risks that became high in the quarter.
+    """
+
+    overdue: dict[str, int]
+    at_risk: int
+    new_risks: int
 
 
 @dataclass(frozen=True)
@@ -178,6 +200,17 @@ class BoardView:
     def previous_quarter(self) -> str:
         """The quarter the changes are counted from (``2026/27 Q1``)."""
         return periods.label_quarter(periods.parse_month(self.previous_period_end))
+
+    @property
+    def totals(self) -> PlanTotals:
+        """What is overdue (by kind), at risk and newly high across the plan."""
+        flags = self.items["flag"]
+        counts = self.items[flags == "overdue"]["kind"].value_counts()
+        return PlanTotals(
+            overdue={str(kind): int(n) for kind, n in counts.items()},
+            at_risk=int((flags == "at risk").sum()),
+            new_risks=int((flags == "new high risk").sum()),
+        )
 
     @property
     def since_words(self) -> str:
@@ -635,6 +668,7 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
                 "at_risk": int(counts.get(("at risk", "commitment"), 0)),
                 "new_risks": int(counts.get(("new high risk", "risk"), 0)),
                 "changes": int(counts.get(("changed", "rating"), 0)),
+                "strategy_ids": tuple(row["ids"]),
             }
         )
     frame = pd.DataFrame(table, columns=BOARD_OWNER_COLUMNS)
