@@ -192,7 +192,7 @@ def format_public_summary(public: PublicQuarter) -> str:
     lead = (
         f"We looked at {measures} measures of the plan in {public.quarter}. "
         f"{_groups_sentence(total).capitalize()}. "
-        f"So far {complete} of {plural(commitments, 'promise')} in the plan have been kept, "
+        f"So far {complete} of {plural(commitments, 'promise')} have been kept, "
         f"{_late_words(stuck, overdue, off_track)}."
     )
     rows = [
@@ -307,11 +307,11 @@ def format_public_mission(
     attention = _sentences(by_group["needs attention"]) if "needs attention" in by_group else []
     # One line for the promises not kept on time, overdue ones said apart as overdue.
     off_track = int(mine["off_track"]) if "off_track" in mine else 0
-    late = [f"{plural(stuck, 'promise')} at risk of being late"] if stuck else []
-    late += [f"{plural(off_track, 'promise')} not expected on time"] if off_track else []
-    late += [f"{plural(overdue, 'promise')} overdue (past the date promised)"] if overdue else []
+    late = [f"{stuck} at risk of being late"] if stuck else []
+    late += [f"{off_track} not expected on time"] if off_track else []
+    late += [f"{overdue} overdue"] if overdue else []
     if late:
-        attention.append("; ".join(late) + ".")
+        attention.append(f"Promises: {', '.join(late)}.")
     lists = (
         "<h3>What has been achieved</h3>"
         + (_list(achieved) if achieved else "<p>Nothing this quarter.</p>")
