@@ -245,7 +245,9 @@ def _list(items: list[str]) -> str:
     return '<ul class="measure-list">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
-def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
+def format_public_mission(
+    public: PublicQuarter, mission_id: str, counts: pd.DataFrame | None = None
+) -> str:
     """Return one mission's section of the public report.
 
     Parameters
@@ -254,6 +256,11 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         From :func:`pcplib.assessment.public.summarise_public_quarter`.
     mission_id : str
         The mission.
+    counts : pandas.DataFrame, optional
+        :func:`~pcplib.assessment.public.count_public_groups` of ``public`` (counted once
+        for every mission by :func:`format_public_missions`); counted here when omitted.
+        The section's counts of measures by group and of promises are read from it,
+        never recounted.
 
     Returns
     -------
@@ -269,7 +276,8 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     strategies = public.strategies[public.strategies["mission_id"] == mission_id]
     name = str(strategies["mission_name"].iloc[0]) if not strategies.empty else mission_id
     by_group = {g: measures[measures["group"] == g] for g in measures["group"].unique()}
-    counts = {g: len(by_group.get(g, measures.iloc[0:0])) for g in PUBLIC_GROUPS}
+    counts = count_public_groups(public) if counts is None else counts
+    mine = counts[counts["mission_id"] == mission_id].iloc[0]
     ratings = "".join(
         f"<li>{esc(s['strategy_name'])} {format_rag_html(s['overall_rag'])}</li>"
         for s in strategies.to_dict("records")
@@ -283,12 +291,11 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     )
     parts = [
         f"<h2>{esc(name)}</h2>",
-        f'<p class="mission-counts">{plural(len(measures), "measure")}: '
-        f"{esc(_groups_sentence(counts))}.</p>",
+        f'<p class="mission-counts">{plural(int(mine["measures"]), "measure")}: '
+        f"{esc(_groups_sentence({g: int(mine[g]) for g in PUBLIC_GROUPS}))}.</p>",
         f'<ul class="strategy-ratings"><li>Strategies:</li>{ratings}</ul>',
     ]
-    complete, stuck = int(strategies["complete"].sum()), int(strategies["stuck"].sum())
-    overdue = int(strategies["overdue"].sum()) if "overdue" in strategies else 0
+    complete, stuck, overdue = (int(mine[k]) for k in ("complete", "stuck", "overdue"))
     achieved = _sentences(by_group["achieved"]) if "achieved" in by_group else []
     if complete:
         achieved.append(f"{plural(complete, 'promise')} in the plan kept.")
@@ -360,8 +367,10 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
 
 def format_public_missions(public: PublicQuarter) -> str:
     """Return every mission's section of the public report, in the data set's order."""
+    counts = count_public_groups(public)
     return "".join(
-        format_public_mission(public, m) for m in dict.fromkeys(public.measures["mission_id"])
+        format_public_mission(public, m, counts)
+        for m in dict.fromkeys(public.measures["mission_id"])
     )
 
 
