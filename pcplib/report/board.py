@@ -12,6 +12,7 @@ never sits alone beside its own overdue items or a new high risk.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -19,9 +20,10 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.scope import parse_month_param
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
-from pcplib.labels import date_words, month_words, plural
+from pcplib.labels import date_words, is_missing, month_words, plural
 from pcplib.report.headers import build_period_header, format_no_new_data
 from pcplib.report.html import build_table, esc, format_rag_html
+from pcplib.report.measures import format_status_disagreement
 
 if TYPE_CHECKING:
     from pcplib.assessment.board import BoardView
@@ -309,6 +311,13 @@ def _basis_note(view: BoardView) -> tuple[str, bool]:
     return f"{lead}; each row says whether the Board was told it or it is recomputed.", True
 
 
+def _status_note(item: Mapping[str, Any]) -> str:
+    """Under a commitment whose status its measure's data contradict: the one sentence."""
+    if item.get("kind") != "commitment" or is_missing(item.get("reason")) or not item["reason"]:
+        return ""
+    return format_status_disagreement({"status_disagreement": item["reason"]})
+
+
 def format_board_missions(view: BoardView) -> str:
     """Return each mission's strategies: rating now and a quarter before, what is flagged.
 
@@ -340,7 +349,7 @@ def format_board_missions(view: BoardView) -> str:
                 # No full stop before the bracket: "... authorities (overdue, ...)".
                 f"<li>{esc(str(r['kind']).capitalize())}: {esc(str(r['item']).rstrip('. '))} "
                 f"<strong>({esc(r['state'])}{', due ' + esc(r['due']) if r['due'] else ''})"
-                "</strong></li>"
+                f"</strong>{_status_note(r)}</li>"
                 for r in flagged.to_dict("records")
             )
             body.append(
