@@ -25,8 +25,9 @@ The rating of a measure, with its basis (``rag_basis``) and its reason
   way even while the target is met;
 - ``evidence``, for a measure with a good direction but no target: Red for a real
   deterioration (the test of change beyond chance and material, or an SPC concern in
-  the period), Amber for a possible one (material, p below
-  :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`), Green when SPC on a stable
+  the period where no test of change could be made), Amber for a possible one (an SPC
+  concern the tests of change do not confirm, or a test's change material with p
+  below :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`), Green when SPC on a stable
   baseline shows no concern and the tests no deterioration; a harm that rose beyond
   chance is never Green, with or without a target. Where SPC gave no verdict (an
   unstable baseline, too few points) the tests alone rate Green only for a real
@@ -45,6 +46,7 @@ from typing import Any, cast
 import pandas as pd
 
 from pcplib import rag
+from pcplib.assessment.chance import TargetChance
 from pcplib.assessment.figures import Figures
 from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE
 from pcplib.labels import UNIT_LABELS, format_figures, is_missing, label_period_start
@@ -102,6 +104,7 @@ class Rating:
     basis: str
     capped: bool = False
     reason: str = ""
+    within_chance: bool = False
 
 
 def _baseline_per_period(figures: Figures, measure: Mapping[str, Any]) -> float | None:
@@ -252,6 +255,8 @@ def rate_measure(
     no_spc_reason: str = "",
     improvement_reason: str = "",
     margin: float | None = None,
+    chance: TargetChance | None = None,
+    process: tuple[str, str] = ("", ""),
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
@@ -294,7 +299,17 @@ def rate_measure(
     margin : float, optional
         A survey estimate's 95% margin of error, in the unit of the figure (percentage
         points). A shortfall no larger than it is not shown to be a miss: Amber, "within
-        the margin of error of the target", never Red nor "missed".
+        the margin of error of the target", never Red nor "missed". Superseded by
+        ``chance`` when that is given.
+    chance : TargetChance, optional
+        How far from the target the figure may lie by chance alone
+        (:func:`~pcplib.assessment.chance.estimate_target_chance`). A figure within it
+        is neither met nor missed: Amber, "within chance of the target" (for a survey
+        "within the margin of error"), unless ``process`` shows the side.
+    process : tuple of (str, str)
+        Which side of the target the process lies on (``"met"``, ``"missed"`` or
+        ``""``) by its SPC assurance or its record, and why; when it is the side the
+        figure lies on, the threshold rating stands with the reason.
 
     Returns
     -------
@@ -334,16 +349,23 @@ def rate_measure(
             return Rating(
                 "Amber", target.basis, capped=True, reason=f"{reason}; capped: {why_real}"
             )
-        if rating != "Green" and margin is not None and abs(current - target.value) <= margin:
-            # A survey's shortfall inside its margin of error: the true figure may meet the
-            # target, so it is not called missed (Code of Practice, Quality Q3).
-            reason = (
-                f"{reason.split(' by ', 1)[0]} by {abs(current - target.value):.1f} percentage "
-                f"points, within the survey's margin of error (+/- {margin:.1f} points, 95%): "
-                "within the margin of error of the target, not shown to be missed"
-            )
-            return Rating("Amber", target.basis, reason=reason)
+        if chance is None and margin is not None:
+            chance = TargetChance(margin, "the survey's margin of error", survey=True)
+        if chance is not None and abs(current - target.value) <= chance.half_width:
+            return _rate_within_chance(current, target, rating, reason, chance, process, good,
+                                       unit, per)  # fmt: skip
         return Rating(rating, target.basis, reason=reason)
+    if real and worsening != "real" and evidence_known:
+        # An SPC concern that the tests of change (the quarter on a year earlier, the 12
+        # months on the 12 before and on the baseline year) do not confirm: limits from a
+        # short, data-chosen reference period are themselves uncertain, so the chart
+        # alone makes a possible deterioration, not a real one (review 4, F11).
+        weak = f"; the tests find a possible one ({worsening_reason})" if worsening_reason else ""
+        return Rating(
+            "Amber", "evidence",
+            reason="harm rule: a possible deterioration: an SPC concern in the reporting "
+            f"period that the tests of change do not confirm{weak}",
+        )  # fmt: skip
     if real:
         return Rating("Red", "evidence", reason=why_real)
     if worsening == "possible":
@@ -375,6 +397,55 @@ def rate_measure(
     return Rating("Grey", "none", reason=f"no SPC verdict and no target: not rated ({why})")
 
 
+def _rate_within_chance(
+    current: float,
+    target: TargetForPeriod,
+    rating: str,
+    reason: str,
+    chance: TargetChance,
+    process: tuple[str, str],
+    good: str,
+    unit: str,
+    per: str,
+) -> Rating:
+    """A figure within chance of its target: rated on the process, else Amber (F2, F9)."""
+    assert target.value is not None
+    side = "met" if _meets(current, target.value, good) else "missed"
+    points = " points" if unit == "percent" else ""
+    allowance = f"+/- {_plain(chance.half_width)}{points} at 95%"
+    if process[0] == side:
+        # The quarter alone cannot tell, but the process can: it lies on the side the
+        # figure does, so the threshold rating stands, and says why.
+        return Rating(
+            rating, target.basis,
+            reason=f"{reason} (within chance of it this quarter, {allowance}, but "
+            f"{process[1]})",
+        )  # fmt: skip
+    if chance.survey and side == "missed":
+        # A survey's shortfall inside its margin of error: the true figure may meet the
+        # target, so it is not called missed (Code of Practice, Quality Q3).
+        return Rating(
+            "Amber", target.basis, within_chance=True,
+            reason=f"{reason.split(' by ', 1)[0]} by {abs(current - target.value):.1f} "
+            f"percentage points, within the survey's margin of error (+/- "
+            f"{chance.half_width:.1f} points, 95%): within the margin of error of the "
+            "target, not shown to be missed",
+        )  # fmt: skip
+    word = "trajectory" if target.basis == "trajectory" and not target.baseline_met else "target"
+    if unit in UNIT_LABELS:
+        now, goal = format_figures([current, target.value], unit, per=per)
+    else:
+        now, goal = _plain(current), _plain(target.value)
+    lead = "the margin of error of" if chance.survey else "chance of"
+    shown = "not shown to be met" if chance.survey else "neither shown to be met nor missed"
+    return Rating(
+        "Amber", target.basis, within_chance=True,
+        reason=f"{word} rule: {now} is within {lead} the {word} of {goal}, {shown} "
+        f"({_plain(abs(current - target.value))}{points} from it, inside the {allowance} "
+        f"that chance alone allows; {chance.basis})",
+    )  # fmt: skip
+
+
 def list_target_record(
     regular: pd.Series, measure: Mapping[str, Any], target: TargetForPeriod, since: str
 ) -> pd.Series:
@@ -397,7 +468,11 @@ def list_target_record(
 
 
 def describe_target_record(
-    regular: pd.Series, measure: Mapping[str, Any], target: TargetForPeriod, since: str
+    regular: pd.Series,
+    measure: Mapping[str, Any],
+    target: TargetForPeriod,
+    since: str,
+    run_decides: bool = False,
 ) -> str:
     """How often each period met a flat target, in words that match the count.
 
@@ -412,14 +487,20 @@ def describe_target_record(
         per-period record: empty string).
     since : str
         The first month counted (``YYYY-MM``; the SPC limits' start), or empty for all.
+    run_decides : bool, default False
+        Whether the latest run settled the assurance (a change the chart signals that
+        way: :func:`~pcplib.assessment.spc_verdict.settle_assurance`); the run is then
+        told as consistent.
 
     Returns
     -------
     str
-        "consistently met: every month since April 2025" when the latest
-        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more periods all met it,
-        "consistently missed: every quarter since ..." likewise, else "met in 1 of 26
-        quarters".
+        "consistently met: every month (18 of 18) since April 2025" when every period
+        since ``since`` (at least :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN`)
+        met it, "consistently missed" likewise, else "met in 1 of 26 quarters" (with
+        "; missed in each of the latest 25 (since 2020/21 Q2)" for a run of
+        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more: a fact, not an
+        assurance).
     """
     met = list_target_record(regular, measure, target, since)
     if met.empty:
@@ -434,15 +515,16 @@ def describe_target_record(
         lead = "consistently " if n >= CONSISTENT_RUN else ""
         return f"{lead}{word}: every {unit} ({n} of {n}) since {since_words}"
     unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+    # A mixed record is told as a count, never as "consistently met" from its latest run:
+    # a process that meets its target two periods in three makes runs of 6 or 7 by
+    # chance (review 4, F12). A long latest run is still a fact worth telling, as one.
     last = bool(met.iloc[-1])
-    run = 0
-    for flag in reversed(met.tolist()):
-        if bool(flag) != last:
-            break
-        run += 1
+    run = next((i for i, f in enumerate(reversed(met.tolist())) if bool(f) != last), len(met))
+    count = f"met in {int(met.sum())} of {len(values)} {unit}s"
     if run >= CONSISTENT_RUN:
-        start = values.index[len(values) - run]
-        word = "met" if last else "missed"
-        since_words = label_period_start(start, frequency)
-        return f"consistently {word}: every {unit} since {since_words} ({run} in a row)"
-    return f"met in {int(met.sum())} of {len(values)} {unit}s"
+        since_words = label_period_start(values.index[len(values) - run], frequency)
+        side = "met" if last else "missed"
+        if run_decides:
+            return f"consistently {side}: every {unit} since {since_words} ({run} in a row)"
+        return f"{count}; {side} in each of the latest {run} (since {since_words})"
+    return count

@@ -82,7 +82,9 @@ ran on after it) from which that period is taken as not in control: one. A signa
 run began while the limits were being set is partly the reference period's own drift,
 so no measure keeps a verdict that another (savings, with three) loses for the same
 condition (review 4, F23; Wheeler, *Understanding Variation*: limits describe a process
-only while it is predictable)."""
+only while it is predictable). The cost, a step just after the period withheld when its
+last reference point happened to lie on the step's side, is left to the tests of
+change, which still judge the measure."""
 
 STABLE_MIN_POINTS = 12
 """The fewest points a stable baseline may have (Making Data Count's minimum for
