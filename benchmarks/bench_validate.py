@@ -14,6 +14,14 @@ fresh subprocess whose peak resident memory the operating system reports:
 
 It prints the wall-clock time, the CPU time and the peak memory of each, and the
 progress lines validation printed. Target: peak memory at most 1 GiB.
+
+With ``--wrong KIND``, every observation is then made wrong in one way, so validation
+reports a problem in every row (it builds a counted problem past the first 1,000 of a
+check rather than two million): ``value`` (every figure unparseable, ``n/a``),
+``status`` (misspelt), ``date`` (``period_start`` written 01/04/2020), ``extracted``
+(every extraction date in the future), ``measure`` (every measure id unknown) or
+``duplicate`` (every row repeating another's key). The target is the same; the exit
+code of ``pcp validate`` is then 1, as it should be.
 """
 
 from __future__ import annotations
@@ -95,6 +103,26 @@ def build_dataset(folder: Path, rows: int) -> int:
     return len(obs) + copies * len(base)
 
 
+WRONG = {
+    "value": lambda obs: obs.assign(value="n/a"),
+    "status": lambda obs: obs.assign(status="finall"),
+    "date": lambda obs: obs.assign(
+        period_start=pd.to_datetime(obs["period_start"]).dt.strftime("%d/%m/%Y")
+    ),
+    "extracted": lambda obs: obs.assign(extracted_on="2099-01-01"),
+    "measure": lambda obs: obs.assign(measure_id="x" + obs["measure_id"]),
+    "duplicate": lambda obs: obs.assign(area=obs["area"].iloc[0]),
+}
+"""Ways to make every observation wrong, for ``--wrong``."""
+
+
+def make_every_row_wrong(folder: Path, kind: str) -> None:
+    """Rewrite the observations with every row wrong in the way ``kind`` names."""
+    path = folder / "observations" / "observations.csv"
+    obs = pd.read_csv(path, dtype=str, keep_default_na=False)
+    WRONG[kind](obs).to_csv(path, index=False, lineterminator="\n")
+
+
 def peak_of(command: list[str]) -> dict[str, object]:
     """Measure ``command`` inside a wrapper process that reports its child's peak memory."""
     wrapper = (
@@ -119,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=TARGET_ROWS)
     parser.add_argument("--report", action="store_true", help="also load it and judge a strategy")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--wrong", choices=sorted(WRONG), help="make every observation wrong in this way"
+    )
     parser.add_argument("--keep", type=Path, help="build the data set here and keep it")
     parser.add_argument(
         "--reuse", action="store_true", help="with --keep: measure the data set built there before"
@@ -140,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
                 count = sum(1 for _ in handle) - 1
         else:
             count = build_dataset(folder, args.rows)
+        if args.wrong:
+            make_every_row_wrong(folder, args.wrong)
+            print(f"every observation made wrong: {args.wrong}")
         size = (folder / "observations" / "observations.csv").stat().st_size
         print(
             f"built {count:,} observations ({size / 1024**2:,.0f} MiB of CSV) in "
@@ -155,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, run in runs.items():
             peak = int(run["peak_kib"]) * 1024
             ok = peak <= TARGET_MEMORY_BYTES
-            missed |= not ok or run["code"] != 0
+            # With every row wrong, validation must fail (exit 1) within the same memory.
+            missed |= not ok or run["code"] != (1 if args.wrong else 0)
             print(
                 f"{name}: exit {run['code']}, {run['wall_s']} s wall, {run['cpu_s']} s CPU, "
                 f"peak memory {peak / 1024**2:,.0f} MiB "

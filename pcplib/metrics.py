@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from pcplib.labels import format_figure
 from pcplib.periods import sum_rolling_12_months
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "UNITS",
     "Change",
     "arrow",
+    "count_small_change",
     "direction",
     "format_change",
     "judge_change",
@@ -385,3 +387,21 @@ def measure_change(change: Change, unit: str) -> tuple[float | None, str]:
     if change.pct is not None:
         return change.pct, "%"
     return change.current - change.baseline, unit
+
+
+def count_small_change(change: Change, unit: str) -> Change:
+    """A change on small numbers told as a difference in the unit, never a percentage.
+
+    "2 against 1" is "+1", not "+100.0%": a percentage of a handful of events reads as
+    a large change that the exact test cannot tell from chance
+    (``SMALL_COUNT`` in :mod:`pcplib.assessment.thresholds`).
+    """
+    if change.baseline is None or change.current is None or change.direction == "no change":
+        return change
+    difference = change.current - change.baseline
+    sign = "+" if difference > 0 else ("-" if difference < 0 else "")
+    text = f"{sign}{format_figure(abs(difference), unit)}"
+    return Change(
+        change.baseline, change.current, None, change.pp, change.direction,
+        change.arrow, change.judgement, text,
+    )  # fmt: skip

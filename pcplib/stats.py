@@ -25,10 +25,11 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from scipy import stats as scipy_stats
-
-# Imported as a module so that no name starting "test" sits in this namespace.
-from statsmodels.stats import proportion as sm_proportion
+# scipy.stats and statsmodels are imported where they are used, not here: every module
+# that imports the assessment imports this one, and ``pcp run``'s own process (which
+# never tests a change) spent half its start-up importing them (measured with
+# ``python -X importtime -c "import pcplib.run"``). The report kernels import them
+# once, in the fork server (pcplib.forkserver.PRELOAD).
 
 __all__ = [
     "VERDICTS",
@@ -275,6 +276,9 @@ def wilson_interval(
     x, size = _check_sample(successes, n)
     level = _check_confidence(confidence)
     deff = _check_design_effect(design_effect)
+    # Imported as a module so that no name starting "test" sits in this namespace.
+    from statsmodels.stats import proportion as sm_proportion
+
     low, high = sm_proportion.proportion_confint(
         x / deff, size / deff, alpha=1 - level, method="wilson"
     )
@@ -319,6 +323,8 @@ def compare_proportions(
     c_x, c_n = _check_sample(x2, n2, "2")
     deff = _check_design_effect(design_effect)
     level = _check_confidence(confidence)
+    from statsmodels.stats import proportion as sm_proportion
+
     # statsmodels compares its first sample with its second, so current goes first.
     args = (c_x / deff, c_n / deff, b_x / deff, b_n / deff)
     with warnings.catch_warnings():
@@ -408,6 +414,8 @@ def compare_counts(
     # Given the total, the current count is binomial with p = e2*R / (e1 + e2*R),
     # where R is the rate ratio; R = 1 means p0 = e2 / (e1 + e2).
     p0 = e2 / (e1 + e2)
+    from scipy import stats as scipy_stats
+
     binomial = scipy_stats.binom(total, p0)
     # A central two-sided p-value is exactly dual to the Clopper-Pearson interval,
     # so the verdict and the interval never disagree.

@@ -476,10 +476,11 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
         describe_comparisons(dataset),
         f"Chance: {tested} measures were tested at the 5% level, so about "
         f"{expected:.0f} could show a change beyond chance by chance alone; read a single "
-        "significant result with its SPC chart.",
+        "such result beside the measure's chart over time in its strategy's report.",
         "No evidence of change does not mean that nothing changed: it means chance cannot "
-        "be ruled out, often because the numbers are small. A possible change (p below "
-        "0.10 but not 0.05) is not yet conclusive: another year's figures will tell.",
+        "be ruled out, often because the numbers are small. A possible change (one that "
+        "chance alone would give less than one time in ten, but more than one in twenty) "
+        "is not yet conclusive: another year's figures will tell.",
     ]
     untested = int(counts.get("not tested", 0))
     if untested:

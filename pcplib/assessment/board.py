@@ -52,7 +52,7 @@ holds both to account.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -61,6 +61,7 @@ from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.continuity import (
     AS_REPORTED,
+    RECOMPUTED,
     Continuity,
     PreviousMeeting,
     add_continuity_columns,
@@ -138,7 +139,10 @@ class BoardView:
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
         ``strategy_name``, ``rag``, ``previous_rag``, ``basis`` (``as reported`` or
         ``recomputed``), ``reported_at`` (the meeting, ``YYYY-MM``, whose record gave
-        the previous rating; empty when recomputed), ``overdue``, ``at_risk`` and
+        the previous rating; empty when recomputed), ``measures_basis`` (the same for
+        the measures' ratings a quarter before: ``as reported`` from a strategy report's
+        record or the view's own; a history written before the view kept its measures
+        holds its overall rating only), ``overdue``, ``at_risk`` and
         ``new_risks`` (counts), and ``rating_note``, what the rating alone would hide
         (the strategy summary's "But: ..." note; empty when nothing is hidden).
     returns_recorded : bool
@@ -147,10 +151,11 @@ class BoardView:
     board_name : str
         The board's name, as the data set gives it (``dataset.identity``).
     judgements : pandas.DataFrame
-        Each strategy's overall row of ``judgements.csv`` as the view shows it (columns
-        :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, ``report`` empty): the
-        rating, the rating a quarter before and the basis, so the meeting history keeps
-        what the board was told (:func:`tabulate_board_judgements`).
+        Each strategy's rows of ``judgements.csv`` as the view has them (columns
+        :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, ``report`` empty): its
+        overall row, then each measure's, with the rating a quarter before and the basis,
+        so the meeting history keeps what the board was told and the ratings its changes
+        were counted from (:func:`tabulate_board_judgements`).
     """
 
     quarter: str
@@ -295,6 +300,34 @@ def _risk_items(dataset: Dataset, strategy_id: str, period_end: str) -> list[dic
     ]
 
 
+def _board_record(
+    records: Sequence[MeetingRecord], strategy_id: str, period_end: str
+) -> MeetingRecord | None:
+    """The Delivery Board's own record of a strategy on a data period, its measures too.
+
+    The view's rows of ``judgements.csv`` (``report`` :data:`BOARD_REPORT`) for the
+    strategy, relabelled as the strategy's own report, so that
+    :func:`~pcplib.assessment.continuity.compare_with_previous_meeting` reads every
+    rating as the board was shown it (and the figures it was shown, for revisions). None
+    when no record holds the strategy's measures from the view (a history written before
+    the view kept them holds its overall rating only: :func:`_told_board`).
+    """
+    found = None
+    needed = {"report", "strategy_id", "measure_id", "period_end", "rag"}
+    for record in records:
+        frame = record.judgements
+        if frame.empty or not needed <= set(frame.columns):
+            continue
+        rows = frame[
+            (frame["report"] == BOARD_REPORT)
+            & (frame["strategy_id"] == strategy_id)
+            & (frame["period_end"] == period_end)
+        ]
+        if (rows["measure_id"] != "overall").any() and (rows["measure_id"] == "overall").any():
+            found = replace(record, judgements=rows.assign(report=strategy_id))
+    return found
+
+
 def _told_board(
     records: Sequence[MeetingRecord], strategy_id: str, period_end: str
 ) -> tuple[str, str] | None:
@@ -337,12 +370,15 @@ def _rating_items(
 
     The comparison is, in order: a strategy report's record on the previous quarter's
     data (every rating as the Board was told it), else the Delivery Board's own record
-    of that quarter (the overall rating as it was shown; the measures', which the board
-    is not shown, recomputed), else recomputed from today's data.
+    of that quarter (every rating as it was shown, or its overall rating only in a
+    history written before the view kept its measures, theirs then recomputed), else
+    recomputed from today's data.
     """
     # The meeting's date, so the note's overdue Board actions are the view's own.
     summary = summarise_strategy(dataset, strategy_id, period_end, "board", spc_rules, slot=slot)
-    record = _record_for(records, strategy_id, previous_end)
+    record = _record_for(records, strategy_id, previous_end) or _board_record(
+        records, strategy_id, previous_end
+    )
     previous = PreviousMeeting(record.slot if record else previous_end, previous_end, record)
     continuity = compare_with_previous_meeting(dataset, summary, previous, spc_rules)
     changes = continuity.changes
@@ -357,9 +393,12 @@ def _rating_items(
             moved = {"kind": "overall", "item_id": "overall", "name": summary.strategy_name}
             moved |= {"change": "rating changed", "before": told_rag, "after": summary.overall_rag}
             changes = pd.concat([pd.DataFrame([moved]), changes], ignore_index=True)
-        overall_row = overall_row.assign(
-            previous_meeting=reported_at, previous_basis=AS_REPORTED, previous_rag=told_rag
-        )
+        top = overall_row["measure_id"] == "overall"
+        overall_row.loc[top, ["previous_meeting", "previous_basis", "previous_rag"]] = [
+            reported_at,
+            AS_REPORTED,
+            told_rag,
+        ]
     rated = changes[changes["change"] == "rating changed"]
     rows = [
         {
@@ -370,8 +409,8 @@ def _rating_items(
             "due": "",
             "detail": "overall rating" if r["kind"] == "overall" else "measure",
             "flag": "changed",
-            # The plain "Why" (a move to Grey: "no longer rated: ..."), for the measures'.
-            "reason": "" if r["kind"] == "overall" else _text(r.get("reason")),
+            # The plain "Why", for the measures': a move to Grey is "no longer rated".
+            "reason": "" if r["kind"] == "overall" else _unrated_words(r),
         }
         for r in rated.to_dict("records")
     ]
@@ -380,14 +419,38 @@ def _rating_items(
     return rows, summary.overall_rag, before, basis, reported_at, overall_row, summary.rating_note
 
 
+def _unrated_words(change: dict[str, Any]) -> str:
+    """A measure's reason for its new rating; a rating lost (to Grey) says "no longer rated".
+
+    A move from a rating to Grey is not an improvement (review 3: "no longer needs
+    attention" read as the problem solved): "not rated: ..." becomes "no longer rated: ...".
+    """
+    reason = _text(change.get("reason"))
+    lost = change.get("after") == "Grey" and change.get("before") in ("Green", "Amber", "Red")
+    if lost and reason.startswith("not rated: "):
+        return "no longer rated: " + reason.removeprefix("not rated: ")
+    return reason
+
+
 def _overall_judgement(summary: Any, continuity: Continuity) -> pd.DataFrame:
-    """A strategy's overall row of ``judgements.csv`` as the view shows it."""
-    row = add_continuity_columns(tabulate_judgements([summary], "", tiers=()), continuity)
+    """A strategy's rows of ``judgements.csv`` as the view has them: overall, then measures.
+
+    The measures' rows are kept so the next quarter's view compares each measure's rating
+    with the one this view's changes were counted from, from the meeting history.
+    """
+    row = add_continuity_columns(tabulate_judgements([summary], ""), continuity)
     previous = continuity.previous
     # Recomputed, the comparison is with a data period, not a meeting: none is named.
     if previous is not None and previous.record is None:
         row["previous_meeting"] = ""
     return row
+
+
+def _measures_basis(rows: pd.DataFrame) -> str:
+    """``as reported`` when every measure's earlier rating came from a record."""
+    measures = rows[rows["measure_id"] != "overall"]
+    told = not measures.empty and (measures["previous_basis"] == AS_REPORTED).all()
+    return AS_REPORTED if told else RECOMPUTED
 
 
 def summarise_board_quarter(
@@ -457,6 +520,9 @@ def summarise_board_quarter(
                 "previous_rag": before,
                 "basis": basis,
                 "reported_at": reported_at,
+                # Whether the measures' ratings a quarter before were read from a record
+                # (a strategy report's or the view's own) or recomputed.
+                "measures_basis": _measures_basis(overall),
                 "overdue": flags.count("overdue"),
                 "at_risk": flags.count("at risk"),
                 "new_risks": flags.count("new high risk"),
@@ -483,7 +549,7 @@ def summarise_board_quarter(
 
 
 def tabulate_board_judgements(view: BoardView, report: str) -> pd.DataFrame:
-    """Return the view's rows of ``judgements.csv``: each strategy's overall rating.
+    """Return the view's rows of ``judgements.csv``: each strategy's ratings.
 
     Parameters
     ----------
@@ -495,20 +561,26 @@ def tabulate_board_judgements(view: BoardView, report: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`, one ``overall``
-        row per strategy: its rating and the strategy's separate ratings, and the
-        rating a quarter before (``previous_rag``, ``previous_basis``,
-        ``previous_period_end``; ``previous_meeting`` is the meeting whose record gave
-        it, empty when recomputed), with ``since_last_meeting`` naming the comparison.
+        Columns :data:`~pcplib.assessment.judgements.JUDGEMENT_COLUMNS`: per strategy
+        its ``overall`` row (its rating and the strategy's separate ratings), then each
+        measure's, each with the rating a quarter before (``previous_rag``,
+        ``previous_basis``, ``previous_period_end``; ``previous_meeting`` is the meeting
+        whose record gave it, empty when recomputed), and ``since_last_meeting`` naming
+        the comparison (the measures' movements in words, as a strategy report's).
     """
     frame = view.judgements.copy()
     frame["report"] = report
     changed = frame["previous_rag"].astype(str).ne(frame["rag"].astype(str)) & frame[
         "previous_rag"
     ].astype(str).ne("")
+    words = frame["since_last_meeting"].fillna("").astype(str)
     frame["since_last_meeting"] = [
-        f"rating {before} to {now} {view.since_words}" if moved else ""
-        for before, now, moved in zip(frame["previous_rag"], frame["rag"], changed, strict=True)
+        (f"rating {before} to {now} {view.since_words}" if moved else "")
+        if measure == "overall"
+        else (f"{said} {view.since_words}" if said else "")
+        for before, now, moved, measure, said in zip(
+            frame["previous_rag"], frame["rag"], changed, frame["measure_id"], words, strict=True
+        )
     ]
     return frame.reset_index(drop=True)
 

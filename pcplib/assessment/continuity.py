@@ -227,9 +227,13 @@ def _measure_movements(
     words: list[str] = []
     base = {"kind": "measure", "item_id": now["measure_id"], "name": now["measure_name"]}
     rag, old_rag = str(now["rag"]), str(before.get("rag", ""))
+    # "No longer stable" only of a chart that gave the last meeting its verdict (a record
+    # without the column is taken to have had one).
+    charted = str(before.get("spc_status") or "assessed") == "assessed"
+    lost = old_rag if charted else ""
     if old_rag and rag != old_rag:
         # The Board's "Why" in plain words; the rule and its statistics stay in rag_reason.
-        why = describe_rating_plainly(now, previous_rag=old_rag)
+        why = describe_rating_plainly(now, previous_rag=lost)
         rows.append(
             base
             | {
@@ -249,7 +253,7 @@ def _measure_movements(
             # Not rated now is not "no longer needs attention": nothing got better, the
             # measure lost its rating (docs/methodology.md, "Since the last meeting").
             change = "no longer rated"
-            reason = f"{describe_rating_plainly(now, previous_rag=old_rag)}. {reason}".strip()
+            reason = f"{describe_rating_plainly(now, previous_rag=lost)}. {reason}".strip()
         rows.append(
             base | {"change": change, "before": old_assessment, "after": assessment,
                     "reason": reason}

@@ -36,6 +36,7 @@ A change below :data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PCT` per cen
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +61,7 @@ from pcplib.stats import format_p_value
 
 __all__ = [
     "EVIDENCE",
+    "YEAR_TO_DATE_REASON",
     "Evidence",
     "estimate_dispersion",
     "estimate_laney_phi",
@@ -67,6 +69,7 @@ __all__ = [
     "estimate_margin",
     "is_census_share",
     "is_panel",
+    "is_year_to_date",
     "judge_evidence",
     "weigh_change",
 ]
@@ -193,6 +196,37 @@ def estimate_margin(numerator: float | None, denominator: float | None) -> float
 
     interval = stats.wilson_interval(min(numerator, denominator), denominator, CONFIDENCE)
     return 100 * (interval.high - interval.low) / 2
+
+
+_YEAR_TO_DATE = re.compile(r"\byear[ -]to[ -]date\b|\bytd\b", re.IGNORECASE)
+
+
+def is_year_to_date(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is a year-to-date figure (its name or definition says so).
+
+    A year-to-date figure builds up month by month and starts again each April, so
+    neighbouring points are not independent and a month's figure is only like for like
+    with the same month of another year. Its moving ranges measure the build-up and the
+    April reset, not noise: no test or chart limits can be sized from them.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's catalogue row (``measure_name``, ``definition``).
+
+    Returns
+    -------
+    bool
+        True when the name or definition says "year to date".
+    """
+    words = " ".join(str(measure.get(key) or "") for key in ("measure_name", "definition"))
+    return bool(_YEAR_TO_DATE.search(words))
+
+
+YEAR_TO_DATE_REASON = (
+    "a year-to-date figure builds up through the year and starts again each April, so "
+    "its month-to-month movement is not noise that a test could be sized from"
+)
 
 
 def is_panel(measure: Mapping[str, Any]) -> bool:
@@ -400,6 +434,8 @@ def weigh_change(
     aggregation = str(measure.get("aggregation") or "sum")
     if before.value is None or after.value is None:
         return Evidence("not tested", reason="no figure to compare")
+    if is_year_to_date(measure):
+        return Evidence("not tested", reason=YEAR_TO_DATE_REASON)
     b, a = float(before.value), float(after.value)
     kind = _choose_kind(before, after, unit, aggregation, is_census_share(measure))
     if a == b:

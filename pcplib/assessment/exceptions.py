@@ -136,6 +136,15 @@ def _held_back(row: Mapping[str, Any]) -> str:
     return "the tests of change do not show it"
 
 
+def _improved_basis(row: Mapping[str, Any]) -> str:
+    """Which comparison shows a measure's real improvement, in the order they are read."""
+    if row.get("judgement") == "improved":
+        return "better than a year earlier by more than chance"
+    if row.get("year_ending_judgement") == "improved":
+        return "better over the 12 months than the 12 months before, by more than chance"
+    return "better than the plan's baseline year by more than chance"
+
+
 _PLAIN_EVIDENCE = {
     "Red": "no target, and it got worse by more than chance",
     "Amber": "no target, and it may be getting worse: the evidence is not yet clear",
@@ -148,6 +157,8 @@ _PLAIN_NO_CHART = {
     "too few points": "too few figures yet to set its chart's limits",
     "rolling figure": "its figures are rolling 12-month totals, which overlap, so they "
     "cannot be charted point by point",
+    "year-to-date figure": "its figures build up through the year and start again each "
+    "April, so they cannot be charted point by point",
 }
 """Why a measure with no target gets no rating when SPC gives no verdict (the method's
 reason, ``spc_status``), in plain words: never "not enough evidence either way"."""
@@ -403,8 +414,7 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
             reason = f"an SPC signal of improvement: better than {chart} by more than chance"
             reason, severity = reason + _disagreeing(r), 0
         elif r["assessment"] == "improving":
-            reason = "a real improvement: better than a year earlier by more than chance"
-            severity = 0
+            reason, severity = f"a real improvement: {_improved_basis(r)}", 0
         elif r["assessment"] == "on track":
             met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
             better = " and better than a year earlier" if r["judgement"] == "improved" else ""

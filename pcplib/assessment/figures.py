@@ -270,15 +270,21 @@ def _calendar(window: Window) -> frozenset[int]:
     return frozenset(p % 12 for p in window.periods)
 
 
-def hold_same_months(before: Window, after: Window, aggregation: str) -> bool:
+def hold_same_months(
+    before: Window, after: Window, aggregation: str, year_to_date: bool = False
+) -> bool:
     """Whether two windows can be compared as they stand: like for like in their months.
 
     A total (``sum``) has a figure only when complete, and a stock (``last``) is its
     last period's figure, so both compare like for like whenever they have one. An
     average (``mean``) of some months compared with an average of others is not like
     for like (a quarter missing its busiest month looks low): it holds only when both
-    windows have figures for the same months of the year.
+    windows have figures for the same months of the year. A year-to-date figure
+    (``year_to_date``) compares only at the same month of the year: six months' spending
+    against a whole year's outturn is not like for like.
     """
+    if year_to_date:
+        return before.last % 12 == after.last % 12
     if aggregation != "mean":
         return True
     return _calendar(before) == _calendar(after)

@@ -69,7 +69,7 @@ JUDGEMENT_COLUMNS = [
     "year_ending_change_unit", "year_ending_change_shown", "year_ending_judgement",
     "year_ending_evidence", "year_ending_test",
     "since_baseline_judgement", "evidence_disagreement", "spc_status", "spc_withheld",
-    "target_record",
+    "target_record", "status_disagreement",
     "margin_of_error", "small_numbers", "performance_rag", "delivery_rag", "risk_rag",
     "rating_note", "completeness", "comparison_completeness", "year_ending_completeness",
     "baseline_completeness",
@@ -83,7 +83,8 @@ names (``%``, ``pp`` or the measure's unit for a difference), beside the text th
 reports print (``_shown``), so a spreadsheet or pandas reads numbers, not text. After
 ``source`` come the verdict's evidence: the
 rule and threshold behind each rating (``rag_reason``), the tests of change and their
-verdicts, the SPC status, the target's record, the survey margin of error, and for a
+verdicts, the SPC status, the target's record, a commitment status the measure's data
+contradict (``status_disagreement``), the survey margin of error, and for a
 strategy's overall row its separate performance, delivery and risk ratings and what the
 overall rating alone would hide (``rating_note``); last, how many of each window's
 periods have a figure and which are missing (``completeness`` for the reporting period,
@@ -151,6 +152,7 @@ COLUMN_LABELS: dict[str, str] = {
     "year_ending_test": "Test of the year ending change",
     "since_baseline_judgement": "Against the plan's baseline year, judgement",
     "evidence_disagreement": "SPC and baseline-year test disagree",
+    "status_disagreement": "Commitment status and data disagree",
     "spc_status": "SPC status",
     "spc_withheld": "SPC withheld because",
     "target_record": "Target record",
@@ -342,6 +344,7 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "spc_status": r["spc_status"],
                 "spc_withheld": r["spc_withheld"],
                 "target_record": r["target_record"],
+                "status_disagreement": r.get("status_disagreement") or "",
                 "margin_of_error": _number(r["margin_of_error"]),
                 "small_numbers": bool(r["small_numbers"]),
                 "completeness": r["completeness"],

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import metrics
+from pcplib.assessment import vocabulary
 from pcplib.assessment.chance import (
     estimate_survey_margin,
     estimate_target_chance,
     judge_process_side,
 )
-from pcplib.assessment.evidence import Evidence, weigh_change
+from pcplib.assessment.commitment_status import attach_status_checks
+from pcplib.assessment.evidence import Evidence, is_year_to_date, weigh_change
 from pcplib.assessment.figures import (
     Figures,
     Window,
@@ -49,14 +51,17 @@ from pcplib.assessment.sentences import (
     describe_target_assurance,
     write_measure_sentence,
 )
-from pcplib.assessment.spc_verdict import SpcVerdict, assess_spc, settle_assurance
+from pcplib.assessment.spc_verdict import SPC_STATUSES, SpcVerdict, assess_spc, settle_assurance
 from pcplib.assessment.targets import (
+    OUTCOMES_OPEN,
+    RATING_COLUMNS,
     Rating,
     TargetForPeriod,
     compute_target_for_period,
     describe_target_record,
     list_target_record,
     rate_measure,
+    tabulate_rating,
 )
 from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade, name_reference_periods
 from pcplib.data import AGGREGATIONS
@@ -78,7 +83,6 @@ EXACT_TESTS = (
 )  # fmt: skip
 """The tests of counts and proportions (:mod:`pcplib.assessment.evidence`), whose
 variation comes from the counts themselves, not from the series' point-to-point noise."""
-SPC_STATUSES = ("assessed", "unstable baseline", "too few points", "rolling figure", "not assessed")
 
 MEASURE_COLUMNS = [
     "measure_id", "measure_name", "strategy_id", "tier", "unit", "good_direction",
@@ -93,7 +97,7 @@ MEASURE_COLUMNS = [
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
     "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
-    "rag", "rag_basis", "rag_capped", "rag_reason",
+    "rag", "rag_basis", "rag_capped", "rag_reason", *RATING_COLUMNS,
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
     "spc_limits_from",
     "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent", "spc",
@@ -104,7 +108,7 @@ MEASURE_COLUMNS = [
     "rate_per", "rate_per_year", "rate_per_point",
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
-    "baseline_completeness", "to_confirm",
+    "baseline_completeness", "to_confirm", "sign_words",
 ]  # fmt: skip
 
 __all__ = [
@@ -355,7 +359,7 @@ def _weigh(
         return change, Evidence("not tested", reason="no baseline")
     evidence = weigh_change(before, after, rows.history, measure)
     if evidence.small_numbers:
-        change = count_small_change(change, unit)
+        change = metrics.count_small_change(change, unit)
     if (
         _counts_outcomes(measure)
         and change.direction == "down"
@@ -376,31 +380,14 @@ def _weigh(
     return judge_on_evidence(change, evidence), evidence
 
 
-def count_small_change(change: metrics.Change, unit: str) -> metrics.Change:
-    """A change on small numbers told as a difference in the unit, never a percentage.
-
-    "2 against 1" is "+1", not "+100.0%": a percentage of a handful of events reads as
-    a large change that the exact test cannot tell from chance
-    (:data:`~pcplib.assessment.thresholds.SMALL_COUNT`).
-    """
-    if change.baseline is None or change.current is None or change.direction == "no change":
-        return change
-    difference = change.current - change.baseline
-    sign = "+" if difference > 0 else ("-" if difference < 0 else "")
-    text = f"{sign}{format_figure(abs(difference), unit)}"
-    return metrics.Change(
-        change.baseline, change.current, None, change.pp, change.direction,
-        change.arrow, change.judgement, text,
-    )  # fmt: skip
-
-
 def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -> Changes:
     """The quarter on a year earlier, the year ending on the year before, and since the baseline."""
     quarter, quarter_ev = _weigh(figures.last_year, figures.current, rows, measure)
     year, year_ev = _weigh(figures.previous_year, figures.year_ending, rows, measure)
     baseline = figures.baseline
-    aggregation = aggregation_of(measure)
-    if baseline is not None and not hold_same_months(baseline, figures.year_ending, aggregation):
+    if baseline is not None and not hold_same_months(
+        baseline, figures.year_ending, aggregation_of(measure), is_year_to_date(measure)
+    ):
         # The baseline year and the year ending hold different months: an average of
         # some months against an average of others is not like for like, so no change.
         baseline = replace(baseline, value=None)
@@ -490,6 +477,8 @@ def describe_no_spc(spc: SpcVerdict, frequency: str) -> str:
         return f"its baseline, {span}, is not stable"
     if spc.status == "rolling figure":
         return "a rolling 12-month figure, whose points overlap"
+    if spc.status == "year-to-date figure":
+        return "a year-to-date figure, which builds up through the year"
     if spc.status == "too few points" and spc.plan is not None and spc.plan.withheld:
         return spc.plan.withheld.removeprefix("no SPC verdict: ").split(" (", 1)[0]
     if spc.status == "too few points":
@@ -563,16 +552,11 @@ def _summarise_measure(
     ):
         # Short of its target while the period's outcomes are still open: the share is
         # not yet final (the lag may explain the shortfall), so no rating until it is.
-        rating = Rating(
-            "Grey",
-            "none",
-            reason="short of its target, but the period's latest "
-            "outcomes are still open (provisional): not rated until they settle",
-        )
+        rating = OUTCOMES_OPEN
     if rating.rag == "Grey" and (figures.current.missing or figures.current.unconfirmed):
         # Say which months kept the period from a figure, not only that it has none.
         held = describe_completeness(figures.current, frequency)
-        rating = Rating("Grey", rating.basis, rating.capped, f"{rating.reason} ({held})")
+        rating = replace(rating, rag="Grey", reason=f"{rating.reason} ({held})")
     row = _build_row(measure, rows, figures, changes, spc, target, rating)
     row.update(
         spc_limits_from=limits_from,
@@ -661,6 +645,7 @@ def _build_row(
         "source": measure.get("source", ""),
         "visibility": str(measure.get("visibility") or "public"),
         "target_note": "" if is_missing(measure.get("target_note")) else measure["target_note"],
+        "sign_words": vocabulary.describe_sign(measure, figures.current.value),
         "latest_period": latest_period,
         "latest_value": latest_value,
         "current_label": _window_label(figures.current, series, frequency),
@@ -709,6 +694,7 @@ def _build_row(
         "rag_basis": rating.basis,
         "rag_capped": rating.capped,
         "rag_reason": rating.reason,
+        **tabulate_rating(rating),  # the basis as fields, for reports to format
         "spc_status": spc.status,
         "spc_variation": spc.variation,
         "spc_latest": spc.latest,
@@ -778,12 +764,12 @@ def summarise_measures(
         ``judgement``; the year ending and the 12 months before; the baseline year
         against the year ending (progress since the plan began); the target for the
         period (``target``: the target, or its trajectory point before a dated target
-        falls due) and its basis; ``rag`` and ``rag_basis``; the SPC ``spc_status``,
+        falls due) and its basis; ``rag`` and ``rag_basis``, with the rule's fields
+        (:data:`~pcplib.assessment.targets.RATING_COLUMNS`); the SPC ``spc_status``,
         ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`), the
         period that set the limits (``spc_limits_from``, ``spc_limits_to``), the
         :class:`~pcplib.spc.XmrResult` (``spc``); data-quality flags; the short
-        ``assessment`` and the ``sentence`` that sums it up; last, the three
-        :class:`Changes` themselves (``changes``).
+        ``assessment`` and ``sentence``; the :class:`Changes` (``changes``); status checks.
 
     Raises
     ------
@@ -796,4 +782,4 @@ def summarise_measures(
     rules = spc_rules if with_spc else None
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
     columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period", "changes"]
-    return pd.DataFrame(rows, columns=columns)
+    return attach_status_checks(pd.DataFrame(rows, columns=columns), dataset, audience)

@@ -27,7 +27,13 @@ from pcplib.assessment.strategy import (
     roll_up_strategy,
     summarise_strategy,
 )
+from pcplib.assessment.targets import RATING_COLUMNS
 from pcplib.labels import is_missing
+
+RATING_BASIS_COLUMNS = (*RATING_COLUMNS, "target_on_year", "target_baseline_met", "target_date")
+"""The overview's columns that give a rating's basis as fields: the rule and figures
+(:data:`~pcplib.assessment.targets.RATING_COLUMNS`) and how the target was judged. The
+report formats a basis from these, never from the words of ``rag_reason``."""
 
 
 def _areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> str:
@@ -75,7 +81,9 @@ def build_plan_overview(
         ``direction``, ``judgement``, ``projected_delivery`` (per cent or None),
         ``delivery_rag``, ``areas_outside``, the measure's ``rag`` and ``rag_reason``
         (the rule and threshold behind it), ``evidence_disagreement`` (one sentence when
-        the SPC verdict and the test against the baseline year disagree, else empty) and
+        the SPC verdict and the test against the baseline year disagree, else empty),
+        ``status_disagreement`` (one sentence when a commitment's status and the
+        measure's data disagree: :mod:`pcplib.assessment.commitment_status`) and
         the strategy's ``rating_note`` (what
         its rating alone would hide: a Red sub-measure, overdue commitments), then
         ``overdue`` and ``not_yet_due`` (commitment counts, as
@@ -83,7 +91,8 @@ def build_plan_overview(
         and the figures each basis of the rating rests on: ``rag_basis``, ``quarter``
         (with ``quarter_label``) against ``quarter_before`` (``quarter_change``), the
         year ending (``current``) against ``year_before`` (``year_ending_change``), and
-        the SPC limits' period (``spc_limits_from``, ``spc_limits_to``). A strategy
+        the SPC limits' period (``spc_limits_from``, ``spc_limits_to``), and the
+        rating's rule and figures as fields (:data:`RATING_BASIS_COLUMNS`). A strategy
         with no public headline measure has one row with an empty measure.
     """
     period_end = available_period_end(dataset, period_end)
@@ -148,6 +157,8 @@ def build_plan_overview(
                     # test against the plan's baseline year disagree, the one sentence.
                     "baseline_words": m["baseline_words"],
                     "evidence_disagreement": m["evidence_disagreement"],
+                    # An owner's commitment status the measure's data contradict.
+                    "status_disagreement": m["status_disagreement"],
                     "current": m["year_ending"],
                     "current_label": m["year_ending_label"],
                     "change": m["since_baseline_change"],
@@ -157,6 +168,9 @@ def build_plan_overview(
                     "rag": m["rag"],
                     "rag_reason": m["rag_reason"],
                     "rag_basis": m["rag_basis"],
+                    # The rating's rule and figures as fields, so the overview formats
+                    # its basis without reading the reason's words.
+                    **{column: m[column] for column in RATING_BASIS_COLUMNS},
                     # The figures each basis of a rating rests on, so the overview shows
                     # the rating beside its own figures: the quarter against a year
                     # earlier, the year ending against the year before, the SPC limits.
@@ -179,7 +193,8 @@ def build_plan_overview(
         "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
         "not_yet_due", "rate_per", "rag_basis", "quarter", "quarter_label", "quarter_before",
         "quarter_change", "year_before", "year_ending_change", "spc_limits_from",
-        "spc_limits_to", "baseline_words", "evidence_disagreement",
+        "spc_limits_to", "baseline_words", "evidence_disagreement", "status_disagreement",
+        *RATING_BASIS_COLUMNS,
     ]  # fmt: skip
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}

@@ -7,10 +7,13 @@ sees, so the two reports never disagree:
 - **achieved**: a real improvement, or a target met (or on course for a later one);
 - **needs attention**: a target missed, behind its course, or a real worsening;
 - **steady**: no target and no evidence of change, within the usual ups and downs;
+- **too few to tell**: would be steady, but on small numbers (an expected count below
+  10): the counts are given, never called steady;
 - **trend**: no good direction (domestic abuse crimes, where a rise can mean more people
   report them): its change is told as a trend, never rated;
 - **not rated**: a figure, but no target and no evidence to rate on (no change beyond
-  chance, and no settled history for limits): told as it is, never called "no figure";
+  chance, and no settled history for limits): told as it is, never called "no figure",
+  with the chart's reason and any possible change since the plan's baseline year;
 - **no figure**: nothing for the quarter yet.
 
 Each measure also gets a short sentence in plain English (:func:`write_public_sentence`),
@@ -41,14 +44,20 @@ __all__ = [
     "PUBLIC_GROUPS",
     "PublicQuarter",
     "count_public_groups",
+    "describe_public_not_rated",
     "group_for_public",
+    "is_told_by_name_only",
+    "shows_change",
     "summarise_public_quarter",
     "tabulate_public_quarter",
     "write_public_sentence",
 ]
 
 CHANGE_WORDS = {"improved": "better", "deteriorated": "worse"}
-PUBLIC_GROUPS = ("achieved", "needs attention", "steady", "trend", "not rated", "no figure")
+PUBLIC_GROUPS = (
+    "achieved", "needs attention", "steady", "too few to tell", "trend", "not rated",
+    "no figure",
+)  # fmt: skip
 _GROUP_OF_ASSESSMENT = {
     "improving": "achieved",
     "on track": "achieved",
@@ -60,10 +69,18 @@ _GROUP_OF_ASSESSMENT = {
 
 
 def group_for_public(row: Mapping[str, Any]) -> str:
-    """The public report's group for a measure, one of :data:`PUBLIC_GROUPS`."""
+    """The public report's group for a measure, one of :data:`PUBLIC_GROUPS`.
+
+    A measure that would be steady on small numbers (an expected count below
+    :data:`~pcplib.assessment.thresholds.SMALL_COUNT`, ``small_numbers``) is "too few
+    to tell", never steady: five against five cannot show that nothing changed.
+    """
     if row.get("current") is None or pd.isna(row.get("current")):
         return "no figure"
-    return _GROUP_OF_ASSESSMENT.get(str(row["assessment"]), "no figure")
+    group = _GROUP_OF_ASSESSMENT.get(str(row["assessment"]), "no figure")
+    if group == "steady" and bool(row.get("small_numbers")):
+        return "too few to tell"
+    return group
 
 
 def _change_words(row: Mapping[str, Any]) -> str:
@@ -76,7 +93,11 @@ def _change_words(row: Mapping[str, Any]) -> str:
             f"{format_figure(current, unit, per=per)}, with no figure a year ago to compare with."
         )
     now, then = format_figures([current, before], unit, per=per)
-    if row["direction"] == "no change" or now == then:
+    same = row["direction"] == "no change" or now == then
+    sign = str(row.get("sign_words") or "")
+    if sign:
+        now = f"{now} ({sign})"
+    if same:
         return f"{now}, the same as a year ago."
     way = "up" if row["direction"] == "up" else "down"
     if unit == "percent" or row.get("change_value") is None or pd.isna(row.get("change_value")):
@@ -127,7 +148,9 @@ def _trend_reason(row: Mapping[str, Any]) -> str:
     name = str(row["measure_name"]).lower()
     lead = "Not rated:"
     if str(row["unit"]) == "gbp":
-        return f"{lead} spending above or below budget is not good or bad in itself."
+        # An overspend is not "neither good nor bad": the plan sets no target for the
+        # variance, and one either way is for the force to explain.
+        return f"{lead} the plan sets no target for it; a variance either way needs explaining."
     if any(word in name for word in _ACTION_WORDS):
         return f"{lead} a rise can mean more police action, not more crime."
     if any(word in name for word in _REPORTING_WORDS):
@@ -178,9 +201,35 @@ def _target_words(row: Mapping[str, Any]) -> str:
         scope = str(row.get("target_period_label") or "over the year")
         side = "within" if met else "above" if row.get("good_direction") == "lower" else "below"
         return f"{compared} {scope}, {side} its target of {goal} for that period."
+    goal += _target_scope(row)
+    if row.get("good_direction") == "lower":
+        # "Short of 3,450" reads as below it, a ceiling met: say which side it is on.
+        return (
+            f"Within its target of at most {goal}."
+            if met
+            else f"Above its target of at most {goal}."
+        )
     if met:
         return f"Meets its target of {goal}."
     return f"Short of its target of {goal}."
+
+
+def _target_scope(row: Mapping[str, Any]) -> str:
+    """The period a total's target covers, when it is the plan's target added up.
+
+    The plan sets "1,150 a month"; the quarter's total is judged against 3,450, and a
+    reader is told that 3,450 is the quarter's worth of it (review 4, F7).
+    """
+    target, scaled = row.get("target"), row.get("target_for_period")
+    step = {"monthly": "month", "weekly": "week"}.get(str(row.get("frequency")))
+    if row.get("aggregation") != "sum" or step is None:
+        return ""
+    if target is None or scaled is None or is_missing(target) or is_missing(scaled):
+        return ""
+    if float(target) == float(scaled):
+        return ""
+    plain = format_figure(target, str(row["unit"]), per=str(row.get("rate_per") or ""))
+    return f" for the quarter ({plain} a {step})"
 
 
 def _year_words(row: Mapping[str, Any], against: str) -> str:
@@ -196,16 +245,101 @@ def _year_words(row: Mapping[str, Any], against: str) -> str:
         shown = [format_figure(v, unit, 1, per=per) for v in pair]
         if shown[0] != shown[1]:
             now, then = shown
-    last = row.get("aggregation") == "last"
+    # Each window by its own name ("the 12 months to September 2026"), so that the
+    # annual evaluation's financial year and this year ending never read as one period.
+    when = _window_words(row.get("year_ending_label"), "the last 12 months")
     if against == "year":
-        if last:
-            when, before = row["year_ending_label"], row["previous_year_label"]
-            return f"{now} in {when} against {then} in {before}"
-        return f"{now} in the last 12 months against {then} in the 12 months before"
+        before_words = _window_words(row.get("previous_year_label"), "the 12 months before")
+        return f"{now} in {when} against {then} in {before_words}"
     base = str(row.get("baseline_words") or "the plan's baseline year")
-    if last:
-        return f"{now} in {row['year_ending_label']} against {then} in {base}"
-    return f"{now} in the last 12 months against {then} in {base}"
+    return f"{now} in {when} against {then} in {base}"
+
+
+def _window_words(label: Any, fallback: str) -> str:
+    """A window's label as a reader's words: "the 12 months to September 2026", "September 2026"."""
+    text = "" if is_missing(label) else str(label or "")
+    if not text:
+        return fallback
+    return f"the {text}" if text.startswith("12 months") else text
+
+
+_SINCE_WORDS = {
+    "improved": "a real improvement",
+    "deteriorated": "a real worsening",
+    "possibly improved": "possibly better, though not yet clear enough to be sure",
+    "possibly deteriorated": "possibly worse, though not yet clear enough to be sure",
+    "no evidence of change": "no clear change",
+    "no change": "no clear change",
+}
+"""What the 12 months against the plan's baseline year show, in the public words for the
+three grades of evidence (:mod:`pcplib.assessment.vocabulary`)."""
+
+
+def _baseline_year_note(row: Mapping[str, Any]) -> str:
+    """The 12 months against the plan's baseline year, with what its test shows.
+
+    "1,397 in the 12 months to September 2026 against 1,284 in the plan's baseline year
+    (2024/25): no clear change." Empty when there is no such comparison.
+    """
+    verdict = _SINCE_WORDS.get(str(row.get("since_baseline_judgement") or ""))
+    if verdict is None or is_missing(row.get("year_ending")) or is_missing(row.get("baseline")):
+        return ""
+    words = _year_words(row, "since")
+    return f"{words[:1].upper()}{words[1:]}: {verdict}."
+
+
+def shows_change(row: Mapping[str, Any]) -> bool:
+    """Whether any comparison shows a real or possible change, or the chart a signal.
+
+    The quarter on a year ago, the 12 months on the 12 months before, the 12 months on
+    the plan's baseline year (``judgement``, ``year_ending_judgement``,
+    ``since_baseline_judgement``) and the SPC chart (``spc_variation``). A measure that
+    shows one is never told as "no change" or "no clear change" in public.
+    """
+    judgements = (
+        row.get("judgement"),
+        row.get("year_ending_judgement"),
+        row.get("since_baseline_judgement"),
+    )
+    if any(str(j or "").startswith(("improved", "deteriorated", "possibly")) for j in judgements):
+        return True
+    return str(row.get("spc_variation") or "").startswith("special_cause")
+
+
+def is_told_by_name_only(row: Mapping[str, Any]) -> bool:
+    """Whether the public report may list a measure by name under its group's meaning.
+
+    Only a steady or not-rated measure whose comparisons all show no evidence of change
+    (:func:`shows_change`) and whose counts are not small numbers: its group's words
+    ("no change beyond the usual ups and downs", "no clear change") then say all there
+    is. Every other measure is told in its own sentence, with each period named.
+    """
+    if group_for_public(row) not in ("steady", "not rated"):
+        return False
+    return not shows_change(row) and not bool(row.get("small_numbers"))
+
+
+_NOT_RATED_WORDS = {
+    "unstable baseline": "the history is too unsettled to show what the usual ups and downs are",
+    "too few points": "there are too few figures yet to show what the usual ups and downs are",
+    "rolling figure": "each figure is a 12-month total that overlaps the one before, so "
+    "they cannot show the usual ups and downs",
+    "year-to-date figure": "each figure builds up through the year, so they cannot show "
+    "the usual ups and downs",
+}
+
+
+def describe_public_not_rated(row: Mapping[str, Any]) -> str:
+    """Why a measure with a figure is not rated, in plain words, from its ``spc_status``.
+
+    With no target, only the chart's limits could say what the usual ups and downs are;
+    the reason is the chart's (its reference period is not stable, too few figures, or
+    a rolling total), never "no clear change" (issue 26, review 3 #6 and #7).
+    """
+    reason = _NOT_RATED_WORDS.get(str(row.get("spc_status") or ""))
+    if reason is None:
+        return "there is no target, and not enough evidence to rate it"
+    return f"there is no target, and {reason}"
 
 
 def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -> tuple[str, str]:
@@ -248,7 +382,14 @@ def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
     when the real change is over the year or against a reference period, the quarter's
     own verdict is said too.
     """
-    if basis in ("", "quarter") or row.get("direction") in (None, "no change"):
+    if basis == "quarter":
+        # A real change on the quarter that the 12 months against the plan's baseline year
+        # do not bear out is said with them, as the quarter is beside a change on another
+        # basis (review 3 #8: complaints up 27.6% on the quarter, no clear change over the
+        # 12 months); when both show the same change, the quarter says it.
+        same = str(row.get("since_baseline_judgement") or "") == str(row.get("judgement"))
+        return "" if same else _baseline_year_note(row)
+    if basis == "" or row.get("direction") in (None, "no change"):
         return ""
     judgement = str(row.get("judgement") or "")
     if judgement in ("improved", "deteriorated"):
@@ -275,7 +416,8 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
         ``direction``, ``judgement``, ``year_ending_judgement``,
         ``since_baseline_judgement``, ``assessment``, ``rag``, ``rag_basis``,
         ``rag_capped``, ``spc_variation``, ``chart_period_words``, ``worsening``,
-        ``target_for_period`` and ``target_date``.
+        ``target_for_period`` and ``target_date``; ``status_disagreement_public``
+        (:mod:`pcplib.assessment.commitment_status`), said last when set.
 
     Returns
     -------
@@ -287,16 +429,17 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     group = group_for_public(row)
     if group == "no figure":
         return "No figure for this quarter yet."
-    if group == "not rated":
-        return " ".join(
-            p
-            for p in (
-                _change_words(row),
-                _survey_range(row),
-                "Not rated: no clear change, and too little settled history to judge it by.",
-            )
-            if p
+    if group in ("not rated", "too few to tell"):
+        # The evidence that exists, each comparison with its period, then why there is no
+        # rating: the chart's reason, or small numbers; never "no clear change" beside a
+        # possible change since the plan's baseline year (review 3 #6, #9).
+        last = (
+            "These are small numbers, too few to tell a change from chance."
+            if group == "too few to tell"
+            else f"Not rated: {describe_public_not_rated(row)}."
         )
+        parts = [_change_words(row), _survey_range(row), _baseline_year_note(row)]
+        return " ".join(p for p in [*parts, last] if p)
     parts = [_change_words(row)]
     survey = _survey_range(row)
     if survey:
@@ -333,8 +476,15 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
             parts.append(f"Better than in {period}, but not than a year ago: a mixed picture.")
         else:
             parts.append("Within the usual ups and downs.")
+        if shows_change(row):
+            parts.append(_baseline_year_note(row))
         if targeted:
             parts += [_target_words(row), _target_in_range(row)]
+    # A promise its owners report at risk while these figures meet its target (or on track
+    # while they miss it): both said in one place, never two unreconciled verdicts.
+    differ = row.get("status_disagreement_public")
+    if not is_missing(differ) and differ:
+        parts.append(str(differ))
     return " ".join(p for p in parts if p)
 
 
@@ -436,6 +586,11 @@ def summarise_public_quarter(
     records = measures.to_dict("records")
     measures["group"] = [group_for_public(r) for r in records]
     measures["public_sentence"] = [write_public_sentence(r) for r in records]
+    measures["name_only"] = [is_told_by_name_only(r) for r in records]
+    measures["not_rated_reason"] = [
+        describe_public_not_rated(r) if g == "not rated" else ""
+        for r, g in zip(records, measures["group"], strict=True)
+    ]
     measures["recorded_crime"] = [is_recorded_crime(r) for r in records]
     # Missions in the order the data set lists them, strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 from pcplib.assessment.caveats import is_recorded_crime
 from pcplib.assessment.figures import find_period_start
 from pcplib.assessment.limits import plan_spc
-from pcplib.assessment.measures import regular_series
+from pcplib.assessment.measures import regular_series, summarise_measure
 from pcplib.assessment.narrative_checks import check_narrative_numbers, format_narrative_warnings
 from pcplib.assessment.origins import classify_measure_origins, describe_published_measures
 from pcplib.assessment.scope import get_series, measures_for_audience, parse_month_param
@@ -161,6 +161,11 @@ def _list_measure_notes(dataset: Dataset, m: dict, end: pd.Period, with_spc: boo
         plan = plan_spc(regular, m, judged_from.start_time) if with_spc else None
         if plan is not None and plan.flag:
             spc_note = plan.note
+            verdict = summarise_measure(dataset, m, str(end))
+            if verdict["spc_status"] != "assessed":
+                # Limits that gave no verdict are not a caveat on a chart the reader sees:
+                # the note says why there is none, as the table and the alt text do.
+                spc_note = str(verdict["spc_withheld"] or "") or "no SPC verdict"
     if gaps:
         notes.append(
             f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "
@@ -179,7 +184,8 @@ def _list_measure_notes(dataset: Dataset, m: dict, end: pd.Period, with_spc: boo
         labels = [label_period_start(s, m["frequency"]) for s in provisional["period_start"]]
         notes.append(f"{name}: figures for {', '.join(labels)} are provisional and may be revised.")
     if spc_note:
-        notes.append(f"{name}: SPC {spc_note}.")
+        lead = "" if spc_note.startswith("no SPC verdict") else "SPC "
+        notes.append(f"{name}: {lead}{spc_note}.")
     if current[current["value"].notna()].empty:
         notes.append(f"{name}: no figures up to {month_words(end)}.")
     return notes

@@ -13,7 +13,7 @@ from typing import Any
 
 from pcplib.assessment.chance import describe_within_target
 from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
-from pcplib.labels import format_figure, format_figures, month_words
+from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
 __all__ = ["ASSESSMENTS", "assess_measure", "describe_target_assurance", "write_measure_sentence"]
 
@@ -83,7 +83,8 @@ def _change_clause(row: dict[str, Any]) -> str:
         return f"{format_figure(current, unit, per=per)}; no figure for the {basis} to compare with"
     # Printed together, so that two different figures never read alike ("3.4 against 3.4").
     shown, shown_before = format_figures([current, before], unit, per=per)
-    pair = f"({shown} against {shown_before})"
+    sign = str(row.get("sign_words") or "")
+    pair = f"({shown}{f', {sign},' if sign else ''} against {shown_before})"
     text = str(row["change"])
     if row["direction"] == "no change" or text.lstrip("+-") in ("0.0%", "0.0 pp"):
         left_out = f" (the figure for {waiting} is to be confirmed, so left out)" if waiting else ""
@@ -106,6 +107,8 @@ def _spc_clause(row: dict[str, Any]) -> str:
         return "no SPC verdict, as no stable reference period could set the chart's limits"
     if status == "rolling figure":
         return "no SPC verdict, as a rolling 12-month figure overlaps the one before"
+    if status == "year-to-date figure":
+        return "no SPC verdict, as a year-to-date figure builds up through the year"
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
@@ -116,6 +119,19 @@ def _spc_clause(row: dict[str, Any]) -> str:
     text = f"{text}, after {recent}" if recent else text
     tail = describe_disagreement_tail(row)
     return f"{text}, {tail}" if tail else text
+
+
+def _figure_against(row: dict[str, Any], goal: str) -> str:
+    """The figure a target was judged on, its period and the target: never the target alone.
+
+    "(13,800,000 kWh in the 12 months to September 2026)" read as the year's use; the
+    figure compared comes first, then the target (review 4, F6).
+    """
+    compared, scope = row.get("target_compared"), str(row.get("target_period_label") or "")
+    if compared is None or is_missing(compared):
+        return f"target {goal} {scope}".rstrip()
+    shown = format_figure(compared, row["unit"], per=str(row.get("rate_per") or ""))
+    return f"{shown} {scope} against a target of {goal}".replace("  ", " ")
 
 
 def _target_clause(row: dict[str, Any]) -> str:
@@ -129,7 +145,6 @@ def _target_clause(row: dict[str, Any]) -> str:
     met = rating == "Green" or capped
     amber = ", but rated Amber for the real deterioration" if capped else ""
     record = str(row.get("target_record") or "")
-    scope = str(row.get("target_period_label") or "")
     if basis in ("target", "trajectory") and row.get("target_within_margin"):
         # Within chance of the target (or a survey's margin of error): neither called met
         # nor missed, whatever its basis (assessment.chance).
@@ -138,11 +153,9 @@ def _target_clause(row: dict[str, Any]) -> str:
         word = "trajectory" if basis == "trajectory" else "target"
         return f"within {within} the {word} ({goal}), so {shown}"
     if basis == "target" and row.get("target_on_year"):
-        goal = format_figure(row["target_for_period"], unit, per=per)
+        goal = _figure_against(row, format_figure(row["target_for_period"], unit, per=per))
         ok = "met" if met else ("narrowly missed" if rating == "Amber" else "missed")
-        return (
-            f"a seasonal measure, so judged on the year ending: target {ok} ({goal} {scope}){amber}"
-        )
+        return f"a seasonal measure, so judged on the year ending: target {ok} ({goal}){amber}"
     if basis == "trajectory":
         due = _due_words(row["target_date"])
         expected = format_figure(row["target_for_period"], unit, per=per)
@@ -154,8 +167,8 @@ def _target_clause(row: dict[str, Any]) -> str:
         )
         if row.get("target_baseline_met"):
             return (
-                f"{lead}{ok} the {due} target ({expected} {scope}; the baseline year already "
-                f"met it){amber}"
+                f"{lead}{ok} the {due} target ({_figure_against(row, expected)}; the baseline "
+                f"year already met it){amber}"
             )
         return f"{lead}{ok} the {due} target (expected {expected} by now){amber}"
     if basis == "target":
@@ -246,7 +259,8 @@ def assess_measure(row: dict[str, Any]) -> str:
 
     ``needs attention`` for a Red or Amber rating, an SPC concern in the period or a
     rise beyond chance; ``improving`` for an SPC improvement or a change for the better
-    beyond chance, with no deterioration and the main comparison (on a year earlier) not
+    beyond chance (on a year earlier, over the year or since the plan's baseline year),
+    with no deterioration and the main comparison (on a year earlier) not
     the wrong way (a mixed picture is not improving); ``on track`` for a target or trajectory met;
     ``stable`` for no evidence of change and no target; ``no good direction`` for a measure
     reported as a trend; ``not assessed`` otherwise.
@@ -265,9 +279,12 @@ def assess_measure(row: dict[str, Any]) -> str:
         # Not rated (no SPC verdict and no target: tests only): never "improving" nor
         # "stable" beside a Grey, whatever a level test of the series' own noise says.
         return "not assessed"
+    # Every comparison the rating reads counts, the plan's baseline year too: a measure
+    # rated Green on a real fall since the baseline year is improving, never "stable".
     better = row["spc_variation"] == "special_cause_improvement" or "improved" in (
         row["judgement"],
         row.get("year_ending_judgement"),
+        row.get("since_baseline_judgement"),
     )
     worse_way = {"higher": "down", "lower": "up"}.get(str(row["good_direction"]))
     if better and row.get("direction") == worse_way:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
+from pcplib.assessment.evidence import is_year_to_date
 from pcplib.assessment.figures import Window
 from pcplib.assessment.limits import SpcPlan, plan_spc
 from pcplib.assessment.thresholds import (
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
     from pcplib.spc import XmrResult
 
 __all__ = [
+    "SPC_STATUSES",
     "ROLLING_REASON",
+    "YEAR_TO_DATE_SPC_REASON",
     "SpcVerdict",
     "assess_spc",
     "describe_immaterial_signal",
@@ -43,6 +46,12 @@ __all__ = [
     "is_rolling",
     "settle_assurance",
 ]
+
+SPC_STATUSES = (
+    "assessed", "unstable baseline", "too few points", "rolling figure", "year-to-date figure",
+    "not assessed",
+)  # fmt: skip
+"""What SPC could say of a measure (``spc_status``): a verdict, or why there is none."""
 
 
 @dataclass(frozen=True)
@@ -113,10 +122,14 @@ def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
     points = int(plan.series.notna().sum())
     if points < 2:
         return None
+    target = measure.get("target")
     try:
         return xmr(
             plan.series,
             improvement=IMPROVEMENT[str(measure["good_direction"])],
+            # The target is drawn on a run chart too: where the figures sit against it
+            # is what the reader asks first.
+            target=None if is_missing(target) else float(cast(Any, target)),
             rules="mdc",
             min_points=points + 1,
         )
@@ -129,11 +142,20 @@ ROLLING_REASON = (
     "them with the point before): its points overlap and are not independent, so runs "
     "and limits from its moving ranges mean nothing"
 )
+YEAR_TO_DATE_SPC_REASON = (
+    "no SPC verdict: a year-to-date figure (it builds up through the year and starts again "
+    "each April): its points are not independent, so runs and limits from its moving "
+    "ranges mean nothing"
+)
 _ROLLING = re.compile(r"\brolling\b", re.IGNORECASE)
 
 
 def is_rolling(measure: Mapping[str, Any]) -> bool:
-    """Whether a measure is a rolling figure (its name, definition or source says so).
+    """Whether a measure is a rolling figure: its catalogue says so, or its words do.
+
+    The measure catalogue's optional ``rolling`` column (``yes``, ``no``, ``auto`` or
+    empty) decides; with ``auto`` or empty (and in catalogues without the column), a
+    measure whose name, definition or source says "rolling" is one.
 
     Each point of a rolling 12-month series shares 11 months with the one before, so
     neighbouring points are strongly correlated: runs of 6 on one side of the mean come
@@ -141,6 +163,11 @@ def is_rolling(measure: Mapping[str, Any]) -> bool:
     *Understanding Variation*, on charting independent values only; ONS, on rolling
     survey estimates overlapping). No XmR verdict is given on it.
     """
+    stated = measure.get("rolling")
+    stated = "" if is_missing(stated) else str(stated or "").strip().lower()
+    if stated in ("yes", "no"):
+        # The catalogue's own column decides; the words are only its fallback ("auto").
+        return stated == "yes"
     words = " ".join(
         str(measure.get(key) or "") for key in ("measure_name", "definition", "source")
     )
@@ -157,11 +184,15 @@ def assess_spc(
     plan = plan_spc(regular, measure, month_of(window.first).start_time)
     if plan is not None and is_rolling(measure):
         plan = replace(plan, withheld=ROLLING_REASON, withheld_kind="rolling")
+    if plan is not None and is_year_to_date(measure):
+        plan = replace(plan, withheld=YEAR_TO_DATE_SPC_REASON, withheld_kind="year to date")
     if plan is not None and plan.withheld:
         # The figures are still charted, as a run chart with no limits, under the reason.
-        status = {"short": "too few points", "rolling": "rolling figure"}.get(
-            plan.withheld_kind, "unstable baseline"
-        )
+        status = {
+            "short": "too few points",
+            "rolling": "rolling figure",
+            "year to date": "year-to-date figure",
+        }.get(plan.withheld_kind, "unstable baseline")
         return SpcVerdict(
             status, None, None, None, as_sentence(plan.withheld), plan,
             _run_chart(plan, measure),

@@ -287,6 +287,7 @@ def _unrated_reason(row: Mapping[str, Any]) -> str:
             if "not stable" in reason
             else ("a rolling figure" if "rolling" in reason else "too few points")
         )
+        why = "a year-to-date figure" if "year-to-date" in reason else why
         return f"no SPC verdict ({why}), tests only, and no target"
     return "too few points for SPC and no target"
 

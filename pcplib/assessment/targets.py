@@ -22,7 +22,9 @@ The rating of a measure, with its basis (``rag_basis``) and its reason
   :data:`~pcplib.assessment.thresholds.RAG_TOLERANCE` of the target, Red beyond; a
   real deterioration (a rise in a harm beyond chance, or an SPC concern at any point
   of the reporting period) caps a Green at Amber, since a real deterioration is under
-  way even while the target is met;
+  way even while the target is met; a figure within chance of its target is Amber,
+  neither met nor missed, unless the process shows which side it lies on
+  (:mod:`pcplib.assessment.chance`);
 - ``evidence``, for a measure with a good direction but no target: Red for a real
   deterioration (the test of change beyond chance and material, or an SPC concern in
   the period where no test of change could be made), Amber for a possible one (an SPC
@@ -40,7 +42,7 @@ The rating of a measure, with its basis (``rag_basis``) and its reason
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import pandas as pd
@@ -53,12 +55,16 @@ from pcplib.labels import UNIT_LABELS, format_figures, is_missing, label_period_
 from pcplib.periods import month_number, month_of, parse_optional_month
 
 __all__ = [
+    "OUTCOMES_OPEN",
+    "RATING_COLUMNS",
+    "RATING_RULES",
     "Rating",
     "TargetForPeriod",
     "compute_target_for_period",
     "describe_target_record",
     "list_target_record",
     "rate_measure",
+    "tabulate_rating",
 ]
 
 
@@ -96,15 +102,116 @@ class TargetForPeriod:
     baseline_met: bool = False
 
 
+RATING_RULES = {
+    "trend": "no good direction: reported as a trend, not rated",
+    "no_figure": "no figure for the period",
+    "target": "the figure against its target or its trajectory (``basis`` says which)",
+    "harm_test": "a real deterioration on a test of change (``comparison`` says which)",
+    "harm_spc": "an SPC concern in the reporting period",
+    "harm_possible": "a possible deterioration (weak evidence)",
+    "no_deterioration": "no target; no deterioration in the tests of change or SPC",
+    "tests_improvement": "no target, no SPC verdict; a real improvement on an exact test",
+    "tests_only": "no target, no SPC verdict; the tests find no change: not rated",
+    "not_rated": "no target, no SPC verdict and no test: not rated",
+    "outcomes_open": "short of its target while the period's outcomes are still open",
+}
+"""Each rule :func:`rate_measure` can rate by (a :class:`Rating`'s ``rule``), and its meaning.
+
+The report floor formats a rating's basis from these fields, never by reading the words
+of ``reason``, so rewording a reason cannot change what a report shows of its basis.
+"""
+
+
 @dataclass(frozen=True)
 class Rating:
-    """A measure's RAG rating, what it rests on, and the rule and threshold that decided."""
+    """A measure's RAG rating, what it rests on, and the rule and threshold that decided.
+
+    Attributes
+    ----------
+    rag : str
+        Green, Amber, Red or Grey.
+    basis : {"target", "trajectory", "evidence", "none"}
+        What the rating rests on.
+    capped : bool
+        A met target capped at Amber by a real deterioration.
+    reason : str
+        The rule and threshold in words, as ``judgements.csv`` shows it.
+    rule : str
+        Which rule decided (a key of :data:`RATING_RULES`).
+    figure, goal : str
+        For the ``target`` rule: the figure judged and the target (or the trajectory's
+        point) it was judged against, as ``reason`` prints them.
+    shortfall : float or None
+        For a missed target: by how much, in percentage points for a percentage, else as
+        a share of the target (0.07 for 7%); None when met.
+    margin : float or None
+        A survey's margin of error (points, 95%) when the shortfall is inside it: not
+        shown to be missed.
+    comparison : str
+        For ``harm_test`` and ``harm_possible`` (and a cap by a test), the comparison
+        whose test showed the change, such as "the quarter on the same quarter a year
+        earlier"; for ``tests_improvement``, the one that showed the improvement.
+    change : {"rose", "fell", ""}
+        For a deterioration, which way the measure moved.
+    cap : str
+        For a capped rating, the rule that capped it (``harm_test`` or ``harm_spc``).
+    chance : float or None
+        For a figure within chance of its target (other than a survey's shortfall inside
+        its margin, ``margin``): the 95% allowance chance gives it, in the figure's unit
+        (:func:`~pcplib.assessment.chance.estimate_target_chance`): neither met nor
+        missed.
+    """
 
     rag: str
     basis: str
     capped: bool = False
     reason: str = ""
-    within_chance: bool = False
+    rule: str = ""
+    figure: str = ""
+    goal: str = ""
+    shortfall: float | None = None
+    margin: float | None = None
+    comparison: str = ""
+    change: str = ""
+    cap: str = ""
+    chance: float | None = None
+
+    @property
+    def within_chance(self) -> bool:
+        """Whether the figure is within chance of its target: neither met nor missed."""
+        return self.margin is not None or self.chance is not None
+
+
+OUTCOMES_OPEN = Rating(
+    "Grey", "none", rule="outcomes_open",
+    reason="short of its target, but the period's latest outcomes are still open "
+    "(provisional): not rated until they settle",
+)  # fmt: skip
+"""The rating of a share short of its target while the period's latest outcomes are still
+open: not yet final (the lag may explain the shortfall), so not rated until it is."""
+
+RATING_COLUMNS = (
+    "rag_rule", "rag_figure", "rag_goal", "rag_shortfall", "rag_margin", "rag_comparison",
+    "rag_change", "rag_cap", "rag_chance",
+)  # fmt: skip
+"""A :class:`Rating`'s basis as a measure's columns (``rag_`` and the field's name)."""
+
+
+def tabulate_rating(rating: Rating) -> dict[str, Any]:
+    """Return a rating's basis as the columns of :data:`RATING_COLUMNS`.
+
+    Parameters
+    ----------
+    rating : Rating
+        From :func:`rate_measure`.
+
+    Returns
+    -------
+    dict
+        ``rag_rule``, ``rag_figure`` ... ``rag_cap``: what a report formats a rating's
+        basis from, never the words of ``rag_reason``.
+    """
+    return {column: getattr(rating, column.removeprefix("rag_")) for column in RATING_COLUMNS}
 
 
 def _baseline_per_period(figures: Figures, measure: Mapping[str, Any]) -> float | None:
@@ -216,14 +323,26 @@ def _plain(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _target_figures(current: float, target: float, unit: str, per: str) -> tuple[str, str]:
+    """The figure and its target as a reason prints them: in the unit, else plain."""
+    if unit in UNIT_LABELS:
+        current_text, target_text = format_figures([current, target], unit, per=per)
+        return current_text, target_text
+    return _plain(current), _plain(target)
+
+
+def _shortfall(current: float, target: float, unit: str) -> float:
+    """How far a figure misses: points for a percentage, else a share of the target."""
+    if unit == "percent":
+        return abs(current - target)
+    return abs(current - target) / abs(target) if target else float("inf")
+
+
 def _target_reason(
     current: float, target: float, rating: str, basis: str, unit: str = "", per: str = ""
 ) -> str:
     word = "trajectory" if basis == "trajectory" else "target"
-    if unit in UNIT_LABELS:
-        current_text, target_text = format_figures([current, target], unit, per=per)
-    else:
-        current_text, target_text = _plain(current), _plain(target)
+    current_text, target_text = _target_figures(current, target, unit, per)
     if rating == "Green":
         return f"{word} rule: {current_text} meets the {word} of {target_text}"
     miss = abs(current - target) / abs(target) if target else float("inf")
@@ -238,6 +357,154 @@ def _target_reason(
         f"{word} rule: {current_text} misses the {word} of {target_text} by {size}, {band} "
         f"the tolerance of {RAG_TOLERANCE:.0%}"
     )
+
+
+def _describe_worse(good: str, worsening: str, worsening_reason: str) -> tuple[str, str]:
+    """The rule of a real deterioration (``harm_test`` or ``harm_spc``) and its reason."""
+    if worsening == "real":
+        # The way the measure got worse: a rise for a harm, a fall for what should grow.
+        change = "fell" if good == "higher" else "rose"
+        return "harm_test", f"harm rule: {change} beyond chance ({worsening_reason})"
+    return "harm_spc", (
+        "harm rule: an SPC concern in the reporting period (a point beyond the limits "
+        "or a run against a stable baseline)"
+    )
+
+
+def _comparison_of(reason: str) -> str:
+    """The comparison a test's reason names first (``"<comparison>: <test>"``)."""
+    return reason.split(":", 1)[0] if reason else ""
+
+
+def _rate_against_target(
+    current: float,
+    goal_value: float,
+    target: TargetForPeriod,
+    good: str,
+    worse: Rating | None,
+    unit: str,
+    per: str,
+    chance: TargetChance | None,
+    process: tuple[str, str],
+) -> Rating:
+    """The ``target`` rule: met, missed within or beyond the tolerance, capped, or within chance.
+
+    ``goal_value`` is ``target.value``; ``worse`` is the real deterioration (if any)
+    that caps a met target at Amber; ``chance`` and ``process`` as for
+    :func:`rate_measure`.
+    """
+    rating = rag.rag_against_target(current, goal_value, good, tolerance=RAG_TOLERANCE)
+    word = "target" if target.baseline_met else target.basis
+    reason = _target_reason(current, goal_value, rating, word, unit, per)
+    if target.baseline_met:
+        reason = reason.replace(" meets the target of ", " is within the target of ")
+    if target.on_year:
+        reason += " (a seasonal measure, judged on the year ending)"
+    if target.baseline_met:
+        reason += (
+            f"; not due until {_due_words(target.due)}, and the baseline year already "
+            "met it, so it is on course, not yet met"
+        )
+    figure, goal = _target_figures(current, goal_value, unit, per)
+    shortfall = None if rating == "Green" else _shortfall(current, goal_value, unit)
+    rated = Rating(
+        rating, target.basis, reason=reason, rule="target", figure=figure, goal=goal,
+        shortfall=shortfall,
+    )  # fmt: skip
+    if rating == "Green" and worse is not None:
+        return replace(
+            rated, rag="Amber", capped=True, reason=f"{reason}; capped: {worse.reason}",
+            cap=worse.rule, comparison=worse.comparison, change=worse.change,
+        )  # fmt: skip
+    if chance is not None and abs(current - goal_value) <= chance.half_width:
+        return _rate_within_chance(current, goal_value, good, rated, chance, process, unit)
+    return rated
+
+
+def _rate_within_chance(
+    current: float,
+    goal_value: float,
+    good: str,
+    rated: Rating,
+    chance: TargetChance,
+    process: tuple[str, str],
+    unit: str,
+) -> Rating:
+    """A figure within chance of its target: rated on the process, else Amber (F2, F9)."""
+    side = "met" if _meets(current, goal_value, good) else "missed"
+    points = " points" if unit == "percent" else ""
+    allowance = f"+/- {_plain(chance.half_width)}{points} at 95%"
+    distance = abs(current - goal_value)
+    if process[0] == side:
+        # The quarter alone cannot tell, but the process can: it lies on the side the
+        # figure does, so the threshold rating stands, and says why.
+        return replace(
+            rated,
+            reason=f"{rated.reason} (within chance of it this quarter, {allowance}, but "
+            f"{process[1]})",
+        )
+    if chance.survey and side == "missed":
+        # A survey's shortfall inside its margin of error: the true figure may meet the
+        # target, so it is not called missed (Code of Practice, Quality Q3).
+        reason = (
+            f"{rated.reason.split(' by ', 1)[0]} by {distance:.1f} percentage points, within "
+            f"the survey's margin of error (+/- {chance.half_width:.1f} points, 95%): within "
+            "the margin of error of the target, not shown to be missed"
+        )
+        return replace(rated, rag="Amber", reason=reason, margin=chance.half_width,
+                       shortfall=distance)  # fmt: skip
+    word = "trajectory" if rated.basis == "trajectory" else "target"
+    lead = "the margin of error of" if chance.survey else "chance of"
+    shown = "not shown to be met" if chance.survey else "neither shown to be met nor missed"
+    return replace(
+        rated, rag="Amber", chance=chance.half_width,
+        reason=f"{word} rule: {rated.figure} is within {lead} the {word} of {rated.goal}, "
+        f"{shown} ({_plain(distance)}{points} from it, inside the {allowance} that chance "
+        f"alone allows; {chance.basis})",
+    )  # fmt: skip
+
+
+def _rate_without_target(
+    variation: str | None,
+    worsening: str,
+    worsening_reason: str,
+    evidence_known: bool,
+    no_spc_reason: str,
+    improvement_reason: str,
+) -> Rating:
+    """The rules for a measure with no target and no real deterioration: the evidence."""
+    if worsening == "possible":
+        return Rating(
+            "Amber", "evidence",
+            reason=f"harm rule: a possible rise ({worsening_reason}; weak evidence)",
+            rule="harm_possible", comparison=_comparison_of(worsening_reason),
+        )  # fmt: skip
+    if variation in ("special_cause_improvement", "common_cause"):
+        return Rating(
+            "Green", "evidence",
+            reason="no target: no deterioration beyond chance in the tests of change or SPC",
+            rule="no_deterioration",
+        )  # fmt: skip
+    # No SPC verdict: a test that finds no deterioration says nothing of whether the
+    # series is in control, so only a real improvement on an exact test rates Green.
+    why = no_spc_reason or "too few points"
+    if improvement_reason:
+        return Rating(
+            "Green", "evidence",
+            reason=f"no SPC verdict: tests only, and no target; {improvement_reason} ({why})",
+            rule="tests_improvement", comparison=improvement_reason.split(" improved ", 1)[0],
+        )  # fmt: skip
+    if evidence_known:
+        return Rating(
+            "Grey", "none",
+            reason=f"no SPC verdict: tests only ({why}; no target, and the tests of change "
+            "find no change beyond chance, which alone is not enough to rate)",
+            rule="tests_only",
+        )  # fmt: skip
+    return Rating(
+        "Grey", "none", reason=f"no SPC verdict and no target: not rated ({why})",
+        rule="not_rated",
+    )  # fmt: skip
 
 
 def rate_measure(
@@ -280,7 +547,9 @@ def rate_measure(
         material, ``possible`` material with p below
         :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`.
     worsening_reason : str, default ""
-        The test and threshold behind ``worsening``, for the reason.
+        The test and threshold behind ``worsening``, for the reason: the comparison,
+        a colon, then the test (as
+        :func:`~pcplib.assessment.measures.weigh_worsening` gives it).
     evidence_known : bool, default False
         Whether a test of change could be made (so an untargeted measure with no SPC
         can still be rated Green on the tests).
@@ -295,7 +564,8 @@ def rate_measure(
         only when a test shows a real improvement (``improvement_reason``), never on
         "no deterioration" from the tests alone: Grey, "no SPC verdict: tests only".
     improvement_reason : str, optional
-        The test that shows a change for the better beyond chance and material, if any.
+        The test that shows a change for the better beyond chance and material, if any
+        ("<comparison> improved beyond chance (<test>)").
     margin : float, optional
         A survey estimate's 95% margin of error, in the unit of the figure (percentage
         points). A shortfall no larger than it is not shown to be a miss: Amber, "within
@@ -305,144 +575,57 @@ def rate_measure(
         How far from the target the figure may lie by chance alone
         (:func:`~pcplib.assessment.chance.estimate_target_chance`). A figure within it
         is neither met nor missed: Amber, "within chance of the target" (for a survey
-        "within the margin of error"), unless ``process`` shows the side.
+        short of it, "within the margin of error"), unless ``process`` shows the side.
     process : tuple of (str, str)
         Which side of the target the process lies on (``"met"``, ``"missed"`` or
-        ``""``) by its SPC assurance or its record, and why; when it is the side the
+        ``""``) by its SPC assurance or its record, and why
+        (:func:`~pcplib.assessment.chance.judge_process_side`); when it is the side the
         figure lies on, the threshold rating stands with the reason.
 
     Returns
     -------
     Rating
-        See the module docstring for the rules.
+        See the module docstring for the rules; ``rule`` and the fields beside it give
+        the basis apart from the words of ``reason`` (:data:`RATING_RULES`).
     """
     del judgement
-    concern = variation == "special_cause_concern"
-    real = worsening == "real" or concern
-    why_real = (
-        # The way the measure got worse: a rise for a harm, a fall for what should grow.
-        f"harm rule: {'fell' if good == 'higher' else 'rose'} beyond chance ({worsening_reason})"
-        if worsening == "real"
-        else "harm rule: an SPC concern in the reporting period (a point beyond the limits "
-        "or a run against a stable baseline)"
-    )
+    worse: Rating | None = None
+    if worsening == "real" or variation == "special_cause_concern":
+        rule, why_real = _describe_worse(good, worsening, worsening_reason)
+        worse = Rating(
+            "Red", "evidence", reason=why_real, rule=rule,
+            comparison=_comparison_of(worsening_reason) if rule == "harm_test" else "",
+            change=("fell" if good == "higher" else "rose") if rule == "harm_test" else "",
+        )  # fmt: skip
     if good == "neutral":
-        return Rating("Grey", "none", reason="no good direction: reported as a trend")
+        return Rating("Grey", "none", reason="no good direction: reported as a trend", rule="trend")
     if current is None:
-        if real:
-            return Rating("Red", "evidence", reason=f"{why_real}; no figure for the period")
-        return Rating("Grey", "none", reason="no figure for the period")
+        if worse is not None:
+            return replace(worse, reason=f"{worse.reason}; no figure for the period")
+        return Rating("Grey", "none", reason="no figure for the period", rule="no_figure")
     if target.value is not None:
-        rating = rag.rag_against_target(current, target.value, good, tolerance=RAG_TOLERANCE)
-        word = "target" if target.baseline_met else target.basis
-        reason = _target_reason(current, target.value, rating, word, unit, per)
-        if target.baseline_met:
-            reason = reason.replace(" meets the target of ", " is within the target of ")
-        if target.on_year:
-            reason += " (a seasonal measure, judged on the year ending)"
-        if target.baseline_met:
-            reason += (
-                f"; not due until {_due_words(target.due)}, and the baseline year already "
-                "met it, so it is on course, not yet met"
-            )
-        if rating == "Green" and real:
-            return Rating(
-                "Amber", target.basis, capped=True, reason=f"{reason}; capped: {why_real}"
-            )
         if chance is None and margin is not None:
             chance = TargetChance(margin, "the survey's margin of error", survey=True)
-        if chance is not None and abs(current - target.value) <= chance.half_width:
-            return _rate_within_chance(current, target, rating, reason, chance, process, good,
-                                       unit, per)  # fmt: skip
-        return Rating(rating, target.basis, reason=reason)
-    if real and worsening != "real" and evidence_known:
+        return _rate_against_target(
+            current, target.value, target, good, worse, unit, per, chance, process
+        )
+    if worse is not None and worse.rule == "harm_spc" and evidence_known:
         # An SPC concern that the tests of change (the quarter on a year earlier, the 12
         # months on the 12 before and on the baseline year) do not confirm: limits from a
         # short, data-chosen reference period are themselves uncertain, so the chart
         # alone makes a possible deterioration, not a real one (review 4, F11).
         weak = f"; the tests find a possible one ({worsening_reason})" if worsening_reason else ""
         return Rating(
-            "Amber", "evidence",
+            "Amber", "evidence", rule="harm_possible",
             reason="harm rule: a possible deterioration: an SPC concern in the reporting "
             f"period that the tests of change do not confirm{weak}",
+            comparison=_comparison_of(worsening_reason),
         )  # fmt: skip
-    if real:
-        return Rating("Red", "evidence", reason=why_real)
-    if worsening == "possible":
-        return Rating(
-            "Amber", "evidence",
-            reason=f"harm rule: a possible rise ({worsening_reason}; weak evidence)",
-        )  # fmt: skip
-    if variation in ("special_cause_improvement", "common_cause"):
-        return Rating(
-            "Green", "evidence",
-            reason="no target: no deterioration beyond chance in the tests of change or SPC",
-        )  # fmt: skip
-    # No SPC verdict: a test that finds no deterioration says nothing of whether the
-    # series is in control, so only a real improvement on an exact test rates Green.
-    # The detail closes the reason in one parenthesis, so a short form ("no SPC verdict:
-    # tests only") can be read off the front for the plan overview.
-    why = no_spc_reason or "too few points"
-    if improvement_reason:
-        return Rating(
-            "Green", "evidence",
-            reason=f"no SPC verdict: tests only, and no target; {improvement_reason} ({why})",
-        )  # fmt: skip
-    if evidence_known:
-        return Rating(
-            "Grey", "none",
-            reason=f"no SPC verdict: tests only ({why}; no target, and the tests of change "
-            "find no change beyond chance, which alone is not enough to rate)",
-        )  # fmt: skip
-    return Rating("Grey", "none", reason=f"no SPC verdict and no target: not rated ({why})")
-
-
-def _rate_within_chance(
-    current: float,
-    target: TargetForPeriod,
-    rating: str,
-    reason: str,
-    chance: TargetChance,
-    process: tuple[str, str],
-    good: str,
-    unit: str,
-    per: str,
-) -> Rating:
-    """A figure within chance of its target: rated on the process, else Amber (F2, F9)."""
-    assert target.value is not None
-    side = "met" if _meets(current, target.value, good) else "missed"
-    points = " points" if unit == "percent" else ""
-    allowance = f"+/- {_plain(chance.half_width)}{points} at 95%"
-    if process[0] == side:
-        # The quarter alone cannot tell, but the process can: it lies on the side the
-        # figure does, so the threshold rating stands, and says why.
-        return Rating(
-            rating, target.basis,
-            reason=f"{reason} (within chance of it this quarter, {allowance}, but "
-            f"{process[1]})",
-        )  # fmt: skip
-    if chance.survey and side == "missed":
-        # A survey's shortfall inside its margin of error: the true figure may meet the
-        # target, so it is not called missed (Code of Practice, Quality Q3).
-        return Rating(
-            "Amber", target.basis, within_chance=True,
-            reason=f"{reason.split(' by ', 1)[0]} by {abs(current - target.value):.1f} "
-            f"percentage points, within the survey's margin of error (+/- "
-            f"{chance.half_width:.1f} points, 95%): within the margin of error of the "
-            "target, not shown to be missed",
-        )  # fmt: skip
-    word = "trajectory" if target.basis == "trajectory" and not target.baseline_met else "target"
-    if unit in UNIT_LABELS:
-        now, goal = format_figures([current, target.value], unit, per=per)
-    else:
-        now, goal = _plain(current), _plain(target.value)
-    lead = "the margin of error of" if chance.survey else "chance of"
-    shown = "not shown to be met" if chance.survey else "neither shown to be met nor missed"
-    return Rating(
-        "Amber", target.basis, within_chance=True,
-        reason=f"{word} rule: {now} is within {lead} the {word} of {goal}, {shown} "
-        f"({_plain(abs(current - target.value))}{points} from it, inside the {allowance} "
-        f"that chance alone allows; {chance.basis})",
+    if worse is not None:
+        return worse
+    return _rate_without_target(
+        variation, worsening, worsening_reason, evidence_known, no_spc_reason,
+        improvement_reason,
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ change, not yet conclusive** (material, p below
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,7 @@ __all__ = [
     "describe_baseline_window",
     "describe_disagreement",
     "describe_disagreement_tail",
+    "describe_sign",
     "grade_evidence",
     "judge_with_grade",
     "name_baseline_year",
@@ -152,6 +154,51 @@ def describe_baseline_window(label: str, words: str, aggregation: str) -> str:
     if aggregation == "last" and rest:
         return f"{head}, the end of {words}"
     return f"{words} ({rest}" if rest else words
+
+
+_POSITIVE_MEANS = re.compile(r"\b([A-Za-z]+) is positive\b")
+
+_OPPOSITES = {
+    "overspend": "underspend",
+    "underspend": "overspend",
+    "surplus": "deficit",
+    "deficit": "surplus",
+}
+
+
+def describe_sign(measure: Mapping[str, Any], value: object) -> str:
+    """What a figure's sign means, when the measure's definition says ("Overspend is positive").
+
+    A variance of +£196,582 tells a reader nothing until they know whether positive is
+    an overspend or an underspend; the catalogue's definition says so in words, and
+    the reports repeat them beside the figure.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's catalogue row (``definition``).
+    value : object
+        The figure.
+
+    Returns
+    -------
+    str
+        ``"an overspend"`` for a positive figure of a measure whose definition says
+        "Overspend is positive", ``"an underspend"`` for a negative one; ``""`` when
+        the definition does not say, the opposite word is not known, or the figure is
+        zero or missing.
+    """
+    match = _POSITIVE_MEANS.search(str(measure.get("definition") or ""))
+    if match is None or is_missing(value):
+        return ""
+    number = float(value)  # type: ignore[arg-type]
+    word = match.group(1).lower()
+    if number < 0:
+        word = _OPPOSITES.get(word, "")
+    if number == 0 or not word:
+        return ""
+    article = "an" if word[0] in "aeiou" else "a"
+    return f"{article} {word}"
 
 
 def name_chart_period(first: str, last: str) -> str:

@@ -24,10 +24,12 @@ Everything the reports and notebooks use is importable from ``pcplib.data`` itse
 """
 
 from pcplib.data.dataset import (
+    RUN_TODAY_ENV,
     VALIDATED_DIGEST_ENV,
     Dataset,
     digest_validated_files,
     load_dataset,
+    read_run_today,
 )
 from pcplib.data.parameter_files import check_parameter_files, read_notebook_parameter_names
 from pcplib.data.problems import DataValidationError, Problem, summarise_problems
@@ -60,6 +62,7 @@ __all__ = [
     "RECALCULATION_MIN_POINTS",
     "TABLES",
     "TIERS",
+    "RUN_TODAY_ENV",
     "VALIDATED_DIGEST_ENV",
     "VISIBILITIES",
     "DataValidationError",
@@ -69,6 +72,7 @@ __all__ = [
     "build_schemas",
     "check_parameter_files",
     "digest_validated_files",
+    "read_run_today",
     "load_dataset",
     "parse_recalculation_dates",
     "read_notebook_parameter_names",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +37,14 @@ from pcplib.data.snapshot import read_snapshot
 from pcplib.data.validate import check_folder
 from pcplib.stage_times import time_stage
 
-__all__ = ["Dataset", "VALIDATED_DIGEST_ENV", "digest_validated_files", "load_dataset"]
+__all__ = [
+    "RUN_TODAY_ENV",
+    "Dataset",
+    "VALIDATED_DIGEST_ENV",
+    "digest_validated_files",
+    "load_dataset",
+    "read_run_today",
+]
 
 
 def _empty_frame(name: str) -> pd.DataFrame:
@@ -225,6 +233,37 @@ class Dataset:
 VALIDATED_DIGEST_ENV = "PCP_VALIDATED_SHA256"
 """Environment variable through which ``pcp run`` tells its kernels which bytes it validated."""
 
+RUN_TODAY_ENV = "PCP_RUN_TODAY"
+"""Environment variable through which ``pcp run`` tells its kernels the date it validated for.
+
+``pcp run --today`` validates the data set for that date; its kernels take the same date
+as today, so they load the run's validated data set instead of validating it again
+for the machine's date (which they did, every one of them, whenever the two differed).
+"""
+
+
+def read_run_today(environ: Mapping[str, str] | None = None) -> dt.date | None:
+    """Return the date ``pcp run`` validated the data set for, when this is one of its kernels.
+
+    Parameters
+    ----------
+    environ : mapping, optional
+        Where :data:`RUN_TODAY_ENV` is read; ``os.environ`` when omitted.
+
+    Returns
+    -------
+    datetime.date or None
+        The date; None when it is not set or is not a date ``YYYY-MM-DD`` (the
+        machine's date is then used, as outside a run).
+    """
+    text = (os.environ if environ is None else environ).get(RUN_TODAY_ENV, "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
 
 def digest_validated_files(files: dict[str, str], today: dt.date) -> str:
     """Return the digest that identifies one validated state of the data set.
@@ -270,7 +309,8 @@ def load_dataset(path: Path | str, validate: bool = True, today: dt.date | None 
         snapshot of exactly this folder's bytes for ``today``
         (:mod:`pcplib.data.snapshot`).
     today : datetime.date, optional
-        The date periods must have ended by; ``date.today()`` when omitted.
+        The date periods must have ended by; when omitted, the date the run validated
+        for in one of ``pcp run``'s kernels (:data:`RUN_TODAY_ENV`), else ``date.today()``.
 
     Returns
     -------
@@ -285,7 +325,7 @@ def load_dataset(path: Path | str, validate: bool = True, today: dt.date | None 
     """
     with time_stage("data load"):
         root = Path(path)
-        today = today or dt.date.today()
+        today = today or read_run_today() or dt.date.today()
         # ``pcp run`` validated this folder already: its snapshot is used only for the
         # same bytes and date (see pcplib.data.snapshot), else the folder is read.
         validated = read_snapshot(root, today)

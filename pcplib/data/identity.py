@@ -24,6 +24,7 @@ exactly what is still to fill in.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ __all__ = [
     "check_identity",
     "load_dataset_meta",
     "read_identity",
+    "find_forward_plan_outside",
     "locate_forward_plan",
     "find_default_data",
     "DATA_ENV",
@@ -303,8 +305,49 @@ def locate_forward_plan(data_dir: Path | str, override: Path | str | None = None
     """
     if override is not None and str(override).strip():
         return Path(override)
-    named = Path(read_identity(data_dir).forward_plan)
-    return named if named.is_absolute() else Path(data_dir) / named
+    named = read_identity(data_dir).forward_plan
+    if find_forward_plan_outside(Path(data_dir), named) is not None:
+        # Nothing outside the data set is read on its word: validation names the key.
+        return Path(data_dir) / DEFAULT_FORWARD_PLAN
+    return Path(data_dir) / named
+
+
+def find_forward_plan_outside(data_dir: Path, named: str) -> str | None:
+    """Say why ``dataset.yaml``'s ``forward_plan`` is refused when it leads outside the data set.
+
+    A data set is what its folder holds (its tables may not link out of it either): a
+    forward plan named by an absolute path, by ``..`` or through a link leading out would
+    have every run read, hash and publish a file someone else controls (any file this
+    user can read), and a copy of the folder would run on another plan. A plan kept
+    elsewhere is given for one run with ``--forward-plan``.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The data set folder.
+    named : str
+        ``forward_plan`` as ``dataset.yaml`` gives it.
+
+    Returns
+    -------
+    str or None
+        What was expected, or None when the plan is inside the folder.
+    """
+    expected = (
+        "the forward plan's file inside the data set folder, relative to it (such as "
+        "forward_plan.yaml): {why}; a plan kept elsewhere is given with --forward-plan PATH"
+    )
+    if Path(named).is_absolute() or os.path.normpath(named).split(os.sep)[0] == "..":
+        return expected.format(why="this path leads outside it")
+    try:
+        # A link on the way (the file, or a folder holding it) is followed.
+        target = (data_dir / named).resolve()
+        inside = target.is_relative_to(data_dir.resolve())
+    except (OSError, RuntimeError):
+        return None  # a link loop: reading the plan names it
+    if inside:
+        return None
+    return expected.format(why=f"it is a link to {target.as_posix()}, outside it")
 
 
 DATA_ENV = "PCP_DATA"

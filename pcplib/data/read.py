@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +29,8 @@ from pcplib.data.cells import (
     format_cell_text,
     read_cells,
 )
-from pcplib.data.identity import check_identity, load_dataset_meta
-from pcplib.data.problems import DataValidationError, Problem
+from pcplib.data.identity import check_identity, find_forward_plan_outside, load_dataset_meta
+from pcplib.data.problems import DataValidationError, Problem, report_rows
 from pcplib.data.schemas import DATASET_META, TABLES, TableSpec
 from pcplib.file_safety import find_link_outside
 
@@ -199,7 +201,8 @@ def _parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if grouped.any():
         shaped = text[grouped].map(lambda t: _GROUPED_NUMBER.fullmatch(t) is not None)
         text = text.where(~grouped, text.str.replace(",", "", regex=False).where(shaped, "?"))
-    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
+    # Adding 0.0 turns -0 into 0: a count written "-0" printed as "-0" in reports.
+    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float) + 0.0
     bad = (text != "") & ~np.isfinite(values.fillna(0.0).to_numpy())
     bad |= (text != "") & values.isna()
     return values.where(~bad), bad
@@ -209,8 +212,32 @@ def _parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse ISO dates (``YYYY-MM-DD``); return the dates and a mask of bad cells."""
     text = raw.str.strip()
     dates = pd.to_datetime(text.where(text != ""), format="%Y-%m-%d", errors="coerce")
+    # A real date outside the years the project can hold (1200-04-01, 9999-12-31) ended
+    # validation in an OutOfBoundsDatetime traceback: it is a bad cell (see _far_dates).
+    far = dates.notna() & ~dates.between(EARLIEST_DATE, LATEST_DATE)
+    dates = dates.where(~far)
     bad = (text != "") & dates.isna()
     return dates.astype("datetime64[ns]"), bad
+
+
+FAR_DATE_EXPECTED = (
+    "a date from 1900-01-01 to 2199-12-31 (no figure, meeting or extraction is further off)"
+)
+"""What a date cell outside :data:`EARLIEST_DATE` to :data:`LATEST_DATE` should hold."""
+
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+"""The earliest date a table may hold (no figure of a police and crime plan is older)."""
+
+LATEST_DATE = pd.Timestamp("2199-12-31")
+"""The latest date a table may hold (pandas holds dates only up to 2262)."""
+
+
+def _far_dates(raw: pd.Series) -> pd.Series:
+    """Mark cells written as a real date, YYYY-MM-DD, outside the years a table may hold."""
+    text = raw.str.strip()
+    shaped = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    years = pd.to_numeric(text.str.slice(0, 4).where(shaped), errors="coerce")
+    return shaped & ((years < EARLIEST_DATE.year) | (years > LATEST_DATE.year))
 
 
 def _parse_booleans(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -253,11 +280,22 @@ def _convert(
         for column in columns:
             values, bad = _parse_distinct(raw[column], parse)
             typed[column] = values
-            for index in bad[bad].index:
-                problems.append(
-                    Problem(file, int(index) + 2, column, raw.at[index, column], expected)
+            if parse is _parse_dates and bad.any():
+                far = bad & _far_dates(raw[column])
+                bad &= ~far
+                problems += report_rows(
+                    file, column, far[far].index, partial(_cell, raw, column), FAR_DATE_EXPECTED
                 )
+            # Bounded: a column wrong in every one of two million rows is counted.
+            problems += report_rows(
+                file, column, bad[bad].index, partial(_cell, raw, column), expected
+            )
     return typed
+
+
+def _cell(raw: pd.DataFrame, column: str, index: int) -> Any:
+    """Return a cell as written, for :func:`report_rows`."""
+    return raw.at[index, column]
 
 
 def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any], list[Problem]]:
@@ -286,12 +324,21 @@ def _read_meta(root: Path, shown: Callable[[str], str]) -> tuple[dict[str, Any],
             )
         )
     problems += check_identity(meta, file)[1]
+    named = meta.get("forward_plan")
+    outside = find_forward_plan_outside(root, named.strip()) if isinstance(named, str) else None
+    if outside is not None:
+        problems.append(Problem(file, None, "forward_plan", named, outside))
     return meta, problems
 
 
 def _shown_value(value: Any) -> str | None:
     """Return a YAML value as text for a problem message (``None`` when absent)."""
     return None if value is None else str(value)
+
+
+def _visible(name: str) -> str:
+    """Return a name without its invisible format characters (byte-order marks, zero widths)."""
+    return "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
 
 
 def _column_problems(
@@ -305,7 +352,7 @@ def _column_problems(
     known = (*spec.columns, *spec.extra, *spec.optional)
 
     def folded(name: str) -> str:
-        return re.sub(r"[\s_-]+", "_", name.strip().lower())
+        return re.sub(r"[\s_-]+", "_", _visible(name).strip().lower())
 
     missing = [c for c in spec.columns if c not in columns and c not in spec.optional]
     extra = [c for c in columns if c not in known]
@@ -327,7 +374,24 @@ def _column_problems(
     respelt: set[str] = set()
     for column in missing:
         near = [c for c in extra if folded(c) == folded(column)]
-        if near:
+        hidden = [c for c in near if _visible(c) != c]
+        if hidden:
+            # A second byte-order mark, or a header pasted from the web: the name looks
+            # right and the message must show why it is not.
+            respelt.add(hidden[0])
+            char = next(ch for ch in hidden[0] if ch not in _visible(hidden[0]))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    hidden[0].encode("unicode_escape").decode("ascii"),
+                    None,
+                    f"the column name {column!r} with no invisible character (it holds "
+                    f"U+{ord(char):04X} {unicodedata.name(char, 'a format character')}: "
+                    "a second byte-order mark, or text pasted from elsewhere; retype it)",
+                )
+            )
+        elif near:
             respelt.add(near[0])
             problems.append(
                 Problem(

@@ -53,6 +53,8 @@ TIERS = ("headline", "sub")
 FREQUENCIES = tuple(FREQUENCY_MONTHS)
 AGGREGATIONS = ("sum", "mean", "last")
 SEASONAL_CHOICES = ("auto", "yes", "no")
+ROLLING_CHOICES = ("auto", "yes", "no")
+"""A measure's optional ``rolling`` column: whether each figure is a rolling 12-month one."""
 MONTH_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2]))?$"
 VISIBILITIES = ("public", "restricted")
 OBSERVATION_STATUSES = ("provisional", "final")
@@ -209,6 +211,7 @@ TABLES: dict[str, TableSpec] = {
                 "spc_baseline_from",
                 "spc_baseline_to",
                 "seasonal",
+                "rolling",
                 "police_uk_crime_types",
                 "police_uk_outcomes",
             ),
@@ -246,7 +249,10 @@ TABLES: dict[str, TableSpec] = {
             dates=("due_date",),
             # What the owners report each quarter beside a commitment (seed 004's
             # "Activity to date"); files written before the returns existed lack them.
-            extra=("activity_to_date", "next_steps"),
+            # ``measure_id``: the measure whose target the commitment delivers, so that an
+            # owner's status the measure's data contradict is flagged; optional, as most
+            # commitments have no measure and older files lack the column.
+            extra=("activity_to_date", "next_steps", "measure_id"),
         ),
         TableSpec(
             "narrative",
@@ -549,6 +555,13 @@ def _list_measure_method_columns() -> dict[str, Any]:
             pa.Check.isin(("", *SEASONAL_CHOICES), error="empty, auto, yes or no"),
             required=False,
         ),
+        # A rolling 12-month figure gets no XmR verdict; "auto" (or empty) reads the
+        # measure's name, definition and source (pcplib.assessment.spc_verdict.is_rolling).
+        "rolling": pa.Column(
+            str,
+            pa.Check.isin(("", *ROLLING_CHOICES), error="empty, auto, yes or no"),
+            required=False,
+        ),
         "police_uk_crime_types": pa.Column(
             str,
             pa.Check(
@@ -631,6 +644,7 @@ def _build_delivery_schemas() -> dict[str, Any]:
                 "owner": _text(),
                 "activity_to_date": _text(required=False),
                 "next_steps": _text(required=False),
+                "measure_id": _text(required=False),
             }
         ),
         "narrative": pa.DataFrameSchema(

@@ -16,12 +16,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from pcplib.data.problems import Problem
+from pcplib.data.problems import Problem, report_rows
 from pcplib.data.schemas import MEASURE_LIST_SEPARATOR, TABLES, split_measure_list
 
 __all__ = [
     "NON_NEGATIVE_UNITS",
     "MAX_MAGNITUDE",
+    "describe_control_character",
     "find_control_characters",
     "find_magnitude_problems",
     "find_narrative_measure_problems",
@@ -68,9 +69,11 @@ def report_cells(
     Returns
     -------
     list of Problem
-        One per row, numbered as a spreadsheet numbers it.
+        One per row, numbered as a spreadsheet numbers it, up to
+        :data:`~pcplib.data.problems.CELL_PROBLEM_LIMIT`; the rest counted.
     """
-    return [Problem(file, i + 2, column, raw.at[i, column], expected(i)) for i in rows_where(mask)]
+    rows = mask.index[mask.fillna(False).astype(bool).to_numpy()]
+    return report_rows(file, column, rows, raw[column].__getitem__, expected)
 
 
 NON_NEGATIVE_UNITS = ("count", "rate_per_1000", "hours", "days", "score", "kwh", "tonnes")
@@ -212,21 +215,39 @@ def find_control_characters(raw: pd.DataFrame, file: str, columns: Sequence[str]
         if not bad:
             continue
         rows = np.flatnonzero(np.isin(codes, list(bad)))
-        for position in rows:
-            index = raw.index[position]
-            char = bad[int(codes[position])]
-            name = unicodedata.name(char, "a control character")
-            problems.append(
-                Problem(
-                    file,
-                    int(index) + 2,
-                    column,
-                    raw.at[index, column],
-                    f"text without control or direction characters (U+{ord(char):04X} "
-                    f"{name} changes what is shown: retype the text)",
-                )
-            )
+
+        def expected(index: int, codes: np.ndarray = codes, bad: dict[int, str] = bad) -> str:
+            return _control_expected(bad[int(codes[raw.index.get_loc(index)])])
+
+        problems += report_rows(file, column, raw.index[rows], raw[column].__getitem__, expected)
     return problems
+
+
+def describe_control_character(text: str) -> str | None:
+    """Say what a text with a control or text-direction character should have been.
+
+    Parameters
+    ----------
+    text : str
+        A cell's text.
+
+    Returns
+    -------
+    str or None
+        The "expected" part of a problem naming the first such character by its code
+        and Unicode name; ``None`` when the text has none (line breaks and tabs are fine).
+    """
+    match = _CONTROL.search(text)
+    return None if match is None else _control_expected(match.group())
+
+
+def _control_expected(char: str) -> str:
+    """The "expected" words for a text holding ``char``."""
+    name = unicodedata.name(char, "a control character")
+    return (
+        f"text without control or direction characters (U+{ord(char):04X} "
+        f"{name} changes what is shown: retype the text)"
+    )
 
 
 MAX_MAGNITUDE = 1e12

@@ -11,7 +11,6 @@ changes, recalculated SPC limits, the forward plan) follow.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -24,14 +23,22 @@ import pandas as pd
 from pcplib.data.areas import check_areas
 from pcplib.data.forward_plan import ForwardPlanError, load_forward_plan, validate_forward_plan
 from pcplib.data.parameter_files import check_parameter_files
-from pcplib.data.problems import DataValidationError, Problem, summarise_problems
+from pcplib.data.problems import (
+    CELL_PROBLEM_LIMIT,
+    DataValidationError,
+    Problem,
+    count_problems,
+    problem_rows,
+    report_rows,
+    summarise_problems,
+)
 from pcplib.data.read import Folder, locate_in_workbooks, read_folder
+from pcplib.data.schema_check import check_schema, rows_by_column
 from pcplib.data.schemas import (
     DATASET_META,
     RECALCULATION_MIN_POINTS,
     RECALCULATION_PATTERN,
     TABLES,
-    build_schemas,
     parse_recalculation_dates,
 )
 from pcplib.data.sense_checks import (
@@ -58,50 +65,6 @@ __all__ = [
 # The owners' returns are checked against the same tolerances, cell by cell.
 PERCENT_TOLERANCE = 0.5
 RATE_RELATIVE_TOLERANCE = 0.01
-# Built on first use: importing pandera is slow and loading a validated data set skips it.
-_SCHEMAS: dict[str, Any] = {}
-
-
-def _schema_problems(
-    name: str,
-    typed: pd.DataFrame,
-    raw: pd.DataFrame,
-    file: str,
-    seen: set[tuple[int, str | None]],
-) -> list[Problem]:
-    """Validate a typed frame against its pandera schema and translate the failures."""
-    import pandera.errors as pa_errors
-
-    if not _SCHEMAS:
-        _SCHEMAS.update(build_schemas())
-    try:
-        # In place: no schema coerces, fills or drops a column, and a copy of a table
-        # of two million rows cost 180 MB while it was checked.
-        _SCHEMAS[name].validate(typed, lazy=True, inplace=True)
-    except pa_errors.SchemaErrors as errors:
-        problems = []
-        cases = errors.failure_cases
-        for case in cases.itertuples(index=False):
-            index, column = case.index, case.column
-            if index is None or (isinstance(index, float) and math.isnan(index)):
-                problems.append(Problem(file, None, str(column), None, str(case.check)))
-                continue
-            row = int(index) + 2
-            if (row, str(column)) in seen:
-                continue  # already reported as unparseable
-            seen.add((row, str(column)))
-            expected = str(case.check)
-            if expected == "not_nullable":
-                expected = "a value (it is required)"
-            problems.append(Problem(file, row, str(column), raw.at[int(index), column], expected))
-        return sorted(
-            problems,
-            key=lambda p: (
-                p.row or 0,
-                TABLES[name].columns.index(p.column) if p.column in TABLES[name].columns else 0,
-            ),
-        )
-    return []
 
 
 # --- cross-table checks --------------------------------------------------------------
@@ -137,36 +100,42 @@ def _check_unique(
     written = (raw[keys] if whole else raw.loc[frame.index, keys]).astype(str)
     if fold:
         written = written.apply(
-            lambda column: column.str.split().str.join(" ").str.casefold(), axis=0
+            # NFKC too: "Café" typed (é) and pasted (e and a combining accent) look alike.
+            lambda column: column.str.normalize("NFKC").str.split().str.join(" ").str.casefold(),
+            axis=0,
         )
     if not written.duplicated(keep="first").any():
         return []
-    written = written[written.duplicated(keep=False)]
-    keys_text = written.agg(" / ".join, axis=1)
-    duplicated = keys_text.duplicated(keep="first")
-    first_rows: dict[str, int] = {}
-    for index, key in keys_text.items():
-        first_rows.setdefault(key, int(index) + 2)
-    problems = []
-    for index in _rows(duplicated):
-        key = keys_text[index]
-        value = raw.at[index, keys[0]] if len(keys) == 1 else " / ".join(raw.loc[index, keys])
-        first = first_rows[key]
-        how = (
-            ""
-            if value == raw.at[first - 2, keys[0]] or len(keys) > 1
-            else " but for case or spaces"
-        )
-        problems.append(
-            Problem(
-                file,
-                index + 2,
-                keys[0] if len(keys) == 1 else ", ".join(keys),
-                value,
-                f"{what} (the same as row {first}{how})",
-            )
-        )
-    return problems
+    # Each key numbered, and each row's first row of its key found, column-wise: a text
+    # key per row and a dictionary of first rows took 3 GiB when every row was repeated.
+    codes = written.groupby(keys, sort=False).ngroup().to_numpy()
+    positions = np.arange(len(codes))
+    first_of_code = np.full(int(codes.max()) + 1, len(codes), dtype=np.int64)
+    np.minimum.at(first_of_code, codes, positions)
+    first = first_of_code[codes]
+    repeated = np.flatnonzero(first != positions)
+    labels = written.index.to_numpy()
+    # Looked up for the rows reported one by one only: a dictionary of two million
+    # earlier rows was itself 200 MB.
+    first_label = pd.Series(labels[first], index=labels)
+
+    def value_of(index: int) -> str:
+        return str(raw.at[index, keys[0]]) if len(keys) == 1 else " / ".join(raw.loc[index, keys])
+
+    def expected(index: int) -> str:
+        earlier = int(first_label.at[index])
+        same = len(keys) > 1 or raw.at[index, keys[0]] == raw.at[earlier, keys[0]]
+        how = "" if same else " but for case or spaces"
+        return f"{what} (the same as row {earlier + 2}{how})"
+
+    return report_rows(
+        file,
+        keys[0] if len(keys) == 1 else ", ".join(keys),
+        labels[repeated],
+        value_of,
+        expected,
+        counted_as=f"{what} (each the same as an earlier row)",
+    )
 
 
 def _check_known(
@@ -470,7 +439,7 @@ def _cross_problems(
     raw: dict[str, pd.DataFrame],
     shown: dict[str, str],
     today: dt.date,
-    doubtful: dict[str, set[int]] | None = None,
+    doubtful: dict[str, np.ndarray] | None = None,
 ) -> list[Problem]:
     """Run the checks that span tables: ids, uniqueness, periods, values, definitions.
 
@@ -486,7 +455,7 @@ def _cross_problems(
     doubtful_measures: set[str] = set()
     if measures is not None:
         doubtful_measures = set(
-            measures.loc[measures.index.isin(doubtful.get("measures", set())), "measure_id"]
+            measures.loc[measures.index.isin(doubtful.get("measures", ())), "measure_id"]
         )
     unique_keys = {
         "missions": (["mission_id"], "a unique mission_id"),
@@ -555,7 +524,7 @@ def _cross_problems(
         catalogue = measures.drop_duplicates("measure_id").set_index("measure_id")
         # Rows already reported, and rows of a measure whose catalogue row was, are not
         # judged against the catalogue again.
-        obs_doubtful = obs.index.isin(doubtful.get("observations", set()))
+        obs_doubtful = obs.index.isin(doubtful.get("observations", ()))
         checked_obs = obs[~obs_doubtful & ~obs["measure_id"].isin(doubtful_measures)]
         # A measure with a doubtful figure has sections of its SPC chart in doubt too.
         doubtful_measures |= set(obs.loc[obs_doubtful, "measure_id"])
@@ -570,6 +539,12 @@ def _cross_problems(
         problems += _definition_problems(
             enriched, raw_obs, measures, shown["observations"], shown["measures"]
         )
+    if measures is not None and "commitments" in typed:
+        # A commitment's measure (optional) must be one the catalogue holds.
+        problems += _check_known(
+            typed["commitments"], raw["commitments"], "measure_id", measures["measure_id"],
+            shown["commitments"], TABLES["measures"].stem,
+        )  # fmt: skip
     if measures is not None and "narrative" in typed:
         problems += find_narrative_measure_problems(
             typed["narrative"], raw["narrative"], measures, shown["narrative"]
@@ -613,19 +588,24 @@ def check_folder(
         # A table with no rows has no values to check (pandera cannot type its columns).
         if table is not None and not table.typed.empty:
             # A cell that did not parse is reported once, not again by its schema.
-            seen = {(p.row, p.column) for p in table.unparsed if p.row is not None}
-            problems += _schema_problems(name, table.typed, table.raw, table.file, seen)
+            unparsed = rows_by_column(table.unparsed)
+            problems += check_schema(name, table.typed, table.raw, table.file, unparsed)
             spec = TABLES[name]
             typed_columns = {*spec.numbers, *spec.dates, *spec.booleans}
             text = [c for c in table.raw.columns if c not in typed_columns]
             problems += find_control_characters(table.raw, table.file, text)
             problems += find_magnitude_problems(table.typed, table.raw, table.file, spec.numbers)
     tables = folder.tables
-    doubtful: dict[str, set[int]] = {name: set() for name in tables}
     files = {t.file: name for name, t in tables.items()}
+    marked: dict[str, list[np.ndarray]] = {name: [] for name in tables}
     for problem in problems:
         if problem.row is not None and problem.row > 1 and problem.file in files:
-            doubtful[files[problem.file]].add(problem.row - 2)
+            # Every row a problem stands for, counted rows included.
+            marked[files[problem.file]].append(problem_rows(problem) - 2)
+    doubtful = {
+        name: np.unique(np.concatenate(rows)) if rows else np.empty(0, dtype=np.int64)
+        for name, rows in marked.items()
+    }
     typed = {name: t.typed for name, t in tables.items()}
     raw = {name: t.raw for name, t in tables.items()}
     shown = {name: t.file for name, t in tables.items()}
@@ -740,10 +720,15 @@ def summarise_validation(
     problems, folder = _validate(path, forward_plan, today, parameter_files, declared, progress)
     if problems:
         lines = summarise_problems(problems, per_kind=None if every else 3)
-        hidden = " (pcp validate --all lists every one)" if len(lines) < len(problems) else ""
+        total = count_problems(problems)
+        hidden = (
+            f" (pcp validate --all lists each one, up to {CELL_PROBLEM_LIMIT:,} a check)"
+            if len(lines) < total
+            else ""
+        )
         return False, [
             *lines,
-            f"{len(problems)} problem(s) found{hidden}; nothing else was checked or changed.",
+            f"{total:,} problem(s) found{hidden}; nothing else was checked or changed.",
         ]
     # The summary uses the tables validation read (once: a large data set takes a while)
     # rather than building a Dataset, so that this module needs nothing from

@@ -8,6 +8,27 @@ from pcplib.labels import format_figures, is_missing, list_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
 
+ANNEX_ID = "annex-every-measure"
+"""The id the annual evaluation's annex heading carries (its notebook's "Annex: every
+public measure"): the body before it is written for residents and the Panel, in plain
+words; the tests and their terms are in the annex."""
+
+
+def spell_out_points(change: str) -> str:
+    """Return a change with "pp" written out as "percentage points", for a public reader.
+
+    Parameters
+    ----------
+    change : str
+        A change as :mod:`pcplib.metrics` formats it (``"+3.4 pp"``, ``"-6.3%"``).
+
+    Returns
+    -------
+    str
+        ``"+3.4 percentage points"``; any other change unchanged.
+    """
+    return change[: -len(" pp")] + " percentage points" if change.endswith(" pp") else change
+
 
 def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
     """Return the annual evaluation as an HTML table with a summary sentence.
@@ -121,11 +142,21 @@ def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, ye
         rows = classified[classified["outcome"] == outcome]
         if rows.empty:
             continue
+        # Each list names its period ("2025/26 against 2024/25"), so that the public
+        # report's 12 months to a quarter, against the same baseline year, never read as a
+        # second verdict on the same period (docs/methodology.md, "Every period is named").
+        bases = sorted({str(b) for b in rows.get("baseline_year", pd.Series(dtype=str)) if b})
         items = [
-            f"{r['measure_name']} ({r['strategy_name']}): {r['change']}"
+            f"{r['measure_name']} ({r['strategy_name']}): {spell_out_points(str(r['change']))}"
+            + (f" (against {r['baseline_year']})" if len(bases) > 1 else "")
             for r in rows.to_dict("records")
         ]
-        parts.append(f"<h3>{esc(heading)} ({len(items)})</h3>{bullets(items)}")
+        when = (
+            f"{year} against {bases[0]}"
+            if len(bases) == 1
+            else f"{year} against each baseline year"
+        )
+        parts.append(f"<h3>{esc(heading)}, {esc(when)} ({len(items)})</h3>{bullets(items)}")
     parts.append("</div>")
     return "".join(parts)
 

@@ -139,17 +139,36 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
     text = "; ".join(parts)
     if measures.empty:
         return text or "No rating changed"
+    bases = {sid: _measures_basis(view, sid) for sid in measures["strategy_id"]}
+    # One basis is said once; mixed, each change says its own.
+    one = len(set(bases.values())) == 1
     named = "".join(
         f"<li>{esc(r['item'])} ({esc(r['strategy_name'])}): {esc(r['state'])}"
-        + (f" ({esc(r['reason'])})" if r.get("reason") else "")
+        # "Red to Grey, no longer rated: ...": the reason carries its own brackets.
+        + (f", {esc(r['reason'])}" if r.get("reason") else "")
+        + ("" if one else f"; a quarter before {esc(bases[r['strategy_id']])}")
         + "</li>"
         for r in measures.to_dict("records")
     )
+    lead = (
+        f'<p class="small">Their ratings a quarter before: {esc(next(iter(bases.values())))}.</p>'
+        if one
+        else ""
+    )
     folded = (
         f'<details class="board-changes"><summary>{esc(plural(len(measures), "measure rating"))}'
-        f' changed</summary><ul class="summary-items">{named}</ul></details>'
+        f' changed</summary>{lead}<ul class="summary-items">{named}</ul></details>'
     )
     return f"{text}; {folded}" if text else folded
+
+
+def _measures_basis(view: BoardView, strategy_id: str) -> str:
+    """Whether a strategy's measures' ratings a quarter before are as told or recomputed."""
+    rows = view.strategies[view.strategies["strategy_id"] == strategy_id].to_dict("records")
+    row = rows[0] if rows else {}
+    if row.get("measures_basis") == "as reported" and row.get("reported_at"):
+        return f"as the Board was told them, {_month(str(row['reported_at']))}"
+    return "recomputed from today's data (no record of them is on file)"
 
 
 def _totals(view: BoardView) -> str:
@@ -307,9 +326,10 @@ def format_board_missions(view: BoardView) -> str:
     str
         HTML: a sentence saying what the rating a quarter before is (the Delivery Board
         of the quarter before) and on what basis, then per mission a heading and a
-        table, one row per strategy: its rating now and a quarter before (with its
-        basis when the strategies' differ), and each item overdue or at risk with its
-        state and due date, overdue first.
+        table, one row per strategy: its measures' rating now and a quarter before (with
+        its basis when the strategies' differ) and, beneath it, the strategy's "But:"
+        note (what that rating does not cover); and each item overdue, at risk or a new
+        high risk with its state and due date or score, overdue first.
     """
     note, per_row = _basis_note(view)
     parts = [f'<p class="small">{esc(note)}</p>']
@@ -344,7 +364,7 @@ def format_board_missions(view: BoardView) -> str:
                     ),
                     f'<ul class="summary-items">{entries}</ul>'
                     if entries
-                    else "Nothing overdue, at risk or newly high",
+                    else "Nothing overdue or at risk; no new high risk",
                 ]
             )
         parts.append(

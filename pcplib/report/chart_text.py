@@ -209,6 +209,7 @@ def describe_chart(
     frequency: str | None = None,
     events: Sequence[tuple[Any, str]] = (),
     per: str = "",
+    no_limits: str = "",
 ) -> str:
     """Write alt text for an SPC chart: what it shows, in words.
 
@@ -229,6 +230,9 @@ def describe_chart(
         :func:`pcplib.report.charts.plot_spc`).
     per : str, optional
         For a rate, what a point is per (:func:`pcplib.labels.describe_rate_basis`).
+    no_limits : str, optional
+        Why a chart without limits has none, when it is not too few points ("No SPC
+        verdict: no stable reference period to set the chart's limits").
 
     Returns
     -------
@@ -260,7 +264,9 @@ def describe_chart(
         parts += _describe_limits(points, latest, unit, frequency, per)
         parts += _describe_signals(result, present, frequency)
     else:
-        parts.append("Too few points for process limits, so no signals are judged.")
+        parts.append(
+            f"{no_limits or 'Too few points for process limits'}, so no signals are judged."
+        )
     # Limit recalculations are told above; the data set's own events here.
     for when, text in list_chart_events(result, events):
         if text != "Limits recalculated":

@@ -174,6 +174,7 @@ def plot_spc(
     frequency: str | None = None,
     events: Sequence[tuple[Any, str]] = (),
     per: str = "",
+    no_limits: str = "",
 ) -> Figure:
     """Draw an XmR chart in Making Data Count colours, each point type its own shape.
 
@@ -198,6 +199,10 @@ def plot_spc(
         limits is added from the result (:func:`list_chart_events`).
     per : str, optional
         For a rate, what a point is per (:func:`pcplib.labels.describe_rate_basis`).
+    no_limits : str, optional
+        Why a chart without limits has none, for its title, when it is not too few
+        points ("no SPC verdict"); its points are then labelled as not judged, never
+        as "common cause", a verdict nobody made.
 
     Returns
     -------
@@ -235,7 +240,11 @@ def plot_spc(
     target_label = _draw_target(ax, target, unit, per)
     _draw_legend(ax, result.has_limits, legend_types, show_target=target is not None)
 
-    kind = "XmR chart" if result.has_limits else "Run chart (too few points for limits)"
+    kind = (
+        "XmR chart"
+        if result.has_limits
+        else f"Run chart ({no_limits or 'too few points for limits'})"
+    )
     # An explicit y fixes the title where matplotlib would put it anyway (no ticks or
     # labels above the axes); left to itself, it measures the axis on every draw to
     # check, about a fifth of each chart's drawing time (measured).
@@ -385,6 +394,8 @@ def _draw_legend(ax: Any, has_limits: bool, legend_types: list[str], *, show_tar
     seen_labels: set[str] = set()
     for point_type in legend_types:
         label = POINT_LABELS.get(point_type, point_type)
+        if not has_limits and point_type == "common_cause":
+            label = "Figure (not judged: no limits)"
         if label in seen_labels:
             continue
         seen_labels.add(label)

@@ -13,11 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.commitment_status import check_commitment_statuses
 from pcplib.assessment.delivery import assess_delivery, classify_commitments
 from pcplib.assessment.narrative_checks import check_narrative_numbers
 from pcplib.assessment.scope import check_audience, check_strategy, strategy_commitments
 from pcplib.labels import as_sentence, date_words, is_missing
 from pcplib.report.html import build_table, esc
+from pcplib.report.measures import format_status_disagreement
 from pcplib.report.returns import NOT_SUPPLIED, withhold_restricted
 
 
@@ -62,6 +64,7 @@ def format_commitments(
     *,
     list_each: bool = True,
     audience: str = "board",
+    verdicts: pd.DataFrame | None = None,
 ) -> str:
     """Return commitments: projected delivery, counts by state and (optionally) each one.
 
@@ -84,6 +87,11 @@ def format_commitments(
     audience : {"board", "public"}, default "board"
         For ``"public"``, a commitment, owner, activity or next step naming a
         restricted measure is withheld.
+    verdicts : pandas.DataFrame, optional
+        The report's measure verdicts (:func:`~pcplib.assessment.summarise_measures`):
+        a commitment whose status its measure's data contradict
+        (:func:`~pcplib.assessment.commitment_status.check_commitment_statuses`) has
+        the one sentence saying so under its status.
 
     Returns
     -------
@@ -135,12 +143,27 @@ def format_commitments(
                 )
             return cell
 
+        checks = (
+            check_commitment_statuses(commitments, verdicts)
+            if verdicts is not None
+            else pd.DataFrame(columns=["commitment_id", "sentence"])
+        )
+        differ = dict(zip(checks["commitment_id"], checks["sentence"], strict=True))
         rows = [
             [
                 # The commitment and its owner are free text too: withheld from the public
                 # as the owners' activity is, when they name a restricted measure.
                 esc(withhold_restricted(dataset, str(c["commitment"]), audience)),
-                esc(str(c["status"]).capitalize() + (" (overdue)" if state == "overdue" else "")),
+                esc(str(c["status"]).capitalize() + (" (overdue)" if state == "overdue" else ""))
+                + format_status_disagreement(
+                    {
+                        "status_disagreement": withhold_restricted(
+                            dataset, differ[str(c["commitment_id"])], audience
+                        )
+                        if str(c["commitment_id"]) in differ
+                        else ""
+                    }
+                ),
                 esc(date_words(c["due_date"]) if not is_missing(c["due_date"]) else ""),
                 esc(withhold_restricted(dataset, str(c["owner"]), audience)),
                 activity_cell(c),

@@ -126,7 +126,9 @@ def format_illustrative_banner(
     A data set can be illustrative but hold real published figures for some
     measures (data.police.uk counts, say): the banner then names those measures and
     their sources, carries the publisher's attribution, and says that the other
-    figures are illustrative, never that all of them are.
+    figures are illustrative, never that all of them are. Otherwise it gives the data
+    set's description, with "Not real performance data" before it unless the
+    description says so itself.
 
     Parameters
     ----------
@@ -147,10 +149,11 @@ def format_illustrative_banner(
     origins = classify_measure_origins(dataset, measure_ids, period_end)
     real = origins[origins["origin"].isin(["published", "partly published"])]
     if real.empty:
+        # The data set's own description often says it is not real data already: the
+        # banner then gives it alone, so every page's first screen is a line shorter.
+        warning = "" if "not real" in dataset.description.lower() else "Not real performance data: "
         return notice(
-            "<p><strong>Illustrative data.</strong> The figures in this report come from an "
-            "illustrative sample data set, not real performance data: "
-            f"{esc(dataset.description)}.</p>",
+            f"<p><strong>Illustrative data.</strong> {warning}{esc(dataset.description)}.</p>",
             cls="illustrative",
         )
     attribution = " ".join(f"{a}." for a in list_attributions(real))

@@ -160,10 +160,34 @@ def format_measures_table(df: pd.DataFrame, caption: str, board: str = "Board") 
                 _target_cell(r),
                 with_note(format_rag_html(r["rag"]), RAG_BASIS_WORDS[r["rag_basis"]]),
                 f"<strong>{esc(as_sentence(r['assessment']).rstrip('.'))}</strong>. "
-                f"{esc(r['sentence'])}",
+                f"{esc(r['sentence'])}{format_status_disagreement(r)}",
             ]
         )
     return build_table(head, rows, caption)
+
+
+def format_status_disagreement(row: Mapping[str, Any]) -> str:
+    """Return the note that an owner's status and the measure's data disagree, or ``""``.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's verdict, or a commitment's check, with the sentence of
+        :mod:`pcplib.assessment.commitment_status` in ``status_disagreement``.
+
+    Returns
+    -------
+    str
+        HTML: a small line headed "Status and data disagree:", for the cell beside the
+        commitment or the measure.
+    """
+    text = row.get("status_disagreement")
+    if is_missing(text) or not str(text).strip():
+        return ""
+    return (
+        '<br><span class="small status-differs"><strong>Status and data disagree:</strong> '
+        f"{esc(str(text))}</span>"
+    )
 
 
 def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board") -> str:
@@ -351,11 +375,21 @@ def build_spc_charts(
         frequency = r.get("frequency")
         marks = list((events or {}).get(str(r["measure_id"]), ()))
         per = str(r.get("rate_per_point") or "")
+        status = str(r.get("spc_status") or "")
+        # A verdict withheld is not "too few points": the chart and its alt text say why.
+        withheld = status not in ("assessed", "too few points", "not assessed")
         fig = plot_spc(
-            result, title=title, unit=r["unit"], frequency=frequency, events=marks, per=per
+            result, title=title, unit=r["unit"], frequency=frequency, events=marks, per=per,
+            no_limits="no SPC verdict" if withheld else "",
+        )  # fmt: skip
+        no_limits = describe_variation(status, None) if withheld else ""
+        alt = describe_chart(
+            result, title, r["unit"], frequency, events=marks, per=per, no_limits=no_limits
         )
-        alt = describe_chart(result, title, r["unit"], frequency, events=marks, per=per)
-        if r.get("spc_variation") != result.variation and r.get("spc_summary"):
+        if withheld and r.get("spc_withheld"):
+            # Why no verdict, never the limits that gave none.
+            alt = f"{alt} {as_sentence(str(r['spc_withheld']))}"
+        elif r.get("spc_variation") != result.variation and r.get("spc_summary"):
             # The rating rests on the whole reporting period; the alt text says so too,
             # not only what the latest point shows.
             # (The summary already ends with the note on the limits' period.)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -62,26 +63,30 @@ def _month(value: object) -> str:
     return month_words(periods.parse_month(str(value)))
 
 
+def _flag(value: object) -> bool:
+    """A yes/no column of the overview frame: missing (a row with no measure) is no."""
+    return not is_missing(value) and bool(value)
+
+
 def _basis_figures(m: dict) -> str:
     """The figures a rating rests on, when its basis text does not already give them.
 
-    A target's or trajectory's reason names the figure and the target; a harm found on
+    A target's or trajectory's basis names the figure and the target; a harm found on
     one comparison shows that comparison's two figures; an SPC concern the period that
     set the limits; a measure with no target and no deterioration the quarter against
     the same quarter a year earlier (the first test of change). A harm found since the
     baseline shows nothing more: the trend beside it has those figures.
     """
     basis = str(m.get("rag_basis") or "")
-    reason = _RULE_PREFIX.sub("", str(m.get("rag_reason") or "").strip())
     if basis in ("target", "trajectory", "none", ""):
         return ""
-    found = _WORSE.match(reason)
-    if found and found.group(2) == "the year ending on the baseline year":
+    rule, comparison = m.get("rag_rule"), m.get("rag_comparison")
+    if rule == "harm_test" and comparison == "the year ending on the baseline year":
         return ""
-    if found and found.group(2) == "the year ending on the year before":
+    if rule == "harm_test" and comparison == "the year ending on the year before":
         now, then = _figures([m.get("current"), m.get("year_before")], m)
         return f"{now} against {then}, {_points(m.get('year_ending_change'))}"
-    if reason.startswith("an SPC concern"):
+    if rule == "harm_spc":
         start, stop = m.get("spc_limits_from"), m.get("spc_limits_to")
         if is_missing(start) or is_missing(stop) or not str(start) or not str(stop):
             return ""
@@ -115,7 +120,7 @@ def _overview_measure(m: dict) -> str:
         areas = f"; {_outside_words(m['areas_outside'])} outside the funnel's limits"
     rating = ""
     if not is_missing(m.get("rag")) and str(m.get("rag") or ""):
-        basis = format_rating_basis(m.get("rag_reason"))
+        basis = format_rating_basis(m)
         shown = _basis_figures(m)
         basis += f" ({shown})" if basis and shown else ""
         rating = f"{format_rag_html(str(m['rag']))} " + (
@@ -130,42 +135,98 @@ def _overview_measure(m: dict) -> str:
             '<details class="differ small"><summary>Chart and baseline-year test differ'
             f"</summary> {esc(disagreement)}</details>"
         )
+    status = m.get("status_disagreement")
+    if not is_missing(status) and status:
+        # An owner's commitment status the figures contradict: folded as the line above,
+        # so the Board never reads the rating and the status as two unreconciled verdicts.
+        differ += (
+            '<details class="differ small"><summary>Commitment status and data disagree'
+            f"</summary> {esc(status)}</details>"
+        )
     return (
         f"<li><strong>{esc(m['measure_name'])}</strong>: {rating}{trend} "
         f'<span class="small">{figures}{esc(areas)}</span>{differ}</li>'
     )
 
 
-_RULE_PREFIX = re.compile(r"^(target|trajectory|harm) rule: ")
-_DETAIL = re.compile(r" \([^()]*(\([^()]*\)[^()]*)*\)$")
-_MEETS = re.compile(r"^(.+?) meets the (target|trajectory) of (.+)$")
-_MISSES = re.compile(
-    r"^(.+?) misses the (target|trajectory) of (.+?) by ([\d.,]+(?:%| percentage points))"
-)
-# A harm's reason names the comparison that showed it, so it never reads as a contradiction
-# of the trend since the baseline printed beside it.
-# A survey's shortfall inside its margin of error (assessment.targets): not shown to be
-# missed, as the public page says, so the Board's line never reads "missed" alone.
-_WITHIN_MARGIN = re.compile(r", within the survey's margin of error \((\+/- [\d.]+ points), 95%\)")
-_WORSE = re.compile(
-    r"^(rose|fell) beyond chance \((the quarter on the same quarter a year earlier|"
-    r"the year ending on the year before|the year ending on the baseline year):"
-)
-_WORSE_WORDS = {
+# A harm's basis names the comparison that showed it, so it never reads as a contradiction
+# of the trend since the baseline printed beside it (the comparisons of
+# assessment.measures.weigh_worsening and weigh_improvement).
+_COMPARISON_WORDS = {
     "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
     "the year ending on the year before": "over the year ending",
     "the year ending on the baseline year": "against the plan's baseline year",
 }
-_SHORT = {
-    "no target: no deterioration beyond chance in the tests of change or SPC": (
-        "no target; tests and SPC: no deterioration"
+# The basis of each rule that rests on no figures of its own (assessment.targets
+# RATING_RULES); the target rule and a test of change are built from their fields.
+_RULE_WORDS = {
+    "trend": "not rated: a trend",
+    "no_figure": "no figure for the period",
+    "harm_spc": "SPC: a concern this quarter",
+    "harm_possible": "a possible rise",
+    "no_deterioration": "no target; tests and SPC: no deterioration",
+    "tests_only": "no SPC verdict: tests only",
+    "not_rated": "no SPC verdict and no target: not rated",
+    "outcomes_open": (
+        "short of its target, but the period's latest outcomes are still open "
+        "(provisional): not rated until they settle"
     ),
-    "an SPC concern in the reporting period": "SPC: a concern this quarter",
-    "no good direction: reported as a trend": "not rated: a trend",
 }
 
 
-def format_rating_basis(reason: object) -> str:
+def _describe_harm(m: Mapping[str, Any], rule: str) -> str:
+    """A real deterioration's basis: the test of change and its comparison, or SPC."""
+    if rule == "harm_test":
+        words = _COMPARISON_WORDS[str(m["rag_comparison"])]
+        return f"test of change: {m['rag_change']} beyond chance {words}"
+    return _RULE_WORDS[rule]
+
+
+def _describe_target(m: Mapping[str, Any]) -> str:
+    """A target's or trajectory's basis: the figure against it, met or missed by how much."""
+    on_course = _flag(m.get("target_baseline_met"))
+    # A dated target the baseline year already met is judged as the target itself.
+    kind = "target" if on_course else str(m["rag_basis"])
+    expected = " expected by now" if kind == "trajectory" else ""
+    against = f"{kind}: {m['rag_figure']} against {m['rag_goal']}{expected}"
+    chance = m.get("rag_chance")
+    if chance is not None and not is_missing(chance):
+        # Within chance of the target (assessment.chance): neither met nor missed.
+        points = " points" if str(m["unit"]) == "percent" else ""
+        return (
+            f"{against}, within chance of it (+/- {float(str(chance)):.3g}{points}), so "
+            "neither shown to be met nor missed"
+        )
+    if not is_missing(m.get("rag_shortfall")):
+        shortfall = float(m["rag_shortfall"])
+        within = m.get("rag_margin")
+        if not is_missing(within):
+            # A survey's shortfall inside its margin of error (assessment.targets): not
+            # shown to be missed, as the public page says, never "missed" alone.
+            return (
+                f"{against}, {shortfall:.1f} points short, within the survey's margin of "
+                f"error (+/- {float(str(within)):.1f} points), so not shown to be missed"
+            )
+        by = f"{shortfall:.1f} points" if str(m["unit"]) == "percent" else f"{shortfall:.1%}"
+        return f"{against}, missed by {by}"
+    met = f"{against}, met"
+    if on_course:
+        seasonal = (
+            " (a seasonal measure, judged on the year ending)"
+            if _flag(m.get("target_on_year"))
+            else ""
+        )
+        met = (
+            f"{m['rag_figure']} is within the target of {m['rag_goal']}{seasonal}; not due "
+            f"until {_month(m['target_date'])}, and the baseline year already met it, so it "
+            "is on course, not yet met"
+        )
+    if m.get("rag_cap"):
+        return f"{met}; capped: {_describe_harm(m, str(m['rag_cap']))}"
+    return met
+
+
+def format_rating_basis(measure: Mapping[str, Any]) -> str:
     """Return a measure's rating basis in a few words, for the one-page overview.
 
     Each starts with what the rating rests on (issue 26: every rating shows its basis):
@@ -175,42 +236,37 @@ def format_rating_basis(reason: object) -> str:
 
     Parameters
     ----------
-    reason : object
-        The measure's ``rag_reason`` from the assessment (the rule and the figures behind
-        its rating), or a missing value.
+    measure : mapping
+        The measure's row of the overview (or of the measures' summary): the rule and
+        figures behind its rating as fields (``rag_rule``, ``rag_figure``, ``rag_goal``,
+        ``rag_shortfall``, ``rag_margin``, ``rag_comparison``, ``rag_change``,
+        ``rag_cap``, with ``rag_basis``, ``unit``, ``target_baseline_met``,
+        ``target_on_year`` and ``target_date``: see
+        :data:`~pcplib.assessment.targets.RATING_RULES`), never the words of its reason.
 
     Returns
     -------
     str
-        The reason without the rule's name and without a closing parenthesis of detail
-        (the test and its p-value, which the strategy report gives): ``"target: 368
-        against 360, met"``, ``"target: 52.4% against 55.0%, missed by 2.6 points"``
-        (inside a survey's margin of error: ``"..., 2.6 points short, within the survey's
-        margin of error (+/- 5.1 points), so not shown to be missed"``),
-        ``"test of change: rose beyond chance on the same quarter a year earlier"``
-        (``"fell"`` for a measure that should grow), ``"SPC: a concern this quarter"``,
-        ``"no target; tests and SPC: no deterioration"``; empty
-        when there is no reason.
+        Such as ``"target: 368 against 360, met"``, ``"target: 52.4% against 55.0%,
+        missed by 2.6 points"`` (inside a survey's margin of error: ``"..., 2.6 points
+        short, within the survey's margin of error (+/- 5.1 points), so not shown to be
+        missed"``), ``"test of change: rose beyond chance on the same quarter a year
+        earlier"`` (``"fell"`` for a measure that should grow), ``"SPC: a concern this
+        quarter"``, ``"no target; tests and SPC: no deterioration"``; empty when the
+        measure has no rule.
     """
-    if is_missing(reason) or not str(reason).strip():
+    rule = measure.get("rag_rule")
+    if is_missing(rule) or not str(rule):
         return ""
-    if found := _WORSE.match(_RULE_PREFIX.sub("", str(reason).strip())):
-        return f"test of change: {found.group(1)} beyond chance {_WORSE_WORDS[found.group(2)]}"
-    text = _DETAIL.sub("", _RULE_PREFIX.sub("", str(reason).strip()))
-    if found := _MEETS.match(text):
-        now, kind, goal = found.groups()
-        expected = " expected by now" if kind == "trajectory" else ""
-        return f"{kind}: {now} against {goal}{expected}, met"
-    if found := _MISSES.match(text):
-        now, kind, goal, by = found.groups()
-        expected = " expected by now" if kind == "trajectory" else ""
-        if margin := _WITHIN_MARGIN.search(text):
-            return (
-                f"{kind}: {now} against {goal}{expected}, {_points(by)} short, within the "
-                f"survey's margin of error ({margin.group(1)}), so not shown to be missed"
-            )
-        return f"{kind}: {now} against {goal}{expected}, missed by {_points(by)}"
-    return _SHORT.get(text, text)
+    rule = str(rule)
+    if rule == "target":
+        return _describe_target(measure)
+    if rule == "harm_test" or rule == "harm_spc":
+        return _describe_harm(measure, rule)
+    if rule == "tests_improvement":
+        words = _COMPARISON_WORDS[str(measure["rag_comparison"])]
+        return f"no SPC verdict: tests only, and no target; improved beyond chance {words}"
+    return _RULE_WORDS[rule]
 
 
 def _count_ratings(ratings: list[str]) -> str:

@@ -47,10 +47,12 @@ GROUP_MEANINGS = {
     "needs attention": "missed its target, or got worse (really, or possibly: the "
     "figures are not yet clear)",
     "steady": "no target and no change beyond the usual ups and downs",
+    "too few to tell": "no target, and so few events that a change cannot be told from "
+    "chance: the counts are given",
     "trend": "not rated, as there is no right way for it to go: more reports of a crime can "
     "mean that more people feel safe to come forward",
-    "not rated": "no target and no clear change, but too little settled history to say what "
-    "the usual ups and downs are",
+    "not rated": "no target, and too little settled history to say what the usual ups and "
+    "downs are; any change the figures show is said",
 }
 """What each of the public report's groups means: the one definition its key and its
 About page both quote."""
@@ -140,6 +142,8 @@ def _groups_sentence(counts: dict[str, int]) -> str:
         f"{counts['steady']} steady",
         plural(counts["trend"], "trend"),
     ]
+    if counts.get("too few to tell"):
+        parts.append(f"{counts['too few to tell']} too few to tell")
     if counts.get("not rated"):
         parts.append(f"{counts['not rated']} not rated")
     if counts.get("no figure"):
@@ -209,6 +213,34 @@ def _sentences(rows: pd.DataFrame) -> list[str]:
     return [f"{r['measure_name']}: {r['public_sentence']}" for r in rows.to_dict("records")]
 
 
+def _split_named(rows: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """The measures listed by name under their group's words, and those told in a sentence."""
+    named = rows["name_only"].astype(bool) if "name_only" in rows else rows["group"] != ""
+    return list(rows.loc[named, "measure_name"]), rows[~named]
+
+
+def _format_not_rated(rows: pd.DataFrame) -> str:
+    """The measures not rated, each with a change told in its own sentence.
+
+    The rest are listed by name under their reason ("Not rated, as there is no target,
+    and the history is too unsettled ...; no clear change on a year ago or since the plan
+    began: ...").
+    """
+    named, told = _split_named(rows)
+    html = _list(_sentences(told)) if not told.empty else ""
+    if not named:
+        return html
+    listed = rows[rows["measure_name"].isin(named)]
+    reasons = listed.get("not_rated_reason", pd.Series("", index=listed.index)).fillna("")
+    for reason, group in listed.groupby(reasons, sort=False):
+        why = f", as {reason}" if reason else ""
+        html += (
+            f"<p>Not rated{esc(why)}; no clear change on a year ago or since the plan began: "
+            f"{esc('; '.join(group['measure_name']))}.</p>"
+        )
+    return html
+
+
 def _list(items: list[str]) -> str:
     return '<ul class="measure-list">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
@@ -229,8 +261,9 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         HTML: the mission's heading and counts, its delivery strategies' overall ratings
         (word and colour), a chart of its headline measures' change on a year earlier,
         then every public measure: what has been achieved and what still needs attention
-        (each with a sentence), the trends that are not rated, and the measures that are
-        steady.
+        (each with a sentence), the trends that are not rated, and, folded, the measures
+        that are steady, too few to tell (small numbers) or not rated (each with a
+        sentence unless its group's words say all there is).
     """
     measures = public.measures[public.measures["mission_id"] == mission_id]
     strategies = public.strategies[public.strategies["mission_id"] == mission_id]
@@ -284,20 +317,35 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     rest = ""
     if "steady" in by_group:
         # Folded under a line that counts them: no evidence of change is the least news, and
-        # the report keeps to six screens (tests/browser/test_layout.py).
-        names = list(by_group["steady"]["measure_name"])
+        # the report keeps to six screens (tests/browser/test_layout.py). Only measures
+        # whose every comparison shows no evidence are listed by name (``name_only``).
+        steady = by_group["steady"]
+        named, told = _split_named(steady)
+        listed = (
+            f"<p>No change beyond the usual ups and downs in: {esc('; '.join(named))}.</p>"
+            if named
+            else ""
+        )
         rest += (
-            f'<details class="steady"><summary>Steady: {esc(plural(len(names), "measure"))} '
-            "with no change beyond the usual ups and downs</summary><p>No change beyond the "
-            f"usual ups and downs in: {esc('; '.join(names))}.</p></details>"
+            f'<details class="steady"><summary>Steady: {esc(plural(len(steady), "measure"))} '
+            f"with no change beyond the usual ups and downs</summary>{listed}"
+            f"{_list(_sentences(told)) if not told.empty else ''}</details>"
+        )
+    if "too few to tell" in by_group:
+        few = by_group["too few to tell"]
+        rest += (
+            f'<details class="few"><summary>Too few to tell: {esc(plural(len(few), "measure"))}'
+            " with too few events to judge</summary>"
+            f"{_list(_sentences(few))}</details>"
         )
     if "trend" in by_group:
         rest += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
     if "not rated" in by_group:
-        names = list(by_group["not rated"]["measure_name"])
+        unrated = by_group["not rated"]
         rest += (
-            "<p>Not rated (no clear change, but too little settled history to judge it by): "
-            f"{esc('; '.join(names))}.</p>"
+            f'<details class="unrated"><summary>Not rated: {esc(plural(len(unrated), "measure"))}'
+            " with no target or settled history</summary>"
+            f"{_format_not_rated(unrated)}</details>"
         )
     if "no figure" in by_group:
         names = list(by_group["no figure"]["measure_name"])

@@ -239,6 +239,8 @@ def describe_variation(status: str, variation: str | None) -> str:
         return "No SPC verdict: no stable reference period to set the chart's limits"
     if status == "rolling figure":
         return "No SPC verdict: a rolling 12-month figure, each point overlapping the last"
+    if status == "year-to-date figure":
+        return "No SPC verdict: a year-to-date figure, building up through the year"
     if status != "assessed" or not isinstance(variation, str):
         return "Not enough data to judge"
     return VARIATION_WORDS.get(variation, variation)

@@ -391,14 +391,21 @@ def describe_validated_data(dataset: Any, today: date | None) -> dict[str, str]:
     Returns
     -------
     dict
-        ``{"PCP_VALIDATED_SHA256": digest}``, or empty when the data set lists no files.
+        ``{"PCP_VALIDATED_SHA256": digest, "PCP_RUN_TODAY": "YYYY-MM-DD"}``: the date
+        too, so that with ``--today`` the kernels load the run's validated data set
+        rather than validate it again for the machine's date; empty when the data set
+        lists no files.
     """
-    from pcplib.data import VALIDATED_DIGEST_ENV, digest_validated_files
+    from pcplib.data import RUN_TODAY_ENV, VALIDATED_DIGEST_ENV, digest_validated_files
 
     files = dict(getattr(dataset, "files", {}) or {})
     if not files:
         return {}
-    return {VALIDATED_DIGEST_ENV: digest_validated_files(files, today or date.today())}
+    day = today or date.today()
+    return {
+        VALIDATED_DIGEST_ENV: digest_validated_files(files, day),
+        RUN_TODAY_ENV: day.isoformat(),
+    }
 
 
 def snapshot_validated_data(

@@ -208,14 +208,18 @@ def test_judgements_csv_carries_the_movements(meetings: dict[str, Path]) -> None
     assert sorted(p.name for p in history.iterdir()) == ["2026-02", "2026-05", "2026-08"]
     # What the Delivery Board was told is kept too: each strategy's rating and the rating
     # a quarter before, here as the May meeting was told it.
-    board = frame[frame["report"] == "delivery-board"].set_index("strategy_id")
-    assert board.index.tolist() == [STRATEGY] and board.loc[STRATEGY, "measure_id"] == "overall"
+    every = frame[frame["report"] == "delivery-board"]
+    board = every[every["measure_id"] == "overall"].set_index("strategy_id")
+    assert board.index.tolist() == [STRATEGY]
+    # Its measures too, so the next quarter's view reads their ratings from the history.
+    assert set(every["measure_id"]) == set(rows.index)
     assert (board.loc[STRATEGY, "previous_rag"], board.loc[STRATEGY, "rag"]) == ("Green", "Red")
     assert board.loc[STRATEGY, "previous_basis"] == "as reported"
     assert board.loc[STRATEGY, "previous_meeting"] == "2026-05"
     assert board.loc[STRATEGY, "since_last_meeting"].startswith("rating Green to Red since the ")
     kept = pd.read_csv(next((history / "2026-08").iterdir()) / "judgements.csv", dtype=str)
-    assert (kept["report"] == "delivery-board").sum() == 1
+    assert ((kept["report"] == "delivery-board") & (kept["measure_id"] == "overall")).sum() == 1
+    assert (kept["report"] == "delivery-board").sum() == len(every)
 
 
 def test_the_delivery_board_sees_the_missing_return_and_the_overdue_action(
@@ -235,3 +239,6 @@ def test_the_delivery_board_sees_the_missing_return_and_the_overdue_action(
     assert f"Changed since the {board} of 2025/26 Q4" in text
     assert "Road Safety: Green to Red" in text
     assert "as the Board was told, May 2026" in text
+    # The rating is the measures'; what it does not cover is said beside it (review 3).
+    assert "Measures' rating now" in text
+    assert "Red was Green But: 1 Board action overdue." in text

@@ -1,7 +1,8 @@
 """No statistical jargon where residents read, nor in the Board's "Why" (issue 26, item 13).
 
-The public quarterly report (its text and its charts' alt text) and its About page, up to
-the technical annex written for statisticians, use plain English: no "XmR", "special
+The public quarterly report (its text and its charts' alt text), its About page and the
+annual evaluation, each up to its technical annex written for statisticians, use plain
+English: no "XmR", "special
 cause", "p =", unexplained "pp", rule-set names or test names. The "Why" column of each
 strategy report's "Since the last meeting" table gives a rating's reason in plain words;
 the rule, test and p-value stay in ``judgements.csv``.
@@ -75,6 +76,18 @@ def test_the_about_page_keeps_its_jargon_to_the_technical_annex(rendered_reports
     assert "What the words and colours mean" in residents
     assert not find_jargon(residents, PUBLIC_JARGON)
     # The annex is where the method is given in full.
+    assert find_jargon(read_main_text(page), PUBLIC_JARGON)
+
+
+def test_the_annual_evaluations_body_uses_no_jargon(rendered_reports) -> None:
+    # The evaluation is published: its summary, synthesis and limits are read by residents
+    # and the Panel; the tests and their terms are in the annex on every public measure.
+    from pcplib.report.annual import ANNEX_ID
+
+    page = rendered_reports["annual-evaluation"]
+    body = read_main_text(page, stop_at=ANNEX_ID)
+    assert "What the evidence cannot say" in body
+    assert not find_jargon(body, PUBLIC_JARGON)
     assert find_jargon(read_main_text(page), PUBLIC_JARGON)
 
 

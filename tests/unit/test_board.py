@@ -316,10 +316,20 @@ def test_the_views_rows_of_judgements_csv_keep_what_the_board_was_told(
     # The meeting history keeps a run's judgements.csv: with these rows it keeps what the
     # Delivery Board was told, each strategy's rating and the rating a quarter before.
     data, board = view
-    rows = tabulate_board_judgements(board, "delivery-board")
-    assert list(rows.columns) == list(tabulate_judgements([], "").columns)
-    assert rows["report"].unique().tolist() == ["delivery-board"]
-    assert (rows["measure_id"] == "overall").all()
+    every = tabulate_board_judgements(board, "delivery-board")
+    assert list(every.columns) == list(tabulate_judgements([], "").columns)
+    assert every["report"].unique().tolist() == ["delivery-board"]
+    # Each strategy's measures too, as its own report rates them: the next quarter's view
+    # reads from them the ratings this one's changes were counted from.
+    own_measures = tabulate_judgements([summarise_strategy(data, "vawg", "2026-09")], "vawg")
+    own_measures = own_measures[own_measures["measure_id"] != "overall"]
+    kept = every[(every["strategy_id"] == "vawg") & (every["measure_id"] != "overall")]
+    assert kept["measure_id"].tolist() == own_measures["measure_id"].tolist()
+    assert kept["rag"].tolist() == own_measures["rag"].tolist()
+    assert (kept["previous_period_end"] == "2026-06").all()
+    moved = kept[kept["previous_rag"] != kept["rag"]]
+    assert moved["since_last_meeting"].str.endswith(board.since_words).all()
+    rows = every[every["measure_id"] == "overall"]
     assert rows["strategy_id"].tolist() == board.strategies["strategy_id"].tolist()
     assert rows["rag"].tolist() == board.strategies["rag"].tolist()
     assert rows["previous_rag"].tolist() == board.strategies["previous_rag"].tolist()
@@ -366,7 +376,8 @@ def test_without_a_strategy_report_the_board_compares_with_what_it_was_shown(
     ]
     expected = [] if shown == vawg["rag"] else [f"{shown} to {vawg['rag']}"]
     assert overall["state"].tolist() == expected
-    row = tabulate_board_judgements(board, BOARD_REPORT).set_index("strategy_id").loc["vawg"]
+    rows = tabulate_board_judgements(board, BOARD_REPORT)
+    row = rows[rows["measure_id"] == "overall"].set_index("strategy_id").loc["vawg"]
     assert (row["previous_rag"], row["previous_basis"], row["previous_meeting"]) == (
         shown,
         "as reported",
@@ -437,3 +448,53 @@ def test_changed_measures_are_named_and_a_move_to_grey_is_no_longer_rated(data_d
     folded = page[page.index("<details") :]
     assert esc(str(machinery["item"])) in folded
     assert "no longer rated" in folded
+
+
+def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
+    data_dir: Path,
+) -> None:
+    # The board's own record keeps each strategy's overall rating only: its measures'
+    # ratings a quarter before are recomputed then, and the named changes say so; a
+    # strategy report on that quarter gives them as the Board was told them.
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    rural = replace(
+        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "rural-crime"]
+    )
+    plain = summarise_board_quarter(rural, "2026-09", "2026-11")
+    rows = tabulate_board_judgements(plain, BOARD_REPORT).assign(period_end="2026-06")
+    shown = MeetingRecord(
+        slot="2026-08", period_end="2026-06", produced_at="2026-08-20T06:00:00Z",
+        folder=Path("history/2026-08/run-001"),
+        judgements=rows.astype(str).replace({"nan": "", "None": ""}),
+        commitments=pd.DataFrame(), actions=pd.DataFrame(),
+    )  # fmt: skip
+    # A history written before the view kept its measures holds overall rows only.
+    overall_only = replace(shown, judgements=shown.judgements[rows["measure_id"] == "overall"])
+    board = summarise_board_quarter(rural, "2026-09", "2026-11", records=[overall_only])
+    strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
+    assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "recomputed")
+    folded = format_board_owners(board, rural)
+    folded = folded[folded.index("<details") :].split("</details>")[0]
+    assert "recomputed from today&#x27;s data" in folded
+    # The view's own record now keeps the measures: read from it, as the board saw them.
+    # Told Green then for farm machinery, the change reads Green to Grey, not Red to Grey.
+    told_rows = shown.judgements.copy()
+    told_rows.loc[told_rows["measure_id"] == "rural-machinery-theft", "rag"] = "Green"
+    board = summarise_board_quarter(
+        rural, "2026-09", "2026-11", records=[replace(shown, judgements=told_rows)]
+    )
+    strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
+    assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "as reported")
+    items = board.items.set_index("item_id")
+    assert items.loc["rural-machinery-theft", "state"] == "Green to Grey"
+    folded = format_board_owners(board, rural)
+    folded = folded[folded.index("<details") :].split("</details>")[0]
+    assert "as the Board was told them, August 2026" in folded
+    told = _told(summarise_strategy(rural, "rural-crime", "2026-06"), "2026-08", "2026-06", "Red")
+    board = summarise_board_quarter(rural, "2026-09", "2026-11", records=[told])
+    strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
+    assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "as reported")
+    folded = format_board_owners(board, rural)
+    folded = folded[folded.index("<details") :].split("</details>")[0]
+    assert "as the Board was told them, August 2026" in folded
+    assert "recomputed" not in folded

@@ -78,6 +78,21 @@ def test_plot_spc_run_chart_has_no_limits(short_result):
     assert "Run chart" in ax.get_title(loc="left")
 
 
+def test_a_run_chart_whose_verdict_was_withheld_says_so_and_judges_no_point(short_result):
+    # Review 4, F15: "Run chart (too few points for limits)" over 38 points, each point
+    # "Common cause (normal variation)", a verdict the method never made.
+    fig = charts.plot_spc(short_result, title="Energy", unit="percent", no_limits="no SPC verdict")
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").endswith("Run chart (no SPC verdict)")
+    labels = [h.get_label() for h in ax.get_legend().legend_handles]
+    assert "Figure (not judged: no limits)" in labels
+    assert "Common cause (normal variation)" not in labels
+    reason = "No SPC verdict: no stable reference period to set the chart's limits"
+    text = chart_text.describe_chart(short_result, "Energy", "percent", no_limits=reason)
+    assert f"{reason}, so no signals are judged." in text
+    assert "Too few points" not in text
+
+
 def test_plot_spc_rejects_unknown_unit(monthly_result):
     with pytest.raises(ValueError, match="unknown unit"):
         charts.plot_spc(monthly_result, title="x", unit="parsecs")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -14,6 +16,14 @@ from pcplib.assessment.delivery import DELIVERY_STATES, assess_delivery, classif
 from pcplib.assessment.overview import build_plan_overview
 from pcplib.assessment.public import count_public_groups, summarise_public_quarter
 from pcplib.assessment.scope import strategy_commitments
+from pcplib.assessment.targets import (
+    RATING_COLUMNS,
+    RATING_RULES,
+    Rating,
+    TargetForPeriod,
+    rate_measure,
+    tabulate_rating,
+)
 from pcplib.data import Dataset
 from pcplib.labels import format_figures
 from pcplib.report.html import format_rag_html
@@ -137,7 +147,7 @@ def test_the_plan_overview_shows_each_rating_with_its_basis_and_what_it_hides(
     html = report.format_plan_overview(overview, "Plan")
     text = unescape(re.sub(r"<[^>]+>", "", html))
     for m in overview[overview["measure_name"] != ""].to_dict("records"):
-        basis = report.format_rating_basis(m["rag_reason"])
+        basis = report.format_rating_basis(m)
         assert basis, m["measure_name"]
         assert f"{m['measure_name']}: {m['rag']} {basis}" in text
     noted = overview.drop_duplicates("strategy_id")
@@ -170,52 +180,118 @@ def test_the_overview_shows_each_rating_beside_the_figures_of_its_own_basis(
     assert (rows["rag_basis"] == "target").any() and (rows["rag_basis"] == "evidence").any()
 
 
-def test_format_rating_basis_keeps_the_figures_and_drops_the_rule_and_detail() -> None:
-    assert (
-        report.format_rating_basis(
-            "harm rule: rose beyond chance (the quarter on the same quarter a year "
-            "earlier: quasi-Poisson, p = 0.046 (below 0.05), dispersion 2.7)"
-        )
-        == "test of change: rose beyond chance on the same quarter a year earlier"
+_QUARTER_TEST = (
+    "the quarter on the same quarter a year earlier: quasi-Poisson, p = 0.046 (below 0.05), "
+    "dispersion 2.7"
+)
+
+
+def _basis(
+    current: float | None,
+    target: TargetForPeriod | None = None,
+    *,
+    good: str = "higher",
+    unit: str = "",
+    **evidence: Any,
+) -> str:
+    """The overview's basis of a rating made by the assessment's rule, from its fields."""
+    target = target or TargetForPeriod(None, None, "", "", None)
+    rating = rate_measure(current, target, good, evidence.pop("variation", None), unit=unit,
+                          **evidence)  # fmt: skip
+    row = tabulate_rating(rating)
+    row.update(
+        rag=rating.rag, rag_basis=rating.basis, unit=unit, target_on_year=target.on_year,
+        target_baseline_met=target.baseline_met, target_date=target.due,
+    )  # fmt: skip
+    return report.format_rating_basis(row)
+
+
+def _flat(value: float, basis: str = "target", **kwargs: Any) -> TargetForPeriod:
+    return TargetForPeriod(value, value, basis, kwargs.pop("due", ""), value, **kwargs)
+
+
+def test_format_rating_basis_gives_the_figures_from_the_rules_fields() -> None:
+    assert _basis(10.0, good="lower", worsening="real", worsening_reason=_QUARTER_TEST) == (
+        "test of change: rose beyond chance on the same quarter a year earlier"
     )
-    assert report.format_rating_basis("target rule: 368 meets the target of 360") == (
-        "target: 368 against 360, met"
-    )
-    assert report.format_rating_basis(
-        "target rule: 55.8 misses the target of 60 by 7.0%, beyond the tolerance of 5%"
-    ) == ("target: 55.8 against 60, missed by 7.0%")
-    assert report.format_rating_basis("trajectory rule: 10.2 meets the trajectory of 8.72") == (
+    assert _basis(368.0, _flat(360.0)) == "target: 368 against 360, met"
+    assert _basis(55.8, _flat(60.0)) == "target: 55.8 against 60, missed by 7.0%"
+    assert _basis(10.2, _flat(8.72, "trajectory", due="2029-03"), good="higher") == (
         "trajectory: 10.2 against 8.72 expected by now, met"
     )
-    assert report.format_rating_basis(
-        "no target: no deterioration beyond chance in the tests of change or SPC"
-    ) == ("no target; tests and SPC: no deterioration")
-    assert report.format_rating_basis(
-        "harm rule: fell beyond chance (the year ending on the year before: quasi-binomial, "
-        "p = 0.025 (below 0.05), dispersion 2.6)"
-    ) == ("test of change: fell beyond chance over the year ending")
-    assert report.format_rating_basis(
-        "harm rule: rose beyond chance (the year ending on the baseline year: quasi-Poisson, "
-        "p < 0.001 (below 0.05), dispersion 1.9)"
-    ) == ("test of change: rose beyond chance against the plan's baseline year")
-    assert report.format_rating_basis(
-        "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points (4.7% of the "
-        "target), within the tolerance of 5%"
-    ) == ("target: 52.4% against 55.0%, missed by 2.6 points")
+    assert _basis(5.0, variation="common_cause") == "no target; tests and SPC: no deterioration"
+    assert _basis(
+        5.0, worsening="real",
+        worsening_reason="the year ending on the year before: quasi-binomial, p = 0.025",
+    ) == "test of change: fell beyond chance over the year ending"  # fmt: skip
+    assert _basis(
+        5.0, good="lower", worsening="real",
+        worsening_reason="the year ending on the baseline year: quasi-Poisson, p < 0.001",
+    ) == "test of change: rose beyond chance against the plan's baseline year"  # fmt: skip
+    assert _basis(52.4, _flat(55.0), unit="percent") == (
+        "target: 52.4% against 55.0%, missed by 2.6 points"
+    )
     # Review 3, #5: a survey's shortfall inside its margin of error is not "missed" on
     # the Board's page while the public page says "may in fact have been met".
-    assert report.format_rating_basis(
-        "target rule: 52.4% misses the target of 55.0% by 2.6 percentage points, within the "
-        "survey's margin of error (+/- 5.1 points, 95%): within the margin of error of the "
-        "target, not shown to be missed"
-    ) == (
+    assert _basis(52.4, _flat(55.0), unit="percent", margin=5.1) == (
         "target: 52.4% against 55.0%, 2.6 points short, within the survey's margin of error "
         "(+/- 5.1 points), so not shown to be missed"
     )
-    assert report.format_rating_basis(
-        "harm rule: an SPC concern in the reporting period (a point beyond the limits)"
-    ) == ("SPC: a concern this quarter")
-    assert report.format_rating_basis(None) == ""
+    assert _basis(5.0, variation="special_cause_concern") == "SPC: a concern this quarter"
+    assert report.format_rating_basis({}) == ""
+
+
+def test_format_rating_basis_on_course_and_capped_targets() -> None:
+    # A dated target the baseline year already met is on course, never "met" before its
+    # date; a met target capped by a real deterioration names what capped it.
+    on_course = _flat(13_800_000.0, "trajectory", due="2029-03", baseline_met=True)
+    assert _basis(12_028_951.0, on_course, good="lower") == (
+        "12,028,951 is within the target of 13,800,000; not due until March 2029, "
+        "and the baseline year already met it, so it is on course, not yet met"
+    )
+    assert _basis(368.0, _flat(360.0), variation="special_cause_concern") == (
+        "target: 368 against 360, met; capped: SPC: a concern this quarter"
+    )
+    assert _basis(
+        368.0, _flat(360.0), good="higher", worsening="real", worsening_reason=_QUARTER_TEST
+    ) == (
+        "target: 368 against 360, met; capped: test of change: fell beyond chance on the "
+        "same quarter a year earlier"
+    )
+
+
+def test_tabulate_rating_gives_every_basis_field_as_a_column() -> None:
+    basis = {f.name for f in fields(Rating)} - {"rag", "basis", "capped", "reason"}
+    assert {c.removeprefix("rag_") for c in RATING_COLUMNS} == basis
+    rating = rate_measure(52.4, _flat(55.0), "higher", None, unit="percent", margin=5.1)
+    assert tabulate_rating(rating) == {
+        "rag_rule": "target", "rag_figure": "52.4%", "rag_goal": "55.0%",
+        "rag_shortfall": pytest.approx(2.6), "rag_margin": 5.1, "rag_comparison": "",
+        "rag_change": "", "rag_cap": "",
+    }  # fmt: skip
+
+
+def test_every_rating_rule_has_a_basis_in_the_overview() -> None:
+    # A rule the assessment adds without a basis here fails, instead of printing its prose.
+    made = {
+        "trend": _basis(5.0, good="neutral"),
+        "no_figure": _basis(None),
+        "harm_possible": _basis(5.0, worsening="possible", worsening_reason=_QUARTER_TEST),
+        "tests_improvement": _basis(
+            5.0, improvement_reason=_QUARTER_TEST.split(":")[0] + " improved beyond chance (x)"
+        ),
+        "tests_only": _basis(5.0, evidence_known=True),
+        "not_rated": _basis(5.0),
+        "outcomes_open": report.format_rating_basis({"rag_rule": "outcomes_open"}),
+    }
+    assert made["tests_improvement"] == (
+        "no SPC verdict: tests only, and no target; improved beyond chance on the same "
+        "quarter a year earlier"
+    )
+    assert made["tests_only"] == "no SPC verdict: tests only"
+    assert all(made.values()), made
+    covered = {*made, "target", "harm_test", "harm_spc", "no_deterioration"}
+    assert covered == set(RATING_RULES)
 
 
 def test_next_meetings_are_never_in_the_past_of_the_production_date(

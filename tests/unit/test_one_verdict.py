@@ -144,3 +144,197 @@ def test_the_sentence_names_equal_small_counts_as_small_numbers() -> None:
     sentence = write_measure_sentence(row)
     assert sentence.startswith("Unchanged on the same quarter last year (5 against 5), small")
     assert "too few to tell a change from chance" in sentence
+
+
+# --- The public page: one verdict per measure, each comparison with its period ---------------
+
+FARM = {
+    "measure_name": "Thefts of farm machinery, plant and quad bikes", "unit": "count",
+    "rate_per": "", "rate_per_year": "", "current": 99.0, "last_year": 84.0,
+    "change": "+17.9%", "change_value": 17.86, "direction": "up",
+    "judgement": "no evidence of change", "year_ending": 357.0, "previous_year": 348.0,
+    "baseline": 442.0, "year_ending_label": "12 months to September 2026",
+    "previous_year_label": "12 months to September 2025",
+    "baseline_words": "the plan's baseline year (2024/25)", "aggregation": "sum",
+    "year_ending_judgement": "no evidence of change",
+    "since_baseline_judgement": "possibly improved", "assessment": "not assessed",
+    "rag": "Grey", "rag_basis": "none", "rag_reason": NO_CHART["rag_reason"],
+    "rag_capped": False, "spc_status": "unstable baseline", "spc_variation": None,
+    "chart_period_words": "", "worsening": "none", "good_direction": "lower",
+    "target_for_period": None, "target_date": "", "margin_of_error": None,
+    "small_numbers": False,
+}  # fmt: skip
+"""Review 3 #6: not rated, up on the quarter within noise, possibly lower than the plan's
+baseline year (p below 0.10), and no stable chart."""
+
+COMPLAINTS = FARM | {
+    "measure_name": "Public complaints recorded", "current": 416.0, "last_year": 326.0,
+    "change": "+27.6%", "judgement": "deteriorated", "year_ending": 1397.0,
+    "previous_year": 1344.0, "baseline": 1284.0,
+    "since_baseline_judgement": "no evidence of change", "assessment": "needs attention",
+    "rag": "Red", "rag_basis": "evidence", "rag_reason": "harm rule: rose beyond chance",
+    "spc_status": "assessed", "spc_variation": "special_cause_concern",
+    "chart_period_words": "the chart's reference period (August 2023 to March 2025)",
+    "worsening": "real",
+}  # fmt: skip
+"""Review 3 #8: a real worsening on the quarter, no evidence over the 12 months."""
+
+HOMICIDES = FARM | {
+    "measure_name": "Homicides", "current": 5.0, "last_year": 5.0, "change": "0.0%",
+    "change_value": 0.0, "direction": "no change", "judgement": "no change",
+    "year_ending": 15.0, "previous_year": 18.0, "baseline": 10.0,
+    "since_baseline_judgement": "no evidence of change", "assessment": "stable",
+    "rag": "Green", "rag_basis": "evidence", "spc_status": "assessed",
+    "spc_variation": "common_cause", "small_numbers": True,
+}  # fmt: skip
+"""Review 3 #9: 5 against 5, small numbers, called "Steady"."""
+
+ASB = FARM | {
+    "measure_name": "Anti-social behaviour incidents", "current": 6034.0,
+    "last_year": 6175.0, "change": "-2.3%", "direction": "down", "year_ending": 21675.0,
+    "previous_year": 22142.0, "baseline": 23401.0,
+    "since_baseline_judgement": "no evidence of change",
+}  # fmt: skip
+"""Review 3 #7: not rated, and no comparison shows a change."""
+
+
+def test_a_measure_not_rated_for_want_of_a_chart_never_says_no_clear_change() -> None:
+    from pcplib.assessment.public import write_public_sentence
+
+    sentence = write_public_sentence(FARM)
+    assert "no clear change" not in sentence
+    # The baseline-year evidence that exists, with both periods named.
+    assert "357 in the 12 months to September 2026 against 442 in the plan's baseline " \
+        "year (2024/25): possibly better" in sentence  # fmt: skip
+    # Why it is not rated: the chart, not the absence of change.
+    assert "Not rated" in sentence and "too unsettled" in sentence
+
+
+def test_a_not_rated_measure_with_evidence_is_told_in_its_own_sentence() -> None:
+    from pcplib.assessment.public import is_told_by_name_only
+
+    assert not is_told_by_name_only(FARM)
+    assert is_told_by_name_only(ASB)
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [("unstable baseline", "too unsettled"), ("too few points", "too few figures"),
+     ("rolling figure", "12-month"), ("year-to-date figure", "builds up")],
+)  # fmt: skip
+def test_the_public_reason_for_not_rating_names_the_method(status: str, words: str) -> None:
+    from pcplib.assessment.public import describe_public_not_rated
+
+    assert words in describe_public_not_rated(ASB | {"spc_status": status})
+
+
+def test_small_numbers_are_never_steady() -> None:
+    from pcplib.assessment.public import group_for_public, write_public_sentence
+
+    assert group_for_public(HOMICIDES) == "too few to tell"
+    sentence = write_public_sentence(HOMICIDES)
+    assert sentence.startswith("5, the same as a year ago.")
+    assert "too few to tell a change from chance" in sentence
+    assert "15 in the 12 months to September 2026 against 10 in the plan's baseline " \
+        "year (2024/25)" in sentence  # fmt: skip
+    assert "usual ups and downs" not in sentence
+    # Without small numbers, the same row is steady.
+    assert group_for_public(HOMICIDES | {"small_numbers": False}) == "steady"
+
+
+def test_a_real_change_on_the_quarter_also_gives_the_year_against_the_baseline_year() -> None:
+    from pcplib.assessment.public import write_public_sentence
+
+    sentence = write_public_sentence(COMPLAINTS)
+    assert "A real worsening on a year ago." in sentence
+    assert "1,397 in the 12 months to September 2026 against 1,284 in the plan's " \
+        "baseline year (2024/25): no clear change." in sentence  # fmt: skip
+
+
+def test_a_steady_measure_with_a_possible_change_since_the_baseline_says_so() -> None:
+    from pcplib.assessment.public import is_told_by_name_only, write_public_sentence
+
+    row = HOMICIDES | {"small_numbers": False, "since_baseline_judgement": "possibly deteriorated",
+                       "year_ending": 150.0, "baseline": 100.0}  # fmt: skip
+    assert not is_told_by_name_only(row)
+    assert "possibly worse" in write_public_sentence(row)
+
+
+def test_the_year_words_name_their_periods() -> None:
+    from pcplib.assessment.public import write_public_sentence
+
+    row = COMPLAINTS | {"judgement": "no evidence of change",
+                        "year_ending_judgement": "deteriorated"}  # fmt: skip
+    sentence = write_public_sentence(row)
+    assert "in the 12 months to September 2026 against 1,344 in the 12 months to " \
+        "September 2025" in sentence  # fmt: skip
+    assert "last 12 months" not in sentence
+
+
+def test_an_improvement_since_the_baseline_year_is_improving() -> None:
+    # nc-burglary-rate: rated Green on a real fall since the plan's baseline year, but
+    # told "steady: no change beyond the usual ups and downs" in public.
+    from pcplib.assessment.sentences import assess_measure
+
+    row = {"current": 0.497, "good_direction": "lower", "rag": "Green",
+           "rag_basis": "evidence", "spc_variation": None, "worsening": "none",
+           "judgement": "no evidence of change", "year_ending_judgement": "no evidence of change",
+           "since_baseline_judgement": "improved", "direction": "down"}  # fmt: skip
+    assert assess_measure(row) == "improving"
+
+
+def test_a_rating_that_never_rested_on_a_chart_is_not_said_to_have_lost_it() -> None:
+    # Green at the last meeting on a test of change alone (its chart gave no verdict then
+    # either): Grey now is not "no longer stable".
+    before = {"rag": "Green", "rag_basis": "evidence", "assessment": "improving",
+              "spc_status": "unstable baseline"}  # fmt: skip
+    rows, _ = _measure_movements(_now(), before, "count")
+    (rated,) = [r for r in rows if r["change"] == "rating changed"]
+    assert rated["reason"].startswith("not rated:")
+    assert "no longer stable" not in rated["reason"]
+
+
+# --- A rolling figure is a catalogue attribute, the words its fallback -----------------------
+
+
+@pytest.mark.parametrize(
+    ("measure", "expected"),
+    [
+        ({"measure_name": "Sickness (rolling 12 months)"}, True),
+        ({"measure_name": "Sickness", "rolling": "yes"}, True),
+        # The catalogue says no: "rolling" in the source (a rolling road survey) is not
+        # taken to mean a rolling 12-month figure.
+        ({"measure_name": "Road condition", "source": "Rolling road survey", "rolling": "no"},
+         False),
+        ({"measure_name": "Sickness (rolling 12 months)", "rolling": "auto"}, True),
+        ({"measure_name": "Sickness", "rolling": ""}, False),
+        ({"measure_name": "Sickness", "rolling": float("nan")}, False),
+    ],
+)  # fmt: skip
+def test_the_catalogue_says_whether_a_figure_is_rolling(measure, expected) -> None:
+    from pcplib.assessment.spc_verdict import is_rolling
+
+    assert is_rolling(measure) is expected
+
+
+def test_the_catalogue_refuses_an_unknown_rolling_value(tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    from pcplib.data import load_dataset
+    from pcplib.data.problems import DataValidationError
+
+    data = Path(__file__).parents[2] / "data"
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    measures = copy / "framework" / "measures.csv"
+    frame = pd.read_csv(measures, dtype=str, keep_default_na=False)
+    frame["rolling"] = ""
+    frame.loc[0, "rolling"] = "yes"
+    frame.to_csv(measures, index=False)
+    # A known value loads (the column is optional: other plans' catalogues lack it).
+    assert load_dataset(copy).measures.loc[0, "rolling"] == "yes"
+    frame.loc[0, "rolling"] = "sometimes"
+    frame.to_csv(measures, index=False)
+    with pytest.raises(DataValidationError, match="rolling"):
+        load_dataset(copy)

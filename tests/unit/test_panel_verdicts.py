@@ -106,10 +106,10 @@ def test_an_untargeted_measure_whose_spc_is_withheld_is_grey_not_green():
     assert (row["rag"], row["rag_basis"]) == ("Grey", "none")
     assert row["rag_reason"].startswith("no SPC verdict: tests only (its baseline, ")
     assert "is not stable; no target" in row["rag_reason"]
-    # The plan overview reads the short form off the front.
+    # The plan overview gives the short form from the rule, not from the words.
     from pcplib.report.overview import format_rating_basis
 
-    assert format_rating_basis(row["rag_reason"]) == "no SPC verdict: tests only"
+    assert format_rating_basis(row) == "no SPC verdict: tests only"
     assert row["assessment"] != "stable"
     # Its strategy says why it is not rated, and does not count it as Green.
     rating, explanation = roll_up_strategy(pd.DataFrame([row]))
@@ -446,6 +446,9 @@ def test_a_dated_target_the_baseline_already_meets_is_on_course_not_met():
     assert "target met" not in row["sentence"]
     assert "on track for the March 2029 target" in row["sentence"]
     assert "the baseline year already met it" in row["sentence"]
+    # The year's use comes first, then the target: never the target as if it were the use.
+    used = f"{row['year_ending']:,.0f} kWh in the 12 months to September 2026"
+    assert f"({used} against a target of 13,800,000 kWh;" in row["sentence"]
     assert "not due until March 2029" in row["rag_reason"]
     assert row["target_period_label"] == "in the 12 months to September 2026"
 
@@ -527,7 +530,7 @@ def test_every_board_line_of_a_survey_within_its_margin_says_so():
                 frequency="quarterly", unit="percent", aggregation="mean",
                 good_direction="higher", source="Residents' survey", target=55.0,
                 tier="headline")  # fmt: skip
-    basis = format_rating_basis(row["rag_reason"])
+    basis = format_rating_basis(row)
     assert "within the survey's margin of error" in basis and "missed by" not in basis
     _, explanation = roll_up_strategy(pd.DataFrame([row]))
     assert "within a survey's margin of error of its target" in explanation
@@ -575,6 +578,129 @@ def test_a_budget_variance_change_is_money_not_a_percentage():
     assert row["change_value"] is None
     assert "%" not in row["change"] and "%" not in row["sentence"]
     assert "%" not in row["year_ending_change"] and "%" not in row["since_baseline_change"]
+
+
+def test_a_year_to_date_figure_gets_no_chart_verdict_no_test_and_no_unlike_baseline():
+    # A year-to-date variance builds up from April and resets: its moving ranges are the
+    # build-up, not noise. No SPC verdict, no test, and September's six months are never
+    # set against March's whole-year outturn (review 4, F5).
+    rng = np.random.default_rng(43)
+    months = np.array([(m.month - 4) % 12 + 1 for m in MONTHS], dtype=float)
+    values = np.round(months * 20_000 + rng.normal(0, 15_000, len(MONTHS)))
+    values[AT["2025-09"]], values[AT["2026-09"]] = 95_390, 196_582
+    definition = "Forecast outturn minus budget, year to date. Overspend is positive."
+    name = "Revenue budget variance, year to date"
+    row = judge(values, unit="gbp", aggregation="last", good_direction="neutral",
+                measure_name=name, definition=definition)  # fmt: skip
+    assert row["spc_status"] == "year-to-date figure"
+    assert row["change_evidence"] == row["year_ending_evidence"] == "not tested"
+    assert "year-to-date figure builds up" in row["change_test"]
+    assert row["since_baseline_judgement"] == "not measurable"
+    assert row["sign_words"] == "an overspend"
+    assert "£196,582, an overspend, against £95,390" in row["sentence"]
+    assert "year-to-date figure builds up" in row["sentence"]
+
+
+def test_a_year_to_date_figure_is_compared_with_the_baseline_at_the_same_month():
+    rng = np.random.default_rng(44)
+    values = np.round(rng.normal(50_000, 20_000, len(MONTHS)))
+    row = judge(values, "2026-03", unit="gbp", aggregation="last", good_direction="neutral",
+                measure_name="Revenue budget variance, year to date")  # fmt: skip
+    assert row["since_baseline_judgement"] != "not measurable"
+
+
+@pytest.mark.parametrize(
+    ("definition", "value", "expected"),
+    [
+        ("Overspend is positive; a large variance needs explaining.", 196_582, "an overspend"),
+        ("Overspend is positive.", -5, "an underspend"),
+        ("A surplus is positive.", 10, "a surplus"),
+        ("Overspend is positive.", 0, ""),
+        ("Overspend is positive.", None, ""),
+        ("Gains are positive.", -3, ""),
+        ("Forecast outturn minus budget.", 12, ""),
+    ],
+)
+def test_describe_sign_says_what_a_figure_s_sign_means(definition, value, expected):
+    from pcplib.assessment.vocabulary import describe_sign
+
+    assert describe_sign({"definition": definition}, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "definition", "expected"),
+    [
+        ("Revenue budget variance, year to date", "", True),
+        ("Capital spend", "Spend in the year-to-date, in pounds", True),
+        ("Spend (YTD)", "", True),
+        ("Savings delivered", "Savings in the quarter", False),
+        ("Dated targets", "Up to the date of the plan", False),
+    ],
+)
+def test_is_year_to_date_reads_the_name_and_definition(name, definition, expected):
+    from pcplib.assessment.evidence import is_year_to_date
+
+    assert is_year_to_date({"measure_name": name, "definition": definition}) is expected
+
+
+def test_the_public_sentence_gives_a_variance_its_sign_and_no_excuse():
+    from pcplib.assessment.public import write_public_sentence
+
+    row = {
+        "unit": "gbp", "current": 196_582.0, "last_year": 95_390.0, "change": "+£101,192",
+        "change_value": None, "direction": "up", "judgement": "no good direction",
+        "assessment": "no good direction", "rag": "Grey", "rag_basis": "none",
+        "sign_words": "an overspend", "good_direction": "neutral",
+        "measure_name": "Revenue budget variance, year to date",
+    }  # fmt: skip
+    sentence = write_public_sentence(row)
+    assert sentence.startswith("£196,582 (an overspend), up from £95,390 a year ago.")
+    assert "not good or bad" not in sentence
+    assert "a variance either way needs explaining" in sentence
+
+
+@pytest.mark.parametrize(
+    ("good", "rag", "expected"),
+    [
+        ("lower", "Red", "Above its target of at most 3,450 for the quarter (1,150 a month)."),
+        ("lower", "Green", "Within its target of at most 3,450 for the quarter (1,150 a month)."),
+        ("higher", "Red", "Short of its target of 3,450 for the quarter (1,150 a month)."),
+        ("higher", "Green", "Meets its target of 3,450 for the quarter (1,150 a month)."),
+    ],
+)
+def test_a_public_target_says_which_side_it_is_on_and_what_period_it_covers(good, rag, expected):
+    # "Short of its target of 3,450" for 3,495 against a ceiling read as a target met
+    # (review 4, F7); 3,450 is the quarter's worth of the plan's 1,150 a month.
+    from pcplib.assessment.public import write_public_sentence
+
+    row = {
+        "unit": "count", "current": 3_495.0, "last_year": 3_460.0, "change": "+1.0%",
+        "change_value": 1.0, "direction": "up", "judgement": "no evidence of change",
+        "assessment": "needs attention" if rag == "Red" else "on track", "rag": rag,
+        "rag_basis": "target", "good_direction": good, "target": 1_150.0,
+        "target_for_period": 3_450.0, "aggregation": "sum", "frequency": "monthly",
+        "measure_name": "Neighbourhood crime offences", "spc_variation": "common_cause",
+        "worsening": "none",
+    }  # fmt: skip
+    assert expected in write_public_sentence(row)
+
+
+def test_a_withheld_verdict_is_told_as_withheld_in_the_caveats_and_carries_its_target(sample):
+    # Review 4, F1/F4: "SPC limits set from ..." in the caveats beside "No SPC verdict" in
+    # the table; the run chart had no target line (F15).
+    from pcplib.assessment import list_data_quality_notes
+    from pcplib.assessment.strategy import summarise_strategy
+
+    notes = list_data_quality_notes(sample, "resources", "2026-09")
+    savings = [n for n in notes if n.startswith("Savings delivered")]
+    assert savings and savings[0].startswith(
+        "Savings delivered against the medium-term financial plan: no SPC verdict: "
+    )
+    rows = summarise_strategy(sample, "resources", "2026-09").measures
+    row = rows[rows["measure_id"] == "res-savings"].iloc[0]
+    assert row["spc_status"] == "unstable baseline"
+    assert row["spc"] is not None and not row["spc"].has_limits
+    assert row["spc"].target == pytest.approx(1_000_000)
 
 
 def test_an_amount_that_never_goes_below_zero_keeps_its_percentage():

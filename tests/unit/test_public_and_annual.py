@@ -89,8 +89,8 @@ def _row(**overrides: object) -> dict:
         # A figure that is not rated (no target, no change beyond chance, no settled
         # history for limits) is told with its figure, never as "no figure yet".
         ({"assessment": "not assessed", "rag": "Grey", "rag_basis": "none"}, "not rated",
-         "1,135, down 8.0% on a year ago. Not rated: no clear change, and too little "
-         "settled history to judge it by."),
+         "1,135, down 8.0% on a year ago. Not rated: there is no target, and not enough "
+         "evidence to rate it."),
         # Worse than the chart's reference period but down on a year ago: the sentence
         # says both, never "down 8.0%. A real worsening." alone.
         ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
@@ -225,7 +225,9 @@ def test_the_synthesis_adds_up_by_strategy_and_mission(sample: Dataset) -> None:
     assert "<strong>The whole plan</strong>" in html and "Commitments delivered of due" in html
     summary = report.format_annual_summary(by_mission, classified, "2025/26")
     assert "4 for the better, 3 for the worse and 1 with no good direction" in summary
-    assert "Better by more than chance (4)" in summary
+    # Each list names its period, so the public report's year ending never reads as a
+    # second verdict on the same period (review 3 #6).
+    assert "Better by more than chance, 2025/26 against 2024/25 (4)" in summary
 
 
 def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
@@ -236,8 +238,9 @@ def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
     )
     limits = assessment.list_evidence_limits(sample, classified, "2025/26")
     assert limits[0].startswith("Cause:") and text in limits
-    # Every measure with two figures is now tested (levels on their own variation).
-    assert any(limit.startswith("Chance: 59 measures were tested") for limit in limits)
+    # Every measure with two figures is tested (levels on their own variation), except
+    # the year-to-date budget variance, whose month-to-month movement is not noise.
+    assert any(limit.startswith("Chance: 58 measures were tested") for limit in limits)
     other = sample.observations.head(3).assign(area="Leicester")
     wider = type(sample)(
         **{**sample.__dict__, "observations": pd.concat([sample.observations, other])}
@@ -259,3 +262,24 @@ def test_a_percentage_over_the_year_is_told_to_one_decimal() -> None:
     # Two figures that one decimal would print alike keep the decimals that tell them apart.
     close = write_public_sentence(row | {"year_ending": 89.21, "previous_year": 89.24})
     assert "89.21% in the last 12 months against 89.24%" in close
+
+
+def test_the_annual_summary_spells_out_percentage_points() -> None:
+    # Issue 26: residents read the evaluation's summary; "pp" is for the annex.
+    from pcplib.report.annual import spell_out_points
+
+    assert spell_out_points("+3.4 pp") == "+3.4 percentage points"
+    assert spell_out_points("-6.3%") == "-6.3%"
+    assert spell_out_points("+£9,721") == "+£9,721"
+
+
+def test_what_the_evidence_cannot_say_is_in_plain_words(data_dir) -> None:
+    from pcplib.assessment.annual import classify_year_changes, evaluate_year, list_evidence_limits
+    from pcplib.data import load_dataset
+
+    dataset = load_dataset(data_dir)
+    classified = classify_year_changes(dataset, evaluate_year(dataset, "2025/26"))
+    text = " ".join(list_evidence_limits(dataset, classified, "2025/26"))
+    assert "Chance:" in text
+    for word in ("SPC", "p below", "p <", "p =", " pp"):
+        assert word not in text, word

@@ -545,6 +545,10 @@ def _formula_without_value(wb: Any) -> None:
     wb["Measures"]["E4"] = "=E3+3"
 
 
+def _control_character(wb: Any) -> None:
+    set_cell(wb, "Narrative", "text", "Calls \u202eemitrevo\u202c answered.", section="progress")
+
+
 def _merged_months(wb: Any) -> None:
     ws = wb["Measures"]
     first = row_of(ws, measure_id="np-officers", month="2026-07")
@@ -567,6 +571,11 @@ def _merged_months(wb: Any) -> None:
             "merged over 3 months (2026-07, 2026-08, 2026-09)",
         ),
         (_numerator_above, "Measures!F9: '18000' — expected a numerator no larger than"),
+        (
+            _control_character,
+            "Narrative!C2: 'Calls \\u202eemitrevo\\u202c answered.' — expected text without "
+            "control or direction characters (U+202E RIGHT-TO-LEFT OVERRIDE",
+        ),
         (_percent_above, "Measures!E12: '101' — expected a percentage from 0 to 100"),
         (_ratio_disagrees, "Measures!E11: '80' — expected numerator / denominator × 100"),
         (_bad_status, "Commitments!E2: 'done' — expected the status chosen from the list"),

@@ -755,6 +755,41 @@ def test_kernels_are_told_which_data_bytes_were_validated(
     assert run.describe_validated_data(SimpleNamespace(files={}), None) == {}
 
 
+def test_kernels_of_a_run_with_today_are_told_its_date(
+    project, monkeypatch, write_notebook
+) -> None:
+    # With --today, the kernels validated the data set again for the machine's date,
+    # every one of them, because their snapshot and digest were for the run's date.
+    from pcplib import data
+
+    notebook = write_notebook(
+        project.tmp / "notebooks" / "env.ipynb",
+        OVERVIEW_PARAMETERS,
+        "import os\nfrom pcplib.data import read_run_today\n"
+        'print("today", os.environ.get("PCP_RUN_TODAY"), read_run_today())',
+    )
+    monkeypatch.setitem(run.jobs.NOTEBOOKS, "plan_overview", notebook)
+    options = replace(project.options, today=SAMPLE_TODAY)
+    assert run.run_plan(make_plan(project, []), options, quiet()) == run.EXIT_OK
+    executed = (project.out / "2026-11" / "plan-overview.ipynb").read_text(encoding="utf-8")
+    assert "today 2026-11-23 2026-11-23" in executed
+    described = run.describe_validated_data(project.dataset, SAMPLE_TODAY)
+    assert described[data.RUN_TODAY_ENV] == "2026-11-23"
+    assert described[data.VALIDATED_DIGEST_ENV] == data.digest_validated_files(
+        project.dataset.files, SAMPLE_TODAY
+    )
+
+
+def test_read_run_today_reads_the_runs_date_or_gives_none() -> None:
+    from pcplib.data import RUN_TODAY_ENV, read_run_today
+
+    assert read_run_today({RUN_TODAY_ENV: "2026-11-23"}) == SAMPLE_TODAY
+    assert read_run_today({RUN_TODAY_ENV: " 2026-11-23\n"}) == SAMPLE_TODAY
+    assert read_run_today({}) is None
+    assert read_run_today({RUN_TODAY_ENV: ""}) is None
+    assert read_run_today({RUN_TODAY_ENV: "23/11/2026"}) is None
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path, data_dir: Path) -> Path:
     copy = tmp_path / "data"
@@ -766,13 +801,13 @@ def spy_on_validation(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from pcplib.data import validate as data
 
     calls: list[str] = []
-    real = data._schema_problems
+    real = data.check_schema
 
     def spy(name, *args, **kwargs):
         calls.append(name)
         return real(name, *args, **kwargs)
 
-    monkeypatch.setattr(data, "_schema_problems", spy)
+    monkeypatch.setattr(data, "check_schema", spy)
     return calls
 
 
@@ -822,6 +857,28 @@ def test_mismatching_validated_digest_validates_and_reports_problems(
     with pytest.raises(data.DataValidationError):
         data.load_dataset(data_copy, today=today)
     assert "measures" in calls
+
+
+def test_a_kernel_of_a_run_with_today_skips_validation_for_the_runs_date(
+    data_copy, monkeypatch
+) -> None:
+    from pcplib import data
+
+    today = SAMPLE_TODAY
+    assert today != date.today(), "the test needs a date other than the machine's"
+    break_first_measure(data_copy)  # invalid, yet these exact bytes are declared validated
+    files = data.load_dataset(data_copy, validate=False, today=today).files
+    monkeypatch.setenv(data.VALIDATED_DIGEST_ENV, data.digest_validated_files(files, today))
+    calls = spy_on_validation(monkeypatch)
+    # Without the run's date, the kernel validates again for the machine's date.
+    with pytest.raises(data.DataValidationError):
+        data.load_dataset(data_copy)
+    assert "measures" in calls
+    calls.clear()
+    monkeypatch.setenv(data.RUN_TODAY_ENV, today.isoformat())
+    dataset = data.load_dataset(data_copy)
+    assert calls == []
+    assert dataset.measures.loc[0, "good_direction"] == "sideways"
 
 
 # --- SIGTERM --------------------------------------------------------------------------------------

@@ -45,9 +45,22 @@ AT = "2026-11-23T06:00:00+00:00"
 DEAD_PID = 999_999_999  # above any pid_max: no such process
 
 
-def body(text: str, sleep: float = 0.0) -> str:
-    """A report body that waits ``sleep`` seconds, then shows ``text``."""
-    return f"import time\ntime.sleep({sleep})\nfrom IPython.display import HTML\nHTML({text!r})"
+def body(text: str, sleep: float = 0.0, release: Path | None = None) -> str:
+    """A report body that waits ``sleep`` seconds, then shows ``text``.
+
+    With ``release``, it waits only until that file exists (``sleep`` seconds at most):
+    the test lets it finish as soon as it has seen what it waited for, rather than
+    sleeping for a time long enough on the busiest machine.
+    """
+    if release is None:
+        wait = f"time.sleep({sleep})\n"
+    else:
+        wait = (
+            f"end = time.monotonic() + {sleep}\n"
+            f"while not os.path.exists({str(release)!r}) and time.monotonic() < end:\n"
+            "    time.sleep(0.05)\n"
+        )
+    return f"import os, time\n{wait}from IPython.display import HTML\nHTML({text!r})"
 
 
 @pytest.fixture
@@ -432,11 +445,21 @@ sys.exit(run.run_plan(plan, options))
 
 
 def start_run(
-    project: SimpleNamespace, name: str, text: str, sleep: float, wait: float
+    project: SimpleNamespace,
+    name: str,
+    text: str,
+    sleep: float,
+    wait: float,
+    release: Path | None = None,
 ) -> subprocess.Popen[str]:
-    """Start a real run in its own process; its report shows ``text`` after ``sleep`` s."""
+    """Start a real run in its own process; its report shows ``text`` after ``sleep`` s.
+
+    With ``release``, the report finishes as soon as that file exists (see :func:`body`).
+    """
     notebook = project.write_notebook(
-        project.tmp / "notebooks" / f"{name}.ipynb", STRATEGY_PARAMETERS, body(text, sleep)
+        project.tmp / "notebooks" / f"{name}.ipynb",
+        STRATEGY_PARAMETERS,
+        body(text, sleep, release),
     )
     config = {
         "notebooks": {**{k: str(v) for k, v in project.notebooks.items()}},
@@ -452,8 +475,20 @@ def start_run(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, runtime.RUNTIME_ENV: str(project.runtime_base)},
+        # Unbuffered, so a test can read what the run says while it runs.
+        env={**os.environ, runtime.RUNTIME_ENV: str(project.runtime_base), "PYTHONUNBUFFERED": "1"},
     )
+
+
+def read_until(process: subprocess.Popen[str], text: str) -> str:
+    """Read a run's output up to the first line holding ``text`` (or to its end)."""
+    seen = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        seen.append(line)
+        if text in line:
+            break
+    return "".join(seen)
 
 
 def wait_for(condition, seconds: float, what: str) -> None:
@@ -478,7 +513,9 @@ def finish(process: subprocess.Popen[str], timeout: float = 120) -> tuple[int, s
 
 
 def test_a_second_run_into_the_same_folder_refuses_saying_which_run_holds_it(project) -> None:
-    first = start_run(project, "first", "<p>ALPHA-RUN</p>", sleep=10, wait=0)
+    # The first run's report holds the lock until the second has been refused.
+    release = project.tmp / "release"
+    first = start_run(project, "first", "<p>ALPHA-RUN</p>", sleep=120, wait=0, release=release)
     try:
         wait_for(lambda: lock_holder_pid(project) == first.pid, 60, "the first run took the lock")
         code, out = finish(start_run(project, "second", "<p>BRAVO-RUN</p>", sleep=0, wait=1))
@@ -487,7 +524,9 @@ def test_a_second_run_into_the_same_folder_refuses_saying_which_run_holds_it(pro
         assert len(refusal) == 1
         assert f"is being written by another run (pid {first.pid}, started " in refusal[0]
         assert ": pcp run first)" in refusal[0]
+        assert first.poll() is None, "the first run still held the lock"
     finally:
+        release.touch()
         first_code, first_out = finish(first)
     assert first_code == run.EXIT_OK, first_out
     assert "ALPHA-RUN" in (project.out / "2026-11" / "vawg.html").read_text(encoding="utf-8")
@@ -495,12 +534,24 @@ def test_a_second_run_into_the_same_folder_refuses_saying_which_run_holds_it(pro
 
 
 def test_a_second_run_that_waits_runs_after_the_first_and_publishes_its_own(project) -> None:
-    first = start_run(project, "first", "<p>ALPHA-RUN</p>", sleep=10, wait=0)
+    # The first run's report holds the lock until the second says it is waiting for it.
+    release = project.tmp / "release"
+    first = start_run(project, "first", "<p>ALPHA-RUN</p>", sleep=120, wait=0, release=release)
+    second = None
     try:
         wait_for(lambda: lock_holder_pid(project) == first.pid, 60, "the first run took the lock")
         second = start_run(project, "second", "<p>BRAVO-RUN</p>", sleep=0, wait=120)
-        second_code, second_out = finish(second, timeout=180)
+        said = read_until(second, "waiting up to")
+        assert first.poll() is None, "the first run still held the lock"
+        release.touch()
+        # Read on through the same buffered reader (communicate() would skip what it holds).
+        second_code = second.wait(timeout=180)
+        second_out = said + (second.stdout.read() if second.stdout else "")
     finally:
+        release.touch()
+        if second is not None and second.poll() is None:
+            second.kill()
+            second.wait()
         first_code, first_out = finish(first)
     assert (first_code, second_code) == (run.EXIT_OK, run.EXIT_OK), first_out + second_out
     assert f"(pid {first.pid}, started " in second_out and "waiting up to 120 s" in second_out

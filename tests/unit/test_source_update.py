@@ -315,6 +315,19 @@ def test_sample_banner_is_unchanged(data_dir: Path) -> None:
     assert "<strong>Illustrative data.</strong>" in banner and "Real and" not in banner
 
 
+def test_the_sample_banner_says_not_real_data_once(data_dir: Path) -> None:
+    # Page headroom (issue 26): the banner no longer repeats what the data set's own
+    # description says; a description that does not say it still gets the warning.
+    import dataclasses
+
+    data = load_dataset(data_dir, today=TODAY)
+    banner = format_illustrative_banner(data)
+    assert banner.lower().count("not real performance data") == 1
+    assert data.description in banner
+    other = format_illustrative_banner(dataclasses.replace(data, description="For training"))
+    assert "Not real performance data: For training." in other
+
+
 def test_recognises_only_police_uk_sources() -> None:
     found = recognise_published_source(
         "data.police.uk street-level crime, Leicestershire Police, 2024-05/x.csv. Contains"

@@ -11,6 +11,10 @@ wrong, each found in a return:
 - cells merged over several months hold one value, in the first month only, so the
   later months would be "not supplied" and the first would carry a figure meant for all
   of them (:func:`find_cell_traps` names the merged range and the months it covers).
+
+:func:`find_cell_traps` also names a text cell holding a control or text-direction
+character, by its sheet and cell: the data set refuses such text, and its message would
+otherwise name the row of the merged copy's CSV file rather than the owner's cell.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from pcplib.data.sense_checks import describe_control_character
 
 __all__ = ["find_cell_traps", "read_shown_number"]
 
@@ -76,9 +82,9 @@ def find_cell_traps(
     -------
     list of tuple
         ``(place, value, expected)`` for each formula with no calculated value
-        (``Measures!E5``, the formula) and each range of merged cells in the sheets'
-        data rows (``Measures!E5:E7``, with the months it covers); empty when there are
-        none.
+        (``Measures!E5``, the formula), each range of merged cells in the sheets'
+        data rows (``Measures!E5:E7``, with the months it covers) and each text cell
+        holding a control or text-direction character; empty when there are none.
     """
     from openpyxl import load_workbook
 
@@ -107,6 +113,15 @@ def find_cell_traps(
                     "its own value",
                 )
             )
+    for sheet in sheets:
+        if sheet not in values.sheetnames:
+            continue
+        for row in values[sheet].iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    expected = describe_control_character(cell.value)
+                    if expected is not None:
+                        traps.append((f"{sheet}!{cell.coordinate}", cell.value, expected))
     formulas = load_workbook(io.BytesIO(data), data_only=False)
     for sheet in sheets:
         if sheet not in formulas.sheetnames or sheet not in values.sheetnames:

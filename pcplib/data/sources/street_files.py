@@ -36,6 +36,14 @@ _STREET_NAME = re.compile(
 _MONTH_FOLDER = re.compile(rf"^{MONTH_PATTERN}$")
 _LAYOUT = "YYYY-MM/YYYY-MM-<force>-street.csv"
 
+STREET_MEMBER_LIMIT = 512 * 1024**2
+"""The most one street file of an archive may unpack to (a month of the largest force is
+tens of MiB); past it, or far more compressed than text is, it is refused unread."""
+
+STREET_MEMBER_RATIO = 200
+"""The most a street file over 16 MiB may be compressed (CSV text packs about 5 to 10
+times); a zip bomb packs a thousand times."""
+
 
 class PoliceUkError(ValueError):
     """A data.police.uk input that cannot be read; the message is one located line.
@@ -193,6 +201,7 @@ def _list_archive(archive: Path) -> tuple[list[StreetFile], list[SkippedFile]]:
             skipped.append(SkippedFile(shown, _classify(parts[-1])))
             continue
         month, force = found
+        _check_member_size(info, shown)
         street.append(
             StreetFile(
                 month=month,
@@ -205,6 +214,25 @@ def _list_archive(archive: Path) -> tuple[list[StreetFile], list[SkippedFile]]:
             )
         )
     return street, skipped
+
+
+def _check_member_size(info: zipfile.ZipInfo, shown: str) -> None:
+    """Refuse a street file that would unpack to far more than any real one (a zip bomb)."""
+    unpacked, packed = info.file_size, max(info.compress_size, 1)
+    if unpacked <= STREET_MEMBER_LIMIT and (
+        unpacked <= 16 * 1024**2 or unpacked / packed <= STREET_MEMBER_RATIO
+    ):
+        return
+    raise_problem(
+        shown,
+        None,
+        None,
+        None,
+        f"a street file that unpacks to at most {STREET_MEMBER_LIMIT // 1024**2:,} MiB, "
+        f"packed at most {STREET_MEMBER_RATIO} times (this one unpacks to "
+        f"{unpacked / 1024**2:,.0f} MiB from {packed / 1024**2:,.1f} MiB: a zip bomb, or not "
+        "a data.police.uk download)",
+    )
 
 
 def _list_disk_file(path: Path) -> tuple[list[StreetFile], list[SkippedFile]]:
