@@ -543,6 +543,7 @@ def _summarise_measure(
             figures.year_ending if target.on_year else figures.current, rows.history, measure
         ),
         process=judge_process_side(spc.assurance, spc.assurance_basis, record, frequency),
+        beyond_limits=spc.beyond_limits,
     )  # fmt: skip
     if (
         _counts_outcomes(measure)

@@ -81,6 +81,10 @@ class SpcVerdict:
     recent : str
         With no signal in the period, the words on a signal in the 12 months before it
         (:func:`describe_recent_signal`), else empty.
+    beyond_limits : bool
+        Whether a point of the period lies beyond the process limits the way of the
+        verdict (not only a run, a trend or two of three near a limit, which rest on
+        where the centre line sits).
     """
 
     status: str
@@ -92,6 +96,7 @@ class SpcVerdict:
     result: XmrResult | None
     assurance_basis: str = "limits"
     recent: str = ""
+    beyond_limits: bool = False
 
 
 def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
@@ -225,8 +230,17 @@ def assess_spc(
             summary = f"{summary} {as_sentence(recent)}"
     return SpcVerdict(
         "assessed", variation, result.variation, result.assurance, summary, plan, result,
-        recent=recent,
+        recent=recent, beyond_limits=_beyond_limits(result, window, variation),
     )  # fmt: skip
+
+
+def _beyond_limits(result: XmrResult, window: Window, variation: str | None) -> bool:
+    """Whether a point of the period flagged ``variation`` lies beyond the process limits."""
+    points = result.points
+    months = month_number(pd.DatetimeIndex(points.index))
+    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    flagged = inside[inside["point_type"] == variation]["special_cause"].astype(str)
+    return bool(flagged.str.contains("UCL|LCL").any())
 
 
 def _summarise(

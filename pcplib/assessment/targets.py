@@ -109,6 +109,7 @@ RATING_RULES = {
     "harm_test": "a real deterioration on a test of change (``comparison`` says which)",
     "harm_spc": "an SPC concern in the reporting period",
     "harm_possible": "a possible deterioration (weak evidence)",
+    "harm_spc_unconfirmed": "an SPC concern the tests of change do not confirm: possible",
     "no_deterioration": "no target; no deterioration in the tests of change or SPC",
     "tests_improvement": "no target, no SPC verdict; a real improvement on an exact test",
     "tests_only": "no target, no SPC verdict; the tests find no change: not rated",
@@ -524,6 +525,7 @@ def rate_measure(
     margin: float | None = None,
     chance: TargetChance | None = None,
     process: tuple[str, str] = ("", ""),
+    beyond_limits: bool = False,
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
@@ -581,6 +583,10 @@ def rate_measure(
         ``""``) by its SPC assurance or its record, and why
         (:func:`~pcplib.assessment.chance.judge_process_side`); when it is the side the
         figure lies on, the threshold rating stands with the reason.
+    beyond_limits : bool, default False
+        Whether the SPC concern includes a point beyond the process limits; a concern
+        from runs alone that the tests of change do not confirm is Amber, a possible
+        deterioration (``harm_spc_unconfirmed``).
 
     Returns
     -------
@@ -609,14 +615,16 @@ def rate_measure(
         return _rate_against_target(
             current, target.value, target, good, worse, unit, per, chance, process
         )
-    if worse is not None and worse.rule == "harm_spc" and evidence_known:
-        # An SPC concern that the tests of change (the quarter on a year earlier, the 12
-        # months on the 12 before and on the baseline year) do not confirm: limits from a
-        # short, data-chosen reference period are themselves uncertain, so the chart
-        # alone makes a possible deterioration, not a real one (review 4, F11).
+    if worse is not None and worse.rule == "harm_spc" and evidence_known and not beyond_limits:
+        # An SPC concern that rests on runs, trends or two of three near a limit, and that
+        # the tests of change (the quarter on a year earlier, the 12 months on the 12
+        # before and on the baseline year) do not confirm: such runs depend on a centre
+        # line from a short, data-chosen reference period, itself uncertain, so the chart
+        # alone makes a possible deterioration, not a real one (review 4, F11). A point
+        # beyond the limits is still Red.
         weak = f"; the tests find a possible one ({worsening_reason})" if worsening_reason else ""
         return Rating(
-            "Amber", "evidence", rule="harm_possible",
+            "Amber", "evidence", rule="harm_spc_unconfirmed",
             reason="harm rule: a possible deterioration: an SPC concern in the reporting "
             f"period that the tests of change do not confirm{weak}",
             comparison=_comparison_of(worsening_reason),

@@ -86,7 +86,7 @@ def _basis_figures(m: dict) -> str:
     if rule == "harm_test" and comparison == "the year ending on the year before":
         now, then = _figures([m.get("current"), m.get("year_before")], m)
         return f"{now} against {then}, {_points(m.get('year_ending_change'))}"
-    if rule == "harm_spc":
+    if rule in ("harm_spc", "harm_spc_unconfirmed"):
         start, stop = m.get("spc_limits_from"), m.get("spc_limits_to")
         if is_missing(start) or is_missing(stop) or not str(start) or not str(stop):
             return ""
@@ -164,6 +164,7 @@ _RULE_WORDS = {
     "no_figure": "no figure for the period",
     "harm_spc": "SPC: a concern this quarter",
     "harm_possible": "a possible rise",
+    "harm_spc_unconfirmed": "SPC: a concern this quarter the tests of change do not confirm",
     "no_deterioration": "no target; tests and SPC: no deterioration",
     "tests_only": "no SPC verdict: tests only",
     "not_rated": "no SPC verdict and no target: not rated",

@@ -161,6 +161,15 @@ def test_a_count_within_chance_of_its_target_is_amber_not_green():
     assert row["assessment"] == "needs attention"
 
 
+def test_the_plan_overview_gives_a_figure_within_chance_as_neither_met_nor_missed():
+    from pcplib.report.overview import format_rating_basis
+
+    row = judge(_ksi([27.0, 28.0, 29.0]), target=30.0)
+    basis = format_rating_basis(row)
+    assert basis.startswith("target: 84 against 90, within chance of it (+/- ")
+    assert basis.endswith("so neither shown to be met nor missed")
+
+
 def test_a_count_well_under_its_target_is_green():
     row = judge(_ksi([15.0, 16.0, 14.0]), target=30.0)
     assert row["rag"] == "Green"

@@ -470,7 +470,9 @@ def test_the_boards_overview_carries_each_strategy_reports_but(data_dir):
         summary = summarise_strategy(dataset, strategy_id, PERIOD_END, slot="2026-11")
         assert board_notes[strategy_id] == summary.rating_note, strategy_id
     resources = board_notes["resources"]
-    assert "Police officer overtime spend (sub-measure) is Red" in resources
+    # Overtime, restricted, is now Amber (an SPC concern from a run that the tests of change
+    # do not confirm, review 4, F11), so no longer a Red sub-measure in the note.
+    assert "Police officer overtime spend (sub-measure) is Red" not in resources
     assert "Board action overdue" in resources and "new high risk" in resources
     assert "Board action overdue" in board_notes["road-safety"]
     assert "new high risk" in board_notes["violence-and-vulnerability"]
