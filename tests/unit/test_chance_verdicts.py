@@ -76,28 +76,39 @@ def judge(
 
 
 def _run_from_reference_period() -> list[float]:
-    """20 stable quarters (2020/21 Q1 to 2024/25 Q4) whose last lies above the mean, then 5
-    more above it and a last quarter below: a run of 6 that began inside the period that
-    set the limits, with only 5 of its points after it."""
+    """20 stable quarters (2020/21 Q1 to 2024/25 Q4) whose last lies above the mean, then 6
+    more above it: a run of 7 whose first point is inside the period that set the limits."""
     stable = [48.0, 52.0, 49.0, 51.0, 47.0, 53.0, 50.5, 49.5, 48.5, 51.5,
               52.0, 48.0, 51.0, 49.0, 47.5, 52.5, 50.0, 49.0, 48.0, 52.5]  # fmt: skip
-    return stable + [53.0, 52.0, 54.0, 53.0, 52.0, 49.5]
+    return stable + [53.0, 52.0, 54.0, 53.0, 52.0, 53.5]
 
 
-def test_a_run_that_began_inside_the_reference_period_gives_no_spc_verdict():
-    # One flagged point inside the limits period is enough: the run began while the
-    # limits were being set, so that period was not itself in control (the rule that
-    # withholds savings' verdict, applied to every measure alike; review 4, F23).
-    row = judge(_run_from_reference_period(), frequency="quarterly", aggregation="mean",
-                good_direction="higher", unit="percent")  # fmt: skip
+def test_a_run_that_needs_the_reference_period_s_points_gives_no_spc_verdict():
+    # The run of 6 is 2024/25 Q4 (inside the limits period) and the 5 quarters after it:
+    # without the reference period's own point it is no run, so it is partly that period's
+    # drift and gives no verdict (the rule that withholds savings' verdict, applied alike).
+    values = _run_from_reference_period()
+    values[-1] = 49.0  # the reporting quarter back below the mean: 5 after, not 6
+    row = judge(values, frequency="quarterly", aggregation="mean", good_direction="higher",
+                unit="percent")  # fmt: skip
     assert row["spc_status"] == "unstable baseline"
     assert row["spc_variation"] is None
     assert "flag points inside the period that set its limits (2024/25 Q4)" in row["spc_withheld"]
+    assert row["assessment"] != "improving"
+
+
+def test_a_run_the_points_after_the_reference_period_make_alone_stays_a_signal():
+    # The reference period's last point lies on the side the later run went (a coin's
+    # odds), but the 6 quarters after it are a full run on their own: a signal.
+    row = judge(_run_from_reference_period(), frequency="quarterly", aggregation="mean",
+                good_direction="higher", unit="percent")  # fmt: skip
+    assert row["spc_status"] == "assessed"
+    assert row["spc_variation"] == "special_cause_improvement"
 
 
 def test_a_run_wholly_after_the_reference_period_is_still_a_signal():
     values = _run_from_reference_period()
-    values[19], values[-1] = 47.0, 53.5  # the run starts after the period
+    values[19] = 47.0  # the reference period's last point below the mean: the run starts after
     row = judge(values, frequency="quarterly", aggregation="mean", good_direction="higher",
                 unit="percent")  # fmt: skip
     assert row["spc_status"] == "assessed"
