@@ -151,16 +151,20 @@ def _groups_sentence(counts: dict[str, int]) -> str:
     return list_words(parts)
 
 
-def _late_words(stuck: int, overdue: int) -> str:
-    """The promises not kept on time: at risk of being late, and already overdue, apart."""
+def _late_words(stuck: int, overdue: int, off_track: int = 0) -> str:
+    """The promises not kept on time: at risk, off track and already overdue, apart."""
     parts = []
     if stuck:
         parts.append(f"{stuck} {'is' if stuck == 1 else 'are'} at risk of being late")
+    if off_track:
+        parts.append(f"{off_track} {'is' if off_track == 1 else 'are'} not expected on time")
     if overdue:
         parts.append(f"{overdue} {'is' if overdue == 1 else 'are'} overdue")
     if not parts:
         return "and none is at risk of being late or overdue"
-    return "and " + " and ".join(parts) if len(parts) == 1 else f"{parts[0]} and {parts[1]}"
+    if len(parts) == 1:
+        return f"and {parts[0]}"
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def format_public_summary(public: PublicQuarter) -> str:
@@ -183,12 +187,13 @@ def format_public_summary(public: PublicQuarter) -> str:
     measures = int(counts["measures"].sum())
     complete, commitments = int(counts["complete"].sum()), int(counts["commitments"].sum())
     stuck = int(counts["stuck"].sum())
+    off_track = int(counts["off_track"].sum()) if "off_track" in counts else 0
     overdue = int(counts["overdue"].sum()) if "overdue" in counts else 0
     lead = (
         f"We looked at {measures} measures of the plan in {public.quarter}. "
         f"{_groups_sentence(total).capitalize()}. "
-        f"So far {complete} of {plural(commitments, 'promise')} in the plan have been kept, "
-        f"{_late_words(stuck, overdue)}."
+        f"So far {complete} of {plural(commitments, 'promise')} have been kept, "
+        f"{_late_words(stuck, overdue, off_track)}."
     )
     rows = [
         [
@@ -301,10 +306,12 @@ def format_public_mission(
         achieved.append(f"{plural(complete, 'promise')} in the plan kept.")
     attention = _sentences(by_group["needs attention"]) if "needs attention" in by_group else []
     # One line for the promises not kept on time, overdue ones said apart as overdue.
-    late = [f"{plural(stuck, 'promise')} at risk of being late"] if stuck else []
-    late += [f"{plural(overdue, 'promise')} overdue (past the date promised)"] if overdue else []
+    off_track = int(mine["off_track"]) if "off_track" in mine else 0
+    late = [f"{stuck} at risk of being late"] if stuck else []
+    late += [f"{off_track} not expected on time"] if off_track else []
+    late += [f"{overdue} overdue"] if overdue else []
     if late:
-        attention.append("; ".join(late) + ".")
+        attention.append(f"Promises: {', '.join(late)}.")
     lists = (
         "<h3>What has been achieved</h3>"
         + (_list(achieved) if achieved else "<p>Nothing this quarter.</p>")

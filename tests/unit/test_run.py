@@ -923,10 +923,11 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> N
     assert run.run_plan(make_plan(project, ["vawg"]), project.options, quiet()) == run.EXIT_OK
     folder = project.out / "2026-11"
     before = folder_bytes(folder)
+    begun = project.tmp / "slow-cell-begun"
     slow = write_notebook(
         project.tmp / "notebooks" / "slow.ipynb",
         STRATEGY_PARAMETERS,
-        "import time\ntime.sleep(120)",
+        f"import pathlib, time\npathlib.Path({str(begun)!r}).touch()\ntime.sleep(120)",
     )
     config = {
         "notebooks": {
@@ -947,11 +948,12 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> N
         )
     try:
         deadline = time.monotonic() + 60
-        while "slow: started" not in log.read_text(encoding="utf-8"):
+        # Stopped while the slow report's cell runs and after the other report is done, as
+        # soon as both are so (no fixed wait, which a busy machine can outlast).
+        while not (begun.exists() and "plan-overview: done" in log.read_text(encoding="utf-8")):
             assert process.poll() is None, log.read_text(encoding="utf-8")
-            assert time.monotonic() < deadline, "the run did not start within 60 s"
+            assert time.monotonic() < deadline, "the slow report's cell did not begin in 60 s"
             time.sleep(0.1)
-        time.sleep(2.0)  # let the slow report's kernel start and begin its cell
         os.kill(process.pid, signal.SIGTERM)
         stdout, _ = process.communicate(timeout=60)
     finally:
