@@ -137,7 +137,7 @@ def test_narrative_warnings_are_listed_for_the_run_log(sample):
     import dataclasses
     from types import SimpleNamespace
 
-    from pcplib.run import pipeline
+    from pcplib.run import build
 
     entry = {
         "strategy_id": STRATEGY,
@@ -146,6 +146,6 @@ def test_narrative_warnings_are_listed_for_the_run_log(sample):
         "text": "Neighbourhood crime fell to 1,215 in August 2026.",
     }
     narrative = pd.concat([sample.narrative, pd.DataFrame([entry])], ignore_index=True)
-    warnings = pipeline.list_narrative_warnings(dataclasses.replace(sample, narrative=narrative))
+    warnings = build.list_narrative_warnings(dataclasses.replace(sample, narrative=narrative))
     assert any("says 1,215 for August 2026; the data set has 1,119" in w for w in warnings)
-    assert pipeline.list_narrative_warnings(SimpleNamespace()) == []
+    assert build.list_narrative_warnings(SimpleNamespace()) == []
