@@ -167,6 +167,11 @@ def format_value(value: Any, unit: str, per: str = "") -> str:
 _WHOLE_UNITS = ("gbp", "kwh", "tonnes")
 # Units counted like events: whole once they reach 100, one decimal below.
 _COUNTED_UNITS = ("count", "hours", "days")
+# Units whose precision is their unit's, never a figure's own: a percentage (a survey's or
+# a mean of percentages carries no more than a tenth of a point) and a count (a mean of a
+# headcount is not known to a hundredth). Review 1, B1; Code of Practice for Statistics,
+# "do not imply more precision than the data support".
+_FIXED_PRECISION_UNITS = ("percent", "count")
 _DEFAULT_DECIMALS = {"percent": 1, "rate_per_1000": 2, "score": 1}
 # At most this many decimals beyond a unit's usual ones: enough for a mean of whole
 # figures over four quarters (8.25), never a run of digits nobody can read.
@@ -186,7 +191,10 @@ def count_decimals(value: Any, unit: str) -> int:
     change computed from 8.25) and a score recorded as 2.08 prints as 2.08. Counts, hours
     and days are whole once they reach 100 (a quarter's 3,231 hours, 396 days), like the
     tables have always printed counts, and whole figures print whole (9 days); money,
-    energy and tonnes are always whole.
+    energy and tonnes are always whole. A percentage and a count keep their unit's
+    precision whatever decimals they were computed with: one decimal ("91.7%", not
+    "91.675%"; a mean headcount "86.8", not "86.75"); :func:`format_figures` adds
+    decimals only to tell two different figures apart.
 
     Parameters
     ----------
@@ -209,6 +217,8 @@ def count_decimals(value: Any, unit: str) -> int:
         usual = 1
     else:
         usual = _DEFAULT_DECIMALS.get(unit, 1)
+    if unit in _FIXED_PRECISION_UNITS:
+        return usual
     for decimals in range(usual, usual + _EXTRA_DECIMALS + 1):
         if _is_written_by(number, decimals):
             return decimals

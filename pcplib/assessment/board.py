@@ -51,7 +51,7 @@ holds both to account.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
+from pcplib.assessment.commitment_status import check_commitment_statuses
 from pcplib.assessment.continuity import (
     AS_REPORTED,
     RECOMPUTED,
@@ -86,6 +87,7 @@ __all__ = [
     "BOARD_OWNER_COLUMNS",
     "BoardView",
     "FLAGS",
+    "PlanTotals",
     "summarise_board_quarter",
     "tabulate_board_judgements",
 ]
@@ -104,19 +106,42 @@ BOARD_ITEM_COLUMNS = [
 ]  # fmt: skip
 """Columns of :attr:`BoardView.items`: ``kind`` is ``commitment``, ``action``, ``return``,
 ``risk`` or ``rating``; ``flag`` is one of :data:`FLAGS`; ``reason`` is a changed
-rating's reason in plain words (empty for other items)."""
+rating's reason in plain words, or for a commitment the sentence saying that its status
+and its measure's data disagree (:mod:`pcplib.assessment.commitment_status`); empty for
+other items."""
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
-    "returns_missing", "overdue", "at_risk", "new_risks", "changes",
+    "returns_missing", "overdue", "at_risk", "new_risks", "changes", "strategy_ids",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.owners`: the senior contact, ``Force`` or ``OPCC``, the
-names of the strategies they answer for, their SPOCs, then counts: ``overdue`` is the
+names of the strategies they answer for, their SPOCs, then counts, then the ids of the
+strategies they answer for (a tuple, in the order of ``strategies``): ``overdue`` is the
 sum of the three before it (commitments, actions, returns), ``at_risk`` the commitments
 at risk or off track and not yet due, ``new_risks`` the risks that became high in the
 quarter, ``changes`` the ratings changed."""
 
 _SIDES = (("Force", "force_senior_owner", "force_spoc"), ("OPCC", "opcc_senior_owner", "opcc_spoc"))
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    """The Delivery Board view's totals across the plan (:attr:`BoardView.totals`).
+
+    Attributes
+    ----------
+    overdue : dict
+        Overdue items by kind (``commitment``, ``action``, ``return``), only the kinds
+        that have any, most first.
+    at_risk : int
+        Items at risk or off track and not yet due.
+    new_risks : int
+        Risks that became high in the quarter.
+    """
+
+    overdue: dict[str, int]
+    at_risk: int
+    new_risks: int
 
 
 @dataclass(frozen=True)
@@ -177,6 +202,17 @@ class BoardView:
         return periods.label_quarter(periods.parse_month(self.previous_period_end))
 
     @property
+    def totals(self) -> PlanTotals:
+        """What is overdue (by kind), at risk and newly high across the plan."""
+        flags = self.items["flag"]
+        counts = self.items[flags == "overdue"]["kind"].value_counts()
+        return PlanTotals(
+            overdue={str(kind): int(n) for kind, n in counts.items()},
+            at_risk=int((flags == "at risk").sum()),
+            new_risks=int((flags == "new high risk").sum()),
+        )
+
+    @property
     def since_words(self) -> str:
         """``"since the Delivery Board of 2026/27 Q1"``: the comparison every change names."""
         return f"since the {self.board_name} of {self.previous_quarter}"
@@ -200,11 +236,17 @@ def _record_for(
     return found
 
 
-def _commitment_items(dataset: Dataset, strategy_id: str, period_end: str) -> list[dict[str, Any]]:
+def _commitment_items(
+    dataset: Dataset, strategy_id: str, period_end: str, verdicts: pd.DataFrame
+) -> list[dict[str, Any]]:
     commitments = strategy_commitments(dataset, strategy_id)
     if commitments.empty:
         return []
     state = classify_commitments(commitments, period_end)
+    # A status the data of the commitment's measure contradict: the one sentence, as the
+    # strategy report sets it beside the commitment (assessment.commitment_status).
+    checks = check_commitment_statuses(commitments, verdicts)
+    differ = dict(zip(checks["commitment_id"], checks["sentence"], strict=True))
     rows = []
     for index, c in commitments.iterrows():
         if state[index] not in ("at risk", "off track", "overdue"):
@@ -220,6 +262,7 @@ def _commitment_items(dataset: Dataset, strategy_id: str, period_end: str) -> li
                 "due": "" if is_missing(c.get("due_date")) else date_words(c["due_date"]),
                 "detail": _text(c.get("owner")),
                 "flag": "overdue" if state[index] == "overdue" else "at risk",
+                "reason": differ.get(_text(c.get("commitment_id")), ""),
             }
         )
     return rows
@@ -313,19 +356,29 @@ def _board_record(
     the view kept them holds its overall rating only: :func:`_told_board`).
     """
     found = None
+    for record, rows in _board_rows(records, strategy_id, period_end):
+        if (rows["measure_id"] != "overall").any() and (rows["measure_id"] == "overall").any():
+            found = replace(record, judgements=rows.assign(report=strategy_id))
+    return found
+
+
+def _board_rows(
+    records: Sequence[MeetingRecord], strategy_id: str, period_end: str
+) -> Iterator[tuple[MeetingRecord, pd.DataFrame]]:
+    """Each record with the view's rows of ``judgements.csv`` for a strategy and data period."""
     needed = {"report", "strategy_id", "measure_id", "period_end", "rag"}
     for record in records:
         frame = record.judgements
         if frame.empty or not needed <= set(frame.columns):
             continue
-        rows = frame[
-            (frame["report"] == BOARD_REPORT)
-            & (frame["strategy_id"] == strategy_id)
-            & (frame["period_end"] == period_end)
-        ]
-        if (rows["measure_id"] != "overall").any() and (rows["measure_id"] == "overall").any():
-            found = replace(record, judgements=rows.assign(report=strategy_id))
-    return found
+        yield (
+            record,
+            frame[
+                (frame["report"] == BOARD_REPORT)
+                & (frame["strategy_id"] == strategy_id)
+                & (frame["period_end"] == period_end)
+            ],
+        )
 
 
 def _told_board(
@@ -338,17 +391,8 @@ def _told_board(
     was told; the latest record wins.
     """
     found = None
-    needed = {"report", "strategy_id", "measure_id", "period_end", "rag"}
-    for record in records:
-        frame = record.judgements
-        if frame.empty or not needed <= set(frame.columns):
-            continue
-        rows = frame[
-            (frame["report"] == BOARD_REPORT)
-            & (frame["strategy_id"] == strategy_id)
-            & (frame["measure_id"] == "overall")
-            & (frame["period_end"] == period_end)
-        ]
+    for record, rows in _board_rows(records, strategy_id, period_end):
+        rows = rows[rows["measure_id"] == "overall"]
         if not rows.empty and str(rows["rag"].iloc[0]):
             found = (record.slot, str(rows["rag"].iloc[0]))
     return found
@@ -362,11 +406,11 @@ def _rating_items(
     records: Sequence[MeetingRecord],
     spc_rules: str,
     slot: str = "",
-) -> tuple[list[dict[str, Any]], str, str, str, str, pd.DataFrame, str]:
+) -> tuple[list[dict[str, Any]], str, str, str, str, pd.DataFrame, str, pd.DataFrame]:
     """Ratings changed since the quarter before; ratings now and then; basis; row; note.
 
     The note is the strategy's "But:" (what its rating alone would hide, as of the
-    meeting: ``slot``).
+    meeting: ``slot``); last come the measures' verdicts, for the commitments' checks.
 
     The comparison is, in order: a strategy report's record on the previous quarter's
     data (every rating as the Board was told it), else the Delivery Board's own record
@@ -416,7 +460,10 @@ def _rating_items(
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
-    return rows, summary.overall_rag, before, basis, reported_at, overall_row, summary.rating_note
+    return (
+        rows, summary.overall_rag, before, basis, reported_at, overall_row, summary.rating_note,
+        summary.measures,
+    )  # fmt: skip
 
 
 def _unrated_words(change: dict[str, Any]) -> str:
@@ -500,13 +547,14 @@ def summarise_board_quarter(
             "force_owner": _text(s.get("force_senior_owner")),
             "opcc_owner": _text(s.get("opcc_senior_owner")),
         }
-        flagged = _commitment_items(dataset, sid, period_end) + _action_items(dataset, sid, as_of)
+        changes, rag, before, basis, reported_at, overall, note, verdicts = _rating_items(
+            dataset, sid, period_end, previous_end, records, spc_rules, slot
+        )
+        flagged = _commitment_items(dataset, sid, period_end, verdicts)
+        flagged += _action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += _return_items(dataset, sid, quarter, plan, as_of)
         flagged += _risk_items(dataset, sid, period_end)
-        changes, rag, before, basis, reported_at, overall, note = _rating_items(
-            dataset, sid, period_end, previous_end, records, spc_rules, slot
-        )
         overall_rows.append(overall)
         items += [base | row for row in flagged + changes]
         flags = [row["flag"] for row in flagged]
@@ -621,6 +669,7 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
                 "at_risk": int(counts.get(("at risk", "commitment"), 0)),
                 "new_risks": int(counts.get(("new high risk", "risk"), 0)),
                 "changes": int(counts.get(("changed", "rating"), 0)),
+                "strategy_ids": tuple(row["ids"]),
             }
         )
     frame = pd.DataFrame(table, columns=BOARD_OWNER_COLUMNS)

@@ -118,11 +118,13 @@ def _disagreeing(row: Mapping[str, Any]) -> str:
     return f", {tail}" if tail else ""
 
 
-def _held_back(row: Mapping[str, Any]) -> str:
+def _held_back(row: Mapping[str, Any], public: bool = False) -> str:
     """Why a measure with an SPC signal of improvement is not assessed as improving."""
     unit = str(row["unit"])
     if row["assessment"] == "needs attention":
-        return f"it needs attention (rated {row['rag']}: {row.get('rag_reason') or 'see its row'})"
+        # The rule and its test are the Board's; the public get the rating in words.
+        why = describe_rating_plainly(row) if public else row.get("rag_reason")
+        return f"it needs attention (rated {row['rag']}: {why or 'see its row'})"
     worse = {"higher": "down", "lower": "up"}.get(str(row.get("good_direction")))
     if row.get("direction") == worse and not is_missing(row.get("last_year")):
         now, then = format_figures([row["current"], row["last_year"]], unit)
@@ -222,20 +224,31 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
     return "not rated: not enough evidence either way"
 
 
-def _measure_reasons(row: Mapping[str, Any]) -> list[str]:
+def _signal(row: Mapping[str, Any], kind: str, public: bool, against: bool = False) -> str:
+    """The chart's signal: the Board's SPC words, or for the public what it shows.
+
+    ``kind`` is ``"concern"`` or ``"improvement"``; ``against`` gives the Board's short
+    form ("an SPC signal of improvement against the chart's reference period (...)").
+    """
+    chart = name_chart_period(
+        str(row.get("spc_limits_from") or ""), str(row.get("spc_limits_to") or "")
+    )
+    way = "worse" if kind == "concern" else "better"
+    if public:
+        # Residents read the public version of a strategy report: no "SPC" (issue 26).
+        return f"{way} than {chart} by more than chance"
+    if against:
+        return f"an SPC signal of {kind} against {chart}"
+    return f"an SPC signal of {kind}: {way} than {chart} by more than chance"
+
+
+def _measure_reasons(row: Mapping[str, Any], public: bool = False) -> list[str]:
     """Every reason a measure needs attention, most telling first."""
     reasons = []
     if row["rag_basis"] in ("target", "trajectory") and row["rag"] in ("Red", "Amber"):
         reasons.append(_target_words(row))
     if row["spc_variation"] == "special_cause_concern":
-        reasons.append(
-            "an SPC signal of concern: worse than "
-            + name_chart_period(
-                str(row.get("spc_limits_from") or ""), str(row.get("spc_limits_to") or "")
-            )
-            + " by more than chance"
-            + _disagreeing(row)
-        )
+        reasons.append(_signal(row, "concern", public) + _disagreeing(row))
     worsening = row.get("worsening")
     # Worse is a fall for a measure that should grow (a share answered, a rate solved).
     move = "fall" if row.get("good_direction") == "higher" else "rise"
@@ -248,7 +261,7 @@ def _measure_reasons(row: Mapping[str, Any]) -> list[str]:
     return reasons
 
 
-def _measure_exceptions(measures: pd.DataFrame) -> list[dict[str, Any]]:
+def _measure_exceptions(measures: pd.DataFrame, public: bool = False) -> list[dict[str, Any]]:
     rows = []
     for r in measures.to_dict("records"):
         if r["assessment"] != "needs attention":
@@ -258,7 +271,7 @@ def _measure_exceptions(measures: pd.DataFrame) -> list[dict[str, Any]]:
                 "kind": "measure",
                 "item_id": r["measure_id"],
                 "name": r["measure_name"],
-                "reason": "; ".join(_measure_reasons(r)),
+                "reason": "; ".join(_measure_reasons(r, public)),
                 "detail": r["sentence"],
                 "rag": r["rag"],
                 "tier": r["tier"],
@@ -362,7 +375,7 @@ def list_exceptions(
         ``rag`` (the colour it is shown with), ``tier`` (a measure's) and ``severity``.
         Empty (with those columns) when nothing needs attention.
     """
-    rows = _measure_exceptions(summary.measures)
+    rows = _measure_exceptions(summary.measures, public=audience == "public")
     commitments = strategy_commitments(dataset, summary.strategy_id)
     for row in _commitment_exceptions(commitments, summary.period_end):
         # A commitment and its owner are free text: withheld from the public when they
@@ -394,28 +407,26 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
         it from improving outright (a mixed picture); headline before sub-measures.
     """
     rows = []
+    public = getattr(summary, "audience", "board") == "public"
     for r in summary.measures.to_dict("records"):
-        chart = name_chart_period(
-            str(r.get("spc_limits_from") or ""), str(r.get("spc_limits_to") or "")
-        )
         signal = r["spc_variation"] == "special_cause_improvement"
         if r["assessment"] == "improving" and signal:
-            reason = f"an SPC signal of improvement: better than {chart} by more than chance"
+            reason = _signal(r, "improvement", public)
             reason, severity = reason + _disagreeing(r), 0
         elif r["assessment"] == "improving":
             reason, severity = f"a real improvement: {_improved_basis(r)}", 0
         elif r["assessment"] == "on track":
             met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
             better = " and better than a year earlier" if r["judgement"] == "improved" else ""
-            also = f"; an SPC signal of improvement against {chart}" if signal else ""
+            also = f"; {_signal(r, 'improvement', public, against=True)}" if signal else ""
             reason, severity = met + better + also, 1
         elif signal:
             # The chart's signal is listed wherever the SPC table calls it "a real change
             # for the better", with what keeps it from being an improvement outright, so
             # "What improved (0)" never sits above a signal of improvement.
             reason = (
-                f"an SPC signal of improvement against {chart}, though {_held_back(r)}: "
-                "a mixed picture"
+                f"{_signal(r, 'improvement', public, against=True)}, though "
+                f"{_held_back(r, public)}: a mixed picture"
             )
             severity = 2
         else:

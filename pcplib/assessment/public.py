@@ -505,7 +505,7 @@ class PublicQuarter:
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
         ``strategy_name``, ``overall_rag`` (public measures only), ``commitments``,
-        ``complete``, ``stuck`` (at risk or off track, not yet past the due date) and
+        ``complete``, ``stuck`` (at risk, not yet past the due date), ``off_track`` and
         ``overdue`` (past the due date and not complete), as
         :func:`~pcplib.assessment.delivery.assess_delivery` counts them; ``commitments``
         is every commitment, due or not.
@@ -570,7 +570,10 @@ def summarise_public_quarter(
                 # Every commitment of the plan is a promise, due or not.
                 "commitments": summary.delivery.total,
                 "complete": counts.get("complete", 0),
-                "stuck": summary.delivery.at_risk,
+                # At risk (may yet be on time) and off track (not expected on time)
+                # are told apart: folding one into the other softens a promise.
+                "stuck": counts.get("at risk", 0),
+                "off_track": counts.get("off track", 0),
                 "overdue": summary.delivery.overdue,
             }
         )
@@ -620,8 +623,8 @@ def count_public_groups(public: PublicQuarter) -> pd.DataFrame:
     pandas.DataFrame
         One row per mission (in the data set's order): ``mission_id``, ``mission_name``,
         ``measures`` and one column per group of :data:`PUBLIC_GROUPS`, then
-        ``commitments`` (all of them), ``complete``, ``stuck`` (at risk or off track, not
-        yet past the due date) and ``overdue``.
+        ``commitments`` (all of them), ``complete``, ``stuck`` (at risk, not yet past the
+        due date), ``off_track`` (off track, not yet past it) and ``overdue``.
     """
     rows = []
     for mission_id, group in public.measures.groupby("mission_id", sort=False):
@@ -636,6 +639,7 @@ def count_public_groups(public: PublicQuarter) -> pd.DataFrame:
                 "commitments": int(strategies["commitments"].sum()),
                 "complete": int(strategies["complete"].sum()),
                 "stuck": int(strategies["stuck"].sum()),
+                "off_track": int(strategies["off_track"].sum()),
                 "overdue": int(strategies["overdue"].sum()),
             }
         )

@@ -320,6 +320,21 @@ _LATEST_WORDS = {
 }
 
 
+def _stands_after(result: XmrResult, section: pd.DataFrame, inside: pd.DataFrame) -> bool:
+    """Whether the points after the limits period signal on their own, without its points.
+
+    The flagged points that follow the period in one unbroken stretch make a full run (or
+    trend) of the rule set's length, or one of them lies beyond the process limits.
+    """
+    after = section.iloc[len(section.loc[: inside.index[-1]]) :]
+    after = after[~after["gap"]]
+    flagged = (after["point_type"] != "common_cause").to_numpy()
+    leading = len(flagged) if flagged.all() else int(flagged.argmin())
+    values = after["value"].astype(float)
+    beyond = bool(((values > after["upl"]) | (values < after["lpl"])).iloc[:leading].any())
+    return leading >= result.run_length or beyond
+
+
 def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) -> str:
     """Why the chart's own flags inside the latest limits period withhold a verdict, or "".
 
@@ -341,8 +356,13 @@ def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) 
         else section[(section.index >= first) & (section.index <= plan.limits_to)]
     )
     flagged = inside[(inside["point_type"] != "common_cause") & ~inside["gap"]]
-    if len(flagged) < FLAGGED_IN_LIMITS:
+    if flagged.empty:
         # Nothing flagged inside: a step just after the limits period stays a signal.
+        return ""
+    if len(flagged) < FLAGGED_IN_LIMITS and _stands_after(result, section, inside):
+        # One or two last points that happen to lie on the side a later step went (odds
+        # of 1 in 2 and 1 in 4) do not withhold a signal that the points after the limits
+        # period make on their own: a full run, or a point beyond the limits.
         return ""
     when = ", ".join(label_period_start(pd.Timestamp(i), frequency) for i in flagged.index)
     return (

@@ -162,7 +162,7 @@ def summarise_strategy(
         with_spc=with_spc,
     )  # fmt: skip
     headline = measures[measures["tier"] == "headline"]
-    rating, explanation = roll_up_strategy(headline)
+    rating, explanation = roll_up_strategy(headline, public=audience == "public")
     commitments = strategy_commitments(dataset, strategy_id)
     risks = (
         list_new_high_risks(dataset, strategy_id, period_end)
@@ -267,7 +267,7 @@ def _reason(row: Mapping[str, Any]) -> str:
     return _BASIS_REASONS.get((row["rag_basis"], row["rag"]), row["rag_basis"])
 
 
-def _unrated_reason(row: Mapping[str, Any]) -> str:
+def _unrated_reason(row: Mapping[str, Any], public: bool = False) -> str:
     if not row["has_data"]:
         label = str(row.get("current_label") or "")
         if "to be confirmed" in label:
@@ -285,11 +285,15 @@ def _unrated_reason(row: Mapping[str, Any]) -> str:
             else ("a rolling figure" if "rolling" in reason else "too few points")
         )
         why = "a year-to-date figure" if "year-to-date" in reason else why
+        if public:
+            return f"no target, and no settled history to judge it against ({why})"
         return f"no SPC verdict ({why}), tests only, and no target"
-    return "too few points for SPC and no target"
+    return (
+        "no target, and too few figures yet" if public else "too few points for SPC and no target"
+    )
 
 
-def roll_up_strategy(headline: pd.DataFrame) -> tuple[str, str]:
+def roll_up_strategy(headline: pd.DataFrame, public: bool = False) -> tuple[str, str]:
     """Roll a strategy's headline measures up to one rating, saying what drove it.
 
     Every headline measure with data counts: those with a target or trajectory by it,
@@ -301,6 +305,9 @@ def roll_up_strategy(headline: pd.DataFrame) -> tuple[str, str]:
     ----------
     headline : pandas.DataFrame
         Headline rows of :func:`~pcplib.assessment.measures.summarise_measures`.
+    public : bool, default False
+        Word the sentence for the public version of the report: the same rating and
+        reasons, without the Board's terms ("SPC").
 
     Returns
     -------
@@ -313,7 +320,7 @@ def roll_up_strategy(headline: pd.DataFrame) -> tuple[str, str]:
     rating, counted = rag.roll_up([r["rag"] for r in rated], method=ROLL_UP_METHOD)
     left_out = ""
     if unrated:
-        items = "; ".join(f"{r['measure_name']} ({_unrated_reason(r)})" for r in unrated)
+        items = "; ".join(f"{r['measure_name']} ({_unrated_reason(r, public)})" for r in unrated)
         left_out = f" Not rated: {items}."
     if not rated:
         return "Grey", f"Grey: no headline measure can be rated yet.{left_out}"
@@ -328,8 +335,9 @@ def roll_up_strategy(headline: pd.DataFrame) -> tuple[str, str]:
         if by_target:
             parts.append(f"{by_target} meeting {'its' if by_target == 1 else 'their'} target")
         if by_spc:
+            checks = "its chart over time" if public else "SPC"
             parts.append(
-                f"{by_spc} with no target and no real deterioration (tests of change and SPC)"
+                f"{by_spc} with no target and no real deterioration (tests of change and {checks})"
             )
         return rating, f"{lead}: {' and '.join(parts)}.{left_out}"
     drivers = [r for r in rated if r["rag"] == rating]

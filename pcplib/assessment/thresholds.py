@@ -76,13 +76,16 @@ ratios across seasons has a p-value below this."""
 BASELINE_TREND_P = 0.05
 """A baseline whose straight-line trend has a p-value below this is not stable."""
 
-FLAGGED_IN_LIMITS = 1
+FLAGGED_IN_LIMITS = 3
 """Points of the limits period flagged by the chart (a run or trend that began there and
-ran on after it) from which that period is taken as not in control: one. A signal whose
-run began while the limits were being set is partly the reference period's own drift,
-so no measure keeps a verdict that another (savings, with three) loses for the same
-condition (review 4, F23; Wheeler, *Understanding Variation*: limits describe a process
-only while it is predictable)."""
+ran on after it) from which that period is taken as not in control whatever follows:
+half a run of 6. One or two flagged points withhold the verdict too unless the points
+after the period make the signal on their own (a full run, or a point beyond the limits):
+one or two last points on the side a later step went are chance (odds of 1 in 2 and 1 in
+4), and a clear step just after the period stays a signal, while a run that needs the
+reference period's own points to reach its length is partly that period's drift
+(review 4, F23; Wheeler, *Understanding Variation*: limits describe a process only while
+it is predictable)."""
 
 STABLE_MIN_POINTS = 12
 """The fewest points a stable baseline may have (Making Data Count's minimum for

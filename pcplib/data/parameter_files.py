@@ -22,12 +22,19 @@ from pcplib.data.problems import Problem
 from pcplib.labels import suggest_name
 from pcplib.safe_yaml import compose_yaml_text, load_yaml_text
 
-__all__ = ["check_parameter_files", "read_notebook_parameter_names", "read_parameter_names"]
+__all__ = [
+    "AST_LOCK",
+    "check_parameter_files",
+    "read_notebook_parameter_names",
+    "read_parameter_names",
+]
 
 # The runner checks each report's notebook in its own thread. Python 3.11 (as installed here)
 # keeps ast.parse's recursion count in state shared by threads, so two parses at once can fail with
-# "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905).
-_AST_LOCK = threading.Lock()
+# "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905). Whatever else
+# builds Python ASTs in the runner's threads holds it too (Jinja's template lexer reads number
+# literals with ast.literal_eval: pcplib.run.render compiles nbconvert's templates under it).
+AST_LOCK = threading.Lock()
 
 
 def read_parameter_names(source: str) -> list[str]:
@@ -51,7 +58,7 @@ def read_parameter_names(source: str) -> list[str]:
         The assigned names, annotated ones included; empty when the source is not Python.
     """
     try:
-        with _AST_LOCK:
+        with AST_LOCK:
             tree = ast.parse(source)
     except SyntaxError:
         return []

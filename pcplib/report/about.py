@@ -67,7 +67,8 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         (
             "The plan's commitments are called promises. A promise is kept when the work "
             "is done. It is overdue when its date has passed and it is not done. It is at "
-            "risk of being late when it is behind but its date has not yet passed. We "
+            "risk of being late when it is behind but its date has not yet passed, and not "
+            "expected on time when those doing the work say it will miss its date. We "
             "count every promise in the plan, even those not due yet.",
         ),
         (),

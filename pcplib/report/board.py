@@ -12,6 +12,7 @@ never sits alone beside its own overdue items or a new high risk.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -19,9 +20,10 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.scope import parse_month_param
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
-from pcplib.labels import date_words, month_words, plural
+from pcplib.labels import date_words, is_missing, month_words, plural
 from pcplib.report.headers import build_period_header, format_no_new_data
 from pcplib.report.html import build_table, esc, format_rag_html
+from pcplib.report.measures import format_status_disagreement
 
 if TYPE_CHECKING:
     from pcplib.assessment.board import BoardView
@@ -176,15 +178,14 @@ def _totals(view: BoardView) -> str:
 
     Without a returns log, it says none can be shown late (the definitions are folded).
     """
-    items = view.items
-    counts = items[items["flag"] == "overdue"]["kind"].value_counts()
+    totals = view.totals
+    counts = totals.overdue
     overdue = ", ".join(
-        f"{int(counts[k])} {_OVERDUE_WORDS[k][0] if int(counts[k]) == 1 else _OVERDUE_WORDS[k][1]}"
+        f"{counts[k]} {_OVERDUE_WORDS[k][0] if counts[k] == 1 else _OVERDUE_WORDS[k][1]}"
         for k in _OVERDUE_WORDS
         if k in counts
     )
-    at_risk = int((items["flag"] == "at risk").sum())
-    risks = int((items["flag"] == "new high risk").sum())
+    at_risk, risks = totals.at_risk, totals.new_risks
     returns_note = (
         "" if view.returns_recorded else " (no owners' return is on record, so none is shown late)"
     )
@@ -209,15 +210,15 @@ def _definitions(view: BoardView) -> str:
     )
 
 
-def format_board_owners(view: BoardView, dataset: Dataset) -> str:
+def format_board_owners(view: BoardView) -> str:
     """Return the table by owner: what each senior contact answers for, what is overdue.
 
     Parameters
     ----------
     view : BoardView
-        From :func:`~pcplib.assessment.board.summarise_board_quarter`.
-    dataset : Dataset
-        The data set (the strategies each owner answers for).
+        From :func:`~pcplib.assessment.board.summarise_board_quarter`: the totals
+        (:attr:`~pcplib.assessment.board.BoardView.totals`) and each owner's counts and
+        strategies are the view's own, only formatted here.
 
     Returns
     -------
@@ -228,11 +229,8 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
         comparison; the measures' changes named under a folded line); then, folded, what
         overdue, at risk, new high risk and changed mean, and the single points of contact.
     """
-    strategies = dataset.strategies
     body = []
     for _, row in view.owners.iterrows():
-        column = "force_senior_owner" if row["side"] == "Force" else "opcc_senior_owner"
-        ids = strategies.loc[strategies[column].fillna("Not named") == row["owner"], "strategy_id"]
         at_risk, risks = int(row["at_risk"]), int(row["new_risks"])
         ahead = [plural(at_risk, "commitment") if at_risk else ""]
         ahead.append(plural(risks, "new high risk") if risks else "")
@@ -243,7 +241,7 @@ def format_board_owners(view: BoardView, dataset: Dataset) -> str:
                 esc(row["strategies"]),
                 esc(_overdue_cell(row, view.returns_recorded)),
                 esc("; ".join(a for a in ahead if a) or "None"),
-                _changes_for(view, ids.astype(str).tolist()),
+                _changes_for(view, list(row["strategy_ids"])),
             ]
         )
     # The class lets the page's tables take a 1280-pixel screen's width (readers.css).
@@ -313,6 +311,13 @@ def _basis_note(view: BoardView) -> tuple[str, bool]:
     return f"{lead}; each row says whether the Board was told it or it is recomputed.", True
 
 
+def _status_note(item: Mapping[str, Any]) -> str:
+    """Under a commitment whose status its measure's data contradict: the one sentence."""
+    if item.get("kind") != "commitment" or is_missing(item.get("reason")) or not item["reason"]:
+        return ""
+    return format_status_disagreement({"status_disagreement": item["reason"]})
+
+
 def format_board_missions(view: BoardView) -> str:
     """Return each mission's strategies: rating now and a quarter before, what is flagged.
 
@@ -326,9 +331,10 @@ def format_board_missions(view: BoardView) -> str:
     str
         HTML: a sentence saying what the rating a quarter before is (the Delivery Board
         of the quarter before) and on what basis, then per mission a heading and a
-        table, one row per strategy: its rating now and a quarter before (with its
-        basis when the strategies' differ), and each item overdue or at risk with its
-        state and due date, overdue first.
+        table, one row per strategy: its measures' rating now and a quarter before (with
+        its basis when the strategies' differ) and, beneath it, the strategy's "But:"
+        note (what that rating does not cover); and each item overdue, at risk or a new
+        high risk with its state and due date or score, overdue first.
     """
     note, per_row = _basis_note(view)
     parts = [f'<p class="small">{esc(note)}</p>']
@@ -343,7 +349,7 @@ def format_board_missions(view: BoardView) -> str:
                 # No full stop before the bracket: "... authorities (overdue, ...)".
                 f"<li>{esc(str(r['kind']).capitalize())}: {esc(str(r['item']).rstrip('. '))} "
                 f"<strong>({esc(r['state'])}{', due ' + esc(r['due']) if r['due'] else ''})"
-                "</strong></li>"
+                f"</strong>{_status_note(r)}</li>"
                 for r in flagged.to_dict("records")
             )
             body.append(
@@ -363,7 +369,7 @@ def format_board_missions(view: BoardView) -> str:
                     ),
                     f'<ul class="summary-items">{entries}</ul>'
                     if entries
-                    else "Nothing overdue, at risk or newly high",
+                    else "Nothing overdue or at risk; no new high risk",
                 ]
             )
         parts.append(

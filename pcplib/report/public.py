@@ -151,16 +151,20 @@ def _groups_sentence(counts: dict[str, int]) -> str:
     return list_words(parts)
 
 
-def _late_words(stuck: int, overdue: int) -> str:
-    """The promises not kept on time: at risk of being late, and already overdue, apart."""
+def _late_words(stuck: int, overdue: int, off_track: int = 0) -> str:
+    """The promises not kept on time: at risk, off track and already overdue, apart."""
     parts = []
     if stuck:
         parts.append(f"{stuck} {'is' if stuck == 1 else 'are'} at risk of being late")
+    if off_track:
+        parts.append(f"{off_track} {'is' if off_track == 1 else 'are'} not expected on time")
     if overdue:
         parts.append(f"{overdue} {'is' if overdue == 1 else 'are'} overdue")
     if not parts:
         return "and none is at risk of being late or overdue"
-    return "and " + " and ".join(parts) if len(parts) == 1 else f"{parts[0]} and {parts[1]}"
+    if len(parts) == 1:
+        return f"and {parts[0]}"
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def format_public_summary(public: PublicQuarter) -> str:
@@ -183,12 +187,13 @@ def format_public_summary(public: PublicQuarter) -> str:
     measures = int(counts["measures"].sum())
     complete, commitments = int(counts["complete"].sum()), int(counts["commitments"].sum())
     stuck = int(counts["stuck"].sum())
+    off_track = int(counts["off_track"].sum()) if "off_track" in counts else 0
     overdue = int(counts["overdue"].sum()) if "overdue" in counts else 0
     lead = (
         f"We looked at {measures} measures of the plan in {public.quarter}. "
         f"{_groups_sentence(total).capitalize()}. "
-        f"So far {complete} of {plural(commitments, 'promise')} in the plan have been kept, "
-        f"{_late_words(stuck, overdue)}."
+        f"So far {complete} of {plural(commitments, 'promise')} have been kept, "
+        f"{_late_words(stuck, overdue, off_track)}."
     )
     rows = [
         [
@@ -245,7 +250,9 @@ def _list(items: list[str]) -> str:
     return '<ul class="measure-list">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
-def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
+def format_public_mission(
+    public: PublicQuarter, mission_id: str, counts: pd.DataFrame | None = None
+) -> str:
     """Return one mission's section of the public report.
 
     Parameters
@@ -254,6 +261,11 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
         From :func:`pcplib.assessment.public.summarise_public_quarter`.
     mission_id : str
         The mission.
+    counts : pandas.DataFrame, optional
+        :func:`~pcplib.assessment.public.count_public_groups` of ``public`` (counted once
+        for every mission by :func:`format_public_missions`); counted here when omitted.
+        The section's counts of measures by group and of promises are read from it,
+        never recounted.
 
     Returns
     -------
@@ -269,7 +281,8 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     strategies = public.strategies[public.strategies["mission_id"] == mission_id]
     name = str(strategies["mission_name"].iloc[0]) if not strategies.empty else mission_id
     by_group = {g: measures[measures["group"] == g] for g in measures["group"].unique()}
-    counts = {g: len(by_group.get(g, measures.iloc[0:0])) for g in PUBLIC_GROUPS}
+    counts = count_public_groups(public) if counts is None else counts
+    mine = counts[counts["mission_id"] == mission_id].iloc[0]
     ratings = "".join(
         f"<li>{esc(s['strategy_name'])} {format_rag_html(s['overall_rag'])}</li>"
         for s in strategies.to_dict("records")
@@ -283,21 +296,22 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
     )
     parts = [
         f"<h2>{esc(name)}</h2>",
-        f'<p class="mission-counts">{plural(len(measures), "measure")}: '
-        f"{esc(_groups_sentence(counts))}.</p>",
+        f'<p class="mission-counts">{plural(int(mine["measures"]), "measure")}: '
+        f"{esc(_groups_sentence({g: int(mine[g]) for g in PUBLIC_GROUPS}))}.</p>",
         f'<ul class="strategy-ratings"><li>Strategies:</li>{ratings}</ul>',
     ]
-    complete, stuck = int(strategies["complete"].sum()), int(strategies["stuck"].sum())
-    overdue = int(strategies["overdue"].sum()) if "overdue" in strategies else 0
+    complete, stuck, overdue = (int(mine[k]) for k in ("complete", "stuck", "overdue"))
     achieved = _sentences(by_group["achieved"]) if "achieved" in by_group else []
     if complete:
         achieved.append(f"{plural(complete, 'promise')} in the plan kept.")
     attention = _sentences(by_group["needs attention"]) if "needs attention" in by_group else []
     # One line for the promises not kept on time, overdue ones said apart as overdue.
-    late = [f"{plural(stuck, 'promise')} at risk of being late"] if stuck else []
-    late += [f"{plural(overdue, 'promise')} overdue (past the date promised)"] if overdue else []
+    off_track = int(mine["off_track"]) if "off_track" in mine else 0
+    late = [f"{stuck} at risk of being late"] if stuck else []
+    late += [f"{off_track} not expected on time"] if off_track else []
+    late += [f"{overdue} overdue"] if overdue else []
     if late:
-        attention.append("; ".join(late) + ".")
+        attention.append(f"Promises: {', '.join(late)}.")
     lists = (
         "<h3>What has been achieved</h3>"
         + (_list(achieved) if achieved else "<p>Nothing this quarter.</p>")
@@ -360,8 +374,10 @@ def format_public_mission(public: PublicQuarter, mission_id: str) -> str:
 
 def format_public_missions(public: PublicQuarter) -> str:
     """Return every mission's section of the public report, in the data set's order."""
+    counts = count_public_groups(public)
     return "".join(
-        format_public_mission(public, m) for m in dict.fromkeys(public.measures["mission_id"])
+        format_public_mission(public, m, counts)
+        for m in dict.fromkeys(public.measures["mission_id"])
     )
 
 

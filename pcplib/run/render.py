@@ -583,9 +583,18 @@ def export_html(
         "pcp_fragment_css": FRAGMENT_CSS,
         "pcp_fragment_style": FRAGMENT_STYLE,
     }
-    exporter = _borrow_exporter(template)
+    exporter, fresh = _borrow_exporter(template)
     try:
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        if fresh:
+            from pcplib.data.parameter_files import AST_LOCK
+
+            # A new exporter compiles its Jinja templates on its first page, and Jinja's
+            # lexer reads number literals with ast.literal_eval: not safe beside another
+            # runner thread's ast.parse on Python 3.11 (see pcplib.data.parameter_files).
+            with AST_LOCK:
+                body, _ = exporter.from_notebook_node(nb, resources=resources)
+        else:
+            body, _ = exporter.from_notebook_node(nb, resources=resources)
     finally:
         _return_exporter(template, exporter)
     return body
@@ -598,16 +607,19 @@ _IDLE_EXPORTERS: dict[str, list[Any]] = {}
 _EXPORTERS_LOCK = threading.Lock()
 
 
-def _borrow_exporter(template: str) -> Any:
-    """Return an idle HTML exporter for ``template``, creating one when none is idle."""
+def _borrow_exporter(template: str) -> tuple[Any, bool]:
+    """Return an idle HTML exporter for ``template``, and whether it is a new one.
+
+    A new one is created when none is idle; its templates are compiled on its first page.
+    """
     with _EXPORTERS_LOCK:
         idle = _IDLE_EXPORTERS.setdefault(template, [])
         if idle:
-            return idle.pop()
+            return idle.pop(), False
     from nbconvert import HTMLExporter
 
     template_name, basedirs = _template_settings(template)
-    return HTMLExporter(
+    exporter = HTMLExporter(
         template_name=template_name,
         extra_template_basedirs=basedirs,
         exclude_input=True,
@@ -616,6 +628,7 @@ def _borrow_exporter(template: str) -> Any:
         exclude_anchor_links=True,
         embed_images=True,
     )
+    return exporter, True
 
 
 def _return_exporter(template: str, exporter: Any) -> None:

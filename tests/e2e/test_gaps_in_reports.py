@@ -24,8 +24,13 @@ GAP_MONTH = "2026-08-01"
 CHANGE_WORDS = re.compile(r"\b(improv|deteriorat|better|worse|real (rise|fall|change))", re.I)
 
 
-def pick_measure(data: Path) -> tuple[str, str, str]:
-    """A monthly count summed over its quarter (a flow, so a gap leaves the quarter short)."""
+def pick_measures(data: Path) -> tuple[str, list[tuple[str, str]]]:
+    """Return a strategy with two monthly counts summed over their quarter, and the two.
+
+    Flows, so a gap leaves the quarter short. Returns the strategy's id and the two
+    measures' ``(id, name)``.
+    """
+    by_strategy: dict[str, list[tuple[str, str]]] = {}
     with (data / "framework" / "measures.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if (
@@ -35,26 +40,34 @@ def pick_measure(data: Path) -> tuple[str, str, str]:
                 and row["visibility"] == "public"
                 and row["good_direction"] != "neutral"
             ):
-                return row["strategy_id"], row["measure_id"], row["measure_name"]
-    pytest.fail("the sample has no monthly count measure")
+                found = by_strategy.setdefault(row["strategy_id"], [])
+                found.append((row["measure_id"], row["measure_name"]))
+                if len(found) == 2:
+                    return row["strategy_id"], found
+    pytest.fail("the sample has no strategy with two monthly count measures")
 
 
-def build_report(
-    tmp_path_factory: pytest.TempPathFactory, data_dir: Path, change: dict[str, str]
-) -> dict[str, object]:
-    """Run the measure's strategy report with its August 2026 rows changed by ``change``."""
+def build_reports(
+    tmp_path_factory: pytest.TempPathFactory, data_dir: Path, changes: list[dict[str, str]]
+) -> list[dict[str, object]]:
+    """Run one strategy report with two measures' August 2026 rows changed, one by each change.
+
+    One run serves both cases (a report each cost a run of its own): each measure's
+    checks read only its own rows and notes.
+    """
     root = tmp_path_factory.mktemp("gap")
     data = Path(shutil.copytree(data_dir, root / "data"))
-    strategy, measure, name = pick_measure(data)
+    strategy, measures = pick_measures(data)
     path = data / "observations" / "observations.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    blanked = 0
-    for row in rows:
-        if row["measure_id"] == measure and row["period_start"] == GAP_MONTH:
-            row.update(change)
-            blanked += 1
-    assert blanked, "the measure has a figure to blank"
+    for (measure, _), change in zip(measures, changes, strict=True):
+        blanked = 0
+        for row in rows:
+            if row["measure_id"] == measure and row["period_start"] == GAP_MONTH:
+                row.update(change)
+                blanked += 1
+        assert blanked, "the measure has a figure to change"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
@@ -69,21 +82,40 @@ def build_report(
         p for p in out.iterdir() if p.is_dir() and p.name != "history" and p.name[0] != "."
     )
     with (folder / "judgements.csv").open(encoding="utf-8", newline="") as handle:
-        judged = [r for r in csv.DictReader(handle) if r["measure_id"] == measure]
+        judged = list(csv.DictReader(handle))
     html = (folder / f"{strategy}.html").read_text(encoding="utf-8")
-    return {"measure": measure, "name": name, "rows": judged, "html": html}
+    return [
+        {
+            "measure": measure,
+            "name": name,
+            "rows": [r for r in judged if r["measure_id"] == measure],
+            "html": html,
+        }
+        for measure, name in measures
+    ]
 
 
 @pytest.fixture(scope="module")
-def gapped(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str, object]:
-    return build_report(tmp_path_factory, data_dir, {"value": "", "numerator": "",
-                                                     "denominator": ""})  # fmt: skip
+def reports(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> list[dict[str, object]]:
+    return build_reports(
+        tmp_path_factory,
+        data_dir,
+        [
+            {"value": "", "numerator": "", "denominator": ""},
+            # A near-zero figure, as a short submission gives, loaded and marked to confirm.
+            {"value": "3", "status": "to confirm"},
+        ],
+    )
 
 
 @pytest.fixture(scope="module")
-def unconfirmed(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str, object]:
-    # A near-zero figure, as a short submission gives, loaded and marked to confirm.
-    return build_report(tmp_path_factory, data_dir, {"value": "3", "status": "to confirm"})
+def gapped(reports: list[dict[str, object]]) -> dict[str, object]:
+    return reports[0]
+
+
+@pytest.fixture(scope="module")
+def unconfirmed(reports: list[dict[str, object]]) -> dict[str, object]:
+    return reports[1]
 
 
 def test_the_gapped_quarter_is_incomplete_and_not_judged(gapped: dict[str, object]) -> None:

@@ -91,6 +91,24 @@ def test_the_annual_evaluations_body_uses_no_jargon(rendered_reports) -> None:
     assert find_jargon(read_main_text(page), PUBLIC_JARGON)
 
 
+def test_a_public_strategy_reports_first_screen_uses_no_jargon(rendered_reports) -> None:
+    # The public version of a strategy report (--audience public) opens with the same
+    # summary as the Board's, in the public's words. Its body further down (the measures
+    # tables' SPC column, the SPC sections, the method) is still the Board's: see the
+    # issue 26 notes in CHANGELOG.md.
+    from bs4 import BeautifulSoup
+
+    public = {n: p for n, p in rendered_reports.items() if n.endswith("-public")}
+    assert public, "no public strategy report in the sample's outputs"
+    for name, path in public.items():
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        box = soup.select_one(".board-summary")
+        assert box is not None, name
+        text = " ".join(box.get_text(" ").split())
+        assert "Needs attention" in text, name
+        assert not find_jargon(text, PUBLIC_JARGON), (name, find_jargon(text, PUBLIC_JARGON))
+
+
 def _why_cells(path: Path) -> list[str]:
     from bs4 import BeautifulSoup
 

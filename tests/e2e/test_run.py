@@ -95,11 +95,14 @@ def test_broken_strategy_fails_the_run_and_keeps_the_last_good_outputs(
 ) -> None:
     before = folder_bytes(slot_run)
     broken = nbformat.read(repo_root / "notebooks" / "delivery_strategy.ipynb", as_version=4)
-    broken.cells.append(
+    # Broken in its first cell after the parameters: the run fails the same way, without
+    # the report's work first (the other reports still run in full).
+    broken.cells.insert(
+        1,
         nbformat.v4.new_code_cell(
             'if strategy == "neighbourhood-policing":\n'
             '    raise RuntimeError("deliberately broken for the test")'
-        )
+        ),
     )
     nbformat.write(broken, tmp_path / "delivery_strategy.ipynb")
     monkeypatch.setitem(

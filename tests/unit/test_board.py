@@ -166,6 +166,24 @@ def test_each_senior_contact_has_a_row_with_what_is_overdue(
     assert set(board.strategies["reported_at"]) == {""}
 
 
+def test_the_view_holds_each_owners_strategies_and_the_plan_totals(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # Issue 20, F1: the report formats these, it never recounts them.
+    data, board = view
+    for row in board.owners.to_dict("records"):
+        column = "force_senior_owner" if row["side"] == "Force" else "opcc_senior_owner"
+        mine = data.strategies[data.strategies[column] == row["owner"]]
+        assert list(row["strategy_ids"]) == mine["strategy_id"].tolist()
+        assert row["strategies"] == "; ".join(mine["strategy_name"])
+    totals, items = board.totals, board.items
+    overdue = items[items["flag"] == "overdue"]
+    assert totals.overdue == overdue["kind"].value_counts().to_dict()
+    assert sum(totals.overdue.values()) == len(overdue) > 0
+    assert totals.at_risk == (items["flag"] == "at risk").sum()
+    assert totals.new_risks == (items["flag"] == "new high risk").sum()
+
+
 def test_a_commitment_at_risk_but_not_yet_due_is_never_counted_overdue(
     view: tuple[Dataset, BoardView],
 ) -> None:
@@ -192,7 +210,7 @@ def test_a_commitment_at_risk_but_not_yet_due_is_never_counted_overdue(
         data.strategies.set_index("strategy_id").loc["workforce", "force_senior_owner"]
     ]
     assert (owner["commitments_overdue"], owner["at_risk"]) == (1, 1)
-    page = format_board_owners(board, data)
+    page = format_board_owners(board)
     # The owner's row: one commitment overdue, one at risk, in columns of their own.
     row = page[page.index(str(owner.name)) :].split("</tr>")[0]
     assert "<td>1 commitment</td><td>1 commitment</td>" in row
@@ -228,7 +246,7 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     audience = audience[: audience.index("</dd>")]
     assert "Example Delivery Board" in audience, audience
     assert data.identity.board_name not in audience, audience
-    owners = format_board_owners(board, data)
+    owners = format_board_owners(board)
     # What the words mean follows the table, so the table starts on the first screen.
     definitions = owners[owners.index("</table>") :]
     assert "Overdue: due date passed, not done (commitments due by September 2026;" in definitions
@@ -297,7 +315,7 @@ def test_each_change_names_its_comparison_and_the_two_views_agree_on_the_same_ba
     ]
     assert board_change["state"].tolist() == [f"{told} to {now.overall_rag}"]
     # Each statement names its comparison.
-    owners = format_board_owners(board, data)
+    owners = format_board_owners(board)
     assert f'<th scope="col">Changed since the {board.board_name} of 2026/27 Q1</th>' in owners
     missions = format_board_missions(board)
     # Mixed bases (vawg as told, workforce recomputed): each row says its own.
@@ -424,7 +442,7 @@ def test_new_high_risks_are_owner_accountable_items_in_the_view(
     missions = format_board_missions(board)
     description = str(risks["item"].iloc[0])
     assert f"Risk: {esc(description.rstrip('.'))} <strong>(new high risk, score 16)" in missions
-    page = format_board_owners(board, data)
+    page = format_board_owners(board)
     assert "1 new high risk" in page and "New high risks: 1." in page
 
 
@@ -441,7 +459,7 @@ def test_changed_measures_are_named_and_a_move_to_grey_is_no_longer_rated(data_d
     machinery = changed[changed["item_id"] == "rural-machinery-theft"].iloc[0]
     assert machinery["state"] == "Red to Grey"
     assert machinery["reason"].startswith("no longer rated")
-    page = format_board_owners(board, rural)
+    page = format_board_owners(board)
     assert "<details" in page and "measure rating changed" in page
     folded = page[page.index("<details") :]
     assert esc(str(machinery["item"])) in folded
@@ -471,7 +489,7 @@ def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
     board = summarise_board_quarter(rural, "2026-09", "2026-11", records=[overall_only])
     strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
     assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "recomputed")
-    folded = format_board_owners(board, rural)
+    folded = format_board_owners(board)
     folded = folded[folded.index("<details") :].split("</details>")[0]
     assert "recomputed from today&#x27;s data" in folded
     # The view's own record now keeps the measures: read from it, as the board saw them.
@@ -485,14 +503,14 @@ def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
     assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "as reported")
     items = board.items.set_index("item_id")
     assert items.loc["rural-machinery-theft", "state"] == "Green to Grey"
-    folded = format_board_owners(board, rural)
+    folded = format_board_owners(board)
     folded = folded[folded.index("<details") :].split("</details>")[0]
     assert "as the Board was told them, August 2026" in folded
     told = _told(summarise_strategy(rural, "rural-crime", "2026-06"), "2026-08", "2026-06", "Red")
     board = summarise_board_quarter(rural, "2026-09", "2026-11", records=[told])
     strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
     assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "as reported")
-    folded = format_board_owners(board, rural)
+    folded = format_board_owners(board)
     folded = folded[folded.index("<details") :].split("</details>")[0]
     assert "as the Board was told them, August 2026" in folded
     assert "recomputed" not in folded

@@ -83,16 +83,27 @@ def _run_from_reference_period() -> list[float]:
     return stable + [53.0, 52.0, 54.0, 53.0, 52.0, 53.5]
 
 
-def test_a_run_that_began_inside_the_reference_period_gives_no_spc_verdict():
-    # One flagged point inside the limits period is enough: the run the verdict rests on
-    # began while the limits were being set, so that period was not itself in control
-    # (the rule that withholds savings' verdict, applied to every measure alike).
-    row = judge(_run_from_reference_period(), frequency="quarterly", aggregation="mean",
-                good_direction="higher", unit="percent")  # fmt: skip
+def test_a_run_that_needs_the_reference_period_s_points_gives_no_spc_verdict():
+    # The run of 6 is 2024/25 Q4 (inside the limits period) and the 5 quarters after it:
+    # without the reference period's own point it is no run, so it is partly that period's
+    # drift and gives no verdict (the rule that withholds savings' verdict, applied alike).
+    values = _run_from_reference_period()
+    values[-1] = 49.0  # the reporting quarter back below the mean: 5 after, not 6
+    row = judge(values, frequency="quarterly", aggregation="mean", good_direction="higher",
+                unit="percent")  # fmt: skip
     assert row["spc_status"] == "unstable baseline"
     assert row["spc_variation"] is None
     assert "flag points inside the period that set its limits (2024/25 Q4)" in row["spc_withheld"]
     assert row["assessment"] != "improving"
+
+
+def test_a_run_the_points_after_the_reference_period_make_alone_stays_a_signal():
+    # The reference period's last point lies on the side the later run went (a coin's
+    # odds), but the 6 quarters after it are a full run on their own: a signal.
+    row = judge(_run_from_reference_period(), frequency="quarterly", aggregation="mean",
+                good_direction="higher", unit="percent")  # fmt: skip
+    assert row["spc_status"] == "assessed"
+    assert row["spc_variation"] == "special_cause_improvement"
 
 
 def test_a_run_wholly_after_the_reference_period_is_still_a_signal():

@@ -207,3 +207,19 @@ def test_a_commitment_naming_an_unknown_measure_is_refused_with_its_row(copy: Pa
     found = [p for p in problems if "no-such-measure" in p]
     assert len(found) == 1, problems
     assert "commitments.csv" in found[0] and "row 4" in found[0] and "measure_id" in found[0]
+
+
+def test_the_delivery_boards_at_risk_item_carries_the_same_sentence(sample: Dataset) -> None:
+    # Review 3, #2: the Board's "Overdue or at risk" list showed the savings commitment at
+    # risk beside nothing that reconciled it with the measure meeting its target.
+    from pcplib.assessment.board import summarise_board_quarter
+    from pcplib.report.board import format_board_missions
+
+    view = summarise_board_quarter(sample, PERIOD_END, slot="2026-11")
+    items = view.items.set_index("item_id")
+    assert items.loc["resources-c02", "reason"].startswith(
+        'Owners report "Deliver £4.0m of recurrent savings a year" at risk, yet its measure'
+    )
+    assert (view.items.loc[view.items["kind"] == "commitment", "reason"] != "").sum() == 1
+    html = format_board_missions(view)
+    assert html.count("Status and data disagree:") == 1

@@ -27,7 +27,7 @@ from pcplib.assessment.targets import (
 from pcplib.data import Dataset
 from pcplib.labels import format_figures
 from pcplib.report.html import format_rag_html
-from pcplib.report.public import format_public_summary
+from pcplib.report.public import format_public_mission, format_public_summary
 
 PERIOD_END = "2026-09"
 
@@ -130,14 +130,36 @@ def test_the_public_promise_count_covers_every_commitment_and_says_overdue(
     assert int(counts["commitments"].sum()) == len(sample.commitments)
     states = classify_commitments(sample.commitments, PERIOD_END)
     overdue = int((states == "overdue").sum())
-    late = int(states.isin(["at risk", "off track"]).sum())
-    assert overdue > 0  # the sample holds overdue commitments, so the test can fail
+    late = int((states == "at risk").sum())
+    off_track = int((states == "off track").sum())
+    assert overdue > 0 and off_track > 0  # the sample holds both, so the test can fail
     assert int(counts["overdue"].sum()) == overdue
     assert int(counts["stuck"].sum()) == late
+    assert int(counts["off_track"].sum()) == off_track
     text = unescape(re.sub(r"<[^>]+>", "", format_public_summary(public)))
-    assert f"of {len(sample.commitments)} promises in the plan have been kept" in text
-    assert f"{late} are at risk of being late and {overdue} " in text
+    assert f"of {len(sample.commitments)} promises have been kept" in text
+    # Off track is not folded into "at risk of being late" (review 4, F24).
+    assert (
+        f"{late} are at risk of being late, {off_track} are not expected on time and "
+        f"{overdue} " in text
+    )
     assert "overdue" in text
+
+
+def test_a_public_mission_section_reads_its_counts_from_the_assessment(
+    sample: Dataset,
+) -> None:
+    # Issue 20, F13: the section formats count_public_groups' row, it never recounts.
+    public = summarise_public_quarter(sample, "2026/27 Q2")
+    counts = count_public_groups(public)
+    mission = str(counts["mission_id"].iloc[0])
+    text = unescape(re.sub(r"<[^>]+>", "", format_public_mission(public, mission)))
+    row = counts.iloc[0]
+    assert f"{row['measures']} measures: {row['achieved']} achieved" in text
+    told = counts.copy()
+    told.loc[0, ["measures", "achieved", "stuck"]] = [97, 98, 99]
+    text = unescape(re.sub(r"<[^>]+>", "", format_public_mission(public, mission, told)))
+    assert "97 measures: 98 achieved" in text and "Promises: 99 at risk of being late" in text
 
 
 def test_the_plan_overview_shows_each_rating_with_its_basis_and_what_it_hides(

@@ -52,6 +52,23 @@ def test_figures_side_by_side_never_print_alike_when_they_differ() -> None:
     assert format_figures([1.0, 1.000001], "gbp") == ["£1", "£1"]  # money stays whole
 
 
+def test_percentages_and_counts_never_print_more_precision_than_they_carry() -> None:
+    # Review 1, B1: "91.417% ... against 91.675%" (a mean of quarterly percentages) and
+    # special constables, a headcount, "84.50 ... against 86.75": a figure's own decimals
+    # never add precision to a percentage or a count. One decimal, and more only to tell
+    # two different figures apart.
+    assert format_figure(91.675, "percent") == "91.7%"
+    assert format_figure(86.75, "count") == "86.8"
+    assert format_figure(86.0, "count") == "86"
+    assert format_figures([91.41667, 90.70833, 91.675], "percent") == ["91.4%", "90.7%", "91.7%"]
+    assert format_figures([84.5, 86.75], "count") == ["84.5", "86.8"]
+    assert format_figures([50.75, 52.1], "percent") == ["50.8%", "52.1%"]
+    # Alike at one decimal: the decimals that tell them apart, no more.
+    assert format_figures([52.25, 52.21], "percent") == ["52.25%", "52.21%"]
+    assert format_figures([84.25, 84.21], "count") == ["84.25", "84.21"]
+    assert count_decimals(91.675, "percent") == 1 and count_decimals(86.75, "count") == 1
+
+
 def test_count_decimals_and_unknown_units() -> None:
     assert count_decimals(8.25, "days") == 2
     assert count_decimals(0.1 + 0.2, "score") == 1  # float error is not a decimal

@@ -175,4 +175,5 @@ def test_the_year_ending_prints_alike_in_both_cells_of_the_detail_table() -> Non
         "has_data": True, "rate_per_year": "",
     }  # fmt: skip
     html = format_measures_detail(pd.DataFrame([row]), "Detail")
-    assert "91.417% (+0.7 pp)" in html and "latest 12 months (91.417%) against 91.675%" in html
+    # ... and to one decimal, as the unit carries (review 1, B1: "91.417%" was spurious).
+    assert "91.4% (+0.7 pp)" in html and "latest 12 months (91.4%) against 91.7%" in html

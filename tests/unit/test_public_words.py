@@ -263,3 +263,31 @@ def test_method_texts_quote_the_thresholds_in_force(monkeypatch) -> None:
     finally:
         monkeypatch.undo()
         importlib.reload(words)
+
+
+SUMMARY_JARGON = ("SPC", "special cause", "XmR", "p =", "p <", " pp", "quasi", "Poisson")
+"""Terms a public strategy report's first screen never uses (tests/e2e/test_plain_words.py
+holds the full list for the public pages)."""
+
+
+def test_a_public_strategy_reports_summary_is_in_plain_words(sample: Dataset) -> None:
+    # Issue 26 (note 4): the public version of a strategy report opened with "an SPC
+    # signal of concern" and "no SPC verdict (...), tests only". Every strategy of the
+    # sample, its rating line, needs attention and what improved, in the public's words.
+    from pcplib.assessment.exceptions import list_exceptions, list_improvements
+    from pcplib.assessment.strategy import summarise_strategy
+
+    told = {"board": [], "public": []}
+    for strategy in sample.strategies["strategy_id"]:
+        for audience in ("board", "public"):
+            summary = summarise_strategy(sample, strategy, "2026-09", audience)
+            reasons = [
+                *list_exceptions(sample, summary, audience)["reason"],
+                *list_improvements(summary)["reason"],
+            ]
+            told[audience] += [summary.overall_explanation, *reasons]
+    public = " ".join(told["public"])
+    assert not [word for word in SUMMARY_JARGON if word in public]
+    # The Board keeps its terms: the public words are the public's only.
+    assert "SPC" in " ".join(told["board"])
+    assert "by more than chance" in public

@@ -237,11 +237,37 @@ def test_export_html_reuses_its_exporter_and_stays_identical(executed, monkeypat
 
 def test_exporters_are_lent_to_one_thread_at_a_time(monkeypatch) -> None:
     monkeypatch.setattr(render, "_IDLE_EXPORTERS", {})
-    first = render._borrow_exporter(render.TEMPLATE_NAME)
-    second = render._borrow_exporter(render.TEMPLATE_NAME)
-    assert first is not second
+    first, first_new = render._borrow_exporter(render.TEMPLATE_NAME)
+    second, second_new = render._borrow_exporter(render.TEMPLATE_NAME)
+    assert first is not second and first_new and second_new
     render._return_exporter(render.TEMPLATE_NAME, first)
-    assert render._borrow_exporter(render.TEMPLATE_NAME) is first
+    assert render._borrow_exporter(render.TEMPLATE_NAME) == (first, False)
+
+
+def test_a_new_exporter_compiles_its_templates_under_the_ast_lock(monkeypatch) -> None:
+    # Jinja's lexer calls ast.literal_eval, which Python 3.11 cannot run beside another
+    # thread's ast.parse: a new exporter's first page is made holding the runner's lock.
+    import nbformat
+
+    from pcplib.data import parameter_files
+
+    held = []
+
+    class SpyLock:
+        def __enter__(self):
+            held.append(True)
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(parameter_files, "AST_LOCK", SpyLock())
+    monkeypatch.setattr(render, "_IDLE_EXPORTERS", {})
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Page")]
+    render.export_html(nb, name="page")
+    assert held == [True]
+    render.export_html(nb, name="page")  # the same exporter, lent again: compiled already
+    assert held == [True]
 
 
 def test_kernels_forked_from_a_warm_process_are_fresh_and_give_the_same_notebook(

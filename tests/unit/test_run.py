@@ -923,10 +923,11 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> N
     assert run.run_plan(make_plan(project, ["vawg"]), project.options, quiet()) == run.EXIT_OK
     folder = project.out / "2026-11"
     before = folder_bytes(folder)
+    begun = project.tmp / "slow-cell-begun"
     slow = write_notebook(
         project.tmp / "notebooks" / "slow.ipynb",
         STRATEGY_PARAMETERS,
-        "import time\ntime.sleep(120)",
+        f"import pathlib, time\npathlib.Path({str(begun)!r}).touch()\ntime.sleep(120)",
     )
     config = {
         "notebooks": {
@@ -947,11 +948,12 @@ def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> N
         )
     try:
         deadline = time.monotonic() + 60
-        while "slow: started" not in log.read_text(encoding="utf-8"):
+        # Stopped while the slow report's cell runs and after the other report is done, as
+        # soon as both are so (no fixed wait, which a busy machine can outlast).
+        while not (begun.exists() and "plan-overview: done" in log.read_text(encoding="utf-8")):
             assert process.poll() is None, log.read_text(encoding="utf-8")
-            assert time.monotonic() < deadline, "the run did not start within 60 s"
+            assert time.monotonic() < deadline, "the slow report's cell did not begin in 60 s"
             time.sleep(0.1)
-        time.sleep(2.0)  # let the slow report's kernel start and begin its cell
         os.kill(process.pid, signal.SIGTERM)
         stdout, _ = process.communicate(timeout=60)
     finally:
@@ -1036,3 +1038,48 @@ def test_the_index_template_escapes_what_the_plan_and_data_set_say() -> None:
     assert page.startswith("<!DOCTYPE html>\n") and page.endswith("</html>\n")
     assert "{{" not in page and "{%" not in page
     assert run.load_index_template() is run.load_index_template()  # compiled once
+
+
+def test_the_index_shows_the_reports_but_note_beside_its_rating() -> None:
+    job = SimpleNamespace(
+        name="resources", title="Resources", strategy="resources", parameters={},
+        notebook="delivery_strategy",
+    )  # fmt: skip
+    plan = SimpleNamespace(heading="Board", period_end="2026-09")
+    note = "But: 1 commitment overdue & <1> more."
+    page = run.build_index(
+        plan,
+        [SimpleNamespace(job=job)],
+        produced_at="2026-11-23T06:00:00Z",
+        dataset=SimpleNamespace(),
+        rags={"resources": run.OverallRag("Green", "why", note)},
+    )
+    assert (
+        'Green</span> <span class="but">But: 1 commitment overdue &amp; &lt;1&gt; more.</span></td>'
+        in page
+    )
+    # Nothing hidden: the rating stands alone, with no empty note.
+    plain = run.build_index(
+        plan,
+        [SimpleNamespace(job=job)],
+        produced_at="2026-11-23T06:00:00Z",
+        dataset=SimpleNamespace(),
+        rags={"resources": run.OverallRag("Green", "why")},
+    )
+    assert 'class="but"' not in plain
+
+
+def test_the_index_note_is_the_reports_own_in_the_audiences_form(sample) -> None:
+    from pcplib import assessment
+
+    for audience in ("board", "public"):
+        summary = assessment.summarise_strategy(
+            sample, "violence-and-vulnerability", "2026-09", audience
+        )
+        overall = run.summarise_overall(sample, "violence-and-vulnerability", "2026-09", audience)
+        assert overall.note == summary.rating_note
+    board = run.summarise_overall(sample, "violence-and-vulnerability", "2026-09", "board")
+    public = run.summarise_overall(sample, "violence-and-vulnerability", "2026-09", "public")
+    # The Board's names its new high risk; the public one never names risks or actions.
+    assert "high risk" in board.note
+    assert "risk" not in public.note and "Board action" not in public.note
