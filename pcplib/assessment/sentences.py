@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pcplib.assessment.chance import describe_within_target
 from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
 from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
@@ -139,6 +140,13 @@ def _target_clause(row: dict[str, Any]) -> str:
     met = rating == "Green" or capped
     amber = ", but rated Amber for the real deterioration" if capped else ""
     record = str(row.get("target_record") or "")
+    if basis in ("target", "trajectory") and row.get("target_within_margin"):
+        # Within chance of the target (or a survey's margin of error): neither called met
+        # nor missed, whatever its basis (assessment.chance).
+        goal = format_figure(row["target_for_period"], unit, per=per)
+        within, shown = describe_within_target(row)
+        word = "trajectory" if basis == "trajectory" else "target"
+        return f"within {within} the {word} ({goal}), so {shown}"
     if basis == "target" and row.get("target_on_year"):
         goal = _figure_against(row, format_figure(row["target_for_period"], unit, per=per))
         ok = "met" if met else ("narrowly missed" if rating == "Amber" else "missed")
@@ -158,9 +166,6 @@ def _target_clause(row: dict[str, Any]) -> str:
                 f"year already met it){amber}"
             )
         return f"{lead}{ok} the {due} target (expected {expected} by now){amber}"
-    if basis in ("target", "trajectory") and row.get("target_within_margin"):
-        goal = format_figure(row["target_for_period"], unit, per=per)
-        return f"within the margin of error of the target ({goal}), so not shown to be missed"
     if basis == "target":
         goal = format_figure(row["target_for_period"], unit, per=per)
         history = f"; {record}" if record else ""
@@ -184,7 +189,8 @@ _ASSURANCE_TAILS = {c: p.tail for c, p in ASSURANCE_PHRASES.items()}
 
 _RECORD_TAILS = {c: p.record_tail for c, p in ASSURANCE_PHRASES.items() if p.record_tail}
 """The assurance when the one-sided record decided it (``spc_assurance_basis`` "record",
-:func:`~pcplib.assessment.spc_verdict.settle_assurance`): the limits are not the reason."""
+:func:`~pcplib.assessment.spc_verdict.settle_assurance`): the limits are not the reason,
+and a record is no forecast, so no "it will be met if nothing changes" (review 4, F12)."""
 
 
 def describe_target_assurance(row: dict[str, Any]) -> str:

@@ -66,7 +66,8 @@ class AssurancePhrases:
         The end of the assessment's target sentence when the limits decided it.
     record_tail : str
         The same when the one-sided record decided it (``spc_assurance_basis``
-        "record"); empty for ``inconsistent``, which a one-sided record never is.
+        "record"): a record is no forecast, so it says what the limits leave open; empty
+        for ``inconsistent``, which a one-sided record never is.
     alt_text : str
         A chart's alt text.
     heading : str
@@ -143,14 +144,14 @@ VARIATION_PHRASES: dict[str, VariationPhrases] = {
 ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
     "consistent_pass": AssurancePhrases(
         tail="its limits lie on the right side of it, so it will be met if nothing changes",
-        record_tail="so it will be met if nothing changes",
+        record_tail="though its limits do not rule out a miss",
         alt_text="the target is met consistently",
         heading="Target consistently met",
         meaning="The target will be met if nothing changes.",
     ),
     "consistent_fail": AssurancePhrases(
         tail="its limits lie on the wrong side of it, so it will not be met without a change",
-        record_tail="so it will not be met without a change",
+        record_tail="though its limits do not rule out a pass",
         alt_text="the target is missed consistently",
         heading="Target consistently missed",
         meaning="The target will not be met unless the process changes.",
