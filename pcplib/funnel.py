@@ -18,19 +18,30 @@ so this module, departs from the paper is listed in ``docs/funnel-deviations.md`
 uses it on :func:`build_funnel_grid`'s grid, and :func:`compute_funnel_curve` gives
 the same curve for a chart, so the chart and the table always agree.
 :func:`compute_expected_counts` turns counts and populations into the expected
-counts a standardised-ratio funnel needs.
+counts a standardised-ratio funnel needs. Every input is checked first, in one line per
+fault, by :mod:`pcplib.funnel_checks`.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
-from typing import Any, SupportsFloat, TypeAlias, cast
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from pcplib.funnel_checks import (
+    check_bool,
+    check_choice,
+    check_positive,
+    check_trim_by,
+    coerce_units,
+    is_number,
+    name_units,
+    validate_units,
+)
 
 __all__ = [
     "ALLOWED_DATA_TYPES",
@@ -64,164 +75,13 @@ _POISSON_TAILS = ((0.975, 0.025), (0.999, 0.001))
 _GRID_POINTS = 1000
 _GRID_START = {"SR": 1.1, "PR": 3.0, "RC": 3.0}
 
-_MIN_UNITS = 3
 _SHMI_DIGITS = 2
 # R's DBL_DIG and log10(2), used by its round() to leave long numbers alone.
 _DBL_DIG = 15
 _LOG10_2 = math.log10(2.0)
-_MAX_NAMED = 3
 
 
 ArrayLike: TypeAlias = Sequence[Any] | np.ndarray | pd.Series
-
-
-# --------------------------------------------------------------------------------------
-# Validation helpers
-# --------------------------------------------------------------------------------------
-
-
-def _check_choice(name: str, value: object, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(
-            f"{name}={value!r} is not allowed: expected one of {', '.join(map(repr, allowed))}"
-        )
-    return value
-
-
-def _is_number(v: object) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
-
-
-def _check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise ValueError(f"{name}={value!r}: expected True or False")
-    return bool(value)
-
-
-def _check_positive(name: str, value: object) -> float:
-    if not _is_number(value) or not math.isfinite(float(cast(SupportsFloat, value))):
-        raise ValueError(f"{name}={value!r}: expected a finite number greater than 0")
-    number = float(cast(SupportsFloat, value))
-    if number <= 0:
-        raise ValueError(f"{name}={value!r}: expected a finite number greater than 0")
-    return number
-
-
-def _check_trim_by(trim_by: object) -> float:
-    if not _is_number(trim_by) or not (0 <= float(cast(SupportsFloat, trim_by)) < 0.5):
-        raise ValueError(
-            f"trim_by={trim_by!r}: expected a number from 0 (no trimming) up to but not "
-            "including 0.5 (the share trimmed from each end of the z-scores)"
-        )
-    return float(cast(SupportsFloat, trim_by))
-
-
-def _name_units(positions: np.ndarray, index: pd.Index) -> str:
-    """'position 2 (index 'Area B')', the first few of them, for an error message."""
-    default = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-    named = []
-    for p in positions[:_MAX_NAMED]:
-        label = index[p].item() if isinstance(index[p], np.generic) else index[p]
-        named.append(f"position {p}" if default else f"position {p} (index {label!r})")
-    more = positions.size - _MAX_NAMED
-    text = ", ".join(named)
-    return text + (f" and {more} more" if more > 0 else "")
-
-
-def _coerce_units(values: object, what: str) -> np.ndarray:
-    """One-dimensional float64 array of ``values`` (NaN for missing), or ValueError."""
-    if isinstance(values, pd.DataFrame):
-        raise ValueError(f"{what} must be one column of values (a list, array or Series)")
-    if isinstance(values, str | bytes) or np.ndim(cast(Any, values)) == 0:
-        raise ValueError(f"{what} must be a list, array or Series with one value per unit")
-    raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
-    if raw.ndim != 1:
-        raise ValueError(f"{what} must be one-dimensional, got shape {raw.shape}")
-    if raw.dtype.kind in "iuf":
-        return raw.astype(float)
-    if raw.dtype.kind == "b":
-        raise ValueError(f"{what} holds True/False values: expected numbers")
-    missing = np.asarray(pd.isna(raw), dtype=bool)
-    parsed = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=float)
-    bad = np.flatnonzero(np.isnan(parsed) & ~missing)
-    is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in raw), bool, raw.size)
-    bad = np.union1d(bad, np.flatnonzero(is_bool))
-    if bad.size:
-        p = int(bad[0])
-        shown = raw[p].item() if isinstance(raw[p], np.generic) else raw[p]
-        raise ValueError(f"{what}: the value at position {p} is {shown!r}: expected a number")
-    return parsed
-
-
-def _validate_units(
-    numerator: object, denominator: object, data_type: str
-) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """Check the units and return them as float arrays with the index the result keeps."""
-    num = _coerce_units(numerator, "numerator")
-    den = _coerce_units(denominator, "denominator")
-    if num.size != den.size:
-        raise ValueError(
-            f"numerator and denominator have different lengths ({num.size} and {den.size}): "
-            "expected one of each per unit"
-        )
-    if num.size < _MIN_UNITS:
-        raise ValueError(
-            f"{num.size} unit(s) given: a funnel plot needs at least {_MIN_UNITS} units to compare"
-        )
-    if isinstance(numerator, pd.Series):
-        index = numerator.index
-        if isinstance(denominator, pd.Series) and not denominator.index.equals(index):
-            raise ValueError(
-                "numerator and denominator are Series with different indexes: align them "
-                "first (units are matched by position, so the labels must agree)"
-            )
-    elif isinstance(denominator, pd.Series):
-        index = denominator.index
-    else:
-        index = pd.RangeIndex(num.size)
-
-    for what, values in (("numerator", num), ("denominator", den)):
-        bad = np.flatnonzero(np.isnan(values))
-        if bad.size:
-            raise ValueError(
-                f"{what} is missing (NaN) for the unit at {_name_units(bad, index)}: "
-                "every unit needs a numerator and a denominator"
-            )
-        bad = np.flatnonzero(np.isinf(values))
-        if bad.size:
-            raise ValueError(f"{what} is infinite for the unit at {_name_units(bad, index)}")
-    bad = np.flatnonzero(den <= 0)
-    if bad.size:
-        raise ValueError(
-            f"denominator must be greater than 0: the unit at {_name_units(bad, index)} has "
-            f"{float(den[bad[0]])!r}"
-        )
-    bad = np.flatnonzero(num < 0)
-    if bad.size:
-        raise ValueError(
-            f"numerator must not be negative: the unit at {_name_units(bad, index)} has "
-            f"{float(num[bad[0]])!r}"
-        )
-    if data_type == "PR":
-        bad = np.flatnonzero(num > den)
-        if bad.size:
-            p = int(bad[0])
-            raise ValueError(
-                f"numerator is above the denominator for the unit at {_name_units(bad, index)} "
-                f"({float(num[p])!r} of {float(den[p])!r}): a proportion (data_type='PR') "
-                "cannot exceed 1"
-            )
-    if data_type in ("PR", "RC") and not (num > 0).any():
-        raise ValueError(
-            f"every numerator is 0: the pooled target of a {data_type} funnel would be 0 "
-            "and its limits have no width"
-        )
-    if data_type == "PR" and (num == den).all():
-        raise ValueError(
-            "every numerator equals its denominator: the pooled proportion is 1 and a "
-            "PR funnel's limits have no width"
-        )
-    return num, den, index
 
 
 # --------------------------------------------------------------------------------------
@@ -394,8 +254,8 @@ def build_funnel_grid(denominators: ArrayLike, data_type: str = "SR") -> np.ndar
     ValueError
         For an unknown data type, or denominators that are not positive numbers.
     """
-    data_type = _check_choice("data_type", data_type, ALLOWED_DATA_TYPES)
-    d = _coerce_units(denominators, "denominators")
+    data_type = check_choice("data_type", data_type, ALLOWED_DATA_TYPES)
+    d = coerce_units(denominators, "denominators")
     if d.size == 0 or not (np.isfinite(d) & (d > 0)).all():
         raise ValueError("denominators: expected at least one finite number, all above 0")
     return _build_grid(d, data_type)[0]
@@ -467,16 +327,16 @@ def compute_funnel_limits(
     multiplier, as FunnelPlotR does, so PR values depend on the denominators passed
     together (the distinct values, in increasing order).
     """
-    data_type = _check_choice("data_type", data_type, ALLOWED_DATA_TYPES)
-    sr_method = _check_choice("sr_method", sr_method, ALLOWED_SR_METHODS)
-    adjusted = _check_bool("adjusted", adjusted)
-    multiplier = _check_positive("multiplier", multiplier)
-    target = _check_positive("target", target)
+    data_type = check_choice("data_type", data_type, ALLOWED_DATA_TYPES)
+    sr_method = check_choice("sr_method", sr_method, ALLOWED_SR_METHODS)
+    adjusted = check_bool("adjusted", adjusted)
+    multiplier = check_positive("multiplier", multiplier)
+    target = check_positive("target", target)
     if data_type == "PR" and target >= 1:
         raise ValueError(f"target={target!r}: a PR target is a proportion between 0 and 1")
-    if not _is_number(tau2) or not float(tau2) >= 0:
+    if not is_number(tau2) or not float(tau2) >= 0:
         raise ValueError(f"tau2={tau2!r}: expected a number of at least 0")
-    d = _coerce_units(denominators, "denominators")
+    d = coerce_units(denominators, "denominators")
     if d.size == 0 or not (np.isfinite(d) & (d > 0)).all():
         raise ValueError("denominators: expected at least one finite number, all above 0")
     if (d[1:] > d[:-1]).all():
@@ -581,13 +441,13 @@ def funnel(
     tau² are still reported. See :func:`compute_funnel_limits` for the limits and
     ``docs/funnel-deviations.md`` for where this departs from Spiegelhalter (2005).
     """
-    data_type = _check_choice("data_type", data_type, ALLOWED_DATA_TYPES)
-    sr_method = _check_choice("sr_method", sr_method, ALLOWED_SR_METHODS)
-    draw_adjusted = _check_bool("draw_adjusted", draw_adjusted)
-    shmi_rounding = _check_bool("shmi_rounding", shmi_rounding)
-    trim_by = _check_trim_by(trim_by)
-    multiplier = _check_positive("multiplier", multiplier)
-    num, den, index = _validate_units(numerator, denominator, data_type)
+    data_type = check_choice("data_type", data_type, ALLOWED_DATA_TYPES)
+    sr_method = check_choice("sr_method", sr_method, ALLOWED_SR_METHODS)
+    draw_adjusted = check_bool("draw_adjusted", draw_adjusted)
+    shmi_rounding = check_bool("shmi_rounding", shmi_rounding)
+    trim_by = check_trim_by(trim_by)
+    multiplier = check_positive("multiplier", multiplier)
+    num, den, index = validate_units(numerator, denominator, data_type)
     shmi = data_type == "SR" and sr_method == "SHMI"
 
     # The ratio is taken before the expected counts are rounded, as in the package.
@@ -662,7 +522,7 @@ def _round_shmi_denominators(den: np.ndarray, index: pd.Index) -> np.ndarray:
     if (bad := np.flatnonzero(den_used <= 0)).size:
         raise ValueError(
             f"denominator rounds to 0.00 (shmi_rounding) for the unit at "
-            f"{_name_units(bad, index)}: pass shmi_rounding=False or larger expected counts"
+            f"{name_units(bad, index)}: pass shmi_rounding=False or larger expected counts"
         )
     return den_used
 
@@ -779,8 +639,8 @@ def compute_expected_counts(counts: ArrayLike, populations: ArrayLike) -> np.nda
         For lengths that differ, missing or infinite values, a negative count, a
         population not above 0, or counts that are all 0.
     """
-    c = _coerce_units(counts, "counts")
-    p = _coerce_units(populations, "populations")
+    c = coerce_units(counts, "counts")
+    p = coerce_units(populations, "populations")
     if c.size != p.size:
         raise ValueError(f"counts and populations have different lengths ({c.size} and {p.size})")
     if c.size == 0:

@@ -22,7 +22,7 @@ MAX_LINES = 800
 # below, never one above (docs/architecture.md).
 FLOORS = (
     ("core", ("pcplib", "pcplib.periods", "pcplib.metrics", "pcplib.stats", "pcplib.spc",
-              "pcplib.rag", "pcplib.funnel", "pcplib.labels")),
+              "pcplib.rag", "pcplib.funnel", "pcplib.funnel_checks", "pcplib.labels")),
     ("data", ("pcplib.data",)),
     ("assessment", ("pcplib.assessment",)),
     ("report", ("pcplib.report",)),

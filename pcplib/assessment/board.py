@@ -51,7 +51,7 @@ holds both to account.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -356,19 +356,29 @@ def _board_record(
     the view kept them holds its overall rating only: :func:`_told_board`).
     """
     found = None
+    for record, rows in _board_rows(records, strategy_id, period_end):
+        if (rows["measure_id"] != "overall").any() and (rows["measure_id"] == "overall").any():
+            found = replace(record, judgements=rows.assign(report=strategy_id))
+    return found
+
+
+def _board_rows(
+    records: Sequence[MeetingRecord], strategy_id: str, period_end: str
+) -> Iterator[tuple[MeetingRecord, pd.DataFrame]]:
+    """Each record with the view's rows of ``judgements.csv`` for a strategy and data period."""
     needed = {"report", "strategy_id", "measure_id", "period_end", "rag"}
     for record in records:
         frame = record.judgements
         if frame.empty or not needed <= set(frame.columns):
             continue
-        rows = frame[
-            (frame["report"] == BOARD_REPORT)
-            & (frame["strategy_id"] == strategy_id)
-            & (frame["period_end"] == period_end)
-        ]
-        if (rows["measure_id"] != "overall").any() and (rows["measure_id"] == "overall").any():
-            found = replace(record, judgements=rows.assign(report=strategy_id))
-    return found
+        yield (
+            record,
+            frame[
+                (frame["report"] == BOARD_REPORT)
+                & (frame["strategy_id"] == strategy_id)
+                & (frame["period_end"] == period_end)
+            ],
+        )
 
 
 def _told_board(
@@ -381,17 +391,8 @@ def _told_board(
     was told; the latest record wins.
     """
     found = None
-    needed = {"report", "strategy_id", "measure_id", "period_end", "rag"}
-    for record in records:
-        frame = record.judgements
-        if frame.empty or not needed <= set(frame.columns):
-            continue
-        rows = frame[
-            (frame["report"] == BOARD_REPORT)
-            & (frame["strategy_id"] == strategy_id)
-            & (frame["measure_id"] == "overall")
-            & (frame["period_end"] == period_end)
-        ]
+    for record, rows in _board_rows(records, strategy_id, period_end):
+        rows = rows[rows["measure_id"] == "overall"]
         if not rows.empty and str(rows["rag"].iloc[0]):
             found = (record.slot, str(rows["rag"].iloc[0]))
     return found

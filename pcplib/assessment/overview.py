@@ -44,6 +44,19 @@ def _areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> str:
     return f"{len(found.outside)} of {len(found.areas)}"
 
 
+OVERVIEW_COLUMNS = [
+    "mission_id", "mission_name", "strategy_id", "strategy_name", "commitments",
+    "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
+    "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
+    "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
+    "not_yet_due", "rate_per", "rag_basis", "quarter", "quarter_label", "quarter_before",
+    "quarter_change", "year_before", "year_ending_change", "spc_limits_from",
+    "spc_limits_to", "baseline_words", "evidence_disagreement", "status_disagreement",
+    *RATING_BASIS_COLUMNS,
+]  # fmt: skip
+"""The columns of :func:`build_plan_overview`, in order."""
+
+
 def build_plan_overview(
     dataset: Dataset,
     period_end: str,
@@ -96,9 +109,6 @@ def build_plan_overview(
         with no public headline measure has one row with an empty measure.
     """
     period_end = available_period_end(dataset, period_end)
-    names = dataset.strategies.set_index("strategy_id")["strategy_name"]
-    mission_of = dataset.strategies.set_index("strategy_id")["mission_id"]
-    mission_names = dataset.missions.set_index("mission_id")["mission_name"]
     # Only headline measures feed the overview, and it shows no SPC: summarising
     # sub-measures or running SPC here would cost time for nothing shown.
     # Sub-measures too, so a Red sub-measure under a Green strategy is named beside it.
@@ -109,98 +119,110 @@ def build_plan_overview(
     rows = []
     for strategy_id in dataset.strategies["strategy_id"]:
         headline = all_headline[all_headline["strategy_id"] == strategy_id]
-        # The same roll-up as the strategy report, so the two never disagree.
-        overall, _ = roll_up_strategy(headline)
-        commitments = strategy_commitments(dataset, strategy_id)
-        delivery = assess_delivery(commitments, period_end)
-        board = audience == "board"
-        # The Board's "But:" names what the strategy report's does; the public one has no
-        # risks or Board actions (they are the Board's), as the page says.
-        note = note_hidden_by_rating(
-            overall,
-            every[every["strategy_id"] == strategy_id],
-            commitments,
-            period_end,
-            list_new_high_risks(dataset, strategy_id, period_end) if board else None,
-            list_overdue_actions(dataset, strategy_id, period_end, slot) if board else None,
-        )
-        mission_id = str(mission_of[strategy_id])
-        base = {
-            "mission_id": mission_id,
-            "mission_name": str(mission_names.get(mission_id, mission_id)),
-            "strategy_id": strategy_id,
-            "strategy_name": str(names[strategy_id]),
-            # Projected delivery's own counts, so the overview repeats the strategy
-            # report's figure: the share is over the counted commitments.
-            "commitments": delivery.counted,
-            "overdue": delivery.overdue,
-            "not_yet_due": delivery.not_yet_due,
-            "current_rag": overall,
-            "projected_delivery": delivery.percent,
-            "delivery_rag": delivery.rating,
-            "rating_note": note,
-        }
+        mine = every[every["strategy_id"] == strategy_id]
+        base = _strategy_columns(dataset, strategy_id, headline, mine, period_end, audience, slot)
         if headline.empty:
             rows.append({**base, "measure_name": "", "unit": "count", "rate_per": ""})
         for m in headline.to_dict("records"):
-            rows.append(
-                {
-                    **base,
-                    "measure_name": m["measure_name"],
-                    "unit": m["unit"],
-                    "rate_per": m["rate_per_year"],
-                    # Table One's trend is progress since the plan began: the latest
-                    # 12 months against the baseline year, like for like.
-                    "baseline": m["baseline"],
-                    "baseline_label": m["baseline_label"],
-                    # The one name of the period, and where the chart's verdict and the
-                    # test against the plan's baseline year disagree, the one sentence.
-                    "baseline_words": m["baseline_words"],
-                    "evidence_disagreement": m["evidence_disagreement"],
-                    # An owner's commitment status the measure's data contradict.
-                    "status_disagreement": m["status_disagreement"],
-                    "current": m["year_ending"],
-                    "current_label": m["year_ending_label"],
-                    "change": m["since_baseline_change"],
-                    "arrow": m["since_baseline_arrow"],
-                    "direction": m["since_baseline_direction"],
-                    "judgement": m["since_baseline_judgement"],
-                    "rag": m["rag"],
-                    "rag_reason": m["rag_reason"],
-                    "rag_basis": m["rag_basis"],
-                    # The rating's rule and figures as fields, so the overview formats
-                    # its basis without reading the reason's words.
-                    **{column: m[column] for column in RATING_BASIS_COLUMNS},
-                    # The figures each basis of a rating rests on, so the overview shows
-                    # the rating beside its own figures: the quarter against a year
-                    # earlier, the year ending against the year before, the SPC limits.
-                    "quarter": m["current"],
-                    "quarter_label": m["current_label"],
-                    "quarter_before": m["comparison_value"],
-                    "quarter_change": m["change"],
-                    "year_before": m["previous_year"],
-                    "year_ending_change": m["year_ending_change"],
-                    "spc_limits_from": m["spc_limits_from"],
-                    "spc_limits_to": m["spc_limits_to"],
-                    "sentence": m["sentence"],
-                    "areas_outside": _areas_outside(dataset, m["measure_id"], period_end),
-                }
-            )
-    columns = [
-        "mission_id", "mission_name", "strategy_id", "strategy_name", "commitments",
-        "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
-        "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
-        "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
-        "not_yet_due", "rate_per", "rag_basis", "quarter", "quarter_label", "quarter_before",
-        "quarter_change", "year_before", "year_ending_change", "spc_limits_from",
-        "spc_limits_to", "baseline_words", "evidence_disagreement", "status_disagreement",
-        *RATING_BASIS_COLUMNS,
-    ]  # fmt: skip
+            rows.append({**base, **_measure_columns(dataset, m, period_end)})
     # Missions in the data set's order (the plan's), strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
     frame = frame.sort_values("mission_id", key=lambda c: c.map(order), kind="stable")
     return frame.reset_index(drop=True)
+
+
+def _strategy_columns(
+    dataset: Dataset,
+    strategy_id: str,
+    headline: pd.DataFrame,
+    measures: pd.DataFrame,
+    period_end: str,
+    audience: str,
+    slot: str,
+) -> dict[str, Any]:
+    """A strategy's columns of the overview: its rating, projected delivery and "But:".
+
+    ``headline`` are the strategy's headline measures' rows, ``measures`` all of its
+    measures' (the "But:" names a Red sub-measure too).
+    """
+    # The same roll-up as the strategy report, so the two never disagree.
+    overall, _ = roll_up_strategy(headline)
+    commitments = strategy_commitments(dataset, strategy_id)
+    delivery = assess_delivery(commitments, period_end)
+    board = audience == "board"
+    # The Board's "But:" names what the strategy report's does; the public one has no
+    # risks or Board actions (they are the Board's), as the page says.
+    note = note_hidden_by_rating(
+        overall,
+        measures,
+        commitments,
+        period_end,
+        list_new_high_risks(dataset, strategy_id, period_end) if board else None,
+        list_overdue_actions(dataset, strategy_id, period_end, slot) if board else None,
+    )
+    strategy = dataset.strategies.set_index("strategy_id").loc[strategy_id]
+    mission_id = str(strategy["mission_id"])
+    mission_names = dataset.missions.set_index("mission_id")["mission_name"]
+    return {
+        "mission_id": mission_id,
+        "mission_name": str(mission_names.get(mission_id, mission_id)),
+        "strategy_id": strategy_id,
+        "strategy_name": str(strategy["strategy_name"]),
+        # Projected delivery's own counts, so the overview repeats the strategy
+        # report's figure: the share is over the counted commitments.
+        "commitments": delivery.counted,
+        "overdue": delivery.overdue,
+        "not_yet_due": delivery.not_yet_due,
+        "current_rag": overall,
+        "projected_delivery": delivery.percent,
+        "delivery_rag": delivery.rating,
+        "rating_note": note,
+    }
+
+
+def _measure_columns(dataset: Dataset, m: dict[str, Any], period_end: str) -> dict[str, Any]:
+    """A headline measure's columns of the overview, from its row of the measures' summary."""
+    return {
+        "measure_name": m["measure_name"],
+        "unit": m["unit"],
+        "rate_per": m["rate_per_year"],
+        # Table One's trend is progress since the plan began: the latest
+        # 12 months against the baseline year, like for like.
+        "baseline": m["baseline"],
+        "baseline_label": m["baseline_label"],
+        # The one name of the period, and where the chart's verdict and the
+        # test against the plan's baseline year disagree, the one sentence.
+        "baseline_words": m["baseline_words"],
+        "evidence_disagreement": m["evidence_disagreement"],
+        # An owner's commitment status the measure's data contradict.
+        "status_disagreement": m["status_disagreement"],
+        "current": m["year_ending"],
+        "current_label": m["year_ending_label"],
+        "change": m["since_baseline_change"],
+        "arrow": m["since_baseline_arrow"],
+        "direction": m["since_baseline_direction"],
+        "judgement": m["since_baseline_judgement"],
+        "rag": m["rag"],
+        "rag_reason": m["rag_reason"],
+        "rag_basis": m["rag_basis"],
+        # The rating's rule and figures as fields, so the overview formats
+        # its basis without reading the reason's words.
+        **{column: m[column] for column in RATING_BASIS_COLUMNS},
+        # The figures each basis of a rating rests on, so the overview shows
+        # the rating beside its own figures: the quarter against a year
+        # earlier, the year ending against the year before, the SPC limits.
+        "quarter": m["current"],
+        "quarter_label": m["current_label"],
+        "quarter_before": m["comparison_value"],
+        "quarter_change": m["change"],
+        "year_before": m["previous_year"],
+        "year_ending_change": m["year_ending_change"],
+        "spc_limits_from": m["spc_limits_from"],
+        "spc_limits_to": m["spc_limits_to"],
+        "sentence": m["sentence"],
+        "areas_outside": _areas_outside(dataset, m["measure_id"], period_end),
+    }
 
 
 def tabulate_plan_overview(

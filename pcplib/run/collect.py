@@ -62,6 +62,8 @@ class StrategyResults:
         The data period the summary was worked out for (the latest available).
     spc_rules : str
         The SPC rule set it used.
+    rating_note : str, default ""
+        The summary's "But: ..." note (what the overall rating alone would hide).
     """
 
     judgements: Any
@@ -69,6 +71,7 @@ class StrategyResults:
     overall_explanation: str
     period_end: str
     spc_rules: str
+    rating_note: str = ""
 
 
 def collects_results(notebook: str) -> bool:
@@ -166,6 +169,7 @@ def save_strategy_results(
             overall_explanation=str(getattr(summary, "overall_explanation", "")),
             period_end=str(names["data_end"]),
             spc_rules=str(names["spc_rules"]),
+            rating_note=str(getattr(summary, "rating_note", "") or ""),
         )
         with open(partial, "wb") as handle:
             pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -261,7 +265,7 @@ def gather_kernel_results(
             known[job.name] = saved.judgements
         if saved is not None and (saved.period_end, saved.spc_rules) == (plan.period_end, "mdc"):
             rags[job.strategy] = index.describe_overall(
-                job.strategy, saved.overall_rag, saved.overall_explanation
+                job.strategy, saved.overall_rag, saved.overall_explanation, saved.rating_note
             )
         else:
             audience = job.parameters.get("audience", "board")

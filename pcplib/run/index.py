@@ -50,10 +50,15 @@ class OverallRag:
         Green, Amber, Red or Grey.
     explanation : str
         How it was rolled up, in a sentence.
+    note : str, default ""
+        What the rating alone would hide, as the report's own "But: ..." note
+        (:func:`pcplib.assessment.strategy.note_hidden_by_rating`, in the audience's
+        form); empty when nothing is hidden.
     """
 
     rag: str
     explanation: str
+    note: str = ""
 
 
 def summarise_overall(
@@ -75,21 +80,25 @@ def summarise_overall(
     Returns
     -------
     OverallRag
-        The RAG word and its explanation; Grey, saying why, when it cannot be computed.
+        The RAG word, its explanation and the report's "But:" note (the audience's
+        form: a public summary names no restricted measure, risk or Board action); Grey,
+        saying why, when it cannot be computed.
     """
     from pcplib.assessment import summarise_strategy
 
     try:
+        # The same call as the strategy report's notebook, so the note is the report's.
         summary = summarise_strategy(dataset, strategy, period_end, audience)
         rag = str(summary.overall_rag)
         explanation = str(getattr(summary, "overall_explanation", ""))
+        note = str(getattr(summary, "rating_note", "") or "")
     except Exception as exc:  # the index must still list the report
         logger.warning("%s: overall RAG could not be computed: %s", strategy, exc)
         return OverallRag("Grey", f"The overall RAG could not be computed ({exc}).")
-    return describe_overall(strategy, rag, explanation)
+    return describe_overall(strategy, rag, explanation, note)
 
 
-def describe_overall(strategy: str, rag: str, explanation: str) -> OverallRag:
+def describe_overall(strategy: str, rag: str, explanation: str, note: str = "") -> OverallRag:
     """Return the index's overall RAG from a strategy summary's rating and explanation.
 
     Parameters
@@ -100,6 +109,8 @@ def describe_overall(strategy: str, rag: str, explanation: str) -> OverallRag:
         The summary's overall RAG.
     explanation : str
         How it was rolled up.
+    note : str, default ""
+        The summary's "But: ..." note (what the rating alone would hide), shown beside it.
 
     Returns
     -------
@@ -108,8 +119,8 @@ def describe_overall(strategy: str, rag: str, explanation: str) -> OverallRag:
     """
     if rag not in RAG_COLOURS:
         logger.warning("%s: unexpected overall RAG %r shown as Grey", strategy, rag)
-        return OverallRag("Grey", f"Unexpected overall RAG {rag!r}. {explanation}".strip())
-    return OverallRag(rag, explanation)
+        return OverallRag("Grey", f"Unexpected overall RAG {rag!r}. {explanation}".strip(), note)
+    return OverallRag(rag, explanation, note)
 
 
 def summarise_overalls(dataset: Any, plan: RunPlan) -> dict[str, OverallRag]:
@@ -235,6 +246,9 @@ def build_index(
                 "name": job.name,
                 "title": job.title,
                 "rag": rags[job.strategy].rag if job.strategy in rags else None,
+                # The report's own "But:" beside its rating, so the index never shows a
+                # rating alone when the report qualifies it.
+                "note": rags[job.strategy].note if job.strategy in rags else "",
                 "meeting": meeting,
             }
         )

@@ -37,6 +37,7 @@ def test_saved_results_are_the_rows_and_rating_the_runner_would_work_out(sample,
     pd.testing.assert_frame_equal(saved.judgements, expected)
     assert saved.overall_rag == summary.overall_rag
     assert saved.overall_explanation == summary.overall_explanation
+    assert saved.rating_note == summary.rating_note  # the index shows it beside the rating
     assert (saved.period_end, saved.spc_rules) == (PERIOD_END, "mdc")
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no partial file left
 
@@ -77,11 +78,11 @@ def test_gather_uses_saved_results_and_works_out_only_the_rest(tmp_path, monkeyp
     plan = run.RunPlan("2026-11", "x", jobs, "2026-11", "2026-09")
     rows = pd.DataFrame({"report": ["vawg"]})
     for name, period in (("vawg", "2026-09"), ("resources", "2026-06")):
-        results = collect.StrategyResults(rows, "Amber", "Worst.", period, "mdc")
+        results = collect.StrategyResults(rows, "Amber", "Worst.", period, "mdc", "But: x.")
         collect.results_path(tmp_path, name).write_bytes(pickle.dumps(results))
     known: dict[str, object] = {}
     rags = collect.gather_kernel_results(plan, None, known)
-    assert rags["vawg"] == run.OverallRag("Amber", "Worst.")
+    assert rags["vawg"] == run.OverallRag("Amber", "Worst.", "But: x.")
     # No file, or a summary for another period than the index's: worked out as before.
     assert rags["road-safety"] == rags["resources"] == run.OverallRag("Red", "Worked.")
     assert worked_out == ["road-safety", "resources"]
@@ -136,7 +137,7 @@ def test_narrative_warnings_are_listed_for_the_run_log(sample):
     import dataclasses
     from types import SimpleNamespace
 
-    from pcplib.run import pipeline
+    from pcplib.run import build
 
     entry = {
         "strategy_id": STRATEGY,
@@ -145,6 +146,6 @@ def test_narrative_warnings_are_listed_for_the_run_log(sample):
         "text": "Neighbourhood crime fell to 1,215 in August 2026.",
     }
     narrative = pd.concat([sample.narrative, pd.DataFrame([entry])], ignore_index=True)
-    warnings = pipeline.list_narrative_warnings(dataclasses.replace(sample, narrative=narrative))
+    warnings = build.list_narrative_warnings(dataclasses.replace(sample, narrative=narrative))
     assert any("says 1,215 for August 2026; the data set has 1,119" in w for w in warnings)
-    assert pipeline.list_narrative_warnings(SimpleNamespace()) == []
+    assert build.list_narrative_warnings(SimpleNamespace()) == []

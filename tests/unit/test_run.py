@@ -1038,3 +1038,48 @@ def test_the_index_template_escapes_what_the_plan_and_data_set_say() -> None:
     assert page.startswith("<!DOCTYPE html>\n") and page.endswith("</html>\n")
     assert "{{" not in page and "{%" not in page
     assert run.load_index_template() is run.load_index_template()  # compiled once
+
+
+def test_the_index_shows_the_reports_but_note_beside_its_rating() -> None:
+    job = SimpleNamespace(
+        name="resources", title="Resources", strategy="resources", parameters={},
+        notebook="delivery_strategy",
+    )  # fmt: skip
+    plan = SimpleNamespace(heading="Board", period_end="2026-09")
+    note = "But: 1 commitment overdue & <1> more."
+    page = run.build_index(
+        plan,
+        [SimpleNamespace(job=job)],
+        produced_at="2026-11-23T06:00:00Z",
+        dataset=SimpleNamespace(),
+        rags={"resources": run.OverallRag("Green", "why", note)},
+    )
+    assert (
+        'Green</span> <span class="but">But: 1 commitment overdue &amp; &lt;1&gt; more.</span></td>'
+        in page
+    )
+    # Nothing hidden: the rating stands alone, with no empty note.
+    plain = run.build_index(
+        plan,
+        [SimpleNamespace(job=job)],
+        produced_at="2026-11-23T06:00:00Z",
+        dataset=SimpleNamespace(),
+        rags={"resources": run.OverallRag("Green", "why")},
+    )
+    assert 'class="but"' not in plain
+
+
+def test_the_index_note_is_the_reports_own_in_the_audiences_form(sample) -> None:
+    from pcplib import assessment
+
+    for audience in ("board", "public"):
+        summary = assessment.summarise_strategy(
+            sample, "violence-and-vulnerability", "2026-09", audience
+        )
+        overall = run.summarise_overall(sample, "violence-and-vulnerability", "2026-09", audience)
+        assert overall.note == summary.rating_note
+    board = run.summarise_overall(sample, "violence-and-vulnerability", "2026-09", "board")
+    public = run.summarise_overall(sample, "violence-and-vulnerability", "2026-09", "public")
+    # The Board's names its new high risk; the public one never names risks or actions.
+    assert "high risk" in board.note
+    assert "risk" not in public.note and "Board action" not in public.note

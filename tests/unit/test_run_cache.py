@@ -222,14 +222,14 @@ def test_the_run_uses_the_kept_warnings_and_keeps_new_ones(tmp_path, monkeypatch
     from types import SimpleNamespace
 
     from pcplib.assessment import narrative_checks
-    from pcplib.run import pipeline
+    from pcplib.run import build
 
     calls = []
     monkeypatch.setattr(narrative_checks, "check_narrative_numbers", lambda ds: calls.append(1))
     monkeypatch.setattr(narrative_checks, "format_narrative_warnings", lambda found: ["w"])
     dataset = SimpleNamespace(narrative="present")
     path = snap.cache_path(tmp_path, "k")
-    assert pipeline.list_narrative_warnings(dataset, path) == ["w"]
-    assert pipeline.list_narrative_warnings(dataset, path) == ["w"]
+    assert build.list_narrative_warnings(dataset, path) == ["w"]
+    assert build.list_narrative_warnings(dataset, path) == ["w"]
     assert len(calls) == 1
-    assert pipeline.list_narrative_warnings(dataset) == ["w"] and len(calls) == 2
+    assert build.list_narrative_warnings(dataset) == ["w"] and len(calls) == 2

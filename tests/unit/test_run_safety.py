@@ -789,12 +789,12 @@ def test_a_runtime_folder_that_cannot_be_made_is_one_line(project, monkeypatch) 
 
 
 def test_a_run_log_that_cannot_be_started_leaves_no_temporary_folder(project, monkeypatch) -> None:
-    from pcplib.run import pipeline
+    from pcplib.run import build
 
     def full(staging, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")  # no file name, as a flush
 
-    monkeypatch.setattr(pipeline, "start_staging_log", full)
+    monkeypatch.setattr(build, "start_staging_log", full)
     code, lines = run_once(project)
     assert code == run.EXIT_FAILED
     [message] = [line for line in lines if line.startswith("pcp:")]
