@@ -84,9 +84,13 @@ def read_meeting_record(folder: Path) -> MeetingRecord:
     """
     meta_path = folder / "record.json"
     try:
+        if meta_path.stat().st_size > _RECORD_LIMIT:
+            # A record is a few lines: a huge one is not read whole into memory.
+            raise ValueError(f"it is over {_RECORD_LIMIT:,} bytes")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         slot, period_end = str(meta["slot"]), str(meta["period_end"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    # RecursionError: JSON nested thousands deep ("[[[[...") ended the report in a traceback.
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise ValueError(
             f"{meta_path}: expected a JSON object with 'slot' and 'period_end' ({exc})"
         ) from exc
@@ -99,6 +103,10 @@ def read_meeting_record(folder: Path) -> MeetingRecord:
         commitments=_read_csv(folder / "commitments.csv"),
         actions=_read_csv(folder / "actions.csv"),
     )
+
+
+_RECORD_LIMIT = 1024**2
+"""The most bytes a meeting's ``record.json`` may hold (it holds a few short keys)."""
 
 
 def list_meeting_records(history_dir: Path | None) -> list[MeetingRecord]:

@@ -9,6 +9,7 @@ measure it names is public, so a misspelt id must not pass).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -22,7 +23,11 @@ from pcplib.data.schemas import MEASURE_LIST_SEPARATOR, TABLES, split_measure_li
 __all__ = [
     "NON_NEGATIVE_UNITS",
     "MAX_MAGNITUDE",
+    "RESERVED_REPORT_NAMES",
+    "TOO_LARGE_EXPECTED",
     "describe_control_character",
+    "describe_size",
+    "find_reserved_strategy_ids",
     "find_control_characters",
     "find_magnitude_problems",
     "find_narrative_measure_problems",
@@ -250,10 +255,80 @@ def _control_expected(char: str) -> str:
     )
 
 
+RESERVED_REPORT_NAMES = (
+    "index",
+    "plan-overview",
+    "delivery-board",
+    "public-quarterly",
+    "public-quarterly-about",
+    "annual-evaluation",
+)
+"""The names of a run's own pages (``index.html``) and of its reports that are not a
+strategy's: a strategy's report is ``<strategy_id>.html`` beside them, so a strategy
+with one of these ids would overwrite one of them, or be overwritten, without a word.
+``tests`` check that every report the runner names is listed here."""
+
+
+def find_reserved_strategy_ids(
+    strategies: pd.DataFrame, raw: pd.DataFrame, file: str
+) -> list[Problem]:
+    """Report strategy ids that are the name of another page of a run.
+
+    Parameters
+    ----------
+    strategies : pandas.DataFrame
+        The strategies table.
+    raw : pandas.DataFrame
+        The same table as written.
+    file : str
+        Its file, as problems name it.
+
+    Returns
+    -------
+    list of Problem
+        One per strategy whose id is in :data:`RESERVED_REPORT_NAMES`.
+    """
+    return report_cells(
+        strategies["strategy_id"].isin(RESERVED_REPORT_NAMES),
+        raw,
+        file,
+        "strategy_id",
+        lambda _: (
+            "a strategy_id that is not the name of another page of a run ("
+            + ", ".join(RESERVED_REPORT_NAMES)
+            + "): its report would overwrite that page, or be overwritten by it"
+        ),
+    )
+
+
 MAX_MAGNITUDE = 1e12
 """The largest size of any number in a table (a trillion: far above any force's budget in
 pounds or any count); 1e308 passed validation and then ended a report in an
 ``OverflowError`` traceback."""
+
+TOO_LARGE_EXPECTED = (
+    f"a number no larger than {MAX_MAGNITUDE:,.0f} in size (no figure is this large)"
+)
+"""What a cell above :data:`MAX_MAGNITUDE` should have held."""
+
+
+def describe_size(value: float) -> str:
+    """Say what a number that is not finite, or too large to be real, should have been.
+
+    A return's figure is checked as it is read, so the owner is told its cell rather
+    than the row of the data set's merged copy.
+
+    Parameters
+    ----------
+    value : float
+        A number that is not finite or is above :data:`MAX_MAGNITUDE` in size.
+
+    Returns
+    -------
+    str
+        "a finite number", or :data:`TOO_LARGE_EXPECTED`.
+    """
+    return TOO_LARGE_EXPECTED if math.isfinite(value) else "a finite number"
 
 
 def find_magnitude_problems(
@@ -287,8 +362,6 @@ def find_magnitude_problems(
             raw,
             file,
             column,
-            lambda _: (
-                f"a number no larger than {MAX_MAGNITUDE:,.0f} in size (no figure is this large)"
-            ),
+            lambda _: TOO_LARGE_EXPECTED,
         )
     return problems

@@ -46,6 +46,7 @@ from pcplib.data.sense_checks import (
     find_control_characters,
     find_magnitude_problems,
     find_narrative_measure_problems,
+    find_reserved_strategy_ids,
     find_target_problems,
 )
 from pcplib.data.sense_checks import report_cells as _cell_problems
@@ -489,6 +490,7 @@ def _cross_problems(
             TABLES["missions"].stem,
         )
     if strategies is not None:
+        problems += find_reserved_strategy_ids(strategies, raw["strategies"], shown["strategies"])
         for name in ("measures", "commitments", "narrative", "risks", "actions", "returns_log"):
             if name in typed:
                 problems += _check_known(

@@ -104,7 +104,7 @@ def read_lock_holder(path: Path) -> LockHolder:
     """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # nested thousands deep: unreadable too
         return LockHolder()
     if not isinstance(data, dict):
         return LockHolder()

@@ -318,3 +318,95 @@ def test_a_street_file_that_unpacks_to_far_more_than_any_real_one_is_refused_unr
     monkeypatch.setattr(street_files, "STREET_MEMBER_RATIO", 10**6)
     with pytest.raises(PoliceUkError, match="unpacks to at most 1 MiB"):
         list_street_files([bomb])
+
+
+# --- markup in the plan's identity ------------------------------------------------------------
+
+
+def test_markup_in_the_plans_identity_reaches_html_escaped(data_dir: Path) -> None:
+    import dataclasses
+
+    from pcplib.data import load_dataset
+    from pcplib.report.about import format_public_method
+    from pcplib.report.headers import build_public_header
+
+    dataset = load_dataset(data_dir)
+    markup = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    identity = dataclasses.replace(dataset.identity, organisation=markup, plan_name=markup)
+    poisoned = dataclasses.replace(dataset, identity=identity)
+    for html in (build_public_header(poisoned, "2026/27 Q2"), format_public_method(poisoned)):
+        assert "<script" not in html and "<img" not in html
+        assert "&lt;script&gt;" in html
+
+
+# --- a strategy named as another page of a run -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["index", "plan-overview", "public-quarterly"])
+def test_a_strategy_named_as_another_page_of_a_run_is_refused(sample: Path, name: str) -> None:
+    # Its report, <id>.html, would overwrite the run's index or another report, or be
+    # overwritten by it, without a word. Every other table naming the old id is renamed too.
+    for path in sample.rglob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        if "police-estate" in text:
+            path.write_text(text.replace("police-estate", name), encoding="utf-8")
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    strategies = (sample / "framework" / "strategies.csv").as_posix()
+    assert found == [
+        f"{strategies}, row 2, column strategy_id: {name!r} — expected a strategy_id that is "
+        "not the name of another page of a run (index, plan-overview, delivery-board, "
+        "public-quarterly, public-quarterly-about, annual-evaluation): its report would "
+        "overwrite that page, or be overwritten by it"
+    ]
+
+
+def test_every_page_a_run_names_besides_strategies_is_reserved() -> None:
+    import inspect
+
+    from pcplib.data.sense_checks import RESERVED_REPORT_NAMES
+    from pcplib.run import jobs
+
+    source = inspect.getsource(jobs)
+    import re
+
+    named = set(re.findall(r'name="([a-z-]+)"', source))
+    assert named <= set(RESERVED_REPORT_NAMES)
+    assert "index" in RESERVED_REPORT_NAMES
+
+
+# --- JSON nested thousands deep, or huge ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000 + "]" * 100_000, '{"slot": "' + "x" * 2_000_000 + '"}']
+)
+def test_a_meeting_record_nested_thousands_deep_or_huge_is_one_line(
+    tmp_path: Path, text: str
+) -> None:
+    # Nested thousands deep, record.json ended the report in a RecursionError traceback.
+    from pcplib.data.history import read_meeting_record
+
+    folder = tmp_path / "2026-07" / "run-001"
+    folder.mkdir(parents=True)
+    (folder / "record.json").write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError) as raised:
+        read_meeting_record(folder)
+    message = str(raised.value)
+    assert message.startswith(f"{folder / 'record.json'}: expected a JSON object with 'slot'")
+    assert "\n" not in message and len(message) < 300
+
+
+def test_a_lock_file_nested_thousands_deep_is_read_as_unknown(tmp_path: Path) -> None:
+    from pcplib.run.lock import LockHolder, read_lock_holder
+
+    path = tmp_path / ".2026-11.lock"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert read_lock_holder(path) == LockHolder()
+
+
+def test_describe_size_names_what_a_figure_should_be() -> None:
+    from pcplib.data.sense_checks import TOO_LARGE_EXPECTED, describe_size
+
+    assert describe_size(float("nan")) == "a finite number"
+    assert describe_size(float("inf")) == "a finite number"
+    assert describe_size(1e15) == TOO_LARGE_EXPECTED

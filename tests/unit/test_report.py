@@ -903,7 +903,10 @@ def _stepped(tiny: Dataset, recalculate_from: str = "2025-04-01") -> Dataset:
         "spc_recalculate_note": "Uplift <funded>",
     }
     n = len(MONTHS)
-    values = [99.0, 101.0] * 6 + [119.0, 121.0] * ((n - 12) // 2)
+    # The reference year ends below its mean (March 2025 at 99): a last point on the
+    # step's side would be flagged inside the limits period and withhold the verdict
+    # (review 4, F23), which is not what these tests are about.
+    values = [101.0, 99.0] * 6 + [119.0, 121.0] * ((n - 12) // 2)
     measures = pd.concat([tiny.measures, pd.DataFrame([officers])], ignore_index=True)
     measures[["spc_recalculate_from", "spc_recalculate_note"]] = measures[
         ["spc_recalculate_from", "spc_recalculate_note"]
@@ -1062,14 +1065,14 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
         for r in rows
         if r["assessment"] == "needs attention"
     ]
-    promise = re.compile(r"\d+ promises? ")
+    promise = re.compile(r"\d+ promises? |Promises: ")
     assert [i for i in achieved if not promise.match(i)] == expected_achieved
     assert [i for i in attention if not promise.match(i)] == expected_attention
     # Achieved never reads as a miss or a worsening; needing attention always gives why.
     bad_news = (
         "Short of its target", "Above its target", "Behind the course", "A real worsening",
         "Possibly worse",
-        "Worse than in the chart", "margin of error of its target",
+        "Worse than in the chart", "margin of error of its target", "Too close to its target",
     )  # fmt: skip
     assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
     assert not [i for i in expected_attention if not any(w in i for w in bad_news)]

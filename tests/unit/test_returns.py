@@ -545,6 +545,10 @@ def _formula_without_value(wb: Any) -> None:
     wb["Measures"]["E4"] = "=E3+3"
 
 
+def _too_large(wb: Any) -> None:
+    set_cell(wb, "Measures", "value", 1e15, measure_id="np-officers", month="2026-07")
+
+
 def _control_character(wb: Any) -> None:
     set_cell(wb, "Narrative", "text", "Calls \u202eemitrevo\u202c answered.", section="progress")
 
@@ -571,6 +575,10 @@ def _merged_months(wb: Any) -> None:
             "merged over 3 months (2026-07, 2026-08, 2026-09)",
         ),
         (_numerator_above, "Measures!F9: '18000' — expected a numerator no larger than"),
+        (
+            _too_large,
+            "Measures!E3: '1000000000000000' — expected a number no larger than 1,000,000,000,000",
+        ),
         (
             _control_character,
             "Narrative!C2: 'Calls \\u202eemitrevo\\u202c answered.' — expected text without "

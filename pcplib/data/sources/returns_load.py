@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from pcplib.data.schemas import (
     RISK_SCORES,
     split_measure_list,
 )
+from pcplib.data.sense_checks import MAX_MAGNITUDE, describe_size
 from pcplib.data.sources.returns_cells import find_cell_traps, read_shown_number
 from pcplib.data.sources.returns_layout import (
     ACTION_COLUMNS,
@@ -246,8 +246,8 @@ class _Reader:
                 hint = " (the cell holds text: type the figure without commas, spaces or signs)"
             self.report(place, value, _NUMBER_EXPECTED + hint)
             return None
-        if not math.isfinite(float(value)):
-            self.report(place, value, "a finite number")
+        if not abs(float(value)) <= MAX_MAGNITUDE:  # NaN, infinite, or too large to be real
+            self.report(place, value, describe_size(float(value)))
             return None
         return float(value)
 
