@@ -208,9 +208,13 @@ def _previous_rows(previous: PreviousMeeting, strategy_id: str) -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def _target_state(rag: str, basis: str) -> str:
-    """``met``, ``missed`` or empty: how a measure stood against its target or trajectory."""
-    if basis not in ("target", "trajectory"):
+def _target_state(rag: str, basis: str, within: object = False) -> str:
+    """``met``, ``missed`` or empty: how a measure stood against its target or trajectory.
+
+    Empty for a figure within chance of its target (``target_within_margin``): neither
+    met nor missed, so never "target newly met" on noise (review 4, F2 and F9).
+    """
+    if basis not in ("target", "trajectory") or str(within).strip().lower() in ("true", "1"):
         return ""
     return "met" if rag == "Green" else "missed" if rag in ("Amber", "Red") else ""
 
@@ -255,8 +259,10 @@ def _measure_movements(
                     "reason": reason}
         )  # fmt: skip
         words.append(change)
-    state = _target_state(rag, str(now.get("rag_basis", "")))
-    old_state = _target_state(old_rag, str(before.get("rag_basis", "")))
+    state = _target_state(rag, str(now.get("rag_basis", "")), now.get("target_within_margin"))
+    old_state = _target_state(
+        old_rag, str(before.get("rag_basis", "")), before.get("target_within_margin")
+    )
     if state and old_state and state != old_state:
         change = f"target newly {state}"
         current, goal = format_figures([now.get("current"), now.get("target")], unit)

@@ -32,6 +32,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import list_overdue_actions
+from pcplib.assessment.chance import describe_within_target
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import (
     parse_month_param,
@@ -101,13 +102,17 @@ def _target_words(row: Mapping[str, Any]) -> str:
     compared = row.get("target_compared")
     compared = row["current"] if compared is None or compared != compared else compared
     current, goal = format_figures([compared, row["target_for_period"]], unit, per=per)
+    if row.get("target_within_margin"):
+        within, _ = describe_within_target(row)
+        if within != "chance of":
+            return f"within the survey's margin of error of the target ({current} against {goal})"
+        word = "trajectory" if row["rag_basis"] == "trajectory" else "target"
+        return f"within chance of its {word} ({current} against {goal})"
     if row["rag_basis"] == "trajectory":
         due = str(row.get("target_date") or "")
         when = f" to the {month_words(periods.parse_month(due))} target" if due else ""
         closeness = "slightly behind" if row["rag"] == "Amber" else "behind"
         return f"{closeness} its trajectory{when} ({current} against {goal} expected by now)"
-    if row.get("target_within_margin"):
-        return f"within the survey's margin of error of the target ({current} against {goal})"
     closeness = "target narrowly missed" if row["rag"] == "Amber" else "target missed"
     return f"{closeness} ({current} against {goal})"
 
@@ -404,12 +409,18 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
         assessment is *improving* (an SPC signal of improvement, or better than a year
         earlier by more than chance) first, then those *on track* (target or trajectory
         met), then any other measure with an SPC signal of improvement, with what keeps
-        it from improving outright (a mixed picture); headline before sub-measures.
+        it from improving outright (a mixed picture); headline before sub-measures. A
+        measure that needs attention is never listed here.
     """
     rows = []
     public = getattr(summary, "audience", "board") == "public"
     for r in summary.measures.to_dict("records"):
         signal = r["spc_variation"] == "special_cause_improvement"
+        if r["assessment"] == "needs attention":
+            # One place on the first screen: a measure that needs attention is listed
+            # there (its row keeps the chart's signal), never also as improved (review 4,
+            # F8: victims' code compliance in both lists).
+            continue
         if r["assessment"] == "improving" and signal:
             reason = _signal(r, "improvement", public)
             reason, severity = reason + _disagreeing(r), 0

@@ -18,8 +18,13 @@ import pandas as pd
 
 from pcplib import metrics
 from pcplib.assessment import vocabulary
+from pcplib.assessment.chance import (
+    estimate_survey_margin,
+    estimate_target_chance,
+    judge_process_side,
+)
 from pcplib.assessment.commitment_status import attach_status_checks
-from pcplib.assessment.evidence import Evidence, estimate_margin, is_year_to_date, weigh_change
+from pcplib.assessment.evidence import Evidence, is_year_to_date, weigh_change
 from pcplib.assessment.figures import (
     Figures,
     Window,
@@ -94,7 +99,7 @@ MEASURE_COLUMNS = [
     "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
     "rag", "rag_basis", "rag_capped", "rag_reason", *RATING_COLUMNS,
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
-    "spc_limits_from",
+    "spc_limits_from", "since_baseline_words",
     "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
@@ -522,13 +527,23 @@ def _summarise_measure(
         evidence.verdict != "not tested"
         for evidence in (changes.quarter_evidence, changes.year_evidence)
     )
+    limits_from, limits_to = describe_limits_period(
+        spc.plan if spc.status == "assessed" else None, frequency
+    )
+    # A one-sided record settles the assurance: never "hit and miss" beside "20 of 20".
+    record = list_target_record(rows.regular, measure, target, limits_from)
+    spc = settle_assurance(spc, measure, figures.current, record)
     rating = rate_measure(
         _rating_inputs(figures, target), target, good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
         unit=unit, per=describe_rate_basis(measure, "quarter"),
         no_spc_reason=describe_no_spc(spc, frequency),
         improvement_reason=weigh_improvement(changes, good),
-        margin=None if target.on_year else _margin(figures.current, unit, measure),
+        chance=estimate_target_chance(
+            figures.year_ending if target.on_year else figures.current, rows.history, measure
+        ),
+        process=judge_process_side(spc.assurance, spc.assurance_basis, record, frequency),
+        beyond_limits=spc.beyond_limits,
     )  # fmt: skip
     if (
         _counts_outcomes(measure)
@@ -543,22 +558,15 @@ def _summarise_measure(
         # Say which months kept the period from a figure, not only that it has none.
         held = describe_completeness(figures.current, frequency)
         rating = replace(rating, rag="Grey", reason=f"{rating.reason} ({held})")
-    limits_from, limits_to = describe_limits_period(
-        spc.plan if spc.status == "assessed" else None, frequency
-    )
-    # A one-sided record (met, or missed, in every period) settles the assurance: never
-    # "hit and miss" beside "missed in 20 of 20".
-    spc = settle_assurance(
-        spc, measure, figures.current,
-        list_target_record(rows.regular, measure, target, limits_from),
-    )  # fmt: skip
     row = _build_row(measure, rows, figures, changes, spc, target, rating)
     row.update(
         spc_limits_from=limits_from,
         spc_limits_to=limits_to,
         worsening=worsening,
-        target_record=describe_target_record(rows.regular, measure, target, limits_from),
-        margin_of_error=_margin(figures.current, unit, measure),
+        target_record=describe_target_record(
+            rows.regular, measure, target, limits_from, spc.assurance_basis == "record"
+        ),
+        margin_of_error=estimate_survey_margin(figures.current, measure),
         quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
     )
     row.update(name_reference_periods(row, measure))  # each reference period named once
@@ -593,13 +601,6 @@ def summarise_measure(
         check_spc_rules(spc_rules)
     end = month_number(parse_month_param(period_end, "period_end"))
     return _summarise_measure(dataset, measure, end, spc_rules)
-
-
-def _margin(window: Window, unit: str, measure: Mapping[str, Any]) -> float | None:
-    """A survey percentage's 95% margin of error; None for a count, a census or an audit."""
-    if unit != "percent" or "survey" not in str(measure.get("source") or "").lower():
-        return None
-    return estimate_margin(window.numerator, window.denominator)
 
 
 def _list_unconfirmed(figures: Figures, frequency: str) -> str:
@@ -680,6 +681,12 @@ def _build_row(
         "since_baseline_arrow": since.arrow,
         "since_baseline_judgement": since.judgement,
         "since_baseline_evidence": changes.since_evidence.verdict,
+        "since_baseline_words": vocabulary.describe_change_words(
+            since.judgement,
+            since.direction,
+            changes.since_evidence.verdict,
+            str(measure["good_direction"]),
+        ),
         "target": target.value,
         "target_per_period": target.per_period,
         "target_final": target.final,
@@ -689,7 +696,7 @@ def _build_row(
         "target_baseline_met": target.baseline_met,
         "target_period_label": _target_period_label(figures, target, frequency),
         "target_compared": _rating_inputs(figures, target) if target.value is not None else None,
-        "target_within_margin": rating.margin is not None,
+        "target_within_margin": rating.within_chance,
         "rag": rating.rag,
         "rag_basis": rating.basis,
         "rag_capped": rating.capped,

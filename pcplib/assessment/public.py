@@ -182,7 +182,10 @@ def _target_words(row: Mapping[str, Any]) -> str:
     when = f" for {month_words(periods.parse_month(due))}" if due else ""
     met = row["rag"] == "Green" or bool(row.get("rag_capped"))
     if row.get("target_within_margin"):
-        return f"Within the survey's margin of error of its target of {goal}."
+        if row.get("margin_of_error") is not None and not is_missing(row.get("margin_of_error")):
+            return f"Within the survey's margin of error of its target of {goal}."
+        # Too close to call: the figure lies within the ups and downs chance alone gives.
+        return f"Too close to its target of {goal}{when} to say whether it was met."
     if row["rag_basis"] == "trajectory":
         if row.get("target_baseline_met"):
             return _baseline_met_words(row, when, met)

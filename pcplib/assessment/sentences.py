@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pcplib.assessment.chance import describe_within_target
 from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
@@ -144,6 +145,13 @@ def _target_clause(row: dict[str, Any]) -> str:
     met = rating == "Green" or capped
     amber = ", but rated Amber for the real deterioration" if capped else ""
     record = str(row.get("target_record") or "")
+    if basis in ("target", "trajectory") and row.get("target_within_margin"):
+        # Within chance of the target (or a survey's margin of error): neither called met
+        # nor missed, whatever its basis (assessment.chance).
+        goal = format_figure(row["target_for_period"], unit, per=per)
+        within, shown = describe_within_target(row)
+        word = "trajectory" if basis == "trajectory" else "target"
+        return f"within {within} the {word} ({goal}), so {shown}"
     if basis == "target" and row.get("target_on_year"):
         goal = _figure_against(row, format_figure(row["target_for_period"], unit, per=per))
         ok = "met" if met else ("narrowly missed" if rating == "Amber" else "missed")
@@ -163,9 +171,6 @@ def _target_clause(row: dict[str, Any]) -> str:
                 f"year already met it){amber}"
             )
         return f"{lead}{ok} the {due} target (expected {expected} by now){amber}"
-    if basis in ("target", "trajectory") and row.get("target_within_margin"):
-        goal = format_figure(row["target_for_period"], unit, per=per)
-        return f"within the margin of error of the target ({goal}), so not shown to be missed"
     if basis == "target":
         goal = format_figure(row["target_for_period"], unit, per=per)
         history = f"; {record}" if record else ""
@@ -194,11 +199,12 @@ _ASSURANCE_TAILS = {
 
 
 _RECORD_TAILS = {
-    "consistent_pass": "so it will be met if nothing changes",
-    "consistent_fail": "so it will not be met without a change",
+    "consistent_pass": "though its limits do not rule out a miss",
+    "consistent_fail": "though its limits do not rule out a pass",
 }
 """The assurance when the one-sided record decided it (``spc_assurance_basis`` "record",
-:func:`~pcplib.assessment.spc_verdict.settle_assurance`): the limits are not the reason."""
+:func:`~pcplib.assessment.spc_verdict.settle_assurance`): the limits are not the reason,
+and a record is no forecast, so no "it will be met if nothing changes" (review 4, F12)."""
 
 
 def describe_target_assurance(row: dict[str, Any]) -> str:

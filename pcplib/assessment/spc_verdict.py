@@ -20,7 +20,13 @@ import pandas as pd
 from pcplib.assessment.evidence import is_year_to_date
 from pcplib.assessment.figures import Window
 from pcplib.assessment.limits import SpcPlan, plan_spc
-from pcplib.assessment.thresholds import CONSISTENT_RUN, FLAGGED_IN_LIMITS, IMPROVEMENT
+from pcplib.assessment.thresholds import (
+    CONSISTENT_RUN,
+    FLAGGED_IN_LIMITS,
+    IMPROVEMENT,
+    MATERIAL_CHANGE_PCT,
+    MATERIAL_CHANGE_PP,
+)
 from pcplib.labels import as_sentence, is_missing, label_period_start
 from pcplib.periods import month_number, month_of
 
@@ -33,6 +39,7 @@ __all__ = [
     "YEAR_TO_DATE_SPC_REASON",
     "SpcVerdict",
     "assess_spc",
+    "describe_immaterial_signal",
     "describe_period_signal",
     "describe_recent_signal",
     "flag_limits_period",
@@ -74,6 +81,10 @@ class SpcVerdict:
     recent : str
         With no signal in the period, the words on a signal in the 12 months before it
         (:func:`describe_recent_signal`), else empty.
+    beyond_limits : bool
+        Whether a point of the period lies beyond the process limits the way of the
+        verdict (not only a run, a trend or two of three near a limit, which rest on
+        where the centre line sits).
     """
 
     status: str
@@ -85,6 +96,7 @@ class SpcVerdict:
     result: XmrResult | None
     assurance_basis: str = "limits"
     recent: str = ""
+    beyond_limits: bool = False
 
 
 def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
@@ -204,7 +216,13 @@ def assess_spc(
             _run_chart(plan, measure),
         )  # fmt: skip
     variation = _period_variation(result, window, result.variation)
+    below = describe_immaterial_signal(result, window, variation, str(measure.get("unit")))
+    if below:
+        # A signal whose change is below materiality is not an improvement (or a
+        # deterioration): the chart still shows its flags, the verdict says why not.
+        variation = "common_cause"
     summary = _summarise(result, window, variation, measure, plan)
+    summary = f"{summary} {as_sentence(below)}" if below else summary
     recent = ""
     if variation not in _PERIOD_WORDS and variation != "special_cause_concern":
         recent = describe_recent_signal(result, window, str(measure.get("frequency")))
@@ -212,8 +230,17 @@ def assess_spc(
             summary = f"{summary} {as_sentence(recent)}"
     return SpcVerdict(
         "assessed", variation, result.variation, result.assurance, summary, plan, result,
-        recent=recent,
+        recent=recent, beyond_limits=_beyond_limits(result, window, variation),
     )  # fmt: skip
+
+
+def _beyond_limits(result: XmrResult, window: Window, variation: str | None) -> bool:
+    """Whether a point of the period flagged ``variation`` lies beyond the process limits."""
+    points = result.points
+    months = month_number(pd.DatetimeIndex(points.index))
+    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    flagged = inside[inside["point_type"] == variation]["special_cause"].astype(str)
+    return bool(flagged.str.contains("UCL|LCL").any())
 
 
 def _summarise(
@@ -242,12 +269,14 @@ def settle_assurance(
 
     *Making Data Count*'s assurance is "hit and miss" when the target lies within the
     limits. When the target was nonetheless met in every period since the limits' start,
-    or missed in every one ("missed in 20 of 20"), or in each of the latest
-    :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more (the record then reads
-    "consistently missed"), the record is the direct evidence and "met in some periods
-    and missed in others" would contradict it: the assurance is then consistently met
-    (or missed), and the caption says why. The same holds for limits on one side that a
-    run since a change contradicts (limits not yet recalculated).
+    or missed in every one ("missed in 20 of 20", at least
+    :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` periods), or in each of the
+    latest ``CONSISTENT_RUN`` or more while the chart signals a change that way in the
+    reporting period (the old limits no longer describe the process), the record is the
+    direct evidence and "met in some periods and missed in others" would contradict it:
+    the assurance is then consistently met (or missed), and the caption says why. The
+    same holds for limits on one side that a run since a change contradicts (limits not
+    yet recalculated).
 
     Parameters
     ----------
@@ -271,9 +300,15 @@ def settle_assurance(
         return verdict
     flags = [bool(f) for f in record]
     run = next((i for i, f in enumerate(reversed(flags)) if f != flags[-1]), len(flags))
-    if run < len(flags) and run < CONSISTENT_RUN:
-        return verdict  # a mixed record: the limits' assurance stands
     met = flags[-1]
+    shifted = verdict.variation == ("special_cause_improvement" if met else "special_cause_concern")
+    if run < CONSISTENT_RUN or (run < len(flags) and not shifted):
+        # A mixed record, or too short a one: the limits' assurance stands, whatever the
+        # latest run. A process that meets its target two months in three makes a run
+        # of 7 by chance, so a recent run is no evidence against limits that straddle
+        # the target (review 4, F12; Making Data Count: straddling limits hit and miss),
+        # unless the chart shows the process changed the run's way in the period.
+        return verdict
     code = "consistent_pass" if met else "consistent_fail"
     if verdict.assurance == code or verdict.assurance is None:
         return verdict
@@ -318,6 +353,62 @@ _LATEST_WORDS = {
     "special_cause_neutral_high": "the latest point signals a rise",
     "special_cause_neutral_low": "the latest point signals a fall",
 }
+
+
+def describe_immaterial_signal(
+    result: XmrResult, window: Window, variation: str | None, unit: str
+) -> str:
+    """Why a signal in the period is too small to call a change, or "".
+
+    The reporting period's points (on the chart's scale) are set against the centre line
+    of the limits that judged them; a difference below
+    :data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PP` points (a percentage) or
+    :data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PCT` per cent (anything else),
+    the materiality the tests of change use, is no improvement or deterioration however
+    many rules it trips: tight limits on a slowly moving stock, or a run that rests on
+    a provisional month (review 4, F8 and F13; issue 26: no "improved" below a
+    documented materiality).
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result, with limits.
+    window : Window
+        The reporting period.
+    variation : str or None
+        The verdict over the period.
+    unit : str
+        The measure's unit (a percentage moves in points).
+
+    Returns
+    -------
+    str
+        "the signal's change, +0.4 points on the chart's centre line, is below the
+        materiality of 1 point, so it is not called a change", or "".
+    """
+    if variation not in ("special_cause_improvement", "special_cause_concern"):
+        return ""
+    points = result.points
+    months = month_number(pd.DatetimeIndex(points.index))
+    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    inside = inside[inside["value"].notna() & inside["mean"].notna()]
+    if inside.empty:
+        return ""
+    now, centre = float(inside["value"].mean()), float(inside["mean"].mean())
+    if unit == "percent":
+        size, floor, shown = now - centre, MATERIAL_CHANGE_PP, f"{now - centre:+.1f} points"
+        rule = f"{MATERIAL_CHANGE_PP:g} point"
+    elif centre:
+        size = 100 * (now - centre) / abs(centre)
+        floor, shown, rule = MATERIAL_CHANGE_PCT, f"{size:+.1f}%", f"{MATERIAL_CHANGE_PCT:g}%"
+    else:
+        return ""
+    if abs(size) >= floor:
+        return ""
+    return (
+        f"the signal's change, {shown} on the chart's centre line over the reporting "
+        f"period, is below the materiality of {rule}, so it is not called a change"
+    )
 
 
 def _stands_after(result: XmrResult, section: pd.DataFrame, inside: pd.DataFrame) -> bool:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import rag
+from pcplib.labels import is_missing
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -263,7 +264,9 @@ def _reason(row: Mapping[str, Any]) -> str:
     if row.get("target_within_margin"):
         # Not shown to be missed (assessment.targets): never "narrowly missed" here while
         # the public page says the target may have been met (review 3, #5).
-        return "within a survey's margin of error of its target"
+        if row.get("margin_of_error") is not None and not is_missing(row.get("margin_of_error")):
+            return "within a survey's margin of error of its target"
+        return "within chance of its target"
     return _BASIS_REASONS.get((row["rag_basis"], row["rag"]), row["rag_basis"])
 
 

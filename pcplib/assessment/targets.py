@@ -22,11 +22,14 @@ The rating of a measure, with its basis (``rag_basis``) and its reason
   :data:`~pcplib.assessment.thresholds.RAG_TOLERANCE` of the target, Red beyond; a
   real deterioration (a rise in a harm beyond chance, or an SPC concern at any point
   of the reporting period) caps a Green at Amber, since a real deterioration is under
-  way even while the target is met;
+  way even while the target is met; a figure within chance of its target is Amber,
+  neither met nor missed, unless the process shows which side it lies on
+  (:mod:`pcplib.assessment.chance`);
 - ``evidence``, for a measure with a good direction but no target: Red for a real
   deterioration (the test of change beyond chance and material, or an SPC concern in
-  the period), Amber for a possible one (material, p below
-  :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`), Green when SPC on a stable
+  the period where no test of change could be made), Amber for a possible one (an SPC
+  concern the tests of change do not confirm, or a test's change material with p
+  below :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`), Green when SPC on a stable
   baseline shows no concern and the tests no deterioration; a harm that rose beyond
   chance is never Green, with or without a target. Where SPC gave no verdict (an
   unstable baseline, too few points) the tests alone rate Green only for a real
@@ -45,6 +48,7 @@ from typing import Any, cast
 import pandas as pd
 
 from pcplib import rag
+from pcplib.assessment.chance import TargetChance
 from pcplib.assessment.figures import Figures
 from pcplib.assessment.thresholds import CONSISTENT_RUN, RAG_TOLERANCE
 from pcplib.labels import UNIT_LABELS, format_figures, is_missing, label_period_start
@@ -105,6 +109,7 @@ RATING_RULES = {
     "harm_test": "a real deterioration on a test of change (``comparison`` says which)",
     "harm_spc": "an SPC concern in the reporting period",
     "harm_possible": "a possible deterioration (weak evidence)",
+    "harm_spc_unconfirmed": "an SPC concern the tests of change do not confirm: possible",
     "no_deterioration": "no target; no deterioration in the tests of change or SPC",
     "tests_improvement": "no target, no SPC verdict; a real improvement on an exact test",
     "tests_only": "no target, no SPC verdict; the tests find no change: not rated",
@@ -151,6 +156,11 @@ class Rating:
         For a deterioration, which way the measure moved.
     cap : str
         For a capped rating, the rule that capped it (``harm_test`` or ``harm_spc``).
+    chance : float or None
+        For a figure within chance of its target (other than a survey's shortfall inside
+        its margin, ``margin``): the 95% allowance chance gives it, in the figure's unit
+        (:func:`~pcplib.assessment.chance.estimate_target_chance`): neither met nor
+        missed.
     """
 
     rag: str
@@ -165,6 +175,12 @@ class Rating:
     comparison: str = ""
     change: str = ""
     cap: str = ""
+    chance: float | None = None
+
+    @property
+    def within_chance(self) -> bool:
+        """Whether the figure is within chance of its target: neither met nor missed."""
+        return self.margin is not None or self.chance is not None
 
 
 OUTCOMES_OPEN = Rating(
@@ -177,7 +193,7 @@ open: not yet final (the lag may explain the shortfall), so not rated until it i
 
 RATING_COLUMNS = (
     "rag_rule", "rag_figure", "rag_goal", "rag_shortfall", "rag_margin", "rag_comparison",
-    "rag_change", "rag_cap",
+    "rag_change", "rag_cap", "rag_chance",
 )  # fmt: skip
 """A :class:`Rating`'s basis as a measure's columns (``rag_`` and the field's name)."""
 
@@ -369,12 +385,14 @@ def _rate_against_target(
     worse: Rating | None,
     unit: str,
     per: str,
-    margin: float | None,
+    chance: TargetChance | None,
+    process: tuple[str, str],
 ) -> Rating:
-    """The ``target`` rule: met, missed within or beyond the tolerance, or capped.
+    """The ``target`` rule: met, missed within or beyond the tolerance, capped, or within chance.
 
     ``goal_value`` is ``target.value``; ``worse`` is the real deterioration (if any)
-    that caps a met target at Amber.
+    that caps a met target at Amber; ``chance`` and ``process`` as for
+    :func:`rate_measure`.
     """
     rating = rag.rag_against_target(current, goal_value, good, tolerance=RAG_TOLERANCE)
     word = "target" if target.baseline_met else target.basis
@@ -399,19 +417,52 @@ def _rate_against_target(
             rated, rag="Amber", capped=True, reason=f"{reason}; capped: {worse.reason}",
             cap=worse.rule, comparison=worse.comparison, change=worse.change,
         )  # fmt: skip
-    if rating != "Green" and margin is not None and abs(current - goal_value) <= margin:
+    if chance is not None and abs(current - goal_value) <= chance.half_width:
+        return _rate_within_chance(current, goal_value, good, rated, chance, process, unit)
+    return rated
+
+
+def _rate_within_chance(
+    current: float,
+    goal_value: float,
+    good: str,
+    rated: Rating,
+    chance: TargetChance,
+    process: tuple[str, str],
+    unit: str,
+) -> Rating:
+    """A figure within chance of its target: rated on the process, else Amber (F2, F9)."""
+    side = "met" if _meets(current, goal_value, good) else "missed"
+    points = " points" if unit == "percent" else ""
+    allowance = f"+/- {_plain(chance.half_width)}{points} at 95%"
+    distance = abs(current - goal_value)
+    if process[0] == side:
+        # The quarter alone cannot tell, but the process can: it lies on the side the
+        # figure does, so the threshold rating stands, and says why.
+        return replace(
+            rated,
+            reason=f"{rated.reason} (within chance of it this quarter, {allowance}, but "
+            f"{process[1]})",
+        )
+    if chance.survey and side == "missed":
         # A survey's shortfall inside its margin of error: the true figure may meet the
         # target, so it is not called missed (Code of Practice, Quality Q3).
         reason = (
-            f"{reason.split(' by ', 1)[0]} by {abs(current - goal_value):.1f} percentage "
-            f"points, within the survey's margin of error (+/- {margin:.1f} points, 95%): "
-            "within the margin of error of the target, not shown to be missed"
+            f"{rated.reason.split(' by ', 1)[0]} by {distance:.1f} percentage points, within "
+            f"the survey's margin of error (+/- {chance.half_width:.1f} points, 95%): within "
+            "the margin of error of the target, not shown to be missed"
         )
-        return replace(
-            rated, rag="Amber", reason=reason, margin=margin,
-            shortfall=abs(current - goal_value),
-        )  # fmt: skip
-    return rated
+        return replace(rated, rag="Amber", reason=reason, margin=chance.half_width,
+                       shortfall=distance)  # fmt: skip
+    word = "trajectory" if rated.basis == "trajectory" else "target"
+    lead = "the margin of error of" if chance.survey else "chance of"
+    shown = "not shown to be met" if chance.survey else "neither shown to be met nor missed"
+    return replace(
+        rated, rag="Amber", chance=chance.half_width,
+        reason=f"{word} rule: {rated.figure} is within {lead} the {word} of {rated.goal}, "
+        f"{shown} ({_plain(distance)}{points} from it, inside the {allowance} that chance "
+        f"alone allows; {chance.basis})",
+    )  # fmt: skip
 
 
 def _rate_without_target(
@@ -472,6 +523,9 @@ def rate_measure(
     no_spc_reason: str = "",
     improvement_reason: str = "",
     margin: float | None = None,
+    chance: TargetChance | None = None,
+    process: tuple[str, str] = ("", ""),
+    beyond_limits: bool = False,
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
@@ -517,7 +571,22 @@ def rate_measure(
     margin : float, optional
         A survey estimate's 95% margin of error, in the unit of the figure (percentage
         points). A shortfall no larger than it is not shown to be a miss: Amber, "within
-        the margin of error of the target", never Red nor "missed".
+        the margin of error of the target", never Red nor "missed". Superseded by
+        ``chance`` when that is given.
+    chance : TargetChance, optional
+        How far from the target the figure may lie by chance alone
+        (:func:`~pcplib.assessment.chance.estimate_target_chance`). A figure within it
+        is neither met nor missed: Amber, "within chance of the target" (for a survey
+        short of it, "within the margin of error"), unless ``process`` shows the side.
+    process : tuple of (str, str)
+        Which side of the target the process lies on (``"met"``, ``"missed"`` or
+        ``""``) by its SPC assurance or its record, and why
+        (:func:`~pcplib.assessment.chance.judge_process_side`); when it is the side the
+        figure lies on, the threshold rating stands with the reason.
+    beyond_limits : bool, default False
+        Whether the SPC concern includes a point beyond the process limits; a concern
+        from runs alone that the tests of change do not confirm is Amber, a possible
+        deterioration (``harm_spc_unconfirmed``).
 
     Returns
     -------
@@ -541,7 +610,25 @@ def rate_measure(
             return replace(worse, reason=f"{worse.reason}; no figure for the period")
         return Rating("Grey", "none", reason="no figure for the period", rule="no_figure")
     if target.value is not None:
-        return _rate_against_target(current, target.value, target, good, worse, unit, per, margin)
+        if chance is None and margin is not None:
+            chance = TargetChance(margin, "the survey's margin of error", survey=True)
+        return _rate_against_target(
+            current, target.value, target, good, worse, unit, per, chance, process
+        )
+    if worse is not None and worse.rule == "harm_spc" and evidence_known and not beyond_limits:
+        # An SPC concern that rests on runs, trends or two of three near a limit, and that
+        # the tests of change (the quarter on a year earlier, the 12 months on the 12
+        # before and on the baseline year) do not confirm: such runs depend on a centre
+        # line from a short, data-chosen reference period, itself uncertain, so the chart
+        # alone makes a possible deterioration, not a real one (review 4, F11). A point
+        # beyond the limits is still Red.
+        weak = f"; the tests find a possible one ({worsening_reason})" if worsening_reason else ""
+        return Rating(
+            "Amber", "evidence", rule="harm_spc_unconfirmed",
+            reason="harm rule: a possible deterioration: an SPC concern in the reporting "
+            f"period that the tests of change do not confirm{weak}",
+            comparison=_comparison_of(worsening_reason),
+        )  # fmt: skip
     if worse is not None:
         return worse
     return _rate_without_target(
@@ -572,7 +659,11 @@ def list_target_record(
 
 
 def describe_target_record(
-    regular: pd.Series, measure: Mapping[str, Any], target: TargetForPeriod, since: str
+    regular: pd.Series,
+    measure: Mapping[str, Any],
+    target: TargetForPeriod,
+    since: str,
+    run_decides: bool = False,
 ) -> str:
     """How often each period met a flat target, in words that match the count.
 
@@ -587,14 +678,20 @@ def describe_target_record(
         per-period record: empty string).
     since : str
         The first month counted (``YYYY-MM``; the SPC limits' start), or empty for all.
+    run_decides : bool, default False
+        Whether the latest run settled the assurance (a change the chart signals that
+        way: :func:`~pcplib.assessment.spc_verdict.settle_assurance`); the run is then
+        told as consistent.
 
     Returns
     -------
     str
-        "consistently met: every month since April 2025" when the latest
-        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more periods all met it,
-        "consistently missed: every quarter since ..." likewise, else "met in 1 of 26
-        quarters".
+        "consistently met: every month (18 of 18) since April 2025" when every period
+        since ``since`` (at least :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN`)
+        met it, "consistently missed" likewise, else "met in 1 of 26 quarters" (with
+        "; missed in each of the latest 25 (since 2020/21 Q2)" for a run of
+        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more: a fact, not an
+        assurance).
     """
     met = list_target_record(regular, measure, target, since)
     if met.empty:
@@ -609,15 +706,16 @@ def describe_target_record(
         lead = "consistently " if n >= CONSISTENT_RUN else ""
         return f"{lead}{word}: every {unit} ({n} of {n}) since {since_words}"
     unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+    # A mixed record is told as a count, never as "consistently met" from its latest run:
+    # a process that meets its target two periods in three makes runs of 6 or 7 by
+    # chance (review 4, F12). A long latest run is still a fact worth telling, as one.
     last = bool(met.iloc[-1])
-    run = 0
-    for flag in reversed(met.tolist()):
-        if bool(flag) != last:
-            break
-        run += 1
+    run = next((i for i, f in enumerate(reversed(met.tolist())) if bool(f) != last), len(met))
+    count = f"met in {int(met.sum())} of {len(values)} {unit}s"
     if run >= CONSISTENT_RUN:
-        start = values.index[len(values) - run]
-        word = "met" if last else "missed"
-        since_words = label_period_start(start, frequency)
-        return f"consistently {word}: every {unit} since {since_words} ({run} in a row)"
-    return f"met in {int(met.sum())} of {len(values)} {unit}s"
+        since_words = label_period_start(values.index[len(values) - run], frequency)
+        side = "met" if last else "missed"
+        if run_decides:
+            return f"consistently {side}: every {unit} since {since_words} ({run} in a row)"
+        return f"{count}; {side} in each of the latest {run} (since {since_words})"
+    return count

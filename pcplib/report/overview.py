@@ -86,7 +86,7 @@ def _basis_figures(m: dict) -> str:
     if rule == "harm_test" and comparison == "the year ending on the year before":
         now, then = _figures([m.get("current"), m.get("year_before")], m)
         return f"{now} against {then}, {_points(m.get('year_ending_change'))}"
-    if rule == "harm_spc":
+    if rule in ("harm_spc", "harm_spc_unconfirmed"):
         start, stop = m.get("spc_limits_from"), m.get("spc_limits_to")
         if is_missing(start) or is_missing(stop) or not str(start) or not str(stop):
             return ""
@@ -164,6 +164,7 @@ _RULE_WORDS = {
     "no_figure": "no figure for the period",
     "harm_spc": "SPC: a concern this quarter",
     "harm_possible": "a possible rise",
+    "harm_spc_unconfirmed": "SPC: a concern this quarter the tests of change do not confirm",
     "no_deterioration": "no target; tests and SPC: no deterioration",
     "tests_only": "no SPC verdict: tests only",
     "not_rated": "no SPC verdict and no target: not rated",
@@ -189,6 +190,14 @@ def _describe_target(m: Mapping[str, Any]) -> str:
     kind = "target" if on_course else str(m["rag_basis"])
     expected = " expected by now" if kind == "trajectory" else ""
     against = f"{kind}: {m['rag_figure']} against {m['rag_goal']}{expected}"
+    chance = m.get("rag_chance")
+    if chance is not None and not is_missing(chance):
+        # Within chance of the target (assessment.chance): neither met nor missed.
+        points = " points" if str(m["unit"]) == "percent" else ""
+        return (
+            f"{against}, within chance of it (+/- {float(str(chance)):.3g}{points}), so "
+            "neither shown to be met nor missed"
+        )
     if not is_missing(m.get("rag_shortfall")):
         shortfall = float(m["rag_shortfall"])
         within = m.get("rag_margin")

@@ -378,8 +378,12 @@ def test_a_signal_and_a_disagreeing_baseline_year_test_are_said_together(
 
 
 def test_what_improved_lists_every_signal_of_improvement(sample_outputs, judgements) -> None:
-    # Review A7: "What improved (0)" never sits above an SPC "Signal of improvement".
-    signals = judgements[judgements["spc_variation"] == "special_cause_improvement"]
+    # Review A7: "What improved (0)" never sits above an SPC "Signal of improvement",
+    # unless the measure needs attention, where alone it is listed (review 4, F8).
+    signals = judgements[
+        (judgements["spc_variation"] == "special_cause_improvement")
+        & (judgements["assessment"] != "needs attention")
+    ]
     checked = 0
     for name, path in strategy_reports(sample_outputs).items():
         mine = signals[signals["report"] == name]
@@ -393,6 +397,22 @@ def test_what_improved_lists_every_signal_of_improvement(sample_outputs, judgeme
         for measure in mine["measure_name"]:
             assert measure in listed, (name, measure)
             checked += 1
+    assert checked >= 1
+
+
+def test_no_measure_both_needs_attention_and_improved(sample_outputs) -> None:
+    # Review 4, F8: victims' code compliance sat in both lists of one first screen.
+    checked = 0
+    for name, path in strategy_reports(sample_outputs).items():
+        lists = {
+            title: [text_of(li.find("strong")) for li in div.select("li") if li.find("strong")]
+            for div in soup_of(path).select("div.summary-list")
+            for title in ("Needs attention", "What improved")
+            if div.find("h3") is not None and text_of(div.find("h3")).startswith(title)
+        }
+        both = set(lists.get("Needs attention", [])) & set(lists.get("What improved", []))
+        assert not both, (name, both)
+        checked += bool(lists)
     assert checked >= 1
 
 

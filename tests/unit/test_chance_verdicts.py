@@ -113,3 +113,235 @@ def test_a_run_wholly_after_the_reference_period_is_still_a_signal():
                 unit="percent")  # fmt: skip
     assert row["spc_status"] == "assessed"
     assert row["spc_variation"] == "special_cause_improvement"
+
+
+# --- F2 / F9: a figure within chance of its target is neither met nor missed -------------
+
+
+def _shares(seed: int, share: float, n: int, last: tuple[int, int]) -> tuple[list, list, list]:
+    """Quarterly numerators and denominators drawn binomially, the last quarter fixed."""
+    rng = np.random.default_rng(seed)
+    dens = [float(n)] * len(QUARTERS)
+    nums = [float(rng.binomial(n, share)) for _ in QUARTERS]
+    nums[-1], dens[-1] = float(last[0]), float(last[1])
+    values = [100 * x / d for x, d in zip(nums, dens, strict=True)]
+    return values, nums, dens
+
+
+def test_positive_outcomes_within_sampling_error_of_the_target_are_not_called_met():
+    # 43 positive outcomes in 420 (10.2%) against 9.0%, from a process that sits on 9%:
+    # the binomial interval (about +/- 2.9 points) holds the target, so it is neither met
+    # nor missed: Amber, and never "target met" (review 4, F2).
+    values, nums, dens = _shares(11, 0.09, 430, (43, 420))
+    row = judge(values, nums, dens, frequency="quarterly", aggregation="mean", unit="percent",
+                good_direction="higher", target=9.0,
+                source="Police recorded crime outcomes")  # fmt: skip
+    assert row["rag"] == "Amber"
+    assert row["target_within_margin"]
+    assert (
+        "is within chance of the target of 9.0%, neither shown to be met nor missed"
+        in (row["rag_reason"])
+    )
+    assert "binomial" in row["rag_reason"]
+    assert "target met" not in row["sentence"]
+    assert "within chance of the target (9.0%)" in row["sentence"]
+
+
+def test_a_share_far_beyond_chance_of_its_target_is_still_met():
+    values, nums, dens = _shares(11, 0.09, 430, (70, 420))  # 16.7% against 9.0%
+    row = judge(values, nums, dens, frequency="quarterly", aggregation="mean", unit="percent",
+                good_direction="higher", target=9.0)  # fmt: skip
+    assert row["rag"] == "Green"
+    assert not row["target_within_margin"]
+
+
+def _ksi(last: list[float]) -> list[float]:
+    rng = np.random.default_rng(12)
+    values = [float(v) for v in rng.poisson(30, len(MONTHS))]
+    values[-3:] = last
+    return values
+
+
+def test_a_count_within_chance_of_its_target_is_amber_not_green():
+    # 84 casualties in the quarter against a target of 90 (30 a month) from a process that
+    # averages 30: the Poisson allowance (about +/- 18) holds the target (review 4, F9).
+    row = judge(_ksi([27.0, 28.0, 29.0]), target=30.0)
+    assert row["rag"] == "Amber"
+    assert row["target_within_margin"]
+    assert "Poisson" in row["rag_reason"]
+    assert row["assessment"] == "needs attention"
+
+
+def test_the_plan_overview_gives_a_figure_within_chance_as_neither_met_nor_missed():
+    from pcplib.report.overview import format_rating_basis
+
+    row = judge(_ksi([27.0, 28.0, 29.0]), target=30.0)
+    basis = format_rating_basis(row)
+    assert basis.startswith("target: 84 against 90, within chance of it (+/- ")
+    assert basis.endswith("so neither shown to be met nor missed")
+
+
+def test_a_count_well_under_its_target_is_green():
+    row = judge(_ksi([15.0, 16.0, 14.0]), target=30.0)
+    assert row["rag"] == "Green"
+    assert not row["target_within_margin"]
+
+
+def test_a_level_within_its_common_cause_variation_of_the_target_is_amber():
+    # Opening hours a week, averaging 355 with month-to-month noise of about 5: 361
+    # against 360 is inside the variation the series shows (review 4, F9).
+    rng = np.random.default_rng(13)
+    values = list(np.round(rng.normal(355, 5, len(MONTHS)), 1))
+    values[-3:] = [360.0, 362.0, 361.0]
+    row = judge(values, unit="hours", aggregation="mean", good_direction="higher",
+                target=360.0)  # fmt: skip
+    assert row["rag"] == "Amber"
+    assert "common-cause variation" in row["rag_reason"]
+
+
+def test_since_the_last_meeting_never_says_target_newly_met_for_a_figure_within_chance():
+    from pcplib.assessment.continuity import _measure_movements
+
+    now = {"measure_id": "m", "measure_name": "A measure", "rag": "Amber",
+           "rag_basis": "trajectory", "target_within_margin": True, "assessment": "needs attention",
+           "current": 10.2, "target": 8.7, "unit": "percent", "sentence": "",
+           "target_for_period": 8.7, "good_direction": "higher", "has_data": True,
+           "rag_capped": False, "target_date": "", "rate_per": ""}  # fmt: skip
+    before = {"rag": "Red", "rag_basis": "trajectory", "assessment": "needs attention"}
+    rows, words = _measure_movements(now, before, "percent")
+    assert not any(r["change"].startswith("target newly") for r in rows)
+    # A figure beyond chance on the other side still moves the record.
+    rows, _ = _measure_movements({**now, "rag": "Green", "target_within_margin": False,
+                                  "assessment": "on track"}, before, "percent")  # fmt: skip
+    assert any(r["change"] == "target newly met" for r in rows)
+    # The previous meeting's judgements.csv holds the flag as text.
+    rows, _ = _measure_movements({**now, "rag": "Green", "target_within_margin": False},
+                                 {**before, "target_within_margin": "True"}, "percent")  # fmt: skip
+    assert not any(r["change"].startswith("target newly") for r in rows)
+
+
+# --- F10 / F12: the target's record, its assurance and the margin of error agree ----------
+
+
+def test_a_survey_within_its_margin_but_missed_for_years_is_missed_and_says_why():
+    # 78.9% against 80% (margin +/- 2.8 points) this quarter, and every quarter but the
+    # first below the target: the quarter alone cannot show the miss, the record can. The
+    # row no longer says "not shown to be missed" beside "missed 25 in a row" (F10).
+    rng = np.random.default_rng(14)
+    n = 800.0
+    shares = [0.82] + list(rng.uniform(0.770, 0.795, len(QUARTERS) - 2)) + [0.789]
+    nums = [round(s * n) for s in shares]
+    values = [100 * x / n for x in nums]
+    row = judge(values, nums, [n] * len(QUARTERS), frequency="quarterly", aggregation="mean",
+                unit="percent", good_direction="higher", target=80.0,
+                source="Victim satisfaction survey")  # fmt: skip
+    assert row["rag"] == "Amber"
+    assert not row["target_within_margin"]
+    assert "not shown to be missed" not in row["sentence"]
+    assert "within chance of it this quarter" in row["rag_reason"]
+    # The process decides: its one-sided record since the limits' start, or its sign test.
+    reason = row["rag_reason"]
+    assert "missed in every quarter since" in reason or "met in 1 of 26 quarters" in reason
+    # The record tells the same misses the rating rests on.
+    assert "missed" in row["target_record"] and "25" in row["target_record"]
+
+
+def test_a_recent_run_does_not_make_a_hit_and_miss_target_consistently_met():
+    # 999 calls: the process meets 90% about two months in three (limits straddle the
+    # target); the latest 7 months all met it. That run comes by chance: the record is a
+    # count, the assurance stays "hit and miss", and nothing forecasts a pass (F12).
+    rng = np.random.default_rng(15)
+    values = list(np.round(rng.normal(91.5, 3.0, len(MONTHS)), 1))
+    values[-10:] = [88.0, 89.0, 91.0, 92.0, 93.0, 91.5, 92.5, 94.0, 93.0, 92.0]
+    values[-10] = 87.0
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                target=90.0)  # fmt: skip
+    assert row["spc_status"] == "assessed"
+    assert row["spc_assurance"] == "inconsistent"
+    assert row["spc_assurance_basis"] == "limits"
+    assert row["target_record"].startswith("met in ")
+    assert "met in each of the latest" in row["target_record"]
+    assert "consistently" not in row["assurance_words"]
+    assert "will be met if nothing changes" not in row["assurance_words"]
+
+
+# --- F8 / F13: no "improvement" below materiality, and never beside "needs attention" ----
+
+
+def test_a_signal_on_a_stock_below_materiality_is_not_an_improvement():
+    # A headcount that barely moves month to month has tight limits: one month at 380 on
+    # a centre line of about 369 trips the chart, but the quarter is +0.6% on it, below the
+    # 2% materiality the tests use (review 4, F13), so it is no improvement.
+    rng = np.random.default_rng(21)
+    values = list(np.round(369 + rng.normal(0, 1.2, len(MONTHS))))
+    values[-3:] = [366.0, 380.0, 368.0]
+    row = judge(values, aggregation="last", good_direction="higher")
+    assert row["spc"].points["point_type"].iloc[-2] == "special_cause_improvement"
+    assert row["spc_variation"] == "common_cause"
+    assert "below the materiality of 2%" in row["spc_summary"]
+    assert row["assessment"] != "improving"
+
+
+def test_a_material_signal_is_still_an_improvement():
+    rng = np.random.default_rng(21)
+    values = list(np.round(369 + rng.normal(0, 1.2, len(MONTHS))))
+    values[-3:] = [390.0, 392.0, 391.0]
+    row = judge(values, aggregation="last", good_direction="higher")
+    assert row["spc_variation"] == "special_cause_improvement"
+    assert row["assessment"] == "improving"
+
+
+def test_a_charge_rate_signal_below_a_point_is_not_an_improvement():
+    # A rate of about 8% with small month-to-month noise: a quarter at 8.6% trips the
+    # chart, but +0.6 points is below the 1-point materiality (review 4, F8).
+    rng = np.random.default_rng(23)
+    values = list(np.round(8.0 + rng.normal(0, 0.15, len(MONTHS)), 2))
+    values[-3:] = [8.6, 8.6, 8.6]
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher")
+    assert row["spc"].points["point_type"].iloc[-1] == "special_cause_improvement"
+    assert row["spc_variation"] == "common_cause"
+    assert "below the materiality of 1 point" in row["spc_summary"]
+    assert row["assessment"] != "improving"
+
+
+def test_a_measure_that_needs_attention_is_not_also_listed_as_improved():
+    from pcplib.assessment.exceptions import list_improvements
+
+    rng = np.random.default_rng(23)
+    values = list(np.round(86.0 + rng.normal(0, 0.8, len(MONTHS)), 1))
+    values[-6:] = [89.0, 89.2, 89.1, 89.3, 89.0, 89.2]  # a material rise, short of 90%
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                target=90.0)  # fmt: skip
+    assert row["spc_variation"] == "special_cause_improvement"
+    assert row["assessment"] == "needs attention"
+    summary = SimpleNamespace(measures=pd.DataFrame([row]))
+    assert list_improvements(summary).empty  # type: ignore[arg-type]
+
+
+# --- F11: a Red from SPC alone, which both tests of change contradict ----------------------
+
+
+def test_an_spc_concern_the_tests_do_not_confirm_is_a_possible_deterioration():
+    # Offences drift up by about 4% from a stable reference period: the chart flags a
+    # run above its centre line, but neither the quarter on a year earlier nor the 12
+    # months on the 12 before finds a change beyond chance (review 4, F11).
+    rng = np.random.default_rng(24)
+    values = [float(v) for v in rng.poisson(500, len(MONTHS))]
+    for i in range(len(MONTHS) - 8, len(MONTHS)):
+        values[i] = 522.0 + (i % 2) * 4
+    row = judge(values)
+    assert row["spc_variation"] == "special_cause_concern"
+    assert row["worsening"] != "real"
+    assert row["rag"] == "Amber"
+    assert row["rag_reason"].startswith("harm rule: a possible deterioration: an SPC concern")
+    assert row["assessment"] == "needs attention"
+
+
+def test_an_spc_concern_the_tests_confirm_is_red():
+    rng = np.random.default_rng(24)
+    values = [float(v) for v in rng.poisson(500, len(MONTHS))]
+    for i in range(len(MONTHS) - 12, len(MONTHS)):
+        values[i] = 600.0 + (i % 2) * 4
+    row = judge(values)
+    assert row["spc_variation"] == "special_cause_concern" and row["worsening"] == "real"
+    assert row["rag"] == "Red"

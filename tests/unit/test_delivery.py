@@ -192,7 +192,11 @@ def test_the_overview_shows_each_rating_beside_the_figures_of_its_own_basis(
         # The trend since the baseline is labelled as such, apart from the rating's basis.
         assert f"Against {m['baseline_words']}: " in text, name
         reason = str(m["rag_reason"])
-        if "SPC concern" in reason:
+        if m["rag_rule"] == "harm_spc_unconfirmed":
+            # An SPC concern the tests do not confirm (review 4, F11): Amber, said so.
+            words = "SPC: a concern this quarter the tests of change do not confirm (limits: "
+            assert f"{m['rag']} {words}" in text, name
+        elif "SPC concern" in reason:
             assert f"{m['rag']} SPC: a concern this quarter (limits: " in text, name
         elif "the quarter on the same quarter a year earlier" in reason or reason.startswith(
             "no target"
@@ -289,7 +293,7 @@ def test_tabulate_rating_gives_every_basis_field_as_a_column() -> None:
     assert tabulate_rating(rating) == {
         "rag_rule": "target", "rag_figure": "52.4%", "rag_goal": "55.0%",
         "rag_shortfall": pytest.approx(2.6), "rag_margin": 5.1, "rag_comparison": "",
-        "rag_change": "", "rag_cap": "",
+        "rag_change": "", "rag_cap": "", "rag_chance": None,
     }  # fmt: skip
 
 
@@ -312,6 +316,10 @@ def test_every_rating_rule_has_a_basis_in_the_overview() -> None:
     )
     assert made["tests_only"] == "no SPC verdict: tests only"
     assert all(made.values()), made
+    made["harm_spc_unconfirmed"] = _basis(
+        5.0, variation="special_cause_concern", evidence_known=True
+    )
+    assert made["harm_spc_unconfirmed"].startswith("SPC: a concern this quarter the tests")
     covered = {*made, "target", "harm_test", "harm_spc", "no_deterioration"}
     assert covered == set(RATING_RULES)
 
