@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 def _year_window(current_def: pd.DataFrame, measure: Mapping[str, Any], year: str) -> Window:
     start, _ = periods.parse_financial_year(year)
     first = month_number(start)
+    frequency, unit = str(measure["frequency"]), str(measure.get("unit") or "")
     return compute_window(
-        current_def, first, first + 11, str(measure["frequency"]), aggregation_of(measure), year
+        current_def, first, first + 11, frequency, aggregation_of(measure), year, unit=unit
     )
 
 

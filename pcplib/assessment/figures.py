@@ -14,11 +14,13 @@ compare police recorded crime (ONS, *Crime in England and Wales* user guide, sec
 No figure is ever compared with an average of all seasons. How a window of periods
 becomes one figure depends on the measure's ``aggregation``: ``sum`` (counts of events:
 the total, only when every period has a figure), ``mean`` (levels: the average of the
-periods present) and ``last`` (stocks and year-to-date figures: the value of the
-window's last period). An average is compared with another only over the same months
-of the year: a month missing from one window is left out of the other too
-(:func:`align_windows`), and every window says how complete it is
-(:func:`describe_completeness`).
+periods present; a percentage or rate with a numerator and denominator in every period
+is pooled instead, the sum of its numerators over the sum of its denominators, as ONS
+and the Home Office make a year's proportion or rate: :func:`compute_window`) and
+``last`` (stocks and year-to-date figures: the value of the window's last period).
+An average is compared with another only over the same months of the year: a month
+missing from one window is left out of the other too (:func:`align_windows`), and
+every window says how complete it is (:func:`describe_completeness`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,13 @@ from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 MARCH = 2  # month-of-year index (January 0) of the end of a UK financial year
 
+# What a ratio's numerator over its denominator is multiplied by to give its value: a
+# percentage, or a rate per 1,000 (people, per period: a monthly series pooled over a
+# quarter stays a monthly rate, events over person-months).
+RATIO_SCALES = {"percent": 100.0, "rate_per_1000": 1000.0}
+
 __all__ = [
+    "RATIO_SCALES",
     "Figures",
     "Window",
     "align_windows",
@@ -140,8 +148,18 @@ def compute_window(
     aggregation: str,
     label: str,
     skip: Collection[int] = (),
+    unit: str = "",
 ) -> Window:
     """Make one figure from a measure's rows over the months ``first`` to ``last``.
+
+    A level (``mean``) that is a percentage or a rate and has a numerator and denominator
+    in every period used is pooled: the sum of the numerators over the sum of the
+    denominators, scaled (:data:`RATIO_SCALES`), so that a year of quarterly surveys of
+    different sizes is 689/859 = 80.2%, not the mean of its four percentages (80.275%).
+    This is how ONS and the Home Office make a year's proportion or rate (ONS, *Crime in
+    England and Wales* user guide: rates from the year's total over the population; Home
+    Office, *Crime outcomes in England and Wales*: outcome rates from the year's counts).
+    Without every numerator the window falls back to the mean of its values.
 
     Parameters
     ----------
@@ -159,6 +177,9 @@ def compute_window(
     skip : collection of int, optional
         First months of periods to leave out although they have a figure, so that the
         window holds the same months as the one it is compared with.
+    unit : str, optional
+        The measure's unit: ``"percent"`` and ``"rate_per_1000"`` are pooled from their
+        numerators (see above); any other unit, or none, averages the values.
 
     Returns
     -------
@@ -206,6 +227,8 @@ def compute_window(
         value = float(sel["value"].sum()) if present >= expected else None
     elif aggregation == "last":
         value = float(at_end["value"].iloc[-1]) if not at_end.empty else None
+    elif numerator is not None and denominator and unit in RATIO_SCALES:
+        value = numerator / denominator * RATIO_SCALES[unit]
     else:
         value = float(sel["value"].mean())
     return Window(
@@ -291,7 +314,12 @@ def hold_same_months(
 
 
 def align_windows(
-    before: Window, after: Window, rows: pd.DataFrame, frequency: str, aggregation: str
+    before: Window,
+    after: Window,
+    rows: pd.DataFrame,
+    frequency: str,
+    aggregation: str,
+    unit: str = "",
 ) -> tuple[Window, Window]:
     """Make two windows of an average compare like for like: the same months in both.
 
@@ -306,8 +334,8 @@ def align_windows(
         The comparison window and the window compared, from :func:`compute_window`.
     rows : pandas.DataFrame
         The rows both were computed from.
-    frequency, aggregation : str
-        The measure's.
+    frequency, aggregation, unit : str
+        The measure's (``unit`` as for :func:`compute_window`).
 
     Returns
     -------
@@ -327,7 +355,9 @@ def align_windows(
     for window in (before, after):
         skip = [p for p in window.periods if p % 12 not in common]
         span = (window.first, window.last)
-        aligned.append(compute_window(rows, *span, frequency, aggregation, window.label, skip))
+        aligned.append(
+            compute_window(rows, *span, frequency, aggregation, window.label, skip, unit)
+        )
     return aligned[0], aligned[1]
 
 
@@ -337,7 +367,8 @@ def compute_baseline(
     """The measure's one baseline figure, used by every report and the annual evaluation.
 
     The baseline year's figure as the aggregation makes it: the total of a count, the
-    average of a level, and for a stock or rolling figure (``last``) its value at the end
+    average of a level (pooled from its numerators for a percentage or rate, as
+    :func:`compute_window`), and for a stock or rolling figure (``last``) its value at the end
     of the baseline year. None when the measure has no baseline year.
     """
     year = measure.get("baseline_year")
@@ -349,7 +380,8 @@ def compute_baseline(
     label = year
     if aggregation == "last" and frequency != "annual":
         label = f"{month_words(month_of(first + 11))} ({year})"
-    return compute_window(rows, first, first + 11, frequency, aggregation, label)
+    unit = str(measure.get("unit") or "")
+    return compute_window(rows, first, first + 11, frequency, aggregation, label, unit=unit)
 
 
 def find_period_start(frequency: str, end: int) -> int:
@@ -375,7 +407,7 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
         The measure's observations under its current definition.
     measure : mapping
         The measure's row of ``framework/measures.csv`` (``frequency``,
-        ``aggregation``, ``baseline_year``).
+        ``aggregation``, ``baseline_year``, ``unit``).
     end : int
         The last month of the reporting quarter (see :func:`month_number`).
 
@@ -387,14 +419,17 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
     """
     frequency = str(measure["frequency"])
     aggregation = str(measure.get("aggregation") or "sum")
+    unit = str(measure.get("unit") or "")
     if frequency == "annual":
         # An annual measure's reporting period is the latest financial year ended by then.
         year_end = end - ((end - MARCH) % 12)
         first = find_period_start(frequency, end)
         label = periods.label_financial_year(month_of(first).to_timestamp())
-        current = compute_window(rows, first, year_end, frequency, aggregation, label)
+        current = compute_window(rows, first, year_end, frequency, aggregation, label, unit=unit)
         before = periods.shift_year_back(label)
-        last_year = compute_window(rows, first - 12, year_end - 12, frequency, aggregation, before)
+        last_year = compute_window(
+            rows, first - 12, year_end - 12, frequency, aggregation, before, unit=unit
+        )
         year_ending, previous_year = current, last_year
     else:
         first = find_period_start(frequency, end)
@@ -404,20 +439,23 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
             span = month_span(month_of(first), month_of(end))
             quarter = f"{quarter} to date ({span})"
             before = f"{before} to date ({month_span(month_of(first - 12), month_of(end - 12))})"
-        current = compute_window(rows, first, end, frequency, aggregation, quarter)
-        last_year = compute_window(rows, first - 12, end - 12, frequency, aggregation, before)
-        last_year, current = align_windows(last_year, current, rows, frequency, aggregation)
+        current = compute_window(rows, first, end, frequency, aggregation, quarter, unit=unit)
+        last_year = compute_window(
+            rows, first - 12, end - 12, frequency, aggregation, before, unit=unit
+        )
+        last_year, current = align_windows(last_year, current, rows, frequency, aggregation, unit)
         ending = month_words(month_of(end)) if aggregation == "last" else ""
         year_ending = compute_window(
-            rows, end - 11, end, frequency, aggregation, ending or _span_label(end - 11, end)
-        )
+            rows, end - 11, end, frequency, aggregation,
+            ending or _span_label(end - 11, end), unit=unit,
+        )  # fmt: skip
         earlier = month_words(month_of(end - 12)) if aggregation == "last" else ""
         previous_year = compute_window(
             rows, end - 23, end - 12, frequency, aggregation,
-            earlier or _span_label(end - 23, end - 12),
+            earlier or _span_label(end - 23, end - 12), unit=unit,
         )  # fmt: skip
         previous_year, year_ending = align_windows(
-            previous_year, year_ending, rows, frequency, aggregation
+            previous_year, year_ending, rows, frequency, aggregation, unit
         )
     baseline = compute_baseline(rows, measure, frequency, aggregation)
     return Figures(current, last_year, year_ending, previous_year, baseline)

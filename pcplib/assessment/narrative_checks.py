@@ -28,7 +28,10 @@ for 2026/27 Q1; the data set has 1,688"). The rule is written to raise no false 
    period (the month's observation, or the quarter's or financial year's figure made as
    every report makes it, :func:`pcplib.assessment.figures.compute_window`) rounds to the
    number as written: 9.46 is "9.5"; a whole number ending in zeros is read as rounded to
-   its last non-zero digit (1,198 is "1,200"). A period with no figure is not checked.
+   its last non-zero digit (1,198 is "1,200"). A percentage or rate pooled from its
+   numerators (a quarter's 689/859) also agrees when the claim is the average of the
+   period's own percentages, as an owner may have averaged monthly figures ("averaged
+   64.2% over the quarter"). A period with no figure is not checked.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.figures import compute_window
+from pcplib.assessment.figures import RATIO_SCALES, compute_window
 from pcplib.assessment.measures import aggregation_of
 from pcplib.assessment.scope import get_series
 from pcplib.labels import (
@@ -275,8 +278,14 @@ def _candidates(claim: Claim, measures: list[Mapping[str, Any]]) -> list[Mapping
     return [m for score, m in scored if score == best]
 
 
-def _figure_for(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> tuple[str, Any]:
-    """The data set's figure for the claim's period, and the period in words."""
+def _figure_for(
+    dataset: Dataset, measure: Mapping[str, Any], claim: Claim, pooled: bool = True
+) -> tuple[str, Any]:
+    """The data set's figure for the claim's period, and the period in words.
+
+    ``pooled`` False gives a percentage's or rate's average of its periods instead of
+    the pooled figure every report shows.
+    """
     series = get_series(dataset, str(measure["measure_id"]))
     rows = series[series["definition"] == "current"]
     frequency = str(measure["frequency"])
@@ -295,7 +304,8 @@ def _figure_for(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> t
         begin, _ = periods.parse_financial_year(str(claim.year))
         first = month_number(begin)
         last, label = first + 11, str(claim.year)
-    window = compute_window(rows, first, last, frequency, aggregation_of(measure), label)
+    unit = str(measure.get("unit") or "") if pooled else ""
+    window = compute_window(rows, first, last, frequency, aggregation_of(measure), label, unit=unit)
     return label, window.value
 
 
@@ -352,7 +362,9 @@ def _number_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, A
             if value is None or is_missing(value):
                 found = []
                 break  # a period with no figure is not checked
-            if matches_rounded(float(value), claim.value, claim.decimals):
+            if matches_rounded(float(value), claim.value, claim.decimals) or _matches_average(
+                dataset, m, claim
+            ):
                 found = []
                 break
             found.append((abs(float(value) - claim.value), m, label, float(value)))
@@ -365,6 +377,16 @@ def _number_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, A
                        f"says {claim.said} for {label}; the data set has {shown}")
         )  # fmt: skip
     return rows
+
+
+def _matches_average(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> bool:
+    """Whether the claim is the average of its period's own figures (the module's rule 4)."""
+    if str(measure["unit"]) not in RATIO_SCALES:
+        return False
+    _, average = _figure_for(dataset, measure, claim, pooled=False)
+    if average is None or is_missing(average):
+        return False
+    return matches_rounded(float(average), claim.value, claim.decimals)
 
 
 def _check_row(

@@ -164,6 +164,74 @@ def test_compute_window_adds_numerators_and_denominators():
     assert (w.numerator, w.denominator) == (None, None)
 
 
+def test_compute_window_pools_a_percentage_from_its_numerators():
+    # 5/10, 5/20 and 1/10 pool to 11/40 = 27.5%, not the mean of 50, 25 and 10 (28.3%):
+    # a year's proportion is its numerators over its denominators (docs/methodology.md).
+    rows = monthly_rows("2026-07", [50, 25, 10], numerator=[5, 5, 1], denominator=[10, 20, 10])
+    first = month_number("2026-07")
+    w = compute_window(rows, first, SEP_2026, "monthly", "mean", "Q2", unit="percent")
+    assert w.value == pytest.approx(27.5)
+    assert (w.numerator, w.denominator) == (11.0, 40.0)
+    # A unit that is not a ratio keeps the mean of its periods.
+    w = compute_window(rows, first, SEP_2026, "monthly", "mean", "Q2", unit="days")
+    assert w.value == pytest.approx(85 / 3)
+
+
+def test_compute_window_pools_a_rate_per_1000_per_period():
+    # 30, 10 and 20 burglaries among 10,000, 10,000 and 20,000 people in their months:
+    # 60 per 40,000 person-months is 1.5 per 1,000 a month (the mean of 3, 1, 1 is 1.67).
+    rows = monthly_rows(
+        "2026-07", [3.0, 1.0, 1.0], numerator=[30, 10, 20], denominator=[10_000, 10_000, 20_000]
+    )
+    first = month_number("2026-07")
+    w = compute_window(rows, first, SEP_2026, "monthly", "mean", "Q2", unit="rate_per_1000")
+    assert w.value == pytest.approx(1.5)
+
+
+def test_compute_window_falls_back_to_the_mean_without_every_numerator():
+    rows = monthly_rows("2026-07", [50, 25, 10], numerator=[5, None, 1], denominator=[10, 20, 10])
+    first = month_number("2026-07")
+    w = compute_window(rows, first, SEP_2026, "monthly", "mean", "Q2", unit="percent")
+    assert w.value == pytest.approx(85 / 3)
+    assert (w.numerator, w.denominator) == (None, None)
+    zero = monthly_rows("2026-07", [0, 0, 0], numerator=[0, 0, 0], denominator=[0, 0, 0])
+    w = compute_window(zero, first, SEP_2026, "monthly", "mean", "Q2", unit="percent")
+    assert w.value == 0.0
+
+
+def test_compute_figures_pools_every_window_of_a_proportion():
+    # Quarterly survey: four quarters a year, samples of different sizes.
+    starts = pd.date_range("2024-04-01", periods=10, freq="3MS")
+    numerators = [160.0, 190, 150, 180, 210, 160, 170, 150, 180, 190]
+    denominators = [200.0, 250, 200, 200, 250, 200, 200, 200, 200, 250]
+    rows = pd.DataFrame(
+        {
+            "period_start": starts,
+            "period_end": starts + pd.offsets.MonthEnd(3),
+            "numerator": numerators,
+            "denominator": denominators,
+            "value": [round(n / d * 100, 1) for n, d in zip(numerators, denominators, strict=True)],
+        }
+    )
+    measure = {
+        "frequency": "quarterly", "aggregation": "mean", "unit": "percent",
+        "baseline_year": "2024/25",
+    }  # fmt: skip
+    f = compute_figures(rows, measure, SEP_2026)
+    assert f.current.value == pytest.approx(190 / 250 * 100)
+    assert f.year_ending.value == pytest.approx(690 / 850 * 100)
+    assert f.previous_year.value == pytest.approx(700 / 850 * 100)
+    assert f.baseline is not None
+    assert f.baseline.value == pytest.approx(680 / 850 * 100)
+    # A quarter missing from the year before leaves that quarter out of both years,
+    # and both are still pooled from the quarters kept.
+    gap = rows.assign(value=rows["value"].where(rows["period_start"] != "2025-01-01"))
+    f = compute_figures(gap, measure, SEP_2026)
+    assert f.year_ending.skipped
+    assert f.year_ending.value == pytest.approx(540 / 650 * 100)
+    assert f.previous_year.value == pytest.approx(520 / 650 * 100)
+
+
 def test_compute_window_counts_quarters_for_a_quarterly_measure():
     rows = quarterly_rows("2025-10", [10, 20, 30, 40])
     quarter = compute_window(rows, month_number("2026-07"), SEP_2026, "quarterly", "sum", "Q2")

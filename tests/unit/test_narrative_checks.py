@@ -164,6 +164,7 @@ def test_a_number_the_data_contradict_is_flagged_with_both_figures(sample: Datas
 
 def test_a_quarter_and_a_unit_pick_the_measure_and_its_figure(sample: Dataset) -> None:
     # 999 is in a measure's name; 80.0% is a percentage, so only percentage measures fit.
+    # The quarter is pooled from its calls (2026/27 Q2: 93.4%; its months average 93.3%).
     data = with_narrative(
         sample,
         "neighbourhood-policing",
@@ -171,7 +172,17 @@ def test_a_quarter_and_a_unit_pick_the_measure_and_its_figure(sample: Dataset) -
     )
     found = check_narrative_numbers(data, "neighbourhood-policing", QUARTER)
     assert list(found["measure_id"]) == ["np-999-answered-10s"]
-    assert found["period"].iloc[0] == QUARTER and found["data_shown"].iloc[0] == "93.3%"
+    assert found["period"].iloc[0] == QUARTER and found["data_shown"].iloc[0] == "93.4%"
+
+
+def test_a_pooled_percentage_or_the_average_of_its_months_both_agree(sample: Dataset) -> None:
+    # 2026/27 Q2's 999 calls pool to 93.4%; an owner averaging the months' 91.2, 93.1 and
+    # 95.7 writes 93.3%. Neither is a wrong number; 93.5% is.
+    for said, flagged in (("93.4%", False), ("93.3%", False), ("93.5%", True)):
+        text = f"999 calls answered within 10 seconds averaged {said} over the quarter."
+        data = with_narrative(sample, "neighbourhood-policing", text)
+        found = check_narrative_numbers(data, "neighbourhood-policing", QUARTER)
+        assert (not found.empty) is flagged, said
 
 
 def test_the_board_is_told_and_the_public_is_not(sample: Dataset) -> None:
