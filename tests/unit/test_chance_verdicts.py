@@ -147,6 +147,20 @@ def test_positive_outcomes_within_sampling_error_of_the_target_are_not_called_me
     assert "within chance of the target (9.0%)" in row["sentence"]
 
 
+def test_the_public_page_says_a_trajectory_within_chance_is_too_close_to_call():
+    from pcplib.assessment.public import _target_words
+
+    values, nums, dens = _shares(11, 0.09, 430, (43, 420))
+    row = judge(values, nums, dens, frequency="quarterly", aggregation="mean", unit="percent",
+                good_direction="higher", target=9.0)  # fmt: skip
+    assert _target_words(row) == "Too close to its target of 9.0% to say whether it was met."
+    row = {**row, "rag_basis": "trajectory", "target_date": "2029-03"}
+    assert _target_words(row) == (
+        "Too close to the course set for its target for March 2029 (9.0% by now) to say "
+        "whether it is on course."
+    )
+
+
 def test_a_share_far_beyond_chance_of_its_target_is_still_met():
     values, nums, dens = _shares(11, 0.09, 430, (70, 420))  # 16.7% against 9.0%
     row = judge(values, nums, dens, frequency="quarterly", aggregation="mean", unit="percent",
