@@ -16,30 +16,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from verdict_series import CATALOGUE as SHARED_CATALOGUE
+from verdict_series import MONTHS, PERIOD_END, QUARTERS, judge_series
 
-from pcplib.assessment.measures import summarise_measure
-
-PERIOD_END = "2026-09"
-MONTHS = pd.period_range("2020-04", "2026-09", freq="M")
-QUARTERS = pd.period_range("2020-04", "2026-07", freq="3M")
-
-CATALOGUE: dict[str, Any] = {
-    "measure_id": "m",
-    "measure_name": "A measure",
-    "strategy_id": "alpha",
-    "tier": "headline",
-    "unit": "count",
-    "good_direction": "lower",
-    "frequency": "monthly",
-    "aggregation": "sum",
-    "source": "Test source",
-    "target": None,
-    "target_note": "",
-    "baseline_year": "2024/25",
-    "visibility": "public",
-    "target_date": "",
-    "seasonal": "no",
-}
+# The catalogue row of these tests: a measure with no seasonal pattern.
+CATALOGUE: dict[str, Any] = {**SHARED_CATALOGUE, "seasonal": "no"}
 
 
 def judge(
@@ -50,26 +31,7 @@ def judge(
 ) -> dict[str, Any]:
     """Judge one measure whose values line up with MONTHS or QUARTERS, as reports do."""
     row = {**CATALOGUE, **measure}
-    quarterly = row["frequency"] == "quarterly"
-    periods = QUARTERS if quarterly else MONTHS
-    assert len(values) == len(periods)
-    frame = pd.DataFrame(
-        {
-            "measure_id": row["measure_id"],
-            "period_start": [p.start_time for p in periods],
-            "period_end": [
-                p.start_time + pd.offsets.MonthEnd(3 if quarterly else 1) for p in periods
-            ],
-            "value": [np.nan if v is None else float(v) for v in values],
-            "numerator": np.nan if numerators is None else list(numerators),
-            "denominator": np.nan if denominators is None else list(denominators),
-            "area": "LLR",
-            "status": "final",
-            "definition": "current",
-        }
-    )
-    dataset = SimpleNamespace(observations=frame, primary_area="LLR")
-    return summarise_measure(dataset, row, PERIOD_END, "mdc")  # type: ignore[arg-type]
+    return judge_series(values, row, PERIOD_END, "mdc", numerators, denominators)
 
 
 # --- F23: a run that began inside the reference period withholds the verdict -------------
