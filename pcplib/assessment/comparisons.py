@@ -138,6 +138,85 @@ def _area_rows(dataset: Dataset, measure_id: str) -> pd.DataFrame:
     return rows
 
 
+def _total_areas(
+    dataset: Dataset, measure_id: str, frequency: str, chosen: pd.DataFrame, end: int
+) -> pd.DataFrame | None:
+    """The chosen areas with their count over the 12 months to ``end``, largest first.
+
+    Only areas with every period of the 12 months count (an area short of a month would
+    look low); None when no chosen area has a current figure.
+    """
+    rows = _area_rows(dataset, measure_id)
+    rows = rows[(rows["definition"] == "current") & rows["area"].isin(chosen["area"])]
+    if rows.empty:
+        return None
+    starts = pd.DatetimeIndex(rows["period_start"])
+    ends = pd.DatetimeIndex(rows["period_end"])
+    start_n = month_number(starts)
+    end_n = month_number(ends)
+    window = rows[np.asarray((start_n >= end - 11) & (end_n <= end)) & rows["value"].notna()]
+    expected_periods = 12 // FREQUENCY_MONTHS[frequency]
+    grouped = window.groupby("area")["value"].agg(["sum", "count"])
+    complete = grouped[grouped["count"] == expected_periods]
+    table = chosen.set_index("area").join(complete["sum"].rename("count"), how="inner")
+    return table.sort_values("population", ascending=False, kind="stable")
+
+
+def _tabulate_funnel(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """The funnel of the areas' counts against their populations, one row per area.
+
+    Returns the areas' frame (:attr:`AreaComparison.areas`), the funnel's own result and
+    the pooled rate per 1,000.
+    """
+    from pcplib.funnel import compute_expected_counts, funnel
+
+    counts = table["count"].astype(float)
+    population = pd.to_numeric(table["population"]).astype(float)
+    expected = compute_expected_counts(counts, population)
+    result = funnel(counts, expected, data_type="SR")
+    frame = pd.DataFrame(
+        {
+            "area": table.index,
+            "count": counts.to_numpy(),
+            "population": population.to_numpy(),
+            "rate_per_1000": (counts / population * 1000).to_numpy(),
+            "expected": np.asarray(expected, dtype=float),
+            "ratio": result["ratio"].to_numpy(),
+            "lcl95": result["lcl95"].to_numpy(),
+            "ucl95": result["ucl95"].to_numpy(),
+            "lcl998": result["lcl998"].to_numpy(),
+            "ucl998": result["ucl998"].to_numpy(),
+            "outlier": result["outlier"].to_numpy(),
+            "outlier95": result["outlier95"].to_numpy(),
+        }
+    )
+    adjusted = bool(result.attrs.get("adjusted"))
+    frame["verdict"] = [
+        describe_outlier(a, b, adjusted)
+        for a, b in zip(frame["outlier"], frame["outlier95"], strict=True)
+    ]
+    return frame, result, float(counts.sum() / population.sum() * 1000)
+
+
+def _describe_comparison(result: pd.DataFrame, frame: pd.DataFrame, level: str) -> list[str]:
+    """The notes under a comparison: widened limits, and which forces are compared."""
+    notes = []
+    if bool(result.attrs.get("adjusted")):
+        notes.append(
+            "The areas differ from one another by more than chance alone (overdispersion "
+            f"ratio {result.attrs['phi']:.1f}), so the limits are widened to the usual spread "
+            "between areas, as FunnelPlotR does; an area outside them stands out even allowing "
+            "for that, and one inside them may still differ from the others for lasting reasons."
+        )
+    if level == "force":
+        names = ", ".join(frame["area"])
+        notes.append(
+            f"The forces compared are those in the data set ({names}); they are not a "
+            "most similar group, and the comparison says nothing about forces not held."
+        )
+    return notes
+
+
 def compare_areas(
     dataset: Dataset, measure_id: str, period_end: str, level: str = "local_authority"
 ) -> AreaComparison | None:
@@ -168,7 +247,6 @@ def compare_areas(
         For an unknown level.
     """
     from pcplib import periods
-    from pcplib.funnel import compute_expected_counts, funnel
 
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}: expected one of {', '.join(LEVELS)}")
@@ -180,62 +258,11 @@ def compare_areas(
         return None
     chosen = areas[(areas["level"] == level) & (pd.to_numeric(areas["population"]) > 0)]
     end = month_number(periods.parse_month(period_end))
-    rows = _area_rows(dataset, measure_id)
-    rows = rows[(rows["definition"] == "current") & rows["area"].isin(chosen["area"])]
-    if rows.empty:
+    table = _total_areas(dataset, measure_id, str(measure["frequency"]), chosen, end)
+    if table is None or len(table) < MIN_AREAS:
         return None
-    starts = pd.DatetimeIndex(rows["period_start"])
-    ends = pd.DatetimeIndex(rows["period_end"])
-    start_n = month_number(starts)
-    end_n = month_number(ends)
-    window = rows[np.asarray((start_n >= end - 11) & (end_n <= end)) & rows["value"].notna()]
-    expected_periods = 12 // FREQUENCY_MONTHS[measure["frequency"]]
-    grouped = window.groupby("area")["value"].agg(["sum", "count"])
-    complete = grouped[grouped["count"] == expected_periods]
-    table = chosen.set_index("area").join(complete["sum"].rename("count"), how="inner")
-    if len(table) < MIN_AREAS:
-        return None
-    table = table.sort_values("population", ascending=False, kind="stable")
-    counts = table["count"].astype(float)
-    population = pd.to_numeric(table["population"]).astype(float)
-    expected = compute_expected_counts(counts, population)
-    result = funnel(counts, expected, data_type="SR")
-    frame = pd.DataFrame(
-        {
-            "area": table.index,
-            "count": counts.to_numpy(),
-            "population": population.to_numpy(),
-            "rate_per_1000": (counts / population * 1000).to_numpy(),
-            "expected": np.asarray(expected, dtype=float),
-            "ratio": result["ratio"].to_numpy(),
-            "lcl95": result["lcl95"].to_numpy(),
-            "ucl95": result["ucl95"].to_numpy(),
-            "lcl998": result["lcl998"].to_numpy(),
-            "ucl998": result["ucl998"].to_numpy(),
-            "outlier": result["outlier"].to_numpy(),
-            "outlier95": result["outlier95"].to_numpy(),
-        }
-    )
-    adjusted = bool(result.attrs.get("adjusted"))
-    frame["verdict"] = [
-        describe_outlier(a, b, adjusted)
-        for a, b in zip(frame["outlier"], frame["outlier95"], strict=True)
-    ]
-    pooled = float(counts.sum() / population.sum() * 1000)
-    notes = []
-    if adjusted:
-        notes.append(
-            "The areas differ from one another by more than chance alone (overdispersion "
-            f"ratio {result.attrs['phi']:.1f}), so the limits are widened to the usual spread "
-            "between areas, as FunnelPlotR does; an area outside them stands out even allowing "
-            "for that, and one inside them may still differ from the others for lasting reasons."
-        )
-    if level == "force":
-        names = ", ".join(frame["area"])
-        notes.append(
-            f"The forces compared are those in the data set ({names}); they are not a "
-            "most similar group, and the comparison says nothing about forces not held."
-        )
+    frame, result, pooled = _tabulate_funnel(table)
+    notes = _describe_comparison(result, frame, level)
     return AreaComparison(
         measure_id=measure_id,
         measure_name=str(measure["measure_name"]),
