@@ -1071,11 +1071,19 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
     # Achieved never reads as a miss or a worsening; needing attention always gives why.
     bad_news = (
         "Short of its target", "Above its target", "Behind the course", "A real worsening",
-        "Possibly worse",
-        "Worse than in the chart", "margin of error of its target", "Too close to its target",
+        "Possibly worse", "margin of error of its target", "Too close to its target",
     )  # fmt: skip
-    assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
-    assert not [i for i in expected_attention if not any(w in i for w in bad_news)]
+
+    def worse(r: dict) -> tuple[str, ...]:
+        # Beyond its usual level the wrong way (a harm higher, an outcome lower; F20).
+        way = {"lower": "Higher", "higher": "Lower"}.get(str(r.get("good_direction")), "Worse")
+        return (*bad_news, f"{way} than its usual level")
+
+    told = [(r, esc(r["public_sentence"])) for r in rows]
+    achieved_told = [(r, t) for r, t in told if r["assessment"] in ("on track", "improving")]
+    attention_told = [(r, t) for r, t in told if r["assessment"] == "needs attention"]
+    assert not [t for r, t in achieved_told if any(w in t for w in worse(r))]
+    assert not [t for r, t in attention_told if not any(w in t for w in worse(r))]
 
 
 def _with_levels(tiny: Dataset) -> Dataset:
