@@ -27,7 +27,7 @@ from pcplib.assessment.measures import (
 from pcplib.assessment.scope import get_series, measures_for_audience
 from pcplib.assessment.thresholds import CONFIDENCE
 from pcplib.assessment.vocabulary import NO_EVIDENCE
-from pcplib.labels import describe_rate_basis, plural
+from pcplib.labels import describe_rate_basis, is_missing, plural
 from pcplib.periods import month_number
 
 if TYPE_CHECKING:
@@ -503,3 +503,96 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
     if dataset.illustrative:
         limits.append("The figures are illustrative sample data, not real performance data.")
     return limits
+
+
+YEAR_TARGET_OUTCOMES = ("met", "missed", "within the margin of error", "on course", "behind")
+"""What the year says of a measure's target: met or missed (a target that applies), within
+the margin of error (a survey figure too close to its target to tell), on course or
+behind (a dated target not yet due, against the straight line towards it)."""
+
+
+def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
+    """Judge each targeted public measure's year figure against its target.
+
+    The year's figure is the annual evaluation's own (the measure's aggregation over the
+    financial year), and the target is the one every report rates against
+    (:func:`~pcplib.assessment.targets.compute_target_for_period`, read for the whole
+    year): a count's target per month or quarter times the year's periods; a dated
+    target not yet due at the year's end by its straight-line course from the baseline
+    year (or the target itself when the baseline already met it), so "on course" or
+    "behind", never "met" before its date. A survey percentage within its 95% margin of
+    error of the target is neither met nor missed.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    year : str
+        The financial year, such as ``"2025/26"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per public measure with a target, in catalogue order: ``strategy_name``,
+        ``measure_name``, ``unit``, ``rate_per``, ``aggregation``, ``good_direction``,
+        ``current`` (the year's figure, None when the year is incomplete), ``target``
+        (what the year is held to), ``target_final``, ``target_date``, ``basis``
+        (``target`` or ``course``), ``margin`` (a survey's margin of error, or None)
+        and ``outcome`` (one of :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure).
+    """
+    from pcplib.assessment.chance import estimate_survey_margin
+    from pcplib.assessment.figures import Figures
+    from pcplib.assessment.targets import compute_target_for_period
+
+    names = dataset.strategies.set_index("strategy_id")["strategy_name"]
+    _, stop = periods.parse_financial_year(year)
+    end = month_number(stop)
+    rows = []
+    for m in measures_for_audience(dataset, audience="public").to_dict("records"):
+        if is_missing(m.get("target")):
+            continue
+        series = get_series(dataset, m["measure_id"])
+        current_def = series[series["definition"] == "current"]
+        frequency, aggregation = str(m["frequency"]), aggregation_of(m)
+        this = _year_window(current_def, m, year)
+        base = (
+            compute_baseline(current_def, m, frequency, aggregation)
+            if m.get("baseline_year")
+            else None
+        )
+        # The year stands in every window, so the target is read for the whole year.
+        figures = Figures(this, this, this, this, base)
+        target = compute_target_for_period(figures, m, end)
+        good = str(m["good_direction"])
+        margin = estimate_survey_margin(this, m)
+        outcome = ""
+        if this.value is not None and target.value is not None:
+            meets = this.value >= target.value if good == "higher" else this.value <= target.value
+            if margin is not None and abs(this.value - target.value) <= margin:
+                outcome = "within the margin of error"
+            elif target.basis == "trajectory":
+                outcome = "on course" if meets else "behind"
+            else:
+                outcome = "met" if meets else "missed"
+        rows.append(
+            {
+                "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),
+                "measure_name": m["measure_name"],
+                "unit": str(m["unit"]),
+                "rate_per": describe_rate_basis(m, "year"),
+                "aggregation": aggregation,
+                "good_direction": good,
+                "current": this.value,
+                "target": target.value,
+                "target_final": target.final,
+                "target_date": target.due,
+                "basis": "course" if target.basis == "trajectory" else "target",
+                "margin": margin,
+                "outcome": outcome,
+            }
+        )
+    columns = [
+        "strategy_name", "measure_name", "unit", "rate_per", "aggregation", "good_direction",
+        "current", "target", "target_final", "target_date", "basis", "margin", "outcome",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)

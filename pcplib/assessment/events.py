@@ -2,10 +2,13 @@
 
 A chart answers the Board's next question ("what happened then?") when it marks what
 the data set records besides the figures: a change in a measure's definition (the
-first period under the current definition after an earlier one) and the strategy's
-commitments that are complete (at their due date, the only date the data set holds for
-them). Recalculations of the SPC limits are marked by the chart itself, from the SPC
-result (:func:`pcplib.report.charts.list_chart_events`).
+first period under the current definition after an earlier one) and the commitments
+that are complete and name the measure (``measure_id`` in ``commitments.csv``), at their
+due date, the only date the data set holds for them, labelled with their own words. A
+commitment that names no measure marks no chart: marked on every chart of its strategy,
+unnamed, it read as the cause of any movement (review 5, N2). Recalculations of the SPC
+limits are marked by the chart itself, from the SPC result
+(:func:`pcplib.report.charts.list_chart_events`).
 """
 
 from __future__ import annotations
@@ -18,10 +21,32 @@ import pandas as pd
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 
-__all__ = ["DEFINITION_CHANGED", "COMMITMENT_COMPLETE", "list_measure_events"]
+__all__ = ["DEFINITION_CHANGED", "COMMITMENT_COMPLETE", "list_measure_events", "shorten_words"]
 
 DEFINITION_CHANGED = "Definition changed"
 COMMITMENT_COMPLETE = "Commitment complete"
+
+
+def shorten_words(text: str, most: int = 32) -> str:
+    """A commitment's first words, to label a chart: at most ``most`` characters.
+
+    Parameters
+    ----------
+    text : str
+        The commitment.
+    most : int, default 32
+        The longest label, the ellipsis included.
+
+    Returns
+    -------
+    str
+        The text as it is when short enough, else its first whole words and "…".
+    """
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut}…"
 
 
 def list_measure_events(
@@ -41,8 +66,8 @@ def list_measure_events(
     dict of str to list of (pandas.Timestamp, str)
         For each measure, in date order: ``(first period under the current definition,
         "Definition changed")`` when an earlier definition has figures, and ``(due date,
-        "Commitment complete")`` for each complete commitment of the measure's strategy.
-        A chart leaves out events outside its span.
+        "Commitment complete: <its first words>")`` for each complete commitment that
+        names the measure. A chart leaves out events outside its span.
     """
     measures = dataset.measures.set_index("measure_id")
     out: dict[str, list[tuple[pd.Timestamp, str]]] = {}
@@ -57,14 +82,17 @@ def list_measure_events(
                 later = starts[current & (starts > earlier)]
                 if not later.empty:
                     events.append((later.min(), DEFINITION_CHANGED))
-        if measure_id in measures.index and not dataset.commitments.empty:
-            strategy = measures.at[measure_id, "strategy_id"]
-            c = dataset.commitments
+        c = dataset.commitments
+        if measure_id in measures.index and not c.empty and "measure_id" in c.columns:
             done = c[
-                (c["strategy_id"] == strategy)
+                (c["measure_id"].astype(str).str.strip() == str(measure_id))
                 & (c["status"].astype(str).str.strip().str.lower() == "complete")
             ]
-            due = pd.to_datetime(done["due_date"], errors="coerce").dropna()
-            events += [(d, COMMITMENT_COMPLETE) for d in due]
+            due = pd.to_datetime(done["due_date"], errors="coerce")
+            events += [
+                (d, f"{COMMITMENT_COMPLETE}: {shorten_words(str(text))}")
+                for d, text in zip(due, done["commitment"], strict=True)
+                if not pd.isna(d)
+            ]
         out[str(measure_id)] = sorted(events, key=lambda e: e[0])
     return out

@@ -185,6 +185,11 @@ def _target_words(row: Mapping[str, Any]) -> str:
         if row.get("margin_of_error") is not None and not is_missing(row.get("margin_of_error")):
             return f"Within the survey's margin of error of its target of {goal}."
         # Too close to call: the figure lies within the ups and downs chance alone gives.
+        if row["rag_basis"] == "trajectory":
+            return (
+                f"Too close to the course set for its target{when} ({goal} by now) to say "
+                "whether it is on course."
+            )
         return f"Too close to its target of {goal}{when} to say whether it was met."
     if row["rag_basis"] == "trajectory":
         if row.get("target_baseline_met"):

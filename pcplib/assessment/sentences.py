@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pcplib.assessment.chance import describe_within_target
+from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
 from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
@@ -28,13 +29,7 @@ ASSESSMENTS = (
 
 # The SPC period is "the chart's reference period", never "its baseline" (that is the
 # plan's baseline year): pcplib.assessment.vocabulary names each period once.
-_SPC_CLAUSES = {
-    "common_cause": "within the normal variation of {period}",
-    "special_cause_improvement": "better than {period} by more than chance",
-    "special_cause_concern": "worse than {period} by more than chance",
-    "special_cause_neutral_high": "higher than {period} by more than chance",
-    "special_cause_neutral_low": "lower than {period} by more than chance",
-}
+_SPC_CLAUSES = {c: p.clause for c, p in VARIATION_PHRASES.items()}
 
 
 def _due_words(due: str) -> str:
@@ -189,19 +184,10 @@ def _target_clause(row: dict[str, Any]) -> str:
     return "no target" if row["current"] is not None else ""
 
 
-_ASSURANCE_TAILS = {
-    "consistent_pass": "its limits lie on the right side of it, so it will be met if "
-    "nothing changes",
-    "consistent_fail": "its limits lie on the wrong side of it, so it will not be met "
-    "without a change",
-    "inconsistent": "its limits straddle it, so it may be met or missed by chance",
-}
+_ASSURANCE_TAILS = {c: p.tail for c, p in ASSURANCE_PHRASES.items()}
 
 
-_RECORD_TAILS = {
-    "consistent_pass": "though its limits do not rule out a miss",
-    "consistent_fail": "though its limits do not rule out a pass",
-}
+_RECORD_TAILS = {c: p.record_tail for c, p in ASSURANCE_PHRASES.items() if p.record_tail}
 """The assurance when the one-sided record decided it (``spc_assurance_basis`` "record",
 :func:`~pcplib.assessment.spc_verdict.settle_assurance`): the limits are not the reason,
 and a record is no forecast, so no "it will be met if nothing changes" (review 4, F12)."""

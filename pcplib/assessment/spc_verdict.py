@@ -20,6 +20,7 @@ import pandas as pd
 from pcplib.assessment.evidence import is_year_to_date
 from pcplib.assessment.figures import Window
 from pcplib.assessment.limits import SpcPlan, plan_spc
+from pcplib.assessment.spc_words import VARIATION_PHRASES
 from pcplib.assessment.thresholds import (
     CONSISTENT_RUN,
     FLAGGED_IN_LIMITS,
@@ -340,19 +341,8 @@ _SEVERITY = (
 )
 
 
-_PERIOD_WORDS = {
-    "special_cause_concern": "Special-cause concern in the reporting period",
-    "special_cause_improvement": "Special-cause improvement in the reporting period",
-    "special_cause_neutral_high": "Special-cause variation upwards in the reporting period",
-    "special_cause_neutral_low": "Special-cause variation downwards in the reporting period",
-}
-_LATEST_WORDS = {
-    "common_cause": "the latest point is within the limits",
-    "special_cause_concern": "the latest point signals concern",
-    "special_cause_improvement": "the latest point signals improvement",
-    "special_cause_neutral_high": "the latest point signals a rise",
-    "special_cause_neutral_low": "the latest point signals a fall",
-}
+_PERIOD_WORDS = {c: p.period for c, p in VARIATION_PHRASES.items() if p.period}
+_LATEST_WORDS = {c: p.latest for c, p in VARIATION_PHRASES.items()}
 
 
 def describe_immaterial_signal(
@@ -463,11 +453,15 @@ def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) 
     )
 
 
+# Looked for in this order: a signal of concern is told before one of improvement.
 _RECENT_WORDS = {
-    "special_cause_concern": "a signal of concern",
-    "special_cause_improvement": "a signal of improvement",
-    "special_cause_neutral_high": "a signal of a rise",
-    "special_cause_neutral_low": "a signal of a fall",
+    c: VARIATION_PHRASES[c].recent
+    for c in (
+        "special_cause_concern",
+        "special_cause_improvement",
+        "special_cause_neutral_high",
+        "special_cause_neutral_low",
+    )
 }
 
 

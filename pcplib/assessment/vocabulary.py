@@ -34,6 +34,7 @@ __all__ = [
     "EVIDENCE_GRADES",
     "NO_EVIDENCE",
     "describe_baseline_window",
+    "describe_change_words",
     "describe_disagreement",
     "describe_disagreement_tail",
     "describe_sign",
@@ -76,6 +77,49 @@ def grade_evidence(verdict: str) -> str:
         for ``"not tested"`` (no test was possible) or an unknown verdict.
     """
     return _GRADE_OF_VERDICT.get(str(verdict or ""), "")
+
+
+def describe_change_words(judgement: str, direction: str, verdict: str, good: str) -> str:
+    """The words a table shows beside a change: for no good direction, its evidence grade.
+
+    A measure with a good direction shows its judgement ("improved", "possibly
+    deteriorated", :data:`NO_EVIDENCE`). A measure with no good direction (review 4,
+    F14) is never labelled "no good direction" alone, which hides whether the movement
+    is beyond chance: it shows the grade of its evidence, then "no good direction".
+
+    Parameters
+    ----------
+    judgement : str
+        The judgement after the evidence (:func:`judge_with_grade`).
+    direction : str
+        ``"up"``, ``"down"`` or ``"no change"``.
+    verdict : str
+        The test's verdict (:data:`pcplib.assessment.evidence.EVIDENCE`, or
+        ``"not tested"``).
+    good : str
+        The measure's good direction: ``"higher"``, ``"lower"`` or ``"neutral"``.
+
+    Returns
+    -------
+    str
+        ``judgement`` unchanged for a measure with a good direction or no movement;
+        otherwise "a rise beyond chance, no good direction", "possibly a rise, no good
+        direction", "no evidence of change, no good direction" or, with no test,
+        "a rise (not tested), no good direction".
+    """
+    if good != "neutral" or direction not in ("up", "down"):
+        return judgement
+    movement = "a rise" if direction == "up" else "a fall"
+    grade = grade_evidence(verdict)
+    if grade == "real change":
+        words = f"{movement} beyond chance"
+    elif grade == "possible change":
+        words = f"possibly {movement}"
+    elif grade == NO_EVIDENCE:
+        words = NO_EVIDENCE
+    else:  # no test was possible: say so rather than imply one
+        words = f"{movement} (not tested)"
+    return f"{words}, no good direction"
 
 
 def judge_with_grade(judgement: str, grade: str) -> str:

@@ -36,6 +36,7 @@ from pcplib.data.large_csv import (
     SHARE_CELLS_FROM_CHARS,
     CellSharer,
     RowLimitError,
+    bound_row_width,
     count_row,
     iterate_lines,
     read_csv_columns,
@@ -201,7 +202,7 @@ def _split_csv(text: str, file: str) -> tuple[list[list[str]], list[int], list[P
     # io.StringIO holds its text at four bytes a character (a 250 MB file took 1 GB): a
     # large text is handed to the reader a line at a time instead.
     lines = iterate_lines(text) if large else io.StringIO(text, newline="")
-    reader = csv.reader(lines, strict=True)
+    reader = csv.reader(bound_row_width(lines), strict=True)
     records: list[list[str]] = []
     starts: list[int] = []
     line = 1

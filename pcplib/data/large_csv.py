@@ -14,7 +14,7 @@ import csv
 import gc
 import hashlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,13 @@ from pcplib.spreadsheet_safety import restore_cell
 
 __all__ = [
     "MAX_BLANK_ROWS",
+    "MAX_ROW_CELLS",
     "MAX_TABLE_ROWS",
     "SHARE_CELLS_FROM_CHARS",
     "CellSharer",
     "RowLimitError",
+    "WideRowError",
+    "bound_row_width",
     "count_row",
     "iterate_lines",
     "read_csv_columns",
@@ -69,6 +72,45 @@ class RowLimitError(Exception):
                 f"{row:,}: split it, or keep fewer areas)"
             )
         super().__init__(self.expected)
+
+
+MAX_ROW_CELLS = 10_000
+"""The most cells a line of a table may hold (a table has a few dozen columns): a 70 MB
+file of one line of 24 million cells took 22 GB and was killed before it was named."""
+
+
+class WideRowError(RowLimitError):
+    """A line of a table with more than :data:`MAX_ROW_CELLS` cells: refused unsplit."""
+
+    def __init__(self, row: int) -> None:
+        self.row = row
+        self.expected = (
+            f"rows of at most {MAX_ROW_CELLS:,} cells (row {row:,} has more: a file of one "
+            "long line, or not a table)"
+        )
+        Exception.__init__(self, self.expected)
+
+
+def bound_row_width(lines: Iterable[str]) -> Iterator[str]:
+    """Yield lines, raising :class:`WideRowError` at one with too many separators.
+
+    The line is counted before the CSV reader splits it, so a line of millions of cells
+    is never held as millions of strings.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        A table's lines.
+
+    Yields
+    ------
+    str
+        Each line, unchanged.
+    """
+    for number, line in enumerate(lines, start=1):
+        if line.count(",") >= MAX_ROW_CELLS:
+            raise WideRowError(number)
+        yield line
 
 
 def count_row(record: list[str], counts: list[int]) -> None:
@@ -224,7 +266,7 @@ def read_large_csv(path: Path, allow_empty: bool, finish: Callable[..., Any]) ->
     """
     digest = hashlib.sha256()
     seen = {"apostrophe": False}
-    reader = csv.reader(_checked_lines(path, digest, seen), strict=True)
+    reader = csv.reader(bound_row_width(_checked_lines(path, digest, seen)), strict=True)
     share = CellSharer()
     records: list[list[str]] = []
     starts: list[int] = []
@@ -303,7 +345,7 @@ def _read_columns(path: Path) -> tuple[list[str], list[list[str]], str] | None:
     """Do :func:`read_csv_columns` (with the garbage collector paused)."""
     digest = hashlib.sha256()
     seen_flags = {"apostrophe": False}
-    reader = csv.reader(_checked_lines(path, digest, seen_flags), strict=True)
+    reader = csv.reader(bound_row_width(_checked_lines(path, digest, seen_flags)), strict=True)
     try:
         header = next(reader, None)
         if header is None:

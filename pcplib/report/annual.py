@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
-from pcplib.labels import format_figures, is_missing, list_words, plural
+from pcplib.labels import format_figures, is_missing, list_words, month_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
 
@@ -85,6 +88,92 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
         f"Public measures: {year} against the baseline year",
     )
     return f"<p>{esc(summary)}</p><p>{esc(ANNUAL_TESTS_NOTE)}</p>{table}"
+
+
+_YEAR_BASIS = {"sum": "year's total", "last": "at the year end"}
+
+
+def _describe_target_result(r: Mapping[str, Any]) -> str:
+    """A target's result for the year in plain words (the outcome is the assessment's)."""
+    outcome = r["outcome"]
+    if outcome == "met":
+        return "Met"
+    if outcome == "missed":
+        return "Missed"
+    if outcome == "within the margin of error":
+        return (
+            f"Too close to tell: within the survey's margin of error (plus or minus "
+            f"{float(r['margin']):.1f} percentage points), so neither met nor missed"
+        )
+    due = month_words(r["target_date"]) if r["target_date"] else ""
+    final = format_figures([r["target_final"]], r["unit"], per=str(r.get("rate_per") or ""))[0]
+    if outcome == "on course":
+        return f"On course for {final} by {due}"
+    if outcome == "behind":
+        return f"Behind the course to {final} by {due}"
+    return "No figure for the whole year, so not judged"
+
+
+def format_annual_targets(df: pd.DataFrame, year: str) -> str:
+    """Return whether each targeted public measure met its target in the year.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`pcplib.assessment.annual.judge_year_targets`.
+    year : str
+        The year evaluated.
+
+    Returns
+    -------
+    str
+        HTML: a sentence counting each result, then a compact table (measure, the
+        target for the year, the year's figure, the result in words); a sentence
+        alone when no public measure has a target.
+    """
+    if df.empty:
+        return "<p>No public measure has a target, so none is judged against one.</p>"
+    counts = df["outcome"].value_counts()
+    parts = [
+        f"{counts.get('met', 0)} met it",
+        f"{counts.get('missed', 0)} missed it",
+    ]
+    if counts.get("within the margin of error", 0):
+        parts.append(
+            f"{counts['within the margin of error']} too close to tell (survey figures within "
+            "their margin of error)"
+        )
+    later = int(counts.get("on course", 0) + counts.get("behind", 0))
+    if later:
+        parts.append(
+            f"{later} with a later date: {counts.get('on course', 0)} on course and "
+            f"{counts.get('behind', 0)} behind"
+        )
+    if counts.get("", 0):
+        parts.append(f"{counts['']} without a whole year of figures")
+    summary = f"In {year}, of {len(df)} public measures with a target, {list_words(parts)}."
+    rows = []
+    for r in df.to_dict("records"):
+        per = str(r.get("rate_per") or "")
+        target, current = format_figures([r["target"], r["current"]], r["unit"], per=per)
+        basis = _YEAR_BASIS.get(r["aggregation"], "average")
+        target_words = target if is_missing(r["target"]) else f"{target} ({basis})"
+        if r["basis"] == "course" and not is_missing(r["target"]):
+            target_words = f"{target} ({basis}, on the course to its date)"
+        rows.append(
+            [
+                with_note(esc(r["measure_name"]), r["strategy_name"]),
+                esc(target_words),
+                esc(current),
+                esc(_describe_target_result(r)),
+            ]
+        )
+    table = build_table(
+        ["Measure and strategy", "Target for the year", year, "Result"],
+        rows,
+        f"Public measures with a target: {year} against it",
+    )
+    return f"<p>{esc(summary)}</p>{table}"
 
 
 # The synthesis table's columns: each outcome, with "not tested" and "not measurable"

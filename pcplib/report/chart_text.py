@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
 from pcplib.labels import format_figure, format_value, month_span, month_words
 from pcplib.periods import FREQUENCY_MONTHS
 from pcplib.report.chart_marks import (
@@ -37,19 +38,8 @@ __all__ = [
     "list_x_positions",
 ]
 
-_VARIATION_WORDS: dict[str, str] = {
-    "common_cause": "common-cause variation only (no signal)",
-    "special_cause_improvement": "a special cause showing improvement",
-    "special_cause_concern": "a special cause of concern",
-    "special_cause_neutral_high": "a special cause upwards (neither good nor bad)",
-    "special_cause_neutral_low": "a special cause downwards (neither good nor bad)",
-    "special_cause_neutral": "a special cause (neither good nor bad)",
-}
-_ASSURANCE_WORDS: dict[str, str] = {
-    "consistent_pass": "the target is met consistently",
-    "consistent_fail": "the target is missed consistently",
-    "inconsistent": "the target is hit and miss: met or missed by chance",
-}
+_VARIATION_WORDS: dict[str, str] = {c: p.alt_text for c, p in VARIATION_PHRASES.items()}
+_ASSURANCE_WORDS: dict[str, str] = {c: p.alt_text for c, p in ASSURANCE_PHRASES.items()}
 # Past this many flagged points the alt text counts them by rule instead of naming each.
 _MAX_FLAGGED_NAMED = 6
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pcplib.assessment.spc_words import VARIATION_PHRASES
 from pcplib.labels import (
     UNIT_LABELS,
     format_figure,
@@ -73,14 +74,7 @@ POINT_COLOURS: dict[str, str] = {
     "special_cause_neutral_low": "#361475",
     "special_cause_neutral": "#361475",
 }
-POINT_LABELS: dict[str, str] = {
-    "common_cause": "Common cause (normal variation)",
-    "special_cause_improvement": "Special cause: improvement",
-    "special_cause_concern": "Special cause: concern",
-    "special_cause_neutral_high": "Special cause (neither good nor bad)",
-    "special_cause_neutral_low": "Special cause (neither good nor bad)",
-    "special_cause_neutral": "Special cause (neither good nor bad)",
-}
+POINT_LABELS: dict[str, str] = {c: p.legend for c, p in VARIATION_PHRASES.items()}
 EVENT_COLOUR = "#505a5f"
 LINE_COLOUR = "#505a5f"
 DATA_LINE_COLOUR = "#b1b4b6"

@@ -251,7 +251,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
                     arrow_cell(
                         r["since_baseline_arrow"],
                         r["since_baseline_change"],
-                        r["since_baseline_judgement"],
+                        # The evidence's grade, with "no good direction" for such a
+                        # measure, never the label alone (review 4, F14).
+                        r.get("since_baseline_words") or r["since_baseline_judgement"],
                     ),
                     _baseline_note(r, latest, baseline),
                 ),

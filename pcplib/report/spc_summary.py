@@ -13,37 +13,17 @@ from typing import Any
 
 import pandas as pd
 
+from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
 from pcplib.labels import is_missing
 from pcplib.report.html import build_table, esc
 from pcplib.report.words import describe_assurance, describe_variation
 
 __all__ = ["ASSURANCE_MEANINGS", "VARIATION_MEANINGS", "format_spc_summary"]
 
-VARIATION_MEANINGS: dict[str, str] = {
-    "common_cause": (
-        "Stable: only normal ups and downs; a better result needs a change to the process."
-    ),
-    "special_cause_improvement": (
-        "Something has changed for the better: find out what, and keep it."
-    ),
-    "special_cause_concern": ("Something has changed for the worse: find the cause and act on it."),
-    "special_cause_neutral_high": (
-        "A real rise in a measure with no good direction: understand why before judging it."
-    ),
-    "special_cause_neutral_low": (
-        "A real fall in a measure with no good direction: understand why before judging it."
-    ),
-}
+VARIATION_MEANINGS: dict[str, str] = {c: p.meaning for c, p in VARIATION_PHRASES.items()}
 """What each variation means for the Board, after *Making Data Count*'s icon guide."""
 
-ASSURANCE_MEANINGS: dict[str, str] = {
-    "consistent_pass": "The target will be met if nothing changes.",
-    "consistent_fail": "The target will not be met unless the process changes.",
-    "inconsistent": (
-        "Hit and miss: the target will be met in some periods and missed in others by chance; "
-        "meeting it reliably needs a change."
-    ),
-}
+ASSURANCE_MEANINGS: dict[str, str] = {c: p.meaning for c, p in ASSURANCE_PHRASES.items()}
 """What each assurance means for the Board, after *Making Data Count*'s icon guide."""
 
 

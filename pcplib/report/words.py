@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
     DELIVERY_THRESHOLDS,
@@ -208,19 +209,11 @@ ANNUAL_TESTS_NOTE = (
 
 
 VARIATION_WORDS: dict[str | None, str] = {
-    "common_cause": "No signal: within the normal variation of the chart's reference period",
-    "special_cause_improvement": "Signal of improvement: a real change for the better",
-    "special_cause_concern": "Signal of concern: a real change for the worse",
-    "special_cause_neutral_high": "Signal: a real rise (neither good nor bad)",
-    "special_cause_neutral_low": "Signal: a real fall (neither good nor bad)",
+    **{c: p.heading for c, p in VARIATION_PHRASES.items()},
     None: "Too few points to judge",
 }
 
-ASSURANCE_WORDS: dict[str | None, str] = {
-    "consistent_pass": "Target consistently met",
-    "consistent_fail": "Target consistently missed",
-    "inconsistent": "Target within the process limits: it may be met or missed by chance",
-}
+ASSURANCE_WORDS: dict[str | None, str] = {c: p.heading for c, p in ASSURANCE_PHRASES.items()}
 
 RAG_BASIS_WORDS = {
     "target": "against target",

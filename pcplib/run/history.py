@@ -47,7 +47,7 @@ def record_meeting(
     out_dir : Path
         The output folder the run published into.
     plan : RunPlan
-        The run; only a run for a meeting (one with a slot) is recorded.
+        The run; only a meeting's own run (a slot, ``for_meeting``) is recorded.
     judgements : pandas.DataFrame
         The run's ``judgements.csv`` rows.
     dataset : pcplib.data.Dataset
@@ -61,7 +61,7 @@ def record_meeting(
         The new record's folder; None for a run that is not for a meeting, and for a
         public run (:func:`pcplib.run.public_check.is_public_run`).
     """
-    if not plan.slot or not plan.period_end or is_public_run(plan):
+    if not plan.slot or not plan.period_end or not plan.for_meeting or is_public_run(plan):
         # A public version is not what the meeting was told, and the record holds the
         # Board's commitments and actions, which are not for a public folder.
         return None

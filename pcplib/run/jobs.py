@@ -104,6 +104,10 @@ class RunPlan:
         The board meeting's slot (``YYYY-MM``) when the run is for one.
     period_end : str or None
         Last month of the data period (``YYYY-MM``).
+    for_meeting : bool, default True
+        Whether the run is the meeting's own (``--slot``, ``--default``) and so what the
+        meeting was told. A run of ``--all`` or ``--strategy`` is labelled with the slot
+        its period belongs to, but is not kept in the meeting history.
     """
 
     folder: str
@@ -111,6 +115,7 @@ class RunPlan:
     jobs: tuple[Job, ...]
     slot: str | None
     period_end: str | None
+    for_meeting: bool = True
 
 
 def repo_parameter(path: Path) -> str:

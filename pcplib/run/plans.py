@@ -385,7 +385,10 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         )
         for s in strategies
     ]  # fmt: skip
-    return RunPlan(folder + suffix, heading + versions, tuple(jobs), slot_id, period)
+    # Not the meeting's own run: later meetings must not read it as what the Board was told.
+    return RunPlan(
+        folder + suffix, heading + versions, tuple(jobs), slot_id, period, for_meeting=False
+    )
 
 
 def name_delivery_board(data_dir: Path) -> str:

@@ -92,6 +92,11 @@ POINT_TYPES: tuple[str, ...] = (
     "special_cause_neutral_low",
 )
 
+"""Every point code (and so every ``variation`` code) an XmR analysis gives."""
+
+ASSURANCE_TYPES: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent")
+"""Every ``assurance`` code: the limits on the target's good side, its bad side, or
+straddling it."""
 
 _POINT_TYPE_TABLE = np.array(POINT_TYPES, dtype=object)
 

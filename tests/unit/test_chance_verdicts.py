@@ -16,30 +16,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from verdict_series import CATALOGUE as SHARED_CATALOGUE
+from verdict_series import MONTHS, PERIOD_END, QUARTERS, judge_series
 
-from pcplib.assessment.measures import summarise_measure
-
-PERIOD_END = "2026-09"
-MONTHS = pd.period_range("2020-04", "2026-09", freq="M")
-QUARTERS = pd.period_range("2020-04", "2026-07", freq="3M")
-
-CATALOGUE: dict[str, Any] = {
-    "measure_id": "m",
-    "measure_name": "A measure",
-    "strategy_id": "alpha",
-    "tier": "headline",
-    "unit": "count",
-    "good_direction": "lower",
-    "frequency": "monthly",
-    "aggregation": "sum",
-    "source": "Test source",
-    "target": None,
-    "target_note": "",
-    "baseline_year": "2024/25",
-    "visibility": "public",
-    "target_date": "",
-    "seasonal": "no",
-}
+# The catalogue row of these tests: a measure with no seasonal pattern.
+CATALOGUE: dict[str, Any] = {**SHARED_CATALOGUE, "seasonal": "no"}
 
 
 def judge(
@@ -50,26 +31,7 @@ def judge(
 ) -> dict[str, Any]:
     """Judge one measure whose values line up with MONTHS or QUARTERS, as reports do."""
     row = {**CATALOGUE, **measure}
-    quarterly = row["frequency"] == "quarterly"
-    periods = QUARTERS if quarterly else MONTHS
-    assert len(values) == len(periods)
-    frame = pd.DataFrame(
-        {
-            "measure_id": row["measure_id"],
-            "period_start": [p.start_time for p in periods],
-            "period_end": [
-                p.start_time + pd.offsets.MonthEnd(3 if quarterly else 1) for p in periods
-            ],
-            "value": [np.nan if v is None else float(v) for v in values],
-            "numerator": np.nan if numerators is None else list(numerators),
-            "denominator": np.nan if denominators is None else list(denominators),
-            "area": "LLR",
-            "status": "final",
-            "definition": "current",
-        }
-    )
-    dataset = SimpleNamespace(observations=frame, primary_area="LLR")
-    return summarise_measure(dataset, row, PERIOD_END, "mdc")  # type: ignore[arg-type]
+    return judge_series(values, row, PERIOD_END, "mdc", numerators, denominators)
 
 
 # --- F23: a run that began inside the reference period withholds the verdict -------------
@@ -145,6 +107,20 @@ def test_positive_outcomes_within_sampling_error_of_the_target_are_not_called_me
     assert "binomial" in row["rag_reason"]
     assert "target met" not in row["sentence"]
     assert "within chance of the target (9.0%)" in row["sentence"]
+
+
+def test_the_public_page_says_a_trajectory_within_chance_is_too_close_to_call():
+    from pcplib.assessment.public import _target_words
+
+    values, nums, dens = _shares(11, 0.09, 430, (43, 420))
+    row = judge(values, nums, dens, frequency="quarterly", aggregation="mean", unit="percent",
+                good_direction="higher", target=9.0)  # fmt: skip
+    assert _target_words(row) == "Too close to its target of 9.0% to say whether it was met."
+    row = {**row, "rag_basis": "trajectory", "target_date": "2029-03"}
+    assert _target_words(row) == (
+        "Too close to the course set for its target for March 2029 (9.0% by now) to say "
+        "whether it is on course."
+    )
 
 
 def test_a_share_far_beyond_chance_of_its_target_is_still_met():

@@ -53,6 +53,17 @@ def test_each_run_is_added_and_nothing_is_rewritten(tmp_path: Path) -> None:
     assert kept.actions["action_id"].tolist() == ["v-a1"]
 
 
+def test_a_run_that_is_not_the_meeting_s_own_is_not_kept(tmp_path: Path) -> None:
+    # An --all or --strategy run between meetings is labelled with the slot its period
+    # belongs to; kept, a later meeting would read it as what the Board was told and say
+    # "nothing has changed since" a meeting that never saw the strategy (review 5, N1).
+    plan = _plan("2026-11")
+    adhoc = RunPlan(plan.folder, plan.heading, plan.jobs, "2026-11", "2026-09", for_meeting=False)
+    assert record_meeting(tmp_path, adhoc, _judgements("Amber", 1215), _dataset(), "t1") is None
+    assert list_meeting_records(tmp_path / "history") == []
+    assert record_meeting(tmp_path, plan, _judgements("Amber", 1215), _dataset(), "t1") is not None
+
+
 def test_a_run_with_the_delivery_board_keeps_every_strategys_commitments(tmp_path: Path) -> None:
     # The board's view shows every strategy's commitments and actions, not only those of
     # the slot's strategy reports: the record keeps what it showed.

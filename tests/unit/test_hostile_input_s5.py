@@ -410,3 +410,29 @@ def test_describe_size_names_what_a_figure_should_be() -> None:
     assert describe_size(float("nan")) == "a finite number"
     assert describe_size(float("inf")) == "a finite number"
     assert describe_size(1e15) == TOO_LARGE_EXPECTED
+
+
+# --- one line of millions of cells -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["framework/missions.csv", "observations/observations.csv"])
+def test_a_file_of_one_line_of_millions_of_cells_is_refused_before_it_is_split(
+    sample: Path, table: str
+) -> None:
+    # 70 MB of "ab," on one line took 22 GB and 17 minutes, and was killed unnamed.
+    path = sample / table
+    path.write_text("ab," * 300_000, encoding="utf-8")
+    found = [str(p) for p in validate_dataset(sample, today=TODAY)]
+    assert found == [
+        f"{path.as_posix()}, row 1: expected rows of at most 10,000 cells (row 1 has more: "
+        "a file of one long line, or not a table)"
+    ]
+
+
+def test_bound_row_width_passes_ordinary_lines_and_stops_at_a_wide_one() -> None:
+    from pcplib.data.large_csv import WideRowError, bound_row_width
+
+    assert list(bound_row_width(["a,b\n", "c,d\n"])) == ["a,b\n", "c,d\n"]
+    with pytest.raises(WideRowError) as raised:
+        list(bound_row_width(["a,b\n", "," * 10_000 + "\n"]))
+    assert raised.value.row == 2

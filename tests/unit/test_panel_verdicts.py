@@ -18,55 +18,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from verdict_series import (
+    AT,
+    CATALOGUE,
+    MONTHS,
+    PERIOD_END,
+    QAT,
+    QUARTERS,
+    judge_series,
+    observations,
+)
 
 from pcplib.assessment import thresholds
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import summarise_measure
 from pcplib.assessment.strategy import roll_up_strategy
-
-PERIOD_END = "2026-09"
-MONTHS = pd.period_range("2020-04", "2026-09", freq="M")
-QUARTERS = pd.period_range("2020-04", "2026-07", freq="3M")
-AT = {str(m): i for i, m in enumerate(MONTHS)}
-QAT = {str(q.start_time.to_period("M")): i for i, q in enumerate(QUARTERS)}
-
-CATALOGUE: dict[str, Any] = {
-    "measure_id": "m",
-    "measure_name": "A measure",
-    "strategy_id": "alpha",
-    "tier": "headline",
-    "unit": "count",
-    "good_direction": "lower",
-    "frequency": "monthly",
-    "aggregation": "sum",
-    "source": "Test source",
-    "target": None,
-    "target_note": "",
-    "baseline_year": "2024/25",
-    "visibility": "public",
-    "target_date": "",
-    "seasonal": "",
-}
-
-
-def observations(values: Sequence[float | None], row: dict[str, Any], **extra: Any) -> pd.DataFrame:
-    """The observations of one measure whose values line up with MONTHS or QUARTERS."""
-    periods = QUARTERS if row["frequency"] == "quarterly" else MONTHS
-    step = 3 if row["frequency"] == "quarterly" else 1
-    assert len(values) == len(periods)
-    return pd.DataFrame(
-        {
-            "measure_id": row["measure_id"],
-            "period_start": [p.start_time for p in periods],
-            "period_end": [p.start_time + pd.offsets.MonthEnd(step) for p in periods],
-            "value": [np.nan if v is None else float(v) for v in values],
-            "numerator": extra.get("numerators", np.nan),
-            "denominator": extra.get("denominators", np.nan),
-            "area": "LLR",
-            "status": "final",
-            "definition": extra.get("definition", "current"),
-        }
-    )
 
 
 def judge(
@@ -78,12 +44,7 @@ def judge(
 ) -> dict[str, Any]:
     """Judge one measure as every report does."""
     row = {**CATALOGUE, **measure}
-    extra: dict[str, Any] = {}
-    if numerators is not None:
-        extra = {"numerators": numerators, "denominators": denominators}
-    frame = observations(values, row, **extra)
-    dataset = SimpleNamespace(observations=frame, primary_area="LLR")
-    return summarise_measure(dataset, row, period_end, "mdc")  # type: ignore[arg-type]
+    return judge_series(values, row, period_end, "mdc", numerators, denominators)
 
 
 def trending(start: float, stop: float, seed: int, n: int = len(MONTHS)) -> np.ndarray:

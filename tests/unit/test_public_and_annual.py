@@ -288,3 +288,58 @@ def test_what_the_evidence_cannot_say_is_in_plain_words(data_dir) -> None:
     assert "Chance:" in text
     for word in ("SPC", "p below", "p <", "p =", " pp"):
         assert word not in text, word
+
+
+def test_the_year_says_whether_each_target_was_met(sample: Dataset) -> None:
+    from pcplib.assessment.annual import YEAR_TARGET_OUTCOMES
+
+    targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
+    public = assessment.measures_for_audience(sample, audience="public")
+    assert len(targets) == int(public["target"].notna().sum())
+    assert set(targets["outcome"]) <= {*YEAR_TARGET_OUTCOMES, ""}
+    # 101 calls: 67.3% on average against 85%, missed; headcount 2,312 at the year end
+    # against 2,300, met.
+    calls = targets.loc["101 calls answered within 3 minutes"]
+    assert calls["outcome"] == "missed" and calls["current"] < calls["target"] == 85.0
+    assert targets.loc["Police officer headcount", "outcome"] == "met"
+    # A survey figure within its margin of error of the target is neither met nor missed.
+    confidence = targets.loc["People who agree the local police do a good or excellent job"]
+    assert confidence["outcome"] == "within the margin of error"
+    assert abs(confidence["current"] - confidence["target"]) <= confidence["margin"]
+    # A dated target not yet due is judged on its course, never "met" before its date;
+    # a count's target is the year's total (1,150,000 kWh a month, 12 months).
+    energy = targets.loc["Energy used across the police estate (kWh)"]
+    assert energy["basis"] == "course" and energy["outcome"] == "on course"
+    assert energy["target_date"] == "2029-03" and energy["target"] == 13_800_000
+
+
+def test_year_targets_are_told_in_plain_words() -> None:
+    row = {
+        "strategy_name": "S", "measure_name": "M", "unit": "percent", "rate_per": "",
+        "aggregation": "mean", "good_direction": "higher", "current": 56.7, "target": 60.0,
+        "target_final": 60.0, "target_date": "", "basis": "target", "margin": 3.72,
+        "outcome": "within the margin of error",
+    }  # fmt: skip
+    frame = pd.DataFrame(
+        [
+            row,
+            {**row, "measure_name": "N", "current": 67.3, "target": 85.0, "margin": None,
+             "outcome": "missed"},
+            {**row, "measure_name": "K", "unit": "count", "aggregation": "sum",
+             "current": 12.0, "target": 10.0, "target_final": 5.0, "target_date": "2029-03",
+             "basis": "course", "margin": None, "good_direction": "lower", "outcome": "behind"},
+        ]
+    )  # fmt: skip
+    html = report.format_annual_targets(frame, "2025/26")
+    assert (
+        "In 2025/26, of 3 public measures with a target, 0 met it, 1 missed it, 1 too close "
+        "to tell (survey figures within their margin of error) and 1 with a later date: "
+        "0 on course and 1 behind."
+    ) in html
+    assert "plus or minus 3.7 percentage points" in html and "<td>Missed</td>" in html
+    assert "Behind the course to 5 by March 2029" in html
+    assert "10 (year&#x27;s total, on the course to its date)" in html
+    assert " pp" not in html and "p =" not in html
+    assert "No public measure has a target" in report.format_annual_targets(
+        frame.iloc[0:0], "2025/26"
+    )

@@ -1191,3 +1191,18 @@ def test_a_stock_is_compared_at_a_month_never_over_12_months(sample):
         assessment.summarise_measures(sample, "neighbourhood-crime", "2026-09"), "Crime"
     )
     assert "in the 12 months before" in flow and "latest 12 months (" in flow
+
+
+def test_the_longer_view_grades_the_change_of_a_measure_with_no_good_direction():
+    row = {
+        "measure_name": "Stop and searches", "unit": "count", "year_ending": 5400.0,
+        "previous_year": 5065.0, "baseline": 4936.0, "year_ending_change": "+6.6%",
+        "year_ending_label": "12 months to September 2026", "since_baseline_arrow": "▲",
+        "since_baseline_change": "+9.4%", "since_baseline_judgement": "no good direction",
+        "since_baseline_words": "a rise beyond chance, no good direction",
+        "baseline_label": "2024/25", "spc_status": "assessed",
+        "spc_variation": "common_cause", "spc_assurance": "", "target": None, "quality": "",
+        "has_data": True, "rate_per_year": "",
+    }  # fmt: skip
+    html = report.format_measures_detail(pd.DataFrame([row]), "Detail")
+    assert "+9.4%" in html and "a rise beyond chance, no good direction" in html

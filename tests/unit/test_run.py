@@ -206,6 +206,7 @@ def test_slot_plan_runs_each_agenda_strategy_once_plus_the_overview(project) -> 
     plan = run.build_run_plan(args, run.make_options(args))
     assert project.resolved == [("latest", date(2026, 11, 23))]
     assert plan.folder == "2026-11" and plan.slot == "2026-11" and plan.period_end == "2026-09"
+    assert plan.for_meeting  # the meeting's own run: kept as what the meeting was told
     assert [j.name for j in plan.jobs] == ["vawg", "road-safety", "plan-overview", "delivery-board"]
     vawg = plan.jobs[0]
     assert vawg.notebook == "delivery_strategy"
@@ -240,6 +241,8 @@ def test_reports_built_outside_their_slot_name_their_own_meeting_or_none(project
     # in January on the same data; rural-crime's meeting (September) reports June's data,
     # so its report on September's data was prepared for no meeting.
     plan = run.build_run_plan(parse(project, "--all", "--period", "2026-09"), project.options)
+    # Labelled with November's slot, but not November's own run (review 5, N1).
+    assert plan.slot == "2026-11" and not plan.for_meeting
     meetings = {job.strategy: job.parameters["meeting"] for job in plan.jobs}
     assert meetings == {
         "rural-crime": f"{run.NO_MEETING}; not on the forward plan again up to its last "

@@ -9,12 +9,12 @@ doubles, a baseline that trends, a target met every month...), and judged by
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from verdict_series import AT, CATALOGUE, MONTHS, PERIOD_END, QUARTERS, judge_series
 
 from pcplib import stats
 from pcplib.assessment import thresholds
@@ -27,31 +27,7 @@ from pcplib.assessment.evidence import (
 )
 from pcplib.assessment.figures import Window, month_number
 from pcplib.assessment.limits import check_baseline_stability, plan_spc
-from pcplib.assessment.measures import summarise_measure
 from pcplib.assessment.strategy import note_hidden_by_rating, roll_up_strategy
-
-PERIOD_END = "2026-09"
-MONTHS = pd.period_range("2020-04", "2026-09", freq="M")
-QUARTERS = pd.period_range("2020-04", "2026-07", freq="3M")
-AT = {str(m): i for i, m in enumerate(MONTHS)}
-
-CATALOGUE: dict[str, Any] = {
-    "measure_id": "m",
-    "measure_name": "A measure",
-    "strategy_id": "alpha",
-    "tier": "headline",
-    "unit": "count",
-    "good_direction": "lower",
-    "frequency": "monthly",
-    "aggregation": "sum",
-    "source": "Test source",
-    "target": None,
-    "target_note": "",
-    "baseline_year": "2024/25",
-    "visibility": "public",
-    "target_date": "",
-    "seasonal": "",
-}
 
 
 def judge(
@@ -64,24 +40,7 @@ def judge(
 ) -> dict[str, Any]:
     """Judge one measure whose values line up with :data:`MONTHS` (or :data:`QUARTERS`)."""
     row = {**CATALOGUE, **measure}
-    periods = QUARTERS if row["frequency"] == "quarterly" else MONTHS
-    step = 3 if row["frequency"] == "quarterly" else 1
-    assert len(values) == len(periods)
-    frame = pd.DataFrame(
-        {
-            "measure_id": row["measure_id"],
-            "period_start": [p.start_time for p in periods],
-            "period_end": [p.start_time + pd.offsets.MonthEnd(step) for p in periods],
-            "value": [np.nan if v is None else float(v) for v in values],
-            "numerator": numerators if numerators is not None else np.nan,
-            "denominator": denominators if denominators is not None else np.nan,
-            "area": "LLR",
-            "status": "final",
-            "definition": "current",
-        }
-    )
-    dataset = SimpleNamespace(observations=frame, primary_area="LLR")
-    return summarise_measure(dataset, row, period_end, spc_rules)  # type: ignore[arg-type]
+    return judge_series(values, row, period_end, spc_rules, numerators, denominators)
 
 
 def poisson(mean: float | Sequence[float], seed: int, n: int = len(MONTHS)) -> np.ndarray:

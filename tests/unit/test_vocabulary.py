@@ -9,6 +9,7 @@ from pcplib.assessment.vocabulary import (
     EVIDENCE_GRADES,
     NO_EVIDENCE,
     describe_baseline_window,
+    describe_change_words,
     describe_disagreement,
     describe_disagreement_tail,
     grade_evidence,
@@ -120,3 +121,43 @@ def test_a_signal_the_baseline_year_does_not_show_is_said_in_one_sentence() -> N
 )
 def test_no_sentence_when_they_agree_or_one_is_missing(overrides) -> None:
     assert describe_disagreement(_row(**overrides)) == ""
+
+
+@pytest.mark.parametrize(
+    ("judgement", "direction", "verdict", "expected"),
+    [
+        ("no good direction", "up", "beyond chance", "a rise beyond chance, no good direction"),
+        ("no good direction", "down", "beyond chance", "a fall beyond chance, no good direction"),
+        ("possible change", "up", "possible change", "possibly a rise, no good direction"),
+        (NO_EVIDENCE, "up", "within noise", "no evidence of change, no good direction"),
+        (NO_EVIDENCE, "down", "small numbers", "no evidence of change, no good direction"),
+        ("no good direction", "up", "not tested", "a rise (not tested), no good direction"),
+    ],
+)
+def test_a_measure_with_no_good_direction_shows_the_grade_of_its_evidence(
+    judgement, direction, verdict, expected
+):
+    assert describe_change_words(judgement, direction, verdict, "neutral") == expected
+
+
+def test_change_words_of_a_measure_with_a_good_direction_are_its_judgement():
+    assert describe_change_words("improved", "up", "beyond chance", "higher") == "improved"
+    assert describe_change_words(NO_EVIDENCE, "up", "within noise", "lower") == NO_EVIDENCE
+    # No movement: nothing to grade, whatever the direction.
+    assert describe_change_words("no change", "no change", "no change", "neutral") == "no change"
+
+
+def test_each_measure_carries_its_change_words_for_the_longer_view(sample):
+    from pcplib.assessment import summarise_measures
+
+    df = summarise_measures(sample, "vawg", "2026-09", with_spc=False).set_index("measure_id")
+    neutral = df[df["good_direction"] == "neutral"]
+    assert not neutral.empty
+    for measure_id, r in neutral.iterrows():
+        assert r["since_baseline_words"] == describe_change_words(
+            r["since_baseline_judgement"], r["since_baseline_direction"],
+            r["since_baseline_evidence"], "neutral",
+        ), measure_id  # fmt: skip
+        assert r["since_baseline_words"] != "no good direction"
+    rated = df[df["good_direction"] != "neutral"]
+    assert (rated["since_baseline_words"] == rated["since_baseline_judgement"]).all()

@@ -1,0 +1,170 @@
+"""Every phrase that turns an SPC code into words, in one table per kind of code.
+
+A variation code (:data:`pcplib.spc.POINT_TYPES`) and an assurance code
+(:data:`pcplib.spc.ASSURANCE_TYPES`) are told in several places, each with its own
+phrasing: a sentence of the assessment, a chart's legend and alt text, the table of
+measures, the SPC summary's "what it means". They are all here, one row per code, so a
+new code or a change of meaning is made in one place, and a unit test checks that every
+code has every phrase. The modules that print them take their column of this table.
+
+The assessment floor holds it because both the assessment's sentences and the report
+floor use it (the report may read the assessment, never the other way round).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ASSURANCE_PHRASES", "VARIATION_PHRASES", "AssurancePhrases", "VariationPhrases"]
+
+
+@dataclass(frozen=True)
+class VariationPhrases:
+    """How one variation code is told, in each place that tells it.
+
+    Attributes
+    ----------
+    clause : str
+        The assessment's sentence, with ``{period}`` for the chart's reference period
+        (:mod:`pcplib.assessment.sentences`).
+    period : str
+        A signal somewhere in the reporting period, as the SPC summary's lead says it;
+        empty for common cause, which is no signal (:mod:`pcplib.assessment.spc_verdict`).
+    latest : str
+        The latest point's own verdict, beside a signal earlier in the period.
+    recent : str
+        A signal in the 12 months before the reporting period; empty for common cause.
+    alt_text : str
+        A chart's alt text ("The latest point shows ...", :mod:`pcplib.report.chart_text`).
+    heading : str
+        The table of measures' and the SPC summary's variation cell
+        (:mod:`pcplib.report.words`).
+    meaning : str
+        What it means for the Board, after *Making Data Count*'s icon guide
+        (:mod:`pcplib.report.spc_summary`).
+    legend : str
+        The chart legend's label for a point of this kind (:mod:`pcplib.report.charts`).
+    """
+
+    clause: str
+    period: str
+    latest: str
+    recent: str
+    alt_text: str
+    heading: str
+    meaning: str
+    legend: str
+
+
+@dataclass(frozen=True)
+class AssurancePhrases:
+    """How one assurance code is told, in each place that tells it.
+
+    Attributes
+    ----------
+    tail : str
+        The end of the assessment's target sentence when the limits decided it.
+    record_tail : str
+        The same when the one-sided record decided it (``spc_assurance_basis``
+        "record"): a record is no forecast, so it says what the limits leave open; empty
+        for ``inconsistent``, which a one-sided record never is.
+    alt_text : str
+        A chart's alt text.
+    heading : str
+        The table of measures' and the SPC summary's assurance cell.
+    meaning : str
+        What it means for the Board.
+    """
+
+    tail: str
+    record_tail: str
+    alt_text: str
+    heading: str
+    meaning: str
+
+
+VARIATION_PHRASES: dict[str, VariationPhrases] = {
+    "common_cause": VariationPhrases(
+        clause="within the normal variation of {period}",
+        period="",
+        latest="the latest point is within the limits",
+        recent="",
+        alt_text="common-cause variation only (no signal)",
+        heading="No signal: within the normal variation of the chart's reference period",
+        meaning="Stable: only normal ups and downs; a better result needs a change to the process.",
+        legend="Common cause (normal variation)",
+    ),
+    "special_cause_improvement": VariationPhrases(
+        clause="better than {period} by more than chance",
+        period="Special-cause improvement in the reporting period",
+        latest="the latest point signals improvement",
+        recent="a signal of improvement",
+        alt_text="a special cause showing improvement",
+        heading="Signal of improvement: a real change for the better",
+        meaning="Something has changed for the better: find out what, and keep it.",
+        legend="Special cause: improvement",
+    ),
+    "special_cause_concern": VariationPhrases(
+        clause="worse than {period} by more than chance",
+        period="Special-cause concern in the reporting period",
+        latest="the latest point signals concern",
+        recent="a signal of concern",
+        alt_text="a special cause of concern",
+        heading="Signal of concern: a real change for the worse",
+        meaning="Something has changed for the worse: find the cause and act on it.",
+        legend="Special cause: concern",
+    ),
+    "special_cause_neutral_high": VariationPhrases(
+        clause="higher than {period} by more than chance",
+        period="Special-cause variation upwards in the reporting period",
+        latest="the latest point signals a rise",
+        recent="a signal of a rise",
+        alt_text="a special cause upwards (neither good nor bad)",
+        heading="Signal: a real rise (neither good nor bad)",
+        meaning=(
+            "A real rise in a measure with no good direction: understand why before judging it."
+        ),
+        legend="Special cause (neither good nor bad)",
+    ),
+    "special_cause_neutral_low": VariationPhrases(
+        clause="lower than {period} by more than chance",
+        period="Special-cause variation downwards in the reporting period",
+        latest="the latest point signals a fall",
+        recent="a signal of a fall",
+        alt_text="a special cause downwards (neither good nor bad)",
+        heading="Signal: a real fall (neither good nor bad)",
+        meaning=(
+            "A real fall in a measure with no good direction: understand why before judging it."
+        ),
+        legend="Special cause (neither good nor bad)",
+    ),
+}
+"""One row per variation code of :data:`pcplib.spc.POINT_TYPES`, in its order."""
+
+ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
+    "consistent_pass": AssurancePhrases(
+        tail="its limits lie on the right side of it, so it will be met if nothing changes",
+        record_tail="though its limits do not rule out a miss",
+        alt_text="the target is met consistently",
+        heading="Target consistently met",
+        meaning="The target will be met if nothing changes.",
+    ),
+    "consistent_fail": AssurancePhrases(
+        tail="its limits lie on the wrong side of it, so it will not be met without a change",
+        record_tail="though its limits do not rule out a pass",
+        alt_text="the target is missed consistently",
+        heading="Target consistently missed",
+        meaning="The target will not be met unless the process changes.",
+    ),
+    "inconsistent": AssurancePhrases(
+        tail="its limits straddle it, so it may be met or missed by chance",
+        record_tail="",
+        alt_text="the target is hit and miss: met or missed by chance",
+        heading="Target within the process limits: it may be met or missed by chance",
+        meaning=(
+            "Hit and miss: the target will be met in some periods and missed in others by "
+            "chance; meeting it reliably needs a change."
+        ),
+    ),
+}
+"""One row per assurance code of :data:`pcplib.spc.ASSURANCE_TYPES`, in its order."""
