@@ -535,8 +535,9 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
     pandas.DataFrame
         One row per public measure with a target, in catalogue order: ``strategy_name``,
         ``measure_name``, ``unit``, ``rate_per``, ``aggregation``, ``good_direction``,
-        ``current`` (the year's figure, None when the year is incomplete), ``target``
-        (what the year is held to), ``target_final``, ``target_date``, ``basis``
+        ``frequency``, ``current`` (the year's figure, None when the year is
+        incomplete), ``target`` (what the year is held to), ``target_final`` (as the
+        catalogue states it: a count's per month or quarter), ``target_date``, ``basis``
         (``target`` or ``course``), ``margin`` (a survey's margin of error, or None)
         and ``outcome`` (one of :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure).
     """
@@ -581,6 +582,7 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
                 "unit": str(m["unit"]),
                 "rate_per": describe_rate_basis(m, "year"),
                 "aggregation": aggregation,
+                "frequency": frequency,
                 "good_direction": good,
                 "current": this.value,
                 "target": target.value,
@@ -592,7 +594,8 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
             }
         )
     columns = [
-        "strategy_name", "measure_name", "unit", "rate_per", "aggregation", "good_direction",
-        "current", "target", "target_final", "target_date", "basis", "margin", "outcome",
+        "strategy_name", "measure_name", "unit", "rate_per", "aggregation", "frequency",
+        "good_direction", "current", "target", "target_final", "target_date", "basis", "margin",
+        "outcome",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

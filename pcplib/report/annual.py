@@ -107,6 +107,11 @@ def _describe_target_result(r: Mapping[str, Any]) -> str:
         )
     due = month_words(r["target_date"]) if r["target_date"] else ""
     final = format_figures([r["target_final"]], r["unit"], per=str(r.get("rate_per") or ""))[0]
+    # A count's target is stated per month or quarter: say so, never a bare figure that
+    # reads as the year's.
+    if r["aggregation"] == "sum":
+        per_period = {"monthly": " a month", "quarterly": " a quarter"}
+        final += per_period.get(str(r.get("frequency")), "")
     if outcome == "on course":
         return f"On course for {final} by {due}"
     if outcome == "behind":

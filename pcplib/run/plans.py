@@ -281,6 +281,27 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     RunError
         For conflicting or invalid options (exit 2).
     """
+    modes = _check_run_modes(args)
+    from pcplib.data.identity import read_identity
+
+    forward_plan = load_plan(options.forward_plan)
+    # The board's name for every meeting line comes from the data set (dataset.yaml).
+    board = read_identity(options.data_dir).board_name
+    # Checked for every mode, though only --strategy and --all use it.
+    period = check_period(args.period) if args.period else ""
+    mode = modes[0] if modes else "slot"
+    audience = getattr(args, "audience", None) or "board"
+    if mode in ("slot", "default"):
+        return _plan_meeting_run(args, options, forward_plan, board, mode, audience)
+    return _plan_strategies_run(args, options, forward_plan, board, mode, audience, period)
+
+
+def _check_run_modes(args: Any) -> list[str]:
+    """The one mode asked for (``strategy``, ``all``, ``default``; none for ``--slot``).
+
+    Raises :class:`RunError` (exit 2) for two modes, none and no slot, or a period
+    without a mode that takes one.
+    """
     modes = [m for m in ("strategy", "all", "default") if getattr(args, m, None)]
     if len(modes) > 1:
         raise RunError(
@@ -294,72 +315,99 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
         )
     if args.period and not modes:
         raise RunError("--period goes with --strategy or --all", EXIT_USAGE)
-    from pcplib.data.identity import read_identity
+    return modes
 
-    forward_plan = load_plan(options.forward_plan)
-    # The board's name for every meeting line comes from the data set (dataset.yaml).
-    board = read_identity(options.data_dir).board_name
-    today = options.today
-    data_param = repo_parameter(options.data_dir)
-    at = options.produced_at
-    # Each strategy report compares with the last meeting these name (its "since the last
-    # meeting"), the history being the one this output folder keeps.
-    history = {
+
+def _history_parameters(options: RunOptions) -> dict[str, str]:
+    """The forward plan and meeting history every strategy report is given.
+
+    Each report compares with the last meeting these name (its "since the last
+    meeting"), the history being the one this output folder keeps.
+    """
+    return {
         "forward_plan": repo_parameter(options.forward_plan),
         "history_dir": repo_parameter(options.out_dir / HISTORY_FOLDER),
     }
-    period = check_period(args.period) if args.period else ""
-    mode = modes[0] if modes else "slot"
-    audience = getattr(args, "audience", None) or "board"
-    # Public versions go to their own folder, so they never mix with the Board's.
-    suffix, versions = ("-public", " (public versions)") if audience == "public" else ("", "")
 
-    if mode in ("slot", "default"):
-        slot = resolve_slot_spec(forward_plan, args.slot or "latest", today)
-        slot_id, period_end = label_month(slot.slot), label_month(slot.period_end)
-        jobs: list[Job] = [
-            plan_strategy_job(
-                strategy,
-                slot_id,
-                period_end,
-                data_param,
-                at,
-                audience=audience,
-                meeting=describe_meeting(slot_id, board),
-                **history,
-            )
-            # A strategy listed twice in one slot (the plan does so) runs once.
-            for strategy in dict.fromkeys(slot.strategies)
-        ]
-        jobs.append(
-            plan_overview_job(
-                slot_id,
-                period_end,
-                data_param,
-                at,
-                meeting=describe_meeting(slot_id, board),
-                forward_plan=history["forward_plan"],
-                audience=audience,
-            )
+
+def _public_suffixes(audience: str) -> tuple[str, str]:
+    """The folder's and the heading's suffix for the audience.
+
+    Public versions go to their own folder, so they never mix with the Board's.
+    """
+    return ("-public", " (public versions)") if audience == "public" else ("", "")
+
+
+def _plan_meeting_run(
+    args: Any, options: RunOptions, forward_plan: Any, board: str, mode: str, audience: str
+) -> RunPlan:
+    """A meeting's run (``--slot``, ``--default``).
+
+    Its strategies, the overview, the delivery board's view (the Board's only) and, for
+    ``--default``, the public report and its About page.
+    """
+    data_param, at = repo_parameter(options.data_dir), options.produced_at
+    history = _history_parameters(options)
+    suffix, versions = _public_suffixes(audience)
+    slot = resolve_slot_spec(forward_plan, args.slot or "latest", options.today)
+    slot_id, period_end = label_month(slot.slot), label_month(slot.period_end)
+    jobs: list[Job] = [
+        plan_strategy_job(
+            strategy,
+            slot_id,
+            period_end,
+            data_param,
+            at,
+            audience=audience,
+            meeting=describe_meeting(slot_id, board),
+            **history,
         )
-        if audience == "board":
-            # The delivery board's view names the Board's actions and restricted work: it
-            # is never part of a public run.
-            jobs.append(
-                plan_board_job(
-                    slot_id, period_end, data_param, at, **history,
-                    board_name=name_delivery_board(options.data_dir),
-                )
-            )  # fmt: skip
-        if mode == "default":
-            quarter = label_quarter(period_end)
-            jobs.append(
-                plan_public_job(quarter, data_param, repo_parameter(options.forward_plan), at)
+        # A strategy listed twice in one slot (the plan does so) runs once.
+        for strategy in dict.fromkeys(slot.strategies)
+    ]
+    jobs.append(
+        plan_overview_job(
+            slot_id,
+            period_end,
+            data_param,
+            at,
+            meeting=describe_meeting(slot_id, board),
+            forward_plan=history["forward_plan"],
+            audience=audience,
+        )
+    )
+    if audience == "board":
+        # The delivery board's view names the Board's actions and restricted work: it
+        # is never part of a public run.
+        jobs.append(
+            plan_board_job(
+                slot_id, period_end, data_param, at, **history,
+                board_name=name_delivery_board(options.data_dir),
             )
-            jobs.append(plan_public_about_job(quarter, data_param, at))
-        heading = f"{describe_meeting(slot_id, board)}: delivery reports"
-        return RunPlan(slot_id + suffix, heading + versions, tuple(jobs), slot_id, period_end)
+        )  # fmt: skip
+    if mode == "default":
+        quarter = label_quarter(period_end)
+        jobs.append(plan_public_job(quarter, data_param, repo_parameter(options.forward_plan), at))
+        jobs.append(plan_public_about_job(quarter, data_param, at))
+    heading = f"{describe_meeting(slot_id, board)}: delivery reports"
+    return RunPlan(slot_id + suffix, heading + versions, tuple(jobs), slot_id, period_end)
 
+
+def _plan_strategies_run(
+    args: Any,
+    options: RunOptions,
+    forward_plan: Any,
+    board: str,
+    mode: str,
+    audience: str,
+    period: str,
+) -> RunPlan:
+    """A run of strategies on a period (``--strategy``, ``--all``), not a meeting's own.
+
+    ``period`` is the checked ``--period`` (empty: the slot's, or the latest meeting's).
+    """
+    today = options.today
+    suffix, versions = _public_suffixes(audience)
     if args.slot:
         slot_id = label_month(resolve_slot_spec(forward_plan, args.slot, today).slot)
         if not args.period:
@@ -380,8 +428,9 @@ def build_run_plan(args: Any, options: RunOptions) -> RunPlan:
     # Each report names the meeting that reviews it on this period, or says there is none.
     jobs = [
         plan_strategy_job(
-            s, slot_id, period, data_param, at, audience=audience,
-            meeting=find_meeting(forward_plan, s, period, board), **history,
+            s, slot_id, period, repo_parameter(options.data_dir), options.produced_at,
+            audience=audience, meeting=find_meeting(forward_plan, s, period, board),
+            **_history_parameters(options),
         )
         for s in strategies
     ]  # fmt: skip

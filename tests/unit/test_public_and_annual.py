@@ -316,7 +316,8 @@ def test_the_year_says_whether_each_target_was_met(sample: Dataset) -> None:
 def test_year_targets_are_told_in_plain_words() -> None:
     row = {
         "strategy_name": "S", "measure_name": "M", "unit": "percent", "rate_per": "",
-        "aggregation": "mean", "good_direction": "higher", "current": 56.7, "target": 60.0,
+        "aggregation": "mean", "frequency": "monthly", "good_direction": "higher",
+        "current": 56.7, "target": 60.0,
         "target_final": 60.0, "target_date": "", "basis": "target", "margin": 3.72,
         "outcome": "within the margin of error",
     }  # fmt: skip
@@ -337,7 +338,8 @@ def test_year_targets_are_told_in_plain_words() -> None:
         "0 on course and 1 behind."
     ) in html
     assert "plus or minus 3.7 percentage points" in html and "<td>Missed</td>" in html
-    assert "Behind the course to 5 by March 2029" in html
+    # A count's target is per month in the catalogue, and said so.
+    assert "Behind the course to 5 a month by March 2029" in html
     assert "10 (year&#x27;s total, on the course to its date)" in html
     assert " pp" not in html and "p =" not in html
     assert "No public measure has a target" in report.format_annual_targets(

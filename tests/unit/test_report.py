@@ -1207,3 +1207,18 @@ def test_the_longer_view_grades_the_change_of_a_measure_with_no_good_direction()
     }  # fmt: skip
     html = report.format_measures_detail(pd.DataFrame([row]), "Detail")
     assert "+9.4%" in html and "a rise beyond chance, no good direction" in html
+
+
+def test_the_main_table_grades_the_quarter_change_of_a_measure_with_no_good_direction():
+    from pcplib.report.measures import _direction_note
+
+    row = {"direction": "up", "judgement": "no good direction", "good_direction": "neutral"}
+    assert _direction_note({**row, "change_evidence": "beyond chance"}) == (
+        "up; a rise beyond chance, no good direction"
+    )
+    assert _direction_note({**row, "change_evidence": "possible change",
+                            "judgement": "possible change"}) == (
+        "up; possibly a rise, no good direction"
+    )  # fmt: skip
+    rated = {"direction": "down", "judgement": "improved", "good_direction": "lower"}
+    assert _direction_note({**rated, "change_evidence": "beyond chance"}) == "down; improved"
