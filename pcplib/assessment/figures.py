@@ -159,7 +159,8 @@ def compute_window(
     This is how ONS and the Home Office make a year's proportion or rate (ONS, *Crime in
     England and Wales* user guide: rates from the year's total over the population; Home
     Office, *Crime outcomes in England and Wales*: outcome rates from the year's counts).
-    Without every numerator the window falls back to the mean of its values.
+    Without every numerator the window falls back to the mean of its values; a window of
+    one period keeps that period's recorded figure.
 
     Parameters
     ----------
@@ -227,7 +228,8 @@ def compute_window(
         value = float(sel["value"].sum()) if present >= expected else None
     elif aggregation == "last":
         value = float(at_end["value"].iloc[-1]) if not at_end.empty else None
-    elif numerator is not None and denominator and unit in RATIO_SCALES:
+    elif numerator is not None and denominator and unit in RATIO_SCALES and present > 1:
+        # One period keeps its recorded figure (the published one, and the chart's point).
         value = numerator / denominator * RATIO_SCALES[unit]
     else:
         value = float(sel["value"].mean())

@@ -35,7 +35,7 @@ from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
-from pcplib.labels import format_figure, format_figures, is_missing, month_words
+from pcplib.labels import format_figure, format_figures, is_missing, month_span, month_words
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -347,12 +347,33 @@ def describe_public_not_rated(row: Mapping[str, Any]) -> str:
     return f"there is no target, and {reason}"
 
 
+def _usual_level(row: Mapping[str, Any], better: bool) -> str:
+    """Say "Higher than its usual level of August 2023 to March 2025", naming no chart.
+
+    The public report shows no control chart, so the period that set the chart's limits
+    is "its usual level" of those months, and the way is the figure's (higher or lower
+    from its good direction), so "down 2.7% on a year ago" never sits beside "worse"
+    (review 4, F20). Better or worse only for a measure with no good direction.
+    """
+    good = str(row.get("good_direction") or "")
+    way = "better" if better else "worse"
+    if good in ("higher", "lower"):
+        way = good if better else {"higher": "lower", "lower": "higher"}[good]
+    first, last = row.get("spc_limits_from"), row.get("spc_limits_to")
+    of = ""
+    if not is_missing(first) and not is_missing(last) and str(first) and str(last):
+        span = month_span(periods.parse_month(str(first)), periods.parse_month(str(last)))
+        of = f" of {span}"
+    return f"{way.capitalize()} than its usual level{of}"
+
+
 def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -> tuple[str, str]:
     """What shows a real (or possible) change, and which comparison it rests on.
 
     The comparisons are read in the order the rating reads them: the quarter on a year
     ago, the last 12 months on the 12 months before, the last 12 months on the plan's
-    baseline year, then the SPC chart against its reference period. Returns the words and
+    baseline year, then the SPC chart against its reference period (its usual level, in
+    the public report's words: :func:`_usual_level`). Returns the words and
     the comparison (``"quarter"``, ``"year"``, ``"since"``, ``"spc"``), or ``("", "")``.
     """
     verdict = "improved" if better else "deteriorated"
@@ -375,8 +396,7 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
         return said("since the plan began", _year_words(row, "since")), "since"
     signal = "special_cause_improvement" if better else "special_cause_concern"
     if not possibly and row.get("spc_variation") == signal:
-        period = str(row.get("chart_period_words") or "the chart's reference period")
-        return f"{way.capitalize()} than in {period}, by more than the usual ups and downs.", "spc"
+        return f"{_usual_level(row, better)}, by more than the usual ups and downs.", "spc"
     return "", ""
 
 
@@ -409,7 +429,7 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     """Write what a measure shows, in plain English, for the public report.
 
     "A real worsening" or "A real improvement" names its basis (a year ago, over the
-    year, since the plan's baseline year, or against the chart's reference period) and is
+    year, since the plan's baseline year, or against its usual level) and is
     never set beside a figure whose own test found no evidence of change without saying so
     (``docs/methodology.md``, "Reference periods and the words for evidence").
 
@@ -420,8 +440,8 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
         ``unit``, ``current``, ``last_year``, ``change``, ``change_value``,
         ``direction``, ``judgement``, ``year_ending_judgement``,
         ``since_baseline_judgement``, ``assessment``, ``rag``, ``rag_basis``,
-        ``rag_capped``, ``spc_variation``, ``chart_period_words``, ``worsening``,
-        ``target_for_period`` and ``target_date``; ``status_disagreement_public``
+        ``rag_capped``, ``spc_variation``, ``spc_limits_from``, ``spc_limits_to``,
+        ``worsening``, ``target_for_period`` and ``target_date``; ``status_disagreement_public``
         (:mod:`pcplib.assessment.commitment_status`), said last when set.
 
     Returns
@@ -477,8 +497,8 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
         ):
             # Better than the chart's reference period but worse than a year ago: both
             # said, neither called an achievement.
-            period = str(row.get("chart_period_words") or "the chart's reference period")
-            parts.append(f"Better than in {period}, but not than a year ago: a mixed picture.")
+            usual = _usual_level(row, better=True)
+            parts.append(f"{usual}, but not than a year ago: a mixed picture.")
         else:
             parts.append("Within the usual ups and downs.")
         if shows_change(row):

@@ -46,8 +46,8 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "Figures go up and down a little all the time. So before we call a change "
             "real, we check it. It must be bigger than the figure's usual ups and downs. We "
             "say what we compared it with: a year ago, the plan's baseline year (the year "
-            "before the plan began), or a settled stretch of earlier months (the chart's "
-            "reference period). It must be too big to be down to chance, and "
+            "before the plan began), or its usual level over a settled stretch of earlier "
+            "months. It must be too big to be down to chance, and "
             "big enough to matter. A very small change is not called real, and nor is a "
             "change in a handful of cases.",
         ),

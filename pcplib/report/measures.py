@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.strategy import StrategySummary
+from pcplib.assessment.vocabulary import describe_change_words
 from pcplib.labels import as_sentence, format_figure, format_figures, is_missing, month_words
 from pcplib.periods import parse_month
 from pcplib.report.chart_text import describe_chart, list_flagged_points
@@ -22,10 +23,18 @@ from pcplib.report.words import RAG_BASIS_WORDS, describe_assurance, describe_va
 
 
 def _direction_note(r: dict) -> str:
-    """The direction and its judgement, once when they are the same words."""
+    """The direction and its judgement, once when they are the same words.
+
+    A measure with no good direction shows its evidence's grade with "no good direction"
+    (:func:`~pcplib.assessment.vocabulary.describe_change_words`), never the label alone.
+    """
     if r["direction"] == r["judgement"]:
         return str(r["direction"])
-    return f"{r['direction']}; {r['judgement']}"
+    words = describe_change_words(
+        str(r["judgement"]), str(r["direction"]), str(r.get("change_evidence") or ""),
+        str(r.get("good_direction") or ""),
+    )  # fmt: skip
+    return f"{r['direction']}; {words}"
 
 
 def _before_words(r: dict) -> str:

@@ -20,6 +20,7 @@ def _row(**overrides: object) -> dict:
         "previous_year": 4500.0, "baseline": 4300.0,
         "baseline_words": "the plan's baseline year (2024/25)",
         "chart_period_words": "the chart's reference period (August 2023 to March 2025)",
+        "spc_limits_from": "2023-08", "spc_limits_to": "2025-03",
     }  # fmt: skip
     row.update(overrides)
     return row
@@ -36,15 +37,16 @@ def _row(**overrides: object) -> dict:
             "1,135, down 8.0% on a year ago. A real improvement on a year ago.",
         ),
         # Better than the chart's reference period but up on a year ago (a harm): mixed,
-        # never "achieved", and the period is named, never "before the plan".
+        # never "achieved", and the period is named, never "before the plan". The public
+        # report has no control chart, so it is "its usual level" of those months (F20).
         (
             {"current": 99.0, "last_year": 84.0, "change": "+17.9%", "change_value": 17.9,
              "direction": "up", "assessment": "stable", "good_direction": "lower",
              "spc_variation": "special_cause_improvement",
              "judgement": "no evidence of change"},
             "steady",
-            "99, up 17.9% on a year ago. Better than in the chart's reference period "
-            "(August 2023 to March 2025), but not than a year ago: a mixed picture.",
+            "99, up 17.9% on a year ago. Lower than its usual level of August 2023 to "
+            "March 2025, but not than a year ago: a mixed picture.",
         ),
         # Better than the reference period and down on a year ago within noise: achieved,
         # on the chart's basis, and the quarter's own verdict is said too.
@@ -53,8 +55,8 @@ def _row(**overrides: object) -> dict:
              "spc_variation": "special_cause_improvement",
              "judgement": "no evidence of change"},
             "achieved",
-            "1,135, down 8.0% on a year ago. Better than in the chart's reference period "
-            "(August 2023 to March 2025), by more than the usual ups and downs. Its "
+            "1,135, down 8.0% on a year ago. Lower than its usual level of August 2023 to "
+            "March 2025, by more than the usual ups and downs. Its "
             "change on a year ago is within the usual ups and downs.",
         ),
         (
@@ -92,13 +94,14 @@ def _row(**overrides: object) -> dict:
          "1,135, down 8.0% on a year ago. Not rated: there is no target, and not enough "
          "evidence to rate it."),
         # Worse than the chart's reference period but down on a year ago: the sentence
-        # says both, never "down 8.0%. A real worsening." alone.
+        # says both, never "down 8.0%. A real worsening." alone, and never "worse" beside
+        # "down": higher than its usual level, though down on a year ago (F20).
         ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
           "spc_variation": "special_cause_concern", "good_direction": "lower",
           "judgement": "no evidence of change"},
          "needs attention",
-         "1,135, down 8.0% on a year ago. Worse than in the chart's reference period "
-         "(August 2023 to March 2025), by more than the usual ups and downs. Its "
+         "1,135, down 8.0% on a year ago. Higher than its usual level of August 2023 to "
+         "March 2025, by more than the usual ups and downs. Its "
          "change on a year ago is within the usual ups and downs."),
         ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
           "worsening": "real", "direction": "up", "change": "+8.0%", "good_direction": "lower",
@@ -168,6 +171,8 @@ def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
     assert {"achieved", "needs attention", "steady", "trend"} <= set(public.measures["group"])
     assert list(dict.fromkeys(public.measures["mission_id"])) == list(sample.missions["mission_id"])
     assert not public.measures["public_sentence"].str.contains("percentage points").any()
+    # The public report shows no control chart: no sentence leans on one (review 4, F20).
+    assert not public.measures["public_sentence"].str.contains("chart|reference period").any()
     assert public.quarter == "2026/27 Q2" and public.period_end == "2026-09"
 
 

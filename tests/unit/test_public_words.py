@@ -291,3 +291,12 @@ def test_a_public_strategy_reports_summary_is_in_plain_words(sample: Dataset) ->
     # The Board keeps its terms: the public words are the public's only.
     assert "SPC" in " ".join(told["board"])
     assert "by more than chance" in public
+
+
+def test_the_about_page_glosses_the_usual_level_without_a_chart(sample: Dataset) -> None:
+    # The public sentences say "its usual level of ..." (review 4, F20); the residents'
+    # part of the About page says the same and never sends them to a chart they lack.
+    about = format_public_method(sample)
+    residents = about.split("technical annex", 1)[0]
+    assert "its usual level over a settled stretch of earlier months" in about
+    assert "reference period" not in residents

@@ -1071,11 +1071,20 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample):
     # Achieved never reads as a miss or a worsening; needing attention always gives why.
     bad_news = (
         "Short of its target", "Above its target", "Behind the course", "A real worsening",
-        "Possibly worse",
-        "Worse than in the chart", "margin of error of its target", "Too close to its target",
+        "Possibly worse", "margin of error of its target", "Too close to its target",
+        "Too close to the course",
     )  # fmt: skip
-    assert not [i for i in expected_achieved if any(w in i for w in bad_news)]
-    assert not [i for i in expected_attention if not any(w in i for w in bad_news)]
+
+    def worse(r: dict) -> tuple[str, ...]:
+        # Beyond its usual level the wrong way (a harm higher, an outcome lower; F20).
+        way = {"lower": "Higher", "higher": "Lower"}.get(str(r.get("good_direction")), "Worse")
+        return (*bad_news, f"{way} than its usual level")
+
+    told = [(r, esc(r["public_sentence"])) for r in rows]
+    achieved_told = [(r, t) for r, t in told if r["assessment"] in ("on track", "improving")]
+    attention_told = [(r, t) for r, t in told if r["assessment"] == "needs attention"]
+    assert not [t for r, t in achieved_told if any(w in t for w in worse(r))]
+    assert not [t for r, t in attention_told if not any(w in t for w in worse(r))]
 
 
 def _with_levels(tiny: Dataset) -> Dataset:
@@ -1198,3 +1207,18 @@ def test_the_longer_view_grades_the_change_of_a_measure_with_no_good_direction()
     }  # fmt: skip
     html = report.format_measures_detail(pd.DataFrame([row]), "Detail")
     assert "+9.4%" in html and "a rise beyond chance, no good direction" in html
+
+
+def test_the_main_table_grades_the_quarter_change_of_a_measure_with_no_good_direction():
+    from pcplib.report.measures import _direction_note
+
+    row = {"direction": "up", "judgement": "no good direction", "good_direction": "neutral"}
+    assert _direction_note({**row, "change_evidence": "beyond chance"}) == (
+        "up; a rise beyond chance, no good direction"
+    )
+    assert _direction_note({**row, "change_evidence": "possible change",
+                            "judgement": "possible change"}) == (
+        "up; possibly a rise, no good direction"
+    )  # fmt: skip
+    rated = {"direction": "down", "judgement": "improved", "good_direction": "lower"}
+    assert _direction_note({**rated, "change_evidence": "beyond chance"}) == "down; improved"
