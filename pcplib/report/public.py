@@ -250,6 +250,51 @@ def _list(items: list[str]) -> str:
     return '<ul class="measure-list">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
+def _format_the_rest(by_group: dict[str, pd.DataFrame]) -> str:
+    """A mission's measures past what was achieved and what needs attention, as HTML.
+
+    The steady and the too few to tell folded under a line that counts them, the trends,
+    the not rated (folded) and those with no figure yet.
+    """
+    rest = ""
+    if "steady" in by_group:
+        # Folded under a line that counts them: no evidence of change is the least news, and
+        # the report keeps to six screens (tests/browser/test_layout.py). Only measures
+        # whose every comparison shows no evidence are listed by name (``name_only``).
+        steady = by_group["steady"]
+        named, told = _split_named(steady)
+        listed = (
+            f"<p>No change beyond the usual ups and downs in: {esc('; '.join(named))}.</p>"
+            if named
+            else ""
+        )
+        rest += (
+            f'<details class="steady"><summary>Steady: {esc(plural(len(steady), "measure"))} '
+            f"with no change beyond the usual ups and downs</summary>{listed}"
+            f"{_list(_sentences(told)) if not told.empty else ''}</details>"
+        )
+    if "too few to tell" in by_group:
+        few = by_group["too few to tell"]
+        rest += (
+            f'<details class="few"><summary>Too few to tell: {esc(plural(len(few), "measure"))}'
+            " with too few events to judge</summary>"
+            f"{_list(_sentences(few))}</details>"
+        )
+    if "trend" in by_group:
+        rest += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
+    if "not rated" in by_group:
+        unrated = by_group["not rated"]
+        rest += (
+            f'<details class="unrated"><summary>Not rated: {esc(plural(len(unrated), "measure"))}'
+            " with no target or settled history</summary>"
+            f"{_format_not_rated(unrated)}</details>"
+        )
+    if "no figure" in by_group:
+        names = list(by_group["no figure"]["measure_name"])
+        rest += f"<p>No figure yet this quarter for: {esc('; '.join(names))}.</p>"
+    return rest
+
+
 def format_public_mission(
     public: PublicQuarter, mission_id: str, counts: pd.DataFrame | None = None
 ) -> str:
@@ -328,42 +373,7 @@ def format_public_mission(
         lists += format_recorded_crime_caveat(
             measures.loc[measures["recorded_crime"].astype(bool), "measure_name"]
         )
-    rest = ""
-    if "steady" in by_group:
-        # Folded under a line that counts them: no evidence of change is the least news, and
-        # the report keeps to six screens (tests/browser/test_layout.py). Only measures
-        # whose every comparison shows no evidence are listed by name (``name_only``).
-        steady = by_group["steady"]
-        named, told = _split_named(steady)
-        listed = (
-            f"<p>No change beyond the usual ups and downs in: {esc('; '.join(named))}.</p>"
-            if named
-            else ""
-        )
-        rest += (
-            f'<details class="steady"><summary>Steady: {esc(plural(len(steady), "measure"))} '
-            f"with no change beyond the usual ups and downs</summary>{listed}"
-            f"{_list(_sentences(told)) if not told.empty else ''}</details>"
-        )
-    if "too few to tell" in by_group:
-        few = by_group["too few to tell"]
-        rest += (
-            f'<details class="few"><summary>Too few to tell: {esc(plural(len(few), "measure"))}'
-            " with too few events to judge</summary>"
-            f"{_list(_sentences(few))}</details>"
-        )
-    if "trend" in by_group:
-        rest += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
-    if "not rated" in by_group:
-        unrated = by_group["not rated"]
-        rest += (
-            f'<details class="unrated"><summary>Not rated: {esc(plural(len(unrated), "measure"))}'
-            " with no target or settled history</summary>"
-            f"{_format_not_rated(unrated)}</details>"
-        )
-    if "no figure" in by_group:
-        names = list(by_group["no figure"]["measure_name"])
-        rest += f"<p>No figure yet this quarter for: {esc('; '.join(names))}.</p>"
+    rest = _format_the_rest(by_group)
     # In reading order (the chart at a glance, what was achieved, what needs attention, the
     # rest), set in two balanced columns on a wide screen by the template, so a mission
     # takes about a screen and the report six (tests/browser/test_layout.py); one column on
