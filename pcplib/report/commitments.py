@@ -57,6 +57,85 @@ def describe_commitments_origin(dataset: Dataset, strategy_id: str, quarter: str
     )
 
 
+def _format_each_commitment(
+    dataset: Dataset,
+    strategy_id: str,
+    period_end: str,
+    audience: str,
+    commitments: pd.DataFrame,
+    states: pd.Series,
+    verdicts: pd.DataFrame | None,
+    name: str,
+) -> str:
+    """The table of each commitment, with the owners' text, flagged claims and statuses.
+
+    The owners' free text is withheld from the public where it names a restricted
+    measure; for the Board, a claim the data set contradicts and a status its measure's
+    data contradict are flagged beside it.
+    """
+
+    def owners_text(c: dict[str, object], column: str) -> str:
+        text = str(c.get(column) or "").strip()
+        return esc(withhold_restricted(dataset, text, audience) if text else NOT_SUPPLIED)
+
+    quarter = periods.label_quarter(periods.parse_month(period_end).to_timestamp())
+    origin = describe_commitments_origin(dataset, strategy_id, quarter)
+    flagged: dict[str, list[str]] = {}
+    if audience == "board":
+        # An owner's claim the data set contradicts is flagged beside it, to its author,
+        # before publication (as the narrative's are).
+        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+        for section, message in zip(checks["section"], checks["message"], strict=True):
+            flagged.setdefault(str(section), []).append(message.split(") ", 1)[-1])
+
+    def activity_cell(c: dict[str, object]) -> str:
+        cell = owners_text(c, "activity_to_date")
+        notes = flagged.get(f"activity to date of the commitment {c['commitment']!r}", [])
+        for note in notes:
+            cell += (
+                '<br><span class="small"><strong>Check before publication:</strong> '
+                f"{esc(as_sentence(note))}</span>"
+            )
+        return cell
+
+    checks = (
+        check_commitment_statuses(commitments, verdicts)
+        if verdicts is not None
+        else pd.DataFrame(columns=["commitment_id", "sentence"])
+    )
+    differ = dict(zip(checks["commitment_id"], checks["sentence"], strict=True))
+    rows = [
+        [
+            # The commitment and its owner are free text too: withheld from the public
+            # as the owners' activity is, when they name a restricted measure.
+            esc(withhold_restricted(dataset, str(c["commitment"]), audience)),
+            esc(str(c["status"]).capitalize() + (" (overdue)" if state == "overdue" else ""))
+            + format_status_disagreement(
+                {
+                    "status_disagreement": withhold_restricted(
+                        dataset, differ[str(c["commitment_id"])], audience
+                    )
+                    if str(c["commitment_id"]) in differ
+                    else ""
+                }
+            ),
+            esc(date_words(c["due_date"]) if not is_missing(c["due_date"]) else ""),
+            esc(withhold_restricted(dataset, str(c["owner"]), audience)),
+            activity_cell(c),
+            owners_text(c, "next_steps"),
+        ]
+        for c, state in zip(commitments.to_dict("records"), states, strict=True)
+    ]
+    return (
+        build_table(
+            ["Commitment", "Status", "Due", "Owner", "Activity to date", "Next steps"],
+            rows,
+            f"{name}: each commitment",
+        )
+        + f'<p class="small">{esc(origin)}</p>'
+    )
+
+
 def format_commitments(
     dataset: Dataset,
     strategy_id: str,
@@ -118,65 +197,9 @@ def format_commitments(
         ),
     ]
     if list_each:
-
-        def owners_text(c: dict[str, object], column: str) -> str:
-            text = str(c.get(column) or "").strip()
-            return esc(withhold_restricted(dataset, text, audience) if text else NOT_SUPPLIED)
-
-        quarter = periods.label_quarter(periods.parse_month(period_end).to_timestamp())
-        origin = describe_commitments_origin(dataset, strategy_id, quarter)
-        flagged: dict[str, list[str]] = {}
-        if audience == "board":
-            # An owner's claim the data set contradicts is flagged beside it, to its author,
-            # before publication (as the narrative's are).
-            checks = check_narrative_numbers(dataset, strategy_id, quarter)
-            for section, message in zip(checks["section"], checks["message"], strict=True):
-                flagged.setdefault(str(section), []).append(message.split(") ", 1)[-1])
-
-        def activity_cell(c: dict[str, object]) -> str:
-            cell = owners_text(c, "activity_to_date")
-            notes = flagged.get(f"activity to date of the commitment {c['commitment']!r}", [])
-            for note in notes:
-                cell += (
-                    '<br><span class="small"><strong>Check before publication:</strong> '
-                    f"{esc(as_sentence(note))}</span>"
-                )
-            return cell
-
-        checks = (
-            check_commitment_statuses(commitments, verdicts)
-            if verdicts is not None
-            else pd.DataFrame(columns=["commitment_id", "sentence"])
-        )
-        differ = dict(zip(checks["commitment_id"], checks["sentence"], strict=True))
-        rows = [
-            [
-                # The commitment and its owner are free text too: withheld from the public
-                # as the owners' activity is, when they name a restricted measure.
-                esc(withhold_restricted(dataset, str(c["commitment"]), audience)),
-                esc(str(c["status"]).capitalize() + (" (overdue)" if state == "overdue" else ""))
-                + format_status_disagreement(
-                    {
-                        "status_disagreement": withhold_restricted(
-                            dataset, differ[str(c["commitment_id"])], audience
-                        )
-                        if str(c["commitment_id"]) in differ
-                        else ""
-                    }
-                ),
-                esc(date_words(c["due_date"]) if not is_missing(c["due_date"]) else ""),
-                esc(withhold_restricted(dataset, str(c["owner"]), audience)),
-                activity_cell(c),
-                owners_text(c, "next_steps"),
-            ]
-            for c, state in zip(commitments.to_dict("records"), states, strict=True)
-        ]
         parts.append(
-            build_table(
-                ["Commitment", "Status", "Due", "Owner", "Activity to date", "Next steps"],
-                rows,
-                f"{name}: each commitment",
+            _format_each_commitment(
+                dataset, strategy_id, period_end, audience, commitments, states, verdicts, name
             )
-            + f'<p class="small">{esc(origin)}</p>'
         )
     return "".join(parts)
