@@ -28,7 +28,7 @@ from pcplib.assessment.thresholds import (
     MATERIAL_CHANGE_PCT,
     MATERIAL_CHANGE_PP,
 )
-from pcplib.labels import as_sentence, is_missing, label_period_start
+from pcplib.labels import as_sentence, format_figure, is_missing, label_period_start
 from pcplib.periods import month_number, month_of
 
 if TYPE_CHECKING:
@@ -255,9 +255,14 @@ def _summarise(
     # The caption is worded on the same basis as the rating: the whole reporting period,
     # not the latest point alone (a signal in July under a Red, with the latest point
     # within the limits, must not read "no signal of real change").
+    target = None
+    if result.target is not None:
+        # "the target of 22" on a percentage read as a count: the unit, as every report has it.
+        target = format_figure(result.target, str(measure.get("unit")))
     summary = result.describe(
         describe_period_signal(result, window, variation, str(measure.get("frequency"))),
         assurance_reason,
+        target,
     )
     note = as_sentence(plan.note) if plan is not None else ""
     return f"{summary} {note}" if note else summary

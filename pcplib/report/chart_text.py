@@ -153,7 +153,10 @@ def _count_rules(points: pd.DataFrame, special: pd.Series) -> str:
     flagged = special[special != "common_cause"].index
     rules = [_rule_of(points, i) or "another rule" for i in flagged]
     counts = pd.Series(rules).value_counts(sort=True)
-    return "; ".join(f"{n} {rule}" for rule, n in counts.items())
+    # "19 a run of 6 above the mean" read as garbled (review 5, N6): the rule, then its count.
+    return "; ".join(
+        f"{rule} ({n} {'point' if n == 1 else 'points'})" for rule, n in counts.items()
+    )
 
 
 def list_flagged_points(

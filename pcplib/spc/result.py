@@ -201,7 +201,12 @@ class XmrResult:
         """
         return self.points[self.points["point_type"] != "common_cause"]
 
-    def describe(self, lead: str | None = None, assurance_reason: str | None = None) -> str:
+    def describe(
+        self,
+        lead: str | None = None,
+        assurance_reason: str | None = None,
+        target_text: str | None = None,
+    ) -> str:
         """One plain-English sentence on the variation and the assurance.
 
         Parameters
@@ -212,6 +217,9 @@ class XmrResult:
         assurance_reason : str, optional
             Why the assurance is what it is, in place of where the target lies against
             the limits (an assurance settled by the target's record, say).
+        target_text : str, optional
+            The target as the reports write it, with its unit ("22.0%"); the bare
+            number when omitted.
 
         Returns
         -------
@@ -247,7 +255,7 @@ class XmrResult:
         }
         sentence = parts[str(self.variation)] if lead is None else lead
         if self.target is not None:
-            shown = _format_number(self.target)
+            shown = target_text or _format_number(self.target)
             if self.assurance == "consistent_pass":
                 why = assurance_reason or "it lies outside the process limits, on the good side"
                 sentence += f"; the target of {shown} is consistently met ({why})"

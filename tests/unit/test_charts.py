@@ -407,3 +407,15 @@ def test_chart_marks_recalculations_and_the_data_sets_events():
     assert len({t.xyann[1] for t in labels}) == 2
     alt = chart_text.describe_chart(result, "Burglary", "count", events=events)
     assert "Marked on the chart: Commitment complete, July 2024." in alt
+
+
+def test_many_flagged_points_are_counted_after_their_rule_in_the_alt_text():
+    # Review 5, N6: "the latest in September 2026: 19 a run of 6 above the mean".
+    from pcplib.spc import xmr
+
+    index = pd.period_range("2023-01", periods=30, freq="M")
+    values = pd.Series([10.0, 11.0] * 6 + [20.0, 21.0] * 9, index=index.to_timestamp())
+    result = xmr(values, improvement="increase", rules="mdc", baseline_points=12)
+    text = chart_text.describe_chart(result, "Steps", "count", "monthly")
+    assert re.search(r"the latest in [A-Z][a-z]+ \d{4}: [a-z][^:]* \(\d+ points\)", text), text
+    assert not re.search(r": \d+ [a-z]", text.split("the latest in", 1)[1]), text

@@ -798,3 +798,13 @@ def test_no_assessed_chart_flags_a_point_of_its_limits_period(seed):
         points = row["spc"].points
         inside = points.loc[f"{row['spc_limits_from']}-01" : f"{row['spc_limits_to']}-01"]
         assert (inside["point_type"] == "common_cause").all()
+
+
+def test_a_chart_caption_gives_the_target_in_its_unit():
+    # Review 4, F19: "the target of 22 is not reliably met" for a percentage.
+    rng = np.random.default_rng(7)
+    values = np.round(rng.normal(21.5, 1.0, len(MONTHS)), 1)
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher", target=22.0)
+    assert row["spc_status"] == "assessed"
+    assert "the target of 22.0% " in row["spc_summary"]
+    assert "the target of 22 " not in row["spc_summary"]
