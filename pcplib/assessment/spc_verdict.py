@@ -43,6 +43,7 @@ __all__ = [
     "describe_immaterial_signal",
     "describe_period_signal",
     "describe_recent_signal",
+    "describe_excused_flags",
     "flag_limits_period",
     "is_rolling",
     "settle_assurance",
@@ -216,6 +217,9 @@ def assess_spc(
             "unstable baseline", None, None, None, as_sentence(ending), plan,
             _run_chart(plan, measure),
         )  # fmt: skip
+    excused = describe_excused_flags(result, plan, str(measure.get("frequency")))
+    if plan is not None and excused:
+        plan = replace(plan, note=f"{plan.note}; {excused}")
     variation = _period_variation(result, window, result.variation)
     below = describe_immaterial_signal(result, window, variation, str(measure.get("unit")))
     if below:
@@ -421,6 +425,22 @@ def _stands_after(result: XmrResult, section: pd.DataFrame, inside: pd.DataFrame
     return leading >= result.run_length or beyond
 
 
+def _flagged_in_limits(
+    result: XmrResult, plan: SpcPlan
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The latest section, its limits period's points, and those of them the chart flags."""
+    points = result.points
+    section = points[points["section"] == points["section"].max()]
+    first = section.index[0] if plan.rebase_at else plan.limits_from
+    inside = (
+        section.iloc[: plan.baseline_points]
+        if plan.rebase_at
+        else section[(section.index >= first) & (section.index <= plan.limits_to)]
+    )
+    flagged = inside[(inside["point_type"] != "common_cause") & ~inside["gap"]]
+    return section, inside, flagged
+
+
 def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) -> str:
     """Why the chart's own flags inside the latest limits period withhold a verdict, or "".
 
@@ -433,15 +453,7 @@ def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) 
     """
     if plan is None:
         return ""
-    points = result.points
-    section = points[points["section"] == points["section"].max()]
-    first = section.index[0] if plan.rebase_at else plan.limits_from
-    inside = (
-        section.iloc[: plan.baseline_points]
-        if plan.rebase_at
-        else section[(section.index >= first) & (section.index <= plan.limits_to)]
-    )
-    flagged = inside[(inside["point_type"] != "common_cause") & ~inside["gap"]]
+    section, inside, flagged = _flagged_in_limits(result, plan)
     if flagged.empty:
         # Nothing flagged inside: a step just after the limits period stays a signal.
         return ""
@@ -455,6 +467,43 @@ def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) 
         "no SPC verdict: the chart's own rules flag points inside the period that set its "
         f"limits ({when}), a run or trend that began there and ran on after it, so that "
         "period was not itself in control"
+    )
+
+
+def describe_excused_flags(result: XmrResult, plan: SpcPlan | None, frequency: str) -> str:
+    """Why points flagged inside the limits period leave the verdict standing, or "".
+
+    The rule (:data:`~pcplib.assessment.thresholds.FLAGGED_IN_LIMITS`) is said where it
+    is used, so a reader who sees flagged points inside the reference period of a chart
+    that still gives a verdict knows why (review 5, N4).
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The chart.
+    plan : SpcPlan or None
+        Its limits period.
+    frequency : str
+        The measure's frequency, for naming periods.
+
+    Returns
+    -------
+    str
+        A clause for the chart's note when one or two points inside the limits period
+        are flagged and the points after it make the signal on their own; else "".
+    """
+    if plan is None:
+        return ""
+    section, inside, flagged = _flagged_in_limits(result, plan)
+    if flagged.empty or len(flagged) >= FLAGGED_IN_LIMITS:
+        return ""
+    if not _stands_after(result, section, inside):
+        return ""
+    when = ", ".join(label_period_start(pd.Timestamp(i), frequency) for i in flagged.index)
+    return (
+        f"the chart flags {when}, inside the period that set its limits, only as the start "
+        "of a run that the points after that period make on their own, so the verdict "
+        f"stands (fewer than {FLAGGED_IN_LIMITS} such points are taken as chance)"
     )
 
 

@@ -321,3 +321,14 @@ def test_an_spc_concern_the_tests_confirm_is_red():
     row = judge(values)
     assert row["spc_variation"] == "special_cause_concern" and row["worsening"] == "real"
     assert row["rag"] == "Red"
+
+
+def test_a_signal_kept_despite_a_flagged_reference_point_says_why():
+    # Review 5, N4: the rule that keeps the verdict is stated where it is used.
+    row = judge(_run_from_reference_period(), frequency="quarterly", aggregation="mean",
+                good_direction="higher", unit="percent")  # fmt: skip
+    assert row["spc_status"] == "assessed"
+    assert (
+        "the chart flags 2024/25 Q4, inside the period that set its limits, only as the start "
+        "of a run that the points after that period make on their own, so the verdict stands"
+    ) in row["spc_summary"]
