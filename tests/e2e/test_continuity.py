@@ -87,6 +87,14 @@ def _cut_to_one_strategy(data: Path) -> None:
         data / "observations/observations.csv",
         lambda rows: [r for r in rows if r["measure_id"] in measures],
     )
+    # KSI misses its target of 30 a month clearly in the quarter to June 2026 (135 against
+    # 90), beyond chance, so the third meeting is told of a miss, not a near one.
+    ksi = {"2026-04-01": "40", "2026-05-01": "45", "2026-06-01": "50"}
+    _edit(data / "observations/observations.csv", lambda rows: [
+        {**r, "value": ksi[r["period_start"]]}
+        if r["measure_id"] == "rs-ksi" and r["period_start"] in ksi else r
+        for r in rows
+    ])  # fmt: skip
     for table in ("commitments/commitments.csv", "narrative/narrative.csv", "returns/risks.csv"):
         _edit(data / table, lambda rows: [r for r in rows if r["strategy_id"] == STRATEGY])
     # Two actions the February meeting agreed, both due before May.
