@@ -239,11 +239,16 @@ def assess_spc(
     )  # fmt: skip
 
 
-def _beyond_limits(result: XmrResult, window: Window, variation: str | None) -> bool:
-    """Whether a point of the period flagged ``variation`` lies beyond the process limits."""
+def _points_between(result: XmrResult, first: int, last: int) -> pd.DataFrame:
+    """The chart's points from month ``first`` to ``last`` (month numbers), gaps left out."""
     points = result.points
     months = month_number(pd.DatetimeIndex(points.index))
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    return points[(months >= first) & (months <= last) & ~points["gap"]]
+
+
+def _beyond_limits(result: XmrResult, window: Window, variation: str | None) -> bool:
+    """Whether a point of the period flagged ``variation`` lies beyond the process limits."""
+    inside = _points_between(result, window.first, window.last)
     flagged = inside[inside["point_type"] == variation]["special_cause"].astype(str)
     return bool(flagged.str.contains("UCL|LCL").any())
 
@@ -387,9 +392,7 @@ def describe_immaterial_signal(
     """
     if variation not in ("special_cause_improvement", "special_cause_concern"):
         return ""
-    points = result.points
-    months = month_number(pd.DatetimeIndex(points.index))
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    inside = _points_between(result, window.first, window.last)
     inside = inside[inside["value"].notna() & inside["mean"].notna()]
     if inside.empty:
         return ""
@@ -508,15 +511,7 @@ def describe_excused_flags(result: XmrResult, plan: SpcPlan | None, frequency: s
 
 
 # Looked for in this order: a signal of concern is told before one of improvement.
-_RECENT_WORDS = {
-    c: VARIATION_PHRASES[c].recent
-    for c in (
-        "special_cause_concern",
-        "special_cause_improvement",
-        "special_cause_neutral_high",
-        "special_cause_neutral_low",
-    )
-}
+_RECENT_WORDS = {c: VARIATION_PHRASES[c].recent for c in _SEVERITY}
 
 
 def describe_recent_signal(result: XmrResult, window: Window, frequency: str) -> str:
@@ -541,9 +536,7 @@ def describe_recent_signal(result: XmrResult, window: Window, frequency: str) ->
         "a signal of concern in the 12 months before the reporting period (latest June
         2026), which has since ended", or "".
     """
-    points = result.points
-    months = month_number(pd.DatetimeIndex(points.index))
-    before = points[(months >= window.first - 12) & (months < window.first) & ~points["gap"]]
+    before = _points_between(result, window.first - 12, window.first - 1)
     for kind, words in _RECENT_WORDS.items():
         flagged = before.index[before["point_type"] == kind]
         if len(flagged):
@@ -580,9 +573,7 @@ def describe_period_signal(
     """
     if variation == result.variation or variation not in _PERIOD_WORDS:
         return None
-    points = result.points
-    months = month_number(pd.DatetimeIndex(points.index))
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    inside = _points_between(result, window.first, window.last)
     flagged = inside.index[inside["point_type"] == variation]
     when = ", ".join(label_period_start(i, frequency) for i in flagged)
     latest = _LATEST_WORDS.get(str(result.variation), "the latest point differs")
@@ -591,10 +582,7 @@ def describe_period_signal(
 
 def _period_variation(result: XmrResult, window: Window, latest: str | None) -> str | None:
     """The SPC verdict over the reporting period: any concern in it, else any improvement."""
-    points = result.points
-    index = pd.DatetimeIndex(points.index)
-    months = month_number(index)
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    inside = _points_between(result, window.first, window.last)
     types = set(inside["point_type"])
     for kind in _SEVERITY:
         if kind in types:
