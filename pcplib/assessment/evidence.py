@@ -69,6 +69,7 @@ __all__ = [
     "estimate_margin",
     "is_census_share",
     "is_panel",
+    "describe_year_ending_basis",
     "is_year_to_date",
     "judge_evidence",
     "scale_window_error",
@@ -222,6 +223,31 @@ def is_year_to_date(measure: Mapping[str, Any]) -> bool:
     """
     words = " ".join(str(measure.get(key) or "") for key in ("measure_name", "definition"))
     return bool(_YEAR_TO_DATE.search(words))
+
+
+def describe_year_ending_basis(measure: Mapping[str, Any], now: str, before: str) -> str:
+    """What a year-to-date measure's "year ending" figure really is, in words ("" otherwise).
+
+    The longer view compares the year ending with the year before. For a year-to-date
+    figure that column holds the year to date at the latest month against the same month
+    a year earlier, which is not a year ending (review 5, F5): the label says so, decided
+    here once and printed by every report.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's catalogue row (``measure_name``, ``definition``).
+    now, before : str
+        The labels of the latest month and of the same month a year earlier
+        ("September 2026", "September 2025").
+
+    Returns
+    -------
+    str
+        "year to date, September 2026 against September 2025", or "" for a measure that
+        is not year to date.
+    """
+    return f"year to date, {now} against {before}" if is_year_to_date(measure) else ""
 
 
 YEAR_TO_DATE_REASON = (
