@@ -72,6 +72,7 @@ __all__ = [
     "describe_year_ending_basis",
     "is_year_to_date",
     "judge_evidence",
+    "scale_window_error",
     "weigh_change",
 ]
 
@@ -378,8 +379,24 @@ def _test_proportions(
     return name, _reference_p(z, df)
 
 
-def _window_error(sigma: float, window: Window, aggregation: str) -> float:
-    """The standard error of a window's figure from the per-period standard deviation."""
+def scale_window_error(sigma: float, window: Window, aggregation: str) -> float:
+    """Return the standard error of a window's figure from the per-period one.
+
+    Parameters
+    ----------
+    sigma : float
+        The standard deviation of one period's figure.
+    window : Window
+        The window; its ``present`` periods make its figure.
+    aggregation : str
+        How the periods make the figure: ``sum`` adds their variances, ``mean`` divides
+        the variance by their number, anything else (``last``) is one period's.
+
+    Returns
+    -------
+    float
+        ``sigma`` times, or over, the root of the periods present (at least one).
+    """
     k = max(1, window.present)
     if aggregation == "sum":
         return sigma * math.sqrt(k)
@@ -521,7 +538,8 @@ def weigh_change(
             p = 0.0
         else:
             se = math.hypot(
-                _window_error(sigma, before, aggregation), _window_error(sigma, after, aggregation)
+                scale_window_error(sigma, before, aggregation),
+                scale_window_error(sigma, after, aggregation),
             )
             p = _reference_p((a - b) / se, df)
         test = "level t-test" if df is not None else "level z-test"
