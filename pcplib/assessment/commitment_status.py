@@ -42,6 +42,7 @@ __all__ = [
     "STATUS_CHECK_COLUMNS",
     "attach_status_checks",
     "check_commitment_statuses",
+    "say_public_disagreement",
 ]
 
 STATUS_CHECK_COLUMNS = [
@@ -97,9 +98,11 @@ def _one_check(commitment: Mapping[str, Any], row: Mapping[str, Any]) -> dict[st
         f'Owners report "{text}" {status}, yet its measure, {name}, {said}: the status and '
         "the data disagree."
     )
+    # Self-contained, naming the measure: it may be read apart from the measure's own
+    # sentence, under "What still needs attention" (review 5, N7).
     plain = (
-        f'Its owners say the promise "{text}" is {status}, even though these figures '
-        f"{'meet' if verdict == 'meets' else 'miss'} its target."
+        f'The promise "{text}" is {status}, its owners say, even though {name} '
+        f"{'meets' if verdict == 'meets' else 'misses'} its target."
     )
     return {
         "commitment_id": str(commitment["commitment_id"]),
@@ -184,3 +187,27 @@ def attach_status_checks(
         joined = checks.groupby("measure_id", sort=False)[source].agg(" ".join).to_dict()
         out[column] = [str(joined.get(m, "")) for m in out["measure_id"]]
     return out
+
+
+def say_public_disagreement(row: Mapping[str, Any]) -> str:
+    """The public sentence on a measure's contradicted commitment status, or ``""``.
+
+    Self-contained, naming the promise and the measure, as the public report says it in
+    one of two places: at the end of the measure's sentence when the data miss the
+    target (the measure needs attention), and under "What still needs attention" when
+    they meet it (the measure is achieved: review 5, N7; ``docs/methodology.md``,
+    "Owners' status against the measure's data").
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's verdict with ``status_disagreement_public``
+        (:func:`attach_status_checks`, public audience).
+
+    Returns
+    -------
+    str
+        The sentence, or ``""`` when the owners' status agrees with the data.
+    """
+    said = row.get("status_disagreement_public")
+    return "" if is_missing(said) or not said else str(said)

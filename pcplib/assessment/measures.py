@@ -453,7 +453,7 @@ def weigh_improvement(changes: Changes, good: str) -> str:
     Weighed in the order of :func:`weigh_worsening`; empty when none does. Only the tests
     of counts and proportions count (:data:`EXACT_TESTS`): a level test sizes its noise
     from the series' own point-to-point variation, which a series that is not in control
-    (the reason SPC gave no verdict) cannot vouch for.
+    (the reason SPC gave no verdict) cannot vouch for; nor a quarter the 12 months belie (F16).
     """
     if good not in ("higher", "lower"):
         return ""
@@ -464,7 +464,7 @@ def weigh_improvement(changes: Changes, good: str) -> str:
         ("the year ending on the year before", changes.year, changes.year_evidence),
         ("the year ending on the baseline year", changes.since, changes.since_evidence),
     )  # fmt: skip
-    for label, change, evidence in pairs:
+    for label, change, evidence in pairs[0 if vocabulary.is_quarter_borne_out(changes) else 1 :]:
         if change.direction == better and evidence.real and evidence.test in EXACT_TESTS:
             return f"{label} improved beyond chance ({evidence.reason})"
     return ""

@@ -4,9 +4,12 @@ The public is told "what has been achieved and what still needs attention" (seed
 Each public measure is put in one group, read off the same ``assessment`` the Board
 sees, so the two reports never disagree:
 
-- **achieved**: a real improvement, or a target met (or on course for a later one);
+- **achieved**: a real improvement, or a target met (or on course for a later one),
+  unless the plan's baseline year already met it (then steady: it asks for no
+  improvement);
 - **needs attention**: a target missed, behind its course, or a real worsening;
-- **steady**: no target and no evidence of change, within the usual ups and downs;
+- **steady**: no evidence of change, within the usual ups and downs, and no target or one
+  the plan's baseline year already met;
 - **too few to tell**: would be steady, but on small numbers (an expected count below
   10): the counts are given, never called steady;
 - **trend**: no good direction (domestic abuse crimes, where a rise can mean more people
@@ -31,6 +34,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.caveats import is_recorded_crime
+from pcplib.assessment.commitment_status import say_public_disagreement
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
@@ -367,6 +371,10 @@ def is_told_by_name_only(row: Mapping[str, Any]) -> bool:
     """
     if group_for_public(row) not in ("steady", "not rated"):
         return False
+    if row.get("rag_basis") in ("target", "trajectory"):
+        # A steady measure with a target (one its baseline year already met) is told in
+        # its own sentence: "the target asks for no improvement" is news (review 5, N7).
+        return False
     return not shows_change(row) and not bool(row.get("small_numbers"))
 
 
@@ -561,11 +569,12 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             parts.append(_baseline_year_note(row))
         if targeted:
             parts += [_target_words(row), _target_in_range(row)]
-    # A promise its owners report at risk while these figures meet its target (or on track
-    # while they miss it): both said in one place, never two unreconciled verdicts.
-    differ = row.get("status_disagreement_public")
-    if not is_missing(differ) and differ:
-        parts.append(str(differ))
+    # A promise its owners report on track while these figures miss its target: both said
+    # in one place, never two unreconciled verdicts. One reported at risk while they meet
+    # it is said under "What still needs attention" (``attention_note``), never
+    # in a sentence under "What has been achieved" that it contradicts (review 5, N7).
+    if group != "achieved":
+        parts.append(say_public_disagreement(row))
     return " ".join(p for p in parts if p)
 
 
@@ -584,7 +593,10 @@ class PublicQuarter:
         One row per public measure, in catalogue order: ``mission_id``,
         ``mission_name``, ``strategy_id``, ``strategy_name`` and the judgements of
         :func:`~pcplib.assessment.measures.summarise_measures`, with ``group`` (one of
-        :data:`PUBLIC_GROUPS`), ``public_sentence`` and ``recorded_crime`` (whether
+        :data:`PUBLIC_GROUPS`), ``public_sentence``, ``attention_note``
+        (the owners' warning on a promise whose measure is achieved,
+        :func:`~pcplib.assessment.commitment_status.say_public_disagreement`) and
+        ``recorded_crime`` (whether
         the recorded-crime caveat applies, :func:`~pcplib.assessment.caveats.is_recorded_crime`).
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
@@ -670,6 +682,12 @@ def summarise_public_quarter(
     records = measures.to_dict("records")
     measures["group"] = [group_for_public(r) for r in records]
     measures["public_sentence"] = [write_public_sentence(r) for r in records]
+    # The owners' warning on a promise whose measure is achieved goes under "What still
+    # needs attention", never in a sentence under a heading it contradicts (N7).
+    measures["attention_note"] = [
+        say_public_disagreement(r) if g == "achieved" else ""
+        for r, g in zip(records, measures["group"], strict=True)
+    ]
     measures["name_only"] = [is_told_by_name_only(r) for r in records]
     measures["not_rated_reason"] = [
         describe_public_not_rated(r) if g == "not rated" else ""

@@ -13,7 +13,11 @@ from typing import Any
 
 from pcplib.assessment.chance import describe_within_target
 from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
-from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
+from pcplib.assessment.vocabulary import (
+    describe_disagreement_tail,
+    is_improvement_borne_out,
+    name_chart_period,
+)
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
 __all__ = ["ASSESSMENTS", "assess_measure", "describe_target_assurance", "write_measure_sentence"]
@@ -248,8 +252,11 @@ def assess_measure(row: dict[str, Any]) -> str:
     beyond chance (on a year earlier, over the year or since the plan's baseline year),
     with no deterioration and the main comparison (on a year earlier) not
     the wrong way (a mixed picture is not improving); ``on track`` for a target or trajectory met;
-    ``stable`` for no evidence of change and no target; ``no good direction`` for a measure
-    reported as a trend; ``not assessed`` otherwise.
+    ``stable`` for no evidence of change and no target, or a dated target the plan's
+    baseline year already met (``target_baseline_met``: it asks for no improvement);
+    ``no good direction`` for a measure reported as a trend; ``not assessed`` otherwise.
+    A quarter's real improvement counts only when the 12 months bear it out
+    (:func:`~pcplib.assessment.vocabulary.is_improvement_borne_out`).
     """
     if row["current"] is None:
         return "not assessed"
@@ -267,10 +274,13 @@ def assess_measure(row: dict[str, Any]) -> str:
         return "not assessed"
     # Every comparison the rating reads counts, the plan's baseline year too: a measure
     # rated Green on a real fall since the baseline year is improving, never "stable".
-    better = row["spc_variation"] == "special_cause_improvement" or "improved" in (
-        row["judgement"],
-        row.get("year_ending_judgement"),
-        row.get("since_baseline_judgement"),
+    year, since = row.get("year_ending_judgement"), row.get("since_baseline_judgement")
+    # A quarter's real improvement counts only when the 12 months bear it out (F16).
+    quarter = row["judgement"] == "improved" and is_improvement_borne_out(year, since)
+    better = (
+        row["spc_variation"] == "special_cause_improvement"
+        or quarter
+        or "improved" in (year, since)
     )
     worse_way = {"higher": "down", "lower": "up"}.get(str(row["good_direction"]))
     if better and row.get("direction") == worse_way:
@@ -283,6 +293,11 @@ def assess_measure(row: dict[str, Any]) -> str:
         # on the baseline; a real deterioration has already made it "needs attention".
         return "improving"
     if row["rag"] == "Green" and row["rag_basis"] in ("target", "trajectory"):
+        if bool(row.get("target_baseline_met")) and not bool(row.get("rag_capped")):
+            # A dated target the plan's baseline year already met asks for no
+            # improvement: meeting it is no progress, so "stable", never "on track"
+            # nor an achievement (review 5, N7). Still Green: the target is met.
+            return "stable"
         return "on track"
     if row["rag"] == "Green":
         return "stable"

@@ -39,6 +39,8 @@ __all__ = [
     "describe_disagreement_tail",
     "describe_sign",
     "grade_evidence",
+    "is_improvement_borne_out",
+    "is_quarter_borne_out",
     "judge_with_grade",
     "name_baseline_year",
     "name_chart_period",
@@ -120,6 +122,54 @@ def describe_change_words(judgement: str, direction: str, verdict: str, good: st
     else:  # no test was possible: say so rather than imply one
         words = f"{movement} (not tested)"
     return f"{words}, no good direction"
+
+
+def is_improvement_borne_out(year_judgement: object, since_judgement: object) -> bool:
+    """Whether the 12 months bear out a quarter's real improvement on a year ago.
+
+    A quarter against the same quarter a year earlier can jump off one low quarter
+    (coping and recovery: 89.6% against 83.4%, the lowest of the series, while the 12
+    months moved 0.2 points on the 12 months before and 0.5 on the plan's baseline year).
+    Such an improvement counts, for the rating and for "improving", only when the 12
+    months against the 12 months before or against the plan's baseline year show at
+    least a possible improvement, or when neither was tested (no figures); a worsening
+    on the quarter alone still counts, as an early warning (review 4, F16;
+    ``docs/methodology.md``, "An improvement must last the year").
+
+    Parameters
+    ----------
+    year_judgement, since_judgement : str or None
+        The judgements of the 12 months against the 12 months before and against the
+        plan's baseline year (``year_ending_judgement``, ``since_baseline_judgement``);
+        None or ``""`` when not tested.
+
+    Returns
+    -------
+    bool
+        True when a 12-month comparison improved or possibly improved, or none was made.
+    """
+    tested = [str(j) for j in (year_judgement, since_judgement) if not is_missing(j) and str(j)]
+    if not tested:
+        return True
+    return any(j in ("improved", "possibly improved") for j in tested)
+
+
+def is_quarter_borne_out(changes: Any) -> bool:
+    """:func:`is_improvement_borne_out` for a measure's weighed changes.
+
+    ``changes`` holds ``year``, ``since`` (each with a ``judgement``) and their
+    ``year_evidence``, ``since_evidence`` (each with a ``verdict``), as
+    :func:`pcplib.assessment.measures.compare_figures` returns them; a comparison whose
+    evidence is "not tested" counts as not made.
+    """
+    judged = [
+        None if evidence.verdict == "not tested" else change.judgement
+        for change, evidence in (
+            (changes.year, changes.year_evidence),
+            (changes.since, changes.since_evidence),
+        )
+    ]
+    return is_improvement_borne_out(*judged)
 
 
 def judge_with_grade(judgement: str, grade: str) -> str:

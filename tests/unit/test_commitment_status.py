@@ -64,8 +64,8 @@ def test_a_status_at_risk_while_its_measure_meets_the_target_is_flagged(status: 
         "the quarter): the status and the data disagree."
     )
     assert row["public_sentence"] == (
-        f'Its owners say the promise "Deliver £4.0m of recurrent savings a year" is {status}, '
-        "even though these figures meet its target."
+        f'The promise "Deliver £4.0m of recurrent savings a year" is {status}, its owners '
+        "say, even though Savings delivered meets its target."
     )
 
 
@@ -77,7 +77,7 @@ def test_a_status_on_track_while_its_measure_misses_the_target_is_flagged(status
         "misses its target (£800,000 against £1,000,000 for the quarter)"
         in (found.iloc[0]["sentence"])
     )
-    assert "even though these figures miss its target" in found.iloc[0]["public_sentence"]
+    assert "even though Savings delivered misses its target" in found.iloc[0]["public_sentence"]
 
 
 @pytest.mark.parametrize(
@@ -167,13 +167,16 @@ def test_the_samples_savings_disagreement_reaches_every_report(sample: Dataset) 
     overview = assessment.build_plan_overview(sample, PERIOD_END)
     shown = report.format_plan_overview(overview, "Plan overview")
     assert "Commitment status and data disagree" in shown
-    # The public page says both in one sentence, never two unreconciled verdicts.
+    # The public page says both, the owners' warning under "What still needs attention",
+    # never in the achieved sentence it contradicts (review 5, N7).
     public = summarise_public_quarter(sample, "2026/27 Q2")
-    said = public.measures.set_index("measure_id").loc["res-savings", "public_sentence"]
-    assert "Meets its target of £1,000,000." in said
-    assert said.endswith(
-        'Its owners say the promise "Deliver £4.0m of recurrent savings a year" is at risk, '
-        "even though these figures meet its target."
+    savings = public.measures.set_index("measure_id").loc["res-savings"]
+    assert savings["group"] == "achieved"
+    assert savings["public_sentence"].endswith("Meets its target of £1,000,000.")
+    assert savings["attention_note"] == (
+        'The promise "Deliver £4.0m of recurrent savings a year" is at risk, its owners say, '
+        "even though Savings delivered against the medium-term financial plan meets its "
+        "target."
     )
     # The sample's other links agree with their data: nothing flagged.
     every = assessment.summarise_measures(sample, None, PERIOD_END, with_spc=False)

@@ -341,3 +341,58 @@ def test_the_catalogue_refuses_an_unknown_rolling_value(tmp_path) -> None:
     frame.to_csv(measures, index=False)
     with pytest.raises(DataValidationError, match="rolling"):
         load_dataset(copy)
+
+
+def _energy(**extra: Any) -> dict[str, Any]:
+    """estate-energy-kwh in 2026/27 Q2: Green on a dated target its baseline year met."""
+    row = {"measure_name": "Energy used across the police estate (kWh)", "unit": "kwh",
+           "current": 2526322.0, "last_year": 2743957.0, "change": "-7.9%",
+           "change_value": -7.9, "direction": "down", "good_direction": "lower",
+           "rag": "Green", "rag_basis": "trajectory", "rag_capped": False,
+           "target_baseline_met": True, "target_for_period": 13800000.0,
+           "target_date": "2029-03", "spc_variation": None, "spc_status": "unstable baseline",
+           "worsening": "none", "judgement": "no evidence of change",
+           "year_ending_judgement": "no evidence of change",
+           "since_baseline_judgement": "no evidence of change", "small_numbers": False,
+           "year_ending": 12028951.0, "previous_year": 12609721.0, "baseline": 13030526.0,
+           "baseline_words": "the plan's baseline year (2024/25)"}  # fmt: skip
+    return row | extra
+
+
+def test_a_target_the_plan_started_inside_is_not_an_achievement() -> None:
+    # Review 5, N7: energy was "achieved" on a target "that asks for no improvement".
+    from pcplib.assessment.public import (
+        group_for_public,
+        is_told_by_name_only,
+        write_public_sentence,
+    )
+    from pcplib.assessment.sentences import assess_measure
+
+    row = _energy()
+    row["assessment"] = assess_measure(row)
+    assert row["assessment"] == "stable"
+    assert group_for_public(row) == "steady"
+    # Its honest sentence is kept: never listed by name only under "no change".
+    assert not is_told_by_name_only(row)
+    assert "the target asks for no improvement" in write_public_sentence(row)
+    # A real improvement on top of it is still an achievement; a target missed since
+    # still needs attention; a stretching target met is on track.
+    assert assess_measure(_energy(year_ending_judgement="improved")) == "improving"
+    assert assess_measure(_energy(rag="Amber")) == "needs attention"
+    assert assess_measure(_energy(target_baseline_met=False)) == "on track"
+
+
+def test_a_quarters_improvement_the_year_does_not_bear_out_is_not_improving() -> None:
+    # Review 4, F16: coping "achieved" on one quarter (89.6% against a low 83.4%) while
+    # the 12 months against the 12 months before and the baseline year show no change.
+    from pcplib.assessment.sentences import assess_measure
+
+    row = {"current": 89.6, "good_direction": "higher", "rag": "Green",
+           "rag_basis": "target", "spc_variation": None, "worsening": "none",
+           "judgement": "improved", "year_ending_judgement": "no evidence of change",
+           "since_baseline_judgement": "no evidence of change", "direction": "up"}  # fmt: skip
+    assert assess_measure(row) == "on track"
+    # Borne out by either 12-month comparison (or untested there): improving.
+    assert assess_measure(row | {"year_ending_judgement": "possibly improved"}) == "improving"
+    assert assess_measure(row | {"year_ending_judgement": None,
+                                 "since_baseline_judgement": None}) == "improving"  # fmt: skip

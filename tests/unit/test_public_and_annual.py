@@ -389,3 +389,28 @@ def test_a_panel_surveys_year_has_one_margin_of_error(sample: Dataset) -> None:
     assert one_wave is not None and estimate_year_margin(year, fresh) is not None
     assert one_wave > 1.9 * estimate_year_margin(year, fresh)  # type: ignore[operator]
     assert estimate_year_margin(year, {"unit": "count", "source": "Police records"}) is None
+
+
+def test_a_promise_at_risk_is_told_under_needs_attention_not_achieved() -> None:
+    # Review 5, N7: savings "achieved", then "Its owners say the promise ... is at risk"
+    # in the same sentence, under "What has been achieved".
+    from pcplib.assessment.commitment_status import say_public_disagreement
+
+    differ = (
+        'The promise "Deliver £4.0m of recurrent savings a year" is at risk, its owners '
+        "say, even though Savings meets its target."
+    )
+    row = _row(
+        unit="gbp", current=1223901.0, last_year=1176903.0, change="+4.0%",
+        change_value=4.0, direction="up", assessment="on track", rag_basis="target",
+        good_direction="higher", target_for_period=1000000.0,
+        status_disagreement_public=differ,
+    )  # fmt: skip
+    assert group_for_public(row) == "achieved"
+    assert "at risk" not in write_public_sentence(row)
+    assert say_public_disagreement(row) == differ
+    assert say_public_disagreement(row | {"status_disagreement_public": None}) == ""
+    # Data that miss a target its owners call on track: said in the measure's sentence,
+    # which already sits under "What still needs attention".
+    missed = row | {"assessment": "needs attention", "rag": "Red"}
+    assert differ in write_public_sentence(missed)
