@@ -12,10 +12,13 @@ from pcplib.labels import format_figures, is_missing, list_words, month_words, p
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
 
-ANNEX_ID = "annex-every-measure"
-"""The id the annual evaluation's annex heading carries (its notebook's "Annex: every
-public measure"): the body before it is written for residents and the Panel, in plain
-words; the tests and their terms are in the annex."""
+ANNEX_ID = "technical-annex"
+"""The id of the annual evaluation's technical annex, written for statisticians (the
+tests, their verdicts, intervals and dispersions): the body before it, the every-measure
+table too, is written for residents and the Panel in plain words (review 6 F20)."""
+
+MEASURES_ID = "annex-every-measure"
+"""The id of the annual evaluation's "Annex: every public measure" (plain words)."""
 
 
 def spell_out_points(change: str) -> str:
@@ -34,20 +37,68 @@ def spell_out_points(change: str) -> str:
     return change[: -len(" pp")] + " percentage points" if change.endswith(" pp") else change
 
 
+# Why a tested change is not evidence of change, in a resident's words (the evidence
+# grade is the assessment's; the test and its threshold are in the technical annex).
+_NO_EVIDENCE_WORDS = {
+    "within noise": "within the measure's usual ups and downs",
+    "below materiality": "too small a change to matter",
+    "small numbers": "numbers too small to tell a change from chance",
+}
+
+
+def describe_year_outcome(r: Mapping[str, Any]) -> str:
+    """A measure's year against its baseline year in plain words, from its outcome.
+
+    Parameters
+    ----------
+    r : mapping
+        A row of :func:`pcplib.assessment.annual.classify_year_changes` (``outcome``,
+        ``evidence``, ``verdict``, ``finding``).
+
+    Returns
+    -------
+    str
+        Such as "Better by more than chance" or "No evidence of change: within the
+        measure's usual ups and downs"; no test name, p-value or dispersion.
+    """
+    outcome = str(r["outcome"])
+    if outcome == "better":
+        return "Better by more than chance"
+    if outcome == "worse":
+        return "Worse by more than chance"
+    if outcome == "changed, no good direction":
+        return "Changed by more than chance (a trend, with no good direction)"
+    if outcome == "possible change":
+        rise = "increase" in str(r["verdict"])
+        return f"A possible {'rise' if rise else 'fall'}, not yet conclusive"
+    if outcome == "no evidence of change":
+        if r["evidence"] == "no change":
+            return "No change: the two years' figures are equal"
+        why = _NO_EVIDENCE_WORDS.get(str(r["evidence"]))
+        return f"No evidence of change: {why}" if why else "No evidence of change"
+    if outcome == "not tested":
+        return "Not tested: too few figures to judge the change against chance"
+    # Not measurable: the finding says why in plain words (a changed definition, a year
+    # with periods missing, the baseline year itself).
+    return str(r["finding"])
+
+
 def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
-    """Return the annual evaluation as an HTML table with a summary sentence.
+    """Return the annual evaluation's every-measure table in plain words.
 
     Parameters
     ----------
     df : pandas.DataFrame
-        From :func:`evaluate_year`.
+        From :func:`pcplib.assessment.annual.classify_year_changes`.
     year : str
         The year evaluated.
 
     Returns
     -------
     str
-        HTML: a count of significant changes, the method, then the table.
+        HTML: a count of the measures tested and changed by more than chance, then the
+        table (measure, the two years, the change, what it says in words); the tests
+        are in :func:`format_annual_technical_annex`.
     """
     significant = df[df["verdict"].str.startswith("statistically significant")]
     tested = df[df["verdict"] != ""]
@@ -55,6 +106,7 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
         f"Of {len(df)} public measures, {len(tested)} could be tested; "
         f"{len(significant)} changed by more than chance between the baseline year and {year}."
     )
+    link = f'How each was tested is in the <a href="#{ANNEX_ID}">technical annex</a>.'
     rows = []
     for r in df.to_dict("records"):
         unit = r["unit"]
@@ -71,24 +123,57 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
                     esc(baseline + ("" if is_missing(r["baseline"]) else total)), r["baseline_year"]
                 ),
                 with_note(esc(current + ("" if is_missing(r["current"]) else total)), year),
-                arrow_cell(r["arrow"], r["change"], r["judgement"]),
-                esc(r["verdict"] or "Not tested"),
-                esc(r["finding"]),
+                arrow_cell(r["arrow"], spell_out_points(str(r["change"])), r["judgement"]),
+                esc(describe_year_outcome(r)),
             ]
         )
     table = build_table(
-        [
-            "Measure and strategy",
-            "Plan's baseline year",
-            year,
-            "Change",
-            "Test verdict",
-            "In words",
-        ],
+        ["Measure and strategy", "Plan's baseline year", year, "Change", "In words"],
         rows,
         f"Public measures: {year} against the baseline year",
     )
-    return f"<p>{esc(summary)}</p><p>{esc(ANNUAL_TESTS_NOTE)}</p>{table}"
+    return f"<p>{esc(summary)} {link}</p>{table}"
+
+
+def format_annual_technical_annex(df: pd.DataFrame, year: str) -> str:
+    """Return the technical annex: each measure's test, verdict and finding, for statisticians.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`pcplib.assessment.annual.classify_year_changes` (or
+        :func:`~pcplib.assessment.annual.evaluate_year`).
+    year : str
+        The year evaluated.
+
+    Returns
+    -------
+    str
+        HTML: the heading "Technical annex: the tests" (id :data:`ANNEX_ID`), the method
+        note, then a table (measure, test, verdict, finding with its p-value threshold,
+        interval and dispersion).
+    """
+    rows = [
+        [
+            with_note(esc(r["measure_name"]), r["strategy_name"]),
+            esc(r["test"]),
+            esc(r["verdict"] or "Not tested"),
+            esc(r["finding"]),
+        ]
+        for r in df.to_dict("records")
+    ]
+    table = build_table(
+        ["Measure and strategy", "Test", "Test verdict", "Finding"],
+        rows,
+        f"Public measures: the test of {year} against the baseline year",
+    )
+    return (
+        f'<h2 id="{ANNEX_ID}">Technical annex: the tests</h2>'
+        "<p>Written for statisticians: the test each measure's change was given, its "
+        "verdict, and the figures behind it (p-value thresholds, intervals, dispersion). "
+        "The words above say the same in plain English.</p>"
+        f"<p>{esc(ANNUAL_TESTS_NOTE)}</p>{table}"
+    )
 
 
 _YEAR_BASIS = {"sum": "year's total", "last": "at the year end"}

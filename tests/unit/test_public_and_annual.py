@@ -435,3 +435,49 @@ def test_the_theory_of_change_attributes_nothing_and_puts_chance_first(sample: D
     short = by_strategy.loc[by_strategy["delivered"] < by_strategy["due"], "strategy_name"]
     for name in short:
         assert name in text
+
+
+def test_the_every_measure_table_is_in_plain_words_and_the_tests_in_an_annex(
+    sample: Dataset,
+) -> None:
+    # Review 6 F20: the public annual's every-measure table read "statistically significant
+    # increase", "level z-test", "Laney ... dispersion 101.4" and "+3.4 pp"; the tests now
+    # go to a technical annex for statisticians, as the public quarterly's do.
+    from e2e.test_plain_words import PUBLIC_JARGON, find_jargon
+
+    from pcplib.report.annual import (
+        ANNEX_ID,
+        format_annual_evaluation,
+        format_annual_technical_annex,
+    )
+
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    plain = format_annual_evaluation(classified, "2025/26")
+    text = plain.replace("&#x27;", "'")
+    assert not find_jargon(text, PUBLIC_JARGON), find_jargon(text, PUBLIC_JARGON)
+    assert "Better by more than chance" in text and "Worse by more than chance" in text
+    assert "percentage points" in text
+    annex = format_annual_technical_annex(classified, "2025/26")
+    assert f'id="{ANNEX_ID}"' in annex and "written for statisticians" in annex.lower()
+    assert find_jargon(annex, PUBLIC_JARGON)  # the test names and dispersion are here
+    assert "statistically significant" in annex and "dispersion" in annex
+
+
+def test_a_years_outcome_is_said_without_the_test() -> None:
+    from pcplib.report.annual import describe_year_outcome
+
+    row = {
+        "outcome": "possible change",
+        "evidence": "possible change",
+        "verdict": "possible increase, not yet conclusive",
+        "finding": "p below 0.10",
+    }
+    assert describe_year_outcome(row) == "A possible rise, not yet conclusive"
+    quiet = row | {"outcome": "no evidence of change", "evidence": "within noise"}
+    assert describe_year_outcome(quiet).endswith("within the measure's usual ups and downs")
+    equal = row | {"outcome": "no evidence of change", "evidence": "no change"}
+    assert describe_year_outcome(equal) == "No change: the two years' figures are equal"
+    gone = row | {"outcome": "not measurable", "finding": "Not measurable: no figures."}
+    assert describe_year_outcome(gone) == "Not measurable: no figures."
