@@ -81,17 +81,47 @@ def _finding(evidence: Evidence, change: Any, this: Window, measure: Mapping[str
     interval = describe_year_interval(this, evidence, measure)
     if interval:
         text += f" {interval}"
-    if str(measure["unit"]) == "percent" and "survey" in str(measure.get("source") or "").lower():
-        # A panel's waves ask the same people: one wave's sample, not the year's answers.
-        waves = max(1, this.present) if is_panel(measure) else 1
-        x, n = this.numerator, this.denominator
-        margin = estimate_margin(x / waves, n / waves) if x is not None and n else None
-        if margin is not None:
-            one = (
-                " (one wave's sample: a panel asks the same people each wave)" if waves > 1 else ""
-            )
-            text += f" Survey margin of error +/- {margin:.1f} points (95%){one}."
+    margin = estimate_year_margin(this, measure)
+    if margin is not None:
+        one = (
+            " (one wave's sample: a panel asks the same people each wave)"
+            if is_panel(measure) and this.present > 1
+            else ""
+        )
+        text += f" Survey margin of error +/- {margin:.1f} points (95%){one}."
     return text
+
+
+def estimate_year_margin(this: Window, measure: Mapping[str, Any]) -> float | None:
+    """A survey percentage's 95% margin of error over a year, the one every table shows.
+
+    A panel survey asks the same people each wave, so its year's answers are one wave's
+    sample, not the waves' sum: the year's numerator and denominator are divided by the
+    waves present before the Wilson margin is taken (the annex's finding and the targets
+    table read this one figure; review 6 F5).
+
+    Parameters
+    ----------
+    this : Window
+        The year (``numerator``, ``denominator``, ``present`` waves).
+    measure : mapping
+        The catalogue row (``unit``, ``source``).
+
+    Returns
+    -------
+    float or None
+        The margin in percentage points; None for a measure that is not a survey
+        percentage, or with no sample sizes.
+    """
+    from pcplib.assessment.chance import is_survey
+
+    if not is_survey(measure):
+        return None
+    x, n = this.numerator, this.denominator
+    if x is None or not n:
+        return None
+    waves = max(1, this.present) if is_panel(measure) else 1
+    return estimate_margin(x / waves, n / waves)
 
 
 def describe_year_interval(this: Window, evidence: Evidence, measure: Mapping[str, Any]) -> str:
@@ -542,7 +572,6 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         (``target`` or ``course``), ``margin`` (a survey's margin of error, or None)
         and ``outcome`` (one of :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure).
     """
-    from pcplib.assessment.chance import estimate_survey_margin
     from pcplib.assessment.figures import Figures
     from pcplib.assessment.targets import compute_target_for_period
 
@@ -566,7 +595,7 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         figures = Figures(this, this, this, this, base)
         target = compute_target_for_period(figures, m, end)
         good = str(m["good_direction"])
-        margin = estimate_survey_margin(this, m)
+        margin = estimate_year_margin(this, m)
         outcome = ""
         if this.value is not None and target.value is not None:
             meets = this.value >= target.value if good == "higher" else this.value <= target.value

@@ -19,6 +19,7 @@ from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import check_strategy, strategy_commitments
+from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.thresholds import DELIVERY_THRESHOLDS, HIGH_RISK_SCORE, ROLL_UP_METHOD
 
 
@@ -290,7 +291,7 @@ def _unrated_reason(row: Mapping[str, Any], public: bool = False) -> str:
     rule = row.get("rag_rule")
     if rule == "outcomes_open":
         return "its latest outcomes still open"
-    if rule in ("tests_only", "not_rated"):
+    if rule in NO_SPC_VERDICT_RULES:
         why = _NO_SPC_WHY.get(str(row.get("spc_status")), "too few points")
         if public:
             return f"no target, and no settled history to judge it against ({why})"

@@ -345,3 +345,26 @@ def test_year_targets_are_told_in_plain_words() -> None:
     assert "No public measure has a target" in report.format_annual_targets(
         frame.iloc[0:0], "2025/26"
     )
+
+
+def test_a_panel_surveys_year_has_one_margin_of_error(sample: Dataset) -> None:
+    # Review 6 F5: rural confidence had +/- 2.5 points in the targets table (four waves
+    # read as four samples) and +/- 5.0 in the annex (a panel's year is one wave's sample).
+    from pcplib.assessment.annual import estimate_year_margin
+
+    name = "Rural residents confident the police deal with the issues that matter"
+    targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
+    margin = targets.loc[name, "margin"]
+    evaluation = assessment.evaluate_year(sample, "2025/26").set_index("measure_name")
+    assert f"Survey margin of error +/- {margin:.1f} points" in evaluation.loc[name, "finding"]
+    assert 4.5 < margin < 5.5
+    # The helper: a panel's year is one wave's sample; a fresh sample each wave is not.
+    from pcplib.assessment.figures import Window
+
+    year = Window("2025/26", 1, 12, 50.0, 4, 4, numerator=800.0, denominator=1600.0)
+    panel = {"unit": "percent", "source": "Community survey (quarterly panel)"}
+    fresh = {"unit": "percent", "source": "Community survey"}
+    one_wave = estimate_year_margin(year, panel)
+    assert one_wave is not None and estimate_year_margin(year, fresh) is not None
+    assert one_wave > 1.9 * estimate_year_margin(year, fresh)  # type: ignore[operator]
+    assert estimate_year_margin(year, {"unit": "count", "source": "Police records"}) is None
