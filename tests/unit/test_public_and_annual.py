@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -345,6 +347,25 @@ def test_year_targets_are_told_in_plain_words() -> None:
     assert "No public measure has a target" in report.format_annual_targets(
         frame.iloc[0:0], "2025/26"
     )
+
+
+def test_one_sentences_figures_share_their_precision() -> None:
+    # Review 5, N8: "0.497 per 1,000 households a month ... A real improvement since the
+    # plan began: 0.50 per 1,000 households a month in the 12 months ... against 0.54".
+    row = _row(
+        unit="rate_per_1000", rate_per="households a month", current=0.497,
+        last_year=0.499, change="-0.3%", change_value=-0.3, direction="down",
+        assessment="improving", good_direction="lower",
+        judgement="no evidence of change", since_baseline_judgement="improved",
+        year_ending=0.50, previous_year=0.51, baseline=0.54,
+        year_ending_label="12 months to September 2026",
+    )  # fmt: skip
+    sentence = write_public_sentence(row)
+    assert "0.497 per 1,000 households a month, down 0.3%" in sentence
+    assert "0.500 per 1,000 households a month in the 12 months to September 2026" in sentence
+    assert "against 0.540 per 1,000" in sentence
+    decimals = {len(n.split(".")[1]) for n in re.findall(r"\d+\.\d+(?= per)", sentence)}
+    assert decimals == {3}, sentence
 
 
 def test_a_panel_surveys_year_has_one_margin_of_error(sample: Dataset) -> None:
