@@ -389,3 +389,49 @@ def test_a_panel_surveys_year_has_one_margin_of_error(sample: Dataset) -> None:
     assert one_wave is not None and estimate_year_margin(year, fresh) is not None
     assert one_wave > 1.9 * estimate_year_margin(year, fresh)  # type: ignore[operator]
     assert estimate_year_margin(year, {"unit": "count", "source": "Police records"}) is None
+
+
+def test_commitments_are_counted_as_now_complete_not_delivered_on_time(sample: Dataset) -> None:
+    # Review 6 F12: commitments.csv has no completion date, so "delivered by the end of
+    # 2025/26" cannot be known; the summary says what the status is now, and as of when.
+    from pcplib.assessment.annual import find_commitments_status_month
+
+    month = find_commitments_status_month(sample)
+    assert month == str(pd.DatetimeIndex(sample.observations["period_end"]).max().to_period("M"))
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    by_mission = assessment.summarise_year_by_mission(
+        assessment.summarise_year_by_strategy(sample, classified, "2025/26")
+    )
+    plan = by_mission.set_index("mission_id").loc["all"]
+    summary = report.format_annual_summary(by_mission, classified, "2025/26", month)
+    assert (
+        f"{plan['delivered']} of the {plan['due']} commitments due by March 2026 are now "
+        f"complete (status as reported at September 2026; whether on time is not recorded)"
+    ) in summary
+    assert "were delivered" not in summary
+
+
+def test_the_theory_of_change_attributes_nothing_and_puts_chance_first(sample: Dataset) -> None:
+    # Review 6 F13: "Strategies that delivered every commitment due and saw an outcome get
+    # better by more than chance: ..." credited strategies on single tests, and listed
+    # one strategy as both better and worse.
+    from pcplib.assessment.annual import count_chance_findings
+
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    tested, expected = count_chance_findings(classified)
+    assert (tested, expected) == (int((classified["verdict"] != "").sum()), round(tested * 0.05))
+    by_strategy = assessment.summarise_year_by_strategy(sample, classified, "2025/26")
+    html = report.describe_theory_of_change(by_strategy, (tested, expected))
+    text = html.replace("&#x27;", "'")
+    assert text.index(f"{tested} measures were tested") < text.index("theory of change")
+    assert f"about {expected} could show" in text
+    assert "saw an outcome get better" not in text and "saw an outcome get worse" not in text
+    assert "does not show" in text
+    # A strategy with commitments due and not complete is still named: a fact, not a cause.
+    short = by_strategy.loc[by_strategy["delivered"] < by_strategy["due"], "strategy_name"]
+    for name in short:
+        assert name in text
