@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from pcplib import periods
 from pcplib.labels import format_figures, is_missing, list_words, month_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
@@ -193,7 +194,9 @@ _COUNT_COLUMNS = (
 )
 
 
-def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, year: str) -> str:
+def format_annual_summary(
+    by_mission: pd.DataFrame, classified: pd.DataFrame, year: str, status_month: str = ""
+) -> str:
     """Return the evaluation's lead: what changed beyond chance, which way, and what was delivered.
 
     Parameters
@@ -205,15 +208,22 @@ def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, ye
         From :func:`pcplib.assessment.annual.classify_year_changes`.
     year : str
         The year evaluated.
+    status_month : str, optional
+        ``YYYY-MM``, the month the commitments' status is read at
+        (:func:`pcplib.assessment.annual.find_commitments_status_month`).
 
     Returns
     -------
     str
         HTML: a paragraph of counts (better, worse, changed with no good direction, no
-        change beyond chance, not tested) and commitments delivered against due, then
+        change beyond chance, not tested) and the commitments due in the year that are
+        complete now (with no completion date, never "delivered on time"), then
         the measures that got better and worse by more than chance, by name.
     """
     plan = by_mission[by_mission["mission_id"] == "all"].iloc[0]
+    # The commitments file keeps the latest status and no completion date: a commitment
+    # finished after the year's end counts as complete too (review 6 F12).
+    as_at = f"status as reported at {month_words(status_month)}; " if status_month else ""
     changed = int(plan["better"] + plan["worse"] + plan["changed, no good direction"])
     lead = (
         f"In {year}, against the baseline year, {changed} of the plan's "
@@ -223,8 +233,10 @@ def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, ye
         f"{plan['possible change']} showed a possible change, not yet conclusive, "
         f"{plan['no evidence of change']} no evidence of change, {plan['not tested']} "
         f"could not be tested and {plan['not measurable']} could not be compared. "
-        f"{plan['delivered']} of the {plural(int(plan['due']), 'commitment')} due by the end "
-        f"of {year} were delivered ({plan['commitments']} in the plan in all)."
+        f"{plan['delivered']} of the {plural(int(plan['due']), 'commitment')} due by "
+        f"{month_words(str(periods.months_in_financial_year(year)[-1]))} are now complete "
+        f"({as_at}whether on time is not recorded); the plan has {plan['commitments']} "
+        "in all."
     )
     parts = [f'<div class="reader-summary"><p>{esc(lead)}</p>']
     for outcome, heading in (
@@ -314,41 +326,44 @@ def format_evidence_limits(limits: list[str]) -> str:
     return bullets(limits)
 
 
-def describe_theory_of_change(by_strategy: pd.DataFrame) -> str:
-    """Return a paragraph setting each strategy's delivery beside its outcomes (theory of change).
+def describe_theory_of_change(by_strategy: pd.DataFrame, chance: tuple[int, int]) -> str:
+    """Return what the evaluation can say of delivery and outcomes together, without attributing.
+
+    Chance comes first: a strategy's outcomes often rest on one or two of many tests,
+    and some of those are "beyond chance" by chance alone. The strategies' delivery beside
+    their outcomes is the synthesis table's; this paragraph credits or blames no strategy
+    for a measure's change (review 6 F13).
 
     Parameters
     ----------
     by_strategy : pandas.DataFrame
         From :func:`pcplib.assessment.annual.summarise_year_by_strategy`.
+    chance : tuple of int
+        From :func:`pcplib.assessment.annual.count_chance_findings`: the measures tested
+        and how many would show a change beyond chance by chance alone.
 
     Returns
     -------
     str
-        HTML: which strategies delivered every commitment due and saw outcomes get
-        better, and which delivered but saw outcomes get worse (where delivery has not
-        yet shown in the outcomes, or other causes are at work).
+        HTML: one paragraph: the chance caveat, what the theory of change expects and
+        why a comparison of two years cannot show it, then the strategies with
+        commitments due by the year's end that are not complete now.
     """
-    delivered = by_strategy["delivered"] >= by_strategy["due"]
-    better = list(by_strategy.loc[delivered & (by_strategy["better"] > 0), "strategy_name"])
-    worse = list(by_strategy.loc[delivered & (by_strategy["worse"] > 0), "strategy_name"])
-    short = list(by_strategy.loc[~delivered, "strategy_name"])
+    tested, expected = chance
+    short = list(by_strategy.loc[by_strategy["delivered"] < by_strategy["due"], "strategy_name"])
     parts = [
+        f"First, chance: {tested} measures were tested, so about {expected} could show a "
+        "change beyond chance by chance alone, and most strategies have only a few measures. "
+        "One measure's change, better or worse, says little about a strategy on its own.",
         "The plan's delivery strategies are built on a theory of change: each strategy's "
         "commitments are what it does, and its measures are the outcomes that work is "
-        "expected to move."
+        "expected to move. The table above sets each strategy's commitments beside its "
+        "outcomes; it does not show that the work caused a measure to get better, nor that "
+        "it failed where one got worse: a comparison of two years has no comparison group, "
+        "outcomes can take more than a year to move, and other causes are at work.",
     ]
-    if better:
-        parts.append(
-            f"Strategies that delivered every commitment due and saw an outcome get better by "
-            f"more than chance: {list_words(better)}."
-        )
-    if worse:
-        parts.append(
-            f"Strategies that delivered every commitment due but saw an outcome get worse by "
-            f"more than chance, where delivery has not yet shown in the outcomes or other "
-            f"causes are at work: {list_words(worse)}."
-        )
     if short:
-        parts.append(f"Strategies with commitments due but not delivered: {list_words(short)}.")
+        parts.append(
+            f"Strategies with commitments due that are not complete now: {list_words(short)}."
+        )
     return f"<p>{esc(' '.join(parts))}</p>"
