@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pcplib import periods
+from pcplib import metrics, periods
 from pcplib.assessment.evidence import Evidence, estimate_margin, is_panel, weigh_change
 from pcplib.assessment.figures import Window, compute_baseline, compute_window
 from pcplib.assessment.measures import (
@@ -213,6 +213,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         # A variance (a series that goes below zero) changes in money, never by a per cent.
         signed = bool((current_def["value"].dropna() < 0).any())
         change = judge_like_for_like(baseline, current, unit, good, signed)
+        change = metrics.convert_scale_change(change, m)  # a 1-5 grade moves in points
         test, verdict, evidence_word = "none", "", ""
         if base_year == year:
             finding = f"{year} is this measure's baseline year."
