@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pcplib import periods
+from pcplib import metrics, periods
 from pcplib.assessment.evidence import Evidence, estimate_margin, is_panel, weigh_change
 from pcplib.assessment.figures import Window, compute_baseline, compute_window
 from pcplib.assessment.measures import (
@@ -213,6 +213,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         # A variance (a series that goes below zero) changes in money, never by a per cent.
         signed = bool((current_def["value"].dropna() < 0).any())
         change = judge_like_for_like(baseline, current, unit, good, signed)
+        change = metrics.convert_scale_change(change, m)  # a 1-5 grade moves in points
         test, verdict, evidence_word = "none", "", ""
         if base_year == year:
             finding = f"{year} is this measure's baseline year."
@@ -476,6 +477,50 @@ def describe_comparisons(dataset: Dataset) -> str:
     )
 
 
+def count_chance_findings(classified: pd.DataFrame) -> tuple[int, int]:
+    """Count the measures tested and how many would show a change by chance alone.
+
+    With many tests at the 5% level, about one in twenty shows a change "beyond chance"
+    when nothing changed: a reader weighs a single such result against this count.
+
+    Parameters
+    ----------
+    classified : pandas.DataFrame
+        From :func:`classify_year_changes` (``verdict``, empty when not tested).
+
+    Returns
+    -------
+    tuple of int
+        The measures tested, and the number expected beyond chance by chance alone
+        (tested times :data:`~pcplib.assessment.thresholds.SIGNIFICANCE`, rounded).
+    """
+    from pcplib.assessment.thresholds import SIGNIFICANCE
+
+    tested = int((classified["verdict"].fillna("") != "").sum())
+    return tested, round(tested * SIGNIFICANCE)
+
+
+def find_commitments_status_month(dataset: Dataset) -> str:
+    """The month the commitments' status is read at: the data set's latest month.
+
+    ``commitments.csv`` keeps each commitment's latest status and no completion date, so
+    the annual evaluation can say which commitments due in the year are complete now,
+    as reported with the data set's latest figures, but not whether they were on time.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set.
+
+    Returns
+    -------
+    str
+        ``YYYY-MM``: the month of the observations' latest period end (``""`` with none).
+    """
+    ends = pd.to_datetime(dataset.observations["period_end"], errors="coerce").dropna()
+    return str(pd.Timestamp(ends.max()).to_period("M")) if len(ends) else ""
+
+
 def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) -> list[str]:
     """List what the evidence of the year cannot say, in plain sentences.
 
@@ -496,8 +541,7 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
         measures with no test or not measurable, commitments' status read now, and
         illustrative data.
     """
-    tested = int((classified["verdict"].fillna("") != "").sum())
-    expected = tested * 0.05
+    tested, expected = count_chance_findings(classified)
     counts = classified["outcome"].value_counts()
     limits = [
         "Cause: the plan's theory of change expects each strategy's commitments to move its "
@@ -506,7 +550,7 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
         "national policy, recording practice).",
         describe_comparisons(dataset),
         f"Chance: {tested} measures were tested at the 5% level, so about "
-        f"{expected:.0f} could show a change beyond chance by chance alone; read a single "
+        f"{expected} could show a change beyond chance by chance alone; read a single "
         "such result beside the measure's chart over time in its strategy's report.",
         "No evidence of change does not mean that nothing changed: it means chance cannot "
         "be ruled out, often because the numbers are small. A possible change (one that "

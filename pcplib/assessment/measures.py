@@ -360,6 +360,7 @@ def _weigh(
     unit, good = str(measure["unit"]), str(measure["good_direction"])
     value = before.value if before is not None else None
     change = judge_like_for_like(value, after.value, unit, good, is_signed(rows.history))
+    change = metrics.convert_scale_change(change, measure)  # a 1-5 grade moves in points
     if before is None:
         return change, Evidence("not tested", reason="no baseline")
     evidence = weigh_change(before, after, rows.history, measure)

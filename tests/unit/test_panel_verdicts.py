@@ -850,3 +850,40 @@ def test_describe_year_ending_basis_names_only_a_year_to_date_figure():
     words = describe_year_ending_basis(ytd, "June 2026", "June 2025")
     assert words == "year to date, June 2026 against June 2025"
     assert describe_year_ending_basis({"measure_name": "Officers"}, "June 2026", "June 2025") == ""
+
+
+def test_a_score_on_a_fixed_scale_changes_in_points_not_per_cent():
+    # Review 4/5, F19: "Estate condition score (1 = poor to 5 = excellent) ... -1.2%": a
+    # grade on a 1 to 5 scale moves in points; a per cent of a grade means nothing.
+    rng = np.random.default_rng(45)
+    values = np.round(3.4 + rng.normal(0, 0.02, len(MONTHS)), 2)
+    values[AT["2025-07"] : AT["2025-09"] + 1] = 3.41
+    values[AT["2026-07"] : AT["2026-09"] + 1] = 3.37
+    name = "Estate condition score (1 = poor to 5 = excellent)"
+    row = judge(values, unit="score", aggregation="mean", good_direction="higher",
+                measure_name=name)  # fmt: skip
+    assert row["change"] == "-0.04 points"
+    assert "%" not in row["change"] and "%" not in row["year_ending_change"]
+    assert row["year_ending_change"].endswith(" points")
+    assert "%" not in row["sentence"].split(";")[0]
+    # A ratio with no fixed scale (1.00 means equal rates) keeps its per cent.
+    ratio = judge(values, unit="score", aggregation="mean", good_direction="lower",
+                  measure_name="Disproportionality (Black to White ratio)",
+                  definition="Black residents' rate over White; 1.00 is equal.")  # fmt: skip
+    assert ratio["change"].endswith("%")
+
+
+@pytest.mark.parametrize(
+    ("name", "definition", "expected"),
+    [
+        ("Estate condition score (1 = poor to 5 = excellent)", "", True),
+        ("Condition grade", "Mean grade on a scale of 1 (poor) to 5 (excellent).", True),
+        ("Disproportionality ratio", "1.00 means equal rates.", False),
+    ],
+)
+def test_is_fixed_scale_reads_a_scale_from_the_name_or_definition(name, definition, expected):
+    from pcplib.metrics import is_fixed_scale
+
+    measure = {"unit": "score", "measure_name": name, "definition": definition}
+    assert is_fixed_scale(measure) is expected
+    assert not is_fixed_scale(measure | {"unit": "count"})
