@@ -304,9 +304,36 @@ def format_figures(values: Sequence[Any], unit: str, per: str = "") -> list[str]
     list of str
         The figures, in order.
     """
+    places = choose_decimals(values, unit)
+    if places is None:
+        return [format_figure(v, unit, per=per) for v in values]
+    return [format_figure(v, unit, places, per=per) for v in values]
+
+
+def choose_decimals(values: Sequence[Any], unit: str) -> int | None:
+    """The decimals :func:`format_figures` prints figures side by side with.
+
+    The most decimals any of them needs (:func:`count_decimals`), and up to two more
+    while two different figures would still print the same. A sentence that prints
+    several pairs of one measure's figures takes the largest of its pairs' decimals, so
+    that one rate never reads "0.497" for the quarter and "0.50" for the year (review 5,
+    N8).
+
+    Parameters
+    ----------
+    values : sequence of float or None
+        The figures; missing ones are ignored.
+    unit : str
+        Their unit.
+
+    Returns
+    -------
+    int or None
+        The number of decimals; None when every figure is missing.
+    """
     present = [float(v) for v in values if not is_missing(v)]
     if not present:
-        return [format_figure(v, unit, per=per) for v in values]
+        return None
     places = max(count_decimals(v, unit) for v in present)
     if unit not in _WHOLE_UNITS:
         distinct = len(set(present))
@@ -315,7 +342,35 @@ def format_figures(values: Sequence[Any], unit: str, per: str = "") -> list[str]
             if len(written) == distinct:
                 places += extra
                 break
-    return [format_figure(v, unit, places, per=per) for v in values]
+    return places
+
+
+def choose_shared_decimals(groups: Sequence[Sequence[Any]], unit: str) -> int | None:
+    """The decimals for every figure of one sentence: the most any of its groups needs.
+
+    Each group is a set of figures printed side by side (the quarter against a year ago,
+    the 12 months against the baseline year); each gets :func:`choose_decimals`, and the
+    sentence takes the largest, so one rate never reads "0.497" for the quarter and
+    "0.50" for the year (review 5, N8). Counts, hours, days, money, energy and tonnes
+    keep each group's own decimals (None): a whole count is exact, and "94.00 days"
+    would claim a precision the figure never had.
+
+    Parameters
+    ----------
+    groups : sequence of sequence of float or None
+        The sentence's groups of figures.
+    unit : str
+        Their unit.
+
+    Returns
+    -------
+    int or None
+        The decimals, or None when each group keeps its own (or no figure is present).
+    """
+    if unit in _WHOLE_UNITS or unit in _COUNTED_UNITS:
+        return None
+    chosen = [d for group in groups if (d := choose_decimals(group, unit)) is not None]
+    return max(chosen) if chosen else None
 
 
 def is_missing(value: Any) -> bool:

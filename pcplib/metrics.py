@@ -9,13 +9,16 @@ Conventions (see ``docs/methodology.md``):
   as in Table One of a previous plan's delivery report.
 - A *judgement* reads the direction with the measure's good direction: a fall in
   offences is ``improved``, a fall in satisfaction ``deteriorated``.
-- Percentages change in percentage points (pp); other units in per cent.
+- Percentages change in percentage points (pp); a score on a fixed scale (1 = poor to
+  5 = excellent) in points; other units in per cent.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,9 +35,11 @@ __all__ = [
     "UNITS",
     "Change",
     "arrow",
+    "convert_scale_change",
     "count_small_change",
     "direction",
     "format_change",
+    "is_fixed_scale",
     "judge_change",
     "measure_change",
     "pct_change",
@@ -401,6 +406,63 @@ def count_small_change(change: Change, unit: str) -> Change:
     difference = change.current - change.baseline
     sign = "+" if difference > 0 else ("-" if difference < 0 else "")
     text = f"{sign}{format_figure(abs(difference), unit)}"
+    return Change(
+        change.baseline, change.current, None, change.pp, change.direction,
+        change.arrow, change.judgement, text,
+    )  # fmt: skip
+
+
+# "(1 = poor to 5 = excellent)" or "a scale of 1 (poor) to 5 (excellent)".
+_FIXED_SCALE = re.compile(r"\bscale\b|\d\s*=\s*[^()]*?\bto\s+\d+\s*=", re.IGNORECASE)
+
+
+def is_fixed_scale(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is a score on a fixed scale (its name or definition gives one).
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's catalogue row (``unit``, ``measure_name``, ``definition``).
+
+    Returns
+    -------
+    bool
+        True for a ``score`` whose name or definition states its scale ("(1 = poor to
+        5 = excellent)", "on a scale of 1 to 5"); a ratio with no fixed scale is False.
+    """
+    if str(measure.get("unit") or "") != "score":
+        return False
+    words = " ".join(str(measure.get(key) or "") for key in ("measure_name", "definition"))
+    return bool(_FIXED_SCALE.search(words))
+
+
+def convert_scale_change(change: Change, measure: Mapping[str, Any]) -> Change:
+    """A change of a score on a fixed scale told in points, never as a per cent.
+
+    A grade on a scale of 1 to 5 that moves from 3.41 to 3.37 fell 0.04 points; "-1.2%"
+    is a per cent of a grade, which means nothing, since the scale's zero is not a zero
+    of anything (review 4, F19). Any other measure's change is returned as it is.
+
+    Parameters
+    ----------
+    change : Change
+        The change as first measured.
+    measure : mapping
+        The measure's catalogue row (see :func:`is_fixed_scale`).
+
+    Returns
+    -------
+    Change
+        With ``pct`` None and ``text`` such as ``"-0.04 points"`` for a fixed-scale
+        score that moved; otherwise ``change`` unchanged.
+    """
+    if not is_fixed_scale(measure) or change.baseline is None or change.current is None:
+        return change
+    difference = change.current - change.baseline
+    if change.direction == "no change":
+        difference = 0.0  # shown as no change at the precision printed
+    sign = "+" if difference > 0 else ("-" if difference < 0 else "")
+    text = f"{sign}{format_figure(abs(difference), str(measure['unit']))} points"
     return Change(
         change.baseline, change.current, None, change.pp, change.direction,
         change.arrow, change.judgement, text,

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 from pcplib.assessment.annual import (
     classify_year_changes,
+    count_chance_findings,
     describe_comparisons,
     evaluate_year,
+    find_commitments_status_month,
     judge_year_targets,
     list_evidence_limits,
     summarise_year_by_mission,
@@ -82,8 +84,10 @@ __all__ = [
     "compare_areas",
     "compare_strategy_areas",
     "compare_with_previous_meeting",
+    "count_chance_findings",
     "describe_comparisons",
     "evaluate_year",
+    "find_commitments_status_month",
     "find_previous_meeting",
     "format_produced_at",
     "label_columns",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pcplib import periods
+from pcplib import metrics, periods
 from pcplib.assessment.evidence import Evidence, estimate_margin, is_panel, weigh_change
 from pcplib.assessment.figures import Window, compute_baseline, compute_window
 from pcplib.assessment.measures import (
@@ -81,17 +81,47 @@ def _finding(evidence: Evidence, change: Any, this: Window, measure: Mapping[str
     interval = describe_year_interval(this, evidence, measure)
     if interval:
         text += f" {interval}"
-    if str(measure["unit"]) == "percent" and "survey" in str(measure.get("source") or "").lower():
-        # A panel's waves ask the same people: one wave's sample, not the year's answers.
-        waves = max(1, this.present) if is_panel(measure) else 1
-        x, n = this.numerator, this.denominator
-        margin = estimate_margin(x / waves, n / waves) if x is not None and n else None
-        if margin is not None:
-            one = (
-                " (one wave's sample: a panel asks the same people each wave)" if waves > 1 else ""
-            )
-            text += f" Survey margin of error +/- {margin:.1f} points (95%){one}."
+    margin = estimate_year_margin(this, measure)
+    if margin is not None:
+        one = (
+            " (one wave's sample: a panel asks the same people each wave)"
+            if is_panel(measure) and this.present > 1
+            else ""
+        )
+        text += f" Survey margin of error +/- {margin:.1f} points (95%){one}."
     return text
+
+
+def estimate_year_margin(this: Window, measure: Mapping[str, Any]) -> float | None:
+    """A survey percentage's 95% margin of error over a year, the one every table shows.
+
+    A panel survey asks the same people each wave, so its year's answers are one wave's
+    sample, not the waves' sum: the year's numerator and denominator are divided by the
+    waves present before the Wilson margin is taken (the annex's finding and the targets
+    table read this one figure; review 6 F5).
+
+    Parameters
+    ----------
+    this : Window
+        The year (``numerator``, ``denominator``, ``present`` waves).
+    measure : mapping
+        The catalogue row (``unit``, ``source``).
+
+    Returns
+    -------
+    float or None
+        The margin in percentage points; None for a measure that is not a survey
+        percentage, or with no sample sizes.
+    """
+    from pcplib.assessment.chance import is_survey
+
+    if not is_survey(measure):
+        return None
+    x, n = this.numerator, this.denominator
+    if x is None or not n:
+        return None
+    waves = max(1, this.present) if is_panel(measure) else 1
+    return estimate_margin(x / waves, n / waves)
 
 
 def describe_year_interval(this: Window, evidence: Evidence, measure: Mapping[str, Any]) -> str:
@@ -183,6 +213,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         # A variance (a series that goes below zero) changes in money, never by a per cent.
         signed = bool((current_def["value"].dropna() < 0).any())
         change = judge_like_for_like(baseline, current, unit, good, signed)
+        change = metrics.convert_scale_change(change, m)  # a 1-5 grade moves in points
         test, verdict, evidence_word = "none", "", ""
         if base_year == year:
             finding = f"{year} is this measure's baseline year."
@@ -446,6 +477,50 @@ def describe_comparisons(dataset: Dataset) -> str:
     )
 
 
+def count_chance_findings(classified: pd.DataFrame) -> tuple[int, int]:
+    """Count the measures tested and how many would show a change by chance alone.
+
+    With many tests at the 5% level, about one in twenty shows a change "beyond chance"
+    when nothing changed: a reader weighs a single such result against this count.
+
+    Parameters
+    ----------
+    classified : pandas.DataFrame
+        From :func:`classify_year_changes` (``verdict``, empty when not tested).
+
+    Returns
+    -------
+    tuple of int
+        The measures tested, and the number expected beyond chance by chance alone
+        (tested times :data:`~pcplib.assessment.thresholds.SIGNIFICANCE`, rounded).
+    """
+    from pcplib.assessment.thresholds import SIGNIFICANCE
+
+    tested = int((classified["verdict"].fillna("") != "").sum())
+    return tested, round(tested * SIGNIFICANCE)
+
+
+def find_commitments_status_month(dataset: Dataset) -> str:
+    """The month the commitments' status is read at: the data set's latest month.
+
+    ``commitments.csv`` keeps each commitment's latest status and no completion date, so
+    the annual evaluation can say which commitments due in the year are complete now,
+    as reported with the data set's latest figures, but not whether they were on time.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set.
+
+    Returns
+    -------
+    str
+        ``YYYY-MM``: the month of the observations' latest period end (``""`` with none).
+    """
+    ends = pd.to_datetime(dataset.observations["period_end"], errors="coerce").dropna()
+    return str(pd.Timestamp(ends.max()).to_period("M")) if len(ends) else ""
+
+
 def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) -> list[str]:
     """List what the evidence of the year cannot say, in plain sentences.
 
@@ -466,8 +541,7 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
         measures with no test or not measurable, commitments' status read now, and
         illustrative data.
     """
-    tested = int((classified["verdict"].fillna("") != "").sum())
-    expected = tested * 0.05
+    tested, expected = count_chance_findings(classified)
     counts = classified["outcome"].value_counts()
     limits = [
         "Cause: the plan's theory of change expects each strategy's commitments to move its "
@@ -476,7 +550,7 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
         "national policy, recording practice).",
         describe_comparisons(dataset),
         f"Chance: {tested} measures were tested at the 5% level, so about "
-        f"{expected:.0f} could show a change beyond chance by chance alone; read a single "
+        f"{expected} could show a change beyond chance by chance alone; read a single "
         "such result beside the measure's chart over time in its strategy's report.",
         "No evidence of change does not mean that nothing changed: it means chance cannot "
         "be ruled out, often because the numbers are small. A possible change (one that "
@@ -541,7 +615,6 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         (``target`` or ``course``), ``margin`` (a survey's margin of error, or None)
         and ``outcome`` (one of :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure).
     """
-    from pcplib.assessment.chance import estimate_survey_margin
     from pcplib.assessment.figures import Figures
     from pcplib.assessment.targets import compute_target_for_period
 
@@ -565,7 +638,7 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         figures = Figures(this, this, this, this, base)
         target = compute_target_for_period(figures, m, end)
         good = str(m["good_direction"])
-        margin = estimate_survey_margin(this, m)
+        margin = estimate_year_margin(this, m)
         outcome = ""
         if this.value is not None and target.value is not None:
             meets = this.value >= target.value if good == "higher" else this.value <= target.value

@@ -72,7 +72,7 @@ from pcplib.assessment.delivery import classify_commitments
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import strategy_commitments
-from pcplib.assessment.strategy import summarise_strategy
+from pcplib.assessment.strategy import StrategySummary, summarise_strategy
 from pcplib.data.sources.returns_layout import find_deadline
 from pcplib.labels import date_words, is_missing, month_words
 
@@ -398,6 +398,25 @@ def _told_board(
     return found
 
 
+@dataclass(frozen=True)
+class _Ratings:
+    """One strategy's ratings as the view takes them (:func:`_rating_items`).
+
+    ``rows`` are the changed ratings as items; ``summary`` is today's strategy summary
+    (its rating, its "But:" note as of the meeting, and its measures' verdicts, which the
+    commitments' checks read); ``before``, ``basis`` and ``reported_at`` the rating a
+    quarter before and where it came from; ``overall`` the strategy's rows of
+    ``judgements.csv`` as the view has them.
+    """
+
+    rows: list[dict[str, Any]]
+    summary: StrategySummary
+    before: str
+    basis: str
+    reported_at: str
+    overall: pd.DataFrame
+
+
 def _rating_items(
     dataset: Dataset,
     strategy_id: str,
@@ -406,11 +425,8 @@ def _rating_items(
     records: Sequence[MeetingRecord],
     spc_rules: str,
     slot: str = "",
-) -> tuple[list[dict[str, Any]], str, str, str, str, pd.DataFrame, str, pd.DataFrame]:
-    """Ratings changed since the quarter before; ratings now and then; basis; row; note.
-
-    The note is the strategy's "But:" (what its rating alone would hide, as of the
-    meeting: ``slot``); last come the measures' verdicts, for the commitments' checks.
+) -> _Ratings:
+    """A strategy's ratings now and a quarter before, and those that changed (:class:`_Ratings`).
 
     The comparison is, in order: a strategy report's record on the previous quarter's
     data (every rating as the Board was told it), else the Delivery Board's own record
@@ -460,10 +476,7 @@ def _rating_items(
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
-    return (
-        rows, summary.overall_rag, before, basis, reported_at, overall_row, summary.rating_note,
-        summary.measures,
-    )  # fmt: skip
+    return _Ratings(rows, summary, before, basis, reported_at, overall_row)
 
 
 def _unrated_words(change: dict[str, Any]) -> str:
@@ -547,16 +560,14 @@ def summarise_board_quarter(
             "force_owner": _text(s.get("force_senior_owner")),
             "opcc_owner": _text(s.get("opcc_senior_owner")),
         }
-        changes, rag, before, basis, reported_at, overall, note, verdicts = _rating_items(
-            dataset, sid, period_end, previous_end, records, spc_rules, slot
-        )
-        flagged = _commitment_items(dataset, sid, period_end, verdicts)
+        ratings = _rating_items(dataset, sid, period_end, previous_end, records, spc_rules, slot)
+        flagged = _commitment_items(dataset, sid, period_end, ratings.summary.measures)
         flagged += _action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += _return_items(dataset, sid, quarter, plan, as_of)
         flagged += _risk_items(dataset, sid, period_end)
-        overall_rows.append(overall)
-        items += [base | row for row in flagged + changes]
+        overall_rows.append(ratings.overall)
+        items += [base | row for row in flagged + ratings.rows]
         flags = [row["flag"] for row in flagged]
         strategies.append(
             {
@@ -564,17 +575,17 @@ def summarise_board_quarter(
                 "mission_name": missions.get(s["mission_id"], s["mission_id"]),
                 "strategy_id": sid,
                 "strategy_name": s["strategy_name"],
-                "rag": rag,
-                "previous_rag": before,
-                "basis": basis,
-                "reported_at": reported_at,
+                "rag": ratings.summary.overall_rag,
+                "previous_rag": ratings.before,
+                "basis": ratings.basis,
+                "reported_at": ratings.reported_at,
                 # Whether the measures' ratings a quarter before were read from a record
                 # (a strategy report's or the view's own) or recomputed.
-                "measures_basis": _measures_basis(overall),
+                "measures_basis": _measures_basis(ratings.overall),
                 "overdue": flags.count("overdue"),
                 "at_risk": flags.count("at risk"),
                 "new_risks": flags.count("new high risk"),
-                "rating_note": note,
+                "rating_note": ratings.summary.rating_note,
             }
         )
     item_frame = pd.DataFrame(items, columns=BOARD_ITEM_COLUMNS)

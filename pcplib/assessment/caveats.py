@@ -6,7 +6,11 @@ shows the measure gives the same caveat:
 - **police recorded crime**: a count (or rate) of crimes recorded by the police reflects
   how many crimes people report and how the police record them as well as how much crime
   there is (ONS, *Crime in England and Wales: user guide*; Home Office, *Crime Recording
-  General Rules*). Outcome rates (the share of recorded crimes with a charge) are about
+  General Rules*). Crimes reported to Action Fraud, the police's national centre for
+  reports of fraud and cyber crime (its figures come from the National Fraud Intelligence
+  Bureau), carry the same caveat: they depend on reporting even more, as most such
+  crimes are never reported (ONS, *Crime in England and Wales: user guide*, "Fraud and
+  computer misuse"). Outcome rates (the share of recorded crimes with a charge) are about
   what the police did with the crimes recorded, so they carry no such caveat;
 - **survey estimates**: a percentage from a survey is an estimate from a sample, with a
   margin of error (OSR, *Code of Practice for Statistics*, Q3);
@@ -25,7 +29,9 @@ from pcplib.labels import describe_rate_basis
 
 __all__ = [
     "CAVEAT_KINDS",
+    "REPORTED_TO_ACTION_FRAUD",
     "is_recorded_crime",
+    "is_reported_to_action_fraud",
     "is_survey_estimate",
     "list_caveats",
 ]
@@ -35,13 +41,17 @@ CAVEAT_KINDS = ("recorded crime", "survey", "rate")
 
 # The words a source names police recorded crime by (ONS and Home Office usage).
 _RECORDED_CRIME = "police recorded crime"
+# The words a source names crimes reported to Action Fraud by (ONS usage).
+_ACTION_FRAUD = ("action fraud", "national fraud intelligence bureau")
+REPORTED_TO_ACTION_FRAUD = "reported to Action Fraud"
+"""The recorded-crime caveat's detail for crimes reported to Action Fraud."""
 # Outcome measures are about what was done with recorded crimes, not how many there were.
 _OUTCOMES = "outcome"
 _CRIME_UNITS = ("count", "rate_per_1000")
 
 
 def is_recorded_crime(measure: Mapping[str, Any]) -> bool:
-    """Whether a measure counts crimes recorded by the police (so the caveat applies).
+    """Whether a measure counts crimes reported to the police (so the caveat applies).
 
     Parameters
     ----------
@@ -51,15 +61,31 @@ def is_recorded_crime(measure: Mapping[str, Any]) -> bool:
     Returns
     -------
     bool
-        True for a count or rate whose source is police recorded crime (not its
-        outcomes, which are about what was done with the crimes recorded).
+        True for a count or rate whose source is police recorded crime, or Action Fraud
+        (the National Fraud Intelligence Bureau), not their outcomes, which are about
+        what was done with the crimes recorded.
     """
     source = str(measure.get("source") or "").lower()
     return (
-        _RECORDED_CRIME in source
+        (_RECORDED_CRIME in source or is_reported_to_action_fraud(measure))
         and _OUTCOMES not in source
         and str(measure.get("unit") or "") in _CRIME_UNITS
     )
+
+
+def is_reported_to_action_fraud(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure's source is Action Fraud or the National Fraud Intelligence Bureau."""
+    source = str(measure.get("source") or "").lower()
+    return any(words in source for words in _ACTION_FRAUD)
+
+
+def _detail(measure: Mapping[str, Any], kind: str) -> str:
+    """A caveat's detail: what a rate is per, or that crimes were reported to Action Fraud."""
+    if kind == "rate":
+        return describe_rate_basis(measure, "quarter")
+    if kind == "recorded crime" and is_reported_to_action_fraud(measure):
+        return REPORTED_TO_ACTION_FRAUD
+    return ""
 
 
 def is_survey_estimate(measure: Mapping[str, Any]) -> bool:
@@ -81,7 +107,8 @@ def list_caveats(measures: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``kind`` (one of :data:`CAVEAT_KINDS`), ``measure_id``, ``measure_name`` and
-        ``detail`` (what a rate is per; empty otherwise), ordered by kind then as given.
+        ``detail`` (what a rate is per; "reported to Action Fraud" for such crimes; empty
+        otherwise), ordered by kind then as given.
     """
     rows = []
     for m in measures.to_dict("records"):
@@ -97,7 +124,7 @@ def list_caveats(measures: pd.DataFrame) -> pd.DataFrame:
                         "kind": kind,
                         "measure_id": m["measure_id"],
                         "measure_name": m["measure_name"],
-                        "detail": describe_rate_basis(m, "quarter") if kind == "rate" else "",
+                        "detail": _detail(m, kind),
                     }
                 )
     frame = pd.DataFrame(rows, columns=["kind", "measure_id", "measure_name", "detail"])

@@ -45,6 +45,7 @@ from pcplib.assessment.evidence import (
     estimate_noise,
     is_census_share,
     is_panel,
+    scale_window_error,
 )
 from pcplib.assessment.figures import Window
 from pcplib.assessment.thresholds import CONFIDENCE, SIGNIFICANCE
@@ -98,16 +99,6 @@ def _z() -> float:
     from scipy import stats
 
     return float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
-
-
-def _window_sigma(sigma: float, window: Window, aggregation: str) -> float:
-    """The standard error of a window's figure from the per-period standard deviation."""
-    k = max(1, window.present)
-    if aggregation == "sum":
-        return sigma * math.sqrt(k)
-    if aggregation == "mean":
-        return sigma / math.sqrt(k)
-    return sigma
 
 
 def estimate_target_chance(
@@ -171,7 +162,7 @@ def estimate_target_chance(
     sigma = estimate_noise(values)
     if sigma is None:
         return None
-    half = z * _window_sigma(sigma, window, aggregation)
+    half = z * scale_window_error(sigma, window, aggregation)
     return TargetChance(half, "the series' common-cause variation, from its mean moving range")
 
 

@@ -69,8 +69,10 @@ __all__ = [
     "estimate_margin",
     "is_census_share",
     "is_panel",
+    "describe_year_ending_basis",
     "is_year_to_date",
     "judge_evidence",
+    "scale_window_error",
     "weigh_change",
 ]
 
@@ -223,6 +225,31 @@ def is_year_to_date(measure: Mapping[str, Any]) -> bool:
     return bool(_YEAR_TO_DATE.search(words))
 
 
+def describe_year_ending_basis(measure: Mapping[str, Any], now: str, before: str) -> str:
+    """What a year-to-date measure's "year ending" figure really is, in words ("" otherwise).
+
+    The longer view compares the year ending with the year before. For a year-to-date
+    figure that column holds the year to date at the latest month against the same month
+    a year earlier, which is not a year ending (review 5, F5): the label says so, decided
+    here once and printed by every report.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's catalogue row (``measure_name``, ``definition``).
+    now, before : str
+        The labels of the latest month and of the same month a year earlier
+        ("September 2026", "September 2025").
+
+    Returns
+    -------
+    str
+        "year to date, September 2026 against September 2025", or "" for a measure that
+        is not year to date.
+    """
+    return f"year to date, {now} against {before}" if is_year_to_date(measure) else ""
+
+
 YEAR_TO_DATE_REASON = (
     "a year-to-date figure builds up through the year and starts again each April, so "
     "its month-to-month movement is not noise that a test could be sized from"
@@ -352,8 +379,24 @@ def _test_proportions(
     return name, _reference_p(z, df)
 
 
-def _window_error(sigma: float, window: Window, aggregation: str) -> float:
-    """The standard error of a window's figure from the per-period standard deviation."""
+def scale_window_error(sigma: float, window: Window, aggregation: str) -> float:
+    """Return the standard error of a window's figure from the per-period one.
+
+    Parameters
+    ----------
+    sigma : float
+        The standard deviation of one period's figure.
+    window : Window
+        The window; its ``present`` periods make its figure.
+    aggregation : str
+        How the periods make the figure: ``sum`` adds their variances, ``mean`` divides
+        the variance by their number, anything else (``last``) is one period's.
+
+    Returns
+    -------
+    float
+        ``sigma`` times, or over, the root of the periods present (at least one).
+    """
     k = max(1, window.present)
     if aggregation == "sum":
         return sigma * math.sqrt(k)
@@ -495,7 +538,8 @@ def weigh_change(
             p = 0.0
         else:
             se = math.hypot(
-                _window_error(sigma, before, aggregation), _window_error(sigma, after, aggregation)
+                scale_window_error(sigma, before, aggregation),
+                scale_window_error(sigma, after, aggregation),
             )
             p = _reference_p((a - b) / se, df)
         test = "level t-test" if df is not None else "level z-test"

@@ -39,6 +39,7 @@ from pcplib.assessment.scope import (
     strategy_commitments,
     withhold_restricted_text,
 )
+from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
 from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
 from pcplib.labels import date_words, format_figures, is_missing, month_words
@@ -179,7 +180,7 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
     row : mapping
         A measure's row of :attr:`StrategySummary.measures`: ``rag``, ``rag_basis``,
         ``rag_capped``, ``current``, ``target_for_period``, ``target_date``, ``unit``,
-        ``rate_per``, ``has_data``, ``good_direction``, and for a Grey ``rag_reason``
+        ``rate_per``, ``has_data``, ``good_direction``, and for a Grey ``rag_rule``
         and ``spc_status``.
     previous_rag : str, optional
         The rating the last meeting gave. A measure rated then and Grey now because its
@@ -214,7 +215,7 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
     if row.get("good_direction") == "neutral":
         return "not rated: no right way for it to go, so reported as a trend"
     status = str(row.get("spc_status") or "")
-    if str(row.get("rag_reason") or "").startswith("no SPC verdict") and status in _PLAIN_NO_CHART:
+    if row.get("rag_rule") in NO_SPC_VERDICT_RULES and status in _PLAIN_NO_CHART:
         if previous_rag in _RATED:
             settled = (
                 "its chart's reference period is no longer stable"

@@ -105,8 +105,10 @@ class SpcPlan:
     withheld : str
         Why no SPC verdict is given (a baseline with no stable period, or too few points
         before the reporting period), else empty.
-    withheld_kind : {"", "unstable", "short"}
-        Which of the two withheld it.
+    withheld_kind : {"", "unstable", "short", "rolling", "year to date"}
+        What withheld it: the first two are set here, the last two by
+        :func:`~pcplib.assessment.spc_verdict.assess_spc` for a rolling or year-to-date
+        figure (which maps each kind to its ``spc_status``).
     """
 
     series: pd.Series

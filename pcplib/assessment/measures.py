@@ -24,7 +24,12 @@ from pcplib.assessment.chance import (
     judge_process_side,
 )
 from pcplib.assessment.commitment_status import attach_status_checks
-from pcplib.assessment.evidence import Evidence, is_year_to_date, weigh_change
+from pcplib.assessment.evidence import (
+    Evidence,
+    describe_year_ending_basis,
+    is_year_to_date,
+    weigh_change,
+)
 from pcplib.assessment.figures import (
     Figures,
     Window,
@@ -92,7 +97,7 @@ MEASURE_COLUMNS = [
     "comparison_basis", "last_year_label", "last_year", "change", "change_value",
     "direction", "arrow", "judgement",
     "year_ending_label", "year_ending", "previous_year_label", "previous_year",
-    "year_ending_change",
+    "year_ending_change", "year_ending_basis",
     "baseline_label", "baseline", "since_baseline_change", "since_baseline_direction",
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
@@ -355,6 +360,7 @@ def _weigh(
     unit, good = str(measure["unit"]), str(measure["good_direction"])
     value = before.value if before is not None else None
     change = judge_like_for_like(value, after.value, unit, good, is_signed(rows.history))
+    change = metrics.convert_scale_change(change, measure)  # a 1-5 grade moves in points
     if before is None:
         return change, Evidence("not tested", reason="no baseline")
     evidence = weigh_change(before, after, rows.history, measure)
@@ -634,6 +640,7 @@ def _build_row(
     latest_period, latest_value = _latest(rows, frequency)
     base = figures.baseline
     change, since = changes.quarter, changes.since
+    year_labels = figures.year_ending.label, figures.previous_year.label
     row: dict[str, Any] = {
         "measure_id": measure["measure_id"],
         "measure_name": measure["measure_name"],
@@ -668,6 +675,7 @@ def _build_row(
         "previous_year_label": _window_label(figures.previous_year, series, frequency),
         "previous_year": figures.previous_year.value,
         "year_ending_change": changes.year.text,
+        "year_ending_basis": describe_year_ending_basis(measure, *year_labels),
         "year_ending_judgement": changes.year.judgement,
         "year_ending_evidence": changes.year_evidence.verdict,
         "year_ending_test": changes.year_evidence.reason,

@@ -35,7 +35,14 @@ from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
-from pcplib.labels import format_figure, format_figures, is_missing, month_span, month_words
+from pcplib.labels import (
+    choose_shared_decimals,
+    format_figure,
+    format_figures,
+    is_missing,
+    month_span,
+    month_words,
+)
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -83,16 +90,53 @@ def group_for_public(row: Mapping[str, Any]) -> str:
     return group
 
 
+def _sentence_decimals(row: Mapping[str, Any], sentence: str) -> int | None:
+    """The decimals every figure of a measure's public sentence shares, or None.
+
+    The quarter against a year ago, and each 12-month comparison the sentence prints
+    (against the 12 months before, against the plan's baseline year), needs its own
+    decimals to tell its figures apart; one sentence prints them all to the most any
+    needs, so a rate never reads "0.497" for the quarter and "0.50" for the year (review
+    5, N8). A comparison the sentence does not print adds none. A 12-month percentage
+    counts at one decimal unless its two figures would then print alike
+    (:func:`_year_words`). None for units whose figures keep their own decimals
+    (:func:`~pcplib.labels.choose_shared_decimals`).
+    """
+    unit = str(row["unit"])
+    groups: list[list[Any]] = [[row.get("current"), row.get("last_year")]]
+    for against, before in (("year", "previous_year"), ("since", "baseline")):
+        pair = [row.get("year_ending"), row.get(before)]
+        if any(is_missing(v) for v in pair):
+            continue
+        if _year_words(row, against).lower() not in sentence.lower():
+            continue
+        first, second = (float(cast(float, v)) for v in pair)
+        if unit == "percent" and format_figure(first, unit, 1) != format_figure(second, unit, 1):
+            # Told to one decimal (the 12 months' percentages are averages).
+            groups += [[round(first, 1)], [round(second, 1)]]
+        else:
+            groups.append(pair)
+    return choose_shared_decimals(groups, unit)
+
+
+def _format_pair(row: Mapping[str, Any], values: list[Any], per: str) -> list[str]:
+    """Figures printed side by side: to the sentence's shared decimals, once known."""
+    unit = str(row["unit"])
+    places = row.get("sentence_decimals")
+    if places is None or is_missing(places):
+        return format_figures(values, unit, per=per)
+    return [format_figure(v, unit, int(places), per=per) for v in values]
+
+
 def _change_words(row: Mapping[str, Any]) -> str:
     """The quarter's figure and how it moved on a year earlier, in everyday words."""
     unit = str(row["unit"])
     per = str(row.get("rate_per") or "")
     current, before = row["current"], row.get("last_year")
     if before is None or pd.isna(before):
-        return (
-            f"{format_figure(current, unit, per=per)}, with no figure a year ago to compare with."
-        )
-    now, then = format_figures([current, before], unit, per=per)
+        (now,) = _format_pair(row, [current], per)
+        return f"{now}, with no figure a year ago to compare with."
+    now, then = _format_pair(row, [current, before], per)
     same = row["direction"] == "no change" or now == then
     sign = str(row.get("sign_words") or "")
     if sign:
@@ -242,11 +286,13 @@ def _year_words(row: Mapping[str, Any], against: str) -> str:
     unit = str(row["unit"])
     per = str(row.get("rate_per_year") or row.get("rate_per") or "")
     before = row.get("previous_year") if against == "year" else row.get("baseline")
-    now, then = format_figures([row.get("year_ending"), before], unit, per=per)
+    now, then = _format_pair(row, [row.get("year_ending"), before], per)
     pair = [row.get("year_ending"), before]
-    if unit == "percent" and not any(is_missing(v) for v in pair):
+    shared = not is_missing(row.get("sentence_decimals"))
+    if unit == "percent" and not shared and not any(is_missing(v) for v in pair):
         # An average of monthly percentages carries many decimals ("89.217%"); residents
-        # get one, as the quarter's figures, unless the two would then print alike.
+        # get one, as the quarter's figures, unless the two would then print alike. Once
+        # the sentence's decimals are known, they are used (:func:`_sentence_decimals`).
         shown = [format_figure(v, unit, 1, per=per) for v in pair]
         if shown[0] != shown[1]:
             now, then = shown
@@ -449,8 +495,18 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
     str
         One to four short sentences, such as "1,135, down 8.0% on a year ago. A real
         improvement on a year ago." ("Real" means more than the usual ups and downs: the
-        report says so once, above its lists.)
+        report says so once, above its lists.) Its figures share their decimals
+        (:func:`_sentence_decimals`).
     """
+    sentence = _compose_public_sentence(row)
+    places = _sentence_decimals(row, sentence)
+    if places is None:
+        return sentence
+    return _compose_public_sentence({**row, "sentence_decimals": places})
+
+
+def _compose_public_sentence(row: Mapping[str, Any]) -> str:
+    """The sentence of :func:`write_public_sentence`, its figures to ``sentence_decimals``."""
     group = group_for_public(row)
     if group == "no figure":
         return "No figure for this quarter yet."

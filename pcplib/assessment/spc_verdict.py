@@ -208,7 +208,7 @@ def assess_spc(
     if result is None or not result.has_limits:
         summary = "Too few points for SPC limits yet." if result is None else result.describe()
         return SpcVerdict("too few points", None, None, None, summary, plan, result)
-    ending = flag_limits_period(result, plan, str(measure.get("frequency")))
+    ending, excused = _read_limits_flags(result, plan, str(measure.get("frequency")))
     if plan is not None and ending:
         # A run or trend that the chart flags inside the period that set its limits (one
         # that began there and ran on after it): that period was not in control either.
@@ -217,7 +217,6 @@ def assess_spc(
             "unstable baseline", None, None, None, as_sentence(ending), plan,
             _run_chart(plan, measure),
         )  # fmt: skip
-    excused = describe_excused_flags(result, plan, str(measure.get("frequency")))
     if plan is not None and excused:
         plan = replace(plan, note=f"{plan.note}; {excused}")
     variation = _period_variation(result, window, result.variation)
@@ -239,11 +238,16 @@ def assess_spc(
     )  # fmt: skip
 
 
-def _beyond_limits(result: XmrResult, window: Window, variation: str | None) -> bool:
-    """Whether a point of the period flagged ``variation`` lies beyond the process limits."""
+def _points_between(result: XmrResult, first: int, last: int) -> pd.DataFrame:
+    """The chart's points from month ``first`` to ``last`` (month numbers), gaps left out."""
     points = result.points
     months = month_number(pd.DatetimeIndex(points.index))
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    return points[(months >= first) & (months <= last) & ~points["gap"]]
+
+
+def _beyond_limits(result: XmrResult, window: Window, variation: str | None) -> bool:
+    """Whether a point of the period flagged ``variation`` lies beyond the process limits."""
+    inside = _points_between(result, window.first, window.last)
     flagged = inside[inside["point_type"] == variation]["special_cause"].astype(str)
     return bool(flagged.str.contains("UCL|LCL").any())
 
@@ -387,9 +391,7 @@ def describe_immaterial_signal(
     """
     if variation not in ("special_cause_improvement", "special_cause_concern"):
         return ""
-    points = result.points
-    months = month_number(pd.DatetimeIndex(points.index))
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    inside = _points_between(result, window.first, window.last)
     inside = inside[inside["value"].notna() & inside["mean"].notna()]
     if inside.empty:
         return ""
@@ -425,10 +427,15 @@ def _stands_after(result: XmrResult, section: pd.DataFrame, inside: pd.DataFrame
     return leading >= result.run_length or beyond
 
 
-def _flagged_in_limits(
-    result: XmrResult, plan: SpcPlan
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The latest section, its limits period's points, and those of them the chart flags."""
+def _read_limits_flags(result: XmrResult, plan: SpcPlan | None, frequency: str) -> tuple[str, str]:
+    """The chart's flags inside the latest limits period: why they withhold, or why not.
+
+    Returns the reason they withhold a verdict (:func:`flag_limits_period`) and the
+    clause saying why they leave it standing (:func:`describe_excused_flags`), at most one
+    of them not empty: the one decision, made once a chart.
+    """
+    if plan is None:
+        return "", ""
     points = result.points
     section = points[points["section"] == points["section"].max()]
     first = section.index[0] if plan.rebase_at else plan.limits_from
@@ -438,7 +445,24 @@ def _flagged_in_limits(
         else section[(section.index >= first) & (section.index <= plan.limits_to)]
     )
     flagged = inside[(inside["point_type"] != "common_cause") & ~inside["gap"]]
-    return section, inside, flagged
+    if flagged.empty:
+        # Nothing flagged inside: a step just after the limits period stays a signal.
+        return "", ""
+    when = ", ".join(label_period_start(pd.Timestamp(i), frequency) for i in flagged.index)
+    if len(flagged) < FLAGGED_IN_LIMITS and _stands_after(result, section, inside):
+        # One or two last points that happen to lie on the side a later step went (odds
+        # of 1 in 2 and 1 in 4) do not withhold a signal that the points after the limits
+        # period make on their own: a full run, or a point beyond the limits.
+        return "", (
+            f"the chart flags {when}, inside the period that set its limits, only as the "
+            "start of a run that the points after that period make on their own, so the "
+            f"verdict stands (fewer than {FLAGGED_IN_LIMITS} such points are taken as chance)"
+        )
+    return (
+        "no SPC verdict: the chart's own rules flag points inside the period that set its "
+        f"limits ({when}), a run or trend that began there and ran on after it, so that "
+        "period was not itself in control"
+    ), ""
 
 
 def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) -> str:
@@ -451,23 +475,7 @@ def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) 
     reference: no SPC verdict, with the reason (review: "a limits period is stable only
     if none of the rule set's own rules fires inside it").
     """
-    if plan is None:
-        return ""
-    section, inside, flagged = _flagged_in_limits(result, plan)
-    if flagged.empty:
-        # Nothing flagged inside: a step just after the limits period stays a signal.
-        return ""
-    if len(flagged) < FLAGGED_IN_LIMITS and _stands_after(result, section, inside):
-        # One or two last points that happen to lie on the side a later step went (odds
-        # of 1 in 2 and 1 in 4) do not withhold a signal that the points after the limits
-        # period make on their own: a full run, or a point beyond the limits.
-        return ""
-    when = ", ".join(label_period_start(pd.Timestamp(i), frequency) for i in flagged.index)
-    return (
-        "no SPC verdict: the chart's own rules flag points inside the period that set its "
-        f"limits ({when}), a run or trend that began there and ran on after it, so that "
-        "period was not itself in control"
-    )
+    return _read_limits_flags(result, plan, frequency)[0]
 
 
 def describe_excused_flags(result: XmrResult, plan: SpcPlan | None, frequency: str) -> str:
@@ -492,31 +500,11 @@ def describe_excused_flags(result: XmrResult, plan: SpcPlan | None, frequency: s
         A clause for the chart's note when one or two points inside the limits period
         are flagged and the points after it make the signal on their own; else "".
     """
-    if plan is None:
-        return ""
-    section, inside, flagged = _flagged_in_limits(result, plan)
-    if flagged.empty or len(flagged) >= FLAGGED_IN_LIMITS:
-        return ""
-    if not _stands_after(result, section, inside):
-        return ""
-    when = ", ".join(label_period_start(pd.Timestamp(i), frequency) for i in flagged.index)
-    return (
-        f"the chart flags {when}, inside the period that set its limits, only as the start "
-        "of a run that the points after that period make on their own, so the verdict "
-        f"stands (fewer than {FLAGGED_IN_LIMITS} such points are taken as chance)"
-    )
+    return _read_limits_flags(result, plan, frequency)[1]
 
 
 # Looked for in this order: a signal of concern is told before one of improvement.
-_RECENT_WORDS = {
-    c: VARIATION_PHRASES[c].recent
-    for c in (
-        "special_cause_concern",
-        "special_cause_improvement",
-        "special_cause_neutral_high",
-        "special_cause_neutral_low",
-    )
-}
+_RECENT_WORDS = {c: VARIATION_PHRASES[c].recent for c in _SEVERITY}
 
 
 def describe_recent_signal(result: XmrResult, window: Window, frequency: str) -> str:
@@ -541,9 +529,7 @@ def describe_recent_signal(result: XmrResult, window: Window, frequency: str) ->
         "a signal of concern in the 12 months before the reporting period (latest June
         2026), which has since ended", or "".
     """
-    points = result.points
-    months = month_number(pd.DatetimeIndex(points.index))
-    before = points[(months >= window.first - 12) & (months < window.first) & ~points["gap"]]
+    before = _points_between(result, window.first - 12, window.first - 1)
     for kind, words in _RECENT_WORDS.items():
         flagged = before.index[before["point_type"] == kind]
         if len(flagged):
@@ -580,9 +566,7 @@ def describe_period_signal(
     """
     if variation == result.variation or variation not in _PERIOD_WORDS:
         return None
-    points = result.points
-    months = month_number(pd.DatetimeIndex(points.index))
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    inside = _points_between(result, window.first, window.last)
     flagged = inside.index[inside["point_type"] == variation]
     when = ", ".join(label_period_start(i, frequency) for i in flagged)
     latest = _LATEST_WORDS.get(str(result.variation), "the latest point differs")
@@ -591,10 +575,7 @@ def describe_period_signal(
 
 def _period_variation(result: XmrResult, window: Window, latest: str | None) -> str | None:
     """The SPC verdict over the reporting period: any concern in it, else any improvement."""
-    points = result.points
-    index = pd.DatetimeIndex(points.index)
-    months = month_number(index)
-    inside = points[(months >= window.first) & (months <= window.last) & ~points["gap"]]
+    inside = _points_between(result, window.first, window.last)
     types = set(inside["point_type"])
     for kind in _SEVERITY:
         if kind in types:

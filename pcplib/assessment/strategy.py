@@ -19,6 +19,7 @@ from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import check_strategy, strategy_commitments
+from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.thresholds import DELIVERY_THRESHOLDS, HIGH_RISK_SCORE, ROLL_UP_METHOD
 
 
@@ -270,6 +271,14 @@ def _reason(row: Mapping[str, Any]) -> str:
     return _BASIS_REASONS.get((row["rag_basis"], row["rag"]), row["rag_basis"])
 
 
+_NO_SPC_WHY = {
+    "unstable baseline": "a baseline that is not stable",
+    "rolling figure": "a rolling figure",
+    "year-to-date figure": "a year-to-date figure",
+}
+"""Why SPC gave no verdict (``spc_status``), as a strategy's "not rated" names it."""
+
+
 def _unrated_reason(row: Mapping[str, Any], public: bool = False) -> str:
     if not row["has_data"]:
         label = str(row.get("current_label") or "")
@@ -278,16 +287,12 @@ def _unrated_reason(row: Mapping[str, Any], public: bool = False) -> str:
         return "the period's figures are incomplete" if "incomplete" in label else "no data"
     if row["good_direction"] == "neutral":
         return "no good direction, reported as a trend"
-    if "outcomes are still open" in str(row.get("rag_reason") or ""):
+    # The rating's rule and the SPC status say why, not the words of ``rag_reason``.
+    rule = row.get("rag_rule")
+    if rule == "outcomes_open":
         return "its latest outcomes still open"
-    reason = str(row.get("rag_reason") or "")
-    if reason.startswith("no SPC verdict"):
-        why = (
-            "a baseline that is not stable"
-            if "not stable" in reason
-            else ("a rolling figure" if "rolling" in reason else "too few points")
-        )
-        why = "a year-to-date figure" if "year-to-date" in reason else why
+    if rule in NO_SPC_VERDICT_RULES:
+        why = _NO_SPC_WHY.get(str(row.get("spc_status")), "too few points")
         if public:
             return f"no target, and no settled history to judge it against ({why})"
         return f"no SPC verdict ({why}), tests only, and no target"

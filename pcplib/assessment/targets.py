@@ -55,6 +55,7 @@ from pcplib.labels import UNIT_LABELS, format_figures, is_missing, label_period_
 from pcplib.periods import month_number, month_of, parse_optional_month
 
 __all__ = [
+    "NO_SPC_VERDICT_RULES",
     "OUTCOMES_OPEN",
     "RATING_COLUMNS",
     "RATING_RULES",
@@ -121,6 +122,11 @@ RATING_RULES = {
 The report floor formats a rating's basis from these fields, never by reading the words
 of ``reason``, so rewording a reason cannot change what a report shows of its basis.
 """
+
+NO_SPC_VERDICT_RULES = ("tests_improvement", "tests_only", "not_rated")
+"""The rules of :data:`RATING_RULES` for a measure with no target and no SPC verdict,
+rated (or left unrated) on the tests of change alone: the ones whose reason begins "no
+SPC verdict", and whose ``spc_status`` says why there was none."""
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from pcplib.report.overview import format_plan_overview_caption, format_rating_b
 # The HTML builders a notebook displays, each wrapped as a fragment that carries its layout.
 format_annual_evaluation = as_fragment(annual.format_annual_evaluation)
 format_annual_summary = as_fragment(annual.format_annual_summary)
+format_annual_technical_annex = as_fragment(annual.format_annual_technical_annex)
 format_annual_targets = as_fragment(annual.format_annual_targets)
 format_annual_synthesis = as_fragment(annual.format_annual_synthesis)
 format_evidence_limits = as_fragment(annual.format_evidence_limits)
@@ -133,6 +134,7 @@ __all__ = [
     "format_technical_annex",
     "format_annual_evaluation",
     "format_annual_summary",
+    "format_annual_technical_annex",
     "format_annual_targets",
     "format_annual_synthesis",
     "format_evidence_limits",

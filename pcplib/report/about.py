@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pcplib.assessment.caveats import list_caveats
+from pcplib.assessment.caveats import REPORTED_TO_ACTION_FRAUD, list_caveats
 from pcplib.assessment.scope import measures_for_audience
 from pcplib.labels import is_missing
 from pcplib.report.html import bullets, esc
@@ -81,13 +81,23 @@ def _caveat_paragraphs(dataset: Dataset) -> list[str]:
     public = measures_for_audience(dataset, audience="public")
     caveats = list_caveats(public)
     parts = []
-    crime = list(caveats.loc[caveats["kind"] == "recorded crime", "measure_name"])
+    recorded = caveats[caveats["kind"] == "recorded crime"]
+    crime = [
+        f"{name} ({detail})" if detail else str(name)
+        for name, detail in zip(recorded["measure_name"], recorded["detail"], strict=True)
+    ]
     if crime:
+        fraud = (
+            " Reports to Action Fraud, the police's national centre for reports of fraud and "
+            "cyber crime, depend on reporting even more: most such crimes are never reported."
+            if (recorded["detail"] == REPORTED_TO_ACTION_FRAUD).any()
+            else ""
+        )
         parts.append(
             "<h3>Crime figures</h3>"
             f"<p>These figures are crimes recorded by the police: {esc('; '.join(crime))}. "
-            f"{esc(RECORDED_CRIME_WORDS)} The Office for National Statistics gives the same "
-            "warning about police figures across England and Wales.</p>"
+            f"{esc(RECORDED_CRIME_WORDS)}{esc(fraud)} The Office for National Statistics "
+            "gives the same warning about police figures across England and Wales.</p>"
         )
     survey = list(caveats.loc[caveats["kind"] == "survey", "measure_name"])
     if survey:

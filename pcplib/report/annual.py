@@ -7,14 +7,18 @@ from typing import Any
 
 import pandas as pd
 
+from pcplib import periods
 from pcplib.labels import format_figures, is_missing, list_words, month_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
 
-ANNEX_ID = "annex-every-measure"
-"""The id the annual evaluation's annex heading carries (its notebook's "Annex: every
-public measure"): the body before it is written for residents and the Panel, in plain
-words; the tests and their terms are in the annex."""
+ANNEX_ID = "technical-annex"
+"""The id of the annual evaluation's technical annex, written for statisticians (the
+tests, their verdicts, intervals and dispersions): the body before it, the every-measure
+table too, is written for residents and the Panel in plain words (review 6 F20)."""
+
+MEASURES_ID = "annex-every-measure"
+"""The id of the annual evaluation's "Annex: every public measure" (plain words)."""
 
 
 def spell_out_points(change: str) -> str:
@@ -33,20 +37,68 @@ def spell_out_points(change: str) -> str:
     return change[: -len(" pp")] + " percentage points" if change.endswith(" pp") else change
 
 
+# Why a tested change is not evidence of change, in a resident's words (the evidence
+# grade is the assessment's; the test and its threshold are in the technical annex).
+_NO_EVIDENCE_WORDS = {
+    "within noise": "within the measure's usual ups and downs",
+    "below materiality": "too small a change to matter",
+    "small numbers": "numbers too small to tell a change from chance",
+}
+
+
+def describe_year_outcome(r: Mapping[str, Any]) -> str:
+    """A measure's year against its baseline year in plain words, from its outcome.
+
+    Parameters
+    ----------
+    r : mapping
+        A row of :func:`pcplib.assessment.annual.classify_year_changes` (``outcome``,
+        ``evidence``, ``verdict``, ``finding``).
+
+    Returns
+    -------
+    str
+        Such as "Better by more than chance" or "No evidence of change: within the
+        measure's usual ups and downs"; no test name, p-value or dispersion.
+    """
+    outcome = str(r["outcome"])
+    if outcome == "better":
+        return "Better by more than chance"
+    if outcome == "worse":
+        return "Worse by more than chance"
+    if outcome == "changed, no good direction":
+        return "Changed by more than chance (a trend, with no good direction)"
+    if outcome == "possible change":
+        rise = "increase" in str(r["verdict"])
+        return f"A possible {'rise' if rise else 'fall'}, not yet conclusive"
+    if outcome == "no evidence of change":
+        if r["evidence"] == "no change":
+            return "No change: the two years' figures are equal"
+        why = _NO_EVIDENCE_WORDS.get(str(r["evidence"]))
+        return f"No evidence of change: {why}" if why else "No evidence of change"
+    if outcome == "not tested":
+        return "Not tested: too few figures to judge the change against chance"
+    # Not measurable: the finding says why in plain words (a changed definition, a year
+    # with periods missing, the baseline year itself).
+    return str(r["finding"])
+
+
 def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
-    """Return the annual evaluation as an HTML table with a summary sentence.
+    """Return the annual evaluation's every-measure table in plain words.
 
     Parameters
     ----------
     df : pandas.DataFrame
-        From :func:`evaluate_year`.
+        From :func:`pcplib.assessment.annual.classify_year_changes`.
     year : str
         The year evaluated.
 
     Returns
     -------
     str
-        HTML: a count of significant changes, the method, then the table.
+        HTML: a count of the measures tested and changed by more than chance, then the
+        table (measure, the two years, the change, what it says in words); the tests
+        are in :func:`format_annual_technical_annex`.
     """
     significant = df[df["verdict"].str.startswith("statistically significant")]
     tested = df[df["verdict"] != ""]
@@ -54,6 +106,7 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
         f"Of {len(df)} public measures, {len(tested)} could be tested; "
         f"{len(significant)} changed by more than chance between the baseline year and {year}."
     )
+    link = f'How each was tested is in the <a href="#{ANNEX_ID}">technical annex</a>.'
     rows = []
     for r in df.to_dict("records"):
         unit = r["unit"]
@@ -70,24 +123,57 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
                     esc(baseline + ("" if is_missing(r["baseline"]) else total)), r["baseline_year"]
                 ),
                 with_note(esc(current + ("" if is_missing(r["current"]) else total)), year),
-                arrow_cell(r["arrow"], r["change"], r["judgement"]),
-                esc(r["verdict"] or "Not tested"),
-                esc(r["finding"]),
+                arrow_cell(r["arrow"], spell_out_points(str(r["change"])), r["judgement"]),
+                esc(describe_year_outcome(r)),
             ]
         )
     table = build_table(
-        [
-            "Measure and strategy",
-            "Plan's baseline year",
-            year,
-            "Change",
-            "Test verdict",
-            "In words",
-        ],
+        ["Measure and strategy", "Plan's baseline year", year, "Change", "In words"],
         rows,
         f"Public measures: {year} against the baseline year",
     )
-    return f"<p>{esc(summary)}</p><p>{esc(ANNUAL_TESTS_NOTE)}</p>{table}"
+    return f"<p>{esc(summary)} {link}</p>{table}"
+
+
+def format_annual_technical_annex(df: pd.DataFrame, year: str) -> str:
+    """Return the technical annex: each measure's test, verdict and finding, for statisticians.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`pcplib.assessment.annual.classify_year_changes` (or
+        :func:`~pcplib.assessment.annual.evaluate_year`).
+    year : str
+        The year evaluated.
+
+    Returns
+    -------
+    str
+        HTML: the heading "Technical annex: the tests" (id :data:`ANNEX_ID`), the method
+        note, then a table (measure, test, verdict, finding with its p-value threshold,
+        interval and dispersion).
+    """
+    rows = [
+        [
+            with_note(esc(r["measure_name"]), r["strategy_name"]),
+            esc(r["test"]),
+            esc(r["verdict"] or "Not tested"),
+            esc(r["finding"]),
+        ]
+        for r in df.to_dict("records")
+    ]
+    table = build_table(
+        ["Measure and strategy", "Test", "Test verdict", "Finding"],
+        rows,
+        f"Public measures: the test of {year} against the baseline year",
+    )
+    return (
+        f'<h2 id="{ANNEX_ID}">Technical annex: the tests</h2>'
+        "<p>Written for statisticians: the test each measure's change was given, its "
+        "verdict, and the figures behind it (p-value thresholds, intervals, dispersion). "
+        "The words above say the same in plain English.</p>"
+        f"<p>{esc(ANNUAL_TESTS_NOTE)}</p>{table}"
+    )
 
 
 _YEAR_BASIS = {"sum": "year's total", "last": "at the year end"}
@@ -193,7 +279,9 @@ _COUNT_COLUMNS = (
 )
 
 
-def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, year: str) -> str:
+def format_annual_summary(
+    by_mission: pd.DataFrame, classified: pd.DataFrame, year: str, status_month: str = ""
+) -> str:
     """Return the evaluation's lead: what changed beyond chance, which way, and what was delivered.
 
     Parameters
@@ -205,15 +293,22 @@ def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, ye
         From :func:`pcplib.assessment.annual.classify_year_changes`.
     year : str
         The year evaluated.
+    status_month : str, optional
+        ``YYYY-MM``, the month the commitments' status is read at
+        (:func:`pcplib.assessment.annual.find_commitments_status_month`).
 
     Returns
     -------
     str
         HTML: a paragraph of counts (better, worse, changed with no good direction, no
-        change beyond chance, not tested) and commitments delivered against due, then
+        change beyond chance, not tested) and the commitments due in the year that are
+        complete now (with no completion date, never "delivered on time"), then
         the measures that got better and worse by more than chance, by name.
     """
     plan = by_mission[by_mission["mission_id"] == "all"].iloc[0]
+    # The commitments file keeps the latest status and no completion date: a commitment
+    # finished after the year's end counts as complete too (review 6 F12).
+    as_at = f"status as reported at {month_words(status_month)}; " if status_month else ""
     changed = int(plan["better"] + plan["worse"] + plan["changed, no good direction"])
     lead = (
         f"In {year}, against the baseline year, {changed} of the plan's "
@@ -223,8 +318,10 @@ def format_annual_summary(by_mission: pd.DataFrame, classified: pd.DataFrame, ye
         f"{plan['possible change']} showed a possible change, not yet conclusive, "
         f"{plan['no evidence of change']} no evidence of change, {plan['not tested']} "
         f"could not be tested and {plan['not measurable']} could not be compared. "
-        f"{plan['delivered']} of the {plural(int(plan['due']), 'commitment')} due by the end "
-        f"of {year} were delivered ({plan['commitments']} in the plan in all)."
+        f"{plan['delivered']} of the {plural(int(plan['due']), 'commitment')} due by "
+        f"{month_words(str(periods.months_in_financial_year(year)[-1]))} are now complete "
+        f"({as_at}whether on time is not recorded); the plan has {plan['commitments']} "
+        "in all."
     )
     parts = [f'<div class="reader-summary"><p>{esc(lead)}</p>']
     for outcome, heading in (
@@ -314,41 +411,44 @@ def format_evidence_limits(limits: list[str]) -> str:
     return bullets(limits)
 
 
-def describe_theory_of_change(by_strategy: pd.DataFrame) -> str:
-    """Return a paragraph setting each strategy's delivery beside its outcomes (theory of change).
+def describe_theory_of_change(by_strategy: pd.DataFrame, chance: tuple[int, int]) -> str:
+    """Return what the evaluation can say of delivery and outcomes together, without attributing.
+
+    Chance comes first: a strategy's outcomes often rest on one or two of many tests,
+    and some of those are "beyond chance" by chance alone. The strategies' delivery beside
+    their outcomes is the synthesis table's; this paragraph credits or blames no strategy
+    for a measure's change (review 6 F13).
 
     Parameters
     ----------
     by_strategy : pandas.DataFrame
         From :func:`pcplib.assessment.annual.summarise_year_by_strategy`.
+    chance : tuple of int
+        From :func:`pcplib.assessment.annual.count_chance_findings`: the measures tested
+        and how many would show a change beyond chance by chance alone.
 
     Returns
     -------
     str
-        HTML: which strategies delivered every commitment due and saw outcomes get
-        better, and which delivered but saw outcomes get worse (where delivery has not
-        yet shown in the outcomes, or other causes are at work).
+        HTML: one paragraph: the chance caveat, what the theory of change expects and
+        why a comparison of two years cannot show it, then the strategies with
+        commitments due by the year's end that are not complete now.
     """
-    delivered = by_strategy["delivered"] >= by_strategy["due"]
-    better = list(by_strategy.loc[delivered & (by_strategy["better"] > 0), "strategy_name"])
-    worse = list(by_strategy.loc[delivered & (by_strategy["worse"] > 0), "strategy_name"])
-    short = list(by_strategy.loc[~delivered, "strategy_name"])
+    tested, expected = chance
+    short = list(by_strategy.loc[by_strategy["delivered"] < by_strategy["due"], "strategy_name"])
     parts = [
+        f"First, chance: {tested} measures were tested, so about {expected} could show a "
+        "change beyond chance by chance alone, and most strategies have only a few measures. "
+        "One measure's change, better or worse, says little about a strategy on its own.",
         "The plan's delivery strategies are built on a theory of change: each strategy's "
         "commitments are what it does, and its measures are the outcomes that work is "
-        "expected to move."
+        "expected to move. The table above sets each strategy's commitments beside its "
+        "outcomes; it does not show that the work caused a measure to get better, nor that "
+        "it failed where one got worse: a comparison of two years has no comparison group, "
+        "outcomes can take more than a year to move, and other causes are at work.",
     ]
-    if better:
-        parts.append(
-            f"Strategies that delivered every commitment due and saw an outcome get better by "
-            f"more than chance: {list_words(better)}."
-        )
-    if worse:
-        parts.append(
-            f"Strategies that delivered every commitment due but saw an outcome get worse by "
-            f"more than chance, where delivery has not yet shown in the outcomes or other "
-            f"causes are at work: {list_words(worse)}."
-        )
     if short:
-        parts.append(f"Strategies with commitments due but not delivered: {list_words(short)}.")
+        parts.append(
+            f"Strategies with commitments due that are not complete now: {list_words(short)}."
+        )
     return f"<p>{esc(' '.join(parts))}</p>"

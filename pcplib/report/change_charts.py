@@ -58,10 +58,19 @@ FONT_SIZE = 8.0  # points: 11 pixels at 100 dots per inch
 NAME_WIDTH = 34  # characters per line of a measure's name beside its bar
 
 
-def _change_text(row: dict) -> str:
-    """The change as the bar's label writes it: ``-7.9%`` or ``+2.2 points``."""
+def _change_text(row: dict, sep: str = " ") -> str:
+    """The change as the bar's label writes it: ``-7.9%`` or ``+2.2 points``.
+
+    A change the assessment tells in the measure's own unit (a variance across zero,
+    small numbers: no per cent) is given in that unit, "+£101,192, not charted as a
+    percentage", never "no comparison" beside a text that gives the year-ago figure
+    (review 5, F15). ``sep`` goes before "not charted" (a line break on the chart).
+    """
     value = row.get("change_value")
     if is_missing(value):
+        told = str(row.get("change") or "")
+        if told and told[:1] in "+-" and not told.endswith("%"):
+            return f"{told},{sep}not charted as a percentage".replace("-", "\u2212", 1)
         return "no comparison" if row["group"] != "no figure" else "no figure yet"
     if row["unit"] == "percent":
         return f"{value:+.1f} points".replace("-", "\u2212")
@@ -122,7 +131,7 @@ def _draw_bars(ax: Any, records: list[dict], unit: str) -> None:
         ax.barh(y, shown, height=0.55, color=BAR_COLOUR)
         # Every label starts right of the bar's end or of zero, so none runs into the names.
         ax.annotate(
-            _change_text(r),
+            _change_text(r, "\n"),
             xy=(max(shown, 0.0), y),
             xytext=(3, 0),
             textcoords="offset points",

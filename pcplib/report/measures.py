@@ -48,6 +48,18 @@ def _before_words(r: dict) -> str:
     return "in the 12 months before"
 
 
+def _year_note(r: dict, previous: str) -> str:
+    """The longer view's "Year ending" note: its period and the figure it is set against.
+
+    A year-to-date figure is not a year ending: the assessment's words say what it is
+    ("Year to date, September 2026 against September 2025 (£95,390)"; review 5, F5).
+    """
+    basis = str(r.get("year_ending_basis") or "")
+    if basis:
+        return f"{basis[:1].upper()}{basis[1:]} ({previous})"
+    return f"{r['year_ending_label']}, against {previous} {_before_words(r)}"
+
+
 def _baseline_note(r: dict, latest: str, baseline: str) -> str:
     """The two figures behind the change on the plan's baseline year, each with its period.
 
@@ -76,7 +88,13 @@ def _target_cell(r: dict) -> str:
         # A month in words, as everywhere a reader looks ("March 2029", never "2029-03").
         due = r["target_date"]
         due_words = month_words(parse_month(str(due))) if not is_missing(due) and due else ""
-        target = with_note(f"{target} expected by now", f"on the line to {due_words}")
+        # A target judged on the year ending is a year's worth: it names that year, so
+        # it is never read against the quarter's figure beside it (review 4, F6).
+        scope = str(r.get("target_period_label") or "") if r.get("target_on_year") else ""
+        expected = (
+            f"{target} {esc(scope)}, expected by now" if scope else f"{target} expected by now"
+        )
+        target = with_note(expected, f"on the line to {due_words}")
     elif not is_missing(per_period) and per_period != r["target"]:
         # The period the target covers comes from the verdict: "for the quarter", or "in
         # the 12 months to ..." for a seasonal measure judged on the year ending.
@@ -253,8 +271,7 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
             [
                 _name_cell(r, board),
                 with_note(
-                    esc(f"{year_ending} ({r['year_ending_change']})"),
-                    f"{r['year_ending_label']}, against {previous} {_before_words(r)}",
+                    esc(f"{year_ending} ({r['year_ending_change']})"), _year_note(r, previous)
                 ),
                 with_note(
                     arrow_cell(

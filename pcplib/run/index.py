@@ -194,6 +194,11 @@ def load_index_template() -> jinja2.Template:
     return environment.get_template("index.html.j2")
 
 
+NO_JUDGEMENT_ROWS = frozenset({"annual_evaluation"})
+"""The notebooks whose verdicts have no rows in ``judgements.csv``: the annual
+evaluation's tests of change over a year are given in its own annexes."""
+
+
 def build_index(
     plan: RunPlan,
     results: Sequence[JobResult],
@@ -267,7 +272,13 @@ def build_index(
             )
         )
     facts.append(("Security marking", MARKING))
+    # The annual evaluation's verdicts are tests of change over a year, in its own
+    # annexes; judgements.csv holds none of its rows, and it has no RAG (review 6 F10).
+    annual = [r for r in results if r.job.notebook in NO_JUDGEMENT_ROWS]
     return load_index_template().render(
+        rated=any(row["rag"] for row in rows) or len(annual) < len(rows),
+        judged=len(annual) < len(rows),
+        without_rows=[str(r.job.title) for r in annual],
         heading=plan.heading,
         organisation=str(getattr(identity, "organisation", "") or ""),
         marking=MARKING,

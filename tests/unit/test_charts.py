@@ -419,3 +419,28 @@ def test_many_flagged_points_are_counted_after_their_rule_in_the_alt_text():
     text = chart_text.describe_chart(result, "Steps", "count", "monthly")
     assert re.search(r"the latest in [A-Z][a-z]+ \d{4}: [a-z][^:]* \(\d+ points\)", text), text
     assert not re.search(r": \d+ [a-z]", text.split("the latest in", 1)[1]), text
+
+
+def test_a_change_told_in_the_measures_unit_is_labelled_with_it_not_no_comparison() -> None:
+    # Review 5, F15: the budget variance's bar said "no comparison" while the text under
+    # the chart gave the year-ago figure; a change across zero is money, not a per cent.
+    from pcplib.report.change_charts import describe_change_chart, plot_changes
+
+    rows = pd.DataFrame(
+        {
+            "measure_name": ["Budget variance", "Homicides", "New measure"],
+            "unit": ["gbp", "count", "count"],
+            "change": ["+£101,192", "-1", "not measurable"],
+            "change_value": [None, None, None],
+            "group": ["not rated", "too few to tell", "steady"],
+        }
+    )
+    axis = plot_changes(rows, "Change on a year ago").axes[0]
+    texts = [t.get_text().replace("\n", " ") for t in axis.texts]
+    assert texts == [
+        "+£101,192, not charted as a percentage",
+        "\u22121, not charted as a percentage",
+        "no comparison",
+    ]
+    alt = describe_change_chart(rows, "measures")
+    assert "Budget variance, +£101,192, not charted as a percentage, not rated" in alt

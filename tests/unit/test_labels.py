@@ -196,3 +196,16 @@ def test_label_meeting_names_the_board_and_the_month() -> None:
 
     assert label_meeting("Performance Board", "2031-05") == "Performance Board, May 2031"
     assert label_meeting("Board", pd.Period("2026-11", "M")) == "Board, November 2026"
+
+
+def test_one_sentence_shares_the_decimals_its_groups_need() -> None:
+    # Review 5, N8: the quarter's pair needs three decimals, so the year's gets them too.
+    from pcplib.labels import choose_decimals, choose_shared_decimals
+
+    assert choose_decimals([0.497, 0.499], "rate_per_1000") == 3
+    assert choose_decimals([0.50, 0.54], "rate_per_1000") == 2
+    assert choose_decimals([None], "percent") is None
+    assert choose_shared_decimals([[0.497, 0.499], [0.50, 0.54]], "rate_per_1000") == 3
+    # A whole count is exact: each group keeps its own decimals.
+    assert choose_shared_decimals([[94, 95.25]], "days") is None
+    assert choose_shared_decimals([[None]], "percent") is None

@@ -143,3 +143,14 @@ def test_rolling_sum_is_available_from_metrics():
     series = pd.Series(np.ones(12), index=pd.period_range("2025-04", periods=12, freq="M"))
     totals = m.sum_rolling_12_months(series)
     assert totals.iloc[-1] == 12.0 and math.isnan(totals.iloc[0])
+
+
+def test_convert_scale_change_tells_a_fixed_scale_score_in_points():
+    grade = {"unit": "score", "measure_name": "Condition (1 = poor to 5 = excellent)"}
+    down = m.convert_scale_change(m.summarise_change(3.41, 3.37, "score", "higher"), grade)
+    assert (down.text, down.pct, down.direction) == ("-0.04 points", None, "down")
+    ratio = {"unit": "score", "measure_name": "Disproportionality ratio"}
+    rise = m.convert_scale_change(m.summarise_change(2, 2.5, "score", "lower"), ratio)
+    assert rise.text == "+25.0%"
+    missing = m.convert_scale_change(m.summarise_change(None, 3.37, "score", "higher"), grade)
+    assert missing.text == "not measurable"

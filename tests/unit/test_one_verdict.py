@@ -29,6 +29,7 @@ NO_CHART = {
     "rag_reason": "no SPC verdict: tests only (its baseline, August 2023 to March 2025, is "
     "not stable; no target, and the tests of change find no change beyond chance, which "
     "alone is not enough to rate)",
+    "rag_rule": "tests_only",
     "spc_status": "unstable baseline",
     "has_data": True,
     "good_direction": "lower",
@@ -54,7 +55,8 @@ def test_each_reason_for_no_chart_is_named(status: str, words: str) -> None:
 
 def test_a_grey_for_open_outcomes_keeps_its_own_reason() -> None:
     row = NO_CHART | {"rag_reason": "short of its target, but the period's latest outcomes "
-                      "are still open (provisional): not rated until they settle"}  # fmt: skip
+                      "are still open (provisional): not rated until they settle",
+                      "rag_rule": "outcomes_open"}  # fmt: skip
     assert "reference period" not in describe_rating_plainly(row)
 
 
@@ -159,7 +161,8 @@ FARM = {
     "year_ending_judgement": "no evidence of change",
     "since_baseline_judgement": "possibly improved", "assessment": "not assessed",
     "rag": "Grey", "rag_basis": "none", "rag_reason": NO_CHART["rag_reason"],
-    "rag_capped": False, "spc_status": "unstable baseline", "spc_variation": None,
+    "rag_rule": "tests_only", "rag_capped": False, "spc_status": "unstable baseline",
+    "spc_variation": None,
     "chart_period_words": "", "worsening": "none", "good_direction": "lower",
     "target_for_period": None, "target_date": "", "margin_of_error": None,
     "small_numbers": False,

@@ -808,3 +808,82 @@ def test_a_chart_caption_gives_the_target_in_its_unit():
     assert row["spc_status"] == "assessed"
     assert "the target of 22.0% " in row["spc_summary"]
     assert "the target of 22 " not in row["spc_summary"]
+
+
+def test_a_year_ending_trajectory_target_in_the_table_carries_its_period():
+    # Review 4/5, F6: "13,800,000 kWh expected by now" sat under "Target for the period"
+    # beside a quarter's 2,526,322 kWh; a target judged on the year ending names its year.
+    from pcplib.report.measures import format_measures_table
+
+    row = judge(seasonal_energy(), unit="kwh", target=1_150_000.0, target_date="2029-03")
+    assert row["target_on_year"] and row["target_basis"] == "trajectory"
+    table = format_measures_table(pd.DataFrame([row]), "Measures")
+    assert "13,800,000 kWh in the 12 months to September 2026, expected by now" in table
+    assert "on the line to March 2029" in table
+
+
+def test_a_year_to_date_figure_is_never_printed_as_a_year_ending():
+    # Review 5, F5: the longer view's "Year ending" column held "£196,582 (+£101,192)
+    # September 2026, against £95,390 in September 2025" for a year-to-date variance.
+    from pcplib.report.measures import format_measures_detail
+
+    rng = np.random.default_rng(41)
+    values = np.round(rng.normal(20_000, 170_000, len(MONTHS)))
+    values[AT["2025-09"]], values[AT["2026-09"]] = 95_390, 196_582
+    row = judge(values, unit="gbp", aggregation="last", good_direction="neutral",
+                measure_name="Revenue budget variance, year to date")  # fmt: skip
+    assert row["year_ending_basis"] == "year to date, September 2026 against September 2025"
+    detail = format_measures_detail(pd.DataFrame([row]), "Measures")
+    assert "Year to date, September 2026 against September 2025 (£95,390)" in detail
+    assert "September 2026, against £95,390 in September 2025" not in detail
+    # A stock that is not year to date keeps its month's words, and a flow its 12 months.
+    stock = judge(values, unit="gbp", aggregation="last", good_direction="neutral",
+                  measure_name="Reserves held")  # fmt: skip
+    assert stock["year_ending_basis"] == ""
+    assert "September 2026, against" in format_measures_detail(pd.DataFrame([stock]), "M")
+
+
+def test_describe_year_ending_basis_names_only_a_year_to_date_figure():
+    from pcplib.assessment.evidence import describe_year_ending_basis
+
+    ytd = {"measure_name": "Capital spend", "definition": "Spend in the year to date."}
+    words = describe_year_ending_basis(ytd, "June 2026", "June 2025")
+    assert words == "year to date, June 2026 against June 2025"
+    assert describe_year_ending_basis({"measure_name": "Officers"}, "June 2026", "June 2025") == ""
+
+
+def test_a_score_on_a_fixed_scale_changes_in_points_not_per_cent():
+    # Review 4/5, F19: "Estate condition score (1 = poor to 5 = excellent) ... -1.2%": a
+    # grade on a 1 to 5 scale moves in points; a per cent of a grade means nothing.
+    rng = np.random.default_rng(45)
+    values = np.round(3.4 + rng.normal(0, 0.02, len(MONTHS)), 2)
+    values[AT["2025-07"] : AT["2025-09"] + 1] = 3.41
+    values[AT["2026-07"] : AT["2026-09"] + 1] = 3.37
+    name = "Estate condition score (1 = poor to 5 = excellent)"
+    row = judge(values, unit="score", aggregation="mean", good_direction="higher",
+                measure_name=name)  # fmt: skip
+    assert row["change"] == "-0.04 points"
+    assert "%" not in row["change"] and "%" not in row["year_ending_change"]
+    assert row["year_ending_change"].endswith(" points")
+    assert "%" not in row["sentence"].split(";")[0]
+    # A ratio with no fixed scale (1.00 means equal rates) keeps its per cent.
+    ratio = judge(values, unit="score", aggregation="mean", good_direction="lower",
+                  measure_name="Disproportionality (Black to White ratio)",
+                  definition="Black residents' rate over White; 1.00 is equal.")  # fmt: skip
+    assert ratio["change"].endswith("%")
+
+
+@pytest.mark.parametrize(
+    ("name", "definition", "expected"),
+    [
+        ("Estate condition score (1 = poor to 5 = excellent)", "", True),
+        ("Condition grade", "Mean grade on a scale of 1 (poor) to 5 (excellent).", True),
+        ("Disproportionality ratio", "1.00 means equal rates.", False),
+    ],
+)
+def test_is_fixed_scale_reads_a_scale_from_the_name_or_definition(name, definition, expected):
+    from pcplib.metrics import is_fixed_scale
+
+    measure = {"unit": "score", "measure_name": name, "definition": definition}
+    assert is_fixed_scale(measure) is expected
+    assert not is_fixed_scale(measure | {"unit": "count"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -345,3 +347,137 @@ def test_year_targets_are_told_in_plain_words() -> None:
     assert "No public measure has a target" in report.format_annual_targets(
         frame.iloc[0:0], "2025/26"
     )
+
+
+def test_one_sentences_figures_share_their_precision() -> None:
+    # Review 5, N8: "0.497 per 1,000 households a month ... A real improvement since the
+    # plan began: 0.50 per 1,000 households a month in the 12 months ... against 0.54".
+    row = _row(
+        unit="rate_per_1000", rate_per="households a month", current=0.497,
+        last_year=0.499, change="-0.3%", change_value=-0.3, direction="down",
+        assessment="improving", good_direction="lower",
+        judgement="no evidence of change", since_baseline_judgement="improved",
+        year_ending=0.50, previous_year=0.51, baseline=0.54,
+        year_ending_label="12 months to September 2026",
+    )  # fmt: skip
+    sentence = write_public_sentence(row)
+    assert "0.497 per 1,000 households a month, down 0.3%" in sentence
+    assert "0.500 per 1,000 households a month in the 12 months to September 2026" in sentence
+    assert "against 0.540 per 1,000" in sentence
+    decimals = {len(n.split(".")[1]) for n in re.findall(r"\d+\.\d+(?= per)", sentence)}
+    assert decimals == {3}, sentence
+
+
+def test_a_panel_surveys_year_has_one_margin_of_error(sample: Dataset) -> None:
+    # Review 6 F5: rural confidence had +/- 2.5 points in the targets table (four waves
+    # read as four samples) and +/- 5.0 in the annex (a panel's year is one wave's sample).
+    from pcplib.assessment.annual import estimate_year_margin
+
+    name = "Rural residents confident the police deal with the issues that matter"
+    targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
+    margin = targets.loc[name, "margin"]
+    evaluation = assessment.evaluate_year(sample, "2025/26").set_index("measure_name")
+    assert f"Survey margin of error +/- {margin:.1f} points" in evaluation.loc[name, "finding"]
+    assert 4.5 < margin < 5.5
+    # The helper: a panel's year is one wave's sample; a fresh sample each wave is not.
+    from pcplib.assessment.figures import Window
+
+    year = Window("2025/26", 1, 12, 50.0, 4, 4, numerator=800.0, denominator=1600.0)
+    panel = {"unit": "percent", "source": "Community survey (quarterly panel)"}
+    fresh = {"unit": "percent", "source": "Community survey"}
+    one_wave = estimate_year_margin(year, panel)
+    assert one_wave is not None and estimate_year_margin(year, fresh) is not None
+    assert one_wave > 1.9 * estimate_year_margin(year, fresh)  # type: ignore[operator]
+    assert estimate_year_margin(year, {"unit": "count", "source": "Police records"}) is None
+
+
+def test_commitments_are_counted_as_now_complete_not_delivered_on_time(sample: Dataset) -> None:
+    # Review 6 F12: commitments.csv has no completion date, so "delivered by the end of
+    # 2025/26" cannot be known; the summary says what the status is now, and as of when.
+    from pcplib.assessment.annual import find_commitments_status_month
+
+    month = find_commitments_status_month(sample)
+    assert month == str(pd.DatetimeIndex(sample.observations["period_end"]).max().to_period("M"))
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    by_mission = assessment.summarise_year_by_mission(
+        assessment.summarise_year_by_strategy(sample, classified, "2025/26")
+    )
+    plan = by_mission.set_index("mission_id").loc["all"]
+    summary = report.format_annual_summary(by_mission, classified, "2025/26", month)
+    assert (
+        f"{plan['delivered']} of the {plan['due']} commitments due by March 2026 are now "
+        f"complete (status as reported at September 2026; whether on time is not recorded)"
+    ) in summary
+    assert "were delivered" not in summary
+
+
+def test_the_theory_of_change_attributes_nothing_and_puts_chance_first(sample: Dataset) -> None:
+    # Review 6 F13: "Strategies that delivered every commitment due and saw an outcome get
+    # better by more than chance: ..." credited strategies on single tests, and listed
+    # one strategy as both better and worse.
+    from pcplib.assessment.annual import count_chance_findings
+
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    tested, expected = count_chance_findings(classified)
+    assert (tested, expected) == (int((classified["verdict"] != "").sum()), round(tested * 0.05))
+    by_strategy = assessment.summarise_year_by_strategy(sample, classified, "2025/26")
+    html = report.describe_theory_of_change(by_strategy, (tested, expected))
+    text = html.replace("&#x27;", "'")
+    assert text.index(f"{tested} measures were tested") < text.index("theory of change")
+    assert f"about {expected} could show" in text
+    assert "saw an outcome get better" not in text and "saw an outcome get worse" not in text
+    assert "does not show" in text
+    # A strategy with commitments due and not complete is still named: a fact, not a cause.
+    short = by_strategy.loc[by_strategy["delivered"] < by_strategy["due"], "strategy_name"]
+    for name in short:
+        assert name in text
+
+
+def test_the_every_measure_table_is_in_plain_words_and_the_tests_in_an_annex(
+    sample: Dataset,
+) -> None:
+    # Review 6 F20: the public annual's every-measure table read "statistically significant
+    # increase", "level z-test", "Laney ... dispersion 101.4" and "+3.4 pp"; the tests now
+    # go to a technical annex for statisticians, as the public quarterly's do.
+    from e2e.test_plain_words import PUBLIC_JARGON, find_jargon
+
+    from pcplib.report.annual import (
+        ANNEX_ID,
+        format_annual_evaluation,
+        format_annual_technical_annex,
+    )
+
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    plain = format_annual_evaluation(classified, "2025/26")
+    text = plain.replace("&#x27;", "'")
+    assert not find_jargon(text, PUBLIC_JARGON), find_jargon(text, PUBLIC_JARGON)
+    assert "Better by more than chance" in text and "Worse by more than chance" in text
+    assert "percentage points" in text
+    annex = format_annual_technical_annex(classified, "2025/26")
+    assert f'id="{ANNEX_ID}"' in annex and "written for statisticians" in annex.lower()
+    assert find_jargon(annex, PUBLIC_JARGON)  # the test names and dispersion are here
+    assert "statistically significant" in annex and "dispersion" in annex
+
+
+def test_a_years_outcome_is_said_without_the_test() -> None:
+    from pcplib.report.annual import describe_year_outcome
+
+    row = {
+        "outcome": "possible change",
+        "evidence": "possible change",
+        "verdict": "possible increase, not yet conclusive",
+        "finding": "p below 0.10",
+    }
+    assert describe_year_outcome(row) == "A possible rise, not yet conclusive"
+    quiet = row | {"outcome": "no evidence of change", "evidence": "within noise"}
+    assert describe_year_outcome(quiet).endswith("within the measure's usual ups and downs")
+    equal = row | {"outcome": "no evidence of change", "evidence": "no change"}
+    assert describe_year_outcome(equal) == "No change: the two years' figures are equal"
+    gone = row | {"outcome": "not measurable", "finding": "Not measurable: no figures."}
+    assert describe_year_outcome(gone) == "Not measurable: no figures."

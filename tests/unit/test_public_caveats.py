@@ -35,7 +35,10 @@ from pcplib.report.public import format_recorded_crime_caveat
         # Outcomes are what was done with the crimes recorded, not how many there were.
         ("Police recorded crime outcomes", "percent", False),
         ("Force incident recording system", "count", False),  # incidents, not crimes
-        ("Action Fraud (National Fraud Intelligence Bureau)", "count", False),
+        # Crimes reported to Action Fraud depend on reporting even more (review 4, F20).
+        ("Action Fraud (National Fraud Intelligence Bureau)", "count", True),
+        ("National Fraud Intelligence Bureau", "rate_per_1000", True),
+        ("Action Fraud (National Fraud Intelligence Bureau)", "percent", False),
         ("Crime Survey for England and Wales", "percent", False),
     ],
 )
@@ -58,6 +61,21 @@ def test_each_caveat_names_its_measures_in_order_of_kind(sample: Dataset) -> Non
     assert "np-confidence" in by_kind["survey"]
     rate = caveats[caveats["kind"] == "rate"]
     assert list(rate["detail"]) == ["households a month"]
+
+
+def test_crimes_reported_to_action_fraud_get_the_caveat_on_every_public_page(
+    sample: Dataset,
+) -> None:
+    # Review 4/5, F20: "Cyber crime reports from organisations" was called "a real
+    # worsening" with no caveat, and the About page's crime list left it out.
+    caveats = list_caveats(sample.measures)
+    crime = caveats[caveats["kind"] == "recorded crime"].set_index("measure_id")
+    assert "bc-business-cyber" in crime.index
+    assert crime.loc["bc-business-cyber", "detail"] == "reported to Action Fraud"
+    assert crime.loc["bc-shoplifting", "detail"] == ""
+    html = format_public_method(sample)
+    assert "Cyber crime reports from organisations (reported to Action Fraud)" in html
+    assert "national centre for reports of fraud and cyber crime, depend on reporting" in html
 
 
 def test_the_recorded_crime_caveat_says_what_a_rise_can_mean() -> None:

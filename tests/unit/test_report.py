@@ -801,7 +801,9 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     }  # fmt: skip
     proportion = evaluation[evaluation["test"] == "proportions (Laney)"].iloc[0]
     assert "confidence interval" in proportion["finding"] and "CI" in proportion["finding"]
-    html = report.format_annual_evaluation(evaluation, "2025/26")
+    html = report.format_annual_evaluation(
+        assessment.classify_year_changes(sample, evaluation), "2025/26"
+    )
     assert "could be tested" in html
     assert "year&#x27;s total" in html or "year's total" in html
     # Tests of counts only for counts of events; levels and stocks are tested on their
@@ -838,7 +840,8 @@ def test_evaluate_year_sum_totals_need_every_period(tiny):
 
 def test_annual_evaluation_labels_a_stock_as_its_year_end_figure(sample):
     evaluation = assessment.evaluate_year(sample, "2025/26")
-    html = report.format_annual_evaluation(evaluation, "2025/26")
+    classified = assessment.classify_year_changes(sample, evaluation)
+    html = report.format_annual_evaluation(classified, "2025/26")
     row = html[html.index('<th scope="row">Police officer headcount<br>') :]
     row = row[: row.index("</tr>")]
     headcount = evaluation.set_index("measure_name").loc["Police officer headcount"]

@@ -1086,3 +1086,37 @@ def test_the_index_note_is_the_reports_own_in_the_audiences_form(sample) -> None
     # The Board's names its new high risk; the public one never names risks or actions.
     assert "high risk" in board.note
     assert "risk" not in public.note and "Board action" not in public.note
+
+
+def test_the_annual_evaluations_index_says_it_has_no_judgements_rows_and_no_rag() -> None:
+    # Review 6 F10: the annual's index said "Every judgement these reports show ... is in
+    # judgements.csv" (the file held none of its rows) and printed a RAG key for a report
+    # with no RAG.
+    annual = SimpleNamespace(
+        name="annual-evaluation", title="Annual evaluation", strategy="",
+        parameters={"year": "2025/26"}, notebook="annual_evaluation",
+    )  # fmt: skip
+    plan = SimpleNamespace(heading="Annual evaluation 2025/26", period_end="2026-03")
+    page = run.build_index(
+        plan,
+        [SimpleNamespace(job=annual)],
+        produced_at="2026-11-23T06:00:00Z",
+        dataset=SimpleNamespace(),
+        rags={},
+    )
+    assert "Every judgement these reports show" not in page
+    assert "holds no rows for the annual evaluation" in page
+    assert 'class="key"' not in page and "overall rating" not in page.lower()
+    # Beside a rated report, the key stays and the sentence names the exception.
+    strategy = SimpleNamespace(
+        name="resources", title="Resources", strategy="resources", parameters={},
+        notebook="delivery_strategy",
+    )  # fmt: skip
+    both = run.build_index(
+        plan,
+        [SimpleNamespace(job=strategy), SimpleNamespace(job=annual)],
+        produced_at="2026-11-23T06:00:00Z",
+        dataset=SimpleNamespace(),
+        rags={"resources": run.OverallRag("Green", "why")},
+    )
+    assert 'class="key"' in both and "except the annual evaluation" in both

@@ -23,6 +23,7 @@ from pcplib.assessment.evidence import (
     estimate_dispersion,
     estimate_laney_phi,
     judge_evidence,
+    scale_window_error,
     weigh_change,
 )
 from pcplib.assessment.figures import Window, month_number
@@ -762,3 +763,11 @@ def test_weigh_worsening_takes_a_real_rise_since_the_baseline() -> None:
         flat, noise, flat, noise, judge_like_for_like(219.0, 159.0, "count", "lower"), real
     )
     assert weigh_worsening(better, "lower") == ("none", "")
+
+
+@pytest.mark.parametrize(("aggregation", "expected"), [("sum", 6.0), ("mean", 1.5), ("last", 3.0)])
+def test_a_window_error_scales_with_its_periods_by_aggregation(
+    aggregation: str, expected: float
+) -> None:
+    window = Window("q", 1, 4, 10.0, 4, 4)
+    assert scale_window_error(3.0, window, aggregation) == pytest.approx(expected)
