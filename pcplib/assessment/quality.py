@@ -5,7 +5,8 @@ Definition changes, gaps, provisional figures and recalculated SPC limits.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -43,6 +44,7 @@ def list_data_quality_notes(
     audience: str = "board",
     with_spc: bool = True,
     narrative_checks: pd.DataFrame | None = None,
+    verdicts: pd.DataFrame | None = None,
 ) -> list[str]:
     """List the caveats a reader needs: definition changes, gaps, provisional figures.
 
@@ -64,6 +66,12 @@ def list_data_quality_notes(
         The quarter's :func:`~pcplib.assessment.narrative_checks.check_narrative_numbers`
         for the strategy, when the caller already has them (the Board report shows them
         with its narrative too); computed here when omitted.
+    verdicts : pandas.DataFrame, optional
+        The measures' verdicts for the same period (``summarise_strategy(...).measures``
+        or :func:`~pcplib.assessment.measures.summarise_measures`), when the caller
+        already has them: an SPC note then reads the measure's ``spc_status`` and
+        ``spc_withheld`` there instead of assessing the measure a second time. A measure
+        missing from them is assessed here, with the ``"mdc"`` rules.
 
     Returns
     -------
@@ -80,10 +88,11 @@ def list_data_quality_notes(
     origins = classify_measure_origins(dataset, measures["measure_id"], str(end))
     notes += _describe_illustrative(dataset, origins)
     origin_of = origins.set_index("measure_id")["origin"]
+    known = _index_verdicts(verdicts)
     for m in measures.to_dict("records"):
         if origin_of.get(m["measure_id"]) in ("published", "partly published"):
             notes += list_area_notes(dataset, m, end)
-        notes += _list_measure_notes(dataset, m, end, with_spc)
+        notes += _list_measure_notes(dataset, m, end, with_spc, known.get(str(m["measure_id"])))
     crime = [str(m["measure_name"]) for m in measures.to_dict("records") if is_recorded_crime(m)]
     if audience == "public" and strategy_id is not None and crime:
         # A strategy report for the public says what the public report says of crime.
@@ -102,6 +111,14 @@ def list_data_quality_notes(
     return notes
 
 
+def _index_verdicts(verdicts: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    """Each measure's SPC status and withheld reason from the caller's verdicts, by id."""
+    if verdicts is None or verdicts.empty:
+        return {}
+    columns = ["measure_id", "spc_status", "spc_withheld"]
+    return {str(r["measure_id"]): r for r in verdicts[columns].to_dict("records")}
+
+
 def _describe_illustrative(dataset: Dataset, origins: pd.DataFrame) -> list[str]:
     """The illustrative-data caveat, naming any real published figures among the measures."""
     real = origins[origins["origin"].isin(["published", "partly published"])]
@@ -118,8 +135,18 @@ def _describe_illustrative(dataset: Dataset, origins: pd.DataFrame) -> list[str]
     return []
 
 
-def _list_measure_notes(dataset: Dataset, m: dict, end: pd.Period, with_spc: bool) -> list[str]:
-    """One measure's caveats: definition change, gaps, figures to confirm or provisional, SPC."""
+def _list_measure_notes(
+    dataset: Dataset,
+    m: dict,
+    end: pd.Period,
+    with_spc: bool,
+    verdict: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """One measure's caveats: definition change, gaps, figures to confirm or provisional, SPC.
+
+    ``verdict`` is the measure's row of the report's own verdicts when the caller has
+    them; the measure is assessed here only when an SPC note needs it and it is None.
+    """
     notes: list[str] = []
     name = m["measure_name"]
     series = get_series(dataset, m["measure_id"])
@@ -161,7 +188,10 @@ def _list_measure_notes(dataset: Dataset, m: dict, end: pd.Period, with_spc: boo
         plan = plan_spc(regular, m, judged_from.start_time) if with_spc else None
         if plan is not None and plan.flag:
             spc_note = plan.note
-            verdict = summarise_measure(dataset, m, str(end))
+            # The report's own verdict when the caller passed it: assessing the measure
+            # again here repeated the report's work for every such measure (issue #25).
+            if verdict is None:
+                verdict = summarise_measure(dataset, m, str(end))
             if verdict["spc_status"] != "assessed":
                 # Limits that gave no verdict are not a caveat on a chart the reader sees:
                 # the note says why there is none, as the table and the alt text do.

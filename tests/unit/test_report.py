@@ -1016,6 +1016,22 @@ def test_recalculation_in_notes_chart_and_not_without_spc(tiny):
     ) in charts
 
 
+def test_quality_notes_read_the_verdicts_the_report_already_has(tiny):
+    # Issue #25: the SPC note reads the report's own verdict, not a second assessment.
+    dataset = _stepped(tiny)
+    verdicts = assessment.summarise_measures(dataset, "alpha", "2026-09")
+    notes = assessment.list_data_quality_notes(dataset, "alpha", "2026-09")
+    assert assessment.list_data_quality_notes(dataset, "alpha", "2026-09", verdicts=verdicts) == (
+        notes
+    )
+    withheld = verdicts.assign(
+        spc_status="unstable baseline", spc_withheld="no SPC verdict: the verdict passed in"
+    )
+    told = assessment.list_data_quality_notes(dataset, "alpha", "2026-09", verdicts=withheld)
+    assert "Alpha officers: no SPC verdict: the verdict passed in." in told
+    assert not any(n.startswith("Alpha officers: SPC limits set") for n in told)
+
+
 def test_sample_neighbourhood_officers_judged_since_the_uplift(sample):
     df = assessment.summarise_measures(sample, "neighbourhood-policing", "2026-09")
     officers = df.set_index("measure_id").loc["np-officers"]
