@@ -255,6 +255,34 @@ def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
     assert "1 other area (Leicester)" in assessment.describe_comparisons(wider)
 
 
+def test_the_untested_are_named_with_their_own_reason(sample: Dataset) -> None:
+    # Review 7, F20: "1 measure (levels, amounts of money, rates and scores) has no test of
+    # chance", yet levels and money are tested; the one untested is the year-to-date
+    # budget variance, for its own reason.
+    from pcplib.assessment.annual import describe_untested
+
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    untested = classified[classified["outcome"] == "not tested"]
+    assert list(untested["measure_name"]) == ["Revenue budget variance, year to date"]
+    assert "year-to-date" in untested.iloc[0]["no_test_reason"]
+    limits = " ".join(assessment.list_evidence_limits(sample, classified, "2025/26"))
+    assert "levels, amounts of money" not in limits
+    assert "1 measure (Revenue budget variance, year to date) was not tested: a year-to-" in limits
+    # Two reasons give two sentences, each naming its own measures.
+    two = untested.assign(no_test_reason="too few points").iloc[[0, 0]]
+    two.iloc[1, two.columns.get_loc("measure_name")] = "Another"
+    two.iloc[1, two.columns.get_loc("no_test_reason")] = "other reason"
+    assert describe_untested(two) == [
+        "1 measure (Revenue budget variance, year to date) was not tested: too few points. "
+        "The change is shown but not judged against chance.",
+        "1 measure (Another) was not tested: other reason. The change is shown but not "
+        "judged against chance.",
+    ]
+    assert describe_untested(classified.iloc[0:0]) == []
+
+
 def test_a_percentage_over_the_year_is_told_to_one_decimal() -> None:
     # Review: "89.217% in the last 12 months against 90.875%" (an average of monthly
     # percentages) in a sentence for residents.
