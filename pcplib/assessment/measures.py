@@ -33,9 +33,9 @@ from pcplib.assessment.evidence import (
 from pcplib.assessment.figures import (
     Figures,
     Window,
+    compare_baseline,
     compute_figures,
     describe_completeness,
-    hold_same_months,
     name_periods,
 )
 from pcplib.assessment.limits import (
@@ -352,6 +352,7 @@ class Changes:
     year_evidence: Evidence
     since: metrics.Change
     since_evidence: Evidence
+    baseline_unlike: str = ""  # why the baseline is not compared (compare_baseline)
 
 
 def _weigh(
@@ -390,15 +391,12 @@ def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -
     """The quarter on a year earlier, the year ending on the year before, and since the baseline."""
     quarter, quarter_ev = _weigh(figures.last_year, figures.current, rows, measure)
     year, year_ev = _weigh(figures.previous_year, figures.year_ending, rows, measure)
-    baseline = figures.baseline
-    if baseline is not None and not hold_same_months(
-        baseline, figures.year_ending, aggregation_of(measure), is_year_to_date(measure)
-    ):
-        # The baseline year and the year ending hold different months: an average of
-        # some months against an average of others is not like for like, so no change.
-        baseline = replace(baseline, value=None)
+    # Months not like for like: no change, and no baseline figure shown (compare_baseline).
+    baseline, unlike = compare_baseline(
+        figures.baseline, figures.year_ending, aggregation_of(measure), is_year_to_date(measure)
+    )
     since, since_ev = _weigh(baseline, figures.year_ending, rows, measure)
-    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev)
+    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev, unlike)
 
 
 def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:
@@ -638,7 +636,7 @@ def _build_row(
     frequency, unit = str(measure["frequency"]), str(measure["unit"])
     series = rows.series
     latest_period, latest_value = _latest(rows, frequency)
-    base = figures.baseline
+    base, unlike = figures.baseline, changes.baseline_unlike
     change, since = changes.quarter, changes.since
     year_labels = figures.year_ending.label, figures.previous_year.label
     row: dict[str, Any] = {
@@ -681,9 +679,11 @@ def _build_row(
         "year_ending_test": changes.year_evidence.reason,
         "year_ending_p": changes.year_evidence.p_value,
         "baseline_label": (
-            _window_label(base, series, frequency) if base is not None else "no baseline year"
+            (f"{base.label}: {unlike}" if unlike else _window_label(base, series, frequency))
+            if base is not None
+            else "no baseline year"
         ),
-        "baseline": base.value if base is not None else None,
+        "baseline": base.value if base is not None and not unlike else None,
         "since_baseline_change": since.text,
         "since_baseline_direction": since.direction,
         "since_baseline_arrow": since.arrow,
