@@ -38,10 +38,16 @@ from pcplib.assessment.figures import (
     hold_same_months,
     name_periods,
 )
+from pcplib.assessment.harm import (
+    asks_nothing,
+    describe_no_baseline,
+    describe_no_spc,
+    describe_small_numbers,
+    settle_rating,
+)
 from pcplib.assessment.limits import (
     SpcPlan,
     describe_limits_period,
-    describe_span,
     judge_target_on_year,
     measure_seasonality,
 )
@@ -117,18 +123,10 @@ MEASURE_COLUMNS = [
 ]  # fmt: skip
 
 __all__ = [
-    "COMPARISON_BASES",
-    "JUDGEMENTS",
-    "MEASURE_COLUMNS",
-    "SPC_STATUSES",
-    "aggregation_of",
-    "is_signed",
-    "judge_like_for_like",
-    "regular_frame",
-    "regular_series",
-    "summarise_measure",
+    "COMPARISON_BASES", "JUDGEMENTS", "MEASURE_COLUMNS", "SPC_STATUSES", "aggregation_of",
+    "is_signed", "judge_like_for_like", "regular_frame", "regular_series", "summarise_measure",
     "summarise_measures",
-]
+]  # fmt: skip
 
 
 def rows_in_period(rows: pd.DataFrame, start: pd.Timestamp, stop: pd.Timestamp) -> pd.DataFrame:
@@ -471,27 +469,6 @@ def weigh_improvement(changes: Changes, good: str) -> str:
     return ""
 
 
-def describe_no_spc(spc: SpcVerdict, frequency: str) -> str:
-    """Why SPC gave no verdict over the period, in a few words; empty when it gave one.
-
-    The full reason (which special causes, which trend) is the row's ``spc_withheld``.
-    """
-    if spc.status == "assessed":
-        return ""
-    if spc.status == "unstable baseline" and spc.plan is not None:
-        span = describe_span(spc.plan.limits_from, spc.plan.limits_to, frequency)
-        return f"its baseline, {span}, is not stable"
-    if spc.status == "rolling figure":
-        return "a rolling 12-month figure, whose points overlap"
-    if spc.status == "year-to-date figure":
-        return "a year-to-date figure, which builds up through the year"
-    if spc.status == "too few points" and spc.plan is not None and spc.plan.withheld:
-        return spc.plan.withheld.removeprefix("no SPC verdict: ").split(" (", 1)[0]
-    if spc.status == "too few points":
-        return "too few points for SPC limits"
-    return "SPC not run for this report"
-
-
 def _target_period_label(figures: Figures, target: TargetForPeriod, frequency: str) -> str:
     """What period the target for the period covers, in words: the one label every report uses.
 
@@ -539,8 +516,12 @@ def _summarise_measure(
     # A one-sided record settles the assurance: never "hit and miss" beside "20 of 20".
     record = list_target_record(rows.regular, measure, target, limits_from)
     spc = settle_assurance(spc, measure, figures.current, record)
+    # A target the baseline year already met, and still met, asks for no improvement: the
+    # measure is rated as one with no target would be (assessment.harm).
+    asked = asks_nothing(target, _rating_inputs(figures, target), good)
     rating = rate_measure(
-        _rating_inputs(figures, target), target, good, spc.variation,
+        _rating_inputs(figures, target), replace(target, value=None) if asked else target,
+        good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
         unit=unit, per=describe_rate_basis(measure, "quarter"),
         no_spc_reason=describe_no_spc(spc, frequency),
@@ -550,6 +531,12 @@ def _summarise_measure(
         ),
         process=judge_process_side(spc.assurance, spc.assurance_basis, record, frequency),
         beyond_limits=spc.beyond_limits,
+    )  # fmt: skip
+    rating = settle_rating(
+        rating, few=describe_small_numbers(changes, figures, measure),
+        no_baseline=describe_no_baseline(measure, figures),
+        asked_nothing=figures.baseline.label if asked and figures.baseline else "",
+        limits=(limits_from, limits_to), worsening=worsening,
     )  # fmt: skip
     if (
         _counts_outcomes(measure)

@@ -56,7 +56,7 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
     body = []
     for r in order.sort_values("_t", kind="stable").to_dict("records"):
         status = str(r.get("spc_status") or "")
-        variation = describe_variation(status, r.get("spc_variation"))
+        variation = describe_variation(status, r.get("spc_variation"), str(r.get("rag_rule") or ""))
         has_target = not is_missing(r.get("target"))
         assurance = describe_assurance(status, r.get("spc_assurance"), has_target)
         meaning_v = _meaning(status, r.get("spc_variation"), VARIATION_MEANINGS)

@@ -224,8 +224,22 @@ RAG_BASIS_WORDS = {
 }
 
 
-def describe_variation(status: str, variation: str | None) -> str:
-    """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``."""
+UNCONFIRMED_CONCERN = (
+    "Signal of concern from a run or trend, not confirmed by the tests of change against a "
+    "year ago and the baseline year"
+)
+"""The heading of an SPC concern the tests of change do not confirm (rated Amber, never
+"a real change for the worse": ``harm_spc_unconfirmed``, :mod:`pcplib.assessment.harm`)."""
+
+
+def describe_variation(status: str, variation: str | None, rule: str = "") -> str:
+    """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``.
+
+    ``rule`` is the rating's ``rag_rule``: a concern the tests do not confirm
+    (``harm_spc_unconfirmed``) is headed :data:`UNCONFIRMED_CONCERN`.
+    """
+    if rule == "harm_spc_unconfirmed" and variation == "special_cause_concern":
+        return UNCONFIRMED_CONCERN
     if status == "not assessed":
         return "Not assessed"
     if status == "unstable baseline":
