@@ -15,15 +15,10 @@ import numpy as np
 import pandas as pd
 
 from pcplib import metrics, periods
+from pcplib.assessment.changes import judge_like_for_like, judge_on_evidence
 from pcplib.assessment.evidence import Evidence, estimate_margin, is_panel, weigh_change
-from pcplib.assessment.figures import Window, compute_baseline, compute_window
-from pcplib.assessment.measures import (
-    aggregation_of,
-    has_previous_definition,
-    judge_like_for_like,
-    judge_on_evidence,
-    regular_frame,
-)
+from pcplib.assessment.figures import Window, aggregation_of, compute_baseline, compute_window
+from pcplib.assessment.measures import has_previous_definition, regular_frame
 from pcplib.assessment.scope import get_series, measures_for_audience
 from pcplib.assessment.thresholds import CONFIDENCE
 from pcplib.assessment.vocabulary import NO_EVIDENCE

@@ -33,21 +33,18 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pcplib.assessment.figures import Figures, Window
-from pcplib.assessment.limits import describe_span
 from pcplib.assessment.thresholds import SMALL_COUNT
 from pcplib.labels import format_figures, month_span, month_words
 from pcplib.periods import month_number, parse_optional_month
 
 if TYPE_CHECKING:  # the rating's types, without an import cycle
-    from pcplib.assessment.measures import Changes
-    from pcplib.assessment.spc_verdict import SpcVerdict
+    from pcplib.assessment.changes import Changes
     from pcplib.assessment.targets import Rating, TargetForPeriod
 
 __all__ = [
     "GREY_RULES",
     "asks_nothing",
     "describe_no_baseline",
-    "describe_no_spc",
     "describe_grey_rule",
     "describe_small_numbers",
     "describe_spc_unconfirmed",
@@ -170,27 +167,6 @@ def asks_nothing(target: TargetForPeriod, value: float | None, good: str) -> boo
     if good == "lower":
         return value <= target.value
     return False
-
-
-def describe_no_spc(spc: SpcVerdict, frequency: str) -> str:
-    """Why SPC gave no verdict over the period, in a few words; empty when it gave one.
-
-    The full reason (which special causes, which trend) is the row's ``spc_withheld``.
-    """
-    if spc.status == "assessed":
-        return ""
-    if spc.status == "unstable baseline" and spc.plan is not None:
-        span = describe_span(spc.plan.limits_from, spc.plan.limits_to, frequency)
-        return f"its baseline, {span}, is not stable"
-    if spc.status == "rolling figure":
-        return "a rolling 12-month figure, whose points overlap"
-    if spc.status == "year-to-date figure":
-        return "a year-to-date figure, which builds up through the year"
-    if spc.status == "too few points" and spc.plan is not None and spc.plan.withheld:
-        return spc.plan.withheld.removeprefix("no SPC verdict: ").split(" (", 1)[0]
-    if spc.status == "too few points":
-        return "too few points for SPC limits"
-    return "SPC not run for this report"
 
 
 def _limits_words(limits: tuple[str, str]) -> str:

@@ -44,8 +44,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.figures import RATIO_SCALES, compute_window
-from pcplib.assessment.measures import aggregation_of
+from pcplib.assessment.figures import RATIO_SCALES, aggregation_of, compute_window
 from pcplib.assessment.scope import get_series
 from pcplib.labels import (
     MONTH_NAMES,

@@ -557,7 +557,7 @@ def rate_measure(
     worsening_reason : str, default ""
         The test and threshold behind ``worsening``, for the reason: the comparison,
         a colon, then the test (as
-        :func:`~pcplib.assessment.measures.weigh_worsening` gives it).
+        :func:`~pcplib.assessment.changes.weigh_worsening` gives it).
     evidence_known : bool, default False
         Whether a test of change could be made (so an untargeted measure with no SPC
         can still be rated Green on the tests).

@@ -134,7 +134,9 @@ def test_a_target_the_baseline_met_is_judged_as_usual_once_the_figure_misses_it(
     # At most 1,000 a month by March 2029; the baseline year used 900, the last 12 months
     # 1,200: it has fallen back past a line the plan began inside, so the target judges it.
     values = np.full(len(MONTHS), 900.0) + np.random.default_rng(2).normal(0, 5, len(MONTHS))
-    values[AT["2025-10"] :] = 1200.0 + np.random.default_rng(3).normal(0, 5, len(MONTHS) - AT["2025-10"])
+    values[AT["2025-10"] :] = 1200.0 + np.random.default_rng(3).normal(
+        0, 5, len(MONTHS) - AT["2025-10"]
+    )
     row = judge(np.round(values), unit="kwh", target=1000.0, target_date="2029-03")
     assert row["target_baseline_met"] and row["rag_basis"] == "trajectory"
     assert row["rag"] == "Red"
