@@ -612,7 +612,7 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         and ``outcome`` (one of :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure).
     """
     from pcplib.assessment.figures import Figures
-    from pcplib.assessment.targets import compute_target_for_period
+    from pcplib.assessment.targets import compute_target_for_period, meets_target
 
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     _, stop = periods.parse_financial_year(year)
@@ -637,7 +637,7 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         margin = estimate_year_margin(this, m)
         outcome = ""
         if this.value is not None and target.value is not None:
-            meets = this.value >= target.value if good == "higher" else this.value <= target.value
+            meets = meets_target(this.value, target.value, good)
             if margin is not None and abs(this.value - target.value) <= margin:
                 outcome = "within the margin of error"
             elif target.basis == "trajectory":
