@@ -297,9 +297,9 @@ def describe_grey_rule(row: Mapping[str, Any], public: bool = False) -> str:
         span = _limits_words(
             (str(row.get("spc_limits_from") or ""), str(row.get("spc_limits_to") or ""))
         )
-        limits = f"; its chart's limits come from {span}, within the plan" if span else ""
+        limits = f", and its chart's limits come from {span}, within the plan" if span else ""
         return (
-            f"not rated: no comparable baseline ({detail}), so progress since the plan began "
+            f"not rated: no comparable baseline, as {detail}; progress since the plan began "
             f"cannot be measured{limits}"
         )
     if rule == "target_asks_nothing":

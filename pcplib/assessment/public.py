@@ -374,6 +374,8 @@ def is_told_by_name_only(row: Mapping[str, Any]) -> bool:
     """
     if group_for_public(row) not in ("steady", "not rated"):
         return False
+    if row.get("rag_rule") == "no_comparable_baseline":
+        return False  # no change since the plan began can be told, so never "no clear change"
     if row.get("rag_basis") in ("target", "trajectory"):
         # A steady measure with a target (one its baseline year already met) is told in
         # its own sentence: "the target asks for no improvement" is news (review 5, N7).
@@ -560,8 +562,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
                 words = "Possibly worse: the figures are not yet clear enough to be sure."
         parts += [words, _quarter_note(row, basis)]
         if row.get("rag_rule") == "harm_spc_unconfirmed" and row.get("worsening") != "possible":
-            # The chart's concern alone: the comparisons' finding is said beside it, so a
-            # fall on a year ago never reads as a rise (assessment.harm).
+            # The chart's concern alone: what the comparisons find is said beside it.
             parts.append("Compared with a year ago and with before the plan, no clear change.")
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
