@@ -15,9 +15,13 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.commitment_status import check_commitment_statuses
 from pcplib.assessment.delivery import assess_delivery, classify_commitments
-from pcplib.assessment.narrative_checks import check_narrative_numbers
+from pcplib.assessment.narrative_checks import (
+    check_narrative_numbers,
+    describe_withheld,
+    withhold_contradicted,
+)
 from pcplib.assessment.scope import check_audience, check_strategy, strategy_commitments
-from pcplib.labels import as_sentence, date_words, is_missing
+from pcplib.labels import date_words, is_missing
 from pcplib.report.html import build_table, esc
 from pcplib.report.measures import format_status_disagreement
 from pcplib.report.returns import NOT_SUPPLIED, withhold_restricted
@@ -80,23 +84,29 @@ def _format_each_commitment(
 
     quarter = periods.label_quarter(periods.parse_month(period_end).to_timestamp())
     origin = describe_commitments_origin(dataset, strategy_id, quarter)
-    flagged: dict[str, list[str]] = {}
-    if audience == "board":
-        # An owner's claim the data set contradicts is flagged beside it, to its author,
-        # before publication (as the narrative's are).
-        checks = check_narrative_numbers(dataset, strategy_id, quarter)
-        for section, message in zip(checks["section"], checks["message"], strict=True):
-            flagged.setdefault(str(section), []).append(message.split(") ", 1)[-1])
+    # An owner's claim the data set contradicts: told to the Board as a correction beside
+    # it (review 7, F18); withheld from the public, saying so (review 7, F1).
+    claims = check_narrative_numbers(dataset, strategy_id, quarter)
+    claims = claims[claims["section"].astype(str).str.startswith("activity to date")]
 
     def activity_cell(c: dict[str, object]) -> str:
-        cell = owners_text(c, "activity_to_date")
-        notes = flagged.get(f"activity to date of the commitment {c['commitment']!r}", [])
-        for note in notes:
-            cell += (
-                '<br><span class="small"><strong>Check before publication:</strong> '
-                f"{esc(as_sentence(note))}</span>"
-            )
-        return cell
+        section = f"activity to date of the commitment {c['commitment']!r}"
+        found = claims[claims["section"] == section]
+        if audience == "board" or found.empty:
+            cell = owners_text(c, "activity_to_date")
+            if audience == "board":
+                for correction in found["correction"]:
+                    cell += (
+                        '<br><span class="small"><strong>Correction:</strong> '
+                        f"{esc(str(correction))}</span>"
+                    )
+            return cell
+        text, dropped = withhold_contradicted(
+            str(c.get("activity_to_date") or ""), found["sentence"]
+        )
+        cell = esc(withhold_restricted(dataset, text, audience)) if text.strip() else ""
+        note = f'<span class="small">{esc(describe_withheld(dropped))}</span>'
+        return f"{cell}<br>{note}" if cell else note
 
     checks = (
         check_commitment_statuses(commitments, verdicts)
