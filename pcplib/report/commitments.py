@@ -74,8 +74,8 @@ def _format_each_commitment(
     """The table of each commitment, with the owners' text, flagged claims and statuses.
 
     The owners' free text is withheld from the public where it names a restricted
-    measure; for the Board, a claim the data set contradicts and a status its measure's
-    data contradict are flagged beside it.
+    measure; for the Board, a claim the data set contradicts is corrected beside it and
+    a status its measure's data differ from is put to the owners as a question.
     """
 
     def owners_text(c: dict[str, object], column: str) -> str:
@@ -108,9 +108,11 @@ def _format_each_commitment(
         note = f'<span class="small">{esc(describe_withheld(dropped))}</span>'
         return f"{cell}<br>{note}" if cell else note
 
+    # The Board's question on a status its measure's data differ from; never the
+    # public's (review 7, F13).
     checks = (
-        check_commitment_statuses(commitments, verdicts)
-        if verdicts is not None
+        check_commitment_statuses(commitments, verdicts, period_end)
+        if verdicts is not None and audience == "board"
         else pd.DataFrame(columns=["commitment_id", "sentence"])
     )
     differ = dict(zip(checks["commitment_id"], checks["sentence"], strict=True))
@@ -121,13 +123,7 @@ def _format_each_commitment(
             esc(withhold_restricted(dataset, str(c["commitment"]), audience)),
             esc(str(c["status"]).capitalize() + (" (overdue)" if state == "overdue" else ""))
             + format_status_disagreement(
-                {
-                    "status_disagreement": withhold_restricted(
-                        dataset, differ[str(c["commitment_id"])], audience
-                    )
-                    if str(c["commitment_id"]) in differ
-                    else ""
-                }
+                {"status_disagreement": differ.get(str(c["commitment_id"]), "")}
             ),
             esc(date_words(c["due_date"]) if not is_missing(c["due_date"]) else ""),
             esc(withhold_restricted(dataset, str(c["owner"]), audience)),
@@ -178,9 +174,9 @@ def format_commitments(
         restricted measure is withheld.
     verdicts : pandas.DataFrame, optional
         The report's measure verdicts (:func:`~pcplib.assessment.summarise_measures`):
-        a commitment whose status its measure's data contradict
+        for the Board, a commitment whose status its measure's data differ from
         (:func:`~pcplib.assessment.commitment_status.check_commitment_statuses`) has
-        the one sentence saying so under its status.
+        the question to its owners under its status.
 
     Returns
     -------
