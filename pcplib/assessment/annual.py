@@ -15,15 +15,10 @@ import numpy as np
 import pandas as pd
 
 from pcplib import metrics, periods
+from pcplib.assessment.changes import judge_like_for_like, judge_on_evidence
 from pcplib.assessment.evidence import Evidence, estimate_margin, is_panel, weigh_change
-from pcplib.assessment.figures import Window, compute_baseline, compute_window
-from pcplib.assessment.measures import (
-    aggregation_of,
-    has_previous_definition,
-    judge_like_for_like,
-    judge_on_evidence,
-    regular_frame,
-)
+from pcplib.assessment.figures import Window, aggregation_of, compute_baseline, compute_window
+from pcplib.assessment.measures import has_previous_definition, regular_frame
 from pcplib.assessment.scope import get_series, measures_for_audience
 from pcplib.assessment.thresholds import CONFIDENCE
 from pcplib.assessment.vocabulary import NO_EVIDENCE
@@ -616,7 +611,7 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         and ``outcome`` (one of :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure).
     """
     from pcplib.assessment.figures import Figures
-    from pcplib.assessment.targets import compute_target_for_period
+    from pcplib.assessment.targets import compute_target_for_period, meets_target
 
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     _, stop = periods.parse_financial_year(year)
@@ -641,7 +636,7 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         margin = estimate_year_margin(this, m)
         outcome = ""
         if this.value is not None and target.value is not None:
-            meets = this.value >= target.value if good == "higher" else this.value <= target.value
+            meets = meets_target(this.value, target.value, good)
             if margin is not None and abs(this.value - target.value) <= margin:
                 outcome = "within the margin of error"
             elif target.basis == "trajectory":

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from pcplib import periods
+from pcplib.data import AGGREGATIONS
 from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import is_missing, month_span, month_words
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
@@ -48,6 +49,7 @@ __all__ = [
     "RATIO_SCALES",
     "Figures",
     "Window",
+    "aggregation_of",
     "align_windows",
     "compute_baseline",
     "compute_figures",
@@ -57,6 +59,17 @@ __all__ = [
     "hold_same_months",
     "name_periods",
 ]
+
+
+def aggregation_of(measure: Mapping[str, Any]) -> str:
+    """The measure's aggregation (``sum``, ``mean`` or ``last``), checked."""
+    value = str(measure.get("aggregation") or "")
+    if value not in AGGREGATIONS:
+        raise ValueError(
+            f"measure {measure.get('measure_id')!r} has aggregation {value!r}; expected one "
+            f"of: {', '.join(AGGREGATIONS)} (see data/README.md)"
+        )
+    return value
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def _overview_measure(m: dict) -> str:
 
 # A harm's basis names the comparison that showed it, so it never reads as a contradiction
 # of the trend since the baseline printed beside it (the comparisons of
-# assessment.measures.weigh_worsening and weigh_improvement).
+# assessment.changes.weigh_worsening and weigh_improvement).
 _COMPARISON_WORDS = {
     "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
     "the year ending on the year before": "over the year ending",
