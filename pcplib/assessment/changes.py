@@ -13,7 +13,7 @@ in :mod:`pcplib.assessment.measures`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -21,7 +21,7 @@ import pandas as pd
 from pcplib import metrics
 from pcplib.assessment import vocabulary
 from pcplib.assessment.evidence import Evidence, is_year_to_date, weigh_change
-from pcplib.assessment.figures import Figures, Window, aggregation_of, hold_same_months
+from pcplib.assessment.figures import Figures, Window, aggregation_of, compare_baseline
 from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade
 from pcplib.labels import is_missing
 from pcplib.periods import month_number
@@ -133,6 +133,7 @@ class Changes:
     year_evidence: Evidence
     since: metrics.Change
     since_evidence: Evidence
+    baseline_unlike: str = ""  # why the baseline is not compared (compare_baseline)
 
 
 def _weigh(
@@ -182,15 +183,14 @@ def compare_figures(
     """
     quarter, quarter_ev = _weigh(figures.last_year, figures.current, history, current, measure)
     year, year_ev = _weigh(figures.previous_year, figures.year_ending, history, current, measure)
-    baseline = figures.baseline
-    if baseline is not None and not hold_same_months(
-        baseline, figures.year_ending, aggregation_of(measure), is_year_to_date(measure)
-    ):
-        # The baseline year and the year ending hold different months: an average of
-        # some months against an average of others is not like for like, so no change.
-        baseline = replace(baseline, value=None)
+    # The baseline year and the year ending holding different months (an average of some
+    # months against others, a year to date at another month) are not like for like: no
+    # change, and no baseline figure for a report to print (compare_baseline).
+    baseline, unlike = compare_baseline(
+        figures.baseline, figures.year_ending, aggregation_of(measure), is_year_to_date(measure)
+    )
     since, since_ev = _weigh(baseline, figures.year_ending, history, current, measure)
-    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev)
+    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev, unlike)
 
 
 def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:

@@ -415,7 +415,7 @@ def _build_row(
     frequency, unit = str(measure["frequency"]), str(measure["unit"])
     series = rows.series
     latest_period, latest_value = _latest(rows, frequency)
-    base = figures.baseline
+    base, unlike = figures.baseline, changes.baseline_unlike
     change, since = changes.quarter, changes.since
     year_labels = figures.year_ending.label, figures.previous_year.label
     row: dict[str, Any] = {
@@ -458,9 +458,11 @@ def _build_row(
         "year_ending_test": changes.year_evidence.reason,
         "year_ending_p": changes.year_evidence.p_value,
         "baseline_label": (
-            _window_label(base, series, frequency) if base is not None else "no baseline year"
+            (f"{base.label}: {unlike}" if unlike else _window_label(base, series, frequency))
+            if base is not None
+            else "no baseline year"
         ),
-        "baseline": base.value if base is not None else None,
+        "baseline": base.value if base is not None and not unlike else None,
         "since_baseline_change": since.text,
         "since_baseline_direction": since.direction,
         "since_baseline_arrow": since.arrow,
