@@ -592,4 +592,4 @@ def summarise_measures(
     rules = spc_rules if with_spc else None
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
     columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period", "changes"]
-    return attach_status_checks(pd.DataFrame(rows, columns=columns), dataset, audience)
+    return attach_status_checks(pd.DataFrame(rows, columns=columns), dataset, audience, period_end)

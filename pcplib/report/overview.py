@@ -149,10 +149,10 @@ def _overview_measure(m: dict) -> str:
         )
     status = m.get("status_disagreement")
     if not is_missing(status) and status:
-        # An owner's commitment status the figures contradict: folded as the line above,
-        # so the Board never reads the rating and the status as two unreconciled verdicts.
+        # An owner's commitment status the figures differ from: folded as the line above,
+        # a question for the owners, so the Board never reads two unreconciled verdicts.
         differ += (
-            '<details class="differ small"><summary>Commitment status and data disagree'
+            '<details class="differ small"><summary>Question for the owners on a promise'
             f"</summary> {esc(status)}</details>"
         )
     return (
