@@ -35,6 +35,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.caveats import is_recorded_crime
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
+from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
@@ -88,6 +89,8 @@ def group_for_public(row: Mapping[str, Any]) -> str:
     if row.get("current") is None or pd.isna(row.get("current")):
         return "no figure"
     group = _GROUP_OF_ASSESSMENT.get(str(row["assessment"]), "no figure")
+    if row.get("rag_rule") == "small_numbers":
+        return "too few to tell"  # Grey on small numbers (assessment.harm)
     if group == "steady" and bool(row.get("small_numbers")):
         return "too few to tell"
     return group
@@ -370,6 +373,8 @@ def is_told_by_name_only(row: Mapping[str, Any]) -> bool:
     """
     if group_for_public(row) not in ("steady", "not rated"):
         return False
+    if row.get("rag_rule") == "no_comparable_baseline":
+        return False  # no change since the plan began can be told, so never "no clear change"
     if row.get("rag_basis") in ("target", "trajectory"):
         # A steady measure with a target (one its baseline year already met) is told in
         # its own sentence: "the target asks for no improvement" is news (review 5, N7).
@@ -394,6 +399,9 @@ def describe_public_not_rated(row: Mapping[str, Any]) -> str:
     the reason is the chart's (its reference period is not stable, too few figures, or
     a rolling total), never "no clear change" (issue 26, review 3 #6 and #7).
     """
+    grey = describe_grey_rule(row, public=True)
+    if grey:
+        return grey.removeprefix("not rated: ")
     reason = _NOT_RATED_WORDS.get(str(row.get("spc_status") or ""))
     if reason is None:
         return "there is no target, and not enough evidence to rate it"
@@ -551,6 +559,9 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             if not words:
                 words = "Possibly worse: the figures are not yet clear enough to be sure."
         parts += [words, _quarter_note(row, basis)]
+        if row.get("rag_rule") == "harm_spc_unconfirmed" and row.get("worsening") != "possible":
+            # The chart's concern alone: what the comparisons find is said beside it.
+            parts.append("Compared with a year ago and with before the plan, no clear change.")
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (

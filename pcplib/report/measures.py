@@ -260,7 +260,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
             [r["year_ending"], r["previous_year"], r["baseline"]], unit, per=per
         )
         latest = year_ending
-        spc_words = describe_variation(r["spc_status"], r["spc_variation"])
+        spc_words = describe_variation(
+            r["spc_status"], r["spc_variation"], str(r.get("rag_rule") or "")
+        )
         if r.get("assurance_words"):
             spc_words = f"{spc_words}. {r['assurance_words']}"
         elif r["spc_status"] == "assessed":

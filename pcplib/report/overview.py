@@ -9,6 +9,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.figures import UNLIKE_BASELINE
+from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import format_figures, is_missing, month_words, plural
@@ -275,6 +276,11 @@ def format_rating_basis(measure: Mapping[str, Any]) -> str:
         return _describe_target(measure)
     if rule == "harm_test" or rule == "harm_spc":
         return _describe_harm(measure, rule)
+    grey = describe_grey_rule(measure)
+    if grey:
+        # Small numbers, no comparable baseline, a target that asks for nothing: said
+        # from one place for every report (assessment.harm).
+        return grey
     if rule == "tests_improvement":
         words = _COMPARISON_WORDS[str(measure["rag_comparison"])]
         return f"no SPC verdict: tests only, and no target; improved beyond chance {words}"

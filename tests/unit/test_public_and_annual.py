@@ -218,7 +218,9 @@ def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
     for name in ("Homicides", "Assaults on retail workers"):
         assert by_name.loc[name, "outcome"] == "possible change"
         assert by_name.loc[name, "judgement"] == "possibly deteriorated"
-        assert by_name.loc[name, "verdict"] == "possible increase, not yet conclusive"
+        # 21 against 10 homicides are small numbers, and the verdict says so (review 7, F5).
+        small = " on small numbers" if name == "Homicides" else ""
+        assert by_name.loc[name, "verdict"] == f"possible increase{small}, not yet conclusive"
     assert not (classified[["judgement", "verdict", "outcome"]] == "no real change").any().any()
     # A stock is tested on its own variation too: -0.6% is below materiality.
     assert by_name.loc["Police officer headcount", "outcome"] == "no evidence of change"
