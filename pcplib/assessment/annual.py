@@ -90,7 +90,8 @@ def _verdict_words(evidence: Evidence, change: Any) -> str:
     if evidence.real:
         return f"statistically significant {word}"
     if evidence.verdict == "possible change":
-        return f"possible {word}, not yet conclusive"
+        small = " on small numbers" if evidence.small_numbers else ""
+        return f"possible {word}{small}, not yet conclusive"
     return NO_EVIDENCE
 
 

@@ -244,7 +244,7 @@ def _commitment_items(
     state = classify_commitments(commitments, period_end)
     # A status the data of the commitment's measure contradict: the one sentence, as the
     # strategy report sets it beside the commitment (assessment.commitment_status).
-    checks = check_commitment_statuses(commitments, verdicts)
+    checks = check_commitment_statuses(commitments, verdicts, period_end)
     differ = dict(zip(checks["commitment_id"], checks["sentence"], strict=True))
     rows = []
     for index, c in commitments.iterrows():

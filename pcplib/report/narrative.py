@@ -15,7 +15,11 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.assessment.narrative_checks import check_narrative_numbers
+from pcplib.assessment.narrative_checks import (
+    check_narrative_numbers,
+    describe_withheld,
+    withhold_contradicted,
+)
 from pcplib.assessment.scope import (
     check_audience,
     check_strategy,
@@ -139,19 +143,36 @@ def format_narrative(
         f'<p class="narrative-origin"><em>'
         f"{esc(describe_narrative_origin(dataset, strategy_id, quarter))}</em></p>"
     ]
-    if audience == "board":
-        # A number the data set contradicts is flagged to the author, not printed as fact.
-        if checks is None:
-            checks = check_narrative_numbers(dataset, strategy_id, quarter)
-        # The commitments' own claims are flagged beside them, in the commitments table.
-        checks = checks[checks["message"].astype(str).str.startswith("narrative")]
-        if not checks.empty:
-            parts.append(
-                '<div class="notice"><p><strong>Check before publication:</strong> '
-                "numbers in this narrative that the data set contradicts.</p>"
-                + bullets(list(checks["message"]))
-                + "</div>"
+    if checks is None:
+        checks = check_narrative_numbers(dataset, strategy_id, quarter, with_commitments=False)
+    # The commitments' own claims are shown beside them, in the commitments table.
+    checks = checks[checks["message"].astype(str).str.startswith("narrative")]
+    contradicted = 0
+    if audience == "board" and not checks.empty:
+        # Told to the Board as a correction of the owners' text, not printed as fact and
+        # not as a to-do note for the analyst (review 7, F18).
+        parts.append(
+            '<div class="notice"><p><strong>Corrections to the owners\' narrative:</strong> '
+            "numbers in it that the data set contradicts.</p>"
+            + bullets(
+                [
+                    f"{str(c).rstrip('.')} ({n})."
+                    for c, n in zip(checks["correction"], checks["measure_name"], strict=True)
+                ]
             )
+            + "</div>"
+        )
+    elif audience == "public" and not checks.empty:
+        # The public never reads an owners' claim the published figures disprove: the
+        # sentence is withheld and the report says so (review 7, F1).
+        texts = []
+        for section, text in zip(rows["section"], rows["text"], strict=True):
+            wrong = checks.loc[checks["section"] == section, "sentence"]
+            kept, dropped = withhold_contradicted(str(text), wrong)
+            contradicted += dropped
+            texts.append(kept)
+        rows = rows.assign(text=texts)
+        rows = rows[rows["text"].astype(str).str.strip() != ""]
     h = f"h{heading_level}"
     for section in wanted:
         texts = list(rows.loc[rows["section"] == section, "text"])
@@ -165,4 +186,6 @@ def format_narrative(
             f"<p>{withheld} entr{'y' if withheld == 1 else 'ies'} about restricted measures "
             "withheld from this public report.</p>"
         )
+    if contradicted:
+        parts.append(f'<p class="withheld-claims">{esc(describe_withheld(contradicted))}</p>')
     return "".join(parts)
