@@ -21,8 +21,8 @@ formats:
     commitment due in two years is a warning, not a delay, so it is never counted as
     overdue);
   - ``new high risk``: risks that became high in the quarter
-    (:func:`~pcplib.assessment.risks.list_new_high_risks`, the function the strategy
-    summary's risk rating and "But:" note read);
+    (the strategy summary's own list, ``StrategySummary.new_risks``, which its risk
+    rating and "But:" note read);
   - ``changed``: ratings that changed since the Delivery Board's previous quarter
     (:mod:`pcplib.assessment.continuity`), each measure's with the change in the
     evidence behind it (:func:`~pcplib.assessment.board_changes.describe_change_evidence`:
@@ -601,7 +601,7 @@ def summarise_board_quarter(
         flagged += list_action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += list_return_items(dataset, sid, quarter, plan, as_of)
-        flagged += list_risk_items(dataset, sid, period_end)
+        flagged += list_risk_items(ratings.summary.new_risks)
         overall_rows.append(ratings.overall)
         items += [base | row for row in flagged + ratings.rows + ratings.progress]
         flags = [row["flag"] for row in flagged]

@@ -5,7 +5,7 @@ row of :data:`~pcplib.assessment.board.BOARD_ITEM_COLUMNS` without the strategy'
 columns: commitments overdue or at risk (overdue is decided by the due date alone, so a
 commitment reported at risk but due years ahead is a warning, not a delay), Board
 actions overdue, owners' returns not received by the date the forward plan sets, and
-risks that became high in the quarter.
+risks that became high in the quarter (the strategy summary's own list).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pcplib import periods
 from pcplib.assessment.actions import classify_actions
 from pcplib.assessment.commitment_status import check_commitment_statuses
 from pcplib.assessment.delivery import classify_commitments
-from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.data.sources.returns_layout import find_deadline
 from pcplib.labels import date_words, is_missing, month_words
@@ -183,25 +182,21 @@ def list_return_items(
     ]
 
 
-def list_risk_items(dataset: Dataset, strategy_id: str, period_end: str) -> list[dict[str, Any]]:
+def list_risk_items(risks: pd.DataFrame) -> list[dict[str, Any]]:
     """Return the risks that became high in the quarter: the owners answer for them too.
 
     Parameters
     ----------
-    dataset : Dataset
-        The data set (its risk register).
-    strategy_id : str
-        The strategy.
-    period_end : str
-        The data period's last month (``YYYY-MM``).
+    risks : pandas.DataFrame
+        The strategy summary's own list
+        (:attr:`~pcplib.assessment.strategy.StrategySummary.new_risks`), the one its risk
+        rating and "But:" note read.
 
     Returns
     -------
     list of dict
-        One item each, flag ``new high risk``
-        (:func:`~pcplib.assessment.risks.list_new_high_risks`, seed 002).
+        One item each, flag ``new high risk`` (seed 002).
     """
-    risks = list_new_high_risks(dataset, strategy_id, period_end)
     return [
         {
             "kind": "risk",

@@ -54,6 +54,11 @@ class StrategySummary:
         overdue commitment, a new high risk; empty when nothing is hidden. The
         performance, delivery and risk ratings are :attr:`performance_rag`,
         :attr:`delivery_rag` and :attr:`risk_rag`.
+    new_risks : pandas.DataFrame
+        The risks that became high in the quarter
+        (:func:`~pcplib.assessment.risks.list_new_high_risks`), which ``risk_rag`` and
+        ``rating_note`` read: the Board's view lists these, not a second reading. Empty
+        for the public.
 
     Notes
     -----
@@ -75,6 +80,7 @@ class StrategySummary:
     audience: str = "board"
     risk_rag: str = "Grey"
     rating_note: str = ""
+    new_risks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def performance_rag(self) -> str:
@@ -192,6 +198,7 @@ def summarise_strategy(
         audience=audience,
         risk_rag=risk_rag,
         rating_note=note,
+        new_risks=risks,
     )
 
 
