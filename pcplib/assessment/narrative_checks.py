@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.figures import RATIO_SCALES, aggregation_of, compute_window
+from pcplib.assessment.figures import RATIO_SCALES, Window, aggregation_of, compute_window
 from pcplib.assessment.scope import get_series
 from pcplib.assessment.targets import meets_target
 from pcplib.labels import (
@@ -63,12 +63,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NARRATIVE_CHECK_COLUMNS",
+    "Claim",
+    "agrees",
     "check_narrative_numbers",
     "find_claims",
     "describe_withheld",
     "format_narrative_corrections",
     "format_narrative_warnings",
+    "match_measures",
     "matches_rounded",
+    "window_for",
     "withhold_contradicted",
 ]
 
@@ -294,6 +298,17 @@ def _figure_for(
     ``pooled`` False gives a percentage's or rate's average of its periods instead of
     the pooled figure every report shows.
     """
+    label, window = window_for(dataset, measure, claim, pooled)
+    return label, None if window is None else window.value
+
+
+def window_for(
+    dataset: Dataset, measure: Mapping[str, Any], claim: Claim, pooled: bool = True
+) -> tuple[str, Window | None]:
+    """The data set's window for a claim's period (as every report makes it), and its label.
+
+    None for a period the measure does not report in (a month of a quarterly measure).
+    """
     series = get_series(dataset, str(measure["measure_id"]))
     rows = series[series["definition"] == "current"]
     frequency = str(measure["frequency"])
@@ -314,7 +329,22 @@ def _figure_for(
         last, label = first + 11, str(claim.year)
     unit = str(measure.get("unit") or "") if pooled else ""
     window = compute_window(rows, first, last, frequency, aggregation_of(measure), label, unit=unit)
-    return label, window.value
+    return label, window
+
+
+def match_measures(claim: Claim, measures: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The measures a claim is about (the module's rule 3); ties all kept."""
+    return _candidates(claim, measures)
+
+
+def agrees(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> bool | None:
+    """Whether a claim agrees with the data set (rule 4); None when its period has no figure."""
+    _, value = _figure_for(dataset, measure, claim)
+    if value is None or is_missing(value):
+        return None
+    return matches_rounded(float(value), claim.value, claim.decimals) or _matches_average(
+        dataset, measure, claim
+    )
 
 
 def _entries(

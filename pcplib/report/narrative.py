@@ -15,6 +15,7 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.change_claims import check_change_claims
 from pcplib.assessment.narrative_checks import (
     check_narrative_numbers,
     describe_withheld,
@@ -173,11 +174,21 @@ def format_narrative(
             texts.append(kept)
         rows = rows.assign(text=texts)
         rows = rows[rows["text"].astype(str).str.strip() != ""]
+    # For the Board, a claim of change the report's own test calls noise is noted beside
+    # the entry: "rose" reads as a real change (review 7, F11).
+    changes = (
+        check_change_claims(dataset, strategy_id, quarter)
+        if audience == "board"
+        else pd.DataFrame(columns=["section", "sentence", "note"])
+    )
     h = f"h{heading_level}"
     for section in wanted:
         texts = list(rows.loc[rows["section"] == section, "text"])
         parts.append(f"<{h}>{esc(titles.get(section, section))}</{h}>")
-        if texts:
+        notes = changes[changes["section"] == section]
+        if texts and not notes.empty:
+            parts.append(_noted_bullets(texts, notes))
+        elif texts:
             parts.append(bullets(texts))
         else:
             parts.append(f"<p>None reported for {esc(quarter)}.</p>")
@@ -189,3 +200,19 @@ def format_narrative(
     if contradicted:
         parts.append(f'<p class="withheld-claims">{esc(describe_withheld(contradicted))}</p>')
     return "".join(parts)
+
+
+def _noted_bullets(texts: list[str], notes: pd.DataFrame) -> str:
+    """The section's entries, each followed by the notes on the claims of change it makes."""
+    items = []
+    for text in texts:
+        mine = [
+            n for sentence, n in zip(notes["sentence"], notes["note"], strict=True)
+            if sentence and sentence in str(text)
+        ]  # fmt: skip
+        noted = "".join(
+            f'<br><span class="small change-claim"><strong>Note:</strong> {esc(n)}</span>'
+            for n in mine
+        )
+        items.append(f"<li>{esc(text)}{noted}</li>")
+    return "<ul>" + "".join(items) + "</ul>"
