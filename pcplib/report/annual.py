@@ -70,14 +70,18 @@ def describe_year_outcome(r: Mapping[str, Any]) -> str:
         return "Changed by more than chance (a trend, with no good direction)"
     if outcome == "possible change":
         rise = "increase" in str(r["verdict"])
-        return f"A possible {'rise' if rise else 'fall'}, not yet conclusive"
+        # Weak evidence on a handful of events says so (assessment.evidence).
+        small = " on small numbers" if "small numbers" in str(r["verdict"]) else ""
+        return f"A possible {'rise' if rise else 'fall'}{small}, not yet conclusive"
     if outcome == "no evidence of change":
         if r["evidence"] == "no change":
             return "No change: the two years' figures are equal"
         why = _NO_EVIDENCE_WORDS.get(str(r["evidence"]))
         return f"No evidence of change: {why}" if why else "No evidence of change"
     if outcome == "not tested":
-        return "Not tested: too few figures to judge the change against chance"
+        # The measure's own reason (review 7, F20), not a blanket "too few figures".
+        why = str(r.get("no_test_reason") or "")
+        return f"Not tested: {why or 'too few figures to judge the change against chance'}"
     # Not measurable: the finding says why in plain words (a changed definition, a year
     # with periods missing, the baseline year itself).
     return str(r["finding"])

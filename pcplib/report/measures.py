@@ -11,6 +11,7 @@ from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.strategy import StrategySummary
 from pcplib.assessment.vocabulary import describe_change_words
@@ -69,6 +70,11 @@ def _baseline_note(r: dict, latest: str, baseline: str) -> str:
     """
     last = r.get("aggregation") == "last"
     now = f"{r['year_ending_label']} ({latest})" if last else f"latest 12 months ({latest})"
+    head, _, why = str(r.get("baseline_label") or "").partition(": ")
+    if why in UNLIKE_BASELINE.values():
+        # Not like for like (a year to date against a year's outturn): no pair of
+        # figures to invite the comparison (review 7, F16).
+        return f"{now}: {why.replace('not compared', f'not compared with {head}', 1)}"
     where = str(r.get("baseline_words") or r["baseline_label"])
     if ":" in where or where.startswith("no "):
         # No baseline year, or one without a figure: the label says why.
@@ -194,7 +200,7 @@ def format_measures_table(df: pd.DataFrame, caption: str, board: str = "Board") 
 
 
 def format_status_disagreement(row: Mapping[str, Any]) -> str:
-    """Return the note that an owner's status and the measure's data disagree, or ``""``.
+    """Return the Board's question on an owners' status its measure's data differ from, or ``""``.
 
     Parameters
     ----------
@@ -205,14 +211,14 @@ def format_status_disagreement(row: Mapping[str, Any]) -> str:
     Returns
     -------
     str
-        HTML: a small line headed "Status and data disagree:", for the cell beside the
-        commitment or the measure.
+        HTML: a small line headed "Question for the owners:", for the cell beside the
+        commitment or the measure (review 7, F13: a question, not a verdict on them).
     """
     text = row.get("status_disagreement")
     if is_missing(text) or not str(text).strip():
         return ""
     return (
-        '<br><span class="small status-differs"><strong>Status and data disagree:</strong> '
+        '<br><span class="small status-differs"><strong>Question for the owners:</strong> '
         f"{esc(str(text))}</span>"
     )
 
@@ -254,7 +260,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
             [r["year_ending"], r["previous_year"], r["baseline"]], unit, per=per
         )
         latest = year_ending
-        spc_words = describe_variation(r["spc_status"], r["spc_variation"])
+        spc_words = describe_variation(
+            r["spc_status"], r["spc_variation"], str(r.get("rag_rule") or "")
+        )
         if r.get("assurance_words"):
             spc_words = f"{spc_words}. {r['assurance_words']}"
         elif r["spc_status"] == "assessed":

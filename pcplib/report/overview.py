@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.figures import UNLIKE_BASELINE
+from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import format_figures, is_missing, month_words, plural
@@ -115,6 +117,16 @@ def _overview_measure(m: dict) -> str:
         f"{esc(change)}{esc(judgement)}"
     )
     figures = esc(f"({current} against {baseline})")
+    if UNLIKE_BASELINE[True] in str(m.get("baseline_label") or ""):
+        # A year to date is set only against the same month of an earlier year, never
+        # against the baseline year's year-end figure (review 7, F16).
+        now, then = _figures([m["current"], m.get("year_before")], m)
+        trend = esc(
+            f"Against {m.get('year_before_label') or 'the same month a year earlier'} "
+            f"(a year-to-date figure compares only with the same month): "
+            f"{_points(str(m.get('year_ending_change') or ''))}"
+        )
+        figures = esc(f"({now} against {then})")
     areas = ""
     if not is_missing(m.get("areas_outside")) and str(m.get("areas_outside")):
         areas = f"; {_outside_words(m['areas_outside'])} outside the funnel's limits"
@@ -137,10 +149,10 @@ def _overview_measure(m: dict) -> str:
         )
     status = m.get("status_disagreement")
     if not is_missing(status) and status:
-        # An owner's commitment status the figures contradict: folded as the line above,
-        # so the Board never reads the rating and the status as two unreconciled verdicts.
+        # An owner's commitment status the figures differ from: folded as the line above,
+        # a question for the owners, so the Board never reads two unreconciled verdicts.
         differ += (
-            '<details class="differ small"><summary>Commitment status and data disagree'
+            '<details class="differ small"><summary>Question for the owners on a promise'
             f"</summary> {esc(status)}</details>"
         )
     return (
@@ -151,7 +163,7 @@ def _overview_measure(m: dict) -> str:
 
 # A harm's basis names the comparison that showed it, so it never reads as a contradiction
 # of the trend since the baseline printed beside it (the comparisons of
-# assessment.measures.weigh_worsening and weigh_improvement).
+# assessment.changes.weigh_worsening and weigh_improvement).
 _COMPARISON_WORDS = {
     "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
     "the year ending on the year before": "over the year ending",
@@ -264,6 +276,11 @@ def format_rating_basis(measure: Mapping[str, Any]) -> str:
         return _describe_target(measure)
     if rule == "harm_test" or rule == "harm_spc":
         return _describe_harm(measure, rule)
+    grey = describe_grey_rule(measure)
+    if grey:
+        # Small numbers, no comparable baseline, a target that asks for nothing: said
+        # from one place for every report (assessment.harm).
+        return grey
     if rule == "tests_improvement":
         words = _COMPARISON_WORDS[str(measure["rag_comparison"])]
         return f"no SPC verdict: tests only, and no target; improved beyond chance {words}"
