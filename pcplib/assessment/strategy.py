@@ -260,6 +260,10 @@ _BASIS_REASONS = {
 
 
 def _reason(row: Mapping[str, Any]) -> str:
+    if row.get("rag_rule") == "harm_spc_unconfirmed":
+        # No test of change shows a rise (rural offences: p = 0.49 and 0.40), so never
+        # "a possible rise": the chart's concern, which the tests do not confirm.
+        return "an SPC concern the tests of change do not confirm, with no target"
     if row.get("rag_capped"):
         return "target met, but a real deterioration"
     if row.get("target_within_margin"):
