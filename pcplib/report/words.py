@@ -60,16 +60,17 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
     if audience == "technical":
         return {
             "Green": "target or trajectory met, also when met by less than chance allows "
-            "(unless the target's record or SPC assurance shows the process on the wrong "
-            "side; an exact count the organisation sets, such as opening hours or "
+            "(unless the record of meeting it or the SPC assurance shows the process on the "
+            "wrong side; an exact count the organisation sets, such as opening hours or "
             "headcount, is met exactly); with no target, SPC against a stable reference "
             "period shows no concern and the tests of change no deterioration, real or "
             "possible (with no SPC verdict, only a real improvement on a test of counts or "
             "proportions)",
             "Amber": f"target or trajectory missed by up to {tolerance} of it, a figure short "
-            "of its target by less than chance allows (a survey's margin of error, or the "
-            "series' own 95% allowance) unless the process is shown to miss it, a target met "
-            "by less than chance allows while the process is shown to miss it, or a target "
+            "of its target by less than chance allows (the margin of error of a survey, or the "
+            "95% allowance from the variation of the series) unless the process is shown "
+            "to miss it, a target met by less than chance allows while the process is shown "
+            "to miss it, or a target "
             "met with a real deterioration (beyond chance on a test of change, or an SPC "
             "concern in the period); with no target, a possible deterioration (material, "
             f"p < {WEAK_EVIDENCE:g}), or an SPC concern from runs alone that the tests of "
@@ -79,7 +80,7 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             f"(p < {SIGNIFICANCE:g}) and material, or an SPC concern in the period with a "
             "point beyond the limits (or where no test of change could be made)",
             "Grey": "no data, no good direction, a share short of its target while the "
-            "period's outcomes are still open, or no target and no SPC verdict (no stable "
+            "outcomes of the period are still open, or no target and no SPC verdict (no stable "
             "reference period, too few points, a rolling figure) with no real improvement on "
             "the tests",
         }

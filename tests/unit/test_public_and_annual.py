@@ -176,6 +176,27 @@ def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
     # The public report shows no control chart: no sentence leans on one (review 4, F20).
     assert not public.measures["public_sentence"].str.contains("chart|reference period").any()
     assert public.quarter == "2026/27 Q2" and public.period_end == "2026-09"
+    # One target rule: a figure on the right side of its target is never listed as
+    # needing attention for closeness; administrative hours meet their target exactly.
+    by_id = public.measures.set_index("measure_id")
+    ksi = by_id.loc["rs-ksi"]
+    assert ksi["group"] == "achieved"
+    assert ksi["public_sentence"].endswith(
+        "Within its target of at most 90, though by less than the usual ups and downs."
+    )
+    hours = by_id.loc["estate-front-counter-hours"]
+    assert hours["group"] == "achieved" and "Meets its target of 360 hours." in (
+        hours["public_sentence"]
+    )
+    for r in public.measures.to_dict("records"):
+        if r["group"] == "needs attention" and r["rag_basis"] in ("target", "trajectory"):
+            assert r["rag"] in ("Amber", "Red"), r["measure_id"]
+            assert "Too close" in r["public_sentence"] or not r["rag_close"], r["measure_id"]
+    # The at-a-glance table: each mission's groups add up to its measures (review 7, F19).
+    table = report.format_public_summary(public)
+    for row in re.findall(r"<tr><t[dh][^>]*>.*?</tr>", table)[1:]:
+        cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)]
+        assert int(cells[1]) == sum(int(c) for c in cells[2:7]), cells
 
 
 def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
