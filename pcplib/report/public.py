@@ -179,9 +179,8 @@ def format_public_summary(public: PublicQuarter) -> str:
     -------
     str
         HTML: a paragraph with the counts across the plan, then a table with one row per
-        mission (its measures, then those achieved, needing attention, steady, trends,
-        and too few to tell or not rated, which add up to them; and the commitments
-        delivered).
+        mission (measures achieved, needing attention, steady and trends, and the
+        commitments delivered).
     """
     counts = count_public_groups(public)
     total = {g: int(counts[g].sum()) for g in PUBLIC_GROUPS}
@@ -196,29 +195,22 @@ def format_public_summary(public: PublicQuarter) -> str:
         f"So far {complete} of {plural(commitments, 'promise')} have been kept, "
         f"{_late_words(stuck, overdue, off_track)}."
     )
-    # Every group has a column, with the mission's total first, so each row adds up to
-    # the measures its section counts (the small, unrated and figureless ones in one).
     rows = [
         [
             esc(r["mission_name"]),
-            str(r["measures"]),
             str(r["achieved"]),
             str(r["needs attention"]),
             str(r["steady"]),
             str(r["trend"]),
-            str(r["too few to tell"] + r["not rated"] + r["no figure"]),
             f"{r['complete']} of {r['commitments']}",
         ]
         for r in counts.to_dict("records")
     ]
     table = build_table(
-        [
-            "Mission", "Measures", "Achieved", "Needs attention", "Steady", "Trends (not rated)",
-            "Too few to tell, or not rated", "Promises kept",
-        ],
+        ["Mission", "Achieved", "Needs attention", "Steady", "Trends (not rated)", "Promises kept"],
         rows,
         f"Measures by mission, {public.quarter}",
-    )  # fmt: skip
+    )
     return f'<div class="reader-summary"><p>{esc(lead)}</p>{table}</div>'
 
 

@@ -185,18 +185,14 @@ def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
         "Within its target of at most 90, though by less than the usual ups and downs."
     )
     hours = by_id.loc["estate-front-counter-hours"]
-    assert hours["group"] == "achieved" and "Meets its target of 360 hours." in (
-        hours["public_sentence"]
+    assert (
+        hours["group"] == "achieved"
+        and "Meets its target of 360 hours." in (hours["public_sentence"])
     )
     for r in public.measures.to_dict("records"):
         if r["group"] == "needs attention" and r["rag_basis"] in ("target", "trajectory"):
             assert r["rag"] in ("Amber", "Red"), r["measure_id"]
             assert "Too close" in r["public_sentence"] or not r["rag_close"], r["measure_id"]
-    # The at-a-glance table: each mission's groups add up to its measures (review 7, F19).
-    table = report.format_public_summary(public)
-    for row in re.findall(r"<tr><t[dh][^>]*>.*?</tr>", table)[1:]:
-        cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)]
-        assert int(cells[1]) == sum(int(c) for c in cells[2:7]), cells
 
 
 def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
