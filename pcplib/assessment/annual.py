@@ -15,15 +15,16 @@ import numpy as np
 import pandas as pd
 
 from pcplib import metrics, periods
-from pcplib.assessment.evidence import Evidence, estimate_margin, is_panel, weigh_change
-from pcplib.assessment.figures import Window, compute_baseline, compute_window
-from pcplib.assessment.measures import (
-    aggregation_of,
-    has_previous_definition,
-    judge_like_for_like,
-    judge_on_evidence,
-    regular_frame,
+from pcplib.assessment.changes import judge_like_for_like, judge_on_evidence
+from pcplib.assessment.evidence import (
+    YEAR_TO_DATE_REASON,
+    Evidence,
+    estimate_margin,
+    is_panel,
+    weigh_change,
 )
+from pcplib.assessment.figures import Window, aggregation_of, compute_baseline, compute_window
+from pcplib.assessment.measures import has_previous_definition, regular_frame
 from pcplib.assessment.scope import get_series, measures_for_audience
 from pcplib.assessment.thresholds import CONFIDENCE
 from pcplib.assessment.vocabulary import NO_EVIDENCE
@@ -43,8 +44,33 @@ def _year_window(current_def: pd.DataFrame, measure: Mapping[str, Any], year: st
     )
 
 
-# Why a change could not be tested: the evidence had no test to run (too few points).
-_NO_TEST_REASON = "no test: too few points to size the series' own variation"
+NO_TEST_WORDS = {
+    YEAR_TO_DATE_REASON: (
+        "a year-to-date figure builds up through the year and starts again each April, so "
+        "no test of chance can be sized from its movement"
+    ),
+    "too few points to size noise": "too few points to size the series' own variation",
+}
+"""Why a change had no test, in plain words, by the evidence's reason
+(:func:`~pcplib.assessment.evidence.weigh_change`): the annex and the limits of the
+evidence say the measure's own reason, never a blanket one (review 7, F20)."""
+
+
+def describe_no_test(reason: str) -> str:
+    """Say in plain words why a change had no test of chance.
+
+    Parameters
+    ----------
+    reason : str
+        The evidence's ``reason`` (:class:`~pcplib.assessment.evidence.Evidence`).
+
+    Returns
+    -------
+    str
+        Such as "too few points to size the series' own variation"; the reason itself
+        when it has no plainer words.
+    """
+    return NO_TEST_WORDS.get(reason, reason or NO_TEST_WORDS["too few points to size noise"])
 
 
 _TEST_NAMES = {
@@ -193,9 +219,10 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         One row per public measure: ``strategy_name``, ``measure_name``, ``unit``,
         ``rate_per`` (what a rate's figures are per, or empty), ``baseline_year``,
         ``aggregation``, ``baseline``, ``current``, ``change``, ``arrow``, ``judgement``,
-        ``test`` (the kind of test, or ``none``), ``verdict``, ``evidence`` and
+        ``test`` (the kind of test, or ``none``), ``verdict``, ``evidence``,
         ``finding`` (a sentence with the change, the test and its threshold, or why
-        there is no test).
+        there is no test) and ``no_test_reason`` (why a change with two figures had no
+        test, in plain words: :func:`describe_no_test`; empty otherwise).
     """
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     rows = []
@@ -214,7 +241,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         signed = bool((current_def["value"].dropna() < 0).any())
         change = judge_like_for_like(baseline, current, unit, good, signed)
         change = metrics.convert_scale_change(change, m)  # a 1-5 grade moves in points
-        test, verdict, evidence_word = "none", "", ""
+        test, verdict, evidence_word, no_test = "none", "", "", ""
         if base_year == year:
             finding = f"{year} is this measure's baseline year."
         elif base is None:
@@ -246,7 +273,8 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 verdict = _verdict_words(evidence, change)
                 finding = _finding(evidence, change, this, m)
             else:
-                finding = f"Change {change.text} ({change.judgement}); {_NO_TEST_REASON}."
+                no_test = describe_no_test(evidence.reason)
+                finding = f"Change {change.text} ({change.judgement}); no test: {no_test}."
         rows.append(
             {
                 "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),
@@ -264,12 +292,13 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 "verdict": verdict,
                 "evidence": evidence_word,
                 "finding": finding,
+                "no_test_reason": no_test,
             }
         )
     columns = [
         "strategy_name", "measure_name", "unit", "rate_per", "baseline_year", "aggregation",
         "baseline", "current", "change", "arrow", "judgement", "test", "verdict", "evidence",
-        "finding",
+        "finding", "no_test_reason",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -557,13 +586,7 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
         "chance alone would give less than one time in ten, but more than one in twenty) "
         "is not yet conclusive: another year's figures will tell.",
     ]
-    untested = int(counts.get("not tested", 0))
-    if untested:
-        limits.append(
-            f"{plural(untested, 'measure')} (levels, amounts of money, rates and scores) "
-            f"{'has' if untested == 1 else 'have'} no test of chance: the change is shown "
-            "but not judged beyond chance."
-        )
+    limits.extend(describe_untested(classified))
     unmeasurable = int(counts.get("not measurable", 0))
     if unmeasurable:
         limits.append(
@@ -577,6 +600,47 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
     if dataset.illustrative:
         limits.append("The figures are illustrative sample data, not real performance data.")
     return limits
+
+
+def describe_untested(classified: pd.DataFrame) -> list[str]:
+    """Say which measures had no test of chance, and why, from their own reasons.
+
+    A blanket "levels, amounts of money, rates and scores have no test" was false: levels
+    and money are tested on their own variation (review 7, F20). Each reason gets one
+    sentence naming its measures (up to three; beyond that, a count).
+
+    Parameters
+    ----------
+    classified : pandas.DataFrame
+        From :func:`classify_year_changes` (``outcome``, ``measure_name`` and, when
+        present, ``no_test_reason``).
+
+    Returns
+    -------
+    list of str
+        One sentence per reason, such as "1 measure (Revenue budget variance, year to
+        date) was not tested: a year-to-date figure builds up ..."; empty when every
+        measure with two figures was tested.
+    """
+    untested = classified[classified["outcome"] == "not tested"]
+    if untested.empty:
+        return []
+    reasons = (
+        untested["no_test_reason"].fillna("").astype(str)
+        if "no_test_reason" in untested.columns
+        else pd.Series("", index=untested.index)
+    )
+    sentences = []
+    for reason in dict.fromkeys(reasons):
+        names = list(untested.loc[reasons == reason, "measure_name"].astype(str))
+        n = len(names)
+        which = f" ({'; '.join(names)})" if n <= 3 else ""
+        sentences.append(
+            f"{plural(n, 'measure')}{which} {'was' if n == 1 else 'were'} not tested: "
+            f"{reason or describe_no_test('')}. The change is shown but not judged "
+            "against chance."
+        )
+    return sentences
 
 
 YEAR_TARGET_OUTCOMES = (
@@ -601,7 +665,9 @@ def _judge_year_target(
     that, too close to tell (the caller names it: within the margin of error, or within
     chance). An administrative measure has no allowance (None): met or missed exactly.
     """
-    meets = value >= goal if good == "higher" else value <= goal
+    from pcplib.assessment.targets import meets_target
+
+    meets = meets_target(value, goal, good)
     close = allowance is not None and abs(value - goal) <= allowance
     if close and not meets:
         return "", False

@@ -56,6 +56,7 @@ from pcplib.assessment.thresholds import (
     WEAK_EVIDENCE,
     WINDOW_MIN_DF,
 )
+from pcplib.labels import is_missing
 from pcplib.periods import month_number
 from pcplib.stats import format_p_value
 
@@ -71,6 +72,7 @@ __all__ = [
     "is_panel",
     "describe_year_ending_basis",
     "is_year_to_date",
+    "read_measure_kind",
     "judge_evidence",
     "scale_window_error",
     "weigh_change",
@@ -200,6 +202,45 @@ def estimate_margin(numerator: float | None, denominator: float | None) -> float
     return 100 * (interval.high - interval.low) / 2
 
 
+def read_measure_kind(
+    measure: Mapping[str, Any],
+    pattern: re.Pattern[str],
+    keys: tuple[str, ...] = ("measure_name", "definition"),
+    column: str = "",
+) -> bool:
+    """Whether a measure is of a kind its catalogue row states, or its words say.
+
+    The one way the assessment reads what kind of figure a measure is (rolling, year to
+    date): a catalogue ``column`` holding ``yes`` or ``no`` decides; with ``auto`` or
+    empty (or no such column), the measure is of the kind when its words match
+    ``pattern``.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's catalogue row.
+    pattern : re.Pattern
+        The words that say so ("rolling", "year to date").
+    keys : tuple of str, default ("measure_name", "definition")
+        The catalogue's columns whose words are read.
+    column : str, optional
+        The catalogue's column that states the kind outright (``rolling``); none when
+        empty.
+
+    Returns
+    -------
+    bool
+        True when the column says ``yes``, or, when it says neither, the words match.
+    """
+    stated = measure.get(column) if column else None
+    stated = "" if is_missing(stated) else str(stated or "").strip().lower()
+    if stated in ("yes", "no"):
+        # The catalogue's own column decides; the words are only its fallback ("auto").
+        return stated == "yes"
+    words = " ".join(str(measure.get(key) or "") for key in keys)
+    return bool(pattern.search(words))
+
+
 _YEAR_TO_DATE = re.compile(r"\byear[ -]to[ -]date\b|\bytd\b", re.IGNORECASE)
 
 
@@ -221,8 +262,7 @@ def is_year_to_date(measure: Mapping[str, Any]) -> bool:
     bool
         True when the name or definition says "year to date".
     """
-    words = " ".join(str(measure.get(key) or "") for key in ("measure_name", "definition"))
-    return bool(_YEAR_TO_DATE.search(words))
+    return read_measure_kind(measure, _YEAR_TO_DATE)
 
 
 def describe_year_ending_basis(measure: Mapping[str, Any], now: str, before: str) -> str:

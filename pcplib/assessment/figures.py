@@ -26,13 +26,14 @@ every window says how complete it is (:func:`describe_completeness`).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pcplib import periods
+from pcplib.data import AGGREGATIONS
 from pcplib.data.schemas import TO_CONFIRM
 from pcplib.labels import is_missing, month_span, month_words
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
@@ -48,6 +49,7 @@ __all__ = [
     "RATIO_SCALES",
     "Figures",
     "Window",
+    "aggregation_of",
     "align_windows",
     "compute_baseline",
     "compute_figures",
@@ -57,6 +59,17 @@ __all__ = [
     "hold_same_months",
     "name_periods",
 ]
+
+
+def aggregation_of(measure: Mapping[str, Any]) -> str:
+    """The measure's aggregation (``sum``, ``mean`` or ``last``), checked."""
+    value = str(measure.get("aggregation") or "")
+    if value not in AGGREGATIONS:
+        raise ValueError(
+            f"measure {measure.get('measure_id')!r} has aggregation {value!r}; expected one "
+            f"of: {', '.join(AGGREGATIONS)} (see data/README.md)"
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -313,6 +326,50 @@ def hold_same_months(
     if aggregation != "mean":
         return True
     return _calendar(before) == _calendar(after)
+
+
+UNLIKE_BASELINE = {
+    True: "not compared, as a year-to-date figure compares only with the same month of an "
+    "earlier year",
+    False: "not compared, as its months are not the latest 12 months' months",
+}
+"""Why the baseline year's figure is not set beside the latest one, by whether the measure
+is a year-to-date figure (:func:`compare_baseline`)."""
+
+
+def compare_baseline(
+    baseline: Window | None, after: Window, aggregation: str, year_to_date: bool = False
+) -> tuple[Window | None, str]:
+    """The baseline as it may be compared with ``after``, and why not when it may not.
+
+    Where the two windows are not like for like (:func:`hold_same_months`: six months'
+    spending to September against a year's outturn to March), the baseline keeps its
+    label but loses its value, so no change is computed and no report prints the two
+    figures side by side (review 7, F16): a year-to-date figure is compared only with
+    the same month of an earlier year, as its "year ending" comparison is.
+
+    Parameters
+    ----------
+    baseline : Window or None
+        The baseline year's window (:func:`compute_baseline`).
+    after : Window
+        The window set against it (the year ending).
+    aggregation : str
+        The measure's aggregation.
+    year_to_date : bool, default False
+        Whether the measure is a year-to-date figure.
+
+    Returns
+    -------
+    tuple of (Window or None, str)
+        The baseline (its value None when not like for like) and the reason, from
+        :data:`UNLIKE_BASELINE` (``""`` when the two compare, or there is no figure).
+    """
+    if baseline is None or baseline.value is None:
+        return baseline, ""
+    if hold_same_months(baseline, after, aggregation, year_to_date):
+        return baseline, ""
+    return replace(baseline, value=None), UNLIKE_BASELINE[year_to_date]
 
 
 def align_windows(

@@ -108,7 +108,8 @@ class SpcPlan:
     withheld_kind : {"", "unstable", "short", "rolling", "year to date"}
         What withheld it: the first two are set here, the last two by
         :func:`~pcplib.assessment.spc_verdict.assess_spc` for a rolling or year-to-date
-        figure (which maps each kind to its ``spc_status``).
+        figure (each kind's ``spc_status`` is
+        :data:`~pcplib.assessment.spc_verdict.WITHHELD_STATUS`).
     """
 
     series: pd.Series

@@ -23,19 +23,22 @@ from pcplib.assessment.chance import (
     estimate_target_chance,
     judge_process_side,
 )
-from pcplib.assessment.commitment_status import attach_status_checks
-from pcplib.assessment.evidence import (
-    Evidence,
-    describe_year_ending_basis,
-    is_year_to_date,
-    weigh_change,
+from pcplib.assessment.changes import (
+    Changes,
+    compare_figures,
+    counts_outcomes,
+    holds_open_outcomes,
+    weigh_improvement,
+    weigh_worsening,
 )
+from pcplib.assessment.commitment_status import attach_status_checks
+from pcplib.assessment.evidence import describe_year_ending_basis
 from pcplib.assessment.figures import (
     Figures,
     Window,
+    aggregation_of,
     compute_figures,
     describe_completeness,
-    hold_same_months,
     name_periods,
 )
 from pcplib.assessment.limits import (
@@ -68,10 +71,9 @@ from pcplib.assessment.targets import (
     rate_measure,
     tabulate_rating,
 )
-from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade, name_reference_periods
-from pcplib.data import AGGREGATIONS
+from pcplib.assessment.vocabulary import NO_EVIDENCE, name_reference_periods
 from pcplib.data.schemas import TO_CONFIRM
-from pcplib.labels import describe_rate_basis, format_figure, is_missing, label_period_start
+from pcplib.labels import describe_rate_basis, is_missing, label_period_start
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 if TYPE_CHECKING:
@@ -83,12 +85,6 @@ JUDGEMENTS = (
     "improved", "deteriorated", "possibly improved", "possibly deteriorated", "possible change",
     NO_EVIDENCE, "no change", "not measurable", "no good direction",
 )  # fmt: skip
-EXACT_TESTS = (
-    "exact Poisson", "quasi-Poisson", "two proportions", "Laney proportions", "quasi-binomial",
-)  # fmt: skip
-"""The tests of counts and proportions (:mod:`pcplib.assessment.evidence`), whose
-variation comes from the counts themselves, not from the series' point-to-point noise."""
-
 MEASURE_COLUMNS = [
     "measure_id", "measure_name", "strategy_id", "tier", "unit", "good_direction",
     "frequency", "aggregation", "source", "visibility", "target_note",
@@ -121,9 +117,6 @@ __all__ = [
     "JUDGEMENTS",
     "MEASURE_COLUMNS",
     "SPC_STATUSES",
-    "aggregation_of",
-    "is_signed",
-    "judge_like_for_like",
     "regular_frame",
     "regular_series",
     "summarise_measure",
@@ -141,17 +134,6 @@ def has_previous_definition(series: pd.DataFrame, start: pd.Timestamp, stop: pd.
     return not rows_in_period(series[series["definition"] == "previous"], start, stop).empty
 
 
-def aggregation_of(measure: Mapping[str, Any]) -> str:
-    """The measure's aggregation (``sum``, ``mean`` or ``last``), checked."""
-    value = str(measure.get("aggregation") or "")
-    if value not in AGGREGATIONS:
-        raise ValueError(
-            f"measure {measure.get('measure_id')!r} has aggregation {value!r}; expected one "
-            f"of: {', '.join(AGGREGATIONS)} (see data/README.md)"
-        )
-    return value
-
-
 def regular_series(current: pd.DataFrame, frequency: str) -> pd.Series:
     """The current-definition series on a regular calendar, absent periods as gaps."""
     values = current.set_index("period_start")["value"].astype(float)
@@ -161,68 +143,6 @@ def regular_series(current: pd.DataFrame, frequency: str) -> pd.Series:
     step = FREQUENCY_MONTHS[frequency]
     full = pd.date_range(values.index.min(), values.index.max(), freq=f"{step}MS")
     return values.reindex(full)
-
-
-def judge_like_for_like(
-    before: float | None, current: float | None, unit: str, good: str, signed: bool = False
-) -> metrics.Change:
-    """The change from ``before`` to ``current`` with a judgement that reads as shown.
-
-    A measure with no good direction is judged ``"no good direction"`` (its change is
-    still measured), and a change that shows as zero at the precision printed
-    (``0.0%``) is ``"no change"``, so a row never says "0.0%, improved".
-
-    Parameters
-    ----------
-    before, current : float or None
-        The comparison figure and the reporting period's figure.
-    unit : str
-        The measure's unit (percentages change in percentage points).
-    good : {"higher", "lower", "neutral"}
-        The measure's good direction.
-    signed : bool, default False
-        Whether the measure can be negative (a variance: an overspend or an underspend).
-        Its change is then the difference in its unit (money), never a percentage: a
-        variance "up 106%" from one small figure to another says nothing a reader can use.
-
-    Returns
-    -------
-    pcplib.metrics.Change
-        With ``judgement`` one of :data:`JUDGEMENTS`.
-    """
-    change = metrics.summarise_change(before, current, unit, good)
-    judgement = change.judgement
-    shown_zero = change.text.lstrip("+-") in ("0.0%", "0.0 pp")
-    if change.direction in ("up", "down") and shown_zero:
-        judgement = "no change"
-        change = metrics.Change(
-            change.baseline, change.current, change.pct, change.pp, "no change",
-            metrics.arrow("no change"), judgement, change.text,
-        )  # fmt: skip
-    elif good == "neutral" and change.direction in ("up", "down"):
-        judgement = "no good direction"
-    text, pct = change.text, change.pct
-    if (
-        unit != "percent"
-        and before is not None
-        and current is not None
-        and (before <= 0 or current < 0 or signed)
-    ):
-        # A percentage change from zero or across it (a variance moving from an overspend
-        # to an underspend) means nothing; the difference in the unit says what happened.
-        difference = current - before
-        sign = "+" if difference > 0 else ("-" if difference < 0 else "")
-        text, pct = f"{sign}{format_figure(abs(difference), unit)}", None
-    return metrics.Change(
-        change.baseline, change.current, pct, change.pp, change.direction,
-        change.arrow, judgement, text,
-    )  # fmt: skip
-
-
-def is_signed(history: pd.DataFrame) -> bool:
-    """Whether a measure's series goes below zero (a variance, a balance): see ``signed``."""
-    values = history["value"] if "value" in history.columns else pd.Series(dtype=float)
-    return bool((values.dropna() < 0).any())
 
 
 def _change_value(change: metrics.Change, unit: str) -> float | None:
@@ -302,7 +222,7 @@ def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows
     present = current_def[current_def["value"].notna()]
     frequency = str(measure["frequency"])
     judged = current_def
-    if _counts_outcomes(measure):
+    if counts_outcomes(measure):
         # Open outcomes can only settle into a higher rate of a charge, so SPC judges no
         # point whose outcomes are still open (provisional): a fall there may be the lag.
         judged = current_def.assign(
@@ -311,20 +231,6 @@ def select_rows(dataset: Dataset, measure: Mapping[str, Any], end: int) -> _Rows
     regular = regular_series(judged, frequency)
     history = regular_frame(current_def, frequency)
     return _Rows(series, current_def, present, regular, history)
-
-
-def _counts_outcomes(measure: Mapping[str, Any]) -> bool:
-    """Whether a measure is an outcome share counted from police.uk (``police_uk_outcomes``)."""
-    return not is_missing(measure.get("police_uk_outcomes")) and bool(
-        str(measure.get("police_uk_outcomes") or "").strip()
-    )
-
-
-def _holds_open_outcomes(window: Window, rows: _Rows) -> bool:
-    """Whether a window holds months whose outcomes are still open (status provisional)."""
-    provisional = rows.current[rows.current["status"] == "provisional"]
-    starts = month_number(pd.DatetimeIndex(provisional["period_start"]))
-    return bool(((starts >= window.first) & (starts <= window.last)).any())
 
 
 def regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
@@ -340,135 +246,6 @@ def regular_frame(current: pd.DataFrame, frequency: str) -> pd.DataFrame:
     step = FREQUENCY_MONTHS[frequency]
     full = pd.date_range(frame.index.min(), frame.index.max(), freq=f"{step}MS")
     return frame.reindex(full)
-
-
-@dataclass(frozen=True)
-class Changes:
-    """The three like-for-like changes of a measure, each with its evidence."""
-
-    quarter: metrics.Change
-    quarter_evidence: Evidence
-    year: metrics.Change
-    year_evidence: Evidence
-    since: metrics.Change
-    since_evidence: Evidence
-
-
-def _weigh(
-    before: Window | None, after: Window, rows: _Rows, measure: Mapping[str, Any]
-) -> tuple[metrics.Change, Evidence]:
-    unit, good = str(measure["unit"]), str(measure["good_direction"])
-    value = before.value if before is not None else None
-    change = judge_like_for_like(value, after.value, unit, good, is_signed(rows.history))
-    change = metrics.convert_scale_change(change, measure)  # a 1-5 grade moves in points
-    if before is None:
-        return change, Evidence("not tested", reason="no baseline")
-    evidence = weigh_change(before, after, rows.history, measure)
-    if evidence.small_numbers:
-        change = metrics.count_small_change(change, unit)
-    if (
-        _counts_outcomes(measure)
-        and change.direction == "down"
-        and _holds_open_outcomes(after, rows)
-    ):
-        # Never judge a fall that the lag of outcomes can explain (docs/methodology.md).
-        evidence = Evidence(
-            "open outcomes",
-            evidence.test,
-            evidence.p_value,
-            reason="the window's latest outcomes are still open (provisional)",
-        )
-        change = metrics.Change(
-            change.baseline, change.current, change.pct, change.pp, change.direction,
-            change.arrow, NO_EVIDENCE, change.text,
-        )  # fmt: skip
-        return change, evidence
-    return judge_on_evidence(change, evidence), evidence
-
-
-def compare_figures(figures: Figures, rows: _Rows, measure: Mapping[str, Any]) -> Changes:
-    """The quarter on a year earlier, the year ending on the year before, and since the baseline."""
-    quarter, quarter_ev = _weigh(figures.last_year, figures.current, rows, measure)
-    year, year_ev = _weigh(figures.previous_year, figures.year_ending, rows, measure)
-    baseline = figures.baseline
-    if baseline is not None and not hold_same_months(
-        baseline, figures.year_ending, aggregation_of(measure), is_year_to_date(measure)
-    ):
-        # The baseline year and the year ending hold different months: an average of
-        # some months against an average of others is not like for like, so no change.
-        baseline = replace(baseline, value=None)
-    since, since_ev = _weigh(baseline, figures.year_ending, rows, measure)
-    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev)
-
-
-def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:
-    """Keep "improved" or "deteriorated" only for a change the evidence supports.
-
-    A possible change (p < 0.10, not 0.05) is "possibly improved/deteriorated"; within
-    noise, below materiality or small numbers, "no evidence of change" (the arrow still
-    says which way it moved): the three grades of :mod:`pcplib.assessment.vocabulary`.
-    """
-    if change.judgement not in ("improved", "deteriorated", "no good direction"):
-        return change
-    if evidence.real or evidence.verdict == "not tested":
-        return change
-    grade = "possible change" if evidence.verdict == "possible change" else NO_EVIDENCE
-    return metrics.Change(
-        change.baseline, change.current, change.pct, change.pp, change.direction,
-        change.arrow, judge_with_grade(change.judgement, grade), change.text,
-    )  # fmt: skip
-
-
-def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
-    """Whether the tests show a real or possible deterioration, and which test says so.
-
-    The quarter on a year earlier, the year ending on the year before and the year ending
-    on the baseline year are each weighed, in that order.
-    """
-    if good not in ("higher", "lower"):
-        return "none", ""
-    worse = "down" if good == "higher" else "up"
-    pairs = (
-        (
-            "the quarter on the same quarter a year earlier",
-            changes.quarter,
-            changes.quarter_evidence,
-        ),
-        ("the year ending on the year before", changes.year, changes.year_evidence),
-        # The change since the baseline is the one the row shows ("deteriorated"): a harm
-        # that rose beyond chance on it is a real deterioration, never Green.
-        ("the year ending on the baseline year", changes.since, changes.since_evidence),
-    )
-    for label, change, evidence in pairs:
-        if change.direction == worse and evidence.real:
-            return "real", f"{label}: {evidence.reason}"
-    for label, change, evidence in pairs:
-        if change.direction == worse and evidence.verdict == "possible change":
-            return "possible", f"{label}: {evidence.reason}"
-    return "none", ""
-
-
-def weigh_improvement(changes: Changes, good: str) -> str:
-    """The first test of counts or proportions showing a real change for the better.
-
-    Weighed in the order of :func:`weigh_worsening`; empty when none does. Only the tests
-    of counts and proportions count (:data:`EXACT_TESTS`): a level test sizes its noise
-    from the series' own point-to-point variation, which a series that is not in control
-    (the reason SPC gave no verdict) cannot vouch for; nor a quarter the 12 months belie (F16).
-    """
-    if good not in ("higher", "lower"):
-        return ""
-    better = "up" if good == "higher" else "down"
-    pairs = (
-        ("the quarter on the same quarter a year earlier", changes.quarter,
-         changes.quarter_evidence),
-        ("the year ending on the year before", changes.year, changes.year_evidence),
-        ("the year ending on the baseline year", changes.since, changes.since_evidence),
-    )  # fmt: skip
-    for label, change, evidence in pairs[0 if vocabulary.is_quarter_borne_out(changes) else 1 :]:
-        if change.direction == better and evidence.real and evidence.test in EXACT_TESTS:
-            return f"{label} improved beyond chance ({evidence.reason})"
-    return ""
 
 
 def describe_no_spc(spc: SpcVerdict, frequency: str) -> str:
@@ -520,7 +297,7 @@ def _summarise_measure(
     aggregation_of(measure)
     rows = select_rows(dataset, measure, end)
     figures = compute_figures(rows.current, measure, end)
-    changes = compare_figures(figures, rows, measure)
+    changes = compare_figures(figures, rows.history, rows.current, measure)
     spc = assess_spc(rows.regular, measure, spc_rules, figures.current)
     indices = (
         spc.plan.indices if spc.plan is not None else measure_seasonality(rows.regular, measure)
@@ -552,10 +329,10 @@ def _summarise_measure(
         beyond_limits=spc.beyond_limits,
     )  # fmt: skip
     if (
-        _counts_outcomes(measure)
+        counts_outcomes(measure)
         and rating.rag in ("Red", "Amber")
         and rating.basis in ("target", "trajectory")
-        and _holds_open_outcomes(figures.current, rows)
+        and holds_open_outcomes(figures.current, rows.current)
     ):
         # Short of its target while the period's outcomes are still open: the share is
         # not yet final (the lag may explain the shortfall), so no rating until it is.
@@ -638,7 +415,7 @@ def _build_row(
     frequency, unit = str(measure["frequency"]), str(measure["unit"])
     series = rows.series
     latest_period, latest_value = _latest(rows, frequency)
-    base = figures.baseline
+    base, unlike = figures.baseline, changes.baseline_unlike
     change, since = changes.quarter, changes.since
     year_labels = figures.year_ending.label, figures.previous_year.label
     row: dict[str, Any] = {
@@ -681,9 +458,11 @@ def _build_row(
         "year_ending_test": changes.year_evidence.reason,
         "year_ending_p": changes.year_evidence.p_value,
         "baseline_label": (
-            _window_label(base, series, frequency) if base is not None else "no baseline year"
+            (f"{base.label}: {unlike}" if unlike else _window_label(base, series, frequency))
+            if base is not None
+            else "no baseline year"
         ),
-        "baseline": base.value if base is not None else None,
+        "baseline": base.value if base is not None and not unlike else None,
         "since_baseline_change": since.text,
         "since_baseline_direction": since.direction,
         "since_baseline_arrow": since.arrow,

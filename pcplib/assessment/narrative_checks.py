@@ -44,9 +44,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.figures import RATIO_SCALES, compute_window
-from pcplib.assessment.measures import aggregation_of
+from pcplib.assessment.figures import RATIO_SCALES, aggregation_of, compute_window
 from pcplib.assessment.scope import get_series
+from pcplib.assessment.targets import meets_target
 from pcplib.labels import (
     MONTH_NAMES,
     describe_rate_basis,
@@ -426,11 +426,11 @@ _OWN_PERIOD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
 def _target_met(value: float, target: float, good: str) -> bool | None:
-    if good == "lower":
-        return value <= target
-    if good == "higher":
-        return value >= target
-    return None
+    """Whether the target was met (:func:`~pcplib.assessment.targets.meets_target`).
+
+    None for a measure with no good direction, which has no side of a target to claim.
+    """
+    return meets_target(value, target, good) if good in ("higher", "lower") else None
 
 
 def _earlier_met(

@@ -50,7 +50,8 @@ OVERVIEW_COLUMNS = [
     "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
     "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
     "not_yet_due", "rate_per", "rag_basis", "quarter", "quarter_label", "quarter_before",
-    "quarter_change", "year_before", "year_ending_change", "spc_limits_from",
+    "quarter_change", "year_before", "year_before_label", "year_ending_change",
+    "spc_limits_from",
     "spc_limits_to", "baseline_words", "evidence_disagreement", "status_disagreement",
     *RATING_BASIS_COLUMNS,
 ]  # fmt: skip
@@ -103,7 +104,8 @@ def build_plan_overview(
         :func:`~pcplib.assessment.delivery.assess_delivery` has them), ``rate_per``,
         and the figures each basis of the rating rests on: ``rag_basis``, ``quarter``
         (with ``quarter_label``) against ``quarter_before`` (``quarter_change``), the
-        year ending (``current``) against ``year_before`` (``year_ending_change``), and
+        year ending (``current``) against ``year_before`` (``year_before_label``,
+        ``year_ending_change``), and
         the SPC limits' period (``spc_limits_from``, ``spc_limits_to``), and the
         rating's rule and figures as fields (:data:`RATING_BASIS_COLUMNS`). A strategy
         with no public headline measure has one row with an empty measure.
@@ -217,6 +219,7 @@ def _measure_columns(dataset: Dataset, m: dict[str, Any], period_end: str) -> di
         "quarter_before": m["comparison_value"],
         "quarter_change": m["change"],
         "year_before": m["previous_year"],
+        "year_before_label": m["previous_year_label"],
         "year_ending_change": m["year_ending_change"],
         "spc_limits_from": m["spc_limits_from"],
         "spc_limits_to": m["spc_limits_to"],

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
-from pcplib.assessment.evidence import is_year_to_date
+from pcplib.assessment.evidence import is_year_to_date, read_measure_kind
 from pcplib.assessment.figures import Window
 from pcplib.assessment.limits import SpcPlan, plan_spc
 from pcplib.assessment.spc_words import VARIATION_PHRASES
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SPC_STATUSES",
+    "WITHHELD_STATUS",
     "ROLLING_REASON",
     "YEAR_TO_DATE_SPC_REASON",
     "SpcVerdict",
@@ -43,8 +44,6 @@ __all__ = [
     "describe_immaterial_signal",
     "describe_period_signal",
     "describe_recent_signal",
-    "describe_excused_flags",
-    "flag_limits_period",
     "is_rolling",
     "settle_assurance",
 ]
@@ -54,6 +53,15 @@ SPC_STATUSES = (
     "not assessed",
 )  # fmt: skip
 """What SPC could say of a measure (``spc_status``): a verdict, or why there is none."""
+
+WITHHELD_STATUS = {
+    "short": "too few points",
+    "unstable": "unstable baseline",
+    "rolling": "rolling figure",
+    "year to date": "year-to-date figure",
+}
+"""The ``spc_status`` of each kind of withheld verdict
+(:attr:`~pcplib.assessment.limits.SpcPlan.withheld_kind`): the one place they are mapped."""
 
 
 @dataclass(frozen=True)
@@ -170,15 +178,17 @@ def is_rolling(measure: Mapping[str, Any]) -> bool:
     *Understanding Variation*, on charting independent values only; ONS, on rolling
     survey estimates overlapping). No XmR verdict is given on it.
     """
-    stated = measure.get("rolling")
-    stated = "" if is_missing(stated) else str(stated or "").strip().lower()
-    if stated in ("yes", "no"):
-        # The catalogue's own column decides; the words are only its fallback ("auto").
-        return stated == "yes"
-    words = " ".join(
-        str(measure.get(key) or "") for key in ("measure_name", "definition", "source")
+    return read_measure_kind(
+        measure, _ROLLING, ("measure_name", "definition", "source"), column="rolling"
     )
-    return bool(_ROLLING.search(words))
+
+
+_FIGURES_WITHOUT_SPC = (
+    (is_rolling, ROLLING_REASON, "rolling"),
+    (is_year_to_date, YEAR_TO_DATE_SPC_REASON, "year to date"),
+)
+"""The kinds of figure whose points are not independent, so no XmR verdict is given on
+them: how each is recognised, the reason given, and its ``withheld_kind``."""
 
 
 def assess_spc(
@@ -189,17 +199,12 @@ def assess_spc(
         return SpcVerdict("not assessed", None, None, None, "SPC not assessed in this report.",
                           None, None)  # fmt: skip
     plan = plan_spc(regular, measure, month_of(window.first).start_time)
-    if plan is not None and is_rolling(measure):
-        plan = replace(plan, withheld=ROLLING_REASON, withheld_kind="rolling")
-    if plan is not None and is_year_to_date(measure):
-        plan = replace(plan, withheld=YEAR_TO_DATE_SPC_REASON, withheld_kind="year to date")
+    for says_so, reason, kind in _FIGURES_WITHOUT_SPC:
+        if plan is not None and says_so(measure):
+            plan = replace(plan, withheld=reason, withheld_kind=kind)
     if plan is not None and plan.withheld:
         # The figures are still charted, as a run chart with no limits, under the reason.
-        status = {
-            "short": "too few points",
-            "rolling": "rolling figure",
-            "year to date": "year-to-date figure",
-        }.get(plan.withheld_kind, "unstable baseline")
+        status = WITHHELD_STATUS.get(plan.withheld_kind, "unstable baseline")
         return SpcVerdict(
             status, None, None, None, as_sentence(plan.withheld), plan,
             _run_chart(plan, measure),
@@ -214,7 +219,7 @@ def assess_spc(
         # that began there and ran on after it): that period was not in control either.
         plan = replace(plan, withheld=ending, withheld_kind="unstable")
         return SpcVerdict(
-            "unstable baseline", None, None, None, as_sentence(ending), plan,
+            WITHHELD_STATUS[plan.withheld_kind], None, None, None, as_sentence(ending), plan,
             _run_chart(plan, measure),
         )  # fmt: skip
     if plan is not None and excused:
@@ -430,9 +435,19 @@ def _stands_after(result: XmrResult, section: pd.DataFrame, inside: pd.DataFrame
 def _read_limits_flags(result: XmrResult, plan: SpcPlan | None, frequency: str) -> tuple[str, str]:
     """The chart's flags inside the latest limits period: why they withhold, or why not.
 
-    Returns the reason they withhold a verdict (:func:`flag_limits_period`) and the
-    clause saying why they leave it standing (:func:`describe_excused_flags`), at most one
-    of them not empty: the one decision, made once a chart.
+    The baseline's stability is checked on its own points (:func:`~pcplib.assessment.
+    limits.check_baseline_stability`); a run or trend that begins in its last points and
+    runs on after it is flagged by the chart inside the limits period all the same. That
+    period then ended in a change already under way, so limits from it are no stable
+    reference: no SPC verdict, with the reason (review: "a limits period is stable only
+    if none of the rule set's own rules fires inside it"). One or two such points leave
+    the verdict standing when the points after the period make the signal on their own
+    (:data:`~pcplib.assessment.thresholds.FLAGGED_IN_LIMITS`), and the chart's note says
+    why, so a reader who sees flagged points inside the reference period of a chart that
+    still gives a verdict knows (review 5, N4).
+
+    Returns the reason they withhold a verdict and the clause saying why they leave it
+    standing, at most one of them not empty: the one decision, made once a chart.
     """
     if plan is None:
         return "", ""
@@ -463,44 +478,6 @@ def _read_limits_flags(result: XmrResult, plan: SpcPlan | None, frequency: str) 
         f"limits ({when}), a run or trend that began there and ran on after it, so that "
         "period was not itself in control"
     ), ""
-
-
-def flag_limits_period(result: XmrResult, plan: SpcPlan | None, frequency: str) -> str:
-    """Why the chart's own flags inside the latest limits period withhold a verdict, or "".
-
-    The baseline's stability is checked on its own points (:func:`~pcplib.assessment.
-    limits.check_baseline_stability`); a run or trend that begins in its last points and
-    runs on after it is flagged by the chart inside the limits period all the same. That
-    period then ended in a change already under way, so limits from it are no stable
-    reference: no SPC verdict, with the reason (review: "a limits period is stable only
-    if none of the rule set's own rules fires inside it").
-    """
-    return _read_limits_flags(result, plan, frequency)[0]
-
-
-def describe_excused_flags(result: XmrResult, plan: SpcPlan | None, frequency: str) -> str:
-    """Why points flagged inside the limits period leave the verdict standing, or "".
-
-    The rule (:data:`~pcplib.assessment.thresholds.FLAGGED_IN_LIMITS`) is said where it
-    is used, so a reader who sees flagged points inside the reference period of a chart
-    that still gives a verdict knows why (review 5, N4).
-
-    Parameters
-    ----------
-    result : pcplib.spc.XmrResult
-        The chart.
-    plan : SpcPlan or None
-        Its limits period.
-    frequency : str
-        The measure's frequency, for naming periods.
-
-    Returns
-    -------
-    str
-        A clause for the chart's note when one or two points inside the limits period
-        are flagged and the points after it make the signal on their own; else "".
-    """
-    return _read_limits_flags(result, plan, frequency)[1]
 
 
 # Looked for in this order: a signal of concern is told before one of improvement.

@@ -67,6 +67,7 @@ __all__ = [
     "compute_target_for_period",
     "describe_target_record",
     "list_target_record",
+    "meets_target",
     "rate_measure",
     "tabulate_rating",
 ]
@@ -242,7 +243,25 @@ def _baseline_per_period(figures: Figures, measure: Mapping[str, Any]) -> float 
     return window.value
 
 
-def _meets(value: float, target: float, good: str) -> bool:
+def meets_target(value: float, target: float, good: str) -> bool:
+    """Whether a figure meets its target: at or above it for ``higher``, at or below for ``lower``.
+
+    The one test of "met" every judgement against a target uses (the trajectory's start,
+    the per-period record, the annual evaluation's year). A measure with no good
+    direction meets none (the data's checks refuse a target on one).
+
+    Parameters
+    ----------
+    value, target : float
+        The figure and the target it is held to.
+    good : {"higher", "lower", "neutral"}
+        The measure's good direction.
+
+    Returns
+    -------
+    bool
+        True when the target is met.
+    """
     if good == "higher":
         return value >= target
     if good == "lower":
@@ -286,7 +305,7 @@ def compute_target_for_period(
     start_value = _baseline_per_period(figures, measure)
     # A trajectory only where the baseline misses the target: a straight line from a
     # baseline that already meets it would be stricter than the target itself.
-    already_met = start_value is not None and _meets(
+    already_met = start_value is not None and meets_target(
         start_value, final, str(measure.get("good_direction"))
     )
     if due is not None and end < due and already_met:
@@ -457,7 +476,7 @@ def _rate_within_chance(
     close to say (Amber, neither met nor missed), unless the process lies on that side
     too. When the process lies on the figure's side, the threshold rating stands.
     """
-    side = "met" if _meets(current, goal_value, good) else "missed"
+    side = "met" if meets_target(current, goal_value, good) else "missed"
     points = " points" if unit == "percent" else ""
     allowance = f"+/- {_plain(chance.half_width)}{points} at 95%"
     distance = abs(current - goal_value)
@@ -597,7 +616,7 @@ def rate_measure(
     worsening_reason : str, default ""
         The test and threshold behind ``worsening``, for the reason: the comparison,
         a colon, then the test (as
-        :func:`~pcplib.assessment.measures.weigh_worsening` gives it).
+        :func:`~pcplib.assessment.changes.weigh_worsening` gives it).
     evidence_known : bool, default False
         Whether a test of change could be made (so an untargeted measure with no SPC
         can still be rated Green on the tests).
@@ -703,7 +722,7 @@ def list_target_record(
     if since:
         values = values[values.index >= pd.Timestamp(since + "-01")]
     goal = float(target.per_period)
-    return (values >= goal) if good == "higher" else (values <= goal)
+    return values.map(lambda value: meets_target(value, goal, good)).astype(bool)
 
 
 def describe_target_record(

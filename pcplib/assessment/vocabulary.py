@@ -159,7 +159,7 @@ def is_quarter_borne_out(changes: Any) -> bool:
 
     ``changes`` holds ``year``, ``since`` (each with a ``judgement``) and their
     ``year_evidence``, ``since_evidence`` (each with a ``verdict``), as
-    :func:`pcplib.assessment.measures.compare_figures` returns them; a comparison whose
+    :func:`pcplib.assessment.changes.compare_figures` returns them; a comparison whose
     evidence is "not tested" counts as not made.
     """
     judged = [

@@ -77,7 +77,9 @@ def describe_year_outcome(r: Mapping[str, Any]) -> str:
         why = _NO_EVIDENCE_WORDS.get(str(r["evidence"]))
         return f"No evidence of change: {why}" if why else "No evidence of change"
     if outcome == "not tested":
-        return "Not tested: too few figures to judge the change against chance"
+        # The measure's own reason (review 7, F20), not a blanket "too few figures".
+        why = str(r.get("no_test_reason") or "")
+        return f"Not tested: {why or 'too few figures to judge the change against chance'}"
     # Not measurable: the finding says why in plain words (a changed definition, a year
     # with periods missing, the baseline year itself).
     return str(r["finding"])

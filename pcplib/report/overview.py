@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import format_figures, is_missing, month_words, plural
@@ -115,6 +116,16 @@ def _overview_measure(m: dict) -> str:
         f"{esc(change)}{esc(judgement)}"
     )
     figures = esc(f"({current} against {baseline})")
+    if UNLIKE_BASELINE[True] in str(m.get("baseline_label") or ""):
+        # A year to date is set only against the same month of an earlier year, never
+        # against the baseline year's year-end figure (review 7, F16).
+        now, then = _figures([m["current"], m.get("year_before")], m)
+        trend = esc(
+            f"Against {m.get('year_before_label') or 'the same month a year earlier'} "
+            f"(a year-to-date figure compares only with the same month): "
+            f"{_points(str(m.get('year_ending_change') or ''))}"
+        )
+        figures = esc(f"({now} against {then})")
     areas = ""
     if not is_missing(m.get("areas_outside")) and str(m.get("areas_outside")):
         areas = f"; {_outside_words(m['areas_outside'])} outside the funnel's limits"
@@ -151,7 +162,7 @@ def _overview_measure(m: dict) -> str:
 
 # A harm's basis names the comparison that showed it, so it never reads as a contradiction
 # of the trend since the baseline printed beside it (the comparisons of
-# assessment.measures.weigh_worsening and weigh_improvement).
+# assessment.changes.weigh_worsening and weigh_improvement).
 _COMPARISON_WORDS = {
     "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
     "the year ending on the year before": "over the year ending",

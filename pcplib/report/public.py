@@ -167,6 +167,20 @@ def _late_words(stuck: int, overdue: int, off_track: int = 0) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
+GROUP_HEADINGS = {
+    "achieved": "Achieved",
+    "needs attention": "Needs attention",
+    "steady": "Steady",
+    "too few to tell": "Too few to tell",
+    "trend": "Trends",
+    "not rated": "Not rated",
+    "no figure": "No figure yet",
+}
+"""The summary table's heading for each group of :data:`PUBLIC_GROUPS`."""
+
+_ALWAYS_SHOWN = ("achieved", "needs attention", "steady", "trend")
+
+
 def format_public_summary(public: PublicQuarter) -> str:
     """Return the report's summary: what was achieved and what needs attention, by mission.
 
@@ -179,8 +193,9 @@ def format_public_summary(public: PublicQuarter) -> str:
     -------
     str
         HTML: a paragraph with the counts across the plan, then a table with one row per
-        mission (measures achieved, needing attention, steady and trends, and the
-        commitments delivered).
+        mission: its measures in each group (achieved, needing attention, steady and
+        trends always; too few to tell, not rated and no figure yet when the plan has
+        any), their total, and the commitments delivered.
     """
     counts = count_public_groups(public)
     total = {g: int(counts[g].sum()) for g in PUBLIC_GROUPS}
@@ -195,19 +210,17 @@ def format_public_summary(public: PublicQuarter) -> str:
         f"So far {complete} of {plural(commitments, 'promise')} have been kept, "
         f"{_late_words(stuck, overdue, off_track)}."
     )
+    # Every group a mission's measures fall in has a column (the rarer ones only when the
+    # plan has any), and the total closes the row: each row adds up to its mission's
+    # count of measures, as the section says it (review 7, F19).
+    groups = [g for g in PUBLIC_GROUPS if g in _ALWAYS_SHOWN or total[g]]
     rows = [
-        [
-            esc(r["mission_name"]),
-            str(r["achieved"]),
-            str(r["needs attention"]),
-            str(r["steady"]),
-            str(r["trend"]),
-            f"{r['complete']} of {r['commitments']}",
-        ]
+        [esc(r["mission_name"]), *(str(r[g]) for g in groups), str(r["measures"])]
+        + [f"{r['complete']} of {r['commitments']}"]
         for r in counts.to_dict("records")
     ]
     table = build_table(
-        ["Mission", "Achieved", "Needs attention", "Steady", "Trends (not rated)", "Promises kept"],
+        ["Mission", *(GROUP_HEADINGS[g] for g in groups), "Measures", "Promises kept"],
         rows,
         f"Measures by mission, {public.quarter}",
     )

@@ -2,7 +2,7 @@
 
 Each function of :mod:`pcplib.assessment.figures`, :mod:`~pcplib.assessment.limits`,
 :mod:`~pcplib.assessment.targets` and :mod:`~pcplib.assessment.sentences`, and
-:func:`pcplib.assessment.measures.judge_like_for_like`, on small inputs whose answers
+:func:`pcplib.assessment.changes.judge_like_for_like`, on small inputs whose answers
 are worked out by hand.
 """
 
@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pcplib.assessment.changes import judge_like_for_like
 from pcplib.assessment.figures import Figures, Window, compute_figures, compute_window
 from pcplib.assessment.limits import (
     BASELINE_MIN_POINTS,
@@ -22,7 +23,6 @@ from pcplib.assessment.limits import (
     estimate_seasonal_indices,
     plan_spc,
 )
-from pcplib.assessment.measures import judge_like_for_like
 from pcplib.assessment.sentences import ASSESSMENTS, assess_measure, write_measure_sentence
 from pcplib.assessment.targets import (
     Rating,

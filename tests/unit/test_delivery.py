@@ -189,8 +189,12 @@ def test_the_overview_shows_each_rating_beside_the_figures_of_its_own_basis(
     assert " pp" not in text and "percentage points" not in text
     rows = overview[overview["measure_name"] != ""].set_index("measure_name")
     for name, m in rows.iterrows():
-        # The trend since the baseline is labelled as such, apart from the rating's basis.
-        assert f"Against {m['baseline_words']}: " in text, name
+        # The trend since the baseline is labelled as such, apart from the rating's basis;
+        # a year to date against the same month a year earlier (review 7, F16).
+        if "year-to-date" in str(m["baseline_words"]):
+            assert f"Against {m['year_before_label']} (a year-to-date figure" in text, name
+        else:
+            assert f"Against {m['baseline_words']}: " in text, name
         reason = str(m["rag_reason"])
         if m["rag_rule"] == "harm_spc_unconfirmed":
             # An SPC concern the tests do not confirm (review 4, F11): Amber, said so.

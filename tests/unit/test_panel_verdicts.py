@@ -560,6 +560,13 @@ def test_a_year_to_date_figure_gets_no_chart_verdict_no_test_and_no_unlike_basel
     assert row["sign_words"] == "an overspend"
     assert "£196,582, an overspend, against £95,390" in row["sentence"]
     assert "year-to-date figure builds up" in row["sentence"]
+    # No baseline pair either: the year-end figure is not in the row to be printed beside
+    # September's (review 7, F16), and the label says why.
+    assert row["baseline"] is None
+    assert row["baseline_label"].endswith(
+        "not compared, as a year-to-date figure compares only with the same month of an "
+        "earlier year"
+    )
 
 
 def test_a_year_to_date_figure_is_compared_with_the_baseline_at_the_same_month():
@@ -568,6 +575,28 @@ def test_a_year_to_date_figure_is_compared_with_the_baseline_at_the_same_month()
     row = judge(values, "2026-03", unit="gbp", aggregation="last", good_direction="neutral",
                 measure_name="Revenue budget variance, year to date")  # fmt: skip
     assert row["since_baseline_judgement"] != "not measurable"
+    assert row["baseline"] is not None and "not compared" not in row["baseline_label"]
+
+
+def test_an_unlike_year_to_date_baseline_is_never_printed_beside_the_latest(sample):
+    # Review 7, F16: "Against March 2025, the end of the plan's baseline year (2024/25):
+    # ‡ not measurable (£196,582 against £186,861)". Six months against twelve: the
+    # overview compares with the same month a year earlier, the longer view says why not.
+    from pcplib import assessment
+    from pcplib.report.measures import format_measures_detail
+    from pcplib.report.overview import _overview_measure
+
+    name = "Revenue budget variance, year to date"
+    overview = assessment.build_plan_overview(sample, "2026-09")
+    row = overview[overview["measure_name"] == name].iloc[0].to_dict()
+    text = _overview_measure(row)
+    assert "186,861" not in text and "March 2025" not in text
+    assert "Against September 2025 (a year-to-date figure compares only with the same" in text
+    assert "(£196,582 against £95,390)" in text
+    measures = assessment.summarise_measures(sample, "resources", "2026-09")
+    detail = format_measures_detail(measures[measures["measure_name"] == name], "x")
+    assert "186,861" not in detail
+    assert "September 2026 (£196,582): not compared with March 2025 (2024/25), as a" in detail
 
 
 @pytest.mark.parametrize(

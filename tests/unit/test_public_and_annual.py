@@ -195,6 +195,28 @@ def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
             assert "Too close" in r["public_sentence"] or not r["rag_close"], r["measure_id"]
 
 
+def test_the_summary_table_adds_up_to_each_mission_s_measures(sample: Dataset) -> None:
+    # Review 7, F19: "Safer communities 3 | 11 | 4 | 1 = 19", but the section says "22
+    # measures": the too few to tell and the not rated had no column.
+    from pcplib.report.public import format_public_mission
+
+    public = assessment.summarise_public_quarter(sample, "2026/27 Q2")
+    html = str(report.format_public_summary(public))
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S)
+    head = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", rows[0])]
+    assert head[-2:] == ["Measures", "Promises kept"]
+    assert {"Too few to tell", "Not rated"} <= set(head)
+    missions = sample.missions.set_index("mission_name")["mission_id"]
+    assert len(rows) == len(missions) + 1
+    for row in rows[1:]:
+        cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        name, groups, total = cells[0], [int(c) for c in cells[1:-2]], int(cells[-2])
+        assert sum(groups) == total, name
+        section = format_public_mission(public, missions[name])
+        assert f'<p class="mission-counts">{total} measures: ' in section, name
+        assert total == int((public.measures["mission_id"] == missions[name]).sum())
+
+
 def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
     evaluation = assessment.evaluate_year(sample, "2025/26")
     classified = assessment.classify_year_changes(sample, evaluation)
@@ -270,6 +292,34 @@ def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
         **{**sample.__dict__, "observations": pd.concat([sample.observations, other])}
     )
     assert "1 other area (Leicester)" in assessment.describe_comparisons(wider)
+
+
+def test_the_untested_are_named_with_their_own_reason(sample: Dataset) -> None:
+    # Review 7, F20: "1 measure (levels, amounts of money, rates and scores) has no test of
+    # chance", yet levels and money are tested; the one untested is the year-to-date
+    # budget variance, for its own reason.
+    from pcplib.assessment.annual import describe_untested
+
+    classified = assessment.classify_year_changes(
+        sample, assessment.evaluate_year(sample, "2025/26")
+    )
+    untested = classified[classified["outcome"] == "not tested"]
+    assert list(untested["measure_name"]) == ["Revenue budget variance, year to date"]
+    assert "year-to-date" in untested.iloc[0]["no_test_reason"]
+    limits = " ".join(assessment.list_evidence_limits(sample, classified, "2025/26"))
+    assert "levels, amounts of money" not in limits
+    assert "1 measure (Revenue budget variance, year to date) was not tested: a year-to-" in limits
+    # Two reasons give two sentences, each naming its own measures.
+    two = untested.assign(no_test_reason="too few points").iloc[[0, 0]]
+    two.iloc[1, two.columns.get_loc("measure_name")] = "Another"
+    two.iloc[1, two.columns.get_loc("no_test_reason")] = "other reason"
+    assert describe_untested(two) == [
+        "1 measure (Revenue budget variance, year to date) was not tested: too few points. "
+        "The change is shown but not judged against chance.",
+        "1 measure (Another) was not tested: other reason. The change is shown but not "
+        "judged against chance.",
+    ]
+    assert describe_untested(classified.iloc[0:0]) == []
 
 
 def test_a_percentage_over_the_year_is_told_to_one_decimal() -> None:

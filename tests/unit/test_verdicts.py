@@ -741,8 +741,8 @@ def test_a_measure_that_should_grow_is_said_to_have_fallen_when_it_got_worse():
 def test_weigh_worsening_takes_a_real_rise_since_the_baseline() -> None:
     # Robbery of business property: steady on the quarter and the year, +37.7% on the
     # baseline beyond chance. The row says "deteriorated", so the rating must not be Green.
+    from pcplib.assessment.changes import Changes, judge_like_for_like, weigh_worsening
     from pcplib.assessment.evidence import Evidence
-    from pcplib.assessment.measures import Changes, judge_like_for_like, weigh_worsening
     from pcplib.assessment.targets import TargetForPeriod, rate_measure
 
     flat = judge_like_for_like(50.0, 51.0, "count", "lower")

@@ -1,0 +1,263 @@
+"""The three like-for-like changes of a measure and the evidence for each.
+
+The quarter on the same quarter a year earlier, the year ending on the 12 months before,
+and the year ending on the plan's baseline year (:mod:`pcplib.assessment.figures` makes
+the windows): each change is measured (:func:`judge_like_for_like`), weighed by its test
+of change (:func:`~pcplib.assessment.evidence.weigh_change`) and judged only as far as
+that evidence goes (:func:`judge_on_evidence`). :func:`weigh_worsening` and
+:func:`weigh_improvement` read the three for the rating
+(:func:`~pcplib.assessment.targets.rate_measure`); every measure's row is put together
+in :mod:`pcplib.assessment.measures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from pcplib import metrics
+from pcplib.assessment import vocabulary
+from pcplib.assessment.evidence import Evidence, is_year_to_date, weigh_change
+from pcplib.assessment.figures import Figures, Window, aggregation_of, compare_baseline
+from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade
+from pcplib.labels import is_missing
+from pcplib.periods import month_number
+
+__all__ = [
+    "EXACT_TESTS",
+    "Changes",
+    "compare_figures",
+    "counts_outcomes",
+    "holds_open_outcomes",
+    "is_signed",
+    "judge_like_for_like",
+    "judge_on_evidence",
+    "weigh_improvement",
+    "weigh_worsening",
+]
+
+EXACT_TESTS = (
+    "exact Poisson", "quasi-Poisson", "two proportions", "Laney proportions", "quasi-binomial",
+)  # fmt: skip
+"""The tests of counts and proportions (:mod:`pcplib.assessment.evidence`), whose
+variation comes from the counts themselves, not from the series' point-to-point noise."""
+
+
+def judge_like_for_like(
+    before: float | None, current: float | None, unit: str, good: str, signed: bool = False
+) -> metrics.Change:
+    """The change from ``before`` to ``current`` with a judgement that reads as shown.
+
+    A measure with no good direction is judged ``"no good direction"`` (its change is
+    still measured), and a change that shows as zero at the precision printed
+    (``0.0%``) is ``"no change"``, so a row never says "0.0%, improved".
+
+    Parameters
+    ----------
+    before, current : float or None
+        The comparison figure and the reporting period's figure.
+    unit : str
+        The measure's unit (percentages change in percentage points).
+    good : {"higher", "lower", "neutral"}
+        The measure's good direction.
+    signed : bool, default False
+        Whether the measure can be negative (a variance: an overspend or an underspend).
+        Its change is then the difference in its unit (money), never a percentage: a
+        variance "up 106%" from one small figure to another says nothing a reader can use.
+
+    Returns
+    -------
+    pcplib.metrics.Change
+        With ``judgement`` one of :data:`~pcplib.assessment.measures.JUDGEMENTS`.
+    """
+    change = metrics.summarise_change(before, current, unit, good)
+    judgement = change.judgement
+    shown_zero = change.text.lstrip("+-") in ("0.0%", "0.0 pp")
+    if change.direction in ("up", "down") and shown_zero:
+        judgement = "no change"
+        change = metrics.Change(
+            change.baseline, change.current, change.pct, change.pp, "no change",
+            metrics.arrow("no change"), judgement, change.text,
+        )  # fmt: skip
+    elif good == "neutral" and change.direction in ("up", "down"):
+        judgement = "no good direction"
+    change = metrics.Change(
+        change.baseline, change.current, change.pct, change.pp, change.direction,
+        change.arrow, judgement, change.text,
+    )  # fmt: skip
+    if (
+        unit != "percent"
+        and before is not None
+        and current is not None
+        and (before <= 0 or current < 0 or signed)
+    ):
+        # A percentage change from zero or across it (a variance moving from an overspend
+        # to an underspend) means nothing; the difference in the unit says what happened.
+        return metrics.tell_as_difference(change, current - before, unit)
+    return change
+
+
+def is_signed(history: pd.DataFrame) -> bool:
+    """Whether a measure's series goes below zero (a variance, a balance): see ``signed``."""
+    values = history["value"] if "value" in history.columns else pd.Series(dtype=float)
+    return bool((values.dropna() < 0).any())
+
+
+def counts_outcomes(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is an outcome share counted from police.uk (``police_uk_outcomes``)."""
+    return not is_missing(measure.get("police_uk_outcomes")) and bool(
+        str(measure.get("police_uk_outcomes") or "").strip()
+    )
+
+
+def holds_open_outcomes(window: Window, current: pd.DataFrame) -> bool:
+    """Whether a window holds months whose outcomes are still open (status provisional).
+
+    ``current`` is the measure's current-definition rows up to the reporting period.
+    """
+    provisional = current[current["status"] == "provisional"]
+    starts = month_number(pd.DatetimeIndex(provisional["period_start"]))
+    return bool(((starts >= window.first) & (starts <= window.last)).any())
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The three like-for-like changes of a measure, each with its evidence."""
+
+    quarter: metrics.Change
+    quarter_evidence: Evidence
+    year: metrics.Change
+    year_evidence: Evidence
+    since: metrics.Change
+    since_evidence: Evidence
+    baseline_unlike: str = ""  # why the baseline is not compared (compare_baseline)
+
+
+def _weigh(
+    before: Window | None,
+    after: Window,
+    history: pd.DataFrame,
+    current: pd.DataFrame,
+    measure: Mapping[str, Any],
+) -> tuple[metrics.Change, Evidence]:
+    unit, good = str(measure["unit"]), str(measure["good_direction"])
+    value = before.value if before is not None else None
+    change = judge_like_for_like(value, after.value, unit, good, is_signed(history))
+    change = metrics.convert_scale_change(change, measure)  # a 1-5 grade moves in points
+    if before is None:
+        return change, Evidence("not tested", reason="no baseline")
+    evidence = weigh_change(before, after, history, measure)
+    if evidence.small_numbers:
+        change = metrics.count_small_change(change, unit)
+    if (
+        counts_outcomes(measure)
+        and change.direction == "down"
+        and holds_open_outcomes(after, current)
+    ):
+        # Never judge a fall that the lag of outcomes can explain (docs/methodology.md).
+        evidence = Evidence(
+            "open outcomes",
+            evidence.test,
+            evidence.p_value,
+            reason="the window's latest outcomes are still open (provisional)",
+        )
+        change = metrics.Change(
+            change.baseline, change.current, change.pct, change.pp, change.direction,
+            change.arrow, NO_EVIDENCE, change.text,
+        )  # fmt: skip
+        return change, evidence
+    return judge_on_evidence(change, evidence), evidence
+
+
+def compare_figures(
+    figures: Figures, history: pd.DataFrame, current: pd.DataFrame, measure: Mapping[str, Any]
+) -> Changes:
+    """The quarter on a year earlier, the year ending on the year before, and since the baseline.
+
+    ``history`` is the measure's regular history (``value``, ``numerator``,
+    ``denominator``) that sizes the tests' noise; ``current`` its current-definition rows
+    up to the reporting period (their ``status`` says which outcomes are still open).
+    """
+    quarter, quarter_ev = _weigh(figures.last_year, figures.current, history, current, measure)
+    year, year_ev = _weigh(figures.previous_year, figures.year_ending, history, current, measure)
+    # The baseline year and the year ending holding different months (an average of some
+    # months against others, a year to date at another month) are not like for like: no
+    # change, and no baseline figure for a report to print (compare_baseline).
+    baseline, unlike = compare_baseline(
+        figures.baseline, figures.year_ending, aggregation_of(measure), is_year_to_date(measure)
+    )
+    since, since_ev = _weigh(baseline, figures.year_ending, history, current, measure)
+    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev, unlike)
+
+
+def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:
+    """Keep "improved" or "deteriorated" only for a change the evidence supports.
+
+    A possible change (p < 0.10, not 0.05) is "possibly improved/deteriorated"; within
+    noise, below materiality or small numbers, "no evidence of change" (the arrow still
+    says which way it moved): the three grades of :mod:`pcplib.assessment.vocabulary`.
+    """
+    if change.judgement not in ("improved", "deteriorated", "no good direction"):
+        return change
+    if evidence.real or evidence.verdict == "not tested":
+        return change
+    grade = "possible change" if evidence.verdict == "possible change" else NO_EVIDENCE
+    return metrics.Change(
+        change.baseline, change.current, change.pct, change.pp, change.direction,
+        change.arrow, judge_with_grade(change.judgement, grade), change.text,
+    )  # fmt: skip
+
+
+def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
+    """Whether the tests show a real or possible deterioration, and which test says so.
+
+    The quarter on a year earlier, the year ending on the year before and the year ending
+    on the baseline year are each weighed, in that order.
+    """
+    if good not in ("higher", "lower"):
+        return "none", ""
+    worse = "down" if good == "higher" else "up"
+    pairs = (
+        (
+            "the quarter on the same quarter a year earlier",
+            changes.quarter,
+            changes.quarter_evidence,
+        ),
+        ("the year ending on the year before", changes.year, changes.year_evidence),
+        # The change since the baseline is the one the row shows ("deteriorated"): a harm
+        # that rose beyond chance on it is a real deterioration, never Green.
+        ("the year ending on the baseline year", changes.since, changes.since_evidence),
+    )
+    for label, change, evidence in pairs:
+        if change.direction == worse and evidence.real:
+            return "real", f"{label}: {evidence.reason}"
+    for label, change, evidence in pairs:
+        if change.direction == worse and evidence.verdict == "possible change":
+            return "possible", f"{label}: {evidence.reason}"
+    return "none", ""
+
+
+def weigh_improvement(changes: Changes, good: str) -> str:
+    """The first test of counts or proportions showing a real change for the better.
+
+    Weighed in the order of :func:`weigh_worsening`; empty when none does. Only the tests
+    of counts and proportions count (:data:`EXACT_TESTS`): a level test sizes its noise
+    from the series' own point-to-point variation, which a series that is not in control
+    (the reason SPC gave no verdict) cannot vouch for; nor a quarter the 12 months belie (F16).
+    """
+    if good not in ("higher", "lower"):
+        return ""
+    better = "up" if good == "higher" else "down"
+    pairs = (
+        ("the quarter on the same quarter a year earlier", changes.quarter,
+         changes.quarter_evidence),
+        ("the year ending on the year before", changes.year, changes.year_evidence),
+        ("the year ending on the baseline year", changes.since, changes.since_evidence),
+    )  # fmt: skip
+    for label, change, evidence in pairs[0 if vocabulary.is_quarter_borne_out(changes) else 1 :]:
+        if change.direction == better and evidence.real and evidence.test in EXACT_TESTS:
+            return f"{label} improved beyond chance ({evidence.reason})"
+    return ""
