@@ -259,11 +259,12 @@ _BASIS_REASONS = {
 }
 
 
-def _reason(row: Mapping[str, Any]) -> str:
+def _reason(row: Mapping[str, Any], public: bool = False) -> str:
     if row.get("rag_rule") == "harm_spc_unconfirmed":
         # No test of change shows a rise (rural offences: p = 0.49 and 0.40), so never
         # "a possible rise": the chart's concern, which the tests do not confirm.
-        return "an SPC concern the tests of change do not confirm, with no target"
+        chart = "worse than its usual level on its chart" if public else "an SPC concern"
+        return f"{chart}, not confirmed by the tests of change, with no target"
     if row.get("rag_capped"):
         return "target met, but a real deterioration"
     if row.get("target_within_margin"):
@@ -353,7 +354,7 @@ def roll_up_strategy(headline: pd.DataFrame, public: bool = False) -> tuple[str,
             )
         return rating, f"{lead}: {' and '.join(parts)}.{left_out}"
     drivers = [r for r in rated if r["rag"] == rating]
-    named = "; ".join(f"{r['measure_name']} ({_reason(r)})" for r in drivers)
+    named = "; ".join(f"{r['measure_name']} ({_reason(r, public)})" for r in drivers)
     return rating, f"{lead}, driven by {named}.{left_out}"
 
 
