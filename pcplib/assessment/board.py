@@ -21,8 +21,8 @@ formats:
     commitment due in two years is a warning, not a delay, so it is never counted as
     overdue);
   - ``new high risk``: risks that became high in the quarter
-    (:func:`~pcplib.assessment.risks.list_new_high_risks`, the function the strategy
-    summary's risk rating and "But:" note read);
+    (the strategy summary's own list, ``StrategySummary.new_risks``, which its risk
+    rating and "But:" note read);
   - ``changed``: ratings that changed since the Delivery Board's previous quarter
     (:mod:`pcplib.assessment.continuity`), each measure's with its reason in plain
     words (a move to Grey reads "no longer rated: ...", never as an improvement).
@@ -70,7 +70,6 @@ from pcplib.assessment.continuity import (
 )
 from pcplib.assessment.delivery import classify_commitments
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
-from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
 from pcplib.data.sources.returns_layout import find_deadline
@@ -245,7 +244,7 @@ def _commitment_items(
     state = classify_commitments(commitments, period_end)
     # A status the data of the commitment's measure contradict: the one sentence, as the
     # strategy report sets it beside the commitment (assessment.commitment_status).
-    checks = check_commitment_statuses(commitments, verdicts)
+    checks = check_commitment_statuses(commitments, verdicts, period_end)
     differ = dict(zip(checks["commitment_id"], checks["sentence"], strict=True))
     rows = []
     for index, c in commitments.iterrows():
@@ -326,9 +325,13 @@ def _return_items(
     ]
 
 
-def _risk_items(dataset: Dataset, strategy_id: str, period_end: str) -> list[dict[str, Any]]:
-    """Risks that became high in the quarter: the owners answer for them too (seed 002)."""
-    risks = list_new_high_risks(dataset, strategy_id, period_end)
+def _risk_items(risks: pd.DataFrame) -> list[dict[str, Any]]:
+    """Risks that became high in the quarter: the owners answer for them too (seed 002).
+
+    ``risks`` is the strategy summary's own list
+    (:attr:`~pcplib.assessment.strategy.StrategySummary.new_risks`), the one its risk
+    rating and "But:" note read.
+    """
     return [
         {
             "kind": "risk",
@@ -565,7 +568,7 @@ def summarise_board_quarter(
         flagged += _action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += _return_items(dataset, sid, quarter, plan, as_of)
-        flagged += _risk_items(dataset, sid, period_end)
+        flagged += _risk_items(ratings.summary.new_risks)
         overall_rows.append(ratings.overall)
         items += [base | row for row in flagged + ratings.rows]
         flags = [row["flag"] for row in flagged]

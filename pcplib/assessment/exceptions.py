@@ -33,6 +33,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.chance import describe_within_target
+from pcplib.assessment.harm import describe_grey_rule, describe_spc_unconfirmed
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import (
     parse_month_param,
@@ -210,8 +211,16 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
         if row.get("rag_capped"):
             return f"{met}, but it got worse by more than chance"
         return met + _close(row)
+    unconfirmed = describe_spc_unconfirmed(row, public=True)
+    if rag == "Amber" and unconfirmed:
+        # The chart's concern alone, or with a possible change on a test: each said.
+        return f"no target; {unconfirmed}"
     if basis == "evidence" and rag in _PLAIN_EVIDENCE:
         return _PLAIN_EVIDENCE[rag]
+    # Small numbers with their counts; the other two in words without chart terms.
+    grey = describe_grey_rule(row, public=row.get("rag_rule") != "small_numbers")
+    if grey:
+        return grey
     if not row.get("has_data", True):
         return "not rated: no figure for the period"
     if row.get("good_direction") == "neutral":

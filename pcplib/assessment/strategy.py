@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, classify_commitments
+from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.risks import list_new_high_risks
@@ -53,6 +54,11 @@ class StrategySummary:
         overdue commitment, a new high risk; empty when nothing is hidden. The
         performance, delivery and risk ratings are :attr:`performance_rag`,
         :attr:`delivery_rag` and :attr:`risk_rag`.
+    new_risks : pandas.DataFrame
+        The risks that became high in the quarter
+        (:func:`~pcplib.assessment.risks.list_new_high_risks`), which ``risk_rag`` and
+        ``rating_note`` read: the Board's view lists these, not a second reading. Empty
+        for the public.
 
     Notes
     -----
@@ -74,6 +80,7 @@ class StrategySummary:
     audience: str = "board"
     risk_rag: str = "Grey"
     rating_note: str = ""
+    new_risks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def performance_rag(self) -> str:
@@ -191,6 +198,7 @@ def summarise_strategy(
         audience=audience,
         risk_rag=risk_rag,
         rating_note=note,
+        new_risks=risks,
     )
 
 
@@ -260,11 +268,6 @@ _BASIS_REASONS = {
 
 
 def _reason(row: Mapping[str, Any], public: bool = False) -> str:
-    if row.get("rag_rule") == "harm_spc_unconfirmed":
-        # No test of change shows a rise (rural offences: p = 0.49 and 0.40), so never
-        # "a possible rise": the chart's concern, which the tests do not confirm.
-        chart = "worse than its usual level on its chart" if public else "an SPC concern"
-        return f"{chart}, not confirmed by the tests of change, with no target"
     if row.get("rag_capped"):
         return "target met, but a real deterioration"
     if row.get("target_within_margin"):
@@ -273,7 +276,20 @@ def _reason(row: Mapping[str, Any], public: bool = False) -> str:
         if row.get("margin_of_error") is not None and not is_missing(row.get("margin_of_error")):
             return "within a survey's margin of error of its target"
         return "within chance of its target"
+    if row.get("rag_rule") == "harm_spc_unconfirmed" and not _named(row.get("rag_comparison")):
+        # The chart's concern alone: never "a possible rise" unless a test found one. No
+        # "SPC" on a public page (issue 26).
+        chart = "its chart shows it worse than usual, which" if public else "an SPC concern"
+        return f"{chart} the tests of change do not confirm, with no target"
+    if row["rag_basis"] == "evidence" and row["rag"] == "Amber":
+        worse = "fall" if row.get("good_direction") == "higher" else "rise"
+        return f"a possible {worse}, with no target"
     return _BASIS_REASONS.get((row["rag_basis"], row["rag"]), row["rag_basis"])
+
+
+def _named(value: Any) -> bool:
+    """Whether a cell holds a word (not empty, not missing)."""
+    return not is_missing(value) and bool(str(value))
 
 
 _NO_SPC_WHY = {
@@ -296,6 +312,9 @@ def _unrated_reason(row: Mapping[str, Any], public: bool = False) -> str:
     rule = row.get("rag_rule")
     if rule == "outcomes_open":
         return "its latest outcomes still open"
+    grey = describe_grey_rule(row, public)
+    if grey:
+        return grey.removeprefix("not rated: ")
     if rule in NO_SPC_VERDICT_RULES:
         why = _NO_SPC_WHY.get(str(row.get("spc_status")), "too few points")
         if public:

@@ -312,7 +312,7 @@ def _basis_note(view: BoardView) -> tuple[str, bool]:
 
 
 def _status_note(item: Mapping[str, Any]) -> str:
-    """Under a commitment whose status its measure's data contradict: the one sentence."""
+    """Under a commitment whose status its measure's data differ from: the question."""
     if item.get("kind") != "commitment" or is_missing(item.get("reason")) or not item["reason"]:
         return ""
     return format_status_disagreement({"status_disagreement": item["reason"]})

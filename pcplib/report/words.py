@@ -13,6 +13,7 @@ from pcplib.assessment.thresholds import (
     MATERIAL_CHANGE_PP,
     RAG_TOLERANCE,
     SIGNIFICANCE,
+    SMALL_COUNT,
     WEAK_EVIDENCE,
 )
 
@@ -54,8 +55,10 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "while things got really worse, or, with no target, things may be getting worse",
             "Red": f"a target clearly missed by more than {tolerance} of it, or things really "
             "getting worse",
-            "Grey": "nothing to rate yet: no figures, no right way for the figure to go, or "
-            "not enough evidence either way",
+            "Grey": "nothing to rate yet: no figures, no right way for the figure to go, too "
+            "few events to tell a change from chance, no like-for-like figure from before the "
+            "plan, a target already met before the plan began, or not enough evidence either "
+            "way",
         }
     if audience == "technical":
         return {
@@ -70,11 +73,11 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "of its target by less than chance allows (the margin of error of a survey, or the "
             "95% allowance from the variation of the series) unless the process is shown "
             "to miss it, a target met by less than chance allows while the process is shown "
-            "to miss it, or a target "
-            "met with a real deterioration (beyond chance on a test of change, or an SPC "
-            "concern in the period); with no target, a possible deterioration (material, "
-            f"p < {WEAK_EVIDENCE:g}), or an SPC concern from runs alone that the tests of "
-            "change do not confirm",
+            "to miss it, or a target met with a real deterioration (beyond chance on a test "
+            "of change, or an SPC concern in the period); with no target, a possible "
+            f"deterioration on a test of change (material, p < {WEAK_EVIDENCE:g}), or an SPC "
+            "concern from runs or trends alone that the tests of change do not confirm (said "
+            "as such, never as a possible rise unless a test finds one)",
             "Red": f"target or trajectory missed by more than {tolerance}, beyond chance or "
             "shown by the process; with no target, a deterioration beyond chance "
             f"(p < {SIGNIFICANCE:g}) and material, or an SPC concern in the period with a "
@@ -82,7 +85,10 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "Grey": "no data, no good direction, a share short of its target while the "
             "outcomes of the period are still open, or no target and no SPC verdict (no stable "
             "reference period, too few points, a rolling figure) with no real improvement on "
-            "the tests",
+            "the tests; and, where it would otherwise be Green, small numbers (an expected "
+            f"count below {SMALL_COUNT}: too few to tell), no comparable baseline (a "
+            "definition changed after the start of the baseline year), or a dated target the "
+            "baseline year already met (it asks for no improvement)",
         }
     raise ValueError(f"audience {audience!r}: expected 'public' or 'technical'")
 
@@ -241,8 +247,22 @@ RAG_BASIS_WORDS = {
 }
 
 
-def describe_variation(status: str, variation: str | None) -> str:
-    """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``."""
+UNCONFIRMED_CONCERN = (
+    "Signal of concern from a run or trend, not confirmed by the tests of change against a "
+    "year ago and the baseline year"
+)
+"""The heading of an SPC concern the tests of change do not confirm (rated Amber, never
+"a real change for the worse": ``harm_spc_unconfirmed``, :mod:`pcplib.assessment.harm`)."""
+
+
+def describe_variation(status: str, variation: str | None, rule: str = "") -> str:
+    """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``.
+
+    ``rule`` is the rating's ``rag_rule``: a concern the tests do not confirm
+    (``harm_spc_unconfirmed``) is headed :data:`UNCONFIRMED_CONCERN`.
+    """
+    if rule == "harm_spc_unconfirmed" and variation == "special_cause_concern":
+        return UNCONFIRMED_CONCERN
     if status == "not assessed":
         return "Not assessed"
     if status == "unstable baseline":

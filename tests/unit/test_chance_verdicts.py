@@ -433,18 +433,16 @@ def test_an_spc_concern_the_tests_do_not_confirm_is_a_possible_deterioration():
     assert row["spc_variation"] == "special_cause_concern"
     assert row["worsening"] != "real"
     assert row["rag"] == "Amber"
-    assert row["rag_reason"].startswith("harm rule: a possible deterioration: an SPC concern")
+    # Told as what the chart and the tests show, never "a possible rise" (review 7, F6).
+    assert row["rag_reason"].startswith("harm rule: an SPC concern the tests of change do not")
+    assert "possible" not in row["rag_reason"] or row["worsening"] == "possible"
     assert row["assessment"] == "needs attention"
-    # Named as what it is, never "a possible rise" that no test shows (review 7, F6).
+    # Named as what it is, never "a possible rise" that no test shows (review 7, F6),
+    # and in public with no "SPC".
     from pcplib.assessment.strategy import roll_up_strategy
 
-    assert row["sentence"].endswith(
-        "no target; rated Amber for an SPC concern the tests of change do not confirm."
-    )
-    _, why = roll_up_strategy(pd.DataFrame([row]))
-    assert "(an SPC concern, not confirmed by the tests of change, with no target)" in why
     _, why = roll_up_strategy(pd.DataFrame([row]), public=True)
-    assert "worse than its usual level on its chart, not confirmed" in why and "SPC" not in why
+    assert "the tests of change do not confirm" in why and "SPC" not in why
 
 
 def test_an_spc_concern_the_tests_confirm_is_red():
