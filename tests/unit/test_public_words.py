@@ -93,7 +93,7 @@ def test_each_printed_rating_rule_is_the_rule_the_code_applies() -> None:
                           beyond_limits=True)  # fmt: skip
     assert (runs.rag, beyond.rag) == ("Amber", "Red")
     assert (
-        "an SPC concern from runs alone that the tests of change do not confirm"
+        "an SPC concern from runs or trends alone that the tests of change do not confirm"
         in (technical["Amber"])
     )
     assert "an SPC concern in the period with a point beyond the limits" in technical["Red"]
