@@ -55,7 +55,12 @@ from pcplib.stats import format_p_value
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 
-__all__ = ["CHANGE_CLAIM_COLUMNS", "check_change_claims", "describe_change_evidence"]
+__all__ = [
+    "CHANGE_CLAIM_COLUMNS",
+    "check_change_claims",
+    "describe_change_evidence",
+    "describe_red_success",
+]
 
 CHANGE_CLAIM_COLUMNS = [
     "strategy_id", "quarter", "section", "measure_id", "measure_name", "sentence", "said",
@@ -224,3 +229,38 @@ def check_change_claims(
             continue
         rows += _entry_rows(dataset, entry)
     return pd.DataFrame(rows, columns=CHANGE_CLAIM_COLUMNS)
+
+
+def describe_red_success(section: str, measures: object, verdicts: pd.DataFrame | None) -> str:
+    """The Board's note on a success told of a measure the report rates Red, or ``""``.
+
+    "Body-worn video was recorded in 90.8% of searches in September", under Successes,
+    of a measure rated Red for a real deterioration, reads as good news on a measure in
+    trouble (review 7, F11). Only an entry that lists the measure it speaks of
+    (``measures`` in the narrative) is noted, so no sentence is misread.
+
+    Parameters
+    ----------
+    section : str
+        The entry's section; only ``"successes"`` is noted.
+    measures : object
+        The entry's ``measures`` cell (measure ids separated by ``;``).
+    verdicts : pandas.DataFrame or None
+        The report's measure verdicts (``measure_id``, ``measure_name``, ``rag``).
+
+    Returns
+    -------
+    str
+        "Stop and searches recorded on body-worn video is rated Red this quarter (see the
+        measures table): this success is not the whole picture." for each such measure,
+        or ``""``.
+    """
+    if section != "successes" or verdicts is None or verdicts.empty or is_missing(measures):
+        return ""
+    named = set(split_measure_list(str(measures or "")))
+    red = verdicts[verdicts["measure_id"].isin(named) & (verdicts["rag"] == "Red")]
+    return " ".join(
+        f"{name} is rated Red this quarter (see the measures table): this success is not "
+        "the whole picture."
+        for name in red["measure_name"]
+    )

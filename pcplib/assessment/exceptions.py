@@ -71,11 +71,10 @@ _RISK_SEVERITY = 4
 _ACTION_SEVERITY = 2
 
 
-def _action_exceptions(
-    dataset: Any, strategy_id: str, period_end: str, slot: str
-) -> list[dict[str, Any]]:
+def _action_exceptions(actions: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of exceptions for overdue Board actions (``list_overdue_actions``'s rows)."""
     rows = []
-    for a in list_overdue_actions(dataset, strategy_id, period_end, slot).to_dict("records"):
+    for a in actions.to_dict("records"):
         agreed = month_words(periods.parse_month(str(a["agreed_at"])))
         owner = "" if is_missing(a.get("owner")) else str(a["owner"])
         rows.append(
@@ -375,7 +374,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def list_exceptions(
-    dataset: Dataset, summary: StrategySummary, audience: str = "board", slot: str = ""
+    dataset: Dataset, summary: StrategySummary, audience: str = "board", slot: str | None = None
 ) -> pd.DataFrame:
     """List what needs the Board's attention in a strategy, most serious first.
 
@@ -392,6 +391,10 @@ def list_exceptions(
     slot : str, optional
         The meeting (``YYYY-MM``): an action due before it and not done or dropped is
         overdue (:mod:`pcplib.assessment.actions`); empty: the end of the data period.
+        By default the summary's own (``summary.slot``), and its overdue actions are
+        listed, the ones its "But:" note counts: pass the meeting to
+        :func:`~pcplib.assessment.strategy.summarise_strategy`, not here, so a page
+        gives one count. Another meeting lists the actions again, by its date.
 
     Returns
     -------
@@ -412,7 +415,15 @@ def list_exceptions(
         row["detail"] = withhold_restricted_text(dataset, row["detail"], audience)
         rows.append(row)
     if audience == "board":
-        rows += _action_exceptions(dataset, summary.strategy_id, summary.period_end, slot)
+        # The summary's own list when it is the Board's at this meeting: the one its
+        # "But:" note counts, not a second reading.
+        if summary.audience == "board" and slot in (None, summary.slot):
+            actions = summary.overdue_actions
+        else:
+            actions = list_overdue_actions(
+                dataset, summary.strategy_id, summary.period_end, slot or ""
+            )
+        rows += _action_exceptions(actions)
         rows += _risk_exceptions(dataset, summary.strategy_id, summary.period_end)
     return _frame(rows)
 

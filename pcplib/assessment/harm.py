@@ -335,9 +335,10 @@ def describe_spc_unconfirmed(row: Mapping[str, Any], public: bool = False) -> st
         tests = (
             f"a comparison shows a possible {worse}, not yet conclusive"
             if possible
-            else "compared with a year ago and with before the plan, there is no clear change"
+            else "compared with a year ago and with the plan's baseline year, there is no "
+            "clear change"
         )
-        return f"worse than its usual level{chart} for several months running, but {tests}"
+        return f"its chart shows it worse than its usual level{chart}, but {tests}"
     tests = (
         f"a test of change finds a possible {worse} ({comparison})"
         if possible

@@ -457,7 +457,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         parts += [words, _quarter_note(row, basis)]
         if row.get("rag_rule") == "harm_spc_unconfirmed" and row.get("worsening") != "possible":
             # The chart's concern alone: what the comparisons find is said beside it.
-            parts.append("Compared with a year ago and with before the plan, no clear change.")
+            parts.append(_baseline_year_note(row))
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (

@@ -59,6 +59,13 @@ class StrategySummary:
         (:func:`~pcplib.assessment.risks.list_new_high_risks`), which ``risk_rag`` and
         ``rating_note`` read: the Board's view lists these, not a second reading. Empty
         for the public.
+    overdue_actions : pandas.DataFrame
+        The Board actions overdue by the meeting (``slot``; the data period's end without
+        one, :func:`~pcplib.assessment.actions.list_overdue_actions`), which
+        ``rating_note`` counts: the report's "Needs attention" lists these, not a second
+        reading at another date. Empty for the public.
+    slot : str
+        The meeting the summary was worked out for, ``YYYY-MM``; empty: none.
 
     Notes
     -----
@@ -81,6 +88,8 @@ class StrategySummary:
     risk_rag: str = "Grey"
     rating_note: str = ""
     new_risks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    overdue_actions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    slot: str = ""
 
     @property
     def performance_rag(self) -> str:
@@ -199,6 +208,8 @@ def summarise_strategy(
         risk_rag=risk_rag,
         rating_note=note,
         new_risks=risks,
+        overdue_actions=actions,
+        slot=slot,
     )
 
 

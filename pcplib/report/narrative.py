@@ -15,7 +15,7 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.assessment.change_claims import check_change_claims
+from pcplib.assessment.change_claims import check_change_claims, describe_red_success
 from pcplib.assessment.narrative_checks import (
     check_narrative_numbers,
     describe_withheld,
@@ -100,6 +100,7 @@ def format_narrative(
     sections: Sequence[str] | None = None,
     heading_level: int = 3,
     checks: pd.DataFrame | None = None,
+    verdicts: pd.DataFrame | None = None,
 ) -> str:
     """Return a strategy's narrative for a quarter: progress, successes, challenges, risks.
 
@@ -123,6 +124,10 @@ def format_narrative(
         (:func:`pcplib.assessment.narrative_checks.check_narrative_numbers`), when the
         caller already has them (the Board report shares them with its data-quality
         notes); computed here when omitted.
+    verdicts : pandas.DataFrame, optional
+        The report's measure verdicts: for the Board, a success told of a measure rated
+        Red is noted beside it
+        (:func:`pcplib.assessment.change_claims.describe_red_success`).
 
     Returns
     -------
@@ -185,9 +190,15 @@ def format_narrative(
     for section in wanted:
         texts = list(rows.loc[rows["section"] == section, "text"])
         parts.append(f"<{h}>{esc(titles.get(section, section))}</{h}>")
+        entries = rows[rows["section"] == section]
+        named = list(entries["measures"]) if "measures" in entries.columns else [""] * len(texts)
         notes = changes[changes["section"] == section]
-        if texts and not notes.empty:
-            parts.append(_noted_bullets(texts, notes))
+        extra = [
+            describe_red_success(section, cell, verdicts) if audience == "board" else ""
+            for cell in named
+        ]
+        if texts and (not notes.empty or any(extra)):
+            parts.append(_noted_bullets(texts, notes, extra))
         elif texts:
             parts.append(bullets(texts))
         else:
@@ -202,14 +213,19 @@ def format_narrative(
     return "".join(parts)
 
 
-def _noted_bullets(texts: list[str], notes: pd.DataFrame) -> str:
-    """The section's entries, each followed by the notes on the claims of change it makes."""
+def _noted_bullets(texts: list[str], notes: pd.DataFrame, extra: list[str]) -> str:
+    """The section's entries, each followed by the Board's notes on it.
+
+    ``notes`` are the claims of change the report's test calls noise, matched to the
+    entry holding their sentence; ``extra`` one further note per entry (a success told
+    of a measure rated Red), ``""`` for none.
+    """
     items = []
-    for text in texts:
+    for text, more in zip(texts, extra, strict=True):
         mine = [
             n for sentence, n in zip(notes["sentence"], notes["note"], strict=True)
             if sentence and sentence in str(text)
-        ]  # fmt: skip
+        ] + ([more] if more else [])  # fmt: skip
         noted = "".join(
             f'<br><span class="small change-claim"><strong>Note:</strong> {esc(n)}</span>'
             for n in mine

@@ -17,6 +17,7 @@ from pcplib.assessment.change_claims import (
     CHANGE_CLAIM_COLUMNS,
     check_change_claims,
     describe_change_evidence,
+    describe_red_success,
 )
 from pcplib.assessment.evidence import Evidence
 from pcplib.data import Dataset
@@ -108,3 +109,27 @@ def test_the_note_says_what_the_test_found() -> None:
     # Below materiality and within noise too: the plainer of the two.
     both = describe_change_evidence(said, Evidence("below materiality", "Laney proportions", 0.95))
     assert both.startswith("Within the usual ups and downs:")
+
+
+def test_a_success_told_of_a_measure_rated_red_is_noted_for_the_board(sample: Dataset) -> None:
+    # Review 7, F11: "Body-worn video was recorded in 90.8% of searches in September",
+    # under Successes, of a measure rated Red for a real deterioration.
+    from pcplib import assessment
+
+    quarter = "2026/27 Q2"
+    summary = assessment.summarise_strategy(sample, "scrutiny-and-legitimacy", "2026-09", "board")
+    board = format_narrative(sample, "scrutiny-and-legitimacy", quarter, verdicts=summary.measures)
+    assert (
+        "Body-worn video was recorded in 90.8% of searches in September.<br>"
+        '<span class="small change-claim"><strong>Note:</strong> Stop and searches recorded '
+        "on body-worn video is rated Red this quarter (see the measures table): this "
+        "success is not the whole picture.</span>" in board
+    )
+    public = format_narrative(
+        sample, "scrutiny-and-legitimacy", quarter, "public", verdicts=summary.measures
+    )
+    assert "rated Red this quarter" not in public
+    # Only an entry that lists its measure, under Successes, of a measure rated Red.
+    assert describe_red_success("challenges", "sl-body-worn-video", summary.measures) == ""
+    assert describe_red_success("successes", "", summary.measures) == ""
+    assert describe_red_success("successes", "sl-body-worn-video", None) == ""
