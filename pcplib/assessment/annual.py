@@ -650,6 +650,7 @@ def describe_untested(classified: pd.DataFrame) -> list[str]:
 
 YEAR_TARGET_OUTCOMES = (
     "met", "missed", "within the margin of error", "within chance", "on course", "behind",
+    "asks for no improvement",
 )  # fmt: skip
 """What the year says of a measure's target: met or missed (a target that applies), within
 the margin of error (a survey figure short of its target by less than its margin: too
@@ -758,6 +759,10 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
             )
             if not outcome:
                 outcome = "within the margin of error" if margin is not None else "within chance"
+            if target.baseline_met and outcome == "on course":
+                # A dated target the baseline year already met, and still met, asks for no
+                # improvement: no test of progress, as every report says (assessment.harm).
+                outcome, close = "asks for no improvement", False
         rows.append(
             {
                 "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),

@@ -224,6 +224,11 @@ def _describe_target_result(r: Mapping[str, Any]) -> str:
     if r["aggregation"] == "sum":
         per_period = {"monthly": " a month", "quarterly": " a quarter"}
         final += per_period.get(str(r.get("frequency")), "")
+    if outcome == "asks for no improvement":
+        return (
+            f"Not judged: the baseline year already met its target of {final} by {due}, so "
+            "the target asks for no improvement"
+        )
     if outcome == "on course":
         return f"On course for {final} by {due}{close}"
     if outcome == "behind":
@@ -269,6 +274,11 @@ def format_annual_targets(df: pd.DataFrame, year: str) -> str:
         parts.append(
             f"{later} with a later date: {counts.get('on course', 0)} on course and "
             f"{counts.get('behind', 0)} behind"
+        )
+    if counts.get("asks for no improvement", 0):
+        parts.append(
+            f"{counts['asks for no improvement']} whose target the baseline year already met "
+            "(it asks for no improvement, so it is not judged)"
         )
     if counts.get("", 0):
         parts.append(f"{counts['']} without a whole year of figures")
