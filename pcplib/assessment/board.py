@@ -168,8 +168,9 @@ class BoardView:
         the measures' ratings a quarter before: ``as reported`` from a strategy report's
         record or the view's own; a history written before the view kept its measures
         holds its overall rating only), ``overdue``, ``at_risk`` and
-        ``new_risks`` (counts), and ``rating_note``, what the rating alone would hide
-        (the strategy summary's "But: ..." note; empty when nothing is hidden).
+        ``new_risks`` (counts), ``rating_note``, what the rating alone would hide
+        (the strategy summary's "But: ..." note; empty when nothing is hidden), and
+        ``rating_scope`` (how few headline measures the rating rests on, when too few).
     returns_recorded : bool
         Whether the data set records any owners' return (its returns log); without
         one, whether returns arrived cannot be judged and none is listed as missing.
@@ -586,6 +587,7 @@ def summarise_board_quarter(
                 "at_risk": flags.count("at risk"),
                 "new_risks": flags.count("new high risk"),
                 "rating_note": ratings.summary.rating_note,
+                "rating_scope": ratings.summary.rating_scope,
             }
         )
     item_frame = pd.DataFrame(items, columns=BOARD_ITEM_COLUMNS)

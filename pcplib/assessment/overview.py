@@ -23,6 +23,7 @@ from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import available_period_end, strategy_commitments
 from pcplib.assessment.strategy import (
     assess_delivery,
+    describe_rating_scope,
     note_hidden_by_rating,
     roll_up_strategy,
     summarise_strategy,
@@ -48,7 +49,8 @@ OVERVIEW_COLUMNS = [
     "mission_id", "mission_name", "strategy_id", "strategy_name", "commitments",
     "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
     "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
-    "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
+    "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "rating_scope",
+    "overdue",
     "not_yet_due", "rate_per", "rag_basis", "quarter", "quarter_label", "quarter_before",
     "quarter_change", "year_before", "year_before_label", "year_ending_change",
     "spc_limits_from",
@@ -180,6 +182,8 @@ def _strategy_columns(
         "projected_delivery": delivery.percent,
         "delivery_rag": delivery.rating,
         "rating_note": note,
+        # How few headline measures the rating rests on, when too few (review 7, F12).
+        "rating_scope": describe_rating_scope(headline),
     }
 
 

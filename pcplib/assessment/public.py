@@ -600,7 +600,8 @@ class PublicQuarter:
         the recorded-crime caveat applies, :func:`~pcplib.assessment.caveats.is_recorded_crime`).
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
-        ``strategy_name``, ``overall_rag`` (public measures only), ``commitments``,
+        ``strategy_name``, ``overall_rag`` (public measures only), ``rating_scope``,
+        ``commitments``,
         ``complete``, ``stuck`` (at risk, not yet past the due date), ``off_track`` and
         ``overdue`` (past the due date and not complete), as
         :func:`~pcplib.assessment.delivery.assess_delivery` counts them; ``commitments``
@@ -663,6 +664,7 @@ def summarise_public_quarter(
             {
                 **mission,
                 "overall_rag": summary.overall_rag,
+                "rating_scope": summary.rating_scope,
                 # Every commitment of the plan is a promise, due or not.
                 "commitments": summary.delivery.total,
                 "complete": counts.get("complete", 0),
