@@ -27,6 +27,7 @@ from pcplib.labels import list_words, month_words, plural
 from pcplib.report.change_charts import build_change_chart
 from pcplib.report.comparisons import format_area_comparison_words
 from pcplib.report.html import build_table, esc
+from pcplib.report.release import name_sources
 from pcplib.report.words import describe_roll_up, format_rag_legend
 
 ABOUT_PAGE = "public-quarterly-about.html"
@@ -354,6 +355,7 @@ def format_public_mission(
         f"headline measures of {name}",
         "Change on a year ago",
         f"The headline measures of {name}, {public.quarter} against a year ago.",
+        name_sources(headline["source"]) if "source" in headline else "",
     )
     parts = [
         f"<h2>{esc(name)}</h2>",
