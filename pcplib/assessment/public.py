@@ -38,7 +38,7 @@ from pcplib.assessment.commitment_status import say_public_disagreement
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
-from pcplib.assessment.strategy import StrategySummary, summarise_strategy
+from pcplib.assessment.strategy import StrategySummary, describe_rating_scope, summarise_strategy
 from pcplib.labels import (
     choose_shared_decimals,
     format_figure,
@@ -664,7 +664,9 @@ def summarise_public_quarter(
             {
                 **mission,
                 "overall_rag": summary.overall_rag,
-                "rating_scope": summary.rating_scope,
+                "rating_scope": describe_rating_scope(
+                    summary.measures[summary.measures["tier"] == "headline"], short=True
+                ),
                 # Every commitment of the plan is a promise, due or not.
                 "commitments": summary.delivery.total,
                 "complete": counts.get("complete", 0),

@@ -352,7 +352,7 @@ def is_enough_rated(rated: int, total: int) -> bool:
     return rated >= MIN_RATED_HEADLINE and rated >= MIN_RATED_SHARE * total
 
 
-def describe_rating_scope(headline: pd.DataFrame) -> str:
+def describe_rating_scope(headline: pd.DataFrame, short: bool = False) -> str:
     """Say how few headline measures a strategy's rating rests on, when they are too few.
 
     Shown beside the rating wherever it appears (strategy report, plan overview, Board
@@ -363,6 +363,9 @@ def describe_rating_scope(headline: pd.DataFrame) -> str:
     ----------
     headline : pandas.DataFrame
         Headline rows of :func:`~pcplib.assessment.measures.summarise_measures`.
+    short : bool, default False
+        The form for a line of ratings (the public list of strategies, whose key says
+        what Grey means): "1 of 2 rated", "rated on 1 of 3".
 
     Returns
     -------
@@ -377,7 +380,13 @@ def describe_rating_scope(headline: pd.DataFrame) -> str:
     ratings = [str(r) for r in headline["rag"] if r != "Grey"]
     worst, counted = rag.roll_up(ratings, method=ROLL_UP_METHOD)
     if worst == "Red":
-        return f"on {rated} of {total} headline measures rated"
+        return (
+            f"rated on {rated} of {total}"
+            if short
+            else f"on {rated} of {total} headline measures rated"
+        )
+    if short:
+        return f"{rated} of {total} rated"
     counts = counted.split("(", 1)[1].split(")", 1)[0]
     return f"too little rated: {rated} of {total} headline measures ({counts})"
 

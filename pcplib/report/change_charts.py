@@ -252,10 +252,7 @@ def build_change_chart(
     fig = plot_changes(rows, title)
     caption += " Right is a rise, left a fall; the word under each name says what it means."
     if len(groups) > 1:
-        caption += (
-            " Percentages change in points (55% to 57% is 2 points), so they have a scale "
-            "of their own, below the others."
-        )
+        caption += " Percentages change in points, on a scale of their own, below the others."
     if source:
         caption += f" Source: {source}."
     html = figure_to_html(fig, describe_change_chart(rows, what), caption)

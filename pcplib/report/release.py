@@ -22,9 +22,8 @@ from pcplib.report.html import esc
 __all__ = ["REVISIONS_POLICY", "format_release_notes", "name_sources"]
 
 REVISIONS_POLICY = (
-    "Revisions: the figures are provisional and may be revised as records are updated; "
-    "each release is worked out afresh from the latest data, so a figure may differ from "
-    "the one published before."
+    "Revisions: figures are provisional; each release uses the latest data, so a figure "
+    "may differ from one published before."
 )
 """The one-line revisions policy every public release states."""
 
@@ -83,12 +82,11 @@ def format_release_notes(
         quarter = periods.label_quarter(periods.parse_month(str(next_release.period_end)))
         when = month_words(periods.parse_month(str(next_release.slot)))
         parts.append(
-            f"Next release: the {quarter} figures, in {when} (the {identity.board_name}'s "
-            "forward plan)."
+            f"Next release: the {quarter} figures, {when} ({identity.board_name} forward plan)."
         )
     parts.append(REVISIONS_POLICY)
     if identity.statistics_contact or identity.statistics_email:
         who = identity.statistics_contact or identity.statistics_email
         email = identity.statistics_email if identity.statistics_contact else ""
         parts.append(f"Contact: {who}{f' ({email})' if email else ''}.")
-    return f'<p class="small release-notes">{esc(" ".join(parts))}</p>'
+    return f'<p class="release-notes">{esc(" ".join(parts))}</p>'
