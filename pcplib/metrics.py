@@ -46,6 +46,7 @@ __all__ = [
     "pp_change",
     "sum_rolling_12_months",
     "summarise_change",
+    "tell_as_difference",
 ]
 
 Direction = Literal["up", "down", "no change", "not measurable"]
@@ -394,6 +395,38 @@ def measure_change(change: Change, unit: str) -> tuple[float | None, str]:
     return change.current - change.baseline, unit
 
 
+def tell_as_difference(change: Change, difference: float, unit: str, suffix: str = "") -> Change:
+    """The change told as a difference in the measure's unit, with no percentage.
+
+    The one way a change is written when a percentage would mislead: small numbers
+    (:func:`count_small_change`), a grade on a fixed scale (:func:`convert_scale_change`)
+    and a figure that starts at zero or crosses it
+    (:func:`~pcplib.assessment.changes.judge_like_for_like`).
+
+    Parameters
+    ----------
+    change : Change
+        The change as measured (its direction, arrow and judgement are kept).
+    difference : float
+        The difference to tell, current less baseline.
+    unit : str
+        The measure's unit, for formatting the difference.
+    suffix : str, optional
+        Words after the figure (``" points"``).
+
+    Returns
+    -------
+    Change
+        ``change`` with ``pct`` None and ``text`` such as ``"+1"`` or ``"-0.04 points"``.
+    """
+    sign = "+" if difference > 0 else ("-" if difference < 0 else "")
+    text = f"{sign}{format_figure(abs(difference), unit)}{suffix}"
+    return Change(
+        change.baseline, change.current, None, change.pp, change.direction,
+        change.arrow, change.judgement, text,
+    )  # fmt: skip
+
+
 def count_small_change(change: Change, unit: str) -> Change:
     """A change on small numbers told as a difference in the unit, never a percentage.
 
@@ -403,13 +436,7 @@ def count_small_change(change: Change, unit: str) -> Change:
     """
     if change.baseline is None or change.current is None or change.direction == "no change":
         return change
-    difference = change.current - change.baseline
-    sign = "+" if difference > 0 else ("-" if difference < 0 else "")
-    text = f"{sign}{format_figure(abs(difference), unit)}"
-    return Change(
-        change.baseline, change.current, None, change.pp, change.direction,
-        change.arrow, change.judgement, text,
-    )  # fmt: skip
+    return tell_as_difference(change, change.current - change.baseline, unit)
 
 
 # "(1 = poor to 5 = excellent)" or "a scale of 1 (poor) to 5 (excellent)".
@@ -461,9 +488,4 @@ def convert_scale_change(change: Change, measure: Mapping[str, Any]) -> Change:
     difference = change.current - change.baseline
     if change.direction == "no change":
         difference = 0.0  # shown as no change at the precision printed
-    sign = "+" if difference > 0 else ("-" if difference < 0 else "")
-    text = f"{sign}{format_figure(abs(difference), str(measure['unit']))} points"
-    return Change(
-        change.baseline, change.current, None, change.pp, change.direction,
-        change.arrow, change.judgement, text,
-    )  # fmt: skip
+    return tell_as_difference(change, difference, str(measure["unit"]), " points")

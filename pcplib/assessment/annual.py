@@ -90,7 +90,8 @@ def _verdict_words(evidence: Evidence, change: Any) -> str:
     if evidence.real:
         return f"statistically significant {word}"
     if evidence.verdict == "possible change":
-        return f"possible {word}, not yet conclusive"
+        small = " on small numbers" if evidence.small_numbers else ""
+        return f"possible {word}{small}, not yet conclusive"
     return NO_EVIDENCE
 
 
@@ -263,6 +264,10 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
             ends = pd.DatetimeIndex(current_def["period_end"])
             history = regular_frame(current_def[np.asarray(ends <= stop)], frequency)
             evidence = weigh_change(base, this, history, m)
+            if evidence.small_numbers:
+                # As every report tells it: a handful of events changes by a difference,
+                # never a percentage ("+11", not "+110.0%": docs/methodology.md).
+                change = metrics.count_small_change(change, unit)
             change = judge_on_evidence(change, evidence)
             evidence_word = evidence.verdict
             if evidence.verdict == "no change":

@@ -21,11 +21,17 @@ formats:
     commitment due in two years is a warning, not a delay, so it is never counted as
     overdue);
   - ``new high risk``: risks that became high in the quarter
-    (:func:`~pcplib.assessment.risks.list_new_high_risks`, the function the strategy
-    summary's risk rating and "But:" note read);
+    (the strategy summary's own list, ``StrategySummary.new_risks``, which its risk
+    rating and "But:" note read);
   - ``changed``: ratings that changed since the Delivery Board's previous quarter
-    (:mod:`pcplib.assessment.continuity`), each measure's with its reason in plain
-    words (a move to Grey reads "no longer rated: ...", never as an improvement).
+    (:mod:`pcplib.assessment.continuity`), each measure's with the change in the
+    evidence behind it (:func:`~pcplib.assessment.board_changes.describe_change_evidence`:
+    "into needs attention: ... 152 against 120 in 2025/26 Q2, a real rise"; a move to
+    Grey reads "no longer rated: ...", never as an improvement);
+  - ``progress``: what was done since then, not only what is late or worse
+    (:func:`~pcplib.assessment.board_changes.list_progress`): commitments completed and
+    Board actions done (only against a record of what the Board was shown: their status
+    then), measures out of "needs attention" and targets newly met.
 
 **A rating never sits alone.** A strategy's rating is the roll-up of its headline
 measures only, so each strategy carries the strategy summary's own "But:" note
@@ -38,7 +44,13 @@ compares each strategy with the quarter before: the rating on the previous quart
 data, as the Board was told it when the meeting history holds a strategy report on
 that quarter's data, else as the Delivery Board was shown it (the view's own rows of
 ``judgements.csv``, :func:`tabulate_board_judgements`, kept in the history), else
-recomputed from today's data (the view says which). A
+recomputed from today's data (the view says which).
+
+**An update to a quarter's view.** A second view of a quarter already published (new
+returns arrived after the first) compares with the first view of that quarter published
+(:func:`~pcplib.assessment.board_changes.find_first_view`, from every run the meeting
+history keeps), and is titled an update "since" that view's date: compared with the
+quarter before, it would repeat the first view's changes as if it did not exist. A
 strategy report's "Since the last meeting" compares with the last meeting that saw the
 strategy instead, which may be two or more quarters back; each statement therefore
 names its comparison ("since the Delivery Board of 2026/27 Q1", "since the Board's
@@ -58,8 +70,18 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.actions import classify_actions, find_action_date
-from pcplib.assessment.commitment_status import check_commitment_statuses
+from pcplib.assessment.actions import find_action_date
+from pcplib.assessment.board_changes import (
+    describe_change_evidence,
+    find_first_view,
+    list_progress,
+)
+from pcplib.assessment.board_items import (
+    list_action_items,
+    list_commitment_items,
+    list_return_items,
+    list_risk_items,
+)
 from pcplib.assessment.continuity import (
     AS_REPORTED,
     RECOMPUTED,
@@ -68,12 +90,8 @@ from pcplib.assessment.continuity import (
     add_continuity_columns,
     compare_with_previous_meeting,
 )
-from pcplib.assessment.delivery import classify_commitments
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
-from pcplib.assessment.risks import list_new_high_risks
-from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
-from pcplib.data.sources.returns_layout import find_deadline
 from pcplib.labels import date_words, is_missing, month_words
 
 if TYPE_CHECKING:
@@ -95,31 +113,34 @@ __all__ = [
 BOARD_REPORT = "delivery-board"
 """The view's name in a run (its page and its ``report`` in ``judgements.csv``)."""
 
-FLAGS = ("overdue", "at risk", "new high risk", "changed")
+FLAGS = ("overdue", "at risk", "new high risk", "changed", "progress")
 """An item's flag: past its due date and not done by it, a commitment at risk or off
-track but not yet due, a risk that became high in the quarter, or a rating that
-changed."""
+track but not yet due, a risk that became high in the quarter, a rating that changed,
+or progress since the comparison (a commitment completed, an action done, a measure out
+of "needs attention" or newly meeting its target)."""
 
 BOARD_ITEM_COLUMNS = [
     "mission_id", "strategy_id", "strategy_name", "force_owner", "opcc_owner", "kind",
     "item_id", "item", "state", "due", "detail", "flag", "reason",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.items`: ``kind`` is ``commitment``, ``action``, ``return``,
-``risk`` or ``rating``; ``flag`` is one of :data:`FLAGS`; ``reason`` is a changed
-rating's reason in plain words, or for a commitment the sentence saying that its status
-and its measure's data disagree (:mod:`pcplib.assessment.commitment_status`); empty for
-other items."""
+``risk``, ``rating`` or (for progress) ``measure``; ``flag`` is one of :data:`FLAGS`;
+``reason`` is the change in the evidence behind a changed rating or a measure's
+progress, or for a commitment the sentence saying that its status and its measure's
+data disagree (:mod:`pcplib.assessment.commitment_status`); empty for other items."""
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
-    "returns_missing", "overdue", "at_risk", "new_risks", "changes", "strategy_ids",
+    "returns_missing", "overdue", "at_risk", "new_risks", "changes", "progress",
+    "strategy_ids",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.owners`: the senior contact, ``Force`` or ``OPCC``, the
 names of the strategies they answer for, their SPOCs, then counts, then the ids of the
 strategies they answer for (a tuple, in the order of ``strategies``): ``overdue`` is the
 sum of the three before it (commitments, actions, returns), ``at_risk`` the commitments
 at risk or off track and not yet due, ``new_risks`` the risks that became high in the
-quarter, ``changes`` the ratings changed."""
+quarter, ``changes`` the ratings changed, ``progress`` the items that progressed
+(flag ``progress``)."""
 
 _SIDES = (("Force", "force_senior_owner", "force_spoc"), ("OPCC", "opcc_senior_owner", "opcc_spoc"))
 
@@ -153,7 +174,8 @@ class BoardView:
     quarter : str
         The reporting quarter (``2026/27 Q2``).
     period_end, previous_period_end : str
-        The data period's last month and the quarter before's (``YYYY-MM``).
+        The data period's last month and the compared one's (``YYYY-MM``): the quarter
+        before's, or in an update the same quarter's.
     as_of : pandas.Timestamp
         The meeting's date: an action or return due before it and not done is overdue.
     owners : pandas.DataFrame
@@ -169,8 +191,12 @@ class BoardView:
         record or the view's own; a history written before the view kept its measures
         holds its overall rating only), ``overdue``, ``at_risk`` and
         ``new_risks`` (counts), ``rating_note``, what the rating alone would hide
-        (the strategy summary's "But: ..." note; empty when nothing is hidden), and
-        ``rating_scope`` (how few headline measures the rating rests on, when too few).
+        (the strategy summary's "But: ..." note; empty when nothing is hidden) and
+        ``rating_scope`` (how few headline measures the rating rests on, when too few); then
+        ``progress`` (a count of the items flagged ``progress``) and ``items_basis``:
+        ``as reported`` when the commitments' and actions' status then is on record,
+        so those done since can be counted, else ``recomputed`` (only the measures'
+        progress is known).
     returns_recorded : bool
         Whether the data set records any owners' return (its returns log); without
         one, whether returns arrived cannot be judged and none is listed as missing.
@@ -182,6 +208,11 @@ class BoardView:
         overall row, then each measure's, with the rating a quarter before and the basis,
         so the meeting history keeps what the board was told and the ratings its changes
         were counted from (:func:`tabulate_board_judgements`).
+    update_of : str
+        When this is an update to the quarter's view, when the first view of the quarter
+        was produced (ISO-8601, from the meeting history); empty otherwise.
+    update_slot : str
+        The meeting (``YYYY-MM``) the first view was published for; empty otherwise.
     """
 
     quarter: str
@@ -196,11 +227,38 @@ class BoardView:
     judgements: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=JUDGEMENT_COLUMNS), repr=False
     )
+    update_of: str = ""
+    update_slot: str = ""
+
+    @property
+    def is_update(self) -> bool:
+        """Whether this is an update to a view of the same quarter already published."""
+        return bool(self.update_slot)
+
+    @property
+    def update_date(self) -> str:
+        """The first view's date in words (``"20 November 2026"``); empty if not an update.
+
+        A record without a readable production time gives its meeting's month instead.
+        """
+        if not self.is_update:
+            return ""
+        try:
+            return date_words(pd.Timestamp(self.update_of))
+        except (TypeError, ValueError):
+            return month_words(periods.parse_month(self.update_slot))
 
     @property
     def previous_quarter(self) -> str:
-        """The quarter the changes are counted from (``2026/27 Q1``)."""
+        """The quarter the changes are counted from (``2026/27 Q1``; an update's own)."""
         return periods.label_quarter(periods.parse_month(self.previous_period_end))
+
+    @property
+    def compared_with(self) -> str:
+        """What the changes are counted from: ``"2026/27 Q1"``, or ``"the view of 20 ..."``."""
+        if self.is_update:
+            return f"the {self.quarter} view of {self.update_date}"
+        return self.previous_quarter
 
     @property
     def totals(self) -> PlanTotals:
@@ -215,8 +273,24 @@ class BoardView:
 
     @property
     def since_words(self) -> str:
-        """``"since the Delivery Board of 2026/27 Q1"``: the comparison every change names."""
-        return f"since the {self.board_name} of {self.previous_quarter}"
+        """The comparison every change names, with its data period.
+
+        ``"since the Delivery Board of 2026/27 Q1 (data to June 2026)"``: a strategy
+        report's "Since the last meeting" may compare with an earlier meeting, so the
+        data period is named in the words themselves, not only in a note. An update's:
+        ``"since the 2026/27 Q2 view of 20 November 2026"`` (the same data period).
+        """
+        if self.is_update:
+            return f"since {self.compared_with}"
+        data = month_words(periods.parse_month(self.previous_period_end))
+        return f"since the {self.board_name} of {self.previous_quarter} (data to {data})"
+
+    @property
+    def title(self) -> str:
+        """The view's title after the board's name: the quarter, or an update to its view."""
+        if self.is_update:
+            return f"update to the {self.quarter} view, since {self.update_date}"
+        return f"quarterly view, {self.quarter}"
 
 
 def _text(value: Any) -> str:
@@ -235,113 +309,6 @@ def _record_for(
         if (frame["report"] == strategy_id).any():
             found = record
     return found
-
-
-def _commitment_items(
-    dataset: Dataset, strategy_id: str, period_end: str, verdicts: pd.DataFrame
-) -> list[dict[str, Any]]:
-    commitments = strategy_commitments(dataset, strategy_id)
-    if commitments.empty:
-        return []
-    state = classify_commitments(commitments, period_end)
-    # A status the data of the commitment's measure contradict: the one sentence, as the
-    # strategy report sets it beside the commitment (assessment.commitment_status).
-    checks = check_commitment_statuses(commitments, verdicts)
-    differ = dict(zip(checks["commitment_id"], checks["sentence"], strict=True))
-    rows = []
-    for index, c in commitments.iterrows():
-        if state[index] not in ("at risk", "off track", "overdue"):
-            continue
-        # Overdue is decided by the due date alone (classify_commitments): a commitment
-        # reported at risk but due years ahead is a warning, not a delay.
-        rows.append(
-            {
-                "kind": "commitment",
-                "item_id": _text(c.get("commitment_id")),
-                "item": _text(c.get("commitment")),
-                "state": state[index],
-                "due": "" if is_missing(c.get("due_date")) else date_words(c["due_date"]),
-                "detail": _text(c.get("owner")),
-                "flag": "overdue" if state[index] == "overdue" else "at risk",
-                "reason": differ.get(_text(c.get("commitment_id")), ""),
-            }
-        )
-    return rows
-
-
-def _action_items(dataset: Dataset, strategy_id: str, as_of: pd.Timestamp) -> list[dict[str, Any]]:
-    actions = dataset.actions
-    if actions.empty or "strategy_id" not in actions.columns:
-        return []
-    actions = actions[actions["strategy_id"] == strategy_id]
-    state = classify_actions(actions, as_of)
-    rows = []
-    for _, a in actions[state == "overdue"].iterrows():
-        agreed = _text(a.get("agreed_at"))
-        rows.append(
-            {
-                "kind": "action",
-                "item_id": _text(a.get("action_id")),
-                "item": _text(a.get("action")),
-                # "overdue, still in progress": no brackets, as the view puts the state in them.
-                "state": f"overdue, still {_text(a.get('status'))}"
-                if _text(a.get("status"))
-                else "overdue",
-                "due": "" if is_missing(a.get("due_date")) else date_words(a["due_date"]),
-                "detail": (f"agreed {month_words(periods.parse_month(agreed))}" if agreed else "")
-                + (f"; {_text(a.get('owner'))}" if _text(a.get("owner")) else ""),
-                "flag": "overdue",
-            }
-        )
-    return rows
-
-
-def _return_items(
-    dataset: Dataset, strategy_id: str, quarter: str, plan: ForwardPlan | None, as_of: pd.Timestamp
-) -> list[dict[str, Any]]:
-    deadline = find_deadline(plan, strategy_id, quarter)
-    if deadline.due is None or pd.Timestamp(deadline.due) >= as_of:
-        return []
-    due = pd.Timestamp(deadline.due)
-    log = dataset.returns_log
-    mine = log[(log["strategy_id"] == strategy_id) & (log["quarter"] == quarter)]
-    loaded = pd.to_datetime(mine["loaded_at"], errors="coerce", utc=True).dt.tz_localize(None)
-    first = loaded.min() if not loaded.empty else pd.NaT
-    if not pd.isna(first) and first.normalize() <= due:
-        return []
-    state = (
-        "not received"
-        if pd.isna(first) or first >= as_of
-        else f"received late, {date_words(first)}"
-    )
-    return [
-        {
-            "kind": "return",
-            "item_id": f"{strategy_id} {quarter}",
-            "item": f"Owners' return for {quarter}",
-            "state": state,
-            "due": date_words(due),
-            "detail": "due date from the forward plan",
-            "flag": "overdue",
-        }
-    ]
-
-
-def _risk_items(dataset: Dataset, strategy_id: str, period_end: str) -> list[dict[str, Any]]:
-    """Risks that became high in the quarter: the owners answer for them too (seed 002)."""
-    risks = list_new_high_risks(dataset, strategy_id, period_end)
-    return [
-        {
-            "kind": "risk",
-            "item_id": _text(r.get("risk_id")),
-            "item": _text(r.get("description")) or _text(r.get("risk_id")),
-            "state": f"new high risk, score {int(r['score'])}",
-            "due": "",
-            "detail": _text(r.get("owner")),
-            "flag": "new high risk",
-        }
-        for r in risks.to_dict("records")
-    ]
 
 
 def _board_record(
@@ -403,11 +370,13 @@ def _told_board(
 class _Ratings:
     """One strategy's ratings as the view takes them (:func:`_rating_items`).
 
-    ``rows`` are the changed ratings as items; ``summary`` is today's strategy summary
-    (its rating, its "But:" note as of the meeting, and its measures' verdicts, which the
-    commitments' checks read); ``before``, ``basis`` and ``reported_at`` the rating a
-    quarter before and where it came from; ``overall`` the strategy's rows of
-    ``judgements.csv`` as the view has them.
+    ``rows`` are the changed ratings as items; ``progress`` what progressed since the
+    comparison, as items (:func:`~pcplib.assessment.board_changes.list_progress`);
+    ``summary`` is today's strategy summary (its rating, its "But:" note as of the
+    meeting, and its measures' verdicts, which the commitments' checks read); ``before``,
+    ``basis`` and ``reported_at`` the rating compared with and where it came from;
+    ``overall`` the strategy's rows of ``judgements.csv`` as the view has them;
+    ``items_known`` whether the commitments' and actions' status then was on record.
     """
 
     rows: list[dict[str, Any]]
@@ -416,6 +385,8 @@ class _Ratings:
     basis: str
     reported_at: str
     overall: pd.DataFrame
+    progress: list[dict[str, Any]] = field(default_factory=list)
+    items_known: bool = False
 
 
 def _rating_items(
@@ -426,26 +397,36 @@ def _rating_items(
     records: Sequence[MeetingRecord],
     spc_rules: str,
     slot: str = "",
+    first: MeetingRecord | None = None,
 ) -> _Ratings:
-    """A strategy's ratings now and a quarter before, and those that changed (:class:`_Ratings`).
+    """A strategy's ratings now and at the comparison, what changed and what progressed.
 
-    The comparison is, in order: a strategy report's record on the previous quarter's
-    data (every rating as the Board was told it), else the Delivery Board's own record
-    of that quarter (every rating as it was shown, or its overall rating only in a
-    history written before the view kept its measures, theirs then recomputed), else
-    recomputed from today's data.
+    The comparison is, in order: the first view of this quarter published, for an update
+    (``first``; its record of the strategy, else the same quarter recomputed); else a
+    strategy report's record on the previous quarter's data (every rating as the Board
+    was told it), else the Delivery Board's own record of that quarter (every rating as
+    it was shown, or its overall rating only in a history written before the view kept
+    its measures, theirs then recomputed), else recomputed from today's data.
     """
     # The meeting's date, so the note's overdue Board actions are the view's own.
     summary = summarise_strategy(dataset, strategy_id, period_end, "board", spc_rules, slot=slot)
-    record = _record_for(records, strategy_id, previous_end) or _board_record(
-        records, strategy_id, previous_end
-    )
-    previous = PreviousMeeting(record.slot if record else previous_end, previous_end, record)
+    if first is not None:
+        record = _board_record([first], strategy_id, period_end)
+    else:
+        record = _record_for(records, strategy_id, previous_end) or _board_record(
+            records, strategy_id, previous_end
+        )
+    slot_then = first.slot if first is not None else record.slot if record else previous_end
+    previous = PreviousMeeting(slot_then, previous_end, record)
     continuity = compare_with_previous_meeting(dataset, summary, previous, spc_rules)
     changes = continuity.changes
     overall_row = _overall_judgement(summary, continuity)
     basis, reported_at = previous.basis, previous.slot if record is not None else ""
-    told = None if record is not None else _told_board(records, strategy_id, previous_end)
+    told = (
+        None
+        if record is not None or first is not None
+        else _told_board(records, strategy_id, previous_end)
+    )
     if told is not None:
         reported_at, told_rag = told
         basis = AS_REPORTED
@@ -460,6 +441,7 @@ def _rating_items(
             AS_REPORTED,
             told_rag,
         ]
+    reasons = _evidence_reasons(summary, continuity, first is not None)
     rated = changes[changes["change"] == "rating changed"]
     rows = [
         {
@@ -470,14 +452,57 @@ def _rating_items(
             "due": "",
             "detail": "overall rating" if r["kind"] == "overall" else "measure",
             "flag": "changed",
-            # The plain "Why", for the measures': a move to Grey is "no longer rated".
-            "reason": "" if r["kind"] == "overall" else _unrated_words(r),
+            # The plain "Why", for the measures': the change in the evidence; a move to
+            # Grey is "no longer rated".
+            "reason": ""
+            if r["kind"] == "overall"
+            else _unrated_words(r)
+            if r["after"] == "Grey"
+            else reasons.get(str(r["item_id"])) or _unrated_words(r),
         }
         for r in rated.to_dict("records")
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
-    return _Ratings(rows, summary, before, basis, reported_at, overall_row)
+    progress = list_progress(changes, summary.measures, reasons, items_known=record is not None)
+    return _Ratings(
+        rows, summary, before, basis, reported_at, overall_row, progress, record is not None
+    )
+
+
+def _evidence_reasons(summary: Any, continuity: Continuity, update: bool) -> dict[str, str]:
+    """Each moved measure's change in the evidence, by measure id.
+
+    The figure compared with is the one the comparison gave for its own period: the
+    quarter before's, or in an update the same quarter's as first published.
+    """
+    changes = continuity.changes
+    moved = changes[changes["kind"] == "measure"]
+    if moved.empty:
+        return {}
+    earlier = continuity.measures.set_index("measure_id")["previous_value"]
+    previous = continuity.previous
+    label = (
+        "the view first published"
+        if update
+        else f"the quarter to {month_words(periods.parse_month(previous.period_end))}"
+        if previous is not None
+        else ""
+    )
+    reasons = {}
+    for now in summary.measures.to_dict("records"):
+        mid = str(now["measure_id"])
+        mine = moved[moved["item_id"] == mid]
+        if mine.empty:
+            continue
+        value = earlier.get(mid)
+        reasons[mid] = describe_change_evidence(
+            now,
+            mine["change"].astype(str).tolist(),
+            None if is_missing(value) else float(value),
+            label,
+        )
+    return reasons
 
 
 def _unrated_words(change: dict[str, Any]) -> str:
@@ -521,6 +546,7 @@ def summarise_board_quarter(
     plan: ForwardPlan | None = None,
     records: Sequence[MeetingRecord] = (),
     spc_rules: str = "mdc",
+    runs: Sequence[MeetingRecord] = (),
 ) -> BoardView:
     """Work out the Delivery Board's quarterly view.
 
@@ -539,6 +565,10 @@ def summarise_board_quarter(
         The meeting history: what the Board was told on the quarter before.
     spc_rules : str, default "mdc"
         The SPC rules.
+    runs : sequence of MeetingRecord
+        Every published run the meeting history keeps, oldest first
+        (:func:`~pcplib.data.history.list_meeting_runs`): when one holds a view of this
+        quarter already, this view is an update to the first and compares with it.
 
     Returns
     -------
@@ -546,7 +576,11 @@ def summarise_board_quarter(
         The owners, the flagged items, and each strategy's ratings.
     """
     quarter = periods.label_quarter(periods.parse_month(period_end))
-    previous_end = str(periods.parse_month(period_end) - 3)
+    # Only a view published for this meeting or an earlier one is updated.
+    earlier = [r for r in runs if not slot or r.slot <= slot]
+    first = find_first_view(earlier, BOARD_REPORT, period_end)
+    # An update compares with the quarter's first view, on the same data period.
+    previous_end = period_end if first else str(periods.parse_month(period_end) - 3)
     as_of = find_action_date(period_end, slot)
     missions = dataset.missions.set_index("mission_id")["mission_name"]
     items: list[dict[str, Any]] = []
@@ -561,14 +595,16 @@ def summarise_board_quarter(
             "force_owner": _text(s.get("force_senior_owner")),
             "opcc_owner": _text(s.get("opcc_senior_owner")),
         }
-        ratings = _rating_items(dataset, sid, period_end, previous_end, records, spc_rules, slot)
-        flagged = _commitment_items(dataset, sid, period_end, ratings.summary.measures)
-        flagged += _action_items(dataset, sid, as_of)
+        ratings = _rating_items(
+            dataset, sid, period_end, previous_end, records, spc_rules, slot, first
+        )
+        flagged = list_commitment_items(dataset, sid, period_end, ratings.summary.measures)
+        flagged += list_action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
-            flagged += _return_items(dataset, sid, quarter, plan, as_of)
-        flagged += _risk_items(dataset, sid, period_end)
+            flagged += list_return_items(dataset, sid, quarter, plan, as_of)
+        flagged += list_risk_items(ratings.summary.new_risks)
         overall_rows.append(ratings.overall)
-        items += [base | row for row in flagged + ratings.rows]
+        items += [base | row for row in flagged + ratings.rows + ratings.progress]
         flags = [row["flag"] for row in flagged]
         strategies.append(
             {
@@ -588,6 +624,9 @@ def summarise_board_quarter(
                 "new_risks": flags.count("new high risk"),
                 "rating_note": ratings.summary.rating_note,
                 "rating_scope": ratings.summary.rating_scope,
+                "progress": len(ratings.progress),
+                # Whether the commitments and actions done since could be counted.
+                "items_basis": AS_REPORTED if ratings.items_known else RECOMPUTED,
             }
         )
     item_frame = pd.DataFrame(items, columns=BOARD_ITEM_COLUMNS)
@@ -606,6 +645,8 @@ def summarise_board_quarter(
             if overall_rows
             else pd.DataFrame(columns=JUDGEMENT_COLUMNS)
         ),
+        update_of=first.produced_at if first else "",
+        update_slot=first.slot if first else "",
     )
 
 
@@ -682,6 +723,7 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
                 "at_risk": int(counts.get(("at risk", "commitment"), 0)),
                 "new_risks": int(counts.get(("new high risk", "risk"), 0)),
                 "changes": int(counts.get(("changed", "rating"), 0)),
+                "progress": int(mine["flag"].eq("progress").sum()),
                 "strategy_ids": tuple(row["ids"]),
             }
         )

@@ -23,7 +23,7 @@ from pcplib.assessment import vocabulary
 from pcplib.assessment.evidence import Evidence, is_year_to_date, weigh_change
 from pcplib.assessment.figures import Figures, Window, aggregation_of, compare_baseline
 from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade
-from pcplib.labels import format_figure, is_missing
+from pcplib.labels import is_missing
 from pcplib.periods import month_number
 
 __all__ = [
@@ -84,7 +84,10 @@ def judge_like_for_like(
         )  # fmt: skip
     elif good == "neutral" and change.direction in ("up", "down"):
         judgement = "no good direction"
-    text, pct = change.text, change.pct
+    change = metrics.Change(
+        change.baseline, change.current, change.pct, change.pp, change.direction,
+        change.arrow, judgement, change.text,
+    )  # fmt: skip
     if (
         unit != "percent"
         and before is not None
@@ -93,13 +96,8 @@ def judge_like_for_like(
     ):
         # A percentage change from zero or across it (a variance moving from an overspend
         # to an underspend) means nothing; the difference in the unit says what happened.
-        difference = current - before
-        sign = "+" if difference > 0 else ("-" if difference < 0 else "")
-        text, pct = f"{sign}{format_figure(abs(difference), unit)}", None
-    return metrics.Change(
-        change.baseline, change.current, pct, change.pp, change.direction,
-        change.arrow, judgement, text,
-    )  # fmt: skip
+        return metrics.tell_as_difference(change, current - before, unit)
+    return change
 
 
 def is_signed(history: pd.DataFrame) -> bool:

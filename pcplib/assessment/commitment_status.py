@@ -1,27 +1,30 @@
-"""Owners' commitment statuses checked against the data of the measure they deliver.
+"""Owners' commitment statuses set against the data of the measure they deliver.
 
 A commitment's status ("on track", "at risk", ...) is what its owners report; a measure's
 rating is what the data show. Where a commitment names the measure whose target it
-delivers (``measure_id`` in ``commitments/commitments.csv``, optional), the two can
-contradict each other: "Deliver £4.0m of recurrent savings a year" reported at risk while
-the savings measure meets the same target. Printed apart, that is one target with two
-verdicts and nothing to reconcile them, so one sentence saying so is set beside both.
+delivers (``measure_id`` in ``commitments/commitments.csv``, optional), the Board may ask
+the owners to reconcile the two, but only where the measure's rating is a test of the
+promise (review 7, F13: one quarter's £1.22m of savings does not test "Deliver £4.0m of
+recurrent savings a year" due March 2027, whose risk the owners put in 2027/28).
 
 The rule (``docs/methodology.md``, "Owners' status against the measure's data"):
 
-- only a measure rated on a **target or trajectory** can contradict a status (a measure
+- only a measure rated on a **target or trajectory** can bear on a status (a measure
   with no target has no verdict on the commitment's aim);
-- **at risk** or **off track** contradicts a measure that **meets** its target or
-  trajectory (rated Green, or met but capped at Amber for a real deterioration);
-- **on track** or **complete** contradicts a measure that **misses** it (Amber or Red on
-  the target, not capped), unless the shortfall is within a survey's margin of error,
-  which is not shown to be a miss;
-- **not started**, a measure with no figure, and a measure the report does not show
-  (a restricted one in a public report) are never checked.
+- the rating must **test the promise**: a **trajectory** (the course to the target date)
+  tests a promise still to fall due; a **per-period target** tests it only once the
+  promise has fallen due by the end of the period measured, when the period's figure is
+  the promise's outcome. Before then one period's figure says nothing of a promise
+  about a later or whole year, either way;
+- **at risk** or **off track** against a measure that **meets** its target or course
+  (Green, or met but capped at Amber for a real deterioration), and **on track** or
+  **complete** against one that **misses** it (Amber or Red, not capped, and not a
+  survey's shortfall within its margin of error), are put to the owners as a question;
+- **not started**, a measure with no figure, and a measure the report does not show are
+  never checked.
 
-The sentence is computed here once; the reports only place it: beside the commitment,
-beside the measure (its ``status_disagreement``, also a ``judgements.csv`` column), and in
-plain words in the public report's sentence (``status_disagreement_public``).
+The question is for the Board: a status may rest on what the figures cannot show, so it
+is asked, not decided, and the public reports never carry it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.scope import mentions_restricted
 from pcplib.labels import format_figures, is_missing, month_words
 
 if TYPE_CHECKING:
@@ -42,14 +44,13 @@ __all__ = [
     "STATUS_CHECK_COLUMNS",
     "attach_status_checks",
     "check_commitment_statuses",
-    "say_public_disagreement",
 ]
 
 STATUS_CHECK_COLUMNS = [
     "commitment_id", "strategy_id", "commitment", "status", "measure_id", "measure_name",
-    "data_verdict", "sentence", "public_sentence",
+    "data_verdict", "sentence",
 ]  # fmt: skip
-"""Columns of :func:`check_commitment_statuses`: one row per contradicted status."""
+"""Columns of :func:`check_commitment_statuses`: one row per status put to the owners."""
 
 _PESSIMISTIC = ("at risk", "off track")
 _OPTIMISTIC = ("on track", "complete")
@@ -83,26 +84,68 @@ def _figures_words(row: Mapping[str, Any], verdict: str) -> str:
     return f"{verdict} its target ({figures})"
 
 
-def _one_check(commitment: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, str] | None:
-    """The contradiction between one commitment and its measure's verdict, or None."""
+def tests_promise(
+    commitment: Mapping[str, Any], row: Mapping[str, Any], period_end: str | None
+) -> bool:
+    """Whether a measure's rating tests the promise of the commitment naming it.
+
+    Parameters
+    ----------
+    commitment : mapping
+        The commitment (``due_date``).
+    row : mapping
+        The measure's verdict (``rag_basis``).
+    period_end : str or None
+        The last month measured, ``YYYY-MM``; None when unknown (only a trajectory
+        then tests the promise).
+
+    Returns
+    -------
+    bool
+        True for a rating on a trajectory (the course to its target date is the test of
+        a promise still to fall due), or on a per-period target once the promise has
+        fallen due by the end of the period measured (the period's figure is then its
+        outcome); False otherwise, so a quarter's figure is never set against a promise
+        about a later or whole year (review 7, F13).
+    """
+    if row.get("rag_basis") == "trajectory":
+        return True
+    due = commitment.get("due_date")
+    if period_end is None or is_missing(due) or not str(due).strip():
+        return False
+    try:
+        due_month = pd.Timestamp(str(due)).to_period("M")
+    except (ValueError, TypeError):
+        return False
+    return bool(due_month <= periods.parse_month(period_end))
+
+
+# The question put to the owners, by the status they report.
+_QUESTIONS = {
+    "at risk": "what puts it at risk that the figures do not show?",
+    "off track": "what puts it off track that the figures do not show?",
+    "on track": "what will bring the figures back to the target?",
+    "complete": "has what was delivered slipped since?",
+}
+
+
+def _one_check(
+    commitment: Mapping[str, Any], row: Mapping[str, Any], period_end: str | None
+) -> dict[str, str] | None:
+    """The question on one commitment's status and its measure's verdict, or None."""
     status = str(commitment.get("status") or "")
     verdict = _data_verdict(row)
-    wrong = (verdict == "meets" and status in _PESSIMISTIC) or (
+    differ = (verdict == "meets" and status in _PESSIMISTIC) or (
         verdict == "misses" and status in _OPTIMISTIC
     )
-    if not wrong:
+    if not differ or not tests_promise(commitment, row, period_end):
         return None
     text, name = str(commitment["commitment"]), str(row["measure_name"])
     said = _figures_words(row, verdict)
+    # A question for the owners, not a verdict on them: the status may rest on what the
+    # figures cannot show yet (review 7, F13).
     sentence = (
-        f'Owners report "{text}" {status}, yet its measure, {name}, {said}: the status and '
-        "the data disagree."
-    )
-    # Self-contained, naming the measure: it may be read apart from the measure's own
-    # sentence, under "What still needs attention" (review 5, N7).
-    plain = (
-        f'The promise "{text}" is {status}, its owners say, even though {name} '
-        f"{'meets' if verdict == 'meets' else 'misses'} its target."
+        f'Owners report "{text}" {status}, while its measure, {name}, {said}: {_QUESTIONS[status]}'
     )
     return {
         "commitment_id": str(commitment["commitment_id"]),
@@ -113,28 +156,32 @@ def _one_check(commitment: Mapping[str, Any], row: Mapping[str, Any]) -> dict[st
         "measure_name": name,
         "data_verdict": verdict,
         "sentence": sentence,
-        "public_sentence": plain,
     }
 
 
-def check_commitment_statuses(commitments: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
-    """List the commitments whose owners' status the data of their measure contradict.
+def check_commitment_statuses(
+    commitments: pd.DataFrame, verdicts: pd.DataFrame, period_end: str | None = None
+) -> pd.DataFrame:
+    """List the commitments whose owners' status the Board should ask them to reconcile.
 
     Parameters
     ----------
     commitments : pandas.DataFrame
         The commitments table (``commitment_id``, ``strategy_id``, ``commitment``,
-        ``status`` and the optional ``measure_id``); a table without ``measure_id`` (a
-        data set made before the column) has nothing to check.
+        ``status``, ``due_date`` and the optional ``measure_id``); a table without
+        ``measure_id`` (a data set made before the column) has nothing to check.
     verdicts : pandas.DataFrame
         Measures' verdicts from :func:`~pcplib.assessment.measures.summarise_measures`:
-        only the measures in it are checked (a public report's leave out restricted ones).
+        only the measures in it are checked.
+    period_end : str, optional
+        The last month measured, ``YYYY-MM``: a per-period target tests a promise due by
+        then (:func:`tests_promise`). Without it only a trajectory is a test.
 
     Returns
     -------
     pandas.DataFrame
-        One row per contradiction, columns :data:`STATUS_CHECK_COLUMNS`, in the order of
-        the commitments table; empty when there is none. See the module docstring for the
+        One row per question, columns :data:`STATUS_CHECK_COLUMNS`, in the order of the
+        commitments table; empty when there is none. See the module docstring for the
         rule.
     """
     rows: list[dict[str, str]] = []
@@ -143,71 +190,45 @@ def check_commitment_statuses(commitments: pd.DataFrame, verdicts: pd.DataFrame)
         for commitment in commitments.to_dict("records"):
             measure = str(commitment.get("measure_id") or "").strip()
             if measure and measure in by_measure:
-                found = _one_check(commitment, by_measure[measure])
+                found = _one_check(commitment, by_measure[measure], period_end)
                 if found is not None:
                     rows.append(found)
     return pd.DataFrame(rows, columns=STATUS_CHECK_COLUMNS)
 
 
 def attach_status_checks(
-    verdicts: pd.DataFrame, dataset: Dataset, audience: str = "board"
+    verdicts: pd.DataFrame,
+    dataset: Dataset,
+    audience: str = "board",
+    period_end: str | None = None,
 ) -> pd.DataFrame:
-    """Add each measure's contradicted commitment statuses to its verdict.
+    """Add each measure's questions on its commitments' statuses to its verdict.
 
     Parameters
     ----------
     verdicts : pandas.DataFrame
         Measures' verdicts (:func:`~pcplib.assessment.measures.summarise_measures`).
     dataset : Dataset
-        The data set, whose ``commitments`` are checked (none: empty columns).
+        The data set, whose ``commitments`` are checked (none: an empty column).
     audience : {"board", "public"}, default "board"
-        For ``"public"``, a sentence quoting a commitment that names a restricted
-        measure is left out, as the commitment itself is withheld.
+        For ``"public"`` the column is empty: the question is the Board's to put to the
+        owners, not a verdict for residents (review 7, F13).
+    period_end : str, optional
+        The last month measured (:func:`check_commitment_statuses`).
 
     Returns
     -------
     pandas.DataFrame
-        ``verdicts`` with ``status_disagreement`` (the Board's sentence, ``""`` when
-        none; two commitments on one measure give two sentences) and
-        ``status_disagreement_public`` (the same in plain words, for the public report).
+        ``verdicts`` with ``status_disagreement``: the Board's question, ``""`` when
+        none; two commitments on one measure give two sentences.
     """
     out = verdicts.copy()
     commitments = getattr(dataset, "commitments", None)
     checks = (
-        check_commitment_statuses(commitments, verdicts)
-        if commitments is not None
+        check_commitment_statuses(commitments, verdicts, period_end)
+        if commitments is not None and audience == "board"
         else pd.DataFrame(columns=STATUS_CHECK_COLUMNS)
     )
-    if audience == "public" and not checks.empty:
-        checks = checks[[not mentions_restricted(dataset, t) for t in checks["commitment"]]]
-    for column, source in (
-        ("status_disagreement", "sentence"),
-        ("status_disagreement_public", "public_sentence"),
-    ):
-        joined = checks.groupby("measure_id", sort=False)[source].agg(" ".join).to_dict()
-        out[column] = [str(joined.get(m, "")) for m in out["measure_id"]]
+    joined = checks.groupby("measure_id", sort=False)["sentence"].agg(" ".join).to_dict()
+    out["status_disagreement"] = [str(joined.get(m, "")) for m in out["measure_id"]]
     return out
-
-
-def say_public_disagreement(row: Mapping[str, Any]) -> str:
-    """The public sentence on a measure's contradicted commitment status, or ``""``.
-
-    Self-contained, naming the promise and the measure, as the public report says it in
-    one of two places: at the end of the measure's sentence when the data miss the
-    target (the measure needs attention), and under "What still needs attention" when
-    they meet it (the measure is achieved: review 5, N7; ``docs/methodology.md``,
-    "Owners' status against the measure's data").
-
-    Parameters
-    ----------
-    row : mapping
-        A measure's verdict with ``status_disagreement_public``
-        (:func:`attach_status_checks`, public audience).
-
-    Returns
-    -------
-    str
-        The sentence, or ``""`` when the owners' status agrees with the data.
-    """
-    said = row.get("status_disagreement_public")
-    return "" if is_missing(said) or not said else str(said)

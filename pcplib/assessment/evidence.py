@@ -616,8 +616,9 @@ def judge_evidence(
     Evidence
         ``below materiality`` first (a tiny change is never news), then ``beyond
         chance`` (p below :data:`~pcplib.assessment.thresholds.SIGNIFICANCE`),
-        ``small numbers``, ``possible change`` (p below
-        :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`) and ``within noise``.
+        ``possible change`` (p below :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`,
+        on small numbers too, which its reason then says), ``small numbers`` and
+        ``within noise``.
     """
     shown_p = format_p_value(p_value)
     spread = (
@@ -635,15 +636,18 @@ def judge_evidence(
         verdict, rule = "below materiality", f"change below {material_rule}"
     elif p_value < SIGNIFICANCE:
         verdict, rule = "beyond chance", _basis(f"below {SIGNIFICANCE:g}")
+    elif p_value < WEAK_EVIDENCE:
+        # Weak evidence on an exact test holds on small numbers too (the test is exact
+        # for any count): a possible change, said to rest on small numbers.
+        small = f"; small numbers, expected count below {SMALL_COUNT}" if small_numbers else ""
+        verdict, rule = (
+            "possible change",
+            _basis(f"below {WEAK_EVIDENCE:g} but not {SIGNIFICANCE:g}") + small,
+        )
     elif small_numbers:
         verdict, rule = (
             "small numbers",
             f"{test}, {shown_p}{spread}; expected count below {SMALL_COUNT}",
-        )
-    elif p_value < WEAK_EVIDENCE:
-        verdict, rule = (
-            "possible change",
-            _basis(f"below {WEAK_EVIDENCE:g} but not {SIGNIFICANCE:g}"),
         )
     else:
         verdict, rule = "within noise", _basis(f"{WEAK_EVIDENCE:g} or more")

@@ -33,6 +33,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.chance import describe_within_target
+from pcplib.assessment.harm import describe_grey_rule, describe_spc_unconfirmed
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import (
     parse_month_param,
@@ -70,11 +71,10 @@ _RISK_SEVERITY = 4
 _ACTION_SEVERITY = 2
 
 
-def _action_exceptions(
-    dataset: Any, strategy_id: str, period_end: str, slot: str
-) -> list[dict[str, Any]]:
+def _action_exceptions(actions: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of exceptions for overdue Board actions (``list_overdue_actions``'s rows)."""
     rows = []
-    for a in list_overdue_actions(dataset, strategy_id, period_end, slot).to_dict("records"):
+    for a in actions.to_dict("records"):
         agreed = month_words(periods.parse_month(str(a["agreed_at"])))
         owner = "" if is_missing(a.get("owner")) else str(a["owner"])
         rows.append(
@@ -208,8 +208,16 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
             else f"target met ({current} against {goal})"
         )
         return f"{met}, but it got worse by more than chance" if row.get("rag_capped") else met
+    unconfirmed = describe_spc_unconfirmed(row, public=True)
+    if rag == "Amber" and unconfirmed:
+        # The chart's concern alone, or with a possible change on a test: each said.
+        return f"no target; {unconfirmed}"
     if basis == "evidence" and rag in _PLAIN_EVIDENCE:
         return _PLAIN_EVIDENCE[rag]
+    # Small numbers with their counts; the other two in words without chart terms.
+    grey = describe_grey_rule(row, public=row.get("rag_rule") != "small_numbers")
+    if grey:
+        return grey
     if not row.get("has_data", True):
         return "not rated: no figure for the period"
     if row.get("good_direction") == "neutral":
@@ -353,7 +361,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def list_exceptions(
-    dataset: Dataset, summary: StrategySummary, audience: str = "board", slot: str = ""
+    dataset: Dataset, summary: StrategySummary, audience: str = "board", slot: str | None = None
 ) -> pd.DataFrame:
     """List what needs the Board's attention in a strategy, most serious first.
 
@@ -370,6 +378,10 @@ def list_exceptions(
     slot : str, optional
         The meeting (``YYYY-MM``): an action due before it and not done or dropped is
         overdue (:mod:`pcplib.assessment.actions`); empty: the end of the data period.
+        By default the summary's own (``summary.slot``), and its overdue actions are
+        listed, the ones its "But:" note counts: pass the meeting to
+        :func:`~pcplib.assessment.strategy.summarise_strategy`, not here, so a page
+        gives one count. Another meeting lists the actions again, by its date.
 
     Returns
     -------
@@ -390,7 +402,15 @@ def list_exceptions(
         row["detail"] = withhold_restricted_text(dataset, row["detail"], audience)
         rows.append(row)
     if audience == "board":
-        rows += _action_exceptions(dataset, summary.strategy_id, summary.period_end, slot)
+        # The summary's own list when it is the Board's at this meeting: the one its
+        # "But:" note counts, not a second reading.
+        if summary.audience == "board" and slot in (None, summary.slot):
+            actions = summary.overdue_actions
+        else:
+            actions = list_overdue_actions(
+                dataset, summary.strategy_id, summary.period_end, slot or ""
+            )
+        rows += _action_exceptions(actions)
         rows += _risk_exceptions(dataset, summary.strategy_id, summary.period_end)
     return _frame(rows)
 

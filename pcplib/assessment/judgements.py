@@ -152,7 +152,7 @@ COLUMN_LABELS: dict[str, str] = {
     "year_ending_test": "Test of the year ending change",
     "since_baseline_judgement": "Against the plan's baseline year, judgement",
     "evidence_disagreement": "SPC and baseline-year test disagree",
-    "status_disagreement": "Commitment status and data disagree",
+    "status_disagreement": "Question for the owners on a promise's status",
     "spc_status": "SPC status",
     "spc_withheld": "SPC withheld because",
     "target_record": "Target record",

@@ -41,6 +41,12 @@ from pcplib.assessment.figures import (
     describe_completeness,
     name_periods,
 )
+from pcplib.assessment.harm import (
+    asks_nothing,
+    describe_no_baseline,
+    describe_small_numbers,
+    settle_rating,
+)
 from pcplib.assessment.limits import (
     SpcPlan,
     describe_limits_period,
@@ -316,8 +322,12 @@ def _summarise_measure(
     # A one-sided record settles the assurance: never "hit and miss" beside "20 of 20".
     record = list_target_record(rows.regular, measure, target, limits_from)
     spc = settle_assurance(spc, measure, figures.current, record)
+    # A target the baseline year already met, and still met, asks for no improvement: the
+    # measure is rated as one with no target would be (assessment.harm).
+    asked = asks_nothing(target, _rating_inputs(figures, target), good)
     rating = rate_measure(
-        _rating_inputs(figures, target), target, good, spc.variation,
+        _rating_inputs(figures, target), replace(target, value=None) if asked else target,
+        good, spc.variation,
         worsening=worsening, worsening_reason=worsening_reason, evidence_known=tested,
         unit=unit, per=describe_rate_basis(measure, "quarter"),
         no_spc_reason=describe_no_spc(spc, frequency),
@@ -327,6 +337,12 @@ def _summarise_measure(
         ),
         process=judge_process_side(spc.assurance, spc.assurance_basis, record, frequency),
         beyond_limits=spc.beyond_limits,
+    )  # fmt: skip
+    rating = settle_rating(
+        rating, few=describe_small_numbers(changes, figures, measure),
+        no_baseline=describe_no_baseline(measure, figures),
+        asked_nothing=figures.baseline.label if asked and figures.baseline else "",
+        limits=(limits_from, limits_to), worsening=worsening,
     )  # fmt: skip
     if (
         counts_outcomes(measure)
@@ -576,4 +592,4 @@ def summarise_measures(
     rules = spc_rules if with_spc else None
     rows = [_summarise_measure(dataset, m, end, rules) for m in measures.to_dict("records")]
     columns = [*MEASURE_COLUMNS, "comparison_value", "target_for_period", "changes"]
-    return attach_status_checks(pd.DataFrame(rows, columns=columns), dataset, audience)
+    return attach_status_checks(pd.DataFrame(rows, columns=columns), dataset, audience, period_end)

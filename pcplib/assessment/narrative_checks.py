@@ -37,14 +37,14 @@ for 2026/27 Q1; the data set has 1,688"). The rule is written to raise no false 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.figures import RATIO_SCALES, aggregation_of, compute_window
+from pcplib.assessment.figures import RATIO_SCALES, Window, aggregation_of, compute_window
 from pcplib.assessment.scope import get_series
 from pcplib.assessment.targets import meets_target
 from pcplib.labels import (
@@ -63,17 +63,29 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NARRATIVE_CHECK_COLUMNS",
+    "Claim",
+    "agrees",
     "check_narrative_numbers",
     "find_claims",
+    "describe_withheld",
+    "format_narrative_corrections",
     "format_narrative_warnings",
+    "match_measures",
     "matches_rounded",
+    "window_for",
+    "withhold_contradicted",
 ]
 
 NARRATIVE_CHECK_COLUMNS = [
     "strategy_id", "quarter", "section", "measure_id", "measure_name", "said", "period",
-    "data_value", "data_shown", "message",
+    "data_value", "data_shown", "message", "correction", "sentence",
 ]  # fmt: skip
-"""Columns of :func:`check_narrative_numbers`: one row per claim the data set contradicts."""
+"""Columns of :func:`check_narrative_numbers`: one row per claim the data set contradicts.
+
+``message`` is the warning to the analyst (where the text came from, what it says);
+``correction`` the same fact told to the Board as a correction of the owners' text; and
+``sentence`` the owners' sentence that holds the claim, which a public report withholds
+(:func:`withhold_contradicted`)."""
 
 # English month names whatever the locale (``calendar.month_name`` follows LC_TIME).
 _MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
@@ -286,6 +298,17 @@ def _figure_for(
     ``pooled`` False gives a percentage's or rate's average of its periods instead of
     the pooled figure every report shows.
     """
+    label, window = window_for(dataset, measure, claim, pooled)
+    return label, None if window is None else window.value
+
+
+def window_for(
+    dataset: Dataset, measure: Mapping[str, Any], claim: Claim, pooled: bool = True
+) -> tuple[str, Window | None]:
+    """The data set's window for a claim's period (as every report makes it), and its label.
+
+    None for a period the measure does not report in (a month of a quarterly measure).
+    """
     series = get_series(dataset, str(measure["measure_id"]))
     rows = series[series["definition"] == "current"]
     frequency = str(measure["frequency"])
@@ -306,7 +329,22 @@ def _figure_for(
         last, label = first + 11, str(claim.year)
     unit = str(measure.get("unit") or "") if pooled else ""
     window = compute_window(rows, first, last, frequency, aggregation_of(measure), label, unit=unit)
-    return label, window.value
+    return label, window
+
+
+def match_measures(claim: Claim, measures: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The measures a claim is about (the module's rule 3); ties all kept."""
+    return _candidates(claim, measures)
+
+
+def agrees(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> bool | None:
+    """Whether a claim agrees with the data set (rule 4); None when its period has no figure."""
+    _, value = _figure_for(dataset, measure, claim)
+    if value is None or is_missing(value):
+        return None
+    return matches_rounded(float(value), claim.value, claim.decimals) or _matches_average(
+        dataset, measure, claim
+    )
 
 
 def _entries(
@@ -374,7 +412,9 @@ def _number_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, A
         shown = format_figure(value, str(m["unit"]), per=describe_rate_basis(m))
         rows.append(
             _check_row(entry, m, claim.said, label, value, shown,
-                       f"says {claim.said} for {label}; the data set has {shown}")
+                       f"says {claim.said} for {label}; the data set has {shown}",
+                       f"{claim.said} for {label}; the data set has {shown}",
+                       claim.sentence)
         )  # fmt: skip
     return rows
 
@@ -397,7 +437,14 @@ def _check_row(
     value: float | None,
     shown: str,
     finding: str,
+    correction: str,
+    sentence: str,
 ) -> dict[str, Any]:
+    """One contradicted claim: the analyst's warning and the Board's correction.
+
+    ``finding`` and ``correction`` follow "says": the first for the analyst's warning
+    (naming the text's source), the second for the Board, after "The owners' text".
+    """
     source = "narrative" if entry.get("source", "narrative") == "narrative" else "commitments"
     where = f"{entry['strategy_id']}, {entry['quarter']}, {entry['section']}"
     lead = "narrative" if source == "narrative" else "commitments file"
@@ -412,6 +459,10 @@ def _check_row(
         "data_value": value,
         "data_shown": shown,
         "message": f"{lead} for {measure['measure_name']} ({where}) {finding}",
+        # Told to the Board as a correction, not as a to-do note for the analyst (review
+        # 7, F18): the paper is read by the Board and the Panel.
+        "correction": f"The owners' text says {correction}.",
+        "sentence": sentence.strip(),
     }
 
 
@@ -489,30 +540,44 @@ def _target_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, A
             shown, goal = format_figure(value, unit, per=per), format_figure(target, unit, per=per)
             met = _target_met(float(value), target, str(m["good_direction"]))
             said = found.group(0).strip()
+            first = _first_met(dataset, m, claim, target) if found["first"] else []
+            before = f"in {', '.join(first)}" if first else ""
             if met is False:
+                also = f", and it was met before, {before}" if before else ""
                 rows.append(
                     _check_row(entry, m, said, label, value, shown,
                                f"says the target was met in {label}; the data set has {shown} "
-                               f"against the target of {goal}, so it was not met")
+                               f"against the target of {goal}, so it was not met{also}",
+                               f"the target was met in {label}"
+                               f"{' for the first time' if found['first'] else ''}; the "
+                               f"data set has {shown} against {goal}, not met{also}",
+                               sentence)
                 )  # fmt: skip
-                continue
-            if found["first"]:
-                first = month_number(claim.month) if claim.month is not None else None
-                if first is None:
-                    start, _ = (
-                        periods.parse_quarter(claim.quarter)
-                        if claim.quarter
-                        else periods.parse_financial_year(str(claim.year))
-                    )
-                    first = month_number(start.to_period("M"))
-                earlier = _earlier_met(dataset, m, first, target)
-                if earlier:
-                    rows.append(
-                        _check_row(entry, m, said, label, value, shown,
-                                   f"says {label} was the first time the target was met; the "
-                                   f"data set has it met before, in {', '.join(earlier)}")
-                    )  # fmt: skip
+            elif first:
+                rows.append(
+                    _check_row(entry, m, said, label, value, shown,
+                               f"says {label} was the first time the target was met; the "
+                               f"data set has it met before, {before}",
+                               f"{label} was the first time the target was met; the data "
+                               f"set has it met before, {before}",
+                               sentence)
+                )  # fmt: skip
     return rows
+
+
+def _first_met(
+    dataset: Dataset, measure: Mapping[str, Any], claim: Claim, target: float
+) -> list[str]:
+    """The periods before a claim's in which the target was met ("for the first time")."""
+    first = month_number(claim.month) if claim.month is not None else None
+    if first is None:
+        start, _ = (
+            periods.parse_quarter(claim.quarter)
+            if claim.quarter
+            else periods.parse_financial_year(str(claim.year))
+        )
+        first = month_number(start.to_period("M"))
+    return _earlier_met(dataset, measure, first, target)
 
 
 def _claim_of(found: re.Match[str], quarter: str, sentence: str) -> Claim:
@@ -588,3 +653,69 @@ def format_narrative_warnings(checks: pd.DataFrame) -> list[str]:
         + " before publication"
         for m in checks["message"]
     ]
+
+
+def format_narrative_corrections(checks: pd.DataFrame) -> list[str]:
+    """The corrections to show the Board, one per contradicted claim, in order.
+
+    Parameters
+    ----------
+    checks : pandas.DataFrame
+        From :func:`check_narrative_numbers`.
+
+    Returns
+    -------
+    list of str
+        "The owners' text says the target was met in July 2026; the data set has 1,165
+        against 1,150, not met (Neighbourhood crime offences; narrative, successes).": a
+        correction for the Board, where the analyst's warning
+        (:func:`format_narrative_warnings`) is a to-do note.
+    """
+    out = []
+    for row in checks.to_dict("records"):
+        section = str(row["section"])
+        place = section if section.startswith("activity") else f"narrative, {section}"
+        out.append(f"{str(row['correction']).rstrip('.')} ({row['measure_name']}; {place}).")
+    return out
+
+
+def withhold_contradicted(text: str, sentences: Iterable[str]) -> tuple[str, int]:
+    """The owners' text without the sentences that hold a claim the data set contradicts.
+
+    A public report never publishes an owners' claim its own figures disprove (review 7,
+    F1): the sentence is withheld and the report says so (:func:`describe_withheld`),
+    rather than publishing it, or refusing the whole report over one sentence.
+
+    Parameters
+    ----------
+    text : str
+        A narrative entry or a commitment's activity to date.
+    sentences : iterable of str
+        The contradicted sentences (``sentence`` of :func:`check_narrative_numbers`).
+
+    Returns
+    -------
+    tuple of (str, int)
+        The text left, and how many sentences were withheld.
+    """
+    wrong = {s.strip() for s in sentences if str(s).strip()}
+    if not wrong:
+        return text, 0
+    parts = _SENTENCE_END.split(str(text))
+    kept = [p for p in parts if p.strip() not in wrong]
+    return " ".join(p.strip() for p in kept).strip(), len(parts) - len(kept)
+
+
+def describe_withheld(count: int) -> str:
+    """The public note on owners' sentences withheld for disagreeing with the figures."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return (
+            "One sentence of the owners' text was withheld: it disagreed with the published "
+            "figures."
+        )
+    return (
+        f"{count} sentences of the owners' text were withheld: they disagreed with the "
+        "published figures."
+    )

@@ -34,8 +34,8 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.caveats import is_recorded_crime
-from pcplib.assessment.commitment_status import say_public_disagreement
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
+from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, describe_rating_scope, summarise_strategy
@@ -89,6 +89,8 @@ def group_for_public(row: Mapping[str, Any]) -> str:
     if row.get("current") is None or pd.isna(row.get("current")):
         return "no figure"
     group = _GROUP_OF_ASSESSMENT.get(str(row["assessment"]), "no figure")
+    if row.get("rag_rule") == "small_numbers":
+        return "too few to tell"  # Grey on small numbers (assessment.harm)
     if group == "steady" and bool(row.get("small_numbers")):
         return "too few to tell"
     return group
@@ -371,6 +373,8 @@ def is_told_by_name_only(row: Mapping[str, Any]) -> bool:
     """
     if group_for_public(row) not in ("steady", "not rated"):
         return False
+    if row.get("rag_rule") == "no_comparable_baseline":
+        return False  # no change since the plan began can be told, so never "no clear change"
     if row.get("rag_basis") in ("target", "trajectory"):
         # A steady measure with a target (one its baseline year already met) is told in
         # its own sentence: "the target asks for no improvement" is news (review 5, N7).
@@ -395,6 +399,9 @@ def describe_public_not_rated(row: Mapping[str, Any]) -> str:
     the reason is the chart's (its reference period is not stable, too few figures, or
     a rolling total), never "no clear change" (issue 26, review 3 #6 and #7).
     """
+    grey = describe_grey_rule(row, public=True)
+    if grey:
+        return grey.removeprefix("not rated: ")
     reason = _NOT_RATED_WORDS.get(str(row.get("spc_status") or ""))
     if reason is None:
         return "there is no target, and not enough evidence to rate it"
@@ -495,8 +502,7 @@ def write_public_sentence(row: Mapping[str, Any]) -> str:
         ``direction``, ``judgement``, ``year_ending_judgement``,
         ``since_baseline_judgement``, ``assessment``, ``rag``, ``rag_basis``,
         ``rag_capped``, ``spc_variation``, ``spc_limits_from``, ``spc_limits_to``,
-        ``worsening``, ``target_for_period`` and ``target_date``; ``status_disagreement_public``
-        (:mod:`pcplib.assessment.commitment_status`), said last when set.
+        ``worsening``, ``target_for_period`` and ``target_date``.
 
     Returns
     -------
@@ -553,6 +559,9 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             if not words:
                 words = "Possibly worse: the figures are not yet clear enough to be sure."
         parts += [words, _quarter_note(row, basis)]
+        if row.get("rag_rule") == "harm_spc_unconfirmed" and row.get("worsening") != "possible":
+            # The chart's concern alone: what the comparisons find is said beside it.
+            parts.append(_baseline_year_note(row))
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (
@@ -569,12 +578,8 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             parts.append(_baseline_year_note(row))
         if targeted:
             parts += [_target_words(row), _target_in_range(row)]
-    # A promise its owners report on track while these figures miss its target: both said
-    # in one place, never two unreconciled verdicts. One reported at risk while they meet
-    # it is said under "What still needs attention" (``attention_note``), never
-    # in a sentence under "What has been achieved" that it contradicts (review 5, N7).
-    if group != "achieved":
-        parts.append(say_public_disagreement(row))
+    # An owners' status the figures differ from is a question for the Board to put to
+    # them, not a verdict for residents: never said here (review 7, F13).
     return " ".join(p for p in parts if p)
 
 
@@ -593,10 +598,7 @@ class PublicQuarter:
         One row per public measure, in catalogue order: ``mission_id``,
         ``mission_name``, ``strategy_id``, ``strategy_name`` and the judgements of
         :func:`~pcplib.assessment.measures.summarise_measures`, with ``group`` (one of
-        :data:`PUBLIC_GROUPS`), ``public_sentence``, ``attention_note``
-        (the owners' warning on a promise whose measure is achieved,
-        :func:`~pcplib.assessment.commitment_status.say_public_disagreement`) and
-        ``recorded_crime`` (whether
+        :data:`PUBLIC_GROUPS`), ``public_sentence`` and ``recorded_crime`` (whether
         the recorded-crime caveat applies, :func:`~pcplib.assessment.caveats.is_recorded_crime`).
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
@@ -686,12 +688,6 @@ def summarise_public_quarter(
     records = measures.to_dict("records")
     measures["group"] = [group_for_public(r) for r in records]
     measures["public_sentence"] = [write_public_sentence(r) for r in records]
-    # The owners' warning on a promise whose measure is achieved goes under "What still
-    # needs attention", never in a sentence under a heading it contradicts (N7).
-    measures["attention_note"] = [
-        say_public_disagreement(r) if g == "achieved" else ""
-        for r, g in zip(records, measures["group"], strict=True)
-    ]
     measures["name_only"] = [is_told_by_name_only(r) for r in records]
     measures["not_rated_reason"] = [
         describe_public_not_rated(r) if g == "not rated" else ""

@@ -19,12 +19,14 @@ from pcplib.assessment.caveats import is_recorded_crime
 from pcplib.assessment.figures import find_period_start
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series, summarise_measure
-from pcplib.assessment.narrative_checks import check_narrative_numbers, format_narrative_warnings
+from pcplib.assessment.narrative_checks import (
+    check_narrative_numbers,
+    format_narrative_corrections,
+)
 from pcplib.assessment.origins import classify_measure_origins, describe_published_measures
 from pcplib.assessment.scope import get_series, measures_for_audience, parse_month_param
 from pcplib.data.schemas import TO_CONFIRM, parse_crime_types
 from pcplib.labels import (
-    as_sentence,
     date_words,
     describe_rate_basis,
     format_value,
@@ -102,12 +104,13 @@ def list_data_quality_notes(
             "there is, so a rise does not always mean more crime (ONS practice)."
         )
     if audience == "board" and strategy_id is not None:
-        # Flagged to the author before publication, never shown to the public.
+        # Told to the Board as corrections of the owners' text (review 7, F18); the public
+        # report withholds the sentences instead (``withhold_contradicted``).
         checks = narrative_checks
         if checks is None:
             quarter = periods.label_quarter(end.to_timestamp())
             checks = check_narrative_numbers(dataset, strategy_id, quarter)
-        notes += [as_sentence(w) for w in format_narrative_warnings(checks)]
+        notes += format_narrative_corrections(checks)
     return notes
 
 

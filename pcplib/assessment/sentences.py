@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pcplib.assessment.chance import describe_within_target
+from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
 from pcplib.assessment.vocabulary import (
     describe_disagreement_tail,
@@ -92,6 +93,8 @@ def _change_clause(row: dict[str, Any]) -> str:
     amount = text.lstrip("+-").replace(" pp", " percentage points")
     word = "Up" if row["direction"] == "up" else "Down"
     evidence = _evidence_words(row)
+    if evidence and row.get("small_numbers") and row.get("change_evidence") == "possible change":
+        evidence += ", on small numbers"  # weak evidence on an exact test of a handful
     tail = f", {evidence}" if evidence else ""
     if waiting:
         tail += f" (the figure for {waiting} is to be confirmed, so left out)"
@@ -183,8 +186,25 @@ def _target_clause(row: dict[str, Any]) -> str:
         if rating == "Red":
             return "no target; rated Red for a real deterioration"
         if rating == "Amber":
-            return "no target; rated Amber for a possible rise"
+            worse = "fall" if row.get("good_direction") == "higher" else "rise"
+            if row.get("rag_rule") == "harm_spc_unconfirmed" and not row.get("rag_comparison"):
+                # The chart's concern, which the tests do not confirm: never "a possible
+                # rise" unless a test of change found one (assessment.harm).
+                return (
+                    "no target; rated Amber for an SPC concern the tests of change do not confirm"
+                )
+            return f"no target; rated Amber for a possible {worse}"
         return "no target, and no real deterioration"
+    rule = row.get("rag_rule")
+    if rule == "target_asks_nothing":
+        return (
+            f"target already met in the baseline year ({row.get('rag_comparison')}): it asks "
+            "for no improvement, so not rated on it"
+        )
+    if rule == "small_numbers":
+        return "no target, and too few events to tell a change from chance, so not rated"
+    if rule == "no_comparable_baseline":
+        return f"no target; {describe_grey_rule(row)}"
     return "no target" if row["current"] is not None else ""
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, classify_commitments
+from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.risks import list_new_high_risks
@@ -63,6 +64,18 @@ class StrategySummary:
         How many headline measures the rating rests on, said wherever the rating is
         shown when they are too few (:func:`describe_rating_scope`: "too little rated:
         1 of 2 headline measures (1 Green)"); empty when enough are rated.
+    new_risks : pandas.DataFrame
+        The risks that became high in the quarter
+        (:func:`~pcplib.assessment.risks.list_new_high_risks`), which ``risk_rag`` and
+        ``rating_note`` read: the Board's view lists these, not a second reading. Empty
+        for the public.
+    overdue_actions : pandas.DataFrame
+        The Board actions overdue by the meeting (``slot``; the data period's end without
+        one, :func:`~pcplib.assessment.actions.list_overdue_actions`), which
+        ``rating_note`` counts: the report's "Needs attention" lists these, not a second
+        reading at another date. Empty for the public.
+    slot : str
+        The meeting the summary was worked out for, ``YYYY-MM``; empty: none.
 
     Notes
     -----
@@ -85,6 +98,9 @@ class StrategySummary:
     risk_rag: str = "Grey"
     rating_note: str = ""
     rating_scope: str = ""
+    new_risks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    overdue_actions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    slot: str = ""
 
     @property
     def performance_rag(self) -> str:
@@ -203,6 +219,9 @@ def summarise_strategy(
         risk_rag=risk_rag,
         rating_note=note,
         rating_scope=describe_rating_scope(headline),
+        new_risks=risks,
+        overdue_actions=actions,
+        slot=slot,
     )
 
 
@@ -280,7 +299,18 @@ def _reason(row: Mapping[str, Any]) -> str:
         if row.get("margin_of_error") is not None and not is_missing(row.get("margin_of_error")):
             return "within a survey's margin of error of its target"
         return "within chance of its target"
+    if row.get("rag_rule") == "harm_spc_unconfirmed" and not _named(row.get("rag_comparison")):
+        # The chart's concern alone: never "a possible rise" unless a test found one.
+        return "an SPC concern the tests of change do not confirm, with no target"
+    if row["rag_basis"] == "evidence" and row["rag"] == "Amber":
+        worse = "fall" if row.get("good_direction") == "higher" else "rise"
+        return f"a possible {worse}, with no target"
     return _BASIS_REASONS.get((row["rag_basis"], row["rag"]), row["rag_basis"])
+
+
+def _named(value: Any) -> bool:
+    """Whether a cell holds a word (not empty, not missing)."""
+    return not is_missing(value) and bool(str(value))
 
 
 _NO_SPC_WHY = {
@@ -303,6 +333,9 @@ def _unrated_reason(row: Mapping[str, Any], public: bool = False) -> str:
     rule = row.get("rag_rule")
     if rule == "outcomes_open":
         return "its latest outcomes still open"
+    grey = describe_grey_rule(row, public)
+    if grey:
+        return grey.removeprefix("not rated: ")
     if rule in NO_SPC_VERDICT_RULES:
         why = _NO_SPC_WHY.get(str(row.get("spc_status")), "too few points")
         if public:

@@ -538,7 +538,6 @@ def rate_measure(
     target: TargetForPeriod,
     good: str,
     variation: str | None,
-    judgement: str = "",
     *,
     worsening: str = "none",
     worsening_reason: str = "",
@@ -566,9 +565,6 @@ def rate_measure(
     variation : str or None
         The SPC verdict over the reporting period (``special_cause_concern`` when any
         point of it signals concern); None when SPC could not judge.
-    judgement : str, default ""
-        The like-for-like judgement; kept for callers, no longer softens a concern (a
-        rating of "recovering" had no defined rule).
     worsening : {"none", "possible", "real"}, default "none"
         What the tests of change say of a deterioration: ``real`` beyond chance and
         material, ``possible`` material with p below
@@ -619,7 +615,6 @@ def rate_measure(
         See the module docstring for the rules; ``rule`` and the fields beside it give
         the basis apart from the words of ``reason`` (:data:`RATING_RULES`).
     """
-    del judgement
     worse: Rating | None = None
     if worsening == "real" or variation == "special_cause_concern":
         rule, why_real = _describe_worse(good, worsening, worsening_reason)

@@ -56,10 +56,13 @@ moving by 10 is not a change the Panel should act on)."""
 MATERIAL_CHANGE_PP = 1.0
 """The same for a percentage, in percentage points."""
 
-SMALL_COUNT = 10
+SMALL_COUNT = 20
 """Counts whose expected number (under no change) is below this are *small numbers*:
-said so, and never called improved or deteriorated unless the exact test is beyond
-chance (ONS practice of flagging estimates built on fewer than 10 events)."""
+said so, never called improved or deteriorated unless the exact test is beyond chance,
+and a measure with no target on them is Grey, "too few to tell", never Green
+(:mod:`pcplib.assessment.harm`). ONS marks a rate built on fewer than 20 events as of
+low reliability ("u"), since its 95% interval is then wider than about +/- 45% of it;
+a quarter's 14 road deaths against 16 cannot show that nothing changed."""
 
 DISPERSION_FLOOR = 1.0
 """A series whose variation is more than this multiple of the Poisson (counts) or

@@ -20,7 +20,13 @@ import pandas as pd
 
 from pcplib.spreadsheet_safety import restore_frame
 
-__all__ = ["HISTORY_FILES", "MeetingRecord", "list_meeting_records", "read_meeting_record"]
+__all__ = [
+    "HISTORY_FILES",
+    "MeetingRecord",
+    "list_meeting_records",
+    "list_meeting_runs",
+    "read_meeting_record",
+]
 
 HISTORY_FILES = ("judgements.csv", "commitments.csv", "actions.csv", "record.json")
 """The files of one run's record; ``record.json`` holds the slot, data period and time."""
@@ -130,3 +136,31 @@ def list_meeting_records(history_dir: Path | None) -> list[MeetingRecord]:
         if runs:
             records.append(read_meeting_record(runs[-1]))
     return records
+
+
+def list_meeting_runs(history_dir: Path | None) -> list[MeetingRecord]:
+    """Return every published run's record, oldest first (by meeting, then run).
+
+    A meeting's record is its latest run (:func:`list_meeting_records`); the earlier runs
+    stay on file, and a second view of a quarter compares with the first one published
+    (:func:`pcplib.assessment.board_changes.find_first_view`).
+
+    Parameters
+    ----------
+    history_dir : Path or None
+        The history folder; None, or a folder that does not exist, holds no runs.
+
+    Returns
+    -------
+    list of MeetingRecord
+        One per run that has a complete record.
+    """
+    if history_dir is None or not Path(history_dir).is_dir():
+        return []
+    return [
+        read_meeting_record(run)
+        for slot_dir in sorted(p for p in Path(history_dir).iterdir() if p.is_dir())
+        for run in sorted(
+            p for p in slot_dir.iterdir() if p.is_dir() and (p / "record.json").is_file()
+        )
+    ]

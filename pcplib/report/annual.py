@@ -70,7 +70,9 @@ def describe_year_outcome(r: Mapping[str, Any]) -> str:
         return "Changed by more than chance (a trend, with no good direction)"
     if outcome == "possible change":
         rise = "increase" in str(r["verdict"])
-        return f"A possible {'rise' if rise else 'fall'}, not yet conclusive"
+        # Weak evidence on a handful of events says so (assessment.evidence).
+        small = " on small numbers" if "small numbers" in str(r["verdict"]) else ""
+        return f"A possible {'rise' if rise else 'fall'}{small}, not yet conclusive"
     if outcome == "no evidence of change":
         if r["evidence"] == "no change":
             return "No change: the two years' figures are equal"

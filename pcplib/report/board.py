@@ -7,7 +7,10 @@ together: a commitment reported at risk but due in two years is not late, so the
 have columns of their own, and every change names what it is compared with. A
 strategy's rating, which is of its headline measures only, is shown with the strategy's
 own "But:" note beside it (worked out by the assessment, never recounted here), so it
-never sits alone beside its own overdue items or a new high risk.
+never sits alone beside its own overdue items or a new high risk. Each owner's row says
+what progressed as well as what changed (a commitment completed, an action done, a
+measure out of "needs attention"), and each change its evidence; an update to a
+quarter's view already published is titled as one and names the view it compares with.
 """
 
 from __future__ import annotations
@@ -76,8 +79,10 @@ def build_board_header(
     Returns
     -------
     str
-        HTML: the heading naming the board and quarter, the illustrative banner, the
-        meeting, the data period, produced time and the marking. What overdue, at risk
+        HTML: the heading naming the board and quarter (an update: "update to the
+        2026/27 Q2 view, since 20 November 2026", every change below being since that
+        view), the illustrative banner, the meeting, the data period, produced time and
+        the marking. What overdue, at risk
         and changed mean follows the table by owner (:func:`format_board_owners`), so
         that the table starts on the first screen.
     """
@@ -100,7 +105,7 @@ def build_board_header(
     ]
     return build_period_header(
         dataset,
-        f"{identity.delivery_board_name}: quarterly view, {view.quarter}",
+        f"{identity.delivery_board_name}: {view.title}",
         # No lead sentence: the table by owner starts on the first screen.
         "",
         facts,
@@ -127,45 +132,107 @@ def _overdue_cell(row: Any, returns_recorded: bool) -> str:
     return "; ".join(p for p in parts if p) or "Nothing overdue"
 
 
-def _changes_for(view: BoardView, ids: list[str]) -> str:
-    """The ratings that changed in an owner's strategies, as HTML.
+_PROGRESS_WORDS = {
+    "commitment": ("commitment completed", "commitments completed"),
+    "action": ("action done", "actions done"),
+    "measure": ("measure out of needs attention", "measures out of needs attention"),
+    "target": ("target newly met", "targets newly met"),
+}
+"""An owner's progress in a few words, by kind of item; ``target``: a measure newly on
+its target that still needs attention (met, but worse by more than chance)."""
 
-    The strategies' in words; the measures' named under one folded line, each with its
-    reason (a move to Grey reads "no longer rated: ..."), so the row keeps its height.
+
+def _progress_line(mine: pd.DataFrame, known: bool) -> str:
+    """``"Progress: 1 commitment completed; 2 actions done."``, as HTML, a line of its own.
+
+    ``known``: whether the commitments' and actions' earlier status is on record; without
+    it only the measures' progress can be counted, and "none" says "none in the measures"
+    (the lead says once why: :func:`_progress_note`).
+    """
+    kinds = [
+        "target" if k == "measure" and "needs attention" not in str(state) else str(k)
+        for k, state in zip(mine["kind"], mine["state"], strict=True)
+    ]
+    counts = pd.Series(kinds, dtype=object).value_counts()
+    parts = [
+        f"{int(counts[k])} {_PROGRESS_WORDS[k][0] if counts[k] == 1 else _PROGRESS_WORDS[k][1]}"
+        for k in _PROGRESS_WORDS
+        if k in counts
+    ]
+    said = "; ".join(parts) or ("none" if known else "none in the measures")
+    return f'<span class="board-progress"><strong>Progress:</strong> {esc(said)}.</span><br>'
+
+
+def _progress_entry(item: Mapping[str, Any]) -> str:
+    """One progressed item, named, as a list entry, with its evidence or earlier status."""
+    kind = str(item["kind"]).capitalize()
+    tail = f", {item['reason']}" if item.get("reason") else ""
+    tail += f" ({item['detail']})" if item.get("detail") else ""
+    return (
+        f"<li>{esc(kind)}: {esc(str(item['item']).rstrip('. '))} ({esc(item['strategy_name'])})"
+        f": <strong>{esc(item['state'])}</strong>{esc(tail)}</li>"
+    )
+
+
+def _changes_for(view: BoardView, ids: list[str]) -> str:
+    """What progressed and which ratings changed in an owner's strategies, as HTML.
+
+    A line of progress in counts (what was done or got better, not only what is worse);
+    the strategies' rating changes in words; the progressed items and the measures'
+    changes named under one folded line, each with the change in its evidence (a move to
+    Grey reads "no longer rated: ..."), so the row keeps its height.
     """
     items = view.items
     mine = items[(items["flag"] == "changed") & items["strategy_id"].isin(ids)]
+    progress = items[(items["flag"] == "progress") & items["strategy_id"].isin(ids)]
+    line = _progress_line(progress, _items_known(view, ids))
     rated = mine[mine["detail"] == "overall rating"]
     measures = mine[mine["detail"] == "measure"]
     parts = [esc(f"{r['strategy_name']}: {r['state']}") for r in rated.to_dict("records")]
     text = "; ".join(parts)
-    if measures.empty:
-        return text or "No rating changed"
+    if measures.empty and progress.empty:
+        return line + (text or "No rating changed")
     bases = {sid: _measures_basis(view, sid) for sid in measures["strategy_id"]}
     # One basis is said once; mixed, each change says its own.
-    one = len(set(bases.values())) == 1
-    named = "".join(
+    one = len(set(bases.values())) <= 1
+    # A measure out of needs attention whose rating changed is said once, with its change.
+    again = progress["kind"].eq("measure") & progress["item_id"].isin(measures["item_id"])
+    named = "".join(_progress_entry(r) for r in progress[~again].to_dict("records"))
+    named += "".join(
         f"<li>{esc(r['item'])} ({esc(r['strategy_name'])}): {esc(r['state'])}"
         # "Red to Grey, no longer rated: ...": the reason carries its own brackets.
         + (f", {esc(r['reason'])}" if r.get("reason") else "")
-        + ("" if one else f"; a quarter before {esc(bases[r['strategy_id']])}")
+        + ("" if one else f"; {esc(_compared_words(view))} {esc(bases[r['strategy_id']])}")
         + "</li>"
         for r in measures.to_dict("records")
     )
     lead = (
-        f'<p class="small">Their ratings a quarter before: {esc(next(iter(bases.values())))}.</p>'
-        if one
+        f'<p class="small">Their ratings {esc(_compared_words(view))}: '
+        f"{esc(next(iter(bases.values())))}.</p>"
+        if one and bases and not view.is_update
         else ""
     )
+    said = [plural(len(measures), "measure rating") + " changed" if len(measures) else ""]
+    said.append(plural(len(progress), "item") + " progressed" if len(progress) else "")
     folded = (
-        f'<details class="board-changes"><summary>{esc(plural(len(measures), "measure rating"))}'
-        f' changed</summary>{lead}<ul class="summary-items">{named}</ul></details>'
+        f'<details class="board-changes"><summary>{esc("; ".join(p for p in said if p))}'
+        f'</summary>{lead}<ul class="summary-items">{named}</ul></details>'
     )
-    return f"{text}; {folded}" if text else folded
+    return line + (f"{text}; {folded}" if text else folded)
+
+
+def _then_words(view: BoardView) -> str:
+    """``"in 2026/27 Q1"``, or in an update ``"on 20 November 2026"`` (the first view's)."""
+    return f"on {view.update_date}" if view.is_update else f"in {view.previous_quarter}"
+
+
+def _compared_words(view: BoardView) -> str:
+    """``"a quarter before"``, or in an update ``"in the 2026/27 Q2 view of 20 ..."``."""
+    return f"in {view.compared_with}" if view.is_update else "a quarter before"
 
 
 def _measures_basis(view: BoardView, strategy_id: str) -> str:
-    """Whether a strategy's measures' ratings a quarter before are as told or recomputed."""
+    """Whether a strategy's measures' earlier ratings are as told or recomputed."""
     rows = view.strategies[view.strategies["strategy_id"] == strategy_id].to_dict("records")
     row = rows[0] if rows else {}
     if row.get("measures_basis") == "as reported" and row.get("reported_at"):
@@ -192,21 +259,61 @@ def _totals(view: BoardView) -> str:
     return (
         f"Overdue across the plan: {overdue or 'nothing'}{returns_note}. At risk, not yet due: "
         f"{plural(at_risk, 'commitment') if at_risk else 'none'}. New high risks: "
-        f"{risks if risks else 'none'}."
+        f"{risks if risks else 'none'}.{_progress_note(view)}"
+    )
+
+
+def _items_known(view: BoardView, ids: list[str] | None = None) -> bool:
+    """Whether the commitments' and actions' earlier status is on record for strategies.
+
+    All the view's strategies when ``ids`` is None.
+    """
+    rows = view.strategies
+    if ids is not None:
+        rows = rows[rows["strategy_id"].isin(ids)]
+    return bool((rows.get("items_basis", pd.Series(dtype=object)) == "as reported").all())
+
+
+def _progress_note(view: BoardView) -> str:
+    """Said once, when the commitments and actions done since cannot be counted for all."""
+    if _items_known(view):
+        return ""
+    known = view.strategies.get("items_basis", pd.Series(dtype=object)) == "as reported"
+    which = "" if not known.any() else " for some strategies"
+    return (
+        f" Progress is of measures only{which}: no record of the commitments' and actions' "
+        f"status then is on file."
     )
 
 
 def _definitions(view: BoardView) -> str:
-    """How to read the table: its rows, what overdue, at risk, new high risk, changed mean."""
+    """How to read the table: what overdue, at risk, new high risk, changed, progress mean."""
+    compared = (
+        f"{view.since_words}, on the same quarter's data as it, so a change is a rating or "
+        "a status that moved as returns arrived"
+        if view.is_update
+        else view.since_words
+    )
+    known = _items_known(view)
     return (
         "An item counts against both senior contacts of its strategy. "
         "Overdue: due date passed, not done (commitments due by "
         f"{_month(view.period_end)}; actions due before {date_words(view.as_of)}; owners' "
         "returns not in by the forward plan's date). At risk: reported at risk or off track, "
         f"not yet due. New high risk: scored {HIGH_RISK_SCORE} or more (likelihood × impact) "
-        f"this quarter, not the quarter before. Changed: {view.since_words}, on the data to "
-        f'{_month(view.previous_period_end)}; a strategy report\'s "Since the last meeting" '
-        "compares with the Board's last meeting on that strategy instead."
+        f"this quarter, not the quarter before. Changed: {compared}; a strategy report's "
+        '"Since the last meeting" compares with the Board\'s last meeting on that strategy '
+        "instead. Progress: commitments completed and Board actions done since, measures "
+        "out of needs attention and targets newly met; each change and each measure's "
+        "progress gives the change in the figures behind it. "
+        # Without a record of the status then, the lead says once what is not counted.
+        + (
+            "Commitments and actions are counted against the meeting history's record of "
+            "their status then."
+            if known
+            else "Commitments completed and actions done are counted only against a "
+            "record of their status then."
+        )
     )
 
 
@@ -225,9 +332,11 @@ def format_board_owners(view: BoardView) -> str:
     str
         HTML: a sentence with the totals, then one row per owner (most overdue first):
         owner and side, the strategies they answer for, what is overdue, what is at
-        risk but not yet due or a new high risk, and what changed (naming the
-        comparison; the measures' changes named under a folded line); then, folded, what
-        overdue, at risk, new high risk and changed mean, and the single points of contact.
+        risk but not yet due or a new high risk, and what progressed and changed (naming
+        the comparison; a line of progress in counts, the progressed items and the
+        measures' changes named with their evidence under a folded line); then, folded,
+        what overdue, at risk, new high risk, changed and progress mean, and the single
+        points of contact.
     """
     body = []
     for _, row in view.owners.iterrows():
@@ -252,15 +361,16 @@ def format_board_owners(view: BoardView) -> str:
             "Accountable for",
             "Overdue (past due, not done)",
             "At risk, not yet due; new high risks",
-            f"Changed {view.since_words}",
+            f"Progress and changes {view.since_words}",
         ],
         body,
-        f"By owner: what is overdue, at risk and changed, {view.quarter}",
+        f"By owner: what is overdue, at risk, changed and progressed, {view.quarter}",
     )
     # Folded, as the single points of contact are: the view keeps a screen per mission.
     terms = (
-        '<details class="board-terms"><summary>What overdue, at risk, new high risk and '
-        f'changed mean</summary><p class="small">{esc(_definitions(view))}</p></details>'
+        '<details class="board-terms"><summary>What overdue, at risk, new high risk, '
+        "changed and progress mean</summary>"
+        f'<p class="small">{esc(_definitions(view))}</p></details>'
     )
     return lead + table + terms + _format_contacts(view)
 
@@ -303,16 +413,24 @@ def _basis_note(view: BoardView) -> tuple[str, bool]:
     """
     bases = {_basis_words(s) for s in view.strategies.to_dict("records")}
     lead = (
-        f"The rating a quarter before is each strategy's at the {view.board_name} of "
+        f"The rating compared with is each strategy's in {view.compared_with} (the same "
+        "quarter's data, before the returns that arrived since)"
+        if view.is_update
+        else f"The rating a quarter before is each strategy's at the {view.board_name} of "
         f"{view.previous_quarter} (data to {_month(view.previous_period_end)})"
     )
     if len(bases) == 1:
-        return f"{lead}: {bases.pop()}, for every strategy.", False
+        said = bases.pop()
+        if view.is_update and said != "recomputed from today's data":
+            # The record is the first view itself: "as the Board was told, <its month>"
+            # would name the meeting, not the view the update compares with.
+            said = "as that view gave it"
+        return f"{lead}: {said}, for every strategy.", False
     return f"{lead}; each row says whether the Board was told it or it is recomputed.", True
 
 
 def _status_note(item: Mapping[str, Any]) -> str:
-    """Under a commitment whose status its measure's data contradict: the one sentence."""
+    """Under a commitment whose status its measure's data differ from: the question."""
     if item.get("kind") != "commitment" or is_missing(item.get("reason")) or not item["reason"]:
         return ""
     return format_status_disagreement({"status_disagreement": item["reason"]})
@@ -383,7 +501,7 @@ def format_board_missions(view: BoardView) -> str:
             + build_table(
                 [
                     "Strategy",
-                    f"Measures' rating now, and in {view.previous_quarter}",
+                    f"Measures' rating now, and {_then_words(view)}",
                     "Overdue, at risk or a new high risk",
                 ],
                 body,

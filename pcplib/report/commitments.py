@@ -15,9 +15,13 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.commitment_status import check_commitment_statuses
 from pcplib.assessment.delivery import assess_delivery, classify_commitments
-from pcplib.assessment.narrative_checks import check_narrative_numbers
+from pcplib.assessment.narrative_checks import (
+    check_narrative_numbers,
+    describe_withheld,
+    withhold_contradicted,
+)
 from pcplib.assessment.scope import check_audience, check_strategy, strategy_commitments
-from pcplib.labels import as_sentence, date_words, is_missing
+from pcplib.labels import date_words, is_missing
 from pcplib.report.html import build_table, esc
 from pcplib.report.measures import format_status_disagreement
 from pcplib.report.returns import NOT_SUPPLIED, withhold_restricted
@@ -70,8 +74,8 @@ def _format_each_commitment(
     """The table of each commitment, with the owners' text, flagged claims and statuses.
 
     The owners' free text is withheld from the public where it names a restricted
-    measure; for the Board, a claim the data set contradicts and a status its measure's
-    data contradict are flagged beside it.
+    measure; for the Board, a claim the data set contradicts is corrected beside it and
+    a status its measure's data differ from is put to the owners as a question.
     """
 
     def owners_text(c: dict[str, object], column: str) -> str:
@@ -80,27 +84,35 @@ def _format_each_commitment(
 
     quarter = periods.label_quarter(periods.parse_month(period_end).to_timestamp())
     origin = describe_commitments_origin(dataset, strategy_id, quarter)
-    flagged: dict[str, list[str]] = {}
-    if audience == "board":
-        # An owner's claim the data set contradicts is flagged beside it, to its author,
-        # before publication (as the narrative's are).
-        checks = check_narrative_numbers(dataset, strategy_id, quarter)
-        for section, message in zip(checks["section"], checks["message"], strict=True):
-            flagged.setdefault(str(section), []).append(message.split(") ", 1)[-1])
+    # An owner's claim the data set contradicts: told to the Board as a correction beside
+    # it (review 7, F18); withheld from the public, saying so (review 7, F1).
+    claims = check_narrative_numbers(dataset, strategy_id, quarter)
+    claims = claims[claims["section"].astype(str).str.startswith("activity to date")]
 
     def activity_cell(c: dict[str, object]) -> str:
-        cell = owners_text(c, "activity_to_date")
-        notes = flagged.get(f"activity to date of the commitment {c['commitment']!r}", [])
-        for note in notes:
-            cell += (
-                '<br><span class="small"><strong>Check before publication:</strong> '
-                f"{esc(as_sentence(note))}</span>"
-            )
-        return cell
+        section = f"activity to date of the commitment {c['commitment']!r}"
+        found = claims[claims["section"] == section]
+        if audience == "board" or found.empty:
+            cell = owners_text(c, "activity_to_date")
+            if audience == "board":
+                for correction in found["correction"]:
+                    cell += (
+                        '<br><span class="small"><strong>Correction:</strong> '
+                        f"{esc(str(correction))}</span>"
+                    )
+            return cell
+        text, dropped = withhold_contradicted(
+            str(c.get("activity_to_date") or ""), found["sentence"]
+        )
+        cell = esc(withhold_restricted(dataset, text, audience)) if text.strip() else ""
+        note = f'<span class="small">{esc(describe_withheld(dropped))}</span>'
+        return f"{cell}<br>{note}" if cell else note
 
+    # The Board's question on a status its measure's data differ from; never the
+    # public's (review 7, F13).
     checks = (
-        check_commitment_statuses(commitments, verdicts)
-        if verdicts is not None
+        check_commitment_statuses(commitments, verdicts, period_end)
+        if verdicts is not None and audience == "board"
         else pd.DataFrame(columns=["commitment_id", "sentence"])
     )
     differ = dict(zip(checks["commitment_id"], checks["sentence"], strict=True))
@@ -111,13 +123,7 @@ def _format_each_commitment(
             esc(withhold_restricted(dataset, str(c["commitment"]), audience)),
             esc(str(c["status"]).capitalize() + (" (overdue)" if state == "overdue" else ""))
             + format_status_disagreement(
-                {
-                    "status_disagreement": withhold_restricted(
-                        dataset, differ[str(c["commitment_id"])], audience
-                    )
-                    if str(c["commitment_id"]) in differ
-                    else ""
-                }
+                {"status_disagreement": differ.get(str(c["commitment_id"]), "")}
             ),
             esc(date_words(c["due_date"]) if not is_missing(c["due_date"]) else ""),
             esc(withhold_restricted(dataset, str(c["owner"]), audience)),
@@ -168,9 +174,9 @@ def format_commitments(
         restricted measure is withheld.
     verdicts : pandas.DataFrame, optional
         The report's measure verdicts (:func:`~pcplib.assessment.summarise_measures`):
-        a commitment whose status its measure's data contradict
+        for the Board, a commitment whose status its measure's data differ from
         (:func:`~pcplib.assessment.commitment_status.check_commitment_statuses`) has
-        the one sentence saying so under its status.
+        the question to its owners under its status.
 
     Returns
     -------

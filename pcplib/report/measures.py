@@ -200,7 +200,7 @@ def format_measures_table(df: pd.DataFrame, caption: str, board: str = "Board") 
 
 
 def format_status_disagreement(row: Mapping[str, Any]) -> str:
-    """Return the note that an owner's status and the measure's data disagree, or ``""``.
+    """Return the Board's question on an owners' status its measure's data differ from, or ``""``.
 
     Parameters
     ----------
@@ -211,14 +211,14 @@ def format_status_disagreement(row: Mapping[str, Any]) -> str:
     Returns
     -------
     str
-        HTML: a small line headed "Status and data disagree:", for the cell beside the
-        commitment or the measure.
+        HTML: a small line headed "Question for the owners:", for the cell beside the
+        commitment or the measure (review 7, F13: a question, not a verdict on them).
     """
     text = row.get("status_disagreement")
     if is_missing(text) or not str(text).strip():
         return ""
     return (
-        '<br><span class="small status-differs"><strong>Status and data disagree:</strong> '
+        '<br><span class="small status-differs"><strong>Question for the owners:</strong> '
         f"{esc(str(text))}</span>"
     )
 
@@ -260,7 +260,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
             [r["year_ending"], r["previous_year"], r["baseline"]], unit, per=per
         )
         latest = year_ending
-        spc_words = describe_variation(r["spc_status"], r["spc_variation"])
+        spc_words = describe_variation(
+            r["spc_status"], r["spc_variation"], str(r.get("rag_rule") or "")
+        )
         if r.get("assurance_words"):
             spc_words = f"{spc_words}. {r['assurance_words']}"
         elif r["spc_status"] == "assessed":

@@ -15,7 +15,12 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.assessment.narrative_checks import check_narrative_numbers
+from pcplib.assessment.change_claims import check_change_claims, describe_red_success
+from pcplib.assessment.narrative_checks import (
+    check_narrative_numbers,
+    describe_withheld,
+    withhold_contradicted,
+)
 from pcplib.assessment.scope import (
     check_audience,
     check_strategy,
@@ -95,6 +100,7 @@ def format_narrative(
     sections: Sequence[str] | None = None,
     heading_level: int = 3,
     checks: pd.DataFrame | None = None,
+    verdicts: pd.DataFrame | None = None,
 ) -> str:
     """Return a strategy's narrative for a quarter: progress, successes, challenges, risks.
 
@@ -118,6 +124,10 @@ def format_narrative(
         (:func:`pcplib.assessment.narrative_checks.check_narrative_numbers`), when the
         caller already has them (the Board report shares them with its data-quality
         notes); computed here when omitted.
+    verdicts : pandas.DataFrame, optional
+        The report's measure verdicts: for the Board, a success told of a measure rated
+        Red is noted beside it
+        (:func:`pcplib.assessment.change_claims.describe_red_success`).
 
     Returns
     -------
@@ -139,24 +149,57 @@ def format_narrative(
         f'<p class="narrative-origin"><em>'
         f"{esc(describe_narrative_origin(dataset, strategy_id, quarter))}</em></p>"
     ]
-    if audience == "board":
-        # A number the data set contradicts is flagged to the author, not printed as fact.
-        if checks is None:
-            checks = check_narrative_numbers(dataset, strategy_id, quarter)
-        # The commitments' own claims are flagged beside them, in the commitments table.
-        checks = checks[checks["message"].astype(str).str.startswith("narrative")]
-        if not checks.empty:
-            parts.append(
-                '<div class="notice"><p><strong>Check before publication:</strong> '
-                "numbers in this narrative that the data set contradicts.</p>"
-                + bullets(list(checks["message"]))
-                + "</div>"
+    if checks is None:
+        checks = check_narrative_numbers(dataset, strategy_id, quarter, with_commitments=False)
+    # The commitments' own claims are shown beside them, in the commitments table.
+    checks = checks[checks["message"].astype(str).str.startswith("narrative")]
+    contradicted = 0
+    if audience == "board" and not checks.empty:
+        # Told to the Board as a correction of the owners' text, not printed as fact and
+        # not as a to-do note for the analyst (review 7, F18).
+        parts.append(
+            '<div class="notice"><p><strong>Corrections to the owners\' narrative:</strong> '
+            "numbers in it that the data set contradicts.</p>"
+            + bullets(
+                [
+                    f"{str(c).rstrip('.')} ({n})."
+                    for c, n in zip(checks["correction"], checks["measure_name"], strict=True)
+                ]
             )
+            + "</div>"
+        )
+    elif audience == "public" and not checks.empty:
+        # The public never reads an owners' claim the published figures disprove: the
+        # sentence is withheld and the report says so (review 7, F1).
+        texts = []
+        for section, text in zip(rows["section"], rows["text"], strict=True):
+            wrong = checks.loc[checks["section"] == section, "sentence"]
+            kept, dropped = withhold_contradicted(str(text), wrong)
+            contradicted += dropped
+            texts.append(kept)
+        rows = rows.assign(text=texts)
+        rows = rows[rows["text"].astype(str).str.strip() != ""]
+    # For the Board, a claim of change the report's own test calls noise is noted beside
+    # the entry: "rose" reads as a real change (review 7, F11).
+    changes = (
+        check_change_claims(dataset, strategy_id, quarter)
+        if audience == "board"
+        else pd.DataFrame(columns=["section", "sentence", "note"])
+    )
     h = f"h{heading_level}"
     for section in wanted:
         texts = list(rows.loc[rows["section"] == section, "text"])
         parts.append(f"<{h}>{esc(titles.get(section, section))}</{h}>")
-        if texts:
+        entries = rows[rows["section"] == section]
+        named = list(entries["measures"]) if "measures" in entries.columns else [""] * len(texts)
+        notes = changes[changes["section"] == section]
+        extra = [
+            describe_red_success(section, cell, verdicts) if audience == "board" else ""
+            for cell in named
+        ]
+        if texts and (not notes.empty or any(extra)):
+            parts.append(_noted_bullets(texts, notes, extra))
+        elif texts:
             parts.append(bullets(texts))
         else:
             parts.append(f"<p>None reported for {esc(quarter)}.</p>")
@@ -165,4 +208,27 @@ def format_narrative(
             f"<p>{withheld} entr{'y' if withheld == 1 else 'ies'} about restricted measures "
             "withheld from this public report.</p>"
         )
+    if contradicted:
+        parts.append(f'<p class="withheld-claims">{esc(describe_withheld(contradicted))}</p>')
     return "".join(parts)
+
+
+def _noted_bullets(texts: list[str], notes: pd.DataFrame, extra: list[str]) -> str:
+    """The section's entries, each followed by the Board's notes on it.
+
+    ``notes`` are the claims of change the report's test calls noise, matched to the
+    entry holding their sentence; ``extra`` one further note per entry (a success told
+    of a measure rated Red), ``""`` for none.
+    """
+    items = []
+    for text, more in zip(texts, extra, strict=True):
+        mine = [
+            n for sentence, n in zip(notes["sentence"], notes["note"], strict=True)
+            if sentence and sentence in str(text)
+        ] + ([more] if more else [])  # fmt: skip
+        noted = "".join(
+            f'<br><span class="small change-claim"><strong>Note:</strong> {esc(n)}</span>'
+            for n in mine
+        )
+        items.append(f"<li>{esc(text)}{noted}</li>")
+    return "<ul>" + "".join(items) + "</ul>"

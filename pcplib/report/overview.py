@@ -9,6 +9,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.figures import UNLIKE_BASELINE
+from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
 from pcplib.labels import format_figures, is_missing, month_words, plural
@@ -154,10 +155,10 @@ def _overview_measure(m: dict) -> str:
         )
     status = m.get("status_disagreement")
     if not is_missing(status) and status:
-        # An owner's commitment status the figures contradict: folded as the line above,
-        # so the Board never reads the rating and the status as two unreconciled verdicts.
+        # An owner's commitment status the figures differ from: folded as the line above,
+        # a question for the owners, so the Board never reads two unreconciled verdicts.
         differ += (
-            '<details class="differ small"><summary>Commitment status and data disagree'
+            '<details class="differ small"><summary>Question for the owners on a promise'
             f"</summary> {esc(status)}</details>"
         )
     return (
@@ -281,6 +282,11 @@ def format_rating_basis(measure: Mapping[str, Any]) -> str:
         return _describe_target(measure)
     if rule == "harm_test" or rule == "harm_spc":
         return _describe_harm(measure, rule)
+    grey = describe_grey_rule(measure)
+    if grey:
+        # Small numbers, no comparable baseline, a target that asks for nothing: said
+        # from one place for every report (assessment.harm).
+        return grey
     if rule == "tests_improvement":
         words = _COMPARISON_WORDS[str(measure["rag_comparison"])]
         return f"no SPC verdict: tests only, and no target; improved beyond chance {words}"

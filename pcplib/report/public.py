@@ -375,10 +375,6 @@ def format_public_mission(
     late += [f"{overdue} overdue"] if overdue else []
     if late:
         attention.append(f"Promises: {', '.join(late)}.")
-    # The owners' warning on a promise whose measure is achieved: said here, under the
-    # heading it agrees with, never in the achieved sentence (review 5, N7).
-    if "attention_note" in measures:
-        attention += [str(n) for n in measures["attention_note"].fillna("") if n]
     lists = (
         "<h3>What has been achieved</h3>"
         + (_list(achieved) if achieved else "<p>Nothing this quarter.</p>")

@@ -16,7 +16,7 @@ import pandas as pd
 from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
 from pcplib.labels import is_missing
 from pcplib.report.html import build_table, esc
-from pcplib.report.words import describe_assurance, describe_variation
+from pcplib.report.words import UNCONFIRMED_CONCERN, describe_assurance, describe_variation
 
 __all__ = ["ASSURANCE_MEANINGS", "VARIATION_MEANINGS", "format_spc_summary"]
 
@@ -56,10 +56,16 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
     body = []
     for r in order.sort_values("_t", kind="stable").to_dict("records"):
         status = str(r.get("spc_status") or "")
-        variation = describe_variation(status, r.get("spc_variation"))
+        variation = describe_variation(status, r.get("spc_variation"), str(r.get("rag_rule") or ""))
         has_target = not is_missing(r.get("target"))
         assurance = describe_assurance(status, r.get("spc_assurance"), has_target)
         meaning_v = _meaning(status, r.get("spc_variation"), VARIATION_MEANINGS)
+        if variation == UNCONFIRMED_CONCERN:
+            # The chart alone: a question to ask, not a change found (assessment.harm).
+            meaning_v = (
+                "The chart alone signals a change for the worse that the tests do not "
+                "confirm: find out whether something has changed before acting."
+            )
         meaning_a = _meaning(status, r.get("spc_assurance"), ASSURANCE_MEANINGS)
         tier = " (sub-measure)" if r.get("tier") == "sub" else ""
         body.append(

@@ -14,6 +14,7 @@ from pcplib.assessment.thresholds import (
     MIN_RATED_HEADLINE,
     RAG_TOLERANCE,
     SIGNIFICANCE,
+    SMALL_COUNT,
     WEAK_EVIDENCE,
 )
 
@@ -54,8 +55,10 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "things got really worse, or, with no target, things may be getting worse",
             "Red": f"a target missed by more than {tolerance} of it, or things really "
             "getting worse",
-            "Grey": "nothing to rate yet: no figures, no right way for the figure to go, or "
-            "not enough evidence either way",
+            "Grey": "nothing to rate yet: no figures, no right way for the figure to go, too "
+            "few events to tell a change from chance, no like-for-like figure from before the "
+            "plan, a target already met before the plan began, or not enough evidence either "
+            "way",
         }
     if audience == "technical":
         return {
@@ -64,13 +67,20 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "chance (with no SPC verdict, only an improvement beyond chance on an exact test)",
             "Amber": f"target or trajectory missed by up to {tolerance} of the target, a "
             "survey short of its target within its margin of error, or a target met with a "
-            "real deterioration; with no target, a possible deterioration (material, "
-            f"p < {WEAK_EVIDENCE:g})",
+            "real deterioration; with no target, a possible deterioration on a test of change "
+            f"(material, p < {WEAK_EVIDENCE:g}), or an SPC concern from runs or trends alone "
+            "that the tests of change do not confirm (said as such, never as a possible rise "
+            "unless a test finds one)",
             "Red": f"target or trajectory missed by more than {tolerance}; with no target, a "
             f"deterioration beyond chance (p < {SIGNIFICANCE:g}) and material, or an SPC "
-            "concern in the period",
+            "concern in the period with a point beyond the limits (or where no test of change "
+            "could be made)",
             "Grey": "no data, no good direction, or no target and no SPC verdict (no "
-            "stable reference period, too few points, a rolling figure): tests only",
+            "stable reference period, too few points, a rolling figure): tests only; and, "
+            "where it would otherwise be Green, small numbers (an expected count below "
+            f"{SMALL_COUNT}: too few to tell), no comparable baseline (a definition changed "
+            "after the start of the baseline year), or a dated target the baseline year "
+            "already met (it asks for no improvement)",
         }
     raise ValueError(f"audience {audience!r}: expected 'public' or 'technical'")
 
@@ -256,8 +266,22 @@ RAG_BASIS_WORDS = {
 }
 
 
-def describe_variation(status: str, variation: str | None) -> str:
-    """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``."""
+UNCONFIRMED_CONCERN = (
+    "Signal of concern from a run or trend, not confirmed by the tests of change against a "
+    "year ago and the baseline year"
+)
+"""The heading of an SPC concern the tests of change do not confirm (rated Amber, never
+"a real change for the worse": ``harm_spc_unconfirmed``, :mod:`pcplib.assessment.harm`)."""
+
+
+def describe_variation(status: str, variation: str | None, rule: str = "") -> str:
+    """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``.
+
+    ``rule`` is the rating's ``rag_rule``: a concern the tests do not confirm
+    (``harm_spc_unconfirmed``) is headed :data:`UNCONFIRMED_CONCERN`.
+    """
+    if rule == "harm_spc_unconfirmed" and variation == "special_cause_concern":
+        return UNCONFIRMED_CONCERN
     if status == "not assessed":
         return "Not assessed"
     if status == "unstable baseline":

@@ -396,10 +396,11 @@ def execute_reports(
         if warnings and public_check.is_public_run(plan):
             # The run log is published with a public run, and a warning quotes the owners'
             # text, which may name a restricted measure: a count here, the lines in
-            # `pcp validate` (for the Board's analysts).
+            # `pcp validate` (for the Board's analysts). The public reports withhold each
+            # sentence that holds one, saying so on the page (review 7, F1).
             logger.warning(
-                "%d number(s) in the owners' text disagree with the data set; "
-                "`pcp validate` lists them",
+                "%d number(s) in the owners' text disagree with the data set; the public "
+                "reports withhold the sentences that hold them; `pcp validate` lists them",
                 len(warnings),
             )
         else:

@@ -93,9 +93,15 @@ def tabulate_job_judgements(
         key = (p.get("forward_plan", ""), p.get("history_dir", ""))
         if key not in contexts:
             contexts[key] = _read_context(*key)
+        from pcplib.data.history import list_meeting_runs
+
         plan, records = contexts[key]
         end = available_period_end(dataset, p["period_end"])
-        view = summarise_board_quarter(dataset, end, p.get("slot", ""), plan, records)
+        history = p.get("history_dir", "")
+        # Every run kept, as the notebook reads them: a view of this quarter already
+        # published makes this one an update to it.
+        runs = list_meeting_runs(render.resolve_repo_path(history) if history else None)
+        view = summarise_board_quarter(dataset, end, p.get("slot", ""), plan, records, runs=runs)
         return tabulate_board_judgements(view, job.name)
     if job.notebook == "plan_overview":
         # The same rows an analyst gets in the notebook, so the two cannot disagree.

@@ -7,7 +7,9 @@ the outputs. Between the runs the data change as a quarter's returns change them
 action is done, another stays open past its due date, a commitment slips to at risk, a
 figure already reported is revised, and the next quarter's return never arrives. The
 third meeting's "Since the last meeting", its needs-attention list, ``judgements.csv``
-and the delivery board's view must say so, in words.
+and the delivery board's view must say so, in words, the view saying what progressed as
+well as what is late. A second run for the third meeting, after the overdue action's
+return arrives, is an update to the view already published, compared with it.
 """
 
 from __future__ import annotations
@@ -238,15 +240,60 @@ def test_the_delivery_board_sees_the_missing_return_and_the_overdue_action(
     # The heading names the board as the data set does.
     board = read_identity(meetings["data"]).delivery_board_name
     assert f"{board}: quarterly view, 2026/27 Q1" in text
-    assert "By owner: what is overdue, at risk and changed, 2026/27 Q1" in text
+    assert "By owner: what is overdue, at risk, changed and progressed, 2026/27 Q1" in text
     assert "Overdue across the plan: 1 action, 1 return not received by its due date." in text
     assert "Owners' return for 2026/27 Q1 (not received, due 31 July 2026)" in text
     assert f"Action: {OVERDUE_LISTED} (overdue, still open, due 15 April 2026)" in text
     # The change names its comparison, the quarter before (data to March 2026), which is
     # what the May meeting was told: the same basis as the strategy report's, the same words.
-    assert f"Changed since the {board} of 2025/26 Q4" in text
+    assert f"Progress and changes since the {board} of 2025/26 Q4 (data to March 2026)" in text
+    # What was done since, not only what is late: the action done since May's record.
+    assert "Progress: 1 action done." in text
+    assert f"Action: {DONE.rstrip('.')} (Road Safety): done (was open)" in text
     assert "Road Safety: Green to Red" in text
     assert "as the Board was told, May 2026" in text
     # The rating is the measures'; what it does not cover is said beside it (review 3).
     assert "Measures' rating now" in text
     assert "Red was Green But: 1 Board action overdue." in text
+
+
+@pytest.fixture(scope="module")
+def update(meetings: dict[str, Path]) -> Path:
+    """The August view run again after the overdue action's return arrived: an update.
+
+    Into a copy of the outputs and their history, so the other tests read the first view.
+    """
+    base = meetings["data"].parent
+    out, data = base / "outputs-update", base / "data-update"
+    shutil.copytree(base / "outputs", out)
+    shutil.copytree(meetings["data"], data)
+    _edit(
+        data / "returns/actions.csv",
+        lambda rows: [r | {"status": "done"} if r["action_id"] == "rs-x2" else r for r in rows],
+    )
+    args = ["run", "--slot", "2026-08", "--data", str(data), "--forward-plan"]
+    args += [str(base / "forward_plan.yaml"), "--out", str(out), "--jobs", "2"]
+    stamp = "2026-12-02T06:00:00Z"
+    assert cli.main([*args, "--timestamp", stamp, "--no-screenshots"]) == 0
+    return out / "2026-08"
+
+
+def test_a_second_view_of_the_quarter_is_an_update_to_the_first(
+    meetings: dict[str, Path], update: Path
+) -> None:
+    text = page_text(update / "delivery-board.html")
+    board = read_identity(meetings["data"]).delivery_board_name
+    # Titled as an update, compared with the view already published, not the quarter before.
+    assert f"{board}: update to the 2026/27 Q1 view, since 1 December 2026" in text
+    assert "Progress and changes since the 2026/27 Q1 view of 1 December 2026" in text
+    assert "Progress: 1 action done." in text
+    assert f"Action: {OVERDUE_LISTED} (overdue" not in text
+    assert "Overdue across the plan: 1 return not received by its due date." in text
+    frame = pd.read_csv(update / "judgements.csv", dtype=str, keep_default_na=False)
+    rows = frame[(frame["report"] == "delivery-board") & (frame["measure_id"] == "overall")]
+    assert rows[["previous_period_end", "previous_meeting", "previous_basis"]].values.tolist() == [
+        ["2026-06", "2026-08", "as reported"]
+    ]
+    # Both runs stay on file; the next quarter reads the meeting's latest.
+    history = update.parent / "history" / "2026-08"
+    assert sorted(p.name for p in history.iterdir()) == ["run-001", "run-002"]

@@ -68,6 +68,23 @@ def test_overdue_actions_are_listed_and_need_attention(dataset: Dataset) -> None
     assert "action" not in set(public["kind"])
 
 
+def test_the_note_and_needs_attention_count_overdue_actions_at_the_meeting(
+    dataset: Dataset,
+) -> None:
+    # a1 falls due (31 October) after the data period's end (September) and before the
+    # meeting (November): overdue at the meeting, not yet at the data period's end.
+    summary = summarise_strategy(dataset, STRATEGY, "2026-09", slot="2026-11")
+    listed = list_exceptions(dataset, summary, "board")
+    actions = listed[listed["kind"] == "action"]
+    assert actions["item_id"].tolist() == ["a1"]
+    assert summary.overdue_actions["action_id"].tolist() == ["a1"]
+    assert f"{len(actions)} Board action overdue" in summary.rating_note
+    # Without the meeting both read the data period's end: none overdue in either.
+    at_data_end = summarise_strategy(dataset, STRATEGY, "2026-09")
+    assert "Board action" not in at_data_end.rating_note
+    assert "action" not in set(list_exceptions(dataset, at_data_end)["kind"])
+
+
 def test_the_action_log_marks_overdue_actions(dataset: Dataset) -> None:
     page = format_actions(dataset, STRATEGY, "board", "2026-09", "2026-11")
     assert page.count("(overdue)") == 1 and "1 overdue" in page

@@ -72,7 +72,9 @@ def test_a_second_force_names_its_own_delivery_board(view: tuple[Dataset, BoardV
     other = PlanIdentity(delivery_board_name="Westshire Accountability Board")
     board = summarise_board_quarter(replace(data, identity=other), "2026-09", "2026-11")
     assert board.board_name == "Westshire Accountability Board"
-    assert board.since_words == "since the Westshire Accountability Board of 2026/27 Q1"
+    assert board.since_words == (
+        "since the Westshire Accountability Board of 2026/27 Q1 (data to June 2026)"
+    )
     header = build_board_header(replace(data, identity=other), board, "2026-11")
     assert "<h1>Westshire Accountability Board: quarterly view, 2026/27 Q2</h1>" in header
     assert "chaired by" not in header
@@ -254,7 +256,7 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     assert "actions due before 1 November 2026;" in definitions
     assert "returns not in by the forward plan&#x27;s date" in definitions
     assert "At risk: reported at risk or off track, not yet due." in definitions
-    assert "By owner: what is overdue, at risk and changed, 2026/27 Q2" in owners
+    assert "By owner: what is overdue, at risk, changed and progressed, 2026/27 Q2" in owners
     assert owners.count("senior contact)</span>") == len(board.owners)
     # Seed 002 para 15: the named single points of contact are in the view, folded.
     assert "<summary>Single points of contact for each senior contact (" in owners
@@ -317,14 +319,17 @@ def test_each_change_names_its_comparison_and_the_two_views_agree_on_the_same_ba
     assert board_change["state"].tolist() == [f"{told} to {now.overall_rag}"]
     # Each statement names its comparison.
     owners = format_board_owners(board)
-    assert f'<th scope="col">Changed since the {board.board_name} of 2026/27 Q1</th>' in owners
+    assert (
+        f'<th scope="col">Progress and changes since the {board.board_name} of 2026/27 Q1 '
+        "(data to June 2026)</th>"
+    ) in owners
     missions = format_board_missions(board)
     # Mixed bases (vawg as told, workforce recomputed): each row says its own.
     assert "(as the Board was told, August 2026)" in missions
     assert "(recomputed from today&#x27;s data)" in missions
     text = owners.replace("&quot;", '"').replace("&#x27;", "'")
-    since = f"since the {board.board_name} of 2026/27 Q1"
-    assert f"Changed: {since}, on the data to June 2026;" in text
+    since = f"since the {board.board_name} of 2026/27 Q1 (data to June 2026)"
+    assert f"Changed: {since};" in text
     assert '"Since the last meeting" compares with the Board\'s last meeting' in text
 
 
@@ -516,3 +521,168 @@ def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
     folded = folded[folded.index("<details") :].split("</details>")[0]
     assert "as the Board was told them, August 2026" in folded
     assert "recomputed" not in folded
+
+
+def _record_of(board: BoardView, data: Dataset, slot: str, produced_at: str) -> MeetingRecord:
+    """The meeting history's record of a run that published ``board`` from ``data``."""
+    rows = tabulate_board_judgements(board, BOARD_REPORT)
+    return MeetingRecord(
+        slot=slot, period_end=board.period_end, produced_at=produced_at,
+        folder=Path("history") / slot / "run-001",
+        judgements=rows.astype(str).replace({"nan": "", "None": ""}),
+        commitments=data.commitments.astype(str), actions=data.actions.astype(str),
+    )  # fmt: skip
+
+
+def test_each_owner_is_told_what_progressed_not_only_what_is_late(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # A review finding: the view showed only what is late or worse. Against the record of
+    # the quarter before: an action done, a commitment completed and a measure out of
+    # "needs attention" since then are each owner's progress, in the view's own rows.
+    data, _ = view
+    then = summarise_board_quarter(data, "2026-06", "2026-08")
+    record = _record_of(then, data, "2026-08", "2026-08-20T06:00:00Z")
+    actions = record.actions.copy()
+    actions.loc[actions["action_id"] == "v-a2", "status"] = "open"
+    commitments = record.commitments.copy()
+    done = commitments.index[
+        (commitments["strategy_id"] == "workforce") & (commitments["status"] == "complete")
+    ][0]
+    commitments.loc[done, "status"] = "at risk"
+    now = summarise_strategy(data, "vawg", "2026-09").measures
+    rated = now["rag"].isin(["Green", "Amber", "Red"])
+    better = now[rated & (now["assessment"] != "needs attention")]["measure_id"].iloc[0]
+    told = record.judgements.copy()
+    moved = (told["strategy_id"] == "vawg") & (told["measure_id"] == better)
+    told.loc[moved, "assessment"] = "needs attention"
+    record = replace(record, judgements=told, actions=actions, commitments=commitments)
+    board = summarise_board_quarter(data, "2026-09", "2026-11", records=[record])
+    progress = board.items[board.items["flag"] == "progress"].set_index("item_id")
+    assert progress.loc["v-a2", ["kind", "state", "detail"]].tolist() == [
+        "action", "done", "was open",
+    ]  # fmt: skip
+    completed = commitments.loc[done, "commitment_id"]
+    assert progress.loc[completed, ["kind", "state", "detail"]].tolist() == [
+        "commitment", "completed", "was at risk",
+    ]  # fmt: skip
+    assert progress.loc[better, "kind"] == "measure"
+    assert progress.loc[better, "state"].startswith("no longer needs attention")
+    # The measure's progress gives the figures behind it.
+    assert re.search(r"\d.* against .*\d", progress.loc[better, "reason"])
+    assert set(board.strategies["items_basis"]) == {"as reported"}
+    strategies = board.strategies.set_index("strategy_id")
+    assert strategies.loc["vawg", "progress"] == (progress["strategy_id"] == "vawg").sum()
+    owners = board.owners.set_index("owner")
+    force = data.strategies.set_index("strategy_id")["force_senior_owner"]
+    assert owners.loc[force["workforce"], "progress"] == 1
+    assert owners.loc[force["vawg"], "progress"] == strategies.loc["vawg", "progress"]
+    page = format_board_owners(board)
+    row = page[page.index(esc(force["workforce"])) :].split("</tr>")[0]
+    assert "<strong>Progress:</strong> 1 commitment completed." in row
+    row = page[page.index(esc(force["vawg"])) :].split("</tr>")[0]
+    assert "<strong>Progress:</strong> 1 action done; 1 measure out of needs attention" in row
+    # Named under the fold, each with its earlier status or its evidence.
+    assert (
+        "Action: Done one (Violence Against Women and Girls): <strong>done</strong> (was open)"
+        in row
+    )
+    assert "Progress is of measures only" not in page
+
+
+def test_without_a_record_progress_is_of_measures_only_and_says_so(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # Recomputed from today's data, what was done since cannot be told from a status now.
+    data, board = view
+    assert set(board.strategies["items_basis"]) == {"recomputed"}
+    progress = board.items[board.items["flag"] == "progress"]
+    assert set(progress["kind"]) <= {"measure"}
+    page = format_board_owners(board)
+    assert "Progress is of measures only: no record of the commitments" in page
+    assert page.count("<strong>Progress:</strong>") == len(board.owners)
+
+
+def test_a_changed_rating_gives_the_change_in_its_evidence(data_dir: Path) -> None:
+    # A review finding: the "why" named the new rating, not what moved. With no target,
+    # the figures of the comparison the rating rests on and what the tests make of them.
+    from pcplib.assessment.board_changes import describe_change_evidence
+
+    row = {
+        "rag": "Red", "rag_basis": "evidence", "rag_rule": "harm_test",
+        "rag_comparison": "the year ending on the year before", "good_direction": "lower",
+        "unit": "count", "year_ending_label": "12 months to September 2026",
+        "year_ending": 412.0, "previous_year_label": "12 months to September 2025",
+        "previous_year": 356.0, "current_label": "2026/27 Q2", "current": 101.0,
+        "last_year_label": "2025/26 Q2", "last_year": 99.0,
+    }  # fmt: skip
+    assert describe_change_evidence(row, ["rating changed", "into needs attention"]) == (
+        "into needs attention: no target; 12 months to September 2026 412 against 356 in the "
+        "12 months to September 2025, a real rise"
+    )
+    # With a target, its figure against the target and the figure the comparison gave.
+    target = {"rag": "Red", "rag_basis": "target", "unit": "percent", "current": 76.9,
+              "target_for_period": 85.0, "target_compared": 76.9}  # fmt: skip
+    words = describe_change_evidence(target, ["rating changed"], 80.9, "the quarter to June 2026")
+    assert words == "target missed (76.9% against 85.0%; 80.9% in the quarter to June 2026)"
+    # In the view: every measure's change that is not a move to Grey gives figures.
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    scrutiny = replace(
+        sample,
+        strategies=sample.strategies[sample.strategies["strategy_id"] == "scrutiny-and-legitimacy"],
+    )
+    board = summarise_board_quarter(scrutiny, "2026-09", "2026-11")
+    changed = board.items[(board.items["flag"] == "changed") & (board.items["kind"] == "rating")]
+    measures = changed[changed["detail"] == "measure"]
+    assert not measures.empty
+    for item in measures.to_dict("records"):
+        if not item["state"].endswith("Grey"):
+            assert re.search(r"\d.* against .*\d", item["reason"]), item
+    folded = format_board_owners(board)
+    assert " against " in folded[folded.index("<details") :]
+
+
+def test_a_second_view_of_a_quarter_is_an_update_to_the_first(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # A review finding: a second run for the same quarter (new returns arrived) compared
+    # with the quarter before as if the first view did not exist.
+    data, plain = view
+    first = _record_of(plain, data, "2026-11", "2026-11-20T06:00:00Z")
+    later = replace(
+        _record_of(plain, data, "2026-11", "2026-11-25T06:00:00Z"),
+        folder=Path("history/2026-11/run-002"),
+    )
+    # Since the first view, the overdue action was done.
+    actions = data.actions.copy()
+    actions.loc[actions["action_id"] == "v-a1", "status"] = "done"
+    board = summarise_board_quarter(
+        replace(data, actions=actions), "2026-09", "2026-11", runs=[first, later]
+    )
+    assert board.is_update and board.update_of == "2026-11-20T06:00:00Z"
+    assert board.update_slot == "2026-11" and board.previous_period_end == "2026-09"
+    assert board.title == "update to the 2026/27 Q2 view, since 20 November 2026"
+    assert board.since_words == "since the 2026/27 Q2 view of 20 November 2026"
+    header = build_board_header(data, board, "2026-11")
+    assert (
+        f"<h1>{board.board_name}: update to the 2026/27 Q2 view, since 20 November 2026</h1>"
+    ) in header
+    # Compared with the first view on the same data: no rating moved; the action is done.
+    assert not (board.items["flag"] == "changed").any()
+    progress = board.items[board.items["flag"] == "progress"]
+    assert progress[["item_id", "state"]].values.tolist() == [["v-a1", "done"]]
+    assert (board.strategies["previous_rag"] == board.strategies["rag"]).all()
+    assert set(board.strategies["basis"]) == {"as reported"}
+    rows = tabulate_board_judgements(board, BOARD_REPORT)
+    assert set(rows["previous_period_end"]) == {"2026-09"}
+    assert set(rows["previous_meeting"]) == {"2026-11"}
+    owners = format_board_owners(board)
+    assert "Progress and changes since the 2026/27 Q2 view of 20 November 2026</th>" in owners
+    missions = format_board_missions(board)
+    assert "Measures&#x27; rating now, and on 20 November 2026" in missions
+    assert "as that view gave it, for every strategy." in missions
+    # A view of the quarter before in the history is no update: the quarter is compared.
+    earlier = _record_of(summarise_board_quarter(data, "2026-06", "2026-08"), data, "2026-08", "t")
+    board = summarise_board_quarter(data, "2026-09", "2026-11", runs=[earlier])
+    assert not board.is_update and board.title == "quarterly view, 2026/27 Q2"
+    assert board.previous_period_end == "2026-06"

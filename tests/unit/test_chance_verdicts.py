@@ -309,7 +309,9 @@ def test_an_spc_concern_the_tests_do_not_confirm_is_a_possible_deterioration():
     assert row["spc_variation"] == "special_cause_concern"
     assert row["worsening"] != "real"
     assert row["rag"] == "Amber"
-    assert row["rag_reason"].startswith("harm rule: a possible deterioration: an SPC concern")
+    # Told as what the chart and the tests show, never "a possible rise" (review 7, F6).
+    assert row["rag_reason"].startswith("harm rule: an SPC concern the tests of change do not")
+    assert "possible" not in row["rag_reason"] or row["worsening"] == "possible"
     assert row["assessment"] == "needs attention"
 
 

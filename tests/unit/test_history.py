@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from pcplib.data.history import list_meeting_records, read_meeting_record
+from pcplib.data.history import list_meeting_records, list_meeting_runs, read_meeting_record
 from pcplib.run.history import record_meeting
 from pcplib.run.jobs import Job, RunPlan
 
@@ -84,6 +84,15 @@ def test_a_meeting_is_read_as_its_latest_run_oldest_meeting_first(tmp_path: Path
     records = list_meeting_records(tmp_path / "history")
     assert [(r.slot, r.produced_at) for r in records] == [("2026-07", "t2"), ("2026-11", "t3")]
     assert records[0].judgements["rag"].tolist() == ["Red"]
+    # Every run stays readable, oldest first: an update to a quarter's view compares with
+    # the first one published, not the meeting's latest.
+    runs = list_meeting_runs(tmp_path / "history")
+    assert [(r.slot, r.produced_at) for r in runs] == [
+        ("2026-07", "t1"),
+        ("2026-07", "t2"),
+        ("2026-11", "t3"),
+    ]
+    assert list_meeting_runs(tmp_path / "missing") == [] == list_meeting_runs(None)
 
 
 def test_a_run_for_no_meeting_is_not_recorded(tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ QUARTER = "2026/27 Q2"
 
 def with_narrative(dataset: Dataset, strategy_id: str, text: str) -> Dataset:
     """The data set with one narrative entry added for the strategy's quarter."""
-    entry = {"strategy_id": strategy_id, "quarter": QUARTER, "section": "successes", "text": text}
+    entry = {"strategy_id": strategy_id, "quarter": QUARTER, "section": "successes", "text": text,
+             "measures": ""}  # fmt: skip
     narrative = pd.concat([dataset.narrative, pd.DataFrame([entry])], ignore_index=True)
     return dataclasses.replace(dataset, narrative=narrative)
 
@@ -101,8 +102,16 @@ def test_a_commitments_activity_is_checked_too(sample: Dataset) -> None:
         "commitments file for Neighbourhood crime offences (neighbourhood-crime, 2026/27 Q2, "
         "activity to date of the commitment 'Reduce neighbourhood crime to 1,150 offences a "
         "month') says the target was met in July 2026; the data set has 1,165 against the "
-        "target of 1,150, so it was not met"
+        "target of 1,150, so it was not met, and it was met before, in June 2023, July 2024, "
+        "September 2024, June to July 2025, October 2025"
     ]
+    # The Board reads the same fact as a correction of the owners' text (review 7, F18).
+    correction = str(found["correction"].iloc[0])
+    assert correction.startswith(
+        "The owners' text says the target was met in July 2026 for the first time; the data "
+        "set has 1,165 against 1,150, not met, and it was met before, in June 2023"
+    )
+    assert found["sentence"].iloc[0].startswith("Neighbourhood crime met the target in July")
 
 
 def with_activity(dataset: Dataset, text: str) -> Dataset:
@@ -141,9 +150,20 @@ def test_the_commitments_table_says_where_its_text_came_from_and_flags_a_claim(
     board = format_commitments(sample, "neighbourhood-crime", "2026-09")
     assert "from the data set&#x27;s commitments file (commitments/commitments.csv)" in board
     assert "no quarterly return was loaded for 2026/27 Q2" in board
-    assert "Check before publication:</strong> Says the target was met in July 2026" in board
+    assert (
+        "Correction:</strong> The owners&#x27; text says the target was met in July 2026 for "
+        "the first time; the data set has 1,165 against 1,150, not met" in board
+    )
+    assert "Check before publication" not in board
+    # The public never reads the false sentence, and is told one was withheld (review 7, F1).
     public = format_commitments(sample, "neighbourhood-crime", "2026-09", audience="public")
-    assert "Check before publication" not in public
+    assert "met the target in July 2026" not in public and "Correction" not in public
+    assert (
+        "One sentence of the owners&#x27; text was withheld: it disagreed with the published "
+        "figures." in public
+    )
+    # The rest of the commitment's row is published as it was.
+    assert "A vehicle crime problem-solving plan" in public
 
 
 def test_a_number_the_data_contradict_is_flagged_with_both_figures(sample: Dataset) -> None:
@@ -194,10 +214,33 @@ def test_the_board_is_told_and_the_public_is_not(sample: Dataset) -> None:
     public = list_data_quality_notes(data, "neighbourhood-crime", "2026-09", audience="public")
     assert not any("says 1,215" in n for n in public)
     board = format_narrative(data, "neighbourhood-crime", QUARTER)
-    assert "Check before publication" in board and "1,119" in board
-    assert "Check before publication" not in format_narrative(
-        data, "neighbourhood-crime", QUARTER, audience="public"
+    assert "Corrections to the owners' narrative" in board
+    assert (
+        "The owners&#x27; text says 1,215 for August 2026; the data set has 1,119 "
+        "(Neighbourhood crime offences)." in board
     )
+    assert "Check before publication" not in board
+    assert any(
+        n.startswith("The owners' text says 1,215 for August 2026; the data set has 1,119 (")
+        for n in notes
+    )
+    public = format_narrative(data, "neighbourhood-crime", QUARTER, audience="public")
+    assert "Corrections" not in public and "1,215" not in public
+    assert "One sentence of the owners&#x27; text was withheld" in public
+
+
+def test_the_public_narrative_withholds_only_the_contradicted_sentence(sample: Dataset) -> None:
+    text = (
+        "Neighbourhood crime fell to 1,215 in August 2026. Burglary patrols were doubled in "
+        "the ten wards."
+    )
+    data = with_narrative(sample, "neighbourhood-crime", text)
+    public = format_narrative(data, "neighbourhood-crime", QUARTER, audience="public")
+    assert "1,215" not in public and "Burglary patrols were doubled in the ten wards." in public
+    assert public.count("was withheld: it disagreed with the published figures") == 1
+    # A narrative whose every figure agrees withholds nothing and says nothing of it.
+    clean = format_narrative(sample, "neighbourhood-crime", QUARTER, audience="public")
+    assert "withheld: it disagreed" not in clean
 
 
 def test_checks_made_once_are_shown_by_both_the_narrative_and_the_notes(
@@ -213,7 +256,7 @@ def test_checks_made_once_are_shown_by_both_the_narrative_and_the_notes(
     assert notes == list_data_quality_notes(data, "neighbourhood-crime", "2026-09")
     # Given checks are shown as they are, not made again: none given, none shown.
     none = checks.iloc[0:0]
-    assert "Check before publication" not in format_narrative(
+    assert "Corrections to the owners" not in format_narrative(
         data, "neighbourhood-crime", QUARTER, checks=none
     )
     quiet = list_data_quality_notes(data, "neighbourhood-crime", "2026-09", narrative_checks=none)

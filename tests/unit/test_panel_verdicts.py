@@ -398,19 +398,19 @@ def test_energy_is_judged_on_its_year_and_labelled_so_never_for_the_quarter():
     assert "in the 12 months to September 2026" in table
 
 
-def test_a_dated_target_the_baseline_already_meets_is_on_course_not_met():
+def test_a_dated_target_the_baseline_already_meets_is_no_test_of_progress():
     # "At or below 1,150,000 kWh a month by 2028/29": the baseline year 2024/25 already
-    # used less, so in 2026 it is on course, never "target met" (review 1, A4).
+    # used less, so the target asks for no improvement (review 1, A4; review 7, F9):
+    # never "target met" nor "on track", and never Green on it. The rule changed in
+    # review 7: it was Green "on track" before, and so carried its strategy to Green.
     row = judge(seasonal_energy(), unit="kwh", target=1_150_000.0, target_date="2029-03")
-    assert (row["rag"], row["rag_basis"]) == ("Green", "trajectory")
+    assert row["rag"] != "Green" and row["rag_basis"] not in ("target", "trajectory")
+    assert row["rag_rule"] == "target_asks_nothing" or row["rag"] in ("Red", "Amber")
     assert row["target_baseline_met"]
-    assert "target met" not in row["sentence"]
-    assert "on track for the March 2029 target" in row["sentence"]
-    assert "the baseline year already met it" in row["sentence"]
-    # The year's use comes first, then the target: never the target as if it were the use.
-    used = f"{row['year_ending']:,.0f} kWh in the 12 months to September 2026"
-    assert f"({used} against a target of 13,800,000 kWh;" in row["sentence"]
-    assert "not due until March 2029" in row["rag_reason"]
+    assert "target met" not in row["sentence"] and "on track" not in row["sentence"]
+    assert "target already met in the baseline year (2024/25)" in row["sentence"]
+    assert "asks for no improvement" in row["sentence"]
+    assert row["rag_reason"].startswith("target already met in the baseline year (2024/25)")
     assert row["target_period_label"] == "in the 12 months to September 2026"
 
 
@@ -421,14 +421,17 @@ def test_the_public_sentence_discloses_a_target_the_baseline_already_met():
 
     row = judge(seasonal_energy(), unit="kwh", target=1_150_000.0, target_date="2029-03",
                 good_direction="lower")  # fmt: skip
-    assert row["target_baseline_met"] and row["rag"] == "Green"
+    assert row["target_baseline_met"] and row["rag"] == "Grey"
     sentence = write_public_sentence(row)
     assert "On course for its target" not in sentence
-    assert "At or below its target for March 2029" in sentence
-    assert "already was in the plan's baseline year" in sentence
+    assert "already met its target in the plan's baseline year (2024/25)" in sentence
     assert "the target asks for no improvement" in sentence
-    # Missed now, though the baseline year met it: said so, never "behind the course".
-    missed = write_public_sentence(row | {"rag": "Red", "assessment": "needs attention"})
+    # Missed now, though the baseline year met it: judged against the target, and said
+    # so, never "behind the course".
+    missed = write_public_sentence(
+        row | {"rag": "Red", "rag_basis": "trajectory", "rag_rule": "target",
+               "assessment": "needs attention"}
+    )  # fmt: skip
     assert "Above its target for March 2029" in missed
     assert "though the plan's baseline year (2024/25) met it" in missed
     assert "Behind the course" not in missed

@@ -58,7 +58,9 @@ def test_an_untargeted_harm_that_more_than_doubles_on_the_year_is_never_green():
     assert len(values) == len(QUARTERS)
     row = judge(values, frequency="quarterly", period_end="2026-03", measure_name="Homicides")
     assert (row["year_ending"], row["previous_year"]) == (21.0, 10.0)
-    assert row["year_ending_change"] == "+110.0%"
+    # 31 events in the two years: small numbers (expected count below 20), so the change
+    # is told as a difference, never "+110.0%", and its weak evidence is still said.
+    assert row["year_ending_change"] == "+11"
     assert row["year_ending_evidence"] in ("beyond chance", "possible change")
     assert row["rag"] in ("Red", "Amber")
     assert row["assessment"] == "needs attention"

@@ -1,0 +1,135 @@
+"""Claims of change in the owners' narrative, weighed by the report's own test (review 7, F11).
+
+"Special constables rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2" is true to the
+figures, but the report's test calls the change noise: the Board's report says so beside
+the sentence. The rule is conservative: it notes only a claim that names its measure,
+with two figures the data set agrees with, over two periods of one kind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from pcplib.assessment.change_claims import (
+    CHANGE_CLAIM_COLUMNS,
+    check_change_claims,
+    describe_change_evidence,
+    describe_red_success,
+)
+from pcplib.assessment.evidence import Evidence
+from pcplib.data import Dataset
+from pcplib.report.narrative import format_narrative
+
+Q2 = "2026/27 Q2"
+
+
+def with_entry(dataset: Dataset, strategy_id: str, text: str, measures: str = "") -> Dataset:
+    """The data set with one narrative entry added for the strategy's 2026/27 Q2."""
+    entry = {"strategy_id": strategy_id, "quarter": Q2, "section": "successes", "text": text,
+             "measures": measures}  # fmt: skip
+    narrative = pd.concat([dataset.narrative, pd.DataFrame([entry])], ignore_index=True)
+    return dataclasses.replace(dataset, narrative=narrative)
+
+
+def test_the_samples_claims_of_change_that_the_test_calls_noise(sample: Dataset) -> None:
+    found = check_change_claims(sample, quarter=Q2)
+    assert list(found.columns) == CHANGE_CLAIM_COLUMNS
+    by_measure = found.set_index("measure_id")
+    # The review's examples: specials (80 to 84), public confidence (55.6% to 55.8%, on a
+    # survey with a margin of several points), ineffective trials (26.2% to 20.7%) and
+    # coping and recovery (85.7% to 89.6%).
+    for measure in ("wf-specials", "np-confidence", "cj-ineffective-trials", "sv-coping-recovery"):
+        assert measure in by_measure.index, measure
+    assert by_measure.loc["wf-specials", "note"] == (
+        'Within the usual ups and downs: "rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2" is '
+        "not a real change by the report's own test (level z-test, p = 0.476)."
+    )
+    assert by_measure.loc["cj-ineffective-trials", "said"] == (
+        "fell from 26.2% in 2026/27 Q1 to 20.7% in 2026/27 Q2"
+    )
+
+
+def test_a_real_change_is_not_noted(sample: Dataset) -> None:
+    # Shoplifting 1,139 in 2022/23 Q1 to 1,783 in 2026/27 Q1: a real rise, left alone.
+    found = check_change_claims(sample, "business-crime", "2026/27 Q1")
+    assert found.empty, list(found["note"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No measure named: which figure is meant is not certain.
+        "It rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2.",
+        # A wrong figure (2026/27 Q1 was 80) is the number check's to flag, not this one's.
+        "Special constables rose from 70 in 2026/27 Q1 to 84 in 2026/27 Q2.",
+        # Periods of two kinds, or the wrong way round.
+        "Special constables rose from 80 in 2026/27 Q1 to 84 in 2026/27.",
+        "Special constables rose from 84 in 2026/27 Q2 to 80 in 2026/27 Q1.",
+        # No claim of change: two figures, no "from ... to".
+        "Special constables were 80 in 2026/27 Q1 and 84 in 2026/27 Q2.",
+    ],
+)
+def test_only_a_claim_it_can_read_for_certain_is_noted(sample: Dataset, text: str) -> None:
+    data = with_entry(sample, "workforce", text)
+    found = check_change_claims(data, "workforce", Q2)
+    assert text not in set(found["sentence"]), text
+
+
+def test_the_entrys_own_measures_must_include_the_measure(sample: Dataset) -> None:
+    text = "Our special constables rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2."
+    named = with_entry(sample, "workforce", text, measures="wf-specials")
+    assert text in set(check_change_claims(named, "workforce", Q2)["sentence"])
+    other = with_entry(sample, "workforce", text, measures="wf-officer-sickness")
+    assert text not in set(check_change_claims(other, "workforce", Q2)["sentence"])
+
+
+def test_the_board_reads_the_note_beside_the_sentence_and_the_public_does_not(
+    sample: Dataset,
+) -> None:
+    board = format_narrative(sample, "workforce", Q2)
+    assert (
+        "Special constables rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2.<br>"
+        '<span class="small change-claim"><strong>Note:</strong> Within the usual ups and '
+        "downs: &quot;rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2&quot; is not a real "
+        "change by the report&#x27;s own test" in board
+    )
+    public = format_narrative(sample, "workforce", Q2, audience="public")
+    assert "change-claim" not in public and "Within the usual ups and downs" not in public
+
+
+def test_the_note_says_what_the_test_found() -> None:
+    said = "rose from 5 in 2025/26 Q1 to 9 in 2026/27 Q1"
+    few = describe_change_evidence(said, Evidence("small numbers", "exact Poisson", 0.42))
+    assert few.startswith("Too few to tell:") and "too few events" in few
+    small = describe_change_evidence(said, Evidence("below materiality", "Laney proportions", 0.03))
+    assert small.startswith("Too small to count:")
+    # Below materiality and within noise too: the plainer of the two.
+    both = describe_change_evidence(said, Evidence("below materiality", "Laney proportions", 0.95))
+    assert both.startswith("Within the usual ups and downs:")
+
+
+def test_a_success_told_of_a_measure_rated_red_is_noted_for_the_board(sample: Dataset) -> None:
+    # Review 7, F11: "Body-worn video was recorded in 90.8% of searches in September",
+    # under Successes, of a measure rated Red for a real deterioration.
+    from pcplib import assessment
+
+    quarter = "2026/27 Q2"
+    summary = assessment.summarise_strategy(sample, "scrutiny-and-legitimacy", "2026-09", "board")
+    board = format_narrative(sample, "scrutiny-and-legitimacy", quarter, verdicts=summary.measures)
+    assert (
+        "Body-worn video was recorded in 90.8% of searches in September.<br>"
+        '<span class="small change-claim"><strong>Note:</strong> Stop and searches recorded '
+        "on body-worn video is rated Red this quarter (see the measures table): this "
+        "success is not the whole picture.</span>" in board
+    )
+    public = format_narrative(
+        sample, "scrutiny-and-legitimacy", quarter, "public", verdicts=summary.measures
+    )
+    assert "rated Red this quarter" not in public
+    # Only an entry that lists its measure, under Successes, of a measure rated Red.
+    assert describe_red_success("challenges", "sl-body-worn-video", summary.measures) == ""
+    assert describe_red_success("successes", "", summary.measures) == ""
+    assert describe_red_success("successes", "sl-body-worn-video", None) == ""

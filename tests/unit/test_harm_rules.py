@@ -1,0 +1,206 @@
+"""When the evidence cannot vouch for Green, and an SPC concern the tests do not confirm.
+
+Each series is built to trip one rule of :mod:`pcplib.assessment.harm` (review 7, F5, F6,
+F9 and F15), and judged by :func:`pcplib.assessment.measures.summarise_measure` for the
+quarter ending September 2026 (baseline year 2024/25), as every report judges it; the
+words every report prints are then read off the one row.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from verdict_series import AT, CATALOGUE, MONTHS, QUARTERS, judge_series, observations
+
+from pcplib.assessment import thresholds
+from pcplib.assessment.evidence import judge_evidence
+from pcplib.assessment.exceptions import describe_rating_plainly
+from pcplib.assessment.harm import settle_rating
+from pcplib.assessment.measures import summarise_measure
+from pcplib.assessment.public import group_for_public, write_public_sentence
+from pcplib.assessment.sentences import write_measure_sentence
+from pcplib.assessment.strategy import roll_up_strategy
+from pcplib.assessment.targets import TargetForPeriod, rate_measure
+from pcplib.report.overview import format_rating_basis
+from pcplib.report.words import describe_variation
+
+
+def judge(values: Any, **measure: Any) -> dict[str, Any]:
+    return judge_series(values, {**CATALOGUE, **measure})
+
+
+# --- small numbers: Grey "too few to tell", with the counts (F5) ---------------------------
+
+
+def homicides() -> list[float]:
+    """About 3 a quarter, steady: 5 against 5 in the quarter judged."""
+    values = [float(v) for v in np.random.default_rng(3).poisson(3, len(QUARTERS))]
+    values[-1], values[-5] = 5.0, 5.0
+    return values
+
+
+def test_small_numbers_with_no_target_are_grey_too_few_to_tell_everywhere():
+    row = judge(homicides(), frequency="quarterly", measure_name="Homicides")
+    assert row["small_numbers"] and row["worsening"] == "none"
+    assert (row["rag"], row["rag_rule"]) == ("Grey", "small_numbers")
+    assert "5 against 5 on the same quarter a year earlier" in row["rag_reason"]
+    assert f"expected count below {thresholds.SMALL_COUNT}" in row["rag_reason"]
+    assert "too few events to tell a change from chance" in row["sentence"]
+    assert "no real deterioration" not in row["sentence"]
+    # The same verdict in every place a report words it.
+    assert group_for_public(row) == "too few to tell"
+    assert "small numbers" in write_public_sentence(row)
+    assert describe_rating_plainly(row).startswith("too few to tell: small numbers (5 against 5")
+    assert format_rating_basis(row).startswith("too few to tell")
+    # Never carries its strategy: Grey is left out of the roll-up, and named.
+    rating, explanation = roll_up_strategy(pd.DataFrame([row]))
+    assert rating == "Grey" and "too few to tell" in explanation
+
+
+def test_road_deaths_of_14_against_16_are_small_numbers():
+    # Review 7, F5: 14 against 16 a quarter was Green and not flagged (the threshold was 10).
+    values = [float(v) for v in np.random.default_rng(4).poisson(15, len(QUARTERS))]
+    values[-1], values[-5] = 14.0, 16.0
+    row = judge(values, frequency="quarterly", measure_name="Road deaths")
+    assert thresholds.SMALL_COUNT == 20
+    assert row["small_numbers"] and row["change"] == "-2"
+    assert row["rag"] == "Grey" and row["rag_rule"] == "small_numbers"
+
+
+def test_a_count_well_above_the_threshold_is_rated_as_before():
+    values = [float(v) for v in np.random.default_rng(5).poisson(60, len(QUARTERS))]
+    row = judge(values, frequency="quarterly")
+    assert not row["small_numbers"]
+    assert row["rag_rule"] not in ("small_numbers",)
+
+
+def test_weak_evidence_on_small_numbers_is_a_possible_change_that_says_small_numbers():
+    # Review 7, F5: the annual "possible rise" for homicides (21 against 10) must say small
+    # numbers; weak evidence on an exact test is still weak evidence on a handful.
+    evidence = judge_evidence("exact Poisson", 0.071, True, "materiality 2%", True)
+    assert evidence.verdict == "possible change" and evidence.small_numbers
+    assert "small numbers" in evidence.reason
+    assert judge_evidence("exact Poisson", 0.2, True, "", True).verdict == "small numbers"
+
+
+def test_a_small_count_that_rose_beyond_chance_is_still_red():
+    # Never Grey for a real deterioration: the exact test holds on small counts.
+    values = [0.0] * len(QUARTERS)
+    values[-1] = 12.0
+    row = judge(values, frequency="quarterly")
+    assert row["rag"] == "Red" and row["rag_rule"] == "harm_test"
+
+
+# --- no comparable baseline: a definition changed after the plan began (F15) ---------------
+
+
+def test_a_measure_redefined_after_the_baseline_year_began_is_grey_with_its_limits():
+    row = {**CATALOGUE, "definition_from": "2025-04-01"}
+    values = np.random.default_rng(6).poisson(150, len(MONTHS)).astype(float)
+    frame = observations(list(values), row)
+    frame.loc[frame["period_start"] < pd.Timestamp("2025-04-01"), "definition"] = "previous"
+    dataset = SimpleNamespace(observations=frame, primary_area="LLR")
+    judged = summarise_measure(dataset, row, "2026-09", "mdc")  # type: ignore[arg-type]
+    assert judged["baseline"] is None
+    assert (judged["rag"], judged["rag_rule"]) == ("Grey", "no_comparable_baseline")
+    assert "the definition changed in April 2025" in judged["rag_reason"]
+    assert "progress since the plan began cannot be measured" in judged["rag_reason"]
+    if judged["spc_limits_from"]:
+        # The limits come from the plan's own period, and the reason says which.
+        assert judged["spc_limits_from"] >= "2025-04"
+        assert "its chart's limits come from the plan's own period" in judged["rag_reason"]
+    assert "no comparable baseline" in judged["sentence"]
+    assert describe_rating_plainly(judged).startswith("not rated: the way it is counted")
+
+
+def test_a_definition_change_before_the_baseline_year_leaves_the_baseline():
+    row = {**CATALOGUE, "definition_from": "2022-04-01"}
+    values = np.random.default_rng(6).poisson(150, len(MONTHS)).astype(float)
+    frame = observations(list(values), row)
+    frame.loc[frame["period_start"] < pd.Timestamp("2022-04-01"), "definition"] = "previous"
+    dataset = SimpleNamespace(observations=frame, primary_area="LLR")
+    judged = summarise_measure(dataset, row, "2026-09", "mdc")  # type: ignore[arg-type]
+    assert judged["baseline"] is not None and judged["rag_rule"] != "no_comparable_baseline"
+
+
+# --- a target the baseline year already met asks for nothing (F9) --------------------------
+
+
+def test_a_target_the_baseline_met_is_judged_as_usual_once_the_figure_misses_it():
+    # At most 1,000 a month by March 2029; the baseline year used 900, the last 12 months
+    # 1,200: it has fallen back past a line the plan began inside, so the target judges it.
+    values = np.full(len(MONTHS), 900.0) + np.random.default_rng(2).normal(0, 5, len(MONTHS))
+    values[AT["2025-10"] :] = 1200.0 + np.random.default_rng(3).normal(
+        0, 5, len(MONTHS) - AT["2025-10"]
+    )
+    row = judge(np.round(values), unit="kwh", target=1000.0, target_date="2029-03")
+    assert row["target_baseline_met"] and row["rag_basis"] == "trajectory"
+    assert row["rag"] == "Red"
+
+
+def test_a_target_that_asks_nothing_never_carries_its_strategy_to_green():
+    values = np.random.default_rng(9).normal(900, 5, len(MONTHS)).round()
+    row = judge(values, unit="kwh", target=1000.0, target_date="2029-03")
+    assert row["target_baseline_met"] and row["rag"] != "Green"
+    assert row["rag_reason"].startswith("target already met in the baseline year (2024/25)")
+    rating, _ = roll_up_strategy(pd.DataFrame([row]))
+    assert rating != "Green"
+
+
+# --- an SPC concern the tests do not confirm (F6, F7) --------------------------------------
+
+
+def _unconfirmed(worsening: str = "none", why: str = "") -> Any:
+    rating = rate_measure(
+        6568.0, TargetForPeriod(None, None, "", "", None), "lower", "special_cause_concern",
+        worsening=worsening, worsening_reason=why, evidence_known=True, beyond_limits=False,
+    )  # fmt: skip
+    return settle_rating(rating, limits=("2024-02", "2025-03"), worsening=worsening)
+
+
+def test_an_spc_concern_the_tests_do_not_confirm_is_amber_and_never_a_possible_rise():
+    rating = _unconfirmed()
+    assert (rating.rag, rating.rule) == ("Amber", "harm_spc_unconfirmed")
+    assert "possible" not in rating.reason
+    assert "February 2024 to March 2025" in rating.reason
+    assert "show no evidence of change" in rating.reason
+    row = {
+        "rag": "Amber", "rag_basis": "evidence", "rag_rule": rating.rule,
+        "rag_comparison": rating.comparison, "good_direction": "lower",
+        "spc_limits_from": "2024-02", "spc_limits_to": "2025-03", "unit": "count",
+        "current": 6568.0, "comparison_value": 6749.0, "comparison_basis": "same quarter last year",
+        "change": "-2.7%", "direction": "down", "change_evidence": "within noise",
+        "spc_status": "assessed", "spc_variation": "special_cause_concern",
+    }  # fmt: skip
+    sentence = write_measure_sentence(row)
+    assert "possible rise" not in sentence
+    assert "an SPC concern the tests of change do not confirm" in sentence
+    assert "possible" not in describe_rating_plainly(row)
+    assert "no clear change" in describe_rating_plainly(row)
+    assert "real change for the worse" not in describe_variation(
+        "assessed", "special_cause_concern", "harm_spc_unconfirmed"
+    )
+
+
+def test_an_spc_concern_with_a_possible_rise_on_a_test_says_which_test():
+    why = "the quarter on the same quarter a year earlier: level z-test, p = 0.088"
+    rating = _unconfirmed("possible", why)
+    assert rating.rag == "Amber" and "one test finds a possible rise" in rating.reason
+    assert rating.comparison == "the quarter on the same quarter a year earlier"
+
+
+@pytest.mark.parametrize("rule", ["small_numbers", "no_comparable_baseline", "target_asks_nothing"])
+def test_each_grey_rule_is_printed_in_the_key(rule):
+    from pcplib.report.words import describe_rag_meanings
+
+    grey = describe_rag_meanings("technical")["Grey"]
+    words = {
+        "small_numbers": "small numbers",
+        "no_comparable_baseline": "no comparable baseline",
+        "target_asks_nothing": "baseline year already met",
+    }[rule]
+    assert words in grey
