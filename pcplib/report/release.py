@@ -21,10 +21,7 @@ from pcplib.report.html import esc
 
 __all__ = ["REVISIONS_POLICY", "format_release_notes", "name_sources"]
 
-REVISIONS_POLICY = (
-    "Revisions: figures are provisional; each release uses the latest data, so a figure "
-    "may differ from one published before."
-)
+REVISIONS_POLICY = "Revisions: figures are provisional and may be revised later."
 """The one-line revisions policy every public release states."""
 
 
@@ -81,9 +78,7 @@ def format_release_notes(
     if next_release is not None:
         quarter = periods.label_quarter(periods.parse_month(str(next_release.period_end)))
         when = month_words(periods.parse_month(str(next_release.slot)))
-        parts.append(
-            f"Next release: the {quarter} figures, {when} ({identity.board_name} forward plan)."
-        )
+        parts.append(f"Next release: the {quarter} figures, {when}.")
     parts.append(REVISIONS_POLICY)
     if identity.statistics_contact or identity.statistics_email:
         who = identity.statistics_contact or identity.statistics_email

@@ -120,7 +120,7 @@ def test_the_release_notes_are_the_data_set_s_and_the_forward_plan_s_own() -> No
         statistics_email="stats@west.example",
     )
     html = format_release_notes(westshire, found, "2026-11-23T06:00:00Z")
-    assert "Next release: the 2026/27 Q3 figures, March 2027 (Westshire Scrutiny Board" in html
+    assert "Next release: the 2026/27 Q3 figures, March 2027." in html
     assert "Contact: Westshire Insight Team (stats@west.example)." in html
     assert REVISIONS_POLICY.replace("'", "&#x27;") in html
     # No forward plan, no contact, or a meeting already past: that line is left out, never
