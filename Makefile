@@ -37,14 +37,19 @@ setup: $(STAMP)
 report: setup
 	$(BIN)/pcp run --default
 
+# Both cores (pytest-xdist): tests/conftest.py keeps the tests that share the session's
+# sample reports on one worker and each other file whole on one worker. A plain
+# `python -m pytest FILE` stays serial.
+XDIST := -n 2 --dist loadgroup
+
 test: setup
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 # Leaves out the end-to-end tests (they execute notebooks) and the browser tests: the
 # loop to run while changing pcplib; `make test` before committing.
 test-fast: setup
-	$(BIN)/python -m pytest -m "not e2e and not browser" -q
+	$(BIN)/python -m pytest $(XDIST) -m "not e2e and not browser" -q
 
 # On a free loopback port, with --allow-root only when run as root (the usual case in a
 # container), printing the URL with its token first (pcplib/run/lab.py).

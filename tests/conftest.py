@@ -31,6 +31,31 @@ SAMPLE_YEAR = "2025/26"
 # The slot's strategy with a restricted measure, so the public version has one to leave out.
 PUBLIC_STRATEGY = "neighbourhood-policing"
 
+# The session fixtures worth building once per process: a test that uses either runs in the
+# one pytest-xdist worker that holds them (see pytest_collection_modifyitems).
+SHARED_SESSION_FIXTURES = ("sample_outputs", "fork_server")
+SHARED_GROUP = "sample-reports"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tell pytest-xdist (``-n 2 --dist loadgroup``) which tests must share a worker.
+
+    Every test that reads the session's sample reports or forks from the session's fork
+    server (all the end-to-end and browser tests) goes to one worker, so the reports are
+    built and the server started once, not once per worker; every other file is a group
+    of its own, so a module-scoped fixture (a report run shared by a file's tests) is
+    built once, as it is without xdist. Without pytest-xdist this does nothing.
+    """
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if any(name in fixtures for name in SHARED_SESSION_FIXTURES):
+            group = SHARED_GROUP
+        else:
+            group = item.path.relative_to(REPO_ROOT).as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:

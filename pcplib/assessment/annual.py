@@ -648,10 +648,37 @@ def describe_untested(classified: pd.DataFrame) -> list[str]:
     return sentences
 
 
-YEAR_TARGET_OUTCOMES = ("met", "missed", "within the margin of error", "on course", "behind")
+YEAR_TARGET_OUTCOMES = (
+    "met", "missed", "within the margin of error", "within chance", "on course", "behind",
+)  # fmt: skip
 """What the year says of a measure's target: met or missed (a target that applies), within
-the margin of error (a survey figure too close to its target to tell), on course or
-behind (a dated target not yet due, against the straight line towards it)."""
+the margin of error (a survey figure short of its target by less than its margin: too
+close to tell), within chance (any other figure short of it by less than chance allows:
+too close to tell), on course or behind (a dated target not yet due, against the
+straight line towards it). A figure on the right side by less than chance allows is met
+(or on course), with ``close`` set: the one rule of
+:func:`~pcplib.assessment.targets.rate_measure`."""
+
+
+def _judge_year_target(
+    value: float, goal: float, good: str, course: bool, allowance: float | None
+) -> tuple[str, bool]:
+    """The year's outcome against its target (or course), and whether it is close.
+
+    The rule every report uses (:mod:`pcplib.assessment.chance`): on the right side by
+    less than chance allows, met (or on course) but close; on the wrong side by less than
+    that, too close to tell (the caller names it: within the margin of error, or within
+    chance). An administrative measure has no allowance (None): met or missed exactly.
+    """
+    from pcplib.assessment.targets import meets_target
+
+    meets = meets_target(value, goal, good)
+    close = allowance is not None and abs(value - goal) <= allowance
+    if close and not meets:
+        return "", False
+    if course:
+        return ("on course" if meets else "behind"), close
+    return ("met" if meets else "missed"), close
 
 
 def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
@@ -663,8 +690,13 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
     year): a count's target per month or quarter times the year's periods; a dated
     target not yet due at the year's end by its straight-line course from the baseline
     year (or the target itself when the baseline already met it), so "on course" or
-    "behind", never "met" before its date. A survey percentage within its 95% margin of
-    error of the target is neither met nor missed.
+    "behind", never "met" before its date. The rule every report uses
+    (:mod:`pcplib.assessment.chance`): a figure on the wrong side of its target by less
+    than chance allows (a survey's 95% margin of error, or the series' own allowance) is
+    neither met nor missed; one on the right side by less than that is met, but close;
+    an administrative measure meets or misses exactly. The year is judged on its own
+    figure: the annual evaluation has no control chart to show which side the process
+    lies on.
 
     Parameters
     ----------
@@ -681,11 +713,16 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         ``frequency``, ``current`` (the year's figure, None when the year is
         incomplete), ``target`` (what the year is held to), ``target_final`` (as the
         catalogue states it: a count's per month or quarter), ``target_date``, ``basis``
-        (``target`` or ``course``), ``margin`` (a survey's margin of error, or None)
-        and ``outcome`` (one of :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure).
+        (``target`` or ``course``), ``margin`` (a survey's margin of error, or None),
+        ``chance`` (any other figure's 95% allowance for chance, from
+        :func:`~pcplib.assessment.chance.estimate_target_chance`; None for an
+        administrative measure, met or missed exactly), ``outcome`` (one of
+        :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure) and ``close`` (met or on
+        course, but by less than chance allows).
     """
+    from pcplib.assessment.chance import estimate_target_chance
     from pcplib.assessment.figures import Figures
-    from pcplib.assessment.targets import compute_target_for_period, meets_target
+    from pcplib.assessment.targets import compute_target_for_period
 
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     _, stop = periods.parse_financial_year(year)
@@ -708,15 +745,19 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         target = compute_target_for_period(figures, m, end)
         good = str(m["good_direction"])
         margin = estimate_year_margin(this, m)
-        outcome = ""
+        outcome, close, allowance = "", False, margin
         if this.value is not None and target.value is not None:
-            meets = meets_target(this.value, target.value, good)
-            if margin is not None and abs(this.value - target.value) <= margin:
-                outcome = "within the margin of error"
-            elif target.basis == "trajectory":
-                outcome = "on course" if meets else "behind"
-            else:
-                outcome = "met" if meets else "missed"
+            if margin is None:
+                # The year's own allowance for chance, sized as every report sizes the
+                # quarter's, from the series up to the year's end.
+                known = current_def[pd.to_datetime(current_def["period_start"]) <= stop]
+                found = estimate_target_chance(this, regular_frame(known, frequency), m)
+                allowance = None if found is None else found.half_width
+            outcome, close = _judge_year_target(
+                this.value, target.value, good, target.basis == "trajectory", allowance
+            )
+            if not outcome:
+                outcome = "within the margin of error" if margin is not None else "within chance"
         rows.append(
             {
                 "strategy_name": names.get(m["strategy_id"], m["strategy_id"]),
@@ -732,12 +773,14 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
                 "target_date": target.due,
                 "basis": "course" if target.basis == "trajectory" else "target",
                 "margin": margin,
+                "chance": None if margin is not None else allowance,
                 "outcome": outcome,
+                "close": close,
             }
         )
     columns = [
         "strategy_name", "measure_name", "unit", "rate_per", "aggregation", "frequency",
         "good_direction", "current", "target", "target_final", "target_date", "basis", "margin",
-        "outcome",
+        "chance", "outcome", "close",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

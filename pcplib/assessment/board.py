@@ -25,7 +25,7 @@ formats:
     rating and "But:" note read);
   - ``changed``: ratings that changed since the Delivery Board's previous quarter
     (:mod:`pcplib.assessment.continuity`), each measure's with the change in the
-    evidence behind it (:func:`~pcplib.assessment.board_changes.describe_change_evidence`:
+    evidence behind it (:func:`~pcplib.assessment.change_evidence.describe_change_evidence`:
     "into needs attention: ... 152 against 120 in 2025/26 Q2, a real rise"; a move to
     Grey reads "no longer rated: ...", never as an improvement);
   - ``progress``: what was done since then, not only what is late or worse
@@ -71,17 +71,14 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import find_action_date
-from pcplib.assessment.board_changes import (
-    describe_change_evidence,
-    find_first_view,
-    list_progress,
-)
+from pcplib.assessment.board_changes import find_first_view, list_progress
 from pcplib.assessment.board_items import (
     list_action_items,
     list_commitment_items,
     list_return_items,
     list_risk_items,
 )
+from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.continuity import (
     AS_REPORTED,
     RECOMPUTED,
@@ -524,7 +521,8 @@ def _overall_judgement(summary: Any, continuity: Continuity) -> pd.DataFrame:
     The measures' rows are kept so the next quarter's view compares each measure's rating
     with the one this view's changes were counted from, from the meeting history.
     """
-    row = add_continuity_columns(tabulate_judgements([summary], ""), continuity)
+    # The view names its own comparison (the quarter before) after the movements.
+    row = add_continuity_columns(tabulate_judgements([summary], ""), continuity, since="")
     previous = continuity.previous
     # Recomputed, the comparison is with a data period, not a meeting: none is named.
     if previous is not None and previous.record is None:

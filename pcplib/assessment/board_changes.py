@@ -10,7 +10,9 @@ report floor only formats:
   out of "needs attention" and targets newly met. Commitments and actions can only be
   counted against a record of what the Board was shown (their status then); recomputed
   from today's data, only the measures' progress can be shown, and the view says so;
-- **the evidence behind a change** (:func:`describe_change_evidence`): a change of
+- **the evidence behind a change**
+  (:func:`~pcplib.assessment.change_evidence.describe_change_evidence`, shared with a
+  strategy report's "Since the last meeting"): a change of
   rating gives the change in the figures that made it ("into needs attention: 12
   months to September 2026 412 against 356 in the 12 months to September 2025, a real
   rise"), not only the new rating's name;
@@ -26,16 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib.assessment.exceptions import describe_rating_plainly
-from pcplib.labels import format_figures, is_missing
-
 if TYPE_CHECKING:
     from pcplib.data.history import MeetingRecord
 
 __all__ = [
     "PROGRESS_STATES",
-    "describe_change_evidence",
-    "describe_rating_evidence",
     "find_first_view",
     "list_progress",
 ]
@@ -49,152 +46,6 @@ PROGRESS_STATES = {
 """The movements of :attr:`~pcplib.assessment.continuity.Continuity.changes` that are
 progress, and the state the view gives each. A measure "no longer rated" is not progress
 (nothing got better: the method can no longer judge it)."""
-
-_COMPARED = {
-    "the quarter on the same quarter a year earlier": (
-        "current_label", "current", "last_year_label", "last_year",
-    ),
-    "the year ending on the year before": (
-        "year_ending_label", "year_ending", "previous_year_label", "previous_year",
-    ),
-    "the year ending on the baseline year": (
-        "year_ending_label", "year_ending", "baseline_label", "baseline",
-    ),
-}  # fmt: skip
-"""For each comparison a rating can rest on (``rag_comparison``), the columns of the
-figure now and the figure it is compared with, each with its label."""
-
-_GRADES = {
-    "harm_test": "a real {worse}",
-    "harm_possible": "a possible {worse}, not yet conclusive",
-    "harm_spc": "outside its chart's usual range, a real {worse}",
-    "harm_spc_unconfirmed": "outside its chart's usual range, which the tests of change "
-    "do not confirm",
-    "no_deterioration": "no real {worse}",
-    "tests_improvement": "a real {better}",
-}
-"""The grade of the evidence behind a rating with no target, by its rule, in plain words
-(the rule and its test stay in ``rag_reason``)."""
-
-
-def _number(value: Any) -> float | None:
-    if is_missing(value) or str(value).strip() == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _figures_compared(row: Mapping[str, Any]) -> str:
-    """``"12 months to September 2026 412 against 356 in the 12 months to September 2025"``.
-
-    The comparison the rating rests on (``rag_comparison``), else the quarter on the same
-    quarter a year earlier, else the year ending on the year before; empty when neither
-    has both figures.
-    """
-    chosen = str(row.get("rag_comparison") or "")
-    order = [chosen] if chosen in _COMPARED else []
-    order += [c for c in _COMPARED if c != chosen][:2]
-    for comparison in order:
-        label_now, now, label_then, then = _COMPARED[comparison]
-        figures = [_number(row.get(now)), _number(row.get(then))]
-        if None in figures:
-            continue
-        shown = format_figures(figures, str(row.get("unit", "")), str(row.get("rate_per") or ""))
-        return (
-            f"{row.get(label_now) or 'now'} {shown[0]} against {shown[1]} in "
-            f"{_the(str(row.get(label_then) or 'the comparison period'))}"
-        )
-    return ""
-
-
-def _the(label: str) -> str:
-    """``"the 12 months to September 2025"``; a quarter or year label stays bare."""
-    return f"the {label}" if label.startswith("12 months") else label
-
-
-def describe_rating_evidence(row: Mapping[str, Any]) -> str:
-    """Say the figures behind a measure's rating, in plain words.
-
-    Parameters
-    ----------
-    row : mapping
-        A measure's row of :attr:`~pcplib.assessment.strategy.StrategySummary.measures`.
-
-    Returns
-    -------
-    str
-        For a target or trajectory, the figure against it ("target missed (76.9%
-        against 85.0%)"); with no target, the figures of the comparison the rating rests
-        on and what the tests make of them ("2026/27 Q2 152 against 120 in 2025/26 Q2, a
-        real rise"); for a measure not rated, why
-        (:func:`~pcplib.assessment.exceptions.describe_rating_plainly`).
-    """
-    rule = str(row.get("rag_rule") or "")
-    if str(row.get("rag_basis")) != "evidence" or rule not in _GRADES:
-        return describe_rating_plainly(row)
-    figures = _figures_compared(row)
-    if not figures:
-        return describe_rating_plainly(row)
-    # Worse is a fall for a measure that should grow (a share answered, a rate solved).
-    higher = row.get("good_direction") == "higher"
-    grade = _GRADES[rule].format(
-        worse="fall" if higher else "rise", better="rise" if higher else "fall"
-    )
-    return f"no target; {figures}, {grade}"
-
-
-def describe_change_evidence(
-    now: Mapping[str, Any],
-    movements: Sequence[str] = (),
-    earlier: float | None = None,
-    earlier_label: str = "",
-) -> str:
-    """Say why a measure's rating changed: the change in the evidence, not the new name.
-
-    Parameters
-    ----------
-    now : mapping
-        The measure's row today (:attr:`~pcplib.assessment.strategy.StrategySummary.measures`).
-    movements : sequence of str
-        Its movements since the comparison
-        (:data:`~pcplib.assessment.continuity.CHANGE_COLUMNS` ``change``): a move into or
-        out of "needs attention" leads the words.
-    earlier : float, optional
-        The figure the comparison gave for its own period (as the Board was told it, or
-        recomputed); said beside a target's figure, whose comparison is with the target.
-    earlier_label : str, optional
-        That period in words (``"the quarter to June 2026"``).
-
-    Returns
-    -------
-    str
-        Such as "into needs attention: no target; 2026/27 Q2 152 against 120 in 2025/26
-        Q2, a real rise" or "out of needs attention: target met (93.4% against 90.0%;
-        88.2% in the quarter to June 2026)".
-    """
-    words = describe_rating_evidence(now)
-    current = _number(now.get("current"))
-    compared = _number(now.get("target_compared"))
-    # A seasonal measure's target is judged on its year ending: the quarter before is then
-    # not the same kind of figure, and is not set beside it.
-    same_kind = compared is None or compared == current
-    if (
-        str(now.get("rag_basis")) in ("target", "trajectory")
-        and earlier is not None
-        and current is not None
-        and same_kind
-        and words.endswith(")")
-    ):
-        then = format_figures(
-            [earlier, current], str(now.get("unit", "")), str(now.get("rate_per") or "")
-        )
-        words = f"{words[:-1]}; {then[0]} in {earlier_label or 'the period compared'})"
-    lead = next(
-        (m for m in ("into needs attention", "out of needs attention") if m in movements), ""
-    )
-    return f"{lead}: {words}" if lead else words
 
 
 def list_progress(
@@ -214,7 +65,7 @@ def list_progress(
         Today's measures, for their names.
     reasons : mapping, optional
         The evidence behind each measure's change, by measure id
-        (:func:`describe_change_evidence`).
+        (:func:`~pcplib.assessment.change_evidence.describe_change_evidence`).
     items_known : bool, default True
         Whether commitments' and actions' earlier status is on record; when it is not,
         none is counted (a recomputed comparison cannot tell what was done since).

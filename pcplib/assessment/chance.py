@@ -14,18 +14,30 @@ the way its figures vary:
 - **a count of events**: the Poisson standard error of the period's total, widened by
   the series' dispersion (quasi-Poisson; McCullagh and Nelder 1989); a rate with its
   numerator likewise, on the numerator;
-- **a level** (a headcount, hours, days, a share without its numerators): the series'
+- **a level** (hours, days, a share without its numerators): the series'
   common-cause variation, the XmR chart's sigma (mean moving range / 1.128: Wheeler,
   *Understanding Variation*), for the period's figure (a quarter's mean of three months
   has a third of the variance of a month).
 
 The figure is *within chance of its target* when it lies within
-:data:`~pcplib.assessment.thresholds.CONFIDENCE` (95%) of that error of the target.
-It is then rated on the process, not the quarter: when the SPC assurance (limits wholly
-on one side of the target, *Making Data Count*) or the target's record (met, or missed,
-in more periods than chance allows: a two-sided sign test against a process sitting on
-the target) shows which side the process lies, that decides; otherwise it is Amber,
-"within chance of its target", neither met nor missed.
+:data:`~pcplib.assessment.thresholds.CONFIDENCE` (95%) of that error of the target. One
+rule then decides, for every report (:func:`~pcplib.assessment.targets.rate_measure`):
+
+- on the **right side** of the target, it is **met, but close**: Green, "meets its
+  target, though by less than the usual ups and downs", never "needs attention"
+  (84 people killed or seriously injured against at most 90 had been listed as
+  needing attention), unless the
+  process (below) lies on the wrong side: then it is Amber, met this period by chance;
+- on the **wrong side**, it is **too close to say**: Amber, neither shown to be met nor
+  missed, unless the process lies on that side too: then the threshold rating stands.
+
+The process is the SPC assurance (limits wholly on one side of the target, *Making Data
+Count*) or the target's record (met, or missed, in more periods than chance allows: a
+two-sided sign test against a process sitting on the target).
+
+An **administrative** measure (:func:`is_administrative`: opening hours, officers in
+post, money in the ledger) gets no allowance: its figure is what the organisation set
+or booked, counted in full, so it meets or misses its target exactly.
 """
 
 from __future__ import annotations
@@ -54,6 +66,7 @@ __all__ = [
     "TargetChance",
     "estimate_survey_margin",
     "estimate_target_chance",
+    "is_administrative",
     "is_survey",
     "judge_process_side",
     "test_target_record",
@@ -88,6 +101,29 @@ def is_survey(measure: Mapping[str, Any]) -> bool:
     )
 
 
+def is_administrative(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is an exact count of something the organisation itself sets.
+
+    The catalogue's optional ``administrative`` column (``yes``, ``no``, ``auto`` or
+    empty) decides; with ``auto`` or empty (and in catalogues without the column), a
+    whole headcount at the period end (unit ``count``, aggregation ``last``) and an
+    amount of money from the books (unit ``gbp``) are.
+
+    Opening hours on the schedules, officers in post, savings in the ledger: the figure
+    is what the organisation set or booked, counted in full, not a draw from a process
+    of events or a sample,
+    so it meets or misses a target exactly (361 hours against at least 360 meets it) and
+    gets no allowance for chance (:func:`estimate_target_chance`). Its changes are still
+    tested against the series' own variation (:mod:`pcplib.assessment.evidence`).
+    """
+    stated = measure.get("administrative")
+    stated = "" if stated is None or stated != stated else str(stated).strip().lower()
+    if stated in ("yes", "no"):
+        return stated == "yes"
+    unit = str(measure.get("unit"))
+    return unit == "gbp" or (unit == "count" and str(measure.get("aggregation")) == "last")
+
+
 def estimate_survey_margin(window: Window, measure: Mapping[str, Any]) -> float | None:
     """A survey percentage's 95% margin of error; None for a count, a census or an audit."""
     if not is_survey(measure):
@@ -119,9 +155,10 @@ def estimate_target_chance(
     Returns
     -------
     TargetChance or None
-        None when the figure is missing or the series too short to size its noise.
+        None when the figure is missing, the series too short to size its noise, or the
+        measure administrative (:func:`is_administrative`: it meets a target exactly).
     """
-    if window.value is None:
+    if window.value is None or is_administrative(measure):
         return None
     unit = str(measure.get("unit"))
     aggregation = str(measure.get("aggregation") or "sum")
@@ -260,8 +297,8 @@ def describe_within_target(row: Mapping[str, Any]) -> tuple[str, str]:
     -------
     tuple of (str, str)
         What it is within ("the margin of error of", "chance of") and what it
-        is not shown to be ("not shown to be missed", "not shown to be met", "neither
-        shown to be met nor missed").
+        is not shown to be ("not shown to be missed" short of the target, "not shown to be
+        met" on its right side while the process lies on the wrong one).
     """
     margin = row.get("margin_of_error")
     survey = margin is not None and margin == margin
@@ -275,4 +312,6 @@ def describe_within_target(row: Mapping[str, Any]) -> tuple[str, str]:
     if survey:
         shown = "not shown to be missed" if short else "not shown to be met"
         return "the margin of error of", shown
-    return "chance of", "not shown to be missed" if short else "neither shown to be met nor missed"
+    # On the right side, a figure is too close to say only when its process lies on the
+    # wrong side (a figure met but close is met: ``rag_close``), so it is not shown met.
+    return "chance of", "not shown to be missed" if short else "not shown to be met"

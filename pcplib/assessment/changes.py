@@ -241,7 +241,7 @@ def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
 
 
 def weigh_improvement(changes: Changes, good: str) -> str:
-    """The first exact test that shows a change for the better beyond chance and material.
+    """The first test of counts or proportions showing a real change for the better.
 
     Weighed in the order of :func:`weigh_worsening`; empty when none does. Only the tests
     of counts and proportions count (:data:`EXACT_TESTS`): a level test sizes its noise

@@ -14,10 +14,18 @@ judgements with those of the last meeting at which the strategy was reported:
   recomputed from today's data for that meeting's data period. The section says so;
   revisions and the earlier status of commitments cannot then be shown.
 
+Every statement of a change names its comparison with its data period
+(:attr:`Continuity.since_words`: "since the Board's meeting of July 2026 (data to May
+2026)"): the Delivery Board's quarterly view compares with the quarter before, and a
+reader holding both must see that the two compare with different points (review 7,
+F14).
+
 The movements are one tidy frame (:attr:`Continuity.changes`): ratings that changed and
-why, measures moving into or out of *needs attention*, targets newly met or missed,
-commitments and actions whose status or due date changed, and revised figures. The
-same comparison per measure gives the ``previous_*`` and ``revision`` columns of
+the figures that moved them (the Delivery Board view's words,
+:func:`~pcplib.assessment.change_evidence.describe_change_evidence`), measures moving
+into or out of *needs attention*, targets newly met or missed, commitments and actions
+whose status or due date changed, and revised figures. The same comparison per measure
+gives the ``previous_*``, ``revision`` and ``since_last_meeting`` columns of
 ``judgements.csv`` (:func:`add_continuity_columns`). The report floor only formats it.
 """
 
@@ -31,6 +39,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
+from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
@@ -132,6 +141,22 @@ class Continuity:
     measures: pd.DataFrame = field(repr=False)
     changes: pd.DataFrame = field(repr=False)
 
+    @property
+    def since_words(self) -> str:
+        """The comparison every change names, with its data period.
+
+        ``"since the Board's meeting of July 2026 (data to May 2026)"``; empty when the
+        strategy was not reported before. The data period is in the words themselves:
+        the Delivery Board's view compares with the quarter before ("since the Delivery
+        Board of 2026/27 Q1 (data to June 2026)"), and the two read side by side.
+        """
+        previous = self.previous
+        if previous is None:
+            return ""
+        meeting = month_words(periods.parse_month(previous.slot))
+        data = month_words(periods.parse_month(previous.period_end))
+        return f"since the Board's meeting of {meeting} (data to {data})"
+
 
 def _reported_strategies(record: MeetingRecord) -> set[str]:
     """The strategies a record holds a strategy report for (report named by the strategy)."""
@@ -220,9 +245,17 @@ def _target_state(rag: str, basis: str, within: object = False) -> str:
 
 
 def _measure_movements(
-    now: Mapping[str, Any], before: Mapping[str, Any], unit: str
+    now: Mapping[str, Any],
+    before: Mapping[str, Any],
+    unit: str,
+    earlier: float | None = None,
+    earlier_label: str = "",
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """The movements of one measure, as change rows and as short words."""
+    """The movements of one measure, as change rows and as short words.
+
+    ``earlier`` is the figure the comparison gave for its own period (``earlier_label``),
+    set beside a target's figure in a changed rating's reason.
+    """
     rows: list[dict[str, Any]] = []
     words: list[str] = []
     base = {"kind": "measure", "item_id": now["measure_id"], "name": now["measure_name"]}
@@ -232,8 +265,11 @@ def _measure_movements(
     charted = str(before.get("spc_status") or "assessed") == "assessed"
     lost = old_rag if charted else ""
     if old_rag and rag != old_rag:
-        # The Board's "Why" in plain words; the rule and its statistics stay in rag_reason.
-        why = describe_rating_plainly(now, previous_rag=lost)
+        # The Board's "Why": the figures that moved the rating, in the Delivery Board
+        # view's words (its move into or out of "needs attention" is a row of its own, so
+        # no lead); a rating lost to the method still says "no longer rated". The rule
+        # and its statistics stay in rag_reason.
+        why = describe_change_evidence(now, (), earlier, earlier_label, previous_rag=lost)
         rows.append(
             base
             | {
@@ -313,7 +349,9 @@ def _compare_measures(
         revision, revision_words = (
             _revision(reported, value_now, unit) if previous.record is not None else (None, "")
         )
-        rows, words = _measure_movements(now, before, unit)
+        rows, words = _measure_movements(
+            now, before, unit, reported, _period_words(previous.period_end)
+        )
         if revision_words:
             rows.append(
                 {
@@ -551,7 +589,9 @@ def compare_with_previous_meeting(
     )
 
 
-def add_continuity_columns(judgements: pd.DataFrame, continuity: Continuity) -> pd.DataFrame:
+def add_continuity_columns(
+    judgements: pd.DataFrame, continuity: Continuity, since: str | None = None
+) -> pd.DataFrame:
     """Fill a strategy report's ``judgements.csv`` rows with the comparison.
 
     Parameters
@@ -560,13 +600,22 @@ def add_continuity_columns(judgements: pd.DataFrame, continuity: Continuity) -> 
         The report's rows (:func:`~pcplib.assessment.judgements.tabulate_judgements`).
     continuity : Continuity
         From :func:`compare_with_previous_meeting` for the same strategy.
+    since : str, optional
+        The comparison ``since_last_meeting`` names after the movements; default
+        :attr:`Continuity.since_words`, as the report's sentences name it. Empty for a
+        view that names its own comparison (the Delivery Board's, against the quarter
+        before).
 
     Returns
     -------
     pandas.DataFrame
         A copy with :data:`CONTINUITY_COLUMNS` filled for each measure of the strategy;
         the overall row carries the previous meeting and its overall rating.
+        ``since_last_meeting`` is the movements then the comparison ("rating Amber to
+        Red; into needs attention since the Board's meeting of July 2026 (data to May
+        2026)"), empty with no movement.
     """
+    named = continuity.since_words if since is None else since
     frame = judgements.copy()
     for column in CONTINUITY_COLUMNS:
         if column not in frame.columns:
@@ -579,6 +628,8 @@ def add_continuity_columns(judgements: pd.DataFrame, continuity: Continuity) -> 
         if mid in lookup.index:
             for column in CONTINUITY_COLUMNS:
                 value = lookup.at[mid, column]
+                if column == "since_last_meeting" and isinstance(value, str) and value and named:
+                    value = f"{value} {named}"
                 frame.at[index, column] = None if is_missing(value) else value
     previous = continuity.previous
     overall = mine & (frame["measure_id"] == "overall")
@@ -592,7 +643,7 @@ def add_continuity_columns(judgements: pd.DataFrame, continuity: Continuity) -> 
             str(change["before"].iloc[0]) if not change.empty else frame.loc[overall, "rag"]
         )
         frame.loc[overall, "since_last_meeting"] = (
-            f"rating {change['before'].iloc[0]} to {change['after'].iloc[0]}"
+            f"rating {change['before'].iloc[0]} to {change['after'].iloc[0]} {named}".strip()
             if not change.empty
             else ""
         )

@@ -207,7 +207,9 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
             if basis == "trajectory"
             else f"target met ({current} against {goal})"
         )
-        return f"{met}, but it got worse by more than chance" if row.get("rag_capped") else met
+        if row.get("rag_capped"):
+            return f"{met}, but it got worse by more than chance"
+        return met + _close(row)
     unconfirmed = describe_spc_unconfirmed(row, public=True)
     if rag == "Amber" and unconfirmed:
         # The chart's concern alone, or with a possible change on a test: each said.
@@ -236,6 +238,17 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
             )
         return f"not rated: no target, and {_PLAIN_NO_CHART[status]}"
     return "not rated: not enough evidence either way"
+
+
+def _close(row: Mapping[str, Any]) -> str:
+    """The words for a target met but close (", though by less than ..."), else "".
+
+    The one rule (:func:`~pcplib.assessment.targets.rate_measure`, ``rag_close``): a
+    figure on the right side of its target by less than chance allows meets it.
+    """
+    close = str(row.get("rag_close")).strip().lower() in ("true", "1")
+    met_close = close and row.get("rag") == "Green"
+    return ", though by less than the usual variation" if met_close else ""
 
 
 def _signal(row: Mapping[str, Any], kind: str, public: bool, against: bool = False) -> str:
@@ -449,6 +462,7 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
             reason, severity = f"a real improvement: {_improved_basis(r)}", 0
         elif r["assessment"] == "on track":
             met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
+            met += _close(r)  # met by less than chance allows: said, claiming no more
             better = " and better than a year earlier" if r["judgement"] == "improved" else ""
             also = f"; {_signal(r, 'improvement', public, against=True)}" if signal else ""
             reason, severity = met + better + also, 1

@@ -37,6 +37,7 @@ from pcplib.assessment.caveats import is_recorded_crime
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
+from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, describe_rating_scope, summarise_strategy
 from pcplib.labels import (
@@ -45,7 +46,6 @@ from pcplib.labels import (
     format_figures,
     is_missing,
     month_span,
-    month_words,
 )
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ __all__ = [
     "tabulate_public_quarter",
     "write_public_sentence",
 ]
+
+_target_words = say_target  # the name the tests of the public words import
 
 CHANGE_WORDS = {"improved": "better", "deteriorated": "worse"}
 PUBLIC_GROUPS = (
@@ -160,33 +162,6 @@ def _change_words(row: Mapping[str, Any]) -> str:
     return f"{now}, {way} {size} on a year ago."
 
 
-def _survey_range(row: Mapping[str, Any]) -> str:
-    """A survey estimate's 95% range in everyday words, or ``""`` for other figures."""
-    margin, current = row.get("margin_of_error"), row.get("current")
-    if margin is None or pd.isna(margin) or current is None or pd.isna(current):
-        return ""
-    low, high = format_figures(
-        [max(0.0, current - margin), min(100.0, current + margin)], "percent"
-    )
-    return f"It is from a survey, so the true figure is likely between {low} and {high}."
-
-
-def _target_in_range(row: Mapping[str, Any]) -> str:
-    """For a survey with a target inside its range: the target may be met, or missed."""
-    values = [row.get("margin_of_error"), row.get("current"), row.get("target_for_period")]
-    if any(is_missing(v) for v in values):
-        return ""
-    margin, current, target = (float(cast(float, v)) for v in values)
-    if abs(target - current) > margin:
-        return ""
-    met = row["rag"] == "Green" or bool(row.get("rag_capped"))
-    return (
-        "The target is inside that range, so it may in fact have been missed."
-        if met
-        else "The target is inside that range, so it may in fact have been met."
-    )
-
-
 # Why a measure with no good direction is not rated, in words a resident reads: most are
 # counts of crimes or of police action, where a rise can be good news (more people report
 # it, more offenders are caught) as well as bad. Wording only; no judgement rests on it.
@@ -206,85 +181,6 @@ def _trend_reason(row: Mapping[str, Any]) -> str:
     if any(word in name for word in _REPORTING_WORDS):
         return f"{lead} a rise can mean more people report it, not more crime."
     return f"{lead} a rise is not good or bad in itself."
-
-
-def _baseline_met_words(row: Mapping[str, Any], when: str, met: bool) -> str:
-    """A dated target the plan's baseline year already met, said as it is.
-
-    "On course for its target" reads as progress towards a stretch; a target the plan
-    started inside asks for no improvement, and residents are told so (review 3, #4).
-    """
-    good = str(row.get("good_direction"))
-    inside, outside = ("at or below", "above") if good == "lower" else ("at or above", "below")
-    base = str(row.get("baseline_words") or "the plan's baseline year")
-    if met:
-        return (
-            f"{inside.capitalize()} its target{when}, as it already was in {base}: the "
-            "target asks for no improvement."
-        )
-    return f"{outside.capitalize()} its target{when}, though {base} met it."
-
-
-def _target_words(row: Mapping[str, Any]) -> str:
-    unit = str(row["unit"])
-    goal = format_figure(row["target_for_period"], unit, per=str(row.get("rate_per") or ""))
-    due = str(row.get("target_date") or "")
-    when = f" for {month_words(periods.parse_month(due))}" if due else ""
-    met = row["rag"] == "Green" or bool(row.get("rag_capped"))
-    if row.get("target_within_margin"):
-        if row.get("margin_of_error") is not None and not is_missing(row.get("margin_of_error")):
-            return f"Within the survey's margin of error of its target of {goal}."
-        # Too close to call: the figure lies within the ups and downs chance alone gives.
-        if row["rag_basis"] == "trajectory":
-            return (
-                f"Too close to the course set for its target{when} ({goal} by now) to say "
-                "whether it is on course."
-            )
-        return f"Too close to its target of {goal}{when} to say whether it was met."
-    if row["rag_basis"] == "trajectory":
-        if row.get("target_baseline_met"):
-            return _baseline_met_words(row, when, met)
-        if met:
-            return f"On course for its target{when}."
-        scope = f" {row.get('target_period_label')}" if row.get("target_on_year") else ""
-        return f"Behind the course set for its target{when} ({goal}{scope} by now)."
-    if row.get("target_on_year"):
-        # A seasonal measure: the year against a year's target, never a quarter against it.
-        compared = format_figure(
-            row.get("target_compared"), unit, per=str(row.get("rate_per") or "")
-        )
-        scope = str(row.get("target_period_label") or "over the year")
-        side = "within" if met else "above" if row.get("good_direction") == "lower" else "below"
-        return f"{compared} {scope}, {side} its target of {goal} for that period."
-    goal += _target_scope(row)
-    if row.get("good_direction") == "lower":
-        # "Short of 3,450" reads as below it, a ceiling met: say which side it is on.
-        return (
-            f"Within its target of at most {goal}."
-            if met
-            else f"Above its target of at most {goal}."
-        )
-    if met:
-        return f"Meets its target of {goal}."
-    return f"Short of its target of {goal}."
-
-
-def _target_scope(row: Mapping[str, Any]) -> str:
-    """The period a total's target covers, when it is the plan's target added up.
-
-    The plan sets "1,150 a month"; the quarter's total is judged against 3,450, and a
-    reader is told that 3,450 is the quarter's worth of it (review 4, F7).
-    """
-    target, scaled = row.get("target"), row.get("target_for_period")
-    step = {"monthly": "month", "weekly": "week"}.get(str(row.get("frequency")))
-    if row.get("aggregation") != "sum" or step is None:
-        return ""
-    if target is None or scaled is None or is_missing(target) or is_missing(scaled):
-        return ""
-    if float(target) == float(scaled):
-        return ""
-    plain = format_figure(target, str(row["unit"]), per=str(row.get("rate_per") or ""))
-    return f" for the quarter ({plain} a {step})"
 
 
 def _year_words(row: Mapping[str, Any], against: str) -> str:
@@ -533,10 +429,10 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             if group == "too few to tell"
             else f"Not rated: {describe_public_not_rated(row)}."
         )
-        parts = [_change_words(row), _survey_range(row), _baseline_year_note(row)]
+        parts = [_change_words(row), say_survey_range(row), _baseline_year_note(row)]
         return " ".join(p for p in [*parts, last] if p)
     parts = [_change_words(row)]
-    survey = _survey_range(row)
+    survey = say_survey_range(row)
     if survey:
         parts.append(survey)
     targeted = row["rag_basis"] in ("target", "trajectory")
@@ -547,10 +443,10 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             words, basis = _basis_words(row, better=True)
             parts += [words, _quarter_note(row, basis)]
         if targeted:
-            parts += [_target_words(row), _target_in_range(row)]
+            parts += [say_target(row), say_target_in_range(row)]
     elif group == "needs attention":
         if targeted:
-            parts += [_target_words(row), _target_in_range(row)]
+            parts += [say_target(row), say_target_in_range(row)]
         words, basis = ("", "")
         if row.get("worsening") == "real" or row["spc_variation"] == "special_cause_concern":
             words, basis = _basis_words(row, better=False)
@@ -577,7 +473,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         if shows_change(row):
             parts.append(_baseline_year_note(row))
         if targeted:
-            parts += [_target_words(row), _target_in_range(row)]
+            parts += [say_target(row), say_target_in_range(row)]
     # An owners' status the figures differ from is a question for the Board to put to
     # them, not a verdict for residents: never said here (review 7, F13).
     return " ".join(p for p in parts if p)

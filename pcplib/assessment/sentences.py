@@ -136,6 +136,21 @@ def _figure_against(row: dict[str, Any], goal: str) -> str:
     return f"{shown} {scope} against a target of {goal}".replace("  ", " ")
 
 
+def _close_words(row: dict[str, Any]) -> str:
+    """The words for a target met but close (", though by less than ..."), else "".
+
+    A figure on the right side of its target by less than chance allows is met
+    (``rag_close``, :func:`~pcplib.assessment.targets.rate_measure`): said so, with its
+    closeness, never as "within chance" nor under "needs attention".
+    """
+    if row.get("rag") != "Green" or str(row.get("rag_close")).strip().lower() not in ("true", "1"):
+        return ""
+    margin = row.get("margin_of_error")
+    if margin is not None and not is_missing(margin):
+        return ", though by less than the survey's margin of error"
+    return ", though by less than the usual variation"
+
+
 def _target_clause(row: dict[str, Any]) -> str:
     good = row["good_direction"]
     if good == "neutral":
@@ -146,6 +161,7 @@ def _target_clause(row: dict[str, Any]) -> str:
     capped = bool(row.get("rag_capped"))
     met = rating == "Green" or capped
     amber = ", but rated Amber for the real deterioration" if capped else ""
+    amber += _close_words(row)
     record = str(row.get("target_record") or "")
     if basis in ("target", "trajectory") and row.get("target_within_margin"):
         # Within chance of the target (or a survey's margin of error): neither called met

@@ -290,7 +290,7 @@ _BASIS_REASONS = {
 }
 
 
-def _reason(row: Mapping[str, Any]) -> str:
+def _reason(row: Mapping[str, Any], public: bool = False) -> str:
     if row.get("rag_capped"):
         return "target met, but a real deterioration"
     if row.get("target_within_margin"):
@@ -300,8 +300,10 @@ def _reason(row: Mapping[str, Any]) -> str:
             return "within a survey's margin of error of its target"
         return "within chance of its target"
     if row.get("rag_rule") == "harm_spc_unconfirmed" and not _named(row.get("rag_comparison")):
-        # The chart's concern alone: never "a possible rise" unless a test found one.
-        return "an SPC concern the tests of change do not confirm, with no target"
+        # The chart's concern alone: never "a possible rise" unless a test found one. No
+        # "SPC" on a public page (issue 26).
+        chart = "its chart shows it worse than usual, which" if public else "an SPC concern"
+        return f"{chart} the tests of change do not confirm, with no target"
     if row["rag_basis"] == "evidence" and row["rag"] == "Amber":
         worse = "fall" if row.get("good_direction") == "higher" else "rise"
         return f"a possible {worse}, with no target"
@@ -488,7 +490,7 @@ def roll_up_strategy(headline: pd.DataFrame, public: bool = False) -> tuple[str,
             )
         return rating, f"{lead}: {' and '.join(parts)}.{left_out}"
     drivers = [r for r in rated if r["rag"] == rating]
-    named = "; ".join(f"{r['measure_name']} ({_reason(r)})" for r in drivers)
+    named = "; ".join(f"{r['measure_name']} ({_reason(r, public)})" for r in drivers)
     return rating, f"{lead}, driven by {named}.{left_out}"
 
 

@@ -22,9 +22,12 @@ The rating of a measure, with its basis (``rag_basis``) and its reason
   :data:`~pcplib.assessment.thresholds.RAG_TOLERANCE` of the target, Red beyond; a
   real deterioration (a rise in a harm beyond chance, or an SPC concern at any point
   of the reporting period) caps a Green at Amber, since a real deterioration is under
-  way even while the target is met; a figure within chance of its target is Amber,
-  neither met nor missed, unless the process shows which side it lies on
-  (:mod:`pcplib.assessment.chance`);
+  way even while the target is met. A figure within chance of its target
+  (:mod:`pcplib.assessment.chance`) on its right side is Green, "met, but close"
+  (``close``), unless the process lies on the wrong side (then Amber); on its wrong
+  side it is Amber, "too close to say", neither met nor missed, unless the process lies
+  on that side too (then the threshold rating stands). An administrative measure (an
+  exact count the organisation sets) has no allowance for chance: met or missed exactly;
 - ``evidence``, for a measure with a good direction but no target: Red for a real
   deterioration (the test of change beyond chance and material, or an SPC concern in
   the period where no test of change could be made), Amber for a possible one (an SPC
@@ -113,7 +116,7 @@ RATING_RULES = {
     "harm_possible": "a possible deterioration (weak evidence)",
     "harm_spc_unconfirmed": "an SPC concern the tests of change do not confirm: possible",
     "no_deterioration": "no target; no deterioration in the tests of change or SPC",
-    "tests_improvement": "no target, no SPC verdict; a real improvement on an exact test",
+    "tests_improvement": "no target, no SPC verdict; a real improvement on a count or share test",
     "tests_only": "no target, no SPC verdict; the tests find no change: not rated",
     "not_rated": "no target, no SPC verdict and no test: not rated",
     "outcomes_open": "short of its target while the period's outcomes are still open",
@@ -167,7 +170,12 @@ class Rating:
         For a figure within chance of its target (other than a survey's shortfall inside
         its margin, ``margin``): the 95% allowance chance gives it, in the figure's unit
         (:func:`~pcplib.assessment.chance.estimate_target_chance`): neither met nor
-        missed.
+        missed, or, with ``close``, met but close.
+    close : bool
+        Met, but close: the figure is on the right side of its target (or trajectory)
+        by less than ``chance`` allows, and the process does not lie on the wrong side.
+        Green, and a met target everywhere, worded "though by less than the usual ups
+        and downs"; never "needs attention".
     """
 
     rag: str
@@ -183,11 +191,15 @@ class Rating:
     change: str = ""
     cap: str = ""
     chance: float | None = None
+    close: bool = False
 
     @property
     def within_chance(self) -> bool:
-        """Whether the figure is within chance of its target: neither met nor missed."""
-        return self.margin is not None or self.chance is not None
+        """Whether the figure is too close to its target to say: neither met nor missed.
+
+        False for a figure met but close (``close``): that target is met.
+        """
+        return (self.margin is not None or self.chance is not None) and not self.close
 
 
 OUTCOMES_OPEN = Rating(
@@ -200,7 +212,7 @@ open: not yet final (the lag may explain the shortfall), so not rated until it i
 
 RATING_COLUMNS = (
     "rag_rule", "rag_figure", "rag_goal", "rag_shortfall", "rag_margin", "rag_comparison",
-    "rag_change", "rag_cap", "rag_chance",
+    "rag_change", "rag_cap", "rag_chance", "rag_close",
 )  # fmt: skip
 """A :class:`Rating`'s basis as a measure's columns (``rag_`` and the field's name)."""
 
@@ -456,7 +468,14 @@ def _rate_within_chance(
     process: tuple[str, str],
     unit: str,
 ) -> Rating:
-    """A figure within chance of its target: rated on the process, else Amber (F2, F9)."""
+    """A figure within chance of its target: met but close, or too close to say.
+
+    One rule for every report: on the right side of the target the figure meets it,
+    though by less than chance allows (Green, ``close``), unless the process lies on
+    the wrong side (Amber: met this period by chance); on the wrong side it is too
+    close to say (Amber, neither met nor missed), unless the process lies on that side
+    too. When the process lies on the figure's side, the threshold rating stands.
+    """
     side = "met" if meets_target(current, goal_value, good) else "missed"
     points = " points" if unit == "percent" else ""
     allowance = f"+/- {_plain(chance.half_width)}{points} at 95%"
@@ -469,7 +488,31 @@ def _rate_within_chance(
             reason=f"{rated.reason} (within chance of it this quarter, {allowance}, but "
             f"{process[1]})",
         )
-    if chance.survey and side == "missed":
+    word = "trajectory" if rated.basis == "trajectory" else "target"
+    lead = "the margin of error of" if chance.survey else "chance of"
+    near = f"{_plain(distance)}{points} from it, inside the {allowance}"
+    inside = f"{near} that chance alone allows; {chance.basis}"
+    if side == "met" and not process[0]:
+        # On the right side of the target: the target is met, and nothing says the
+        # process lies on the other side. Closeness is said, never turned into "needs
+        # attention" (a figure that meets an "at most 90" target is no concern).
+        allows = "the survey's margin of error" if chance.survey else "chance alone allows"
+        met = "on course" if rated.basis == "trajectory" else "met"
+        return replace(
+            rated, chance=chance.half_width, close=True,
+            reason=f"{rated.reason}, though by less than {allows} ({near}; {chance.basis}): "
+            f"{met}, but close",
+        )  # fmt: skip
+    if side == "met":
+        # Met this period, but within chance of the target, and the process lies on the
+        # wrong side of it: the pass may be chance, so it is not shown to be met.
+        return replace(
+            rated, rag="Amber", chance=chance.half_width, shortfall=None,
+            reason=f"{word} rule: {rated.figure} meets the {word} of {rated.goal} this "
+            f"period, but within {lead} it ({inside}), and {process[1]}: not shown to be "
+            "met",
+        )  # fmt: skip
+    if chance.survey:
         # A survey's shortfall inside its margin of error: the true figure may meet the
         # target, so it is not called missed (Code of Practice, Quality Q3).
         reason = (
@@ -479,14 +522,10 @@ def _rate_within_chance(
         )
         return replace(rated, rag="Amber", reason=reason, margin=chance.half_width,
                        shortfall=distance)  # fmt: skip
-    word = "trajectory" if rated.basis == "trajectory" else "target"
-    lead = "the margin of error of" if chance.survey else "chance of"
-    shown = "not shown to be met" if chance.survey else "neither shown to be met nor missed"
     return replace(
         rated, rag="Amber", chance=chance.half_width,
         reason=f"{word} rule: {rated.figure} is within {lead} the {word} of {rated.goal}, "
-        f"{shown} ({_plain(distance)}{points} from it, inside the {allowance} that chance "
-        f"alone allows; {chance.basis})",
+        f"neither shown to be met nor missed ({inside})",
     )  # fmt: skip
 
 
@@ -512,7 +551,8 @@ def _rate_without_target(
             rule="no_deterioration",
         )  # fmt: skip
     # No SPC verdict: a test that finds no deterioration says nothing of whether the
-    # series is in control, so only a real improvement on an exact test rates Green.
+    # series is in control, so only a real improvement on a test of counts or proportions (exact,
+    # quasi-Poisson, Laney or quasi-binomial: measures.EXACT_TESTS) rates Green.
     why = no_spc_reason or "too few points"
     if improvement_reason:
         return Rating(
@@ -596,9 +636,11 @@ def rate_measure(
         ``chance`` when that is given.
     chance : TargetChance, optional
         How far from the target the figure may lie by chance alone
-        (:func:`~pcplib.assessment.chance.estimate_target_chance`). A figure within it
-        is neither met nor missed: Amber, "within chance of the target" (for a survey
-        short of it, "within the margin of error"), unless ``process`` shows the side.
+        (:func:`~pcplib.assessment.chance.estimate_target_chance`; None for an
+        administrative measure, met or missed exactly). A figure within it on the right
+        side of the target is met but close (Green, ``close``); on the wrong side it is
+        neither met nor missed: Amber, "within chance of the target" (for a survey short
+        of it, "within the margin of error"); ``process`` can settle either.
     process : tuple of (str, str)
         Which side of the target the process lies on (``"met"``, ``"missed"`` or
         ``""``) by its SPC assurance or its record, and why

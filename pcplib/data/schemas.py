@@ -22,6 +22,7 @@ from pcplib.rag import STATUSES as COMMITMENT_STATUSES
 
 __all__ = [
     "ACTION_STATUSES",
+    "ADMINISTRATIVE_CHOICES",
     "AGGREGATIONS",
     "AREA_LEVELS",
     "COMMITMENT_STATUSES",
@@ -55,6 +56,11 @@ AGGREGATIONS = ("sum", "mean", "last")
 SEASONAL_CHOICES = ("auto", "yes", "no")
 ROLLING_CHOICES = ("auto", "yes", "no")
 """A measure's optional ``rolling`` column: whether each figure is a rolling 12-month one."""
+ADMINISTRATIVE_CHOICES = ("auto", "yes", "no")
+"""A measure's optional ``administrative`` column: whether its figure is an exact count of
+something the organisation itself sets (opening hours, officers in post), which meets or
+misses a target exactly, with no allowance for chance
+(:func:`pcplib.assessment.chance.is_administrative`)."""
 MONTH_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2]))?$"
 VISIBILITIES = ("public", "restricted")
 OBSERVATION_STATUSES = ("provisional", "final")
@@ -214,6 +220,7 @@ TABLES: dict[str, TableSpec] = {
                 "rolling",
                 "police_uk_crime_types",
                 "police_uk_outcomes",
+                "administrative",
             ),
         ),
         TableSpec(
@@ -560,6 +567,14 @@ def _list_measure_method_columns() -> dict[str, Any]:
         "rolling": pa.Column(
             str,
             pa.Check.isin(("", *ROLLING_CHOICES), error="empty, auto, yes or no"),
+            required=False,
+        ),
+        # An exact count of what the organisation sets meets its target exactly; "auto"
+        # (or empty) makes a whole stock counted at the period end one (a headcount:
+        # pcplib.assessment.chance.is_administrative).
+        "administrative": pa.Column(
+            str,
+            pa.Check.isin(("", *ADMINISTRATIVE_CHOICES), error="empty, auto, yes or no"),
             required=False,
         ),
         "police_uk_crime_types": pa.Column(

@@ -183,17 +183,39 @@ def format_annual_technical_annex(df: pd.DataFrame, year: str) -> str:
 _YEAR_BASIS = {"sum": "year's total", "last": "at the year end"}
 
 
+def _close_words(r: Mapping[str, Any]) -> str:
+    """The words for a target met (or on course) but close, else "".
+
+    The rule every report uses (:mod:`pcplib.assessment.chance`): on the right side of
+    the target by less than chance allows, it is met, and said to be close.
+    """
+    if is_missing(r.get("close")) or not bool(r.get("close")):
+        return ""
+    if not is_missing(r.get("margin")):
+        return (
+            f", though by less than the survey's margin of error (plus or minus "
+            f"{float(r['margin']):.1f} percentage points)"
+        )
+    return ", though by less than the usual ups and downs"
+
+
 def _describe_target_result(r: Mapping[str, Any]) -> str:
     """A target's result for the year in plain words (the outcome is the assessment's)."""
     outcome = r["outcome"]
+    close = _close_words(r)
     if outcome == "met":
-        return "Met"
+        return f"Met{close}"
     if outcome == "missed":
         return "Missed"
     if outcome == "within the margin of error":
         return (
-            f"Too close to tell: within the survey's margin of error (plus or minus "
-            f"{float(r['margin']):.1f} percentage points), so neither met nor missed"
+            f"Too close to tell: short of it by less than the survey's margin of error (plus "
+            f"or minus {float(r['margin']):.1f} percentage points), so neither met nor missed"
+        )
+    if outcome == "within chance":
+        return (
+            "Too close to tell: short of it by less than the usual ups and downs, so neither "
+            "met nor missed"
         )
     due = month_words(r["target_date"]) if r["target_date"] else ""
     final = format_figures([r["target_final"]], r["unit"], per=str(r.get("rate_per") or ""))[0]
@@ -203,7 +225,7 @@ def _describe_target_result(r: Mapping[str, Any]) -> str:
         per_period = {"monthly": " a month", "quarterly": " a quarter"}
         final += per_period.get(str(r.get("frequency")), "")
     if outcome == "on course":
-        return f"On course for {final} by {due}"
+        return f"On course for {final} by {due}{close}"
     if outcome == "behind":
         return f"Behind the course to {final} by {due}"
     return "No figure for the whole year, so not judged"
@@ -229,14 +251,18 @@ def format_annual_targets(df: pd.DataFrame, year: str) -> str:
     if df.empty:
         return "<p>No public measure has a target, so none is judged against one.</p>"
     counts = df["outcome"].value_counts()
+    closes = df["close"] if "close" in df.columns else pd.Series(False, index=df.index)
+    narrow = int(((df["outcome"] == "met") & closes.eq(True)).sum())
+    narrowly = f" ({narrow} by less than the usual ups and downs)" if narrow else ""
     parts = [
-        f"{counts.get('met', 0)} met it",
+        f"{counts.get('met', 0)} met it{narrowly}",
         f"{counts.get('missed', 0)} missed it",
     ]
-    if counts.get("within the margin of error", 0):
+    undecided = int(counts.get("within the margin of error", 0) + counts.get("within chance", 0))
+    if undecided:
         parts.append(
-            f"{counts['within the margin of error']} too close to tell (survey figures within "
-            "their margin of error)"
+            f"{undecided} too close to tell (short of it by less than a survey's margin of "
+            "error or the usual ups and downs)"
         )
     later = int(counts.get("on course", 0) + counts.get("behind", 0))
     if later:

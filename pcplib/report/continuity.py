@@ -2,17 +2,18 @@
 
 Formatting only: the previous meeting and the movements are worked out by
 :mod:`pcplib.assessment.continuity`; this module writes them as a sentence and a table.
-Every statement names its comparison ("since the Board's meeting of May 2026"): the
-Delivery Board's quarterly view compares with the quarter before instead
-(:mod:`pcplib.report.board`), and a reader holding both must see which is which.
+Every statement names its comparison and its data period ("since the Board's meeting
+of July 2026 (data to May 2026)"): the Delivery Board's quarterly view compares with the
+quarter before instead (:mod:`pcplib.report.board`), and a reader holding both must see
+which is which. A changed rating's "Why" gives the figures that moved it, in the
+Delivery Board view's words (:mod:`pcplib.assessment.change_evidence`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pcplib import periods
-from pcplib.labels import month_words, plural
+from pcplib.labels import plural
 from pcplib.report.html import RAG_COLOURS, build_table, esc, format_rag_html
 
 if TYPE_CHECKING:
@@ -63,14 +64,11 @@ def describe_since(continuity: Continuity) -> str:
     Returns
     -------
     str
-        ``"since the Board's meeting of May 2026"``; empty when the strategy was not
-        reported before.
+        ``"since the Board's meeting of July 2026 (data to May 2026)"``
+        (:attr:`~pcplib.assessment.continuity.Continuity.since_words`, the words
+        ``judgements.csv`` gives too); empty when the strategy was not reported before.
     """
-    if continuity.previous is None:
-        return ""
-    return (
-        f"since the Board's meeting of {month_words(periods.parse_month(continuity.previous.slot))}"
-    )
+    return continuity.since_words
 
 
 def format_since_last_meeting(continuity: Continuity) -> str:

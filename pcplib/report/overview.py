@@ -209,9 +209,18 @@ def _describe_target(m: Mapping[str, Any]) -> str:
     expected = " expected by now" if kind == "trajectory" else ""
     against = f"{kind}: {m['rag_figure']} against {m['rag_goal']}{expected}"
     chance = m.get("rag_chance")
-    if chance is not None and not is_missing(chance):
+    points = " points" if str(m["unit"]) == "percent" else ""
+    close = _flag(m.get("rag_close")) and str(m.get("rag")) == "Green"
+    if close and not on_course:
+        # On the right side by less than chance allows (assessment.chance): met, but
+        # close; the one rule every report reads, never "neither met nor missed".
+        met = "on course" if kind == "trajectory" else "met"
+        return (
+            f"{against}, {met}, though by less than chance allows "
+            f"(+/- {float(str(chance)):.3g}{points})"
+        )
+    if chance is not None and not is_missing(chance) and not close:
         # Within chance of the target (assessment.chance): neither met nor missed.
-        points = " points" if str(m["unit"]) == "percent" else ""
         return (
             f"{against}, within chance of it (+/- {float(str(chance)):.3g}{points}), so "
             "neither shown to be met nor missed"
@@ -240,6 +249,8 @@ def _describe_target(m: Mapping[str, Any]) -> str:
             f"until {_month(m['target_date'])}, and the baseline year already met it, so it "
             "is on course, not yet met"
         )
+        if close:
+            met += f", though by less than chance allows (+/- {float(str(chance)):.3g}{points})"
     if m.get("rag_cap"):
         return f"{met}; capped: {_describe_harm(m, str(m['rag_cap']))}"
     return met

@@ -49,11 +49,12 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
     tolerance = f"{RAG_TOLERANCE * 100:g}%"
     if audience == "public":
         return {
-            "Green": "on target, or, with no target, no sign of things getting worse",
-            "Amber": f"a target missed by no more than {tolerance} of it, a survey figure "
-            "too close to its target to tell (within its margin of error), a target met while "
-            "things got really worse, or, with no target, things may be getting worse",
-            "Red": f"a target missed by more than {tolerance} of it, or things really "
+            "Green": "on target (even if only just), or, with no target, no sign of things "
+            "getting worse",
+            "Amber": f"a target missed by no more than {tolerance} of it, a figure short of "
+            "its target by too little to tell from the usual ups and downs, a target met "
+            "while things got really worse, or, with no target, things may be getting worse",
+            "Red": f"a target clearly missed by more than {tolerance} of it, or things really "
             "getting worse",
             "Grey": "nothing to rate yet: no figures, no right way for the figure to go, too "
             "few events to tell a change from chance, no like-for-like figure from before the "
@@ -62,25 +63,33 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
         }
     if audience == "technical":
         return {
-            "Green": "target or trajectory met; with no target, SPC against a stable "
-            "reference period shows no concern and the tests of change no deterioration beyond "
-            "chance (with no SPC verdict, only an improvement beyond chance on an exact test)",
-            "Amber": f"target or trajectory missed by up to {tolerance} of the target, a "
-            "survey short of its target within its margin of error, or a target met with a "
-            "real deterioration; with no target, a possible deterioration on a test of change "
-            f"(material, p < {WEAK_EVIDENCE:g}), or an SPC concern from runs or trends alone "
-            "that the tests of change do not confirm (said as such, never as a possible rise "
-            "unless a test finds one)",
-            "Red": f"target or trajectory missed by more than {tolerance}; with no target, a "
-            f"deterioration beyond chance (p < {SIGNIFICANCE:g}) and material, or an SPC "
-            "concern in the period with a point beyond the limits (or where no test of change "
-            "could be made)",
-            "Grey": "no data, no good direction, or no target and no SPC verdict (no "
-            "stable reference period, too few points, a rolling figure): tests only; and, "
-            "where it would otherwise be Green, small numbers (an expected count below "
-            f"{SMALL_COUNT}: too few to tell), no comparable baseline (a definition changed "
-            "after the start of the baseline year), or a dated target the baseline year "
-            "already met (it asks for no improvement)",
+            "Green": "target or trajectory met, also when met by less than chance allows "
+            "(unless the record of meeting it or the SPC assurance shows the process on the "
+            "wrong side; an exact count the organisation sets, such as opening hours or "
+            "headcount, is met exactly); with no target, SPC against a stable reference "
+            "period shows no concern and the tests of change no deterioration, real or "
+            "possible (with no SPC verdict, only a real improvement on a test of counts or "
+            "proportions)",
+            "Amber": f"target or trajectory missed by up to {tolerance} of it, a figure short "
+            "of its target by less than chance allows (the margin of error of a survey, or the "
+            "95% allowance from the variation of the series) unless the process is shown "
+            "to miss it, a target met by less than chance allows while the process is shown "
+            "to miss it, or a target met with a real deterioration (beyond chance on a test "
+            "of change, or an SPC concern in the period); with no target, a possible "
+            f"deterioration on a test of change (material, p < {WEAK_EVIDENCE:g}), or an SPC "
+            "concern from runs or trends alone that the tests of change do not confirm (said "
+            "as such, never as a possible rise unless a test finds one)",
+            "Red": f"target or trajectory missed by more than {tolerance}, beyond chance or "
+            "shown by the process; with no target, a deterioration beyond chance "
+            f"(p < {SIGNIFICANCE:g}) and material, or an SPC concern in the period with a "
+            "point beyond the limits (or where no test of change could be made)",
+            "Grey": "no data, no good direction, a share short of its target while the "
+            "outcomes of the period are still open, or no target and no SPC verdict (no stable "
+            "reference period, too few points, a rolling figure) with no real improvement on "
+            "the tests; and, where it would otherwise be Green, small numbers (an expected "
+            f"count below {SMALL_COUNT}: too few to tell), no comparable baseline (a "
+            "definition changed after the start of the baseline year), or a dated target the "
+            "baseline year already met (it asks for no improvement)",
         }
     raise ValueError(f"audience {audience!r}: expected 'public' or 'technical'")
 
@@ -160,8 +169,9 @@ def format_rating_method() -> str:
         + f" {describe_roll_up('technical')} The sentence beside it says what drove it."
     )
     lists = (
-        "<strong>Needs attention</strong> lists the measures that missed their target or "
-        "trajectory or show a real deterioration, the commitments off track, at risk or "
+        "<strong>Needs attention</strong> lists the measures rated Amber or Red (a target or "
+        "trajectory missed, or too close to it to say it was met; a real or possible "
+        "deterioration), the commitments off track, at risk or "
         "overdue, the Board's actions overdue (neither done nor dropped and due before this "
         f"meeting), and any new high risk (likelihood × impact of {HIGH_RISK_SCORE} or more); "
         "<strong>what "
@@ -203,8 +213,10 @@ METHOD_NOTE = (
     "direction, and a measure with no good direction is reported as a trend. A target with "
     "a date is judged, until then, against a straight line from the baseline year to the "
     "target. A change is called improved or deteriorated only when it is beyond chance "
-    f"({_SIGNIFICANT} on a test that allows for the series' own variation: exact or "
-    "quasi-Poisson for counts, Laney or quasi-binomial for proportions) and material "
+    f"({_SIGNIFICANT} on a test that allows for the series' own variation: for counts the "
+    "exact Poisson test or, when the series varies more than Poisson, the quasi-Poisson "
+    "test, whichever p is larger; Laney or quasi-binomial for proportions; the series' own "
+    "point-to-point variation for levels) and material "
     f"({_MATERIAL}); a material change with p < {WEAK_EVIDENCE:.2f} but not "
     f"{SIGNIFICANCE:.2f} is a possible "
     "change, not yet conclusive; otherwise there is no evidence of change. The same three "
@@ -237,7 +249,8 @@ ANNUAL_TESTS_NOTE = (
     "average days) as the year's averages, and stocks or rolling figures (headcounts, fleet "
     "shares, 12-month survey results) as the year-end figure. Counts of events, and rates "
     "with their counts, are tested with the exact conditional test for two counts, or a "
-    "quasi-Poisson test when the series varies more than chance alone would make it. "
+    "quasi-Poisson test when the series varies more than chance alone would make it (the "
+    "larger p-value counts). "
     "Percentages with a numerator and denominator are compared as two proportions, widened "
     "by Laney's or the quasi-binomial adjustment when the series varies more than sampling "
     "explains, with a Wilson interval for the year widened by the same dispersion; a panel "

@@ -179,12 +179,16 @@ def test_the_third_meeting_is_told_what_changed_in_words(meetings: dict[str, Pat
     text = page_text(meetings["2026-08"] / f"{STRATEGY}.html")
     since = text[text.index("Since the last meeting") : text.index("How the rating is reached")]
     assert "Compared with what the Board was told at its meeting of May 2026" in since
-    # Every change statement names its comparison.
-    assert "changes since the Board's meeting of May 2026: " in since
-    assert "What changed since the Board's meeting of May 2026" in since
+    # Every change statement names its comparison and its data period (review 7, F14).
+    assert "changes since the Board's meeting of May 2026 (data to March 2026): " in since
+    assert "What changed since the Board's meeting of May 2026 (data to March 2026)" in since
     # The KSI target was met in May and missed now: its rating changed, and why.
     assert "People killed or seriously injured" in since
     assert "Rating changed Green Red" in since and "Target newly missed" in since
+    # Why: the figures that moved it, in the Delivery Board view's words.
+    ksi_row = since[since.index("Measure People killed or seriously injured") :][:300]
+    why = "Rating changed Green Red target missed (135 against 90; 66 in the quarter to March 2026)"
+    assert why in ksi_row, ksi_row
     assert "Now needs attention" in since
     # The figure the Board was told in May has been revised since.
     assert "Figure revised since reported" in since
@@ -206,6 +210,10 @@ def test_judgements_csv_carries_the_movements(meetings: dict[str, Path]) -> None
     assert (ksi["previous_rag"], ksi["rag"]) == ("Green", "Red")
     assert "rating Green to Red" in ksi["since_last_meeting"]
     assert "target newly missed" in ksi["since_last_meeting"]
+    # The comparison named as the report names it.
+    assert ksi["since_last_meeting"].endswith(
+        " since the Board's meeting of May 2026 (data to March 2026)"
+    )
     revised = rows.loc[REVISED[0]]
     assert (
         float(revised["previous_value"]) == 28874 and float(revised["previous_value_now"]) == 28774

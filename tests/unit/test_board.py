@@ -606,7 +606,7 @@ def test_without_a_record_progress_is_of_measures_only_and_says_so(
 def test_a_changed_rating_gives_the_change_in_its_evidence(data_dir: Path) -> None:
     # A review finding: the "why" named the new rating, not what moved. With no target,
     # the figures of the comparison the rating rests on and what the tests make of them.
-    from pcplib.assessment.board_changes import describe_change_evidence
+    from pcplib.assessment.change_evidence import describe_change_evidence
 
     row = {
         "rag": "Red", "rag_basis": "evidence", "rag_rule": "harm_test",

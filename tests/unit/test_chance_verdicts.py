@@ -77,7 +77,10 @@ def test_a_run_wholly_after_the_reference_period_is_still_a_signal():
     assert row["spc_variation"] == "special_cause_improvement"
 
 
-# --- F2 / F9: a figure within chance of its target is neither met nor missed -------------
+# --- F2 / F9 and the one target rule: met, met but close, too close to say, missed ------
+# A figure on the right side of its target by less than chance allows is met, but close
+# (Green, never "needs attention"); on the wrong side it is too close to say (Amber);
+# an administrative figure (an exact count the organisation sets) meets or misses exactly.
 
 
 def _shares(seed: int, share: float, n: int, last: tuple[int, int]) -> tuple[list, list, list]:
@@ -90,32 +93,73 @@ def _shares(seed: int, share: float, n: int, last: tuple[int, int]) -> tuple[lis
     return values, nums, dens
 
 
-def test_positive_outcomes_within_sampling_error_of_the_target_are_not_called_met():
-    # 43 positive outcomes in 420 (10.2%) against 9.0%, from a process that sits on 9%:
-    # the binomial interval (about +/- 2.9 points) holds the target, so it is neither met
-    # nor missed: Amber, and never "target met" (review 4, F2).
-    values, nums, dens = _shares(11, 0.09, 430, (43, 420))
-    row = judge(values, nums, dens, frequency="quarterly", aggregation="mean", unit="percent",
-                good_direction="higher", target=9.0,
-                source="Police recorded crime outcomes")  # fmt: skip
-    assert row["rag"] == "Amber"
+def _judge_share(seed: int, share: float, last: tuple[int, int]) -> dict[str, Any]:
+    values, nums, dens = _shares(seed, share, 430, last)
+    return judge(values, nums, dens, frequency="quarterly", aggregation="mean", unit="percent",
+                 good_direction="higher", target=9.0,
+                 source="Police recorded crime outcomes")  # fmt: skip
+
+
+def test_a_share_on_the_right_side_within_chance_is_met_but_close():
+    # 43 positive outcomes in 420 (10.2%) against 9.0%, from a process that sits on 9%
+    # and meets it in half its quarters: the binomial allowance (about +/- 3 points) holds
+    # the target, but the figure meets it. Met, though by less than chance allows: Green,
+    # "on track", never "needs attention", and never "within chance" as if unmet.
+    row = _judge_share(11, 0.09, (43, 420))
+    assert row["rag"] == "Green" and row["rag_close"]
+    assert not row["target_within_margin"]
+    assert row["assessment"] == "on track"
+    assert row["rag_reason"].startswith("target rule: 10.2% meets the target of 9.0%, though ")
+    assert row["rag_reason"].endswith(": met, but close")
+    assert "binomial" in row["rag_reason"]
+    assert "target met (9.0%), though by less than the usual variation" in row["sentence"]
+    assert "within chance" not in row["sentence"]
+
+
+def test_a_share_on_the_wrong_side_within_chance_is_too_close_to_say():
+    # 35 in 420 (8.3%) against 9.0%: short by less than chance allows, and the record is
+    # hit and miss, so neither met nor missed: Amber, under "needs attention" because
+    # that is its rating, and never "missed".
+    row = _judge_share(11, 0.09, (35, 420))
+    assert row["rag"] == "Amber" and not row["rag_close"]
     assert row["target_within_margin"]
+    assert row["assessment"] == "needs attention"
     assert (
         "is within chance of the target of 9.0%, neither shown to be met nor missed"
-        in (row["rag_reason"])
+        in row["rag_reason"]
     )
-    assert "binomial" in row["rag_reason"]
-    assert "target met" not in row["sentence"]
-    assert "within chance of the target (9.0%)" in row["sentence"]
+    assert "within chance of the target (9.0%), so not shown to be missed" in row["sentence"]
+    assert "target missed" not in row["sentence"]
 
 
-def test_the_public_page_says_a_trajectory_within_chance_is_too_close_to_call():
-    from pcplib.assessment.public import _target_words
+def test_a_pass_within_chance_by_a_process_that_usually_misses_is_not_shown_met():
+    # A process sitting at 7.5% against 9.0% meets it in few quarters; 9.5% this quarter
+    # is inside chance of the target: the pass may be chance, so Amber, not shown to be met.
+    row = _judge_share(11, 0.075, (40, 420))
+    assert row["rag"] == "Amber" and not row["rag_close"]
+    assert row["target_within_margin"]
+    assert "meets the target of 9.0% this period, but within chance of it" in row["rag_reason"]
+    assert "less often than a process sitting on the target would" in row["rag_reason"]
+    assert "so not shown to be met" in row["sentence"]
 
-    values, nums, dens = _shares(11, 0.09, 430, (43, 420))
-    row = judge(values, nums, dens, frequency="quarterly", aggregation="mean", unit="percent",
-                good_direction="higher", target=9.0)  # fmt: skip
+
+def test_the_public_page_says_met_but_close_or_too_close_to_call():
+    from pcplib.assessment.public import _target_words, group_for_public, write_public_sentence
+
+    row = _judge_share(11, 0.09, (43, 420))
+    assert _target_words(row) == (
+        "Meets its target of 9.0%, though by less than the usual ups and downs."
+    )
+    assert group_for_public(row) == "achieved"
+    assert "Meets its target of 9.0%, though by less" in write_public_sentence(row)
+    # On course for a dated target, by less than chance allows.
+    course = {**row, "rag_basis": "trajectory", "target_date": "2029-03"}
+    assert _target_words(course) == (
+        "On course for its target for March 2029, though by less than the usual ups and downs."
+    )
+    row = _judge_share(11, 0.09, (35, 420))
     assert _target_words(row) == "Too close to its target of 9.0% to say whether it was met."
+    assert group_for_public(row) == "needs attention"
     row = {**row, "rag_basis": "trajectory", "target_date": "2029-03"}
     assert _target_words(row) == (
         "Too close to the course set for its target for March 2029 (9.0% by now) to say "
@@ -124,11 +168,9 @@ def test_the_public_page_says_a_trajectory_within_chance_is_too_close_to_call():
 
 
 def test_a_share_far_beyond_chance_of_its_target_is_still_met():
-    values, nums, dens = _shares(11, 0.09, 430, (70, 420))  # 16.7% against 9.0%
-    row = judge(values, nums, dens, frequency="quarterly", aggregation="mean", unit="percent",
-                good_direction="higher", target=9.0)  # fmt: skip
+    row = _judge_share(11, 0.09, (70, 420))  # 16.7% against 9.0%
     assert row["rag"] == "Green"
-    assert not row["target_within_margin"]
+    assert not row["target_within_margin"] and not row["rag_close"]
 
 
 def _ksi(last: list[float]) -> list[float]:
@@ -138,41 +180,123 @@ def _ksi(last: list[float]) -> list[float]:
     return values
 
 
-def test_a_count_within_chance_of_its_target_is_amber_not_green():
-    # 84 casualties in the quarter against a target of 90 (30 a month) from a process that
-    # averages 30: the Poisson allowance (about +/- 18) holds the target (review 4, F9).
+def test_a_count_under_its_ceiling_within_chance_is_met_not_needing_attention():
+    # 84 casualties in the quarter against at most 90 (30 a month), from a process that
+    # averages 30: the Poisson allowance (about +/- 18) holds the target, but 84 meets an
+    # "at most 90" target. It was once listed under "What still needs attention" as "too
+    # close to its target to say whether it was met".
+    from pcplib.assessment.public import group_for_public, write_public_sentence
+
     row = judge(_ksi([27.0, 28.0, 29.0]), target=30.0)
-    assert row["rag"] == "Amber"
-    assert row["target_within_margin"]
+    assert row["rag"] == "Green" and row["rag_close"]
+    assert not row["target_within_margin"]
     assert "Poisson" in row["rag_reason"]
+    assert row["assessment"] == "on track"
+    assert group_for_public(row) == "achieved"
+    sentence = write_public_sentence(row)
+    assert "Within its target of at most 90, though by less than the usual ups and downs." in (
+        sentence
+    )
+    assert "Too close" not in sentence
+
+
+def test_a_count_over_its_ceiling_within_chance_is_too_close_to_say():
+    from pcplib.assessment.public import group_for_public, write_public_sentence
+
+    row = judge(_ksi([31.0, 32.0, 33.0]), target=30.0)  # 96 against at most 90
+    assert row["rag"] == "Amber" and row["target_within_margin"]
     assert row["assessment"] == "needs attention"
+    assert group_for_public(row) == "needs attention"
+    assert "Too close to its target of 90 to say whether it was met." in write_public_sentence(row)
 
 
-def test_the_plan_overview_gives_a_figure_within_chance_as_neither_met_nor_missed():
+def test_the_plan_overview_gives_the_same_verdict():
     from pcplib.report.overview import format_rating_basis
 
-    row = judge(_ksi([27.0, 28.0, 29.0]), target=30.0)
-    basis = format_rating_basis(row)
-    assert basis.startswith("target: 84 against 90, within chance of it (+/- ")
+    basis = format_rating_basis(judge(_ksi([27.0, 28.0, 29.0]), target=30.0))
+    assert basis.startswith("target: 84 against 90, met, though by less than chance allows (+/- ")
+    basis = format_rating_basis(judge(_ksi([31.0, 32.0, 33.0]), target=30.0))
+    assert basis.startswith("target: 96 against 90, within chance of it (+/- ")
     assert basis.endswith("so neither shown to be met nor missed")
+
+
+def test_the_board_lists_say_met_but_close_and_too_close_alike():
+    from pcplib.assessment.exceptions import describe_rating_plainly, list_improvements
+
+    met = judge(_ksi([27.0, 28.0, 29.0]), target=30.0)
+    assert describe_rating_plainly(met) == (
+        "target met (84 against 90), though by less than the usual variation"
+    )
+    listed = list_improvements(SimpleNamespace(measures=pd.DataFrame([met])))  # type: ignore[arg-type]
+    assert listed["reason"].iloc[0].startswith("target met, though by less than the usual")
+    close = judge(_ksi([31.0, 32.0, 33.0]), target=30.0)
+    assert describe_rating_plainly(close) == "within chance of its target (96 against 90)"
 
 
 def test_a_count_well_under_its_target_is_green():
     row = judge(_ksi([15.0, 16.0, 14.0]), target=30.0)
     assert row["rag"] == "Green"
-    assert not row["target_within_margin"]
+    assert not row["target_within_margin"] and not row["rag_close"]
 
 
-def test_a_level_within_its_common_cause_variation_of_the_target_is_amber():
-    # Opening hours a week, averaging 355 with month-to-month noise of about 5: 361
-    # against 360 is inside the variation the series shows (review 4, F9).
+def _hours(last: list[float]) -> list[float]:
+    """Opening hours a week, averaging 355 with month-to-month noise of about 5."""
     rng = np.random.default_rng(13)
-    values = list(np.round(rng.normal(355, 5, len(MONTHS)), 1))
-    values[-3:] = [360.0, 362.0, 361.0]
-    row = judge(values, unit="hours", aggregation="mean", good_direction="higher",
-                target=360.0)  # fmt: skip
-    assert row["rag"] == "Amber"
-    assert "common-cause variation" in row["rag_reason"]
+    values = [float(v) for v in np.round(rng.normal(355, 5, len(MONTHS)), 1)]
+    values[-3:] = last
+    return values
+
+
+def test_administrative_hours_meet_their_target_exactly():
+    # 361 opening hours a week against at least 360: the hours are what the schedules
+    # set, counted in full, so they meet it, with no allowance for chance.
+    row = judge(_hours([360.0, 362.0, 361.0]), unit="hours", aggregation="mean",
+                good_direction="higher", target=360.0, administrative="yes")  # fmt: skip
+    assert row["rag"] == "Green"
+    assert not row["target_within_margin"] and not row["rag_close"]
+    assert row["rag_chance"] is None
+    assert row["rag_reason"] == "target rule: 361 hours meets the target of 360 hours"
+    assert row["assessment"] == "on track"
+    # 359 misses it exactly: narrowly, within the tolerance, never "too close to say".
+    row = judge(_hours([358.0, 360.0, 359.0]), unit="hours", aggregation="mean",
+                good_direction="higher", target=360.0, administrative="yes")  # fmt: skip
+    assert row["rag"] == "Amber" and not row["target_within_margin"]
+    assert "target narrowly missed (360 hours)" in row["sentence"]
+
+
+def test_the_same_hours_as_a_process_are_judged_on_chance_and_its_record():
+    # Not administrative: 361 is inside the series' common-cause variation of 360, and the
+    # record (met in 8 of 38 months) puts the process below it: the pass may be chance.
+    values = _hours([360.0, 362.0, 361.0])
+    for stated in ("no", ""):  # "auto" (empty) makes only a headcount administrative
+        row = judge(values, unit="hours", aggregation="mean", good_direction="higher",
+                    target=360.0, administrative=stated)  # fmt: skip
+        assert row["rag"] == "Amber" and row["target_within_margin"]
+        assert "common-cause variation" in row["rag_reason"]
+
+
+def test_which_measures_are_administrative():
+    from pcplib.assessment.chance import is_administrative
+
+    headcount = {"unit": "count", "aggregation": "last"}
+    assert is_administrative(headcount)  # auto: a whole headcount at the period end
+    assert not is_administrative({**headcount, "administrative": "no"})
+    assert is_administrative({"unit": "hours", "aggregation": "mean", "administrative": "yes"})
+    assert not is_administrative({"unit": "hours", "aggregation": "mean", "administrative": ""})
+    assert not is_administrative({"unit": "count", "aggregation": "sum"})  # events vary
+    assert is_administrative({"unit": "gbp", "aggregation": "sum"})  # money in the books
+
+
+def test_savings_from_the_books_meet_their_target_exactly():
+    # £1,152,640 against £1,000,000 had been "within chance of the target" on a level's
+    # noise: money in the ledger is booked, not sampled, so it meets the target.
+    rng = np.random.default_rng(16)
+    values = [float(v) for v in np.round(rng.normal(1_000_000, 200_000, len(QUARTERS)))]
+    values[-1] = 1_152_640.0
+    row = judge(values, unit="gbp", frequency="quarterly", aggregation="sum",
+                good_direction="higher", target=1_000_000.0)  # fmt: skip
+    assert row["rag"] == "Green" and row["rag_chance"] is None
+    assert not row["target_within_margin"] and not row["rag_close"]
 
 
 def test_since_the_last_meeting_never_says_target_newly_met_for_a_figure_within_chance():
@@ -313,6 +437,12 @@ def test_an_spc_concern_the_tests_do_not_confirm_is_a_possible_deterioration():
     assert row["rag_reason"].startswith("harm rule: an SPC concern the tests of change do not")
     assert "possible" not in row["rag_reason"] or row["worsening"] == "possible"
     assert row["assessment"] == "needs attention"
+    # Named as what it is, never "a possible rise" that no test shows (review 7, F6),
+    # and in public with no "SPC".
+    from pcplib.assessment.strategy import roll_up_strategy
+
+    _, why = roll_up_strategy(pd.DataFrame([row]), public=True)
+    assert "the tests of change do not confirm" in why and "SPC" not in why
 
 
 def test_an_spc_concern_the_tests_confirm_is_red():

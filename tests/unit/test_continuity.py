@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -104,7 +106,8 @@ def test_without_a_record_no_change_never_reads_as_nothing_changed(dataset: Data
     page = format_since_last_meeting(empty)
     assert "Nothing has changed" not in page
     assert (
-        "No rating changed since the Board's meeting of September 2025; changes to "
+        "No rating changed since the Board's meeting of September 2025 (data to June 2025); "
+        "changes to "
         "commitments and actions cannot be checked"
     ) in page.replace("&#x27;", "'")
 
@@ -202,18 +205,86 @@ def test_the_section_shows_the_changes_in_words_and_ratings_as_badges(as_reporte
 def test_every_change_statement_names_the_meeting_it_is_compared_with(as_reported: tuple) -> None:  # type: ignore[type-arg]
     # The Delivery Board's view compares with the quarter before; a strategy report with
     # its last meeting: each statement must say which, or the two read as contradicting.
+    # Review 7, F14: the meeting's data period is in the sentence itself, as the Delivery
+    # Board's "since the Delivery Board of 2026/27 Q1 (data to June 2026)" is.
     _, _, result = as_reported
     since = describe_since(result)
-    assert since == "since the Board's meeting of September 2026"
+    assert since == result.since_words
+    assert since == "since the Board's meeting of September 2026 (data to June 2026)"
     page = format_since_last_meeting(result).replace("&#x27;", "'")
     count = len(result.changes)
-    assert f"{count} changes since the Board's meeting of September 2026: " in page
-    assert "<caption>What changed since the Board's meeting of September 2026</caption>" in page
+    assert f"{count} changes {since}: " in page
+    assert f"<caption>What changed {since}</caption>" in page
     empty = replace(result, changes=result.changes.iloc[0:0])
-    assert "Nothing has changed since the Board's meeting of September 2026." in (
+    assert f"Nothing has changed {since}." in (
         format_since_last_meeting(empty).replace("&#x27;", "'")
     )
     assert describe_since(replace(result, previous=None)) == ""
+
+
+def test_judgements_since_last_meeting_names_the_comparison_as_the_section_does(
+    as_reported: tuple,  # type: ignore[type-arg]
+) -> None:
+    _, summary, result = as_reported
+    since = result.since_words
+    frame = add_continuity_columns(tabulate_judgements([summary], STRATEGY), result)
+    rows = frame.set_index("measure_id")
+    mid = summary.measures.iloc[0]["measure_id"]
+    words = rows.loc[mid, "since_last_meeting"]
+    assert words.startswith("rating ") and words.endswith(f" {since}")
+    # A measure with no movement says nothing, not the comparison alone.
+    still = rows.drop(index=[mid, "overall"])
+    still = still[still["previous_rag"] == still["rag"]]
+    assert not still.empty and (still["since_last_meeting"].fillna("") == "").all()
+    overall = rows.loc["overall"]
+    if overall["previous_rag"] != overall["rag"]:
+        assert overall["since_last_meeting"] == (
+            f"rating {overall['previous_rag']} to {overall['rag']} {since}"
+        )
+    # A view naming its own comparison (the Delivery Board's) gets the movements alone.
+    bare = add_continuity_columns(tabulate_judgements([summary], STRATEGY), result, since="")
+    assert bare.set_index("measure_id").loc[mid, "since_last_meeting"] == words.removesuffix(
+        f" {since}"
+    )
+
+
+def test_a_changed_rating_gives_the_figures_that_moved_it_in_the_boards_words(
+    dataset: Dataset,
+) -> None:
+    # Review 7, F14: the reason named the new rating ("no target, and it got worse by more
+    # than chance"); it gives the figures behind it, in the Delivery Board view's words.
+    from pcplib.assessment.change_evidence import describe_change_evidence
+
+    then = summarise_strategy(dataset, STRATEGY, "2026-06")
+    told = tabulate_judgements([then], STRATEGY)
+    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+    measures = summary.measures.set_index("measure_id")
+    # The meeting was told another rating for every measure rated now.
+    rated = [m for m in measures.index if measures.loc[m, "rag"] in ("Green", "Amber", "Red")]
+    assert rated
+    for mid in rated:
+        other = "Green" if measures.loc[mid, "rag"] != "Green" else "Red"
+        told.loc[told["measure_id"] == mid, "rag"] = other
+    record = _record("2026-09", "2026-06", told)
+    result = compare_with_previous_meeting(
+        dataset, summary, PreviousMeeting("2026-09", "2026-06", record)
+    )
+    changed = result.changes[
+        (result.changes["kind"] == "measure") & (result.changes["change"] == "rating changed")
+    ].set_index("item_id")
+    assert set(rated) <= set(changed.index)
+    earlier = result.measures.set_index("measure_id")["previous_value"]
+    for mid in rated:
+        row = measures.loc[mid].to_dict() | {"measure_id": mid}
+        value = earlier.get(mid)
+        expected = describe_change_evidence(
+            row, (), None if pd.isna(value) else float(value), "the quarter to June 2026"
+        )
+        assert changed.loc[mid, "reason"] == expected
+        # Figures, not only the rating's name: "412 against 356", "76.9% against 85.0%".
+        assert re.search(r"\d.* against .*\d", expected), expected
+    page = html.unescape(format_since_last_meeting(result))
+    assert all(reason in page for reason in changed["reason"])
 
 
 def test_an_action_that_fell_due_since_the_last_meeting_is_flagged_now_overdue(

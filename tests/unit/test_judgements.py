@@ -574,7 +574,14 @@ def test_g_only_untargeted_measures_are_rated_on_spc(sample_rows):
     assert targeted.any() and (~targeted).any()
     assert not (targeted & (sample_rows["rag_basis"] == "spc")).any()
     assert not (~targeted & sample_rows["rag_basis"].isin(["target", "trajectory"])).any()
-    assert set(sample_rows.loc[targeted & sample_rows["has_data"], "rag_basis"]) <= {
+    # A target the baseline year already met asks for no improvement: the measure is
+    # rated as one with no target would be (docs/methodology.md), and says so.
+    asks_nothing = sample_rows["rag_rule"] == "target_asks_nothing"
+    assert asks_nothing.any()
+    assert not (asks_nothing & sample_rows["rag_basis"].isin(["target", "trajectory"])).any()
+    assert set(
+        sample_rows.loc[targeted & sample_rows["has_data"] & ~asks_nothing, "rag_basis"]
+    ) <= {
         "target",
         "trajectory",
     }

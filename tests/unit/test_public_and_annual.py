@@ -176,6 +176,23 @@ def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
     # The public report shows no control chart: no sentence leans on one (review 4, F20).
     assert not public.measures["public_sentence"].str.contains("chart|reference period").any()
     assert public.quarter == "2026/27 Q2" and public.period_end == "2026-09"
+    # One target rule: a figure on the right side of its target is never listed as
+    # needing attention for closeness; administrative hours meet their target exactly.
+    by_id = public.measures.set_index("measure_id")
+    ksi = by_id.loc["rs-ksi"]
+    assert ksi["group"] == "achieved"
+    assert ksi["public_sentence"].endswith(
+        "Within its target of at most 90, though by less than the usual ups and downs."
+    )
+    hours = by_id.loc["estate-front-counter-hours"]
+    assert (
+        hours["group"] == "achieved"
+        and "Meets its target of 360 hours." in (hours["public_sentence"])
+    )
+    for r in public.measures.to_dict("records"):
+        if r["group"] == "needs attention" and r["rag_basis"] in ("target", "trajectory"):
+            assert r["rag"] in ("Amber", "Red"), r["measure_id"]
+            assert "Too close" in r["public_sentence"] or not r["rag_close"], r["measure_id"]
 
 
 def test_the_summary_table_adds_up_to_each_mission_s_measures(sample: Dataset) -> None:
@@ -388,8 +405,8 @@ def test_year_targets_are_told_in_plain_words() -> None:
     html = report.format_annual_targets(frame, "2025/26")
     assert (
         "In 2025/26, of 3 public measures with a target, 0 met it, 1 missed it, 1 too close "
-        "to tell (survey figures within their margin of error) and 1 with a later date: "
-        "0 on course and 1 behind."
+        "to tell (short of it by less than a survey&#x27;s margin of error or the usual ups "
+        "and downs) and 1 with a later date: 0 on course and 1 behind."
     ) in html
     assert "plus or minus 3.7 percentage points" in html and "<td>Missed</td>" in html
     # A count's target is per month in the catalogue, and said so.
@@ -399,6 +416,42 @@ def test_year_targets_are_told_in_plain_words() -> None:
     assert "No public measure has a target" in report.format_annual_targets(
         frame.iloc[0:0], "2025/26"
     )
+
+
+def test_the_year_uses_the_one_target_rule() -> None:
+    # The annual evaluation judges the year by the rule every report uses: on the right
+    # side by less than chance allows, met but close; on the wrong side, too close to
+    # tell; an administrative measure (no allowance) met or missed exactly.
+    from pcplib.assessment.annual import _judge_year_target
+
+    assert _judge_year_target(327.0, 360.0, "lower", False, 35.6) == ("met", True)
+    assert _judge_year_target(380.0, 360.0, "lower", False, 35.6) == ("", False)
+    assert _judge_year_target(300.0, 360.0, "lower", False, 35.6) == ("met", False)
+    assert _judge_year_target(361.0, 360.0, "higher", False, None) == ("met", False)
+    assert _judge_year_target(359.0, 360.0, "higher", False, None) == ("missed", False)
+    assert _judge_year_target(9.3, 8.4, "higher", True, 1.4) == ("on course", True)
+    row = {
+        "strategy_name": "S", "measure_name": "KSI", "unit": "count", "rate_per": "",
+        "aggregation": "sum", "frequency": "monthly", "good_direction": "lower",
+        "current": 327.0, "target": 360.0, "target_final": 30.0, "target_date": "",
+        "basis": "target", "margin": None, "chance": 35.6, "outcome": "met", "close": True,
+    }  # fmt: skip
+    frame = pd.DataFrame(
+        [row, {**row, "measure_name": "Cases", "current": 380.0, "outcome": "within chance",
+               "close": False}]
+    )  # fmt: skip
+    html = report.format_annual_targets(frame, "2025/26")
+    assert "1 met it (1 by less than the usual ups and downs)" in html
+    assert "<td>Met, though by less than the usual ups and downs</td>" in html
+    assert "Too close to tell: short of it by less than the usual ups and downs" in html
+
+
+def test_the_sample_year_is_judged_as_the_quarters_are(sample: Dataset) -> None:
+    targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
+    ksi = targets.loc["People killed or seriously injured in road collisions"]
+    assert ksi["outcome"] == "met" and ksi["close"]  # 327 against at most 360
+    hours = targets.loc["Front enquiry office opening hours per week"]
+    assert hours["chance"] is None or pd.isna(hours["chance"])  # administrative: exact
 
 
 def test_one_sentences_figures_share_their_precision() -> None:

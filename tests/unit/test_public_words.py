@@ -60,6 +60,49 @@ def test_the_meanings_come_from_the_thresholds_that_decide_the_rating(
     assert "no more than 10% of it" in describe_rag_meanings("public")["Amber"]
 
 
+def test_each_printed_rating_rule_is_the_rule_the_code_applies() -> None:
+    # The key and the method notes once said an SPC concern was Red, that only a survey
+    # could be too close to its target, and that an improvement needed an "exact" test;
+    # the code rates an unconfirmed run Amber, gives every figure an allowance for chance
+    # and accepts quasi-Poisson, Laney and quasi-binomial tests. Each rule, as the code
+    # applies it, beside the words the reports print for it.
+    from pcplib.assessment.chance import TargetChance
+    from pcplib.assessment.targets import TargetForPeriod, rate_measure
+
+    technical, public = describe_rag_meanings("technical"), describe_rag_meanings("public")
+    flat = TargetForPeriod(90.0, 30.0, "target", "", 30.0)
+    noise = TargetChance(18.0, "Poisson")
+    # Met by less than chance allows: Green ("also when met by less than chance allows").
+    assert rate_measure(84.0, flat, "lower", "common_cause", chance=noise).rag == "Green"
+    assert "also when met by less than chance allows" in technical["Green"]
+    assert "even if only just" in public["Green"]
+    # Short by less than chance allows, any kind of figure: Amber, not only a survey.
+    assert rate_measure(96.0, flat, "lower", "common_cause", chance=noise).rag == "Amber"
+    assert "a figure short of its target by less than chance allows" in technical["Amber"]
+    assert "by too little to tell from the usual ups and downs" in public["Amber"]
+    assert "survey figure too close" not in public["Amber"]
+    # An administrative figure has no allowance: met exactly.
+    assert rate_measure(361.0, TargetForPeriod(360.0, 360.0, "target", "", 360.0), "higher",
+                        "common_cause").rag == "Green"  # fmt: skip
+    assert "is met exactly" in technical["Green"]
+    # No target: an SPC concern from runs the tests do not confirm is Amber; a point
+    # beyond the limits is Red.
+    none = TargetForPeriod(None, None, "", "", None)
+    runs = rate_measure(500.0, none, "lower", "special_cause_concern", evidence_known=True)
+    beyond = rate_measure(500.0, none, "lower", "special_cause_concern", evidence_known=True,
+                          beyond_limits=True)  # fmt: skip
+    assert (runs.rag, beyond.rag) == ("Amber", "Red")
+    assert (
+        "an SPC concern from runs or trends alone that the tests of change do not confirm"
+        in (technical["Amber"])
+    )
+    assert "an SPC concern in the period with a point beyond the limits" in technical["Red"]
+    # Counts are tested with an over-dispersion-aware test, never called "exact" alone.
+    for text in (METHOD_NOTE, *technical.values()):
+        assert "an exact test" not in text and "on an exact" not in text
+    assert "quasi-Poisson" in METHOD_NOTE and "whichever p is larger" in METHOD_NOTE
+
+
 def test_every_key_quotes_the_one_definition_of_amber(sample: Dataset) -> None:
     public = describe_rag_meanings("public")
     technical = format_rag_legend("technical")

@@ -1,0 +1,167 @@
+"""What the public report says of a measure's target, in plain English.
+
+Read off the one rating every report shows (:func:`~pcplib.assessment.targets.rate_measure`):
+a target met, met but close (on the right side of it by less than chance allows:
+"though by less than the usual ups and downs"), missed, too close to say (on the wrong
+side by less than that), on course for a dated target or behind it, and a survey's range
+beside its target. The words are for a reading age of about nine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from pcplib import periods
+from pcplib.labels import format_figure, format_figures, is_missing, month_words
+
+__all__ = ["say_survey_range", "say_target", "say_target_in_range"]
+
+
+def say_survey_range(row: Mapping[str, Any]) -> str:
+    """A survey estimate's 95% range in everyday words, or ``""`` for other figures."""
+    margin, current = row.get("margin_of_error"), row.get("current")
+    if is_missing(margin) or is_missing(current):
+        return ""
+    margin, current = float(cast(float, margin)), float(cast(float, current))
+    low, high = format_figures(
+        [max(0.0, current - margin), min(100.0, current + margin)], "percent"
+    )
+    return f"It is from a survey, so the true figure is likely between {low} and {high}."
+
+
+def say_target_in_range(row: Mapping[str, Any]) -> str:
+    """For a survey with a target inside its range: what that means for the verdict.
+
+    Met inside the range: it may in fact have been missed. Short of it inside the range:
+    too close to say (it may have been met), unless the process settled it as missed.
+    """
+    values = [row.get("margin_of_error"), row.get("current"), row.get("target_for_period")]
+    if any(is_missing(v) for v in values):
+        return ""
+    margin, current, target = (float(cast(float, v)) for v in values)
+    if abs(target - current) > margin:
+        return ""
+    met = row["rag"] == "Green" or bool(row.get("rag_capped"))
+    if not met and not row.get("target_within_margin") and row["rag"] in ("Amber", "Red"):
+        # Short of it inside the range, yet called missed: the survey's record (or its
+        # chart's limits) shows it below the target, so the Board's "missed" is told,
+        # never "it may in fact have been met" beside it.
+        side = "above" if row.get("good_direction") == "lower" else "below"
+        return (
+            f"The target is inside that range, but the figure has been {side} it in most "
+            "surveys, so it is counted as missed."
+        )
+    return (
+        "The target is inside that range, so it may in fact have been missed."
+        if met
+        else "The target is inside that range, so it may in fact have been met."
+    )
+
+
+def _baseline_met_words(row: Mapping[str, Any], when: str, met: bool) -> str:
+    """A dated target the plan's baseline year already met, said as it is.
+
+    "On course for its target" reads as progress towards a stretch; a target the plan
+    started inside asks for no improvement, and residents are told so (review 3, #4).
+    """
+    good = str(row.get("good_direction"))
+    inside, outside = ("at or below", "above") if good == "lower" else ("at or above", "below")
+    base = str(row.get("baseline_words") or "the plan's baseline year")
+    if met:
+        return (
+            f"{inside.capitalize()} its target{when}, as it already was in {base}: the "
+            "target asks for no improvement."
+        )
+    return f"{outside.capitalize()} its target{when}, though {base} met it."
+
+
+_CLOSE = ", though by less than the usual ups and downs."
+"""How a target met by less than chance allows is told (``rag_close``): met, and close."""
+
+
+def _is_close(row: Mapping[str, Any]) -> bool:
+    """Met, but close: on the right side of the target by less than chance allows.
+
+    A survey's closeness is told by its range instead (:func:`say_target_in_range`).
+    """
+    close = str(row.get("rag_close")).strip().lower() in ("true", "1")
+    return close and row["rag"] == "Green" and is_missing(row.get("margin_of_error"))
+
+
+def say_target(row: Mapping[str, Any]) -> str:
+    """The target's words: met (or met, but close), missed, or too close to say.
+
+    One rule, read off the rating (:func:`~pcplib.assessment.targets.rate_measure`): a
+    figure on the right side of its target by less than chance allows meets it, "though
+    by less than the usual ups and downs" (never listed as needing attention); one on
+    the wrong side by less than that is too close to say whether it was met.
+    """
+    words = _target_met_or_missed(row)
+    if not _is_close(row):
+        return words
+    if row.get("target_baseline_met"):
+        return f"{words} Only just, though: by less than the usual ups and downs."
+    return words.removesuffix(".") + _CLOSE
+
+
+def _target_met_or_missed(row: Mapping[str, Any]) -> str:
+    unit = str(row["unit"])
+    goal = format_figure(row["target_for_period"], unit, per=str(row.get("rate_per") or ""))
+    due = str(row.get("target_date") or "")
+    when = f" for {month_words(periods.parse_month(due))}" if due else ""
+    met = row["rag"] == "Green" or bool(row.get("rag_capped"))
+    if row.get("target_within_margin"):
+        if row.get("margin_of_error") is not None and not is_missing(row.get("margin_of_error")):
+            return f"Within the survey's margin of error of its target of {goal}."
+        # Too close to call: the figure lies within the ups and downs chance alone gives.
+        if row["rag_basis"] == "trajectory":
+            return (
+                f"Too close to the course set for its target{when} ({goal} by now) to say "
+                "whether it is on course."
+            )
+        return f"Too close to its target of {goal}{when} to say whether it was met."
+    if row["rag_basis"] == "trajectory":
+        if row.get("target_baseline_met"):
+            return _baseline_met_words(row, when, met)
+        if met:
+            return f"On course for its target{when}."
+        scope = f" {row.get('target_period_label')}" if row.get("target_on_year") else ""
+        return f"Behind the course set for its target{when} ({goal}{scope} by now)."
+    if row.get("target_on_year"):
+        # A seasonal measure: the year against a year's target, never a quarter against it.
+        compared = format_figure(
+            row.get("target_compared"), unit, per=str(row.get("rate_per") or "")
+        )
+        scope = str(row.get("target_period_label") or "over the year")
+        side = "within" if met else "above" if row.get("good_direction") == "lower" else "below"
+        return f"{compared} {scope}, {side} its target of {goal} for that period."
+    goal += _target_scope(row)
+    if row.get("good_direction") == "lower":
+        # "Short of 3,450" reads as below it, a ceiling met: say which side it is on.
+        return (
+            f"Within its target of at most {goal}."
+            if met
+            else f"Above its target of at most {goal}."
+        )
+    if met:
+        return f"Meets its target of {goal}."
+    return f"Short of its target of {goal}."
+
+
+def _target_scope(row: Mapping[str, Any]) -> str:
+    """The period a total's target covers, when it is the plan's target added up.
+
+    The plan sets "1,150 a month"; the quarter's total is judged against 3,450, and a
+    reader is told that 3,450 is the quarter's worth of it (review 4, F7).
+    """
+    target, scaled = row.get("target"), row.get("target_for_period")
+    step = {"monthly": "month", "weekly": "week"}.get(str(row.get("frequency")))
+    if row.get("aggregation") != "sum" or step is None:
+        return ""
+    if target is None or scaled is None or is_missing(target) or is_missing(scaled):
+        return ""
+    if float(target) == float(scaled):
+        return ""
+    plain = format_figure(target, str(row["unit"]), per=str(row.get("rate_per") or ""))
+    return f" for the quarter ({plain} a {step})"
