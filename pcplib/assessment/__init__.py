@@ -53,6 +53,7 @@ from pcplib.assessment.origins import classify_measure_origins
 from pcplib.assessment.overview import (
     build_plan_overview,
     rebuild_table_one,
+    summarise_plan,
     tabulate_plan_overview,
 )
 from pcplib.assessment.public import summarise_public_quarter, tabulate_public_quarter
@@ -101,6 +102,7 @@ __all__ = [
     "summarise_board_quarter",
     "summarise_commitments",
     "summarise_measures",
+    "summarise_plan",
     "summarise_public_quarter",
     "summarise_strategy",
     "summarise_year_by_mission",

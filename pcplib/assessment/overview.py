@@ -15,19 +15,10 @@ from pcplib import metrics
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.comparisons import compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
-from pcplib.assessment.measures import summarise_measures
-from pcplib.assessment.risks import list_new_high_risks
-from pcplib.assessment.scope import available_period_end, strategy_commitments
-from pcplib.assessment.strategy import (
-    assess_delivery,
-    describe_rating_scope,
-    note_hidden_by_rating,
-    roll_up_strategy,
-    summarise_strategy,
-)
+from pcplib.assessment.scope import available_period_end
+from pcplib.assessment.strategy import StrategySummary, summarise_strategy
 from pcplib.assessment.targets import RATING_COLUMNS
 from pcplib.labels import is_missing
 
@@ -60,12 +51,51 @@ OVERVIEW_COLUMNS = [
 """The columns of :func:`build_plan_overview`, in order."""
 
 
+def summarise_plan(
+    dataset: Dataset,
+    period_end: str,
+    spc_rules: str = "mdc",
+    audience: str = "board",
+    slot: str = "",
+) -> list[StrategySummary]:
+    """Summarise every strategy of the plan, in the data set's order: the overview's data.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    period_end : str
+        The last month of data, ``YYYY-MM`` (a month beyond the data gives the latest
+        quarter available).
+    spc_rules : str, default "mdc"
+        The SPC rule set.
+    audience : {"board", "public"}, default "board"
+        As for :func:`~pcplib.assessment.strategy.summarise_strategy`.
+    slot : str, optional
+        The meeting, ``YYYY-MM``, for overdue Board actions.
+
+    Returns
+    -------
+    list of StrategySummary
+        One per strategy (:func:`~pcplib.assessment.strategy.summarise_strategy`): the
+        overview's table (:func:`build_plan_overview`) and its rows of ``judgements.csv``
+        (:func:`tabulate_plan_overview`) read the same summaries, so a measure is
+        judged once for both.
+    """
+    period_end = available_period_end(dataset, period_end)
+    return [
+        summarise_strategy(dataset, strategy_id, period_end, audience, spc_rules, slot=slot)
+        for strategy_id in dataset.strategies["strategy_id"]
+    ]
+
+
 def build_plan_overview(
     dataset: Dataset,
     period_end: str,
     spc_rules: str = "mdc",
     audience: str = "board",
     slot: str = "",
+    summaries: Sequence[StrategySummary] | None = None,
 ) -> pd.DataFrame:
     """Build the plan on one page, in the shape of the previous plan's Table One.
 
@@ -84,6 +114,11 @@ def build_plan_overview(
     slot : str, optional
         The meeting, ``YYYY-MM``, for overdue Board actions (as
         :func:`~pcplib.assessment.strategy.summarise_strategy`).
+    summaries : sequence of StrategySummary, optional
+        Every strategy's summary for this period, audience and meeting
+        (:func:`summarise_plan`), when already worked out: the report's rows of
+        ``judgements.csv`` are tabulated from the same summaries, so each measure is
+        judged once. Worked out here when not given.
 
     Returns
     -------
@@ -113,18 +148,14 @@ def build_plan_overview(
         with no public headline measure has one row with an empty measure.
     """
     period_end = available_period_end(dataset, period_end)
-    # Only headline measures feed the overview, and it shows no SPC: summarising
-    # sub-measures or running SPC here would cost time for nothing shown.
-    # Sub-measures too, so a Red sub-measure under a Green strategy is named beside it.
-    every = summarise_measures(
-        dataset, None, period_end, audience=audience, spc_rules=spc_rules, with_spc=True,
-    )  # fmt: skip
-    all_headline = every[every["tier"] == "headline"]
+    if summaries is None:
+        summaries = summarise_plan(dataset, period_end, spc_rules, audience=audience, slot=slot)
     rows = []
-    for strategy_id in dataset.strategies["strategy_id"]:
-        headline = all_headline[all_headline["strategy_id"] == strategy_id]
-        mine = every[every["strategy_id"] == strategy_id]
-        base = _strategy_columns(dataset, strategy_id, headline, mine, period_end, audience, slot)
+    for summary in summaries:
+        # Sub-measures are in each summary too, so a Red sub-measure under a Green
+        # strategy is named beside it (its "But:").
+        headline = summary.measures[summary.measures["tier"] == "headline"]
+        base = _strategy_columns(dataset, summary)
         if headline.empty:
             rows.append({**base, "measure_name": "", "unit": "count", "rate_per": ""})
         for m in headline.to_dict("records"):
@@ -136,35 +167,17 @@ def build_plan_overview(
     return frame.reset_index(drop=True)
 
 
-def _strategy_columns(
-    dataset: Dataset,
-    strategy_id: str,
-    headline: pd.DataFrame,
-    measures: pd.DataFrame,
-    period_end: str,
-    audience: str,
-    slot: str,
-) -> dict[str, Any]:
+def _strategy_columns(dataset: Dataset, summary: StrategySummary) -> dict[str, Any]:
     """A strategy's columns of the overview: its rating, projected delivery and "But:".
 
-    ``headline`` are the strategy's headline measures' rows, ``measures`` all of its
-    measures' (the "But:" names a Red sub-measure too).
+    Read from the strategy's summary, so the overview gives the strategy report's
+    rating, projected delivery and "But:" (the Board's names risks and Board actions;
+    the public one has none, as the page says).
     """
-    # The same roll-up as the strategy report, so the two never disagree.
-    overall, _ = roll_up_strategy(headline)
-    commitments = strategy_commitments(dataset, strategy_id)
-    delivery = assess_delivery(commitments, period_end)
-    board = audience == "board"
-    # The Board's "But:" names what the strategy report's does; the public one has no
-    # risks or Board actions (they are the Board's), as the page says.
-    note = note_hidden_by_rating(
-        overall,
-        measures,
-        commitments,
-        period_end,
-        list_new_high_risks(dataset, strategy_id, period_end) if board else None,
-        list_overdue_actions(dataset, strategy_id, period_end, slot) if board else None,
-    )
+    strategy_id = summary.strategy_id
+    delivery = summary.delivery
+    overall = summary.overall_rag
+    note = summary.rating_note
     strategy = dataset.strategies.set_index("strategy_id").loc[strategy_id]
     mission_id = str(strategy["mission_id"])
     mission_names = dataset.missions.set_index("mission_id")["mission_name"]
@@ -183,7 +196,7 @@ def _strategy_columns(
         "delivery_rag": delivery.rating,
         "rating_note": note,
         # How few headline measures the rating rests on, when too few (review 7, F12).
-        "rating_scope": describe_rating_scope(headline),
+        "rating_scope": summary.rating_scope,
     }
 
 
@@ -241,6 +254,7 @@ def tabulate_plan_overview(
     readable: bool = True,
     audience: str = "board",
     slot: str = "",
+    summaries: Sequence[StrategySummary] | None = None,
 ) -> pd.DataFrame:
     """Return the plan overview's judgements as one flat frame, the rows of ``judgements.csv``.
 
@@ -262,6 +276,9 @@ def tabulate_plan_overview(
         As for :func:`build_plan_overview`.
     slot : str, optional
         The meeting, ``YYYY-MM``, for overdue Board actions.
+    summaries : sequence of StrategySummary, optional
+        Every strategy's summary (:func:`summarise_plan`), when already worked out (as
+        the report's kernel has them for its table); worked out here when not given.
 
     Returns
     -------
@@ -269,11 +286,9 @@ def tabulate_plan_overview(
         For each strategy, its overall rating then its headline measures: the rows
         ``pcp run`` writes for the ``plan-overview`` report.
     """
-    period_end = available_period_end(dataset, period_end)
-    summaries = [
-        summarise_strategy(dataset, strategy_id, period_end, audience, spc_rules, slot=slot)
-        for strategy_id in dataset.strategies["strategy_id"]
-    ]
+    if summaries is None:
+        period_end = available_period_end(dataset, period_end)
+        summaries = summarise_plan(dataset, period_end, spc_rules, audience=audience, slot=slot)
     frame = tabulate_judgements(summaries, "plan-overview", ("headline",))
     return select_judgements(frame, columns, readable=readable)
 

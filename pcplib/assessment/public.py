@@ -651,6 +651,7 @@ def tabulate_public_quarter(
     *,
     columns: Sequence[str] | None = None,
     readable: bool = True,
+    summaries: Sequence[StrategySummary] | None = None,
 ) -> pd.DataFrame:
     """Return the public report's judgements as one flat frame, the rows of ``judgements.csv``.
 
@@ -668,6 +669,8 @@ def tabulate_public_quarter(
         :data:`~pcplib.assessment.judgements.TABLE_COLUMNS`.
     readable : bool, default True
         Readable column names; False keeps those of ``judgements.csv``.
+    summaries : sequence of StrategySummary, optional
+        The report's own (:attr:`PublicQuarter.summaries`), when already worked out.
 
     Returns
     -------
@@ -675,11 +678,12 @@ def tabulate_public_quarter(
         For each strategy, its overall rating then its public measures: the rows
         ``pcp run`` writes for the ``public-quarterly`` report.
     """
-    _, end = periods.parse_quarter(quarter)
-    period_end = available_period_end(dataset, str(end.to_period("M")))
-    summaries = [
-        summarise_strategy(dataset, strategy_id, period_end, "public", spc_rules)
-        for strategy_id in dataset.strategies["strategy_id"]
-    ]
+    if summaries is None:
+        _, end = periods.parse_quarter(quarter)
+        period_end = available_period_end(dataset, str(end.to_period("M")))
+        summaries = [
+            summarise_strategy(dataset, strategy_id, period_end, "public", spc_rules)
+            for strategy_id in dataset.strategies["strategy_id"]
+        ]
     frame = tabulate_judgements(summaries, "public-quarterly")
     return select_judgements(frame, columns, readable=readable)

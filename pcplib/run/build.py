@@ -348,9 +348,10 @@ def execute_reports(
     """Execute every report, and gather the index's RAGs and the run's judgements.
 
     A strategy report's kernel saves its own rows of ``judgements.csv`` and its overall
-    RAG (:mod:`pcplib.run.collect`), so they are not worked out twice; the other
-    reports' rows (the plan overview, the public report) are worked out from the
-    validated data while the kernels run.
+    RAG, and the Delivery Board's view, the plan overview's and the public report's
+    kernels their rows (:mod:`pcplib.run.collect`), so they are not worked out twice;
+    the other reports' rows are worked out from the validated data while the kernels
+    run, and a kernel's that handed nothing back after them.
 
     Parameters
     ----------

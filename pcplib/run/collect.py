@@ -13,11 +13,16 @@ were.
 
 The Delivery Board's view hands back its rows the same way (each strategy's overall
 rating and the rating a quarter before, :func:`pcplib.assessment.board.tabulate_board_judgements`):
-working its thirteen strategies out again in the runner would cost seconds of CPU.
+working its thirteen strategies out again in the runner would cost seconds of CPU. So do
+the plan overview (its strategies' ``summaries``, which its table was built from:
+:func:`pcplib.assessment.overview.tabulate_plan_overview`) and the public report (its
+``public`` quarter's summaries: :func:`pcplib.assessment.public.tabulate_public_quarter`),
+each of which the runner would otherwise judge again, every strategy (seconds of CPU).
 
 Saving never fails a report: a notebook without a ``summary`` (or, for the board, a
-``view``; an analyst's edit) or a file that cannot be written leaves no file, and the
-runner works the rows out itself, as before.
+``view``; for the overview, ``summaries``; for the public report, ``public``; an
+analyst's edit) or a file that cannot be written leaves no file, and the runner works
+the rows out itself, as before.
 """
 
 from __future__ import annotations
@@ -88,10 +93,10 @@ def collects_results(notebook: str) -> bool:
     Returns
     -------
     bool
-        True for strategy reports (one per strategy: most of a run's reports) and the
-        Delivery Board's view.
+        True for strategy reports (one per strategy: most of a run's reports), the
+        Delivery Board's view, the plan overview and the public report.
     """
-    return notebook in ("delivery_strategy", "delivery_board")
+    return notebook in ("delivery_strategy", "delivery_board", "plan_overview", "public_quarterly")
 
 
 def results_path(folder: Path, name: str) -> Path:
@@ -164,6 +169,8 @@ def save_strategy_results(
 
         if "summary" not in names and "view" in names:
             return _save_board_results(target, partial, name, names)
+        if "summary" not in names and ("summaries" in names or "public" in names):
+            return _save_plan_results(target, partial, name, names)
         summary = names["summary"]
         rows = add_continuity_columns(tabulate_judgements([summary], name), names["continuity"])
         results = StrategyResults(
@@ -175,13 +182,18 @@ def save_strategy_results(
             rating_note=str(getattr(summary, "rating_note", "") or ""),
             rating_scope=str(getattr(summary, "rating_scope", "") or ""),
         )
-        with open(partial, "wb") as handle:
-            pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, target)
+        _dump(results, target, partial)
     except Exception:  # the report itself is done: never fail it over what the runner can redo
         partial.unlink(missing_ok=True)
         return False
     return True
+
+
+def _dump(results: StrategyResults, target: Path, partial: Path) -> None:
+    """Write the results whole or not at all: to a temporary file, then renamed."""
+    with open(partial, "wb") as handle:
+        pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, target)
 
 
 def _save_board_results(target: Path, partial: Path, name: str, names: Mapping[str, Any]) -> bool:
@@ -196,9 +208,38 @@ def _save_board_results(target: Path, partial: Path, name: str, names: Mapping[s
         period_end=str(view.period_end),
         spc_rules="",
     )
-    with open(partial, "wb") as handle:
-        pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, target)
+    _dump(results, target, partial)
+    return True
+
+
+def _save_plan_results(target: Path, partial: Path, name: str, names: Mapping[str, Any]) -> bool:
+    """Save the plan overview's or the public report's rows, from the summaries it showed.
+
+    The rows the runner would work out (:func:`pcplib.run.judgements.tabulate_job_judgements`)
+    from the same summaries: the overview's ``summaries`` (for its audience and meeting), the
+    public report's ``public.summaries``. No overall RAG: the index has none for them.
+    """
+    from pcplib.assessment.judgements import JUDGEMENT_COLUMNS
+    from pcplib.assessment.overview import tabulate_plan_overview
+    from pcplib.assessment.public import tabulate_public_quarter
+
+    dataset, period_end = names["dataset"], str(names["data_end"])
+    if "summaries" in names:
+        rows = tabulate_plan_overview(
+            dataset, period_end, columns=JUDGEMENT_COLUMNS, readable=False,
+            summaries=names["summaries"],
+        )  # fmt: skip
+    else:
+        public = names["public"]
+        rows = tabulate_public_quarter(
+            dataset, str(names["quarter"]), columns=JUDGEMENT_COLUMNS, readable=False,
+            summaries=public.summaries,
+        )  # fmt: skip
+    results = StrategyResults(
+        judgements=rows, overall_rag="", overall_explanation="", period_end=period_end,
+        spc_rules="",
+    )  # fmt: skip
+    _dump(results, target, partial)
     return True
 
 
@@ -253,12 +294,14 @@ def gather_kernel_results(
     for job in plan.jobs:
         if not job.strategy:
             if collects_results(job.notebook):
-                # The Delivery Board's view: its rows, and no overall RAG of its own.
+                # The Delivery Board's view, the plan overview, the public report: their
+                # rows, and no overall RAG of their own (none handed back: worked out by
+                # pcplib.run.judgements, as before).
                 path = results_path(folder, job.name)
-                board = read_strategy_results(path)
+                handed = read_strategy_results(path)
                 path.unlink(missing_ok=True)
-                if board is not None:
-                    known[job.name] = board.judgements
+                if handed is not None:
+                    known[job.name] = handed.judgements
             continue
         saved = None
         if collects_results(job.notebook):

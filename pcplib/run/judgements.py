@@ -2,14 +2,16 @@
 
 The rows come from the same assessment the notebooks format
 (:func:`pcplib.assessment.judgements.tabulate_judgements`), so the file and the HTML
-cannot disagree: a strategy report's rows, and the Delivery Board view's, are those its
-own kernel worked out (:mod:`pcplib.run.collect`), the others' are worked out from the
-validated data set. Strategy reports give their headline and sub-measures (public
-measures only in a public run) with what changed since the last meeting, the plan
-overview its public headline measures, the public report its public measures, and the
-Delivery Board's view each strategy's overall rating with the rating a quarter before;
-each strategy's overall rating is a row with ``measure_id`` ``overall``. The annual
-evaluation's findings are tests of change over a year and stay in its own table.
+cannot disagree: a strategy report's rows, and the Delivery Board view's, the plan
+overview's and the public report's, are those its own kernel worked out
+(:mod:`pcplib.run.collect`); the others' (and those of a kernel that handed nothing
+back) are worked out from the validated data set. Strategy reports give their headline
+and sub-measures (public measures only in a public run) with what changed since the
+last meeting, the plan overview its public headline measures, the public report its
+public measures, and the Delivery Board's view each strategy's overall rating with the
+rating a quarter before; each strategy's overall rating is a row with ``measure_id``
+``overall``. The annual evaluation's findings are tests of change over a year and stay
+in its own table.
 """
 
 from __future__ import annotations
@@ -104,12 +106,14 @@ def tabulate_job_judgements(
         view = summarise_board_quarter(dataset, end, p.get("slot", ""), plan, records, runs=runs)
         return tabulate_board_judgements(view, job.name)
     if job.notebook == "plan_overview":
-        # The same rows an analyst gets in the notebook, so the two cannot disagree.
+        # Only when its kernel did not hand its rows back (pcplib.run.collect); the same
+        # rows an analyst gets in the notebook, so the two cannot disagree.
         return tabulate_plan_overview(
             dataset, p["period_end"], columns=JUDGEMENT_COLUMNS, readable=False,
             audience=p.get("audience", "board"), slot=p.get("slot", ""),
         )  # fmt: skip
     if job.notebook == "public_quarterly":
+        # Only when its kernel did not hand its rows back (pcplib.run.collect).
         return tabulate_public_quarter(
             dataset, p["quarter"], columns=JUDGEMENT_COLUMNS, readable=False
         )

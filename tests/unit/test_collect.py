@@ -60,7 +60,7 @@ def test_collect_code_names_the_file_and_report(tmp_path):
     assert "'vawg', globals())" in code
     compile(code, "collect", "exec")
     assert collect.collects_results("delivery_strategy")
-    assert not collect.collects_results("plan_overview")
+    assert not collect.collects_results("annual_evaluation")
 
 
 def test_gather_uses_saved_results_and_works_out_only_the_rest(tmp_path, monkeypatch):
@@ -112,6 +112,42 @@ def test_the_delivery_boards_kernel_hands_back_its_rows(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(
         known["delivery-board"], tabulate_board_judgements(view, "delivery-board")
     )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_overview_and_public_kernels_hand_back_the_rows_the_runner_would_work_out(
+    sample, tmp_path, monkeypatch
+):
+    # Each kernel judged every strategy for its own table: the runner reads those rows
+    # rather than judging them all again (two strategies keep the test quick).
+    import dataclasses
+    from types import SimpleNamespace
+
+    small = dataclasses.replace(sample, strategies=sample.strategies.head(2))
+    overview_job = run.plan_overview_job("2026-11", PERIOD_END, "data", "")
+    public_job = run.jobs.plan_public_job("2026/27 Q2", "data", "", "")
+    assert collect.collects_results(overview_job.notebook)
+    assert collect.collects_results(public_job.notebook)
+    summaries = assessment.summarise_plan(small, PERIOD_END, slot="2026-11")
+    public = SimpleNamespace(
+        summaries=tuple(assessment.summarise_plan(small, PERIOD_END, audience="public"))
+    )
+    kernels = {
+        overview_job.name: {"dataset": small, "data_end": PERIOD_END, "summaries": summaries},
+        public_job.name: {"dataset": small, "data_end": PERIOD_END, "quarter": "2026/27 Q2",
+                          "public": public},
+    }  # fmt: skip
+    for name, names in kernels.items():
+        assert collect.save_strategy_results(collect.results_path(tmp_path, name), name, names)
+    monkeypatch.setattr(run.runtime, "process_runtime_dir", lambda: tmp_path)
+    plan = run.RunPlan("2026-11", "x", (overview_job, public_job), "2026-11", PERIOD_END)
+    known: dict[str, object] = {}
+    assert collect.gather_kernel_results(plan, small, known) == {}
+    for job in (overview_job, public_job):
+        # The rows the runner works out when a kernel hands nothing back.
+        worked_out = run.judgements.tabulate_job_judgements(small, job)
+        assert worked_out is not None and len(worked_out) > 2
+        pd.testing.assert_frame_equal(known[job.name], worked_out)
     assert list(tmp_path.iterdir()) == []
 
 
