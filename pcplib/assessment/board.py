@@ -187,8 +187,9 @@ class BoardView:
         the measures' ratings a quarter before: ``as reported`` from a strategy report's
         record or the view's own; a history written before the view kept its measures
         holds its overall rating only), ``overdue``, ``at_risk`` and
-        ``new_risks`` (counts), and ``rating_note``, what the rating alone would hide
-        (the strategy summary's "But: ..." note; empty when nothing is hidden); then
+        ``new_risks`` (counts), ``rating_note``, what the rating alone would hide
+        (the strategy summary's "But: ..." note; empty when nothing is hidden) and
+        ``rating_scope`` (how few headline measures the rating rests on, when too few); then
         ``progress`` (a count of the items flagged ``progress``) and ``items_basis``:
         ``as reported`` when the commitments' and actions' status then is on record,
         so those done since can be counted, else ``recomputed`` (only the measures'
@@ -620,6 +621,7 @@ def summarise_board_quarter(
                 "at_risk": flags.count("at risk"),
                 "new_risks": flags.count("new high risk"),
                 "rating_note": ratings.summary.rating_note,
+                "rating_scope": ratings.summary.rating_scope,
                 "progress": len(ratings.progress),
                 # Whether the commitments and actions done since could be counted.
                 "items_basis": AS_REPORTED if ratings.items_known else RECOMPUTED,

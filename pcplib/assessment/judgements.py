@@ -358,6 +358,8 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
 
 
 def _overall_row(summary: JudgedStrategy, report: str) -> dict[str, object]:
+    # How few headline measures the rating rests on, when too few (review 7, F12).
+    scope = str(getattr(summary, "rating_scope", "") or "")
     return {
         "report": report,
         "strategy_id": summary.strategy_id,
@@ -370,7 +372,8 @@ def _overall_row(summary: JudgedStrategy, report: str) -> dict[str, object]:
         "sentence": summary.overall_explanation,
         "measure_name": summary.strategy_name,
         "tier": "strategy",
-        "rag_reason": f"roll-up rule: the {ROLL_UP_METHOD} of the rated headline measures",
+        "rag_reason": f"roll-up rule: the {ROLL_UP_METHOD} of the rated headline measures"
+        + (f"; {scope}" if scope else ""),
         "performance_rag": summary.performance_rag,
         "delivery_rag": summary.delivery_rag,
         "risk_rag": summary.risk_rag,

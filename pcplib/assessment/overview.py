@@ -40,7 +40,8 @@ OVERVIEW_COLUMNS = [
     "mission_id", "mission_name", "strategy_id", "strategy_name", "commitments",
     "current_rag", "measure_name", "unit", "baseline", "baseline_label", "current",
     "current_label", "change", "arrow", "direction", "judgement", "projected_delivery",
-    "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "overdue",
+    "delivery_rag", "areas_outside", "rag", "rag_reason", "rating_note", "rating_scope",
+    "overdue",
     "not_yet_due", "rate_per", "rag_basis", "quarter", "quarter_label", "quarter_before",
     "quarter_change", "year_before", "year_before_label", "year_ending_change",
     "spc_limits_from",
@@ -194,6 +195,8 @@ def _strategy_columns(dataset: Dataset, summary: StrategySummary) -> dict[str, A
         "projected_delivery": delivery.percent,
         "delivery_rag": delivery.rating,
         "rating_note": note,
+        # How few headline measures the rating rests on, when too few (review 7, F12).
+        "rating_scope": summary.rating_scope,
     }
 
 

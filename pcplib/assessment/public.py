@@ -39,7 +39,7 @@ from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
 from pcplib.assessment.scope import available_period_end, parse_month_param
-from pcplib.assessment.strategy import StrategySummary, summarise_strategy
+from pcplib.assessment.strategy import StrategySummary, describe_rating_scope, summarise_strategy
 from pcplib.labels import (
     choose_shared_decimals,
     format_figure,
@@ -498,7 +498,8 @@ class PublicQuarter:
         the recorded-crime caveat applies, :func:`~pcplib.assessment.caveats.is_recorded_crime`).
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
-        ``strategy_name``, ``overall_rag`` (public measures only), ``commitments``,
+        ``strategy_name``, ``overall_rag`` (public measures only), ``rating_scope``,
+        ``commitments``,
         ``complete``, ``stuck`` (at risk, not yet past the due date), ``off_track`` and
         ``overdue`` (past the due date and not complete), as
         :func:`~pcplib.assessment.delivery.assess_delivery` counts them; ``commitments``
@@ -561,6 +562,9 @@ def summarise_public_quarter(
             {
                 **mission,
                 "overall_rag": summary.overall_rag,
+                "rating_scope": describe_rating_scope(
+                    summary.measures[summary.measures["tier"] == "headline"], short=True
+                ),
                 # Every commitment of the plan is a promise, due or not.
                 "commitments": summary.delivery.total,
                 "complete": counts.get("complete", 0),

@@ -21,7 +21,13 @@ from pcplib.assessment.measures import summarise_measures
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import check_strategy, strategy_commitments
 from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
-from pcplib.assessment.thresholds import DELIVERY_THRESHOLDS, HIGH_RISK_SCORE, ROLL_UP_METHOD
+from pcplib.assessment.thresholds import (
+    DELIVERY_THRESHOLDS,
+    HIGH_RISK_SCORE,
+    MIN_RATED_HEADLINE,
+    MIN_RATED_SHARE,
+    ROLL_UP_METHOD,
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,10 @@ class StrategySummary:
         overdue commitment, a new high risk; empty when nothing is hidden. The
         performance, delivery and risk ratings are :attr:`performance_rag`,
         :attr:`delivery_rag` and :attr:`risk_rag`.
+    rating_scope : str
+        How many headline measures the rating rests on, said wherever the rating is
+        shown when they are too few (:func:`describe_rating_scope`: "too little rated:
+        1 of 2 headline measures (1 Green)"); empty when enough are rated.
     new_risks : pandas.DataFrame
         The risks that became high in the quarter
         (:func:`~pcplib.assessment.risks.list_new_high_risks`), which ``risk_rag`` and
@@ -87,6 +97,7 @@ class StrategySummary:
     audience: str = "board"
     risk_rag: str = "Grey"
     rating_note: str = ""
+    rating_scope: str = ""
     new_risks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     overdue_actions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     slot: str = ""
@@ -207,6 +218,7 @@ def summarise_strategy(
         audience=audience,
         risk_rag=risk_rag,
         rating_note=note,
+        rating_scope=describe_rating_scope(headline),
         new_risks=risks,
         overdue_actions=actions,
         slot=slot,
@@ -336,13 +348,93 @@ def _unrated_reason(row: Mapping[str, Any], public: bool = False) -> str:
     )
 
 
+def count_rated(headline: pd.DataFrame) -> tuple[int, int]:
+    """Count a strategy's rated headline measures and all of them.
+
+    Parameters
+    ----------
+    headline : pandas.DataFrame
+        Headline rows of :func:`~pcplib.assessment.measures.summarise_measures`.
+
+    Returns
+    -------
+    tuple of int
+        The rated (not Grey) and the total.
+    """
+    total = len(headline)
+    rated = int((headline["rag"] != "Grey").sum()) if total else 0
+    return rated, total
+
+
+def is_enough_rated(rated: int, total: int) -> bool:
+    """Whether a roll-up rests on enough headline measures to rate the strategy Green or Amber.
+
+    All of them, or at least :data:`~pcplib.assessment.thresholds.MIN_RATED_HEADLINE`
+    and at least :data:`~pcplib.assessment.thresholds.MIN_RATED_SHARE` of them.
+
+    Parameters
+    ----------
+    rated, total : int
+        From :func:`count_rated`.
+
+    Returns
+    -------
+    bool
+        True when the worst of the rated may stand for the strategy.
+    """
+    if rated == total:
+        return True
+    return rated >= MIN_RATED_HEADLINE and rated >= MIN_RATED_SHARE * total
+
+
+def describe_rating_scope(headline: pd.DataFrame, short: bool = False) -> str:
+    """Say how few headline measures a strategy's rating rests on, when they are too few.
+
+    Shown beside the rating wherever it appears (strategy report, plan overview, Board
+    view, public list, index, ``judgements.csv``), so a Green or Amber on one measure of
+    two is never read as the strategy's (review 7, F12).
+
+    Parameters
+    ----------
+    headline : pandas.DataFrame
+        Headline rows of :func:`~pcplib.assessment.measures.summarise_measures`.
+    short : bool, default False
+        The form for a line of ratings (the public list of strategies, whose key says
+        what Grey means): "1 of 2 rated", "rated on 1 of 3".
+
+    Returns
+    -------
+    str
+        ``""`` when enough are rated (:func:`is_enough_rated`) or none is; "too little
+        rated: 1 of 2 headline measures (1 Green)" when the roll-up is Grey for it; "on 1
+        of 3 headline measures rated" for a Red, which stands on any number.
+    """
+    rated, total = count_rated(headline)
+    if not rated or is_enough_rated(rated, total):
+        return ""
+    ratings = [str(r) for r in headline["rag"] if r != "Grey"]
+    worst, counted = rag.roll_up(ratings, method=ROLL_UP_METHOD)
+    if worst == "Red":
+        return (
+            f"rated on {rated} of {total}"
+            if short
+            else f"on {rated} of {total} headline measures rated"
+        )
+    if short:
+        return f"{rated} of {total} rated"
+    counts = counted.split("(", 1)[1].split(")", 1)[0]
+    return f"too little rated: {rated} of {total} headline measures ({counts})"
+
+
 def roll_up_strategy(headline: pd.DataFrame, public: bool = False) -> tuple[str, str]:
     """Roll a strategy's headline measures up to one rating, saying what drove it.
 
     Every headline measure with data counts: those with a target or trajectory by it,
     those without by SPC (see :mod:`pcplib.assessment.targets`). The rating is the worst
     (:data:`~pcplib.assessment.thresholds.ROLL_UP_METHOD`), so a special-cause concern
-    in any headline measure keeps the strategy from Green.
+    in any headline measure keeps the strategy from Green. A Green or Amber on too few
+    rated headline measures (:func:`is_enough_rated`) is Grey, "too little rated": it is
+    one measure's rating, not the strategy's; a Red stands, and says on how many.
 
     Parameters
     ----------
@@ -369,8 +461,22 @@ def roll_up_strategy(headline: pd.DataFrame, public: bool = False) -> tuple[str,
         return "Grey", f"Grey: no headline measure can be rated yet.{left_out}"
     counts = counted.split("(", 1)[1].split(")", 1)[0] if "(" in counted else ""
     n = len(rated)
-    lead = f"{rating}: the worst of {n} rated headline measure{'s' if n != 1 else ''}"
-    lead += f" ({counts})" if counts else ""
+    if not is_enough_rated(n, len(rows)):
+        named = "; ".join(f"{r['measure_name']}: {r['rag']}" for r in rated)
+        few = f"only {n} of its {len(rows)} headline measures {'is' if n == 1 else 'are'} rated"
+        if rating != "Red":
+            # The worst of too few is one measure's rating, not the strategy's: it could
+            # only fall as the rest are rated (thresholds.MIN_RATED_HEADLINE).
+            return "Grey", (
+                f"Grey: too little rated to rate the strategy: {few} ({named}); a strategy "
+                f"is rated on at least {MIN_RATED_HEADLINE} headline measures and at least "
+                f"half of them.{left_out}"
+            )
+        lead = f"Red on {n} of {len(rows)} headline measures rated ({counts}; {few}, but "
+        lead += "no rating of the rest could raise a Red)"
+    else:
+        lead = f"{rating}: the worst of {n} rated headline measure{'s' if n != 1 else ''}"
+        lead += f" ({counts})" if counts else ""
     if rating == "Green":
         by_target = sum(r["rag_basis"] in ("target", "trajectory") for r in rated)
         by_spc = n - by_target

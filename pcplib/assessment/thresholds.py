@@ -22,6 +22,18 @@ from __future__ import annotations
 ROLL_UP_METHOD = "worst"
 """A strategy's performance rating is the worst of its rated headline measures."""
 
+MIN_RATED_HEADLINE = 2
+"""A strategy's Green or Amber needs at least this many rated headline measures (or all
+of them, when it has fewer) and at least :data:`MIN_RATED_SHARE` of them: the worst of
+the rated can only fall as more are rated, so on fewer it is not the strategy's rating
+but one measure's, and the strategy is Grey, "too little rated". A Red stands on any
+number: no rating of the rest could raise it (docs/methodology.md, "Roll-up to a
+strategy"; review 7, F12)."""
+
+MIN_RATED_SHARE = 0.5
+"""The least share of a strategy's headline measures rated for a Green or Amber roll-up
+(see :data:`MIN_RATED_HEADLINE`)."""
+
 RAG_TOLERANCE = 0.05
 """A target missed by up to this share of the target is Amber; further, Red."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ __all__ = [
     "find_meeting_slot",
     "find_forward_plan",
     "find_first_report_of_data",
+    "find_next_release",
     "DEFAULT_DATA_LAG_MONTHS",
 ]
 
@@ -561,3 +562,26 @@ def find_first_report_of_data(plan: ForwardPlan, slot: str) -> Slot | None:
         return None
     earlier = [s for s in plan.slots if s.slot < slot and s.period_end == mine.period_end]
     return earlier[0] if earlier else None
+
+
+def find_next_release(slots: Iterable[Slot], period_end: str) -> Slot | None:
+    """Return the first meeting whose reports bring data past ``period_end``.
+
+    The public report is published with the meeting cycle, so its next release is the
+    first meeting of the forward plan to report a later quarter; with none in the plan,
+    None, and the report names no date rather than invent one (review 7, F21).
+
+    Parameters
+    ----------
+    slots : iterable of Slot
+        The forward plan's meetings.
+    period_end : str
+        The last month the report covers, ``YYYY-MM``.
+
+    Returns
+    -------
+    Slot or None
+        The earliest such meeting, by month.
+    """
+    later = sorted((s for s in slots if s.period_end > period_end), key=lambda s: s.slot)
+    return later[0] if later else None

@@ -13,6 +13,7 @@ each quarter, and where the forward plan is:
     board: {name: "... Board", short_name: "..."}
     delivery_board: {name: "... Delivery Board", chair: "..."}   # chair optional
     forward_plan: forward_plan.yaml   # relative to the data set (the default)
+    statistics_contact: {name: "...", email: "..."}   # optional; email optional
 
 Every title, heading, meeting line, restricted-measure marking, index, manifest and
 returns workbook takes its words from here, so that nothing of one force's plan
@@ -81,6 +82,12 @@ class PlanIdentity:
         Who chairs it (``""`` when ``dataset.yaml`` does not say).
     forward_plan : str
         The forward plan's path, relative to the data set unless absolute.
+    statistics_contact : str
+        Who answers questions on the published statistics (a team or the responsible
+        statistician), named on the public report and the annual evaluation (``""``: no
+        contact line).
+    statistics_email : str
+        Their email address (``""`` when not given).
     """
 
     organisation: str = "Office of the Police and Crime Commissioner"
@@ -93,6 +100,8 @@ class PlanIdentity:
     delivery_board_name: str = "Delivery Board"
     delivery_board_chair: str = ""
     forward_plan: str = DEFAULT_FORWARD_PLAN
+    statistics_contact: str = ""
+    statistics_email: str = ""
 
 
 def _text(value: Any) -> str | None:
@@ -100,6 +109,51 @@ def _text(value: Any) -> str | None:
     if isinstance(value, bool) or value is None or isinstance(value, dict | list):
         return None
     return str(value).strip()
+
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_contact(meta: dict[str, Any], file: str, found: dict[str, str]) -> list[Problem]:
+    """Read the optional ``statistics_contact`` block into ``found``; say what is wrong.
+
+    Both keys are optional (a plan made by ``pcp init`` leaves them empty, and its
+    reports then name no contact), but a block that is not a mapping, a name that is
+    not text, or an email that is not an address is a problem.
+    """
+    if "statistics_contact" not in meta or meta["statistics_contact"] is None:
+        return []
+    block = meta["statistics_contact"]
+    if not isinstance(block, dict):
+        return [
+            Problem(file, None, "statistics_contact", str(block), "a mapping with name and email")
+        ]
+    problems = []
+    name, email = block.get("name"), block.get("email")
+    if name not in (None, ""):
+        text = _text(name)
+        if text:
+            found["statistics_contact"] = text
+        else:
+            problems.append(
+                Problem(
+                    file, None, "statistics_contact.name", str(name),
+                    "who answers questions on the statistics, such as 'Performance and "
+                    "Insight Team' or the responsible statistician's name",
+                )
+            )  # fmt: skip
+    if email not in (None, ""):
+        text = _text(email) or ""
+        if _EMAIL_RE.match(text):
+            found["statistics_email"] = text
+        else:
+            problems.append(
+                Problem(
+                    file, None, "statistics_contact.email", str(email),
+                    "an email address, such as 'performance@opcc.example'",
+                )
+            )  # fmt: skip
+    return problems
 
 
 def check_identity(meta: dict[str, Any], file: str) -> tuple[PlanIdentity, list[Problem]]:
@@ -190,6 +244,7 @@ def check_identity(meta: dict[str, Any], file: str) -> tuple[PlanIdentity, list[
             chair,
             "who chairs the delivery board, such as 'Chief Executive'",
         )
+    problems += _check_contact(meta, file, found)
     start, end = found.get("plan_start", ""), found.get("plan_end", "")
     if start and end and end < start:
         problems.append(Problem(file, None, "plan.end", end, f"a month after plan.start ({start})"))

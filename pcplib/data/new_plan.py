@@ -119,6 +119,11 @@ board:
 delivery_board:
   name: ""       # such as "Delivery Board"
   chair: ""      # such as "Chief Executive" (optional)
+# Who answers questions on the published statistics (optional): the public report and
+# the annual evaluation name them; left empty, they name no contact.
+statistics_contact:
+  name: ""       # a team or the responsible statistician, such as "Performance Team"
+  email: ""      # such as "performance@opcc.example" (optional)
 # The board's forward plan, relative to this folder.
 forward_plan: forward_plan.yaml
 """

@@ -109,6 +109,14 @@ DELIVERY_BOARD_YAML = (
     '  name: "Police and Crime Plan Delivery Board"\n'
     '  chair: "Chief Executive"\n'
 )
+# Who answers questions on the published statistics (pcplib.data.identity): a team, with
+# no email address, as the sample invents none.
+CONTACT_YAML = (
+    "# Who answers questions on the published statistics (optional; the public report and\n"
+    "# the annual evaluation name them).\n"
+    "statistics_contact:\n"
+    '  name: "OPCC Performance and Insight Team (illustrative)"\n'
+)
 
 
 def _add_months(start: date, months: int) -> date:
@@ -498,6 +506,7 @@ def _dataset_yaml() -> str:
         f"seed: {SEED}\n"
         f"{IDENTITY_YAML}"
         f"{DELIVERY_BOARD_YAML}"
+        f"{CONTACT_YAML}"
     )
 
 

@@ -40,6 +40,7 @@ from pcplib.report import (
     overview,
     provenance,
     public,
+    release,
     returns,
     spc_summary,
     summary,
@@ -91,6 +92,7 @@ format_next_meetings = as_fragment(public.format_next_meetings)
 format_public_missions = as_fragment(public.format_public_missions)
 format_public_quarter = as_fragment(public.format_public_quarter)
 format_public_summary = as_fragment(public.format_public_summary)
+format_release_notes = as_fragment(release.format_release_notes)
 format_rating_method = as_fragment(words.format_rating_method)
 format_reading_guide = as_fragment(public.format_reading_guide)
 format_actions = as_fragment(returns.format_actions)
@@ -156,6 +158,7 @@ __all__ = [
     "format_public_missions",
     "format_public_quarter",
     "format_public_summary",
+    "format_release_notes",
     "format_rating_method",
     "format_reading_guide",
     "format_return_status",

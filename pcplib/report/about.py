@@ -17,7 +17,7 @@ from pcplib.assessment.scope import measures_for_audience
 from pcplib.labels import is_missing
 from pcplib.report.html import bullets, esc
 from pcplib.report.public import GROUP_MEANINGS, RECORDED_CRIME_WORDS
-from pcplib.report.words import format_rag_legend
+from pcplib.report.words import describe_roll_up, format_rag_legend
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -58,7 +58,7 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         (
             "Each strategy has a rating in words and in colour. "
             + format_rag_legend("public")
-            + " A strategy's rating is the worst of its main measures' ratings.",
+            + f" {describe_roll_up('public')}",
         ),
         tuple(f"{group.capitalize()}: {meaning}." for group, meaning in GROUP_MEANINGS.items()),
     ),

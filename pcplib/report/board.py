@@ -479,6 +479,12 @@ def format_board_missions(view: BoardView) -> str:
                     + ' <span class="small">was</span> '
                     + format_rag_html(str(s["previous_rag"]))
                     + (f' <span class="small">({esc(_basis_words(s))})</span>' if per_row else "")
+                    # How few headline measures the rating rests on (review 7, F12).
+                    + (
+                        f'<br><span class="small">{esc(s["rating_scope"])}</span>'
+                        if s.get("rating_scope")
+                        else ""
+                    )
                     # What the measures' rating alone would hide, said beside it.
                     + (
                         f'<br><span class="small rating-note">{esc(s["rating_note"])}</span>'

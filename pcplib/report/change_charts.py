@@ -222,7 +222,9 @@ def describe_change_chart(rows: pd.DataFrame, what: str) -> str:
     )
 
 
-def build_change_chart(rows: pd.DataFrame, what: str, title: str, caption: str) -> str:
+def build_change_chart(
+    rows: pd.DataFrame, what: str, title: str, caption: str, source: str = ""
+) -> str:
     """Return a change chart as a ``<figure>`` with its alt text and caption.
 
     Parameters
@@ -235,6 +237,8 @@ def build_change_chart(rows: pd.DataFrame, what: str, title: str, caption: str) 
         The chart's title (short: it is drawn above the bars).
     caption : str
         The first sentence of the caption; how to read the chart follows it.
+    source : str, optional
+        Where the charted figures come from, said last ("Source: ..."; review 7, F21).
 
     Returns
     -------
@@ -248,9 +252,8 @@ def build_change_chart(rows: pd.DataFrame, what: str, title: str, caption: str) 
     fig = plot_changes(rows, title)
     caption += " Right is a rise, left a fall; the word under each name says what it means."
     if len(groups) > 1:
-        caption += (
-            " Percentages change in points (55% to 57% is 2 points), so they have a scale "
-            "of their own, below the others."
-        )
+        caption += " Percentages change in points, on a scale of their own, below the others."
+    if source:
+        caption += f" Source: {source}."
     html = figure_to_html(fig, describe_change_chart(rows, what), caption)
     return html.replace('<figure class="chart">', '<figure class="chart chart-public">', 1)

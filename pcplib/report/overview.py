@@ -99,6 +99,12 @@ def _basis_figures(m: dict) -> str:
     return f"{now} against {then} a year earlier"
 
 
+def _scope_words(first: Mapping[str, Any]) -> str:
+    """How few headline measures the rating rests on, beside it (empty when enough)."""
+    scope = first.get("rating_scope")
+    return "" if is_missing(scope) or not scope else f' <span class="small">{esc(scope)}</span>'
+
+
 def _overview_measure(m: dict) -> str:
     """One headline measure in the overview: its rating on its basis, then its trend.
 
@@ -390,6 +396,7 @@ def format_plan_overview(df: pd.DataFrame, caption: str, audience: str = "board"
             note = str(first.get("rating_note") or "") if "rating_note" in first else ""
             note = "" if is_missing(note) else note
             hidden = f' <span class="small rating-note">{esc(note)}</span>' if note else ""
+            hidden = _scope_words(first) + hidden
             rows.append(
                 f'<tr><th scope="row">{esc(first["strategy_name"])}<br>'
                 f"{format_rag_html(first['current_rag'])}{hidden}</th>"

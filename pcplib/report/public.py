@@ -27,7 +27,8 @@ from pcplib.labels import list_words, month_words, plural
 from pcplib.report.change_charts import build_change_chart
 from pcplib.report.comparisons import format_area_comparison_words
 from pcplib.report.html import build_table, esc
-from pcplib.report.words import format_rag_legend
+from pcplib.report.release import name_sources
+from pcplib.report.words import describe_roll_up, format_rag_legend
 
 ABOUT_PAGE = "public-quarterly-about.html"
 """The "About these figures" page the runner publishes beside the public report."""
@@ -130,7 +131,7 @@ def format_reading_guide() -> str:
         f'<dl class="reading-key">{groups}</dl>'
         "<details><summary>What the colours of the strategies' ratings mean</summary>"
         f"<p>Each rating is a word as well as a colour. {esc(format_rag_legend('public'))} "
-        "A strategy's rating is the worst of its main measures' ratings.</p></details></div>"
+        f"{esc(describe_roll_up('public'))}</p></details></div>"
     )
 
 
@@ -342,7 +343,10 @@ def format_public_mission(
     counts = count_public_groups(public) if counts is None else counts
     mine = counts[counts["mission_id"] == mission_id].iloc[0]
     ratings = "".join(
-        f"<li>{esc(s['strategy_name'])} {format_rag_html(s['overall_rag'])}</li>"
+        f"<li>{esc(s['strategy_name'])} {format_rag_html(s['overall_rag'])}"
+        # How few main measures the rating rests on, when too few (review 7, F12).
+        + (f' <span class="small">{esc(s["rating_scope"])}</span>' if s.get("rating_scope") else "")
+        + "</li>"
         for s in strategies.to_dict("records")
     )
     headline = measures[measures["tier"] == "headline"]
@@ -351,6 +355,7 @@ def format_public_mission(
         f"headline measures of {name}",
         "Change on a year ago",
         f"The headline measures of {name}, {public.quarter} against a year ago.",
+        name_sources(headline["source"]) if "source" in headline else "",
     )
     parts = [
         f"<h2>{esc(name)}</h2>",

@@ -11,6 +11,7 @@ from pcplib.assessment.thresholds import (
     HIGH_RISK_SCORE,
     MATERIAL_CHANGE_PCT,
     MATERIAL_CHANGE_PP,
+    MIN_RATED_HEADLINE,
     RAG_TOLERANCE,
     SIGNIFICANCE,
     SMALL_COUNT,
@@ -118,6 +119,38 @@ NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+def describe_roll_up(audience: str = "public") -> str:
+    """Say how a strategy's rating is rolled up from its measures', in one sentence.
+
+    The one statement of the rule every report, the About page and the index print, so
+    none leaves out the count a rating needs (review 7, F12:
+    :func:`~pcplib.assessment.strategy.is_enough_rated`).
+
+    Parameters
+    ----------
+    audience : {"public", "technical"}, default "public"
+        ``"public"``: "main measures", for residents; ``"technical"``: "rated headline
+        measures", for the Board.
+
+    Returns
+    -------
+    str
+        A sentence with its full stop.
+    """
+    if audience == "public":
+        return (
+            "A strategy's rating is the worst of its main measures' ratings; with fewer "
+            f"than {MIN_RATED_HEADLINE} of them rated, or under half, it is Grey (too little "
+            "rated) unless one is Red."
+        )
+    return (
+        "A strategy's overall rating is the worst of its rated headline measures, given at "
+        f"least {MIN_RATED_HEADLINE} and at least half of them rated (or all, where it has "
+        "fewer); otherwise it is Grey, too little rated, unless a rated one is Red, which "
+        "no rating of the rest could raise."
+    )
+
+
 def format_rating_method() -> str:
     """Return the strategy report's "How the rating is reached" section.
 
@@ -133,8 +166,7 @@ def format_rating_method() -> str:
         "target is rated against it or, before a dated target falls due, against the "
         "straight line from the baseline to the target. "
         + format_rag_legend("technical")
-        + " The strategy's overall rating is the worst of its rated headline measures; the "
-        "sentence beside it says what drove it."
+        + f" {describe_roll_up('technical')} The sentence beside it says what drove it."
     )
     lists = (
         "<strong>Needs attention</strong> lists the measures rated Amber or Red (a target or "
@@ -190,7 +222,7 @@ METHOD_NOTE = (
     "change, not yet conclusive; otherwise there is no evidence of change. The same three "
     "grades (real change, possible change, no evidence of change) are used everywhere. "
     + format_rag_legend("technical")
-    + " A strategy's overall RAG is the worst of its rated headline measures. Statistical "
+    + f" {describe_roll_up('technical')} Statistical "
     "process control (SPC) uses XmR charts whose limits (mean ± 2.66 × the average "
     "period-to-period change) come from the chart's reference period, by default the "
     "plan's baseline year and the months just before it to make at least "

@@ -69,6 +69,8 @@ class StrategyResults:
         The SPC rule set it used.
     rating_note : str, default ""
         The summary's "But: ..." note (what the overall rating alone would hide).
+    rating_scope : str, default ""
+        The summary's ``rating_scope`` (how few headline measures the rating rests on).
     """
 
     judgements: Any
@@ -77,6 +79,7 @@ class StrategyResults:
     period_end: str
     spc_rules: str
     rating_note: str = ""
+    rating_scope: str = ""
 
 
 def collects_results(notebook: str) -> bool:
@@ -177,6 +180,7 @@ def save_strategy_results(
             period_end=str(names["data_end"]),
             spc_rules=str(names["spc_rules"]),
             rating_note=str(getattr(summary, "rating_note", "") or ""),
+            rating_scope=str(getattr(summary, "rating_scope", "") or ""),
         )
         _dump(results, target, partial)
     except Exception:  # the report itself is done: never fail it over what the runner can redo
@@ -308,7 +312,11 @@ def gather_kernel_results(
             known[job.name] = saved.judgements
         if saved is not None and (saved.period_end, saved.spc_rules) == (plan.period_end, "mdc"):
             rags[job.strategy] = index.describe_overall(
-                job.strategy, saved.overall_rag, saved.overall_explanation, saved.rating_note
+                job.strategy,
+                saved.overall_rag,
+                saved.overall_explanation,
+                saved.rating_note,
+                getattr(saved, "rating_scope", ""),
             )
         else:
             audience = job.parameters.get("audience", "board")

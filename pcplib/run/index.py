@@ -22,7 +22,7 @@ from pcplib.assessment.scope import format_produced_at
 from pcplib.labels import label_meeting, month_words
 from pcplib.periods import label_quarter
 from pcplib.report.html import RAG_COLOURS
-from pcplib.report.words import describe_rag_meanings
+from pcplib.report.words import describe_rag_meanings, describe_roll_up
 from pcplib.run.jobs import JobResult, RunPlan
 from pcplib.run.log import logger
 
@@ -54,11 +54,15 @@ class OverallRag:
         What the rating alone would hide, as the report's own "But: ..." note
         (:func:`pcplib.assessment.strategy.note_hidden_by_rating`, in the audience's
         form); empty when nothing is hidden.
+    scope : str, default ""
+        How few headline measures the rating rests on, when too few
+        (:func:`pcplib.assessment.strategy.describe_rating_scope`), shown beside it.
     """
 
     rag: str
     explanation: str
     note: str = ""
+    scope: str = ""
 
 
 def summarise_overall(
@@ -92,13 +96,16 @@ def summarise_overall(
         rag = str(summary.overall_rag)
         explanation = str(getattr(summary, "overall_explanation", ""))
         note = str(getattr(summary, "rating_note", "") or "")
+        scope = str(getattr(summary, "rating_scope", "") or "")
     except Exception as exc:  # the index must still list the report
         logger.warning("%s: overall RAG could not be computed: %s", strategy, exc)
         return OverallRag("Grey", f"The overall RAG could not be computed ({exc}).")
-    return describe_overall(strategy, rag, explanation, note)
+    return describe_overall(strategy, rag, explanation, note, scope)
 
 
-def describe_overall(strategy: str, rag: str, explanation: str, note: str = "") -> OverallRag:
+def describe_overall(
+    strategy: str, rag: str, explanation: str, note: str = "", scope: str = ""
+) -> OverallRag:
     """Return the index's overall RAG from a strategy summary's rating and explanation.
 
     Parameters
@@ -111,6 +118,8 @@ def describe_overall(strategy: str, rag: str, explanation: str, note: str = "") 
         How it was rolled up.
     note : str, default ""
         The summary's "But: ..." note (what the rating alone would hide), shown beside it.
+    scope : str, default ""
+        The summary's ``rating_scope`` (how few headline measures the rating rests on).
 
     Returns
     -------
@@ -119,8 +128,10 @@ def describe_overall(strategy: str, rag: str, explanation: str, note: str = "") 
     """
     if rag not in RAG_COLOURS:
         logger.warning("%s: unexpected overall RAG %r shown as Grey", strategy, rag)
-        return OverallRag("Grey", f"Unexpected overall RAG {rag!r}. {explanation}".strip(), note)
-    return OverallRag(rag, explanation, note)
+        return OverallRag(
+            "Grey", f"Unexpected overall RAG {rag!r}. {explanation}".strip(), note, scope
+        )
+    return OverallRag(rag, explanation, note, scope)
 
 
 def summarise_overalls(dataset: Any, plan: RunPlan) -> dict[str, OverallRag]:
@@ -254,6 +265,7 @@ def build_index(
                 # The report's own "But:" beside its rating, so the index never shows a
                 # rating alone when the report qualifies it.
                 "note": rags[job.strategy].note if job.strategy in rags else "",
+                "scope": rags[job.strategy].scope if job.strategy in rags else "",
                 "meeting": meeting,
             }
         )
@@ -292,4 +304,5 @@ def build_index(
         thumbnail_height=height,
         colours=RAG_COLOURS,
         rag_key=RAG_KEY,
+        roll_up=describe_roll_up("technical"),
     )

@@ -176,7 +176,9 @@ def test_the_plan_overview_shows_each_rating_with_its_basis_and_what_it_hides(
     noted = noted[noted["rating_note"].astype(bool)]
     assert not noted.empty
     for r in noted.to_dict("records"):
-        assert f"{r['current_rag']} {r['rating_note']}" in text
+        # A rating on too few headline measures says so between it and its note (F12).
+        scope = f"{r['rating_scope']} " if r.get("rating_scope") else ""
+        assert f"{r['current_rag']} {scope}{r['rating_note']}" in text
 
 
 def test_the_overview_shows_each_rating_beside_the_figures_of_its_own_basis(
