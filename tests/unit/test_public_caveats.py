@@ -102,10 +102,21 @@ def test_a_survey_sentence_gives_its_range_in_everyday_words() -> None:
     assert "survey" not in write_public_sentence({**row, "margin_of_error": None})
     # A target outside the range is missed for sure; one inside it may have been met.
     assert "may in fact" not in sentence
-    near = write_public_sentence({**row, "target_for_period": 58.0})
+    # Too close to say (the Board's rating is within the margin): it may have been met.
+    near = write_public_sentence(
+        {**row, "target_for_period": 58.0, "rag": "Amber", "target_within_margin": True}
+    )
     assert near.endswith(
-        "Short of its target of 58.0%. The target is inside that range, so it may in fact "
-        "have been met."
+        "Within the survey's margin of error of its target of 58.0%. The target is inside "
+        "that range, so it may in fact have been met."
+    )
+    # Inside the range but rated missed on the survey's record: told as missed, never
+    # "it may in fact have been met" beside the Board's "missed" (one target rule).
+    missed = write_public_sentence({**row, "target_for_period": 58.0})
+    assert "may in fact" not in missed
+    assert missed.endswith(
+        "The target is inside that range, but the figure has been below it in most surveys, "
+        "so it is counted as missed."
     )
 
 
