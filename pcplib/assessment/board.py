@@ -438,7 +438,7 @@ def _rating_items(
             AS_REPORTED,
             told_rag,
         ]
-    reasons = _evidence_reasons(summary, continuity, first is not None)
+    reasons, restated = _evidence_reasons(summary, continuity, first is not None)
     rated = changes[changes["change"] == "rating changed"]
     rows = [
         {
@@ -461,22 +461,29 @@ def _rating_items(
     ]
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
-    progress = list_progress(changes, summary.measures, reasons, items_known=record is not None)
+    # A measure re-rated on the figure first published did not progress: the method did.
+    moved_on = changes[~(changes["kind"].eq("measure") & changes["item_id"].isin(restated))]
+    progress = list_progress(moved_on, summary.measures, reasons, items_known=record is not None)
     return _Ratings(
         rows, summary, before, basis, reported_at, overall_row, progress, record is not None
     )
 
 
-def _evidence_reasons(summary: Any, continuity: Continuity, update: bool) -> dict[str, str]:
-    """Each moved measure's change in the evidence, by measure id.
+def _evidence_reasons(
+    summary: Any, continuity: Continuity, update: bool
+) -> tuple[dict[str, str], set[str]]:
+    """Each moved measure's change in the evidence, by measure id, and those re-rated.
 
     The figure compared with is the one the comparison gave for its own period: the
-    quarter before's, or in an update the same quarter's as first published.
+    quarter before's, or in an update the same quarter's as first published. In an update,
+    a measure whose figure is the one first published yet whose rating moved was re-rated,
+    not changed: the method (or a target or rule in the data set) moved it, so its words
+    say so and it is not counted as progress.
     """
     changes = continuity.changes
     moved = changes[changes["kind"] == "measure"]
     if moved.empty:
-        return {}
+        return {}, set()
     earlier = continuity.measures.set_index("measure_id")["previous_value"]
     previous = continuity.previous
     label = (
@@ -486,20 +493,25 @@ def _evidence_reasons(summary: Any, continuity: Continuity, update: bool) -> dic
         if previous is not None
         else ""
     )
-    reasons = {}
+    reasons: dict[str, str] = {}
+    restated: set[str] = set()
     for now in summary.measures.to_dict("records"):
         mid = str(now["measure_id"])
         mine = moved[moved["item_id"] == mid]
         if mine.empty:
             continue
         value = earlier.get(mid)
-        reasons[mid] = describe_change_evidence(
-            now,
-            mine["change"].astype(str).tolist(),
-            None if is_missing(value) else float(value),
-            label,
-        )
-    return reasons
+        then = None if is_missing(value) else float(value)
+        words = describe_change_evidence(now, mine["change"].astype(str).tolist(), then, label)
+        current = now.get("current")
+        if update and then is not None and not is_missing(current) and then == float(current):
+            restated.add(mid)
+            words = (
+                "re-rated on the figure first published, so the change is in how it is "
+                f"judged, not in performance: {words}"
+            )
+        reasons[mid] = words
+    return reasons, restated
 
 
 def _unrated_words(change: dict[str, Any]) -> str:

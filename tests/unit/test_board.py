@@ -686,3 +686,38 @@ def test_a_second_view_of_a_quarter_is_an_update_to_the_first(
     board = summarise_board_quarter(data, "2026-09", "2026-11", runs=[earlier])
     assert not board.is_update and board.title == "quarterly view, 2026/27 Q2"
     assert board.previous_period_end == "2026-06"
+
+
+def test_an_update_re_rated_on_the_same_figure_is_no_progress(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # A review finding: an update compared with a first view published under an earlier
+    # method told owners "Progress: 1 measure out of needs attention" on the very figure
+    # first published. A rating that moved on the same figure was re-rated, not improved.
+    data, plain = view
+    first = _record_of(plain, data, "2026-11", "2026-11-20T06:00:00Z")
+    told = first.judgements.copy()
+    measures = told[(told["measure_id"] != "") & told["rag"].isin(["Green", "Amber"])]
+    steady = measures[measures["assessment"] != "needs attention"].iloc[0]
+    moved = (told["strategy_id"] == steady["strategy_id"]) & (
+        told["measure_id"] == steady["measure_id"]
+    )
+    told.loc[moved, "assessment"] = "needs attention"
+    told.loc[moved, "rag"] = "Red"
+    board = summarise_board_quarter(
+        data, "2026-09", "2026-11", runs=[replace(first, judgements=told)]
+    )
+    assert board.is_update
+    mid = str(steady["measure_id"])
+    progress = board.items[board.items["flag"] == "progress"]
+    assert mid not in set(progress["item_id"])
+    changed = board.items[(board.items["flag"] == "changed") & (board.items["item_id"] == mid)]
+    assert not changed.empty
+    assert (
+        changed["reason"]
+        .iloc[0]
+        .startswith(
+            "re-rated on the figure first published, so the change is in how it is judged, "
+            "not in performance: "
+        )
+    )
