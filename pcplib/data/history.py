@@ -115,6 +115,21 @@ _RECORD_LIMIT = 1024**2
 """The most bytes a meeting's ``record.json`` may hold (it holds a few short keys)."""
 
 
+def _list_run_folders(history_dir: Path | None) -> list[list[Path]]:
+    """Each meeting's run folders with a complete record, oldest meeting and run first.
+
+    None, or a folder that does not exist, holds none; a meeting with no complete run is
+    left out.
+    """
+    if history_dir is None or not Path(history_dir).is_dir():
+        return []
+    slots = (
+        sorted(p for p in slot_dir.iterdir() if p.is_dir() and (p / "record.json").is_file())
+        for slot_dir in sorted(p for p in Path(history_dir).iterdir() if p.is_dir())
+    )
+    return [runs for runs in slots if runs]
+
+
 def list_meeting_records(history_dir: Path | None) -> list[MeetingRecord]:
     """Return each meeting's record (its latest run), oldest meeting first.
 
@@ -128,14 +143,7 @@ def list_meeting_records(history_dir: Path | None) -> list[MeetingRecord]:
     list of MeetingRecord
         One per slot that has a complete record.
     """
-    if history_dir is None or not Path(history_dir).is_dir():
-        return []
-    records = []
-    for slot_dir in sorted(p for p in Path(history_dir).iterdir() if p.is_dir()):
-        runs = sorted(p for p in slot_dir.iterdir() if p.is_dir() and (p / "record.json").is_file())
-        if runs:
-            records.append(read_meeting_record(runs[-1]))
-    return records
+    return [read_meeting_record(runs[-1]) for runs in _list_run_folders(history_dir)]
 
 
 def list_meeting_runs(history_dir: Path | None) -> list[MeetingRecord]:
@@ -155,12 +163,4 @@ def list_meeting_runs(history_dir: Path | None) -> list[MeetingRecord]:
     list of MeetingRecord
         One per run that has a complete record.
     """
-    if history_dir is None or not Path(history_dir).is_dir():
-        return []
-    return [
-        read_meeting_record(run)
-        for slot_dir in sorted(p for p in Path(history_dir).iterdir() if p.is_dir())
-        for run in sorted(
-            p for p in slot_dir.iterdir() if p.is_dir() and (p / "record.json").is_file()
-        )
-    ]
+    return [read_meeting_record(run) for runs in _list_run_folders(history_dir) for run in runs]
