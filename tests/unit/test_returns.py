@@ -9,6 +9,7 @@ copy of the data set first, so the return has new figures to bring.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -159,20 +160,42 @@ def data(prepared: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(prepared, tmp_path / "data"))
 
 
-@pytest.fixture
-def template(data: Path, tmp_path: Path, repo_root: Path) -> Path:
-    """A neighbourhood-policing template for 2026/27 Q2, made from ``data``."""
-    dataset = load_dataset(data, today=TODAY)
+@pytest.fixture(scope="module")
+def module_template(
+    prepared: Path, tmp_path_factory: pytest.TempPathFactory, repo_root: Path
+) -> Path:
+    """The neighbourhood-policing template for 2026/27 Q2, made once from ``prepared``.
+
+    Loading and validating the data set costs more than anything else a test does, and the
+    template depends only on the data set's contents, which every test's ``data`` copies
+    unchanged; tests get a copy of it (``template``), so none can change it for another.
+    """
+    dataset = load_dataset(prepared, today=TODAY)
     plan = load_forward_plan(repo_root / "data" / "forward_plan.yaml")
-    out = tmp_path / "returns" / "np.xlsx"
+    out = tmp_path_factory.mktemp("template") / "np.xlsx"
     return write_return_template(
         dataset, STRATEGY, QUARTER, out, plan=plan, generated_at="2026-10-01T09:00:00Z"
     )
 
 
+@pytest.fixture(scope="module")
+def module_filled(module_template: Path) -> Path:
+    """``module_template`` filled in as the SPOC would, once (tests copy it: ``filled``)."""
+    return fill_return(module_template, module_template.with_name("np-filled.xlsx"))
+
+
 @pytest.fixture
-def filled(template: Path, tmp_path: Path) -> Path:
-    return fill_return(template, tmp_path / "returns" / "np-filled.xlsx")
+def template(module_template: Path, data: Path, tmp_path: Path) -> Path:
+    """A neighbourhood-policing template for 2026/27 Q2, as made from ``data``: a copy."""
+    out = tmp_path / "returns" / "np.xlsx"
+    out.parent.mkdir()
+    return Path(shutil.copyfile(module_template, out))
+
+
+@pytest.fixture
+def filled(module_filled: Path, template: Path) -> Path:
+    """The template filled in (``fill_return``): a copy beside ``template``."""
+    return Path(shutil.copyfile(module_filled, template.with_name("np-filled.xlsx")))
 
 
 def load(paths: list[Path], data: Path, **kwargs: Any) -> Any:
@@ -773,10 +796,20 @@ def test_a_table_kept_as_a_workbook_is_not_merged_into(filled: Path, data: Path)
 # --- the report -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def loaded(filled: Path, data: Path) -> Any:
-    load([filled], data)
+@pytest.fixture(scope="module")
+def module_loaded(
+    module_filled: Path, prepared: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """The data set with the filled return loaded, once: the report tests only read it."""
+    data = Path(shutil.copytree(prepared, tmp_path_factory.mktemp("loaded") / "data"))
+    load([module_filled], data)
     return load_dataset(data, today=TODAY)
+
+
+@pytest.fixture
+def loaded(module_loaded: Any) -> Any:
+    """A deep copy of ``module_loaded``, so no test can change what the next one reads."""
+    return copy.deepcopy(module_loaded)
 
 
 def test_risks_table_for_the_board_and_none_for_the_public(loaded: Any) -> None:
