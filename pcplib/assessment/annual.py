@@ -649,37 +649,102 @@ def describe_untested(classified: pd.DataFrame) -> list[str]:
 
 
 YEAR_TARGET_OUTCOMES = (
-    "met", "missed", "within the margin of error", "within chance", "on course", "behind",
-    "asks for no improvement",
+    "met", "missed", "within the margin of error", "within chance", "not shown to be met",
+    "on course", "behind", "asks for no improvement",
 )  # fmt: skip
 """What the year says of a measure's target: met or missed (a target that applies), within
 the margin of error (a survey figure short of its target by less than its margin: too
 close to tell), within chance (any other figure short of it by less than chance allows:
-too close to tell), on course or behind (a dated target not yet due, against the
-straight line towards it). A figure on the right side by less than chance allows is met
-(or on course), with ``close`` set: the one rule of
-:func:`~pcplib.assessment.targets.rate_measure`."""
+too close to tell), not shown to be met (met by less than chance allows, while the
+target's record to the year's end shows a process that misses it), on course or behind
+(a dated target not yet due, against the straight line towards it). A figure on the
+right side by less than chance allows is met (or on course), with ``close`` set; one
+within chance on the side its record shows is met or missed as it stands (``settled``):
+the one rule of :func:`~pcplib.assessment.targets.rate_measure`."""
 
 
 def _judge_year_target(
-    value: float, goal: float, good: str, course: bool, allowance: float | None
+    value: float,
+    goal: float,
+    good: str,
+    course: bool,
+    allowance: float | None,
+    process: tuple[str, str] = ("", ""),
+    survey: bool = False,
 ) -> tuple[str, bool]:
     """The year's outcome against its target (or course), and whether it is close.
 
-    The rule every report uses (:mod:`pcplib.assessment.chance`): on the right side by
-    less than chance allows, met (or on course) but close; on the wrong side by less than
-    that, too close to tell (the caller names it: within the margin of error, or within
-    chance). An administrative measure has no allowance (None): met or missed exactly.
-    """
-    from pcplib.assessment.targets import meets_target
+    Read off the rating every report gives (:func:`~pcplib.assessment.targets.rate_measure`,
+    so the rule exists once): on the right side by less than chance allows, met (or on
+    course) but close, unless the process lies on the wrong side (not shown to be met);
+    on the wrong side by less than that, too close to tell (``""``: the caller names it,
+    within the margin of error or within chance), unless the process lies on that side
+    too (missed, or behind). An administrative measure has no allowance (None): met or
+    missed exactly.
 
-    meets = meets_target(value, goal, good)
-    close = allowance is not None and abs(value - goal) <= allowance
-    if close and not meets:
-        return "", False
+    Parameters
+    ----------
+    value, goal : float
+        The year's figure and what the year is held to (the target, or its course).
+    good : {"higher", "lower"}
+        The measure's good direction.
+    course : bool
+        A dated target not yet due, judged on its course: "on course" or "behind".
+    allowance : float or None
+        The 95% allowance for chance (a survey's margin of error with ``survey``); None
+        for an administrative measure.
+    process : tuple of (str, str), default ("", "")
+        Which side of the target the process lies on, and why
+        (:func:`~pcplib.assessment.chance.judge_process_side`), read at the year's end.
+    survey : bool, default False
+        Whether ``allowance`` is a survey's margin of error.
+
+    Returns
+    -------
+    tuple of (str, bool)
+        The outcome (one of :data:`YEAR_TARGET_OUTCOMES`, or ``""`` for too close to tell)
+        and whether it is met (or on course) but close.
+    """
+    from pcplib.assessment.chance import TargetChance
+    from pcplib.assessment.targets import TargetForPeriod, meets_target, rate_measure
+
+    basis = "trajectory" if course else "target"
+    chance = None if allowance is None else TargetChance(allowance, "", survey)
+    rating = rate_measure(
+        value, TargetForPeriod(goal, goal, basis, "", goal), good, None,
+        chance=chance, process=process,
+    )  # fmt: skip
+    if rating.within_chance:
+        return ("not shown to be met" if meets_target(value, goal, good) else ""), False
+    met = rating.rag == "Green"
     if course:
-        return ("on course" if meets else "behind"), close
-    return ("met" if meets else "missed"), close
+        return ("on course" if met else "behind"), rating.close
+    return ("met" if met else "missed"), rating.close
+
+
+def _read_year_end_process(
+    dataset: Dataset, measure: Mapping[str, Any], stop: pd.Timestamp
+) -> dict[str, Any]:
+    """The target's process at the year's end, as the quarter ending then reads it.
+
+    The quarterly assessment of the quarter that closes the year
+    (:func:`~pcplib.assessment.measures.summarise_measure`) gives which side of its target
+    the process lies on (the SPC assurance, else the sign test of the record since the
+    chart's limits were set: :func:`~pcplib.assessment.chance.judge_process_side`), so
+    the year and that quarter's report read one record by one rule.
+    """
+    from pcplib.assessment.measures import summarise_measure
+
+    row = summarise_measure(dataset, measure, str(stop.to_period("M")))
+    by_limits = row["spc_assurance"] in ("consistent_pass", "consistent_fail") and (
+        row["spc_assurance_basis"] != "record"
+    )
+    return {
+        "process": str(row["target_process"] or ""),
+        "process_reason": str(row["target_process_reason"] or ""),
+        "process_by": ("limits" if by_limits else "record") if row["target_process"] else "",
+        "record": str(row["target_record"] or ""),
+    }
 
 
 def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
@@ -694,10 +759,12 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
     "behind", never "met" before its date. The rule every report uses
     (:mod:`pcplib.assessment.chance`): a figure on the wrong side of its target by less
     than chance allows (a survey's 95% margin of error, or the series' own allowance) is
-    neither met nor missed; one on the right side by less than that is met, but close;
-    an administrative measure meets or misses exactly. The year is judged on its own
-    figure: the annual evaluation has no control chart to show which side the process
-    lies on.
+    neither met nor missed, and one on the right side by less than that is met, but
+    close, unless the target's record up to the year's end (or its chart's limits) shows
+    the process on one side of it, read as the quarter that closes the year reads it
+    (:func:`_read_year_end_process`): a narrow miss on a record of misses is missed, and
+    a narrow pass on a record of misses is not shown to be met. An administrative
+    measure meets or misses exactly.
 
     Parameters
     ----------
@@ -718,8 +785,14 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         ``chance`` (any other figure's 95% allowance for chance, from
         :func:`~pcplib.assessment.chance.estimate_target_chance`; None for an
         administrative measure, met or missed exactly), ``outcome`` (one of
-        :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure) and ``close`` (met or on
-        course, but by less than chance allows).
+        :data:`YEAR_TARGET_OUTCOMES`, or ``""`` with no figure), ``close`` (met or on
+        course, but by less than chance allows), ``settled`` (within chance, but the
+        process decided it: the outcome stands on the record or the limits), ``process``
+        (``met``, ``missed`` or ``""``: the side the process lies on, read only for a
+        figure within chance), ``process_by`` (``record`` or ``limits``),
+        ``process_reason`` (the rule's reason, with its test) and ``record`` (the
+        target's record in words, as the quarterly reports print it), and
+        ``record_end`` (the year's last month, ``YYYY-MM``).
     """
     from pcplib.assessment.chance import estimate_target_chance
     from pcplib.assessment.figures import Figures
@@ -747,6 +820,7 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         good = str(m["good_direction"])
         margin = estimate_year_margin(this, m)
         outcome, close, allowance = "", False, margin
+        process: dict[str, Any] = {}
         if this.value is not None and target.value is not None:
             if margin is None:
                 # The year's own allowance for chance, sized as every report sizes the
@@ -754,9 +828,15 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
                 known = current_def[pd.to_datetime(current_def["period_start"]) <= stop]
                 found = estimate_target_chance(this, regular_frame(known, frequency), m)
                 allowance = None if found is None else found.half_width
+            if allowance is not None and abs(this.value - target.value) <= allowance:
+                # Within chance: the record (or the limits) may settle it, as in the
+                # quarterly report of the quarter that closes the year.
+                process = _read_year_end_process(dataset, m, stop)
             outcome, close = _judge_year_target(
-                this.value, target.value, good, target.basis == "trajectory", allowance
-            )
+                this.value, target.value, good, target.basis == "trajectory", allowance,
+                (process.get("process", ""), process.get("process_reason", "")),
+                survey=margin is not None,
+            )  # fmt: skip
             if not outcome:
                 outcome = "within the margin of error" if margin is not None else "within chance"
             if target.baseline_met and outcome == "on course":
@@ -781,11 +861,20 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
                 "chance": None if margin is not None else allowance,
                 "outcome": outcome,
                 "close": close,
+                # Within chance, yet met or missed: the process lies on the figure's side.
+                "settled": outcome in ("met", "missed", "on course", "behind")
+                and bool(process.get("process")),
+                "process": process.get("process", ""),
+                "process_by": process.get("process_by", ""),
+                "process_reason": process.get("process_reason", ""),
+                "record": process.get("record", ""),
+                "record_end": str(stop.to_period("M")),
             }
         )
     columns = [
         "strategy_name", "measure_name", "unit", "rate_per", "aggregation", "frequency",
         "good_direction", "current", "target", "target_final", "target_date", "basis", "margin",
-        "chance", "outcome", "close",
+        "chance", "outcome", "close", "settled", "process", "process_by", "process_reason",
+        "record", "record_end",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

@@ -110,7 +110,8 @@ MEASURE_COLUMNS = [
     "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
-    "since_baseline_evidence", "target_on_year", "target_record", "margin_of_error",
+    "since_baseline_evidence", "target_on_year", "target_record", "target_process",
+    "target_process_reason", "margin_of_error",
     "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
     "rate_per", "rate_per_year", "rate_per_point",
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
@@ -325,6 +326,7 @@ def _summarise_measure(
     # A target the baseline year already met, and still met, asks for no improvement: the
     # measure is rated as one with no target would be (assessment.harm).
     asked = asks_nothing(target, _rating_inputs(figures, target), good)
+    process = judge_process_side(spc.assurance, spc.assurance_basis, record, frequency)
     rating = rate_measure(
         _rating_inputs(figures, target), replace(target, value=None) if asked else target,
         good, spc.variation,
@@ -335,7 +337,7 @@ def _summarise_measure(
         chance=estimate_target_chance(
             figures.year_ending if target.on_year else figures.current, rows.history, measure
         ),
-        process=judge_process_side(spc.assurance, spc.assurance_basis, record, frequency),
+        process=process,
         beyond_limits=spc.beyond_limits,
     )  # fmt: skip
     rating = settle_rating(
@@ -362,6 +364,11 @@ def _summarise_measure(
         spc_limits_from=limits_from,
         spc_limits_to=limits_to,
         worsening=worsening,
+        # Which side of its target the process lies on (SPC assurance, else the record's
+        # sign test), and why: the annual evaluation reads the year's end from here, so
+        # its rule is this one (assessment.annual.judge_year_targets).
+        target_process=process[0],
+        target_process_reason=process[1],
         target_record=describe_target_record(
             rows.regular, measure, target, limits_from, spc.assurance_basis == "record"
         ),

@@ -199,14 +199,65 @@ def _close_words(r: Mapping[str, Any]) -> str:
     return ", though by less than the usual ups and downs"
 
 
+def _allowance_words(r: Mapping[str, Any]) -> str:
+    """The year's allowance for chance in plain words: a survey's margin, else ups and downs."""
+    if not is_missing(r.get("margin")):
+        return (
+            f"the survey's margin of error (plus or minus {float(r['margin']):.1f} percentage "
+            "points)"
+        )
+    return "the usual ups and downs"
+
+
+def _process_words(r: Mapping[str, Any]) -> str:
+    """Why the process settles a figure within chance of its target, in plain words.
+
+    The record up to the year's end, as the quarterly report of the quarter that closes
+    the year counts it, or that report's chart limits (``process_by``); no test name
+    nor p-value (those are in the quarterly report's reason).
+    """
+    when = month_words(str(r["record_end"])) if r.get("record_end") else "the year's end"
+    missed = r.get("process") == "missed"
+    if r.get("process_by") == "limits":
+        side = "short of" if missed else "on the right side of"
+        return f"its usual range up to {when} (its chart's limits) lies wholly {side} it"
+    often = "misses" if missed else "meets"
+    return f"its record up to {when} shows it {often} it more often than chance would"
+
+
+def _record_tail(r: Mapping[str, Any]) -> str:
+    """The record itself, closing a settled result (": met in 1 of 24 quarters"), or "".
+
+    The chart's limits have no record to tell: "" for a result they settled.
+    """
+    if r.get("process_by") == "limits" or not r.get("record"):
+        return ""
+    return f": {r['record']}"
+
+
 def _describe_target_result(r: Mapping[str, Any]) -> str:
     """A target's result for the year in plain words (the outcome is the assessment's)."""
     outcome = r["outcome"]
     close = _close_words(r)
+    settled = not is_missing(r.get("settled")) and bool(r.get("settled"))
     if outcome == "met":
+        if settled:
+            return (
+                f"Met: by less than {_allowance_words(r)}, but {_process_words(r)}{_record_tail(r)}"
+            )
         return f"Met{close}"
     if outcome == "missed":
+        if settled:
+            return (
+                f"Missed: short of it by less than {_allowance_words(r)}, but "
+                f"{_process_words(r)}, so it is counted as missed{_record_tail(r)}"
+            )
         return "Missed"
+    if outcome == "not shown to be met":
+        return (
+            f"Not shown to be met: it meets it by less than {_allowance_words(r)}, and "
+            f"{_process_words(r)}{_record_tail(r)}"
+        )
     if outcome == "within the margin of error":
         return (
             f"Too close to tell: short of it by less than the survey's margin of error (plus "
@@ -232,8 +283,56 @@ def _describe_target_result(r: Mapping[str, Any]) -> str:
     if outcome == "on course":
         return f"On course for {final} by {due}{close}"
     if outcome == "behind":
+        if settled:
+            return (
+                f"Behind the course to {final} by {due}: short of it by less than "
+                f"{_allowance_words(r)}, but {_process_words(r)}{_record_tail(r)}"
+            )
         return f"Behind the course to {final} by {due}"
     return "No figure for the whole year, so not judged"
+
+
+def describe_annual_target_rule(year: str) -> str:
+    """The rule the targets table follows, in plain words, as the code applies it.
+
+    Every kind of figure is named: a survey's margin of error, any other figure's own
+    ups and downs, and the figures the force sets or counts exactly (met or missed
+    exactly); and how the record up to the year's end settles a figure within chance,
+    as the quarterly report of the quarter that closes the year settles it
+    (:func:`pcplib.assessment.annual.judge_year_targets`).
+
+    Parameters
+    ----------
+    year : str
+        The year evaluated, such as ``"2025/26"``.
+
+    Returns
+    -------
+    str
+        One paragraph of plain text (not escaped).
+    """
+    end = month_words(str(periods.months_in_financial_year(year)[-1]))
+    return (
+        f"Each public measure with a target: its figure for {year} (the year's total, its "
+        "average, or its figure at the year end, as the table says) against its target for "
+        "the year. As in the quarterly reports, every figure has an allowance for chance "
+        "(95%): a survey's margin of error, or for any other figure the usual ups and downs "
+        "of its own past figures. Only figures the force sets or counts in full itself "
+        "(such as opening hours, officer numbers and money in its accounts) have none: they "
+        "meet or miss a target exactly. A figure beyond its allowance meets or misses the "
+        "target. One on the right side of it by less than the allowance is met, though by "
+        "less than the usual ups and downs; one short of it by less than the allowance is "
+        "too close to tell, neither met nor missed. In both cases the target's record up to "
+        f"{end}, counted as the quarterly report for the quarter to {end} counts it, decides "
+        "where it shows which side the measure usually falls: if the measure misses its "
+        "target more often than chance would (or its chart's usual range lies wholly short "
+        "of it), a narrow shortfall is counted as missed and a narrow pass is not shown to "
+        "be met; if it meets it more often, a narrow pass is simply met. A target with a "
+        "later date is judged on the straight-line course towards it (on course or "
+        "behind), and one the baseline year already met is not judged. The year's figure "
+        "is not the latest quarter's, so a result here can differ from that quarter's "
+        "report."
+    )
 
 
 def format_annual_targets(df: pd.DataFrame, year: str) -> str:
@@ -257,12 +356,25 @@ def format_annual_targets(df: pd.DataFrame, year: str) -> str:
         return "<p>No public measure has a target, so none is judged against one.</p>"
     counts = df["outcome"].value_counts()
     closes = df["close"] if "close" in df.columns else pd.Series(False, index=df.index)
+    settles = df["settled"] if "settled" in df.columns else pd.Series(False, index=df.index)
     narrow = int(((df["outcome"] == "met") & closes.eq(True)).sum())
     narrowly = f" ({narrow} by less than the usual ups and downs)" if narrow else ""
+    on_record = int(((df["outcome"] == "missed") & settles.eq(True)).sum())
+    recorded = (
+        f" ({on_record} of them short by less than chance allows, but counted as missed on "
+        "the target's record)"
+        if on_record
+        else ""
+    )
     parts = [
         f"{counts.get('met', 0)} met it{narrowly}",
-        f"{counts.get('missed', 0)} missed it",
+        f"{counts.get('missed', 0)} missed it{recorded}",
     ]
+    unshown = int(counts.get("not shown to be met", 0))
+    if unshown:
+        parts.append(
+            f"{unshown} not shown to be met (met by less than chance allows, on a record of misses)"
+        )
     undecided = int(counts.get("within the margin of error", 0) + counts.get("within chance", 0))
     if undecided:
         parts.append(
@@ -283,6 +395,7 @@ def format_annual_targets(df: pd.DataFrame, year: str) -> str:
     if counts.get("", 0):
         parts.append(f"{counts['']} without a whole year of figures")
     summary = f"In {year}, of {len(df)} public measures with a target, {list_words(parts)}."
+    rule = f"<p>{esc(describe_annual_target_rule(year))}</p>"
     rows = []
     for r in df.to_dict("records"):
         per = str(r.get("rate_per") or "")
@@ -304,7 +417,7 @@ def format_annual_targets(df: pd.DataFrame, year: str) -> str:
         rows,
         f"Public measures with a target: {year} against it",
     )
-    return f"<p>{esc(summary)}</p>{table}"
+    return f"{rule}<p>{esc(summary)}</p>{table}"
 
 
 # The synthesis table's columns: each outcome, with "not tested" and "not measurable"

@@ -373,9 +373,10 @@ def test_the_year_says_whether_each_target_was_met(sample: Dataset) -> None:
     calls = targets.loc["101 calls answered within 3 minutes"]
     assert calls["outcome"] == "missed" and calls["current"] < calls["target"] == 85.0
     assert targets.loc["Police officer headcount", "outcome"] == "met"
-    # A survey figure within its margin of error of the target is neither met nor missed.
+    # A survey figure within its margin of error of the target, on a record of misses
+    # (met in 1 of 24 quarters), is missed, as the quarterly reports count it.
     confidence = targets.loc["People who agree the local police do a good or excellent job"]
-    assert confidence["outcome"] == "within the margin of error"
+    assert confidence["outcome"] == "missed" and confidence["settled"]
     assert abs(confidence["current"] - confidence["target"]) <= confidence["margin"]
     # A dated target not yet due is judged on its course, never "met" before its date;
     # a count's target is the year's total (1,150,000 kWh a month, 12 months). Energy's
@@ -446,6 +447,85 @@ def test_the_year_uses_the_one_target_rule() -> None:
     assert "1 met it (1 by less than the usual ups and downs)" in html
     assert "<td>Met, though by less than the usual ups and downs</td>" in html
     assert "Too close to tell: short of it by less than the usual ups and downs" in html
+
+
+def test_the_year_reads_the_targets_record_as_the_quarters_do() -> None:
+    # Issue 26, N2: a miss within chance read "too close to tell" in the annual
+    # evaluation while the quarterly report counted the same measure missed on its
+    # record. The record (or the limits) settles the year by the one rule.
+    from pcplib.assessment.annual import _judge_year_target
+
+    record = ("missed", "it was met in 1 of 24 quarters ...: sign test, p < 0.001")
+    assert _judge_year_target(56.7, 60.0, "higher", False, 3.7, record, survey=True) == (
+        "missed", False,
+    )  # fmt: skip
+    assert _judge_year_target(21.5, 22.0, "higher", False, 1.2, record) == ("missed", False)
+    # A narrow pass on a record of misses is not shown to be met.
+    assert _judge_year_target(22.5, 22.0, "higher", False, 1.2, record) == (
+        "not shown to be met", False,
+    )  # fmt: skip
+    # A narrow pass on a record of passes is met outright; a narrow miss on it, too close.
+    passes = ("met", "it was met in 30 of 32 months ...")
+    assert _judge_year_target(22.5, 22.0, "higher", False, 1.2, passes) == ("met", False)
+    assert _judge_year_target(21.5, 22.0, "higher", False, 1.2, passes) == ("", False)
+    # Beyond chance, the record does not enter: a plain miss.
+    assert _judge_year_target(19.0, 22.0, "higher", False, 1.2, passes) == ("missed", False)
+
+
+def test_the_sample_years_targets_agree_with_the_quarter_that_closes_it(
+    sample: Dataset,
+) -> None:
+    # Issue 26, N2: where the year's figure is the quarter's (a year-end figure), or the
+    # record settles a figure within chance, the year's outcome is the quarter's verdict.
+    from pcplib.assessment.measures import summarise_measures
+
+    targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
+    quarter = summarise_measures(sample, None, "2026-03", audience="public")
+    quarter = quarter.set_index("measure_name")
+    for name in (
+        "People who agree the local police do a good or excellent job",
+        "Rural residents confident the police deal with the issues that matter",
+        "Shoplifting offences with a positive outcome",
+        "Victims' Code of Practice compliance",
+    ):
+        year, q = targets.loc[name], quarter.loc[name]
+        assert year["outcome"] == "missed" and year["settled"], name
+        assert year["process"] == q["target_process"] == "missed", name
+        assert year["record"] == q["target_record"], name
+        assert q["rag"] in ("Amber", "Red") and not q["target_within_margin"], name
+    html = report.format_annual_targets(
+        targets.reset_index().iloc[[list(targets.index).index(name)]], "2025/26"
+    )
+    assert "counted as missed" in html and "met in 7 of 26 months" in html
+    assert "p &lt;" not in html and "p =" not in html and "sign test" not in html
+
+
+def test_the_annual_target_rule_names_every_kind_of_figure() -> None:
+    # Issue 26, N2: the printed rule said the margin-of-error rule applies to surveys
+    # only, while the code gives every figure but an exact administrative one an
+    # allowance, and lets the record settle a figure within it.
+    from pcplib.report.annual import describe_annual_target_rule
+
+    rule = describe_annual_target_rule("2025/26")
+    for words in (
+        "a survey's margin of error",
+        "the usual ups and downs of its own past figures",
+        "meet or miss a target exactly",
+        "too close to tell",
+        "record up to March 2026",
+        "counted as missed",
+        "not shown to be met",
+        "straight-line course",
+    ):
+        assert words in rule, words
+    frame = pd.DataFrame(
+        [{"strategy_name": "S", "measure_name": "M", "unit": "count", "rate_per": "",
+          "aggregation": "sum", "frequency": "monthly", "good_direction": "lower",
+          "current": 327.0, "target": 360.0, "target_final": 30.0, "target_date": "",
+          "basis": "target", "margin": None, "chance": 35.6, "outcome": "met",
+          "close": True}]
+    )  # fmt: skip
+    assert rule.replace("'", "&#x27;") in report.format_annual_targets(frame, "2025/26")
 
 
 def test_the_sample_year_is_judged_as_the_quarters_are(sample: Dataset) -> None:
