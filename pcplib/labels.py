@@ -383,6 +383,28 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+def parse_number(value: Any) -> float | None:
+    """Return a figure as a number, or None when it is missing, blank or not a number.
+
+    Parameters
+    ----------
+    value : object
+        A figure, perhaps as text: the meeting history keeps every column as written, so
+        a figure the report did not have reads back blank.
+
+    Returns
+    -------
+    float or None
+        The number, or None.
+    """
+    if is_missing(value) or str(value).strip() == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 # Month names written out rather than with ``%B``, which follows the locale: a report
 # and the index must read the same on every machine.
 MONTH_NAMES = (
