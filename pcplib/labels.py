@@ -383,6 +383,22 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+def strip_text(value: Any) -> str:
+    """Return a cell's text without its surrounding spaces; empty when the cell is missing.
+
+    Parameters
+    ----------
+    value : object
+        A cell of a table (a name, an id, a status).
+
+    Returns
+    -------
+    str
+        The text, or ``""``.
+    """
+    return "" if is_missing(value) else str(value).strip()
+
+
 def parse_number(value: Any) -> float | None:
     """Return a figure as a number, or None when it is missing, blank or not a number.
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pcplib.labels import count_decimals, format_figure, format_figures, format_value, parse_number
+from pcplib.labels import (
+    count_decimals,
+    format_figure,
+    format_figures,
+    format_value,
+    parse_number,
+    strip_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -217,3 +224,9 @@ def test_parse_number_reads_a_figure_kept_as_text_and_nothing_else() -> None:
     assert parse_number(3) == 3.0
     for nothing in (None, float("nan"), "", "  ", "n/a"):
         assert parse_number(nothing) is None
+
+
+def test_strip_text_gives_a_cells_text_or_nothing() -> None:
+    assert strip_text("  Chief Superintendent ") == "Chief Superintendent"
+    assert strip_text(12) == "12"
+    assert strip_text(None) == "" == strip_text(float("nan"))
