@@ -89,7 +89,7 @@ from pcplib.assessment.continuity import (
 )
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
-from pcplib.labels import date_words, is_missing, month_words
+from pcplib.labels import date_words, is_missing, month_words, strip_text
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -288,10 +288,6 @@ class BoardView:
         if self.is_update:
             return f"update to the {self.quarter} view, since {self.update_date}"
         return f"quarterly view, {self.quarter}"
-
-
-def _text(value: Any) -> str:
-    return "" if is_missing(value) else str(value).strip()
 
 
 def _record_for(
@@ -520,7 +516,7 @@ def _unrated_words(change: dict[str, Any]) -> str:
     A move from a rating to Grey is not an improvement (review 3: "no longer needs
     attention" read as the problem solved): "not rated: ..." becomes "no longer rated: ...".
     """
-    reason = _text(change.get("reason"))
+    reason = strip_text(change.get("reason"))
     lost = change.get("after") == "Grey" and change.get("before") in ("Green", "Amber", "Red")
     if lost and reason.startswith("not rated: "):
         return "no longer rated: " + reason.removeprefix("not rated: ")
@@ -602,8 +598,8 @@ def summarise_board_quarter(
             "mission_id": s["mission_id"],
             "strategy_id": sid,
             "strategy_name": s["strategy_name"],
-            "force_owner": _text(s.get("force_senior_owner")),
-            "opcc_owner": _text(s.get("opcc_senior_owner")),
+            "force_owner": strip_text(s.get("force_senior_owner")),
+            "opcc_owner": strip_text(s.get("opcc_senior_owner")),
         }
         ratings = _rating_items(
             dataset, sid, period_end, previous_end, records, spc_rules, slot, first
@@ -702,14 +698,14 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for s in dataset.strategies.to_dict("records"):
         for side, owner_column, spoc_column in _SIDES:
-            owner = _text(s.get(owner_column)) or "Not named"
+            owner = strip_text(s.get(owner_column)) or "Not named"
             row = rows.setdefault(
                 (owner, side),
                 {"owner": owner, "side": side, "strategies": [], "contacts": [], "ids": []},
             )
             row["strategies"].append(str(s["strategy_name"]))
             row["ids"].append(str(s["strategy_id"]))
-            spoc = _text(s.get(spoc_column))
+            spoc = strip_text(s.get(spoc_column))
             if spoc and spoc not in row["contacts"]:
                 row["contacts"].append(spoc)
     table = []

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pcplib.assessment.exceptions import describe_rating_plainly
-from pcplib.labels import format_figures, is_missing
+from pcplib.labels import format_figures, parse_number
 
 __all__ = ["describe_change_evidence", "describe_rating_evidence"]
 
@@ -76,15 +76,6 @@ def _signal_words(row: Mapping[str, Any]) -> str:
     return _NO_SHAPE if unconfirmed else _BEYOND_LIMITS
 
 
-def _number(value: Any) -> float | None:
-    if is_missing(value) or str(value).strip() == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _figures_compared(row: Mapping[str, Any]) -> str:
     """``"12 months to September 2026 412 against 356 in the 12 months to September 2025"``.
 
@@ -97,7 +88,7 @@ def _figures_compared(row: Mapping[str, Any]) -> str:
     order += [c for c in _COMPARED if c != chosen][:2]
     for comparison in order:
         label_now, now, label_then, then = _COMPARED[comparison]
-        figures = [_number(row.get(now)), _number(row.get(then))]
+        figures = [parse_number(row.get(now)), parse_number(row.get(then))]
         if None in figures:
             continue
         shown = format_figures(figures, str(row.get("unit", "")), str(row.get("rate_per") or ""))
@@ -182,8 +173,8 @@ def describe_change_evidence(
         88.2% in the quarter to June 2026)".
     """
     words = describe_rating_evidence(now, previous_rag)
-    current = _number(now.get("current"))
-    compared = _number(now.get("target_compared"))
+    current = parse_number(now.get("current"))
+    compared = parse_number(now.get("target_compared"))
     # A seasonal measure's target is judged on its year ending: the quarter before is then
     # not the same kind of figure, and is not set beside it.
     same_kind = compared is None or compared == current

@@ -43,7 +43,7 @@ from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
-from pcplib.labels import date_words, format_figures, is_missing, month_words
+from pcplib.labels import date_words, format_figures, is_missing, month_words, parse_number
 
 if TYPE_CHECKING:
     from pcplib.assessment.strategy import StrategySummary
@@ -208,15 +208,6 @@ def find_previous_meeting(
     return PreviousMeeting(last, candidates[last], recorded.get(last))
 
 
-def _number(value: Any) -> float | None:
-    if is_missing(value) or str(value).strip() == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _previous_rows(previous: PreviousMeeting, strategy_id: str) -> pd.DataFrame:
     """The previous meeting's judgements of the strategy's measures (and its overall row).
 
@@ -344,8 +335,8 @@ def _compare_measures(
         mid = str(now["measure_id"])
         unit = str(now["unit"])
         before = before_by_id.get(mid, {})
-        value_now = _number(then_now_by_id.get(mid, {}).get("current"))
-        reported = _number(before.get("current")) if previous.record is not None else value_now
+        value_now = parse_number(then_now_by_id.get(mid, {}).get("current"))
+        reported = parse_number(before.get("current")) if previous.record is not None else value_now
         revision, revision_words = (
             _revision(reported, value_now, unit) if previous.record is not None else (None, "")
         )
