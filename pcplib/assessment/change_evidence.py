@@ -41,14 +41,39 @@ figure now and the figure it is compared with, each with its label."""
 _GRADES = {
     "harm_test": "a real {worse}",
     "harm_possible": "a possible {worse}, not yet conclusive",
-    "harm_spc": "outside its chart's usual range, a real {worse}",
-    "harm_spc_unconfirmed": "outside its chart's usual range, which the tests of change "
-    "do not confirm",
+    "harm_spc": "{signal}, a real {worse}",
+    "harm_spc_unconfirmed": "{signal} (no point outside the limits), which the tests of "
+    "change do not confirm",
     "no_deterioration": "no real {worse}",
     "tests_improvement": "a real {better}",
 }
 """The grade of the evidence behind a rating with no target, by its rule, in plain words
-(the rule and its test stay in ``rag_reason``)."""
+(the rule and its test stay in ``rag_reason``). ``{signal}`` is what the chart shows in
+the period (``spc_signal``): "outside its chart's usual range" only for a point beyond
+its limits; a run, trend or two of three near a limit is said as such."""
+
+_BEYOND_LIMITS = "outside its chart's usual range"
+_NO_SHAPE = "a run or trend on its chart"
+
+
+def _signal_words(row: Mapping[str, Any]) -> str:
+    """What the chart shows in the period, for ``{signal}`` of :data:`_GRADES`.
+
+    A point beyond the limits is "outside its chart's usual range"; a run, a trend or
+    two of three near a limit is named for what it is ("a run of months above its
+    chart's centre line"), never as a point outside the limits (review 9, R9-17). A
+    concern the tests do not confirm has no point beyond the limits by definition, so
+    only its other kinds are said.
+    """
+    shapes = [s for s in str(row.get("spc_signal") or "").split(" and ") if s]
+    unconfirmed = row.get("rag_rule") == "harm_spc_unconfirmed"
+    beyond = [s for s in shapes if "outside its chart's limits" in s]
+    inside = [s for s in shapes if s not in beyond]
+    if beyond and not unconfirmed:
+        return _BEYOND_LIMITS
+    if inside:
+        return " and ".join(inside)
+    return _NO_SHAPE if unconfirmed else _BEYOND_LIMITS
 
 
 def _figures_compared(row: Mapping[str, Any]) -> str:
@@ -108,7 +133,9 @@ def describe_rating_evidence(row: Mapping[str, Any], previous_rag: str = "") -> 
     # Worse is a fall for a measure that should grow (a share answered, a rate solved).
     higher = row.get("good_direction") == "higher"
     grade = _GRADES[rule].format(
-        worse="fall" if higher else "rise", better="rise" if higher else "fall"
+        worse="fall" if higher else "rise",
+        better="rise" if higher else "fall",
+        signal=_signal_words(row),
     )
     return f"no target; {figures}, {grade}"
 
