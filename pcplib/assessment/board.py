@@ -78,6 +78,7 @@ from pcplib.assessment.board_items import (
     list_return_items,
     list_risk_items,
 )
+from pcplib.assessment.change_chance import MOVED_WITHIN_CHANCE
 from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.continuity import (
     AS_REPORTED,
@@ -89,7 +90,7 @@ from pcplib.assessment.continuity import (
 )
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
-from pcplib.labels import date_words, is_missing, month_words
+from pcplib.labels import date_words, is_missing, month_words, strip_text
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -290,10 +291,6 @@ class BoardView:
         return f"quarterly view, {self.quarter}"
 
 
-def _text(value: Any) -> str:
-    return "" if is_missing(value) else str(value).strip()
-
-
 def _record_for(
     records: Sequence[MeetingRecord], strategy_id: str, period_end: str
 ) -> MeetingRecord | None:
@@ -439,7 +436,9 @@ def _rating_items(
             told_rag,
         ]
     reasons, restated = _evidence_reasons(summary, continuity, first is not None)
-    rated = changes[changes["change"] == "rating changed"]
+    # A rating that moved within chance of its target is listed with the changes, and
+    # is no progress (list_progress reads no "out of needs attention" for it).
+    rated = changes[changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])]
     rows = [
         {
             "kind": "rating",
@@ -447,7 +446,11 @@ def _rating_items(
             "item": str(r["name"]),
             "state": f"{r['before']} to {r['after']}",
             "due": "",
-            "detail": "overall rating" if r["kind"] == "overall" else "measure",
+            "detail": "overall rating"
+            if r["kind"] == "overall"
+            else "measure, within chance"
+            if r["change"] == MOVED_WITHIN_CHANCE
+            else "measure",
             "flag": "changed",
             # The plain "Why", for the measures': the change in the evidence; a move to
             # Grey is "no longer rated".
@@ -484,7 +487,9 @@ def _evidence_reasons(
     moved = changes[changes["kind"] == "measure"]
     if moved.empty:
         return {}, set()
-    earlier = continuity.measures.set_index("measure_id")["previous_value"]
+    by_measure = continuity.measures.set_index("measure_id")
+    earlier = by_measure["previous_value"]
+    within = by_measure.get("move_within_chance", pd.Series(dtype=object))
     previous = continuity.previous
     label = (
         "the view first published"
@@ -502,7 +507,13 @@ def _evidence_reasons(
             continue
         value = earlier.get(mid)
         then = None if is_missing(value) else float(value)
-        words = describe_change_evidence(now, mine["change"].astype(str).tolist(), then, label)
+        words = describe_change_evidence(
+            now,
+            mine["change"].astype(str).tolist(),
+            then,
+            label,
+            within_chance=strip_text(within.get(mid)),
+        )
         current = now.get("current")
         if update and then is not None and not is_missing(current) and then == float(current):
             restated.add(mid)
@@ -520,7 +531,7 @@ def _unrated_words(change: dict[str, Any]) -> str:
     A move from a rating to Grey is not an improvement (review 3: "no longer needs
     attention" read as the problem solved): "not rated: ..." becomes "no longer rated: ...".
     """
-    reason = _text(change.get("reason"))
+    reason = strip_text(change.get("reason"))
     lost = change.get("after") == "Grey" and change.get("before") in ("Green", "Amber", "Red")
     if lost and reason.startswith("not rated: "):
         return "no longer rated: " + reason.removeprefix("not rated: ")
@@ -602,8 +613,8 @@ def summarise_board_quarter(
             "mission_id": s["mission_id"],
             "strategy_id": sid,
             "strategy_name": s["strategy_name"],
-            "force_owner": _text(s.get("force_senior_owner")),
-            "opcc_owner": _text(s.get("opcc_senior_owner")),
+            "force_owner": strip_text(s.get("force_senior_owner")),
+            "opcc_owner": strip_text(s.get("opcc_senior_owner")),
         }
         ratings = _rating_items(
             dataset, sid, period_end, previous_end, records, spc_rules, slot, first
@@ -702,14 +713,14 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for s in dataset.strategies.to_dict("records"):
         for side, owner_column, spoc_column in _SIDES:
-            owner = _text(s.get(owner_column)) or "Not named"
+            owner = strip_text(s.get(owner_column)) or "Not named"
             row = rows.setdefault(
                 (owner, side),
                 {"owner": owner, "side": side, "strategies": [], "contacts": [], "ids": []},
             )
             row["strategies"].append(str(s["strategy_name"]))
             row["ids"].append(str(s["strategy_id"]))
-            spoc = _text(s.get(spoc_column))
+            spoc = strip_text(s.get(spoc_column))
             if spoc and spoc not in row["contacts"]:
                 row["contacts"].append(spoc)
     table = []

@@ -107,7 +107,8 @@ MEASURE_COLUMNS = [
     "rag", "rag_basis", "rag_capped", "rag_reason", *RATING_COLUMNS,
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
     "spc_limits_from", "since_baseline_words",
-    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent", "spc",
+    "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent",
+    "spc_signal", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "target_process",
@@ -522,6 +523,7 @@ def _build_row(
         "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
         "spc_summary": spc.summary,
         "spc_recent": spc.recent,
+        "spc_signal": spc.signal,
         "spc": spc.result,
         "has_data": figures.current.value is not None,
         # What a rate's figures are per (population and period), for every label that

@@ -1116,7 +1116,7 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample, sample_pu
     bad_news = (
         "Short of its target", "Above its target", "Behind the course", "A real worsening",
         "Possibly worse", "margin of error of its target", "Too close to its target",
-        "Too close to the course",
+        "Too close to the course", "not yet a worsening",
     )  # fmt: skip
 
     def worse(r: dict) -> tuple[str, ...]:
