@@ -83,9 +83,10 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "shown by the process; with no target, a deterioration beyond chance "
             f"(p < {SIGNIFICANCE:g}) and material, or an SPC concern in the period with a "
             "point beyond the limits (or where no test of change could be made)",
-            "Grey": "no data, no good direction, a share short of its target while the "
-            "outcomes of the period are still open, or no target and no SPC verdict (no stable "
-            "reference period, too few points, a rolling figure) with no real improvement on "
+            "Grey": "no data, no good direction, a share of crimes by outcome short of its "
+            "target while the latest outcomes of the period are still open, or no target and no "
+            "SPC verdict (no stable reference period, too few points, a rolling figure) with "
+            "no real improvement on "
             "the tests; and, where it would otherwise be Green, small numbers (an expected "
             f"count below {SMALL_COUNT}: too few to tell), no comparable baseline (a "
             "definition changed after the start of the baseline year), or a dated target the "
