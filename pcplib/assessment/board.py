@@ -490,6 +490,7 @@ def _evidence_reasons(
     by_measure = continuity.measures.set_index("measure_id")
     earlier = by_measure["previous_value"]
     within = by_measure.get("move_within_chance", pd.Series(dtype=object))
+    noise = by_measure.get("change_within_chance", pd.Series(dtype=object))
     previous = continuity.previous
     label = (
         "the view first published"
@@ -513,6 +514,7 @@ def _evidence_reasons(
             then,
             label,
             within_chance=strip_text(within.get(mid)),
+            chance_note=strip_text(noise.get(mid)),
         )
         current = now.get("current")
         if update and then is not None and not is_missing(current) and then == float(current):

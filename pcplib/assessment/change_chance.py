@@ -19,20 +19,29 @@ reason, for the two views that report changes:
 Such a move is listed as a rating that **moved within chance**, with both standings
 ("too close to say → met, but close"), and is counted neither as progress (out of
 "needs attention", target newly met) nor as slippage (into "needs attention").
+
+A rating on a target can also cross a line (the 5% tolerance between Amber and Red) on a
+move of its figure smaller than chance allows: 51.3% then 52.4% on a survey whose margin
+of error is +/- 5 points took rural confidence from Red to Amber (review 9, R9-5). The
+move is then said beside it (:func:`describe_change_within_chance`: "a change of +1.1
+points, within the survey's margin of error (+/- 7.2 points)"), so a new colour is not
+read as a change in performance.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
-from pcplib.labels import strip_text
+from pcplib.labels import choose_decimals, format_figure, parse_number, strip_text
 
 __all__ = [
     "MOVED_WITHIN_CHANCE",
     "TARGET_STANDINGS",
     "WITHIN_CHANCE_STANDINGS",
     "classify_target_standing",
+    "describe_change_within_chance",
     "describe_move_within_chance",
     "is_move_within_chance",
 ]
@@ -129,3 +138,65 @@ def describe_move_within_chance(before: str, now: str) -> str:
         return ""
     which = "progress" if now == "met, but close" else "slippage"
     return f"moved within chance of its target ({before} → {now}), so not {which}"
+
+
+def _judged_figure(row: Mapping[str, Any]) -> float | None:
+    """The figure a row's target judges: the quarter's, or a seasonal measure's year."""
+    compared = parse_number(row.get("target_compared"))
+    return compared if compared is not None else parse_number(row.get("current"))
+
+
+def describe_change_within_chance(
+    now: Mapping[str, Any], earlier: float | None, then: Mapping[str, Any] | None
+) -> str:
+    """Say a rating's figure moved by less than chance allows, beside its move; else empty.
+
+    Parameters
+    ----------
+    now : mapping
+        The measure's row today (``rag_basis``, ``current``, ``target_compared``,
+        ``target_allowance``, ``margin_of_error``, ``unit``).
+    earlier : float or None
+        The figure the comparison gave for its own period (as told, or recomputed).
+    then : mapping or None
+        The measure's row for that period as today's data give it, for its allowance
+        (``target_allowance``).
+
+    Returns
+    -------
+    str
+        For a measure rated on a target or trajectory both times whose figure moved by
+        no more than the two periods' allowances combined (the square root of the sum of
+        their squares: two independent figures, each with its own 95% allowance),
+        "a change of +1.1 points, within the survey's margin of error (+/- 7.2 points)"
+        or "a change of -20, within chance (+/- 29.4)"; empty otherwise (a move beyond
+        chance, an exact administrative count, a seasonal measure judged on its year,
+        whose quarter is another kind of figure).
+    """
+    if then is None or earlier is None:
+        return ""
+    if strip_text(now.get("rag_basis")) not in ("target", "trajectory"):
+        return ""
+    current = _judged_figure(now)
+    if current is None or current != parse_number(now.get("current")):
+        return ""
+    mine, theirs = (
+        parse_number(now.get("target_allowance")),
+        parse_number(then.get("target_allowance")),
+    )
+    if mine is None or theirs is None:
+        return ""
+    allowance = math.hypot(mine, theirs)
+    change = current - earlier
+    if abs(change) > allowance:
+        return ""
+    unit = strip_text(now.get("unit"))
+    if unit == "percent":
+        moved, within = f"{change:+.1f} points", f"+/- {allowance:.1f} points"
+    else:
+        shown = format_figure(change, unit, choose_decimals([earlier, current], unit))
+        moved = f"+{shown}" if change > 0 else shown
+        within = f"+/- {format_figure(allowance, unit, 1)}"
+    survey = parse_number(now.get("margin_of_error")) is not None
+    what = "the survey's margin of error" if survey else "chance"
+    return f"a change of {moved}, within {what} ({within})"

@@ -147,6 +147,7 @@ def describe_change_evidence(
     earlier_label: str = "",
     previous_rag: str = "",
     within_chance: str = "",
+    chance_note: str = "",
 ) -> str:
     """Say why a measure's rating changed: the change in the evidence, not the new name.
 
@@ -170,6 +171,11 @@ def describe_change_evidence(
         (:func:`~pcplib.assessment.change_chance.describe_move_within_chance`), the
         words that say so; they lead instead of a move into or out of "needs
         attention", which such a move is not.
+    chance_note : str, optional
+        For a figure that moved by less than chance allows
+        (:func:`~pcplib.assessment.change_chance.describe_change_within_chance`), the
+        words that say so, set after the figures ("...; a change of +1.1 points, within
+        the survey's margin of error (+/- 7.2 points)").
 
     Returns
     -------
@@ -202,6 +208,8 @@ def describe_change_evidence(
         )
         said = f"; {then[0]} in {earlier_label or 'the period compared'}"
         words = f"{words[:close]}{said}{words[close:]}"
+    if chance_note:
+        words = f"{words}; {chance_note}"
     lead = within_chance or next(
         (m for m in ("into needs attention", "out of needs attention") if m in movements), ""
     )

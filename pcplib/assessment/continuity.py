@@ -42,6 +42,7 @@ from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.change_chance import (
     MOVED_WITHIN_CHANCE,
     classify_target_standing,
+    describe_change_within_chance,
     describe_move_within_chance,
 )
 from pcplib.assessment.change_evidence import describe_change_evidence
@@ -139,7 +140,10 @@ class Continuity:
         :data:`CONTINUITY_COLUMNS`; with a previous meeting, then
         ``move_within_chance``: the words of a rating that moved within chance of its
         target (:func:`~pcplib.assessment.change_chance.describe_move_within_chance`),
-        else empty.
+        else empty; ``change_within_chance``: for a rating that changed, the words of a
+        figure that moved by less than chance allows
+        (:func:`~pcplib.assessment.change_chance.describe_change_within_chance`), else
+        empty.
     changes : pandas.DataFrame
         The movements, columns :data:`CHANGE_COLUMNS`, in the order of
         :data:`CHANGE_KINDS`.
@@ -264,11 +268,14 @@ def _measure_movements(
     unit: str,
     earlier: float | None = None,
     earlier_label: str = "",
+    then: Mapping[str, Any] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The movements of one measure, as change rows and as short words.
 
     ``earlier`` is the figure the comparison gave for its own period (``earlier_label``),
-    set beside a target's figure in a changed rating's reason.
+    set beside a target's figure in a changed rating's reason; ``then`` is the measure's
+    row for that period as today's data give it, whose allowance for chance says
+    whether the figure's move was within it (review 9, R9-5).
     """
     rows: list[dict[str, Any]] = []
     words: list[str] = []
@@ -285,7 +292,13 @@ def _measure_movements(
         # no lead); a rating lost to the method still says "no longer rated". The rule
         # and its statistics stay in rag_reason.
         why = describe_change_evidence(
-            now, (), earlier, earlier_label, previous_rag=lost, within_chance=within
+            now,
+            (),
+            earlier,
+            earlier_label,
+            previous_rag=lost,
+            within_chance=within,
+            chance_note=describe_change_within_chance(now, earlier, then),
         )
         rows.append(
             base
@@ -368,8 +381,10 @@ def _compare_measures(
             _revision(reported, value_now, unit) if previous.record is not None else (None, "")
         )
         within = _move_within_chance(now, before)
+        then = then_now_by_id.get(mid)
+        moved = str(now["rag"]) != str(before.get("rag", "")) and bool(before.get("rag"))
         rows, words = _measure_movements(
-            now, before, unit, reported, _period_words(previous.period_end)
+            now, before, unit, reported, _period_words(previous.period_end), then
         )
         if revision_words:
             rows.append(
@@ -398,9 +413,12 @@ def _compare_measures(
                 "revision": revision,
                 "since_last_meeting": "; ".join(words),
                 "move_within_chance": within,
+                "change_within_chance": describe_change_within_chance(now, reported, then)
+                if moved
+                else "",
             }
         )
-    columns = ["measure_id", *CONTINUITY_COLUMNS, "move_within_chance"]
+    columns = ["measure_id", *CONTINUITY_COLUMNS, "move_within_chance", "change_within_chance"]
     return pd.DataFrame(table, columns=columns), changes
 
 

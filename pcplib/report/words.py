@@ -69,7 +69,7 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "headcount, is met exactly); with no target, SPC against a stable reference "
             "period shows no concern and the tests of change no deterioration, real or "
             "possible (with no SPC verdict, only a real improvement on a test of counts or "
-            "proportions)",
+            "proportions, that of a quarter only where the year ending bears it out)",
             "Amber": f"target or trajectory missed by up to {tolerance} of it, a figure short "
             "of its target by less than chance allows (the margin of error of a survey, or the "
             "95% allowance from the variation of the series) unless the process is shown "

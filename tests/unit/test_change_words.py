@@ -3,7 +3,9 @@
 Review 9: a concern from a run or trend the tests do not confirm was told to the
 Delivery Board as "outside its chart's usual range", the words of a point beyond the
 limits, which that rule by definition has not (R9-17); a rating that moved between "too
-close to say" and "met, but close" was counted as the owner's progress (R9-4).
+close to say" and "met, but close" was counted as the owner's progress (R9-4); a rating
+that crossed a line on a move of its figure inside the survey's margin of error was not
+told so (R9-5).
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ from pcplib.assessment.board import (
     summarise_board_quarter,
     tabulate_board_judgements,
 )
-from pcplib.assessment.change_chance import classify_target_standing, is_move_within_chance
+from pcplib.assessment.change_chance import (
+    classify_target_standing,
+    describe_change_within_chance,
+    is_move_within_chance,
+)
 from pcplib.assessment.change_evidence import describe_rating_evidence
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.data import Dataset, load_dataset
@@ -167,3 +173,51 @@ def test_a_move_within_chance_from_the_record_is_not_slippage(
     assert "(met, but close → too close to say), so not slippage" in changes["reason"].iloc[0]
     words = continuity.measures.set_index("measure_id").loc["rs-ksi", "since_last_meeting"]
     assert words.startswith("rating Green to Amber, within chance")
+
+
+# --- R9-5: a rating that moved on a figure that moved within chance says so -------------
+
+
+def test_a_figure_that_moved_within_chance_says_so_beside_its_rating() -> None:
+    survey = {"rag_basis": "target", "unit": "percent", "current": 52.4,
+              "target_allowance": 5.1, "margin_of_error": 5.1}  # fmt: skip
+    assert describe_change_within_chance(survey, 51.3, {"target_allowance": 5.0}) == (
+        "a change of +1.1 points, within the survey's margin of error (+/- 7.1 points)"
+    )
+    count = {"rag_basis": "target", "unit": "count", "current": 84.0, "target_allowance": 19.5}
+    assert describe_change_within_chance(count, 104.0, {"target_allowance": 21.9}) == (
+        "a change of -20, within chance (+/- 29.3)"
+    )
+    # Beyond chance, exact (no allowance), judged on its year, or with no target: nothing.
+    assert describe_change_within_chance(count, 140.0, {"target_allowance": 21.9}) == ""
+    assert describe_change_within_chance(count, 104.0, {"target_allowance": None}) == ""
+    yearly = count | {"target_compared": 350.0}
+    assert describe_change_within_chance(yearly, 104.0, {"target_allowance": 21.9}) == ""
+    evidence = count | {"rag_basis": "evidence"}
+    assert describe_change_within_chance(evidence, 104.0, {"target_allowance": 21.9}) == ""
+
+
+def test_the_board_and_since_the_last_meeting_say_a_move_was_within_the_margin(
+    data_dir: Path,
+) -> None:
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    rural = replace(
+        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "rural-crime"]
+    )
+    board = summarise_board_quarter(rural, "2026-09", "2026-11")
+    items = board.items[board.items["flag"] == "changed"].set_index("item_id")
+    assert items.loc["rural-confidence", "reason"] == (
+        "target narrowly missed (52.4% against 55.0%; 51.3% in the quarter to June 2026); a "
+        "change of +1.1 points, within the survey's margin of error (+/- 7.1 points)"
+    )
+    # The Corporate Governance Board's November report, against November 2025.
+    from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+
+    summary = summarise_strategy(sample, "neighbourhood-policing", "2026-09", "board")
+    continuity = compare_with_previous_meeting(
+        sample, summary, PreviousMeeting("2025-11", "2025-09")
+    )
+    changes = continuity.changes.set_index("item_id")
+    reason = changes.loc["np-confidence", "reason"]
+    assert reason.endswith("a change of -2.5 points, within the survey's margin of error "
+                           "(+/- 5.4 points)"), reason  # fmt: skip
