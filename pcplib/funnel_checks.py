@@ -1,4 +1,4 @@
-"""The input checks of :mod:`pcplib.funnel`: every bad input refused in one line.
+"""The input checks of :mod:`pcplib.funnel` and :mod:`pcplib.spc`: each refuses in one line.
 
 Each check names the argument, the units at fault (by position, and by index label when
 the units have one) and what was expected, before any arithmetic runs.

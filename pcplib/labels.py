@@ -383,6 +383,44 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+def strip_text(value: Any) -> str:
+    """Return a cell's text without its surrounding spaces; empty when the cell is missing.
+
+    Parameters
+    ----------
+    value : object
+        A cell of a table (a name, an id, a status).
+
+    Returns
+    -------
+    str
+        The text, or ``""``.
+    """
+    return "" if is_missing(value) else str(value).strip()
+
+
+def parse_number(value: Any) -> float | None:
+    """Return a figure as a number, or None when it is missing, blank or not a number.
+
+    Parameters
+    ----------
+    value : object
+        A figure, perhaps as text: the meeting history keeps every column as written, so
+        a figure the report did not have reads back blank.
+
+    Returns
+    -------
+    float or None
+        The number, or None.
+    """
+    if is_missing(value) or str(value).strip() == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 # Month names written out rather than with ``%B``, which follows the locale: a report
 # and the index must read the same on every machine.
 MONTH_NAMES = (

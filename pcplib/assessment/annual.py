@@ -337,11 +337,6 @@ def _previous_in(series: pd.DataFrame, year: str) -> bool:
     return has_previous_definition(series, start, stop)
 
 
-def is_whole(values: pd.Series) -> bool:
-    """Whether every value in a series is a whole number."""
-    return bool(((values - values.round()).abs() < 1e-9).all())
-
-
 # --- the synthesis: by mission and strategy, commitments, comparisons, limits ---------
 
 OUTCOMES = ("better", "worse", "changed, no good direction", "possible change", NO_EVIDENCE,

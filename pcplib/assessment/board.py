@@ -78,6 +78,7 @@ from pcplib.assessment.board_items import (
     list_return_items,
     list_risk_items,
 )
+from pcplib.assessment.change_chance import MOVED_WITHIN_CHANCE
 from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.continuity import (
     AS_REPORTED,
@@ -88,8 +89,9 @@ from pcplib.assessment.continuity import (
     compare_with_previous_meeting,
 )
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
+from pcplib.assessment.quality import list_provisional_notes
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
-from pcplib.labels import date_words, is_missing, month_words
+from pcplib.labels import date_words, is_missing, month_words, strip_text
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -210,6 +212,11 @@ class BoardView:
         was produced (ISO-8601, from the meeting history); empty otherwise.
     update_slot : str
         The meeting (``YYYY-MM``) the first view was published for; empty otherwise.
+    provisional : tuple of str
+        The data-quality notes of the measures whose changes or progress the view cites
+        and whose figures are provisional (the strategy reports' own words,
+        :func:`~pcplib.assessment.quality.list_provisional_notes`): a rating moved on a
+        figure that may be revised says so (review 9, R9-21).
     """
 
     quarter: str
@@ -226,6 +233,7 @@ class BoardView:
     )
     update_of: str = ""
     update_slot: str = ""
+    provisional: tuple[str, ...] = ()
 
     @property
     def is_update(self) -> bool:
@@ -288,10 +296,6 @@ class BoardView:
         if self.is_update:
             return f"update to the {self.quarter} view, since {self.update_date}"
         return f"quarterly view, {self.quarter}"
-
-
-def _text(value: Any) -> str:
-    return "" if is_missing(value) else str(value).strip()
 
 
 def _record_for(
@@ -439,7 +443,9 @@ def _rating_items(
             told_rag,
         ]
     reasons, restated = _evidence_reasons(summary, continuity, first is not None)
-    rated = changes[changes["change"] == "rating changed"]
+    # A rating that moved within chance of its target is listed with the changes, and
+    # is no progress (list_progress reads no "out of needs attention" for it).
+    rated = changes[changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])]
     rows = [
         {
             "kind": "rating",
@@ -447,7 +453,11 @@ def _rating_items(
             "item": str(r["name"]),
             "state": f"{r['before']} to {r['after']}",
             "due": "",
-            "detail": "overall rating" if r["kind"] == "overall" else "measure",
+            "detail": "overall rating"
+            if r["kind"] == "overall"
+            else "measure, within chance"
+            if r["change"] == MOVED_WITHIN_CHANCE
+            else "measure",
             "flag": "changed",
             # The plain "Why", for the measures': the change in the evidence; a move to
             # Grey is "no longer rated".
@@ -484,7 +494,10 @@ def _evidence_reasons(
     moved = changes[changes["kind"] == "measure"]
     if moved.empty:
         return {}, set()
-    earlier = continuity.measures.set_index("measure_id")["previous_value"]
+    by_measure = continuity.measures.set_index("measure_id")
+    earlier = by_measure["previous_value"]
+    within = by_measure.get("move_within_chance", pd.Series(dtype=object))
+    noise = by_measure.get("change_within_chance", pd.Series(dtype=object))
     previous = continuity.previous
     label = (
         "the view first published"
@@ -502,7 +515,14 @@ def _evidence_reasons(
             continue
         value = earlier.get(mid)
         then = None if is_missing(value) else float(value)
-        words = describe_change_evidence(now, mine["change"].astype(str).tolist(), then, label)
+        words = describe_change_evidence(
+            now,
+            mine["change"].astype(str).tolist(),
+            then,
+            label,
+            within_chance=strip_text(within.get(mid)),
+            chance_note=strip_text(noise.get(mid)),
+        )
         current = now.get("current")
         if update and then is not None and not is_missing(current) and then == float(current):
             restated.add(mid)
@@ -520,7 +540,7 @@ def _unrated_words(change: dict[str, Any]) -> str:
     A move from a rating to Grey is not an improvement (review 3: "no longer needs
     attention" read as the problem solved): "not rated: ..." becomes "no longer rated: ...".
     """
-    reason = _text(change.get("reason"))
+    reason = strip_text(change.get("reason"))
     lost = change.get("after") == "Grey" and change.get("before") in ("Green", "Amber", "Red")
     if lost and reason.startswith("not rated: "):
         return "no longer rated: " + reason.removeprefix("not rated: ")
@@ -602,8 +622,8 @@ def summarise_board_quarter(
             "mission_id": s["mission_id"],
             "strategy_id": sid,
             "strategy_name": s["strategy_name"],
-            "force_owner": _text(s.get("force_senior_owner")),
-            "opcc_owner": _text(s.get("opcc_senior_owner")),
+            "force_owner": strip_text(s.get("force_senior_owner")),
+            "opcc_owner": strip_text(s.get("opcc_senior_owner")),
         }
         ratings = _rating_items(
             dataset, sid, period_end, previous_end, records, spc_rules, slot, first
@@ -657,7 +677,15 @@ def summarise_board_quarter(
         ),
         update_of=first.produced_at if first else "",
         update_slot=first.slot if first else "",
+        provisional=tuple(list_provisional_notes(dataset, _cited_measures(item_frame), period_end)),
     )
+
+
+def _cited_measures(items: pd.DataFrame) -> list[str]:
+    """The measures whose change or progress the view cites, by id."""
+    rated = items["kind"].eq("rating") & items["detail"].astype(str).str.startswith("measure")
+    progressed = items["kind"].eq("measure") & items["flag"].eq("progress")
+    return list(dict.fromkeys(items.loc[rated | progressed, "item_id"].astype(str)))
 
 
 def tabulate_board_judgements(view: BoardView, report: str) -> pd.DataFrame:
@@ -702,14 +730,14 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for s in dataset.strategies.to_dict("records"):
         for side, owner_column, spoc_column in _SIDES:
-            owner = _text(s.get(owner_column)) or "Not named"
+            owner = strip_text(s.get(owner_column)) or "Not named"
             row = rows.setdefault(
                 (owner, side),
                 {"owner": owner, "side": side, "strategies": [], "contacts": [], "ids": []},
             )
             row["strategies"].append(str(s["strategy_name"]))
             row["ids"].append(str(s["strategy_id"]))
-            spoc = _text(s.get(spoc_column))
+            spoc = strip_text(s.get(spoc_column))
             if spoc and spoc not in row["contacts"]:
                 row["contacts"].append(spoc)
     table = []

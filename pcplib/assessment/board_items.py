@@ -20,17 +20,13 @@ from pcplib.assessment.commitment_status import check_commitment_statuses
 from pcplib.assessment.delivery import classify_commitments
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.data.sources.returns_layout import find_deadline
-from pcplib.labels import date_words, is_missing, month_words
+from pcplib.labels import date_words, is_missing, month_words, strip_text
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
     from pcplib.data.forward_plan import ForwardPlan
 
 __all__ = ["list_action_items", "list_commitment_items", "list_return_items", "list_risk_items"]
-
-
-def _text(value: Any) -> str:
-    return "" if is_missing(value) else str(value).strip()
 
 
 def list_commitment_items(
@@ -73,13 +69,13 @@ def list_commitment_items(
         rows.append(
             {
                 "kind": "commitment",
-                "item_id": _text(c.get("commitment_id")),
-                "item": _text(c.get("commitment")),
+                "item_id": strip_text(c.get("commitment_id")),
+                "item": strip_text(c.get("commitment")),
                 "state": state[index],
                 "due": "" if is_missing(c.get("due_date")) else date_words(c["due_date"]),
-                "detail": _text(c.get("owner")),
+                "detail": strip_text(c.get("owner")),
                 "flag": "overdue" if state[index] == "overdue" else "at risk",
-                "reason": differ.get(_text(c.get("commitment_id")), ""),
+                "reason": differ.get(strip_text(c.get("commitment_id")), ""),
             }
         )
     return rows
@@ -112,19 +108,19 @@ def list_action_items(
     state = classify_actions(actions, as_of)
     rows = []
     for _, a in actions[state == "overdue"].iterrows():
-        agreed = _text(a.get("agreed_at"))
+        agreed = strip_text(a.get("agreed_at"))
         rows.append(
             {
                 "kind": "action",
-                "item_id": _text(a.get("action_id")),
-                "item": _text(a.get("action")),
+                "item_id": strip_text(a.get("action_id")),
+                "item": strip_text(a.get("action")),
                 # "overdue, still in progress": no brackets, as the view puts the state in them.
-                "state": f"overdue, still {_text(a.get('status'))}"
-                if _text(a.get("status"))
+                "state": f"overdue, still {strip_text(a.get('status'))}"
+                if strip_text(a.get("status"))
                 else "overdue",
                 "due": "" if is_missing(a.get("due_date")) else date_words(a["due_date"]),
                 "detail": (f"agreed {month_words(periods.parse_month(agreed))}" if agreed else "")
-                + (f"; {_text(a.get('owner'))}" if _text(a.get("owner")) else ""),
+                + (f"; {strip_text(a.get('owner'))}" if strip_text(a.get("owner")) else ""),
                 "flag": "overdue",
             }
         )
@@ -200,11 +196,11 @@ def list_risk_items(risks: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {
             "kind": "risk",
-            "item_id": _text(r.get("risk_id")),
-            "item": _text(r.get("description")) or _text(r.get("risk_id")),
+            "item_id": strip_text(r.get("risk_id")),
+            "item": strip_text(r.get("description")) or strip_text(r.get("risk_id")),
             "state": f"new high risk, score {int(r['score'])}",
             "due": "",
-            "detail": _text(r.get("owner")),
+            "detail": strip_text(r.get("owner")),
             "flag": "new high risk",
         }
         for r in risks.to_dict("records")

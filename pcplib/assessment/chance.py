@@ -62,6 +62,7 @@ from pcplib.assessment.evidence import (
 )
 from pcplib.assessment.figures import Window
 from pcplib.assessment.thresholds import CONFIDENCE, SIGNIFICANCE
+from pcplib.stats import format_p_value
 
 __all__ = [
     "TargetChance",
@@ -254,7 +255,7 @@ def judge_process_side(
     side, p_value = test_target_record(record)
     if not side:
         return "", ""
-    shown = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+    shown = format_p_value(p_value)
     met, n = int(record.sum()), len(record)
     return side, (
         f"it was met in {met} of {n} {unit}s, {'more' if side == 'met' else 'less'} often "

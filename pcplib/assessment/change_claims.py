@@ -6,7 +6,8 @@ Q2" is true to the figures, so the number check
 change, and on a survey with a margin of several points it is not (review 7, F11). Each
 such claim is weighed by the test every report applies to a change
 (:func:`~pcplib.assessment.evidence.weigh_change`), and one the test calls noise is noted
-beside the sentence in the Board's report. The rule is conservative, so it never notes a
+beside the sentence in every audience's report (the public's too: one figure, one
+reading; review 9, R9-6). The rule is conservative, so it never notes a
 claim it has misread:
 
 1. **A claim of change** is a sentence saying a figure rose or fell ("rose", "fell",
@@ -44,6 +45,7 @@ from pcplib.assessment.narrative_checks import (
     agrees,
     find_claims,
     match_measures,
+    split_sentences,
     window_for,
 )
 from pcplib.assessment.thresholds import WEAK_EVIDENCE
@@ -73,7 +75,6 @@ _CHANGE = re.compile(
     rf"\b(?P<verb>{_VERB})\s+from\s+(?P<a>\d[\d,]*(?:\.\d+)?)\b.*?\bto\s+(?P<b>\d[\d,]*(?:\.\d+)?)",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 # The test's verdicts that say "not a real change" (a real or possible change is not noted).
 _NOISE = ("within noise", "below materiality", "small numbers")
 
@@ -115,7 +116,7 @@ def _pair(sentence: str, claims: list[Claim]) -> tuple[str, Claim, Claim] | None
 
 
 def describe_change_evidence(said: str, evidence: Evidence) -> str:
-    """The Board's note on a claim of change its test calls noise.
+    """The note, in every audience's report, on a claim of change its test calls noise.
 
     Parameters
     ----------
@@ -155,7 +156,7 @@ def _entry_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, An
     _, end = periods.parse_quarter(quarter)
     rows = []
     claims = find_claims(str(entry["text"]), quarter, names)
-    for sentence in _SENTENCE_END.split(str(entry["text"])):
+    for sentence in split_sentences(entry["text"]):
         found = _pair(sentence, claims)
         if found is None:
             continue
@@ -213,7 +214,7 @@ def check_change_claims(
     -------
     pandas.DataFrame
         One row per such claim, columns :data:`CHANGE_CLAIM_COLUMNS`, in the narrative's
-        order; ``note`` is the Board's note beside the sentence
+        order; ``note`` is the note beside the sentence
         (:func:`describe_change_evidence`). See the module docstring for the rule.
     """
     narrative = getattr(dataset, "narrative", None)
@@ -232,7 +233,7 @@ def check_change_claims(
 
 
 def describe_red_success(section: str, measures: object, verdicts: pd.DataFrame | None) -> str:
-    """The Board's note on a success told of a measure the report rates Red, or ``""``.
+    """The note on a success told of a measure the report rates Red, or ``""``.
 
     "Body-worn video was recorded in 90.8% of searches in September", under Successes,
     of a measure rated Red for a real deterioration, reads as good news on a measure in

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pcplib.assessment.exceptions import describe_rating_plainly
-from pcplib.labels import format_figures, is_missing
+from pcplib.labels import format_figures, parse_number
 
 __all__ = ["describe_change_evidence", "describe_rating_evidence"]
 
@@ -41,23 +41,39 @@ figure now and the figure it is compared with, each with its label."""
 _GRADES = {
     "harm_test": "a real {worse}",
     "harm_possible": "a possible {worse}, not yet conclusive",
-    "harm_spc": "outside its chart's usual range, a real {worse}",
-    "harm_spc_unconfirmed": "outside its chart's usual range, which the tests of change "
-    "do not confirm",
+    "harm_spc": "{signal}, a real {worse}",
+    "harm_spc_unconfirmed": "{signal} (no point outside the limits), which the tests of "
+    "change do not confirm",
     "no_deterioration": "no real {worse}",
     "tests_improvement": "a real {better}",
 }
 """The grade of the evidence behind a rating with no target, by its rule, in plain words
-(the rule and its test stay in ``rag_reason``)."""
+(the rule and its test stay in ``rag_reason``). ``{signal}`` is what the chart shows in
+the period (``spc_signal``): "outside its chart's usual range" only for a point beyond
+its limits; a run, trend or two of three near a limit is said as such."""
+
+_BEYOND_LIMITS = "outside its chart's usual range"
+_NO_SHAPE = "a run or trend on its chart"
 
 
-def _number(value: Any) -> float | None:
-    if is_missing(value) or str(value).strip() == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+def _signal_words(row: Mapping[str, Any]) -> str:
+    """What the chart shows in the period, for ``{signal}`` of :data:`_GRADES`.
+
+    A point beyond the limits is "outside its chart's usual range"; a run, a trend or
+    two of three near a limit is named for what it is ("a run of months above its
+    chart's centre line"), never as a point outside the limits (review 9, R9-17). A
+    concern the tests do not confirm has no point beyond the limits by definition, so
+    only its other kinds are said.
+    """
+    shapes = [s for s in str(row.get("spc_signal") or "").split(" and ") if s]
+    unconfirmed = row.get("rag_rule") == "harm_spc_unconfirmed"
+    beyond = [s for s in shapes if "outside its chart's limits" in s]
+    inside = [s for s in shapes if s not in beyond]
+    if beyond and not unconfirmed:
+        return _BEYOND_LIMITS
+    if inside:
+        return " and ".join(inside)
+    return _NO_SHAPE if unconfirmed else _BEYOND_LIMITS
 
 
 def _figures_compared(row: Mapping[str, Any]) -> str:
@@ -72,7 +88,7 @@ def _figures_compared(row: Mapping[str, Any]) -> str:
     order += [c for c in _COMPARED if c != chosen][:2]
     for comparison in order:
         label_now, now, label_then, then = _COMPARED[comparison]
-        figures = [_number(row.get(now)), _number(row.get(then))]
+        figures = [parse_number(row.get(now)), parse_number(row.get(then))]
         if None in figures:
             continue
         shown = format_figures(figures, str(row.get("unit", "")), str(row.get("rate_per") or ""))
@@ -117,7 +133,9 @@ def describe_rating_evidence(row: Mapping[str, Any], previous_rag: str = "") -> 
     # Worse is a fall for a measure that should grow (a share answered, a rate solved).
     higher = row.get("good_direction") == "higher"
     grade = _GRADES[rule].format(
-        worse="fall" if higher else "rise", better="rise" if higher else "fall"
+        worse="fall" if higher else "rise",
+        better="rise" if higher else "fall",
+        signal=_signal_words(row),
     )
     return f"no target; {figures}, {grade}"
 
@@ -128,6 +146,8 @@ def describe_change_evidence(
     earlier: float | None = None,
     earlier_label: str = "",
     previous_rag: str = "",
+    within_chance: str = "",
+    chance_note: str = "",
 ) -> str:
     """Say why a measure's rating changed: the change in the evidence, not the new name.
 
@@ -146,32 +166,51 @@ def describe_change_evidence(
         That period in words (``"the quarter to June 2026"``).
     previous_rag : str, optional
         The rating the comparison gave (:func:`describe_rating_evidence`).
+    within_chance : str, optional
+        For a rating that moved within chance of its target
+        (:func:`~pcplib.assessment.change_chance.describe_move_within_chance`), the
+        words that say so; they lead instead of a move into or out of "needs
+        attention", which such a move is not.
+    chance_note : str, optional
+        For a figure that moved by less than chance allows
+        (:func:`~pcplib.assessment.change_chance.describe_change_within_chance`), the
+        words that say so, set after the figures ("...; a change of +1.1 points, within
+        the survey's margin of error (+/- 7.2 points)").
 
     Returns
     -------
     str
         Such as "into needs attention: no target; 2026/27 Q2 152 against 120 in 2025/26
-        Q2, a real rise" or "out of needs attention: target met (93.4% against 90.0%;
-        88.2% in the quarter to June 2026)".
+        Q2, a real rise", "out of needs attention: target met (93.4% against 90.0%;
+        88.2% in the quarter to June 2026)" or "moved within chance of its target (too
+        close to say → met, but close), so not progress: target met (84 against 90; 104
+        in the quarter to June 2026), though by less than the usual variation".
     """
     words = describe_rating_evidence(now, previous_rag)
-    current = _number(now.get("current"))
-    compared = _number(now.get("target_compared"))
+    current = parse_number(now.get("current"))
+    compared = parse_number(now.get("target_compared"))
     # A seasonal measure's target is judged on its year ending: the quarter before is then
     # not the same kind of figure, and is not set beside it.
     same_kind = compared is None or compared == current
+    # The bracket that sets the figure against its target ("(84 against 90)"), also when
+    # words follow it (", though by less than the usual variation").
+    close = words.find(")")
     if (
         str(now.get("rag_basis")) in ("target", "trajectory")
         and earlier is not None
         and current is not None
         and same_kind
-        and words.endswith(")")
+        and close != -1
+        and " against " in words[:close]
     ):
         then = format_figures(
             [earlier, current], str(now.get("unit", "")), str(now.get("rate_per") or "")
         )
-        words = f"{words[:-1]}; {then[0]} in {earlier_label or 'the period compared'})"
-    lead = next(
+        said = f"; {then[0]} in {earlier_label or 'the period compared'}"
+        words = f"{words[:close]}{said}{words[close:]}"
+    if chance_note:
+        words = f"{words}; {chance_note}"
+    lead = within_chance or next(
         (m for m in ("into needs attention", "out of needs attention") if m in movements), ""
     )
     return f"{lead}: {words}" if lead else words

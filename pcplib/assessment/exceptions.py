@@ -303,23 +303,27 @@ def _measure_reasons(row: Mapping[str, Any], public: bool = False) -> list[str]:
     return reasons
 
 
+def _measure_item(row: Mapping[str, Any], reason: str, severity: int) -> dict[str, Any]:
+    """A measure's item in a list of what needs attention or improved."""
+    return {
+        "kind": "measure",
+        "item_id": row["measure_id"],
+        "name": row["measure_name"],
+        "reason": reason,
+        "detail": row["sentence"],
+        "rag": row["rag"],
+        "tier": row["tier"],
+        "severity": severity,
+    }
+
+
 def _measure_exceptions(measures: pd.DataFrame, public: bool = False) -> list[dict[str, Any]]:
     rows = []
     for r in measures.to_dict("records"):
         if r["assessment"] != "needs attention":
             continue
-        rows.append(
-            {
-                "kind": "measure",
-                "item_id": r["measure_id"],
-                "name": r["measure_name"],
-                "reason": "; ".join(_measure_reasons(r, public)),
-                "detail": r["sentence"],
-                "rag": r["rag"],
-                "tier": r["tier"],
-                "severity": _RAG_SEVERITY.get(str(r["rag"]), 1),
-            }
-        )
+        reason = "; ".join(_measure_reasons(r, public))
+        rows.append(_measure_item(r, reason, _RAG_SEVERITY.get(str(r["rag"]), 1)))
     return rows
 
 
@@ -492,16 +496,5 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
             severity = 2
         else:
             continue
-        rows.append(
-            {
-                "kind": "measure",
-                "item_id": r["measure_id"],
-                "name": r["measure_name"],
-                "reason": reason,
-                "detail": r["sentence"],
-                "rag": r["rag"],
-                "tier": r["tier"],
-                "severity": severity,
-            }
-        )
+        rows.append(_measure_item(r, reason, severity))
     return _frame(rows)

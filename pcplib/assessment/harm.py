@@ -344,7 +344,10 @@ def describe_spc_unconfirmed(row: Mapping[str, Any], public: bool = False) -> st
         if possible
         else "the tests against a year ago and the baseline year show no evidence of change"
     )
+    # What kind of signal it is (a run, a trend, two of three near a limit), never a
+    # point outside the limits, which this rule by definition has not.
+    shape = str(row.get("spc_signal") or "") or "a run or trend"
     return (
-        f"an SPC concern not confirmed by the tests: the chart shows a run worse than its "
-        f"reference period{chart}; {tests}"
+        f"an SPC concern not confirmed by the tests: the chart shows {shape}, worse than its "
+        f"reference period{chart}, with no point outside the limits; {tests}"
     )

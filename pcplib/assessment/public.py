@@ -270,8 +270,10 @@ def is_told_by_name_only(row: Mapping[str, Any]) -> bool:
     """
     if group_for_public(row) not in ("steady", "not rated"):
         return False
-    if row.get("rag_rule") == "no_comparable_baseline":
-        return False  # no change since the plan began can be told, so never "no clear change"
+    if row.get("rag_rule") in ("no_comparable_baseline", "outcomes_open"):
+        # No change since the plan began can be told, or a target is short on open
+        # outcomes: either is news in its own sentence, never "no clear change".
+        return False
     if row.get("rag_basis") in ("target", "trajectory"):
         # A steady measure with a target (one its baseline year already met) is told in
         # its own sentence: "the target asks for no improvement" is news (review 5, N7).
@@ -296,6 +298,13 @@ def describe_public_not_rated(row: Mapping[str, Any]) -> str:
     the reason is the chart's (its reference period is not stable, too few figures, or
     a rolling total), never "no clear change" (issue 26, review 3 #6 and #7).
     """
+    if row.get("rag_rule") == "outcomes_open":
+        # Short of its target on months whose outcomes are still open: it has a target,
+        # so never "there is no target" (review 9, R9-20).
+        return (
+            "it is short of its target, but the latest months' outcomes are still "
+            "being decided and can only add to it, so it is not rated until they are"
+        )
     grey = describe_grey_rule(row, public=True)
     if grey:
         return grey.removeprefix("not rated: ")
@@ -363,6 +372,52 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
     if not possibly and row.get("spc_variation") == signal:
         return f"{_usual_level(row, better)}, by more than the usual ups and downs.", "spc"
     return "", ""
+
+
+_UNCONFIRMED_COMPARISONS = (
+    ("judgement", "on a year ago"),
+    ("year_ending_judgement", "over the year"),
+    ("since_baseline_judgement", "since the plan began"),
+)
+
+
+def _unconfirmed_words(row: Mapping[str, Any]) -> str:
+    """A concern from a run or trend that the comparisons do not confirm, in plain words.
+
+    Rated Amber by ``harm_spc_unconfirmed``: no point beyond the limits, and no test of
+    change finds a real worsening. "Higher than its usual level, by more than the usual
+    ups and downs" beside "down 2.7% on a year ago" and "no clear change" read as a real
+    rise (review 9, R9-11); it is said as the run it is, and as watched, not yet a
+    worsening: "Recent months have run above their usual level of February 2024 to March
+    2025. But the comparisons with a year ago and with the plan's baseline year do not
+    confirm a rise, so it is watched, not yet a worsening." A possible change on a test
+    is named by its comparison ("..., and it may be higher since the plan began. No
+    comparison confirms a rise yet, so it is watched, not yet a worsening.").
+    """
+    higher = str(row.get("good_direction") or "") != "higher"
+    side, rise, way = ("above", "rise", "higher") if higher else ("below", "fall", "lower")
+    level = _usual_level(row, better=False).split(" than its usual level", 1)[1]
+    lead = f"Recent months have run {side} their usual level{level}"
+    possible = [
+        when
+        for column, when in _UNCONFIRMED_COMPARISONS
+        if str(row.get(column) or "") == "possibly deteriorated"
+    ]
+    if possible:
+        return (
+            f"{lead}, and it may be {way} {possible[0]}. No comparison confirms a {rise} yet, "
+            "so it is watched, not yet a worsening."
+        )
+    year, since = (
+        not is_missing(row.get(c)) and bool(row.get(c))
+        for c in ("judgement", "since_baseline_judgement")
+    )
+    against = {
+        (True, True): "the comparisons with a year ago and with the plan's baseline year do",
+        (True, False): "the comparison with a year ago does",
+        (False, True): "the comparison with the plan's baseline year does",
+    }.get((year, since), "the comparisons do")
+    return f"{lead}. But {against} not confirm a {rise}, so it is watched, not yet a worsening."
 
 
 def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
@@ -460,16 +515,17 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         if targeted:
             parts += [say_target(row), say_target_in_range(row)]
         words, basis = ("", "")
-        if row.get("worsening") == "real" or row["spc_variation"] == "special_cause_concern":
+        if row.get("rag_rule") == "harm_spc_unconfirmed" and row.get("worsening") != "real":
+            # A run or trend the comparisons do not confirm: watched, never told as a
+            # change "by more than the usual ups and downs" (review 9, R9-11).
+            parts.append(_unconfirmed_words(row))
+        elif row.get("worsening") == "real" or row["spc_variation"] == "special_cause_concern":
             words, basis = _basis_words(row, better=False)
         elif row.get("worsening") == "possible":
             words, basis = _basis_words(row, better=False, possibly=True)
             if not words:
                 words = "Possibly worse: the figures are not yet clear enough to be sure."
         parts += [words, _quarter_note(row, basis)]
-        if row.get("rag_rule") == "harm_spc_unconfirmed" and row.get("worsening") != "possible":
-            # The chart's concern alone: what the comparisons find is said beside it.
-            parts.append(_baseline_year_note(row))
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (

@@ -20,7 +20,7 @@ import pandas as pd
 from pcplib.assessment.evidence import is_year_to_date, read_measure_kind
 from pcplib.assessment.figures import Window
 from pcplib.assessment.limits import SpcPlan, plan_spc
-from pcplib.assessment.spc_words import VARIATION_PHRASES
+from pcplib.assessment.spc_words import SIGNAL_SHAPE_PHRASES, VARIATION_PHRASES
 from pcplib.assessment.thresholds import (
     CONSISTENT_RUN,
     FLAGGED_IN_LIMITS,
@@ -44,6 +44,7 @@ __all__ = [
     "describe_immaterial_signal",
     "describe_period_signal",
     "describe_recent_signal",
+    "describe_signal_shape",
     "is_rolling",
     "settle_assurance",
 ]
@@ -95,6 +96,10 @@ class SpcVerdict:
         Whether a point of the period lies beyond the process limits the way of the
         verdict (not only a run, a trend or two of three near a limit, which rest on
         where the centre line sits).
+    signal : str
+        What kind of signal the period shows the way of the verdict, in words
+        (:func:`describe_signal_shape`: "a run of months above its chart's centre
+        line"); empty with no signal.
     """
 
     status: str
@@ -107,6 +112,7 @@ class SpcVerdict:
     assurance_basis: str = "limits"
     recent: str = ""
     beyond_limits: bool = False
+    signal: str = ""
 
 
 def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
@@ -240,6 +246,7 @@ def assess_spc(
     return SpcVerdict(
         "assessed", variation, result.variation, result.assurance, summary, plan, result,
         recent=recent, beyond_limits=_beyond_limits(result, window, variation),
+        signal=describe_signal_shape(result, window, variation, str(measure.get("frequency"))),
     )  # fmt: skip
 
 
@@ -255,6 +262,60 @@ def _beyond_limits(result: XmrResult, window: Window, variation: str | None) -> 
     inside = _points_between(result, window.first, window.last)
     flagged = inside[inside["point_type"] == variation]["special_cause"].astype(str)
     return bool(flagged.str.contains("UCL|LCL").any())
+
+
+_PERIOD_UNITS = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+
+
+def _signal_kind(label: str) -> tuple[str, dict[str, str]]:
+    """The kind of a special-cause label (:data:`SIGNAL_SHAPE_PHRASES`) and its side."""
+    upper = "Above" in label or "Increasing" in label
+    if "UCL" in label or "LCL" in label:
+        return "beyond", {}
+    if "Trend" in label:
+        return "trend", {"way": "higher" if upper else "lower"}
+    if label.startswith("2 in 3"):
+        return "near", {"limit": "upper" if upper else "lower"}
+    return "run", {"side": "above" if upper else "below"}
+
+
+def describe_signal_shape(
+    result: XmrResult, window: Window, variation: str | None, frequency: str
+) -> str:
+    """What kind of signal the reporting period shows, the way of its verdict, in words.
+
+    Parameters
+    ----------
+    result : pcplib.spc.XmrResult
+        The SPC result, with limits.
+    window : Window
+        The reporting period.
+    variation : str or None
+        The verdict over the period.
+    frequency : str
+        The measure's frequency (``monthly``: "a run of months").
+
+    Returns
+    -------
+    str
+        "a month outside its chart's limits", "a run of months above its chart's
+        centre line", "two of three months close to its chart's upper limit" (each kind
+        the period's flagged points show, joined by "and"); empty with no signal. A run,
+        a trend or two of three near a limit has no point outside the limits, and is
+        never worded as one (review 9, R9-17).
+    """
+    if variation not in _SEVERITY:
+        return ""
+    inside = _points_between(result, window.first, window.last)
+    labels = inside.loc[inside["point_type"] == variation, "special_cause"].astype(str)
+    unit = _PERIOD_UNITS.get(frequency, "period")
+    said: list[str] = []
+    for label in labels:
+        kind, sides = _signal_kind(label)
+        words = SIGNAL_SHAPE_PHRASES[kind].format(unit=unit, units=f"{unit}s", **sides)
+        if words not in said:
+            said.append(words)
+    return " and ".join(said)
 
 
 def _summarise(

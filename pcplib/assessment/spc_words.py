@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ASSURANCE_PHRASES", "VARIATION_PHRASES", "AssurancePhrases", "VariationPhrases"]
+__all__ = [
+    "ASSURANCE_PHRASES",
+    "SIGNAL_SHAPE_PHRASES",
+    "VARIATION_PHRASES",
+    "AssurancePhrases",
+    "VariationPhrases",
+]
 
 
 @dataclass(frozen=True)
@@ -168,3 +174,15 @@ ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
     ),
 }
 """One row per assurance code of :data:`pcplib.spc.ASSURANCE_TYPES`, in its order."""
+
+SIGNAL_SHAPE_PHRASES: dict[str, str] = {
+    "beyond": "a {unit} outside its chart's limits",
+    "run": "a run of {units} {side} its chart's centre line",
+    "trend": "a run of {units} each {way} than the last",
+    "near": "two of three {units} close to its chart's {limit} limit",
+}
+"""What kind of signal a chart shows in the reporting period, by the rule it trips
+(:func:`~pcplib.assessment.spc_verdict.describe_signal_shape`): a point beyond the
+limits, a run on one side of the centre line, a trend, or two of three points near a
+limit. Only the first is "outside its chart's usual range"; the others rest on where
+the centre line sits, and are never told as if a point had left the limits."""

@@ -13,6 +13,7 @@ the history is ever rewritten, so an earlier run stays on file beside it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ __all__ = [
     "list_meeting_records",
     "list_meeting_runs",
     "read_meeting_record",
+    "select_meeting_records",
 ]
 
 HISTORY_FILES = ("judgements.csv", "commitments.csv", "actions.csv", "record.json")
@@ -164,3 +166,25 @@ def list_meeting_runs(history_dir: Path | None) -> list[MeetingRecord]:
         One per run that has a complete record.
     """
     return [read_meeting_record(run) for runs in _list_run_folders(history_dir) for run in runs]
+
+
+def select_meeting_records(runs: Sequence[MeetingRecord]) -> list[MeetingRecord]:
+    """Return each meeting's record from every run already read, oldest meeting first.
+
+    The same records as :func:`list_meeting_records`, for a reader that needs every run
+    as well (the Delivery Board's view), so the history is read once.
+
+    Parameters
+    ----------
+    runs : sequence of MeetingRecord
+        Every published run, oldest first by meeting, then run
+        (:func:`list_meeting_runs`).
+
+    Returns
+    -------
+    list of MeetingRecord
+        One per meeting: its latest run.
+    """
+    # A meeting is its slot's folder, as list_meeting_records groups them.
+    latest = {run.folder.parent: run for run in runs}
+    return list(latest.values())

@@ -41,7 +41,7 @@ def narrative_rows(
     withheld = 0
     if audience == "public":
         terms = restricted_terms(dataset)
-        public = set(dataset.measures.loc[dataset.measures["visibility"] == "public", "measure_id"])
+        public = _public_measures(dataset)
         named = rows["measures"] if "measures" in rows.columns else pd.Series("", rows.index)
         # By construction: an entry is public only if every measure it says it speaks
         # of is public; the text is still searched, for an entry that names one anyway.
@@ -53,6 +53,12 @@ def narrative_rows(
         withheld = len(keep) - sum(keep)
         rows = rows[keep]
     return rows, withheld
+
+
+def _public_measures(dataset: Dataset) -> set[str]:
+    """The ids of the data set's public measures."""
+    measures = dataset.measures
+    return set(measures.loc[measures["visibility"] == "public", "measure_id"])
 
 
 def describe_narrative_origin(dataset: Dataset, strategy_id: str, quarter: str) -> str:
@@ -125,8 +131,8 @@ def format_narrative(
         caller already has them (the Board report shares them with its data-quality
         notes); computed here when omitted.
     verdicts : pandas.DataFrame, optional
-        The report's measure verdicts: for the Board, a success told of a measure rated
-        Red is noted beside it
+        The report's measure verdicts: a success told of a measure rated Red is noted
+        beside it, for every audience
         (:func:`pcplib.assessment.change_claims.describe_red_success`).
 
     Returns
@@ -135,7 +141,9 @@ def format_narrative(
         HTML: where the narrative came from (:func:`describe_narrative_origin`), for the
         Board any number in it the data set contradicts
         (:func:`pcplib.assessment.narrative_checks.check_narrative_numbers`), then each
-        section; the narrative text is escaped, never interpreted as markup.
+        section, a claim of change the report's test calls noise noted beside its entry
+        for every audience (:func:`pcplib.assessment.change_claims.check_change_claims`);
+        the narrative text is escaped, never interpreted as markup.
     """
     check_audience(audience)
     check_strategy(dataset, strategy_id)
@@ -179,13 +187,14 @@ def format_narrative(
             texts.append(kept)
         rows = rows.assign(text=texts)
         rows = rows[rows["text"].astype(str).str.strip() != ""]
-    # For the Board, a claim of change the report's own test calls noise is noted beside
-    # the entry: "rose" reads as a real change (review 7, F11).
-    changes = (
-        check_change_claims(dataset, strategy_id, quarter)
-        if audience == "board"
-        else pd.DataFrame(columns=["section", "sentence", "note"])
-    )
+    # A claim of change the report's own test calls noise is noted beside the entry, for
+    # every audience: "rose" reads as a real change, and the Board and the public must
+    # not get two readings of one figure (review 7, F11; review 9, R9-6). The note names
+    # no figure the sentence does not, so it discloses nothing restricted; a public
+    # report notes only claims about public measures.
+    changes = check_change_claims(dataset, strategy_id, quarter)
+    if audience == "public":
+        changes = changes[changes["measure_id"].isin(_public_measures(dataset))]
     h = f"h{heading_level}"
     for section in wanted:
         texts = list(rows.loc[rows["section"] == section, "text"])
@@ -193,10 +202,8 @@ def format_narrative(
         entries = rows[rows["section"] == section]
         named = list(entries["measures"]) if "measures" in entries.columns else [""] * len(texts)
         notes = changes[changes["section"] == section]
-        extra = [
-            describe_red_success(section, cell, verdicts) if audience == "board" else ""
-            for cell in named
-        ]
+        # ``verdicts`` of a public report hold only its public measures.
+        extra = [describe_red_success(section, cell, verdicts) for cell in named]
         if texts and (not notes.empty or any(extra)):
             parts.append(_noted_bullets(texts, notes, extra))
         elif texts:

@@ -1,10 +1,12 @@
 """What the owners' quarterly returns carry, as a reader sees it.
 
 The risk table (likelihood, impact and mitigation), the board's action log, and what
-the quarter's return left out, shown as "not supplied" (never as zero). Risks and
-actions are for the board only: a public report says so and
-shows neither, because owners write them for the Board and they may name restricted
-work. Text from returns is escaped like all text from data.
+the quarter's return left out, shown as "not supplied" (never as zero). The risk
+register and the actions are for the board only: a public report says so and shows
+neither, because owners write them for the Board and they may name restricted work. The
+owners' narrative on risks is theirs to publish (its entries naming a restricted measure
+withheld), and a public report says where it is. Text from returns is escaped like all
+text from data.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
     quarter : str
         The reporting quarter, such as ``"2026/27 Q2"``.
     audience : {"board", "public"}, default "board"
-        ``"public"`` shows no risks and says why.
+        ``"public"`` shows no register and says why, pointing to the owners' narrative
+        on risks, which is published as theirs.
 
     Returns
     -------
@@ -94,10 +97,15 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
     check_strategy(dataset, strategy_id)
     periods.parse_quarter(quarter)
     if audience == "public":
+        # The register is the Board's; the owners' own words on risks are their published
+        # narrative, said so here, so "not published" is true of what it names (review 9,
+        # R9-7).
         return _BOARD_ONLY.format(
-            # The owners' own words on risks are in the narrative; the register is not.
-            what="The risk register (each risk's scores and owner) is",
+            what="The risk register (each risk's scores, mitigation and owner) is",
             board=esc(dataset.identity.board_name),
+        ) + (
+            "<p>The owners' own account of the risks to delivery is published as theirs, "
+            "under &quot;Risks to delivery&quot; in their narrative below.</p>"
         )
     risks = dataset.risks
     rows = risks[(risks["strategy_id"] == strategy_id) & (risks["quarter"] == quarter)]

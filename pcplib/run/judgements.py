@@ -91,19 +91,18 @@ def tabulate_job_judgements(
     if job.notebook == "delivery_board":
         # Only when its kernel did not hand its rows back (pcplib.run.collect).
         from pcplib.assessment.board import summarise_board_quarter, tabulate_board_judgements
+        from pcplib.data.forward_plan import load_forward_plan
+        from pcplib.data.history import list_meeting_runs, select_meeting_records
 
-        key = (p.get("forward_plan", ""), p.get("history_dir", ""))
-        if key not in contexts:
-            contexts[key] = _read_context(*key)
-        from pcplib.data.history import list_meeting_runs
-
-        plan, records = contexts[key]
+        forward_plan, history = p.get("forward_plan", ""), p.get("history_dir", "")
+        plan = load_forward_plan(render.resolve_repo_path(forward_plan)) if forward_plan else None
         end = available_period_end(dataset, p["period_end"])
-        history = p.get("history_dir", "")
         # Every run kept, as the notebook reads them: a view of this quarter already
-        # published makes this one an update to it.
+        # published makes this one an update to it; the meetings' records come from them.
         runs = list_meeting_runs(render.resolve_repo_path(history) if history else None)
-        view = summarise_board_quarter(dataset, end, p.get("slot", ""), plan, records, runs=runs)
+        view = summarise_board_quarter(
+            dataset, end, p.get("slot", ""), plan, select_meeting_records(runs), runs=runs
+        )
         return tabulate_board_judgements(view, job.name)
     if job.notebook == "plan_overview":
         # Only when its kernel did not hand its rows back (pcplib.run.collect); the same

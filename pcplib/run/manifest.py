@@ -70,6 +70,17 @@ def read_package_versions() -> dict[str, str]:
     return versions
 
 
+def _read_head(root: Path) -> str:
+    """The checkout's commit (``git rev-parse HEAD``); raises as :func:`subprocess.run` does."""
+    return subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    ).stdout.strip()
+
+
 def read_git_commit() -> dict[str, Any]:
     """Return the repository's commit and whether the working tree has changes.
 
@@ -80,13 +91,7 @@ def read_git_commit() -> dict[str, Any]:
     """
     root = render.find_repo_root()
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
+        commit = _read_head(root)
         status = subprocess.run(
             ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
             capture_output=True,
@@ -113,13 +118,7 @@ def read_code_version() -> str:
     # Only the commit: ``git status`` (what read_git_commit adds) took 0.2-0.5 s of every
     # report's last cell on busy cores, measured, for a flag provenance does not show.
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(render.find_repo_root()), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
+        commit = _read_head(render.find_repo_root())
     except (OSError, subprocess.SubprocessError):
         commit = ""
     return commit or "not recorded (not a git checkout, or git is not available)"

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pcplib.funnel_checks import check_choice
 from pcplib.spc.result import (
     _C_GAP,
     _C_GHOST,
@@ -24,7 +25,6 @@ from pcplib.spc.result import (
     _show_label,
 )
 from pcplib.spc.rules import (
-    _check_choice,
     _coerce_values,
     _compute_core,
     _group_count,
@@ -110,8 +110,8 @@ def xmr(
     A constant series has ``amr`` 0: the limits and 2-sigma lines equal the
     mean, every point lies on the mean, and no point is special cause.
     """
-    rules = _check_choice("rules", rules, ALLOWED_RULES)
-    improvement = _check_choice("improvement", improvement, ALLOWED_IMPROVEMENTS)
+    rules = check_choice("rules", rules, ALLOWED_RULES)
+    improvement = check_choice("improvement", improvement, ALLOWED_IMPROVEMENTS)
     run_n = _resolve_run_length(rules, run_length)
     conflict_s = _resolve_conflict(rules, conflict)
     min_n = _resolve_min_points(rules, min_points)
@@ -457,7 +457,7 @@ def xmr_frame(
         )
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"df must be a pandas DataFrame, got {type(df).__name__}")
-    rules = _check_choice("rules", rules, ALLOWED_RULES)
+    rules = check_choice("rules", rules, ALLOWED_RULES)
     run_n = _resolve_run_length(rules, run_length)
     conflict_s = _resolve_conflict(rules, conflict)
     min_n = _resolve_min_points(rules, min_points)
@@ -585,13 +585,13 @@ def _direction_per_series(series_of: _SeriesOf, improvement: str) -> np.ndarray:
     """The improvement direction (+1, -1 or 0) of each series: one for all, or a column's."""
 
     def to_direction(v: object) -> int:
-        return _DIRECTION[_check_choice("improvement", v, ALLOWED_IMPROVEMENTS)]
+        return _DIRECTION[check_choice("improvement", v, ALLOWED_IMPROVEMENTS)]
 
     dir_col = None
     if isinstance(improvement, str) and improvement not in ALLOWED_IMPROVEMENTS:
         dir_col = _per_series(series_of, improvement, "improvement", to_direction)
         if dir_col is None:
-            _check_choice("improvement", improvement, ALLOWED_IMPROVEMENTS)
+            check_choice("improvement", improvement, ALLOWED_IMPROVEMENTS)
     if dir_col is None:
         return np.full(len(series_of[2]), to_direction(improvement), dtype=np.int8)
     return dir_col.astype(np.int8)

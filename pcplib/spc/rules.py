@@ -7,13 +7,13 @@ a single series and a thousand are judged by exactly the same code.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pcplib.funnel_checks import check_choice, is_number
 from pcplib.spc.result import (
     _C_ABOVE,
     _C_BELOW,
@@ -43,18 +43,6 @@ from pcplib.spc.result import (
 )
 
 
-def _check_choice(name: str, value: object, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(
-            f"{name}={value!r} is not allowed: expected one of {', '.join(map(repr, allowed))}"
-        )
-    return value
-
-
-def _is_number(v: object) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
-
-
 def _coerce_values(values: Sequence[Any] | np.ndarray | pd.Series, what: str) -> np.ndarray:
     """Return values as float64 (NaN for missing), or raise naming the first bad one."""
     if isinstance(values, pd.Series):
@@ -74,7 +62,7 @@ def _coerce_values(values: Sequence[Any] | np.ndarray | pd.Series, what: str) ->
         for i, v in enumerate(raw):
             if v is None or v is pd.NA or v is pd.NaT:
                 y[i] = np.nan
-            elif _is_number(v):
+            elif is_number(v):
                 y[i] = float(v)
             else:
                 raise ValueError(
@@ -501,7 +489,7 @@ def _resolve_conflict(rules: str, conflict: str | None) -> str:
         return "improvement"
     if conflict is None:
         return "improvement"
-    return _check_choice("conflict", conflict, ALLOWED_CONFLICTS)
+    return check_choice("conflict", conflict, ALLOWED_CONFLICTS)
 
 
 def _resolve_min_points(rules: str, min_points: int | None) -> int:
@@ -551,7 +539,7 @@ def _resolve_screen(rules: str, screen_outliers: object) -> bool:
 def _resolve_target(target: object) -> float | None:
     if target is None:
         return None
-    if not _is_number(target):
+    if not is_number(target):
         raise ValueError(f"target={target!r}: expected a number or None")
     value = float(target)  # type: ignore[arg-type]
     if math.isnan(value):

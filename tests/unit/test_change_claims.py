@@ -86,18 +86,36 @@ def test_the_entrys_own_measures_must_include_the_measure(sample: Dataset) -> No
     assert text not in set(check_change_claims(other, "workforce", Q2)["sentence"])
 
 
-def test_the_board_reads_the_note_beside_the_sentence_and_the_public_does_not(
-    sample: Dataset,
-) -> None:
-    board = format_narrative(sample, "workforce", Q2)
+@pytest.mark.parametrize("audience", ["board", "public"])
+def test_every_audience_reads_the_note_beside_the_sentence(sample: Dataset, audience: str) -> None:
+    # Review 9, R9-6: the public read "rose from 55.6% ... to 55.8%" with the Board's
+    # note stripped; one figure gets one reading in every audience's report.
+    noted = format_narrative(sample, "workforce", Q2, audience=audience)
     assert (
         "Special constables rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2.<br>"
         '<span class="small change-claim"><strong>Note:</strong> Within the usual ups and '
         "downs: &quot;rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2&quot; is not a real "
-        "change by the report&#x27;s own test" in board
+        "change by the report&#x27;s own test" in noted
     )
-    public = format_narrative(sample, "workforce", Q2, audience="public")
-    assert "change-claim" not in public and "Within the usual ups and downs" not in public
+    confidence = format_narrative(sample, "neighbourhood-policing", Q2, audience=audience)
+    assert (
+        "&quot;rose from 55.6% in 2026/27 Q1 to 55.8% in 2026/27 Q2&quot; is not a real "
+        "change by the report&#x27;s own test" in confidence
+    )
+
+
+def test_a_public_report_notes_no_claim_about_a_restricted_measure(sample: Dataset) -> None:
+    # The note prints a test of the measure's figures: for a restricted measure that is
+    # the Board's alone, though the sentence (naming it only in part) is printed.
+    text = "Our specials rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2."
+    data = with_entry(sample, "workforce", text)
+    board = format_narrative(data, "workforce", Q2, audience="public")
+    assert f"{text}<br>" in board  # noted while the measure is public
+    measures = data.measures.copy()
+    measures.loc[measures["measure_id"] == "wf-specials", "visibility"] = "restricted"
+    hidden = dataclasses.replace(data, measures=measures)
+    page = format_narrative(hidden, "workforce", Q2, audience="public")
+    assert f"<li>{text}</li>" in page
 
 
 def test_the_note_says_what_the_test_found() -> None:
@@ -111,7 +129,7 @@ def test_the_note_says_what_the_test_found() -> None:
     assert both.startswith("Within the usual ups and downs:")
 
 
-def test_a_success_told_of_a_measure_rated_red_is_noted_for_the_board(sample: Dataset) -> None:
+def test_a_success_told_of_a_measure_rated_red_is_noted_for_every_audience(sample: Dataset) -> None:
     # Review 7, F11: "Body-worn video was recorded in 90.8% of searches in September",
     # under Successes, of a measure rated Red for a real deterioration.
     from pcplib import assessment
@@ -125,10 +143,14 @@ def test_a_success_told_of_a_measure_rated_red_is_noted_for_the_board(sample: Da
         "on body-worn video is rated Red this quarter (see the measures table): this "
         "success is not the whole picture.</span>" in board
     )
+    # The public report's verdicts are its public measures': the note is theirs too.
+    verdicts = assessment.summarise_strategy(
+        sample, "scrutiny-and-legitimacy", "2026-09", "public"
+    ).measures
     public = format_narrative(
-        sample, "scrutiny-and-legitimacy", quarter, "public", verdicts=summary.measures
+        sample, "scrutiny-and-legitimacy", quarter, "public", verdicts=verdicts
     )
-    assert "rated Red this quarter" not in public
+    assert "is rated Red this quarter (see the measures table)" in public
     # Only an entry that lists its measure, under Successes, of a measure rated Red.
     assert describe_red_success("challenges", "sl-body-worn-video", summary.measures) == ""
     assert describe_red_success("successes", "", summary.measures) == ""

@@ -8,7 +8,12 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from pcplib.data.history import list_meeting_records, list_meeting_runs, read_meeting_record
+from pcplib.data.history import (
+    list_meeting_records,
+    list_meeting_runs,
+    read_meeting_record,
+    select_meeting_records,
+)
 from pcplib.run.history import record_meeting
 from pcplib.run.jobs import Job, RunPlan
 
@@ -93,6 +98,18 @@ def test_a_meeting_is_read_as_its_latest_run_oldest_meeting_first(tmp_path: Path
         ("2026-11", "t3"),
     ]
     assert list_meeting_runs(tmp_path / "missing") == [] == list_meeting_runs(None)
+
+
+def test_the_meetings_records_come_from_every_run_as_read_alone(tmp_path: Path) -> None:
+    # The Delivery Board reads every run once and takes each meeting's record from them.
+    record_meeting(tmp_path, _plan("2026-11"), _judgements("Green", 3), _dataset(), "t3")
+    record_meeting(tmp_path, _plan("2026-07"), _judgements("Amber", 1), _dataset(), "t1")
+    record_meeting(tmp_path, _plan("2026-07"), _judgements("Red", 2), _dataset(), "t2")
+    selected = select_meeting_records(list_meeting_runs(tmp_path / "history"))
+    records = list_meeting_records(tmp_path / "history")
+    assert [r.folder for r in selected] == [r.folder for r in records]
+    assert [(r.slot, r.produced_at) for r in selected] == [("2026-07", "t2"), ("2026-11", "t3")]
+    assert select_meeting_records([]) == []
 
 
 def test_a_run_for_no_meeting_is_not_recorded(tmp_path: Path) -> None:

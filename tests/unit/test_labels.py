@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pcplib.labels import count_decimals, format_figure, format_figures, format_value
+from pcplib.labels import (
+    count_decimals,
+    format_figure,
+    format_figures,
+    format_value,
+    parse_number,
+    strip_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -209,3 +216,17 @@ def test_one_sentence_shares_the_decimals_its_groups_need() -> None:
     # A whole count is exact: each group keeps its own decimals.
     assert choose_shared_decimals([[94, 95.25]], "days") is None
     assert choose_shared_decimals([[None]], "percent") is None
+
+
+def test_parse_number_reads_a_figure_kept_as_text_and_nothing_else() -> None:
+    # The meeting history keeps every column as text: a blank is no figure.
+    assert parse_number("1215.5") == 1215.5
+    assert parse_number(3) == 3.0
+    for nothing in (None, float("nan"), "", "  ", "n/a"):
+        assert parse_number(nothing) is None
+
+
+def test_strip_text_gives_a_cells_text_or_nothing() -> None:
+    assert strip_text("  Chief Superintendent ") == "Chief Superintendent"
+    assert strip_text(12) == "12"
+    assert strip_text(None) == "" == strip_text(float("nan"))

@@ -157,6 +157,27 @@ def _row(**overrides: object) -> dict:
          "clear enough to be sure: 4,600 in the last 12 months against 4,300 in the plan's "
          "baseline year (2024/25). Its change on a year ago is within the usual "
          "ups and downs."),
+        # Review 9, R9-11: a run or trend the comparisons do not confirm (Amber,
+        # harm_spc_unconfirmed) is watched, never "by more than the usual ups and downs"
+        # beside "down 8.0%" and "no clear change".
+        ({"assessment": "needs attention", "rag": "Amber", "rag_basis": "evidence",
+          "rag_rule": "harm_spc_unconfirmed", "spc_variation": "special_cause_concern",
+          "good_direction": "lower", "judgement": "no evidence of change",
+          "since_baseline_judgement": "no evidence of change"},
+         "needs attention",
+         "1,135, down 8.0% on a year ago. Recent months have run above their usual level of "
+         "August 2023 to March 2025. But the comparisons with a year ago and with the "
+         "plan's baseline year do not confirm a rise, so it is watched, not yet a worsening."),
+        # ... and a possible change on one test is named by its comparison.
+        ({"assessment": "needs attention", "rag": "Amber", "rag_basis": "evidence",
+          "rag_rule": "harm_spc_unconfirmed", "spc_variation": "special_cause_concern",
+          "worsening": "possible", "direction": "up", "change": "+8.0%",
+          "good_direction": "lower", "judgement": "no evidence of change",
+          "since_baseline_judgement": "possibly deteriorated"},
+         "needs attention",
+         "1,135, up 8.0% on a year ago. Recent months have run above their usual level of "
+         "August 2023 to March 2025, and it may be higher since the plan began. No "
+         "comparison confirms a rise yet, so it is watched, not yet a worsening."),
     ],
 )  # fmt: skip
 def test_public_sentences_are_plain_and_follow_the_assessment(overrides, group, sentence) -> None:

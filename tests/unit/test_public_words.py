@@ -283,8 +283,55 @@ def test_a_public_strategy_report_says_it_is_the_boards_report_with_restrictions
     board = build_header(sample, "neighbourhood-policing", "2026-11", "2026-09")
     assert "restricted measures, the risk register" not in board
     note = format_risks(sample, "neighbourhood-policing", "2026/27 Q2", "public")
-    assert "The risk register (each risk's scores and owner) is reported" in note
+    assert "The risk register (each risk's scores, mitigation and owner) is reported" in note
     assert "Risks to delivery are" not in note
+
+
+def test_a_public_strategy_report_says_the_owners_words_on_risks_are_published(
+    sample: Dataset, repo_root: Path
+) -> None:
+    # Review 9, R9-7: "Risks are for the Board only and are not published" stood above
+    # the owners' published narrative "Risks to delivery". The register is the Board's;
+    # the owners' words are published as theirs, and the report says so.
+    from pcplib.report.returns import format_risks
+
+    note = html.unescape(format_risks(sample, "neighbourhood-policing", "2026/27 Q2", "public"))
+    assert (
+        "The owners' own account of the risks to delivery is published as theirs, under "
+        '"Risks to delivery" in their narrative below.' in note
+    )
+    notebook = json.loads((repo_root / "notebooks" / "delivery_strategy.ipynb").read_text())
+    text = " ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    assert "Risks are for the Board only" not in text
+    assert "The register is for the Board only and is not published; the owners' own words" in text
+
+
+def test_a_commitment_on_a_restricted_measures_subject_stays_public_without_the_measure(
+    sample: Dataset,
+) -> None:
+    # Review 9, R9-7, the OPCC's decision: commitments come from the published plan, so
+    # "Limit abstractions of neighbourhood officers" is public; no restricted measure's
+    # name or figure is, even where the commitment is tied to one.
+    import dataclasses
+
+    from pcplib.assessment import summarise_strategy
+    from pcplib.assessment.scope import find_restricted_mentions, restricted_terms
+    from pcplib.report.commitments import format_commitments
+
+    commitments = sample.commitments.copy()
+    tied = commitments["commitment"].str.startswith("Limit abstractions")
+    assert tied.sum() == 1
+    commitments.loc[tied, "measure_id"] = "np-abstraction-hours"
+    data = dataclasses.replace(sample, commitments=commitments)
+    verdicts = summarise_strategy(data, "neighbourhood-policing", "2026-09", "public").measures
+    page = format_commitments(
+        data, "neighbourhood-policing", "2026-09", audience="public", verdicts=verdicts
+    )
+    assert "Limit abstractions of neighbourhood officers to response duties" in page
+    assert find_restricted_mentions(page, restricted_terms(data)) == []
+    board = summarise_strategy(data, "neighbourhood-policing", "2026-09", "board").measures
+    hours = board.loc[board["measure_id"] == "np-abstraction-hours", "current"].iloc[0]
+    assert f"{hours:,.0f}" not in html.unescape(page)
 
 
 def test_method_texts_quote_the_thresholds_in_force(monkeypatch) -> None:
