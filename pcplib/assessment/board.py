@@ -78,6 +78,7 @@ from pcplib.assessment.board_items import (
     list_return_items,
     list_risk_items,
 )
+from pcplib.assessment.change_chance import MOVED_WITHIN_CHANCE
 from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.continuity import (
     AS_REPORTED,
@@ -435,7 +436,9 @@ def _rating_items(
             told_rag,
         ]
     reasons, restated = _evidence_reasons(summary, continuity, first is not None)
-    rated = changes[changes["change"] == "rating changed"]
+    # A rating that moved within chance of its target is listed with the changes, and
+    # is no progress (list_progress reads no "out of needs attention" for it).
+    rated = changes[changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])]
     rows = [
         {
             "kind": "rating",
@@ -443,7 +446,11 @@ def _rating_items(
             "item": str(r["name"]),
             "state": f"{r['before']} to {r['after']}",
             "due": "",
-            "detail": "overall rating" if r["kind"] == "overall" else "measure",
+            "detail": "overall rating"
+            if r["kind"] == "overall"
+            else "measure, within chance"
+            if r["change"] == MOVED_WITHIN_CHANCE
+            else "measure",
             "flag": "changed",
             # The plain "Why", for the measures': the change in the evidence; a move to
             # Grey is "no longer rated".
@@ -480,7 +487,10 @@ def _evidence_reasons(
     moved = changes[changes["kind"] == "measure"]
     if moved.empty:
         return {}, set()
-    earlier = continuity.measures.set_index("measure_id")["previous_value"]
+    by_measure = continuity.measures.set_index("measure_id")
+    earlier = by_measure["previous_value"]
+    within = by_measure.get("move_within_chance", pd.Series(dtype=object))
+    noise = by_measure.get("change_within_chance", pd.Series(dtype=object))
     previous = continuity.previous
     label = (
         "the view first published"
@@ -498,7 +508,14 @@ def _evidence_reasons(
             continue
         value = earlier.get(mid)
         then = None if is_missing(value) else float(value)
-        words = describe_change_evidence(now, mine["change"].astype(str).tolist(), then, label)
+        words = describe_change_evidence(
+            now,
+            mine["change"].astype(str).tolist(),
+            then,
+            label,
+            within_chance=strip_text(within.get(mid)),
+            chance_note=strip_text(noise.get(mid)),
+        )
         current = now.get("current")
         if update and then is not None and not is_missing(current) and then == float(current):
             restated.add(mid)

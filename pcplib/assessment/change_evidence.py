@@ -146,6 +146,8 @@ def describe_change_evidence(
     earlier: float | None = None,
     earlier_label: str = "",
     previous_rag: str = "",
+    within_chance: str = "",
+    chance_note: str = "",
 ) -> str:
     """Say why a measure's rating changed: the change in the evidence, not the new name.
 
@@ -164,13 +166,25 @@ def describe_change_evidence(
         That period in words (``"the quarter to June 2026"``).
     previous_rag : str, optional
         The rating the comparison gave (:func:`describe_rating_evidence`).
+    within_chance : str, optional
+        For a rating that moved within chance of its target
+        (:func:`~pcplib.assessment.change_chance.describe_move_within_chance`), the
+        words that say so; they lead instead of a move into or out of "needs
+        attention", which such a move is not.
+    chance_note : str, optional
+        For a figure that moved by less than chance allows
+        (:func:`~pcplib.assessment.change_chance.describe_change_within_chance`), the
+        words that say so, set after the figures ("...; a change of +1.1 points, within
+        the survey's margin of error (+/- 7.2 points)").
 
     Returns
     -------
     str
         Such as "into needs attention: no target; 2026/27 Q2 152 against 120 in 2025/26
-        Q2, a real rise" or "out of needs attention: target met (93.4% against 90.0%;
-        88.2% in the quarter to June 2026)".
+        Q2, a real rise", "out of needs attention: target met (93.4% against 90.0%;
+        88.2% in the quarter to June 2026)" or "moved within chance of its target (too
+        close to say → met, but close), so not progress: target met (84 against 90; 104
+        in the quarter to June 2026), though by less than the usual variation".
     """
     words = describe_rating_evidence(now, previous_rag)
     current = parse_number(now.get("current"))
@@ -178,18 +192,25 @@ def describe_change_evidence(
     # A seasonal measure's target is judged on its year ending: the quarter before is then
     # not the same kind of figure, and is not set beside it.
     same_kind = compared is None or compared == current
+    # The bracket that sets the figure against its target ("(84 against 90)"), also when
+    # words follow it (", though by less than the usual variation").
+    close = words.find(")")
     if (
         str(now.get("rag_basis")) in ("target", "trajectory")
         and earlier is not None
         and current is not None
         and same_kind
-        and words.endswith(")")
+        and close != -1
+        and " against " in words[:close]
     ):
         then = format_figures(
             [earlier, current], str(now.get("unit", "")), str(now.get("rate_per") or "")
         )
-        words = f"{words[:-1]}; {then[0]} in {earlier_label or 'the period compared'})"
-    lead = next(
+        said = f"; {then[0]} in {earlier_label or 'the period compared'}"
+        words = f"{words[:close]}{said}{words[close:]}"
+    if chance_note:
+        words = f"{words}; {chance_note}"
+    lead = within_chance or next(
         (m for m in ("into needs attention", "out of needs attention") if m in movements), ""
     )
     return f"{lead}: {words}" if lead else words

@@ -107,9 +107,31 @@ def is_signed(history: pd.DataFrame) -> bool:
 
 
 def counts_outcomes(measure: Mapping[str, Any]) -> bool:
-    """Whether a measure is an outcome share counted from police.uk (``police_uk_outcomes``)."""
-    return not is_missing(measure.get("police_uk_outcomes")) and bool(
-        str(measure.get("police_uk_outcomes") or "").strip()
+    """Whether a measure is a share of recorded crimes by their outcome.
+
+    One counted from police.uk (``police_uk_outcomes``), or a percentage whose source is
+    recorded crime outcomes (its ``source`` names "crime outcomes", as the Home Office's
+    outcomes statistics and the forces' own outcome returns do). Either kind's latest
+    months are provisional while outcomes are still to be assigned, and can only settle
+    into more of them, so a shortfall or a fall there may be the lag (review 9, R9-20:
+    the printed rule names every outcome share, not only police.uk's).
+
+    Parameters
+    ----------
+    measure : Mapping
+        A catalogue row.
+
+    Returns
+    -------
+    bool
+        True for an outcome share.
+    """
+    mapped = measure.get("police_uk_outcomes")
+    if not is_missing(mapped) and str(mapped or "").strip():
+        return True
+    return (
+        str(measure.get("unit")) == "percent"
+        and "crime outcomes" in str(measure.get("source") or "").lower()
     )
 
 

@@ -39,6 +39,12 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
+from pcplib.assessment.change_chance import (
+    MOVED_WITHIN_CHANCE,
+    classify_target_standing,
+    describe_change_within_chance,
+    describe_move_within_chance,
+)
 from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.scope import strategy_commitments
@@ -68,13 +74,15 @@ RECOMPUTED = "recomputed"
 CHANGE_KINDS = ("overall", "measure", "commitment", "action")
 CHANGE_COLUMNS = ["kind", "item_id", "name", "change", "before", "after", "reason"]
 """Columns of :attr:`Continuity.changes`. ``change`` is one of ``rating changed``,
-``into needs attention``, ``out of needs attention``, ``target newly met``,
-``target newly missed``, ``no longer rated`` (out of needs attention only because it
-is no longer rated), ``figure revised``, ``status changed``, ``due date changed``,
-``new`` (a commitment or action not shown before), ``done`` or ``now overdue`` (an
-action due before this meeting, not done or dropped, and not overdue at the last one
-when it was shown); ``before`` and ``after``
-are in words; ``reason`` says why (the rule behind a new rating)."""
+``rating moved within chance`` (between "too close to say" and "met, but close", so
+neither progress nor slippage: :mod:`pcplib.assessment.change_chance`; it has no "into"
+or "out of needs attention" row), ``into needs attention``, ``out of needs attention``,
+``target newly met``, ``target newly missed``, ``no longer rated`` (out of needs
+attention only because it is no longer rated), ``figure revised``, ``status changed``,
+``due date changed``, ``new`` (a commitment or action not shown before), ``done`` or
+``now overdue`` (an action due before this meeting, not done or dropped, and not overdue
+at the last one when it was shown); ``before`` and ``after`` are in words; ``reason``
+says why (the rule behind a new rating)."""
 
 CONTINUITY_COLUMNS = [
     "previous_meeting", "previous_basis", "previous_period_end", "previous_rag",
@@ -129,7 +137,13 @@ class Continuity:
         it cannot show).
     measures : pandas.DataFrame
         One row per measure of today's report: ``measure_id`` and
-        :data:`CONTINUITY_COLUMNS`.
+        :data:`CONTINUITY_COLUMNS`; with a previous meeting, then
+        ``move_within_chance``: the words of a rating that moved within chance of its
+        target (:func:`~pcplib.assessment.change_chance.describe_move_within_chance`),
+        else empty; ``change_within_chance``: for a rating that changed, the words of a
+        figure that moved by less than chance allows
+        (:func:`~pcplib.assessment.change_chance.describe_change_within_chance`), else
+        empty.
     changes : pandas.DataFrame
         The movements, columns :data:`CHANGE_COLUMNS`, in the order of
         :data:`CHANGE_KINDS`.
@@ -224,15 +238,28 @@ def _previous_rows(previous: PreviousMeeting, strategy_id: str) -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def _target_state(rag: str, basis: str, within: object = False) -> str:
+def _target_state(row: Mapping[str, Any]) -> str:
     """``met``, ``missed`` or empty: how a measure stood against its target or trajectory.
 
-    Empty for a figure within chance of its target (``target_within_margin``): neither
-    met nor missed, so never "target newly met" on noise (review 4, F2 and F9).
+    Empty for a figure too close to its target to say (``target_standing``): neither met
+    nor missed, so never "target newly met" on noise (review 4, F2 and F9); a figure met
+    but close is met.
     """
-    if basis not in ("target", "trajectory") or str(within).strip().lower() in ("true", "1"):
+    standing = classify_target_standing(row)
+    return "missed" if standing == "missed" else "met" if standing.startswith("met") else ""
+
+
+def _move_within_chance(now: Mapping[str, Any], before: Mapping[str, Any]) -> str:
+    """The words of a rating that moved within chance of its target, else empty.
+
+    A move between "too close to say" and "met, but close" is listed as such, never as
+    progress or slippage (review 9, R9-4): one rule, read off each rating's basis.
+    """
+    if not before or str(now.get("rag")) == str(before.get("rag", "")):
         return ""
-    return "met" if rag == "Green" else "missed" if rag in ("Amber", "Red") else ""
+    return describe_move_within_chance(
+        classify_target_standing(before), classify_target_standing(now)
+    )
 
 
 def _measure_movements(
@@ -241,11 +268,14 @@ def _measure_movements(
     unit: str,
     earlier: float | None = None,
     earlier_label: str = "",
+    then: Mapping[str, Any] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The movements of one measure, as change rows and as short words.
 
     ``earlier`` is the figure the comparison gave for its own period (``earlier_label``),
-    set beside a target's figure in a changed rating's reason.
+    set beside a target's figure in a changed rating's reason; ``then`` is the measure's
+    row for that period as today's data give it, whose allowance for chance says
+    whether the figure's move was within it (review 9, R9-5).
     """
     rows: list[dict[str, Any]] = []
     words: list[str] = []
@@ -255,24 +285,37 @@ def _measure_movements(
     # without the column is taken to have had one).
     charted = str(before.get("spc_status") or "assessed") == "assessed"
     lost = old_rag if charted else ""
+    within = _move_within_chance(now, before)
     if old_rag and rag != old_rag:
         # The Board's "Why": the figures that moved the rating, in the Delivery Board
         # view's words (its move into or out of "needs attention" is a row of its own, so
         # no lead); a rating lost to the method still says "no longer rated". The rule
         # and its statistics stay in rag_reason.
-        why = describe_change_evidence(now, (), earlier, earlier_label, previous_rag=lost)
+        why = describe_change_evidence(
+            now,
+            (),
+            earlier,
+            earlier_label,
+            previous_rag=lost,
+            within_chance=within,
+            chance_note=describe_change_within_chance(now, earlier, then),
+        )
         rows.append(
             base
             | {
-                "change": "rating changed",
+                "change": MOVED_WITHIN_CHANCE if within else "rating changed",
                 "before": old_rag,
                 "after": rag,
                 "reason": why,
             }
         )
-        words.append(f"rating {old_rag} to {rag}")
+        words.append(f"rating {old_rag} to {rag}" + (", within chance" if within else ""))
     assessment, old_assessment = str(now["assessment"]), str(before.get("assessment", ""))
-    if old_assessment and (assessment == _ATTENTION) != (old_assessment == _ATTENTION):
+    if (
+        old_assessment
+        and not within
+        and (assessment == _ATTENTION) != (old_assessment == _ATTENTION)
+    ):
         into = assessment == _ATTENTION
         change = "into needs attention" if into else "out of needs attention"
         reason = str(now.get("sentence") or "")
@@ -286,10 +329,7 @@ def _measure_movements(
                     "reason": reason}
         )  # fmt: skip
         words.append(change)
-    state = _target_state(rag, str(now.get("rag_basis", "")), now.get("target_within_margin"))
-    old_state = _target_state(
-        old_rag, str(before.get("rag_basis", "")), before.get("target_within_margin")
-    )
+    state, old_state = _target_state(now), _target_state(before)
     if state and old_state and state != old_state:
         change = f"target newly {state}"
         current, goal = format_figures([now.get("current"), now.get("target")], unit)
@@ -340,8 +380,11 @@ def _compare_measures(
         revision, revision_words = (
             _revision(reported, value_now, unit) if previous.record is not None else (None, "")
         )
+        within = _move_within_chance(now, before)
+        then = then_now_by_id.get(mid)
+        moved = str(now["rag"]) != str(before.get("rag", "")) and bool(before.get("rag"))
         rows, words = _measure_movements(
-            now, before, unit, reported, _period_words(previous.period_end)
+            now, before, unit, reported, _period_words(previous.period_end), then
         )
         if revision_words:
             rows.append(
@@ -369,9 +412,14 @@ def _compare_measures(
                 "previous_value_now": value_now,
                 "revision": revision,
                 "since_last_meeting": "; ".join(words),
+                "move_within_chance": within,
+                "change_within_chance": describe_change_within_chance(now, reported, then)
+                if moved
+                else "",
             }
         )
-    return pd.DataFrame(table, columns=["measure_id", *CONTINUITY_COLUMNS]), changes
+    columns = ["measure_id", *CONTINUITY_COLUMNS, "move_within_chance", "change_within_chance"]
+    return pd.DataFrame(table, columns=columns), changes
 
 
 def _period_words(period_end: str) -> str:

@@ -21,6 +21,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from pcplib.assessment.change_chance import classify_target_standing
 from pcplib.assessment.thresholds import ROLL_UP_METHOD
 from pcplib.labels import format_figure, is_missing
 from pcplib.metrics import Change, measure_change
@@ -69,7 +70,7 @@ JUDGEMENT_COLUMNS = [
     "year_ending_change_unit", "year_ending_change_shown", "year_ending_judgement",
     "year_ending_evidence", "year_ending_test",
     "since_baseline_judgement", "evidence_disagreement", "spc_status", "spc_withheld",
-    "target_record", "status_disagreement",
+    "target_record", "target_standing", "status_disagreement",
     "margin_of_error", "small_numbers", "performance_rag", "delivery_rag", "risk_rag",
     "rating_note", "completeness", "comparison_completeness", "year_ending_completeness",
     "baseline_completeness",
@@ -81,18 +82,19 @@ JUDGEMENT_COLUMNS = [
 ``since_baseline_change``, ``year_ending_change``) in the unit its ``_unit`` column
 names (``%``, ``pp`` or the measure's unit for a difference), beside the text the
 reports print (``_shown``), so a spreadsheet or pandas reads numbers, not text. After
-``source`` come the verdict's evidence: the
-rule and threshold behind each rating (``rag_reason``), the tests of change and their
-verdicts, the SPC status, the target's record, a commitment status the measure's data
-contradict (``status_disagreement``), the survey margin of error, and for a
-strategy's overall row its separate performance, delivery and risk ratings and what the
-overall rating alone would hide (``rating_note``); last, how many of each window's
-periods have a figure and which are missing (``completeness`` for the reporting period,
-then the same period a year earlier, the year ending and the baseline year); last of all,
-for a strategy report, the comparison with the last meeting that saw the strategy
+``source`` come the verdict's evidence: the rule and threshold behind each rating
+(``rag_reason``), the tests of change and their verdicts, the SPC status, the target's
+record and how the figure stands against its target (``target_standing``: met, met but
+close, too close to say, missed), a commitment status the measure's data contradict
+(``status_disagreement``), the survey margin of error, and for a strategy's overall row
+its separate performance, delivery and risk ratings and what the overall rating alone
+would hide (``rating_note``); last, how many of each window's periods have a figure and
+which are missing (``completeness`` for the reporting period, then the same period a
+year earlier, the year ending and the baseline year); last of all, for a strategy
+report, the comparison with the last meeting that saw the strategy
 (:data:`pcplib.assessment.continuity.CONTINUITY_COLUMNS`): the meeting, whether its
-judgements are as reported or recomputed, its rating, assessment and figure, that
-figure as today's data give it, the revision and the movements in words."""
+judgements are as reported or recomputed, its rating, assessment and figure, that figure
+as today's data give it, the revision and the movements in words."""
 
 TABLE_COLUMNS = [
     "strategy_id", "measure_id", "measure_name", "tier", "period_end", "unit", "current",
@@ -156,6 +158,7 @@ COLUMN_LABELS: dict[str, str] = {
     "spc_status": "SPC status",
     "spc_withheld": "SPC withheld because",
     "target_record": "Target record",
+    "target_standing": "Standing against the target",
     "margin_of_error": "Margin of error (95%, pp)",
     "small_numbers": "Small numbers",
     "performance_rag": "Performance RAG",
@@ -344,6 +347,7 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "spc_status": r["spc_status"],
                 "spc_withheld": r["spc_withheld"],
                 "target_record": r["target_record"],
+                "target_standing": classify_target_standing(r),
                 "status_disagreement": r.get("status_disagreement") or "",
                 "margin_of_error": _number(r["margin_of_error"]),
                 "small_numbers": bool(r["small_numbers"]),

@@ -112,7 +112,7 @@ MEASURE_COLUMNS = [
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "target_process",
-    "target_process_reason", "margin_of_error",
+    "target_process_reason", "margin_of_error", "target_allowance",
     "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
     "rate_per", "rate_per_year", "rate_per_point",
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
@@ -328,6 +328,9 @@ def _summarise_measure(
     # measure is rated as one with no target would be (assessment.harm).
     asked = asks_nothing(target, _rating_inputs(figures, target), good)
     process = judge_process_side(spc.assurance, spc.assurance_basis, record, frequency)
+    chance = estimate_target_chance(
+        figures.year_ending if target.on_year else figures.current, rows.history, measure
+    )
     rating = rate_measure(
         _rating_inputs(figures, target), replace(target, value=None) if asked else target,
         good, spc.variation,
@@ -335,9 +338,7 @@ def _summarise_measure(
         unit=unit, per=describe_rate_basis(measure, "quarter"),
         no_spc_reason=describe_no_spc(spc, frequency),
         improvement_reason=weigh_improvement(changes, good),
-        chance=estimate_target_chance(
-            figures.year_ending if target.on_year else figures.current, rows.history, measure
-        ),
+        chance=chance,
         process=process,
         beyond_limits=spc.beyond_limits,
     )  # fmt: skip
@@ -374,6 +375,10 @@ def _summarise_measure(
             rows.regular, measure, target, limits_from, spc.assurance_basis == "record"
         ),
         margin_of_error=estimate_survey_margin(figures.current, measure),
+        # The 95% allowance chance gives the figure judged against a target (a survey's
+        # margin of error; none for an exact administrative count): a move of the
+        # figure between meetings is set against it (assessment.change_chance).
+        target_allowance=chance.half_width if chance is not None else None,
         quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
     )
     row.update(name_reference_periods(row, measure))  # each reference period named once

@@ -269,8 +269,10 @@ def is_told_by_name_only(row: Mapping[str, Any]) -> bool:
     """
     if group_for_public(row) not in ("steady", "not rated"):
         return False
-    if row.get("rag_rule") == "no_comparable_baseline":
-        return False  # no change since the plan began can be told, so never "no clear change"
+    if row.get("rag_rule") in ("no_comparable_baseline", "outcomes_open"):
+        # No change since the plan began can be told, or a target is short on open
+        # outcomes: either is news in its own sentence, never "no clear change".
+        return False
     if row.get("rag_basis") in ("target", "trajectory"):
         # A steady measure with a target (one its baseline year already met) is told in
         # its own sentence: "the target asks for no improvement" is news (review 5, N7).
@@ -295,6 +297,13 @@ def describe_public_not_rated(row: Mapping[str, Any]) -> str:
     the reason is the chart's (its reference period is not stable, too few figures, or
     a rolling total), never "no clear change" (issue 26, review 3 #6 and #7).
     """
+    if row.get("rag_rule") == "outcomes_open":
+        # Short of its target on months whose outcomes are still open: it has a target,
+        # so never "there is no target" (review 9, R9-20).
+        return (
+            "it is short of its target, but the latest months' outcomes are still "
+            "being decided and can only add to it, so it is not rated until they are"
+        )
     grey = describe_grey_rule(row, public=True)
     if grey:
         return grey.removeprefix("not rated: ")

@@ -223,6 +223,14 @@ def _target_clause(row: dict[str, Any]) -> str:
         )
     if rule == "small_numbers":
         return "no target, and too few events to tell a change from chance, so not rated"
+    if rule == "outcomes_open" and row.get("target_for_period") is not None:
+        # A share short of its target on months whose outcomes are still open has a
+        # target: never "no target" (review 9, R9-20).
+        goal = format_figure(row["target_for_period"], unit, per=per)
+        return (
+            f"short of its target ({goal}) while the latest months' outcomes are still "
+            "open, so not rated until they settle"
+        )
     if rule == "no_comparable_baseline":
         return f"no target; {describe_grey_rule(row)}"
     return "no target" if row["current"] is not None else ""

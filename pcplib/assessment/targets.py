@@ -573,7 +573,8 @@ def _rate_without_target(
         return Rating(
             "Grey", "none",
             reason=f"no SPC verdict: tests only ({why}; no target, and the tests of change "
-            "find no change beyond chance, which alone is not enough to rate)",
+            "show no real improvement on a test of counts or proportions that the year "
+            "ending bears out, which alone is not enough to rate)",
             rule="tests_only",
         )  # fmt: skip
     return Rating(

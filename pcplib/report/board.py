@@ -187,7 +187,7 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
     progress = items[(items["flag"] == "progress") & items["strategy_id"].isin(ids)]
     line = _progress_line(progress, _items_known(view, ids))
     rated = mine[mine["detail"] == "overall rating"]
-    measures = mine[mine["detail"] == "measure"]
+    measures = mine[mine["detail"].astype(str).str.startswith("measure")]
     parts = [esc(f"{r['strategy_name']}: {r['state']}") for r in rated.to_dict("records")]
     text = "; ".join(parts)
     if measures.empty and progress.empty:
@@ -212,7 +212,16 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
         if one and bases and not view.is_update
         else ""
     )
-    said = [plural(len(measures), "measure rating") + " changed" if len(measures) else ""]
+    # A rating that moved within chance of its target is a change, said as one, never
+    # progress or slippage (review 9, R9-4).
+    chance = int(measures["detail"].eq("measure, within chance").sum())
+    said = [
+        plural(len(measures), "measure rating")
+        + " changed"
+        + (f" ({chance} within chance)" if chance else "")
+        if len(measures)
+        else ""
+    ]
     said.append(plural(len(progress), "item") + " progressed" if len(progress) else "")
     folded = (
         f'<details class="board-changes"><summary>{esc("; ".join(p for p in said if p))}'
@@ -305,7 +314,9 @@ def _definitions(view: BoardView) -> str:
         '"Since the last meeting" compares with the Board\'s last meeting on that strategy '
         "instead. Progress: commitments completed and Board actions done since, measures "
         "out of needs attention and targets newly met; each change and each measure's "
-        "progress gives the change in the figures behind it. "
+        "progress gives the change in the figures behind it. A rating that moved between "
+        '"too close to say" and "met, but close" moved within chance of its target: it is '
+        "listed, and counted neither as progress nor as slippage. "
         # Without a record of the status then, the lead says once what is not counted.
         + (
             "Commitments and actions are counted against the meeting history's record of "

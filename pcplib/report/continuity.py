@@ -29,6 +29,7 @@ _KIND_WORDS = {
 }
 _CHANGE_WORDS = {
     "rating changed": "Rating changed",
+    "rating moved within chance": "Rating moved within chance (not progress or slippage)",
     "into needs attention": "Now needs attention",
     "out of needs attention": "No longer needs attention",
     "no longer rated": "No longer rated (not an improvement)",
@@ -46,7 +47,7 @@ _CHANGE_WORDS = {
 def _state(value: object, change: str) -> str:
     """A before or after cell: a rating as a badge (word and colour), anything else as text."""
     text = "" if value is None else str(value)
-    if change == "rating changed" and text in RAG_COLOURS:
+    if change in ("rating changed", "rating moved within chance") and text in RAG_COLOURS:
         return format_rag_html(text)
     # Only the first letter: "30 November 2026" keeps its month's capital.
     shown = text[:1].upper() + text[1:] if change != "figure revised" else text

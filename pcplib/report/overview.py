@@ -187,10 +187,7 @@ _RULE_WORDS = {
     "no_deterioration": "no target; tests and SPC: no deterioration",
     "tests_only": "no SPC verdict: tests only",
     "not_rated": "no SPC verdict and no target: not rated",
-    "outcomes_open": (
-        "short of its target, but the period's latest outcomes are still open "
-        "(provisional): not rated until they settle"
-    ),
+    "outcomes_open": "short of its target while its latest outcomes are open: not rated yet",
 }
 
 

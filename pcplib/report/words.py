@@ -69,7 +69,7 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "headcount, is met exactly); with no target, SPC against a stable reference "
             "period shows no concern and the tests of change no deterioration, real or "
             "possible (with no SPC verdict, only a real improvement on a test of counts or "
-            "proportions)",
+            "proportions, that of a quarter only where the year ending bears it out)",
             "Amber": f"target or trajectory missed by up to {tolerance} of it, a figure short "
             "of its target by less than chance allows (the margin of error of a survey, or the "
             "95% allowance from the variation of the series) unless the process is shown "
@@ -83,9 +83,10 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "shown by the process; with no target, a deterioration beyond chance "
             f"(p < {SIGNIFICANCE:g}) and material, or an SPC concern in the period with a "
             "point beyond the limits (or where no test of change could be made)",
-            "Grey": "no data, no good direction, a share short of its target while the "
-            "outcomes of the period are still open, or no target and no SPC verdict (no stable "
-            "reference period, too few points, a rolling figure) with no real improvement on "
+            "Grey": "no data, no good direction, a share of crimes by outcome short of its "
+            "target while the latest outcomes of the period are still open, or no target and no "
+            "SPC verdict (no stable reference period, too few points, a rolling figure) with "
+            "no real improvement on "
             "the tests; and, where it would otherwise be Green, small numbers (an expected "
             f"count below {SMALL_COUNT}: too few to tell), no comparable baseline (a "
             "definition changed after the start of the baseline year), or a dated target the "

@@ -1,18 +1,39 @@
 """The words a change of rating is told in: what the chart shows, and what chance allows.
 
-Review 9 (R9-17): a concern from a run or trend the tests do not confirm was told to the
+Review 9: a concern from a run or trend the tests do not confirm was told to the
 Delivery Board as "outside its chart's usual range", the words of a point beyond the
-limits, which that rule by definition has not.
+limits, which that rule by definition has not (R9-17); a rating that moved between "too
+close to say" and "met, but close" was counted as the owner's progress (R9-4); a rating
+that crossed a line on a move of its figure inside the survey's margin of error was not
+told so (R9-5).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pcplib.assessment.board import (
+    BOARD_REPORT,
+    BoardView,
+    summarise_board_quarter,
+    tabulate_board_judgements,
+)
+from pcplib.assessment.change_chance import (
+    classify_target_standing,
+    describe_change_within_chance,
+    is_move_within_chance,
+)
 from pcplib.assessment.change_evidence import describe_rating_evidence
 from pcplib.assessment.strategy import summarise_strategy
+from pcplib.data import Dataset, load_dataset
+from pcplib.data.history import MeetingRecord
+from pcplib.report.board import format_board_owners
+from pcplib.report.html import esc
 
 _UNCONFIRMED = {
     "rag": "Amber", "rag_basis": "evidence", "rag_rule": "harm_spc_unconfirmed",
@@ -59,3 +80,144 @@ def test_the_sample_run_only_concerns_say_what_the_chart_shows(
     words = describe_rating_evidence(row)
     assert f"{shape} (no point outside the limits)" in words
     assert "usual range" not in words
+
+
+# --- R9-4: a rating that moved within chance of its target is not progress -------------
+
+
+@pytest.fixture(scope="module")
+def road_safety(data_dir: Path) -> tuple[Dataset, BoardView]:
+    """The sample's Road Safety alone: KSI 104 then 84 against at most 90, both in chance."""
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    data = replace(
+        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "road-safety"]
+    )
+    return data, summarise_board_quarter(data, "2026-09", "2026-11")
+
+
+def test_the_standing_against_a_target_is_read_off_the_ratings_basis() -> None:
+    target = {"rag_basis": "target", "rag_close": False, "target_within_margin": False}
+    assert classify_target_standing(target | {"rag": "Green", "rag_close": True}) == (
+        "met, but close"
+    )
+    assert classify_target_standing(target | {"rag": "Amber", "target_within_margin": True}) == (
+        "too close to say"
+    )
+    assert classify_target_standing(target | {"rag": "Green"}) == "met"
+    assert classify_target_standing(target | {"rag": "Red"}) == "missed"
+    assert classify_target_standing(target | {"rag": "Amber", "rag_capped": True}) == "met"
+    assert classify_target_standing({"rag": "Red", "rag_basis": "evidence"}) == ""
+    # The meeting history's judgements.csv states it, as text.
+    told = {"rag": "Amber", "rag_basis": "target", "target_standing": "too close to say"}
+    assert classify_target_standing(told) == "too close to say"
+    assert is_move_within_chance("too close to say", "met, but close")
+    assert is_move_within_chance("met, but close", "too close to say")
+    assert not is_move_within_chance("missed", "met, but close")
+    assert not is_move_within_chance("too close to say", "too close to say")
+
+
+def test_a_move_within_chance_is_listed_but_is_not_the_owners_progress(
+    road_safety: tuple[Dataset, BoardView],
+) -> None:
+    data, board = road_safety
+    items = board.items.set_index(["flag", "item_id"])
+    moved = items.loc[("changed", "rs-ksi")]
+    assert (moved["state"], moved["detail"]) == ("Amber to Green", "measure, within chance")
+    assert moved["reason"].startswith(
+        "moved within chance of its target (too close to say → met, but close), so not "
+        "progress: target met (84 against 90; 104 in the quarter to June 2026)"
+    )
+    assert not (board.items["flag"] == "progress").any()
+    assert set(board.owners["progress"]) == {0}
+    page = format_board_owners(board)
+    assert "<strong>Progress:</strong> none in the measures." in page
+    assert "1 measure rating changed (1 within chance)" in page
+    assert esc("moved within chance of its target (too close to say → met, but close)") in page
+    # judgements.csv keeps the standing, so the next view reads it as the Board was told.
+    rows = tabulate_board_judgements(board, BOARD_REPORT).set_index("measure_id")
+    assert rows.loc["rs-ksi", "target_standing"] == "met, but close"
+    assert rows.loc["rs-ksi", "since_last_meeting"].startswith("rating Amber to Green, within")
+
+
+def test_a_move_within_chance_from_the_record_is_not_slippage(
+    road_safety: tuple[Dataset, BoardView],
+) -> None:
+    # As the Board was told it: met, but close then; too close to say now (the figures
+    # swapped by hand). No "into needs attention", one rule both ways.
+    data, _ = road_safety
+    then = summarise_board_quarter(data, "2026-06", "2026-08")
+    # A strategy report's record of the quarter (its rows, as the history reads them).
+    told = tabulate_board_judgements(then, "road-safety").astype(str)
+    ksi = told["measure_id"] == "rs-ksi"
+    told.loc[ksi, ["rag", "assessment", "target_standing"]] = [
+        "Green", "on track", "met, but close",
+    ]  # fmt: skip
+    record = MeetingRecord(
+        slot="2026-08", period_end="2026-06", produced_at="2026-08-20T06:00:00Z",
+        folder=Path("history") / "2026-08" / "run-001", judgements=told,
+        commitments=data.commitments.astype(str), actions=data.actions.astype(str),
+    )  # fmt: skip
+    now = summarise_strategy(data, "road-safety", "2026-09", "board")
+    rows = now.measures.copy()
+    at = rows["measure_id"] == "rs-ksi"
+    rows.loc[at, ["rag", "rag_close", "target_within_margin", "assessment"]] = [
+        "Amber", False, True, "needs attention",
+    ]  # fmt: skip
+    from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+
+    continuity = compare_with_previous_meeting(
+        data, replace(now, measures=rows), PreviousMeeting("2026-08", "2026-06", record)
+    )
+    changes = continuity.changes[continuity.changes["item_id"] == "rs-ksi"]
+    assert changes["change"].tolist() == ["rating moved within chance"]
+    assert "(met, but close → too close to say), so not slippage" in changes["reason"].iloc[0]
+    words = continuity.measures.set_index("measure_id").loc["rs-ksi", "since_last_meeting"]
+    assert words.startswith("rating Green to Amber, within chance")
+
+
+# --- R9-5: a rating that moved on a figure that moved within chance says so -------------
+
+
+def test_a_figure_that_moved_within_chance_says_so_beside_its_rating() -> None:
+    survey = {"rag_basis": "target", "unit": "percent", "current": 52.4,
+              "target_allowance": 5.1, "margin_of_error": 5.1}  # fmt: skip
+    assert describe_change_within_chance(survey, 51.3, {"target_allowance": 5.0}) == (
+        "a change of +1.1 points, within the survey's margin of error (+/- 7.1 points)"
+    )
+    count = {"rag_basis": "target", "unit": "count", "current": 84.0, "target_allowance": 19.5}
+    assert describe_change_within_chance(count, 104.0, {"target_allowance": 21.9}) == (
+        "a change of -20, within chance (+/- 29.3)"
+    )
+    # Beyond chance, exact (no allowance), judged on its year, or with no target: nothing.
+    assert describe_change_within_chance(count, 140.0, {"target_allowance": 21.9}) == ""
+    assert describe_change_within_chance(count, 104.0, {"target_allowance": None}) == ""
+    yearly = count | {"target_compared": 350.0}
+    assert describe_change_within_chance(yearly, 104.0, {"target_allowance": 21.9}) == ""
+    evidence = count | {"rag_basis": "evidence"}
+    assert describe_change_within_chance(evidence, 104.0, {"target_allowance": 21.9}) == ""
+
+
+def test_the_board_and_since_the_last_meeting_say_a_move_was_within_the_margin(
+    data_dir: Path,
+) -> None:
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    rural = replace(
+        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "rural-crime"]
+    )
+    board = summarise_board_quarter(rural, "2026-09", "2026-11")
+    items = board.items[board.items["flag"] == "changed"].set_index("item_id")
+    assert items.loc["rural-confidence", "reason"] == (
+        "target narrowly missed (52.4% against 55.0%; 51.3% in the quarter to June 2026); a "
+        "change of +1.1 points, within the survey's margin of error (+/- 7.1 points)"
+    )
+    # The Corporate Governance Board's November report, against November 2025.
+    from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+
+    summary = summarise_strategy(sample, "neighbourhood-policing", "2026-09", "board")
+    continuity = compare_with_previous_meeting(
+        sample, summary, PreviousMeeting("2025-11", "2025-09")
+    )
+    changes = continuity.changes.set_index("item_id")
+    reason = changes.loc["np-confidence", "reason"]
+    assert reason.endswith("a change of -2.5 points, within the survey's margin of error "
+                           "(+/- 5.4 points)"), reason  # fmt: skip

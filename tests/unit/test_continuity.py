@@ -274,11 +274,17 @@ def test_a_changed_rating_gives_the_figures_that_moved_it_in_the_boards_words(
     ].set_index("item_id")
     assert set(rated) <= set(changed.index)
     earlier = result.measures.set_index("measure_id")["previous_value"]
+    # A figure that moved by less than chance allows says so (review 9, R9-5).
+    noise = result.measures.set_index("measure_id")["change_within_chance"]
     for mid in rated:
         row = measures.loc[mid].to_dict() | {"measure_id": mid}
         value = earlier.get(mid)
         expected = describe_change_evidence(
-            row, (), None if pd.isna(value) else float(value), "the quarter to June 2026"
+            row,
+            (),
+            None if pd.isna(value) else float(value),
+            "the quarter to June 2026",
+            chance_note=noise[mid],
         )
         assert changed.loc[mid, "reason"] == expected
         # Figures, not only the rating's name: "412 against 356", "76.9% against 85.0%".

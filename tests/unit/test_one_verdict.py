@@ -27,8 +27,9 @@ NO_CHART = {
     "rag": "Grey",
     "rag_basis": "none",
     "rag_reason": "no SPC verdict: tests only (its baseline, August 2023 to March 2025, is "
-    "not stable; no target, and the tests of change find no change beyond chance, which "
-    "alone is not enough to rate)",
+    "not stable; no target, and the tests of change show no real improvement on a test of "
+    "counts or proportions that the year ending bears out, which alone is not enough to "
+    "rate)",
     "rag_rule": "tests_only",
     "spc_status": "unstable baseline",
     "has_data": True,

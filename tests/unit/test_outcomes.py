@@ -260,3 +260,38 @@ def test_an_area_with_no_crime_of_the_types_has_no_share_and_says_why(
     assert rutland["value"] == "" and "no share (2024-06 has no such crime)" in rutland["source"]
     force = read_rows(dataset, "bc-shoplifting-positive-outcome")["2024-06"]
     assert (force["numerator"], force["denominator"], force["value"]) == ("1", "2", "50.00")
+
+
+# --- every share of crimes by outcome, not only police.uk's (review 9, R9-20) ------------
+
+
+@pytest.mark.parametrize(
+    ("measure", "expected"),
+    [
+        ({"unit": "percent", "police_uk_outcomes": "charged or summonsed"}, True),
+        ({"unit": "percent", "source": "Police recorded crime outcomes"}, True),
+        ({"unit": "percent", "source": "Home Office Crime Outcomes statistics"}, True),
+        # An outcome of victims' services is not a crime's outcome: no lag of charges.
+        ({"unit": "percent", "source": "Commissioned victim service outcome returns"}, False),
+        ({"unit": "count", "source": "Police recorded crime outcomes"}, False),
+        ({"unit": "percent", "source": "Force stop and search records"}, False),
+    ],
+)
+def test_counts_outcomes_names_every_share_of_crimes_by_outcome(measure, expected) -> None:
+    from pcplib.assessment.changes import counts_outcomes
+
+    assert counts_outcomes(measure) is expected
+
+
+def test_a_share_from_recorded_crime_outcomes_short_of_target_on_open_months_is_grey(
+    sample,
+) -> None:
+    # The sample's shoplifting outcome share is 21.9% against at least 22.0% over July to
+    # September 2026, all three months provisional: the lag may explain 0.1 points.
+    from pcplib.assessment.measures import summarise_measures
+
+    rows = summarise_measures(sample, "business-crime", "2026-09").set_index("measure_id")
+    row = rows.loc["bc-shoplifting-positive-outcome"]
+    assert row["rag"] == "Grey" and row["rag_rule"] == "outcomes_open"
+    assert "short of its target (22.0%) while the latest months' outcomes" in row["sentence"]
+    assert "no target" not in row["sentence"]

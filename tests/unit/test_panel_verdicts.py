@@ -919,3 +919,18 @@ def test_is_fixed_scale_reads_a_scale_from_the_name_or_definition(name, definiti
     measure = {"unit": "score", "measure_name": name, "definition": definition}
     assert is_fixed_scale(measure) is expected
     assert not is_fixed_scale(measure | {"unit": "count"})
+
+
+def test_a_quarter_beyond_chance_that_the_year_belies_is_not_called_no_change(sample):
+    # Victims better able to cope: up 6.2 points on a year ago (Laney, p = 0.025), but the
+    # year ending does not bear it out, so it does not rate Green (F16). Its reason must
+    # not say the tests find no change beyond chance beside a sentence saying they do
+    # (review 9, R9-10).
+    from pcplib.assessment.measures import summarise_measures
+
+    rows = summarise_measures(sample, "supporting-victims", "2026-09").set_index("measure_id")
+    row = rows.loc["sv-coping-recovery"]
+    assert row["judgement"] == "improved" and "a change beyond chance" in row["sentence"]
+    assert (row["rag"], row["rag_rule"]) == ("Grey", "tests_only")
+    assert "no change beyond chance" not in row["rag_reason"]
+    assert "that the year ending bears out" in row["rag_reason"]

@@ -76,6 +76,13 @@ def project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook, short_tmp: Path
 ) -> SimpleNamespace:
     """Tiny notebooks, a stand-in data set and plan, an output folder and a runtime folder."""
+    return make_project(tmp_path, monkeypatch, write_notebook, short_tmp)
+
+
+def make_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook, short_tmp: Path
+) -> SimpleNamespace:
+    """What ``project`` gives, in ``tmp_path``, its changes made with ``monkeypatch``."""
     monkeypatch.setenv(runtime.RUNTIME_ENV, str(short_tmp))
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
@@ -170,6 +177,38 @@ def publish_good_run(project: SimpleNamespace) -> dict[str, bytes]:
     return folder_bytes(project.out / "2026-11")
 
 
+@pytest.fixture(scope="module")
+def good_outputs(tmp_path_factory: pytest.TempPathFactory, write_notebook) -> Iterator[Path]:
+    """An output folder holding one good run, published once for the tests that copy it.
+
+    A run costs a kernel's start; the tests of a fault after a good run need its outputs
+    (hidden leftovers included, so they still find any), not a run of their own. Kernels
+    start from scratch, as the unit tests' ``start_kernels_from_scratch`` has them.
+    """
+    from pcplib import forkserver
+
+    runtime_base = Path(tempfile.mkdtemp(prefix="pcp-t-"))
+    try:
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setenv("PCP_FORK_KERNELS", "0")
+            monkeypatch.setattr(forkserver, "_ACTIVE", None)
+            tmp = tmp_path_factory.mktemp("good-run")
+            good = make_project(tmp, monkeypatch, write_notebook, runtime_base)
+            publish_good_run(good)
+        yield good.out
+    finally:
+        shutil.rmtree(runtime_base, ignore_errors=True)
+
+
+def copy_good_run(project: SimpleNamespace, good_outputs: Path) -> dict[str, bytes]:
+    """Give ``project`` the outputs of a good run (a copy of ``good_outputs``, every file).
+
+    Returns the slot folder's bytes, as :func:`publish_good_run` does.
+    """
+    shutil.copytree(good_outputs, project.out, symlinks=True)
+    return folder_bytes(project.out / "2026-11")
+
+
 def folder_bytes(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
@@ -234,8 +273,8 @@ def test_a_link_where_the_report_folder_goes(project) -> None:
     assert (project.out / "2026-11").is_symlink()
 
 
-def test_a_file_where_failed_notebooks_go(project) -> None:
-    before = publish_good_run(project)
+def test_a_file_where_failed_notebooks_go(project, good_outputs) -> None:
+    before = copy_good_run(project, good_outputs)
     (project.out / "2026-11" / "_failed").write_text("x", encoding="utf-8")
     code, lines = run_once(project)
     assert code == run.EXIT_USAGE
@@ -252,8 +291,8 @@ def test_out_inside_the_data_set_is_refused(project) -> None:
     assert not (project.data / "outputs").exists()
 
 
-def test_a_read_only_output_folder_is_one_line(project, monkeypatch) -> None:
-    before = publish_good_run(project)
+def test_a_read_only_output_folder_is_one_line(project, monkeypatch, good_outputs) -> None:
+    before = copy_good_run(project, good_outputs)
     real_open = os.open
 
     # Tests may run as root, who can write anywhere: refuse as a read-only folder does.
@@ -274,8 +313,8 @@ def test_a_read_only_output_folder_is_one_line(project, monkeypatch) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_output_folder_for_real(project) -> None:
-    before = publish_good_run(project)
+def test_a_read_only_output_folder_for_real(project, good_outputs) -> None:
+    before = copy_good_run(project, good_outputs)
     project.out.chmod(0o555)
     try:
         code, lines = run_once(project)
@@ -285,8 +324,10 @@ def test_a_read_only_output_folder_for_real(project) -> None:
     assert folder_bytes(project.out / "2026-11") == before
 
 
-def test_a_full_disk_publishes_nothing_and_leaves_nothing(project, monkeypatch) -> None:
-    before = publish_good_run(project)
+def test_a_full_disk_publishes_nothing_and_leaves_nothing(
+    project, monkeypatch, good_outputs
+) -> None:
+    before = copy_good_run(project, good_outputs)
     real_write = Path.write_text
 
     def full(self: Path, *args, **kwargs):
@@ -699,8 +740,10 @@ def test_a_crashing_chromium_skips_screenshots_with_one_line(project, crashing_c
     assert (project.out / "2026-11" / "vawg.html").is_file()
 
 
-def test_a_crashing_chromium_fails_a_pdf_run_with_one_line(project, crashing_chromium) -> None:
-    before = publish_good_run(project)
+def test_a_crashing_chromium_fails_a_pdf_run_with_one_line(
+    project, crashing_chromium, good_outputs
+) -> None:
+    before = copy_good_run(project, good_outputs)
     code, lines = run_once(project, pdf=True)
     assert code == run.EXIT_FAILED
     [message] = [line for line in lines if "PDFs could not be printed" in line]

@@ -472,21 +472,30 @@ VERDICT_COLUMNS = [
 
 
 @pytest.fixture(scope="module")
-def sample_judgements(data_dir) -> pd.DataFrame:
+def strategy_summaries(sample) -> dict[tuple[str, str], Any]:
+    """Every strategy report's summary for the quarter to September 2026, by (strategy,
+    audience), worked out once: the tests only read them."""
+    from pcplib.assessment.strategy import summarise_strategy
+
+    return {
+        (strategy, audience): summarise_strategy(sample, strategy, PERIOD_END, audience=audience)
+        for strategy in sample.strategies["strategy_id"]
+        for audience in ("board", "public")
+    }
+
+
+@pytest.fixture(scope="module")
+def sample_judgements(sample, strategy_summaries) -> pd.DataFrame:
     """Every report's rows for the quarter to September 2026: strategies (Board and public),
     the plan overview and the public report, as ``judgements.csv`` holds them."""
     from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
     from pcplib.assessment.overview import tabulate_plan_overview
     from pcplib.assessment.public import tabulate_public_quarter
-    from pcplib.assessment.strategy import summarise_strategy
-    from pcplib.data import load_dataset
 
-    dataset = load_dataset(data_dir)
+    dataset = sample
     frames = []
-    for strategy in dataset.strategies["strategy_id"]:
-        for audience in ("board", "public"):
-            summary = summarise_strategy(dataset, strategy, PERIOD_END, audience=audience)
-            frames.append(tabulate_judgements([summary], summary.report_name))
+    for summary in strategy_summaries.values():
+        frames.append(tabulate_judgements([summary], summary.report_name))
     frames.append(tabulate_plan_overview(dataset, PERIOD_END, columns=JUDGEMENT_COLUMNS,
                                          readable=False))  # fmt: skip
     frames.append(tabulate_public_quarter(dataset, "2026/27 Q2", columns=JUDGEMENT_COLUMNS,
@@ -518,11 +527,10 @@ def test_each_strategy_has_one_rating_and_one_delivery_figure_across_reports(sam
     assert set(board.index) == set(plan.index)
 
 
-def test_the_annual_evaluation_uses_the_reports_baseline(data_dir, sample_judgements):
+def test_the_annual_evaluation_uses_the_reports_baseline(sample, sample_judgements):
     from pcplib.assessment.annual import evaluate_year
-    from pcplib.data import load_dataset
 
-    evaluation = evaluate_year(load_dataset(data_dir), "2025/26").set_index("measure_name")
+    evaluation = evaluate_year(sample, "2025/26").set_index("measure_name")
     rows = sample_judgements[sample_judgements["measure_id"] != "overall"]
     baselines = rows.groupby("measure_name")["baseline"].first()
     compared = 0
@@ -668,12 +676,10 @@ def test_the_fast_trend_test_is_scipys():
         assert _trend_p_value(x, y) == pytest.approx(scipy_stats.linregress(x, y).pvalue)
 
 
-def test_the_measures_table_prints_a_survey_estimates_margin_beside_it(data_dir):
-    from pcplib.assessment.strategy import summarise_strategy
-    from pcplib.data import load_dataset
+def test_the_measures_table_prints_a_survey_estimates_margin_beside_it(strategy_summaries):
     from pcplib.report.measures import format_measures_table
 
-    summary = summarise_strategy(load_dataset(data_dir), "neighbourhood-policing", PERIOD_END)
+    summary = strategy_summaries[("neighbourhood-policing", "board")]
     rows = summary.measures.set_index("measure_id")
     margin = rows.loc["np-confidence", "margin_of_error"]
     assert 2 < margin < 6
@@ -683,16 +689,15 @@ def test_the_measures_table_prints_a_survey_estimates_margin_beside_it(data_dir)
     assert pd.isna(rows.loc["np-999-answered-10s", "margin_of_error"])
 
 
-def test_the_plan_overview_and_the_strategy_report_give_one_delivery_figure(data_dir):
+def test_the_plan_overview_and_the_strategy_report_give_one_delivery_figure(
+    sample, strategy_summaries
+):
     from pcplib.assessment.overview import build_plan_overview
-    from pcplib.assessment.strategy import summarise_strategy
-    from pcplib.data import load_dataset
 
-    dataset = load_dataset(data_dir)
-    overview = build_plan_overview(dataset, PERIOD_END, audience="public")
+    overview = build_plan_overview(sample, PERIOD_END, audience="public")
     for row in overview.drop_duplicates("strategy_id").to_dict("records"):
         # The public plan overview is the public strategy report's figures.
-        summary = summarise_strategy(dataset, row["strategy_id"], PERIOD_END, "public")
+        summary = strategy_summaries[(row["strategy_id"], "public")]
         assert summary.delivery.rating == row["delivery_rag"], row["strategy_id"]
         shown, percent = row["projected_delivery"], summary.delivery.percent
         assert (pd.isna(shown) and percent is None) or shown == pytest.approx(percent)

@@ -24,7 +24,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -562,6 +562,47 @@ class _Lock:
         os.close(self.fd)
 
 
+def _read_returns(
+    paths: Iterable[Path | str], dataset: Dataset, today: dt.date
+) -> tuple[list[ReturnContent], list[ReturnProblem]]:
+    """Read and check each return; a second return for a strategy's quarter is refused."""
+    contents: list[ReturnContent] = []
+    problems: list[ReturnProblem] = []
+    for path in paths:
+        content, found = read_return(path, dataset, today=today)
+        problems += found
+        if content is not None:
+            contents.append(content)
+    seen: dict[tuple[str, str], str] = {}
+    for content in contents:
+        key = (content.strategy_id, content.quarter)
+        if key in seen:
+            problems.append(
+                ReturnProblem(
+                    content.name, None, None,
+                    f"one return per strategy and quarter in a load ({seen[key]} is also "
+                    f"{content.strategy_id}, {content.quarter})",
+                )
+            )  # fmt: skip
+        seen[key] = content.name
+    return contents, problems
+
+
+def _describe_conflicts(changes: Mapping[str, Sequence[Change]]) -> list[ReturnProblem]:
+    """One problem per figure a return gives that differs from the data set's."""
+    return [
+        ReturnProblem(
+            name, c.place, c.value,
+            f"{c.held}, the figure the data set already has for {c.words.split(':')[0]}"
+            " (a conflict: check which is right, then load again with --replace to "
+            "replace the data set's figure)",
+        )
+        for name, found in changes.items()
+        for c in found
+        if c.kind == "conflict"
+    ]  # fmt: skip
+
+
 def load_returns(
     paths: Iterable[Path | str],
     data_dir: Path | str,
@@ -612,24 +653,8 @@ def load_returns(
         if outcome.problems:
             return outcome
         tables = {name: _read_text_table(root, name) for name in _MERGED}
-        contents: list[ReturnContent] = []
-        for path in paths:
-            content, problems = read_return(path, dataset, today=today)
-            outcome.problems += problems
-            if content is not None:
-                contents.append(content)
-        seen: dict[tuple[str, str], str] = {}
-        for content in contents:
-            key = (content.strategy_id, content.quarter)
-            if key in seen:
-                outcome.problems.append(
-                    ReturnProblem(
-                        content.name, None, None,
-                        f"one return per strategy and quarter in a load ({seen[key]} is also "
-                        f"{content.strategy_id}, {content.quarter})",
-                    )
-                )  # fmt: skip
-            seen[key] = content.name
+        contents, problems = _read_returns(paths, dataset, today)
+        outcome.problems += problems
         if outcome.problems:
             return outcome
         log = tables["returns_log"]
@@ -655,17 +680,7 @@ def load_returns(
                 )
         outcome.to_confirm = _mark_figures_to_confirm(tables["observations"], contents, dataset)
         if outcome.conflicts:
-            outcome.problems += [
-                ReturnProblem(
-                    name, c.place, c.value,
-                    f"{c.held}, the figure the data set already has for {c.words.split(':')[0]}"
-                    " (a conflict: check which is right, then load again with --replace to "
-                    "replace the data set's figure)",
-                )
-                for name, changes in outcome.changes.items()
-                for c in changes
-                if c.kind == "conflict"
-            ]  # fmt: skip
+            outcome.problems += _describe_conflicts(outcome.changes)
             return outcome
         changed_tables = [tables[name] for name in _MERGED if tables[name].changed]
         if dry_run or not changed_tables:

@@ -1,0 +1,202 @@
+"""Whether a change of rating is a change at all: a move within chance is not progress.
+
+A figure within chance of its target is either **too close to say** (Amber, neither met
+nor missed) or **met, but close** (Green, though by less than chance allows)
+(:func:`~pcplib.assessment.targets.rate_measure`). A rating that moves between the two
+from one quarter to the next changes colour, yet neither quarter is shown to meet or to
+miss the target: 104 then 84 people killed or seriously injured against at most 90, each
+inside the +/- 20 chance allows, is not the owner's progress (review 9, R9-4), and 84
+then 104 would not be slippage.
+
+One rule, read off the rating's basis (``rag_close``, ``target_within_margin``; in the
+meeting history, ``judgements.csv``'s ``target_standing``), never off the words of its
+reason, for the two views that report changes:
+
+- a strategy report's "Since the last meeting" (:mod:`pcplib.assessment.continuity`);
+- the Delivery Board's quarterly view (:mod:`pcplib.assessment.board`), whose changes
+  come from the same comparison.
+
+Such a move is listed as a rating that **moved within chance**, with both standings
+("too close to say → met, but close"), and is counted neither as progress (out of
+"needs attention", target newly met) nor as slippage (into "needs attention").
+
+A rating on a target can also cross a line (the 5% tolerance between Amber and Red) on a
+move of its figure smaller than chance allows: 51.3% then 52.4% on a survey whose margin
+of error is +/- 5 points took rural confidence from Red to Amber (review 9, R9-5). The
+move is then said beside it (:func:`describe_change_within_chance`: "a change of +1.1
+points, within the survey's margin of error (+/- 7.2 points)"), so a new colour is not
+read as a change in performance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from pcplib.labels import choose_decimals, format_figure, parse_number, strip_text
+
+__all__ = [
+    "MOVED_WITHIN_CHANCE",
+    "TARGET_STANDINGS",
+    "WITHIN_CHANCE_STANDINGS",
+    "classify_target_standing",
+    "describe_change_within_chance",
+    "describe_move_within_chance",
+    "is_move_within_chance",
+]
+
+TARGET_STANDINGS = ("met", "met, but close", "too close to say", "missed")
+"""How a measure rated on a target or trajectory stands against it (``target_standing``):
+met, met by less than chance allows, within chance of it on its wrong side (or met while
+the process lies on the wrong side: not shown to be met), or missed (beyond chance, or
+within chance while the process is shown to miss it). Empty for a measure not rated on
+a target."""
+
+WITHIN_CHANCE_STANDINGS = ("met, but close", "too close to say")
+"""The standings of a figure within chance of its target: neither quarter of a move
+between them is shown to differ from the target."""
+
+MOVED_WITHIN_CHANCE = "rating moved within chance"
+"""The ``change`` of :data:`~pcplib.assessment.continuity.CHANGE_COLUMNS` for a rating
+that moved between the standings of :data:`WITHIN_CHANCE_STANDINGS`."""
+
+_RATED = ("Green", "Amber", "Red")
+
+
+def _flag(value: Any) -> bool:
+    """A flag as a row holds it: True, or "True"/"1" as the meeting history reads it back."""
+    return strip_text(value).lower() in ("true", "1")
+
+
+def classify_target_standing(row: Mapping[str, Any]) -> str:
+    """Return how a measure stands against its target: one of :data:`TARGET_STANDINGS`.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's row (:attr:`~pcplib.assessment.strategy.StrategySummary.measures`:
+        ``rag``, ``rag_basis``, ``rag_close``, ``rag_capped``, ``target_within_margin``),
+        or its row of ``judgements.csv`` from the meeting history, which states it
+        (``target_standing``).
+
+    Returns
+    -------
+    str
+        ``met``, ``met, but close``, ``too close to say`` or ``missed``; empty for a
+        measure not rated on a target or trajectory.
+    """
+    stated = strip_text(row.get("target_standing"))
+    if stated in TARGET_STANDINGS:
+        return stated
+    rag = strip_text(row.get("rag"))
+    if strip_text(row.get("rag_basis")) not in ("target", "trajectory") or rag not in _RATED:
+        return ""
+    if rag == "Green" and _flag(row.get("rag_close")):
+        return "met, but close"
+    if _flag(row.get("target_within_margin")):
+        return "too close to say"
+    if _flag(row.get("rag_capped")):
+        # Met, capped at Amber by a real deterioration: the target itself is met.
+        return "met"
+    # A record written before the standing was kept is read on its rating alone, as it
+    # was then: its moves within chance cannot be told.
+    return "met" if rag == "Green" else "missed"
+
+
+def is_move_within_chance(before: str, now: str) -> bool:
+    """Whether a move between two standings is within chance: both within it, and different.
+
+    Parameters
+    ----------
+    before, now : str
+        Standings (:func:`classify_target_standing`) at the comparison and now.
+
+    Returns
+    -------
+    bool
+        True for "too close to say" to "met, but close" and the reverse.
+    """
+    return before != now and {before, now} <= set(WITHIN_CHANCE_STANDINGS)
+
+
+def describe_move_within_chance(before: str, now: str) -> str:
+    """Say a rating moved within chance, with both standings; empty for any other move.
+
+    Parameters
+    ----------
+    before, now : str
+        Standings (:func:`classify_target_standing`) at the comparison and now.
+
+    Returns
+    -------
+    str
+        "moved within chance of its target (too close to say → met, but close), so not
+        progress" (or "not slippage" the other way), or empty.
+    """
+    if not is_move_within_chance(before, now):
+        return ""
+    which = "progress" if now == "met, but close" else "slippage"
+    return f"moved within chance of its target ({before} → {now}), so not {which}"
+
+
+def _judged_figure(row: Mapping[str, Any]) -> float | None:
+    """The figure a row's target judges: the quarter's, or a seasonal measure's year."""
+    compared = parse_number(row.get("target_compared"))
+    return compared if compared is not None else parse_number(row.get("current"))
+
+
+def describe_change_within_chance(
+    now: Mapping[str, Any], earlier: float | None, then: Mapping[str, Any] | None
+) -> str:
+    """Say a rating's figure moved by less than chance allows, beside its move; else empty.
+
+    Parameters
+    ----------
+    now : mapping
+        The measure's row today (``rag_basis``, ``current``, ``target_compared``,
+        ``target_allowance``, ``margin_of_error``, ``unit``).
+    earlier : float or None
+        The figure the comparison gave for its own period (as told, or recomputed).
+    then : mapping or None
+        The measure's row for that period as today's data give it, for its allowance
+        (``target_allowance``).
+
+    Returns
+    -------
+    str
+        For a measure rated on a target or trajectory both times whose figure moved by
+        no more than the two periods' allowances combined (the square root of the sum of
+        their squares: two independent figures, each with its own 95% allowance),
+        "a change of +1.1 points, within the survey's margin of error (+/- 7.2 points)"
+        or "a change of -20, within chance (+/- 29.4)"; empty otherwise (a move beyond
+        chance, an exact administrative count, a seasonal measure judged on its year,
+        whose quarter is another kind of figure).
+    """
+    if then is None or earlier is None:
+        return ""
+    if strip_text(now.get("rag_basis")) not in ("target", "trajectory"):
+        return ""
+    current = _judged_figure(now)
+    if current is None or current != parse_number(now.get("current")):
+        return ""
+    mine, theirs = (
+        parse_number(now.get("target_allowance")),
+        parse_number(then.get("target_allowance")),
+    )
+    if mine is None or theirs is None:
+        return ""
+    allowance = math.hypot(mine, theirs)
+    change = current - earlier
+    if abs(change) > allowance:
+        return ""
+    unit = strip_text(now.get("unit"))
+    if unit == "percent":
+        moved, within = f"{change:+.1f} points", f"+/- {allowance:.1f} points"
+    else:
+        shown = format_figure(change, unit, choose_decimals([earlier, current], unit))
+        moved = f"+{shown}" if change > 0 else shown
+        within = f"+/- {format_figure(allowance, unit, 1)}"
+    survey = parse_number(now.get("margin_of_error")) is not None
+    what = "the survey's margin of error" if survey else "chance"
+    return f"a change of {moved}, within {what} ({within})"
