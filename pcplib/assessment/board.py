@@ -89,6 +89,7 @@ from pcplib.assessment.continuity import (
     compare_with_previous_meeting,
 )
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
+from pcplib.assessment.quality import list_provisional_notes
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
 from pcplib.labels import date_words, is_missing, month_words, strip_text
 
@@ -211,6 +212,11 @@ class BoardView:
         was produced (ISO-8601, from the meeting history); empty otherwise.
     update_slot : str
         The meeting (``YYYY-MM``) the first view was published for; empty otherwise.
+    provisional : tuple of str
+        The data-quality notes of the measures whose changes or progress the view cites
+        and whose figures are provisional (the strategy reports' own words,
+        :func:`~pcplib.assessment.quality.list_provisional_notes`): a rating moved on a
+        figure that may be revised says so (review 9, R9-21).
     """
 
     quarter: str
@@ -227,6 +233,7 @@ class BoardView:
     )
     update_of: str = ""
     update_slot: str = ""
+    provisional: tuple[str, ...] = ()
 
     @property
     def is_update(self) -> bool:
@@ -670,7 +677,15 @@ def summarise_board_quarter(
         ),
         update_of=first.produced_at if first else "",
         update_slot=first.slot if first else "",
+        provisional=tuple(list_provisional_notes(dataset, _cited_measures(item_frame), period_end)),
     )
+
+
+def _cited_measures(items: pd.DataFrame) -> list[str]:
+    """The measures whose change or progress the view cites, by id."""
+    rated = items["kind"].eq("rating") & items["detail"].astype(str).str.startswith("measure")
+    progressed = items["kind"].eq("measure") & items["flag"].eq("progress")
+    return list(dict.fromkeys(items.loc[rated | progressed, "item_id"].astype(str)))
 
 
 def tabulate_board_judgements(view: BoardView, report: str) -> pd.DataFrame:

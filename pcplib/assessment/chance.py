@@ -56,6 +56,7 @@ from pcplib.assessment.evidence import (
     estimate_laney_phi,
     estimate_margin,
     estimate_noise,
+    is_administrative,
     is_census_share,
     is_panel,
     scale_window_error,
@@ -63,6 +64,7 @@ from pcplib.assessment.evidence import (
 from pcplib.assessment.figures import Window
 from pcplib.assessment.thresholds import CONFIDENCE, SIGNIFICANCE
 from pcplib.labels import is_missing
+from pcplib.stats import format_p_value
 
 __all__ = [
     "TargetChance",
@@ -102,29 +104,6 @@ def is_survey(measure: Mapping[str, Any]) -> bool:
         str(measure.get("unit")) == "percent"
         and "survey" in str(measure.get("source") or "").lower()
     )
-
-
-def is_administrative(measure: Mapping[str, Any]) -> bool:
-    """Whether a measure is an exact count of something the organisation itself sets.
-
-    The catalogue's optional ``administrative`` column (``yes``, ``no``, ``auto`` or
-    empty) decides; with ``auto`` or empty (and in catalogues without the column), a
-    whole headcount at the period end (unit ``count``, aggregation ``last``) and an
-    amount of money from the books (unit ``gbp``) are.
-
-    Opening hours on the schedules, officers in post, savings in the ledger: the figure
-    is what the organisation set or booked, counted in full, not a draw from a process
-    of events or a sample,
-    so it meets or misses a target exactly (361 hours against at least 360 meets it) and
-    gets no allowance for chance (:func:`estimate_target_chance`). Its changes are still
-    tested against the series' own variation (:mod:`pcplib.assessment.evidence`).
-    """
-    stated = measure.get("administrative")
-    stated = "" if stated is None or stated != stated else str(stated).strip().lower()
-    if stated in ("yes", "no"):
-        return stated == "yes"
-    unit = str(measure.get("unit"))
-    return unit == "gbp" or (unit == "count" and str(measure.get("aggregation")) == "last")
 
 
 def estimate_survey_margin(window: Window, measure: Mapping[str, Any]) -> float | None:
@@ -279,7 +258,7 @@ def judge_process_side(
     side, p_value = test_target_record(record)
     if not side:
         return "", ""
-    shown = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+    shown = format_p_value(p_value)
     met, n = int(record.sum()), len(record)
     return side, (
         f"it was met in {met} of {n} {unit}s, {'more' if side == 'met' else 'less'} often "

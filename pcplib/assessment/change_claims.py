@@ -45,6 +45,7 @@ from pcplib.assessment.narrative_checks import (
     agrees,
     find_claims,
     match_measures,
+    split_sentences,
     window_for,
 )
 from pcplib.assessment.thresholds import WEAK_EVIDENCE
@@ -74,7 +75,6 @@ _CHANGE = re.compile(
     rf"\b(?P<verb>{_VERB})\s+from\s+(?P<a>\d[\d,]*(?:\.\d+)?)\b.*?\bto\s+(?P<b>\d[\d,]*(?:\.\d+)?)",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 # The test's verdicts that say "not a real change" (a real or possible change is not noted).
 _NOISE = ("within noise", "below materiality", "small numbers")
 
@@ -156,7 +156,7 @@ def _entry_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, An
     _, end = periods.parse_quarter(quarter)
     rows = []
     claims = find_claims(str(entry["text"]), quarter, names)
-    for sentence in _SENTENCE_END.split(str(entry["text"])):
+    for sentence in split_sentences(entry["text"]):
         found = _pair(sentence, claims)
         if found is None:
             continue

@@ -72,6 +72,7 @@ __all__ = [
     "format_narrative_warnings",
     "match_measures",
     "matches_rounded",
+    "split_sentences",
     "window_for",
     "withhold_contradicted",
 ]
@@ -128,6 +129,26 @@ _UNIT_OF = {
     "": ("count", "score"),
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def split_sentences(text: object) -> list[str]:
+    """Split the owners' text into sentences: a full stop, ! or ? before a capital or digit.
+
+    Every check of the owners' text reads it sentence by sentence through this one rule
+    (the number checks here, the claims of change in
+    :mod:`pcplib.assessment.change_claims`), so a withheld sentence is the one checked.
+
+    Parameters
+    ----------
+    text : object
+        The text (read as a string).
+
+    Returns
+    -------
+    list of str
+        Its sentences, in order, each with the spaces inside it as written.
+    """
+    return _SENTENCE_END.split(str(text))
 
 
 def _stem(word: str) -> str:
@@ -219,7 +240,7 @@ def find_claims(text: str, quarter: str, names: list[str] | None = None) -> list
     _, end = periods.parse_quarter(quarter)
     last_month = end.to_period("M")
     claims = []
-    for sentence in _SENTENCE_END.split(str(text)):
+    for sentence in split_sentences(text):
         masked = _mask_name_numbers(sentence, names or [])
         for m in _CLAIM.finditer(masked):
             number = m["number"]
@@ -516,7 +537,7 @@ def _target_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, A
         if not is_missing(m.get("target")) and str(m.get("good_direction")) in ("higher", "lower")
     ]
     rows = []
-    for sentence in _SENTENCE_END.split(str(entry["text"])):
+    for sentence in split_sentences(entry["text"]):
         words = {_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z-]+", sentence)}
         scored = [(len(_name_stems(str(m["measure_name"])) & words), m) for m in measures]
         scored = [(n, m) for n, m in scored if n]
@@ -701,7 +722,7 @@ def withhold_contradicted(text: str, sentences: Iterable[str]) -> tuple[str, int
     wrong = {s.strip() for s in sentences if str(s).strip()}
     if not wrong:
         return text, 0
-    parts = _SENTENCE_END.split(str(text))
+    parts = split_sentences(text)
     kept = [p for p in parts if p.strip() not in wrong]
     return " ".join(p.strip() for p in kept).strip(), len(parts) - len(kept)
 

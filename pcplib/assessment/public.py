@@ -40,6 +40,7 @@ from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, describe_rating_scope, summarise_strategy
+from pcplib.assessment.vocabulary import say_chance
 from pcplib.labels import (
     choose_shared_decimals,
     format_figure,
@@ -348,10 +349,17 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
     word = "improvement" if better else "worsening"
     way = "better" if better else "worse"
 
+    counted = not say_chance(row)
+
     def said(when: str, figures: str = "") -> str:
         tail = f": {figures}" if figures else ""
         if possibly:
             return f"Possibly {way} {when}, though not yet clear enough to be sure{tail}."
+        if counted:
+            # Counted in full (administrative), a change is a change: the opening already
+            # gives the change on a year ago, and any other is told by its figures, never
+            # as "real" against the usual ups and downs (issue 26, F4/N7).
+            return "" if when == "on a year ago" else f"{way.capitalize()} {when}{tail}."
         return f"A real {word} {when}{tail}."
 
     if row.get("judgement") == verdict:
@@ -421,11 +429,15 @@ def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
     if basis == "" or row.get("direction") in (None, "no change"):
         return ""
     judgement = str(row.get("judgement") or "")
+    counted = not say_chance(row)  # administrative: no ups and downs to be beyond
     if judgement in ("improved", "deteriorated"):
         way = "better" if judgement == "improved" else "worse"
-        return f"This quarter is {way} than a year ago by more than the usual ups and downs."
+        usual = "" if counted else " by more than the usual ups and downs"
+        return f"This quarter is {way} than a year ago{usual}."
     if judgement.startswith("possibly"):
         return "Its change on a year ago is not yet clear enough to call."
+    if counted:
+        return "Its change on a year ago is too small to matter."
     return "Its change on a year ago is within the usual ups and downs."
 
 
@@ -516,6 +528,8 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             # said, neither called an achievement.
             usual = _usual_level(row, better=True)
             parts.append(f"{usual}, but not than a year ago: a mixed picture.")
+        elif not say_chance(row):
+            parts.append("No change that matters.")  # counted in full: no chance to be within
         else:
             parts.append("Within the usual ups and downs.")
         if shows_change(row):

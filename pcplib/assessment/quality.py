@@ -5,7 +5,7 @@ Definition changes, gaps, provisional figures and recalculated SPC limits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -138,6 +138,50 @@ def _describe_illustrative(dataset: Dataset, origins: pd.DataFrame) -> list[str]
     return []
 
 
+def _describe_provisional(name: str, current: pd.DataFrame, frequency: str) -> str:
+    """``"<name>: figures for July 2026, ... are provisional and may be revised."``, or ""."""
+    provisional = current[current["status"] == "provisional"]
+    if provisional.empty:
+        return ""
+    labels = [label_period_start(s, frequency) for s in provisional["period_start"]]
+    return f"{name}: figures for {', '.join(labels)} are provisional and may be revised."
+
+
+def list_provisional_notes(
+    dataset: Dataset, measure_ids: Iterable[str], period_end: str
+) -> list[str]:
+    """The provisional-figure notes of some measures, as the strategy reports word them.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data set.
+    measure_ids : iterable of str
+        The measures a view cites (the Delivery Board's changes and progress).
+    period_end : str
+        The last month of data, ``YYYY-MM``.
+
+    Returns
+    -------
+    list of str
+        One sentence per measure with provisional figures up to the period's end (the
+        data-quality note of :func:`list_data_quality_notes`), in catalogue order.
+    """
+    end = parse_month_param(period_end, "period_end")
+    wanted = {str(i) for i in measure_ids}
+    notes = []
+    for m in dataset.measures.to_dict("records"):
+        if str(m["measure_id"]) not in wanted:
+            continue
+        series = get_series(dataset, m["measure_id"])
+        series = series[series["period_end"] <= end.end_time]
+        current = series[series["definition"] == "current"]
+        note = _describe_provisional(str(m["measure_name"]), current, str(m["frequency"]))
+        if note:
+            notes.append(note)
+    return notes
+
+
 def _list_measure_notes(
     dataset: Dataset,
     m: dict,
@@ -212,10 +256,9 @@ def _list_measure_notes(
             "series had shown when it arrived and is to be confirmed with its source; "
             "until then no change is judged on it."
         )
-    provisional = current[current["status"] == "provisional"]
-    if not provisional.empty:
-        labels = [label_period_start(s, m["frequency"]) for s in provisional["period_start"]]
-        notes.append(f"{name}: figures for {', '.join(labels)} are provisional and may be revised.")
+    provisional = _describe_provisional(name, current, str(m["frequency"]))
+    if provisional:
+        notes.append(provisional)
     if spc_note:
         lead = "" if spc_note.startswith("no SPC verdict") else "SPC "
         notes.append(f"{name}: {lead}{spc_note}.")

@@ -405,12 +405,19 @@ def _target_reason(
     )
 
 
-def _describe_worse(good: str, worsening: str, worsening_reason: str) -> tuple[str, str]:
-    """The rule of a real deterioration (``harm_test`` or ``harm_spc``) and its reason."""
+def _describe_worse(
+    good: str, worsening: str, worsening_reason: str, counted: bool = False
+) -> tuple[str, str]:
+    """The rule of a real deterioration (``harm_test`` or ``harm_spc``) and its reason.
+
+    A measure counted in full (``counted``: administrative) got worse by a change large
+    enough to matter, with no test of chance, and its reason says so.
+    """
     if worsening == "real":
         # The way the measure got worse: a rise for a harm, a fall for what should grow.
         change = "fell" if good == "higher" else "rose"
-        return "harm_test", f"harm rule: {change} beyond chance ({worsening_reason})"
+        how = "by enough to matter, counted in full" if counted else "beyond chance"
+        return "harm_test", f"harm rule: {change} {how} ({worsening_reason})"
     return "harm_spc", (
         "harm rule: an SPC concern in the reporting period (a point beyond the limits "
         "or a run against a stable baseline)"
@@ -600,6 +607,7 @@ def rate_measure(
     chance: TargetChance | None = None,
     process: tuple[str, str] = ("", ""),
     beyond_limits: bool = False,
+    counted: bool = False,
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
@@ -660,6 +668,10 @@ def rate_measure(
         Whether the SPC concern includes a point beyond the process limits; a concern
         from runs alone that the tests of change do not confirm is Amber, a possible
         deterioration (``harm_spc_unconfirmed``).
+    counted : bool, default False
+        Whether the measure is counted in full (administrative,
+        :func:`~pcplib.assessment.evidence.is_administrative`): a real deterioration in
+        it is a material change with no test of chance, and its reason says so.
 
     Returns
     -------
@@ -669,7 +681,7 @@ def rate_measure(
     """
     worse: Rating | None = None
     if worsening == "real" or variation == "special_cause_concern":
-        rule, why_real = _describe_worse(good, worsening, worsening_reason)
+        rule, why_real = _describe_worse(good, worsening, worsening_reason, counted)
         worse = Rating(
             "Red", "evidence", reason=why_real, rule=rule,
             comparison=_comparison_of(worsening_reason) if rule == "harm_test" else "",

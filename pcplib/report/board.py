@@ -383,7 +383,27 @@ def format_board_owners(view: BoardView) -> str:
         "changed and progress mean</summary>"
         f'<p class="small">{esc(_definitions(view))}</p></details>'
     )
-    return lead + table + terms + _format_contacts(view)
+    return lead + table + _format_provisional(view) + terms + _format_contacts(view)
+
+
+def _format_provisional(view: BoardView) -> str:
+    """The provisional figures behind the changes cited, folded under one line.
+
+    The strategy reports' data-quality notes for the measures the table cites (review
+    9, R9-21): a rating moved on months that may be revised travels with that caveat,
+    and the fold keeps the view within its screens.
+    """
+    notes = view.provisional
+    if not notes:
+        return ""
+    return (
+        '<details class="board-provisional"><summary>Provisional figures: '
+        f"{esc(plural(len(notes), 'measure'))} cited above "
+        f"{'rests' if len(notes) == 1 else 'rest'} on months that may be revised</summary>"
+        '<ul class="summary-items">'
+        + "".join(f"<li>{esc(n)}</li>" for n in notes)
+        + "</ul></details>"
+    )
 
 
 def _format_contacts(view: BoardView) -> str:

@@ -13,6 +13,7 @@ from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
+from pcplib.assessment.vocabulary import say_chance
 from pcplib.labels import format_figures, is_missing, month_words, plural
 from pcplib.report.html import build_table, esc, format_rag_html, with_note, wrap_table_rows
 
@@ -195,6 +196,9 @@ def _describe_harm(m: Mapping[str, Any], rule: str) -> str:
     """A real deterioration's basis: the test of change and its comparison, or SPC."""
     if rule == "harm_test":
         words = _COMPARISON_WORDS[str(m["rag_comparison"])]
+        if not say_chance(m):
+            # Counted in full (administrative): a change that matters, with no test.
+            return f"change: {m['rag_change']} by enough to matter, counted in full, {words}"
         return f"test of change: {m['rag_change']} beyond chance {words}"
     return _RULE_WORDS[rule]
 

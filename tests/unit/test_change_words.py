@@ -221,3 +221,20 @@ def test_the_board_and_since_the_last_meeting_say_a_move_was_within_the_margin(
     reason = changes.loc["np-confidence", "reason"]
     assert reason.endswith("a change of -2.5 points, within the survey's margin of error "
                            "(+/- 5.4 points)"), reason  # fmt: skip
+
+
+# --- R9-21: the provisional figures behind the changes travel with them ------------------
+
+
+def test_the_board_view_notes_the_provisional_figures_it_cites(
+    road_safety: tuple[Dataset, BoardView],
+) -> None:
+    _, board = road_safety
+    note = (
+        "People killed or seriously injured in road collisions: figures for July 2026, "
+        "August 2026, September 2026 are provisional and may be revised."
+    )
+    assert board.provisional == (note,)
+    page = format_board_owners(board)
+    assert "Provisional figures: 1 measure cited above rests on months that may be" in page
+    assert esc(note) in page

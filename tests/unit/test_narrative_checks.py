@@ -19,6 +19,7 @@ from pcplib.assessment.narrative_checks import (
     check_narrative_numbers,
     find_claims,
     matches_rounded,
+    split_sentences,
 )
 from pcplib.assessment.quality import list_data_quality_notes
 from pcplib.data import Dataset
@@ -277,3 +278,13 @@ def test_pcp_validate_warns_of_the_narrative_without_failing(data_dir, tmp_path,
     assert "check the narrative before publication" in printed
     assert "Warning: commitments file for Neighbourhood crime offences" in printed
     assert "check the commitment's activity before publication" in printed
+
+
+def test_the_owners_text_is_split_into_sentences_before_a_capital_or_a_digit() -> None:
+    text = "Crime fell to 1,150. 2026 was a good year! Was it? e.g. not this. Done"
+    assert split_sentences(text) == [
+        "Crime fell to 1,150.",
+        "2026 was a good year!",
+        "Was it? e.g. not this.",
+        "Done",
+    ]

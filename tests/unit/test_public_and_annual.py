@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pcplib import assessment, report
-from pcplib.assessment.annual import OUTCOMES
+from pcplib.assessment.annual import COUNTED_TEST, OUTCOMES
 from pcplib.assessment.public import PUBLIC_GROUPS, group_for_public, write_public_sentence
 from pcplib.data import Dataset
 
@@ -260,10 +260,16 @@ def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
         small = " on small numbers" if name == "Homicides" else ""
         assert by_name.loc[name, "verdict"] == f"possible increase{small}, not yet conclusive"
     assert not (classified[["judgement", "verdict", "outcome"]] == "no real change").any().any()
-    # A stock is tested on its own variation too: -0.6% is below materiality.
-    assert by_name.loc["Police officer headcount", "outcome"] == "no evidence of change"
-    assert by_name.loc["Police officer headcount", "evidence"] == "below materiality"
-    changed = classified[classified["beyond_chance"]]
+    # A headcount is counted in full (administrative): no test of chance, and -0.6% is
+    # below materiality (issue 26, F4/N7).
+    headcount = by_name.loc["Police officer headcount"]
+    assert headcount["outcome"] == "no evidence of change" and headcount["verdict"] == ""
+    assert (headcount["evidence"], headcount["test"]) == ("below materiality", COUNTED_TEST)
+    # Savings, counted in full, +11.9%: better, a change that matters, with no test.
+    savings = by_name.loc["Savings delivered against the medium-term financial plan"]
+    assert (savings["outcome"], savings["evidence"]) == ("better", "counted change")
+    assert not savings["beyond_chance"] and savings["verdict"] == ""
+    changed = classified[classified["beyond_chance"] | (classified["evidence"] == "counted change")]
     assert len(changed) == (classified["outcome"].isin(OUTCOMES[:3])).sum()
     # The old sentence's "changed by more than chance" is now split by direction.
     counts = classified["outcome"].value_counts()
@@ -271,7 +277,7 @@ def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
     # against the series' own variation is a real change, better.
     fleet = by_name.loc["Electric and hybrid vehicles as a share of the fleet"]
     assert (fleet["test"], fleet["outcome"]) == ("level (series' own variation)", "better")
-    assert (counts["better"], counts["worse"], counts["changed, no good direction"]) == (4, 3, 1)
+    assert (counts["better"], counts["worse"], counts["changed, no good direction"]) == (5, 3, 1)
     with pytest.raises(ValueError, match="not the data set's public measures"):
         assessment.classify_year_changes(sample, evaluation.iloc[::-1])
 
@@ -293,10 +299,13 @@ def test_the_synthesis_adds_up_by_strategy_and_mission(sample: Dataset) -> None:
     html = report.format_annual_synthesis(by_strategy, by_mission, "2025/26")
     assert "<strong>The whole plan</strong>" in html and "Commitments delivered of due" in html
     summary = report.format_annual_summary(by_mission, classified, "2025/26")
-    assert "4 for the better, 3 for the worse and 1 with no good direction" in summary
+    assert "5 for the better, 3 for the worse and 1 with no good direction" in summary
     # Each list names its period, so the public report's year ending never reads as a
-    # second verdict on the same period (review 3 #6).
-    assert "Better by more than chance, 2025/26 against 2024/25 (4)" in summary
+    # second verdict on the same period (review 3 #6); a change in a figure counted in
+    # full is better with no test of chance, and said so (issue 26, F4/N7).
+    assert "changed by more than chance, or, for figures counted in full, by enough" in summary
+    assert "Better by more than chance, or counted in full, 2025/26 against 2024/25 (5)" in summary
+    assert "(Resources): +11.9%, counted in full" in summary
 
 
 def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
@@ -308,8 +317,9 @@ def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
     limits = assessment.list_evidence_limits(sample, classified, "2025/26")
     assert limits[0].startswith("Cause:") and text in limits
     # Every measure with two figures is tested (levels on their own variation), except
-    # the year-to-date budget variance, whose month-to-month movement is not noise.
-    assert any(limit.startswith("Chance: 58 measures were tested") for limit in limits)
+    # the year-to-date budget variance, whose month-to-month movement is not noise, and
+    # the four counted in full (opening hours, two headcounts, savings: issue 26, F4/N7).
+    assert any(limit.startswith("Chance: 54 measures were tested") for limit in limits)
     other = sample.observations.head(3).assign(area="Leicester")
     wider = type(sample)(
         **{**sample.__dict__, "observations": pd.concat([sample.observations, other])}
