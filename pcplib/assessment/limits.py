@@ -60,6 +60,7 @@ from pcplib.assessment.thresholds import (
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
 from pcplib.labels import is_missing, label_period_start, list_words, month_span
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of, parse_optional_month
+from pcplib.stats import format_p_value
 
 SEASONAL_CHOICES = ("auto", "yes", "no")
 
@@ -315,7 +316,8 @@ def check_baseline_stability(values: pd.Series, improvement: str = "neutral") ->
     y = present.to_numpy(dtype=float)
     p_value = _trend_p_value(x, y)
     if p_value < BASELINE_TREND_P:
-        shown = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+        # Enough digits to show its side of the threshold: never "p = 0.050, below 0.05".
+        shown = format_p_value(p_value)
         reasons.append(f"a straight-line trend ({shown}, below {BASELINE_TREND_P:g})")
     return "; ".join(reasons)
 

@@ -21,6 +21,7 @@ from pcplib.assessment import vocabulary
 from pcplib.assessment.chance import (
     estimate_survey_margin,
     estimate_target_chance,
+    is_administrative,
     judge_process_side,
 )
 from pcplib.assessment.changes import (
@@ -117,7 +118,7 @@ MEASURE_COLUMNS = [
     "rate_per", "rate_per_year", "rate_per_point",
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
-    "baseline_completeness", "to_confirm", "sign_words",
+    "baseline_completeness", "to_confirm", "sign_words", "administrative",
 ]  # fmt: skip
 
 __all__ = [
@@ -341,6 +342,7 @@ def _summarise_measure(
         chance=chance,
         process=process,
         beyond_limits=spc.beyond_limits,
+        counted=is_administrative(measure),
     )  # fmt: skip
     rating = settle_rating(
         rating, few=describe_small_numbers(changes, figures, measure),
@@ -520,6 +522,9 @@ def _build_row(
         "visibility": str(measure.get("visibility") or "public"),
         "target_note": "" if is_missing(measure.get("target_note")) else measure["target_note"],
         "sign_words": vocabulary.describe_sign(measure, figures.current.value),
+        # Counted in full (opening hours, headcounts, money): its changes have no test of
+        # chance, so no report words them "by more than chance" (vocabulary.say_chance).
+        "administrative": is_administrative(measure),
         "latest_period": latest_period,
         "latest_value": latest_value,
         "current_label": _window_label(figures.current, series, frequency),

@@ -79,7 +79,11 @@ class AssurancePhrases:
     heading : str
         The table of measures' and the SPC summary's assurance cell.
     meaning : str
-        What it means for the Board.
+        What it means for the Board: a forecast, which only the limits can give.
+    record_meaning : str
+        What it means when the one-sided record decided it, with ``{record}`` for the
+        record ("every month (18 of 18) since April 2025"): a record, never a forecast
+        (review 9, R9-8); empty for ``inconsistent``.
     """
 
     tail: str
@@ -87,6 +91,7 @@ class AssurancePhrases:
     alt_text: str
     heading: str
     meaning: str
+    record_meaning: str
 
 
 VARIATION_PHRASES: dict[str, VariationPhrases] = {
@@ -154,6 +159,9 @@ ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
         alt_text="the target is met consistently",
         heading="Target consistently met",
         meaning="The target will be met if nothing changes.",
+        record_meaning=(
+            "Met {record}; its limits do not rule out a miss, so this is a record, not a forecast."
+        ),
     ),
     "consistent_fail": AssurancePhrases(
         tail="its limits lie on the wrong side of it, so it will not be met without a change",
@@ -161,6 +169,10 @@ ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
         alt_text="the target is missed consistently",
         heading="Target consistently missed",
         meaning="The target will not be met unless the process changes.",
+        record_meaning=(
+            "Missed {record}; its limits do not rule out a pass, so this is a record, not "
+            "a forecast."
+        ),
     ),
     "inconsistent": AssurancePhrases(
         tail="its limits straddle it, so it may be met or missed by chance",
@@ -171,6 +183,7 @@ ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
             "Hit and miss: the target will be met in some periods and missed in others by "
             "chance; meeting it reliably needs a change."
         ),
+        record_meaning="",
     ),
 }
 """One row per assurance code of :data:`pcplib.spc.ASSURANCE_TYPES`, in its order."""

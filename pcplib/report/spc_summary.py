@@ -33,6 +33,21 @@ def _meaning(status: str, code: Any, meanings: dict[str, str]) -> str:
     return meanings.get(code, "")
 
 
+def _record_meaning(row: dict[str, Any]) -> str:
+    """What an assurance the record settled means: the record, never a forecast.
+
+    The limits straddle the target, so "will be met if nothing changes" would turn the
+    record into a forecast the limits do not support (docs/methodology.md; review 9,
+    R9-8): "Met every month (18 of 18) since April 2025; its limits do not rule out a
+    miss, so this is a record, not a forecast."
+    """
+    phrases = ASSURANCE_PHRASES.get(str(row.get("spc_assurance")))
+    record = str(row.get("target_record") or "")
+    if phrases is None or not phrases.record_meaning or ": " not in record:
+        return ""
+    return phrases.record_meaning.format(record=record.split(": ", 1)[1])
+
+
 def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
     """Return the SPC summary table: variation and assurance per measure, in words.
 
@@ -67,6 +82,8 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
                 "confirm: find out whether something has changed before acting."
             )
         meaning_a = _meaning(status, r.get("spc_assurance"), ASSURANCE_MEANINGS)
+        if meaning_a and r.get("spc_assurance_basis") == "record":
+            meaning_a = _record_meaning(r) or meaning_a
         tier = " (sub-measure)" if r.get("tier") == "sub" else ""
         body.append(
             [

@@ -259,8 +259,11 @@ class XmrResult:
             if self.assurance == "consistent_pass":
                 why = assurance_reason or "it lies outside the process limits, on the good side"
                 sentence += f"; the target of {shown} is consistently met ({why})"
+            elif self.assurance == "consistent_fail" and assurance_reason:
+                # Settled by the record, not the limits: a record, never a forecast.
+                sentence += f"; the target of {shown} is consistently missed ({assurance_reason})"
             elif self.assurance == "consistent_fail":
-                why = assurance_reason or "it lies outside the process limits, on the wrong side"
+                why = "it lies outside the process limits, on the wrong side"
                 sentence += (
                     f"; the target of {shown} will not be met unless the process changes ({why})"
                 )
