@@ -20,13 +20,14 @@ from pcplib.assessment.evidence import (
     YEAR_TO_DATE_REASON,
     Evidence,
     estimate_margin,
+    is_administrative,
     is_panel,
     weigh_change,
 )
 from pcplib.assessment.figures import Window, aggregation_of, compute_baseline, compute_window
 from pcplib.assessment.measures import has_previous_definition, regular_frame
 from pcplib.assessment.scope import get_series, measures_for_audience
-from pcplib.assessment.thresholds import CONFIDENCE
+from pcplib.assessment.thresholds import CONFIDENCE, MATERIAL_CHANGE_PCT, MATERIAL_CHANGE_PP
 from pcplib.assessment.vocabulary import NO_EVIDENCE
 from pcplib.labels import describe_rate_basis, is_missing, plural
 from pcplib.periods import month_number
@@ -43,6 +44,14 @@ def _year_window(current_def: pd.DataFrame, measure: Mapping[str, Any], year: st
         current_def, first, first + 11, frequency, aggregation_of(measure), year, unit=unit
     )
 
+
+COUNTED_TEST = "none (counted in full)"
+"""The annual evaluation's test of an administrative measure: none, since its figure is
+counted in full (:func:`~pcplib.assessment.evidence.is_administrative`); a change is
+better or worse when it is material, and too small to matter otherwise."""
+
+COUNTED_VERDICTS = ("counted change", "below materiality")
+"""The evidence verdicts of an administrative measure's change (no test of chance)."""
 
 NO_TEST_WORDS = {
     YEAR_TO_DATE_REASON: (
@@ -277,6 +286,21 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 test = _TEST_NAMES.get(evidence.test, evidence.test)
                 verdict = _verdict_words(evidence, change)
                 finding = _finding(evidence, change, this, m)
+            elif is_administrative(m) and evidence.verdict in COUNTED_VERDICTS:
+                # Counted in full: a change is a change, judged against materiality only
+                # (no verdict of a test, so it is not counted among the tests of chance).
+                test = COUNTED_TEST
+                size = "at or above" if evidence.verdict == "counted change" else "below"
+                bar = (
+                    f"{MATERIAL_CHANGE_PP:g} pp"
+                    if unit == "percent"
+                    else f"{MATERIAL_CHANGE_PCT:g}%"
+                )
+                finding = (
+                    f"Change {change.text} ({change.judgement}): an administrative figure, "
+                    f"counted in full, so no test of chance; the change is {size} the "
+                    f"threshold of a change that matters (materiality {bar})."
+                )
             else:
                 no_test = describe_no_test(evidence.reason)
                 finding = f"Change {change.text} ({change.judgement}); no test: {no_test}."
@@ -362,10 +386,13 @@ def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.Data
     out["beyond_chance"] = verdicts.str.startswith("statistically significant")
     outcomes = []
     for r in out.to_dict("records"):
-        if r["beyond_chance"]:
+        if r["beyond_chance"] or r["evidence"] == "counted change":
+            # Beyond chance on its test, or a material change in a figure counted in full.
             outcome = {"improved": "better", "deteriorated": "worse"}.get(
                 r["judgement"], "changed, no good direction"
             )
+        elif r["test"] == COUNTED_TEST:
+            outcome = NO_EVIDENCE  # counted in full, and too small a change to matter
         elif r["evidence"] == "possible change":
             outcome = "possible change"
         elif r["verdict"]:

@@ -68,6 +68,7 @@ __all__ = [
     "estimate_laney_phi",
     "estimate_noise",
     "estimate_margin",
+    "is_administrative",
     "is_census_share",
     "is_panel",
     "describe_year_ending_basis",
@@ -80,6 +81,7 @@ __all__ = [
 
 EVIDENCE = (
     "beyond chance",
+    "counted change",
     "possible change",
     "within noise",
     "below materiality",
@@ -88,7 +90,9 @@ EVIDENCE = (
     "not tested",
     "open outcomes",
 )
-"""What the evidence says of a change: beyond chance (and material); a material change
+"""What the evidence says of a change: beyond chance (and material); a material change in
+an administrative figure, counted in full, so no test of chance applies (:func:`weigh_change`:
+a change is a change, judged only against materiality); a material change
 with weak evidence (p below :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`);
 within the series' noise; smaller than materiality; too few events to tell; no change
 at all; no test possible (a figure missing); or a fall in an outcome share whose window
@@ -129,8 +133,12 @@ class Evidence:
 
     @property
     def real(self) -> bool:
-        """Whether the change is beyond chance and material: the only case called a change."""
-        return self.verdict == "beyond chance"
+        """Whether the change is real: beyond chance and material, or counted and material.
+
+        A material change in an administrative figure, counted in full, has no chance to
+        rule out (:func:`is_administrative`).
+        """
+        return self.verdict in ("beyond chance", "counted change")
 
 
 def estimate_noise(values: pd.Series | np.ndarray) -> float | None:
@@ -242,6 +250,30 @@ def read_measure_kind(
 
 
 _YEAR_TO_DATE = re.compile(r"\byear[ -]to[ -]date\b|\bytd\b", re.IGNORECASE)
+
+
+def is_administrative(measure: Mapping[str, Any]) -> bool:
+    """Whether a measure is an exact count of something the organisation itself sets.
+
+    The catalogue's optional ``administrative`` column (``yes``, ``no``, ``auto`` or
+    empty) decides; with ``auto`` or empty (and in catalogues without the column), a
+    whole headcount at the period end (unit ``count``, aggregation ``last``) and an
+    amount of money from the books (unit ``gbp``) are.
+
+    Opening hours on the schedules, officers in post, savings in the ledger: the figure
+    is what the organisation set or booked, counted in full, not a draw from a process
+    of events or a sample,
+    so it meets or misses a target exactly (361 hours against at least 360 meets it) and
+    gets no allowance for chance (:func:`~pcplib.assessment.chance.estimate_target_chance`).
+    Nor does a change in it get a test of chance (:func:`weigh_change`): a change is a
+    change, told by its size and direction, and judged only against materiality.
+    """
+    stated = measure.get("administrative")
+    stated = "" if stated is None or stated != stated else str(stated).strip().lower()
+    if stated in ("yes", "no"):
+        return stated == "yes"
+    unit = str(measure.get("unit"))
+    return unit == "gbp" or (unit == "count" and str(measure.get("aggregation")) == "last")
 
 
 def is_year_to_date(measure: Mapping[str, Any]) -> bool:
@@ -529,6 +561,20 @@ def weigh_change(
         small = kind == "count" and total * min(shares) / max(1, sum(shares)) < SMALL_COUNT
         return Evidence("no change", small_numbers=small, reason="the two figures are equal")
     material, material_rule = _material(b, a, unit)
+    if is_administrative(measure):
+        # Opening hours, officers in post, money in the ledger: the figure is what the
+        # organisation set or booked, counted in full, so there is no chance to rule out.
+        # A change is a change, told by its size and direction; only materiality applies.
+        counted = "an administrative figure, counted in full: no test of chance"
+        if not material:
+            return Evidence(
+                "below materiality", material=False, reason=f"{counted}; change below "
+                f"{material_rule}",
+            )  # fmt: skip
+        return Evidence(
+            "counted change", material=True, reason=f"{counted}; change at or above "
+            f"{material_rule}",
+        )  # fmt: skip
     small = False
     dispersion: float | None = None
     if kind == "count":

@@ -42,7 +42,11 @@ from pcplib.assessment.scope import (
 )
 from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
-from pcplib.assessment.vocabulary import describe_disagreement_tail, name_chart_period
+from pcplib.assessment.vocabulary import (
+    describe_disagreement_tail,
+    name_chart_period,
+    say_chance,
+)
 from pcplib.labels import date_words, format_figures, is_missing, month_words
 
 if TYPE_CHECKING:
@@ -140,12 +144,17 @@ def _held_back(row: Mapping[str, Any], public: bool = False) -> str:
 
 
 def _improved_basis(row: Mapping[str, Any]) -> str:
-    """Which comparison shows a measure's real improvement, in the order they are read."""
+    """Which comparison shows a measure's real improvement, in the order they are read.
+
+    A measure counted in full (administrative) has no chance to rule out: its
+    improvement is told without "by more than chance" (:func:`say_chance`).
+    """
     if row.get("judgement") == "improved":
-        return "better than a year earlier by more than chance"
+        return f"better than a year earlier{say_chance(row)}"
     if row.get("year_ending_judgement") == "improved":
-        return "better over the 12 months than the 12 months before, by more than chance"
-    return "better than the plan's baseline year by more than chance"
+        beyond = say_chance(row, ", by more than chance")
+        return f"better over the 12 months than the 12 months before{beyond}"
+    return f"better than the plan's baseline year{say_chance(row)}"
 
 
 _PLAIN_EVIDENCE = {
@@ -208,13 +217,17 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
             else f"target met ({current} against {goal})"
         )
         if row.get("rag_capped"):
-            return f"{met}, but it got worse by more than chance"
+            # A cap by a test of change in a measure counted in full: worse, not by chance.
+            by = say_chance(row) if row.get("rag_cap") == "harm_test" else " by more than chance"
+            return f"{met}, but it got worse{by}"
         return met + _close(row)
     unconfirmed = describe_spc_unconfirmed(row, public=True)
     if rag == "Amber" and unconfirmed:
         # The chart's concern alone, or with a possible change on a test: each said.
         return f"no target; {unconfirmed}"
     if basis == "evidence" and rag in _PLAIN_EVIDENCE:
+        if rag == "Red" and row.get("rag_rule") == "harm_test" and not say_chance(row):
+            return "no target, and it got worse by enough to matter (counted in full)"
         return _PLAIN_EVIDENCE[rag]
     # Small numbers with their counts; the other two in words without chart terms.
     grey = describe_grey_rule(row, public=row.get("rag_rule") != "small_numbers")
@@ -280,7 +293,9 @@ def _measure_reasons(row: Mapping[str, Any], public: bool = False) -> list[str]:
     # Worse is a fall for a measure that should grow (a share answered, a rate solved).
     move = "fall" if row.get("good_direction") == "higher" else "rise"
     if worsening == "real":
-        reasons.append(f"a {move} beyond chance in the tests of change")
+        # Counted in full, a rise is real when it is large enough to matter: no test.
+        counted = f"a {move} large enough to matter, in a figure counted in full"
+        reasons.append(say_chance(row, f"a {move} beyond chance in the tests of change") or counted)
     elif worsening == "possible" and row["rag"] == "Amber":
         reasons.append(f"a possible {move}: material, but the evidence is not yet conclusive")
     if not reasons:

@@ -21,6 +21,7 @@ from pcplib.assessment import vocabulary
 from pcplib.assessment.chance import (
     estimate_survey_margin,
     estimate_target_chance,
+    is_administrative,
     judge_process_side,
 )
 from pcplib.assessment.changes import (
@@ -123,7 +124,7 @@ MEASURE_COLUMNS = [
     "rate_per", "rate_per_year", "rate_per_point",
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
-    "baseline_completeness", "to_confirm", "sign_words",
+    "baseline_completeness", "to_confirm", "sign_words", "administrative",
 ]  # fmt: skip
 
 __all__ = [
@@ -347,6 +348,7 @@ def _summarise_measure(
         chance=chance,
         process=process,
         beyond_limits=spc.beyond_limits,
+        counted=is_administrative(measure),
     )  # fmt: skip
     rating = settle_rating(
         rating, few=describe_small_numbers(changes, figures, measure),
@@ -441,6 +443,67 @@ def _latest(rows: _Rows, frequency: str) -> tuple[str, float | None]:
     return label_period_start(last_row["period_start"], frequency), float(last_row["value"])
 
 
+def _rating_columns(
+    figures: Figures, target: TargetForPeriod, rating: Rating, frequency: str
+) -> dict[str, Any]:
+    """The measure's target for the period and its rating, the basis as fields too."""
+    return {
+        "target": target.value,
+        "target_per_period": target.per_period,
+        "target_final": target.final,
+        "target_date": target.due,
+        "target_basis": target.basis,
+        "target_on_year": target.on_year,
+        "target_baseline_met": target.baseline_met,
+        "target_period_label": _target_period_label(figures, target, frequency),
+        "target_compared": _rating_inputs(figures, target) if target.value is not None else None,
+        "target_within_margin": rating.within_chance,
+        "rag": rating.rag,
+        "rag_basis": rating.basis,
+        "rag_capped": rating.capped,
+        "rag_reason": rating.reason,
+        **tabulate_rating(rating),  # the basis as fields, for reports to format
+    }
+
+
+def _spc_columns(spc: SpcVerdict) -> dict[str, Any]:
+    """The measure's SPC verdict over the reporting period, and the chart behind it."""
+    return {
+        "spc_status": spc.status,
+        "spc_variation": spc.variation,
+        "spc_latest": spc.latest,
+        "spc_assurance": spc.assurance,
+        "spc_assurance_basis": spc.assurance_basis,
+        "spc_seasonal": bool(spc.plan is not None and spc.plan.seasonal),
+        "spc_note": spc.plan.note if spc.plan is not None else "",
+        "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
+        "spc_summary": spc.summary,
+        "spc_recent": spc.recent,
+        "spc_signal": spc.signal,
+        "spc_immaterial": spc.immaterial,
+        "spc": spc.result,
+    }
+
+
+def _coverage_columns(
+    measure: Mapping[str, Any], figures: Figures, frequency: str
+) -> dict[str, Any]:
+    """What the figures are per, how complete each window is, and what is still to confirm."""
+    return {
+        "has_data": figures.current.value is not None,
+        # What a rate's figures are per (population and period), for every label that
+        # prints them: the quarter's, a 12-month window's and a chart point's.
+        "rate_per": describe_rate_basis(measure, "quarter"),
+        "rate_per_year": describe_rate_basis(measure, "year"),
+        "rate_per_point": describe_rate_basis(measure, "period"),
+        "completeness": describe_completeness(figures.current, frequency),
+        "comparison_completeness": describe_completeness(figures.last_year, frequency),
+        "year_ending_completeness": describe_completeness(figures.year_ending, frequency),
+        "baseline_completeness": describe_completeness(figures.baseline, frequency),
+        "to_confirm": _list_unconfirmed(figures, frequency),
+    }
+
+
 def _build_row(
     measure: Mapping[str, Any],
     rows: _Rows,
@@ -470,6 +533,9 @@ def _build_row(
         "visibility": str(measure.get("visibility") or "public"),
         "target_note": "" if is_missing(measure.get("target_note")) else measure["target_note"],
         "sign_words": vocabulary.describe_sign(measure, figures.current.value),
+        # Counted in full (opening hours, headcounts, money): its changes have no test of
+        # chance, so no report words them "by more than chance" (vocabulary.say_chance).
+        "administrative": is_administrative(measure),
         "latest_period": latest_period,
         "latest_value": latest_value,
         "current_label": _window_label(figures.current, series, frequency),
@@ -513,45 +579,9 @@ def _build_row(
             changes.since_evidence.verdict,
             str(measure["good_direction"]),
         ),
-        "target": target.value,
-        "target_per_period": target.per_period,
-        "target_final": target.final,
-        "target_date": target.due,
-        "target_basis": target.basis,
-        "target_on_year": target.on_year,
-        "target_baseline_met": target.baseline_met,
-        "target_period_label": _target_period_label(figures, target, frequency),
-        "target_compared": _rating_inputs(figures, target) if target.value is not None else None,
-        "target_within_margin": rating.within_chance,
-        "rag": rating.rag,
-        "rag_basis": rating.basis,
-        "rag_capped": rating.capped,
-        "rag_reason": rating.reason,
-        **tabulate_rating(rating),  # the basis as fields, for reports to format
-        "spc_status": spc.status,
-        "spc_variation": spc.variation,
-        "spc_latest": spc.latest,
-        "spc_assurance": spc.assurance,
-        "spc_assurance_basis": spc.assurance_basis,
-        "spc_seasonal": bool(spc.plan is not None and spc.plan.seasonal),
-        "spc_note": spc.plan.note if spc.plan is not None else "",
-        "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
-        "spc_summary": spc.summary,
-        "spc_recent": spc.recent,
-        "spc_signal": spc.signal,
-        "spc_immaterial": spc.immaterial,
-        "spc": spc.result,
-        "has_data": figures.current.value is not None,
-        # What a rate's figures are per (population and period), for every label that
-        # prints them: the quarter's, a 12-month window's and a chart point's.
-        "rate_per": describe_rate_basis(measure, "quarter"),
-        "rate_per_year": describe_rate_basis(measure, "year"),
-        "rate_per_point": describe_rate_basis(measure, "period"),
-        "completeness": describe_completeness(figures.current, frequency),
-        "comparison_completeness": describe_completeness(figures.last_year, frequency),
-        "year_ending_completeness": describe_completeness(figures.year_ending, frequency),
-        "baseline_completeness": describe_completeness(base, frequency),
-        "to_confirm": _list_unconfirmed(figures, frequency),
+        **_rating_columns(figures, target, rating, frequency),
+        **_spc_columns(spc),
+        **_coverage_columns(measure, figures, frequency),
     }
     row["comparison_value"] = row["last_year"]
     row["target_for_period"] = row["target"]

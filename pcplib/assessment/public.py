@@ -40,6 +40,7 @@ from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.strategy import StrategySummary, describe_rating_scope, summarise_strategy
+from pcplib.assessment.vocabulary import say_chance
 from pcplib.labels import (
     choose_shared_decimals,
     format_figure,
@@ -348,10 +349,17 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
     word = "improvement" if better else "worsening"
     way = "better" if better else "worse"
 
+    counted = not say_chance(row)
+
     def said(when: str, figures: str = "") -> str:
         tail = f": {figures}" if figures else ""
         if possibly:
             return f"Possibly {way} {when}, though not yet clear enough to be sure{tail}."
+        if counted:
+            # Counted in full (administrative), a change is a change: the opening already
+            # gives the change on a year ago, and any other is told by its figures, never
+            # as "real" against the usual ups and downs (issue 26, F4/N7).
+            return "" if when == "on a year ago" else f"{way.capitalize()} {when}{tail}."
         return f"A real {word} {when}{tail}."
 
     if row.get("judgement") == verdict:
@@ -381,10 +389,11 @@ def _unconfirmed_words(row: Mapping[str, Any]) -> str:
     ups and downs" beside "down 2.7% on a year ago" and "no clear change" read as a real
     rise (review 9, R9-11); it is said as the run it is, and as watched, not yet a
     worsening: "Recent months have run above their usual level of February 2024 to March
-    2025. But the comparisons with a year ago and with the plan's baseline year do not
-    confirm a rise, so it is watched, not yet a worsening." A possible change on a test
-    is named by its comparison ("..., and it may be higher since the plan began. No
-    comparison confirms a rise yet, so it is watched, not yet a worsening.").
+    2025, but no comparison confirms a rise, so it is watched, not yet a worsening." The
+    comparisons are those the sentence's reader is told of: a year ago, over the year
+    and against the plan's baseline year. A possible change on one is named ("..., and
+    it may be higher since the plan began, but no comparison confirms a rise: it is
+    watched, not yet a worsening.").
     """
     higher = str(row.get("good_direction") or "") != "higher"
     side, rise, way = ("above", "rise", "higher") if higher else ("below", "fall", "lower")
@@ -397,19 +406,10 @@ def _unconfirmed_words(row: Mapping[str, Any]) -> str:
     ]
     if possible:
         return (
-            f"{lead}, and it may be {way} {possible[0]}. No comparison confirms a {rise} yet, "
-            "so it is watched, not yet a worsening."
+            f"{lead}, and it may be {way} {possible[0]}, but no comparison confirms a {rise}: "
+            "it is watched, not yet a worsening."
         )
-    year, since = (
-        not is_missing(row.get(c)) and bool(row.get(c))
-        for c in ("judgement", "since_baseline_judgement")
-    )
-    against = {
-        (True, True): "the comparisons with a year ago and with the plan's baseline year do",
-        (True, False): "the comparison with a year ago does",
-        (False, True): "the comparison with the plan's baseline year does",
-    }.get((year, since), "the comparisons do")
-    return f"{lead}. But {against} not confirm a {rise}, so it is watched, not yet a worsening."
+    return f"{lead}, but no comparison confirms a {rise}, so it is watched, not yet a worsening."
 
 
 def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
@@ -429,11 +429,15 @@ def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
     if basis == "" or row.get("direction") in (None, "no change"):
         return ""
     judgement = str(row.get("judgement") or "")
+    counted = not say_chance(row)  # administrative: no ups and downs to be beyond
     if judgement in ("improved", "deteriorated"):
         way = "better" if judgement == "improved" else "worse"
-        return f"This quarter is {way} than a year ago by more than the usual ups and downs."
+        usual = "" if counted else " by more than the usual ups and downs"
+        return f"This quarter is {way} than a year ago{usual}."
     if judgement.startswith("possibly"):
         return "Its change on a year ago is not yet clear enough to call."
+    if counted:
+        return "Its change on a year ago is too small to matter."
     return "Its change on a year ago is within the usual ups and downs."
 
 
@@ -524,6 +528,8 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             # said, neither called an achievement.
             usual = _usual_level(row, better=True)
             parts.append(f"{usual}, but not than a year ago: a mixed picture.")
+        elif not say_chance(row):
+            parts.append("No change that matters.")  # counted in full: no chance to be within
         else:
             parts.append("Within the usual ups and downs.")
         if shows_change(row):

@@ -176,6 +176,13 @@ class Rating:
         by less than ``chance`` allows, and the process does not lie on the wrong side.
         Green, and a met target everywhere, worded "though by less than the usual ups
         and downs"; never "needs attention".
+    settled : float or None
+        For a figure within chance of its target whose process lies on the side the
+        figure does (``target_process``, its record or its SPC assurance): the 95%
+        allowance chance gives it. The threshold rating stands (a miss is counted as
+        missed), and every report says it rests on the process, not on the quarter:
+        "within the usual ups and downs this quarter, but met in only 6 of 38 months, so
+        counted as missed" (review 9, R9-9).
     """
 
     rag: str
@@ -192,6 +199,7 @@ class Rating:
     cap: str = ""
     chance: float | None = None
     close: bool = False
+    settled: float | None = None
 
     @property
     def within_chance(self) -> bool:
@@ -212,7 +220,7 @@ open: not yet final (the lag may explain the shortfall), so not rated until it i
 
 RATING_COLUMNS = (
     "rag_rule", "rag_figure", "rag_goal", "rag_shortfall", "rag_margin", "rag_comparison",
-    "rag_change", "rag_cap", "rag_chance", "rag_close",
+    "rag_change", "rag_cap", "rag_chance", "rag_close", "rag_settled",
 )  # fmt: skip
 """A :class:`Rating`'s basis as a measure's columns (``rag_`` and the field's name)."""
 
@@ -397,12 +405,19 @@ def _target_reason(
     )
 
 
-def _describe_worse(good: str, worsening: str, worsening_reason: str) -> tuple[str, str]:
-    """The rule of a real deterioration (``harm_test`` or ``harm_spc``) and its reason."""
+def _describe_worse(
+    good: str, worsening: str, worsening_reason: str, counted: bool = False
+) -> tuple[str, str]:
+    """The rule of a real deterioration (``harm_test`` or ``harm_spc``) and its reason.
+
+    A measure counted in full (``counted``: administrative) got worse by a change large
+    enough to matter, with no test of chance, and its reason says so.
+    """
     if worsening == "real":
         # The way the measure got worse: a rise for a harm, a fall for what should grow.
         change = "fell" if good == "higher" else "rose"
-        return "harm_test", f"harm rule: {change} beyond chance ({worsening_reason})"
+        how = "by enough to matter, counted in full" if counted else "beyond chance"
+        return "harm_test", f"harm rule: {change} {how} ({worsening_reason})"
     return "harm_spc", (
         "harm rule: an SPC concern in the reporting period (a point beyond the limits "
         "or a run against a stable baseline)"
@@ -487,6 +502,7 @@ def _rate_within_chance(
             rated,
             reason=f"{rated.reason} (within chance of it this quarter, {allowance}, but "
             f"{process[1]})",
+            settled=chance.half_width,
         )
     word = "trajectory" if rated.basis == "trajectory" else "target"
     lead = "the margin of error of" if chance.survey else "chance of"
@@ -591,6 +607,7 @@ def rate_measure(
     chance: TargetChance | None = None,
     process: tuple[str, str] = ("", ""),
     beyond_limits: bool = False,
+    counted: bool = False,
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
@@ -651,6 +668,10 @@ def rate_measure(
         Whether the SPC concern includes a point beyond the process limits; a concern
         from runs alone that the tests of change do not confirm is Amber, a possible
         deterioration (``harm_spc_unconfirmed``).
+    counted : bool, default False
+        Whether the measure is counted in full (administrative,
+        :func:`~pcplib.assessment.evidence.is_administrative`): a real deterioration in
+        it is a material change with no test of chance, and its reason says so.
 
     Returns
     -------
@@ -660,7 +681,7 @@ def rate_measure(
     """
     worse: Rating | None = None
     if worsening == "real" or variation == "special_cause_concern":
-        rule, why_real = _describe_worse(good, worsening, worsening_reason)
+        rule, why_real = _describe_worse(good, worsening, worsening_reason, counted)
         worse = Rating(
             "Red", "evidence", reason=why_real, rule=rule,
             comparison=_comparison_of(worsening_reason) if rule == "harm_test" else "",

@@ -45,6 +45,7 @@ __all__ = [
     "name_baseline_year",
     "name_chart_period",
     "name_reference_periods",
+    "say_chance",
 ]
 
 EVIDENCE_GRADES = ("real change", "possible change", "no evidence of change")
@@ -55,6 +56,7 @@ NO_EVIDENCE = "no evidence of change"
 
 _GRADE_OF_VERDICT = {
     "beyond chance": "real change",
+    "counted change": "real change",  # an administrative figure: a change is a change
     "possible change": "possible change",
     "within noise": NO_EVIDENCE,
     "below materiality": NO_EVIDENCE,
@@ -62,6 +64,30 @@ _GRADE_OF_VERDICT = {
     "no change": NO_EVIDENCE,
     "open outcomes": NO_EVIDENCE,
 }
+
+
+def say_chance(row: Mapping[str, Any], words: str = " by more than chance") -> str:
+    """The words that a real change is beyond chance, or ``""`` for a measure counted in full.
+
+    An administrative measure (opening hours, officers in post, money in the ledger:
+    ``administrative`` in its row, :func:`~pcplib.assessment.evidence.is_administrative`)
+    has no chance to rule out: a change in it is a change, told by its size and direction
+    and judged against materiality only, never "by more than chance".
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's row (``administrative``).
+    words : str, default " by more than chance"
+        The words to say of any other measure.
+
+    Returns
+    -------
+    str
+        ``words``, or ``""`` for an administrative measure.
+    """
+    counted = row.get("administrative")
+    return "" if counted is True or str(counted).strip().lower() == "true" else words
 
 
 def grade_evidence(verdict: str) -> str:
@@ -113,7 +139,9 @@ def describe_change_words(judgement: str, direction: str, verdict: str, good: st
         return judgement
     movement = "a rise" if direction == "up" else "a fall"
     grade = grade_evidence(verdict)
-    if grade == "real change":
+    if verdict == "counted change":
+        words = movement  # counted in full: no chance to be beyond
+    elif grade == "real change":
         words = f"{movement} beyond chance"
     elif grade == "possible change":
         words = f"possibly {movement}"
@@ -344,6 +372,10 @@ def describe_disagreement_tail(row: Mapping[str, Any]) -> str:
     base = str(row.get("baseline_year_words") or "")
     since = str(row.get("since_baseline_judgement") or "")
     if not base or since in ("", "not measurable", "no change", "no good direction"):
+        return ""
+    if not say_chance(row):
+        # Counted in full (administrative), the change on the baseline year is a change,
+        # not a test of chance, so there is no second verdict to set against the chart's.
         return ""
     if row.get("spc_status") != "assessed":
         return ""

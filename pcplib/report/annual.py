@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.annual import COUNTED_TEST
 from pcplib.labels import format_figures, is_missing, list_words, month_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
@@ -62,6 +63,12 @@ def describe_year_outcome(r: Mapping[str, Any]) -> str:
         measure's usual ups and downs"; no test name, p-value or dispersion.
     """
     outcome = str(r["outcome"])
+    if str(r.get("test")) == COUNTED_TEST:
+        # Counted in full: a change is a change, with no chance to rule out.
+        if outcome in ("better", "worse"):
+            return f"{outcome.capitalize()}: counted in full, so a change that matters"
+        if outcome == "no evidence of change":
+            return "Too small a change to matter (counted in full)"
     if outcome == "better":
         return "Better by more than chance"
     if outcome == "worse":
@@ -161,7 +168,10 @@ def format_annual_technical_annex(df: pd.DataFrame, year: str) -> str:
         [
             with_note(esc(r["measure_name"]), r["strategy_name"]),
             esc(r["test"]),
-            esc(r["verdict"] or "Not tested"),
+            esc(
+                r["verdict"]
+                or ("No test: counted in full" if r["test"] == COUNTED_TEST else "Not tested")
+            ),
             esc(r["finding"]),
         ]
         for r in df.to_dict("records")
@@ -432,6 +442,10 @@ _COUNT_COLUMNS = (
 )
 
 
+_CHANGED = ("better", "worse", "changed, no good direction")
+"""The outcomes of a change beyond chance, or, counted in full, large enough to matter."""
+
+
 def format_annual_summary(
     by_mission: pd.DataFrame, classified: pd.DataFrame, year: str, status_month: str = ""
 ) -> str:
@@ -463,9 +477,18 @@ def format_annual_summary(
     # finished after the year's end counts as complete too (review 6 F12).
     as_at = f"status as reported at {month_words(status_month)}; " if status_month else ""
     changed = int(plan["better"] + plan["worse"] + plan["changed, no good direction"])
+    counted = classified.get("test", pd.Series(dtype=str)).eq(COUNTED_TEST)
+    # A figure counted in full (opening hours, headcounts, money) has no chance to rule
+    # out: its change counts when it is large enough to matter, and is said so.
+    exact = (
+        ", or, for figures counted in full, by enough to matter"
+        if bool((counted & classified["outcome"].isin(_CHANGED)).any())
+        else ""
+    )
     lead = (
         f"In {year}, against the baseline year, {changed} of the plan's "
-        f"{plural(int(plan['measures']), 'public measure')} changed by more than chance: "
+        f"{plural(int(plan['measures']), 'public measure')} changed by more than "
+        f"chance{exact}: "
         f"{plan['better']} for the better, {plan['worse']} for the worse and "
         f"{plan['changed, no good direction']} with no good direction (reported as trends). "
         f"{plan['possible change']} showed a possible change, not yet conclusive, "
@@ -493,8 +516,11 @@ def format_annual_summary(
         items = [
             f"{r['measure_name']} ({r['strategy_name']}): {spell_out_points(str(r['change']))}"
             + (f" (against {r['baseline_year']})" if len(bases) > 1 else "")
+            + (", counted in full" if r.get("test") == COUNTED_TEST else "")
             for r in rows.to_dict("records")
         ]
+        if outcome in _CHANGED and (rows.get("test", pd.Series(dtype=str)) == COUNTED_TEST).any():
+            heading += ", or counted in full"
         when = (
             f"{year} against {bases[0]}"
             if len(bases) == 1

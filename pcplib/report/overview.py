@@ -8,10 +8,12 @@ from typing import Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.chance import describe_settled_miss
 from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
+from pcplib.assessment.vocabulary import say_chance
 from pcplib.labels import format_figures, is_missing, month_words, plural
 from pcplib.report.html import build_table, esc, format_rag_html, with_note, wrap_table_rows
 
@@ -194,6 +196,9 @@ def _describe_harm(m: Mapping[str, Any], rule: str) -> str:
     """A real deterioration's basis: the test of change and its comparison, or SPC."""
     if rule == "harm_test":
         words = _COMPARISON_WORDS[str(m["rag_comparison"])]
+        if not say_chance(m):
+            # Counted in full (administrative): a change that matters, with no test.
+            return f"change: {m['rag_change']} by enough to matter, counted in full, {words}"
         return f"test of change: {m['rag_change']} beyond chance {words}"
     return _RULE_WORDS[rule]
 
@@ -233,7 +238,10 @@ def _describe_target(m: Mapping[str, Any]) -> str:
                 f"error (+/- {float(str(within)):.1f} points), so not shown to be missed"
             )
         by = f"{shortfall:.1f} points" if str(m["unit"]) == "percent" else f"{shortfall:.1%}"
-        return f"{against}, missed by {by}"
+        # Within chance of it, but counted missed on its process: said, as the public
+        # report says it (review 9, R9-9).
+        settled = describe_settled_miss(m, plain=False, short=True)
+        return f"{against}, missed by {by}" + (f": {settled}" if settled else "")
     met = f"{against}, met"
     if on_course:
         seasonal = (

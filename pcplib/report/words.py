@@ -172,7 +172,7 @@ def format_rating_method() -> str:
     )
     lists = (
         "<strong>Needs attention</strong> lists the measures rated Amber or Red (a target or "
-        "trajectory missed, or too close to it to say it was met; a real or possible "
+        "trajectory missed, or too close to it to say whether it was met; a real or possible "
         "deterioration), the commitments off track, at risk or "
         "overdue, the Board's actions overdue (neither done nor dropped and due before this "
         f"meeting), and any new high risk (likelihood × impact of {HIGH_RISK_SCORE} or more); "

@@ -464,3 +464,118 @@ def test_a_signal_kept_despite_a_flagged_reference_point_says_why():
         "the chart flags 2024/25 Q4, inside the period that set its limits, only as the start "
         "of a run that the points after that period make on their own, so the verdict stands"
     ) in row["spc_summary"]
+
+
+def test_a_count_within_chance_of_its_target_missed_on_its_record_says_so_everywhere():
+    # Review 9, R9-9: 3,495 against at most 3,450 is within chance of it this quarter,
+    # but counted missed because the record shows it usually misses; the public sentence,
+    # the Board's and the plan overview all say so, never a bare "Above its target".
+    from pcplib.assessment.public import write_public_sentence
+    from pcplib.report.overview import format_rating_basis
+
+    rng = np.random.default_rng(21)
+    values = [float(v) for v in rng.poisson(36, len(MONTHS))]
+    values[-3:] = [31.0, 32.0, 31.0]  # 94 against at most 90 (30 a month)
+    row = judge(values, target=30.0)
+    assert row["rag"] == "Amber" and not row["target_within_margin"]
+    assert row["target_process"] == "missed" and row["rag_settled"] is not None
+    assert row["target_record"] == "met in 5 of 38 months"
+    sentence = write_public_sentence({**row, "measure_name": "Crimes"})
+    assert sentence.endswith(
+        "Above its target of at most 90: within the usual ups and downs this quarter, but "
+        "met in only 5 of 38 months, so counted as missed."
+    ), sentence
+    assert row["sentence"].endswith(
+        f"target narrowly missed (90): within chance of it (+/- {row['rag_settled']:.3g}) this "
+        "quarter, but met in only 5 of 38 months, so counted as missed."
+    ), row["sentence"]
+    basis = format_rating_basis(row)
+    assert (
+        basis == "target: 94 against 90, missed by 4.4%: within chance, but met in 5 of 38 months"
+    ), basis
+
+
+# --- Issue 26, F4/N7: a change in a figure counted in full has no test of chance ---------
+
+
+def test_a_change_in_an_administrative_figure_is_a_change_with_no_test_of_chance():
+    # Savings had been "possibly improved" and a neighbourhood headcount "better than the
+    # plan's baseline year by more than chance": figures counted in full have no chance
+    # to rule out; a change is a change, judged against materiality only.
+    from pcplib.assessment.evidence import weigh_change
+    from pcplib.assessment.figures import Window
+
+    history = pd.DataFrame(
+        {"value": [100.0, 140.0, 90.0, 130.0, 95.0, 125.0], "numerator": np.nan,
+         "denominator": np.nan}
+    )  # fmt: skip
+    before, after = Window("a", 1, 3, 100.0, 3, 3), Window("b", 4, 6, 110.0, 3, 3)
+    money = {"unit": "gbp", "aggregation": "sum"}
+    counted = weigh_change(before, after, history, money)
+    assert counted.verdict == "counted change" and counted.real
+    assert counted.p_value is None and counted.test == ""
+    assert "no test of chance" in counted.reason and "p =" not in counted.reason
+    small = weigh_change(before, Window("b", 4, 6, 101.0, 3, 3), history, money)
+    assert small.verdict == "below materiality" and small.p_value is None
+    # The same change in a figure that is not counted in full is tested, and within noise.
+    tested = weigh_change(before, after, history, {**money, "administrative": "no"})
+    assert tested.verdict == "within noise" and tested.p_value is not None
+
+
+def test_no_report_words_a_counted_change_by_chance():
+    from pcplib.assessment.exceptions import _improved_basis, describe_rating_plainly
+    from pcplib.assessment.vocabulary import (
+        describe_change_words,
+        describe_disagreement_tail,
+        say_chance,
+    )
+    from pcplib.report.overview import _describe_harm
+
+    row = {
+        "baseline_year_words": "the plan's baseline year (2024/25)",
+        "since_baseline_judgement": "improved", "spc_status": "assessed",
+        "spc_variation": "common_cause", "judgement": "improved", "administrative": True,
+    }  # fmt: skip
+    # A counted change is no test, so it sets no second verdict against the chart's.
+    assert describe_disagreement_tail(row) == ""
+    assert "chance" in describe_disagreement_tail({**row, "administrative": False})
+    assert _improved_basis(row) == "better than a year earlier"
+    assert say_chance({"administrative": "True"}) == "" and say_chance({}) != ""
+    assert describe_change_words("no good direction", "up", "counted change", "neutral") == (
+        "a rise, no good direction"
+    )
+    red = {"rag": "Red", "rag_basis": "evidence", "rag_rule": "harm_test", "administrative": True}
+    assert "chance" not in describe_rating_plainly(red)
+    harm = {**red, "rag_comparison": "the quarter on the same quarter a year earlier",
+            "rag_change": "rose"}  # fmt: skip
+    assert "chance" not in _describe_harm(harm, "harm_test")
+    assert "beyond chance" in _describe_harm({**harm, "administrative": False}, "harm_test")
+
+
+def test_a_counted_deterioration_is_rated_on_its_size_not_on_chance():
+    # Overtime from the payroll, up 10% on a year ago: a real rise, with no test of chance.
+    rng = np.random.default_rng(3)
+    values = [float(v) for v in np.round(rng.normal(780_000, 20_000, len(MONTHS)))]
+    for i in range(1, 4):
+        values[-i] = values[-i - 12] * 1.10
+    row = judge(values, unit="gbp", aggregation="sum", good_direction="lower", target=None)
+    assert row["administrative"] and row["change_evidence"] == "counted change"
+    assert row["change_p"] is None and row["judgement"] == "deteriorated"
+    assert row["rag"] == "Red" and row["rag_rule"] == "harm_test"
+    assert "by enough to matter, counted in full" in row["rag_reason"]
+    assert "beyond chance" not in row["rag_reason"] and "p =" not in row["rag_reason"]
+
+
+def test_the_public_report_tells_a_counted_change_by_its_size():
+    from pcplib.assessment.public import write_public_sentence
+
+    row = {
+        "measure_name": "Savings", "unit": "gbp", "current": 1_223_901.0,
+        "last_year": 1_176_903.0, "change": "+4.0%", "change_value": 4.0, "direction": "up",
+        "judgement": "improved", "since_baseline_judgement": "improved",
+        "assessment": "improving", "rag": "Green", "rag_basis": "evidence",
+        "good_direction": "higher", "spc_variation": "common_cause", "administrative": True,
+    }  # fmt: skip
+    sentence = write_public_sentence(row)
+    assert sentence == "£1,223,901, up 4.0% on a year ago."
+    assert "A real improvement" in write_public_sentence({**row, "administrative": False})

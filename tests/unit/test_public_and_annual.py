@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pcplib import assessment, report
-from pcplib.assessment.annual import OUTCOMES
+from pcplib.assessment.annual import COUNTED_TEST, OUTCOMES
 from pcplib.assessment.public import PUBLIC_GROUPS, group_for_public, write_public_sentence
 from pcplib.data import Dataset
 
@@ -166,8 +166,8 @@ def _row(**overrides: object) -> dict:
           "since_baseline_judgement": "no evidence of change"},
          "needs attention",
          "1,135, down 8.0% on a year ago. Recent months have run above their usual level of "
-         "August 2023 to March 2025. But the comparisons with a year ago and with the "
-         "plan's baseline year do not confirm a rise, so it is watched, not yet a worsening."),
+         "August 2023 to March 2025, but no comparison confirms a rise, so it is watched, "
+         "not yet a worsening."),
         # ... and a possible change on one test is named by its comparison.
         ({"assessment": "needs attention", "rag": "Amber", "rag_basis": "evidence",
           "rag_rule": "harm_spc_unconfirmed", "spc_variation": "special_cause_concern",
@@ -176,8 +176,8 @@ def _row(**overrides: object) -> dict:
           "since_baseline_judgement": "possibly deteriorated"},
          "needs attention",
          "1,135, up 8.0% on a year ago. Recent months have run above their usual level of "
-         "August 2023 to March 2025, and it may be higher since the plan began. No "
-         "comparison confirms a rise yet, so it is watched, not yet a worsening."),
+         "August 2023 to March 2025, and it may be higher since the plan began, but no "
+         "comparison confirms a rise: it is watched, not yet a worsening."),
     ],
 )  # fmt: skip
 def test_public_sentences_are_plain_and_follow_the_assessment(overrides, group, sentence) -> None:
@@ -260,10 +260,16 @@ def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
         small = " on small numbers" if name == "Homicides" else ""
         assert by_name.loc[name, "verdict"] == f"possible increase{small}, not yet conclusive"
     assert not (classified[["judgement", "verdict", "outcome"]] == "no real change").any().any()
-    # A stock is tested on its own variation too: -0.6% is below materiality.
-    assert by_name.loc["Police officer headcount", "outcome"] == "no evidence of change"
-    assert by_name.loc["Police officer headcount", "evidence"] == "below materiality"
-    changed = classified[classified["beyond_chance"]]
+    # A headcount is counted in full (administrative): no test of chance, and -0.6% is
+    # below materiality (issue 26, F4/N7).
+    headcount = by_name.loc["Police officer headcount"]
+    assert headcount["outcome"] == "no evidence of change" and headcount["verdict"] == ""
+    assert (headcount["evidence"], headcount["test"]) == ("below materiality", COUNTED_TEST)
+    # Savings, counted in full, +11.9%: better, a change that matters, with no test.
+    savings = by_name.loc["Savings delivered against the medium-term financial plan"]
+    assert (savings["outcome"], savings["evidence"]) == ("better", "counted change")
+    assert not savings["beyond_chance"] and savings["verdict"] == ""
+    changed = classified[classified["beyond_chance"] | (classified["evidence"] == "counted change")]
     assert len(changed) == (classified["outcome"].isin(OUTCOMES[:3])).sum()
     # The old sentence's "changed by more than chance" is now split by direction.
     counts = classified["outcome"].value_counts()
@@ -271,7 +277,7 @@ def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
     # against the series' own variation is a real change, better.
     fleet = by_name.loc["Electric and hybrid vehicles as a share of the fleet"]
     assert (fleet["test"], fleet["outcome"]) == ("level (series' own variation)", "better")
-    assert (counts["better"], counts["worse"], counts["changed, no good direction"]) == (4, 3, 1)
+    assert (counts["better"], counts["worse"], counts["changed, no good direction"]) == (5, 3, 1)
     with pytest.raises(ValueError, match="not the data set's public measures"):
         assessment.classify_year_changes(sample, evaluation.iloc[::-1])
 
@@ -293,10 +299,13 @@ def test_the_synthesis_adds_up_by_strategy_and_mission(sample: Dataset) -> None:
     html = report.format_annual_synthesis(by_strategy, by_mission, "2025/26")
     assert "<strong>The whole plan</strong>" in html and "Commitments delivered of due" in html
     summary = report.format_annual_summary(by_mission, classified, "2025/26")
-    assert "4 for the better, 3 for the worse and 1 with no good direction" in summary
+    assert "5 for the better, 3 for the worse and 1 with no good direction" in summary
     # Each list names its period, so the public report's year ending never reads as a
-    # second verdict on the same period (review 3 #6).
-    assert "Better by more than chance, 2025/26 against 2024/25 (4)" in summary
+    # second verdict on the same period (review 3 #6); a change in a figure counted in
+    # full is better with no test of chance, and said so (issue 26, F4/N7).
+    assert "changed by more than chance, or, for figures counted in full, by enough" in summary
+    assert "Better by more than chance, or counted in full, 2025/26 against 2024/25 (5)" in summary
+    assert "(Resources): +11.9%, counted in full" in summary
 
 
 def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
@@ -308,8 +317,9 @@ def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
     limits = assessment.list_evidence_limits(sample, classified, "2025/26")
     assert limits[0].startswith("Cause:") and text in limits
     # Every measure with two figures is tested (levels on their own variation), except
-    # the year-to-date budget variance, whose month-to-month movement is not noise.
-    assert any(limit.startswith("Chance: 58 measures were tested") for limit in limits)
+    # the year-to-date budget variance, whose month-to-month movement is not noise, and
+    # the four counted in full (opening hours, two headcounts, savings: issue 26, F4/N7).
+    assert any(limit.startswith("Chance: 54 measures were tested") for limit in limits)
     other = sample.observations.head(3).assign(area="Leicester")
     wider = type(sample)(
         **{**sample.__dict__, "observations": pd.concat([sample.observations, other])}
@@ -709,3 +719,24 @@ def test_a_years_outcome_is_said_without_the_test() -> None:
     assert describe_year_outcome(equal) == "No change: the two years' figures are equal"
     gone = row | {"outcome": "not measurable", "finding": "Not measurable: no figures."}
     assert describe_year_outcome(gone) == "Not measurable: no figures."
+
+
+def test_the_groups_definitions_match_what_each_group_holds() -> None:
+    # Issue 26, N4: "Needs attention: ... or too close to it to say it was met" sat above
+    # an "achieved" list holding targets met by less than the usual ups and downs. A
+    # narrow pass is achieved (met, if only just); what needs attention is what the
+    # sentences call too close to say whether it was met.
+    from pcplib.report.public import GROUP_MEANINGS
+
+    target = {"rag_basis": "target", "target_for_period": 90.0, "good_direction": "lower",
+              "spc_variation": "common_cause", "current": 84.0, "last_year": 91.0,
+              "change": "-7.7%", "change_value": -7.7}  # fmt: skip
+    close = _row(**target, assessment="on track", rag="Green", rag_close=True)
+    unsure = _row(**{**target, "current": 95.0}, assessment="needs attention", rag="Amber",
+                  target_within_margin=True, rag_chance=19.5)  # fmt: skip
+    assert group_for_public(close) == "achieved"
+    assert "though by less than the usual ups and downs" in write_public_sentence(close)
+    assert "if only just" in GROUP_MEANINGS["achieved"]
+    assert group_for_public(unsure) == "needs attention"
+    assert "to say whether it was met" in write_public_sentence(unsure)
+    assert "too close to it to say whether it was met" in GROUP_MEANINGS["needs attention"]

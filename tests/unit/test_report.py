@@ -814,11 +814,12 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     # The same tests as every report: exact or quasi-Poisson for counts, Laney or
     # quasi-binomial for proportions, the series' own variation for levels and stocks (the
     # sample's plain two-proportion tests were shares of whole stocks, no longer tested as
-    # samples, #26).
+    # samples, #26); a figure counted in full (administrative) has none (issue 26, F4/N7).
     assert kinds == {
         "counts (exact conditional)", "counts (quasi-Poisson)",
         "proportions (Laney)", "proportions (quasi-binomial)",
         "level (series' own variation)", "none", "none (equal figures)",
+        "none (counted in full)",
     }  # fmt: skip
     proportion = evaluation[evaluation["test"] == "proportions (Laney)"].iloc[0]
     assert "confidence interval" in proportion["finding"] and "CI" in proportion["finding"]
@@ -833,7 +834,7 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     assert by_name.loc["Homicides", "test"] == "counts (exact conditional)"
     headcount = by_name.loc["Police officer headcount"]
     assert headcount["aggregation"] == "last"
-    assert headcount["test"] == "level (series' own variation)"
+    assert headcount["test"] == "none (counted in full)"  # administrative (issue 26, F4/N7)
     assert "below the threshold of a change that matters" in headcount["finding"]
     assert "materiality 2%" in headcount["finding"]
     # A stock's year is its year-end figure: March 2026 against March 2025.
@@ -846,10 +847,11 @@ def test_evaluate_year_tests_counts_and_proportions(sample):
     assert (counted["unit"] == "rate_per_1000").sum() == 1
     knife = by_name.loc["Knife-enabled serious violence offences"]
     assert "under the previous definition" in knife["finding"]
-    # An amount of money is judged on its own variation, not on a test of chance counts.
+    # Money from the books is counted in full: no test of chance, only materiality
+    # (issue 26, F4/N7: savings had been "possibly improved").
     money = by_name.loc["Savings delivered against the medium-term financial plan"]
-    assert money["test"] == "level (series' own variation)"
-    assert money["evidence"] in ("within noise", "possible change", "beyond chance")
+    assert money["test"] == "none (counted in full)" and money["verdict"] == ""
+    assert money["evidence"] == "counted change" and "no test of chance" in money["finding"]
 
 
 def test_evaluate_year_sum_totals_need_every_period(tiny):

@@ -54,6 +54,13 @@ BOARD_PARAMETERS = (
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook) -> SimpleNamespace:
     """Tiny notebooks, a stand-in data set and forward plan, and an output folder."""
+    return make_project(tmp_path, monkeypatch, write_notebook)
+
+
+def make_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_notebook
+) -> SimpleNamespace:
+    """What ``project`` gives, in ``tmp_path``, its changes made with ``monkeypatch``."""
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
     notebooks = {
@@ -160,6 +167,29 @@ def make_plan(project: SimpleNamespace, strategies: list[str]) -> run.RunPlan:
     jobs = [run.plan_strategy_job(s, "2026-11", "2026-09", "data", at) for s in strategies]
     jobs.append(run.plan_overview_job("2026-11", "2026-09", "data", at))
     return run.RunPlan("2026-11", "CGB test", tuple(jobs), "2026-11", "2026-09")
+
+
+@pytest.fixture(scope="module")
+def good_outputs(tmp_path_factory: pytest.TempPathFactory, write_notebook) -> Path:
+    """An output folder holding one good run of vawg and the overview, published once.
+
+    The tests of what a later run does to the last good outputs copy it (every file, its
+    meeting history too) rather than each executing the run first. Kernels start from
+    scratch, as the unit tests' ``start_kernels_from_scratch`` has them.
+    """
+    from pcplib import forkserver
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("PCP_FORK_KERNELS", "0")
+        monkeypatch.setattr(forkserver, "_ACTIVE", None)
+        good = make_project(tmp_path_factory.mktemp("good-run"), monkeypatch, write_notebook)
+        assert run.run_plan(make_plan(good, ["vawg"]), good.options, quiet()) == run.EXIT_OK
+    return good.out
+
+
+def copy_good_run(project: SimpleNamespace, good_outputs: Path) -> None:
+    """Give ``project`` the outputs of a good run of vawg and the overview (a copy)."""
+    shutil.copytree(good_outputs, project.out, symlinks=True)
 
 
 def run_args(project: SimpleNamespace, *extra: str) -> list[str]:
@@ -530,8 +560,8 @@ def test_profile_prints_and_records_where_each_report_time_went(project) -> None
     assert manifest["forward_plan"]["sha256"] == run.hash_file(project.plan_file)
 
 
-def test_failed_run_keeps_the_last_good_outputs_and_writes_failed(project) -> None:
-    assert run.run_plan(make_plan(project, ["vawg"]), project.options, quiet()) == run.EXIT_OK
+def test_failed_run_keeps_the_last_good_outputs_and_writes_failed(project, good_outputs) -> None:
+    copy_good_run(project, good_outputs)
     folder = project.out / "2026-11"
     before = folder_bytes(folder)
     console = Console(record=True, width=200, file=open("/dev/null", "w"))  # noqa: SIM115
@@ -916,14 +946,14 @@ sys.exit(run.run_plan(plan, options))
 """
 
 
-def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook) -> None:
+def test_sigterm_stops_a_run_cleanly_with_exit_130(project, write_notebook, good_outputs) -> None:
     import os
     import signal
     import subprocess
     import sys
     import time
 
-    assert run.run_plan(make_plan(project, ["vawg"]), project.options, quiet()) == run.EXIT_OK
+    copy_good_run(project, good_outputs)
     folder = project.out / "2026-11"
     before = folder_bytes(folder)
     begun = project.tmp / "slow-cell-begun"
