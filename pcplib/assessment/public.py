@@ -389,10 +389,11 @@ def _unconfirmed_words(row: Mapping[str, Any]) -> str:
     ups and downs" beside "down 2.7% on a year ago" and "no clear change" read as a real
     rise (review 9, R9-11); it is said as the run it is, and as watched, not yet a
     worsening: "Recent months have run above their usual level of February 2024 to March
-    2025. But the comparisons with a year ago and with the plan's baseline year do not
-    confirm a rise, so it is watched, not yet a worsening." A possible change on a test
-    is named by its comparison ("..., and it may be higher since the plan began. No
-    comparison confirms a rise yet, so it is watched, not yet a worsening.").
+    2025, but no comparison confirms a rise, so it is watched, not yet a worsening." The
+    comparisons are those the sentence's reader is told of: a year ago, over the year
+    and against the plan's baseline year. A possible change on one is named ("..., and
+    it may be higher since the plan began, but no comparison confirms a rise: it is
+    watched, not yet a worsening.").
     """
     higher = str(row.get("good_direction") or "") != "higher"
     side, rise, way = ("above", "rise", "higher") if higher else ("below", "fall", "lower")
@@ -405,19 +406,10 @@ def _unconfirmed_words(row: Mapping[str, Any]) -> str:
     ]
     if possible:
         return (
-            f"{lead}, and it may be {way} {possible[0]}. No comparison confirms a {rise} yet, "
-            "so it is watched, not yet a worsening."
+            f"{lead}, and it may be {way} {possible[0]}, but no comparison confirms a {rise}: "
+            "it is watched, not yet a worsening."
         )
-    year, since = (
-        not is_missing(row.get(c)) and bool(row.get(c))
-        for c in ("judgement", "since_baseline_judgement")
-    )
-    against = {
-        (True, True): "the comparisons with a year ago and with the plan's baseline year do",
-        (True, False): "the comparison with a year ago does",
-        (False, True): "the comparison with the plan's baseline year does",
-    }.get((year, since), "the comparisons do")
-    return f"{lead}. But {against} not confirm a {rise}, so it is watched, not yet a worsening."
+    return f"{lead}, but no comparison confirms a {rise}, so it is watched, not yet a worsening."
 
 
 def _quarter_note(row: Mapping[str, Any], basis: str) -> str:

@@ -166,8 +166,8 @@ def _row(**overrides: object) -> dict:
           "since_baseline_judgement": "no evidence of change"},
          "needs attention",
          "1,135, down 8.0% on a year ago. Recent months have run above their usual level of "
-         "August 2023 to March 2025. But the comparisons with a year ago and with the "
-         "plan's baseline year do not confirm a rise, so it is watched, not yet a worsening."),
+         "August 2023 to March 2025, but no comparison confirms a rise, so it is watched, "
+         "not yet a worsening."),
         # ... and a possible change on one test is named by its comparison.
         ({"assessment": "needs attention", "rag": "Amber", "rag_basis": "evidence",
           "rag_rule": "harm_spc_unconfirmed", "spc_variation": "special_cause_concern",
@@ -176,8 +176,8 @@ def _row(**overrides: object) -> dict:
           "since_baseline_judgement": "possibly deteriorated"},
          "needs attention",
          "1,135, up 8.0% on a year ago. Recent months have run above their usual level of "
-         "August 2023 to March 2025, and it may be higher since the plan began. No "
-         "comparison confirms a rise yet, so it is watched, not yet a worsening."),
+         "August 2023 to March 2025, and it may be higher since the plan began, but no "
+         "comparison confirms a rise: it is watched, not yet a worsening."),
     ],
 )  # fmt: skip
 def test_public_sentences_are_plain_and_follow_the_assessment(overrides, group, sentence) -> None:
