@@ -43,6 +43,7 @@ or booked, counted in full, so it meets or misses its target exactly.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,10 +63,12 @@ from pcplib.assessment.evidence import (
 )
 from pcplib.assessment.figures import Window
 from pcplib.assessment.thresholds import CONFIDENCE, SIGNIFICANCE
+from pcplib.labels import is_missing
 from pcplib.stats import format_p_value
 
 __all__ = [
     "TargetChance",
+    "describe_settled_miss",
     "estimate_survey_margin",
     "estimate_target_chance",
     "is_administrative",
@@ -294,3 +297,72 @@ def describe_within_target(row: Mapping[str, Any]) -> tuple[str, str]:
     # On the right side, a figure is too close to say only when its process lies on the
     # wrong side (a figure met but close is met: ``rag_close``), so it is not shown met.
     return "chance of", "not shown to be missed" if short else "not shown to be met"
+
+
+_EVERY_MISSED = re.compile(
+    r"missed: every (?P<unit>\w+)(?: \(\d+ of \d+\))? since (?P<since>[^(]+)"
+)
+_MET_COUNT = re.compile(r"met in (?P<met>\d+) of (?P<n>\d+ \w+)")
+
+
+def describe_settled_miss(
+    row: Mapping[str, Any], *, plain: bool = True, short: bool = False
+) -> str:
+    """Why a figure within chance of its target is counted as missed, or ``""``.
+
+    A figure short of its target by less than chance allows is counted as missed when
+    its process lies on that side (``rag_settled``,
+    :func:`~pcplib.assessment.targets.rate_measure`): its record, or its chart's limits.
+    Every report says so in the same words, so no reader takes the miss for the quarter's
+    alone, nor the "hit and miss" of the limits for chance (review 9, R9-9).
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's verdict: ``rag_settled``, ``rag``, ``rag_capped``,
+        ``target_record``, ``target_process_reason``, ``margin_of_error`` and
+        ``rag_basis``.
+    plain : bool, default True
+        Residents' words ("the usual ups and downs"); False for the Board's ("chance of
+        it", with the allowance).
+    short : bool, default False
+        With ``plain`` False, the fewest words, for a table cell beside "missed by 1.3%":
+        "within chance, but met in 6 of 38 months".
+
+    Returns
+    -------
+    str
+        "within the usual ups and downs this quarter, but met in only 6 of 38 months, so
+        counted as missed"; "" for any other rating.
+    """
+    settled = row.get("rag_settled")
+    if is_missing(settled) or settled == "" or str(row.get("rag")) not in ("Amber", "Red"):
+        return ""
+    if str(row.get("rag_capped")).strip().lower() in ("true", "1"):
+        return ""  # met, and capped: not a miss
+    record = str(row.get("target_record") or "")
+    reason = str(row.get("target_process_reason") or "")
+    every, count = _EVERY_MISSED.search(record), _MET_COUNT.match(record)
+    if reason.startswith("its chart's process limits"):
+        why = "its usual ups and downs lie wholly on the wrong side of it"
+        if not plain:
+            why = "its chart's process limits lie wholly on the wrong side of it"
+    elif every is not None:
+        why = f"missed in every {every['unit']} since {every['since'].strip()}"
+    elif count is not None:
+        why = f"met in {'' if short else 'only '}{count['met']} of {count['n']}"
+    else:
+        why = "its record shows it misses it more often than chance would"
+    survey = not is_missing(row.get("margin_of_error"))
+    missed = "behind" if str(row.get("rag_basis")) == "trajectory" else "missed"
+    if short and not plain:
+        # Beside "missed by 1.3%", which already says how it is counted.
+        within = "its margin of error" if survey else "chance"
+        return f"within {within}, but {why}"
+    if plain:
+        within = "the survey's margin of error" if survey else "the usual ups and downs"
+    else:
+        points = " points" if str(row.get("unit")) == "percent" else ""
+        lead = "the survey's margin of error of it" if survey else "chance of it"
+        within = f"{lead} (+/- {float(str(settled)):.3g}{points})"
+    return f"within {within} this quarter, but {why}, so counted as {missed}"

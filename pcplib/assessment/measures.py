@@ -66,7 +66,13 @@ from pcplib.assessment.sentences import (
     describe_target_assurance,
     write_measure_sentence,
 )
-from pcplib.assessment.spc_verdict import SPC_STATUSES, SpcVerdict, assess_spc, settle_assurance
+from pcplib.assessment.spc_verdict import (
+    SPC_STATUSES,
+    SpcVerdict,
+    assess_spc,
+    restate_unconfirmed,
+    settle_assurance,
+)
 from pcplib.assessment.targets import (
     OUTCOMES_OPEN,
     RATING_COLUMNS,
@@ -109,7 +115,7 @@ MEASURE_COLUMNS = [
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
     "spc_limits_from", "since_baseline_words",
     "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent",
-    "spc_signal", "spc",
+    "spc_signal", "spc_immaterial", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "target_process",
@@ -350,6 +356,10 @@ def _summarise_measure(
         asked_nothing=figures.baseline.label if asked and figures.baseline else "",
         limits=(limits_from, limits_to), worsening=worsening,
     )  # fmt: skip
+    if rating.rule == "harm_spc_unconfirmed":
+        # The caption in the rating's words: never "a real change in the wrong direction"
+        # for a concern the tests do not confirm (review 9, R9-23).
+        spc = restate_unconfirmed(spc, measure, figures.current)
     if (
         counts_outcomes(measure)
         and rating.rag in ("Red", "Amber")
@@ -433,6 +443,67 @@ def _latest(rows: _Rows, frequency: str) -> tuple[str, float | None]:
     return label_period_start(last_row["period_start"], frequency), float(last_row["value"])
 
 
+def _rating_columns(
+    figures: Figures, target: TargetForPeriod, rating: Rating, frequency: str
+) -> dict[str, Any]:
+    """The measure's target for the period and its rating, the basis as fields too."""
+    return {
+        "target": target.value,
+        "target_per_period": target.per_period,
+        "target_final": target.final,
+        "target_date": target.due,
+        "target_basis": target.basis,
+        "target_on_year": target.on_year,
+        "target_baseline_met": target.baseline_met,
+        "target_period_label": _target_period_label(figures, target, frequency),
+        "target_compared": _rating_inputs(figures, target) if target.value is not None else None,
+        "target_within_margin": rating.within_chance,
+        "rag": rating.rag,
+        "rag_basis": rating.basis,
+        "rag_capped": rating.capped,
+        "rag_reason": rating.reason,
+        **tabulate_rating(rating),  # the basis as fields, for reports to format
+    }
+
+
+def _spc_columns(spc: SpcVerdict) -> dict[str, Any]:
+    """The measure's SPC verdict over the reporting period, and the chart behind it."""
+    return {
+        "spc_status": spc.status,
+        "spc_variation": spc.variation,
+        "spc_latest": spc.latest,
+        "spc_assurance": spc.assurance,
+        "spc_assurance_basis": spc.assurance_basis,
+        "spc_seasonal": bool(spc.plan is not None and spc.plan.seasonal),
+        "spc_note": spc.plan.note if spc.plan is not None else "",
+        "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
+        "spc_summary": spc.summary,
+        "spc_recent": spc.recent,
+        "spc_signal": spc.signal,
+        "spc_immaterial": spc.immaterial,
+        "spc": spc.result,
+    }
+
+
+def _coverage_columns(
+    measure: Mapping[str, Any], figures: Figures, frequency: str
+) -> dict[str, Any]:
+    """What the figures are per, how complete each window is, and what is still to confirm."""
+    return {
+        "has_data": figures.current.value is not None,
+        # What a rate's figures are per (population and period), for every label that
+        # prints them: the quarter's, a 12-month window's and a chart point's.
+        "rate_per": describe_rate_basis(measure, "quarter"),
+        "rate_per_year": describe_rate_basis(measure, "year"),
+        "rate_per_point": describe_rate_basis(measure, "period"),
+        "completeness": describe_completeness(figures.current, frequency),
+        "comparison_completeness": describe_completeness(figures.last_year, frequency),
+        "year_ending_completeness": describe_completeness(figures.year_ending, frequency),
+        "baseline_completeness": describe_completeness(figures.baseline, frequency),
+        "to_confirm": _list_unconfirmed(figures, frequency),
+    }
+
+
 def _build_row(
     measure: Mapping[str, Any],
     rows: _Rows,
@@ -508,44 +579,9 @@ def _build_row(
             changes.since_evidence.verdict,
             str(measure["good_direction"]),
         ),
-        "target": target.value,
-        "target_per_period": target.per_period,
-        "target_final": target.final,
-        "target_date": target.due,
-        "target_basis": target.basis,
-        "target_on_year": target.on_year,
-        "target_baseline_met": target.baseline_met,
-        "target_period_label": _target_period_label(figures, target, frequency),
-        "target_compared": _rating_inputs(figures, target) if target.value is not None else None,
-        "target_within_margin": rating.within_chance,
-        "rag": rating.rag,
-        "rag_basis": rating.basis,
-        "rag_capped": rating.capped,
-        "rag_reason": rating.reason,
-        **tabulate_rating(rating),  # the basis as fields, for reports to format
-        "spc_status": spc.status,
-        "spc_variation": spc.variation,
-        "spc_latest": spc.latest,
-        "spc_assurance": spc.assurance,
-        "spc_assurance_basis": spc.assurance_basis,
-        "spc_seasonal": bool(spc.plan is not None and spc.plan.seasonal),
-        "spc_note": spc.plan.note if spc.plan is not None else "",
-        "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
-        "spc_summary": spc.summary,
-        "spc_recent": spc.recent,
-        "spc_signal": spc.signal,
-        "spc": spc.result,
-        "has_data": figures.current.value is not None,
-        # What a rate's figures are per (population and period), for every label that
-        # prints them: the quarter's, a 12-month window's and a chart point's.
-        "rate_per": describe_rate_basis(measure, "quarter"),
-        "rate_per_year": describe_rate_basis(measure, "year"),
-        "rate_per_point": describe_rate_basis(measure, "period"),
-        "completeness": describe_completeness(figures.current, frequency),
-        "comparison_completeness": describe_completeness(figures.last_year, frequency),
-        "year_ending_completeness": describe_completeness(figures.year_ending, frequency),
-        "baseline_completeness": describe_completeness(base, frequency),
-        "to_confirm": _list_unconfirmed(figures, frequency),
+        **_rating_columns(figures, target, rating, frequency),
+        **_spc_columns(spc),
+        **_coverage_columns(measure, figures, frequency),
     }
     row["comparison_value"] = row["last_year"]
     row["target_for_period"] = row["target"]

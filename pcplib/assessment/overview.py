@@ -22,7 +22,10 @@ from pcplib.assessment.strategy import StrategySummary, summarise_strategy
 from pcplib.assessment.targets import RATING_COLUMNS
 from pcplib.labels import is_missing
 
-RATING_BASIS_COLUMNS = (*RATING_COLUMNS, "target_on_year", "target_baseline_met", "target_date")
+RATING_BASIS_COLUMNS = (
+    *RATING_COLUMNS, "target_on_year", "target_baseline_met", "target_date", "target_record",
+    "target_process_reason", "margin_of_error",
+)  # fmt: skip
 """The overview's columns that give a rating's basis as fields: the rule and figures
 (:data:`~pcplib.assessment.targets.RATING_COLUMNS`) and how the target was judged. The
 report formats a basis from these, never from the words of ``rag_reason``."""

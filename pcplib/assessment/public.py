@@ -170,6 +170,29 @@ _REPORTING_WORDS = ("crime", "offence", "abuse", "rape")
 _ACTION_WORDS = ("search", "detect", "arrest")
 
 
+_QUARTER_VERDICTS = {
+    "improved": "by more than the usual ups and downs",
+    "deteriorated": "by more than the usual ups and downs",
+    "no evidence of change": "within the usual ups and downs",
+    "possibly improved": "not yet clear enough to call",
+    "possibly deteriorated": "not yet clear enough to call",
+}
+
+
+def _with_quarter_verdict(row: Mapping[str, Any], change: str) -> str:
+    """The quarter's change on a year ago with what its test found, for a measure not rated.
+
+    A measure not rated has no other sentence to say it, so "151, down 19.7% on a year
+    ago" would stand alone where every rated row says whether its change is more than
+    the usual ups and downs (review 9, R9-12): "151, down 19.7% on a year ago, within the
+    usual ups and downs." Unchanged when there is no comparison or no change.
+    """
+    verdict = _QUARTER_VERDICTS.get(str(row.get("judgement") or ""))
+    if verdict is None or not change.endswith(" a year ago.") or "the same as" in change:
+        return change
+    return f"{change.removesuffix('.')}, {verdict}."
+
+
 def _trend_reason(row: Mapping[str, Any]) -> str:
     name = str(row["measure_name"]).lower()
     lead = "Not rated:"
@@ -389,10 +412,11 @@ def _unconfirmed_words(row: Mapping[str, Any]) -> str:
     ups and downs" beside "down 2.7% on a year ago" and "no clear change" read as a real
     rise (review 9, R9-11); it is said as the run it is, and as watched, not yet a
     worsening: "Recent months have run above their usual level of February 2024 to March
-    2025. But the comparisons with a year ago and with the plan's baseline year do not
-    confirm a rise, so it is watched, not yet a worsening." A possible change on a test
-    is named by its comparison ("..., and it may be higher since the plan began. No
-    comparison confirms a rise yet, so it is watched, not yet a worsening.").
+    2025, but no comparison confirms a rise, so it is watched, not yet a worsening." The
+    comparisons are those the sentence's reader is told of: a year ago, over the year
+    and against the plan's baseline year. A possible change on one is named ("..., and
+    it may be higher since the plan began, but no comparison confirms a rise: it is
+    watched, not yet a worsening.").
     """
     higher = str(row.get("good_direction") or "") != "higher"
     side, rise, way = ("above", "rise", "higher") if higher else ("below", "fall", "lower")
@@ -405,19 +429,10 @@ def _unconfirmed_words(row: Mapping[str, Any]) -> str:
     ]
     if possible:
         return (
-            f"{lead}, and it may be {way} {possible[0]}. No comparison confirms a {rise} yet, "
-            "so it is watched, not yet a worsening."
+            f"{lead}, and it may be {way} {possible[0]}, but no comparison confirms a {rise}: "
+            "it is watched, not yet a worsening."
         )
-    year, since = (
-        not is_missing(row.get(c)) and bool(row.get(c))
-        for c in ("judgement", "since_baseline_judgement")
-    )
-    against = {
-        (True, True): "the comparisons with a year ago and with the plan's baseline year do",
-        (True, False): "the comparison with a year ago does",
-        (False, True): "the comparison with the plan's baseline year does",
-    }.get((year, since), "the comparisons do")
-    return f"{lead}. But {against} not confirm a {rise}, so it is watched, not yet a worsening."
+    return f"{lead}, but no comparison confirms a {rise}, so it is watched, not yet a worsening."
 
 
 def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
@@ -496,7 +511,10 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             if group == "too few to tell"
             else f"Not rated: {describe_public_not_rated(row)}."
         )
-        parts = [_change_words(row), say_survey_range(row), _baseline_year_note(row)]
+        change = _change_words(row)
+        if group == "not rated":
+            change = _with_quarter_verdict(row, change)
+        parts = [change, say_survey_range(row), _baseline_year_note(row)]
         return " ".join(p for p in [*parts, last] if p)
     parts = [_change_words(row)]
     survey = say_survey_range(row)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from pcplib import periods
+from pcplib.assessment.chance import describe_settled_miss
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
 __all__ = ["say_survey_range", "say_target", "say_target_in_range"]
@@ -43,6 +44,8 @@ def say_target_in_range(row: Mapping[str, Any]) -> str:
     if abs(target - current) > margin:
         return ""
     met = row["rag"] == "Green" or bool(row.get("rag_capped"))
+    if describe_settled_miss(row) and not row.get("target_on_year"):
+        return ""  # said with the target (:func:`say_target`)
     if not met and not row.get("target_within_margin") and row["rag"] in ("Amber", "Red"):
         # Short of it inside the range, yet called missed: the survey's record (or its
         # chart's limits) shows it below the target, so the Board's "missed" is told,
@@ -95,9 +98,20 @@ def say_target(row: Mapping[str, Any]) -> str:
     One rule, read off the rating (:func:`~pcplib.assessment.targets.rate_measure`): a
     figure on the right side of its target by less than chance allows meets it, "though
     by less than the usual ups and downs" (never listed as needing attention); one on
-    the wrong side by less than that is too close to say whether it was met.
+    the wrong side by less than that is too close to say whether it was met, unless its
+    process settles it as missed, which is said: "Above its target of at most 3,450:
+    within the usual ups and downs this quarter, but met in only 6 of 38 months, so
+    counted as missed." (:func:`~pcplib.assessment.chance.describe_settled_miss`).
     """
     words = _target_met_or_missed(row)
+    settled = describe_settled_miss(row)
+    if settled and not row.get("target_on_year"):
+        # Within chance of it, but counted missed on its record: said for every kind of
+        # figure, never a bare "Above its target" (review 9, R9-9). A survey's range is
+        # in the sentence before (:func:`say_survey_range`), so "within that range".
+        if not is_missing(row.get("margin_of_error")):
+            settled = "within that range" + settled.split(" this quarter", 1)[1]
+        return f"{words.removesuffix('.')}: {settled}."
     if not _is_close(row):
         return words
     if row.get("target_baseline_met"):

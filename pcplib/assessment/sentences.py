@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pcplib.assessment.chance import describe_within_target
+from pcplib.assessment.chance import describe_settled_miss, describe_within_target
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
 from pcplib.assessment.vocabulary import (
@@ -195,6 +195,10 @@ def _target_clause(row: dict[str, Any]) -> str:
         if met:
             return f"target met ({goal}){amber}{history}"
         closeness = "narrowly missed" if rating == "Amber" else "missed"
+        settled = describe_settled_miss(row, plain=False)
+        if settled:
+            # Within chance of it, but counted missed on its process (review 9, R9-9).
+            return f"target {closeness} ({goal}): {settled}"
         return f"target {closeness} ({goal}){history}"
     if basis == "evidence":
         if row.get("target_final") is not None and row["current"] is None:

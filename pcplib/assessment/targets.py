@@ -176,6 +176,13 @@ class Rating:
         by less than ``chance`` allows, and the process does not lie on the wrong side.
         Green, and a met target everywhere, worded "though by less than the usual ups
         and downs"; never "needs attention".
+    settled : float or None
+        For a figure within chance of its target whose process lies on the side the
+        figure does (``target_process``, its record or its SPC assurance): the 95%
+        allowance chance gives it. The threshold rating stands (a miss is counted as
+        missed), and every report says it rests on the process, not on the quarter:
+        "within the usual ups and downs this quarter, but met in only 6 of 38 months, so
+        counted as missed" (review 9, R9-9).
     """
 
     rag: str
@@ -192,6 +199,7 @@ class Rating:
     cap: str = ""
     chance: float | None = None
     close: bool = False
+    settled: float | None = None
 
     @property
     def within_chance(self) -> bool:
@@ -212,7 +220,7 @@ open: not yet final (the lag may explain the shortfall), so not rated until it i
 
 RATING_COLUMNS = (
     "rag_rule", "rag_figure", "rag_goal", "rag_shortfall", "rag_margin", "rag_comparison",
-    "rag_change", "rag_cap", "rag_chance", "rag_close",
+    "rag_change", "rag_cap", "rag_chance", "rag_close", "rag_settled",
 )  # fmt: skip
 """A :class:`Rating`'s basis as a measure's columns (``rag_`` and the field's name)."""
 
@@ -494,6 +502,7 @@ def _rate_within_chance(
             rated,
             reason=f"{rated.reason} (within chance of it this quarter, {allowance}, but "
             f"{process[1]})",
+            settled=chance.half_width,
         )
     word = "trajectory" if rated.basis == "trajectory" else "target"
     lead = "the margin of error of" if chance.survey else "chance of"

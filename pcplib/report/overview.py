@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.chance import describe_settled_miss
 from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
@@ -237,7 +238,10 @@ def _describe_target(m: Mapping[str, Any]) -> str:
                 f"error (+/- {float(str(within)):.1f} points), so not shown to be missed"
             )
         by = f"{shortfall:.1f} points" if str(m["unit"]) == "percent" else f"{shortfall:.1%}"
-        return f"{against}, missed by {by}"
+        # Within chance of it, but counted missed on its process: said, as the public
+        # report says it (review 9, R9-9).
+        settled = describe_settled_miss(m, plain=False, short=True)
+        return f"{against}, missed by {by}" + (f": {settled}" if settled else "")
     met = f"{against}, met"
     if on_course:
         seasonal = (

@@ -43,10 +43,10 @@ RECORDED_CRIME_WORDS = (
 """The recorded-crime caveat in plain English (ONS, *Crime in England and Wales: user
 guide*: police recorded crime reflects reporting and recording as well as crime)."""
 GROUP_MEANINGS = {
-    "achieved": "met its target, is on course for a later one, or really got better (by more "
-    "than the usual ups and downs)",
-    "needs attention": "missed its target, or too close to it to say it was met, or got "
-    "worse (really, or possibly: the figures are not yet clear)",
+    "achieved": "met its target (if only just), is on course for a later one, or really got "
+    "better (by more than the usual ups and downs)",
+    "needs attention": "missed its target, or too close to it to say whether it was met, or "
+    "got worse (really, or possibly: the figures are not yet clear)",
     "steady": "no target and no change beyond the usual ups and downs",
     "too few to tell": "no target, and so few events that a change cannot be told from "
     "chance: the counts are given",

@@ -466,6 +466,35 @@ def test_a_signal_kept_despite_a_flagged_reference_point_says_why():
     ) in row["spc_summary"]
 
 
+def test_a_count_within_chance_of_its_target_missed_on_its_record_says_so_everywhere():
+    # Review 9, R9-9: 3,495 against at most 3,450 is within chance of it this quarter,
+    # but counted missed because the record shows it usually misses; the public sentence,
+    # the Board's and the plan overview all say so, never a bare "Above its target".
+    from pcplib.assessment.public import write_public_sentence
+    from pcplib.report.overview import format_rating_basis
+
+    rng = np.random.default_rng(21)
+    values = [float(v) for v in rng.poisson(36, len(MONTHS))]
+    values[-3:] = [31.0, 32.0, 31.0]  # 94 against at most 90 (30 a month)
+    row = judge(values, target=30.0)
+    assert row["rag"] == "Amber" and not row["target_within_margin"]
+    assert row["target_process"] == "missed" and row["rag_settled"] is not None
+    assert row["target_record"] == "met in 5 of 38 months"
+    sentence = write_public_sentence({**row, "measure_name": "Crimes"})
+    assert sentence.endswith(
+        "Above its target of at most 90: within the usual ups and downs this quarter, but "
+        "met in only 5 of 38 months, so counted as missed."
+    ), sentence
+    assert row["sentence"].endswith(
+        f"target narrowly missed (90): within chance of it (+/- {row['rag_settled']:.3g}) this "
+        "quarter, but met in only 5 of 38 months, so counted as missed."
+    ), row["sentence"]
+    basis = format_rating_basis(row)
+    assert (
+        basis == "target: 94 against 90, missed by 4.4%: within chance, but met in 5 of 38 months"
+    ), basis
+
+
 # --- Issue 26, F4/N7: a change in a figure counted in full has no test of chance ---------
 
 

@@ -300,6 +300,7 @@ def test_tabulate_rating_gives_every_basis_field_as_a_column() -> None:
         "rag_rule": "target", "rag_figure": "52.4%", "rag_goal": "55.0%",
         "rag_shortfall": pytest.approx(2.6), "rag_margin": 5.1, "rag_comparison": "",
         "rag_change": "", "rag_cap": "", "rag_chance": None, "rag_close": False,
+        "rag_settled": None,
     }  # fmt: skip
 
 

@@ -118,6 +118,16 @@ def test_a_survey_sentence_gives_its_range_in_everyday_words() -> None:
         "The target is inside that range, but the figure has been below it in most surveys, "
         "so it is counted as missed."
     )
+    # With the record that settled it (``rag_settled``): the record is said, in the words
+    # every public sentence and the plan overview use (review 9, R9-9).
+    settled = write_public_sentence(
+        {**row, "target_for_period": 58.0, "rag_settled": 3.7,
+         "target_record": "met in 1 of 26 quarters"}
+    )  # fmt: skip
+    assert settled.endswith(
+        "Short of its target of 58.0%: within that range, but met in only 1 of 26 quarters, "
+        "so counted as missed."
+    ), settled
 
 
 def _changes() -> pd.DataFrame:
