@@ -137,19 +137,24 @@ def _format_pair(row: Mapping[str, Any], values: list[Any], per: str) -> list[st
     return [format_figure(v, unit, int(places), per=per) for v in values]
 
 
-def _change_words(row: Mapping[str, Any]) -> str:
-    """The quarter's figure and how it moved on a year earlier, in everyday words."""
+def _change_words(row: Mapping[str, Any], period: str = "") -> str:
+    """The quarter's figure and how it moved on a year earlier, in everyday words.
+
+    ``period`` follows the figure ("5 in the quarter"), where a 12 months' figure beside
+    it could be read as the same period's.
+    """
     unit = str(row["unit"])
     per = str(row.get("rate_per") or "")
     current, before = row["current"], row.get("last_year")
     if before is None or pd.isna(before):
         (now,) = _format_pair(row, [current], per)
-        return f"{now}, with no figure a year ago to compare with."
+        return f"{now}{period}, with no figure a year ago to compare with."
     now, then = _format_pair(row, [current, before], per)
     same = row["direction"] == "no change" or now == then
     sign = str(row.get("sign_words") or "")
     if sign:
         now = f"{now} ({sign})"
+    now += period
     if same:
         return f"{now}, the same as a year ago."
     way = "up" if row["direction"] == "up" else "down"
@@ -488,7 +493,10 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             if group == "too few to tell"
             else f"Not rated: {describe_public_not_rated(row)}."
         )
-        parts = [_change_words(row), say_survey_range(row), _baseline_year_note(row)]
+        # Small numbers: "5 in the quarter" beside "15 in the 12 months" names both periods
+        # (issue 26, N6: homicides read as one period's 5 and 15).
+        period = " in the quarter" if group == "too few to tell" else ""
+        parts = [_change_words(row, period), say_survey_range(row), _baseline_year_note(row)]
         return " ".join(p for p in [*parts, last] if p)
     parts = [_change_words(row)]
     survey = say_survey_range(row)
