@@ -175,6 +175,33 @@ _REPORTING_WORDS = ("crime", "offence", "abuse", "rape")
 _ACTION_WORDS = ("search", "detect", "arrest")
 
 
+_QUARTER_VERDICTS = {
+    "improved": "by more than the usual ups and downs",
+    "deteriorated": "by more than the usual ups and downs",
+    "no evidence of change": "within the usual ups and downs",
+    "possibly improved": "not yet clear enough to call",
+    "possibly deteriorated": "not yet clear enough to call",
+}
+
+
+def _with_quarter_verdict(row: Mapping[str, Any], change: str) -> str:
+    """The quarter's change on a year ago with what its test found, for a measure not rated.
+
+    A measure not rated has no other sentence to say it, so "151, down 19.7% on a year
+    ago" would stand alone where every rated row says whether its change is more than
+    the usual ups and downs (review 9, R9-12): "151, down 19.7% on a year ago, within the
+    usual ups and downs." Unchanged when there is no comparison or no change.
+    """
+    verdict = _QUARTER_VERDICTS.get(str(row.get("judgement") or ""))
+    if not say_chance(row):
+        # Counted in full (administrative): its change has no ups and downs to be within
+        # or beyond, so none is said (issue 26, F4/N7).
+        return change
+    if verdict is None or not change.endswith(" a year ago.") or "the same as" in change:
+        return change
+    return f"{change.removesuffix('.')}, {verdict}."
+
+
 def _trend_reason(row: Mapping[str, Any]) -> str:
     name = str(row["measure_name"]).lower()
     lead = "Not rated:"
@@ -496,7 +523,10 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         # Small numbers: "5 in the quarter" beside "15 in the 12 months" names both periods
         # (issue 26, N6: homicides read as one period's 5 and 15).
         period = " in the quarter" if group == "too few to tell" else ""
-        parts = [_change_words(row, period), say_survey_range(row), _baseline_year_note(row)]
+        change = _change_words(row, period)
+        if group == "not rated":
+            change = _with_quarter_verdict(row, change)
+        parts = [change, say_survey_range(row), _baseline_year_note(row)]
         return " ".join(p for p in [*parts, last] if p)
     parts = [_change_words(row)]
     survey = say_survey_range(row)
