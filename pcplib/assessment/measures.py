@@ -66,7 +66,13 @@ from pcplib.assessment.sentences import (
     describe_target_assurance,
     write_measure_sentence,
 )
-from pcplib.assessment.spc_verdict import SPC_STATUSES, SpcVerdict, assess_spc, settle_assurance
+from pcplib.assessment.spc_verdict import (
+    SPC_STATUSES,
+    SpcVerdict,
+    assess_spc,
+    restate_unconfirmed,
+    settle_assurance,
+)
 from pcplib.assessment.targets import (
     OUTCOMES_OPEN,
     RATING_COLUMNS,
@@ -109,7 +115,7 @@ MEASURE_COLUMNS = [
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
     "spc_limits_from", "since_baseline_words",
     "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent",
-    "spc_signal", "spc",
+    "spc_signal", "spc_immaterial", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "target_process",
@@ -350,6 +356,10 @@ def _summarise_measure(
         asked_nothing=figures.baseline.label if asked and figures.baseline else "",
         limits=(limits_from, limits_to), worsening=worsening,
     )  # fmt: skip
+    if rating.rule == "harm_spc_unconfirmed":
+        # The caption in the rating's words: never "a real change in the wrong direction"
+        # for a concern the tests do not confirm (review 9, R9-23).
+        spc = restate_unconfirmed(spc, measure, figures.current)
     if (
         counts_outcomes(measure)
         and rating.rag in ("Red", "Amber")
@@ -470,6 +480,7 @@ def _spc_columns(spc: SpcVerdict) -> dict[str, Any]:
         "spc_summary": spc.summary,
         "spc_recent": spc.recent,
         "spc_signal": spc.signal,
+        "spc_immaterial": spc.immaterial,
         "spc": spc.result,
     }
 

@@ -20,7 +20,11 @@ import pandas as pd
 from pcplib.assessment.evidence import is_year_to_date, read_measure_kind
 from pcplib.assessment.figures import Window
 from pcplib.assessment.limits import SpcPlan, plan_spc
-from pcplib.assessment.spc_words import SIGNAL_SHAPE_PHRASES, VARIATION_PHRASES
+from pcplib.assessment.spc_words import (
+    SIGNAL_SHAPE_PHRASES,
+    UNCONFIRMED_CONCERN,
+    VARIATION_PHRASES,
+)
 from pcplib.assessment.thresholds import (
     CONSISTENT_RUN,
     FLAGGED_IN_LIMITS,
@@ -46,6 +50,7 @@ __all__ = [
     "describe_recent_signal",
     "describe_signal_shape",
     "is_rolling",
+    "restate_unconfirmed",
     "settle_assurance",
 ]
 
@@ -100,6 +105,13 @@ class SpcVerdict:
         What kind of signal the period shows the way of the verdict, in words
         (:func:`describe_signal_shape`: "a run of months above its chart's centre
         line"); empty with no signal.
+    immaterial : str
+        Why a signal in the period is not called a change: its size is below the
+        materiality (:func:`describe_immaterial_signal`); empty otherwise. Said wherever
+        the flagged points are shown (review 9, R9-23).
+    assurance_reason : str
+        Why the assurance is what it is when the record settled it
+        (:func:`settle_assurance`); empty when the limits decided.
     """
 
     status: str
@@ -113,6 +125,8 @@ class SpcVerdict:
     recent: str = ""
     beyond_limits: bool = False
     signal: str = ""
+    immaterial: str = ""
+    assurance_reason: str = ""
 
 
 def _chart(plan: SpcPlan, measure: Mapping[str, Any], **options: Any) -> XmrResult | None:
@@ -235,17 +249,15 @@ def assess_spc(
         # A signal whose change is below materiality is not an improvement (or a
         # deterioration): the chart still shows its flags, the verdict says why not.
         variation = "common_cause"
-    summary = _summarise(result, window, variation, measure, plan)
-    summary = f"{summary} {as_sentence(below)}" if below else summary
     recent = ""
     if variation not in _PERIOD_WORDS and variation != "special_cause_concern":
         recent = describe_recent_signal(result, window, str(measure.get("frequency")))
-        if recent:
-            summary = f"{summary} {as_sentence(recent)}"
+    summary = _summarise(result, window, variation, measure, plan, notes=(below, recent))
     return SpcVerdict(
         "assessed", variation, result.variation, result.assurance, summary, plan, result,
         recent=recent, beyond_limits=_beyond_limits(result, window, variation),
         signal=describe_signal_shape(result, window, variation, str(measure.get("frequency"))),
+        immaterial=below,
     )  # fmt: skip
 
 
@@ -324,7 +336,15 @@ def _summarise(
     measure: Mapping[str, Any],
     plan: SpcPlan | None,
     assurance_reason: str | None = None,
+    lead: str | None = None,
+    notes: tuple[str, ...] = (),
 ) -> str:
+    """The chart's caption, with the notes every rewording of it keeps.
+
+    The period's variation (``lead`` when given), the assurance, the limits' note, then
+    ``notes`` (why a signal is not a change, a recent signal), each a sentence. Every
+    rewording of a verdict goes through here, so none drops a note.
+    """
     # The caption is worded on the same basis as the rating: the whole reporting period,
     # not the latest point alone (a signal in July under a Red, with the latest point
     # within the limits, must not read "no signal of real change").
@@ -332,13 +352,54 @@ def _summarise(
     if result.target is not None:
         # "the target of 22" on a percentage read as a count: the unit, as every report has it.
         target = format_figure(result.target, str(measure.get("unit")))
-    summary = result.describe(
-        describe_period_signal(result, window, variation, str(measure.get("frequency"))),
-        assurance_reason,
-        target,
-    )
+    if lead is None:
+        lead = describe_period_signal(result, window, variation, str(measure.get("frequency")))
+    summary = result.describe(lead, assurance_reason, target)
     note = as_sentence(plan.note) if plan is not None else ""
-    return f"{summary} {note}" if note else summary
+    said = [summary, note, *(as_sentence(n) for n in notes if n)]
+    return " ".join(p for p in said if p)
+
+
+def restate_unconfirmed(
+    verdict: SpcVerdict, measure: Mapping[str, Any], window: Window
+) -> SpcVerdict:
+    """The caption of an SPC concern the tests of change do not confirm, in the rating's words.
+
+    Rated ``harm_spc_unconfirmed`` (Amber), the concern comes from a run, a trend or two
+    of three points near a limit, with no point beyond the limits; the chart's own
+    words ("Special-cause concern: a real change in the wrong direction") would tell
+    the Board what the SPC summary and the rating do not (review 9, R9-23). The caption
+    leads with the summary's heading (:data:`~pcplib.assessment.spc_words.UNCONFIRMED_CONCERN`)
+    and what the chart shows, then the assurance and the notes as before.
+
+    Parameters
+    ----------
+    verdict : SpcVerdict
+        The measure's verdict (after :func:`settle_assurance`).
+    measure : mapping
+        The catalogue row (``unit``, ``frequency``).
+    window : Window
+        The reporting period.
+
+    Returns
+    -------
+    SpcVerdict
+        The verdict with its ``summary`` reworded; unchanged without a chart.
+    """
+    result = verdict.result
+    if result is None or not result.has_limits:
+        return verdict
+    inside = _points_between(result, window.first, window.last)
+    flagged = inside.index[inside["point_type"] == verdict.variation]
+    when = ", ".join(label_period_start(i, str(measure.get("frequency"))) for i in flagged)
+    shape = verdict.signal or "a run or trend"
+    lead = f"{UNCONFIRMED_CONCERN}: {shape}" + (f" in {when}" if when else "")
+    lead += " (no point outside the limits)"
+    summary = _summarise(
+        result, window, verdict.variation, measure, verdict.plan,
+        verdict.assurance_reason or None, lead=lead, notes=(verdict.immaterial, verdict.recent),
+    )  # fmt: skip
+    return replace(verdict, summary=summary)
 
 
 def settle_assurance(
@@ -405,10 +466,14 @@ def settle_assurance(
         f"{since}, {count}: the record decides"
     )
     result = replace(verdict.result, assurance=code)
-    summary = _summarise(result, window, verdict.variation, measure, verdict.plan, why)
+    summary = _summarise(
+        result, window, verdict.variation, measure, verdict.plan, why,
+        notes=(verdict.immaterial, verdict.recent),
+    )  # fmt: skip
     return replace(
-        verdict, assurance=code, result=result, summary=summary, assurance_basis="record"
-    )
+        verdict, assurance=code, result=result, summary=summary, assurance_basis="record",
+        assurance_reason=why,
+    )  # fmt: skip
 
 
 _SEVERITY = (

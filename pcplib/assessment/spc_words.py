@@ -18,6 +18,7 @@ from dataclasses import dataclass
 __all__ = [
     "ASSURANCE_PHRASES",
     "SIGNAL_SHAPE_PHRASES",
+    "UNCONFIRMED_CONCERN",
     "VARIATION_PHRASES",
     "AssurancePhrases",
     "VariationPhrases",
@@ -199,3 +200,13 @@ SIGNAL_SHAPE_PHRASES: dict[str, str] = {
 limits, a run on one side of the centre line, a trend, or two of three points near a
 limit. Only the first is "outside its chart's usual range"; the others rest on where
 the centre line sits, and are never told as if a point had left the limits."""
+
+UNCONFIRMED_CONCERN = (
+    "Signal of concern from a run or trend, not confirmed by the tests of change against a "
+    "year ago and the baseline year"
+)
+"""How an SPC concern the tests of change do not confirm (``harm_spc_unconfirmed``,
+rated Amber) is headed everywhere it is told: the SPC summary and the table of measures
+(:func:`pcplib.report.words.describe_variation`) and the chart's caption
+(:func:`pcplib.assessment.spc_verdict.restate_unconfirmed`); never "a real change in
+the wrong direction" (review 9, R9-23)."""

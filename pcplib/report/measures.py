@@ -425,7 +425,12 @@ def build_spc_charts(
         if withheld and r.get("spc_withheld"):
             # Why no verdict, never the limits that gave none.
             alt = f"{alt} {as_sentence(str(r['spc_withheld']))}"
-        elif r.get("spc_variation") != result.variation and r.get("spc_summary"):
+        elif r.get("spc_summary") and (
+            r.get("spc_variation") != result.variation
+            # A concern the tests do not confirm: the alt text gives the caption's verdict,
+            # not the chart's own "special cause of concern" alone (review 9, R9-23).
+            or r.get("rag_rule") == "harm_spc_unconfirmed"
+        ):
             # The rating rests on the whole reporting period; the alt text says so too,
             # not only what the latest point shows.
             # (The summary already ends with the note on the limits' period.)

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
-from pcplib.labels import is_missing
+from pcplib.labels import as_sentence, is_missing
 from pcplib.report.html import build_table, esc
 from pcplib.report.words import UNCONFIRMED_CONCERN, describe_assurance, describe_variation
 
@@ -81,6 +81,11 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
                 "The chart alone signals a change for the worse that the tests do not "
                 "confirm: find out whether something has changed before acting."
             )
+        immaterial = r.get("spc_immaterial")
+        if isinstance(immaterial, str) and immaterial:
+            # A point the chart flags in the period, overruled by the materiality rule:
+            # said here as under the chart (review 9, R9-23).
+            meaning_v = as_sentence(immaterial)
         meaning_a = _meaning(status, r.get("spc_assurance"), ASSURANCE_MEANINGS)
         if meaning_a and r.get("spc_assurance_basis") == "record":
             meaning_a = _record_meaning(r) or meaning_a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from pcplib.assessment import spc_words
 from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
@@ -280,12 +281,11 @@ RAG_BASIS_WORDS = {
 }
 
 
-UNCONFIRMED_CONCERN = (
-    "Signal of concern from a run or trend, not confirmed by the tests of change against a "
-    "year ago and the baseline year"
-)
+UNCONFIRMED_CONCERN = spc_words.UNCONFIRMED_CONCERN
 """The heading of an SPC concern the tests of change do not confirm (rated Amber, never
-"a real change for the worse": ``harm_spc_unconfirmed``, :mod:`pcplib.assessment.harm`)."""
+"a real change for the worse": ``harm_spc_unconfirmed``, :mod:`pcplib.assessment.harm`);
+the chart's caption leads with the same words
+(:data:`pcplib.assessment.spc_words.UNCONFIRMED_CONCERN`)."""
 
 
 def describe_variation(status: str, variation: str | None, rule: str = "") -> str:

@@ -52,3 +52,51 @@ def test_a_caption_settled_by_the_record_is_no_forecast(sample: Any) -> None:
         summary
     )
     assert "will not be met" not in summary
+
+
+def test_an_unconfirmed_concern_has_one_verdict_in_caption_summary_and_rating(
+    sample: Any,
+) -> None:
+    import html
+
+    import pandas as pd
+
+    from pcplib.assessment.spc_words import UNCONFIRMED_CONCERN
+    from pcplib.report.measures import build_spc_charts
+    from pcplib.report.spc_summary import format_spc_summary
+
+    row = _row(sample, "business-crime", "bc-shoplifting")
+    assert row["rag_rule"] == "harm_spc_unconfirmed"
+    assert row["spc_summary"].startswith(
+        f"{UNCONFIRMED_CONCERN}: two of three months close to its chart's upper limit in "
+        "July 2026, September 2026 (no point outside the limits)."
+    )
+    assert "a real change in the wrong direction" not in row["spc_summary"]
+    frame = pd.DataFrame([row | {"measure_id": "bc-shoplifting"}])
+    assert UNCONFIRMED_CONCERN in html.unescape(format_spc_summary(frame, "SPC summary"))
+    chart = html.unescape(build_spc_charts(frame))
+    alt = chart.split('alt="', 1)[1].split('"', 1)[0]
+    assert UNCONFIRMED_CONCERN in alt and "real change in the wrong direction" not in chart
+
+
+def test_a_flagged_point_overruled_by_materiality_says_so_where_shown(sample: Any) -> None:
+    import html
+
+    import pandas as pd
+
+    from pcplib.report.measures import build_spc_charts
+    from pcplib.report.spc_summary import format_spc_summary
+
+    row = _row(sample, "neighbourhood-policing", "np-officers")
+    why = (
+        "the signal's change, +1.0% on the chart's centre line over the reporting period, "
+        "is below the materiality of 2%, so it is not called a change"
+    )
+    assert row["spc_immaterial"] == why
+    # Kept when the record settled the assurance (the caption was rebuilt without it).
+    assert row["spc_assurance_basis"] == "record"
+    assert f"The{why[3:]}." in row["spc_summary"]
+    frame = pd.DataFrame([row | {"measure_id": "np-officers"}])
+    assert f"The{why[3:]}." in html.unescape(format_spc_summary(frame, "SPC summary"))
+    chart = html.unescape(build_spc_charts(frame))
+    assert "August 2026: 380, above the upper limit" in chart and f"The{why[3:]}." in chart
