@@ -28,6 +28,7 @@ for Green").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -261,6 +262,13 @@ def _flag(value: Any) -> bool:
     return bool(value) and value == value  # NaN (a missing cell) is no flag
 
 
+_CHANGED = re.compile(
+    r"changed in (?P<month>[A-Z][a-z]+ \d{4}), after the start of the plan's baseline year "
+    r"\((?P<year>[^)]+)\)"
+)
+"""The month and baseline year of :func:`describe_no_baseline`'s words."""
+
+
 def describe_grey_rule(row: Mapping[str, Any], public: bool = False) -> str:
     """Why a measure is Grey under a rule of this module, in words; empty for other rules.
 
@@ -290,9 +298,14 @@ def describe_grey_rule(row: Mapping[str, Any], public: bool = False) -> str:
         return f"too few to tell: small numbers ({detail})" if detail else "too few to tell"
     if rule == "no_comparable_baseline":
         if public:
+            # Only the plan's baseline year is not comparable: a year ago may be on the
+            # new definition, and is compared (review 9, R9-12).
+            found = _CHANGED.search(detail)
+            since = f" since {found['month']}" if found else ""
+            year = f" ({found['year']})" if found else ""
             return (
-                "not rated: the way it is counted changed after the plan began, so there "
-                "is no earlier figure to compare with"
+                f"not rated: counted a new way{since}, so it cannot be compared with the "
+                f"plan's baseline year{year}"
             )
         span = _limits_words(
             (str(row.get("spc_limits_from") or ""), str(row.get("spc_limits_to") or ""))

@@ -170,6 +170,29 @@ _REPORTING_WORDS = ("crime", "offence", "abuse", "rape")
 _ACTION_WORDS = ("search", "detect", "arrest")
 
 
+_QUARTER_VERDICTS = {
+    "improved": "by more than the usual ups and downs",
+    "deteriorated": "by more than the usual ups and downs",
+    "no evidence of change": "within the usual ups and downs",
+    "possibly improved": "not yet clear enough to call",
+    "possibly deteriorated": "not yet clear enough to call",
+}
+
+
+def _with_quarter_verdict(row: Mapping[str, Any], change: str) -> str:
+    """The quarter's change on a year ago with what its test found, for a measure not rated.
+
+    A measure not rated has no other sentence to say it, so "151, down 19.7% on a year
+    ago" would stand alone where every rated row says whether its change is more than
+    the usual ups and downs (review 9, R9-12): "151, down 19.7% on a year ago, within the
+    usual ups and downs." Unchanged when there is no comparison or no change.
+    """
+    verdict = _QUARTER_VERDICTS.get(str(row.get("judgement") or ""))
+    if verdict is None or not change.endswith(" a year ago.") or "the same as" in change:
+        return change
+    return f"{change.removesuffix('.')}, {verdict}."
+
+
 def _trend_reason(row: Mapping[str, Any]) -> str:
     name = str(row["measure_name"]).lower()
     lead = "Not rated:"
@@ -488,7 +511,10 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             if group == "too few to tell"
             else f"Not rated: {describe_public_not_rated(row)}."
         )
-        parts = [_change_words(row), say_survey_range(row), _baseline_year_note(row)]
+        change = _change_words(row)
+        if group == "not rated":
+            change = _with_quarter_verdict(row, change)
+        parts = [change, say_survey_range(row), _baseline_year_note(row)]
         return " ".join(p for p in [*parts, last] if p)
     parts = [_change_words(row)]
     survey = say_survey_range(row)

@@ -53,6 +53,7 @@ from pcplib.report.fragments import as_fragment
 from pcplib.report.measures import plot_measure
 from pcplib.report.narrative import describe_narrative_origin
 from pcplib.report.overview import format_plan_overview_caption, format_rating_basis
+from pcplib.report.release import describe_next_evaluation
 
 # The HTML builders a notebook displays, each wrapped as a fragment that carries its layout.
 format_annual_evaluation = as_fragment(annual.format_annual_evaluation)
@@ -123,6 +124,7 @@ __all__ = [
     "build_public_header",
     "build_spc_charts",
     "describe_chart",
+    "describe_next_evaluation",
     "describe_theory_of_change",
     "format_actions",
     "format_board_missions",

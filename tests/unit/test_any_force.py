@@ -131,6 +131,31 @@ def test_the_release_notes_are_the_data_set_s_and_the_forward_plan_s_own() -> No
     assert "Next release" not in late
 
 
+def test_the_annual_evaluation_says_when_the_next_one_can_come() -> None:
+    # Issue 26, F21: the annual evaluation gave no next release; the forward plan dates
+    # meetings, not evaluations, so it names the first meeting to report the next year's
+    # figures to March, or says that no date is set.
+    from pcplib.data.forward_plan import Slot
+    from pcplib.data.identity import PlanIdentity
+    from pcplib.report.release import describe_next_evaluation, format_release_notes
+
+    slots = [
+        Slot("2027-03", "2026/27", ("c",), "2026-12"),
+        Slot("2027-05", "2027/28", ("b",), "2027-03"),
+        Slot("2027-07", "2027/28", ("a",), "2027-03"),
+    ]
+    words = describe_next_evaluation(slots, "2025/26")
+    assert words == (
+        "Next release: the 2026/27 evaluation, once the figures to March 2027 are in; the "
+        "forward plan's first meeting to report them is in May 2027."
+    )
+    assert describe_next_evaluation(slots[:1], "2025/26").endswith(
+        "once the figures to March 2027 are in; the forward plan sets no date for it yet."
+    )
+    html = format_release_notes(PlanIdentity(), next_words=words)
+    assert "Next release: the 2026/27 evaluation" in html and "Revisions:" in html
+
+
 def test_each_public_chart_names_its_sources(sample) -> None:
     from pcplib import assessment
     from pcplib.report.public import format_public_mission

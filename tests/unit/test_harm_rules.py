@@ -114,7 +114,21 @@ def test_a_measure_redefined_after_the_baseline_year_began_is_grey_with_its_limi
         assert judged["spc_limits_from"] >= "2025-04"
         assert "its chart's limits come from the plan's own period" in judged["rag_reason"]
     assert "no comparable baseline" in judged["sentence"]
-    assert describe_rating_plainly(judged).startswith("not rated: the way it is counted")
+    # Review 9, R9-12: only the plan's baseline year is not comparable (a year ago is on
+    # the new definition and is compared), and the change came in April 2025, the plan's
+    # first day, not "after the plan began".
+    assert describe_rating_plainly(judged).startswith(
+        "not rated: counted a new way since April 2025, so it cannot be compared with the "
+        "plan's baseline year (2024/25)"
+    )
+    from pcplib.assessment.public import write_public_sentence
+
+    told = write_public_sentence({**judged, "measure_name": "Knives", "tier": "headline"})
+    assert "no earlier figure" not in told and "after the plan began" not in told
+    assert told.endswith(
+        "on a year ago, within the usual ups and downs. Not rated: counted a new way since "
+        "April 2025, so it cannot be compared with the plan's baseline year (2024/25)."
+    ), told
 
 
 def test_a_definition_change_before_the_baseline_year_leaves_the_baseline():

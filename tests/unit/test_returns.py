@@ -17,6 +17,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import openpyxl
@@ -202,6 +203,25 @@ def load(paths: list[Path], data: Path, **kwargs: Any) -> Any:
     return load_returns(paths, data, today=TODAY, now=NOW, **kwargs)
 
 
+@pytest.fixture(scope="module")
+def module_load(
+    module_filled: Path, prepared: Path, tmp_path_factory: pytest.TempPathFactory
+) -> SimpleNamespace:
+    """The filled return loaded into a copy of ``prepared``, once: ``data``, ``outcome``.
+
+    Tests read the folder and the outcome, or start from a copy of the folder
+    (``loaded_data``) to load into it again.
+    """
+    data = Path(shutil.copytree(prepared, tmp_path_factory.mktemp("loaded") / "data"))
+    return SimpleNamespace(data=data, outcome=load([module_filled], data))
+
+
+@pytest.fixture
+def loaded_data(module_load: SimpleNamespace, tmp_path: Path) -> Path:
+    """A writable copy of the data set the filled return was loaded into (``module_load``)."""
+    return Path(shutil.copytree(module_load.data, tmp_path / "loaded" / "data"))
+
+
 def problem_lines(outcome: Any) -> list[str]:
     return [str(p) for p in outcome.problems]
 
@@ -356,11 +376,10 @@ def test_template_command_writes_one_workbook_per_strategy(
 
 
 def test_round_trip_loads_what_was_supplied_and_lists_what_was_not(
-    filled: Path, data: Path
+    module_filled: Path, module_load: SimpleNamespace, loaded: Any
 ) -> None:
-    outcome = load([filled], data)
+    filled, outcome, dataset = module_filled, module_load.outcome, loaded
     assert outcome.problems == [] and outcome.written
-    dataset = load_dataset(data, today=TODAY)
     series = dataset.series("np-officers").set_index("period_start")
     assert series.loc[pd.Timestamp("2026-09-01"), "value"] == 377
     assert series.loc[pd.Timestamp("2026-09-01"), "extracted_on"] == pd.Timestamp(TODAY)
@@ -397,9 +416,9 @@ def test_round_trip_loads_what_was_supplied_and_lists_what_was_not(
 
 
 def test_new_rows_sit_beside_their_measure_and_the_rest_is_byte_identical(
-    filled: Path, data: Path, prepared: Path
+    module_load: SimpleNamespace, prepared: Path
 ) -> None:
-    load([filled], data)
+    data = module_load.data
     before = (prepared / OBS).read_text(encoding="utf-8").splitlines()
     after = (data / OBS).read_text(encoding="utf-8").splitlines()
     added = [line for line in after if line not in before]
@@ -412,8 +431,8 @@ def test_new_rows_sit_beside_their_measure_and_the_rest_is_byte_identical(
     ).read_bytes()
 
 
-def test_a_second_load_of_the_same_file_changes_nothing(filled: Path, data: Path) -> None:
-    load([filled], data)
+def test_a_second_load_of_the_same_file_changes_nothing(filled: Path, loaded_data: Path) -> None:
+    data = loaded_data  # the return loaded once already
     before = hashes(data)
     outcome = load([filled], data)
     assert outcome.problems == [] and outcome.written == []
@@ -452,8 +471,10 @@ def test_dry_run_shows_the_changes_and_writes_nothing(filled: Path, data: Path) 
     assert hashes(data) == before
 
 
-def test_a_conflict_is_refused_then_replaced(filled: Path, data: Path, tmp_path: Path) -> None:
-    load([filled], data)
+def test_a_conflict_is_refused_then_replaced(
+    filled: Path, loaded_data: Path, tmp_path: Path
+) -> None:
+    data = loaded_data  # the return loaded once already
     revised = tmp_path / "np-revised.xlsx"
     wb = openpyxl.load_workbook(filled)
     place = set_cell(wb, "Measures", "value", 380, measure_id="np-officers", month="2026-09")
@@ -797,13 +818,9 @@ def test_a_table_kept_as_a_workbook_is_not_merged_into(filled: Path, data: Path)
 
 
 @pytest.fixture(scope="module")
-def module_loaded(
-    module_filled: Path, prepared: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Any:
+def module_loaded(module_load: SimpleNamespace) -> Any:
     """The data set with the filled return loaded, once: the report tests only read it."""
-    data = Path(shutil.copytree(prepared, tmp_path_factory.mktemp("loaded") / "data"))
-    load([module_filled], data)
-    return load_dataset(data, today=TODAY)
+    return load_dataset(module_load.data, today=TODAY)
 
 
 @pytest.fixture
