@@ -129,47 +129,46 @@ class SpcVerdict:
     assurance_reason: str = ""
 
 
-def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
+def _chart(plan: SpcPlan, measure: Mapping[str, Any], **options: Any) -> XmrResult | None:
+    """The XmR chart of the plan's series in the measure's good direction, its target drawn.
+
+    The target is drawn on a run chart too: where the figures sit against it is what the
+    reader asks first. A series SPC cannot analyse (e.g. no two adjacent points) gives
+    None, reported as unjudged.
+    """
     from pcplib.spc import xmr
 
-    if plan is None or plan.withheld or plan.series.notna().sum() < 2:
-        return None
     target = measure.get("target")
-    k = plan.baseline_points
     try:
         return xmr(
             plan.series,
             improvement=IMPROVEMENT[str(measure["good_direction"])],
             target=None if is_missing(target) else float(cast(Any, target)),
-            rules=rules,
-            baseline_points=k if k >= 12 and k < len(plan.series) else None,
-            rebase_at=list(plan.rebase_at) or None,
+            **options,
         )
     except ValueError:
-        # A series SPC cannot analyse (e.g. no two adjacent points) is reported as unjudged.
         return None
+
+
+def _run_spc(plan: SpcPlan | None, measure: Mapping[str, Any], rules: str) -> XmrResult | None:
+    if plan is None or plan.withheld or plan.series.notna().sum() < 2:
+        return None
+    k = plan.baseline_points
+    return _chart(
+        plan,
+        measure,
+        rules=rules,
+        baseline_points=k if k >= 12 and k < len(plan.series) else None,
+        rebase_at=list(plan.rebase_at) or None,
+    )
 
 
 def _run_chart(plan: SpcPlan, measure: Mapping[str, Any]) -> XmrResult | None:
     """A run chart (no limits) of the plan's series, for a measure whose SPC is withheld."""
-    from pcplib.spc import xmr
-
     points = int(plan.series.notna().sum())
     if points < 2:
         return None
-    target = measure.get("target")
-    try:
-        return xmr(
-            plan.series,
-            improvement=IMPROVEMENT[str(measure["good_direction"])],
-            # The target is drawn on a run chart too: where the figures sit against it
-            # is what the reader asks first.
-            target=None if is_missing(target) else float(cast(Any, target)),
-            rules="mdc",
-            min_points=points + 1,
-        )
-    except ValueError:
-        return None
+    return _chart(plan, measure, rules="mdc", min_points=points + 1)
 
 
 ROLLING_REASON = (
