@@ -88,13 +88,14 @@ record and how the figure stands against its target (``target_standing``: met, m
 close, too close to say, missed), a commitment status the measure's data contradict
 (``status_disagreement``), the survey margin of error, and for a strategy's overall row
 its separate performance, delivery and risk ratings and what the overall rating alone
-would hide (``rating_note``); last, how many of each window's periods have a figure and
-which are missing (``completeness`` for the reporting period, then the same period a
-year earlier, the year ending and the baseline year); last of all, for a strategy
-report, the comparison with the last meeting that saw the strategy
-(:data:`pcplib.assessment.continuity.CONTINUITY_COLUMNS`): the meeting, whether its
-judgements are as reported or recomputed, its rating, assessment and figure, that figure
-as today's data give it, the revision and the movements in words."""
+would hide (``rating_note``; ``risk_rag`` is empty in a public report's rows, as the
+risks are the Board's only: withheld, never a rating value); last, how many of each
+window's periods have a figure and which are missing (``completeness`` for the reporting
+period, then the same period a year earlier, the year ending and the baseline year);
+last of all, for a strategy report, the comparison with the last meeting that saw the
+strategy (:data:`pcplib.assessment.continuity.CONTINUITY_COLUMNS`): the meeting, whether
+its judgements are as reported or recomputed, its rating, assessment and figure, that
+figure as today's data give it, the revision and the movements in words."""
 
 TABLE_COLUMNS = [
     "strategy_id", "measure_id", "measure_name", "tier", "period_end", "unit", "current",

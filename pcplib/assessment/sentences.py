@@ -116,10 +116,21 @@ def _spc_clause(row: dict[str, Any]) -> str:
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
     if not clause:
         return ""
+    if row.get("rag_rule") == "harm_spc_unconfirmed":
+        # A run, trend or two of three near a limit that the tests do not confirm is said
+        # as what the chart shows, never "worse ... by more than chance" (review 9, R9-23).
+        shape = str(row.get("spc_signal") or "") or "a run or trend"
+        clause = (
+            f"a signal of concern against {{period}}, from {shape} with no point outside the "
+            "limits, that the tests of change do not confirm"
+        )
     text = clause.format(period=name_chart_period(row["spc_limits_from"], row["spc_limits_to"]))
     recent = str(row.get("spc_recent") or "")
     text = f"{text}, after {recent}" if recent else text
     tail = describe_disagreement_tail(row)
+    if tail and row.get("rag_rule") == "harm_spc_unconfirmed":
+        # What the tests found is the reason it is unconfirmed, not a contrast with it.
+        return f"{text}: {tail.removeprefix('though ')}"
     return f"{text}, {tail}" if tail else text
 
 

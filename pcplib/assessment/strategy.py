@@ -54,7 +54,8 @@ class StrategySummary:
         Who the summary is for: ``"board"``, or ``"public"`` (public measures only).
     risk_rag : str
         The risk rating: Red when a risk became high in the quarter, Green when the data
-        set holds risks and none did, Grey without risks (and always Grey for the public).
+        set holds risks and none did, Grey without risks; empty for the public, as the
+        risks are withheld from it (never a rating value).
     rating_note : str
         What the overall rating alone would hide ("But: ..."): a Red sub-measure, an
         overdue commitment, a new high risk; empty when nothing is hidden. The
@@ -200,6 +201,10 @@ def summarise_strategy(
     )
     has_risks = audience == "board" and not getattr(dataset, "risks", pd.DataFrame()).empty
     risk_rag = "Red" if not risks.empty else ("Green" if has_risks else "Grey")
+    if audience == "public":
+        # Withheld, not rated: "Grey" means nothing to rate yet, and a public file would
+        # give two values for one field where the Board's gives Red (review 9, R9-19).
+        risk_rag = ""
     actions = (
         list_overdue_actions(dataset, strategy_id, period_end, slot)
         if audience == "board"

@@ -61,6 +61,23 @@ def test_small_numbers_with_no_target_are_grey_too_few_to_tell_everywhere():
     assert rating == "Grey" and "too few to tell" in explanation
 
 
+def test_small_numbers_name_the_period_of_each_figure():
+    # Issue 26, N6: homicides' 5 (the quarter) and 15 (the 12 months) were printed side by
+    # side with no period named for the second, nor in the public sentence for the first.
+    row = judge(homicides(), frequency="quarterly", measure_name="Homicides")
+    reason = str(row["rag_reason"])
+    assert "5 against 5 on the same quarter a year earlier" in reason
+    assert " in the latest 12 months against " in reason
+    assert "in the plan's baseline year" in reason
+    sentence = write_public_sentence(row)
+    assert sentence.startswith("5 in the quarter, the same as a year ago.")
+    assert " in the 12 months to " in sentence
+    # Every public figure's period, once above the missions: the quarter's, unless it says.
+    from pcplib.report.public import format_reading_guide
+
+    assert "a figure is the quarter's unless it says otherwise" in format_reading_guide()
+
+
 def test_road_deaths_of_14_against_16_are_small_numbers():
     # Review 7, F5: 14 against 16 a quarter was Green and not flagged (the threshold was 10).
     values = [float(v) for v in np.random.default_rng(4).poisson(15, len(QUARTERS))]

@@ -713,3 +713,27 @@ def test_h_commitments_not_yet_due_do_not_lower_delivery(tmp_path):
     # ... and the "on track" one due in March 2027 is then overdue, so not delivered.
     assert later.counts["not yet due"] == 0 and later.percent == pytest.approx(25.0)
     assert later.overdue == 6 and later.rating == "Amber/Red"
+
+
+def test_a_public_judgements_file_withholds_the_risk_rating(sample: Dataset) -> None:
+    # Review 9, R9-19: the public files gave violence-and-vulnerability's risk_rag "Grey"
+    # ("nothing to rate") where the Board's gave Red. Withheld is empty, never a rating.
+    from pcplib.assessment.judgements import tabulate_judgements
+
+    board = tabulate_judgements(
+        [summarise_strategy(sample, s, "2026-09") for s in ("violence-and-vulnerability", "vawg")],
+        "board",
+    )
+    assert "Red" in set(board.loc[board["measure_id"] == "overall", "risk_rag"])
+    public = tabulate_judgements(
+        [
+            summarise_strategy(sample, s, "2026-09", audience="public")
+            for s in sample.strategies["strategy_id"]
+        ],
+        "public-quarterly",
+    )
+    overall = public[public["measure_id"] == "overall"]
+    assert len(overall) == len(sample.strategies)
+    assert set(overall["risk_rag"]) == {""}
+    # Delivery rests on the plan's commitments, which are public: given, as for the Board.
+    assert set(overall["delivery_rag"]) <= {"Green", "Amber/Green", "Amber", "Amber/Red", "Red"}
