@@ -45,6 +45,7 @@ from pcplib.assessment.narrative_checks import (
     agrees,
     find_claims,
     match_measures,
+    select_narrative,
     split_sentences,
     window_for,
 )
@@ -220,12 +221,8 @@ def check_change_claims(
     narrative = getattr(dataset, "narrative", None)
     if narrative is None or narrative.empty:
         return pd.DataFrame(columns=CHANGE_CLAIM_COLUMNS)
-    if strategy_id is not None:
-        narrative = narrative[narrative["strategy_id"] == strategy_id]
-    if quarter is not None:
-        narrative = narrative[narrative["quarter"] == quarter]
     rows: list[dict[str, Any]] = []
-    for entry in narrative.to_dict("records"):
+    for entry in select_narrative(narrative, strategy_id, quarter).to_dict("records"):
         if is_missing(entry.get("text")):
             continue
         rows += _entry_rows(dataset, entry)

@@ -71,16 +71,20 @@ whatever the count."""
 _COMPARED = {
     "quarter": "on the same quarter a year earlier",
     "year": "over the 12 months on the 12 before",
-    "since": "on the plan's baseline year",
+    "since": "in the plan's baseline year",
 }
 
 
-def _pair(after: Window, before: Window | None, unit: str) -> str:
-    """Two windows' figures, "15 against 10", or empty when either has none."""
+def _pair(after: Window, before: Window | None, unit: str, period: str = "") -> str:
+    """Two windows' figures, "15 against 10", or empty when either has none.
+
+    With ``period``, the first figure's period follows it: "15 in the latest 12 months
+    against 10".
+    """
     if before is None or before.value is None or after.value is None:
         return ""
     now, then = format_figures([after.value, before.value], unit)
-    return f"{now} against {then}"
+    return f"{now} {period} against {then}" if period else f"{now} against {then}"
 
 
 def describe_small_numbers(changes: Changes, figures: Figures, measure: Mapping[str, Any]) -> str:
@@ -104,17 +108,20 @@ def describe_small_numbers(changes: Changes, figures: Figures, measure: Mapping[
     Returns
     -------
     str
-        Such as "5 against 5 on the same quarter a year earlier; 15 against 10 on the
-        plan's baseline year".
+        Such as "5 against 5 on the same quarter a year earlier; 15 in the latest 12
+        months against 10 in the plan's baseline year".
     """
     if not changes.quarter_evidence.small_numbers:
         return ""
     unit = str(measure["unit"])
+    # Each pair names its period: the quarter's 5 and the 12 months' 15 had read as two
+    # figures for one period (issue 26, N6).
+    latest = "in the latest 12 months"
     parts = [
         f"{text} {_COMPARED[key]}"
         for key, text in (
             ("quarter", _pair(figures.current, figures.last_year, unit)),
-            ("since", _pair(figures.year_ending, figures.baseline, unit)),
+            ("since", _pair(figures.year_ending, figures.baseline, unit, latest)),
         )
         if text
     ]

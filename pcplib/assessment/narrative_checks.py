@@ -72,6 +72,7 @@ __all__ = [
     "format_narrative_warnings",
     "match_measures",
     "matches_rounded",
+    "select_narrative",
     "split_sentences",
     "window_for",
     "withhold_contradicted",
@@ -368,6 +369,32 @@ def agrees(dataset: Dataset, measure: Mapping[str, Any], claim: Claim) -> bool |
     )
 
 
+def select_narrative(
+    narrative: pd.DataFrame, strategy_id: str | None, quarter: str | None
+) -> pd.DataFrame:
+    """Return the owners' narrative of one strategy and quarter, for the checks to read.
+
+    Parameters
+    ----------
+    narrative : pandas.DataFrame
+        The data set's narrative.
+    strategy_id : str or None
+        The strategy; every strategy's when None.
+    quarter : str or None
+        The quarter (``"2026/27 Q2"``); every quarter's when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Its entries, in the narrative's order.
+    """
+    if strategy_id is not None:
+        narrative = narrative[narrative["strategy_id"] == strategy_id]
+    if quarter is not None:
+        narrative = narrative[narrative["quarter"] == quarter]
+    return narrative
+
+
 def _entries(
     dataset: Dataset, strategy_id: str | None, quarter: str | None, with_commitments: bool
 ) -> list[dict[str, Any]]:
@@ -376,11 +403,7 @@ def _entries(
     A commitment's activity has no quarter of its own: it is read as of the quarter asked
     for, or the narrative's latest quarter when none is.
     """
-    narrative = dataset.narrative
-    if strategy_id is not None:
-        narrative = narrative[narrative["strategy_id"] == strategy_id]
-    if quarter is not None:
-        narrative = narrative[narrative["quarter"] == quarter]
+    narrative = select_narrative(dataset.narrative, strategy_id, quarter)
     entries = [
         {"strategy_id": e["strategy_id"], "quarter": e["quarter"], "section": e["section"],
          "text": e["text"], "source": "narrative"}

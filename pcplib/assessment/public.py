@@ -137,19 +137,24 @@ def _format_pair(row: Mapping[str, Any], values: list[Any], per: str) -> list[st
     return [format_figure(v, unit, int(places), per=per) for v in values]
 
 
-def _change_words(row: Mapping[str, Any]) -> str:
-    """The quarter's figure and how it moved on a year earlier, in everyday words."""
+def _change_words(row: Mapping[str, Any], period: str = "") -> str:
+    """The quarter's figure and how it moved on a year earlier, in everyday words.
+
+    ``period`` follows the figure ("5 in the quarter"), where a 12 months' figure beside
+    it could be read as the same period's.
+    """
     unit = str(row["unit"])
     per = str(row.get("rate_per") or "")
     current, before = row["current"], row.get("last_year")
     if before is None or pd.isna(before):
         (now,) = _format_pair(row, [current], per)
-        return f"{now}, with no figure a year ago to compare with."
+        return f"{now}{period}, with no figure a year ago to compare with."
     now, then = _format_pair(row, [current, before], per)
     same = row["direction"] == "no change" or now == then
     sign = str(row.get("sign_words") or "")
     if sign:
         now = f"{now} ({sign})"
+    now += period
     if same:
         return f"{now}, the same as a year ago."
     way = "up" if row["direction"] == "up" else "down"
@@ -188,6 +193,10 @@ def _with_quarter_verdict(row: Mapping[str, Any], change: str) -> str:
     usual ups and downs." Unchanged when there is no comparison or no change.
     """
     verdict = _QUARTER_VERDICTS.get(str(row.get("judgement") or ""))
+    if not say_chance(row):
+        # Counted in full (administrative): its change has no ups and downs to be within
+        # or beyond, so none is said (issue 26, F4/N7).
+        return change
     if verdict is None or not change.endswith(" a year ago.") or "the same as" in change:
         return change
     return f"{change.removesuffix('.')}, {verdict}."
@@ -511,7 +520,10 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             if group == "too few to tell"
             else f"Not rated: {describe_public_not_rated(row)}."
         )
-        change = _change_words(row)
+        # Small numbers: "5 in the quarter" beside "15 in the 12 months" names both periods
+        # (issue 26, N6: homicides read as one period's 5 and 15).
+        period = " in the quarter" if group == "too few to tell" else ""
+        change = _change_words(row, period)
         if group == "not rated":
             change = _with_quarter_verdict(row, change)
         parts = [change, say_survey_range(row), _baseline_year_note(row)]

@@ -18,6 +18,7 @@ from pcplib.assessment.vocabulary import (
     describe_disagreement_tail,
     is_improvement_borne_out,
     name_chart_period,
+    say_small_close,
 )
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
@@ -116,10 +117,21 @@ def _spc_clause(row: dict[str, Any]) -> str:
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
     if not clause:
         return ""
+    if row.get("rag_rule") == "harm_spc_unconfirmed":
+        # A run, trend or two of three near a limit that the tests do not confirm is said
+        # as what the chart shows, never "worse ... by more than chance" (review 9, R9-23).
+        shape = str(row.get("spc_signal") or "") or "a run or trend"
+        clause = (
+            f"a signal of concern against {{period}}, from {shape} with no point outside the "
+            "limits, that the tests of change do not confirm"
+        )
     text = clause.format(period=name_chart_period(row["spc_limits_from"], row["spc_limits_to"]))
     recent = str(row.get("spc_recent") or "")
     text = f"{text}, after {recent}" if recent else text
     tail = describe_disagreement_tail(row)
+    if tail and row.get("rag_rule") == "harm_spc_unconfirmed":
+        # What the tests found is the reason it is unconfirmed, not a contrast with it.
+        return f"{text}: {tail.removeprefix('though ')}"
     return f"{text}, {tail}" if tail else text
 
 
@@ -148,7 +160,9 @@ def _close_words(row: dict[str, Any]) -> str:
     margin = row.get("margin_of_error")
     if margin is not None and not is_missing(margin):
         return ", though by less than the survey's margin of error"
-    return ", though by less than the usual variation"
+    return ", though by less than the usual variation" + say_small_close(
+        row, ", which is wide on numbers this small"
+    )
 
 
 def _target_clause(row: dict[str, Any]) -> str:

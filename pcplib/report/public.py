@@ -126,8 +126,9 @@ def format_reading_guide() -> str:
         for group, meaning in GROUP_MEANINGS.items()
     )
     return (
-        '<div class="reading-guide"><p>How to read the missions below: we compare each '
-        "figure with the same three months a year before, so the seasons match.</p>"
+        '<div class="reading-guide"><p>How to read the missions below: a figure is the '
+        "quarter's unless it says otherwise (as a 12 months' figure does), compared with the "
+        "same three months a year before, so the seasons match.</p>"
         f'<dl class="reading-key">{groups}</dl>'
         "<details><summary>What the colours of the strategies' ratings mean</summary>"
         f"<p>Each rating is a word as well as a colour. {esc(format_rag_legend('public'))} "

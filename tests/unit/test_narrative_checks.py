@@ -19,6 +19,7 @@ from pcplib.assessment.narrative_checks import (
     check_narrative_numbers,
     find_claims,
     matches_rounded,
+    select_narrative,
     split_sentences,
 )
 from pcplib.assessment.quality import list_data_quality_notes
@@ -288,3 +289,13 @@ def test_the_owners_text_is_split_into_sentences_before_a_capital_or_a_digit() -
         "Was it? e.g. not this.",
         "Done",
     ]
+
+
+def test_the_narrative_checked_is_one_strategys_quarter_or_all_of_it() -> None:
+    narrative = pd.DataFrame(
+        {"strategy_id": ["a", "b", "a"], "quarter": ["2026/27 Q1", "2026/27 Q2", "2026/27 Q2"]}
+    )
+    assert select_narrative(narrative, "a", "2026/27 Q2").index.tolist() == [2]
+    assert select_narrative(narrative, "a", None).index.tolist() == [0, 2]
+    assert select_narrative(narrative, None, "2026/27 Q2").index.tolist() == [1, 2]
+    assert select_narrative(narrative, None, None).index.tolist() == [0, 1, 2]

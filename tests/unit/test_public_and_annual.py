@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pandas as pd
@@ -9,7 +10,12 @@ import pytest
 
 from pcplib import assessment, report
 from pcplib.assessment.annual import COUNTED_TEST, OUTCOMES
-from pcplib.assessment.public import PUBLIC_GROUPS, group_for_public, write_public_sentence
+from pcplib.assessment.public import (
+    PUBLIC_GROUPS,
+    PublicQuarter,
+    group_for_public,
+    write_public_sentence,
+)
 from pcplib.data import Dataset
 
 
@@ -26,6 +32,30 @@ def _row(**overrides: object) -> dict:
     }  # fmt: skip
     row.update(overrides)
     return row
+
+
+@pytest.fixture(scope="module")
+def module_year_evaluation(sample: Dataset) -> pd.DataFrame:
+    """``evaluate_year(sample, "2025/26")``, worked out once: most annual tests read it."""
+    return assessment.evaluate_year(sample, "2025/26")
+
+
+@pytest.fixture
+def year_evaluation(module_year_evaluation: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the sample's 2025/26 evaluation, so no test can change the next one's."""
+    return module_year_evaluation.copy()
+
+
+@pytest.fixture(scope="module")
+def module_public_quarter(sample: Dataset) -> PublicQuarter:
+    """``summarise_public_quarter(sample, "2026/27 Q2")``, worked out once."""
+    return assessment.summarise_public_quarter(sample, "2026/27 Q2")
+
+
+@pytest.fixture
+def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
+    """A deep copy of the sample's public 2026/27 Q2, so no test can change the next one's."""
+    return copy.deepcopy(module_public_quarter)
 
 
 @pytest.mark.parametrize(
@@ -186,8 +216,10 @@ def test_public_sentences_are_plain_and_follow_the_assessment(overrides, group, 
     assert write_public_sentence(row) == sentence
 
 
-def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
-    public = assessment.summarise_public_quarter(sample, "2026/27 Q2")
+def test_every_public_measure_is_grouped_once(
+    sample: Dataset, public_quarter: PublicQuarter
+) -> None:
+    public = public_quarter
     expected = assessment.measures_for_audience(sample, audience="public")
     assert sorted(public.measures["measure_id"]) == sorted(expected["measure_id"])
     assert set(public.measures["group"]) <= set(PUBLIC_GROUPS)
@@ -216,12 +248,14 @@ def test_every_public_measure_is_grouped_once(sample: Dataset) -> None:
             assert "Too close" in r["public_sentence"] or not r["rag_close"], r["measure_id"]
 
 
-def test_the_summary_table_adds_up_to_each_mission_s_measures(sample: Dataset) -> None:
+def test_the_summary_table_adds_up_to_each_mission_s_measures(
+    sample: Dataset, public_quarter: PublicQuarter
+) -> None:
     # Review 7, F19: "Safer communities 3 | 11 | 4 | 1 = 19", but the section says "22
     # measures": the too few to tell and the not rated had no column.
     from pcplib.report.public import format_public_mission
 
-    public = assessment.summarise_public_quarter(sample, "2026/27 Q2")
+    public = public_quarter
     html = str(report.format_public_summary(public))
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S)
     head = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", rows[0])]
@@ -238,8 +272,10 @@ def test_the_summary_table_adds_up_to_each_mission_s_measures(sample: Dataset) -
         assert total == int((public.measures["mission_id"] == missions[name]).sum())
 
 
-def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
-    evaluation = assessment.evaluate_year(sample, "2025/26")
+def test_the_year_is_read_better_worse_or_neither(
+    sample: Dataset, year_evaluation: pd.DataFrame
+) -> None:
+    evaluation = year_evaluation
     classified = assessment.classify_year_changes(sample, evaluation)
     assert set(classified["outcome"]) <= set(OUTCOMES)
     by_name = classified.set_index("measure_name")
@@ -282,10 +318,10 @@ def test_the_year_is_read_better_worse_or_neither(sample: Dataset) -> None:
         assessment.classify_year_changes(sample, evaluation.iloc[::-1])
 
 
-def test_the_synthesis_adds_up_by_strategy_and_mission(sample: Dataset) -> None:
-    classified = assessment.classify_year_changes(
-        sample, assessment.evaluate_year(sample, "2025/26")
-    )
+def test_the_synthesis_adds_up_by_strategy_and_mission(
+    sample: Dataset, year_evaluation: pd.DataFrame
+) -> None:
+    classified = assessment.classify_year_changes(sample, year_evaluation)
     by_strategy = assessment.summarise_year_by_strategy(sample, classified, "2025/26")
     assert len(by_strategy) == len(sample.strategies)
     assert (by_strategy[list(OUTCOMES)].sum(axis=1) == by_strategy["measures"]).all()
@@ -308,12 +344,12 @@ def test_the_synthesis_adds_up_by_strategy_and_mission(sample: Dataset) -> None:
     assert "(Resources): +11.9%, counted in full" in summary
 
 
-def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
+def test_the_evidence_says_what_comparison_it_has(
+    sample: Dataset, year_evaluation: pd.DataFrame
+) -> None:
     text = assessment.describe_comparisons(sample)
     assert text.startswith("The data set holds figures for LLR only: no peer force")
-    classified = assessment.classify_year_changes(
-        sample, assessment.evaluate_year(sample, "2025/26")
-    )
+    classified = assessment.classify_year_changes(sample, year_evaluation)
     limits = assessment.list_evidence_limits(sample, classified, "2025/26")
     assert limits[0].startswith("Cause:") and text in limits
     # Every measure with two figures is tested (levels on their own variation), except
@@ -327,15 +363,15 @@ def test_the_evidence_says_what_comparison_it_has(sample: Dataset) -> None:
     assert "1 other area (Leicester)" in assessment.describe_comparisons(wider)
 
 
-def test_the_untested_are_named_with_their_own_reason(sample: Dataset) -> None:
+def test_the_untested_are_named_with_their_own_reason(
+    sample: Dataset, year_evaluation: pd.DataFrame
+) -> None:
     # Review 7, F20: "1 measure (levels, amounts of money, rates and scores) has no test of
     # chance", yet levels and money are tested; the one untested is the year-to-date
     # budget variance, for its own reason.
     from pcplib.assessment.annual import describe_untested
 
-    classified = assessment.classify_year_changes(
-        sample, assessment.evaluate_year(sample, "2025/26")
-    )
+    classified = assessment.classify_year_changes(sample, year_evaluation)
     untested = classified[classified["outcome"] == "not tested"]
     assert list(untested["measure_name"]) == ["Revenue budget variance, year to date"]
     assert "year-to-date" in untested.iloc[0]["no_test_reason"]
@@ -586,7 +622,9 @@ def test_one_sentences_figures_share_their_precision() -> None:
     assert decimals == {3}, sentence
 
 
-def test_a_panel_surveys_year_has_one_margin_of_error(sample: Dataset) -> None:
+def test_a_panel_surveys_year_has_one_margin_of_error(
+    sample: Dataset, year_evaluation: pd.DataFrame
+) -> None:
     # Review 6 F5: rural confidence had +/- 2.5 points in the targets table (four waves
     # read as four samples) and +/- 5.0 in the annex (a panel's year is one wave's sample).
     from pcplib.assessment.annual import estimate_year_margin
@@ -594,7 +632,7 @@ def test_a_panel_surveys_year_has_one_margin_of_error(sample: Dataset) -> None:
     name = "Rural residents confident the police deal with the issues that matter"
     targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
     margin = targets.loc[name, "margin"]
-    evaluation = assessment.evaluate_year(sample, "2025/26").set_index("measure_name")
+    evaluation = year_evaluation.set_index("measure_name")
     assert f"Survey margin of error +/- {margin:.1f} points" in evaluation.loc[name, "finding"]
     assert 4.5 < margin < 5.5
     # The helper: a panel's year is one wave's sample; a fresh sample each wave is not.
@@ -629,16 +667,16 @@ def test_an_owners_status_the_figures_differ_from_is_not_told_to_the_public() ->
         assert "at risk" not in sentence and "owners" not in sentence
 
 
-def test_commitments_are_counted_as_now_complete_not_delivered_on_time(sample: Dataset) -> None:
+def test_commitments_are_counted_as_now_complete_not_delivered_on_time(
+    sample: Dataset, year_evaluation: pd.DataFrame
+) -> None:
     # Review 6 F12: commitments.csv has no completion date, so "delivered by the end of
     # 2025/26" cannot be known; the summary says what the status is now, and as of when.
     from pcplib.assessment.annual import find_commitments_status_month
 
     month = find_commitments_status_month(sample)
     assert month == str(pd.DatetimeIndex(sample.observations["period_end"]).max().to_period("M"))
-    classified = assessment.classify_year_changes(
-        sample, assessment.evaluate_year(sample, "2025/26")
-    )
+    classified = assessment.classify_year_changes(sample, year_evaluation)
     by_mission = assessment.summarise_year_by_mission(
         assessment.summarise_year_by_strategy(sample, classified, "2025/26")
     )
@@ -651,15 +689,15 @@ def test_commitments_are_counted_as_now_complete_not_delivered_on_time(sample: D
     assert "were delivered" not in summary
 
 
-def test_the_theory_of_change_attributes_nothing_and_puts_chance_first(sample: Dataset) -> None:
+def test_the_theory_of_change_attributes_nothing_and_puts_chance_first(
+    sample: Dataset, year_evaluation: pd.DataFrame
+) -> None:
     # Review 6 F13: "Strategies that delivered every commitment due and saw an outcome get
     # better by more than chance: ..." credited strategies on single tests, and listed
     # one strategy as both better and worse.
     from pcplib.assessment.annual import count_chance_findings
 
-    classified = assessment.classify_year_changes(
-        sample, assessment.evaluate_year(sample, "2025/26")
-    )
+    classified = assessment.classify_year_changes(sample, year_evaluation)
     tested, expected = count_chance_findings(classified)
     assert (tested, expected) == (int((classified["verdict"] != "").sum()), round(tested * 0.05))
     by_strategy = assessment.summarise_year_by_strategy(sample, classified, "2025/26")
@@ -676,7 +714,7 @@ def test_the_theory_of_change_attributes_nothing_and_puts_chance_first(sample: D
 
 
 def test_the_every_measure_table_is_in_plain_words_and_the_tests_in_an_annex(
-    sample: Dataset,
+    sample: Dataset, year_evaluation: pd.DataFrame
 ) -> None:
     # Review 6 F20: the public annual's every-measure table read "statistically significant
     # increase", "level z-test", "Laney ... dispersion 101.4" and "+3.4 pp"; the tests now
@@ -689,9 +727,7 @@ def test_the_every_measure_table_is_in_plain_words_and_the_tests_in_an_annex(
         format_annual_technical_annex,
     )
 
-    classified = assessment.classify_year_changes(
-        sample, assessment.evaluate_year(sample, "2025/26")
-    )
+    classified = assessment.classify_year_changes(sample, year_evaluation)
     plain = format_annual_evaluation(classified, "2025/26")
     text = plain.replace("&#x27;", "'")
     assert not find_jargon(text, PUBLIC_JARGON), find_jargon(text, PUBLIC_JARGON)

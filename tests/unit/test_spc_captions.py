@@ -100,3 +100,16 @@ def test_a_flagged_point_overruled_by_materiality_says_so_where_shown(sample: An
     assert f"The{why[3:]}." in html.unescape(format_spc_summary(frame, "SPC summary"))
     chart = html.unescape(build_spc_charts(frame))
     assert "August 2026: 380, above the upper limit" in chart and f"The{why[3:]}." in chart
+
+
+def test_the_sentence_of_an_unconfirmed_concern_is_not_worse_by_more_than_chance(
+    sample: Any,
+) -> None:
+    sentence = _row(sample, "rural-crime", "rural-offences")["sentence"]
+    assert "by more than chance" not in sentence
+    assert (
+        "a signal of concern against the chart's reference period (February 2024 to March "
+        "2025), from a run of months above its chart's centre line with no point outside the "
+        "limits, that the tests of change do not confirm: the latest 12 months show no "
+        "evidence of change"
+    ) in sentence
