@@ -46,6 +46,7 @@ from pcplib.assessment.vocabulary import (
     describe_disagreement_tail,
     name_chart_period,
     say_chance,
+    say_small_close,
 )
 from pcplib.labels import date_words, format_figures, is_missing, month_words
 
@@ -261,7 +262,11 @@ def _close(row: Mapping[str, Any]) -> str:
     """
     close = str(row.get("rag_close")).strip().lower() in ("true", "1")
     met_close = close and row.get("rag") == "Green"
-    return ", though by less than the usual variation" if met_close else ""
+    if not met_close:
+        return ""
+    return ", though by less than the usual variation" + say_small_close(
+        row, ", which is wide on numbers this small"
+    )
 
 
 def _signal(row: Mapping[str, Any], kind: str, public: bool, against: bool = False) -> str:

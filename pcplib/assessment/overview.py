@@ -24,11 +24,12 @@ from pcplib.labels import is_missing
 
 RATING_BASIS_COLUMNS = (
     *RATING_COLUMNS, "target_on_year", "target_baseline_met", "target_date", "target_record",
-    "target_process_reason", "margin_of_error",
+    "target_process_reason", "margin_of_error", "small_numbers", "administrative",
 )  # fmt: skip
 """The overview's columns that give a rating's basis as fields: the rule and figures
-(:data:`~pcplib.assessment.targets.RATING_COLUMNS`) and how the target was judged. The
-report formats a basis from these, never from the words of ``rag_reason``."""
+(:data:`~pcplib.assessment.targets.RATING_COLUMNS`) and how the target was judged, with
+whether its counts are small numbers and whether it is counted in full (administrative).
+The report formats a basis from these, never from the words of ``rag_reason``."""
 
 
 def _areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> str:

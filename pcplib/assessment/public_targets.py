@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from pcplib import periods
 from pcplib.assessment.chance import describe_settled_miss
+from pcplib.assessment.vocabulary import say_small_close
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
 __all__ = ["say_survey_range", "say_target", "say_target_in_range"]
@@ -116,7 +117,8 @@ def say_target(row: Mapping[str, Any]) -> str:
         return words
     if row.get("target_baseline_met"):
         return f"{words} Only just, though: by less than the usual ups and downs."
-    return words.removesuffix(".") + _CLOSE
+    small = say_small_close(row, ", which are wide for numbers this small")
+    return words.removesuffix(".") + _CLOSE.removesuffix(".") + small + "."
 
 
 def _target_met_or_missed(row: Mapping[str, Any]) -> str:

@@ -18,6 +18,7 @@ from pcplib.assessment.vocabulary import (
     describe_disagreement_tail,
     is_improvement_borne_out,
     name_chart_period,
+    say_small_close,
 )
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
@@ -159,7 +160,9 @@ def _close_words(row: dict[str, Any]) -> str:
     margin = row.get("margin_of_error")
     if margin is not None and not is_missing(margin):
         return ", though by less than the survey's margin of error"
-    return ", though by less than the usual variation"
+    return ", though by less than the usual variation" + say_small_close(
+        row, ", which is wide on numbers this small"
+    )
 
 
 def _target_clause(row: dict[str, Any]) -> str:

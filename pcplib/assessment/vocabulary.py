@@ -46,6 +46,7 @@ __all__ = [
     "name_chart_period",
     "name_reference_periods",
     "say_chance",
+    "say_small_close",
 ]
 
 EVIDENCE_GRADES = ("real change", "possible change", "no evidence of change")
@@ -88,6 +89,33 @@ def say_chance(row: Mapping[str, Any], words: str = " by more than chance") -> s
     """
     counted = row.get("administrative")
     return "" if counted is True or str(counted).strip().lower() == "true" else words
+
+
+def say_small_close(row: Mapping[str, Any], words: str) -> str:
+    """Why a target met but close is close, when its counts are small numbers.
+
+    A count met by less than chance allows on small numbers (``small_numbers``: an
+    expected count below :data:`~pcplib.assessment.thresholds.SMALL_COUNT`) is close
+    because chance is wide for so few events, not because the count is near its target:
+    17 sharp-object admissions against at most 25 is 8 under, yet inside +/- 9. The
+    small-numbers note beside it and the rating then say one thing (issue 26, N3). The
+    small-numbers rule that makes a measure Grey is for one with no target
+    (:mod:`pcplib.assessment.harm`); one with a target is rated on it.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's row (``small_numbers``).
+    words : str
+        What to say of such a measure, such as " (wide on numbers this small)".
+
+    Returns
+    -------
+    str
+        ``words`` for a measure on small numbers, else ``""``.
+    """
+    small = row.get("small_numbers")
+    return words if small is True or str(small).strip().lower() == "true" else ""
 
 
 def grade_evidence(verdict: str) -> str:

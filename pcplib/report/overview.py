@@ -13,7 +13,7 @@ from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
-from pcplib.assessment.vocabulary import say_chance
+from pcplib.assessment.vocabulary import say_chance, say_small_close
 from pcplib.labels import format_figures, is_missing, month_words, plural
 from pcplib.report.html import build_table, esc, format_rag_html, with_note, wrap_table_rows
 
@@ -217,8 +217,9 @@ def _describe_target(m: Mapping[str, Any]) -> str:
         # On the right side by less than chance allows (assessment.chance): met, but
         # close; the one rule every report reads, never "neither met nor missed".
         met = "on course" if kind == "trajectory" else "met"
+        small = say_small_close(m, " on numbers this small")
         return (
-            f"{against}, {met}, though by less than chance allows "
+            f"{against}, {met}, though by less than chance allows{small} "
             f"(+/- {float(str(chance)):.3g}{points})"
         )
     if chance is not None and not is_missing(chance) and not close:

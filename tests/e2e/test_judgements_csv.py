@@ -7,6 +7,7 @@ import html
 import pandas as pd
 import pytest
 
+from pcplib.assessment.change_chance import TARGET_STANDINGS
 from pcplib.assessment.measures import COMPARISON_BASES, JUDGEMENTS
 
 pytestmark = pytest.mark.e2e
@@ -49,6 +50,11 @@ def test_values_are_from_the_documented_sets(judgements) -> None:
         assert set(frame.loc[frame["measure_id"] == "overall", "rag_basis"]) == {"roll-up"}
         assert set(measures["spc_variation"]) <= POINT_TYPES | {""}
         assert set(measures["comparison_basis"]) <= set(COMPARISON_BASES)
+        # How each figure stands against its target: the one rule's words, only with one.
+        assert set(measures["target_standing"]) <= {*TARGET_STANDINGS, ""}
+        targeted = measures["rag_basis"].isin(["target", "trajectory"])
+        assert (measures.loc[targeted, "target_standing"] != "").all()
+        assert (measures.loc[~targeted, "target_standing"] == "").all()
         assert measures["period_end"].str.fullmatch(r"\d{4}-\d{2}").all()
         limits = measures.loc[measures["spc_limits_from"] != "", "spc_limits_from"]
         assert limits.str.fullmatch(r"\d{4}-\d{2}").all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import fields
 from html import unescape
@@ -14,7 +15,11 @@ import pytest
 from pcplib import assessment, report
 from pcplib.assessment.delivery import DELIVERY_STATES, assess_delivery, classify_commitments
 from pcplib.assessment.overview import build_plan_overview
-from pcplib.assessment.public import count_public_groups, summarise_public_quarter
+from pcplib.assessment.public import (
+    PublicQuarter,
+    count_public_groups,
+    summarise_public_quarter,
+)
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.targets import (
     RATING_COLUMNS,
@@ -101,8 +106,34 @@ def test_assess_delivery_is_grey_with_nothing_to_count() -> None:
     assert "no commitment is due or started yet" in waiting.explanation
 
 
-def test_every_report_gives_a_strategy_one_delivery_figure(sample: Dataset) -> None:
-    overview = build_plan_overview(sample, PERIOD_END).drop_duplicates("strategy_id")
+@pytest.fixture(scope="module")
+def module_overview(sample: Dataset) -> pd.DataFrame:
+    """The sample's plan overview to September 2026, worked out once per module."""
+    return build_plan_overview(sample, PERIOD_END)
+
+
+@pytest.fixture
+def overview(module_overview: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``module_overview``, so no test can change what the next one reads."""
+    return module_overview.copy()
+
+
+@pytest.fixture(scope="module")
+def module_public_quarter(sample: Dataset) -> PublicQuarter:
+    """The sample's public 2026/27 Q2 (``summarise_public_quarter``), worked out once."""
+    return summarise_public_quarter(sample, "2026/27 Q2")
+
+
+@pytest.fixture
+def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
+    """A deep copy of ``module_public_quarter``, so no test can change the next one's."""
+    return copy.deepcopy(module_public_quarter)
+
+
+def test_every_report_gives_a_strategy_one_delivery_figure(
+    sample: Dataset, overview: pd.DataFrame
+) -> None:
+    overview = overview.drop_duplicates("strategy_id")
     html = report.format_plan_overview(overview, "Plan")
     for row in overview.to_dict("records"):
         strategy = row["strategy_id"]
@@ -123,9 +154,9 @@ def test_every_report_gives_a_strategy_one_delivery_figure(sample: Dataset) -> N
 
 
 def test_the_public_promise_count_covers_every_commitment_and_says_overdue(
-    sample: Dataset,
+    sample: Dataset, public_quarter: PublicQuarter
 ) -> None:
-    public = summarise_public_quarter(sample, "2026/27 Q2")
+    public = public_quarter
     counts = count_public_groups(public)
     assert int(counts["commitments"].sum()) == len(sample.commitments)
     states = classify_commitments(sample.commitments, PERIOD_END)
@@ -147,10 +178,10 @@ def test_the_public_promise_count_covers_every_commitment_and_says_overdue(
 
 
 def test_a_public_mission_section_reads_its_counts_from_the_assessment(
-    sample: Dataset,
+    public_quarter: PublicQuarter,
 ) -> None:
     # Issue 20, F13: the section formats count_public_groups' row, it never recounts.
-    public = summarise_public_quarter(sample, "2026/27 Q2")
+    public = public_quarter
     counts = count_public_groups(public)
     mission = str(counts["mission_id"].iloc[0])
     text = unescape(re.sub(r"<[^>]+>", "", format_public_mission(public, mission)))
@@ -163,9 +194,8 @@ def test_a_public_mission_section_reads_its_counts_from_the_assessment(
 
 
 def test_the_plan_overview_shows_each_rating_with_its_basis_and_what_it_hides(
-    sample: Dataset,
+    overview: pd.DataFrame,
 ) -> None:
-    overview = build_plan_overview(sample, PERIOD_END)
     html = report.format_plan_overview(overview, "Plan")
     text = unescape(re.sub(r"<[^>]+>", "", html))
     for m in overview[overview["measure_name"] != ""].to_dict("records"):
@@ -182,11 +212,10 @@ def test_the_plan_overview_shows_each_rating_with_its_basis_and_what_it_hides(
 
 
 def test_the_overview_shows_each_rating_beside_the_figures_of_its_own_basis(
-    sample: Dataset,
+    overview: pd.DataFrame,
 ) -> None:
     # Issue 26 finding 10: a rating beside figures of another basis read as a contradiction
     # ("Green" beside "+50.0%"); a change in a percentage is in points, never "pp".
-    overview = build_plan_overview(sample, PERIOD_END)
     text = unescape(re.sub(r"<[^>]+>", "", report.format_plan_overview(overview, "Plan")))
     assert " pp" not in text and "percentage points" not in text
     rows = overview[overview["measure_name"] != ""].set_index("measure_name")

@@ -235,3 +235,32 @@ def test_each_grey_rule_is_printed_in_the_key(rule):
         "target_asks_nothing": "baseline year already met",
     }[rule]
     assert words in grey
+
+
+def test_a_target_met_but_close_on_small_numbers_says_why_it_is_close():
+    # Issue 26, N3: 17 sharp-object admissions against at most 25 read "Green, met, but
+    # close" beside "small numbers, too few to tell": the small count is why chance is wide
+    # and the pass close, and every report now says so in one message.
+    from pcplib.assessment.exceptions import describe_rating_plainly
+    from pcplib.assessment.public_targets import say_target
+    from pcplib.report.overview import _describe_target
+
+    row = {
+        "measure_name": "Sharp-object admissions", "unit": "count", "current": 17.0,
+        "target_for_period": 25.0, "target": 25.0, "good_direction": "lower", "rag": "Green",
+        "rag_basis": "target", "rag_close": True, "rag_chance": 8.96, "rag_figure": "17",
+        "rag_goal": "25", "small_numbers": True, "frequency": "quarterly",
+        "aggregation": "sum", "target_compared": 17.0, "target_period_label": "for the quarter",
+    }  # fmt: skip
+    wide = "wide on numbers this small"
+    assert say_target(row) == (
+        "Within its target of at most 25, though by less than the usual ups and downs, which "
+        "are wide for numbers this small."
+    )
+    assert wide in describe_rating_plainly(row)
+    assert "less than chance allows on numbers this small (+/- 8.96)" in _describe_target(row)
+    # Not on small numbers: the closeness alone.
+    plain = {**row, "small_numbers": False}
+    assert say_target(plain).endswith("though by less than the usual ups and downs.")
+    assert wide not in describe_rating_plainly(plain)
+    assert "chance allows (+/- 8.96)" in _describe_target(plain)
