@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from pcplib.labels import format_figure
+from pcplib.labels import choose_decimals, format_figure
 from pcplib.periods import sum_rolling_12_months
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "UNITS",
     "Change",
     "arrow",
+    "compute_shown_change",
     "convert_scale_change",
     "count_small_change",
     "direction",
@@ -245,6 +246,40 @@ def judge_change(baseline: Any, current: Any, good: str) -> Judgement:
     return "improved" if (moved == "up") == (good == "higher") else "deteriorated"
 
 
+def compute_shown_change(baseline: Any, current: Any, unit: str) -> float | None:
+    """The change as a reader works it out from the two figures as printed.
+
+    The figures are printed side by side rounded (:func:`~pcplib.labels.format_figures`:
+    79.6% and 79.3%, 0.497 and 0.498), so the change printed beside them is worked out
+    from those rounded figures, never from the unrounded ones: "79.6% to 79.3%" is -0.3
+    points, not -0.2 (review 9, R9-15). The rules (materiality, the tests) read the
+    unrounded change (:attr:`Change.pct`, :attr:`Change.pp`).
+
+    Parameters
+    ----------
+    baseline, current : float or None
+        The earlier and the later value.
+    unit : str
+        The measure's unit: ``"percent"`` gives percentage points, any other a percentage.
+
+    Returns
+    -------
+    float or None
+        The change, or None when it cannot be computed (a missing value, or a
+        percentage change from a baseline of 0).
+    """
+    pair = _as_pair(baseline, current)
+    if pair is None:
+        return None
+    places = choose_decimals(list(pair), unit)
+    shown = pair if places is None else (round(pair[0], places), round(pair[1], places))
+    if unit == "percent":
+        return pp_change(*shown)
+    if shown[0] == 0:
+        return pct_change(*pair)  # rounded to nothing: the unrounded change, if any
+    return pct_change(*shown)
+
+
 def format_change(baseline: Any, current: Any, unit: str, decimals: int = 1) -> str:
     """Return a change as text: ``"+370.6%"``, or ``"+3.0 pp"`` for a percentage measure.
 
@@ -263,7 +298,8 @@ def format_change(baseline: Any, current: Any, unit: str, decimals: int = 1) -> 
     Returns
     -------
     str
-        The signed change, ``"0.0%"`` / ``"0.0 pp"`` when there is none, or
+        The signed change, worked out from the two figures as printed
+        (:func:`compute_shown_change`), ``"0.0%"`` / ``"0.0 pp"`` when there is none, or
         ``"not measurable"`` when it cannot be computed (a missing value, or a
         percentage change from a baseline of 0).
 
@@ -276,10 +312,8 @@ def format_change(baseline: Any, current: Any, unit: str, decimals: int = 1) -> 
         raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(map(repr, UNITS))}")
     if decimals < 0:
         raise ValueError(f"decimals must be 0 or more, got {decimals}")
-    if unit == "percent":
-        change, suffix = pp_change(baseline, current), " pp"
-    else:
-        change, suffix = pct_change(baseline, current), "%"
+    change = compute_shown_change(baseline, current, unit)
+    suffix = " pp" if unit == "percent" else "%"
     if change is None:
         return "not measurable"
     text = f"{abs(change):.{decimals}f}"
@@ -388,10 +422,13 @@ def measure_change(change: Change, unit: str) -> tuple[float | None, str]:
     """
     if change.baseline is None or change.current is None:
         return None, ""
+    # The number the text prints: from the figures as printed (compute_shown_change).
     if unit == "percent":
-        return (None, "") if change.pp is None else (change.pp, "pp")
+        if change.pp is None:
+            return None, ""
+        return compute_shown_change(change.baseline, change.current, unit), "pp"
     if change.pct is not None:
-        return change.pct, "%"
+        return compute_shown_change(change.baseline, change.current, unit), "%"
     return change.current - change.baseline, unit
 
 
@@ -432,9 +469,10 @@ def count_small_change(change: Change, unit: str) -> Change:
 
     "2 against 1" is "+1", not "+100.0%": a percentage of a handful of events reads as
     a large change that the exact test cannot tell from chance
-    (``SMALL_COUNT`` in :mod:`pcplib.assessment.thresholds`).
+    (``SMALL_COUNT`` in :mod:`pcplib.assessment.thresholds`). Equal small counts are
+    told the same way, "0", never "+0.0%" (review 9, R9-14).
     """
-    if change.baseline is None or change.current is None or change.direction == "no change":
+    if change.baseline is None or change.current is None:
         return change
     return tell_as_difference(change, change.current - change.baseline, unit)
 

@@ -161,7 +161,15 @@ def regular_series(current: pd.DataFrame, frequency: str) -> pd.Series:
 
 
 def _change_value(change: metrics.Change, unit: str) -> float | None:
-    return change.pp if unit == "percent" else change.pct
+    """The change the text prints, as a number: worked out from the figures as printed.
+
+    None when the text tells it as a difference (small numbers, a variance across
+    zero), as ``pct`` is then; the charts draw only per cent and points.
+    """
+    exact = change.pp if unit == "percent" else change.pct
+    if exact is None:
+        return None
+    return metrics.compute_shown_change(change.baseline, change.current, unit)
 
 
 def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:

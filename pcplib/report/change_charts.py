@@ -69,7 +69,8 @@ def _change_text(row: dict, sep: str = " ") -> str:
     value = row.get("change_value")
     if is_missing(value):
         told = str(row.get("change") or "")
-        if told and told[:1] in "+-" and not told.endswith("%"):
+        if told and (told[:1] in "+-" or told == "0") and not told.endswith("%"):
+            # Equal small counts too: "0", like any other handful (review 9, R9-14).
             return f"{told},{sep}not charted as a percentage".replace("-", "\u2212", 1)
         return "no comparison" if row["group"] != "no figure" else "no figure yet"
     if row["unit"] == "percent":

@@ -84,8 +84,8 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
     quarter : str
         The reporting quarter, such as ``"2026/27 Q2"``.
     audience : {"board", "public"}, default "board"
-        ``"public"`` shows no register and says why, pointing to the owners' narrative
-        on risks, which is published as theirs.
+        ``"public"`` shows no register and says why (the section's lead says the
+        owners' narrative on risks is published as theirs).
 
     Returns
     -------
@@ -98,14 +98,11 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
     periods.parse_quarter(quarter)
     if audience == "public":
         # The register is the Board's; the owners' own words on risks are their published
-        # narrative, said so here, so "not published" is true of what it names (review 9,
-        # R9-7).
+        # narrative, as the section's lead says, so "not published" is said only of what
+        # is not (review 9, R9-7).
         return _BOARD_ONLY.format(
             what="The risk register (each risk's scores, mitigation and owner) is",
             board=esc(dataset.identity.board_name),
-        ) + (
-            "<p>The owners' own account of the risks to delivery is published as theirs, "
-            "under &quot;Risks to delivery&quot; in their narrative below.</p>"
         )
     risks = dataset.risks
     rows = risks[(risks["strategy_id"] == strategy_id) & (risks["quarter"] == quarter)]

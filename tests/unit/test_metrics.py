@@ -154,3 +154,37 @@ def test_convert_scale_change_tells_a_fixed_scale_score_in_points():
     assert rise.text == "+25.0%"
     missing = m.convert_scale_change(m.summarise_change(None, 3.37, "score", "higher"), grade)
     assert missing.text == "not measurable"
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current", "unit", "text"),
+    [
+        # Review 9, R9-15: the printed change agrees with the printed figures.
+        (79.62, 79.34, "percent", "-0.3 pp"),  # 79.6% to 79.3%, not -0.2 (unrounded)
+        (31.84, 33.46, "percent", "+1.7 pp"),  # 31.8% to 33.5%, not +1.6
+        (0.498, 0.49700001, "rate_per_1000", "-0.2%"),  # 0.498 to 0.497, not -0.3
+    ],
+)
+def test_a_printed_change_is_worked_out_from_the_printed_figures(baseline, current, unit, text):
+    from pcplib.labels import format_figures
+
+    assert m.format_change(baseline, current, unit) == text, format_figures(
+        [baseline, current], unit
+    )
+    change = m.summarise_change(baseline, current, unit, "higher")
+    number, _ = m.measure_change(change, unit)
+    assert f"{number:+.1f}" == text.split(" ")[0].rstrip("%")
+    # The rules still read the unrounded change.
+    assert change.pct == pytest.approx((current - baseline) / baseline * 100)
+
+
+def test_equal_small_counts_are_told_as_a_number_like_any_other_small_count():
+    # Review 9, R9-14: homicides 5 against 5 were charted "+0.0%".
+    from pcplib.report.change_charts import _change_text
+
+    same = m.count_small_change(m.summarise_change(5, 5, "count", "lower"), "count")
+    assert same.text == "0" and same.pct is None
+    fewer = m.count_small_change(m.summarise_change(22, 17, "count", "lower"), "count")
+    assert fewer.text == "-5"
+    row = {"change_value": None, "change": same.text, "group": "too few to tell", "unit": "count"}
+    assert _change_text(row) == "0, not charted as a percentage"

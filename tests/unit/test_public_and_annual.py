@@ -47,6 +47,18 @@ def year_evaluation(module_year_evaluation: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def module_year_targets(sample: Dataset) -> pd.DataFrame:
+    """``judge_year_targets(sample, "2025/26")``, worked out once."""
+    return assessment.judge_year_targets(sample, "2025/26")
+
+
+@pytest.fixture
+def year_targets(module_year_targets: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the sample's 2025/26 targets, so no test can change the next one's."""
+    return module_year_targets.copy()
+
+
+@pytest.fixture(scope="module")
 def module_public_quarter(sample: Dataset) -> PublicQuarter:
     """``summarise_public_quarter(sample, "2026/27 Q2")``, worked out once."""
     return assessment.summarise_public_quarter(sample, "2026/27 Q2")
@@ -428,10 +440,12 @@ def test_what_the_evidence_cannot_say_is_in_plain_words(data_dir) -> None:
         assert word not in text, word
 
 
-def test_the_year_says_whether_each_target_was_met(sample: Dataset) -> None:
+def test_the_year_says_whether_each_target_was_met(
+    sample: Dataset, year_targets: pd.DataFrame
+) -> None:
     from pcplib.assessment.annual import YEAR_TARGET_OUTCOMES
 
-    targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
+    targets = year_targets.set_index("measure_name")
     public = assessment.measures_for_audience(sample, audience="public")
     assert len(targets) == int(public["target"].notna().sum())
     assert set(targets["outcome"]) <= {*YEAR_TARGET_OUTCOMES, ""}
@@ -540,13 +554,13 @@ def test_the_year_reads_the_targets_record_as_the_quarters_do() -> None:
 
 
 def test_the_sample_years_targets_agree_with_the_quarter_that_closes_it(
-    sample: Dataset,
+    sample: Dataset, year_targets: pd.DataFrame
 ) -> None:
     # Issue 26, N2: where the year's figure is the quarter's (a year-end figure), or the
     # record settles a figure within chance, the year's outcome is the quarter's verdict.
     from pcplib.assessment.measures import summarise_measures
 
-    targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
+    targets = year_targets.set_index("measure_name")
     quarter = summarise_measures(sample, None, "2026-03", audience="public")
     quarter = quarter.set_index("measure_name")
     for name in (
@@ -595,8 +609,10 @@ def test_the_annual_target_rule_names_every_kind_of_figure() -> None:
     assert rule.replace("'", "&#x27;") in report.format_annual_targets(frame, "2025/26")
 
 
-def test_the_sample_year_is_judged_as_the_quarters_are(sample: Dataset) -> None:
-    targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
+def test_the_sample_year_is_judged_as_the_quarters_are(
+    sample: Dataset, year_targets: pd.DataFrame
+) -> None:
+    targets = year_targets.set_index("measure_name")
     ksi = targets.loc["People killed or seriously injured in road collisions"]
     assert ksi["outcome"] == "met" and ksi["close"]  # 327 against at most 360
     hours = targets.loc["Front enquiry office opening hours per week"]
@@ -623,14 +639,14 @@ def test_one_sentences_figures_share_their_precision() -> None:
 
 
 def test_a_panel_surveys_year_has_one_margin_of_error(
-    sample: Dataset, year_evaluation: pd.DataFrame
+    sample: Dataset, year_evaluation: pd.DataFrame, year_targets: pd.DataFrame
 ) -> None:
     # Review 6 F5: rural confidence had +/- 2.5 points in the targets table (four waves
     # read as four samples) and +/- 5.0 in the annex (a panel's year is one wave's sample).
     from pcplib.assessment.annual import estimate_year_margin
 
     name = "Rural residents confident the police deal with the issues that matter"
-    targets = assessment.judge_year_targets(sample, "2025/26").set_index("measure_name")
+    targets = year_targets.set_index("measure_name")
     margin = targets.loc[name, "margin"]
     evaluation = year_evaluation.set_index("measure_name")
     assert f"Survey margin of error +/- {margin:.1f} points" in evaluation.loc[name, "finding"]

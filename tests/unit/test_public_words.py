@@ -296,14 +296,15 @@ def test_a_public_strategy_report_says_the_owners_words_on_risks_are_published(
     from pcplib.report.returns import format_risks
 
     note = html.unescape(format_risks(sample, "neighbourhood-policing", "2026/27 Q2", "public"))
-    assert (
-        "The owners' own account of the risks to delivery is published as theirs, under "
-        '"Risks to delivery" in their narrative below.' in note
-    )
+    assert "The risk register (each risk's scores, mitigation and owner) is reported" in note
+    assert "Risks are" not in note
     notebook = json.loads((repo_root / "notebooks" / "delivery_strategy.ipynb").read_text())
     text = " ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
     assert "Risks are for the Board only" not in text
-    assert "The register is for the Board only and is not published; the owners' own words" in text
+    assert (
+        "The register is for the Board only and is not published; the owners' own words on "
+        'risks, under "Risks to delivery" in their narrative below, are published as theirs.'
+    ) in text
 
 
 def test_a_commitment_on_a_restricted_measures_subject_stays_public_without_the_measure(
