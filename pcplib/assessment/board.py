@@ -292,9 +292,14 @@ class BoardView:
 
     @property
     def title(self) -> str:
-        """The view's title after the board's name: the quarter, or an update to its view."""
+        """The view's title after the board's name: the quarter, or an update to its view.
+
+        An update's title names no date: the "since" words beside its changes give the
+        view it updates and its date, and a title of one line keeps the view to its
+        screens (tests/browser/test_layout.py).
+        """
         if self.is_update:
-            return f"update to the {self.quarter} view, since {self.update_date}"
+            return f"{self.quarter} view, updated"
         return f"quarterly view, {self.quarter}"
 
 

@@ -79,9 +79,8 @@ def build_board_header(
     Returns
     -------
     str
-        HTML: the heading naming the board and quarter (an update: "update to the
-        2026/27 Q2 view, since 20 November 2026", every change below being since that
-        view), the illustrative banner, the meeting, the data period, produced time and
+        HTML: the heading naming the board and quarter (an update: "2026/27 Q2 view,
+        updated", every change below being since the view it updates, named beside them), the illustrative banner, the meeting, the data period, produced time and
         the marking. What overdue, at risk
         and changed mean follows the table by owner (:func:`format_board_owners`), so
         that the table starts on the first screen.

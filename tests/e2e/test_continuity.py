@@ -294,7 +294,7 @@ def test_a_second_view_of_the_quarter_is_an_update_to_the_first(
     text = page_text(update / "delivery-board.html")
     board = read_identity(meetings["data"]).delivery_board_name
     # Titled as an update, compared with the view already published, not the quarter before.
-    assert f"{board}: update to the 2026/27 Q1 view, since 1 December 2026" in text
+    assert f"{board}: 2026/27 Q1 view, updated" in text
     assert "Progress and changes since the 2026/27 Q1 view of 1 December 2026" in text
     assert "Progress: 1 action done." in text
     assert f"Action: {OVERDUE_LISTED} (overdue" not in text

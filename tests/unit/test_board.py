@@ -687,11 +687,11 @@ def test_a_second_view_of_a_quarter_is_an_update_to_the_first(
     )
     assert board.is_update and board.update_of == "2026-11-20T06:00:00Z"
     assert board.update_slot == "2026-11" and board.previous_period_end == "2026-09"
-    assert board.title == "update to the 2026/27 Q2 view, since 20 November 2026"
+    assert board.title == "2026/27 Q2 view, updated"
     assert board.since_words == "since the 2026/27 Q2 view of 20 November 2026"
     header = build_board_header(data, board, "2026-11")
     assert (
-        f"<h1>{board.board_name}: update to the 2026/27 Q2 view, since 20 November 2026</h1>"
+        f"<h1>{board.board_name}: 2026/27 Q2 view, updated</h1>"
     ) in header
     # Compared with the first view on the same data: no rating moved; the action is done.
     assert not (board.items["flag"] == "changed").any()

@@ -295,3 +295,8 @@ def test_a_share_from_recorded_crime_outcomes_short_of_target_on_open_months_is_
     assert row["rag"] == "Grey" and row["rag_rule"] == "outcomes_open"
     assert "short of its target (22.0%) while the latest months' outcomes" in row["sentence"]
     assert "no target" not in row["sentence"]
+    # The Board's plain words name the open outcomes, never "not enough evidence".
+    from pcplib.assessment.exceptions import describe_rating_plainly
+
+    plain = describe_rating_plainly(row.to_dict(), previous_rag="Amber")
+    assert "outcomes are still open" in plain and "not enough evidence" not in plain
