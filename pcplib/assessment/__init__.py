@@ -30,7 +30,6 @@ from pcplib.assessment.annual import (
     describe_comparisons,
     evaluate_year,
     find_commitments_status_month,
-    judge_year_targets,
     list_evidence_limits,
     summarise_year_by_mission,
     summarise_year_by_strategy,
@@ -67,6 +66,7 @@ from pcplib.assessment.scope import (
     measures_for_audience,
 )
 from pcplib.assessment.strategy import StrategySummary, summarise_commitments, summarise_strategy
+from pcplib.assessment.year_targets import judge_year_targets
 
 __all__ = [
     "fill_report_parameters",

@@ -453,7 +453,13 @@ def _rating_items(
             "item": str(r["name"]),
             "state": f"{r['before']} to {r['after']}",
             "due": "",
-            "detail": "overall rating"
+            "detail": (
+                # Moved only on measures' figures within chance (one rule with "Since
+                # the last meeting"); the Board's own earlier rating is another point.
+                "overall rating, within chance"
+                if continuity.overall_within_chance and told is None
+                else "overall rating"
+            )
             if r["kind"] == "overall"
             else "measure, within chance"
             if r["change"] == MOVED_WITHIN_CHANCE

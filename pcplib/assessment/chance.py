@@ -198,7 +198,7 @@ def test_target_record(record: pd.Series) -> tuple[str, float]:
     ----------
     record : pandas.Series
         Whether each period met the target
-        (:func:`~pcplib.assessment.targets.list_target_record`).
+        (:func:`~pcplib.assessment.target_record.list_target_record`).
 
     Returns
     -------

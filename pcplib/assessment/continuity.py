@@ -147,6 +147,9 @@ class Continuity:
     changes : pandas.DataFrame
         The movements, columns :data:`CHANGE_COLUMNS`, in the order of
         :data:`CHANGE_KINDS`.
+    overall_within_chance : bool
+        Whether the strategy's rating changed only because its measures' ratings moved
+        on figures within chance (:data:`OVERALL_WITHIN_CHANCE` ends its reason).
     """
 
     strategy_id: str
@@ -154,6 +157,7 @@ class Continuity:
     note: str
     measures: pd.DataFrame = field(repr=False)
     changes: pd.DataFrame = field(repr=False)
+    overall_within_chance: bool = False
 
     @property
     def since_words(self) -> str:
@@ -587,7 +591,9 @@ def compare_with_previous_meeting(
         else then_now.overall_rag
     )
     overall: list[dict[str, Any]] = []
+    noise = False
     if old_overall and old_overall != summary.overall_rag:
+        noise = _moved_within_chance_only(changes, measures, old_overall, summary.overall_rag)
         overall.append(
             {
                 "kind": "overall",
@@ -596,7 +602,9 @@ def compare_with_previous_meeting(
                 "change": "rating changed",
                 "before": old_overall,
                 "after": summary.overall_rag,
-                "reason": summary.overall_explanation,
+                "reason": f"{summary.overall_explanation} {OVERALL_WITHIN_CHANCE}"
+                if noise
+                else summary.overall_explanation,
             }
         )
     items: list[dict[str, Any]] = []
@@ -624,7 +632,39 @@ def compare_with_previous_meeting(
             )
     frame = pd.DataFrame(overall + changes + items, columns=CHANGE_COLUMNS)
     return Continuity(
-        strategy_id, previous, _note(summary.strategy_name, previous), measures, frame
+        strategy_id, previous, _note(summary.strategy_name, previous), measures, frame, noise
+    )
+
+
+OVERALL_WITHIN_CHANCE = (
+    "Each measure rating behind the change moved on a figure within chance (see below), so "
+    "the new rating is not shown to be a change in performance."
+)
+"""Said of a strategy's rating that changed only because measures' ratings moved on
+figures within chance (review 9, R9-5)."""
+
+
+def _moved_within_chance_only(
+    changes: list[dict[str, Any]], measures: pd.DataFrame, before: str, after: str
+) -> bool:
+    """Whether a strategy's rating moved only on measures' figures that moved within chance.
+
+    Every measure whose rating changed moved between two ratings (none to or from Grey,
+    which is the method, not the figure) and on a figure within chance (a move within
+    chance of its target, or a change within its allowance), and the strategy's rating
+    itself moved between two ratings.
+    """
+    rated = ("Green", "Amber", "Red")
+    if before not in rated or after not in rated:
+        return False
+    moved = [c for c in changes if c["change"] in ("rating changed", MOVED_WITHIN_CHANCE)]
+    if not moved or any(c["before"] not in rated or c["after"] not in rated for c in moved):
+        return False
+    by_id = measures.set_index("measure_id")
+    return all(
+        bool(by_id.at[str(c["item_id"]), "move_within_chance"])
+        or bool(by_id.at[str(c["item_id"]), "change_within_chance"])
+        for c in moved
     )
 
 

@@ -73,14 +73,13 @@ from pcplib.assessment.spc_verdict import (
     restate_unconfirmed,
     settle_assurance,
 )
+from pcplib.assessment.target_record import describe_target_record, list_target_record
 from pcplib.assessment.targets import (
     OUTCOMES_OPEN,
     RATING_COLUMNS,
     Rating,
     TargetForPeriod,
     compute_target_for_period,
-    describe_target_record,
-    list_target_record,
     rate_measure,
     tabulate_rating,
 )
@@ -388,7 +387,7 @@ def _summarise_measure(
         worsening=worsening,
         # Which side of its target the process lies on (SPC assurance, else the record's
         # sign test), and why: the annual evaluation reads the year's end from here, so
-        # its rule is this one (assessment.annual.judge_year_targets).
+        # its rule is this one (assessment.year_targets.judge_year_targets).
         target_process=process[0],
         target_process_reason=process[1],
         target_record=describe_target_record(

@@ -428,7 +428,7 @@ def settle_assurance(
         The reporting period.
     record : pandas.Series
         Whether each period met the target
-        (:func:`~pcplib.assessment.targets.list_target_record`).
+        (:func:`~pcplib.assessment.target_record.list_target_record`).
 
     Returns
     -------

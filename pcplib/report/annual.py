@@ -309,7 +309,7 @@ def describe_annual_target_rule(year: str) -> str:
     ups and downs, and the figures the force sets or counts exactly (met or missed
     exactly); and how the record up to the year's end settles a figure within chance,
     as the quarterly report of the quarter that closes the year settles it
-    (:func:`pcplib.assessment.annual.judge_year_targets`).
+    (:func:`pcplib.assessment.year_targets.judge_year_targets`).
 
     Parameters
     ----------
@@ -351,7 +351,7 @@ def format_annual_targets(df: pd.DataFrame, year: str) -> str:
     Parameters
     ----------
     df : pandas.DataFrame
-        From :func:`pcplib.assessment.annual.judge_year_targets`.
+        From :func:`pcplib.assessment.year_targets.judge_year_targets`.
     year : str
         The year evaluated.
 

@@ -186,9 +186,14 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
     mine = items[(items["flag"] == "changed") & items["strategy_id"].isin(ids)]
     progress = items[(items["flag"] == "progress") & items["strategy_id"].isin(ids)]
     line = _progress_line(progress, _items_known(view, ids))
-    rated = mine[mine["detail"] == "overall rating"]
+    rated = mine[mine["detail"].astype(str).str.startswith("overall rating")]
     measures = mine[mine["detail"].astype(str).str.startswith("measure")]
-    parts = [esc(f"{r['strategy_name']}: {r['state']}") for r in rated.to_dict("records")]
+    # A strategy's rating that moved only on measures' figures within chance says so.
+    parts = [
+        esc(f"{r['strategy_name']}: {r['state']}")
+        + (", within chance" if str(r["detail"]).endswith("within chance") else "")
+        for r in rated.to_dict("records")
+    ]
     text = "; ".join(parts)
     if measures.empty and progress.empty:
         return line + (text or "No rating changed")

@@ -70,6 +70,7 @@ def _format_each_commitment(
     states: pd.Series,
     verdicts: pd.DataFrame | None,
     name: str,
+    checks: pd.DataFrame | None = None,
 ) -> str:
     """The table of each commitment, with the owners' text, flagged claims and statuses.
 
@@ -86,8 +87,9 @@ def _format_each_commitment(
     origin = describe_commitments_origin(dataset, strategy_id, quarter)
     # An owner's claim the data set contradicts: told to the Board as a correction beside
     # it (review 7, F18); withheld from the public, saying so (review 7, F1).
-    claims = check_narrative_numbers(dataset, strategy_id, quarter)
-    claims = claims[claims["section"].astype(str).str.startswith("activity to date")]
+    if checks is None:
+        checks = check_narrative_numbers(dataset, strategy_id, quarter)
+    claims = checks[checks["section"].astype(str).str.startswith("activity to date")]
 
     def activity_cell(c: dict[str, object]) -> str:
         section = f"activity to date of the commitment {c['commitment']!r}"
@@ -150,6 +152,7 @@ def format_commitments(
     list_each: bool = True,
     audience: str = "board",
     verdicts: pd.DataFrame | None = None,
+    checks: pd.DataFrame | None = None,
 ) -> str:
     """Return commitments: projected delivery, counts by state and (optionally) each one.
 
@@ -177,6 +180,11 @@ def format_commitments(
         for the Board, a commitment whose status its measure's data differ from
         (:func:`~pcplib.assessment.commitment_status.check_commitment_statuses`) has
         the question to its owners under its status.
+    checks : pandas.DataFrame, optional
+        The owners' claims the data set contradicts for the reporting quarter
+        (:func:`~pcplib.assessment.narrative_checks.check_narrative_numbers`, with the
+        commitments' activity), when the report has already checked them; checked here
+        when not given.
 
     Returns
     -------
@@ -205,7 +213,15 @@ def format_commitments(
     if list_each:
         parts.append(
             _format_each_commitment(
-                dataset, strategy_id, period_end, audience, commitments, states, verdicts, name
+                dataset,
+                strategy_id,
+                period_end,
+                audience,
+                commitments,
+                states,
+                verdicts,
+                name,
+                checks,
             )
         )
     return "".join(parts)

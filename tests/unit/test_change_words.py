@@ -238,3 +238,38 @@ def test_the_board_view_notes_the_provisional_figures_it_cites(
     page = format_board_owners(board)
     assert "Provisional figures: 1 measure cited above rests on months that may be" in page
     assert esc(note) in page
+
+
+def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
+    data_dir: Path,
+) -> None:
+    from pcplib.assessment.continuity import (
+        OVERALL_WITHIN_CHANCE,
+        PreviousMeeting,
+        compare_with_previous_meeting,
+    )
+
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    summary = summarise_strategy(sample, "neighbourhood-policing", "2026-09", "board")
+    continuity = compare_with_previous_meeting(
+        sample, summary, PreviousMeeting("2025-11", "2025-09")
+    )
+    assert continuity.overall_within_chance
+    overall = continuity.changes[continuity.changes["kind"] == "overall"].iloc[0]
+    assert (overall["before"], overall["after"]) == ("Amber", "Red")
+    assert overall["reason"].endswith(OVERALL_WITHIN_CHANCE)
+    # The Delivery Board view: VAWG moved Amber to Red on one survey's -4.0 points.
+    two = sample.strategies["strategy_id"].isin(["vawg", "scrutiny-and-legitimacy"])
+    board = summarise_board_quarter(
+        replace(sample, strategies=sample.strategies[two]), "2026-09", "2026-11"
+    )
+    rated = board.items[board.items["detail"].astype(str).str.startswith("overall rating")]
+    details = dict(zip(rated["strategy_id"], rated["detail"], strict=True))
+    assert details == {
+        "vawg": "overall rating, within chance",
+        # Public complaints rose beyond chance: a real move.
+        "scrutiny-and-legitimacy": "overall rating",
+    }
+    page = format_board_owners(board)
+    assert "Violence Against Women and Girls: Amber to Red, within chance" in page
+    assert "Scrutiny and Legitimacy: Green to Red;" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
 import re
@@ -20,7 +21,7 @@ from pcplib.assessment.continuity import (
     find_previous_meeting,
 )
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
-from pcplib.assessment.strategy import summarise_strategy
+from pcplib.assessment.strategy import StrategySummary, summarise_strategy
 from pcplib.data import Dataset, load_dataset
 from pcplib.data.forward_plan import ForwardPlan, Slot
 from pcplib.data.history import MeetingRecord
@@ -32,6 +33,18 @@ STRATEGY = "rural-crime"
 @pytest.fixture(scope="module")
 def dataset(data_dir: Path) -> Dataset:
     return load_dataset(data_dir, today=dt.date(2026, 11, 23))
+
+
+@pytest.fixture(scope="module")
+def module_summaries(dataset: Dataset) -> dict[str, StrategySummary]:
+    """The strategy's summary to June and to September 2026, worked out once, by period."""
+    return {end: summarise_strategy(dataset, STRATEGY, end) for end in ("2026-06", "2026-09")}
+
+
+@pytest.fixture
+def summaries(module_summaries: dict[str, StrategySummary]) -> dict[str, StrategySummary]:
+    """A deep copy of ``module_summaries``, so no test can change what the next one reads."""
+    return copy.deepcopy(module_summaries)
 
 
 def _plan(*slots: tuple[str, tuple[str, ...], str]) -> ForwardPlan:
@@ -82,8 +95,10 @@ def test_the_previous_meeting_is_the_latest_earlier_one_on_the_plan_or_in_the_hi
     assert find_previous_meeting(STRATEGY, "2026-11", plan, [overview]).record is None  # type: ignore[union-attr]
 
 
-def test_without_a_record_the_comparison_is_recomputed_and_says_so(dataset: Dataset) -> None:
-    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+def test_without_a_record_the_comparison_is_recomputed_and_says_so(
+    dataset: Dataset, summaries: dict[str, StrategySummary]
+) -> None:
+    summary = summaries["2026-09"]
     result = compare_with_previous_meeting(dataset, summary, PreviousMeeting("2025-09", "2025-06"))
     assert "recomputed from today's data" in result.note
     assert "September 2025" in result.note
@@ -97,10 +112,12 @@ def test_without_a_record_the_comparison_is_recomputed_and_says_so(dataset: Data
     assert result.measures["previous_rag"].tolist() == then["rag"].tolist()
 
 
-def test_without_a_record_no_change_never_reads_as_nothing_changed(dataset: Dataset) -> None:
+def test_without_a_record_no_change_never_reads_as_nothing_changed(
+    dataset: Dataset, summaries: dict[str, StrategySummary]
+) -> None:
     # The note says commitments' earlier status "cannot be shown": the paragraph after it
     # must not say "Nothing has changed since that meeting".
-    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+    summary = summaries["2026-09"]
     result = compare_with_previous_meeting(dataset, summary, PreviousMeeting("2025-09", "2025-06"))
     empty = replace(result, changes=result.changes.iloc[0:0])
     page = format_since_last_meeting(empty)
@@ -112,17 +129,21 @@ def test_without_a_record_no_change_never_reads_as_nothing_changed(dataset: Data
     ) in page.replace("&#x27;", "'")
 
 
-def test_no_previous_meeting_says_there_is_nothing_to_compare(dataset: Dataset) -> None:
-    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+def test_no_previous_meeting_says_there_is_nothing_to_compare(
+    dataset: Dataset, summaries: dict[str, StrategySummary]
+) -> None:
+    summary = summaries["2026-09"]
     result = compare_with_previous_meeting(dataset, summary, None)
     assert result.changes.empty and "not been reported to the Board before" in result.note
     assert format_since_last_meeting(result) == f"<p>{result.note}</p>".replace("'", "&#x27;")
 
 
 @pytest.fixture(scope="module")
-def as_reported(dataset: Dataset) -> tuple[Dataset, object, object]:
+def as_reported(
+    dataset: Dataset, module_summaries: dict[str, StrategySummary]
+) -> tuple[Dataset, object, object]:
     """A record of the 2026-09 meeting (data to 2026-06), then changes since."""
-    then = summarise_strategy(dataset, STRATEGY, "2026-06")
+    then = module_summaries["2026-06"]  # only read
     told = tabulate_judgements([then], STRATEGY)
     first = then.measures.iloc[0]
     mid = first["measure_id"]
@@ -249,15 +270,15 @@ def test_judgements_since_last_meeting_names_the_comparison_as_the_section_does(
 
 
 def test_a_changed_rating_gives_the_figures_that_moved_it_in_the_boards_words(
-    dataset: Dataset,
+    dataset: Dataset, summaries: dict[str, StrategySummary]
 ) -> None:
     # Review 7, F14: the reason named the new rating ("no target, and it got worse by more
     # than chance"); it gives the figures behind it, in the Delivery Board view's words.
     from pcplib.assessment.change_evidence import describe_change_evidence
 
-    then = summarise_strategy(dataset, STRATEGY, "2026-06")
+    then = summaries["2026-06"]
     told = tabulate_judgements([then], STRATEGY)
-    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+    summary = summaries["2026-09"]
     measures = summary.measures.set_index("measure_id")
     # The meeting was told another rating for every measure rated now.
     rated = [m for m in measures.index if measures.loc[m, "rag"] in ("Green", "Amber", "Red")]
@@ -294,7 +315,7 @@ def test_a_changed_rating_gives_the_figures_that_moved_it_in_the_boards_words(
 
 
 def test_an_action_that_fell_due_since_the_last_meeting_is_flagged_now_overdue(
-    dataset: Dataset,
+    dataset: Dataset, summaries: dict[str, StrategySummary]
 ) -> None:
     # Issue 26: an owner's "open" does not change when the date passes, so the section
     # showed no movement for an action that had fallen due before this meeting.
@@ -306,7 +327,7 @@ def test_an_action_that_fell_due_since_the_last_meeting_is_flagged_now_overdue(
          "due_date": ["2026-10-15", "2026-08-31", "2027-01-31"], **columns}
     )  # fmt: skip
     today = replace(dataset, actions=before.assign(due_date=pd.to_datetime(before["due_date"])))
-    then = summarise_strategy(dataset, STRATEGY, "2026-06")
+    then = summaries["2026-06"]
     record = _record("2026-09", "2026-06", tabulate_judgements([then], STRATEGY), actions=before)
     summary = summarise_strategy(today, STRATEGY, "2026-09")
     previous = PreviousMeeting("2026-09", "2026-06", record)
@@ -324,14 +345,14 @@ def test_an_action_that_fell_due_since_the_last_meeting_is_flagged_now_overdue(
 
 
 def test_a_meeting_that_saw_several_strategies_gives_each_its_own_earlier_rating(
-    dataset: Dataset,
+    dataset: Dataset, summaries: dict[str, StrategySummary]
 ) -> None:
     # Review finding: a record holding two strategy reports gave every strategy after the
     # first the first one's overall rating ("Amber was Amber" where the Board was told Red).
     other = next(s for s in dataset.strategies["strategy_id"].astype(str) if s != STRATEGY)
     first = tabulate_judgements([summarise_strategy(dataset, other, "2026-06")], other)
-    mine = tabulate_judgements([summarise_strategy(dataset, STRATEGY, "2026-06")], STRATEGY)
-    today = summarise_strategy(dataset, STRATEGY, "2026-09")
+    mine = tabulate_judgements([summaries["2026-06"]], STRATEGY)
+    today = summaries["2026-09"]
     told_first = "Grey" if today.overall_rag != "Grey" else "Red"
     told_mine = "Amber" if today.overall_rag != "Amber" else "Red"
     first.loc[first["measure_id"] == "overall", "rag"] = told_first
@@ -363,17 +384,17 @@ def test_the_section_keeps_month_capitals_and_counts_each_kind_in_brackets(
 
 
 def test_a_move_to_not_rated_is_no_longer_rated_never_no_longer_needs_attention(
-    dataset: Dataset,
+    dataset: Dataset, summaries: dict[str, StrategySummary]
 ) -> None:
     # Review 3 #11: farm machinery thefts went Red to Grey because the chart lost its
     # stable reference period, while up on a year ago; "No longer needs attention" read
     # as the problem solved.
     mid = "rural-machinery-theft"
-    then = summarise_strategy(dataset, STRATEGY, "2026-06")
+    then = summaries["2026-06"]
     told = tabulate_judgements([then], STRATEGY)
     assert told.set_index("measure_id").loc[mid, "assessment"] == "needs attention"
     record = _record("2026-09", "2026-06", told)
-    summary = summarise_strategy(dataset, STRATEGY, "2026-09")
+    summary = summaries["2026-09"]
     assert summary.measures.set_index("measure_id").loc[mid, "rag"] == "Grey"
     result = compare_with_previous_meeting(
         dataset, summary, PreviousMeeting("2026-09", "2026-06", record)

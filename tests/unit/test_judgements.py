@@ -579,8 +579,15 @@ def test_g_only_untargeted_measures_are_rated_on_spc(sample_rows):
     asks_nothing = sample_rows["rag_rule"] == "target_asks_nothing"
     assert asks_nothing.any()
     assert not (asks_nothing & sample_rows["rag_basis"].isin(["target", "trajectory"])).any()
+    # A share short of its target while its latest outcomes are open is not rated on it
+    # yet (review 9, R9-20): Grey on no basis, saying so.
+    outcomes_open = sample_rows["rag_rule"] == "outcomes_open"
+    assert set(sample_rows.loc[outcomes_open, "rag"]) <= {"Grey"}
+    assert not (outcomes_open & ~targeted).any()
     assert set(
-        sample_rows.loc[targeted & sample_rows["has_data"] & ~asks_nothing, "rag_basis"]
+        sample_rows.loc[
+            targeted & sample_rows["has_data"] & ~asks_nothing & ~outcomes_open, "rag_basis"
+        ]
     ) <= {
         "target",
         "trajectory",

@@ -168,6 +168,21 @@ def test_the_commitments_table_says_where_its_text_came_from_and_flags_a_claim(
     assert "A vehicle crime problem-solving plan" in public
 
 
+def test_the_commitments_table_reads_the_checks_the_report_already_made(
+    sample: Dataset,
+) -> None:
+    # The strategy report checks the owners' text once and hands the result to the table.
+    from pcplib.report.commitments import format_commitments
+
+    checks = check_narrative_numbers(sample, "neighbourhood-crime", QUARTER)
+    given = format_commitments(sample, "neighbourhood-crime", "2026-09", checks=checks)
+    assert given == format_commitments(sample, "neighbourhood-crime", "2026-09")
+    unchecked = format_commitments(
+        sample, "neighbourhood-crime", "2026-09", checks=checks.iloc[0:0]
+    )
+    assert "Correction:" in given and "Correction:" not in unchecked
+
+
 def test_a_number_the_data_contradict_is_flagged_with_both_figures(sample: Dataset) -> None:
     data = with_narrative(
         sample, "neighbourhood-crime", "Neighbourhood crime fell to 1,215 in August 2026."

@@ -261,7 +261,8 @@ def test_a_mixed_record_keeps_the_limits_assurance():
 
 def test_a_short_one_sided_record_says_every_period_not_met_in_some():
     # Four quarters under a new definition, all missed: "missed: every quarter (4 of 4)".
-    from pcplib.assessment.targets import TargetForPeriod, describe_target_record
+    from pcplib.assessment.target_record import describe_target_record
+    from pcplib.assessment.targets import TargetForPeriod
 
     index = pd.DatetimeIndex([q.start_time for q in QUARTERS[-4:]])
     record = describe_target_record(

@@ -443,7 +443,7 @@ def test_what_the_evidence_cannot_say_is_in_plain_words(data_dir) -> None:
 def test_the_year_says_whether_each_target_was_met(
     sample: Dataset, year_targets: pd.DataFrame
 ) -> None:
-    from pcplib.assessment.annual import YEAR_TARGET_OUTCOMES
+    from pcplib.assessment.year_targets import YEAR_TARGET_OUTCOMES
 
     targets = year_targets.set_index("measure_name")
     public = assessment.measures_for_audience(sample, audience="public")
@@ -506,7 +506,7 @@ def test_the_year_uses_the_one_target_rule() -> None:
     # The annual evaluation judges the year by the rule every report uses: on the right
     # side by less than chance allows, met but close; on the wrong side, too close to
     # tell; an administrative measure (no allowance) met or missed exactly.
-    from pcplib.assessment.annual import _judge_year_target
+    from pcplib.assessment.year_targets import _judge_year_target
 
     assert _judge_year_target(327.0, 360.0, "lower", False, 35.6) == ("met", True)
     assert _judge_year_target(380.0, 360.0, "lower", False, 35.6) == ("", False)
@@ -534,7 +534,7 @@ def test_the_year_reads_the_targets_record_as_the_quarters_do() -> None:
     # Issue 26, N2: a miss within chance read "too close to tell" in the annual
     # evaluation while the quarterly report counted the same measure missed on its
     # record. The record (or the limits) settles the year by the one rule.
-    from pcplib.assessment.annual import _judge_year_target
+    from pcplib.assessment.year_targets import _judge_year_target
 
     record = ("missed", "it was met in 1 of 24 quarters ...: sign test, p < 0.001")
     assert _judge_year_target(56.7, 60.0, "higher", False, 3.7, record, survey=True) == (
