@@ -46,7 +46,7 @@ from pcplib.report import (
     summary,
     words,
 )
-from pcplib.report.annual import describe_theory_of_change
+from pcplib.report.annual import ANNUAL_METHOD_NOTE, describe_theory_of_change
 from pcplib.report.chart_text import describe_chart
 from pcplib.report.charts import plot_spc
 from pcplib.report.fragments import as_fragment
@@ -109,6 +109,7 @@ format_collapsed = as_fragment(html.format_collapsed)
 format_spc_summary = as_fragment(spc_summary.format_spc_summary)
 
 __all__ = [
+    "ANNUAL_METHOD_NOTE",
     "format_area_comparison",
     "format_area_comparison_words",
     "format_area_comparisons",

@@ -302,6 +302,20 @@ def _describe_target_result(r: Mapping[str, Any]) -> str:
     return "No figure for the whole year, so not judged"
 
 
+ANNUAL_METHOD_NOTE = (
+    "This evaluation compares each public measure's financial year with the plan's "
+    "baseline year, like for like, and checks each change against chance as the annex "
+    "says (a figure counted in full, such as a headcount or money, by its size alone); "
+    "each target is judged by the rule above the targets table, the rule the "
+    "quarterly reports use. It gives no Green, Amber or Red ratings, no strategy ratings "
+    "and no projected delivery: those are the quarterly reports' judgements of a quarter, "
+    "not of a year."
+)
+"""The annual evaluation's method note, in place of the quarterly reports'
+(:data:`~pcplib.report.words.METHOD_NOTE`), whose quarter-on-quarter comparisons,
+ratings and projected delivery the evaluation does not make (review 9, R9-13)."""
+
+
 def describe_annual_target_rule(year: str) -> str:
     """The rule the targets table follows, in plain words, as the code applies it.
 

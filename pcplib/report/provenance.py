@@ -107,6 +107,7 @@ def build_provenance(
     strategy_id: str | None = None,
     measure_ids: Iterable[str] | None = None,
     period_end: str | None = None,
+    method_note: str = METHOD_NOTE,
 ) -> str:
     """Return the report's sources and method: files with checksums, versions, rules.
 
@@ -134,6 +135,10 @@ def build_provenance(
         not. Give only measures the report's audience may see.
     period_end : str, optional
         The report's last month of data, ``YYYY-MM``.
+    method_note : str, default :data:`~pcplib.report.words.METHOD_NOTE`
+        The method the report's judgements follow, in plain text: the quarterly
+        reports' by default; the annual evaluation gives its own
+        (:data:`~pcplib.report.annual.ANNUAL_METHOD_NOTE`).
 
     Returns
     -------
@@ -155,7 +160,7 @@ def build_provenance(
     ]
     if parameters:
         facts.append(("Parameters", ", ".join(f"{k} = {v!r}" for k, v in parameters.items())))
-    parts = [f"<p>{esc(METHOD_NOTE)}</p>", meta_list(facts)]
+    parts = [f"<p>{esc(method_note)}</p>", meta_list(facts)]
     if source_list:
         parts.append("<p><strong>Sources of the figures:</strong></p>" + bullets(source_list))
     if measure_ids is not None:

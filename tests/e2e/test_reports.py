@@ -209,6 +209,11 @@ def test_public_quarterly_and_annual_content(rendered_reports, parse_page):
     ):
         assert heading in annual, heading
     assert annual.index("Better by more than chance") < annual.index("Annex: every public measure")
+    # Its method note is its own: no quarter-on-quarter comparison, rating or projected
+    # delivery it does not make (review 9, R9-13).
+    assert "compares each public measure's financial year with the plan's baseline" in annual
+    assert "compared with the same quarter a year earlier" not in annual
+    assert "Projected delivery is" not in annual
 
 
 def test_reports_say_which_meeting_they_are_for(sample_outputs, parse_page):

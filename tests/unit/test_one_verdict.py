@@ -237,7 +237,7 @@ def test_small_numbers_are_never_steady() -> None:
 
     assert group_for_public(HOMICIDES) == "too few to tell"
     sentence = write_public_sentence(HOMICIDES)
-    assert sentence.startswith("5, the same as a year ago.")
+    assert sentence.startswith("5 in the quarter, the same as a year ago.")
     assert "too few to tell a change from chance" in sentence
     assert "15 in the 12 months to September 2026 against 10 in the plan's baseline " \
         "year (2024/25)" in sentence  # fmt: skip

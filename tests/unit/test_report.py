@@ -1268,3 +1268,14 @@ def test_the_main_table_grades_the_quarter_change_of_a_measure_with_no_good_dire
     )  # fmt: skip
     rated = {"direction": "down", "judgement": "improved", "good_direction": "lower"}
     assert _direction_note({**rated, "change_evidence": "beyond chance"}) == "down; improved"
+
+
+def test_build_provenance_takes_the_reports_own_method_note(tiny):
+    # The annual evaluation makes no quarterly comparison, rating or projected delivery,
+    # so it gives its own note in place of the quarterly reports' (review 9, R9-13).
+    from pcplib.report.annual import ANNUAL_METHOD_NOTE
+
+    html = report.build_provenance(tiny, code_version="x", method_note=ANNUAL_METHOD_NOTE)
+    assert "financial year with the plan&#x27;s baseline year" in html
+    assert "Every comparison is like for like." not in html
+    assert "Every comparison is like for like." in report.build_provenance(tiny, code_version="x")
