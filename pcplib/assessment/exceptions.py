@@ -32,7 +32,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import list_overdue_actions
-from pcplib.assessment.chance import describe_within_target
+from pcplib.assessment.chance import describe_settled_miss, describe_within_target
 from pcplib.assessment.harm import describe_grey_rule, describe_spc_unconfirmed
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import (
@@ -298,7 +298,10 @@ def _measure_reasons(row: Mapping[str, Any], public: bool = False) -> list[str]:
     """Every reason a measure needs attention, most telling first."""
     reasons = []
     if row["rag_basis"] in ("target", "trajectory") and row["rag"] in ("Red", "Amber"):
-        reasons.append(_target_words(row))
+        # Within chance of it, but counted missed on its record: said on the report's
+        # first screen as in its sentences, the public's copy too (review 9, R9-9).
+        settled = describe_settled_miss(row)
+        reasons.append(_target_words(row) + (f": {settled}" if settled else ""))
     if row["spc_variation"] == "special_cause_concern":
         reasons.append(_signal(row, "concern", public) + _disagreeing(row))
     worsening = row.get("worsening")

@@ -41,6 +41,20 @@ def test_exceptions_name_measures_commitments_and_why(sample: Dataset) -> None:
     assert set(found.loc[found["kind"] == "measure", "item_id"]) == set(attention["measure_id"])
 
 
+def test_a_miss_within_chance_settled_by_its_record_says_so_on_the_first_screen(
+    sample: Dataset,
+) -> None:
+    # Review 9, R9-9: "target narrowly missed (3,495 against 3,450)" alone, in the Board's
+    # and the public's first screen, while every sentence says it rests on the record.
+    for audience in ("board", "public"):
+        summary = summarise_strategy(sample, "neighbourhood-crime", "2026-09", audience)
+        found = list_exceptions(sample, summary, audience=audience).set_index("name")
+        assert found.loc["Neighbourhood crime offences", "reason"] == (
+            "target narrowly missed (3,495 against 3,450): within the usual ups and downs "
+            "this quarter, but met in only 6 of 38 months, so counted as missed"
+        ), audience
+
+
 def test_an_overdue_commitment_is_an_exception(sample: Dataset) -> None:
     summary = summarise_strategy(sample, "business-crime", "2026-09")
     reasons = list_exceptions(sample, summary)["reason"]
