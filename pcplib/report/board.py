@@ -80,10 +80,10 @@ def build_board_header(
     -------
     str
         HTML: the heading naming the board and quarter (an update: "2026/27 Q2 view,
-        updated", every change below being since the view it updates, named beside them), the illustrative banner, the meeting, the data period, produced time and
-        the marking. What overdue, at risk
-        and changed mean follows the table by owner (:func:`format_board_owners`), so
-        that the table starts on the first screen.
+        updated", every change below being since the view it updates, named beside
+        them), the illustrative banner, the meeting, the data period, produced time and
+        the marking. What overdue, at risk and changed mean follows the table by owner
+        (:func:`format_board_owners`), so that the table starts on the first screen.
     """
     identity = dataset.identity
     end = parse_month_param(view.period_end, "period_end")
