@@ -690,9 +690,7 @@ def test_a_second_view_of_a_quarter_is_an_update_to_the_first(
     assert board.title == "2026/27 Q2 view, updated"
     assert board.since_words == "since the 2026/27 Q2 view of 20 November 2026"
     header = build_board_header(data, board, "2026-11")
-    assert (
-        f"<h1>{board.board_name}: 2026/27 Q2 view, updated</h1>"
-    ) in header
+    assert f"<h1>{board.board_name}: 2026/27 Q2 view, updated</h1>" in header
     # Compared with the first view on the same data: no rating moved; the action is done.
     assert not (board.items["flag"] == "changed").any()
     progress = board.items[board.items["flag"] == "progress"]
