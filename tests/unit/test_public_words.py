@@ -391,3 +391,26 @@ def test_the_about_page_glosses_the_usual_level_without_a_chart(sample: Dataset)
     residents = about.split("technical annex", 1)[0]
     assert "its usual level over a settled stretch of earlier months" in about
     assert "reference period" not in residents
+
+
+def test_a_real_rise_in_reports_to_action_fraud_is_not_called_a_worsening() -> None:
+    # Reports to Action Fraud depend on reporting even more than recorded crime does
+    # (assessment.caveats), so a real rise is one in reports (review 9, R9-18).
+    from pcplib.assessment.public import _basis_words
+
+    row = {
+        "source": "Action Fraud (National Fraud Intelligence Bureau)",
+        "unit": "count",
+        "judgement": "no evidence of change",
+        "year_ending_judgement": "no evidence of change",
+        "since_baseline_judgement": "deteriorated",
+        "current_year": 779.0,
+        "baseline": 686.0,
+        "administrative": "no",
+    }
+    words, basis = _basis_words(row, better=False)
+    assert basis == "since"
+    assert words.startswith("A real rise in reports since the plan began")
+    assert "more reporting as well as more crime" in words and "worsening" not in words
+    recorded = {**row, "source": "Police recorded crime"}
+    assert _basis_words(recorded, better=False)[0].startswith("A real worsening since")
