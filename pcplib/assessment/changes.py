@@ -107,14 +107,16 @@ def is_signed(history: pd.DataFrame) -> bool:
 
 
 def counts_outcomes(measure: Mapping[str, Any]) -> bool:
-    """Whether a measure is a share of recorded crimes by their outcome.
+    """Whether a measure is a share of each month's crimes by their outcome so far.
 
-    One counted from police.uk (``police_uk_outcomes``), or a percentage whose source is
-    recorded crime outcomes (its ``source`` names "crime outcomes", as the Home Office's
-    outcomes statistics and the forces' own outcome returns do). Either kind's latest
-    months are provisional while outcomes are still to be assigned, and can only settle
-    into more of them, so a shortfall or a fall there may be the lag (review 9, R9-20:
-    the printed rule names every outcome share, not only police.uk's).
+    One counted from police.uk (``police_uk_outcomes``): each month's crimes by the
+    outcome they have had by the download, so its latest months' outcomes are still
+    open and can only settle into more of them, and a shortfall or a fall there may be
+    the lag. A share of outcomes assigned in a month (the Home Office's outcomes
+    statistics, a force's own returns) is not: its provisional months may be revised
+    either way, and are told as provisional like any other figure's. Treating those as
+    open would leave such a target never judged in its own quarter, whose months are
+    always provisional when it is reported (review 10, R10-3).
 
     Parameters
     ----------
@@ -127,12 +129,7 @@ def counts_outcomes(measure: Mapping[str, Any]) -> bool:
         True for an outcome share.
     """
     mapped = measure.get("police_uk_outcomes")
-    if not is_missing(mapped) and str(mapped or "").strip():
-        return True
-    return (
-        str(measure.get("unit")) == "percent"
-        and "crime outcomes" in str(measure.get("source") or "").lower()
-    )
+    return not is_missing(mapped) and bool(str(mapped or "").strip())
 
 
 def holds_open_outcomes(window: Window, current: pd.DataFrame) -> bool:

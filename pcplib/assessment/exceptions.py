@@ -302,7 +302,12 @@ def _measure_reasons(row: Mapping[str, Any], public: bool = False) -> list[str]:
         # first screen as in its sentences, the public's copy too (review 9, R9-9).
         settled = describe_settled_miss(row)
         reasons.append(_target_words(row) + (f": {settled}" if settled else ""))
-    if row["spc_variation"] == "special_cause_concern":
+    unconfirmed = describe_spc_unconfirmed(row, public=public)
+    if unconfirmed:
+        # A run or trend the tests do not confirm: said as what it is on the first screen
+        # too, never "worse ... by more than chance" (review 10, R10-2).
+        reasons.append(unconfirmed)
+    elif row["spc_variation"] == "special_cause_concern":
         reasons.append(_signal(row, "concern", public) + _disagreeing(row))
     worsening = row.get("worsening")
     # Worse is a fall for a measure that should grow (a share answered, a rate solved).

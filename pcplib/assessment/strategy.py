@@ -412,14 +412,14 @@ def describe_rating_scope(headline: pd.DataFrame, short: bool = False) -> str:
     str
         ``""`` when enough are rated (:func:`is_enough_rated`) or none is; "too little
         rated: 1 of 2 headline measures (1 Green)" when the roll-up is Grey for it; "on 1
-        of 3 headline measures rated" for a Red, which stands on any number.
+        of 3 headline measures rated" for an Amber or a Red, which stands on any number.
     """
     rated, total = count_rated(headline)
     if not rated or is_enough_rated(rated, total):
         return ""
     ratings = [str(r) for r in headline["rag"] if r != "Grey"]
     worst, counted = rag.roll_up(ratings, method=ROLL_UP_METHOD)
-    if worst == "Red":
+    if worst in ("Red", "Amber"):
         return (
             f"rated on {rated} of {total}"
             if short
@@ -437,9 +437,10 @@ def roll_up_strategy(headline: pd.DataFrame, public: bool = False) -> tuple[str,
     Every headline measure with data counts: those with a target or trajectory by it,
     those without by SPC (see :mod:`pcplib.assessment.targets`). The rating is the worst
     (:data:`~pcplib.assessment.thresholds.ROLL_UP_METHOD`), so a special-cause concern
-    in any headline measure keeps the strategy from Green. A Green or Amber on too few
-    rated headline measures (:func:`is_enough_rated`) is Grey, "too little rated": it is
-    one measure's rating, not the strategy's; a Red stands, and says on how many.
+    in any headline measure keeps the strategy from Green. A Green on too few rated
+    headline measures (:func:`is_enough_rated`) is Grey, "too little rated": it is one
+    measure's rating, not the strategy's; an Amber or a Red stands, as no rating of the
+    rest could raise it, and says on how many.
 
     Parameters
     ----------
@@ -469,16 +470,18 @@ def roll_up_strategy(headline: pd.DataFrame, public: bool = False) -> tuple[str,
     if not is_enough_rated(n, len(rows)):
         named = "; ".join(f"{r['measure_name']}: {r['rag']}" for r in rated)
         few = f"only {n} of its {len(rows)} headline measures {'is' if n == 1 else 'are'} rated"
-        if rating != "Red":
+        if rating == "Green":
             # The worst of too few is one measure's rating, not the strategy's: it could
-            # only fall as the rest are rated (thresholds.MIN_RATED_HEADLINE).
+            # only fall as the rest are rated (thresholds.MIN_RATED_HEADLINE). An Amber or
+            # a Red is a floor the rest cannot raise, so it stands: Grey never hides a
+            # concern (review 10, R10-1).
             return "Grey", (
                 f"Grey: too little rated to rate the strategy: {few} ({named}); a strategy "
                 f"is rated on at least {MIN_RATED_HEADLINE} headline measures and at least "
                 f"half of them.{left_out}"
             )
-        lead = f"Red on {n} of {len(rows)} headline measures rated ({counts}; {few}, but "
-        lead += "no rating of the rest could raise a Red)"
+        lead = f"{rating} on {n} of {len(rows)} headline measures rated ({counts}; {few}, but "
+        lead += f"no rating of the rest could raise {'a Red' if rating == 'Red' else 'an Amber'})"
     else:
         lead = f"{rating}: the worst of {n} rated headline measure{'s' if n != 1 else ''}"
         lead += f" ({counts})" if counts else ""

@@ -84,8 +84,9 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "shown by the process; with no target, a deterioration beyond chance "
             f"(p < {SIGNIFICANCE:g}) and material, or an SPC concern in the period with a "
             "point beyond the limits (or where no test of change could be made)",
-            "Grey": "no data, no good direction, a share of crimes by outcome short of its "
-            "target while the latest outcomes of the period are still open, or no target and no "
+            "Grey": "no data, no good direction, a share of crimes by outcome counted from "
+            "police.uk short of its target while the latest outcomes of the period are still "
+            "open, or no target and no "
             "SPC verdict (no stable reference period, too few points, a rolling figure) with "
             "no real improvement on "
             "the tests; and, where it would otherwise be Green, small numbers (an expected "
@@ -148,8 +149,8 @@ def describe_roll_up(audience: str = "public") -> str:
     return (
         "A strategy's overall rating is the worst of its rated headline measures, given at "
         f"least {MIN_RATED_HEADLINE} and at least half of them rated (or all, where it has "
-        "fewer); otherwise it is Grey, too little rated, unless a rated one is Red, which "
-        "no rating of the rest could raise."
+        "fewer); otherwise it is Grey, too little rated, unless a rated one is Amber or Red, "
+        "which no rating of the rest could raise."
     )
 
 

@@ -262,41 +262,34 @@ def test_an_area_with_no_crime_of_the_types_has_no_share_and_says_why(
     assert (force["numerator"], force["denominator"], force["value"]) == ("1", "2", "50.00")
 
 
-# --- every share of crimes by outcome, not only police.uk's (review 9, R9-20) ------------
+# --- only police.uk's cohort shares have open outcomes (review 9 R9-20, review 10 R10-3) ---
 
 
 @pytest.mark.parametrize(
     ("measure", "expected"),
     [
         ({"unit": "percent", "police_uk_outcomes": "charged or summonsed"}, True),
-        ({"unit": "percent", "source": "Police recorded crime outcomes"}, True),
-        ({"unit": "percent", "source": "Home Office Crime Outcomes statistics"}, True),
-        # An outcome of victims' services is not a crime's outcome: no lag of charges.
+        # Outcomes assigned in the month: provisional months may move either way.
+        ({"unit": "percent", "source": "Police recorded crime outcomes"}, False),
         ({"unit": "percent", "source": "Commissioned victim service outcome returns"}, False),
-        ({"unit": "count", "source": "Police recorded crime outcomes"}, False),
-        ({"unit": "percent", "source": "Force stop and search records"}, False),
+        ({"unit": "percent", "police_uk_outcomes": ""}, False),
     ],
 )
-def test_counts_outcomes_names_every_share_of_crimes_by_outcome(measure, expected) -> None:
+def test_counts_outcomes_names_police_uk_cohort_shares_only(measure, expected) -> None:
     from pcplib.assessment.changes import counts_outcomes
 
     assert counts_outcomes(measure) is expected
 
 
-def test_a_share_from_recorded_crime_outcomes_short_of_target_on_open_months_is_grey(
-    sample,
-) -> None:
+def test_a_share_of_outcomes_assigned_in_the_month_is_rated_on_its_target(sample) -> None:
     # The sample's shoplifting outcome share is 21.9% against at least 22.0% over July to
-    # September 2026, all three months provisional: the lag may explain 0.1 points.
+    # September 2026, all three months provisional: rated on its target and record as
+    # usual, never left unrated for want of settled months it can never have.
+    from pcplib.assessment.exceptions import describe_rating_plainly
     from pcplib.assessment.measures import summarise_measures
 
     rows = summarise_measures(sample, "business-crime", "2026-09").set_index("measure_id")
     row = rows.loc["bc-shoplifting-positive-outcome"]
-    assert row["rag"] == "Grey" and row["rag_rule"] == "outcomes_open"
-    assert "short of its target (22.0%) while the latest months' outcomes" in row["sentence"]
+    assert row["rag"] in ("Amber", "Red") and row["rag_rule"] != "outcomes_open"
     assert "no target" not in row["sentence"]
-    # The Board's plain words name the open outcomes, never "not enough evidence".
-    from pcplib.assessment.exceptions import describe_rating_plainly
-
-    plain = describe_rating_plainly(row.to_dict(), previous_rag="Amber")
-    assert "outcomes are still open" in plain and "not enough evidence" not in plain
+    assert "not enough evidence" not in describe_rating_plainly(row.to_dict(), "Amber")

@@ -66,8 +66,13 @@ def test_a_green_on_one_of_two_headline_measures_is_grey_too_little_rated() -> N
     assert describe_rating_scope(headline) == (
         "too little rated: 1 of 2 headline measures (1 Green)"
     )
-    # An Amber is no different: the rest could make it Red.
-    assert roll_up_strategy(_headline("Amber", "Grey", "Grey"))[0] == "Grey"
+    # An Amber stands: the rest could make it Red, never Green, and Grey would hide the
+    # concern (review 10, R10-1).
+    rating, sentence = roll_up_strategy(_headline("Amber", "Grey", "Grey"))
+    assert rating == "Amber"
+    assert sentence.startswith("Amber on 1 of 3 headline measures rated (1 Amber; only 1 of")
+    assert "no rating of the rest could raise an Amber" in sentence
+    assert describe_rating_scope(_headline("Amber", "Grey")) == "on 1 of 2 headline measures rated"
 
 
 def test_a_red_stands_on_any_number_and_says_on_how_many() -> None:
@@ -134,4 +139,4 @@ def test_the_index_shows_the_scope_beside_the_rating_and_states_the_rule() -> No
         rags={"resources": run.OverallRag("Grey", "why", "", "too little rated: 1 of 2")},
     )
     assert 'Grey</span> <span class="but">too little rated: 1 of 2</span></td>' in page
-    assert "otherwise it is Grey, too little rated, unless a rated one is Red" in page
+    assert "otherwise it is Grey, too little rated, unless a rated one is Amber or Red" in page
