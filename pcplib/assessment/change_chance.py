@@ -43,6 +43,7 @@ __all__ = [
     "classify_target_standing",
     "describe_change_within_chance",
     "describe_move_within_chance",
+    "describe_move_within_usual_range",
     "is_move_within_chance",
 ]
 
@@ -138,6 +139,44 @@ def describe_move_within_chance(before: str, now: str) -> str:
         return ""
     which = "progress" if now == "met, but close" else "slippage"
     return f"moved within chance of its target ({before} → {now}), so not {which}"
+
+
+def describe_move_within_usual_range(now: Mapping[str, Any], before: str, after: str) -> str:
+    """Say a figure counted in full crossed its target within its usual range; else empty.
+
+    An administrative figure (opening hours, officers in post) is met or missed exactly,
+    with no allowance for chance (:func:`~pcplib.assessment.chance.is_administrative`),
+    but exact is not steady: it still moves month to month. A move across its target
+    while its chart shows no change and its limits straddle the target (it will be met in
+    some months and missed in others as it is) is no more progress than a move within
+    chance (review 10, R10-4: 356 to 361 hours against 360, met in 7 of 33 months, had
+    been the owners' "Progress" and "target newly met").
+
+    Parameters
+    ----------
+    now : mapping
+        The measure's row today (``administrative``, ``spc_variation``,
+        ``spc_assurance``).
+    before, after : str
+        Its standings (:func:`classify_target_standing`) at the comparison and now.
+
+    Returns
+    -------
+    str
+        "moved across its target within its usual range (its chart shows no change, and
+        its limits straddle the target), so not progress" (or "not slippage"), or empty.
+    """
+    if not _flag(now.get("administrative")) or {before, after} != {"met", "missed"}:
+        return ""
+    if strip_text(now.get("spc_variation")) != "common_cause":
+        return ""
+    if strip_text(now.get("spc_assurance")) != "inconsistent":
+        return ""
+    which = "progress" if after == "met" else "slippage"
+    return (
+        "moved across its target within its usual range (its chart shows no change, and "
+        f"its limits straddle the target), so not {which}"
+    )
 
 
 def _judged_figure(row: Mapping[str, Any]) -> float | None:

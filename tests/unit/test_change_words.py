@@ -273,3 +273,36 @@ def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
     page = format_board_owners(board)
     assert "Violence Against Women and Girls: Amber to Red, within chance" in page
     assert "Scrutiny and Legitimacy: Green to Red;" in page
+
+
+# --- a figure counted in full that crossed its target inside its usual range (R10-4) -------
+
+
+@pytest.mark.parametrize(
+    ("row", "before", "after", "expected"),
+    [
+        # Opening hours 356 -> 361 against 360: chart common cause, limits straddle it.
+        ({"administrative": True, "spc_variation": "common_cause",
+          "spc_assurance": "inconsistent"}, "missed", "met", "so not progress"),
+        ({"administrative": "True", "spc_variation": "common_cause",
+          "spc_assurance": "inconsistent"}, "met", "missed", "so not slippage"),
+        # A chart signal, or limits on one side, or a figure with chance: a real move.
+        ({"administrative": True, "spc_variation": "special_cause_improvement",
+          "spc_assurance": "inconsistent"}, "missed", "met", ""),
+        ({"administrative": True, "spc_variation": "common_cause",
+          "spc_assurance": "consistent_pass"}, "missed", "met", ""),
+        ({"administrative": False, "spc_variation": "common_cause",
+          "spc_assurance": "inconsistent"}, "missed", "met", ""),
+        ({"administrative": True, "spc_variation": "common_cause",
+          "spc_assurance": "inconsistent"}, "met", "met", ""),
+    ],
+)  # fmt: skip
+def test_a_counted_figure_crossing_its_target_in_its_usual_range_is_not_progress(
+    row, before, after, expected
+) -> None:
+    from pcplib.assessment.change_chance import describe_move_within_usual_range
+
+    words = describe_move_within_usual_range(row, before, after)
+    assert words.endswith(expected) if expected else words == ""
+    if expected:
+        assert words.startswith("moved across its target within its usual range")
