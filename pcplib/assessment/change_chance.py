@@ -24,7 +24,8 @@ A rating on a target can also cross a line (the 5% tolerance between Amber and R
 move of its figure smaller than chance allows: 51.3% then 52.4% on a survey whose margin
 of error is +/- 5 points took rural confidence from Red to Amber (review 9, R9-5). The
 move is then said beside it (:func:`describe_change_within_chance`: "a change of +1.1
-points, within the survey's margin of error (+/- 7.2 points)"), so a new colour is not
+points, within the margin of error of a change between two survey waves (+/- 7.2
+points)"), so a new colour is not
 read as a change in performance.
 """
 
@@ -207,7 +208,8 @@ def describe_change_within_chance(
         For a measure rated on a target or trajectory both times whose figure moved by
         no more than the two periods' allowances combined (the square root of the sum of
         their squares: two independent figures, each with its own 95% allowance),
-        "a change of +1.1 points, within the survey's margin of error (+/- 7.2 points)"
+        "a change of +1.1 points, within the margin of error of a change between two survey
+        waves (+/- 7.2 points)"
         or "a change of -20, within chance (+/- 29.4)"; empty otherwise (a move beyond
         chance, an exact administrative count, a seasonal measure judged on its year,
         whose quarter is another kind of figure).
@@ -237,5 +239,7 @@ def describe_change_within_chance(
         moved = f"+{shown}" if change > 0 else shown
         within = f"+/- {format_figure(allowance, unit, 1)}"
     survey = parse_number(now.get("margin_of_error")) is not None
-    what = "the survey's margin of error" if survey else "chance"
+    # The allowance of a change between two waves, wider than either wave's own margin:
+    # never called "the survey's margin of error" beside that margin (review 10, R10-13).
+    what = "the margin of error of a change between two survey waves" if survey else "chance"
     return f"a change of {moved}, within {what} ({within})"
