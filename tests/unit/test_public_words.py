@@ -427,3 +427,12 @@ def test_the_printed_methods_say_figures_counted_in_full_are_not_tested() -> Non
         ANNUAL_TESTS_NOTE
     )
     assert "count every member, so they are not tested as samples" not in ANNUAL_TESTS_NOTE
+
+
+def test_the_revisions_policy_names_only_the_provisional_figures() -> None:
+    # Most figures are final, and an annual evaluation of a closed year has none
+    # provisional: the policy never says every figure is (review 10, R10-17).
+    from pcplib.report.release import REVISIONS_POLICY
+
+    assert "figures are provisional" not in REVISIONS_POLICY
+    assert "only the figures the notes on data quality list as provisional" in REVISIONS_POLICY
