@@ -230,7 +230,7 @@ def check_change_claims(
 
 
 def describe_red_success(section: str, measures: object, verdicts: pd.DataFrame | None) -> str:
-    """The note on a success told of a measure the report rates Red, or ``""``.
+    """The note on a success told of a measure the report rates Red or Amber, or ``""``.
 
     "Body-worn video was recorded in 90.8% of searches in September", under Successes,
     of a measure rated Red for a real deterioration, reads as good news on a measure in
@@ -256,9 +256,11 @@ def describe_red_success(section: str, measures: object, verdicts: pd.DataFrame 
     if section != "successes" or verdicts is None or verdicts.empty or is_missing(measures):
         return ""
     named = set(split_measure_list(str(measures or "")))
-    red = verdicts[verdicts["measure_id"].isin(named) & (verdicts["rag"] == "Red")]
+    # Amber too: a month under a target the measure is counted as missing, told as a
+    # success, reads as the target met (review 10, R10-10).
+    flagged = verdicts[verdicts["measure_id"].isin(named) & verdicts["rag"].isin(("Red", "Amber"))]
     return " ".join(
-        f"{name} is rated Red this quarter (see the measures table): this success is not "
+        f"{name} is rated {rag} this quarter (see the measures table): this success is not "
         "the whole picture."
-        for name in red["measure_name"]
+        for name, rag in zip(flagged["measure_name"], flagged["rag"], strict=True)
     )

@@ -155,3 +155,22 @@ def test_a_success_told_of_a_measure_rated_red_is_noted_for_every_audience(sampl
     assert describe_red_success("challenges", "sl-body-worn-video", summary.measures) == ""
     assert describe_red_success("successes", "", summary.measures) == ""
     assert describe_red_success("successes", "sl-body-worn-video", None) == ""
+
+
+def test_a_success_told_of_a_measure_rated_amber_is_noted_too() -> None:
+    # "Neighbourhood crime met the 1,150 target in one of the three months" of a measure
+    # counted as missing its target (Amber) reads as the target met (review 10, R10-10);
+    # a Green measure's success needs no note.
+    verdicts = pd.DataFrame(
+        {
+            "measure_id": ["nc-neighbourhood", "nc-total"],
+            "measure_name": ["Neighbourhood crime offences", "Total recorded crime"],
+            "rag": ["Amber", "Green"],
+        }
+    )
+    note = describe_red_success("successes", "nc-neighbourhood;nc-total", verdicts)
+    assert note == (
+        "Neighbourhood crime offences is rated Amber this quarter (see the measures table): "
+        "this success is not the whole picture."
+    )
+    assert describe_red_success("successes", "nc-total", verdicts) == ""
