@@ -24,7 +24,8 @@ A rating on a target can also cross a line (the 5% tolerance between Amber and R
 move of its figure smaller than chance allows: 51.3% then 52.4% on a survey whose margin
 of error is +/- 5 points took rural confidence from Red to Amber (review 9, R9-5). The
 move is then said beside it (:func:`describe_change_within_chance`: "a change of +1.1
-points, within the survey's margin of error (+/- 7.2 points)"), so a new colour is not
+points, within the margin of error of a change between two survey waves (+/- 7.2
+points)"), so a new colour is not
 read as a change in performance.
 """
 
@@ -43,6 +44,7 @@ __all__ = [
     "classify_target_standing",
     "describe_change_within_chance",
     "describe_move_within_chance",
+    "describe_move_within_usual_range",
     "is_move_within_chance",
 ]
 
@@ -140,6 +142,44 @@ def describe_move_within_chance(before: str, now: str) -> str:
     return f"moved within chance of its target ({before} → {now}), so not {which}"
 
 
+def describe_move_within_usual_range(now: Mapping[str, Any], before: str, after: str) -> str:
+    """Say a figure counted in full crossed its target within its usual range; else empty.
+
+    An administrative figure (opening hours, officers in post) is met or missed exactly,
+    with no allowance for chance (:func:`~pcplib.assessment.chance.is_administrative`),
+    but exact is not steady: it still moves month to month. A move across its target
+    while its chart shows no change and its limits straddle the target (it will be met in
+    some months and missed in others as it is) is no more progress than a move within
+    chance (review 10, R10-4: 356 to 361 hours against 360, met in 7 of 33 months, had
+    been the owners' "Progress" and "target newly met").
+
+    Parameters
+    ----------
+    now : mapping
+        The measure's row today (``administrative``, ``spc_variation``,
+        ``spc_assurance``).
+    before, after : str
+        Its standings (:func:`classify_target_standing`) at the comparison and now.
+
+    Returns
+    -------
+    str
+        "moved across its target within its usual range (its chart shows no change, and
+        its limits straddle the target), so not progress" (or "not slippage"), or empty.
+    """
+    if not _flag(now.get("administrative")) or {before, after} != {"met", "missed"}:
+        return ""
+    if strip_text(now.get("spc_variation")) != "common_cause":
+        return ""
+    if strip_text(now.get("spc_assurance")) != "inconsistent":
+        return ""
+    which = "progress" if after == "met" else "slippage"
+    return (
+        "moved across its target within its usual range (its chart shows no change, and "
+        f"its limits straddle the target), so not {which}"
+    )
+
+
 def _judged_figure(row: Mapping[str, Any]) -> float | None:
     """The figure a row's target judges: the quarter's, or a seasonal measure's year."""
     compared = parse_number(row.get("target_compared"))
@@ -168,7 +208,8 @@ def describe_change_within_chance(
         For a measure rated on a target or trajectory both times whose figure moved by
         no more than the two periods' allowances combined (the square root of the sum of
         their squares: two independent figures, each with its own 95% allowance),
-        "a change of +1.1 points, within the survey's margin of error (+/- 7.2 points)"
+        "a change of +1.1 points, within the margin of error of a change between two survey
+        waves (+/- 7.2 points)"
         or "a change of -20, within chance (+/- 29.4)"; empty otherwise (a move beyond
         chance, an exact administrative count, a seasonal measure judged on its year,
         whose quarter is another kind of figure).
@@ -198,5 +239,7 @@ def describe_change_within_chance(
         moved = f"+{shown}" if change > 0 else shown
         within = f"+/- {format_figure(allowance, unit, 1)}"
     survey = parse_number(now.get("margin_of_error")) is not None
-    what = "the survey's margin of error" if survey else "chance"
+    # The allowance of a change between two waves, wider than either wave's own margin:
+    # never called "the survey's margin of error" beside that margin (review 10, R10-13).
+    what = "the margin of error of a change between two survey waves" if survey else "chance"
     return f"a change of {moved}, within {what} ({within})"

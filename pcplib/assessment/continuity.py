@@ -44,6 +44,7 @@ from pcplib.assessment.change_chance import (
     classify_target_standing,
     describe_change_within_chance,
     describe_move_within_chance,
+    describe_move_within_usual_range,
 )
 from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.exceptions import describe_rating_plainly
@@ -261,8 +262,11 @@ def _move_within_chance(now: Mapping[str, Any], before: Mapping[str, Any]) -> st
     """
     if not before or str(now.get("rag")) == str(before.get("rag", "")):
         return ""
-    return describe_move_within_chance(
-        classify_target_standing(before), classify_target_standing(now)
+    then, standing = classify_target_standing(before), classify_target_standing(now)
+    # A figure counted in full that crossed its target inside its usual range: no more
+    # progress than a move within chance (review 10, R10-4).
+    return describe_move_within_chance(then, standing) or describe_move_within_usual_range(
+        now, then, standing
     )
 
 
@@ -334,7 +338,7 @@ def _measure_movements(
         )  # fmt: skip
         words.append(change)
     state, old_state = _target_state(now), _target_state(before)
-    if state and old_state and state != old_state:
+    if state and old_state and state != old_state and not within:
         change = f"target newly {state}"
         current, goal = format_figures([now.get("current"), now.get("target")], unit)
         rows.append(

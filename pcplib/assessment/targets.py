@@ -548,12 +548,16 @@ def _rate_without_target(
     evidence_known: bool,
     no_spc_reason: str,
     improvement_reason: str,
+    good: str = "lower",
 ) -> Rating:
     """The rules for a measure with no target and no real deterioration: the evidence."""
     if worsening == "possible":
+        # Worse is a fall where higher is good (review 10, R10-14: "a possible rise" had
+        # been written beside a sentence saying "a possible fall").
+        move = "fall" if good == "higher" else "rise"
         return Rating(
             "Amber", "evidence",
-            reason=f"harm rule: a possible rise ({worsening_reason}; weak evidence)",
+            reason=f"harm rule: a possible {move} ({worsening_reason}; weak evidence)",
             rule="harm_possible", comparison=_comparison_of(worsening_reason),
         )  # fmt: skip
     if variation in ("special_cause_improvement", "common_cause"):
@@ -713,5 +717,5 @@ def rate_measure(
         return worse
     return _rate_without_target(
         variation, worsening, worsening_reason, evidence_known, no_spc_reason,
-        improvement_reason,
+        improvement_reason, good,
     )  # fmt: skip

@@ -28,7 +28,10 @@ __all__ = [
     "name_sources",
 ]
 
-REVISIONS_POLICY = "Revisions: figures are provisional and may be revised later."
+REVISIONS_POLICY = (
+    "Revisions: only the figures the notes on data quality list as provisional may still be "
+    "revised; each release is worked out afresh from the latest data."
+)
 """The one-line revisions policy every public release states."""
 
 

@@ -901,3 +901,18 @@ def test_judge_like_for_like_without_a_figure_is_not_measurable():
             "‡",
             "not measurable",
         )
+
+
+@pytest.mark.parametrize(("good", "move"), [("higher", "fall"), ("lower", "rise")])
+def test_rate_measure_names_a_possible_worsening_by_the_good_direction(good, move):
+    # A higher-is-good measure that possibly fell is "a possible fall" in its reason, as
+    # in its sentence (review 10, R10-14).
+    from pcplib.assessment.targets import TargetForPeriod, rate_measure
+
+    none = TargetForPeriod(None, None, "", "", None)
+    rating = rate_measure(
+        100.0, none, good, "common_cause", worsening="possible",
+        worsening_reason="the quarter on the same quarter a year earlier: quasi-Poisson",
+    )  # fmt: skip
+    assert rating.rag == "Amber"
+    assert rating.reason.startswith(f"harm rule: a possible {move} (the quarter on")

@@ -414,3 +414,25 @@ def test_a_real_rise_in_reports_to_action_fraud_is_not_called_a_worsening() -> N
     assert "more reporting as well as more crime" in words and "worsening" not in words
     recorded = {**row, "source": "Police recorded crime"}
     assert _basis_words(recorded, better=False)[0].startswith("A real worsening since")
+
+
+def test_the_printed_methods_say_figures_counted_in_full_are_not_tested() -> None:
+    # The tables call a counted-in-full change "improved" with no test (#26, F4/N7): the
+    # printed method and the annual's annex say so (review 10, R10-18).
+    from pcplib.report.words import ANNUAL_TESTS_NOTE, METHOD_NOTE
+
+    assert "counts in full itself (opening hours, officers in post, money in its" in METHOD_NOTE
+    assert "is not tested: a material change in it is called improved" in METHOD_NOTE
+    assert "(headcounts, opening hours, money in its accounts) are not tested" in (
+        ANNUAL_TESTS_NOTE
+    )
+    assert "count every member, so they are not tested as samples" not in ANNUAL_TESTS_NOTE
+
+
+def test_the_revisions_policy_names_only_the_provisional_figures() -> None:
+    # Most figures are final, and an annual evaluation of a closed year has none
+    # provisional: the policy never says every figure is (review 10, R10-17).
+    from pcplib.report.release import REVISIONS_POLICY
+
+    assert "figures are provisional" not in REVISIONS_POLICY
+    assert "only the figures the notes on data quality list as provisional" in REVISIONS_POLICY
