@@ -28,10 +28,7 @@ __all__ = [
     "name_sources",
 ]
 
-REVISIONS_POLICY = (
-    "Revisions: only the figures the notes on data quality list as provisional may still be "
-    "revised; each release is worked out afresh from the latest data."
-)
+REVISIONS_POLICY = "Revisions: only figures listed as provisional may be revised."
 """The one-line revisions policy every public release states."""
 
 

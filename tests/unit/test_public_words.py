@@ -435,4 +435,4 @@ def test_the_revisions_policy_names_only_the_provisional_figures() -> None:
     from pcplib.report.release import REVISIONS_POLICY
 
     assert "figures are provisional" not in REVISIONS_POLICY
-    assert "only the figures the notes on data quality list as provisional" in REVISIONS_POLICY
+    assert "only figures listed as provisional may be revised" in REVISIONS_POLICY
