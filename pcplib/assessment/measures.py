@@ -72,6 +72,7 @@ from pcplib.assessment.spc_verdict import (
     assess_spc,
     restate_unconfirmed,
     settle_assurance,
+    settle_assurance_words,
 )
 from pcplib.assessment.target_record import describe_target_record, list_target_record
 from pcplib.assessment.targets import (
@@ -342,6 +343,10 @@ def _summarise_measure(
     # measure is rated as one with no target would be (assessment.harm).
     asked = asks_nothing(target, _rating_inputs(figures, target), good)
     process = judge_process_side(spc.assurance, spc.assurance_basis, record, frequency)
+    # Limits that straddle the target beside a record the sign test settles: worded as
+    # the record shows, never "by chance" (review 10, R10-15); the code, and so the
+    # rating, stand.
+    spc = settle_assurance_words(spc, measure, figures.current, process)
     chance = estimate_target_chance(
         figures.year_ending if target.on_year else figures.current, rows.history, measure
     )

@@ -13,7 +13,11 @@ from typing import Any
 
 from pcplib.assessment.chance import describe_settled_miss, describe_within_target
 from pcplib.assessment.harm import describe_grey_rule
-from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
+from pcplib.assessment.spc_words import (
+    ASSURANCE_PHRASES,
+    VARIATION_PHRASES,
+    select_sign_phrases,
+)
 from pcplib.assessment.vocabulary import (
     describe_disagreement_tail,
     is_improvement_borne_out,
@@ -265,17 +269,26 @@ def describe_target_assurance(row: dict[str, Any]) -> str:
     Parameters
     ----------
     row : dict
-        A measure's verdict: ``target_record`` and ``spc_assurance``.
+        A measure's verdict: ``target_record``, ``spc_assurance``,
+        ``spc_assurance_basis`` and ``target_process``.
 
     Returns
     -------
     str
-        "Target consistently met: every month since April 2025; its limits straddle it, so it may
-        be met or missed by chance", or empty without a per-period record.
+        "Target met in 9 of 20 months; its limits straddle it, so it may be met or missed
+        by chance"; "Target met in 2 of 26 quarters; ...; its limits straddle it, but that
+        is less often than chance would give, so it will not be met reliably without a
+        change" when the record's sign test shows the side; empty without a per-period
+        record.
     """
     record = str(row.get("target_record") or "")
     if not record:
         return ""
+    signed = select_sign_phrases(row)
+    if signed is not None:
+        # Limits that straddle it, but a record the sign test settles: the record, never
+        # "by chance" (review 10, R10-15).
+        return f"Target {record}; {signed.sign_tail}"
     tails = _RECORD_TAILS if row.get("spc_assurance_basis") == "record" else _ASSURANCE_TAILS
     tail = tails.get(str(row.get("spc_assurance") or ""), "")
     joint = ", " if tails is _RECORD_TAILS else "; "

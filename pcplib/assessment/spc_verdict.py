@@ -21,6 +21,7 @@ from pcplib.assessment.evidence import is_year_to_date, read_measure_kind
 from pcplib.assessment.figures import Window
 from pcplib.assessment.limits import SpcPlan, plan_spc
 from pcplib.assessment.spc_words import (
+    SIGN_TEST_BASIS,
     SIGNAL_SHAPE_PHRASES,
     UNCONFIRMED_CONCERN,
     VARIATION_PHRASES,
@@ -52,6 +53,7 @@ __all__ = [
     "is_rolling",
     "restate_unconfirmed",
     "settle_assurance",
+    "settle_assurance_words",
 ]
 
 SPC_STATUSES = (
@@ -91,9 +93,11 @@ class SpcVerdict:
         The plan (None without SPC).
     result : XmrResult or None
         The analysis.
-    assurance_basis : {"limits", "record"}
+    assurance_basis : {"limits", "record", "sign test"}
         What decided the assurance: where the target lies against the limits
-        (*Making Data Count*), or a one-sided record (:func:`settle_assurance`).
+        (*Making Data Count*), or a one-sided record (:func:`settle_assurance`); "sign
+        test" for limits that straddle the target beside a record whose sign test shows
+        the side (:func:`settle_assurance_words`: the code stays, the words change).
     recent : str
         With no signal in the period, the words on a signal in the 12 months before it
         (:func:`describe_recent_signal`), else empty.
@@ -111,7 +115,8 @@ class SpcVerdict:
         the flagged points are shown (review 9, R9-23).
     assurance_reason : str
         Why the assurance is what it is when the record settled it
-        (:func:`settle_assurance`); empty when the limits decided.
+        (:func:`settle_assurance`) or its sign test worded it
+        (:func:`settle_assurance_words`); empty when the limits decided.
     """
 
     status: str
@@ -474,6 +479,51 @@ def settle_assurance(
         verdict, assurance=code, result=result, summary=summary, assurance_basis="record",
         assurance_reason=why,
     )  # fmt: skip
+
+
+def settle_assurance_words(
+    verdict: SpcVerdict, measure: Mapping[str, Any], window: Window, process: tuple[str, str]
+) -> SpcVerdict:
+    """Word limits that straddle the target by the record's sign test, when it shows a side.
+
+    Limits that straddle the target say it "may be met or missed by chance"; but when
+    the sign test of the record since the limits' start shows the process on one side
+    (:func:`~pcplib.assessment.chance.judge_process_side`, which the rating already
+    counts: "met in 6 of 38 months, less often than a process sitting on the target
+    would"), "by chance" would contradict it in the same cell. The code stays
+    ``inconsistent`` (the limits do straddle it, and the rating reads the code); the
+    basis becomes :data:`~pcplib.assessment.spc_words.SIGN_TEST_BASIS` and the caption
+    gives the record, so every report words it as the record shows (review 10, R10-15).
+
+    Parameters
+    ----------
+    verdict : SpcVerdict
+        From :func:`settle_assurance`.
+    measure : mapping
+        The catalogue row (``unit``, ``frequency``, for the caption).
+    window : Window
+        The reporting period.
+    process : tuple of (str, str)
+        Which side of its target the process lies on and why
+        (:func:`~pcplib.assessment.chance.judge_process_side`).
+
+    Returns
+    -------
+    SpcVerdict
+        The verdict, its basis and caption worded by the sign test when the limits
+        straddle the target and the record shows a side; unchanged otherwise.
+    """
+    side, reason = process
+    if verdict.assurance != "inconsistent" or verdict.result is None or not reason:
+        return verdict
+    if side not in ("met", "missed"):
+        return verdict
+    why = f"it lies within the process limits, but {reason}"
+    summary = _summarise(
+        verdict.result, window, verdict.variation, measure, verdict.plan, why,
+        notes=(verdict.immaterial, verdict.recent),
+    )  # fmt: skip
+    return replace(verdict, summary=summary, assurance_basis=SIGN_TEST_BASIS, assurance_reason=why)
 
 
 _SEVERITY = (

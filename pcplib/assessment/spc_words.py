@@ -13,15 +13,19 @@ floor use it (the report may read the assessment, never the other way round).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "ASSURANCE_PHRASES",
+    "SIGN_TEST_BASIS",
     "SIGNAL_SHAPE_PHRASES",
     "UNCONFIRMED_CONCERN",
     "VARIATION_PHRASES",
     "AssurancePhrases",
     "VariationPhrases",
+    "select_sign_phrases",
 ]
 
 
@@ -85,6 +89,14 @@ class AssurancePhrases:
         What it means when the one-sided record decided it, with ``{record}`` for the
         record ("every month (18 of 18) since April 2025"): a record, never a forecast
         (review 9, R9-8); empty for ``inconsistent``.
+    sign_heading, sign_meaning, sign_tail, sign_alt_text : str
+        How this side is told when the limits straddle the target (``inconsistent``) but
+        the record's sign test shows the process on this side (``spc_assurance_basis``
+        "sign test", :func:`~pcplib.assessment.spc_verdict.settle_assurance_words`): the
+        rating already counts that record (:func:`~pcplib.assessment.chance.judge_process_side`),
+        so no report calls it "by chance" (review 10, R10-15). ``sign_meaning`` has
+        ``{count}`` for the record's count ("2 of 26 quarters"); empty for
+        ``inconsistent``, which is no side.
     """
 
     tail: str
@@ -93,6 +105,10 @@ class AssurancePhrases:
     heading: str
     meaning: str
     record_meaning: str
+    sign_heading: str = ""
+    sign_meaning: str = ""
+    sign_tail: str = ""
+    sign_alt_text: str = ""
 
 
 VARIATION_PHRASES: dict[str, VariationPhrases] = {
@@ -163,6 +179,19 @@ ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
         record_meaning=(
             "Met {record}; its limits do not rule out a miss, so this is a record, not a forecast."
         ),
+        sign_heading="Target within the process limits, but met more often than chance",
+        sign_meaning=(
+            "Met in {count}, more often than chance would give, though its limits do not "
+            "rule out a miss."
+        ),
+        sign_tail=(
+            "its limits straddle it, but that is more often than chance would give, though "
+            "they do not rule out a miss"
+        ),
+        sign_alt_text=(
+            "the target is within the process limits, but met more often than chance would "
+            "give, though its limits do not rule out a miss"
+        ),
     ),
     "consistent_fail": AssurancePhrases(
         tail="its limits lie on the wrong side of it, so it will not be met without a change",
@@ -173,6 +202,19 @@ ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
         record_meaning=(
             "Missed {record}; its limits do not rule out a pass, so this is a record, not "
             "a forecast."
+        ),
+        sign_heading="Target within the process limits, but met less often than chance",
+        sign_meaning=(
+            "Met in only {count}, less often than chance would give: it will not be met "
+            "reliably without a change."
+        ),
+        sign_tail=(
+            "its limits straddle it, but that is less often than chance would give, so it "
+            "will not be met reliably without a change"
+        ),
+        sign_alt_text=(
+            "the target is within the process limits, but met less often than chance would "
+            "give: it will not be met reliably without a change"
         ),
     ),
     "inconsistent": AssurancePhrases(
@@ -188,6 +230,38 @@ ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
     ),
 }
 """One row per assurance code of :data:`pcplib.spc.ASSURANCE_TYPES`, in its order."""
+
+SIGN_TEST_BASIS = "sign test"
+"""The ``spc_assurance_basis`` of limits that straddle the target (``inconsistent``)
+beside a record whose sign test shows the process on one side: the code stays, and every
+report words it with the ``sign_*`` phrases of that side (review 10, R10-15)."""
+
+
+def select_sign_phrases(row: Mapping[str, Any]) -> AssurancePhrases | None:
+    """The phrases of the side the record's sign test shows, or None.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's verdict: ``spc_assurance``, ``spc_assurance_basis`` and
+        ``target_process``.
+
+    Returns
+    -------
+    AssurancePhrases or None
+        ``consistent_pass``'s row for a record met more often than chance,
+        ``consistent_fail``'s for one met less often, when the limits straddle the
+        target; None otherwise (the code's own phrases stand).
+    """
+    if row.get("spc_assurance") != "inconsistent" or row.get("spc_assurance_basis") != (
+        SIGN_TEST_BASIS
+    ):
+        return None
+    side = {"met": "consistent_pass", "missed": "consistent_fail"}.get(
+        str(row.get("target_process") or "")
+    )
+    return None if side is None else ASSURANCE_PHRASES[side]
+
 
 SIGNAL_SHAPE_PHRASES: dict[str, str] = {
     "beyond": "a {unit} outside its chart's limits",

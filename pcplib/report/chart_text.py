@@ -203,6 +203,7 @@ def describe_chart(
     events: Sequence[tuple[Any, str]] = (),
     per: str = "",
     no_limits: str = "",
+    assurance_words: str = "",
 ) -> str:
     """Write alt text for an SPC chart: what it shows, in words.
 
@@ -226,6 +227,10 @@ def describe_chart(
     no_limits : str, optional
         Why a chart without limits has none, when it is not too few points ("No SPC
         verdict: no stable reference period to set the chart's limits").
+    assurance_words : str, optional
+        The assurance as the measure's verdict words it, in place of the code's own
+        (limits that straddle the target beside a record whose sign test shows the
+        side: :func:`~pcplib.assessment.spc_words.select_sign_phrases`).
 
     Returns
     -------
@@ -270,7 +275,8 @@ def describe_chart(
     if target is not None and not (isinstance(target, float) and math.isnan(target)):
         sentence = f"Target {format_figure(target, unit, per=per)}"
         if result.assurance:
-            sentence += f": {_ASSURANCE_WORDS.get(result.assurance, result.assurance)}"
+            words = assurance_words or _ASSURANCE_WORDS.get(result.assurance, result.assurance)
+            sentence += f": {words}"
         parts.append(sentence + ".")
     return " ".join(parts)
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.measures import PER_PERIOD
+from pcplib.assessment.spc_words import select_sign_phrases
 from pcplib.assessment.strategy import StrategySummary
 from pcplib.assessment.vocabulary import describe_change_words
 from pcplib.labels import as_sentence, format_figure, format_figures, is_missing, month_words
@@ -267,7 +268,7 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
             spc_words = f"{spc_words}. {r['assurance_words']}"
         elif r["spc_status"] == "assessed":
             assurance = describe_assurance(
-                r["spc_status"], r["spc_assurance"], not is_missing(r["target"])
+                r["spc_status"], r["spc_assurance"], not is_missing(r["target"]), r
             )
             spc_words = f"{spc_words}. {assurance}"
         if r.get("evidence_disagreement"):
@@ -419,9 +420,11 @@ def build_spc_charts(
             no_limits="no SPC verdict" if withheld else "",
         )  # fmt: skip
         no_limits = describe_variation(status, None) if withheld else ""
+        signed = select_sign_phrases(r)
         alt = describe_chart(
-            result, title, r["unit"], frequency, events=marks, per=per, no_limits=no_limits
-        )
+            result, title, r["unit"], frequency, events=marks, per=per, no_limits=no_limits,
+            assurance_words=signed.sign_alt_text if signed is not None else "",
+        )  # fmt: skip
         if withheld and r.get("spc_withheld"):
             # Why no verdict, never the limits that gave none.
             alt = f"{alt} {as_sentence(str(r['spc_withheld']))}"

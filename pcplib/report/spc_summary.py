@@ -9,11 +9,17 @@ This table gives both in words with what each means for the Board, from the verd
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
-from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
+from pcplib.assessment.spc_words import (
+    ASSURANCE_PHRASES,
+    SIGN_TEST_BASIS,
+    VARIATION_PHRASES,
+    select_sign_phrases,
+)
 from pcplib.labels import as_sentence, is_missing
 from pcplib.report.html import build_table, esc
 from pcplib.report.words import UNCONFIRMED_CONCERN, describe_assurance, describe_variation
@@ -25,6 +31,11 @@ VARIATION_MEANINGS: dict[str, str] = {c: p.meaning for c, p in VARIATION_PHRASES
 
 ASSURANCE_MEANINGS: dict[str, str] = {c: p.meaning for c, p in ASSURANCE_PHRASES.items()}
 """What each assurance means for the Board, after *Making Data Count*'s icon guide."""
+
+
+_SIGN_COUNT = re.compile(r"met in (?P<count>\d+ of \d+ \w+)")
+"""The record's count in the sign test's reason ("it was met in 2 of 26 quarters, ...",
+:func:`~pcplib.assessment.chance.judge_process_side`)."""
 
 
 def _meaning(status: str, code: Any, meanings: dict[str, str]) -> str:
@@ -39,8 +50,17 @@ def _record_meaning(row: dict[str, Any]) -> str:
     The limits straddle the target, so "will be met if nothing changes" would turn the
     record into a forecast the limits do not support (docs/methodology.md; review 9,
     R9-8): "Met every month (18 of 18) since April 2025; its limits do not rule out a
-    miss, so this is a record, not a forecast."
+    miss, so this is a record, not a forecast." Limits that straddle the target beside a
+    record whose sign test shows the side (``spc_assurance_basis`` "sign test") say
+    what the record shows: "Met in only 2 of 26 quarters, less often than chance would
+    give: it will not be met reliably without a change." (review 10, R10-15).
     """
+    signed = select_sign_phrases(row)
+    if signed is not None:
+        # Limits that straddle the target, but a record the sign test settles: what the
+        # record shows, never "by chance" (review 10, R10-15).
+        count = _SIGN_COUNT.search(str(row.get("target_process_reason") or ""))
+        return signed.sign_meaning.format(count=count["count"]) if count else ""
     phrases = ASSURANCE_PHRASES.get(str(row.get("spc_assurance")))
     record = str(row.get("target_record") or "")
     if phrases is None or not phrases.record_meaning or ": " not in record:
@@ -73,7 +93,7 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
         status = str(r.get("spc_status") or "")
         variation = describe_variation(status, r.get("spc_variation"), str(r.get("rag_rule") or ""))
         has_target = not is_missing(r.get("target"))
-        assurance = describe_assurance(status, r.get("spc_assurance"), has_target)
+        assurance = describe_assurance(status, r.get("spc_assurance"), has_target, r)
         meaning_v = _meaning(status, r.get("spc_variation"), VARIATION_MEANINGS)
         if variation == UNCONFIRMED_CONCERN:
             # The chart alone: a question to ask, not a change found (assessment.harm).
@@ -87,7 +107,7 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
             # said here as under the chart (review 9, R9-23).
             meaning_v = as_sentence(immaterial)
         meaning_a = _meaning(status, r.get("spc_assurance"), ASSURANCE_MEANINGS)
-        if meaning_a and r.get("spc_assurance_basis") == "record":
+        if meaning_a and r.get("spc_assurance_basis") in ("record", SIGN_TEST_BASIS):
             meaning_a = _record_meaning(r) or meaning_a
         tier = " (sub-measure)" if r.get("tier") == "sub" else ""
         body.append(

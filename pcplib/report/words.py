@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
+from typing import Any
 
 from pcplib.assessment import spc_words
-from pcplib.assessment.spc_words import ASSURANCE_PHRASES, VARIATION_PHRASES
+from pcplib.assessment.spc_words import (
+    ASSURANCE_PHRASES,
+    VARIATION_PHRASES,
+    select_sign_phrases,
+)
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
     DELIVERY_THRESHOLDS,
@@ -314,10 +320,20 @@ def describe_variation(status: str, variation: str | None, rule: str = "") -> st
     return VARIATION_WORDS.get(variation, variation)
 
 
-def describe_assurance(status: str, assurance: str | None, has_target: bool) -> str:
-    """The SPC assurance in words: whether the target will be met if nothing changes."""
+def describe_assurance(
+    status: str, assurance: str | None, has_target: bool, row: Mapping[str, Any] | None = None
+) -> str:
+    """The SPC assurance in words: whether the target will be met if nothing changes.
+
+    ``row`` is the measure's verdict: limits that straddle the target beside a record
+    whose sign test shows the side are headed as the record shows, never "by chance"
+    (:func:`~pcplib.assessment.spc_words.select_sign_phrases`; review 10, R10-15).
+    """
     if status != "assessed":
         return "Not assessed"
+    signed = select_sign_phrases(row) if row is not None else None
+    if signed is not None:
+        return signed.sign_heading
     if isinstance(assurance, str) and assurance:
         return ASSURANCE_WORDS.get(assurance, assurance)
     return "Not assessed" if has_target else "No target"

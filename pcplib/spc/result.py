@@ -268,10 +268,13 @@ class XmrResult:
                     f"; the target of {shown} will not be met unless the process changes ({why})"
                 )
             elif self.assurance == "inconsistent":
-                sentence += (
-                    f"; the target of {shown} is not reliably met (it lies within the "
-                    "process limits, so it will be hit and missed by chance)"
+                # A record whose sign test shows a side is its own reason: never "by
+                # chance" beside it.
+                why = (
+                    assurance_reason
+                    or "it lies within the process limits, so it will be hit and missed by chance"
                 )
+                sentence += f"; the target of {shown} is not reliably met ({why})"
             else:
                 sentence += (
                     f"; no assurance against the target of {shown} is given because this "

@@ -259,6 +259,44 @@ def test_a_mixed_record_keeps_the_limits_assurance():
     assert (row["spc_assurance"], row["spc_assurance_basis"]) == ("inconsistent", "limits")
 
 
+def test_limits_that_straddle_a_target_the_sign_test_settles_never_say_by_chance():
+    # About 81 +/- 3 against 85: limits about 73.7 to 89.5 straddle it, but the target is
+    # met in 2 of 26 quarters, which the sign test (the rating's own rule) says is not
+    # chance: no report may call it "met or missed by chance" (review 10, R10-15).
+    import html
+
+    from pcplib.report.measures import build_spc_charts
+    from pcplib.report.spc_summary import format_spc_summary
+
+    values = scattered(81, 3, len(QUARTERS), 11)
+    row = judge(values, frequency="quarterly", unit="percent", aggregation="mean",
+                good_direction="higher", target=85.0, seasonal="no")  # fmt: skip
+    # The code, and so the rating, stand; only the words follow the record.
+    assert (row["spc_assurance"], row["target_process"]) == ("inconsistent", "missed")
+    assert row["spc_assurance_basis"] == "sign test"
+    assert row["target_record"].startswith("met in 2 of 26 quarters")
+    frame = pd.DataFrame([row | {"measure_id": "m", "measure_name": "M", "tier": "headline"}])
+    summary = html.unescape(format_spc_summary(frame, "SPC summary"))
+    chart = html.unescape(build_spc_charts(frame))
+    alt = chart.split('alt="', 1)[1].split('"', 1)[0]
+    for text in (row["assurance_words"], row["spc_summary"], summary, alt):
+        assert not any(words in text.lower() for words in HIT_AND_MISS), text
+    assert row["assurance_words"].endswith(
+        "its limits straddle it, but that is less often than chance would give, so it will "
+        "not be met reliably without a change"
+    )
+    assert (
+        "it lies within the process limits, but it was met in 2 of 26 quarters"
+        in (row["spc_summary"])
+    )
+    assert "Target within the process limits, but met less often than chance" in summary
+    assert (
+        "Met in only 2 of 26 quarters, less often than chance would give: it will not be met "
+        "reliably without a change."
+    ) in summary
+    assert "Target 85.0%: the target is within the process limits, but met less often" in alt
+
+
 def test_a_short_one_sided_record_says_every_period_not_met_in_some():
     # Four quarters under a new definition, all missed: "missed: every quarter (4 of 4)".
     from pcplib.assessment.target_record import describe_target_record

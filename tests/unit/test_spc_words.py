@@ -28,11 +28,15 @@ def test_every_phrase_is_written_except_where_a_code_has_none() -> None:
         assert "{period}" in phrases.clause, code
     for code, phrases in ASSURANCE_PHRASES.items():
         for name, text in vars(phrases).items():
-            # A one-sided record is never "inconsistent".
-            if code == "inconsistent" and name in ("record_tail", "record_meaning"):
+            # A one-sided record is never "inconsistent", nor is "inconsistent" a side a
+            # sign test shows (review 10, R10-15).
+            if code == "inconsistent" and (name.startswith(("record_", "sign_"))):
                 assert text == ""
             else:
                 assert text.strip(), (code, name)
+        if code != "inconsistent":
+            assert "{count}" in phrases.sign_meaning, code
+            assert "chance" not in phrases.sign_tail.split("chance would give")[1], code
 
 
 @pytest.mark.parametrize(
