@@ -45,15 +45,15 @@ guide*: police recorded crime reflects reporting and recording as well as crime)
 GROUP_MEANINGS = {
     "achieved": "met its target (if only just), is on course for a later one, or really got "
     "better (by more than the usual ups and downs)",
-    "needs attention": "missed its target, or too close to it to say whether it was met, or "
-    "got worse (really, or possibly: the figures are not yet clear)",
+    "needs attention": "missed its target, too close to it to say whether it was met, got "
+    "worse (really or possibly) or lately ran worse than usual",
     "steady": "no target and no change beyond the usual ups and downs",
     "too few to tell": "no target, and so few events that a change cannot be told from "
     "chance: the counts are given",
-    "trend": "not rated, as there is no right way for it to go: more reports of a crime can "
-    "mean that more people feel safe to come forward",
-    "not rated": "no target, and too little settled history to say what the usual ups and "
-    "downs are; any change the figures show is said",
+    "trend": "not rated, as there is no right way for it to go: more reports can mean more "
+    "people feel safe to come forward",
+    "not rated": "no target, and too little settled history to know its usual ups and downs; "
+    "any change is said",
 }
 """What each of the public report's groups means: the one definition its key and its
 About page both quote."""

@@ -150,7 +150,7 @@ def describe_roll_up(audience: str = "public") -> str:
         return (
             "A strategy's rating is the worst of its main measures' ratings; with fewer "
             f"than {MIN_RATED_HEADLINE} of them rated, or under half, it is Grey (too little "
-            "rated) unless one is Red."
+            "rated) unless one is Amber or Red."
         )
     return (
         "A strategy's overall rating is the worst of its rated headline measures, given at "

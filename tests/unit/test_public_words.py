@@ -436,3 +436,15 @@ def test_the_revisions_policy_names_only_the_provisional_figures() -> None:
 
     assert "figures are provisional" not in REVISIONS_POLICY
     assert "only figures listed as provisional may be revised" in REVISIONS_POLICY
+
+
+def test_the_public_key_and_roll_up_words_match_what_is_listed() -> None:
+    # "Needs attention" holds a run the comparisons do not confirm (watched, R9-11): the
+    # key says so, never only "got worse" (review 11, R11-4). A lone Amber stands, as in
+    # the code and the Board's words (R10-1): the public words say so too (R11-2).
+    from pcplib.report.public import GROUP_MEANINGS
+    from pcplib.report.words import describe_roll_up
+
+    assert "lately ran worse than usual" in GROUP_MEANINGS["needs attention"]
+    assert describe_roll_up("public").endswith("unless one is Amber or Red.")
+    assert "unless a rated one is Amber or Red" in describe_roll_up("technical")
