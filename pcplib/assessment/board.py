@@ -451,6 +451,16 @@ def _rating_items(
     # A rating that moved within chance of its target is listed with the changes, and
     # is no progress (list_progress reads no "out of needs attention" for it).
     rated = changes[changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])]
+    # A measure whose figure moved within its allowance for chance is counted with those
+    # that moved within chance of its target: the count matches the lines that say so
+    # (review 11, R11-1).
+    table = continuity.measures
+    within = (
+        table["change_within_chance"].astype(str).str.strip() != ""
+        if "change_within_chance" in table.columns
+        else pd.Series(False, index=table.index)
+    )
+    noise = set(table.loc[within, "measure_id"].astype(str))
     rows = [
         {
             "kind": "rating",
@@ -467,7 +477,7 @@ def _rating_items(
             )
             if r["kind"] == "overall"
             else "measure, within chance"
-            if r["change"] == MOVED_WITHIN_CHANCE
+            if r["change"] == MOVED_WITHIN_CHANCE or str(r["item_id"]) in noise
             else "measure",
             "flag": "changed",
             # The plain "Why", for the measures': the change in the evidence; a move to

@@ -597,7 +597,15 @@ def compare_with_previous_meeting(
     overall: list[dict[str, Any]] = []
     noise = False
     if old_overall and old_overall != summary.overall_rag:
-        noise = _moved_within_chance_only(changes, measures, old_overall, summary.overall_rag)
+        headline = set(
+            summary.measures.loc[summary.measures["tier"] == "headline", "measure_id"].astype(str)
+        )
+        noise = _moved_within_chance_only(
+            [c for c in changes if str(c["item_id"]) in headline],
+            measures,
+            old_overall,
+            summary.overall_rag,
+        )
         overall.append(
             {
                 "kind": "overall",
@@ -653,7 +661,10 @@ def _moved_within_chance_only(
 ) -> bool:
     """Whether a strategy's rating moved only on measures' figures that moved within chance.
 
-    Every measure whose rating changed moved between two ratings (none to or from Grey,
+    ``changes`` are its headline measures' (a sub-measure does not enter the rating: its
+    move to Grey had kept "within chance" from a strategy whose every headline move was
+    within chance, review 11, R11-1). Every one whose rating changed moved between two
+    ratings (none to or from Grey,
     which is the method, not the figure) and on a figure within chance (a move within
     chance of its target, or a change within its allowance), and the strategy's rating
     itself moved between two ratings.

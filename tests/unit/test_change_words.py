@@ -263,7 +263,9 @@ def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
     assert (overall["before"], overall["after"]) == ("Amber", "Red")
     assert overall["reason"].endswith(OVERALL_WITHIN_CHANCE)
     # The Delivery Board view: VAWG moved Amber to Red on one survey's -4.0 points.
-    two = sample.strategies["strategy_id"].isin(["vawg", "scrutiny-and-legitimacy"])
+    two = sample.strategies["strategy_id"].isin(
+        ["vawg", "scrutiny-and-legitimacy", "supporting-victims"]
+    )
     board = summarise_board_quarter(
         replace(sample, strategies=sample.strategies[two]), "2026-09", "2026-11"
     )
@@ -273,9 +275,17 @@ def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
         "vawg": "overall rating, within chance",
         # Public complaints rose beyond chance: a real move.
         "scrutiny-and-legitimacy": "overall rating",
+        # Red to Amber on victim satisfaction's +3.8 points within its allowance; a
+        # sub-measure's move to Grey does not enter the rating (review 11, R11-1).
+        "supporting-victims": "overall rating, within chance",
     }
+    # Each measure line that says "within chance" is counted so (R11-1).
+    moved = board.items[board.items["detail"].astype(str).str.startswith("measure")]
+    counted = moved.set_index("item_id")["detail"]
+    assert counted["sv-victim-satisfaction"] == "measure, within chance"
     page = format_board_owners(board)
     assert "Violence Against Women and Girls: Amber to Red, within chance" in page
+    assert "Supporting Victims: Red to Amber, within chance" in page
     assert "Scrutiny and Legitimacy: Green to Red;" in page
 
 
