@@ -62,7 +62,7 @@ __all__ = [
     "CHANGE_CLAIM_COLUMNS",
     "check_change_claims",
     "describe_change_evidence",
-    "describe_red_success",
+    "describe_flagged_success",
 ]
 
 CHANGE_CLAIM_COLUMNS = [
@@ -229,7 +229,7 @@ def check_change_claims(
     return pd.DataFrame(rows, columns=CHANGE_CLAIM_COLUMNS)
 
 
-def describe_red_success(section: str, measures: object, verdicts: pd.DataFrame | None) -> str:
+def describe_flagged_success(section: str, measures: object, verdicts: pd.DataFrame | None) -> str:
     """The note on a success told of a measure the report rates Red or Amber, or ``""``.
 
     "Body-worn video was recorded in 90.8% of searches in September", under Successes,

@@ -15,7 +15,7 @@ from pcplib import periods
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.assessment.change_claims import check_change_claims, describe_red_success
+from pcplib.assessment.change_claims import check_change_claims, describe_flagged_success
 from pcplib.assessment.narrative_checks import (
     check_narrative_numbers,
     describe_withheld,
@@ -133,7 +133,7 @@ def format_narrative(
     verdicts : pandas.DataFrame, optional
         The report's measure verdicts: a success told of a measure rated Red is noted
         beside it, for every audience
-        (:func:`pcplib.assessment.change_claims.describe_red_success`).
+        (:func:`pcplib.assessment.change_claims.describe_flagged_success`).
 
     Returns
     -------
@@ -203,7 +203,7 @@ def format_narrative(
         named = list(entries["measures"]) if "measures" in entries.columns else [""] * len(texts)
         notes = changes[changes["section"] == section]
         # ``verdicts`` of a public report hold only its public measures.
-        extra = [describe_red_success(section, cell, verdicts) for cell in named]
+        extra = [describe_flagged_success(section, cell, verdicts) for cell in named]
         if texts and (not notes.empty or any(extra)):
             parts.append(_noted_bullets(texts, notes, extra))
         elif texts:

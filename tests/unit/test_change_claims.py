@@ -17,7 +17,7 @@ from pcplib.assessment.change_claims import (
     CHANGE_CLAIM_COLUMNS,
     check_change_claims,
     describe_change_evidence,
-    describe_red_success,
+    describe_flagged_success,
 )
 from pcplib.assessment.evidence import Evidence
 from pcplib.data import Dataset
@@ -152,9 +152,9 @@ def test_a_success_told_of_a_measure_rated_red_is_noted_for_every_audience(sampl
     )
     assert "is rated Red this quarter (see the measures table)" in public
     # Only an entry that lists its measure, under Successes, of a measure rated Red.
-    assert describe_red_success("challenges", "sl-body-worn-video", summary.measures) == ""
-    assert describe_red_success("successes", "", summary.measures) == ""
-    assert describe_red_success("successes", "sl-body-worn-video", None) == ""
+    assert describe_flagged_success("challenges", "sl-body-worn-video", summary.measures) == ""
+    assert describe_flagged_success("successes", "", summary.measures) == ""
+    assert describe_flagged_success("successes", "sl-body-worn-video", None) == ""
 
 
 def test_a_success_told_of_a_measure_rated_amber_is_noted_too() -> None:
@@ -168,9 +168,9 @@ def test_a_success_told_of_a_measure_rated_amber_is_noted_too() -> None:
             "rag": ["Amber", "Green"],
         }
     )
-    note = describe_red_success("successes", "nc-neighbourhood;nc-total", verdicts)
+    note = describe_flagged_success("successes", "nc-neighbourhood;nc-total", verdicts)
     assert note == (
         "Neighbourhood crime offences is rated Amber this quarter (see the measures table): "
         "this success is not the whole picture."
     )
-    assert describe_red_success("successes", "nc-total", verdicts) == ""
+    assert describe_flagged_success("successes", "nc-total", verdicts) == ""
