@@ -230,15 +230,11 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
         if rag == "Red" and row.get("rag_rule") == "harm_test" and not say_chance(row):
             return "no target, and it got worse by enough to matter (counted in full)"
         return _PLAIN_EVIDENCE[rag]
-    if row.get("rag_rule") == "outcomes_open":
-        # Short of its target on months whose outcomes are still open: the lag, not the
-        # evidence, keeps it from a rating (review 9, R9-20).
-        return (
-            "not rated: short of its target while its latest months' outcomes are still "
-            "open, so not rated until they settle"
-        )
-    # Small numbers with their counts; the other two in words without chart terms.
-    grey = describe_grey_rule(row, public=row.get("rag_rule") != "small_numbers")
+    # Small numbers with their counts, open outcomes in the Board's words; the other two
+    # in words without chart terms.
+    grey = describe_grey_rule(
+        row, public=row.get("rag_rule") not in ("small_numbers", "outcomes_open")
+    )
     if grey:
         return grey
     if not row.get("has_data", True):

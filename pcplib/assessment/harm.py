@@ -299,6 +299,19 @@ def describe_grey_rule(row: Mapping[str, Any], public: bool = False) -> str:
     """
     rule, detail = str(row.get("rag_rule") or ""), row.get("rag_comparison")
     detail = str(detail) if _flag(detail) else ""
+    if rule == "outcomes_open":
+        # Short of its target on months whose outcomes are still open: it has a target,
+        # so never "no target", and the lag, not the evidence, keeps it from a rating
+        # (review 9, R9-20).
+        if public:
+            return (
+                "not rated: it is short of its target, but the latest months' outcomes are "
+                "still being decided and can only add to it, so it is not rated until they are"
+            )
+        return (
+            "not rated: short of its target while its latest months' outcomes are still "
+            "open, so not rated until they settle"
+        )
     if rule == "small_numbers":
         if public:
             return "these are small numbers, too few to tell a change from chance"

@@ -330,13 +330,6 @@ def describe_public_not_rated(row: Mapping[str, Any]) -> str:
     the reason is the chart's (its reference period is not stable, too few figures, or
     a rolling total), never "no clear change" (issue 26, review 3 #6 and #7).
     """
-    if row.get("rag_rule") == "outcomes_open":
-        # Short of its target on months whose outcomes are still open: it has a target,
-        # so never "there is no target" (review 9, R9-20).
-        return (
-            "it is short of its target, but the latest months' outcomes are still "
-            "being decided and can only add to it, so it is not rated until they are"
-        )
     grey = describe_grey_rule(row, public=True)
     if grey:
         return grey.removeprefix("not rated: ")

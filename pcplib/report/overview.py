@@ -299,6 +299,8 @@ def format_rating_basis(measure: Mapping[str, Any]) -> str:
         return _describe_target(measure)
     if rule == "harm_test" or rule == "harm_spc":
         return _describe_harm(measure, rule)
+    if rule in _RULE_WORDS:
+        return _RULE_WORDS[rule]  # the table's short forms, open outcomes' among them
     grey = describe_grey_rule(measure)
     if grey:
         # Small numbers, no comparable baseline, a target that asks for nothing: said

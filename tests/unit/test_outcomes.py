@@ -293,3 +293,27 @@ def test_a_share_of_outcomes_assigned_in_the_month_is_rated_on_its_target(sample
     assert row["rag"] in ("Amber", "Red") and row["rag_rule"] != "outcomes_open"
     assert "no target" not in row["sentence"]
     assert "not enough evidence" not in describe_rating_plainly(row.to_dict(), "Amber")
+
+
+def test_a_share_not_rated_for_open_outcomes_is_worded_for_each_reader() -> None:
+    # One wording of the rule (assessment.harm.describe_grey_rule): the Board's plain
+    # "Why" and the public report's reason, never "no target" or "not enough evidence".
+    from pcplib.assessment.exceptions import describe_rating_plainly
+    from pcplib.assessment.public import describe_public_not_rated
+
+    row = {"rag": "Grey", "rag_basis": "none", "rag_rule": "outcomes_open", "has_data": True,
+           "good_direction": "higher", "unit": "percent", "spc_status": "assessed"}  # fmt: skip
+    assert describe_rating_plainly(row, "Amber") == (
+        "not rated: short of its target while its latest months' outcomes are still open, "
+        "so not rated until they settle"
+    )
+    assert describe_public_not_rated(row) == (
+        "it is short of its target, but the latest months' outcomes are still being decided "
+        "and can only add to it, so it is not rated until they are"
+    )
+    # The plan overview's cell keeps its short form.
+    from pcplib.report.overview import format_rating_basis
+
+    assert format_rating_basis(row) == (
+        "short of its target while its latest outcomes are open: not rated yet"
+    )
