@@ -649,11 +649,11 @@ def compare_with_previous_meeting(
 
 
 OVERALL_WITHIN_CHANCE = (
-    "Each measure rating behind the change moved on a figure within chance (see below), so "
+    "A measure rating the change rests on moved on a figure within chance (see below), so "
     "the new rating is not shown to be a change in performance."
 )
-"""Said of a strategy's rating that changed only because measures' ratings moved on
-figures within chance (review 9, R9-5)."""
+"""Said of a strategy's rating whose change rests on a measure's rating that moved on a
+figure within chance (review 9, R9-5; review 12, R12-3)."""
 
 
 def _moved_within_chance_only(
@@ -661,26 +661,36 @@ def _moved_within_chance_only(
 ) -> bool:
     """Whether a strategy's rating moved only on measures' figures that moved within chance.
 
-    ``changes`` are its headline measures' (a sub-measure does not enter the rating: its
-    move to Grey had kept "within chance" from a strategy whose every headline move was
-    within chance, review 11, R11-1). Every one whose rating changed moved between two
-    ratings (none to or from Grey,
-    which is the method, not the figure) and on a figure within chance (a move within
-    chance of its target, or a change within its allowance), and the strategy's rating
-    itself moved between two ratings.
+    ``changes`` are its headline measures' (a sub-measure does not enter the rating,
+    review 11, R11-1). The rating is the worst of them, so a strategy leaves a rating only
+    when every measure holding it leaves it: one that left on a figure within chance (a
+    move within chance of its target, or a change within its allowance) holds the whole
+    move to chance (review 12, R12-3: Rural Crime left Red only because rural confidence
+    moved +1.1 points inside +/- 7.1). A strategy gets a worse rating from the measures
+    that reach it: within chance when every one of them got there on such a figure. A
+    move to or from Grey is the method's, not the figure's, and never counts as chance.
     """
-    rated = ("Green", "Amber", "Red")
-    if before not in rated or after not in rated:
+    order = {"Green": 0, "Amber": 1, "Red": 2}
+    if before not in order or after not in order:
         return False
     moved = [c for c in changes if c["change"] in ("rating changed", MOVED_WITHIN_CHANCE)]
-    if not moved or any(c["before"] not in rated or c["after"] not in rated for c in moved):
-        return False
     by_id = measures.set_index("measure_id")
-    return all(
-        bool(by_id.at[str(c["item_id"]), "move_within_chance"])
-        or bool(by_id.at[str(c["item_id"]), "change_within_chance"])
-        for c in moved
-    )
+
+    def on_chance(change: Mapping[str, Any]) -> bool:
+        mid = str(change["item_id"])
+        return (
+            change["before"] in order
+            and change["after"] in order
+            and (
+                bool(by_id.at[mid, "move_within_chance"])
+                or bool(by_id.at[mid, "change_within_chance"])
+            )
+        )
+
+    if order[after] < order[before]:
+        return any(on_chance(c) for c in moved if c["before"] == before)
+    reached = [c for c in moved if c["after"] == after]
+    return bool(reached) and all(on_chance(c) for c in reached)
 
 
 def add_continuity_columns(
