@@ -163,7 +163,7 @@ def regular_series(current: pd.DataFrame, frequency: str) -> pd.Series:
 
 
 def _change_value(change: metrics.Change, unit: str) -> float | None:
-    """The change the text prints, as a number: worked out from the figures as printed.
+    """The change the text prints, as a number (:func:`~pcplib.metrics.compute_shown_change`).
 
     None when the text tells it as a difference (small numbers, a variance across
     zero), as ``pct`` is then; the charts draw only per cent and points.
