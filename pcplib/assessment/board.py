@@ -127,11 +127,10 @@ BOARD_ITEM_COLUMNS = [
 ``risk``, ``rating`` or (for progress) ``measure``; ``flag`` is one of :data:`FLAGS`;
 ``reason`` is the change in the evidence behind a changed rating or a measure's
 progress, or for a commitment the sentence saying that its status and its measure's
-data disagree (:mod:`pcplib.assessment.commitment_status`); empty for other items.
-For a changed rating, ``rating_of`` is ``overall`` (the strategy's) or ``measure`` and
-``within_chance`` whether it moved only on figures within chance (False for other
-items); for progress, ``progress_kind`` is what it counts as
-(:func:`~pcplib.assessment.board_changes.list_progress`); both empty otherwise."""
+data disagree (:mod:`pcplib.assessment.commitment_status`); empty for other items. A
+changed rating's ``rating_of`` is ``overall`` or ``measure``, ``within_chance`` whether it
+moved only on figures within chance; progress's ``progress_kind`` is what it counts as
+(:func:`~pcplib.assessment.board_changes.list_progress`). Empty or False otherwise."""
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
@@ -146,6 +145,8 @@ at risk or off track and not yet due, ``new_risks`` the risks that became high i
 quarter, ``changes`` the ratings changed, ``progress`` the items that progressed
 (flag ``progress``)."""
 
+# The columns only a changed rating or progress fills: every other item has none.
+_UNFILLED = {"rating_of": "", "within_chance": False, "progress_kind": ""}
 _SIDES = (("Force", "force_senior_owner", "force_spoc"), ("OPCC", "opcc_senior_owner", "opcc_spoc"))
 
 
@@ -476,7 +477,6 @@ def _rating_items(
             if overall
             else r["change"] == MOVED_WITHIN_CHANCE or str(r["item_id"]) in noise
         )
-        rating_of = "overall" if overall else "measure"
         rows.append(
             {
                 "kind": "rating",
@@ -494,7 +494,7 @@ def _rating_items(
                 else _unrated_words(r)
                 if r["after"] == "Grey"
                 else reasons.get(str(r["item_id"])) or _unrated_words(r),
-                "rating_of": rating_of,
+                "rating_of": "overall" if overall else "measure",
                 "within_chance": bool(within_chance),
             }
         )
@@ -663,7 +663,7 @@ def summarise_board_quarter(
             flagged += list_return_items(dataset, sid, quarter, plan, as_of)
         flagged += list_risk_items(ratings.summary.new_risks)
         overall_rows.append(ratings.overall)
-        items += [base | row for row in flagged + ratings.rows + ratings.progress]
+        items += [base | _UNFILLED | row for row in flagged + ratings.rows + ratings.progress]
         flags = [row["flag"] for row in flagged]
         strategies.append(
             {
@@ -689,10 +689,6 @@ def summarise_board_quarter(
             }
         )
     item_frame = pd.DataFrame(items, columns=BOARD_ITEM_COLUMNS)
-    # Only changed ratings and progress fill these: every other item has none.
-    item_frame["within_chance"] = item_frame["within_chance"].eq(True)
-    for column in ("rating_of", "progress_kind"):
-        item_frame[column] = item_frame[column].astype(object).fillna("")
     return BoardView(
         quarter=quarter,
         period_end=period_end,
