@@ -445,7 +445,7 @@ def build_spc_charts(
             # The alt text says which period set the limits, as the caption does.
             alt = f"{alt} {as_sentence(r['spc_note'])}"
         caption = f"{r['measure_name']}: {r['spc_summary']} Source: {r['source']}."
-        if "definition changed" in r["quality"]:
+        if r["definition_changed"]:
             caption += " Only figures under the current definition are charted."
         flagged = list_flagged_points(result, r["unit"], frequency, per=per)
         if flagged:
