@@ -433,6 +433,9 @@ def build_spc_charts(
             # A concern the tests do not confirm: the alt text gives the caption's verdict,
             # not the chart's own "special cause of concern" alone (review 9, R9-23).
             or r.get("rag_rule") == "harm_spc_unconfirmed"
+            # A signal too small to call a change: the caption's words, not "no signal"
+            # alone beside a point the alt text names as flagged (review 10, R10-9).
+            or (isinstance(r.get("spc_immaterial"), str) and bool(r["spc_immaterial"]))
         ):
             # The rating rests on the whole reporting period; the alt text says so too,
             # not only what the latest point shows.

@@ -19,7 +19,7 @@ from pcplib.assessment.spc_words import (
     VARIATION_PHRASES,
     select_sign_phrases,
 )
-from pcplib.labels import as_sentence, is_missing, strip_text
+from pcplib.labels import is_missing, strip_text
 from pcplib.report.html import build_table, esc
 from pcplib.report.words import UNCONFIRMED_CONCERN, describe_assurance, describe_variation
 
@@ -98,8 +98,8 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
         immaterial = r.get("spc_immaterial")
         if isinstance(immaterial, str) and immaterial:
             # A point the chart flags in the period, overruled by the materiality rule:
-            # said here as under the chart (review 9, R9-23).
-            meaning_v = as_sentence(immaterial)
+            # a signal, never "No signal", in the caption's words (review 10, R10-9).
+            variation, meaning_v = immaterial, ""
         meaning_a = _meaning(status, r.get("spc_assurance"), ASSURANCE_MEANINGS)
         if meaning_a and r.get("spc_assurance_basis") in ("record", SIGN_TEST_BASIS):
             meaning_a = _record_meaning(r) or meaning_a
