@@ -123,13 +123,17 @@ of "needs attention" or newly meeting its target)."""
 
 BOARD_ITEM_COLUMNS = [
     "mission_id", "strategy_id", "strategy_name", "force_owner", "opcc_owner", "kind",
-    "item_id", "item", "state", "due", "detail", "flag", "reason",
+    "item_id", "item", "state", "due", "detail", "flag", "reason", "rating_of",
+    "within_chance", "progress_kind",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.items`: ``kind`` is ``commitment``, ``action``, ``return``,
 ``risk``, ``rating`` or (for progress) ``measure``; ``flag`` is one of :data:`FLAGS`;
 ``reason`` is the change in the evidence behind a changed rating or a measure's
 progress, or for a commitment the sentence saying that its status and its measure's
-data disagree (:mod:`pcplib.assessment.commitment_status`); empty for other items."""
+data disagree (:mod:`pcplib.assessment.commitment_status`); empty for other items. A
+changed rating's ``rating_of`` is ``overall`` or ``measure``, ``within_chance`` whether it
+moved only on figures within chance; progress's ``progress_kind`` is what it counts as
+(:func:`~pcplib.assessment.board_changes.list_progress`). Empty or False otherwise."""
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
@@ -144,6 +148,8 @@ at risk or off track and not yet due, ``new_risks`` the risks that became high i
 quarter, ``changes`` the ratings changed, ``progress`` the items that progressed
 (flag ``progress``)."""
 
+# The columns only a changed rating or progress fills: every other item has none.
+_UNFILLED = {"rating_of": "", "within_chance": False, "progress_kind": ""}
 _SIDES = (("Force", "force_senior_owner", "force_spoc"), ("OPCC", "opcc_senior_owner", "opcc_spoc"))
 
 
@@ -458,37 +464,39 @@ def _rating_items(
         changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])
         | (changes["change"].eq(NO_LONGER_RATED) & changes["before"].isin(_RATED))
     ]
-    rows = [
-        {
-            "kind": "rating",
-            "item_id": str(r["item_id"]),
-            "item": str(r["name"]),
-            "state": f"{r['before']} to {r['after']}",
-            "due": "",
-            "detail": (
-                # Moved only on measures' figures within chance (one rule with "Since
-                # the last meeting"); the Board's own earlier rating is another point.
-                "overall rating, within chance"
-                if continuity.overall_within_chance and told is None
-                else "overall rating"
-            )
-            if r["kind"] == "overall"
-            # The comparison's own verdict, as "Since the last meeting" files it: the
-            # count matches the lines that say so (review 11, R11-1; review 12, R12-3).
-            else "measure, within chance"
-            if r["change"] == MOVED_WITHIN_CHANCE
-            else "measure",
-            "flag": "changed",
-            # The plain "Why", for the measures': the change in the evidence; a move to
-            # Grey is "no longer rated".
-            "reason": ""
-            if r["kind"] == "overall"
-            else _unrated_words(r)
-            if r["after"] == "Grey"
-            else reasons.get(str(r["item_id"])) or _unrated_words(r),
-        }
-        for r in rated.to_dict("records")
-    ]
+    rows = []
+    for r in rated.to_dict("records"):
+        overall = r["kind"] == "overall"
+        # Moved only on measures' figures within chance (one rule with "Since the last
+        # meeting"); the Board's own earlier rating is another point. A measure's is the
+        # comparison's own verdict, as "Since the last meeting" files it: the count
+        # matches the lines that say so (review 11, R11-1; review 12, R12-3).
+        within_chance = (
+            continuity.overall_within_chance and told is None
+            if overall
+            else r["change"] == MOVED_WITHIN_CHANCE
+        )
+        rows.append(
+            {
+                "kind": "rating",
+                "item_id": str(r["item_id"]),
+                "item": str(r["name"]),
+                "state": f"{r['before']} to {r['after']}",
+                "due": "",
+                "detail": ("overall rating" if overall else "measure")
+                + (", within chance" if within_chance else ""),
+                "flag": "changed",
+                # The plain "Why", for the measures': the change in the evidence; a move
+                # to Grey is "no longer rated".
+                "reason": ""
+                if overall
+                else _unrated_words(r)
+                if r["after"] == "Grey"
+                else reasons.get(str(r["item_id"])) or _unrated_words(r),
+                "rating_of": "overall" if overall else "measure",
+                "within_chance": bool(within_chance),
+            }
+        )
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
     # A measure re-rated on the figure first published did not progress: the method did.
@@ -654,7 +662,7 @@ def summarise_board_quarter(
             flagged += list_return_items(dataset, sid, quarter, plan, as_of)
         flagged += list_risk_items(ratings.summary.new_risks)
         overall_rows.append(ratings.overall)
-        items += [base | row for row in flagged + ratings.rows + ratings.progress]
+        items += [base | _UNFILLED | row for row in flagged + ratings.rows + ratings.progress]
         flags = [row["flag"] for row in flagged]
         strategies.append(
             {
@@ -703,7 +711,7 @@ def summarise_board_quarter(
 
 def _cited_measures(items: pd.DataFrame) -> list[str]:
     """The measures whose change or progress the view cites, by id."""
-    rated = items["kind"].eq("rating") & items["detail"].astype(str).str.startswith("measure")
+    rated = items["kind"].eq("rating") & items["rating_of"].eq("measure")
     progressed = items["kind"].eq("measure") & items["flag"].eq("progress")
     return list(dict.fromkeys(items.loc[rated | progressed, "item_id"].astype(str)))
 
