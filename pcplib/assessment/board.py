@@ -82,6 +82,7 @@ from pcplib.assessment.change_chance import MOVED_WITHIN_CHANCE
 from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.continuity import (
     AS_REPORTED,
+    NO_LONGER_RATED,
     RECOMPUTED,
     Continuity,
     PreviousMeeting,
@@ -108,6 +109,8 @@ __all__ = [
     "summarise_board_quarter",
     "tabulate_board_judgements",
 ]
+
+_RATED = ("Green", "Amber", "Red")
 
 BOARD_REPORT = "delivery-board"
 """The view's name in a run (its page and its ``report`` in ``judgements.csv``)."""
@@ -454,28 +457,24 @@ def _rating_items(
             told_rag,
         ]
     reasons, restated = _evidence_reasons(summary, continuity, first is not None)
-    # A rating that moved within chance of its target is listed with the changes, and
-    # is no progress (list_progress reads no "out of needs attention" for it).
-    rated = changes[changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])]
-    # A measure whose figure moved within its allowance for chance is counted with those
-    # that moved within chance of its target: the count matches the lines that say so
-    # (review 11, R11-1).
-    table = continuity.measures
-    within = (
-        table["change_within_chance"].astype(str).str.strip() != ""
-        if "change_within_chance" in table.columns
-        else pd.Series(False, index=table.index)
-    )
-    noise = set(table.loc[within, "measure_id"].astype(str))
+    # A rating that moved within chance (of its target, or on a figure within its
+    # allowance) is listed with the changes, and is no progress (list_progress reads no
+    # "out of needs attention" for it); one no longer rated is listed too, once.
+    rated = changes[
+        changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])
+        | (changes["change"].eq(NO_LONGER_RATED) & changes["before"].isin(_RATED))
+    ]
     rows = []
     for r in rated.to_dict("records"):
         overall = r["kind"] == "overall"
         # Moved only on measures' figures within chance (one rule with "Since the last
-        # meeting"); the Board's own earlier rating is another point.
+        # meeting"); the Board's own earlier rating is another point. A measure's is the
+        # comparison's own verdict, as "Since the last meeting" files it: the count
+        # matches the lines that say so (review 11, R11-1; review 12, R12-3).
         within_chance = (
             continuity.overall_within_chance and told is None
             if overall
-            else r["change"] == MOVED_WITHIN_CHANCE or str(r["item_id"]) in noise
+            else r["change"] == MOVED_WITHIN_CHANCE
         )
         rows.append(
             {
