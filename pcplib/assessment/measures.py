@@ -75,7 +75,7 @@ from pcplib.assessment.spc_verdict import (
     settle_assurance,
     settle_assurance_words,
 )
-from pcplib.assessment.target_record import describe_record_parts, list_target_record
+from pcplib.assessment.target_record import describe_target_record, list_target_record
 from pcplib.assessment.targets import (
     OUTCOMES_OPEN,
     RATING_COLUMNS,
@@ -388,7 +388,7 @@ def _summarise_measure(
         held = describe_completeness(figures.current, frequency)
         rating = replace(rating, rag="Grey", reason=f"{rating.reason} ({held})")
     row = _build_row(measure, rows, figures, changes, spc, target, rating)
-    record_words, record_span = describe_record_parts(
+    record_words, record_span = describe_target_record(
         rows.regular, measure, target, limits_from, spc.assurance_basis == "record"
     )
     row.update(
@@ -658,7 +658,7 @@ def summarise_measures(
         :class:`~pcplib.spc.XmrResult` (``spc``); the target's record
         (``target_record``, and its parts ``target_record_span`` and
         ``target_record_count``:
-        :func:`~pcplib.assessment.target_record.describe_record_parts`,
+        :func:`~pcplib.assessment.target_record.describe_target_record`,
         :func:`~pcplib.assessment.chance.count_target_record`); data-quality flags
         (``quality``, and ``definition_changed``: figures under a previous
         definition); the short

@@ -17,7 +17,7 @@ from pcplib.assessment.targets import TargetForPeriod, meets_target
 from pcplib.assessment.thresholds import CONSISTENT_RUN
 from pcplib.labels import label_period_start
 
-__all__ = ["describe_record_parts", "describe_target_record", "list_target_record"]
+__all__ = ["describe_target_record", "list_target_record"]
 
 
 def list_target_record(
@@ -42,20 +42,6 @@ def list_target_record(
 
 
 def describe_target_record(
-    regular: pd.Series,
-    measure: Mapping[str, Any],
-    target: TargetForPeriod,
-    since: str,
-    run_decides: bool = False,
-) -> str:
-    """How often each period met a flat target, in words that match the count.
-
-    The record's words of :func:`describe_record_parts`, which says what they are.
-    """
-    return describe_record_parts(regular, measure, target, since, run_decides)[0]
-
-
-def describe_record_parts(
     regular: pd.Series,
     measure: Mapping[str, Any],
     target: TargetForPeriod,
