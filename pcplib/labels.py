@@ -44,9 +44,9 @@ _NOT_A_POPULATION = frozenset({"in", "of", "a", "an", "the", "for", "and", "or",
 def describe_rate_basis(measure: Mapping[str, Any], window: str = "period") -> str:
     """What a rate's figure is per, after "per 1,000": its population and its period.
 
-    "0.50 per 1,000" hides whether the figure is a month's or a year's (a monthly
+    "0.496 per 1,000" hides whether the figure is a month's or a year's (a monthly
     burglary rate of 0.5 is about 6 a year), so every rate is printed with both:
-    "0.50 per 1,000 households a month".
+    "0.496 per 1,000 households a month".
 
     The period is the measure's own (its ``frequency``) when a window's figure is an
     average or a period-end value (``aggregation`` ``mean`` or ``last``), since an
@@ -116,8 +116,48 @@ def _with_rate_basis(text: str, unit: str, per: str) -> str:
     return f"{text} {per}"
 
 
-# The decimals the narrative writes each unit to (a count's depend on its size).
-_VALUE_DECIMALS = {"percent": 1, "rate_per_1000": 2, "gbp": 0, "kwh": 0, "tonnes": 0}
+# The decimals the narrative writes each unit to (a count's depend on its size, a rate's
+# on its significant figures: count_rate_decimals).
+_VALUE_DECIMALS = {"percent": 1, "gbp": 0, "kwh": 0, "tonnes": 0}
+
+RATE_SIGNIFICANT_FIGURES = 3
+"""The significant figures a rate per 1,000 prints to: "0.496", "1.25", "12.4".
+
+A burglary rate of about 0.5 a month written to two decimals ("0.50 against 0.54") keeps
+one significant figure and a half, so a reader's change from the printed figures is off
+by most of a point (-7.4% for a true -8.1%); three significant figures keep it to a
+tenth or two (review 11, R11-3; review 12, R12-2). Source: GSS, *Rounding guidance*
+(round to the precision the data support: a significant-figures rule for rates)."""
+
+
+def count_rate_decimals(value: Any) -> int:
+    """The decimals that write a rate to :data:`RATE_SIGNIFICANT_FIGURES` significant figures.
+
+    Parameters
+    ----------
+    value : float
+        The rate (not missing).
+
+    Returns
+    -------
+    int
+        3 for 0.496, 2 for 1.25, 1 for 12.4, 0 from 100; 2 for a rate of zero ("0.00",
+        which has no significant figures to count).
+
+    Examples
+    --------
+    >>> [count_rate_decimals(v) for v in (0.4957, 1.254, 12.43, 124.3, 0.0)]
+    [3, 2, 1, 0, 2]
+    """
+    number = abs(float(value))
+    if number == 0 or not math.isfinite(number):
+        return 2
+    # The rounding can carry into the next power of ten (0.9996 is "1.00", not "1.000").
+    magnitude = math.floor(math.log10(number))
+    decimals = max(0, RATE_SIGNIFICANT_FIGURES - 1 - magnitude)
+    if round(number, decimals) >= 10 ** (magnitude + 1):
+        decimals = max(0, decimals - 1)
+    return decimals
 
 
 def format_value(value: Any, unit: str, per: str = "") -> str:
@@ -132,14 +172,15 @@ def format_value(value: Any, unit: str, per: str = "") -> str:
         ``hours``, ``days``, ``score``, ``kwh`` (kilowatt hours) or ``tonnes``.
     per : str, optional
         For a rate, what it is per after "per 1,000" (:func:`describe_rate_basis`):
-        ``"households a month"`` writes ``"0.50 per 1,000 households a month"``.
+        ``"households a month"`` writes ``"0.496 per 1,000 households a month"``.
 
     Returns
     -------
     str
-        For example ``"1,234"``, ``"45.6%"``, ``"£505,750"``, ``"3.2 per 1,000"``. A
+        For example ``"1,234"``, ``"45.6%"``, ``"£505,750"``, ``"3.20 per 1,000"``. A
         count is a whole number once it reaches 100 (``5135.2`` shows as ``"5,135"``) and
-        keeps one decimal below that (``"2.5"``), so averages of counts read naturally.
+        keeps one decimal below that (``"2.5"``), so averages of counts read naturally; a
+        rate has three significant figures (:func:`count_rate_decimals`).
 
     Raises
     ------
@@ -157,6 +198,8 @@ def format_value(value: Any, unit: str, per: str = "") -> str:
         # Averages of counts (a quarterly average of 5,135.2 crimes) read as whole numbers once
         # they reach 100; a decimal still matters for small ones (2.5 homicides a quarter).
         decimals = 0 if number == round(number) or abs(number) >= 100 else 1
+    elif unit in RATE_UNITS:
+        decimals = count_rate_decimals(number)
     else:
         decimals = _VALUE_DECIMALS.get(unit, 1)
     text = _write_number(number, unit, decimals)
@@ -172,7 +215,7 @@ _COUNTED_UNITS = ("count", "hours", "days")
 # headcount is not known to a hundredth). Review 1, B1; Code of Practice for Statistics,
 # "do not imply more precision than the data support".
 _FIXED_PRECISION_UNITS = ("percent", "count")
-_DEFAULT_DECIMALS = {"percent": 1, "rate_per_1000": 2, "score": 1}
+_DEFAULT_DECIMALS = {"percent": 1, "score": 1}
 # At most this many decimals beyond a unit's usual ones: enough for a mean of whole
 # figures over four quarters (8.25), never a run of digits nobody can read.
 _EXTRA_DECIMALS = 2
@@ -193,8 +236,9 @@ def count_decimals(value: Any, unit: str) -> int:
     tables have always printed counts, and whole figures print whole (9 days); money,
     energy and tonnes are always whole. A percentage and a count keep their unit's
     precision whatever decimals they were computed with: one decimal ("91.7%", not
-    "91.675%"; a mean headcount "86.8", not "86.75"); :func:`format_figures` adds
-    decimals only to tell two different figures apart.
+    "91.675%"; a mean headcount "86.8", not "86.75"); a rate per 1,000 has three
+    significant figures ("0.496", :func:`count_rate_decimals`), never fewer; and
+    :func:`format_figures` adds decimals only to tell two different figures apart.
 
     Parameters
     ----------
@@ -211,6 +255,8 @@ def count_decimals(value: Any, unit: str) -> int:
     number = float(value)
     if unit in _WHOLE_UNITS:
         return 0
+    if unit in RATE_UNITS:
+        return count_rate_decimals(number)
     if unit in _COUNTED_UNITS:
         if abs(number) >= 100 or _is_written_by(number, 0):
             return 0

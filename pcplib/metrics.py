@@ -247,12 +247,16 @@ def judge_change(baseline: Any, current: Any, good: str) -> Judgement:
 
 
 def compute_shown_change(baseline: Any, current: Any, unit: str) -> float | None:
-    """The change as a reader works it out from the two figures as printed.
+    """The change a report prints beside the two figures.
 
-    The figures are printed side by side rounded (:func:`~pcplib.labels.format_figures`:
-    79.6% and 79.3%, 0.497 and 0.498), so the change printed beside them is worked out
-    from those rounded figures, never from the unrounded ones: "79.6% to 79.3%" is -0.3
-    points, not -0.2 (review 9, R9-15). The rules (materiality, the tests) read the
+    A percentage measure's change in points is the difference of the two figures as
+    printed (:func:`~pcplib.labels.format_figures`), so a reader's subtraction agrees
+    with it: "79.6% to 79.3%" is -0.3 points, not the -0.2 of the unrounded figures
+    (review 9, R9-15). Every other change is a per cent of the earlier figure, worked out
+    from the unrounded figures, as official statistics work it (GSS, *Rounding
+    guidance*): a ratio of rounded figures is no check on it, and one worked out from
+    them misstates it by the rounding ("0.50 against 0.54", -7.4%, for a true -8.1%:
+    review 11, R11-3; review 12, R12-2). The rules (materiality, the tests) read the
     unrounded change (:attr:`Change.pct`, :attr:`Change.pp`).
 
     Parameters
@@ -271,13 +275,11 @@ def compute_shown_change(baseline: Any, current: Any, unit: str) -> float | None
     pair = _as_pair(baseline, current)
     if pair is None:
         return None
+    if unit != "percent":
+        return pct_change(*pair)
     places = choose_decimals(list(pair), unit)
     shown = pair if places is None else (round(pair[0], places), round(pair[1], places))
-    if unit == "percent":
-        return pp_change(*shown)
-    if shown[0] == 0:
-        return pct_change(*pair)  # rounded to nothing: the unrounded change, if any
-    return pct_change(*shown)
+    return pp_change(*shown)
 
 
 def format_change(baseline: Any, current: Any, unit: str, decimals: int = 1) -> str:
@@ -298,8 +300,9 @@ def format_change(baseline: Any, current: Any, unit: str, decimals: int = 1) -> 
     Returns
     -------
     str
-        The signed change, worked out from the two figures as printed
-        (:func:`compute_shown_change`), ``"0.0%"`` / ``"0.0 pp"`` when there is none, or
+        The signed change as the reports print it (:func:`compute_shown_change`: points
+        from the two figures as printed, a per cent from the unrounded ones),
+        ``"0.0%"`` / ``"0.0 pp"`` when there is none, or
         ``"not measurable"`` when it cannot be computed (a missing value, or a
         percentage change from a baseline of 0).
 
@@ -422,7 +425,7 @@ def measure_change(change: Change, unit: str) -> tuple[float | None, str]:
     """
     if change.baseline is None or change.current is None:
         return None, ""
-    # The number the text prints: from the figures as printed (compute_shown_change).
+    # The number the text prints (compute_shown_change: points from the printed figures).
     if unit == "percent":
         if change.pp is None:
             return None, ""

@@ -231,8 +231,15 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         ``aggregation``, ``baseline``, ``current``, ``change``, ``arrow``, ``judgement``,
         ``test`` (the kind of test, or ``none``), ``verdict``, ``evidence``,
         ``finding`` (a sentence with the change, the test and its threshold, or why
-        there is no test) and ``no_test_reason`` (why a change with two figures had no
-        test, in plain words: :func:`describe_no_test`; empty otherwise).
+        there is no test), ``no_test_reason`` (why a change with two figures had no
+        test, in plain words: :func:`describe_no_test`; empty otherwise), then the
+        judgements the words say, for readers to format: ``direction`` (``up``,
+        ``down``, ``no change`` or ``not measurable``), ``compared`` (False for the
+        baseline year itself, a measure with no baseline year, one recorded under its
+        previous definition then, or a year without figures), ``tested`` (a test of
+        chance gave a verdict, or the two figures are equal), ``beyond_chance`` (the
+        test found a change beyond chance and material) and ``small_numbers`` (the
+        test rests on small numbers).
     """
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     rows = []
@@ -252,16 +259,23 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         change = judge_like_for_like(baseline, current, unit, good, signed)
         change = metrics.convert_scale_change(change, m)  # a 1-5 grade moves in points
         test, verdict, evidence_word, no_test = "none", "", "", ""
+        # The judgements the readers' words are formatted from, so that no reader parses
+        # the verdict's or the finding's words (a comparison made, a test's grade).
+        compared, beyond_chance, small_numbers = True, False, False
         if base_year == year:
+            compared = False
             finding = f"{year} is this measure's baseline year."
         elif base is None:
+            compared = False
             finding = "Not measurable: the measure has no baseline year."
         elif baseline is None and base.present == 0 and _previous_in(series, base_year):
+            compared = False
             finding = (
                 f"Not measurable: the baseline year's figures ({base_year}) were recorded "
                 "under the previous definition, so they are not compared with current ones."
             )
         elif current is None or baseline is None:
+            compared = False
             finding = (
                 "Not measurable: a year's total needs every period, and one of the two years "
                 "has periods missing."
@@ -285,6 +299,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
             elif evidence.test:
                 test = _TEST_NAMES.get(evidence.test, evidence.test)
                 verdict = _verdict_words(evidence, change)
+                beyond_chance, small_numbers = evidence.real, evidence.small_numbers
                 finding = _finding(evidence, change, this, m)
             elif is_administrative(m) and evidence.verdict in COUNTED_VERDICTS:
                 # Counted in full: a change is a change, judged against materiality only
@@ -322,12 +337,18 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 "evidence": evidence_word,
                 "finding": finding,
                 "no_test_reason": no_test,
+                "direction": change.direction,
+                "compared": compared,
+                "tested": bool(verdict),
+                "beyond_chance": beyond_chance,
+                "small_numbers": small_numbers,
             }
         )
     columns = [
         "strategy_name", "measure_name", "unit", "rate_per", "baseline_year", "aggregation",
         "baseline", "current", "change", "arrow", "judgement", "test", "verdict", "evidence",
-        "finding", "no_test_reason",
+        "finding", "no_test_reason", "direction", "compared", "tested", "beyond_chance",
+        "small_numbers",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -368,8 +389,7 @@ def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.Data
     -------
     pandas.DataFrame
         The evaluation with ``measure_id``, ``strategy_id``, ``mission_id``,
-        ``mission_name``, ``tier``, ``beyond_chance`` (bool) and ``outcome`` (one of
-        :data:`OUTCOMES`).
+        ``mission_name``, ``tier`` and ``outcome`` (one of :data:`OUTCOMES`).
     """
     measures = measures_for_audience(dataset, audience="public").reset_index(drop=True)
     if list(measures["measure_name"]) != list(evaluation["measure_name"]):
@@ -382,8 +402,6 @@ def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.Data
     out["mission_id"] = [str(strategies.loc[s, "mission_id"]) for s in out["strategy_id"]]
     out["mission_name"] = [str(missions.get(m, m)) for m in out["mission_id"]]
     out["tier"] = list(measures["tier"])
-    verdicts = out["verdict"].fillna("").astype(str)
-    out["beyond_chance"] = verdicts.str.startswith("statistically significant")
     outcomes = []
     for r in out.to_dict("records"):
         if r["beyond_chance"] or r["evidence"] == "counted change":
@@ -395,11 +413,9 @@ def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.Data
             outcome = NO_EVIDENCE  # counted in full, and too small a change to matter
         elif r["evidence"] == "possible change":
             outcome = "possible change"
-        elif r["verdict"]:
+        elif r["tested"]:
             outcome = NO_EVIDENCE
-        elif r["judgement"] == "not measurable" or str(r["finding"]).startswith(
-            ("Not measurable", f"{r['baseline_year']} is this measure's baseline")
-        ):
+        elif r["judgement"] == "not measurable" or not r["compared"]:
             outcome = "not measurable"
         else:
             outcome = "not tested"
@@ -542,7 +558,7 @@ def count_chance_findings(classified: pd.DataFrame) -> tuple[int, int]:
     Parameters
     ----------
     classified : pandas.DataFrame
-        From :func:`classify_year_changes` (``verdict``, empty when not tested).
+        From :func:`classify_year_changes` (``tested``).
 
     Returns
     -------
@@ -552,7 +568,7 @@ def count_chance_findings(classified: pd.DataFrame) -> tuple[int, int]:
     """
     from pcplib.assessment.thresholds import SIGNIFICANCE
 
-    tested = int((classified["verdict"].fillna("") != "").sum())
+    tested = int(classified["tested"].sum())
     return tested, round(tested * SIGNIFICANCE)
 
 

@@ -120,13 +120,18 @@ of "needs attention" or newly meeting its target)."""
 
 BOARD_ITEM_COLUMNS = [
     "mission_id", "strategy_id", "strategy_name", "force_owner", "opcc_owner", "kind",
-    "item_id", "item", "state", "due", "detail", "flag", "reason",
+    "item_id", "item", "state", "due", "detail", "flag", "reason", "rating_of",
+    "within_chance", "progress_kind",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.items`: ``kind`` is ``commitment``, ``action``, ``return``,
 ``risk``, ``rating`` or (for progress) ``measure``; ``flag`` is one of :data:`FLAGS`;
 ``reason`` is the change in the evidence behind a changed rating or a measure's
 progress, or for a commitment the sentence saying that its status and its measure's
-data disagree (:mod:`pcplib.assessment.commitment_status`); empty for other items."""
+data disagree (:mod:`pcplib.assessment.commitment_status`); empty for other items.
+For a changed rating, ``rating_of`` is ``overall`` (the strategy's) or ``measure`` and
+``within_chance`` whether it moved only on figures within chance (False for other
+items); for progress, ``progress_kind`` is what it counts as
+(:func:`~pcplib.assessment.board_changes.list_progress`); both empty otherwise."""
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
@@ -461,35 +466,38 @@ def _rating_items(
         else pd.Series(False, index=table.index)
     )
     noise = set(table.loc[within, "measure_id"].astype(str))
-    rows = [
-        {
-            "kind": "rating",
-            "item_id": str(r["item_id"]),
-            "item": str(r["name"]),
-            "state": f"{r['before']} to {r['after']}",
-            "due": "",
-            "detail": (
-                # Moved only on measures' figures within chance (one rule with "Since
-                # the last meeting"); the Board's own earlier rating is another point.
-                "overall rating, within chance"
-                if continuity.overall_within_chance and told is None
-                else "overall rating"
-            )
-            if r["kind"] == "overall"
-            else "measure, within chance"
-            if r["change"] == MOVED_WITHIN_CHANCE or str(r["item_id"]) in noise
-            else "measure",
-            "flag": "changed",
-            # The plain "Why", for the measures': the change in the evidence; a move to
-            # Grey is "no longer rated".
-            "reason": ""
-            if r["kind"] == "overall"
-            else _unrated_words(r)
-            if r["after"] == "Grey"
-            else reasons.get(str(r["item_id"])) or _unrated_words(r),
-        }
-        for r in rated.to_dict("records")
-    ]
+    rows = []
+    for r in rated.to_dict("records"):
+        overall = r["kind"] == "overall"
+        # Moved only on measures' figures within chance (one rule with "Since the last
+        # meeting"); the Board's own earlier rating is another point.
+        within_chance = (
+            continuity.overall_within_chance and told is None
+            if overall
+            else r["change"] == MOVED_WITHIN_CHANCE or str(r["item_id"]) in noise
+        )
+        rating_of = "overall" if overall else "measure"
+        rows.append(
+            {
+                "kind": "rating",
+                "item_id": str(r["item_id"]),
+                "item": str(r["name"]),
+                "state": f"{r['before']} to {r['after']}",
+                "due": "",
+                "detail": ("overall rating" if overall else "measure")
+                + (", within chance" if within_chance else ""),
+                "flag": "changed",
+                # The plain "Why", for the measures': the change in the evidence; a move
+                # to Grey is "no longer rated".
+                "reason": ""
+                if overall
+                else _unrated_words(r)
+                if r["after"] == "Grey"
+                else reasons.get(str(r["item_id"])) or _unrated_words(r),
+                "rating_of": rating_of,
+                "within_chance": bool(within_chance),
+            }
+        )
     overall_before = rated.loc[rated["kind"] == "overall", "before"]
     before = str(overall_before.iloc[0]) if not overall_before.empty else summary.overall_rag
     # A measure re-rated on the figure first published did not progress: the method did.
@@ -681,6 +689,10 @@ def summarise_board_quarter(
             }
         )
     item_frame = pd.DataFrame(items, columns=BOARD_ITEM_COLUMNS)
+    # Only changed ratings and progress fill these: every other item has none.
+    item_frame["within_chance"] = item_frame["within_chance"].eq(True)
+    for column in ("rating_of", "progress_kind"):
+        item_frame[column] = item_frame[column].astype(object).fillna("")
     return BoardView(
         quarter=quarter,
         period_end=period_end,
@@ -704,7 +716,7 @@ def summarise_board_quarter(
 
 def _cited_measures(items: pd.DataFrame) -> list[str]:
     """The measures whose change or progress the view cites, by id."""
-    rated = items["kind"].eq("rating") & items["detail"].astype(str).str.startswith("measure")
+    rated = items["kind"].eq("rating") & items["rating_of"].eq("measure")
     progressed = items["kind"].eq("measure") & items["flag"].eq("progress")
     return list(dict.fromkeys(items.loc[rated | progressed, "item_id"].astype(str)))
 

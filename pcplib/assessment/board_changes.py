@@ -76,8 +76,11 @@ def list_progress(
         Rows of :data:`~pcplib.assessment.board.BOARD_ITEM_COLUMNS` without the strategy's
         columns: ``kind`` (``commitment``, ``action`` or ``measure``), ``item_id``,
         ``item``, ``state`` (:data:`PROGRESS_STATES`), ``detail`` (the status before, for
-        a commitment or an action), ``flag`` ``progress`` and ``reason``. A measure has one
-        row, its states joined ("no longer needs attention; target newly met").
+        a commitment or an action), ``flag`` ``progress``, ``reason`` and
+        ``progress_kind``: what the item counts as, its ``kind``, except a measure only
+        newly on its target (still needing attention: met, but worse by more than
+        chance), ``target``. A measure has one row, its states joined ("no longer needs
+        attention; target newly met"), and counts as out of needs attention.
     """
     reasons = reasons or {}
     names = (
@@ -95,8 +98,11 @@ def list_progress(
             state = PROGRESS_STATES[(kind, "done")] if change["after"] == finished else None
         if state is None or (kind != "measure" and not items_known):
             continue
+        counted = "target" if state == PROGRESS_STATES[("measure", "target newly met")] else kind
         if (kind, key) in rows:
             rows[(kind, key)]["state"] += f"; {state}"
+            if counted != "target":
+                rows[(kind, key)]["progress_kind"] = counted
             continue
         before = str(change.get("before") or "")
         rows[(kind, key)] = {
@@ -113,6 +119,7 @@ def list_progress(
             "reason": reasons.get(key, "").removeprefix("out of needs attention: ")
             if kind == "measure"
             else "",
+            "progress_kind": counted,
         }
     return list(rows.values())
 

@@ -27,6 +27,7 @@ from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 __all__ = [
     "PANEL_RECORD_NOTE",
     "ROLLING_WINDOW_MONTHS",
+    "describe_record_parts",
     "describe_target_record",
     "describe_untested_record",
     "list_target_record",
@@ -178,6 +179,21 @@ def describe_target_record(
 ) -> str:
     """How often each period met a flat target, in words that match the count.
 
+    The record's words of :func:`describe_record_parts`, which says what they are.
+    """
+    return describe_record_parts(regular, measure, target, since, run_decides, shift)[0]
+
+
+def describe_record_parts(
+    regular: pd.Series,
+    measure: Mapping[str, Any],
+    target: TargetForPeriod,
+    since: str,
+    run_decides: bool = False,
+    shift: bool = False,
+) -> tuple[str, str]:
+    """A flat target's record in words, and the periods a one-sided record spans.
+
     Parameters
     ----------
     regular : pandas.Series
@@ -188,7 +204,8 @@ def describe_target_record(
         The target (a trajectory or a seasonal target judged on the year has no
         per-period record: empty string).
     since : str
-        The first month counted (``YYYY-MM``; the SPC limits' start), or empty for all.
+        The first month counted (``YYYY-MM``; the SPC limits' start, or the latest
+        shift), or empty for all.
     run_decides : bool, default False
         Whether the latest run settled the assurance (a change the chart signals that
         way: :func:`~pcplib.assessment.spc_verdict.settle_assurance`); the run is then
@@ -200,19 +217,23 @@ def describe_target_record(
 
     Returns
     -------
-    str
-        "consistently met: every month (18 of 18) since April 2025" when every period
-        since ``since`` (at least :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN`)
-        met it, "consistently missed" likewise, else "met in 1 of 26 quarters" (with
-        "; missed in each of the latest 25 (since 2020/21 Q2)" for a run of
+    tuple of (str, str)
+        The record: "consistently met: every month (18 of 18) since April 2025" when
+        every period since ``since`` (at least
+        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN`) met it, "consistently
+        missed" likewise, else "met in 1 of 26 quarters" (with "; missed in each of the
+        latest 25 (since 2020/21 Q2)" for a run of
         :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more: a fact, not an
-        assurance). A rolling 12-month figure is counted on its points that share no
-        month (:func:`select_independent_record`), as years: "consistently missed: every
-        year (6 of 6) since the year to March 2021", "met in 1 of 7 years to September".
+        assurance); and the span, the words after the colon of a one-sided record ("every
+        month (18 of 18) since April 2025"), which a reader sets in its own sentence;
+        empty for a mixed record. Both empty with no per-period record. A rolling
+        12-month figure is counted on its points that share no month
+        (:func:`select_independent_record`), as years: "consistently missed: every year
+        (6 of 6) since the year to March 2021", "met in 1 of 7 years to September".
     """
     met = list_target_record(regular, measure, target, since)
     if met.empty:
-        return ""
+        return "", ""
     frequency = str(measure["frequency"])
     unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
     label = label_period_start
@@ -231,7 +252,8 @@ def describe_target_record(
         if shift:
             since_words = f"the shift in {since_words}"
         lead = "consistently " if n >= CONSISTENT_RUN else ""
-        return f"{lead}{word}: every {unit} ({n} of {n}) since {since_words}"
+        span = f"every {unit} ({n} of {n}) since {since_words}"
+        return f"{lead}{word}: {span}", span
     # A mixed record is told as a count, never as "consistently met" from its latest run:
     # a process that meets its target two periods in three makes runs of 6 or 7 by
     # chance (review 4, F12). A long latest run is still a fact worth telling, as one.
@@ -242,6 +264,7 @@ def describe_target_record(
         since_words = label(values.index[len(values) - run], frequency)
         side = "met" if last else "missed"
         if run_decides:
-            return f"consistently {side}: every {unit} since {since_words} ({run} in a row)"
-        return f"{count}; {side} in each of the latest {run} (since {since_words})"
-    return count
+            span = f"every {unit} since {since_words} ({run} in a row)"
+            return f"consistently {side}: {span}", span
+        return f"{count}; {side} in each of the latest {run} (since {since_words})", ""
+    return count, ""

@@ -54,7 +54,7 @@ def describe_year_outcome(r: Mapping[str, Any]) -> str:
     ----------
     r : mapping
         A row of :func:`pcplib.assessment.annual.classify_year_changes` (``outcome``,
-        ``evidence``, ``verdict``, ``finding``).
+        ``evidence``, ``direction``, ``small_numbers``, ``finding``).
 
     Returns
     -------
@@ -76,9 +76,9 @@ def describe_year_outcome(r: Mapping[str, Any]) -> str:
     if outcome == "changed, no good direction":
         return "Changed by more than chance (a trend, with no good direction)"
     if outcome == "possible change":
-        rise = "increase" in str(r["verdict"])
+        rise = r["direction"] == "up"
         # Weak evidence on a handful of events says so (assessment.evidence).
-        small = " on small numbers" if "small numbers" in str(r["verdict"]) else ""
+        small = " on small numbers" if bool(r["small_numbers"]) else ""
         return f"A possible {'rise' if rise else 'fall'}{small}, not yet conclusive"
     if outcome == "no evidence of change":
         if r["evidence"] == "no change":
@@ -111,11 +111,10 @@ def format_annual_evaluation(df: pd.DataFrame, year: str) -> str:
         table (measure, the two years, the change, what it says in words); the tests
         are in :func:`format_annual_technical_annex`.
     """
-    significant = df[df["verdict"].str.startswith("statistically significant")]
-    tested = df[df["verdict"] != ""]
+    tested, significant = int(df["tested"].sum()), int(df["beyond_chance"].sum())
     summary = (
-        f"Of {len(df)} public measures, {len(tested)} could be tested; "
-        f"{len(significant)} changed by more than chance between the baseline year and {year}."
+        f"Of {len(df)} public measures, {tested} could be tested; "
+        f"{significant} changed by more than chance between the baseline year and {year}."
     )
     link = f'How each was tested is in the <a href="#{ANNEX_ID}">technical annex</a>.'
     rows = []

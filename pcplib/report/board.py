@@ -148,11 +148,7 @@ def _progress_line(mine: pd.DataFrame, known: bool) -> str:
     it only the measures' progress can be counted, and "none" says "none in the measures"
     (the lead says once why: :func:`_progress_note`).
     """
-    kinds = [
-        "target" if k == "measure" and "needs attention" not in str(state) else str(k)
-        for k, state in zip(mine["kind"], mine["state"], strict=True)
-    ]
-    counts = pd.Series(kinds, dtype=object).value_counts()
+    counts = mine["progress_kind"].astype(str).value_counts()
     parts = [
         f"{int(counts[k])} {_PROGRESS_WORDS[k][0] if counts[k] == 1 else _PROGRESS_WORDS[k][1]}"
         for k in _PROGRESS_WORDS
@@ -185,12 +181,12 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
     mine = items[(items["flag"] == "changed") & items["strategy_id"].isin(ids)]
     progress = items[(items["flag"] == "progress") & items["strategy_id"].isin(ids)]
     line = _progress_line(progress, _items_known(view, ids))
-    rated = mine[mine["detail"].astype(str).str.startswith("overall rating")]
-    measures = mine[mine["detail"].astype(str).str.startswith("measure")]
+    rated = mine[mine["rating_of"] == "overall"]
+    measures = mine[mine["rating_of"] == "measure"]
     # A strategy's rating that moved only on measures' figures within chance says so.
     parts = [
         esc(f"{r['strategy_name']}: {r['state']}")
-        + (", within chance" if str(r["detail"]).endswith("within chance") else "")
+        + (", within chance" if r["within_chance"] else "")
         for r in rated.to_dict("records")
     ]
     text = "; ".join(parts)
@@ -218,7 +214,7 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
     )
     # A rating that moved within chance of its target is a change, said as one, never
     # progress or slippage (review 9, R9-4).
-    chance = int(measures["detail"].eq("measure, within chance").sum())
+    chance = int(measures["within_chance"].sum())
     said = [
         plural(len(measures), "measure rating")
         + " changed"

@@ -29,6 +29,7 @@ from pcplib.assessment.scope import (
 )
 from pcplib.data.schemas import split_measure_list
 from pcplib.report.html import bullets, esc
+from pcplib.report.returns import OWNERS_RISKS_TITLE
 from pcplib.report.words import NARRATIVE_SECTIONS
 
 
@@ -151,6 +152,10 @@ def format_narrative(
     rows, withheld = narrative_rows(dataset, strategy_id, quarter, audience)
     wanted = list(sections) if sections is not None else [s for s, _ in NARRATIVE_SECTIONS]
     titles = dict(NARRATIVE_SECTIONS)
+    if audience == "public":
+        # The register is withheld from the public, the owners' account of the risks is
+        # not: its heading says whose it is (review 9, R9-7; review 10, R10-12).
+        titles["risks"] = OWNERS_RISKS_TITLE
     if rows.empty and not withheld:
         return f"<p>No narrative was submitted for {esc(quarter)}.</p>"
     parts = [
@@ -160,7 +165,7 @@ def format_narrative(
     if checks is None:
         checks = check_narrative_numbers(dataset, strategy_id, quarter, with_commitments=False)
     # The commitments' own claims are shown beside them, in the commitments table.
-    checks = checks[checks["message"].astype(str).str.startswith("narrative")]
+    checks = checks[checks["source"] == "narrative"]
     contradicted = 0
     if audience == "board" and not checks.empty:
         # Told to the Board as a correction of the owners' text, not printed as fact and

@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from pcplib.data import Dataset
 
 __all__ = [
+    "ACTIONS_LEAD",
     "NOT_SUPPLIED",
+    "OWNERS_RISKS_TITLE",
+    "RISKS_LEAD",
     "format_actions",
     "format_return_status",
     "format_returns_log",
@@ -40,7 +43,28 @@ __all__ = [
 ]
 
 NOT_SUPPLIED = "Not supplied"
-_BOARD_ONLY = "<p>{what} reported to the {board} only and not published.</p>"
+_BOARD_ONLY = "<p>{what} reported to the {board} only and not published{more}.</p>"
+OWNERS_RISKS_TITLE = "Risks to delivery, in the owners' own words"
+"""A public report's heading for the owners' narrative on risks: their account, published
+as theirs, beside a register that is not (review 9, R9-7; review 10, R10-12)."""
+RISKS_LEAD = (
+    "The risks the strategy's owners reported in their quarterly return, highest score "
+    "first. Likelihood and impact are each scored from 1 (lowest) to 5 (highest); the score "
+    'is the two multiplied, so 25 is the most serious. "Not supplied" means the owners left '
+    "that cell empty. The register is for the Board only and is not published; the owners' "
+    'own words on risks, under "Risks to delivery" in their narrative below, are published '
+    "as theirs."
+)
+"""What the Board's risk table holds; a public report, which shows no table, says only
+that the register is withheld (review 10, R10-12)."""
+ACTIONS_LEAD = (
+    "The actions the Board agreed for this strategy, latest meeting first, with their "
+    "owner, due date and status as the owners last reported it. An action neither done nor "
+    "dropped whose due date fell before this meeting is marked overdue, and listed under "
+    "<strong>Needs attention</strong> at the top. The action log is for the Board only and "
+    "is not published."
+)
+"""What the Board's action log holds (HTML); a public report says only that it is withheld."""
 
 
 def returns_for(dataset: Dataset, strategy_id: str, quarter: str | None = None) -> pd.DataFrame:
@@ -84,32 +108,41 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
     quarter : str
         The reporting quarter, such as ``"2026/27 Q2"``.
     audience : {"board", "public"}, default "board"
-        ``"public"`` shows no register and says why (the section's lead says the
-        owners' narrative on risks is published as theirs).
+        ``"public"`` shows no register, only the line that withholds it and says the
+        owners' narrative on risks is published as theirs (:data:`OWNERS_RISKS_TITLE`).
 
     Returns
     -------
     str
-        HTML: a table with each risk's likelihood and impact (1 to 5), their product,
-        the mitigation and the owner; "Not supplied" where the owners left a cell empty.
+        HTML: for the Board, what the table holds (:data:`RISKS_LEAD`), then a table with
+        each risk's likelihood and impact (1 to 5), their product, the mitigation and the
+        owner; "Not supplied" where the owners left a cell empty.
     """
     check_audience(audience)
     check_strategy(dataset, strategy_id)
     periods.parse_quarter(quarter)
     if audience == "public":
-        # The register is the Board's; the owners' own words on risks are their published
-        # narrative, as the section's lead says, so "not published" is said only of what
-        # is not (review 9, R9-7).
+        # Only the withheld line: a description of a table the page does not show reads
+        # as if it did (review 10, R10-12). The register is the Board's; the owners' own
+        # words on risks are their published narrative, so "not published" is said only
+        # of what is not, and the narrative's heading says whose they are (R9-7).
         return _BOARD_ONLY.format(
             what="The risk register (each risk's scores, mitigation and owner) is",
             board=esc(dataset.identity.board_name),
+            more=esc(
+                "; the owners' own account of the risks is published as theirs, under "
+                f'"{OWNERS_RISKS_TITLE}" in their narrative below'
+            ),
         )
+    lead = f"<p>{esc(RISKS_LEAD)}</p>"
     risks = dataset.risks
     rows = risks[(risks["strategy_id"] == strategy_id) & (risks["quarter"] == quarter)]
     if rows.empty:
         if not returns_for(dataset, strategy_id, quarter).empty:
-            return f"<p>The owners' return for {esc(quarter)} gave no risks: not supplied.</p>"
-        return f"<p>No risks are recorded for {esc(quarter)}.</p>"
+            return lead + (
+                f"<p>The owners' return for {esc(quarter)} gave no risks: not supplied.</p>"
+            )
+        return lead + f"<p>No risks are recorded for {esc(quarter)}.</p>"
     rows = rows.assign(_score=rows["likelihood"] * rows["impact"])
     rows = rows.sort_values(["_score", "risk_id"], ascending=[False, True], na_position="last")
     body = [
@@ -124,7 +157,7 @@ def format_risks(dataset: Dataset, strategy_id: str, quarter: str, audience: str
         for r in rows.to_dict("records")
     ]
     name = dataset.strategy(strategy_id)["strategy_name"]
-    return build_table(
+    return lead + build_table(
         ["Risk", "Likelihood (1-5)", "Impact (1-5)", "Score", "Mitigation", "Owner"],
         body,
         f"{name}: risks to delivery, {quarter}",
@@ -148,7 +181,7 @@ def format_actions(
     strategy_id : str
         The strategy.
     audience : {"board", "public"}, default "board"
-        ``"public"`` shows no actions and says why.
+        ``"public"`` shows no actions, only the line that says they are withheld.
     period_end, slot : str, optional
         The data period's last month and the meeting (``YYYY-MM``): an action due
         before the meeting (else the period's end) and not done or dropped is marked
@@ -158,19 +191,23 @@ def format_actions(
     Returns
     -------
     str
-        HTML: a count by status, then each action with the meeting that agreed it, its
-        owner, due date and status.
+        HTML: what the log holds (:data:`ACTIONS_LEAD`), a count by status, then each
+        action with the meeting that agreed it, its owner, due date and status.
     """
     check_audience(audience)
     check_strategy(dataset, strategy_id)
     if audience == "public":
+        # Only the withheld line, never a description of the log (review 10, R10-12).
         return _BOARD_ONLY.format(
-            what="Actions agreed by the Board are", board=esc(dataset.identity.board_name)
+            what="Actions agreed by the Board are",
+            board=esc(dataset.identity.board_name),
+            more="",
         )
+    lead = f"<p>{ACTIONS_LEAD}</p>"
     actions = dataset.actions
     rows = actions[actions["strategy_id"] == strategy_id]
     if rows.empty:
-        return "<p>No actions agreed by the Board are recorded for this strategy.</p>"
+        return lead + "<p>No actions agreed by the Board are recorded for this strategy.</p>"
     rows = rows.sort_values(["agreed_at", "action_id"], ascending=[False, True])
     if period_end or slot:
         state = classify_actions(rows, find_action_date(period_end or slot, slot))
@@ -195,10 +232,14 @@ def format_actions(
         for index, a in zip(rows.index, rows.to_dict("records"), strict=True)
     ]
     name = dataset.strategy(strategy_id)["strategy_name"]
-    return f"<p>{esc(plural(len(rows), 'action'))}: {esc(summary)}.</p>" + build_table(
-        ["Action", "Agreed at the Board of", "Owner", "Due", "Status"],
-        body,
-        f"{name}: action log",
+    return (
+        lead
+        + f"<p>{esc(plural(len(rows), 'action'))}: {esc(summary)}.</p>"
+        + build_table(
+            ["Action", "Agreed at the Board of", "Owner", "Due", "Status"],
+            body,
+            f"{name}: action log",
+        )
     )
 
 

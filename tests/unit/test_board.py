@@ -619,6 +619,34 @@ def test_each_owner_is_told_what_progressed_not_only_what_is_late(
     assert "Progress is of measures only" not in page
 
 
+def test_a_measure_only_newly_on_its_target_counts_as_a_target_met() -> None:
+    # The progress line counts what the assessment says each item is, never the state's
+    # wording: a measure newly on its target that still needs attention is a target met;
+    # one also out of needs attention counts once, as out of needs attention.
+    from pcplib.assessment.board_changes import list_progress
+    from pcplib.report.board import _progress_line
+
+    def moved(item_id: str, change: str) -> dict[str, str]:
+        return {"kind": "measure", "item_id": item_id, "name": item_id.upper(),
+                "change": change, "before": "", "after": ""}  # fmt: skip
+
+    done = {"kind": "commitment", "item_id": "c1", "name": "C1", "change": "done",
+            "before": "on track", "after": "complete"}  # fmt: skip
+    changes = pd.DataFrame(
+        [
+            moved("m1", "target newly met"),
+            moved("m2", "target newly met"),
+            moved("m2", "out of needs attention"),
+            done,
+        ]
+    )
+    rows = list_progress(changes, pd.DataFrame())
+    kinds = {r["item_id"]: r["progress_kind"] for r in rows}
+    assert kinds == {"m1": "target", "m2": "measure", "c1": "commitment"}
+    line = _progress_line(pd.DataFrame(rows), known=True)
+    assert "1 commitment completed; 1 measure out of needs attention; 1 target newly met" in line
+
+
 def test_without_a_record_progress_is_of_measures_only_and_says_so(
     view: tuple[Dataset, BoardView],
 ) -> None:

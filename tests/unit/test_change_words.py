@@ -292,6 +292,10 @@ def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
     moved = board.items[board.items["detail"].astype(str).str.startswith("measure")]
     counted = moved.set_index("item_id")["detail"]
     assert counted["sv-victim-satisfaction"] == "measure, within chance"
+    # The report reads the columns, which say what the words say.
+    assert moved["rating_of"].eq("measure").all() and rated["rating_of"].eq("overall").all()
+    assert moved["within_chance"].eq(moved["detail"].str.endswith("within chance")).all()
+    assert rated["within_chance"].eq(rated["detail"].str.endswith("within chance")).all()
     page = format_board_owners(board)
     assert "Violence Against Women and Girls: Amber to Red, within chance" in page
     assert "Supporting Victims: Red to Amber, within chance" in page

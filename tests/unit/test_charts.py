@@ -35,7 +35,7 @@ def test_format_value_units():
     assert charts.format_value(45.61, "percent") == "45.6%"
     assert charts.format_value(505750, "gbp") == "£505,750"
     assert charts.format_value(-49800, "gbp") == "−£49,800"
-    assert charts.format_value(0.432, "rate_per_1000") == "0.43 per 1,000"
+    assert charts.format_value(0.432, "rate_per_1000") == "0.432 per 1,000"
     assert charts.format_value(9.04, "days") == "9.0 days"
     assert charts.format_value(None, "count") == "no data"
     assert charts.format_value(float("nan"), "score") == "no data"

@@ -49,9 +49,10 @@ def rows(summaries: list[StrategySummary]) -> pd.DataFrame:
 
 
 def _expected(before: float, after: float, unit: str, change_unit: str) -> float:
-    if change_unit in ("%", "pp"):
-        # Worked out from the two figures as they print side by side, as a reader would
-        # (review 9, R9-15: 79.6% to 79.3% is -0.3 points, whatever the unrounded -0.2).
+    if change_unit == "pp":
+        # Points: the difference of the two figures as they print side by side, as a
+        # reader would take it (review 9, R9-15: 79.6% to 79.3% is -0.3 points, whatever
+        # the unrounded -0.2). A per cent is of the unrounded figures (review 11, R11-3).
         before, after = (
             float(f.rstrip("%").replace(",", "")) for f in _printed(before, after, unit)
         )

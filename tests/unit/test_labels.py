@@ -27,6 +27,13 @@ from pcplib.labels import (
         (2.08, "score", "2.08"),  # a score recorded to two decimals keeps them
         (3.4, "score", "3.4"),
         (0.489, "rate_per_1000", "0.489 per 1,000"),
+        # A rate has three significant figures, a mean of rates too (review 11, R11-3:
+        # the 12 months' 0.4957 printed "0.50", the baseline year's 0.5393 "0.54").
+        (0.49575, "rate_per_1000", "0.496 per 1,000"),
+        (0.5393, "rate_per_1000", "0.539 per 1,000"),
+        (1.254, "rate_per_1000", "1.25 per 1,000"),
+        (12.43, "rate_per_1000", "12.4 per 1,000"),
+        (0.99961, "rate_per_1000", "1.00 per 1,000"),  # rounds up to the next power of ten
         (45.6, "percent", "45.6%"),
         (85.23333, "percent", "85.2%"),  # an average of three: the unit's own decimals
         (28265.0, "count", "28,265"),
@@ -170,7 +177,7 @@ def test_a_rate_says_what_it_is_per_and_over_what_period(changes, window, per):
 def test_a_rates_figures_carry_their_period_and_missing_ones_do_not():
     per = "households a month"
     assert format_figure(0.497, "rate_per_1000", per=per) == "0.497 per 1,000 households a month"
-    assert format_value(0.5, "rate_per_1000", per=per) == "0.50 per 1,000 households a month"
+    assert format_value(0.5, "rate_per_1000", per=per) == "0.500 per 1,000 households a month"
     assert format_figures([0.497, None], "rate_per_1000", per=per) == [
         "0.497 per 1,000 households a month",
         "no data",
@@ -210,9 +217,10 @@ def test_one_sentence_shares_the_decimals_its_groups_need() -> None:
     from pcplib.labels import choose_decimals, choose_shared_decimals
 
     assert choose_decimals([0.497, 0.499], "rate_per_1000") == 3
-    assert choose_decimals([0.50, 0.54], "rate_per_1000") == 2
+    assert choose_decimals([12.4, 12.6], "rate_per_1000") == 1
     assert choose_decimals([None], "percent") is None
-    assert choose_shared_decimals([[0.497, 0.499], [0.50, 0.54]], "rate_per_1000") == 3
+    assert choose_shared_decimals([[0.497, 0.499], [12.4, 12.6]], "rate_per_1000") == 3
+    assert choose_shared_decimals([[52.25, 52.21], [50.0, 51.0]], "percent") == 2
     # A whole count is exact: each group keeps its own decimals.
     assert choose_shared_decimals([[94, 95.25]], "days") is None
     assert choose_shared_decimals([[None]], "percent") is None

@@ -162,7 +162,6 @@ def test_convert_scale_change_tells_a_fixed_scale_score_in_points():
         # Review 9, R9-15: the printed change agrees with the printed figures.
         (79.62, 79.34, "percent", "-0.3 pp"),  # 79.6% to 79.3%, not -0.2 (unrounded)
         (31.84, 33.46, "percent", "+1.7 pp"),  # 31.8% to 33.5%, not +1.6
-        (0.498, 0.49700001, "rate_per_1000", "-0.2%"),  # 0.498 to 0.497, not -0.3
     ],
 )
 def test_a_printed_change_is_worked_out_from_the_printed_figures(baseline, current, unit, text):
@@ -176,6 +175,29 @@ def test_a_printed_change_is_worked_out_from_the_printed_figures(baseline, curre
     assert f"{number:+.1f}" == text.split(" ")[0].rstrip("%")
     # The rules still read the unrounded change.
     assert change.pct == pytest.approx((current - baseline) / baseline * 100)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current", "unit", "text"),
+    [
+        # Review 11, R11-3 / review 12, R12-2: the burglary rate's 12 months against the
+        # baseline year, -7.4% from "0.54" and "0.50"; 2025/26 against it, -5.6%.
+        (0.539347, 0.495712, "rate_per_1000", "-8.1%"),
+        (0.539347, 0.505312, "rate_per_1000", "-6.3%"),
+        # 108 days to 106 would be -1.9%, the other side of the 2% materiality.
+        (108.4, 105.9, "days", "-2.3%"),
+        (353.2, 360.6, "hours", "+2.1%"),  # 353 to 361 would be +2.3%
+    ],
+)
+def test_a_printed_per_cent_change_is_worked_out_from_the_unrounded_figures(
+    baseline, current, unit, text
+):
+    assert m.format_change(baseline, current, unit) == text
+    change = m.summarise_change(baseline, current, unit, "lower")
+    number, change_unit = m.measure_change(change, unit)
+    # judgements.csv keeps the unrounded change, the one the rules read.
+    assert change_unit == "%"
+    assert number == pytest.approx((current - baseline) / baseline * 100, rel=1e-12)
 
 
 def test_equal_small_counts_are_told_as_a_number_like_any_other_small_count():

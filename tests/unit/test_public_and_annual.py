@@ -308,6 +308,14 @@ def test_the_year_is_read_better_worse_or_neither(
         small = " on small numbers" if name == "Homicides" else ""
         assert by_name.loc[name, "verdict"] == f"possible increase{small}, not yet conclusive"
     assert not (classified[["judgement", "verdict", "outcome"]] == "no real change").any().any()
+    # The columns the readers format say what the verdict's words say.
+    verdicts = classified["verdict"].astype(str)
+    assert (
+        classified["beyond_chance"].eq(verdicts.str.startswith("statistically significant")).all()
+    )
+    assert classified["tested"].eq(verdicts != "").all()
+    assert by_name.loc["Homicides", "small_numbers"]
+    assert by_name.loc["Homicides", "direction"] == "up"
     # A headcount is counted in full (administrative): no test of chance, and -0.6% is
     # below materiality (issue 26, F4/N7).
     headcount = by_name.loc["Police officer headcount"]
@@ -793,8 +801,13 @@ def test_a_years_outcome_is_said_without_the_test() -> None:
         "evidence": "possible change",
         "verdict": "possible increase, not yet conclusive",
         "finding": "p below 0.10",
+        "direction": "up",
+        "small_numbers": False,
     }
     assert describe_year_outcome(row) == "A possible rise, not yet conclusive"
+    # The words follow the assessment's columns, not the verdict's wording.
+    fewer = row | {"direction": "down", "small_numbers": True}
+    assert describe_year_outcome(fewer) == "A possible fall on small numbers, not yet conclusive"
     quiet = row | {"outcome": "no evidence of change", "evidence": "within noise"}
     assert describe_year_outcome(quiet).endswith("within the measure's usual ups and downs")
     equal = row | {"outcome": "no evidence of change", "evidence": "no change"}

@@ -298,13 +298,54 @@ def test_a_public_strategy_report_says_the_owners_words_on_risks_are_published(
     note = html.unescape(format_risks(sample, "neighbourhood-policing", "2026/27 Q2", "public"))
     assert "The risk register (each risk's scores, mitigation and owner) is reported" in note
     assert "Risks are" not in note
-    notebook = json.loads((repo_root / "notebooks" / "delivery_strategy.ipynb").read_text())
-    text = " ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
-    assert "Risks are for the Board only" not in text
+    assert (
+        "the owners' own account of the risks is published as theirs, under \"Risks to "
+        "delivery, in the owners' own words\" in their narrative below."
+    ) in note
+    board = html.unescape(format_risks(sample, "neighbourhood-policing", "2026/27 Q2", "board"))
     assert (
         "The register is for the Board only and is not published; the owners' own words on "
         'risks, under "Risks to delivery" in their narrative below, are published as theirs.'
-    ) in text
+    ) in board
+
+
+def test_a_public_strategy_report_prints_only_the_withheld_line_for_risks_and_actions(
+    sample: Dataset, repo_root: Path
+) -> None:
+    # Review 10, R10-12: the public report described the risk table ("Likelihood and
+    # impact are each scored ...") and the action log ("An action neither done nor
+    # dropped ...") and then said neither was published. The words for each audience
+    # come from pcplib, so the public one prints only the line that withholds them.
+    from pcplib.report.narrative import format_narrative
+    from pcplib.report.returns import format_actions, format_risks
+
+    strategy, quarter = "neighbourhood-policing", "2026/27 Q2"
+    risks = {
+        a: html.unescape(format_risks(sample, strategy, quarter, a)) for a in ("board", "public")
+    }
+    actions = {
+        a: html.unescape(format_actions(sample, strategy, a, "2026-09", "2026-11"))
+        for a in ("board", "public")
+    }
+    assert "Likelihood and impact are each scored" in risks["board"]
+    assert "neither done nor dropped" in actions["board"]
+    assert "Likelihood and impact" not in risks["public"]
+    assert "highest score first" not in risks["public"]
+    assert "neither done nor dropped" not in actions["public"]
+    assert "latest meeting first" not in actions["public"]
+    assert actions["public"] == (
+        "<p>Actions agreed by the Board are reported to the Corporate Governance Board only "
+        "and not published.</p>"
+    )
+    # The owners' narrative on risks stays, headed as their own account.
+    public = html.unescape(format_narrative(sample, strategy, quarter, "public"))
+    board = html.unescape(format_narrative(sample, strategy, quarter, "board"))
+    assert "<h3>Risks to delivery, in the owners' own words</h3>" in public
+    assert "<h3>Risks to delivery</h3>" in board
+    notebook = json.loads((repo_root / "notebooks" / "delivery_strategy.ipynb").read_text())
+    text = " ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    assert "Risks are for the Board only" not in text
+    assert "Likelihood and impact" not in text and "neither done nor dropped" not in text
 
 
 def test_a_commitment_on_a_restricted_measures_subject_stays_public_without_the_measure(
