@@ -352,12 +352,12 @@ def _summarise_measure(
     # figure, none of a panel's waves (review 10, R10-6).
     listed = list_target_record(rows.regular, measure, target, record_from)
     record = select_independent_record(listed, measure)
+    from_shift = bool(shift) and shift == record_from
     # A one-sided record settles the assurance: never "hit and miss" beside "20 of 20".
-    spc = settle_assurance(spc, measure, figures.current, record)
+    spc = settle_assurance(spc, measure, figures.current, record, shift=from_shift)
     # A target the baseline year already met, and still met, asks for no improvement: the
     # measure is rated as one with no target would be (assessment.harm).
     asked = asks_nothing(target, _rating_inputs(figures, target), good)
-    from_shift = bool(shift) and shift == record_from
     period_word, counted = name_record_periods(record, measure, shift=from_shift)
     process = judge_process_side(
         spc.assurance, spc.assurance_basis, record, frequency, unit=period_word, since=counted

@@ -474,7 +474,12 @@ def date_process_change(verdict: SpcVerdict) -> str:
 
 
 def settle_assurance(
-    verdict: SpcVerdict, measure: Mapping[str, Any], window: Window, record: pd.Series
+    verdict: SpcVerdict,
+    measure: Mapping[str, Any],
+    window: Window,
+    record: pd.Series,
+    *,
+    shift: bool = False,
 ) -> SpcVerdict:
     """The assurance a one-sided target record settles, so no report calls it hit and miss.
 
@@ -500,6 +505,10 @@ def settle_assurance(
     record : pandas.Series
         Whether each period met the target
         (:func:`~pcplib.assessment.target_record.list_target_record`).
+    shift : bool, default False
+        Whether the record starts at the latest shift the chart signals
+        (:func:`date_process_change`): a record one-sided since then says so ("since
+        the shift in February 2025").
 
     Returns
     -------
@@ -526,6 +535,8 @@ def settle_assurance(
     frequency = str(measure["frequency"])
     unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
     since = label_period_start(pd.Timestamp(record.index[len(flags) - run]), frequency)
+    if shift and run == len(flags):
+        since = f"the shift in {since}"
     count = f"{run} of {run}" if run == len(flags) else f"{run} in a row"
     side = (
         "within the process limits"

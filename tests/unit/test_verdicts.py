@@ -352,6 +352,25 @@ def test_the_record_counts_from_the_latest_shift_the_chart_signals():
     assert "since the shift in February 2025" in row["assurance_words"]
 
 
+def test_a_record_one_sided_since_a_shift_settles_the_assurance_and_says_since_when():
+    # A share that met its 88% about half the time, then fell to about 85% from June 2025
+    # (the chart signals the shift): every month since the shift missed, which settles
+    # the straddled limits' "hit and miss", and every report says since when.
+    rng = np.random.default_rng(3)
+    values = np.round(90 + rng.normal(0, 1.5, len(MONTHS)), 1)
+    after = np.arange(len(MONTHS)) >= AT["2025-06"]
+    values[after] = np.round(85 + rng.normal(0, 1.0, int(after.sum())), 1)
+    values = np.minimum(values, np.where(after, 87.5, 99.0))
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                target=88.0)  # fmt: skip
+    since = "every month (16 of 16) since the shift in June 2025"
+    assert row["target_record"] == f"consistently missed: {since}"
+    assert (row["spc_assurance"], row["spc_assurance_basis"]) == ("consistent_fail", "record")
+    assert "missed in every month since the shift in June 2025, 16 of 16" in row["spc_summary"]
+    reason = row["target_process_reason"]
+    assert reason == "it was missed in every month since the shift in June 2025"
+
+
 # --- 4. seasonal measures judged on the year ------------------------------------------------
 
 
