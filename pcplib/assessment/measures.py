@@ -77,7 +77,7 @@ from pcplib.assessment.spc_verdict import (
     settle_assurance_words,
 )
 from pcplib.assessment.target_record import (
-    describe_record_parts,
+    describe_target_record,
     list_target_record,
     name_record_periods,
     select_independent_record,
@@ -405,7 +405,7 @@ def _summarise_measure(
         held = describe_completeness(figures.current, frequency)
         rating = replace(rating, rag="Grey", reason=f"{rating.reason} ({held})")
     row = _build_row(measure, rows, figures, changes, spc, target, rating)
-    record_words, record_span = describe_record_parts(
+    record_words, record_span = describe_target_record(
         rows.regular, measure, target, record_from, spc.assurance_basis == "record", from_shift
     )
     row.update(
@@ -675,7 +675,7 @@ def summarise_measures(
         :class:`~pcplib.spc.XmrResult` (``spc``); the target's record
         (``target_record``, and its parts ``target_record_span`` and
         ``target_record_count``:
-        :func:`~pcplib.assessment.target_record.describe_record_parts`,
+        :func:`~pcplib.assessment.target_record.describe_target_record`,
         :func:`~pcplib.assessment.chance.count_target_record`); data-quality flags
         (``quality``, and ``definition_changed``: figures under a previous
         definition); the short

@@ -27,7 +27,6 @@ from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 __all__ = [
     "PANEL_RECORD_NOTE",
     "ROLLING_WINDOW_MONTHS",
-    "describe_record_parts",
     "describe_target_record",
     "describe_untested_record",
     "list_target_record",
@@ -170,21 +169,6 @@ def name_record_periods(
 
 
 def describe_target_record(
-    regular: pd.Series,
-    measure: Mapping[str, Any],
-    target: TargetForPeriod,
-    since: str,
-    run_decides: bool = False,
-    shift: bool = False,
-) -> str:
-    """How often each period met a flat target, in words that match the count.
-
-    The record's words of :func:`describe_record_parts`, which says what they are.
-    """
-    return describe_record_parts(regular, measure, target, since, run_decides, shift)[0]
-
-
-def describe_record_parts(
     regular: pd.Series,
     measure: Mapping[str, Any],
     target: TargetForPeriod,
