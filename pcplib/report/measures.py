@@ -11,7 +11,6 @@ from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.spc_words import select_sign_phrases
 from pcplib.assessment.strategy import StrategySummary
@@ -72,10 +71,11 @@ def _baseline_note(r: dict, latest: str, baseline: str) -> str:
     """
     last = r.get("aggregation") == "last"
     now = f"{r['year_ending_label']} ({latest})" if last else f"latest 12 months ({latest})"
-    head, _, why = str(r.get("baseline_label") or "").partition(": ")
-    if why in UNLIKE_BASELINE.values():
+    why = str(r.get("baseline_unlike") or "")
+    if why:
         # Not like for like (a year to date against a year's outturn): no pair of
         # figures to invite the comparison (review 7, F16).
+        head = r["baseline_period_label"]
         return f"{now}: {why.replace('not compared', f'not compared with {head}', 1)}"
     where = str(r.get("baseline_words") or r["baseline_label"])
     if ":" in where or where.startswith("no "):
@@ -263,8 +263,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
         )
         latest = year_ending
         spc_words = describe_variation(
-            r["spc_status"], r["spc_variation"], str(r.get("rag_rule") or "")
-        )
+            r["spc_status"], r["spc_variation"], str(r.get("rag_rule") or ""),
+            r.get("spc_immaterial"),
+        )  # fmt: skip
         if r.get("assurance_words"):
             spc_words = f"{spc_words}. {r['assurance_words']}"
         elif r["spc_status"] == "assessed":

@@ -30,6 +30,7 @@ from verdict_series import (
 )
 
 from pcplib.assessment import thresholds
+from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import summarise_measure
 from pcplib.assessment.strategy import roll_up_strategy
@@ -305,7 +306,7 @@ def test_a_short_one_sided_record_says_every_period_not_met_in_some():
     from pcplib.assessment.targets import TargetForPeriod
 
     index = pd.DatetimeIndex([q.start_time for q in QUARTERS[-4:]])
-    record = describe_target_record(
+    record, span = describe_target_record(
         pd.Series([50.0, 52, 51, 53], index=index),
         {"frequency": "quarterly", "good_direction": "higher"},
         TargetForPeriod(60.0, 60.0, "target", "", 60.0),
@@ -313,15 +314,7 @@ def test_a_short_one_sided_record_says_every_period_not_met_in_some():
     )
     assert record == "missed: every quarter (4 of 4) since 2025/26 Q3"
     # The span a reader sets in its own sentence is given apart, never cut from the words.
-    from pcplib.assessment.target_record import describe_record_parts
-
-    parts = describe_record_parts(
-        pd.Series([50.0, 52, 51, 53], index=index),
-        {"frequency": "quarterly", "good_direction": "higher"},
-        TargetForPeriod(60.0, 60.0, "target", "", 60.0),
-        "",
-    )
-    assert parts == (record, "every quarter (4 of 4) since 2025/26 Q3")
+    assert span == "every quarter (4 of 4) since 2025/26 Q3"
 
 
 # --- 5. a limits period is stable by the chart's own rules (review 1, A2 and A10) ------------
@@ -621,6 +614,9 @@ def test_a_year_to_date_figure_gets_no_chart_verdict_no_test_and_no_unlike_basel
         "not compared, as a year-to-date figure compares only with the same month of an "
         "earlier year"
     )
+    # The label's parts are columns of their own, which the reports read.
+    assert row["baseline_unlike"] == UNLIKE_BASELINE[True]
+    assert row["baseline_label"] == f"{row['baseline_period_label']}: {UNLIKE_BASELINE[True]}"
 
 
 def test_a_year_to_date_figure_is_compared_with_the_baseline_at_the_same_month():
@@ -630,6 +626,7 @@ def test_a_year_to_date_figure_is_compared_with_the_baseline_at_the_same_month()
                 measure_name="Revenue budget variance, year to date")  # fmt: skip
     assert row["since_baseline_judgement"] != "not measurable"
     assert row["baseline"] is not None and "not compared" not in row["baseline_label"]
+    assert row["baseline_unlike"] == ""
 
 
 def test_an_unlike_year_to_date_baseline_is_never_printed_beside_the_latest(sample):
