@@ -71,11 +71,17 @@ from pcplib.assessment.spc_verdict import (
     SPC_STATUSES,
     SpcVerdict,
     assess_spc,
+    date_process_change,
     restate_unconfirmed,
     settle_assurance,
     settle_assurance_words,
 )
-from pcplib.assessment.target_record import describe_record_parts, list_target_record
+from pcplib.assessment.target_record import (
+    describe_target_record,
+    list_target_record,
+    name_record_periods,
+    select_independent_record,
+)
 from pcplib.assessment.targets import (
     OUTCOMES_OPEN,
     RATING_COLUMNS,
@@ -338,13 +344,24 @@ def _summarise_measure(
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )
+    # The record counts from the latest shift the chart signals: periods before a change
+    # in the process are no evidence of where the changed one lies (review 10, R10-5).
+    shift = date_process_change(spc)
+    record_from = max(limits_from, shift)
+    # Only periods that are independent evidence are tested: one a year of a rolling
+    # figure, none of a panel's waves (review 10, R10-6).
+    listed = list_target_record(rows.regular, measure, target, record_from)
+    record = select_independent_record(listed, measure)
+    from_shift = bool(shift) and shift == record_from
     # A one-sided record settles the assurance: never "hit and miss" beside "20 of 20".
-    record = list_target_record(rows.regular, measure, target, limits_from)
-    spc = settle_assurance(spc, measure, figures.current, record)
+    spc = settle_assurance(spc, measure, figures.current, record, shift=from_shift)
     # A target the baseline year already met, and still met, asks for no improvement: the
     # measure is rated as one with no target would be (assessment.harm).
     asked = asks_nothing(target, _rating_inputs(figures, target), good)
-    process = judge_process_side(spc.assurance, spc.assurance_basis, record, frequency)
+    period_word, counted = name_record_periods(record, measure, shift=from_shift)
+    process = judge_process_side(
+        spc.assurance, spc.assurance_basis, record, frequency, unit=period_word, since=counted
+    )
     # Limits that straddle the target beside a record the sign test settles: worded as
     # the record shows, never "by chance" (review 10, R10-15); the code, and so the
     # rating, stand.
@@ -388,8 +405,8 @@ def _summarise_measure(
         held = describe_completeness(figures.current, frequency)
         rating = replace(rating, rag="Grey", reason=f"{rating.reason} ({held})")
     row = _build_row(measure, rows, figures, changes, spc, target, rating)
-    record_words, record_span = describe_record_parts(
-        rows.regular, measure, target, limits_from, spc.assurance_basis == "record"
+    record_words, record_span = describe_target_record(
+        rows.regular, measure, target, record_from, spc.assurance_basis == "record", from_shift
     )
     row.update(
         spc_limits_from=limits_from,
@@ -404,7 +421,7 @@ def _summarise_measure(
         # The record's parts a reader sets in its own words, never parsed from the
         # record's: the periods a one-sided record spans, and the count the sign test read.
         target_record_span=record_span,
-        target_record_count=count_target_record(record, frequency),
+        target_record_count=count_target_record(record, frequency, unit=period_word, since=counted),
         margin_of_error=estimate_survey_margin(figures.current, measure),
         # The 95% allowance chance gives the figure judged against a target (a survey's
         # margin of error; none for an exact administrative count): a move of the
@@ -658,7 +675,7 @@ def summarise_measures(
         :class:`~pcplib.spc.XmrResult` (``spc``); the target's record
         (``target_record``, and its parts ``target_record_span`` and
         ``target_record_count``:
-        :func:`~pcplib.assessment.target_record.describe_record_parts`,
+        :func:`~pcplib.assessment.target_record.describe_target_record`,
         :func:`~pcplib.assessment.chance.count_target_record`); data-quality flags
         (``quality``, and ``definition_changed``: figures under a previous
         definition); the short

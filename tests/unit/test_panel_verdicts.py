@@ -305,7 +305,7 @@ def test_a_short_one_sided_record_says_every_period_not_met_in_some():
     from pcplib.assessment.targets import TargetForPeriod
 
     index = pd.DatetimeIndex([q.start_time for q in QUARTERS[-4:]])
-    record = describe_target_record(
+    record, span = describe_target_record(
         pd.Series([50.0, 52, 51, 53], index=index),
         {"frequency": "quarterly", "good_direction": "higher"},
         TargetForPeriod(60.0, 60.0, "target", "", 60.0),
@@ -313,15 +313,7 @@ def test_a_short_one_sided_record_says_every_period_not_met_in_some():
     )
     assert record == "missed: every quarter (4 of 4) since 2025/26 Q3"
     # The span a reader sets in its own sentence is given apart, never cut from the words.
-    from pcplib.assessment.target_record import describe_record_parts
-
-    parts = describe_record_parts(
-        pd.Series([50.0, 52, 51, 53], index=index),
-        {"frequency": "quarterly", "good_direction": "higher"},
-        TargetForPeriod(60.0, 60.0, "target", "", 60.0),
-        "",
-    )
-    assert parts == (record, "every quarter (4 of 4) since 2025/26 Q3")
+    assert span == "every quarter (4 of 4) since 2025/26 Q3"
 
 
 # --- 5. a limits period is stable by the chart's own rules (review 1, A2 and A10) ------------
