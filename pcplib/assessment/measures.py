@@ -114,7 +114,8 @@ MEASURE_COLUMNS = [
     "direction", "arrow", "judgement",
     "year_ending_label", "year_ending", "previous_year_label", "previous_year",
     "year_ending_change", "year_ending_basis",
-    "baseline_label", "baseline", "since_baseline_change", "since_baseline_direction",
+    "baseline_label", "baseline", "baseline_period_label", "baseline_unlike",
+    "since_baseline_change", "since_baseline_direction",
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
     "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
@@ -607,6 +608,10 @@ def _build_row(
             else "no baseline year"
         ),
         "baseline": base.value if base is not None and not unlike else None,
+        # The label's parts, so that no reader cuts them from it: the baseline window's
+        # own name, and why its figure is not compared (compare_baseline), else "".
+        "baseline_period_label": base.label if base is not None else "",
+        "baseline_unlike": unlike,
         "since_baseline_change": since.text,
         "since_baseline_direction": since.direction,
         "since_baseline_arrow": since.arrow,

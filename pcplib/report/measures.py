@@ -11,7 +11,6 @@ from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.spc_words import select_sign_phrases
 from pcplib.assessment.strategy import StrategySummary
@@ -71,10 +70,11 @@ def _baseline_note(r: dict, latest: str, baseline: str) -> str:
     """
     last = r.get("aggregation") == "last"
     now = f"{r['year_ending_label']} ({latest})" if last else f"latest 12 months ({latest})"
-    head, _, why = str(r.get("baseline_label") or "").partition(": ")
-    if why in UNLIKE_BASELINE.values():
+    why = str(r.get("baseline_unlike") or "")
+    if why:
         # Not like for like (a year to date against a year's outturn): no pair of
         # figures to invite the comparison (review 7, F16).
+        head = r["baseline_period_label"]
         return f"{now}: {why.replace('not compared', f'not compared with {head}', 1)}"
     where = str(r.get("baseline_words") or r["baseline_label"])
     if ":" in where or where.startswith("no "):
