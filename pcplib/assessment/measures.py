@@ -206,8 +206,13 @@ def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:
 
 
 def _quality(
-    series: pd.DataFrame, current: pd.DataFrame, frequency: str, end: int, plan: SpcPlan | None
+    series: pd.DataFrame, current: pd.DataFrame, regular: pd.Series, end: int, plan: SpcPlan | None
 ) -> str:
+    """The measure's data-quality flags, comma-separated.
+
+    ``regular`` is ``current``'s values on a regular calendar, as :func:`select_rows`
+    made them once (the history's ``value``), not made again here.
+    """
     flags = []
     if (series["definition"] == "previous").any():
         flags.append("definition changed")
@@ -217,10 +222,8 @@ def _quality(
         flags.append("provisional figures")
     if (recent["status"] == TO_CONFIRM).any():
         flags.append("figures to confirm")
-    if not current.empty:
-        regular = regular_series(current, frequency)
-        if regular.isna().any():
-            flags.append("gaps")
+    if not current.empty and regular.isna().any():
+        flags.append("gaps")
     if plan is not None and plan.flag:
         flags.append(plan.flag)
     return ", ".join(flags)
@@ -428,7 +431,7 @@ def _summarise_measure(
         # margin of error; none for an exact administrative count): a move of the
         # figure between meetings is set against it (assessment.change_chance).
         target_allowance=chance.half_width if chance is not None else None,
-        quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
+        quality=_quality(rows.series, rows.current, rows.history["value"], end, spc.plan),
         # The one quality flag a reader acts on (a chart of current figures only), as
         # a column, so that none searches the flags' words.
         definition_changed=bool((rows.series["definition"] == "previous").any()),
