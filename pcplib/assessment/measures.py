@@ -114,7 +114,8 @@ MEASURE_COLUMNS = [
     "direction", "arrow", "judgement",
     "year_ending_label", "year_ending", "previous_year_label", "previous_year",
     "year_ending_change", "year_ending_basis",
-    "baseline_label", "baseline", "since_baseline_change", "since_baseline_direction",
+    "baseline_label", "baseline", "baseline_period_label", "baseline_unlike",
+    "since_baseline_change", "since_baseline_direction",
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
     "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
@@ -205,8 +206,13 @@ def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:
 
 
 def _quality(
-    series: pd.DataFrame, current: pd.DataFrame, frequency: str, end: int, plan: SpcPlan | None
+    series: pd.DataFrame, current: pd.DataFrame, regular: pd.Series, end: int, plan: SpcPlan | None
 ) -> str:
+    """The measure's data-quality flags, comma-separated.
+
+    ``regular`` is ``current``'s values on a regular calendar, as :func:`select_rows`
+    made them once (the history's ``value``), not made again here.
+    """
     flags = []
     if (series["definition"] == "previous").any():
         flags.append("definition changed")
@@ -216,10 +222,8 @@ def _quality(
         flags.append("provisional figures")
     if (recent["status"] == TO_CONFIRM).any():
         flags.append("figures to confirm")
-    if not current.empty:
-        regular = regular_series(current, frequency)
-        if regular.isna().any():
-            flags.append("gaps")
+    if not current.empty and regular.isna().any():
+        flags.append("gaps")
     if plan is not None and plan.flag:
         flags.append(plan.flag)
     return ", ".join(flags)
@@ -427,7 +431,7 @@ def _summarise_measure(
         # margin of error; none for an exact administrative count): a move of the
         # figure between meetings is set against it (assessment.change_chance).
         target_allowance=chance.half_width if chance is not None else None,
-        quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
+        quality=_quality(rows.series, rows.current, rows.history["value"], end, spc.plan),
         # The one quality flag a reader acts on (a chart of current figures only), as
         # a column, so that none searches the flags' words.
         definition_changed=bool((rows.series["definition"] == "previous").any()),
@@ -607,6 +611,10 @@ def _build_row(
             else "no baseline year"
         ),
         "baseline": base.value if base is not None and not unlike else None,
+        # The label's parts, so that no reader cuts them from it: the baseline window's
+        # own name, and why its figure is not compared (compare_baseline), else "".
+        "baseline_period_label": base.label if base is not None else "",
+        "baseline_unlike": unlike,
         "since_baseline_change": since.text,
         "since_baseline_direction": since.direction,
         "since_baseline_arrow": since.arrow,
