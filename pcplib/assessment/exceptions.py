@@ -52,6 +52,7 @@ from pcplib.assessment.vocabulary import (
     say_small_close,
 )
 from pcplib.labels import date_words, format_figures, is_missing, month_words
+from pcplib.records import list_records
 
 if TYPE_CHECKING:
     from pcplib.assessment.strategy import StrategySummary
@@ -355,7 +356,7 @@ def _measure_item(row: Mapping[str, Any], reason: str, severity: int) -> dict[st
 
 def _measure_exceptions(measures: pd.DataFrame, public: bool = False) -> list[dict[str, Any]]:
     rows = []
-    for r in measures.to_dict("records"):
+    for r in list_records(measures):
         if r["assessment"] != "needs attention":
             continue
         reason = "; ".join(_measure_reasons(r, public))
@@ -504,7 +505,7 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
     """
     rows = []
     public = getattr(summary, "audience", "board") == "public"
-    for r in summary.measures.to_dict("records"):
+    for r in list_records(summary.measures):
         signal = r["spc_variation"] == "special_cause_improvement"
         if r["assessment"] == "needs attention":
             # One place on the first screen: a measure that needs attention is listed

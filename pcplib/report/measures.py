@@ -17,6 +17,7 @@ from pcplib.assessment.strategy import StrategySummary
 from pcplib.assessment.vocabulary import describe_change_words
 from pcplib.labels import as_sentence, format_figure, format_figures, is_missing, month_words
 from pcplib.periods import parse_month
+from pcplib.records import list_records
 from pcplib.report.chart_text import describe_chart, list_flagged_points
 from pcplib.report.charts import figure_to_html, plot_spc
 from pcplib.report.html import arrow_cell, build_table, esc, notice, with_note
@@ -177,7 +178,7 @@ def format_measures_table(df: pd.DataFrame, caption: str, board: str = "Board") 
         "Assessment",
     ]  # fmt: skip
     rows = []
-    for r in df.to_dict("records"):
+    for r in list_records(df):
         unit = r["unit"]
         current, last_year = format_figures(
             [r["current"], r["last_year"]], unit, per=str(r.get("rate_per") or "")
@@ -252,7 +253,7 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
         return ""
     head = ["Measure", "Year ending", "Against the plan's baseline year", "SPC", "Data notes"]
     rows = []
-    for r in df.to_dict("records"):
+    for r in list_records(df):
         unit = r["unit"]
         per = str(r.get("rate_per_year") or "")
         # One set of decimals for the row, so the year ending prints the same in both
@@ -358,7 +359,7 @@ def plot_measure(summary: StrategySummary, measure_id: str) -> Figure:
         If the measure is not in the summary (naming those that are), or has too
         little data for a chart in this period.
     """
-    rows = summary.measures[summary.measures["measure_id"] == measure_id].to_dict("records")
+    rows = list_records(summary.measures[summary.measures["measure_id"] == measure_id])
     if not rows:
         known = ", ".join(summary.measures["measure_id"])
         raise ValueError(
@@ -401,7 +402,7 @@ def build_spc_charts(
     if summary_df.empty:
         return "<p>No measures to chart.</p>"
     parts = []
-    for r in summary_df.to_dict("records"):
+    for r in list_records(summary_df):
         result = r["spc"]
         if result is None:
             parts.append(

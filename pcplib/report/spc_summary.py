@@ -20,6 +20,7 @@ from pcplib.assessment.spc_words import (
     select_sign_phrases,
 )
 from pcplib.labels import is_missing, strip_text
+from pcplib.records import list_records
 from pcplib.report.html import build_table, esc
 from pcplib.report.words import UNCONFIRMED_CONCERN, describe_assurance, describe_variation
 
@@ -83,7 +84,7 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
         return "<p>No measures to summarise.</p>"
     order = measures.assign(_t=measures["tier"].map({"headline": 0, "sub": 1}).fillna(2))
     body = []
-    for r in order.sort_values("_t", kind="stable").to_dict("records"):
+    for r in list_records(order.sort_values("_t", kind="stable")):
         status = str(r.get("spc_status") or "")
         variation = describe_variation(
             status, r.get("spc_variation"), str(r.get("rag_rule") or ""), r.get("spc_immaterial")
