@@ -486,6 +486,10 @@ def sum_rolling_12_months(series: pd.Series) -> pd.Series:
     return pd.Series(totals.reindex(months).to_numpy(), index=series.index, name=series.name)
 
 
+_FIELD_DTYPE = pd.DatetimeIndex([]).year.dtype
+"""The dtype pandas gives a DatetimeIndex's year and month, and so a month number index."""
+
+
 def month_number(value: Any) -> Any:
     """Return a month as a running integer, year x 12 + month - 1, so months subtract.
 
@@ -499,6 +503,12 @@ def month_number(value: Any) -> Any:
     int or pandas.Index
         The running month number (an index of them for an index).
     """
+    if isinstance(value, pd.DatetimeIndex) and value.tz is None and not value.hasnans:
+        # Months since 1970 straight from the dates: the same numbers, with the same
+        # dtype, as the year and month fields below, at a fifth of the cost (called for
+        # every window of every measure, issue #25).
+        months = value.to_numpy().astype("datetime64[M]").astype(np.int64) + 1970 * 12
+        return pd.Index(months.astype(_FIELD_DTYPE), name=value.name)
     if isinstance(value, pd.DatetimeIndex | pd.PeriodIndex):
         return value.year * 12 + value.month - 1
     if isinstance(value, str):

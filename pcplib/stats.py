@@ -1,7 +1,10 @@
 """Confidence intervals and tests of change, each with a plain-English verdict.
 
-Used by the annual evaluation to say whether a change between two years is
-more than chance:
+The documented statistics API (docs/methodology.md, "Tests of change (annual
+evaluation)"). The reports use ``wilson_interval`` (the annual evaluation's interval
+about a year's share); the two tests are for an analyst's own comparison, the reports'
+tests of change being those of :mod:`pcplib.assessment.evidence`, which allow for a
+series' own variation:
 
 - ``wilson_interval``: a survey proportion with its Wilson score interval
   (statsmodels), optionally widened by a design effect.
@@ -295,6 +298,13 @@ def compare_proportions(
 ) -> ChangeTest:
     """Test the change between two independent survey proportions.
 
+    Part of the documented statistics API (docs/methodology.md, "Tests of change
+    (annual evaluation)"), for an analyst comparing two independent surveys; the reports
+    do not call it. Their test of a proportion allows for the series' own variation
+    (Laney or quasi-binomial, :func:`pcplib.assessment.evidence.weigh_change`), which
+    this one, on the two samples alone, does not, so they cannot call it without
+    changing their verdicts.
+
     Parameters
     ----------
     x1, n1 : float
@@ -376,6 +386,15 @@ def compare_counts(
     confidence: float = 0.95,
 ) -> ChangeTest:
     """Test the change between two counts, treated as Poisson rates.
+
+    Part of the documented statistics API (docs/methodology.md, "Tests of change
+    (annual evaluation)"); the reports do not call it. They run the same exact
+    conditional test hundreds of times a report and need no interval, so the assessment
+    computes its p-value directly from the binomial's distribution functions
+    (``_exact_poisson_p`` in :mod:`pcplib.assessment.evidence`; a test holds the two
+    p-values equal to nine digits). Calling this instead would change most p-values in
+    their last digits and, with its interval, take about a thousand times as long, so
+    the two are kept, the test tying them.
 
     Parameters
     ----------

@@ -82,6 +82,7 @@ from pcplib.assessment.change_chance import MOVED_WITHIN_CHANCE
 from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.continuity import (
     AS_REPORTED,
+    NO_LONGER_RATED,
     RECOMPUTED,
     Continuity,
     PreviousMeeting,
@@ -109,6 +110,8 @@ __all__ = [
     "tabulate_board_judgements",
 ]
 
+_RATED = ("Green", "Amber", "Red")
+
 BOARD_REPORT = "delivery-board"
 """The view's name in a run (its page and its ``report`` in ``judgements.csv``)."""
 
@@ -127,11 +130,10 @@ BOARD_ITEM_COLUMNS = [
 ``risk``, ``rating`` or (for progress) ``measure``; ``flag`` is one of :data:`FLAGS`;
 ``reason`` is the change in the evidence behind a changed rating or a measure's
 progress, or for a commitment the sentence saying that its status and its measure's
-data disagree (:mod:`pcplib.assessment.commitment_status`); empty for other items.
-For a changed rating, ``rating_of`` is ``overall`` (the strategy's) or ``measure`` and
-``within_chance`` whether it moved only on figures within chance (False for other
-items); for progress, ``progress_kind`` is what it counts as
-(:func:`~pcplib.assessment.board_changes.list_progress`); both empty otherwise."""
+data disagree (:mod:`pcplib.assessment.commitment_status`); empty for other items. A
+changed rating's ``rating_of`` is ``overall`` or ``measure``, ``within_chance`` whether it
+moved only on figures within chance; progress's ``progress_kind`` is what it counts as
+(:func:`~pcplib.assessment.board_changes.list_progress`). Empty or False otherwise."""
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
@@ -146,6 +148,8 @@ at risk or off track and not yet due, ``new_risks`` the risks that became high i
 quarter, ``changes`` the ratings changed, ``progress`` the items that progressed
 (flag ``progress``)."""
 
+# The columns only a changed rating or progress fills: every other item has none.
+_UNFILLED = {"rating_of": "", "within_chance": False, "progress_kind": ""}
 _SIDES = (("Force", "force_senior_owner", "force_spoc"), ("OPCC", "opcc_senior_owner", "opcc_spoc"))
 
 
@@ -453,30 +457,25 @@ def _rating_items(
             told_rag,
         ]
     reasons, restated = _evidence_reasons(summary, continuity, first is not None)
-    # A rating that moved within chance of its target is listed with the changes, and
-    # is no progress (list_progress reads no "out of needs attention" for it).
-    rated = changes[changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])]
-    # A measure whose figure moved within its allowance for chance is counted with those
-    # that moved within chance of its target: the count matches the lines that say so
-    # (review 11, R11-1).
-    table = continuity.measures
-    within = (
-        table["change_within_chance"].astype(str).str.strip() != ""
-        if "change_within_chance" in table.columns
-        else pd.Series(False, index=table.index)
-    )
-    noise = set(table.loc[within, "measure_id"].astype(str))
+    # A rating that moved within chance (of its target, or on a figure within its
+    # allowance) is listed with the changes, and is no progress (list_progress reads no
+    # "out of needs attention" for it); one no longer rated is listed too, once.
+    rated = changes[
+        changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])
+        | (changes["change"].eq(NO_LONGER_RATED) & changes["before"].isin(_RATED))
+    ]
     rows = []
     for r in rated.to_dict("records"):
         overall = r["kind"] == "overall"
         # Moved only on measures' figures within chance (one rule with "Since the last
-        # meeting"); the Board's own earlier rating is another point.
+        # meeting"); the Board's own earlier rating is another point. A measure's is the
+        # comparison's own verdict, as "Since the last meeting" files it: the count
+        # matches the lines that say so (review 11, R11-1; review 12, R12-3).
         within_chance = (
             continuity.overall_within_chance and told is None
             if overall
-            else r["change"] == MOVED_WITHIN_CHANCE or str(r["item_id"]) in noise
+            else r["change"] == MOVED_WITHIN_CHANCE
         )
-        rating_of = "overall" if overall else "measure"
         rows.append(
             {
                 "kind": "rating",
@@ -494,7 +493,7 @@ def _rating_items(
                 else _unrated_words(r)
                 if r["after"] == "Grey"
                 else reasons.get(str(r["item_id"])) or _unrated_words(r),
-                "rating_of": rating_of,
+                "rating_of": "overall" if overall else "measure",
                 "within_chance": bool(within_chance),
             }
         )
@@ -663,7 +662,7 @@ def summarise_board_quarter(
             flagged += list_return_items(dataset, sid, quarter, plan, as_of)
         flagged += list_risk_items(ratings.summary.new_risks)
         overall_rows.append(ratings.overall)
-        items += [base | row for row in flagged + ratings.rows + ratings.progress]
+        items += [base | _UNFILLED | row for row in flagged + ratings.rows + ratings.progress]
         flags = [row["flag"] for row in flagged]
         strategies.append(
             {
@@ -689,10 +688,6 @@ def summarise_board_quarter(
             }
         )
     item_frame = pd.DataFrame(items, columns=BOARD_ITEM_COLUMNS)
-    # Only changed ratings and progress fill these: every other item has none.
-    item_frame["within_chance"] = item_frame["within_chance"].eq(True)
-    for column in ("rating_of", "progress_kind"):
-        item_frame[column] = item_frame[column].astype(object).fillna("")
     return BoardView(
         quarter=quarter,
         period_end=period_end,

@@ -68,6 +68,7 @@ from pcplib.stats import format_p_value
 
 __all__ = [
     "TargetChance",
+    "count_target_record",
     "describe_settled_miss",
     "estimate_survey_margin",
     "estimate_target_chance",
@@ -219,6 +220,28 @@ def test_target_record(record: pd.Series) -> tuple[str, float]:
 _UNIT_WORDS = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
+def count_target_record(record: pd.Series, frequency: str) -> str:
+    """How many of a target's record of periods met it, in words: ``"2 of 26 quarters"``.
+
+    Parameters
+    ----------
+    record : pandas.Series
+        Whether each period met the target
+        (:func:`~pcplib.assessment.target_record.list_target_record`).
+    frequency : str
+        The measure's frequency, for the words.
+
+    Returns
+    -------
+    str
+        The count the sign test reads (:func:`judge_process_side`); empty with no record.
+    """
+    if record.empty:
+        return ""
+    unit = _UNIT_WORDS.get(frequency, "period")
+    return f"{int(record.sum())} of {len(record)} {unit}s"
+
+
 def judge_process_side(
     assurance: str | None, basis: str, record: pd.Series, frequency: str
 ) -> tuple[str, str]:
@@ -259,10 +282,10 @@ def judge_process_side(
     if not side:
         return "", ""
     shown = format_p_value(p_value)
-    met, n = int(record.sum()), len(record)
     return side, (
-        f"it was met in {met} of {n} {unit}s, {'more' if side == 'met' else 'less'} often "
-        f"than a process sitting on the target would: sign test, {shown}"
+        f"it was met in {count_target_record(record, frequency)}, "
+        f"{'more' if side == 'met' else 'less'} often than a process sitting on the target "
+        f"would: sign test, {shown}"
     )
 
 

@@ -20,9 +20,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pcplib.assessment.exceptions import describe_rating_plainly
+from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.labels import format_figures, parse_number
 
-__all__ = ["describe_change_evidence", "describe_rating_evidence"]
+__all__ = ["describe_change_evidence", "describe_lost_rating", "describe_rating_evidence"]
 
 _COMPARED = {
     "the quarter on the same quarter a year earlier": (
@@ -214,3 +215,73 @@ def describe_change_evidence(
         (m for m in ("into needs attention", "out of needs attention") if m in movements), ""
     )
     return f"{lead}: {words}" if lead else words
+
+
+_NO_CHART = {
+    "unstable baseline": "no stable chart",
+    "too few points": "too few figures for a chart",
+    "rolling figure": "rolling figures that cannot be charted point by point",
+    "year-to-date figure": "year-to-date figures that cannot be charted point by point",
+}
+"""What a measure rated on the tests of change alone lacks (``spc_status``), in a few
+words."""
+
+
+def describe_lost_rating(
+    now: Mapping[str, Any], previous_rag: str, was: Mapping[str, Any], lost: str = ""
+) -> str:
+    """Say why a measure rated at the comparison is not rated now: what rated it, what is true now.
+
+    A measure whose rating rests on the tests of change alone (no target, no chart to
+    judge it by) loses its rating when the change that rated it goes. Its standing
+    condition ("its chart's reference period is not stable") was as true when it was
+    rated, so said alone it hides what changed (review 10, R10-7: farm machinery thefts
+    were Red for a real rise and are now up 17.9% within the usual variation).
+
+    Parameters
+    ----------
+    now : mapping
+        The measure's row today (Grey).
+    previous_rag : str
+        The rating the comparison gave.
+    was : mapping
+        The row that gave that rating: the earlier period as today's data give it, or
+        as the meeting was told it.
+    lost : str, optional
+        ``previous_rag`` when the earlier rating came from a chart that gave a verdict
+        (:func:`~pcplib.assessment.exceptions.describe_rating_plainly`: a chart that is
+        no longer stable is a change in the method, said so).
+
+    Returns
+    -------
+    str
+        "no longer rated: was Red (no target; 2026/27 Q1 103 against 69 in 2025/26 Q1, a
+        real rise); now up 17.9% on the same quarter last year (99 against 84), within the
+        usual variation, so not a real change, and with no target and no stable chart it
+        is rated only on a real change (an improvement only where the year ending bears it
+        out)"; for another reason not to rate, that reason ("now too few to tell: small
+        numbers (...)").
+    """
+    then = describe_rating_evidence(was)
+    plain = describe_rating_plainly(now, previous_rag=lost)
+    for lead in ("no longer rated: ", "not rated: "):
+        plain = plain.removeprefix(lead)
+    status = str(now.get("spc_status") or "")
+    if str(now.get("rag_rule") or "") in NO_SPC_VERDICT_RULES and status in _NO_CHART:
+        # The change its sentence opens with (the figure on its comparison and what the
+        # tests make of it), as every report prints it.
+        change = str(now.get("sentence") or "").split("; ", 1)[0].rstrip(".")
+        change = change[:1].lower() + change[1:]
+        if lost:
+            # The chart that rated it then has lost its stable reference period: the
+            # method changed, and the words say so.
+            now_words = f"{change}; {plain}" if change else plain
+        else:
+            rule = (
+                f"with no target and {_NO_CHART[status]} it is rated only on a real change "
+                "(an improvement only where the year ending bears it out)"
+            )
+            now_words = f"{change}, and {rule}" if change else rule
+    else:
+        now_words = plain
+    return f"no longer rated: was {previous_rag} ({then}); now {now_words}"

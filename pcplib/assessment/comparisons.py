@@ -48,7 +48,6 @@ __all__ = [
     "AreaComparison",
     "compare_areas",
     "compare_strategy_areas",
-    "count_areas_outside",
     "describe_outlier",
 ]
 
@@ -307,9 +306,3 @@ def compare_strategy_areas(
             if found is not None:
                 comparisons.append(found)
     return comparisons
-
-
-def count_areas_outside(dataset: Dataset, measure_id: str, period_end: str) -> int | None:
-    """How many local authorities are outside the 99.8% limits (None: no comparison)."""
-    found = compare_areas(dataset, measure_id, period_end, "local_authority")
-    return None if found is None else len(found.outside)

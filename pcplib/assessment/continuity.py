@@ -46,7 +46,7 @@ from pcplib.assessment.change_chance import (
     describe_move_within_chance,
     describe_move_within_usual_range,
 )
-from pcplib.assessment.change_evidence import describe_change_evidence
+from pcplib.assessment.change_evidence import describe_change_evidence, describe_lost_rating
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
@@ -62,6 +62,7 @@ __all__ = [
     "CHANGE_COLUMNS",
     "CHANGE_KINDS",
     "CONTINUITY_COLUMNS",
+    "NO_LONGER_RATED",
     "Continuity",
     "PreviousMeeting",
     "add_continuity_columns",
@@ -75,11 +76,13 @@ RECOMPUTED = "recomputed"
 CHANGE_KINDS = ("overall", "measure", "commitment", "action")
 CHANGE_COLUMNS = ["kind", "item_id", "name", "change", "before", "after", "reason"]
 """Columns of :attr:`Continuity.changes`. ``change`` is one of ``rating changed``,
-``rating moved within chance`` (between "too close to say" and "met, but close", so
-neither progress nor slippage: :mod:`pcplib.assessment.change_chance`; it has no "into"
-or "out of needs attention" row), ``into needs attention``, ``out of needs attention``,
-``target newly met``, ``target newly missed``, ``no longer rated`` (out of needs
-attention only because it is no longer rated), ``figure revised``, ``status changed``,
+``rating moved within chance`` (between "too close to say" and "met, but close", or
+between two ratings on a figure that moved by less than chance allows, so neither
+progress nor slippage: :mod:`pcplib.assessment.change_chance`; it has no "into" or "out
+of needs attention" or "target newly" row), ``into needs attention``, ``out of needs attention``,
+``target newly met``, ``target newly missed``, ``no longer rated`` (rated then and
+Grey now, ``before`` and ``after`` its ratings, in one row: never also "rating changed",
+review 12, R12-4), ``figure revised``, ``status changed``,
 ``due date changed``, ``new`` (a commitment or action not shown before), ``done`` or
 ``now overdue`` (an action due before this meeting, not done or dropped, and not overdue
 at the last one when it was shown); ``before`` and ``after`` are in words; ``reason``
@@ -97,6 +100,10 @@ assessment it gave, the figure it reported for its period, that period's figure 
 the revision (now minus reported) and the movements in words."""
 
 _ATTENTION = "needs attention"
+_RATED = ("Green", "Amber", "Red")
+NO_LONGER_RATED = "no longer rated"
+"""The ``change`` of a measure (or a strategy) rated at the comparison and Grey now: one
+row, never also "rating changed", and never progress."""
 
 
 @dataclass(frozen=True)
@@ -270,6 +277,20 @@ def _move_within_chance(now: Mapping[str, Any], before: Mapping[str, Any]) -> st
     )
 
 
+def _rated_then(
+    before: Mapping[str, Any], then: Mapping[str, Any] | None, rag: str
+) -> Mapping[str, Any]:
+    """The row that gave a measure its earlier rating, with the figures behind it.
+
+    The earlier period as today's data give it, when they give it the same rating (its
+    comparisons and tests are all there); else the row as the meeting was told it, whose
+    rating it is (a record keeps the rating and its basis, not every figure).
+    """
+    if then is not None and str(then.get("rag", "")) == rag:
+        return then
+    return before
+
+
 def _measure_movements(
     now: Mapping[str, Any],
     before: Mapping[str, Any],
@@ -294,11 +315,34 @@ def _measure_movements(
     charted = str(before.get("spc_status") or "assessed") == "assessed"
     lost = old_rag if charted else ""
     within = _move_within_chance(now, before)
-    if old_rag and rag != old_rag:
+    # A measure rated then and Grey now is one row, "no longer rated", whatever its
+    # assessment did: listed also as a rating change it was counted twice, and "Red to
+    # Grey" read as a move (review 12, R12-4).
+    unrated = old_rag in _RATED and rag == "Grey"
+    # A rating that moved between two ratings on a figure that moved by less than chance
+    # allows is a move within chance, as the Delivery Board counts it: one verdict on
+    # whether it moved in both reports (review 12, R12-3).
+    chance_note = describe_change_within_chance(now, earlier, then)
+    on_chance = bool(within) or (
+        bool(chance_note) and rag != old_rag and {old_rag, rag} <= set(_RATED)
+    )
+    if unrated:
+        rows.append(
+            base
+            | {
+                "change": NO_LONGER_RATED,
+                "before": old_rag,
+                "after": rag,
+                "reason": describe_lost_rating(
+                    now, old_rag, _rated_then(before, then, old_rag), lost
+                ),
+            }
+        )
+        words += [f"rating {old_rag} to {rag}", NO_LONGER_RATED]
+    elif old_rag and rag != old_rag:
         # The Board's "Why": the figures that moved the rating, in the Delivery Board
         # view's words (its move into or out of "needs attention" is a row of its own, so
-        # no lead); a rating lost to the method still says "no longer rated". The rule
-        # and its statistics stay in rag_reason.
+        # no lead). The rule and its statistics stay in rag_reason.
         why = describe_change_evidence(
             now,
             (),
@@ -306,22 +350,23 @@ def _measure_movements(
             earlier_label,
             previous_rag=lost,
             within_chance=within,
-            chance_note=describe_change_within_chance(now, earlier, then),
+            chance_note=chance_note,
         )
         rows.append(
             base
             | {
-                "change": MOVED_WITHIN_CHANCE if within else "rating changed",
+                "change": MOVED_WITHIN_CHANCE if on_chance else "rating changed",
                 "before": old_rag,
                 "after": rag,
                 "reason": why,
             }
         )
-        words.append(f"rating {old_rag} to {rag}" + (", within chance" if within else ""))
+        words.append(f"rating {old_rag} to {rag}" + (", within chance" if on_chance else ""))
     assessment, old_assessment = str(now["assessment"]), str(before.get("assessment", ""))
     if (
         old_assessment
-        and not within
+        and not on_chance
+        and not unrated
         and (assessment == _ATTENTION) != (old_assessment == _ATTENTION)
     ):
         into = assessment == _ATTENTION
@@ -330,7 +375,7 @@ def _measure_movements(
         if not into and assessment == "not assessed" and now.get("has_data", True):
             # Not rated now is not "no longer needs attention": nothing got better, the
             # measure lost its rating (docs/methodology.md, "Since the last meeting").
-            change = "no longer rated"
+            change = NO_LONGER_RATED
             reason = f"{describe_rating_plainly(now, previous_rag=lost)}. {reason}".strip()
         rows.append(
             base | {"change": change, "before": old_assessment, "after": assessment,
@@ -338,7 +383,7 @@ def _measure_movements(
         )  # fmt: skip
         words.append(change)
     state, old_state = _target_state(now), _target_state(before)
-    if state and old_state and state != old_state and not within:
+    if state and old_state and state != old_state and not on_chance:
         change = f"target newly {state}"
         current, goal = format_figures([now.get("current"), now.get("target")], unit)
         rows.append(
@@ -602,16 +647,21 @@ def compare_with_previous_meeting(
         )
         noise = _moved_within_chance_only(
             [c for c in changes if str(c["item_id"]) in headline],
-            measures,
             old_overall,
             summary.overall_rag,
         )
+        # The strategy's own row takes its measures' words: Grey now is "no longer
+        # rated" (review 12, R12-4), a move resting on chance "moved within chance".
         overall.append(
             {
                 "kind": "overall",
                 "item_id": "overall",
                 "name": summary.strategy_name,
-                "change": "rating changed",
+                "change": NO_LONGER_RATED
+                if summary.overall_rag == "Grey" and old_overall in _RATED
+                else MOVED_WITHIN_CHANCE
+                if noise
+                else "rating changed",
                 "before": old_overall,
                 "after": summary.overall_rag,
                 "reason": f"{summary.overall_explanation} {OVERALL_WITHIN_CHANCE}"
@@ -656,38 +706,30 @@ OVERALL_WITHIN_CHANCE = (
 figure within chance (review 9, R9-5; review 12, R12-3)."""
 
 
-def _moved_within_chance_only(
-    changes: list[dict[str, Any]], measures: pd.DataFrame, before: str, after: str
-) -> bool:
+def _moved_within_chance_only(changes: list[dict[str, Any]], before: str, after: str) -> bool:
     """Whether a strategy's rating moved only on measures' figures that moved within chance.
 
     ``changes`` are its headline measures' (a sub-measure does not enter the rating,
     review 11, R11-1). The rating is the worst of them, so a strategy leaves a rating only
     when every measure holding it leaves it: one that left on a figure within chance (a
-    move within chance of its target, or a change within its allowance) holds the whole
-    move to chance (review 12, R12-3: Rural Crime left Red only because rural confidence
-    moved +1.1 points inside +/- 7.1). A strategy gets a worse rating from the measures
-    that reach it: within chance when every one of them got there on such a figure. A
-    move to or from Grey is the method's, not the figure's, and never counts as chance.
+    move within chance of its target, or a change within its allowance: the change
+    ``rating moved within chance``) holds the whole move to chance (review 12, R12-3:
+    Rural Crime left Red only because rural confidence moved +1.1 points inside +/- 7.1).
+    That holds for a strategy left with too little rated to rate (Grey) too: Road Safety
+    went Amber to Grey only because its one rated headline moved within chance of its
+    target (review 12). A strategy gets a worse rating from the measures that reach it:
+    within chance when every one of them got there on such a figure. A measure's own move
+    to or from Grey is the method's, not the figure's, and never counts as chance.
     """
     order = {"Green": 0, "Amber": 1, "Red": 2}
-    if before not in order or after not in order:
+    if before not in order or (after not in order and after != "Grey"):
         return False
     moved = [c for c in changes if c["change"] in ("rating changed", MOVED_WITHIN_CHANCE)]
-    by_id = measures.set_index("measure_id")
 
     def on_chance(change: Mapping[str, Any]) -> bool:
-        mid = str(change["item_id"])
-        return (
-            change["before"] in order
-            and change["after"] in order
-            and (
-                bool(by_id.at[mid, "move_within_chance"])
-                or bool(by_id.at[mid, "change_within_chance"])
-            )
-        )
+        return bool(change["change"] == MOVED_WITHIN_CHANCE)
 
-    if order[after] < order[before]:
+    if after == "Grey" or order[after] < order[before]:
         return any(on_chance(c) for c in moved if c["before"] == before)
     reached = [c for c in moved if c["after"] == after]
     return bool(reached) and all(on_chance(c) for c in reached)

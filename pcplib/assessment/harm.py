@@ -221,8 +221,11 @@ def settle_rating(
     if rating.rule == "harm_spc_unconfirmed":
         chart = f"its reference period ({span})" if span else "its reference period"
         found = rating.reason.split("possible one (", 1)
+        # The worse way from the good direction (Rating.change): a possible fall where
+        # higher is good, never "a possible rise" for it (review 10, R10-14).
+        move = "fall" if rating.change == "fell" else "rise"
         tests = (
-            f"one test finds a possible rise ({found[1]}"
+            f"one test finds a possible {move} ({found[1]}"
             if worsening == "possible" and len(found) == 2
             else "the tests against a year ago, over the year and against the plan's "
             "baseline year show no evidence of change"

@@ -59,6 +59,7 @@ from pcplib.assessment.thresholds import (
 )
 from pcplib.data import RECALCULATION_MIN_POINTS, parse_recalculation_dates
 from pcplib.labels import is_missing, label_period_start, list_words, month_span
+from pcplib.memo import Memo, key_series
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of, parse_optional_month
 from pcplib.stats import format_p_value
 
@@ -152,6 +153,24 @@ def estimate_seasonal_indices(
         ratios across seasons; None when the series is too short (fewer than two
         ratios for every season) or not positive.
     """
+    key = key_series(values)
+    if key is None:
+        return _estimate_seasonal_indices(values, frequency)
+    # A report asks this of the same baseline three times (its verdict, the last
+    # meeting's and its data-quality notes): worked out once per series (issue #25).
+    estimate = _SEASONAL.recall(
+        (*key, frequency), lambda: _estimate_seasonal_indices(values, frequency)
+    )
+    return None if estimate is None else (dict(estimate[0]), estimate[1])
+
+
+_SEASONAL: Memo = Memo()
+""":func:`estimate_seasonal_indices` by its series' bytes and frequency."""
+
+
+def _estimate_seasonal_indices(
+    values: pd.Series, frequency: str
+) -> tuple[dict[int, float], float] | None:
     from scipy import stats
 
     per_year = 12 // FREQUENCY_MONTHS[frequency]
@@ -292,6 +311,20 @@ def check_baseline_stability(values: pd.Series, improvement: str = "neutral") ->
         ``""`` for a stable baseline; otherwise the reason: the special causes found
         inside it against its own limits, or a straight-line trend with its p-value.
     """
+    key = key_series(values, with_index=False)
+    if key is None:
+        return _check_stability(values, improvement)
+    # The same windows are judged for the report's verdict, the last meeting's and the
+    # data-quality notes, and by each later start find_stable_start tries: the reason
+    # depends on the values in order alone, so each is worked out once (issue #25).
+    return _STABILITY.recall((*key, improvement), lambda: _check_stability(values, improvement))
+
+
+_STABILITY: Memo = Memo()
+""":func:`check_baseline_stability` by its values' bytes and ``improvement``."""
+
+
+def _check_stability(values: pd.Series, improvement: str) -> str:
     from pcplib.spc import xmr
 
     present = values.dropna()

@@ -19,6 +19,7 @@ import pandas as pd
 from pcplib import metrics
 from pcplib.assessment import vocabulary
 from pcplib.assessment.chance import (
+    count_target_record,
     estimate_survey_margin,
     estimate_target_chance,
     is_administrative,
@@ -119,8 +120,9 @@ MEASURE_COLUMNS = [
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "target_process",
-    "target_process_reason", "margin_of_error", "target_allowance",
-    "worsening", "assurance_words", "quality", "has_data", "assessment", "sentence",
+    "target_process_reason", "target_record_span", "target_record_count",
+    "margin_of_error", "target_allowance", "worsening", "assurance_words", "quality",
+    "definition_changed", "has_data", "assessment", "sentence",
     "rate_per", "rate_per_year", "rate_per_point",
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
@@ -386,6 +388,9 @@ def _summarise_measure(
         held = describe_completeness(figures.current, frequency)
         rating = replace(rating, rag="Grey", reason=f"{rating.reason} ({held})")
     row = _build_row(measure, rows, figures, changes, spc, target, rating)
+    record_words, record_span = describe_target_record(
+        rows.regular, measure, target, limits_from, spc.assurance_basis == "record"
+    )
     row.update(
         spc_limits_from=limits_from,
         spc_limits_to=limits_to,
@@ -395,15 +400,20 @@ def _summarise_measure(
         # its rule is this one (assessment.year_targets.judge_year_targets).
         target_process=process[0],
         target_process_reason=process[1],
-        target_record=describe_target_record(
-            rows.regular, measure, target, limits_from, spc.assurance_basis == "record"
-        ),
+        target_record=record_words,
+        # The record's parts a reader sets in its own words, never parsed from the
+        # record's: the periods a one-sided record spans, and the count the sign test read.
+        target_record_span=record_span,
+        target_record_count=count_target_record(record, frequency),
         margin_of_error=estimate_survey_margin(figures.current, measure),
         # The 95% allowance chance gives the figure judged against a target (a survey's
         # margin of error; none for an exact administrative count): a move of the
         # figure between meetings is set against it (assessment.change_chance).
         target_allowance=chance.half_width if chance is not None else None,
         quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
+        # The one quality flag a reader acts on (a chart of current figures only), as
+        # a column, so that none searches the flags' words.
+        definition_changed=bool((rows.series["definition"] == "previous").any()),
     )
     row.update(name_reference_periods(row, measure))  # each reference period named once
     row["assurance_words"] = describe_target_assurance(row)
@@ -645,7 +655,13 @@ def summarise_measures(
         (:data:`~pcplib.assessment.targets.RATING_COLUMNS`); the SPC ``spc_status``,
         ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`), the
         period that set the limits (``spc_limits_from``, ``spc_limits_to``), the
-        :class:`~pcplib.spc.XmrResult` (``spc``); data-quality flags; the short
+        :class:`~pcplib.spc.XmrResult` (``spc``); the target's record
+        (``target_record``, and its parts ``target_record_span`` and
+        ``target_record_count``:
+        :func:`~pcplib.assessment.target_record.describe_target_record`,
+        :func:`~pcplib.assessment.chance.count_target_record`); data-quality flags
+        (``quality``, and ``definition_changed``: figures under a previous
+        definition); the short
         ``assessment`` and ``sentence``; the :class:`Changes` (``changes``); status checks.
 
     Raises

@@ -80,14 +80,17 @@ __all__ = [
 
 NARRATIVE_CHECK_COLUMNS = [
     "strategy_id", "quarter", "section", "measure_id", "measure_name", "said", "period",
-    "data_value", "data_shown", "message", "correction", "sentence",
+    "data_value", "data_shown", "message", "correction", "sentence", "source", "commitment",
 ]  # fmt: skip
 """Columns of :func:`check_narrative_numbers`: one row per claim the data set contradicts.
 
 ``message`` is the warning to the analyst (where the text came from, what it says);
-``correction`` the same fact told to the Board as a correction of the owners' text; and
+``correction`` the same fact told to the Board as a correction of the owners' text;
 ``sentence`` the owners' sentence that holds the claim, which a public report withholds
-(:func:`withhold_contradicted`)."""
+(:func:`withhold_contradicted`); ``source`` where the text came from, ``narrative`` or
+``commitments`` (a commitment's activity to date), and ``commitment`` that commitment
+(empty for the narrative), so that a reader places each claim without reading its
+words."""
 
 # English month names whatever the locale (``calendar.month_name`` follows LC_TIME).
 _MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
@@ -426,7 +429,7 @@ def _entries(
             entries.append(
                 {"strategy_id": c["strategy_id"], "quarter": as_of,
                  "section": f"activity to date of the commitment {c['commitment']!r}",
-                 "text": text, "source": "commitments"}
+                 "text": text, "source": "commitments", "commitment": c["commitment"]}
             )  # fmt: skip
     return entries
 
@@ -507,6 +510,8 @@ def _check_row(
         # 7, F18): the paper is read by the Board and the Panel.
         "correction": f"The owners' text says {correction}.",
         "sentence": sentence.strip(),
+        "source": source,
+        "commitment": entry.get("commitment", ""),
     }
 
 
@@ -693,9 +698,9 @@ def format_narrative_warnings(checks: pd.DataFrame) -> list[str]:
     """The warnings to print or show, one per contradicted claim, in order."""
     return [
         f"{m}: check the "
-        + ("commitment's activity" if m.startswith("commitments file") else "narrative")
+        + ("commitment's activity" if source == "commitments" else "narrative")
         + " before publication"
-        for m in checks["message"]
+        for m, source in zip(checks["message"], checks["source"], strict=True)
     ]
 
 
@@ -718,7 +723,7 @@ def format_narrative_corrections(checks: pd.DataFrame) -> list[str]:
     out = []
     for row in checks.to_dict("records"):
         section = str(row["section"])
-        place = section if section.startswith("activity") else f"narrative, {section}"
+        place = section if row["source"] == "commitments" else f"narrative, {section}"
         out.append(f"{str(row['correction']).rstrip('.')} ({row['measure_name']}; {place}).")
     return out
 

@@ -118,6 +118,7 @@ def _spc_clause(row: dict[str, Any]) -> str:
         return "no SPC verdict, as a year-to-date figure builds up through the year"
     if status != "assessed":
         return "too few points yet to tell a real change from chance"
+    immaterial = row.get("spc_immaterial")
     clause = _SPC_CLAUSES.get(str(row["spc_variation"]), "")
     if not clause:
         return ""
@@ -130,6 +131,10 @@ def _spc_clause(row: dict[str, Any]) -> str:
             "limits, that the tests of change do not confirm"
         )
     text = clause.format(period=name_chart_period(row["spc_limits_from"], row["spc_limits_to"]))
+    if isinstance(immaterial, str) and immaterial:
+        # A signal too small to call a change is said as the chart shows it, never
+        # "within the normal variation" beside a point beyond the limits (review 10, R10-9).
+        text = f"a {immaterial[0].lower()}{immaterial[1:]}"
     recent = str(row.get("spc_recent") or "")
     text = f"{text}, after {recent}" if recent else text
     tail = describe_disagreement_tail(row)

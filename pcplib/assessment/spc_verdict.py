@@ -110,9 +110,10 @@ class SpcVerdict:
         (:func:`describe_signal_shape`: "a run of months above its chart's centre
         line"); empty with no signal.
     immaterial : str
-        Why a signal in the period is not called a change: its size is below the
-        materiality (:func:`describe_immaterial_signal`); empty otherwise. Said wherever
-        the flagged points are shown (review 9, R9-23).
+        A signal in the period that is not called a change, its size being below the
+        materiality, in the words every report gives it (:func:`describe_immaterial_signal`:
+        the SPC summary's heading, the caption's and the alt text's lead); empty
+        otherwise (review 9, R9-23; review 10, R10-9).
     assurance_reason : str
         Why the assurance is what it is when the record settled it
         (:func:`settle_assurance`) or its sign test worded it
@@ -249,7 +250,9 @@ def assess_spc(
     if plan is not None and excused:
         plan = replace(plan, note=f"{plan.note}; {excused}")
     variation = _period_variation(result, window, result.variation)
-    below = describe_immaterial_signal(result, window, variation, str(measure.get("unit")))
+    below = describe_immaterial_signal(
+        result, window, variation, str(measure.get("unit")), str(measure.get("frequency"))
+    )
     if below:
         # A signal whose change is below materiality is not an improvement (or a
         # deterioration): the chart still shows its flags, the verdict says why not.
@@ -257,7 +260,9 @@ def assess_spc(
     recent = ""
     if variation not in _PERIOD_WORDS and variation != "special_cause_concern":
         recent = describe_recent_signal(result, window, str(measure.get("frequency")))
-    summary = _summarise(result, window, variation, measure, plan, notes=(below, recent))
+    summary = _summarise(
+        result, window, variation, measure, plan, immaterial=below, notes=(recent,)
+    )
     return SpcVerdict(
         "assessed", variation, result.variation, result.assurance, summary, plan, result,
         recent=recent, beyond_limits=_beyond_limits(result, window, variation),
@@ -343,12 +348,14 @@ def _summarise(
     assurance_reason: str | None = None,
     lead: str | None = None,
     notes: tuple[str, ...] = (),
+    immaterial: str = "",
 ) -> str:
     """The chart's caption, with the notes every rewording of it keeps.
 
-    The period's variation (``lead`` when given), the assurance, the limits' note, then
-    ``notes`` (why a signal is not a change, a recent signal), each a sentence. Every
-    rewording of a verdict goes through here, so none drops a note.
+    The period's variation (``lead`` when given; else a signal too small to call a
+    change, ``immaterial``, in its own words, never "no signal of real change"), the
+    assurance, the limits' note, then ``notes`` (a recent signal), each a sentence.
+    Every rewording of a verdict goes through here, so none drops a note.
     """
     # The caption is worded on the same basis as the rating: the whole reporting period,
     # not the latest point alone (a signal in July under a Red, with the latest point
@@ -357,6 +364,10 @@ def _summarise(
     if result.target is not None:
         # "the target of 22" on a percentage read as a count: the unit, as every report has it.
         target = format_figure(result.target, str(measure.get("unit")))
+    if lead is None and immaterial:
+        lead = immaterial
+    elif immaterial:
+        notes = (immaterial, *notes)
     if lead is None:
         lead = describe_period_signal(result, window, variation, str(measure.get("frequency")))
     summary = result.describe(lead, assurance_reason, target)
@@ -402,7 +413,8 @@ def restate_unconfirmed(
     lead += " (no point outside the limits)"
     summary = _summarise(
         result, window, verdict.variation, measure, verdict.plan,
-        verdict.assurance_reason or None, lead=lead, notes=(verdict.immaterial, verdict.recent),
+        verdict.assurance_reason or None, lead=lead, immaterial=verdict.immaterial,
+        notes=(verdict.recent,),
     )  # fmt: skip
     return replace(verdict, summary=summary)
 
@@ -473,7 +485,7 @@ def settle_assurance(
     result = replace(verdict.result, assurance=code)
     summary = _summarise(
         result, window, verdict.variation, measure, verdict.plan, why,
-        notes=(verdict.immaterial, verdict.recent),
+        immaterial=verdict.immaterial, notes=(verdict.recent,),
     )  # fmt: skip
     return replace(
         verdict, assurance=code, result=result, summary=summary, assurance_basis="record",
@@ -521,7 +533,7 @@ def settle_assurance_words(
     why = f"it lies within the process limits, but {reason}"
     summary = _summarise(
         verdict.result, window, verdict.variation, measure, verdict.plan, why,
-        notes=(verdict.immaterial, verdict.recent),
+        immaterial=verdict.immaterial, notes=(verdict.recent,),
     )  # fmt: skip
     return replace(verdict, summary=summary, assurance_basis=SIGN_TEST_BASIS, assurance_reason=why)
 
@@ -539,7 +551,11 @@ _LATEST_WORDS = {c: p.latest for c, p in VARIATION_PHRASES.items()}
 
 
 def describe_immaterial_signal(
-    result: XmrResult, window: Window, variation: str | None, unit: str
+    result: XmrResult,
+    window: Window,
+    variation: str | None,
+    unit: str,
+    frequency: str = "monthly",
 ) -> str:
     """Why a signal in the period is too small to call a change, or "".
 
@@ -550,7 +566,10 @@ def describe_immaterial_signal(
     the materiality the tests of change use, is no improvement or deterioration however
     many rules it trips: tight limits on a slowly moving stock, or a run that rests on
     a provisional month (review 4, F8 and F13; issue 26: no "improved" below a
-    documented materiality).
+    documented materiality). The words say the chart's signal first, then why it is not
+    a change, so no report calls a point beyond the limits "no signal" (review 10,
+    R10-9); they are the SPC summary's heading, the caption's lead and the alt text's,
+    worded here once.
 
     Parameters
     ----------
@@ -562,12 +581,14 @@ def describe_immaterial_signal(
         The verdict over the period.
     unit : str
         The measure's unit (a percentage moves in points).
+    frequency : str, default "monthly"
+        The measure's frequency, for naming the flagged periods.
 
     Returns
     -------
     str
-        "the signal's change, +0.4 points on the chart's centre line, is below the
-        materiality of 1 point, so it is not called a change", or "".
+        "Signal (August 2026 above the upper limit), but too small to matter (+1.0% on
+        the centre line, below 2%), so not called a change", or "".
     """
     if variation not in ("special_cause_improvement", "special_cause_concern"):
         return ""
@@ -586,10 +607,37 @@ def describe_immaterial_signal(
         return ""
     if abs(size) >= floor:
         return ""
+    # Every point the chart flags in the period, as its caption lists them.
+    flagged = inside[inside["point_type"] != "common_cause"]
     return (
-        f"the signal's change, {shown} on the chart's centre line over the reporting "
-        f"period, is below the materiality of {rule}, so it is not called a change"
+        f"Signal ({_name_flagged(flagged, frequency)}), but too small to matter "
+        f"({shown} on the centre line, below {rule}), so not called a change"
     )
+
+
+_BEYOND_WORDS = {"Above UCL": "above the upper limit", "Below LCL": "below the lower limit"}
+
+
+def _name_flagged(flagged: pd.DataFrame, frequency: str) -> str:
+    """The flagged points of a period, by rule: "August 2026 above the upper limit".
+
+    A point beyond a limit is named with its side; a run, a trend or two of three near a
+    limit by its shape (:data:`~pcplib.assessment.spc_words.SIGNAL_SHAPE_PHRASES`) and
+    the periods it flags, so a run is never told as a point outside the limits.
+    """
+    unit = _PERIOD_UNITS.get(frequency, "period")
+    named: list[str] = []
+    shapes: dict[str, list[str]] = {}
+    for when, label in flagged["special_cause"].astype(str).items():
+        period = label_period_start(pd.Timestamp(cast(Any, when)), frequency)
+        if label in _BEYOND_WORDS:
+            named.append(f"{period} {_BEYOND_WORDS[label]}")
+            continue
+        kind, sides = _signal_kind(label)
+        shape = SIGNAL_SHAPE_PHRASES[kind].format(unit=unit, units=f"{unit}s", **sides)
+        shapes.setdefault(shape, []).append(period)
+    named += [f"{shape} in {', '.join(periods)}" for shape, periods in shapes.items()]
+    return "; ".join(named) or "a flagged point"
 
 
 def _stands_after(result: XmrResult, section: pd.DataFrame, inside: pd.DataFrame) -> bool:

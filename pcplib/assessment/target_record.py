@@ -47,8 +47,8 @@ def describe_target_record(
     target: TargetForPeriod,
     since: str,
     run_decides: bool = False,
-) -> str:
-    """How often each period met a flat target, in words that match the count.
+) -> tuple[str, str]:
+    """A flat target's record in words, and the periods a one-sided record spans.
 
     Parameters
     ----------
@@ -68,17 +68,20 @@ def describe_target_record(
 
     Returns
     -------
-    str
-        "consistently met: every month (18 of 18) since April 2025" when every period
-        since ``since`` (at least :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN`)
-        met it, "consistently missed" likewise, else "met in 1 of 26 quarters" (with
-        "; missed in each of the latest 25 (since 2020/21 Q2)" for a run of
+    tuple of (str, str)
+        The record: "consistently met: every month (18 of 18) since April 2025" when
+        every period since ``since`` (at least
+        :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN`) met it, "consistently
+        missed" likewise, else "met in 1 of 26 quarters" (with "; missed in each of the
+        latest 25 (since 2020/21 Q2)" for a run of
         :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more: a fact, not an
-        assurance).
+        assurance); and the span, the words after the colon of a one-sided record ("every
+        month (18 of 18) since April 2025"), which a reader sets in its own sentence;
+        empty for a mixed record. Both empty with no per-period record.
     """
     met = list_target_record(regular, measure, target, since)
     if met.empty:
-        return ""
+        return "", ""
     values = met
     frequency = str(measure["frequency"])
     if bool(met.all()) or not bool(met.any()):
@@ -87,7 +90,8 @@ def describe_target_record(
         unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
         n, since_words = len(met), label_period_start(met.index[0], frequency)
         lead = "consistently " if n >= CONSISTENT_RUN else ""
-        return f"{lead}{word}: every {unit} ({n} of {n}) since {since_words}"
+        span = f"every {unit} ({n} of {n}) since {since_words}"
+        return f"{lead}{word}: {span}", span
     unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
     # A mixed record is told as a count, never as "consistently met" from its latest run:
     # a process that meets its target two periods in three makes runs of 6 or 7 by
@@ -99,6 +103,7 @@ def describe_target_record(
         since_words = label_period_start(values.index[len(values) - run], frequency)
         side = "met" if last else "missed"
         if run_decides:
-            return f"consistently {side}: every {unit} since {since_words} ({run} in a row)"
-        return f"{count}; {side} in each of the latest {run} (since {since_words})"
-    return count
+            span = f"every {unit} since {since_words} ({run} in a row)"
+            return f"consistently {side}: {span}", span
+        return f"{count}; {side} in each of the latest {run} (since {since_words})", ""
+    return count, ""

@@ -159,7 +159,10 @@ class Rating:
         whose test showed the change, such as "the quarter on the same quarter a year
         earlier"; for ``tests_improvement``, the one that showed the improvement.
     change : {"rose", "fell", ""}
-        For a deterioration, which way the measure moved.
+        For a deterioration, real or possible (``harm_test``, ``harm_possible``, and
+        ``harm_spc_unconfirmed`` when a test finds a possible one), which way the
+        measure moved: its worse way, read from its good direction (a fall where higher
+        is good; review 10, R10-14).
     cap : str
         For a capped rating, the rule that capped it (``harm_test`` or ``harm_spc``).
     chance : float or None
@@ -541,6 +544,15 @@ def _rate_within_chance(
     )  # fmt: skip
 
 
+_MOVES = {"rose": "rise", "fell": "fall"}
+"""A move's noun, for "a possible rise" / "a possible fall"."""
+
+
+def _worse_way(good: str) -> str:
+    """Which way a measure moves when it gets worse: "fell" where higher is good."""
+    return "fell" if good == "higher" else "rose"
+
+
 def _rate_without_target(
     variation: str | None,
     worsening: str,
@@ -554,11 +566,11 @@ def _rate_without_target(
     if worsening == "possible":
         # Worse is a fall where higher is good (review 10, R10-14: "a possible rise" had
         # been written beside a sentence saying "a possible fall").
-        move = "fall" if good == "higher" else "rise"
+        way = _worse_way(good)
         return Rating(
             "Amber", "evidence",
-            reason=f"harm rule: a possible {move} ({worsening_reason}; weak evidence)",
-            rule="harm_possible", comparison=_comparison_of(worsening_reason),
+            reason=f"harm rule: a possible {_MOVES[way]} ({worsening_reason}; weak evidence)",
+            rule="harm_possible", comparison=_comparison_of(worsening_reason), change=way,
         )  # fmt: skip
     if variation in ("special_cause_improvement", "common_cause"):
         return Rating(
@@ -685,7 +697,7 @@ def rate_measure(
         worse = Rating(
             "Red", "evidence", reason=why_real, rule=rule,
             comparison=_comparison_of(worsening_reason) if rule == "harm_test" else "",
-            change=("fell" if good == "higher" else "rose") if rule == "harm_test" else "",
+            change=_worse_way(good) if rule == "harm_test" else "",
         )  # fmt: skip
     if good == "neutral":
         return Rating("Grey", "none", reason="no good direction: reported as a trend", rule="trend")
@@ -712,6 +724,7 @@ def rate_measure(
             reason="harm rule: a possible deterioration: an SPC concern in the reporting "
             f"period that the tests of change do not confirm{weak}",
             comparison=_comparison_of(worsening_reason),
+            change=_worse_way(good) if worsening_reason else "",
         )  # fmt: skip
     if worse is not None:
         return worse

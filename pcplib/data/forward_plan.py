@@ -36,7 +36,6 @@ __all__ = [
     "resolve_slot",
     "period_end_for_slot",
     "validate_forward_plan",
-    "slot_for_strategy",
     "find_meeting_slot",
     "find_forward_plan",
     "find_first_report_of_data",
@@ -386,44 +385,12 @@ def resolve_slot(plan: ForwardPlan, spec: str, today: dt.date | None = None) -> 
     raise ValueError(f"slot {spec!r}: expected 'latest', 'next' or one of {known}")
 
 
-def slot_for_strategy(plan: ForwardPlan, strategy_id: str, today: dt.date | None = None) -> Slot:
-    """Return the meeting at which a strategy is next reviewed.
-
-    Parameters
-    ----------
-    plan : ForwardPlan
-        The forward plan.
-    strategy_id : str
-        The strategy.
-    today : datetime.date, optional
-        The reference date; ``date.today()`` when omitted.
-
-    Returns
-    -------
-    Slot
-        The first slot in or after today's month that reviews the strategy; when the
-        plan holds none, its most recent slot (the plan has not been rolled forward
-        that far yet).
-
-    Raises
-    ------
-    ValueError
-        If no slot of the plan reviews the strategy.
-    """
-    month = periods.label_month(today or dt.date.today())
-    mine = [s for s in plan.slots if strategy_id in s.strategies]
-    if not mine:
-        raise ValueError(f"strategy {strategy_id!r} is not scheduled in {plan.path.as_posix()}")
-    upcoming = [s for s in mine if s.slot >= month]
-    return upcoming[0] if upcoming else mine[-1]
-
-
 def find_meeting_slot(plan: ForwardPlan, strategy_id: str, period_end: str) -> Slot | None:
     """Return the meeting that reviews a strategy on the data to ``period_end``, if any.
 
     A report built outside its slot (``pcp run --all`` or ``--strategy``) belongs to the
-    meeting that reviews that strategy with that data period; unlike
-    :func:`slot_for_strategy`, the answer does not depend on today's date.
+    meeting that reviews that strategy with that data period; unlike a slot resolved from
+    today's date (:func:`resolve_slot`), the answer does not depend on it.
 
     Parameters
     ----------

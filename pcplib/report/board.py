@@ -315,8 +315,11 @@ def _definitions(view: BoardView) -> str:
         "instead. Progress: commitments completed and Board actions done since, measures "
         "out of needs attention and targets newly met; each change and each measure's "
         "progress gives the change in the figures behind it. A rating that moved between "
-        '"too close to say" and "met, but close" moved within chance of its target: it is '
-        "listed, and counted neither as progress nor as slippage. "
+        '"too close to say" and "met, but close", or on a figure that moved by less than '
+        "chance allows, moved within chance: it is listed, and counted neither as progress "
+        "nor as slippage. A strategy's rating within chance rests on such a move of a "
+        "headline measure; one that went Grey lost its rating on it, so that is no "
+        "progress either. "
         # Without a record of the status then, the lead says once what is not counted.
         + (
             "Commitments and actions are counted against the meeting history's record of "

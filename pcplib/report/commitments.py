@@ -89,11 +89,10 @@ def _format_each_commitment(
     # it (review 7, F18); withheld from the public, saying so (review 7, F1).
     if checks is None:
         checks = check_narrative_numbers(dataset, strategy_id, quarter)
-    claims = checks[checks["section"].astype(str).str.startswith("activity to date")]
+    claims = checks[checks["source"] == "commitments"]
 
     def activity_cell(c: dict[str, object]) -> str:
-        section = f"activity to date of the commitment {c['commitment']!r}"
-        found = claims[claims["section"] == section]
+        found = claims[claims["commitment"] == c["commitment"]]
         if audience == "board" or found.empty:
             cell = owners_text(c, "activity_to_date")
             if audience == "board":

@@ -11,7 +11,10 @@ Delivery Board view's words (:mod:`pcplib.assessment.change_evidence`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from pcplib.labels import plural
 from pcplib.report.html import RAG_COLOURS, build_table, esc, format_rag_html
@@ -44,14 +47,54 @@ _CHANGE_WORDS = {
 }
 
 
+_RATING_CHANGES = ("rating changed", "rating moved within chance", "no longer rated")
+
+
 def _state(value: object, change: str) -> str:
     """A before or after cell: a rating as a badge (word and colour), anything else as text."""
     text = "" if value is None else str(value)
-    if change in ("rating changed", "rating moved within chance") and text in RAG_COLOURS:
+    if change in _RATING_CHANGES and text in RAG_COLOURS:
         return format_rag_html(text)
     # Only the first letter: "30 November 2026" keeps its month's capital.
     shown = text[:1].upper() + text[1:] if change != "figure revised" else text
     return esc(shown) or "&ndash;"
+
+
+def _one_row_each(changes: pd.DataFrame) -> list[dict[str, Any]]:
+    """The movements, one row per measure, commitment or action, in the frame's order.
+
+    An item's first movement is its main one (a measure's rating comes first); the rest
+    are named after it in the Change column, and a revised figure's words are kept in
+    the Why. Counted once, an item is one change (review 12, R12-4: a measure had been
+    counted under "rating changed" and again under "no longer rated").
+    """
+    items: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in changes.to_dict("records"):
+        key = (str(r["kind"]), str(r["item_id"]))
+        if key not in items:
+            items[key] = dict(r) | {"also": []}
+            continue
+        first = items[key]
+        first["also"].append(str(r["change"]))
+        if r["change"] == "figure revised" and r.get("reason"):
+            first["reason"] = f"{first['reason']} Figure revised: {r['reason']}.".strip()
+    return list(items.values())
+
+
+def _overall_paragraph(row: Mapping[str, Any], since: str) -> str:
+    """The strategy's own rating change, said apart from its measures' (review 12, R12-4)."""
+    change = str(row["change"])
+    return (
+        f"<p>The strategy's own rating {esc(since)}: {_state(row['before'], change)} to "
+        f"{_state(row['after'], change)}, {esc(_CHANGE_WORDS[change].lower())}. "
+        f"{esc(row['reason'])}</p>"
+    )
+
+
+def _nouns(kinds: set[str]) -> str:
+    """``"measures"``, ``"measures and actions"``, ``"measures, commitments and actions"``."""
+    words = [f"{k}s" for k in ("measure", "commitment", "action") if k in kinds]
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
 
 
 def describe_since(continuity: Continuity) -> str:
@@ -100,7 +143,12 @@ def format_since_last_meeting(continuity: Continuity) -> str:
                 "cannot be checked without the meeting's record.</p>"
             )
         return note + f"<p>Nothing has changed {esc(since)}.</p>"
-    counts = changes["change"].value_counts()
+    overall = changes[changes["kind"] == "overall"]
+    lead = "".join(_overall_paragraph(r, since) for r in overall.to_dict("records"))
+    rows = _one_row_each(changes[changes["kind"] != "overall"])
+    if not rows:
+        return note + lead + f"<p>No measure, commitment or action changed {esc(since)}.</p>"
+    counts = pd.Series([str(r["change"]) for r in rows]).value_counts()
     headline = ", ".join(
         # "rating changed (2)": a count after the words reads right for one or many.
         f"{_CHANGE_WORDS[c].lower()} ({int(counts[c])})"
@@ -111,16 +159,23 @@ def format_since_last_meeting(continuity: Continuity) -> str:
         [
             esc(_KIND_WORDS.get(str(r["kind"]), str(r["kind"]))),
             esc(r["name"]),
-            esc(_CHANGE_WORDS.get(str(r["change"]), str(r["change"]))),
+            esc(
+                "; ".join(
+                    [_CHANGE_WORDS.get(str(r["change"]), str(r["change"]))]
+                    + [_CHANGE_WORDS.get(c, c).lower() for c in r["also"]]
+                )
+            ),
             _state(r["before"], str(r["change"])),
             _state(r["after"], str(r["change"])),
             esc(r["reason"]),
         ]
-        for r in changes.to_dict("records")
+        for r in rows
     ]
     caption = f"What changed {since}"
+    # The strategy's own rating is counted apart: its measures are the changes counted.
+    kinds = _nouns({str(r["kind"]) for r in rows})
     return (
-        note
-        + f"<p>{esc(plural(len(changes), 'change'))} {esc(since)}: {esc(headline)}.</p>"
+        note + lead + f"<p>{esc(plural(len(rows), 'change'))} to its {esc(kinds)} {esc(since)}: "
+        f"{esc(headline)}.</p>"
         + build_table(["What", "Name", "Change", "Then", "Now", "Why"], body, caption)
     )

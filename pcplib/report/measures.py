@@ -433,6 +433,9 @@ def build_spc_charts(
             # A concern the tests do not confirm: the alt text gives the caption's verdict,
             # not the chart's own "special cause of concern" alone (review 9, R9-23).
             or r.get("rag_rule") == "harm_spc_unconfirmed"
+            # A signal too small to call a change: the caption's words, not "no signal"
+            # alone beside a point the alt text names as flagged (review 10, R10-9).
+            or (isinstance(r.get("spc_immaterial"), str) and bool(r["spc_immaterial"]))
         ):
             # The rating rests on the whole reporting period; the alt text says so too,
             # not only what the latest point shows.
@@ -442,7 +445,7 @@ def build_spc_charts(
             # The alt text says which period set the limits, as the caption does.
             alt = f"{alt} {as_sentence(r['spc_note'])}"
         caption = f"{r['measure_name']}: {r['spc_summary']} Source: {r['source']}."
-        if "definition changed" in r["quality"]:
+        if r["definition_changed"]:
             caption += " Only figures under the current definition are charted."
         flagged = list_flagged_points(result, r["unit"], frequency, per=per)
         if flagged:

@@ -165,7 +165,7 @@ def format_narrative(
     if checks is None:
         checks = check_narrative_numbers(dataset, strategy_id, quarter, with_commitments=False)
     # The commitments' own claims are shown beside them, in the commitments table.
-    checks = checks[checks["message"].astype(str).str.startswith("narrative")]
+    checks = checks[checks["source"] == "narrative"]
     contradicted = 0
     if audience == "board" and not checks.empty:
         # Told to the Board as a correction of the owners' text, not printed as fact and

@@ -183,7 +183,7 @@ _RULE_WORDS = {
     "trend": "not rated: a trend",
     "no_figure": "no figure for the period",
     "harm_spc": "SPC: a concern this quarter",
-    "harm_possible": "a possible rise",
+    "harm_possible": "a possible {move}",
     "harm_spc_unconfirmed": "SPC: a concern this quarter the tests of change do not confirm",
     "no_deterioration": "no target; tests and SPC: no deterioration",
     "tests_only": "no SPC verdict: tests only",
@@ -299,6 +299,11 @@ def format_rating_basis(measure: Mapping[str, Any]) -> str:
         return _describe_target(measure)
     if rule == "harm_test" or rule == "harm_spc":
         return _describe_harm(measure, rule)
+    if rule == "harm_possible":
+        # The worse way the assessment read from the good direction: "a possible fall"
+        # where higher is good (review 10, R10-14).
+        move = "fall" if measure.get("rag_change") == "fell" else "rise"
+        return _RULE_WORDS[rule].format(move=move)
     if rule in _RULE_WORDS:
         return _RULE_WORDS[rule]  # the table's short forms, open outcomes' among them
     grey = describe_grey_rule(measure)

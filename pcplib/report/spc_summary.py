@@ -9,7 +9,6 @@ This table gives both in words with what each means for the Board, from the verd
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -20,7 +19,7 @@ from pcplib.assessment.spc_words import (
     VARIATION_PHRASES,
     select_sign_phrases,
 )
-from pcplib.labels import as_sentence, is_missing
+from pcplib.labels import is_missing, strip_text
 from pcplib.report.html import build_table, esc
 from pcplib.report.words import UNCONFIRMED_CONCERN, describe_assurance, describe_variation
 
@@ -31,11 +30,6 @@ VARIATION_MEANINGS: dict[str, str] = {c: p.meaning for c, p in VARIATION_PHRASES
 
 ASSURANCE_MEANINGS: dict[str, str] = {c: p.meaning for c, p in ASSURANCE_PHRASES.items()}
 """What each assurance means for the Board, after *Making Data Count*'s icon guide."""
-
-
-_SIGN_COUNT = re.compile(r"met in (?P<count>\d+ of \d+ \w+)")
-"""The record's count in the sign test's reason ("it was met in 2 of 26 quarters, ...",
-:func:`~pcplib.assessment.chance.judge_process_side`)."""
 
 
 def _meaning(status: str, code: Any, meanings: dict[str, str]) -> str:
@@ -59,13 +53,13 @@ def _record_meaning(row: dict[str, Any]) -> str:
     if signed is not None:
         # Limits that straddle the target, but a record the sign test settles: what the
         # record shows, never "by chance" (review 10, R10-15).
-        count = _SIGN_COUNT.search(str(row.get("target_process_reason") or ""))
-        return signed.sign_meaning.format(count=count["count"]) if count else ""
+        count = strip_text(row.get("target_record_count"))
+        return signed.sign_meaning.format(count=count) if count else ""
     phrases = ASSURANCE_PHRASES.get(str(row.get("spc_assurance")))
-    record = str(row.get("target_record") or "")
-    if phrases is None or not phrases.record_meaning or ": " not in record:
+    span = strip_text(row.get("target_record_span"))
+    if phrases is None or not phrases.record_meaning or not span:
         return ""
-    return phrases.record_meaning.format(record=record.split(": ", 1)[1])
+    return phrases.record_meaning.format(record=span)
 
 
 def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
@@ -104,8 +98,8 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
         immaterial = r.get("spc_immaterial")
         if isinstance(immaterial, str) and immaterial:
             # A point the chart flags in the period, overruled by the materiality rule:
-            # said here as under the chart (review 9, R9-23).
-            meaning_v = as_sentence(immaterial)
+            # a signal, never "No signal", in the caption's words (review 10, R10-9).
+            variation, meaning_v = immaterial, ""
         meaning_a = _meaning(status, r.get("spc_assurance"), ASSURANCE_MEANINGS)
         if meaning_a and r.get("spc_assurance_basis") in ("record", SIGN_TEST_BASIS):
             meaning_a = _record_meaning(r) or meaning_a

@@ -916,3 +916,5 @@ def test_rate_measure_names_a_possible_worsening_by_the_good_direction(good, mov
     )  # fmt: skip
     assert rating.rag == "Amber"
     assert rating.reason.startswith(f"harm rule: a possible {move} (the quarter on")
+    # The fields the overview formats its basis from say the same way.
+    assert rating.change == {"fall": "fell", "rise": "rose"}[move]

@@ -493,7 +493,15 @@ def test_changed_measures_are_named_and_a_move_to_grey_is_no_longer_rated(data_d
     changed = board.items[(board.items["flag"] == "changed") & (board.items["kind"] == "rating")]
     machinery = changed[changed["item_id"] == "rural-machinery-theft"].iloc[0]
     assert machinery["state"] == "Red to Grey"
-    assert machinery["reason"].startswith("no longer rated")
+    # What rated it a quarter before and what is true now, not only that its chart has
+    # no stable reference period, which was as true when it was Red (review 10, R10-7).
+    assert machinery["reason"].startswith(
+        "no longer rated: was Red (no target; 2026/27 Q1 103 against 69 in 2025/26 Q1, a real "
+        "rise); now up 17.9% on the same quarter last year (99 against 84), within the usual "
+        "variation"
+    ), machinery["reason"]
+    # Listed once, as a rating change.
+    assert (changed["item_id"] == "rural-machinery-theft").sum() == 1
     page = format_board_owners(board)
     # One or more ratings changed (rural offences and confidence too, review 4).
     assert "<details" in page and re.search(r"measure ratings? changed", page)

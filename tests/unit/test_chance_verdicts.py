@@ -384,7 +384,11 @@ def test_a_signal_on_a_stock_below_materiality_is_not_an_improvement():
     row = judge(values, aggregation="last", good_direction="higher")
     assert row["spc"].points["point_type"].iloc[-2] == "special_cause_improvement"
     assert row["spc_variation"] == "common_cause"
-    assert "below the materiality of 2%" in row["spc_summary"]
+    # Both flagged points named, as the chart shows them (review 10, R10-9).
+    assert row["spc_summary"].startswith(
+        "Signal (July 2026 below the lower limit; August 2026 above the upper limit), but too "
+        "small to matter (+0.6% on the centre line, below 2%), so not called a change."
+    )
     assert row["assessment"] != "improving"
 
 
@@ -406,7 +410,8 @@ def test_a_charge_rate_signal_below_a_point_is_not_an_improvement():
     row = judge(values, unit="percent", aggregation="mean", good_direction="higher")
     assert row["spc"].points["point_type"].iloc[-1] == "special_cause_improvement"
     assert row["spc_variation"] == "common_cause"
-    assert "below the materiality of 1 point" in row["spc_summary"]
+    why = "points on the centre line, below 1 point), so not called a change"
+    assert why in row["spc_summary"]
     assert row["assessment"] != "improving"
 
 

@@ -24,6 +24,7 @@ from pcplib.assessment.board import (
     tabulate_board_judgements,
 )
 from pcplib.assessment.change_chance import (
+    MOVED_WITHIN_CHANCE,
     classify_target_standing,
     describe_change_within_chance,
     is_move_within_chance,
@@ -264,7 +265,14 @@ def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
     assert overall["reason"].endswith(OVERALL_WITHIN_CHANCE)
     # The Delivery Board view: VAWG moved Amber to Red on one survey's -4.0 points.
     two = sample.strategies["strategy_id"].isin(
-        ["vawg", "scrutiny-and-legitimacy", "supporting-victims", "rural-crime"]
+        [
+            "vawg",
+            "scrutiny-and-legitimacy",
+            "supporting-victims",
+            "rural-crime",
+            "road-safety",
+            "violence-and-vulnerability",
+        ]
     )
     board = summarise_board_quarter(
         replace(sample, strategies=sample.strategies[two]), "2026-09", "2026-11"
@@ -281,6 +289,11 @@ def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
         # Red to Amber only because rural confidence also left Red, on +1.1 points inside
         # +/- 7.1: the move rests on chance (review 12, R12-3).
         "rural-crime": "overall rating, within chance",
+        # Amber to Grey only because the one rated headline that held it Amber moved
+        # within chance of its target (too close to say → met, but close): its loss of
+        # a rating is no more progress than that move (review 12).
+        "road-safety": "overall rating, within chance",
+        "violence-and-vulnerability": "overall rating, within chance",
     }
     # Each measure line that says "within chance" is counted so (R11-1).
     moved = board.items[board.items["detail"].astype(str).str.startswith("measure")]
@@ -294,6 +307,51 @@ def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
     assert "Violence Against Women and Girls: Amber to Red, within chance" in page
     assert "Supporting Victims: Red to Amber, within chance" in page
     assert "Scrutiny and Legitimacy: Green to Red;" in page
+    assert "Road Safety: Amber to Grey, within chance" in page
+
+
+def test_one_measure_gets_one_verdict_in_the_board_view_and_since_the_last_meeting(
+    data_dir: Path,
+) -> None:
+    # Review 12, R12-3 and R12-4: the Delivery Board counted rural confidence's move
+    # (+1.1 points inside +/- 7.1) within chance while the CGB report filed it, and the
+    # strategy's own move, under "Rating changed"; farm machinery thefts were listed
+    # twice and the strategy counted among its measures.
+    from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+    from pcplib.report.continuity import format_since_last_meeting
+
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    summary = summarise_strategy(sample, "rural-crime", "2026-09", "board")
+    continuity = compare_with_previous_meeting(
+        sample, summary, PreviousMeeting("2026-09", "2026-06")
+    )
+    changes = continuity.changes
+    assert changes.groupby(["kind", "item_id"]).size().max() == 1
+    said = dict(zip(changes["item_id"], changes["change"], strict=True))
+    assert said == {
+        "overall": MOVED_WITHIN_CHANCE,
+        "rural-offences": "rating changed",
+        "rural-confidence": MOVED_WITHIN_CHANCE,
+        "rural-machinery-theft": "no longer rated",
+    }
+    rural = replace(
+        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "rural-crime"]
+    )
+    board = summarise_board_quarter(rural, "2026-09", "2026-11")
+    items = board.items[board.items["flag"] == "changed"].set_index("item_id")["detail"]
+    # The same comparison (data to June 2026): the same verdict on each measure.
+    for mid, change in said.items():
+        within = items[mid].endswith("within chance")
+        assert within == (change == MOVED_WITHIN_CHANCE), (mid, items[mid], change)
+    page = format_since_last_meeting(continuity).replace("&#x27;", "'")
+    # The strategy's own rating is said apart; its measures are the changes counted.
+    assert "The strategy's own rating since the Board's meeting of September 2026" in page
+    assert (
+        "3 changes to its measures since the Board's meeting of September 2026 (data to June "
+        "2026): rating changed (1), rating moved within chance (not progress or slippage) "
+        "(1), no longer rated (not an improvement) (1)."
+    ) in page
+    assert page.count("Thefts of farm machinery") == 1
 
 
 # --- a figure counted in full that crossed its target inside its usual range (R10-4) -------

@@ -218,7 +218,8 @@ def test_the_section_shows_the_changes_in_words_and_ratings_as_badges(as_reporte
     _, _, result = as_reported
     page = format_since_last_meeting(result)
     assert "as kept in the meeting history" in page
-    assert "Figure revised since reported" in page and "reported as" in page
+    # One row per measure: its revised figure is named after its rating's change.
+    assert "; figure revised since reported</td>" in page and "reported as" in page
     assert 'class="rag rag-' in page
     assert "New since the last meeting" in page and "<td>Done</td>" in page
 
@@ -233,8 +234,12 @@ def test_every_change_statement_names_the_meeting_it_is_compared_with(as_reporte
     assert since == result.since_words
     assert since == "since the Board's meeting of September 2026 (data to June 2026)"
     page = format_since_last_meeting(result).replace("&#x27;", "'")
-    count = len(result.changes)
-    assert f"{count} changes {since}: " in page
+    # One row per item, the strategy's own rating apart (review 12, R12-4).
+    rest = result.changes[result.changes["kind"] != "overall"]
+    count = len(rest[["kind", "item_id"]].drop_duplicates())
+    assert count < len(rest)
+    assert f"{count} changes to its measures, commitments and actions {since}: " in page
+    assert page.count("<tr>") == count + 1
     assert f"<caption>What changed {since}</caption>" in page
     empty = replace(result, changes=result.changes.iloc[0:0])
     assert f"Nothing has changed {since}." in (
@@ -291,7 +296,8 @@ def test_a_changed_rating_gives_the_figures_that_moved_it_in_the_boards_words(
         dataset, summary, PreviousMeeting("2026-09", "2026-06", record)
     )
     changed = result.changes[
-        (result.changes["kind"] == "measure") & (result.changes["change"] == "rating changed")
+        (result.changes["kind"] == "measure")
+        & result.changes["change"].isin(["rating changed", "rating moved within chance"])
     ].set_index("item_id")
     assert set(rated) <= set(changed.index)
     earlier = result.measures.set_index("measure_id")["previous_value"]
@@ -401,10 +407,19 @@ def test_a_move_to_not_rated_is_no_longer_rated_never_no_longer_needs_attention(
     )
     mine = result.changes[result.changes["item_id"] == mid]
     assert "out of needs attention" not in set(mine["change"])
-    row = mine[mine["change"] == "no longer rated"].iloc[0]
-    assert row["before"] == "needs attention"
-    # The reason is the assessment's own: why no verdict, and the figure's movement.
-    assert "no stable reference period" in row["reason"] and "Up" in row["reason"]
+    # One row, its ratings then and now (review 12, R12-4: it had been listed again as
+    # "rating changed", Red to Grey).
+    (row,) = mine.to_dict("records")
+    assert (row["change"], row["before"], row["after"]) == ("no longer rated", "Red", "Grey")
+    # What rated it then and what is true now, not the standing condition alone (review
+    # 10, R10-7: its chart's reference period was no more stable when it was Red).
+    assert row["reason"] == (
+        "no longer rated: was Red (no target; 2026/27 Q1 103 against 69 in 2025/26 Q1, a "
+        "real rise); now up 17.9% on the same quarter last year (99 against 84), within "
+        "the usual variation, so not a real change, and with no target and no stable chart "
+        "it is rated only on a real change (an improvement only where the year ending bears "
+        "it out)"
+    )
     words = result.measures.set_index("measure_id").loc[mid, "since_last_meeting"]
     assert "no longer rated" in words and "out of needs attention" not in words
     page = format_since_last_meeting(result)

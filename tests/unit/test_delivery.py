@@ -360,6 +360,13 @@ def test_every_rating_rule_has_a_basis_in_the_overview() -> None:
     assert covered == set(RATING_RULES)
 
 
+@pytest.mark.parametrize(("good", "move"), [("higher", "fall"), ("lower", "rise")])
+def test_a_possible_worsening_is_told_the_measures_worse_way(good: str, move: str) -> None:
+    # Review 10, R10-14: "a possible rise" was printed for a fall where higher is good.
+    basis = _basis(5.0, good=good, worsening="possible", worsening_reason=_QUARTER_TEST)
+    assert basis == f"a possible {move}"
+
+
 def test_next_meetings_are_never_in_the_past_of_the_production_date(
     sample: Dataset, repo_root: Path
 ) -> None:

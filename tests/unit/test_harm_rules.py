@@ -185,9 +185,9 @@ def test_a_target_that_asks_nothing_never_carries_its_strategy_to_green():
 # --- an SPC concern the tests do not confirm (F6, F7) --------------------------------------
 
 
-def _unconfirmed(worsening: str = "none", why: str = "") -> Any:
+def _unconfirmed(worsening: str = "none", why: str = "", good: str = "lower") -> Any:
     rating = rate_measure(
-        6568.0, TargetForPeriod(None, None, "", "", None), "lower", "special_cause_concern",
+        6568.0, TargetForPeriod(None, None, "", "", None), good, "special_cause_concern",
         worsening=worsening, worsening_reason=why, evidence_known=True, beyond_limits=False,
     )  # fmt: skip
     return settle_rating(rating, limits=("2024-02", "2025-03"), worsening=worsening)
@@ -222,6 +222,16 @@ def test_an_spc_concern_with_a_possible_rise_on_a_test_says_which_test():
     rating = _unconfirmed("possible", why)
     assert rating.rag == "Amber" and "one test finds a possible rise" in rating.reason
     assert rating.comparison == "the quarter on the same quarter a year earlier"
+
+
+def test_an_spc_concern_with_a_possible_fall_where_higher_is_good_names_the_fall():
+    # Review 10, R10-14: the worse way is read from the good direction, in the reason
+    # and in the rating's fields the reports format.
+    why = "the quarter on the same quarter a year earlier: quasi-Poisson, p = 0.056"
+    rating = _unconfirmed("possible", why, good="higher")
+    assert "one test finds a possible fall (" in rating.reason
+    assert "possible rise" not in rating.reason
+    assert rating.change == "fell"
 
 
 @pytest.mark.parametrize("rule", ["small_numbers", "no_comparable_baseline", "target_asks_nothing"])

@@ -175,6 +175,11 @@ def test_the_commitments_table_reads_the_checks_the_report_already_made(
     from pcplib.report.commitments import format_commitments
 
     checks = check_narrative_numbers(sample, "neighbourhood-crime", QUARTER)
+    # Each claim says where it came from as columns, as its words do.
+    from_commitments = checks["source"] == "commitments"
+    assert from_commitments.eq(checks["message"].str.startswith("commitments file")).all()
+    assert from_commitments.any() and (checks.loc[from_commitments, "commitment"] != "").all()
+    assert (checks.loc[~from_commitments, "commitment"] == "").all()
     given = format_commitments(sample, "neighbourhood-crime", "2026-09", checks=checks)
     assert given == format_commitments(sample, "neighbourhood-crime", "2026-09")
     unchecked = format_commitments(

@@ -78,9 +78,11 @@ def test_since_the_last_meeting_says_why_green_became_grey() -> None:
     before = {"rag": "Green", "rag_basis": "evidence", "assessment": "stable",
               "spc_status": "assessed"}  # fmt: skip
     rows, words = _measure_movements(_now(), before, "count")
-    (rated,) = [r for r in rows if r["change"] == "rating changed"]
+    # One row, "no longer rated", never also "rating changed" (review 12, R12-4).
+    (rated,) = rows
+    assert rated["change"] == "no longer rated"
     assert (rated["before"], rated["after"]) == ("Green", "Grey")
-    assert rated["reason"].startswith("no longer rated:")
+    assert rated["reason"].startswith("no longer rated: was Green (")
     assert "reference period is no longer stable" in rated["reason"]
     assert "not enough evidence either way" not in rated["reason"]
 
@@ -94,7 +96,8 @@ def test_a_red_that_lost_its_chart_is_no_longer_rated_not_no_longer_needing_atte
     changes = [r["change"] for r in rows]
     assert "out of needs attention" not in changes
     assert "no longer rated" in changes
-    (lost,) = [r for r in rows if r["change"] == "no longer rated"]
+    (lost,) = rows
+    assert lost["change"] == "no longer rated" and lost["before"] == "Red"
     assert "no longer stable" in lost["reason"]
     assert "no longer rated" in words
 
@@ -293,9 +296,16 @@ def test_a_rating_that_never_rested_on_a_chart_is_not_said_to_have_lost_it() -> 
     before = {"rag": "Green", "rag_basis": "evidence", "assessment": "improving",
               "spc_status": "unstable baseline"}  # fmt: skip
     rows, _ = _measure_movements(_now(), before, "count")
-    (rated,) = [r for r in rows if r["change"] == "rating changed"]
-    assert rated["reason"].startswith("not rated:")
+    (rated,) = rows
+    assert rated["change"] == "no longer rated"
     assert "no longer stable" not in rated["reason"]
+    # What rated it then, and what is true now: its figure's change and the rule that
+    # leaves it unrated, not the standing condition alone (review 10, R10-7).
+    assert rated["reason"] == (
+        "no longer rated: was Green (no target, and no sign of it getting worse); now down "
+        "2.3% on a year ago, and with no target and no stable chart it is rated only on a "
+        "real change (an improvement only where the year ending bears it out)"
+    )
 
 
 # --- A rolling figure is a catalogue attribute, the words its fallback -----------------------

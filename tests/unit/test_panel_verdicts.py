@@ -275,6 +275,8 @@ def test_limits_that_straddle_a_target_the_sign_test_settles_never_say_by_chance
     assert (row["spc_assurance"], row["target_process"]) == ("inconsistent", "missed")
     assert row["spc_assurance_basis"] == "sign test"
     assert row["target_record"].startswith("met in 2 of 26 quarters")
+    # The count the summary's words give, as the assessment counted it (not read back).
+    assert (row["target_record_count"], row["target_record_span"]) == ("2 of 26 quarters", "")
     frame = pd.DataFrame([row | {"measure_id": "m", "measure_name": "M", "tier": "headline"}])
     summary = html.unescape(format_spc_summary(frame, "SPC summary"))
     chart = html.unescape(build_spc_charts(frame))
@@ -303,13 +305,15 @@ def test_a_short_one_sided_record_says_every_period_not_met_in_some():
     from pcplib.assessment.targets import TargetForPeriod
 
     index = pd.DatetimeIndex([q.start_time for q in QUARTERS[-4:]])
-    record = describe_target_record(
+    record, span = describe_target_record(
         pd.Series([50.0, 52, 51, 53], index=index),
         {"frequency": "quarterly", "good_direction": "higher"},
         TargetForPeriod(60.0, 60.0, "target", "", 60.0),
         "",
     )
     assert record == "missed: every quarter (4 of 4) since 2025/26 Q3"
+    # The span a reader sets in its own sentence is given apart, never cut from the words.
+    assert span == "every quarter (4 of 4) since 2025/26 Q3"
 
 
 # --- 5. a limits period is stable by the chart's own rules (review 1, A2 and A10) ------------

@@ -257,6 +257,24 @@ def test_month_number_of_an_index_matches_each_month() -> None:
     assert str(month_of(month_number("2026-01") - 1)) == "2025-12"
 
 
+@pytest.mark.parametrize("unit", ["ns", "s"])
+def test_month_number_of_dates_is_the_year_and_month_fields_index(unit) -> None:
+    # The quick path (months since 1970 from the dates) against the fields it replaces:
+    # the same numbers, dtype and name, before 1970 and at the ends of months too.
+    from pcplib.periods import month_number
+
+    stamps = ["1900-03-01", "1969-12-31 23:59", "1970-01-01", "2026-02-28 12:00", "2099-12-31"]
+    index = pd.DatetimeIndex(stamps, name="period_start").as_unit(unit)
+    expected = index.year * 12 + index.month - 1
+    got = month_number(index)
+    assert got.equals(expected) and got.dtype == expected.dtype and got.name == "period_start"
+    # A gap or a time zone takes the fields' own path.
+    with_gap = pd.DatetimeIndex(["2026-01-15", None])
+    assert month_number(with_gap).equals(with_gap.year * 12 + with_gap.month - 1)
+    zoned = pd.DatetimeIndex(["2026-01-31 23:30"]).tz_localize("Europe/London")
+    assert list(month_number(zoned)) == [2026 * 12]
+
+
 def test_shift_month_crosses_years_both_ways() -> None:
     assert p.shift_month("2026-11", 2) == "2027-01"
     assert p.shift_month("2026-01", -1) == "2025-12"

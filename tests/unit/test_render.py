@@ -279,8 +279,9 @@ def test_kernels_forked_from_a_warm_process_are_fresh_and_give_the_same_notebook
     probe = write_notebook(
         folder / "probe.ipynb",
         'strategy = ""\n',
-        "import os, sys\n"
-        "print(os.getppid(), 'scipy.stats' in sys.modules, 'leaked' in globals())\n"
+        "import gc, os, sys\n"
+        "print(os.getppid(), 'scipy.stats' in sys.modules, 'leaked' in globals(),\n"
+        "      gc.get_freeze_count() > 0)\n"
         "leaked = 1\n",
     )
     with forkserver.serve_kernels("pcp", repo_root) as server:
@@ -291,9 +292,10 @@ def test_kernels_forked_from_a_warm_process_are_fresh_and_give_the_same_notebook
             {"strategy": "vawg", "period_end": "2026-09"},
         )
         probes = [render.execute_notebook(probe, folder / f"probe-{i}.ipynb", {}) for i in range(2)]
-    # Each kernel is a child of the server, with its imports, and nothing of the last one.
+    # Each kernel is a child of the server, with its imports (frozen, out of the
+    # collector's full passes), and nothing of the last one.
     for executed_probe in probes:
-        assert executed_probe.cells[-1].outputs[0]["text"] == f"{server.pid} True False\n"
+        assert executed_probe.cells[-1].outputs[0]["text"] == f"{server.pid} True False True\n"
     assert not server.alive() and forkserver.active_server() is None
 
     def scrubbed(node: nbformat.NotebookNode) -> str:

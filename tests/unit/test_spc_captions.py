@@ -80,6 +80,9 @@ def test_an_unconfirmed_concern_has_one_verdict_in_caption_summary_and_rating(
 
 
 def test_a_flagged_point_overruled_by_materiality_says_so_where_shown(sample: Any) -> None:
+    # Review 10, R10-9: "No signal" with "The signal's change ..." in one cell, against
+    # the chart's point above the upper limit. One wording, a signal too small to matter,
+    # heads the SPC summary, leads the caption and the alt text, and is the sentence's.
     import html
 
     import pandas as pd
@@ -89,17 +92,25 @@ def test_a_flagged_point_overruled_by_materiality_says_so_where_shown(sample: An
 
     row = _row(sample, "neighbourhood-policing", "np-officers")
     why = (
-        "the signal's change, +1.0% on the chart's centre line over the reporting period, "
-        "is below the materiality of 2%, so it is not called a change"
+        "Signal (August 2026 above the upper limit), but too small to matter (+1.0% on the "
+        "centre line, below 2%), so not called a change"
     )
     assert row["spc_immaterial"] == why
+    assert row["spc_variation"] == "common_cause"  # no improvement rests on it
     # Kept when the record settled the assurance (the caption was rebuilt without it).
     assert row["spc_assurance_basis"] == "record"
-    assert f"The{why[3:]}." in row["spc_summary"]
+    assert row["spc_summary"].startswith(f"{why}; the target of 360 is consistently met")
+    assert "no signal" not in row["spc_summary"].lower()
     frame = pd.DataFrame([row | {"measure_id": "np-officers"}])
-    assert f"The{why[3:]}." in html.unescape(format_spc_summary(frame, "SPC summary"))
+    summary = html.unescape(format_spc_summary(frame, "SPC summary"))
+    assert f"<strong>{why}</strong>" in summary and "No signal" not in summary
     chart = html.unescape(build_spc_charts(frame))
-    assert "August 2026: 380, above the upper limit" in chart and f"The{why[3:]}." in chart
+    assert "August 2026: 380, above the upper limit" in chart
+    alt = chart.split('alt="', 1)[1].split('"', 1)[0]
+    caption = chart.split("<figcaption>", 1)[1]
+    assert why in alt and caption.startswith(f"Officers and PCSOs in neighbourhood teams: {why};")
+    assert f"a {why[0].lower()}{why[1:]}" in row["sentence"]
+    assert "within the normal variation" not in row["sentence"]
 
 
 def test_the_sentence_of_an_unconfirmed_concern_is_not_worse_by_more_than_chance(
@@ -113,3 +124,16 @@ def test_the_sentence_of_an_unconfirmed_concern_is_not_worse_by_more_than_chance
         "limits, that the tests of change do not confirm: the latest 12 months show no "
         "evidence of change"
     ) in sentence
+
+
+def test_the_printed_method_says_a_signal_below_materiality_is_not_a_change() -> None:
+    # Review 10, R10-9: the printed definition ("A signal is a point outside the limits,
+    # ...") must be the rule the reports follow, materiality included.
+    from pcplib.report.words import METHOD_NOTE
+
+    rule = METHOD_NOTE.split("A signal is a point outside the limits", 1)[1].split(". ", 1)[0]
+    assert (
+        "a signal whose points in the period differ from the centre line by less than the "
+        "materiality of the tests of change (2%, or 1 percentage point) is too small to "
+        "matter, so it is not called a change"
+    ) in rule
