@@ -488,10 +488,12 @@ def format_next_meetings(
         if len(chosen) >= limit:
             break
     if not chosen:
-        return "<p>No further meetings are in the Board's forward plan yet.</p>"
+        return (
+            '<p class="next-meetings">No further meetings are in the Board\'s forward plan yet.</p>'
+        )
     return (
-        f"<p>The Police and Crime Commissioner's {esc(dataset.identity.board_name)} meets "
-        f"next {esc(list_words(chosen))}.</p>"
+        f'<p class="next-meetings">The Police and Crime Commissioner\'s '
+        f"{esc(dataset.identity.board_name)} meets next {esc(list_words(chosen))}.</p>"
     )
 
 
