@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from pcplib.labels import describe_rate_basis
+from pcplib.labels import describe_rate_basis, split_rate_basis
 
 __all__ = [
     "CAVEAT_KINDS",
@@ -143,7 +143,9 @@ def list_caveats(measures: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``kind`` (one of :data:`CAVEAT_KINDS`), ``measure_id``, ``measure_name`` and
         ``detail`` (what a rate is per; "reported to Action Fraud" for such crimes; empty
-        otherwise), ordered by kind then as given.
+        otherwise), then, for a rate, the two parts of what it is per, ``population``
+        ("households"; empty when none is named) and ``period`` ("a month"), empty
+        otherwise; ordered by kind then as given.
     """
     rows = []
     for m in measures.to_dict("records"):
@@ -154,15 +156,19 @@ def list_caveats(measures: pd.DataFrame) -> pd.DataFrame:
         }
         for kind in CAVEAT_KINDS:
             if found[kind]:
+                population, period = split_rate_basis(m, "quarter") if kind == "rate" else ("", "")
                 rows.append(
                     {
                         "kind": kind,
                         "measure_id": m["measure_id"],
                         "measure_name": m["measure_name"],
                         "detail": _detail(m, kind),
+                        "population": population,
+                        "period": period,
                     }
                 )
-    frame = pd.DataFrame(rows, columns=["kind", "measure_id", "measure_name", "detail"])
+    columns = ["kind", "measure_id", "measure_name", "detail", "population", "period"]
+    frame = pd.DataFrame(rows, columns=columns)
     order = {kind: i for i, kind in enumerate(CAVEAT_KINDS)}
     return frame.sort_values("kind", key=lambda c: c.map(order), kind="stable").reset_index(
         drop=True

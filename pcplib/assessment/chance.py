@@ -220,16 +220,24 @@ def test_target_record(record: pd.Series) -> tuple[str, float]:
 _UNIT_WORDS = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
-def count_target_record(record: pd.Series, frequency: str) -> str:
+def count_target_record(
+    record: pd.Series, frequency: str, *, unit: str = "", since: str = ""
+) -> str:
     """How many of a target's record of periods met it, in words: ``"2 of 26 quarters"``.
 
     Parameters
     ----------
     record : pandas.Series
-        Whether each period met the target
-        (:func:`~pcplib.assessment.target_record.list_target_record`).
+        Whether each period met the target, as the sign test counts it
+        (:func:`~pcplib.assessment.target_record.select_independent_record`).
     frequency : str
         The measure's frequency, for the words.
+    unit : str, optional
+        What each counted period is called, when not the frequency's ("year" for a
+        rolling figure counted once a year).
+    since : str, optional
+        Words after the count (" since the shift in February 2025", " to March":
+        :func:`~pcplib.assessment.target_record.name_record_periods`).
 
     Returns
     -------
@@ -238,12 +246,18 @@ def count_target_record(record: pd.Series, frequency: str) -> str:
     """
     if record.empty:
         return ""
-    unit = _UNIT_WORDS.get(frequency, "period")
-    return f"{int(record.sum())} of {len(record)} {unit}s"
+    unit = unit or _UNIT_WORDS.get(frequency, "period")
+    return f"{int(record.sum())} of {len(record)} {unit}s{since}"
 
 
 def judge_process_side(
-    assurance: str | None, basis: str, record: pd.Series, frequency: str
+    assurance: str | None,
+    basis: str,
+    record: pd.Series,
+    frequency: str,
+    *,
+    unit: str = "",
+    since: str = "",
 ) -> tuple[str, str]:
     """Which side of its target the process lies on, and why, or ``("", "")``.
 
@@ -260,20 +274,34 @@ def judge_process_side(
     basis : {"limits", "record"}
         What decided it.
     record : pandas.Series
-        Whether each period since the limits' start met the target.
+        Whether each period since the limits' start (or the latest shift) met the
+        target, as many as are independent evidence
+        (:func:`~pcplib.assessment.target_record.select_independent_record`): empty for
+        a panel survey, so neither its record nor an assurance its record settled
+        decides.
     frequency : str
         The measure's frequency, for the words.
+    unit : str, optional
+        What each counted period is called, when not the frequency's ("year" for a
+        rolling figure counted once a year).
+    since : str, optional
+        Words that say where the count starts (" since the shift in February 2025").
 
     Returns
     -------
     tuple of (str, str)
         ``"met"`` or ``"missed"`` and the words for the reason, or two empty strings.
     """
-    unit = _UNIT_WORDS.get(frequency, "period")
+    unit = unit or _UNIT_WORDS.get(frequency, "period")
+    if basis == "record" and record.empty:
+        # An assurance the record settled is the record's evidence: none where the
+        # record is not independent evidence (a panel's waves).
+        assurance = None
     if assurance in ("consistent_pass", "consistent_fail"):
         side = "met" if assurance == "consistent_pass" else "missed"
         if basis == "record":
-            why = f"it was {side} in every {unit} since its chart's limits were set"
+            start = since or " since its chart's limits were set"
+            why = f"it was {side} in every {unit}{start}"
         else:
             place = "right" if side == "met" else "wrong"
             why = f"its chart's process limits lie wholly on the {place} side of it"
@@ -283,7 +311,7 @@ def judge_process_side(
         return "", ""
     shown = format_p_value(p_value)
     return side, (
-        f"it was met in {count_target_record(record, frequency)}, "
+        f"it was met in {count_target_record(record, frequency, unit=unit, since=since)}, "
         f"{'more' if side == 'met' else 'less'} often than a process sitting on the target "
         f"would: sign test, {shown}"
     )

@@ -46,6 +46,7 @@ __all__ = [
     "describe_move_within_chance",
     "describe_move_within_usual_range",
     "is_move_within_chance",
+    "is_within_usual_range",
 ]
 
 TARGET_STANDINGS = ("met", "met, but close", "too close to say", "missed")
@@ -142,6 +143,29 @@ def describe_move_within_chance(before: str, now: str) -> str:
     return f"moved within chance of its target ({before} → {now}), so not {which}"
 
 
+def is_within_usual_range(row: Mapping[str, Any]) -> bool:
+    """Whether a figure counted in full sits on its target within its usual range.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's row (``administrative``, ``spc_variation``, ``spc_assurance``).
+
+    Returns
+    -------
+    bool
+        True for an administrative figure (met or missed exactly, with no allowance for
+        chance) whose chart shows no change and whose limits straddle its target: it is
+        met in some months and missed in others as it is, so one quarter's side of the
+        target says nothing of its performance (review 10, R10-4).
+    """
+    return (
+        _flag(row.get("administrative"))
+        and strip_text(row.get("spc_variation")) == "common_cause"
+        and strip_text(row.get("spc_assurance")) == "inconsistent"
+    )
+
+
 def describe_move_within_usual_range(now: Mapping[str, Any], before: str, after: str) -> str:
     """Say a figure counted in full crossed its target within its usual range; else empty.
 
@@ -167,11 +191,7 @@ def describe_move_within_usual_range(now: Mapping[str, Any], before: str, after:
         "moved across its target within its usual range (its chart shows no change, and
         its limits straddle the target), so not progress" (or "not slippage"), or empty.
     """
-    if not _flag(now.get("administrative")) or {before, after} != {"met", "missed"}:
-        return ""
-    if strip_text(now.get("spc_variation")) != "common_cause":
-        return ""
-    if strip_text(now.get("spc_assurance")) != "inconsistent":
+    if {before, after} != {"met", "missed"} or not is_within_usual_range(now):
         return ""
     which = "progress" if after == "met" else "slippage"
     return (

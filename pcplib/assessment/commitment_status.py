@@ -36,6 +36,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.labels import format_figures, is_missing, month_words
+from pcplib.records import list_records
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
@@ -186,7 +187,7 @@ def check_commitment_statuses(
     """
     rows: list[dict[str, str]] = []
     if "measure_id" in commitments.columns and "measure_id" in verdicts.columns:
-        by_measure = {str(r["measure_id"]): r for r in verdicts.to_dict("records")}
+        by_measure = {str(r["measure_id"]): r for r in list_records(verdicts)}
         for commitment in commitments.to_dict("records"):
             measure = str(commitment.get("measure_id") or "").strip()
             if measure and measure in by_measure:

@@ -51,6 +51,7 @@ from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.labels import date_words, format_figures, is_missing, month_words, parse_number
+from pcplib.records import list_records
 
 if TYPE_CHECKING:
     from pcplib.assessment.strategy import StrategySummary
@@ -419,12 +420,12 @@ def _compare_measures(
     before_by_id = (
         {str(r["measure_id"]): r for r in before_rows.to_dict("records")}
         if not before_rows.empty
-        else {str(r["measure_id"]): r for r in then_now.to_dict("records")}
+        else {str(r["measure_id"]): r for r in list_records(then_now)}
     )
-    then_now_by_id = {str(r["measure_id"]): r for r in then_now.to_dict("records")}
+    then_now_by_id = {str(r["measure_id"]): r for r in list_records(then_now)}
     table = []
     changes: list[dict[str, Any]] = []
-    for now in summary.measures.to_dict("records"):
+    for now in list_records(summary.measures):
         mid = str(now["measure_id"])
         unit = str(now["unit"])
         before = before_by_id.get(mid, {})

@@ -20,7 +20,9 @@ show and only formatted by :mod:`pcplib.report.summary`:
 What improved is the measures whose assessment is *improving* (a special-cause
 improvement not contradicted by a deterioration on a year earlier) or *on track* (a
 target or trajectory met), the same lists the public report reads, so the two never
-disagree.
+disagree on a verdict; but a target met only within its usual variation, with nothing
+else better, is no improvement and is not listed (review 10, R10-4), where the public
+report's "Achieved" key says "met its target (if only just)".
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.chance import describe_settled_miss, describe_within_target
+from pcplib.assessment.change_chance import is_within_usual_range
 from pcplib.assessment.harm import describe_grey_rule, describe_spc_unconfirmed
 from pcplib.assessment.risks import list_new_high_risks
 from pcplib.assessment.scope import (
@@ -49,6 +52,7 @@ from pcplib.assessment.vocabulary import (
     say_small_close,
 )
 from pcplib.labels import date_words, format_figures, is_missing, month_words
+from pcplib.records import list_records
 
 if TYPE_CHECKING:
     from pcplib.assessment.strategy import StrategySummary
@@ -272,6 +276,23 @@ def _close(row: Mapping[str, Any]) -> str:
     )
 
 
+def _pass_within_noise(row: Mapping[str, Any]) -> str:
+    """The words for a target met only within its usual variation, else "".
+
+    Met by less than chance allows (:func:`_close`), or, for a figure counted in full, met
+    while its chart shows no change and its limits straddle the target
+    (:func:`~pcplib.assessment.change_chance.is_within_usual_range`): front office hours
+    of 361 against 360, met in 7 of 33 months (review 10, R10-4).
+    """
+    close = _close(row)
+    if close or row.get("rag") != "Green" or not is_within_usual_range(row):
+        return close
+    return (
+        ", though within its usual range (its chart shows no change, and its limits "
+        "straddle the target)"
+    )
+
+
 def _signal(row: Mapping[str, Any], kind: str, public: bool, against: bool = False) -> str:
     """The chart's signal: the Board's SPC words, or for the public what it shows.
 
@@ -335,7 +356,7 @@ def _measure_item(row: Mapping[str, Any], reason: str, severity: int) -> dict[st
 
 def _measure_exceptions(measures: pd.DataFrame, public: bool = False) -> list[dict[str, Any]]:
     rows = []
-    for r in measures.to_dict("records"):
+    for r in list_records(measures):
         if r["assessment"] != "needs attention":
             continue
         reason = "; ".join(_measure_reasons(r, public))
@@ -477,13 +498,14 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
         Columns :data:`EXCEPTION_COLUMNS` (``kind`` always ``measure``): measures whose
         assessment is *improving* (an SPC signal of improvement, or better than a year
         earlier by more than chance) first, then those *on track* (target or trajectory
-        met), then any other measure with an SPC signal of improvement, with what keeps
-        it from improving outright (a mixed picture); headline before sub-measures. A
-        measure that needs attention is never listed here.
+        met, but not one met only within its usual variation with nothing else better),
+        then any other measure with an SPC signal of improvement, with what keeps it from
+        improving outright (a mixed picture); headline before sub-measures. A measure
+        that needs attention is never listed here.
     """
     rows = []
     public = getattr(summary, "audience", "board") == "public"
-    for r in summary.measures.to_dict("records"):
+    for r in list_records(summary.measures):
         signal = r["spc_variation"] == "special_cause_improvement"
         if r["assessment"] == "needs attention":
             # One place on the first screen: a measure that needs attention is listed
@@ -496,11 +518,24 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
         elif r["assessment"] == "improving":
             reason, severity = f"a real improvement: {_improved_basis(r)}", 0
         elif r["assessment"] == "on track":
+            usual = _pass_within_noise(r)
+            if usual and r["judgement"] != "improved" and not signal:
+                # Met within its usual variation, and nothing else got better: a pass the
+                # next quarter may undo is no improvement, whatever its colour (review
+                # 10, R10-4; review 11: "What improved" had listed the killed or seriously
+                # injured count met by less than chance allows).
+                continue
             met = "on track for its target" if r["rag_basis"] == "trajectory" else "target met"
-            met += _close(r)  # met by less than chance allows: said, claiming no more
-            better = " and better than a year earlier" if r["judgement"] == "improved" else ""
+            met += usual  # met within its usual variation: said, claiming no more
             also = f"; {_signal(r, 'improvement', public, against=True)}" if signal else ""
-            reason, severity = met + better + also, 1
+            if r["judgement"] != "improved":
+                reason = met + also
+            elif usual:
+                # Listed for what got better, the pass said after it as what it is.
+                reason = f"better than a year earlier; {met}{also}"
+            else:
+                reason = f"{met} and better than a year earlier{also}"
+            severity = 1
         elif signal:
             # The chart's signal is listed wherever the SPC table calls it "a real change
             # for the better", with what keeps it from being an improvement outright, so

@@ -71,11 +71,17 @@ from pcplib.assessment.spc_verdict import (
     SPC_STATUSES,
     SpcVerdict,
     assess_spc,
+    date_process_change,
     restate_unconfirmed,
     settle_assurance,
     settle_assurance_words,
 )
-from pcplib.assessment.target_record import describe_target_record, list_target_record
+from pcplib.assessment.target_record import (
+    describe_target_record,
+    list_target_record,
+    name_record_periods,
+    select_independent_record,
+)
 from pcplib.assessment.targets import (
     OUTCOMES_OPEN,
     RATING_COLUMNS,
@@ -108,7 +114,8 @@ MEASURE_COLUMNS = [
     "direction", "arrow", "judgement",
     "year_ending_label", "year_ending", "previous_year_label", "previous_year",
     "year_ending_change", "year_ending_basis",
-    "baseline_label", "baseline", "since_baseline_change", "since_baseline_direction",
+    "baseline_label", "baseline", "baseline_period_label", "baseline_unlike",
+    "since_baseline_change", "since_baseline_direction",
     "since_baseline_arrow", "since_baseline_judgement",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
     "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
@@ -199,8 +206,13 @@ def _window_label(window: Window, series: pd.DataFrame, frequency: str) -> str:
 
 
 def _quality(
-    series: pd.DataFrame, current: pd.DataFrame, frequency: str, end: int, plan: SpcPlan | None
+    series: pd.DataFrame, current: pd.DataFrame, regular: pd.Series, end: int, plan: SpcPlan | None
 ) -> str:
+    """The measure's data-quality flags, comma-separated.
+
+    ``regular`` is ``current``'s values on a regular calendar, as :func:`select_rows`
+    made them once (the history's ``value``), not made again here.
+    """
     flags = []
     if (series["definition"] == "previous").any():
         flags.append("definition changed")
@@ -210,10 +222,8 @@ def _quality(
         flags.append("provisional figures")
     if (recent["status"] == TO_CONFIRM).any():
         flags.append("figures to confirm")
-    if not current.empty:
-        regular = regular_series(current, frequency)
-        if regular.isna().any():
-            flags.append("gaps")
+    if not current.empty and regular.isna().any():
+        flags.append("gaps")
     if plan is not None and plan.flag:
         flags.append(plan.flag)
     return ", ".join(flags)
@@ -338,13 +348,24 @@ def _summarise_measure(
     limits_from, limits_to = describe_limits_period(
         spc.plan if spc.status == "assessed" else None, frequency
     )
+    # The record counts from the latest shift the chart signals: periods before a change
+    # in the process are no evidence of where the changed one lies (review 10, R10-5).
+    shift = date_process_change(spc)
+    record_from = max(limits_from, shift)
+    # Only periods that are independent evidence are tested: one a year of a rolling
+    # figure, none of a panel's waves (review 10, R10-6).
+    listed = list_target_record(rows.regular, measure, target, record_from)
+    record = select_independent_record(listed, measure)
+    from_shift = bool(shift) and shift == record_from
     # A one-sided record settles the assurance: never "hit and miss" beside "20 of 20".
-    record = list_target_record(rows.regular, measure, target, limits_from)
-    spc = settle_assurance(spc, measure, figures.current, record)
+    spc = settle_assurance(spc, measure, figures.current, record, shift=from_shift)
     # A target the baseline year already met, and still met, asks for no improvement: the
     # measure is rated as one with no target would be (assessment.harm).
     asked = asks_nothing(target, _rating_inputs(figures, target), good)
-    process = judge_process_side(spc.assurance, spc.assurance_basis, record, frequency)
+    period_word, counted = name_record_periods(record, measure, shift=from_shift)
+    process = judge_process_side(
+        spc.assurance, spc.assurance_basis, record, frequency, unit=period_word, since=counted
+    )
     # Limits that straddle the target beside a record the sign test settles: worded as
     # the record shows, never "by chance" (review 10, R10-15); the code, and so the
     # rating, stand.
@@ -389,7 +410,7 @@ def _summarise_measure(
         rating = replace(rating, rag="Grey", reason=f"{rating.reason} ({held})")
     row = _build_row(measure, rows, figures, changes, spc, target, rating)
     record_words, record_span = describe_target_record(
-        rows.regular, measure, target, limits_from, spc.assurance_basis == "record"
+        rows.regular, measure, target, record_from, spc.assurance_basis == "record", from_shift
     )
     row.update(
         spc_limits_from=limits_from,
@@ -404,13 +425,13 @@ def _summarise_measure(
         # The record's parts a reader sets in its own words, never parsed from the
         # record's: the periods a one-sided record spans, and the count the sign test read.
         target_record_span=record_span,
-        target_record_count=count_target_record(record, frequency),
+        target_record_count=count_target_record(record, frequency, unit=period_word, since=counted),
         margin_of_error=estimate_survey_margin(figures.current, measure),
         # The 95% allowance chance gives the figure judged against a target (a survey's
         # margin of error; none for an exact administrative count): a move of the
         # figure between meetings is set against it (assessment.change_chance).
         target_allowance=chance.half_width if chance is not None else None,
-        quality=_quality(rows.series, rows.current, frequency, end, spc.plan),
+        quality=_quality(rows.series, rows.current, rows.history["value"], end, spc.plan),
         # The one quality flag a reader acts on (a chart of current figures only), as
         # a column, so that none searches the flags' words.
         definition_changed=bool((rows.series["definition"] == "previous").any()),
@@ -590,6 +611,10 @@ def _build_row(
             else "no baseline year"
         ),
         "baseline": base.value if base is not None and not unlike else None,
+        # The label's parts, so that no reader cuts them from it: the baseline window's
+        # own name, and why its figure is not compared (compare_baseline), else "".
+        "baseline_period_label": base.label if base is not None else "",
+        "baseline_unlike": unlike,
         "since_baseline_change": since.text,
         "since_baseline_direction": since.direction,
         "since_baseline_arrow": since.arrow,

@@ -50,7 +50,7 @@ OVERVIEW_COLUMNS = [
     "quarter_change", "year_before", "year_before_label", "year_ending_change",
     "spc_limits_from",
     "spc_limits_to", "baseline_words", "evidence_disagreement", "status_disagreement",
-    *RATING_BASIS_COLUMNS,
+    "baseline_unlike", *RATING_BASIS_COLUMNS,
 ]  # fmt: skip
 """The columns of :func:`build_plan_overview`, in order."""
 
@@ -214,6 +214,8 @@ def _measure_columns(dataset: Dataset, m: dict[str, Any], period_end: str) -> di
         # 12 months against the baseline year, like for like.
         "baseline": m["baseline"],
         "baseline_label": m["baseline_label"],
+        # Why the baseline year's figure is not compared, else "" (compare_baseline).
+        "baseline_unlike": m["baseline_unlike"],
         # The one name of the period, and where the chart's verdict and the
         # test against the plan's baseline year disagree, the one sentence.
         "baseline_words": m["baseline_words"],

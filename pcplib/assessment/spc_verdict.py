@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
+import numpy as np
 import pandas as pd
 
 from pcplib.assessment.evidence import is_year_to_date, read_measure_kind
@@ -46,6 +47,7 @@ __all__ = [
     "YEAR_TO_DATE_SPC_REASON",
     "SpcVerdict",
     "assess_spc",
+    "date_process_change",
     "describe_immaterial_signal",
     "describe_period_signal",
     "describe_recent_signal",
@@ -419,8 +421,65 @@ def restate_unconfirmed(
     return replace(verdict, summary=summary)
 
 
+def date_process_change(verdict: SpcVerdict) -> str:
+    """The month the latest shift the chart signals began, as ``YYYY-MM``, or ``""``.
+
+    A shift is a run of :attr:`~pcplib.spc.XmrResult.run_length` or more points on one
+    side of the centre line of the chart's latest limits (the run the chart flags as
+    "6 Points Above CL"): the process is no longer the one the limits describe
+    (*Making Data Count*). The target's record counts from here, so a sign test never
+    mixes the periods before a change with those after it (review 10, R10-5). A run
+    the same way that follows within fewer points than a run, after one point that
+    breaks it (Victims' Code compliance: above the centre line February to October
+    2025, one month below, above again from December 2025), is the same shift, so the
+    shift starts at the first run. A point outside the limits or a trend is not a
+    settled new level, so neither restarts the record; a recalculation of the limits
+    already does (the record starts at the latest limits).
+
+    Parameters
+    ----------
+    verdict : SpcVerdict
+        The measure's SPC verdict.
+
+    Returns
+    -------
+    str
+        The first month of the shift's first point, or ``""`` with no shift (or no
+        limits).
+    """
+    result = verdict.result
+    if verdict.status != "assessed" or result is None or not result.has_limits:
+        return ""
+    points = result.points
+    points = points[points["section"] == points["section"].max()]
+    usable = ~(points["gap"] | points["ghost"]).to_numpy(dtype=bool)
+    usable &= points["mean"].notna().to_numpy()
+    gap = (points["value"] - points["mean"]).to_numpy(dtype=float)
+    side = np.where(usable, np.sign(np.nan_to_num(gap)), 0).astype(int)
+    runs: list[tuple[int, int, int]] = []  # (first, last, side) of each run long enough
+    first = 0
+    for i in range(1, len(side) + 1):
+        if i == len(side) or side[i] != side[first]:
+            if side[first] != 0 and i - first >= result.run_length:
+                runs.append((first, i - 1, int(side[first])))
+            first = i
+    if not runs:
+        return ""
+    start, _, way = runs[-1]
+    for earlier_first, earlier_last, earlier_way in reversed(runs[:-1]):
+        if earlier_way != way or start - earlier_last - 1 >= result.run_length:
+            break
+        start = earlier_first
+    return f"{pd.Timestamp(points.index[start]):%Y-%m}"
+
+
 def settle_assurance(
-    verdict: SpcVerdict, measure: Mapping[str, Any], window: Window, record: pd.Series
+    verdict: SpcVerdict,
+    measure: Mapping[str, Any],
+    window: Window,
+    record: pd.Series,
+    *,
+    shift: bool = False,
 ) -> SpcVerdict:
     """The assurance a one-sided target record settles, so no report calls it hit and miss.
 
@@ -446,6 +505,10 @@ def settle_assurance(
     record : pandas.Series
         Whether each period met the target
         (:func:`~pcplib.assessment.target_record.list_target_record`).
+    shift : bool, default False
+        Whether the record starts at the latest shift the chart signals
+        (:func:`date_process_change`): a record one-sided since then says so ("since
+        the shift in February 2025").
 
     Returns
     -------
@@ -472,6 +535,8 @@ def settle_assurance(
     frequency = str(measure["frequency"])
     unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
     since = label_period_start(pd.Timestamp(record.index[len(flags) - run]), frequency)
+    if shift and run == len(flags):
+        since = f"the shift in {since}"
     count = f"{run} of {run}" if run == len(flags) else f"{run} in a row"
     side = (
         "within the process limits"

@@ -29,6 +29,7 @@ from pcplib.assessment.thresholds import (
     MIN_RATED_SHARE,
     ROLL_UP_METHOD,
 )
+from pcplib.records import list_records
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def note_hidden_by_rating(
     parts = []
     if rating != "Red":
         red = measures[measures["rag"] == "Red"]
-        for r in red.to_dict("records"):
+        for r in list_records(red):
             tier = "sub-measure" if r["tier"] == "sub" else "headline measure"
             # Red with no target for a rise in reports to Action Fraud says what the rise
             # may be, as the public report does: one measure, one reading on every page
@@ -469,7 +470,7 @@ def roll_up_strategy(headline: pd.DataFrame, public: bool = False) -> tuple[str,
     tuple of (str, str)
         The rating and a sentence naming the measures that drove it and those left out.
     """
-    rows = headline.to_dict("records")
+    rows = list_records(headline)
     rated = [r for r in rows if r["rag"] != "Grey"]
     unrated = [r for r in rows if r["rag"] == "Grey"]
     rating, counted = rag.roll_up([r["rag"] for r in rated], method=ROLL_UP_METHOD)

@@ -3,7 +3,10 @@
 The per-period record is a fact beside the rating (the sentence's "met in 12 of 38
 months") and the evidence of the target's sign test
 (:func:`~pcplib.assessment.chance.test_target_record`): which side of its target the
-process lies on when a figure is within chance of it.
+process lies on when a figure is within chance of it. The test counts only periods that
+are independent evidence (:func:`select_independent_record`): one figure a year of a
+rolling 12-month series, none of a panel's waves; and the record starts again at the
+latest shift its chart signals (:func:`~pcplib.assessment.spc_verdict.date_process_change`).
 """
 
 from __future__ import annotations
@@ -11,13 +14,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from pcplib.assessment.evidence import is_panel
+from pcplib.assessment.spc_verdict import is_rolling
 from pcplib.assessment.targets import TargetForPeriod, meets_target
 from pcplib.assessment.thresholds import CONSISTENT_RUN
-from pcplib.labels import label_period_start
+from pcplib.labels import label_period_start, month_words
+from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
-__all__ = ["describe_target_record", "list_target_record"]
+__all__ = [
+    "PANEL_RECORD_NOTE",
+    "ROLLING_WINDOW_MONTHS",
+    "describe_target_record",
+    "describe_untested_record",
+    "list_target_record",
+    "name_record_periods",
+    "select_independent_record",
+]
+
+ROLLING_WINDOW_MONTHS = 12
+"""The months each point of a rolling figure covers (each point the last 12 months):
+points this far apart share no month, so they are the record's independent figures."""
+
+PANEL_RECORD_NOTE = (
+    "the survey asks the same panel of people each wave, so its waves are not separate "
+    "evidence and do not settle it"
+)
+"""Why a panel survey's record is told but never tested (:func:`select_independent_record`)."""
 
 
 def list_target_record(
@@ -41,12 +66,115 @@ def list_target_record(
     return values.map(lambda value: meets_target(value, goal, good)).astype(bool)
 
 
+def select_independent_record(record: pd.Series, measure: Mapping[str, Any]) -> pd.Series:
+    """The periods of a target's record that are independent evidence for its sign test.
+
+    A sign test counts each period as a separate toss
+    (:func:`~pcplib.assessment.chance.test_target_record`), so it may count only figures
+    that share nothing:
+
+    - a rolling 12-month figure (:func:`~pcplib.assessment.spc_verdict.is_rolling`)
+      shares 11 of its months with the point before, so only one point in
+      :data:`ROLLING_WINDOW_MONTHS` counts, taken back from the latest (the 12 months
+      to September 2026, to September 2025, ...): points that share no month;
+    - a panel survey (:func:`~pcplib.assessment.evidence.is_panel`) asks the same
+      people each wave, so however far apart its waves are they repeat one sample: no
+      wave is independent evidence of where the population lies against the target, and
+      the record is told as a fact only (empty);
+    - any other figure: every period, as counted.
+
+    Fewer than six periods can never reach the 5% level (six of six gives p = 0.031), so
+    a thinned record that short leaves a figure within chance of its target too close to
+    tell, as it should.
+
+    Parameters
+    ----------
+    record : pandas.Series
+        Whether each period met the target (:func:`list_target_record`).
+    measure : mapping
+        The measure's catalogue row (``frequency``, ``source``, ``rolling`` and the words
+        that mark a rolling figure).
+
+    Returns
+    -------
+    pandas.Series
+        The periods the sign test may count, in order.
+    """
+    if record.empty:
+        return record
+    if is_panel(measure):
+        return record.iloc[:0]
+    if is_rolling(measure):
+        return _thin_rolling(record)
+    return record
+
+
+def describe_untested_record(measure: Mapping[str, Any]) -> str:
+    """Why the measure's record, though told, is no test of its target, or ``""``.
+
+    A panel's waves are never counted as separate evidence
+    (:func:`select_independent_record`), so a reader who sees "met in 1 of 24 quarters"
+    beside "too close to tell" is told why the count does not settle it.
+    """
+    return PANEL_RECORD_NOTE if is_panel(measure) else ""
+
+
+def _thin_rolling(record: pd.Series) -> pd.Series:
+    """One point in :data:`ROLLING_WINDOW_MONTHS`, taken back from the latest."""
+    months = np.asarray(month_number(pd.DatetimeIndex(record.index)))
+    return record[(months[-1] - months) % ROLLING_WINDOW_MONTHS == 0]
+
+
+def _end_of(start: Any, frequency: str) -> pd.Timestamp:
+    """The first day of the last month of the period starting at ``start``."""
+    last = month_number(pd.Timestamp(start)) + FREQUENCY_MONTHS[frequency] - 1
+    return pd.Timestamp(month_of(last).start_time)
+
+
+def _label_rolling(start: Any, frequency: str) -> str:
+    """A rolling figure's point as the 12 months it covers: "the year to March 2021"."""
+    return f"the year to {month_words(_end_of(start, frequency))}"
+
+
+def name_record_periods(
+    record: pd.Series, measure: Mapping[str, Any], shift: bool = False
+) -> tuple[str, str]:
+    """What a record's counted periods are called, and the words after the count.
+
+    Parameters
+    ----------
+    record : pandas.Series
+        The record as counted (:func:`select_independent_record`).
+    measure : mapping
+        The measure's catalogue row (``frequency`` and what marks a rolling figure).
+    shift : bool, default False
+        Whether the record starts at the latest shift its chart signals.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The unit ("year" for a rolling figure counted once a year; empty for the
+        frequency's own) and the words after "met in 0 of 6 years": " to March" (the
+        month each counted rolling year ends), " since the shift in February 2025", or
+        empty.
+    """
+    if record.empty:
+        return "", ""
+    frequency = str(measure["frequency"])
+    if shift:
+        return "", f" since the shift in {label_period_start(record.index[0], frequency)}"
+    if is_rolling(measure):
+        return "year", f" to {month_words(_end_of(record.index[-1], frequency)).split()[0]}"
+    return "", ""
+
+
 def describe_target_record(
     regular: pd.Series,
     measure: Mapping[str, Any],
     target: TargetForPeriod,
     since: str,
     run_decides: bool = False,
+    shift: bool = False,
 ) -> tuple[str, str]:
     """A flat target's record in words, and the periods a one-sided record spans.
 
@@ -60,11 +188,16 @@ def describe_target_record(
         The target (a trajectory or a seasonal target judged on the year has no
         per-period record: empty string).
     since : str
-        The first month counted (``YYYY-MM``; the SPC limits' start), or empty for all.
+        The first month counted (``YYYY-MM``; the SPC limits' start, or the latest
+        shift), or empty for all.
     run_decides : bool, default False
         Whether the latest run settled the assurance (a change the chart signals that
         way: :func:`~pcplib.assessment.spc_verdict.settle_assurance`); the run is then
         told as consistent.
+    shift : bool, default False
+        Whether ``since`` is the start of the latest shift the chart signals
+        (:func:`~pcplib.assessment.spc_verdict.date_process_change`): the record is then
+        told from it, "met in 9 of 20 months since the shift in February 2025".
 
     Returns
     -------
@@ -77,30 +210,42 @@ def describe_target_record(
         :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more: a fact, not an
         assurance); and the span, the words after the colon of a one-sided record ("every
         month (18 of 18) since April 2025"), which a reader sets in its own sentence;
-        empty for a mixed record. Both empty with no per-period record.
+        empty for a mixed record. Both empty with no per-period record. A rolling
+        12-month figure is counted on its points that share no month
+        (:func:`select_independent_record`), as years: "consistently missed: every year
+        (6 of 6) since the year to March 2021", "met in 1 of 7 years to September".
     """
     met = list_target_record(regular, measure, target, since)
     if met.empty:
         return "", ""
-    values = met
     frequency = str(measure["frequency"])
+    unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+    label = label_period_start
+    if is_rolling(measure):
+        # Overlapping points would count each year's responses up to 12 times: the record
+        # is of the figures that share no month, one a year (review 10, R10-6).
+        met = _thin_rolling(met)
+        label = _label_rolling
+    named, counted = name_record_periods(met, measure, shift)
+    unit = named or unit
+    values = met
     if bool(met.all()) or not bool(met.any()):
         # One-sided: every period met it, or none did. Said so, whatever the length.
         word = "met" if bool(met.all()) else "missed"
-        unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
-        n, since_words = len(met), label_period_start(met.index[0], frequency)
+        n, since_words = len(met), label(met.index[0], frequency)
+        if shift:
+            since_words = f"the shift in {since_words}"
         lead = "consistently " if n >= CONSISTENT_RUN else ""
         span = f"every {unit} ({n} of {n}) since {since_words}"
         return f"{lead}{word}: {span}", span
-    unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
     # A mixed record is told as a count, never as "consistently met" from its latest run:
     # a process that meets its target two periods in three makes runs of 6 or 7 by
     # chance (review 4, F12). A long latest run is still a fact worth telling, as one.
     last = bool(met.iloc[-1])
     run = next((i for i, f in enumerate(reversed(met.tolist())) if bool(f) != last), len(met))
-    count = f"met in {int(met.sum())} of {len(values)} {unit}s"
+    count = f"met in {int(met.sum())} of {len(values)} {unit}s{counted}"
     if run >= CONSISTENT_RUN:
-        since_words = label_period_start(values.index[len(values) - run], frequency)
+        since_words = label(values.index[len(values) - run], frequency)
         side = "met" if last else "missed"
         if run_decides:
             span = f"every {unit} since {since_words} ({run} in a row)"

@@ -19,6 +19,7 @@ from pcplib.assessment.annual import _year_window, estimate_year_margin
 from pcplib.assessment.figures import aggregation_of, compute_baseline
 from pcplib.assessment.measures import regular_frame
 from pcplib.assessment.scope import get_series, measures_for_audience
+from pcplib.assessment.target_record import describe_untested_record
 from pcplib.labels import describe_rate_basis, is_missing
 from pcplib.periods import month_number
 
@@ -124,6 +125,7 @@ def _read_year_end_process(
         "process_reason": str(row["target_process_reason"] or ""),
         "process_by": ("limits" if by_limits else "record") if row["target_process"] else "",
         "record": str(row["target_record"] or ""),
+        "record_untested": describe_untested_record(measure),
     }
 
 
@@ -171,8 +173,10 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         (``met``, ``missed`` or ``""``: the side the process lies on, read only for a
         figure within chance), ``process_by`` (``record`` or ``limits``),
         ``process_reason`` (the rule's reason, with its test) and ``record`` (the
-        target's record in words, as the quarterly reports print it), and
-        ``record_end`` (the year's last month, ``YYYY-MM``).
+        target's record in words, as the quarterly reports print it),
+        ``record_untested`` (why that record, though told, does not settle the target:
+        a panel's waves; empty otherwise) and ``record_end`` (the year's last month,
+        ``YYYY-MM``).
     """
     from pcplib.assessment.chance import estimate_target_chance
     from pcplib.assessment.figures import Figures
@@ -248,6 +252,7 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
                 "process_by": process.get("process_by", ""),
                 "process_reason": process.get("process_reason", ""),
                 "record": process.get("record", ""),
+                "record_untested": process.get("record_untested", ""),
                 "record_end": str(stop.to_period("M")),
             }
         )
@@ -255,6 +260,6 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         "strategy_name", "measure_name", "unit", "rate_per", "aggregation", "frequency",
         "good_direction", "current", "target", "target_final", "target_date", "basis", "margin",
         "chance", "outcome", "close", "settled", "process", "process_by", "process_reason",
-        "record", "record_end",
+        "record", "record_untested", "record_end",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

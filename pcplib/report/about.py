@@ -112,11 +112,11 @@ def _caveat_paragraphs(dataset: Dataset) -> list[str]:
             "may be down to who happened to answer.</p>"
         )
     for r in caveats[caveats["kind"] == "rate"].to_dict("records"):
-        population, _, period = str(r["detail"]).rpartition(" a ")
+        population, period = str(r["population"]), str(r["period"])
         every = f"every 1,000 {population}" if population else "every 1,000"
         parts.append(
             "<h3>Rates</h3>"
-            f"<p>{esc(r['measure_name'])} is a rate: the number in a {esc(period)} for "
+            f"<p>{esc(r['measure_name'])} is a rate: the number in {esc(period)} for "
             f"{esc(every)}. A rate lets places of different sizes be compared fairly.</p>"
         )
     return parts

@@ -241,7 +241,35 @@ def _record_tail(r: Mapping[str, Any]) -> str:
     """
     if r.get("process_by") == "limits" or not r.get("record"):
         return ""
-    return f": {r['record']}"
+    return f": {_record_words(str(r['record']))}"
+
+
+def _record_words(record: str) -> str:
+    """The record as a clause: "missed in every year (6 of 6) since ...", never a second colon.
+
+    A one-sided record reads "consistently missed: every year (6 of 6) since the year to
+    March 2021" in the quarterly tables; after "counted as missed:" it reads as a clause.
+    """
+    for side in ("met", "missed"):
+        for lead in (f"consistently {side}: ", f"{side}: "):
+            if record.startswith(lead):
+                return f"{side} in {record.removeprefix(lead)}"
+    return record
+
+
+def _undecided_tail(r: Mapping[str, Any]) -> str:
+    """The record beside a result too close to tell, as a fact, and why it does not settle it.
+
+    "; met in 7 of 14 months since the shift in February 2025" (a record that shows no
+    side), or "; met in 1 of 24 quarters, but the survey asks the same panel of people
+    each wave, ..." (a record that is not separate evidence,
+    :func:`~pcplib.assessment.target_record.describe_untested_record`).
+    """
+    record = str(r.get("record") or "")
+    if not record or is_missing(r.get("record")):
+        return ""
+    untested = str(r.get("record_untested") or "")
+    return f"; {_record_words(record)}" + (f", but {untested}" if untested else "")
 
 
 def _describe_target_result(r: Mapping[str, Any]) -> str:
@@ -270,12 +298,13 @@ def _describe_target_result(r: Mapping[str, Any]) -> str:
     if outcome == "within the margin of error":
         return (
             f"Too close to tell: short of it by less than the survey's margin of error (plus "
-            f"or minus {float(r['margin']):.1f} percentage points), so neither met nor missed"
+            f"or minus {float(r['margin']):.1f} percentage points), so neither met nor "
+            f"missed{_undecided_tail(r)}"
         )
     if outcome == "within chance":
         return (
             "Too close to tell: short of it by less than the usual ups and downs, so neither "
-            "met nor missed"
+            f"met nor missed{_undecided_tail(r)}"
         )
     due = month_words(r["target_date"]) if r["target_date"] else ""
     final = format_figures([r["target_final"]], r["unit"], per=str(r.get("rate_per") or ""))[0]

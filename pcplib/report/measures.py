@@ -11,13 +11,13 @@ from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.spc_words import select_sign_phrases
 from pcplib.assessment.strategy import StrategySummary
 from pcplib.assessment.vocabulary import describe_change_words
 from pcplib.labels import as_sentence, format_figure, format_figures, is_missing, month_words
 from pcplib.periods import parse_month
+from pcplib.records import list_records
 from pcplib.report.chart_text import describe_chart, list_flagged_points
 from pcplib.report.charts import figure_to_html, plot_spc
 from pcplib.report.html import arrow_cell, build_table, esc, notice, with_note
@@ -71,10 +71,11 @@ def _baseline_note(r: dict, latest: str, baseline: str) -> str:
     """
     last = r.get("aggregation") == "last"
     now = f"{r['year_ending_label']} ({latest})" if last else f"latest 12 months ({latest})"
-    head, _, why = str(r.get("baseline_label") or "").partition(": ")
-    if why in UNLIKE_BASELINE.values():
+    why = str(r.get("baseline_unlike") or "")
+    if why:
         # Not like for like (a year to date against a year's outturn): no pair of
         # figures to invite the comparison (review 7, F16).
+        head = r["baseline_period_label"]
         return f"{now}: {why.replace('not compared', f'not compared with {head}', 1)}"
     where = str(r.get("baseline_words") or r["baseline_label"])
     if ":" in where or where.startswith("no "):
@@ -177,7 +178,7 @@ def format_measures_table(df: pd.DataFrame, caption: str, board: str = "Board") 
         "Assessment",
     ]  # fmt: skip
     rows = []
-    for r in df.to_dict("records"):
+    for r in list_records(df):
         unit = r["unit"]
         current, last_year = format_figures(
             [r["current"], r["last_year"]], unit, per=str(r.get("rate_per") or "")
@@ -252,7 +253,7 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
         return ""
     head = ["Measure", "Year ending", "Against the plan's baseline year", "SPC", "Data notes"]
     rows = []
-    for r in df.to_dict("records"):
+    for r in list_records(df):
         unit = r["unit"]
         per = str(r.get("rate_per_year") or "")
         # One set of decimals for the row, so the year ending prints the same in both
@@ -262,8 +263,9 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
         )
         latest = year_ending
         spc_words = describe_variation(
-            r["spc_status"], r["spc_variation"], str(r.get("rag_rule") or "")
-        )
+            r["spc_status"], r["spc_variation"], str(r.get("rag_rule") or ""),
+            r.get("spc_immaterial"),
+        )  # fmt: skip
         if r.get("assurance_words"):
             spc_words = f"{spc_words}. {r['assurance_words']}"
         elif r["spc_status"] == "assessed":
@@ -357,7 +359,7 @@ def plot_measure(summary: StrategySummary, measure_id: str) -> Figure:
         If the measure is not in the summary (naming those that are), or has too
         little data for a chart in this period.
     """
-    rows = summary.measures[summary.measures["measure_id"] == measure_id].to_dict("records")
+    rows = list_records(summary.measures[summary.measures["measure_id"] == measure_id])
     if not rows:
         known = ", ".join(summary.measures["measure_id"])
         raise ValueError(
@@ -400,7 +402,7 @@ def build_spc_charts(
     if summary_df.empty:
         return "<p>No measures to chart.</p>"
     parts = []
-    for r in summary_df.to_dict("records"):
+    for r in list_records(summary_df):
         result = r["spc"]
         if result is None:
             parts.append(

@@ -125,7 +125,7 @@ def _overview_measure(m: dict) -> str:
         f"{esc(change)}{esc(judgement)}"
     )
     figures = esc(f"({current} against {baseline})")
-    if UNLIKE_BASELINE[True] in str(m.get("baseline_label") or ""):
+    if m.get("baseline_unlike") == UNLIKE_BASELINE[True]:
         # A year to date is set only against the same month of an earlier year, never
         # against the baseline year's year-end figure (review 7, F16).
         now, then = _figures([m["current"], m.get("year_before")], m)

@@ -20,6 +20,7 @@ from pcplib.assessment.spc_words import (
     select_sign_phrases,
 )
 from pcplib.labels import is_missing, strip_text
+from pcplib.records import list_records
 from pcplib.report.html import build_table, esc
 from pcplib.report.words import UNCONFIRMED_CONCERN, describe_assurance, describe_variation
 
@@ -83,9 +84,11 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
         return "<p>No measures to summarise.</p>"
     order = measures.assign(_t=measures["tier"].map({"headline": 0, "sub": 1}).fillna(2))
     body = []
-    for r in order.sort_values("_t", kind="stable").to_dict("records"):
+    for r in list_records(order.sort_values("_t", kind="stable")):
         status = str(r.get("spc_status") or "")
-        variation = describe_variation(status, r.get("spc_variation"), str(r.get("rag_rule") or ""))
+        variation = describe_variation(
+            status, r.get("spc_variation"), str(r.get("rag_rule") or ""), r.get("spc_immaterial")
+        )
         has_target = not is_missing(r.get("target"))
         assurance = describe_assurance(status, r.get("spc_assurance"), has_target, r)
         meaning_v = _meaning(status, r.get("spc_variation"), VARIATION_MEANINGS)
@@ -98,8 +101,8 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
         immaterial = r.get("spc_immaterial")
         if isinstance(immaterial, str) and immaterial:
             # A point the chart flags in the period, overruled by the materiality rule:
-            # a signal, never "No signal", in the caption's words (review 10, R10-9).
-            variation, meaning_v = immaterial, ""
+            # headed as a signal in the caption's words, which say it all (review 10, R10-9).
+            meaning_v = ""
         meaning_a = _meaning(status, r.get("spc_assurance"), ASSURANCE_MEANINGS)
         if meaning_a and r.get("spc_assurance_basis") in ("record", SIGN_TEST_BASIS):
             meaning_a = _record_meaning(r) or meaning_a

@@ -108,7 +108,11 @@ def format_board_summary(
         exceptions, "Nothing needs the Board's attention this quarter."
     )
     improved = format_summary_items(
-        improvements, "No measure shows a real improvement or meets its target this quarter."
+        # A target met only within its usual variation is not listed (review 10, R10-4),
+        # so the empty list does not say no target was met.
+        improvements,
+        "No measure shows a real improvement or meets its target beyond its usual "
+        "variation this quarter.",
     )
     # The rating and the sentence that explains it in one paragraph, so the first screen
     # holds the exceptions too; a period with no data says so first.

@@ -374,14 +374,20 @@ the chart's caption leads with the same words
 (:data:`pcplib.assessment.spc_words.UNCONFIRMED_CONCERN`)."""
 
 
-def describe_variation(status: str, variation: str | None, rule: str = "") -> str:
+def describe_variation(
+    status: str, variation: str | None, rule: str = "", immaterial: Any = ""
+) -> str:
     """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``.
 
     ``rule`` is the rating's ``rag_rule``: a concern the tests do not confirm
-    (``harm_spc_unconfirmed``) is headed :data:`UNCONFIRMED_CONCERN`.
+    (``harm_spc_unconfirmed``) is headed :data:`UNCONFIRMED_CONCERN`. ``immaterial`` is
+    the measure's ``spc_immaterial``: a signal too small to call a change is headed in
+    its words, never "No signal" beside a point the chart flags (review 10, R10-9).
     """
     if rule == "harm_spc_unconfirmed" and variation == "special_cause_concern":
         return UNCONFIRMED_CONCERN
+    if status == "assessed" and isinstance(immaterial, str) and immaterial:
+        return immaterial
     if status == "not assessed":
         return "Not assessed"
     if status == "unstable baseline":

@@ -193,6 +193,27 @@ def test_every_signal_of_improvement_in_the_sample_is_in_what_improved(sample: D
         assert set(signals["measure_id"]) <= listed, strategy_id
 
 
+def test_a_target_met_within_its_usual_variation_is_not_what_improved(sample: Dataset) -> None:
+    # Review 10, R10-4 and review 11: "What improved" listed front office hours (361
+    # against 360, met in 7 of 33 months, its chart showing no change) as "target met and
+    # better than a year earlier", and the killed or seriously injured count met by less
+    # than chance allows, moves "Since the last meeting" calls "not progress".
+    ksi = list_improvements(summarise_strategy(sample, "road-safety", "2026-09"))
+    assert "rs-ksi" not in set(ksi["item_id"])
+    estate = list_improvements(summarise_strategy(sample, "police-estate", "2026-09"))
+    hours = estate.set_index("item_id").loc["estate-front-counter-hours", "reason"]
+    # Listed for being better than a year earlier (counted in full), its pass said as
+    # what it is.
+    assert hours == (
+        "better than a year earlier; target met, though within its usual range (its chart "
+        "shows no change, and its limits straddle the target)"
+    )
+    page = format_board_summary(
+        summarise_strategy(sample, "road-safety", "2026-09"), ksi.iloc[0:0], ksi
+    )
+    assert "meets its target beyond its usual variation this quarter" in page
+
+
 def test_the_board_summary_formats_the_rating_exceptions_and_improvements(
     sample: Dataset,
 ) -> None:

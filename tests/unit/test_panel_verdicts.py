@@ -30,6 +30,7 @@ from verdict_series import (
 )
 
 from pcplib.assessment import thresholds
+from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import summarise_measure
 from pcplib.assessment.strategy import roll_up_strategy
@@ -613,6 +614,9 @@ def test_a_year_to_date_figure_gets_no_chart_verdict_no_test_and_no_unlike_basel
         "not compared, as a year-to-date figure compares only with the same month of an "
         "earlier year"
     )
+    # The label's parts are columns of their own, which the reports read.
+    assert row["baseline_unlike"] == UNLIKE_BASELINE[True]
+    assert row["baseline_label"] == f"{row['baseline_period_label']}: {UNLIKE_BASELINE[True]}"
 
 
 def test_a_year_to_date_figure_is_compared_with_the_baseline_at_the_same_month():
@@ -622,6 +626,7 @@ def test_a_year_to_date_figure_is_compared_with_the_baseline_at_the_same_month()
                 measure_name="Revenue budget variance, year to date")  # fmt: skip
     assert row["since_baseline_judgement"] != "not measurable"
     assert row["baseline"] is not None and "not compared" not in row["baseline_label"]
+    assert row["baseline_unlike"] == ""
 
 
 def test_an_unlike_year_to_date_baseline_is_never_printed_beside_the_latest(sample):

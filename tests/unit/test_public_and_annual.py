@@ -463,10 +463,12 @@ def test_the_year_says_whether_each_target_was_met(
     assert calls["outcome"] == "missed" and calls["current"] < calls["target"] == 85.0
     assert targets.loc["Police officer headcount", "outcome"] == "met"
     # A survey figure within its margin of error of the target, on a record of misses
-    # (met in 1 of 24 quarters), is missed, as the quarterly reports count it.
+    # (missed in each of the 6 years to March that share no month), is missed, as the
+    # quarterly reports count it.
     confidence = targets.loc["People who agree the local police do a good or excellent job"]
     assert confidence["outcome"] == "missed" and confidence["settled"]
     assert abs(confidence["current"] - confidence["target"]) <= confidence["margin"]
+    assert confidence["record"].endswith("every year (6 of 6) since the year to March 2021")
     # A dated target not yet due is judged on its course, never "met" before its date;
     # a count's target is the year's total (1,150,000 kWh a month, 12 months). Energy's
     # baseline year already met it, so the target asks for no improvement and is not
@@ -573,9 +575,7 @@ def test_the_sample_years_targets_agree_with_the_quarter_that_closes_it(
     quarter = quarter.set_index("measure_name")
     for name in (
         "People who agree the local police do a good or excellent job",
-        "Rural residents confident the police deal with the issues that matter",
         "Shoplifting offences with a positive outcome",
-        "Victims' Code of Practice compliance",
     ):
         year, q = targets.loc[name], quarter.loc[name]
         assert year["outcome"] == "missed" and year["settled"], name
@@ -585,8 +585,38 @@ def test_the_sample_years_targets_agree_with_the_quarter_that_closes_it(
     html = report.format_annual_targets(
         targets.reset_index().iloc[[list(targets.index).index(name)]], "2025/26"
     )
-    assert "counted as missed" in html and "met in 7 of 26 months" in html
+    assert "counted as missed" in html and "met in 9 of 32 months" in html
     assert "p &lt;" not in html and "p =" not in html and "sign test" not in html
+    # A one-sided record reads as a clause after "counted as missed:", never a second colon.
+    confidence = "People who agree the local police do a good or excellent job"
+    html = report.format_annual_targets(
+        targets.reset_index().iloc[[list(targets.index).index(confidence)]], "2025/26"
+    )
+    assert (
+        "so it is counted as missed: missed in every year (6 of 6) since the year to March 2021"
+    ) in html
+    # Review 10, R10-5 and R10-6: a panel's waves are not separate evidence, and Victims'
+    # Code compliance shifted in February 2025, so neither record settles a figure within
+    # chance: too close to tell in the year and in the quarter, the record told as a fact.
+    for name, outcome, record in (
+        ("Rural residents confident the police deal with the issues that matter",
+         "within the margin of error", "met in 1 of 24 quarters"),
+        ("Victims' Code of Practice compliance", "within chance",
+         "met in 7 of 14 months since the shift in February 2025"),
+    ):  # fmt: skip
+        year, q = targets.loc[name], quarter.loc[name]
+        assert year["outcome"] == outcome and not year["settled"], name
+        assert year["process"] == q["target_process"] == "", name
+        assert year["record"] == q["target_record"] == record, name
+        assert q["rag"] == "Amber" and q["target_within_margin"], name
+        html = report.format_annual_targets(
+            targets.reset_index().iloc[[list(targets.index).index(name)]], "2025/26"
+        )
+        assert "Too close to tell" in html and record in html
+        assert "so it is counted as missed" not in html
+    assert "same panel of people each wave" in report.format_annual_targets(
+        targets.reset_index(), "2025/26"
+    )
 
 
 def test_the_annual_target_rule_names_every_kind_of_figure() -> None:

@@ -87,7 +87,7 @@ def test_a_flagged_point_overruled_by_materiality_says_so_where_shown(sample: An
 
     import pandas as pd
 
-    from pcplib.report.measures import build_spc_charts
+    from pcplib.report.measures import build_spc_charts, format_measures_detail
     from pcplib.report.spc_summary import format_spc_summary
 
     row = _row(sample, "neighbourhood-policing", "np-officers")
@@ -104,6 +104,9 @@ def test_a_flagged_point_overruled_by_materiality_says_so_where_shown(sample: An
     frame = pd.DataFrame([row | {"measure_id": "np-officers"}])
     summary = html.unescape(format_spc_summary(frame, "SPC summary"))
     assert f"<strong>{why}</strong>" in summary and "No signal" not in summary
+    # The longer view's SPC cell too.
+    detail = html.unescape(format_measures_detail(frame, "Longer view"))
+    assert f"{why}. Target consistently met" in detail and "No signal" not in detail
     chart = html.unescape(build_spc_charts(frame))
     assert "August 2026: 380, above the upper limit" in chart
     alt = chart.split('alt="', 1)[1].split('"', 1)[0]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from verdict_series import AT, CATALOGUE, MONTHS, PERIOD_END, QUARTERS, judge_series
+from verdict_series import AT, CATALOGUE, MONTHS, PERIOD_END, QAT, QUARTERS, judge_series
 
 from pcplib import stats
 from pcplib.assessment import thresholds
@@ -261,9 +261,11 @@ def test_a_target_met_every_month_is_consistently_met():
     # would withhold the SPC verdict (review 4, F23), and the record is what this tests.
     values[AT["2025-03"]] = 349.0
     row = judge(values, aggregation="last", good_direction="higher", target=360.0)
-    assert row["target_record"].startswith("consistently met: every month since April 2025")
+    # The record counts from the step the chart signals (review 10, R10-5).
+    expected = "consistently met: every month (18 of 18) since the shift in April 2025"
+    assert row["target_record"].startswith(expected)
     assert "some periods" not in row["sentence"]
-    assert "consistently met: every month since April 2025" in row["sentence"]
+    assert expected in row["sentence"]
 
 
 def test_a_target_met_once_in_26_quarters_says_so():
@@ -274,6 +276,99 @@ def test_a_target_met_once_in_26_quarters_says_so():
     assert row["target_record"].startswith("consistently missed: every quarter")
     assert "some periods" not in row["sentence"]
     assert row["rag"] == "Red"
+
+
+def test_a_rolling_figure_is_tested_on_years_that_share_no_month():
+    # Review 10, R10-6: public confidence is a rolling 12-month survey figure. Its 26
+    # quarterly points carry about six independent figures, not 26: the sign test counts
+    # one a year, back from the latest. Here the one year that met it (the 12 months to
+    # September 2021) is one of the seven counted, so 1 of 7 is no evidence of a side,
+    # and 55.8% against 60% within its margin of error is too close to say. Counting
+    # every quarter (met in 1 of 26, p < 0.001) called it missed.
+    values = [57.4, 53.3, 55.2, 56.4, 57.5, 63.9, 59.6, 58.9, 57.2, 56.9, 53.2, 53.9,
+              54.4, 55.4, 53.9, 58.3, 52.6, 54.9, 53.7, 56.7, 52.9, 58.3, 59.4, 56.7,
+              55.6, 57.8]  # fmt: skip
+    n = [800.0] * len(QUARTERS)
+    row = judge(values, [v * 8 for v in values], n, frequency="quarterly", unit="percent",
+                aggregation="mean", good_direction="higher", target=60.0,
+                source="Crime Survey for England and Wales (rolling 12 months)")  # fmt: skip
+    assert row["spc_status"] == "rolling figure"
+    assert row["target_record"] == "met in 1 of 7 years to September"
+    assert row["target_process"] == ""
+    assert row["target_within_margin"] and row["rag"] == "Amber"
+    assert "counted as missed" not in row["sentence"]
+
+
+def test_a_rolling_figure_missed_in_every_independent_year_is_missed():
+    # Six years to September that share no month, all below the target: p = 0.031, so
+    # the record settles a figure within the margin of error, and says so in years.
+    values = [55.0 + (i % 3) for i in range(len(QUARTERS))]
+    values[QAT["2026-07"]] = 57.8
+    n = [800.0] * len(QUARTERS)
+    row = judge(values, [v * 8 for v in values], n, frequency="quarterly", unit="percent",
+                aggregation="mean", good_direction="higher", target=60.0,
+                rolling="yes")  # fmt: skip
+    years = "every year (7 of 7) since the year to September 2020"
+    assert row["target_record"] == f"consistently missed: {years}"
+    assert row["target_process"] == "missed"
+    assert "met in 0 of 7 years to September" in row["target_process_reason"]
+    assert "missed in every year since the year to September 2020" in row["sentence"]
+
+
+def test_a_panel_waves_record_is_told_but_never_settles_a_miss():
+    # Review 10, R10-6: a panel asks the same people each wave, so 25 waves of misses are
+    # one sample's view, not 25 tosses: within its margin of error it is too close to say.
+    values = [47.5, 49.9, 47.2, 53.2, 50.5, 44.7, 51.7, 48.9, 45.8, 54.3, 44.0, 49.5,
+              49.2, 51.4, 49.9, 47.4, 52.1, 49.7, 49.6, 51.6, 55.0, 54.0, 53.7, 51.0,
+              51.3, 52.4]  # fmt: skip
+    n = [400.0] * len(QUARTERS)
+    row = judge(values, [v * 4 for v in values], n, frequency="quarterly", unit="percent",
+                aggregation="mean", good_direction="higher", target=55.0,
+                source="OPCC rural community survey (quarterly panel)")  # fmt: skip
+    assert row["target_record"] == "met in 1 of 26 quarters"
+    assert row["target_process"] == "" and row["target_process_reason"] == ""
+    assert row["target_within_margin"] and row["rag"] == "Amber"
+    assert "counted as missed" not in row["sentence"]
+
+
+def test_the_record_counts_from_the_latest_shift_the_chart_signals():
+    # Review 10, R10-5: Victims' Code compliance, below 90% every month to January 2025,
+    # then a shift up the chart signals (a run above its centre line from February 2025,
+    # broken by one month). Since the shift it met 9 of 20 months, which is what a process
+    # sitting on the target gives: 89.8% is too close to say, not missed on the 32 months
+    # that mostly predate the change.
+    before = [86.6, 82.6, 89.0, 89.2, 88.3, 84.1, 87.3, 87.6, 88.8, 86.7, 86.9, 85.9]
+    after = [91.5, 91.7, 89.0, 88.1, 90.9, 89.8, 92.0, 91.3, 88.0, 83.4, 90.4, 91.1,
+             89.1, 88.5, 87.6, 90.1, 89.6, 90.2, 89.8, 89.4]  # fmt: skip
+    early = [87.0 + (i % 3) - 1 for i in range(AT["2024-02"])]
+    values = early + before + after
+    n = [2000.0] * len(MONTHS)
+    row = judge(values, [v * 20 for v in values], n, unit="percent", aggregation="mean",
+                good_direction="higher", target=90.0)  # fmt: skip
+    assert row["spc_status"] == "assessed"
+    assert row["target_record"] == "met in 9 of 20 months since the shift in February 2025"
+    assert row["target_process"] == ""
+    assert row["rag"] == "Amber" and row["target_within_margin"]
+    assert "since the shift in February 2025" in row["assurance_words"]
+
+
+def test_a_record_one_sided_since_a_shift_settles_the_assurance_and_says_since_when():
+    # A share that met its 88% about half the time, then fell to about 85% from June 2025
+    # (the chart signals the shift): every month since the shift missed, which settles
+    # the straddled limits' "hit and miss", and every report says since when.
+    rng = np.random.default_rng(3)
+    values = np.round(90 + rng.normal(0, 1.5, len(MONTHS)), 1)
+    after = np.arange(len(MONTHS)) >= AT["2025-06"]
+    values[after] = np.round(85 + rng.normal(0, 1.0, int(after.sum())), 1)
+    values = np.minimum(values, np.where(after, 87.5, 99.0))
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                target=88.0)  # fmt: skip
+    since = "every month (16 of 16) since the shift in June 2025"
+    assert row["target_record"] == f"consistently missed: {since}"
+    assert (row["spc_assurance"], row["spc_assurance_basis"]) == ("consistent_fail", "record")
+    assert "missed in every month since the shift in June 2025, 16 of 16" in row["spc_summary"]
+    reason = row["target_process_reason"]
+    assert reason == "it was missed in every month since the shift in June 2025"
 
 
 # --- 4. seasonal measures judged on the year ------------------------------------------------
