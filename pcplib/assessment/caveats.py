@@ -85,7 +85,7 @@ def is_reported_to_action_fraud(measure: Mapping[str, Any]) -> bool:
 MORE_REPORTING = "which may be more reporting"
 """What a rise in reports to Action Fraud may be (ONS, *Crime in England and Wales: user
 guide*, "Fraud and computer misuse": most such crimes are never reported)."""
-RISE_IN_REPORTS = f"a real rise in reports, {MORE_REPORTING}"
+RISE_IN_REPORTS = f"more reports, {MORE_REPORTING}"
 """A real worsening in reports to Action Fraud, in every reader's words: the public
 report's sentence, the "But:" beside a strategy's rating and the keys that say what Red
 and "needs attention" mean (review 9, R9-18; review 12, R12-1)."""

@@ -268,8 +268,8 @@ def note_hidden_by_rating(
         the rating is not itself Red), overdue commitments, overdue Board actions and new
         high risks: the same items the strategy report's "Needs attention" lists. A Red
         with no target for a rise in reports to Action Fraud
-        (:func:`~pcplib.assessment.caveats.is_rise_in_reports`) says it is "a real rise in
-        reports, which may be more reporting".
+        (:func:`~pcplib.assessment.caveats.is_rise_in_reports`) says it is "more reports,
+        which may be more reporting".
     """
     parts = []
     if rating != "Red":

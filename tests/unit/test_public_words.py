@@ -469,7 +469,7 @@ def test_a_red_rise_in_reports_to_action_fraud_reads_the_same_on_every_page(
     from pcplib.assessment.public import summarise_public_quarter
     from pcplib.assessment.strategy import note_hidden_by_rating, summarise_strategy
 
-    rise = "is Red: a real rise in reports, which may be more reporting;"
+    rise = "is Red: more reports, which may be more reporting;"
     notes = {
         audience: summarise_strategy(sample, "business-crime", "2026-09", audience).rating_note
         for audience in ("board", "public")
@@ -490,10 +490,8 @@ def test_a_red_rise_in_reports_to_action_fraud_reads_the_same_on_every_page(
         describe_rag_meanings("public")["Red"],
         describe_rag_meanings("technical")["Red"],
     ):
-        assert "a real rise in reports, which may be more reporting" in meaning
-    assert (
-        "a real rise in reports, which may be more reporting" in (GROUP_MEANINGS["needs attention"])
-    )
+        assert "Action Fraud, more reports, which may be more reporting)" in meaning
+    assert "or had more reports, which may be more reporting" in (GROUP_MEANINGS["needs attention"])
     # Only a rise with no target: a missed target, or recorded crime, is Red as before.
     red = pd.DataFrame(
         [
@@ -507,9 +505,8 @@ def test_a_red_rise_in_reports_to_action_fraud_reads_the_same_on_every_page(
     )  # fmt: skip
     commitments = pd.DataFrame({"status": ["on track"], "due_date": ["2027-03-31"]})
     assert note_hidden_by_rating("Amber", red, commitments, "2026-09") == (
-        "But: Reports (sub-measure) is Red: a real rise in reports, which may be more "
-        "reporting; Reports against target (sub-measure) is Red; Robbery (sub-measure) is "
-        "Red."
+        "But: Reports (sub-measure) is Red: more reports, which may be more reporting; "
+        "Reports against target (sub-measure) is Red; Robbery (sub-measure) is Red."
     )
 
 
