@@ -77,11 +77,13 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
         return {
             "Green": "target or trajectory met, also when met by less than chance allows "
             "(unless the record of meeting it or the SPC assurance shows the process on the "
-            "wrong side; an exact count the organisation sets, such as opening hours or "
-            "headcount, is met exactly); with no target, SPC against a stable reference "
-            "period shows no concern and the tests of change no deterioration, real or "
-            "possible (with no SPC verdict, only a real improvement on a test of counts or "
-            "proportions, that of a quarter only where the year ending bears it out)",
+            "wrong side; the record counts from the latest shift on the chart, once a year for "
+            "a rolling figure, and never the waves of a panel survey; an exact count the "
+            "organisation sets, such as opening hours or headcount, is met exactly); with no "
+            "target, SPC against a stable reference period shows no concern and the tests of "
+            "change no deterioration, real or possible (with no SPC verdict, only a real "
+            "improvement on a test of counts or proportions, that of a quarter only where the "
+            "year ending bears it out)",
             "Amber": f"target or trajectory missed by up to {tolerance} of it, a figure short "
             "of its target by less than chance allows (the margin of error of a survey, or the "
             "95% allowance from the variation of the series) unless the process is shown "

@@ -86,6 +86,11 @@ def test_each_printed_rating_rule_is_the_rule_the_code_applies() -> None:
     assert rate_measure(361.0, TargetForPeriod(360.0, 360.0, "target", "", 360.0), "higher",
                         "common_cause").rag == "Green"  # fmt: skip
     assert "is met exactly" in technical["Green"]
+    # Which record shows the process's side (review 10, R10-5 and R10-6).
+    assert (
+        "the record counts from the latest shift on the chart, once a year for a rolling "
+        "figure, and never the waves of a panel survey"
+    ) in technical["Green"]
     # No target: an SPC concern from runs the tests do not confirm is Amber; a point
     # beyond the limits is Red.
     none = TargetForPeriod(None, None, "", "", None)
