@@ -29,9 +29,12 @@ from pcplib.labels import describe_rate_basis, split_rate_basis
 
 __all__ = [
     "CAVEAT_KINDS",
+    "MORE_REPORTING",
     "REPORTED_TO_ACTION_FRAUD",
+    "RISE_IN_REPORTS",
     "is_recorded_crime",
     "is_reported_to_action_fraud",
+    "is_rise_in_reports",
     "is_survey_estimate",
     "list_caveats",
 ]
@@ -77,6 +80,38 @@ def is_reported_to_action_fraud(measure: Mapping[str, Any]) -> bool:
     """Whether a measure's source is Action Fraud or the National Fraud Intelligence Bureau."""
     source = str(measure.get("source") or "").lower()
     return any(words in source for words in _ACTION_FRAUD)
+
+
+MORE_REPORTING = "which may be more reporting"
+"""What a rise in reports to Action Fraud may be (ONS, *Crime in England and Wales: user
+guide*, "Fraud and computer misuse": most such crimes are never reported)."""
+RISE_IN_REPORTS = f"more reports, {MORE_REPORTING}"
+"""A real worsening in reports to Action Fraud, in every reader's words: the public
+report's sentence, the "But:" beside a strategy's rating and the keys that say what Red
+and "needs attention" mean (review 9, R9-18; review 12, R12-1)."""
+
+
+def is_rise_in_reports(measure: Mapping[str, Any]) -> bool:
+    """Whether a worsening of the measure is a rise in reports that may be more reporting.
+
+    The one flag every reader's words for such a worsening read, so no page calls it
+    crime getting worse while another says it may be more reporting (review 12, R12-1).
+    The rating itself follows the catalogue's good direction and is not changed here.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's ``source`` and ``good_direction``.
+
+    Returns
+    -------
+    bool
+        True for crimes reported to Action Fraud (:func:`is_reported_to_action_fraud`)
+        where lower is better, so that getting worse is a rise in reports.
+    """
+    return (
+        is_reported_to_action_fraud(measure) and str(measure.get("good_direction") or "") == "lower"
+    )
 
 
 def _detail(measure: Mapping[str, Any], kind: str) -> str:
