@@ -70,8 +70,31 @@ def describe_rate_basis(measure: Mapping[str, Any], window: str = "period") -> s
         ``"households a month"``, ``"a year"`` (no population named), or ``""`` for a
         measure that is not a rate.
     """
+    return " ".join(part for part in split_rate_basis(measure, window) if part)
+
+
+def split_rate_basis(measure: Mapping[str, Any], window: str = "period") -> tuple[str, str]:
+    """What a rate's figure is per, in its two parts: its population and its period.
+
+    The parts of :func:`describe_rate_basis` (which says how each is chosen), for a
+    reader that sets them in its own sentence ("the number in a month for every 1,000
+    households").
+
+    Parameters
+    ----------
+    measure : mapping
+        As :func:`describe_rate_basis`.
+    window : {"period", "quarter", "year"}, default "period"
+        As :func:`describe_rate_basis`.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``("households", "a month")``, ``("", "a year")`` (no population named), or two
+        empty strings for a measure that is not a rate.
+    """
     if str(measure.get("unit") or "") not in RATE_UNITS:
-        return ""
+        return "", ""
     text = f"{measure.get('measure_name') or ''} {measure.get('definition') or ''}"
     frequency = str(measure.get("frequency") or "monthly")
     aggregation = str(measure.get("aggregation") or "mean")
@@ -85,7 +108,7 @@ def describe_rate_basis(measure: Mapping[str, Any], window: str = "period") -> s
     population = found.group(1).lower() if found else ""
     if population in _NOT_A_POPULATION:
         population = ""
-    return f"{population} {period}".strip()
+    return population, period
 
 
 def label_unit(unit: str, per: str = "") -> str:

@@ -47,6 +47,7 @@ from pcplib.assessment.judgements import (
     tabulate_judgements,
 )
 from pcplib.assessment.measures import summarise_measures
+from pcplib.assessment.multiplicity import ChanceCount, count_chance_comparisons
 from pcplib.assessment.narrative_checks import check_narrative_numbers
 from pcplib.assessment.origins import classify_measure_origins
 from pcplib.assessment.overview import (
@@ -73,6 +74,7 @@ __all__ = [
     "AUDIENCES",
     "JUDGEMENT_COLUMNS",
     "SPC_RULE_SETS",
+    "ChanceCount",
     "StrategySummary",
     "TABLE_COLUMNS",
     "available_period_end",
@@ -85,6 +87,7 @@ __all__ = [
     "compare_areas",
     "compare_strategy_areas",
     "compare_with_previous_meeting",
+    "count_chance_comparisons",
     "count_chance_findings",
     "describe_comparisons",
     "evaluate_year",

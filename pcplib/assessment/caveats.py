@@ -25,13 +25,16 @@ from typing import Any
 
 import pandas as pd
 
-from pcplib.labels import describe_rate_basis
+from pcplib.labels import describe_rate_basis, split_rate_basis
 
 __all__ = [
     "CAVEAT_KINDS",
+    "MORE_REPORTING",
     "REPORTED_TO_ACTION_FRAUD",
+    "RISE_IN_REPORTS",
     "is_recorded_crime",
     "is_reported_to_action_fraud",
+    "is_rise_in_reports",
     "is_survey_estimate",
     "list_caveats",
 ]
@@ -79,6 +82,38 @@ def is_reported_to_action_fraud(measure: Mapping[str, Any]) -> bool:
     return any(words in source for words in _ACTION_FRAUD)
 
 
+MORE_REPORTING = "which may be more reporting"
+"""What a rise in reports to Action Fraud may be (ONS, *Crime in England and Wales: user
+guide*, "Fraud and computer misuse": most such crimes are never reported)."""
+RISE_IN_REPORTS = f"more reports, {MORE_REPORTING}"
+"""A real worsening in reports to Action Fraud, in every reader's words: the public
+report's sentence, the "But:" beside a strategy's rating and the keys that say what Red
+and "needs attention" mean (review 9, R9-18; review 12, R12-1)."""
+
+
+def is_rise_in_reports(measure: Mapping[str, Any]) -> bool:
+    """Whether a worsening of the measure is a rise in reports that may be more reporting.
+
+    The one flag every reader's words for such a worsening read, so no page calls it
+    crime getting worse while another says it may be more reporting (review 12, R12-1).
+    The rating itself follows the catalogue's good direction and is not changed here.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's ``source`` and ``good_direction``.
+
+    Returns
+    -------
+    bool
+        True for crimes reported to Action Fraud (:func:`is_reported_to_action_fraud`)
+        where lower is better, so that getting worse is a rise in reports.
+    """
+    return (
+        is_reported_to_action_fraud(measure) and str(measure.get("good_direction") or "") == "lower"
+    )
+
+
 def _detail(measure: Mapping[str, Any], kind: str) -> str:
     """A caveat's detail: what a rate is per, or that crimes were reported to Action Fraud."""
     if kind == "rate":
@@ -108,7 +143,9 @@ def list_caveats(measures: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``kind`` (one of :data:`CAVEAT_KINDS`), ``measure_id``, ``measure_name`` and
         ``detail`` (what a rate is per; "reported to Action Fraud" for such crimes; empty
-        otherwise), ordered by kind then as given.
+        otherwise), then, for a rate, the two parts of what it is per, ``population``
+        ("households"; empty when none is named) and ``period`` ("a month"), empty
+        otherwise; ordered by kind then as given.
     """
     rows = []
     for m in measures.to_dict("records"):
@@ -119,15 +156,19 @@ def list_caveats(measures: pd.DataFrame) -> pd.DataFrame:
         }
         for kind in CAVEAT_KINDS:
             if found[kind]:
+                population, period = split_rate_basis(m, "quarter") if kind == "rate" else ("", "")
                 rows.append(
                     {
                         "kind": kind,
                         "measure_id": m["measure_id"],
                         "measure_name": m["measure_name"],
                         "detail": _detail(m, kind),
+                        "population": population,
+                        "period": period,
                     }
                 )
-    frame = pd.DataFrame(rows, columns=["kind", "measure_id", "measure_name", "detail"])
+    columns = ["kind", "measure_id", "measure_name", "detail", "population", "period"]
+    frame = pd.DataFrame(rows, columns=columns)
     order = {kind: i for i, kind in enumerate(CAVEAT_KINDS)}
     return frame.sort_values("kind", key=lambda c: c.map(order), kind="stable").reset_index(
         drop=True

@@ -127,7 +127,7 @@ MEASURE_COLUMNS = [
     "change_evidence", "change_test", "change_p", "small_numbers",
     "year_ending_judgement", "year_ending_evidence", "year_ending_test", "year_ending_p",
     "since_baseline_evidence", "target_on_year", "target_record", "target_process",
-    "target_process_reason", "target_record_span", "target_record_count",
+    "target_process_reason", "target_record_span", "target_record_side", "target_record_count",
     "margin_of_error", "target_allowance", "worsening", "assurance_words", "quality",
     "definition_changed", "has_data", "assessment", "sentence",
     "rate_per", "rate_per_year", "rate_per_point",
@@ -409,7 +409,7 @@ def _summarise_measure(
         held = describe_completeness(figures.current, frequency)
         rating = replace(rating, rag="Grey", reason=f"{rating.reason} ({held})")
     row = _build_row(measure, rows, figures, changes, spc, target, rating)
-    record_words, record_span = describe_target_record(
+    record_words = describe_target_record(
         rows.regular, measure, target, record_from, spc.assurance_basis == "record", from_shift
     )
     row.update(
@@ -421,10 +421,11 @@ def _summarise_measure(
         # its rule is this one (assessment.year_targets.judge_year_targets).
         target_process=process[0],
         target_process_reason=process[1],
-        target_record=record_words,
+        target_record=record_words.text,
         # The record's parts a reader sets in its own words, never parsed from the
         # record's: the periods a one-sided record spans, and the count the sign test read.
-        target_record_span=record_span,
+        target_record_span=record_words.span,
+        target_record_side=record_words.side,
         target_record_count=count_target_record(record, frequency, unit=period_word, since=counted),
         margin_of_error=estimate_survey_margin(figures.current, measure),
         # The 95% allowance chance gives the figure judged against a target (a survey's
@@ -681,8 +682,8 @@ def summarise_measures(
         ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`), the
         period that set the limits (``spc_limits_from``, ``spc_limits_to``), the
         :class:`~pcplib.spc.XmrResult` (``spc``); the target's record
-        (``target_record``, and its parts ``target_record_span`` and
-        ``target_record_count``:
+        (``target_record``, and its parts ``target_record_span``,
+        ``target_record_side`` and ``target_record_count``:
         :func:`~pcplib.assessment.target_record.describe_target_record`,
         :func:`~pcplib.assessment.chance.count_target_record`); data-quality flags
         (``quality``, and ``definition_changed``: figures under a previous

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.caveats import is_recorded_crime, is_reported_to_action_fraud
+from pcplib.assessment.caveats import MORE_REPORTING, is_recorded_crime, is_rise_in_reports
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
@@ -385,14 +385,11 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
             # gives the change on a year ago, and any other is told by its figures, never
             # as "real" against the usual ups and downs (issue 26, F4/N7).
             return "" if when == "on a year ago" else f"{way.capitalize()} {when}{tail}."
-        if not better and is_reported_to_action_fraud(row):
+        if not better and is_rise_in_reports(row):
             # Reports to Action Fraud track reporting even more than recorded crime does
             # (assessment.caveats): a real rise in them is said as one, never as crime
             # getting worse (review 9, R9-18).
-            return (
-                f"A real rise in reports {when}{tail}, which may be more reporting as well "
-                "as more crime."
-            )
+            return f"A real rise in reports {when}{tail}, {MORE_REPORTING} as well as more crime."
         return f"A real {word} {when}{tail}."
 
     if row.get("judgement") == verdict:

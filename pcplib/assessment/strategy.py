@@ -14,6 +14,7 @@ from pcplib.labels import is_missing
 if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.actions import list_overdue_actions
+from pcplib.assessment.caveats import RISE_IN_REPORTS, is_rise_in_reports
 from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, classify_commitments
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
@@ -231,6 +232,10 @@ def summarise_strategy(
     )
 
 
+_RISE_BASES = ("evidence", "spc")
+"""The bases of a Red with no target: a worsening beyond chance or an SPC concern."""
+
+
 def note_hidden_by_rating(
     rating: str,
     measures: pd.DataFrame,
@@ -261,14 +266,23 @@ def note_hidden_by_rating(
     str
         Empty when nothing is hidden; otherwise "But: ..." naming each Red measure (when
         the rating is not itself Red), overdue commitments, overdue Board actions and new
-        high risks: the same items the strategy report's "Needs attention" lists.
+        high risks: the same items the strategy report's "Needs attention" lists. A Red
+        with no target for a rise in reports to Action Fraud
+        (:func:`~pcplib.assessment.caveats.is_rise_in_reports`) says it is "more reports,
+        which may be more reporting".
     """
     parts = []
     if rating != "Red":
         red = measures[measures["rag"] == "Red"]
         for r in list_records(red):
             tier = "sub-measure" if r["tier"] == "sub" else "headline measure"
-            parts.append(f"{r['measure_name']} ({tier}) is Red")
+            # Red with no target for a rise in reports to Action Fraud says what the rise
+            # may be, as the public report does: one measure, one reading on every page
+            # (review 12, R12-1).
+            rise = is_rise_in_reports(r) and r.get("rag_basis") in _RISE_BASES
+            parts.append(
+                f"{r['measure_name']} ({tier}) is Red" + (f": {RISE_IN_REPORTS}" if rise else "")
+            )
     # Overdue as projected delivery counts it, so the note and the figure agree.
     overdue = int((classify_commitments(commitments, period_end) == "overdue").sum())
     if overdue:

@@ -12,7 +12,7 @@ latest shift its chart signals (:func:`~pcplib.assessment.spc_verdict.date_proce
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 __all__ = [
     "PANEL_RECORD_NOTE",
     "ROLLING_WINDOW_MONTHS",
+    "RecordWords",
     "describe_target_record",
     "describe_untested_record",
     "list_target_record",
@@ -168,6 +169,27 @@ def name_record_periods(
     return "", ""
 
 
+class RecordWords(NamedTuple):
+    """A target's record in words (:func:`describe_target_record`).
+
+    Attributes
+    ----------
+    text : str
+        The record as the reports print it: "consistently met: every month (18 of 18)
+        since April 2025", "met in 1 of 26 quarters"; empty with no per-period record.
+    span : str
+        For a record told as one-sided (every period, or a latest run the chart settled),
+        the periods it spans, the words after the colon ("every month (18 of 18) since
+        April 2025"), which a reader sets in its own sentence; empty otherwise.
+    side : str
+        That record's side, ``met`` or ``missed``; empty when ``span`` is.
+    """
+
+    text: str
+    span: str = ""
+    side: str = ""
+
+
 def describe_target_record(
     regular: pd.Series,
     measure: Mapping[str, Any],
@@ -175,8 +197,8 @@ def describe_target_record(
     since: str,
     run_decides: bool = False,
     shift: bool = False,
-) -> tuple[str, str]:
-    """A flat target's record in words, and the periods a one-sided record spans.
+) -> RecordWords:
+    """A flat target's record in words, and the periods and side of a one-sided one.
 
     Parameters
     ----------
@@ -201,23 +223,22 @@ def describe_target_record(
 
     Returns
     -------
-    tuple of (str, str)
-        The record: "consistently met: every month (18 of 18) since April 2025" when
+    RecordWords
+        The record (``text``): "consistently met: every month (18 of 18) since April 2025" when
         every period since ``since`` (at least
         :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN`) met it, "consistently
         missed" likewise, else "met in 1 of 26 quarters" (with "; missed in each of the
         latest 25 (since 2020/21 Q2)" for a run of
         :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` or more: a fact, not an
-        assurance); and the span, the words after the colon of a one-sided record ("every
-        month (18 of 18) since April 2025"), which a reader sets in its own sentence;
-        empty for a mixed record. Both empty with no per-period record. A rolling
+        assurance); and a one-sided record's ``span`` and ``side``. All empty with no
+        per-period record. A rolling
         12-month figure is counted on its points that share no month
         (:func:`select_independent_record`), as years: "consistently missed: every year
         (6 of 6) since the year to March 2021", "met in 1 of 7 years to September".
     """
     met = list_target_record(regular, measure, target, since)
     if met.empty:
-        return "", ""
+        return RecordWords("")
     frequency = str(measure["frequency"])
     unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
     label = label_period_start
@@ -237,7 +258,7 @@ def describe_target_record(
             since_words = f"the shift in {since_words}"
         lead = "consistently " if n >= CONSISTENT_RUN else ""
         span = f"every {unit} ({n} of {n}) since {since_words}"
-        return f"{lead}{word}: {span}", span
+        return RecordWords(f"{lead}{word}: {span}", span, word)
     # A mixed record is told as a count, never as "consistently met" from its latest run:
     # a process that meets its target two periods in three makes runs of 6 or 7 by
     # chance (review 4, F12). A long latest run is still a fact worth telling, as one.
@@ -249,6 +270,6 @@ def describe_target_record(
         side = "met" if last else "missed"
         if run_decides:
             span = f"every {unit} since {since_words} ({run} in a row)"
-            return f"consistently {side}: {span}", span
-        return f"{count}; {side} in each of the latest {run} (since {since_words})", ""
-    return count, ""
+            return RecordWords(f"consistently {side}: {span}", span, side)
+        return RecordWords(f"{count}; {side} in each of the latest {run} (since {since_words})")
+    return RecordWords(count)

@@ -125,6 +125,9 @@ def _read_year_end_process(
         "process_reason": str(row["target_process_reason"] or ""),
         "process_by": ("limits" if by_limits else "record") if row["target_process"] else "",
         "record": str(row["target_record"] or ""),
+        # A one-sided record's span and side, which a reader sets in its own clause.
+        "record_span": str(row["target_record_span"] or ""),
+        "record_side": str(row["target_record_side"] or ""),
         "record_untested": describe_untested_record(measure),
     }
 
@@ -173,7 +176,9 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         (``met``, ``missed`` or ``""``: the side the process lies on, read only for a
         figure within chance), ``process_by`` (``record`` or ``limits``),
         ``process_reason`` (the rule's reason, with its test) and ``record`` (the
-        target's record in words, as the quarterly reports print it),
+        target's record in words, as the quarterly reports print it), ``record_span``
+        and ``record_side`` (a one-sided record's periods and side, else empty:
+        :class:`~pcplib.assessment.target_record.RecordWords`),
         ``record_untested`` (why that record, though told, does not settle the target:
         a panel's waves; empty otherwise) and ``record_end`` (the year's last month,
         ``YYYY-MM``).
@@ -252,6 +257,8 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
                 "process_by": process.get("process_by", ""),
                 "process_reason": process.get("process_reason", ""),
                 "record": process.get("record", ""),
+                "record_span": process.get("record_span", ""),
+                "record_side": process.get("record_side", ""),
                 "record_untested": process.get("record_untested", ""),
                 "record_end": str(stop.to_period("M")),
             }
@@ -260,6 +267,6 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
         "strategy_name", "measure_name", "unit", "rate_per", "aggregation", "frequency",
         "good_direction", "current", "target", "target_final", "target_date", "basis", "margin",
         "chance", "outcome", "close", "settled", "process", "process_by", "process_reason",
-        "record", "record_untested", "record_end",
+        "record", "record_span", "record_side", "record_untested", "record_end",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

@@ -17,9 +17,10 @@ from pcplib.assessment.scope import measures_for_audience
 from pcplib.labels import is_missing
 from pcplib.report.html import bullets, esc
 from pcplib.report.public import GROUP_MEANINGS, RECORDED_CRIME_WORDS
-from pcplib.report.words import describe_roll_up, format_rag_legend
+from pcplib.report.words import describe_chance_count, describe_roll_up, format_rag_legend
 
 if TYPE_CHECKING:
+    from pcplib.assessment.multiplicity import ChanceCount
     from pcplib.data import Dataset
 
 __all__ = ["ANNEX_ID", "format_public_method", "format_technical_annex"]
@@ -27,6 +28,8 @@ __all__ = ["ANNEX_ID", "format_public_method", "format_technical_annex"]
 ANNEX_ID = "technical-annex"
 """The id of the technical annex's heading, which the residents' part links to."""
 
+_COMPARING = "How we compare the figures"
+"""The section that says how a change is checked, and so how many checks chance could pass."""
 # Each section: its heading, its paragraphs, and (for the words) a list read before them.
 _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
@@ -39,7 +42,7 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         (),
     ),
     (
-        "How we compare the figures",
+        _COMPARING,
         (
             "We compare each figure for the quarter with the same quarter a year before, "
             "so the seasons match: summer with summer, winter with winter.",
@@ -109,11 +112,11 @@ def _caveat_paragraphs(dataset: Dataset) -> list[str]:
             "may be down to who happened to answer.</p>"
         )
     for r in caveats[caveats["kind"] == "rate"].to_dict("records"):
-        population, _, period = str(r["detail"]).rpartition(" a ")
+        population, period = str(r["population"]), str(r["period"])
         every = f"every 1,000 {population}" if population else "every 1,000"
         parts.append(
             "<h3>Rates</h3>"
-            f"<p>{esc(r['measure_name'])} is a rate: the number in a {esc(period)} for "
+            f"<p>{esc(r['measure_name'])} is a rate: the number in {esc(period)} for "
             f"{esc(every)}. A rate lets places of different sizes be compared fairly.</p>"
         )
     return parts
@@ -143,13 +146,19 @@ def _sources(dataset: Dataset) -> list[str]:
     return sorted({str(s) for s in sources if not is_missing(s) and str(s)})
 
 
-def format_public_method(dataset: Dataset) -> str:
+def format_public_method(dataset: Dataset, chance: ChanceCount | None = None) -> str:
     """Return the residents' part of the "About these figures" page.
 
     Parameters
     ----------
     dataset : Dataset
         The loaded data set (its public measures name the caveats and sources).
+    chance : ChanceCount, optional
+        The quarter's tests of change
+        (:func:`pcplib.assessment.multiplicity.count_chance_comparisons`): "How we
+        compare the figures" then says how many were made and how many chance alone
+        could pass, as the report's key does
+        (:func:`pcplib.report.words.describe_chance_count`).
 
     Returns
     -------
@@ -161,8 +170,11 @@ def format_public_method(dataset: Dataset) -> str:
     """
     words = _fill_words(dataset)
     parts = []
+    many = describe_chance_count(chance) if chance is not None else ""
     for heading, paragraphs, items in _SECTIONS:
         listed = bullets(list(items)) if items else ""
+        if heading == _COMPARING and many:
+            paragraphs = (*paragraphs, many)
         body = "".join(f"<p>{esc(_put_words(p, words))}</p>" for p in paragraphs)
         parts.append(f"<h2>{esc(heading)}</h2>{listed}{body}")
     caveats = _caveat_paragraphs(dataset)

@@ -241,20 +241,18 @@ def _record_tail(r: Mapping[str, Any]) -> str:
     """
     if r.get("process_by") == "limits" or not r.get("record"):
         return ""
-    return f": {_record_words(str(r['record']))}"
+    return f": {_record_words(r)}"
 
 
-def _record_words(record: str) -> str:
+def _record_words(r: Mapping[str, Any]) -> str:
     """The record as a clause: "missed in every year (6 of 6) since ...", never a second colon.
 
     A one-sided record reads "consistently missed: every year (6 of 6) since the year to
-    March 2021" in the quarterly tables; after "counted as missed:" it reads as a clause.
+    March 2021" in the quarterly tables; after "counted as missed:" it reads as a clause,
+    from the record's side and span (:class:`~pcplib.assessment.target_record.RecordWords`).
     """
-    for side in ("met", "missed"):
-        for lead in (f"consistently {side}: ", f"{side}: "):
-            if record.startswith(lead):
-                return f"{side} in {record.removeprefix(lead)}"
-    return record
+    span, side = str(r.get("record_span") or ""), str(r.get("record_side") or "")
+    return f"{side} in {span}" if span and side else str(r["record"])
 
 
 def _undecided_tail(r: Mapping[str, Any]) -> str:
@@ -269,7 +267,7 @@ def _undecided_tail(r: Mapping[str, Any]) -> str:
     if not record or is_missing(r.get("record")):
         return ""
     untested = str(r.get("record_untested") or "")
-    return f"; {_record_words(record)}" + (f", but {untested}" if untested else "")
+    return f"; {_record_words(r)}" + (f", but {untested}" if untested else "")
 
 
 def _describe_target_result(r: Mapping[str, Any]) -> str:
@@ -375,8 +373,11 @@ def describe_annual_target_rule(year: str) -> str:
         "target. One on the right side of it by less than the allowance is met, though by "
         "less than the usual ups and downs; one short of it by less than the allowance is "
         "too close to tell, neither met nor missed. In both cases the target's record up to "
-        f"{end}, counted as the quarterly report for the quarter to {end} counts it, decides "
-        "where it shows which side the measure usually falls: if the measure misses its "
+        f"{end}, counted as the quarterly report for the quarter to {end} counts it (from "
+        "the latest lasting change its chart shows; for a rolling 12-month figure one "
+        "figure a year, as its quarters overlap; never for a panel survey, which asks the "
+        "same people each time), decides where it shows which side the measure usually "
+        "falls: if the measure misses its "
         "target more often than chance would (or its chart's usual range lies wholly short "
         "of it), a narrow shortfall is counted as missed and a narrow pass is not shown to "
         "be met; if it meets it more often, a narrow pass is simply met. A target with a "

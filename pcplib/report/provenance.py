@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 from pcplib import __version__
 
 if TYPE_CHECKING:
+    from pcplib.assessment.multiplicity import ChanceCount
     from pcplib.data import Dataset
 from pcplib.assessment.origins import classify_measure_origins, list_attributions
 from pcplib.labels import is_missing
 from pcplib.report.html import build_table, bullets, esc, meta_list
 from pcplib.report.returns import format_returns_log
-from pcplib.report.words import METHOD_NOTE
+from pcplib.report.words import format_method_note
 
 
 def format_data_quality_notes(notes: Sequence[str]) -> str:
@@ -107,7 +108,8 @@ def build_provenance(
     strategy_id: str | None = None,
     measure_ids: Iterable[str] | None = None,
     period_end: str | None = None,
-    method_note: str = METHOD_NOTE,
+    method_note: str | None = None,
+    chance: ChanceCount | None = None,
 ) -> str:
     """Return the report's sources and method: files with checksums, versions, rules.
 
@@ -135,10 +137,14 @@ def build_provenance(
         not. Give only measures the report's audience may see.
     period_end : str, optional
         The report's last month of data, ``YYYY-MM``.
-    method_note : str, default :data:`~pcplib.report.words.METHOD_NOTE`
+    method_note : str, optional
         The method the report's judgements follow, in plain text: the quarterly
-        reports' by default; the annual evaluation gives its own
-        (:data:`~pcplib.report.annual.ANNUAL_METHOD_NOTE`).
+        reports' by default (:func:`~pcplib.report.words.format_method_note`); the annual
+        evaluation gives its own (:data:`~pcplib.report.annual.ANNUAL_METHOD_NOTE`).
+    chance : ChanceCount, optional
+        The report's tests of change
+        (:func:`~pcplib.assessment.multiplicity.count_chance_comparisons`): the quarterly
+        method note then says how many were made and how many chance alone could pass.
 
     Returns
     -------
@@ -160,6 +166,8 @@ def build_provenance(
     ]
     if parameters:
         facts.append(("Parameters", ", ".join(f"{k} = {v!r}" for k, v in parameters.items())))
+    if method_note is None:
+        method_note = format_method_note(chance)
     parts = [f"<p>{esc(method_note)}</p>", meta_list(facts)]
     if source_list:
         parts.append("<p><strong>Sources of the figures:</strong></p>" + bullets(source_list))

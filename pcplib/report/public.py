@@ -15,7 +15,9 @@ from pcplib import periods
 from pcplib.report.html import format_rag_html
 
 if TYPE_CHECKING:
+    from pcplib.assessment.multiplicity import ChanceCount
     from pcplib.data import Dataset
+from pcplib.assessment.caveats import RISE_IN_REPORTS
 from pcplib.assessment.public import (
     PUBLIC_GROUPS,
     PublicQuarter,
@@ -28,7 +30,7 @@ from pcplib.report.change_charts import build_change_chart
 from pcplib.report.comparisons import format_area_comparison_words
 from pcplib.report.html import build_table, esc
 from pcplib.report.release import name_sources
-from pcplib.report.words import describe_roll_up, format_rag_legend
+from pcplib.report.words import describe_chance_count, describe_roll_up, format_rag_legend
 
 ABOUT_PAGE = "public-quarterly-about.html"
 """The "About these figures" page the runner publishes beside the public report."""
@@ -46,7 +48,7 @@ GROUP_MEANINGS = {
     "achieved": "met its target (if only just), is on course for a later one, or really got "
     "better (by more than the usual ups and downs)",
     "needs attention": "missed its target, too close to it to say whether it was met, got "
-    "worse (really or possibly) or lately ran worse than usual",
+    f"worse (really or possibly), lately ran worse than usual, or had {RISE_IN_REPORTS}",
     "steady": "no target and no change beyond the usual ups and downs",
     "too few to tell": "no target, and so few events that a change cannot be told from "
     "chance: the counts are given",
@@ -109,13 +111,22 @@ def format_about_link(text: str = "About these figures") -> str:
     )
 
 
-def format_reading_guide() -> str:
+def format_reading_guide(chance: ChanceCount | None = None) -> str:
     """Return the key that comes before the missions: how to read the groups and ratings.
+
+    Parameters
+    ----------
+    chance : ChanceCount, optional
+        The quarter's tests of change
+        (:func:`pcplib.assessment.multiplicity.count_chance_comparisons`): the key then
+        says how many were made and how many chance alone could pass
+        (:func:`pcplib.report.words.describe_chance_count`).
 
     Returns
     -------
     str
-        HTML: what each figure is compared with; what each group means
+        HTML: what each figure is compared with, and how many tests chance alone could
+        pass when given; what each group means
         (:data:`GROUP_MEANINGS`), two to a row on a wide screen; and, folded under a line
         that says what it holds, what each rating word means
         (:func:`pcplib.report.words.format_rag_legend`, the one definition every report
@@ -125,10 +136,11 @@ def format_reading_guide() -> str:
         f"<dt>{esc(group.capitalize())}</dt><dd>{esc(meaning)}.</dd>"
         for group, meaning in GROUP_MEANINGS.items()
     )
+    many = describe_chance_count(chance) if chance is not None else ""
     return (
         '<div class="reading-guide"><p>How to read the missions below: a figure is the '
-        "quarter's unless it says otherwise (as a 12 months' figure does), compared with the "
-        "same three months a year before, so the seasons match.</p>"
+        "quarter's unless it says otherwise, compared with the same months a year before, "
+        f"so the seasons match.{' ' + esc(many) if many else ''}</p>"
         f'<dl class="reading-key">{groups}</dl>'
         "<details><summary>What the colours of the strategies' ratings mean</summary>"
         f"<p>Each rating is a word as well as a colour. {esc(format_rag_legend('public'))} "
@@ -476,10 +488,12 @@ def format_next_meetings(
         if len(chosen) >= limit:
             break
     if not chosen:
-        return "<p>No further meetings are in the Board's forward plan yet.</p>"
+        return (
+            '<p class="next-meetings">No further meetings are in the Board\'s forward plan yet.</p>'
+        )
     return (
-        f"<p>The Police and Crime Commissioner's {esc(dataset.identity.board_name)} meets "
-        f"next {esc(list_words(chosen))}.</p>"
+        f'<p class="next-meetings">The Police and Crime Commissioner\'s '
+        f"{esc(dataset.identity.board_name)} meets next {esc(list_words(chosen))}.</p>"
     )
 
 

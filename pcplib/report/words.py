@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pcplib.assessment import spc_words
+from pcplib.assessment.caveats import RISE_IN_REPORTS
 from pcplib.assessment.spc_words import (
     ASSURANCE_PHRASES,
     VARIATION_PHRASES,
@@ -24,6 +26,9 @@ from pcplib.assessment.thresholds import (
     SMALL_COUNT,
     WEAK_EVIDENCE,
 )
+
+if TYPE_CHECKING:
+    from pcplib.assessment.multiplicity import ChanceCount
 
 RAG_WORDS = ("Green", "Amber", "Red", "Grey")
 """The rating words, best first, then the one for nothing to rate."""
@@ -62,7 +67,7 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "its target by too little to tell from the usual ups and downs, a target met "
             "while things got really worse, or, with no target, things may be getting worse",
             "Red": f"a target clearly missed by more than {tolerance} of it, or things really "
-            "getting worse",
+            f"getting worse (for crimes reported to Action Fraud, {RISE_IN_REPORTS})",
             "Grey": "nothing to rate yet: no figures, no right way for the figure to go, too "
             "few events to tell a change from chance, no like-for-like figure from before the "
             "plan, a target already met before the plan began, or not enough evidence either "
@@ -72,11 +77,13 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
         return {
             "Green": "target or trajectory met, also when met by less than chance allows "
             "(unless the record of meeting it or the SPC assurance shows the process on the "
-            "wrong side; an exact count the organisation sets, such as opening hours or "
-            "headcount, is met exactly); with no target, SPC against a stable reference "
-            "period shows no concern and the tests of change no deterioration, real or "
-            "possible (with no SPC verdict, only a real improvement on a test of counts or "
-            "proportions, that of a quarter only where the year ending bears it out)",
+            "wrong side; the record counts from the latest shift on the chart, once a year for "
+            "a rolling figure, and never the waves of a panel survey; an exact count the "
+            "organisation sets, such as opening hours or headcount, is met exactly); with no "
+            "target, SPC against a stable reference period shows no concern and the tests of "
+            "change no deterioration, real or possible (with no SPC verdict, only a real "
+            "improvement on a test of counts or proportions, that of a quarter only where the "
+            "year ending bears it out)",
             "Amber": f"target or trajectory missed by up to {tolerance} of it, a figure short "
             "of its target by less than chance allows (the margin of error of a survey, or the "
             "95% allowance from the variation of the series) unless the process is shown "
@@ -88,7 +95,8 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "as such, never as a possible rise unless a test finds one)",
             "Red": f"target or trajectory missed by more than {tolerance}, beyond chance or "
             "shown by the process; with no target, a deterioration beyond chance "
-            f"(p < {SIGNIFICANCE:g}) and material, or an SPC concern in the period with a "
+            f"(p < {SIGNIFICANCE:g}) and material (for crimes reported to Action Fraud, "
+            f"{RISE_IN_REPORTS}), or an SPC concern in the period with a "
             "point beyond the limits (or where no test of change could be made)",
             "Grey": "no data, no good direction, a share of crimes by outcome counted from "
             "police.uk short of its target while the latest outcomes of the period are still "
@@ -211,7 +219,7 @@ _MATERIAL = f"{MATERIAL_CHANGE_PCT:g}%, or {MATERIAL_CHANGE_PP:g} percentage poi
     "" if MATERIAL_CHANGE_PP == 1 else "s"
 )
 
-METHOD_NOTE = (
+_METHOD_TESTS = (
     "Every comparison is like for like. The reporting quarter's figure (a count of events "
     "is the quarter's total, a level its average, a stock or year-to-date figure its last "
     "month's) is compared with the same quarter a year earlier; an annual measure's year "
@@ -233,8 +241,9 @@ METHOD_NOTE = (
     "accounts) is not tested: a material change in it is called improved or deteriorated "
     "as it stands. The same three "
     "grades (real change, possible change, no evidence of change) are used everywhere. "
-    + format_rag_legend("technical")
-    + f" {describe_roll_up('technical')} Statistical "
+)
+_METHOD_RATINGS = (
+    format_rag_legend("technical") + f" {describe_roll_up('technical')} Statistical "
     "process control (SPC) uses XmR charts whose limits (mean ± 2.66 × the average "
     "period-to-period change) come from the chart's reference period, by default the "
     "plan's baseline year and the months just before it to make at least "
@@ -256,6 +265,71 @@ METHOD_NOTE = (
     "share of commitments complete or on track, leaving out those not yet due and not "
     f"started: {_describe_delivery_bands()}."
 )
+
+
+def describe_about(expected: float) -> str:
+    """Say a number expected by chance as a reader counts it: "about 8", "fewer than one"."""
+    return "fewer than one" if expected < 1 else f"about {math.floor(expected + 0.5)}"
+
+
+def describe_chance_count(chance: ChanceCount, audience: str = "public") -> str:
+    """Say how many tests a report made and how many chance alone could pass, in a sentence.
+
+    With many tests at the 5% level, about one in twenty is "beyond chance" when nothing
+    changed, so a reader weighs a single "real" change against the count (the annual
+    evaluation's caveat, for the quarter: docs/methodology.md, "Many tests").
+
+    Parameters
+    ----------
+    chance : ChanceCount
+        From :func:`pcplib.assessment.multiplicity.count_chance_comparisons`.
+    audience : {"public", "technical"}, default "public"
+        ``"public"``: plain English, for the public report and its About page, of the
+        quarter's tests; ``"technical"``: for a report's method note.
+
+    Returns
+    -------
+    str
+        The sentence with its full stop; ``""`` when nothing was tested.
+    """
+    if chance.tested == 0:
+        return ""
+    about = describe_about(chance.expected)
+    if audience == "public":
+        return (
+            f"One check in twenty passes by chance alone: of this quarter's "
+            f"{chance.tested}, {about} could pass with nothing changed, so a change only one "
+            "comparison shows is the least sure."
+        )
+    return (
+        f"Many tests: this report rests on {chance.tested} tests of change at the "
+        f"{SIGNIFICANCE:.0%} level, so {about} could be beyond chance when nothing changed; "
+        "a change beyond chance on one comparison only, which the others and the chart do "
+        "not bear out, is the weakest evidence."
+    )
+
+
+def format_method_note(chance: ChanceCount | None = None) -> str:
+    """Return a quarterly report's method note, with its count of tests when given.
+
+    Parameters
+    ----------
+    chance : ChanceCount, optional
+        The report's tests (:func:`pcplib.assessment.multiplicity.count_chance_comparisons`):
+        the note then says how many it made and how many chance alone could pass
+        (:func:`describe_chance_count`), after the grades of change it explains.
+
+    Returns
+    -------
+    str
+        Plain text: :data:`METHOD_NOTE`, with the count of tests when given.
+    """
+    many = describe_chance_count(chance, "technical") if chance is not None else ""
+    return _METHOD_TESTS + (f"{many} " if many else "") + _METHOD_RATINGS
+
+
+METHOD_NOTE = format_method_note()
+"""The quarterly reports' method note, with no count of tests (:func:`format_method_note`)."""
 
 
 ANNUAL_TESTS_NOTE = (

@@ -174,6 +174,15 @@ def test_a_rate_says_what_it_is_per_and_over_what_period(changes, window, per):
     assert describe_rate_basis({**BURGLARY_RATE, **changes}, window) == per
 
 
+def test_a_rates_basis_splits_into_its_population_and_period():
+    from pcplib.labels import split_rate_basis
+
+    assert split_rate_basis(BURGLARY_RATE, "quarter") == ("households", "a month")
+    unnamed = {**BURGLARY_RATE, "measure_name": "A rate", "definition": "Per 1,000."}
+    assert split_rate_basis(unnamed, "quarter") == ("", "a month")
+    assert split_rate_basis({**BURGLARY_RATE, "unit": "count"}) == ("", "")
+
+
 def test_a_rates_figures_carry_their_period_and_missing_ones_do_not():
     per = "households a month"
     assert format_figure(0.497, "rate_per_1000", per=per) == "0.497 per 1,000 households a month"

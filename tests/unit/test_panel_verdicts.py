@@ -306,7 +306,7 @@ def test_a_short_one_sided_record_says_every_period_not_met_in_some():
     from pcplib.assessment.targets import TargetForPeriod
 
     index = pd.DatetimeIndex([q.start_time for q in QUARTERS[-4:]])
-    record, span = describe_target_record(
+    record, span, side = describe_target_record(
         pd.Series([50.0, 52, 51, 53], index=index),
         {"frequency": "quarterly", "good_direction": "higher"},
         TargetForPeriod(60.0, 60.0, "target", "", 60.0),
@@ -314,7 +314,7 @@ def test_a_short_one_sided_record_says_every_period_not_met_in_some():
     )
     assert record == "missed: every quarter (4 of 4) since 2025/26 Q3"
     # The span a reader sets in its own sentence is given apart, never cut from the words.
-    assert span == "every quarter (4 of 4) since 2025/26 Q3"
+    assert (span, side) == ("every quarter (4 of 4) since 2025/26 Q3", "missed")
 
 
 # --- 5. a limits period is stable by the chart's own rules (review 1, A2 and A10) ------------
@@ -921,6 +921,10 @@ def test_a_year_to_date_figure_is_never_printed_as_a_year_ending():
                   measure_name="Reserves held")  # fmt: skip
     assert stock["year_ending_basis"] == ""
     assert "September 2026, against" in format_measures_detail(pd.DataFrame([stock]), "M")
+    # A baseline year without a figure says why from its label, told by the missing figure.
+    empty = stock | {"baseline": None, "baseline_label": "2024/25: no data",
+                     "baseline_words": "2024/25: no data", "baseline_unlike": ""}  # fmt: skip
+    assert "against no data: 2024/25: no data" in format_measures_detail(pd.DataFrame([empty]), "M")
 
 
 def test_describe_year_ending_basis_names_only_a_year_to_date_figure():

@@ -635,6 +635,10 @@ def test_the_annual_target_rule_names_every_kind_of_figure() -> None:
         "counted as missed",
         "not shown to be met",
         "straight-line course",
+        # Review 10, R10-5 and R10-6: which record counts.
+        "from the latest lasting change its chart shows",
+        "for a rolling 12-month figure one figure a year",
+        "never for a panel survey",
     ):
         assert words in rule, words
     frame = pd.DataFrame(

@@ -61,6 +61,8 @@ def test_each_caveat_names_its_measures_in_order_of_kind(sample: Dataset) -> Non
     assert "np-confidence" in by_kind["survey"]
     rate = caveats[caveats["kind"] == "rate"]
     assert list(rate["detail"]) == ["households a month"]
+    # Its parts, which the About page sets in its own sentence, are columns of their own.
+    assert rate[["population", "period"]].values.tolist() == [["households", "a month"]]
 
 
 def test_crimes_reported_to_action_fraud_get_the_caveat_on_every_public_page(
@@ -172,6 +174,18 @@ def test_the_about_page_speaks_to_residents_and_links_its_annex(sample: Dataset)
     assert "the number in a month for every 1,000 households" in html
     assert f'href="#{ANNEX_ID}"' in html
     assert f'id="{ANNEX_ID}"' in format_technical_annex()
+
+
+def test_a_rate_with_no_population_named_reads_as_a_sentence(sample: Dataset) -> None:
+    # The About page sets a rate's period and population in its own sentence, from the
+    # caveat's columns: with no population named, "in a month for every 1,000", never
+    # "in a a month".
+    measures = sample.measures.copy()
+    rate = measures["measure_id"] == "nc-burglary-rate"
+    measures.loc[rate, ["measure_name", "definition"]] = ["Burglary rate", "Per 1,000."]
+    html = format_public_method(replace(sample, measures=measures))
+    assert "Burglary rate is a rate: the number in a month for every 1,000." in html
+    assert "in a a " not in html
 
 
 def test_the_about_page_names_the_data_sets_organisation_and_plan(sample: Dataset) -> None:

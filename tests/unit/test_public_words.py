@@ -14,6 +14,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pcplib.assessment import thresholds
@@ -85,6 +86,11 @@ def test_each_printed_rating_rule_is_the_rule_the_code_applies() -> None:
     assert rate_measure(361.0, TargetForPeriod(360.0, 360.0, "target", "", 360.0), "higher",
                         "common_cause").rag == "Green"  # fmt: skip
     assert "is met exactly" in technical["Green"]
+    # Which record shows the process's side (review 10, R10-5 and R10-6).
+    assert (
+        "the record counts from the latest shift on the chart, once a year for a rolling "
+        "figure, and never the waves of a panel survey"
+    ) in technical["Green"]
     # No target: an SPC concern from runs the tests do not confirm is Amber; a point
     # beyond the limits is Red.
     none = TargetForPeriod(None, None, "", "", None)
@@ -125,7 +131,7 @@ def test_the_strategy_notebook_quotes_the_one_definition(repo_root: Path) -> Non
     assert "Amber missed by up to" not in text  # no second wording in the notebook
     public = json.loads((repo_root / "notebooks" / "public_quarterly.ipynb").read_text())
     public_text = "".join("".join(c["source"]) for c in public["cells"])
-    assert "report.format_reading_guide()" in public_text
+    assert "report.format_reading_guide(" in public_text
     assert "**achieved**" not in public_text
 
 
@@ -442,6 +448,7 @@ def test_a_real_rise_in_reports_to_action_fraud_is_not_called_a_worsening() -> N
     row = {
         "source": "Action Fraud (National Fraud Intelligence Bureau)",
         "unit": "count",
+        "good_direction": "lower",
         "judgement": "no evidence of change",
         "year_ending_judgement": "no evidence of change",
         "since_baseline_judgement": "deteriorated",
@@ -455,6 +462,57 @@ def test_a_real_rise_in_reports_to_action_fraud_is_not_called_a_worsening() -> N
     assert "more reporting as well as more crime" in words and "worsening" not in words
     recorded = {**row, "source": "Police recorded crime"}
     assert _basis_words(recorded, better=False)[0].startswith("A real worsening since")
+
+
+def test_a_red_rise_in_reports_to_action_fraud_reads_the_same_on_every_page(
+    sample: Dataset,
+) -> None:
+    # Review 12, R12-1: the public plan overview said "Cyber crime reports from
+    # organisations (sub-measure) is Red" beside a key where Red is "things really getting
+    # worse", while the public report said the rise "may be more reporting as well as
+    # more crime". One flag (caveats.is_rise_in_reports) words it on every page.
+    from pcplib.assessment.public import summarise_public_quarter
+    from pcplib.assessment.strategy import note_hidden_by_rating, summarise_strategy
+
+    rise = "is Red: more reports, which may be more reporting;"
+    notes = {
+        audience: summarise_strategy(sample, "business-crime", "2026-09", audience).rating_note
+        for audience in ("board", "public")
+    }
+    # The Board's view, the CGB report and both plan overviews carry the one note.
+    assert notes["board"] == notes["public"]
+    assert f"Cyber crime reports from organisations (sub-measure) {rise}" in notes["public"]
+    assert "Robbery of business property (sub-measure) is Red;" in notes["public"]
+    sentence = (
+        summarise_public_quarter(sample, "2026/27 Q2")
+        .measures.set_index("measure_id")
+        .loc["bc-business-cyber", "public_sentence"]
+    )
+    assert "A real rise in reports since the plan began" in sentence
+    assert "which may be more reporting as well as more crime" in sentence
+    # The keys that say what Red and "needs attention" mean cover it.
+    for meaning in (
+        describe_rag_meanings("public")["Red"],
+        describe_rag_meanings("technical")["Red"],
+    ):
+        assert "Action Fraud, more reports, which may be more reporting)" in meaning
+    assert "or had more reports, which may be more reporting" in (GROUP_MEANINGS["needs attention"])
+    # Only a rise with no target: a missed target, or recorded crime, is Red as before.
+    red = pd.DataFrame(
+        [
+            {"measure_name": "Reports", "tier": "sub", "rag": "Red", "rag_basis": "evidence",
+             "source": "Action Fraud", "good_direction": "lower"},
+            {"measure_name": "Reports against target", "tier": "sub", "rag": "Red",
+             "rag_basis": "target", "source": "Action Fraud", "good_direction": "lower"},
+            {"measure_name": "Robbery", "tier": "sub", "rag": "Red", "rag_basis": "evidence",
+             "source": "Police recorded crime", "good_direction": "lower"},
+        ]
+    )  # fmt: skip
+    commitments = pd.DataFrame({"status": ["on track"], "due_date": ["2027-03-31"]})
+    assert note_hidden_by_rating("Amber", red, commitments, "2026-09") == (
+        "But: Reports (sub-measure) is Red: more reports, which may be more reporting; "
+        "Reports against target (sub-measure) is Red; Robbery (sub-measure) is Red."
+    )
 
 
 def test_the_printed_methods_say_figures_counted_in_full_are_not_tested() -> None:
