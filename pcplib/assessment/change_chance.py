@@ -32,7 +32,7 @@ read as a change in performance.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pcplib.labels import choose_decimals, format_figure, parse_number, strip_text
@@ -46,6 +46,7 @@ __all__ = [
     "describe_move_within_chance",
     "describe_move_within_usual_range",
     "is_move_within_chance",
+    "is_strategy_move_within_chance",
     "is_within_usual_range",
 ]
 
@@ -263,3 +264,45 @@ def describe_change_within_chance(
     # never called "the survey's margin of error" beside that margin (review 10, R10-13).
     what = "the margin of error of a change between two survey waves" if survey else "chance"
     return f"a change of {moved}, within {what} ({within})"
+
+
+def is_strategy_move_within_chance(
+    changes: Sequence[Mapping[str, Any]], before: str, after: str
+) -> bool:
+    """Return whether a strategy's change of rating rests on a measure's move within chance.
+
+    Parameters
+    ----------
+    changes : sequence of mapping
+        Its headline measures' movements (a sub-measure does not enter the rating,
+        review 11, R11-1), rows of
+        :attr:`~pcplib.assessment.continuity.Continuity.changes`.
+    before, after : str
+        The strategy's rating at the comparison and now.
+
+    Returns
+    -------
+    bool
+        True when the move rests on chance, by the rule below.
+
+    Notes
+    -----
+    The rating is the worst of the headline measures', so a strategy leaves a rating only
+    when every measure holding it leaves it: one that left on a figure within chance (a
+    move within chance of its target, or a change within its allowance: the change
+    ``rating moved within chance``) holds the whole move to chance (review 12, R12-3:
+    Rural Crime left Red only because rural confidence moved +1.1 points inside +/- 7.1).
+    That holds for a strategy left with too little rated to rate (Grey) too: Road Safety
+    went Amber to Grey only because its one rated headline moved within chance of its
+    target (review 12). A strategy gets a worse rating from the measures that reach it:
+    within chance when every one of them got there on such a figure. A measure's own move
+    to or from Grey is the method's, not the figure's, and never counts as chance.
+    """
+    order = {"Green": 0, "Amber": 1, "Red": 2}
+    if before not in order or (after not in order and after != "Grey"):
+        return False
+    moved = [c for c in changes if c["change"] in ("rating changed", MOVED_WITHIN_CHANCE)]
+    if after == "Grey" or order[after] < order[before]:
+        return any(c["change"] == MOVED_WITHIN_CHANCE for c in moved if c["before"] == before)
+    reached = [c for c in moved if c["after"] == after]
+    return bool(reached) and all(c["change"] == MOVED_WITHIN_CHANCE for c in reached)

@@ -45,6 +45,7 @@ from pcplib.assessment.change_chance import (
     describe_change_within_chance,
     describe_move_within_chance,
     describe_move_within_usual_range,
+    is_strategy_move_within_chance,
 )
 from pcplib.assessment.change_evidence import describe_change_evidence, describe_lost_rating
 from pcplib.assessment.exceptions import describe_rating_plainly
@@ -646,7 +647,7 @@ def compare_with_previous_meeting(
         headline = set(
             summary.measures.loc[summary.measures["tier"] == "headline", "measure_id"].astype(str)
         )
-        noise = _moved_within_chance_only(
+        noise = is_strategy_move_within_chance(
             [c for c in changes if str(c["item_id"]) in headline],
             old_overall,
             summary.overall_rag,
@@ -707,35 +708,6 @@ OVERALL_WITHIN_CHANCE = (
 figure within chance (review 9, R9-5; review 12, R12-3)."""
 
 
-def _moved_within_chance_only(changes: list[dict[str, Any]], before: str, after: str) -> bool:
-    """Whether a strategy's rating moved only on measures' figures that moved within chance.
-
-    ``changes`` are its headline measures' (a sub-measure does not enter the rating,
-    review 11, R11-1). The rating is the worst of them, so a strategy leaves a rating only
-    when every measure holding it leaves it: one that left on a figure within chance (a
-    move within chance of its target, or a change within its allowance: the change
-    ``rating moved within chance``) holds the whole move to chance (review 12, R12-3:
-    Rural Crime left Red only because rural confidence moved +1.1 points inside +/- 7.1).
-    That holds for a strategy left with too little rated to rate (Grey) too: Road Safety
-    went Amber to Grey only because its one rated headline moved within chance of its
-    target (review 12). A strategy gets a worse rating from the measures that reach it:
-    within chance when every one of them got there on such a figure. A measure's own move
-    to or from Grey is the method's, not the figure's, and never counts as chance.
-    """
-    order = {"Green": 0, "Amber": 1, "Red": 2}
-    if before not in order or (after not in order and after != "Grey"):
-        return False
-    moved = [c for c in changes if c["change"] in ("rating changed", MOVED_WITHIN_CHANCE)]
-
-    def on_chance(change: Mapping[str, Any]) -> bool:
-        return bool(change["change"] == MOVED_WITHIN_CHANCE)
-
-    if after == "Grey" or order[after] < order[before]:
-        return any(on_chance(c) for c in moved if c["before"] == before)
-    reached = [c for c in moved if c["after"] == after]
-    return bool(reached) and all(on_chance(c) for c in reached)
-
-
 def add_continuity_columns(
     judgements: pd.DataFrame, continuity: Continuity, since: str | None = None
 ) -> pd.DataFrame:
@@ -789,8 +761,17 @@ def add_continuity_columns(
         frame.loc[overall, "previous_rag"] = (
             str(change["before"].iloc[0]) if not change.empty else frame.loc[overall, "rag"]
         )
+        # The strategy's own row in its measures' words: "rating Red to Amber, within
+        # chance", "rating Amber to Grey; no longer rated" (review 12, R12-3, R12-4).
+        tail = (
+            {MOVED_WITHIN_CHANCE: ", within chance", NO_LONGER_RATED: "; no longer rated"}.get(
+                str(change["change"].iloc[0]), ""
+            )
+            if not change.empty
+            else ""
+        )
         frame.loc[overall, "since_last_meeting"] = (
-            f"rating {change['before'].iloc[0]} to {change['after'].iloc[0]} {named}".strip()
+            f"rating {change['before'].iloc[0]} to {change['after'].iloc[0]}{tail} {named}".strip()
             if not change.empty
             else ""
         )

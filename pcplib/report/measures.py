@@ -78,7 +78,7 @@ def _baseline_note(r: dict, latest: str, baseline: str) -> str:
         head = r["baseline_period_label"]
         return f"{now}: {why.replace('not compared', f'not compared with {head}', 1)}"
     where = str(r.get("baseline_words") or r["baseline_label"])
-    if ":" in where or where.startswith("no "):
+    if is_missing(r.get("baseline")):
         # No baseline year, or one without a figure: the label says why.
         return f"{now} against {baseline}: {where}"
     return f"{now} against {baseline} in {where}"

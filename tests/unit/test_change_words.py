@@ -361,6 +361,35 @@ def test_one_measure_gets_one_verdict_in_the_board_view_and_since_the_last_meeti
     assert page.count("Thefts of farm machinery") == 1
 
 
+@pytest.mark.parametrize(
+    ("strategy", "meeting", "data_to", "expected"),
+    [
+        # Amber to Red only on the confidence survey's -2.5 points inside +/- 5.4.
+        ("neighbourhood-policing", "2025-11", "2025-09", "rating Amber to Red, within chance"),
+        # Grey: too little rated, once its one rated headline moved within chance.
+        ("road-safety", "2026-01", "2025-09", "rating Amber to Grey; no longer rated"),
+    ],
+)
+def test_judgements_csv_says_a_strategys_move_in_its_measures_words(
+    data_dir: Path, strategy: str, meeting: str, data_to: str, expected: str
+) -> None:
+    # judgements.csv's since_last_meeting for the strategy's own row says what the
+    # section says of it, as its measures' rows do (review 12, R12-3, R12-4).
+    from pcplib.assessment.continuity import (
+        PreviousMeeting,
+        add_continuity_columns,
+        compare_with_previous_meeting,
+    )
+    from pcplib.assessment.judgements import tabulate_judgements
+
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    summary = summarise_strategy(sample, strategy, "2026-09", "board")
+    continuity = compare_with_previous_meeting(sample, summary, PreviousMeeting(meeting, data_to))
+    rows = add_continuity_columns(tabulate_judgements([summary], strategy), continuity)
+    words = rows.set_index("measure_id")["since_last_meeting"]
+    assert words["overall"] == f"{expected} {continuity.since_words}"
+
+
 # --- a figure counted in full that crossed its target inside its usual range (R10-4) -------
 
 

@@ -921,6 +921,10 @@ def test_a_year_to_date_figure_is_never_printed_as_a_year_ending():
                   measure_name="Reserves held")  # fmt: skip
     assert stock["year_ending_basis"] == ""
     assert "September 2026, against" in format_measures_detail(pd.DataFrame([stock]), "M")
+    # A baseline year without a figure says why from its label, told by the missing figure.
+    empty = stock | {"baseline": None, "baseline_label": "2024/25: no data",
+                     "baseline_words": "2024/25: no data", "baseline_unlike": ""}  # fmt: skip
+    assert "against no data: 2024/25: no data" in format_measures_detail(pd.DataFrame([empty]), "M")
 
 
 def test_describe_year_ending_basis_names_only_a_year_to_date_figure():
