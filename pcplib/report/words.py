@@ -268,8 +268,15 @@ _METHOD_RATINGS = (
 
 
 def describe_about(expected: float) -> str:
-    """Say a number expected by chance as a reader counts it: "about 8", "fewer than one"."""
-    return "fewer than one" if expected < 1 else f"about {math.floor(expected + 0.5)}"
+    """Say a number expected by chance as a reader counts it: "about 8", "on average 0.8".
+
+    Under one is given to a decimal, never "fewer than one" or "none": 15 tests at the 5%
+    level expect 0.75 changes beyond chance, but give at least one in about half of
+    quarters with nothing changed.
+    """
+    if expected < 1:
+        return f"on average {expected:.1f}"
+    return f"about {math.floor(expected + 0.5)}"
 
 
 def describe_chance_count(chance: ChanceCount, audience: str = "public") -> str:

@@ -53,14 +53,14 @@ def test_a_comparison_counts_when_a_test_of_chance_was_run_on_it() -> None:
 def test_the_words_give_the_count_and_what_chance_alone_could_pass() -> None:
     assert describe_about(8.1) == "about 8"
     assert describe_about(8.5) == "about 9"  # half up, as a reader rounds
-    assert describe_about(0.6) == "fewer than one"
+    assert describe_about(0.6) == "on average 0.6"
     public = describe_chance_count(ChanceCount(162, 8.1))
     assert public == (
         "One check in twenty passes by chance alone: of this quarter's 162, about 8 could "
         "pass with nothing changed, so a change only one comparison shows is the least sure."
     )
     technical = describe_chance_count(ChanceCount(12, 0.6), "technical")
-    assert "this report rests on 12 tests of change at the 5% level, so fewer than one" in (
+    assert "this report rests on 12 tests of change at the 5% level, so on average 0.6" in (
         technical
     )
     assert describe_chance_count(ChanceCount(0, 0.0)) == ""
