@@ -92,7 +92,7 @@ class AssurancePhrases:
     sign_heading, sign_meaning, sign_tail, sign_alt_text : str
         How this side is told when the limits straddle the target (``inconsistent``) but
         the record's sign test shows the process on this side (``spc_assurance_basis``
-        "sign test", :func:`~pcplib.assessment.spc_verdict.settle_assurance_words`): the
+        "sign test", :func:`~pcplib.assessment.spc_assurance.settle_assurance_words`): the
         rating already counts that record (:func:`~pcplib.assessment.chance.judge_process_side`),
         so no report calls it "by chance" (review 10, R10-15). ``sign_meaning`` has
         ``{count}`` for the record's count ("2 of 26 quarters"); empty for
