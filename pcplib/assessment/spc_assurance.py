@@ -19,7 +19,7 @@ import pandas as pd
 
 from pcplib.assessment.figures import Window
 from pcplib.assessment.spc_verdict import SpcVerdict, word_spc_caption
-from pcplib.assessment.spc_words import SIGN_TEST_BASIS
+from pcplib.assessment.spc_words import ASSURANCE_PHRASES, SIGN_TEST_BASIS
 from pcplib.assessment.thresholds import CONSISTENT_RUN
 from pcplib.labels import label_period_start
 
@@ -201,8 +201,15 @@ def settle_assurance_words(
     if side not in ("met", "missed"):
         return verdict
     why = f"it lies within the process limits, but {reason}"
+    # The side the record shows decides the caption's words too: a target met more often
+    # than chance is never "not reliably met" beside its own record (review 13, R13-2).
+    claim = ASSURANCE_PHRASES["consistent_pass" if side == "met" else "consistent_fail"]
     summary = word_spc_caption(
         verdict.result, window, verdict.variation, measure, verdict.plan, why,
         immaterial=verdict.immaterial, notes=(verdict.recent,),
+        assurance_claim=claim.sign_caption,
     )  # fmt: skip
-    return replace(verdict, summary=summary, assurance_basis=SIGN_TEST_BASIS, assurance_reason=why)
+    return replace(
+        verdict, summary=summary, assurance_basis=SIGN_TEST_BASIS, assurance_reason=why,
+        assurance_claim=claim.sign_caption,
+    )  # fmt: skip

@@ -118,6 +118,11 @@ class SpcVerdict:
         (:func:`~pcplib.assessment.spc_assurance.settle_assurance`) or its sign test
         worded it (:func:`~pcplib.assessment.spc_assurance.settle_assurance_words`);
         empty when the limits decided.
+    assurance_claim : str
+        What the caption says of a target within the limits whose record's sign test
+        shows the side (:data:`~pcplib.assessment.spc_words.AssurancePhrases`
+        ``sign_caption``: "is met more often than chance would give ({why}), ..."), kept
+        so every rewording of the caption says it; empty otherwise.
     """
 
     status: str
@@ -133,6 +138,7 @@ class SpcVerdict:
     signal: str = ""
     immaterial: str = ""
     assurance_reason: str = ""
+    assurance_claim: str = ""
 
 
 def _chart(plan: SpcPlan, measure: Mapping[str, Any], **options: Any) -> XmrResult | None:
@@ -349,13 +355,15 @@ def word_spc_caption(
     lead: str | None = None,
     notes: tuple[str, ...] = (),
     immaterial: str = "",
+    assurance_claim: str = "",
 ) -> str:
     """The chart's caption, with the notes every rewording of it keeps.
 
     The period's variation (``lead`` when given; else a signal too small to call a
     change, ``immaterial``, in its own words, never "no signal of real change"), the
-    assurance, the limits' note, then ``notes`` (a recent signal), each a sentence.
-    Every rewording of a verdict goes through here, so none drops a note.
+    assurance (in ``assurance_claim``'s words when the record's sign test worded it),
+    the limits' note, then ``notes`` (a recent signal), each a sentence. Every rewording
+    of a verdict goes through here, so none drops a note.
     """
     # The caption is worded on the same basis as the rating: the whole reporting period,
     # not the latest point alone (a signal in July under a Red, with the latest point
@@ -370,7 +378,7 @@ def word_spc_caption(
         notes = (immaterial, *notes)
     if lead is None:
         lead = describe_period_signal(result, window, variation, str(measure.get("frequency")))
-    summary = result.describe(lead, assurance_reason, target)
+    summary = result.describe(lead, assurance_reason, target, assurance_claim or None)
     note = as_sentence(plan.note) if plan is not None else ""
     said = [summary, note, *(as_sentence(n) for n in notes if n)]
     return " ".join(p for p in said if p)
@@ -415,7 +423,7 @@ def restate_unconfirmed(
     summary = word_spc_caption(
         result, window, verdict.variation, measure, verdict.plan,
         verdict.assurance_reason or None, lead=lead, immaterial=verdict.immaterial,
-        notes=(verdict.recent,),
+        notes=(verdict.recent,), assurance_claim=verdict.assurance_claim,
     )  # fmt: skip
     return replace(verdict, summary=summary)
 
