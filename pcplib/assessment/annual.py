@@ -520,15 +520,19 @@ def describe_comparisons(dataset: Dataset) -> str:
     -------
     str
         One or two sentences: the other areas the observations hold (peer forces, local
-        areas or the nation, as loaded), or that there are none, and how many measures
-        mirror a national measure whose national figures are not in the data set.
+        areas or the nation, as loaded), or that there are none, and how many public
+        measures mirror a national measure whose national figures are not in the data set.
     """
     areas = dataset.observations["area"].dropna().astype(str)
     counts = areas.value_counts()
-    national = dataset.measures["national_measure"].fillna("").astype(str).str.strip()
+    # The evaluation is public: a restricted measure never enters a count, even as a
+    # number (review 13, R13-5).
+    public = measures_for_audience(dataset, audience="public")
+    national = public["national_measure"].fillna("").astype(str).str.strip()
     mirrored = int((national != "").sum())
     mirror = (
-        f" {mirrored} of the plan's measures mirror a National Crime and Policing Measure, "
+        f" {mirrored} of the plan's public measures mirror a National Crime and Policing "
+        "Measure, "
         "but the national figures for them are not in the data set."
         if mirrored
         else ""

@@ -263,7 +263,7 @@ def judge_process_side(
 
     The SPC assurance decides first (*Making Data Count*: limits wholly on one side of
     the target, or a record one-sided since the limits were set,
-    :func:`~pcplib.assessment.spc_verdict.settle_assurance`); otherwise the record's
+    :func:`~pcplib.assessment.spc_assurance.settle_assurance`); otherwise the record's
     sign test (:func:`test_target_record`).
 
     Parameters

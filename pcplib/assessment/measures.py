@@ -67,14 +67,16 @@ from pcplib.assessment.sentences import (
     describe_target_assurance,
     write_measure_sentence,
 )
+from pcplib.assessment.spc_assurance import (
+    date_process_change,
+    settle_assurance,
+    settle_assurance_words,
+)
 from pcplib.assessment.spc_verdict import (
     SPC_STATUSES,
     SpcVerdict,
     assess_spc,
-    date_process_change,
     restate_unconfirmed,
-    settle_assurance,
-    settle_assurance_words,
 )
 from pcplib.assessment.target_record import (
     describe_target_record,

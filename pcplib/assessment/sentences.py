@@ -264,7 +264,7 @@ _ASSURANCE_TAILS = {c: p.tail for c, p in ASSURANCE_PHRASES.items()}
 
 _RECORD_TAILS = {c: p.record_tail for c, p in ASSURANCE_PHRASES.items() if p.record_tail}
 """The assurance when the one-sided record decided it (``spc_assurance_basis`` "record",
-:func:`~pcplib.assessment.spc_verdict.settle_assurance`): the limits are not the reason,
+:func:`~pcplib.assessment.spc_assurance.settle_assurance`): the limits are not the reason,
 and a record is no forecast, so no "it will be met if nothing changes" (review 4, F12)."""
 
 

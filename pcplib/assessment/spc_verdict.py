@@ -4,8 +4,8 @@
 :func:`~pcplib.assessment.limits.plan_spc` (a stable baseline that ends before the
 reporting period), and reads its verdict over **every** point of the period, not only
 the latest (*Making Data Count*, NHS England, 2019: a signal anywhere in the period is
-a signal). :func:`settle_assurance` makes the assurance agree with the target's record
-where the record is one-sided (see ``docs/methodology.md``, "Targets and trajectories").
+a signal). :mod:`~pcplib.assessment.spc_assurance` then settles the assurance by the
+target's record (see ``docs/methodology.md``, "Targets and trajectories").
 """
 
 from __future__ import annotations
@@ -15,20 +15,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
 import pandas as pd
 
 from pcplib.assessment.evidence import is_year_to_date, read_measure_kind
 from pcplib.assessment.figures import Window
 from pcplib.assessment.limits import SpcPlan, plan_spc
 from pcplib.assessment.spc_words import (
-    SIGN_TEST_BASIS,
     SIGNAL_SHAPE_PHRASES,
     UNCONFIRMED_CONCERN,
     VARIATION_PHRASES,
 )
 from pcplib.assessment.thresholds import (
-    CONSISTENT_RUN,
     FLAGGED_IN_LIMITS,
     IMPROVEMENT,
     MATERIAL_CHANGE_PCT,
@@ -47,15 +44,13 @@ __all__ = [
     "YEAR_TO_DATE_SPC_REASON",
     "SpcVerdict",
     "assess_spc",
-    "date_process_change",
     "describe_immaterial_signal",
     "describe_period_signal",
     "describe_recent_signal",
     "describe_signal_shape",
     "is_rolling",
     "restate_unconfirmed",
-    "settle_assurance",
-    "settle_assurance_words",
+    "word_spc_caption",
 ]
 
 SPC_STATUSES = (
@@ -97,9 +92,11 @@ class SpcVerdict:
         The analysis.
     assurance_basis : {"limits", "record", "sign test"}
         What decided the assurance: where the target lies against the limits
-        (*Making Data Count*), or a one-sided record (:func:`settle_assurance`); "sign
-        test" for limits that straddle the target beside a record whose sign test shows
-        the side (:func:`settle_assurance_words`: the code stays, the words change).
+        (*Making Data Count*), or a one-sided record
+        (:func:`~pcplib.assessment.spc_assurance.settle_assurance`); "sign test" for
+        limits that straddle the target beside a record whose sign test shows the side
+        (:func:`~pcplib.assessment.spc_assurance.settle_assurance_words`: the code
+        stays, the words change).
     recent : str
         With no signal in the period, the words on a signal in the 12 months before it
         (:func:`describe_recent_signal`), else empty.
@@ -118,8 +115,14 @@ class SpcVerdict:
         otherwise (review 9, R9-23; review 10, R10-9).
     assurance_reason : str
         Why the assurance is what it is when the record settled it
-        (:func:`settle_assurance`) or its sign test worded it
-        (:func:`settle_assurance_words`); empty when the limits decided.
+        (:func:`~pcplib.assessment.spc_assurance.settle_assurance`) or its sign test
+        worded it (:func:`~pcplib.assessment.spc_assurance.settle_assurance_words`);
+        empty when the limits decided.
+    assurance_claim : str
+        What the caption says of a target within the limits whose record's sign test
+        shows the side (:data:`~pcplib.assessment.spc_words.AssurancePhrases`
+        ``sign_caption``: "is met more often than chance would give ({why}), ..."), kept
+        so every rewording of the caption says it; empty otherwise.
     """
 
     status: str
@@ -135,6 +138,7 @@ class SpcVerdict:
     signal: str = ""
     immaterial: str = ""
     assurance_reason: str = ""
+    assurance_claim: str = ""
 
 
 def _chart(plan: SpcPlan, measure: Mapping[str, Any], **options: Any) -> XmrResult | None:
@@ -262,7 +266,7 @@ def assess_spc(
     recent = ""
     if variation not in _PERIOD_WORDS and variation != "special_cause_concern":
         recent = describe_recent_signal(result, window, str(measure.get("frequency")))
-    summary = _summarise(
+    summary = word_spc_caption(
         result, window, variation, measure, plan, immaterial=below, notes=(recent,)
     )
     return SpcVerdict(
@@ -341,7 +345,7 @@ def describe_signal_shape(
     return " and ".join(said)
 
 
-def _summarise(
+def word_spc_caption(
     result: XmrResult,
     window: Window,
     variation: str | None,
@@ -351,13 +355,15 @@ def _summarise(
     lead: str | None = None,
     notes: tuple[str, ...] = (),
     immaterial: str = "",
+    assurance_claim: str = "",
 ) -> str:
     """The chart's caption, with the notes every rewording of it keeps.
 
     The period's variation (``lead`` when given; else a signal too small to call a
     change, ``immaterial``, in its own words, never "no signal of real change"), the
-    assurance, the limits' note, then ``notes`` (a recent signal), each a sentence.
-    Every rewording of a verdict goes through here, so none drops a note.
+    assurance (in ``assurance_claim``'s words when the record's sign test worded it),
+    the limits' note, then ``notes`` (a recent signal), each a sentence. Every rewording
+    of a verdict goes through here, so none drops a note.
     """
     # The caption is worded on the same basis as the rating: the whole reporting period,
     # not the latest point alone (a signal in July under a Red, with the latest point
@@ -372,7 +378,7 @@ def _summarise(
         notes = (immaterial, *notes)
     if lead is None:
         lead = describe_period_signal(result, window, variation, str(measure.get("frequency")))
-    summary = result.describe(lead, assurance_reason, target)
+    summary = result.describe(lead, assurance_reason, target, assurance_claim or None)
     note = as_sentence(plan.note) if plan is not None else ""
     said = [summary, note, *(as_sentence(n) for n in notes if n)]
     return " ".join(p for p in said if p)
@@ -393,7 +399,8 @@ def restate_unconfirmed(
     Parameters
     ----------
     verdict : SpcVerdict
-        The measure's verdict (after :func:`settle_assurance`).
+        The measure's verdict (after
+        :func:`~pcplib.assessment.spc_assurance.settle_assurance`).
     measure : mapping
         The catalogue row (``unit``, ``frequency``).
     window : Window
@@ -413,194 +420,12 @@ def restate_unconfirmed(
     shape = verdict.signal or "a run or trend"
     lead = f"{UNCONFIRMED_CONCERN}: {shape}" + (f" in {when}" if when else "")
     lead += " (no point outside the limits)"
-    summary = _summarise(
+    summary = word_spc_caption(
         result, window, verdict.variation, measure, verdict.plan,
         verdict.assurance_reason or None, lead=lead, immaterial=verdict.immaterial,
-        notes=(verdict.recent,),
+        notes=(verdict.recent,), assurance_claim=verdict.assurance_claim,
     )  # fmt: skip
     return replace(verdict, summary=summary)
-
-
-def date_process_change(verdict: SpcVerdict) -> str:
-    """The month the latest shift the chart signals began, as ``YYYY-MM``, or ``""``.
-
-    A shift is a run of :attr:`~pcplib.spc.XmrResult.run_length` or more points on one
-    side of the centre line of the chart's latest limits (the run the chart flags as
-    "6 Points Above CL"): the process is no longer the one the limits describe
-    (*Making Data Count*). The target's record counts from here, so a sign test never
-    mixes the periods before a change with those after it (review 10, R10-5). A run
-    the same way that follows within fewer points than a run, after one point that
-    breaks it (Victims' Code compliance: above the centre line February to October
-    2025, one month below, above again from December 2025), is the same shift, so the
-    shift starts at the first run. A point outside the limits or a trend is not a
-    settled new level, so neither restarts the record; a recalculation of the limits
-    already does (the record starts at the latest limits).
-
-    Parameters
-    ----------
-    verdict : SpcVerdict
-        The measure's SPC verdict.
-
-    Returns
-    -------
-    str
-        The first month of the shift's first point, or ``""`` with no shift (or no
-        limits).
-    """
-    result = verdict.result
-    if verdict.status != "assessed" or result is None or not result.has_limits:
-        return ""
-    points = result.points
-    points = points[points["section"] == points["section"].max()]
-    usable = ~(points["gap"] | points["ghost"]).to_numpy(dtype=bool)
-    usable &= points["mean"].notna().to_numpy()
-    gap = (points["value"] - points["mean"]).to_numpy(dtype=float)
-    side = np.where(usable, np.sign(np.nan_to_num(gap)), 0).astype(int)
-    runs: list[tuple[int, int, int]] = []  # (first, last, side) of each run long enough
-    first = 0
-    for i in range(1, len(side) + 1):
-        if i == len(side) or side[i] != side[first]:
-            if side[first] != 0 and i - first >= result.run_length:
-                runs.append((first, i - 1, int(side[first])))
-            first = i
-    if not runs:
-        return ""
-    start, _, way = runs[-1]
-    for earlier_first, earlier_last, earlier_way in reversed(runs[:-1]):
-        if earlier_way != way or start - earlier_last - 1 >= result.run_length:
-            break
-        start = earlier_first
-    return f"{pd.Timestamp(points.index[start]):%Y-%m}"
-
-
-def settle_assurance(
-    verdict: SpcVerdict,
-    measure: Mapping[str, Any],
-    window: Window,
-    record: pd.Series,
-    *,
-    shift: bool = False,
-) -> SpcVerdict:
-    """The assurance a one-sided target record settles, so no report calls it hit and miss.
-
-    *Making Data Count*'s assurance is "hit and miss" when the target lies within the
-    limits. When the target was nonetheless met in every period since the limits' start,
-    or missed in every one ("missed in 20 of 20", at least
-    :data:`~pcplib.assessment.thresholds.CONSISTENT_RUN` periods), or in each of the
-    latest ``CONSISTENT_RUN`` or more while the chart signals a change that way in the
-    reporting period (the old limits no longer describe the process), the record is the
-    direct evidence and "met in some periods and missed in others" would contradict it:
-    the assurance is then consistently met (or missed), and the caption says why. The
-    same holds for limits on one side that a run since a change contradicts (limits not
-    yet recalculated).
-
-    Parameters
-    ----------
-    verdict : SpcVerdict
-        From :func:`assess_spc`.
-    measure : mapping
-        The catalogue row (``frequency``, for the words).
-    window : Window
-        The reporting period.
-    record : pandas.Series
-        Whether each period met the target
-        (:func:`~pcplib.assessment.target_record.list_target_record`).
-    shift : bool, default False
-        Whether the record starts at the latest shift the chart signals
-        (:func:`date_process_change`): a record one-sided since then says so ("since
-        the shift in February 2025").
-
-    Returns
-    -------
-    SpcVerdict
-        The verdict, its assurance (and its result's, which the chart shows) settled by
-        the record when the record is one-sided and the limits straddle the target.
-    """
-    if verdict.status != "assessed" or verdict.result is None or record.empty:
-        return verdict
-    flags = [bool(f) for f in record]
-    run = next((i for i, f in enumerate(reversed(flags)) if f != flags[-1]), len(flags))
-    met = flags[-1]
-    shifted = verdict.variation == ("special_cause_improvement" if met else "special_cause_concern")
-    if run < CONSISTENT_RUN or (run < len(flags) and not shifted):
-        # A mixed record, or too short a one: the limits' assurance stands, whatever the
-        # latest run. A process that meets its target two months in three makes a run
-        # of 7 by chance, so a recent run is no evidence against limits that straddle
-        # the target (review 4, F12; Making Data Count: straddling limits hit and miss),
-        # unless the chart shows the process changed the run's way in the period.
-        return verdict
-    code = "consistent_pass" if met else "consistent_fail"
-    if verdict.assurance == code or verdict.assurance is None:
-        return verdict
-    frequency = str(measure["frequency"])
-    unit = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
-    since = label_period_start(pd.Timestamp(record.index[len(flags) - run]), frequency)
-    if shift and run == len(flags):
-        since = f"the shift in {since}"
-    count = f"{run} of {run}" if run == len(flags) else f"{run} in a row"
-    side = (
-        "within the process limits"
-        if verdict.assurance == "inconsistent"
-        else ("outside the process limits, on the " + ("wrong" if met else "good") + " side")
-    )
-    why = (
-        f"it lies {side}, but it was {'met' if met else 'missed'} in every {unit} since "
-        f"{since}, {count}: the record decides"
-    )
-    result = replace(verdict.result, assurance=code)
-    summary = _summarise(
-        result, window, verdict.variation, measure, verdict.plan, why,
-        immaterial=verdict.immaterial, notes=(verdict.recent,),
-    )  # fmt: skip
-    return replace(
-        verdict, assurance=code, result=result, summary=summary, assurance_basis="record",
-        assurance_reason=why,
-    )  # fmt: skip
-
-
-def settle_assurance_words(
-    verdict: SpcVerdict, measure: Mapping[str, Any], window: Window, process: tuple[str, str]
-) -> SpcVerdict:
-    """Word limits that straddle the target by the record's sign test, when it shows a side.
-
-    Limits that straddle the target say it "may be met or missed by chance"; but when
-    the sign test of the record since the limits' start shows the process on one side
-    (:func:`~pcplib.assessment.chance.judge_process_side`, which the rating already
-    counts: "met in 6 of 38 months, less often than a process sitting on the target
-    would"), "by chance" would contradict it in the same cell. The code stays
-    ``inconsistent`` (the limits do straddle it, and the rating reads the code); the
-    basis becomes :data:`~pcplib.assessment.spc_words.SIGN_TEST_BASIS` and the caption
-    gives the record, so every report words it as the record shows (review 10, R10-15).
-
-    Parameters
-    ----------
-    verdict : SpcVerdict
-        From :func:`settle_assurance`.
-    measure : mapping
-        The catalogue row (``unit``, ``frequency``, for the caption).
-    window : Window
-        The reporting period.
-    process : tuple of (str, str)
-        Which side of its target the process lies on and why
-        (:func:`~pcplib.assessment.chance.judge_process_side`).
-
-    Returns
-    -------
-    SpcVerdict
-        The verdict, its basis and caption worded by the sign test when the limits
-        straddle the target and the record shows a side; unchanged otherwise.
-    """
-    side, reason = process
-    if verdict.assurance != "inconsistent" or verdict.result is None or not reason:
-        return verdict
-    if side not in ("met", "missed"):
-        return verdict
-    why = f"it lies within the process limits, but {reason}"
-    summary = _summarise(
-        verdict.result, window, verdict.variation, measure, verdict.plan, why,
-        immaterial=verdict.immaterial, notes=(verdict.recent,),
-    )  # fmt: skip
-    return replace(verdict, summary=summary, assurance_basis=SIGN_TEST_BASIS, assurance_reason=why)
 
 
 _SEVERITY = (

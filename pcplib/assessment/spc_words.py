@@ -89,14 +89,15 @@ class AssurancePhrases:
         What it means when the one-sided record decided it, with ``{record}`` for the
         record ("every month (18 of 18) since April 2025"): a record, never a forecast
         (review 9, R9-8); empty for ``inconsistent``.
-    sign_heading, sign_meaning, sign_tail, sign_alt_text : str
+    sign_heading, sign_meaning, sign_tail, sign_alt_text, sign_caption : str
         How this side is told when the limits straddle the target (``inconsistent``) but
         the record's sign test shows the process on this side (``spc_assurance_basis``
-        "sign test", :func:`~pcplib.assessment.spc_verdict.settle_assurance_words`): the
+        "sign test", :func:`~pcplib.assessment.spc_assurance.settle_assurance_words`): the
         rating already counts that record (:func:`~pcplib.assessment.chance.judge_process_side`),
         so no report calls it "by chance" (review 10, R10-15). ``sign_meaning`` has
-        ``{count}`` for the record's count ("2 of 26 quarters"); empty for
-        ``inconsistent``, which is no side.
+        ``{count}`` for the record's count ("2 of 26 quarters"), ``sign_caption``
+        (what the chart's caption says of the target) ``{why}`` for the record's reason;
+        empty for ``inconsistent``, which is no side.
     """
 
     tail: str
@@ -109,6 +110,7 @@ class AssurancePhrases:
     sign_meaning: str = ""
     sign_tail: str = ""
     sign_alt_text: str = ""
+    sign_caption: str = ""
 
 
 VARIATION_PHRASES: dict[str, VariationPhrases] = {
@@ -192,6 +194,10 @@ ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
             "the target is within the process limits, but met more often than chance would "
             "give, though its limits do not rule out a miss"
         ),
+        sign_caption=(
+            "is met more often than chance would give ({why}), though its limits do not "
+            "rule out a miss"
+        ),
     ),
     "consistent_fail": AssurancePhrases(
         tail="its limits lie on the wrong side of it, so it will not be met without a change",
@@ -216,6 +222,7 @@ ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
             "the target is within the process limits, but met less often than chance would "
             "give: it will not be met reliably without a change"
         ),
+        sign_caption="is not reliably met ({why})",
     ),
     "inconsistent": AssurancePhrases(
         tail="its limits straddle it, so it may be met or missed by chance",

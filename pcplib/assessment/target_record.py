@@ -6,7 +6,7 @@ months") and the evidence of the target's sign test
 process lies on when a figure is within chance of it. The test counts only periods that
 are independent evidence (:func:`select_independent_record`): one figure a year of a
 rolling 12-month series, none of a panel's waves; and the record starts again at the
-latest shift its chart signals (:func:`~pcplib.assessment.spc_verdict.date_process_change`).
+latest shift its chart signals (:func:`~pcplib.assessment.spc_assurance.date_process_change`).
 """
 
 from __future__ import annotations
@@ -214,11 +214,11 @@ def describe_target_record(
         shift), or empty for all.
     run_decides : bool, default False
         Whether the latest run settled the assurance (a change the chart signals that
-        way: :func:`~pcplib.assessment.spc_verdict.settle_assurance`); the run is then
+        way: :func:`~pcplib.assessment.spc_assurance.settle_assurance`); the run is then
         told as consistent.
     shift : bool, default False
         Whether ``since`` is the start of the latest shift the chart signals
-        (:func:`~pcplib.assessment.spc_verdict.date_process_change`): the record is then
+        (:func:`~pcplib.assessment.spc_assurance.date_process_change`): the record is then
         told from it, "met in 9 of 20 months since the shift in February 2025".
 
     Returns

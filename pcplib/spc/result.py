@@ -206,6 +206,7 @@ class XmrResult:
         lead: str | None = None,
         assurance_reason: str | None = None,
         target_text: str | None = None,
+        assurance_claim: str | None = None,
     ) -> str:
         """One plain-English sentence on the variation and the assurance.
 
@@ -220,6 +221,10 @@ class XmrResult:
         target_text : str, optional
             The target as the reports write it, with its unit ("22.0%"); the bare
             number when omitted.
+        assurance_claim : str, optional
+            What is said of a target within the limits, with ``{why}`` for the reason,
+            in place of "is not reliably met ({why})": a record whose sign test shows
+            the target met more often than chance is not told as unreliably met.
 
         Returns
         -------
@@ -274,7 +279,8 @@ class XmrResult:
                     assurance_reason
                     or "it lies within the process limits, so it will be hit and missed by chance"
                 )
-                sentence += f"; the target of {shown} is not reliably met ({why})"
+                claim = assurance_claim or "is not reliably met ({why})"
+                sentence += f"; the target of {shown} " + claim.replace("{why}", why)
             else:
                 sentence += (
                     f"; no assurance against the target of {shown} is given because this "

@@ -378,6 +378,28 @@ def test_a_recent_run_does_not_make_a_hit_and_miss_target_consistently_met():
     assert "met in each of the latest" in row["target_record"]
     assert "consistently" not in row["assurance_words"]
     assert "will be met if nothing changes" not in row["assurance_words"]
+    # The chart's caption says the same side: never "not reliably met" beside a record
+    # met more often than chance (review 13, R13-2).
+    assert "not reliably met" not in row["spc_summary"]
+    assert (
+        "is met more often than chance would give (it lies within the process limits, "
+        "but it was met in " in row["spc_summary"]
+    )
+    assert "), though its limits do not rule out a miss." in row["spc_summary"]
+
+
+def test_a_record_met_less_often_than_chance_keeps_not_reliably_met_in_its_caption():
+    # The mirror: limits that straddle 90% over a process met about one month in four
+    # (met in 6 of 38 months, less often than chance would give).
+    rng = np.random.default_rng(17)
+    values = list(np.round(rng.normal(88.0, 3.0, len(MONTHS)), 1))
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                target=90.0)  # fmt: skip
+    assert row["spc_assurance"] == "inconsistent"
+    assert row["spc_assurance_basis"] == "sign test"
+    assert row["target_process"] == "missed"
+    assert "is not reliably met (it lies within the process limits, but " in row["spc_summary"]
+    assert "more often than chance" not in row["spc_summary"]
 
 
 # --- F8 / F13: no "improvement" below materiality, and never beside "needs attention" ----

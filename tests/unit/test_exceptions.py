@@ -187,6 +187,18 @@ def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) ->
     ]
 
 
+def test_an_improvement_counted_in_full_is_never_called_real(sample: Dataset) -> None:
+    # Savings +4.0% on a year ago: counted in full, so not tested, and within their usual
+    # quarter-to-quarter swings; "a real improvement" is kept for a change beyond chance
+    # (review 13).
+    resources = list_improvements(summarise_strategy(sample, "resources", "2026-09"))
+    reasons = dict(zip(resources["item_id"], resources["reason"], strict=True))
+    assert reasons["res-savings"] == (
+        "better than a year earlier, +4.0% (counted in full, not tested)"
+    )
+    assert not any("real" in reason for reason in reasons.values())
+
+
 def _signal_row(**overrides: object) -> dict:
     row = {
         "measure_id": "m", "measure_name": "Thefts of farm machinery", "unit": "count",

@@ -369,6 +369,11 @@ def test_the_evidence_says_what_comparison_it_has(
 ) -> None:
     text = assessment.describe_comparisons(sample)
     assert text.startswith("The data set holds figures for LLR only: no peer force")
+    # The public evaluation counts public measures only: the restricted county-lines
+    # measure mirrors a national measure too, but is not counted (review 13, R13-5).
+    restricted = sample.measures[sample.measures["visibility"] != "public"]
+    assert (restricted["national_measure"].fillna("").astype(str).str.strip() != "").any()
+    assert " 10 of the plan's public measures mirror a National Crime and Policing Measure" in text
     classified = assessment.classify_year_changes(sample, year_evaluation)
     limits = assessment.list_evidence_limits(sample, classified, "2025/26")
     assert limits[0].startswith("Cause:") and text in limits
