@@ -79,6 +79,7 @@ from pcplib.assessment.board_items import (
     list_return_items,
     list_risk_items,
 )
+from pcplib.assessment.board_owners import BOARD_OWNER_COLUMNS, tabulate_board_owners
 from pcplib.assessment.change_chance import MOVED_WITHIN_CHANCE
 from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.continuity import (
@@ -89,6 +90,7 @@ from pcplib.assessment.continuity import (
     PreviousMeeting,
     add_continuity_columns,
     compare_with_previous_meeting,
+    is_rating_change,
 )
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.quality import list_provisional_notes
@@ -137,23 +139,8 @@ changed rating's ``rating_of`` is ``overall`` or ``measure``, ``within_chance`` 
 moved only on figures within chance; progress's ``progress_kind`` is what it counts as
 (:func:`~pcplib.assessment.board_changes.list_progress`). Empty or False otherwise."""
 
-BOARD_OWNER_COLUMNS = [
-    "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
-    "returns_missing", "overdue", "at_risk", "new_risks", "unknown_risks", "changes",
-    "progress", "strategy_ids",
-]  # fmt: skip
-"""Columns of :attr:`BoardView.owners`: the senior contact, ``Force`` or ``OPCC``, the
-names of the strategies they answer for, their SPOCs, then counts, then the ids of the
-strategies they answer for (a tuple, in the order of ``strategies``): ``overdue`` is the
-sum of the three before it (commitments, actions, returns), ``at_risk`` the commitments
-at risk or off track and not yet due, ``new_risks`` the risks known to have become high
-in the quarter, ``unknown_risks`` the high risks with no earlier score on file,
-``changes`` the ratings changed, ``progress`` the items that progressed (flag
-``progress``)."""
-
 # The columns only a changed rating or progress fills: every other item has none.
 _UNFILLED = {"rating_of": "", "within_chance": False, "progress_kind": ""}
-_SIDES = (("Force", "force_senior_owner", "force_spoc"), ("OPCC", "opcc_senior_owner", "opcc_spoc"))
 
 
 @dataclass(frozen=True)
@@ -471,14 +458,20 @@ def _rating_items(
             AS_REPORTED,
             told_rag,
         ]
+        # Against the Board's own earlier rating the move is not the comparison's: the
+        # view marks none within chance, nor does the file (review 13, R13-3).
+        overall_row.loc[top, ["rating_change", "rating_within_chance"]] = [
+            "rating changed" if told_rag != summary.overall_rag else "",
+            False,
+        ]
     reasons, restated = _evidence_reasons(summary, continuity, first is not None)
     # A rating that moved within chance (of its target, or on a figure within its
     # allowance) is listed with the changes, and is no progress (list_progress reads no
     # "out of needs attention" for it); one no longer rated is listed too, once.
-    rated = changes[
-        changes["change"].isin(["rating changed", MOVED_WITHIN_CHANCE])
-        | (changes["change"].eq(NO_LONGER_RATED) & changes["before"].isin(_RATED))
+    rating = [
+        is_rating_change(c, b) for c, b in zip(changes["change"], changes["before"], strict=True)
     ]
+    rated = changes[pd.Series(rating, index=changes.index, dtype=bool)]
     rows = []
     for r in rated.to_dict("records"):
         overall = r["kind"] == "overall"
@@ -709,7 +702,7 @@ def summarise_board_quarter(
         period_end=period_end,
         previous_period_end=previous_end,
         as_of=as_of,
-        owners=_tabulate_owners(dataset, item_frame),
+        owners=tabulate_board_owners(dataset, item_frame),
         items=item_frame,
         strategies=pd.DataFrame(strategies),
         returns_recorded=not dataset.returns_log.empty,
@@ -758,58 +751,25 @@ def tabulate_board_judgements(view: BoardView, report: str) -> pd.DataFrame:
         "previous_rag"
     ].astype(str).ne("")
     words = frame["since_last_meeting"].fillna("").astype(str)
+    # A strategy's move in the words and verdict the view gives it ("Red to Amber,
+    # within chance"): the file and the page read one result (review 13, R13-3).
+    tails = [
+        (", within chance" if not is_missing(within) and bool(within) else "")
+        + ("; no longer rated" if kind == NO_LONGER_RATED else "")
+        for kind, within in zip(frame["rating_change"], frame["rating_within_chance"], strict=True)
+    ]
     frame["since_last_meeting"] = [
-        (f"rating {before} to {now} {view.since_words}" if moved else "")
+        (f"rating {before} to {now}{tail} {view.since_words}" if moved else "")
         if measure == "overall"
         else (f"{said} {view.since_words}" if said else "")
-        for before, now, moved, measure, said in zip(
-            frame["previous_rag"], frame["rag"], changed, frame["measure_id"], words, strict=True
+        for before, now, moved, measure, said, tail in zip(
+            frame["previous_rag"],
+            frame["rag"],
+            changed,
+            frame["measure_id"],
+            words,
+            tails,
+            strict=True,
         )
     ]
     return frame.reset_index(drop=True)
-
-
-def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
-    """One row per senior contact: what they answer for, how much is overdue, at risk, changed."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for s in dataset.strategies.to_dict("records"):
-        for side, owner_column, spoc_column in _SIDES:
-            owner = strip_text(s.get(owner_column)) or "Not named"
-            row = rows.setdefault(
-                (owner, side),
-                {"owner": owner, "side": side, "strategies": [], "contacts": [], "ids": []},
-            )
-            row["strategies"].append(str(s["strategy_name"]))
-            row["ids"].append(str(s["strategy_id"]))
-            spoc = strip_text(s.get(spoc_column))
-            if spoc and spoc not in row["contacts"]:
-                row["contacts"].append(spoc)
-    table = []
-    for row in rows.values():
-        mine = items[items["strategy_id"].isin(row["ids"])]
-        counts = mine.groupby(["flag", "kind"]).size()
-        overdue = {
-            "commitments_overdue": int(counts.get(("overdue", "commitment"), 0)),
-            "actions_overdue": int(counts.get(("overdue", "action"), 0)),
-            "returns_missing": int(counts.get(("overdue", "return"), 0)),
-        }
-        table.append(
-            {
-                "owner": row["owner"],
-                "side": row["side"],
-                "strategies": "; ".join(row["strategies"]),
-                "contacts": "; ".join(row["contacts"]),
-                **overdue,
-                "overdue": sum(overdue.values()),
-                # Only commitments carry a reported status that can be at risk.
-                "at_risk": int(counts.get(("at risk", "commitment"), 0)),
-                "new_risks": int(counts.get(("new high risk", "risk"), 0)),
-                "unknown_risks": int(counts.get(("high risk", "risk"), 0)),
-                "changes": int(counts.get(("changed", "rating"), 0)),
-                "progress": int(mine["flag"].eq("progress").sum()),
-                "strategy_ids": tuple(row["ids"]),
-            }
-        )
-    frame = pd.DataFrame(table, columns=BOARD_OWNER_COLUMNS)
-    order = ["overdue", "at_risk", "side", "owner"]
-    return frame.sort_values(order, ascending=[False, False, True, True]).reset_index(drop=True)

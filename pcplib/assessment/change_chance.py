@@ -39,6 +39,7 @@ from pcplib.labels import choose_decimals, format_figure, parse_number, strip_te
 
 __all__ = [
     "MOVED_WITHIN_CHANCE",
+    "NO_LONGER_RATED",
     "TARGET_STANDINGS",
     "WITHIN_CHANCE_STANDINGS",
     "classify_target_standing",
@@ -46,6 +47,7 @@ __all__ = [
     "describe_move_within_chance",
     "describe_move_within_usual_range",
     "is_move_within_chance",
+    "is_rating_change",
     "is_strategy_move_within_chance",
     "is_within_usual_range",
 ]
@@ -306,3 +308,33 @@ def is_strategy_move_within_chance(
         return any(c["change"] == MOVED_WITHIN_CHANCE for c in moved if c["before"] == before)
     reached = [c for c in moved if c["after"] == after]
     return bool(reached) and all(c["change"] == MOVED_WITHIN_CHANCE for c in reached)
+
+
+NO_LONGER_RATED = "no longer rated"
+"""The ``change`` of a measure (or a strategy) rated at the comparison and Grey now: one
+row, never also "rating changed", and never progress."""
+
+_RATINGS = ("Green", "Amber", "Red")
+
+
+def is_rating_change(change: str, before: str) -> bool:
+    """Return whether a row of a continuity's changes is a move of a rating.
+
+    Parameters
+    ----------
+    change : str
+        The row's ``change`` (:attr:`~pcplib.assessment.continuity.Continuity.changes`).
+    before : str
+        The row's ``before``: a rating for a rating's move, assessment words otherwise.
+
+    Returns
+    -------
+    bool
+        True for ``rating changed`` and ``rating moved within chance``, and for ``no
+        longer rated`` from a rating (not from an assessment). The Delivery Board's
+        changed ratings and the ``rating_change`` column of ``judgements.csv`` are these
+        rows, so the two count the same moves.
+    """
+    return change in ("rating changed", MOVED_WITHIN_CHANCE) or (
+        change == NO_LONGER_RATED and before in _RATINGS
+    )

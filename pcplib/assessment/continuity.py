@@ -41,10 +41,12 @@ from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.change_chance import (
     MOVED_WITHIN_CHANCE,
+    NO_LONGER_RATED,
     classify_target_standing,
     describe_change_within_chance,
     describe_move_within_chance,
     describe_move_within_usual_range,
+    is_rating_change,
     is_strategy_move_within_chance,
 )
 from pcplib.assessment.change_evidence import describe_change_evidence, describe_lost_rating
@@ -70,6 +72,7 @@ __all__ = [
     "add_continuity_columns",
     "compare_with_previous_meeting",
     "find_previous_meeting",
+    "is_rating_change",
 ]
 
 AS_REPORTED = "as reported"
@@ -93,19 +96,21 @@ says why (the rule behind a new rating)."""
 CONTINUITY_COLUMNS = [
     "previous_meeting", "previous_basis", "previous_period_end", "previous_rag",
     "previous_assessment", "previous_value", "previous_value_now", "revision",
-    "since_last_meeting",
+    "since_last_meeting", "rating_change", "rating_within_chance",
 ]  # fmt: skip
 """Columns :func:`add_continuity_columns` gives a strategy's ``judgements.csv`` rows:
 the previous meeting (``YYYY-MM``), whether its judgements are ``as reported`` (from the
 meeting history) or ``recomputed`` (from today's data), its data period, the rating and
 assessment it gave, the figure it reported for its period, that period's figure today,
-the revision (now minus reported) and the movements in words."""
+the revision (now minus reported), the movements in words, then the rating's move in
+the categories the "Since the last meeting" sections file it under (``rating_change``:
+``rating changed``, ``rating moved within chance`` or ``no longer rated``; empty when the
+rating did not move) and whether it moved within chance (``rating_within_chance``, the
+verdict the reports mark "within chance"), so a dashboard reading the file never takes
+as real a move the reports call chance (review 13, R13-3)."""
 
 _ATTENTION = "needs attention"
 _RATED = ("Green", "Amber", "Red")
-NO_LONGER_RATED = "no longer rated"
-"""The ``change`` of a measure (or a strategy) rated at the comparison and Grey now: one
-row, never also "rating changed", and never progress."""
 
 
 @dataclass(frozen=True)
@@ -441,6 +446,10 @@ def _compare_measures(
         rows, words = _measure_movements(
             now, before, unit, reported, _period_words(previous.period_end), then
         )
+        # The rating's move as the sections file it, for judgements.csv (review 13, R13-3).
+        rating_change = next(
+            (str(r["change"]) for r in rows if is_rating_change(r["change"], r["before"])), ""
+        )
         if revision_words:
             rows.append(
                 {
@@ -467,6 +476,8 @@ def _compare_measures(
                 "previous_value_now": value_now,
                 "revision": revision,
                 "since_last_meeting": "; ".join(words),
+                "rating_change": rating_change,
+                "rating_within_chance": rating_change == MOVED_WITHIN_CHANCE,
                 "move_within_chance": within,
                 "change_within_chance": describe_change_within_chance(now, reported, then)
                 if moved
@@ -774,5 +785,14 @@ def add_continuity_columns(
             f"rating {change['before'].iloc[0]} to {change['after'].iloc[0]}{tail} {named}".strip()
             if not change.empty
             else ""
+        )
+        # The verdict the sections give the strategy's move: within chance when it rests
+        # on its measures' moves within chance (a move to Grey too, whose category is
+        # "no longer rated").
+        frame.loc[overall, "rating_change"] = (
+            str(change["change"].iloc[0]) if not change.empty else ""
+        )
+        frame.loc[overall, "rating_within_chance"] = bool(
+            not change.empty and continuity.overall_within_chance
         )
     return frame

@@ -76,7 +76,7 @@ JUDGEMENT_COLUMNS = [
     "baseline_completeness",
     "previous_meeting", "previous_basis", "previous_period_end", "previous_rag",
     "previous_assessment", "previous_value", "previous_value_now", "revision",
-    "since_last_meeting",
+    "since_last_meeting", "rating_change", "rating_within_chance",
 ]  # fmt: skip
 """The columns of ``judgements.csv``. Every change is a number (``change``,
 ``since_baseline_change``, ``year_ending_change``) in the unit its ``_unit`` column
@@ -95,7 +95,9 @@ period, then the same period a year earlier, the year ending and the baseline ye
 last of all, for a strategy report, the comparison with the last meeting that saw the
 strategy (:data:`pcplib.assessment.continuity.CONTINUITY_COLUMNS`): the meeting, whether
 its judgements are as reported or recomputed, its rating, assessment and figure, that
-figure as today's data give it, the revision and the movements in words."""
+figure as today's data give it, the revision, the movements in words, and the rating's
+move in the reports' categories (``rating_change``) with whether the reports mark it
+within chance (``rating_within_chance``, True or False; empty without a comparison)."""
 
 TABLE_COLUMNS = [
     "strategy_id", "measure_id", "measure_name", "tier", "period_end", "unit", "current",

@@ -390,11 +390,54 @@ def test_the_views_rows_of_judgements_csv_keep_what_the_board_was_told(
     for column in ("rag", "performance_rag", "delivery_rag", "risk_rag", "sentence"):
         assert mine[column] == own.loc[own["measure_id"] == "overall", column].iloc[0]
     moved = rows[rows["rag"] != rows["previous_rag"]]
+    tail = moved["rating_within_chance"].map({True: ", within chance", False: ""})
     assert (
         moved["since_last_meeting"]
-        == "rating " + moved["previous_rag"] + " to " + moved["rag"] + " " + board.since_words
-    ).all()
+        == "rating " + moved["previous_rag"] + " to " + moved["rag"] + tail + " "
+        + board.since_words
+    ).all()  # fmt: skip
     assert (rows.loc[rows["rag"] == rows["previous_rag"], "since_last_meeting"] == "").all()
+
+
+def test_judgements_csv_marks_within_chance_the_moves_the_board_page_does(
+    data_dir: Path,
+) -> None:
+    # Review 13, R13-3: the page said "Supporting Victims: Red to Amber, within chance"
+    # while judgements.csv said "rating Red to Amber", so a dashboard took the move as
+    # real. The file's rating_within_chance is the page's verdict, for every move.
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    board = summarise_board_quarter(sample, "2026-09", "2026-11")
+    rows = tabulate_board_judgements(board, "delivery-board")
+    changed = board.items[board.items["flag"] == "changed"]
+    on_page = {
+        (sid, "overall" if of == "overall" else mid)
+        for sid, mid, of, within in zip(
+            changed["strategy_id"], changed["item_id"], changed["rating_of"],
+            changed["within_chance"], strict=True,
+        )
+        if within
+    }  # fmt: skip
+    moved = rows[rows["rating_change"].fillna("") != ""]
+    in_file = set(
+        zip(
+            moved.loc[moved["rating_within_chance"] == True, "strategy_id"],  # noqa: E712
+            moved.loc[moved["rating_within_chance"] == True, "measure_id"],  # noqa: E712
+            strict=True,
+        )
+    )
+    assert in_file == on_page
+    # The strategies and the survey measure moved inside its margin of error.
+    assert {("supporting-victims", "overall"), ("vawg", "vawg-da-satisfaction")} <= in_file
+    assert len(moved) == len(changed)
+    words = rows.set_index(["strategy_id", "measure_id"])["since_last_meeting"]
+    for key in in_file:
+        assert ", within chance" in words[key], key
+    # Rural Crime's move is real (rural offences moved beyond chance): said bare.
+    assert words["rural-crime", "overall"].startswith("rating Red to Amber since ")
+    owners = format_board_owners(board)
+    assert "Supporting Victims: Red to Amber, within chance" in owners
+    assert "Rural Crime: Red to Amber, within chance" not in owners
+    assert set(rows["rating_within_chance"].dropna()) <= {True, False}
 
 
 def test_without_a_strategy_report_the_board_compares_with_what_it_was_shown(

@@ -388,6 +388,22 @@ def test_judgements_csv_says_a_strategys_move_in_its_measures_words(
     rows = add_continuity_columns(tabulate_judgements([summary], strategy), continuity)
     words = rows.set_index("measure_id")["since_last_meeting"]
     assert words["overall"] == f"{expected} {continuity.since_words}"
+    # The file's verdict is the section's: both moves rest on chance (review 13, R13-3),
+    # and each measure's category is the one the section files it under.
+    table = rows.set_index("measure_id")
+    assert table.loc["overall", "rating_within_chance"] is True
+    assert continuity.overall_within_chance
+    changes = continuity.changes
+    assert (
+        table.loc["overall", "rating_change"]
+        == changes.loc[changes["kind"] == "overall", "change"].iloc[0]
+    )
+    for change in changes[changes["kind"] == "measure"].to_dict("records"):
+        if change["change"] in ("rating changed", "rating moved within chance"):
+            assert table.loc[change["item_id"], "rating_change"] == change["change"]
+            assert table.loc[change["item_id"], "rating_within_chance"] == (
+                change["change"] == "rating moved within chance"
+            )
 
 
 # --- a figure counted in full that crossed its target inside its usual range (R10-4) -------
