@@ -20,9 +20,10 @@ formats:
   - ``at risk``: commitments reported at risk or off track that are not yet due (a
     commitment due in two years is a warning, not a delay, so it is never counted as
     overdue);
-  - ``new high risk``: risks that became high in the quarter
-    (the strategy summary's own list, ``StrategySummary.new_risks``, which its risk
-    rating and "But:" note read);
+  - ``new high risk``: risks known to have become high in the quarter, and ``high
+    risk``: risks high in the quarter whose strategy has no risk return on file for the
+    quarter before, so they are never counted as new (the strategy summary's own list,
+    ``StrategySummary.listed_risks``, which its risk rating and "But:" note read);
   - ``changed``: ratings that changed since the Delivery Board's previous quarter
     (:mod:`pcplib.assessment.continuity`), each measure's with the change in the
     evidence behind it (:func:`~pcplib.assessment.change_evidence.describe_change_evidence`:
@@ -36,7 +37,7 @@ formats:
 **A rating never sits alone.** A strategy's rating is the roll-up of its headline
 measures only, so each strategy carries the strategy summary's own "But:" note
 (:attr:`~pcplib.assessment.strategy.StrategySummary.rating_note`: a Red sub-measure, an
-overdue commitment, an overdue Board action, a new high risk), computed once with the
+overdue commitment, an overdue Board action, a high risk), computed once with the
 meeting's date, as the plan overview and the strategy report show it.
 
 **The comparison the changes name.** The Delivery Board meets quarterly, so its view
@@ -115,9 +116,10 @@ _RATED = ("Green", "Amber", "Red")
 BOARD_REPORT = "delivery-board"
 """The view's name in a run (its page and its ``report`` in ``judgements.csv``)."""
 
-FLAGS = ("overdue", "at risk", "new high risk", "changed", "progress")
+FLAGS = ("overdue", "at risk", "new high risk", "high risk", "changed", "progress")
 """An item's flag: past its due date and not done by it, a commitment at risk or off
-track but not yet due, a risk that became high in the quarter, a rating that changed,
+track but not yet due, a risk known to have become high in the quarter, a high risk
+with no earlier score on file (never counted as new), a rating that changed,
 or progress since the comparison (a commitment completed, an action done, a measure out
 of "needs attention" or newly meeting its target)."""
 
@@ -137,16 +139,17 @@ moved only on figures within chance; progress's ``progress_kind`` is what it cou
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
-    "returns_missing", "overdue", "at_risk", "new_risks", "changes", "progress",
-    "strategy_ids",
+    "returns_missing", "overdue", "at_risk", "new_risks", "unknown_risks", "changes",
+    "progress", "strategy_ids",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.owners`: the senior contact, ``Force`` or ``OPCC``, the
 names of the strategies they answer for, their SPOCs, then counts, then the ids of the
 strategies they answer for (a tuple, in the order of ``strategies``): ``overdue`` is the
 sum of the three before it (commitments, actions, returns), ``at_risk`` the commitments
-at risk or off track and not yet due, ``new_risks`` the risks that became high in the
-quarter, ``changes`` the ratings changed, ``progress`` the items that progressed
-(flag ``progress``)."""
+at risk or off track and not yet due, ``new_risks`` the risks known to have become high
+in the quarter, ``unknown_risks`` the high risks with no earlier score on file,
+``changes`` the ratings changed, ``progress`` the items that progressed (flag
+``progress``)."""
 
 # The columns only a changed rating or progress fills: every other item has none.
 _UNFILLED = {"rating_of": "", "within_chance": False, "progress_kind": ""}
@@ -165,12 +168,20 @@ class PlanTotals:
     at_risk : int
         Items at risk or off track and not yet due.
     new_risks : int
-        Risks that became high in the quarter.
+        Risks known to have become high in the quarter.
+    unknown_risks : int
+        High risks whose strategy has no risk return on file for the quarter before:
+        not known to be new, so not counted in ``new_risks``.
+    unknown_quarter : str
+        The quarter before (``2026/27 Q1``), whose returns those risks lack; empty when
+        there are none.
     """
 
     overdue: dict[str, int]
     at_risk: int
     new_risks: int
+    unknown_risks: int = 0
+    unknown_quarter: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,8 +208,8 @@ class BoardView:
         the previous rating; empty when recomputed), ``measures_basis`` (the same for
         the measures' ratings a quarter before: ``as reported`` from a strategy report's
         record or the view's own; a history written before the view kept its measures
-        holds its overall rating only), ``overdue``, ``at_risk`` and
-        ``new_risks`` (counts), ``rating_note``, what the rating alone would hide
+        holds its overall rating only), ``overdue``, ``at_risk``, ``new_risks`` and
+        ``unknown_risks`` (counts), ``rating_note``, what the rating alone would hide
         (the strategy summary's "But: ..." note; empty when nothing is hidden) and
         ``rating_scope`` (how few headline measures the rating rests on, when too few); then
         ``progress`` (a count of the items flagged ``progress``) and ``items_basis``:
@@ -283,6 +294,10 @@ class BoardView:
             overdue={str(kind): int(n) for kind, n in counts.items()},
             at_risk=int((flags == "at risk").sum()),
             new_risks=int((flags == "new high risk").sum()),
+            unknown_risks=int((flags == "high risk").sum()),
+            unknown_quarter=(
+                periods.shift_quarter(self.quarter, -1) if (flags == "high risk").any() else ""
+            ),
         )
 
     @property
@@ -660,7 +675,7 @@ def summarise_board_quarter(
         flagged += list_action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += list_return_items(dataset, sid, quarter, plan, as_of)
-        flagged += list_risk_items(ratings.summary.new_risks)
+        flagged += list_risk_items(ratings.summary.listed_risks)
         overall_rows.append(ratings.overall)
         items += [base | _UNFILLED | row for row in flagged + ratings.rows + ratings.progress]
         flags = [row["flag"] for row in flagged]
@@ -680,6 +695,7 @@ def summarise_board_quarter(
                 "overdue": flags.count("overdue"),
                 "at_risk": flags.count("at risk"),
                 "new_risks": flags.count("new high risk"),
+                "unknown_risks": flags.count("high risk"),
                 "rating_note": ratings.summary.rating_note,
                 "rating_scope": ratings.summary.rating_scope,
                 "progress": len(ratings.progress),
@@ -788,6 +804,7 @@ def _tabulate_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame:
                 # Only commitments carry a reported status that can be at risk.
                 "at_risk": int(counts.get(("at risk", "commitment"), 0)),
                 "new_risks": int(counts.get(("new high risk", "risk"), 0)),
+                "unknown_risks": int(counts.get(("high risk", "risk"), 0)),
                 "changes": int(counts.get(("changed", "rating"), 0)),
                 "progress": int(mine["flag"].eq("progress").sum()),
                 "strategy_ids": tuple(row["ids"]),

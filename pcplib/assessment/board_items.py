@@ -1,4 +1,4 @@
-"""The Delivery Board's flagged items: what is overdue, at risk or a new high risk.
+"""The Delivery Board's flagged items: what is overdue, at risk or a high risk.
 
 One strategy's items for the quarterly view (:mod:`pcplib.assessment.board`), each a
 row of :data:`~pcplib.assessment.board.BOARD_ITEM_COLUMNS` without the strategy's
@@ -18,6 +18,7 @@ from pcplib import periods
 from pcplib.assessment.actions import classify_actions
 from pcplib.assessment.commitment_status import check_commitment_statuses
 from pcplib.assessment.delivery import classify_commitments
+from pcplib.assessment.risks import NEW
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.data.sources.returns_layout import find_deadline
 from pcplib.labels import date_words, is_missing, month_words, strip_text
@@ -179,29 +180,39 @@ def list_return_items(
 
 
 def list_risk_items(risks: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return the risks that became high in the quarter: the owners answer for them too.
+    """Return the quarter's listed high risks: the owners answer for them too.
 
     Parameters
     ----------
     risks : pandas.DataFrame
         The strategy summary's own list
-        (:attr:`~pcplib.assessment.strategy.StrategySummary.new_risks`), the one its risk
-        rating and "But:" note read.
+        (:attr:`~pcplib.assessment.strategy.StrategySummary.listed_risks`), the one its
+        risk rating and "But:" note read.
 
     Returns
     -------
     list of dict
-        One item each, flag ``new high risk`` (seed 002).
+        One item each (seed 002): flag ``new high risk`` when the quarter before's return
+        shows it below high or not listed, else ``high risk`` with "no earlier score on
+        file": absence of a record is never counted as a new risk.
     """
-    return [
-        {
-            "kind": "risk",
-            "item_id": strip_text(r.get("risk_id")),
-            "item": strip_text(r.get("description")) or strip_text(r.get("risk_id")),
-            "state": f"new high risk, score {int(r['score'])}",
-            "due": "",
-            "detail": strip_text(r.get("owner")),
-            "flag": "new high risk",
-        }
-        for r in risks.to_dict("records")
-    ]
+    items = []
+    for r in risks.to_dict("records"):
+        known_new = r.get("novelty", NEW) == NEW
+        state = (
+            f"new high risk, score {int(r['score'])}"
+            if known_new
+            else f"high risk, score {int(r['score'])}, no earlier score on file"
+        )
+        items.append(
+            {
+                "kind": "risk",
+                "item_id": strip_text(r.get("risk_id")),
+                "item": strip_text(r.get("description")) or strip_text(r.get("risk_id")),
+                "state": state,
+                "due": "",
+                "detail": strip_text(r.get("owner")),
+                "flag": "new high risk" if known_new else "high risk",
+            }
+        )
+    return items

@@ -12,10 +12,12 @@ show and only formatted by :mod:`pcplib.report.summary`:
 - **actions overdue**: actions the Board agreed that are neither done nor dropped and
   were due before the meeting (:mod:`pcplib.assessment.actions`); the Board's only, like
   risks;
-- **new high risks**, when the data set holds a risks table (``dataset.risks``, with
+- **high risks**, when the data set holds a risks table (``dataset.risks``, with
   ``likelihood`` and ``impact`` scored 1 to 5): a risk scoring at least
   :data:`HIGH_RISK_SCORE` (likelihood × impact) in the reporting quarter that did not in
-  the quarter before. Risks are for the Board only, never in a public report.
+  the quarter before, Red and called new only when the strategy's return for the quarter
+  before is on file (:func:`~pcplib.assessment.risks.list_high_risks`); without it, Amber
+  and "no earlier score on file". Risks are for the Board only, never in a public report.
 
 What improved is the measures whose assessment is *improving* (a special-cause
 improvement not contradicted by a deterioration on a year earlier) or *on track* (a
@@ -37,7 +39,7 @@ from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.chance import describe_settled_miss, describe_within_target
 from pcplib.assessment.change_chance import is_within_usual_range
 from pcplib.assessment.harm import describe_grey_rule, describe_spc_unconfirmed
-from pcplib.assessment.risks import list_new_high_risks
+from pcplib.assessment.risks import NEW, list_high_risks, select_listed_risks
 from pcplib.assessment.scope import (
     parse_month_param,
     strategy_commitments,
@@ -72,7 +74,7 @@ EXCEPTION_KINDS = ("measure", "commitment", "action", "risk")
 EXCEPTION_COLUMNS = ["kind", "item_id", "name", "reason", "detail", "rag", "tier", "severity"]
 """Columns of :func:`list_exceptions` and :func:`list_improvements`. ``severity`` orders the
 rows (lower first): Red measures, Amber measures, commitments off track or overdue and
-actions overdue, commitments at risk, then new high risks."""
+actions overdue, commitments at risk, then high risks."""
 
 _RAG_SEVERITY = {"Red": 0, "Amber": 1}
 _COMMITMENT_SEVERITY = {"off track": 2, "overdue": 2, "at risk": 3}
@@ -416,22 +418,27 @@ def _commitment_exceptions(commitments: pd.DataFrame, period_end: str) -> list[d
     return rows
 
 
-def _risk_exceptions(dataset: Any, strategy_id: str, period_end: str) -> list[dict[str, Any]]:
+def _risk_exceptions(risks: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
-    for r in list_new_high_risks(dataset, strategy_id, period_end).to_dict("records"):
+    for r in risks.to_dict("records"):
         likelihood, impact = int(r["likelihood"]), int(r["impact"])
         description = r.get("description")
+        # Red and "new" only where the quarter before's return shows it; a high risk
+        # with no earlier score on file is high, not shown to have emerged (Amber, as
+        # the strategy's risk rating gives it).
+        known_new = r.get("novelty", NEW) == NEW
+        what = "new high risk" if known_new else "high risk (no earlier score on file)"
         rows.append(
             {
                 "kind": "risk",
                 "item_id": str(r.get("risk_id", "")),
                 "name": "" if is_missing(description) else str(description),
                 "reason": (
-                    f"new high risk: likelihood {likelihood} × impact {impact} = "
+                    f"{what}: likelihood {likelihood} × impact {impact} = "
                     f"{likelihood * impact} (high from {HIGH_RISK_SCORE})"
                 ),
                 "detail": "" if is_missing(r.get("mitigation")) else str(r["mitigation"]),
-                "rag": "Red",
+                "rag": "Red" if known_new else "Amber",
                 "tier": "",
                 "severity": _RISK_SEVERITY,
             }
@@ -501,7 +508,14 @@ def list_exceptions(
                 dataset, summary.strategy_id, summary.period_end, slot or ""
             )
         rows += _action_exceptions(actions)
-        rows += _risk_exceptions(dataset, summary.strategy_id, summary.period_end)
+        risks = (
+            summary.listed_risks
+            if summary.audience == "board"
+            else select_listed_risks(
+                list_high_risks(dataset, summary.strategy_id, summary.period_end)
+            )
+        )
+        rows += _risk_exceptions(risks)
     return _frame(rows)
 
 

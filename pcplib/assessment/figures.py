@@ -221,31 +221,33 @@ def compute_window(
     with_figure = {int(n) for n in start_n[np.asarray(held)]}
     left_out = tuple(sorted(with_figure & set(skip)))
     inside = np.asarray(held) & ~np.isin(start_n, left_out)
-    sel = rows[inside]
-    present = len(sel)
+    present = int(np.count_nonzero(inside))
     used = tuple(sorted(int(n) for n in start_n[inside]))
     missing = tuple(p for p in spanned if p not in with_figure and p not in unconfirmed)
     numerator = denominator = None
     # A stock's share or a rolling survey describes the window by its last period alone:
     # adding the periods' samples would count the same vehicles or respondents again.
-    at_end = sel[np.asarray(end_n[np.asarray(inside)] == last)]
-    sample = at_end if aggregation == "last" else sel
-    if present and {"numerator", "denominator"} <= set(sel.columns):
-        num, den = sample["numerator"], sample["denominator"]
+    at_end = inside & (np.asarray(end_n) == last)
+    sample = at_end if aggregation == "last" else inside
+    # Only the columns a figure is made of are selected (a whole-frame selection took
+    # most of this function's time, called some 50 times a report: issue #25); the
+    # same rows in the same order, so the same sums and means.
+    if present and {"numerator", "denominator"} <= set(rows.columns):
+        num, den = rows["numerator"][sample], rows["denominator"][sample]
         if num.notna().all() and den.notna().all():
             numerator, denominator = float(num.sum()), float(den.sum())
     value: float | None
     if present == 0:
         value = None
     elif aggregation == "sum":
-        value = float(sel["value"].sum()) if present >= expected else None
+        value = float(rows["value"][inside].sum()) if present >= expected else None
     elif aggregation == "last":
-        value = float(at_end["value"].iloc[-1]) if not at_end.empty else None
+        value = float(rows["value"][at_end].iloc[-1]) if at_end.any() else None
     elif numerator is not None and denominator and unit in RATIO_SCALES and present > 1:
         # One period keeps its recorded figure (the published one, and the chart's point).
         value = numerator / denominator * RATIO_SCALES[unit]
     else:
-        value = float(sel["value"].mean())
+        value = float(rows["value"][inside].mean())
     return Window(
         label, first, last, value, expected, present, numerator, denominator,
         used, missing, left_out, unconfirmed,

@@ -441,6 +441,39 @@ def plan_spc(
     SpcPlan or None
         None when the series has fewer than two figures.
     """
+    key = key_series(regular)
+    if key is None:
+        return _plan_spc(regular, measure, judged_from)
+    # The data-quality notes plan the same chart as the report's verdict did (issue #25):
+    # kept by everything the plan reads, the series' names and frequency included, as
+    # its charted series carries them.
+    fields = tuple((type(v).__name__, repr(v)) for v in (measure.get(f) for f in PLAN_FIELDS))
+    index = regular.index
+    stamp = (judged_from, getattr(judged_from, "unit", ""))
+    names = (repr(regular.name), repr(index.name), index.freqstr)
+    return _PLANS.recall(
+        (*key, names, fields, stamp), lambda: _plan_spc(regular, measure, judged_from)
+    )
+
+
+PLAN_FIELDS = (
+    "frequency",
+    "baseline_year",
+    "spc_baseline_from",
+    "spc_baseline_to",
+    "spc_recalculate_from",
+    "spc_recalculate_note",
+    "seasonal",
+)
+"""The catalogue fields :func:`plan_spc` reads (a test holds the list to what it reads)."""
+
+_PLANS: Memo = Memo(limit=1024)
+""":func:`plan_spc` by its series, the measure's :data:`PLAN_FIELDS` and ``judged_from``."""
+
+
+def _plan_spc(
+    regular: pd.Series, measure: Mapping[str, Any], judged_from: pd.Timestamp | None
+) -> SpcPlan | None:
     if regular.notna().sum() < 2:
         return None
     index = pd.DatetimeIndex(regular.index)

@@ -1,8 +1,14 @@
-"""A strategy's risks that became high in the reporting quarter.
+"""A strategy's high risks in the reporting quarter, and whether each is known to be new.
 
 Kept apart from :mod:`pcplib.assessment.exceptions` because the strategy summary reads
 them for its risk rating while the exceptions list reads the summary: both import
 this module, neither the other.
+
+A risk is called **new** only when the record shows it: the strategy's risk return for
+the quarter before is on file and the risk was not in it or scored below
+:data:`~pcplib.assessment.thresholds.HIGH_RISK_SCORE`. Without that return, a high risk
+may have been high for years; absence of a record is not a fact about the quarter
+before, so such a risk is "high (no earlier score on file)" and never counted as new.
 """
 
 from __future__ import annotations
@@ -15,7 +21,27 @@ from pcplib import periods
 from pcplib.assessment.scope import parse_month_param
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
 
-__all__ = ["list_new_high_risks"]
+__all__ = [
+    "ALREADY_HIGH",
+    "NEW",
+    "NO_EARLIER_SCORE",
+    "NOVELTIES",
+    "list_high_risks",
+    "list_new_high_risks",
+    "rate_risks",
+    "select_listed_risks",
+]
+
+NEW = "new"
+"""Novelty of a high risk that the quarter before's return shows below high or not listed."""
+NO_EARLIER_SCORE = "no earlier score"
+"""Novelty of a high risk whose strategy has no risk return on file for the quarter before."""
+ALREADY_HIGH = "already high"
+"""Novelty of a high risk that the quarter before's return scored high too."""
+NOVELTIES = (NEW, NO_EARLIER_SCORE, ALREADY_HIGH)
+"""The values of ``novelty`` in :func:`list_high_risks`."""
+
+_EMPTY_COLUMNS = ["risk_id", "strategy_id", "quarter", "score", "novelty"]
 
 
 def _risk_score(frame: pd.DataFrame) -> pd.Series:
@@ -24,8 +50,8 @@ def _risk_score(frame: pd.DataFrame) -> pd.Series:
     return likelihood * impact
 
 
-def list_new_high_risks(dataset: Any, strategy_id: str, period_end: str) -> pd.DataFrame:
-    """Risks that became high in the reporting quarter, when the data set holds risks.
+def list_high_risks(dataset: Any, strategy_id: str, period_end: str) -> pd.DataFrame:
+    """Return the quarter's high risks of a strategy, each with whether it is known new.
 
     Parameters
     ----------
@@ -41,21 +67,95 @@ def list_new_high_risks(dataset: Any, strategy_id: str, period_end: str) -> pd.D
     Returns
     -------
     pandas.DataFrame
-        The quarter's rows scoring at least :data:`HIGH_RISK_SCORE` whose risk did not
-        score that in the quarter before (or was not reported then), with a ``score``
-        column; highest score first. Empty when there is nothing to report.
+        The quarter's rows scoring at least :data:`HIGH_RISK_SCORE`, with ``score`` and
+        ``novelty``: :data:`NEW` when the strategy's return for the quarter before is on
+        file (any row of it) and the risk was not in it or scored below high;
+        :data:`ALREADY_HIGH` when it scored high then; :data:`NO_EARLIER_SCORE` when the
+        strategy has no row for the quarter before (or the table has no ``risk_id`` to
+        match the risk by). Highest score first; empty when there is nothing to report.
     """
     # The risks table arrives with the owners' returns; a data set from before it has none.
     risks = getattr(dataset, "risks", None)
     needed = {"strategy_id", "quarter", "likelihood", "impact"}
     if not isinstance(risks, pd.DataFrame) or risks.empty or not needed <= set(risks.columns):
-        return pd.DataFrame(columns=["risk_id", "strategy_id", "quarter", "score"])
+        return pd.DataFrame(columns=_EMPTY_COLUMNS)
     quarter = periods.label_quarter(parse_month_param(period_end, "period_end").to_timestamp())
     previous = periods.shift_quarter(quarter, -1)
     mine = risks[risks["strategy_id"].astype(str) == strategy_id].copy()
     mine["score"] = _risk_score(mine)
     now = mine[(mine["quarter"].astype(str) == quarter) & (mine["score"] >= HIGH_RISK_SCORE)]
-    if "risk_id" in mine.columns:
-        was_high = (mine["quarter"].astype(str) == previous) & (mine["score"] >= HIGH_RISK_SCORE)
-        now = now[~now["risk_id"].isin(mine.loc[was_high, "risk_id"])]
+    now = now.copy()
+    before = mine[mine["quarter"].astype(str) == previous]
+    if before.empty or "risk_id" not in mine.columns:
+        # No return for the quarter before: whether the risk was high then is unknown.
+        now["novelty"] = NO_EARLIER_SCORE
+    else:
+        was_high = before.loc[before["score"] >= HIGH_RISK_SCORE, "risk_id"]
+        now["novelty"] = now["risk_id"].isin(was_high).map({True: ALREADY_HIGH, False: NEW})
     return now.sort_values("score", ascending=False, kind="stable")
+
+
+def list_new_high_risks(dataset: Any, strategy_id: str, period_end: str) -> pd.DataFrame:
+    """Return the risks known to have become high in the reporting quarter.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set (see :func:`list_high_risks`).
+    strategy_id : str
+        The strategy.
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`list_high_risks` whose ``novelty`` is :data:`NEW`.
+    """
+    high = list_high_risks(dataset, strategy_id, period_end)
+    return high[high["novelty"] == NEW]
+
+
+def rate_risks(high_risks: pd.DataFrame, has_risks: bool) -> str:
+    """Return a strategy's risk rating from its high risks.
+
+    Parameters
+    ----------
+    high_risks : pandas.DataFrame
+        From :func:`list_high_risks`.
+    has_risks : bool
+        Whether the data set holds any risks.
+
+    Returns
+    -------
+    str
+        Red when a risk is known to have become high in the quarter; Amber when a risk
+        is high but not known to be new (no earlier score on file, or high then too):
+        high now, so never Green, but not shown to have emerged, so never the
+        escalation's Red; Green when the data set holds risks and none is high; Grey
+        without risks.
+    """
+    novelty = high_risks.get("novelty", pd.Series(dtype=object))
+    if (novelty == NEW).any():
+        return "Red"
+    if not high_risks.empty:
+        return "Amber"
+    return "Green" if has_risks else "Grey"
+
+
+def select_listed_risks(high_risks: pd.DataFrame) -> pd.DataFrame:
+    """Return the high risks a report lists: all but those high the quarter before too.
+
+    Parameters
+    ----------
+    high_risks : pandas.DataFrame
+        From :func:`list_high_risks`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows whose ``novelty`` is new or no earlier score on file.
+    """
+    if high_risks.empty or "novelty" not in high_risks.columns:
+        return high_risks
+    return high_risks[high_risks["novelty"] != ALREADY_HIGH]

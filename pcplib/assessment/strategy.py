@@ -19,7 +19,7 @@ from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, class
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
-from pcplib.assessment.risks import list_new_high_risks
+from pcplib.assessment.risks import NEW, list_high_risks, rate_risks, select_listed_risks
 from pcplib.assessment.scope import check_strategy, strategy_commitments
 from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.thresholds import (
@@ -55,23 +55,26 @@ class StrategySummary:
     audience : str
         Who the summary is for: ``"board"``, or ``"public"`` (public measures only).
     risk_rag : str
-        The risk rating: Red when a risk became high in the quarter, Green when the data
-        set holds risks and none did, Grey without risks; empty for the public, as the
-        risks are withheld from it (never a rating value).
+        The risk rating (:func:`~pcplib.assessment.risks.rate_risks`): Red when a risk is
+        known to have become high in the quarter, Amber when a risk is high but not known
+        to be new, Green when the data set holds risks and none is high, Grey without
+        risks; empty for the public, as the risks are withheld from it (never a rating
+        value).
     rating_note : str
         What the overall rating alone would hide ("But: ..."): a Red sub-measure, an
-        overdue commitment, a new high risk; empty when nothing is hidden. The
+        overdue commitment, a high risk; empty when nothing is hidden. The
         performance, delivery and risk ratings are :attr:`performance_rag`,
         :attr:`delivery_rag` and :attr:`risk_rag`.
     rating_scope : str
         How many headline measures the rating rests on, said wherever the rating is
         shown when they are too few (:func:`describe_rating_scope`: "too little rated:
         1 of 2 headline measures (1 Green)"); empty when enough are rated.
-    new_risks : pandas.DataFrame
-        The risks that became high in the quarter
-        (:func:`~pcplib.assessment.risks.list_new_high_risks`), which ``risk_rag`` and
-        ``rating_note`` read: the Board's view lists these, not a second reading. Empty
-        for the public.
+    high_risks : pandas.DataFrame
+        The quarter's high risks, each with its ``novelty`` (new, no earlier score on
+        file, already high; :func:`~pcplib.assessment.risks.list_high_risks`), which
+        ``risk_rag`` and ``rating_note`` read: the Board's view and the report's "Needs
+        attention" list these (:attr:`listed_risks`), not a second reading. Empty for
+        the public.
     overdue_actions : pandas.DataFrame
         The Board actions overdue by the meeting (``slot``; the data period's end without
         one, :func:`~pcplib.assessment.actions.list_overdue_actions`), which
@@ -101,9 +104,18 @@ class StrategySummary:
     risk_rag: str = "Grey"
     rating_note: str = ""
     rating_scope: str = ""
-    new_risks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    high_risks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     overdue_actions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     slot: str = ""
+
+    @property
+    def listed_risks(self) -> pd.DataFrame:
+        """The high risks a report lists: new, or with no earlier score on file.
+
+        A risk high in both quarters changed nothing and is not listed, though it keeps
+        the risk rating Amber.
+        """
+        return select_listed_risks(self.high_risks)
 
     @property
     def performance_rag(self) -> str:
@@ -186,7 +198,7 @@ def summarise_strategy(
     StrategySummary
         The overall RAG is the worst of the headline measures' RAG (Grey left out); its
         ``rating_note`` names what that rating alone would hide (:func:`note_hidden_by_rating`:
-        for the Board, new high risks and overdue Board actions too).
+        for the Board, high risks and overdue Board actions too).
     """
     check_strategy(dataset, strategy_id)
     measures = summarise_measures(
@@ -197,12 +209,10 @@ def summarise_strategy(
     rating, explanation = roll_up_strategy(headline, public=audience == "public")
     commitments = strategy_commitments(dataset, strategy_id)
     risks = (
-        list_new_high_risks(dataset, strategy_id, period_end)
-        if audience == "board"
-        else pd.DataFrame()
+        list_high_risks(dataset, strategy_id, period_end) if audience == "board" else pd.DataFrame()
     )
     has_risks = audience == "board" and not getattr(dataset, "risks", pd.DataFrame()).empty
-    risk_rag = "Red" if not risks.empty else ("Green" if has_risks else "Grey")
+    risk_rag = rate_risks(risks, has_risks)
     if audience == "public":
         # Withheld, not rated: "Grey" means nothing to rate yet, and a public file would
         # give two values for one field where the Board's gives Red (review 9, R9-19).
@@ -212,7 +222,9 @@ def summarise_strategy(
         if audience == "board"
         else pd.DataFrame()
     )
-    note = note_hidden_by_rating(rating, measures, commitments, period_end, risks, actions)
+    note = note_hidden_by_rating(
+        rating, measures, commitments, period_end, select_listed_risks(risks), actions
+    )
     return StrategySummary(
         strategy_id=strategy_id,
         strategy_name=str(dataset.strategy(strategy_id)["strategy_name"]),
@@ -226,7 +238,7 @@ def summarise_strategy(
         risk_rag=risk_rag,
         rating_note=note,
         rating_scope=describe_rating_scope(headline),
-        new_risks=risks,
+        high_risks=risks,
         overdue_actions=actions,
         slot=slot,
     )
@@ -241,7 +253,7 @@ def note_hidden_by_rating(
     measures: pd.DataFrame,
     commitments: pd.DataFrame,
     period_end: str,
-    new_risks: pd.DataFrame | None = None,
+    high_risks: pd.DataFrame | None = None,
     overdue_actions: pd.DataFrame | None = None,
 ) -> str:
     """Say what a strategy's overall rating alone would hide, as a "But: ..." note.
@@ -256,8 +268,9 @@ def note_hidden_by_rating(
         The strategy's commitments (``status``, ``due_date``).
     period_end : str
         The reporting period's last month, ``YYYY-MM``.
-    new_risks : pandas.DataFrame, optional
-        From :func:`~pcplib.assessment.risks.list_new_high_risks` (the Board's only).
+    high_risks : pandas.DataFrame, optional
+        The listed high risks (:func:`~pcplib.assessment.risks.select_listed_risks`
+        of :func:`~pcplib.assessment.risks.list_high_risks`; the Board's only).
     overdue_actions : pandas.DataFrame, optional
         From :func:`~pcplib.assessment.actions.list_overdue_actions` (the Board's only).
 
@@ -265,8 +278,9 @@ def note_hidden_by_rating(
     -------
     str
         Empty when nothing is hidden; otherwise "But: ..." naming each Red measure (when
-        the rating is not itself Red), overdue commitments, overdue Board actions and new
-        high risks: the same items the strategy report's "Needs attention" lists. A Red
+        the rating is not itself Red), overdue commitments, overdue Board actions, new
+        high risks and high risks with no earlier score on file (never called new): the
+        same items the strategy report's "Needs attention" lists. A Red
         with no target for a rise in reports to Action Fraud
         (:func:`~pcplib.assessment.caveats.is_rise_in_reports`) says it is "more reports,
         which may be more reporting".
@@ -290,13 +304,21 @@ def note_hidden_by_rating(
     if overdue_actions is not None and not overdue_actions.empty:
         n = len(overdue_actions)
         parts.append(f"{n} Board action{'s' if n != 1 else ''} overdue")
-    if new_risks is not None and not new_risks.empty:
-        n = len(new_risks)
-        top = int(new_risks["score"].max()) if "score" in new_risks.columns else HIGH_RISK_SCORE
-        parts.append(
-            f"{n} new high risk{'s' if n != 1 else ''} (highest score {top}; high is "
-            f"{HIGH_RISK_SCORE} or more)"
-        )
+    if high_risks is not None and not high_risks.empty:
+        novelty = high_risks.get("novelty", pd.Series(NEW, index=high_risks.index))
+        for known, words in ((True, "new high risk"), (False, "high risk")):
+            some = high_risks[(novelty == NEW) == known]
+            if some.empty:
+                continue
+            n = len(some)
+            top = int(some["score"].max()) if "score" in some.columns else HIGH_RISK_SCORE
+            # "New" only where the quarter before's return shows it: absence of a
+            # record is not a fact about that quarter.
+            unknown = "" if known else " with no earlier score on file"
+            parts.append(
+                f"{n} {words}{'s' if n != 1 else ''}{unknown} (highest score {top}; high "
+                f"is {HIGH_RISK_SCORE} or more)"
+            )
     return f"But: {'; '.join(parts)}." if parts else ""
 
 

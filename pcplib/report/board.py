@@ -7,7 +7,7 @@ together: a commitment reported at risk but due in two years is not late, so the
 have columns of their own, and every change names what it is compared with. A
 strategy's rating, which is of its headline measures only, is shown with the strategy's
 own "But:" note beside it (worked out by the assessment, never recounted here), so it
-never sits alone beside its own overdue items or a new high risk. Each owner's row says
+never sits alone beside its own overdue items or a high risk. Each owner's row says
 what progressed as well as what changed (a commitment completed, an action done, a
 measure out of "needs attention"), and each change its evidence; an update to a
 quarter's view already published is titled as one and names the view it compares with.
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_board_header", "format_board_missions", "format_board_owners"]
 
-_LISTED = ("overdue", "at risk", "new high risk")
+_LISTED = ("overdue", "at risk", "new high risk", "high risk")
 """The flags listed under each strategy, in this order; changes are in the owners' table."""
 
 _OVERDUE_WORDS = {
@@ -261,15 +261,34 @@ def _totals(view: BoardView) -> str:
         for k in _OVERDUE_WORDS
         if k in counts
     )
-    at_risk, risks = totals.at_risk, totals.new_risks
+    at_risk = totals.at_risk
     returns_note = (
         "" if view.returns_recorded else " (no owners' return is on record, so none is shown late)"
     )
     return (
         f"Overdue across the plan: {overdue or 'nothing'}{returns_note}. At risk, not yet due: "
-        f"{plural(at_risk, 'commitment') if at_risk else 'none'}. New high risks: "
-        f"{risks if risks else 'none'}.{_progress_note(view)}"
+        f"{plural(at_risk, 'commitment') if at_risk else 'none'}. {_risk_totals(view)}"
+        f"{_progress_note(view)}"
     )
+
+
+def _risk_totals(view: BoardView) -> str:
+    """The high risks across the plan, never calling new a risk with no earlier score.
+
+    A risk is new only against the quarter before's return; where that return is not
+    on file, the count says so rather than call every high risk new.
+    """
+    totals = view.totals
+    new, unknown = totals.new_risks, totals.unknown_risks
+    if not unknown:
+        return f"New high risks: {new if new else 'none'}."
+    missing = (
+        f"no risk return for {totals.unknown_quarter} is on file for "
+        f"{'its strategy' if unknown == 1 else 'their strategies'}"
+    )
+    if not new:
+        return f"High risks: {unknown}, none known to be new: {missing}."
+    return f"High risks: {new + unknown}, {new} new; {unknown} not known to be new: {missing}."
 
 
 def _items_known(view: BoardView, ids: list[str] | None = None) -> bool:
@@ -310,7 +329,9 @@ def _definitions(view: BoardView) -> str:
         f"{_month(view.period_end)}; actions due before {date_words(view.as_of)}; owners' "
         "returns not in by the forward plan's date). At risk: reported at risk or off track, "
         f"not yet due. New high risk: scored {HIGH_RISK_SCORE} or more (likelihood × impact) "
-        f"this quarter, not the quarter before. Changed: {compared}; a strategy report's "
+        "this quarter, and below it or not listed in the strategy's risk return of the "
+        "quarter before; a high risk whose strategy has no such return on file has no "
+        f"earlier score and is not called new. Changed: {compared}; a strategy report's "
         '"Since the last meeting" compares with the Board\'s last meeting on that strategy '
         "instead. Progress: commitments completed and Board actions done since, measures "
         "out of needs attention and targets newly met; each change and each measure's "
@@ -346,7 +367,8 @@ def format_board_owners(view: BoardView) -> str:
     str
         HTML: a sentence with the totals, then one row per owner (most overdue first):
         owner and side, the strategies they answer for, what is overdue, what is at
-        risk but not yet due or a new high risk, and what progressed and changed (naming
+        risk but not yet due or a high risk (new, or with no earlier score on file), and
+        what progressed and changed (naming
         the comparison; a line of progress in counts, the progressed items and the
         measures' changes named with their evidence under a folded line); then, folded,
         what overdue, at risk, new high risk, changed and progress mean, and the single
@@ -355,8 +377,10 @@ def format_board_owners(view: BoardView) -> str:
     body = []
     for _, row in view.owners.iterrows():
         at_risk, risks = int(row["at_risk"]), int(row["new_risks"])
+        unknown = int(row.get("unknown_risks", 0))
         ahead = [plural(at_risk, "commitment") if at_risk else ""]
         ahead.append(plural(risks, "new high risk") if risks else "")
+        ahead.append(f"{plural(unknown, 'high risk')}, no earlier score" if unknown else "")
         body.append(
             [
                 f"<strong>{esc(row['owner'])}</strong> "
@@ -374,7 +398,7 @@ def format_board_owners(view: BoardView) -> str:
             "Owner",
             "Accountable for",
             "Overdue (past due, not done)",
-            "At risk, not yet due; new high risks",
+            "At risk, not yet due; high risks",
             f"Progress and changes {view.since_words}",
         ],
         body,
@@ -536,7 +560,7 @@ def format_board_missions(view: BoardView) -> str:
                 [
                     "Strategy",
                     f"Measures' rating now, and {_then_words(view)}",
-                    "Overdue, at risk or a new high risk",
+                    "Overdue, at risk or a high risk",
                 ],
                 body,
                 f"{name}: each strategy, {view.quarter}",

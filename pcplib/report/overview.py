@@ -349,8 +349,8 @@ def _delivery_cell(first: pd.Series) -> str:
 OVERVIEW_SCOPE = {
     "board": (
         'For the Board: "But:" beside a rating names what it alone would hide: a Red '
-        "measure (restricted ones too), an overdue commitment or Board action, or a new "
-        "high risk."
+        "measure (restricted ones too), an overdue commitment or Board action, or a high "
+        "risk."
     ),
     "public": (
         'Public version: public measures only. Beside each strategy\'s rating, "But:" '

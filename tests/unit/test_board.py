@@ -245,7 +245,7 @@ def test_a_commitment_at_risk_but_not_yet_due_is_never_counted_overdue(
     assert '<th scope="col">Late</th>' not in page
     assert (
         '<th scope="col">Overdue (past due, not done)</th>'
-        '<th scope="col">At risk, not yet due; new high risks</th>' in page
+        '<th scope="col">At risk, not yet due; high risks</th>' in page
     )
     missions = format_board_missions(board)
     assert "(at risk, due 31 March 2028)" in missions and "(overdue, due 30 June 2026)" in missions
@@ -448,7 +448,7 @@ def test_a_rating_never_sits_alone_beside_what_it_does_not_cover(
     data, board = view
     strategies = board.strategies.set_index("strategy_id")
     own = summarise_strategy(data, "vawg", "2026-09", slot="2026-11").rating_note
-    assert own.startswith("But: ") and "1 Board action overdue" in own and "new high risk" in own
+    assert own.startswith("But: ") and "1 Board action overdue" in own and "high risk" in own
     assert strategies.loc["vawg", "rating_note"] == own
     missions = format_board_missions(board)
     row = missions[missions.index(">Violence Against Women and Girls<") :].split("</tr>")[0]
@@ -459,26 +459,68 @@ def test_a_rating_never_sits_alone_beside_what_it_does_not_cover(
     assert empty == summarise_strategy(data, "workforce", "2026-09", slot="2026-11").rating_note
 
 
-def test_new_high_risks_are_owner_accountable_items_in_the_view(
+def test_high_risks_are_owner_accountable_items_in_the_view(
     view: tuple[Dataset, BoardView],
 ) -> None:
-    # Review 3 #3: the plan overview names a new high risk (VAWG, score 16) that the
-    # board view never showed.
+    # Review 3 #3: the plan overview names a high risk (VAWG, score 16) that the board
+    # view never showed. Review 13, R13-4: the sample holds no 2026/27 Q1 risk return for
+    # VAWG, so its high risk is listed but never called new.
     data, board = view
-    risks = board.items[board.items["flag"] == "new high risk"]
-    assert risks["kind"].unique().tolist() == ["risk"]
+    risks = board.items[board.items["kind"] == "risk"]
+    assert set(risks["flag"]) == {"high risk"}
     assert risks["strategy_id"].tolist() == ["vawg"]
-    assert "score 16" in risks["state"].iloc[0]
+    vawg_risk = risks[risks["strategy_id"] == "vawg"].iloc[0]
+    assert vawg_risk["state"] == "high risk, score 16, no earlier score on file"
     owners = board.owners.set_index("owner")
     vawg = data.strategies.set_index("strategy_id").loc["vawg"]
-    assert owners.loc[vawg["force_senior_owner"], "new_risks"] == 1
-    assert owners.loc[vawg["opcc_senior_owner"], "new_risks"] == 1
-    assert board.strategies.set_index("strategy_id").loc["vawg", "new_risks"] == 1
+    assert owners.loc[vawg["force_senior_owner"], "new_risks"] == 0
+    assert owners.loc[vawg["opcc_senior_owner"], "unknown_risks"] == 1
+    strategies = board.strategies.set_index("strategy_id")
+    assert (strategies.loc["vawg", "new_risks"], strategies.loc["vawg", "unknown_risks"]) == (0, 1)
+    assert (board.totals.new_risks, board.totals.unknown_risks) == (0, 1)
     missions = format_board_missions(board)
-    description = str(risks["item"].iloc[0])
-    assert f"Risk: {esc(description.rstrip('.'))} <strong>(new high risk, score 16)" in missions
+    description = esc(str(vawg_risk["item"]).rstrip("."))
+    assert (
+        f"Risk: {description} <strong>(high risk, score 16, no earlier score on file)" in missions
+    )
     page = format_board_owners(board)
-    assert "1 new high risk" in page and "New high risks: 1." in page
+    assert "new high risk" not in page.split("<details")[0]
+    assert (
+        "High risks: 1, none known to be new: no risk return for 2026/27 Q1 is on file for "
+        "its strategy." in page
+    )
+    assert "1 high risk, no earlier score" in page
+
+
+def test_a_high_risk_is_new_only_against_the_quarter_befores_return(
+    view: tuple[Dataset, BoardView],
+) -> None:
+    # With VAWG's 2026/27 Q1 return on file, scoring its risk below high, the same risk
+    # is new: flagged, counted and named as new. Workforce's, made high, has no Q1 return
+    # on file: not known to be new.
+    data, _ = view
+    earlier = data.risks[data.risks["risk_id"] == "vawg-r01"].copy()
+    earlier[["quarter", "likelihood", "impact"]] = ["2026/27 Q1", 3, 4]
+    risks = pd.concat([data.risks, earlier], ignore_index=True)
+    risks.loc[risks["risk_id"] == "workforce-r01", ["likelihood", "impact"]] = [4, 4]
+    board = summarise_board_quarter(
+        replace(data, risks=risks),
+        "2026-09",
+        "2026-11",
+    )
+    risks = board.items[board.items["kind"] == "risk"].set_index("strategy_id")
+    assert risks.loc["vawg", ["flag", "state"]].tolist() == [
+        "new high risk",
+        "new high risk, score 16",
+    ]
+    assert (board.totals.new_risks, board.totals.unknown_risks) == (1, 1)
+    assert board.strategies.set_index("strategy_id").loc["vawg", "new_risks"] == 1
+    page = format_board_owners(board)
+    assert (
+        "High risks: 2, 1 new; 1 not known to be new: no risk return for 2026/27 Q1 is on "
+        "file for its strategy." in page
+    )
+    assert "1 new high risk" in page
 
 
 def test_changed_measures_are_named_and_a_move_to_grey_is_no_longer_rated(data_dir: Path) -> None:

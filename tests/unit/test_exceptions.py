@@ -13,7 +13,14 @@ from pcplib.assessment.exceptions import (
     list_exceptions,
     list_improvements,
 )
-from pcplib.assessment.risks import list_new_high_risks
+from pcplib.assessment.risks import (
+    ALREADY_HIGH,
+    NEW,
+    NO_EARLIER_SCORE,
+    list_high_risks,
+    list_new_high_risks,
+    rate_risks,
+)
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.data import Dataset
 from pcplib.report.summary import format_board_summary
@@ -62,14 +69,13 @@ def test_an_overdue_commitment_is_an_exception(sample: Dataset) -> None:
 
 
 def test_new_high_risks_come_from_the_risks_table_when_there_is_one(sample: Dataset) -> None:
-    summary = summarise_strategy(sample, "vawg", "2026-09")
-    # The sample's own risks table: its new high risks are rows of it, scored 15 or more.
-    found = list_new_high_risks(sample, "vawg", "2026-09")
+    # The sample's own risks table: its high risks are rows of it, scored 15 or more.
+    found = list_high_risks(sample, "vawg", "2026-09")
     assert set(found["risk_id"]) <= set(sample.risks["risk_id"])
     assert (found["score"] >= 15).all()
     risks = pd.DataFrame(
         [
-            # New and high: 4 x 4 this quarter, unknown last quarter.
+            # New and high: 4 x 4 this quarter, not in the return of the quarter before.
             ("vawg-r01", "vawg", "2026/27 Q2", "Refuge places close", 4, 4, "Bid for funds"),
             # High in both quarters: not new.
             ("vawg-r02", "vawg", "2026/27 Q1", "Court backlog", 5, 3, ""),
@@ -96,6 +102,8 @@ def test_new_high_risks_come_from_the_risks_table_when_there_is_one(sample: Data
     new = list_new_high_risks(with_risks, "vawg", "2026-09")
     assert list(new["risk_id"]) == ["vawg-r01", "vawg-r03"]
     assert (new["score"] >= HIGH_RISK_SCORE).all()
+    summary = summarise_strategy(with_risks, "vawg", "2026-09")
+    assert summary.risk_rag == "Red"
     found = list_exceptions(with_risks, summary)
     risk_rows = found[found["kind"] == "risk"]
     assert list(risk_rows["name"]) == ["Refuge places close", "Staff leave"]
@@ -105,6 +113,40 @@ def test_new_high_risks_come_from_the_risks_table_when_there_is_one(sample: Data
     # Risks are for the Board only.
     public = list_exceptions(with_risks, summary, audience="public")
     assert "risk" not in set(public["kind"])
+
+
+def test_a_high_risk_with_no_earlier_return_on_file_is_never_called_new(
+    sample: Dataset,
+) -> None:
+    # Review 13, R13-4: the sample holds no 2026/27 Q1 risk return for VAWG, so its
+    # 16-scoring risk was called new (Red, "new high risk") from the absence of a record.
+    assert not (
+        (sample.risks["strategy_id"] == "vawg") & (sample.risks["quarter"] == "2026/27 Q1")
+    ).any()
+    high = list_high_risks(sample, "vawg", "2026-09")
+    assert high[["risk_id", "novelty"]].values.tolist() == [["vawg-r01", NO_EARLIER_SCORE]]
+    assert list_new_high_risks(sample, "vawg", "2026-09").empty
+    summary = summarise_strategy(sample, "vawg", "2026-09")
+    assert summary.risk_rag == "Amber"
+    assert "1 high risk with no earlier score on file (highest score 16" in summary.rating_note
+    assert "new high risk" not in summary.rating_note
+    found = list_exceptions(sample, summary)
+    risk = found[found["kind"] == "risk"].iloc[0]
+    assert risk["reason"] == (
+        "high risk (no earlier score on file): likelihood 4 × impact 4 = 16 (high from 15)"
+    )
+    assert risk["rag"] == "Amber"
+
+
+def test_the_risk_rating_reads_whether_a_high_risk_is_known_new() -> None:
+    def frame(*novelties: str) -> pd.DataFrame:
+        return pd.DataFrame({"score": [16] * len(novelties), "novelty": list(novelties)})
+
+    assert rate_risks(frame(NEW, NO_EARLIER_SCORE), True) == "Red"
+    assert rate_risks(frame(NO_EARLIER_SCORE), True) == "Amber"
+    assert rate_risks(frame(ALREADY_HIGH), True) == "Amber"
+    assert rate_risks(frame(), True) == "Green"
+    assert rate_risks(frame(), False) == "Grey"
 
 
 def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) -> None:

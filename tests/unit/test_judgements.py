@@ -724,14 +724,15 @@ def test_h_commitments_not_yet_due_do_not_lower_delivery(tmp_path):
 
 def test_a_public_judgements_file_withholds_the_risk_rating(sample: Dataset) -> None:
     # Review 9, R9-19: the public files gave violence-and-vulnerability's risk_rag "Grey"
-    # ("nothing to rate") where the Board's gave Red. Withheld is empty, never a rating.
+    # ("nothing to rate") where the Board's gave a rating. Withheld is empty, never a
+    # rating. Their high risks have no earlier score on file: Amber, not new (review 13).
     from pcplib.assessment.judgements import tabulate_judgements
 
     board = tabulate_judgements(
         [summarise_strategy(sample, s, "2026-09") for s in ("violence-and-vulnerability", "vawg")],
         "board",
     )
-    assert "Red" in set(board.loc[board["measure_id"] == "overall", "risk_rag"])
+    assert set(board.loc[board["measure_id"] == "overall", "risk_rag"]) == {"Amber"}
     public = tabulate_judgements(
         [
             summarise_strategy(sample, s, "2026-09", audience="public")

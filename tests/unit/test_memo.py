@@ -74,3 +74,53 @@ def test_seasonal_indices_kept_are_handed_out_as_copies() -> None:
         series.set_axis(months + pd.DateOffset(months=1)), "monthly"
     )
     assert later is not None and later[0][1] == again[0][12]
+
+
+class RecordingMeasure(dict):
+    """A catalogue row that notes which fields are read."""
+
+    def __init__(self, row: dict, read: set) -> None:
+        super().__init__(row)
+        self.read = read
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+
+def test_a_plan_is_kept_by_every_field_it_reads(sample) -> None:
+    from pcplib.assessment.measures import select_rows
+    from pcplib.periods import month_number
+
+    end = month_number("2026-09")
+    read: set = set()
+    for row in sample.measures.to_dict("records"):
+        regular = select_rows(sample, row, end).regular
+        judged_from = pd.Timestamp("2026-07-01")
+        # Worked out afresh (not kept): which catalogue fields the plan reads.
+        limits._plan_spc(regular, RecordingMeasure(row, read), judged_from)
+        kept = limits.plan_spc(regular, row, judged_from)
+        assert limits.plan_spc(regular.copy(), dict(row), judged_from) is kept
+    # A field the plan reads but the key leaves out would hand one measure another's plan.
+    assert read <= set(limits.PLAN_FIELDS), read - set(limits.PLAN_FIELDS)
+    assert {"frequency", "baseline_year", "seasonal"} <= read
+
+
+def test_a_plan_kept_is_not_handed_to_another_measure_or_period() -> None:
+    months = pd.date_range("2019-04-01", periods=84, freq="MS")
+    pattern = 100 * (1 + 0.2 * np.sin(2 * np.pi * months.month.to_numpy() / 12))
+    regular = pd.Series(pattern, index=months)
+    measure = {"frequency": "monthly", "baseline_year": "2022/23", "seasonal": "auto"}
+    judged = pd.Timestamp("2025-10-01")
+    seasonal = limits.plan_spc(regular, measure, judged)
+    assert seasonal is not None and seasonal.seasonal
+    unadjusted = limits.plan_spc(regular, {**measure, "seasonal": "no"}, judged)
+    assert unadjusted is not None and not unadjusted.seasonal
+    later = limits.plan_spc(regular, measure, pd.Timestamp("2026-01-01"))
+    assert later is not None and later is not seasonal
+    named = limits.plan_spc(regular.rename("value"), measure, judged)
+    assert named is not None and named.series.name == "value" and seasonal.series.name is None

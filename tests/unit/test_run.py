@@ -1113,7 +1113,7 @@ def test_the_index_note_is_the_reports_own_in_the_audiences_form(sample) -> None
         assert overall.note == summary.rating_note
     board = run.summarise_overall(sample, "violence-and-vulnerability", "2026-09", "board")
     public = run.summarise_overall(sample, "violence-and-vulnerability", "2026-09", "public")
-    # The Board's names its new high risk; the public one never names risks or actions.
+    # The Board's names its high risk; the public one never names risks or actions.
     assert "high risk" in board.note
     assert "risk" not in public.note and "Board action" not in public.note
 

@@ -492,6 +492,12 @@ def test_a_green_strategy_names_its_red_sub_measure_overdue_commitment_and_new_r
         "score 15; high is 15 or more)."
     )
     assert note_hidden_by_rating("Green", measures.iloc[:1], commitments.iloc[[0]], "2026-09") == ""
+    # A high risk whose strategy has no earlier return on file is not called new.
+    unknown = pd.DataFrame({"risk_id": ["r1"], "score": [16], "novelty": ["no earlier score"]})
+    assert note_hidden_by_rating("Green", measures.iloc[:1], commitments.iloc[[0]], "2026-09",
+                                 unknown) == (
+        "But: 1 high risk with no earlier score on file (highest score 16; high is 15 or more)."
+    )  # fmt: skip
 
 
 def test_an_overdue_board_action_is_named_beside_the_rating():
@@ -511,7 +517,7 @@ def test_an_overdue_board_action_is_named_beside_the_rating():
 def test_the_boards_overview_carries_each_strategy_reports_but(data_dir):
     # Review A9: the Board's overview showed "Resources | Green But: 1 commitment overdue."
     # beside a strategy report naming a Red restricted sub-measure, an overdue Board action
-    # and a new high risk. The Board's overview now carries the strategy report's "But:";
+    # and a high risk. The Board's overview now carries the strategy report's "But:";
     # the public one leaves out restricted measures, risks and actions, and says so.
     from pcplib.assessment.overview import build_plan_overview
     from pcplib.assessment.strategy import summarise_strategy
@@ -531,9 +537,13 @@ def test_the_boards_overview_carries_each_strategy_reports_but(data_dir):
     # F11). Money from the books has no test of chance (issue 26, F4/N7): its spend rose
     # 10.3% on a year ago, a change that matters, so it is Red and the Board's note says so.
     assert "Police officer overtime spend (sub-measure) is Red" in resources
-    assert "Board action overdue" in resources and "new high risk" in resources
+    # No risk return for 2026/27 Q1 is on file for these strategies: their high risks
+    # are not called new (review 13, R13-4).
+    unknown = "1 high risk with no earlier score on file"
+    assert "Board action overdue" in resources and unknown in resources
     assert "Board action overdue" in board_notes["road-safety"]
-    assert "new high risk" in board_notes["violence-and-vulnerability"]
+    assert unknown in board_notes["violence-and-vulnerability"]
+    assert not any("new high risk" in note for note in board_notes)
     restricted = set(dataset.measures.loc[dataset.measures["visibility"] == "restricted",
                                           "measure_name"])  # fmt: skip
     for note in public_notes:
