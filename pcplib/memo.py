@@ -23,6 +23,8 @@ __all__ = ["Memo", "key_series"]
 
 T = TypeVar("T")
 
+_MISSING = object()
+
 
 class Memo:
     """The results of one pure function, by key, at most ``limit`` of them.
@@ -53,11 +55,14 @@ class Memo:
         object
             The result; the caller copies a mutable one before handing it on.
         """
-        if key in self._results:
-            return self._results[key]  # type: ignore[return-value]
+        # One lookup, not a test then a read: a run's side thread may use the same memo,
+        # and a clear between the two would lose the result.
+        found = self._results.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        result = compute()
         if len(self._results) >= self._limit:
             self._results.clear()
-        result = compute()
         self._results[key] = result
         return result
 

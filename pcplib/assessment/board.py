@@ -72,7 +72,12 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import find_action_date
-from pcplib.assessment.board_changes import find_first_view, list_progress
+from pcplib.assessment.board_changes import (
+    describe_change_reasons,
+    describe_rating_reason,
+    find_first_view,
+    list_progress,
+)
 from pcplib.assessment.board_items import (
     list_action_items,
     list_commitment_items,
@@ -81,7 +86,6 @@ from pcplib.assessment.board_items import (
 )
 from pcplib.assessment.board_owners import BOARD_OWNER_COLUMNS, tabulate_board_owners
 from pcplib.assessment.change_chance import MOVED_WITHIN_CHANCE
-from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.continuity import (
     AS_REPORTED,
     NO_LONGER_RATED,
@@ -464,7 +468,7 @@ def _rating_items(
             "rating changed" if told_rag != summary.overall_rag else "",
             False,
         ]
-    reasons, restated = _evidence_reasons(summary, continuity, first is not None)
+    reasons, restated = describe_change_reasons(summary, continuity, first is not None)
     # A rating that moved within chance (of its target, or on a figure within its
     # allowance) is listed with the changes, and is no progress (list_progress reads no
     # "out of needs attention" for it); one no longer rated is listed too, once.
@@ -498,9 +502,9 @@ def _rating_items(
                 # to Grey is "no longer rated".
                 "reason": ""
                 if overall
-                else _unrated_words(r)
+                else describe_rating_reason(r)
                 if r["after"] == "Grey"
-                else reasons.get(str(r["item_id"])) or _unrated_words(r),
+                else reasons.get(str(r["item_id"])) or describe_rating_reason(r),
                 "rating_of": "overall" if overall else "measure",
                 "within_chance": bool(within_chance),
             }
@@ -513,74 +517,6 @@ def _rating_items(
     return _Ratings(
         rows, summary, before, basis, reported_at, overall_row, progress, record is not None
     )
-
-
-def _evidence_reasons(
-    summary: Any, continuity: Continuity, update: bool
-) -> tuple[dict[str, str], set[str]]:
-    """Each moved measure's change in the evidence, by measure id, and those re-rated.
-
-    The figure compared with is the one the comparison gave for its own period: the
-    quarter before's, or in an update the same quarter's as first published. In an update,
-    a measure whose figure is the one first published yet whose rating moved was re-rated,
-    not changed: the method (or a target or rule in the data set) moved it, so its words
-    say so and it is not counted as progress.
-    """
-    changes = continuity.changes
-    moved = changes[changes["kind"] == "measure"]
-    if moved.empty:
-        return {}, set()
-    by_measure = continuity.measures.set_index("measure_id")
-    earlier = by_measure["previous_value"]
-    within = by_measure.get("move_within_chance", pd.Series(dtype=object))
-    noise = by_measure.get("change_within_chance", pd.Series(dtype=object))
-    previous = continuity.previous
-    label = (
-        "the view first published"
-        if update
-        else f"the quarter to {month_words(periods.parse_month(previous.period_end))}"
-        if previous is not None
-        else ""
-    )
-    reasons: dict[str, str] = {}
-    restated: set[str] = set()
-    for now in summary.measures.to_dict("records"):
-        mid = str(now["measure_id"])
-        mine = moved[moved["item_id"] == mid]
-        if mine.empty:
-            continue
-        value = earlier.get(mid)
-        then = None if is_missing(value) else float(value)
-        words = describe_change_evidence(
-            now,
-            mine["change"].astype(str).tolist(),
-            then,
-            label,
-            within_chance=strip_text(within.get(mid)),
-            chance_note=strip_text(noise.get(mid)),
-        )
-        current = now.get("current")
-        if update and then is not None and not is_missing(current) and then == float(current):
-            restated.add(mid)
-            words = (
-                "re-rated on the figure first published, so the change is in how it is "
-                f"judged, not in performance: {words}"
-            )
-        reasons[mid] = words
-    return reasons, restated
-
-
-def _unrated_words(change: dict[str, Any]) -> str:
-    """A measure's reason for its new rating; a rating lost (to Grey) says "no longer rated".
-
-    A move from a rating to Grey is not an improvement (review 3: "no longer needs
-    attention" read as the problem solved): "not rated: ..." becomes "no longer rated: ...".
-    """
-    reason = strip_text(change.get("reason"))
-    lost = change.get("after") == "Grey" and change.get("before") in ("Green", "Amber", "Red")
-    if lost and reason.startswith("not rated: "):
-        return "no longer rated: " + reason.removeprefix("not rated: ")
-    return reason
 
 
 def _overall_judgement(summary: Any, continuity: Continuity) -> pd.DataFrame:

@@ -10,12 +10,12 @@ report floor only formats:
   out of "needs attention" and targets newly met. Commitments and actions can only be
   counted against a record of what the Board was shown (their status then); recomputed
   from today's data, only the measures' progress can be shown, and the view says so;
-- **the evidence behind a change**
-  (:func:`~pcplib.assessment.change_evidence.describe_change_evidence`, shared with a
-  strategy report's "Since the last meeting"): a change of
-  rating gives the change in the figures that made it ("into needs attention: 12
-  months to September 2026 412 against 356 in the 12 months to September 2025, a real
-  rise"), not only the new rating's name;
+- **the evidence behind a change** (:func:`describe_change_reasons`, each measure's
+  words from :func:`~pcplib.assessment.change_evidence.describe_change_evidence`, shared
+  with a strategy report's "Since the last meeting"; :func:`describe_rating_reason`): a
+  change of rating gives the change in the figures that made it ("into needs attention:
+  12 months to September 2026 412 against 356 in the 12 months to September 2025, a
+  real rise"), not only the new rating's name;
 - **an update** (:func:`find_first_view`): a second view of the same quarter (new
   returns arrived) is compared with the first view of that quarter published, when the
   meeting history holds it, never with the quarter before as if the first did not exist.
@@ -28,11 +28,18 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pcplib import periods
+from pcplib.assessment.change_evidence import describe_change_evidence
+from pcplib.labels import is_missing, month_words, strip_text
+
 if TYPE_CHECKING:
+    from pcplib.assessment.continuity import Continuity
     from pcplib.data.history import MeetingRecord
 
 __all__ = [
     "PROGRESS_STATES",
+    "describe_change_reasons",
+    "describe_rating_reason",
     "find_first_view",
     "list_progress",
 ]
@@ -152,3 +159,98 @@ def find_first_view(
         if ((frame["report"] == report) & (frame["period_end"] == period_end)).any():
             return run
     return None
+
+
+def describe_change_reasons(
+    summary: Any, continuity: Continuity, update: bool
+) -> tuple[dict[str, str], set[str]]:
+    """Each moved measure's change in the evidence, by measure id, and those re-rated.
+
+    The figure compared with is the one the comparison gave for its own period: the
+    quarter before's, or in an update the same quarter's as first published. In an update,
+    a measure whose figure is the one first published yet whose rating moved was re-rated,
+    not changed: the method (or a target or rule in the data set) moved it, so its words
+    say so and it is not counted as progress.
+
+    Parameters
+    ----------
+    summary : StrategySummary
+        Today's strategy summary (its measures' verdicts).
+    continuity : Continuity
+        Its comparison with the view or meeting before
+        (:func:`~pcplib.assessment.continuity.compare_with_previous_meeting`).
+    update : bool
+        Whether the view is an update of a quarter first published.
+
+    Returns
+    -------
+    tuple of (dict, set)
+        The words of each moved measure's change in the evidence
+        (:func:`~pcplib.assessment.change_evidence.describe_change_evidence`), by measure
+        id, and the ids of those re-rated on the figure first published.
+    """
+    changes = continuity.changes
+    moved = changes[changes["kind"] == "measure"]
+    if moved.empty:
+        return {}, set()
+    by_measure = continuity.measures.set_index("measure_id")
+    earlier = by_measure["previous_value"]
+    within = by_measure.get("move_within_chance", pd.Series(dtype=object))
+    noise = by_measure.get("change_within_chance", pd.Series(dtype=object))
+    previous = continuity.previous
+    label = (
+        "the view first published"
+        if update
+        else f"the quarter to {month_words(periods.parse_month(previous.period_end))}"
+        if previous is not None
+        else ""
+    )
+    reasons: dict[str, str] = {}
+    restated: set[str] = set()
+    for now in summary.measures.to_dict("records"):
+        mid = str(now["measure_id"])
+        mine = moved[moved["item_id"] == mid]
+        if mine.empty:
+            continue
+        value = earlier.get(mid)
+        then = None if is_missing(value) else float(value)
+        words = describe_change_evidence(
+            now,
+            mine["change"].astype(str).tolist(),
+            then,
+            label,
+            within_chance=strip_text(within.get(mid)),
+            chance_note=strip_text(noise.get(mid)),
+        )
+        current = now.get("current")
+        if update and then is not None and not is_missing(current) and then == float(current):
+            restated.add(mid)
+            words = (
+                "re-rated on the figure first published, so the change is in how it is "
+                f"judged, not in performance: {words}"
+            )
+        reasons[mid] = words
+    return reasons, restated
+
+
+def describe_rating_reason(change: dict[str, Any]) -> str:
+    """A measure's reason for its new rating; a rating lost (to Grey) says "no longer rated".
+
+    A move from a rating to Grey is not an improvement (review 3: "no longer needs
+    attention" read as the problem solved): "not rated: ..." becomes "no longer rated: ...".
+
+    Parameters
+    ----------
+    change : dict
+        A changed rating (``reason``, ``before``, ``after``).
+
+    Returns
+    -------
+    str
+        The reason, "no longer rated: ..." for a rating lost to Grey.
+    """
+    reason = strip_text(change.get("reason"))
+    lost = change.get("after") == "Grey" and change.get("before") in ("Green", "Amber", "Red")
+    if lost and reason.startswith("not rated: "):
+        return "no longer rated: " + reason.removeprefix("not rated: ")
+    return reason

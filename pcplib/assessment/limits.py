@@ -467,7 +467,7 @@ PLAN_FIELDS = (
 )
 """The catalogue fields :func:`plan_spc` reads (a test holds the list to what it reads)."""
 
-_PLANS: Memo = Memo()
+_PLANS: Memo = Memo(limit=1024)
 """:func:`plan_spc` by its series, the measure's :data:`PLAN_FIELDS` and ``judged_from``."""
 
 

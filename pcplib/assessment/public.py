@@ -39,6 +39,7 @@ from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
 from pcplib.assessment.scope import available_period_end, parse_month_param
+from pcplib.assessment.spc_verdict import is_rolling
 from pcplib.assessment.strategy import StrategySummary, describe_rating_scope, summarise_strategy
 from pcplib.assessment.vocabulary import say_chance
 from pcplib.labels import (
@@ -146,6 +147,10 @@ def _change_words(row: Mapping[str, Any], period: str = "") -> str:
     unit = str(row["unit"])
     per = str(row.get("rate_per") or "")
     current, before = row["current"], row.get("last_year")
+    if not period and is_rolling(row) and "12 months" not in str(row["measure_name"]):
+        # A rolling figure is a 12 months' one, and says so, as the page promises (review 13).
+        end = _window_words(row.get("year_ending_label"), "").removeprefix("the 12 months to ")
+        period = f" in the 12 months to {end}" if end else " over 12 months"
     if before is None or pd.isna(before):
         (now,) = _format_pair(row, [current], per)
         return f"{now}{period}, with no figure a year ago to compare with."

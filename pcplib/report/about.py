@@ -53,6 +53,10 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "months. It must be too big to be down to chance, and "
             "big enough to matter. A very small change is not called real, and nor is a "
             "change in a handful of cases.",
+            # The per cent is the unrounded figures' (docs/methodology.md), so a reader's
+            # sum on the printed figures can be a digit out (review 13).
+            "We work out a change in per cent from the figures before they are rounded, so "
+            "it may differ in its last digit from one worked out from the figures shown.",
         ),
         (),
     ),

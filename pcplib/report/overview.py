@@ -54,12 +54,19 @@ def _figures(values: list[object], m: dict) -> list[str]:
     """Figures as the overview prints them: a percentage to one decimal (review 1, B1).
 
     A survey's or an average's percentage carries no more precision than a tenth of a
-    point, so "80.275% against 79.650%" prints as "80.3% against 79.7%".
+    point, so "80.275% against 79.650%" prints as "80.3% against 79.7%". Two different
+    percentages that would print alike keep the decimals that tell them apart
+    (:func:`~pcplib.labels.format_figures`): a change is never printed beside two equal
+    figures ("+0.1 points (21.30% against 21.25%)", not "(21.3% against 21.3%)").
     """
     unit = str(m["unit"])
     per = "" if is_missing(m.get("rate_per")) else str(m.get("rate_per") or "")
     if unit == "percent":
-        values = [v if is_missing(v) else round(float(str(v)), 1) for v in values]
+        rounded = [v if is_missing(v) else round(float(str(v)), 1) for v in values]
+        shown = [(float(str(v)), r) for v, r in zip(values, rounded, strict=True)
+                 if not is_missing(v)]  # fmt: skip
+        if len({r for _, r in shown}) == len({v for v, _ in shown}):
+            values = rounded
     return format_figures(values, unit, per=per)
 
 

@@ -241,8 +241,10 @@ _METHOD_TESTS = (
     "change, not yet conclusive; otherwise there is no evidence of change. A figure the "
     "organisation counts in full itself (opening hours, officers in post, money in its "
     "accounts) is not tested: a material change in it is called improved or deteriorated "
-    "as it stands. The same three "
-    "grades (real change, possible change, no evidence of change) are used everywhere. "
+    "as it stands. A change in per cent is worked out from the unrounded figures, so it "
+    "may differ in the last digit from one worked out from the rounded figures shown. The "
+    "same three grades (real change, possible change, no evidence of change) are used "
+    "everywhere. "
 )
 _METHOD_RATINGS = (
     format_rag_legend("technical") + f" {describe_roll_up('technical')} Statistical "

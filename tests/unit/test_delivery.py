@@ -177,6 +177,21 @@ def test_the_public_promise_count_covers_every_commitment_and_says_overdue(
     assert "overdue" in text
 
 
+def test_a_public_rolling_figure_says_it_is_a_12_months_one(public_quarter: PublicQuarter) -> None:
+    # The survey of public confidence is a rolling 12-month figure; the page promises "a
+    # figure is the quarter's unless it says otherwise", so it says so (review 13). The
+    # sickness figure's own name says it already, and is not said twice.
+    measures = public_quarter.measures.set_index("measure_id")
+    confidence = measures.loc["np-confidence", "public_sentence"]
+    assert confidence.startswith(
+        "55.8% in the 12 months to September 2026, down from 58.3% a year ago."
+    )
+    sickness = measures.loc["wf-officer-sickness", "public_sentence"]
+    assert "12 months to" not in sickness.split(".")[0]
+    officers = measures.loc["np-officers", "public_sentence"]
+    assert "12 months to" not in officers.split(",")[0]
+
+
 def test_a_public_mission_section_reads_its_counts_from_the_assessment(
     public_quarter: PublicQuarter,
 ) -> None:

@@ -11,6 +11,7 @@ method, budget variance and the one definition of Amber.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -648,6 +649,24 @@ def test_an_unlike_year_to_date_baseline_is_never_printed_beside_the_latest(samp
     detail = format_measures_detail(measures[measures["measure_name"] == name], "x")
     assert "186,861" not in detail
     assert "September 2026 (£196,582): not compared with March 2025 (2024/25), as a" in detail
+
+
+def test_the_overview_never_prints_a_change_beside_two_equal_figures(sample):
+    # "+0.1 points, no evidence of change (21.3% against 21.3%)": 21.30% against 21.25%,
+    # each rounded to a tenth of a point. Figures that differ keep the decimals that tell
+    # them apart; figures a tenth apart keep one decimal (review 1, B1).
+    from pcplib import assessment
+    from pcplib.report.overview import _overview_measure
+
+    overview = assessment.build_plan_overview(sample, "2026-09")
+    rows = overview.set_index("measure_name")
+    name = "Shoplifting offences with a positive outcome"
+    text = _overview_measure(rows.loc[name].to_dict() | {"measure_name": name})
+    assert "(21.30% against 21.25%)" in text
+    assert "21.3% against 21.3%" not in text
+    confidence = "People who agree the local police do a good or excellent job"
+    text = _overview_measure(rows.loc[confidence].to_dict() | {"measure_name": confidence})
+    assert re.search(r"\(\d+\.\d% against \d+\.\d%\)", text)
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,22 @@ def test_every_key_quotes_the_one_definition_of_amber(sample: Dataset) -> None:
         assert "narrowly missed, or recovering" not in text
 
 
+def test_the_method_notes_say_a_change_in_per_cent_is_from_unrounded_figures(
+    sample: Dataset,
+) -> None:
+    # "0.497 against 0.498, down 0.3%": the per cent is the unrounded figures', so a
+    # reader's sum on the printed ones can be a digit out; the strategy reports' method
+    # note and the public About page say so (review 13). The public report itself, at its
+    # height limit, leaves it to its About page.
+    assert (
+        "A change in per cent is worked out from the unrounded figures, so it may differ in "
+        "the last digit from one worked out from the rounded figures shown." in METHOD_NOTE
+    )
+    about = format_public_method(sample)
+    assert "We work out a change in per cent from the figures before they are rounded" in about
+    assert "worked out from the unrounded" not in format_reading_guide()
+
+
 def test_the_strategy_notebook_quotes_the_one_definition(repo_root: Path) -> None:
     notebook = json.loads((repo_root / "notebooks" / "delivery_strategy.ipynb").read_text())
     text = "".join("".join(c["source"]) for c in notebook["cells"])
