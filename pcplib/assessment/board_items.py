@@ -5,7 +5,7 @@ row of :data:`~pcplib.assessment.board.BOARD_ITEM_COLUMNS` without the strategy'
 columns: commitments overdue or at risk (overdue is decided by the due date alone, so a
 commitment reported at risk but due years ahead is a warning, not a delay), Board
 actions overdue, owners' returns not received by the date the forward plan sets, and
-risks that became high in the quarter (the strategy summary's own list).
+high risks, new or with no earlier score on file (the strategy summary's own list).
 """
 
 from __future__ import annotations
