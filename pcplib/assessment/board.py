@@ -85,10 +85,9 @@ from pcplib.assessment.board_items import (
     list_risk_items,
 )
 from pcplib.assessment.board_owners import BOARD_OWNER_COLUMNS, tabulate_board_owners
-from pcplib.assessment.change_chance import MOVED_WITHIN_CHANCE
+from pcplib.assessment.change_chance import MOVED_WITHIN_CHANCE, describe_rating_move_tail
 from pcplib.assessment.continuity import (
     AS_REPORTED,
-    NO_LONGER_RATED,
     RECOMPUTED,
     Continuity,
     PreviousMeeting,
@@ -690,8 +689,7 @@ def tabulate_board_judgements(view: BoardView, report: str) -> pd.DataFrame:
     # A strategy's move in the words and verdict the view gives it ("Red to Amber,
     # within chance"): the file and the page read one result (review 13, R13-3).
     tails = [
-        (", within chance" if not is_missing(within) and bool(within) else "")
-        + ("; no longer rated" if kind == NO_LONGER_RATED else "")
+        describe_rating_move_tail(str(kind), not is_missing(within) and bool(within))
         for kind, within in zip(frame["rating_change"], frame["rating_within_chance"], strict=True)
     ]
     frame["since_last_meeting"] = [

@@ -46,6 +46,7 @@ __all__ = [
     "describe_change_within_chance",
     "describe_move_within_chance",
     "describe_move_within_usual_range",
+    "describe_rating_move_tail",
     "is_move_within_chance",
     "is_rating_change",
     "is_strategy_move_within_chance",
@@ -315,6 +316,33 @@ NO_LONGER_RATED = "no longer rated"
 row, never also "rating changed", and never progress."""
 
 _RATINGS = ("Green", "Amber", "Red")
+
+
+def describe_rating_move_tail(change: str, within_chance: bool) -> str:
+    """The words after a strategy's "rating X to Y": whether it moved on chance, and lost it.
+
+    One wording for the strategy's own row wherever it is written (a strategy report's
+    rows and the Delivery Board view's in ``judgements.csv``), so the two cannot tell one
+    move two ways (review 13, R13-3).
+
+    Parameters
+    ----------
+    change : str
+        The move's category: ``"rating changed"``, :data:`MOVED_WITHIN_CHANCE` or
+        :data:`NO_LONGER_RATED`.
+    within_chance : bool
+        Whether the move rests on its measures' moves within chance
+        (:func:`is_strategy_move_within_chance`); a move to Grey can be.
+
+    Returns
+    -------
+    str
+        ``", within chance"``, ``"; no longer rated"``, both, or ``""``.
+    """
+    on_chance = within_chance or change == MOVED_WITHIN_CHANCE
+    return (", within chance" if on_chance else "") + (
+        "; no longer rated" if change == NO_LONGER_RATED else ""
+    )
 
 
 def is_rating_change(change: str, before: str) -> bool:

@@ -46,6 +46,7 @@ from pcplib.assessment.change_chance import (
     describe_change_within_chance,
     describe_move_within_chance,
     describe_move_within_usual_range,
+    describe_rating_move_tail,
     is_rating_change,
     is_strategy_move_within_chance,
 )
@@ -775,8 +776,8 @@ def add_continuity_columns(
         # The strategy's own row in its measures' words: "rating Red to Amber, within
         # chance", "rating Amber to Grey; no longer rated" (review 12, R12-3, R12-4).
         tail = (
-            {MOVED_WITHIN_CHANCE: ", within chance", NO_LONGER_RATED: "; no longer rated"}.get(
-                str(change["change"].iloc[0]), ""
+            describe_rating_move_tail(
+                str(change["change"].iloc[0]), continuity.overall_within_chance
             )
             if not change.empty
             else ""

@@ -366,8 +366,14 @@ def test_one_measure_gets_one_verdict_in_the_board_view_and_since_the_last_meeti
     [
         # Amber to Red only on the confidence survey's -2.5 points inside +/- 5.4.
         ("neighbourhood-policing", "2025-11", "2025-09", "rating Amber to Red, within chance"),
-        # Grey: too little rated, once its one rated headline moved within chance.
-        ("road-safety", "2026-01", "2025-09", "rating Amber to Grey; no longer rated"),
+        # Grey: too little rated, once its one rated headline moved within chance; the
+        # Delivery Board's words for the same move (review 13, R13-1).
+        (
+            "road-safety",
+            "2026-01",
+            "2025-09",
+            "rating Amber to Grey, within chance; no longer rated",
+        ),
     ],
 )
 def test_judgements_csv_says_a_strategys_move_in_its_measures_words(
@@ -437,3 +443,21 @@ def test_a_counted_figure_crossing_its_target_in_its_usual_range_is_not_progress
     assert words.endswith(expected) if expected else words == ""
     if expected:
         assert words.startswith("moved across its target within its usual range")
+
+
+@pytest.mark.parametrize(
+    ("change", "within", "expected"),
+    [
+        ("rating changed", False, ""),
+        ("rating moved within chance", False, ", within chance"),
+        ("rating moved within chance", True, ", within chance"),
+        ("no longer rated", False, "; no longer rated"),
+        ("no longer rated", True, ", within chance; no longer rated"),
+    ],
+)
+def test_describe_rating_move_tail(change: str, within: bool, expected: str) -> None:
+    # One wording of a strategy's move for the strategy report's rows and the Delivery
+    # Board's rows of judgements.csv.
+    from pcplib.assessment.change_chance import describe_rating_move_tail
+
+    assert describe_rating_move_tail(change, within) == expected
