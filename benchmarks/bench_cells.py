@@ -20,7 +20,9 @@ one from before the server froze its imports).
 Usage::
 
     .venv/bin/python benchmarks/bench_cells.py [--period 2026-09] [--repeats 3]
-        [--strategies police-estate,vawg] [--against /path/to/other/checkout]
+        [--strategies ID,ID] [--against /path/to/other/checkout]
+
+Without ``--strategies`` it times the first five strategies of the forward plan.
 
 No target: it prints the median CPU of each cell and of all of them per report, and
 the ratio to the other checkout's when given.
@@ -88,6 +90,17 @@ def run_child(period: str, strategy: str, freeze: bool) -> None:
     print(json.dumps(seconds))
 
 
+def list_strategies() -> list[str]:
+    """Return every strategy in the default data set's forward plan, in its order."""
+    from pcplib import run
+    from pcplib.data.forward_plan import load_forward_plan
+    from pcplib.data.identity import find_default_data
+    from pcplib.run.render import resolve_repo_path
+
+    data = resolve_repo_path(find_default_data())
+    return run.known_strategies(load_forward_plan(data / "forward_plan.yaml"))
+
+
 def time_report(checkout: Path, period: str, strategy: str, freeze: bool) -> list[float]:
     """Each cell's CPU seconds for one report, with ``checkout``'s code, in a new process."""
     env = {**os.environ, "PYTHONPATH": str(checkout), "MPLBACKEND": "Agg"}
@@ -104,9 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--period", default="2026-09")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument(
-        "--strategies", default="police-estate,rural-crime,vawg,neighbourhood-crime,road-safety"
-    )
+    parser.add_argument("--strategies", help="ids, comma-separated (default: the first five)")
     parser.add_argument("--against", type=Path, help="another checkout, measured alongside")
     parser.add_argument("--against-unfrozen", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -118,7 +129,8 @@ def main() -> None:
     trees = {"this checkout": (REPO, True)}
     if args.against:
         trees["against"] = (args.against.resolve(), not args.against_unfrozen)
-    strategies = args.strategies.split(",")
+    # The plan's own strategies, so the benchmark serves any force's data set.
+    strategies = args.strategies.split(",") if args.strategies else list_strategies()[:5]
     totals: dict[str, list[float]] = {name: [] for name in trees}
     cells: dict[str, list[list[float]]] = {name: [] for name in trees}
     for repeat in range(args.repeats):

@@ -20,10 +20,12 @@ formats:
   - ``at risk``: commitments reported at risk or off track that are not yet due (a
     commitment due in two years is a warning, not a delay, so it is never counted as
     overdue);
-  - ``new high risk``: risks known to have become high in the quarter, and ``high
-    risk``: risks high in the quarter whose strategy has no risk return on file for the
-    quarter before, so they are never counted as new (the strategy summary's own list,
-    ``StrategySummary.listed_risks``, which its risk rating and "But:" note read);
+  - ``new high risk``: risks known to have become high in the quarter; ``standing high
+    risk``: risks the strategy's return for the quarter before scored high too; and
+    ``high risk``: risks high in the quarter whose strategy has no risk return on file
+    for the quarter before, so they are never counted as new. Every high risk is an
+    item (the strategy summary's own list, ``StrategySummary.high_risks``, which its
+    risk rating and "But:" note read);
   - ``changed``: ratings that changed since the Delivery Board's previous quarter
     (:mod:`pcplib.assessment.continuity`), each measure's with the change in the
     evidence behind it (:func:`~pcplib.assessment.change_evidence.describe_change_evidence`:
@@ -121,10 +123,14 @@ _RATED = ("Green", "Amber", "Red")
 BOARD_REPORT = "delivery-board"
 """The view's name in a run (its page and its ``report`` in ``judgements.csv``)."""
 
-FLAGS = ("overdue", "at risk", "new high risk", "high risk", "changed", "progress")
+FLAGS = (
+    "overdue", "at risk", "new high risk", "standing high risk", "high risk", "changed",
+    "progress",
+)  # fmt: skip
 """An item's flag: past its due date and not done by it, a commitment at risk or off
-track but not yet due, a risk known to have become high in the quarter, a high risk
-with no earlier score on file (never counted as new), a rating that changed,
+track but not yet due, a risk known to have become high in the quarter, a risk high in
+the quarter before too, a high risk with no earlier score on file (never counted as
+new), a rating that changed,
 or progress since the comparison (a commitment completed, an action done, a measure out
 of "needs attention" or newly meeting its target)."""
 
@@ -165,6 +171,8 @@ class PlanTotals:
     unknown_quarter : str
         The quarter before (``2026/27 Q1``), whose returns those risks lack; empty when
         there are none.
+    standing_risks : int
+        High risks that the strategy's return for the quarter before scored high too.
     """
 
     overdue: dict[str, int]
@@ -172,6 +180,7 @@ class PlanTotals:
     new_risks: int
     unknown_risks: int = 0
     unknown_quarter: str = ""
+    standing_risks: int = 0
 
 
 @dataclass(frozen=True)
@@ -198,9 +207,10 @@ class BoardView:
         the previous rating; empty when recomputed), ``measures_basis`` (the same for
         the measures' ratings a quarter before: ``as reported`` from a strategy report's
         record or the view's own; a history written before the view kept its measures
-        holds its overall rating only), ``overdue``, ``at_risk``, ``new_risks`` and
-        ``unknown_risks`` (counts), ``rating_note``, what the rating alone would hide
-        (the strategy summary's "But: ..." note; empty when nothing is hidden) and
+        holds its overall rating only), ``overdue``, ``at_risk``, ``new_risks``,
+        ``standing_risks`` and ``unknown_risks`` (counts), ``rating_note``, what the
+        rating alone would hide (the strategy summary's "But: ..." note; empty when
+        nothing is hidden) and
         ``rating_scope`` (how few headline measures the rating rests on, when too few); then
         ``progress`` (a count of the items flagged ``progress``) and ``items_basis``:
         ``as reported`` when the commitments' and actions' status then is on record,
@@ -288,6 +298,7 @@ class BoardView:
             unknown_quarter=(
                 periods.shift_quarter(self.quarter, -1) if (flags == "high risk").any() else ""
             ),
+            standing_risks=int((flags == "standing high risk").sum()),
         )
 
     @property
@@ -603,7 +614,7 @@ def summarise_board_quarter(
         flagged += list_action_items(dataset, sid, as_of)
         if not dataset.returns_log.empty:
             flagged += list_return_items(dataset, sid, quarter, plan, as_of)
-        flagged += list_risk_items(ratings.summary.listed_risks)
+        flagged += list_risk_items(ratings.summary.high_risks, period_end)
         overall_rows.append(ratings.overall)
         items += [base | _UNFILLED | row for row in flagged + ratings.rows + ratings.progress]
         flags = [row["flag"] for row in flagged]
@@ -623,6 +634,7 @@ def summarise_board_quarter(
                 "overdue": flags.count("overdue"),
                 "at_risk": flags.count("at risk"),
                 "new_risks": flags.count("new high risk"),
+                "standing_risks": flags.count("standing high risk"),
                 "unknown_risks": flags.count("high risk"),
                 "rating_note": ratings.summary.rating_note,
                 "rating_scope": ratings.summary.rating_scope,

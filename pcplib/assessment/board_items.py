@@ -5,7 +5,8 @@ row of :data:`~pcplib.assessment.board.BOARD_ITEM_COLUMNS` without the strategy'
 columns: commitments overdue or at risk (overdue is decided by the due date alone, so a
 commitment reported at risk but due years ahead is a warning, not a delay), Board
 actions overdue, owners' returns not received by the date the forward plan sets, and
-high risks, new or with no earlier score on file (the strategy summary's own list).
+every high risk, new, high the quarter before too, or with no earlier score on file
+(the strategy summary's own list).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pcplib import periods
 from pcplib.assessment.actions import classify_actions
 from pcplib.assessment.commitment_status import check_commitment_statuses
 from pcplib.assessment.delivery import classify_commitments
-from pcplib.assessment.risks import NEW
+from pcplib.assessment.risks import ALREADY_HIGH, NEW, describe_novelty
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.data.sources.returns_layout import find_deadline
 from pcplib.labels import date_words, is_missing, month_words, strip_text
@@ -179,31 +180,39 @@ def list_return_items(
     ]
 
 
-def list_risk_items(risks: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return the quarter's listed high risks: the owners answer for them too.
+def list_risk_items(risks: pd.DataFrame, period_end: str) -> list[dict[str, Any]]:
+    """Return the quarter's high risks, every one: the owners answer for them too.
 
     Parameters
     ----------
     risks : pandas.DataFrame
         The strategy summary's own list
-        (:attr:`~pcplib.assessment.strategy.StrategySummary.listed_risks`), the one its
+        (:attr:`~pcplib.assessment.strategy.StrategySummary.high_risks`), the one its
         risk rating and "But:" note read.
+    period_end : str
+        The data period's last month (``YYYY-MM``), whose quarter before a risk is
+        read against.
 
     Returns
     -------
     list of dict
         One item each (seed 002): flag ``new high risk`` when the quarter before's return
-        shows it below high or not listed, else ``high risk`` with "no earlier score on
-        file": absence of a record is never counted as a new risk.
+        shows it below high or not listed; ``standing high risk``, "also high in" that
+        quarter, when the return scored it high too (a standing risk stays in view,
+        review 14, R14-1); else ``high risk`` with "no earlier score on file": absence
+        of a record is never counted as a new risk.
     """
     items = []
     for r in risks.to_dict("records"):
-        known_new = r.get("novelty", NEW) == NEW
+        novelty = str(r.get("novelty", NEW))
+        known_new = novelty == NEW
+        score = f"score {int(r['score'])}"
         state = (
-            f"new high risk, score {int(r['score'])}"
+            f"new high risk, {score}"
             if known_new
-            else f"high risk, score {int(r['score'])}, no earlier score on file"
+            else f"high risk, {score}, {describe_novelty(novelty, period_end)}"
         )
+        flag = {NEW: "new high risk", ALREADY_HIGH: "standing high risk"}.get(novelty, "high risk")
         items.append(
             {
                 "kind": "risk",
@@ -212,7 +221,7 @@ def list_risk_items(risks: pd.DataFrame) -> list[dict[str, Any]]:
                 "state": state,
                 "due": "",
                 "detail": strip_text(r.get("owner")),
-                "flag": "new high risk" if known_new else "high risk",
+                "flag": flag,
             }
         )
     return items

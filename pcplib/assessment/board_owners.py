@@ -19,15 +19,16 @@ __all__ = ["BOARD_OWNER_COLUMNS", "tabulate_board_owners"]
 
 BOARD_OWNER_COLUMNS = [
     "owner", "side", "strategies", "contacts", "commitments_overdue", "actions_overdue",
-    "returns_missing", "overdue", "at_risk", "new_risks", "unknown_risks", "changes",
-    "progress", "strategy_ids",
+    "returns_missing", "overdue", "at_risk", "new_risks", "standing_risks", "unknown_risks",
+    "changes", "progress", "strategy_ids",
 ]  # fmt: skip
 """Columns of :attr:`BoardView.owners`: the senior contact, ``Force`` or ``OPCC``, the
 names of the strategies they answer for, their SPOCs, then counts, then the ids of the
 strategies they answer for (a tuple, in the order of ``strategies``): ``overdue`` is the
 sum of the three before it (commitments, actions, returns), ``at_risk`` the commitments
 at risk or off track and not yet due, ``new_risks`` the risks known to have become high
-in the quarter, ``unknown_risks`` the high risks with no earlier score on file,
+in the quarter, ``standing_risks`` those high in the quarter before too,
+``unknown_risks`` the high risks with no earlier score on file,
 ``changes`` the ratings changed, ``progress`` the items that progressed (flag
 ``progress``)."""
 
@@ -82,6 +83,7 @@ def tabulate_board_owners(dataset: Dataset, items: pd.DataFrame) -> pd.DataFrame
                 # Only commitments carry a reported status that can be at risk.
                 "at_risk": int(counts.get(("at risk", "commitment"), 0)),
                 "new_risks": int(counts.get(("new high risk", "risk"), 0)),
+                "standing_risks": int(counts.get(("standing high risk", "risk"), 0)),
                 "unknown_risks": int(counts.get(("high risk", "risk"), 0)),
                 "changes": int(counts.get(("changed", "rating"), 0)),
                 "progress": int(mine["flag"].eq("progress").sum()),

@@ -14,10 +14,12 @@ show and only formatted by :mod:`pcplib.report.summary`:
   risks;
 - **high risks**, when the data set holds a risks table (``dataset.risks``, with
   ``likelihood`` and ``impact`` scored 1 to 5): a risk scoring at least
-  :data:`HIGH_RISK_SCORE` (likelihood × impact) in the reporting quarter that did not in
-  the quarter before, Red and called new only when the strategy's return for the quarter
-  before is on file (:func:`~pcplib.assessment.risks.list_high_risks`); without it, Amber
-  and "no earlier score on file". Risks are for the Board only, never in a public report.
+  :data:`HIGH_RISK_SCORE` (likelihood × impact) in the reporting quarter, whatever it
+  scored before: Red and called new only when the strategy's return for the quarter
+  before is on file and shows it below that or not listed
+  (:func:`~pcplib.assessment.risks.list_high_risks`); Amber and "also high in" that
+  quarter when the return scored it high too; without the return, Amber and "no earlier
+  score on file". Risks are for the Board only, never in a public report.
 
 What improved is the measures whose assessment is *improving* (a special-cause
 improvement not contradicted by a deterioration on a year earlier) or *on track* (a
@@ -42,7 +44,7 @@ from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.chance import describe_settled_miss, describe_within_target
 from pcplib.assessment.change_chance import describe_unreliable_pass, is_within_usual_range
 from pcplib.assessment.harm import describe_grey_rule, describe_spc_unconfirmed
-from pcplib.assessment.risks import NEW, list_high_risks, select_listed_risks
+from pcplib.assessment.risks import NEW, describe_high_risk, list_high_risks
 from pcplib.assessment.scope import (
     parse_month_param,
     strategy_commitments,
@@ -429,16 +431,18 @@ def _commitment_exceptions(commitments: pd.DataFrame, period_end: str) -> list[d
     return rows
 
 
-def _risk_exceptions(risks: pd.DataFrame) -> list[dict[str, Any]]:
+def _risk_exceptions(risks: pd.DataFrame, period_end: str) -> list[dict[str, Any]]:
     rows = []
     for r in risks.to_dict("records"):
         likelihood, impact = int(r["likelihood"]), int(r["impact"])
         description = r.get("description")
-        # Red and "new" only where the quarter before's return shows it; a high risk
-        # with no earlier score on file is high, not shown to have emerged (Amber, as
-        # the strategy's risk rating gives it).
-        known_new = r.get("novelty", NEW) == NEW
-        what = "new high risk" if known_new else "high risk (no earlier score on file)"
+        # Every high risk is listed (review 14, R14-1). Red and "new" only where the
+        # quarter before's return shows it; one high then too, or with no earlier score
+        # on file, is high but not shown to have emerged (Amber, as the strategy's risk
+        # rating gives it).
+        novelty = str(r.get("novelty", NEW))
+        known_new = novelty == NEW
+        what = describe_high_risk(novelty, period_end)
         rows.append(
             {
                 "kind": "risk",
@@ -520,13 +524,11 @@ def list_exceptions(
             )
         rows += _action_exceptions(actions)
         risks = (
-            summary.listed_risks
+            summary.high_risks
             if summary.audience == "board"
-            else select_listed_risks(
-                list_high_risks(dataset, summary.strategy_id, summary.period_end)
-            )
+            else list_high_risks(dataset, summary.strategy_id, summary.period_end)
         )
-        rows += _risk_exceptions(risks)
+        rows += _risk_exceptions(risks, summary.period_end)
     return _frame(rows)
 
 

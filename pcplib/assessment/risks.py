@@ -9,6 +9,10 @@ the quarter before is on file and the risk was not in it or scored below
 :data:`~pcplib.assessment.thresholds.HIGH_RISK_SCORE`. Without that return, a high risk
 may have been high for years; absence of a record is not a fact about the quarter
 before, so such a risk is "high (no earlier score on file)" and never counted as new.
+A risk high in both quarters is listed too, as "also high" in the quarter before: a
+standing high risk is what a Board most needs to keep in view, and the rule the reports
+print lists any high risk. What is known of each risk is worded here once
+(:func:`describe_high_risk`, :func:`describe_novelty`), for every page that names one.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ __all__ = [
     "NEW",
     "NO_EARLIER_SCORE",
     "NOVELTIES",
+    "describe_high_risk",
+    "describe_novelty",
     "list_high_risks",
     "list_new_high_risks",
+    "name_previous_quarter",
     "rate_risks",
-    "select_listed_risks",
 ]
 
 NEW = "new"
@@ -143,19 +149,64 @@ def rate_risks(high_risks: pd.DataFrame, has_risks: bool) -> str:
     return "Green" if has_risks else "Grey"
 
 
-def select_listed_risks(high_risks: pd.DataFrame) -> pd.DataFrame:
-    """Return the high risks a report lists: all but those high the quarter before too.
+def name_previous_quarter(period_end: str) -> str:
+    """Return the quarter before the reporting period's, whose risk return a risk is read against.
 
     Parameters
     ----------
-    high_risks : pandas.DataFrame
-        From :func:`list_high_risks`.
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``.
 
     Returns
     -------
-    pandas.DataFrame
-        The rows whose ``novelty`` is new or no earlier score on file.
+    str
+        The quarter's label, e.g. ``"2026/27 Q1"`` for ``"2026-09"``.
     """
-    if high_risks.empty or "novelty" not in high_risks.columns:
-        return high_risks
-    return high_risks[high_risks["novelty"] != ALREADY_HIGH]
+    quarter = periods.label_quarter(parse_month_param(period_end, "period_end").to_timestamp())
+    return periods.shift_quarter(quarter, -1)
+
+
+def describe_novelty(novelty: str, period_end: str) -> str:
+    """Return what is known of whether a high risk is new, as a short qualifier.
+
+    Parameters
+    ----------
+    novelty : str
+        One of :data:`NOVELTIES` (from :func:`list_high_risks`).
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        ``"new"``; ``"also high in 2026/27 Q1"`` (the quarter before); or ``"no earlier
+        score on file"``, for a risk whose strategy has no return for the quarter before.
+    """
+    if novelty == NEW:
+        return "new"
+    if novelty == ALREADY_HIGH:
+        return f"also high in {name_previous_quarter(period_end)}"
+    return "no earlier score on file"
+
+
+def describe_high_risk(novelty: str, period_end: str) -> str:
+    """Return a high risk's name for a list of what needs attention, saying if it is new.
+
+    Parameters
+    ----------
+    novelty : str
+        One of :data:`NOVELTIES` (from :func:`list_high_risks`).
+    period_end : str
+        The reporting period's last month, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        ``"new high risk"``, ``"high risk, also high in 2026/27 Q1"`` or ``"high risk
+        (no earlier score on file)"`` (:func:`describe_novelty`).
+    """
+    if novelty == NEW:
+        return "new high risk"
+    if novelty == ALREADY_HIGH:
+        return f"high risk, {describe_novelty(novelty, period_end)}"
+    return f"high risk ({describe_novelty(novelty, period_end)})"

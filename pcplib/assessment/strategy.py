@@ -20,7 +20,14 @@ from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, class
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.measures import summarise_measures
-from pcplib.assessment.risks import NEW, list_high_risks, rate_risks, select_listed_risks
+from pcplib.assessment.risks import (
+    ALREADY_HIGH,
+    NEW,
+    NOVELTIES,
+    describe_novelty,
+    list_high_risks,
+    rate_risks,
+)
 from pcplib.assessment.scope import check_strategy, strategy_commitments
 from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.thresholds import (
@@ -74,7 +81,7 @@ class StrategySummary:
         The quarter's high risks, each with its ``novelty`` (new, no earlier score on
         file, already high; :func:`~pcplib.assessment.risks.list_high_risks`), which
         ``risk_rag`` and ``rating_note`` read: the Board's view and the report's "Needs
-        attention" list these (:attr:`listed_risks`), not a second reading. Empty for
+        attention" list every one of these, new or not, not a second reading. Empty for
         the public.
     overdue_actions : pandas.DataFrame
         The Board actions overdue by the meeting (``slot``; the data period's end without
@@ -108,15 +115,6 @@ class StrategySummary:
     high_risks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     overdue_actions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     slot: str = ""
-
-    @property
-    def listed_risks(self) -> pd.DataFrame:
-        """The high risks a report lists: new, or with no earlier score on file.
-
-        A risk high in both quarters changed nothing and is not listed, though it keeps
-        the risk rating Amber.
-        """
-        return select_listed_risks(self.high_risks)
 
     @property
     def performance_rag(self) -> str:
@@ -223,9 +221,7 @@ def summarise_strategy(
         if audience == "board"
         else pd.DataFrame()
     )
-    note = note_hidden_by_rating(
-        rating, measures, commitments, period_end, select_listed_risks(risks), actions
-    )
+    note = note_hidden_by_rating(rating, measures, commitments, period_end, risks, actions)
     return StrategySummary(
         strategy_id=strategy_id,
         strategy_name=str(dataset.strategy(strategy_id)["strategy_name"]),
@@ -270,8 +266,8 @@ def note_hidden_by_rating(
     period_end : str
         The reporting period's last month, ``YYYY-MM``.
     high_risks : pandas.DataFrame, optional
-        The listed high risks (:func:`~pcplib.assessment.risks.select_listed_risks`
-        of :func:`~pcplib.assessment.risks.list_high_risks`; the Board's only).
+        The quarter's high risks (:func:`~pcplib.assessment.risks.list_high_risks`, with
+        their ``novelty``; the Board's only).
     overdue_actions : pandas.DataFrame, optional
         From :func:`~pcplib.assessment.actions.list_overdue_actions` (the Board's only).
 
@@ -279,9 +275,10 @@ def note_hidden_by_rating(
     -------
     str
         Empty when nothing is hidden; otherwise "But: ..." naming each Red measure (when
-        the rating is not itself Red), overdue commitments, overdue Board actions, new
-        high risks and high risks with no earlier score on file (never called new): the
-        same items the strategy report's "Needs attention" lists. A Red
+        the rating is not itself Red), overdue commitments, overdue Board actions and
+        every high risk, counted by what is known of it: new, also high in the quarter
+        before, or with no earlier score on file (never called new): the same items the
+        strategy report's "Needs attention" lists. A Red
         with no target for a rise in reports to Action Fraud
         (:func:`~pcplib.assessment.caveats.is_rise_in_reports`) says it is "more reports,
         which may be more reporting".
@@ -307,19 +304,21 @@ def note_hidden_by_rating(
         parts.append(f"{n} Board action{'s' if n != 1 else ''} overdue")
     if high_risks is not None and not high_risks.empty:
         novelty = high_risks.get("novelty", pd.Series(NEW, index=high_risks.index))
-        for known, words in ((True, "new high risk"), (False, "high risk")):
-            some = high_risks[(novelty == NEW) == known]
+        # Every high risk is counted, new or standing (review 14, R14-1); "new" only
+        # where the quarter before's return shows it: absence of a record is not a fact
+        # about that quarter.
+        for kind in NOVELTIES:
+            some = high_risks[novelty == kind]
             if some.empty:
                 continue
             n = len(some)
             top = int(some["score"].max()) if "score" in some.columns else HIGH_RISK_SCORE
-            # "New" only where the quarter before's return shows it: absence of a
-            # record is not a fact about that quarter.
-            unknown = "" if known else " with no earlier score on file"
-            parts.append(
-                f"{n} {words}{'s' if n != 1 else ''}{unknown} (highest score {top}; high "
-                f"is {HIGH_RISK_SCORE} or more)"
+            risks = f"high risk{'s' if n != 1 else ''}"
+            known = describe_novelty(kind, period_end)
+            words = {NEW: f"new {risks}", ALREADY_HIGH: f"{risks}, {known}"}.get(
+                kind, f"{risks} with {known}"
             )
+            parts.append(f"{n} {words} (highest score {top}; high is {HIGH_RISK_SCORE} or more)")
     return f"But: {'; '.join(parts)}." if parts else ""
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.risks import ALREADY_HIGH, describe_novelty
 from pcplib.assessment.scope import parse_month_param
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
 from pcplib.labels import date_words, is_missing, month_words, plural
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_board_header", "format_board_missions", "format_board_owners"]
 
-_LISTED = ("overdue", "at risk", "new high risk", "high risk")
+_LISTED = ("overdue", "at risk", "new high risk", "standing high risk", "high risk")
 """The flags listed under each strategy, in this order; changes are in the owners' table."""
 
 _OVERDUE_WORDS = {
@@ -273,22 +274,30 @@ def _totals(view: BoardView) -> str:
 
 
 def _risk_totals(view: BoardView) -> str:
-    """The high risks across the plan, never calling new a risk with no earlier score.
+    """The high risks across the plan, every one, never calling new one not known new.
 
     A risk is new only against the quarter before's return; where that return is not
-    on file, the count says so rather than call every high risk new.
+    on file, the count says so rather than call every high risk new; one high in that
+    return too is counted as such, never left out (review 14, R14-1).
     """
     totals = view.totals
-    new, unknown = totals.new_risks, totals.unknown_risks
-    if not unknown:
+    new, unknown, standing = totals.new_risks, totals.unknown_risks, totals.standing_risks
+    if not unknown and not standing:
         return f"New high risks: {new if new else 'none'}."
     missing = (
         f"no risk return for {totals.unknown_quarter} is on file for "
         f"{'its strategy' if unknown == 1 else 'their strategies'}"
     )
-    if not new:
-        return f"High risks: {unknown}, none known to be new: {missing}."
-    return f"High risks: {new + unknown}, {new} new; {unknown} not known to be new: {missing}."
+    if not standing:
+        if not new:
+            return f"High risks: {unknown}, none known to be new: {missing}."
+        return f"High risks: {new + unknown}, {new} new; {unknown} not known to be new: {missing}."
+    also = describe_novelty(ALREADY_HIGH, view.period_end)
+    unknown_part = f"; {unknown} not known to be new: {missing}" if unknown else ""
+    return (
+        f"High risks: {new + standing + unknown}, {new if new else 'none'} new; "
+        f"{standing} {also}{unknown_part}."
+    )
 
 
 def _items_known(view: BoardView, ids: list[str] | None = None) -> bool:
@@ -331,7 +340,15 @@ def _definitions(view: BoardView) -> str:
         f"not yet due. New high risk: scored {HIGH_RISK_SCORE} or more (likelihood × impact) "
         "this quarter, and below it or not listed in the strategy's risk return of the "
         "quarter before; a high risk whose strategy has no such return on file has no "
-        f"earlier score and is not called new. Changed: {compared}; a strategy report's "
+        "earlier score and is not called new. "
+        # Said only when a risk is high in both quarters, so a view without one reads as
+        # before; every high risk is listed and counted either way.
+        + (
+            "A high risk that return scored high too is listed as also high then. "
+            if view.totals.standing_risks
+            else ""
+        )
+        + f"Changed: {compared}; a strategy report's "
         '"Since the last meeting" compares with the Board\'s last meeting on that strategy '
         "instead. Progress: commitments completed and Board actions done since, measures "
         "out of needs attention and targets newly met; each change and each measure's "
@@ -367,7 +384,8 @@ def format_board_owners(view: BoardView) -> str:
     str
         HTML: a sentence with the totals, then one row per owner (most overdue first):
         owner and side, the strategies they answer for, what is overdue, what is at
-        risk but not yet due or a high risk (new, or with no earlier score on file), and
+        risk but not yet due or a high risk (new, also high the quarter before, or with no
+        earlier score on file), and
         what progressed and changed (naming
         the comparison; a line of progress in counts, the progressed items and the
         measures' changes named with their evidence under a folded line); then, folded,
@@ -375,11 +393,14 @@ def format_board_owners(view: BoardView) -> str:
         points of contact.
     """
     body = []
+    also = describe_novelty(ALREADY_HIGH, view.period_end)
     for _, row in view.owners.iterrows():
         at_risk, risks = int(row["at_risk"]), int(row["new_risks"])
         unknown = int(row.get("unknown_risks", 0))
+        standing = int(row.get("standing_risks", 0))
         ahead = [plural(at_risk, "commitment") if at_risk else ""]
         ahead.append(plural(risks, "new high risk") if risks else "")
+        ahead.append(f"{plural(standing, 'high risk')}, {also}" if standing else "")
         ahead.append(f"{plural(unknown, 'high risk')}, no earlier score" if unknown else "")
         body.append(
             [

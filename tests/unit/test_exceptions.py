@@ -106,10 +106,14 @@ def test_new_high_risks_come_from_the_risks_table_when_there_is_one(sample: Data
     assert summary.risk_rag == "Red"
     found = list_exceptions(with_risks, summary)
     risk_rows = found[found["kind"] == "risk"]
-    assert list(risk_rows["name"]) == ["Refuge places close", "Staff leave"]
-    assert risk_rows.iloc[0]["reason"] == (
-        "new high risk: likelihood 4 × impact 4 = 16 (high from 15)"
-    )
+    # Every high risk is listed, the one high in both quarters too (review 14, R14-1).
+    assert list(risk_rows["name"]) == ["Refuge places close", "Court backlog", "Staff leave"]
+    assert risk_rows["reason"].tolist() == [
+        "new high risk: likelihood 4 × impact 4 = 16 (high from 15)",
+        "high risk, also high in 2026/27 Q1: likelihood 5 × impact 3 = 15 (high from 15)",
+        "new high risk: likelihood 3 × impact 5 = 15 (high from 15)",
+    ]
+    assert risk_rows["rag"].tolist() == ["Red", "Amber", "Red"]
     # Risks are for the Board only.
     public = list_exceptions(with_risks, summary, audience="public")
     assert "risk" not in set(public["kind"])
