@@ -40,6 +40,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.change_chance import (
+    MET_STANDINGS,
     MOVED_WITHIN_CHANCE,
     NO_LONGER_RATED,
     classify_target_standing,
@@ -265,10 +266,10 @@ def _target_state(row: Mapping[str, Any]) -> str:
 
     Empty for a figure too close to its target to say (``target_standing``): neither met
     nor missed, so never "target newly met" on noise (review 4, F2 and F9); a figure met
-    but close is met.
+    but close is met; one met, but not reliably, is neither.
     """
-    standing = classify_target_standing(row)
-    return "missed" if standing == "missed" else "met" if standing.startswith("met") else ""
+    standing = classify_target_standing(row)  # met, but not reliably: neither (R10-4)
+    return "missed" if standing == "missed" else "met" if standing in MET_STANDINGS else ""
 
 
 def _move_within_chance(now: Mapping[str, Any], before: Mapping[str, Any]) -> str:
