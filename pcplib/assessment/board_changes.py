@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pcplib import periods
 from pcplib.assessment.change_evidence import describe_change_evidence
-from pcplib.labels import is_missing, month_words, strip_text
+from pcplib.assessment.continuity import describe_period_compared
+from pcplib.labels import is_missing, strip_text
 
 if TYPE_CHECKING:
     from pcplib.assessment.continuity import Continuity
@@ -198,13 +198,7 @@ def describe_change_reasons(
     within = by_measure.get("move_within_chance", pd.Series(dtype=object))
     noise = by_measure.get("change_within_chance", pd.Series(dtype=object))
     previous = continuity.previous
-    label = (
-        "the view first published"
-        if update
-        else f"the quarter to {month_words(periods.parse_month(previous.period_end))}"
-        if previous is not None
-        else ""
-    )
+    label = "the view first published" if update else ""
     reasons: dict[str, str] = {}
     restated: set[str] = set()
     for now in summary.measures.to_dict("records"):
@@ -218,7 +212,8 @@ def describe_change_reasons(
             now,
             mine["change"].astype(str).tolist(),
             then,
-            label,
+            label
+            or (describe_period_compared(previous.period_end, now) if previous is not None else ""),
             within_chance=strip_text(within.get(mid)),
             chance_note=strip_text(noise.get(mid)),
         )

@@ -37,7 +37,10 @@ two-sided sign test against a process sitting on the target).
 
 An **administrative** measure (:func:`is_administrative`: opening hours, officers in
 post, money in the ledger) gets no allowance: its figure is what the organisation set
-or booked, counted in full, so it meets or misses its target exactly.
+or booked, counted in full, so it meets or misses its target exactly. Exact is not
+steady, though: one that meets its target while its record's sign test shows it missed
+more often than chance would give is met, but not reliably (Amber:
+:func:`~pcplib.assessment.targets.rate_measure`, review 10, R10-4).
 """
 
 from __future__ import annotations

@@ -48,6 +48,7 @@ from pcplib.labels import (
 )
 
 __all__ = [
+    "MET_STANDINGS",
     "MOVED_WITHIN_CHANCE",
     "NO_LONGER_RATED",
     "TARGET_STANDINGS",
@@ -58,19 +59,31 @@ __all__ = [
     "describe_move_within_chance",
     "describe_move_within_usual_range",
     "describe_rating_move_tail",
+    "describe_unreliable_pass",
     "is_change_within_chance",
     "is_move_within_chance",
     "is_rating_change",
+    "is_met_unreliably",
     "is_strategy_move_within_chance",
     "is_within_usual_range",
 ]
 
-TARGET_STANDINGS = ("met", "met, but close", "too close to say", "missed")
+UNRELIABLE = "met, but not reliably"
+"""The standing of a figure counted in full that meets its target this period while its
+record since the latest process change shows it met less often than chance would give
+(Amber: :func:`~pcplib.assessment.targets.rate_measure`, cap ``record_missed``)."""
+
+TARGET_STANDINGS = ("met", "met, but close", UNRELIABLE, "too close to say", "missed")
 """How a measure rated on a target or trajectory stands against it (``target_standing``):
-met, met by less than chance allows, within chance of it on its wrong side (or met while
-the process lies on the wrong side: not shown to be met), or missed (beyond chance, or
-within chance while the process is shown to miss it). Empty for a measure not rated on
-a target."""
+met, met by less than chance allows, met exactly by a figure counted in full whose record
+shows it usually missed (met, but not reliably), within chance of it on its wrong side (or
+met while the process lies on the wrong side: not shown to be met), or missed (beyond
+chance, or within chance while the process is shown to miss it). Empty for a measure not
+rated on a target."""
+
+MET_STANDINGS = ("met", "met, but close")
+"""The standings that meet a target reliably enough to be "target newly met": not
+:data:`UNRELIABLE`, whose record says the next period will more likely miss it."""
 
 WITHIN_CHANCE_STANDINGS = ("met, but close", "too close to say")
 """The standings of a figure within chance of its target: neither quarter of a move
@@ -113,6 +126,8 @@ def classify_target_standing(row: Mapping[str, Any]) -> str:
         return ""
     if rag == "Green" and _flag(row.get("rag_close")):
         return "met, but close"
+    if is_met_unreliably(row):
+        return UNRELIABLE
     if _flag(row.get("target_within_margin")):
         return "too close to say"
     if _flag(row.get("rag_capped")):
@@ -121,6 +136,54 @@ def classify_target_standing(row: Mapping[str, Any]) -> str:
     # A record written before the standing was kept is read on its rating alone, as it
     # was then: its moves within chance cannot be told.
     return "met" if rag == "Green" else "missed"
+
+
+def is_met_unreliably(row: Mapping[str, Any]) -> bool:
+    """Whether a figure counted in full meets its target, but its record says it usually misses.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's row (``rag_capped``, ``rag_cap``), or its row of ``judgements.csv``
+        (``target_standing``).
+
+    Returns
+    -------
+    bool
+        True for a rating capped at Amber by the target's record (cap ``record_missed``):
+        an exact count has no sampling error, yet it varies month to month like any
+        process, so one quarter's pass does not outweigh a record that misses more often
+        than chance would give (review 10, R10-4).
+    """
+    if strip_text(row.get("target_standing")) == UNRELIABLE:
+        return True
+    return _flag(row.get("rag_capped")) and strip_text(row.get("rag_cap")) == "record_missed"
+
+
+def describe_unreliable_pass(row: Mapping[str, Any]) -> str:
+    """The words for a target met, but not reliably; empty for any other rating.
+
+    One wording for every report, read off the rating (:func:`is_met_unreliably`) and the
+    record the sign test counted (``target_record_count``).
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's row (``rag_capped``, ``rag_cap``, ``target_record_count``).
+
+    Returns
+    -------
+    str
+        "but not reliably: met in only 4 of 20 months since the shift in February 2025";
+        "but not reliably: its record shows it missed more often than chance would give"
+        where the count is not on the row; empty for any other rating.
+    """
+    if not is_met_unreliably(row):
+        return ""
+    count = strip_text(row.get("target_record_count"))
+    if count:
+        return f"but not reliably: met in only {count}"
+    return "but not reliably: its record shows it missed more often than chance would give"
 
 
 def is_move_within_chance(before: str, now: str) -> bool:

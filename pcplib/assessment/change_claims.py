@@ -27,6 +27,11 @@ claim it has misread:
    series' own noise), on the windows the claim names. A change the test finds within
    the series' noise, smaller than the materiality threshold, or made of too few events
    to tell, is noted; a real or possible change (p below 0.10) is not.
+5. **Two rolling figures that overlap** (each the last 12 months,
+   :func:`~pcplib.assessment.spc_verdict.is_rolling`, ending less than 12 months apart)
+   share months, so they are not independent and no test of change applies to them: the
+   claim is noted as such, whatever a test would say (review 14, R14-8). Two rolling
+   figures 12 or more months apart share none and are tested as in rule 4.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.evidence import Evidence, weigh_change
+from pcplib.assessment.figures import Window
 from pcplib.assessment.measures import select_rows
 from pcplib.assessment.narrative_checks import (
     Claim,
@@ -49,6 +55,7 @@ from pcplib.assessment.narrative_checks import (
     split_sentences,
     window_for,
 )
+from pcplib.assessment.spc_verdict import is_rolling
 from pcplib.assessment.thresholds import WEAK_EVIDENCE
 from pcplib.data.schemas import split_measure_list
 from pcplib.labels import is_missing
@@ -63,13 +70,15 @@ __all__ = [
     "check_change_claims",
     "describe_change_evidence",
     "describe_flagged_success",
+    "describe_overlapping_change",
 ]
 
 CHANGE_CLAIM_COLUMNS = [
     "strategy_id", "quarter", "section", "measure_id", "measure_name", "sentence", "said",
     "verdict", "test", "p_value", "note",
 ]  # fmt: skip
-"""Columns of :func:`check_change_claims`: one row per claim of change the test calls noise."""
+"""Columns of :func:`check_change_claims`: one row per claim of change the test calls noise,
+or that compares two overlapping rolling figures (``verdict`` :data:`OVERLAPPING`)."""
 
 _VERB = r"rose|fell|increased|decreased|grew|dropped|declined|climbed|went\s+up|went\s+down"
 _CHANGE = re.compile(
@@ -78,6 +87,10 @@ _CHANGE = re.compile(
 )
 # The test's verdicts that say "not a real change" (a real or possible change is not noted).
 _NOISE = ("within noise", "below materiality", "small numbers")
+OVERLAPPING = "overlapping"
+"""The ``verdict`` of a claim between two rolling figures that share months (rule 5)."""
+ROLLING_MONTHS = 12
+"""The months a rolling figure covers."""
 
 
 def _kind(claim: Claim) -> str:
@@ -148,6 +161,37 @@ def describe_change_evidence(said: str, evidence: Evidence) -> str:
     return f'{lead}: "{said}" {why} by the report\'s own test ({test}{shown}).'
 
 
+def _shared_months(measure: Mapping[str, Any], first: Window, second: Window) -> int:
+    """The months two rolling 12-month figures share (0 for any other kind of figure)."""
+    if not is_rolling(measure):
+        return 0
+    return max(0, ROLLING_MONTHS - (second.last - first.last))
+
+
+def describe_overlapping_change(said: str, shared: int) -> str:
+    """The note on a claim of change between two overlapping rolling figures.
+
+    Parameters
+    ----------
+    said : str
+        The claim in the report's words.
+    shared : int
+        The months the two 12-month figures share (1 to 11).
+
+    Returns
+    -------
+    str
+        'Not a change a test can show: "rose from 55.6% in 2026/27 Q1 to 55.8% in 2026/27
+        Q2" compares two 12-month figures that share 9 of their months, so they are not
+        independent and no test of change applies.'
+    """
+    return (
+        f'Not a change a test can show: "{said}" compares two 12-month figures that share '
+        f"{shared} of their months, so they are not independent and no test of change "
+        "applies."
+    )
+
+
 def _entry_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, Any]]:
     catalogue = dataset.measures
     measures = catalogue[catalogue["strategy_id"] == entry["strategy_id"]].to_dict("records")
@@ -175,6 +219,24 @@ def _entry_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, An
         if first is None or second is None:
             continue
         said = f"{verb} from {before.said} in {then} to {after.said} in {now}"
+        shared = _shared_months(m, first, second)
+        if shared:
+            rows.append(
+                {
+                    "strategy_id": entry["strategy_id"],
+                    "quarter": quarter,
+                    "section": entry["section"],
+                    "measure_id": m["measure_id"],
+                    "measure_name": m["measure_name"],
+                    "sentence": sentence.strip(),
+                    "said": said,
+                    "verdict": OVERLAPPING,
+                    "test": "",
+                    "p_value": None,
+                    "note": describe_overlapping_change(said, shared),
+                }
+            )
+            continue
         history = select_rows(dataset, m, month_number(end.to_period("M"))).history
         evidence = weigh_change(first, second, history, m)
         if evidence.verdict not in _NOISE:
@@ -201,6 +263,8 @@ def check_change_claims(
     dataset: Dataset, strategy_id: str | None = None, quarter: str | None = None
 ) -> pd.DataFrame:
     """List the narrative's claims of change that the report's own test calls noise.
+
+    Also those between two overlapping rolling figures, to which no test applies (rule 5).
 
     Parameters
     ----------

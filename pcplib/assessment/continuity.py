@@ -40,6 +40,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.change_chance import (
+    MET_STANDINGS,
     MOVED_WITHIN_CHANCE,
     NO_LONGER_RATED,
     classify_target_standing,
@@ -56,6 +57,7 @@ from pcplib.assessment.change_chance import (
 from pcplib.assessment.change_evidence import describe_change_evidence, describe_lost_rating
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.scope import strategy_commitments
+from pcplib.assessment.spc_verdict import is_rolling
 from pcplib.assessment.strategy import summarise_strategy
 from pcplib.labels import date_words, format_figures, is_missing, month_words, parse_number
 from pcplib.records import list_records
@@ -75,6 +77,7 @@ __all__ = [
     "PreviousMeeting",
     "add_continuity_columns",
     "compare_with_previous_meeting",
+    "describe_period_compared",
     "find_previous_meeting",
     "is_rating_change",
 ]
@@ -269,10 +272,10 @@ def _target_state(row: Mapping[str, Any]) -> str:
 
     Empty for a figure too close to its target to say (``target_standing``): neither met
     nor missed, so never "target newly met" on noise (review 4, F2 and F9); a figure met
-    but close is met.
+    but close is met; one met, but not reliably, is neither.
     """
-    standing = classify_target_standing(row)
-    return "missed" if standing == "missed" else "met" if standing.startswith("met") else ""
+    standing = classify_target_standing(row)  # met, but not reliably: neither (R10-4)
+    return "missed" if standing == "missed" else "met" if standing in MET_STANDINGS else ""
 
 
 def _move_within_chance(
@@ -497,9 +500,8 @@ def _compare_measures(
             now, before, reported, then
         )
         moved = str(now["rag"]) != str(before.get("rag", "")) and bool(before.get("rag"))
-        rows, words = _measure_movements(
-            now, before, unit, reported, _period_words(previous.period_end), then
-        )
+        period = describe_period_compared(previous.period_end, now)
+        rows, words = _measure_movements(now, before, unit, reported, period, then)
         # The rating's move as the sections file it, for judgements.csv (review 13, R13-3).
         rating_change = next(
             (str(r["change"]) for r in rows if is_rating_change(r["change"], r["before"])), ""
@@ -513,10 +515,10 @@ def _compare_measures(
                     "change": "figure revised",
                     "before": format_figures([reported], unit)[0],
                     "after": format_figures([value_now], unit)[0],
-                    "reason": f"{_period_words(previous.period_end)}: {revision_words}",
+                    "reason": f"{period}: {revision_words}",
                 }
             )
-            words.append(f"figure for {_period_words(previous.period_end)} {revision_words}")
+            words.append(f"figure for {period} {revision_words}")
         changes += rows
         table.append(
             {
@@ -542,8 +544,32 @@ def _compare_measures(
     return pd.DataFrame(table, columns=columns), changes
 
 
-def _period_words(period_end: str) -> str:
-    return f"the quarter to {month_words(periods.parse_month(period_end))}"
+def describe_period_compared(period_end: str, measure: Mapping[str, Any] | None = None) -> str:
+    """The period a comparison's figure is for, in words, as the measure's figure covers it.
+
+    A rolling figure at a quarter's end is the 12 months to that month, not the quarter's
+    (review 14, R14-8: a survey's "58.3% in the quarter to September 2025" was the 12
+    months to it).
+
+    Parameters
+    ----------
+    period_end : str
+        The comparison's last month (``"2026-06"``).
+    measure : mapping, optional
+        The measure's row (:attr:`~pcplib.assessment.strategy.StrategySummary.measures`);
+        without it the period is the quarter.
+
+    Returns
+    -------
+    str
+        "the quarter to June 2026", or "the 12 months to June 2026" for a rolling figure.
+    """
+    month = month_words(periods.parse_month(period_end))
+    if measure is not None and (
+        str(measure.get("spc_status") or "") == "rolling figure" or is_rolling(measure)
+    ):
+        return f"the 12 months to {month}"
+    return f"the quarter to {month}"
 
 
 def _item_rows(

@@ -26,7 +26,10 @@ improvement not contradicted by a deterioration on a year earlier) or *on track*
 target or trajectory met), the same lists the public report reads, so the two never
 disagree on a verdict; but a target met only within its usual variation, with nothing
 else better, is no improvement and is not listed (review 10, R10-4), where the public
-report's "Achieved" key says "met its target (if only just)".
+report's "Achieved" key says "met its target (if only just)". A figure counted in full
+met while its record shows it usually missed is Amber, met but not reliably
+(:func:`~pcplib.assessment.change_chance.describe_unreliable_pass`), so it needs
+attention and is never listed here.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.chance import describe_settled_miss, describe_within_target
-from pcplib.assessment.change_chance import is_within_usual_range
+from pcplib.assessment.change_chance import describe_unreliable_pass, is_within_usual_range
 from pcplib.assessment.harm import describe_grey_rule, describe_spc_unconfirmed
 from pcplib.assessment.risks import NEW, describe_high_risk, list_high_risks
 from pcplib.assessment.scope import (
@@ -116,6 +119,11 @@ def _target_words(row: Mapping[str, Any]) -> str:
     compared = row.get("target_compared")
     compared = row["current"] if compared is None or compared != compared else compared
     current, goal = format_figures([compared, row["target_for_period"]], unit, per=per)
+    unreliable = describe_unreliable_pass(row)
+    if unreliable:
+        # Met this quarter, but its record says it usually misses: never "narrowly missed".
+        word = "on track for its trajectory" if row["rag_basis"] == "trajectory" else "target met"
+        return f"{word} ({current} against {goal}), {unreliable}"
     if row.get("target_within_margin"):
         within, _ = describe_within_target(row)
         if within != "chance of":
@@ -246,6 +254,9 @@ def describe_rating_plainly(row: Mapping[str, Any], previous_rag: str = "") -> s
             if basis == "trajectory"
             else f"target met ({current} against {goal})"
         )
+        unreliable = describe_unreliable_pass(row)
+        if unreliable:
+            return f"{met}, {unreliable}"
         if row.get("rag_capped"):
             # A cap by a test of change in a measure counted in full: worse, not by chance.
             by = say_chance(row) if row.get("rag_cap") == "harm_test" else " by more than chance"

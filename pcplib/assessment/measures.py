@@ -368,6 +368,12 @@ def _summarise_measure(
     process = judge_process_side(
         spc.assurance, spc.assurance_basis, record, frequency, unit=period_word, since=counted
     )
+    # The record's own sign test, apart from limits set before a later shift: a figure
+    # counted in full met while its record shows it usually missed is met, but not
+    # reliably (review 10, R10-4; assessment.targets).
+    on_record = judge_process_side(
+        None, "record", record, frequency, unit=period_word, since=counted
+    )
     # Limits that straddle the target beside a record the sign test settles: worded as
     # the record shows, never "by chance" (review 10, R10-15); the code, and so the
     # rating, stand.
@@ -386,6 +392,7 @@ def _summarise_measure(
         process=process,
         beyond_limits=spc.beyond_limits,
         counted=is_administrative(measure),
+        record=on_record,
     )  # fmt: skip
     rating = settle_rating(
         rating, few=describe_small_numbers(changes, figures, measure),

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from pcplib import periods
 from pcplib.assessment.chance import describe_settled_miss
+from pcplib.assessment.change_chance import describe_unreliable_pass
 from pcplib.assessment.vocabulary import say_small_close
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
@@ -105,6 +106,10 @@ def say_target(row: Mapping[str, Any]) -> str:
     counted as missed." (:func:`~pcplib.assessment.chance.describe_settled_miss`).
     """
     words = _target_met_or_missed(row)
+    unreliable = describe_unreliable_pass(row)
+    if unreliable:
+        # Met this quarter, but its record says it usually misses: never a bare "Meets".
+        return f"{words.removesuffix('.')}, {unreliable}."
     settled = describe_settled_miss(row)
     if settled and not row.get("target_on_year"):
         # Within chance of it, but counted missed on its record: said for every kind of

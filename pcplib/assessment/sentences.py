@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pcplib.assessment.chance import describe_settled_miss, describe_within_target
+from pcplib.assessment.change_chance import describe_unreliable_pass
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.spc_words import (
     ASSURANCE_PHRASES,
@@ -183,9 +184,13 @@ def _target_clause(row: dict[str, Any]) -> str:
     basis, rating = row["rag_basis"], row["rag"]
     capped = bool(row.get("rag_capped"))
     met = rating == "Green" or capped
+    unreliable = describe_unreliable_pass(row)
     amber = ", but rated Amber for the real deterioration" if capped else ""
+    if unreliable:
+        # Met, but its record says it usually misses: the record is the reason, said once.
+        amber = f", {unreliable}"
     amber += _close_words(row)
-    record = str(row.get("target_record") or "")
+    record = "" if unreliable else str(row.get("target_record") or "")
     if basis in ("target", "trajectory") and row.get("target_within_margin"):
         # Within chance of the target (or a survey's margin of error): neither called met
         # nor missed, whatever its basis (assessment.chance).

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pcplib.data import Dataset
 from pcplib.assessment.actions import list_overdue_actions
 from pcplib.assessment.caveats import RISE_IN_REPORTS, is_rise_in_reports
+from pcplib.assessment.change_chance import is_met_unreliably
 from pcplib.assessment.delivery import ProjectedDelivery, assess_delivery, classify_commitments
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
@@ -332,6 +333,8 @@ _BASIS_REASONS = {
 
 
 def _reason(row: Mapping[str, Any], public: bool = False) -> str:
+    if is_met_unreliably(row):
+        return "target met, but not reliably"
     if row.get("rag_capped"):
         return "target met, but a real deterioration"
     if row.get("target_within_margin"):

@@ -28,6 +28,10 @@ The rating of a measure, with its basis (``rag_basis``) and its reason
   side it is Amber, "too close to say", neither met nor missed, unless the process lies
   on that side too (then the threshold rating stands). An administrative measure (an
   exact count the organisation sets) has no allowance for chance: met or missed exactly;
+  but exact is not steady, so one that meets its target while its record (or its SPC
+  assurance) shows the process on the wrong side is Amber, "met, but not reliably"
+  (``capped``, cap ``record_missed``): counted in full means no sampling error, not no
+  month-to-month variation (review 10, R10-4);
 - ``evidence``, for a measure with a good direction but no target: Red for a real
   deterioration (the test of change beyond chance and material, or an SPC concern in
   the period where no test of change could be made), Amber for a possible one (an SPC
@@ -116,6 +120,8 @@ RATING_RULES = {
     "tests_only": "no target, no SPC verdict; the tests find no change: not rated",
     "not_rated": "no target, no SPC verdict and no test: not rated",
     "outcomes_open": "short of its target while the period's outcomes are still open",
+    "record_missed": "a figure counted in full meets its target, but its record shows the "
+    "process on the wrong side: met, but not reliably (a cap only)",
 }
 """Each rule :func:`rate_measure` can rate by (a :class:`Rating`'s ``rule``), and its meaning.
 
@@ -164,7 +170,10 @@ class Rating:
         measure moved: its worse way, read from its good direction (a fall where higher
         is good; review 10, R10-14).
     cap : str
-        For a capped rating, the rule that capped it (``harm_test`` or ``harm_spc``).
+        For a capped rating, the rule that capped it (``harm_test`` or ``harm_spc``), or
+        ``record_missed`` for a figure counted in full met while its record (or its SPC
+        assurance) shows the process on the wrong side of the target: met, but not
+        reliably.
     chance : float or None
         For a figure within chance of its target (other than a survey's shortfall inside
         its margin, ``margin``): the 95% allowance chance gives it, in the figure's unit
@@ -438,12 +447,14 @@ def _rate_against_target(
     per: str,
     chance: TargetChance | None,
     process: tuple[str, str],
+    record: tuple[str, str] = ("", ""),
 ) -> Rating:
     """The ``target`` rule: met, missed within or beyond the tolerance, capped, or within chance.
 
     ``goal_value`` is ``target.value``; ``worse`` is the real deterioration (if any)
     that caps a met target at Amber; ``chance`` and ``process`` as for
-    :func:`rate_measure`.
+    :func:`rate_measure`; ``record`` is its ``record`` for a figure counted in full,
+    else empty.
     """
     rating = rag.rag_against_target(current, goal_value, good, tolerance=RAG_TOLERANCE)
     word = "target" if target.baseline_met else target.basis
@@ -467,6 +478,16 @@ def _rate_against_target(
         return replace(
             rated, rag="Amber", capped=True, reason=f"{reason}; capped: {worse.reason}",
             cap=worse.rule, comparison=worse.comparison, change=worse.change,
+        )  # fmt: skip
+    if rating == "Green" and chance is None and record[0] == "missed":
+        # Counted in full, so no sampling error, but not steady: the record since the
+        # latest process change (the sign test the SPC assurance reads) shows it misses
+        # more often than chance would give, so this quarter's pass is not reliable
+        # (review 10, R10-4; opening hours met in 4 of 20 months). Limits set before a
+        # shift are not read here: a process that has since moved may lie anywhere.
+        return replace(
+            rated, rag="Amber", capped=True, cap="record_missed",
+            reason=f"{reason}, but not reliably: counted in full, yet {record[1]}",
         )  # fmt: skip
     if chance is not None and abs(current - goal_value) <= chance.half_width:
         return _rate_within_chance(current, goal_value, good, rated, chance, process, unit)
@@ -620,6 +641,7 @@ def rate_measure(
     process: tuple[str, str] = ("", ""),
     beyond_limits: bool = False,
     counted: bool = False,
+    record: tuple[str, str] = ("", ""),
 ) -> Rating:
     """Rate a measure Green, Amber, Red or Grey, saying what the rating rests on and why.
 
@@ -683,7 +705,14 @@ def rate_measure(
     counted : bool, default False
         Whether the measure is counted in full (administrative,
         :func:`~pcplib.assessment.evidence.is_administrative`): a real deterioration in
-        it is a material change with no test of chance, and its reason says so.
+        it is a material change with no test of chance, and its reason says so; a target
+        it meets while ``record`` shows it missed is met, but not reliably (Amber,
+        capped, cap ``record_missed``).
+    record : tuple of (str, str)
+        Which side of the target the record since the latest process change shows the
+        process on by its sign test alone, and why
+        (:func:`~pcplib.assessment.chance.judge_process_side` with no assurance); read
+        only for a figure counted in full.
 
     Returns
     -------
@@ -709,7 +738,16 @@ def rate_measure(
         if chance is None and margin is not None:
             chance = TargetChance(margin, "the survey's margin of error", survey=True)
         return _rate_against_target(
-            current, target.value, target, good, worse, unit, per, chance, process
+            current,
+            target.value,
+            target,
+            good,
+            worse,
+            unit,
+            per,
+            chance,
+            process,
+            record if counted else ("", ""),
         )
     if worse is not None and worse.rule == "harm_spc" and evidence_known and not beyond_limits:
         # An SPC concern that rests on runs, trends or two of three near a limit, and that

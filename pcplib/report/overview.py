@@ -9,6 +9,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.chance import describe_settled_miss
+from pcplib.assessment.change_chance import describe_unreliable_pass
 from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
@@ -264,6 +265,9 @@ def _describe_target(m: Mapping[str, Any]) -> str:
         )
         if close:
             met += f", though by less than chance allows (+/- {float(str(chance)):.3g}{points})"
+    unreliable = describe_unreliable_pass(m)
+    if unreliable:
+        return f"{met}, {unreliable}"
     if m.get("rag_cap"):
         return f"{met}; capped: {_describe_harm(m, str(m['rag_cap']))}"
     return met

@@ -65,6 +65,7 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "getting worse",
             "Amber": f"a target missed by no more than {tolerance} of it, a figure short of "
             "its target by too little to tell from the usual ups and downs, a target met "
+            "this time but missed most of the time before, a target met "
             "while things got really worse, or, with no target, things may be getting worse",
             "Red": f"a target clearly missed by more than {tolerance} of it, or things really "
             f"getting worse (for crimes reported to Action Fraud, {RISE_IN_REPORTS})",
@@ -79,7 +80,9 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "(unless the record of meeting it or the SPC assurance shows the process on the "
             "wrong side; the record counts from the latest shift on the chart, once a year for "
             "a rolling figure, and never the waves of a panel survey; an exact count the "
-            "organisation sets, such as opening hours or headcount, is met exactly); with no "
+            "organisation sets, such as opening hours or headcount, has no allowance for "
+            "chance, since it has no sampling error, but its record is read all the same); "
+            "with no "
             "target, SPC against a stable reference period shows no concern and the tests of "
             "change no deterioration, real or possible (with no SPC verdict, only a real "
             "improvement on a test of counts or proportions, that of a quarter only where the "
@@ -88,7 +91,9 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             "of its target by less than chance allows (the margin of error of a survey, or the "
             "95% allowance from the variation of the series) unless the process is shown "
             "to miss it, a target met by less than chance allows while the process is shown "
-            "to miss it, or a target met with a real deterioration (beyond chance on a test "
+            "to miss it, an exact count that meets its target while its record since the "
+            "latest shift shows it met less often than chance would give (met, but not "
+            "reliably), or a target met with a real deterioration (beyond chance on a test "
             "of change, or an SPC concern in the period); with no target, a possible "
             f"deterioration on a test of change (material, p < {WEAK_EVIDENCE:g}), or an SPC "
             "concern from runs or trends alone that the tests of change do not confirm (said "
@@ -187,15 +192,18 @@ def format_rating_method() -> str:
     )
     lists = (
         "<strong>Needs attention</strong> lists the measures rated Amber or Red (a target or "
-        "trajectory missed, or too close to it to say whether it was met; a real or possible "
-        "deterioration), the commitments off track, at risk or "
+        "trajectory missed, too close to it to say whether it was met, or met but not "
+        "reliably; a real or possible deterioration), the commitments off track, at risk or "
         "overdue, the Board's actions overdue (neither done nor dropped and due before this "
         f"meeting), and any high risk (likelihood × impact of {HIGH_RISK_SCORE} or more), "
         "called new only when the strategy's risk return for the quarter before shows it "
         "below that or not listed; "
         "<strong>what "
-        "improved</strong> lists the measures showing a real improvement or meeting their "
-        "target."
+        "improved</strong> lists the measures showing a real improvement, or meeting their "
+        "target by more than its usual variation (a target met only within its usual "
+        "variation, by less than chance allows or, for a figure counted in full, while its "
+        "chart shows no change and its limits straddle the target, is listed only if the "
+        "measure is also better than a year earlier)."
     )
     return f"<h2>How the rating is reached</h2><p>{html.escape(text, quote=False)} {lists}</p>"
 

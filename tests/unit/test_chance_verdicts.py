@@ -248,21 +248,23 @@ def test_a_count_well_under_its_target_is_green():
     assert not row["target_within_margin"] and not row["rag_close"]
 
 
-def _hours(last: list[float]) -> list[float]:
-    """Opening hours a week, averaging 355 with month-to-month noise of about 5."""
+def _hours(last: list[float], level: float = 355.0) -> list[float]:
+    """Opening hours a week, averaging ``level`` with month-to-month noise of about 5."""
     rng = np.random.default_rng(13)
-    values = [float(v) for v in np.round(rng.normal(355, 5, len(MONTHS)), 1)]
+    values = [float(v) for v in np.round(rng.normal(level, 5, len(MONTHS)), 1)]
     values[-3:] = last
     return values
 
 
 def test_administrative_hours_meet_their_target_exactly():
     # 361 opening hours a week against at least 360: the hours are what the schedules
-    # set, counted in full, so they meet it, with no allowance for chance.
-    row = judge(_hours([360.0, 362.0, 361.0]), unit="hours", aggregation="mean",
+    # set, counted in full, so they meet it, with no allowance for chance; the months
+    # before sit about it (level 361), so the record shows no side.
+    row = judge(_hours([360.0, 362.0, 361.0], level=361.0), unit="hours", aggregation="mean",
                 good_direction="higher", target=360.0, administrative="yes")  # fmt: skip
     assert row["rag"] == "Green"
     assert not row["target_within_margin"] and not row["rag_close"]
+    assert not row["rag_capped"] and row["target_process"] == ""
     assert row["rag_chance"] is None
     assert row["rag_reason"] == "target rule: 361 hours meets the target of 360 hours"
     assert row["assessment"] == "on track"
@@ -271,6 +273,39 @@ def test_administrative_hours_meet_their_target_exactly():
                 good_direction="higher", target=360.0, administrative="yes")  # fmt: skip
     assert row["rag"] == "Amber" and not row["target_within_margin"]
     assert "target narrowly missed (360 hours)" in row["sentence"]
+
+
+def test_administrative_hours_met_against_their_record_are_met_but_not_reliably():
+    # Counted in full means no sampling error, not no month-to-month variation (review
+    # 10, R10-4): 361 hours this quarter, but about 355 in the months before, so the
+    # record (the sign test the SPC assurance reads) shows it usually missed. Met, but
+    # not reliably: Amber, needs attention, never "on track" nor an improvement.
+    from pcplib.assessment.change_chance import classify_target_standing
+    from pcplib.assessment.exceptions import describe_rating_plainly
+    from pcplib.assessment.public_targets import say_target
+
+    row = judge(_hours([360.0, 362.0, 361.0]), unit="hours", aggregation="mean",
+                good_direction="higher", target=360.0, administrative="yes")  # fmt: skip
+    assert row["target_process"] == "missed"
+    assert row["rag"] == "Amber" and row["rag_capped"] and row["rag_cap"] == "record_missed"
+    assert not row["target_within_margin"] and row["rag_chance"] is None
+    assert row["rag_reason"].startswith(
+        "target rule: 361 hours meets the target of 360 hours, but not reliably: counted in "
+        "full, yet it was met in "
+    )
+    assert row["assessment"] == "needs attention"
+    assert classify_target_standing(row) == "met, but not reliably"
+    count = row["target_record_count"]
+    assert (
+        count
+        and f"target met (360 hours), but not reliably: met in only {count}" in (row["sentence"])
+    )
+    assert describe_rating_plainly(row) == (
+        f"target met (361 hours against 360 hours), but not reliably: met in only {count}"
+    )
+    assert say_target(row) == (
+        f"Meets its target of 360 hours, but not reliably: met in only {count}."
+    )
 
 
 def test_the_same_hours_as_a_process_are_judged_on_chance_and_its_record():

@@ -18,6 +18,7 @@ from pcplib.assessment.change_claims import (
     check_change_claims,
     describe_change_evidence,
     describe_flagged_success,
+    describe_overlapping_change,
 )
 from pcplib.assessment.evidence import Evidence
 from pcplib.data import Dataset
@@ -99,8 +100,8 @@ def test_every_audience_reads_the_note_beside_the_sentence(sample: Dataset, audi
     )
     confidence = format_narrative(sample, "neighbourhood-policing", Q2, audience=audience)
     assert (
-        "&quot;rose from 55.6% in 2026/27 Q1 to 55.8% in 2026/27 Q2&quot; is not a real "
-        "change by the report&#x27;s own test" in confidence
+        "&quot;rose from 55.6% in 2026/27 Q1 to 55.8% in 2026/27 Q2&quot; compares two "
+        "12-month figures that share 9 of their months" in confidence
     )
 
 
@@ -174,3 +175,34 @@ def test_a_success_told_of_a_measure_rated_amber_is_noted_too() -> None:
         "this success is not the whole picture."
     )
     assert describe_flagged_success("successes", "nc-total", verdicts) == ""
+
+
+def test_two_overlapping_rolling_figures_are_not_tested_as_independent(sample: Dataset) -> None:
+    # Review 14, R14-8: "rose from 55.6% in 2026/27 Q1 to 55.8% in 2026/27 Q2" (each the
+    # last 12 months) and sickness "9.5 days in June 2026 to 9.7 days in September 2026"
+    # were given a test of change ("Laney proportions, p = 0.952"), though the two figures
+    # share 9 of their 12 months.
+    found = check_change_claims(sample, quarter=Q2).set_index("measure_id")
+    for measure, said in (
+        ("np-confidence", "rose from 55.6% in 2026/27 Q1 to 55.8% in 2026/27 Q2"),
+        ("wf-officer-sickness", "rose from 9.5 days in June 2026 to 9.7 days in September 2026"),
+    ):
+        row = found.loc[measure]
+        assert row["verdict"] == "overlapping" and row["test"] == "", measure
+        assert pd.isna(row["p_value"]), measure
+        assert row["note"] == describe_overlapping_change(said, 9)
+        assert "p = " not in row["note"] and "share 9 of their months" in row["note"]
+    # Specials are a count of the quarter, not a rolling figure: still tested.
+    assert found.loc["wf-specials", "test"] == "level z-test"
+
+
+def test_two_rolling_figures_a_year_apart_share_no_months_and_are_tested(sample: Dataset) -> None:
+    text = (
+        "Public confidence in local policing fell from 58.3% in 2025/26 Q2 to 55.8% in 2026/27 Q2."
+    )
+    data = with_entry(sample, "neighbourhood-policing", text, measures="np-confidence")
+    found = check_change_claims(data, "neighbourhood-policing", Q2)
+    row = found.set_index("sentence").loc[text]
+    # Twelve months apart the two 12-month figures share none, so the test applies.
+    assert row["verdict"] == "within noise" and row["test"] == "Laney proportions"
+    assert "p = " in row["note"]

@@ -18,6 +18,7 @@ from pcplib.assessment.continuity import (
     PreviousMeeting,
     add_continuity_columns,
     compare_with_previous_meeting,
+    describe_period_compared,
     find_previous_meeting,
 )
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
@@ -424,3 +425,32 @@ def test_a_move_to_not_rated_is_no_longer_rated_never_no_longer_needs_attention(
     assert "no longer rated" in words and "out of needs attention" not in words
     page = format_since_last_meeting(result)
     assert "No longer rated" in page and "No longer needs attention" not in page
+
+
+def test_a_rolling_figure_compared_is_said_to_be_the_12_months_to_the_period_end(
+    dataset: Dataset,
+) -> None:
+    # Review 14, R14-8: a survey's rolling figure was called "58.3% in the quarter to
+    # September 2025"; it is the 12 months to September 2025, in every movement's words.
+    strategy = "neighbourhood-policing"
+    then = summarise_strategy(dataset, strategy, "2026-06")
+    summary = summarise_strategy(dataset, strategy, "2026-09")
+    told = tabulate_judgements([then], strategy)
+    measures = summary.measures.set_index("measure_id")
+    mid = "np-confidence"
+    assert measures.loc[mid, "rag"] in ("Green", "Amber", "Red")
+    other = "Green" if measures.loc[mid, "rag"] != "Green" else "Red"
+    told.loc[told["measure_id"] == mid, "rag"] = other
+    told.loc[told["measure_id"] == mid, "current"] = float(measures.loc[mid, "current"]) + 0.02
+    result = compare_with_previous_meeting(
+        dataset, summary, PreviousMeeting("2026-09", "2026-06", _record("2026-09", "2026-06", told))
+    )
+    mine = result.changes[result.changes["item_id"] == mid]
+    reasons = " ".join(mine["reason"])
+    assert "the 12 months to June 2026" in reasons, reasons
+    assert "quarter to June 2026" not in reasons
+    # A figure for a quarter keeps its quarter.
+    assert describe_period_compared("2026-06", measures.loc["np-officers"].to_dict()) == (
+        "the quarter to June 2026"
+    )
+    assert describe_period_compared("2026-06") == "the quarter to June 2026"

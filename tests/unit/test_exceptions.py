@@ -258,18 +258,31 @@ def test_a_target_met_within_its_usual_variation_is_not_what_improved(sample: Da
     # than chance allows, moves "Since the last meeting" calls "not progress".
     ksi = list_improvements(summarise_strategy(sample, "road-safety", "2026-09"))
     assert "rs-ksi" not in set(ksi["item_id"])
-    estate = list_improvements(summarise_strategy(sample, "police-estate", "2026-09"))
-    hours = estate.set_index("item_id").loc["estate-front-counter-hours", "reason"]
-    # Listed for being better than a year earlier (counted in full), its pass said as
-    # what it is.
-    assert hours == (
-        "better than a year earlier; target met, though within its usual range (its chart "
-        "shows no change, and its limits straddle the target)"
+    # Review 14, R14-3: front office hours, counted in full, meet 360 this quarter (361)
+    # but were met in only 4 of 20 months since the shift in February 2025 (sign test,
+    # p = 0.012): met, but not reliably, so under Needs attention, never What improved.
+    estate_summary = summarise_strategy(sample, "police-estate", "2026-09")
+    assert "estate-front-counter-hours" not in set(list_improvements(estate_summary)["item_id"])
+    attention = list_exceptions(sample, estate_summary).set_index("item_id")
+    assert attention.loc["estate-front-counter-hours", "reason"] == (
+        "target met (361 hours against 360 hours), but not reliably: met in only 4 of 20 "
+        "months since the shift in February 2025"
     )
+    # Headcount, met in 36 of 38 months, more often than chance: still Green.
+    workforce = summarise_strategy(sample, "workforce", "2026-09").measures
+    headcount = workforce.set_index("measure_id").loc["wf-officer-headcount"]
+    assert headcount["rag"] == "Green" and not headcount["rag_capped"]
     page = format_board_summary(
         summarise_strategy(sample, "road-safety", "2026-09"), ksi.iloc[0:0], ksi
     )
     assert "meets its target beyond its usual variation this quarter" in page
+    # The printed rule says what the list does (it had said "meeting their target").
+    from pcplib.report.words import format_rating_method
+
+    assert (
+        "lists the measures showing a real improvement, or meeting their target by more "
+        "than its usual variation" in format_rating_method()
+    )
 
 
 def test_the_board_summary_formats_the_rating_exceptions_and_improvements(

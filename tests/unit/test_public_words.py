@@ -82,10 +82,17 @@ def test_each_printed_rating_rule_is_the_rule_the_code_applies() -> None:
     assert "a figure short of its target by less than chance allows" in technical["Amber"]
     assert "by too little to tell from the usual ups and downs" in public["Amber"]
     assert "survey figure too close" not in public["Amber"]
-    # An administrative figure has no allowance: met exactly.
-    assert rate_measure(361.0, TargetForPeriod(360.0, 360.0, "target", "", 360.0), "higher",
-                        "common_cause").rag == "Green"  # fmt: skip
-    assert "is met exactly" in technical["Green"]
+    # An administrative figure has no allowance for chance, but its record is read: met
+    # while the record shows it usually missed is Amber, met but not reliably (R14-3).
+    hours = TargetForPeriod(360.0, 360.0, "target", "", 360.0)
+    assert rate_measure(361.0, hours, "higher", "common_cause", counted=True).rag == "Green"
+    usually_missed = ("missed", "it was met in 4 of 20 months")
+    assert rate_measure(361.0, hours, "higher", "common_cause", counted=True,
+                        record=usually_missed).rag == "Amber"  # fmt: skip
+    assert "has no allowance for chance" in technical["Green"]
+    assert "is met exactly" not in technical["Green"]
+    assert "(met, but not reliably)" in technical["Amber"]
+    assert "a target met this time but missed most of the time before" in public["Amber"]
     # Which record shows the process's side (review 10, R10-5 and R10-6).
     assert (
         "the record counts from the latest shift on the chart, once a year for a rolling "
