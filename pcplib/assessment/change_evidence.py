@@ -21,6 +21,7 @@ from typing import Any
 
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
+from pcplib.assessment.vocabulary import describe_counted_change
 from pcplib.labels import format_figures, parse_number
 
 __all__ = ["describe_change_evidence", "describe_lost_rating", "describe_rating_evidence"]
@@ -52,6 +53,24 @@ _GRADES = {
 (the rule and its test stay in ``rag_reason``). ``{signal}`` is what the chart shows in
 the period (``spc_signal``): "outside its chart's usual range" only for a point beyond
 its limits; a run, trend or two of three near a limit is said as such."""
+
+_TESTED_GRADES = ("harm_test", "harm_possible", "no_deterioration", "tests_improvement")
+"""The grades that rest on the tests of change, which a figure counted in full has none
+of: its change is said by its size
+(:func:`~pcplib.assessment.vocabulary.describe_counted_change`)."""
+
+_COUNTED = {
+    "the quarter on the same quarter a year earlier": "quarter",
+    "the year ending on the year before": "year_ending",
+    "the year ending on the baseline year": "baseline",
+}
+"""The comparison of :func:`~pcplib.assessment.vocabulary.describe_counted_change` for
+each comparison a rating can rest on (``rag_comparison``)."""
+
+_CHART_SIGNALS = {
+    "special_cause_concern": "; its chart shows a signal of concern",
+    "special_cause_improvement": "; its chart shows a signal of improvement",
+}
 
 _BEYOND_LIMITS = "outside its chart's usual range"
 _NO_SHAPE = "a run or trend on its chart"
@@ -133,6 +152,12 @@ def describe_rating_evidence(row: Mapping[str, Any], previous_rag: str = "") -> 
         return describe_rating_plainly(row, previous_rag=previous_rag)
     # Worse is a fall for a measure that should grow (a share answered, a rate solved).
     higher = row.get("good_direction") == "higher"
+    counted = describe_counted_change(row, _COUNTED.get(str(row.get("rag_comparison")), "quarter"))
+    if counted and rule in _TESTED_GRADES:
+        # Counted in full, untested: its size, never "a real rise" (review 14, R14-6); a
+        # chart's signal beside it is said as the chart's.
+        chart = _CHART_SIGNALS.get(str(row.get("spc_variation") or ""), "")
+        return f"no target; {figures}, {counted}{chart}"
     grade = _GRADES[rule].format(
         worse="fall" if higher else "rise",
         better="rise" if higher else "fall",

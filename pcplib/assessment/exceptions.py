@@ -53,6 +53,8 @@ from pcplib.assessment.scope import (
 from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
 from pcplib.assessment.vocabulary import (
+    COUNTED_IN_FULL,
+    describe_counted_change,
     describe_disagreement_tail,
     name_chart_period,
     say_chance,
@@ -186,13 +188,19 @@ def _improved_reason(row: Mapping[str, Any]) -> str:
     if say_chance(row):
         return f"a real improvement: {basis}"
     if row.get("judgement") == "improved":
-        shown = row.get("change")
+        comparison = "quarter"
     elif row.get("year_ending_judgement") == "improved":
-        shown = row.get("year_ending_change")
+        comparison = "year_ending"
     else:
-        shown = row.get("since_baseline_change")
-    size = "" if is_missing(shown) or not str(shown or "") else f", {shown}"
-    return f"{basis}{size} (counted in full, not tested)"
+        comparison = "baseline"
+    counted = describe_counted_change(row, comparison) or COUNTED_IN_FULL
+    return f"{basis}: {counted}"
+
+
+def _better_than_a_year_earlier(row: Mapping[str, Any]) -> str:
+    """Say better than a year earlier, with its size when counted in full (review 14, R14-6)."""
+    counted = describe_counted_change(row)
+    return f"better than a year earlier: {counted}" if counted else "better than a year earlier"
 
 
 _PLAIN_EVIDENCE = {
@@ -580,9 +588,9 @@ def list_improvements(summary: StrategySummary) -> pd.DataFrame:
                 reason = met + also
             elif usual:
                 # Listed for what got better, the pass said after it as what it is.
-                reason = f"better than a year earlier; {met}{also}"
+                reason = f"{_better_than_a_year_earlier(r)}; {met}{also}"
             else:
-                reason = f"{met} and better than a year earlier{also}"
+                reason = f"{met} and {_better_than_a_year_earlier(r)}{also}"
             severity = 1
         elif signal:
             # The chart's signal is listed wherever the SPC table calls it "a real change

@@ -31,8 +31,10 @@ from pcplib import periods
 from pcplib.labels import is_missing, month_span
 
 __all__ = [
+    "COUNTED_IN_FULL",
     "EVIDENCE_GRADES",
     "NO_EVIDENCE",
+    "describe_counted_change",
     "describe_baseline_window",
     "describe_change_words",
     "describe_disagreement",
@@ -65,6 +67,55 @@ _GRADE_OF_VERDICT = {
     "no change": NO_EVIDENCE,
     "open outcomes": NO_EVIDENCE,
 }
+
+
+COUNTED_IN_FULL = "(counted in full, not tested)"
+"""Said after every change of a measure counted in full: its size is the whole of it, and
+no test of chance was made (review 14, R14-6)."""
+
+_COUNTED_COLUMNS = {
+    "quarter": "change",
+    "year_ending": "year_ending_change",
+    "baseline": "since_baseline_change",
+}
+
+
+def describe_counted_change(row: Mapping[str, Any], comparison: str = "quarter") -> str:
+    """Say a change of a measure counted in full, the one way every report says it.
+
+    A figure counted in full (opening hours, officers in post, money in the ledger) has
+    no chance to rule out, so its change is told by its size and direction, and said to
+    be untested: never "a real rise" (whose "real" a reader takes for a test) nor a bare
+    "better than a year earlier" (review 14, R14-6: savings, overtime and opening hours
+    had been told three ways in one report family).
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's row (``administrative``, and the shown change of the comparison:
+        ``change``, ``year_ending_change`` or ``since_baseline_change``).
+    comparison : {"quarter", "year_ending", "baseline"}, default "quarter"
+        The comparison: the quarter on the same quarter a year earlier, the year ending
+        on the year before, or the year ending on the plan's baseline year.
+
+    Returns
+    -------
+    str
+        "up 10.3% (counted in full, not tested)"; empty for a measure not counted in
+        full, or with no change on that comparison.
+    """
+    if say_chance(row):
+        return ""
+    shown = str(row.get(_COUNTED_COLUMNS[comparison]) or "").strip()
+    if not shown or shown.lower() == "nan":
+        return ""
+    if shown.startswith("-"):
+        words = f"down {shown[1:]}"
+    elif shown.startswith("+"):
+        words = f"up {shown[1:]}"
+    else:
+        words = f"a change of {shown}"
+    return f"{words} {COUNTED_IN_FULL}"
 
 
 def say_chance(row: Mapping[str, Any], words: str = " by more than chance") -> str:

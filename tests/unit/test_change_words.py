@@ -300,7 +300,7 @@ def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
         # a rating is no more progress than that move (review 12).
         "road-safety": "overall rating, within chance",
         # Amber to Grey on sharp-object admissions, both quarters within chance of the
-        # target, but 33 to 17 is a fall beyond the +/- 14.7 chance allows a change
+        # target, but 33 to 17 is a fall beyond the +/- 14.6 chance allows a change
         # between them: not within chance, and not progress (review 14, R14-4).
         "violence-and-vulnerability": "overall rating",
     }

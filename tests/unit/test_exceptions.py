@@ -198,9 +198,36 @@ def test_an_improvement_counted_in_full_is_never_called_real(sample: Dataset) ->
     resources = list_improvements(summarise_strategy(sample, "resources", "2026-09"))
     reasons = dict(zip(resources["item_id"], resources["reason"], strict=True))
     assert reasons["res-savings"] == (
-        "better than a year earlier, +4.0% (counted in full, not tested)"
+        "better than a year earlier: up 4.0% (counted in full, not tested)"
     )
     assert not any("real" in reason for reason in reasons.values())
+
+
+def test_every_change_counted_in_full_is_worded_by_one_function(sample: Dataset) -> None:
+    # Review 14, R14-6: savings "+4.0% (counted in full, not tested)", overtime "a real
+    # rise" (untested; its "real" rested on a chart the words did not cite) and opening
+    # hours "better than a year earlier" bare, in one report family.
+    from pcplib.assessment.change_evidence import describe_rating_evidence
+    from pcplib.assessment.exceptions import _better_than_a_year_earlier
+    from pcplib.assessment.vocabulary import describe_counted_change
+
+    measures = summarise_strategy(sample, "resources", "2026-09").measures
+    overtime = measures.set_index("measure_id").loc["res-overtime"].to_dict()
+    assert describe_counted_change(overtime) == "up 10.3% (counted in full, not tested)"
+    assert describe_rating_evidence(overtime) == (
+        "no target; 2026/27 Q2 £3,240,154 against £2,937,661 in 2025/26 Q2, up 10.3% "
+        "(counted in full, not tested); its chart shows a signal of concern"
+    )
+    hours = {"administrative": True, "change": "+2.1%"}
+    assert _better_than_a_year_earlier(hours) == (
+        "better than a year earlier: up 2.1% (counted in full, not tested)"
+    )
+    assert describe_counted_change({"administrative": True, "change": "-0.4%"}) == (
+        "down 0.4% (counted in full, not tested)"
+    )
+    # A tested measure keeps its own words.
+    assert describe_counted_change({"administrative": False, "change": "+2.1%"}) == ""
+    assert _better_than_a_year_earlier({"change": "+2.1%"}) == "better than a year earlier"
 
 
 def _signal_row(**overrides: object) -> dict:
