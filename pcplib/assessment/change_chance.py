@@ -18,7 +18,11 @@ reason, for the two views that report changes:
 
 Such a move is listed as a rating that **moved within chance**, with both standings
 ("too close to say → met, but close"), and is counted neither as progress (out of
-"needs attention", target newly met) nor as slippage (into "needs attention").
+"needs attention", target newly met) nor as slippage (into "needs attention"); but only
+while the figure's own change is within its allowance (:func:`is_change_within_chance`):
+33 then 17 sharp-object admissions against at most 25 were each within chance of the
+target, yet fell by more than chance allows a change between them (review 14, R14-4).
+Such a move is said as its figures have it (:func:`describe_move_beyond_chance`).
 
 A rating on a target can also cross a line (the 5% tolerance between Amber and Red) on a
 move of its figure smaller than chance allows: 51.3% then 52.4% on a survey whose margin
@@ -35,7 +39,13 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pcplib.labels import choose_decimals, format_figure, parse_number, strip_text
+from pcplib.labels import (
+    choose_decimals,
+    format_figure,
+    format_figures,
+    parse_number,
+    strip_text,
+)
 
 __all__ = [
     "MET_STANDINGS",
@@ -45,10 +55,12 @@ __all__ = [
     "WITHIN_CHANCE_STANDINGS",
     "classify_target_standing",
     "describe_change_within_chance",
+    "describe_move_beyond_chance",
     "describe_move_within_chance",
     "describe_move_within_usual_range",
     "describe_rating_move_tail",
     "describe_unreliable_pass",
+    "is_change_within_chance",
     "is_move_within_chance",
     "is_rating_change",
     "is_met_unreliably",
@@ -177,6 +189,9 @@ def describe_unreliable_pass(row: Mapping[str, Any]) -> str:
 def is_move_within_chance(before: str, now: str) -> bool:
     """Whether a move between two standings is within chance: both within it, and different.
 
+    On the standings alone: the figure's own change must be within its allowance too
+    (:func:`is_change_within_chance`), where it can be tested.
+
     Parameters
     ----------
     before, now : str
@@ -273,6 +288,70 @@ def _judged_figure(row: Mapping[str, Any]) -> float | None:
     return compared if compared is not None else parse_number(row.get("current"))
 
 
+def _measure_change(
+    now: Mapping[str, Any], earlier: float | None, then: Mapping[str, Any] | None
+) -> tuple[float, float] | None:
+    """A rating's figure's change since the comparison and the allowance chance gives it.
+
+    None when the change cannot be tested: no earlier figure or allowance, a measure not
+    rated on a target or trajectory, or a seasonal measure judged on its year (its
+    quarter is another kind of figure). The allowance is the square root of the sum of
+    the two periods' squared allowances: two independent figures, each with its own 95%
+    allowance.
+    """
+    if then is None or earlier is None:
+        return None
+    if strip_text(now.get("rag_basis")) not in ("target", "trajectory"):
+        return None
+    current = _judged_figure(now)
+    if current is None or current != parse_number(now.get("current")):
+        return None
+    mine, theirs = (
+        parse_number(now.get("target_allowance")),
+        parse_number(then.get("target_allowance")),
+    )
+    if mine is None or theirs is None:
+        return None
+    return current - earlier, math.hypot(mine, theirs)
+
+
+def _format_change(
+    change: float, allowance: float, now: Mapping[str, Any], earlier: float
+) -> tuple[str, str]:
+    """A change and its allowance in words: ("+1.1 points", "+/- 7.2 points")."""
+    unit = strip_text(now.get("unit"))
+    if unit == "percent":
+        return f"{change:+.1f} points", f"+/- {allowance:.1f} points"
+    current = earlier + change
+    shown = format_figure(change, unit, choose_decimals([earlier, current], unit))
+    return (f"+{shown}" if change > 0 else shown), f"+/- {format_figure(allowance, unit, 1)}"
+
+
+def is_change_within_chance(
+    now: Mapping[str, Any], earlier: float | None, then: Mapping[str, Any] | None
+) -> bool | None:
+    """Return whether a rating's figure moved by no more than chance allows.
+
+    Parameters
+    ----------
+    now : mapping
+        The measure's row today (``rag_basis``, ``current``, ``target_compared``,
+        ``target_allowance``).
+    earlier : float or None
+        The figure the comparison gave for its own period.
+    then : mapping or None
+        The measure's row for that period as today's data give it (``target_allowance``).
+
+    Returns
+    -------
+    bool or None
+        True within the allowance of :func:`describe_change_within_chance`, False beyond
+        it, None when the change cannot be tested (see there).
+    """
+    measured = _measure_change(now, earlier, then)
+    return None if measured is None else abs(measured[0]) <= measured[1]
+
+
 def describe_change_within_chance(
     now: Mapping[str, Any], earlier: float | None, then: Mapping[str, Any] | None
 ) -> str:
@@ -301,35 +380,97 @@ def describe_change_within_chance(
         chance, an exact administrative count, a seasonal measure judged on its year,
         whose quarter is another kind of figure).
     """
-    if then is None or earlier is None:
+    measured = _measure_change(now, earlier, then)
+    if measured is None or earlier is None or abs(measured[0]) > measured[1]:
         return ""
-    if strip_text(now.get("rag_basis")) not in ("target", "trajectory"):
-        return ""
-    current = _judged_figure(now)
-    if current is None or current != parse_number(now.get("current")):
-        return ""
-    mine, theirs = (
-        parse_number(now.get("target_allowance")),
-        parse_number(then.get("target_allowance")),
-    )
-    if mine is None or theirs is None:
-        return ""
-    allowance = math.hypot(mine, theirs)
-    change = current - earlier
-    if abs(change) > allowance:
-        return ""
-    unit = strip_text(now.get("unit"))
-    if unit == "percent":
-        moved, within = f"{change:+.1f} points", f"+/- {allowance:.1f} points"
-    else:
-        shown = format_figure(change, unit, choose_decimals([earlier, current], unit))
-        moved = f"+{shown}" if change > 0 else shown
-        within = f"+/- {format_figure(allowance, unit, 1)}"
+    moved, within = _format_change(*measured, now, earlier)
     survey = parse_number(now.get("margin_of_error")) is not None
     # The allowance of a change between two waves, wider than either wave's own margin:
     # never called "the survey's margin of error" beside that margin (review 10, R10-13).
     what = "the margin of error of a change between two survey waves" if survey else "chance"
     return f"a change of {moved}, within {what} ({within})"
+
+
+def _describe_like_for_like(now: Mapping[str, Any], real_change: str) -> tuple[list[str], bool]:
+    """The measure's own like-for-like tests of change, in words, and whether one bears it.
+
+    The quarter against its comparison (the same quarter a year earlier) and the 12
+    months against the 12 before, as the measure's tests of change judged them
+    (``judgement``, ``year_ending_judgement``): one bears the move out when its verdict
+    is ``real_change`` ("improved" or "deteriorated").
+    """
+    unit, rate = strip_text(now.get("unit")), strip_text(now.get("rate_per"))
+    said: list[str] = []
+    real = False
+    tests = (
+        ("judgement", "current", "comparison_value", strip_text(now.get("comparison_basis"))),
+        ("year_ending_judgement", "year_ending", "previous_year", "12 months"),
+    )
+    for judgement, mine, theirs, what in tests:
+        verdict = strip_text(now.get(judgement))
+        a, b = parse_number(now.get(mine)), parse_number(now.get(theirs))
+        if not verdict or a is None or b is None or not what:
+            continue
+        real = real or verdict == real_change
+        shown = format_figures([a, b], unit, rate)
+        where = "over" if what == "12 months" else "on the"
+        said.append(f"{where} {what} ({shown[0]} against {shown[1]})")
+    return said, real
+
+
+def describe_move_beyond_chance(
+    now: Mapping[str, Any],
+    before: str,
+    after: str,
+    earlier: float | None,
+    then: Mapping[str, Any] | None,
+) -> str:
+    """Say a move within chance of its target whose figure moved beyond chance is not borne out.
+
+    Both standings within chance of the target say nothing of the figure's own move:
+    33 then 17 sharp-object admissions against at most 25 were each within chance of the
+    target, yet the fall of 16 is beyond the +/- 14.7 chance allows a change between
+    the two (review 14, R14-4). Such a move is not within chance; whether it is progress
+    (or slippage) is then for the measure's own like-for-like tests of change (the same
+    quarter a year earlier, the 12 months against the 12 before), since the quarter
+    before differs in season.
+
+    Parameters
+    ----------
+    now : mapping
+        The measure's row today (its figures, allowance and tests of change).
+    before, after : str
+        Its standings (:func:`classify_target_standing`) at the comparison and now.
+    earlier : float or None
+        The figure the comparison gave for its own period.
+    then : mapping or None
+        The measure's row for that period as today's data give it.
+
+    Returns
+    -------
+    str
+        For a move between the standings of :data:`WITHIN_CHANCE_STANDINGS` whose figure
+        moved beyond its allowance and that no like-for-like test bears out, "a fall
+        larger than chance allows on the quarter before (-16, beyond +/- 14.7), but not
+        on the same quarter last year (17 against 22) or over 12 months (84 against 89),
+        so not progress"; empty otherwise (a move within chance, one a like-for-like test
+        bears out, which is a real move, or one with no like-for-like test to read).
+    """
+    if not is_move_within_chance(before, after):
+        return ""
+    measured = _measure_change(now, earlier, then)
+    if measured is None or earlier is None or abs(measured[0]) <= measured[1]:
+        return ""
+    which = "progress" if after == "met, but close" else "slippage"
+    said, real = _describe_like_for_like(now, "improved" if which == "progress" else "deteriorated")
+    if real or not said:
+        return ""
+    moved, allowance = _format_change(*measured, now, earlier)
+    way = "rise" if measured[0] > 0 else "fall"
+    return (
+        f"a {way} larger than chance allows on the quarter before ({moved}, beyond "
+        f"{allowance}), but not {' or '.join(said)}, so not {which}"
+    )
 
 
 def is_strategy_move_within_chance(

@@ -45,9 +45,12 @@ from pcplib.assessment.change_chance import (
     NO_LONGER_RATED,
     classify_target_standing,
     describe_change_within_chance,
+    describe_move_beyond_chance,
     describe_move_within_chance,
     describe_move_within_usual_range,
     describe_rating_move_tail,
+    is_change_within_chance,
+    is_move_within_chance,
     is_rating_change,
     is_strategy_move_within_chance,
 )
@@ -159,7 +162,10 @@ class Continuity:
         :data:`CONTINUITY_COLUMNS`; with a previous meeting, then
         ``move_within_chance``: the words of a rating that moved within chance of its
         target (:func:`~pcplib.assessment.change_chance.describe_move_within_chance`),
-        else empty; ``change_within_chance``: for a rating that changed, the words of a
+        or between those standings on a figure that moved beyond chance and that its
+        like-for-like tests do not bear out
+        (:func:`~pcplib.assessment.change_chance.describe_move_beyond_chance`), else
+        empty; ``change_within_chance``: for a rating that changed, the words of a
         figure that moved by less than chance allows
         (:func:`~pcplib.assessment.change_chance.describe_change_within_chance`), else
         empty.
@@ -272,20 +278,51 @@ def _target_state(row: Mapping[str, Any]) -> str:
     return "missed" if standing == "missed" else "met" if standing in MET_STANDINGS else ""
 
 
-def _move_within_chance(now: Mapping[str, Any], before: Mapping[str, Any]) -> str:
-    """The words of a rating that moved within chance of its target, else empty.
+def _move_within_chance(
+    now: Mapping[str, Any],
+    before: Mapping[str, Any],
+    earlier: float | None = None,
+    then: Mapping[str, Any] | None = None,
+) -> str:
+    """The words of a rating that moved within chance, or that its figures do not bear out.
 
-    A move between "too close to say" and "met, but close" is listed as such, never as
-    progress or slippage (review 9, R9-4): one rule, read off each rating's basis.
+    A move between "too close to say" and "met, but close" is listed as within chance,
+    never as progress or slippage (review 9, R9-4): one rule, read off each rating's
+    basis; but only while the figure's own change is within its allowance, where it can
+    be tested (review 14, R14-4). Beyond it, the move is said as the figures have it
+    (:func:`_move_not_borne_out`).
     """
     if not before or str(now.get("rag")) == str(before.get("rag", "")):
         return ""
-    then, standing = classify_target_standing(before), classify_target_standing(now)
+    was, standing = classify_target_standing(before), classify_target_standing(now)
+    if (
+        is_move_within_chance(was, standing)
+        and is_change_within_chance(now, earlier, then) is False
+    ):
+        return ""
     # A figure counted in full that crossed its target inside its usual range: no more
     # progress than a move within chance (review 10, R10-4).
-    return describe_move_within_chance(then, standing) or describe_move_within_usual_range(
-        now, then, standing
+    return describe_move_within_chance(was, standing) or describe_move_within_usual_range(
+        now, was, standing
     )
+
+
+def _move_not_borne_out(
+    now: Mapping[str, Any],
+    before: Mapping[str, Any],
+    earlier: float | None = None,
+    then: Mapping[str, Any] | None = None,
+) -> str:
+    """The words of a move within chance of its target whose figure moved beyond chance.
+
+    Listed as a rating change, but neither progress nor slippage when the measure's
+    like-for-like tests of change do not bear it out
+    (:func:`~pcplib.assessment.change_chance.describe_move_beyond_chance`); else empty.
+    """
+    if not before or str(now.get("rag")) == str(before.get("rag", "")):
+        return ""
+    was, standing = classify_target_standing(before), classify_target_standing(now)
+    return describe_move_beyond_chance(now, was, standing, earlier, then)
 
 
 def _rated_then(
@@ -325,7 +362,10 @@ def _measure_movements(
     # without the column is taken to have had one).
     charted = str(before.get("spc_status") or "assessed") == "assessed"
     lost = old_rag if charted else ""
-    within = _move_within_chance(now, before)
+    within = _move_within_chance(now, before, earlier, then)
+    # A move the figures do not bear out like for like is no progress (nor slippage),
+    # but it is not within chance either (review 14, R14-4).
+    beyond = _move_not_borne_out(now, before, earlier, then)
     # A measure rated then and Grey now is one row, "no longer rated", whatever its
     # assessment did: listed also as a rating change it was counted twice, and "Red to
     # Grey" read as a move (review 12, R12-4).
@@ -360,7 +400,7 @@ def _measure_movements(
             earlier,
             earlier_label,
             previous_rag=lost,
-            within_chance=within,
+            within_chance=within or beyond,
             chance_note=chance_note,
         )
         rows.append(
@@ -372,11 +412,21 @@ def _measure_movements(
                 "reason": why,
             }
         )
-        words.append(f"rating {old_rag} to {rag}" + (", within chance" if on_chance else ""))
+        words.append(
+            f"rating {old_rag} to {rag}"
+            + (
+                ", within chance"
+                if on_chance
+                else ", not borne out like for like"
+                if beyond
+                else ""
+            )
+        )
     assessment, old_assessment = str(now["assessment"]), str(before.get("assessment", ""))
     if (
         old_assessment
         and not on_chance
+        and not beyond
         and not unrated
         and (assessment == _ATTENTION) != (old_assessment == _ATTENTION)
     ):
@@ -394,7 +444,7 @@ def _measure_movements(
         )  # fmt: skip
         words.append(change)
     state, old_state = _target_state(now), _target_state(before)
-    if state and old_state and state != old_state and not on_chance:
+    if state and old_state and state != old_state and not on_chance and not beyond:
         change = f"target newly {state}"
         current, goal = format_figures([now.get("current"), now.get("target")], unit)
         rows.append(
@@ -444,8 +494,11 @@ def _compare_measures(
         revision, revision_words = (
             _revision(reported, value_now, unit) if previous.record is not None else (None, "")
         )
-        within = _move_within_chance(now, before)
         then = then_now_by_id.get(mid)
+        # The lead of the Board's "Why": within chance, or not borne out like for like.
+        within = _move_within_chance(now, before, reported, then) or _move_not_borne_out(
+            now, before, reported, then
+        )
         moved = str(now["rag"]) != str(before.get("rag", "")) and bool(before.get("rag"))
         period = describe_period_compared(previous.period_end, now)
         rows, words = _measure_movements(now, before, unit, reported, period, then)

@@ -529,7 +529,8 @@ def format_board_missions(view: BoardView) -> str:
         HTML: a sentence saying what the rating a quarter before is (the Delivery Board
         of the quarter before) and on what basis, then per mission a heading and a
         table, one row per strategy: its measures' rating now and a quarter before (with
-        its basis when the strategies' differ) and, beneath it, the strategy's "But:"
+        its basis when the strategies' differ, and "(within chance)" when its move rests
+        on figures within chance, as the owner lines say) and, beneath it, the strategy's "But:"
         note (what that rating does not cover); and each item overdue, at risk or a new
         high risk with its state and due date or score, overdue first.
     """
@@ -542,6 +543,8 @@ def format_board_missions(view: BoardView) -> str:
         for s in group.to_dict("records"):
             mine = items[items["strategy_id"] == s["strategy_id"]]
             flagged = pd.concat([mine[mine["flag"] == flag] for flag in _LISTED])
+            moved = mine[(mine["flag"] == "changed") & (mine["rating_of"] == "overall")]
+            moved_on_chance = bool(moved["within_chance"].astype(bool).any())
             entries = "".join(
                 # No full stop before the bracket: "... authorities (overdue, ...)".
                 f"<li>{esc(str(r['kind']).capitalize())}: {esc(str(r['item']).rstrip('. '))} "
@@ -557,6 +560,9 @@ def format_board_missions(view: BoardView) -> str:
                     format_rag_html(str(s["rag"]))
                     + ' <span class="small">was</span> '
                     + format_rag_html(str(s["previous_rag"]))
+                    # The owner lines' verdict on the same move, from the same rows
+                    # (review 14, R14-5).
+                    + (' <span class="small">(within chance)</span>' if moved_on_chance else "")
                     + (f' <span class="small">({esc(_basis_words(s))})</span>' if per_row else "")
                     # How few headline measures the rating rests on (review 7, F12).
                     + (

@@ -299,7 +299,10 @@ def test_a_strategys_rating_moved_only_on_figures_within_chance_says_so(
         # within chance of its target (too close to say → met, but close): its loss of
         # a rating is no more progress than that move (review 12).
         "road-safety": "overall rating, within chance",
-        "violence-and-vulnerability": "overall rating, within chance",
+        # Amber to Grey on sharp-object admissions, both quarters within chance of the
+        # target, but 33 to 17 is a fall beyond the +/- 14.7 chance allows a change
+        # between them: not within chance, and not progress (review 14, R14-4).
+        "violence-and-vulnerability": "overall rating",
     }
     # Each measure line that says "within chance" is counted so (R11-1).
     moved = board.items[board.items["detail"].astype(str).str.startswith("measure")]
@@ -461,3 +464,89 @@ def test_describe_rating_move_tail(change: str, within: bool, expected: str) -> 
     from pcplib.assessment.change_chance import describe_rating_move_tail
 
     assert describe_rating_move_tail(change, within) == expected
+
+
+# --- R14-4: a move between the standings within chance is within chance only when the
+# figure's own change is within its allowance ------------------------------------------
+
+_ADMISSIONS = {
+    "rag": "Green", "rag_basis": "target", "unit": "count", "current": 17.0,
+    "target_allowance": 8.96, "comparison_basis": "same quarter last year",
+    "comparison_value": 22.0, "judgement": "no evidence of change", "year_ending": 84.0,
+    "previous_year": 89.0, "year_ending_judgement": "no evidence of change",
+}  # fmt: skip
+
+
+def test_a_fall_beyond_its_allowance_is_not_within_chance_but_not_progress_either() -> None:
+    from pcplib.assessment.change_chance import (
+        describe_move_beyond_chance,
+        is_change_within_chance,
+    )
+
+    then = {"target_allowance": 11.6}
+    # 33 then 17: a fall of 16 against the +/- 14.7 allowed a change between the two.
+    assert is_change_within_chance(_ADMISSIONS, 33.0, then) is False
+    assert describe_change_within_chance(_ADMISSIONS, 33.0, then) == ""
+    assert describe_move_beyond_chance(
+        _ADMISSIONS, "too close to say", "met, but close", 33.0, then
+    ) == (
+        "a fall larger than chance allows on the quarter before (-16, beyond +/- 14.7), but "
+        "not on the same quarter last year (17 against 22) or over 12 months (84 against "
+        "89), so not progress"
+    )
+    # Within its allowance it is a move within chance, said by the other words.
+    assert is_change_within_chance(_ADMISSIONS, 30.0, then) is True
+    assert (
+        describe_move_beyond_chance(_ADMISSIONS, "too close to say", "met, but close", 30.0, then)
+        == ""
+    )
+    # A like-for-like test that bears the move out makes it a real move: no such words.
+    borne = _ADMISSIONS | {"year_ending_judgement": "improved"}
+    assert (
+        describe_move_beyond_chance(borne, "too close to say", "met, but close", 33.0, then) == ""
+    )
+    # Untestable (no allowance then): neither within nor beyond.
+    assert is_change_within_chance(_ADMISSIONS, 33.0, {"target_allowance": None}) is None
+
+
+def test_sharp_object_admissions_fall_is_a_rating_change_the_board_does_not_call_chance(
+    data_dir: Path,
+) -> None:
+    from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+    from pcplib.report.board import format_board_missions
+
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    summary = summarise_strategy(sample, "violence-and-vulnerability", "2026-09", "board")
+    continuity = compare_with_previous_meeting(
+        sample, summary, PreviousMeeting("2026-09", "2026-06")
+    )
+    changes = continuity.changes
+    mine = changes[changes["item_id"] == "vv-sharp-admissions"]
+    # One row, a rating change (not "moved within chance"), and no progress rows.
+    assert mine["change"].tolist() == ["rating changed"]
+    assert (
+        mine["reason"]
+        .iloc[0]
+        .startswith("a fall larger than chance allows on the quarter before (-16, beyond +/- 14.")
+    )
+    assert "so not progress" in mine["reason"].iloc[0]
+    assert not continuity.overall_within_chance
+    words = continuity.measures.set_index("measure_id").loc["vv-sharp-admissions"]
+    assert not words["rating_within_chance"]
+    assert words["since_last_meeting"] == "rating Amber to Green, not borne out like for like"
+    board = summarise_board_quarter(sample, "2026-09", "2026-11")
+    items = board.items[board.items["flag"] == "changed"].set_index("item_id")
+    assert not items.loc["vv-sharp-admissions", "within_chance"]
+    assert "vv-sharp-admissions" not in set(
+        board.items.loc[board.items["flag"] == "progress", "item_id"]
+    )
+    file = tabulate_board_judgements(board, BOARD_REPORT)
+    row = file[
+        (file["strategy_id"] == "violence-and-vulnerability") & (file["measure_id"] == "overall")
+    ]
+    assert row["rating_within_chance"].tolist() == [False]
+    # R14-5: the mission tables mark a strategy's move within chance as the owner lines do.
+    page = format_board_missions(board)
+    for name, within in (("Supporting Victims", True), ("Violence and Vulnerability", False)):
+        cell = page.split(f">{name}</th>", 1)[1].split("</td>", 1)[0]
+        assert ("(within chance)" in cell) is within, (name, cell)
