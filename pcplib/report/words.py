@@ -79,8 +79,10 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
         return {
             "Green": "target or trajectory met, also when met by less than chance allows "
             "(unless the record of meeting it or the SPC assurance shows the process on the "
-            "wrong side; the record counts from the latest shift on the chart, once a year for "
-            "a rolling figure, and never the waves of a panel survey; an exact count the "
+            "wrong side; the record counts from the latest shift on the chart, starting at the "
+            "first point of the run that signalled it, so its sign test is then approximate, "
+            "once a year for a rolling figure, and never the waves of a panel survey; an exact "
+            "count the "
             "organisation sets, such as opening hours or headcount, has no allowance for "
             "chance, since it has no sampling error, but its record is read all the same); "
             "with no "
