@@ -25,9 +25,20 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pcplib.assessment.thresholds import SIGNIFICANCE
+from pcplib.assessment.thresholds import SIGNIFICANCE, WEAK_EVIDENCE
 
-__all__ = ["EVIDENCE_COLUMNS", "TESTED_EVIDENCE", "ChanceCount", "count_chance_comparisons"]
+__all__ = [
+    "EVIDENCE_COLUMNS",
+    "MANY_TESTS",
+    "TESTED_EVIDENCE",
+    "ChanceCount",
+    "count_chance_comparisons",
+]
+
+MANY_TESTS = 20
+"""The count of tests from which a report's method note heads it "Many tests:" (below it,
+"Tests:"): at 20 tests at the 5% level one is expected beyond chance by chance alone
+(review 14, R14-10: "Many tests: this report rests on 3 tests" read oddly)."""
 
 EVIDENCE_COLUMNS = ("change_evidence", "year_ending_evidence", "since_baseline_evidence")
 """A measure's three tested comparisons, as :func:`summarise_measures` names their evidence."""
@@ -53,10 +64,17 @@ class ChanceCount:
     expected : float
         How many of them would be beyond chance if nothing had changed: ``tested`` times
         :data:`~pcplib.assessment.thresholds.SIGNIFICANCE`.
+    possible : float
+        How many would reach the "possible change" grade (p below
+        :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`, those beyond chance
+        included) if nothing had changed: ``tested`` times ``WEAK_EVIDENCE``. The reports
+        print that grade too ("possibly worse"), so a reader weighs it against the count
+        as well (review 14, R14-10).
     """
 
     tested: int
     expected: float
+    possible: float
 
 
 def count_chance_comparisons(*measures: pd.DataFrame) -> ChanceCount:
@@ -73,7 +91,8 @@ def count_chance_comparisons(*measures: pd.DataFrame) -> ChanceCount:
     Returns
     -------
     ChanceCount
-        The comparisons tested and the number expected beyond chance by chance alone.
+        The comparisons tested, the number expected beyond chance by chance alone, and
+        the number expected to look a possible change.
     """
     tested = 0
     for frame in measures:
@@ -91,4 +110,4 @@ def count_chance_comparisons(*measures: pd.DataFrame) -> ChanceCount:
             # An administrative figure's "below materiality" had no test: its change is
             # told against materiality alone.
             tested += int((verdict.isin(TESTED_EVIDENCE) & ~counted).sum())
-    return ChanceCount(tested, tested * SIGNIFICANCE)
+    return ChanceCount(tested, tested * SIGNIFICANCE, tested * WEAK_EVIDENCE)

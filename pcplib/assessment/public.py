@@ -33,7 +33,12 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 
 from pcplib import periods
-from pcplib.assessment.caveats import MORE_REPORTING, is_recorded_crime, is_rise_in_reports
+from pcplib.assessment.caveats import (
+    MORE_REPORTING,
+    is_recorded_crime,
+    is_reported_to_action_fraud,
+    is_rise_in_reports,
+)
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
@@ -597,8 +602,10 @@ class PublicQuarter:
         One row per public measure, in catalogue order: ``mission_id``,
         ``mission_name``, ``strategy_id``, ``strategy_name`` and the judgements of
         :func:`~pcplib.assessment.measures.summarise_measures`, with ``group`` (one of
-        :data:`PUBLIC_GROUPS`), ``public_sentence`` and ``recorded_crime`` (whether
-        the recorded-crime caveat applies, :func:`~pcplib.assessment.caveats.is_recorded_crime`).
+        :data:`PUBLIC_GROUPS`), ``public_sentence``, ``recorded_crime`` (whether
+        the recorded-crime caveat applies, :func:`~pcplib.assessment.caveats.is_recorded_crime`)
+        and ``reported_to_action_fraud`` (whether its figures are reports to Action Fraud,
+        :func:`~pcplib.assessment.caveats.is_reported_to_action_fraud`).
     strategies : pandas.DataFrame
         One row per strategy: ``mission_id``, ``mission_name``, ``strategy_id``,
         ``strategy_name``, ``overall_rag`` (public measures only), ``rating_scope``,
@@ -693,6 +700,9 @@ def summarise_public_quarter(
         for r, g in zip(records, measures["group"], strict=True)
     ]
     measures["recorded_crime"] = [is_recorded_crime(r) for r in records]
+    # Reports to Action Fraud carry the same caveat but are not crimes recorded by the
+    # police, so the page lists them apart (review 14, R14-9).
+    measures["reported_to_action_fraud"] = [is_reported_to_action_fraud(r) for r in records]
     # Missions in the order the data set lists them, strategies in theirs within each.
     order = {m: i for i, m in enumerate(dataset.missions["mission_id"])}
     strategies = pd.DataFrame(strategy_rows)

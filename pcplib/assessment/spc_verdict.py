@@ -617,7 +617,11 @@ def describe_recent_signal(result: XmrResult, window: Window, frequency: str) ->
     -------
     str
         "a signal of concern in the 12 months before the reporting period (latest June
-        2026), which has since ended", or "".
+        2026), with no point flagged since", or "". The words say no more than the flags
+        do: a run that stopped being flagged has not shown the process back at its old
+        level, and a target's record may still count from the shift it signalled
+        (:func:`~pcplib.assessment.spc_assurance.date_process_change`; review 14, R14-7:
+        "which has since ended" sat beside "met in 4 of 20 months since the shift").
     """
     before = _points_between(result, window.first - 12, window.first - 1)
     for kind, words in _RECENT_WORDS.items():
@@ -626,7 +630,7 @@ def describe_recent_signal(result: XmrResult, window: Window, frequency: str) ->
             latest = label_period_start(pd.Timestamp(flagged[-1]), frequency)
             return (
                 f"{words} in the 12 months before the reporting period (latest {latest}), "
-                "which has since ended"
+                "with no point flagged since"
             )
     return ""
 

@@ -63,7 +63,7 @@ RECORDED_CRIME_SUMMARY = "About the crime figures: a rise is not always more cri
 """The caveat's line that is always shown, folded or not."""
 
 
-def format_recorded_crime_caveat(names: Iterable[str]) -> str:
+def format_recorded_crime_caveat(names: Iterable[str], reports: Iterable[str] = ()) -> str:
     """Return the recorded-crime caveat for the named measures, or ``""`` for none.
 
     Parameters
@@ -71,6 +71,11 @@ def format_recorded_crime_caveat(names: Iterable[str]) -> str:
     names : iterable of str
         The measures that count crimes recorded by the police
         (:func:`pcplib.assessment.caveats.is_recorded_crime`).
+    reports : iterable of str, optional
+        Those of them whose figures are reports to Action Fraud
+        (:func:`pcplib.assessment.caveats.is_reported_to_action_fraud`): they carry the
+        same caveat but are not crimes recorded by the police, so they are listed apart
+        (review 14, R14-9; ONS publishes them apart from police recorded crime).
 
     Returns
     -------
@@ -81,14 +86,25 @@ def format_recorded_crime_caveat(names: Iterable[str]) -> str:
         means for reading a rise or a fall. Folded so that the public report keeps to six
         screens (tests/browser/test_layout.py).
     """
-    shown = list(dict.fromkeys(str(n) for n in names))
-    if not shown:
+    fraud = list(dict.fromkeys(str(n) for n in reports))
+    shown = [n for n in dict.fromkeys(str(n) for n in names) if n not in fraud]
+    if not shown and not fraud:
         return ""
-    which = "This figure is" if len(shown) == 1 else "These figures are"
+    words = []
+    if shown:
+        which = "This figure is" if len(shown) == 1 else "These figures are"
+        words.append(
+            f"{which} crimes recorded by the police: {'; '.join(shown)}. {RECORDED_CRIME_WORDS}"
+        )
+    if fraud:
+        words.append(
+            f"{'; '.join(fraud)}: reports to Action Fraud, not crimes recorded by the police "
+            "here. Most fraud and cyber crime is never reported, so these depend on "
+            "reporting even more."
+        )
     return (
         f'<details class="caveat"><summary>{esc(RECORDED_CRIME_SUMMARY)}</summary>'
-        f"<p>{which} crimes recorded by the police: {esc('; '.join(shown))}. "
-        f"{esc(RECORDED_CRIME_WORDS)}</p></details>"
+        f"<p>{esc(' '.join(words))}</p></details>"
     )
 
 
@@ -401,8 +417,10 @@ def format_public_mission(
             format_area_comparison_words(c) for c in across
         )
     if "recorded_crime" in measures:
+        crime = measures[measures["recorded_crime"].astype(bool)]
+        fraud = crime.get("reported_to_action_fraud", pd.Series(False, index=crime.index))
         lists += format_recorded_crime_caveat(
-            measures.loc[measures["recorded_crime"].astype(bool), "measure_name"]
+            crime["measure_name"], crime.loc[fraud.astype(bool), "measure_name"]
         )
     rest = _format_the_rest(by_group)
     # In reading order (the chart at a glance, what was achieved, what needs attention, the

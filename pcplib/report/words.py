@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pcplib.assessment import spc_words
 from pcplib.assessment.caveats import RISE_IN_REPORTS
+from pcplib.assessment.multiplicity import MANY_TESTS
 from pcplib.assessment.spc_words import (
     ASSURANCE_PHRASES,
     VARIATION_PHRASES,
@@ -78,8 +79,10 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
         return {
             "Green": "target or trajectory met, also when met by less than chance allows "
             "(unless the record of meeting it or the SPC assurance shows the process on the "
-            "wrong side; the record counts from the latest shift on the chart, once a year for "
-            "a rolling figure, and never the waves of a panel survey; an exact count the "
+            "wrong side; the record counts from the latest shift on the chart, starting at the "
+            "first point of the run that signalled it, so its sign test is then approximate, "
+            "once a year for a rolling figure, and never the waves of a panel survey; an exact "
+            "count the "
             "organisation sets, such as opening hours or headcount, has no allowance for "
             "chance, since it has no sampling error, but its record is read all the same); "
             "with no "
@@ -314,18 +317,31 @@ def describe_chance_count(chance: ChanceCount, audience: str = "public") -> str:
     if chance.tested == 0:
         return ""
     about = describe_about(chance.expected)
+    possible = describe_about(chance.possible)
     if audience == "public":
         return (
-            f"One check in twenty passes by chance alone: of this quarter's "
-            f"{chance.tested}, {about} could pass with nothing changed, so a change only one "
-            "comparison shows is the least sure."
+            f"One check in {_describe_odds(SIGNIFICANCE)} passes by chance alone, and one in "
+            f"{_describe_odds(WEAK_EVIDENCE)} looks possible: of this quarter's "
+            f"{chance.tested}, {about} could pass and {possible} look possible with nothing "
+            "changed, so a change only one comparison shows is the least sure."
         )
+    heading = "Many tests" if chance.tested >= MANY_TESTS else "Tests"
     return (
-        f"Many tests: this report rests on {chance.tested} tests of change at the "
-        f"{SIGNIFICANCE:.0%} level, so {about} could be beyond chance when nothing changed; "
-        "a change beyond chance on one comparison only, which the others and the chart do "
-        "not bear out, is the weakest evidence."
+        f"{heading}: this report rests on {chance.tested} tests of change at the "
+        f"{SIGNIFICANCE:.0%} level, so {about} could be beyond chance when nothing changed "
+        f"and {possible} a possible change (p < {WEAK_EVIDENCE:.2f}); a change beyond "
+        "chance on one comparison only, which the others and the chart do not bear out, is "
+        "the weakest evidence."
     )
+
+
+_NUMBER_WORDS = {10: "ten", 20: "twenty"}
+
+
+def _describe_odds(level: float) -> str:
+    """A test level as the odds a reader counts: 0.05 is "twenty" (one in twenty)."""
+    odds = round(1 / level)
+    return _NUMBER_WORDS.get(odds, str(odds))
 
 
 def format_method_note(chance: ChanceCount | None = None) -> str:

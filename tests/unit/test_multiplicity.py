@@ -44,9 +44,11 @@ def test_a_comparison_counts_when_a_test_of_chance_was_run_on_it() -> None:
     count = count_chance_comparisons(measures)
     assert count.tested == 6
     assert count.expected == pytest.approx(0.3)
+    # The "possible" grade (p < 0.10) is reached by about one test in ten by chance alone.
+    assert count.possible == pytest.approx(0.6)
     # One frame per strategy adds up; no frame, or an empty one, tests nothing.
     assert count_chance_comparisons(measures, measures.iloc[:1]).tested == 9
-    assert count_chance_comparisons() == ChanceCount(0, 0.0)
+    assert count_chance_comparisons() == ChanceCount(0, 0.0, 0.0)
     assert count_chance_comparisons(measures.iloc[:0]).tested == 0
 
 
@@ -54,23 +56,30 @@ def test_the_words_give_the_count_and_what_chance_alone_could_pass() -> None:
     assert describe_about(8.1) == "about 8"
     assert describe_about(8.5) == "about 9"  # half up, as a reader rounds
     assert describe_about(0.6) == "on average 0.6"
-    public = describe_chance_count(ChanceCount(162, 8.1))
+    public = describe_chance_count(ChanceCount(162, 8.1, 16.2))
+    # Review 14, R14-10: the "possible" grade, which chance alone reaches about twice as
+    # often, is counted too.
     assert public == (
-        "One check in twenty passes by chance alone: of this quarter's 162, about 8 could "
-        "pass with nothing changed, so a change only one comparison shows is the least sure."
+        "One check in twenty passes by chance alone, and one in ten looks possible: of this "
+        "quarter's 162, about 8 could pass and about 16 look possible with nothing changed, "
+        "so a change only one comparison shows is the least sure."
     )
-    technical = describe_chance_count(ChanceCount(12, 0.6), "technical")
-    assert "this report rests on 12 tests of change at the 5% level, so on average 0.6" in (
-        technical
+    technical = describe_chance_count(ChanceCount(12, 0.6, 1.2), "technical")
+    # Under 20 tests the count is not "many".
+    assert technical.startswith(
+        "Tests: this report rests on 12 tests of change at the 5% level, so on average 0.6 "
+        "could be beyond chance when nothing changed and about 1 a possible change (p < 0.10)"
     )
-    assert describe_chance_count(ChanceCount(0, 0.0)) == ""
+    many = describe_chance_count(ChanceCount(20, 1.0, 2.0), "technical")
+    assert many.startswith("Many tests: this report rests on 20 tests")
+    assert describe_chance_count(ChanceCount(0, 0.0, 0.0)) == ""
 
 
 def test_the_method_note_carries_the_count_after_the_grades_of_change() -> None:
-    note = format_method_note(ChanceCount(170, 8.5))
+    note = format_method_note(ChanceCount(170, 8.5, 17.0))
     grades = "(real change, possible change, no evidence of change) are used everywhere. "
     assert f"{grades}Many tests: this report rests on 170 tests of change" in note
-    assert "so about 9 could be beyond chance when nothing changed" in note
+    assert "so about 9 could be beyond chance when nothing changed and about 17 a possible" in note
     # Without a count the note is the one every report printed before.
     assert format_method_note() == METHOD_NOTE and "Many tests" not in METHOD_NOTE
 
@@ -84,7 +93,10 @@ def test_the_public_report_and_its_about_page_give_the_quarters_count(
     count = count_chance_comparisons(measures)
     # About three tests a public measure, less those counted in full or not measurable.
     assert len(measures) < count.tested <= 3 * len(measures)
-    words = f"of this quarter's {count.tested}, about {round(count.expected)} could pass"
+    words = (
+        f"of this quarter's {count.tested}, about {round(count.expected)} could pass and about "
+        f"{round(count.possible)} look possible"
+    )
     assert words in html.unescape(format_reading_guide(count))
     assert words in html.unescape(format_public_method(sample, count))
     assert "One check in twenty" not in format_reading_guide()

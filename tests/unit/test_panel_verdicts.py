@@ -849,6 +849,10 @@ def test_a_run_of_concern_that_ended_before_the_quarter_is_told():
     assert row["spc_variation"] == "common_cause"  # nothing in July to September
     assert row["spc_recent"].startswith("a signal of concern in the 12 months before")
     assert "June 2026" in row["spc_recent"]
+    # The flags stopped; the process is not shown back at its old level, and a target's
+    # record may still count from the shift, so the words claim no more (review 14, R14-7).
+    assert row["spc_recent"].endswith("(latest June 2026), with no point flagged since")
+    assert "has since ended" not in row["spc_summary"]
     assert row["spc_recent"][1:] in row["spc_summary"]  # as a sentence there
     assert "signal of concern" in row["sentence"]
 

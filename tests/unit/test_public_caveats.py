@@ -8,6 +8,7 @@ written for residents with the technical detail in an annex.
 from __future__ import annotations
 
 from dataclasses import replace
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -230,3 +231,30 @@ def test_the_year_ending_prints_alike_in_both_cells_of_the_detail_table() -> Non
     html = format_measures_detail(pd.DataFrame([row]), "Detail")
     # ... and to one decimal, as the unit carries (review 1, B1: "91.417%" was spurious).
     assert "91.4% (+0.7 pp)" in html and "latest 12 months (91.4%) against 91.7%" in html
+
+
+def test_reports_to_action_fraud_are_listed_apart_from_crimes_recorded_by_the_police(
+    sample: Dataset,
+) -> None:
+    # Review 14, R14-9: the public quarterly listed "Cyber crime reports from
+    # organisations" among "crimes recorded by the police"; Action Fraud reports are not
+    # police recorded crime.
+    from pcplib.assessment.public import summarise_public_quarter
+    from pcplib.report.public import format_public_mission
+
+    public = summarise_public_quarter(sample, "2026/27 Q2")
+    measures = public.measures.set_index("measure_id")
+    assert measures.loc["bc-business-cyber", "reported_to_action_fraud"]
+    assert not measures.loc["bc-shoplifting", "reported_to_action_fraud"]
+    mission = str(measures.loc["bc-business-cyber", "mission_id"])
+    page = unescape(format_public_mission(public, mission))
+    police = page[page.index("crimes recorded by the police: ") :]
+    police = police[: police.index(". ")]
+    assert "Shoplifting" in police and "Cyber crime reports" not in police
+    assert (
+        "Cyber crime reports from organisations: reports to Action Fraud, not crimes "
+        "recorded by the police here." in page
+    )
+    alone = format_recorded_crime_caveat(["Fraud reports"], ["Fraud reports"])
+    assert "crimes recorded by the police:" not in alone
+    assert "Fraud reports: reports to Action Fraud" in alone

@@ -94,9 +94,11 @@ def test_each_printed_rating_rule_is_the_rule_the_code_applies() -> None:
     assert "(met, but not reliably)" in technical["Amber"]
     assert "a target met this time but missed most of the time before" in public["Amber"]
     # Which record shows the process's side (review 10, R10-5 and R10-6).
+    # Where the record starts after a shift, and what that does to its test (R14-7).
     assert (
-        "the record counts from the latest shift on the chart, once a year for a rolling "
-        "figure, and never the waves of a panel survey"
+        "the record counts from the latest shift on the chart, starting at the first point "
+        "of the run that signalled it, so its sign test is then approximate, once a year for "
+        "a rolling figure, and never the waves of a panel survey"
     ) in technical["Green"]
     # No target: an SPC concern from runs the tests do not confirm is Amber; a point
     # beyond the limits is Red.
