@@ -144,7 +144,7 @@ def is_met_unreliably(row: Mapping[str, Any]) -> bool:
     Parameters
     ----------
     row : mapping
-        A measure's row (``rag_capped``, ``rag_cap``), or its row of ``judgements.csv``
+        A measure's row (``rag_cap``), or its row of ``judgements.csv``
         (``target_standing``).
 
     Returns
@@ -157,7 +157,9 @@ def is_met_unreliably(row: Mapping[str, Any]) -> bool:
     """
     if strip_text(row.get("target_standing")) == UNRELIABLE:
         return True
-    return _flag(row.get("rag_capped")) and strip_text(row.get("rag_cap")) == "record_missed"
+    # The cap names itself: a rating's fields alone (the plan overview's basis) have no
+    # ``rag_capped`` beside it, and a cap is only ever set on a capped rating.
+    return strip_text(row.get("rag_cap")) == "record_missed"
 
 
 def describe_unreliable_pass(row: Mapping[str, Any]) -> str:

@@ -371,6 +371,12 @@ def test_every_rating_rule_has_a_basis_in_the_overview() -> None:
         5.0, variation="special_cause_concern", evidence_known=True
     )
     assert made["harm_spc_unconfirmed"].startswith("SPC: a concern this quarter the tests")
+    # A figure counted in full met while its record shows it usually missed: a cap on
+    # the target rule, whose basis says so (review 14, R14-3).
+    made["record_missed"] = _basis(
+        361.0, _flat(360.0), counted=True, record=("missed", "met in 4 of 20 months")
+    )
+    assert made["record_missed"].startswith("target: 361 against 360, met, but not reliably")
     covered = {*made, "target", "harm_test", "harm_spc", "no_deterioration"}
     assert covered == set(RATING_RULES)
 
