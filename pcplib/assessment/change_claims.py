@@ -219,22 +219,21 @@ def _entry_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, An
         if first is None or second is None:
             continue
         said = f"{verb} from {before.said} in {then} to {after.said} in {now}"
+        # What every row of this claim says, whichever verdict it gets.
+        claim = {
+            "strategy_id": entry["strategy_id"],
+            "quarter": quarter,
+            "section": entry["section"],
+            "measure_id": m["measure_id"],
+            "measure_name": m["measure_name"],
+            "sentence": sentence.strip(),
+            "said": said,
+        }
         shared = _shared_months(m, first, second)
         if shared:
+            note = describe_overlapping_change(said, shared)
             rows.append(
-                {
-                    "strategy_id": entry["strategy_id"],
-                    "quarter": quarter,
-                    "section": entry["section"],
-                    "measure_id": m["measure_id"],
-                    "measure_name": m["measure_name"],
-                    "sentence": sentence.strip(),
-                    "said": said,
-                    "verdict": OVERLAPPING,
-                    "test": "",
-                    "p_value": None,
-                    "note": describe_overlapping_change(said, shared),
-                }
+                {**claim, "verdict": OVERLAPPING, "test": "", "p_value": None, "note": note}
             )
             continue
         history = select_rows(dataset, m, month_number(end.to_period("M"))).history
@@ -243,13 +242,7 @@ def _entry_rows(dataset: Dataset, entry: Mapping[str, Any]) -> list[dict[str, An
             continue
         rows.append(
             {
-                "strategy_id": entry["strategy_id"],
-                "quarter": quarter,
-                "section": entry["section"],
-                "measure_id": m["measure_id"],
-                "measure_name": m["measure_name"],
-                "sentence": sentence.strip(),
-                "said": said,
+                **claim,
                 "verdict": evidence.verdict,
                 "test": evidence.test,
                 "p_value": evidence.p_value,
