@@ -93,10 +93,10 @@ from pcplib.assessment.continuity import (
     RECOMPUTED,
     Continuity,
     PreviousMeeting,
-    add_continuity_columns,
     compare_with_previous_meeting,
     is_rating_change,
 )
+from pcplib.assessment.continuity_columns import add_continuity_columns
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.quality import list_provisional_notes
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy

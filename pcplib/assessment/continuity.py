@@ -26,7 +26,8 @@ the figures that moved them (the Delivery Board view's words,
 into or out of *needs attention*, targets newly met or missed, commitments and actions
 whose status or due date changed, and revised figures. The same comparison per measure
 gives the ``previous_*``, ``revision`` and ``since_last_meeting`` columns of
-``judgements.csv`` (:func:`add_continuity_columns`). The report floor only formats it.
+``judgements.csv`` (:mod:`pcplib.assessment.continuity_columns`). The report floor only
+formats it.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from pcplib.assessment.change_chance import (
     describe_move_beyond_chance,
     describe_move_within_chance,
     describe_move_within_usual_range,
-    describe_rating_move_tail,
     is_change_within_chance,
     is_move_within_chance,
     is_rating_change,
@@ -75,7 +75,6 @@ __all__ = [
     "NO_LONGER_RATED",
     "Continuity",
     "PreviousMeeting",
-    "add_continuity_columns",
     "compare_with_previous_meeting",
     "describe_period_compared",
     "find_previous_meeting",
@@ -105,16 +104,16 @@ CONTINUITY_COLUMNS = [
     "previous_assessment", "previous_value", "previous_value_now", "revision",
     "since_last_meeting", "rating_change", "rating_within_chance",
 ]  # fmt: skip
-"""Columns :func:`add_continuity_columns` gives a strategy's ``judgements.csv`` rows:
-the previous meeting (``YYYY-MM``), whether its judgements are ``as reported`` (from the
-meeting history) or ``recomputed`` (from today's data), its data period, the rating and
-assessment it gave, the figure it reported for its period, that period's figure today,
-the revision (now minus reported), the movements in words, then the rating's move in
-the categories the "Since the last meeting" sections file it under (``rating_change``:
-``rating changed``, ``rating moved within chance`` or ``no longer rated``; empty when the
-rating did not move) and whether it moved within chance (``rating_within_chance``, the
-verdict the reports mark "within chance"), so a dashboard reading the file never takes
-as real a move the reports call chance (review 13, R13-3)."""
+"""Columns :mod:`~pcplib.assessment.continuity_columns` fills in a strategy's
+``judgements.csv`` rows: the previous meeting (``YYYY-MM``), whether its judgements are
+``as reported`` (from the meeting history) or ``recomputed`` (from today's data), its
+data period, the rating and assessment it gave, the figure it reported for its period,
+that period's figure today, the revision (now minus reported), the movements in words,
+then the rating's move in the categories the "Since the last meeting" sections file it
+under (``rating_change``: ``rating changed``, ``rating moved within chance`` or ``no
+longer rated``; empty when the rating did not move) and whether it moved within chance
+(``rating_within_chance``, the verdict the reports mark "within chance"), so a dashboard
+reading the file never takes as real a move the reports call chance (review 13, R13-3)."""
 
 _ATTENTION = "needs attention"
 _RATED = ("Green", "Amber", "Red")
@@ -797,82 +796,3 @@ OVERALL_WITHIN_CHANCE = (
 )
 """Said of a strategy's rating whose change rests on a measure's rating that moved on a
 figure within chance (review 9, R9-5; review 12, R12-3)."""
-
-
-def add_continuity_columns(
-    judgements: pd.DataFrame, continuity: Continuity, since: str | None = None
-) -> pd.DataFrame:
-    """Fill a strategy report's ``judgements.csv`` rows with the comparison.
-
-    Parameters
-    ----------
-    judgements : pandas.DataFrame
-        The report's rows (:func:`~pcplib.assessment.judgements.tabulate_judgements`).
-    continuity : Continuity
-        From :func:`compare_with_previous_meeting` for the same strategy.
-    since : str, optional
-        The comparison ``since_last_meeting`` names after the movements; default
-        :attr:`Continuity.since_words`, as the report's sentences name it. Empty for a
-        view that names its own comparison (the Delivery Board's, against the quarter
-        before).
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy with :data:`CONTINUITY_COLUMNS` filled for each measure of the strategy;
-        the overall row carries the previous meeting and its overall rating.
-        ``since_last_meeting`` is the movements then the comparison ("rating Amber to
-        Red; into needs attention since the Board's meeting of July 2026 (data to May
-        2026)"), empty with no movement.
-    """
-    named = continuity.since_words if since is None else since
-    frame = judgements.copy()
-    for column in CONTINUITY_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = None
-        frame[column] = frame[column].astype(object)
-    mine = frame["strategy_id"] == continuity.strategy_id
-    lookup = continuity.measures.set_index("measure_id")
-    for index in frame.index[mine]:
-        mid = str(frame.at[index, "measure_id"])
-        if mid in lookup.index:
-            for column in CONTINUITY_COLUMNS:
-                value = lookup.at[mid, column]
-                if column == "since_last_meeting" and isinstance(value, str) and value and named:
-                    value = f"{value} {named}"
-                frame.at[index, column] = None if is_missing(value) else value
-    previous = continuity.previous
-    overall = mine & (frame["measure_id"] == "overall")
-    if previous is not None and overall.any():
-        changes = continuity.changes
-        change = changes[changes["kind"] == "overall"]
-        frame.loc[overall, "previous_meeting"] = previous.slot
-        frame.loc[overall, "previous_basis"] = previous.basis
-        frame.loc[overall, "previous_period_end"] = previous.period_end
-        frame.loc[overall, "previous_rag"] = (
-            str(change["before"].iloc[0]) if not change.empty else frame.loc[overall, "rag"]
-        )
-        # The strategy's own row in its measures' words: "rating Red to Amber, within
-        # chance", "rating Amber to Grey; no longer rated" (review 12, R12-3, R12-4).
-        tail = (
-            describe_rating_move_tail(
-                str(change["change"].iloc[0]), continuity.overall_within_chance
-            )
-            if not change.empty
-            else ""
-        )
-        frame.loc[overall, "since_last_meeting"] = (
-            f"rating {change['before'].iloc[0]} to {change['after'].iloc[0]}{tail} {named}".strip()
-            if not change.empty
-            else ""
-        )
-        # The verdict the sections give the strategy's move: within chance when it rests
-        # on its measures' moves within chance (a move to Grey too, whose category is
-        # "no longer rated").
-        frame.loc[overall, "rating_change"] = (
-            str(change["change"].iloc[0]) if not change.empty else ""
-        )
-        frame.loc[overall, "rating_within_chance"] = bool(
-            not change.empty and continuity.overall_within_chance
-        )
-    return frame

@@ -71,9 +71,6 @@ __all__ = [
     "write_public_sentence",
 ]
 
-_target_words = say_target  # the name the tests of the public words import
-
-CHANGE_WORDS = {"improved": "better", "deteriorated": "worse"}
 PUBLIC_GROUPS = (
     "achieved", "needs attention", "steady", "too few to tell", "trend", "not rated",
     "no figure",

@@ -58,7 +58,7 @@ class StrategyResults:
     judgements : pandas.DataFrame
         The report's rows of ``judgements.csv``
         (:func:`pcplib.assessment.judgements.tabulate_judgements`, with the columns of
-        :func:`pcplib.assessment.continuity.add_continuity_columns`).
+        :func:`pcplib.assessment.continuity_columns.add_continuity_columns`).
     overall_rag : str
         The strategy's overall RAG.
     overall_explanation : str
@@ -164,7 +164,7 @@ def save_strategy_results(
     target = Path(path)
     partial = target.with_name(target.name + ".part")
     try:
-        from pcplib.assessment.continuity import add_continuity_columns
+        from pcplib.assessment.continuity_columns import add_continuity_columns
         from pcplib.assessment.judgements import tabulate_judgements
 
         if "summary" not in names and "view" in names:

@@ -61,11 +61,8 @@ def tabulate_job_judgements(
         The columns of :data:`pcplib.assessment.judgements.JUDGEMENT_COLUMNS`; None for
         a report that has no rows (the annual evaluation, the public report's About page).
     """
-    from pcplib.assessment.continuity import (
-        add_continuity_columns,
-        compare_with_previous_meeting,
-        find_previous_meeting,
-    )
+    from pcplib.assessment.continuity import compare_with_previous_meeting, find_previous_meeting
+    from pcplib.assessment.continuity_columns import add_continuity_columns
     from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
     from pcplib.assessment.overview import tabulate_plan_overview
     from pcplib.assessment.public import tabulate_public_quarter

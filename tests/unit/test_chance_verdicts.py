@@ -144,7 +144,8 @@ def test_a_pass_within_chance_by_a_process_that_usually_misses_is_not_shown_met(
 
 
 def test_the_public_page_says_met_but_close_or_too_close_to_call():
-    from pcplib.assessment.public import _target_words, group_for_public, write_public_sentence
+    from pcplib.assessment.public import group_for_public, write_public_sentence
+    from pcplib.assessment.public_targets import say_target as _target_words
 
     row = _judge_share(11, 0.09, (43, 420))
     assert _target_words(row) == (

@@ -384,11 +384,8 @@ def test_judgements_csv_says_a_strategys_move_in_its_measures_words(
 ) -> None:
     # judgements.csv's since_last_meeting for the strategy's own row says what the
     # section says of it, as its measures' rows do (review 12, R12-3, R12-4).
-    from pcplib.assessment.continuity import (
-        PreviousMeeting,
-        add_continuity_columns,
-        compare_with_previous_meeting,
-    )
+    from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+    from pcplib.assessment.continuity_columns import add_continuity_columns
     from pcplib.assessment.judgements import tabulate_judgements
 
     sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))

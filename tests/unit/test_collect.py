@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from pcplib import assessment, run
-from pcplib.assessment.continuity import add_continuity_columns, compare_with_previous_meeting
+from pcplib.assessment.continuity import compare_with_previous_meeting
+from pcplib.assessment.continuity_columns import add_continuity_columns
 from pcplib.assessment.judgements import tabulate_judgements
 from pcplib.run import collect
 

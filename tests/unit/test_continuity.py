@@ -16,11 +16,11 @@ from pcplib.assessment.continuity import (
     CHANGE_COLUMNS,
     CONTINUITY_COLUMNS,
     PreviousMeeting,
-    add_continuity_columns,
     compare_with_previous_meeting,
     describe_period_compared,
     find_previous_meeting,
 )
+from pcplib.assessment.continuity_columns import add_continuity_columns
 from pcplib.assessment.judgements import JUDGEMENT_COLUMNS, tabulate_judgements
 from pcplib.assessment.strategy import StrategySummary, summarise_strategy
 from pcplib.data import Dataset, load_dataset
