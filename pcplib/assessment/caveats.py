@@ -28,6 +28,7 @@ import pandas as pd
 from pcplib.labels import describe_rate_basis, split_rate_basis
 
 __all__ = [
+    "ACTION_FRAUD_WORDS",
     "CAVEAT_KINDS",
     "MORE_REPORTING",
     "REPORTED_TO_ACTION_FRAUD",
@@ -48,6 +49,13 @@ _RECORDED_CRIME = "police recorded crime"
 _ACTION_FRAUD = ("action fraud", "national fraud intelligence bureau")
 REPORTED_TO_ACTION_FRAUD = "reported to Action Fraud"
 """The recorded-crime caveat's detail for crimes reported to Action Fraud."""
+ACTION_FRAUD_WORDS = (
+    "reports to Action Fraud, not crimes recorded by the police here. Most fraud and cyber "
+    "crime is never reported, so these depend on reporting even more."
+)
+"""What figures reported to Action Fraud are, after their names, in every public
+caveat: they carry the recorded-crime caveat but are not crimes recorded by the police,
+so no public page lists them as such (review 14, R14-9; review 15, R15-5)."""
 # Outcome measures are about what was done with recorded crimes, not how many there were.
 _OUTCOMES = "outcome"
 _CRIME_UNITS = ("count", "rate_per_1000")

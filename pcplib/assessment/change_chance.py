@@ -49,6 +49,8 @@ from pcplib.labels import (
 
 __all__ = [
     "MET_STANDINGS",
+    "PUBLIC_SHIFT_WORDS",
+    "SHIFT_WORDS",
     "MOVED_WITHIN_CHANCE",
     "NO_LONGER_RATED",
     "TARGET_STANDINGS",
@@ -162,7 +164,14 @@ def is_met_unreliably(row: Mapping[str, Any]) -> bool:
     return strip_text(row.get("rag_cap")) == "record_missed"
 
 
-def describe_unreliable_pass(row: Mapping[str, Any]) -> str:
+SHIFT_WORDS = " since the shift in "
+"""How a record counted from the latest shift its chart signals is said to the Boards
+("met in 4 of 20 months since the shift in February 2025")."""
+PUBLIC_SHIFT_WORDS = " since its level changed in "
+"""The same for the public, who are not told what a chart's shift is (review 15, R15-3)."""
+
+
+def describe_unreliable_pass(row: Mapping[str, Any], public: bool = False) -> str:
     """The words for a target met, but not reliably; empty for any other rating.
 
     One wording for every report, read off the rating (:func:`is_met_unreliably`) and the
@@ -172,6 +181,9 @@ def describe_unreliable_pass(row: Mapping[str, Any]) -> str:
     ----------
     row : mapping
         A measure's row (``rag_capped``, ``rag_cap``, ``target_record_count``).
+    public : bool, default False
+        Whether the words are for the public: a record counted from a shift then says
+        "since its level changed in February 2025" (:data:`PUBLIC_SHIFT_WORDS`).
 
     Returns
     -------
@@ -183,6 +195,8 @@ def describe_unreliable_pass(row: Mapping[str, Any]) -> str:
     if not is_met_unreliably(row):
         return ""
     count = strip_text(row.get("target_record_count"))
+    if public:
+        count = count.replace(SHIFT_WORDS, PUBLIC_SHIFT_WORDS)
     if count:
         return f"but not reliably: met in only {count}"
     return "but not reliably: its record shows it missed more often than chance would give"

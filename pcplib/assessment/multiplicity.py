@@ -65,11 +65,13 @@ class ChanceCount:
         How many of them would be beyond chance if nothing had changed: ``tested`` times
         :data:`~pcplib.assessment.thresholds.SIGNIFICANCE`.
     possible : float
-        How many would reach the "possible change" grade (p below
-        :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE`, those beyond chance
-        included) if nothing had changed: ``tested`` times ``WEAK_EVIDENCE``. The reports
-        print that grade too ("possibly worse"), so a reader weighs it against the count
-        as well (review 14, R14-10).
+        How many more would reach the "possible change" grade if nothing had changed:
+        ``tested`` times the width of that grade, p from
+        :data:`~pcplib.assessment.thresholds.SIGNIFICANCE` up to
+        :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE` (about one in twenty). Those
+        beyond chance are not counted again: the reports' grade ("possibly worse", "not
+        yet clear enough to be sure") holds only the results short of beyond chance, so
+        a reader weighs the printed "possible" results against this number.
     """
 
     tested: int
@@ -92,7 +94,7 @@ def count_chance_comparisons(*measures: pd.DataFrame) -> ChanceCount:
     -------
     ChanceCount
         The comparisons tested, the number expected beyond chance by chance alone, and
-        the number expected to look a possible change.
+        the number more expected to look a possible change (not beyond chance).
     """
     tested = 0
     for frame in measures:
@@ -110,4 +112,6 @@ def count_chance_comparisons(*measures: pd.DataFrame) -> ChanceCount:
             # An administrative figure's "below materiality" had no test: its change is
             # told against materiality alone.
             tested += int((verdict.isin(TESTED_EVIDENCE) & ~counted).sum())
-    return ChanceCount(tested, tested * SIGNIFICANCE, tested * WEAK_EVIDENCE)
+    # The possible grade is the band between the two levels: counting all of p < 0.10
+    # would count the results beyond chance twice.
+    return ChanceCount(tested, tested * SIGNIFICANCE, tested * (WEAK_EVIDENCE - SIGNIFICANCE))

@@ -106,7 +106,7 @@ def say_target(row: Mapping[str, Any]) -> str:
     counted as missed." (:func:`~pcplib.assessment.chance.describe_settled_miss`).
     """
     words = _target_met_or_missed(row)
-    unreliable = describe_unreliable_pass(row)
+    unreliable = describe_unreliable_pass(row, public=True)
     if unreliable:
         # Met this quarter, but its record says it usually misses: never a bare "Meets".
         return f"{words.removesuffix('.')}, {unreliable}."

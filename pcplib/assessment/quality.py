@@ -15,7 +15,11 @@ from pcplib.periods import month_number, month_of
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
-from pcplib.assessment.caveats import is_recorded_crime
+from pcplib.assessment.caveats import (
+    ACTION_FRAUD_WORDS,
+    is_recorded_crime,
+    is_reported_to_action_fraud,
+)
 from pcplib.assessment.figures import find_period_start
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series, summarise_measure
@@ -95,7 +99,11 @@ def list_data_quality_notes(
         if origin_of.get(m["measure_id"]) in ("published", "partly published"):
             notes += list_area_notes(dataset, m, end)
         notes += _list_measure_notes(dataset, m, end, with_spc, known.get(str(m["measure_id"])))
-    crime = [str(m["measure_name"]) for m in measures.to_dict("records") if is_recorded_crime(m)]
+    records = [m for m in measures.to_dict("records") if is_recorded_crime(m)]
+    # Reports to Action Fraud carry the caveat but are not crimes recorded by the police,
+    # so they are named apart, as on the public report (review 15, R15-5).
+    crime = [str(m["measure_name"]) for m in records if not is_reported_to_action_fraud(m)]
+    fraud = [str(m["measure_name"]) for m in records if is_reported_to_action_fraud(m)]
     if audience == "public" and strategy_id is not None and crime:
         # A strategy report for the public says what the public report says of crime.
         notes.append(
@@ -103,6 +111,8 @@ def list_data_quality_notes(
             "crimes people report and how the police record them as well as how much crime "
             "there is, so a rise does not always mean more crime (ONS practice)."
         )
+    if audience == "public" and strategy_id is not None and fraud:
+        notes.append(f"{'; '.join(fraud)}: {ACTION_FRAUD_WORDS}")
     if audience == "board" and strategy_id is not None:
         # Told to the Board as corrections of the owners' text (review 7, F18); the public
         # report withholds the sentences instead (``withhold_contradicted``).

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from pcplib.assessment.change_chance import SHIFT_WORDS
 from pcplib.assessment.evidence import is_panel
 from pcplib.assessment.spc_verdict import is_rolling
 from pcplib.assessment.targets import TargetForPeriod, meets_target
@@ -163,7 +164,7 @@ def name_record_periods(
         return "", ""
     frequency = str(measure["frequency"])
     if shift:
-        return "", f" since the shift in {label_period_start(record.index[0], frequency)}"
+        return "", f"{SHIFT_WORDS}{label_period_start(record.index[0], frequency)}"
     if is_rolling(measure):
         return "year", f" to {month_words(_end_of(record.index[-1], frequency)).split()[0]}"
     return "", ""

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pcplib.assessment.caveats import REPORTED_TO_ACTION_FRAUD, list_caveats
+from pcplib.assessment.caveats import (
+    ACTION_FRAUD_WORDS,
+    is_reported_to_action_fraud,
+    list_caveats,
+)
 from pcplib.assessment.scope import measures_for_audience
 from pcplib.labels import is_missing
 from pcplib.report.html import bullets, esc
@@ -88,24 +92,29 @@ def _caveat_paragraphs(dataset: Dataset) -> list[str]:
     public = measures_for_audience(dataset, audience="public")
     caveats = list_caveats(public)
     parts = []
-    recorded = caveats[caveats["kind"] == "recorded crime"]
-    crime = [
-        f"{name} ({detail})" if detail else str(name)
-        for name, detail in zip(recorded["measure_name"], recorded["detail"], strict=True)
-    ]
-    if crime:
-        fraud = (
-            " Reports to Action Fraud, the police's national centre for reports of fraud and "
-            "cyber crime, depend on reporting even more: most such crimes are never reported."
-            if (recorded["detail"] == REPORTED_TO_ACTION_FRAUD).any()
-            else ""
-        )
-        parts.append(
-            "<h3>Crime figures</h3>"
-            f"<p>These figures are crimes recorded by the police: {esc('; '.join(crime))}. "
-            f"{esc(RECORDED_CRIME_WORDS)}{esc(fraud)} The Office for National Statistics "
-            "gives the same warning about police figures across England and Wales.</p>"
-        )
+    recorded = list(caveats.loc[caveats["kind"] == "recorded crime", "measure_name"])
+    # Reports to Action Fraud are listed apart, with the main page's words, on the same
+    # flag: they are not crimes recorded by the police (review 15, R15-5).
+    reports = {
+        str(m["measure_name"]) for m in public.to_dict("records") if is_reported_to_action_fraud(m)
+    }
+    crime = [str(name) for name in recorded if str(name) not in reports]
+    fraud = [str(name) for name in recorded if str(name) in reports]
+    if crime or fraud:
+        words = []
+        if crime:
+            which = "This figure is" if len(crime) == 1 else "These figures are"
+            words.append(
+                f"{which} crimes recorded by the police: {'; '.join(crime)}. "
+                f"{RECORDED_CRIME_WORDS} The Office for National Statistics gives the same "
+                "warning about police figures across England and Wales."
+            )
+        if fraud:
+            words.append(
+                f"{'; '.join(fraud)}: {ACTION_FRAUD_WORDS} Action Fraud is the police's "
+                "national centre for reports of fraud and cyber crime."
+            )
+        parts.append(f"<h3>Crime figures</h3><p>{esc(' '.join(words))}</p>")
     survey = list(caveats.loc[caveats["kind"] == "survey", "measure_name"])
     if survey:
         parts.append(

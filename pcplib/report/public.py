@@ -17,7 +17,7 @@ from pcplib.report.html import format_rag_html
 if TYPE_CHECKING:
     from pcplib.assessment.multiplicity import ChanceCount
     from pcplib.data import Dataset
-from pcplib.assessment.caveats import RISE_IN_REPORTS
+from pcplib.assessment.caveats import ACTION_FRAUD_WORDS, RISE_IN_REPORTS
 from pcplib.assessment.public import (
     PUBLIC_GROUPS,
     PublicQuarter,
@@ -47,8 +47,12 @@ guide*: police recorded crime reflects reporting and recording as well as crime)
 GROUP_MEANINGS = {
     "achieved": "met its target (if only just), is on course for a later one, or really got "
     "better (by more than the usual ups and downs)",
-    "needs attention": "missed its target, too close to it to say whether it was met, got "
-    f"worse (really or possibly), lately ran worse than usual, or had {RISE_IN_REPORTS}",
+    # A target met this time on a record of usually missing it is Amber (met, but not
+    # reliably), so the key says so where its item is listed (review 15, R15-3); in few
+    # words, as the key's row must not wrap again (the public page's six screens).
+    "needs attention": "missed its target or usually does, too close to it to say whether "
+    "it was met, got worse (really or possibly), lately ran worse than usual, or had "
+    f"{RISE_IN_REPORTS}",
     "steady": "no target and no change beyond the usual ups and downs",
     "too few to tell": "no target, and so few events that a change cannot be told from "
     "chance: the counts are given",
@@ -97,11 +101,7 @@ def format_recorded_crime_caveat(names: Iterable[str], reports: Iterable[str] = 
             f"{which} crimes recorded by the police: {'; '.join(shown)}. {RECORDED_CRIME_WORDS}"
         )
     if fraud:
-        words.append(
-            f"{'; '.join(fraud)}: reports to Action Fraud, not crimes recorded by the police "
-            "here. Most fraud and cyber crime is never reported, so these depend on "
-            "reporting even more."
-        )
+        words.append(f"{'; '.join(fraud)}: {ACTION_FRAUD_WORDS}")
     return (
         f'<details class="caveat"><summary>{esc(RECORDED_CRIME_SUMMARY)}</summary>'
         f"<p>{esc(' '.join(words))}</p></details>"

@@ -320,16 +320,18 @@ def describe_chance_count(chance: ChanceCount, audience: str = "public") -> str:
     possible = describe_about(chance.possible)
     if audience == "public":
         return (
-            f"One check in {_describe_odds(SIGNIFICANCE)} passes by chance alone, and one in "
-            f"{_describe_odds(WEAK_EVIDENCE)} looks possible: of this quarter's "
-            f"{chance.tested}, {about} could pass and {possible} look possible with nothing "
-            "changed, so a change only one comparison shows is the least sure."
+            f"One check in {_describe_odds(SIGNIFICANCE)} passes by chance alone, and one "
+            f"more in {_describe_odds(WEAK_EVIDENCE - SIGNIFICANCE)} looks possible: of this "
+            f"quarter's {chance.tested}, {about} could pass and {possible.removeprefix('about ')}"
+            " more look possible with nothing changed, so a change only one comparison shows "
+            "is the least sure."
         )
     heading = "Many tests" if chance.tested >= MANY_TESTS else "Tests"
     return (
         f"{heading}: this report rests on {chance.tested} tests of change at the "
         f"{SIGNIFICANCE:.0%} level, so {about} could be beyond chance when nothing changed "
-        f"and {possible} a possible change (p < {WEAK_EVIDENCE:.2f}); a change beyond "
+        f"and {possible} more a possible change (p < {WEAK_EVIDENCE:.2f} but not "
+        f"{SIGNIFICANCE:.2f}); a change beyond "
         "chance on one comparison only, which the others and the chart do not bear out, is "
         "the weakest evidence."
     )

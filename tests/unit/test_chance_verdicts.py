@@ -309,6 +309,27 @@ def test_administrative_hours_met_against_their_record_are_met_but_not_reliably(
     )
 
 
+def test_a_record_since_a_shift_is_said_in_plain_words_for_the_public_only():
+    # Review 15, R15-3: "met in only 4 of 20 months since the shift in February 2025" told
+    # the public of a shift the page never explains; the Boards keep the chart's word.
+    from pcplib.assessment.change_chance import describe_unreliable_pass
+    from pcplib.assessment.exceptions import describe_rating_plainly
+    from pcplib.assessment.public_targets import say_target
+
+    row = judge(_hours([360.0, 362.0, 361.0]), unit="hours", aggregation="mean",
+                good_direction="higher", target=360.0, administrative="yes")  # fmt: skip
+    row["target_record_count"] = "4 of 20 months since the shift in February 2025"
+    assert say_target(row) == (
+        "Meets its target of 360 hours, but not reliably: met in only 4 of 20 months since "
+        "its level changed in February 2025."
+    )
+    assert describe_rating_plainly(row).endswith(
+        "but not reliably: met in only 4 of 20 months since the shift in February 2025"
+    )
+    assert "shift" in describe_unreliable_pass(row)
+    assert "shift" not in describe_unreliable_pass(row, public=True)
+
+
 def test_the_same_hours_as_a_process_are_judged_on_chance_and_its_record():
     # Not administrative: 361 is inside the series' common-cause variation of 360, and the
     # record (met in 8 of 38 months) puts the process below it: the pass may be chance.

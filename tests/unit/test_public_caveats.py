@@ -76,9 +76,17 @@ def test_crimes_reported_to_action_fraud_get_the_caveat_on_every_public_page(
     assert "bc-business-cyber" in crime.index
     assert crime.loc["bc-business-cyber", "detail"] == "reported to Action Fraud"
     assert crime.loc["bc-shoplifting", "detail"] == ""
-    html = format_public_method(sample)
-    assert "Cyber crime reports from organisations (reported to Action Fraud)" in html
-    assert "national centre for reports of fraud and cyber crime, depend on reporting" in html
+    html = unescape(format_public_method(sample))
+    # Review 15, R15-5: listed apart from crimes recorded by the police, with the main
+    # page's words, as the main page lists them.
+    police = html[html.index("crimes recorded by the police: ") :]
+    police = police[: police.index(". ")]
+    assert "Shoplifting" in police and "Cyber crime reports" not in police
+    assert (
+        "Cyber crime reports from organisations: reports to Action Fraud, not crimes "
+        "recorded by the police here. Most fraud and cyber crime is never reported" in html
+    )
+    assert "national centre for reports of fraud and cyber crime" in html
 
 
 def test_the_recorded_crime_caveat_says_what_a_rise_can_mean() -> None:
@@ -206,9 +214,17 @@ def test_a_public_strategy_report_carries_the_recorded_crime_caveat(sample: Data
     from pcplib.assessment.quality import list_data_quality_notes
 
     public = list_data_quality_notes(sample, "business-crime", "2026-09", audience="public")
-    caveat = [n for n in public if "crimes recorded by the police" in n]
+    caveat = [n for n in public if "crimes recorded by the police, which" in n]
     assert len(caveat) == 1 and caveat[0].startswith("Shoplifting offences recorded;")
     assert "Shoplifting offences with a positive outcome" not in caveat[0]  # an outcome rate
+    # Review 15, R15-5: reports to Action Fraud are named apart, not as police recorded
+    # crime, on the flag the public report reads.
+    assert "Cyber crime reports" not in caveat[0]
+    assert (
+        "Cyber crime reports from organisations: reports to Action Fraud, not crimes "
+        "recorded by the police here. Most fraud and cyber crime is never reported, so these "
+        "depend on reporting even more."
+    ) in public
     board = list_data_quality_notes(sample, "business-crime", "2026-09")
     assert not any("crimes recorded by the police" in n for n in board)
     # A strategy with no recorded-crime measure has no such note.
