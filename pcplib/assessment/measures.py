@@ -79,6 +79,7 @@ from pcplib.assessment.spc_verdict import (
     restate_unconfirmed,
 )
 from pcplib.assessment.target_record import (
+    date_declared_change,
     describe_target_record,
     list_target_record,
     name_record_periods,
@@ -352,8 +353,10 @@ def _summarise_measure(
     )
     # The record counts from the latest shift the chart signals: periods before a change
     # in the process are no evidence of where the changed one lies (review 10, R10-5).
+    # Nor does it cross a process change the catalogue declares, which a chart with no
+    # stable reference period (no limits, so no shift) would otherwise leave it to do.
     shift = date_process_change(spc)
-    record_from = max(limits_from, shift)
+    record_from = max(limits_from, shift, date_declared_change(measure, rows.regular.index))
     # Only periods that are independent evidence are tested: one a year of a rolling
     # figure, none of a panel's waves (review 10, R10-6).
     listed = list_target_record(rows.regular, measure, target, record_from)

@@ -6,7 +6,9 @@ months") and the evidence of the target's sign test
 process lies on when a figure is within chance of it. The test counts only periods that
 are independent evidence (:func:`select_independent_record`): one figure a year of a
 rolling 12-month series, none of a panel's waves; and the record starts again at the
-latest shift its chart signals (:func:`~pcplib.assessment.spc_assurance.date_process_change`).
+latest shift its chart signals (:func:`~pcplib.assessment.spc_assurance.date_process_change`)
+and never before the latest process change the catalogue declares
+(:func:`date_declared_change`), whether or not the chart could be drawn.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ from pcplib.assessment.evidence import is_panel
 from pcplib.assessment.spc_verdict import is_rolling
 from pcplib.assessment.targets import TargetForPeriod, meets_target
 from pcplib.assessment.thresholds import CONSISTENT_RUN
-from pcplib.labels import label_period_start, month_words
+from pcplib.data import parse_recalculation_dates
+from pcplib.labels import is_missing, label_period_start, month_words
 from pcplib.periods import FREQUENCY_MONTHS, month_number, month_of
 
 __all__ = [
     "PANEL_RECORD_NOTE",
     "ROLLING_WINDOW_MONTHS",
     "RecordWords",
+    "date_declared_change",
     "describe_target_record",
     "describe_untested_record",
     "list_target_record",
@@ -45,6 +49,42 @@ PANEL_RECORD_NOTE = (
     "evidence and do not settle it"
 )
 """Why a panel survey's record is told but never tested (:func:`select_independent_record`)."""
+
+
+def date_declared_change(measure: Mapping[str, Any], index: pd.Index) -> str:
+    """The latest process change the catalogue declares within ``index``, as ``YYYY-MM``.
+
+    A declared change (``spc_recalculate_from``: an uplift, a new way of working) splits
+    the series into two processes whether or not the chart can set limits on either: a
+    chart with no stable reference period gives no shift to restart the record at, and a
+    record counted across the change would judge the new process on the old one's
+    periods ("met in 15 of 75 months" for a count met every month since its uplift).
+    So the record never starts before it. A change after the latest period, or before
+    the first, does not split the series.
+
+    Parameters
+    ----------
+    measure : mapping
+        The measure's catalogue row (``spc_recalculate_from``).
+    index : pandas.Index
+        The periods of the series judged (period starts).
+
+    Returns
+    -------
+    str
+        The first month of the latest declared change within the series, or ``""`` with
+        none (or an unreadable cell, which validation reports).
+    """
+    text = measure.get("spc_recalculate_from")
+    if is_missing(text) or not str(text).strip() or len(index) == 0:
+        return ""
+    try:
+        dates = parse_recalculation_dates(str(text))
+    except ValueError:
+        return ""
+    first, last = pd.Timestamp(index[0]), pd.Timestamp(index[-1])
+    inside = [d for d in dates if first < d <= last]
+    return f"{max(inside):%Y-%m}" if inside else ""
 
 
 def list_target_record(

@@ -352,9 +352,10 @@ def _definitions(view: BoardView) -> str:
         '"Since the last meeting" compares with the Board\'s last meeting on that strategy '
         "instead. Progress: commitments completed and Board actions done since, measures "
         "out of needs attention and targets newly met; each change and each measure's "
-        "progress gives the change in the figures behind it. A rating that moved between "
-        '"too close to say" and "met, but close", or on a figure that moved by less than '
-        "chance allows, moved within chance: it is listed, and counted neither as progress "
+        "progress gives the change in the figures behind it. A rating that moved on a figure "
+        "that moved by less than chance allows moved within chance (between "
+        '"too close to say" and "met, but close", only then, or when the change cannot be '
+        "tested): it is listed, and counted neither as progress "
         "nor as slippage. A strategy's rating within chance rests on such a move of a "
         "headline measure; one that went Grey lost its rating on it, so that is no "
         "progress either. "
