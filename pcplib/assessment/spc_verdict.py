@@ -593,16 +593,21 @@ def _read_limits_flags(result: XmrResult, plan: SpcPlan | None, frequency: str) 
     ), ""
 
 
-# Looked for in this order: a signal of concern is told before one of improvement.
+# Told in this order: a signal of concern before one of improvement.
 _RECENT_WORDS = {c: VARIATION_PHRASES[c].recent for c in _SEVERITY}
 
 
 def describe_recent_signal(result: XmrResult, window: Window, frequency: str) -> str:
-    """Words on a signal in the 12 months before the reporting period, or "".
+    """Words on the signals in the 12 months before the reporting period, or "".
 
     A run of six below the mean that ends the month before the quarter leaves the quarter
     itself "no signal"; the Board still needs to hear of it (review: "no signal" above a
-    list of flagged points). Concern is told before improvement.
+    list of flagged points). Every kind flagged in those 12 months is named with its
+    latest point, concern first, so a signal of improvement after one of concern is never
+    hidden behind "no point flagged since" (review 16, R16-5: opening hours flagged above
+    the upper limit in May 2026 after a concern in October 2025). "With no point flagged
+    since" is said only when no point after the latest one named is flagged, the
+    reporting period's own included (its signal, too small to matter, is told first).
 
     Parameters
     ----------
@@ -611,28 +616,39 @@ def describe_recent_signal(result: XmrResult, window: Window, frequency: str) ->
     window : Window
         The reporting period.
     frequency : str
-        The measure's frequency, for naming the latest flagged period.
+        The measure's frequency, for naming the latest flagged periods.
 
     Returns
     -------
     str
         "a signal of concern in the 12 months before the reporting period (latest June
-        2026), with no point flagged since", or "". The words say no more than the flags
-        do: a run that stopped being flagged has not shown the process back at its old
-        level, and a target's record may still count from the shift it signalled
+        2026), with no point flagged since"; "a signal of concern (latest October 2025)
+        and a signal of improvement (latest May 2026) in the 12 months before the
+        reporting period, with no point flagged since"; or "". The words say no more than
+        the flags do: a run that stopped being flagged has not shown the process back at
+        its old level, and a target's record may still count from the shift it signalled
         (:func:`~pcplib.assessment.spc_assurance.date_process_change`; review 14, R14-7:
         "which has since ended" sat beside "met in 4 of 20 months since the shift").
     """
     before = _points_between(result, window.first - 12, window.first - 1)
+    named = []
     for kind, words in _RECENT_WORDS.items():
         flagged = before.index[before["point_type"] == kind]
         if len(flagged):
-            latest = label_period_start(pd.Timestamp(flagged[-1]), frequency)
-            return (
-                f"{words} in the 12 months before the reporting period (latest {latest}), "
-                "with no point flagged since"
-            )
-    return ""
+            named.append((words, label_period_start(pd.Timestamp(flagged[-1]), frequency)))
+    if not named:
+        return ""
+    if len(named) == 1:
+        (words, latest), *_ = named
+        text = f"{words} in the 12 months before the reporting period (latest {latest})"
+    else:
+        kinds = " and ".join(f"{words} (latest {latest})" for words, latest in named)
+        text = f"{kinds} in the 12 months before the reporting period"
+    inside = _points_between(result, window.first, window.last)
+    if (inside["point_type"] != "common_cause").any():
+        # The period's own flags (a signal too small to matter) are told before this.
+        return text
+    return f"{text}, with no point flagged since"
 
 
 def describe_period_signal(

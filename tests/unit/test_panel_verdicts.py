@@ -857,6 +857,39 @@ def test_a_run_of_concern_that_ended_before_the_quarter_is_told():
     assert "signal of concern" in row["sentence"]
 
 
+def test_a_signal_of_improvement_after_one_of_concern_is_told_too():
+    # Opening hours: a run below the centre line to October 2025, then May 2026 above the
+    # upper limit. "With no point flagged since" after the concern alone hid May (R16-5).
+    rng = np.random.default_rng(53)
+    values = np.round(80 + rng.normal(0, 0.8, len(MONTHS)), 1)
+    values[AT["2025-05"] : AT["2025-10"] + 1] = [78.6, 78.9, 78.4, 78.8, 78.7, 78.5]
+    values[AT["2026-05"]] = 86.0
+    values[AT["2026-07"] :] = [80.1, 79.9, 80.2]
+    row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
+                seasonal="no")  # fmt: skip
+    assert (row["spc_status"], row["spc_variation"]) == ("assessed", "common_cause")
+    assert row["spc_recent"].startswith("a signal of concern (latest ")
+    assert row["spc_recent"].endswith(
+        "2025) and a signal of improvement (latest May 2026) in the 12 months before the "
+        "reporting period, with no point flagged since"
+    )
+    assert row["spc_recent"][1:] in row["spc_summary"]
+
+
+def test_no_point_flagged_since_is_not_said_beside_a_flag_in_the_period():
+    # A signal in the quarter too small to matter (a tight stock) after one before it: the
+    # period's own flags are told first, so "no point flagged since" would contradict them.
+    rng = np.random.default_rng(11)
+    values = np.round(1000 + rng.normal(0, 1.5, len(MONTHS)))
+    values[AT["2026-01"] : AT["2026-03"] + 1] = [990, 991, 990]
+    values[AT["2026-08"]] = 1012
+    row = judge(values, aggregation="last", good_direction="higher", seasonal="no")
+    assert row["spc_immaterial"].startswith("Signal (August 2026 above the upper limit")
+    assert row["spc_recent"].startswith("a signal of concern (latest February 2026)")
+    assert "no point flagged since" not in row["spc_recent"]
+    assert "no point flagged since" not in row["sentence"]
+
+
 def test_no_recent_signal_is_told_of_a_quiet_series():
     values = np.round(80 + np.random.default_rng(52).normal(0, 0.8, len(MONTHS)), 1)
     row = judge(values, unit="percent", aggregation="mean", good_direction="higher",
