@@ -253,6 +253,11 @@ def _list_measure_notes(
                 # Limits that gave no verdict are not a caveat on a chart the reader sees:
                 # the note says why there is none, as the table and the alt text do.
                 spc_note = str(verdict["spc_withheld"] or "") or "no SPC verdict"
+            else:
+                # The verdict's own note says why flags inside the limits period leave it
+                # standing; without it a reader saw a shift begin inside that period and a
+                # verdict given all the same (review 16, R16-5).
+                spc_note = str(verdict.get("spc_note") or "") or spc_note
     if gaps:
         notes.append(
             f"{name}: no figure for {months_text(gaps)}; shown as a gap, never filled, "

@@ -537,6 +537,15 @@ def test_sharp_object_admissions_fall_is_a_rating_change_the_board_does_not_call
     assert "vv-sharp-admissions" not in set(
         board.items.loc[board.items["flag"] == "progress", "item_id"]
     )
+    # R16-3: the Board's printed rules state the like-for-like condition its row applies,
+    # so "so not progress" on a fall beyond chance reads against a rule on the page.
+    folded = format_board_owners(board).split("What overdue, at risk", 1)[1]
+    rule = folded.split("</details>", 1)[0]
+    assert (
+        "on a figure that moved by more than chance allows is listed, and counted neither as "
+        "progress nor as slippage, when the same quarter last year or the 12 months is "
+        "tested and neither shows a real change its way."
+    ) in rule.replace("&quot;", '"')
     file = tabulate_board_judgements(board, BOARD_REPORT)
     row = file[
         (file["strategy_id"] == "violence-and-vulnerability") & (file["measure_id"] == "overall")

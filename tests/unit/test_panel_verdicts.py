@@ -763,6 +763,20 @@ def test_a_withheld_verdict_is_told_as_withheld_in_the_caveats_and_carries_its_t
     assert row["spc"].target == pytest.approx(1_000_000)
 
 
+def test_the_caveat_says_why_flags_inside_the_limits_period_leave_the_verdict(sample):
+    # Opening hours: a run below the centre line from February 2025 begins inside the
+    # limits period (to March 2025); the verdict stands on the points after it. The caveat
+    # said only where the limits came from, so a reader saw a shift begin inside that
+    # period beside a verdict given all the same (review 16, R16-5).
+    from pcplib.assessment import list_data_quality_notes
+
+    notes = list_data_quality_notes(sample, "police-estate", "2026-09")
+    hours = [n for n in notes if n.startswith("Front enquiry office opening hours")]
+    assert len(hours) == 1
+    assert "the chart flags February 2025, March 2025, inside the period that set its" in hours[0]
+    assert "so the verdict stands" in hours[0]
+
+
 def test_an_amount_that_never_goes_below_zero_keeps_its_percentage():
     values = np.round(np.random.default_rng(42).normal(1_200_000, 50_000, len(MONTHS)))
     row = judge(values, unit="gbp", aggregation="sum", good_direction="higher")
