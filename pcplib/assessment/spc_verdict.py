@@ -449,17 +449,21 @@ def describe_immaterial_signal(
 ) -> str:
     """Why a signal in the period is too small to call a change, or "".
 
-    The reporting period's points (on the chart's scale) are set against the centre line
-    of the limits that judged them; a difference below
+    The reporting period's points (on the chart's scale) are averaged and set against
+    the centre line of the limits that judged them; an average within
     :data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PP` points (a percentage) or
-    :data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PCT` per cent (anything else),
-    the materiality the tests of change use, is no improvement or deterioration however
-    many rules it trips: tight limits on a slowly moving stock, or a run that rests on
-    a provisional month (review 4, F8 and F13; issue 26: no "improved" below a
-    documented materiality). The words say the chart's signal first, then why it is not
-    a change, so no report calls a point beyond the limits "no signal" (review 10,
-    R10-9); they are the SPC summary's heading, the caption's lead and the alt text's,
-    worded here once.
+    :data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PCT` per cent (anything else)
+    of it, the materiality the tests of change use, is no improvement or deterioration
+    however many rules it trips: tight limits on a slowly moving stock, or a run that
+    rests on a provisional month (review 4, F8 and F13; issue 26: no "improved" below a
+    documented materiality). The period's level is what a rating reads, so its average
+    decides, not its furthest point: one month at 380 on a centre line of 369 in a
+    quarter averaging 373 leaves the quarter's level where it was. The words say the
+    chart's signal first, then why it is not a change, naming the figure that decides
+    as the period's average and, beside it, the flagged point's own distance from the
+    centre line, so a reader never takes the average for the point (review 16, R16-1);
+    no report calls a point beyond the limits "no signal" (review 10, R10-9). They are
+    the SPC summary's heading, the caption's lead and the alt text's, worded here once.
 
     Parameters
     ----------
@@ -477,8 +481,10 @@ def describe_immaterial_signal(
     Returns
     -------
     str
-        "Signal (August 2026 above the upper limit), but too small to matter (+1.0% on
-        the centre line, below 2%), so not called a change", or "".
+        "Signal (August 2026 above the upper limit), but too small to matter (the
+        quarter averages +1.0% on the centre line, below 2%; August 2026 itself +2.9%),
+        so not called a change"; with one point in the period, "(+1.0% on the centre
+        line, below 2%)"; or "".
     """
     if variation not in ("special_cause_improvement", "special_cause_concern"):
         return ""
@@ -488,21 +494,63 @@ def describe_immaterial_signal(
         return ""
     now, centre = float(inside["value"].mean()), float(inside["mean"].mean())
     if unit == "percent":
-        size, floor, shown = now - centre, MATERIAL_CHANGE_PP, f"{now - centre:+.1f} points"
+        size, floor = now - centre, MATERIAL_CHANGE_PP
         rule = f"{MATERIAL_CHANGE_PP:g} point"
     elif centre:
-        size = 100 * (now - centre) / abs(centre)
-        floor, shown, rule = MATERIAL_CHANGE_PCT, f"{size:+.1f}%", f"{MATERIAL_CHANGE_PCT:g}%"
+        size, floor = 100 * (now - centre) / abs(centre), MATERIAL_CHANGE_PCT
+        rule = f"{MATERIAL_CHANGE_PCT:g}%"
     else:
         return ""
     if abs(size) >= floor:
         return ""
     # Every point the chart flags in the period, as its caption lists them.
     flagged = inside[inside["point_type"] != "common_cause"]
+    shown = f"{_say_distance(size, unit)} on the centre line, below {rule}"
+    if len(inside) > 1:
+        # The average decides; the flagged point is said beside it unless it reads the same.
+        shown = f"the {_name_reporting_period(window)} averages {shown}"
+        furthest = _say_furthest(flagged, unit, frequency, _say_distance(size, unit))
+        shown = f"{shown}; {furthest}" if furthest else shown
     return (
-        f"Signal ({_name_flagged(flagged, frequency)}), but too small to matter "
-        f"({shown} on the centre line, below {rule}), so not called a change"
+        f"Signal ({_name_flagged(flagged, frequency)}), but too small to matter ({shown}), "
+        "so not called a change"
     )
+
+
+def _say_distance(size: float, unit: str) -> str:
+    """A distance from the centre line as the materiality reads it: "+2.9%", "+1.0 points"."""
+    return f"{size:+.1f} points" if unit == "percent" else f"{size:+.1f}%"
+
+
+def _name_reporting_period(window: Window) -> str:
+    """The reporting period in a word: a quarter (or the quarter to date), or a year."""
+    months = window.last - window.first + 1
+    if months >= 12:
+        return "year"
+    return "quarter" if months == 3 else "quarter to date"
+
+
+def _say_furthest(flagged: pd.DataFrame, unit: str, frequency: str, average: str) -> str:
+    """The flagged point furthest from its centre line, and how far: "August 2026 itself +2.9%".
+
+    Each point is set against its own centre line (a seasonal chart's, or limits
+    recalculated within the period), on the scale the materiality reads; "the furthest,
+    August 2026, +1.0 points" when several are flagged. Empty with none, or when the
+    point reads as the period's ``average`` does (three months at 8.6%), which says it.
+    """
+    if flagged.empty:
+        return ""
+    gap = flagged["value"].astype(float) - flagged["mean"].astype(float)
+    if unit != "percent":
+        gap = 100 * gap / flagged["mean"].astype(float).abs()
+    when = gap.abs().idxmax()
+    distance = _say_distance(float(gap.loc[when]), unit)
+    if distance == average:
+        return ""
+    period = label_period_start(pd.Timestamp(cast(Any, when)), frequency)
+    if len(flagged) == 1:
+        return f"{period} itself {distance}"
+    return f"the furthest, {period}, {distance}"
 
 
 _BEYOND_WORDS = {"Above UCL": "above the upper limit", "Below LCL": "below the lower limit"}

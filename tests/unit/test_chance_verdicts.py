@@ -472,12 +472,40 @@ def test_a_signal_on_a_stock_below_materiality_is_not_an_improvement():
     row = judge(values, aggregation="last", good_direction="higher")
     assert row["spc"].points["point_type"].iloc[-2] == "special_cause_improvement"
     assert row["spc_variation"] == "common_cause"
-    # Both flagged points named, as the chart shows them (review 10, R10-9).
+    # Both flagged points named, as the chart shows them (review 10, R10-9); the +0.6% is
+    # the quarter's average, said as such, beside the furthest point's own +3.0% (review
+    # 16, R16-1: "+1.0% on the centre line" had read as August's own size).
     assert row["spc_summary"].startswith(
         "Signal (July 2026 below the lower limit; August 2026 above the upper limit), but too "
-        "small to matter (+0.6% on the centre line, below 2%), so not called a change."
+        "small to matter (the quarter averages +0.6% on the centre line, below 2%; the "
+        "furthest, August 2026, +3.0%), so not called a change."
     )
     assert row["assessment"] != "improving"
+
+
+def test_a_signal_below_materiality_names_the_period_its_average_is_of():
+    # One month far out on a stock whose quarter barely moved: the quarter's average
+    # decides (+0.9%), and the flagged month is given its own size beside it (+3.0%).
+    rng = np.random.default_rng(21)
+    values = list(np.round(369 + rng.normal(0, 1.2, len(MONTHS))))
+    values[-3:] = [369.0, 380.0, 368.0]
+    row = judge(values, aggregation="last", good_direction="higher")
+    assert row["spc_variation"] == "common_cause"
+    assert row["spc_immaterial"] == (
+        "Signal (August 2026 above the upper limit), but too small to matter (the quarter "
+        "averages +0.9% on the centre line, below 2%; August 2026 itself +3.0%), so not "
+        "called a change"
+    )
+    # The quarter to date (two months) is named as such.
+    row = {**CATALOGUE, "aggregation": "last", "good_direction": "higher"}
+    to_date = judge_series(values, row, "2026-08")
+    assert "(the quarter to date averages " in to_date["spc_immaterial"]
+    # A period of one point (a quarterly measure) has nothing to average: its own size.
+    quarters = list(np.round(369 + rng.normal(0, 1.2, len(QUARTERS))))
+    quarters[-1] = 375.0
+    one = judge(quarters, frequency="quarterly", aggregation="last", good_direction="higher")
+    assert one["spc_immaterial"].startswith("Signal (2026/27 Q2 above the upper limit), but too ")
+    assert "averages" not in one["spc_immaterial"] and "itself" not in one["spc_immaterial"]
 
 
 def test_a_material_signal_is_still_an_improvement():

@@ -91,9 +91,12 @@ def test_a_flagged_point_overruled_by_materiality_says_so_where_shown(sample: An
     from pcplib.report.spc_summary import format_spc_summary
 
     row = _row(sample, "neighbourhood-policing", "np-officers")
+    # The +1.0% that decides is the quarter's average (371, 380, 368), said as such, with
+    # August's own +2.9% beside it (review 16, R16-1).
     why = (
-        "Signal (August 2026 above the upper limit), but too small to matter (+1.0% on the "
-        "centre line, below 2%), so not called a change"
+        "Signal (August 2026 above the upper limit), but too small to matter (the quarter "
+        "averages +1.0% on the centre line, below 2%; August 2026 itself +2.9%), so not "
+        "called a change"
     )
     assert row["spc_immaterial"] == why
     assert row["spc_variation"] == "common_cause"  # no improvement rests on it
@@ -114,6 +117,12 @@ def test_a_flagged_point_overruled_by_materiality_says_so_where_shown(sample: An
     assert why in alt and caption.startswith(f"Officers and PCSOs in neighbourhood teams: {why};")
     assert f"a {why[0].lower()}{why[1:]}" in row["sentence"]
     assert "within the normal variation" not in row["sentence"]
+    # Several flagged points: the furthest is given beside the average.
+    rate = _row(sample, "effective-criminal-justice", "cj-charge-rate")["spc_immaterial"]
+    assert rate.endswith(
+        "but too small to matter (the quarter averages +0.7 points on the centre line, below "
+        "1 point; the furthest, August 2026, +1.0 points), so not called a change"
+    )
 
 
 def test_the_sentence_of_an_unconfirmed_concern_is_not_worse_by_more_than_chance(
@@ -135,8 +144,9 @@ def test_the_printed_method_says_a_signal_below_materiality_is_not_a_change() ->
     from pcplib.report.words import METHOD_NOTE
 
     rule = METHOD_NOTE.split("A signal is a point outside the limits", 1)[1].split(". ", 1)[0]
+    # It reads the period's average, as describe_immaterial_signal does (review 16, R16-1).
     assert (
-        "a signal whose points in the period differ from the centre line by less than the "
-        "materiality of the tests of change (2%, or 1 percentage point) is too small to "
-        "matter, so it is not called a change"
+        "a signal whose points in the period, on average, differ from the centre line by "
+        "less than the materiality of the tests of change (2%, or 1 percentage point) is too "
+        "small to matter, however far one point lies, so it is not called a change"
     ) in rule
