@@ -55,6 +55,7 @@ __all__ = [
     "NO_LONGER_RATED",
     "TARGET_STANDINGS",
     "WITHIN_CHANCE_STANDINGS",
+    "classify_target_side",
     "classify_target_standing",
     "describe_change_within_chance",
     "describe_move_beyond_chance",
@@ -68,6 +69,7 @@ __all__ = [
     "is_met_unreliably",
     "is_strategy_move_within_chance",
     "is_within_usual_range",
+    "name_target_move",
 ]
 
 UNRELIABLE = "met, but not reliably"
@@ -586,3 +588,56 @@ def is_rating_change(change: str, before: str) -> bool:
     return change in ("rating changed", MOVED_WITHIN_CHANCE) or (
         change == NO_LONGER_RATED and before in _RATINGS
     )
+
+
+def classify_target_side(row: Mapping[str, Any]) -> str:
+    """Return the side of its target a measure's figure is shown to be on, for a move across it.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's row, or its row of ``judgements.csv``
+        (:func:`classify_target_standing`).
+
+    Returns
+    -------
+    str
+        ``met`` (met, or met but close), ``missed``, ``met, but not reliably``
+        (:data:`UNRELIABLE`: met exactly, on a record that usually misses), or empty
+        for a figure too close to its target to say (neither met nor missed, so never
+        "target newly met" on noise: review 4, F2 and F9) or not rated on a target.
+    """
+    standing = classify_target_standing(row)
+    if standing in MET_STANDINGS:
+        return "met"
+    return standing if standing in ("missed", UNRELIABLE) else ""
+
+
+def name_target_move(before: str, after: str) -> str:
+    """Name the move of a figure across its target between two sides; empty for no move.
+
+    A target met, but not reliably, is never "target newly met" (its record says the
+    next period will more likely miss it), yet a figure that missed at the last meeting
+    and meets its target now has crossed it, which a Board told of "targets newly met or
+    missed" expects to read (review 16, R16-7: opening hours, 354 then 361 against 360,
+    its rating Amber both times, had been left out). So it is a move of its own, "target
+    newly met, but not reliably", which is not progress
+    (:data:`~pcplib.assessment.board_changes.PROGRESS_STATES` holds only "target newly
+    met"); from it back below the target is "target newly missed".
+
+    Parameters
+    ----------
+    before, after : str
+        The sides (:func:`classify_target_side`) at the comparison and now.
+
+    Returns
+    -------
+    str
+        ``"target newly met"``, ``"target newly missed"`` or ``"target newly met, but
+        not reliably"``; empty when either side is empty, the two are the same, or the
+        figure met its target both times (met, and met but not reliably: the rating's
+        own move says the rest).
+    """
+    if not before or not after or before == after or {before, after} == {"met", UNRELIABLE}:
+        return ""
+    return f"target newly {after}"

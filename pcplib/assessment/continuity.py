@@ -41,18 +41,20 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import classify_actions, find_action_date
 from pcplib.assessment.change_chance import (
-    MET_STANDINGS,
     MOVED_WITHIN_CHANCE,
     NO_LONGER_RATED,
+    classify_target_side,
     classify_target_standing,
     describe_change_within_chance,
     describe_move_beyond_chance,
     describe_move_within_chance,
     describe_move_within_usual_range,
+    describe_unreliable_pass,
     is_change_within_chance,
     is_move_within_chance,
     is_rating_change,
     is_strategy_move_within_chance,
+    name_target_move,
 )
 from pcplib.assessment.change_evidence import describe_change_evidence, describe_lost_rating
 from pcplib.assessment.exceptions import describe_rating_plainly
@@ -91,7 +93,8 @@ CHANGE_COLUMNS = ["kind", "item_id", "name", "change", "before", "after", "reaso
 between two ratings on a figure that moved by less than chance allows, so neither
 progress nor slippage: :mod:`pcplib.assessment.change_chance`; it has no "into" or "out
 of needs attention" or "target newly" row), ``into needs attention``, ``out of needs attention``,
-``target newly met``, ``target newly missed``, ``no longer rated`` (rated then and
+``target newly met``, ``target newly missed``, ``target newly met, but not reliably``
+(:func:`~pcplib.assessment.change_chance.name_target_move`), ``no longer rated`` (rated then and
 Grey now, ``before`` and ``after`` its ratings, in one row: never also "rating changed",
 review 12, R12-4), ``figure revised``, ``status changed``,
 ``due date changed``, ``new`` (a commitment or action not shown before), ``done`` or
@@ -266,17 +269,6 @@ def _previous_rows(previous: PreviousMeeting, strategy_id: str) -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def _target_state(row: Mapping[str, Any]) -> str:
-    """``met``, ``missed`` or empty: how a measure stood against its target or trajectory.
-
-    Empty for a figure too close to its target to say (``target_standing``): neither met
-    nor missed, so never "target newly met" on noise (review 4, F2 and F9); a figure met
-    but close is met; one met, but not reliably, is neither.
-    """
-    standing = classify_target_standing(row)  # met, but not reliably: neither (R10-4)
-    return "missed" if standing == "missed" else "met" if standing in MET_STANDINGS else ""
-
-
 def _move_within_chance(
     now: Mapping[str, Any],
     before: Mapping[str, Any],
@@ -442,17 +434,20 @@ def _measure_movements(
                     "reason": reason}
         )  # fmt: skip
         words.append(change)
-    state, old_state = _target_state(now), _target_state(before)
-    if state and old_state and state != old_state and not on_chance and not beyond:
-        change = f"target newly {state}"
+    state, old_state = classify_target_side(now), classify_target_side(before)
+    change = name_target_move(old_state, state)
+    if change and not on_chance and not beyond:
         current, goal = format_figures([now.get("current"), now.get("target")], unit)
+        # A target met, but not reliably, gives the record that makes it so (the change
+        # and its "now" already say "but not reliably").
+        record = describe_unreliable_pass(now).removeprefix("but not reliably: ")
         rows.append(
             base
             | {
                 "change": change,
                 "before": old_state,
                 "after": state,
-                "reason": f"{current} against {goal}",
+                "reason": f"{current} against {goal}" + (f"; {record}" if record else ""),
             }
         )
         words.append(change)

@@ -38,6 +38,7 @@ _CHANGE_WORDS = {
     "no longer rated": "No longer rated (not an improvement)",
     "target newly met": "Target newly met",
     "target newly missed": "Target newly missed",
+    "target newly met, but not reliably": "Target newly met, but not reliably (not progress)",
     "figure revised": "Figure revised since reported",
     "status changed": "Status changed",
     "done": "Done",

@@ -386,6 +386,40 @@ def test_since_the_last_meeting_never_says_target_newly_met_for_a_figure_within_
     assert not any(r["change"].startswith("target newly") for r in rows)
 
 
+def test_a_target_missed_then_and_met_now_but_not_reliably_is_listed_not_progress():
+    # Review 16, R16-7: opening hours, missed at the last meeting (354 against 360) and
+    # met now on a record that usually misses (361), Amber both times, were left out of
+    # "Since the last meeting", which promises "targets newly met or missed".
+    from pcplib.assessment.board_changes import list_progress
+    from pcplib.assessment.continuity import _measure_movements
+
+    now = judge(_hours([360.0, 362.0, 361.0]), unit="hours", aggregation="mean",
+                good_direction="higher", target=360.0, administrative="yes")  # fmt: skip
+    now |= {"measure_id": "hours", "measure_name": "Opening hours",
+            "target_record_count": "4 of 20 months since the shift in February 2025"}  # fmt: skip
+    missed = {"rag": "Amber", "rag_basis": "target", "target_standing": "missed",
+              "assessment": "needs attention"}  # fmt: skip
+    rows, words = _measure_movements(now, missed, "hours")
+    assert [r["change"] for r in rows] == ["target newly met, but not reliably"]
+    assert (rows[0]["before"], rows[0]["after"]) == ("missed", "met, but not reliably")
+    assert rows[0]["reason"] == (
+        "361 hours against 360 hours; met in only 4 of 20 months since the shift in February 2025"
+    )
+    assert words == ["target newly met, but not reliably"]
+    # Never progress on the Delivery Board, which reads the same rows.
+    changes = pd.DataFrame([{"kind": "measure", **r} for r in rows])
+    assert list_progress(changes, pd.DataFrame()) == []
+    # Back below the target from such a pass is newly missed; from a reliable pass to an
+    # unreliable one the figure met its target both times: no target row.
+    unreliable = {**missed, "target_standing": "met, but not reliably"}
+    below = {**now, "rag_cap": "", "rag_capped": False, "target_standing": "missed"}
+    rows, _ = _measure_movements(below, unreliable, "hours")
+    assert [r["change"] for r in rows] == ["target newly missed"]
+    met = {**missed, "rag": "Green", "target_standing": "met", "assessment": "on track"}
+    rows, _ = _measure_movements(now, met, "hours")
+    assert not any(r["change"].startswith("target newly") for r in rows)
+
+
 # --- F10 / F12: the target's record, its assurance and the margin of error agree ----------
 
 

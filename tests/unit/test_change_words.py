@@ -556,3 +556,28 @@ def test_sharp_object_admissions_fall_is_a_rating_change_the_board_does_not_call
     for name, within in (("Supporting Victims", True), ("Violence and Vulnerability", False)):
         cell = page.split(f">{name}</th>", 1)[1].split("</td>", 1)[0]
         assert ("(within chance)" in cell) is within, (name, cell)
+
+
+def test_opening_hours_missed_at_the_last_meeting_and_met_now_is_listed(
+    data_dir: Path,
+) -> None:
+    # Review 16, R16-7: "Since the last meeting" promises "targets newly met or missed",
+    # but said "No rating changed" of the Police Estate while opening hours, missed in the
+    # quarter to March 2026 (354 against 360), met it now (361), but not reliably.
+    from pcplib.assessment.continuity import PreviousMeeting, compare_with_previous_meeting
+    from pcplib.report.continuity import format_since_last_meeting
+
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    summary = summarise_strategy(sample, "police-estate", "2026-09", "board")
+    continuity = compare_with_previous_meeting(
+        sample, summary, PreviousMeeting("2026-05", "2026-03")
+    )
+    hours = continuity.changes[continuity.changes["item_id"] == "estate-front-counter-hours"]
+    assert hours["change"].tolist() == ["target newly met, but not reliably"]
+    assert hours["reason"].iloc[0].startswith("361 hours against 360 hours; met in only ")
+    page = format_since_last_meeting(continuity)
+    assert "No rating changed" not in page
+    assert "<td>Target newly met, but not reliably (not progress)</td>" in page
+    words = continuity.measures.set_index("measure_id").loc["estate-front-counter-hours"]
+    assert words["since_last_meeting"] == "target newly met, but not reliably"
+    assert words["rating_change"] == ""
