@@ -553,11 +553,14 @@ def describe_comparisons(dataset: Dataset) -> str:
     )
 
 
-def count_chance_findings(classified: pd.DataFrame) -> tuple[int, int]:
+def count_chance_findings(classified: pd.DataFrame) -> tuple[int, int, int]:
     """Count the measures tested and how many would show a change by chance alone.
 
     With many tests at the 5% level, about one in twenty shows a change "beyond chance"
-    when nothing changed: a reader weighs a single such result against this count.
+    when nothing changed, and one more in twenty a "possible change" (p from 0.05 to
+    0.10): a reader weighs a single such result against these counts, as the quarterly
+    reports' count of tests has them
+    (:class:`~pcplib.assessment.multiplicity.ChanceCount`).
 
     Parameters
     ----------
@@ -567,13 +570,20 @@ def count_chance_findings(classified: pd.DataFrame) -> tuple[int, int]:
     Returns
     -------
     tuple of int
-        The measures tested, and the number expected beyond chance by chance alone
-        (tested times :data:`~pcplib.assessment.thresholds.SIGNIFICANCE`, rounded).
+        The measures tested; the number expected beyond chance by chance alone (tested
+        times :data:`~pcplib.assessment.thresholds.SIGNIFICANCE`, rounded); and the
+        number more expected to show a possible change (tested times the grade's width,
+        :data:`~pcplib.assessment.thresholds.WEAK_EVIDENCE` less ``SIGNIFICANCE``,
+        rounded), those beyond chance not counted again.
     """
-    from pcplib.assessment.thresholds import SIGNIFICANCE
+    from pcplib.assessment.thresholds import SIGNIFICANCE, WEAK_EVIDENCE
 
     tested = int(classified["tested"].sum())
-    return tested, round(tested * SIGNIFICANCE)
+    return (
+        tested,
+        round(tested * SIGNIFICANCE),
+        round(tested * (WEAK_EVIDENCE - SIGNIFICANCE)),
+    )
 
 
 def find_commitments_status_month(dataset: Dataset) -> str:
@@ -617,7 +627,7 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
         measures with no test or not measurable, commitments' status read now, and
         illustrative data.
     """
-    tested, expected = count_chance_findings(classified)
+    tested, expected, possible = count_chance_findings(classified)
     counts = classified["outcome"].value_counts()
     limits = [
         "Cause: the plan's theory of change expects each strategy's commitments to move its "
@@ -625,8 +635,11 @@ def list_evidence_limits(dataset: Dataset, classified: pd.DataFrame, year: str) 
         "With no comparison group, a change may come from other causes (the economy, "
         "national policy, recording practice).",
         describe_comparisons(dataset),
+        # The possible grade's figure too, as the quarterly's count gives it: without it
+        # the possible changes read as more than chance gives (review 16, R16-6).
         f"Chance: {tested} measures were tested at the 5% level, so about "
-        f"{expected} could show a change beyond chance by chance alone; read a single "
+        f"{expected} could show a change beyond chance, and about {possible} more a "
+        "possible change, by chance alone; read a single "
         "such result beside the measure's chart over time in its strategy's report.",
         "No evidence of change does not mean that nothing changed: it means chance cannot "
         "be ruled out, often because the numbers are small. A possible change (one that "

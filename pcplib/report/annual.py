@@ -633,7 +633,7 @@ def format_evidence_limits(limits: list[str]) -> str:
     return bullets(limits)
 
 
-def describe_theory_of_change(by_strategy: pd.DataFrame, chance: tuple[int, int]) -> str:
+def describe_theory_of_change(by_strategy: pd.DataFrame, chance: tuple[int, int, int]) -> str:
     """Return what the evaluation can say of delivery and outcomes together, without attributing.
 
     Chance comes first: a strategy's outcomes often rest on one or two of many tests,
@@ -646,8 +646,9 @@ def describe_theory_of_change(by_strategy: pd.DataFrame, chance: tuple[int, int]
     by_strategy : pandas.DataFrame
         From :func:`pcplib.assessment.annual.summarise_year_by_strategy`.
     chance : tuple of int
-        From :func:`pcplib.assessment.annual.count_chance_findings`: the measures tested
-        and how many would show a change beyond chance by chance alone.
+        From :func:`pcplib.assessment.annual.count_chance_findings`: the measures tested,
+        how many would show a change beyond chance by chance alone and how many more a
+        possible change.
 
     Returns
     -------
@@ -656,11 +657,12 @@ def describe_theory_of_change(by_strategy: pd.DataFrame, chance: tuple[int, int]
         why a comparison of two years cannot show it, then the strategies with
         commitments due by the year's end that are not complete now.
     """
-    tested, expected = chance
+    tested, expected, possible = chance
     short = list(by_strategy.loc[by_strategy["delivered"] < by_strategy["due"], "strategy_name"])
     parts = [
         f"First, chance: {tested} measures were tested, so about {expected} could show a "
-        "change beyond chance by chance alone, and most strategies have only a few measures. "
+        f"change beyond chance, and about {possible} more a possible change, by chance alone; "
+        "most strategies have only a few measures. "
         "One measure's change, better or worse, says little about a strategy on its own.",
         "The plan's delivery strategies are built on a theory of change: each strategy's "
         "commitments are what it does, and its measures are the outcomes that work is "

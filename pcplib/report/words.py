@@ -319,12 +319,18 @@ def describe_chance_count(chance: ChanceCount, audience: str = "public") -> str:
     about = describe_about(chance.expected)
     possible = describe_about(chance.possible)
     if audience == "public":
+        # "At most": a comparison whose change is too small to matter is tested, and so
+        # counted, but is never called real or possible, so chance alone gives fewer
+        # than the count times the level. "Passes" had read as "is fine" (review 16, R16-4).
+        number = about.removeprefix("about ").removeprefix("on average ")
+        bound = f"at most {about}" if about.startswith("about") else f"at most {number} on average"
+        more = possible.removeprefix("about ").removeprefix("on average ")
         return (
-            f"One check in {_describe_odds(SIGNIFICANCE)} passes by chance alone, and one "
-            f"more in {_describe_odds(WEAK_EVIDENCE - SIGNIFICANCE)} looks possible: of this "
-            f"quarter's {chance.tested}, {about} could pass and {possible.removeprefix('about ')}"
-            " more look possible with nothing changed, so a change only one comparison shows "
-            "is the least sure."
+            f"With nothing changed, up to one check in {_describe_odds(SIGNIFICANCE)} can "
+            "look like a real change by chance alone, and one more in "
+            f"{_describe_odds(WEAK_EVIDENCE - SIGNIFICANCE)} like a possible one: of this "
+            f"quarter's {chance.tested}, {bound} could look real and {more} more possible, "
+            "so a change only one comparison shows is the least sure."
         )
     heading = "Many tests" if chance.tested >= MANY_TESTS else "Tests"
     return (

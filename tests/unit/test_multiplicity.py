@@ -60,11 +60,16 @@ def test_the_words_give_the_count_and_what_chance_alone_could_pass() -> None:
     public = describe_chance_count(ChanceCount(162, 8.1, 8.1))
     # Review 15, R15-2: the "possible" grade is a second one in twenty, said as more than
     # those that pass, never as one in ten beside them.
+    # Review 16, R16-4: "passes" read as "is fine", and a comparison too small to matter
+    # is counted but never called real, so chance gives at most the count times the level.
     assert public == (
-        "One check in twenty passes by chance alone, and one more in twenty looks possible: "
-        "of this quarter's 162, about 8 could pass and 8 more look possible with nothing "
-        "changed, so a change only one comparison shows is the least sure."
+        "With nothing changed, up to one check in twenty can look like a real change by "
+        "chance alone, and one more in twenty like a possible one: of this quarter's 162, at "
+        "most about 8 could look real and 8 more possible, so a change only one comparison "
+        "shows is the least sure."
     )
+    few = describe_chance_count(ChanceCount(12, 0.6, 0.6))
+    assert "of this quarter's 12, at most 0.6 on average could look real and 0.6 more" in few
     technical = describe_chance_count(ChanceCount(12, 0.6, 0.6), "technical")
     # Under 20 tests the count is not "many".
     assert technical.startswith(
@@ -96,12 +101,12 @@ def test_the_public_report_and_its_about_page_give_the_quarters_count(
     # About three tests a public measure, less those counted in full or not measurable.
     assert len(measures) < count.tested <= 3 * len(measures)
     words = (
-        f"of this quarter's {count.tested}, about {round(count.expected)} could pass and "
-        f"{round(count.possible)} more look possible"
+        f"of this quarter's {count.tested}, at most about {round(count.expected)} could look "
+        f"real and {round(count.possible)} more possible"
     )
     assert words in html.unescape(format_reading_guide(count))
     assert words in html.unescape(format_public_method(sample, count))
-    assert "One check in twenty" not in format_reading_guide()
+    assert "one check in twenty" not in format_reading_guide()
     # Each notebook hands its own measures' count to the words, never a number of its own.
     for name, call in (
         ("public_quarterly", "count_chance_comparisons(public.measures)"),

@@ -767,13 +767,24 @@ def test_the_theory_of_change_attributes_nothing_and_puts_chance_first(
     from pcplib.assessment.annual import count_chance_findings
 
     classified = assessment.classify_year_changes(sample, year_evaluation)
-    tested, expected = count_chance_findings(classified)
+    tested, expected, possible = count_chance_findings(classified)
     assert (tested, expected) == (int((classified["verdict"] != "").sum()), round(tested * 0.05))
+    # Review 16, R16-6: the possible grade (p 0.05 to 0.10) is one more in twenty.
+    assert possible == round(tested * 0.05)
     by_strategy = assessment.summarise_year_by_strategy(sample, classified, "2025/26")
-    html = report.describe_theory_of_change(by_strategy, (tested, expected))
+    html = report.describe_theory_of_change(by_strategy, (tested, expected, possible))
     text = html.replace("&#x27;", "'")
     assert text.index(f"{tested} measures were tested") < text.index("theory of change")
-    assert f"about {expected} could show" in text
+    assert (
+        f"about {expected} could show a change beyond chance, and about {possible} more a "
+        "possible change, by chance alone"
+    ) in text
+    limits = " ".join(assessment.list_evidence_limits(sample, classified, "2025/26"))
+    assert (
+        f"Chance: {tested} measures were tested at the 5% level, so about {expected} could "
+        f"show a change beyond chance, and about {possible} more a possible change, by "
+        "chance alone;"
+    ) in limits
     assert "saw an outcome get better" not in text and "saw an outcome get worse" not in text
     assert "does not show" in text
     # A strategy with commitments due and not complete is still named: a fact, not a cause.
