@@ -249,20 +249,27 @@ def is_within_usual_range(row: Mapping[str, Any]) -> bool:
     Parameters
     ----------
     row : mapping
-        A measure's row (``administrative``, ``spc_variation``, ``spc_assurance``).
+        A measure's row (``administrative``, ``spc_variation``, ``spc_limits_assurance``;
+        ``spc_assurance`` for a row without the limits' own).
 
     Returns
     -------
     bool
         True for an administrative figure (met or missed exactly, with no allowance for
-        chance) whose chart shows no change and whose limits straddle its target: it is
-        met in some months and missed in others as it is, so one quarter's side of the
-        target says nothing of its performance (review 10, R10-4).
+        chance) whose chart shows no change and whose limits straddle its target: it
+        can be met in some months and missed in others as it is, so one quarter's side
+        of the target says nothing of its performance (review 10, R10-4). The limits
+        decide, whatever the record: a record met in every month since the limits'
+        start settles the assurance's words ("consistently met"), but the limits still
+        do not rule out a miss, so neighbourhood officers met 18 of 18 months and
+        officer headcount met 36 of 38, both within limits that straddle their targets,
+        are read alike (review 16, R16-2).
     """
+    limits = strip_text(row.get("spc_limits_assurance")) or strip_text(row.get("spc_assurance"))
     return (
         _flag(row.get("administrative"))
         and strip_text(row.get("spc_variation")) == "common_cause"
-        and strip_text(row.get("spc_assurance")) == "inconsistent"
+        and limits == "inconsistent"
     )
 
 
@@ -281,7 +288,7 @@ def describe_move_within_usual_range(now: Mapping[str, Any], before: str, after:
     ----------
     now : mapping
         The measure's row today (``administrative``, ``spc_variation``,
-        ``spc_assurance``).
+        ``spc_limits_assurance``).
     before, after : str
         Its standings (:func:`classify_target_standing`) at the comparison and now.
 

@@ -124,7 +124,7 @@ MEASURE_COLUMNS = [
     "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
     "rag", "rag_basis", "rag_capped", "rag_reason", *RATING_COLUMNS,
     "spc_status", "spc_variation", "spc_latest", "spc_assurance", "spc_assurance_basis",
-    "spc_limits_from", "since_baseline_words",
+    "spc_limits_assurance", "spc_limits_from", "since_baseline_words",
     "spc_limits_to", "spc_seasonal", "spc_note", "spc_withheld", "spc_summary", "spc_recent",
     "spc_signal", "spc_immaterial", "spc",
     "change_evidence", "change_test", "change_p", "small_numbers",
@@ -530,6 +530,9 @@ def _spc_columns(spc: SpcVerdict) -> dict[str, Any]:
         "spc_latest": spc.latest,
         "spc_assurance": spc.assurance,
         "spc_assurance_basis": spc.assurance_basis,
+        # Where the target lies against the limits, before any record settled the
+        # assurance: what "its limits straddle the target" reads (review 16, R16-2).
+        "spc_limits_assurance": spc.limits_assurance,
         "spc_seasonal": bool(spc.plan is not None and spc.plan.seasonal),
         "spc_note": spc.plan.note if spc.plan is not None else "",
         "spc_withheld": spc.plan.withheld if spc.plan is not None else "",
@@ -691,9 +694,10 @@ def summarise_measures(
         period (``target``: the target, or its trajectory point before a dated target
         falls due) and its basis; ``rag`` and ``rag_basis``, with the rule's fields
         (:data:`~pcplib.assessment.targets.RATING_COLUMNS`); the SPC ``spc_status``,
-        ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`), the
-        period that set the limits (``spc_limits_from``, ``spc_limits_to``), the
-        :class:`~pcplib.spc.XmrResult` (``spc``); the target's record
+        ``spc_variation`` and ``spc_assurance`` (codes of :mod:`pcplib.spc`; the
+        limits' own assurance, before any record settled it, is
+        ``spc_limits_assurance``), the period that set the limits (``spc_limits_from``,
+        ``spc_limits_to``), the :class:`~pcplib.spc.XmrResult` (``spc``); the target's record
         (``target_record``, and its parts ``target_record_span``,
         ``target_record_side`` and ``target_record_count``:
         :func:`~pcplib.assessment.target_record.describe_target_record`,

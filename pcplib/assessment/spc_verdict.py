@@ -123,6 +123,13 @@ class SpcVerdict:
         shows the side (:data:`~pcplib.assessment.spc_words.AssurancePhrases`
         ``sign_caption``: "is met more often than chance would give ({why}), ..."), kept
         so every rewording of the caption says it; empty otherwise.
+    limits_assurance : str or None
+        The assurance the limits alone give (where the target lies against them), kept
+        when a one-sided record settles ``assurance`` otherwise
+        (:func:`~pcplib.assessment.spc_assurance.settle_assurance`): whether the limits
+        straddle the target is a fact of the limits, not of the record
+        (:func:`~pcplib.assessment.change_chance.is_within_usual_range`). None without
+        limits.
     """
 
     status: str
@@ -139,6 +146,7 @@ class SpcVerdict:
     immaterial: str = ""
     assurance_reason: str = ""
     assurance_claim: str = ""
+    limits_assurance: str | None = None
 
 
 def _chart(plan: SpcPlan, measure: Mapping[str, Any], **options: Any) -> XmrResult | None:
@@ -273,7 +281,7 @@ def assess_spc(
         "assessed", variation, result.variation, result.assurance, summary, plan, result,
         recent=recent, beyond_limits=_beyond_limits(result, window, variation),
         signal=describe_signal_shape(result, window, variation, str(measure.get("frequency"))),
-        immaterial=below,
+        immaterial=below, limits_assurance=result.assurance,
     )  # fmt: skip
 
 

@@ -205,8 +205,8 @@ def format_rating_method() -> str:
         "improved</strong> lists the measures showing a real improvement, or meeting their "
         "target by more than its usual variation (a target met only within its usual "
         "variation, by less than chance allows or, for a figure counted in full, while its "
-        "chart shows no change and its limits straddle the target, is listed only if the "
-        "measure is also better than a year earlier)."
+        "chart shows no change and its limits straddle the target, whatever its record, is "
+        "listed only if the measure is also better than a year earlier)."
     )
     return f"<h2>How the rating is reached</h2><p>{html.escape(text, quote=False)} {lists}</p>"
 

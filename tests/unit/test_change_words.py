@@ -428,6 +428,14 @@ def test_judgements_csv_says_a_strategys_move_in_its_measures_words(
           "spc_assurance": "inconsistent"}, "missed", "met", ""),
         ({"administrative": True, "spc_variation": "common_cause",
           "spc_assurance": "consistent_pass"}, "missed", "met", ""),
+        # A record settled the assurance, but the limits straddle the target: usual range
+        # (review 16, R16-2); limits wholly on one side that a record settled are not.
+        ({"administrative": True, "spc_variation": "common_cause",
+          "spc_assurance": "consistent_pass", "spc_limits_assurance": "inconsistent"},
+         "missed", "met", "so not progress"),
+        ({"administrative": True, "spc_variation": "common_cause",
+          "spc_assurance": "consistent_pass", "spc_limits_assurance": "consistent_fail"},
+         "missed", "met", ""),
         ({"administrative": False, "spc_variation": "common_cause",
           "spc_assurance": "inconsistent"}, "missed", "met", ""),
         ({"administrative": True, "spc_variation": "common_cause",

@@ -156,16 +156,14 @@ def test_the_risk_rating_reads_whether_a_high_risk_is_known_new() -> None:
 def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) -> None:
     summary = summarise_strategy(sample, "neighbourhood-policing", "2026-09")
     improved = list_improvements(summary)
-    assert list(improved["name"]) == [
-        "Officers and PCSOs in neighbourhood teams",
-        "999 calls answered within 10 seconds",
-    ]
+    # Officers' signal (one month at 380) averages +1.0% over the quarter on the chart's
+    # centre line, below the 2% materiality, so it is no improvement (review 4, F13); and
+    # a headcount met within limits that straddle 360, down on a year ago, is met only
+    # within its usual variation, so not listed either (review 16, R16-2).
+    assert list(improved["name"]) == ["999 calls answered within 10 seconds"]
     # +2.2 points on a year earlier is within the series' own (over-dispersed) variation,
     # so it is no longer told as "better than a year earlier".
-    # An on-track measure with an SPC signal of improvement says so (review A7).
-    # Officers' signal (one month at 380) is +0.6% on the chart's centre line, below the
-    # 2% materiality, so it is no improvement (review 4, F13): target met only.
-    assert list(improved["reason"]) == ["target met", "target met"]
+    assert list(improved["reason"]) == ["target met"]
     # Burglary's and anti-social behaviour's baselines hold runs the chart itself flags
     # (stable only by the chart's own rules, #26), so no SPC improvement is told of them;
     # burglary's real fall since the plan's baseline year is (review 3: it was "steady").
@@ -299,6 +297,19 @@ def test_a_target_met_within_its_usual_variation_is_not_what_improved(sample: Da
     workforce = summarise_strategy(sample, "workforce", "2026-09").measures
     headcount = workforce.set_index("measure_id").loc["wf-officer-headcount"]
     assert headcount["rag"] == "Green" and not headcount["rag_capped"]
+    # Review 16, R16-2: the two headcounts stand alike (counted in full, no change on
+    # their charts, limits straddling their targets, not better than a year earlier), so
+    # one rule leaves both out, whatever their records (36 of 38; 18 of 18, which settles
+    # neighbourhood officers' assurance as consistently met), and neither rating moves.
+    policing = summarise_strategy(sample, "neighbourhood-policing", "2026-09")
+    officers = policing.measures.set_index("measure_id").loc["np-officers"]
+    assert officers["spc_assurance"] == "consistent_pass"  # the record's, as printed
+    assert officers["spc_limits_assurance"] == "inconsistent"  # the limits straddle 360
+    assert officers["rag"] == "Green" and officers["assessment"] == "on track"
+    assert officers["judgement"] != "improved"
+    assert "np-officers" not in set(list_improvements(policing)["item_id"])
+    workforce_summary = summarise_strategy(sample, "workforce", "2026-09")
+    assert "wf-officer-headcount" not in set(list_improvements(workforce_summary)["item_id"])
     page = format_board_summary(
         summarise_strategy(sample, "road-safety", "2026-09"), ksi.iloc[0:0], ksi
     )
@@ -310,6 +321,11 @@ def test_a_target_met_within_its_usual_variation_is_not_what_improved(sample: Da
         "lists the measures showing a real improvement, or meeting their target by more "
         "than its usual variation" in format_rating_method()
     )
+    # The record does not lift a pass out of its usual range (review 16, R16-2).
+    assert (
+        "while its chart shows no change and its limits straddle the target, whatever its "
+        "record, is listed only if the measure is also better than a year earlier"
+    ) in format_rating_method()
 
 
 def test_the_board_summary_formats_the_rating_exceptions_and_improvements(
@@ -320,7 +336,7 @@ def test_the_board_summary_formats_the_rating_exceptions_and_improvements(
         summary, list_exceptions(sample, summary), list_improvements(summary)
     )
     assert "<strong>Overall RAG:</strong>" in html and summary.overall_explanation in html
-    assert "<h3>Needs attention (4)</h3>" in html and "<h3>What improved (2)</h3>" in html
+    assert "<h3>Needs attention (4)</h3>" in html and "<h3>What improved (1)</h3>" in html
     assert "Projected delivery:</strong>" in html and "complete or on track" in html
     assert "Commitment: Bring 101 call answering back to 85% within 3 minutes" in html
     empty = format_board_summary(
