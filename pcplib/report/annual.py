@@ -9,6 +9,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.annual import COUNTED_TEST
+from pcplib.assessment.change_chance import PUBLIC_SHIFT_WORDS, SHIFT_WORDS
 from pcplib.labels import format_figures, is_missing, list_words, month_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
@@ -252,15 +253,19 @@ def _record_words(r: Mapping[str, Any]) -> str:
     from the record's side and span (:class:`~pcplib.assessment.target_record.RecordWords`).
     """
     span, side = str(r.get("record_span") or ""), str(r.get("record_side") or "")
-    return f"{side} in {span}" if span and side else str(r["record"])
+    words = f"{side} in {span}" if span and side else str(r["record"])
+    # Residents and the Panel read this page without the chart: a change of level, not
+    # "the shift", as the public quarterly says it (review 15, R15-3).
+    return words.replace(SHIFT_WORDS, PUBLIC_SHIFT_WORDS)
 
 
 def _undecided_tail(r: Mapping[str, Any]) -> str:
     """The record beside a result too close to tell, as a fact, and why it does not settle it.
 
-    "; met in 7 of 14 months since the shift in February 2025" (a record that shows no
-    side), or "; met in 1 of 24 quarters, but the survey asks the same panel of people
-    each wave, ..." (a record that is not separate evidence,
+    "; met in 7 of 14 months since its level changed in February 2025" (a record that
+    shows no side; the chart's "shift" is told to residents as a change of level), or
+    "; met in 1 of 24 quarters, but the survey asks the same panel of people each wave,
+    ..." (a record that is not separate evidence,
     :func:`~pcplib.assessment.target_record.describe_untested_record`).
     """
     record = str(r.get("record") or "")
