@@ -321,21 +321,21 @@ def is_told_by_name_only(row: Mapping[str, Any]) -> bool:
 
 
 _NOT_RATED_WORDS = {
-    "unstable baseline": "the history is too unsettled to show what the usual ups and downs are",
-    "too few points": "there are too few figures yet to show what the usual ups and downs are",
+    "unstable baseline": "its past figures are too unsteady to set a normal range",
+    "too few points": "there are too few figures yet to set a normal range",
     "rolling figure": "each figure is a 12-month total that overlaps the one before, so "
-    "they cannot show the usual ups and downs",
-    "year-to-date figure": "each figure builds up through the year, so they cannot show "
-    "the usual ups and downs",
+    "they cannot set a normal range",
+    "year-to-date figure": "each figure builds up through the year, so they cannot set a "
+    "normal range",
 }
 
 
 def describe_public_not_rated(row: Mapping[str, Any]) -> str:
     """Why a measure with a figure is not rated, in plain words, from its ``spc_status``.
 
-    With no target, only the chart's limits could say what the usual ups and downs are;
-    the reason is the chart's (its reference period is not stable, too few figures, or
-    a rolling total), never "no clear change" (issue 26, review 3 #6 and #7).
+    With no target, only the chart's limits (a "normal range") could rate it: the reason is
+    the chart's, never "no clear change" (issue 26, review 3 #6, #7) nor "the usual ups and
+    downs", the words of the tests of change in the same paragraph (review 17, R17-10).
     """
     grey = describe_grey_rule(row, public=True)
     if grey:

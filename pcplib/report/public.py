@@ -58,8 +58,8 @@ GROUP_MEANINGS = {
     "chance: the counts are given",
     "trend": "not rated, as there is no right way for it to go: more reports can mean more "
     "people feel safe to come forward",
-    "not rated": "no target, and too little settled history to know its usual ups and downs; "
-    "any change is said",
+    "not rated": "no target, and too little steady history to set a normal range; any change "
+    "is said",
 }
 """What each of the public report's groups means: the one definition its key and its
 About page both quote."""
@@ -271,7 +271,7 @@ def _format_not_rated(rows: pd.DataFrame) -> str:
     """The measures not rated, each with a change told in its own sentence.
 
     The rest are listed by name under their reason ("Not rated, as there is no target,
-    and the history is too unsettled ...; no clear change on a year ago or since the plan
+    and its past figures are too unsteady ...; no clear change on a year ago or since the plan
     began: ...").
     """
     named, told = _split_named(rows)

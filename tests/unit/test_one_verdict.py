@@ -214,7 +214,9 @@ def test_a_measure_not_rated_for_want_of_a_chart_never_says_no_clear_change() ->
     assert "357 in the 12 months to September 2026 against 442 in the plan's baseline " \
         "year (2024/25): possibly better" in sentence  # fmt: skip
     # Why it is not rated: the chart, not the absence of change.
-    assert "Not rated" in sentence and "too unsettled" in sentence
+    assert "Not rated" in sentence and "too unsteady to set a normal range" in sentence
+    # The chart's range is never "the usual ups and downs", the tests' words (R17-10).
+    assert sentence.count("usual ups and downs") <= 1
 
 
 def test_a_not_rated_measure_with_evidence_is_told_in_its_own_sentence() -> None:
@@ -226,13 +228,15 @@ def test_a_not_rated_measure_with_evidence_is_told_in_its_own_sentence() -> None
 
 @pytest.mark.parametrize(
     ("status", "words"),
-    [("unstable baseline", "too unsettled"), ("too few points", "too few figures"),
+    [("unstable baseline", "too unsteady"), ("too few points", "too few figures"),
      ("rolling figure", "12-month"), ("year-to-date figure", "builds up")],
 )  # fmt: skip
 def test_the_public_reason_for_not_rating_names_the_method(status: str, words: str) -> None:
     from pcplib.assessment.public import describe_public_not_rated
 
-    assert words in describe_public_not_rated(ASB | {"spc_status": status})
+    reason = describe_public_not_rated(ASB | {"spc_status": status})
+    assert words in reason and "normal range" in reason
+    assert "ups and downs" not in reason  # the tests of change's words (review 17, R17-10)
 
 
 def test_small_numbers_are_never_steady() -> None:
