@@ -152,3 +152,29 @@ def test_the_printed_method_says_a_signal_below_materiality_is_not_a_change() ->
         "less than the materiality of the tests of change (2%, or 1 percentage point) is too "
         "small to matter, however far one point lies, so it is not called a change"
     ) in rule
+
+
+def test_a_signal_below_materiality_is_no_real_rise_with_no_good_direction(
+    sample: Any,
+) -> None:
+    # Review 17, R17-1: domestic abuse crimes recorded (no good direction) were "higher
+    # than the chart's reference period by more than chance" and "a real rise" on a
+    # quarter whose seasonally adjusted average sat on the centre line (July +0.4%).
+    import pandas as pd
+
+    from pcplib.report.spc_summary import format_spc_summary
+
+    row = _row(sample, "vawg", "vawg-da-crimes")
+    assert row["good_direction"] == "neutral"
+    why = (
+        "Signal (a run of months above its chart's centre line in July 2026), but too small "
+        "to matter (the quarter averages +0.0% on the centre line, below 2%; July 2026 "
+        "itself +0.4%), so not called a change"
+    )
+    assert row["spc_immaterial"] == why
+    assert row["spc_variation"] == "common_cause"
+    assert row["spc_summary"].startswith(f"{why}.")
+    assert "by more than chance" not in row["sentence"]
+    assert f"a {why[0].lower()}{why[1:]}" in row["sentence"]
+    summary = format_spc_summary(pd.DataFrame([row | {"measure_id": "vawg-da-crimes"}]), "S")
+    assert "real rise" not in summary
