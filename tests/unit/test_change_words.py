@@ -46,9 +46,16 @@ _UNCONFIRMED = {
 def test_an_unconfirmed_run_is_never_outside_its_charts_usual_range() -> None:
     row = _UNCONFIRMED | {"spc_signal": "a run of months above its chart's centre line"}
     assert describe_rating_evidence(row) == (
-        "no target; 2026/27 Q2 6,568 against 6,749 in 2025/26 Q2, a run of months above its "
-        "chart's centre line (no point outside the limits), which the tests of change do "
-        "not confirm"
+        "no target; 2026/27 Q2 6,568 against 6,749 in 2025/26 Q2, but its chart shows a run "
+        "of months above its centre line (no point outside the limits), which the tests of "
+        "change do not confirm"
+    )
+    # What the test of the figures quoted made of them, so a fall is never read as the
+    # concern (review 17, R17-3).
+    tested = row | {"judgement": "no evidence of change"}
+    assert describe_rating_evidence(tested).startswith(
+        "no target; 2026/27 Q2 6,568 against 6,749 in 2025/26 Q2 (no evidence of change), "
+        "but its chart shows a run of months above its centre line"
     )
     # Without the chart's words (an older row), still never a point outside the limits.
     words = describe_rating_evidence(_UNCONFIRMED)
@@ -81,8 +88,24 @@ def test_the_sample_run_only_concerns_say_what_the_chart_shows(
     assert row["rag_rule"] == "harm_spc_unconfirmed"
     assert row["spc_signal"] == shape
     words = describe_rating_evidence(row)
-    assert f"{shape} (no point outside the limits)" in words
+    shown = shape.replace("its chart's ", "its ")
+    assert f"its chart shows {shown} (no point outside the limits)" in words
     assert "usual range" not in words
+
+
+def test_an_unconfirmed_concern_a_test_finds_possible_is_never_unconfirmed_by_the_tests(
+    sample: Any,
+) -> None:
+    # Review 17, R17-3 (a): shoplifting's Why said the tests "do not confirm" its rise
+    # beside the very comparison a test found possibly worse (the rating's basis).
+    rows = summarise_strategy(sample, "business-crime", "2026-09", "board").measures
+    row = rows.set_index("measure_id").loc["bc-shoplifting"].to_dict()
+    assert row["rag_comparison"] == "the year ending on the baseline year"
+    assert describe_rating_evidence(row) == (
+        "no target; 12 months to September 2026 7,483 against 7,166 in 2024/25, a possible "
+        "rise, not yet conclusive; its chart shows two of three months close to its upper "
+        "limit (no point outside the limits)"
+    )
 
 
 # --- R9-4: a rating that moved within chance of its target is not progress -------------

@@ -452,3 +452,30 @@ def test_a_rolling_figure_compared_is_said_to_be_the_12_months_to_the_period_end
         "the quarter to June 2026"
     )
     assert describe_period_compared("2026-06") == "the quarter to June 2026"
+
+
+def test_a_changed_rating_on_the_evidence_says_what_rated_it_before(
+    dataset: Dataset, summaries: dict[str, StrategySummary]
+) -> None:
+    # Review 17, R17-3 (b): rural offences' Red to Amber gave only today's evidence, a fall
+    # of 6,568 against 6,749, never the real rise that made it Red in June.
+    from pcplib.assessment.board_changes import describe_change_reasons
+
+    told = tabulate_judgements([summaries["2026-06"]], STRATEGY)
+    record = _record("2026-09", "2026-06", told)
+    summary = summaries["2026-09"]
+    result = compare_with_previous_meeting(
+        dataset, summary, PreviousMeeting("2026-09", "2026-06", record)
+    )
+    moved = result.changes.set_index("item_id").loc["rural-offences"]
+    assert (moved["change"], moved["before"], moved["after"]) == ("rating changed", "Red", "Amber")
+    why = (
+        "was Red (no target; 2026/27 Q1 6,723 against 6,076 in 2025/26 Q1, a real rise); now "
+        "2026/27 Q2 6,568 against 6,749 in 2025/26 Q2 (no evidence of change), but its chart "
+        "shows a run of months above its centre line (no point outside the limits), which "
+        "the tests of change do not confirm"
+    )
+    assert moved["reason"] == why
+    # The Delivery Board's Why reads the same words.
+    reasons, _ = describe_change_reasons(summary, result, False)
+    assert reasons["rural-offences"].endswith(why)
