@@ -197,6 +197,7 @@ def describe_change_reasons(
     earlier = by_measure["previous_value"]
     within = by_measure.get("move_within_chance", pd.Series(dtype=object))
     noise = by_measure.get("change_within_chance", pd.Series(dtype=object))
+    rated_then = by_measure.get("rated_then", pd.Series(dtype=object))
     previous = continuity.previous
     label = "the view first published" if update else ""
     reasons: dict[str, str] = {}
@@ -216,6 +217,7 @@ def describe_change_reasons(
             or (describe_period_compared(previous.period_end, now) if previous is not None else ""),
             within_chance=strip_text(within.get(mid)),
             chance_note=strip_text(noise.get(mid)),
+            was=strip_text(rated_then.get(mid)),
         )
         current = now.get("current")
         if update and then is not None and not is_missing(current) and then == float(current):

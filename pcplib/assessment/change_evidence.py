@@ -24,7 +24,12 @@ from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.vocabulary import describe_counted_change
 from pcplib.labels import format_figures, parse_number
 
-__all__ = ["describe_change_evidence", "describe_lost_rating", "describe_rating_evidence"]
+__all__ = [
+    "describe_change_evidence",
+    "describe_earlier_rating",
+    "describe_lost_rating",
+    "describe_rating_evidence",
+]
 
 _COMPARED = {
     "the quarter on the same quarter a year earlier": (
@@ -44,15 +49,33 @@ _GRADES = {
     "harm_test": "a real {worse}",
     "harm_possible": "a possible {worse}, not yet conclusive",
     "harm_spc": "{signal}, a real {worse}",
-    "harm_spc_unconfirmed": "{signal} (no point outside the limits), which the tests of "
-    "change do not confirm",
+    "harm_spc_unconfirmed": "{tested}but its chart shows {signal} (no point outside the "
+    "limits), which the tests of change do not confirm",
     "no_deterioration": "no real {worse}",
     "tests_improvement": "a real {better}",
 }
 """The grade of the evidence behind a rating with no target, by its rule, in plain words
 (the rule and its test stay in ``rag_reason``). ``{signal}`` is what the chart shows in
 the period (``spc_signal``): "outside its chart's usual range" only for a point beyond
-its limits; a run, trend or two of three near a limit is said as such."""
+its limits; a run, trend or two of three near a limit is said as such. ``{tested}`` is
+what the tests make of the figures quoted ("(no evidence of change), "), so a concern
+the tests do not confirm is never read off figures that move the other way. One a test
+finds possible (``rag_comparison``) is worded by :data:`_POSSIBLE_UNCONFIRMED`."""
+
+_POSSIBLE_UNCONFIRMED = (
+    "a possible {worse}, not yet conclusive; its chart shows {signal} (no point outside the limits)"
+)
+"""An SPC concern the tests do not confirm, where one test finds a possible deterioration
+(the comparison the rating rests on, whose figures are quoted): that test's verdict, then
+the chart's, never "which the tests of change do not confirm" beside the very
+comparison a test found possibly worse (review 17, R17-3)."""
+
+_JUDGEMENT_COLUMNS = {
+    "the quarter on the same quarter a year earlier": "judgement",
+    "the year ending on the year before": "year_ending_judgement",
+    "the year ending on the baseline year": "since_baseline_judgement",
+}
+"""The column of each comparison's verdict (``no evidence of change``, ``improved``, ...)."""
 
 _TESTED_GRADES = ("harm_test", "harm_possible", "no_deterioration", "tests_improvement")
 """The grades that rest on the tests of change, which a figure counted in full has none
@@ -96,12 +119,12 @@ def _signal_words(row: Mapping[str, Any]) -> str:
     return _NO_SHAPE if unconfirmed else _BEYOND_LIMITS
 
 
-def _figures_compared(row: Mapping[str, Any]) -> str:
+def _figures_compared(row: Mapping[str, Any]) -> tuple[str, str]:
     """``"12 months to September 2026 412 against 356 in the 12 months to September 2025"``.
 
     The comparison the rating rests on (``rag_comparison``), else the quarter on the same
     quarter a year earlier, else the year ending on the year before; empty when neither
-    has both figures.
+    has both figures. Returned with the comparison quoted.
     """
     chosen = str(row.get("rag_comparison") or "")
     order = [chosen] if chosen in _COMPARED else []
@@ -115,8 +138,8 @@ def _figures_compared(row: Mapping[str, Any]) -> str:
         return (
             f"{row.get(label_now) or 'now'} {shown[0]} against {shown[1]} in "
             f"{_the(str(row.get(label_then) or 'the comparison period'))}"
-        )
-    return ""
+        ), comparison
+    return "", ""
 
 
 def _the(label: str) -> str:
@@ -147,7 +170,7 @@ def describe_rating_evidence(row: Mapping[str, Any], previous_rag: str = "") -> 
     rule = str(row.get("rag_rule") or "")
     if str(row.get("rag_basis")) != "evidence" or rule not in _GRADES:
         return describe_rating_plainly(row, previous_rag=previous_rag)
-    figures = _figures_compared(row)
+    figures, compared = _figures_compared(row)
     if not figures:
         return describe_rating_plainly(row, previous_rag=previous_rag)
     # Worse is a fall for a measure that should grow (a share answered, a rate solved).
@@ -158,12 +181,55 @@ def describe_rating_evidence(row: Mapping[str, Any], previous_rag: str = "") -> 
         # chart's signal beside it is said as the chart's.
         chart = _CHART_SIGNALS.get(str(row.get("spc_variation") or ""), "")
         return f"no target; {figures}, {counted}{chart}"
-    grade = _GRADES[rule].format(
+    signal = _signal_words(row)
+    grade = _GRADES[rule]
+    tested = ""
+    if rule == "harm_spc_unconfirmed":
+        # "its chart shows a run of months above its centre line": the chart named once.
+        signal = signal.replace("its chart's ", "its ")
+        if str(row.get("rag_comparison") or "") in _COMPARED:
+            grade = _POSSIBLE_UNCONFIRMED
+        elif row.get(_JUDGEMENT_COLUMNS.get(compared, "")) == "no evidence of change":
+            tested = "(no evidence of change), "
+    grade = grade.format(
         worse="fall" if higher else "rise",
         better="rise" if higher else "fall",
-        signal=_signal_words(row),
+        signal=signal,
+        tested=tested,
     )
-    return f"no target; {figures}, {grade}"
+    joint = " " if tested else ", "
+    return f"no target; {figures}{joint}{grade}"
+
+
+def describe_earlier_rating(was: Mapping[str, Any], previous_rag: str) -> str:
+    """Say what rated a measure at the comparison, when the evidence did: "was Red (...)".
+
+    A rating with no target rests on the evidence of its own period; a move from it told
+    by today's evidence alone leaves the reader to guess why it was rated as it was
+    (review 17, R17-3: rural offences' Red to Amber quoted a fall, and never the real
+    rise of 6,723 against 6,076 that made it Red). A rating against a target is told by
+    its figure beside the earlier one (:func:`describe_change_evidence`), so needs none.
+
+    Parameters
+    ----------
+    was : mapping
+        The row that gave the earlier rating: the earlier period as today's data give
+        it, or as the meeting was told it.
+    previous_rag : str
+        The rating the comparison gave.
+
+    Returns
+    -------
+    str
+        "was Red (no target; 2026/27 Q1 6,723 against 6,076 in 2025/26 Q1, a real
+        rise)"; empty for a rating against a target, or with no figures behind it.
+    """
+    rule = str(was.get("rag_rule") or "")
+    if str(was.get("rag_basis")) != "evidence" or rule not in _GRADES:
+        return ""
+    if not _figures_compared(was)[0]:
+        return ""
+    return f"was {previous_rag} ({describe_rating_evidence(was)})"
 
 
 def describe_change_evidence(
@@ -174,6 +240,7 @@ def describe_change_evidence(
     previous_rag: str = "",
     within_chance: str = "",
     chance_note: str = "",
+    was: str = "",
 ) -> str:
     """Say why a measure's rating changed: the change in the evidence, not the new name.
 
@@ -202,6 +269,9 @@ def describe_change_evidence(
         (:func:`~pcplib.assessment.change_chance.describe_change_within_chance`), the
         words that say so, set after the figures ("...; a change of +1.1 points, within
         the survey's margin of error (+/- 7.2 points)").
+    was : str, optional
+        What rated the measure at the comparison (:func:`describe_earlier_rating`),
+        said first, then today's evidence after "now".
 
     Returns
     -------
@@ -236,6 +306,11 @@ def describe_change_evidence(
         words = f"{words[:close]}{said}{words[close:]}"
     if chance_note:
         words = f"{words}; {chance_note}"
+    if was:
+        # "was Red (no target; ...); now 2026/27 Q2 ...": "no target" said once.
+        if "(no target; " in was:
+            words = words.removeprefix("no target; ")
+        words = f"{was}; now {words}"
     lead = within_chance or next(
         (m for m in ("into needs attention", "out of needs attention") if m in movements), ""
     )

@@ -56,7 +56,11 @@ from pcplib.assessment.change_chance import (
     is_strategy_move_within_chance,
     name_target_move,
 )
-from pcplib.assessment.change_evidence import describe_change_evidence, describe_lost_rating
+from pcplib.assessment.change_evidence import (
+    describe_change_evidence,
+    describe_earlier_rating,
+    describe_lost_rating,
+)
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.spc_verdict import is_rolling
@@ -170,7 +174,9 @@ class Continuity:
         empty; ``change_within_chance``: for a rating that changed, the words of a
         figure that moved by less than chance allows
         (:func:`~pcplib.assessment.change_chance.describe_change_within_chance`), else
-        empty.
+        empty; ``rated_then``: for a rating that changed between two ratings, what
+        rated it then when the evidence did
+        (:func:`~pcplib.assessment.change_evidence.describe_earlier_rating`), else empty.
     changes : pandas.DataFrame
         The movements, columns :data:`CHANGE_COLUMNS`, in the order of
         :data:`CHANGE_KINDS`.
@@ -337,13 +343,17 @@ def _measure_movements(
     earlier: float | None = None,
     earlier_label: str = "",
     then: Mapping[str, Any] | None = None,
+    was: str = "",
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The movements of one measure, as change rows and as short words.
 
     ``earlier`` is the figure the comparison gave for its own period (``earlier_label``),
     set beside a target's figure in a changed rating's reason; ``then`` is the measure's
     row for that period as today's data give it, whose allowance for chance says
-    whether the figure's move was within it (review 9, R9-5).
+    whether the figure's move was within it (review 9, R9-5); ``was`` is what rated it
+    then, when the evidence did (:func:`~pcplib.assessment.change_evidence.
+    describe_earlier_rating`), said before today's evidence in a changed rating's
+    reason, as a rating lost says it (review 17, R17-3).
     """
     rows: list[dict[str, Any]] = []
     words: list[str] = []
@@ -393,6 +403,7 @@ def _measure_movements(
             previous_rag=lost,
             within_chance=within or beyond,
             chance_note=chance_note,
+            was=was,
         )
         rows.append(
             base
@@ -495,7 +506,13 @@ def _compare_measures(
         )
         moved = str(now["rag"]) != str(before.get("rag", "")) and bool(before.get("rag"))
         period = describe_period_compared(previous.period_end, now)
-        rows, words = _measure_movements(now, before, unit, reported, period, then)
+        old_rag = str(before.get("rag", ""))
+        was = (
+            describe_earlier_rating(_rated_then(before, then, old_rag), old_rag)
+            if moved and str(now["rag"]) != "Grey"
+            else ""
+        )
+        rows, words = _measure_movements(now, before, unit, reported, period, then, was)
         # The rating's move as the sections file it, for judgements.csv (review 13, R13-3).
         rating_change = next(
             (str(r["change"]) for r in rows if is_rating_change(r["change"], r["before"])), ""
@@ -532,9 +549,13 @@ def _compare_measures(
                 "change_within_chance": describe_change_within_chance(now, reported, then)
                 if moved
                 else "",
+                "rated_then": was,
             }
         )
-    columns = ["measure_id", *CONTINUITY_COLUMNS, "move_within_chance", "change_within_chance"]
+    columns = [
+        "measure_id", *CONTINUITY_COLUMNS, "move_within_chance", "change_within_chance",
+        "rated_then",
+    ]  # fmt: skip
     return pd.DataFrame(table, columns=columns), changes
 
 

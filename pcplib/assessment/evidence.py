@@ -27,6 +27,11 @@ measure"). The test fits the data, as the field tests it:
   windows' figures with the standard deviation the XmR chart uses (mean moving range /
   1.128: Wheeler), so a change is judged against the series' own point-to-point noise.
 
+The windows compare like seasons, so for a measure seasonal by the rule SPC uses the
+noise of counts, rates and levels is sized net of season (each figure divided by its
+season's index, the windows' chi-squared about seasonal expected values:
+:mod:`pcplib.assessment.season_noise`); proportions are sized as they are.
+
 A change below :data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PCT` per cent
 (:data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PP` points for a percentage) is
 *below materiality*, and counts expected below
@@ -45,6 +50,12 @@ import numpy as np
 import pandas as pd
 
 from pcplib.assessment.figures import Window
+from pcplib.assessment.season_noise import (
+    SEASON,
+    deseasonalise_history,
+    read_season_factors,
+    sum_season_chi2,
+)
 from pcplib.assessment.thresholds import (
     CONFIDENCE,
     D2,
@@ -365,7 +376,11 @@ def _windows_dispersion(
     """The quasi-likelihood dispersion of the two windows' own periods, and its df.
 
     Pearson's chi-squared about each window's mean over its degrees of freedom
-    (McCullagh and Nelder 1989); (1, None) with too few periods.
+    (McCullagh and Nelder 1989); for a deseasonalised history (its seasonal indices
+    beside, :func:`~pcplib.assessment.season_noise.deseasonalise_history`), a count's
+    about each period's seasonal expected value, the indices a known offset
+    (:func:`~pcplib.assessment.season_noise.sum_season_chi2`). (1, None) with too few
+    periods.
     """
     b, a = _in_window(history, before), _in_window(history, after)
     df = len(b) + len(a) - 2
@@ -374,7 +389,13 @@ def _windows_dispersion(
         return 1.0, None
     chi2 = 0.0
     for part in (b, a):
-        if kind == "count":
+        if kind == "count" and SEASON in part.columns:
+            # Net of season: about each period's expected value (window level x index).
+            within = sum_season_chi2(part)
+            if within is None:
+                return 1.0, None
+            chi2 += within
+        elif kind == "count":
             mean = float(part["value"].mean())
             if mean <= 0:
                 return 1.0, None
@@ -536,7 +557,8 @@ def weigh_change(
     history : pandas.DataFrame
         The measure's current-definition rows up to the reporting period, on a regular
         calendar, with ``value`` and optionally ``numerator`` and ``denominator``: the
-        series whose own variation sizes the test.
+        series whose own variation sizes the test (net of season when the measure is
+        seasonal: :func:`~pcplib.assessment.season_noise.read_season_factors`).
     measure : mapping
         The measure's catalogue row (``unit``, ``aggregation``).
 
@@ -577,6 +599,10 @@ def weigh_change(
         )  # fmt: skip
     small = False
     dispersion: float | None = None
+    factors = read_season_factors(history, measure) if kind != "proportion" else None
+    if factors is not None:
+        # Like seasons are compared, so the seasonal swing is no part of the noise.
+        history = deseasonalise_history(history, factors)
     if kind == "count":
         dispersion = estimate_dispersion(history["value"].to_numpy(dtype=float))
         within, df = _windows_dispersion(history, before, after, "count")

@@ -23,6 +23,7 @@ from pcplib.assessment.vocabulary import (
     describe_disagreement_tail,
     is_improvement_borne_out,
     name_chart_period,
+    say_chance,
     say_small_close,
 )
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
@@ -242,6 +243,8 @@ def _target_clause(row: dict[str, Any]) -> str:
                     "no target; rated Amber for an SPC concern the tests of change do not confirm"
                 )
             return f"no target; rated Amber for a possible {worse}"
+        if row.get("rag_rule") == "tests_improvement":
+            return _improvement_clause(row)
         return "no target, and no real deterioration"
     rule = row.get("rag_rule")
     if rule == "target_asks_nothing":
@@ -262,6 +265,40 @@ def _target_clause(row: dict[str, Any]) -> str:
     if rule == "no_comparable_baseline":
         return f"no target; {describe_grey_rule(row)}"
     return "no target" if row["current"] is not None else ""
+
+
+_IMPROVED_ON = {
+    "the quarter on the same quarter a year earlier": ("change", "on the same quarter last year"),
+    "the year ending on the year before": (
+        "year_ending_change", "over the 12 months on the 12 months before",
+    ),
+    "the year ending on the baseline year": (
+        "since_baseline_change", "since the plan's baseline year",
+    ),
+}  # fmt: skip
+"""For each comparison a ``tests_improvement`` rating can rest on (``rag_comparison``),
+the column of its shown change and the comparison in words."""
+
+
+def _improvement_clause(row: dict[str, Any]) -> str:
+    """The basis of a Green with no target and no SPC verdict: the improvement that rated it.
+
+    Such a measure is Green only for a real improvement on a test of change (the printed
+    rule); "no real deterioration", the basis of a Green with a chart's verdict, would
+    tell it Green for merely not getting worse, beside a Grey neighbour in the same
+    position (review 17, R17-2: residential burglary, rated on its fall since the
+    baseline year while its quarter was -0.3%).
+    """
+    column, words = _IMPROVED_ON.get(str(row.get("rag_comparison") or ""), ("", ""))
+    if not words:
+        return "no target; rated Green for a real improvement on a test of change"
+    better = "rise" if row.get("good_direction") == "higher" else "fall"
+    shown = str(row.get(column) or "").strip()
+    counted = not say_chance(row)
+    tail = "counted in full, not tested" if counted else "beyond chance"
+    size = f" ({shown}, {tail})" if shown and shown.lower() != "nan" else ""
+    real = "" if counted else "real "
+    return f"no target; rated Green for a {real}{better} {words}{size}"
 
 
 _ASSURANCE_TAILS = {c: p.tail for c, p in ASSURANCE_PHRASES.items()}

@@ -494,7 +494,10 @@ def describe_immaterial_signal(
         so not called a change"; with one point in the period, "(+1.0% on the centre
         line, below 2%)"; or "".
     """
-    if variation not in ("special_cause_improvement", "special_cause_concern"):
+    if variation not in _SEVERITY:
+        # A measure with no good direction is held to the same materiality: its signal
+        # is told as a real rise or fall, so a tiny one is no more a change than an
+        # improvement is (review 17, R17-1).
         return ""
     inside = _points_between(result, window.first, window.last)
     inside = inside[inside["value"].notna() & inside["mean"].notna()]

@@ -432,11 +432,12 @@ def test_judgements_csv_marks_within_chance_the_moves_the_board_page_does(
     words = rows.set_index(["strategy_id", "measure_id"])["since_last_meeting"]
     for key in in_file:
         assert ", within chance" in words[key], key
-    # Rural Crime's move is real (rural offences moved beyond chance): said bare.
-    assert words["rural-crime", "overall"].startswith("rating Red to Amber since ")
+    # Scrutiny and Legitimacy's move is real (complaints rose beyond chance): said bare.
+    assert words["scrutiny-and-legitimacy", "overall"].startswith("rating Green to Red since ")
     owners = format_board_owners(board)
     assert "Supporting Victims: Red to Amber, within chance" in owners
-    assert "Rural Crime: Red to Amber, within chance" not in owners
+    assert "Scrutiny and Legitimacy: Green to Red" in owners
+    assert "Scrutiny and Legitimacy: Green to Red, within chance" not in owners
     assert set(rows["rating_within_chance"].dropna()) <= {True, False}
 
 
@@ -567,31 +568,31 @@ def test_a_high_risk_is_new_only_against_the_quarter_befores_return(
 
 
 def test_changed_measures_are_named_and_a_move_to_grey_is_no_longer_rated(data_dir: Path) -> None:
-    # Review 3 #11 and the Changed column's counts: farm machinery thefts went Red to
-    # Grey (its chart lost its stable reference period) while up on a year ago; the view
-    # names each changed measure, and this one as no longer rated, never as better.
+    # Review 3 #11 and the Changed column's counts: a measure that went Red to Grey (its
+    # chart has no stable reference period) is named, and as no longer rated, never as
+    # better. Victims better able to cope and recover: Red in June 2026 on a real fall.
     sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
-    rural = replace(
-        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "rural-crime"]
+    victims = replace(
+        sample,
+        strategies=sample.strategies[sample.strategies["strategy_id"] == "supporting-victims"],
     )
-    board = summarise_board_quarter(rural, "2026-09", "2026-11")
+    board = summarise_board_quarter(victims, "2026-09", "2026-11")
     changed = board.items[(board.items["flag"] == "changed") & (board.items["kind"] == "rating")]
-    machinery = changed[changed["item_id"] == "rural-machinery-theft"].iloc[0]
-    assert machinery["state"] == "Red to Grey"
+    coping = changed[changed["item_id"] == "sv-coping-recovery"].iloc[0]
+    assert coping["state"] == "Red to Grey"
     # What rated it a quarter before and what is true now, not only that its chart has
     # no stable reference period, which was as true when it was Red (review 10, R10-7).
-    assert machinery["reason"].startswith(
-        "no longer rated: was Red (no target; 2026/27 Q1 103 against 69 in 2025/26 Q1, a real "
-        "rise); now up 17.9% on the same quarter last year (99 against 84), within the usual "
-        "variation"
-    ), machinery["reason"]
+    assert coping["reason"].startswith(
+        "no longer rated: was Red (no target; 2026/27 Q1 85.7% against 91.3% in 2025/26 Q1, "
+        "a real fall); now up 6.2 percentage points on the same quarter last year (89.6% "
+        "against 83.4%)"
+    ), coping["reason"]
     # Listed once, as a rating change.
-    assert (changed["item_id"] == "rural-machinery-theft").sum() == 1
+    assert (changed["item_id"] == "sv-coping-recovery").sum() == 1
     page = format_board_owners(board)
-    # One or more ratings changed (rural offences and confidence too, review 4).
     assert "<details" in page and re.search(r"measure ratings? changed", page)
     folded = page[page.index("<details") :]
-    assert esc(str(machinery["item"])) in folded
+    assert esc(str(coping["item"])) in folded
     assert "no longer rated" in folded
 
 
@@ -622,16 +623,16 @@ def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
     folded = folded[folded.index("<details") :].split("</details>")[0]
     assert "recomputed from today&#x27;s data" in folded
     # The view's own record now keeps the measures: read from it, as the board saw them.
-    # Told Green then for farm machinery, the change reads Green to Grey, not Red to Grey.
+    # Told Amber then for farm machinery, the change reads Amber to Green, not Red to Green.
     told_rows = shown.judgements.copy()
-    told_rows.loc[told_rows["measure_id"] == "rural-machinery-theft", "rag"] = "Green"
+    told_rows.loc[told_rows["measure_id"] == "rural-machinery-theft", "rag"] = "Amber"
     board = summarise_board_quarter(
         rural, "2026-09", "2026-11", records=[replace(shown, judgements=told_rows)]
     )
     strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
     assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "as reported")
     items = board.items.set_index("item_id")
-    assert items.loc["rural-machinery-theft", "state"] == "Green to Grey"
+    assert items.loc["rural-machinery-theft", "state"] == "Amber to Green"
     folded = format_board_owners(board)
     folded = folded[folded.index("<details") :].split("</details>")[0]
     assert "as the Board was told them, August 2026" in folded

@@ -314,7 +314,13 @@ def test_a_changed_rating_gives_the_figures_that_moved_it_in_the_boards_words(
             "the quarter to June 2026",
             chance_note=noise[mid],
         )
-        assert changed.loc[mid, "reason"] == expected
+        reason = changed.loc[mid, "reason"]
+        if reason.startswith("was "):
+            # What rated it at the meeting, when the evidence did, comes first (review 17,
+            # R17-3); today's figures close it.
+            assert reason.endswith(expected.removeprefix("no target; ")), reason
+        else:
+            assert reason == expected
         # Figures, not only the rating's name: "412 against 356", "76.9% against 85.0%".
         assert re.search(r"\d.* against .*\d", expected), expected
     page = html.unescape(format_since_last_meeting(result))
@@ -391,17 +397,17 @@ def test_the_section_keeps_month_capitals_and_counts_each_kind_in_brackets(
 
 
 def test_a_move_to_not_rated_is_no_longer_rated_never_no_longer_needs_attention(
-    dataset: Dataset, summaries: dict[str, StrategySummary]
+    dataset: Dataset,
 ) -> None:
-    # Review 3 #11: farm machinery thefts went Red to Grey because the chart lost its
-    # stable reference period, while up on a year ago; "No longer needs attention" read
-    # as the problem solved.
-    mid = "rural-machinery-theft"
-    then = summaries["2026-06"]
-    told = tabulate_judgements([then], STRATEGY)
+    # Review 3 #11: a measure that went Red to Grey because its chart has no stable
+    # reference period read "No longer needs attention", as if the problem were solved.
+    # Victims better able to cope and recover: Red in June 2026 on a real fall, Grey now.
+    mid = "sv-coping-recovery"
+    then = summarise_strategy(dataset, "supporting-victims", "2026-06")
+    told = tabulate_judgements([then], "supporting-victims")
     assert told.set_index("measure_id").loc[mid, "assessment"] == "needs attention"
     record = _record("2026-09", "2026-06", told)
-    summary = summaries["2026-09"]
+    summary = summarise_strategy(dataset, "supporting-victims", "2026-09")
     assert summary.measures.set_index("measure_id").loc[mid, "rag"] == "Grey"
     result = compare_with_previous_meeting(
         dataset, summary, PreviousMeeting("2026-09", "2026-06", record)
@@ -414,13 +420,11 @@ def test_a_move_to_not_rated_is_no_longer_rated_never_no_longer_needs_attention(
     assert (row["change"], row["before"], row["after"]) == ("no longer rated", "Red", "Grey")
     # What rated it then and what is true now, not the standing condition alone (review
     # 10, R10-7: its chart's reference period was no more stable when it was Red).
-    assert row["reason"] == (
-        "no longer rated: was Red (no target; 2026/27 Q1 103 against 69 in 2025/26 Q1, a "
-        "real rise); now up 17.9% on the same quarter last year (99 against 84), within "
-        "the usual variation, so not a real change, and with no target and no stable chart "
-        "it is rated only on a real change (an improvement only where the year ending bears "
-        "it out)"
-    )
+    assert row["reason"].startswith(
+        "no longer rated: was Red (no target; 2026/27 Q1 85.7% against 91.3% in 2025/26 Q1, "
+        "a real fall); now up 6.2 percentage points on the same quarter last year (89.6% "
+        "against 83.4%)"
+    ), row["reason"]
     words = result.measures.set_index("measure_id").loc[mid, "since_last_meeting"]
     assert "no longer rated" in words and "out of needs attention" not in words
     page = format_since_last_meeting(result)
@@ -454,3 +458,32 @@ def test_a_rolling_figure_compared_is_said_to_be_the_12_months_to_the_period_end
         "the quarter to June 2026"
     )
     assert describe_period_compared("2026-06") == "the quarter to June 2026"
+
+
+def test_a_changed_rating_on_the_evidence_says_what_rated_it_before(
+    dataset: Dataset, summaries: dict[str, StrategySummary]
+) -> None:
+    # Review 17, R17-3 (b): a rating changed on the evidence gave only today's evidence,
+    # never what made it Red at the meeting. Farm machinery thefts: Red in June on a real
+    # rise on the quarter, Green now on a real fall since the plan's baseline year.
+    from pcplib.assessment.board_changes import describe_change_reasons
+
+    told = tabulate_judgements([summaries["2026-06"]], STRATEGY)
+    record = _record("2026-09", "2026-06", told)
+    summary = summaries["2026-09"]
+    result = compare_with_previous_meeting(
+        dataset, summary, PreviousMeeting("2026-09", "2026-06", record)
+    )
+    changes = result.changes
+    mid = "rural-machinery-theft"
+    moved = changes[(changes["item_id"] == mid) & (changes["change"] == "rating changed")]
+    (row,) = moved.to_dict("records")
+    assert (row["before"], row["after"]) == ("Red", "Green")
+    why = (
+        "was Red (no target; 2026/27 Q1 103 against 69 in 2025/26 Q1, a real rise); now "
+        "12 months to September 2026 357 against 442 in 2024/25, a real fall"
+    )
+    assert row["reason"] == why
+    # The Delivery Board's Why reads the same words.
+    reasons, _ = describe_change_reasons(summary, result, False)
+    assert reasons[mid].endswith(why)

@@ -274,3 +274,61 @@ def test_a_target_met_but_close_on_small_numbers_says_why_it_is_close():
     assert say_target(plain).endswith("though by less than the usual ups and downs.")
     assert wide not in describe_rating_plainly(plain)
     assert "chance allows (+/- 8.96)" in _describe_target(plain)
+
+
+def _improved_row(**extra: Any) -> dict[str, Any]:
+    """A measure with no target and no SPC verdict, Green on a real fall since 2024/25."""
+    row = {
+        "rag": "Green", "rag_basis": "evidence", "rag_rule": "tests_improvement",
+        "rag_comparison": "the year ending on the baseline year", "good_direction": "lower",
+        "unit": "count", "current": 497.0, "comparison_value": 498.0,
+        "comparison_basis": "same quarter last year", "change": "-0.3%", "direction": "down",
+        "change_evidence": "below materiality", "since_baseline_change": "-8.1%",
+        "spc_status": "unstable baseline", "spc_variation": None,
+    }  # fmt: skip
+    return row | extra
+
+
+def test_a_green_on_the_tests_alone_says_the_improvement_that_rated_it():
+    # Review 17, R17-2: residential burglary (no target, no SPC verdict) was Green "no
+    # target, and no real deterioration", a basis the printed rule makes Grey; its basis,
+    # a real fall since the baseline year, was not in the sentence.
+    sentence = write_measure_sentence(_improved_row())
+    assert "no real deterioration" not in sentence
+    assert sentence.endswith(
+        "no target; rated Green for a real fall since the plan's baseline year (-8.1%, "
+        "beyond chance)."
+    )
+    # Higher is good: a rise; over the year ending, its own change.
+    rose = _improved_row(
+        good_direction="higher", rag_comparison="the year ending on the year before",
+        year_ending_change="+6.0%",
+    )  # fmt: skip
+    assert write_measure_sentence(rose).endswith(
+        "rated Green for a real rise over the 12 months on the 12 months before (+6.0%, "
+        "beyond chance)."
+    )
+    # Counted in full: a change, never "real" nor "beyond chance".
+    counted = write_measure_sentence(_improved_row(administrative=True))
+    assert counted.endswith(
+        "rated Green for a fall since the plan's baseline year (-8.1%, counted in full, "
+        "not tested)."
+    )
+    # A Green on a chart's verdict keeps its own basis.
+    spc = _improved_row(
+        rag_rule="no_deterioration", spc_status="assessed", spc_variation="common_cause",
+        spc_limits_from="2024-02", spc_limits_to="2025-03",
+    )  # fmt: skip
+    assert write_measure_sentence(spc).endswith("no target, and no real deterioration.")
+
+
+def test_residential_burglary_is_green_for_its_fall_since_the_baseline_year(sample: Any):
+    from pcplib.assessment.strategy import summarise_strategy
+
+    rows = summarise_strategy(sample, "neighbourhood-crime", "2026-09", "board").measures
+    row = rows.set_index("measure_id").loc["nc-burglary-rate"]
+    assert (row["rag"], row["rag_rule"]) == ("Green", "tests_improvement")
+    assert row["sentence"].endswith(
+        "no target; rated Green for a real fall since the plan's baseline year (-8.1%, "
+        "beyond chance)."
+    )

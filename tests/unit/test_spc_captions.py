@@ -128,13 +128,15 @@ def test_a_flagged_point_overruled_by_materiality_says_so_where_shown(sample: An
 def test_the_sentence_of_an_unconfirmed_concern_is_not_worse_by_more_than_chance(
     sample: Any,
 ) -> None:
-    sentence = _row(sample, "rural-crime", "rural-offences")["sentence"]
+    # Shoplifting: two of three months near the upper limit, the tests only possibly
+    # worse (rural offences' run is now confirmed by its baseline-year test, issue 26).
+    sentence = _row(sample, "business-crime", "bc-shoplifting")["sentence"]
     assert "by more than chance" not in sentence
     assert (
-        "a signal of concern against the chart's reference period (February 2024 to March "
-        "2025), from a run of months above its chart's centre line with no point outside the "
-        "limits, that the tests of change do not confirm: the latest 12 months show no "
-        "evidence of change"
+        "a signal of concern against the chart's reference period (October 2023 to March "
+        "2025), from two of three months close to its chart's upper limit with no point "
+        "outside the limits, that the tests of change do not confirm: the latest 12 months "
+        "are only possibly worse"
     ) in sentence
 
 
@@ -150,3 +152,29 @@ def test_the_printed_method_says_a_signal_below_materiality_is_not_a_change() ->
         "less than the materiality of the tests of change (2%, or 1 percentage point) is too "
         "small to matter, however far one point lies, so it is not called a change"
     ) in rule
+
+
+def test_a_signal_below_materiality_is_no_real_rise_with_no_good_direction(
+    sample: Any,
+) -> None:
+    # Review 17, R17-1: domestic abuse crimes recorded (no good direction) were "higher
+    # than the chart's reference period by more than chance" and "a real rise" on a
+    # quarter whose seasonally adjusted average sat on the centre line (July +0.4%).
+    import pandas as pd
+
+    from pcplib.report.spc_summary import format_spc_summary
+
+    row = _row(sample, "vawg", "vawg-da-crimes")
+    assert row["good_direction"] == "neutral"
+    why = (
+        "Signal (a run of months above its chart's centre line in July 2026), but too small "
+        "to matter (the quarter averages +0.0% on the centre line, below 2%; July 2026 "
+        "itself +0.4%), so not called a change"
+    )
+    assert row["spc_immaterial"] == why
+    assert row["spc_variation"] == "common_cause"
+    assert row["spc_summary"].startswith(f"{why}.")
+    assert "by more than chance" not in row["sentence"]
+    assert f"a {why[0].lower()}{why[1:]}" in row["sentence"]
+    summary = format_spc_summary(pd.DataFrame([row | {"measure_id": "vawg-da-crimes"}]), "S")
+    assert "real rise" not in summary
