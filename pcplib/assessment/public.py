@@ -388,10 +388,11 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
         if possibly:
             return f"Possibly {way} {when}, though not yet clear enough to be sure{tail}."
         if counted:
-            # Counted in full (administrative), a change is a change: the opening already
-            # gives the change on a year ago, and any other is told by its figures, never
-            # as "real" against the usual ups and downs (issue 26, F4/N7).
-            return "" if when == "on a year ago" else f"{way.capitalize()} {when}{tail}."
+            # Counted in full, a change is never "real" against ups and downs (issue 26,
+            # F4/N7); the opening gives it, and a worsening is named ("down" may be good).
+            if when == "on a year ago":
+                return "" if better else "Worse."
+            return f"{way.capitalize()} {when}{tail}."
         if not better and is_rise_in_reports(row):
             # Reports to Action Fraud track reporting even more than recorded crime does
             # (assessment.caveats): a real rise in them is said as one, never as crime

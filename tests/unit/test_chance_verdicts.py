@@ -341,6 +341,23 @@ def test_the_same_hours_as_a_process_are_judged_on_chance_and_its_record():
         assert "common-cause variation" in row["rag_reason"]
 
 
+def test_a_headcount_counted_in_full_that_fell_says_it_is_worse_to_the_public():
+    # Special constables in post at the quarter end, 87 a year ago and 84 now: counted in
+    # full, the fall of 3.4% is a fall, not noise (review 17, R17-9). A resident reads
+    # "down 3.4%" under "needs attention" and is told it is the wrong way.
+    from pcplib.assessment.public import write_public_sentence
+
+    values = [float(v) for v in np.round(np.linspace(40, 90, len(QUARTERS)))]
+    values[-5:] = [87.0, 88.0, 86.0, 80.0, 84.0]
+    row = judge(values, frequency="quarterly", aggregation="last", good_direction="higher",
+                administrative="yes")  # fmt: skip
+    assert (row["judgement"], row["rag"]) == ("deteriorated", "Red")
+    assert row["year_ending"] == 84.0  # the quarter end's headcount, not a mean
+    sentence = write_public_sentence(row)
+    assert sentence.startswith("84, down 3.4% on a year ago. Worse.")
+    assert "ups and downs" not in sentence
+
+
 def test_which_measures_are_administrative():
     from pcplib.assessment.chance import is_administrative
 

@@ -27,6 +27,14 @@ from pcplib.report.narrative import format_narrative
 Q2 = "2026/27 Q2"
 
 
+def with_specials_tested(dataset: Dataset) -> Dataset:
+    """The data set with special constables left to the tests of change, as a catalogue
+    that does not mark them counted in full would leave them (the sample marks them)."""
+    measures = dataset.measures.copy()
+    measures.loc[measures["measure_id"] == "wf-specials", "administrative"] = "no"
+    return dataclasses.replace(dataset, measures=measures)
+
+
 def with_entry(dataset: Dataset, strategy_id: str, text: str, measures: str = "") -> Dataset:
     """The data set with one narrative entry added for the strategy's 2026/27 Q2."""
     entry = {"strategy_id": strategy_id, "quarter": Q2, "section": "successes", "text": text,
@@ -39,11 +47,14 @@ def test_the_samples_claims_of_change_that_the_test_calls_noise(sample: Dataset)
     found = check_change_claims(sample, quarter=Q2)
     assert list(found.columns) == CHANGE_CLAIM_COLUMNS
     by_measure = found.set_index("measure_id")
-    # The review's examples: specials (80 to 84), public confidence (55.6% to 55.8%, on a
-    # survey with a margin of several points), ineffective trials (26.2% to 20.7%) and
-    # coping and recovery (85.7% to 89.6%).
-    for measure in ("wf-specials", "np-confidence", "cj-ineffective-trials", "sv-coping-recovery"):
+    # The review's examples: public confidence (55.6% to 55.8%, on a survey with a margin
+    # of several points), ineffective trials (26.2% to 20.7%) and coping and recovery
+    # (85.7% to 89.6%).
+    for measure in ("np-confidence", "cj-ineffective-trials", "sv-coping-recovery"):
         assert measure in by_measure.index, measure
+    # Specials (80 to 84), had the catalogue left them to be tested as a sample.
+    by_measure = check_change_claims(with_specials_tested(sample), quarter=Q2)
+    by_measure = by_measure.set_index("measure_id")
     assert by_measure.loc["wf-specials", "note"] == (
         'Within the usual ups and downs: "rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2" is '
         "not a real change by the report's own test (level z-test, p = 0.476)."
@@ -51,6 +62,18 @@ def test_the_samples_claims_of_change_that_the_test_calls_noise(sample: Dataset)
     assert by_measure.loc["cj-ineffective-trials", "said"] == (
         "fell from 26.2% in 2026/27 Q1 to 20.7% in 2026/27 Q2"
     )
+
+
+def test_a_headcount_counted_in_full_is_not_called_noise(sample: Dataset) -> None:
+    # Review 17, R17-9: "Special constables rose from 80 in 2026/27 Q1 to 84 in 2026/27
+    # Q2" is an exact count of constables in post; the Board was told it was "not a real
+    # change" by a level z-test, while officers in post were counted in full.
+    found = check_change_claims(sample, quarter=Q2)
+    assert "wf-specials" not in set(found["measure_id"])
+    for audience in ("board", "public"):
+        told = format_narrative(sample, "workforce", Q2, audience=audience)
+        assert "Special constables rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2." in told
+        assert "to 84 in 2026/27 Q2&quot; is not a real change" not in told
 
 
 def test_a_real_change_is_not_noted(sample: Dataset) -> None:
@@ -81,7 +104,7 @@ def test_only_a_claim_it_can_read_for_certain_is_noted(sample: Dataset, text: st
 
 def test_the_entrys_own_measures_must_include_the_measure(sample: Dataset) -> None:
     text = "Our special constables rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2."
-    named = with_entry(sample, "workforce", text, measures="wf-specials")
+    named = with_entry(with_specials_tested(sample), "workforce", text, measures="wf-specials")
     assert text in set(check_change_claims(named, "workforce", Q2)["sentence"])
     other = with_entry(sample, "workforce", text, measures="wf-officer-sickness")
     assert text not in set(check_change_claims(other, "workforce", Q2)["sentence"])
@@ -91,7 +114,7 @@ def test_the_entrys_own_measures_must_include_the_measure(sample: Dataset) -> No
 def test_every_audience_reads_the_note_beside_the_sentence(sample: Dataset, audience: str) -> None:
     # Review 9, R9-6: the public read "rose from 55.6% ... to 55.8%" with the Board's
     # note stripped; one figure gets one reading in every audience's report.
-    noted = format_narrative(sample, "workforce", Q2, audience=audience)
+    noted = format_narrative(with_specials_tested(sample), "workforce", Q2, audience=audience)
     assert (
         "Special constables rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2.<br>"
         '<span class="small change-claim"><strong>Note:</strong> Within the usual ups and '
@@ -109,7 +132,7 @@ def test_a_public_report_notes_no_claim_about_a_restricted_measure(sample: Datas
     # The note prints a test of the measure's figures: for a restricted measure that is
     # the Board's alone, though the sentence (naming it only in part) is printed.
     text = "Our specials rose from 80 in 2026/27 Q1 to 84 in 2026/27 Q2."
-    data = with_entry(sample, "workforce", text)
+    data = with_entry(with_specials_tested(sample), "workforce", text)
     board = format_narrative(data, "workforce", Q2, audience="public")
     assert f"{text}<br>" in board  # noted while the measure is public
     measures = data.measures.copy()
@@ -182,7 +205,8 @@ def test_two_overlapping_rolling_figures_are_not_tested_as_independent(sample: D
     # last 12 months) and sickness "9.5 days in June 2026 to 9.7 days in September 2026"
     # were given a test of change ("Laney proportions, p = 0.952"), though the two figures
     # share 9 of their 12 months.
-    found = check_change_claims(sample, quarter=Q2).set_index("measure_id")
+    found = check_change_claims(with_specials_tested(sample), quarter=Q2)
+    found = found.set_index("measure_id")
     for measure, said in (
         ("np-confidence", "rose from 55.6% in 2026/27 Q1 to 55.8% in 2026/27 Q2"),
         ("wf-officer-sickness", "rose from 9.5 days in June 2026 to 9.7 days in September 2026"),

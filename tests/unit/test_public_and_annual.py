@@ -389,8 +389,8 @@ def test_the_evidence_says_what_comparison_it_has(
     assert limits[0].startswith("Cause:") and text in limits
     # Every measure with two figures is tested (levels on their own variation), except
     # the year-to-date budget variance, whose month-to-month movement is not noise, and
-    # the four counted in full (opening hours, two headcounts, savings: issue 26, F4/N7).
-    assert any(limit.startswith("Chance: 54 measures were tested") for limit in limits)
+    # the six counted in full (opening hours, four headcounts, savings: issue 26, F4/N7).
+    assert any(limit.startswith("Chance: 52 measures were tested") for limit in limits)
     other = sample.observations.head(3).assign(area="Leicester")
     wider = type(sample)(
         **{**sample.__dict__, "observations": pd.concat([sample.observations, other])}

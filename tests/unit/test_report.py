@@ -1119,7 +1119,7 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample, sample_pu
         "Short of its target", "Above its target", "Behind the course", "A real worsening",
         "Possibly worse", "margin of error of its target", "Too close to its target",
         "Too close to the course", "not yet a worsening", "A real rise in reports",
-        "but not reliably",
+        "but not reliably", "on a year ago. Worse.",
     )  # fmt: skip
 
     def worse(r: dict) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pcplib.assessment.evidence import is_administrative
 from pcplib.data import Dataset, load_dataset
 from pcplib.data.framework_files import MEASURES
 from pcplib.data.sample import SEED, list_periods, main, write_sample
@@ -114,6 +115,18 @@ def test_framework_shape(dataset: Dataset) -> None:
     assert (measures["baseline_year"] == "2024/25").all()
     for column in ("force_senior_owner", "force_spoc", "opcc_senior_owner", "opcc_spoc"):
         assert dataset.strategies[column].str.endswith("(illustrative)").all()
+
+
+def test_every_headcount_in_post_is_a_stock_counted_in_full(dataset: Dataset) -> None:
+    # Special constables and police staff "in post at the quarter end" were averaged over
+    # the year (84.5 constables) and tested as if sampled, while officers in post from the
+    # same HR system were counted in full: a figure at the period end is a stock.
+    measures = dataset.measures
+    in_post = measures[measures["definition"].str.contains("in post", case=False)]
+    assert {"wf-officer-headcount", "wf-staff-fte", "wf-specials"} <= set(in_post["measure_id"])
+    for m in in_post.to_dict("records"):
+        assert m["aggregation"] == "last", m["measure_id"]
+        assert is_administrative(m), m["measure_id"]
 
 
 def test_restricted_measures(dataset: Dataset) -> None:
