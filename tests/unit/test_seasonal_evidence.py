@@ -91,6 +91,17 @@ def test_a_seasonal_count_with_no_change_is_rarely_beyond_chance() -> None:
     assert np.mean(np.array(p_year) < 0.05) < 0.10
 
 
+def test_a_seasonal_quarter_with_no_change_is_rarely_beyond_chance() -> None:
+    # A quarter against the same quarter a year earlier: too few months for the windows'
+    # own dispersion, so the point-to-point dispersion net of season sizes it alone.
+    p_quarter = []
+    for seed in range(200):
+        history = _seasonal_counts(seed=5000 + seed)
+        before, after = _window(history, "2025-07", 3), _window(history, "2026-07", 3)
+        p_quarter.append(weigh_change(before, after, history, MEASURE).p_value)
+    assert np.mean(np.array(p_quarter, dtype=float) < 0.05) < 0.10
+
+
 def test_a_real_fall_in_a_seasonal_level_is_beyond_chance_net_of_season() -> None:
     # Energy used (kWh): a level, tested with the pooled within-window variance.
     rng = np.random.default_rng(11)
