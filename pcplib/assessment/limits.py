@@ -44,7 +44,7 @@ the process ("Making Data Count: Strengthening your decisions", 2019, pp. 30-33)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -500,7 +500,7 @@ def _plan_spc(
         )
     span = describe_span(draft.first, draft.last, draft.frequency)
     lead = f"limits set from {span}{' (as stated in the catalogue)' if stated else ''}"
-    return SpcPlan(
+    plan = SpcPlan(
         series=draft.chart,
         limits_from=draft.first,
         limits_to=draft.last,
@@ -510,9 +510,18 @@ def _plan_spc(
         indices=indices,
         note="; ".join([lead, *draft.notes]),
         flag=", ".join(draft.flags),
-        withheld=withheld,
-        withheld_kind=withheld_kind,
     )
+    return withhold_plan(plan, withheld, withheld_kind) if withheld else plan
+
+
+def withhold_plan(plan: SpcPlan, reason: str, kind: str) -> SpcPlan:
+    """The plan with its verdict withheld (why, and its ``withheld_kind``).
+
+    A chart with no verdict has no limits, so its data note never says "shorter stable
+    baseline" beside "No SPC verdict", as the longer view had (review 17, R17-8).
+    """
+    flags = [f for f in plan.flag.split(", ") if f and f != SHORTER_BASELINE]
+    return replace(plan, withheld=reason, withheld_kind=kind, flag=", ".join(flags))
 
 
 def _start_baseline(
@@ -695,6 +704,9 @@ def _adjust_for_season(
     return True, indices
 
 
+SHORTER_BASELINE = "shorter stable baseline"
+
+
 def _check_stable_baseline(draft: _Draft) -> tuple[str, str]:
     """An unstable baseline gives way to its latest stable period, or withholds the verdict.
 
@@ -719,7 +731,7 @@ def _check_stable_baseline(draft: _Draft) -> tuple[str, str]:
         f"{describe_span(first, last, draft.frequency)} was not stable "
         f"({problem}), so the limits use its latest stable period"
     )
-    draft.flags.append("shorter stable baseline")
+    draft.flags.append(SHORTER_BASELINE)
     draft.first = stable_from
     draft.chart = chart[chart.index >= stable_from]
     draft.positions = draft.count_positions()

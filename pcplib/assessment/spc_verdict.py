@@ -19,7 +19,7 @@ import pandas as pd
 
 from pcplib.assessment.evidence import is_year_to_date, read_measure_kind
 from pcplib.assessment.figures import Window
-from pcplib.assessment.limits import SpcPlan, plan_spc
+from pcplib.assessment.limits import SpcPlan, plan_spc, withhold_plan
 from pcplib.assessment.spc_words import (
     SIGNAL_SHAPE_PHRASES,
     UNCONFIRMED_CONCERN,
@@ -240,7 +240,7 @@ def assess_spc(
     plan = plan_spc(regular, measure, month_of(window.first).start_time)
     for says_so, reason, kind in _FIGURES_WITHOUT_SPC:
         if plan is not None and says_so(measure):
-            plan = replace(plan, withheld=reason, withheld_kind=kind)
+            plan = withhold_plan(plan, reason, kind)
     if plan is not None and plan.withheld:
         # The figures are still charted, as a run chart with no limits, under the reason.
         status = WITHHELD_STATUS.get(plan.withheld_kind, "unstable baseline")
@@ -256,7 +256,7 @@ def assess_spc(
     if plan is not None and ending:
         # A run or trend that the chart flags inside the period that set its limits (one
         # that began there and ran on after it): that period was not in control either.
-        plan = replace(plan, withheld=ending, withheld_kind="unstable")
+        plan = withhold_plan(plan, ending, "unstable")
         return SpcVerdict(
             WITHHELD_STATUS[plan.withheld_kind], None, None, None, as_sentence(ending), plan,
             _run_chart(plan, measure),

@@ -144,6 +144,31 @@ def test_a_baseline_with_an_early_shift_uses_its_latest_stable_period():
     assert (plan.limits_to - plan.limits_from).days > 300  # at least 12 points
 
 
+def test_a_withheld_verdict_has_no_shorter_stable_baseline_note():
+    # Review 17, R17-8: the longer view printed "No SPC verdict: a rolling 12-month
+    # figure ..." beside the data note "shorter stable baseline", limits that were never
+    # set. The same series, charted, keeps the note; rolling or year to date, drops it.
+    def shifted(seed: int) -> np.ndarray:
+        values = 100 + np.random.default_rng(seed).normal(0, 2, len(MONTHS))
+        values[: AT["2023-08"] + 4] -= 30  # the default baseline's first months sit low
+        return values
+
+    level = {"unit": "score", "aggregation": "mean", "good_direction": "higher", "seasonal": "no"}
+    row = judge(shifted(6), **level)
+    assert row["spc_status"] == "assessed" and "shorter stable baseline" in row["quality"]
+    for kind, measure in (
+        ("rolling figure", {"measure_name": "A measure (rolling 12 months)"}),
+        ("year-to-date figure", {"measure_name": "A measure, year to date"}),
+    ):
+        row = judge(shifted(6), **(level | measure | {"aggregation": "last"}))
+        assert row["spc_status"] == kind
+        assert "shorter stable baseline" not in row["quality"], kind
+    # Points flagged inside the shorter period that set the limits withhold it too.
+    row = judge(shifted(5), **level)
+    assert "inside the period that set its limits" in row["spc_withheld"]
+    assert "shorter stable baseline" not in row["quality"]
+
+
 def test_an_spc_concern_anywhere_in_the_quarter_counts():
     rng = np.random.default_rng(2)
     values = np.round(200 + rng.normal(0, 4, len(MONTHS)))
