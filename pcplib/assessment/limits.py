@@ -695,9 +695,9 @@ def _adjust_for_season(
     draft.chart = draft.chart / np.array([indices[int(s)] for s in seasons])
     unit_word = "month" if frequency == "monthly" else "quarter"
     draft.notes.append(
-        f"the figures are seasonally adjusted (each {unit_word} divided by its usual "
-        "share of the year, estimated from the data up to "
-        f"{label_period_start(draft.last, frequency)}), "
+        f"the figures are seasonally adjusted (each {unit_word} divided by its seasonal "
+        f"index, its usual level relative to an average {unit_word}, estimated from the "
+        f"data up to {label_period_start(draft.last, frequency)}), "
         "so a seasonal pattern alone is not a signal"
     )
     draft.flags.append("seasonally adjusted for SPC")

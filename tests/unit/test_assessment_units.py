@@ -498,9 +498,14 @@ def test_plan_spc_seasonal_choice():
     assert auto is not None and auto.seasonal
     assert auto.flag == "seasonally adjusted for SPC"
     assert sorted(auto.indices) == list(range(1, 13))
-    # The chart is each month divided by its season's index.
+    # The chart is each month divided by its season's index, and says so: the indices
+    # average 1, so it stays on a month's scale, never "divided by its usual share of
+    # the year", a twelfth (review 17, R17-5).
     month = pd.Timestamp("2026-09-01")
     assert auto.series[month] == pytest.approx(seasonal[month] / auto.indices[9])
+    assert sum(auto.indices.values()) == pytest.approx(12)
+    assert "each month divided by its seasonal index, its usual level relative to an " \
+        "average month, estimated from the data up to March 2025" in auto.note  # fmt: skip
     off = plan_spc(seasonal, {**MEASURE, "seasonal": "no"})
     assert off is not None and not off.seasonal and off.indices == {}
     assert off.series[month] == seasonal[month]
