@@ -441,10 +441,7 @@ def format_annual_targets(df: pd.DataFrame, year: str) -> str:
         )
     later = int(counts.get("on course", 0) + counts.get("behind", 0))
     if later:
-        parts.append(
-            f"{later} with a later date: {counts.get('on course', 0)} on course and "
-            f"{counts.get('behind', 0)} behind"
-        )
+        parts.append(f"{later} with a later date ({_describe_later(counts, later)})")
     if counts.get("asks for no improvement", 0):
         parts.append(
             f"{counts['asks for no improvement']} whose target the baseline year already met "
@@ -492,6 +489,20 @@ _COUNT_COLUMNS = (
 
 _CHANGED = ("better", "worse", "changed, no good direction")
 """The outcomes of a change beyond chance, or, counted in full, large enough to matter."""
+
+
+def _describe_later(counts: pd.Series, later: int) -> str:
+    """How the targets with a later date stand: "both on course", "1 on course, 1 behind".
+
+    In brackets, as the count's other items give their detail: "2 with a later date: 2 on
+    course and 0 behind and 1 whose target ..." read as three items under the two
+    (review 17, R17-6).
+    """
+    ahead, behind = int(counts.get("on course", 0)), int(counts.get("behind", 0))
+    if ahead and behind:
+        return f"{ahead} on course, {behind} behind"
+    how = "on course" if ahead else "behind"
+    return how if later == 1 else f"{'both' if later == 2 else 'all'} {how}"
 
 
 def format_annual_summary(

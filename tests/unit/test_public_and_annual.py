@@ -515,13 +515,26 @@ def test_year_targets_are_told_in_plain_words() -> None:
     assert (
         "In 2025/26, of 3 public measures with a target, 0 met it, 1 missed it, 1 too close "
         "to tell (short of it by less than a survey&#x27;s margin of error or the usual ups "
-        "and downs) and 1 with a later date: 0 on course and 1 behind."
+        "and downs) and 1 with a later date (behind)."
     ) in html
     assert "plus or minus 3.7 percentage points" in html and "<td>Missed</td>" in html
     # A count's target is per month in the catalogue, and said so.
     assert "Behind the course to 5 a month by March 2029" in html
     assert "10 (year&#x27;s total, on the course to its date)" in html
     assert " pp" not in html and "p =" not in html
+    # The targets with a later date are told in brackets, never with an "and" of their
+    # own that reads the next item as one of them (review 17, R17-6).
+    on_course = {**frame.iloc[2].to_dict(), "outcome": "on course"}
+    asks = {**on_course, "outcome": "asks for no improvement"}
+    later = pd.concat([frame, pd.DataFrame([on_course, on_course, asks])], ignore_index=True)
+    assert (
+        "3 with a later date (2 on course, 1 behind) and 1 whose target the baseline year "
+        "already met (it asks for no improvement, so it is not judged)."
+    ) in report.format_annual_targets(later, "2025/26")
+    both = later[later["outcome"] != "behind"]
+    assert "2 with a later date (both on course) and 1 whose target" in (
+        report.format_annual_targets(both, "2025/26")
+    )
     assert "No public measure has a target" in report.format_annual_targets(
         frame.iloc[0:0], "2025/26"
     )
