@@ -46,9 +46,9 @@ _COMPARED = {
 figure now and the figure it is compared with, each with its label."""
 
 _GRADES = {
-    "harm_test": "a real {worse}",
-    "harm_possible": "a possible {worse}, not yet conclusive",
-    "harm_spc": "{signal}, a real {worse}",
+    "harm_test": "a real {worse}{wrong}",
+    "harm_possible": "a possible {worse}{wrong}, not yet conclusive",
+    "harm_spc": "{signal}, a real {worse}{wrong}",
     "harm_spc_unconfirmed": "{tested}but its chart shows {signal} (no point outside the "
     "limits), which the tests of change do not confirm",
     "no_deterioration": "no real {worse}",
@@ -57,13 +57,17 @@ _GRADES = {
 """The grade of the evidence behind a rating with no target, by its rule, in plain words
 (the rule and its test stay in ``rag_reason``). ``{signal}`` is what the chart shows in
 the period (``spc_signal``): "outside its chart's usual range" only for a point beyond
-its limits; a run, trend or two of three near a limit is said as such. ``{tested}`` is
+its limits; a run, trend or two of three near a limit is said as such. ``{wrong}`` says a
+fall is the wrong way for a measure that should rise: "a real fall" of drug trafficking
+offences (found by proactive policing) read as good news beside its Red (review 17,
+R17-7); a rise in a harm needs no such words. ``{tested}`` is
 what the tests make of the figures quoted ("(no evidence of change), "), so a concern
 the tests do not confirm is never read off figures that move the other way. One a test
 finds possible (``rag_comparison``) is worded by :data:`_POSSIBLE_UNCONFIRMED`."""
 
 _POSSIBLE_UNCONFIRMED = (
-    "a possible {worse}, not yet conclusive; its chart shows {signal} (no point outside the limits)"
+    "a possible {worse}{wrong}, not yet conclusive; its chart shows {signal} (no point outside "
+    "the limits)"
 )
 """An SPC concern the tests do not confirm, where one test finds a possible deterioration
 (the comparison the rating rests on, whose figures are quoted): that test's verdict, then
@@ -194,6 +198,7 @@ def describe_rating_evidence(row: Mapping[str, Any], previous_rag: str = "") -> 
     grade = grade.format(
         worse="fall" if higher else "rise",
         better="rise" if higher else "fall",
+        wrong=", the wrong way for this measure" if higher else "",
         signal=signal,
         tested=tested,
     )

@@ -27,10 +27,12 @@ measure"). The test fits the data, as the field tests it:
   windows' figures with the standard deviation the XmR chart uses (mean moving range /
   1.128: Wheeler), so a change is judged against the series' own point-to-point noise.
 
-The windows compare like seasons, so for a measure seasonal by the rule SPC uses the
-noise of counts, rates and levels is sized net of season (each figure divided by its
-season's index, the windows' chi-squared about seasonal expected values:
-:mod:`pcplib.assessment.season_noise`); proportions are sized as they are.
+When the windows compare like seasons (the same months of the year: the reports'
+comparisons), for a measure seasonal by the rule SPC uses the noise of counts, rates and
+levels is sized net of season (each figure divided by its season's index, the windows'
+chi-squared about seasonal expected values: :mod:`pcplib.assessment.season_noise`);
+proportions are sized as they are. Windows of unlike seasons (an owner's claim from one
+quarter to the next) keep the seasonal swing in the noise, as it is in their difference.
 
 A change below :data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PCT` per cent
 (:data:`~pcplib.assessment.thresholds.MATERIAL_CHANGE_PP` points for a percentage) is
@@ -53,6 +55,7 @@ from pcplib.assessment.figures import Window
 from pcplib.assessment.season_noise import (
     SEASON,
     deseasonalise_history,
+    is_like_seasons,
     read_season_factors,
     sum_season_chi2,
 )
@@ -553,12 +556,14 @@ def weigh_change(
     Parameters
     ----------
     before, after : Window
-        The comparison window and the window compared (like for like).
+        The comparison window and the window compared (like for like; an owner's claim
+        may name unlike seasons).
     history : pandas.DataFrame
         The measure's current-definition rows up to the reporting period, on a regular
         calendar, with ``value`` and optionally ``numerator`` and ``denominator``: the
         series whose own variation sizes the test (net of season when the measure is
-        seasonal: :func:`~pcplib.assessment.season_noise.read_season_factors`).
+        seasonal, :func:`~pcplib.assessment.season_noise.read_season_factors`, and the
+        windows cover like seasons, :func:`~pcplib.assessment.season_noise.is_like_seasons`).
     measure : mapping
         The measure's catalogue row (``unit``, ``aggregation``).
 
@@ -599,9 +604,11 @@ def weigh_change(
         )  # fmt: skip
     small = False
     dispersion: float | None = None
-    factors = read_season_factors(history, measure) if kind != "proportion" else None
+    # Only like seasons leave the seasonal swing out of the difference, and so out of
+    # the noise; unlike seasons (quarter on quarter) carry it in both.
+    like = kind != "proportion" and is_like_seasons(before, after)
+    factors = read_season_factors(history, measure) if like else None
     if factors is not None:
-        # Like seasons are compared, so the seasonal swing is no part of the noise.
         history = deseasonalise_history(history, factors)
     if kind == "count":
         dispersion = estimate_dispersion(history["value"].to_numpy(dtype=float))

@@ -16,20 +16,33 @@ indices the charts use, estimated from the data up to the end of the baseline;
   and Nelder 1989, *Generalized Linear Models*, 2nd ed., sections 4.5 and 6.2), with
   the indices as a known offset.
 
-A measure that is not seasonal gets no factors, and its tests are exactly as before.
+A measure that is not seasonal gets no factors, and its tests are exactly as before; nor
+does a comparison of unlike seasons (:func:`is_like_seasons`: an owner's claim of a rise
+from one quarter to the next), whose difference holds the seasonal swing, so its noise
+must hold it too.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from pcplib.assessment.limits import measure_seasonality
 
-__all__ = ["SEASON", "deseasonalise_history", "read_season_factors", "sum_season_chi2"]
+if TYPE_CHECKING:
+    from pcplib.assessment.figures import Window
+
+__all__ = [
+    "SEASON",
+    "deseasonalise_history",
+    "is_like_seasons",
+    "read_season_factors",
+    "sum_season_chi2",
+]
 
 SEASON = "season_index"
 """The column of a deseasonalised history holding each period's seasonal index."""
@@ -64,6 +77,36 @@ def read_season_factors(history: pd.DataFrame, measure: Mapping[str, Any]) -> np
         # A season without an index: no adjustment rather than a partial one.
         return None
     return factors
+
+
+def is_like_seasons(before: Window, after: Window) -> bool:
+    """Whether two windows cover the same months of the year, in the same proportions.
+
+    Only then does their difference carry no seasonal swing, so that the noise it is
+    judged against may be net of season: a quarter against the same quarter a year
+    earlier, or 12 months against 12 months. A quarter against the quarter before (an
+    owner's claim of a rise from 2026/27 Q1 to Q2) compares unlike seasons: its
+    difference holds the swing from one season to the next, and a noise net of season
+    would call the season's own move a real change.
+
+    Parameters
+    ----------
+    before, after : Window
+        The two windows compared (their ``first`` and ``last`` months,
+        :func:`~pcplib.periods.month_number`).
+
+    Returns
+    -------
+    bool
+        True when each calendar month's share of the months spanned is the same in both
+        windows; False for unlike seasons or an empty window.
+    """
+    spans = [range(int(w.first), int(w.last) + 1) for w in (before, after)]
+    if not all(spans):
+        return False
+    first, second = (Counter(month % 12 for month in span) for span in spans)
+    # Shares compared by cross-multiplying, so 24 months against 12 are like seasons.
+    return all(first[month] * len(spans[1]) == second[month] * len(spans[0]) for month in range(12))
 
 
 def deseasonalise_history(history: pd.DataFrame, factors: np.ndarray) -> pd.DataFrame:

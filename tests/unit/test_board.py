@@ -584,7 +584,8 @@ def test_changed_measures_are_named_and_a_move_to_grey_is_no_longer_rated(data_d
     # no stable reference period, which was as true when it was Red (review 10, R10-7).
     assert coping["reason"].startswith(
         "no longer rated: was Red (no target; 2026/27 Q1 85.7% against 91.3% in 2025/26 Q1, "
-        "a real fall); now up 6.2 percentage points on the same quarter last year (89.6% "
+        "a real fall, the wrong way for this measure); now up 6.2 percentage points on the "
+        "same quarter last year (89.6% "
         "against 83.4%)"
     ), coping["reason"]
     # Listed once, as a rating change.
@@ -770,6 +771,18 @@ def test_a_changed_rating_gives_the_change_in_its_evidence(data_dir: Path) -> No
     assert describe_change_evidence(row, ["rating changed", "into needs attention"]) == (
         "into needs attention: no target; 12 months to September 2026 412 against 356 in the "
         "12 months to September 2025, a real rise"
+    )
+    # A fall in a measure that should rise says it is the wrong way: drug trafficking
+    # offences, found by proactive policing, "a real fall" read as good news beside a Red
+    # (review 17, R17-7). A rise in a harm needs no such words.
+    found = row | {"good_direction": "higher", "year_ending": 298.0, "previous_year": 398.0}
+    assert describe_change_evidence(found, ["into needs attention"]) == (
+        "into needs attention: no target; 12 months to September 2026 298 against 398 in the 12 "
+        "months to September 2025, a real fall, the wrong way for this measure"
+    )
+    possible = found | {"rag": "Amber", "rag_rule": "harm_possible"}
+    assert describe_change_evidence(possible, []).endswith(
+        "a possible fall, the wrong way for this measure, not yet conclusive"
     )
     # With a target, its figure against the target and the figure the comparison gave.
     target = {"rag": "Red", "rag_basis": "target", "unit": "percent", "current": 76.9,

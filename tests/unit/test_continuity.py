@@ -424,7 +424,8 @@ def test_a_move_to_not_rated_is_no_longer_rated_never_no_longer_needs_attention(
     # 10, R10-7: its chart's reference period was no more stable when it was Red).
     assert row["reason"].startswith(
         "no longer rated: was Red (no target; 2026/27 Q1 85.7% against 91.3% in 2025/26 Q1, "
-        "a real fall); now up 6.2 percentage points on the same quarter last year (89.6% "
+        "a real fall, the wrong way for this measure); now up 6.2 percentage points on the "
+        "same quarter last year (89.6% "
         "against 83.4%)"
     ), row["reason"]
     words = result.measures.set_index("measure_id").loc[mid, "since_last_meeting"]

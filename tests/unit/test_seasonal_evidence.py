@@ -16,6 +16,7 @@ from pcplib.assessment.figures import Window
 from pcplib.assessment.season_noise import (
     SEASON,
     deseasonalise_history,
+    is_like_seasons,
     read_season_factors,
     sum_season_chi2,
 )
@@ -132,3 +133,29 @@ def test_counts_in_line_with_their_season_have_no_chi_squared() -> None:
     assert sum_season_chi2(window) == 0.0
     window["value"] = [50.0, 50.0, 50.0, 70.0]  # the last 70 against 52.5 expected
     assert sum_season_chi2(window) > 0
+
+
+def test_a_quarter_against_the_quarter_before_keeps_the_season_in_its_noise() -> None:
+    # An owner's claim "fell from 2026/27 Q1 to Q2" compares unlike seasons: the fall
+    # is the season's (April to June above the year's average, July to September near
+    # it), so the noise it is judged against must hold the season too (review R18-3).
+    rng = np.random.default_rng(6)
+    shape = 1 + 0.08 * np.sin(2 * np.pi * (MONTHS.month.to_numpy() - 1) / 12)
+    history = _history(rng.poisson(1000 * shape * np.exp(rng.normal(0, 0.05, MONTHS.size))))
+    assert read_season_factors(history, MEASURE) is not None
+    first, second = _window(history, "2026-04", 3), _window(history, "2026-07", 3)
+    assert not is_like_seasons(first, second)
+    claim = weigh_change(first, second, history, MEASURE)
+    assert claim.verdict == "within noise"
+    # Sized as for a measure with no season: net of season it had read "possible".
+    plain = weigh_change(first, second, history, {**MEASURE, "seasonal": "no"})
+    assert (claim.p_value, claim.dispersion) == (plain.p_value, plain.dispersion)
+    # Like seasons (a quarter against the same quarter a year earlier) stay net of season.
+    year_ago = _window(history, "2025-07", 3)
+    assert is_like_seasons(year_ago, second)
+    assert is_like_seasons(_window(history, "2024-04", 24), _window(history, "2026-04", 12))
+    like = weigh_change(year_ago, second, history, MEASURE)
+    assert (
+        like.dispersion
+        != weigh_change(year_ago, second, history, {**MEASURE, "seasonal": "no"}).dispersion
+    )
