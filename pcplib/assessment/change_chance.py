@@ -61,6 +61,7 @@ __all__ = [
     "describe_move_beyond_chance",
     "describe_move_within_chance",
     "describe_move_within_usual_range",
+    "describe_recovery_not_borne_out",
     "describe_rating_move_tail",
     "describe_unreliable_pass",
     "is_change_within_chance",
@@ -496,6 +497,41 @@ def describe_move_beyond_chance(
         f"a {way} larger than chance allows on the quarter before ({moved}, beyond "
         f"{allowance}), but not {' or '.join(said)}, so not {which}"
     )
+
+
+def describe_recovery_not_borne_out(now: Mapping[str, Any], before_rag: str) -> str:
+    """Say a measure with no target that left needs attention is not shown to have improved.
+
+    A rating on the evidence (no target) can leave Red or Amber for Green because the
+    comparison that made it Red no longer clears chance, not because anything improved:
+    farm machinery thefts were Red on a quarter up 49% on a year earlier and Green on a
+    fall since the baseline year that was already there; this quarter is still up 17.9%
+    and the 12 months up 2.6% (review 18, R18-1). Such a move is progress only when a
+    like-for-like test (the same quarter a year earlier, or the 12 months against the 12
+    before) shows a real improvement; otherwise it is listed, not counted.
+
+    Parameters
+    ----------
+    now : mapping
+        The measure's row today (``rag``, ``rag_basis``, its tests of change).
+    before_rag : str
+        Its rating at the comparison.
+
+    Returns
+    -------
+    str
+        "no real improvement on the same quarter last year (99 against 84) or over 12
+        months (357 against 348), so not progress"; empty for any other move, or one a
+        like-for-like test bears out or that has none to read.
+    """
+    if before_rag not in ("Red", "Amber") or strip_text(now.get("rag")) != "Green":
+        return ""
+    if strip_text(now.get("rag_basis")) != "evidence":
+        return ""
+    said, real = _describe_like_for_like(now, "improved")
+    if real or not said:
+        return ""
+    return f"no real improvement {' or '.join(said)}, so not progress"
 
 
 def is_strategy_move_within_chance(

@@ -44,14 +44,8 @@ from pcplib.assessment.change_chance import (
     MOVED_WITHIN_CHANCE,
     NO_LONGER_RATED,
     classify_target_side,
-    classify_target_standing,
     describe_change_within_chance,
-    describe_move_beyond_chance,
-    describe_move_within_chance,
-    describe_move_within_usual_range,
     describe_unreliable_pass,
-    is_change_within_chance,
-    is_move_within_chance,
     is_rating_change,
     is_strategy_move_within_chance,
     name_target_move,
@@ -62,6 +56,11 @@ from pcplib.assessment.change_evidence import (
     describe_lost_rating,
 )
 from pcplib.assessment.exceptions import describe_rating_plainly
+from pcplib.assessment.rating_moves import (
+    describe_rating_move_not_borne_out,
+    describe_rating_move_within_chance,
+    select_rated_then,
+)
 from pcplib.assessment.scope import strategy_commitments
 from pcplib.assessment.spc_verdict import is_rolling
 from pcplib.assessment.strategy import summarise_strategy
@@ -275,67 +274,6 @@ def _previous_rows(previous: PreviousMeeting, strategy_id: str) -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def _move_within_chance(
-    now: Mapping[str, Any],
-    before: Mapping[str, Any],
-    earlier: float | None = None,
-    then: Mapping[str, Any] | None = None,
-) -> str:
-    """The words of a rating that moved within chance, or that its figures do not bear out.
-
-    A move between "too close to say" and "met, but close" is listed as within chance,
-    never as progress or slippage (review 9, R9-4): one rule, read off each rating's
-    basis; but only while the figure's own change is within its allowance, where it can
-    be tested (review 14, R14-4). Beyond it, the move is said as the figures have it
-    (:func:`_move_not_borne_out`).
-    """
-    if not before or str(now.get("rag")) == str(before.get("rag", "")):
-        return ""
-    was, standing = classify_target_standing(before), classify_target_standing(now)
-    if (
-        is_move_within_chance(was, standing)
-        and is_change_within_chance(now, earlier, then) is False
-    ):
-        return ""
-    # A figure counted in full that crossed its target inside its usual range: no more
-    # progress than a move within chance (review 10, R10-4).
-    return describe_move_within_chance(was, standing) or describe_move_within_usual_range(
-        now, was, standing
-    )
-
-
-def _move_not_borne_out(
-    now: Mapping[str, Any],
-    before: Mapping[str, Any],
-    earlier: float | None = None,
-    then: Mapping[str, Any] | None = None,
-) -> str:
-    """The words of a move within chance of its target whose figure moved beyond chance.
-
-    Listed as a rating change, but neither progress nor slippage when the measure's
-    like-for-like tests of change do not bear it out
-    (:func:`~pcplib.assessment.change_chance.describe_move_beyond_chance`); else empty.
-    """
-    if not before or str(now.get("rag")) == str(before.get("rag", "")):
-        return ""
-    was, standing = classify_target_standing(before), classify_target_standing(now)
-    return describe_move_beyond_chance(now, was, standing, earlier, then)
-
-
-def _rated_then(
-    before: Mapping[str, Any], then: Mapping[str, Any] | None, rag: str
-) -> Mapping[str, Any]:
-    """The row that gave a measure its earlier rating, with the figures behind it.
-
-    The earlier period as today's data give it, when they give it the same rating (its
-    comparisons and tests are all there); else the row as the meeting was told it, whose
-    rating it is (a record keeps the rating and its basis, not every figure).
-    """
-    if then is not None and str(then.get("rag", "")) == rag:
-        return then
-    return before
-
-
 def _measure_movements(
     now: Mapping[str, Any],
     before: Mapping[str, Any],
@@ -363,10 +301,10 @@ def _measure_movements(
     # without the column is taken to have had one).
     charted = str(before.get("spc_status") or "assessed") == "assessed"
     lost = old_rag if charted else ""
-    within = _move_within_chance(now, before, earlier, then)
+    within = describe_rating_move_within_chance(now, before, earlier, then)
     # A move the figures do not bear out like for like is no progress (nor slippage),
     # but it is not within chance either (review 14, R14-4).
-    beyond = _move_not_borne_out(now, before, earlier, then)
+    beyond = describe_rating_move_not_borne_out(now, before, earlier, then)
     # A measure rated then and Grey now is one row, "no longer rated", whatever its
     # assessment did: listed also as a rating change it was counted twice, and "Red to
     # Grey" read as a move (review 12, R12-4).
@@ -386,7 +324,7 @@ def _measure_movements(
                 "before": old_rag,
                 "after": rag,
                 "reason": describe_lost_rating(
-                    now, old_rag, _rated_then(before, then, old_rag), lost
+                    now, old_rag, select_rated_then(before, then, old_rag), lost
                 ),
             }
         )
@@ -501,14 +439,14 @@ def _compare_measures(
         )
         then = then_now_by_id.get(mid)
         # The lead of the Board's "Why": within chance, or not borne out like for like.
-        within = _move_within_chance(now, before, reported, then) or _move_not_borne_out(
+        within = describe_rating_move_within_chance(
             now, before, reported, then
-        )
+        ) or describe_rating_move_not_borne_out(now, before, reported, then)
         moved = str(now["rag"]) != str(before.get("rag", "")) and bool(before.get("rag"))
         period = describe_period_compared(previous.period_end, now)
         old_rag = str(before.get("rag", ""))
         was = (
-            describe_earlier_rating(_rated_then(before, then, old_rag), old_rag)
+            describe_earlier_rating(select_rated_then(before, then, old_rag), old_rag)
             if moved and str(now["rag"]) != "Grey"
             else ""
         )

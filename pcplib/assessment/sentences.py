@@ -233,16 +233,15 @@ def _target_clause(row: dict[str, Any]) -> str:
         if row.get("target_final") is not None and row["current"] is None:
             return "no complete figure to compare with the target, so rated on the evidence"
         if rating == "Red":
-            return "no target; rated Red for a real deterioration"
+            return _deterioration_clause(row, "Red")
         if rating == "Amber":
-            worse = "fall" if row.get("good_direction") == "higher" else "rise"
             if row.get("rag_rule") == "harm_spc_unconfirmed" and not row.get("rag_comparison"):
                 # The chart's concern, which the tests do not confirm: never "a possible
                 # rise" unless a test of change found one (assessment.harm).
                 return (
                     "no target; rated Amber for an SPC concern the tests of change do not confirm"
                 )
-            return f"no target; rated Amber for a possible {worse}"
+            return _deterioration_clause(row, "Amber")
         if row.get("rag_rule") == "tests_improvement":
             return _improvement_clause(row)
         return "no target, and no real deterioration"
@@ -299,6 +298,32 @@ def _improvement_clause(row: dict[str, Any]) -> str:
     size = f" ({shown}, {tail})" if shown and shown.lower() != "nan" else ""
     real = "" if counted else "real "
     return f"no target; rated Green for a {real}{better} {words}{size}"
+
+
+def _deterioration_clause(row: dict[str, Any], rating: str) -> str:
+    """The basis of a Red or Amber with no target: the comparison that rated it, if a test.
+
+    "Rated Red for a real deterioration" beside a quarter that fell and a chart's run
+    (Amber alone) left the reader to guess the test that made it Red; the comparison is
+    named, as a Green's is (:func:`_improvement_clause`; review 18, R18-4): "rated Red for
+    a real rise since the plan's baseline year (+4.7%, beyond chance)". A rating on the
+    chart alone (``rag_comparison`` empty) keeps its general words.
+    """
+    worse = "fall" if row.get("good_direction") == "higher" else "rise"
+    column, words = _IMPROVED_ON.get(str(row.get("rag_comparison") or ""), ("", ""))
+    if rating == "Amber":
+        lead = f"no target; rated Amber for a possible {worse}"
+        shown = str(row.get(column) or "").strip() if words else ""
+        size = f" ({shown}, possibly more than chance)" if shown.lower() not in ("", "nan") else ""
+        return f"{lead} {words}{size}" if words else lead
+    if not words:
+        return "no target; rated Red for a real deterioration"
+    shown = str(row.get(column) or "").strip()
+    counted = not say_chance(row)
+    tail = "counted in full, not tested" if counted else "beyond chance"
+    size = f" ({shown}, {tail})" if shown and shown.lower() != "nan" else ""
+    real = "" if counted else "real "
+    return f"no target; rated Red for a {real}{worse} {words}{size}"
 
 
 _ASSURANCE_TAILS = {c: p.tail for c, p in ASSURANCE_PHRASES.items()}

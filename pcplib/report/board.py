@@ -359,12 +359,13 @@ def _definitions(view: BoardView) -> str:
         "nor as slippage. A strategy's rating within chance rests on such a move of a "
         "headline measure; one that went Grey lost its rating on it, so that is no "
         "progress either. "
-        # The like-for-like condition of continuity._move_not_borne_out, printed so that a
-        # row's "so not progress" on a move beyond chance reads against a stated rule.
+        # The like-for-like conditions of rating_moves.describe_rating_move_not_borne_out,
+        # printed so that a row's "so not progress" reads against a stated rule.
         'A move between "too close to say" and "met, but close" on a figure that moved '
         "by more than chance allows is listed, and counted neither as progress nor as "
         "slippage, when the same quarter last year or the 12 months is tested and neither "
-        "shows a real change its way. "
+        "shows a real change its way; so is a measure with no target that leaves needs "
+        "attention while neither shows a real improvement. "
         # Without a record of the status then, the lead says once what is not counted.
         + (
             "Commitments and actions are counted against the meeting history's record of "

@@ -332,3 +332,39 @@ def test_residential_burglary_is_green_for_its_fall_since_the_baseline_year(samp
         "no target; rated Green for a real fall since the plan's baseline year (-8.1%, "
         "beyond chance)."
     )
+
+
+def test_a_red_or_amber_on_a_test_says_the_comparison_that_rated_it():
+    # Review 18, R18-4: rural offences were "rated Red for a real deterioration" beside a
+    # quarter that fell and a chart's run (Amber alone); the test that made them Red, a
+    # rise since the plan's baseline year, was not in the sentence.
+    red = _improved_row(
+        rag="Red", rag_rule="harm_test", since_baseline_change="+4.7%", direction="down",
+    )  # fmt: skip
+    assert write_measure_sentence(red).endswith(
+        "no target; rated Red for a real rise since the plan's baseline year (+4.7%, "
+        "beyond chance)."
+    )
+    # A possible rise names its comparison too (shoplifting, review 18, R18-8).
+    amber = _improved_row(
+        rag="Amber", rag_rule="harm_spc_unconfirmed", since_baseline_change="+4.4%",
+    )  # fmt: skip
+    assert write_measure_sentence(amber).endswith(
+        "rated Amber for a possible rise since the plan's baseline year (+4.4%, possibly "
+        "more than chance)."
+    )
+    # A Red on the chart alone keeps its general words.
+    chart = _improved_row(rag="Red", rag_rule="harm_spc", rag_comparison="")
+    assert write_measure_sentence(chart).endswith("rated Red for a real deterioration.")
+
+
+def test_rural_offences_red_names_its_rise_since_the_baseline_year(sample: Any):
+    from pcplib.assessment.strategy import summarise_strategy
+
+    rows = summarise_strategy(sample, "rural-crime", "2026-09", "board").measures
+    row = rows.set_index("measure_id").loc["rural-offences"]
+    assert (row["rag"], row["rag_rule"]) == ("Red", "harm_test")
+    assert row["sentence"].endswith(
+        "no target; rated Red for a real rise since the plan's baseline year (+4.7%, "
+        "beyond chance)."
+    )

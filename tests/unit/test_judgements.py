@@ -286,7 +286,10 @@ def test_b_an_untargeted_harm_that_doubles_is_red(harm):
         "worse than the chart's reference period (August 2023 to March 2025) by more than chance"
     )
     assert worse in row["sentence"]
-    assert row["sentence"].endswith("; no target; rated Red for a real deterioration.")
+    assert row["sentence"].endswith(
+        "; no target; rated Red for a real rise on the same quarter last year (+109.4%, "
+        "beyond chance)."
+    )
     other = rows.loc["satisfaction"]
     assert (other["rag"], other["rag_basis"]) == ("Green", "target")
 
