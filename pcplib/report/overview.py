@@ -315,6 +315,13 @@ def format_rating_basis(measure: Mapping[str, Any]) -> str:
         # where higher is good (review 10, R10-14).
         move = "fall" if measure.get("rag_change") == "fell" else "rise"
         return _RULE_WORDS[rule].format(move=move)
+    comparison = _COMPARISON_WORDS.get(str(measure.get("rag_comparison") or ""))
+    if rule == "harm_spc_unconfirmed" and comparison:
+        # Amber on a possible rise that a test found, beside the chart's concern: the
+        # basis the strategy report gives ("rated Amber for a possible rise"), never
+        # "the tests of change do not confirm" alone (review 18, R18-8: shoplifting).
+        move = "fall" if measure.get("rag_change") == "fell" else "rise"
+        return f"test of change: a possible {move} {comparison}, and an SPC concern this quarter"
     if rule in _RULE_WORDS:
         return _RULE_WORDS[rule]  # the table's short forms, open outcomes' among them
     grey = describe_grey_rule(measure)

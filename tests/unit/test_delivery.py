@@ -242,7 +242,11 @@ def test_the_overview_shows_each_rating_beside_the_figures_of_its_own_basis(
         else:
             assert f"Against {m['baseline_words']}: " in text, name
         reason = str(m["rag_reason"])
-        if m["rag_rule"] == "harm_spc_unconfirmed":
+        if m["rag_rule"] == "harm_spc_unconfirmed" and m["rag_comparison"]:
+            # A possible rise a test found, beside the chart's concern (review 18, R18-8).
+            words = "test of change: a possible rise against the plan's baseline year, and an"
+            assert f"{m['rag']} {words} SPC concern this quarter (limits: " in text, name
+        elif m["rag_rule"] == "harm_spc_unconfirmed":
             # An SPC concern the tests do not confirm (review 4, F11): Amber, said so.
             words = "SPC: a concern this quarter the tests of change do not confirm (limits: "
             assert f"{m['rag']} {words}" in text, name
@@ -371,6 +375,17 @@ def test_every_rating_rule_has_a_basis_in_the_overview() -> None:
         5.0, variation="special_cause_concern", evidence_known=True
     )
     assert made["harm_spc_unconfirmed"].startswith("SPC: a concern this quarter the tests")
+    # With a possible rise a test found, the basis the strategy report gives (review 18,
+    # R18-8: shoplifting's "a concern ... the tests of change do not confirm").
+    since = "the year ending on the baseline year: quasi-Poisson, p = 0.07 (below 0.1)"
+    possible = _basis(
+        5.0, good="lower", variation="special_cause_concern", evidence_known=True,
+        worsening="possible", worsening_reason=since,
+    )  # fmt: skip
+    assert possible == (
+        "test of change: a possible rise against the plan's baseline year, and an SPC "
+        "concern this quarter"
+    )
     # A figure counted in full met while its record shows it usually missed: a cap on
     # the target rule, whose basis says so (review 14, R14-3).
     made["record_missed"] = _basis(
