@@ -75,10 +75,12 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.actions import find_action_date
 from pcplib.assessment.board_changes import (
+    NOT_PROGRESS,
     describe_change_reasons,
     describe_rating_reason,
     find_first_view,
     list_progress,
+    list_unreliable_targets,
 )
 from pcplib.assessment.board_items import (
     list_action_items,
@@ -125,14 +127,16 @@ BOARD_REPORT = "delivery-board"
 
 FLAGS = (
     "overdue", "at risk", "new high risk", "standing high risk", "high risk", "changed",
-    "progress",
+    "progress", "not progress",
 )  # fmt: skip
 """An item's flag: past its due date and not done by it, a commitment at risk or off
 track but not yet due, a risk known to have become high in the quarter, a risk high in
 the quarter before too, a high risk with no earlier score on file (never counted as
 new), a rating that changed,
-or progress since the comparison (a commitment completed, an action done, a measure out
-of "needs attention" or newly meeting its target)."""
+progress since the comparison (a commitment completed, an action done, a measure out
+of "needs attention" or newly meeting its target), or a move listed but not progress (a
+target newly met, but not reliably:
+:func:`~pcplib.assessment.board_changes.list_unreliable_targets`)."""
 
 BOARD_ITEM_COLUMNS = [
     "mission_id", "strategy_id", "strategy_name", "force_owner", "opcc_owner", "kind",
@@ -418,6 +422,7 @@ class _Ratings:
     overall: pd.DataFrame
     progress: list[dict[str, Any]] = field(default_factory=list)
     items_known: bool = False
+    not_progress: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _rating_items(
@@ -524,8 +529,19 @@ def _rating_items(
     # A measure re-rated on the figure first published did not progress: the method did.
     moved_on = changes[~(changes["kind"].eq("measure") & changes["item_id"].isin(restated))]
     progress = list_progress(moved_on, summary.measures, reasons, items_known=record is not None)
+    # Newly on a target its record does not bear out: told, as the strategy report tells
+    # it, and not counted (review 18, R18-7).
+    unreliable = list_unreliable_targets(moved_on, summary.measures, reasons)
     return _Ratings(
-        rows, summary, before, basis, reported_at, overall_row, progress, record is not None
+        rows,
+        summary,
+        before,
+        basis,
+        reported_at,
+        overall_row,
+        progress,
+        record is not None,
+        unreliable,
     )
 
 
@@ -616,7 +632,8 @@ def summarise_board_quarter(
             flagged += list_return_items(dataset, sid, quarter, plan, as_of)
         flagged += list_risk_items(ratings.summary.high_risks, period_end)
         overall_rows.append(ratings.overall)
-        items += [base | _UNFILLED | row for row in flagged + ratings.rows + ratings.progress]
+        listed = flagged + ratings.rows + ratings.progress + ratings.not_progress
+        items += [base | _UNFILLED | row for row in listed]
         flags = [row["flag"] for row in flagged]
         strategies.append(
             {
@@ -668,7 +685,7 @@ def summarise_board_quarter(
 def _cited_measures(items: pd.DataFrame) -> list[str]:
     """The measures whose change or progress the view cites, by id."""
     rated = items["kind"].eq("rating") & items["rating_of"].eq("measure")
-    progressed = items["kind"].eq("measure") & items["flag"].eq("progress")
+    progressed = items["kind"].eq("measure") & items["flag"].isin(["progress", NOT_PROGRESS])
     return list(dict.fromkeys(items.loc[rated | progressed, "item_id"].astype(str)))
 
 

@@ -7,9 +7,12 @@ report floor only formats:
 
 - **progress** (:func:`list_progress`): what was done since the comparison, not only
   what is late or worse: commitments completed, Board actions done, measures that moved
-  out of "needs attention" and targets newly met. Commitments and actions can only be
-  counted against a record of what the Board was shown (their status then); recomputed
-  from today's data, only the measures' progress can be shown, and the view says so;
+  out of "needs attention" and targets newly met. A target newly met, but not reliably
+  (its record shows it usually missed) is listed apart (:func:`list_unreliable_targets`),
+  as a strategy report's "Since the last meeting" lists it, and never counted.
+  Commitments and actions can only be counted against a record of what the Board was
+  shown (their status then); recomputed from today's data, only the measures' progress
+  can be shown, and the view says so;
 - **the evidence behind a change** (:func:`describe_change_reasons`, each measure's
   words from :func:`~pcplib.assessment.change_evidence.describe_change_evidence`, shared
   with a strategy report's "Since the last meeting"; :func:`describe_rating_reason`): a
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pcplib.assessment.change_chance import UNRELIABLE
 from pcplib.assessment.change_evidence import describe_change_evidence
 from pcplib.assessment.continuity import describe_period_compared
 from pcplib.labels import is_missing, strip_text
@@ -42,6 +46,7 @@ __all__ = [
     "describe_rating_reason",
     "find_first_view",
     "list_progress",
+    "list_unreliable_targets",
 ]
 
 PROGRESS_STATES = {
@@ -129,6 +134,68 @@ def list_progress(
             "progress_kind": counted,
         }
     return list(rows.values())
+
+
+UNRELIABLE_TARGET = f"target newly {UNRELIABLE}"
+"""A measure's move onto its target that its record does not bear out: listed, not
+progress (:func:`list_unreliable_targets`)."""
+
+NOT_PROGRESS = "not progress"
+"""The flag of a listed move that is counted neither as progress nor as slippage."""
+
+
+def list_unreliable_targets(
+    changes: pd.DataFrame, measures: pd.DataFrame, reasons: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Return the measures whose target was newly met, but not reliably, one row each.
+
+    The figure is on its target now and was not a quarter before, but its record shows
+    it usually missed (opening hours met in only 4 of 20 months): the Board is told of
+    the move, as a strategy report's "Since the last meeting" tells it, and it is not
+    counted as progress (the Board's judgements.csv row carries the same words).
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        The strategy's movements
+        (:attr:`~pcplib.assessment.continuity.Continuity.changes`).
+    measures : pandas.DataFrame
+        Today's measures, for their names.
+    reasons : mapping, optional
+        The evidence behind each measure's change, by measure id
+        (:func:`~pcplib.assessment.change_evidence.describe_change_evidence`); the
+        movement's own figures and record when a measure has none.
+
+    Returns
+    -------
+    list of dict
+        Rows like :func:`list_progress`'s, ``flag`` :data:`NOT_PROGRESS`, ``state``
+        "target newly met, but not reliably (not progress)" and ``progress_kind`` empty.
+    """
+    reasons = reasons or {}
+    names = (
+        dict(zip(measures["measure_id"].astype(str), measures["measure_name"], strict=True))
+        if not measures.empty
+        else {}
+    )
+    moved = changes[(changes["kind"] == "measure") & (changes["change"] == UNRELIABLE_TARGET)]
+    rows = []
+    for change in moved.drop_duplicates("item_id").to_dict("records"):
+        key = str(change["item_id"])
+        rows.append(
+            {
+                "kind": "measure",
+                "item_id": key,
+                "item": names.get(key, str(change["name"])),
+                "state": f"{UNRELIABLE_TARGET} ({NOT_PROGRESS})",
+                "due": "",
+                "detail": "",
+                "flag": NOT_PROGRESS,
+                "reason": reasons.get(key) or strip_text(change.get("reason")),
+                "progress_kind": "",
+            }
+        )
+    return rows
 
 
 def find_first_view(

@@ -51,7 +51,9 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "We compare each figure for the quarter with the same quarter a year before, "
             "so the seasons match: summer with summer, winter with winter.",
             "Figures go up and down a little all the time. So before we call a change "
-            "real, we check it. It must be bigger than the figure's usual ups and downs. We "
+            "real, we check it. It must be bigger than the figure's usual ups and downs "
+            "(for a figure that rises and falls with the seasons, leaving out that seasonal "
+            "swing, since we compare like seasons). We "
             "say what we compared it with: a year ago, the plan's baseline year (the year "
             "before the plan began), or its usual level over a settled stretch of earlier "
             "months. It must be too big to be down to chance, and "

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pcplib import periods
+from pcplib.assessment.board_changes import NOT_PROGRESS
 from pcplib.assessment.risks import ALREADY_HIGH, describe_novelty
 from pcplib.assessment.scope import parse_month_param
 from pcplib.assessment.thresholds import HIGH_RISK_SCORE
@@ -181,6 +182,8 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
     items = view.items
     mine = items[(items["flag"] == "changed") & items["strategy_id"].isin(ids)]
     progress = items[(items["flag"] == "progress") & items["strategy_id"].isin(ids)]
+    # Listed, never counted: a target newly met that its record does not bear out.
+    unreliable = items[(items["flag"] == NOT_PROGRESS) & items["strategy_id"].isin(ids)]
     line = _progress_line(progress, _items_known(view, ids))
     rated = mine[mine["rating_of"] == "overall"]
     measures = mine[mine["rating_of"] == "measure"]
@@ -191,7 +194,7 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
         for r in rated.to_dict("records")
     ]
     text = "; ".join(parts)
-    if measures.empty and progress.empty:
+    if measures.empty and progress.empty and unreliable.empty:
         return line + (text or "No rating changed")
     bases = {sid: _measures_basis(view, sid) for sid in measures["strategy_id"]}
     # One basis is said once; mixed, each change says its own.
@@ -199,6 +202,7 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
     # A measure out of needs attention whose rating changed is said once, with its change.
     again = progress["kind"].eq("measure") & progress["item_id"].isin(measures["item_id"])
     named = "".join(_progress_entry(r) for r in progress[~again].to_dict("records"))
+    named += "".join(_progress_entry(r) for r in unreliable.to_dict("records"))
     named += "".join(
         f"<li>{esc(r['item'])} ({esc(r['strategy_name'])}): {esc(r['state'])}"
         # "Red to Grey, no longer rated: ...": the reason carries its own brackets.
@@ -224,6 +228,11 @@ def _changes_for(view: BoardView, ids: list[str]) -> str:
         else ""
     ]
     said.append(plural(len(progress), "item") + " progressed" if len(progress) else "")
+    said.append(
+        plural(len(unreliable), "target") + " newly met, but not reliably (not progress)"
+        if len(unreliable)
+        else ""
+    )
     folded = (
         f'<details class="board-changes"><summary>{esc("; ".join(p for p in said if p))}'
         f'</summary>{lead}<ul class="summary-items">{named}</ul></details>'
@@ -358,7 +367,8 @@ def _definitions(view: BoardView) -> str:
         "tested): it is listed, and counted neither as progress "
         "nor as slippage. A strategy's rating within chance rests on such a move of a "
         "headline measure; one that went Grey lost its rating on it, so that is no "
-        "progress either. "
+        "progress either. A target newly met, but not reliably (its record shows it "
+        "usually missed) is listed, and not counted as progress. "
         # The like-for-like conditions of rating_moves.describe_rating_move_not_borne_out,
         # printed so that a row's "so not progress" reads against a stated rule.
         'A move between "too close to say" and "met, but close" on a figure that moved '

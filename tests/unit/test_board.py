@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -883,3 +884,30 @@ def test_an_update_re_rated_on_the_same_figure_is_no_progress(
             "not in performance: "
         )
     )
+
+
+def test_a_target_newly_met_but_not_reliably_is_listed_not_counted(data_dir: Path) -> None:
+    # Opening hours: missed in 2026/27 Q1 (356), met in Q2 (361 against 360) on a record
+    # that met it in only 4 of 20 months. The Police Estate report and the view's own
+    # judgements.csv row say so; the page had dropped it (review R18-7). Listed, never
+    # counted as progress.
+    sample = load_dataset(data_dir, today=dt.date(2026, 11, 23))
+    estate = replace(
+        sample, strategies=sample.strategies[sample.strategies["strategy_id"] == "police-estate"]
+    )
+    board = summarise_board_quarter(estate, "2026-09", "2026-11")
+    listed = board.items[board.items["flag"] == "not progress"]
+    assert list(listed["item_id"]) == ["estate-front-counter-hours"]
+    assert listed["state"].iloc[0] == "target newly met, but not reliably (not progress)"
+    assert "met in only 4 of 20 months" in listed["reason"].iloc[0]
+    assert not board.items["flag"].eq("progress").any()
+    assert set(board.owners["progress"]) == {0}
+    page = html.unescape(format_board_owners(board))
+    assert page.count("<strong>Progress:</strong> none in the measures.") == len(board.owners)
+    assert "1 target newly met, but not reliably (not progress)" in page
+    assert (
+        "Front enquiry office opening hours per week (The Police Estate): target newly met, "
+        "but not reliably (not progress), target met (361 hours against 360 hours"
+    ) in re.sub(r"<[^>]+>", "", page)
+    assert "No rating changed" not in page
+    assert "A target newly met, but not reliably (its record shows it usually missed) is " in page

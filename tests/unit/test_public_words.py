@@ -572,3 +572,17 @@ def test_the_public_key_and_roll_up_words_match_what_is_listed() -> None:
     assert "lately ran worse than usual" in GROUP_MEANINGS["needs attention"]
     assert describe_roll_up("public").endswith("unless one is Amber or Red.")
     assert "unless a rated one is Amber or Red" in describe_roll_up("technical")
+
+
+def test_every_method_text_says_a_seasonal_measure_is_tested_net_of_season(
+    sample: Dataset,
+) -> None:
+    # The tests of change size a seasonal measure's noise net of season (what decides
+    # rural offences' Red); each method text a reader has says so, not only the charts'
+    # adjustment (docs/methodology.md, "Seasonal series"; review R18-6).
+    assert "for a seasonal measure, one its chart adjusts, that variation net of its season" in (
+        METHOD_NOTE
+    )
+    assert "that variation is taken net of its season" in words.ANNUAL_TESTS_NOTE
+    about = html.unescape(format_public_method(sample))
+    assert "rises and falls with the seasons, leaving out that seasonal swing" in about
