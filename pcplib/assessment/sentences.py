@@ -292,12 +292,17 @@ def _improvement_clause(row: dict[str, Any]) -> str:
     if not words:
         return "no target; rated Green for a real improvement on a test of change"
     better = "rise" if row.get("good_direction") == "higher" else "fall"
-    shown = str(row.get(column) or "").strip()
+    shown = _shown_change(row, column)
     counted = not say_chance(row)
     tail = "counted in full, not tested" if counted else "beyond chance"
     size = f" ({shown}, {tail})" if shown and shown.lower() != "nan" else ""
     real = "" if counted else "real "
     return f"no target; rated Green for a {real}{better} {words}{size}"
+
+
+def _shown_change(row: dict[str, Any], column: str) -> str:
+    """A comparison's change as the sentence prints it: points in words, never "pp"."""
+    return str(row.get(column) or "").strip().replace(" pp", " percentage points")
 
 
 def _deterioration_clause(row: dict[str, Any], rating: str) -> str:
@@ -313,12 +318,12 @@ def _deterioration_clause(row: dict[str, Any], rating: str) -> str:
     column, words = _IMPROVED_ON.get(str(row.get("rag_comparison") or ""), ("", ""))
     if rating == "Amber":
         lead = f"no target; rated Amber for a possible {worse}"
-        shown = str(row.get(column) or "").strip() if words else ""
+        shown = _shown_change(row, column) if words else ""
         size = f" ({shown}, possibly more than chance)" if shown.lower() not in ("", "nan") else ""
         return f"{lead} {words}{size}" if words else lead
     if not words:
         return "no target; rated Red for a real deterioration"
-    shown = str(row.get(column) or "").strip()
+    shown = _shown_change(row, column)
     counted = not say_chance(row)
     tail = "counted in full, not tested" if counted else "beyond chance"
     size = f" ({shown}, {tail})" if shown and shown.lower() != "nan" else ""

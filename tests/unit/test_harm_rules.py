@@ -353,6 +353,15 @@ def test_a_red_or_amber_on_a_test_says_the_comparison_that_rated_it():
         "rated Amber for a possible rise since the plan's baseline year (+4.4%, possibly "
         "more than chance)."
     )
+    # A percentage's change in points, in words (body-worn video: "-1.7 pp").
+    points = _improved_row(
+        rag="Red", rag_rule="harm_test", good_direction="higher",
+        rag_comparison="the year ending on the year before", year_ending_change="-1.7 pp",
+    )  # fmt: skip
+    assert write_measure_sentence(points).endswith(
+        "rated Red for a real fall over the 12 months on the 12 months before (-1.7 "
+        "percentage points, beyond chance)."
+    )
     # A Red on the chart alone keeps its general words.
     chart = _improved_row(rag="Red", rag_rule="harm_spc", rag_comparison="")
     assert write_measure_sentence(chart).endswith("rated Red for a real deterioration.")
