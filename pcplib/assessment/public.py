@@ -42,6 +42,7 @@ from pcplib.assessment.caveats import (
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
+from pcplib.assessment.public_evidence import say_mixed_picture, say_since_verdict
 from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.spc_verdict import is_rolling
@@ -256,25 +257,13 @@ def _window_words(label: Any, fallback: str) -> str:
     return f"the {text}" if text.startswith("12 months") else text
 
 
-_SINCE_WORDS = {
-    "improved": "a real improvement",
-    "deteriorated": "a real worsening",
-    "possibly improved": "possibly better, though not yet clear enough to be sure",
-    "possibly deteriorated": "possibly worse, though not yet clear enough to be sure",
-    "no evidence of change": "no clear change",
-    "no change": "no clear change",
-}
-"""What the 12 months against the plan's baseline year show, in the public words for the
-three grades of evidence (:mod:`pcplib.assessment.vocabulary`)."""
-
-
 def _baseline_year_note(row: Mapping[str, Any]) -> str:
     """The 12 months against the plan's baseline year, with what its test shows.
 
     "1,397 in the 12 months to September 2026 against 1,284 in the plan's baseline year
     (2024/25): no clear change." Empty when there is no such comparison.
     """
-    verdict = _SINCE_WORDS.get(str(row.get("since_baseline_judgement") or ""))
+    verdict = say_since_verdict(row)  # never "a real improvement" a rating distrusts
     if verdict is None or is_missing(row.get("year_ending")) or is_missing(row.get("baseline")):
         return ""
     words = _year_words(row, "since")
@@ -577,7 +566,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         else:
             parts.append("Within the usual ups and downs.")
         if shows_change(row):
-            parts.append(_baseline_year_note(row))
+            parts += [_baseline_year_note(row), say_mixed_picture(row)]
         if targeted:
             parts += [say_target(row), say_target_in_range(row)]
     # An owners' status the figures differ from is a question for the Board to put to

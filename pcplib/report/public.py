@@ -53,7 +53,7 @@ GROUP_MEANINGS = {
     "needs attention": "missed its target or usually does, too close to it to say whether "
     "it was met, got worse (really or possibly), lately ran worse than usual, or had "
     f"{RISE_IN_REPORTS}",
-    "steady": "no target and no change beyond the usual ups and downs",
+    "steady": "no target and no clear change on a year ago, or a mixed picture",
     "too few to tell": "no target, and so few events that a change cannot be told from "
     "chance: the counts are given",
     "trend": "not rated, as there is no right way for it to go: more reports can mean more "
@@ -306,6 +306,13 @@ def _format_the_rest(by_group: dict[str, pd.DataFrame]) -> str:
         # whose every comparison shows no evidence are listed by name (``name_only``).
         steady = by_group["steady"]
         named, told = _split_named(steady)
+        # A steady measure may show a real improvement over the 12 months beside a quarter
+        # that went the wrong way (a mixed picture): the heading claims only what holds
+        # for every one, no clear change on a year ago (review 18, R18-2).
+        calm = not steady["judgement"].isin(("improved", "deteriorated")).any()
+        what = (
+            "no clear change on a year ago" if calm else "no change beyond the usual ups and downs"
+        )
         listed = (
             f"<p>No change beyond the usual ups and downs in: {esc('; '.join(named))}.</p>"
             if named
@@ -313,7 +320,7 @@ def _format_the_rest(by_group: dict[str, pd.DataFrame]) -> str:
         )
         rest += (
             f'<details class="steady"><summary>Steady: {esc(plural(len(steady), "measure"))} '
-            f"with no change beyond the usual ups and downs</summary>{listed}"
+            f"with {what}</summary>{listed}"
             f"{_list(_sentences(told)) if not told.empty else ''}</details>"
         )
     if "too few to tell" in by_group:

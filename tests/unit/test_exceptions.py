@@ -319,9 +319,13 @@ def test_a_target_met_within_its_usual_variation_is_not_what_improved(sample: Da
     # The printed rule says what the list does (it had said "meeting their target").
     from pcplib.report.words import format_rating_method
 
+    assert "or meeting their target by more than its usual variation" in format_rating_method()
+    # The mixed-picture exclusion is printed (review 18, R18-2: "What improved (0)" above
+    # farm machinery thefts "rated Green for a real fall").
     assert (
-        "lists the measures showing a real improvement, or meeting their target by more "
-        "than its usual variation" in format_rating_method()
+        "lists the measures showing a real improvement (not a mixed picture, one whose "
+        "quarter went the wrong way on a year earlier, unless its chart shows a signal of "
+        "improvement, then said as mixed)" in format_rating_method()
     )
     # The record does not lift a pass out of its usual range (review 16, R16-2).
     assert (
