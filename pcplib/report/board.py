@@ -256,7 +256,7 @@ def _measures_basis(view: BoardView, strategy_id: str) -> str:
     row = rows[0] if rows else {}
     if row.get("measures_basis") == "as reported" and row.get("reported_at"):
         return f"as the Board was told them, {_month(str(row['reported_at']))}"
-    return "recomputed from today's data (no record of them is on file)"
+    return f"{RECOMPUTED_WORDS} (no record of them is on file)"
 
 
 def _totals(view: BoardView) -> str:
@@ -495,10 +495,17 @@ def _format_contacts(view: BoardView) -> str:
     )
 
 
+# Recomputed, a rating then is today's method applied to that quarter's data: a method
+# changed since (the seasonal tests of this release) moves it with no change in the
+# figures, so the words name both (docs/methodology.md, "Since the last meeting").
+RECOMPUTED_WORDS = "recomputed from today's data and methods"
+"""How the view says an earlier rating was worked out when no record of it is on file."""
+
+
 def _basis_words(strategy: dict[str, Any]) -> str:
     """Whether the Board was told a strategy's rating a quarter before, or it is recomputed."""
     if strategy["basis"] == "recomputed" or not strategy.get("reported_at"):
-        return "recomputed from today's data"
+        return RECOMPUTED_WORDS
     return f"as the Board was told, {_month(str(strategy['reported_at']))}"
 
 
@@ -518,7 +525,7 @@ def _basis_note(view: BoardView) -> tuple[str, bool]:
     )
     if len(bases) == 1:
         said = bases.pop()
-        if view.is_update and said != "recomputed from today's data":
+        if view.is_update and said != RECOMPUTED_WORDS:
             # The record is the first view itself: "as the Board was told, <its month>"
             # would name the meeting, not the view the update compares with.
             said = "as that view gave it"

@@ -298,7 +298,7 @@ def test_the_view_names_the_board_and_has_a_table_by_owner(view: tuple[Dataset, 
     # One basis for every strategy is said once, before the missions.
     assert (
         f"each strategy&#x27;s at the {board.board_name} of 2026/27 Q1 (data to June 2026): "
-        "recomputed from today&#x27;s data, for every strategy."
+        "recomputed from today&#x27;s data and methods, for every strategy."
     ) in missions
     assert missions.count("recomputed") == 1
     assert "Measures&#x27; rating now, and in 2026/27 Q1" in missions
@@ -353,7 +353,7 @@ def test_each_change_names_its_comparison_and_the_two_views_agree_on_the_same_ba
     missions = format_board_missions(board)
     # Mixed bases (vawg as told, workforce recomputed): each row says its own.
     assert "(as the Board was told, August 2026)" in missions
-    assert "(recomputed from today&#x27;s data)" in missions
+    assert "(recomputed from today&#x27;s data and methods)" in missions
     text = owners.replace("&quot;", '"').replace("&#x27;", "'")
     since = f"since the {board.board_name} of 2026/27 Q1 (data to June 2026)"
     assert f"Changed: {since};" in text
@@ -623,7 +623,12 @@ def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
     assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "recomputed")
     folded = format_board_owners(board)
     folded = folded[folded.index("<details") :].split("</details>")[0]
-    assert "recomputed from today&#x27;s data" in folded
+    # Recomputed with today's methods too: a method changed since (the seasonal tests)
+    # can move a rating then with no change in its figures (review R18-9).
+    assert (
+        "Their ratings a quarter before: recomputed from today&#x27;s data and methods (no "
+        "record of them is on file)."
+    ) in folded
     # The view's own record now keeps the measures: read from it, as the board saw them.
     # Told Amber then for farm machinery, the change reads Amber to Green, not Red to Green.
     told_rows = shown.judgements.copy()
