@@ -11,7 +11,7 @@ judgements with those of the last meeting at which the strategy was reported:
   the previous data period is checked against the same period's figure today (a
   revision: "reported as 1,215; now 1,198");
 - **recomputed**: with no record on file, the previous meeting's judgements are
-  recomputed from today's data for that meeting's data period. The section says so;
+  recomputed from today's data and methods for that meeting's data period. The section says so;
   revisions and the earlier status of commitments cannot then be shown.
 
 Every statement of a change names its comparison with its data period
@@ -622,9 +622,9 @@ def _note(strategy_name: str, previous: PreviousMeeting | None) -> str:
         )
     return (
         f"No record of what the Board was told at its meeting of {meeting} is on file: the "
-        f"comparison is recomputed from today's data for that meeting's data period (to "
-        f"{data}), so figures revised since then and the earlier status of commitments and "
-        "actions cannot be shown."
+        f"comparison is recomputed from today's data and methods for that meeting's data "
+        f"period (to {data}), so figures revised since then, what an earlier method gave and "
+        "the earlier status of commitments and actions cannot be shown."
     )
 
 

@@ -101,7 +101,9 @@ def test_without_a_record_the_comparison_is_recomputed_and_says_so(
 ) -> None:
     summary = summaries["2026-09"]
     result = compare_with_previous_meeting(dataset, summary, PreviousMeeting("2025-09", "2025-06"))
-    assert "recomputed from today's data" in result.note
+    # Today's methods too: a rating then may differ from what the Board was told because a
+    # method changed (review 18, R18-9).
+    assert "recomputed from today's data and methods" in result.note
     assert "September 2025" in result.note
     assert list(result.changes.columns) == CHANGE_COLUMNS
     # Recomputed figures cannot show a revision, nor commitments' earlier status.
