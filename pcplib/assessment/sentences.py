@@ -292,12 +292,22 @@ def _improvement_clause(row: dict[str, Any]) -> str:
     if not words:
         return "no target; rated Green for a real improvement on a test of change"
     better = "rise" if row.get("good_direction") == "higher" else "fall"
+    return _say_rated_for(row, "Green", better, column, words)
+
+
+def _say_rated_for(row: dict[str, Any], rating: str, way: str, column: str, words: str) -> str:
+    """Say a no-target rating on a comparison's change, a Green's and a Red's alike.
+
+    "No target; rated Red for a real rise since the plan's baseline year (+4.7%, beyond
+    chance)": the change as printed, and "counted in full, not tested" for a figure
+    counted in full (never "real", which a reader takes for a test).
+    """
     shown = _shown_change(row, column)
     counted = not say_chance(row)
     tail = "counted in full, not tested" if counted else "beyond chance"
     size = f" ({shown}, {tail})" if shown and shown.lower() != "nan" else ""
     real = "" if counted else "real "
-    return f"no target; rated Green for a {real}{better} {words}{size}"
+    return f"no target; rated {rating} for a {real}{way} {words}{size}"
 
 
 def _shown_change(row: dict[str, Any], column: str) -> str:
@@ -323,12 +333,7 @@ def _deterioration_clause(row: dict[str, Any], rating: str) -> str:
         return f"{lead} {words}{size}" if words else lead
     if not words:
         return "no target; rated Red for a real deterioration"
-    shown = _shown_change(row, column)
-    counted = not say_chance(row)
-    tail = "counted in full, not tested" if counted else "beyond chance"
-    size = f" ({shown}, {tail})" if shown and shown.lower() != "nan" else ""
-    real = "" if counted else "real "
-    return f"no target; rated Red for a {real}{worse} {words}{size}"
+    return _say_rated_for(row, "Red", worse, column, words)
 
 
 _ASSURANCE_TAILS = {c: p.tail for c, p in ASSURANCE_PHRASES.items()}
