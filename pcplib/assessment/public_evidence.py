@@ -1,12 +1,8 @@
 """What the public report says a comparison shows, where the test alone would overstate it.
 
-Two cases read as contradictions on the public page (review 18):
+The 12 months against the plan's baseline year in public words, the same words for one
+kind of test on every page; and a case that read as a contradiction (review 18):
 
-- a real improvement since the plan's baseline year on a level test (one sizing its noise
-  from the series' own point-to-point variation) of a series with no SPC verdict: the
-  rating rule will not rate on it (:func:`~pcplib.assessment.changes.weigh_improvement`
-  counts only :data:`~pcplib.assessment.changes.EXACT_TESTS`), so residents are told the
-  figure is lower (or higher), never "a real improvement" (R18-5: carbon emissions);
 - a real improvement on the 12 months beside a quarter that moved the wrong way on a year
   ago: steady, never "achieved" (:func:`~pcplib.assessment.sentences.assess_measure`),
   and said as the mixed picture it is (R18-2: farm machinery thefts).
@@ -17,10 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pcplib.assessment.changes import EXACT_TESTS
-from pcplib.assessment.vocabulary import say_chance
-
-__all__ = ["SINCE_WORDS", "is_unvouched_improvement", "say_mixed_picture", "say_since_verdict"]
+__all__ = ["SINCE_WORDS", "say_mixed_picture", "say_since_verdict"]
 
 SINCE_WORDS = {
     "improved": "a real improvement",
@@ -34,35 +27,17 @@ SINCE_WORDS = {
 three grades of evidence (:mod:`pcplib.assessment.vocabulary`)."""
 
 
-def is_unvouched_improvement(row: Mapping[str, Any]) -> bool:
-    """Whether a real improvement since the baseline year rests on a level test alone.
-
-    True when ``since_baseline_judgement`` is "improved" on a test that is not one of
-    counts or proportions (``changes.since_evidence.test``) and the measure has no SPC
-    verdict (``spc_status`` other than "assessed"): the series' own variation, from which
-    a level test sizes its noise, is then not shown to be steady, and the rating rule
-    does not rate on it. A figure counted in full has no test, so never.
-    """
-    if str(row.get("since_baseline_judgement") or "") != "improved" or not say_chance(row):
-        return False
-    if str(row.get("spc_status") or "") == "assessed":
-        return False
-    changes = row.get("changes")
-    evidence = getattr(changes, "since_evidence", None)
-    test = str(getattr(evidence, "test", "") or "")
-    return bool(test) and test not in EXACT_TESTS
-
-
 def say_since_verdict(row: Mapping[str, Any]) -> str | None:
     """What the 12 months against the plan's baseline year show, in public words, or None.
 
-    "a real improvement", or, when it rests on a level test of a series with no SPC
-    verdict (:func:`is_unvouched_improvement`), "lower, but its figures move too much to
-    be sure by how much" (higher where higher is good).
+    The words report what the test found, the same for every comparison and on every
+    page (the quarter's clause, the annual evaluation): "a real improvement" also on a
+    level test of a series with no SPC verdict, which the rating does not rest on (it
+    stays Grey: :func:`~pcplib.assessment.changes.weigh_improvement`). Softening this one
+    clause alone told one kind of test two ways in one line (review 19, R19-1 to R19-3:
+    energy "down 7.9% ... by more than the usual ups and downs" then "lower, but its
+    figures move too much to be sure").
     """
-    if is_unvouched_improvement(row):
-        way = "higher" if str(row.get("good_direction")) == "higher" else "lower"
-        return f"{way}, but its figures move too much to be sure by how much"
     return SINCE_WORDS.get(str(row.get("since_baseline_judgement") or ""))
 
 
@@ -80,8 +55,6 @@ def say_mixed_picture(row: Mapping[str, Any]) -> str:
     if worse_way is None or row.get("direction") != worse_way:
         return ""
     if str(row.get("since_baseline_judgement") or "") == "improved":
-        if is_unvouched_improvement(row):
-            return ""
         when = "since the plan began"
     elif str(row.get("year_ending_judgement") or "") == "improved":
         when = "over the 12 months"

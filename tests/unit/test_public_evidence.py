@@ -21,16 +21,16 @@ def _since(test: str, **extra: Any) -> dict[str, Any]:
     return row | extra
 
 
-def test_a_level_test_with_no_stable_chart_is_no_real_improvement_in_public() -> None:
-    # Review 18, R18-5: carbon emissions were "a real improvement" since the baseline year
-    # on a level test the rating rule will not rate on (no SPC verdict).
-    assert say_since_verdict(_since("level z-test")) == (
-        "lower, but its figures move too much to be sure by how much"
+def test_one_kind_of_test_is_told_one_way_in_public() -> None:
+    # Review 19, R19-1 to R19-3: softening only the baseline clause of a level test with
+    # no stable chart told energy "by more than the usual ups and downs" and "too much to
+    # be sure" in one line. The words report the test, as the quarter's clause and the
+    # annual evaluation do; the rating alone is cautious (Grey).
+    for test in ("level z-test", "level t-test", "quasi-Poisson"):
+        assert say_since_verdict(_since(test)) == "a real improvement"
+    assert say_since_verdict(_since("level z-test", since_baseline_judgement="deteriorated")) == (
+        "a real worsening"
     )
-    assert say_since_verdict(_since("level t-test", good_direction="higher")).startswith("higher")
-    # A test of counts, or a level test on a chart in control, is a real improvement.
-    assert say_since_verdict(_since("quasi-Poisson")) == "a real improvement"
-    assert say_since_verdict(_since("level z-test", spc_status="assessed")) == "a real improvement"
 
 
 def test_a_better_year_beside_a_quarter_gone_the_wrong_way_is_a_mixed_picture() -> None:
@@ -53,10 +53,10 @@ def test_the_public_page_tells_farm_machinery_and_carbon_as_they_are(sample: Any
         "a real improvement. Better since the plan began, but not than a year ago: a mixed picture."
     )
     carbon = rows.loc["estate-carbon-tonnes"]
-    assert "a real improvement" not in carbon["public_sentence"]
+    assert carbon["group"] == "not rated"
     assert (
-        "against 6,742 tonnes in the plan's baseline year (2024/25): lower, but its figures "
-        "move too much to be sure by how much." in write_public_sentence(carbon.to_dict())
+        "against 6,742 tonnes in the plan's baseline year (2024/25): a real improvement."
+        in write_public_sentence(carbon.to_dict())
     )
     # The folded Steady heading claims only what holds for every steady measure.
     steady = rows[rows["group"] == "steady"].reset_index()
