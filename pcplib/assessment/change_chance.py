@@ -520,8 +520,8 @@ def describe_recovery_not_borne_out(now: Mapping[str, Any], before_rag: str) -> 
     Returns
     -------
     str
-        "no real improvement on the same quarter last year (99 against 84) or over 12
-        months (357 against 348), so not progress"; empty for any other move, or one a
+        "neither the same quarter last year (99 against 84) nor the 12 months (357
+        against 348) shows a real improvement, so not progress"; empty for any other move, or one a
         like-for-like test bears out or that has none to read.
     """
     if before_rag not in ("Red", "Amber") or strip_text(now.get("rag")) != "Green":
@@ -531,7 +531,12 @@ def describe_recovery_not_borne_out(now: Mapping[str, Any], before_rag: str) -> 
     said, real = _describe_like_for_like(now, "improved")
     if real or not said:
         return ""
-    return f"no real improvement {' or '.join(said)}, so not progress"
+    # "No real improvement on ... (99 against 84)" read as a small fall of a figure that
+    # rose 17.9%: which comparisons, and that neither shows a real improvement (R19-4).
+    named = [part.removeprefix("on the ").removeprefix("over ") for part in said]
+    if len(named) == 1:
+        return f"the {named[0]} shows no real improvement, so not progress"
+    return f"neither the {named[0]} nor the {named[1]} shows a real improvement, so not progress"
 
 
 def is_strategy_move_within_chance(

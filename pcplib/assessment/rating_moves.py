@@ -104,8 +104,8 @@ def describe_rating_move_not_borne_out(
     Returns
     -------
     str
-        Such as "no real improvement on the same quarter last year (99 against 84) or over
-        12 months (357 against 348), so not progress"; empty otherwise.
+        Such as "neither the same quarter last year (99 against 84) nor the 12 months (357
+        against 348) shows a real improvement, so not progress"; empty otherwise.
     """
     old_rag = str(before.get("rag", "")) if before else ""
     if not old_rag or str(now.get("rag")) == old_rag:

@@ -491,8 +491,8 @@ def test_a_changed_rating_on_the_evidence_says_what_rated_it_before(
     # Its fall since the baseline year was there in June; the quarter is still up on a
     # year earlier and the 12 months on the 12 before: not progress (review 18, R18-1).
     lead = (
-        "no real improvement on the same quarter last year (99 against 84) or over 12 "
-        "months (357 against 348), so not progress: "
+        "neither the same quarter last year (99 against 84) nor the 12 months (357 "
+        "against 348) shows a real improvement, so not progress: "
     )
     assert row["reason"] == lead + why
     assert not ((changes["item_id"] == mid) & (changes["change"] == "out of needs attention")).any()
