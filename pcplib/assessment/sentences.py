@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pcplib.assessment.caveats import MORE_REPORTING, is_reported_to_action_fraud
 from pcplib.assessment.chance import describe_settled_miss, describe_within_target
 from pcplib.assessment.change_chance import describe_unreliable_pass
 from pcplib.assessment.harm import describe_grey_rule
@@ -326,14 +327,18 @@ def _deterioration_clause(row: dict[str, Any], rating: str) -> str:
     """
     worse = "fall" if row.get("good_direction") == "higher" else "rise"
     column, words = _IMPROVED_ON.get(str(row.get("rag_comparison") or ""), ("", ""))
+    # A rise in reports to Action Fraud may be more reporting, as every other place that
+    # rates it says (review 18, R18-11).
+    reported = worse == "rise" and is_reported_to_action_fraud(row)
+    reporting = f", {MORE_REPORTING}" if reported else ""
     if rating == "Amber":
         lead = f"no target; rated Amber for a possible {worse}"
         shown = _shown_change(row, column) if words else ""
         size = f" ({shown}, possibly more than chance)" if shown.lower() not in ("", "nan") else ""
-        return f"{lead} {words}{size}" if words else lead
+        return f"{lead} {words}{size}{reporting}" if words else lead
     if not words:
         return "no target; rated Red for a real deterioration"
-    return _say_rated_for(row, "Red", worse, column, words)
+    return _say_rated_for(row, "Red", worse, column, words) + reporting
 
 
 _ASSURANCE_TAILS = {c: p.tail for c, p in ASSURANCE_PHRASES.items()}

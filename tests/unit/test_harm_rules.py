@@ -377,3 +377,18 @@ def test_rural_offences_red_names_its_rise_since_the_baseline_year(sample: Any):
         "no target; rated Red for a real rise since the plan's baseline year (+4.7%, "
         "beyond chance)."
     )
+
+
+def test_a_red_on_more_reports_to_action_fraud_says_it_may_be_more_reporting(sample) -> None:
+    # Review 18, R18-11: the cyber reports' row said "rated Red for a real rise since the
+    # plan's baseline year (+13.6%, beyond chance)" without the words every other place
+    # that rates Action Fraud reports gives them.
+    from pcplib.assessment.strategy import summarise_strategy
+
+    rows = summarise_strategy(sample, "business-crime", "2026-09").measures
+    cyber = rows.set_index("measure_id").loc["bc-business-cyber"]
+    assert cyber["rag"] == "Red"
+    assert cyber["sentence"].endswith(
+        "rated Red for a real rise since the plan's baseline year (+13.6%, beyond chance), "
+        "which may be more reporting."
+    )
