@@ -21,7 +21,13 @@ import pandas as pd
 from pcplib import metrics
 from pcplib.assessment import vocabulary
 from pcplib.assessment.evidence import Evidence, is_year_to_date, weigh_change
-from pcplib.assessment.figures import Figures, Window, aggregation_of, compare_baseline
+from pcplib.assessment.figures import (
+    Figures,
+    Window,
+    aggregation_of,
+    compare_baseline,
+    compute_year_before_baseline,
+)
 from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade
 from pcplib.labels import is_missing
 from pcplib.periods import month_number
@@ -35,6 +41,7 @@ __all__ = [
     "is_signed",
     "judge_like_for_like",
     "judge_on_evidence",
+    "name_continued_change",
     "weigh_improvement",
     "weigh_worsening",
 ]
@@ -153,6 +160,10 @@ class Changes:
     since: metrics.Change
     since_evidence: Evidence
     baseline_unlike: str = ""  # why the baseline is not compared (compare_baseline)
+    # The plan's baseline year on the year before it: whether the change since the plan
+    # began continues one that began before it (name_continued_change).
+    before_plan: metrics.Change | None = None
+    before_plan_evidence: Evidence = Evidence("not tested", reason="no year before the baseline")
 
 
 def _weigh(
@@ -209,7 +220,64 @@ def compare_figures(
         figures.baseline, figures.year_ending, aggregation_of(measure), is_year_to_date(measure)
     )
     since, since_ev = _weigh(baseline, figures.year_ending, history, current, measure)
-    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev, unlike)
+    before_plan, before_ev = weigh_year_before_plan(figures.baseline, history, current, measure)
+    return Changes(
+        quarter, quarter_ev, year, year_ev, since, since_ev, unlike, before_plan, before_ev
+    )
+
+
+def weigh_year_before_plan(
+    baseline: Window | None,
+    history: pd.DataFrame,
+    current: pd.DataFrame,
+    measure: Mapping[str, Any],
+) -> tuple[metrics.Change | None, Evidence]:
+    """The plan's baseline year on the year before it, weighed as every change is.
+
+    The same like-for-like change and test of change as the latest 12 months against
+    the baseline year (:func:`~pcplib.assessment.evidence.weigh_change`: counts, rates
+    and proportions on their own tests, levels on the series' noise, net of season for
+    a seasonal measure, as both windows are whole years), so a change that was already
+    under way in the year before the plan is told by the rule that tells one since
+    (:func:`name_continued_change`). ``(None, not tested)`` with no baseline year.
+    """
+    if baseline is None:
+        return None, Evidence("not tested", reason="no baseline year")
+    frequency, aggregation = str(measure["frequency"]), aggregation_of(measure)
+    before = compute_year_before_baseline(current, measure, frequency, aggregation)
+    if before is None:
+        return None, Evidence("not tested", reason="no baseline year")
+    # Like for like as the change since the baseline is: an average over other months,
+    # or a year to date at another month, is not compared (compare_baseline).
+    before, unlike = compare_baseline(before, baseline, aggregation, is_year_to_date(measure))
+    if unlike:
+        return None, Evidence("not tested", reason=unlike)
+    return _weigh(before, baseline, history, current, measure)
+
+
+def name_continued_change(
+    since: metrics.Change,
+    since_evidence: Evidence,
+    before: metrics.Change | None,
+    before_evidence: Evidence,
+) -> str:
+    """Whether a change since the plan began continues one that began before it.
+
+    "fall" or "rise" when the change since the plan's baseline year (``since``) is a
+    real improvement or worsening and the baseline year was already a real change the
+    same way on the year before it (``before``, :func:`weigh_year_before_plan`); ``""``
+    otherwise. A before-and-after comparison cannot tell the plan's effect from a
+    change already under way (HM Treasury, *Magenta Book*, 2020), so every place that
+    gives the verdict since the plan began says so from this one flag
+    (:func:`~pcplib.assessment.vocabulary.say_continued_change`).
+    """
+    if before is None or since.judgement not in ("improved", "deteriorated"):
+        return ""
+    if not (since_evidence.real and before_evidence.real):
+        return ""
+    if before.judgement != since.judgement or before.direction != since.direction:
+        return ""
+    return {"down": "fall", "up": "rise"}.get(str(since.direction), "")
 
 
 def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:

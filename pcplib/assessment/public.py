@@ -42,12 +42,17 @@ from pcplib.assessment.caveats import (
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
-from pcplib.assessment.public_evidence import say_mixed_picture, say_since_verdict
+from pcplib.assessment.public_evidence import (
+    attach_quarter_verdict,
+    say_mixed_picture,
+    say_since_verdict,
+    say_since_when,
+)
 from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.spc_verdict import is_rolling
 from pcplib.assessment.strategy import StrategySummary, describe_rating_scope, summarise_strategy
-from pcplib.assessment.vocabulary import say_chance
+from pcplib.assessment.vocabulary import NO_EVIDENCE, say_chance
 from pcplib.labels import (
     choose_shared_decimals,
     format_figure,
@@ -181,33 +186,6 @@ def _change_words(row: Mapping[str, Any], period: str = "") -> str:
 # it, more offenders are caught) as well as bad. Wording only; no judgement rests on it.
 _REPORTING_WORDS = ("crime", "offence", "abuse", "rape")
 _ACTION_WORDS = ("search", "detect", "arrest")
-
-
-_QUARTER_VERDICTS = {
-    "improved": "by more than the usual ups and downs",
-    "deteriorated": "by more than the usual ups and downs",
-    "no evidence of change": "within the usual ups and downs",
-    "possibly improved": "not yet clear enough to call",
-    "possibly deteriorated": "not yet clear enough to call",
-}
-
-
-def _with_quarter_verdict(row: Mapping[str, Any], change: str) -> str:
-    """The quarter's change on a year ago with what its test found, for a measure not rated.
-
-    A measure not rated has no other sentence to say it, so "151, down 19.7% on a year
-    ago" would stand alone where every rated row says whether its change is more than
-    the usual ups and downs (review 9, R9-12): "151, down 19.7% on a year ago, within the
-    usual ups and downs." Unchanged when there is no comparison or no change.
-    """
-    verdict = _QUARTER_VERDICTS.get(str(row.get("judgement") or ""))
-    if not say_chance(row):
-        # Counted in full (administrative): its change has no ups and downs to be within
-        # or beyond, so none is said (issue 26, F4/N7).
-        return change
-    if verdict is None or not change.endswith(" a year ago.") or "the same as" in change:
-        return change
-    return f"{change.removesuffix('.')}, {verdict}."
 
 
 def _trend_reason(row: Mapping[str, Any]) -> str:
@@ -394,7 +372,7 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
     if row.get("year_ending_judgement") == verdict:
         return said("over the year", _year_words(row, "year")), "year"
     if row.get("since_baseline_judgement") == verdict:
-        return said("since the plan began", _year_words(row, "since")), "since"
+        return said(say_since_when(row), _year_words(row, "since")), "since"
     signal = "special_cause_improvement" if better else "special_cause_concern"
     if not possibly and row.get("spc_variation") == signal:
         return f"{_usual_level(row, better)}, by more than the usual ups and downs.", "spc"
@@ -437,6 +415,22 @@ def _unconfirmed_words(row: Mapping[str, Any]) -> str:
             "it is watched, not yet a worsening."
         )
     return f"{lead}, but no comparison confirms a {rise}, so it is watched, not yet a worsening."
+
+
+def _place_quarter_verdict(row: Mapping[str, Any], change: str, basis: str) -> tuple[str, str]:
+    """The quarter's change with its verdict beside it, else as it is and a note after.
+
+    Beside a change on another basis, a quarter that shows no real change says so where
+    it is read (:func:`~pcplib.assessment.public_evidence.attach_quarter_verdict`), in
+    fewer words than a closing note (:func:`_quarter_note`). Returns ``(change, note)``.
+    """
+    judgement = str(row.get("judgement") or "")
+    quiet = judgement == NO_EVIDENCE or judgement.startswith("possibly")
+    if basis not in ("", "quarter") and quiet and row.get("direction") not in (None, "no change"):
+        beside = attach_quarter_verdict(row, change)
+        if beside != change:
+            return beside, ""
+    return change, _quarter_note(row, basis)
 
 
 def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
@@ -520,7 +514,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         period = " in the quarter" if group == "too few to tell" else ""
         change = _change_words(row, period)
         if group == "not rated":
-            change = _with_quarter_verdict(row, change)
+            change = attach_quarter_verdict(row, change)
         parts = [change, say_survey_range(row), _baseline_year_note(row)]
         return " ".join(p for p in [*parts, last] if p)
     parts = [_change_words(row)]
@@ -533,7 +527,8 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
     elif group == "achieved":
         if row["assessment"] == "improving":
             words, basis = _basis_words(row, better=True)
-            parts += [words, _quarter_note(row, basis)]
+            parts[0], note = _place_quarter_verdict(row, parts[0], basis)
+            parts += [words, note]
         if targeted:
             parts += [say_target(row), say_target_in_range(row)]
     elif group == "needs attention":
@@ -550,7 +545,8 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             words, basis = _basis_words(row, better=False, possibly=True)
             if not words:
                 words = "Possibly worse: the figures are not yet clear enough to be sure."
-        parts += [words, _quarter_note(row, basis)]
+        parts[0], note = _place_quarter_verdict(row, parts[0], basis)
+        parts += [words, note]
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (

@@ -1,11 +1,14 @@
 """What the public report says a comparison shows, where the test alone would overstate it.
 
 The 12 months against the plan's baseline year in public words, the same words for one
-kind of test on every page; and a case that read as a contradiction (review 18):
+kind of test on every page; the quarter's change with what its test found; and cases
+that read as a contradiction or a claim the figures cannot make:
 
 - a real improvement on the 12 months beside a quarter that moved the wrong way on a year
   ago: steady, never "achieved" (:func:`~pcplib.assessment.sentences.assess_measure`),
-  and said as the mixed picture it is (R18-2: farm machinery thefts).
+  and said as the mixed picture it is (review 18, R18-2: farm machinery thefts);
+- a real change since the plan began that continues one under way before it: said so,
+  never left to read as the plan's doing (review 20, R20-2: anti-social behaviour).
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["SINCE_WORDS", "say_mixed_picture", "say_since_verdict"]
+from pcplib.assessment.vocabulary import say_chance, say_continued_change
+
+__all__ = [
+    "QUARTER_VERDICTS",
+    "SINCE_WORDS",
+    "attach_quarter_verdict",
+    "say_mixed_picture",
+    "say_since_verdict",
+    "say_since_when",
+]
 
 SINCE_WORDS = {
     "improved": "a real improvement",
@@ -36,9 +48,54 @@ def say_since_verdict(row: Mapping[str, Any]) -> str | None:
     stays Grey: :func:`~pcplib.assessment.changes.weigh_improvement`). Softening this one
     clause alone told one kind of test two ways in one line (review 19, R19-1 to R19-3:
     energy "down 7.9% ... by more than the usual ups and downs" then "lower, but its
-    figures move too much to be sure").
+    figures move too much to be sure"). A real change that continues one begun before the
+    plan says so: "a real improvement, continuing a fall that began before the plan"
+    (:func:`~pcplib.assessment.vocabulary.say_continued_change`).
     """
-    return SINCE_WORDS.get(str(row.get("since_baseline_judgement") or ""))
+    verdict = SINCE_WORDS.get(str(row.get("since_baseline_judgement") or ""))
+    continued = say_continued_change(row)  # only ever for a real change
+    return f"{verdict}, {continued}" if verdict and continued else verdict
+
+
+def say_since_when(row: Mapping[str, Any]) -> str:
+    """The words for the change since the plan began: when, and what it continues.
+
+    "since the plan began, continuing a fall that began before it" where the baseline
+    year was already a real change the same way (``since_baseline_continues``,
+    :func:`~pcplib.assessment.vocabulary.say_continued_change`), so that "A real
+    improvement since the plan began" never reads as the plan's doing.
+    """
+    continued = say_continued_change(row, before="it")
+    return f"since the plan began, {continued}" if continued else "since the plan began"
+
+
+QUARTER_VERDICTS = {
+    "improved": "by more than the usual ups and downs",
+    "deteriorated": "by more than the usual ups and downs",
+    "no evidence of change": "within the usual ups and downs",
+    "possibly improved": "not yet clear enough to call",
+    "possibly deteriorated": "not yet clear enough to call",
+}
+"""What the quarter's test found, said after its change on a year ago, by judgement."""
+
+
+def attach_quarter_verdict(row: Mapping[str, Any], change: str) -> str:
+    """The quarter's change on a year ago with what its test found beside it.
+
+    A measure not rated has no other sentence to say it, so "151, down 19.7% on a year
+    ago" would stand alone where every rated row says whether its change is more than
+    the usual ups and downs (review 9, R9-12): "151, down 19.7% on a year ago, within the
+    usual ups and downs."; a measure told on another basis says it there too. Unchanged
+    when there is no comparison or no change.
+    """
+    verdict = QUARTER_VERDICTS.get(str(row.get("judgement") or ""))
+    if not say_chance(row):
+        # Counted in full (administrative): its change has no ups and downs to be within
+        # or beyond, so none is said (issue 26, F4/N7).
+        return change
+    if verdict is None or not change.endswith(" a year ago.") or "the same as" in change:
+        return change
+    return f"{change.removesuffix('.')}, {verdict}."
 
 
 def say_mixed_picture(row: Mapping[str, Any]) -> str:
