@@ -245,6 +245,11 @@ def _baseline_year_note(row: Mapping[str, Any]) -> str:
     if verdict is None or is_missing(row.get("year_ending")) or is_missing(row.get("baseline")):
         return ""
     words = _year_words(row, "since")
+    when = say_since_when(row)
+    if when != "since the plan began":
+        # A change under way before the plan, in the words of the public line that says
+        # it (_basis_words): never left to read as the plan's doing.
+        verdict = f"{verdict} {when}"
     return f"{words[:1].upper()}{words[1:]}: {verdict}."
 
 

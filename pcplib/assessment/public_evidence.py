@@ -48,13 +48,9 @@ def say_since_verdict(row: Mapping[str, Any]) -> str | None:
     stays Grey: :func:`~pcplib.assessment.changes.weigh_improvement`). Softening this one
     clause alone told one kind of test two ways in one line (review 19, R19-1 to R19-3:
     energy "down 7.9% ... by more than the usual ups and downs" then "lower, but its
-    figures move too much to be sure"). A real change that continues one begun before the
-    plan says so: "a real improvement, continuing a fall that began before the plan"
-    (:func:`~pcplib.assessment.vocabulary.say_continued_change`).
+    figures move too much to be sure").
     """
-    verdict = SINCE_WORDS.get(str(row.get("since_baseline_judgement") or ""))
-    continued = say_continued_change(row)  # only ever for a real change
-    return f"{verdict}, {continued}" if verdict and continued else verdict
+    return SINCE_WORDS.get(str(row.get("since_baseline_judgement") or ""))
 
 
 def say_since_when(row: Mapping[str, Any]) -> str:
