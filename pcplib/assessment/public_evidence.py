@@ -1,8 +1,8 @@
 """What the public report says a comparison shows, where the test alone would overstate it.
 
 The 12 months against the plan's baseline year in public words, the same words for one
-kind of test on every page; the quarter's change with what its test found; and cases
-that read as a contradiction or a claim the figures cannot make:
+kind of test on every page; and cases that read as a contradiction or as a claim the
+figures cannot make:
 
 - a real improvement on the 12 months beside a quarter that moved the wrong way on a year
   ago: steady, never "achieved" (:func:`~pcplib.assessment.sentences.assess_measure`),
@@ -16,12 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pcplib.assessment.vocabulary import say_chance, say_continued_change
+from pcplib.assessment.vocabulary import say_continued_change
 
 __all__ = [
-    "QUARTER_VERDICTS",
     "SINCE_WORDS",
-    "attach_quarter_verdict",
     "say_mixed_picture",
     "say_since_verdict",
     "say_since_when",
@@ -63,35 +61,6 @@ def say_since_when(row: Mapping[str, Any]) -> str:
     """
     continued = say_continued_change(row, before="it")
     return f"since the plan began, {continued}" if continued else "since the plan began"
-
-
-QUARTER_VERDICTS = {
-    "improved": "by more than the usual ups and downs",
-    "deteriorated": "by more than the usual ups and downs",
-    "no evidence of change": "within the usual ups and downs",
-    "possibly improved": "not yet clear enough to call",
-    "possibly deteriorated": "not yet clear enough to call",
-}
-"""What the quarter's test found, said after its change on a year ago, by judgement."""
-
-
-def attach_quarter_verdict(row: Mapping[str, Any], change: str) -> str:
-    """The quarter's change on a year ago with what its test found beside it.
-
-    A measure not rated has no other sentence to say it, so "151, down 19.7% on a year
-    ago" would stand alone where every rated row says whether its change is more than
-    the usual ups and downs (review 9, R9-12): "151, down 19.7% on a year ago, within the
-    usual ups and downs."; a measure told on another basis says it there too. Unchanged
-    when there is no comparison or no change.
-    """
-    verdict = QUARTER_VERDICTS.get(str(row.get("judgement") or ""))
-    if not say_chance(row):
-        # Counted in full (administrative): its change has no ups and downs to be within
-        # or beyond, so none is said (issue 26, F4/N7).
-        return change
-    if verdict is None or not change.endswith(" a year ago.") or "the same as" in change:
-        return change
-    return f"{change.removesuffix('.')}, {verdict}."
 
 
 def say_mixed_picture(row: Mapping[str, Any]) -> str:

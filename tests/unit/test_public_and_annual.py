@@ -143,8 +143,8 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
           "spc_variation": "special_cause_concern", "good_direction": "lower",
           "judgement": "no evidence of change"},
          "needs attention",
-         "1,135, down 8.0% on a year ago, within the usual ups and downs. Higher than its "
-         "usual level of August 2023 to March 2025, by more than the usual ups and downs."),
+         "1,135, down 8.0% on a year ago, within the usual ups and downs. Higher than its usual "
+         "level of August 2023 to March 2025, by more than the usual ups and downs."),
         ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
           "worsening": "real", "direction": "up", "change": "+8.0%", "good_direction": "lower",
           "judgement": "deteriorated"},
@@ -177,8 +177,8 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
           "year_ending_label": "September 2026", "previous_year_label": "September 2025",
           "judgement": "no evidence of change"},
          "needs attention",
-         "2,331, up 0.6% on a year ago, within the usual ups and downs. A real worsening "
-         "over the year: 2,331 in September 2026 against 2,200 in September 2025."),
+         "2,331, up 0.6% on a year ago, within the usual ups and downs. A real worsening over "
+         "the year: 2,331 in September 2026 against 2,200 in September 2025."),
         ({"assessment": "needs attention", "rag": "Amber", "rag_basis": "evidence",
           "worsening": "possible", "direction": "up", "change": "+8.0%",
           "good_direction": "lower"},
@@ -192,8 +192,8 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
           "judgement": "no evidence of change"},
          "needs attention",
          "1,135, up 8.0% on a year ago, within the usual ups and downs. Possibly worse since "
-         "the plan began, though not yet clear enough to be sure: 4,600 in the last 12 "
-         "months against 4,300 in the plan's baseline year (2024/25)."),
+         "the plan began, though not yet clear enough to be sure: 4,600 in the last 12 months "
+         "against 4,300 in the plan's baseline year (2024/25)."),
         # Review 9, R9-11: a run or trend the comparisons do not confirm (Amber,
         # harm_spc_unconfirmed) is watched, never "by more than the usual ups and downs"
         # beside "down 8.0%" and "no clear change".
