@@ -10,6 +10,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.annual import COUNTED_TEST
 from pcplib.assessment.change_chance import PUBLIC_SHIFT_WORDS, SHIFT_WORDS
+from pcplib.assessment.vocabulary import say_continued_change
 from pcplib.labels import format_figures, is_missing, list_words, month_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
@@ -64,12 +65,17 @@ def describe_year_outcome(r: Mapping[str, Any]) -> str:
         measure's usual ups and downs"; no test name, p-value or dispersion.
     """
     outcome = str(r["outcome"])
+    continued = say_continued_change(r)
     if str(r.get("test")) == COUNTED_TEST:
         # Counted in full: a change is a change, with no chance to rule out.
         if outcome in ("better", "worse"):
-            return f"{outcome.capitalize()}: counted in full, so a change that matters"
+            tail = f", {continued}" if continued else ""
+            return f"{outcome.capitalize()}: counted in full, so a change that matters{tail}"
         if outcome == "no evidence of change":
             return "Too small a change to matter (counted in full)"
+    if outcome in ("better", "worse") and continued:
+        # Never read as the plan's doing: the change was under way before it began.
+        return f"{outcome.capitalize()} by more than chance, {continued}"
     if outcome == "better":
         return "Better by more than chance"
     if outcome == "worse":
@@ -576,6 +582,7 @@ def format_annual_summary(
             f"{r['measure_name']} ({r['strategy_name']}): {spell_out_points(str(r['change']))}"
             + (f" (against {r['baseline_year']})" if len(bases) > 1 else "")
             + (", counted in full" if r.get("test") == COUNTED_TEST else "")
+            + (f", {say_continued_change(r)}" if say_continued_change(r) else "")
             for r in rows.to_dict("records")
         ]
         if outcome in _CHANGED and (rows.get("test", pd.Series(dtype=str)) == COUNTED_TEST).any():
