@@ -163,15 +163,23 @@ def _target_met_or_missed(row: Mapping[str, Any]) -> str:
         side = "within" if met else "above" if row.get("good_direction") == "lower" else "below"
         return f"{compared} {scope}, {side} its target of {goal} for that period."
     goal += _target_scope(row)
-    if row.get("good_direction") == "lower":
+    # A target the plan's baseline year already met is a standard kept, not a gain the
+    # plan brought: said, so "What has been achieved" is not read as the plan's doing
+    # (review 21, R21-12).
+    lower = row.get("good_direction") == "lower"
+    kept = ""
+    if met and row.get("target_met_before") is True:
+        verb = "was" if lower else "did"
+        kept = f", as it already {verb} in {row.get('baseline_words') or 'the baseline year'}"
+    if lower:
         # "Short of 3,450" reads as below it, a ceiling met: say which side it is on.
         return (
-            f"Within its target of at most {goal}."
+            f"Within its target of at most {goal}{kept}."
             if met
             else f"Above its target of at most {goal}."
         )
     if met:
-        return f"Meets its target of {goal}."
+        return f"Meets its target of {goal}{kept}."
     return f"Short of its target of {goal}."
 
 

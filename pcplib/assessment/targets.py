@@ -97,6 +97,9 @@ class TargetForPeriod:
         A dated target not yet due that the baseline year already met: the course to it
         is the target itself (a line from the baseline would be stricter), and the
         measure is "on course", never "target met", until the date.
+    met_before : bool
+        The baseline year already met the target, dated or not: a target met now is then
+        a standard kept, which the public report says (review 21, R21-12).
     """
 
     value: float | None
@@ -106,6 +109,7 @@ class TargetForPeriod:
     final: float | None
     on_year: bool = False
     baseline_met: bool = False
+    met_before: bool = False
 
 
 RATING_RULES = {
@@ -358,6 +362,7 @@ def compute_target_for_period(
         final,
         on_year,
         baseline_met=already_met and basis == "trajectory",
+        met_before=already_met,
     )
 
 

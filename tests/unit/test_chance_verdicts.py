@@ -150,11 +150,13 @@ def test_the_public_page_says_met_but_close_or_too_close_to_call():
     from pcplib.assessment.public_targets import say_target as _target_words
 
     row = _judge_share(11, 0.09, (43, 420))
+    # Its synthetic baseline year met the target too: a standard kept (review 21, R21-12).
     assert _target_words(row) == (
-        "Meets its target of 9.0%, though by less than the usual ups and downs."
+        "Meets its target of 9.0%, as it already did in the plan's baseline year (2024/25), "
+        "though by less than the usual ups and downs."
     )
     assert group_for_public(row) == "achieved"
-    assert "Meets its target of 9.0%, though by less" in write_public_sentence(row)
+    assert "baseline year (2024/25), though by less" in write_public_sentence(row)
     # On course for a dated target, by less than chance allows.
     course = {**row, "rag_basis": "trajectory", "target_date": "2029-03", "target_final": 12.0}
     assert _target_words(course) == (
@@ -198,9 +200,10 @@ def test_a_count_under_its_ceiling_within_chance_is_met_not_needing_attention():
     assert row["assessment"] == "on track"
     assert group_for_public(row) == "achieved"
     sentence = write_public_sentence(row)
-    assert "Within its target of at most 90, though by less than the usual ups and downs." in (
-        sentence
-    )
+    assert (
+        "Within its target of at most 90, as it already was in the plan's baseline year "
+        "(2024/25), though by less than the usual ups and downs."
+    ) in sentence
     assert "Too close" not in sentence
 
 

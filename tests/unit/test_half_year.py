@@ -126,3 +126,20 @@ def test_a_figure_beyond_its_final_target_is_told_so() -> None:
     # A seasonal measure is judged on its year ending (target_compared), not its quarter.
     seasonal = row | {"target_on_year": True, "target_compared": 19.5}
     assert not is_past_final_target(seasonal)
+
+
+def test_a_target_the_baseline_year_met_is_told_as_a_standard_kept(sample: Any) -> None:
+    # Review 21, R21-12: "What has been achieved" listed targets the plan began inside,
+    # read as the plan's doing; it says so, and a target the baseline missed does not.
+    from pcplib.assessment.public import summarise_public_quarter
+
+    rows = summarise_public_quarter(sample, "2026/27 Q2").measures.set_index("measure_id")
+    headcount = rows.loc["wf-officer-headcount"]
+    assert headcount["group"] == "achieved" and bool(headcount["target_met_before"])
+    assert headcount["public_sentence"].endswith(
+        "Meets its target of 2,300, as it already did in March 2025, the end of the plan's "
+        "baseline year (2024/25)."
+    )
+    teams = rows.loc["np-officers"]
+    assert teams["group"] == "achieved" and not bool(teams["target_met_before"])
+    assert "already" not in teams["public_sentence"]

@@ -1093,7 +1093,10 @@ def test_public_quarter_lists_follow_the_assessment_and_say_so(sample, sample_pu
     assert achieved and attention
     headcount = [i for i in achieved if i.startswith("Police officer headcount:")]
     assert len(headcount) == 1
-    assert headcount[0].endswith("on a year ago. Meets its target of 2,300.")
+    assert headcount[0].endswith(
+        "on a year ago. Meets its target of 2,300, as it already did in March 2025, the end of "
+        "the plan&#x27;s baseline year (2024/25)."
+    )
     # The lists are the measures' own assessments (the Board's), each named once.
     public = assessment.summarise_public_quarter(sample, "2026/27 Q2")
     rows = public.measures.to_dict("records")
