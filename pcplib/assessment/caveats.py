@@ -31,6 +31,7 @@ __all__ = [
     "ACTION_FRAUD_WORDS",
     "CAVEAT_KINDS",
     "MORE_REPORTING",
+    "POSSIBLE_RISE_IN_REPORTS",
     "REPORTED_TO_ACTION_FRAUD",
     "RISE_IN_REPORTS",
     "is_recorded_crime",
@@ -97,6 +98,10 @@ RISE_IN_REPORTS = f"more reports, {MORE_REPORTING}"
 """A real worsening in reports to Action Fraud, in every reader's words: the public
 report's sentence, the "But:" beside a strategy's rating and the keys that say what Red
 and "needs attention" mean (review 9, R9-18; review 12, R12-1)."""
+POSSIBLE_RISE_IN_REPORTS = f"if real, {RISE_IN_REPORTS}"
+"""A possible worsening in reports to Action Fraud (a test short of conclusive, or a
+chart's run or trend the tests do not confirm): what it would be if real, in the same
+words (review 20, R20-4)."""
 
 
 def is_rise_in_reports(measure: Mapping[str, Any]) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pcplib.assessment.changes import HALF_YEAR
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.vocabulary import describe_counted_change
@@ -41,6 +42,7 @@ _COMPARED = {
     "the year ending on the baseline year": (
         "year_ending_label", "year_ending", "baseline_label", "baseline",
     ),
+    HALF_YEAR: ("half_year_label", "half_year", "half_year_before_label", "half_year_before"),
 }  # fmt: skip
 """For each comparison a rating can rest on (``rag_comparison``), the columns of the
 figure now and the figure it is compared with, each with its label."""
@@ -74,10 +76,17 @@ _POSSIBLE_UNCONFIRMED = (
 the chart's, never "which the tests of change do not confirm" beside the very
 comparison a test found possibly worse (review 17, R17-3)."""
 
+_LASTING = "a {worse} beyond chance over the two quarters, not yet in the latest alone{wrong}"
+"""A possible deterioration found over the two latest quarters (``rag_comparison``
+:data:`~pcplib.assessment.changes.HALF_YEAR`): beyond chance over the two, which the
+latest quarter's test alone cannot yet settle; never "not yet conclusive" beside two
+quarters' figures that are conclusive on their own."""
+
 _JUDGEMENT_COLUMNS = {
     "the quarter on the same quarter a year earlier": "judgement",
     "the year ending on the year before": "year_ending_judgement",
     "the year ending on the baseline year": "since_baseline_judgement",
+    HALF_YEAR: "half_year_judgement",
 }
 """The column of each comparison's verdict (``no evidence of change``, ``improved``, ...)."""
 
@@ -186,7 +195,8 @@ def describe_rating_evidence(row: Mapping[str, Any], previous_rag: str = "") -> 
         chart = _CHART_SIGNALS.get(str(row.get("spc_variation") or ""), "")
         return f"no target; {figures}, {counted}{chart}"
     signal = _signal_words(row)
-    grade = _GRADES[rule]
+    lasting = compared == HALF_YEAR and row.get("half_year_judgement") == "deteriorated"
+    grade = _LASTING if lasting and rule == "harm_possible" else _GRADES[rule]
     tested = ""
     if rule == "harm_spc_unconfirmed":
         # "its chart shows a run of months above its centre line": the chart named once.

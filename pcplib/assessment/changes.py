@@ -20,7 +20,7 @@ import pandas as pd
 
 from pcplib import metrics
 from pcplib.assessment import vocabulary
-from pcplib.assessment.evidence import Evidence, is_year_to_date, weigh_change
+from pcplib.assessment.evidence import Evidence, is_administrative, is_year_to_date, weigh_change
 from pcplib.assessment.figures import Figures, Window, aggregation_of, compare_baseline
 from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade
 from pcplib.labels import is_missing
@@ -28,6 +28,7 @@ from pcplib.periods import month_number
 
 __all__ = [
     "EXACT_TESTS",
+    "HALF_YEAR",
     "Changes",
     "compare_figures",
     "counts_outcomes",
@@ -38,6 +39,9 @@ __all__ = [
     "weigh_improvement",
     "weigh_worsening",
 ]
+
+HALF_YEAR = "the two latest quarters on the same two a year earlier"
+"""The comparison that finds a deterioration lasting two quarters (:func:`weigh_worsening`)."""
 
 EXACT_TESTS = (
     "exact Poisson", "quasi-Poisson", "two proportions", "Laney proportions", "quasi-binomial",
@@ -144,7 +148,12 @@ def holds_open_outcomes(window: Window, current: pd.DataFrame) -> bool:
 
 @dataclass(frozen=True)
 class Changes:
-    """The three like-for-like changes of a measure, each with its evidence."""
+    """The three like-for-like changes of a measure, each with its evidence.
+
+    ``half`` and ``half_evidence``: the two latest quarters on the same two a year
+    earlier (:data:`HALF_YEAR`), None where a measure has none (annual, a stock, a figure
+    counted in full); read only by :func:`weigh_worsening`.
+    """
 
     quarter: metrics.Change
     quarter_evidence: Evidence
@@ -153,6 +162,8 @@ class Changes:
     since: metrics.Change
     since_evidence: Evidence
     baseline_unlike: str = ""  # why the baseline is not compared (compare_baseline)
+    half: metrics.Change | None = None
+    half_evidence: Evidence | None = None
 
 
 def _weigh(
@@ -209,7 +220,19 @@ def compare_figures(
         figures.baseline, figures.year_ending, aggregation_of(measure), is_year_to_date(measure)
     )
     since, since_ev = _weigh(baseline, figures.year_ending, history, current, measure)
-    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev, unlike)
+    half, half_ev = None, None
+    if (
+        figures.half_year is not None
+        and figures.half_year_before is not None
+        and aggregation_of(measure) in ("sum", "mean")
+        and not is_administrative(measure)
+    ):
+        # A stock's two quarters end where its quarter does, and a figure counted in full
+        # has no chance to rule out: only tested totals and averages have a half year.
+        half, half_ev = _weigh(
+            figures.half_year_before, figures.half_year, history, current, measure
+        )
+    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev, unlike, half, half_ev)
 
 
 def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:
@@ -234,7 +257,22 @@ def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
     """Whether the tests show a real or possible deterioration, and which test says so.
 
     The quarter on a year earlier, the year ending on the year before and the year ending
-    on the baseline year are each weighed, in that order.
+    on the baseline year are each weighed, in that order. Where none finds a real or
+    possible deterioration, a quarter that moved the wrong way is possibly worse when the
+    two latest quarters together moved the wrong way beyond chance (:data:`HALF_YEAR`).
+
+    Parameters
+    ----------
+    changes : Changes
+        The measure's changes and their evidence (:func:`compare_figures`).
+    good : {"higher", "lower", "neutral"}
+        The measure's good direction.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``"real"``, ``"possible"`` or ``"none"``, and the comparison and its test
+        (``"<comparison>: <test>"``), empty for none.
     """
     if good not in ("higher", "lower"):
         return "none", ""
@@ -256,6 +294,24 @@ def weigh_worsening(changes: Changes, good: str) -> tuple[str, str]:
     for label, change, evidence in pairs:
         if change.direction == worse and evidence.verdict == "possible change":
             return "possible", f"{label}: {evidence.reason}"
+    if (
+        changes.quarter.direction == worse
+        and changes.half is not None
+        and changes.half_evidence is not None
+        and changes.half.direction == worse
+        and (changes.half_evidence.real or changes.half_evidence.verdict == "possible change")
+    ):
+        # One quarter's test is weak: a rise beyond chance last quarter followed by a
+        # smaller one this quarter would otherwise read "no deterioration" (Red to Green)
+        # while the two quarters together are up by more than chance may explain. A fourth,
+        # overlapping test may only make a deterioration possible (Amber), never real, so
+        # the false alarms of a Red stay where the three tests set them (docs/methodology.md).
+        grade = (
+            "beyond chance over the two quarters, within chance in the latest alone"
+            if changes.half_evidence.real
+            else "weak evidence"
+        )
+        return "possible", f"{HALF_YEAR}: {changes.half_evidence.reason}; {grade}"
     return "none", ""
 
 

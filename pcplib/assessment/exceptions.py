@@ -41,6 +41,7 @@ import pandas as pd
 
 from pcplib import periods
 from pcplib.assessment.actions import list_overdue_actions
+from pcplib.assessment.caveats import POSSIBLE_RISE_IN_REPORTS, RISE_IN_REPORTS, is_rise_in_reports
 from pcplib.assessment.chance import describe_settled_miss, describe_within_target
 from pcplib.assessment.change_chance import describe_unreliable_pass, is_within_usual_range
 from pcplib.assessment.harm import describe_grey_rule, describe_spc_unconfirmed
@@ -356,8 +357,16 @@ def _signal(row: Mapping[str, Any], kind: str, public: bool, against: bool = Fal
 
 
 def _measure_reasons(row: Mapping[str, Any], public: bool = False) -> list[str]:
-    """Every reason a measure needs attention, most telling first."""
+    """Every reason a measure needs attention, most telling first.
+
+    A worsening in reports to Action Fraud
+    (:func:`~pcplib.assessment.caveats.is_rise_in_reports`) ends with what it may be:
+    "...: more reports, which may be more reporting", or "...: if real, more reports, ..."
+    for a possible one, as the "But:" beside the strategy's rating says (review 20, R20-4).
+    """
     reasons = []
+    # How sure the worsening told is: "real", "possible", or "" when none is told.
+    worse = ""
     if row["rag_basis"] in ("target", "trajectory") and row["rag"] in ("Red", "Amber"):
         # Within chance of it, but counted missed on its record: said on the report's
         # first screen as in its sentences, the public's copy too (review 9, R9-9).
@@ -368,8 +377,10 @@ def _measure_reasons(row: Mapping[str, Any], public: bool = False) -> list[str]:
         # A run or trend the tests do not confirm: said as what it is on the first screen
         # too, never "worse ... by more than chance" (review 10, R10-2).
         reasons.append(unconfirmed)
+        worse = "possible"
     elif row["spc_variation"] == "special_cause_concern":
         reasons.append(_signal(row, "concern", public) + _disagreeing(row))
+        worse = "real"
     worsening = row.get("worsening")
     # Worse is a fall for a measure that should grow (a share answered, a rate solved).
     move = "fall" if row.get("good_direction") == "higher" else "rise"
@@ -377,8 +388,13 @@ def _measure_reasons(row: Mapping[str, Any], public: bool = False) -> list[str]:
         # Counted in full, a rise is real when it is large enough to matter: no test.
         counted = f"a {move} large enough to matter, in a figure counted in full"
         reasons.append(say_chance(row, f"a {move} beyond chance in the tests of change") or counted)
+        worse = "real"
     elif worsening == "possible" and row["rag"] == "Amber":
         reasons.append(f"a possible {move}: material, but the evidence is not yet conclusive")
+        worse = worse or "possible"
+    if worse and is_rise_in_reports(row):
+        caveat = RISE_IN_REPORTS if worse == "real" else POSSIBLE_RISE_IN_REPORTS
+        reasons[-1] = f"{reasons[-1]}: {caveat}"
     if not reasons:
         reasons.append(f"rated {row['rag']}")
     return reasons

@@ -140,6 +140,11 @@ class Figures:
         The baseline year (None when the measure has none), from
         :func:`compute_baseline`: for ``last`` measures the baseline year's end, the
         same figure the annual evaluation uses.
+    half_year, half_year_before : Window or None
+        The two latest quarters (the reporting quarter and the one before) and the same
+        months a year earlier; None for an annual measure. Read only to see whether a
+        rise (or fall) that one quarter's test cannot settle has lasted two quarters
+        (:func:`~pcplib.assessment.changes.weigh_worsening`).
     """
 
     current: Window
@@ -147,6 +152,8 @@ class Figures:
     year_ending: Window
     previous_year: Window
     baseline: Window | None
+    half_year: Window | None = None
+    half_year_before: Window | None = None
 
 
 def _span_label(first: int, last: int) -> str:
@@ -518,5 +525,25 @@ def compute_figures(rows: pd.DataFrame, measure: Mapping[str, Any], end: int) ->
         previous_year, year_ending = align_windows(
             previous_year, year_ending, rows, frequency, aggregation, unit
         )
+        half_year_before, half_year = _compute_half_years(
+            rows, first - 3, end, frequency, aggregation, unit
+        )
     baseline = compute_baseline(rows, measure, frequency, aggregation)
-    return Figures(current, last_year, year_ending, previous_year, baseline)
+    if frequency == "annual":
+        return Figures(current, last_year, year_ending, previous_year, baseline)
+    return Figures(
+        current, last_year, year_ending, previous_year, baseline, half_year, half_year_before
+    )
+
+
+def _compute_half_years(
+    rows: pd.DataFrame, first: int, end: int, frequency: str, aggregation: str, unit: str
+) -> tuple[Window, Window]:
+    """The months ``first`` to ``end`` and the same months a year earlier, like for like."""
+    label = month_span(month_of(first), month_of(end))
+    before = month_span(month_of(first - 12), month_of(end - 12))
+    after_window = compute_window(rows, first, end, frequency, aggregation, label, unit=unit)
+    before_window = compute_window(
+        rows, first - 12, end - 12, frequency, aggregation, before, unit=unit
+    )
+    return align_windows(before_window, after_window, rows, frequency, aggregation, unit)

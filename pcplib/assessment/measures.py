@@ -108,6 +108,12 @@ JUDGEMENTS = (
     "improved", "deteriorated", "possibly improved", "possibly deteriorated", "possible change",
     NO_EVIDENCE, "no change", "not measurable", "no good direction",
 )  # fmt: skip
+HALF_YEAR_COLUMNS = (
+    "half_year_label", "half_year", "half_year_before_label", "half_year_before",
+    "half_year_change", "half_year_judgement", "half_year_test",
+)  # fmt: skip
+"""The two latest quarters and the same two a year earlier (:data:`~pcplib.assessment.
+changes.HALF_YEAR`): what a rating that rests on them quotes."""
 MEASURE_COLUMNS = [
     "measure_id", "measure_name", "strategy_id", "tier", "unit", "good_direction",
     "frequency", "aggregation", "source", "visibility", "target_note",
@@ -137,12 +143,14 @@ MEASURE_COLUMNS = [
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
     "baseline_completeness", "to_confirm", "sign_words", "administrative",
+    *HALF_YEAR_COLUMNS,
 ]  # fmt: skip
 
 __all__ = [
     "COMPARISON_BASES",
     "JUDGEMENTS",
     "MEASURE_COLUMNS",
+    "HALF_YEAR_COLUMNS",
     "SPC_STATUSES",
     "regular_frame",
     "regular_series",
@@ -563,6 +571,27 @@ def _coverage_columns(
     }
 
 
+def _half_year_columns(
+    figures: Figures, changes: Changes, series: pd.DataFrame, frequency: str
+) -> dict[str, Any]:
+    """The two latest quarters against the same two a year earlier, when a rating rests on it."""
+    half, evidence = changes.half, changes.half_evidence
+    if half is None or evidence is None or figures.half_year is None:
+        return dict.fromkeys(HALF_YEAR_COLUMNS, None)
+    before = figures.half_year_before
+    return {
+        "half_year_label": _window_label(figures.half_year, series, frequency),
+        "half_year": figures.half_year.value,
+        "half_year_before_label": (
+            _window_label(before, series, frequency) if before is not None else None
+        ),
+        "half_year_before": before.value if before is not None else None,
+        "half_year_change": half.text,
+        "half_year_judgement": half.judgement,
+        "half_year_test": evidence.reason,
+    }
+
+
 def _build_row(
     measure: Mapping[str, Any],
     rows: _Rows,
@@ -645,6 +674,7 @@ def _build_row(
         **_rating_columns(figures, target, rating, frequency),
         **_spc_columns(spc),
         **_coverage_columns(measure, figures, frequency),
+        **_half_year_columns(figures, changes, series, frequency),
     }
     row["comparison_value"] = row["last_year"]
     row["target_for_period"] = row["target"]

@@ -39,11 +39,12 @@ from pcplib.assessment.caveats import (
     is_reported_to_action_fraud,
     is_rise_in_reports,
 )
+from pcplib.assessment.changes import HALF_YEAR
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
-from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.public_evidence import say_mixed_picture, say_since_verdict
 from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
+from pcplib.assessment.public_unrated import describe_public_not_rated
 from pcplib.assessment.scope import available_period_end, parse_month_param
 from pcplib.assessment.spc_verdict import is_rolling
 from pcplib.assessment.strategy import StrategySummary, describe_rating_scope, summarise_strategy
@@ -63,7 +64,6 @@ __all__ = [
     "PUBLIC_GROUPS",
     "PublicQuarter",
     "count_public_groups",
-    "describe_public_not_rated",
     "group_for_public",
     "is_told_by_name_only",
     "shows_change",
@@ -309,32 +309,6 @@ def is_told_by_name_only(row: Mapping[str, Any]) -> bool:
     return not shows_change(row) and not bool(row.get("small_numbers"))
 
 
-_NOT_RATED_WORDS = {
-    "unstable baseline": "its past figures are too unsteady to set a normal range",
-    "too few points": "there are too few figures yet to set a normal range",
-    "rolling figure": "each figure is a 12-month total that overlaps the one before, so "
-    "they cannot set a normal range",
-    "year-to-date figure": "each figure builds up through the year, so they cannot set a "
-    "normal range",
-}
-
-
-def describe_public_not_rated(row: Mapping[str, Any]) -> str:
-    """Why a measure with a figure is not rated, in plain words, from its ``spc_status``.
-
-    With no target, only the chart's limits (a "normal range") could rate it: the reason is
-    the chart's, never "no clear change" (issue 26, review 3 #6, #7) nor "the usual ups and
-    downs", the words of the tests of change in the same paragraph (review 17, R17-10).
-    """
-    grey = describe_grey_rule(row, public=True)
-    if grey:
-        return grey.removeprefix("not rated: ")
-    reason = _NOT_RATED_WORDS.get(str(row.get("spc_status") or ""))
-    if reason is None:
-        return "there is no target, and not enough evidence to rate it"
-    return f"there is no target, and {reason}"
-
-
 def _usual_level(row: Mapping[str, Any], better: bool) -> str:
     """Say "Higher than its usual level of August 2023 to March 2025", naming no chart.
 
@@ -389,6 +363,11 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
             return f"A real rise in reports {when}{tail}, {MORE_REPORTING} as well as more crime."
         return f"A real {word} {when}{tail}."
 
+    if not better and row.get("rag_comparison") == HALF_YEAR and row.get("worsening") == "possible":
+        # Rated on the two latest quarters together (assessment.changes): their months and
+        # figures, since the opening has quoted only the latest quarter's.
+        now, then = _format_pair(row, [row.get("half_year"), row.get("half_year_before")], "")
+        return said("over six months", f"{now} against {then} a year earlier"), "half"
     if row.get("judgement") == verdict:
         return said("on a year ago"), "quarter"
     if row.get("year_ending_judgement") == verdict:
@@ -468,6 +447,22 @@ def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
     return "Its change on a year ago is within the usual ups and downs."
 
 
+def _fold_quarter_note(row: Mapping[str, Any], change: str, basis: str) -> tuple[str, str]:
+    """The quarter's own verdict beside its change, when the basis of the words is another.
+
+    "6,568, down 2.7% on a year ago, within the usual ups and downs. A real worsening
+    since the plan began: ..." says the quarter's verdict where its change is, before the
+    reader meets the real change on another basis, and in fewer words than a sentence
+    after it. A figure counted in full, or a change the opening cannot carry, keeps the
+    sentence (:func:`_quarter_note`). Returns the opening and the note left to add.
+    """
+    note = _quarter_note(row, basis)
+    if not note or basis == "quarter" or not say_chance(row):
+        return change, note
+    folded = _with_quarter_verdict(row, change)
+    return (folded, "") if folded != change else (change, note)
+
+
 def write_public_sentence(row: Mapping[str, Any]) -> str:
     """Write what a measure shows, in plain English, for the public report.
 
@@ -533,7 +528,8 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
     elif group == "achieved":
         if row["assessment"] == "improving":
             words, basis = _basis_words(row, better=True)
-            parts += [words, _quarter_note(row, basis)]
+            parts[0], note = _fold_quarter_note(row, parts[0], basis)
+            parts += [words, note]
         if targeted:
             parts += [say_target(row), say_target_in_range(row)]
     elif group == "needs attention":
@@ -550,7 +546,8 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             words, basis = _basis_words(row, better=False, possibly=True)
             if not words:
                 words = "Possibly worse: the figures are not yet clear enough to be sure."
-        parts += [words, _quarter_note(row, basis)]
+        parts[0], note = _fold_quarter_note(row, parts[0], basis)
+        parts += [words, note]
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (

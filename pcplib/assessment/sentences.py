@@ -14,6 +14,7 @@ from typing import Any
 from pcplib.assessment.caveats import MORE_REPORTING, is_reported_to_action_fraud
 from pcplib.assessment.chance import describe_settled_miss, describe_within_target
 from pcplib.assessment.change_chance import describe_unreliable_pass
+from pcplib.assessment.changes import HALF_YEAR
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.spc_words import (
     ASSURANCE_PHRASES,
@@ -275,6 +276,7 @@ _IMPROVED_ON = {
     "the year ending on the baseline year": (
         "since_baseline_change", "since the plan's baseline year",
     ),
+    HALF_YEAR: ("half_year_change", "over the two latest quarters on the same two a year earlier"),
 }  # fmt: skip
 """For each comparison a ``tests_improvement`` rating can rest on (``rag_comparison``),
 the column of its shown change and the comparison in words."""
@@ -333,12 +335,38 @@ def _deterioration_clause(row: dict[str, Any], rating: str) -> str:
     reporting = f", {MORE_REPORTING}" if reported else ""
     if rating == "Amber":
         lead = f"no target; rated Amber for a possible {worse}"
+        if row.get("rag_comparison") == HALF_YEAR:
+            return f"{lead} {_say_two_quarters(row)}{reporting}"
         shown = _shown_change(row, column) if words else ""
         size = f" ({shown}, possibly more than chance)" if shown.lower() not in ("", "nan") else ""
         return f"{lead} {words}{size}{reporting}" if words else lead
     if not words:
         return "no target; rated Red for a real deterioration"
     return _say_rated_for(row, "Red", worse, column, words) + reporting
+
+
+def _say_two_quarters(row: dict[str, Any]) -> str:
+    """The two latest quarters against the same two a year earlier, as an Amber rests on them.
+
+    "over the two latest quarters, April to September 2026 (202 against 153 a year
+    earlier: +32.0%, possibly more than chance)": the months and figures named, since the
+    sentence has quoted only the latest quarter's. Beyond chance over the two, but not in
+    the latest alone, is said as such: not "possibly more than chance", which the two
+    quarters' test is not (:func:`~pcplib.assessment.changes.weigh_worsening`).
+    """
+    unit, per = str(row.get("unit") or ""), str(row.get("rate_per") or "")
+    now, then = format_figures([row.get("half_year"), row.get("half_year_before")], unit, per=per)
+    real = row.get("half_year_judgement") == "deteriorated"
+    tail = (
+        "beyond chance, though not in the latest quarter alone"
+        if real
+        else ("possibly more than chance")
+    )
+    shown = _shown_change(row, "half_year_change")
+    return (
+        f"over the two latest quarters, {row.get('half_year_label')} ({now} against {then} "
+        f"a year earlier: {shown}, {tail})"
+    )
 
 
 _ASSURANCE_TAILS = {c: p.tail for c, p in ASSURANCE_PHRASES.items()}

@@ -14,11 +14,14 @@ floor use it (the report may read the assessment, never the other way round).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from pcplib.assessment.caveats import MORE_REPORTING, is_rise_in_reports
 
 __all__ = [
     "ASSURANCE_PHRASES",
+    "REPORTS_CONCERN",
     "SIGN_TEST_BASIS",
     "SIGNAL_SHAPE_PHRASES",
     "UNCONFIRMED_CONCERN",
@@ -26,6 +29,7 @@ __all__ = [
     "AssurancePhrases",
     "VariationPhrases",
     "select_sign_phrases",
+    "select_variation_phrases",
 ]
 
 
@@ -170,6 +174,41 @@ VARIATION_PHRASES: dict[str, VariationPhrases] = {
     ),
 }
 """One row per variation code of :data:`pcplib.spc.POINT_TYPES`, in its order."""
+
+REPORTS_CONCERN = replace(
+    VARIATION_PHRASES["special_cause_concern"],
+    heading=f"Signal of concern: more reports than usual, {MORE_REPORTING}",
+    meaning="Reports have really risen: find out whether it is more crime or more reporting "
+    "before acting.",
+)
+"""A signal of concern in reports to Action Fraud
+(:func:`~pcplib.assessment.caveats.is_rise_in_reports`), headed and explained as what it
+may be, as the "But:" beside the strategy's rating and the measure's sentence say: never
+"a real change for the worse" with "find the cause and act on it", as if crime had risen
+(review 20, R20-4). Its other phrases are the concern's own."""
+
+
+def select_variation_phrases(row: Mapping[str, Any]) -> VariationPhrases | None:
+    """The phrases of a measure's variation code, told for what the measure counts.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's verdict: ``spc_variation``, ``source`` and ``good_direction``.
+
+    Returns
+    -------
+    VariationPhrases or None
+        :data:`REPORTS_CONCERN` for a signal of concern in reports to Action Fraud, the
+        code's own row otherwise; None for a code with no row (no verdict).
+    """
+    code = row.get("spc_variation")
+    if not isinstance(code, str) or code not in VARIATION_PHRASES:
+        return None
+    if code == "special_cause_concern" and is_rise_in_reports(row):
+        return REPORTS_CONCERN
+    return VARIATION_PHRASES[code]
+
 
 ASSURANCE_PHRASES: dict[str, AssurancePhrases] = {
     "consistent_pass": AssurancePhrases(

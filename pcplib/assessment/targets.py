@@ -54,6 +54,7 @@ from typing import Any, cast
 
 from pcplib import rag
 from pcplib.assessment.chance import TargetChance
+from pcplib.assessment.changes import HALF_YEAR
 from pcplib.assessment.figures import Figures
 from pcplib.assessment.thresholds import RAG_TOLERANCE
 from pcplib.labels import UNIT_LABELS, format_figures, is_missing
@@ -588,9 +589,11 @@ def _rate_without_target(
         # Worse is a fall where higher is good (review 10, R10-14: "a possible rise" had
         # been written beside a sentence saying "a possible fall").
         way = _worse_way(good)
+        # The two latest quarters' test says how strong its own evidence is (changes).
+        weak = "" if worsening_reason.startswith(f"{HALF_YEAR}:") else "; weak evidence"
         return Rating(
             "Amber", "evidence",
-            reason=f"harm rule: a possible {_MOVES[way]} ({worsening_reason}; weak evidence)",
+            reason=f"harm rule: a possible {_MOVES[way]} ({worsening_reason}{weak})",
             rule="harm_possible", comparison=_comparison_of(worsening_reason), change=way,
         )  # fmt: skip
     if variation in ("special_cause_improvement", "common_cause"):

@@ -264,7 +264,7 @@ def format_measures_detail(df: pd.DataFrame, caption: str, board: str = "Board")
         latest = year_ending
         spc_words = describe_variation(
             r["spc_status"], r["spc_variation"], str(r.get("rag_rule") or ""),
-            r.get("spc_immaterial"),
+            r.get("spc_immaterial"), r,
         )  # fmt: skip
         if r.get("assurance_words"):
             spc_words = f"{spc_words}. {r['assurance_words']}"

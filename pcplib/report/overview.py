@@ -10,6 +10,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.chance import describe_settled_miss
 from pcplib.assessment.change_chance import describe_unreliable_pass
+from pcplib.assessment.changes import HALF_YEAR
 from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
@@ -184,6 +185,7 @@ _COMPARISON_WORDS = {
     "the quarter on the same quarter a year earlier": "on the same quarter a year earlier",
     "the year ending on the year before": "over the year ending",
     "the year ending on the baseline year": "against the plan's baseline year",
+    HALF_YEAR: "over the two latest quarters",
 }
 # The basis of each rule that rests on no figures of its own (assessment.targets
 # RATING_RULES); the target rule and a test of change are built from their fields.
@@ -314,6 +316,10 @@ def format_rating_basis(measure: Mapping[str, Any]) -> str:
         # The worse way the assessment read from the good direction: "a possible fall"
         # where higher is good (review 10, R10-14).
         move = "fall" if measure.get("rag_change") == "fell" else "rise"
+        if measure.get("rag_comparison") == HALF_YEAR:
+            real = measure.get("half_year_judgement") == "deteriorated"
+            grade = f"a {move} beyond chance" if real else f"a possible {move}"
+            return f"test of change: {grade} over the two latest quarters"
         return _RULE_WORDS[rule].format(move=move)
     comparison = _COMPARISON_WORDS.get(str(measure.get("rag_comparison") or ""))
     if rule == "harm_spc_unconfirmed" and comparison:

@@ -296,8 +296,8 @@ def _list(items: list[str]) -> str:
 def _format_the_rest(by_group: dict[str, pd.DataFrame]) -> str:
     """A mission's measures past what was achieved and what needs attention, as HTML.
 
-    The steady and the too few to tell folded under a line that counts them, the trends,
-    the not rated (folded) and those with no figure yet.
+    The steady, the too few to tell, the trends and the not rated, each folded under a
+    line that counts them, and those with no figure yet.
     """
     rest = ""
     if "steady" in by_group:
@@ -331,7 +331,14 @@ def _format_the_rest(by_group: dict[str, pd.DataFrame]) -> str:
             f"{_list(_sentences(few))}</details>"
         )
     if "trend" in by_group:
-        rest += "<h3>Trends (not rated)</h3>" + _list(_sentences(by_group["trend"]))
+        # Folded like the steady: a measure with no right way to go is not judged, and the
+        # report keeps to six screens (tests/browser/test_layout.py).
+        trends = by_group["trend"]
+        rest += (
+            f'<details class="trends"><summary>Trends (not rated): '
+            f"{esc(plural(len(trends), 'measure'))} with no right way to go</summary>"
+            f"{_list(_sentences(trends))}</details>"
+        )
     if "not rated" in by_group:
         unrated = by_group["not rated"]
         rest += (

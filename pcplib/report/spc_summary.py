@@ -18,6 +18,7 @@ from pcplib.assessment.spc_words import (
     SIGN_TEST_BASIS,
     VARIATION_PHRASES,
     select_sign_phrases,
+    select_variation_phrases,
 )
 from pcplib.labels import is_missing, strip_text
 from pcplib.records import list_records
@@ -87,11 +88,20 @@ def format_spc_summary(measures: pd.DataFrame, caption: str) -> str:
     for r in list_records(order.sort_values("_t", kind="stable")):
         status = str(r.get("spc_status") or "")
         variation = describe_variation(
-            status, r.get("spc_variation"), str(r.get("rag_rule") or ""), r.get("spc_immaterial")
+            status,
+            r.get("spc_variation"),
+            str(r.get("rag_rule") or ""),
+            r.get("spc_immaterial"),
+            r,
         )
         has_target = not is_missing(r.get("target"))
         assurance = describe_assurance(status, r.get("spc_assurance"), has_target, r)
         meaning_v = _meaning(status, r.get("spc_variation"), VARIATION_MEANINGS)
+        phrases = select_variation_phrases(r)
+        if meaning_v and phrases is not None:
+            # A concern in reports to Action Fraud: what it may be, and what to find out
+            # before acting, never "find the cause" as if crime had risen (review 20, R20-4).
+            meaning_v = phrases.meaning
         if variation == UNCONFIRMED_CONCERN:
             # The chart alone: a question to ask, not a change found (assessment.harm).
             meaning_v = (

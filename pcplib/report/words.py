@@ -14,6 +14,7 @@ from pcplib.assessment.spc_words import (
     ASSURANCE_PHRASES,
     VARIATION_PHRASES,
     select_sign_phrases,
+    select_variation_phrases,
 )
 from pcplib.assessment.thresholds import (
     BASELINE_MIN_POINTS,
@@ -425,7 +426,11 @@ the chart's caption leads with the same words
 
 
 def describe_variation(
-    status: str, variation: str | None, rule: str = "", immaterial: Any = ""
+    status: str,
+    variation: str | None,
+    rule: str = "",
+    immaterial: Any = "",
+    row: Mapping[str, Any] | None = None,
 ) -> str:
     """The SPC variation in words, from a measure's ``spc_status`` and ``spc_variation``.
 
@@ -433,6 +438,9 @@ def describe_variation(
     (``harm_spc_unconfirmed``) is headed :data:`UNCONFIRMED_CONCERN`. ``immaterial`` is
     the measure's ``spc_immaterial``: a signal too small to call a change is headed in
     its words, never "No signal" beside a point the chart flags (review 10, R10-9).
+    ``row`` is the measure's verdict: a concern in reports to Action Fraud is headed as
+    more reports, which may be more reporting
+    (:func:`~pcplib.assessment.spc_words.select_variation_phrases`; review 20, R20-4).
     """
     if rule == "harm_spc_unconfirmed" and variation == "special_cause_concern":
         return UNCONFIRMED_CONCERN
@@ -448,6 +456,10 @@ def describe_variation(
         return "No SPC verdict: a year-to-date figure, building up through the year"
     if status != "assessed" or not isinstance(variation, str):
         return "Not enough data to judge"
+    # The code given rules, so the heading never tells another code's words.
+    phrases = None if row is None else select_variation_phrases({**row, "spc_variation": variation})
+    if phrases is not None:
+        return phrases.heading
     return VARIATION_WORDS.get(variation, variation)
 
 

@@ -630,16 +630,16 @@ def test_the_named_measure_changes_say_whether_they_are_as_told_or_recomputed(
         "record of them is on file)."
     ) in folded
     # The view's own record now keeps the measures: read from it, as the board saw them.
-    # Told Amber then for farm machinery, the change reads Amber to Green, not Red to Green.
+    # Told Green then for farm machinery, the change reads Green to Amber, not Red to Amber.
     told_rows = shown.judgements.copy()
-    told_rows.loc[told_rows["measure_id"] == "rural-machinery-theft", "rag"] = "Amber"
+    told_rows.loc[told_rows["measure_id"] == "rural-machinery-theft", "rag"] = "Green"
     board = summarise_board_quarter(
         rural, "2026-09", "2026-11", records=[replace(shown, judgements=told_rows)]
     )
     strategy = board.strategies.set_index("strategy_id").loc["rural-crime"]
     assert (strategy["basis"], strategy["measures_basis"]) == ("as reported", "as reported")
     items = board.items.set_index("item_id")
-    assert items.loc["rural-machinery-theft", "state"] == "Amber to Green"
+    assert items.loc["rural-machinery-theft", "state"] == "Green to Amber"
     folded = format_board_owners(board)
     folded = folded[folded.index("<details") :].split("</details>")[0]
     assert "as the Board was told them, August 2026" in folded

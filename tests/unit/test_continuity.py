@@ -470,7 +470,9 @@ def test_a_changed_rating_on_the_evidence_says_what_rated_it_before(
 ) -> None:
     # Review 17, R17-3 (b): a rating changed on the evidence gave only today's evidence,
     # never what made it Red at the meeting. Farm machinery thefts: Red in June on a real
-    # rise on the quarter, Green now on a real fall since the plan's baseline year.
+    # rise on the quarter; Amber now, as the two latest quarters together are still up on
+    # a year earlier (202 against 153), though the latest alone is within chance: no longer
+    # Green on its earlier fall since the plan's baseline year (review 20, R20-1).
     from pcplib.assessment.board_changes import describe_change_reasons
 
     told = tabulate_judgements([summaries["2026-06"]], STRATEGY)
@@ -483,19 +485,13 @@ def test_a_changed_rating_on_the_evidence_says_what_rated_it_before(
     mid = "rural-machinery-theft"
     moved = changes[(changes["item_id"] == mid) & (changes["change"] == "rating changed")]
     (row,) = moved.to_dict("records")
-    assert (row["before"], row["after"]) == ("Red", "Green")
+    assert (row["before"], row["after"]) == ("Red", "Amber")
     why = (
         "was Red (no target; 2026/27 Q1 103 against 69 in 2025/26 Q1, a real rise); now "
-        "12 months to September 2026 357 against 442 in 2024/25, a real fall"
+        "April to September 2026 202 against 153 in April to September 2025, a possible rise"
     )
-    # Its fall since the baseline year was there in June; the quarter is still up on a
-    # year earlier and the 12 months on the 12 before: not progress (review 18, R18-1).
-    lead = (
-        "neither the same quarter last year (99 against 84) nor the 12 months (357 "
-        "against 348) shows a real improvement, so not progress: "
-    )
-    assert row["reason"] == lead + why
+    assert row["reason"].startswith(why)
     assert not ((changes["item_id"] == mid) & (changes["change"] == "out of needs attention")).any()
     # The Delivery Board's Why reads the same words.
     reasons, _ = describe_change_reasons(summary, result, False)
-    assert reasons[mid].endswith(why)
+    assert why in reasons[mid]

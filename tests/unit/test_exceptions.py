@@ -349,3 +349,38 @@ def test_the_board_summary_formats_the_rating_exceptions_and_improvements(
         summary, list_exceptions(sample, summary).iloc[0:0], list_improvements(summary).iloc[0:0]
     )
     assert "Nothing needs the Board&#x27;s attention this quarter." in empty
+
+
+def test_a_rise_in_reports_to_action_fraud_needs_attention_as_more_reports(
+    sample: Dataset,
+) -> None:
+    # Review 20, R20-4: "Red Cyber crime reports from organisations (sub-measure): an SPC
+    # signal of concern: worse than ...; a rise beyond chance in the tests of change", while
+    # the "But:" beside the rating says "more reports, which may be more reporting".
+    told = "a rise beyond chance in the tests of change: more reports, which may be more reporting"
+    for audience in ("board", "public"):
+        summary = summarise_strategy(sample, "business-crime", "2026-09", audience)
+        found = list_exceptions(sample, summary, audience=audience).set_index("name")
+        reason = found.loc["Cyber crime reports from organisations", "reason"]
+        assert reason.endswith(told), audience
+        # Recorded crime is not reports: its rise is told as before.
+        assert found.loc["Robbery of business property", "reason"] == (
+            "a rise beyond chance in the tests of change"
+        ), audience
+
+
+def test_a_possible_rise_in_reports_says_what_it_would_be_if_real() -> None:
+    from pcplib.assessment.exceptions import _measure_reasons
+
+    reports = _signal_row(
+        assessment="needs attention", rag="Amber", spc_variation="common_cause",
+        worsening="possible", source="Action Fraud", rag_rule="harm_test_possible",
+    )  # fmt: skip
+    assert _measure_reasons(reports) == [
+        "a possible rise: material, but the evidence is not yet conclusive: if real, more "
+        "reports, which may be more reporting"
+    ]
+    recorded = {**reports, "source": "Police recorded crime"}
+    assert _measure_reasons(recorded) == [
+        "a possible rise: material, but the evidence is not yet conclusive"
+    ]

@@ -232,7 +232,7 @@ def test_a_not_rated_measure_with_evidence_is_told_in_its_own_sentence() -> None
      ("rolling figure", "12-month"), ("year-to-date figure", "builds up")],
 )  # fmt: skip
 def test_the_public_reason_for_not_rating_names_the_method(status: str, words: str) -> None:
-    from pcplib.assessment.public import describe_public_not_rated
+    from pcplib.assessment.public_unrated import describe_public_not_rated
 
     reason = describe_public_not_rated(ASB | {"spc_status": status})
     assert words in reason and "normal range" in reason

@@ -299,7 +299,7 @@ def test_a_share_not_rated_for_open_outcomes_is_worded_for_each_reader() -> None
     # One wording of the rule (assessment.harm.describe_grey_rule): the Board's plain
     # "Why" and the public report's reason, never "no target" or "not enough evidence".
     from pcplib.assessment.exceptions import describe_rating_plainly
-    from pcplib.assessment.public import describe_public_not_rated
+    from pcplib.assessment.public_unrated import describe_public_not_rated
 
     row = {"rag": "Grey", "rag_basis": "none", "rag_rule": "outcomes_open", "has_data": True,
            "good_direction": "higher", "unit": "percent", "spc_status": "assessed"}  # fmt: skip

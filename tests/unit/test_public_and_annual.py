@@ -99,9 +99,8 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
              "spc_variation": "special_cause_improvement",
              "judgement": "no evidence of change"},
             "achieved",
-            "1,135, down 8.0% on a year ago. Lower than its usual level of August 2023 to "
-            "March 2025, by more than the usual ups and downs. Its "
-            "change on a year ago is within the usual ups and downs.",
+            "1,135, down 8.0% on a year ago, within the usual ups and downs. Lower than its "
+            "usual level of August 2023 to March 2025, by more than the usual ups and downs.",
         ),
         (
             {"assessment": "on track", "rag_basis": "trajectory", "target_for_period": 1150.0,
@@ -144,9 +143,8 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
           "spc_variation": "special_cause_concern", "good_direction": "lower",
           "judgement": "no evidence of change"},
          "needs attention",
-         "1,135, down 8.0% on a year ago. Higher than its usual level of August 2023 to "
-         "March 2025, by more than the usual ups and downs. Its "
-         "change on a year ago is within the usual ups and downs."),
+         "1,135, down 8.0% on a year ago, within the usual ups and downs. Higher than its usual "
+         "level of August 2023 to March 2025, by more than the usual ups and downs."),
         ({"assessment": "needs attention", "rag": "Red", "rag_basis": "evidence",
           "worsening": "real", "direction": "up", "change": "+8.0%", "good_direction": "lower",
           "judgement": "deteriorated"},
@@ -157,9 +155,9 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
           "worsening": "real", "good_direction": "lower",
           "since_baseline_judgement": "deteriorated", "judgement": "no evidence of change"},
          "needs attention",
-         "1,135, down 8.0% on a year ago. A real worsening since the plan began: 4,600 in "
-         "the last 12 months against 4,300 in the plan's baseline year (2024/25). Its "
-         "change on a year ago is within the usual ups and downs."),
+         "1,135, down 8.0% on a year ago, within the usual ups and downs. A real worsening "
+         "since the plan began: 4,600 in the last 12 months against 4,300 in the plan's "
+         "baseline year (2024/25)."),
         # Review A3: up 13.8% within noise on a year ago, Red from the year ending. The
         # sentence must not read "up 13.8% on a year ago. A real worsening."
         ({"current": 66.0, "last_year": 58.0, "change": "+13.8%", "change_value": 13.8,
@@ -168,9 +166,8 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
           "judgement": "no evidence of change", "year_ending_judgement": "deteriorated",
           "year_ending": 219.0, "previous_year": 159.0},
          "needs attention",
-         "66, up 13.8% on a year ago. A real worsening over the year: 219 in the last 12 "
-         "months against 159 in the 12 months before. Its change on a year ago "
-         "is within the usual ups and downs."),
+         "66, up 13.8% on a year ago, within the usual ups and downs. A real worsening over "
+         "the year: 219 in the last 12 months against 159 in the 12 months before."),
         # A stock (headcount) is compared at a month, never "in the last 12 months".
         ({"current": 2331.0, "last_year": 2317.0, "change": "+0.6%", "change_value": 0.6,
           "direction": "up", "assessment": "needs attention", "rag": "Red",
@@ -180,9 +177,8 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
           "year_ending_label": "September 2026", "previous_year_label": "September 2025",
           "judgement": "no evidence of change"},
          "needs attention",
-         "2,331, up 0.6% on a year ago. A real worsening over the year: 2,331 in September "
-         "2026 against 2,200 in September 2025. Its change on a year ago is "
-         "within the usual ups and downs."),
+         "2,331, up 0.6% on a year ago, within the usual ups and downs. A real worsening over "
+         "the year: 2,331 in September 2026 against 2,200 in September 2025."),
         ({"assessment": "needs attention", "rag": "Amber", "rag_basis": "evidence",
           "worsening": "possible", "direction": "up", "change": "+8.0%",
           "good_direction": "lower"},
@@ -195,10 +191,9 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
           "good_direction": "lower", "since_baseline_judgement": "possibly deteriorated",
           "judgement": "no evidence of change"},
          "needs attention",
-         "1,135, up 8.0% on a year ago. Possibly worse since the plan began, though not yet "
-         "clear enough to be sure: 4,600 in the last 12 months against 4,300 in the plan's "
-         "baseline year (2024/25). Its change on a year ago is within the usual "
-         "ups and downs."),
+         "1,135, up 8.0% on a year ago, within the usual ups and downs. Possibly worse since "
+         "the plan began, though not yet clear enough to be sure: 4,600 in the last 12 months "
+         "against 4,300 in the plan's baseline year (2024/25)."),
         # Review 9, R9-11: a run or trend the comparisons do not confirm (Amber,
         # harm_spc_unconfirmed) is watched, never "by more than the usual ups and downs"
         # beside "down 8.0%" and "no clear change".

@@ -887,7 +887,7 @@ def test_public_quarter_lists_each_measure_once_in_plain_words(sample, sample_pu
     public = assessment.measures_for_audience(sample, audience="public")
     for name in public["measure_name"]:
         assert esc_text(name) in body, name
-    trends = body.split("<h3>Trends (not rated)</h3>")[1:]
+    trends = body.split("<summary>Trends (not rated): ")[1:]
     assert trends and "Domestic abuse crimes recorded: " in "".join(trends)
     assert "Not rated: a rise can mean more people report it, not more crime." in body
 
