@@ -119,19 +119,23 @@ def _one_check(
     if due_month <= judged_to or not names_target_figure(text, target):
         return None
     name = str(measure["measure_name"])
-    words = str(measure.get("target_note") or "").strip() or str(target)
+    figure = format_figure(target, str(measure["unit"]), per=describe_rate_basis(measure))
+    told = measure.get("target_note")
+    told = "" if is_missing(told) else str(told).strip().rstrip(".")
+    # The target in the data set's own words ("At or below 9.0 days per officer"), where
+    # the figure alone would print "9 days" beside a commitment's "9.0".
+    words = f'"{told}"' if told else figure
     due_words = date_words(due)
     # Both dates in one sentence: the reader sees the target judged now and the promise
     # of the same figure due later, and is told the data set does not say which holds.
     note = (
-        f'{name}: its target ("{words.rstrip(".")}") has no date, so it is judged now, on '
-        f'the figures to {month_words(judged_to)}, while the commitment "{text}" is due '
-        f"{due_words}; which of the two dates holds is to be confirmed."
+        f"{name}: its target ({words}) has no date, so it is judged now, on the figures to "
+        f'{month_words(judged_to)}, while the commitment "{text}" is due {due_words}; which '
+        "of the two dates holds is to be confirmed."
     )
-    figure = format_figure(target, str(measure["unit"]), per=describe_rate_basis(measure))
     warning = (
         f'commitments file: "{text}" ({commitment["commitment_id"]}) is due {due_words}, but '
-        f"its measure {measure['measure_id']} has target {figure} with no target_date, so "
+        f"its measure {measure['measure_id']} has target {words} with no target_date, so "
         f"the reports judge it now: give the measure target_date {due_month} in "
         "framework/measures.csv if the commitment's date holds, or reword the commitment"
     )
