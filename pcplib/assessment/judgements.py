@@ -69,7 +69,8 @@ JUDGEMENT_COLUMNS = [
     "rag_reason", "change_evidence", "change_test", "year_ending_change",
     "year_ending_change_unit", "year_ending_change_shown", "year_ending_judgement",
     "year_ending_evidence", "year_ending_test",
-    "since_baseline_judgement", "evidence_disagreement", "spc_status", "spc_withheld",
+    "since_baseline_judgement", "since_baseline_continues", "before_plan_change_shown",
+    "before_plan_evidence", "evidence_disagreement", "spc_status", "spc_withheld",
     "target_record", "target_standing", "status_disagreement",
     "margin_of_error", "small_numbers", "performance_rag", "delivery_rag", "risk_rag",
     "rating_note", "completeness", "comparison_completeness", "year_ending_completeness",
@@ -156,6 +157,10 @@ COLUMN_LABELS: dict[str, str] = {
     "year_ending_evidence": "Evidence for the year ending change",
     "year_ending_test": "Test of the year ending change",
     "since_baseline_judgement": "Against the plan's baseline year, judgement",
+    "since_baseline_continues": "Against the plan's baseline year, continues a change begun "
+    "before the plan",
+    "before_plan_change_shown": "Baseline year on the year before (as shown)",
+    "before_plan_evidence": "Evidence for the baseline year on the year before",
     "evidence_disagreement": "SPC and baseline-year test disagree",
     "status_disagreement": "Question for the owners on a promise's status",
     "spc_status": "SPC status",
@@ -346,6 +351,11 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "year_ending_evidence": r["year_ending_evidence"],
                 "year_ending_test": r["year_ending_test"],
                 "since_baseline_judgement": r["since_baseline_judgement"],
+                # The one flag every "since the plan began" is worded from, and the test
+                # behind it (changes.name_continued_change).
+                "since_baseline_continues": r["since_baseline_continues"],
+                "before_plan_change_shown": r["before_plan_change"],
+                "before_plan_evidence": r["before_plan_evidence"],
                 "evidence_disagreement": r.get("evidence_disagreement") or "",
                 "spc_status": r["spc_status"],
                 "spc_withheld": r["spc_withheld"],
