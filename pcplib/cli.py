@@ -468,6 +468,36 @@ def print_narrative_warnings(path: Path) -> int:
     return len(warnings)
 
 
+def print_coherence_warnings(path: Path) -> int:
+    """Print a warning for each pair of series in the data set that cannot both be right.
+
+    Run by ``pcp validate`` once the data set is valid: a share's base larger than the
+    population it is part of, or one extract's rows disagreeing on which periods are
+    provisional (:mod:`pcplib.data.coherence`). The data set stays valid: it is reported
+    on as its source gives it while the source is asked.
+
+    Parameters
+    ----------
+    path : Path
+        The data set's folder.
+
+    Returns
+    -------
+    int
+        How many warnings were printed.
+    """
+    from pcplib.data import load_dataset
+    from pcplib.data.coherence import list_coherence_warnings
+    from pcplib.data.schemas import TABLES
+
+    dataset = load_dataset(path)
+    file = f"{TABLES['observations'].stem}.csv"
+    warnings = list_coherence_warnings(dataset.measures, dataset.observations, file)
+    for warning in warnings:
+        print(f"Warning: {warning}")
+    return len(warnings)
+
+
 def _run_command(argv: list[str]) -> int:
     """Parse ``argv`` and run its command (:func:`main` without the broken-pipe guard)."""
     args = build_parser().parse_args(argv)
@@ -504,6 +534,9 @@ def _run_command(argv: list[str]) -> int:
         if progress is not None:
             progress("checking the narrative's figures against the data")
         print_narrative_warnings(args.path)
+        if progress is not None:
+            progress("checking related series against each other")
+        print_coherence_warnings(args.path)
         return 0
     if args.command == "init":
         from pcplib.data.new_plan import write_new_plan

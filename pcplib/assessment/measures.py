@@ -30,6 +30,7 @@ from pcplib.assessment.changes import (
     compare_figures,
     counts_outcomes,
     holds_open_outcomes,
+    name_continued_change,
     weigh_improvement,
     weigh_worsening,
 )
@@ -131,7 +132,8 @@ MEASURE_COLUMNS = [
     "year_ending_change", "year_ending_basis",
     "baseline_label", "baseline", "baseline_period_label", "baseline_unlike",
     "since_baseline_change", "since_baseline_direction",
-    "since_baseline_arrow", "since_baseline_judgement",
+    "since_baseline_arrow", "since_baseline_judgement", "since_baseline_continues",
+    "before_plan_change", "before_plan_evidence", "before_plan_test",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
     "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
     "rag", "rag_basis", "rag_capped", "rag_reason", *RATING_COLUMNS,
@@ -680,6 +682,15 @@ def _build_row(
         "since_baseline_arrow": since.arrow,
         "since_baseline_judgement": since.judgement,
         "since_baseline_evidence": changes.since_evidence.verdict,
+        # A real change since the plan began that continues a real change the same way
+        # in the baseline year on the year before ("fall", "rise" or ""): the one flag
+        # every place that gives the verdict since the plan began words it from.
+        "since_baseline_continues": name_continued_change(
+            since, changes.since_evidence, changes.before_plan, changes.before_plan_evidence
+        ),
+        "before_plan_change": changes.before_plan.text if changes.before_plan else "",
+        "before_plan_evidence": changes.before_plan_evidence.verdict,
+        "before_plan_test": changes.before_plan_evidence.reason,
         "since_baseline_words": vocabulary.describe_change_words(
             since.judgement,
             since.direction,

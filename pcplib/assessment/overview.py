@@ -51,7 +51,8 @@ OVERVIEW_COLUMNS = [
     "quarter_change", "year_before", "year_before_label", "year_ending_change",
     "spc_limits_from",
     "spc_limits_to", "baseline_words", "evidence_disagreement", "status_disagreement",
-    "baseline_unlike", *RATING_BASIS_COLUMNS, "rate_per_point", *SPIKE_COLUMNS,
+    "baseline_unlike", "since_baseline_continues", *RATING_BASIS_COLUMNS, "rate_per_point",
+    *SPIKE_COLUMNS,
 ]  # fmt: skip
 """The columns of :func:`build_plan_overview`, in order."""
 
@@ -229,6 +230,8 @@ def _measure_columns(dataset: Dataset, m: dict[str, Any], period_end: str) -> di
         "arrow": m["since_baseline_arrow"],
         "direction": m["since_baseline_direction"],
         "judgement": m["since_baseline_judgement"],
+        # A real change since the plan began that continues one under way before it.
+        "since_baseline_continues": m["since_baseline_continues"],
         "rag": m["rag"],
         "rag_reason": m["rag_reason"],
         "rag_basis": m["rag_basis"],

@@ -43,7 +43,7 @@ from pcplib.assessment.changes import HALF_YEAR
 from pcplib.assessment.chart_caveats import add_chart_caveat, add_quarter_spike
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
-from pcplib.assessment.public_evidence import say_mixed_picture, say_since_verdict
+from pcplib.assessment.public_evidence import say_mixed_picture, say_since_verdict, say_since_when
 from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
 from pcplib.assessment.public_unrated import describe_public_not_rated
 from pcplib.assessment.scope import available_period_end, parse_month_param
@@ -268,6 +268,11 @@ def _baseline_year_note(row: Mapping[str, Any]) -> str:
     if verdict is None or is_missing(row.get("year_ending")) or is_missing(row.get("baseline")):
         return ""
     words = _year_words(row, "since")
+    when = say_since_when(row)
+    if when != "since the plan began":
+        # A change under way before the plan, in the words of the public line that says
+        # it (_basis_words): never left to read as the plan's doing.
+        verdict = f"{verdict} {when}"
     return f"{words[:1].upper()}{words[1:]}: {verdict}."
 
 
@@ -374,7 +379,7 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
     if row.get("year_ending_judgement") == verdict:
         return said("over the year", _year_words(row, "year")), "year"
     if row.get("since_baseline_judgement") == verdict:
-        return said("since the plan began", _year_words(row, "since")), "since"
+        return said(say_since_when(row), _year_words(row, "since")), "since"
     signal = "special_cause_improvement" if better else "special_cause_concern"
     if not possibly and row.get("spc_variation") == signal:
         return f"{_usual_level(row, better)}, by more than the usual ups and downs.", "spc"

@@ -40,6 +40,7 @@ from pcplib.labels import (
     month_span,
     month_words,
     months_text,
+    plural,
 )
 
 
@@ -99,6 +100,7 @@ def list_data_quality_notes(
         if origin_of.get(m["measure_id"]) in ("published", "partly published"):
             notes += list_area_notes(dataset, m, end)
         notes += _list_measure_notes(dataset, m, end, with_spc, known.get(str(m["measure_id"])))
+        notes += _describe_denominator_excess(dataset, m, end, audience)
     records = [m for m in measures.to_dict("records") if is_recorded_crime(m)]
     # Reports to Action Fraud carry the caveat but are not crimes recorded by the police,
     # so they are named apart, as on the public report (review 15, R15-5).
@@ -280,6 +282,48 @@ def _list_measure_notes(
     if current[current["value"].notna()].empty:
         notes.append(f"{name}: no figures up to {month_words(end)}.")
     return notes
+
+
+def _describe_denominator_excess(
+    dataset: Dataset, m: dict, end: pd.Period, audience: str
+) -> list[str]:
+    """Say when a share's base is larger than the population it is part of.
+
+    The catalogue's ``denominator_within`` names the measure whose figure at the same
+    date the denominator cannot exceed (officers declaring their ethnicity, of officers
+    in post); where it does, up to ``end``, the share may not be of the population it
+    describes, and the reader is told with the latest such figures
+    (:func:`pcplib.data.coherence.find_denominator_excess`). A restricted measure is
+    not named to the public.
+    """
+    within_id = m.get("denominator_within")
+    if is_missing(within_id) or not str(within_id):
+        return []
+    from pcplib.data.coherence import find_denominator_excess
+
+    catalogue = dataset.measures
+    excess = find_denominator_excess(
+        catalogue[catalogue["measure_id"] == m["measure_id"]], dataset.observations
+    )
+    excess = excess[pd.to_datetime(excess["period_end"]) <= end.end_time]
+    if excess.empty:
+        return []
+    within = catalogue.loc[catalogue["measure_id"] == within_id].iloc[0]
+    named = audience != "public" or within.get("visibility") != "restricted"
+    whole = str(within["measure_name"]) if named else "the population it is part of"
+    latest = excess.iloc[-1]
+    unit = str(within["unit"])
+    figures = (
+        f"{label_period_start(latest['period_start'], m['frequency'])}: "
+        f"{format_value(latest['denominator'], unit)} against "
+        f"{format_value(latest['within'], unit)}"
+    )
+    return [
+        f"{m['measure_name']}: the figure it is a share of is larger than {whole} at the "
+        f"same date in {plural(len(excess), 'period')} (latest, {figures}), so "
+        "it may not be a share of the population it describes: one of the two figures is "
+        "wrong or they count different populations."
+    ]
 
 
 def list_area_notes(dataset: Dataset, measure: dict, end: pd.Period) -> list[str]:

@@ -26,6 +26,7 @@ from pcplib.assessment.vocabulary import (
     is_improvement_borne_out,
     name_chart_period,
     say_chance,
+    say_continued_change,
     say_small_close,
 )
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
@@ -310,7 +311,25 @@ def _say_rated_for(row: dict[str, Any], rating: str, way: str, column: str, word
     tail = "counted in full, not tested" if counted else "beyond chance"
     size = f" ({shown}, {tail})" if shown and shown.lower() != "nan" else ""
     real = "" if counted else "real "
-    return f"no target; rated {rating} for a {real}{way} {words}{size}"
+    return f"no target; rated {rating} for a {real}{way} {words}{size}{_say_continued(row, column)}"
+
+
+def _say_continued(row: dict[str, Any], column: str) -> str:
+    """The words after a rating on the change since the baseline year that continues one.
+
+    Said after a rating on the change since the plan's baseline year when the baseline
+    year was already a real change the same way (``since_baseline_continues``), with
+    that change and its test, so that no reader credits the plan with it: ", continuing
+    a fall that began before the plan (-8.3% in the baseline year on the year before,
+    beyond chance)"; "" otherwise.
+    """
+    continued = say_continued_change(row) if column == "since_baseline_change" else ""
+    if not continued:
+        return ""
+    shown = _shown_change(row, "before_plan_change")
+    tail = "counted in full, not tested" if not say_chance(row) else "beyond chance"
+    size = f" ({shown} in the baseline year on the year before, {tail})" if shown else ""
+    return f", {continued}{size}"
 
 
 def _shown_change(row: dict[str, Any], column: str) -> str:

@@ -52,7 +52,13 @@ class Gen:
     denominator : float
         Mean denominator per period (proportions) or the population (rates).
     denominator_from : str
-        A count measure whose values serve as this proportion's denominator.
+        A measure generated earlier whose figure at the same period end serves as this
+        proportion's denominator: a count's drawn count, or a level (a headcount) at the
+        quarter's last month for a quarterly share of it.
+    denominator_share : float
+        The fraction of ``denominator_from``'s figure counted in the denominator (the
+        officers who declare their ethnicity, of the officers in post), so the share's
+        base is never larger than the population it is part of.
     decimals : int
         Decimals written for the value.
     missing : tuple of date
@@ -76,6 +82,7 @@ class Gen:
     lockdown: float = 0.0
     denominator: float = 0.0
     denominator_from: str = ""
+    denominator_share: float = 1.0
     decimals: int = 0
     missing: tuple[date, ...] = ()
     provisional: int = 0

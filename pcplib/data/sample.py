@@ -214,14 +214,13 @@ def generate_observations(rng: np.random.Generator) -> list[dict[str, str]]:
     list of dict
         Rows keyed by the observation columns, measure by measure, oldest period first.
     """
-    counts: dict[str, list[int]] = {}
+    # measure -> period end -> its drawn count or level, for a later share's denominator.
+    figures: dict[str, dict[date, float]] = {}
     rows: list[dict[str, str]] = []
     for spec in MEASURES:
         gen, row = spec.gen, spec.row
         periods = list_periods(row["frequency"])
-        if gen.denominator_from:
-            denominators = counts[gen.denominator_from]
-        drawn: list[int] = []
+        drawn: dict[date, float] = {}
         for index, (start, end) in enumerate(periods):
             years = _years_since_start(start, end, gen.trend_until)
             season = _seasonal_factor(start, end, gen.seasonal)
@@ -232,7 +231,7 @@ def generate_observations(rng: np.random.Generator) -> list[dict[str, str]]:
                 mean = gen.base * (1.0 + gen.trend) ** years * multiplier * season * lockdown
                 mean *= math.exp(rng.normal(0.0, gen.noise)) if gen.noise else 1.0
                 count = int(rng.poisson(mean))
-                drawn.append(count)
+                drawn[end] = count
                 if gen.kind == "count":
                     value = _format_number(count, 0)
                 else:
@@ -243,14 +242,17 @@ def generate_observations(rng: np.random.Generator) -> list[dict[str, str]]:
                 percent = gen.base + gen.trend * years + points
                 percent += rng.normal(0.0, gen.noise) if gen.noise else 0.0
                 percent = min(max(percent, 0.5), 99.5)
-                if gen.census:
+                if gen.denominator_from:
+                    # Part of another measure's population at the same date (officers
+                    # declaring their ethnicity, of officers in post), so never more.
+                    total = round(figures[gen.denominator_from][end] * gen.denominator_share)
+                elif gen.census:
                     total = round(gen.denominator * (1.0 + 0.01 * years))
+                else:
+                    total = int(rng.poisson(gen.denominator))
+                if gen.census:
                     hits = round(total * percent / 100.0)
                 else:
-                    if gen.denominator_from:
-                        total = denominators[index]
-                    else:
-                        total = int(rng.poisson(gen.denominator))
                     hits = int(rng.binomial(total, percent / 100.0))
                 value = _format_number(100.0 * hits / total, gen.decimals)
                 numerator, denominator = str(hits), str(total)
@@ -260,6 +262,7 @@ def generate_observations(rng: np.random.Generator) -> list[dict[str, str]]:
                 if gen.minimum is not None:
                     level = max(level, gen.minimum)
                 value = _format_number(level, gen.decimals)
+                drawn[end] = float(value)
             if start in gen.missing:
                 value = numerator = denominator = ""
             redefined = date.fromisoformat(row["definition_from"])
@@ -278,7 +281,7 @@ def generate_observations(rng: np.random.Generator) -> list[dict[str, str]]:
                     "extracted_on": spec.extracted_on.isoformat(),
                 }
             )
-        counts[row["measure_id"]] = drawn
+        figures[row["measure_id"]] = drawn
     return rows
 
 

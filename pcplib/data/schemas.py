@@ -221,6 +221,7 @@ TABLES: dict[str, TableSpec] = {
                 "police_uk_crime_types",
                 "police_uk_outcomes",
                 "administrative",
+                "denominator_within",
             ),
         ),
         TableSpec(
@@ -575,6 +576,13 @@ def _list_measure_method_columns() -> dict[str, Any]:
         "administrative": pa.Column(
             str,
             pa.Check.isin(("", *ADMINISTRATIVE_CHOICES), error="empty, auto, yes or no"),
+            required=False,
+        ),
+        # The measure whose figure at the same date bounds this share's denominator (a
+        # part of its population); checked by pcplib.data.coherence, a warning, not an error.
+        "denominator_within": _pattern(
+            r"^([a-z0-9]+(-[a-z0-9]+)*)?$",
+            "empty, or the measure_id of the measure whose population the denominator is part of",
             required=False,
         ),
         "police_uk_crime_types": pa.Column(

@@ -551,6 +551,12 @@ def _cross_problems(
         problems += find_narrative_measure_problems(
             typed["narrative"], raw["narrative"], measures, shown["narrative"]
         )
+    if measures is not None and "denominator_within" in measures.columns:
+        # The measure a share's denominator is part of (pcplib.data.coherence) must exist.
+        problems += _check_known(
+            measures, raw["measures"], "denominator_within", measures["measure_id"],
+            shown["measures"], TABLES["measures"].stem,
+        )  # fmt: skip
     if measures is not None:
         checked = measures[~measures["measure_id"].isin(doubtful_measures)]
         problems += _recalculation_problems(checked, raw["measures"], obs, shown["measures"])

@@ -16,7 +16,7 @@ from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
 from pcplib.assessment.scope import parse_month_param
-from pcplib.assessment.vocabulary import say_chance, say_small_close
+from pcplib.assessment.vocabulary import say_chance, say_continued_change, say_small_close
 from pcplib.labels import format_figures, is_missing, month_words, plural
 from pcplib.report.html import build_table, esc, format_rag_html, with_note, wrap_table_rows
 
@@ -146,9 +146,13 @@ def _overview_measure(m: dict) -> str:
     """
     baseline, current = _figures([m["baseline"], m["current"]], m)
     change = _points(m.get("change") or m["direction"])
-    judgement = (
-        "" if m["judgement"] == m["direction"] or _basis_says_trend(m) else f", {m['judgement']}"
-    )
+    judgement = "" if m["judgement"] == m["direction"] else f", {m['judgement']}"
+    continued = say_continued_change(m)
+    judgement = f"{judgement}, {continued}" if continued and judgement else judgement
+    if _basis_says_trend(m):
+        # The rating's basis says the verdict: the trend gives its figures, and any start
+        # before the plan.
+        judgement = f", {continued}" if continued else ""
     where = m.get("baseline_words")
     where = m["baseline_label"] if is_missing(where) or not where else where
     trend = (

@@ -407,9 +407,38 @@ def execute_reports(
         else:
             for warning in warnings:
                 logger.warning("%s", warning)
+        _log_coherence_warnings(dataset, public_check.is_public_run(plan))
         known = others_future.result()
     rags = collect.gather_kernel_results(plan, dataset, known)
     return results, rags, run_judgements.tabulate_run_judgements(dataset, plan, known)
+
+
+def _log_coherence_warnings(dataset: Any, public: bool) -> None:
+    """Log each pair of series that cannot both be right (:mod:`pcplib.data.coherence`).
+
+    A warning, never a stop: the reports are built from the data as the source gives
+    them, and a share whose base is too large says so in its data notes. A public run's
+    log is published, and a warning names measures that may be restricted, so it gets a
+    count and `pcp validate` lists them.
+    """
+    from pcplib.data.coherence import list_coherence_warnings
+    from pcplib.data.schemas import TABLES
+
+    measures = getattr(dataset, "measures", None)
+    observations = getattr(dataset, "observations", None)
+    if measures is None or observations is None:
+        return
+    file = f"{TABLES['observations'].stem}.csv"
+    warnings = list_coherence_warnings(measures, observations, file)
+    if warnings and public:
+        logger.warning(
+            "%d pair(s) of related series in the data set disagree (a share's base larger "
+            "than its population, or one extract's statuses); `pcp validate` lists them",
+            len(warnings),
+        )
+        return
+    for warning in warnings:
+        logger.warning("%s", warning)
 
 
 def list_narrative_warnings(dataset: Any, cache_file: Path | None = None) -> list[str]:

@@ -267,6 +267,18 @@ def test_unknown_measure(sample: Path) -> None:
     assert problem.expected.startswith("a measure_id from framework/measures")
 
 
+def test_unknown_denominator_within(sample: Path) -> None:
+    row = find_row(sample, MEASURES, measure_id="wf-minority-officers")
+    edit_cell(sample, MEASURES, row, "denominator_within", "wf-officer-headcont")
+    problem = only_problem(sample)
+    assert (problem.row, problem.column, problem.value) == (
+        row,
+        "denominator_within",
+        "wf-officer-headcont",
+    )
+    assert problem.expected.startswith("a denominator_within from framework/measures")
+
+
 def test_duplicate_measure_period(sample: Path) -> None:
     rows = read_rows(sample / OBS)
     first = find_row(sample, OBS, measure_id="rs-ksi", period_start="2021-01-01")

@@ -176,6 +176,30 @@ def test_missing_values_and_provisional_months(dataset: Dataset) -> None:
     ).all()
 
 
+def test_one_extract_one_status_for_each_month(dataset: Dataset) -> None:
+    # Crimes recorded in the last weeks of a quarter are still being reclassified, so
+    # every series of the crime system's October extract is provisional for July to
+    # September 2026, the four that were once final among them.
+    obs = dataset.observations
+    keys = ["source", "extracted_on", "period_start"]
+    statuses = obs.groupby(keys)["status"].nunique()
+    assert (statuses == 1).all(), statuses[statuses > 1]
+    recent = obs[obs["period_start"] >= pd.Timestamp("2026-07-01")]
+    for measure in ("bc-business-robbery", "bc-shopworker-assaults", "rural-machinery-theft"):
+        assert list(recent.loc[recent["measure_id"] == measure, "status"]) == ["provisional"] * 3
+
+
+def test_officers_declaring_ethnicity_are_some_of_the_officers_in_post(dataset: Dataset) -> None:
+    share = dataset.series("wf-minority-officers").set_index("period_end")
+    heads = dataset.series("wf-officer-headcount").set_index("period_end")["value"]
+    declared = share["denominator"] / heads.reindex(share.index)
+    assert len(declared) == 26 and declared.notna().all()
+    # A realistic declaration rate: nearly all officers, never more than are in post.
+    assert declared.between(0.96, 0.98).all()
+    assert share.loc[pd.Timestamp("2026-09-30"), "denominator"] == 2261
+    assert heads[pd.Timestamp("2026-09-30")] == 2331
+
+
 def test_numerators_and_denominators_agree_with_values(dataset: Dataset) -> None:
     obs = dataset.observations.merge(dataset.measures[["measure_id", "unit"]], on="measure_id")
     ratio = obs[obs["unit"].isin(["percent", "rate_per_1000"])].dropna(subset=["value"])
