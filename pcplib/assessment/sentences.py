@@ -16,6 +16,7 @@ from pcplib.assessment.chance import describe_settled_miss, describe_within_targ
 from pcplib.assessment.change_chance import describe_unreliable_pass
 from pcplib.assessment.changes import HALF_YEAR
 from pcplib.assessment.harm import describe_grey_rule
+from pcplib.assessment.public_targets import is_past_final_target
 from pcplib.assessment.spc_words import (
     ASSURANCE_PHRASES,
     VARIATION_PHRASES,
@@ -220,6 +221,9 @@ def _target_clause(row: dict[str, Any]) -> str:
                 f"{lead}{ok} the {due} target ({_figure_against(row, expected)}; the baseline "
                 f"year already met it){amber}"
             )
+        if met and is_past_final_target(row):
+            final = format_figure(row["target_final"], unit, per=per)
+            return f"{lead}{ok} the {due} target of {final}, and already beyond it{amber}"
         return f"{lead}{ok} the {due} target (expected {expected} by now){amber}"
     if basis == "target":
         goal = format_figure(row["target_for_period"], unit, per=per)
