@@ -196,3 +196,19 @@ def test_the_annual_says_robberys_chart_shows_no_change(sample: Any) -> None:
     video = rows.loc["sl-body-worn-video"].to_dict()
     assert video["outcome"] == "worse" and not video["chart_no_signal"]
     assert describe_year_outcome(video) == "Worse by more than chance"
+
+
+def test_judgements_csv_carries_the_charts_two_flags(sample: Any) -> None:
+    from pcplib.assessment.judgements import tabulate_judgements
+    from pcplib.assessment.strategy import summarise_strategy
+
+    summaries = [
+        summarise_strategy(sample, strategy, "2026-09")
+        for strategy in ("business-crime", "scrutiny-and-legitimacy")
+    ]
+    rows = tabulate_judgements(summaries, "test").set_index("measure_id")
+    assert rows.loc["bc-business-robbery", "chart_no_signal"]
+    assert rows.loc["bc-business-robbery", "quarter_spike_month"] == ""
+    assert not rows.loc["sl-complaints", "chart_no_signal"]
+    assert rows.loc["sl-complaints", "quarter_spike_month"] == "2026-07"
+    assert rows.loc["sl-complaints", "quarter_spike_value"] == 178
