@@ -15,7 +15,12 @@ import numpy as np
 import pandas as pd
 
 from pcplib import metrics, periods
-from pcplib.assessment.changes import judge_like_for_like, judge_on_evidence
+from pcplib.assessment.changes import (
+    judge_like_for_like,
+    judge_on_evidence,
+    name_continued_change,
+    weigh_year_before_plan,
+)
 from pcplib.assessment.evidence import (
     YEAR_TO_DATE_REASON,
     Evidence,
@@ -238,8 +243,13 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         baseline year itself, a measure with no baseline year, one recorded under its
         previous definition then, or a year without figures), ``tested`` (a test of
         chance gave a verdict, or the two figures are equal), ``beyond_chance`` (the
-        test found a change beyond chance and material) and ``small_numbers`` (the
-        test rests on small numbers).
+        test found a change beyond chance and material), ``small_numbers`` (the
+        test rests on small numbers), ``since_baseline_continues`` ("fall" or "rise"
+        when the change is real and the baseline year was already a real change the same
+        way on the year before it, as the quarterly reports judge it:
+        :func:`~pcplib.assessment.changes.name_continued_change`; ``""`` otherwise) and
+        ``chart_no_signal`` (a change beyond chance that the measure's chart, at the
+        year's last month, does not show: :func:`_read_chart_no_signal`).
     """
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     rows = []
@@ -262,6 +272,7 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         # The judgements the readers' words are formatted from, so that no reader parses
         # the verdict's or the finding's words (a comparison made, a test's grade).
         compared, beyond_chance, small_numbers = True, False, False
+        continued = ""  # a real change since the baseline continuing one before the plan
         if base_year == year:
             compared = False
             finding = f"{year} is this measure's baseline year."
@@ -293,6 +304,10 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 change = metrics.count_small_change(change, unit)
             change = judge_on_evidence(change, evidence)
             evidence_word = evidence.verdict
+            # The quarterly's one rule: the baseline year on the year before it, by the
+            # same test, says whether the year continues a change already under way.
+            before, before_evidence = weigh_year_before_plan(base, history, current_def, m)
+            continued = name_continued_change(change, evidence, before, before_evidence)
             if evidence.verdict == "no change":
                 test, verdict = "none (equal figures)", NO_EVIDENCE
                 finding = f"Change {change.text}: the two years' figures are equal."
@@ -342,13 +357,17 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 "tested": bool(verdict),
                 "beyond_chance": beyond_chance,
                 "small_numbers": small_numbers,
+                "since_baseline_continues": continued,
+                # A change beyond chance that the measure's chart does not show is told
+                # with the chart's caveat (assessment.chart_caveats).
+                "chart_no_signal": beyond_chance and _read_chart_no_signal(dataset, m, year),
             }
         )
     columns = [
         "strategy_name", "measure_name", "unit", "rate_per", "baseline_year", "aggregation",
         "baseline", "current", "change", "arrow", "judgement", "test", "verdict", "evidence",
         "finding", "no_test_reason", "direction", "compared", "tested", "beyond_chance",
-        "small_numbers",
+        "small_numbers", "since_baseline_continues", "chart_no_signal",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -422,6 +441,23 @@ def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.Data
         outcomes.append(outcome)
     out["outcome"] = outcomes
     return out
+
+
+def _read_chart_no_signal(dataset: Dataset, measure: Mapping[str, Any], year: str) -> bool:
+    """Whether the chart of a measure changed by more than chance in the year shows no signal.
+
+    The measure's chart at the year's last month (the quarterly reports' verdict at that
+    month: :func:`~pcplib.assessment.chart_caveats.has_chart_no_signal`) flags nothing in
+    the year's last quarter nor the 12 months before it, so nothing in the year: the
+    test's change is then told with the chart's caveat, as the strategy report's "Chart
+    and baseline-year test differ" tells it (review 21, R21-2).
+    """
+    from pcplib.assessment.chart_caveats import has_chart_no_signal
+    from pcplib.assessment.measures import summarise_measure
+
+    _, stop = periods.parse_financial_year(year)
+    last = str(pd.Timestamp(stop).to_period("M"))
+    return has_chart_no_signal(summarise_measure(dataset, measure, last))
 
 
 def _due_in(commitments: pd.DataFrame, year: str) -> pd.Series:

@@ -21,7 +21,13 @@ import pandas as pd
 from pcplib import metrics
 from pcplib.assessment import vocabulary
 from pcplib.assessment.evidence import Evidence, is_administrative, is_year_to_date, weigh_change
-from pcplib.assessment.figures import Figures, Window, aggregation_of, compare_baseline
+from pcplib.assessment.figures import (
+    Figures,
+    Window,
+    aggregation_of,
+    compare_baseline,
+    compute_year_before_baseline,
+)
 from pcplib.assessment.vocabulary import NO_EVIDENCE, judge_with_grade
 from pcplib.labels import is_missing
 from pcplib.periods import month_number
@@ -36,6 +42,7 @@ __all__ = [
     "is_signed",
     "judge_like_for_like",
     "judge_on_evidence",
+    "name_continued_change",
     "weigh_improvement",
     "weigh_worsening",
 ]
@@ -164,6 +171,10 @@ class Changes:
     baseline_unlike: str = ""  # why the baseline is not compared (compare_baseline)
     half: metrics.Change | None = None
     half_evidence: Evidence | None = None
+    # The plan's baseline year on the year before it: whether the change since the plan
+    # began continues one that began before it (name_continued_change).
+    before_plan: metrics.Change | None = None
+    before_plan_evidence: Evidence = Evidence("not tested", reason="no year before the baseline")
 
 
 def _weigh(
@@ -232,7 +243,65 @@ def compare_figures(
         half, half_ev = _weigh(
             figures.half_year_before, figures.half_year, history, current, measure
         )
-    return Changes(quarter, quarter_ev, year, year_ev, since, since_ev, unlike, half, half_ev)
+    before_plan, before_ev = weigh_year_before_plan(figures.baseline, history, current, measure)
+    return Changes(
+        quarter, quarter_ev, year, year_ev, since, since_ev, unlike, half, half_ev,
+        before_plan=before_plan, before_plan_evidence=before_ev,
+    )  # fmt: skip
+
+
+def weigh_year_before_plan(
+    baseline: Window | None,
+    history: pd.DataFrame,
+    current: pd.DataFrame,
+    measure: Mapping[str, Any],
+) -> tuple[metrics.Change | None, Evidence]:
+    """The plan's baseline year on the year before it, weighed as every change is.
+
+    The same like-for-like change and test of change as the latest 12 months against
+    the baseline year (:func:`~pcplib.assessment.evidence.weigh_change`: counts, rates
+    and proportions on their own tests, levels on the series' noise, net of season for
+    a seasonal measure, as both windows are whole years), so a change that was already
+    under way in the year before the plan is told by the rule that tells one since
+    (:func:`name_continued_change`). ``(None, not tested)`` with no baseline year.
+    """
+    if baseline is None:
+        return None, Evidence("not tested", reason="no baseline year")
+    frequency, aggregation = str(measure["frequency"]), aggregation_of(measure)
+    before = compute_year_before_baseline(current, measure, frequency, aggregation)
+    if before is None:
+        return None, Evidence("not tested", reason="no baseline year")
+    # Like for like as the change since the baseline is: an average over other months,
+    # or a year to date at another month, is not compared (compare_baseline).
+    before, unlike = compare_baseline(before, baseline, aggregation, is_year_to_date(measure))
+    if unlike:
+        return None, Evidence("not tested", reason=unlike)
+    return _weigh(before, baseline, history, current, measure)
+
+
+def name_continued_change(
+    since: metrics.Change,
+    since_evidence: Evidence,
+    before: metrics.Change | None,
+    before_evidence: Evidence,
+) -> str:
+    """Whether a change since the plan began continues one that began before it.
+
+    "fall" or "rise" when the change since the plan's baseline year (``since``) is a
+    real improvement or worsening and the baseline year was already a real change the
+    same way on the year before it (``before``, :func:`weigh_year_before_plan`); ``""``
+    otherwise. A before-and-after comparison cannot tell the plan's effect from a
+    change already under way (HM Treasury, *Magenta Book*, 2020), so every place that
+    gives the verdict since the plan began says so from this one flag
+    (:func:`~pcplib.assessment.vocabulary.say_continued_change`).
+    """
+    if before is None or since.judgement not in ("improved", "deteriorated"):
+        return ""
+    if not (since_evidence.real and before_evidence.real):
+        return ""
+    if before.judgement != since.judgement or before.direction != since.direction:
+        return ""
+    return {"down": "fall", "up": "rise"}.get(str(since.direction), "")
 
 
 def judge_on_evidence(change: metrics.Change, evidence: Evidence) -> metrics.Change:

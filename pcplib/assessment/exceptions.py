@@ -59,6 +59,7 @@ from pcplib.assessment.vocabulary import (
     describe_disagreement_tail,
     name_chart_period,
     say_chance,
+    say_continued_change,
     say_small_close,
 )
 from pcplib.labels import date_words, format_figures, is_missing, month_words
@@ -174,7 +175,10 @@ def _improved_basis(row: Mapping[str, Any]) -> str:
     if row.get("year_ending_judgement") == "improved":
         beyond = say_chance(row, ", by more than chance")
         return f"better over the 12 months than the 12 months before{beyond}"
-    return f"better than the plan's baseline year{say_chance(row)}"
+    # A fall (or rise) already under way before the plan is not credited to it.
+    continued = say_continued_change(row)
+    tail = f", {continued}" if continued else ""
+    return f"better than the plan's baseline year{say_chance(row)}{tail}"
 
 
 def _improved_reason(row: Mapping[str, Any]) -> str:

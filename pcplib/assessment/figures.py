@@ -53,6 +53,7 @@ __all__ = [
     "align_windows",
     "compute_baseline",
     "compute_figures",
+    "compute_year_before_baseline",
     "compute_window",
     "describe_completeness",
     "find_period_start",
@@ -450,6 +451,28 @@ def compute_baseline(
         label = f"{month_words(month_of(first + 11))} ({year})"
     unit = str(measure.get("unit") or "")
     return compute_window(rows, first, first + 11, frequency, aggregation, label, unit=unit)
+
+
+def compute_year_before_baseline(
+    rows: pd.DataFrame, measure: Mapping[str, Any], frequency: str, aggregation: str
+) -> Window | None:
+    """The year before the plan's baseline year, made as the baseline's figure is.
+
+    The baseline year's window (:func:`compute_baseline`) moved back twelve months: the
+    year a "since the plan began" change is set beside, to tell whether it continues a
+    change that began before the plan (:func:`~pcplib.assessment.changes.compare_figures`).
+    None when the measure has no baseline year.
+    """
+    base = compute_baseline(rows, measure, frequency, aggregation)
+    if base is None:
+        return None
+    year = periods.shift_year_back(str(measure["baseline_year"]).strip())
+    label = year
+    if aggregation == "last" and frequency != "annual":
+        label = f"{month_words(month_of(base.last - 12))} ({year})"
+    unit = str(measure.get("unit") or "")
+    first, last = base.first - 12, base.last - 12
+    return compute_window(rows, first, last, frequency, aggregation, label, unit=unit)
 
 
 def find_period_start(frequency: str, end: int) -> int:

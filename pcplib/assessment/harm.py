@@ -345,9 +345,10 @@ def describe_grey_rule(row: Mapping[str, Any], public: bool = False) -> str:
                 f"not rated: it already met its target in the plan's baseline year{year}, so "
                 "the target asks for no improvement"
             )
+        # Meeting a target that asks for no improvement is no test of progress: said in
+        # as few words as the plan overview's row has room for.
         return (
-            f"not rated: target already met in the baseline year ({detail}): it asks for "
-            "no improvement, so it is no test of progress"
+            f"not rated: its target, met in the baseline year ({detail}), asks for no improvement"
         )
     return ""
 

@@ -30,8 +30,15 @@ from pcplib.assessment.changes import (
     compare_figures,
     counts_outcomes,
     holds_open_outcomes,
+    name_continued_change,
     weigh_improvement,
     weigh_worsening,
+)
+from pcplib.assessment.chart_caveats import (
+    SPIKE_COLUMNS,
+    find_quarter_spike,
+    has_chart_no_signal,
+    tabulate_quarter_spike,
 )
 from pcplib.assessment.commitment_status import attach_status_checks
 from pcplib.assessment.evidence import describe_year_ending_basis
@@ -125,7 +132,8 @@ MEASURE_COLUMNS = [
     "year_ending_change", "year_ending_basis",
     "baseline_label", "baseline", "baseline_period_label", "baseline_unlike",
     "since_baseline_change", "since_baseline_direction",
-    "since_baseline_arrow", "since_baseline_judgement",
+    "since_baseline_arrow", "since_baseline_judgement", "since_baseline_continues",
+    "before_plan_change", "before_plan_evidence", "before_plan_test",
     "target", "target_per_period", "target_final", "target_date", "target_basis",
     "target_baseline_met", "target_period_label", "target_compared", "target_within_margin",
     "rag", "rag_basis", "rag_capped", "rag_reason", *RATING_COLUMNS,
@@ -143,7 +151,7 @@ MEASURE_COLUMNS = [
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
     "baseline_completeness", "to_confirm", "sign_words", "administrative",
-    *HALF_YEAR_COLUMNS,
+    *HALF_YEAR_COLUMNS, "chart_no_signal", *SPIKE_COLUMNS,
 ]  # fmt: skip
 
 __all__ = [
@@ -458,6 +466,15 @@ def _summarise_measure(
         definition_changed=bool((rows.series["definition"] == "previous").any()),
     )
     row.update(name_reference_periods(row, measure))  # each reference period named once
+    # What the chart says of the real change the rating rests on: nothing beyond its usual
+    # range, or one month beyond it that holds most of the quarter's change (review 21,
+    # R21-1, R21-2; assessment.chart_caveats). Words beside the change read these.
+    row["chart_no_signal"] = has_chart_no_signal(row)
+    spike = find_quarter_spike(
+        spc.result if spc.status == "assessed" else None, rows.regular, figures.current,
+        str(changes.quarter.judgement), measure, seasonal=bool(row["spc_seasonal"]),
+    )  # fmt: skip
+    row.update(tabulate_quarter_spike(spike))
     row["assurance_words"] = describe_target_assurance(row)
     row["assessment"] = assess_measure(row)
     row["sentence"] = write_measure_sentence(row)
@@ -665,6 +682,15 @@ def _build_row(
         "since_baseline_arrow": since.arrow,
         "since_baseline_judgement": since.judgement,
         "since_baseline_evidence": changes.since_evidence.verdict,
+        # A real change since the plan began that continues a real change the same way
+        # in the baseline year on the year before ("fall", "rise" or ""): the one flag
+        # every place that gives the verdict since the plan began words it from.
+        "since_baseline_continues": name_continued_change(
+            since, changes.since_evidence, changes.before_plan, changes.before_plan_evidence
+        ),
+        "before_plan_change": changes.before_plan.text if changes.before_plan else "",
+        "before_plan_evidence": changes.before_plan_evidence.verdict,
+        "before_plan_test": changes.before_plan_evidence.reason,
         "since_baseline_words": vocabulary.describe_change_words(
             since.judgement,
             since.direction,

@@ -40,9 +40,10 @@ from pcplib.assessment.caveats import (
     is_rise_in_reports,
 )
 from pcplib.assessment.changes import HALF_YEAR
+from pcplib.assessment.chart_caveats import add_chart_caveat, add_quarter_spike
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
-from pcplib.assessment.public_evidence import say_mixed_picture, say_since_verdict
+from pcplib.assessment.public_evidence import say_mixed_picture, say_since_verdict, say_since_when
 from pcplib.assessment.public_targets import say_survey_range, say_target, say_target_in_range
 from pcplib.assessment.public_unrated import describe_public_not_rated
 from pcplib.assessment.scope import available_period_end, parse_month_param
@@ -267,6 +268,11 @@ def _baseline_year_note(row: Mapping[str, Any]) -> str:
     if verdict is None or is_missing(row.get("year_ending")) or is_missing(row.get("baseline")):
         return ""
     words = _year_words(row, "since")
+    when = say_since_when(row)
+    if when != "since the plan began":
+        # A change under way before the plan, in the words of the public line that says
+        # it (_basis_words): never left to read as the plan's doing.
+        verdict = f"{verdict} {when}"
     return f"{words[:1].upper()}{words[1:]}: {verdict}."
 
 
@@ -373,7 +379,7 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
     if row.get("year_ending_judgement") == verdict:
         return said("over the year", _year_words(row, "year")), "year"
     if row.get("since_baseline_judgement") == verdict:
-        return said("since the plan began", _year_words(row, "since")), "since"
+        return said(say_since_when(row), _year_words(row, "since")), "since"
     signal = "special_cause_improvement" if better else "special_cause_concern"
     if not possibly and row.get("spc_variation") == signal:
         return f"{_usual_level(row, better)}, by more than the usual ups and downs.", "spc"
@@ -516,7 +522,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         change = _change_words(row, period)
         if group == "not rated":
             change = _with_quarter_verdict(row, change)
-        parts = [change, say_survey_range(row), _baseline_year_note(row)]
+        parts = [add_quarter_spike(row, change), say_survey_range(row), _baseline_year_note(row)]
         return " ".join(p for p in [*parts, last] if p)
     parts = [_change_words(row)]
     survey = say_survey_range(row)
@@ -529,7 +535,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         if row["assessment"] == "improving":
             words, basis = _basis_words(row, better=True)
             parts[0], note = _fold_quarter_note(row, parts[0], basis)
-            parts += [words, note]
+            parts += [add_chart_caveat(row, words, basis), note]
         if targeted:
             parts += [say_target(row), say_target_in_range(row)]
     elif group == "needs attention":
@@ -547,7 +553,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             if not words:
                 words = "Possibly worse: the figures are not yet clear enough to be sure."
         parts[0], note = _fold_quarter_note(row, parts[0], basis)
-        parts += [words, note]
+        parts += [add_chart_caveat(row, words, basis), note]
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (
@@ -568,6 +574,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             parts += [say_target(row), say_target_in_range(row)]
     # An owners' status the figures differ from is a question for the Board to put to
     # them, not a verdict for residents: never said here (review 7, F13).
+    parts[0] = add_quarter_spike(row, parts[0])
     return " ".join(p for p in parts if p)
 
 

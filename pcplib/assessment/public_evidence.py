@@ -1,11 +1,14 @@
 """What the public report says a comparison shows, where the test alone would overstate it.
 
 The 12 months against the plan's baseline year in public words, the same words for one
-kind of test on every page; and a case that read as a contradiction (review 18):
+kind of test on every page; and cases that read as a contradiction or as a claim the
+figures cannot make:
 
 - a real improvement on the 12 months beside a quarter that moved the wrong way on a year
   ago: steady, never "achieved" (:func:`~pcplib.assessment.sentences.assess_measure`),
-  and said as the mixed picture it is (R18-2: farm machinery thefts).
+  and said as the mixed picture it is (review 18, R18-2: farm machinery thefts);
+- a real change since the plan began that continues one under way before it: said so,
+  never left to read as the plan's doing (review 20, R20-2: anti-social behaviour).
 """
 
 from __future__ import annotations
@@ -13,7 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["SINCE_WORDS", "say_mixed_picture", "say_since_verdict"]
+from pcplib.assessment.vocabulary import say_continued_change
+
+__all__ = [
+    "SINCE_WORDS",
+    "say_mixed_picture",
+    "say_since_verdict",
+    "say_since_when",
+]
 
 SINCE_WORDS = {
     "improved": "a real improvement",
@@ -39,6 +49,18 @@ def say_since_verdict(row: Mapping[str, Any]) -> str | None:
     figures move too much to be sure").
     """
     return SINCE_WORDS.get(str(row.get("since_baseline_judgement") or ""))
+
+
+def say_since_when(row: Mapping[str, Any]) -> str:
+    """The words for the change since the plan began: when, and what it continues.
+
+    "since the plan began, continuing a fall that began before it" where the baseline
+    year was already a real change the same way (``since_baseline_continues``,
+    :func:`~pcplib.assessment.vocabulary.say_continued_change`), so that "A real
+    improvement since the plan began" never reads as the plan's doing.
+    """
+    continued = say_continued_change(row, before="it")
+    return f"since the plan began, {continued}" if continued else "since the plan began"
 
 
 def say_mixed_picture(row: Mapping[str, Any]) -> str:

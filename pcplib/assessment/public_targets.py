@@ -18,7 +18,7 @@ from pcplib.assessment.change_chance import describe_unreliable_pass
 from pcplib.assessment.vocabulary import say_small_close
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
 
-__all__ = ["say_survey_range", "say_target", "say_target_in_range"]
+__all__ = ["is_past_final_target", "say_survey_range", "say_target", "say_target_in_range"]
 
 
 def say_survey_range(row: Mapping[str, Any]) -> str:
@@ -146,7 +146,12 @@ def _target_met_or_missed(row: Mapping[str, Any]) -> str:
         if row.get("target_baseline_met"):
             return _baseline_met_words(row, when, met)
         if met:
-            return f"On course for its target{when}."
+            final = format_figure(row.get("target_final"), unit, per=str(row.get("rate_per") or ""))
+            if is_past_final_target(row):
+                # Told "on course" alone, a figure already beyond the final target read as
+                # still short of it (review 21, R21-4); never "met" before its date.
+                return f"On course for its target of {final}{when}, and already beyond it."
+            return f"On course for its target of {final}{when} ({goal} expected by now)."
         scope = f" {row.get('target_period_label')}" if row.get("target_on_year") else ""
         return f"Behind the course set for its target{when} ({goal}{scope} by now)."
     if row.get("target_on_year"):
@@ -168,6 +173,33 @@ def _target_met_or_missed(row: Mapping[str, Any]) -> str:
     if met:
         return f"Meets its target of {goal}."
     return f"Short of its target of {goal}."
+
+
+def is_past_final_target(row: Mapping[str, Any]) -> bool:
+    """Whether a dated target's figure is already on the far side of the final target.
+
+    The figure judged (the year ending's for a seasonal measure, ``target_on_year``;
+    else the period's) against ``target_final``, the target due at ``target_date``.
+    False when either is missing or the measure has no good direction.
+
+    Parameters
+    ----------
+    row : mapping
+        A measure's judgements: ``current``, ``target_compared``, ``target_on_year``,
+        ``target_final`` and ``good_direction``.
+
+    Returns
+    -------
+    bool
+        True when the figure already meets the final target.
+    """
+    figure = row.get("target_compared") if row.get("target_on_year") else row.get("current")
+    final, good = row.get("target_final"), row.get("good_direction")
+    if figure is None or final is None or is_missing(figure) or is_missing(final):
+        return False
+    if good == "higher":
+        return float(figure) >= float(final)
+    return good == "lower" and float(figure) <= float(final)
 
 
 def _target_scope(row: Mapping[str, Any]) -> str:

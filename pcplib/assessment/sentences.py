@@ -16,6 +16,7 @@ from pcplib.assessment.chance import describe_settled_miss, describe_within_targ
 from pcplib.assessment.change_chance import describe_unreliable_pass
 from pcplib.assessment.changes import HALF_YEAR
 from pcplib.assessment.harm import describe_grey_rule
+from pcplib.assessment.public_targets import is_past_final_target
 from pcplib.assessment.spc_words import (
     ASSURANCE_PHRASES,
     VARIATION_PHRASES,
@@ -26,6 +27,7 @@ from pcplib.assessment.vocabulary import (
     is_improvement_borne_out,
     name_chart_period,
     say_chance,
+    say_continued_change,
     say_small_close,
 )
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
@@ -219,6 +221,9 @@ def _target_clause(row: dict[str, Any]) -> str:
                 f"{lead}{ok} the {due} target ({_figure_against(row, expected)}; the baseline "
                 f"year already met it){amber}"
             )
+        if met and is_past_final_target(row):
+            final = format_figure(row["target_final"], unit, per=per)
+            return f"{lead}{ok} the {due} target of {final}, and already beyond it{amber}"
         return f"{lead}{ok} the {due} target (expected {expected} by now){amber}"
     if basis == "target":
         goal = format_figure(row["target_for_period"], unit, per=per)
@@ -310,7 +315,25 @@ def _say_rated_for(row: dict[str, Any], rating: str, way: str, column: str, word
     tail = "counted in full, not tested" if counted else "beyond chance"
     size = f" ({shown}, {tail})" if shown and shown.lower() != "nan" else ""
     real = "" if counted else "real "
-    return f"no target; rated {rating} for a {real}{way} {words}{size}"
+    return f"no target; rated {rating} for a {real}{way} {words}{size}{_say_continued(row, column)}"
+
+
+def _say_continued(row: dict[str, Any], column: str) -> str:
+    """The words after a rating on the change since the baseline year that continues one.
+
+    Said after a rating on the change since the plan's baseline year when the baseline
+    year was already a real change the same way (``since_baseline_continues``), with
+    that change and its test, so that no reader credits the plan with it: ", continuing
+    a fall that began before the plan (-8.3% in the baseline year on the year before,
+    beyond chance)"; "" otherwise.
+    """
+    continued = say_continued_change(row) if column == "since_baseline_change" else ""
+    if not continued:
+        return ""
+    shown = _shown_change(row, "before_plan_change")
+    tail = "counted in full, not tested" if not say_chance(row) else "beyond chance"
+    size = f" ({shown} in the baseline year on the year before, {tail})" if shown else ""
+    return f", {continued}{size}"
 
 
 def _shown_change(row: dict[str, Any], column: str) -> str:

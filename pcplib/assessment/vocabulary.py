@@ -48,6 +48,7 @@ __all__ = [
     "name_chart_period",
     "name_reference_periods",
     "say_chance",
+    "say_continued_change",
     "say_small_close",
 ]
 
@@ -537,3 +538,20 @@ def name_reference_periods(row: Mapping[str, Any], measure: Mapping[str, Any]) -
     }
     named["evidence_disagreement"] = describe_disagreement({**row, **named})
     return named
+
+
+def say_continued_change(row: Mapping[str, Any], before: str = "the plan") -> str:
+    """The words that say a change since the plan began continues an earlier one, or "".
+
+    "continuing a fall that began before the plan" (``before="it"`` where the words
+    follow "since the plan began"), from the row's one flag ``since_baseline_continues``
+    (:func:`~pcplib.assessment.changes.name_continued_change`), for every place that
+    gives the verdict since the plan began: the public sentences, the measure's
+    sentence, the detail table and the annual evaluation. A fall already real in the
+    baseline year on the year before it is not the plan's doing, and a reader told
+    "a real improvement since the plan began" alone credits the plan (review 20).
+    """
+    way = str(row.get("since_baseline_continues") or "")
+    if way not in ("fall", "rise"):
+        return ""
+    return f"continuing a {way} that began before {before}"

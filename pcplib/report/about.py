@@ -21,7 +21,12 @@ from pcplib.assessment.scope import measures_for_audience
 from pcplib.labels import is_missing
 from pcplib.report.html import bullets, esc
 from pcplib.report.public import GROUP_MEANINGS, RECORDED_CRIME_WORDS
-from pcplib.report.words import describe_chance_count, describe_roll_up, format_rag_legend
+from pcplib.report.words import (
+    PUBLIC_CAUSE_WORDS,
+    describe_chance_count,
+    describe_roll_up,
+    format_rag_legend,
+)
 
 if TYPE_CHECKING:
     from pcplib.assessment.multiplicity import ChanceCount
@@ -66,6 +71,9 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         ),
         (),
     ),
+    # The annual evaluation's caveat on cause, for the quarter's readers too: a change
+    # since the plan began is no evidence that the plan caused it (Magenta Book).
+    ("What the figures cannot show", (PUBLIC_CAUSE_WORDS,), ()),
     (
         "What the words and colours mean",
         (

@@ -10,6 +10,8 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.annual import COUNTED_TEST
 from pcplib.assessment.change_chance import PUBLIC_SHIFT_WORDS, SHIFT_WORDS
+from pcplib.assessment.chart_caveats import say_chart_no_signal
+from pcplib.assessment.vocabulary import say_continued_change
 from pcplib.labels import format_figures, is_missing, list_words, month_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
 from pcplib.report.words import ANNUAL_TESTS_NOTE
@@ -64,16 +66,21 @@ def describe_year_outcome(r: Mapping[str, Any]) -> str:
         measure's usual ups and downs"; no test name, p-value or dispersion.
     """
     outcome = str(r["outcome"])
+    continued = say_continued_change(r)
     if str(r.get("test")) == COUNTED_TEST:
         # Counted in full: a change is a change, with no chance to rule out.
         if outcome in ("better", "worse"):
-            return f"{outcome.capitalize()}: counted in full, so a change that matters"
+            tail = f", {continued}" if continued else ""
+            return f"{outcome.capitalize()}: counted in full, so a change that matters{tail}"
         if outcome == "no evidence of change":
             return "Too small a change to matter (counted in full)"
-    if outcome == "better":
-        return "Better by more than chance"
-    if outcome == "worse":
-        return "Worse by more than chance"
+    if outcome in ("better", "worse"):
+        # Never read as the plan's doing: a change under way before it began says so; and
+        # a change the measure's chart does not show carries the chart's caveat (review
+        # 21, R21-2; assessment.chart_caveats).
+        caveat = say_chart_no_signal(r, chart=True)
+        tail = "".join(f", {words}" for words in (continued, caveat) if words)
+        return f"{outcome.capitalize()} by more than chance{tail}"
     if outcome == "changed, no good direction":
         return "Changed by more than chance (a trend, with no good direction)"
     if outcome == "possible change":
@@ -576,6 +583,8 @@ def format_annual_summary(
             f"{r['measure_name']} ({r['strategy_name']}): {spell_out_points(str(r['change']))}"
             + (f" (against {r['baseline_year']})" if len(bases) > 1 else "")
             + (", counted in full" if r.get("test") == COUNTED_TEST else "")
+            + (f", {say_continued_change(r)}" if say_continued_change(r) else "")
+            + (f", {say_chart_no_signal(r, chart=True)}" if say_chart_no_signal(r) else "")
             for r in rows.to_dict("records")
         ]
         if outcome in _CHANGED and (rows.get("test", pd.Series(dtype=str)) == COUNTED_TEST).any():

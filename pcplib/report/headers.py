@@ -32,7 +32,7 @@ from pcplib.assessment.scope import (
 )
 from pcplib.labels import label_meeting, month_words, quarter_words
 from pcplib.report.html import esc, meta_list, notice
-from pcplib.report.words import AUDIENCE_WORDS
+from pcplib.report.words import AUDIENCE_WORDS, PUBLIC_CAUSE_WORDS
 
 
 def format_data_availability(dataset: Dataset, period_end: str) -> str:
@@ -354,6 +354,9 @@ def build_header(
         ("OPCC single point of contact", str(strategy["opcc_spoc"])),
         ("Meeting", meeting_words),
     ]
+    if audience == "public":
+        # The residents' caveat on cause, as the public report's About page gives it.
+        facts.append(("What the figures cannot show", PUBLIC_CAUSE_WORDS))
     shown = parse_month_param(available_period_end(dataset, period_end), "period_end")
     quarter = periods.label_quarter(shown.to_timestamp())
     # A public copy says what it is: the Board's report in the Board's terms with what is

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 from pcplib.assessment.measures import PER_PERIOD
 from pcplib.assessment.spc_words import select_sign_phrases
 from pcplib.assessment.strategy import StrategySummary
-from pcplib.assessment.vocabulary import describe_change_words
+from pcplib.assessment.vocabulary import describe_change_words, say_continued_change
 from pcplib.labels import as_sentence, format_figure, format_figures, is_missing, month_words
 from pcplib.periods import parse_month
 from pcplib.records import list_records
@@ -81,7 +81,9 @@ def _baseline_note(r: dict, latest: str, baseline: str) -> str:
     if is_missing(r.get("baseline")):
         # No baseline year, or one without a figure: the label says why.
         return f"{now} against {baseline}: {where}"
-    return f"{now} against {baseline} in {where}"
+    # The one flag's words where the change is real and continues an earlier one.
+    continued = say_continued_change(r)
+    return f"{now} against {baseline} in {where}{f'; {continued}' if continued else ''}"
 
 
 def _target_cell(r: dict) -> str:

@@ -402,6 +402,18 @@ ANNUAL_TESTS_NOTE = (
 )
 
 
+PUBLIC_CAUSE_WORDS = (
+    "The figures show whether things got better or worse since the plan began, not why. "
+    "They do not show that the plan's work made a figure better, nor that it failed where "
+    "one got worse: there is no place without the plan to compare with, results can take "
+    "more than a year to show, and other things move the figures too. Where a figure was "
+    "already getting better or worse before the plan began, the report says so."
+)
+"""The annual evaluation's caveat on cause, in residents' words: the public report's
+About page and each public strategy page carry it (docs/methodology.md, "What a change
+since the plan began cannot show")."""
+
+
 VARIATION_WORDS: dict[str | None, str] = {
     **{c: p.heading for c, p in VARIATION_PHRASES.items()},
     None: "Too few points to judge",

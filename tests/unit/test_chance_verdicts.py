@@ -19,6 +19,8 @@ import pandas as pd
 from verdict_series import CATALOGUE as SHARED_CATALOGUE
 from verdict_series import MONTHS, PERIOD_END, QUARTERS, judge_series
 
+from pcplib.assessment.changes import HALF_YEAR
+
 # The catalogue row of these tests: a measure with no seasonal pattern.
 CATALOGUE: dict[str, Any] = {**SHARED_CATALOGUE, "seasonal": "no"}
 
@@ -154,9 +156,10 @@ def test_the_public_page_says_met_but_close_or_too_close_to_call():
     assert group_for_public(row) == "achieved"
     assert "Meets its target of 9.0%, though by less" in write_public_sentence(row)
     # On course for a dated target, by less than chance allows.
-    course = {**row, "rag_basis": "trajectory", "target_date": "2029-03"}
+    course = {**row, "rag_basis": "trajectory", "target_date": "2029-03", "target_final": 12.0}
     assert _target_words(course) == (
-        "On course for its target for March 2029, though by less than the usual ups and downs."
+        "On course for its target of 12.0% for March 2029 (9.0% expected by now), though by less "
+        "than the usual ups and downs."
     )
     row = _judge_share(11, 0.09, (35, 420))
     assert _target_words(row) == "Too close to its target of 9.0% to say whether it was met."
@@ -620,7 +623,19 @@ def test_an_spc_concern_the_tests_do_not_confirm_is_a_possible_deterioration():
     from pcplib.assessment.strategy import roll_up_strategy
 
     _, why = roll_up_strategy(pd.DataFrame([row]), public=True)
-    assert "the tests of change do not confirm" in why and "SPC" not in why
+    assert "SPC" not in why
+    # The two latest quarters together (about 4.8% up on a year earlier) find the drift
+    # possible though no single comparison does: the words name that test's possible
+    # rise, never "the tests of change do not confirm" beside it (review 20, R20-1).
+    assert row["rag_comparison"] == HALF_YEAR and row["worsening"] == "possible"
+    assert "a possible rise" in why and "the tests of change do not confirm" not in why
+    # Without the last two quarters' drift beyond chance, the chart's concern stands alone.
+    calm = judge(values[:-8] + [510.0, 514.0] * 4)
+    assert (calm["spc_variation"], calm["worsening"], calm["rag"]) == (
+        "special_cause_concern", "none", "Amber",
+    )  # fmt: skip
+    _, why = roll_up_strategy(pd.DataFrame([calm]), public=True)
+    assert "the tests of change do not confirm" in why
 
 
 def test_an_spc_concern_the_tests_confirm_is_red():

@@ -177,7 +177,12 @@ def test_improvements_are_real_improvements_then_targets_met(sample: Dataset) ->
     assert list(crime["item_id"]) == ["nc-burglary-rate", "nc-asb-incidents"]
     assert (
         list(crime["reason"])
-        == ["a real improvement: better than the plan's baseline year by more than chance"] * 2
+        # Both fell as fast in the year before the plan (review 20, R20-2).
+        == [
+            "a real improvement: better than the plan's baseline year by more than chance, "
+            "continuing a fall that began before the plan"
+        ]
+        * 2
     )
     signal = "an SPC signal of improvement: better than the chart's reference period ("
     victims = list_improvements(summarise_strategy(sample, "supporting-victims", "2026-09"))

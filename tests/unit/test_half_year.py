@@ -111,3 +111,18 @@ def test_farm_machinery_is_amber_on_its_two_quarters_in_every_words(sample: Any)
     assert format_rating_basis(farm.to_dict()) == (
         "test of change: a possible rise over the two latest quarters"
     )
+
+
+def test_a_figure_beyond_its_final_target_is_told_so() -> None:
+    # Review 21, R21-4: "On course for its target" alone read as still short of it.
+    from pcplib.assessment.public_targets import is_past_final_target
+
+    row = {"current": 21.4, "target_final": 20.0, "good_direction": "higher"}
+    assert is_past_final_target(row)
+    assert not is_past_final_target(row | {"current": 19.9})
+    assert is_past_final_target({"current": 9.0, "target_final": 9.0, "good_direction": "lower"})
+    assert not is_past_final_target(row | {"good_direction": "neutral"})
+    assert not is_past_final_target(row | {"target_final": None})
+    # A seasonal measure is judged on its year ending (target_compared), not its quarter.
+    seasonal = row | {"target_on_year": True, "target_compared": 19.5}
+    assert not is_past_final_target(seasonal)

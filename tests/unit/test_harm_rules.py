@@ -330,7 +330,8 @@ def test_residential_burglary_is_green_for_its_fall_since_the_baseline_year(samp
     assert (row["rag"], row["rag_rule"]) == ("Green", "tests_improvement")
     assert row["sentence"].endswith(
         "no target; rated Green for a real fall since the plan's baseline year (-8.1%, "
-        "beyond chance)."
+        "beyond chance), continuing a fall that began before the plan (-7.4% in the baseline "
+        "year on the year before, beyond chance)."
     )
 
 

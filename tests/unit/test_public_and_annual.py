@@ -104,9 +104,19 @@ def public_quarter(module_public_quarter: PublicQuarter) -> PublicQuarter:
         ),
         (
             {"assessment": "on track", "rag_basis": "trajectory", "target_for_period": 1150.0,
-             "target_date": "2029-03"},
+             "target_final": 1000.0, "target_date": "2029-03"},
             "achieved",
-            "1,135, down 8.0% on a year ago. On course for its target for March 2029.",
+            "1,135, down 8.0% on a year ago. On course for its target of 1,000 for March 2029 "
+            "(1,150 expected by now).",
+        ),
+        # Review 21, R21-4: a figure already beyond its final target is told so, never "on
+        # course" alone, which reads as still short of it; nor "met" before its date.
+        (
+            {"assessment": "on track", "rag_basis": "trajectory", "target_for_period": 1150.0,
+             "target_final": 1140.0, "target_date": "2029-03", "good_direction": "lower"},
+            "achieved",
+            "1,135, down 8.0% on a year ago. On course for its target of 1,140 for March 2029, "
+            "and already beyond it.",
         ),
         (
             {"unit": "percent", "current": 55.8, "last_year": 58.3, "change": "-2.5 pp",

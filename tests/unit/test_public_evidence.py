@@ -59,7 +59,8 @@ def test_the_public_page_tells_farm_machinery_and_carbon_as_they_are(sample: Any
     carbon = rows.loc["estate-carbon-tonnes"]
     assert carbon["group"] == "not rated"
     assert (
-        "against 6,742 tonnes in the plan's baseline year (2024/25): a real improvement."
+        "against 6,742 tonnes in the plan's baseline year (2024/25): a real improvement since "
+        "the plan began, continuing a fall that began before it."
         in write_public_sentence(carbon.to_dict())
     )
     # The folded Steady heading claims only what holds for every steady measure.
