@@ -444,7 +444,8 @@ def print_narrative_warnings(path: Path) -> int:
 
     Run by ``pcp validate`` once the data set is valid: the narrative is the owners'
     text, so a figure in it that the data contradict is flagged to its author before
-    it is published, without making the data set invalid.
+    it is published, without making the data set invalid. So is a commitment due later
+    than the undated target it names (:mod:`pcplib.assessment.commitment_dates`).
 
     Parameters
     ----------
@@ -456,13 +457,21 @@ def print_narrative_warnings(path: Path) -> int:
     int
         How many warnings were printed.
     """
+    from pcplib.assessment.commitment_dates import (
+        check_commitment_target_dates,
+        format_target_date_warnings,
+    )
     from pcplib.assessment.narrative_checks import (
         check_narrative_numbers,
         format_narrative_warnings,
     )
     from pcplib.data import load_dataset
 
-    warnings = format_narrative_warnings(check_narrative_numbers(load_dataset(path)))
+    dataset = load_dataset(path)
+    warnings = format_narrative_warnings(check_narrative_numbers(dataset))
+    # A commitment due later than the undated target it names: a warning, as the data
+    # set is valid; the OPCC decides which date holds.
+    warnings += format_target_date_warnings(check_commitment_target_dates(dataset))
     for warning in warnings:
         print(f"Warning: {warning}")
     return len(warnings)

@@ -244,10 +244,12 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
         previous definition then, or a year without figures), ``tested`` (a test of
         chance gave a verdict, or the two figures are equal), ``beyond_chance`` (the
         test found a change beyond chance and material), ``small_numbers`` (the
-        test rests on small numbers), and ``since_baseline_continues`` ("fall" or "rise"
+        test rests on small numbers), ``since_baseline_continues`` ("fall" or "rise"
         when the change is real and the baseline year was already a real change the same
         way on the year before it, as the quarterly reports judge it:
-        :func:`~pcplib.assessment.changes.name_continued_change`; ``""`` otherwise).
+        :func:`~pcplib.assessment.changes.name_continued_change`; ``""`` otherwise) and
+        ``chart_no_signal`` (a change beyond chance that the measure's chart, at the
+        year's last month, does not show: :func:`_read_chart_no_signal`).
     """
     names = dataset.strategies.set_index("strategy_id")["strategy_name"]
     rows = []
@@ -356,13 +358,16 @@ def evaluate_year(dataset: Dataset, year: str) -> pd.DataFrame:
                 "beyond_chance": beyond_chance,
                 "small_numbers": small_numbers,
                 "since_baseline_continues": continued,
+                # A change beyond chance that the measure's chart does not show is told
+                # with the chart's caveat (assessment.chart_caveats).
+                "chart_no_signal": beyond_chance and _read_chart_no_signal(dataset, m, year),
             }
         )
     columns = [
         "strategy_name", "measure_name", "unit", "rate_per", "baseline_year", "aggregation",
         "baseline", "current", "change", "arrow", "judgement", "test", "verdict", "evidence",
         "finding", "no_test_reason", "direction", "compared", "tested", "beyond_chance",
-        "small_numbers", "since_baseline_continues",
+        "small_numbers", "since_baseline_continues", "chart_no_signal",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -436,6 +441,23 @@ def classify_year_changes(dataset: Dataset, evaluation: pd.DataFrame) -> pd.Data
         outcomes.append(outcome)
     out["outcome"] = outcomes
     return out
+
+
+def _read_chart_no_signal(dataset: Dataset, measure: Mapping[str, Any], year: str) -> bool:
+    """Whether the chart of a measure changed by more than chance in the year shows no signal.
+
+    The measure's chart at the year's last month (the quarterly reports' verdict at that
+    month: :func:`~pcplib.assessment.chart_caveats.has_chart_no_signal`) flags nothing in
+    the year's last quarter nor the 12 months before it, so nothing in the year: the
+    test's change is then told with the chart's caveat, as the strategy report's "Chart
+    and baseline-year test differ" tells it (review 21, R21-2).
+    """
+    from pcplib.assessment.chart_caveats import has_chart_no_signal
+    from pcplib.assessment.measures import summarise_measure
+
+    _, stop = periods.parse_financial_year(year)
+    last = str(pd.Timestamp(stop).to_period("M"))
+    return has_chart_no_signal(summarise_measure(dataset, measure, last))
 
 
 def _due_in(commitments: pd.DataFrame, year: str) -> pd.Series:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pcplib.assessment.changes import HALF_YEAR
+from pcplib.assessment.chart_caveats import say_quarter_spike
 from pcplib.assessment.exceptions import describe_rating_plainly
 from pcplib.assessment.targets import NO_SPC_VERDICT_RULES
 from pcplib.assessment.vocabulary import describe_counted_change
@@ -213,7 +214,23 @@ def describe_rating_evidence(row: Mapping[str, Any], previous_rag: str = "") -> 
         tested=tested,
     )
     joint = " " if tested else ", "
-    return f"no target; {figures}{joint}{grade}"
+    return f"no target; {figures}{joint}{grade}{_spike_words(row, compared)}"
+
+
+_QUARTER = "the quarter on the same quarter a year earlier"
+
+
+def _spike_words(row: Mapping[str, Any], compared: str) -> str:
+    """The words that the quarter's real change rests on one month, or "".
+
+    Said when the figures quoted are the quarter's and its real change on a year earlier
+    rests on one month beyond the chart's limits (review 21, R21-1;
+    :func:`~pcplib.assessment.chart_caveats.find_quarter_spike`).
+    """
+    if compared != _QUARTER:
+        return ""
+    spike = say_quarter_spike(row, usual="the chart's usual range")
+    return f", {spike}" if spike else ""
 
 
 def describe_earlier_rating(was: Mapping[str, Any], previous_rag: str) -> str:

@@ -69,7 +69,9 @@ JUDGEMENT_COLUMNS = [
     "rag_reason", "change_evidence", "change_test", "year_ending_change",
     "year_ending_change_unit", "year_ending_change_shown", "year_ending_judgement",
     "year_ending_evidence", "year_ending_test",
-    "since_baseline_judgement", "evidence_disagreement", "spc_status", "spc_withheld",
+    "since_baseline_judgement", "since_baseline_continues", "before_plan_change_shown",
+    "before_plan_evidence", "evidence_disagreement", "chart_no_signal", "quarter_spike_month",
+    "quarter_spike_value", "spc_status", "spc_withheld",
     "target_record", "target_standing", "status_disagreement",
     "margin_of_error", "small_numbers", "performance_rag", "delivery_rag", "risk_rag",
     "rating_note", "completeness", "comparison_completeness", "year_ending_completeness",
@@ -156,7 +158,14 @@ COLUMN_LABELS: dict[str, str] = {
     "year_ending_evidence": "Evidence for the year ending change",
     "year_ending_test": "Test of the year ending change",
     "since_baseline_judgement": "Against the plan's baseline year, judgement",
+    "since_baseline_continues": "Against the plan's baseline year, continues a change begun "
+    "before the plan",
+    "before_plan_change_shown": "Baseline year on the year before (as shown)",
+    "before_plan_evidence": "Evidence for the baseline year on the year before",
     "evidence_disagreement": "SPC and baseline-year test disagree",
+    "chart_no_signal": "A real change its chart does not show",
+    "quarter_spike_month": "The quarter's change rests on one month",
+    "quarter_spike_value": "That month's figure",
     "status_disagreement": "Question for the owners on a promise's status",
     "spc_status": "SPC status",
     "spc_withheld": "SPC withheld because",
@@ -346,7 +355,17 @@ def _measure_rows(summary: JudgedStrategy, report: str) -> list[dict[str, object
                 "year_ending_evidence": r["year_ending_evidence"],
                 "year_ending_test": r["year_ending_test"],
                 "since_baseline_judgement": r["since_baseline_judgement"],
+                # The one flag every "since the plan began" is worded from, and the test
+                # behind it (changes.name_continued_change).
+                "since_baseline_continues": r["since_baseline_continues"],
+                "before_plan_change_shown": r["before_plan_change"],
+                "before_plan_evidence": r["before_plan_evidence"],
                 "evidence_disagreement": r.get("evidence_disagreement") or "",
+                # What the chart says of a real change: nothing beyond its usual range, or
+                # one month beyond it holding most of the quarter's change (chart_caveats).
+                "chart_no_signal": bool(r.get("chart_no_signal")),
+                "quarter_spike_month": r.get("quarter_spike_month") or "",
+                "quarter_spike_value": _number(r.get("quarter_spike_value")),
                 "spc_status": r["spc_status"],
                 "spc_withheld": r["spc_withheld"],
                 "target_record": r["target_record"],

@@ -34,6 +34,12 @@ from pcplib.assessment.changes import (
     weigh_improvement,
     weigh_worsening,
 )
+from pcplib.assessment.chart_caveats import (
+    SPIKE_COLUMNS,
+    find_quarter_spike,
+    has_chart_no_signal,
+    tabulate_quarter_spike,
+)
 from pcplib.assessment.commitment_status import attach_status_checks
 from pcplib.assessment.evidence import describe_year_ending_basis
 from pcplib.assessment.figures import (
@@ -146,7 +152,7 @@ MEASURE_COLUMNS = [
     "baseline_year_words", "baseline_words", "chart_period_words", "evidence_disagreement",
     "completeness", "comparison_completeness", "year_ending_completeness",
     "baseline_completeness", "to_confirm", "sign_words", "administrative",
-    *HALF_YEAR_COLUMNS,
+    *HALF_YEAR_COLUMNS, "chart_no_signal", *SPIKE_COLUMNS,
 ]  # fmt: skip
 
 __all__ = [
@@ -461,6 +467,15 @@ def _summarise_measure(
         definition_changed=bool((rows.series["definition"] == "previous").any()),
     )
     row.update(name_reference_periods(row, measure))  # each reference period named once
+    # What the chart says of the real change the rating rests on: nothing beyond its usual
+    # range, or one month beyond it that holds most of the quarter's change (review 21,
+    # R21-1, R21-2; assessment.chart_caveats). Words beside the change read these.
+    row["chart_no_signal"] = has_chart_no_signal(row)
+    spike = find_quarter_spike(
+        spc.result if spc.status == "assessed" else None, rows.regular, figures.current,
+        str(changes.quarter.judgement), measure, seasonal=bool(row["spc_seasonal"]),
+    )  # fmt: skip
+    row.update(tabulate_quarter_spike(spike))
     row["assurance_words"] = describe_target_assurance(row)
     row["assessment"] = assess_measure(row)
     row["sentence"] = write_measure_sentence(row)

@@ -15,6 +15,7 @@ from pcplib import metrics
 
 if TYPE_CHECKING:
     from pcplib.data import Dataset
+from pcplib.assessment.chart_caveats import SPIKE_COLUMNS
 from pcplib.assessment.comparisons import compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.scope import available_period_end
@@ -50,7 +51,8 @@ OVERVIEW_COLUMNS = [
     "quarter_change", "year_before", "year_before_label", "year_ending_change",
     "spc_limits_from",
     "spc_limits_to", "baseline_words", "evidence_disagreement", "status_disagreement",
-    "baseline_unlike", "since_baseline_continues", *RATING_BASIS_COLUMNS,
+    "baseline_unlike", "since_baseline_continues", *RATING_BASIS_COLUMNS, "rate_per_point",
+    *SPIKE_COLUMNS,
 ]  # fmt: skip
 """The columns of :func:`build_plan_overview`, in order."""
 
@@ -248,6 +250,10 @@ def _measure_columns(dataset: Dataset, m: dict[str, Any], period_end: str) -> di
         "year_ending_change": m["year_ending_change"],
         "spc_limits_from": m["spc_limits_from"],
         "spc_limits_to": m["spc_limits_to"],
+        # The one month beyond the chart's limits that holds most of the quarter's real
+        # change, said beside the quarter's figures (assessment.chart_caveats).
+        "rate_per_point": m["rate_per_point"],
+        **{column: m[column] for column in SPIKE_COLUMNS},
         "sentence": m["sentence"],
         "areas_outside": _areas_outside(dataset, m["measure_id"], period_end),
     }

@@ -40,6 +40,7 @@ from pcplib.assessment.caveats import (
     is_rise_in_reports,
 )
 from pcplib.assessment.changes import HALF_YEAR
+from pcplib.assessment.chart_caveats import add_chart_caveat, add_quarter_spike
 from pcplib.assessment.comparisons import AreaComparison, compare_areas
 from pcplib.assessment.judgements import select_judgements, tabulate_judgements
 from pcplib.assessment.public_evidence import say_mixed_picture, say_since_verdict, say_since_when
@@ -521,7 +522,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         change = _change_words(row, period)
         if group == "not rated":
             change = _with_quarter_verdict(row, change)
-        parts = [change, say_survey_range(row), _baseline_year_note(row)]
+        parts = [add_quarter_spike(row, change), say_survey_range(row), _baseline_year_note(row)]
         return " ".join(p for p in [*parts, last] if p)
     parts = [_change_words(row)]
     survey = say_survey_range(row)
@@ -534,7 +535,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         if row["assessment"] == "improving":
             words, basis = _basis_words(row, better=True)
             parts[0], note = _fold_quarter_note(row, parts[0], basis)
-            parts += [words, note]
+            parts += [add_chart_caveat(row, words, basis), note]
         if targeted:
             parts += [say_target(row), say_target_in_range(row)]
     elif group == "needs attention":
@@ -552,7 +553,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             if not words:
                 words = "Possibly worse: the figures are not yet clear enough to be sure."
         parts[0], note = _fold_quarter_note(row, parts[0], basis)
-        parts += [words, note]
+        parts += [add_chart_caveat(row, words, basis), note]
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (
@@ -573,6 +574,7 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
             parts += [say_target(row), say_target_in_range(row)]
     # An owners' status the figures differ from is a question for the Board to put to
     # them, not a verdict for residents: never said here (review 7, F13).
+    parts[0] = add_quarter_spike(row, parts[0])
     return " ".join(p for p in parts if p)
 
 

@@ -20,6 +20,7 @@ from pcplib.assessment.caveats import (
     is_recorded_crime,
     is_reported_to_action_fraud,
 )
+from pcplib.assessment.commitment_dates import check_commitment_target_dates
 from pcplib.assessment.figures import find_period_start
 from pcplib.assessment.limits import plan_spc
 from pcplib.assessment.measures import regular_series, summarise_measure
@@ -84,7 +85,9 @@ def list_data_quality_notes(
     -------
     list of str
         Plain-text sentences (escape before showing as HTML), in catalogue order,
-        starting with the illustrative-data caveat when it applies. For one strategy's
+        starting with the illustrative-data caveat when it applies; a measure's notes
+        end with any commitment due later than its undated target that names the
+        target's figure (:mod:`pcplib.assessment.commitment_dates`). For one strategy's
         Board report, then a warning for each number in the quarter's narrative that
         the data set contradicts (:mod:`pcplib.assessment.narrative_checks`); for one
         strategy's public report, the recorded-crime caveat naming its crime measures.
@@ -96,10 +99,14 @@ def list_data_quality_notes(
     notes += _describe_illustrative(dataset, origins)
     origin_of = origins.set_index("measure_id")["origin"]
     known = _index_verdicts(verdicts)
+    # A commitment due later than the undated target it names: the reader sees the
+    # target judged now beside a promise of the same figure due later (review 20, R20-3).
+    dates = check_commitment_target_dates(dataset, str(end), list(measures["measure_id"]))
     for m in measures.to_dict("records"):
         if origin_of.get(m["measure_id"]) in ("published", "partly published"):
             notes += list_area_notes(dataset, m, end)
         notes += _list_measure_notes(dataset, m, end, with_spc, known.get(str(m["measure_id"])))
+        notes += list(dates.loc[dates["measure_id"] == m["measure_id"], "note"])
         notes += _describe_denominator_excess(dataset, m, end, audience)
     records = [m for m in measures.to_dict("records") if is_recorded_crime(m)]
     # Reports to Action Fraud carry the caveat but are not crimes recorded by the police,

@@ -10,6 +10,7 @@ import pandas as pd
 from pcplib import periods
 from pcplib.assessment.annual import COUNTED_TEST
 from pcplib.assessment.change_chance import PUBLIC_SHIFT_WORDS, SHIFT_WORDS
+from pcplib.assessment.chart_caveats import say_chart_no_signal
 from pcplib.assessment.vocabulary import say_continued_change
 from pcplib.labels import format_figures, is_missing, list_words, month_words, plural
 from pcplib.report.html import arrow_cell, build_table, bullets, esc, with_note, wrap_table_rows
@@ -73,13 +74,13 @@ def describe_year_outcome(r: Mapping[str, Any]) -> str:
             return f"{outcome.capitalize()}: counted in full, so a change that matters{tail}"
         if outcome == "no evidence of change":
             return "Too small a change to matter (counted in full)"
-    if outcome in ("better", "worse") and continued:
-        # Never read as the plan's doing: the change was under way before it began.
-        return f"{outcome.capitalize()} by more than chance, {continued}"
-    if outcome == "better":
-        return "Better by more than chance"
-    if outcome == "worse":
-        return "Worse by more than chance"
+    if outcome in ("better", "worse"):
+        # Never read as the plan's doing: a change under way before it began says so; and
+        # a change the measure's chart does not show carries the chart's caveat (review
+        # 21, R21-2; assessment.chart_caveats).
+        caveat = say_chart_no_signal(r, chart=True)
+        tail = "".join(f", {words}" for words in (continued, caveat) if words)
+        return f"{outcome.capitalize()} by more than chance{tail}"
     if outcome == "changed, no good direction":
         return "Changed by more than chance (a trend, with no good direction)"
     if outcome == "possible change":
@@ -583,6 +584,7 @@ def format_annual_summary(
             + (f" (against {r['baseline_year']})" if len(bases) > 1 else "")
             + (", counted in full" if r.get("test") == COUNTED_TEST else "")
             + (f", {say_continued_change(r)}" if say_continued_change(r) else "")
+            + (f", {say_chart_no_signal(r, chart=True)}" if say_chart_no_signal(r) else "")
             for r in rows.to_dict("records")
         ]
         if outcome in _CHANGED and (rows.get("test", pd.Series(dtype=str)) == COUNTED_TEST).any():

@@ -11,6 +11,7 @@ from pcplib import periods
 from pcplib.assessment.chance import describe_settled_miss
 from pcplib.assessment.change_chance import describe_unreliable_pass
 from pcplib.assessment.changes import HALF_YEAR
+from pcplib.assessment.chart_caveats import say_quarter_spike
 from pcplib.assessment.figures import UNLIKE_BASELINE
 from pcplib.assessment.harm import describe_grey_rule
 from pcplib.assessment.overview import arrow_words, rebuild_table_one
@@ -107,13 +108,32 @@ def _basis_figures(m: dict) -> str:
     if is_missing(m.get("quarter")) or is_missing(m.get("quarter_before")):
         return ""
     now, then = _figures([m.get("quarter"), m.get("quarter_before")], m)
-    return f"{now} against {then} a year earlier"
+    # A real change that rests on one month beyond the chart's limits says so beside its
+    # figures (review 21, R21-1; assessment.chart_caveats).
+    spike = say_quarter_spike(m, usual="the chart's usual range")
+    return f"{now} against {then} a year earlier" + (f"; {spike}" if spike else "")
 
 
 def _scope_words(first: Mapping[str, Any]) -> str:
     """How few headline measures the rating rests on, beside it (empty when enough)."""
     scope = first.get("rating_scope")
     return "" if is_missing(scope) or not scope else f' <span class="small">{esc(scope)}</span>'
+
+
+def _basis_says_trend(m: Mapping[str, Any]) -> bool:
+    """Whether the rating's basis already says the trend's verdict, so it is not said twice.
+
+    A real change against the plan's baseline year that the rating rests on ("test of
+    change: rose beyond chance against the plan's baseline year") is the trend printed
+    beside it; "Against the plan's baseline year (2024/25): +4.7%, deteriorated" would
+    repeat it, in a page that keeps to a screen per mission.
+    """
+    rule, comparison = m.get("rag_rule"), m.get("rag_comparison")
+    return (
+        rule in ("harm_test", "tests_improvement")
+        and comparison == "the year ending on the baseline year"
+        and m.get("judgement") in ("improved", "deteriorated")
+    )
 
 
 def _overview_measure(m: dict) -> str:
@@ -129,6 +149,10 @@ def _overview_measure(m: dict) -> str:
     judgement = "" if m["judgement"] == m["direction"] else f", {m['judgement']}"
     continued = say_continued_change(m)
     judgement = f"{judgement}, {continued}" if continued and judgement else judgement
+    if _basis_says_trend(m):
+        # The rating's basis says the verdict: the trend gives its figures, and any start
+        # before the plan.
+        judgement = f", {continued}" if continued else ""
     where = m.get("baseline_words")
     where = m["baseline_label"] if is_missing(where) or not where else where
     trend = (

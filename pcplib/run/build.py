@@ -43,6 +43,7 @@ __all__ = [
     "execute_reports",
     "keep_failed_run",
     "list_narrative_warnings",
+    "list_target_date_warnings",
     "start_staging_log",
     "write_index_files",
 ]
@@ -407,10 +408,43 @@ def execute_reports(
         else:
             for warning in warnings:
                 logger.warning("%s", warning)
+        for warning in list_target_date_warnings(dataset, public_check.is_public_run(plan)):
+            logger.warning("%s", warning)
         _log_coherence_warnings(dataset, public_check.is_public_run(plan))
         known = others_future.result()
     rags = collect.gather_kernel_results(plan, dataset, known)
     return results, rags, run_judgements.tabulate_run_judgements(dataset, plan, known)
+
+
+def list_target_date_warnings(dataset: Any, public: bool = False) -> list[str]:
+    """Return a line for each commitment due later than the undated target it names.
+
+    Parameters
+    ----------
+    dataset : pcplib.data.Dataset
+        The validated data set.
+    public : bool, default False
+        A public run: its log is published, and a warning names the measure, which may be
+        restricted, so one line counts them and `pcp validate` lists them.
+
+    Returns
+    -------
+    list of str
+        The warnings (:mod:`pcplib.assessment.commitment_dates`); none when every
+        commitment's date agrees with its target's.
+    """
+    from pcplib.assessment.commitment_dates import (
+        check_commitment_target_dates,
+        format_target_date_warnings,
+    )
+
+    warnings = format_target_date_warnings(check_commitment_target_dates(dataset))
+    if public and warnings:
+        return [
+            f"{len(warnings)} commitment(s) name a target figure whose measure has no "
+            "target_date but are due later; `pcp validate` lists them"
+        ]
+    return warnings
 
 
 def _log_coherence_warnings(dataset: Any, public: bool) -> None:

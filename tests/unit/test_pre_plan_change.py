@@ -202,3 +202,20 @@ def test_the_public_pages_say_what_a_change_since_the_plan_began_cannot_show(
     # The Board's copy has its own method section, and no residents' caveat in its facts.
     board = report.build_header(sample, "neighbourhood-crime", "2026-11", "2026-09")
     assert "What the figures cannot show" not in board
+
+
+def test_judgements_csv_carries_the_flag_and_the_test_behind_it(sample: Any) -> None:
+    from pcplib.assessment.judgements import tabulate_judgements
+    from pcplib.assessment.strategy import summarise_strategy
+
+    summary = summarise_strategy(sample, "neighbourhood-crime", "2026-09")
+    rows = tabulate_judgements([summary], "neighbourhood-crime").set_index("measure_id")
+    asb = rows.loc["nc-asb-incidents"]
+    assert asb["since_baseline_continues"] == "fall"
+    assert (asb["before_plan_change_shown"], asb["before_plan_evidence"]) == (
+        "-8.3%",
+        "beyond chance",
+    )
+    assert "began before the plan" in asb["sentence"]
+    # A measure whose baseline year was no real change on the year before has no flag.
+    assert rows.loc["nc-neighbourhood-crime", "since_baseline_continues"] == ""
