@@ -525,11 +525,20 @@ def roll_up_strategy(headline: pd.DataFrame, public: bool = False) -> tuple[str,
         lead = f"{rating}: the worst of {n} rated headline measure{'s' if n != 1 else ''}"
         lead += f" ({counts})" if counts else ""
     if rating == "Green":
-        by_target = sum(r["rag_basis"] in ("target", "trajectory") for r in rated)
-        by_spc = n - by_target
+        by_target = sum(r["rag_basis"] == "target" for r in rated)
+        # A Green on a trajectory is on course for a target not yet due, not meeting it:
+        # 3,495 neighbourhood crimes are on the course to 1,150 a month by March 2028,
+        # above the 3,450 a quarter the target itself asks (review 20, R20-3).
+        by_course = sum(r["rag_basis"] == "trajectory" for r in rated)
+        by_spc = n - by_target - by_course
         parts = []
         if by_target:
             parts.append(f"{by_target} meeting {'its' if by_target == 1 else 'their'} target")
+        if by_course:
+            parts.append(
+                f"{by_course} on course for {'its' if by_course == 1 else 'their'} target"
+                f"{'' if by_course == 1 else 's'}"
+            )
         if by_spc:
             checks = "its chart over time" if public else "SPC"
             parts.append(

@@ -195,3 +195,17 @@ def test_validate_warns_and_still_passes(
     out = capsys.readouterr().out
     assert 'Warning: commitments file: "Reduce neighbourhood crime to 1,150 offences' in out
     assert "no target_date" in out
+
+
+def test_a_green_strategy_on_a_course_is_on_course_not_meeting_its_target(
+    sample: Dataset,
+) -> None:
+    # Neighbourhood crime is Green on its course to March 2028 (3,495 against 3,585 expected
+    # by now), above the 3,450 a quarter the target asks: not "meeting its target".
+    from pcplib.assessment.strategy import summarise_strategy
+
+    for audience in ("board", "public"):
+        summary = summarise_strategy(sample, "neighbourhood-crime", PERIOD_END, audience)
+        assert summary.overall_rag == "Green"
+        assert "1 on course for its target and 1 with no target" in summary.overall_explanation
+        assert "meeting its target" not in summary.overall_explanation
