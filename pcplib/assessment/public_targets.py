@@ -147,6 +147,11 @@ def _target_met_or_missed(row: Mapping[str, Any]) -> str:
             return _baseline_met_words(row, when, met)
         if met:
             final = format_figure(row.get("target_final"), unit, per=str(row.get("rate_per") or ""))
+            step = _total_step(row)
+            if step:
+                # "1,150 a month", judged on the quarter's total: never "1,150 ... (3,585
+                # expected by now)", a month's figure beside a quarter's.
+                final, goal = f"{final} a {step}", f"{goal} for the quarter"
             if is_past_final_target(row):
                 # Told "on course" alone, a figure already beyond the final target read as
                 # still short of it (review 21, R21-4); never "met" before its date.
@@ -205,9 +210,27 @@ def is_past_final_target(row: Mapping[str, Any]) -> bool:
     final, good = row.get("target_final"), row.get("good_direction")
     if figure is None or final is None or is_missing(figure) or is_missing(final):
         return False
+    # A total's target is set a month ("1,150 a month") and judged on the period's total
+    # (target_for_period is target_per_period times its months): scaled alike.
+    scaled, per = row.get("target_for_period"), row.get("target_per_period")
+    ratio = 1.0
+    if not any(v is None or is_missing(v) for v in (scaled, per)) and float(cast(float, per)):
+        ratio = float(cast(float, scaled)) / float(cast(float, per))
+    goal = float(final) * ratio
     if good == "higher":
-        return float(figure) >= float(final)
-    return good == "lower" and float(figure) <= float(final)
+        return float(figure) >= goal
+    return good == "lower" and float(figure) <= goal
+
+
+def _total_step(row: Mapping[str, Any]) -> str:
+    """The period of a total's target ("month") when judged on the quarter's total, else empty."""
+    target, scaled = row.get("target_per_period"), row.get("target_for_period")
+    step = {"monthly": "month", "weekly": "week"}.get(str(row.get("frequency")))
+    if row.get("aggregation") != "sum" or step is None or row.get("target_on_year"):
+        return ""
+    if target is None or scaled is None or is_missing(target) or is_missing(scaled):
+        return ""
+    return "" if float(target) == float(scaled) else step
 
 
 def _target_scope(row: Mapping[str, Any]) -> str:

@@ -143,3 +143,23 @@ def test_a_target_the_baseline_year_met_is_told_as_a_standard_kept(sample: Any) 
     teams = rows.loc["np-officers"]
     assert teams["group"] == "achieved" and not bool(teams["target_met_before"])
     assert "already" not in teams["public_sentence"]
+
+
+def test_a_total_s_course_is_told_in_the_target_s_own_period() -> None:
+    # A target of 1,150 a month judged on the quarter's total (3,585 on the course by now):
+    # never "1,150 ... (3,585 expected by now)", nor beyond it on a quarter's total.
+    from pcplib.assessment.public_targets import is_past_final_target, say_target
+
+    row = {
+        "measure_name": "Offences", "unit": "count", "current": 3495.0, "rag": "Green",
+        "rag_basis": "trajectory", "target_date": "2028-03", "target_final": 1150.0,
+        "target_per_period": 1195.0, "target_for_period": 3585.0, "aggregation": "sum",
+        "frequency": "monthly", "good_direction": "lower",
+    }  # fmt: skip
+    assert say_target(row).startswith(
+        "On course for its target of 1,150 a month for March 2028 (3,585 for the quarter "
+        "expected by now)"
+    )
+    assert not is_past_final_target(row)
+    assert is_past_final_target(row | {"current": 3400.0})
+    assert not is_past_final_target(row | {"good_direction": "higher", "current": 3400.0})
