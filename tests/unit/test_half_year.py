@@ -170,10 +170,14 @@ def test_the_two_quarters_test_adds_few_false_alarms() -> None:
     # add an Amber where the three comparisons found nothing, rarely (0.8% in 1,000
     # series with this seed's generator; docs/methodology.md).
     import numpy as np
-    from test_chance_verdicts import MONTHS, judge
+    from verdict_series import CATALOGUE, MONTHS, PERIOD_END, judge_series
 
     rng = np.random.default_rng(20261206)
-    rated = [judge([float(v) for v in rng.poisson(100, len(MONTHS))]) for _ in range(300)]
+    flat = {**CATALOGUE, "seasonal": "no"}
+    rated = [
+        judge_series([float(v) for v in rng.poisson(100, len(MONTHS))], flat, PERIOD_END, "mdc")
+        for _ in range(300)
+    ]
     added = sum(row.get("rag_comparison") == HALF_YEAR for row in rated)
     assert added / len(rated) <= 0.03
     assert not any(row.get("rag_comparison") == HALF_YEAR and row["rag"] == "Red" for row in rated)
