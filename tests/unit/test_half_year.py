@@ -190,3 +190,20 @@ def test_the_two_quarters_test_adds_few_false_alarms() -> None:
     added = sum(row.get("rag_comparison") == HALF_YEAR for row in rated)
     assert added / len(rated) <= 0.03
     assert not any(row.get("rag_comparison") == HALF_YEAR and row["rag"] == "Red" for row in rated)
+
+
+def test_the_annual_says_which_targets_the_baseline_year_already_met(sample: Any) -> None:
+    # Review 22, R22-6: "7 met it" in "The plan's impact", six of them already met in the
+    # baseline year and none marked so.
+    from pcplib.assessment.year_targets import judge_year_targets
+    from pcplib.report.annual import format_annual_targets
+
+    targets = judge_year_targets(sample, "2025/26")
+    kept = targets[targets["met_before"]]
+    assert set(kept["measure_name"]) >= {"Police officer headcount", "Savings delivered "
+                                         "against the medium-term financial plan"}  # fmt: skip
+    teams = targets.set_index("measure_name").loc["Officers and PCSOs in neighbourhood teams"]
+    assert teams["outcome"] == "met" and not teams["met_before"]
+    html = format_annual_targets(targets, "2025/26")
+    assert f"{len(kept)} already met in the baseline year" in html
+    assert html.count("Met, as it already was in the baseline year") == len(kept)
