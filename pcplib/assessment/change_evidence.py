@@ -77,11 +77,28 @@ _POSSIBLE_UNCONFIRMED = (
 the chart's, never "which the tests of change do not confirm" beside the very
 comparison a test found possibly worse (review 17, R17-3)."""
 
-_LASTING = "a {worse} beyond chance over the two quarters, not yet in the latest alone{wrong}"
-"""A possible deterioration found over the two latest quarters (``rag_comparison``
-:data:`~pcplib.assessment.changes.HALF_YEAR`): beyond chance over the two, which the
-latest quarter's test alone cannot yet settle; never "not yet conclusive" beside two
-quarters' figures that are conclusive on their own."""
+
+def _say_lasting(row: Mapping[str, Any]) -> str:
+    """A possible deterioration found over the two latest quarters, with the latest quarter.
+
+    Rated on :data:`~pcplib.assessment.changes.HALF_YEAR`: "a {worse} lasting two quarters,
+    possibly more than chance (2026/27 Q2 99 against 84)". Beside a Red that a real rise
+    in the quarter before made, "a possible rise, not yet conclusive" read as the rise
+    easing, though the latest quarter rose again (review 22, R22-4); and beyond chance
+    over the two is never "not yet conclusive". ``{worse}`` and ``{wrong}`` are filled by
+    the caller.
+    """
+    real = row.get("half_year_judgement") == "deteriorated"
+    grade = "beyond chance over the two" if real else "possibly more than chance"
+    now, then = parse_number(row.get("current")), parse_number(row.get("last_year"))
+    latest = ""
+    if now is not None and then is not None:
+        shown = format_figures(
+            [now, then], str(row.get("unit", "")), str(row.get("rate_per") or "")
+        )
+        latest = f" ({row.get('current_label')} {shown[0]} against {shown[1]})"
+    return f"a {{worse}} lasting two quarters{{wrong}}, {grade}{latest}"
+
 
 _JUDGEMENT_COLUMNS = {
     "the quarter on the same quarter a year earlier": "judgement",
@@ -196,8 +213,9 @@ def describe_rating_evidence(row: Mapping[str, Any], previous_rag: str = "") -> 
         chart = _CHART_SIGNALS.get(str(row.get("spc_variation") or ""), "")
         return f"no target; {figures}, {counted}{chart}"
     signal = _signal_words(row)
-    lasting = compared == HALF_YEAR and row.get("half_year_judgement") == "deteriorated"
-    grade = _LASTING if lasting and rule == "harm_possible" else _GRADES[rule]
+    grade = _GRADES[rule]
+    if compared == HALF_YEAR and rule == "harm_possible":
+        grade = _say_lasting(row)
     tested = ""
     if rule == "harm_spc_unconfirmed":
         # "its chart shows a run of months above its centre line": the chart named once.

@@ -554,6 +554,10 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
                 words = "Possibly worse: the figures are not yet clear enough to be sure."
         parts[0], note = _fold_quarter_note(row, parts[0], basis)
         parts += [add_chart_caveat(row, words, basis), note]
+        if basis == "half":
+            # Possibly worse over six months, yet perhaps still better than before the
+            # plan: both said, so neither reads as the whole story (review 22, R22-10).
+            parts.append(_baseline_year_note(row))
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (
