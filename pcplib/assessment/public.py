@@ -373,7 +373,9 @@ def _basis_words(row: Mapping[str, Any], better: bool, possibly: bool = False) -
         # Rated on the two latest quarters together (assessment.changes): their months and
         # figures, since the opening has quoted only the latest quarter's.
         now, then = _format_pair(row, [row.get("half_year"), row.get("half_year_before")], "")
-        return said("over six months", f"{now} against {then} a year earlier"), "half"
+        # "Possibly" says it is not yet sure; the line also carries the 12 months against
+        # the plan's baseline year, and keeps to its four lines.
+        return f"Possibly worse over six months: {now} against {then} a year earlier.", "half"
     if row.get("judgement") == verdict:
         return said("on a year ago"), "quarter"
     if row.get("year_ending_judgement") == verdict:

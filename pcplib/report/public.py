@@ -343,7 +343,7 @@ def _format_the_rest(by_group: dict[str, pd.DataFrame]) -> str:
         unrated = by_group["not rated"]
         rest += (
             f'<details class="unrated"><summary>Not rated: {esc(plural(len(unrated), "measure"))}'
-            " with no target to judge by, or no settled history</summary>"
+            " with no target or settled history</summary>"
             f"{_format_not_rated(unrated)}</details>"
         )
     if "no figure" in by_group:
