@@ -11,9 +11,13 @@ and worded beside the change on every page that prints it:
   rule; the reader is told the chart shows no change beyond its usual range (review 21,
   R21-2: robbery of business property, whose baseline year was its lowest).
 - **one month** (``quarter_spike_*``): the quarter's real change on a year earlier rests
-  on one month beyond the chart's limits, most of the change in that month, while the
-  quarter's other months are within them (review 21, R21-1: public complaints, 178 in
-  July 2026). The reader is told which month and that the others were within the range.
+  on one month beyond the chart's limits, at least two-thirds of the change in that
+  month, while the quarter's other months are within them and nothing shows the change
+  lasting (review 21, R21-1: public complaints, 178 in July 2026). The reader is told
+  which month and that the others were within the range. A lasting change the same way
+  (the 12 months, the baseline year, or a run on the chart) is not one month's, and is
+  never worded as one (review 22, R22-3: domestic violence protection orders, whose
+  July held 52% of a quarter's rise that had lasted 18 months).
 
 ``docs/methodology.md``, "When the chart does not bear out a real change", gives the
 rules and their sources.
@@ -59,9 +63,16 @@ _REAL = ("improved", "deteriorated")
 _SPIKE_AGGREGATIONS = ("sum", "mean")
 """Aggregations whose quarter's change on a year earlier is the sum of its months' changes
 (a total, or the average of the months): only then is one month's share of it exact."""
-MOST = 0.5
-"""The share of the quarter's change on a year earlier one month must hold to be "most of
-it"."""
+MOST = 2 / 3
+"""The share of the quarter's change on a year earlier one month must hold (at least) to be
+"most of it": a clear majority, not a bare one. At 52% the other two months together hold
+nearly half the change, and "most of it in July" would hide them (review 22, R22-3)."""
+_SUSTAINED_LABELS = {
+    "above": ("Points Above CL", "Trend (Increasing)"),
+    "below": ("Points Below CL", "Trend (Decreasing)"),
+}
+"""The chart's labels of a run or a trend on each side: a signal of more than one point, a
+shift in the process rather than the single point (*Making Data Count*)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,7 @@ class QuarterSpike:
     others : tuple of str
         The quarter's other months (``YYYY-MM``), each within the limits.
     share : float
-        The month's share of the quarter's change on a year earlier (more than
+        The month's share of the quarter's change on a year earlier (at least
         :data:`MOST`).
     """
 
@@ -125,6 +136,8 @@ def find_quarter_spike(
     judgement: str,
     measure: Mapping[str, Any],
     seasonal: bool = False,
+    lasting: tuple[str, ...] = (),
+    variation: str | None = None,
 ) -> QuarterSpike | None:
     """Find the one month beyond the chart's limits that a quarter's real change rests on.
 
@@ -132,10 +145,13 @@ def find_quarter_spike(
     earlier (``judgement`` improved or deteriorated), exactly one of its months lies beyond
     the chart's process limits, on the side the quarter moved (above the upper limit for
     a rise, below the lower for a fall), its other months lie within them, and that one
-    month holds most (more than :data:`MOST`) of the quarter's change on a year earlier.
-    *Making Data Count* reads a single point beyond the limits as a special cause to
-    investigate, not a shift in the process; a quarter's change that rests on one is said
-    to do so.
+    month holds most (at least :data:`MOST`, two-thirds) of the quarter's change on a year
+    earlier. *Making Data Count* reads a single point beyond the limits as a special cause
+    to investigate, not a shift in the process; a quarter's change that rests on one is
+    said to do so. Not when the change lasts: a longer comparison finds a real change the
+    same way (``lasting``: the 12 months on the 12 before, or on the plan's baseline
+    year), or the period's SPC verdict (``variation``) is a special cause the same way
+    from a run or a trend, not the single point (review 22, R22-3).
 
     Parameters
     ----------
@@ -153,6 +169,11 @@ def find_quarter_spike(
     seasonal : bool, default False
         Whether the chart plots seasonally adjusted figures: its points are then not the
         months' figures, so none is quoted.
+    lasting : tuple of str, default ()
+        The judgements of the longer comparisons (the 12 months on the 12 before, on the
+        plan's baseline year): one equal to ``judgement`` shows the change lasting.
+    variation : str or None, default None
+        The SPC verdict over the reporting period (``spc_variation``).
 
     Returns
     -------
@@ -160,6 +181,8 @@ def find_quarter_spike(
         The month and its figure, or None when the change does not rest on one month.
     """
     if result is None or not result.has_limits or seasonal or judgement not in _REAL:
+        return None
+    if judgement in lasting:
         return None
     if str(measure.get("frequency")) != "monthly":
         return None
@@ -186,7 +209,7 @@ def find_quarter_spike(
     if total == 0 or (side == "above") != rise:
         return None
     share = changes[spike] / total
-    if share <= MOST:
+    if share < MOST or _shows_run(inside, variation, side):
         return None
     return QuarterSpike(
         month=str(pd.Timestamp(spike).to_period("M")),
@@ -195,6 +218,14 @@ def find_quarter_spike(
         others=tuple(str(pd.Timestamp(i).to_period("M")) for i in inside.index if i != spike),
         share=share,
     )
+
+
+def _shows_run(inside: pd.DataFrame, variation: str | None, side: str) -> bool:
+    """Whether the period's special-cause verdict rests on a run or a trend on ``side``."""
+    if not str(variation or "").startswith("special_cause"):
+        return False
+    labels = inside.loc[inside["point_type"] == variation, "special_cause"].astype(str)
+    return any(kind in label for label in labels for kind in _SUSTAINED_LABELS[side])
 
 
 def _changes_on_year(regular: pd.Series, months: list[Any]) -> dict[Any, float] | None:

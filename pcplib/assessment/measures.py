@@ -468,12 +468,15 @@ def _summarise_measure(
     )
     row.update(name_reference_periods(row, measure))  # each reference period named once
     # What the chart says of the real change the rating rests on: nothing beyond its usual
-    # range, or one month beyond it that holds most of the quarter's change (review 21,
-    # R21-1, R21-2; assessment.chart_caveats). Words beside the change read these.
+    # range, or one month beyond it that holds most of the quarter's change, unless the
+    # 12 months or the chart show the change lasting (review 21, R21-1, R21-2; review 22,
+    # R22-3; assessment.chart_caveats). Words beside the change read these.
     row["chart_no_signal"] = has_chart_no_signal(row)
     spike = find_quarter_spike(
         spc.result if spc.status == "assessed" else None, rows.regular, figures.current,
         str(changes.quarter.judgement), measure, seasonal=bool(row["spc_seasonal"]),
+        lasting=(str(changes.year.judgement), str(row["since_baseline_judgement"])),
+        variation=spc.variation,
     )  # fmt: skip
     row.update(tabulate_quarter_spike(spike))
     row["assurance_words"] = describe_target_assurance(row)

@@ -17,6 +17,7 @@ from pcplib.assessment.chance import describe_settled_miss
 from pcplib.assessment.change_chance import describe_unreliable_pass
 from pcplib.assessment.vocabulary import say_small_close
 from pcplib.labels import format_figure, format_figures, is_missing, month_words
+from pcplib.periods import FREQUENCY_MONTHS
 
 __all__ = ["is_past_final_target", "say_survey_range", "say_target", "say_target_in_range"]
 
@@ -175,7 +176,12 @@ def _target_met_or_missed(row: Mapping[str, Any]) -> str:
     kept = ""
     if met and row.get("target_met_before") is True:
         verb = "was" if lower else "did"
-        kept = f", as it already {verb} in {row.get('baseline_words') or 'the baseline year'}"
+        # A stock is compared at the baseline year's end, exactly; any other figure on the
+        # year's total or average, which a target set a month or a quarter may have missed
+        # in some of its periods (review 22, R22-2: KSI above 30 in 5 of its 12 months).
+        average = "" if row.get("aggregation") == "last" else " on average"
+        base = row.get("baseline_words") or "the baseline year"
+        kept = f", as it already {verb}{average} in {base}"
     if lower:
         # "Short of 3,450" reads as below it, a ceiling met: say which side it is on.
         return (
@@ -217,9 +223,26 @@ def is_past_final_target(row: Mapping[str, Any]) -> bool:
     if not any(v is None or is_missing(v) for v in (scaled, per)) and float(cast(float, per)):
         ratio = float(cast(float, scaled)) / float(cast(float, per))
     goal = float(final) * ratio
+    if not _is_beyond(float(figure), goal, good):
+        return False
+    if row.get("aggregation") == "last" or row.get("target_on_year"):
+        return True  # a stock's year ending is its latest figure; the year already judged
+    # One quarter's rate or total swings: beyond the target only when the 12 months are
+    # too, never on a quarter the year belies (review 22, R22-5: rape outcomes 10.2% in
+    # the quarter, 9.5% over the 12 months, against 10%).
+    year = row.get("year_ending")
+    if year is None or is_missing(year):
+        return False
+    months = FREQUENCY_MONTHS.get(str(row.get("frequency")), 0)
+    per_year = 12 / months if row.get("aggregation") == "sum" and months else 1.0
+    return _is_beyond(float(year), float(final) * per_year, good)
+
+
+def _is_beyond(figure: float, goal: float, good: Any) -> bool:
+    """Whether ``figure`` meets ``goal`` the good way (False with no good direction)."""
     if good == "higher":
-        return float(figure) >= goal
-    return good == "lower" and float(figure) <= goal
+        return figure >= goal
+    return good == "lower" and figure <= goal
 
 
 def _total_step(row: Mapping[str, Any]) -> str:

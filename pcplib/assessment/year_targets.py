@@ -249,6 +249,9 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
                 "margin": margin,
                 "chance": None if margin is not None else allowance,
                 "outcome": outcome,
+                # The baseline year met it too: a standard kept, not the plan's doing
+                # (review 22, R22-6), said beside "Met" as the public quarterly says it.
+                "met_before": bool(target.met_before) and outcome == "met",
                 "close": close,
                 # Within chance, yet met or missed: the process lies on the figure's side.
                 "settled": outcome in ("met", "missed", "on course", "behind")
@@ -266,7 +269,8 @@ def judge_year_targets(dataset: Dataset, year: str) -> pd.DataFrame:
     columns = [
         "strategy_name", "measure_name", "unit", "rate_per", "aggregation", "frequency",
         "good_direction", "current", "target", "target_final", "target_date", "basis", "margin",
-        "chance", "outcome", "close", "settled", "process", "process_by", "process_reason",
+        "chance", "outcome", "met_before", "close", "settled", "process", "process_by",
+        "process_reason",
         "record", "record_span", "record_side", "record_untested", "record_end",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

@@ -292,7 +292,12 @@ def _describe_target_result(r: Mapping[str, Any]) -> str:
             return (
                 f"Met: by less than {_allowance_words(r)}, but {_process_words(r)}{_record_tail(r)}"
             )
-        return f"Met{close}"
+        before = ""
+        if not is_missing(r.get("met_before")) and bool(r.get("met_before")):
+            # Review 22, R22-6: a standard the baseline year already kept, not the plan's
+            # doing; judged on the same basis as the year (its total, average or end).
+            before = ", as it already was in the baseline year"
+        return f"Met{before}{close}"
     if outcome == "missed":
         if settled:
             return (
@@ -423,7 +428,13 @@ def format_annual_targets(df: pd.DataFrame, year: str) -> str:
     closes = df["close"] if "close" in df.columns else pd.Series(False, index=df.index)
     settles = df["settled"] if "settled" in df.columns else pd.Series(False, index=df.index)
     narrow = int(((df["outcome"] == "met") & closes.eq(True)).sum())
-    narrowly = f" ({narrow} by less than the usual ups and downs)" if narrow else ""
+    notes = []
+    if narrow:
+        notes.append(f"{narrow} by less than the usual ups and downs")
+    kept = df["met_before"].eq(True) if "met_before" in df.columns else pd.Series(False)
+    if int(kept.sum()):
+        notes.append(f"{int(kept.sum())} already met in the baseline year")
+    narrowly = f" ({'; '.join(notes)})" if notes else ""
     on_record = int(((df["outcome"] == "missed") & settles.eq(True)).sum())
     recorded = (
         f" ({on_record} of them short by less than chance allows, but counted as missed on "

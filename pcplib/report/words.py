@@ -73,8 +73,8 @@ def describe_rag_meanings(audience: str = "public") -> dict[str, str]:
             f"getting worse (for crimes reported to Action Fraud, {RISE_IN_REPORTS})",
             "Grey": "nothing to rate yet: no figures, no right way for the figure to go, too "
             "few events to tell a change from chance, no like-for-like figure from before the "
-            "plan, a target already met before the plan began, or not enough evidence either "
-            "way",
+            "plan, a target for a later date already met before the plan began, or not enough "
+            "evidence either way",
         }
     if audience == "technical":
         return {

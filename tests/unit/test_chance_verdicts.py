@@ -152,7 +152,8 @@ def test_the_public_page_says_met_but_close_or_too_close_to_call():
     row = _judge_share(11, 0.09, (43, 420))
     # Its synthetic baseline year met the target too: a standard kept (review 21, R21-12).
     assert _target_words(row) == (
-        "Meets its target of 9.0%, as it already did in the plan's baseline year (2024/25), "
+        "Meets its target of 9.0%, as it already did on average in the plan's baseline year "
+        "(2024/25), "
         "though by less than the usual ups and downs."
     )
     assert group_for_public(row) == "achieved"
@@ -201,8 +202,8 @@ def test_a_count_under_its_ceiling_within_chance_is_met_not_needing_attention():
     assert group_for_public(row) == "achieved"
     sentence = write_public_sentence(row)
     assert (
-        "Within its target of at most 90, as it already was in the plan's baseline year "
-        "(2024/25), though by less than the usual ups and downs."
+        "Within its target of at most 90, as it already was on average in the plan's baseline "
+        "year (2024/25), though by less than the usual ups and downs."
     ) in sentence
     assert "Too close" not in sentence
 

@@ -16,6 +16,7 @@ from verdict_series import AT, CATALOGUE, MONTHS, judge_series
 from pcplib.assessment.chart_caveats import (
     CHART_NO_SIGNAL_CHART,
     CHART_NO_SIGNAL_PUBLIC,
+    MOST,
     has_chart_no_signal,
     say_quarter_spike,
 )
@@ -54,7 +55,7 @@ def test_a_quarters_rise_that_rests_on_one_month_is_flagged_with_the_month() -> 
     assert row["quarter_spike_value"] == 178
     assert row["quarter_spike_side"] == "above"
     assert row["quarter_spike_others"] == "2026-08;2026-09"
-    assert row["quarter_spike_share"] > 0.5
+    assert row["quarter_spike_share"] >= MOST
     assert say_quarter_spike(row) == SPIKE
     assert "above the chart's usual range" in say_quarter_spike(row, "the chart's usual range")
 
@@ -79,6 +80,57 @@ def test_a_month_beyond_the_limits_that_holds_less_than_half_the_change_is_not_f
     row = _judge(values)
     assert row["judgement"] == "deteriorated"
     assert row["quarter_spike_month"] == ""
+
+
+def test_a_month_that_holds_a_bare_majority_of_the_change_is_not_most_of_it() -> None:
+    # July is the one month beyond the limits and holds 50 of the quarter's rise of 90
+    # (56%); August and September, within them, hold the other 40 (review 22, R22-3: 52%).
+    values = _quarter(_steady(), [150, 118, 119], [100, 98, 99])
+    row = _judge(values)
+    assert row["judgement"] == "deteriorated"
+    assert "a month outside its chart's limits" in row["spc_signal"]
+    assert row["year_ending_judgement"] != "deteriorated"  # nothing else settles it
+    assert row["since_baseline_judgement"] != "deteriorated"
+    assert 0.5 < 50 / 90 < MOST
+    assert row["quarter_spike_month"] == ""
+    assert say_quarter_spike(row) == ""
+
+
+def test_a_month_beside_a_real_change_in_the_12_months_the_same_way_is_not_a_spike() -> None:
+    # The nine months before the quarter ran 14 higher than a year earlier: the 12 months
+    # show a real rise, so July's 178, though it holds all the quarter's rise, is no
+    # single spike (review 22, R22-3: DVPOs up for 18 months).
+    values = _steady()
+    values[AT["2025-10"] : AT["2026-07"]] += 14
+    row = _judge(_quarter(values, [178, 96, 98], [100, 98, 101]))
+    assert row["judgement"] == "deteriorated"
+    assert row["spc_signal"] == "a month outside its chart's limits"  # no run in the quarter
+    assert row["year_ending_judgement"] == "deteriorated"
+    assert row["quarter_spike_month"] == ""
+    assert say_quarter_spike(row) == ""
+
+
+def test_a_month_within_a_run_on_the_chart_is_not_a_spike() -> None:
+    # March to September 2026 all lie above the centre line: the chart's verdict rests on
+    # a run as well as on July, a shift in the process rather than one month.
+    values = _steady()
+    values[AT["2026-03"] : AT["2026-07"]] = [103, 104, 102, 103]
+    row = _judge(_quarter(values, [178, 104, 106], [100, 98, 101]))
+    assert row["judgement"] == "deteriorated"
+    assert "a run of months above its chart's centre line" in row["spc_signal"]
+    assert row["year_ending_judgement"] != "deteriorated"
+    assert row["quarter_spike_month"] == ""
+
+
+def test_a_real_change_in_the_12_months_the_other_way_keeps_the_spike() -> None:
+    # The nine months before the quarter ran 14 lower: the 12 months' change is the other
+    # way, so it shows no lasting rise, and July's rise still rests on July.
+    values = _steady()
+    values[AT["2025-10"] : AT["2026-07"]] -= 14
+    row = _judge(_quarter(values, [178, 96, 98], [100, 98, 101]))
+    assert row["judgement"] == "deteriorated"
+    assert row["year_ending_judgement"] != "deteriorated"
+    assert row["quarter_spike_month"] == "2026-07"
 
 
 def test_a_quarter_with_no_real_change_is_never_flagged() -> None:
@@ -145,6 +197,16 @@ def test_complaints_public_sentence_says_the_rise_rests_on_july(public_rows: Any
     assert row["quarter_spike_month"] == "2026-07"
     assert row["public_sentence"].startswith(f"416, up 27.6% on a year ago, {SPIKE}.")
     assert not row["chart_no_signal"]  # July is a signal
+
+
+def test_dvpos_lasting_rise_is_not_told_as_one_month(public_rows: Any) -> None:
+    # July 2026 (42) holds 52% of the quarter's rise, and the 12 months show a real rise
+    # the same way (review 22, R22-3).
+    row = public_rows.loc["vawg-dvpo"]
+    assert row["judgement"] == "improved"
+    assert row["year_ending_judgement"] == "improved"
+    assert row["quarter_spike_month"] == ""
+    assert row["public_sentence"].startswith("99, up 45.6% on a year ago. A real improvement")
 
 
 def test_complaints_board_and_overview_rows_say_the_rise_rests_on_july(sample: Any) -> None:

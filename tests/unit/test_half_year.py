@@ -117,10 +117,17 @@ def test_a_figure_beyond_its_final_target_is_told_so() -> None:
     # Review 21, R21-4: "On course for its target" alone read as still short of it.
     from pcplib.assessment.public_targets import is_past_final_target
 
-    row = {"current": 21.4, "target_final": 20.0, "good_direction": "higher"}
+    row = {"current": 21.4, "target_final": 20.0, "good_direction": "higher", "aggregation": "last"}
     assert is_past_final_target(row)
     assert not is_past_final_target(row | {"current": 19.9})
-    assert is_past_final_target({"current": 9.0, "target_final": 9.0, "good_direction": "lower"})
+    lower = {"current": 9.0, "target_final": 9.0, "good_direction": "lower", "aggregation": "last"}
+    assert is_past_final_target(lower)
+    # A rate's quarter beyond the target while its 12 months are not: not yet beyond it
+    # (review 22, R22-5: rape outcomes 10.2% in the quarter, 9.5% over the 12 months).
+    rate = {"current": 10.2, "year_ending": 9.5, "target_final": 10.0, "good_direction": "higher",
+            "aggregation": "mean", "frequency": "quarterly"}  # fmt: skip
+    assert not is_past_final_target(rate)
+    assert is_past_final_target(rate | {"year_ending": 10.1})
     assert not is_past_final_target(row | {"good_direction": "neutral"})
     assert not is_past_final_target(row | {"target_final": None})
     # A seasonal measure is judged on its year ending (target_compared), not its quarter.
@@ -161,7 +168,9 @@ def test_a_total_s_course_is_told_in_the_target_s_own_period() -> None:
         "expected by now)"
     )
     assert not is_past_final_target(row)
-    assert is_past_final_target(row | {"current": 3400.0})
+    # The quarter beyond 3,450 (1,150 a month) and the 12 months beyond 13,800.
+    assert is_past_final_target(row | {"current": 3400.0, "year_ending": 13700.0})
+    assert not is_past_final_target(row | {"current": 3400.0, "year_ending": 14000.0})
     assert not is_past_final_target(row | {"good_direction": "higher", "current": 3400.0})
 
 
@@ -181,3 +190,20 @@ def test_the_two_quarters_test_adds_few_false_alarms() -> None:
     added = sum(row.get("rag_comparison") == HALF_YEAR for row in rated)
     assert added / len(rated) <= 0.03
     assert not any(row.get("rag_comparison") == HALF_YEAR and row["rag"] == "Red" for row in rated)
+
+
+def test_the_annual_says_which_targets_the_baseline_year_already_met(sample: Any) -> None:
+    # Review 22, R22-6: "7 met it" in "The plan's impact", six of them already met in the
+    # baseline year and none marked so.
+    from pcplib.assessment.year_targets import judge_year_targets
+    from pcplib.report.annual import format_annual_targets
+
+    targets = judge_year_targets(sample, "2025/26")
+    kept = targets[targets["met_before"]]
+    assert set(kept["measure_name"]) >= {"Police officer headcount", "Savings delivered "
+                                         "against the medium-term financial plan"}  # fmt: skip
+    teams = targets.set_index("measure_name").loc["Officers and PCSOs in neighbourhood teams"]
+    assert teams["outcome"] == "met" and not teams["met_before"]
+    html = format_annual_targets(targets, "2025/26")
+    assert f"{len(kept)} already met in the baseline year" in html
+    assert html.count("Met, as it already was in the baseline year") == len(kept)

@@ -586,3 +586,10 @@ def test_every_method_text_says_a_seasonal_measure_is_tested_net_of_season(
     assert "that variation is taken net of its season" in words.ANNUAL_TESTS_NOTE
     about = html.unescape(format_public_method(sample))
     assert "rises and falls with the seasons, leaving out that seasonal swing" in about
+
+
+def test_the_public_grey_key_names_only_a_dated_target_met_before_the_plan() -> None:
+    # Review 22, R22-9: "a target already met before the plan began" beside six such
+    # measures Green and achieved; only a target for a later date is Grey for it.
+    grey = describe_rag_meanings("public")["Grey"]
+    assert "a target for a later date already met before the plan began" in grey
