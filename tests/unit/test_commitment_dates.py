@@ -35,7 +35,7 @@ NOTE = (
 
 
 def undated(sample: Dataset, measure_id: str = "nc-neighbourhood-crime") -> Dataset:
-    """The sample with one measure's target undated, as the data set had it before."""
+    """The sample with one measure's target undated, as the sample ships it."""
     measures = sample.measures.copy()
     row = measures["measure_id"] == measure_id
     measures.loc[row, "target_date"] = ""
@@ -70,23 +70,32 @@ SICKNESS = (
 )
 
 
-def test_the_sample_dates_neighbourhood_crime_and_flags_the_four_left_undated(
+def test_the_sample_flags_the_five_commitments_due_later_than_their_undated_targets(
     sample: Dataset,
 ) -> None:
-    # Neighbourhood crime's target carries its commitment's date (2028-03), so it is
-    # judged on its course and not flagged; the four commitments linked to undated
-    # targets they name are, so the reports tell the reader which dates disagree.
+    # Neighbourhood crime's target is left undated: a straight course has no seasons, and
+    # its July to September quarter, the low one most years, read "on course" while the
+    # 12 months were behind it. So, like the four other commitments linked to undated
+    # targets they name, its commitment (due 31 March 2028) is flagged.
     dates = sample.measures.set_index("measure_id")["target_date"]
-    assert dates["nc-neighbourhood-crime"] == "2028-03"
+    assert pd.isna(dates["nc-neighbourhood-crime"]) or dates["nc-neighbourhood-crime"] == ""
     checks = check_commitment_target_dates(sample, PERIOD_END)
     assert list(zip(checks["commitment_id"], checks["measure_id"], strict=True)) == [
         ("workforce-c02", "wf-officer-sickness"),
         ("vawg-c06", "vawg-da-satisfaction"),
+        ("neighbourhood-crime-c03", "nc-neighbourhood-crime"),
         ("neighbourhood-policing-c03", "np-101-answered-3min"),
         ("effective-criminal-justice-c01", "cj-file-quality"),
     ]
-    assert list(checks["due_date"]) == ["2027-03-31", "2027-03-31", "2027-03-31", "2026-12-31"]
+    assert list(checks["due_date"]) == [
+        "2027-03-31",
+        "2027-03-31",
+        "2028-03-31",
+        "2027-03-31",
+        "2026-12-31",
+    ]
     assert checks["note"].iloc[0] == SICKNESS
+    assert checks["note"].iloc[2] == NOTE
     assert format_target_date_warnings(checks)[0] == (
         'commitments file: "Reduce officer sickness to 9.0 days a year through a wellbeing '
         'programme" (workforce-c02) is due 31 March 2027, but its measure wf-officer-sickness '
@@ -97,7 +106,7 @@ def test_the_sample_dates_neighbourhood_crime_and_flags_the_four_left_undated(
     # From December 2026 file quality's promise has fallen due, so it is no longer flagged.
     later = check_commitment_target_dates(sample, "2026-12")
     assert "effective-criminal-justice-c01" not in set(later["commitment_id"])
-    assert len(later) == 3
+    assert len(later) == 4
 
 
 def test_an_undated_target_named_by_a_later_commitment_is_flagged(sample: Dataset) -> None:
@@ -157,11 +166,12 @@ def test_the_reader_is_told_in_the_notes_on_the_data_of_each_report(sample: Data
     # Another strategy's report does not carry it.
     other = assessment.list_data_quality_notes(data, "workforce", PERIOD_END, with_spc=False)
     assert NOTE not in other
-    # The sample itself: neighbourhood crime's dates agree, officer sickness's do not.
+    # The sample itself, as shipped: neighbourhood crime's and officer sickness's dates
+    # disagree, and each report showing the measure says so once.
     shipped = assessment.list_data_quality_notes(
         sample, "neighbourhood-crime", PERIOD_END, with_spc=False
     )
-    assert not [n for n in shipped if "which of the two dates holds" in n]
+    assert shipped.count(NOTE) == 1
     workforce = assessment.list_data_quality_notes(sample, "workforce", PERIOD_END)
     assert workforce.count(SICKNESS) == 1
 
@@ -177,7 +187,7 @@ def test_the_run_log_lists_the_warnings_and_a_public_run_counts_them(sample: Dat
         "5 commitment(s) name a target figure whose measure has no target_date but are due "
         "later; `pcp validate` lists them"
     ]
-    assert len(list_target_date_warnings(sample)) == 4
+    assert list_target_date_warnings(sample) == lines
 
 
 def test_validate_warns_and_still_passes(
@@ -197,15 +207,28 @@ def test_validate_warns_and_still_passes(
     assert "no target_date" in out
 
 
+def dated(sample: Dataset, measure_id: str = "nc-neighbourhood-crime") -> Dataset:
+    """The sample with neighbourhood crime's target dated to its commitment (2028-03)."""
+    measures = sample.measures.copy()
+    row = measures["measure_id"] == measure_id
+    measures.loc[row, "target_date"] = "2028-03"
+    measures.loc[row, "target_note"] = "At or below 1,150 a month by March 2028"
+    return dataclasses.replace(sample, measures=measures)
+
+
 def test_a_green_strategy_on_a_course_is_on_course_not_meeting_its_target(
     sample: Dataset,
 ) -> None:
-    # Neighbourhood crime is Green on its course to March 2028 (3,495 against 3,585 expected
-    # by now), above the 3,450 a quarter the target asks: not "meeting its target".
+    # Dated to March 2028, neighbourhood crime is Green on its course (3,495 against 3,585
+    # expected by now), above the 3,450 a quarter the target asks: not "meeting its target".
     from pcplib.assessment.strategy import summarise_strategy
 
     for audience in ("board", "public"):
-        summary = summarise_strategy(sample, "neighbourhood-crime", PERIOD_END, audience)
+        summary = summarise_strategy(dated(sample), "neighbourhood-crime", PERIOD_END, audience)
         assert summary.overall_rag == "Green"
         assert "1 on course for its target and 1 with no target" in summary.overall_explanation
         assert "meeting its target" not in summary.overall_explanation
+        # As shipped, the target is undated and judged now: no course, and not Green.
+        shipped = summarise_strategy(sample, "neighbourhood-crime", PERIOD_END, audience)
+        assert shipped.overall_rag != "Green"
+        assert "on course" not in shipped.overall_explanation

@@ -293,14 +293,14 @@ def test_pcp_validate_warns_of_the_narrative_without_failing(data_dir, tmp_path,
     assert "with a low of 1,119 in August 2026" in text
     narrative.write_text(text.replace("1,119 in August", "1,215 in August"), encoding="utf-8")
     # The narrative's wrong figure and the commitments file's wrong claim (review A16),
-    # then the sample's four commitments due later than the undated targets they name.
-    assert cli.print_narrative_warnings(copy) == 6
+    # then the sample's five commitments due later than the undated targets they name.
+    assert cli.print_narrative_warnings(copy) == 7
     printed = capsys.readouterr().out
     assert printed.startswith("Warning: narrative for Neighbourhood crime offences")
     assert "check the narrative before publication" in printed
     assert "Warning: commitments file for Neighbourhood crime offences" in printed
     assert "check the commitment's activity before publication" in printed
-    assert printed.count("with no target_date, so the reports judge it now") == 4
+    assert printed.count("with no target_date, so the reports judge it now") == 5
 
 
 def test_the_owners_text_is_split_into_sentences_before_a_capital_or_a_digit() -> None:
