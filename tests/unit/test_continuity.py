@@ -488,8 +488,11 @@ def test_a_changed_rating_on_the_evidence_says_what_rated_it_before(
     assert (row["before"], row["after"]) == ("Red", "Amber")
     why = (
         "was Red (no target; 2026/27 Q1 103 against 69 in 2025/26 Q1, a real rise); now "
-        "April to September 2026 202 against 153 in April to September 2025, a possible rise"
+        "April to September 2026 202 against 153 in April to September 2025, a rise lasting "
+        "two quarters, possibly more than chance (2026/27 Q2 99 against 84)"
     )
+    # The latest quarter is named: "a possible rise, not yet conclusive" beside the real
+    # rise that made it Red read as easing, though Q2 rose again (review 22, R22-4).
     assert row["reason"].startswith(why)
     assert not ((changes["item_id"] == mid) & (changes["change"] == "out of needs attention")).any()
     # The Delivery Board's Why reads the same words.
