@@ -29,7 +29,12 @@ from pcplib.assessment.narrative_checks import (
     format_narrative_corrections,
 )
 from pcplib.assessment.origins import classify_measure_origins, describe_published_measures
-from pcplib.assessment.scope import get_series, measures_for_audience, parse_month_param
+from pcplib.assessment.scope import (
+    get_series,
+    measures_for_audience,
+    mentions_restricted,
+    parse_month_param,
+)
 from pcplib.data.schemas import TO_CONFIRM, parse_crime_types
 from pcplib.labels import (
     date_words,
@@ -106,7 +111,8 @@ def list_data_quality_notes(
         if origin_of.get(m["measure_id"]) in ("published", "partly published"):
             notes += list_area_notes(dataset, m, end)
         notes += _list_measure_notes(dataset, m, end, with_spc, known.get(str(m["measure_id"])))
-        notes += list(dates.loc[dates["measure_id"] == m["measure_id"], "note"])
+        for flagged in dates[dates["measure_id"] == m["measure_id"]].to_dict("records"):
+            notes.append(_tell_date_conflict(dataset, flagged, audience))
         notes += _describe_denominator_excess(dataset, m, end, audience)
     records = [m for m in measures.to_dict("records") if is_recorded_crime(m)]
     # Reports to Action Fraud carry the caveat but are not crimes recorded by the police,
@@ -131,6 +137,18 @@ def list_data_quality_notes(
             checks = check_narrative_numbers(dataset, strategy_id, quarter)
         notes += format_narrative_corrections(checks)
     return notes
+
+
+def _tell_date_conflict(dataset: Dataset, flagged: dict[str, Any], audience: str) -> str:
+    """A commitment's date conflict, without the owners' words where the public may not see them.
+
+    The note quotes the commitment; owners' text that names a restricted measure never
+    reaches a public output, so there the commitment is referred to, not quoted.
+    """
+    note = str(flagged["note"])
+    if audience == "public" and mentions_restricted(dataset, note):
+        note = note.replace(f'the commitment "{flagged["commitment"]}"', "its commitment")
+    return note
 
 
 def _index_verdicts(verdicts: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
