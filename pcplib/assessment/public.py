@@ -456,13 +456,11 @@ def _quarter_note(row: Mapping[str, Any], basis: str) -> str:
 
 
 def _fold_quarter_note(row: Mapping[str, Any], change: str, basis: str) -> tuple[str, str]:
-    """The quarter's own verdict beside its change, when the basis of the words is another.
+    """The quarter's own verdict beside its change, when the words rest on another basis.
 
     "6,568, down 2.7% on a year ago, within the usual ups and downs. A real worsening
-    since the plan began: ..." says the quarter's verdict where its change is, before the
-    reader meets the real change on another basis, and in fewer words than a sentence
-    after it. A figure counted in full, or a change the opening cannot carry, keeps the
-    sentence (:func:`_quarter_note`). Returns the opening and the note left to add.
+    since the plan began: ...". A figure counted in full, or a change the opening cannot
+    carry, keeps the sentence (:func:`_quarter_note`). Returns the opening and the note.
     """
     note = _quarter_note(row, basis)
     if not note or basis == "quarter" or not say_chance(row):
@@ -557,9 +555,12 @@ def _compose_public_sentence(row: Mapping[str, Any]) -> str:
         parts[0], note = _fold_quarter_note(row, parts[0], basis)
         parts += [add_chart_caveat(row, words, basis), note]
         if basis == "half":
-            # Possibly worse over six months, yet perhaps still better than before the
-            # plan: both said, so neither reads as the whole story (review 22, R22-10).
-            parts.append(_baseline_year_note(row))
+            # Both said, joined, so neither reads as the verdict (review 22, R22-10; R23-2).
+            note = _baseline_year_note(row)
+            if row.get("since_baseline_judgement") == "improved" and note:
+                note = f"Though since the plan began, {say_since_verdict(row)}: "
+                note += f"{_year_words(row, 'since')}."
+            parts.append(note)
     else:
         better_way = {"higher": "up", "lower": "down"}.get(str(row.get("good_direction")))
         if row["spc_variation"] == "special_cause_improvement" and row["direction"] not in (
