@@ -13,10 +13,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pcplib import __version__
 from pcplib.file_safety import describe_long_name, describe_write_error
+
+if TYPE_CHECKING:
+    from pcplib.data import Dataset
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("outputs")
@@ -439,7 +442,7 @@ def resolve_plan_places(args: argparse.Namespace) -> None:
         args.forward_plan = locate_forward_plan(data or find_default_data(), args.forward_plan)
 
 
-def print_narrative_warnings(path: Path) -> int:
+def print_narrative_warnings(path: Path, dataset: Dataset | None = None) -> int:
     """Print a warning for each number in the narrative that the data set contradicts.
 
     Run by ``pcp validate`` once the data set is valid: the narrative is the owners'
@@ -451,6 +454,8 @@ def print_narrative_warnings(path: Path) -> int:
     ----------
     path : Path
         The data set's folder.
+    dataset : Dataset, optional
+        The data set already loaded from ``path``, so `pcp validate` reads it once.
 
     Returns
     -------
@@ -467,7 +472,7 @@ def print_narrative_warnings(path: Path) -> int:
     )
     from pcplib.data import load_dataset
 
-    dataset = load_dataset(path)
+    dataset = load_dataset(path) if dataset is None else dataset
     warnings = format_narrative_warnings(check_narrative_numbers(dataset))
     # A commitment due later than the undated target it names: a warning, as the data
     # set is valid; the OPCC decides which date holds.
@@ -477,7 +482,7 @@ def print_narrative_warnings(path: Path) -> int:
     return len(warnings)
 
 
-def print_coherence_warnings(path: Path) -> int:
+def print_coherence_warnings(path: Path, dataset: Dataset | None = None) -> int:
     """Print a warning for each pair of series in the data set that cannot both be right.
 
     Run by ``pcp validate`` once the data set is valid: a share's base larger than the
@@ -489,6 +494,8 @@ def print_coherence_warnings(path: Path) -> int:
     ----------
     path : Path
         The data set's folder.
+    dataset : Dataset, optional
+        The data set already loaded from ``path``, so `pcp validate` reads it once.
 
     Returns
     -------
@@ -497,11 +504,9 @@ def print_coherence_warnings(path: Path) -> int:
     """
     from pcplib.data import load_dataset
     from pcplib.data.coherence import list_coherence_warnings
-    from pcplib.data.schemas import TABLES
 
-    dataset = load_dataset(path)
-    file = f"{TABLES['observations'].stem}.csv"
-    warnings = list_coherence_warnings(dataset.measures, dataset.observations, file)
+    dataset = load_dataset(path) if dataset is None else dataset
+    warnings = list_coherence_warnings(dataset.measures, dataset.observations)
     for warning in warnings:
         print(f"Warning: {warning}")
     return len(warnings)
@@ -542,10 +547,13 @@ def _run_command(argv: list[str]) -> int:
             return 1
         if progress is not None:
             progress("checking the narrative's figures against the data")
-        print_narrative_warnings(args.path)
+        from pcplib.data import load_dataset
+
+        dataset = load_dataset(args.path)
+        print_narrative_warnings(args.path, dataset)
         if progress is not None:
             progress("checking related series against each other")
-        print_coherence_warnings(args.path)
+        print_coherence_warnings(args.path, dataset)
         return 0
     if args.command == "init":
         from pcplib.data.new_plan import write_new_plan

@@ -245,15 +245,20 @@ def _is_beyond(figure: float, goal: float, good: Any) -> bool:
     return good == "lower" and figure <= goal
 
 
-def _total_step(row: Mapping[str, Any]) -> str:
-    """The period of a total's target ("month") when judged on the quarter's total, else empty."""
-    target, scaled = row.get("target_per_period"), row.get("target_for_period")
+def _added_up_step(row: Mapping[str, Any], base: str) -> str:
+    """The step of a total's target in ``base`` ("month") when added up for the period."""
+    target, scaled = row.get(base), row.get("target_for_period")
     step = {"monthly": "month", "weekly": "week"}.get(str(row.get("frequency")))
-    if row.get("aggregation") != "sum" or step is None or row.get("target_on_year"):
+    if row.get("aggregation") != "sum" or step is None:
         return ""
     if target is None or scaled is None or is_missing(target) or is_missing(scaled):
         return ""
     return "" if float(target) == float(scaled) else step
+
+
+def _total_step(row: Mapping[str, Any]) -> str:
+    """The period of a total's target ("month") when judged on the quarter's total, else empty."""
+    return "" if row.get("target_on_year") else _added_up_step(row, "target_per_period")
 
 
 def _target_scope(row: Mapping[str, Any]) -> str:
@@ -262,13 +267,8 @@ def _target_scope(row: Mapping[str, Any]) -> str:
     The plan sets "1,150 a month"; the quarter's total is judged against 3,450, and a
     reader is told that 3,450 is the quarter's worth of it (review 4, F7).
     """
-    target, scaled = row.get("target"), row.get("target_for_period")
-    step = {"monthly": "month", "weekly": "week"}.get(str(row.get("frequency")))
-    if row.get("aggregation") != "sum" or step is None:
+    step = _added_up_step(row, "target")
+    if not step:
         return ""
-    if target is None or scaled is None or is_missing(target) or is_missing(scaled):
-        return ""
-    if float(target) == float(scaled):
-        return ""
-    plain = format_figure(target, str(row["unit"]), per=str(row.get("rate_per") or ""))
+    plain = format_figure(row.get("target"), str(row["unit"]), per=str(row.get("rate_per") or ""))
     return f" for the quarter ({plain} a {step})"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pcplib.data.schemas import TABLES
 from pcplib.labels import date_words, format_value, label_period_start, list_words
 from pcplib.periods import FREQUENCY_MONTHS, month_number
 
@@ -160,8 +161,12 @@ def _describe_excess(rows: pd.DataFrame, names: dict[str, str], units: dict[str,
     )
 
 
+OBSERVATIONS_FILE = f"{TABLES['observations'].stem}.csv"
+"""The observations file as a data set's warnings name it."""
+
+
 def list_coherence_warnings(
-    measures: pd.DataFrame, observations: pd.DataFrame, file: str
+    measures: pd.DataFrame, observations: pd.DataFrame, file: str = OBSERVATIONS_FILE
 ) -> list[str]:
     """Return a warning for each pair of series the data set holds that cannot both be right.
 
@@ -171,7 +176,7 @@ def list_coherence_warnings(
         The catalogue.
     observations : pandas.DataFrame
         The observations.
-    file : str
+    file : str, default :data:`OBSERVATIONS_FILE`
         The observations file as the warnings name it (``observations/observations.csv``).
 
     Returns

@@ -456,14 +456,12 @@ def _log_coherence_warnings(dataset: Any, public: bool) -> None:
     count and `pcp validate` lists them.
     """
     from pcplib.data.coherence import list_coherence_warnings
-    from pcplib.data.schemas import TABLES
 
     measures = getattr(dataset, "measures", None)
     observations = getattr(dataset, "observations", None)
     if measures is None or observations is None:
         return
-    file = f"{TABLES['observations'].stem}.csv"
-    warnings = list_coherence_warnings(measures, observations, file)
+    warnings = list_coherence_warnings(measures, observations)
     if warnings and public:
         logger.warning(
             "%d pair(s) of related series in the data set disagree (a share's base larger "

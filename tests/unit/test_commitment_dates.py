@@ -23,9 +23,11 @@ from pcplib.assessment.commitment_dates import (
     names_target_figure,
 )
 from pcplib.data import Dataset
+from pcplib.labels import month_words
 
 PERIOD_END = "2026-09"
-NC = ["nc-neighbourhood-crime"]
+NC_ID = "nc-neighbourhood-crime"
+NC = [NC_ID]
 NOTE = (
     'Neighbourhood crime offences: its target ("At or below 1,150 a month") has no date, '
     "so it is judged now, on the figures to September 2026, while the commitment "
@@ -34,13 +36,22 @@ NOTE = (
 )
 
 
-def undated(sample: Dataset, measure_id: str = "nc-neighbourhood-crime") -> Dataset:
-    """The sample with one measure's target undated, as the sample ships it."""
+def date_target(sample: Dataset, due: str = "", measure_id: str = NC_ID) -> Dataset:
+    """The sample with neighbourhood crime's target dated ``due`` (``YYYY-MM``), or undated.
+
+    Undated is as the sample ships it; 2028-03 is its commitment's date.
+    """
     measures = sample.measures.copy()
     row = measures["measure_id"] == measure_id
-    measures.loc[row, "target_date"] = ""
-    measures.loc[row, "target_note"] = "At or below 1,150 a month"
+    measures.loc[row, "target_date"] = due
+    words = f" by {month_words(pd.Period(due, 'M'))}" if due else ""
+    measures.loc[row, "target_note"] = f"At or below 1,150 a month{words}"
     return dataclasses.replace(sample, measures=measures)
+
+
+def undated(sample: Dataset) -> Dataset:
+    """The sample with neighbourhood crime's target undated, as the sample ships it."""
+    return date_target(sample)
 
 
 @pytest.mark.parametrize(
@@ -207,13 +218,9 @@ def test_validate_warns_and_still_passes(
     assert "no target_date" in out
 
 
-def dated(sample: Dataset, measure_id: str = "nc-neighbourhood-crime") -> Dataset:
+def dated(sample: Dataset) -> Dataset:
     """The sample with neighbourhood crime's target dated to its commitment (2028-03)."""
-    measures = sample.measures.copy()
-    row = measures["measure_id"] == measure_id
-    measures.loc[row, "target_date"] = "2028-03"
-    measures.loc[row, "target_note"] = "At or below 1,150 a month by March 2028"
-    return dataclasses.replace(sample, measures=measures)
+    return date_target(sample, "2028-03")
 
 
 def test_a_green_strategy_on_a_course_is_on_course_not_meeting_its_target(
